@@ -42,7 +42,7 @@ import astropy.units as u
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from astropy.coordinates import SkyCoord
+from astropy.coordinates import Angle, SkyCoord
 from astropy.io import fits
 from astropy.table import MaskedColumn, Table
 from astropy.table.meta import get_header_from_yaml
@@ -1190,6 +1190,7 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict
         if dst and dst not in t.colnames:
             t.rename_column(c, dst)
             used[c] = dst
+    t.meta["column_map_used"] = used  # before _reconcile_units: its errors name the file's columns
     _reconcile_units(t, p)  # before the conversions below, which keep the numbers but drop the units
     convert = one_based if one_based is not None else bool(implied)
     if convert:
@@ -1197,7 +1198,6 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict
             if c in t.colnames:
                 t[c] = np.asarray(_plain(t[c]), dtype=float) - 1.0
     t.meta["one_based_input"] = bool(convert)
-    t.meta["column_map_used"] = used
     for c in t.colnames:
         if c.startswith(("mag_", "magerr_")) and t[c].dtype.kind in "fiu":
             # masked cells (MRT/CDS null values such as ?=99.999) and sentinels >= 90 -> NaN
@@ -1233,17 +1233,12 @@ def _reconcile_units(t: Table, p: Path) -> None:
     ...
     starclass.errors.StarclassError: column 'x' in c.ecsv is in arcsec, but starclass reads x in pix; ...
     """
-    converted: dict[str, str] = {}
+    # ra, dec text (sexagesimal, in a declared unit or not) first: astype(float) below stopped every
+    # command with a ValueError traceback on an ECSV's ra strings with unit: hourangle
+    converted = _sky_in_degrees(t, f" in {p}")
     for name in t.colnames:
         want, have = unit_of(name), t[name].unit
-        if (name in (RA, DEC) and have is not None and not isinstance(have, u.UnrecognizedUnit)
-                and t[name].dtype.kind in "USO" and have.physical_type == "angle"):
-            # sexagesimal text in a declared unit (an ECSV's ra strings with unit: hourangle): astype(float)
-            # below stopped every command with a ValueError traceback, and RA text declared in deg was
-            # read as hours
-            t[name] = _text_angles(t, name, have, p)
-            if have != want:
-                converted[name] = f"{have} (text) -> {want}"
+        if name in converted:
             continue
         if want is None or have is None or isinstance(have, u.UnrecognizedUnit) or have == want:
             continue
@@ -1260,33 +1255,6 @@ def _reconcile_units(t: Table, p: Path) -> None:
         converted[name] = f"{have} -> {want}"
     if converted:
         t.meta["units_converted"] = converted
-
-
-def _text_angles(t: Table, name: str, unit, p: Path) -> np.ndarray:
-    """Degrees of a text column of angles in a declared ``unit``: numbers or sexagesimal, NaN for empty cells.
-
-    Examples
-    --------
-    >>> t = Table({"id": [1, 2], "ra": ["4:20:00", "4.5"]})
-    >>> [round(float(v), 9) for v in _text_angles(t, "ra", u.hourangle, Path("c.ecsv"))]
-    [65.0, 67.5]
-    """
-    from astropy.coordinates import Angle
-
-    cells = [str(v).strip() for v in np.ma.filled(np.ma.asarray(t[name]).astype(str), "")]
-    out = np.full(len(cells), np.nan)
-    for i, v in enumerate(cells):
-        if v.lower() in _NO_TEXT:
-            continue
-        try:
-            out[i] = Angle(v, unit=unit).to_value(u.deg)
-        except (ValueError, TypeError, u.UnitsError):
-            ids = np.asarray(t[ID]) if ID in t.colnames else None
-            who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
-            raise StarclassError(
-                f"column {name!r} in {p}, {who}: {v!r} is not an angle in {unit} (a number or sexagesimal "
-                f"{'hh:mm:ss.s' if unit == u.hourangle else 'dd:mm:ss.s'})") from None
-    return out
 
 
 def _numeric_like(col) -> bool:
@@ -1603,51 +1571,121 @@ def pixel_origin_offset(table: Table, wcs) -> float:
 _NO_TEXT = ("", "--", "n/a", "nan", "none", "null")
 
 
-def _sky_in_degrees(table: Table, where: str = "") -> None:
-    """``ra``, ``dec`` given as text become degrees (in place): numbers, or sexagesimal.
+def _sky_in_degrees(table: Table, where: str = "") -> dict[str, str]:
+    """``ra``, ``dec`` given as text become degrees (in place); returns ``{column: "unit (text) -> deg"}``.
 
-    Many catalogues give ``04:19:59.68 -54:56:14.8`` (RA in hours) or ``4h19m59.68s``;
-    float() of those raised a ValueError traceback wherever the positions were used. RA text
-    with ``d`` or a degree sign is read in degrees. Empty cells become NaN (named later).
+    The one place text positions are read: a file's columns (:func:`read_catalog`) and a table
+    handed to :func:`validate_catalog` go through it alike. A column with an angle unit (an ECSV's
+    ``unit: hourangle``) is read in that unit, always; text without one (a CSV) is read when both
+    ``ra`` and ``dec`` are there, by :func:`sky_text_degrees`'s rule. Empty cells become NaN
+    (named later, where a position is needed).
 
     Examples
     --------
     >>> t = Table({"id": [1, 2], "ra": ["04:20:00", "10.5"], "dec": ["-54:30:00", "-1.25"]})
     >>> _sky_in_degrees(t)
+    {}
     >>> [round(float(v), 4) for v in t["ra"]], [round(float(v), 4) for v in t["dec"]]
     ([65.0, 10.5], [-54.5, -1.25])
     """
-    import astropy.units as u
-    from astropy.coordinates import Angle
-
-    if not (RA in table.colnames and DEC in table.colnames):
-        return
-    if all(table[c].dtype.kind in "fiu" for c in (RA, DEC)):
-        return
-    for col, unit in ((RA, u.hourangle), (DEC, u.deg)):
-        if table[col].dtype.kind in "fiu":
+    both = RA in table.colnames and DEC in table.colnames
+    converted: dict[str, str] = {}
+    for col in (RA, DEC):
+        if col not in table.colnames or table[col].dtype.kind not in "USO":
             continue
-        text = [str(v).strip() for v in np.ma.filled(np.ma.asarray(table[col]).astype(str), "")]
-        out = np.full(len(text), np.nan)
-        for i, v in enumerate(text):
-            if v.lower() in _NO_TEXT:
-                continue
-            try:
-                out[i] = float(v)
-                continue
-            except ValueError:
-                pass  # not a plain number: read below as sexagesimal, which names the row if it fails
-            given = u.deg if (col == RA and ("d" in v.lower() or "\u00b0" in v)) else unit
-            try:
-                out[i] = Angle(v, unit=given).to_value(u.deg)
-            except (ValueError, TypeError, u.UnitsError):
-                ids = np.asarray(table[ID]) if ID in table.colnames else None
-                who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
-                raise StarclassError(
-                    f"catalogue{where}, {who}: {col} {v!r} is neither a number of degrees nor sexagesimal "
-                    f"({'hh:mm:ss.s' if col == 'ra' else '+dd:mm:ss.s'})") from None
-        table[col] = out
+        unit = table[col].unit
+        if unit is not None and (isinstance(unit, u.UnrecognizedUnit) or unit.physical_type != "angle"):
+            unit = None  # not an angle (a typo astropy could not read): the text says, as in a CSV
+        if unit is None and not both:
+            continue  # a lone ra or dec text column without a unit is not a position: left as it is
+        table[col] = sky_text_degrees(table[col], col, unit, where=where,
+                                      ids=np.asarray(table[ID]) if ID in table.colnames else None,
+                                      source=_source_name(table, col))
         table[col].unit = u.deg
+        if unit is not None and unit != u.deg:
+            converted[col] = f"{unit} (text) -> deg"
+    return converted
+
+
+def _source_name(table: Table, col: str) -> str:
+    """The file's name of schema column ``col`` (``RA_J2000`` read as ``ra``), for messages."""
+    for src, dst in dict(table.meta.get("column_map_used") or {}).items():
+        if dst == col and src != col:
+            return src
+    return col
+
+
+def sky_text_degrees(cells, col: str, unit=None, *, where: str = "", ids=None, source: str | None = None,
+                     ) -> np.ndarray:
+    """Degrees of ``ra`` or ``dec`` cells given as text: numbers or sexagesimal; NaN for empty cells.
+
+    Read by astropy's :class:`~astropy.coordinates.Angle`. Text that names its unit
+    (``10h20m30.5s``, ``155d07m37.5s``, ``155°07′37.5″``) is read in it. Otherwise, with ``unit``
+    (the unit the file declares for the column) every cell is in that unit; without one, a
+    plain number is degrees and sexagesimal is hours for ``ra`` (``10:20:30.5``), degrees for
+    ``dec`` (``+41:16:09``), as catalogues write them.
+
+    Parameters
+    ----------
+    cells : sequence of str
+        The column (masked cells and ``--``, ``n/a``, ``nan``, ``none``, ``null`` are empty).
+    col : {"ra", "dec"}
+        Which coordinate.
+    unit : astropy.units.Unit, optional
+        The column's declared angle unit.
+    where, ids, source
+        For the error: `` in FILE``, the rows' ids, the file's name of the column.
+
+    Returns
+    -------
+    numpy.ndarray
+        Degrees, float64.
+
+    Raises
+    ------
+    StarclassError
+        A cell that is no angle, naming the column, the row (and its id) and the value.
+
+    Examples
+    --------
+    >>> [round(float(v), 6) for v in sky_text_degrees(["10:20:30.5", "10h20m30.5s", "155.5", ""], "ra")]
+    [155.127083, 155.127083, 155.5, nan]
+    >>> [round(float(v), 6) for v in sky_text_degrees(["10.5", "155d07m37.5s"], "ra", u.hourangle)]
+    [157.5, 155.127083]
+    >>> sky_text_degrees(["+41:16:09", "4x1"], "dec", where=" in c.csv", ids=[7, 8])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: catalogue in c.csv, row 2 (id 8): dec '4x1' is neither a number of degrees ...
+    """
+    text = [str(v).strip() for v in np.ma.filled(np.ma.asarray(cells).astype(str), "")]
+    guess = u.hourangle if col == RA else u.deg
+    out = np.full(len(text), np.nan)
+    for i, v in enumerate(text):
+        if v.lower() in _NO_TEXT:
+            continue
+        try:
+            if unit is None:
+                try:
+                    out[i] = float(v)  # a number without a declared unit is degrees, RA too
+                    continue
+                except ValueError:
+                    pass
+            try:
+                # text that names its own unit (h, d, a degree sign) is read in it, exactly
+                out[i] = Angle(v).to_value(u.deg)
+            except u.UnitsError:
+                out[i] = Angle(v, unit=unit if unit is not None else guess).to_value(u.deg)
+        except (ValueError, TypeError, u.UnitsError):
+            who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
+            name = col if source in (None, col) else f"{source} (read as {col})"
+            sexa = "hh:mm:ss.s" if (unit if unit is not None else guess) == u.hourangle else (
+                "dd:mm:ss.s" if unit is not None else "+dd:mm:ss.s")
+            if unit is not None:
+                raise StarclassError(f"column {name!r}{where}, {who}: {v!r} is not an angle in {unit} (a number or "
+                                     f"sexagesimal {sexa})") from None
+            raise StarclassError(f"catalogue{where}, {who}: {name} {v!r} is neither a number of degrees nor "
+                                 f"sexagesimal ({sexa})") from None
+    return out
 
 
 def _plain(col) -> np.ndarray:
