@@ -35,7 +35,7 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import astropy.units as u
@@ -1436,14 +1436,50 @@ def _fill_xy_from_sky(table: Table, rows: np.ndarray, wcs) -> None:
         table[c] = col
 
 
-def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Table:
+def placed_note(source, placed: int, rows: int, *, every: bool) -> str:
+    """The one line that says rows of catalogue ``source`` were placed from ``ra``, ``dec`` through the WCS.
+
+    Said by every command that places them (:func:`place_on_mosaics` with ``say``): ``cutouts``,
+    ``classify``, ``detect``, ``train``, ``calibrate``, ``suggest``, ``inspect`` and ``survey``.
+
+    Parameters
+    ----------
+    source
+        The catalogue (its file), named first.
+    placed, rows
+        How many rows were placed, of how many.
+    every
+        The catalogue has no ``x``, ``y`` columns (every row placed).
+
+    Returns
+    -------
+    str
+        The line.
+
+    Examples
+    --------
+    >>> placed_note("c.csv", 2, 40, every=False)
+    'c.csv: 2 of 40 rows had no x, y: placed on the mosaics through their WCS (ra, dec)'
+    >>> placed_note("c.csv", 1, 1, every=True)
+    'c.csv: no x, y; 1 row placed on the mosaics through their WCS (ra, dec)'
+    """
+    if every:
+        return f"{source}: no x, y; {counted(rows, 'row')} placed on the mosaics through their WCS (ra, dec)"
+    return (f"{source}: {placed} of {counted(rows, 'row')} had no x, y: placed on the mosaics through their WCS "
+            "(ra, dec)")
+
+
+def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None, *,
+                     say: Callable[[str], object] | None = None) -> Table:
     """Pixel positions for a catalogue that gives only ``ra``, ``dec``, through the mosaics' WCS.
 
     Commands that cut or measure stamps (``cutouts``, ``classify``, ``calibrate``, ``train``,
-    ``detect --positions/--truth``) read the catalogue with ``require_xy=False`` and call this
-    once the mosaics are read: a table with ``x``, ``y`` is returned as it is; one with only
-    ``ra``, ``dec`` gets 0-based ``x``, ``y`` from the mosaics' celestial WCS (``meta
-    ["xy_from_wcs"]`` True).
+    ``detect --positions/--truth``), ``inspect`` and ``survey`` read the catalogue with
+    ``require_xy=False`` and call this once the mosaics are read: a table with ``x``, ``y`` keeps
+    them, its rows whose ``x``, ``y`` are both empty placed from their ``ra``, ``dec`` (``meta
+    ["xy_from_wcs_rows"]`` counts them); one with only ``ra``, ``dec`` gets 0-based ``x``, ``y``
+    from the mosaics' celestial WCS (``meta["xy_from_wcs"]`` True). Each command says so in
+    one line, :func:`placed_note`, handed to ``say``.
 
     Parameters
     ----------
@@ -1453,6 +1489,8 @@ def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Tab
         The field's mosaics (their ``wcs`` and ``paths``).
     path : path, optional
         The catalogue's file, named in messages.
+    say : callable, optional
+        Given :func:`placed_note`'s line when rows were placed (a command's ``echo``).
 
     Returns
     -------
@@ -1498,6 +1536,8 @@ def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Tab
                     "have no celestial WCS to place them with: fill in their 0-based x, y")
             _fill_xy_from_sky(table, blank, wcs)
             table.meta["xy_from_wcs_rows"] = int(blank.sum())
+            if say is not None:
+                say(placed_note(path, int(blank.sum()), len(table), every=False))
         return table
     missing = X if X not in table.colnames else Y
     if missing == Y or Y in table.colnames:
@@ -1514,7 +1554,10 @@ def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Tab
             f"catalogue{where} gives ra, dec but no x, y, and the mosaics ({files}) have no celestial WCS "
             "(no CTYPE1/CTYPE2 RA/DEC in their FITS headers) to place them with: add 0-based pixel columns x, "
             "y to the catalogue, or use mosaics whose headers carry the WCS")
-    return validate_catalog(table, path, allow_empty=True, wcs=wcs)
+    out = validate_catalog(table, path, allow_empty=True, wcs=wcs)
+    if say is not None:
+        say(placed_note(path, len(out), len(out), every=True))
+    return out
 
 
 def check_on_image(table: Table, shape: tuple[int, int], path: PathLike | None = None,
