@@ -298,6 +298,10 @@ def read_catalog(
                                column_map=column_map)
     else:
         raw = _read_generic(p, fmt)
+        for key in READ_RECORDS:
+            # an ECSV written by starclass keeps the meta of its own read: that read's conversions were
+            # said again of this one (info: "units converted: ra hourangle (text) -> deg" of plain degrees)
+            raw.meta.pop(key, None)
         if fmt == "ds9":
             one_based = False  # the regions package gives DS9's 1-based image positions 0-based
         if column_map:
@@ -1610,6 +1614,9 @@ def pixel_origin_offset(table: Table, wcs) -> float:
 # helpers
 
 
+#: ``meta`` keys that record what one read of a file did (:func:`read_catalog`): a file's own are dropped.
+READ_RECORDS = ("units_converted", "sky_text", "xy_from_wcs", "xy_from_wcs_rows")
+
 #: Text that means "no value" in a ra/dec column.
 _NO_TEXT = ("", "--", "n/a", "nan", "none", "null")
 
@@ -1621,7 +1628,8 @@ def _sky_in_degrees(table: Table, where: str = "") -> dict[str, str]:
     handed to :func:`validate_catalog` go through it alike. A column with an angle unit (an ECSV's
     ``unit: hourangle``) is read in that unit, always; text without one (a CSV) is read when both
     ``ra`` and ``dec`` are there, by :func:`sky_text_degrees`'s rule. Empty cells become NaN
-    (named later, where a position is needed).
+    (named later, where a position is needed). ``meta["sky_text"]`` records how each column was
+    read (its declared unit, or ``""``), which ``starclass info`` says.
 
     Examples
     --------
@@ -1645,6 +1653,8 @@ def _sky_in_degrees(table: Table, where: str = "") -> dict[str, str]:
                                       ids=np.asarray(table[ID]) if ID in table.colnames else None,
                                       source=_source_name(table, col))
         table[col].unit = u.deg
+        # how the text was read, for `info`: the declared unit, or "" (sexagesimal ra in hours, numbers in deg)
+        table.meta["sky_text"] = {**dict(table.meta.get("sky_text") or {}), col: "" if unit is None else str(unit)}
         if unit is not None and unit != u.deg:
             converted[col] = f"{unit} (text) -> deg"
     return converted
