@@ -118,6 +118,8 @@ def test_a_table_in_python_reads_its_declared_unit_as_its_file_does(tmp_path, ra
     assert float(from_file["ra"][0]) == pytest.approx(want, abs=1e-9)
     assert float(in_python["ra"][0]) == pytest.approx(want, abs=1e-9)
     assert float(in_python["dec"][0]) == pytest.approx(DEC_DEG, abs=1e-9)
+    # recorded as the file's read records it
+    assert in_python.meta.get("units_converted") == from_file.meta.get("units_converted")
 
 
 def test_a_bad_cell_names_the_files_column(tmp_path):

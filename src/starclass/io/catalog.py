@@ -1292,7 +1292,10 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         raise StarclassError(
             f"required column 'id' missing{where} (columns: {_short_cols(table)}); name a column 'id' in the "
             f"file (in Python: column_map={{'<name>': 'id'}}; starclass info FILE --map NAME=id shows the result)")
-    _sky_in_degrees(table, where)
+    converted = _sky_in_degrees(table, where)
+    if converted:  # a table given in Python (a file's were converted, and recorded, by its reader)
+        table.meta["units_converted"] = {**dict(table.meta.get("units_converted") or {}), **converted}
+    _check_declinations(table, where)
     has_xy = X in table.colnames and Y in table.colnames
     filled = False
     has_sky = RA in table.colnames and DEC in table.colnames
@@ -1658,6 +1661,34 @@ def _sky_in_degrees(table: Table, where: str = "") -> dict[str, str]:
         if unit is not None and unit != u.deg:
             converted[col] = f"{unit} (text) -> deg"
     return converted
+
+
+def _check_declinations(table: Table, where: str = "") -> None:
+    """Refuse a ``dec`` beyond +-90 degrees, naming the row: astropy's ValueError traceback came later.
+
+    Placing the row through the WCS or matching on the sky stopped with "Latitude angle(s) must be
+    within -90 deg <= angle <= 90 deg" (a traceback, exit 1); ``info`` showed the range without a word.
+
+    Examples
+    --------
+    >>> t = Table({"id": [4, 5], "ra": [10.0, 11.0], "dec": [-54.9, -91.0]})
+    >>> _check_declinations(t, " in c.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: column 'dec' in c.csv: -91 in row 2 (id 5) is not a declination (-90 to +90 ...
+    """
+    if DEC not in table.colnames or not len(table):
+        return
+    try:
+        dec = numeric_column(table, DEC)
+    except StarclassError:
+        return  # text that is no number: named where the column is read as positions
+    bad = np.abs(dec) > 90.0  # NaN compares False: an empty cell is no position, not a wrong one
+    if bad.any():
+        r = int(np.flatnonzero(bad)[0])
+        ident = f" (id {table[ID][r]})" if ID in table.colnames else ""
+        raise StarclassError(f"column {_source_name(table, DEC)!r}{where}: {dec[r]:g} in row {r + 1}{ident} is not a "
+                             "declination (-90 to +90 degrees); leave the cell empty for a row without a sky position")
 
 
 def _source_name(table: Table, col: str) -> str:
