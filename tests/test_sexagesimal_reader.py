@@ -128,3 +128,14 @@ def test_a_bad_cell_names_the_files_column(tmp_path):
     # the old code named 'ra', a column the file does not have
     with pytest.raises(StarclassError, match=r"j\.csv, row 2 \(id 2\): RA_J2000 \(read as ra\) 'xx' is neither"):
         read_catalog(path, require_xy=False)
+
+
+def test_ra_sexagesimal_in_degrees_without_a_unit_says_how_to_write_it(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("id,ra,dec\n1,10:20:30.5,+41:16:09\n2,155:07:37.5,+41:16:09\n")
+    # the old code: "... nor sexagesimal (hh:mm:ss.s)" and nothing on why 155:07:37.5 is not
+    with pytest.raises(StarclassError, match=r"'155:07:37\.5' is neither .*read in hours: as degrees write it "
+                                             r"155d07m37\.5s, or declare the column's unit"):
+        read_catalog(path, require_xy=False)
+    path.write_text("id,ra,dec\n1,155d07m37.5s,+41:16:09\n")
+    assert float(read_catalog(path, require_xy=False)["ra"][0]) == pytest.approx(RA_DEG, abs=1e-9)

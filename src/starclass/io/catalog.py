@@ -1767,9 +1767,24 @@ def sky_text_degrees(cells, col: str, unit=None, *, where: str = "", ids=None, s
             if unit is not None:
                 raise StarclassError(f"column {name!r}{where}, {who}: {v!r} is not an angle in {unit} (a number or "
                                      f"sexagesimal {sexa})") from None
+            hint = ""
+            as_deg = _angle_or_none(v, u.deg) if col == RA and unit is None else None
+            if as_deg is not None:
+                # '155:07:37.5': RA sexagesimal in degrees, which a file without units cannot say
+                hint = (f"; sexagesimal ra without a unit is read in hours: as degrees write it "
+                        f"{as_deg.to_string(unit=u.deg, sep='dms')}, or declare the column's unit (an ECSV's "
+                        "unit: deg)")
             raise StarclassError(f"catalogue{where}, {who}: {name} {v!r} is neither a number of degrees nor "
-                                 f"sexagesimal ({sexa})") from None
+                                 f"sexagesimal ({sexa}){hint}") from None
     return out
+
+
+def _angle_or_none(text: str, unit) -> Angle | None:
+    """``text`` read as an angle in ``unit`` by astropy, or None where it is not one."""
+    try:
+        return Angle(text, unit=unit)
+    except (ValueError, TypeError, u.UnitsError):
+        return None
 
 
 def _plain(col) -> np.ndarray:
