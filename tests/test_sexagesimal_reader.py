@@ -139,3 +139,15 @@ def test_ra_sexagesimal_in_degrees_without_a_unit_says_how_to_write_it(tmp_path)
         read_catalog(path, require_xy=False)
     path.write_text("id,ra,dec\n1,155d07m37.5s,+41:16:09\n")
     assert float(read_catalog(path, require_xy=False)["ra"][0]) == pytest.approx(RA_DEG, abs=1e-9)
+
+
+@pytest.mark.parametrize(("name", "unit"), [("c.csv", None), ("c.ecsv", u.deg)])
+def test_a_declination_in_hours_is_refused(tmp_path, name, unit):
+    t = Table({"id": [1, 2], "ra": ["10:20:30.5", "10:20:31"], "DEC_J2000": ["+41:16:09", "2h00m00s"]})
+    if unit is not None:
+        t["DEC_J2000"].unit = unit
+    t.write(tmp_path / name)
+    # the old code: read as 30 degrees without a word
+    with pytest.raises(StarclassError, match=rf"column 'DEC_J2000' in .*{name}, row 2 \(id 2\): '2h00m00s' is in "
+                                             r"hours, which a declination never is \(are ra and dec swapped\?\)"):
+        read_catalog(tmp_path / name, require_xy=False)

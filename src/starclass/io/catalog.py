@@ -1761,12 +1761,12 @@ def sky_text_degrees(cells, col: str, unit=None, *, where: str = "", ids=None, s
                 if _NO_UNIT_TEXT.fullmatch(v):
                     raise u.UnitsError  # digits and separators only: no unit of its own to try first (2x faster)
                 # text that names its own unit (h, d, a degree sign) is read in it, exactly
-                out[i] = Angle(v).to_value(u.deg)
+                angle = Angle(v)
             except u.UnitsError:
-                out[i] = Angle(v, unit=unit if unit is not None else guess).to_value(u.deg)
+                angle = Angle(v, unit=unit if unit is not None else guess)
         except (ValueError, TypeError, u.UnitsError):
             who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
-            name = col if source in (None, col) else f"{source} (read as {col})"
+            name = _col_words(col, source)
             sexa = "hh:mm:ss.s" if (unit if unit is not None else guess) == u.hourangle else (
                 "dd:mm:ss.s" if unit is not None else "+dd:mm:ss.s")
             if unit is not None:
@@ -1781,7 +1781,18 @@ def sky_text_degrees(cells, col: str, unit=None, *, where: str = "", ids=None, s
                         "unit: deg)")
             raise StarclassError(f"catalogue{where}, {who}: {name} {v!r} is neither a number of degrees nor "
                                  f"sexagesimal ({sexa}){hint}") from None
+        if col == DEC and angle.unit == u.hourangle:
+            # '1h00m00s' as a declination was taken as 15 deg without a word: ra and dec swapped, most likely
+            who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
+            raise StarclassError(f"column {source or col!r}{where}, {who}: {v!r} is in hours, which a "
+                                 "declination never is (are ra and dec swapped?)")
+        out[i] = angle.to_value(u.deg)
     return out
+
+
+def _col_words(col: str, source: str | None) -> str:
+    """``col``, or the file's name of it: ``RA_J2000 (read as ra)``."""
+    return col if source in (None, col) else f"{source} (read as {col})"
 
 
 def _angle_or_none(text: str, unit) -> Angle | None:
