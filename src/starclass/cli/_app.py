@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.errors import StarclassError, cli_words, counted
+from starclass.errors import StarclassError, cli_words
 from starclass.schema import ID, X, Y
 
 app = typer.Typer(
@@ -452,7 +452,8 @@ def warn(message: str) -> None:
 def place_rows(table, mosaics, source):
     """The catalogue with pixel positions: its own, or placed from ``ra``, ``dec`` through the mosaics' WCS.
 
-    Says so in one line when the rows were placed (:func:`starclass.io.catalog.place_on_mosaics`).
+    Says so in one line when rows were placed (:func:`starclass.io.catalog.placed_note`, the line
+    ``inspect`` and ``survey`` say too).
 
     Examples
     --------
@@ -461,18 +462,9 @@ def place_rows(table, mosaics, source):
     >>> float(t["x"][0])
     1.0
     """
-    from starclass.io.catalog import blank_xy_rows, place_on_mosaics
+    from starclass.io.catalog import place_on_mosaics
 
-    had = X in table.colnames and Y in table.colnames
-    # rows of a table with x, y whose cells are empty but that give ra, dec: placed too, said once
-    n_blank = int(blank_xy_rows(table).sum()) if had else 0
-    out = place_on_mosaics(table, mosaics, source)
-    if not had:
-        echo(f"{source}: no x, y; {counted(len(out), 'row')} placed on the mosaics through their WCS (ra, dec)")
-    elif n_blank:
-        echo(f"{source}: {n_blank} of {counted(len(out), 'row')} had no x, y: placed on the mosaics through their "
-             "WCS (ra, dec)")
-    return out
+    return place_on_mosaics(table, mosaics, source, say=echo)
 
 
 def check_on_image(table, shape: tuple[int, int], source, *, consequence: str, action: str) -> int:
@@ -512,7 +504,6 @@ def check_on_image(table, shape: tuple[int, int], source, *, consequence: str, a
     import numpy as np
 
     from starclass.io.catalog import numeric_column
-    from starclass.schema import X, Y
     from starclass.stamps import off_image, off_image_message
 
     where = f" in {source}"

@@ -127,7 +127,57 @@ def catalog_summary(table, name: str = "") -> str:
             # rows with empty x, y and a sky position: the commands place them through the mosaics' WCS
             lines.append(f"positions: {int((~ok).sum())} of {counted(len(table), 'row')} without x, y, placed "
                          "from ra, dec through the mosaics' WCS where mosaics are given")
+    lines += _sky_lines(table)
     return "\n".join(lines)
+
+
+def _sky_lines(table) -> list[str]:
+    """The sky positions of a catalogue (ra, dec ranges in degrees), how text was read, the units converted.
+
+    A catalogue of sexagesimal ``ra``, ``dec`` text was described by its columns alone: nothing said
+    its positions were read as sky coordinates, in which unit, or that a declared ``hourangle`` was
+    converted.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"ra": [155.127083, 157.5], "dec": [41.269167, -1.25]})
+    >>> t.meta["sky_text"] = {"ra": "", "dec": ""}
+    >>> for line in _sky_lines(t):
+    ...     print(line)
+    sky positions (deg): ra 155.12708 .. 157.50000, dec -1.25000 .. 41.26917
+    ra, dec read from text: sexagesimal ra in hours (10:20:30.5), dec in degrees; plain numbers in degrees
+    """
+    import numpy as np
+
+    from starclass.schema import DEC, RA
+
+    lines = []
+    if RA in table.colnames and DEC in table.colnames and len(table):
+        try:
+            ra, dec = (np.asarray(np.ma.filled(np.ma.asarray(table[c], dtype=float), np.nan)) for c in (RA, DEC))
+        except (TypeError, ValueError):
+            ra = dec = None  # text left as it was (a lone column): nothing to range
+        if ra is not None:
+            ok = np.isfinite(ra) & np.isfinite(dec)
+            if ok.any():
+                lack = f" ({int((~ok).sum())} of {counted(len(table), 'row')} without ra, dec)" if not ok.all() else ""
+                lines.append(f"sky positions (deg): ra {ra[ok].min():.5f} .. {ra[ok].max():.5f}, "
+                             f"dec {dec[ok].min():.5f} .. {dec[ok].max():.5f}{lack}")
+    text = dict(table.meta.get("sky_text") or {})
+    if text:
+        cols = ", ".join(c for c in (RA, DEC) if c in text)
+        if all(text.values()):
+            lines.append(f"{cols} read from text in the units the file declares: "
+                         + ", ".join(f"{c} {text[c]}" for c in (RA, DEC) if c in text))
+        else:
+            how = {RA: "sexagesimal ra in hours (10:20:30.5)", DEC: "dec in degrees"}
+            said = [how[c] if not text[c] else f"{c} in {text[c]} (declared)" for c in (RA, DEC) if c in text]
+            lines.append(f"{cols} read from text: {', '.join(said)}; plain numbers in degrees")
+    converted = dict(table.meta.get("units_converted") or {})
+    if converted:
+        lines.append("units converted: " + ", ".join(f"{c} {how}" for c, how in converted.items()))
+    return lines
 
 
 def _class_count_lines(table, classes, labels: dict[int, str]) -> list[str]:

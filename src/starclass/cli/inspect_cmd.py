@@ -150,8 +150,9 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
         return field
     from starclass.inspect.app import load_field
 
+    # rows placed from ra, dec through the mosaics' WCS: said in classify's line (it was silent here)
     return load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
-                      star_fwhm=star_fwhm, dataset=dataset, pixel_flags=flags)
+                      star_fwhm=star_fwhm, dataset=dataset, pixel_flags=flags, say=echo)
 
 
 def _refuse_task_path(task: str) -> None:

@@ -11,6 +11,7 @@ import hashlib
 import math
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -296,7 +297,8 @@ def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str], key: 
 def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
                predictions: str | Path | None = None, rgb: tuple[str, str, str] | None = None,
                cache_dir: str | Path | None = None, star_fwhm: float | None = None,
-               dataset: str = "", stamp_size: int = 41, pixel_flags=None) -> Field:
+               dataset: str = "", stamp_size: int = 41, pixel_flags=None,
+               say: Callable[[str], object] | None = None) -> Field:
     """Open the mosaics and the candidate catalogue of a data directory.
 
     Parameters
@@ -319,6 +321,9 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
         A :class:`starclass.io.mosaic.PixelFlags` (``--mask-extension``, ``--dq-good-bits``): the
         pixels it flags are NaN in the pictures, as in the stamps a model saw; the picture cache
         is kept apart from the one without flags.
+    say
+        Given the one line that says how many rows were placed from ``ra``, ``dec`` through the
+        mosaics' WCS (:func:`starclass.io.catalog.placed_note`, as the other commands say it).
     """
     d = Path(data_dir)
     if not d.is_dir():
@@ -336,7 +341,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     skip = {cat_path.resolve()} | ({pred_path.resolve()} if pred_path else set())
     images = mosaic_files(d, skip)
     mosaics = read_mosaics(images, require_zeropoint=False, pixel_flags=pixel_flags)
-    table = place_on_mosaics(table, mosaics, cat_path)
+    table = place_on_mosaics(table, mosaics, cat_path, say=say)
     off = off_image(np.asarray(table[X], float), np.asarray(table[Y], float), mosaics.shape)
     if off.any():
         # as classify and cutouts name them: a catalogue of another field was served as blank pictures

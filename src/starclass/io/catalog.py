@@ -35,14 +35,14 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import astropy.units as u
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from astropy.coordinates import SkyCoord
+from astropy.coordinates import Angle, SkyCoord
 from astropy.io import fits
 from astropy.table import MaskedColumn, Table
 from astropy.table.meta import get_header_from_yaml
@@ -298,6 +298,10 @@ def read_catalog(
                                column_map=column_map)
     else:
         raw = _read_generic(p, fmt)
+        for key in READ_RECORDS:
+            # an ECSV written by starclass keeps the meta of its own read: that read's conversions were
+            # said again of this one (info: "units converted: ra hourangle (text) -> deg" of plain degrees)
+            raw.meta.pop(key, None)
         if fmt == "ds9":
             one_based = False  # the regions package gives DS9's 1-based image positions 0-based
         if column_map:
@@ -1196,6 +1200,7 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict
         if dst and dst not in t.colnames:
             t.rename_column(c, dst)
             used[c] = dst
+    t.meta["column_map_used"] = used  # before _reconcile_units: its errors name the file's columns
     _reconcile_units(t, p)  # before the conversions below, which keep the numbers but drop the units
     convert = one_based if one_based is not None else bool(implied)
     if convert:
@@ -1203,7 +1208,6 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict
             if c in t.colnames:
                 t[c] = np.asarray(_plain(t[c]), dtype=float) - 1.0
     t.meta["one_based_input"] = bool(convert)
-    t.meta["column_map_used"] = used
     for c in t.colnames:
         if c.startswith(("mag_", "magerr_")) and t[c].dtype.kind in "fiu":
             # masked cells (MRT/CDS null values such as ?=99.999) and sentinels >= 90 -> NaN
@@ -1239,17 +1243,12 @@ def _reconcile_units(t: Table, p: Path) -> None:
     ...
     starclass.errors.StarclassError: column 'x' in c.ecsv is in arcsec, but starclass reads x in pix; ...
     """
-    converted: dict[str, str] = {}
+    # ra, dec text (sexagesimal, in a declared unit or not) first: astype(float) below stopped every
+    # command with a ValueError traceback on an ECSV's ra strings with unit: hourangle
+    converted = _sky_in_degrees(t, f" in {p}")
     for name in t.colnames:
         want, have = unit_of(name), t[name].unit
-        if (name in (RA, DEC) and have is not None and not isinstance(have, u.UnrecognizedUnit)
-                and t[name].dtype.kind in "USO" and have.physical_type == "angle"):
-            # sexagesimal text in a declared unit (an ECSV's ra strings with unit: hourangle): astype(float)
-            # below stopped every command with a ValueError traceback, and RA text declared in deg was
-            # read as hours
-            t[name] = _text_angles(t, name, have, p)
-            if have != want:
-                converted[name] = f"{have} (text) -> {want}"
+        if name in converted:
             continue
         if want is None or have is None or isinstance(have, u.UnrecognizedUnit) or have == want:
             continue
@@ -1266,33 +1265,6 @@ def _reconcile_units(t: Table, p: Path) -> None:
         converted[name] = f"{have} -> {want}"
     if converted:
         t.meta["units_converted"] = converted
-
-
-def _text_angles(t: Table, name: str, unit, p: Path) -> np.ndarray:
-    """Degrees of a text column of angles in a declared ``unit``: numbers or sexagesimal, NaN for empty cells.
-
-    Examples
-    --------
-    >>> t = Table({"id": [1, 2], "ra": ["4:20:00", "4.5"]})
-    >>> [round(float(v), 9) for v in _text_angles(t, "ra", u.hourangle, Path("c.ecsv"))]
-    [65.0, 67.5]
-    """
-    from astropy.coordinates import Angle
-
-    cells = [str(v).strip() for v in np.ma.filled(np.ma.asarray(t[name]).astype(str), "")]
-    out = np.full(len(cells), np.nan)
-    for i, v in enumerate(cells):
-        if v.lower() in _NO_TEXT:
-            continue
-        try:
-            out[i] = Angle(v, unit=unit).to_value(u.deg)
-        except (ValueError, TypeError, u.UnitsError):
-            ids = np.asarray(t[ID]) if ID in t.colnames else None
-            who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
-            raise StarclassError(
-                f"column {name!r} in {p}, {who}: {v!r} is not an angle in {unit} (a number or sexagesimal "
-                f"{'hh:mm:ss.s' if unit == u.hourangle else 'dd:mm:ss.s'})") from None
-    return out
 
 
 def _numeric_like(col) -> bool:
@@ -1326,7 +1298,10 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         raise StarclassError(
             f"required column 'id' missing{where} (columns: {_short_cols(table)}); name a column 'id' in the "
             f"file (in Python: column_map={{'<name>': 'id'}}; starclass info FILE --map NAME=id shows the result)")
-    _sky_in_degrees(table, where)
+    converted = _sky_in_degrees(table, where)
+    if converted:  # a table given in Python (a file's were converted, and recorded, by its reader)
+        table.meta["units_converted"] = {**dict(table.meta.get("units_converted") or {}), **converted}
+    _check_declinations(table, where)
     has_xy = X in table.colnames and Y in table.colnames
     filled = False
     has_sky = RA in table.colnames and DEC in table.colnames
@@ -1474,14 +1449,50 @@ def _fill_xy_from_sky(table: Table, rows: np.ndarray, wcs) -> None:
         table[c] = col
 
 
-def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Table:
+def placed_note(source, placed: int, rows: int, *, every: bool) -> str:
+    """The one line that says rows of catalogue ``source`` were placed from ``ra``, ``dec`` through the WCS.
+
+    Said by every command that places them (:func:`place_on_mosaics` with ``say``): ``cutouts``,
+    ``classify``, ``detect``, ``train``, ``calibrate``, ``suggest``, ``inspect`` and ``survey``.
+
+    Parameters
+    ----------
+    source
+        The catalogue (its file), named first.
+    placed, rows
+        How many rows were placed, of how many.
+    every
+        The catalogue has no ``x``, ``y`` columns (every row placed).
+
+    Returns
+    -------
+    str
+        The line.
+
+    Examples
+    --------
+    >>> placed_note("c.csv", 2, 40, every=False)
+    'c.csv: 2 of 40 rows had no x, y: placed on the mosaics through their WCS (ra, dec)'
+    >>> placed_note("c.csv", 1, 1, every=True)
+    'c.csv: no x, y; 1 row placed on the mosaics through their WCS (ra, dec)'
+    """
+    if every:
+        return f"{source}: no x, y; {counted(rows, 'row')} placed on the mosaics through their WCS (ra, dec)"
+    return (f"{source}: {placed} of {counted(rows, 'row')} had no x, y: placed on the mosaics through their WCS "
+            "(ra, dec)")
+
+
+def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None, *,
+                     say: Callable[[str], object] | None = None) -> Table:
     """Pixel positions for a catalogue that gives only ``ra``, ``dec``, through the mosaics' WCS.
 
     Commands that cut or measure stamps (``cutouts``, ``classify``, ``calibrate``, ``train``,
-    ``detect --positions/--truth``) read the catalogue with ``require_xy=False`` and call this
-    once the mosaics are read: a table with ``x``, ``y`` is returned as it is; one with only
-    ``ra``, ``dec`` gets 0-based ``x``, ``y`` from the mosaics' celestial WCS (``meta
-    ["xy_from_wcs"]`` True).
+    ``detect --positions/--truth``), ``inspect`` and ``survey`` read the catalogue with
+    ``require_xy=False`` and call this once the mosaics are read: a table with ``x``, ``y`` keeps
+    them, its rows whose ``x``, ``y`` are both empty placed from their ``ra``, ``dec`` (``meta
+    ["xy_from_wcs_rows"]`` counts them); one with only ``ra``, ``dec`` gets 0-based ``x``, ``y``
+    from the mosaics' celestial WCS (``meta["xy_from_wcs"]`` True). Each command says so in
+    one line, :func:`placed_note`, handed to ``say``.
 
     Parameters
     ----------
@@ -1491,6 +1502,8 @@ def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Tab
         The field's mosaics (their ``wcs`` and ``paths``).
     path : path, optional
         The catalogue's file, named in messages.
+    say : callable, optional
+        Given :func:`placed_note`'s line when rows were placed (a command's ``echo``).
 
     Returns
     -------
@@ -1536,6 +1549,8 @@ def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Tab
                     "have no celestial WCS to place them with: fill in their 0-based x, y")
             _fill_xy_from_sky(table, blank, wcs)
             table.meta["xy_from_wcs_rows"] = int(blank.sum())
+            if say is not None:
+                say(placed_note(path, int(blank.sum()), len(table), every=False))
         return table
     missing = X if X not in table.colnames else Y
     if missing == Y or Y in table.colnames:
@@ -1552,7 +1567,10 @@ def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Tab
             f"catalogue{where} gives ra, dec but no x, y, and the mosaics ({files}) have no celestial WCS "
             "(no CTYPE1/CTYPE2 RA/DEC in their FITS headers) to place them with: add 0-based pixel columns x, "
             "y to the catalogue, or use mosaics whose headers carry the WCS")
-    return validate_catalog(table, path, allow_empty=True, wcs=wcs)
+    out = validate_catalog(table, path, allow_empty=True, wcs=wcs)
+    if say is not None:
+        say(placed_note(path, len(out), len(out), every=True))
+    return out
 
 
 def check_on_image(table: Table, shape: tuple[int, int], path: PathLike | None = None,
@@ -1605,55 +1623,190 @@ def pixel_origin_offset(table: Table, wcs) -> float:
 # helpers
 
 
+#: ``meta`` keys that record what one read of a file did (:func:`read_catalog`): a file's own are dropped.
+READ_RECORDS = ("units_converted", "sky_text", "xy_from_wcs", "xy_from_wcs_rows")
+
+#: Angle text without a unit symbol of its own (``10:20:30.5``, ``-54 56 14.8``): read in the column's unit.
+_NO_UNIT_TEXT = re.compile(r"[0-9\s:.+\-]*")
+
 #: Text that means "no value" in a ra/dec column.
 _NO_TEXT = ("", "--", "n/a", "nan", "none", "null")
 
 
-def _sky_in_degrees(table: Table, where: str = "") -> None:
-    """``ra``, ``dec`` given as text become degrees (in place): numbers, or sexagesimal.
+def _sky_in_degrees(table: Table, where: str = "") -> dict[str, str]:
+    """``ra``, ``dec`` given as text become degrees (in place); returns ``{column: "unit (text) -> deg"}``.
 
-    Many catalogues give ``04:19:59.68 -54:56:14.8`` (RA in hours) or ``4h19m59.68s``;
-    float() of those raised a ValueError traceback wherever the positions were used. RA text
-    with ``d`` or a degree sign is read in degrees. Empty cells become NaN (named later).
+    The one place text positions are read: a file's columns (:func:`read_catalog`) and a table
+    handed to :func:`validate_catalog` go through it alike. A column with an angle unit (an ECSV's
+    ``unit: hourangle``) is read in that unit, always; text without one (a CSV) is read when both
+    ``ra`` and ``dec`` are there, by :func:`sky_text_degrees`'s rule. Empty cells become NaN
+    (named later, where a position is needed). ``meta["sky_text"]`` records how each column was
+    read (its declared unit, or ``""``), which ``starclass info`` says.
 
     Examples
     --------
     >>> t = Table({"id": [1, 2], "ra": ["04:20:00", "10.5"], "dec": ["-54:30:00", "-1.25"]})
     >>> _sky_in_degrees(t)
+    {}
     >>> [round(float(v), 4) for v in t["ra"]], [round(float(v), 4) for v in t["dec"]]
     ([65.0, 10.5], [-54.5, -1.25])
     """
-    import astropy.units as u
-    from astropy.coordinates import Angle
-
-    if not (RA in table.colnames and DEC in table.colnames):
-        return
-    if all(table[c].dtype.kind in "fiu" for c in (RA, DEC)):
-        return
-    for col, unit in ((RA, u.hourangle), (DEC, u.deg)):
-        if table[col].dtype.kind in "fiu":
+    both = RA in table.colnames and DEC in table.colnames
+    converted: dict[str, str] = {}
+    for col in (RA, DEC):
+        if col not in table.colnames or table[col].dtype.kind not in "USO":
             continue
-        text = [str(v).strip() for v in np.ma.filled(np.ma.asarray(table[col]).astype(str), "")]
-        out = np.full(len(text), np.nan)
-        for i, v in enumerate(text):
-            if v.lower() in _NO_TEXT:
-                continue
-            try:
-                out[i] = float(v)
-                continue
-            except ValueError:
-                pass  # not a plain number: read below as sexagesimal, which names the row if it fails
-            given = u.deg if (col == RA and ("d" in v.lower() or "\u00b0" in v)) else unit
-            try:
-                out[i] = Angle(v, unit=given).to_value(u.deg)
-            except (ValueError, TypeError, u.UnitsError):
-                ids = np.asarray(table[ID]) if ID in table.colnames else None
-                who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
-                raise StarclassError(
-                    f"catalogue{where}, {who}: {col} {v!r} is neither a number of degrees nor sexagesimal "
-                    f"({'hh:mm:ss.s' if col == 'ra' else '+dd:mm:ss.s'})") from None
-        table[col] = out
+        unit = table[col].unit
+        if unit is not None and (isinstance(unit, u.UnrecognizedUnit) or unit.physical_type != "angle"):
+            unit = None  # not an angle (a typo astropy could not read): the text says, as in a CSV
+        if unit is None and not both:
+            continue  # a lone ra or dec text column without a unit is not a position: left as it is
+        table[col] = sky_text_degrees(table[col], col, unit, where=where,
+                                      ids=np.asarray(table[ID]) if ID in table.colnames else None,
+                                      source=_source_name(table, col))
         table[col].unit = u.deg
+        # how the text was read, for `info`: the declared unit, or "" (sexagesimal ra in hours, numbers in deg)
+        table.meta["sky_text"] = {**dict(table.meta.get("sky_text") or {}), col: "" if unit is None else str(unit)}
+        if unit is not None and unit != u.deg:
+            converted[col] = f"{unit} (text) -> deg"
+    return converted
+
+
+def _check_declinations(table: Table, where: str = "") -> None:
+    """Refuse a ``dec`` beyond +-90 degrees, naming the row: astropy's ValueError traceback came later.
+
+    Placing the row through the WCS or matching on the sky stopped with "Latitude angle(s) must be
+    within -90 deg <= angle <= 90 deg" (a traceback, exit 1); ``info`` showed the range without a word.
+
+    Examples
+    --------
+    >>> t = Table({"id": [4, 5], "ra": [10.0, 11.0], "dec": [-54.9, -91.0]})
+    >>> _check_declinations(t, " in c.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: column 'dec' in c.csv: -91 in row 2 (id 5) is not a declination (-90 to +90 ...
+    """
+    if DEC not in table.colnames or not len(table):
+        return
+    try:
+        dec = numeric_column(table, DEC)
+    except StarclassError:
+        return  # text that is no number: named where the column is read as positions
+    bad = np.abs(dec) > 90.0  # NaN compares False: an empty cell is no position, not a wrong one
+    if bad.any():
+        r = int(np.flatnonzero(bad)[0])
+        ident = f" (id {table[ID][r]})" if ID in table.colnames else ""
+        raise StarclassError(f"column {_source_name(table, DEC)!r}{where}: {dec[r]:g} in row {r + 1}{ident} is not a "
+                             "declination (-90 to +90 degrees); leave the cell empty for a row without a sky position")
+
+
+def _source_name(table: Table, col: str) -> str:
+    """The file's name of schema column ``col`` (``RA_J2000`` read as ``ra``), for messages."""
+    for src, dst in dict(table.meta.get("column_map_used") or {}).items():
+        if dst == col and src != col:
+            return src
+    return col
+
+
+def sky_text_degrees(cells, col: str, unit=None, *, where: str = "", ids=None, source: str | None = None,
+                     ) -> np.ndarray:
+    """Degrees of ``ra`` or ``dec`` cells given as text: numbers or sexagesimal; NaN for empty cells.
+
+    Read by astropy's :class:`~astropy.coordinates.Angle`. Text that names its unit
+    (``10h20m30.5s``, ``155d07m37.5s``, ``155°07′37.5″``) is read in it. Otherwise, with ``unit``
+    (the unit the file declares for the column) every cell is in that unit; without one, a
+    plain number is degrees and sexagesimal is hours for ``ra`` (``10:20:30.5``), degrees for
+    ``dec`` (``+41:16:09``), as catalogues write them.
+
+    Parameters
+    ----------
+    cells : sequence of str
+        The column (masked cells and ``--``, ``n/a``, ``nan``, ``none``, ``null`` are empty).
+    col : {"ra", "dec"}
+        Which coordinate.
+    unit : astropy.units.Unit, optional
+        The column's declared angle unit.
+    where, ids, source
+        For the error: `` in FILE``, the rows' ids, the file's name of the column.
+
+    Returns
+    -------
+    numpy.ndarray
+        Degrees, float64.
+
+    Raises
+    ------
+    StarclassError
+        A cell that is no angle, naming the column, the row (and its id) and the value.
+
+    Examples
+    --------
+    >>> [round(float(v), 6) for v in sky_text_degrees(["10:20:30.5", "10h20m30.5s", "155.5", ""], "ra")]
+    [155.127083, 155.127083, 155.5, nan]
+    >>> [round(float(v), 6) for v in sky_text_degrees(["10.5", "155d07m37.5s"], "ra", u.hourangle)]
+    [157.5, 155.127083]
+    >>> sky_text_degrees(["+41:16:09", "4x1"], "dec", where=" in c.csv", ids=[7, 8])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: catalogue in c.csv, row 2 (id 8): dec '4x1' is neither a number of degrees ...
+    """
+    text = [str(v).strip() for v in np.ma.filled(np.ma.asarray(cells).astype(str), "")]
+    guess = u.hourangle if col == RA else u.deg
+    out = np.full(len(text), np.nan)
+    for i, v in enumerate(text):
+        if v.lower() in _NO_TEXT:
+            continue
+        try:
+            if unit is None:
+                try:
+                    out[i] = float(v)  # a number without a declared unit is degrees, RA too
+                    continue
+                except ValueError:
+                    pass
+            try:
+                if _NO_UNIT_TEXT.fullmatch(v):
+                    raise u.UnitsError  # digits and separators only: no unit of its own to try first (2x faster)
+                # text that names its own unit (h, d, a degree sign) is read in it, exactly
+                angle = Angle(v)
+            except u.UnitsError:
+                angle = Angle(v, unit=unit if unit is not None else guess)
+        except (ValueError, TypeError, u.UnitsError):
+            who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
+            name = _col_words(col, source)
+            sexa = "hh:mm:ss.s" if (unit if unit is not None else guess) == u.hourangle else (
+                "dd:mm:ss.s" if unit is not None else "+dd:mm:ss.s")
+            if unit is not None:
+                raise StarclassError(f"column {name!r}{where}, {who}: {v!r} is not an angle in {unit} (a number or "
+                                     f"sexagesimal {sexa})") from None
+            hint = ""
+            as_deg = _angle_or_none(v, u.deg) if col == RA and unit is None else None
+            if as_deg is not None:
+                # '155:07:37.5': RA sexagesimal in degrees, which a file without units cannot say
+                hint = (f"; sexagesimal ra without a unit is read in hours: as degrees write it "
+                        f"{as_deg.to_string(unit=u.deg, sep='dms')}, or declare the column's unit (an ECSV's "
+                        "unit: deg)")
+            raise StarclassError(f"catalogue{where}, {who}: {name} {v!r} is neither a number of degrees nor "
+                                 f"sexagesimal ({sexa}){hint}") from None
+        if col == DEC and angle.unit == u.hourangle:
+            # '1h00m00s' as a declination was taken as 15 deg without a word: ra and dec swapped, most likely
+            who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
+            raise StarclassError(f"column {source or col!r}{where}, {who}: {v!r} is in hours, which a "
+                                 "declination never is (are ra and dec swapped?)")
+        out[i] = angle.to_value(u.deg)
+    return out
+
+
+def _col_words(col: str, source: str | None) -> str:
+    """``col``, or the file's name of it: ``RA_J2000 (read as ra)``."""
+    return col if source in (None, col) else f"{source} (read as {col})"
+
+
+def _angle_or_none(text: str, unit) -> Angle | None:
+    """``text`` read as an angle in ``unit`` by astropy, or None where it is not one."""
+    try:
+        return Angle(text, unit=unit)
+    except (ValueError, TypeError, u.UnitsError):
+        return None
 
 
 def _plain(col) -> np.ndarray:

@@ -84,6 +84,7 @@ class FieldInfo:
     reading: dict[str, dict[str, Any]] | None = None  # band -> how its values are read, where not as before (_reading)
     padding_sides: dict[str, int] | None = None  # weight-less band -> side of its padding's squares (whole mosaic)
     wcs: Any = None  # the mosaics' celestial WCS, for the fields' overlaps on the sky (sky_overlaps)
+    placed: tuple[str, ...] = ()  # placed_note's lines: catalogue rows placed from ra, dec through the WCS
 
     @property
     def detected(self) -> bool:
@@ -368,11 +369,12 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
             raise StarclassError(f"{where}, field {name!r}: {plan.flag_names(str(exc))}") from None
         note = flags_note(flags, counts, mos.shape)
     positions = None
+    placed: list[str] = []  # said once per field by the client, in the line the other commands say (silent before)
     if spec.positions is not None:
         # ra, dec without x, y: placed through the field's mosaics' WCS (as cutouts and classify do)
         positions = _read(read_catalog, spec.positions, where, name, require_xy=False)
         try:
-            positions = place_on_mosaics(positions, mos, spec.positions)
+            positions = place_on_mosaics(positions, mos, spec.positions, say=placed.append)
         except StarclassError as exc:
             raise StarclassError(f"{where}, field {name!r}: {exc}") from None
         _check_positions(positions, mos.shape, spec.positions, name)
@@ -390,7 +392,7 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
         if CLASS_REF not in truth.colnames:
             raise StarclassError(f"{where}, field {name!r}: truth {spec.truth} has no column {CLASS_REF!r}")
         try:
-            truth = place_on_mosaics(truth, mos, spec.truth)
+            truth = place_on_mosaics(truth, mos, spec.truth, say=placed.append)
         except StarclassError as exc:
             raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     no_wcs = None if mos.wcs is not None else ", ".join(str(p) for p in mos.paths.values())
@@ -409,7 +411,8 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     info = FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
                      truth, _pixel_scale(mos.wcs), no_wcs, note, blank, _padding_note(mos), counts,
                      reading=_reading(mos, photometry=plan.photometry != "skip"), padding_sides=sides or None,
-                     wcs=None if mos.wcs is None else mos.wcs.celestial)
+                     wcs=None if mos.wcs is None else mos.wcs.celestial,
+                     placed=tuple(dict.fromkeys(placed)))  # positions and truth of one file: said once
     # the mask files are inputs too: an output folder that holds one is refused as one holding a mosaic
     masks = [flags.mask_path(p) for p in mos.paths.values()] if flags is not None and flags.mask_file else []
     return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]
@@ -1034,6 +1037,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     echo(f"survey: {len(prepared.fields)} field(s), {len(prepared.jobs)} tile(s) of {plan.tile_size} px "
          f"(overlap {prepared.overlap} px); {skipped} already done, {len(todo)} to run")
     for info in prepared.fields:
+        for line in info.placed:
+            echo(f"note: field {info.spec.name!r}: {line}")
         if info.flags_note is not None:
             echo(f"note: field {info.spec.name!r}: {info.flags_note}")
         if info.blank is not None:
