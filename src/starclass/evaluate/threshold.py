@@ -130,10 +130,14 @@ def threshold_for_purity(y_true, score, target: float = 0.8, *, min_selected: in
     purity = tp / n
     ok = last_of_tie & (purity >= target) & (n >= min_selected)
     if not ok.any():
-        best = float(np.max(np.where(last_of_tie & (n >= min_selected), purity, 0))) if len(y) >= min_selected else 0.0
+        if len(y) < min_selected:
+            # no selection can be that large: "best purity 0.000" read as if the scores were useless
+            why = f"there {'is' if len(y) == 1 else 'are'} only {counted(len(y), 'object')}"
+        else:
+            why = f"best purity {float(np.max(np.where(last_of_tie & (n >= min_selected), purity, 0))):.3f}"
         raise StarclassError(
             f"no threshold reaches purity {target:.2f} with at least {counted(min_selected, 'object')} selected "
-            f"(best purity {best:.3f})"
+            f"({why})"
         )
     i = int(np.flatnonzero(ok)[-1])  # most objects kept
     thr = float(s_sorted[i])
