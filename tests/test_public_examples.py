@@ -47,7 +47,7 @@ def test_the_exemptions_are_still_exported_and_still_without_an_example():
 
 #: packages whose submodules' public functions and classes all show how they are called (the
 #: ones a notebook imports from: 142 of their 420 had no example)
-SUBMODULE_PACKAGES = ("starclass.evaluate", "starclass.science")
+SUBMODULE_PACKAGES = ("starclass.evaluate", "starclass.science", "starclass.detect")
 
 #: public functions and classes of those submodules whose example would need what a docstring
 #: cannot set up in seconds
@@ -58,6 +58,8 @@ def _submodule_public():
     for package in SUBMODULE_PACKAGES:
         for info in sorted(pkgutil.walk_packages(importlib.import_module(package).__path__, f"{package}."),
                            key=lambda m: m.name):
+            if any(part.startswith("_") for part in info.name.split(".")):
+                continue  # a private module (detect._images) is the package's own plumbing
             module = importlib.import_module(info.name)
             for name, obj in vars(module).items():
                 # defined here (not imported), public, a function or a class
