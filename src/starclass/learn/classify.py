@@ -737,7 +737,7 @@ def classify(
     >>> from astropy.table import Table
     >>> rng = np.random.default_rng(0)
     >>> mosaics = {b: rng.normal(1.0, 0.1, (64, 64)).astype("f4") for b in cfg.bands}
-    >>> out = classify(mosaics, Table({"x": [20.0, 40.0], "y": [30.0, 30.0]}), d, progress=False)
+    >>> out = classify(mosaics, Table({"x": [20.0, 40.0], "y": [30.0, 30.0]}), d, progress=False, device="cpu")
     >>> out["class_pred"].tolist(), out["prob_1"].round(3).tolist()
     ([1, 1], [0.675, 0.648])
     >>> out.colnames[:6]
