@@ -97,3 +97,14 @@ def test_one_vs_rest_names_a_merge_that_does_not_fit_the_classes():
     # with the task's groups it is scikit-learn's ROC AUC
     roc, _, _ = curves.one_vs_rest(ref, probs, "2class", classes=(1, 2), groups={"1": (1,), "2": (2,)})
     assert roc[0].area == pytest.approx(roc_auc_score(ref == 1, probs[:, 0]))
+
+
+def test_threshold_for_purity_with_fewer_objects_than_it_must_select_says_so():
+    # four objects, the default min_selected of 10: the message said "best purity 0.000" of scores
+    # that reach purity 0.75 at every threshold, as if the model had found no cluster at all
+    from starclass.evaluate.threshold import threshold_for_purity
+
+    with pytest.raises(StarclassError) as err:
+        threshold_for_purity(np.array([1, 0, 1, 1], bool), np.array([0.9, 0.8, 0.4, 0.7]), 0.8)
+    assert str(err.value) == ("no threshold reaches purity 0.80 with at least 10 objects selected "
+                              "(there are only 4 objects)")

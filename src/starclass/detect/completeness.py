@@ -148,7 +148,16 @@ def completeness(
 
 def fraction_brighter(truth: Table, found: Table, mag_max: float, *, band: str = "f555w",
                       radius: float = 2.0, classes: Sequence[int] | None = None) -> tuple[float, int]:
-    """Recovered fraction of true objects brighter than ``mag_max`` (and their number)."""
+    """Recovered fraction of true objects brighter than ``mag_max`` (and their number).
+
+    Examples
+    --------
+    Two true objects are brighter than V = 22; both are found within 2 px:
+
+    >>> truth = Table({"x": [10.0, 30.0, 50.0], "y": [10.0, 10.0, 10.0], "mag_true_f555w": [21.2, 22.6, 21.8]})
+    >>> fraction_brighter(truth, Table({"x": [10.2, 50.5], "y": [10.0, 10.0]}), 22.0)
+    (1.0, 2)
+    """
     tab = completeness(truth, found, band=band, radius=radius, bins=[-np.inf, mag_max], classes=classes)
     return float(tab["completeness"][0]), int(tab["n_true"][0])
 

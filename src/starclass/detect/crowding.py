@@ -29,6 +29,13 @@ def crowding_counts(xy: np.ndarray, radius: float = 10.0) -> np.ndarray:
     -------
     numpy.ndarray
         Integer counts, shape ``(N,)``.
+
+    Examples
+    --------
+    The first two positions are 5 px apart, the third 20 px from the first:
+
+    >>> crowding_counts(np.array([[0.0, 0.0], [3.0, 4.0], [20.0, 0.0]]), 10.0).tolist()
+    [1, 1, 0]
     """
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     if len(xy) == 0:
@@ -54,6 +61,12 @@ def redundant_flags(xy: np.ndarray, flux: np.ndarray, radius: float = 5.0) -> np
     -------
     numpy.ndarray
         Boolean flags, shape ``(N,)``.
+
+    Examples
+    --------
+    >>> xy = np.array([[0.0, 0.0], [3.0, 4.0], [20.0, 0.0]])
+    >>> redundant_flags(xy, np.array([1.0, 5.0, 2.0])).tolist()
+    [True, False, False]
     """
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     n = len(xy)

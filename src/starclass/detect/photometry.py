@@ -89,7 +89,15 @@ POISSON_ZEROS = 0.5
 
 
 def gaussian_aperture_fraction(radius: float | np.ndarray, fwhm: float | np.ndarray) -> np.ndarray:
-    """Fraction of a circular 2-D Gaussian's flux inside ``radius``: ``1 - exp(-r^2 / 2 s^2)``."""
+    """Fraction of a circular 2-D Gaussian's flux inside ``radius``: ``1 - exp(-r^2 / 2 s^2)``.
+
+    Examples
+    --------
+    Half the light within r = FWHM / 2 (``1 - 0.5^((2 r / FWHM)^2)``):
+
+    >>> gaussian_aperture_fraction(np.array([1.0, 2.0, 4.0]), 2.0).round(4).tolist()
+    [0.5, 0.9375, 1.0]
+    """
     sigma = np.asarray(fwhm, dtype=float) / (2.0 * math.sqrt(2.0 * math.log(2.0)))
     return 1.0 - np.exp(-np.asarray(radius, dtype=float) ** 2 / (2.0 * sigma**2))
 
@@ -102,6 +110,11 @@ def eff_aperture_fraction(
     ``I(r) ~ (1 + r^2 / a^2)^(-gamma/2)``; the enclosed fraction is
     ``1 - (1 + r^2 / a^2)^(1 - gamma/2)`` (finite total flux needs ``gamma > 2``), with
     ``a = FWHM / (2 sqrt(2^(2/gamma) - 1))``.
+
+    Examples
+    --------
+    >>> eff_aperture_fraction(np.array([1.0, 2.0, 4.0]), 2.0).round(4).tolist()
+    [0.2063, 0.4536, 0.6899]
     """
     if gamma <= 2:
         raise StarclassError(f"EFF gamma must exceed 2 for a finite flux, got {gamma}")
@@ -110,7 +123,7 @@ def eff_aperture_fraction(
     return 1.0 - (1.0 + (np.asarray(radius, dtype=float) / a) ** 2) ** (1.0 - beta)
 
 
-def mci_normalisation(fiducial_fwhm: float = 3.0) -> np.ndarray:
+def _mci_normalisation(fiducial_fwhm: float = 3.0) -> np.ndarray:
     """``m(r) - m(r + 1)`` of the fiducial cluster for r = 1..5 (denominators of ``mci_r``)."""
     f = eff_aperture_fraction(np.asarray(MCI_APERTURES), fiducial_fwhm)
     return 2.5 * np.log10(f[1:] / f[:-1])
@@ -121,6 +134,15 @@ def positions_of(table: Table, shape: tuple[int, int], what: str = "table") -> n
 
     A position is on the image when ``-0.5 <= x < nx - 0.5`` and ``-0.5 <= y < ny - 0.5``
     (inside the outer edges of the border pixels).
+
+    Examples
+    --------
+    >>> positions_of(Table({"x": [1.0, 5.0], "y": [2.0, 9.4]}), (10, 10)).tolist()
+    [[1.0, 2.0], [5.0, 9.4]]
+    >>> positions_of(Table({"x": [1.0, 12.0], "y": [2.0, 3.0]}), (10, 10), "cands.ecsv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: cands.ecsv: positions off the 10 x 10 image in 1 row(s) (...): row 2 x=12.00 y=3.00
     """
     for col in (X, Y):
         if col not in table.colnames:
@@ -160,6 +182,14 @@ def aperture_weights(xy: np.ndarray, radii: list[float], half: int, exact_max: f
     -------
     numpy.ndarray
         ``(R, N, S, S)`` float32 weights in [0, 1].
+
+    Examples
+    --------
+    The weights of a circle sum to its area, pi r^2:
+
+    >>> w = aperture_weights(np.array([[10.0, 10.0]]), [1.0, 2.0], 3)
+    >>> w.shape, w.sum(axis=(2, 3), dtype=float).round(3).tolist()
+    ((2, 1, 7, 7), [[3.142], [12.566]])
     """
     # here, not at the top: photutils.aperture would add 0.50-0.63 s to the 0.73-1.0 s of
     # `import starclass.detect`, which imports this module (python -X importtime, 3 runs)
@@ -230,6 +260,17 @@ def band_photometry(
         ``flux`` (N, R) background-subtracted fluxes, ``var`` (N, R) their variances,
         ``bkg`` (N,) annulus median per pixel, ``bkg_std`` (N,) annulus MAD scatter,
         ``area`` (N, R) unmasked aperture areas (px^2), ``sums`` (N, R) the raw sums.
+
+    Examples
+    --------
+    A Gaussian of sigma 1.5 px and peak 100 on a background of 5: the annulus finds the
+    background, and the 6 px aperture nearly all of the 2 pi sigma^2 100 = 1413.7:
+
+    >>> yy, xx = np.mgrid[0:41, 0:41]
+    >>> img = 5.0 + 100.0 * np.exp(-((xx - 20) ** 2 + (yy - 20) ** 2) / (2 * 1.5**2))
+    >>> r = band_photometry(img, None, np.array([[20.0, 20.0]]), [3.0, 6.0], annulus=(12.0, 15.0))
+    >>> r["bkg"].tolist(), r["flux"].round(1).tolist()
+    ([5.0], [[1205.1, 1413.1]])
     """
     n = len(xy)
     if n == 0:
@@ -422,6 +463,20 @@ def ring_medians(
     -------
     numpy.ndarray
         ``(N, len(edges) - 1)``; NaN where a ring has no usable pixel.
+
+    Examples
+    --------
+    >>> yy, xx = np.mgrid[0:41, 0:41]
+    >>> img = 5.0 + 100.0 * np.exp(-((xx - 20) ** 2 + (yy - 20) ** 2) / (2 * 1.5**2))
+    >>> ring_medians(img, None, np.array([[20.0, 20.0]]), [0.0, 1.0, 2.0, 15.0]).round(2).tolist()
+    [[105.0, 77.1, 5.0]]
+
+    The four pixels at r = 1 (85.07) and the four at r = 1.41 (69.12) make the second ring;
+    a cosmic ray in the background ring is clipped away:
+
+    >>> img[20, 31] = 1000.0
+    >>> ring_medians(img, None, np.array([[20.0, 20.0]]), [10.0, 12.0]).round(2).tolist()
+    [[5.0]]
     """
     n = len(xy)
     out = np.full((n, len(edges) - 1), np.nan)
@@ -494,6 +549,21 @@ def robust_growth(
     -------
     numpy.ndarray
         ``(N, K)`` background-subtracted cumulative fluxes.
+
+    Examples
+    --------
+    A Gaussian source (2 pi sigma^2 100 = 1413.7) with one bright pixel of a neighbour 6 px away:
+    the plain curve (sums minus background) jumps by its 500, the robust one does not:
+
+    >>> yy, xx = np.mgrid[0:41, 0:41]
+    >>> img = 5.0 + 100.0 * np.exp(-((xx - 20) ** 2 + (yy - 20) ** 2) / (2 * 1.5**2))
+    >>> img[20, 26] += 500.0
+    >>> xy, radii = np.array([[20.0, 20.0]]), [3.0, 4.0, 6.0, 8.0]
+    >>> r = band_photometry(img, None, xy, radii, annulus=(12.0, 15.0))
+    >>> (r["sums"] - 5.0 * r["area"]).round(1).tolist()
+    [[1205.1, 1367.2, 1659.6, 1913.7]]
+    >>> robust_growth(img, None, xy, r["sums"], r["area"], radii, np.array([5.0])).round(1).tolist()
+    [[1205.1, 1367.2, 1391.5, 1391.6]]
     """
     radii = [float(r) for r in radii]
     b = np.where(np.isfinite(bkg), bkg, 0.0)
@@ -507,7 +577,7 @@ def robust_growth(
     return flux
 
 
-def saturated_totals(
+def _saturated_totals(
     data: np.ndarray,
     mask: np.ndarray | None,
     xy: np.ndarray,
@@ -568,7 +638,16 @@ def saturated_totals(
 
 
 def flux_to_mag(flux: np.ndarray, var: np.ndarray, zeropoint: float) -> tuple[np.ndarray, np.ndarray]:
-    """Magnitudes and errors from fluxes and variances; NaN where the flux is not positive."""
+    """Magnitudes and errors from fluxes and variances; NaN where the flux is not positive.
+
+    Examples
+    --------
+    The error is 1.0857 sigma / flux; a negative flux has no magnitude:
+
+    >>> mag, err = flux_to_mag(np.array([100.0, -1.0]), np.array([25.0, 1.0]), 25.0)
+    >>> mag.tolist(), err.round(4).tolist()
+    ([20.0, nan], [0.0543, nan])
+    """
     flux = np.asarray(flux, dtype=float)
     good = np.isfinite(flux) & (flux > 0)
     mag = np.full(flux.shape, np.nan)
@@ -1002,7 +1081,7 @@ class CandidatePhotometry:
             logf = np.where(v["flux"] > 0, np.log10(np.where(v["flux"] > 0, v["flux"], 1.0)), np.nan)
             ci = -2.5 * (logf[:, radii.i_ci[0]] - logf[:, radii.i_ci[1]])
             pair = -2.5 * (logf[:, radii.i_mci[:-1]] - logf[:, radii.i_mci[1:]])
-            mci = pair / mci_normalisation(self.mci_fiducial_fwhm)[None, :]
+            mci = pair / _mci_normalisation(self.mci_fiducial_fwhm)[None, :]
         return ci, mci
 
     def _aperture_corrections(
@@ -1114,7 +1193,7 @@ class CandidatePhotometry:
             best = apcorr.fit_growth_curves(flux, so, exptime, frac, tuple(cog))
             total, radius = apcorr.growth_totals(flux, snr, frac, best, tuple(cog), float(aperture_radius))
         # saturated stars: their charge bleeds along the column, which the robust rings discard
-        sat_total = saturated_totals(data, mask, xy, bo, so, float(frac[0, -1]), radius=cog[-1])
+        sat_total = _saturated_totals(data, mask, xy, bo, so, float(frac[0, -1]), radius=cog[-1])
         saturated = np.isfinite(sat_total)
         total = np.where(saturated, sat_total, total)
         radius = np.where(saturated, cog[-1], radius)

@@ -94,6 +94,15 @@ def fit_fwhm(
     numpy.ndarray
         FWHM in px; NaN when the fit fails (no positive amplitude, too few pixels, or the
         best width on the edge of ``sigma_range``).
+
+    Examples
+    --------
+    A Gaussian of sigma 1.5 px has FWHM 2.3548 x 1.5 = 3.532 px:
+
+    >>> yy, xx = np.mgrid[0:41, 0:41]
+    >>> img = 5.0 + 100.0 * np.exp(-((xx - 20) ** 2 + (yy - 20) ** 2) / (2 * 1.5**2))
+    >>> fit_fwhm(img, None, np.array([[20.0, 20.0]]), np.array([5.0])).round(3).tolist()
+    [3.532]
     """
     n = len(xy)
     out = np.full(n, np.nan)

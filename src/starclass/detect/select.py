@@ -32,7 +32,14 @@ DEFAULT_MCI_POLYGON: tuple[tuple[float, float], ...] = (
 
 
 def mci_inner_outer(table: Table) -> tuple[np.ndarray, np.ndarray]:
-    """The PHANGS-style inner and outer MCI: means of ``mci_1..2`` and of ``mci_3..5``."""
+    """The PHANGS-style inner and outer MCI: means of ``mci_1..2`` and of ``mci_3..5``.
+
+    Examples
+    --------
+    >>> t = Table({"mci_1": [1.0], "mci_2": [2.0], "mci_3": [3.0], "mci_4": [4.0], "mci_5": [5.0]})
+    >>> [a.tolist() for a in mci_inner_outer(t)]
+    [[1.5], [4.0]]
+    """
     for r in schema.MCI_RADII:
         if schema.mci_col(r) not in table.colnames:
             raise StarclassError(f"column {schema.mci_col(r)!r} is missing: run measure() first")
@@ -44,7 +51,14 @@ def mci_inner_outer(table: Table) -> tuple[np.ndarray, np.ndarray]:
 
 
 def points_in_polygon(px: np.ndarray, py: np.ndarray, polygon: Sequence[Sequence[float]]) -> np.ndarray:
-    """True for points inside ``polygon`` (a list of (x, y) vertices); NaN points are outside."""
+    """True for points inside ``polygon`` (a list of (x, y) vertices); NaN points are outside.
+
+    Examples
+    --------
+    >>> square = [(0, 0), (1, 0), (1, 1), (0, 1)]
+    >>> points_in_polygon(np.array([0.5, 2.0, np.nan]), np.array([0.5, 0.5, 0.5]), square).tolist()
+    [True, False, False]
+    """
     # matplotlib adds 0.15 s (measured) to `import starclass.detect`; only the MCI polygon cut needs it
     from matplotlib.path import Path as MplPath
 
@@ -116,6 +130,12 @@ def selection_mask(
         Keep points inside this polygon in the (MCI_in, MCI_out) plane.
     band
         Band of the magnitude limit (default: the V band of the table's bands).
+
+    Examples
+    --------
+    >>> cand = Table({"mag_f555w": [21.0, 23.5, np.nan], "ci": [1.2, 1.5, 1.4]})
+    >>> selection_mask(cand, mag_limit=23.0).tolist(), selection_mask(cand, ci_min=1.3).tolist()
+    ([True, False, False], [False, True, True])
     """
     cuts = check_cuts(mag_limit=mag_limit, ci_min=ci_min, ci_max=ci_max)
     mag_limit, ci_min, ci_max = cuts["mag_limit"], cuts["ci_min"], cuts["ci_max"]

@@ -39,6 +39,16 @@ def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple
     dict with, per class key ``"1".."4"`` and ``"1+2"``: ``{"n_a", "n_b", "n_both", "fraction"}``
     (fraction None when the class is absent from either catalogue: it is undefined), and
     ``"mean"``: the mean over the classes whose fraction is defined, ``"mean_n"`` how many.
+
+    Examples
+    --------
+    Class 1: A has 2, B has 1, both agree on 1, so (1/2 + 1/1) / 2; class 4 is absent from B:
+
+    >>> r = agreement_fractions(np.array([1, 1, 2, 3, 4]), np.array([1, 2, 2, 3, 3]))
+    >>> r["1"]
+    {'n_a': 2, 'n_b': 1, 'n_both': 1, 'fraction': 0.75}
+    >>> r["4"]["fraction"] is None, r["1+2"]["fraction"], r["mean"], r["mean_n"]
+    (True, 1.0, 0.75, 3)
     """
     a = np.asarray(class_a, int)
     b = np.asarray(class_b, int)
@@ -65,7 +75,22 @@ def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple
 
 def compare_catalogs(a: Table, b: Table, radius: float = 2.0, *, col_a: str = CLASS_REF,
                      col_b: str = CLASS_REF, names: tuple[str, str] = ("A", "B")) -> dict:
-    """Match two catalogues and compute their agreement fractions on the intersection."""
+    """Match two catalogues and compute their agreement fractions on the intersection.
+
+    Returns :func:`agreement_fractions` with the matched rows (``idx_a``, ``idx_b``) and their
+    classes (``class_a``, ``class_b``).
+
+    Examples
+    --------
+    B's third object is 30 px from A's: two objects match; A calls them 1 and 2, B calls both 1:
+
+    >>> from astropy.table import Table
+    >>> a = Table({"x": [0.0, 10.0, 20.0], "y": [0.0, 10.0, 20.0], "class_ref": [1, 2, 3]})
+    >>> b = Table({"x": [0.5, 10.0, 20.0], "y": [0.0, 10.5, 50.0], "class_ref": [1, 1, 3]})
+    >>> r = compare_catalogs(a, b)
+    >>> r["idx_a"].tolist(), r["idx_b"].tolist(), r["n_matched"], r["1"]["fraction"], r["1+2"]["fraction"]
+    ([0, 1], [0, 1], 2, 0.75, 1.0)
+    """
     ia, ib, ca, cb = matched_classes(a, b, col_a, col_b, radius, names=names)
     res = agreement_fractions(ca, cb)
     res["idx_a"], res["idx_b"] = ia, ib
@@ -101,6 +126,18 @@ def agreement_table(catalogs: dict[str, Table], radius: float = 2.0, *, class_co
     ``mean``, ``class_1_2``: :func:`starclass.schema.group_column`) and, when there are at least two pairs, a last row
     "mean for above values" whose ``*_err`` columns hold the uncertainty in the mean
     (standard deviation / sqrt(N)), as the paper.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> xy = {"x": [0.0, 10.0, 20.0], "y": [0.0, 10.0, 20.0]}
+    >>> cats = {"A": Table({**xy, "class_ref": [1, 2, 3]}), "B": Table({**xy, "class_ref": [1, 1, 3]}),
+    ...         "C": Table({**xy, "class_ref": [1, 2, 4]})}
+    >>> t = agreement_table(cats)
+    >>> t["comparison"].tolist()
+    ['A vs. B', 'A vs. C', 'B vs. C', 'mean for above values']
+    >>> [round(float(v), 3) for v in t["class_1"]], round(float(t["class_1_err"][-1]), 3)
+    ([0.75, 1.0, 0.75, 0.833], 0.068)
     """
     if len(catalogs) < 2:
         raise StarclassError("agreement_table needs at least two catalogues")
@@ -150,6 +187,14 @@ def symmetric_confusion(class_a: np.ndarray, class_b: np.ndarray, classes: tuple
     ``C`` counts A's class (rows) against B's class (columns). The diagonal is the agreement
     fraction. A term whose denominator is zero is left out of the mean; a cell with no term at
     all is 0 (there is nothing to confuse).
+
+    Examples
+    --------
+    A calls two objects 1 and one 2; B calls the second of them 2. S[0, 0] is the mean of 1/2
+    (A's class 1 kept by B) and 1/1 (B's class 1 kept by A):
+
+    >>> symmetric_confusion(np.array([1, 1, 2]), np.array([1, 2, 2]), (1, 2)).tolist()
+    [[0.75, 0.25], [0.25, 0.75]]
     """
     a = np.asarray(class_a, int)
     b = np.asarray(class_b, int)
@@ -177,7 +222,14 @@ def symmetric_confusion(class_a: np.ndarray, class_b: np.ndarray, classes: tuple
 
 
 def human_columns(table: Table) -> list[str]:
-    """The ``class_h<k>`` columns of a table, in order."""
+    """The ``class_h<k>`` columns of a table, in order.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> human_columns(Table({"class_h1": [1], "class_ref": [1], "class_h2": [2]}))
+    ['class_h1', 'class_h2']
+    """
     return schema.human_cols(table)
 
 
@@ -250,6 +302,20 @@ def human_baselines(table: Table, *, human_cols: list[str] | None = None, mode_c
       the classes given, from the confusion matrices);
       ``confusion_pairwise`` / ``confusion_vs_mode``: 4x4 row-normalised matrices summed over
       pairs (both orders) / over classifiers (rows = individual, columns = mode).
+
+    Examples
+    --------
+    Three people label four objects; h2 and h3 each differ from the final label once, and from
+    each other twice:
+
+    >>> from astropy.table import Table
+    >>> h = Table({"class_h1": [1, 2, 3, 4], "class_h2": [1, 2, 4, 4], "class_h3": [1, 1, 3, 4],
+    ...            "class_ref": [1, 2, 3, 4]})
+    >>> r = human_baselines(h, min_overlap=1)
+    >>> [round(float(v), 2) for v in r["pairwise"]["agree_4class"]], r["vs_mode"]["n"].tolist()
+    ([0.75, 0.75, 0.5], [4, 4, 4])
+    >>> round(r["summary"]["pairwise_4class"], 3), round(r["summary"]["vs_mode_4class"], 3)
+    (0.667, 0.833)
     """
     cols = human_cols or human_columns(table)
     if len(cols) < 2:
@@ -346,6 +412,20 @@ def agreement_vs(class_a: np.ndarray, class_b: np.ndarray, quantity: np.ndarray,
         where undefined), in ``class_1`` .. ``class_4``, ``class_1_2`` (:func:`starclass.schema.group_column`).
     trends
         Table: class, slope, slope_err, intercept, n_points, or a ``note`` saying why no line.
+
+    Examples
+    --------
+    Twelve objects in three magnitude bins of four; the fainter bins disagree more, so class 1
+    drops by 0.25 per 4 mag (bin medians 21.5, 25.5, 29.5):
+
+    >>> a = np.array([1, 2] * 6)
+    >>> b = np.array([1, 2, 1, 2, 1, 2, 2, 2, 2, 2, 1, 1])
+    >>> bins, trends = agreement_vs(a, b, np.arange(20.0, 32.0), nbins=3, quantity_name="mag",
+    ...                             min_per_class=1)
+    >>> bins["n"].tolist(), bins["class_1"].tolist(), bins["class_1_2"].tolist()
+    ([4, 4, 4], [1.0, 0.75, 0.5], [1.0, 1.0, 1.0])
+    >>> float(trends["slope"][0]), str(trends["note"][2])
+    (-0.0625, 'class 3: 0 points, need at least 3 for a fit')
     """
     q = np.asarray(quantity, float)
     a = np.asarray(class_a, int)

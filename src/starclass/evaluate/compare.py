@@ -926,7 +926,18 @@ def _sky_extent(t: Table) -> str:
 
 @dataclass
 class CurveSet:
-    """ROC and precision-recall curves of one merge, with their areas."""
+    """ROC and precision-recall curves of one merge, with their areas.
+
+    Part of a :class:`Comparison` made by :func:`compare`.
+
+    Examples
+    --------
+    >>> t = Table({"class_pred": [1, 2, 2, 1], "class_ref": [1, 2, 1, 1],
+    ...            "prob_1": [0.9, 0.2, 0.4, 0.7], "prob_2": [0.1, 0.8, 0.6, 0.3]})
+    >>> cs = compare(t, t, EvalTask.from_classes((1, 2), positive_class=1), ref_is_pred=True, n_boot=0).curves[0]
+    >>> cs.merge, [c.label for c in cs.roc], cs.areas["roc_auc"].tolist()
+    ('2class', ['1'], [1.0])
+    """
 
     merge: str
     title: str
@@ -938,7 +949,18 @@ class CurveSet:
 
 @dataclass
 class ThresholdStudy:
-    """Purity, recall and F1 of one positive selection against threshold and magnitude."""
+    """Purity, recall and F1 of one positive selection against threshold and magnitude.
+
+    Part of a :class:`Comparison` made by :func:`compare` for a task with a positive class.
+
+    Examples
+    --------
+    >>> t = Table({"class_pred": [1, 2, 2, 1], "class_ref": [1, 2, 1, 1],
+    ...            "prob_1": [0.9, 0.2, 0.4, 0.7], "prob_2": [0.1, 0.8, 0.6, 0.3]})
+    >>> st = compare(t, t, EvalTask.from_classes((1, 2), positive_class=1), ref_is_pred=True, n_boot=0).thresholds[0]
+    >>> st.label, st.members, float(st.scan["purity"][0]), st.chosen is None
+    ('1', (1,), 0.75, True)
+    """
 
     label: str
     members: tuple[int, ...]
@@ -1039,7 +1061,20 @@ def selection_quantities(table: Table) -> dict[str, np.ndarray]:
 
 @dataclass
 class PhangsAgreement:
-    """The PHANGS agreement fractions of one pair of catalogues (PHANGS-like tasks only)."""
+    """The PHANGS agreement fractions of one pair of catalogues (PHANGS-like tasks only).
+
+    Part of a :class:`Comparison` made by :func:`compare` for the four PHANGS classes.
+
+    Examples
+    --------
+    The reference calls the class-3 object 4: class 4 agrees (1/1 + 1/2) / 2 and class 3 is
+    undefined (absent from the reference):
+
+    >>> t = Table({"x": [0.0, 10, 20, 30], "y": [0.0, 0, 0, 0], "class_pred": [1, 2, 3, 4], "class_ref": [1, 2, 4, 4]})
+    >>> a = compare(t, t, EvalTask.from_classes((1, 2, 3, 4)), ref_is_pred=True, n_boot=0).agreement
+    >>> a.fractions["agreement"].tolist(), round(a.mean, 4)
+    ([1.0, 1.0, None, 0.75, 1.0], 0.9167)
+    """
 
     fractions: Table
     mean: float | None
@@ -1050,7 +1085,17 @@ class PhangsAgreement:
 
 @dataclass
 class Comparison:
-    """Everything computed for one prediction against one reference."""
+    """Everything computed for one prediction against one reference.
+
+    Made by :func:`compare`; :func:`evaluate_catalogs` makes one per reference.
+
+    Examples
+    --------
+    >>> t = Table({"class_pred": [1, 2, 2, 1], "class_ref": [1, 2, 1, 1]})
+    >>> c = compare(t, t, EvalTask.from_classes((1, 2)), ref_is_pred=True, n_boot=0)
+    >>> c.n_paired, c.paired_by, c.accuracies()
+    (4, 'row by row', {'2class': 0.75})
+    """
 
     pred_name: str
     ref_name: str
@@ -1095,7 +1140,14 @@ class Comparison:
         return f"{self.pred_name} vs {self.ref_name}"
 
     def accuracies(self) -> dict[str, float]:
-        """Accuracy per merge, rounded to 4 decimals (the headline)."""
+        """Accuracy per merge, rounded to 4 decimals (the headline).
+
+        Examples
+        --------
+        >>> t = Table({"class_pred": [1, 2, 2, 1], "class_ref": [1, 2, 1, 1]})
+        >>> compare(t, t, EvalTask.from_classes((1, 2)), ref_is_pred=True, n_boot=0).accuracies()
+        {'2class': 0.75}
+        """
         return {r.merge: round(float(r.accuracy), 4) for r in self.results}
 
     def lines(self) -> list[str]:
@@ -1170,7 +1222,19 @@ class Comparison:
 
 @dataclass
 class Evaluation:
-    """All comparisons of a prediction, plus the tables that involve every catalogue."""
+    """All comparisons of a prediction, plus the tables that involve every catalogue.
+
+    Made by :func:`evaluate_catalogs`.
+
+    Examples
+    --------
+    >>> t = Table({"x": [0.0, 10, 20, 30], "y": [0.0, 0, 0, 0], "class_pred": [1, 2, 3, 4], "class_ref": [1, 2, 4, 4]})
+    >>> e = evaluate_catalogs(t, ["self"], n_boot=0)
+    >>> e.headline()
+    {'prediction class_ref': {'4class': 0.75, '12v34': 1.0, '123v4': 0.75, '12_3_4': 0.75}}
+    >>> e.counts["n_4"].tolist()
+    [1, 2]
+    """
 
     task: EvalTask
     task_note: str | None
@@ -1193,7 +1257,14 @@ class Evaluation:
     common_note: str | None = None
 
     def headline(self) -> dict[str, dict[str, float]]:
-        """Accuracy per merge for each reference."""
+        """Accuracy per merge for each reference.
+
+        Examples
+        --------
+        >>> t = Table({"class_pred": [1, 2, 2, 1], "class_ref": [1, 2, 1, 1]})
+        >>> evaluate_catalogs(t, ["self"], task=EvalTask.from_classes((1, 2)), n_boot=0).headline()
+        {'prediction class_ref': {'2class': 0.75}}
+        """
         return {c.ref_name: c.accuracies() for c in self.comparisons}
 
 

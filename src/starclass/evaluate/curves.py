@@ -21,7 +21,18 @@ from starclass.schema import CLASS_PRED, CONFIDENT_SCORE, frac_above_col, prob_c
 
 @dataclass
 class Curve:
-    """One curve: x, y arrays, a summary number (AUC or average precision) and its label."""
+    """One curve: x, y arrays, a summary number (AUC or average precision) and its label.
+
+    Made by :func:`one_vs_rest`: for a ROC curve x is the false-positive rate and y the true-positive
+    rate, for a PR curve x is the recall and y the precision.
+
+    Examples
+    --------
+    >>> ref = np.array([1, 1, 2, 2]); probs = np.array([[0.9, 0.1], [0.4, 0.6], [0.6, 0.4], [0.2, 0.8]])
+    >>> roc, pr, _ = one_vs_rest(ref, probs, "2class", (1, 2), groups={"1": (1,), "2": (2,)})
+    >>> roc[0].label, roc[0].x.tolist(), roc[0].y.tolist(), roc[0].area, roc[0].n_pos
+    ('1', [0.0, 0.0, 0.5, 0.5, 1.0], [0.0, 0.5, 0.5, 1.0, 1.0], 0.75, 2)
+    """
 
     label: str
     x: np.ndarray
@@ -150,7 +161,17 @@ def one_vs_rest(ref: np.ndarray, probs: np.ndarray, merge: str = "4class",
 
 
 def curve_summary(roc: list[Curve], pr: list[Curve]) -> Table:
-    """Table of AUC and average precision per class."""
+    """Table of AUC and average precision per class.
+
+    Examples
+    --------
+    The average precision is :func:`sklearn.metrics.average_precision_score`, (1 + 2/3) / 2:
+
+    >>> ref = np.array([1, 1, 2, 2]); probs = np.array([[0.9, 0.1], [0.4, 0.6], [0.6, 0.4], [0.2, 0.8]])
+    >>> t = curve_summary(*one_vs_rest(ref, probs, "2class", (1, 2), groups={"1": (1,), "2": (2,)})[:2])
+    >>> t["class"].tolist(), t["roc_auc"].tolist(), [round(float(v), 3) for v in t["average_precision"]]
+    (['1', '2'], [0.75, 0.75], [0.833, 0.833])
+    """
     t = Table()
     t["class"] = [c.label for c in roc]
     t["n_pos"] = [c.n_pos for c in roc]
@@ -164,7 +185,14 @@ def curve_summary(roc: list[Curve], pr: list[Curve]) -> Table:
 
 def score_distributions(pred: np.ndarray, probs: np.ndarray,
                         classes: tuple[int, ...] = (1, 2, 3, 4)) -> dict[int, np.ndarray]:
-    """Sorted scores (probability of the predicted class) of the objects predicted in each class."""
+    """Sorted scores (probability of the predicted class) of the objects predicted in each class.
+
+    Examples
+    --------
+    >>> d = score_distributions(np.array([1, 2, 1]), np.array([[0.9, 0.1], [0.3, 0.7], [0.6, 0.4]]), (1, 2))
+    >>> {k: v.tolist() for k, v in d.items()}
+    {1: [0.6, 0.9], 2: [0.7]}
+    """
     pred = np.asarray(pred, dtype=int)
     out = {}
     for j, k in enumerate(classes):

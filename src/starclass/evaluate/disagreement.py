@@ -229,6 +229,17 @@ def catalog_disagreement(table: Table, name: str = "catalogue") -> dict:
     ------
     StarclassError
         When the catalogue has no class mean (e.g. NGC 1566, NGC 3274), naming it.
+
+    Examples
+    --------
+    >>> t = Table({"class_ref": [1, 2, 4], "class_human_mean": [1.0, 2.33, 3.67]})
+    >>> d = catalog_disagreement(t, "ngc0000")
+    >>> d["n_used"], round(d["disagree"], 3)
+    (3, 0.667)
+    >>> catalog_disagreement(Table({"class_ref": [1]}), "ngc1566")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: ngc1566 has no column 'class_human_mean': the votes cannot be bounded ...
     """
     for c in (CLASS_REF, CLASS_HUMAN_MEAN):
         if c not in table.colnames:
@@ -250,6 +261,15 @@ def disagreement_table(results: dict[str, dict]) -> Table:
     astropy.table.Table
         ``field, n, n_used, ambiguous, disagree, pair_4class, pair_binary, mode_4class, mode_binary``
         and the share of minority votes on each class pair (``1-2`` ... ``3-4``).
+
+    Examples
+    --------
+    >>> res = {"A": disagreement([2, 1], [2.33, 1.0]), "B": vote_disagreement([[4, 4, 3], [1, 1, 1], [3, 3, 3]])}
+    >>> t = disagreement_table(res)
+    >>> t["field"].tolist(), t["n_used"].tolist(), [round(float(v), 3) for v in t["disagree"]]
+    (['A', 'B'], [2, 3], [0.5, 0.333])
+    >>> t["2-3"].tolist(), t["3-4"].tolist()
+    ([1.0, 0.0], [0.0, 1.0])
     """
     rows = []
     for name, r in results.items():
@@ -262,7 +282,17 @@ def disagreement_table(results: dict[str, dict]) -> Table:
 
 
 def pooled(results: dict[str, dict]) -> dict:
-    """Pool :func:`disagreement` results of several catalogues, weighting sources equally."""
+    """Pool :func:`disagreement` results of several catalogues, weighting sources equally.
+
+    Examples
+    --------
+    One source of A's two and one of B's three had a dissenter: 2 of 5 sources:
+
+    >>> res = {"A": disagreement([2, 1], [2.33, 1.0]), "B": vote_disagreement([[4, 4, 3], [1, 1, 1], [3, 3, 3]])}
+    >>> p = pooled(res)
+    >>> p["n_used"], p["disagree"], p["pairs"][(2, 3)], p["pairs"][(3, 4)]
+    (5, 0.4, 1.0, 1.0)
+    """
     used = sum(r["n_used"] for r in results.values())
     out = {"n": sum(r["n"] for r in results.values()), "n_used": used,
            "n_inconsistent": sum(r["n_inconsistent"] for r in results.values()),

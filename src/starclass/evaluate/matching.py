@@ -223,6 +223,15 @@ def matched_classes(
 
     Rows with class 0 (not classified) on either side are left out. Raises
     :class:`StarclassError` when nothing overlaps.
+
+    Examples
+    --------
+    A's second row has no class, so only two of the three matches are kept:
+
+    >>> a = Table({"x": [0.0, 10.0, 20.0], "y": [0.0, 10.0, 20.0], "class_ref": [1, 0, 3]})
+    >>> b = Table({"x": [10.0, 0.0, 20.5], "y": [10.0, 0.0, 20.0], "class_pred": [2, 1, 4]})
+    >>> [v.tolist() for v in matched_classes(a, b, "class_ref", "class_pred")]
+    [[0, 2], [1, 2], [1, 3], [1, 4]]
     """
     for t, c, n in ((a, col_a, names[0]), (b, col_b, names[1])):
         if c not in t.colnames:

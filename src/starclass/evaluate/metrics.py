@@ -47,7 +47,16 @@ MERGE_TITLES: dict[str, str] = {
 
 
 def check_classes(labels: np.ndarray, classes: tuple[int, ...], *, what: str) -> None:
-    """Raise if any non-zero label is outside ``classes`` (naming the first bad row)."""
+    """Raise if any non-zero label is outside ``classes`` (naming the first bad row).
+
+    Examples
+    --------
+    >>> check_classes(np.array([1, 0, 4]), (1, 2, 3, 4), what="labels.csv")
+    >>> check_classes(np.array([1, 0, 5]), (1, 2, 3, 4), what="labels.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: labels.csv: class [5] (first at row 3) is outside the configured classes ...
+    """
     labels = np.asarray(labels)
     bad = (labels != 0) & ~np.isin(labels, classes)
     if bad.any():
@@ -95,7 +104,13 @@ def merge_labels(labels: np.ndarray, merge: str, groups: Groups | None = None) -
 
 
 def merged_names(merge: str, groups: Groups | None = None) -> list[str]:
-    """Labels of the groups of a merge, in order."""
+    """Labels of the groups of a merge, in order.
+
+    Examples
+    --------
+    >>> merged_names("12v34"), merged_names("3class", {"1": (1,), "2": (2,), "3": (3,)})
+    (['1+2', '3+4'], ['1', '2', '3'])
+    """
     return list(merge_groups(merge, groups).keys())
 
 
@@ -189,7 +204,18 @@ def per_class_table(ref: np.ndarray, pred: np.ndarray, labels: list[int], names:
 
 @dataclass
 class MergeResult:
-    """Metrics of one merge (see :data:`MERGES`)."""
+    """Metrics of one merge (see :data:`MERGES`).
+
+    Made by :func:`classification_summary`.
+
+    Examples
+    --------
+    >>> r = classification_summary(np.array([1, 2, 3, 4]), np.array([1, 2, 4, 4]))
+    >>> r.names, r.n, r.accuracy, r.counts[2].tolist()
+    (['1', '2', '3', '4'], 4, 0.75, [0, 0, 0, 1])
+    >>> r.confusion_table()["frac_pred_4"].tolist()
+    [0.0, 0.0, 1.0, 1.0]
+    """
 
     merge: str
     names: list[str]
@@ -201,7 +227,15 @@ class MergeResult:
     per_class: Table
 
     def confusion_table(self) -> Table:
-        """Confusion matrix as a Table: counts and row fractions, rows = reference."""
+        """Confusion matrix as a Table: counts and row fractions, rows = reference.
+
+        Examples
+        --------
+        >>> r = classification_summary(np.array([1, 2, 2]), np.array([1, 1, 2]), "12v34")
+        >>> t = r.confusion_table()
+        >>> t.colnames, t["n_pred_1+2"].tolist()
+        (['reference', 'n_pred_1+2', 'n_pred_3+4', 'frac_pred_1+2', 'frac_pred_3+4'], [3, 0])
+        """
         t = Table()
         t["reference"] = self.names
         for j, nm in enumerate(self.names):
@@ -244,6 +278,17 @@ def summary_table(results: list[MergeResult], cis: dict[str, dict[str, tuple[flo
     """One row per merge: n, accuracy, balanced accuracy (with bootstrap CIs when given).
 
     ``titles`` describes each merge (default: :data:`MERGE_TITLES`, the PHANGS merges).
+
+    Examples
+    --------
+    >>> ref, pred = np.array([1, 2, 3, 4]), np.array([1, 2, 4, 4])
+    >>> t = summary_table([classification_summary(ref, pred), classification_summary(ref, pred, "12v34")])
+    >>> t["merge"].tolist(), t["accuracy"].tolist()
+    (['4class', '12v34'], [0.75, 1.0])
+    >>> t = summary_table([classification_summary(ref, pred)], {"4class": {"accuracy": (0.5, 1.0),
+    ...                   "balanced_accuracy": (0.4, 1.0)}})
+    >>> float(t["accuracy_lo"][0]), float(t["balanced_accuracy_hi"][0])
+    (0.5, 1.0)
     """
     titles = titles if titles is not None else MERGE_TITLES
     t = Table()

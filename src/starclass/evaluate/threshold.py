@@ -62,6 +62,16 @@ def threshold_scan(y_true, score, thresholds=None) -> Table:
         Score of the positive class (probability, 0-1).
     thresholds
         Thresholds to test (default 0.05 to 0.95 in steps of 0.01).
+
+    Examples
+    --------
+    The same numbers as :func:`sklearn.metrics.precision_score`, ``recall_score`` and ``f1_score``
+    of ``score >= threshold``; purity is masked where nothing is selected:
+
+    >>> y = np.array([1, 1, 0, 1, 0, 0], bool)
+    >>> t = threshold_scan(y, np.array([0.9, 0.8, 0.7, 0.6, 0.3, 0.1]), [0.5, 0.75, 0.95])
+    >>> t["n_selected"].tolist(), t["purity"].tolist(), [round(float(v), 3) for v in t["f1"]]
+    ([4, 2, 0], [0.75, 1.0, None], [0.857, 0.8, 0.0])
     """
     y, score = _check(y_true, score)
     if thresholds is None:
@@ -94,6 +104,16 @@ def threshold_for_purity(y_true, score, target: float = 0.8, *, min_selected: in
     ------
     StarclassError
         If no threshold selecting at least ``min_selected`` objects reaches the target.
+
+    Examples
+    --------
+    Selecting the four highest scores gives 3 clusters of 4 (purity 0.75), the most objects that
+    reach it:
+
+    >>> y = np.array([1, 1, 0, 1, 0, 0], bool)
+    >>> r = threshold_for_purity(y, np.array([0.9, 0.8, 0.7, 0.6, 0.3, 0.1]), 0.75, min_selected=2)
+    >>> r["threshold"], r["purity"], r["recall"], r["n_selected"], r["shown"]
+    (0.6, 0.75, 1.0, 4, '0.600')
     """
     y, score = _check(y_true, score)
     if not 0 < target <= 1:
@@ -110,10 +130,14 @@ def threshold_for_purity(y_true, score, target: float = 0.8, *, min_selected: in
     purity = tp / n
     ok = last_of_tie & (purity >= target) & (n >= min_selected)
     if not ok.any():
-        best = float(np.max(np.where(last_of_tie & (n >= min_selected), purity, 0))) if len(y) >= min_selected else 0.0
+        if len(y) < min_selected:
+            # no selection can be that large: "best purity 0.000" read as if the scores were useless
+            why = f"there {'is' if len(y) == 1 else 'are'} only {counted(len(y), 'object')}"
+        else:
+            why = f"best purity {float(np.max(np.where(last_of_tie & (n >= min_selected), purity, 0))):.3f}"
         raise StarclassError(
             f"no threshold reaches purity {target:.2f} with at least {counted(min_selected, 'object')} selected "
-            f"(best purity {best:.3f})"
+            f"({why})"
         )
     i = int(np.flatnonzero(ok)[-1])  # most objects kept
     thr = float(s_sorted[i])
@@ -169,6 +193,17 @@ def metrics_vs_magnitude(y_true, score, mag, threshold: float = 0.5, *, edges=No
     cumulative
         True: row i is every object brighter than ``edges[i + 1]`` (M31 Figure 18);
         False: objects with ``edges[i] <= mag < edges[i + 1]``.
+
+    Examples
+    --------
+    >>> y = np.array([1, 1, 0, 1, 0, 0], bool)
+    >>> score = np.array([0.9, 0.8, 0.7, 0.6, 0.3, 0.1])
+    >>> mag = np.array([20.2, 20.8, 21.5, 21.9, 22.4, 22.7])
+    >>> t = metrics_vs_magnitude(y, score, mag)
+    >>> t["mag_hi"].tolist(), t["n"].tolist(), t["purity"].tolist()
+    ([21.0, 22.0, 23.0], [2, 4, 6], [1.0, 0.75, 0.75])
+    >>> metrics_vs_magnitude(y, score, mag, cumulative=False)["fp"].tolist()
+    [0, 1, 0]
     """
     y, score = _check(y_true, score)
     mag = np.asarray(mag, float)

@@ -66,17 +66,40 @@ _REQUIRED = ("format", "version", "kind", "config", "state_dict", "digest", "cla
 
 
 def member_filename(index: int) -> str:
-    """File name of ensemble member ``index`` (0-based index, 1-based name)."""
+    """File name of ensemble member ``index`` (0-based index, 1-based name).
+
+    Examples
+    --------
+    >>> member_filename(0), member_filename(11)
+    ('member_01.pt', 'member_12.pt')
+    """
     return f"member_{index + 1:02d}.pt"
 
 
 def epoch_filename(index: int) -> str:
-    """File name of the resumable per-epoch state of member ``index``."""
+    """File name of the resumable per-epoch state of member ``index``.
+
+    Examples
+    --------
+    >>> epoch_filename(0)
+    'member_01.last.pt'
+    """
     return f"member_{index + 1:02d}.last.pt"
 
 
 def state_digest(state_dict: dict[str, torch.Tensor]) -> str:
-    """SHA-256 over the names, shapes, dtypes and bytes of a state dict's tensors."""
+    """SHA-256 over the names, shapes, dtypes and bytes of a state dict's tensors.
+
+    Examples
+    --------
+    The same tensors give the same digest; a changed value or dtype another:
+
+    >>> a = state_digest({"w": torch.zeros(2)})
+    >>> a == state_digest({"w": torch.zeros(2)}), a == state_digest({"w": torch.ones(2)}), len(a)
+    (True, False, 64)
+    >>> a == state_digest({"w": torch.zeros(2, dtype=torch.float64)})
+    False
+    """
     h = hashlib.sha256()
     for name in sorted(state_dict):
         t = state_dict[name]
@@ -124,7 +147,14 @@ def member_digest(ckpt: dict[str, Any]) -> str:
 
 
 def cpu_state(state_dict: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """Detached CPU copies of a state dict's tensors (plain dict, safe for weights_only)."""
+    """Detached CPU copies of a state dict's tensors (plain dict, safe for weights_only).
+
+    Examples
+    --------
+    >>> s = cpu_state({"w": torch.zeros(2, requires_grad=True)})
+    >>> s["w"].requires_grad, s["w"].device.type
+    (False, 'cpu')
+    """
     return {k: v.detach().to("cpu").clone() for k, v in state_dict.items()}
 
 
@@ -141,7 +171,26 @@ def make_checkpoint(
     best_epoch: int | None = None,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Assemble the checkpoint dict of one model from its task config and weights."""
+    """Assemble the checkpoint dict of one model from its task config and weights.
+
+    Examples
+    --------
+    A one-member model with random weights, as ``starclass train`` writes one (the same three
+    steps make the models of the other examples here):
+
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
+    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> ckpt["kind"], ckpt["classes"], ckpt["bands"], ckpt["architecture"]
+    ('member', [1, 2], ['xray', 'optical'], 'compact')
+    >>> sorted(p.name for p in d.iterdir())
+    ['manifest.json', 'member_01.pt']
+    """
     cfg = config.to_dict() if hasattr(config, "to_dict") else dict(config)
     sd = cpu_state(state_dict)
     ckpt: dict[str, Any] = {
@@ -172,7 +221,21 @@ def make_checkpoint(
 
 
 def save_checkpoint(ckpt: dict[str, Any], path: str | os.PathLike) -> Path:
-    """Write a checkpoint dict atomically with :func:`torch.save`; returns the path."""
+    """Write a checkpoint dict atomically with :func:`torch.save`; returns the path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
+    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> load_checkpoint(d / "member_01.pt")["seed"]
+    0
+    """
     path = Path(path)
     with atomic_path(path) as tmp:
         torch.save(ckpt, tmp)
@@ -201,6 +264,25 @@ def load_checkpoint(path: str | os.PathLike, *, kind: str | None = None) -> dict
     StarclassError
         The file is missing, unreadable, not a starclass checkpoint, of an unknown version,
         of the wrong kind, or its weights do not match their digest (damaged).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
+    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> ck = load_checkpoint(d / "member_01.pt", kind="member")
+    >>> ck["kind"], ck["stamp_size"]
+    ('member', 16)
+    >>> _ = (d / "broken.pt").write_bytes(b"not a checkpoint")
+    >>> load_checkpoint(d / "broken.pt")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: ...broken.pt...
     """
     path = Path(path)
     if not path.is_file():
@@ -293,6 +375,21 @@ def save_calibration(model_dir: str | os.PathLike, entry: dict[str, Any], member
         :meth:`starclass.learn.calibration.ModelCalibration.to_dict`.
     member_digests : list of str
         The ``digest`` of every member, in manifest order (the weights it was fitted with).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
+    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> entry = {"method": "temperature", "temperature": 1.5}
+    >>> _ = save_calibration(d, entry, [ckpt["digest"]])
+    >>> read_manifest(d)["calibration"]["temperature"]
+    1.5
     """
     path = Path(model_dir) / MANIFEST
     doc = read_manifest(path)
@@ -351,6 +448,20 @@ def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, An
     fitted on, :mod:`starclass.learn.provenance`) under ``"training_rows"``; ``pixel_flags``
     (the mask and DQ flags the training stamps were cut with,
     :func:`starclass.learn.provenance.flags_record`) under ``"pixel_flags"``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
+    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> m = read_manifest(d)
+    >>> [x["file"] for x in m["members"]], m["task"], m["config"]["classes"]
+    (['member_01.pt'], 'galaxy-cluster-compact', [1, 2])
     """
     outdir = Path(outdir)
     cfg = config.to_dict() if hasattr(config, "to_dict") else dict(config)
@@ -522,7 +633,21 @@ def cv_fold_models(path: str | os.PathLike, *, started: bool = False) -> list[Pa
 
 
 def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
-    """Read and check an ensemble manifest (a directory or its ``manifest.json``)."""
+    """Read and check an ensemble manifest (a directory or its ``manifest.json``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
+    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> read_manifest(d / "manifest.json")["members"][0]["architecture"]
+    'compact'
+    """
     path = Path(path)
     if path.is_dir():
         path = path / MANIFEST
@@ -573,7 +698,21 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
 
 
 def member_paths(model_path: str | os.PathLike) -> list[Path]:
-    """Member checkpoint files of a model: a directory/manifest, or a single ``.pt`` file."""
+    """Member checkpoint files of a model: a directory/manifest, or a single ``.pt`` file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
+    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> [p.name for p in member_paths(d)], [p.name for p in member_paths(d / "member_01.pt")]
+    (['member_01.pt'], ['member_01.pt'])
+    """
     p = Path(model_path)
     if not p.exists():
         raise StarclassError(f"model {p} does not exist")
@@ -607,7 +746,24 @@ def _member_path(base: Path, name: str, model: Path) -> Path:
 
 @dataclass
 class LoadedModel:
-    """An ensemble ready for inference (a single model is an ensemble of one)."""
+    """An ensemble ready for inference (a single model is an ensemble of one).
+
+    Made by :func:`load_model`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
+    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> m = load_model(d)
+    >>> len(m.members), m.config.classes, m.calibration is None, [p.name for p in m.paths]
+    (1, [1, 2], True, ['member_01.pt'])
+    """
 
     config: Any  # starclass.learn.config.TaskConfig
     members: list[torch.nn.Module]
@@ -700,6 +856,22 @@ def load_model(model_path: str | os.PathLike | LoadedModel | Any, device: str | 
     ``check_calibration=False`` skips it (for refitting a damaged one: ``starclass calibrate``).
     A model already in memory (a :class:`LoadedModel`, a fitted ``CNNClassifier``:
     :func:`in_memory_model`) is returned as it is, its networks moved to ``device``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
+    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> m = load_model(d)
+    >>> type(m.members[0]).__name__, m.config.bands
+    ('CompactNet', ['xray', 'optical'])
+    >>> load_model(m) is m
+    True
     """
     if not isinstance(model_path, (str, os.PathLike)):
         loaded = in_memory_model(model_path)

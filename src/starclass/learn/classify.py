@@ -203,6 +203,29 @@ def member_probabilities(
     ``return_views`` (with ``tta``) also returns the member-mean probabilities of every view,
     ``[8, B, K]``, for the TTA spread; with ``per_member`` too, every member's views
     ``[M, 8, B, K]`` instead (for the mutual information over views x members).
+
+    Examples
+    --------
+    A one-member model with random weights (:func:`starclass.learn.checkpoint.make_checkpoint`):
+
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    >>> from starclass.models import build_model
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
+    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> m = load_model(d)
+    >>> x = np.random.default_rng(1).normal(size=(6, 2, 16, 16)).astype("f4")
+    >>> p = member_probabilities(m.members, x)
+    >>> p.shape, p.sum(axis=-1).round(3).tolist()
+    ((1, 6, 2), [[1.0, 1.0, 1.0, 1.0, 1.0, 1.0]])
+    >>> p, views = member_probabilities(m.members, x, tta=True, return_views=True, per_member=True)
+    >>> views.shape
+    (1, 8, 6, 2)
     """
     dev = torch.device(device)
     dtype = compute_dtype(amp, dev)
@@ -265,6 +288,18 @@ def view_mutual_info(member_probs: np.ndarray, views: np.ndarray | None) -> np.n
     ``views`` (``[M, 8, N, K]``, :func:`member_probabilities` with ``per_member``) when
     classifying with TTA, else None; ``member_probs`` ``[M, N, K]``. None when there is only
     one prediction per row (one member, no TTA): one view has no mutual information.
+
+    Examples
+    --------
+    Two members that agree have no mutual information; two sure members that disagree have
+    log 2 (the entropy of their mean, 0.693, minus their own, 0):
+
+    >>> agree = np.array([[[0.5, 0.5]], [[0.5, 0.5]]])
+    >>> disagree = np.array([[[1.0, 0.0]], [[0.0, 1.0]]])
+    >>> view_mutual_info(agree, None).round(3).tolist(), view_mutual_info(disagree, None).round(3).tolist()
+    ([0.0], [0.693])
+    >>> view_mutual_info(agree[:1], None) is None
+    True
     """
     if views is not None:
         v = np.asarray(views)
@@ -301,6 +336,24 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
     (dict, dict)
         Columns (``prob_<k>``, ``prob_<k>_raw``, ``pred_set``, ``pred_set_size`` as they
         apply) and the entries for the table's ``meta``.
+
+    Examples
+    --------
+    A model without a calibration adds no column and says why in the meta:
+
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    >>> from starclass.models import build_model
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
+    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> cols, meta = trust_columns(load_model(d), np.array([[0.7, 0.3]]))
+    >>> cols, meta["calibrated"], meta["calibration_note"][:32]
+    ({}, False, 'the model carries no calibration')
     """
     from starclass.learn.calibration import ModelCalibration
     from starclass.learn.conformal import check_coverage, format_sets
@@ -670,6 +723,27 @@ def classify(
         those written now) are kept as ``<name>_input`` with a warning
         (:func:`keep_input_columns`); ``meta`` records the model, task, members, tta and the
         number of unclassified candidates.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    >>> from starclass.models import build_model
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
+    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> from astropy.table import Table
+    >>> rng = np.random.default_rng(0)
+    >>> mosaics = {b: rng.normal(1.0, 0.1, (64, 64)).astype("f4") for b in cfg.bands}
+    >>> out = classify(mosaics, Table({"x": [20.0, 40.0], "y": [30.0, 30.0]}), d, progress=False, device="cpu")
+    >>> out["class_pred"].tolist(), out["prob_1"].round(3).tolist()
+    ([1, 1], [0.675, 0.648])
+    >>> out.colnames[:6]
+    ['x', 'y', 'class_pred', 'prob_1', 'prob_2', 'prob_std']
     """
     from astropy.table import Table
     from tqdm.auto import tqdm

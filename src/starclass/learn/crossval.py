@@ -223,6 +223,20 @@ class CVResult:
         ``class_pred`` and ``prob_<k>`` (plus any ``extra_columns``).
     outdir
         Where the fold models and tables are.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.datasets.stamps import make_synthetic
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16, recipe={"epochs": 1})
+    >>> toy = make_synthetic(cfg, 24, seed=0)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     cv = cross_validate(cfg, toy.inputs, toy.class_ref, scheme=2, outdir=d, progress=False, device="cpu")
+    >>> [f["fold"] for f in cv.folds], len(cv.predictions), cv.predictions.colnames[:4]
+    (['1', '2'], 24, ['row', 'fold', 'class_ref', 'class_pred'])
+    >>> sorted(cv.pooled)[:3]
+    ['accuracy', 'f1', 'macro_f1']
     """
 
     folds: list[dict[str, Any]]

@@ -46,6 +46,12 @@ def decide(
 
     With ``threshold`` and two classes the positive class wins when its probability is at
     least ``threshold``; otherwise the arg-max is taken.
+
+    Examples
+    --------
+    >>> p = np.array([[0.7, 0.3], [0.4, 0.6]])
+    >>> decide(p, [1, 2]).tolist(), decide(p, [1, 2], threshold=0.35, positive_class=1).tolist()
+    ([0, 1], [0, 0])
     """
     probs = np.asarray(probs)
     k = probs.shape[-1]
@@ -110,7 +116,16 @@ def mutual_information(prob_views: np.ndarray) -> np.ndarray:
 
 @dataclass
 class EnsembleResult:
-    """Per-candidate aggregation of M members over N candidates and K classes."""
+    """Per-candidate aggregation of M members over N candidates and K classes.
+
+    Made by :func:`aggregate`.
+
+    Examples
+    --------
+    >>> r = aggregate(np.array([[[0.9, 0.1]], [[0.3, 0.7]]]), [1, 2])
+    >>> r.classes, r.prob_mean.round(3).tolist(), r.class_pred.tolist(), r.quality.tolist()
+    ([1, 2], [[0.6, 0.4]], [1], [0.5])
+    """
 
     classes: list[int]
     prob_mean: np.ndarray  # [N, K]
@@ -165,6 +180,17 @@ def aggregate(
     Returns
     -------
     EnsembleResult
+
+    Examples
+    --------
+    Three members, two candidates: the second is class 2 by the mean (0.6) and by 2 votes of 3:
+
+    >>> mp = np.array([[[0.9, 0.1], [0.4, 0.6]], [[0.7, 0.3], [0.2, 0.8]], [[0.8, 0.2], [0.6, 0.4]]])
+    >>> r = aggregate(mp, [1, 2])
+    >>> r.prob_mean.round(3).tolist(), r.class_pred.tolist(), r.quality.round(3).tolist()
+    ([[0.8, 0.2], [0.4, 0.6]], [1, 2], [1.0, 0.667])
+    >>> r.prob_std.round(3).tolist(), r.class_mean.round(3).tolist()
+    ([0.082, 0.163], [1.0, 1.667])
     """
     p = np.asarray(member_probs, dtype=np.float64)
     if p.ndim == 2:

@@ -339,6 +339,18 @@ class DawidSkeneResult:
         The classes of the columns.
     n_votes : numpy.ndarray
         ``(H,)`` votes each person gave (among ``classes``).
+
+    Made by :func:`dawid_skene`.
+
+    Examples
+    --------
+    Three people, twenty candidates; person 3 disagrees on half of them:
+
+    >>> r = dawid_skene(np.array([[1, 1, 1], [2, 2, 2], [1, 1, 2], [2, 2, 1]] * 5), [1, 2])
+    >>> r.posterior.shape, r.confusion.shape, r.priors.round(2).tolist(), r.n_votes.tolist()
+    ((20, 2), (3, 2, 2), [0.5, 0.5], [20, 20, 20])
+    >>> r.posterior[:4].argmax(axis=1).tolist()
+    [0, 1, 0, 1]
     """
 
     posterior: np.ndarray
@@ -555,6 +567,16 @@ class VoteTargets:
         Catalogue rows with at least one vote, and the votes among them.
     annotators : astropy.table.Table or None
         :func:`annotator_table` for ``dawid-skene``, else None.
+
+    Made by :func:`votes_for_catalogue`.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> votes = Table({"id": [3, 1], "class_h1": [4, 1], "class_h2": [4, 2]})
+    >>> vt = votes_for_catalogue(get_preset("legus4"), Table({"id": [1, 2, 3]}), votes, model="soft")
+    >>> vt.targets.tolist(), vt.columns, vt.n_labelled, vt.n_votes
+    ([[0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]], ['class_h1', 'class_h2'], 2, 4)
     """
 
     targets: np.ndarray
@@ -758,6 +780,18 @@ class JointClasses:
         Each person's estimated confusion matrix (:func:`annotator_table`).
     columns : list of str
         The vote columns.
+
+    Made by :func:`joint_with_votes`.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("legus4", merge={1: 1, 2: 1, 3: 2, 4: 2}, classes=[1, 2], class_names=["c", "n"])
+    >>> cat = Table({"class_h1": [1, 3, 2, 4] * 10, "class_h2": [2, 4, 1, 3] * 10})
+    >>> prob = np.tile([[0.6, 0.4], [0.3, 0.7], [0.9, 0.1], [0.5, 0.5]], (10, 1))
+    >>> j = joint_with_votes(cfg, cat, prob)
+    >>> j.probabilities.shape, j.classes[:4].tolist(), j.n_votes[:4].tolist(), j.columns
+    ((40, 2), [1, 2, 1, 2], [2, 2, 2, 2], ['class_h1', 'class_h2'])
     """
 
     probabilities: np.ndarray

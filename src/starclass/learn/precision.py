@@ -37,6 +37,15 @@ def parse_precision(value, where: str = "precision") -> bool | str:
 
     Accepts the ``recipe.amp`` values (``True``, ``False``, ``"bf16"``) and the CLI names
     (``"auto"``, ``"fp32"``, ``"bf16"``).
+
+    Examples
+    --------
+    >>> parse_precision("auto"), parse_precision("fp32"), parse_precision("bf16"), parse_precision(True)
+    (True, False, 'bf16', True)
+    >>> parse_precision("fp16")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: precision='fp16': use one of auto, fp32, bf16 (or true/false)
     """
     if value is True or value is False:
         return value
@@ -46,18 +55,36 @@ def parse_precision(value, where: str = "precision") -> bool | str:
 
 
 def precision_name(amp) -> str:
-    """The CLI name (``auto``, ``fp32``, ``bf16``) of a precision setting."""
+    """The CLI name (``auto``, ``fp32``, ``bf16``) of a precision setting.
+
+    Examples
+    --------
+    >>> precision_name(True), precision_name(False), precision_name("bf16")
+    ('auto', 'fp32', 'bf16')
+    """
     amp = parse_precision(amp)
     return next(name for name, value in PRECISIONS.items() if value == amp)
 
 
 def dtype_name(dtype: torch.dtype | None) -> str:
-    """``"float32"`` for None (no autocast), else the dtype's name (``"bfloat16"``)."""
+    """``"float32"`` for None (no autocast), else the dtype's name (``"bfloat16"``).
+
+    Examples
+    --------
+    >>> dtype_name(None), dtype_name(torch.bfloat16)
+    ('float32', 'bfloat16')
+    """
     return str(dtype or torch.float32).removeprefix("torch.")
 
 
 def cpu_has_bf16_units() -> bool:
-    """Whether this CPU has bfloat16 matrix instructions (AMX tiles or AVX512-BF16)."""
+    """Whether this CPU has bfloat16 matrix instructions (AMX tiles or AVX512-BF16).
+
+    Examples
+    --------
+    >>> isinstance(cpu_has_bf16_units(), bool)  # True or False depending on the machine
+    True
+    """
     cpu = getattr(torch, "cpu", None)
     for name in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"):
         fn = getattr(cpu, name, None)
@@ -71,7 +98,15 @@ def cpu_has_bf16_units() -> bool:
 
 
 def compute_dtype(amp, device: torch.device | str) -> torch.dtype | None:
-    """The autocast dtype for a precision setting on a device (None: float32)."""
+    """The autocast dtype for a precision setting on a device (None: float32).
+
+    Examples
+    --------
+    ``auto`` is mixed precision on CUDA only:
+
+    >>> compute_dtype(True, "cpu"), compute_dtype(False, "cpu"), compute_dtype("bf16", "cpu")
+    (None, None, torch.bfloat16)
+    """
     amp = parse_precision(amp, "recipe.amp")
     dev = torch.device(device)
     if amp is False:
@@ -84,7 +119,17 @@ def compute_dtype(amp, device: torch.device | str) -> torch.dtype | None:
 
 
 def autocast(device: torch.device | str, dtype: torch.dtype | None):
-    """An autocast context for ``dtype`` on ``device`` (a no-op context for float32)."""
+    """An autocast context for ``dtype`` on ``device`` (a no-op context for float32).
+
+    Examples
+    --------
+    >>> with autocast("cpu", None):
+    ...     (torch.ones(2, 2) @ torch.ones(2, 2)).dtype
+    torch.float32
+    >>> with autocast("cpu", torch.bfloat16):
+    ...     (torch.ones(2, 2) @ torch.ones(2, 2)).dtype
+    torch.bfloat16
+    """
     if dtype is None:
         return contextlib.nullcontext()
     return torch.autocast(torch.device(device).type, dtype=dtype)
@@ -95,6 +140,14 @@ def to_memory_format(obj, device: torch.device | str, dtype: torch.dtype | None)
 
     oneDNN's fast bfloat16 convolutions work in channels-last order; in the default order
     most of the gain is lost (``benchmarks/cpu_precision.py`` shows both).
+
+    Examples
+    --------
+    >>> x = torch.zeros(1, 2, 4, 4)
+    >>> to_memory_format(x, "cpu", torch.bfloat16).is_contiguous(memory_format=torch.channels_last)
+    True
+    >>> to_memory_format(x, "cpu", None) is x
+    True
     """
     if dtype is None or torch.device(device).type != "cpu":
         return obj

@@ -117,7 +117,16 @@ def training_record(inputs: Any, rows: np.ndarray, *, batch_size: int = 512,
 
 
 def recorded_digests(manifest: dict[str, Any]) -> np.ndarray | None:
-    """The training-row digests a manifest records, or None for a model without the record."""
+    """The training-row digests a manifest records, or None for a model without the record.
+
+    Examples
+    --------
+    >>> recorded_digests({"members": []}) is None
+    True
+    >>> m = {"training_rows": training_record(np.arange(8.0).reshape(2, 1, 2, 2), np.array([0, 1]))}
+    >>> recorded_digests(m).shape
+    (2,)
+    """
     rec = manifest.get(MANIFEST_KEY)
     if not isinstance(rec, dict) or rec.get("digest") != ROW_DIGEST:
         return None

@@ -102,7 +102,15 @@ __all__ = [
 
 @dataclass(frozen=True)
 class MemberSpec:
-    """One ensemble member: its index, architecture name and seed."""
+    """One ensemble member: its index, architecture name and seed.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact")
+    >>> [(m.index, m.architecture, m.seed) for m in ensemble_members(effective_config(cfg, ensemble=2, seed=7))]
+    [(0, 'compact', 7), (1, 'compact', 8)]
+    """
 
     index: int
     architecture: str
@@ -116,6 +124,13 @@ def effective_config(config, *, epochs: int | None = None, ensemble: int | None 
     ``ensemble`` sets ``recipe.ensemble_size`` for a single architecture, or every entry's
     ``n`` for a list of architectures; ``seed`` sets the base seed (member ``i`` uses
     ``seed + i``).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> c = effective_config(get_preset("galaxy-cluster-compact"), epochs=3, ensemble=2, seed=7)
+    >>> c.recipe.epochs, c.recipe.ensemble_size
+    (3, 2)
     """
     changes: dict[str, Any] = {}
     recipe: dict[str, Any] = {}
@@ -136,7 +151,14 @@ def effective_config(config, *, epochs: int | None = None, ensemble: int | None 
 
 
 def ensemble_members(config) -> list[MemberSpec]:
-    """The members of a task config (``config.members()``) as :class:`MemberSpec`."""
+    """The members of a task config (``config.members()``) as :class:`MemberSpec`.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> ensemble_members(get_preset("galaxy-cluster-compact"))
+    [MemberSpec(index=0, architecture='compact', seed=0)]
+    """
     return [MemberSpec(int(m["index"]), str(m["architecture"]), int(m["seed"])) for m in config.members()]
 
 
@@ -144,7 +166,17 @@ def ensemble_members(config) -> list[MemberSpec]:
 
 
 def label_indices(config, labels: np.ndarray) -> np.ndarray:
-    """Reference classes -> output class *indices* 0..K-1 (-1 = not used for training)."""
+    """Reference classes -> output class *indices* 0..K-1 (-1 = not used for training).
+
+    Examples
+    --------
+    A task that merges classes 1+2 and 3+4 into its two output classes; 0 has none:
+
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("legus4", merge={1: 1, 2: 1, 3: 2, 4: 2}, classes=[1, 2], class_names=["c", "n"])
+    >>> label_indices(cfg, np.array([1, 2, 3, 4, 0])).tolist()
+    [0, 0, 1, 1, -1]
+    """
     return np.asarray(config.class_indices(labels), dtype=np.int64)
 
 
@@ -310,6 +342,20 @@ class TrainResult:
         Row indices (into the inputs) of the validation candidates.
     device
         Where training ran.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.datasets.stamps import make_synthetic
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16, recipe={"epochs": 1})
+    >>> toy = make_synthetic(cfg, 12, seed=0)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     r = fit(cfg, toy.inputs, toy.class_ref, outdir=d, progress=False, device="cpu")
+    >>> r.n_train + r.n_val, r.n_unlabelled, [p.name for p in r.members], r.best_epochs, r.device
+    (12, 0, ['member_01.pt'], [1], 'cpu')
+    >>> sorted(r.histories[0][0])
+    ['epoch', 'lr', 'seconds', 'train_loss', 'val_acc', 'val_loss']
     """
 
     model_path: Path
@@ -400,6 +446,16 @@ def recalibrate_batchnorm(model, dataset: StampDataset, batch_size: int, device,
     cumulative average fixes them (as :func:`torch.optim.swa_utils.update_bn` does).
     Batch-norm layers whose affine parameters are frozen keep their statistics. Returns the
     number of layers updated. ``dtype`` is the autocast dtype training used (None: float32).
+
+    Examples
+    --------
+    The compact network has five batch-norm layers:
+
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> data = prepare_data(cfg, np.random.default_rng(0).normal(size=(8, 2, 16, 16)).astype("f4"), [1, 2] * 4, seed=0)
+    >>> recalibrate_batchnorm(models.build_model(cfg, pretrained=False), data.train, 8, "cpu")
+    5
     """
     layers = [m for m in model.modules()
               if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats
@@ -438,6 +494,16 @@ class TrainData:
         Candidates left out because they map to no output class.
     balance_groups : numpy.ndarray or None
         Group of every training row (in the order of ``train``) for ``recipe.balance_by``.
+
+    Made by :func:`prepare_data`.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16, recipe={"val_fraction": 0.25})
+    >>> data = prepare_data(cfg, np.zeros((8, 2, 16, 16), np.float32), [1, 2, 1, 2, 1, 2, 1, 0], seed=0)
+    >>> len(data.train) + len(data.val), int(data.counts.sum()), data.n_unlabelled
+    (7, 5, 1)
     """
 
     train: StampDataset
@@ -685,7 +751,22 @@ class EarlyStopping:
 
 @dataclass
 class MemberOutcome:
-    """One member's part of a :class:`TrainResult`."""
+    """One member's part of a :class:`TrainResult`.
+
+    What :meth:`MemberTrainer.run` returns.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16, recipe={"epochs": 1, "batch_size": 4})
+    >>> data = prepare_data(cfg, np.random.default_rng(0).normal(size=(8, 2, 16, 16)).astype("f4"), [1, 2] * 4, seed=0)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     o = MemberTrainer(cfg, ensemble_members(cfg)[0], data, outdir=Path(d), device=torch.device("cpu"),
+    ...                       amp=None, progress=False).run(resume=False)
+    >>> o.path.name, o.best_epoch, o.trained, len(o.history)
+    ('member_01.pt', 1, True, 1)
+    """
 
     path: Path
     history: list[dict]
@@ -1458,7 +1539,7 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     if kept_note:
         notes.append(kept_note)
     else:
-        notes.extend(calibrate_on_validation(outdir, data, config, dev, label_model=label_model))
+        notes.extend(_calibrate_on_validation(outdir, data, config, dev, label_model=label_model))
     if previous and previous.get(TUNED_THRESHOLD) and previous.get("members") == _manifest_members(members):
         set_tuned_threshold(outdir, previous[TUNED_THRESHOLD])  # chosen for this very ensemble
     return TrainResult(
@@ -1504,7 +1585,7 @@ def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device) -> st
             "(refit it with 'starclass calibrate --overwrite')")
 
 
-def calibrate_on_validation(outdir: Path, data: TrainData, config, device, *,
+def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *,
                             label_model: str | None = None) -> list[str]:
     """Fit the finished ensemble's calibration on the validation rows and store it (calibration.py).
 

@@ -24,6 +24,17 @@ def age_distribution(age, *, log_age_range=(6.5, 9.0), bin_width: float = 0.5, w
     -------
     dict: gamma, gamma_err, n, bins (Table: log_age_lo, log_age_hi, log_age_mid, n, log_dndt),
     note.
+
+    Examples
+    --------
+    40, 20, 10, 5 and 2 clusters in the five 0.5 dex bins of log age 6.5-9: gamma is the slope of
+    log10(n / bin width) against the bin centre (``numpy.polyfit`` of those five points gives
+    -1.641 too):
+
+    >>> age = np.repeat(10 ** np.array([6.75, 7.25, 7.75, 8.25, 8.75]), [40, 20, 10, 5, 2])
+    >>> r = age_distribution(age)
+    >>> round(r["gamma"], 3), r["n"], r["bins"]["n"].tolist(), r["note"]
+    (-1.641, 77, [40, 20, 10, 5, 2], '')
     """
     age = np.asarray(age, float)
     a0, a1 = log_age_range
@@ -58,6 +69,16 @@ def age_distributions(mass, age, *, log_mass_ranges=((4.0, 4.8), (4.8, None)), l
     """gamma in each mass range (PHANGS: log M 4-4.8 and > 4.8, log age 6.5-9).
 
     Returns a Table with log_mass_lo, log_mass_hi (masked when open), n, gamma, gamma_err, note.
+
+    Examples
+    --------
+    >>> age = np.repeat(10 ** np.array([6.75, 7.25, 7.75, 8.25, 8.75]), [40, 20, 10, 5, 2])
+    >>> mass = np.full(len(age), 10 ** 4.5)
+    >>> t = age_distributions(np.r_[mass, 1e5, 1e5], np.r_[age, 1e7, 1e8])
+    >>> t["n"].tolist(), round(float(t["gamma"][0]), 3), bool(np.ma.is_masked(t["gamma"][1]))
+    ([77, 2], -1.641, True)
+    >>> str(t["note"][1])
+    'age distribution, log M 4.8-max: 2 points, need at least 3 for a fit'
     """
     mass = np.asarray(mass, float)
     with np.errstate(divide="ignore", invalid="ignore"):

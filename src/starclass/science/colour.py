@@ -62,6 +62,16 @@ def colours(table: Table, bands: list[str] | None = None) -> tuple[np.ndarray, n
 
     The U, B, V, I bands are picked from the table's ``mag_<band>`` columns by
     :func:`starclass.bands.ubvi_bands` (F336W, F438W or F435W, F555W or F606W, F814W).
+
+    Examples
+    --------
+    U-B = F336W - F438W, V-I = F555W - F814W; 99.999 (not detected) gives NaN:
+
+    >>> t = Table({"mag_f336w": [21.0, 22.0], "mag_f438w": [21.5, 99.999], "mag_f555w": [21.2, 21.9],
+    ...            "mag_f814w": [20.5, 21.0]})
+    >>> u_b, v_i, v = colours(t)
+    >>> u_b.tolist(), v_i.round(3).tolist(), v.tolist()
+    ([-0.5, nan], [0.7, 0.9], [21.2, 21.9])
     """
     have = list(bands or bands_in(table))
     roles = ubvi_bands(have)
@@ -79,7 +89,13 @@ def colours(table: Table, bands: list[str] | None = None) -> tuple[np.ndarray, n
 
 
 def box_of(u_b: np.ndarray, v_i: np.ndarray) -> np.ndarray:
-    """Box number 1-4 of each point, 0 outside every box (or NaN colour)."""
+    """Box number 1-4 of each point, 0 outside every box (or NaN colour).
+
+    Examples
+    --------
+    >>> box_of(np.array([0.5, 0.5, -0.7, -1.5, 2.0]), np.array([1.2, 0.5, 0.5, 0.0, 0.5])).tolist()
+    [1, 2, 3, 4, 0]
+    """
     ub = np.asarray(u_b, float)
     vi = np.asarray(v_i, float)
     out = np.zeros(ub.shape, int)
@@ -206,6 +222,15 @@ def quality_ratio(counts, min_count: int = 12) -> tuple[float | None, str]:
     -------
     (qr, reason): qr is None (with the reason) when fewer than two methods are given or when
     any method has fewer than ``min_count`` objects.
+
+    Examples
+    --------
+    The sample standard deviation (``ddof=1``) of 20, 30, 25 is 5, and sqrt(25) = 5:
+
+    >>> quality_ratio([20, 30, 25])
+    (1.0, '')
+    >>> quality_ratio([20, 5]), quality_ratio([20])
+    ((None, 'a method has fewer than 12 objects'), (None, 'needs at least two methods'))
     """
     c = np.asarray(counts, float)
     if c.size < 2:

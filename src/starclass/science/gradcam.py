@@ -33,7 +33,14 @@ from starclass.stamps.images import cutout_inputs
 
 
 def last_conv_layer(model):
-    """The last ``torch.nn.Conv2d`` module of a model (in registration order)."""
+    """The last ``torch.nn.Conv2d`` module of a model (in registration order).
+
+    Examples
+    --------
+    >>> net = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.ReLU(), torch.nn.Conv2d(2, 4, 3))
+    >>> last_conv_layer(net)
+    Conv2d(2, 4, kernel_size=(3, 3), stride=(1, 1))
+    """
     convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
     if not convs:
         raise StarclassError("the model has no Conv2d layer: Grad-CAM needs a convolutional layer")
@@ -154,6 +161,14 @@ class GradcamInputs:
 
     Unpacks as ``(network, inputs, classes)``, the tuple ``build_report(gradcam_inputs=...)``
     has always taken.
+
+    Examples
+    --------
+    >>> net = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.Flatten())
+    >>> g = GradcamInputs(net, np.zeros((2, 1, 7, 7), np.float32), np.array([1, 2]), (1, 2))
+    >>> network, inputs, classes = g
+    >>> inputs.shape, classes.tolist(), g.origin
+    ((2, 1, 7, 7), [1, 2], 'lower')
     """
 
     network: torch.nn.Module
@@ -282,7 +297,14 @@ def cutout_gradcam_inputs(model: LoadedModel | str | os.PathLike, cutouts: Cutou
 
 
 def class_average_maps(maps: np.ndarray, classes: np.ndarray, labels=(1, 2, 3, 4)) -> dict[int, np.ndarray]:
-    """Mean Grad-CAM map per class (classes absent from ``classes`` are left out)."""
+    """Mean Grad-CAM map per class (classes absent from ``classes`` are left out).
+
+    Examples
+    --------
+    >>> maps = np.stack([np.full((2, 2), v) for v in (1.0, 3.0, 5.0)])
+    >>> {k: v.tolist() for k, v in class_average_maps(maps, np.array([1, 1, 2])).items()}
+    {1: [[2.0, 2.0], [2.0, 2.0]], 2: [[5.0, 5.0], [5.0, 5.0]]}
+    """
     classes = np.asarray(classes)
     return {k: maps[classes == k].mean(axis=0) for k in labels if np.any(classes == k)}
 
@@ -293,6 +315,14 @@ def radial_profile(image: np.ndarray, center: tuple[float, float] | None = None,
 
     The centre defaults to the stamp centre ((W - 1) / 2, (H - 1) / 2), where the candidate
     sits. Returns (radius at the middle of each annulus, mean value).
+
+    Examples
+    --------
+    A 5 x 5 map: 5 at the centre, 1 on the eight pixels around it (r = 1 and 1.41), 0 further out:
+
+    >>> img = np.zeros((5, 5)); img[1:4, 1:4] = 1.0; img[2, 2] = 5.0
+    >>> [a.tolist() for a in radial_profile(img)]
+    [[0.5, 1.5, 2.5], [5.0, 1.0, 0.0]]
     """
     img = np.asarray(image, float)
     if img.ndim != 2:

@@ -37,6 +37,18 @@ def luminosity_function(mag, *, mag_limit: float | None = None, bin_width: float
     -------
     dict: ``hist`` (Table mag_lo, mag_hi, n), ``alpha``, ``alpha_err``, ``n_fit`` and ``note``
     (alpha None with the reason when there are too few objects).
+
+    Examples
+    --------
+    Magnitudes drawn from dN/dL ~ L^-2 (L = 10^(-0.4 m)): the fit finds an index near -2:
+
+    >>> rng = np.random.default_rng(0)
+    >>> mag = -2.5 * np.log10(rng.random(200) ** -1.0) + 24.0
+    >>> lf = luminosity_function(mag)
+    >>> lf["n_fit"], round(lf["alpha"], 2), lf["hist"].colnames
+    (200, -2.08, ['mag_lo', 'mag_hi', 'n'])
+    >>> luminosity_function([20.0, 21.0])["note"]
+    'luminosity function: 2 objects, too few for 3 bins of at least 3 (need 9)'
     """
     m = np.asarray(mag, float)
     m = m[np.isfinite(m) & (m < NO_DETECTION)]
@@ -67,6 +79,15 @@ def bright_end(table: Table, distance_mpc: float, *, band: str | None = None, li
         The rows brighter than the limit (id, x, y, mag, abs_mag, class).
     counts
         Class (0 = unclassified) and number of such objects.
+
+    Examples
+    --------
+    At 10 Mpc (distance modulus 30) M_V < -10 means V < 20:
+
+    >>> t = Table({"id": [1, 2, 3], "mag_f555w": [19.5, 20.5, 99.999], "class_ref": [1, 4, 2]})
+    >>> objs, counts = bright_end(t, 10.0)
+    >>> objs["id"].tolist(), objs["abs_mag"].round(2).tolist(), counts["n"].tolist()
+    ([1], [-10.5], [0, 1, 0, 0, 0])
     """
     band = band or v_band(bands_in(table))
     m = _valid_mag(table, band)

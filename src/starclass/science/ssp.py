@@ -80,6 +80,12 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0) -> Table:
     ``mag_ab_<band>`` for every model band and ``mag_<band>`` (Vega) for the bands in
     :data:`starclass.bands.BANDS`, absolute magnitudes for 10^6 Msun. ``meta`` records the
     AB -> Vega offsets used.
+
+    Examples
+    --------
+    >>> ssp = load_ssp()
+    >>> len(ssp), ssp.colnames[:3], "mag_f555w" in ssp.colnames
+    (47, ['age', 'log_age', 'mstars'], True)
     """
     raw = _read(str(path or _default_path()))
     sel = np.isclose(raw["redshift"], redshift)
@@ -123,6 +129,12 @@ def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, flo
     """U-B and V-I (Vega) of the SSP along its ages, for the U, B, V, I roles of ``bands``.
 
     The PHANGS paper draws the track from 1 Myr to 10 Gyr; ``age_range`` limits it.
+
+    Examples
+    --------
+    >>> track = ssp_track(["f336w", "f438w", "f555w", "f814w"], age_range=(1e6, 1e7))
+    >>> track.colnames, len(track), round(float(track["mag_v"][0]), 3)
+    (['age', 'log_age', 'u_b', 'v_i', 'mag_v'], 9, -15.108)
     """
     roles = ubvi_bands(list(bands))
     missing = [r for r, b in roles.items() if b is None]

@@ -55,7 +55,13 @@ PUBLISHED_GAMMA: dict[tuple[float, float | None], tuple[float, float]] = {
 
 
 def class_count_check(table: Table, class_col: str = CLASS_REF) -> Table:
-    """Objects per class beside StarcNet's Table 6."""
+    """Objects per class beside StarcNet's Table 6.
+
+    Examples
+    --------
+    >>> class_count_check(Table({"class_ref": [1, 1, 2, 4, 0]}))["n"].tolist()
+    [2, 1, 0, 1]
+    """
     cls = class_array(table, class_col, name="catalogue")
     ks = list(PUBLISHED_CLASS_COUNTS)
     return Table({"class": ks, "n": [int(np.sum(cls == k)) for k in ks],
@@ -64,7 +70,18 @@ def class_count_check(table: Table, class_col: str = CLASS_REF) -> Table:
 
 def box_check(table: Table, *, class_col: str = CLASS_REF, distance_mpc: float = DISTANCE_MPC,
               abs_mag_limit: float = ABS_MAG_LIMIT) -> Table:
-    """Counts per class and box beside the published LEGUS column, with QR of the two."""
+    """Counts per class and box beside the published LEGUS column, with QR of the two.
+
+    Examples
+    --------
+    Five objects are too few for a quality ratio (fewer than 12 per method):
+
+    >>> t = Table({"class_ref": [1, 1, 2, 4, 0], "mag_f336w": [20.0] * 5, "mag_f438w": [20.3] * 5,
+    ...            "mag_f555w": [20.0, 20.5, 21.0, 22.0, 20.0], "mag_f814w": [19.0, 19.8, 21.5, 21.0, 19.0]})
+    >>> b = box_check(t)
+    >>> b["n"][:4].tolist(), b["n_published"][:4].tolist(), str(b["qr_note"][0])
+    ([1, 1, 0, 0], [34, 135, 84, 25], 'a method has fewer than 12 objects')
+    """
     ours = box_counts(table, class_col=class_col, abs_mag_limit=abs_mag_limit, distance_mpc=distance_mpc)
     rows = []
     for r in ours:
@@ -87,6 +104,13 @@ def massfunction_check(table: Table, *, classes=(1, 2), class_col: str = CLASS_R
 
     The lower mass limit of each range is the mass visible at M_V = ``abs_mag_limit`` at the
     range's oldest age (SSP model, :func:`starclass.science.massfunc.mass_limit`).
+
+    Examples
+    --------
+    >>> t = Table({"class_ref": [1, 1, 2], "age": [1e6, 1e7, 1e8], "mass": [1e4, 2e4, 5e4]})
+    >>> m = massfunction_check(t)
+    >>> m["beta_published"].tolist(), m["log_mass_min"].tolist()
+    ([-1.73, -2.01, -2.0], [3.51, 4.25, 4.68])
     """
     for c in ("age", "mass"):
         if c not in table.colnames:
@@ -103,7 +127,15 @@ def massfunction_check(table: Table, *, classes=(1, 2), class_col: str = CLASS_R
 
 
 def agedist_check(table: Table, *, classes=(1, 2), class_col: str = CLASS_REF) -> Table:
-    """gamma for class 1+2 in log M 4-4.8 and > 4.8 (log age 6.5-9) beside the published LEGUS column."""
+    """gamma for class 1+2 in log M 4-4.8 and > 4.8 (log age 6.5-9) beside the published LEGUS column.
+
+    Examples
+    --------
+    >>> t = Table({"class_ref": [1, 1, 2, 4], "age": [1e6, 1e7, 1e8, 1e9], "mass": [1e4, 2e4, 5e4, 1e5]})
+    >>> a = agedist_check(t)
+    >>> a["n"].tolist(), a["gamma_published"].tolist()
+    ([3, 0], [-0.49, -0.57])
+    """
     cls = class_array(table, class_col, name="catalogue")
     sel = np.isin(cls, classes)
     ranges = tuple(PUBLISHED_GAMMA)
@@ -179,7 +211,16 @@ def hybrid_check(table: Table) -> Table:
 
 
 def legus_ngc1566_checks(table: Table) -> dict[str, Table]:
-    """All checks; a check that cannot run (missing columns) is replaced by a one-row note."""
+    """All checks; a check that cannot run (missing columns) is replaced by a one-row note.
+
+    Examples
+    --------
+    A catalogue without the hybrid columns gets a note in their place:
+
+    >>> r = legus_ngc1566_checks(Table({"class_ref": [1, 2], "age": [1e7, 1e8], "mass": [1e4, 1e5]}))
+    >>> list(r), str(r["hybrid_agreement"]["note"][0])[:20]
+    (['class_counts', 'boxes', 'mass_functions', 'age_distributions', 'hybrid_agreement'], 'no hybrid columns (c')
+    """
     out: dict[str, Table] = {}
     for name, fn in (("class_counts", class_count_check), ("boxes", box_check), ("mass_functions", massfunction_check),
                      ("age_distributions", agedist_check), ("hybrid_agreement", hybrid_check)):

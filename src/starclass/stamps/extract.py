@@ -256,6 +256,14 @@ def resolve_images(
     -------
     names, arrays
         Band names (``"band0"``... for unnamed arrays) and the 2-D arrays (not copied).
+
+    Examples
+    --------
+    >>> names, arrays = resolve_images({"g": np.zeros((4, 4)), "i": np.ones((4, 4))}, ["i"])
+    >>> names, [a.shape for a in arrays]
+    (['i'], [(4, 4)])
+    >>> resolve_images(np.zeros((2, 4, 4)))[0]
+    ['band0', 'band1']
     """
     if hasattr(mosaics, "data") and hasattr(mosaics, "bands"):
         available = list(mosaics.bands)

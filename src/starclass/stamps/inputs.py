@@ -145,7 +145,17 @@ def input_spec(config: Any) -> InputSpec:
 
 
 def parse_softening_mag(value: Any) -> float | None:
-    """A softening_mag setting as InputSpec holds it: a float, None for ``"auto"`` (None: 28)."""
+    """A softening_mag setting as InputSpec holds it: a float, None for ``"auto"`` (None: 28).
+
+    Examples
+    --------
+    >>> parse_softening_mag("auto"), parse_softening_mag(27.5), parse_softening_mag("27.5")
+    (None, 27.5, 27.5)
+    >>> parse_softening_mag("x")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: softening_mag: expected a magnitude or 'auto', got 'x'
+    """
     if value is None:
         return 28.0
     if isinstance(value, str) and value.strip().lower() == "auto":
@@ -157,7 +167,21 @@ def parse_softening_mag(value: Any) -> float | None:
 
 
 def resolve_spec(spec: InputSpec, mosaics: MosaicsLike, zeropoints: Any = None) -> InputSpec:
-    """``spec`` with an ``auto`` softening_mag (None) measured from ``mosaics`` (flux only)."""
+    """``spec`` with an ``auto`` softening_mag (None) measured from ``mosaics`` (flux only).
+
+    Examples
+    --------
+    Sky noise of 0.01 and 0.02 per pixel at zeropoint 25 is 30.02 and 29.27 mag; ``auto`` takes
+    their median:
+
+    >>> rng = np.random.default_rng(0)
+    >>> mosaics = {"g": rng.normal(0, 0.01, (200, 200)), "i": rng.normal(0, 0.02, (200, 200))}
+    >>> spec = InputSpec(bands=("g", "i"), normalisation="flux", softening_mag=None)
+    >>> resolve_spec(spec, mosaics, {"g": 25.0, "i": 25.0}).softening_mag
+    29.64
+    >>> resolve_spec(InputSpec(), mosaics).softening_mag  # not auto: as it was
+    28.0
+    """
     if spec.normalisation != "flux" or spec.softening_mag is not None:
         return spec
 
@@ -308,7 +332,15 @@ class InputBatch(NamedTuple):
 
 
 def auto_batch_size(config: Any, n_bands: int, budget_bytes: int = 256 * 2**20, resize: bool = False) -> int:
-    """Largest batch whose inputs (plus the base stamps) fit in ``budget_bytes``."""
+    """Largest batch whose inputs (plus the base stamps) fit in ``budget_bytes``.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> auto_batch_size(cfg, 2), auto_batch_size(cfg, 2, budget_bytes=2**20)
+    (41943, 163)
+    """
     spec = input_spec(config)
     c, h, w = spec.channels(n_bands), spec.out_size(resize), spec.out_size(resize)
     sb = base_size(spec.stamp_size, spec.scales)

@@ -48,7 +48,13 @@ def parse_scales(scales: float | str | Sequence[float] | None) -> tuple[float, .
 
 
 def crop_width(size: int, scale: float) -> int:
-    """Width of the central crop magnified by ``scale`` into ``size`` pixels."""
+    """Width of the central crop magnified by ``scale`` into ``size`` pixels.
+
+    Examples
+    --------
+    >>> crop_width(64, 1.0), crop_width(64, 2.0), crop_width(64, 3.0)
+    (64, 32, 21)
+    """
     return max(1, int(round(size / scale)))
 
 

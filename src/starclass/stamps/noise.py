@@ -60,6 +60,15 @@ def sky_noise_mag(
     ------
     StarclassError
         A band without a zeropoint, or without enough finite pixels, or of zero noise.
+
+    Examples
+    --------
+    25 - 2.5 log10(0.01) = 30 and 25 - 2.5 log10(0.02) = 29.25, within the sampling noise:
+
+    >>> rng = np.random.default_rng(0)
+    >>> mosaics = {"g": rng.normal(0, 0.01, (200, 200)), "i": rng.normal(0, 0.02, (200, 200))}
+    >>> {b: round(m, 2) for b, m in sky_noise_mag(mosaics, zeropoints={"g": 25.0, "i": 25.0}).items()}
+    {'g': 30.02, 'i': 29.27}
     """
     names, arrays = resolve_images(mosaics, bands)
     zps = zeropoints if zeropoints is not None else getattr(mosaics, "zeropoint", None)
@@ -86,6 +95,14 @@ def measured_softening(mosaics: MosaicsLike, bands: list[str] | None = None,
     """The ``auto`` softening_mag: the median over bands of :func:`sky_noise_mag`, to 0.01 mag.
 
     Returns the value and the per-band noise magnitudes it came from.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> mosaics = {"g": rng.normal(0, 0.01, (200, 200)), "i": rng.normal(0, 0.02, (200, 200))}
+    >>> value, per_band = measured_softening(mosaics, zeropoints={"g": 25.0, "i": 25.0})
+    >>> value, sorted(per_band)
+    (29.64, ['g', 'i'])
     """
     if zeropoints is None:
         zeropoints = getattr(mosaics, "zeropoint", None)
@@ -111,6 +128,16 @@ def resolve_softening(config: Any, mosaics: MosaicsLike, zeropoints: Any = None)
         (rounded to 0.01 mag; a new config). A fixed value is kept, and the message says so when
         it lies more than :data:`SOFTENING_MISMATCH_MAG` from the measured noise. ``message``
         is None when there is nothing to say.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> mosaics = {"g": rng.normal(0, 0.01, (200, 200)), "i": rng.normal(0, 0.02, (200, 200))}
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("m31-binary-compact", softening_mag="auto")
+    >>> fixed, message = resolve_softening(cfg, mosaics, {"g": 25.0, "i": 25.0})
+    >>> fixed.softening_mag, message
+    (29.64, 'softening_mag: auto -> 29.64 (per-pixel sky noise: g 30.02, i 29.27 mag)')
     """
     if getattr(config, "normalisation", None) != "flux":
         return config, None

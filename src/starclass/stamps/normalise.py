@@ -245,13 +245,29 @@ def _zeropoint_list(bands: Sequence[str], zeropoints) -> np.ndarray:
 
 
 def n_output_channels(method: str, n_bands: int) -> int:
-    """Channels a normalisation produces from ``n_bands`` bands (3 for ``rgb``)."""
+    """Channels a normalisation produces from ``n_bands`` bands (3 for ``rgb``).
+
+    Examples
+    --------
+    >>> n_output_channels("rgb", 4), n_output_channels("asinh", 2)
+    (3, 2)
+    """
     check_method(method)
     return 3 if method == "rgb" else n_bands
 
 
 def check_method(method: str) -> str:
-    """Return ``method`` if it is a known normalisation, else raise naming the known ones."""
+    """Return ``method`` if it is a known normalisation, else raise naming the known ones.
+
+    Examples
+    --------
+    >>> check_method("asinh")
+    'asinh'
+    >>> check_method("log")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: normalisation: unknown method 'log'; choose one of none, zscore, ...
+    """
     if method not in METHODS:
         raise StarclassError(f"normalisation: unknown method {method!r}; choose one of {', '.join(METHODS)}")
     return method
@@ -381,6 +397,24 @@ def normalise_scales(
     ``scale_idx`` is ``[n_scales, S]`` (rows of :func:`starclass.stamps.scale_indices`);
     the result is ``[N, n_scales * C, S, S]``, scale-major. Statistics come from the whole
     base stamp. Other arguments as :func:`normalise`.
+
+    Examples
+    --------
+    One two-band 8 px stamp to 4 px at scales 1 and 2: the channels are scale-major (scale 1's
+    g and i, then scale 2's), scale 2 repeats the central 2 x 2 pixels:
+
+    >>> from starclass.stamps.multiscale import scale_indices
+    >>> st = np.arange(2 * 8 * 8, dtype=np.float32).reshape(1, 2, 8, 8)
+    >>> idx = np.stack([scale_indices(4, 1.0, 8), scale_indices(4, 2.0, 8)])
+    >>> out = normalise_scales(st, "none", idx)
+    >>> out.shape, out[0, 2, :2].tolist()
+    ((1, 4, 4, 4), [[27.0, 27.0, 28.0, 28.0], [27.0, 27.0, 28.0, 28.0]])
+
+    The same numbers as :func:`normalise` of the whole stamp, then cropped:
+
+    >>> z = normalise_scales(st, "zscore", idx)
+    >>> np.allclose(z[0, 0], normalise(st, "zscore")[0, 0][np.ix_(idx[0], idx[0])])
+    True
     """
     planes, valid, med, sig, mode = _prepare(stamps, method, zeropoints, valid, bands, softening, softening_mag)
     idx = np.ascontiguousarray(scale_idx, dtype=np.int64)
