@@ -91,3 +91,15 @@ def test_lists_and_an_empty_recipe_still_read(tmp_path):
     (tmp_path / "twice.json").write_text('{"extends": "m31-real", "stamp_size": 32, "stamp_size": 64}')
     with pytest.raises(StarclassError, match="key 'stamp_size' is given twice"):
         load_config(tmp_path / "twice.json")
+
+
+@pytest.mark.parametrize(("base", "said"), [
+    ("mine.yaml", "'extends: mine.yaml' names a file: 'extends:' takes a preset only; copy the entries of mine.yaml"),
+    ("m31-reall", "'extends: m31-reall' is not a preset (did you mean 'm31-real'?)"),
+])
+def test_extends_of_a_file_or_a_misspelt_preset_says_which(tmp_path, folder, base, said):
+    # both were "unknown task preset 'NAME'", leaving the user to guess that extends takes presets only
+    res, out = _train(tmp_path, folder, f"extends: {base}\n")
+    text = res.output.replace("\n", " ")
+    assert res.exit_code == 2 and said in text and "bad.yaml" in text, text
+    assert not out.exists()

@@ -1300,6 +1300,17 @@ def _from_mapping(data: dict[str, Any], name: str | None, registry: PresetRegist
         raise StarclassError(f"{said}: give the name of the one preset the file starts from (presets: "
                              f"{', '.join(registry.names())})")
     base_name = base_value.strip().lower()
+    if base_name not in registry:
+        import difflib
+
+        # "unknown task preset 'lm.yaml'" left a user who extended their own file, or misspelt a preset, to guess
+        if Path(base_name).suffix in (".yaml", ".yml", ".json"):
+            why = (f"names a file: '{bases[0]}:' takes a preset only; copy the entries of {base_value} into this "
+                   f"file (with its own '{bases[0]}:')")
+        else:
+            close = difflib.get_close_matches(base_name, registry.names(), n=1)
+            why = "is not a preset" + (f" (did you mean {close[0]!r}?)" if close else "")
+        raise StarclassError(f"'{bases[0]}: {base_value}' {why}; presets: {', '.join(registry.names())}")
     base = registry.load(base_name, stack)
     derived = _apply_changes(base, data)
     if note := kept_pixel_scale_note(base, derived, data):
