@@ -137,3 +137,21 @@ def test_train_reruns_into_an_older_m31_real_model(tmp_path):
     assert res.exit_code == 0, out
     assert "member 1 already trained (pixel_scale 0.187 there, 0.374 now: this changes no weight" in out
     assert load_model(tmp_path / "m").config.pixel_scale == 0.374
+
+
+def test_a_calibration_fitted_with_calibrate_is_kept_over_the_rewritten_member(tmp_path):
+    """The kept member is given the values now (a new member digest); the calibration a user fitted
+    with 'starclass calibrate' for its weights, the same weights, is kept, not replaced by the
+    validation split's."""
+    from starclass.learn.calibration import calibrate_model
+
+    cfg = get_preset("m31-real", stamp_size=16, recipe=RECIPE)
+    x, y = _data(cfg)
+    fit(cfg, x, y, outdir=tmp_path / "m", seed=0, progress=False, device="cpu")
+    held_x, held_y = _data(cfg, n=24, seed=5)
+    calibrate_model(tmp_path / "m", held_x, held_y, source="held.csv", overwrite=True)
+    _as_older(tmp_path / "m", "pixel_scale", 0.187)
+    again = fit(cfg, x, y, outdir=tmp_path / "m", seed=0, progress=False, device="cpu")
+    assert any("calibration kept" in n for n in again.notes), again.notes
+    model = load_model(tmp_path / "m")  # the calibration's digests are checked on loading
+    assert model.calibration is not None and model.calibration["source"] == "held.csv"

@@ -694,6 +694,9 @@ class MemberOutcome:
     val_acc: float
     notes: list[str]
     trained: bool = True
+    #: old -> new member digest of a kept member given the values now of entries that change no weight
+    #: (:data:`RESUME_NEUTRAL_KEYS`): the same weights, so a calibration fitted for the old digest still holds
+    redigested: dict[str, str] = field(default_factory=dict)
 
 
 def mixup_batch(xb: torch.Tensor, alpha: float,
@@ -1087,12 +1090,13 @@ def _kept_member(path: Path, config, spec: MemberSpec, identity: dict[str, str] 
             done["config"][key] = now.get(key)
         done["pixel_scale"] = None if now.get("pixel_scale") is None else float(now["pixel_scale"])
         done["settings_digest"] = identity["settings_digest"]
-        done["digest"] = member_digest(done)
+        old_digest, done["digest"] = done["digest"], member_digest(done)
         save_checkpoint(done, path)
     val_acc = float(done.get("final_val_acc", _val_acc_at(done["history"], done["best_epoch"])))
     return MemberOutcome(path, done["history"], done["best_epoch"] or done["epoch"], val_acc,
                          [f"member {spec.index + 1}: already trained, kept ({path.name})"
-                          + (f"; {note}" if note else "")], trained=False)
+                          + (f"; {note}" if note else "")], trained=False,
+                         redigested={old_digest: done["digest"]} if note else {})
 
 
 def balance_mix(class_mix: Sequence[float] | None, n_classes: int) -> np.ndarray:
@@ -1467,7 +1471,8 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     previous = _previous_manifest(outdir) if kept_all else None
     write_manifest(outdir, config, _manifest_members(members), training=identity, training_rows=rows_record,
                    pixel_flags=pixel_flags)
-    kept_note = _keep_user_calibration(outdir, previous, dev) if previous else None
+    redigested = {old: new for o in outcomes for old, new in o.redigested.items()}
+    kept_note = _keep_user_calibration(outdir, previous, dev, redigested) if previous else None
     if kept_note:
         notes.append(kept_note)
     else:
@@ -1496,12 +1501,14 @@ def _previous_manifest(outdir: Path) -> dict[str, Any] | None:
         return None
 
 
-def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device) -> str | None:
+def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device,
+                           redigested: dict[str, str] | None = None) -> str | None:
     """Put back a calibration fitted with ``starclass calibrate`` for these very weights; a note, or None.
 
     A validation-split calibration is simply refitted (the recipe's calibration method may
     have changed: it is not part of the settings digest); one the user fitted on other rows is
-    kept when its member digests are those of the kept members.
+    kept when its member digests are those of the kept members (``redigested``: old -> new digest
+    of a member given new values of entries that change no weight, the same weights).
     """
     from starclass.learn.checkpoint import load_model, save_calibration
 
@@ -1510,7 +1517,7 @@ def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device) -> st
         return None
     loaded = load_model(outdir, device=device, check_calibration=False)
     digests = [c["digest"] for c in loaded.checkpoints]
-    if list(cal.get("member_digests") or []) != digests:
+    if [(redigested or {}).get(d, d) for d in cal.get("member_digests") or []] != digests:
         return None
     save_calibration(outdir, {k: v for k, v in cal.items() if k not in ("digest", "member_digests")}, digests)
     return (f"calibration kept: fitted with 'starclass calibrate' on {cal.get('source')} for these weights "
