@@ -1352,8 +1352,11 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
     kept = getattr(result, "n_kept", 0)
     if kept == len(result.members):
         # nothing trained: the data and settings matched the finished model's (fit checks it)
+        # a member that differed only in entries that change no weight (pixel_scale, ...) was given the values now
+        retold = any("changes no weight" in n or "change no weight" in n for n in result.notes)
         echo(f"all {kept} member(s) of task {cfg.name!r} were already trained on these data with these "
-             f"settings; kept {output} unchanged")
+             + (f"settings; kept their weights in {output}, with the values now of the entries above that change no "
+                "weight" if retold else f"settings; kept {output} unchanged"))
         return
     echo(f"trained {len(result.members) - kept} member(s) of task {cfg.name!r} on {result.device} "
          f"({dtype_name(dtype)}): "

@@ -2623,13 +2623,29 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             if not np.isfinite(number) or number != int(number):
                 raise StarclassError(f"{cutouts.where(i)}: label {lab!r} is not a whole class number (the task has "
                                      "no label_map: labels are its classes)")
-            if config is not None and not allow_unknown and int(number) not in config.classes:
+            # with a merge the numbers are its reference classes, as a catalogue's class_ref (m31-binary: the
+            # PHANGS four): '3' (non-cluster through the merge) was refused as "not a class of the task, takes
+            # only 1, 2", and then a '2' was read through the merge as 1 (cluster)
+            accepted = sorted(int(c) for c in config.merge) if config is not None and config.merge else (
+                list(config.classes) if config is not None else [])
+            if config is not None and not allow_unknown and int(number) not in accepted:
                 # 0/1 labels: the 0 rows were read as "no class" and left out of training without a word
                 # (then "class 2 has no training example", or, with classes [1, 2, 3], trained without them)
                 every = sorted({str(v).strip() for v in cutouts.labels if str(v).strip()})
                 yaml = ", ".join(f"{json.dumps(v)}: N" for v in every)
                 # "(0: no class)" here read as if 0 were accepted, in the message refusing it: only
                 # classify reads a 0 (or an unknown number) as no reference class
+                if config.merge:
+                    # a label_map's numbers go through the merge too: "each N a class of the task" sent a
+                    # non-cluster mapped to 2 to class 1
+                    targets = ", ".join(f"{c} ({what})" for c, what in config.label_targets().items())
+                    raise StarclassError(
+                        f"{cutouts.where(i)}: label {lab!r} is not a reference class of task {config.name!r}; a "
+                        f"task without a label_map reads labels as class numbers through its merge "
+                        f"{dict(config.merge)} and takes only {targets}. Map your labels in a task file: "
+                        f"label_map: {{{yaml}}}, each N one of those reference classes; or, for labels that "
+                        f"are the task's own classes {list(config.classes)}, add 'merge: {{}}' to the task file "
+                        "(no merge: each class is itself)")
                 raise StarclassError(
                     f"{cutouts.where(i)}: label {lab!r} is not a class of task {config.name!r} (classes "
                     f"{list(config.classes)}); a task without a label_map reads labels as its class numbers and "

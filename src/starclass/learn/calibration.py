@@ -1197,6 +1197,63 @@ def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation s
     return ModelCalibration.fit(probs, labels, cfg.classes, source=source, method=method, n_bins=n_bins)
 
 
+def merge_emptied_note(cfg, class_values, y, source: str) -> str | None:
+    """Why a class of the task has no calibration row, when the task's merge emptied it; else None.
+
+    A model of a task with a ``merge`` (m31-binary: ``{1: 1, 2: 1, 3: 2, 4: 2}``, the PHANGS four as
+    reference classes) reads calibration labels through it. Labels already in the task's own classes
+    (1 cluster, 2 non-cluster) are sent 2 -> 1, and the error said only "no row of class(es) [2]".
+    The message (:func:`starclass.learn.config.merge_collapse_note`) names the merge, the counts
+    before and after, and the two ways out: a model trained with a task file without the merge, or
+    labels written as the merge's reference classes.
+
+    Parameters
+    ----------
+    cfg : starclass.learn.config.TaskConfig
+        The model's task.
+    class_values : array-like
+        The labels as given (reference classes).
+    y : numpy.ndarray
+        Their class indices (0..K-1) on the rows used.
+    source : str
+        The labels, as messages name them.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("m31-binary")
+    >>> ref = np.array([1, 2, 1, 2])
+    >>> print(merge_emptied_note(cfg, ref, cfg.class_indices(ref), "held.csv"))  # doctest: +ELLIPSIS
+    calibration data (held.csv): no row of class(es) [2]. ... count as 1 (cluster): 4, 2 (non-cluster): 0. ...
+    >>> merge_emptied_note(cfg, np.array([1, 3]), cfg.class_indices(np.array([1, 3])), "held.csv") is None
+    True
+    """
+    from starclass.learn.config import merge_collapse_note
+
+    y = np.asarray(y)
+    absent = [int(c) for j, c in enumerate(cfg.classes) if not np.any(y == j)]
+    if not absent or not cfg.merge:
+        return None
+    sources = {int(c): [int(s) for s, d in sorted(cfg.merge.items()) if int(d) == int(c)] for c in cfg.classes}
+    names = list(cfg.class_names or [])
+    as_ref = "; ".join(f"{c}{f' ({names[k]})' if len(names) == len(cfg.classes) else ''}: "
+                       f"{' or '.join(map(str, sources[c])) or 'none'}" for k, c in enumerate(cfg.classes))
+    note = merge_collapse_note(
+        cfg.merge, cfg.classes, class_values, task=cfg.name, what="The labels", class_names=cfg.class_names,
+        how="to train --task and calibrate the model trained with it (calibrate reads labels through the merge "
+            "of the task its model was trained with)",
+        otherwise=f"every class of the task {list(cfg.classes)} needs held-out examples")
+    if note is None:
+        return None
+    return (f"calibration data ({source}): no row of class(es) {absent}. {note}. To calibrate this model, give "
+            f"each label as a reference class the merge sends to its class ({as_ref})")
+
+
 def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str, allow: bool) -> int:
     """Refuse (or, with ``allow``, warn about) calibration rows the model was trained on; how many there are."""
     import warnings
@@ -1411,6 +1468,10 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     if not keep.any():
         raise StarclassError(f"calibration data ({source}): no row has a class of the task {list(cfg.classes)}")
     keep = leave_out_blank(np.asarray(inputs), cfg, keep, source)
+    if why := merge_emptied_note(cfg, class_values, y[keep], source):
+        # binary labels (1 cluster, 2 non-cluster) of an m31-binary model went through its merge from the
+        # PHANGS four, 2 -> 1, and calibrate said only "no row of class(es) [2]"
+        raise StarclassError(why)
     n_training = _check_held_out(doc, path, inputs, np.flatnonzero(keep), source, allow_training_rows)
     cal = fit_model_calibration(loaded, np.asarray(inputs)[keep], y[keep], source=source, batch_size=batch_size,
                                 device=device, precision=precision, method=method, n_bins=n_bins)

@@ -375,9 +375,40 @@ class TrainRecipe:
         known = {f.name for f in fields(cls)}
         unknown = set(d) - known
         if unknown:
-            raise StarclassError(f"recipe: unknown keys {sorted(unknown)}; known: {sorted(known)}")
+            raise StarclassError(_unknown_keys(unknown, known, "recipe: "))
         return cls(**d)
 
+
+
+
+def _unknown_keys(unknown: set[str], known: set[str], where: str = "", values: Mapping[str, Any] | None = None) -> str:
+    """``unknown keys ['clases'] (did you mean 'classes'?); known: [...]``, for a task file's misspelt key.
+
+    With ``values`` (the task file's mapping), a recipe field written at the top level
+    (``epochs: 3``) is named as one, with the ``recipe:`` line to write instead.
+
+    Examples
+    --------
+    >>> _unknown_keys({"clases"}, {"classes", "bands"})
+    "unknown keys ['clases'] (did you mean 'classes'?); known: ['bands', 'classes']"
+    >>> "(a recipe field: write recipe: {epochs: 3})" in _unknown_keys({"epochs"}, {"classes"}, values={"epochs": 3})
+    True
+    """
+    import difflib
+
+    names = sorted(unknown, key=str)
+    recipe_fields = {f.name for f in fields(TrainRecipe)}
+    hints = []
+    if values is not None and (in_recipe := [k for k in names if k in recipe_fields]):
+        said = ", ".join(f"{k}: {json.dumps(values.get(k), default=str)}" for k in in_recipe)
+        hints.append(f"a recipe field: write recipe: {{{said}}}" if len(in_recipe) == 1 else
+                     f"recipe fields: write recipe: {{{said}}}")
+    close = [m for k in names if k not in recipe_fields or values is None
+             for m in difflib.get_close_matches(str(k), sorted(known), n=1)]
+    if close:
+        hints.append(f"did you mean {', '.join(map(repr, close))}?")
+    hint = f" ({'; '.join(hints)})" if hints else ""
+    return f"{where}unknown keys {names}{hint}; known: {sorted(known)}"
 
 
 def _whole(value: Any, what: str) -> int:
@@ -579,6 +610,15 @@ class TaskConfig:
     # ------------------------------------------------------------------ checks
     def __post_init__(self) -> None:
         where = f"task config {self.name!r}"
+        # a task file's 'bands: F814W' (a string, not a list) was read letter by letter: five bands f, 8, 1, 4, w,
+        # refused only when the images were read; 'class_names: ab' named the classes a and b without a word
+        for key, example in (("bands", "[F555W, F814W]"), ("class_names", "[cluster, galaxy]"),
+                             ("scales", "[1.0, 2.0]")):
+            value = getattr(self, key)
+            if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple, np.ndarray)):
+                parts = str(value).replace(",", " ").split() if isinstance(value, (str, int, float)) else []
+                raise StarclassError(f"{where}: {key}={value!r} must be a list, e.g. {key}: {example}"
+                                     + (f"; write {key}: [{', '.join(parts)}]" if parts else ""))
         self.bands = [str(b).lower() for b in self.bands]
         if not isinstance(self.classes, (list, tuple)):
             raise StarclassError(f"{where}: classes={self.classes!r} must be a list of class numbers, e.g. [1, 2, 3]")
@@ -590,10 +630,29 @@ class TaskConfig:
             raise StarclassError(f"{exc}; classes are numbers: label strings (such as those of a cutout folder) go "
                                  "in label_map (e.g. {open: 1, globular: 2}) and the classes' names in class_names"
                                  ) from None
-        self.scales = [float(s) for s in self.scales]
-        self.merge = {int(k): int(v) for k, v in dict(self.merge).items()}
+        # named: float("x") said only "could not convert string to float"
+        self.scales = [_real(v, f"{where}: scales entry") for v in self.scales]
+        if not isinstance(self.merge, Mapping):
+            # 'merge:' left empty stopped with "TypeError: 'NoneType' object is not iterable"; null is not "no
+            # merge" here, as m31-binary's remedy for labels in its own classes is exactly 'merge: {}'
+            raise StarclassError(f"{where}: merge={self.merge!r} must map reference classes to the task's classes, "
+                                 "e.g. merge: {1: 1, 2: 1, 3: 2, 4: 2}; write merge: {} for none")
+        try:
+            self.merge = {int(k): int(v) for k, v in self.merge.items()}
+        except (TypeError, ValueError):
+            raise StarclassError(f"{where}: merge={self.merge!r} must map class numbers to class numbers, e.g. "
+                                 "merge: {1: 1, 2: 1, 3: 2, 4: 2}") from None
         if isinstance(self.recipe, dict):
             self.recipe = TrainRecipe.from_dict(self.recipe)
+        elif not isinstance(self.recipe, TrainRecipe):
+            # 'recipe: 3' stopped training with "AttributeError: 'int' object has no attribute 'to_dict'"
+            raise StarclassError(f"{where}: recipe={self.recipe!r} must map recipe fields to values, e.g. "
+                                 "recipe: {epochs: 20, lr: 0.001}")
+        if not isinstance(self.arch_options, Mapping):
+            # 'arch_options: adapter' stopped with dict()'s "dictionary update sequence element #0 has length 1"
+            raise StarclassError(f"{where}: arch_options={self.arch_options!r} must map option names to values, "
+                                 "e.g. arch_options: {adapter: conv1x1}")
+        self.arch_options = dict(self.arch_options)
         if not self.class_names:
             self.class_names = [f"class {c}" for c in self.classes]
         self.class_names = [str(n) for n in self.class_names]
@@ -954,17 +1013,12 @@ class TaskConfig:
         known = {f.name for f in fields(cls)}
         unknown = set(d) - known
         if unknown:
-            raise StarclassError(f"task config: unknown keys {sorted(unknown)}; known: {sorted(known)}")
+            raise StarclassError(_unknown_keys(unknown, known, "task config: ", values=d))
         if "name" not in d:
             raise StarclassError("task config: 'name' is missing")
         kw = dict(d)
         if "recipe" in kw and isinstance(kw["recipe"], dict):
             kw["recipe"] = TrainRecipe.from_dict(kw["recipe"])
-        if "merge" in kw and kw["merge"] is not None:
-            try:
-                kw["merge"] = {int(k): int(v) for k, v in dict(kw["merge"]).items()}
-            except (TypeError, ValueError) as exc:
-                raise StarclassError(f"task config: 'merge' must map ints to ints: {exc}") from None
         try:
             return cls(**kw)
         except TypeError as exc:
@@ -1156,11 +1210,44 @@ def _model_config(manifest: Path) -> TaskConfig:
         raise StarclassError(f"task config {manifest}: the model's stored task cannot be read: {exc}") from None
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping.
+
+    PyYAML keeps the last of two equal keys without a word (YAML itself forbids them): a task file
+    with ``stamp_size: 32`` and, further down, ``stamp_size: 64`` trained at 64 px.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                first = seen.setdefault(key, line)
+            except TypeError:  # an unhashable key: PyYAML's own error says it
+                continue
+            if first != line:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} is given twice (lines {first} and {line}); keep one")
+        return super().construct_mapping(node, deep=deep)
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict, refusing a key given twice (json keeps the last without a word)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"key {key!r} is given twice; keep one")
+        out[key] = value
+    return out
+
+
 def _read_mapping(path: Path) -> dict[str, Any]:
-    """The top-level mapping of a YAML or JSON file, with errors naming the file."""
+    """The top-level mapping of a YAML or JSON file, with errors naming the file (and a key given twice)."""
     try:
         text = path.read_text()
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = (json.loads(text, object_pairs_hook=_unique_pairs) if path.suffix.lower() == ".json"
+                else yaml.load(text, Loader=_UniqueKeyLoader))  # a SafeLoader: no Python objects
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise StarclassError(f"task config {path}: cannot parse: {exc}") from None
     if not isinstance(data, dict):
@@ -1173,18 +1260,18 @@ def _apply_changes(base: TaskConfig, changes: dict[str, Any]) -> TaskConfig:
     known = {f.name for f in fields(TaskConfig)}
     unknown = set(changes) - known
     if unknown:
-        raise StarclassError(f"unknown keys {sorted(unknown)}; known: {sorted(known)}")
+        raise StarclassError(_unknown_keys(unknown, known, values=changes))
+    if "recipe" in changes and changes["recipe"] is None:
+        # 'recipe:' with every entry commented out changes nothing (was "AttributeError: 'NoneType' object has no
+        # attribute 'to_dict'")
+        changes = {k: v for k, v in changes.items() if k != "recipe"}
     recipe = changes.get("recipe")
     if isinstance(recipe, dict):
         rknown = {f.name for f in fields(TrainRecipe)}
         runknown = set(recipe) - rknown
         if runknown:
-            raise StarclassError(f"recipe: unknown keys {sorted(runknown)}; known: {sorted(rknown)}")
-    if "merge" in changes and changes["merge"] is not None:
-        try:
-            changes = dict(changes, merge={int(k): int(v) for k, v in dict(changes["merge"]).items()})
-        except (TypeError, ValueError) as exc:
-            raise StarclassError(f"'merge' must map ints to ints: {exc}") from None
+            raise StarclassError(_unknown_keys(runknown, rknown, "recipe: "))
+    # merge is checked and made ints by TaskConfig itself, naming the task
     return base.copy(**changes)
 
 
@@ -1206,7 +1293,24 @@ def _from_mapping(data: dict[str, Any], name: str | None, registry: PresetRegist
         data["name"] = name
     if not bases:
         return TaskConfig.from_dict(data)
-    base_name = str(data.pop(bases[0])).lower()
+    base_value = data.pop(bases[0])
+    if not isinstance(base_value, str) or not base_value.strip():
+        # 'extends:' left empty was "unknown task preset 'none'"
+        said = f"'{bases[0]}:' is empty" if base_value is None else f"'{bases[0]}: {base_value!r}' is not a preset name"
+        raise StarclassError(f"{said}: give the name of the one preset the file starts from (presets: "
+                             f"{', '.join(registry.names())})")
+    base_name = base_value.strip().lower()
+    if base_name not in registry:
+        import difflib
+
+        # "unknown task preset 'lm.yaml'" left a user who extended their own file, or misspelt a preset, to guess
+        if Path(base_name).suffix in (".yaml", ".yml", ".json"):
+            why = (f"names a file: '{bases[0]}:' takes a preset only; copy the entries of {base_value} into this "
+                   f"file (with its own '{bases[0]}:')")
+        else:
+            close = difflib.get_close_matches(base_name, registry.names(), n=1)
+            why = "is not a preset" + (f" (did you mean {close[0]!r}?)" if close else "")
+        raise StarclassError(f"'{bases[0]}: {base_value}' {why}; presets: {', '.join(registry.names())}")
     base = registry.load(base_name, stack)
     derived = _apply_changes(base, data)
     if note := kept_pixel_scale_note(base, derived, data):

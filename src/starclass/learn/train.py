@@ -74,6 +74,7 @@ from starclass.learn.checkpoint import (
     epoch_filename,
     load_checkpoint,
     make_checkpoint,
+    member_digest,
     member_filename,
     member_paths,
     save_checkpoint,
@@ -774,6 +775,9 @@ class MemberOutcome:
     val_acc: float
     notes: list[str]
     trained: bool = True
+    #: old -> new member digest of a kept member given the values now of entries that change no weight
+    #: (:data:`RESUME_NEUTRAL_KEYS`): the same weights, so a calibration fitted for the old digest still holds
+    redigested: dict[str, str] = field(default_factory=dict)
 
 
 def mixup_batch(xb: torch.Tensor, alpha: float,
@@ -965,7 +969,8 @@ class MemberTrainer:
     def restore(self) -> None:
         """Continue after the last finished epoch of the epoch checkpoint (optimizer included)."""
         state = load_checkpoint(self.last_path, kind="epoch")
-        _check_same_run(self.last_path, state, self.config, self.spec, self.identity)
+        if note := _check_same_run(self.last_path, state, self.config, self.spec, self.identity):
+            self.notes.append(f"member {self.spec.index + 1}: {note}")
         self.model.load_state_dict(state["state_dict"])
         self.optimizer.load_state_dict(state["optimizer"])
         if self.scheduler is not None and "scheduler" in state:
@@ -1157,10 +1162,22 @@ class MemberTrainer:
 def _kept_member(path: Path, config, spec: MemberSpec, identity: dict[str, str] | None = None) -> MemberOutcome:
     """A member a previous run finished, read back from its checkpoint."""
     done = load_checkpoint(path, kind="member")
-    _check_same_run(path, done, config, spec, identity)
+    note = _check_same_run(path, done, config, spec, identity)
+    if note:
+        # it differs only in entries that change no weight (RESUME_NEUTRAL_KEYS): given the values now, so that the
+        # members, the manifest and the next run agree (a kept member's config is the model's: load_model)
+        now = config.to_dict()
+        for key in RESUME_NEUTRAL_KEYS:
+            done["config"][key] = now.get(key)
+        done["pixel_scale"] = None if now.get("pixel_scale") is None else float(now["pixel_scale"])
+        done["settings_digest"] = identity["settings_digest"]
+        old_digest, done["digest"] = done["digest"], member_digest(done)
+        save_checkpoint(done, path)
     val_acc = float(done.get("final_val_acc", _val_acc_at(done["history"], done["best_epoch"])))
     return MemberOutcome(path, done["history"], done["best_epoch"] or done["epoch"], val_acc,
-                         [f"member {spec.index + 1}: already trained, kept ({path.name})"], trained=False)
+                         [f"member {spec.index + 1}: already trained, kept ({path.name})"
+                          + (f"; {note}" if note else "")], trained=False,
+                         redigested={old_digest: done["digest"]} if note else {})
 
 
 def balance_mix(class_mix: Sequence[float] | None, n_classes: int) -> np.ndarray:
@@ -1535,7 +1552,8 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     previous = _previous_manifest(outdir) if kept_all else None
     write_manifest(outdir, config, _manifest_members(members), training=identity, training_rows=rows_record,
                    pixel_flags=pixel_flags)
-    kept_note = _keep_user_calibration(outdir, previous, dev) if previous else None
+    redigested = {old: new for o in outcomes for old, new in o.redigested.items()}
+    kept_note = _keep_user_calibration(outdir, previous, dev, redigested) if previous else None
     if kept_note:
         notes.append(kept_note)
     else:
@@ -1564,12 +1582,14 @@ def _previous_manifest(outdir: Path) -> dict[str, Any] | None:
         return None
 
 
-def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device) -> str | None:
+def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device,
+                           redigested: dict[str, str] | None = None) -> str | None:
     """Put back a calibration fitted with ``starclass calibrate`` for these very weights; a note, or None.
 
     A validation-split calibration is simply refitted (the recipe's calibration method may
     have changed: it is not part of the settings digest); one the user fitted on other rows is
-    kept when its member digests are those of the kept members.
+    kept when its member digests are those of the kept members (``redigested``: old -> new digest
+    of a member given new values of entries that change no weight, the same weights).
     """
     from starclass.learn.checkpoint import load_model, save_calibration
 
@@ -1578,7 +1598,7 @@ def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device) -> st
         return None
     loaded = load_model(outdir, device=device, check_calibration=False)
     digests = [c["digest"] for c in loaded.checkpoints]
-    if list(cal.get("member_digests") or []) != digests:
+    if [(redigested or {}).get(d, d) for d in cal.get("member_digests") or []] != digests:
         return None
     save_calibration(outdir, {k: v for k, v in cal.items() if k not in ("digest", "member_digests")}, digests)
     return (f"calibration kept: fitted with 'starclass calibrate' on {cal.get('source')} for these weights "
@@ -1679,27 +1699,87 @@ def _check_resumable(outdir: Path, config, members: list[MemberSpec], identity: 
                            (outdir / epoch_filename(spec.index), "epoch")):
             if path.exists():
                 ckpt = load_checkpoint(path, kind=kind)
-                _check_same_run(path, ckpt, config, spec, identity, known_data)
-                found.append(f"member {spec.index + 1} already trained" if kind == "member" else
-                             f"member {spec.index + 1} after epoch {int(ckpt['epoch'])} of "
-                             f"{int(config.recipe.epochs)}")
+                note = _check_same_run(path, ckpt, config, spec, identity, known_data)
+                found.append((f"member {spec.index + 1} already trained" if kind == "member" else
+                              f"member {spec.index + 1} after epoch {int(ckpt['epoch'])} of "
+                              f"{int(config.recipe.epochs)}") + (f" ({note})" if note else ""))
                 break
     return found
 
 
-def _config_diff(old: Any, new: Any, prefix: str = "") -> list[str]:
-    """Dotted names of the entries that differ between two config dicts, with both values."""
+#: An entry one config has and the other lacks (a setting added since a model was trained), for :func:`_config_diff`.
+_ABSENT = object()
+
+#: Task entries that change no weight a run fits, so a checkpoint that differs from the task only in them
+#: resumes (with a note): ``description`` is words; ``pixel_scale`` the arcsec of a stamp pixel, read by
+#: explain's radii and the cutout-field notes, never by training (m31-real's went 0.187 -> 0.374 on
+#: 2026-12-05); ``mixed_sizes`` lets a folder of cutouts of several sizes be read, and the inputs it
+#: gives are in the data digest (cool-core's became true on 2026-12-05, absent from models before).
+#: Such a change refused to continue an interrupted run as "other settings".
+RESUME_NEUTRAL_KEYS = ("description", "pixel_scale", "mixed_sizes")
+
+
+def _config_diff(old: Any, new: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
+    """The entries that differ between two config dicts: (dotted name, value there, value now).
+
+    An entry one of them lacks is :data:`_ABSENT` on that side.
+
+    Examples
+    --------
+    >>> _config_diff({"a": 1, "recipe": {"lr": 0.1}}, {"a": 1, "recipe": {"lr": 0.2}})
+    [('recipe.lr', 0.1, 0.2)]
+    """
     if isinstance(old, dict) and isinstance(new, dict):
-        out: list[str] = []
+        out: list[tuple[str, Any, Any]] = []
         for key in sorted(set(old) | set(new), key=str):
-            out += _config_diff(old.get(key), new.get(key), f"{prefix}{key}.")
+            out += _config_diff(old.get(key, _ABSENT), new.get(key, _ABSENT), f"{prefix}{key}.")
         return out
-    return [] if old == new else [f"{prefix.rstrip('.')} {old!r} there, {new!r} now"]
+    return [] if old == new else [(prefix.rstrip("."), old, new)]
+
+
+def _neutral_value(key: str) -> Any:
+    """The value an absent entry stands for: its :data:`TASK_NEUTRAL` / :data:`RECIPE_NEUTRAL` value, else _ABSENT."""
+    if key.startswith("recipe."):
+        return RECIPE_NEUTRAL.get(key[len("recipe."):], _ABSENT)
+    return TASK_NEUTRAL.get(key, _ABSENT)
+
+
+def _said_diff(key: str, old: Any, new: Any) -> str:
+    """``recipe.lr 0.001 there, 0.01 now``; an absent side is named as such (a setting added since)."""
+    def side(value: Any, where: str) -> str:
+        if value is not _ABSENT:
+            return f"{value!r} {where}"
+        neutral = _neutral_value(key)
+        # "None there" read as a value the model was trained with; the model predates the setting
+        return (f"{neutral!r} {where} (not recorded: the default)" if neutral is not _ABSENT
+                else f"not recorded {where} (a setting added since)" if where == "there" else f"not set {where}")
+    return f"{key} {side(old, 'there')}, {side(new, 'now')}"
+
+
+def _as_yaml(diff: list[tuple[str, Any, Any]]) -> str:
+    """The old values of ``diff`` as task-file YAML (``lr_schedule: step, recipe: {lr: 0.001}``), for a message."""
+    top, recipe = [], []
+    for key, old, _ in diff:
+        value = _neutral_value(key) if old is _ABSENT else old
+        if value is _ABSENT:
+            continue
+        text = json.dumps(value) if not isinstance(value, str) else value
+        if key.startswith("recipe."):
+            recipe.append(f"{key[len('recipe.'):]}: {text}")
+        else:
+            top.append(f"{key}: {text}")
+    if recipe:
+        top.append("recipe: {" + ", ".join(recipe) + "}")
+    return ", ".join(top)
 
 
 def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
-                    identity: dict[str, str] | None = None, known_data: dict[str, str] | None = None) -> None:
-    """Refuse to resume from a checkpoint of another task, architecture, seed, data or settings."""
+                    identity: dict[str, str] | None = None, known_data: dict[str, str] | None = None) -> str | None:
+    """Refuse to resume from a checkpoint of another task, architecture, seed, data or settings.
+
+    Returns a note when the checkpoint differs from ``config`` only in entries that change no
+    weight (:data:`RESUME_NEUTRAL_KEYS`): it resumes, and the note says what differs; else None.
+    """
     cfg = ckpt.get("config", {})
     if cfg.get("name") != config.name or ckpt.get("architecture") != spec.architecture \
             or ckpt.get("seed") != spec.seed or list(ckpt.get("classes", [])) != [int(c) for c in config.classes]:
@@ -1709,7 +1789,7 @@ def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
             f"directory or resume=False (--overwrite, --no-resume) to overwrite it"
         )
     if not identity:
-        return
+        return None
     fresh = ("train into another directory, or start afresh with --overwrite (or --no-resume; resume=False), which "
              "replaces the checkpoints there")
     if "settings_digest" not in ckpt or "data_digest" not in ckpt:
@@ -1720,9 +1800,27 @@ def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
     if ckpt.get("label_model") != identity.get("label_model"):
         what.append(f"another label model ({ckpt.get('label_model') or 'none'} there, "
                     f"{identity.get('label_model') or 'none'} now)")
+    note, back = None, ""
     if ckpt["settings_digest"] != identity.get("settings_digest"):
         diff = _config_diff(_settings(ckpt.get("config")), _settings(config))
-        what.append("other settings (" + ("; ".join(diff[:6]) if diff else "the recipe") + ")")
+        weighty = [d for d in diff if d[0] not in RESUME_NEUTRAL_KEYS]
+        if diff and not weighty:
+            # an upgrade changed a preset's pixel_scale (m31-real) or added mixed_sizes (cool-core): an interrupted
+            # run was refused as "other settings", though nothing it trains on differs
+            verb = "this changes" if len(diff) == 1 else "these change"
+            note = ("; ".join(_said_diff(*d) for d in diff)
+                    + f": {verb} no weight, so the run resumes, with the values now")
+        else:
+            said = "; ".join(_said_diff(*d) for d in weighty[:6]) if weighty else "the recipe"
+            old = _as_yaml(weighty)
+            preset = getattr(config, "preset_name", None)
+            # the way to continue the run, not only to give it up: the settings it was started with
+            back = ("" if not old else
+                    f"; to continue it, train with the settings it was started with (a task file with 'extends: "
+                    f"{preset}' and {old}, or the options that set them); or" if preset else
+                    f"; to continue it, train with the settings it was started with ({old} in the task file, or the "
+                    "options that set them); or")
+            what.append(f"other settings ({said})")
     if ckpt["data_digest"] != identity.get("data_digest"):
         # an earlier reading of these very data (rows since left out) is named for what it was
         what.append((known_data or {}).get(ckpt["data_digest"])
@@ -1732,4 +1830,5 @@ def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
                     + ("none there" if ckpt.get("init_digest") is None else "other weights there")
                     + (", none now)" if identity.get("init_digest") is None else ", other weights now)"))
     if what:
-        raise StarclassError(f"{path} was trained with {' and '.join(what)}; {fresh}")
+        raise StarclassError(f"{path} was trained with {' and '.join(what)}{back}; {fresh}")
+    return note

@@ -112,7 +112,11 @@ def check_members(config: Any) -> None:
     task config 'phangs4': vgg19_bn halves its input five times and needs at least 32 px
     """
     for name in dict.fromkeys(m["architecture"] for m in config.members()):
-        _builder(name)  # imports the module, which registers its check
+        try:
+            _builder(name)  # imports the module, which registers its check
+        except StarclassError as exc:
+            # "unknown architecture 'resnet99'" named neither the task nor its key
+            raise StarclassError(f"task config {getattr(config, 'name', None)!r}: architecture: {exc}") from None
         if name in _CHECKS:
             _CHECKS[name](config)
 
