@@ -41,6 +41,12 @@ BY_OPTION = typer.Option(
 BY_MIN_ROWS_OPTION = typer.Option(10, "--by-min-rows", min=1,
                                   help="With --by: groups with fewer rows are pooled into one '(other ...)' row.")
 
+#: ``--group-column`` of ``evaluate`` and ``report`` (``train``'s names the same column for its splits)
+GROUP_COLUMN_OPTION = typer.Option(
+    None, "--group-column",
+    help="Column naming each row's object (cutouts of one object, e.g. object_id): bootstrap intervals resample "
+         "whole objects (default: the model's task's, recorded by classify --stamps, where the catalogue has it).")
+
 #: ``--allow-few-matches`` of ``evaluate`` and ``report``
 ALLOW_FEW_MATCHES_OPTION = typer.Option(
     False, "--allow-few-matches",

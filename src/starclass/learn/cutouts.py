@@ -586,4 +586,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         "n_blank": int(blank.any(axis=1).sum()),
         **trust_meta,
     })
+    if cfg.group_column and cfg.group_column in out.colnames:
+        # the column naming each cutout's object (m31-real: object_id): evaluate's bootstrap intervals
+        # resample whole objects by default, as train kept them whole in its splits
+        out.meta["group_column"] = str(cfg.group_column)
     return out

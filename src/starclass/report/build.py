@@ -809,7 +809,8 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
                       gradcam_inputs: Any = None, task: Any = None, label_column: str | None = None,
                       model: Any = None, cutouts: Any = None, by: Sequence[str] = (),
                       by_min_rows: int = 10, pred_column: str | None = None,
-                      allow_few_matches: bool = False, reference_column: str | None = None) -> list[Section]:
+                      allow_few_matches: bool = False, reference_column: str | None = None,
+                      group_column: str | None = None) -> list[Section]:
     """All evaluation sections for a prediction against its references.
 
     Parameters
@@ -851,6 +852,10 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     reference_column
         The references' class column (default ``class_ref``; of ``pred`` itself when it is its own
         reference), as :func:`starclass.evaluate.compare.evaluate_catalogs`.
+    group_column
+        Column naming each row's object: the bootstrap intervals resample whole objects (default: the one
+        ``classify --stamps`` recorded in ``pred``'s meta, where it has the column), as
+        :func:`starclass.evaluate.compare.evaluate_catalogs`.
 
     Returns
     -------
@@ -865,7 +870,8 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     ev = evaluate_catalogs(pred, references, task=task, radius=radius, n_boot=n_boot, target_purity=target_purity,
                            pred_name=pred_name, quantities=quantities, label_column=label_column, model=model,
                            by=by, by_min_rows=by_min_rows, pred_column=pred_column,
-                           allow_few_matches=allow_few_matches, reference_column=reference_column)
+                           allow_few_matches=allow_few_matches, reference_column=reference_column,
+                           group_column=group_column)
     if callable(gradcam_inputs):
         gradcam_inputs = gradcam_inputs()
     return layout(ev, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc, science=science,
