@@ -190,6 +190,7 @@ def test_evaluate_group_column_resamples_objects_and_says_so(tmp_path):
     assert rows.exit_code == 0, rows.output
     assert "intervals resample" not in rows.output
     assert "(80 rows of 40 objects)" in grouped.output and "(80 objects)" in rows.output
+    assert "80 rows paired row by row, 80 classified in both (40 objects)" in grouped.output
     lo_g, hi_g = _accuracy_interval(grouped.output)
     lo_r, hi_r = _accuracy_interval(rows.output)
     assert hi_g - lo_g > hi_r - lo_r
@@ -204,6 +205,8 @@ def test_evaluate_group_column_that_is_missing_is_refused_naming_it_and_the_file
                               "--group-column", "objectid", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 2, res.output
     assert "'objectid'" in res.output and str(out) in res.output and "Traceback" not in res.output
+    # the file's own columns: not the class_ref that --label-column made
+    assert "columns of" in res.output and "object_id" in res.output and "class_ref" not in res.output
     assert not (tmp_path / "ev").exists()
 
 
@@ -248,3 +251,12 @@ def test_cross_validation_predictions_record_their_group_column(tmp_path, single
     assert pred.meta["group_column"] == "group"
     ev = evaluate_catalogs(pred, n_boot=50)
     assert ev.comparisons[0].interval_note == "95% intervals resample the 12 objects (group), not the 24 rows"
+
+
+def test_report_group_column_says_what_the_intervals_resample(tmp_path):
+    out = _classified_csv(tmp_path / "out.csv")
+    page = tmp_path / "r.html"
+    res = runner.invoke(app, ["report", str(out), "--task", "m31-real", "--label-column", "label",
+                              "--group-column", "object_id", "-o", str(page)])
+    assert res.exit_code == 0, res.output
+    assert "95% intervals resample the 40 objects (object_id), not the 80 rows" in page.read_text()

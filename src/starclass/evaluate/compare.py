@@ -1788,14 +1788,17 @@ def _missing_recorded_model(t: Table) -> str | None:
 
 
 def _check_group_column(column: str | None, ptab: Table, rtab: Table | None, pshown: str,
-                        rshown: str | None) -> None:
-    """Refuse a group column (``--group-column``) that the prediction (and its reference) lacks, naming the files."""
+                        rshown: str | None, file_columns: Sequence[str]) -> None:
+    """Refuse a group column (``--group-column``) that the prediction (and its reference) lacks, naming the files.
+
+    ``file_columns`` are the prediction file's own columns (not the class_ref made from --label-column).
+    """
     if column is None or column in ptab.colnames or (rtab is not None and column in rtab.colnames):
         return
     files = pshown if rshown is None else f"{pshown} nor the reference {rshown}"
     raise StarclassError(f"--group-column {column!r}: {'neither ' if rshown is not None else ''}{files} has no "
                          f"such column (the column naming each row's object); columns of {pshown}: "
-                         f"{', '.join(ptab.colnames)}")
+                         f"{', '.join(file_columns)}")
 
 
 def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | TaskConfig | EvalTask | None = None,
@@ -1872,6 +1875,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     ptab = load_catalog(pred, pred_name)
     etask, task_note = resolve_task(ptab, task, model=model)
     pshown = str(pred) if isinstance(pred, (str, Path)) else pred_name
+    file_columns = list(ptab.colnames)
     if group_column is None and str(ptab.meta.get("group_column") or "") in ptab.colnames:
         # the object column classify --stamps read the folder with (m31-real: object_id): several cutouts
         # of one object resampled as independent rows gave intervals too narrow
@@ -1964,7 +1968,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         if isinstance(r, str) and r == SELF:
             if CLASS_REF not in ptab.colnames:
                 raise StarclassError(f"{pred_name} has no class_ref column to compare with itself")
-            _check_group_column(group_column, ptab, None, pshown, None)
+            _check_group_column(group_column, ptab, None, pshown, None, file_columns)
             comparisons.append(compare(ptab, ptab, etask, pred_name=pred_name, ref_name=f"{pred_name} {ref_col}",
                                        columns=(pred_column or CLASS_PRED, ref_col),
                                        ref_is_pred=True, radius=radius, n_boot=n_boot, target_purity=target_purity,
@@ -1998,7 +2002,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
             rtab = with_reference_column(rtab, reference_column, said)
         cats[name] = rtab
         cols[name] = class_column(rtab, CLASS_REF, said)
-        _check_group_column(group_column, ptab, rtab, pshown, said)
+        _check_group_column(group_column, ptab, rtab, pshown, said, file_columns)
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,

@@ -882,6 +882,18 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
 EVALUATION_ENTRIES = ("tables", "figures", "summary.json")
 
 
+def _paired_count(c: Comparison) -> str:
+    """How many rows paired and how many of them are classified in both: the terminal's line of each comparison.
+
+    With a group column naming fewer objects than rows (several cutouts of one), the rows are called
+    rows and the objects counted: "869 objects paired" beside "resample the 755 objects" read as a slip.
+    """
+    if c.n_objects is not None and c.n_objects < c.n_both:
+        return (f"{counted(c.n_paired, 'row')} paired {c.paired_by}, {c.n_both} classified in both "
+                f"({counted(c.n_objects, 'object')})")
+    return f"{counted(c.n_paired, 'object')} paired {c.paired_by}, {c.n_both} classified in both"
+
+
 def _said(c: Comparison) -> str:
     """How the terminal names comparison ``c``: the reference's name, or for two columns of one
     catalogue (``-r self``) the report's heading, ``class_pred vs class_ref in prediction``.
@@ -974,8 +986,7 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
     # how the rows were paired is printed: sky or pixels, by file or by row, changes what is compared
     details = ([ev.scored] if ev.scored else []) + [line for c in ev.comparisons
-               for line in [f"{_said(c)}: {counted(c.n_paired, 'object')} paired {c.paired_by}, {c.n_both} classified "
-                            "in both",
+               for line in [f"{_said(c)}: {_paired_count(c)}",
                             *c.lines()]]
     by_lines = [line for c in ev.comparisons for col, (tab, note) in c.by.items()
                 for line in group_lines(tab, f"{_said(c)} by {col}" + (f" ({note})" if note else ""))]
