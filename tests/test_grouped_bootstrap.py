@@ -260,3 +260,18 @@ def test_report_group_column_says_what_the_intervals_resample(tmp_path):
                               "--group-column", "object_id", "-o", str(page)])
     assert res.exit_code == 0, res.output
     assert "95% intervals resample the 40 objects (object_id), not the 80 rows" in page.read_text()
+
+
+def test_evaluate_group_column_empty_on_a_scored_row_is_refused_naming_the_file_and_row(tmp_path):
+    out = _classified_csv(tmp_path / "out.csv")
+    lines = out.read_text().splitlines()
+    cells = lines[5].split(",")  # data row 4 (0-based)
+    cells[2] = ""
+    lines[5] = ",".join(cells)
+    out.write_text("\n".join(lines) + "\n")
+    res = runner.invoke(app, ["evaluate", str(out), "--task", "m31-real", "--label-column", "label",
+                              "--group-column", "object_id", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 2, res.output
+    assert (f"{out}: group column 'object_id' (--group-column) is empty on 1 scored row (row 4, 0-based)"
+            in " ".join(res.output.split()))
+    assert not (tmp_path / "ev").exists()

@@ -272,7 +272,8 @@ def given_options(ctx, flags: dict[str, str]) -> list[str]:
 #: ``--catalogs`` has no use for (``--bootstrap``, ``--no-science`` only save work, and stay harmless no-ops)
 ONE_CATALOGUE_OPTIONS = {"reference": "--reference", "distance": "--distance", "radius": "--radius",
                          "task": "--task", "label_column": "--label-column", "model": "--model",
-                         "target_purity": "--target-purity", "mosaics": "--mosaics", "stamps": "--stamps"}
+                         "target_purity": "--target-purity", "mosaics": "--mosaics", "stamps": "--stamps",
+                         "group_column": "--group-column"}
 
 
 def refuse_given_with_catalogs(ctx, flags: dict[str, str] = ONE_CATALOGUE_OPTIONS) -> None:

@@ -1242,9 +1242,10 @@ def _objects(pred: Table, ref: Table, rows_p: np.ndarray, rows_r: np.ndarray, co
     missing = np.ma.getmaskarray(col)[rows] | np.array([str(v).strip() in ("", "nan") for v in
                                                         np.asarray(col)[rows]], dtype=bool)
     if missing.any():
+        bad = rows[missing]
         raise StarclassError(f"{name}: group column {column!r} (--group-column) is empty on "
-                             f"{counted(int(missing.sum()), 'scored row')} (rows "
-                             f"{', '.join(str(int(i)) for i in rows[missing][:5])}{' ...' if missing.sum() > 5 else ''}"
+                             f"{counted(bad.size, 'scored row')} ({'row' if bad.size == 1 else 'rows'} "
+                             f"{', '.join(str(int(i)) for i in bad[:5])}{' ...' if bad.size > 5 else ''}"
                              ", 0-based): every row needs its object")
     objects = np.asarray(col)[rows].astype(str)
     n_obj = int(np.unique(objects).size)
@@ -1372,7 +1373,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             ref_is_pred: bool = False, radius: float = 2.0, n_boot: int = 200, target_purity: float = 0.8,
             quantities: Sequence[str] = ("magnitude", "crowding", "bkg"), by: Sequence[str] = (),
             by_min_rows: int = 10, allow_few_matches: bool = False,
-            columns: tuple[str, str] | None = None, group_column: str | None = None) -> Comparison:
+            columns: tuple[str, str] | None = None, group_column: str | None = None,
+            sources: tuple[str, str] | None = None) -> Comparison:
     """Every metric of one prediction against one reference, for the task's class scheme.
 
     Parameters
@@ -1407,6 +1409,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         folder with several cutouts of one object): the bootstrap intervals resample whole objects
         (:func:`starclass.evaluate.bootstrap.bootstrap_ci`), said in ``Comparison.interval_note``.
         None: every row is an object.
+    sources
+        How messages name the prediction and the reference (their files); default ``pred_name``, ``ref_name``.
 
     Returns
     -------
@@ -1456,7 +1460,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     cp, cr = cp[both], cr[both]
     results = [classification_summary(cr, cp, merge, groups) for merge, groups in task.merges.items()]
     notes: list[str] = []
-    objects, interval_note = (_objects(pred, ref, ia[both], ib[both], group_column, (pname, rname))
+    objects, interval_note = (_objects(pred, ref, ia[both], ib[both], group_column, sources or (pname, rname))
                               if group_column is not None else (None, None))
     cis, boot_note = (_bootstrap(cr, cp, task, n_boot, objects) if n_boot > 0
                       else (None, "no bootstrap intervals (0 resamples)"))
@@ -1974,7 +1978,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                                        ref_is_pred=True, radius=radius, n_boot=n_boot, target_purity=target_purity,
                                        quantities=quantities, by=by,
                                        by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
-                                       group_column=group_column))
+                                       group_column=group_column, sources=(pshown, pshown)))
             rt = ptab.copy(copy_data=False)
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
             cats[SELF_CATALOGUE] = rt
@@ -2006,7 +2010,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
-                                   group_column=group_column))
+                                   group_column=group_column, sources=(pshown, said)))
         pairs_of[name] = comparisons[-1].pairs
     if scored:
         for c in comparisons:
