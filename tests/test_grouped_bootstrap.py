@@ -275,3 +275,37 @@ def test_evaluate_group_column_empty_on_a_scored_row_is_refused_naming_the_file_
     assert (f"{out}: group column 'object_id' (--group-column) is empty on 1 scored row (row 4, 0-based)"
             in " ".join(res.output.split()))
     assert not (tmp_path / "ev").exists()
+
+
+@pytest.mark.usefixtures("single_thread")
+def test_the_group_column_train_was_given_reaches_classify_and_evaluate(tmp_path):
+    # train --group-column obj on a folder whose object column is not the task's (m31-real: object_id): classify read
+    # the task's column, absent here, so its output named no objects and evaluate resampled the rows
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.config import get_preset, save_config
+
+    rng = np.random.default_rng(0)
+    root = tmp_path / "data"
+    root.mkdir()
+    rows = []
+    for k in range(12):
+        label = ("cluster", "galaxy")[k % 2]
+        img = rng.normal(0, 1, (16, 16)).astype(np.float32)
+        for copy in "ab":  # two cutouts of each object
+            np.save(root / f"o{k}{copy}.npy", img[::-1] if copy == "b" else img)
+            rows.append(f"o{k}{copy}.npy,{label},OB{k}")
+    (root / "labels.csv").write_text("file,label,obj\n" + "\n".join(rows) + "\n")
+    cfg = get_preset("m31-real", stamp_size=16, recipe={"epochs": 1, "batch_size": 12, "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "task.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(root / "labels.csv"),
+                              "--group-column", "obj", "-o", str(tmp_path / "m"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert load_model(tmp_path / "m").training_group_column == "obj"
+    out = tmp_path / "out.ecsv"
+    res = runner.invoke(app, ["classify", "--model", str(tmp_path / "m"), "--stamps", str(root / "labels.csv"),
+                              "-o", str(out), "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    assert Table.read(out).meta["group_column"] == "obj"
+    ev = runner.invoke(app, ["evaluate", str(out), "-o", str(tmp_path / "ev"), "--no-science"])
+    assert ev.exit_code == 0, ev.output
+    assert "95% intervals resample the 12 objects (obj), not the 24 rows" in ev.output
