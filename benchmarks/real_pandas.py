@@ -5,7 +5,8 @@ the folds are drawn once from ``--seed`` and are the same for every model), out-
 probabilities P(cluster) for every cutout, and per model: accuracy (P >= 0.5), ROC AUC, F1
 of the cluster class, and the purity and recall at the lowest threshold that gives 90%
 purity (:func:`starclass.evaluate.threshold.threshold_for_purity` on the pooled out-of-fold
-scores), each with a 95% bootstrap interval over cutouts
+scores), each with a 95% bootstrap interval over objects (every cutout of a drawn ``object_id``
+comes along; ``--no-group-bootstrap``: over cutouts, as every table before 2026-12-05)
 (:func:`starclass.evaluate.bootstrap.bootstrap_ci`), with and without 8-fold test-time
 augmentation (the 8 rotations/flips; CNNs only), training and inference time, the mean of
 the CNNs run on every fold as an ensemble, and paired bootstrap differences of the best
@@ -87,6 +88,11 @@ That is legitimate at test time because the folds are grouped by object, so all 
 cutouts are in one test fold and none was seen in training; the bootstrap then resamples
 objects. Report it apart from the per-cutout figures: it answers "is this object a cluster?"
 rather than "is this cutout one?".
+
+The per-cutout intervals resample objects too (``--group-bootstrap``, the default since
+2026-12-05): the cutouts of one object are not independent, and resampling them one by one made
+the intervals too narrow. ``--no-group-bootstrap`` resamples cutouts, as the tables made before.
+The summary's first line says which.
 
 ``--time-batches N`` times N training and N inference batches of each listed CNN on fold 0
 instead of training it, and prints the estimated epoch and 5-fold cost (for ResNet-50 at
@@ -747,14 +753,30 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
         runs.setdefault(name, {})[int(k)] = json.loads(f.read_text())
     yb = (y_all == 1).astype(int)
     per_object = bool(getattr(args, "per_object", False))
+    grouped = bool(getattr(args, "group_bootstrap", True))
     unit = "cutouts"
     if per_object:
         if groups is None:
             raise StarclassError("--per-object needs the object of every cutout")
         code, yb = object_truth(yb, groups)
         unit = "objects"
+    if grouped and not per_object and groups is None:
+        raise StarclassError("--group-bootstrap needs the object of every cutout (or --no-group-bootstrap)")
+    # each cutout's object, resampled whole (None: rows resampled; per object, a row is already an object)
+    obj = np.asarray(groups).astype(str) if grouped and not per_object else None
+
+    def g(rows):
+        return None if obj is None else obj[np.asarray(rows, dtype=int)]
+
     n_units = yb.size
-    lines = ["| model | folds | TTA | accuracy | ROC AUC | F1 | purity @90% | recall @90% "
+    if per_object:
+        said = f"95% intervals resample the {n_units} objects (one row each)"
+    elif obj is not None:
+        said = (f"95% intervals resample the {np.unique(obj).size} objects (object_id), every cutout of a drawn "
+                f"object with it, not the {obj.size} cutouts one by one")
+    else:
+        said = f"95% intervals resample the {n_units} cutouts one by one (--no-group-bootstrap)"
+    lines = [said, "", "| model | folds | TTA | accuracy | ROC AUC | F1 | purity @90% | recall @90% "
              "| train s/fold | infer s/fold | weights |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     pooled: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -778,7 +800,7 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
             if per_object:
                 idx, p = object_mean(idx, p, code)
             pooled[name + (" +TTA" if tta else "")] = (idx, p)
-            cells = score_cells(yb[idx], p, args.n_boot)
+            cells = score_cells(yb[idx], p, args.n_boot, groups=g(idx))
             tr = np.mean([runs[name][k]["train_s"] for k in folds])
             inf = np.mean([runs[name][k]["infer_tta_s" if tta else "infer_s"] for k in folds])
             ep = ""
@@ -799,7 +821,7 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
             ps.append(v)
         p = np.mean(ps, axis=0)
         pooled["ensemble"] = (np.arange(n_units), p)
-        cells = score_cells(yb, p, args.n_boot)
+        cells = score_cells(yb, p, args.n_boot, groups=g(np.arange(n_units)))
         lines.append(f"| ensemble ({'+'.join(full)}) | all | no | " + " | ".join(cells) + " | | | |")
     # named ensembles (--ensemble "a +TTA,b +TTA;c,d"): the mean P(cluster) of runs already made,
     # on the cutouts all of them cover
@@ -814,7 +836,7 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
         p = np.mean([_align(pooled[n], common) for n in parts], axis=0)
         name = "mean(" + ", ".join(parts) + ")"
         pooled[name] = (common, p)
-        cells = score_cells(yb[common], p, args.n_boot)
+        cells = score_cells(yb[common], p, args.n_boot, groups=g(common))
         lines.append(f"| {name} | {common.size} {unit} | - | " + " | ".join(cells) + " | | | |")
     # paired differences: the best model by AUC (or the one named by --best) against each
     # baseline and each --against model, on the cutouts both cover
@@ -837,19 +859,19 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
                     continue
                 common = np.intersect1d(pooled[best][0], pooled[base][0])
                 diffs.extend(paired_lines(best, _align(pooled[best], common), base, _align(pooled[base], common),
-                                          yb[common], args.n_boot))
+                                          yb[common], args.n_boot, groups=g(common)))
         if diffs:
             text += (f"\n\n| paired difference | metric | value [95% interval] | {unit} |\n| --- | --- | --- | --- |\n"
                      + "\n".join(diffs))
     return text
 
 
-def score_cells(y: np.ndarray, p: np.ndarray, n_boot: int) -> list[str]:
+def score_cells(y: np.ndarray, p: np.ndarray, n_boot: int, groups: np.ndarray | None = None) -> list[str]:
     """The summary's cells of one run: accuracy, AUC, F1, purity and recall at 90% purity.
 
     Each is the value on the pooled out-of-fold scores with its 95% bootstrap interval
-    (resampling rows, seed 0), as in every table of ``--summarise``; other scripts
-    (``real_pandas_stack.py``) score their runs with the same cells.
+    (resampling rows, or whole ``groups``, seed 0), as in every table of ``--summarise``; other
+    scripts (``real_pandas_stack.py``) score their runs with the same cells.
 
     Parameters
     ----------
@@ -859,6 +881,9 @@ def score_cells(y: np.ndarray, p: np.ndarray, n_boot: int) -> list[str]:
         P(cluster) of the same rows.
     n_boot : int
         Bootstrap resamples.
+    groups : numpy.ndarray, optional
+        The object (``object_id``) of every row: each resample draws whole objects
+        (:func:`starclass.evaluate.bootstrap.bootstrap_ci`). None: rows are resampled.
 
     Returns
     -------
@@ -871,11 +896,11 @@ def score_cells(y: np.ndarray, p: np.ndarray, n_boot: int) -> list[str]:
     >>> score_cells(y, y * 0.8 + 0.1, 20)[:3]
     ['1.000 [1.000, 1.000]', '1.000 [1.000, 1.000]', '1.000 [1.000, 1.000]']
     """
-    return [_cell(*_ci(fn, y, p, n_boot=n_boot)) for fn in _metrics().values()]
+    return [_cell(*_ci(fn, y, p, n_boot=n_boot, groups=groups)) for fn in _metrics().values()]
 
 
 def paired_lines(name_a: str, pa: np.ndarray, name_b: str, pb: np.ndarray, y: np.ndarray,
-                 n_boot: int) -> list[str]:
+                 n_boot: int, groups: np.ndarray | None = None) -> list[str]:
     """Rows of the paired-difference table: ``A - B`` in AUC, F1 and accuracy on the same rows.
 
     The difference is bootstrapped with both runs scored on each resample (paired; seed 0).
@@ -890,6 +915,8 @@ def paired_lines(name_a: str, pa: np.ndarray, name_b: str, pb: np.ndarray, y: np
         0/1 truth of those rows.
     n_boot : int
         Bootstrap resamples.
+    groups : numpy.ndarray, optional
+        The object of every row: each resample draws whole objects. None: rows are resampled.
 
     Returns
     -------
@@ -906,15 +933,16 @@ def paired_lines(name_a: str, pa: np.ndarray, name_b: str, pb: np.ndarray, y: np
     out = []
     for mname in ("auc", "f1", "accuracy"):
         fn = metrics[mname]
-        v, lo, hi = bootstrap_ci(lambda t, a, b, fn=fn: fn(t, a) - fn(t, b), y, pa, pb, n_boot=n_boot, seed=0)
+        v, lo, hi = bootstrap_ci(lambda t, a, b, fn=fn: fn(t, a) - fn(t, b), y, pa, pb, n_boot=n_boot, seed=0,
+                                 groups=groups)
         out.append(f"| {name_a} - {name_b} | {mname} | {v:+.3f} [{lo:+.3f}, {hi:+.3f}] | {y.size} |")
     return out
 
 
-def _ci(fn, *arrays, n_boot: int) -> tuple[float, float, float]:
+def _ci(fn, *arrays, n_boot: int, groups: np.ndarray | None = None) -> tuple[float, float, float]:
     """:func:`bootstrap_ci`, or NaNs where the metric is undefined on most resamples."""
     try:
-        return bootstrap_ci(fn, *arrays, n_boot=n_boot, seed=0)
+        return bootstrap_ci(fn, *arrays, n_boot=n_boot, seed=0, groups=groups)
     except StarclassError:
         return float("nan"), float("nan"), float("nan")
 
@@ -992,6 +1020,9 @@ def main(argv: list[str] | None = None) -> int:
                                                   "the baselines are always kept)")
     ap.add_argument("--against", default=None, help="more runs to compare --best with, e.g. 'resnet18 +TTA'")
     ap.add_argument("--ensemble", default=None, help="averaged runs to add as rows: 'a +TTA,b +TTA;c,d'")
+    ap.add_argument("--group-bootstrap", action=argparse.BooleanOptionalAction, default=True,
+                    help="with --summarise: 95%% intervals resample objects (object_id; every cutout of a drawn "
+                         "object with it), the default; --no-group-bootstrap resamples cutouts one by one")
     ap.add_argument("--per-object", action="store_true",
                     help="with --summarise: score objects, P(cluster) averaged over each object_id's cutouts")
     ap.add_argument("--recipe", default=None, help="recipe changes key=value,... for the CNNs listed")

@@ -30,7 +30,9 @@ folds (so every cutout once), each with and without TTA as stored (``NAME`` and 
 The pooled outer predictions are scored with ``real_pandas.py``'s summary cells (accuracy, AUC,
 F1, purity and recall at 90% purity, 95% bootstrap intervals), per cutout (the headline) and per
 object (P averaged over an object's cutouts), with paired differences against ``--best`` and
-the baselines.
+the baselines. The per-cutout intervals resample whole objects (``object_id``, as
+``real_pandas.py --summarise`` since 2026-12-05); ``--no-group-bootstrap`` resamples cutouts one by
+one, as the folder of 2026-12-05 was made.
 
 One caveat remains by construction of the stored files: a training row's out-of-fold prediction
 (fold j) came from a model trained on the other four folds, fold k among them. The combiner never
@@ -362,8 +364,8 @@ def gallery(images: np.ndarray, titles: list[str], path: Path) -> None:
     Image.open(buf).convert("L").save(path, optimize=True)
 
 
-def _row(name: str, y: np.ndarray, p: np.ndarray, n_boot: int, unit: str) -> str:
-    return f"| {name} | {y.size} {unit} | " + " | ".join(bench.score_cells(y, p, n_boot)) + " |"
+def _row(name: str, y: np.ndarray, p: np.ndarray, n_boot: int, unit: str, groups: np.ndarray | None = None) -> str:
+    return f"| {name} | {y.size} {unit} | " + " | ".join(bench.score_cells(y, p, n_boot, groups=groups)) + " |"
 
 
 HEAD = ("| combination | scored | accuracy | ROC AUC | F1 | purity @90% | recall @90% |\n"
@@ -372,8 +374,12 @@ PAIRED_HEAD = "| paired difference | metric | value [95% interval] | {unit} |\n|
 
 
 def report(names: list[str], p: np.ndarray, y: np.ndarray, groups: np.ndarray, stacked: dict[str, np.ndarray],
-           best: str, against: list[str], post_hoc: list[str], n_boot: int) -> tuple[str, dict]:
-    """The tables per cutout and per object, and the same figures as numbers."""
+           best: str, against: list[str], post_hoc: list[str], n_boot: int,
+           group_bootstrap: bool = True) -> tuple[str, dict]:
+    """The tables per cutout and per object, and the same figures as numbers.
+
+    ``group_bootstrap``: the per-cutout intervals resample whole objects (``groups``), else cutouts one by one.
+    """
     col = {n: p[:, i] for i, n in enumerate(names)}
     for n in [best, *against, *post_hoc]:
         if n not in col:
@@ -387,12 +393,14 @@ def report(names: list[str], p: np.ndarray, y: np.ndarray, groups: np.ndarray, s
         rows = [HEAD]
         paired = [PAIRED_HEAD.format(unit=unit)]
         figures[unit] = {}
+        # per object a row is already an object; per cutout, each cutout's object (None: cutouts resampled)
+        gg = np.asarray(groups).astype(str) if group_bootstrap and unit == "cutouts" else None
         for name, q in {**stacked, **ref}.items():
             yy = y
             if unit == "objects":
                 _, q = bench.object_mean(np.arange(y.size), q, code)
                 yy = y_obj
-            rows.append(_row(name, yy, q, n_boot, unit))
+            rows.append(_row(name, yy, q, n_boot, unit, gg))
             figures[unit][name] = {"auc": _auc(yy, q), "f1": bench._metrics()["f1"](yy, q),
                                    "accuracy": bench._metrics()["accuracy"](yy, q)}
         for name, q in stacked.items():
@@ -402,8 +410,10 @@ def report(names: list[str], p: np.ndarray, y: np.ndarray, groups: np.ndarray, s
                     a = bench.object_mean(np.arange(y.size), a, code)[1]
                     b = bench.object_mean(np.arange(y.size), b, code)[1]
                     yy = y_obj
-                paired.extend(bench.paired_lines(name, a, base, b, yy, n_boot))
-        text.append(f"Per {unit[:-1]}:\n\n" + "\n".join(rows) + "\n\n" + "\n".join(paired))
+                paired.extend(bench.paired_lines(name, a, base, b, yy, n_boot, groups=gg))
+        said = (f"95% intervals resample the {np.unique(gg).size} objects (object_id), every cutout of a drawn object "
+                f"with it" if gg is not None else f"95% intervals resample the {yy.size} {unit} one by one")
+        text.append(f"Per {unit[:-1]} ({said}):\n\n" + "\n".join(rows) + "\n\n" + "\n".join(paired))
     return "\n\n".join(text), figures
 
 
@@ -427,6 +437,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="the earlier mean picked after seeing the runs, shown for reference ('' for none)")
     ap.add_argument("--strong-auc", type=float, default=0.95, help="label audit: the AUC a strong run reaches")
     ap.add_argument("--top", type=int, default=20, help="label audit: cutouts listed and shown")
+    ap.add_argument("--group-bootstrap", action=argparse.BooleanOptionalAction, default=True,
+                    help="per-cutout 95%% intervals resample objects (object_id), the default; "
+                         "--no-group-bootstrap resamples cutouts one by one")
     args = ap.parse_args(argv)
     try:
         labels_path = Path(args.data) / "labels.csv"
@@ -462,7 +475,8 @@ def main(argv: list[str] | None = None) -> int:
                     d["coef"] = dict(zip(names, d["coef"]))
         post_hoc = [n.strip() for n in args.post_hoc.split(",") if n.strip()]
         against = [n.strip() for n in args.against.split(",") if n.strip()]
-        text, figures = report(names, p, y, cs.groups, stacked, args.best, against, post_hoc, args.n_boot)
+        text, figures = report(names, p, y, cs.groups, stacked, args.best, against, post_hoc, args.n_boot,
+                               group_bootstrap=args.group_bootstrap)
         strong, rows = label_audit(names, p, y, args.strong_auc, args.top)
         ps = p[:, [names.index(n) for n in strong]]
         n_wrong = int(np.all((ps >= 0.5) != (y[:, None] == 1), axis=1).sum())

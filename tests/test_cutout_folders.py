@@ -705,9 +705,10 @@ def test_classify_warns_of_cutouts_of_another_pixel_size_than_training(tmp_path,
     model, p = tiny_model
     from starclass.learn.checkpoint import read_manifest
 
-    # the size of the training cutouts, and (since 2026-12-03) the label column they were read from
+    # the size of the training cutouts, and (since 2026-12-03) the label column they were read from, and (since
+    # 2026-12-05) the object column (classify names it in its output: evaluate resamples whole objects)
     assert read_manifest(model)["training_cutouts"] == {"height": 24, "width": 24, "channels": 1,
-                                                         "label_column": "label"}
+                                                         "label_column": "label", "group_column": "object_id"}
     res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o",
                               str(tmp_path / "same.csv"), "--no-progress"])
     assert res.exit_code == 0 and "trained on cutouts of" not in res.output, res.output
@@ -1022,7 +1023,10 @@ def test_cli_cv_on_a_folder_with_several_cutouts_per_object(tmp_path):
     folds = sorted((tmp_path / "cv").glob("fold_*"))
     assert len(folds) == 3
     assert all(read_manifest(f).get("training_cutouts") == {"height": 24, "width": 24, "channels": 1,
-                                                             "label_column": "label"} for f in folds)
+                                                             "label_column": "label", "group_column": "object_id"}
+               for f in folds)
+    # and the held-out predictions name their object column: evaluate resamples whole objects
+    assert t.meta["group_column"] == "group"
 
 
 def test_a_cv_folder_is_named_as_one_by_info_and_where_a_model_is_asked_for(tmp_path):
@@ -1389,7 +1393,10 @@ def test_a_model_loaded_and_saved_again_keeps_its_records(tmp_path, tiny_model):
     (src / "manifest.json").write_text(json.dumps(doc))
     CNNClassifier.load(src).save(tmp_path / "again")
     again = read_manifest(tmp_path / "again")
-    assert again.get("training_cutouts") == {"height": 24, "width": 24, "channels": 1}
+    # the label and object columns travel too (until 2026-12-05 only the size did: a model saved again read a
+    # folder's 'label' instead of the column it learnt, and classify named no objects for evaluate)
+    assert again.get("training_cutouts") == {"height": 24, "width": 24, "channels": 1, "label_column": "label",
+                                             "group_column": "object_id"}
     assert again.get("pixel_flags") == doc["pixel_flags"]
 
 

@@ -330,3 +330,60 @@ def test_the_m31_real_resnet18_preset_is_the_benchmarks_best_measured_recipe():
         base.label_map, base.group_column, base.normalisation)
     # and the benchmark's own ResNet-18 configurations do not pass for the preset
     assert bench.preset_name is None and mod.variant_config("resnet18", _args())[0].preset_name is None
+
+
+# ----------------------------------------------------------------------------- objects resampled whole (2026-12-05)
+
+
+def test_summary_intervals_resample_objects_unless_told_otherwise(tmp_path):
+    """869 cutouts are 755 objects: the per-cutout intervals resampled cutouts one by one, too narrow."""
+    mod = _module()
+    rng = np.random.default_rng(4)
+    # 40 objects of three identical cutouts each (as if the same object on three CCDs)
+    y_obj = np.resize([0, 1], 40)
+    p_obj = np.clip(0.3 * y_obj + rng.uniform(0, 0.7, 40), 0, 1)
+    groups = np.repeat([f"obj{j:02d}" for j in range(40)], 3)
+    y, p = np.repeat(y_obj, 3), np.repeat(p_obj, 3)
+    fold = np.isin(groups, np.unique(groups)[::2]).astype(int)
+    for k in (0, 1):
+        test = np.flatnonzero(fold == k)
+        (tmp_path / f"compact_fold{k}.json").write_text(json.dumps(
+            {"test": test.tolist(), "p": p[test].tolist(), "train_s": 1.0, "infer_s": 0.1}))
+    args = argparse.Namespace(out=str(tmp_path), runs=None, summary_folds=None, n_boot=200, ensemble=None,
+                              best=None, against=None, per_object=False, group_bootstrap=True)
+
+    def widths(text):
+        row = next(r for r in text.splitlines() if r.startswith("| compact |"))
+        cells = [c.strip() for c in row.split("|")[1:-1]][3:6]  # accuracy, AUC, F1
+        return [float(c.split("[")[1].split(",")[1].rstrip("]")) - float(c.split("[")[1].split(",")[0])
+                for c in cells]
+
+    grouped = mod.summarise(args, y, groups)
+    assert grouped.splitlines()[0].startswith("95% intervals resample the 40 objects (object_id)")
+    args.group_bootstrap = False
+    by_row = mod.summarise(args, y, groups)
+    assert by_row.splitlines()[0] == "95% intervals resample the 120 cutouts one by one (--no-group-bootstrap)"
+    assert all(g > r for g, r in zip(widths(grouped), widths(by_row)))
+    # three copies of each object: the objects' intervals are those of the 40 objects scored once each (accuracy,
+    # AUC, F1: the threshold for 90% purity needs a least number of selected rows, which copies change)
+    once = mod.score_cells(y_obj, p_obj, 200)
+    assert mod.score_cells(y, p, 200, groups=groups)[:3] == once[:3]
+    # objects of one cutout each: the same draws as resampling rows
+    assert mod.score_cells(y_obj, p_obj, 200, groups=np.arange(40)) == once
+    a, b = mod.paired_lines("a", p, "b", np.full(y.size, 0.5), y, 100, groups=groups), \
+        mod.paired_lines("a", p_obj, "b", np.full(40, 0.5), y_obj, 100)
+    assert [ln.rsplit("|", 2)[0] for ln in a] == [ln.rsplit("|", 2)[0] for ln in b]
+
+
+def test_stack_report_resamples_objects_per_cutout():
+    stack = load_benchmark("real_pandas_stack")
+    rng = np.random.default_rng(6)
+    groups = np.repeat([f"o{j}" for j in range(30)], 2)
+    y = np.repeat(np.resize([0, 1], 30), 2)
+    p = np.column_stack([np.clip(0.4 * y + rng.uniform(0, 0.6, y.size), 0, 1) for _ in range(2)])
+    stacked = {"stack-lr": p[:, 0]}
+    on, _ = stack.report(["a", "b"], p, y, groups, stacked, "a", ["b"], [], 50)
+    off, _ = stack.report(["a", "b"], p, y, groups, stacked, "a", ["b"], [], 50, group_bootstrap=False)
+    assert "Per cutout (95% intervals resample the 30 objects (object_id)" in on
+    assert "Per cutout (95% intervals resample the 60 cutouts one by one)" in off
+    assert on.split("Per object")[1] == off.split("Per object")[1]  # per object, a row is already an object

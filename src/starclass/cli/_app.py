@@ -41,6 +41,12 @@ BY_OPTION = typer.Option(
 BY_MIN_ROWS_OPTION = typer.Option(10, "--by-min-rows", min=1,
                                   help="With --by: groups with fewer rows are pooled into one '(other ...)' row.")
 
+#: ``--group-column`` of ``evaluate`` and ``report`` (``train``'s names the same column for its splits)
+GROUP_COLUMN_OPTION = typer.Option(
+    None, "--group-column",
+    help="Column naming each row's object (cutouts of one object, e.g. object_id): bootstrap intervals resample "
+         "whole objects (default: the one classify --stamps recorded, the model's, where the catalogue has it).")
+
 #: ``--allow-few-matches`` of ``evaluate`` and ``report``
 ALLOW_FEW_MATCHES_OPTION = typer.Option(
     False, "--allow-few-matches",
@@ -266,7 +272,8 @@ def given_options(ctx, flags: dict[str, str]) -> list[str]:
 #: ``--catalogs`` has no use for (``--bootstrap``, ``--no-science`` only save work, and stay harmless no-ops)
 ONE_CATALOGUE_OPTIONS = {"reference": "--reference", "distance": "--distance", "radius": "--radius",
                          "task": "--task", "label_column": "--label-column", "model": "--model",
-                         "target_purity": "--target-purity", "mosaics": "--mosaics", "stamps": "--stamps"}
+                         "target_purity": "--target-purity", "mosaics": "--mosaics", "stamps": "--stamps",
+                         "group_column": "--group-column"}
 
 
 def refuse_given_with_catalogs(ctx, flags: dict[str, str] = ONE_CATALOGUE_OPTIONS) -> None:

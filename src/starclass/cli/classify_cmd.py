@@ -455,7 +455,10 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     # labels are optional here: a folder labelled in part is classified whole (unlabelled rows: class_ref 0)
     from starclass.stamps.images import cutout_resampler
 
-    cutouts = read_cutout_folder(source, group_column=cfg.group_column, require_group=False,
+    # the objects as training read them (train --group-column), else the task's column, where the folder has it:
+    # the output records it, so that evaluate resamples whole objects
+    cutouts = read_cutout_folder(source, group_column=loaded.training_group_column or cfg.group_column,
+                                 require_group=False,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
                                  bands_of=f"model {model}", resample=cutout_resampler(cfg))
     if cutouts.labels is None and given:

@@ -10,6 +10,7 @@ from starclass.cli._app import (
     ALLOW_FEW_MATCHES_OPTION,
     BY_MIN_ROWS_OPTION,
     BY_OPTION,
+    GROUP_COLUMN_OPTION,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
     check_radius,
@@ -46,6 +47,7 @@ def evaluate(
                                         help="Purity for the cluster-score threshold choice (0-1)."),
     n_boot: int = typer.Option(200, "--bootstrap", min=0,
                                help="Bootstrap resamples for confidence intervals (0: none)."),
+    group_column: str | None = GROUP_COLUMN_OPTION,
     science: bool = typer.Option(True, "--science/--no-science",
                                  help="Colour-colour boxes, mass/age/luminosity functions."),
     out: Path = typer.Option(Path("evaluation"), "--output", "-o", "--out",
@@ -125,7 +127,7 @@ def evaluate(
                          label_column=label_column, model=None if model is None else str(model),
                          by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
                          reference_column=reference_column,
-                         allow_few_matches=allow_few_matches,
+                         allow_few_matches=allow_few_matches, group_column=group_column,
                          overwrite=overwrite)
     t = res["task"]
     from starclass.evaluate.task import class_labels

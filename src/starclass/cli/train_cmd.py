@@ -1200,7 +1200,7 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
             # classify --stamps with a fold model warned of nothing on cutouts of another size. As each
             # fold ends: recorded after the last one, a run stopped in fold 3 left folds 1-2 without it
             set_training_cutouts(fold_model, cutouts.images.shape, label_column=cutouts.label_column,
-                                 field_arcsec=field_arcsec)
+                                 field_arcsec=field_arcsec, group_column=cutouts.group_column)
 
         cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                              extra_columns=extra, groups=cutouts.groups[keep], known_data=known,

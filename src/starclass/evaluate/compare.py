@@ -1120,6 +1120,11 @@ class Comparison:
     ranking_note: str | None = None
     #: the paired rows of the prediction and of the reference (every pair, classified or not)
     pairs: tuple[np.ndarray, np.ndarray] | None = None
+    #: what the bootstrap intervals resample, where it is whole objects (``group_column``):
+    #: "95% intervals resample the 755 objects (object_id), not the 869 rows"
+    interval_note: str | None = None
+    #: the number of objects among the scored rows where ``group_column`` names them (else None: a row each)
+    n_objects: int | None = None
 
     def heading(self) -> str:
         """What is compared with what, for titles: ``prediction vs truth``, or for two columns of one
@@ -1183,7 +1188,12 @@ class Comparison:
             bci = (f" [{row['balanced_accuracy_lo']:.3f}, {row['balanced_accuracy_hi']:.3f}]"
                    if "balanced_accuracy_lo" in row.colnames else "")
             out.append(f"  {r.merge}: " + (f"accuracy {r.accuracy:.3f}{ci}, " if ci else "")
-                       + f"balanced accuracy {r.balanced_accuracy:.3f}{bci} ({counted(r.n, 'object')})")
+                       + f"balanced accuracy {r.balanced_accuracy:.3f}{bci} ("
+                       # rows of fewer objects said so: "(80 objects)" beside "resample the 40 objects" read as a slip
+                       + (f"{counted(r.n, 'row')} of {counted(self.n_objects, 'object')})"
+                          if self.n_objects is not None and self.n_objects < r.n else f"{counted(r.n, 'object')})"))
+        if self.interval_note and "accuracy_lo" in self.summary.colnames:
+            out.append(f"  {self.interval_note}")
         for row in self.results[0].per_class:
             # the one-vs-rest balanced accuracy too: the cool-core paper's per-class figure, in the
             # per-class table but missing from the screen
@@ -1272,16 +1282,49 @@ class Evaluation:
 # computations
 
 
-def _bootstrap(cr: np.ndarray, cp: np.ndarray, task: EvalTask, n_boot: int) -> tuple[dict | None, str | None]:
+def _bootstrap(cr: np.ndarray, cp: np.ndarray, task: EvalTask, n_boot: int,
+               objects: np.ndarray | None = None) -> tuple[dict | None, str | None]:
+    """Bootstrap intervals of the accuracies per merge; ``objects``: each row's object (resampled whole)."""
     cis: dict[str, dict[str, tuple[float, float]]] = {}
     try:
         for merge, groups in task.merges.items():
-            acc = bootstrap_ci(lambda a, b, m=merge, g=groups: accuracy_scores(a, b, m, g)[0], cr, cp, n_boot=n_boot)
-            bal = bootstrap_ci(lambda a, b, m=merge, g=groups: accuracy_scores(a, b, m, g)[1], cr, cp, n_boot=n_boot)
+            acc = bootstrap_ci(lambda a, b, m=merge, g=groups: accuracy_scores(a, b, m, g)[0], cr, cp, n_boot=n_boot,
+                               groups=objects)
+            bal = bootstrap_ci(lambda a, b, m=merge, g=groups: accuracy_scores(a, b, m, g)[1], cr, cp, n_boot=n_boot,
+                               groups=objects)
             cis[merge] = {"accuracy": acc[1:], "balanced_accuracy": bal[1:]}
     except StarclassError as exc:
         return None, f"no bootstrap intervals: {exc}"
     return cis, None
+
+
+def _objects(pred: Table, ref: Table, rows_p: np.ndarray, rows_r: np.ndarray, column: str,
+             names: tuple[str, str]) -> tuple[np.ndarray, str]:
+    """The object of each scored row (column ``column`` of ``pred``, else of ``ref``) and the line saying so.
+
+    Several cutouts of one object (PAndAS: 869 cutouts of 755 objects) are not independent: the
+    bootstrap resamples the objects whole (:func:`starclass.evaluate.bootstrap.bootstrap_ci`).
+    """
+    found = [(t, r, n) for t, r, n in ((pred, rows_p, names[0]), (ref, rows_r, names[1])) if column in t.colnames]
+    if not found:
+        raise StarclassError(f"group column {column!r} (--group-column): neither {names[0]} nor {names[1]} has it "
+                             f"({names[0]} columns: {', '.join(pred.colnames)})")
+    tab, rows, name = found[0]
+    col = tab[column]
+    missing = np.ma.getmaskarray(col)[rows] | np.array([str(v).strip() in ("", "nan") for v in
+                                                        np.asarray(col)[rows]], dtype=bool)
+    if missing.any():
+        bad = rows[missing]
+        raise StarclassError(f"{name}: group column {column!r} (--group-column) is empty on "
+                             f"{counted(bad.size, 'scored row')} ({'row' if bad.size == 1 else 'rows'} "
+                             f"{', '.join(str(int(i)) for i in bad[:5])}{' ...' if bad.size > 5 else ''}"
+                             ", 0-based): every row needs its object")
+    objects = np.asarray(col)[rows].astype(str)
+    n_obj = int(np.unique(objects).size)
+    note = (f"95% intervals resample the {counted(n_obj, 'object')} ({column}), not the "
+            f"{counted(objects.size, 'row')}" if n_obj < objects.size else
+            f"95% intervals resample the {counted(n_obj, 'object')} ({column}: one row each)")
+    return objects, note
 
 
 def _quantity(pred: Table, ref: Table, q: str) -> tuple[np.ndarray, str, str] | None:
@@ -1402,7 +1445,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             ref_is_pred: bool = False, radius: float = 2.0, n_boot: int = 200, target_purity: float = 0.8,
             quantities: Sequence[str] = ("magnitude", "crowding", "bkg"), by: Sequence[str] = (),
             by_min_rows: int = 10, allow_few_matches: bool = False,
-            columns: tuple[str, str] | None = None) -> Comparison:
+            columns: tuple[str, str] | None = None, group_column: str | None = None,
+            sources: tuple[str, str] | None = None) -> Comparison:
     """Every metric of one prediction against one reference, for the task's class scheme.
 
     Parameters
@@ -1432,6 +1476,13 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     columns
         With ``ref_is_pred``: the two columns compared as the user named them (``class_joint``,
         ``class_ref``), for :meth:`Comparison.heading`.
+    group_column
+        Column of ``pred`` (else of ``ref``) naming each row's object (``object_id`` of a cutout
+        folder with several cutouts of one object): the bootstrap intervals resample whole objects
+        (:func:`starclass.evaluate.bootstrap.bootstrap_ci`), said in ``Comparison.interval_note``.
+        None: every row is an object.
+    sources
+        How messages name the prediction and the reference (their files); default ``pred_name``, ``ref_name``.
 
     Returns
     -------
@@ -1440,7 +1491,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     Raises
     ------
     StarclassError
-        A ``by`` column that neither catalogue has (naming the column and the columns there are).
+        A ``by`` column that neither catalogue has (naming the column and the columns there are);
+        a ``group_column`` that neither has, or that is empty on a scored row.
 
     Warns
     -----
@@ -1480,13 +1532,19 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     cp, cr = cp[both], cr[both]
     results = [classification_summary(cr, cp, merge, groups) for merge, groups in task.merges.items()]
     notes: list[str] = []
-    cis, boot_note = _bootstrap(cr, cp, task, n_boot) if n_boot > 0 else (None, "no bootstrap intervals (0 resamples)")
+    objects, interval_note = (_objects(pred, ref, ia[both], ib[both], group_column, sources or (pname, rname))
+                              if group_column is not None else (None, None))
+    cis, boot_note = (_bootstrap(cr, cp, task, n_boot, objects) if n_boot > 0
+                      else (None, "no bootstrap intervals (0 resamples)"))
     if boot_note:
         notes.append(boot_note)
+    elif interval_note:
+        notes.append(interval_note)
     titles = {m: task.merge_title(m) for m in task.merges}
     out = Comparison(pname, rname, paired_by, int(ia.size),
                      int(both.sum()), results, summary_table(results, cis, titles), notes, columns=columns,
-                     pairs=(ia, ib))
+                     pairs=(ia, ib), interval_note=interval_note if cis else None,
+                     n_objects=None if objects is None else int(np.unique(objects).size))
     used = np.unique(cp)
     if used.size == 1:
         msg = (f"{pname} puts all {counted(cp.size, 'paired object')} in class {int(used[0])}: its accuracy is only "
@@ -1805,6 +1863,20 @@ def _missing_recorded_model(t: Table) -> str | None:
     return None if Path(path).exists() else path
 
 
+def _check_group_column(column: str | None, ptab: Table, rtab: Table | None, pshown: str,
+                        rshown: str | None, file_columns: Sequence[str]) -> None:
+    """Refuse a group column (``--group-column``) that the prediction (and its reference) lacks, naming the files.
+
+    ``file_columns`` are the prediction file's own columns (not the class_ref made from --label-column).
+    """
+    if column is None or column in ptab.colnames or (rtab is not None and column in rtab.colnames):
+        return
+    files = pshown if rshown is None else f"{pshown} nor the reference {rshown}"
+    raise StarclassError(f"--group-column {column!r}: {'neither ' if rshown is not None else ''}{files} has no "
+                         f"such column (the column naming each row's object); columns of {pshown}: "
+                         f"{', '.join(file_columns)}")
+
+
 def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | TaskConfig | EvalTask | None = None,
                       radius: float = 2.0, n_boot: int = 200, target_purity: float = 0.8,
                       pred_name: str = "prediction",
@@ -1812,7 +1884,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                       label_column: str | None = None, model: str | Path | None = None,
                       by: Sequence[str] = (), by_min_rows: int = 10,
                       pred_column: str | None = None, allow_few_matches: bool = False,
-                      reference_column: str | None = None) -> Evaluation:
+                      reference_column: str | None = None, group_column: str | None = None) -> Evaluation:
     """Evaluate a classified catalogue against its references, for its task.
 
     Parameters
@@ -1848,10 +1920,21 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         (the default when ``pred`` has the column and a prediction to score) a column of ``pred``
         itself: e.g. a LEGUS NGC 1566 catalogue's ``class_ml`` (``pred_column``) against its
         ``class_human_mode``.
+    group_column
+        Column naming each row's object (``object_id``): every bootstrap interval resamples whole
+        objects (as :func:`compare`). None: the column ``classify --stamps`` recorded in the
+        catalogue's meta (``group_column``, the model's task's) where the catalogue has it, else
+        every row is an object.
 
     Returns
     -------
     Evaluation
+
+    Raises
+    ------
+    StarclassError
+        A ``group_column`` that the catalogue (and, for a reference, that reference) lacks, naming
+        the column and the file.
 
     Examples
     --------
@@ -1867,6 +1950,12 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     """
     ptab = load_catalog(pred, pred_name)
     etask, task_note = resolve_task(ptab, task, model=model)
+    pshown = str(pred) if isinstance(pred, (str, Path)) else pred_name
+    file_columns = list(ptab.colnames)
+    if group_column is None and str(ptab.meta.get("group_column") or "") in ptab.colnames:
+        # the object column classify --stamps read the folder with (m31-real: object_id): several cutouts
+        # of one object resampled as independent rows gave intervals too narrow
+        group_column = str(ptab.meta["group_column"])
     check_probability_columns(ptab, etask, pred if isinstance(pred, (str, Path)) else pred_name)
     given = [references] if isinstance(references, (str, Path, Table)) else references
     has_self = given is not None and not isinstance(given, Mapping) and any(
@@ -1955,11 +2044,13 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         if isinstance(r, str) and r == SELF:
             if CLASS_REF not in ptab.colnames:
                 raise StarclassError(f"{pred_name} has no class_ref column to compare with itself")
+            _check_group_column(group_column, ptab, None, pshown, None, file_columns)
             comparisons.append(compare(ptab, ptab, etask, pred_name=pred_name, ref_name=f"{pred_name} {ref_col}",
                                        columns=(pred_column or CLASS_PRED, ref_col),
                                        ref_is_pred=True, radius=radius, n_boot=n_boot, target_purity=target_purity,
                                        quantities=quantities, by=by,
-                                       by_min_rows=by_min_rows, allow_few_matches=allow_few_matches))
+                                       by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
+                                       group_column=group_column, sources=(pshown, pshown)))
             rt = ptab.copy(copy_data=False)
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
             cats[SELF_CATALOGUE] = rt
@@ -1981,16 +2072,17 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         if (label_column is not None and label_column not in rtab.colnames and label_column not in ptab.colnames
                 and CLASS_REF not in rtab.colnames):
             # the label column was in neither table: say so, naming both, rather than "no class_ref"
-            pshown = str(pred) if isinstance(pred, (str, Path)) else pred_name
             raise StarclassError(f"--label-column {label_column!r}: neither {pshown} nor the reference {said} has "
                                  f"that column (reference columns: {', '.join(rtab.colnames)})")
         if reference_column is not None:
             rtab = with_reference_column(rtab, reference_column, said)
         cats[name] = rtab
         cols[name] = class_column(rtab, CLASS_REF, said)
+        _check_group_column(group_column, ptab, rtab, pshown, said, file_columns)
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
-                                   by_min_rows=by_min_rows, allow_few_matches=allow_few_matches))
+                                   by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
+                                   group_column=group_column, sources=(pshown, said)))
         pairs_of[name] = comparisons[-1].pairs
     if scored:
         for c in comparisons:

@@ -185,6 +185,9 @@ class CutoutSet:
     origins: list[str] = field(default_factory=list)
     #: the column the labels were read from (None: unlabelled); a model trained on them records it
     label_column: str | None = None
+    #: the column the groups (objects) were read from (None: every row its own group); a model trained on
+    #: them records it, and classify's output names it for evaluate's bootstrap of whole objects
+    group_column: str | None = None
     #: the bands the files' FITS headers name for the planes of one ``file`` (a Legacy Survey g, r, z cube:
     #: ``BAND0``...), in stored order; [] when they name none (:func:`fits_plane_bands`)
     plane_bands: list[str] = field(default_factory=list)
@@ -1925,7 +1928,7 @@ def read_cutout_folder(
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None,
-                     plane_bands=list(plane_bands or []), taken_planes=list(taken or []),
+                     group_column=group_column, plane_bands=list(plane_bands or []), taken_planes=list(taken or []),
                      all_planes_named=bool(plane_bands) and n_named == len(rows), native_sizes=native,
                      named_cubes=n_named)
 

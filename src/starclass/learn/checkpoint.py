@@ -494,7 +494,8 @@ TRAINING_CUTOUTS = "training_cutouts"
 
 
 def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int, ...],
-                         label_column: str | None = None, field_arcsec: float | None = None) -> Path:
+                         label_column: str | None = None, field_arcsec: float | None = None,
+                         group_column: str | None = None) -> Path:
     """Record in a model's manifest the pixel size of the cutouts it was trained on (and their label column).
 
     Every cutout is resampled over its whole field to the task's ``stamp_size``, so the network
@@ -517,6 +518,10 @@ def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int,
         The width of the training cutouts' field from their FITS WCS
         (:func:`starclass.io.cutout_folders.cutout_field_arcsec`), when they carry one: cutouts of
         another pixel count over the same field are then no cause for a warning.
+    group_column
+        The cutout CSV's column naming each cutout's object (``train --group-column``, else the
+        task's, where the CSV had it): ``classify --stamps`` reads the folder's objects from it and
+        records it in its output, so that ``evaluate`` resamples whole objects.
 
     Returns
     -------
@@ -541,6 +546,8 @@ def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int,
     doc[TRAINING_CUTOUTS] = {"height": h, "width": w, "channels": c}
     if label_column is not None:
         doc[TRAINING_CUTOUTS]["label_column"] = str(label_column)
+    if group_column is not None:
+        doc[TRAINING_CUTOUTS]["group_column"] = str(group_column)
     if field_arcsec is not None and math.isfinite(field_arcsec) and field_arcsec > 0:
         doc[TRAINING_CUTOUTS]["field_arcsec"] = float(field_arcsec)
     with atomic_path(path) as tmp:
@@ -781,6 +788,8 @@ class LoadedModel:
     training_cutouts: dict[str, int] | None = None
     #: the cutout CSV's label column it was trained on (:func:`set_training_cutouts`; None: not recorded)
     training_label_column: str | None = None
+    #: the cutout CSV's group (object) column it was trained with (:func:`set_training_cutouts`; None: not recorded)
+    training_group_column: str | None = None
     #: the manifest's record of a threshold chosen by ``train --target-purity`` (:func:`set_tuned_threshold`:
     #: the target purity, the validation rows it was chosen on...); None: none stored
     tuned_threshold: dict[str, Any] | None = None
@@ -933,6 +942,7 @@ def load_model(model_path: str | os.PathLike | LoadedModel | Any, device: str | 
                        no_calibration=None if doc is not None and doc.get("calibration") else why,
                        pixel_flags=recorded_flags(doc), training_cutouts=training_cutouts_of(doc),
                        training_label_column=training_label_column_of(doc),
+                       training_group_column=training_group_column_of(doc),
                        tuned_threshold=dict(doc[TUNED_THRESHOLD]) if tuned is not None else None)
 
 
@@ -949,6 +959,22 @@ def training_label_column_of(doc: dict[str, Any] | None) -> str | None:
     """
     rec = doc.get(TRAINING_CUTOUTS) if doc is not None else None
     col = rec.get("label_column") if isinstance(rec, dict) else None
+    return col if isinstance(col, str) and col else None
+
+
+def training_group_column_of(doc: dict[str, Any] | None) -> str | None:
+    """The cutout CSV's group (object) column a model was trained with (:func:`set_training_cutouts`), when recorded.
+
+    Examples
+    --------
+    >>> training_group_column_of({"training_cutouts": {"height": 64, "width": 64, "channels": 1,
+    ...                                                "group_column": "object_id"}})
+    'object_id'
+    >>> training_group_column_of({"training_cutouts": {"height": 64, "width": 64, "channels": 1}}) is None
+    True
+    """
+    rec = doc.get(TRAINING_CUTOUTS) if doc is not None else None
+    col = rec.get("group_column") if isinstance(rec, dict) else None
     return col if isinstance(col, str) and col else None
 
 

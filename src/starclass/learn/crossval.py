@@ -481,6 +481,10 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         "reference_merge": {str(k): int(v) for k, v in config.merge.items()},
         "cv": str(scheme),
     })
+    if "group" in table.colnames:
+        # each held-out row's object (train --cv of a cutout folder): evaluate's bootstrap intervals resample
+        # whole objects by default, as the folds kept them whole
+        table.meta["group_column"] = "group"
 
     # n_val beside n_train: a fold's 13 training and 15 test rows of 30 left 2 rows unaccounted for (its
     # early-stopping and calibration rows), which only cv_summary.json named

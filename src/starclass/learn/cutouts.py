@@ -383,7 +383,7 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     if (Path(outdir) / MANIFEST).is_file():
         # classify --stamps compares its cutouts' size with these (see set_training_cutouts)
         set_training_cutouts(outdir, cutouts.images.shape, label_column=cutouts.label_column,
-                             field_arcsec=cutout_field_arcsec(cutouts))
+                             field_arcsec=cutout_field_arcsec(cutouts), group_column=cutouts.group_column)
     return result
 
 
@@ -586,4 +586,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         "n_blank": int(blank.any(axis=1).sum()),
         **trust_meta,
     })
+    if cutouts.group_column and cutouts.group_column in out.colnames:
+        # the column naming each cutout's object (the model's training one, else the task's, m31-real: object_id):
+        # evaluate's bootstrap intervals resample whole objects by default, as train kept them whole in its splits
+        out.meta["group_column"] = str(cutouts.group_column)
     return out

@@ -575,7 +575,12 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
                 from starclass.learn.checkpoint import set_training_cutouts
 
                 tc = model.training_cutouts
-                set_training_cutouts(tmp, (0, tc["channels"], tc["height"], tc["width"]))
+                # the label and object columns too: saved again, a model scored a folder's 'label' instead of the
+                # 'expert' it learnt, and evaluate resampled rows instead of its objects
+                set_training_cutouts(tmp, (0, tc["channels"], tc["height"], tc["width"]),
+                                     label_column=getattr(model, "training_label_column", None),
+                                     group_column=getattr(model, "training_group_column", None),
+                                     field_arcsec=tc.get("field_arcsec"))
             if model.calibration is not None:
                 # the calibration travels with the weights, bound to the members as written here
                 from starclass.learn.checkpoint import save_calibration

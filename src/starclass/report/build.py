@@ -809,7 +809,8 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
                       gradcam_inputs: Any = None, task: Any = None, label_column: str | None = None,
                       model: Any = None, cutouts: Any = None, by: Sequence[str] = (),
                       by_min_rows: int = 10, pred_column: str | None = None,
-                      allow_few_matches: bool = False, reference_column: str | None = None) -> list[Section]:
+                      allow_few_matches: bool = False, reference_column: str | None = None,
+                      group_column: str | None = None) -> list[Section]:
     """All evaluation sections for a prediction against its references.
 
     Parameters
@@ -851,6 +852,10 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     reference_column
         The references' class column (default ``class_ref``; of ``pred`` itself when it is its own
         reference), as :func:`starclass.evaluate.compare.evaluate_catalogs`.
+    group_column
+        Column naming each row's object: the bootstrap intervals resample whole objects (default: the one
+        ``classify --stamps`` recorded in ``pred``'s meta, where it has the column), as
+        :func:`starclass.evaluate.compare.evaluate_catalogs`.
 
     Returns
     -------
@@ -865,7 +870,8 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     ev = evaluate_catalogs(pred, references, task=task, radius=radius, n_boot=n_boot, target_purity=target_purity,
                            pred_name=pred_name, quantities=quantities, label_column=label_column, model=model,
                            by=by, by_min_rows=by_min_rows, pred_column=pred_column,
-                           allow_few_matches=allow_few_matches, reference_column=reference_column)
+                           allow_few_matches=allow_few_matches, reference_column=reference_column,
+                           group_column=group_column)
     if callable(gradcam_inputs):
         gradcam_inputs = gradcam_inputs()
     return layout(ev, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc, science=science,
@@ -874,6 +880,18 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
 
 #: What :func:`run_evaluation` writes in its folder: a folder holding only these may be replaced.
 EVALUATION_ENTRIES = ("tables", "figures", "summary.json")
+
+
+def _paired_count(c: Comparison) -> str:
+    """How many rows paired and how many of them are classified in both: the terminal's line of each comparison.
+
+    With a group column naming fewer objects than rows (several cutouts of one), the rows are called
+    rows and the objects counted: "869 objects paired" beside "resample the 755 objects" read as a slip.
+    """
+    if c.n_objects is not None and c.n_objects < c.n_both:
+        return (f"{counted(c.n_paired, 'row')} paired {c.paired_by}, {c.n_both} classified in both "
+                f"({counted(c.n_objects, 'object')})")
+    return f"{counted(c.n_paired, 'object')} paired {c.paired_by}, {c.n_both} classified in both"
 
 
 def _said(c: Comparison) -> str:
@@ -968,8 +986,7 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
     # how the rows were paired is printed: sky or pixels, by file or by row, changes what is compared
     details = ([ev.scored] if ev.scored else []) + [line for c in ev.comparisons
-               for line in [f"{_said(c)}: {counted(c.n_paired, 'object')} paired {c.paired_by}, {c.n_both} classified "
-                            "in both",
+               for line in [f"{_said(c)}: {_paired_count(c)}",
                             *c.lines()]]
     by_lines = [line for c in ev.comparisons for col, (tab, note) in c.by.items()
                 for line in group_lines(tab, f"{_said(c)} by {col}" + (f" ({note})" if note else ""))]
