@@ -1150,7 +1150,7 @@ def merge_collapse_note(merge: Mapping[int, int], classes: Any, class_ref: Any, 
            else "the task file with 'merge: {}' added (or a copy of it)")
     return (f"{what}: its classes ({before}) are all classes of task {name!r} {classes}, but the task's merge "
             f"{dict(merge)} reads them as reference classes ({sent}), so they count as {after}. If they are "
-            f"the task's own classes already, give {fix} {how} (no merge: each class is itself); if they "
+            f"the task's own classes already, give {fix} (no merge: each class is itself) {how}; if they "
             f"are the merge's reference classes, {otherwise}")
 
 
