@@ -55,7 +55,7 @@ import numpy as np
 import yaml
 
 from starclass.bands import HST_BANDS, HST_PIXEL_SCALE
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, parse_error_text
 from starclass.io.atomic import atomic_path
 from starclass.learn.precision import parse_precision
 
@@ -1251,8 +1251,11 @@ def _read_mapping(path: Path) -> dict[str, Any]:
         text = path.read_text()
         data = (json.loads(text, object_pairs_hook=_unique_pairs) if path.suffix.lower() == ".json"
                 else yaml.load(text, Loader=_UniqueKeyLoader))  # a SafeLoader: no Python objects
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise StarclassError(f"task config {path}: cannot parse: {exc}") from None
+    except OSError as exc:
+        raise StarclassError(f"task config {path}: cannot read: {exc}") from None
+    except (ValueError, yaml.YAMLError) as exc:
+        # one line: PyYAML's own message quoted the line with a '^' under the column, over several lines
+        raise StarclassError(f"task config {path}: cannot parse: {parse_error_text(exc)}") from None
     if not isinstance(data, dict):
         raise StarclassError(f"task config {path}: expected a mapping at the top level")
     return data
