@@ -96,3 +96,17 @@ def test_parse_error_text_of_each_kind():
     assert parse_error_text(err.value) == "line 1, column 9: Expecting ',' delimiter"
     # no place: the message, on one line
     assert parse_error_text(yaml.YAMLError("two\nlines")) == "two lines"
+
+
+def test_a_task_file_given_as_a_catalogue_says_it_is_yaml(tmp_path):
+    """``info mine.yaml`` read the task file as a table of one column named after its first line and said
+    "catalogue mine.yaml has no rows"; a broken one "none of astropy's text formats reads it"."""
+    good, broken = tmp_path / "mine.yaml", tmp_path / "syn.yaml"
+    good.write_text("extends: m31-real\n")
+    broken.write_text("classes: [1, 2\n")
+    for path in (good, broken):
+        res = runner.invoke(app, ["info", str(path)])
+        out = _one_line(res)
+        assert f"cannot read {path} as a table: it is YAML (a task file, given as --task, or a survey plan" in out, out
+    res = runner.invoke(app, ["evaluate", str(good), "-r", "self", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 2 and "it is YAML" in res.output and not (tmp_path / "ev").exists(), res.output
