@@ -90,6 +90,9 @@ def test_calibrate_of_binary_labels_says_the_merge_emptied_the_class(tmp_path):
     assert "count as 1 (cluster): 8, 2 (non-cluster): 0" in out
     assert "'extends: m31-binary' and 'merge: {}'" in out
     assert "2 (non-cluster): 3 or 4" in out
+    # one sentence, not two remarks in brackets in a row
+    assert "'merge: {}' (no merge: each class is itself) to train --task, and calibrate" in out
+    assert ") (" not in out
     assert (model / "manifest.json").read_bytes() == before  # nothing written on failure
 
 

@@ -12,6 +12,11 @@ The docs' own placeholders are understood: ``[--opt VALUE]`` (optional), ``A|B``
 ``--masks/--no-masks`` (a boolean pair), ``...`` (more of the same), ``# comments``, ``\\``
 continuations, a ``$ `` prompt and ``python -m starclass``.
 
+Every task file the docs show (a fenced ``yaml`` block with ``extends:``, ``classes:`` or
+``label_map:``, such as real_images.md's paper.yaml and five.yaml, and the ``printf '...' > x.yaml``
+lines of seeds.md) is read with ``load_config`` as written: a key renamed in the code, or an example
+edited by hand, would refuse the file a user copies.
+
 The code paths the docs name (``src/...``, ``tests/...``, ``benchmarks/*.py``) must exist too: a
 module that moved (``src/starclass/train.py`` -> ``src/starclass/learn/train.py``) left the
 training docs pointing at files that were gone.
@@ -211,3 +216,94 @@ def test_architecture_names_every_top_level_module():
     assert holds, "docs/architecture.md no longer says what the top of src/starclass/ holds"
     named = set(re.findall(r"`([\w.]+\.py)`", holds.group(1)))
     assert named == {p.name for p in (ROOT / "src" / "starclass").glob("*.py")}
+
+
+#: Top-level keys that make a YAML example a task file (a survey plan has ``fields``).
+_TASK_KEYS = {"extends", "preset", "classes", "label_map"}
+
+
+def documented_task_files(path: Path) -> list[tuple[int, str, str]]:
+    """``(line number, file name, text)`` of every task file one Markdown file shows.
+
+    A fenced ``yaml`` block whose top level has ``extends``/``preset``/``classes``/``label_map``
+    (and no ``fields``: a survey plan) is one; its name is that of its first-line comment
+    (``# five.yaml: ...``), else ``task_<line>.yaml``. So is a ``printf '...' > NAME.yaml`` of a
+    shell line (seeds.md writes its task files so).
+    """
+    import yaml
+
+    out: list[tuple[int, str, str]] = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        fence = re.match(r"\s*```(\w*)", lines[i])
+        if not fence:
+            for text, name in re.findall(r"printf '([^']*)' > ([\w.-]+\.ya?ml)", lines[i]):
+                out.append((i + 1, name, text.replace("\\n", "\n")))
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and not lines[j].lstrip().startswith("```"):
+            for text, name in re.findall(r"printf '([^']*)' > ([\w.-]+\.ya?ml)", lines[j]):
+                out.append((j + 1, name, text.replace("\\n", "\n")))
+            j += 1
+        if fence.group(1) in ("yaml", "yml"):
+            text = "\n".join(lines[i + 1:j]) + "\n"
+            try:
+                doc = yaml.safe_load(text)
+            except yaml.YAMLError:
+                doc = {"extends": None}  # not YAML at all: load_config says where
+            if isinstance(doc, dict) and _TASK_KEYS & set(doc) and "fields" not in doc:
+                named = re.match(r"#\s*([\w.-]+\.ya?ml)", text.strip())
+                out.append((i + 2, named.group(1) if named else f"task_{i + 2}.yaml", text))
+        i = j + 1
+    return out
+
+
+def task_file_problem(name: str, text: str, folder: Path) -> str | None:
+    """Why ``load_config`` refuses a documented task file written as ``folder/name``, or None."""
+    from starclass.errors import StarclassError
+    from starclass.learn.config import load_config
+
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_config(path)
+    except StarclassError as exc:
+        return str(exc)
+    finally:
+        path.unlink()
+    return None
+
+
+def test_the_task_file_checker_catches_a_bad_example(tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text("```yaml\n# good.yaml: fine\nextends: m31-real\n```\n\n```yaml\nextends: m31-real\nclases: [1, 2]\n"
+                   "```\n\n```yaml\nfields: [{name: a, mosaics: m/}]\ntask: x.yaml\n```\n\n```bash\n"
+                   "printf 'extends: m31-reall\\n' > mine.yaml\n```\n")
+    found = documented_task_files(doc)
+    # the survey plan (fields:) is not a task file
+    assert sorted((n, name) for n, name, _ in found) == [(2, "good.yaml"), (7, "task_7.yaml"), (17, "mine.yaml")]
+    said = {name: task_file_problem(name, text, tmp_path) for _, name, text in found}
+    assert said["good.yaml"] is None
+    assert "unknown keys ['clases']" in said["task_7.yaml"]
+    assert "'extends: m31-reall' is not a preset" in said["mine.yaml"]
+
+
+@pytest.mark.skipif(not (ROOT / "docs").is_dir(), reason="docs/ not shipped with this copy")
+def test_every_documented_task_file_loads(tmp_path):
+    """Each task file the docs show (paper.yaml, five.yaml, mine.yaml, ...) is read by load_config as written."""
+    import warnings
+
+    found, bad = 0, []
+    for path in DOCS:
+        for number, name, text in documented_task_files(path):
+            found += 1
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a note (kept pixel_scale) is not a refusal
+                why = task_file_problem(name, text, tmp_path)
+            if why:
+                bad.append(f"{path.relative_to(ROOT)}:{number}: {name}: {why}")
+    # paper.yaml, five.yaml, mine.yaml, galaxy-cluster-experts.yaml, the preset examples, seeds.md's printf lines
+    assert found >= 8, f"only {found} documented task files found"
+    assert not bad, "documented task files that do not load:\n" + "\n".join(bad)

@@ -149,3 +149,24 @@ def test_a_pool_of_one_labelled_candidate_reads_in_the_singular():
         unlabelled(Table({"id": [7]}), [7], labels_name="--labels l.ecsv")
     with pytest.raises(StarclassError, match=r"^every one of the 2 candidates already has a label"):
         unlabelled(Table({"id": [7, 8]}), [7, 8], labels_name="--labels l.ecsv")
+
+
+def test_the_merge_note_has_no_two_parenthetical_remarks_in_a_row():
+    """calibrate of binary labels through m31-binary's merge read "... calibrate the model trained with it
+    (calibrate reads labels through the merge ...) (no merge: each class is itself)": two remarks in brackets
+    side by side. Each of the note's forms (calibrate, classify's, the default) reads as one sentence."""
+    from starclass.learn.calibration import merge_emptied_note
+    from starclass.learn.config import get_preset, merge_collapse_note
+
+    cfg = get_preset("m31-binary")
+    ref = np.array([1, 2, 1, 2])
+    notes = [merge_emptied_note(cfg, ref, cfg.class_indices(ref), "held.csv"),
+             merge_collapse_note(cfg.merge, cfg.classes, ref, task=cfg.name, what="ref"),
+             merge_collapse_note(cfg.merge, cfg.classes, ref, task=cfg.name, what="ref",
+                                 how="to 'starclass evaluate out.ecsv --task' to score them as they are")]
+    for note in notes:
+        assert note and not re.search(r"\)\s*\(", note), note
+        assert "'merge: {}' (no merge: each class is itself)" in note, note
+    assert ("calibrate the model trained with it, since calibrate reads labels through the merge of its "
+            "model's task; if they are") in notes[0]
+    assert "The label column: its classes (1: 2, 2: 2)" in notes[0]

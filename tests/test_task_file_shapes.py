@@ -34,6 +34,11 @@ CASES = {
     "twice": ("stamp_size: 32\nstamp_size: 64\n", ["key 'stamp_size' is given twice (lines 2 and 3)"]),
     "misspelt": ("clases: [1, 2, 3]\n", ["unknown keys ['clases'] (did you mean 'classes'?)"]),
     "top_level_recipe_field": ("epochs: 3\n", ["unknown keys ['epochs'] (a recipe field: write recipe: {epochs: 3})"]),
+    # a number never equals a column name: the folder was read ungrouped and an ImageFolder trained
+    "number_group_column": ("group_column: 3\n", ["group_column=3 must be a column name (text)",
+                                                  "a column named 3 is written group_column: '3'"]),
+    "empty_group_column": ("group_column: ''\n", ["group_column='' is empty"]),
+    "list_group_column": ("group_column: [object_id]\n", ["group_column=['object_id'] must be a column name"]),
     "unknown_architecture": ("architecture: resnet99\n", ["task config 'bad': architecture: unknown architecture "
                                                           "'resnet99'"]),
 }
@@ -103,3 +108,22 @@ def test_extends_of_a_file_or_a_misspelt_preset_says_which(tmp_path, folder, bas
     text = res.output.replace("\n", " ")
     assert res.exit_code == 2 and said in text and "bad.yaml" in text, text
     assert not out.exists()
+
+
+def test_a_csv_column_named_3_is_group_column_quoted(tmp_path):
+    """The way the refusal of ``group_column: 3`` names: a CSV column named 3 is ``group_column: '3'``;
+    rows of one object (the column's value) are one group, kept on one side of every split."""
+    from starclass.io.cutout_folders import read_cutout_folder
+
+    rng = np.random.default_rng(0)
+    rows = ["file,label,3"]
+    for k in range(4):
+        Image.fromarray((rng.random((16, 16)) * 255).astype(np.uint8)).save(tmp_path / f"o{k}.png")
+        rows.append(f"o{k}.png,{1 + k // 2},obj{k // 2}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    task = tmp_path / "three.yaml"
+    task.write_text("extends: m31-real\ngroup_column: '3'\n")
+    cfg = load_config(task)
+    assert cfg.group_column == "3"
+    cs = read_cutout_folder(tmp_path / "labels.csv", group_column=cfg.group_column, require_group=True)
+    assert cs.groups.tolist() == ["obj0", "obj0", "obj1", "obj1"]

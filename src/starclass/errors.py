@@ -196,3 +196,60 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     ('1 row', '3 rows', '0 galaxies')
     """
     return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def parse_error_text(exc: BaseException) -> str:
+    """A YAML or JSON parse error as one line: where (1-based line and column) and what.
+
+    PyYAML's message runs over several lines, each position followed by the line quoted and a
+    ``^`` under the column (``in "<unicode string>", line 1, column 10: ...``); after
+    ``error: --task syn.yaml: cannot parse:`` it read as a second, unrelated message. Its marks
+    (``problem_mark``, ``context_mark``, 0-based ``line`` and ``column``) give the place; the
+    problem is said first, and the context (``while parsing a flow sequence``) with where that
+    began, which for an unclosed bracket is the place to look. A
+    :class:`json.JSONDecodeError` gives its ``lineno``/``colno`` the same way; any other error
+    is its message with the line breaks made spaces.
+
+    Parameters
+    ----------
+    exc : BaseException
+        What ``yaml.load`` or ``json.loads`` raised.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import json, yaml
+    >>> try:
+    ...     yaml.safe_load("classes: [1, 2\\n")
+    ... except yaml.YAMLError as exc:
+    ...     print(parse_error_text(exc))  # doctest: +ELLIPSIS
+    line 2, column 1: expected ',' or ']', but got the end of the file (while parsing a flow ... at line 1, column 10)
+    >>> try:
+    ...     json.loads('{"a": 1,}')
+    ... except ValueError as exc:
+    ...     print(parse_error_text(exc))
+    line 1, column 9: Expecting property name enclosed in double quotes
+    """
+    import json
+
+    if isinstance(exc, json.JSONDecodeError):
+        return f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+    problem, mark = getattr(exc, "problem", None), getattr(exc, "problem_mark", None)
+    context, cmark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+
+    def at(m) -> str:
+        return f"line {m.line + 1}, column {m.column + 1}"
+
+    if problem and mark is not None:
+        # PyYAML's token name for the end of the text
+        said = f"{at(mark)}: {problem}".replace("'<stream end>'", "the end of the file")
+        if context:
+            said += f" ({context}" + (f" started at {at(cmark)}" if cmark is not None else "") + ")"
+        return " ".join(said.split())
+    if problem:
+        # no place (the duplicate-key check of starclass.learn.config names its lines itself)
+        return " ".join(str(problem).split())
+    return " ".join(str(exc).split()) or type(exc).__name__

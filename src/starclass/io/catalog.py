@@ -690,6 +690,11 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # format guesses (info of evaluate's summary.json, train --cv's cv_summary.json)
         raise StarclassError(f"cannot read {p} as a table: it is JSON (e.g. a summary or manifest starclass wrote), "
                              "not a catalogue")
+    if astropy_fmt not in ("fits", "parquet") and p.suffix.lower() in (".yaml", ".yml"):
+        # a task file given as a catalogue ('info mine.yaml') was read as a table of one column named after its
+        # first line: "catalogue mine.yaml has no rows"
+        raise StarclassError(f"cannot read {p} as a table: it is YAML (a task file, given as --task, or a survey "
+                             "plan, given to 'starclass survey'), not a catalogue")
     if astropy_fmt not in ("fits", "parquet") and _starts_as_html(p):
         # a report page given as a catalogue: astropy's format guesses ran for minutes over its embedded
         # figures (info report.html, 1.7 MB, still running after 7 minutes)

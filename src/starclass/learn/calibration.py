@@ -1244,9 +1244,10 @@ def merge_emptied_note(cfg, class_values, y, source: str) -> str | None:
     as_ref = "; ".join(f"{c}{f' ({names[k]})' if len(names) == len(cfg.classes) else ''}: "
                        f"{' or '.join(map(str, sources[c])) or 'none'}" for k, c in enumerate(cfg.classes))
     note = merge_collapse_note(
-        cfg.merge, cfg.classes, class_values, task=cfg.name, what="The labels", class_names=cfg.class_names,
-        how="to train --task and calibrate the model trained with it (calibrate reads labels through the merge "
-            "of the task its model was trained with)",
+        cfg.merge, cfg.classes, class_values, task=cfg.name, what="The label column", class_names=cfg.class_names,
+        # one clause, not a second parenthetical after the note's own "(no merge: each class is itself)"
+        how="to train --task, and calibrate the model trained with it, since calibrate reads labels through the "
+            "merge of its model's task",
         otherwise=f"every class of the task {list(cfg.classes)} needs held-out examples")
     if note is None:
         return None

@@ -43,7 +43,7 @@ from typing import Any
 
 import torch
 
-from starclass.errors import StarclassError, torch_load_reason
+from starclass.errors import StarclassError, parse_error_text, torch_load_reason
 from starclass.io.atomic import atomic_path
 from starclass.learn.config import TaskConfig
 from starclass.models import build_model
@@ -687,8 +687,10 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
         raise StarclassError(f"model {path.parent}: no {MANIFEST} (not a starclass model directory)")
     try:
         doc = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise StarclassError(f"ensemble manifest {path} is not valid JSON: {exc}") from None
+    except OSError as exc:
+        raise StarclassError(f"ensemble manifest {path}: cannot read: {exc}") from None
+    except ValueError as exc:
+        raise StarclassError(f"ensemble manifest {path} is not valid JSON: {parse_error_text(exc)}") from None
     if not isinstance(doc, dict) or doc.get("format") != ENSEMBLE_FORMAT:
         raise StarclassError(f"{path} is not a starclass ensemble manifest (format != {ENSEMBLE_FORMAT!r})")
     if not isinstance(doc.get("members"), list) or not doc["members"]:

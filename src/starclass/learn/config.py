@@ -55,7 +55,7 @@ import numpy as np
 import yaml
 
 from starclass.bands import HST_BANDS, HST_PIXEL_SCALE
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, parse_error_text
 from starclass.io.atomic import atomic_path
 from starclass.learn.precision import parse_precision
 
@@ -1035,6 +1035,9 @@ class TaskConfig:
                 hint = f" (a recipe field: give recipe={{{key!r}: ...}})" if key in recipe_fields else ""
                 raise StarclassError(f"task config {self.name!r}: unknown field {key!r}{hint}; fields: "
                                      f"{', '.join(known)}")
+        if "group_column" in changes:
+            # a number never matched a column name: the folder was read ungrouped without a word
+            _check_group_column(changes["group_column"], f"task config {changes.get('name', self.name)!r}")
         if "recipe" in changes and isinstance(changes["recipe"], dict):
             wrong = [k for k in changes["recipe"] if k not in recipe_fields]
             if wrong:
@@ -1150,7 +1153,7 @@ def merge_collapse_note(merge: Mapping[int, int], classes: Any, class_ref: Any, 
            else "the task file with 'merge: {}' added (or a copy of it)")
     return (f"{what}: its classes ({before}) are all classes of task {name!r} {classes}, but the task's merge "
             f"{dict(merge)} reads them as reference classes ({sent}), so they count as {after}. If they are "
-            f"the task's own classes already, give {fix} {how} (no merge: each class is itself); if they "
+            f"the task's own classes already, give {fix} (no merge: each class is itself) {how}; if they "
             f"are the merge's reference classes, {otherwise}")
 
 
@@ -1248,8 +1251,11 @@ def _read_mapping(path: Path) -> dict[str, Any]:
         text = path.read_text()
         data = (json.loads(text, object_pairs_hook=_unique_pairs) if path.suffix.lower() == ".json"
                 else yaml.load(text, Loader=_UniqueKeyLoader))  # a SafeLoader: no Python objects
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise StarclassError(f"task config {path}: cannot parse: {exc}") from None
+    except OSError as exc:
+        raise StarclassError(f"task config {path}: cannot read: {exc}") from None
+    except (ValueError, yaml.YAMLError) as exc:
+        # one line: PyYAML's own message quoted the line with a '^' under the column, over several lines
+        raise StarclassError(f"task config {path}: cannot parse: {parse_error_text(exc)}") from None
     if not isinstance(data, dict):
         raise StarclassError(f"task config {path}: expected a mapping at the top level")
     return data
@@ -1275,6 +1281,46 @@ def _apply_changes(base: TaskConfig, changes: dict[str, Any]) -> TaskConfig:
     return base.copy(**changes)
 
 
+def _check_group_column(value: Any, where: str) -> None:
+    """Refuse a ``group_column`` that is not a column name (text), naming ``where``.
+
+    ``group_column: 3`` (a YAML number) never equals a CSV column name (text, even a column named
+    ``3``), so the folder was read with each cutout its own group, and an ImageFolder trained with it,
+    without a word. A task's stored value (a model's manifest) is not checked here: models trained
+    before 2026-12-05 with a number still load.
+
+    Parameters
+    ----------
+    value : object
+        The ``group_column`` given (None: no group column).
+    where : str
+        The task, as messages name it.
+
+    Raises
+    ------
+    StarclassError
+        ``value`` is not None and not a non-empty string.
+
+    Examples
+    --------
+    >>> _check_group_column("object_id", "task config 'mine'")
+    >>> _check_group_column(3, "task config 'mine'")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: task config 'mine': group_column=3 must be a column name (text), e.g. \
+group_column: object_id; a column named 3 is written group_column: '3'
+    """
+    if value is None or (isinstance(value, str) and value.strip()):
+        return
+    if isinstance(value, str):
+        raise StarclassError(f"{where}: group_column={value!r} is empty: give the column naming each cutout's "
+                             "object (e.g. group_column: object_id), or leave group_column out for none")
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    raise StarclassError(f"{where}: group_column={value!r} must be a column name (text), e.g. group_column: "
+                         f"object_id" + (f"; a column named {value} is written group_column: '{value}'"
+                                         if number else ""))
+
+
 def _from_mapping(data: dict[str, Any], name: str | None, registry: PresetRegistry,
                   stack: tuple[str, ...] = ()) -> TaskConfig:
     """A config from a file's mapping: a full config, or a base preset plus changes.
@@ -1284,6 +1330,8 @@ def _from_mapping(data: dict[str, Any], name: str | None, registry: PresetRegist
     ``registry`` holds the bases.
     """
     data = dict(data)
+    if "group_column" in data:
+        _check_group_column(data["group_column"], f"task config {data.get('name', name)!r}")
     bases = [k for k in _BASE_KEYS if k in data]
     if len(bases) > 1:
         raise StarclassError(f"give one of {list(_BASE_KEYS)}, not both")

@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, parse_error_text
 from starclass.schema import INFERENCE_BATCH_SIZE, row_name
 
 #: Keys a YAML plan may hold at the top level, and in each field entry.
@@ -387,7 +387,8 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
         try:
             doc = yaml.safe_load(p.read_text())
         except yaml.YAMLError as exc:
-            raise StarclassError(f"plan {p}: not valid YAML: {exc}") from None
+            # one line: PyYAML's own message quoted the line with a '^' under the column, over several lines
+            raise StarclassError(f"plan {p}: not valid YAML: {parse_error_text(exc)}") from None
         return plan_from_mapping(doc or {}, base, p)
     raise StarclassError(f"plan {p}: give a .yaml/.yml or .csv file")
 
