@@ -48,7 +48,8 @@ def test_the_exemptions_are_still_exported_and_still_without_an_example():
 #: packages whose submodules' public functions and classes all show how they are called (the
 #: ones a notebook imports from: 142 of their 420 had no example)
 SUBMODULE_PACKAGES = ("starclass.evaluate", "starclass.science", "starclass.detect", "starclass.learn",
-                      "starclass.stamps", "starclass.simulate", "starclass.report")
+                      "starclass.stamps", "starclass.simulate", "starclass.report",
+                      "starclass.models")
 
 #: public functions and classes of those submodules whose example would need what a docstring
 #: cannot set up in seconds
