@@ -49,11 +49,18 @@ def test_the_exemptions_are_still_exported_and_still_without_an_example():
 #: ones a notebook imports from: 142 of their 420 had no example)
 SUBMODULE_PACKAGES = ("starclass.evaluate", "starclass.science", "starclass.detect", "starclass.learn",
                       "starclass.stamps", "starclass.simulate", "starclass.report",
-                      "starclass.models", "starclass.io", "starclass.datasets")
+                      "starclass.models", "starclass.io", "starclass.datasets", "starclass.survey")
 
 #: public functions and classes of those submodules whose example would need what a docstring
 #: cannot set up in seconds
-SUBMODULE_WITHOUT_EXAMPLE: dict[str, str] = {}
+SUBMODULE_WITHOUT_EXAMPLE: dict[str, str] = {
+    "starclass.survey.run.prepare": "a survey plan of mosaics and a trained model",
+    "starclass.survey.run.PreparedSurvey": "what prepare returns from a plan, mosaics and a trained model",
+    "starclass.survey.run.make_client": "a dask cluster",
+    "starclass.survey.run.SurveyResult": "what a whole survey run returns",
+    "starclass.survey.work.run_tile": "a prepared survey's tile job and model",
+    "starclass.survey.work.field_psf_of": "a prepared survey's tile job and its mosaics on disk (a Dask task)",
+}
 
 
 def _submodule_public():
