@@ -49,7 +49,8 @@ def test_the_exemptions_are_still_exported_and_still_without_an_example():
 #: ones a notebook imports from: 142 of their 420 had no example)
 SUBMODULE_PACKAGES = ("starclass.evaluate", "starclass.science", "starclass.detect", "starclass.learn",
                       "starclass.stamps", "starclass.simulate", "starclass.report",
-                      "starclass.models", "starclass.io", "starclass.datasets", "starclass.survey")
+                      "starclass.models", "starclass.io", "starclass.datasets", "starclass.survey",
+                      "starclass.explain", "starclass.suggest")
 
 #: public functions and classes of those submodules whose example would need what a docstring
 #: cannot set up in seconds
