@@ -80,6 +80,9 @@ def feature_sets(table: Table, bands: list[str] | None = None) -> dict[str, tupl
     [1.5, -0.5, 0.4, 22.4]
     """
     bands = bands or bands_in(table)
+    if not bands:
+        # v_band([]) raised an IndexError
+        raise StarclassError("naive rules: the catalogue has no mag_<band> column; the rules need magnitudes")
     roles = ubvi_bands(bands)
     vb = roles["v"] or v_band(bands)
 
@@ -144,10 +147,17 @@ def _cv_predict(X, y, folds, rule, seed):
     for k in np.unique(folds):
         tr, te = folds != k, folds == k
         if rule == "gbm":
+            # a column with no value in the training rows (no magerr_<band> in the catalogue) made
+            # scikit-learn's binning fail ("window shape cannot be larger than input array shape"):
+            # it carries nothing to split on, so it is left out
+            cols = np.isfinite(X[tr]).any(axis=0)
+            if not cols.any():
+                pred[te] = np.bincount(y[tr]).argmax()
+                continue
             model = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.08, max_leaf_nodes=15,
                                                    random_state=seed)
-            model.fit(X[tr], y[tr])
-            pred[te] = model.predict(X[te])
+            model.fit(X[tr][:, cols], y[tr])
+            pred[te] = model.predict(X[te][:, cols])
         else:
             depth = 2 if rule == "ci_tree" else 3
             a, b = _impute(X[tr], X[te])
