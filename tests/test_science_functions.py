@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from astropy.table import Table
+from scipy.stats import linregress
 
 from starclass.errors import StarclassError
 from starclass.science.agefunc import age_distribution, age_distributions
@@ -88,3 +89,64 @@ def test_luminosity_function_and_bright_end():
     assert list(objs["id"]) == [1]
     assert dict(zip(counts["class"], counts["n"]))[4] == 1
     assert rng is not None
+
+
+def _curve_fit_line(x, y, sigma):
+    """Independent weighted line: scipy's curve_fit with absolute Poisson sigmas."""
+    from scipy.optimize import curve_fit
+
+    p, cov = curve_fit(lambda t, a, b: a * t + b, np.asarray(x, float), np.asarray(y, float),
+                       sigma=np.asarray(sigma, float), absolute_sigma=True)
+    return p[0], np.sqrt(cov[0, 0])
+
+
+def test_age_distribution_one_object_per_bin_is_not_exact():
+    # one object per bin: log10(1 / width) lies on a line, and the unweighted fit reported
+    # gamma = -1 with gamma_err = 0.0
+    r = age_distribution([1e7, 1e8, 10**8.9])
+    b = r["bins"][r["bins"]["n"] > 0]
+    y = np.log10(1.0 / (10 ** np.asarray(b["log_age_hi"]) - 10 ** np.asarray(b["log_age_lo"])))
+    slope, err = _curve_fit_line(b["log_age_mid"], y, 1 / np.log(10) * np.ones(3))
+    assert r["gamma"] == pytest.approx(slope) == pytest.approx(-1.0)
+    assert r["gamma_err"] == pytest.approx(err, rel=1e-6)
+    assert r["gamma_err"] > 0.3
+    assert "fewer than 5 objects" in r["note"] and "7.0-7.5 (1)" in r["note"]
+
+
+def test_age_distribution_is_the_poisson_weighted_fit():
+    age = np.repeat(10 ** np.array([6.75, 7.25, 7.75, 8.25, 8.75]), [40, 20, 10, 5, 2])
+    r = age_distribution(age)
+    n = np.array([40, 20, 10, 5, 2], float)
+    width = 10 ** np.arange(7.0, 9.01, 0.5) - 10 ** np.arange(6.5, 8.51, 0.5)
+    sigma = 1 / (np.sqrt(n) * np.log(10))
+    slope, err = _curve_fit_line([6.75, 7.25, 7.75, 8.25, 8.75], np.log10(n / width), sigma)
+    assert r["gamma"] == pytest.approx(slope, rel=1e-6)
+    # chi2 / dof < 1 here, so the error is the Poisson one
+    assert r["gamma_err"] == pytest.approx(err, rel=1e-6)
+    np.testing.assert_allclose(np.polyfit([6.75, 7.25, 7.75, 8.25, 8.75], np.log10(n / width), 1, w=1 / sigma)[0],
+                               r["gamma"], rtol=1e-9)
+
+
+def test_binned_power_law_error_is_not_below_the_poisson_one():
+    # a regular (geometric) grid of masses: the equal-number bins' densities lie nearly on a line,
+    # and the residual-only error (0.019) was 7x below what ten objects a bin allow
+    f = fit_powerlaw_binned(np.geomspace(1e4, 1e6, 30))
+    b = f.bins
+    _, err = _curve_fit_line(b["log_x"], b["log_dndx"], b["log_dndx_err"])
+    assert f.index == pytest.approx(-1.0, abs=0.01)
+    assert f.index_err >= err * (1 - 1e-6)
+    assert f.index_err == pytest.approx(err, rel=1e-6)  # chi2 / dof < 1: the Poisson error
+    # the luminosity function fits the same way (same objects as luminosities)
+    lf = luminosity_function(25 - 2.5 * np.log10(np.geomspace(1e4, 1e6, 30)))
+    assert lf["alpha_err"] == pytest.approx(f.index_err, rel=1e-6)
+
+
+def test_poisson_line_widens_the_error_by_the_scatter():
+    from starclass.science.massfunc import poisson_line  # new with the weighted fit
+
+    # 1000 objects a bin (0.014 dex) but points 0.1 dex off the line: chi2 / dof >> 1
+    x, n, y = np.array([0.0, 1, 2, 3]), np.full(4, 1000), np.array([0.0, 1.1, 1.9, 3.1])
+    f = poisson_line(x, n, y)
+    _, poisson = _curve_fit_line(x, y, 1 / (np.sqrt(n) * np.log(10)))
+    scatter = linregress(x, y).stderr
+    assert f["slope_err"] == pytest.approx(scatter, rel=1e-6) and f["slope_err"] > 3 * poisson

@@ -29,7 +29,16 @@ from starclass.errors import StarclassError
 
 @dataclass(frozen=True)
 class BandInfo:
-    """Per-band constants (see the module docstring for their sources)."""
+    """Per-band constants (see the module docstring for their sources).
+
+    Examples
+    --------
+    Read with :func:`band_info`:
+
+    >>> info = band_info("f555w")
+    >>> info.photplam, info.ab_minus_vega, info.role
+    (5308.0, -0.03, 'v')
+    """
 
     name: str
     photplam: float
@@ -66,7 +75,17 @@ HST_PIXEL_SCALE = 0.04
 
 
 def band_info(name: str) -> BandInfo:
-    """Return the constants of a band, with an error that lists the known ones."""
+    """Return the constants of a band, with an error that lists the known ones.
+
+    Examples
+    --------
+    >>> band_info("F814W").name
+    'f814w'
+    >>> band_info("f999w")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: unknown band 'f999w'; known bands: f225w, f275w, ...
+    """
     key = name.lower()
     if key not in BANDS:
         raise StarclassError(f"unknown band {name!r}; known bands: {', '.join(BANDS)}")
@@ -135,7 +154,13 @@ def _first_with_role(bands: list[str] | tuple[str, ...], roles: tuple[str, ...])
 
 
 def v_band(bands: list[str] | tuple[str, ...]) -> str:
-    """The band used as 'V' for detection and CI (F555W, else F606W, else g, else the first)."""
+    """The band used as 'V' for detection and CI (F555W, else F606W, else g, else the first).
+
+    Examples
+    --------
+    >>> v_band(["f814w", "f555w"]), v_band(["f814w", "f606w"]), v_band(["xray", "optical"])
+    ('f555w', 'f606w', 'xray')
+    """
     found = _first_with_role(bands, ("v", "g"))
     return found or bands[0]
 
@@ -153,7 +178,15 @@ def role_hint(roles) -> str:
 
 
 def ubvi_bands(bands: list[str] | tuple[str, ...]) -> dict[str, str | None]:
-    """Map the roles U, B, V, I to the bands present (None where a role is missing)."""
+    """Map the roles U, B, V, I to the bands present (None where a role is missing).
+
+    Examples
+    --------
+    >>> ubvi_bands(["f336w", "f438w", "f555w", "f814w"])
+    {'u': 'f336w', 'b': 'f438w', 'v': 'f555w', 'i': 'f814w'}
+    >>> ubvi_bands(["f555w", "f814w"])["u"] is None
+    True
+    """
     return {
         "u": _first_with_role(bands, ("u",)),
         "b": _first_with_role(bands, ("b",)),
@@ -163,10 +196,27 @@ def ubvi_bands(bands: list[str] | tuple[str, ...]) -> dict[str, str | None]:
 
 
 def ab_zeropoint(photflam: float, photplam: float) -> float:
-    """AB zeropoint (mag of 1 e-/s) from the HST PHOTFLAM and PHOTPLAM keywords."""
+    """AB zeropoint (mag of 1 e-/s) from the HST PHOTFLAM and PHOTPLAM keywords.
+
+    Examples
+    --------
+    F555W (PHOTFLAM 1.9e-19, PHOTPLAM 5308 A): -2.5 log10(1.9e-19) - 5 log10(5308) - 2.408:
+
+    >>> by_hand = -2.5 * np.log10(1.9e-19) - 5 * np.log10(5308.0) - 2.408
+    >>> round(ab_zeropoint(1.9e-19, 5308.0), 4), round(float(by_hand), 4)
+    (25.7705, 25.7705)
+    """
     return float(-2.5 * np.log10(photflam) - 5.0 * np.log10(photplam) - 2.408)
 
 
 def vega_zeropoint(band: str, photflam: float, photplam: float) -> float:
-    """Vega zeropoint: the AB zeropoint minus the band's AB - Vega offset."""
+    """Vega zeropoint: the AB zeropoint minus the band's AB - Vega offset.
+
+    Examples
+    --------
+    F555W's AB - Vega is -0.03 mag, so its Vega zeropoint is 0.03 mag above the AB one:
+
+    >>> round(vega_zeropoint("f555w", 1.9e-19, 5308.0) - ab_zeropoint(1.9e-19, 5308.0), 4)
+    0.03
+    """
     return ab_zeropoint(photflam, photplam) - band_info(band).ab_minus_vega

@@ -12,7 +12,20 @@ from __future__ import annotations
 
 
 class StarclassError(ValueError):
-    """Bad input: the message names the file, column, row or parameter at fault."""
+    """Bad input: the message names the file, column, row or parameter at fault.
+
+    Examples
+    --------
+    The command line prints its message and exits with status 2; it is a ValueError, so a notebook
+    can catch either:
+
+    >>> from starclass.bands import band_info
+    >>> try:
+    ...     band_info("f999w")
+    ... except ValueError as exc:
+    ...     print(type(exc).__name__, str(exc).split(";")[0])
+    StarclassError unknown band 'f999w'
+    """
 
 
 #: How a Python writer says that an existing output was kept, and how to replace it: the argument its call

@@ -185,6 +185,15 @@ def subclass_label(value) -> str:
 
     Numbers are read with two decimals except 4.1, so a float column can only carry
     4.1-4.9, 4.11 and 4.12 unambiguously; prefer text (``"4.10"``). Empty/NaN/None give "".
+
+    Examples
+    --------
+    >>> subclass_label(4.1), subclass_label(4.12), subclass_label("4.10"), subclass_label(None), subclass_label(np.nan)
+    ('4.1', '4.12', '4.10', '', '')
+    >>> subclass_label("4.99")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown subclass '4.99'; known: 4.1, 4.2, ...
     """
     if value is None:
         return ""
@@ -312,6 +321,12 @@ class Column:
         The astropy unit of the values, or None for counts, flags, classes and image units.
     description
         One line for humans.
+
+    Examples
+    --------
+    >>> c = Column("mag_<band>", "float32", u.mag, "magnitude in a band")
+    >>> c.is_pattern, c.matches("mag_f555w"), c.matches("magerr_f555w")
+    (True, True, False)
     """
 
     name: str

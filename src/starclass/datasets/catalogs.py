@@ -23,6 +23,12 @@ def fake_catalogs(n: int = 600, *, accuracy: float = 0.7, seed: int = 0, distanc
     A fraction ``accuracy`` of predictions equal the truth; the rest are drawn mostly from the
     neighbouring class (1<->2, 3<->4), as human and machine confusions are. Probabilities put
     0.4-0.95 on the predicted class.
+
+    Examples
+    --------
+    >>> pred, truth = fake_catalogs(200, seed=0)
+    >>> len(pred), len(truth), float(np.mean(pred["class_pred"] == truth["class_ref"]))  # near accuracy=0.7
+    (200, 200, 0.755)
     """
     rng = np.random.default_rng(seed)
     truth = Table()

@@ -24,7 +24,17 @@ BANDS = {"f336w": (1.3e-18, 3355.0), "f555w": (1.9e-19, 5308.0), "f814w": (1.5e-
 
 def make_demo_field(outdir: str | Path, n: int = 40, size: int = 400, seed: int = 1,
                     predictions: bool = True) -> Path:
-    """Write mosaics, ``candidates.ecsv`` and ``predictions.ecsv`` to ``outdir``; returns it."""
+    """Write mosaics, ``candidates.ecsv`` and ``predictions.ecsv`` to ``outdir``; returns it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = make_demo_field(Path(tempfile.mkdtemp()) / "demo", n=10, size=100)
+    >>> sorted(p.name for p in d.iterdir())
+    ['candidates.ecsv', 'demo_f336w.fits', 'demo_f555w.fits', 'demo_f814w.fits', 'predictions.ecsv']
+    >>> len(Table.read(d / "candidates.ecsv"))
+    10
+    """
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)

@@ -59,6 +59,18 @@ class LayerChoice:
         The same for the network's last convolution (the default layer of Grad-CAM).
     reason : str
         One sentence: why this layer.
+
+    Examples
+    --------
+    Made by :func:`choose_layer`:
+
+    >>> net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.MaxPool2d(4), nn.Conv2d(2, 2, 3, padding=1),
+    ...                     nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(2, 2))
+    >>> lc = choose_layer(net, torch.zeros(1, 1, 16, 16))
+    >>> lc.name, lc.size, lc.last_size
+    ('0', (16, 16), (4, 4))
+    >>> print(lc.reason)
+    the last convolution (2) gives a 4x4 map; the last one with at least 7x7 is used (16x16)
     """
 
     name: str

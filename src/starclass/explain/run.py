@@ -68,7 +68,17 @@ OWN_NAMES = ("maps.npz", "tables", "figures", "explain.json")
 
 @dataclass
 class ExplainStamps:
-    """Model inputs, their reference classes (0: none) and a name per stamp."""
+    """Model inputs, their reference classes (0: none) and a name per stamp.
+
+    Examples
+    --------
+    Made by :func:`read_explain_stamps`; two one-band 16 px stamps:
+
+    >>> s = ExplainStamps(np.zeros((2, 1, 16, 16), np.float32), np.array([1, 0]), ["a.fits", "b.fits"], "file",
+    ...                   "cutouts/labels.csv")
+    >>> s.inputs.shape, s.class_ref.tolist(), s.names, s.origins
+    ((2, 1, 16, 16), [1, 0], ['a.fits', 'b.fits'], [])
+    """
 
     inputs: np.ndarray
     class_ref: np.ndarray
@@ -92,7 +102,18 @@ class ExplainStamps:
 
 @dataclass
 class ExplainResult:
-    """What :func:`explain_inputs` computed (also written by :func:`explain`)."""
+    """What :func:`explain_inputs` computed (also written by :func:`explain`).
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> net = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+    ...                     nn.Linear(4, 2))
+    >>> res = explain_inputs(net, np.random.default_rng(0).normal(size=(6, 1, 16, 16)).astype("float32"),
+    ...                      np.array([1, 2, 1, 2, 1, 2]), [1, 2])
+    >>> type(res).__name__, res.maps["gradcam"].shape, res.layer.name, res.cam_size
+    ('ExplainResult', (6, 16, 16), '0', (16, 16))
+    """
 
     maps: dict[str, np.ndarray]
     class_ref: np.ndarray

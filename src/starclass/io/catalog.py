@@ -153,6 +153,14 @@ def guess_format(path: PathLike) -> str:
 
     FITS tables with PHANGS column names are reported as ``"fits"``; :func:`read_catalog`
     recognises PHANGS columns whatever the container.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "candidates.csv"
+    >>> _ = p.write_text("id,x,y\\n1,10.5,20.0\\n")
+    >>> guess_format(p)
+    'csv'
     """
     p = Path(path)
     name = p.name.lower()
@@ -281,6 +289,17 @@ def read_catalog(
     StarclassError
         Missing or unreadable file, unknown format, a required column missing (named), no
         rows, duplicate ids or invalid classes (the row is named).
+
+    Examples
+    --------
+    A CSV with 0-based x, y; the galaxy comes from the file name, classes become int16:
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "ngc1566_candidates.csv"
+    >>> _ = p.write_text("id,x,y,class_ref\\n1,10.5,20.0,1\\n2,30.0,40.0,4\\n")
+    >>> t = read_catalog(p)
+    >>> t.colnames, t["x"].tolist(), str(t["galaxy"][0]), t["class_ref"].dtype.name
+    (['id', 'x', 'y', 'class_ref', 'galaxy'], [10.5, 30.0], 'ngc1566', 'int16')
     """
     p = Path(path)
     if not p.exists():
@@ -544,7 +563,13 @@ def keep_input_columns(out: Table, names: Iterable[str], source, *,
 
 
 def galaxy_from_name(name: str) -> str | None:
-    """A galaxy name found in a file name (``ngc1566``, ``ngc0628c``, ``ic4247``, ``m51``), or None."""
+    """A galaxy name found in a file name (``ngc1566``, ``ngc0628c``, ``ic4247``, ``m51``), or None.
+
+    Examples
+    --------
+    >>> galaxy_from_name("hlsp_legus_hst_wfc3_ngc1566_multiband.tab"), galaxy_from_name("field_a.csv")
+    ('ngc1566', None)
+    """
     m = re.search(r"(?<![a-z0-9])((?:ngc|ic|ugc|ugca|eso|pgc)[-_]?\d+[a-z]?|m\d{1,3})(?![0-9])",
                   name.lower())
     return m.group(1).replace("_", "").replace("-", "") if m else None
@@ -1295,6 +1320,16 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
     a WCS and ``require_xy=False`` such rows stay NaN for :func:`place_on_mosaics`).
     ``class_ref``/``class_pred`` become int16 with
     0 for none; any other value than 0-4 is an error naming the row.
+
+    Examples
+    --------
+    >>> t = validate_catalog(Table({"id": [1, 2], "x": [1.0, 2.0], "y": [3.0, 4.0], "class_ref": [1, 0]}))
+    >>> t["class_ref"].dtype.name
+    'int16'
+    >>> validate_catalog(Table({"id": [1, 2], "x": [1.0, 2.0], "y": [3.0, 4.0], "class_ref": [1, 7]}), "cat.csv")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: column 'class_ref' in cat.csv: class 7 in row 2 (id 2) is not 0-4
     """
     where = f" in {path}" if path is not None else ""
     if len(table) == 0 and not allow_empty:
@@ -1580,7 +1615,17 @@ def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None, *,
 
 def check_on_image(table: Table, shape: tuple[int, int], path: PathLike | None = None,
                    margin: float = 0.0) -> None:
-    """Error naming the first row whose (x, y) lies off an image of ``shape`` = (ny, nx)."""
+    """Error naming the first row whose (x, y) lies off an image of ``shape`` = (ny, nx).
+
+    Examples
+    --------
+    >>> t = Table({"id": [1, 2], "x": [10.5, 30.0], "y": [20.0, 40.0]})
+    >>> check_on_image(t, (64, 64))  # both on a 64 x 64 image: nothing to say
+    >>> check_on_image(t, (32, 32), "cat.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: 1 position(s) of cat.csv lie off the 32 x 32 px image; first: row 2 (id 2) ...
+    """
     x = np.asarray(_plain(table[X]), dtype=float)
     y = np.asarray(_plain(table[Y]), dtype=float)
     ny, nx = shape
@@ -1612,6 +1657,18 @@ def pixel_origin_offset(table: Table, wcs) -> float:
 
     About 0 when the table's positions are 0-based in the frame of ``wcs``; about 1 when they
     were 1-based and not converted. Use it to verify a catalogue's convention.
+
+    Examples
+    --------
+    x, y written 1-based (the 0-based pixel plus one): the offset says so:
+
+    >>> from astropy.wcs import WCS
+    >>> w = WCS(naxis=2)
+    >>> w.wcs.ctype, w.wcs.crval, w.wcs.crpix = ["RA---TAN", "DEC--TAN"], [65.0, -54.9], [50.5, 50.5]
+    >>> w.wcs.cd = [[-1e-5, 0], [0, 1e-5]]
+    >>> ra, dec = w.pixel_to_world_values([10.0, 30.0], [20.0, 40.0])
+    >>> round(pixel_origin_offset(Table({"x": [11.0, 31.0], "y": [21.0, 41.0], "ra": ra, "dec": dec}), w), 3)
+    1.0
     """
     sky = SkyCoord(np.asarray(_plain(table[RA]), float) * u.deg,
                    np.asarray(_plain(table[DEC]), float) * u.deg)

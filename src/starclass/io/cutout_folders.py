@@ -169,6 +169,16 @@ class CutoutSet:
         Folder the file paths are relative to.
     source : pathlib.Path
         The CSV or directory read.
+
+    Examples
+    --------
+    Made by :func:`read_cutout_folder`; two one-band 8 px cutouts:
+
+    >>> cs = CutoutSet(images=np.zeros((2, 1, 8, 8), np.float32), table=None, files=["a.fits", "b.fits"],
+    ...                labels=np.array(["cluster", "galaxy"]), groups=np.array(["a.fits", "b.fits"]), bands=[],
+    ...                folds=None, root=Path("."), source=Path("labels.csv"))
+    >>> cs.images.shape, cs.labels.tolist()
+    ((2, 1, 8, 8), ['cluster', 'galaxy'])
     """
 
     images: np.ndarray

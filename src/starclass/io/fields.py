@@ -48,6 +48,14 @@ class FieldSpec:
     galaxy
         Galaxy name for every candidate of the field, or None: the catalogue's own ``galaxy``
         column, else the field name.
+
+    Examples
+    --------
+    Made by :func:`read_fields_list` or :func:`pair_fields`:
+
+    >>> f = FieldSpec("north", (Path("m31/north"),), Path("north.ecsv"), "M31")
+    >>> f.name, f.galaxy
+    ('north', 'M31')
     """
 
     name: str

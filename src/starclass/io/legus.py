@@ -153,6 +153,15 @@ class LegusLayout:
         False when some columns' meaning is not known (a warning is issued on reading).
     note
         One line for humans: what is known and what is not.
+
+    Examples
+    --------
+    Made by :func:`detect_layout` from the values of columns 34 onwards:
+
+    >>> a = np.zeros((3, 35)); a[:, 33] = [0, 1, 4]; a[:, 34] = [0, 1.33, 3.67]
+    >>> lay = detect_layout(a)
+    >>> lay.name, lay.columns, lay.certain
+    ('standard', {34: 'class_ref', 35: 'class_human_mean'}, True)
     """
 
     name: str

@@ -30,12 +30,24 @@ OTHER_COLOUR = "white"
 
 
 def class_colour(k: int) -> str:
-    """DS9 colour of class ``k`` (1 red, 2 green, 3 blue, 4 yellow, others white)."""
+    """DS9 colour of class ``k`` (1 red, 2 green, 3 blue, 4 yellow, others white).
+
+    Examples
+    --------
+    >>> class_colour(1), class_colour(4), class_colour(9)
+    ('red', 'yellow', 'white')
+    """
     return CLASS_COLOURS.get(int(k), OTHER_COLOUR)
 
 
 def class_column(table: Table) -> str | None:
-    """The column regions are coloured by: ``class_pred`` if present, else ``class_ref``."""
+    """The column regions are coloured by: ``class_pred`` if present, else ``class_ref``.
+
+    Examples
+    --------
+    >>> class_column(Table({"class_ref": [1], "class_pred": [2]})), class_column(Table({"x": [1.0]}))
+    ('class_pred', None)
+    """
     for c in (CLASS_PRED, CLASS_REF):
         if c in table.colnames:
             return c
@@ -62,6 +74,15 @@ def catalog_to_regions(table: Table, *, coords: str = "image", radius: float = 5
         Arcsec per pixel for sky circles (default 0.04, the HST drizzled scale).
     class_col
         Column to colour by (default :func:`class_column`).
+
+    Examples
+    --------
+    >>> t = Table({"id": [1, 2], "x": [10.5, 30.0], "y": [20.0, 40.0], "class_ref": [1, 4]})
+    >>> r = catalog_to_regions(t, label=True)
+    >>> print("\\n".join(r.serialize(format="ds9").splitlines()[1:]))  # DS9 is 1-based
+    image
+    circle(11.50000000,21.00000000,5.00000000) # text={1} color=red
+    circle(31.00000000,41.00000000,5.00000000) # text={2} color=yellow
     """
     # the regions package adds 0.16 s (measured) to `import starclass.io`; only DS9 output needs it
     from regions import CirclePixelRegion, CircleSkyRegion, PixCoord, Regions

@@ -41,6 +41,19 @@ class ConvBN(nn.Conv2d):
     A subclass of :class:`torch.nn.Conv2d` (its weight is the convolution's), so tools that
     look for convolution layers (Grad-CAM hooks, FLOP counters) find it in both modes; its
     output is the normalised (and activated) feature map.
+
+    Examples
+    --------
+    In eval mode the batch norm is folded into the convolution; the output is the same as
+    convolving and normalising in two steps:
+
+    >>> torch.manual_seed(0)  # doctest: +ELLIPSIS
+    <torch._C.Generator object at ...>
+    >>> layer = ConvBN(2, 4).eval()
+    >>> x = torch.randn(1, 2, 8, 8)
+    >>> two_steps = F.relu(layer.bn(layer._conv_forward(x, layer.weight, None)))
+    >>> layer(x).shape, torch.allclose(layer(x), two_steps, atol=1e-6)
+    (torch.Size([1, 4, 8, 8]), True)
     """
 
     def __init__(self, c_in: int, c_out: int, stride: int = 1, act: bool = True):
@@ -66,7 +79,16 @@ class ConvBN(nn.Conv2d):
 
 
 class ResConv(nn.Module):
-    """``x + ConvBN(x)`` followed by ReLU."""
+    """``x + ConvBN(x)`` followed by ReLU.
+
+    Examples
+    --------
+    >>> block = ResConv(4).eval()
+    >>> x = torch.rand(1, 4, 8, 8)
+    >>> y = block(x)
+    >>> y.shape, torch.equal(y, F.relu(block.body(x) + x))
+    (torch.Size([1, 4, 8, 8]), True)
+    """
 
     def __init__(self, c: int):
         super().__init__()
@@ -99,6 +121,14 @@ class CompactNet(nn.Module):
         above. Fewer keep more of a large stamp's resolution for the stages (each one less
         costs about 4x the stages' multiply-adds), e.g. ``stem=1`` on a native 128 px cutout
         gives the stages 64 px instead of 32 px.
+
+    Examples
+    --------
+    Three bands at two scales (six channels), 32 px, four classes:
+
+    >>> net = CompactNet(6, 4, size=32).eval()
+    >>> net(torch.zeros(2, 6, 32, 32)).shape
+    torch.Size([2, 4])
     """
 
     def __init__(

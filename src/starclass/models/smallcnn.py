@@ -19,7 +19,16 @@ from starclass.models.registry import register
 
 
 class SmallCNN(nn.Module):
-    """Conv(3x3)+ReLU+MaxPool(2) blocks, dense, dropout, output."""
+    """Conv(3x3)+ReLU+MaxPool(2) blocks, dense, dropout, output.
+
+    Examples
+    --------
+    Six poolings take 64 px to 1 px:
+
+    >>> net = SmallCNN(2, 3, size=64).eval()
+    >>> net(torch.zeros(1, 2, 64, 64)).shape, net.classifier[1].in_features
+    (torch.Size([1, 3]), 32)
+    """
 
     def __init__(
         self,
@@ -60,7 +69,15 @@ class SmallCNN(nn.Module):
 
 @register("smallcnn")
 def build_smallcnn(config, widths=(64, 32, 32, 32, 32, 32), dense: int = 256, dropout: float = 0.65):
-    """Small custom CNN of the galaxy-cluster slides: six 3x3 convs with max pooling, dense 256."""
+    """Small custom CNN of the galaxy-cluster slides: six 3x3 convs with max pooling, dense 256.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> net = build_smallcnn(get_preset("galaxy-cluster"))  # X-ray and optical, 64 px, two classes
+    >>> type(net).__name__, net.eval()(torch.zeros(2, 2, 64, 64)).shape
+    ('SmallCNN', torch.Size([2, 2]))
+    """
     return SmallCNN(
         config.n_channels,
         config.n_classes,

@@ -32,7 +32,16 @@ def _module(c_in: int, c_out: int, groups: int, slope: float, norm: str = "group
 
 
 class Pathway(nn.Sequential):
-    """``modules`` conv/norm/LeakyReLU modules with max pooling after ``pool_after``."""
+    """``modules`` conv/norm/LeakyReLU modules with max pooling after ``pool_after``.
+
+    Examples
+    --------
+    Two modules, pooling after the first: 16 px become 8 px:
+
+    >>> path = Pathway(5, 8, modules=2, pool_after=1, groups=4, slope=0.01)
+    >>> path(torch.zeros(1, 5, 16, 16)).shape
+    torch.Size([1, 8, 8, 8])
+    """
 
     def __init__(self, c_in: int, width: int, modules: int, pool_after: int, groups: int, slope: float,
                  norm: str = "group"):
@@ -73,6 +82,18 @@ class StarcNet(nn.Module):
         its section 4.2 tried). Group normalisation normalises each stamp by its own
         statistics, so an overall brightness scale of the input does not reach the later
         layers; batch normalisation keeps it.
+
+    Examples
+    --------
+    Five bands at three scales (15 channels), 32 px, four classes; one pathway per scale:
+
+    >>> net = StarcNet(5, 3, 4, size=32, width=16, modules=2, pool_after=1, groups=4)
+    >>> len(net.pathways), net(torch.zeros(2, 15, 32, 32)).shape
+    (3, torch.Size([2, 4]))
+    >>> StarcNet(5, 3, 4, size=32, width=10, groups=4)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: starcnet: width=10 is not a multiple of groups=4
     """
 
     def __init__(
@@ -142,7 +163,15 @@ def build_starcnet(
     dropout: float | None = None,
     norm: str = "group",
 ):
-    """StarcNet-style multi-pathway CNN (one pathway per scale), Xavier init."""
+    """StarcNet-style multi-pathway CNN (one pathway per scale), Xavier init.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> net = build_starcnet(get_preset("legus4"), width=16)  # five LEGUS bands, three scales
+    >>> type(net).__name__, len(net.pathways), net(torch.zeros(2, 15, 32, 32)).shape
+    ('StarcNet', 3, torch.Size([2, 4]))
+    """
     size = config.network_size
     return StarcNet(
         n_bands=config.n_bands_in,

@@ -103,7 +103,16 @@ def no_weights_announced(active: bool = True) -> Iterator[None]:
 
 
 def no_weights_were_announced() -> bool:
-    """Whether the caller has already said that no pretrained weights were found (see above)."""
+    """Whether the caller has already said that no pretrained weights were found (see above).
+
+    Examples
+    --------
+    >>> no_weights_were_announced()
+    False
+    >>> with no_weights_announced():
+    ...     no_weights_were_announced()
+    True
+    """
     return _ANNOUNCED.get()
 
 
@@ -115,7 +124,24 @@ def _constructor(arch: str):
 
 
 def find_cached_weights(arch: str) -> Path | None:
-    """The ImageNet checkpoint of ``arch`` in the torch hub cache, if present (no download)."""
+    """The ImageNet checkpoint of ``arch`` in the torch hub cache, if present (no download).
+
+    Examples
+    --------
+    Looks in the torch hub cache only (here an empty one, then one holding a ResNet-18 file):
+
+    >>> import tempfile
+    >>> old = torch.hub.get_dir()
+    >>> hub = Path(tempfile.mkdtemp())
+    >>> torch.hub.set_dir(str(hub))
+    >>> find_cached_weights("resnet18") is None
+    True
+    >>> (hub / "checkpoints").mkdir()
+    >>> (hub / "checkpoints" / "resnet18-f37072fd.pth").touch()
+    >>> find_cached_weights("resnet18").name
+    'resnet18-f37072fd.pth'
+    >>> torch.hub.set_dir(old)
+    """
     ckdir = Path(torch.hub.get_dir()) / "checkpoints"
     for name in CHECKPOINT_FILES.get(arch, ()):
         p = ckdir / name
@@ -371,6 +397,18 @@ class TorchvisionNet(nn.Module):
     dropout : float or None
         ResNets: dropout before the last layer (0: none). VGGs: the dropout of the
         classifier (torchvision's default 0.5 when None).
+
+    Examples
+    --------
+    A ResNet-18 with random weights taking five-band stamps (a 1x1 convolution makes them three):
+
+    >>> net = TorchvisionNet("resnet18", 5, 4, pretrained=None).eval()
+    >>> net(torch.zeros(2, 5, 32, 32)).shape
+    torch.Size([2, 4])
+    >>> TorchvisionNet("resnet18", 5, 4, adapter="none", pretrained=None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: resnet18: adapter='none' needs 3 input channels (RGB stamps), the task gives 5; ...
     """
 
     def __init__(

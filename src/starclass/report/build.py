@@ -365,7 +365,7 @@ def _shown_columns(ev: Evaluation) -> dict[str, str]:
     return {str(n): str(c) for n, c in zip(ev.counts["catalogue"], ev.counts["class_column"])}
 
 
-def two_columns_of_one(ev: Evaluation) -> dict[str, str]:
+def _two_columns_of_one(ev: Evaluation) -> dict[str, str]:
     """Catalogue -> its class column, where the two catalogues are two columns of one (``-r self``).
 
     ``evaluate NGC1566.tab --pred-column class_ml --reference-column class_human_mode`` compares the
@@ -389,7 +389,7 @@ def _quality_ratio_tables(s: Section, cats: dict[str, Table], cols: dict[str, st
     as PHANGS compared its methods ("the objects in common ... to focus on differences resulting
     from classification methodology"): each catalogue's own box counts, over all of its rows,
     compared how many objects each classified (NGC 1566: QR 11 for class 3 in box 4). ``columns_of``
-    (:func:`two_columns_of_one`) names the counts of one catalogue's two columns by those columns.
+    (:func:`_two_columns_of_one`) names the counts of one catalogue's two columns by those columns.
     """
     phot = None
     for n, t in cats.items():
@@ -791,7 +791,7 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     if science and ev.task.phangs_like:
         sections += _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name,
                                       common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev),
-                                      columns_of=two_columns_of_one(ev))
+                                      columns_of=_two_columns_of_one(ev))
     elif science:
         sections[0].note(f"science checks (colour boxes, luminosity, mass and age functions) use the PHANGS classes "
                          f"1-4; task {ev.task.name or '(unnamed)'} has classes {list(ev.task.classes)}: left out")
@@ -1025,16 +1025,6 @@ def group_lines(tab: Table, title: str) -> list[str]:
         if "roc_auc" in tab.colnames and np.isfinite(float(r["roc_auc"])):
             line += f", ROC AUC {float(r['roc_auc']):.3f}"
         out.append(line)
-    return out
-
-
-def headline(sections: list[Section]) -> dict:
-    """Accuracy per merge for each reference, from the summary tables."""
-    out = {}
-    for s in sections:
-        for it in s.items:
-            if it.kind == "table" and it.name.startswith("summary_"):
-                out[it.name[len("summary_"):]] = {str(r["merge"]): round(float(r["accuracy"]), 4) for r in it.content}
     return out
 
 

@@ -27,6 +27,13 @@ CLASS_COLOURS = {"1": "#d62728", "2": "#2ca02c", "3": "#1f77b4", "4": "#c9a400",
 
 
 def colour_of(label) -> str:
+    """The colour of a class label (PHANGS DS9 colours), dark grey for any other label.
+
+    Examples
+    --------
+    >>> colour_of(1), colour_of("1+2"), colour_of("galaxy")
+    ('#d62728', '#9467bd', '#333333')
+    """
     return CLASS_COLOURS.get(str(label), "#333333")
 
 
@@ -54,7 +61,15 @@ def colours_of(labels) -> list[str]:
 
 
 def to_png_base64(fig, dpi: int = 85) -> str:
-    """Render a figure as base64 PNG and close it."""
+    """Render a figure as base64 PNG and close it.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots(figsize=(1, 1))
+    >>> png = base64.b64decode(to_png_base64(fig))
+    >>> png[1:4], plt.fignum_exists(fig.number)  # a PNG; the figure is closed
+    (b'PNG', False)
+    """
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
@@ -89,7 +104,16 @@ def save_png(fig, path, dpi: int = 110, *, overwrite: bool = False) -> None:
 
 def fig_confusion(counts: np.ndarray, fractions: np.ndarray, names: list[str], title: str,
                   xlabel: str = "predicted", ylabel: str = "reference"):
-    """Row-normalised confusion matrix with the counts written in each cell."""
+    """Row-normalised confusion matrix with the counts written in each cell.
+
+    Examples
+    --------
+    >>> fig = fig_confusion(np.array([[5, 1], [2, 4]]), np.array([[0.83, 0.17], [0.33, 0.67]]),
+    ...                     ["cluster", "non-cluster"], "truth vs prediction")
+    >>> sorted(t.get_text() for t in fig.axes[0].texts)[:2], fig.axes[0].get_ylabel()
+    (['0.17\\n(1)', '0.33\\n(2)'], 'reference')
+    >>> plt.close(fig)
+    """
     k = len(names)
     fig, ax = plt.subplots(figsize=(1.1 * k + 2.0, 1.0 * k + 1.6))
     ax.imshow(fractions, cmap="Blues", vmin=0, vmax=1)
@@ -126,6 +150,16 @@ def fig_curves(roc, pr, title: str, names: dict[str, str] | None = None):
     """One-vs-rest ROC (left) and precision-recall (right) curves.
 
     ``names`` (label -> shown name, :func:`shown_name`) names the curves in the legends.
+
+    Examples
+    --------
+    >>> from starclass.evaluate.curves import one_vs_rest
+    >>> ref, probs = np.array([1, 1, 2, 2]), np.array([[0.9, 0.1], [0.4, 0.6], [0.6, 0.4], [0.2, 0.8]])
+    >>> roc, pr, _ = one_vs_rest(ref, probs, "2class", (1, 2), groups={"1": (1,), "2": (2,)})
+    >>> fig = fig_curves(roc, pr, "two classes")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]  # AUC 3/4: one pair of four misordered
+    ['class 1 (AUC 0.75)', 'class 2 (AUC 0.75)']
+    >>> plt.close(fig)
     """
     fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.8))
     colour = dict(zip([str(c.label) for c in roc], colours_of([c.label for c in roc])))
@@ -151,6 +185,13 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     """Cumulative distribution of the score of the predicted class, per predicted class.
 
     ``names`` (class -> shown name, :func:`shown_name`) names the lines in the legend.
+
+    Examples
+    --------
+    >>> fig = fig_score_cdf({1: np.array([0.6, 0.9]), 2: np.array([0.7])}, "scores")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['class 1 (n=2)', 'class 2 (n=1)']
+    >>> plt.close(fig)
     """
     fig, ax = plt.subplots(figsize=(5, 3.6))
     for (k, s), col in zip(dists.items(), colours_of(dists)):
@@ -166,7 +207,18 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
 
 
 def fig_by_group(tab, column: str, title: str):
-    """Accuracy per group with its interval (horizontal bars), the pooled accuracy as a line."""
+    """Accuracy per group with its interval (horizontal bars), the pooled accuracy as a line.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> tab = Table({"group": ["a", "b", "(all)"], "n": [10, 20, 30], "accuracy": [0.9, 0.6, 0.7],
+    ...              "accuracy_lo": [0.6, 0.39, 0.52], "accuracy_hi": [0.98, 0.78, 0.83]})
+    >>> fig = fig_by_group(tab, "field", "accuracy per field")
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()], fig.axes[0].get_legend().get_texts()[0].get_text()
+    (['a (n=10)', 'b (n=20)'], 'all: 0.700')
+    >>> plt.close(fig)
+    """
     rows = [r for r in tab if r["group"] != "(all)"]
     fig, ax = plt.subplots(figsize=(5.5, 0.9 + 0.32 * max(len(rows), 1)))
     y = np.arange(len(rows))
@@ -234,7 +286,19 @@ def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshol
 
 
 def fig_vs_magnitude(tab, title: str, band: str):
-    """Purity, recall and F1 for objects brighter than each magnitude, with counts."""
+    """Purity, recall and F1 for objects brighter than each magnitude, with counts.
+
+    Examples
+    --------
+    >>> from starclass.evaluate.threshold import metrics_vs_magnitude
+    >>> y = np.array([1, 1, 0, 1, 0, 0], bool)
+    >>> tab = metrics_vs_magnitude(y, np.array([0.9, 0.8, 0.7, 0.6, 0.3, 0.1]),
+    ...                            np.array([20.5, 20.7, 21.5, 21.6, 22.2, 22.9]))
+    >>> fig = fig_vs_magnitude(tab, "class 1 vs rest", "f555w")
+    >>> fig.axes[0].get_xlabel(), fig.axes[0].lines[0].get_ydata().tolist()  # purity
+    ('limiting magnitude (f555w) [mag]', [1.0, 0.75, 0.75])
+    >>> plt.close(fig)
+    """
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     x = np.asarray(tab["mag_hi"])
     for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
@@ -252,7 +316,17 @@ def fig_vs_magnitude(tab, title: str, band: str):
 
 
 def fig_vs_quantity(tab, title: str, quantity: str):
-    """Purity, recall and F1 in equal-number bins of a quantity (bin centres), with counts."""
+    """Purity, recall and F1 in equal-number bins of a quantity (bin centres), with counts.
+
+    Examples
+    --------
+    >>> from starclass.evaluate.threshold import metrics_vs_quantity
+    >>> tab = metrics_vs_quantity([1, 0, 1, 1], [0.9, 0.8, 0.2, 0.7], [1.0, 2.0, 3.0, 4.0], 0.5, nbins=2)
+    >>> fig = fig_vs_quantity(tab, "class 1 vs rest", "fwhm")
+    >>> fig.axes[0].get_xlabel(), fig.axes[0].lines[0].get_ydata().tolist()  # purity: 1 of 2, 1 of 1
+    ('fwhm', [0.5, 1.0])
+    >>> plt.close(fig)
+    """
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     lo, hi = np.asarray(tab["lo"], float), np.asarray(tab["hi"], float)
     x = 0.5 * (lo + hi)
@@ -271,7 +345,18 @@ def fig_vs_quantity(tab, title: str, quantity: str):
 
 
 def fig_agreement_bars(table, title: str):
-    """Agreement fractions per class for each comparison (PHANGS Figure 5 style)."""
+    """Agreement fractions per class for each comparison (PHANGS Figure 5 style).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"comparison": ["A vs B"], "class_1": [0.8], "class_2": [0.6], "class_3": [0.5], "class_4": [0.7],
+    ...            "mean": [0.65], "class_1_2": [0.9]})
+    >>> fig = fig_agreement_bars(t, "agreement")
+    >>> [round(float(p.get_height()), 2) for p in fig.axes[0].patches]
+    [0.8, 0.6, 0.5, 0.7, 0.65, 0.9]
+    >>> plt.close(fig)
+    """
     renamed_result_columns(table)  # an agreement_table.ecsv written before 2026-12-05 (class_1+2)
     cols = [group_column(k) for k in (1, 2, 3, 4)] + ["mean", group_column("1+2")]
     rows = [r for r in table if r["comparison"] != "mean for above values"]
@@ -289,7 +374,18 @@ def fig_agreement_bars(table, title: str):
 
 
 def fig_agreement_vs(bins, trends, quantity: str, title: str):
-    """Agreement fraction per class in equal-number bins of a quantity, with trend lines."""
+    """Agreement fraction per class in equal-number bins of a quantity, with trend lines.
+
+    Examples
+    --------
+    >>> from starclass.evaluate.agreement import agreement_vs
+    >>> a, b = np.array([1, 2] * 6), np.array([1, 2, 1, 2, 1, 2, 2, 2, 2, 2, 1, 1])
+    >>> bins, trends = agreement_vs(a, b, np.arange(20.0, 32.0), nbins=3, quantity_name="mag_f555w", min_per_class=1)
+    >>> fig = fig_agreement_vs(bins, trends, "mag_f555w", "agreement vs magnitude")
+    >>> fig.axes[0].get_xlabel(), fig.axes[0].lines[0].get_ydata().tolist()  # class 1 per bin
+    ('mag_f555w [mag] (bin median, equal-number bins)', [1.0, 0.75, 0.5])
+    >>> plt.close(fig)
+    """
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     renamed_result_columns(bins)
     x = np.asarray(bins[f"{quantity}_median"], float)
@@ -312,7 +408,16 @@ def fig_agreement_vs(bins, trends, quantity: str, title: str):
 
 
 def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track=None, title: str = ""):
-    """U-B vs V-I panels (label, U-B, V-I) with the four PHANGS boxes and the SSP track."""
+    """U-B vs V-I panels (label, U-B, V-I) with the four PHANGS boxes and the SSP track.
+
+    Examples
+    --------
+    >>> panel = ("class 1", np.array([-1.0, -0.5, np.nan]), np.array([0.2, 0.5, 0.1]))  # label, U-B, V-I
+    >>> fig = fig_colour_colour([panel], title="colours")
+    >>> fig.axes[0].get_title(), fig.axes[0].get_xlabel()  # the NaN colour is not counted
+    ('class 1 (n=2)', 'V - I [mag]')
+    >>> plt.close(fig)
+    """
     n = len(panels)
     ncol = min(4, n)
     nrow = int(np.ceil(n / ncol))
@@ -348,7 +453,17 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track=No
 
 
 def fig_powerlaw_bins(fits: list[tuple[str, object]], xlabel: str, ylabel: str, title: str):
-    """Binned distributions (log x, log dN/dx) with their least-squares lines."""
+    """Binned distributions (log x, log dN/dx) with their least-squares lines.
+
+    Examples
+    --------
+    >>> from starclass.science.massfunc import fit_powerlaw_binned
+    >>> f = fit_powerlaw_binned(1e4 * np.random.default_rng(0).random(200) ** -1.0, lo=1e4)
+    >>> fig = fig_powerlaw_bins([("class 1+2", f)], "log M", "log dN/dM", "mass function")
+    >>> fig.axes[0].get_legend().get_texts()[0].get_text()
+    'class 1+2: -2.08 ± 0.07'
+    >>> plt.close(fig)
+    """
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     for i, (label, f) in enumerate(fits):
         b = f.bins
@@ -365,6 +480,17 @@ def fig_powerlaw_bins(fits: list[tuple[str, object]], xlabel: str, ylabel: str, 
 
 
 def fig_age_distributions(results: list[tuple[str, dict]], title: str):
+    """log dN/dtau against log age per mass range, with the fitted power laws.
+
+    Examples
+    --------
+    >>> from starclass.science.agefunc import age_distribution
+    >>> r = age_distribution(np.repeat(10 ** np.array([6.75, 7.25, 7.75, 8.25, 8.75]), [40, 20, 10, 5, 2]))
+    >>> fig = fig_age_distributions([("log M > 4", r)], "age distribution")
+    >>> fig.axes[0].get_legend().get_texts()[0].get_text()
+    'log M > 4: γ = -1.62 ± 0.09'
+    >>> plt.close(fig)
+    """
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     for label, r in results:
         b = r["bins"]
@@ -381,6 +507,15 @@ def fig_age_distributions(results: list[tuple[str, dict]], title: str):
 
 
 def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str):
+    """log mass against log age, one panel per sample (non-positive values left out).
+
+    Examples
+    --------
+    >>> fig = fig_mass_age([("class 1", np.array([1e4, 1e5, 0.0]), np.array([1e7, 1e8, 1e9]))], "mass vs age")
+    >>> fig.axes[0].get_title(), fig.axes[0].collections[0].get_offsets().tolist()  # log age, log mass
+    ('class 1 (n=2)', [[7.0, 4.0], [8.0, 5.0]])
+    >>> plt.close(fig)
+    """
     n = len(panels)
     # constrained layout: the suptitle ("class 1+2: mass vs age") overlapped the panel titles
     fig, axes = plt.subplots(1, n, figsize=(3.4 * n, 3.2), squeeze=False, sharey=True, layout="constrained")
@@ -395,6 +530,17 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str):
 
 
 def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str):
+    """Histograms of magnitudes (N per bin, log scale), one line per sample.
+
+    Examples
+    --------
+    >>> from starclass.science.luminosity import luminosity_function
+    >>> lf = luminosity_function([20.2, 20.7, 21.1, 21.3, 21.8])  # 0.5 mag bins from 20.0
+    >>> fig = fig_luminosity([("all", lf["hist"])], "f555w", "luminosity function")
+    >>> fig.axes[0].get_xlabel(), lf["hist"]["n"].tolist()
+    ('m (f555w) [mag]', [1, 1, 2, 1, 0])
+    >>> plt.close(fig)
+    """
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     for label, h in hists:
         mid = 0.5 * (np.asarray(h["mag_lo"]) + np.asarray(h["mag_hi"]))
@@ -432,7 +578,16 @@ def wrap_title(text: str, width_in: float, fontsize: float) -> str:
 
 
 def panel_width(fig_width: float, ncol: int) -> float:
-    """Width in inches of one of ``ncol`` panels side by side (matplotlib's default margins, gaps)."""
+    """Width in inches of one of ``ncol`` panels side by side (matplotlib's default margins, gaps).
+
+    Examples
+    --------
+    Four panels in a 10 inch figure: 7.75 inch of axes area (left 0.125, right 0.9) over 4 panels
+    and 3 gaps of 0.2 panel:
+
+    >>> round(panel_width(10.0, 4), 4), round(10 * 0.775 / (4 + 0.2 * 3), 4)
+    (1.6848, 1.6848)
+    """
     p = matplotlib.rcParams
     share = p["figure.subplot.right"] - p["figure.subplot.left"]
     return fig_width * share / (ncol + p["figure.subplot.wspace"] * (ncol - 1))
@@ -612,6 +767,15 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
     :func:`starclass.evaluate.reliability.reliability_table`; a histogram of the rows per bin
     sits underneath. ``note`` (e.g. too few rows for the diagram to mean anything) is written
     across the diagram: the PNG is looked at without the page's text.
+
+    Examples
+    --------
+    >>> from starclass.evaluate.reliability import reliability_table
+    >>> t = reliability_table(np.array([[0.95, 0.05], [0.55, 0.45]]), np.array([0, 1]), n_bins=2)
+    >>> fig = fig_reliability([("model", t, 0.25)], "reliability")
+    >>> [x.get_text() for x in fig.axes[0].get_legend().get_texts()]
+    ['perfect', 'model (ECE 0.250)']
+    >>> plt.close(fig)
     """
     fig, (ax, axh) = plt.subplots(2, 1, figsize=(4.6, 5.0), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="perfect")
@@ -639,7 +803,17 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
 
 
 def fig_deferral(curves: dict[str, object], title: str):
-    """Accuracy on the rows kept against the fraction left to people, one line per ordering."""
+    """Accuracy on the rows kept against the fraction left to people, one line per ordering.
+
+    Examples
+    --------
+    >>> from starclass.evaluate.reliability import deferral_curve
+    >>> t = deferral_curve([0.9, 0.1, 0.5, 0.2], [False, True, True, True], [0.0, 0.25])
+    >>> fig = fig_deferral({"entropy": t}, "deferral")
+    >>> fig.axes[0].lines[0].get_ydata().tolist()  # 3 of 4 right; leaving the most uncertain: 3 of 3
+    [0.75, 1.0]
+    >>> plt.close(fig)
+    """
     fig, ax = plt.subplots(figsize=(4.6, 3.4))
     for (label, t), col in zip(curves.items(), ("#1f77b4", "#d62728", "#2ca02c")):
         ax.plot(np.asarray(t["fraction_to_people"], float), np.asarray(t["accuracy_kept"], float), "o-", ms=3,

@@ -22,6 +22,14 @@ from starclass.report.figures import to_png_base64
 
 @dataclass
 class Item:
+    """One piece of a :class:`Section`: text, a note, a table or a figure (made by its methods).
+
+    Examples
+    --------
+    >>> Item("note", content="12 rows without a class left out").kind
+    'note'
+    """
+
     kind: str  # "text", "table", "figure", "note"
     name: str = ""
     content: object = None  # str, Table, or base64 PNG string
@@ -30,6 +38,17 @@ class Item:
 
 @dataclass
 class Section:
+    """A titled part of a report; its methods add text, notes, tables and figures in order.
+
+    Examples
+    --------
+    >>> s = Section("Summary")
+    >>> s.text("Accuracy of the model against the truth.")
+    >>> s.table("summary truth", Table({"merge": ["4class"], "accuracy": [0.8]}), "accuracy per merge")
+    >>> [(it.kind, it.name) for it in s.items]
+    [('text', ''), ('table', 'summary_truth')]
+    """
+
     title: str
     items: list[Item] = field(default_factory=list)
     key: str = ""
@@ -48,6 +67,13 @@ class Section:
 
 
 def slug(s: str) -> str:
+    """A file-name-safe lower-case name: runs of other characters become one ``_``.
+
+    Examples
+    --------
+    >>> slug("Summary: truth (4 classes)"), slug("class 1+2")
+    ('summary_truth_4_classes', 'class_1+2')
+    """
     return re.sub(r"[^A-Za-z0-9_.+-]+", "_", s).strip("_").lower()
 
 
@@ -163,7 +189,7 @@ def _fmt(v, fmt: str | None) -> str:
     return str(v)
 
 
-def table_html(t: Table, max_rows: int = 60) -> str:
+def _table_html(t: Table, max_rows: int = 60) -> str:
     """An HTML table; masked cells show an em dash."""
     cols = t.colnames
     head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
@@ -200,7 +226,17 @@ tbody tr:nth-child(even){background:#fafbfc}
 
 
 def render_html(sections: list[Section], *, title: str, subtitle: str = "", table_dir: str = "tables") -> str:
-    """One self-contained HTML page (figures inline as base64 PNG, tables linked to their ECSV)."""
+    """One self-contained HTML page (figures inline as base64 PNG, tables linked to their ECSV).
+
+    Examples
+    --------
+    >>> s = Section("Summary")
+    >>> s.note("a <b>note</b>")
+    >>> s.table("summary", Table({"merge": ["4class"], "accuracy": [0.8]}))
+    >>> page = render_html([s], title="My report")
+    >>> "<h1>My report</h1>" in page, "a &lt;b&gt;note&lt;/b&gt;" in page, "href='tables/summary.ecsv'" in page
+    (True, True, True)
+    """
     nav = "".join(f"<a href='#s{i}'>{html.escape(s.title)}</a>" for i, s in enumerate(sections))
     parts = []
     for i, s in enumerate(sections):
@@ -212,7 +248,7 @@ def render_html(sections: list[Section], *, title: str, subtitle: str = "", tabl
                 body.append(f"<div class='note'>{html.escape(str(it.content))}</div>")
             elif it.kind == "table":
                 cap = html.escape(it.caption)
-                body.append(table_html(it.content))
+                body.append(_table_html(it.content))
                 body.append(f"<div class='tcap'>{cap} <a href='{table_dir}/{it.name}.ecsv'>{it.name}.ecsv</a></div>")
             elif it.kind == "figure":
                 body.append(f"<figure><img alt='{html.escape(it.caption or it.name)}' "

@@ -213,8 +213,26 @@ def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mos
 
     Examples
     --------
-    >>> net, x, classes = gradcam_inputs("model", read_catalog("classified.ecsv"),
-    ...                                  read_mosaics("mosaics/"))  # doctest: +SKIP
+    A one-member model with random weights and six synthetic objects on X-ray and optical images
+    (band -> array); at most two stamps of each predicted class:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from starclass.datasets.stamps import make_synthetic_field
+    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.models import build_model
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> _ = save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
+    ...                     d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> images, catalogue = make_synthetic_field(cfg, 6, seed=0)
+    >>> catalogue["class_pred"] = catalogue["class_ref"]
+    >>> net, x, classes = gradcam_inputs(d, catalogue, images, per_class=2)
+    >>> x.shape, sorted(classes.tolist())
+    ((4, 2, 16, 16), [1, 1, 2, 2])
     """
     missing = [c for c in (X, Y, CLASS_PRED) if c not in catalogue.colnames]
     if missing:
@@ -265,9 +283,28 @@ def cutout_gradcam_inputs(model: LoadedModel | str | os.PathLike, cutouts: Cutou
 
     Examples
     --------
-    >>> from starclass.io.cutout_folders import read_cutout_folder
-    >>> net, x, classes = cutout_gradcam_inputs("model", read_cutout_folder("labels.csv"),
-    ...                                         read_catalog("out.csv"))  # doctest: +SKIP
+    Four two-band cutouts, three of them classified (class 0: none), and a one-member model with
+    random weights:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.models import build_model
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)  # bands xray, optical
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = torch.manual_seed(0)
+    >>> _ = save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
+    ...                     d / member_filename(0))
+    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> files = [f"c{i}.fits" for i in range(4)]
+    >>> cut = CutoutSet(images=np.random.default_rng(0).normal(size=(4, 2, 16, 16)).astype("f4"),
+    ...                 table=Table({"file": files}), files=files, labels=None, groups=np.array(files),
+    ...                 bands=["xray", "optical"])
+    >>> out = Table({"file": files, "class_pred": [1, 2, 2, 0]})  # what classify --stamps writes
+    >>> net, x, classes = cutout_gradcam_inputs(d, cut, out, per_class=2)
+    >>> x.shape, sorted(classes.tolist())
+    ((3, 2, 16, 16), [1, 2, 2])
     """
     if CLASS_PRED not in catalogue.colnames:
         raise StarclassError(f"Grad-CAM needs the column {CLASS_PRED!r} in the classified output")

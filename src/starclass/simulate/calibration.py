@@ -46,7 +46,15 @@ RULES = ("ci_tree", "tree3", "gbm")
 
 def spatial_folds(x, y, n_folds: int = 5, n_blocks: int = 5, seed: int = 0) -> np.ndarray:
     """Fold index (0..n_folds-1) of each source: an ``n_blocks`` x ``n_blocks`` grid of
-    position blocks, shared out among folds at random (balanced)."""
+    position blocks, shared out among folds at random (balanced).
+
+    Examples
+    --------
+    Ten sources along a line, two folds of a 2 x 2 block grid: neighbours share a fold:
+
+    >>> spatial_folds(np.arange(10.0), np.zeros(10), n_folds=2, n_blocks=2).tolist()
+    [1, 1, 1, 1, 1, 0, 0, 0, 0, 0]
+    """
     x, y = np.asarray(x, float), np.asarray(y, float)
     qx = np.quantile(x, np.linspace(0, 1, n_blocks + 1)[1:-1]) if len(x) else []
     qy = np.quantile(y, np.linspace(0, 1, n_blocks + 1)[1:-1]) if len(y) else []
@@ -59,8 +67,22 @@ def spatial_folds(x, y, n_folds: int = 5, n_blocks: int = 5, seed: int = 0) -> n
 
 
 def feature_sets(table: Table, bands: list[str] | None = None) -> dict[str, tuple[np.ndarray, list[str]]]:
-    """The three rules' feature matrices (NaN where a magnitude is missing)."""
+    """The three rules' feature matrices (NaN where a magnitude is missing).
+
+    Examples
+    --------
+    >>> t = Table({"ci": [1.5, 2.0], "mag_f336w": [22.0, 23.0], "mag_f438w": [22.5, 23.1],
+    ...            "mag_f555w": [22.4, 23.2], "mag_f814w": [22.0, 22.9]})
+    >>> fs = feature_sets(t)
+    >>> sorted(fs), fs["tree3"][1]
+    (['ci_tree', 'gbm', 'tree3'], ['ci', 'u_b', 'v_i', 'mag_v'])
+    >>> fs["tree3"][0][0].round(2).tolist()  # U-B = 22.0 - 22.5, V-I = 22.4 - 22.0
+    [1.5, -0.5, 0.4, 22.4]
+    """
     bands = bands or bands_in(table)
+    if not bands:
+        # v_band([]) raised an IndexError
+        raise StarclassError("naive rules: the catalogue has no mag_<band> column; the rules need magnitudes")
     roles = ubvi_bands(bands)
     vb = roles["v"] or v_band(bands)
 
@@ -91,13 +113,26 @@ def _impute(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return tr, te
 
 
-def cv_accuracy(X: np.ndarray, y: np.ndarray, folds: np.ndarray, rule: str, seed: int = 0) -> float:
+def _cv_accuracy(X: np.ndarray, y: np.ndarray, folds: np.ndarray, rule: str, seed: int = 0) -> float:
     """Accuracy of one rule under the given folds (predictions pooled over folds)."""
     return float(np.mean(cv_predict(X, y, folds, rule, seed) == y))
 
 
 def cv_predict(X: np.ndarray, y: np.ndarray, folds: np.ndarray, rule: str, seed: int = 0) -> np.ndarray:
-    """Out-of-fold prediction of one rule for every source."""
+    """Out-of-fold prediction of one rule for every source.
+
+    Examples
+    --------
+    A depth-2 tree on CI where CI rises 0.3 a class: out-of-fold predictions, scored by hand:
+
+    >>> rng = np.random.default_rng(0)
+    >>> cls = rng.integers(1, 5, 200)
+    >>> ci = (1.4 + 0.3 * cls + rng.normal(0, 0.05, 200))[:, None]
+    >>> folds = spatial_folds(rng.uniform(0, 1000, 200), rng.uniform(0, 1000, 200))
+    >>> pred = cv_predict(ci, cls, folds, "ci_tree")
+    >>> pred.shape, float(np.mean(pred == cls))
+    ((200,), 0.73)
+    """
     # one thread: OpenMP oversubscription on a shared machine made gradient boosting stall
     with threadpool_limits(limits=1):
         return _cv_predict(X, y, folds, rule, seed)
@@ -112,10 +147,17 @@ def _cv_predict(X, y, folds, rule, seed):
     for k in np.unique(folds):
         tr, te = folds != k, folds == k
         if rule == "gbm":
+            # a column with no value in the training rows (no magerr_<band> in the catalogue) made
+            # scikit-learn's binning fail ("window shape cannot be larger than input array shape"):
+            # it carries nothing to split on, so it is left out
+            cols = np.isfinite(X[tr]).any(axis=0)
+            if not cols.any():
+                pred[te] = np.bincount(y[tr]).argmax()
+                continue
             model = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.08, max_leaf_nodes=15,
                                                    random_state=seed)
-            model.fit(X[tr], y[tr])
-            pred[te] = model.predict(X[te])
+            model.fit(X[tr][:, cols], y[tr])
+            pred[te] = model.predict(X[te][:, cols])
         else:
             depth = 2 if rule == "ci_tree" else 3
             a, b = _impute(X[tr], X[te])
@@ -131,6 +173,21 @@ def rule_scores(table: Table, labels: np.ndarray, *, bands: list[str] | None = N
 
     Rows whose label is not 1-4 are dropped. Returns ``{"4class": {...}, "binary": {...}}``
     with the majority-class rate alongside.
+
+    Examples
+    --------
+    Classes that CI separates (0.3 a class) and magnitudes that carry nothing: the three-feature
+    tree finds them all; the majority rate is the most common class's share (59 of 200):
+
+    >>> rng = np.random.default_rng(0)
+    >>> cls = rng.integers(1, 5, 200)
+    >>> t = Table({"x": rng.uniform(0, 1000, 200), "y": rng.uniform(0, 1000, 200),
+    ...            "ci": 1.4 + 0.3 * cls + rng.normal(0, 0.05, 200)})
+    >>> for b in ("f336w", "f438w", "f555w", "f814w"):
+    ...     t[f"mag_{b}"], t[f"magerr_{b}"] = 23 + rng.normal(0, 0.5, 200), np.full(200, 0.05)
+    >>> s = rule_scores(t, cls)
+    >>> s["n"], s["4class"]["majority"], s["4class"]["tree3"], float(np.bincount(cls).max() / 200)
+    (200, 0.295, 1.0, 0.295)
     """
     correct = rule_correct(table, labels, bands=bands, seed=seed)
     out: dict = {task: {rule: float(np.mean(c)) if len(c) else float("nan") for rule, c in rules.items()}
@@ -152,6 +209,22 @@ def rule_correct(table: Table, labels: np.ndarray, *, bands: list[str] | None = 
     dict
         ``{"4class": {rule: bool array}, "binary": {...}}`` over the kept rows, with
         ``"majority"`` (the most common class, predicted for every source) alongside the rules.
+
+    Examples
+    --------
+    Its arrays' means are :func:`rule_scores`' accuracies:
+
+    >>> rng = np.random.default_rng(0)
+    >>> cls = rng.integers(1, 5, 200)
+    >>> t = Table({"x": rng.uniform(0, 1000, 200), "y": rng.uniform(0, 1000, 200),
+    ...            "ci": 1.4 + 0.3 * cls + rng.normal(0, 0.05, 200)})
+    >>> for b in ("f336w", "f438w", "f555w", "f814w"):
+    ...     t[f"mag_{b}"], t[f"magerr_{b}"] = 23 + rng.normal(0, 0.5, 200), np.full(200, 0.05)
+    >>> c = rule_correct(t, cls)
+    >>> sorted(c["4class"]), len(c["binary"]["ci_tree"])
+    (['ci_tree', 'gbm', 'majority', 'tree3'], 200)
+    >>> float(np.mean(c["4class"]["ci_tree"])) == rule_scores(t, cls)["4class"]["ci_tree"]
+    True
     """
     labels = np.asarray(labels, dtype=int)
     keep = np.isin(labels, [1, 2, 3, 4])
@@ -194,6 +267,13 @@ def bootstrap_accuracy(correct: np.ndarray, *, n_boot: int = 2000, level: float 
     -------
     tuple of float
         Lower and upper bound, as fractions.
+
+    Examples
+    --------
+    60 right of 100: the binomial 95 % interval is 0.6 +- 1.96 sqrt(0.6 * 0.4 / 100) = 0.50-0.70:
+
+    >>> bootstrap_accuracy(np.r_[np.ones(60, bool), np.zeros(40, bool)], seed=1)
+    (0.5, 0.7)
     """
     c = np.atleast_2d(np.asarray(correct, dtype=float))
     n = c.shape[1]
@@ -229,6 +309,16 @@ def calibrate_field(mosaics, truth: Table, humans: Table, *, ci_min: float | Non
         Class fractions (truth and human mode, after the selection), the human agreement
         figures, the rule scores against truth and against the human mode, the LEGUS
         reference and a printable ``summary``.
+
+    Examples
+    --------
+    >>> from starclass.simulate import SimConfig, simulate_field
+    >>> f = simulate_field(SimConfig(seed=1, shape=(128, 128), n_candidates=20))
+    >>> r = calibrate_field(f.mosaics(), f.truth, f.humans, ci_min=None)
+    >>> r["n"], r["class_fractions_truth"], r["humans_vs_truth"]
+    (20, {'1': 0.15, '2': 0.35, '3': 0.3, '4': 0.2}, 0.8)
+    >>> print(r["summary"].splitlines()[2])
+    | 4class | majority | 35.0 | 40.0 | 36 |
     """
     pos = Table({ID: truth[ID], X: truth[X], Y: truth[Y]})
     meas = measure(mosaics, pos, progress=progress)
@@ -265,7 +355,17 @@ def _ref(v) -> str:
 
 
 def summary_text(result: dict, real: dict | None = None) -> str:
-    """A markdown table of the rule scores (and the real-catalogue scores if given)."""
+    """A markdown table of the rule scores (and the real-catalogue scores if given).
+
+    Examples
+    --------
+    >>> s = {"4class": {"majority": 0.4, "ci_tree": 0.5, "tree3": 0.6, "gbm": 0.7},
+    ...      "binary": {"majority": 0.6, "ci_tree": 0.7, "tree3": 0.8, "gbm": 0.9}}
+    >>> res = {"vs_truth": s, "vs_humans": s, "class_fractions_truth": {"1": 0.1, "2": 0.2, "3": 0.3, "4": 0.4},
+    ...        "class_fractions_humans": {"1": 0.1, "2": 0.2, "3": 0.3, "4": 0.4}, "humans_vs_truth": 0.8}
+    >>> print(summary_text(res).splitlines()[5])
+    | 4class | gbm | 70.0 | 70.0 | 47-50 |
+    """
     lines = ["| task | rule | vs truth | vs human mode | LEGUS (published) |"
              + (" LEGUS (measured here) |" if real else ""),
              "|---|---|---|---|---|" + ("---|" if real else "")]

@@ -115,6 +115,18 @@ class CoolCoreSimConfig:
     u_beta : (float, float)
         Beta-distribution parameters of the latent core state (tuned so that the class
         fractions are near ``docs/seed_simulators.md``'s).
+
+    Examples
+    --------
+    Fewer pixels are larger ones: the image always spans the central 1 Mpc:
+
+    >>> cfg = CoolCoreSimConfig(n=4, size=64)
+    >>> cfg.pixel_kpc, cfg.pixel_arcsec
+    (15.625, 15.6)
+    >>> CoolCoreSimConfig(size=16)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: cool-core: --size must be >= 32 px, got 16
     """
 
     n: int = 318

@@ -235,6 +235,14 @@ class CutoutSimConfig:
         (:data:`CLUSTER_HALO`, keys as there; a key left out takes its default): the faint
         outer-halo luminosity-function peak and the larger sizes further out. ``None`` draws
         them independently of radius (the fourth pass's folders, unchanged).
+
+    Examples
+    --------
+    >>> cfg = CutoutSimConfig(n=10)
+    >>> cfg.label_counts(), round(cfg.pc_per_arcsec, 3)  # 0.78 Mpc: 1" = 0.78e6 pi / 648000 pc
+    ({'cluster': 5, 'extended_cluster': 0, 'galaxy': 5}, 3.782)
+    >>> CutoutSimConfig(counts={"cluster": 3, "galaxy": 2}).label_counts()
+    {'cluster': 3, 'extended_cluster': 0, 'galaxy': 2}
     """
 
     n: int = 869

@@ -33,7 +33,17 @@ MAX_COARSE = 1024
 
 @dataclass
 class GalaxyMaps:
-    """Coarse maps of one field (all on the same grid, ``factor`` full pixels per cell)."""
+    """Coarse maps of one field (all on the same grid, ``factor`` full pixels per cell).
+
+    Examples
+    --------
+    Made by :func:`build_galaxy`; its density maps place the objects:
+
+    >>> from starclass.simulate.field import stage_rng
+    >>> gal = build_galaxy(SimConfig(seed=1, shape=(128, 128)), stage_rng(1, "galaxy"))
+    >>> gal.factor, gal.shape, gal.disk.shape, gal.sample(np.random.default_rng(0), 3, "young").shape
+    (1, (128, 128), (128, 128), (3, 2))
+    """
 
     factor: int
     shape: tuple[int, int]
@@ -98,7 +108,15 @@ class GalaxyMaps:
 
 
 def build_galaxy(config: SimConfig, rng: np.random.Generator) -> GalaxyMaps:
-    """Draw the galaxy of a field (geometry, arms, clumps, dust) on a coarse grid."""
+    """Draw the galaxy of a field (geometry, arms, clumps, dust) on a coarse grid.
+
+    Examples
+    --------
+    >>> from starclass.simulate.field import stage_rng
+    >>> gal = build_galaxy(SimConfig(seed=1, shape=(128, 128)), stage_rng(1, "galaxy"))
+    >>> type(gal).__name__, gal.shape, bool(gal.disk.min() > 0)
+    ('GalaxyMaps', (128, 128), True)
+    """
     ny, nx = config.shape
     factor = max(1, math.ceil(max(ny, nx) / MAX_COARSE))
     # at least ~4 coarse cells per 100 pc would be nice; the cap above wins for huge fields
@@ -189,7 +207,7 @@ def build_galaxy(config: SimConfig, rng: np.random.Generator) -> GalaxyMaps:
                       ebv=ebv, edge_line=edge_line, centre_px=centre)
 
 
-def galaxy_colours(bands) -> tuple[dict[str, float], dict[str, float]]:
+def _galaxy_colours(bands) -> tuple[dict[str, float], dict[str, float]]:
     """Flux per band relative to V of the disk (~3 Gyr) and arm (~30 Myr) populations (Vega)."""
     vb = v_band(list(bands))
     disk, arm = {}, {}
@@ -205,8 +223,20 @@ def galaxy_light_coarse(maps: GalaxyMaps, band: str, bands, level_v: float) -> n
     ``level_v`` is the V-band flux (e-/s/px) at the median of the unreddened V light over the
     field; other bands follow the population colours and the zeropoint differences are the
     caller's business (this returns flux relative to the V zeropoint's flux scale).
+
+    Examples
+    --------
+    The V-band light is ``level_v`` at the median of the unreddened V light, so with no dust the
+    median of the map is ``level_v``:
+
+    >>> from starclass.simulate.field import stage_rng
+    >>> gal = build_galaxy(SimConfig(seed=1, shape=(128, 128)), stage_rng(1, "galaxy"))
+    >>> gal.ebv[:] = 0.0
+    >>> light = galaxy_light_coarse(gal, "f555w", ("f435w", "f555w", "f814w"), 2.0)
+    >>> light.shape, round(float(np.median(light)), 3)
+    ((128, 128), 2.0)
     """
-    disk_c, arm_c = galaxy_colours(bands)
+    disk_c, arm_c = _galaxy_colours(bands)
     young = maps.arms + 0.8 * maps.clumps
     v_light = maps.disk * (0.55 + 0.9 * young)
     norm = level_v / max(float(np.median(v_light)), 1e-12)

@@ -26,7 +26,7 @@ from starclass.schema import CLASS_NAMES, CLASS_REF, SUBCLASS_NAMES, X, Y, subcl
 SUBCLASS_LABELS: dict[float, str] = {float(k): v for k, v in SUBCLASS_NAMES.items() if k != "4.10"}
 
 
-def flux_scales(bands, v_band: str | None = None) -> dict[str, float]:
+def _flux_scales(bands, v_band: str | None = None) -> dict[str, float]:
     """Per-band factors PHOTFLAM_b / PHOTFLAM_V: e-/s to a common f_lambda scale.
 
     In f_lambda an old population looks yellow-white and a young one blue, as in the PHANGS
@@ -46,7 +46,7 @@ def _rgb_bands(bands: list[str]) -> tuple[str, str, str]:
     return r, g, b
 
 
-def colour_stamp(images: dict[str, np.ndarray], bands: list[str], ys: slice, xs: slice,
+def _colour_stamp(images: dict[str, np.ndarray], bands: list[str], ys: slice, xs: slice,
                  stretch: float, q: float = 8.0, scales: dict[str, float] | None = None,
                  subtract_median: bool = False) -> np.ndarray:
     """RGB (float 0-1) of a region; with two bands green is their mean (PAndAS-like).
@@ -86,7 +86,7 @@ def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048
                     title: str | None = None, overwrite: bool = False) -> Path:
     """Colour composite PNG of a whole field (block-averaged to at most ``max_size`` px), atomically.
 
-    Bands are put on a common f_lambda scale first (:func:`flux_scales`). An existing file is
+    Bands are put on a common f_lambda scale first (:func:`_flux_scales`). An existing file is
     refused unless ``overwrite`` (a notebook's second composite of the same name replaced the
     first without a word).
 
@@ -113,12 +113,12 @@ def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048
     ny, nx = next(iter(images.values())).shape
     f = max(1, int(np.ceil(max(ny, nx) / max_size)))
     small = {b: (_block_mean(images[b], f) if f > 1 else np.asarray(images[b], dtype=np.float32)) for b in bands}
-    sc = flux_scales(bands, find_v_band(bands))
+    sc = _flux_scales(bands, find_v_band(bands))
     small = {b: a * np.float32(sc.get(b, 1.0)) for b, a in small.items()}
     r, g, b = _rgb_bands(bands)
     ref = small[g] if g else small[r]
     noise = float(np.nanstd(ref[np.isfinite(ref) & (ref < np.nanpercentile(ref, 50))])) or 1.0
-    rgb = colour_stamp(small, bands, slice(None), slice(None), stretch=max(noise * 30, 1e-6), q=10)
+    rgb = _colour_stamp(small, bands, slice(None), slice(None), stretch=max(noise * 30, 1e-6), q=10)
     dpi = 100
     fig = plt.figure(figsize=(rgb.shape[1] / dpi, rgb.shape[0] / dpi), dpi=dpi)
     ax = fig.add_axes([0, 0, 1, 1])
@@ -161,7 +161,7 @@ def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int 
 
     bands = list(images)
     vb = v_band or find_v_band(bands)
-    scales = flux_scales(bands, vb)
+    scales = _flux_scales(bands, vb)
     rng = np.random.default_rng(seed)
     cls = np.asarray(truth[CLASS_REF])
     sub = subclass_number(truth["subclass"]) if "subclass" in truth.colnames else np.full(len(truth), np.nan)
@@ -199,7 +199,7 @@ def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int 
             peak = max(np.nanpercentile(st, 99.5) if np.isfinite(st).any() else 1.0, 5 * sig)
             a1.imshow(np.arcsinh(np.nan_to_num(st, nan=0.0) / (2 * sig)), origin="lower", cmap="gray",
                       vmin=np.arcsinh(-1), vmax=np.arcsinh(peak / (2 * sig)), interpolation="nearest")
-            a2.imshow(colour_stamp(images, bands, ys, xs, stretch=max(peak / 2, 1e-6), q=8, scales=scales,
+            a2.imshow(_colour_stamp(images, bands, ys, xs, stretch=max(peak / 2, 1e-6), q=8, scales=scales,
                                    subtract_median=True), origin="lower", interpolation="nearest")
         axes[2 * gi, 0].text(0.0, 1.05, name, transform=axes[2 * gi, 0].transAxes, fontsize=8, va="bottom")
     if title:

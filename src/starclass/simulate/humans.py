@@ -227,6 +227,18 @@ def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, no
     -------
     astropy.table.Table
         ``id, x, y, class_h1 .. class_hK, class_ref`` (the mode, ties as documented above).
+
+    Examples
+    --------
+    Three people label a simulated field's truth; their mode is ``class_ref``:
+
+    >>> from starclass.simulate import SimConfig, simulate_labels
+    >>> truth, _ = simulate_labels(SimConfig(seed=1, shape=(128, 128), n_candidates=20))
+    >>> h = simulate_humans(truth, 3, np.random.default_rng(0))
+    >>> h.colnames[3:], len(h)
+    (['class_h1', 'class_h2', 'class_h3', 'class_ref'], 20)
+    >>> bool(np.all(consensus(np.column_stack([h["class_h1"], h["class_h2"], h["class_h3"]])) == h["class_ref"]))
+    True
     """
     n = len(truth)
     cls = np.asarray(truth[CLASS_REF], dtype=int)
@@ -252,7 +264,15 @@ def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, no
 
 
 def consensus(labels: np.ndarray) -> np.ndarray:
-    """Mode of each row of ``labels`` (N x K, classes 1-4); ties as in the module docstring."""
+    """Mode of each row of ``labels`` (N x K, classes 1-4); ties as in the module docstring.
+
+    Examples
+    --------
+    Row 3 is a three-way tie: it goes to person 1:
+
+    >>> consensus(np.array([[1, 1, 2], [3, 4, 4], [1, 2, 3], [4, 4, 4]])).tolist()
+    [1, 4, 1, 4]
+    """
     labels = np.asarray(labels)
     if labels.size == 0:
         return np.zeros(len(labels), dtype=np.int64)
@@ -269,6 +289,14 @@ def agreement_stats(labels: np.ndarray, mode: np.ndarray | None = None) -> dict[
     """Pairwise agreement between people and each person's agreement with the mode.
 
     Binary: clusters (1, 2) versus non-clusters (3, 4), the StarcNet definition.
+
+    Examples
+    --------
+    Pairs (1, 2), (1, 3), (2, 3) agree on 2, 1 and 2 of the 4 rows: 5 / 12 over four classes:
+
+    >>> s = agreement_stats(np.array([[1, 1, 2], [3, 4, 4], [1, 2, 3], [4, 4, 4]]))
+    >>> round(s["pair_4class"], 4), round(5 / 12, 4), round(s["pair_binary"], 4), round(s["mode_4class"], 4)
+    (0.4167, 0.4167, 0.8333, 0.6667)
     """
     labels = np.asarray(labels)
     k = labels.shape[1]

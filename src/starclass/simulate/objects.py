@@ -74,6 +74,15 @@ class Components:
     ``flux[i, j]``: e-/s of component i in band j; ``cxx, cyy, cxy``: intrinsic covariance
     (px^2); ``owner``: row of the truth catalogue (-1 for field stars); ``kind``: 0 normal,
     1 part of a saturated star, 2 pixel artefact (no PSF).
+
+    Examples
+    --------
+    Made by :func:`make_objects`; one point-like component:
+
+    >>> c = Components(x=np.array([10.0]), y=np.array([12.0]), flux=np.array([[5.0, 8.0]]), cxx=np.zeros(1),
+    ...                cyy=np.zeros(1), cxy=np.zeros(1), owner=np.array([0]), kind=np.array([KIND_NORMAL]))
+    >>> len(c), c.flux.shape
+    (1, (1, 2))
     """
 
     x: np.ndarray
@@ -137,7 +146,7 @@ def _powerlaw_mags(rng, lo, hi, n, slope=0.3):
     return np.log10(a + u * (b - a)) / slope
 
 
-class ObjectMaker:
+class _ObjectMaker:
     """Draws the candidates and field stars of one field (see the module docstring)."""
 
     def __init__(self, config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
@@ -314,7 +323,7 @@ class ObjectMaker:
                              scale=diffuse_sigma, q=rng.uniform(0.6, 1.0), pa=rng.uniform(0, np.pi), kind=kind)
 
 
-def place_candidates(maker: ObjectMaker, kinds: list[str], rng) -> np.ndarray:
+def _place_candidates(maker: _ObjectMaker, kinds: list[str], rng) -> np.ndarray:
     """Positions for candidates from their density ``kinds``, at least MIN_SEPARATION apart."""
     n = len(kinds)
     xy = np.zeros((n, 2))
@@ -338,7 +347,7 @@ def place_candidates(maker: ObjectMaker, kinds: list[str], rng) -> np.ndarray:
     return xy
 
 
-def edge_positions(maker: ObjectMaker, n: int, rng) -> np.ndarray:
+def _edge_positions(maker: _ObjectMaker, n: int, rng) -> np.ndarray:
     """Positions 0.5-4 px inside the mosaic edge (the blank corner, else the image border)."""
     ny, nx = maker.cfg.shape
     out = []
@@ -383,8 +392,17 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
         ``truth``: dict of column arrays (x, y, class_ref, subclass, age, mass, ebv,
         radius_pc, asym, n_stars, diffuse_frac, mag_true_<band>); ``components``:
         :class:`Components` of the candidates and the field stars.
+
+    Examples
+    --------
+    >>> from starclass.simulate.field import stage_rng
+    >>> from starclass.simulate.galaxy import build_galaxy
+    >>> cfg = SimConfig(seed=1, shape=(128, 128), n_candidates=20)
+    >>> truth, comps = make_objects(cfg, build_galaxy(cfg, stage_rng(1, "galaxy")), stage_rng(1, "objects"))
+    >>> len(truth["x"]), sorted(truth)[:4], comps.flux.shape[1] == len(cfg.bands), len(comps) > 20
+    (20, ['age', 'asym', 'class_ref', 'diffuse_frac'], True, True)
     """
-    mk = ObjectMaker(config, gal, rng)
+    mk = _ObjectMaker(config, gal, rng)
     n = config.n_candidates
     mix = np.asarray(config.class_mix, dtype=float)
     counts = rng.multinomial(n, mix / mix.sum())
@@ -398,10 +416,10 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
     cls, subclass = cls[order], subclass[order]
 
     kinds = [CLASS_KIND[c] if c < 4 else SUBCLASS_KIND.get(round(s_, 2), "young") for c, s_ in zip(cls, subclass)]
-    xy = place_candidates(mk, kinds, rng)
+    xy = _place_candidates(mk, kinds, rng)
     is_edge = np.isclose(subclass, 4.11)
     if is_edge.any():
-        xy[is_edge] = edge_positions(mk, int(is_edge.sum()), rng)
+        xy[is_edge] = _edge_positions(mk, int(is_edge.sum()), rng)
 
     nb = len(mk.bands)
     age = np.full(n, np.nan)
@@ -574,13 +592,13 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
         field = Components(x=fxy[:, 0], y=fxy[:, 1], flux=fflux, cxx=np.zeros(nf), cyy=np.zeros(nf),
                            cxy=np.zeros(nf), owner=np.full(nf, -1, dtype=np.int64),
                            kind=np.zeros(nf, dtype=np.int8))
-        comps = concat_components([comps, field])
+        comps = _concat_components([comps, field])
 
     # faint companions: resolved stars of the star-forming complex a candidate sits in, by class
     # (none by default: the random stream of the default field is unchanged)
     per_class = np.asarray(config.class_companions, dtype=float)
     if per_class.any():
-        comps = concat_components([comps, _companions(config, mk, gal, xy, cls, per_class, rng)])
+        comps = _concat_components([comps, _companions(config, mk, gal, xy, cls, per_class, rng)])
 
     # true total magnitudes per band
     own = comps.owner >= 0
@@ -604,7 +622,7 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
 COMPANION_RADII = (5.0, 14.0)
 
 
-def _companions(config: SimConfig, mk: ObjectMaker, gal: GalaxyMaps, xy: np.ndarray, cls: np.ndarray,
+def _companions(config: SimConfig, mk: _ObjectMaker, gal: GalaxyMaps, xy: np.ndarray, cls: np.ndarray,
                 per_class: np.ndarray, rng: np.random.Generator) -> Components:
     """Faint stars around each candidate, Poisson with mean ``per_class[class - 1]``.
 
@@ -639,7 +657,7 @@ def _companions(config: SimConfig, mk: ObjectMaker, gal: GalaxyMaps, xy: np.ndar
                       owner=np.full(m, -1, dtype=np.int64), kind=np.zeros(m, dtype=np.int8))
 
 
-def concat_components(parts: list[Components]) -> Components:
+def _concat_components(parts: list[Components]) -> Components:
     return Components(**{
         k: np.concatenate([getattr(p, k) for p in parts], axis=0)
         for k in ("x", "y", "flux", "cxx", "cyy", "cxy", "owner", "kind")

@@ -32,7 +32,16 @@ _MAX_ELEMENTS = 2_000_000
 
 @dataclass
 class BandNoise:
-    """Noise model of one band (all rates in e-/s per pixel)."""
+    """Noise model of one band (all rates in e-/s per pixel).
+
+    Examples
+    --------
+    One pixel's noise is sqrt(background * t + read_noise^2) / t:
+
+    >>> b = BandNoise(exptime=100.0, read_noise=4.0, background=0.5, sky=0.3, galaxy_level=0.2)
+    >>> round(b.pixel_sigma, 5), round(float(np.sqrt(0.5 * 100 + 4.0 ** 2) / 100), 5)
+    (0.08124, 0.08124)
+    """
 
     exptime: float
     read_noise: float
@@ -48,7 +57,19 @@ class BandNoise:
 
 
 def required_background(config: SimConfig, band: str) -> float:
-    """Background (e-/s/px) at which a point source of ``depth[band]`` has S/N = 10 (r = 3 px)."""
+    """Background (e-/s/px) at which a point source of ``depth[band]`` has S/N = 10 (r = 3 px).
+
+    Examples
+    --------
+    The deeper the field, the darker the background must be:
+
+    >>> cfg = SimConfig(shape=(128, 128))
+    >>> round(required_background(cfg, "f555w"), 3), cfg.band_depth("f555w")
+    (0.809, 24.5)
+    >>> deeper = SimConfig(shape=(128, 128), depth={b: 25.0 for b in cfg.bands})
+    >>> required_background(deeper, "f555w") < required_background(cfg, "f555w")
+    True
+    """
     w, var = psf_mixture(config.band_fwhm(band), config.psf_beta)
     ee = float(np.sum(w * (1 - np.exp(-0.5 * _APERTURE_R ** 2 / var))))
     t = config.band_exptime(band)
@@ -98,6 +119,15 @@ def noise_models(config: SimConfig, gal: GalaxyMaps, positions: np.ndarray | Non
     The depth holds for the typical background *under the candidates* (median of the galaxy
     light at ``positions``; the field median without them): candidates crowd into the bright
     arms and clumps, and their photometric errors should match the real catalogue's.
+
+    Examples
+    --------
+    >>> from starclass.simulate.field import stage_rng
+    >>> from starclass.simulate.galaxy import build_galaxy
+    >>> cfg = SimConfig(seed=1, shape=(128, 128))
+    >>> noise, light = noise_models(cfg, build_galaxy(cfg, stage_rng(1, "galaxy")))
+    >>> sorted(noise) == sorted(cfg.bands), round(noise["f555w"].background, 3), light["f555w"].shape
+    (True, 0.809, (128, 128))
     """
     vb = config.v_band
     b_v = required_background(config, vb)
@@ -124,7 +154,7 @@ def noise_models(config: SimConfig, gal: GalaxyMaps, positions: np.ndarray | Non
     return out, light
 
 
-def add_gaussians(image: np.ndarray, x, y, amp, cxx, cyy, cxy, threshold: float,
+def _add_gaussians(image: np.ndarray, x, y, amp, cxx, cyy, cxy, threshold: float,
                   origin: tuple[int, int] = (0, 0)) -> None:
     """Add Gaussians of total flux ``amp`` and covariance (cxx, cyy, cxy) to ``image`` in place.
 
@@ -174,7 +204,21 @@ def add_gaussians(image: np.ndarray, x, y, amp, cxx, cyy, cxy, threshold: float,
 def render_band(config: SimConfig, band: str, gal: GalaxyMaps, light_coarse: np.ndarray,
                 comps: Components, noise: BandNoise, rng: np.random.Generator | None,
                 blank: np.ndarray | None = None) -> np.ndarray:
-    """One band of the field (float32, e-/s, sky subtracted); ``rng=None`` gives no noise."""
+    """One band of the field (float32, e-/s, sky subtracted); ``rng=None`` gives no noise.
+
+    Examples
+    --------
+    >>> from starclass.simulate.field import stage_rng
+    >>> from starclass.simulate.galaxy import build_galaxy
+    >>> from starclass.simulate.objects import make_objects
+    >>> cfg = SimConfig(seed=1, shape=(128, 128), n_candidates=20)
+    >>> gal = build_galaxy(cfg, stage_rng(1, "galaxy"))
+    >>> truth, comps = make_objects(cfg, gal, stage_rng(1, "objects"))
+    >>> noise, light = noise_models(cfg, gal)
+    >>> img = render_band(cfg, "f555w", gal, light["f555w"], comps, noise["f555w"], None)  # no noise
+    >>> img.dtype, img.shape, bool(img.max() > noise["f555w"].sky)
+    (dtype('float32'), (128, 128), True)
+    """
     j = list(config.bands).index(band)
     image = gal.upsample(light_coarse)
     image += np.float32(noise.sky)
@@ -185,7 +229,7 @@ def render_band(config: SimConfig, band: str, gal: GalaxyMaps, light_coarse: np.
     flux = comps.flux[:, j]
     sel = normal & (flux > 0)
     for wk, vk in zip(w, var):
-        add_gaussians(image, comps.x[sel], comps.y[sel], flux[sel] * wk, comps.cxx[sel] + vk,
+        _add_gaussians(image, comps.x[sel], comps.y[sel], flux[sel] * wk, comps.cxx[sel] + vk,
                       comps.cyy[sel] + vk, comps.cxy[sel], threshold)
 
     # saturated stars: render each on its own stamp, clip at the full well, bleed along columns
@@ -199,7 +243,7 @@ def render_band(config: SimConfig, band: str, gal: GalaxyMaps, light_coarse: np.
         h = 64
         stamp = np.zeros((2 * h + 1, 2 * h + 1), dtype=np.float32)
         for wk, vk in zip(w, var):
-            add_gaussians(stamp, comps.x[c], comps.y[c], flux[c] * wk, comps.cxx[c] + vk, comps.cyy[c] + vk,
+            _add_gaussians(stamp, comps.x[c], comps.y[c], flux[c] * wk, comps.cxx[c] + vk, comps.cyy[c] + vk,
                           comps.cxy[c], threshold, origin=(x0 - h, y0 - h))
         ys = slice(max(0, y0 - h), min(image.shape[0], y0 + h + 1))
         xs = slice(max(0, x0 - h), min(image.shape[1], x0 + h + 1))

@@ -67,6 +67,15 @@ class DSSSimConfig:
         Fraction of swapped labels.
     seed : int
         Random seed; cluster ``i`` uses ``SeedSequence([seed, i])``.
+
+    Examples
+    --------
+    >>> DSSSimConfig(n=10, size=64)
+    DSSSimConfig(n=10, size=64, pixel_arcsec=1.0, label_noise=0.02, seed=0)
+    >>> DSSSimConfig(label_noise=0.6)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: open-globular: label_noise 0.6 must be in [0, 0.5)
     """
 
     n: int = 400

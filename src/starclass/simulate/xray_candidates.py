@@ -96,6 +96,16 @@ class CandidateSimConfig:
     volunteer_pool, gold_fraction : int, float
         Volunteers in the project and the share of candidates with the experts' answer that
         weights them.
+
+    Examples
+    --------
+    >>> cfg = CandidateSimConfig(n=4, size=64)
+    >>> cfg.volunteer_config()
+    VolunteerConfig(n_per_candidate=10, pool=40, gold_fraction=0.1, seed=0)
+    >>> CandidateSimConfig(size=16)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: galaxy-cluster: --size must be >= 32 px, got 16
     """
 
     n: int = 400

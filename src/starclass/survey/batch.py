@@ -51,6 +51,19 @@ class BatchSpec:
 
     Each job runs ``cores // threads_per_worker`` Dask workers of ``threads_per_worker``
     threads (single-threaded workers by default, as the survey's LocalCluster).
+
+    Examples
+    --------
+    Two Slurm jobs of 8 cores each run 8 single-threaded workers each:
+
+    >>> spec = BatchSpec("slurm", jobs=2, cores=8, memory="16GiB", walltime="02:00:00")
+    >>> spec.check()
+    >>> spec.cores // spec.threads_per_worker * spec.jobs
+    16
+    >>> BatchSpec("slurm", cores=6, threads_per_worker=4).check()  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --cores 6 is not a multiple of --threads-per-worker 4 ...
     """
 
     system: str

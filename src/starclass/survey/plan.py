@@ -423,6 +423,19 @@ def model_digest(model: str | os.PathLike) -> str:
 
     Workers cache the loaded model under this key, and it enters every tile's digest, so a
     retrained model reruns every tile.
+
+    Examples
+    --------
+    It changes when a member file changes (a retrained model reruns every tile):
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "manifest.json").write_text("{}")
+    >>> _ = (d / "member_00.pt").write_bytes(b"weights")
+    >>> before = model_digest(d)
+    >>> _ = (d / "member_00.pt").write_bytes(b"retrained")
+    >>> len(before), model_digest(d) != before
+    (64, True)
     """
     p = Path(model)
     files = [p] if p.is_file() else sorted(f for f in p.iterdir() if f.is_file() and

@@ -68,7 +68,18 @@ OWN_ENTRIES = ("tiles", "fields", "catalogue", "summary.json", ".*")
 
 @dataclass
 class FieldInfo:
-    """A checked field: its mosaics' shape and files, its given positions (if any)."""
+    """A checked field: its mosaics' shape and files, its given positions (if any).
+
+    Examples
+    --------
+    Made by :func:`prepare` for each field of the plan:
+
+    >>> from starclass.io.fields import FieldSpec
+    >>> info = FieldInfo(FieldSpec("north", (Path("north"),), Path("north.ecsv")), (4096, 4096),
+    ...                  {"f555w": "north/f555w.fits"})
+    >>> info.spec.name, info.shape, info.positions is None
+    ('north', (4096, 4096), True)
+    """
 
     spec: FieldSpec
     shape: tuple[int, int]
@@ -767,7 +778,18 @@ def _sigint_ignored():
 
 
 def dashboard(client) -> str | None:
-    """The dashboard address of ``client``'s scheduler, or None when it runs none (no bokeh)."""
+    """The dashboard address of ``client``'s scheduler, or None when it runs none (no bokeh).
+
+    Examples
+    --------
+    A client whose scheduler cannot say what it runs has no dashboard to name:
+
+    >>> class Unreachable:
+    ...     def scheduler_info(self):
+    ...         raise OSError("scheduler gone")
+    >>> dashboard(Unreachable()) is None
+    True
+    """
     try:
         services = client.scheduler_info().get("services", {})
     except Exception:  # a scheduler that cannot say has no dashboard we can name

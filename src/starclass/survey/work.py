@@ -96,6 +96,16 @@ class TileJob:
     client_pid
         Process id of the survey's client: a task run in another process prints its warnings as
         ``warning: ...`` (:func:`print_warnings_as_lines`), or None to leave them as they are.
+
+    Examples
+    --------
+    Made by :func:`starclass.survey.run.prepare`, one per tile:
+
+    >>> job = TileJob("north", Tile(0, 1, core=(100, 200, 0, 100), window=(68, 232, 0, 132)), (4096, 4096),
+    ...               {"f555w": "north/f555w.fits"}, "model", "abc123", "growth", 256, None, 4.0,
+    ...               "tiles/north_r000_c001.parquet", "d1g35t")
+    >>> job.tile.name, job.magsys, job.positions is None  # None: the worker detects
+    ('r000_c001', 'vega', True)
     """
 
     field: str
@@ -673,6 +683,17 @@ def _run_tile(job: TileJob) -> dict[str, Any]:
 
 
 def check_job(job: TileJob) -> None:
-    """Refuse a job whose photometry cannot run (detection needs photometry)."""
+    """Refuse a job whose photometry cannot run (detection needs photometry).
+
+    Examples
+    --------
+    >>> job = TileJob("north", Tile(0, 0, core=(0, 100, 0, 100), window=(0, 132, 0, 132)), (4096, 4096),
+    ...               {"f555w": "north/f555w.fits"}, "model", "abc123", "skip", 256, None, 4.0,
+    ...               "tiles/north_r000_c000.parquet", "d1g35t")
+    >>> check_job(job)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: field 'north': photometry 'skip' needs given positions (detection measures)
+    """
     if job.positions is None and job.photometry == "skip":
         raise StarclassError(f"field {job.field!r}: photometry 'skip' needs given positions (detection measures)")
