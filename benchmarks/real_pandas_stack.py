@@ -442,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(args.output)
         if out.exists() and any(out.iterdir()) and not args.overwrite:
             # before any work: the stacking and the bootstrap take minutes
-            raise StarclassError(f"-o {out} exists and is not empty; pass --overwrite to replace it")
+            raise StarclassError(f"-o {out} exists and is not empty; give --overwrite to replace it")
         cs = read_cutout_folder(labels_path, group_column="object_id")
         classes = label_classes(cs, get_preset("m31-real").label_map)
         # real_pandas.py's folds, drawn as it draws them

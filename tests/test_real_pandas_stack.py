@@ -185,7 +185,7 @@ def test_the_script_writes_its_folder_once_and_refuses_to_overwrite(tmp_path, ca
     before = (out / "summary.md").read_text()
     capsys.readouterr()
     assert mod.main(args) == 2
-    assert "exists and is not empty; pass --overwrite" in capsys.readouterr().err
+    assert "exists and is not empty; give --overwrite" in capsys.readouterr().err
     assert (out / "summary.md").read_text() == before
     assert mod.main(args + ["--overwrite"]) == 0
 
