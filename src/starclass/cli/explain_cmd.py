@@ -70,5 +70,6 @@ def explain_command(
     # by number and the task's name, as evaluate and the figures name the classes ("1: 32" before)
     names = {str(k): v for k, v in class_labels(info["classes"], info["class_names"]).items()}
     echo(f"explained {counted(info['n_stamps'], 'stamp')} ({', '.join(info['methods'])}); class means over "
-         f"{info['grouping']}: " + ", ".join(f"{names.get(k, k)}: {v}" for k, v in info["n_per_class"].items()))
+         f"{info['grouping']}: " + (", ".join(f"{names.get(k, k)}: {v}" for k, v in info["n_per_class"].items())
+                                    or "none (see the notes)"))
     echo(f"written {out}")

@@ -408,6 +408,44 @@ def _usable_rows(st: ExplainStamps, cfg) -> tuple[np.ndarray, str]:
                   f"{named}): left out of the maps, as classify leaves them unclassified")
 
 
+def _missing_class_notes(res: ExplainResult, classes: list[int], class_names: list[str]) -> list[str]:
+    """A note per class of the task without a mean map or profile, saying why; one more when no class has one.
+
+    The class means are over the correctly classified stamps of a class (or its predicted ones
+    without labels): a class without such a stamp was left out of ``mean_maps.png``, the profiles
+    and the line ``explain`` prints, without a word (``--max-stamps 1`` printed "class means over
+    ...: " and no figure of either).
+
+    Examples
+    --------
+    >>> r = ExplainResult({}, np.array([1, 1]), np.array([2, 2]), np.array([.9, .8]), None, None, {}, "", Table())
+    >>> _missing_class_notes(r, [1, 2], ["cluster", "galaxy"])  # doctest: +NORMALIZE_WHITESPACE
+    ['no mean map or radial profile of class 1 (cluster): none of its 2 labelled stamps is predicted as it',
+     'no mean map or radial profile of class 2 (galaxy): no stamp is labelled as it',
+     'no class has a mean map: mean_maps.png and profiles.png are not written']
+    """
+    from starclass.schema import class_labels
+
+    label = class_labels(classes, class_names)
+    labelled = bool(np.any(res.class_ref > 0))
+    notes = []
+    for c in classes:
+        if c in res.groups:
+            continue
+        n = int(np.sum(res.class_ref == c))
+        if not labelled:
+            why = "no stamp is predicted as it"
+        elif n:
+            why = (f"none of its {n} labelled stamps is predicted as it" if n > 1
+                   else "its one labelled stamp is not predicted as it")
+        else:
+            why = "no stamp is labelled as it"
+        notes.append(f"no mean map or radial profile of class {label.get(c, c)}: {why}")
+    if not res.groups:
+        notes.append("no class has a mean map: mean_maps.png and profiles.png are not written")
+    return notes
+
+
 def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.PathLike, *,
             methods: tuple[str, ...] = METHODS, per_class: int = 6, max_stamps: int | None = 512,
             min_size: int = MIN_MAP_SIZE, layer: str | None = None, seed: int = 0,
@@ -468,6 +506,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
     scale_from = st.pixel_scale_note or f"the task's pixel_scale ({scale:g}\"/px)"
     res = explain_inputs(net, st.inputs[rows], st.class_ref[rows], loaded.classes, methods=methods,
                          min_size=min_size, layer=layer, pixel_scale=scale)
+    res.notes.extend(_missing_class_notes(res, loaded.classes, list(cfg.class_names)))
     if blank_note:
         res.notes.insert(0, blank_note)
     res.notes[:0] = st.notes
