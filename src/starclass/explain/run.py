@@ -39,7 +39,7 @@ import numpy as np
 import torch
 from astropy.table import Table
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.explain.maps import MIN_MAP_SIZE, LayerChoice, cam, choose_layer, guided_backprop, normalise_maps
 from starclass.io.atomic import atomic_dir
 from starclass.io.cutout_folders import (
@@ -276,12 +276,13 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
 
     Parameters
     ----------
-    net : torch.nn.Module
-        One network (logits ``[N, K]``).
+    net : torch.nn.Module or LoadedModel
+        One network (logits ``[N, K]``), or a loaded model (:func:`starclass.learn.checkpoint.load_model`),
+        whose first member is explained, as :func:`explain` does.
     inputs : numpy.ndarray
         Model inputs ``[N, C, S, S]``.
     class_ref : numpy.ndarray
-        Reference class per stamp (class labels of ``classes``; 0 = none).
+        Reference class per stamp (class labels of ``classes``; 0 = none), one per stamp.
     classes : list of int
         The task's classes, in the network's output order.
     methods : tuple of str
@@ -308,20 +309,32 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     >>> sorted(res.maps)
     ['cam', 'gradcam', 'guided-backprop', 'guided-gradcam']
     """
+    if isinstance(methods, str):
+        methods = (methods,)  # methods="gradcam" was read letter by letter: "--method g, r, a, d, c, a, m"
     bad = [m for m in methods if m not in METHODS]
     if bad:
-        raise StarclassError(f"--method {', '.join(bad)}: use any of {', '.join(METHODS)}")
+        raise StarclassError(f"--method (methods= in Python) {', '.join(bad)}: use any of {', '.join(METHODS)}")
+    if isinstance(net, LoadedModel):
+        net = net.members[0]  # as explain() explains a saved model: its first member
     from starclass.learn.data import refuse_catalogue
 
     refuse_catalogue(inputs, "explain_inputs: inputs")  # numpy's own error named no catalogue, nor what to give
     x = np.asarray(inputs, np.float32)
     if x.ndim != 4 or not len(x):
         raise StarclassError(f"explain needs stamps [N, C, H, W] with N >= 1, got shape {x.shape}")
+    ref = np.asarray(class_ref, int)
+    if ref.shape != (len(x),):
+        # one value broadcast over every stamp (or a longer list cut) without a word
+        raise StarclassError(f"class_ref has {counted(ref.size, 'value')} for {counted(len(x), 'stamp')}: give one "
+                             "class per stamp (0 for none)")
     probs = _predict(net, x)
+    if probs.shape[1] != len(classes):
+        # an IndexError from numpy, after the network ran
+        raise StarclassError(f"classes lists {len(classes)} classes ({', '.join(map(str, classes))}) but the network "
+                             f"has {probs.shape[1]} outputs: give the model's classes (load_model(...).classes)")
     idx = probs.argmax(axis=1)
     classes = [int(c) for c in classes]
     pred = np.asarray(classes)[idx]
-    ref = np.asarray(class_ref, int)
     notes: list[str] = []
     maps: dict[str, np.ndarray] = {}
     chosen = None
@@ -487,10 +500,18 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
     """
     from starclass.explain.figures import fig_mean_maps, fig_overlays, fig_profiles, save_png
 
+    if isinstance(methods, str):
+        methods = (methods,)  # one method by name, as a notebook writes it: was read letter by letter
+    # checked before the model and stamps are read, naming the argument of this call too
+    bad = [m for m in methods if m not in METHODS]
+    if bad:
+        raise StarclassError(f"--method (methods= in Python) {', '.join(bad)}: use any of {', '.join(METHODS)}")
     if per_class < 1:
-        raise StarclassError(f"--per-class must be >= 1, got {per_class}")
+        raise StarclassError(f"--per-class (per_class= in Python) must be >= 1, got {per_class}")
     if max_stamps is not None and max_stamps < 1:
-        raise StarclassError(f"--max-stamps must be >= 1, got {max_stamps}")
+        raise StarclassError(f"--max-stamps (max_stamps= in Python) must be >= 1, got {max_stamps}")
+    if int(min_size) < 1:
+        raise StarclassError(f"--min-map (min_size= in Python) must be >= 1, got {min_size}")
     if int(seed) < 0:
         # as explain --seed (min=0): numpy's generator stopped the draw of stamps with a traceback
         raise StarclassError(f"--seed (seed= in Python) must be >= 0, got {seed}")
