@@ -8,7 +8,7 @@ folder, atomically:
 
 ``maps.npz``
     ``<method>``: ``[N, H, W]`` maps; ``class_ref`` (0 where unlabelled), ``class_pred``,
-    ``image`` (the first input channel, for overlays).
+    ``image`` (the mean of the bands at the finest scale, for overlays: :func:`underlay`).
 ``tables/stamps.ecsv``
     One row per stamp: ``index``, ``file`` (cutouts) or ``id`` (store), ``class_ref``,
     ``class_pred``, ``prob_pred`` (probability of the predicted class).
@@ -421,6 +421,25 @@ def _usable_rows(st: ExplainStamps, cfg) -> tuple[np.ndarray, str]:
                   f"{named}): left out of the maps, as classify leaves them unclassified")
 
 
+def underlay(inputs: np.ndarray, n_scales: int = 1) -> np.ndarray:
+    """The image drawn under the maps: the mean of the input channels of the first (finest) scale, ``[N, H, W]``.
+
+    The inputs stack their channels scale-major (:mod:`starclass.stamps.inputs`), so the first
+    ``C / n_scales`` are every band at the stamp's own scale. The first channel alone was drawn
+    before: on a five-band HST task the F275W, mostly noise, under which the object was not seen.
+
+    Examples
+    --------
+    >>> x = np.zeros((1, 6, 2, 2), np.float32)
+    >>> x[0, 1] = 3.0  # the second band, scale 1 (two bands, three scales)
+    >>> underlay(x, 3)[0].tolist()
+    [[1.5, 1.5], [1.5, 1.5]]
+    """
+    x = np.asarray(inputs, np.float32)
+    per_scale = max(1, x.shape[1] // max(1, int(n_scales)))
+    return x[:, :per_scale].mean(axis=1)
+
+
 def _missing_class_notes(res: ExplainResult, classes: list[int], class_names: list[str]) -> list[str]:
     """A note per class of the task without a mean map or profile, saying why; one more when no class has one.
 
@@ -554,7 +573,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         # stamps y up; "mixed": a folder of both, drawn as stored
         "image_origin": image_origin,
     }
-    image = st.inputs[rows][:, 0]
+    image = underlay(st.inputs[rows], len(cfg.scales))
     title = f"{cfg.name}: {getattr(net, 'architecture', '?')}"
     with atomic_dir(out, overwrite=overwrite, own=OWN_NAMES) as tmp:
         (tmp / "tables").mkdir()
