@@ -259,3 +259,27 @@ def test_explain_says_which_classes_have_no_mean_map(trained, tmp_path):
     if ref != pred:
         assert "none (see the notes)" in r.output and not (out / "figures" / "mean_maps.png").exists()
         assert "no class has a mean map: mean_maps.png and profiles.png are not written" in info["notes"]
+
+
+def test_explain_refuses_a_file_or_a_foreign_folder_as_output_before_any_map(trained, tmp_path, monkeypatch):
+    """-o afile was "--output afile exists; give --overwrite to replace it", and with --overwrite, after
+    every map was computed, "output folder afile exists and is not a folder"; a folder holding a file of
+    the user's was refused only after the maps too."""
+    import starclass.explain as explain_pkg
+
+    def no_work(*a, **k):
+        raise AssertionError("the maps were computed before the output was checked")
+
+    monkeypatch.setattr(explain_pkg, "explain", no_work)
+    (tmp_path / "afile").write_text("kept")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("kept")
+    for out, extra, said in [("afile", [], "--output {p} exists and is not a folder; name a folder"),
+                             ("afile", ["--overwrite"], "--output {p} exists and is not a folder; name a folder"),
+                             ("mine", ["--overwrite"], "--output {p} holds files this command did not write "
+                                                       "(notes.txt); refusing to replace it even with --overwrite")]:
+        r = runner.invoke(app, ["explain", str(trained / "model"), str(trained / "cut" / "labels.csv"), "-o",
+                                str(tmp_path / out), *extra])
+        assert r.exit_code == 2, r.output
+        assert said.format(p=tmp_path / out) in " ".join(r.output.split()), r.output
+    assert (tmp_path / "afile").read_text() == "kept" and (tmp_path / "mine" / "notes.txt").read_text() == "kept"
