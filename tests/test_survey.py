@@ -254,8 +254,8 @@ def test_failed_tiles_are_reported_then_a_rerun_completes_identically(survey_dir
         a = pq.read_table(clean_run.outdir / "fields" / f / "catalogue.parquet")
         b = pq.read_table(out / "fields" / f / "catalogue.parquet")
         assert a.equals(b), f
-    # a finished survey is kept unless --overwrite
-    with pytest.raises(StarclassError, match="give --overwrite"):
+    # a finished survey is kept unless overwrite=True (the Python call's argument; the CLI says --overwrite)
+    with pytest.raises(StarclassError, match="give overwrite=True"):
         run_survey(plan, out, cluster=cluster, progress=False, echo=lambda s: None)
 
 
