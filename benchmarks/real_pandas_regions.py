@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         if not labels_path.is_file():
             raise StarclassError(f"no {labels_path} (--data)")
         if args.output and Path(args.output).exists() and not args.overwrite:
-            raise StarclassError(f"-o {args.output} exists; pass --overwrite to replace it")
+            raise StarclassError(f"-o {args.output} exists; give --overwrite to replace it")
         if args.n_boot < 10:
             raise StarclassError(f"--n-boot {args.n_boot}: give at least 10 resamples")
         errors, bench = _load("real_pandas_errors"), _load("real_pandas")

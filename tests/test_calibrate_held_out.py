@@ -138,6 +138,6 @@ def test_calibrate_model_names_mismatched_rows_and_the_python_argument(trained, 
     val = result.val_index
     with pytest.raises(StarclassError, match=rf"{len(val)} rows of inputs but 5 class values"):
         calibrate_model(model, toy.inputs[val], toy.class_ref[val][:5], source="toy", overwrite=True, device="cpu")
-    with pytest.raises(StarclassError, match=r"give --overwrite \(overwrite=True in Python\) to replace it"):
+    with pytest.raises(StarclassError, match=r"\(fitted on [^)]*\); give overwrite=True to replace it$"):
         calibrate_model(model, toy.inputs[val], toy.class_ref[val], source="toy", device="cpu")
     assert (model / "manifest.json").read_text() == before  # nothing written

@@ -60,5 +60,5 @@ def test_good_inputs_without_overwrite_are_still_refused(model_and_field):
     res = runner.invoke(app, ["calibrate", str(model), str(field / "mos"), "--catalog", str(field / "held.ecsv"),
                               "--device", "cpu"])
     assert res.exit_code == 2, res.output
-    assert "pass --overwrite" in " ".join(res.output.split())
+    assert "give --overwrite" in " ".join(res.output.split())
     assert _files(model) == before

@@ -237,3 +237,49 @@ def test_explain_refuses_a_store_cut_at_another_stamp_size(tmp_path):
     with pytest.raises(StarclassError, match=r"s8\.h5 does not fit the model's task .*stamp_size is 8 in the "
                                              r"store, 16 in the model's task.*starclass cutouts"):
         read_explain_stamps(store, LoadedModel(config=cfg, members=[]))
+
+
+def test_explain_says_which_classes_have_no_mean_map(trained, tmp_path):
+    """A class without a correctly classified stamp was left out of the mean maps, the profiles and the
+    printed line without a word: ``--max-stamps 1`` printed "class means over ...: " and wrote neither figure."""
+    out = tmp_path / "ex"
+    r = runner.invoke(app, ["explain", str(trained / "model"), str(trained / "cut" / "labels.csv"), "-o", str(out),
+                            "--max-stamps", "1", "--method", "gradcam"])
+    assert r.exit_code == 0, r.output
+    info = json.loads((out / "explain.json").read_text())
+    stamps = Table.read(out / "tables" / "stamps.ecsv")
+    ref, pred = int(stamps["class_ref"][0]), int(stamps["class_pred"][0])
+    missing = [c for c in info["classes"] if str(c) not in info["n_per_class"]]
+    assert missing and len(missing) == len(info["classes"]) - (ref == pred)
+    for c in missing:
+        why = ("its one labelled stamp is not predicted as it" if c == ref else "no stamp is labelled as it")
+        assert any(n.startswith(f"no mean map or radial profile of class {c} (") and n.endswith(why)
+                   for n in info["notes"]), info["notes"]
+        assert f"note: no mean map or radial profile of class {c} (" in r.output
+    if ref != pred:
+        assert "none (see the notes)" in r.output and not (out / "figures" / "mean_maps.png").exists()
+        assert "no class has a mean map: mean_maps.png and profiles.png are not written" in info["notes"]
+
+
+def test_explain_refuses_a_file_or_a_foreign_folder_as_output_before_any_map(trained, tmp_path, monkeypatch):
+    """-o afile was "--output afile exists; give --overwrite to replace it", and with --overwrite, after
+    every map was computed, "output folder afile exists and is not a folder"; a folder holding a file of
+    the user's was refused only after the maps too."""
+    import starclass.explain as explain_pkg
+
+    def no_work(*a, **k):
+        raise AssertionError("the maps were computed before the output was checked")
+
+    monkeypatch.setattr(explain_pkg, "explain", no_work)
+    (tmp_path / "afile").write_text("kept")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("kept")
+    for out, extra, said in [("afile", [], "--output {p} exists and is not a folder; name a folder"),
+                             ("afile", ["--overwrite"], "--output {p} exists and is not a folder; name a folder"),
+                             ("mine", ["--overwrite"], "--output {p} holds files this command did not write "
+                                                       "(notes.txt); refusing to replace it even with --overwrite")]:
+        r = runner.invoke(app, ["explain", str(trained / "model"), str(trained / "cut" / "labels.csv"), "-o",
+                                str(tmp_path / out), *extra])
+        assert r.exit_code == 2, r.output
+        assert said.format(p=tmp_path / out) in " ".join(r.output.split()), r.output
+    assert (tmp_path / "afile").read_text() == "kept" and (tmp_path / "mine" / "notes.txt").read_text() == "kept"

@@ -109,3 +109,38 @@ def test_explain_and_report_maps_have_labelled_colour_bars():
     rep = _colour_bars(fig_gradcam(rng.random((4, 8, 8)), maps, ["x"] * 4, avg, prof, "t"))
     assert rep["Grad-CAM / its peak"] == [1.0]
     assert rep["mean Grad-CAM"] == pytest.approx([float(m.max()) for m in avg.values()])
+
+
+def _bars_clear_of_titles(fig) -> list[str]:
+    """Colour-bar labels and tick labels that overlap a panel title or the suptitle, or leave the figure."""
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    titles = [ax.title for ax in fig.axes if ax.title.get_text()]
+    if fig._suptitle is not None:
+        titles.append(fig._suptitle)
+    bad = []
+    for ax in fig.axes:
+        for bar in ax.child_axes:
+            for text in [bar.xaxis.label, *bar.get_xticklabels()]:
+                box = text.get_window_extent(r)
+                if not text.get_text():
+                    continue
+                bad += [f"{text.get_text()!r} over {t.get_text()!r}" for t in titles
+                        if box.overlaps(t.get_window_extent(r))]
+                if box.y0 < 0:
+                    bad.append(f"{text.get_text()!r} below the figure")
+    return bad
+
+
+@pytest.mark.parametrize("n_methods", [1, 2, 3])
+@pytest.mark.parametrize("n_classes", [1, 2])
+def test_mean_map_colour_bars_stay_clear_of_the_next_rows_titles(n_methods, n_classes):
+    """With two or three methods (explain's default), each row's "mean gradcam" bar label was drawn over the
+    title of the row below (plt.subplots' default gap)."""
+    rng = np.random.default_rng(0)
+    maps = {m: rng.random((4, 8, 8)) for m in ("gradcam", "guided-gradcam", "cam")[:n_methods]}
+    groups = {c: np.array([c - 1]) for c in range(1, n_classes + 1)}
+    fig = fig_mean_maps(maps, groups, {1: "symmetric cluster with a very long descriptive name", 2: "non-cluster"},
+                        "m31-real: compact: mean maps")
+    assert _bars_clear_of_titles(fig) == []
+    assert _titles_fit(fig) == []

@@ -122,3 +122,18 @@ def test_survey_says_it_placed_rows_once_per_field(tmp_path):
 
     got = pq.read_table(tmp_path / "out" / "fields" / "a" / "catalogue.parquet").to_pandas().sort_values("id")
     assert np.hypot(got["x"].to_numpy() - XS, got["y"].to_numpy() - YS).max() < 0.01
+
+
+def test_detect_says_it_once_when_positions_and_truth_are_one_file(tmp_path):
+    folder = _field(tmp_path / "field")
+    cat = _csv(tmp_path / "pos.csv", (1, 2))
+    lines = cat.read_text().splitlines()
+    # all four of one true magnitude: completeness() left no bin for them (a traceback, exit 1)
+    cat.write_text("\n".join([lines[0] + ",mag_f555w"] + [f"{line},20.0" for line in lines[1:]]) + "\n")
+    res = CliRunner().invoke(cli, ["detect", str(folder), "--positions", str(cat), "--truth", str(cat),
+                                   "-o", str(tmp_path / "out.csv")])
+    assert res.exit_code == 0, res.output
+    want = f"{cat}: 2 of 4 rows had no x, y: placed on the mosaics through their WCS (ra, dec)"
+    # the old code said it twice, once per role (survey said it once)
+    assert res.output.count(want) == 1, res.output
+    assert " 20.00-20.50        4      4     1.000     1.000" in res.output, res.output

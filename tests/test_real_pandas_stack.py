@@ -185,7 +185,7 @@ def test_the_script_writes_its_folder_once_and_refuses_to_overwrite(tmp_path, ca
     before = (out / "summary.md").read_text()
     capsys.readouterr()
     assert mod.main(args) == 2
-    assert "exists and is not empty; pass --overwrite" in capsys.readouterr().err
+    assert "exists and is not empty; give --overwrite" in capsys.readouterr().err
     assert (out / "summary.md").read_text() == before
     assert mod.main(args + ["--overwrite"]) == 0
 
@@ -195,3 +195,43 @@ def test_the_script_names_a_missing_folder(tmp_path, capsys):
     assert mod.main(["--data", str(tmp_path / "nowhere"), "-o", str(tmp_path / "o")]) == 2
     assert "labels.csv (--data)" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_an_unknown_name_is_refused_before_any_work_with_the_close_names(tmp_path, capsys, monkeypatch):
+    """``--best nosuch`` failed (exit 2) only after the stacking, listing all 56 candidates."""
+    mod = _module()
+    data = tmp_path / "data"
+    y = _cutout_folder(data)
+    from starclass.io.cutout_folders import label_classes, read_cutout_folder
+    from starclass.learn.config import get_preset
+    from starclass.learn.cutouts import group_folds
+
+    cs = read_cutout_folder(data / "labels.csv", group_column="object_id")
+    folds = group_folds(label_classes(cs, get_preset("m31-real").label_map), cs.groups, 5, seed=0)
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for k, name in enumerate(("best", "second", "noise", *(f"other{j}" for j in range(8)))):
+        _fold_files(runs, name, folds, np.full(y.size, 0.1 + 0.05 * k), tta=name != "noise")
+    out = tmp_path / "stack"
+    args = ["--data", str(data), "--runs-dir", str(runs), "-o", str(out), "--n-boot", "10", "--against", "second",
+            "--post-hoc", "best +TTA", "--strong-auc", "0.7"]
+
+    def no_work(*a, **k):
+        raise AssertionError("the stacking ran before the names were checked")
+
+    monkeypatch.setattr(mod, "nested_stack", no_work)
+    monkeypatch.setattr(mod, "read_cutout_folder", no_work)
+    assert mod.main([*args, "--best", "bset +TTA"]) == 2
+    err = capsys.readouterr().err
+    assert "--best 'bset +TTA' is no candidate; did you mean 'best +TTA'" in err, err
+    assert "other7" not in err  # not every name
+    assert mod.main([*args, "--best", "best +TTA", "--against", "nosuch"]) == 2
+    assert "--against 'nosuch' is no candidate; none is close to it (candidates of 11 runs)" in capsys.readouterr().err
+    assert not out.exists()
+
+    # a name the files allow but the runs do not give (no TTA stored): refused once read, before the stacking
+    monkeypatch.setattr(mod, "read_cutout_folder", read_cutout_folder)
+    assert mod.main([*args, "--best", "noise +TTA"]) == 2
+    err = capsys.readouterr().err
+    assert "--best 'noise +TTA' is no candidate; did you mean 'noise'" in err, err
+    assert not out.exists()

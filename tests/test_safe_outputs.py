@@ -151,7 +151,7 @@ def test_atomic_dir_keeps_the_old_set_on_failure_and_refuses_foreign_files(tmp_p
     out = tmp_path / "ev"
     out.mkdir()
     (out / "summary.json").write_text("old")
-    with pytest.raises(StarclassError, match="give --overwrite"):
+    with pytest.raises(StarclassError, match="give overwrite=True"):  # a Python call's argument
         with atomic_dir(out, own=["summary.json"]):
             pass
     with pytest.raises(RuntimeError):

@@ -72,7 +72,7 @@ def test_refuses_to_overwrite(tmp_path):
     cfg = CutoutSimConfig(counts={"cluster": 1, "extended_cluster": 0, "galaxy": 0})
     out = tmp_path / "sim"
     write_cutouts(cfg, out)
-    with pytest.raises(StarclassError, match="already holds a cutout set .*give --overwrite"):
+    with pytest.raises(StarclassError, match="already holds a cutout set .*give overwrite=True"):
         write_cutouts(cfg, out)
     write_cutouts(cfg.__class__(counts={"cluster": 0, "extended_cluster": 0, "galaxy": 2}), out, overwrite=True)
     rows = _rows(out / "labels.csv")

@@ -254,8 +254,8 @@ def test_failed_tiles_are_reported_then_a_rerun_completes_identically(survey_dir
         a = pq.read_table(clean_run.outdir / "fields" / f / "catalogue.parquet")
         b = pq.read_table(out / "fields" / f / "catalogue.parquet")
         assert a.equals(b), f
-    # a finished survey is kept unless --overwrite
-    with pytest.raises(StarclassError, match="give --overwrite"):
+    # a finished survey is kept unless overwrite=True (the Python call's argument; the CLI says --overwrite)
+    with pytest.raises(StarclassError, match="give overwrite=True"):
         run_survey(plan, out, cluster=cluster, progress=False, echo=lambda s: None)
 
 
@@ -407,10 +407,10 @@ def test_a_complete_survey_rerun_with_other_settings_says_its_tiles_would_run_ag
         run_survey(read_plan(survey_dir / "plan.yaml").with_options(photometry="none"), clean_run.outdir,
                    cluster=cluster, progress=False, echo=lambda s: None)
     assert f"for {n} of its {n} tile(s) the plan's inputs, model or settings have changed" in str(err.value)
-    assert "give --overwrite to run those tiles again" in str(err.value)
+    assert "give overwrite=True to run those tiles again" in str(err.value)  # run_survey's argument
     assert "finished tiles are reused" not in str(err.value)
     # the same settings: nothing to run, the merge alone is redone
-    with pytest.raises(StarclassError, match=r"give --overwrite to redo the merge and summary \(finished tiles"):
+    with pytest.raises(StarclassError, match=r"give overwrite=True to redo the merge and summary \(finished tiles"):
         run_survey(read_plan(survey_dir / "plan.yaml"), clean_run.outdir, cluster=cluster, progress=False,
                    echo=lambda s: None)
     assert (clean_run.outdir / "summary.json").read_text() == summary

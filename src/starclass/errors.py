@@ -72,8 +72,19 @@ def cli_words(message: str) -> str:
     'stamp store s.h5 exists; give --overwrite to replace it'
     >>> cli_words("out: truth.ecsv already there (a simulated field); give overwrite=True to replace it")
     'out: truth.ecsv already there (a simulated field); give --overwrite to replace it'
+    >>> cli_words("folder o holds files this command did not write (a.txt); refusing to replace it even with "
+    ...           "overwrite=True")
+    'folder o holds files this command did not write (a.txt); refusing to replace it even with --overwrite'
     """
-    return message.replace(KEPT_PYTHON, KEPT_CLI).replace("give overwrite=True", "give --overwrite")
+    out = message.replace(KEPT_PYTHON, KEPT_CLI)
+    for python, cli in _CLI_WORDS:
+        out = out.replace(python, cli)
+    return out
+
+
+#: The other phrases of library messages that name the argument, and what the command line says.
+_CLI_WORDS = (("give overwrite=True", "give --overwrite"), ("even with overwrite=True", "even with --overwrite"),
+              ("overwrite=True would", "--overwrite would"))
 
 
 class ColumnMapError(StarclassError):

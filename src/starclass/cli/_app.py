@@ -456,11 +456,12 @@ def warn(message: str) -> None:
     typer.echo(f"warning: {message}", err=True)
 
 
-def place_rows(table, mosaics, source):
+def place_rows(table, mosaics, source, *, said: set[str] | None = None):
     """The catalogue with pixel positions: its own, or placed from ``ra``, ``dec`` through the mosaics' WCS.
 
     Says so in one line when rows were placed (:func:`starclass.io.catalog.placed_note`, the line
-    ``inspect`` and ``survey`` say too).
+    ``inspect`` and ``survey`` say too). A command that places two catalogues (``detect --positions
+    F --truth F``) hands both calls one ``said`` set: a line already in it is not said again.
 
     Examples
     --------
@@ -471,7 +472,16 @@ def place_rows(table, mosaics, source):
     """
     from starclass.io.catalog import place_on_mosaics
 
-    return place_on_mosaics(table, mosaics, source, say=echo)
+    if said is None:
+        return place_on_mosaics(table, mosaics, source, say=echo)
+
+    def once(line: str) -> None:
+        # one file given as two catalogues: its rows were placed twice, the line said twice
+        if line not in said:
+            said.add(line)
+            echo(line)
+
+    return place_on_mosaics(table, mosaics, source, say=once)
 
 
 def check_on_image(table, shape: tuple[int, int], source, *, consequence: str, action: str) -> int:

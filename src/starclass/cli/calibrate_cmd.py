@@ -200,5 +200,5 @@ def _has_calibration(model: Path, cal: dict) -> str:
     n = f" {cal['n']}" if isinstance(cal.get("n"), int) else ""
     if source.startswith("validation split"):
         return (f"model {model} has the calibration 'starclass train' fitted on its{n} validation rows; "
-                "replacing it with one fitted on these held-out rows is what calibrate does: pass --overwrite")
-    return f"model {model} already has a calibration (fitted on {source}); pass --overwrite to replace it"
+                "replacing it with one fitted on these held-out rows is what calibrate does: give --overwrite")
+    return f"model {model} already has a calibration (fitted on {source}); give --overwrite to replace it"

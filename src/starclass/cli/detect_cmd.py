@@ -159,12 +159,14 @@ def detect_command(
         echo("zeropoints: " + "; ".join(f"{b} {ms.zeropoint[b]:.3f} (from {o})" for b, o in as_stored.items()))
     echo_flagged(ms, quiet=quiet)
     # ra, dec without x, y: placed through the mosaics' WCS
-    truth_table = place_rows(read_catalog(truth, require_xy=False), ms, truth) if truth is not None else None
+    said: set[str] = set()  # positions and truth of one file: the placed line said once (as survey says it)
+    truth_table = (place_rows(read_catalog(truth, require_xy=False), ms, truth, said=said)
+                   if truth is not None else None)
     if truth_table is not None:
         check_truth(truth_table, ms.v_band, truth)  # before the detection, not after it
 
     if positions is not None:
-        given = place_rows(read_catalog(positions, require_xy=False), ms, positions)
+        given = place_rows(read_catalog(positions, require_xy=False), ms, positions, said=said)
         keep_given_photometry(given, positions)  # measure() below would replace them without a word
         # named by its option and file here: measure() called it "table" ("table: positions off the image")
         positions_of(given, tuple(ms.shape), what=f"--positions {positions}")

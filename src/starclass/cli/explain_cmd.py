@@ -38,7 +38,7 @@ def explain_command(
     """Explain a trained model: saliency overlays, per-class mean maps and radial profiles."""
     # torch and matplotlib load here, not at `starclass --help`
     from starclass.explain import explain
-    from starclass.explain.run import METHODS
+    from starclass.explain.run import METHODS, OWN_NAMES
     from starclass.io.cutout_folders import check_output_outside_cutouts
     from starclass.io.paths import check_output
 
@@ -51,7 +51,9 @@ def explain_command(
         hint = (f" ({', '.join(paths)}: -m is --method in explain, which takes no mosaics; train, report and "
                 "suggest take -m for --mosaics)") if paths else ""
         raise StarclassError(f"--method {', '.join(bad)}: use any of {', '.join(METHODS)}{hint}")
-    check_output(out, [model, stamps], option="--output", overwrite=overwrite)
+    # a folder output: a file there, or a folder of other files, refused now; both were said by atomic_dir only
+    # after the maps were computed, and a file was first called an output to --overwrite
+    check_output(out, [model, stamps], option="--output", overwrite=overwrite, folder=True, own=OWN_NAMES)
     # its figures/ inside DATA (one sub-folder per label) were read next time as cutouts or a label
     check_output_outside_cutouts(out, stamps, option="--output")
     if min_map < 1:
@@ -70,5 +72,6 @@ def explain_command(
     # by number and the task's name, as evaluate and the figures name the classes ("1: 32" before)
     names = {str(k): v for k, v in class_labels(info["classes"], info["class_names"]).items()}
     echo(f"explained {counted(info['n_stamps'], 'stamp')} ({', '.join(info['methods'])}); class means over "
-         f"{info['grouping']}: " + ", ".join(f"{names.get(k, k)}: {v}" for k, v in info["n_per_class"].items()))
+         f"{info['grouping']}: " + (", ".join(f"{names.get(k, k)}: {v}" for k, v in info["n_per_class"].items())
+                                    or "none (see the notes)"))
     echo(f"written {out}")

@@ -123,7 +123,10 @@ def completeness(
     if bins is None:
         fin = mag[np.isfinite(mag)]
         lo = np.floor(fin.min() * 2) / 2 if fin.size else 18.0
-        hi = np.ceil(fin.max() * 2) / 2 if fin.size else 28.0
+        # the edge above the faintest: np.digitize puts a magnitude equal to the last edge past it, so
+        # ceil() dropped a faintest object on a half magnitude (20.0) and, with all of one magnitude,
+        # left no bin at all (detect --truth then failed with a traceback)
+        hi = np.floor(fin.max() * 2) / 2 + 0.5 if fin.size else 28.0
         bins = np.arange(lo, hi + 0.25, 0.5)
     edges = np.asarray(bins, dtype=float)
     idx = np.digitize(mag, edges) - 1

@@ -110,8 +110,18 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
     2
     """
     methods, classes = list(maps), list(groups)
-    fig, axes = plt.subplots(len(methods), len(classes), figsize=(2.3 * len(classes), 2.9 * len(methods) + 0.4),
-                             squeeze=False)
+    # every panel placed in inches: a title (up to three lines once wrapped) above it, its colour bar and
+    # the bar's label below it, then the next row. plt.subplots' default gaps drew "mean gradcam" over the
+    # title of the row below, in every figure of more than one method
+    panel, above, below, column = 1.8, 0.55, 0.65, 2.3
+    width = column * len(classes)
+    head = 0.25 + 0.2 * (wrap_title(title, width, 10).count("\n") + 1)  # the suptitle's lines
+    height = head + len(methods) * (above + panel + below)
+    fig = plt.figure(figsize=(width, height))
+    axes = np.array([[fig.add_axes(((j * column + (column - panel) / 2) / width,
+                                    (height - head - i * (above + panel + below) - above - panel) / height,
+                                    panel / width, panel / height))
+                      for j in range(len(classes))] for i in range(len(methods))])
     for i, m in enumerate(methods):
         for j, c in enumerate(classes):
             mean = maps[m][groups[c]].mean(axis=0)

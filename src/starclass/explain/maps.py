@@ -32,7 +32,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.science.gradcam import gradcam
 
 __all__ = ["LayerChoice", "cam", "choose_layer", "conv_map_sizes", "guided_backprop", "guided_gradcam",
@@ -156,6 +156,11 @@ def choose_layer(model: nn.Module, x: torch.Tensor, *, min_size: int = MIN_MAP_S
     >>> choose_layer(net, torch.zeros(1, 1, 16, 16)).name   # the 4 x 4 map of layer 2 is too coarse
     '0'
     """
+    if int(min_size) < 1:
+        # a map of 0 pixels "or more" is every layer: the CLI refused --min-map 0, Python took it
+        raise StarclassError(f"--min-map (min_size= in Python) must be >= 1, got {min_size}")
+    # numpy inputs, as guided_backprop and cam take them (conv2d's TypeError named no argument)
+    x = torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x, dtype=torch.float32)
     sizes = conv_map_sizes(model, x)
     last = sizes[-1][2]
     if name is not None:
@@ -224,6 +229,29 @@ def _guided_activations() -> Iterator[None]:
         F.relu, F.leaky_relu = relu, leaky
 
 
+def _check_target(target, n: int) -> None:
+    """Refuse an array of targets whose length is not the number of inputs (it was broadcast or cut silently).
+
+    Examples
+    --------
+    >>> _check_target([0, 1], 3)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: target has 2 values for 3 inputs: give one 0-based output column per input
+    """
+    if target is not None and not np.isscalar(target) and np.asarray(target).size != n:
+        raise StarclassError(f"target has {counted(np.asarray(target).size, 'value')} for {counted(n, 'input')}: "
+                             "give one 0-based output column per input")
+
+
+def _check_outputs(tgt: torch.Tensor, n_out: int) -> None:
+    """Refuse a target outside the model's output columns (torch said "index 7 is out of bounds for dimension 1")."""
+    bad = (tgt < 0) | (tgt >= n_out)
+    if bool(bad.any()):
+        raise StarclassError(f"target {int(tgt[bad][0])} is not an output column of the model: it has {n_out} "
+                             f"outputs (0 to {n_out - 1}); the target is 0-based, not a class label")
+
+
 def _targets(model: nn.Module, x: torch.Tensor, target) -> torch.Tensor:
     if target is None:
         with torch.no_grad():
@@ -261,6 +289,7 @@ def guided_backprop(model: nn.Module, inputs, target=None, *, batch_size: int = 
     x_all = torch.as_tensor(np.asarray(inputs) if not torch.is_tensor(inputs) else inputs, dtype=torch.float32)
     if x_all.ndim != 4:
         raise StarclassError(f"inputs must be [N, C, H, W], got shape {tuple(x_all.shape)}")
+    _check_target(target, len(x_all))
     tgt_all = None if target is None or np.isscalar(target) else np.asarray(target)
     was = model.training
     model.eval()
@@ -270,7 +299,9 @@ def guided_backprop(model: nn.Module, inputs, target=None, *, batch_size: int = 
             x = x_all[s:s + batch_size].clone().requires_grad_(True)
             tgt = _targets(model, x, target if tgt_all is None else tgt_all[s:s + batch_size])
             with _guided_activations():
-                score = model(x).gather(1, tgt.view(-1, 1)).sum()
+                logits = model(x)
+                _check_outputs(tgt, logits.shape[1])
+                score = logits.gather(1, tgt.view(-1, 1)).sum()
                 model.zero_grad(set_to_none=True)
                 (grad,) = torch.autograd.grad(score, x)
             out.append(grad.abs().sum(dim=1).cpu().numpy())
@@ -304,6 +335,7 @@ def guided_gradcam(model: nn.Module, inputs, target=None, *, layer: nn.Module | 
     (2, 8, 8)
     """
     x = torch.as_tensor(np.asarray(inputs) if not torch.is_tensor(inputs) else inputs, dtype=torch.float32)
+    _check_target(target, len(x))
     tgt = _targets(model.eval(), x, target).numpy()
     if gradcam_maps is None:
         layer = layer or choose_layer(model, x).module
@@ -357,6 +389,7 @@ def cam(model: nn.Module, inputs, target=None, *, batch_size: int = 64,
     (2, 8, 8)
     """
     x_all = torch.as_tensor(np.asarray(inputs) if not torch.is_tensor(inputs) else inputs, dtype=torch.float32)
+    _check_target(target, len(x_all))
     pool, lin = _gap_linear(model)
     store: dict[str, torch.Tensor] = {}
     h = pool.register_forward_hook(lambda _m, inp, _o: store.__setitem__("a", inp[0].detach()))
@@ -371,6 +404,7 @@ def cam(model: nn.Module, inputs, target=None, *, batch_size: int = 64,
                 tgt = logits.argmax(dim=1) if target is None else (
                     torch.full((len(x),), int(target), dtype=torch.long) if np.isscalar(target)
                     else torch.as_tensor(np.asarray(target)[s:s + batch_size], dtype=torch.long))
+                _check_outputs(tgt, logits.shape[1])
                 a = store["a"]
                 if a.shape[1] != lin.in_features:
                     raise StarclassError(f"CAM: the pooled features ({a.shape[1]}) do not feed the last linear layer "

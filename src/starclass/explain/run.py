@@ -8,7 +8,7 @@ folder, atomically:
 
 ``maps.npz``
     ``<method>``: ``[N, H, W]`` maps; ``class_ref`` (0 where unlabelled), ``class_pred``,
-    ``image`` (the first input channel, for overlays).
+    ``image`` (the mean of the bands at the finest scale, for overlays: :func:`underlay`).
 ``tables/stamps.ecsv``
     One row per stamp: ``index``, ``file`` (cutouts) or ``id`` (store), ``class_ref``,
     ``class_pred``, ``prob_pred`` (probability of the predicted class).
@@ -39,7 +39,7 @@ import numpy as np
 import torch
 from astropy.table import Table
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.explain.maps import MIN_MAP_SIZE, LayerChoice, cam, choose_layer, guided_backprop, normalise_maps
 from starclass.io.atomic import atomic_dir
 from starclass.io.cutout_folders import (
@@ -297,12 +297,13 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
 
     Parameters
     ----------
-    net : torch.nn.Module
-        One network (logits ``[N, K]``).
+    net : torch.nn.Module or LoadedModel
+        One network (logits ``[N, K]``), or a loaded model (:func:`starclass.learn.checkpoint.load_model`),
+        whose first member is explained, as :func:`explain` does.
     inputs : numpy.ndarray
         Model inputs ``[N, C, S, S]``.
     class_ref : numpy.ndarray
-        Reference class per stamp (class labels of ``classes``; 0 = none).
+        Reference class per stamp (class labels of ``classes``; 0 = none), one per stamp.
     classes : list of int
         The task's classes, in the network's output order.
     methods : tuple of str
@@ -329,20 +330,32 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     >>> sorted(res.maps)
     ['cam', 'gradcam', 'guided-backprop', 'guided-gradcam']
     """
+    if isinstance(methods, str):
+        methods = (methods,)  # methods="gradcam" was read letter by letter: "--method g, r, a, d, c, a, m"
     bad = [m for m in methods if m not in METHODS]
     if bad:
-        raise StarclassError(f"--method {', '.join(bad)}: use any of {', '.join(METHODS)}")
+        raise StarclassError(f"--method (methods= in Python) {', '.join(bad)}: use any of {', '.join(METHODS)}")
+    if isinstance(net, LoadedModel):
+        net = net.members[0]  # as explain() explains a saved model: its first member
     from starclass.learn.data import refuse_catalogue
 
     refuse_catalogue(inputs, "explain_inputs: inputs")  # numpy's own error named no catalogue, nor what to give
     x = np.asarray(inputs, np.float32)
     if x.ndim != 4 or not len(x):
         raise StarclassError(f"explain needs stamps [N, C, H, W] with N >= 1, got shape {x.shape}")
+    ref = np.asarray(class_ref, int)
+    if ref.shape != (len(x),):
+        # one value broadcast over every stamp (or a longer list cut) without a word
+        raise StarclassError(f"class_ref has {counted(ref.size, 'value')} for {counted(len(x), 'stamp')}: give one "
+                             "class per stamp (0 for none)")
     probs = _predict(net, x)
+    if probs.shape[1] != len(classes):
+        # an IndexError from numpy, after the network ran
+        raise StarclassError(f"classes lists {len(classes)} classes ({', '.join(map(str, classes))}) but the network "
+                             f"has {probs.shape[1]} outputs: give the model's classes (load_model(...).classes)")
     idx = probs.argmax(axis=1)
     classes = [int(c) for c in classes]
     pred = np.asarray(classes)[idx]
-    ref = np.asarray(class_ref, int)
     notes: list[str] = []
     maps: dict[str, np.ndarray] = {}
     chosen = None
@@ -429,6 +442,63 @@ def _usable_rows(st: ExplainStamps, cfg) -> tuple[np.ndarray, str]:
                   f"{named}): left out of the maps, as classify leaves them unclassified")
 
 
+def underlay(inputs: np.ndarray, n_scales: int = 1) -> np.ndarray:
+    """The image drawn under the maps: the mean of the input channels of the first (finest) scale, ``[N, H, W]``.
+
+    The inputs stack their channels scale-major (:mod:`starclass.stamps.inputs`), so the first
+    ``C / n_scales`` are every band at the stamp's own scale. The first channel alone was drawn
+    before: on a five-band HST task the F275W, mostly noise, under which the object was not seen.
+
+    Examples
+    --------
+    >>> x = np.zeros((1, 6, 2, 2), np.float32)
+    >>> x[0, 1] = 3.0  # the second band, scale 1 (two bands, three scales)
+    >>> underlay(x, 3)[0].tolist()
+    [[1.5, 1.5], [1.5, 1.5]]
+    """
+    x = np.asarray(inputs, np.float32)
+    per_scale = max(1, x.shape[1] // max(1, int(n_scales)))
+    return x[:, :per_scale].mean(axis=1)
+
+
+def _missing_class_notes(res: ExplainResult, classes: list[int], class_names: list[str]) -> list[str]:
+    """A note per class of the task without a mean map or profile, saying why; one more when no class has one.
+
+    The class means are over the correctly classified stamps of a class (or its predicted ones
+    without labels): a class without such a stamp was left out of ``mean_maps.png``, the profiles
+    and the line ``explain`` prints, without a word (``--max-stamps 1`` printed "class means over
+    ...: " and no figure of either).
+
+    Examples
+    --------
+    >>> r = ExplainResult({}, np.array([1, 1]), np.array([2, 2]), np.array([.9, .8]), None, None, {}, "", Table())
+    >>> _missing_class_notes(r, [1, 2], ["cluster", "galaxy"])  # doctest: +NORMALIZE_WHITESPACE
+    ['no mean map or radial profile of class 1 (cluster): none of its 2 labelled stamps is predicted as it',
+     'no mean map or radial profile of class 2 (galaxy): no stamp is labelled as it',
+     'no class has a mean map: mean_maps.png and profiles.png are not written']
+    """
+    from starclass.schema import class_labels
+
+    label = class_labels(classes, class_names)
+    labelled = bool(np.any(res.class_ref > 0))
+    notes = []
+    for c in classes:
+        if c in res.groups:
+            continue
+        n = int(np.sum(res.class_ref == c))
+        if not labelled:
+            why = "no stamp is predicted as it"
+        elif n:
+            why = (f"none of its {n} labelled stamps is predicted as it" if n > 1
+                   else "its one labelled stamp is not predicted as it")
+        else:
+            why = "no stamp is labelled as it"
+        notes.append(f"no mean map or radial profile of class {label.get(c, c)}: {why}")
+    if not res.groups:
+        notes.append("no class has a mean map: mean_maps.png and profiles.png are not written")
+    return notes
+
+
 def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.PathLike, *,
             methods: tuple[str, ...] = METHODS, per_class: int = 6, max_stamps: int | None = 512,
             min_size: int = MIN_MAP_SIZE, layer: str | None = None, seed: int = 0,
@@ -470,10 +540,18 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
     """
     from starclass.explain.figures import fig_mean_maps, fig_overlays, fig_profiles, save_png
 
+    if isinstance(methods, str):
+        methods = (methods,)  # one method by name, as a notebook writes it: was read letter by letter
+    # checked before the model and stamps are read, naming the argument of this call too
+    bad = [m for m in methods if m not in METHODS]
+    if bad:
+        raise StarclassError(f"--method (methods= in Python) {', '.join(bad)}: use any of {', '.join(METHODS)}")
     if per_class < 1:
-        raise StarclassError(f"--per-class must be >= 1, got {per_class}")
+        raise StarclassError(f"--per-class (per_class= in Python) must be >= 1, got {per_class}")
     if max_stamps is not None and max_stamps < 1:
-        raise StarclassError(f"--max-stamps must be >= 1, got {max_stamps}")
+        raise StarclassError(f"--max-stamps (max_stamps= in Python) must be >= 1, got {max_stamps}")
+    if int(min_size) < 1:
+        raise StarclassError(f"--min-map (min_size= in Python) must be >= 1, got {min_size}")
     if int(seed) < 0:
         # as explain --seed (min=0): numpy's generator stopped the draw of stamps with a traceback
         raise StarclassError(f"--seed (seed= in Python) must be >= 0, got {seed}")
@@ -489,6 +567,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
     scale_from = st.pixel_scale_note or f"the task's pixel_scale ({scale:g}\"/px)"
     res = explain_inputs(net, st.inputs[rows], st.class_ref[rows], loaded.classes, methods=methods,
                          min_size=min_size, layer=layer, pixel_scale=scale)
+    res.notes.extend(_missing_class_notes(res, loaded.classes, list(cfg.class_names)))
     if blank_note:
         res.notes.insert(0, blank_note)
     res.notes[:0] = st.notes
@@ -515,7 +594,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         # stamps y up; "mixed": a folder of both, drawn as stored
         "image_origin": image_origin,
     }
-    image = st.inputs[rows][:, 0]
+    image = underlay(st.inputs[rows], len(cfg.scales))
     title = f"{cfg.name}: {getattr(net, 'architecture', '?')}"
     with atomic_dir(out, overwrite=overwrite, own=OWN_NAMES) as tmp:
         (tmp / "tables").mkdir()

@@ -301,15 +301,15 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
         raise StarclassError(f"output folder {target} exists and is not a folder")
     if target.is_dir() and any(target.iterdir()):
         if not overwrite:
-            # both names: notebook users call the functions that write through here too
-            raise StarclassError(f"output folder {target} exists and is not empty; give --overwrite "
-                                 "(overwrite=True in Python) to replace it")
+            # the Python argument: notebook users call the functions that write through here too; the
+            # command line says --overwrite (errors.cli_words), one wording for both
+            raise StarclassError(f"output folder {target} exists and is not empty; give overwrite=True to replace it")
         if own is not None:
             foreign = foreign_entries(target, own)
             if foreign:
                 raise StarclassError(
                     f"output folder {target} holds files this command did not write ({', '.join(foreign[:5])}"
-                    f"{', ...' if len(foreign) > 5 else ''}); refusing to replace it even with --overwrite")
+                    f"{', ...' if len(foreign) > 5 else ''}); refusing to replace it even with overwrite=True")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))

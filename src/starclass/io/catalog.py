@@ -1342,6 +1342,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
     if converted:  # a table given in Python (a file's were converted, and recorded, by its reader)
         table.meta["units_converted"] = {**dict(table.meta.get("units_converted") or {}), **converted}
     _check_declinations(table, where)
+    _check_right_ascensions(table, where)
     has_xy = X in table.colnames and Y in table.colnames
     filled = False
     has_sky = RA in table.colnames and DEC in table.colnames
@@ -1760,6 +1761,58 @@ def _check_declinations(table: Table, where: str = "") -> None:
         ident = f" (id {table[ID][r]})" if ID in table.colnames else ""
         raise StarclassError(f"column {_source_name(table, DEC)!r}{where}: {dec[r]:g} in row {r + 1}{ident} is not a "
                              "declination (-90 to +90 degrees); leave the cell empty for a row without a sky position")
+
+
+def _check_right_ascensions(table: Table, where: str = "") -> None:
+    """Wrap a signed ``ra`` (-180 to 0, and 360) into 0-360 with a warning; refuse one beyond, naming the row.
+
+    Some catalogues write RA signed (-5 for 355); astropy reads both as one longitude, but the
+    catalogue kept -5 as it was (written out so, shown by ``info`` as ``ra -5 .. 365``). A value
+    no convention writes (365, -999, 25h read as 375) was taken modulo 360 without a word; like a
+    ``dec`` beyond +-90 (:func:`_check_declinations`) it is refused.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> t = Table({"id": [4, 5], "ra": [10.0, -5.0], "dec": [0.0, 0.0]})
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     _check_right_ascensions(t, " in c.csv")
+    >>> t["ra"].tolist(), str(w[0].message)  # doctest: +ELLIPSIS
+    ([10.0, 355.0], "column 'ra' in c.csv: 1 row with ra below 0 or at 360 degrees wrapped into 0 to 360 ...")
+    >>> _check_right_ascensions(Table({"id": [6], "ra": [365.0], "dec": [0.0]}), " in c.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: column 'ra' in c.csv: 365 in row 1 (id 6) is not a right ascension (0 to 360 ...
+    """
+    if RA not in table.colnames or not len(table):
+        return
+    try:
+        ra = numeric_column(table, RA)
+    except StarclassError:
+        return  # text that is no number: named where the column is read as positions
+    bad = (ra < -180.0) | (ra > 360.0)  # NaN compares False: an empty cell is no position, not a wrong one
+
+    def who(r: int) -> str:
+        return f"row {r + 1}" + (f" (id {table[ID][r]})" if ID in table.colnames else "")
+
+    if bad.any():
+        r = int(np.flatnonzero(bad)[0])
+        raise StarclassError(f"column {_source_name(table, RA)!r}{where}: {ra[r]:g} in {who(r)} is not a right "
+                             "ascension (0 to 360 degrees, or -180 to 180 written signed); leave the cell empty "
+                             "for a row without a sky position")
+    wrap = (ra < 0.0) | (ra == 360.0)
+    if wrap.any():
+        r = int(np.flatnonzero(wrap)[0])
+        first = ra[r]
+        unit = table[RA].unit
+        ra[wrap] = np.mod(ra[wrap], 360.0)
+        table[RA] = ra  # empty cells stay NaN, as numeric_column reads them
+        table[RA].unit = unit
+        # one line: the values written out differ from the file's, the user must know why
+        warnings.warn(f"column {_source_name(table, RA)!r}{where}: {counted(int(wrap.sum()), 'row')} with ra below 0 "
+                      f"or at 360 degrees wrapped into 0 to 360 (first: {who(r)}, {first:g} read as "
+                      f"{np.mod(first, 360.0):g})", UserWarning, stacklevel=3)
 
 
 def _source_name(table: Table, col: str) -> str:

@@ -1454,8 +1454,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     doc = read_manifest(path)
     if doc.get("calibration") and not overwrite:
         raise StarclassError(f"model {path} already has a calibration (fitted on "
-                             f"{doc['calibration'].get('source', '?')}); give --overwrite (overwrite=True in "
-                             "Python) to replace it")
+                             f"{doc['calibration'].get('source', '?')}); give overwrite=True to replace it")
     n_rows, n_values = len(inputs), len(class_values)
     if n_rows != n_values:
         # numpy's "operands could not be broadcast together" said nothing of which was which

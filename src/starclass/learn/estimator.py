@@ -540,7 +540,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
 
         model = self._fitted()
         out = Path(path)
-        # checked here, in the words of the Python call (atomic_dir's messages name --overwrite)
+        # checked here, in the words of this method's call (save(..., overwrite=True), not atomic_dir's)
         if out.exists() and not out.is_dir():
             raise StarclassError(f"CNNClassifier.save: {out} exists and is not a folder")
         if out.is_dir() and any(out.iterdir()):

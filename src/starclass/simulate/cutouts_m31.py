@@ -1036,7 +1036,7 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
         # --overwrite it was replaced whole, every real cutout deleted, and without it called "an interrupted simulate"
         raise StarclassError(f"{out} holds files simulate did not write ({', '.join(foreign[:5])}"
                              f"{', ...' if len(foreign) > 5 else ''}): a labelled cutout folder of its own, which "
-                             "--overwrite would delete too; give another folder")
+                             "overwrite=True would delete too; give another folder")
     if out.is_dir() and any(out.iterdir()) and not overwrite:
         raise StarclassError(_existing_set(out, own))
     counts = cfg.label_counts()
@@ -1114,19 +1114,19 @@ def _existing_set(out: Path, own: list[str]) -> str:
         # "give --overwrite" here was refused next: the set is replaced as a whole folder, and
         # these files are not the set's
         return (f"{out} holds files a cutout set does not ({', '.join(foreign[:5])}"
-                f"{', ...' if len(foreign) > 5 else ''}), which --overwrite would not replace either; "
+                f"{', ...' if len(foreign) > 5 else ''}), which overwrite=True would not replace either; "
                 "give another folder")
     pngs = {lab: sum(1 for _ in (out / lab).glob("*.png")) for lab in PANDAS_LABEL_COUNTS if (out / lab).is_dir()}
     n = sum(pngs.values())
     where = ", ".join(f"{lab}/" for lab in pngs)
     if (out / "labels.csv").is_file():
-        return (f"{out} already holds a cutout set (labels.csv, {n} cutout(s) in {where}); give --overwrite "
-                "(overwrite=True in Python) to replace it, or another folder")
+        return (f"{out} already holds a cutout set (labels.csv, {n} cutout(s) in {where}); give overwrite=True "
+                "to replace it, or another folder")
     if pngs:
         return (f"{out} is an incomplete cutout set: {n} cutout(s) in {where} but no labels.csv; an interrupted "
                 "simulate of an older version left it (this one writes the set as a whole). It is not the "
-                "simulated set: `train --stamps` would read it as one sub-folder per label. Give --overwrite "
-                "(overwrite=True in Python) to replace it, or another folder")
+                "simulated set: `train --stamps` would read it as one sub-folder per label; give overwrite=True "
+                "to replace it, or another folder")
     entries = sorted(p.name for p in out.iterdir())  # only a set's names, none a cutout (empty label folders)
-    return (f"{out} exists and is not empty ({', '.join(entries)}, no cutout); give --overwrite "
-            "(overwrite=True in Python) to replace it, or another folder")
+    return (f"{out} exists and is not empty ({', '.join(entries)}, no cutout); give overwrite=True "
+            "to replace it, or another folder")

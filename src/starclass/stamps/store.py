@@ -87,8 +87,24 @@ def not_a_store_message(path: str | os.PathLike) -> str:
     table = next((s for s in _TABLE_SUFFIXES if name.endswith(s)), None)
     if table is None:
         return text
+    cols = _table_columns(p)
+    if cols is not None and "file" not in cols:
+        # a candidate catalogue (truth.ecsv): "write this table as CSV" led to a CSV without a file column
+        shown = ", ".join(cols[:8]) + (", ..." if len(cols) > 8 else "")
+        return (f"{text}: it is a catalogue (columns {shown}; no 'file' column naming cutouts); cut its stamps "
+                f"from the mosaics with 'starclass cutouts MOSAICS --catalog {p} --task TASK_OR_MODEL -o STAMPS.h5'")
     csv_path = p.with_name(p.name[: -len(table)] + ".csv")
     return f"{text}: write this table as CSV, e.g. with astropy Table.read({str(p)!r}).write({str(csv_path)!r})"
+
+
+def _table_columns(path: Path) -> list[str] | None:
+    """The column names of a table file, or None where astropy cannot read it (no such file, another format)."""
+    try:
+        from astropy.table import Table
+
+        return list(Table.read(path).colnames)
+    except Exception:  # any failure to read leaves the message as it was
+        return None
 
 
 def refuse_existing_store(path: Path, overwrite: bool) -> None:

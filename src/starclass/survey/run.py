@@ -860,10 +860,10 @@ def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int =
             # settings, where --overwrite reruns every tile whose inputs or settings changed
             raise StarclassError(
                 f"survey output {outdir} is complete (summary.json), but for {n_todo} of its {n_tiles} tile(s) "
-                "the plan's inputs, model or settings have changed since; give --overwrite to run those tiles "
+                "the plan's inputs, model or settings have changed since; give overwrite=True to run those tiles "
                 "again (their files are replaced) and redo the merge and summary, or choose another folder")
         if complete:
-            raise StarclassError(f"survey output {outdir} is complete (summary.json); give --overwrite to redo "
+            raise StarclassError(f"survey output {outdir} is complete (summary.json); give overwrite=True to redo "
                                  "the merge and summary (finished tiles are reused)")
 
 
