@@ -1611,6 +1611,22 @@ def _listed_file(base: Path, rel: str, here: Path) -> Path:
     return full
 
 
+def stored_group_column(value: object) -> str | None:
+    """A task's stored ``group_column`` as :func:`read_cutout_folder` takes it: text, else None.
+
+    A model trained before 2026-12-05 may store a number (``group_column: 3`` in its task file); it
+    matched no column then, and :func:`read_cutout_folder` now refuses a number given by a caller, so
+    the commands that read a folder with a model's column pass it through here: such a model still
+    classifies, each cutout its own object, as it did.
+
+    Examples
+    --------
+    >>> stored_group_column("object_id"), stored_group_column(3), stored_group_column(None)
+    ('object_id', None, None)
+    """
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def _check_group_name(value: object, src: Path) -> None:
     """Refuse a ``group_column`` that is not a column name (text), as a task file's is refused.
 
