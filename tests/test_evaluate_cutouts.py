@@ -148,11 +148,15 @@ def test_every_printed_figure_equals_scikit_learn():
     for j in range(2):
         got = _numbers(lines[1 + j])
         k = (1, 2)[j]  # and the one-vs-rest balanced accuracy of class k
-        assert got == pytest.approx([round(p[j], 3), round(r[j], 3), round(f[j], 3),
-                                     round(balanced_accuracy_score(y == k, pred == k), 3)])
+        # precision, recall and F1 each followed by its [lo, hi] (since 2026-12-05)
+        assert [got[i] for i in (0, 3, 6, 9)] == pytest.approx([round(p[j], 3), round(r[j], 3), round(f[j], 3),
+                                                               round(balanced_accuracy_score(y == k, pred == k), 3)])
+        assert all(got[i + 1] <= got[i] <= got[i + 2] for i in (0, 3, 6))
     auc_line = next(ln for ln in lines if "ROC AUC" in ln)
-    assert _numbers(auc_line) == pytest.approx([round(roc_auc_score(y == 1, t["prob_1"]), 3),
-                                                round(average_precision_score(y == 1, t["prob_1"]), 3)])
+    got = _numbers(auc_line)
+    assert [got[0], got[3]] == pytest.approx([round(roc_auc_score(y == 1, t["prob_1"]), 3),
+                                              round(average_precision_score(y == 1, t["prob_1"]), 3)])
+    assert got[1] <= got[0] <= got[2]
     # the lowest threshold whose selection is >= 80% pure, by brute force over the observed scores
     s = np.asarray(t["prob_1"])
     best = min(thr for thr in s if np.mean(y[s >= thr] == 1) >= 0.8 and (s >= thr).sum() >= 1)

@@ -95,6 +95,7 @@ def calibrate_command(
             label_column_hint,
             model_label_column,
             read_cutout_folder,
+            stored_group_column,
         )
         from starclass.learn.checkpoint import training_label_column_of
         from starclass.stamps.images import cutout_inputs
@@ -108,7 +109,7 @@ def calibrate_command(
             typer.echo(line, err=line.startswith("warning"))
         from starclass.stamps.images import cutout_resampler
 
-        cutouts = read_cutout_folder(stamps, group_column=cfg.group_column, require_group=False,
+        cutouts = read_cutout_folder(stamps, group_column=stored_group_column(cfg.group_column), require_group=False,
                                      bands=list(cfg.bands), label_column=column,
                                      bands_of=f"model {model}", resample=cutout_resampler(cfg))
         from starclass.learn.checkpoint import training_cutouts_of

@@ -424,6 +424,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         model_label_column,
         read_cutout_folder,
         stamp_store_error,
+        stored_group_column,
     )
     from starclass.io.paths import check_output
     from starclass.learn.checkpoint import load_model
@@ -457,8 +458,8 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
 
     # the objects as training read them (train --group-column), else the task's column, where the folder has it:
     # the output records it, so that evaluate resamples whole objects
-    cutouts = read_cutout_folder(source, group_column=loaded.training_group_column or cfg.group_column,
-                                 require_group=False,
+    grouped_by = stored_group_column(loaded.training_group_column or cfg.group_column)
+    cutouts = read_cutout_folder(source, group_column=grouped_by, require_group=False,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
                                  bands_of=f"model {model}", resample=cutout_resampler(cfg))
     if cutouts.labels is None and given:

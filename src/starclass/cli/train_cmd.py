@@ -24,7 +24,7 @@ from starclass.cli._app import (
     task_option,
 )
 from starclass.errors import StarclassError, counted
-from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
+from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder, stored_group_column
 from starclass.learn.provenance import flags_record
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, INFERENCE_BATCH_SIZE, X, Y
 
@@ -1126,7 +1126,7 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     # command line must exist
     from starclass.stamps.images import cutout_resampler
 
-    cutouts = read_cutout_folder(source, group_column=group_column or cfg.group_column,
+    cutouts = read_cutout_folder(source, group_column=group_column or stored_group_column(cfg.group_column),
                                  require_group=group_column is not None, label_column=label_column,
                                  bands=list(cfg.bands), bands_of=whose, resample=cutout_resampler(cfg))
     if cutouts.labels is None and cutouts.source.is_dir():
@@ -1234,7 +1234,7 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
     labels, label_columns, label_model = votes
     from starclass.stamps.images import cutout_resampler
 
-    cutouts = read_cutout_folder(source, group_column=group_column or cfg.group_column,
+    cutouts = read_cutout_folder(source, group_column=group_column or stored_group_column(cfg.group_column),
                                  require_group=group_column is not None, label_column="label",
                                  bands=list(cfg.bands), bands_of=f"task {cfg.name!r}", require_labels=False,
                                  resample=cutout_resampler(cfg))

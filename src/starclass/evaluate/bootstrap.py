@@ -12,7 +12,7 @@ gives intervals that are too narrow.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -127,6 +127,56 @@ def bootstrap_ci(
         raise StarclassError("bootstrap_ci: arrays differ in length")
     if not 0 < level < 1:
         raise StarclassError(f"bootstrap level must be between 0 and 1, got {level}")
+    draws = resamples(n, n_boot, seed=seed, groups=groups)
+    value = float(metric(*arrays))
+    arrs = [np.asarray(a) for a in arrays]
+    vals = []
+    for idx in draws:
+        try:
+            v = float(metric(*(a[idx] for a in arrs)))
+        except (StarclassError, ValueError, ZeroDivisionError):
+            continue
+        if np.isfinite(v):
+            vals.append(v)
+    lo, hi = percentile_interval(np.asarray(vals, dtype=np.float64), n_boot, level)
+    return value, lo, hi
+
+
+def resamples(n: int, n_boot: int, *, seed: int = 0, groups: np.ndarray | None = None) -> Iterator[np.ndarray]:
+    """The row indices of each bootstrap resample, drawn as :func:`bootstrap_ci` draws them.
+
+    One set of draws can score several figures (evaluate's accuracies, per-class F1, ROC AUC,
+    ECE, Brier), so all of them come from the same resamples, and drawing them once is cheaper
+    than once per figure. For one ``seed`` the k-th set is the k-th set :func:`bootstrap_ci`
+    resamples. The arguments are checked when this is called, before the first draw.
+
+    Parameters
+    ----------
+    n
+        Number of rows.
+    n_boot
+        Number of resamples.
+    seed
+        Seed of the random generator.
+    groups
+        One value per row naming its object, or None (every row its own object): see
+        :func:`bootstrap_ci`.
+
+    Returns
+    -------
+    iterator of numpy.ndarray
+        ``n_boot`` int arrays of row indices (with repeats).
+
+    Raises
+    ------
+    StarclassError
+        ``groups`` of another length than ``n``, or fewer than two objects.
+
+    Examples
+    --------
+    >>> [idx.tolist() for idx in resamples(4, 2, seed=1, groups=np.array(["a", "a", "b", "c"]))]  # object a: rows 0, 1
+    [[2, 2, 3], [3, 0, 1, 0, 1]]
+    """
     if groups is None:
         if n < 2:
             raise StarclassError(f"bootstrap_ci: need at least 2 objects, got {n}")
@@ -139,22 +189,112 @@ def bootstrap_ci(
         if n_groups < 2:
             raise StarclassError(f"bootstrap_ci: need at least 2 objects (groups), got {n_groups}")
         draw = _group_sampler(codes)
-    value = float(metric(*arrays))
-    rng = np.random.default_rng(seed)
-    arrs = [np.asarray(a) for a in arrays]
-    vals = []
-    for _ in range(int(n_boot)):
-        idx = rng.integers(0, n, n) if draw is None else draw(rng)
-        try:
-            v = float(metric(*(a[idx] for a in arrs)))
-        except (StarclassError, ValueError, ZeroDivisionError):
-            continue
-        if np.isfinite(v):
-            vals.append(v)
-    if len(vals) < max(10, n_boot // 10):
+
+    def gen() -> Iterator[np.ndarray]:
+        rng = np.random.default_rng(seed)
+        for _ in range(int(n_boot)):
+            yield rng.integers(0, n, n) if draw is None else draw(rng)
+
+    return gen()
+
+
+def percentile_interval(values: np.ndarray, n_boot: int, level: float = 0.95) -> tuple[float, float]:
+    """Percentile interval of a figure's finite values over ``n_boot`` resamples.
+
+    NaN values (resamples on which the figure is undefined, e.g. a class drawn zero times) are
+    skipped; fewer than ``max(10, n_boot // 10)`` finite ones is refused, as :func:`bootstrap_ci`
+    refuses them.
+
+    Parameters
+    ----------
+    values
+        The figure on each resample (NaN where undefined).
+    n_boot
+        Number of resamples drawn.
+    level
+        Two-sided confidence level.
+
+    Returns
+    -------
+    lo, hi
+
+    Raises
+    ------
+    StarclassError
+        The figure was defined on too few resamples.
+
+    Examples
+    --------
+    >>> percentile_interval(np.array([0.1, 0.2, np.nan] * 10), 30, level=0.5)
+    (0.1, 0.2)
+    """
+    vals = np.asarray(values, dtype=np.float64)
+    vals = vals[np.isfinite(vals)]
+    if vals.size < max(10, n_boot // 10):
         raise StarclassError(
-            f"bootstrap: the metric was defined on only {len(vals)} of {n_boot} resamples"
+            f"bootstrap: the metric was defined on only {vals.size} of {n_boot} resamples"
         )
     alpha = (1 - level) / 2
     lo, hi = np.quantile(vals, [alpha, 1 - alpha])
-    return value, float(lo), float(hi)
+    return float(lo), float(hi)
+
+
+def bootstrap_figures(stat: Callable[[np.ndarray], np.ndarray], n: int, *, n_boot: int = 1000,
+                      level: float = 0.95, seed: int = 0,
+                      groups: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Percentile intervals of several figures, all from one set of resamples.
+
+    ``stat`` is given the weight of each row in a resample (how many times the resample drew
+    it: ``np.bincount(idx, minlength=n)`` of the indices :func:`resamples` draws) and returns
+    every figure at once. Weights let a figure be a few weighted sums over the ``n`` rows
+    (confusion counts, ROC AUC from fixed score ranks, ECE bins) instead of a fresh computation
+    on copied rows; the figure is the same as on the resampled rows.
+
+    Parameters
+    ----------
+    stat
+        Function of the ``n`` row weights returning a 1-D float array of M figures, NaN where a
+        figure is undefined on that resample (e.g. a class drawn zero times).
+    n
+        Number of rows.
+    n_boot, level, seed, groups
+        As in :func:`bootstrap_ci` (the same draws for one seed).
+
+    Returns
+    -------
+    lo, hi, n_defined
+        Per figure: the interval (NaN where it was defined on fewer than
+        ``max(10, n_boot // 10)`` resamples, as :func:`percentile_interval` refuses) and on how
+        many resamples it was defined.
+
+    Raises
+    ------
+    StarclassError
+        ``groups`` of another length than ``n``, fewer than two objects, or a level outside (0, 1).
+
+    Examples
+    --------
+    The mean of ten values and their count above 0.5; the mean's interval is the one ``bootstrap_ci``
+    gives (to rounding: a weighted sum adds in another order):
+
+    >>> x = np.linspace(0.0, 1.0, 10)
+    >>> lo, hi, n_def = bootstrap_figures(lambda w: np.array([np.sum(w * x) / w.sum(), np.sum(w * (x > 0.5))]),
+    ...                                   10, n_boot=200)
+    >>> bool(np.allclose([lo[0], hi[0]], bootstrap_ci(np.mean, x, n_boot=200)[1:])), n_def.tolist()
+    (True, [200, 200])
+    """
+    if not 0 < level < 1:
+        raise StarclassError(f"bootstrap level must be between 0 and 1, got {level}")
+    vals = np.array([np.asarray(stat(np.bincount(idx, minlength=n).astype(np.float64)), dtype=np.float64)
+                     for idx in resamples(n, n_boot, seed=seed, groups=groups)])
+    if vals.ndim != 2:
+        vals = vals.reshape(len(vals), -1)
+    n_def = np.isfinite(vals).sum(axis=0)
+    lo = np.full(vals.shape[1], np.nan)
+    hi = np.full(vals.shape[1], np.nan)
+    for j in range(vals.shape[1]):
+        try:
+            lo[j], hi[j] = percentile_interval(vals[:, j], n_boot, level)
+        except StarclassError:
+            continue
+    return lo, hi, n_def

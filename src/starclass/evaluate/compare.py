@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,12 +38,10 @@ from starclass.evaluate.agreement import (
     human_columns,
     symmetric_confusion,
 )
-from starclass.evaluate.bootstrap import bootstrap_ci
 from starclass.evaluate.groups import metrics_by_group
 from starclass.evaluate.matching import match_catalogs, matched_on_sky
 from starclass.evaluate.metrics import (
     MergeResult,
-    accuracy_scores,
     check_classes,
     class_array,
     classification_summary,
@@ -1083,6 +1081,14 @@ class PhangsAgreement:
     notes: list[str] = field(default_factory=list)
 
 
+def _ci(row, col: str) -> str:
+    """`` [lo, hi]`` of ``col`` in a table row that has ``<col>_lo`` and ``<col>_hi`` (unmasked), else ""."""
+    lo, hi = f"{col}_lo", f"{col}_hi"
+    if lo not in row.colnames or np.ma.is_masked(row[lo]) or np.ma.is_masked(row[hi]):
+        return ""
+    return f" [{float(row[lo]):.3f}, {float(row[hi]):.3f}]"
+
+
 @dataclass
 class Comparison:
     """Everything computed for one prediction against one reference.
@@ -1158,9 +1164,10 @@ class Comparison:
     def lines(self) -> list[str]:
         """The figures ``starclass evaluate`` prints beyond the accuracies, one line each.
 
-        Balanced accuracy (with its bootstrap interval), precision, recall and F1 per class of
-        the task's own classes, ROC AUC and average precision, and the threshold for the target
-        purity; each line starts with two spaces.
+        Accuracy and balanced accuracy, precision, recall and F1 per class of the task's own
+        classes, ROC AUC and average precision, and the threshold for the target purity; each
+        figure but the average precision with its 95% bootstrap interval where there are
+        resamples (``n_boot``); each line starts with two spaces.
 
         Examples
         --------
@@ -1197,10 +1204,11 @@ class Comparison:
         for row in self.results[0].per_class:
             # the one-vs-rest balanced accuracy too: the cool-core paper's per-class figure, in the
             # per-class table but missing from the screen
-            vals = [("precision", row["precision"]), ("recall", row["recall"]), ("F1", row["f1"]),
-                    ("balanced accuracy vs rest", row["balanced_accuracy"])]
+            vals = [("precision", "precision"), ("recall", "recall"), ("F1", "f1"),
+                    ("balanced accuracy vs rest", "balanced_accuracy")]
             out.append(f"  class {said(row['class'])}: " + ", ".join(
-                f"{k} {'-' if np.ma.is_masked(v) else format(float(v), '.3f')}" for k, v in vals)
+                f"{k} {'-' if np.ma.is_masked(row[c]) else format(float(row[c]), '.3f')}{_ci(row, c)}"
+                for k, c in vals)
                 + f" (n_ref {row['n_ref']}, n_pred {row['n_pred']})")
         for cs in self.curves:
             if cs.areas is None:
@@ -1212,10 +1220,12 @@ class Comparison:
                 raw = (f" (on {col}: ROC AUC {row['roc_auc_raw']:.3f}, average precision "
                        f"{row['average_precision_raw']:.3f})" if "roc_auc_raw" in row.colnames else "")
                 out.append(f"  {cs.merge} class {said(row['class']) if 'name' in row.colnames else row['class']} vs "
-                           f"rest: ROC AUC {row['roc_auc']:.3f}, "
+                           f"rest: ROC AUC {row['roc_auc']:.3f}{_ci(row, 'roc_auc')}, "
                            f"average precision {row['average_precision']:.3f}{raw}")
         if self.ranking_note:
             out.append(f"  note: {self.ranking_note}")
+        # the figures the bootstrap could not give an interval (a class few resamples draw): their lines lack one
+        out.extend(f"  note: {n}" for n in self.notes if n.startswith("no 95% interval for"))
         for st in self.thresholds:
             if st.chosen:
                 ch = st.chosen
@@ -1282,20 +1292,172 @@ class Evaluation:
 # computations
 
 
-def _bootstrap(cr: np.ndarray, cp: np.ndarray, task: EvalTask, n_boot: int,
-               objects: np.ndarray | None = None) -> tuple[dict | None, str | None]:
-    """Bootstrap intervals of the accuracies per merge; ``objects``: each row's object (resampled whole)."""
-    cis: dict[str, dict[str, tuple[float, float]]] = {}
+def _weighted_auc(y: np.ndarray, score: np.ndarray) -> Callable[[np.ndarray], float]:
+    """ROC AUC of ``score`` for ``y`` as a function of row weights (a resample's draw counts).
+
+    The rows are ranked once; a resample's AUC is then the weighted Mann-Whitney statistic
+    (ties count a half, as :func:`sklearn.metrics.roc_auc_score` counts them): a few bincounts
+    per resample instead of sorting the drawn rows again. NaN where a resample holds no
+    positive or no negative.
+    """
+    y = np.asarray(y, dtype=bool)
+    _, level = np.unique(np.asarray(score, dtype=np.float64), return_inverse=True)
+    level = level.ravel()
+    m = int(level.max()) + 1 if level.size else 0
+
+    def auc(w: np.ndarray) -> float:
+        pos = np.bincount(level, weights=w * y, minlength=m)
+        neg = np.bincount(level, weights=w * ~y, minlength=m)
+        n_pos, n_neg = pos.sum(), neg.sum()
+        if n_pos == 0 or n_neg == 0:
+            return np.nan
+        below = np.cumsum(neg) - neg  # negatives scored strictly lower than each level
+        return float(np.sum(pos * (below + 0.5 * neg)) / (n_pos * n_neg))
+
+    return auc
+
+
+def _per_class_figures(r: np.ndarray, p: np.ndarray, k: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Accuracy, balanced accuracy, then precision, recall, F1 of classes 1..k-1, of row weights.
+
+    ``r``, ``p``: merged labels 0..k-1 (0: outside the merge), as :func:`accuracy_scores` and
+    :func:`starclass.evaluate.metrics.per_class_table` count them.
+    """
+    code = np.asarray(r, dtype=np.int64) * k + np.asarray(p, dtype=np.int64)
+
+    def figs(w: np.ndarray) -> np.ndarray:
+        c = np.bincount(code, weights=w, minlength=k * k).reshape(k, k)
+        inner = c[1:, 1:]
+        rows = inner.sum(axis=1)
+        present = rows > 0
+        total = inner.sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            acc = np.trace(inner) / total if total else np.nan
+            bal = np.mean(np.diag(inner)[present] / rows[present]) if present.any() else np.nan
+            tp = np.diag(c)[1:]
+            n_ref, n_pred = c.sum(axis=1)[1:], c.sum(axis=0)[1:]
+            prec = np.where(n_pred > 0, tp / n_pred, np.nan)
+            rec = np.where(n_ref > 0, tp / n_ref, np.nan)
+            f1 = np.where(n_ref + n_pred > 0, 2 * tp / (n_ref + n_pred), np.nan)
+        return np.concatenate([[acc, bal], prec, rec, f1])
+
+    return figs
+
+
+#: the per-class figures given a bootstrap interval, in the per-class tables (``<figure>_lo``, ``_hi``)
+PER_CLASS_INTERVALS = ("precision", "recall", "f1")
+
+
+def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, n_boot: int,
+               objects: np.ndarray | None, probs: np.ndarray | None,
+               trust_rows: np.ndarray | None) -> tuple[dict | None, str | None]:
+    """95% intervals of every figure from one set of resamples; ``objects``: each row's object (resampled whole).
+
+    Accuracy and balanced accuracy per merge are returned as before (for the summary table);
+    precision, recall and F1 per class of each merge go into its per-class table, ROC AUC per
+    class into each curve set's areas, ECE and Brier into the trust study. A figure defined on
+    too few resamples gets no interval (masked), said in the notes; where the accuracies have
+    none, nothing has (one note, as before).
+    """
+    from starclass.evaluate.bootstrap import bootstrap_figures
+    from starclass.evaluate.metrics import merge_groups, merge_labels, merged_names
+    from starclass.evaluate.reliability import _bin_index
+
+    n = len(cr)
+    parts: list[tuple[str, int, Callable[[np.ndarray], np.ndarray]]] = []
+    for merge, groups in task.merges.items():
+        k = len(merged_names(merge, groups)) + 1
+        parts.append((f"merge {merge}", 2 + 3 * (k - 1),
+                      _per_class_figures(merge_labels(cr, merge, groups), merge_labels(cp, merge, groups), k)))
+    if probs is not None:
+        for cs in out.curves:
+            if cs.areas is None:
+                continue
+            scores = curves.group_scores(probs, cs.merge, task.classes, task.merges[cs.merge])
+            members = merge_groups(cs.merge, task.merges[cs.merge])
+            fns = [_weighted_auc(np.isin(cr, members[str(label)]), scores[str(label)]) for label in cs.areas["class"]]
+            parts.append((f"auc {cs.merge}", len(fns), lambda w, f=tuple(fns): np.array([g(w) for g in f])))
+    if out.trust is not None and trust_rows is not None and probs is not None:
+        lut = {int(c): j for j, c in enumerate(task.classes)}
+        tp_ = probs[trust_rows]
+        ty = np.array([lut[int(v)] for v in cr[trust_rows]], dtype=np.int64)
+        conf = tp_.max(axis=1)
+        correct = (tp_.argmax(axis=1) == ty).astype(np.float64)
+        b = _bin_index(conf, out.trust.n_bins)
+        onehot = np.zeros_like(tp_)
+        onehot[np.arange(len(ty)), ty] = 1.0
+        term = np.sum((tp_ - onehot) ** 2, axis=1)
+        nb = out.trust.n_bins
+        rows = np.flatnonzero(trust_rows) if trust_rows.dtype == bool else np.asarray(trust_rows)
+
+        def calib(w: np.ndarray, rows=rows, b=b, conf=conf, correct=correct, term=term, nb=nb) -> np.ndarray:
+            wt = w[rows]
+            tot = wt.sum()
+            if tot == 0:
+                return np.array([np.nan, np.nan])
+            gap = np.abs(np.bincount(b, weights=wt * correct, minlength=nb) - np.bincount(b, weights=wt * conf,
+                                                                                            minlength=nb))
+            return np.array([gap.sum() / tot, np.sum(wt * term) / tot])
+
+        parts.append(("calibration", 2, calib))
+
+    def stat(w: np.ndarray) -> np.ndarray:
+        return np.concatenate([np.atleast_1d(f(w)) for _, _, f in parts])
+
     try:
-        for merge, groups in task.merges.items():
-            acc = bootstrap_ci(lambda a, b, m=merge, g=groups: accuracy_scores(a, b, m, g)[0], cr, cp, n_boot=n_boot,
-                               groups=objects)
-            bal = bootstrap_ci(lambda a, b, m=merge, g=groups: accuracy_scores(a, b, m, g)[1], cr, cp, n_boot=n_boot,
-                               groups=objects)
-            cis[merge] = {"accuracy": acc[1:], "balanced_accuracy": bal[1:]}
+        lo, hi, n_def = bootstrap_figures(stat, n, n_boot=n_boot, groups=objects)
     except StarclassError as exc:
         return None, f"no bootstrap intervals: {exc}"
+    floor = max(10, n_boot // 10)
+    cis: dict[str, dict[str, tuple[float, float]]] = {}
+    at = 0
+    undefined: list[str] = []
+    by_merge = {r.merge: r for r in out.results}
+    for name, size, _ in parts:
+        l_, h_, d_ = lo[at:at + size], hi[at:at + size], n_def[at:at + size]
+        at += size
+        kind, _, merge = name.partition(" ")
+        if kind == "merge":
+            if not np.isfinite(l_[:2]).all():
+                # the accuracies undefined on most resamples: no interval at all, as before
+                return None, (f"no bootstrap intervals: bootstrap: the metric was defined on only "
+                              f"{int(d_[:2].min())} of {n_boot} resamples")
+            cis[merge] = {"accuracy": (float(l_[0]), float(h_[0])), "balanced_accuracy": (float(l_[1]), float(h_[1]))}
+            table = by_merge[merge].per_class
+            kk = len(table)
+            for j, fig in enumerate(PER_CLASS_INTERVALS):
+                sl = slice(2 + j * kk, 2 + (j + 1) * kk)
+                _interval_columns(table, fig, l_[sl], h_[sl], d_[sl], undefined, f"{merge} class ", f" {fig}")
+        elif kind == "auc":
+            cs = next(c for c in out.curves if c.merge == merge)
+            _interval_columns(cs.areas, "roc_auc", l_, h_, d_, undefined, f"{merge} ROC AUC of class ", "")
+        else:
+            out.trust.ece_ci = None if not np.isfinite(l_[0]) else (float(l_[0]), float(h_[0]))
+            out.trust.brier_ci = None if not np.isfinite(l_[1]) else (float(l_[1]), float(h_[1]))
+    if undefined:
+        out.notes.append(f"no 95% interval for {', '.join(undefined)}: defined on too few of the {n_boot} resamples "
+                         f"(at least {floor} needed; a class that few resamples draw)")
     return cis, None
+
+
+def _interval_columns(table: Table, fig: str, lo: np.ndarray, hi: np.ndarray, n_def: np.ndarray,
+                      undefined: list[str], before: str, after: str) -> None:
+    """Add ``<fig>_lo``, ``<fig>_hi`` to ``table`` after its ``<fig>`` column, masked where undefined.
+
+    A figure undefined on the data itself (a masked precision: nothing predicted in the class)
+    has no interval either; one defined on the data but on too few resamples is named in
+    ``undefined`` (``before`` class ``after``), for the note.
+    """
+    vals = np.ma.filled(np.ma.asarray(table[fig], dtype=np.float64), np.nan)
+    value_missing = ~np.isfinite(vals)
+    bad = ~np.isfinite(lo) | value_missing
+    for j in np.flatnonzero(~np.isfinite(lo) & ~value_missing):
+        undefined.append(f"{before}{table['class'][j]}{after} (on {int(n_def[j])})")
+    at = table.colnames.index(fig) + 1
+    for suffix, vals in (("_lo", lo), ("_hi", hi)):
+        col = MaskedColumn(np.where(bad, 0.0, vals), mask=bad, name=fig + suffix, format=".3f")
+        table.add_column(col, index=at)
+        at += 1
 
 
 def _objects(pred: Table, ref: Table, rows_p: np.ndarray, rows_r: np.ndarray, column: str,
@@ -1459,7 +1621,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     radius
         One-to-one matching radius in pixels.
     n_boot
-        Bootstrap resamples for the accuracy intervals.
+        Bootstrap resamples for the 95% intervals of every figure (accuracies; precision, recall
+        and F1 per class; ROC AUC per class; ECE and Brier), all from the same resamples; 0: none.
     target_purity
         Purity for the threshold choice.
     quantities
@@ -1534,17 +1697,12 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     notes: list[str] = []
     objects, interval_note = (_objects(pred, ref, ia[both], ib[both], group_column, sources or (pname, rname))
                               if group_column is not None else (None, None))
-    cis, boot_note = (_bootstrap(cr, cp, task, n_boot, objects) if n_boot > 0
-                      else (None, "no bootstrap intervals (0 resamples)"))
-    if boot_note:
-        notes.append(boot_note)
-    elif interval_note:
-        notes.append(interval_note)
     titles = {m: task.merge_title(m) for m in task.merges}
+    # the intervals are drawn at the end, once every figure they cover (ROC AUC, ECE, Brier) is computed
     out = Comparison(pname, rname, paired_by, int(ia.size),
-                     int(both.sum()), results, summary_table(results, cis, titles), notes, columns=columns,
-                     pairs=(ia, ib), interval_note=interval_note if cis else None,
-                     n_objects=None if objects is None else int(np.unique(objects).size))
+                     int(both.sum()), results, summary_table(results, None, titles), notes, columns=columns,
+                     pairs=(ia, ib), n_objects=None if objects is None else int(np.unique(objects).size))
+    probs = trust_rows = None
     used = np.unique(cp)
     if used.size == 1:
         msg = (f"{pname} puts all {counted(cp.size, 'paired object')} in class {int(used[0])}: its accuracy is only "
@@ -1622,6 +1780,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                                                    float(model_thr) if use else None, score_column,
                                                    shown=named.get(int(label)) if label.isdigit() else None))
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
+        trust_rows = _trust_rows(task, probs, cr)
     if task.phangs_like:
         # two columns of one catalogue (-r self) are named by their columns, as the caption names them
         out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, *(columns or (pname, rname)), quantities)
@@ -1645,6 +1804,13 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             score = probs[:, task.classes.index(pos)]
         out.by[col] = metrics_by_group(cr, cp, values, task.classes, score=score, positive=pos,
                                        min_rows=by_min_rows)
+    cis, boot_note = (_bootstrap(out, cr, cp, task, n_boot, objects, probs, trust_rows) if n_boot > 0
+                      else (None, "no bootstrap intervals (0 resamples)"))
+    if boot_note or interval_note:
+        out.notes.insert(0, boot_note or interval_note)  # first, where the accuracies' note always stood
+    if cis:
+        out.summary = summary_table(results, cis, titles)
+        out.interval_note = interval_note
     _name_class_rows(out, task)
     return out
 
@@ -1702,6 +1868,12 @@ def _name_class_rows(out: Comparison, task: EvalTask) -> None:
     with_class_names(out.score_quantiles, task, "class_pred")
     if out.trust is not None:
         with_class_names(getattr(out.trust, "coverage_table", None), task)
+
+
+def _trust_rows(task: EvalTask, probs: np.ndarray, cr: np.ndarray) -> np.ndarray:
+    """The paired rows :func:`_trust` scores (a task class, finite probabilities), as a boolean mask."""
+    known = np.isin(cr, [int(c) for c in task.classes])
+    return known & np.all(np.isfinite(probs), axis=1)
 
 
 def _trust(pred: Table, task: EvalTask, probs: np.ndarray, cp: np.ndarray, cr: np.ndarray, rows: np.ndarray,

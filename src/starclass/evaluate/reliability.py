@@ -343,6 +343,9 @@ class TrustStudy:
     deferral: dict[str, Table] = field(default_factory=dict)
     signals: Table | None = None
     notes: list[str] = field(default_factory=list)
+    #: 95% bootstrap intervals (lo, hi) of ``ece`` and ``brier`` (``evaluate --bootstrap``), or None
+    ece_ci: tuple[float, float] | None = None
+    brier_ci: tuple[float, float] | None = None
 
     def best_signal(self) -> str | None:
         """Name of the signal with the highest AUROC for predicting a mistake."""
@@ -377,6 +380,9 @@ class TrustStudy:
         out = {"n": self.n, "ece_bins": self.n_bins, "ece": r(self.ece), "brier": r(self.brier),
                "ece_raw": r(self.ece_raw), "brier_raw": r(self.brier_raw), "temperature": r(self.temperature),
                "calibration_method": self.method}
+        for key, ci in (("ece", self.ece_ci), ("brier", self.brier_ci)):
+            if ci is not None:
+                out[f"{key}_lo"], out[f"{key}_hi"] = r(ci[0]), r(ci[1])
         if self.coverage_table is not None:
             out["coverage_target"] = self.coverage
             out["coverage"] = {str(row["class"]): r(row["coverage"]) for row in self.coverage_table}
@@ -389,7 +395,11 @@ class TrustStudy:
     def lines(self) -> list[str]:
         """Lines ``starclass evaluate`` prints."""
         raw = (f" (raw: ECE {self.ece_raw:.4f}, Brier {self.brier_raw:.4f})" if self.ece_raw is not None else "")
-        out = [f"  calibration: ECE {self.ece:.4f} ({self.n_bins} equal-width bins), Brier {self.brier:.4f}{raw}"]
+        def ci(v: tuple[float, float] | None) -> str:
+            return f" [{v[0]:.4f}, {v[1]:.4f}]" if v is not None else ""
+
+        out = [f"  calibration: ECE {self.ece:.4f}{ci(self.ece_ci)} ({self.n_bins} equal-width bins), "
+               f"Brier {self.brier:.4f}{ci(self.brier_ci)}{raw}"]
         if self.few_rows():
             out.append(f"  note: {self.few_rows()}")
         if self.coverage_table is not None:

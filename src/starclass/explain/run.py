@@ -52,6 +52,7 @@ from starclass.io.cutout_folders import (
     label_column_hint,
     model_label_column,
     read_cutout_folder,
+    stored_group_column,
 )
 from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.schema import CLASS_PRED, CLASS_REF, ID
@@ -172,7 +173,7 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
             warnings.warn(line.removeprefix("warning: "), stacklevel=2)
         from starclass.stamps.images import cutout_resampler
 
-        cut = read_cutout_folder(src, group_column=cfg.group_column, require_group=False,
+        cut = read_cutout_folder(src, group_column=stored_group_column(cfg.group_column), require_group=False,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
                                  bands_of=f"the model's task {cfg.name!r}", resample=cutout_resampler(cfg))
         if cut.labels is None and given:

@@ -65,6 +65,7 @@ from starclass.io.cutout_folders import (
     recorded_folder,
     row_folders,
     stamp_store_error,
+    stored_group_column,
 )
 from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
 from starclass.schema import CUTOUT_ROOT, ID
@@ -230,7 +231,8 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
         # the folder as train --stamps reads it: the same checks, the same messages
         from starclass.stamps.images import cutout_resampler
 
-        cs = read_cutout_folder(src, group_column=cfg.group_column, require_group=False, require_labels=False,
+        cs = read_cutout_folder(src, group_column=stored_group_column(cfg.group_column), require_group=False,
+                                require_labels=False,
                                 bands=list(cfg.bands) or None, bands_of=f"task {cfg.name!r}", keep_planes=True,
                                 resample=cutout_resampler(cfg))
         table = cs.table

@@ -1621,6 +1621,40 @@ def _listed_file(base: Path, rel: str, here: Path) -> Path:
     return full
 
 
+def stored_group_column(value: object) -> str | None:
+    """A task's stored ``group_column`` as :func:`read_cutout_folder` takes it: text, else None.
+
+    A model trained before 2026-12-05 may store a number (``group_column: 3`` in its task file); it
+    matched no column then, and :func:`read_cutout_folder` now refuses a number given by a caller, so
+    the commands that read a folder with a model's column pass it through here: such a model still
+    classifies, each cutout its own object, as it did.
+
+    Examples
+    --------
+    >>> stored_group_column("object_id"), stored_group_column(3), stored_group_column(None)
+    ('object_id', None, None)
+    """
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _check_group_name(value: object, src: Path) -> None:
+    """Refuse a ``group_column`` that is not a column name (text), as a task file's is refused.
+
+    A number (``group_column=3``) never equals a CSV column name, even one named ``3``: with
+    ``require_group=False`` the folder was read with every cutout its own group without a word
+    (``learn.config`` refuses ``group_column: 3`` in a task file since 2026-12-05).
+    """
+    if value is None or (isinstance(value, str) and value.strip()):
+        return
+    if isinstance(value, str):
+        raise StarclassError(f"{src}: group_column={value!r} is empty: give the column naming each cutout's "
+                             "object (e.g. group_column='object_id'), or None for none")
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    raise StarclassError(f"{src}: group_column={value!r} must be a column name (text), e.g. "
+                         "group_column='object_id'" + (f"; a column named {value} is given as group_column='{value}'"
+                                                       if number else ""))
+
+
 def read_cutout_folder(
     path: str | os.PathLike,
     *,
@@ -1704,6 +1738,7 @@ def read_cutout_folder(
     src = Path(path)
     if src.is_dir() and (src / LABELS_CSV).is_file():
         src = src / LABELS_CSV
+    _check_group_name(group_column, src)
     lines: list[int] | None = None
     if src.is_dir():
         root = src

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from astropy.table import Table, vstack
+from astropy.table import MaskedColumn, Table, vstack
 
 from starclass import __version__
 from starclass.bands import v_band
@@ -132,7 +132,9 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
                                                                        xlabel=pname, ylabel=rshown), "")
     s.table(f"per_class_{rname}", c.results[0].per_class,
             "Precision (purity), recall (completeness), F1 and one-vs-rest balanced accuracy per class; — where "
-            "undefined (no object predicted / none in the reference).")
+            "undefined (no object predicted / none in the reference)"
+            + ("; precision, recall and F1 with their 95% bootstrap intervals (_lo, _hi; — where undefined on "
+               "too many resamples)." if "f1_lo" in c.results[0].per_class.colnames else "."))
     if task.phangs_like:
         s.table(f"per_class_12v34_{rname}", c.results[1].per_class,
                 "The same for clusters (1+2) vs non-clusters (3+4).")
@@ -148,7 +150,9 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
             s.note(msg)
         if cs.roc:
             s.figure(f"roc_pr_{cs.merge}_{rname}", F.fig_curves(cs.roc, cs.pr, cs.title, named), "")
-            s.table(f"auc_{cs.merge}_{rname}", cs.areas, "Area under the ROC curve and average precision.")
+            s.table(f"auc_{cs.merge}_{rname}", cs.areas, "Area under the ROC curve and average precision"
+                    + ("; the ROC AUC with its 95% bootstrap interval (roc_auc_lo, roc_auc_hi)."
+                       if "roc_auc_lo" in cs.areas.colnames else "."))
     s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "score of the predicted class", named),
              "Cumulative distribution of the probability of the predicted class, per predicted class "
              "(StarcNet Fig. 5).")
@@ -233,9 +237,19 @@ def _trust_section(c: Comparison) -> Section:
     rows = [("calibrated" + temp if t.ece_raw is not None else "as written", t.ece, t.brier)]
     if t.ece_raw is not None:
         rows.insert(0, ("raw (prob_<k>_raw)", t.ece_raw, t.brier_raw))
-    s.table(f"calibration_{rname}", Table(rows=rows, names=("probabilities", "ece", "brier")),
-            "ECE and Brier score before and after calibration." if t.ece_raw is not None else
-            "ECE and Brier score (the catalogue has no raw probabilities to compare with).")
+    cal = Table(rows=rows, names=("probabilities", "ece", "brier"))
+    if t.ece_ci is not None or t.brier_ci is not None:
+        # the intervals are of the written probabilities (the last row): the raw row has none
+        for key, ci in (("ece", t.ece_ci), ("brier", t.brier_ci)):
+            for j, suffix in enumerate(("_lo", "_hi")):
+                cal.add_column(MaskedColumn([0.0] * (len(rows) - 1) + [ci[j] if ci else 0.0],
+                                            mask=[True] * (len(rows) - 1) + [ci is None]),
+                               name=key + suffix, index=cal.colnames.index(key) + 1 + j)
+    s.table(f"calibration_{rname}", cal,
+            ("ECE and Brier score before and after calibration" if t.ece_raw is not None else
+             "ECE and Brier score (the catalogue has no raw probabilities to compare with)")
+            + ("; the 95% bootstrap intervals (_lo, _hi) are those of the written probabilities."
+               if "ece_lo" in cal.colnames else "."))
     panels = [("raw", t.reliability_raw, t.ece_raw)] if t.reliability_raw is not None else []
     panels.append(("calibrated" if t.ece_raw is not None else "prob_<k>", t.reliability, t.ece))
     if t.few_rows():
