@@ -301,7 +301,9 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
         One network (logits ``[N, K]``), or a loaded model (:func:`starclass.learn.checkpoint.load_model`),
         whose first member is explained, as :func:`explain` does.
     inputs : numpy.ndarray
-        Model inputs ``[N, C, S, S]``.
+        Model inputs ``[N, C, S, S]``. With a loaded model, they must fit its task (channels and
+        ``stamp_size``, :func:`starclass.learn.classify.check_input_geometry`); a bare network is
+        not checked (it does not know its task).
     class_ref : numpy.ndarray
         Reference class per stamp (class labels of ``classes``; 0 = none), one per stamp.
     classes : list of int
@@ -320,6 +322,12 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     -------
     ExplainResult
 
+    Raises
+    ------
+    StarclassError
+        Inputs that are no stamps or do not fit a loaded model's task, ``class_ref`` not one per
+        stamp, ``classes`` not the network's outputs, or no map from the methods given.
+
     Examples
     --------
     >>> from torch import nn
@@ -335,14 +343,19 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     bad = [m for m in methods if m not in METHODS]
     if bad:
         raise StarclassError(f"--method (methods= in Python) {', '.join(bad)}: use any of {', '.join(METHODS)}")
-    if isinstance(net, LoadedModel):
-        net = net.members[0]  # as explain() explains a saved model: its first member
     from starclass.learn.data import refuse_catalogue
 
     refuse_catalogue(inputs, "explain_inputs: inputs")  # numpy's own error named no catalogue, nor what to give
     x = np.asarray(inputs, np.float32)
     if x.ndim != 4 or not len(x):
         raise StarclassError(f"explain needs stamps [N, C, H, W] with N >= 1, got shape {x.shape}")
+    if isinstance(net, LoadedModel):
+        from starclass.learn.classify import check_input_geometry
+
+        # as classify's predict_inputs: 16 px stamps of a 32 px model gave maps without a word (the network's
+        # global pooling takes any size), where explain() refuses a stamp store of the wrong size
+        check_input_geometry(x.shape, net.config)
+        net = net.members[0]  # as explain() explains a saved model: its first member
     ref = np.asarray(class_ref, int)
     if ref.shape != (len(x),):
         # one value broadcast over every stamp (or a longer list cut) without a word
