@@ -312,3 +312,26 @@ def test_explain_inputs_refuses_stamps_of_another_size_than_the_loaded_models():
     res = explain_inputs(loaded.members[0], rng.normal(size=(4, cfg.n_channels, 16, 16)).astype("float32"), ref,
                          loaded.classes, methods=("gradcam",), min_size=1)
     assert res.maps["gradcam"].shape == (4, 16, 16)
+
+
+def test_explain_says_what_it_does_with_labels_the_task_does_not_know(trained, tmp_path):
+    """``explain --label-column source_table`` printed classify's warning: rows "left out of the accuracy,
+    and of evaluate unless it is given a task that maps them", then "evaluate --task my_task.yaml"; explain
+    scores nothing and takes no --task. Now it says what explain does with them and how to name the labels."""
+    lines = (trained / "cut" / "labels.csv").read_text().splitlines()
+    csv_path = tmp_path / "src.csv"
+    rows = [f"{trained / 'cut' / line.split(',')[0]},{'huxor09' if i % 2 else 'caldwell'}"
+            for i, line in enumerate(lines[1:])]
+    csv_path.write_text("\n".join(["file,source_table", *rows]) + "\n")
+    r = runner.invoke(app, ["explain", str(trained / "model"), str(csv_path), "-o", str(tmp_path / "ex"),
+                            "--label-column", "source_table", "--method", "gradcam"])
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.output.split())
+    assert ("every row is explained, but those whose label the task does not know get class_ref 0 (no reference "
+            "class): the mean maps and radial profiles per class leave them out") in said, said
+    assert "2 label(s) the task does not know: 'caldwell' (6 rows: 1, 3, 5, 7, 9, ...), 'huxor09'" in said, said
+    assert ("the model's task knows the class numbers 1 (cool core), 2 (weak cool core), 3 (non-cool core): "
+            "--label-column names the column that holds them (column 'source_table' was read)") in said, said
+    assert "accuracy" not in said and "evaluate" not in said and "classified" not in said
+    stamps = Table.read(tmp_path / "ex" / "tables" / "stamps.ecsv")
+    assert set(stamps["class_ref"]) == {0}

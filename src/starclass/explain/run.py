@@ -127,6 +127,25 @@ class ExplainResult:
     notes: list[str] = field(default_factory=list)
 
 
+def _unknown_label_use(cfg, label_column: str) -> tuple[str, str]:
+    """explain's words for the rows of a label its task does not know (``label_classes(unknown_use=)``).
+
+    classify's warning said they were "left out of the accuracy, and of evaluate" and advised
+    ``evaluate --task``: explain has neither; what it does is group the mean maps by class.
+    """
+    if cfg.label_map:
+        known = "labels " + ", ".join(repr(k) for k in sorted(cfg.label_map))
+    else:
+        # through the task's merge where it has one (m31-binary's PHANGS 1-4), as label_classes reads them
+        known = "class numbers " + ", ".join(f"{c} ({n})" for c, n in cfg.label_targets().items())
+    return ("every row is explained, but those whose label the task does not know get class_ref 0 (no reference "
+            "class): the mean maps and radial profiles per class leave them out (they average the stamps "
+            "predicted as their label), unless no row has a label the task knows (then every stamp counts, by "
+            "its predicted class)",
+            f"the model's task knows the {known}: --label-column names the column that holds them "
+            f"(column {label_column!r} was read)")
+
+
 def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
                         label_column: str | None = None) -> ExplainStamps:
     """Model inputs from a cutout folder/CSV or a stamp store, checked against the model's task.
@@ -184,7 +203,8 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         # unlabelled rows (an empty label) are class 0, as for a folder without labels; so are labels the
         # task does not know (the M31 paper's star, artefact), with a warning naming them, as classify
         # --stamps takes them: the maps need no labels, and the folder was refused outright
-        ref = (label_classes(cut, cfg.label_map, allow_empty=True, config=cfg, allow_unknown=True)
+        ref = (label_classes(cut, cfg.label_map, allow_empty=True, config=cfg, allow_unknown=True,
+                             unknown_use=_unknown_label_use(cfg, label_column))
                if cut.labels is not None else np.zeros(len(cut), int))
         from starclass.learn.cutouts import colour_note, cutout_size_note
 
