@@ -39,6 +39,12 @@ benchmark can be run in parts (``--models``, ``--folds``) and summarised at the 
     nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models smallcnn --folds 0,1 --out OUT
     .venv/bin/python benchmarks/real_pandas.py --summarise --out OUT     # markdown table
 
+A name given to ``--runs``, ``--ensemble``, ``--best`` or ``--against`` that OUT does not hold stops
+the summary with exit status 2 before the folder is read, naming the close ones (``--best
+'compact-ft-x5' is no candidate; did you mean 'compact-ft-x3', ...``); one the files allow but the
+runs do not give (``NAME +TTA`` of a run stored without TTA, a run without a fold of
+``--summary-folds``) stops it once the runs are read, before the paired differences.
+
 Recipe variants of a CNN (issue 12's "push real accuracy"): ``--recipe key=value,...`` changes
 fields of the training recipe (e.g. ``weight_decay=1e-4,epochs=40``), ``--members N`` trains an
 ensemble of N members (recipe ``ensemble_size``; the validation split is the same for all, the
@@ -116,6 +122,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
 import importlib.util
 import json
 import os
@@ -745,6 +752,59 @@ def object_mean(idx: np.ndarray, p: np.ndarray, code: np.ndarray) -> tuple[np.nd
     return objects, total / np.bincount(inv, minlength=objects.size)
 
 
+def _ensembles(args) -> list[list[str]]:
+    """The runs of each ``--ensemble`` group ("a +TTA,b +TTA;c,d")."""
+    groups = [g for g in (getattr(args, "ensemble", None) or "").split(";") if g.strip()]
+    return [[n.strip() for n in group.split(",") if n.strip()] for group in groups]
+
+
+def check_summary_names(args) -> None:
+    """Refuse an unknown ``--runs``/``--ensemble``/``--best``/``--against`` name of ``--summarise`` early.
+
+    From OUT's file names alone (:func:`stored_names`), before the cutout folder is read and every row
+    bootstrapped: ``--best nosuch`` was refused only after that (a minute at ``--n-boot 1000``), listing
+    every name, and an unknown ``--against`` was skipped without a word. A name the files allow but
+    the runs do not give (no TTA stored, no fold of ``--summary-folds``) is refused by
+    :func:`summarise` once the runs are read.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``out``, ``runs``, ``ensemble``, ``best``, ``against`` as ``main`` parses them.
+
+    Raises
+    ------
+    StarclassError
+        The first unknown name, its option and the close names (:func:`check_names`).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> check_summary_names(argparse.Namespace(out="/nonexistent", runs=None, ensemble=None, best=None,
+    ...                                        against=None))
+    >>> check_summary_names(argparse.Namespace(out="/nonexistent", runs=None, ensemble=None, best="nosuch",
+    ...                                        against=None))
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --best 'nosuch' is no candidate; none is close to it (candidates of 0 runs)
+    """
+    names = stored_names(Path(args.out))
+    runs = [n.strip() for n in (args.runs or "").split(",") if n.strip()]
+    check_names({"--runs": runs}, [n for n in names if not n.endswith(" +TTA")])
+    if runs:
+        keep = set(runs) | set(BASELINES)  # as summarise keeps them
+        names = [n for n in names if n.split(" ")[0] in keep]
+    ensembles = _ensembles(args)
+    check_names({"--ensemble": [n for parts in ensembles for n in parts]}, names)
+    # rows --best and --against may name besides the runs (the mean of the CNNs, each --ensemble's mean):
+    # checked once the runs are read, kept out of the candidates so the count stays that of the runs
+    rows = {"ensemble"} | {"mean(" + ", ".join(parts) + ")" for parts in ensembles}
+    best = [b.strip() for b in (args.best or "").split(";") if b.strip()]
+    against = [a.strip() for a in (args.against or "").split(",") if a.strip()]
+    check_names({"--best": [n for n in best if n not in rows], "--against": [n for n in against if n not in rows]},
+                names)
+
+
 def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
     out = Path(args.out)
     runs: dict[str, dict[int, dict]] = {}
@@ -825,11 +885,8 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
         lines.append(f"| ensemble ({'+'.join(full)}) | all | no | " + " | ".join(cells) + " | | | |")
     # named ensembles (--ensemble "a +TTA,b +TTA;c,d"): the mean P(cluster) of runs already made,
     # on the cutouts all of them cover
-    for group in [g for g in (args.ensemble or "").split(";") if g.strip()]:
-        parts = [n.strip() for n in group.split(",") if n.strip()]
-        missing = [n for n in parts if n not in pooled]
-        if missing:
-            raise StarclassError(f"--ensemble: no run {missing[0]!r} in {out} (have {sorted(pooled)})")
+    for parts in _ensembles(args):
+        check_names({"--ensemble": parts}, sorted(pooled))
         common = pooled[parts[0]][0]
         for n in parts[1:]:
             common = np.intersect1d(common, pooled[n][0])
@@ -846,16 +903,17 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
         # several runs may be named (--best "a +TTA;b +TTA"): one block of differences each, so a
         # screen of several variants needs one summary (the bootstrap of every row is the slow part)
         bests = [b.strip() for b in (args.best or "").split(";") if b.strip()]
-        for best in bests:
-            if best not in pooled:
-                raise StarclassError(f"--best {best!r}: no such run in {out} (have {sorted(pooled)})")
+        extra = [a.strip() for a in (args.against or "").split(",") if a.strip()]
+        # names the files allowed but the runs read do not give (no TTA stored, no fold of --summary-folds);
+        # an unknown --against was skipped without a word
+        check_names({"--best": bests, "--against": extra}, sorted(pooled))
         if not bests:
             bests = [max(deep, key=lambda n: roc_auc_score(yb[deep[n][0]], deep[n][1]))]
-        against = list(BASELINES) + [a.strip() for a in (args.against or "").split(",") if a.strip()]
+        against = list(BASELINES) + extra
         diffs = []
         for best in bests:
             for base in against:
-                if base not in pooled or base == best:
+                if base not in pooled or base == best:  # a baseline not run here: nothing to compare
                     continue
                 common = np.intersect1d(pooled[best][0], pooled[base][0])
                 diffs.extend(paired_lines(best, _align(pooled[best], common), base, _align(pooled[base], common),
@@ -864,6 +922,68 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
             text += (f"\n\n| paired difference | metric | value [95% interval] | {unit} |\n| --- | --- | --- | --- |\n"
                      + "\n".join(diffs))
     return text
+
+
+def check_names(wanted: dict[str, list[str]], names: list[str], skipped: list[str] = ()) -> None:
+    """Refuse a ``--best``/``--against``/``--post-hoc`` name that is no candidate, suggesting the close ones.
+
+    The one check of run names for this script's ``--summarise`` and ``real_pandas_stack.py``, each
+    calling it twice: on the runs' file names before any work (``names`` the stored runs, with and
+    without `` +TTA``: :func:`stored_names`), and on the runs once read. A typo was named only after
+    the stacking or the bootstrap of every row (seconds to minutes), listing all of the candidates,
+    and ``--summarise`` skipped an unknown ``--against`` without a word.
+
+    Parameters
+    ----------
+    wanted : dict
+        ``{option: [names]}``.
+    names : list of str
+        The candidates (``NAME``, ``NAME +TTA``).
+    skipped : list of str
+        The notes of runs left out (``NAME: no fold [3]``): a name of one of them says why.
+
+    Raises
+    ------
+    StarclassError
+        The first unknown name, its option, why its run was left out or the closest candidates.
+
+    Examples
+    --------
+    >>> check_names({"--best": ["resnet18 +TTA"]}, ["resnet18", "resnet18 +TTA", "trees"])
+    >>> check_names({"--against": ["resnet81"]}, ["resnet18", "resnet18 +TTA", "trees"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --against 'resnet81' is no candidate; did you mean 'resnet18', 'resnet18 +TTA'? ...
+    """
+    known = set(names)
+    for option, given in wanted.items():
+        for name in given:
+            if name in known:
+                continue
+            run = name.split(" ")[0]
+            why = [note for note in skipped if note.split(":")[0] == run]
+            if why:
+                raise StarclassError(f"{option} {name!r}: its run was left out ({why[0].split(': ', 1)[1]})")
+            # its own run's candidates first ('noise' for 'noise +TTA', stored without TTA): difflib ranked
+            # 'second +TTA' above it
+            close = ([n for n in names if n.split(" ")[0] == run]
+                     or difflib.get_close_matches(name, names, n=3, cutoff=0.6))
+            hint = (f"did you mean {', '.join(repr(c) for c in close)}?" if close
+                    else "none is close to it")
+            runs = len({n.split(" ")[0] for n in names})  # both phases alike: the runs, TTA or not
+            raise StarclassError(f"{option} {name!r} is no candidate; {hint} (candidates of {runs} runs)")
+
+
+def stored_names(runs_dir: Path) -> list[str]:
+    """The names a folder of runs can give, from the file names alone: each run with and without `` +TTA``.
+
+    Examples
+    --------
+    >>> stored_names(Path("/nonexistent"))
+    []
+    """
+    runs = sorted({f.stem.rsplit("_fold", 1)[0] for f in runs_dir.glob("*_fold*.json")})
+    return [n for run in runs for n in (run, run + " +TTA")]
 
 
 def score_cells(y: np.ndarray, p: np.ndarray, n_boot: int, groups: np.ndarray | None = None) -> list[str]:
@@ -1059,6 +1179,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in (n.strip() for n in args.models.split(",")):
             if name in CNNS:
                 variant_config(name, args)
+        if args.summarise:
+            # a typo in a run's name stops here, before the folder is read and every row bootstrapped
+            check_summary_names(args)
     except StarclassError as exc:
         print(f"real_pandas: {exc}")
         return 2
@@ -1069,7 +1192,12 @@ def main(argv: list[str] | None = None) -> int:
     y = label_classes(cs, get_preset("m31-real").label_map)
     folds = group_folds(y, cs.groups, args.n_folds, seed=args.seed)
     if args.summarise:
-        print(summarise(args, y, cs.groups))
+        try:
+            text = summarise(args, y, cs.groups)
+        except StarclassError as exc:  # a name the runs read do not give: was a traceback
+            print(f"real_pandas: {exc}")
+            return 2
+        print(text)
         return 0
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

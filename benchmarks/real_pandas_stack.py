@@ -53,7 +53,6 @@ errors, so leaving them out always helps)::
 from __future__ import annotations
 
 import argparse
-import difflib
 import importlib.util
 import json
 import sys
@@ -293,66 +292,6 @@ def candidates(runs_dir: Path, folds: np.ndarray) -> tuple[list[str], np.ndarray
     return keep, np.column_stack(cols), skipped
 
 
-def check_names(wanted: dict[str, list[str]], names: list[str], skipped: list[str] = ()) -> None:
-    """Refuse a ``--best``/``--against``/``--post-hoc`` name that is no candidate, suggesting the close ones.
-
-    Called twice: on the runs' file names before any work (``names`` the stored runs, with and
-    without `` +TTA``), and on the candidates once read. ``report`` named a typo only after the
-    stacking (seconds to minutes), listing all of the 56 candidates.
-
-    Parameters
-    ----------
-    wanted : dict
-        ``{option: [names]}``.
-    names : list of str
-        The candidates (``NAME``, ``NAME +TTA``).
-    skipped : list of str
-        The notes of runs left out (``NAME: no fold [3]``): a name of one of them says why.
-
-    Raises
-    ------
-    StarclassError
-        The first unknown name, its option, why its run was left out or the closest candidates.
-
-    Examples
-    --------
-    >>> check_names({"--best": ["resnet18 +TTA"]}, ["resnet18", "resnet18 +TTA", "trees"])
-    >>> check_names({"--against": ["resnet81"]}, ["resnet18", "resnet18 +TTA", "trees"])  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    starclass.errors.StarclassError: --against 'resnet81' is no candidate; did you mean 'resnet18', 'resnet18 +TTA'? ...
-    """
-    known = set(names)
-    for option, given in wanted.items():
-        for name in given:
-            if name in known:
-                continue
-            run = name.split(" ")[0]
-            why = [note for note in skipped if note.split(":")[0] == run]
-            if why:
-                raise StarclassError(f"{option} {name!r}: its run was left out ({why[0].split(': ', 1)[1]})")
-            # its own run's candidates first ('noise' for 'noise +TTA', stored without TTA): difflib ranked
-            # 'second +TTA' above it
-            close = ([n for n in names if n.split(" ")[0] == run]
-                     or difflib.get_close_matches(name, names, n=3, cutoff=0.6))
-            hint = (f"did you mean {', '.join(repr(c) for c in close)}?" if close
-                    else "none is close to it")
-            runs = len({n.split(" ")[0] for n in names})  # both phases alike: the runs, TTA or not
-            raise StarclassError(f"{option} {name!r} is no candidate; {hint} (candidates of {runs} runs)")
-
-
-def stored_names(runs_dir: Path) -> list[str]:
-    """The names ``candidates`` can give, from the file names alone: each run with and without `` +TTA``.
-
-    Examples
-    --------
-    >>> stored_names(Path("/nonexistent"))
-    []
-    """
-    runs = sorted({f.stem.rsplit("_fold", 1)[0] for f in runs_dir.glob("*_fold*.json")})
-    return [n for run in runs for n in (run, run + " +TTA")]
-
-
 def label_audit(names: list[str], p: np.ndarray, y: np.ndarray, strong_auc: float,
                 top: int = 20) -> tuple[list[str], np.ndarray]:
     """Rows every strong run gets wrong at P = 0.5, most confidently wrong first.
@@ -521,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         against = [n.strip() for n in args.against.split(",") if n.strip()]
         wanted = {"--best": [args.best], "--against": against, "--post-hoc": post_hoc}
         # before any work, from the file names: a typo was named after seconds of stacking, with all 56 names
-        check_names(wanted, stored_names(runs_dir))
+        bench.check_names(wanted, bench.stored_names(runs_dir))
         cs = read_cutout_folder(labels_path, group_column="object_id")
         classes = label_classes(cs, get_preset("m31-real").label_map)
         # real_pandas.py's folds, drawn as it draws them
@@ -531,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
         n_runs = len({n.split(" ")[0] for n in names})
         print(f"{len(names)} candidates from {n_runs} runs; "
               f"left out: {'; '.join(skipped) or 'none'}", flush=True)
-        check_names(wanted, names, skipped)  # a run left out, or one without TTA: before the stacking
+        bench.check_names(wanted, names, skipped)  # a run left out, or one without TTA: before the stacking
         stacked, info = {}, {}
         for method in ("stack-lr", "stack-mean", "stack-lr-raw"):
             stacked[method], info[method] = nested_stack(method, p, y, folds)

@@ -283,3 +283,55 @@ def test_explain_refuses_a_file_or_a_foreign_folder_as_output_before_any_map(tra
         assert r.exit_code == 2, r.output
         assert said.format(p=tmp_path / out) in " ".join(r.output.split()), r.output
     assert (tmp_path / "afile").read_text() == "kept" and (tmp_path / "mine" / "notes.txt").read_text() == "kept"
+
+
+def test_explain_inputs_refuses_stamps_of_another_size_than_the_loaded_models():
+    """16 px stamps given to a 32 px model's ``explain_inputs`` gave maps without a word (the compact network's
+    global pooling takes any size), where ``explain()`` and the CLI refuse a stamp store of the wrong size."""
+    from starclass.explain.run import explain_inputs
+    from starclass.learn.checkpoint import LoadedModel
+    from starclass.learn.config import get_preset
+    from starclass.models import build_model
+
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=32, scales=[1.0])
+    loaded = LoadedModel(config=cfg, members=[build_model(cfg)])
+    rng = np.random.default_rng(0)
+    ref = np.array([1, 2, 1, 2])
+    with pytest.raises(StarclassError, match=r"inputs are 16 x 16 px \(H x W\) but the model's task "
+                                             r"'galaxy-cluster-compact' takes 32 x 32 px stamps .*cutout_inputs"):
+        explain_inputs(loaded, rng.normal(size=(4, cfg.n_channels, 16, 16)).astype("float32"), ref,
+                       loaded.classes, methods=("gradcam",), min_size=1)
+    with pytest.raises(StarclassError, match=rf"do not fit task 'galaxy-cluster-compact': expected \[N, "
+                                             rf"{cfg.n_channels}, H, W\]"):
+        explain_inputs(loaded, rng.normal(size=(4, cfg.n_channels + 1, 32, 32)).astype("float32"), ref,
+                       loaded.classes, methods=("gradcam",), min_size=1)
+    # stamps of the model's size are explained; a bare network (no task to check against) takes any size
+    res = explain_inputs(loaded, rng.normal(size=(4, cfg.n_channels, 32, 32)).astype("float32"), ref,
+                         loaded.classes, methods=("gradcam",), min_size=1)
+    assert res.maps["gradcam"].shape == (4, 32, 32)
+    res = explain_inputs(loaded.members[0], rng.normal(size=(4, cfg.n_channels, 16, 16)).astype("float32"), ref,
+                         loaded.classes, methods=("gradcam",), min_size=1)
+    assert res.maps["gradcam"].shape == (4, 16, 16)
+
+
+def test_explain_says_what_it_does_with_labels_the_task_does_not_know(trained, tmp_path):
+    """``explain --label-column source_table`` printed classify's warning: rows "left out of the accuracy,
+    and of evaluate unless it is given a task that maps them", then "evaluate --task my_task.yaml"; explain
+    scores nothing and takes no --task. Now it says what explain does with them and how to name the labels."""
+    lines = (trained / "cut" / "labels.csv").read_text().splitlines()
+    csv_path = tmp_path / "src.csv"
+    rows = [f"{trained / 'cut' / line.split(',')[0]},{'huxor09' if i % 2 else 'caldwell'}"
+            for i, line in enumerate(lines[1:])]
+    csv_path.write_text("\n".join(["file,source_table", *rows]) + "\n")
+    r = runner.invoke(app, ["explain", str(trained / "model"), str(csv_path), "-o", str(tmp_path / "ex"),
+                            "--label-column", "source_table", "--method", "gradcam"])
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.output.split())
+    assert ("every row is explained, but those whose label the task does not know get class_ref 0 (no reference "
+            "class): the mean maps and radial profiles per class leave them out") in said, said
+    assert "2 label(s) the task does not know: 'caldwell' (6 rows: 1, 3, 5, 7, 9, ...), 'huxor09'" in said, said
+    assert ("the model's task knows the class numbers 1 (cool core), 2 (weak cool core), 3 (non-cool core): "
+            "--label-column names the column that holds them (column 'source_table' was read)") in said, said
+    assert "accuracy" not in said and "evaluate" not in said and "classified" not in said
+    stamps = Table.read(tmp_path / "ex" / "tables" / "stamps.ecsv")
+    assert set(stamps["class_ref"]) == {0}

@@ -72,6 +72,22 @@ def test_a_survey_plan_that_does_not_parse_is_one_line(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_info_of_a_folder_whose_plan_does_not_parse_says_so(tmp_path):
+    """``info DIR`` of a folder holding only a broken plan.yaml said "no catalogue could be read in DIR"
+    without a word of the plan."""
+    folder = tmp_path / "fl"
+    folder.mkdir()
+    (folder / "plan.yaml").write_text("fields:\n  - name: a\n    mosaics: {g: a.fits\n")
+    out = _one_line(runner.invoke(app, ["info", str(folder)]))
+    assert out.startswith(f"error: survey plan {folder / 'plan.yaml'} is not valid YAML: line 4, column 1: expected "
+                          "',' or '}', but got the end of the file (while parsing a flow mapping started at line 3, "
+                          f"column 14); and no catalogue could be read in {folder}"), out
+    # a plan that parses is described as one (the fields and how to survey them), as before
+    (folder / "plan.yaml").write_text("fields:\n  - name: a\n    mosaics: {g: a.fits}\n")
+    res = runner.invoke(app, ["info", str(folder)])
+    assert res.exit_code == 0 and f"fields folder {folder} (a survey plan" in res.output, res.output
+
+
 def test_a_hand_edited_model_manifest_names_line_and_column(tmp_path):
     model = write_untrained_model(tmp_path / "m", get_preset("m31-binary", stamp_size=8, input_size=None,
                                                              architecture="compact", arch_options={}))

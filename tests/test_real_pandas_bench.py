@@ -387,3 +387,60 @@ def test_stack_report_resamples_objects_per_cutout():
     assert "Per cutout (95% intervals resample the 30 objects (object_id)" in on
     assert "Per cutout (95% intervals resample the 60 cutouts one by one)" in off
     assert on.split("Per object")[1] == off.split("Per object")[1]  # per object, a row is already an object
+
+
+# ----------------------------------------------------------------------------- names checked before any work
+
+
+def test_summary_refuses_an_unknown_name_before_any_work_with_the_close_names(tmp_path, capsys, monkeypatch):
+    """``--summarise --best nosuch`` was a traceback after the bootstrap of every row, listing every name;
+    an unknown ``--against`` was skipped without a word."""
+    mod = _module()
+    rng = np.random.default_rng(7)
+    y = rng.integers(0, 2, 40)
+    groups = np.array([f"o{j:02d}" for j in range(40)])
+    for k, name in enumerate(("best", "second", "trees", *(f"other{j}" for j in range(8)))):
+        for fold in (0, 1):
+            test = np.arange(fold, 40, 2)
+            run = {"test": test.tolist(), "p": np.full(test.size, 0.1 + 0.05 * k).tolist(), "train_s": 1.0,
+                   "infer_s": 0.1}
+            if name != "second":  # stored without TTA
+                run.update(p_tta=rng.uniform(0, 1, test.size).tolist(), infer_tta_s=0.2)
+            (tmp_path / f"{name}_fold{fold}.json").write_text(json.dumps(run))
+    args = ["--summarise", "--out", str(tmp_path), "--data", str(tmp_path / "no_such_folder"), "--n-boot", "10"]
+
+    def no_work(*a, **k):
+        raise AssertionError("the folder was read before the names were checked")
+
+    summarise = mod.summarise
+    monkeypatch.setattr(mod, "read_cutout_folder", no_work)
+    monkeypatch.setattr(mod, "summarise", no_work)
+    for given, says in [(["--best", "bset +TTA"], "--best 'bset +TTA' is no candidate; did you mean 'best +TTA'"),
+                        (["--against", "nosuch"],
+                         "--against 'nosuch' is no candidate; none is close to it (candidates of 11 runs)"),
+                        (["--runs", "best,secnd"], "--runs 'secnd' is no candidate; did you mean 'second'?"),
+                        (["--ensemble", "best +TTA,bset"], "--ensemble 'bset' is no candidate; did you mean 'best'"),
+                        # a run left out by --runs is no candidate of --best
+                        (["--runs", "best", "--best", "second"], "--best 'second' is no candidate")]:
+        assert mod.main([*args, *given]) == 2, given
+        out = capsys.readouterr().out
+        assert says in out, (given, out)
+        assert "other7" not in out  # not every name
+
+    # names the files allow but the runs read do not give (no TTA stored): refused by summarise, not skipped
+    ns = argparse.Namespace(out=str(tmp_path), runs=None, summary_folds=None, n_boot=10, ensemble=None,
+                            best="best +TTA", against="second +TTA", per_object=False, group_bootstrap=False)
+    with pytest.raises(StarclassError, match=r"--against 'second \+TTA' is no candidate; did you mean 'second'\?"):
+        summarise(ns, y, groups)
+    # known names, and a row of --ensemble: compared
+    ns.best, ns.against, ns.ensemble = "best +TTA;mean(other1 +TTA, second)", "second", "other1 +TTA,second"
+    text = summarise(ns, y, groups)
+    assert "| best +TTA - second | auc |" in text and "| mean(other1 +TTA, second) - second | auc |" in text
+    assert mod.check_summary_names(ns) is None  # the early check lets the --ensemble row through
+    # and from main: exit 2 with the message, not a traceback
+    monkeypatch.setattr(mod, "summarise", lambda *a, **k: (_ for _ in ()).throw(StarclassError("--best 'x': why")))
+    monkeypatch.setattr(mod, "read_cutout_folder", lambda *a, **k: None)
+    monkeypatch.setattr(mod, "add_regions", lambda cs: argparse.Namespace(groups=groups))
+    monkeypatch.setattr(mod, "label_classes", lambda *a: y)
+    assert mod.main([*args, "--best", "best +TTA"]) == 2
+    assert "real_pandas: --best 'x': why" in capsys.readouterr().out

@@ -402,8 +402,14 @@ def show_warning(message, category, filename, lineno, file=None, line=None) -> N
 
     Examples
     --------
-    >>> show_warning("band f814w is constant", UserWarning, "x.py", 1)  # doctest: +SKIP
+    >>> import contextlib, io
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     show_warning("band f814w is constant", UserWarning, "x.py", 1)
+    ...     show_warning("old option", DeprecationWarning, "x.py", 1)
+    >>> print(err.getvalue(), end="")
     warning: band f814w is constant
+    warning: (DeprecationWarning) old option
     """
     kind = "" if category is UserWarning else f"({category.__name__}) "
     typer.echo(f"warning: {kind}{message}", err=True)

@@ -984,7 +984,7 @@ def info(
                     echo("\n" + "\n".join(lines))
                 else:
                     typer.echo(f"note: {lines[0]} (starclass info {paths[0]} describes them as text)", err=True)
-        except StarclassError:
+        except StarclassError as exc:
             # a README.txt beside the label folders, or notes.txt inside one, looks like a
             # catalogue to the quick test above; when no catalogue reads, sub-folders of
             # images (and no table: fields keep their message) are a cutout folder, as train
@@ -998,6 +998,13 @@ def info(
                                          f"cutouts (a 'file' column); a folder is read through {LABELS_CSV} (this "
                                          f"name, in lower case): give the CSV itself, starclass info {stray[0]}, or "
                                          f"rename it {LABELS_CSV}") from None
+                from starclass.cli.info_outputs import plan_parse_error
+
+                if (why := plan_parse_error(paths[0])) is not None:
+                    # a fields folder whose plan.yaml does not parse was "no catalogue could be read in DIR",
+                    # without a word of the plan
+                    raise StarclassError(f"survey plan {paths[0] / 'plan.yaml'} is not valid YAML: {why}; "
+                                         f"and {exc}") from None
                 raise
             # --map, for the catalogues that were not there, would be ignored
             refuse_catalogue_options(f"{paths[0]} is a cutout folder (images, no positions)")

@@ -184,6 +184,37 @@ def _report_lines(folder: Path, page: Path) -> list[str]:
             *_tables_figures(folder, figures=False)]
 
 
+def plan_parse_error(folder: Path) -> str | None:
+    """Why the survey plan of a folder (``plan.yaml``) does not parse, in one line; None when it does or is absent.
+
+    ``info`` of a folder holding only a broken plan said "no catalogue could be read in DIR", without
+    a word of the plan (:func:`_plan_lines` gives up on it silently, so that the folder is read
+    as catalogues next).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "plan.yaml").write_text("fields:\\n  - name: a\\n    mosaics: {g: a.fits\\n")
+    >>> print(plan_parse_error(d))  # doctest: +ELLIPSIS
+    line 4, column 1: expected ',' or '}', but got the end of the file (while parsing a flow mapping ...)
+    >>> plan_parse_error(d / "elsewhere") is None
+    True
+    >>> import shutil; shutil.rmtree(d)
+    """
+    import yaml
+
+    from starclass.errors import parse_error_text
+
+    try:
+        yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    except (ValueError, yaml.YAMLError) as exc:
+        return parse_error_text(exc)
+    return None
+
+
 def _plan_lines(folder: Path) -> list[str] | None:
     """A folder of fields with its survey plan (``simulate --fields``): the fields and how to survey them."""
     import yaml

@@ -690,9 +690,16 @@ def pseudo_targets(cfg, path: Path, table, labels: np.ndarray, catalogue: str) -
 
     Examples
     --------
+    Two unlabelled candidates of four, pseudo-labelled by a model:
+
     >>> from astropy.table import Table
     >>> from starclass.learn.config import get_preset
-    >>> # new, rows = pseudo_targets(get_preset("m31-real"), Path("pseudo.ecsv"), table, labels, "cand.ecsv")
+    >>> Table({"id": [3, 4], "class_ref": [1, 2], "pseudo_label": [True, True]}).write("pseudo.ecsv")
+    >>> new, rows = pseudo_targets(get_preset("m31-real"), Path("pseudo.ecsv"), Table({"id": [1, 2, 3, 4]}),
+    ...                            np.array([1, 2, 0, 0]), "cand.ecsv")
+    pseudo-labels: 2 candidates from pseudo.ecsv (class 1: 1, class 2: 1), trained on, never in the validation split
+    >>> new.tolist(), rows.tolist()
+    ([1.0, 2.0, 1.0, 2.0], [2, 3])
     """
     from starclass.io.catalog import numeric_column
     from starclass.learn.labels import read_votes

@@ -487,8 +487,15 @@ def model_task(model: str | os.PathLike) -> EvalTask:
 
     Examples
     --------
-    >>> model_task("model").label_map  # doctest: +SKIP
-    {'cluster': 1, 'extended_cluster': 1, 'galaxy': 2}
+    A model's manifest is enough (its member checkpoints are not read):
+
+    >>> from starclass.learn.checkpoint import write_manifest
+    >>> from starclass.learn.config import get_preset
+    >>> _ = write_manifest("model", get_preset("m31-real"), [{"file": "member_01.pt", "architecture": "compact",
+    ...                                                       "seed": 0}])
+    >>> task = model_task("model")
+    >>> task.source, task.classes, task.label_map["extended_cluster"], task.label_map["galaxy"]
+    ('--model', (1, 2), 1, 2)
     """
     # starclass.learn imports torch (13-19 s measured on the shared machine): only --model pays
     from starclass.learn.checkpoint import load_checkpoint, member_paths, read_manifest

@@ -128,6 +128,25 @@ class ExplainResult:
     notes: list[str] = field(default_factory=list)
 
 
+def _unknown_label_use(cfg, label_column: str) -> tuple[str, str]:
+    """explain's words for the rows of a label its task does not know (``label_classes(unknown_use=)``).
+
+    classify's warning said they were "left out of the accuracy, and of evaluate" and advised
+    ``evaluate --task``: explain has neither; what it does is group the mean maps by class.
+    """
+    if cfg.label_map:
+        known = "labels " + ", ".join(repr(k) for k in sorted(cfg.label_map))
+    else:
+        # through the task's merge where it has one (m31-binary's PHANGS 1-4), as label_classes reads them
+        known = "class numbers " + ", ".join(f"{c} ({n})" for c, n in cfg.label_targets().items())
+    return ("every row is explained, but those whose label the task does not know get class_ref 0 (no reference "
+            "class): the mean maps and radial profiles per class leave them out (they average the stamps "
+            "predicted as their label), unless no row has a label the task knows (then every stamp counts, by "
+            "its predicted class)",
+            f"the model's task knows the {known}: --label-column names the column that holds them "
+            f"(column {label_column!r} was read)")
+
+
 def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
                         label_column: str | None = None) -> ExplainStamps:
     """Model inputs from a cutout folder/CSV or a stamp store, checked against the model's task.
@@ -156,7 +175,18 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
 
     Examples
     --------
-    >>> # stamps = read_explain_stamps("cutouts/labels.csv", load_model("model"))
+    Three one-band 16 px cutouts (NumPy files), one unlabelled; the model's task is all it needs:
+
+    >>> from starclass.learn.config import get_preset
+    >>> Path("cut").mkdir()
+    >>> rng = np.random.default_rng(0)
+    >>> for i in range(3):
+    ...     np.save(f"cut/s{i}.npy", rng.normal(size=(16, 16)).astype("float32"))
+    >>> _ = Path("cut/labels.csv").write_text("file,label\\ns0.npy,1\\ns1.npy,3\\ns2.npy,\\n")
+    >>> st = read_explain_stamps("cut/labels.csv", LoadedModel(config=get_preset("cool-core", stamp_size=16),
+    ...                                                        members=[]))
+    >>> st.inputs.shape, st.class_ref.tolist(), st.names, st.name_column
+    ((3, 1, 16, 16), [1, 3, 0], ['s0.npy', 's1.npy', 's2.npy'], 'file')
     """
     from starclass.stamps.images import cutout_inputs
 
@@ -185,7 +215,8 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         # unlabelled rows (an empty label) are class 0, as for a folder without labels; so are labels the
         # task does not know (the M31 paper's star, artefact), with a warning naming them, as classify
         # --stamps takes them: the maps need no labels, and the folder was refused outright
-        ref = (label_classes(cut, cfg.label_map, allow_empty=True, config=cfg, allow_unknown=True)
+        ref = (label_classes(cut, cfg.label_map, allow_empty=True, config=cfg, allow_unknown=True,
+                             unknown_use=_unknown_label_use(cfg, label_column))
                if cut.labels is not None else np.zeros(len(cut), int))
         from starclass.learn.cutouts import colour_note, cutout_size_note
 
@@ -302,7 +333,9 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
         One network (logits ``[N, K]``), or a loaded model (:func:`starclass.learn.checkpoint.load_model`),
         whose first member is explained, as :func:`explain` does.
     inputs : numpy.ndarray
-        Model inputs ``[N, C, S, S]``.
+        Model inputs ``[N, C, S, S]``. With a loaded model, they must fit its task (channels and
+        ``stamp_size``, :func:`starclass.learn.classify.check_input_geometry`); a bare network is
+        not checked (it does not know its task).
     class_ref : numpy.ndarray
         Reference class per stamp (class labels of ``classes``; 0 = none), one per stamp.
     classes : list of int
@@ -321,6 +354,12 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     -------
     ExplainResult
 
+    Raises
+    ------
+    StarclassError
+        Inputs that are no stamps or do not fit a loaded model's task, ``class_ref`` not one per
+        stamp, ``classes`` not the network's outputs, or no map from the methods given.
+
     Examples
     --------
     >>> from torch import nn
@@ -336,14 +375,19 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     bad = [m for m in methods if m not in METHODS]
     if bad:
         raise StarclassError(f"--method (methods= in Python) {', '.join(bad)}: use any of {', '.join(METHODS)}")
-    if isinstance(net, LoadedModel):
-        net = net.members[0]  # as explain() explains a saved model: its first member
     from starclass.learn.data import refuse_catalogue
 
     refuse_catalogue(inputs, "explain_inputs: inputs")  # numpy's own error named no catalogue, nor what to give
     x = np.asarray(inputs, np.float32)
     if x.ndim != 4 or not len(x):
         raise StarclassError(f"explain needs stamps [N, C, H, W] with N >= 1, got shape {x.shape}")
+    if isinstance(net, LoadedModel):
+        from starclass.learn.classify import check_input_geometry
+
+        # as classify's predict_inputs: 16 px stamps of a 32 px model gave maps without a word (the network's
+        # global pooling takes any size), where explain() refuses a stamp store of the wrong size
+        check_input_geometry(x.shape, net.config)
+        net = net.members[0]  # as explain() explains a saved model: its first member
     ref = np.asarray(class_ref, int)
     if ref.shape != (len(x),):
         # one value broadcast over every stamp (or a longer list cut) without a word

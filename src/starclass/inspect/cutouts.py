@@ -722,7 +722,15 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
 
     Examples
     --------
-    >>> export_catalogue(cutouts, "round1/labels.csv")  # doctest: +SKIP
+    A folder of label sub-folders, exported beside it: the files are relative to ``round1/``.
+
+    >>> from starclass.learn.config import get_preset
+    >>> for lab in ("cluster", "galaxy"):
+    ...     Path("cut", lab).mkdir(parents=True)
+    ...     np.save(Path("cut", lab, "a.npy"), np.ones((8, 8)))
+    >>> t = export_catalogue(read_cutout_list("cut", get_preset("m31-real")), "round1/labels.csv")
+    >>> t.colnames, [str(v) for v in t["id"]], [str(v) for v in t["file"]]
+    (['id', 'file', 'label'], ['cluster/a.npy', 'galaxy/a.npy'], ['../cut/cluster/a.npy', '../cut/galaxy/a.npy'])
     """
     out_dir = Path(out_path).resolve().parent
     t = cutouts.table.copy(copy_data=True)

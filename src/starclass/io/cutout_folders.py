@@ -2444,7 +2444,7 @@ def _row_list(rows: list[int], most: int = 5, *, numbered: bool = True) -> str:
 
 def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int], *, preset: str | None = None,
                         classes: dict[int, str] | None = None, numbered: bool = True,
-                        task_file: str | None = None) -> str:
+                        task_file: str | None = None, remedy: bool = True) -> str:
     """The end of an unknown-label message: every unknown label with its rows, and a task file that maps them.
 
     One error used to name the first unknown label only: a folder with ``star`` and ``artefact``
@@ -2471,6 +2471,9 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     numbered : bool
         Name the rows (a CSV); False counts images instead (an ImageFolder directory, whose
         rows are no file's lines).
+    remedy : bool
+        End with the task file to copy; False stops after the labels (and their case), for a
+        command that takes no ``--task`` (``explain``) to end with its own advice.
 
     Returns
     -------
@@ -2488,6 +2491,8 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     >>> note = unknown_labels_note({"star": [6]}, {"cluster": 1}, task_file="mine.yaml")
     >>> print(note.splitlines()[0].split("; ")[-1])
     labels of your own need a label_map that maps them to classes: put this one in mine.yaml (it replaces the one there)
+    >>> unknown_labels_note({"star": [6]}, {"cluster": 1}, remedy=False)
+    "; 1 row(s) carry 1 label(s) the task does not know: 'star' (row 6)"
     """
     n_rows = sum(len(r) for r in rows_of.values())
     listed = ", ".join(f"{lab!r} ({_row_list(rows, numbered=numbered)})" for lab, rows in rows_of.items())
@@ -2497,6 +2502,8 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     same = [f"{lab!r} is not {k!r}" for lab, k in cased.items() if k is not None]
     if same:
         out += f"; labels are matched exactly, case included: {', '.join(same)}"
+    if not remedy:
+        return out
     base = preset or "<the task file you trained with>"
     if task_file is not None and preset is None:
         # extends: takes a preset only; naming the file the task came from beats a placeholder
@@ -2591,7 +2598,8 @@ def mapped_label(label: str, label_map: dict[str, int]) -> str | None:
 
 
 def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False,
-                  config=None, allow_unknown: bool = False, task_file: str | None = None) -> np.ndarray:
+                  config=None, allow_unknown: bool = False, task_file: str | None = None,
+                  unknown_use: tuple[str, str] | None = None) -> np.ndarray:
     """Map every label string to a class, naming every unknown label with its rows.
 
     Parameters
@@ -2612,6 +2620,10 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
     task_file : str, optional
         The task file ``config`` was read from, named in the unknown-label message
         (:func:`unknown_labels_note`).
+    unknown_use : tuple of (str, str), optional
+        With ``allow_unknown``, the warning's words of the command that reads the labels: what it
+        does with the rows of an unknown label, and what to do instead (in place of the task file
+        of ``evaluate --task``). The default (None) is ``classify``'s: left out of the accuracy.
 
     Returns
     -------
@@ -2708,6 +2720,13 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
         if allow_unknown:
             # a folder with the M31 paper's stars and artefacts could not be classified by an
             # m31-real model at all, and the message advised a --task that classify does not take
+            if unknown_use is not None:
+                # explain's words: "left out of the accuracy, and of evaluate" read oddly there, and explain
+                # takes no --task
+                did, instead = unknown_use
+                note = unknown_labels_note(unknown, label_map, numbered=cutouts.source.is_file(), remedy=False)
+                warnings.warn(f"{cutouts.source}: {did}{note}; {instead}", stacklevel=2)
+                return out
             note = unknown_labels_note(unknown, label_map, preset=config.preset_name if config is not None else None,
                                        classes=names, numbered=cutouts.source.is_file())
             warnings.warn(f"{cutouts.source}: every row is classified, but those whose label the task does not know "

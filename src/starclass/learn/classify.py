@@ -399,6 +399,56 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
     return cols, meta
 
 
+def check_input_geometry(shape: tuple[int, ...], cfg: Any, *, tta: bool = False) -> None:
+    """Refuse model inputs whose shape does not fit the model's task: bands and scales, stamp size.
+
+    The one check of :func:`predict_inputs` and :func:`starclass.explain.run.explain_inputs`: a
+    network with global pooling (or its own resampling to ``input_size``) takes stamps of any size
+    and gave confident classes, or Grad-CAM maps, for 16 px stamps of a 32 px model without a word.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        The inputs' shape, ``[N, C, H, W]``.
+    cfg : ExperimentConfig
+        The model's task (``load_model(...).config``).
+    tta : bool
+        Test-time augmentation will turn the stamps by multiples of 90 degrees: they must be square.
+
+    Raises
+    ------
+    StarclassError
+        The shape, what the task takes and how to cut stamps that fit.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=32, scales=[1.0])
+    >>> check_input_geometry((4, cfg.n_channels, 32, 32), cfg)
+    >>> check_input_geometry((4, cfg.n_channels, 16, 16), cfg)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: inputs are 16 x 16 px (H x W) but the model's task ... takes 32 x 32 px stamps ...
+    """
+    shape = tuple(int(n) for n in shape)
+    if len(shape) != 4 or shape[1] != cfg.n_channels:
+        raise StarclassError(
+            f"inputs of shape {shape} do not fit task {cfg.name!r}: expected "
+            f"[N, {cfg.n_channels}, H, W]"
+        )
+    if tta and shape[2] != shape[3]:
+        raise StarclassError(
+            f"inputs are {shape[2]} x {shape[3]} px (H x W), not square: test-time "
+            "augmentation (tta) turns them by multiples of 90 degrees; cut square stamps or classify "
+            "without tta")
+    if shape[2:] != (cfg.stamp_size, cfg.stamp_size):
+        raise StarclassError(
+            f"inputs are {shape[2]} x {shape[3]} px (H x W) but the model's task {cfg.name!r} "
+            f"takes {cfg.stamp_size} x {cfg.stamp_size} px stamps (stamp_size={cfg.stamp_size}): cut them at "
+            "that size (starclass.stamps.make_inputs with the model's config, or 'starclass cutouts --task "
+            "MODEL'), or resample cutouts to it with starclass.stamps.images.cutout_inputs(images, config)")
+
+
 def predict_inputs(
     model: LoadedModel | str | os.PathLike | Any,
     inputs: np.ndarray,
@@ -447,24 +497,7 @@ def predict_inputs(
     n = inputs.shape[0]
     if n == 0:
         raise StarclassError("no candidates to classify (empty input array)")
-    if inputs.ndim != 4 or inputs.shape[1] != cfg.n_channels:
-        raise StarclassError(
-            f"inputs of shape {inputs.shape} do not fit task {cfg.name!r}: expected "
-            f"[N, {cfg.n_channels}, H, W]"
-        )
-    if tta and inputs.shape[2] != inputs.shape[3]:
-        raise StarclassError(
-            f"inputs are {inputs.shape[2]} x {inputs.shape[3]} px (H x W), not square: test-time "
-            "augmentation (tta) turns them by multiples of 90 degrees; cut square stamps or classify "
-            "without tta")
-    if inputs.shape[2:] != (cfg.stamp_size, cfg.stamp_size):
-        # the network takes any size (global pooling, or its own resampling to input_size) and gave
-        # confident classes for 4 px or 64 px stamps of a 16 px model without a word
-        raise StarclassError(
-            f"inputs are {inputs.shape[2]} x {inputs.shape[3]} px (H x W) but the model's task {cfg.name!r} "
-            f"takes {cfg.stamp_size} x {cfg.stamp_size} px stamps (stamp_size={cfg.stamp_size}): cut them at "
-            "that size (starclass.stamps.make_inputs with the model's config, or 'starclass cutouts --task "
-            "MODEL'), or resample cutouts to it with starclass.stamps.images.cutout_inputs(images, config)")
+    check_input_geometry(inputs.shape, cfg, tta=tta)
     parts = []
     view_parts = []
     mi_parts = []

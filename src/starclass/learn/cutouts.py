@@ -238,9 +238,22 @@ def runaway_zscore_note(cutouts: CutoutSet, rows: np.ndarray, inputs: np.ndarray
 
     Examples
     --------
-    >>> from starclass.io.cutout_folders import read_cutout_folder
-    >>> # cut = read_cutout_folder("labels.csv"); rows = np.arange(len(cut))
-    >>> # runaway_zscore_note(cut, rows, cutout_inputs(cut.images, cfg), cfg)  # None, or the warning
+    Two 8-bit-like pictures: one saturated over half the stamp (its robust z-score runs away), one of sky:
+
+    >>> from astropy.table import Table
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.stamps.images import cutout_inputs
+    >>> cfg = get_preset("m31-real").copy(stamp_size=56)
+    >>> img = np.full((2, 1, 56, 56), 0.3, np.float32)
+    >>> img[0, :, 10:50, 10:50], img[0, :, 20:40, 20:40] = 1.0, 0.996
+    >>> img[1] += np.random.default_rng(0).normal(0, 0.05, (56, 56)).astype("float32")
+    >>> cut = CutoutSet(images=img, table=Table(), files=["a.png", "b.png"], labels=None, groups=np.array(["a", "b"]))
+    >>> note = runaway_zscore_note(cut, np.arange(2), cutout_inputs(img, cfg), cfg)
+    >>> note.split(" have ")[0], "Normalisation 'zstd'" in note
+    ('1 of the 2 training cutouts of . (rows 1)', True)
+    >>> zstd = cfg.copy(normalisation="zstd")
+    >>> runaway_zscore_note(cut, np.arange(2), cutout_inputs(img, zstd), zstd) is None
+    True
     """
     bad = runaway_zscore_rows(cutouts.images[rows], inputs, config)
     if bad.size == 0 or bad.size < 0.01 * len(rows):
@@ -515,8 +528,29 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
 
     Examples
     --------
-    >>> # out = classify_cutouts(read_cutout_folder("labels.csv"), "model")
-    >>> # out["file", "label", "class_pred", "prob_1"]
+    A one-member model with random weights and three 16 px cutouts (its classes are arbitrary):
+
+    >>> import torch
+    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    >>> from starclass.io.cutout_folders import read_cutout_folder
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.models import build_model
+    >>> cfg = get_preset("cool-core-compact", stamp_size=16)
+    >>> _ = torch.manual_seed(0)
+    >>> _ = save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
+    ...                     Path("cc_model") / member_filename(0))
+    >>> _ = write_manifest("cc_model", cfg, [{"file": member_filename(0), "architecture": cfg.architecture, "seed": 0}])
+    >>> Path("cc_cut").mkdir()
+    >>> for i in range(3):
+    ...     np.save(f"cc_cut/s{i}.npy", np.random.default_rng(i).normal(size=(16, 16)).astype("float32"))
+    >>> _ = Path("cc_cut/labels.csv").write_text("file,label\\ns0.npy,1\\ns1.npy,3\\ns2.npy,2\\n")
+    >>> out = classify_cutouts(read_cutout_folder("cc_cut/labels.csv"), "cc_model")
+    >>> out.colnames
+    ['file', 'label', 'class_pred', 'prob_1', 'prob_2', 'prob_3', 'class_ref']
+    >>> out["class_ref"].tolist(), set(out["class_pred"]) <= {1, 2, 3}
+    ([1, 3, 2], True)
+    >>> np.allclose(out["prob_1"] + out["prob_2"] + out["prob_3"], 1, atol=1e-5)
+    True
     """
 
     dev = pick_device(device)
