@@ -948,6 +948,14 @@ def load_model(model_path: str | os.PathLike | LoadedModel | Any, device: str | 
                        tuned_threshold=dict(doc[TUNED_THRESHOLD]) if tuned is not None else None)
 
 
+def _training_cutouts_column(doc: dict[str, Any] | None, key: str) -> str | None:
+    # one reader for the column names set_training_cutouts records: a manifest edited by hand or
+    # written before the key existed gives None rather than a number or an empty name
+    rec = doc.get(TRAINING_CUTOUTS) if doc is not None else None
+    col = rec.get(key) if isinstance(rec, dict) else None
+    return col if isinstance(col, str) and col else None
+
+
 def training_label_column_of(doc: dict[str, Any] | None) -> str | None:
     """The cutout CSV's label column a model was trained on (:func:`set_training_cutouts`), when recorded.
 
@@ -959,9 +967,7 @@ def training_label_column_of(doc: dict[str, Any] | None) -> str | None:
     >>> training_label_column_of({"training_cutouts": {"height": 64, "width": 64, "channels": 1}}) is None
     True
     """
-    rec = doc.get(TRAINING_CUTOUTS) if doc is not None else None
-    col = rec.get("label_column") if isinstance(rec, dict) else None
-    return col if isinstance(col, str) and col else None
+    return _training_cutouts_column(doc, "label_column")
 
 
 def training_group_column_of(doc: dict[str, Any] | None) -> str | None:
@@ -975,9 +981,7 @@ def training_group_column_of(doc: dict[str, Any] | None) -> str | None:
     >>> training_group_column_of({"training_cutouts": {"height": 64, "width": 64, "channels": 1}}) is None
     True
     """
-    rec = doc.get(TRAINING_CUTOUTS) if doc is not None else None
-    col = rec.get("group_column") if isinstance(rec, dict) else None
-    return col if isinstance(col, str) and col else None
+    return _training_cutouts_column(doc, "group_column")
 
 
 def training_cutouts_of(doc: dict[str, Any] | None) -> dict[str, int] | None:
