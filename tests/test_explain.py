@@ -333,5 +333,7 @@ def test_explain_says_what_it_does_with_labels_the_task_does_not_know(trained, t
     assert ("the model's task knows the class numbers 1 (cool core), 2 (weak cool core), 3 (non-cool core): "
             "--label-column names the column that holds them (column 'source_table' was read)") in said, said
     assert "accuracy" not in said and "evaluate" not in said and "classified" not in said
+    # the summary line said "predicted class (no labels)" of this folder, which has labels
+    assert "(no labels)" not in said and "predicted class (no stamp has a label the task knows)" in said, said
     stamps = Table.read(tmp_path / "ex" / "tables" / "stamps.ecsv")
     assert set(stamps["class_ref"]) == {0}

@@ -445,7 +445,9 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
         grouping = "labelled stamps whose predicted class is the true class (as the cool-core paper's fig. 9)"
         groups = {c: np.flatnonzero(labelled & (ref == c) & (pred == c)) for c in classes}
     else:
-        grouping = "predicted class (no labels)"
+        # "no labels" was said also of a folder whose labels the task does not know (--label-column
+        # source_table): true of both is that no stamp has a label the task knows
+        grouping = "predicted class (no stamp has a label the task knows)"
         groups = {c: np.flatnonzero(pred == c) for c in classes}
     groups = {c: g for c, g in groups.items() if len(g)}
     rows = []
