@@ -1878,13 +1878,16 @@ def sky_text_degrees(cells, col: str, unit=None, *, where: str = "", ids=None, s
                     continue
                 except ValueError:
                     pass
-            try:
-                if _NO_UNIT_TEXT.fullmatch(v):
-                    raise u.UnitsError  # digits and separators only: no unit of its own to try first (2x faster)
-                # text that names its own unit (h, d, a degree sign) is read in it, exactly
-                angle = Angle(v)
-            except u.UnitsError:
-                angle = Angle(v, unit=unit if unit is not None else guess)
+            fallback = unit if unit is not None else guess
+            if _NO_UNIT_TEXT.fullmatch(v):
+                # digits and separators only: no unit of its own to try first (2x faster)
+                angle = Angle(v, unit=fallback)
+            else:
+                try:
+                    # text that names its own unit (h, d, a degree sign) is read in it, exactly
+                    angle = Angle(v)
+                except u.UnitsError:
+                    angle = Angle(v, unit=fallback)
         except (ValueError, TypeError, u.UnitsError):
             who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
             name = _col_words(col, source)
