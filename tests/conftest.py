@@ -152,23 +152,14 @@ def write_noise_cutout_folder(root: Path, size: int, object_ids: bool = False, n
 
 
 def write_untrained_model(folder: Path, cfg, seed: int = 0) -> Path:
-    """Write a one-member model of ``cfg`` with random weights (torch seed ``seed``) to ``folder``.
+    """A one-member model of ``cfg`` with random weights in ``folder``: the package's own function.
 
-    No training: for the tests that only need a model's plumbing or its (arbitrary) decisions.
-    ``folder`` (and its parents) is made; it holds the member checkpoint and the manifest, as
-    ``starclass train`` writes them. Returns ``folder``.
+    :func:`starclass.learn.checkpoint.write_untrained_model`, which notebooks and the docstring
+    examples use too; imported on the call, so that collecting the tests does not load torch.
     """
-    import torch
+    from starclass.learn.checkpoint import write_untrained_model as write
 
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    from starclass.models.registry import build_model
-
-    torch.manual_seed(seed)  # the same weights on each call: the tests compare runs
-    net = build_model(cfg, pretrained=False)
-    folder.mkdir(parents=True)
-    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=seed), folder / member_filename(1))
-    write_manifest(folder, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": seed}])
-    return folder
+    return write(folder, cfg, seed=seed)
 
 
 def write_two_class_classified(path: Path) -> Path:

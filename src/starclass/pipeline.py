@@ -85,18 +85,13 @@ def gradcam_inputs(mosaics, classified, model_path, per_class: int = 32, seed: i
     A one-member model with random weights and six synthetic objects on X-ray and optical images;
     up to ``per_class`` stamps of each predicted class:
 
-    >>> import tempfile, torch
+    >>> import tempfile
     >>> from starclass.datasets.stamps import make_synthetic_field
     >>> from starclass.io.mosaic import ArrayMosaics
     >>> from starclass.learn.config import get_preset
-    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    >>> from starclass.models import build_model
+    >>> from starclass.learn.checkpoint import write_untrained_model
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> _ = save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-    ...                     d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> images, table = make_synthetic_field(cfg, 6, seed=0)
     >>> table["class_pred"] = table["class_ref"]
     >>> mosaics = ArrayMosaics(images, {b: 25.0 for b in images})

@@ -1112,16 +1112,11 @@ def calibration_probabilities(loaded, inputs, *, batch_size: int = INFERENCE_BAT
     --------
     A one-member model with random weights (:func:`starclass.learn.checkpoint.make_checkpoint`):
 
-    >>> import tempfile, torch
+    >>> import tempfile
     >>> from starclass.learn.config import get_preset
-    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    >>> from starclass.models import build_model
+    >>> from starclass.learn.checkpoint import write_untrained_model
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
-    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> from starclass.learn.checkpoint import load_model
     >>> x = np.random.default_rng(1).normal(size=(6, 2, 16, 16)).astype("f4")
     >>> p = calibration_probabilities(load_model(d), x)
@@ -1170,16 +1165,11 @@ def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation s
 
     Examples
     --------
-    >>> import tempfile, torch
+    >>> import tempfile
     >>> from starclass.learn.config import get_preset
-    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    >>> from starclass.models import build_model
+    >>> from starclass.learn.checkpoint import write_untrained_model
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
-    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> from starclass.learn.checkpoint import load_model
     >>> x = np.random.default_rng(1).normal(size=(6, 2, 16, 16)).astype("f4")
     >>> cal = fit_model_calibration(load_model(d), x, np.array([0, 1, 0, 1, 0, 1]))

@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import operator
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -175,8 +176,8 @@ def make_checkpoint(
 
     Examples
     --------
-    A one-member model with random weights, as ``starclass train`` writes one (the same three
-    steps make the models of the other examples here):
+    A one-member model with random weights, as ``starclass train`` writes one (the three steps
+    :func:`write_untrained_model` takes, which makes the models of the other examples here):
 
     >>> import tempfile
     >>> from starclass.learn.config import get_preset
@@ -228,13 +229,10 @@ def save_checkpoint(ckpt: dict[str, Any], path: str | os.PathLike) -> Path:
     >>> import tempfile
     >>> from starclass.learn.config import get_preset
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
     >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
-    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
-    >>> load_checkpoint(d / "member_01.pt")["seed"]
-    0
+    >>> path = save_checkpoint(ckpt, Path(tempfile.mkdtemp()) / member_filename(0))
+    >>> path.name, load_checkpoint(path)["digest"] == ckpt["digest"]
+    ('member_01.pt', True)
     """
     path = Path(path)
     with atomic_path(path) as tmp:
@@ -270,11 +268,7 @@ def load_checkpoint(path: str | os.PathLike, *, kind: str | None = None) -> dict
     >>> import tempfile
     >>> from starclass.learn.config import get_preset
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
-    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> ck = load_checkpoint(d / "member_01.pt", kind="member")
     >>> ck["kind"], ck["stamp_size"]
     ('member', 16)
@@ -381,13 +375,9 @@ def save_calibration(model_dir: str | os.PathLike, entry: dict[str, Any], member
     >>> import tempfile
     >>> from starclass.learn.config import get_preset
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
-    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> entry = {"method": "temperature", "temperature": 1.5}
-    >>> _ = save_calibration(d, entry, [ckpt["digest"]])
+    >>> _ = save_calibration(d, entry, [load_checkpoint(d / "member_01.pt")["digest"]])
     >>> read_manifest(d)["calibration"]["temperature"]
     1.5
     """
@@ -455,9 +445,6 @@ def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, An
     >>> from starclass.learn.config import get_preset
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
     >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
-    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
     >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
     >>> m = read_manifest(d)
     >>> [x["file"] for x in m["members"]], m["task"], m["config"]["classes"]
@@ -484,6 +471,88 @@ def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, An
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(doc, indent=2) + "\n")
     return path
+
+
+def write_untrained_model(folder: str | os.PathLike, task: TaskConfig | str | os.PathLike, *, seed: int = 0,
+                          overwrite: bool = False) -> Path:
+    """Write a one-member model of ``task`` with random weights: a model folder without training.
+
+    Every tool that takes a model (``classify``, ``explain``, ``calibrate``, ``suggest``,
+    :func:`load_model`) reads it, so a notebook can try them, and an example or a test can show
+    their plumbing, in a second instead of a training run. Its decisions are arbitrary: the
+    weights are the network's initialisation under ``torch.manual_seed(seed)``, the same on every
+    call with the same task and seed. The folder holds what ``starclass train`` writes for one
+    member (``manifest.json``, ``member_01.pt``), and no calibration.
+
+    Parameters
+    ----------
+    folder : path-like
+        The model folder to write (its parents are made). An existing folder that is not empty is
+        refused unless ``overwrite``.
+    task : TaskConfig, str or path-like
+        The task: a config, or what :func:`starclass.learn.config.load_config` reads (a preset
+        name, a task file, a trained model's folder).
+    seed : int
+        The torch seed of the weights (>= 0), recorded in the member and the manifest. The
+        caller's torch random state is left as it was.
+    overwrite : bool
+        Replace a model folder at ``folder`` as a whole. A folder holding anything but a model's
+        files (``manifest.json``, ``member_*.pt``, ``annotators.ecsv``) is refused even then.
+
+    Returns
+    -------
+    pathlib.Path
+        ``folder``.
+
+    Raises
+    ------
+    StarclassError
+        ``task`` is not a task (named); ``seed`` is not a whole number >= 0; ``folder`` is a
+        file, is not empty and ``overwrite`` is false, or holds files that are not a model's.
+        Nothing is written then: the model is written beside ``folder`` and moved into place
+        whole (:func:`starclass.io.atomic.atomic_dir`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> model = write_untrained_model(Path(tempfile.mkdtemp()) / "model", cfg)
+    >>> sorted(p.name for p in model.iterdir()), load_model(model).config.classes
+    (['manifest.json', 'member_01.pt'], [1, 2])
+    >>> again = write_untrained_model(model, cfg, overwrite=True)
+    >>> load_checkpoint(again / "member_01.pt")["seed"], read_manifest(again)["members"]
+    (0, [{'file': 'member_01.pt', 'architecture': 'compact', 'seed': 0}])
+    >>> write_untrained_model(model, "m31-binary")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: output folder .../model exists and is not empty; give overwrite=True to replace it
+    """
+    from starclass.io.atomic import atomic_dir
+    from starclass.learn.config import load_config
+
+    if isinstance(task, TaskConfig):
+        cfg = task
+    elif isinstance(task, (str, os.PathLike)):
+        cfg = load_config(task)
+    else:
+        raise StarclassError(f"write_untrained_model: task must be a TaskConfig, a preset name or a task file, "
+                             f"not {type(task).__name__}")
+    # numpy integers are seeds too (operator.index); a bool, a float or a negative number is a mistake
+    if isinstance(seed, bool) or not hasattr(seed, "__index__") or operator.index(seed) < 0:
+        raise StarclassError(f"write_untrained_model: seed must be a whole number >= 0, not {seed!r}")
+    seed = operator.index(seed)
+    out = Path(folder)
+    with atomic_dir(out, overwrite=overwrite, own=MODEL_ENTRIES) as tmp:
+        # a forked generator: the weights depend on the seed only, and the caller's random state
+        # (a notebook's next torch.rand) is not reset by a call that only writes a model
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            net = build_model(cfg, pretrained=False)
+        name = member_filename(0)
+        save_checkpoint(make_checkpoint(cfg, net.state_dict(), architecture=net.architecture, seed=seed), tmp / name)
+        write_manifest(tmp, cfg, [{"file": name, "architecture": net.architecture, "seed": seed}])
+    return out
 
 
 #: Manifest key of a decision threshold chosen after training (``train --target-purity``).
@@ -647,11 +716,7 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
     >>> import tempfile
     >>> from starclass.learn.config import get_preset
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
-    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> read_manifest(d / "manifest.json")["members"][0]["architecture"]
     'compact'
     """
@@ -714,11 +779,7 @@ def member_paths(model_path: str | os.PathLike) -> list[Path]:
     >>> import tempfile
     >>> from starclass.learn.config import get_preset
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
-    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> [p.name for p in member_paths(d)], [p.name for p in member_paths(d / "member_01.pt")]
     (['member_01.pt'], ['member_01.pt'])
     """
@@ -764,11 +825,7 @@ class LoadedModel:
     >>> import tempfile
     >>> from starclass.learn.config import get_preset
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
-    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> m = load_model(d)
     >>> len(m.members), m.config.classes, m.calibration is None, [p.name for p in m.paths]
     (1, [1, 2], True, ['member_01.pt'])
@@ -873,11 +930,7 @@ def load_model(model_path: str | os.PathLike | LoadedModel | Any, device: str | 
     >>> import tempfile
     >>> from starclass.learn.config import get_preset
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
-    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> m = load_model(d)
     >>> type(m.members[0]).__name__, m.config.bands
     ('CompactNet', ['xray', 'optical'])

@@ -210,14 +210,9 @@ def member_probabilities(
 
     >>> import tempfile
     >>> from starclass.learn.config import get_preset
-    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    >>> from starclass.models import build_model
+    >>> from starclass.learn.checkpoint import write_untrained_model
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
-    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> m = load_model(d)
     >>> x = np.random.default_rng(1).normal(size=(6, 2, 16, 16)).astype("f4")
     >>> p = member_probabilities(m.members, x)
@@ -343,14 +338,9 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
 
     >>> import tempfile
     >>> from starclass.learn.config import get_preset
-    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    >>> from starclass.models import build_model
+    >>> from starclass.learn.checkpoint import write_untrained_model
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
-    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> cols, meta = trust_columns(load_model(d), np.array([[0.7, 0.3]]))
     >>> cols, meta["calibrated"], meta["calibration_note"][:32]
     ({}, False, 'the model carries no calibration')
@@ -761,14 +751,9 @@ def classify(
     --------
     >>> import tempfile
     >>> from starclass.learn.config import get_preset
-    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    >>> from starclass.models import build_model
+    >>> from starclass.learn.checkpoint import write_untrained_model
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
-    >>> _ = save_checkpoint(ckpt, d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> from astropy.table import Table
     >>> rng = np.random.default_rng(0)
     >>> mosaics = {b: rng.normal(1.0, 0.1, (64, 64)).astype("f4") for b in cfg.bands}

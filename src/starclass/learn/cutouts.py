@@ -530,16 +530,10 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     --------
     A one-member model with random weights and three 16 px cutouts (its classes are arbitrary):
 
-    >>> import torch
-    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
     >>> from starclass.io.cutout_folders import read_cutout_folder
+    >>> from starclass.learn.checkpoint import write_untrained_model
     >>> from starclass.learn.config import get_preset
-    >>> from starclass.models import build_model
-    >>> cfg = get_preset("cool-core-compact", stamp_size=16)
-    >>> _ = torch.manual_seed(0)
-    >>> _ = save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-    ...                     Path("cc_model") / member_filename(0))
-    >>> _ = write_manifest("cc_model", cfg, [{"file": member_filename(0), "architecture": cfg.architecture, "seed": 0}])
+    >>> _ = write_untrained_model("cc_model", get_preset("cool-core-compact", stamp_size=16))
     >>> Path("cc_cut").mkdir()
     >>> for i in range(3):
     ...     np.save(f"cc_cut/s{i}.npy", np.random.default_rng(i).normal(size=(16, 16)).astype("float32"))

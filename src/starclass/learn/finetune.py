@@ -64,18 +64,15 @@ def initial_state(source: str | os.PathLike, config, member: int, architecture: 
     --------
     A saved one-member model, and a new network of the same task that starts from its weights:
 
-    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    >>> from starclass.learn.checkpoint import write_untrained_model
     >>> from starclass.learn.config import get_preset
     >>> from starclass.models import build_model
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> _ = torch.manual_seed(0)
-    >>> saved = build_model(cfg, pretrained=False)
-    >>> _ = save_checkpoint(make_checkpoint(cfg, saved.state_dict(), seed=0), Path("sim_model") / member_filename(0))
-    >>> _ = write_manifest("sim_model", cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> saved = load_checkpoint(write_untrained_model("sim_model", cfg) / "member_01.pt")["state_dict"]
     >>> net = build_model(cfg, pretrained=False)
     >>> net.load_state_dict(initial_state("sim_model", cfg, 0, "compact", net))
     <All keys matched successfully>
-    >>> all(torch.equal(a, b) for a, b in zip(net.state_dict().values(), saved.state_dict().values()))
+    >>> all(torch.equal(a, saved[k]) for k, a in net.state_dict().items())
     True
     >>> initial_state("sim_model", cfg.copy(stamp_size=32), 0, "compact", net)  # doctest: +ELLIPSIS
     Traceback (most recent call last):

@@ -230,15 +230,9 @@ def init_digest(source: str | os.PathLike) -> str:
 
     Examples
     --------
-    >>> import torch
-    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    >>> from starclass.learn.checkpoint import write_untrained_model
     >>> from starclass.learn.config import get_preset
-    >>> from starclass.models import build_model
-    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> _ = torch.manual_seed(0)
-    >>> _ = save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-    ...                     Path("sim_model") / member_filename(0))
-    >>> _ = write_manifest("sim_model", cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> _ = write_untrained_model("sim_model", get_preset("galaxy-cluster-compact", stamp_size=16))
     >>> d = init_digest("sim_model")
     >>> len(d), d == init_digest("sim_model/manifest.json") == init_digest("sim_model/member_01.pt")
     (64, True)

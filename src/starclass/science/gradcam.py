@@ -217,17 +217,11 @@ def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mos
     (band -> array); at most two stamps of each predicted class:
 
     >>> import tempfile
-    >>> from pathlib import Path
     >>> from starclass.datasets.stamps import make_synthetic_field
-    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    >>> from starclass.learn.checkpoint import write_untrained_model
     >>> from starclass.learn.config import get_preset
-    >>> from starclass.models import build_model
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> _ = save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-    ...                     d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> images, catalogue = make_synthetic_field(cfg, 6, seed=0)
     >>> catalogue["class_pred"] = catalogue["class_ref"]
     >>> net, x, classes = gradcam_inputs(d, catalogue, images, per_class=2)
@@ -287,16 +281,10 @@ def cutout_gradcam_inputs(model: LoadedModel | str | os.PathLike, cutouts: Cutou
     random weights:
 
     >>> import tempfile
-    >>> from pathlib import Path
-    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    >>> from starclass.learn.checkpoint import write_untrained_model
     >>> from starclass.learn.config import get_preset
-    >>> from starclass.models import build_model
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)  # bands xray, optical
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> _ = save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-    ...                     d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> files = [f"c{i}.fits" for i in range(4)]
     >>> cut = CutoutSet(images=np.random.default_rng(0).normal(size=(4, 2, 16, 16)).astype("f4"),
     ...                 table=Table({"file": files}), files=files, labels=None, groups=np.array(files),

@@ -423,17 +423,11 @@ def classified(model, table: Table, mosaics=None, *, batch_size: int = INFERENCE
     --------
     Without mosaics, a table that already holds the model's ``prob_<k>`` columns is used as it is:
 
-    >>> import tempfile, torch
-    >>> from pathlib import Path
+    >>> import tempfile
     >>> from starclass.learn.config import get_preset
-    >>> from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    >>> from starclass.models import build_model
+    >>> from starclass.learn.checkpoint import write_untrained_model
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)  # classes 1, 2
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = torch.manual_seed(0)
-    >>> _ = save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-    ...                     d / member_filename(0))
-    >>> _ = write_manifest(d, cfg, [{"file": member_filename(0), "architecture": "compact", "seed": 0}])
+    >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> t = Table({"id": [1, 2], "prob_1": [0.9, 0.2], "prob_2": [0.1, 0.8]})
     >>> classified(d, t) is t
     True
