@@ -266,6 +266,10 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
 
     Examples
     --------
+    Not run as a doctest (``+SKIP``): it listens on a port and blocks, serving the page until
+    Ctrl-C, for a field and a label database made beforehand. ``tests/test_inspect_app.py`` drives
+    :func:`create_app`, the app it serves, and runs it on a port already in use (refused at once):
+
     >>> serve(field, engine, port=8001)  # doctest: +SKIP
     """
     loopback = host in ("127.0.0.1", "localhost", "::1")

@@ -121,11 +121,15 @@ def postgres_commands(engine: Engine, dest: str | os.PathLike) -> list[str]:
 
     Examples
     --------
+    An engine connects to nothing until it is used, so no server is needed here (only the
+    ``postgres`` extra's driver, psycopg); the password stays out of the commands:
+
     >>> from starclass.inspect import db
-    >>> engine = db.make_engine("postgresql://ann:secret@dbhost/labels")  # doctest: +SKIP
-    >>> postgres_commands(engine, "labels.dump")  # doctest: +SKIP
-    ['pg_dump --format=custom --file labels.dump postgresql://ann@dbhost/labels',
-     'pg_restore --clean --if-exists --dbname postgresql://ann@dbhost/labels labels.dump']
+    >>> engine = db.make_engine("postgresql://ann:secret@dbhost/labels")
+    >>> for command in postgres_commands(engine, "my labels.dump"):
+    ...     print(command)
+    pg_dump --format=custom --file 'my labels.dump' postgresql://ann@dbhost/labels
+    pg_restore --clean --if-exists --dbname postgresql://ann@dbhost/labels 'my labels.dump'
     """
     u = engine.url
     # URL.set() treats password=None as "unchanged", so the URL is built afresh without it

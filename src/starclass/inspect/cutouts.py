@@ -615,7 +615,21 @@ def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = N
 
     Examples
     --------
-    >>> cutout_cache(cutouts, Path(".inspect_cache"))  # doctest: +SKIP
+    Two 32 px grey cutouts: shown 8 times enlarged, on a 33 px square (an odd size has a centre
+    pixel), their radial profiles out to 8 px:
+
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for lab in ("cluster", "galaxy"):
+    ...     (d / lab).mkdir()
+    ...     np.save(d / lab / "a.npy", np.random.default_rng(0).normal(1, 0.1, (32, 32)).astype("f4"))
+    >>> cache = cutout_cache(read_cutout_list(d, get_preset("m31-real")), d / ".inspect_cache")
+    >>> s = cache.settings
+    >>> s.rgb, s.stamp_size, s.zoom, s.profile_radius
+    (('grey', 'grey', 'grey'), 33, 8, 8.0)
+    >>> sorted(cache.stamp(0))
+    ['as_stored', 'band', 'percentiles', 'size', 'values']
     """
     n, nch, size, _ = cutouts.images.shape
     names = cutouts.bands

@@ -283,7 +283,17 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
 
     Examples
     --------
-    >>> export_labels(engine, "", read_catalog("candidates.ecsv"), "labels.ecsv")  # doctest: +SKIP
+    Three candidates, two of them labelled by one person in a new database (SQLite in memory):
+
+    >>> import tempfile
+    >>> engine = db.make_engine("sqlite://")
+    >>> _ = db.init_db(engine)
+    >>> ann = db.add_user(engine, "ann", "a long passphrase 1")
+    >>> _ = db.save_label(engine, "", "1", ann, 1), db.save_label(engine, "", "3", ann, 4)
+    >>> out = Path(tempfile.mkdtemp()) / "labels.ecsv"
+    >>> t = export_labels(engine, "", Table({"id": [1, 2, 3], "x": [10.0, 20.0, 30.0]}), out)
+    >>> t["id"].tolist(), t["class_ref"].tolist(), t["n_labels"].tolist(), out.is_file()
+    ([1, 3], [1, 4], [1, 1], True)
     """
     if not overwrite:
         # checked before the consensus: the catalogue is never half-written next to a refused summary

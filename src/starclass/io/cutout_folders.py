@@ -496,8 +496,20 @@ def _read_png16_colour(path: Path, colour_type: int) -> np.ndarray:
 
     Examples
     --------
-    >>> _read_png16_colour(Path("rgb48.png"), 2).dtype  # doctest: +SKIP
-    dtype('uint16')
+    A PNG of one row of two RGB48 pixels (colour type 2), written by hand as PIL cannot write one;
+    every sample comes back whole, low byte included:
+
+    >>> import struct, tempfile, zlib
+    >>> def chunk(kind, data):
+    ...     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    >>> samples = np.array([[[1, 256, 65535], [4660, 0, 43981]]], dtype=">u2")
+    >>> rows = b"".join(b"\\x00" + row.tobytes() for row in samples)  # filter 0 before each row
+    >>> p = Path(tempfile.mkdtemp()) / "rgb48.png"
+    >>> _ = p.write_bytes(_PNG_SIGNATURE + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 1, 16, 2, 0, 0, 0))
+    ...                   + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    >>> a = _read_png16_colour(p, _png_colour_depth(p))
+    >>> a.dtype, a.tolist()
+    (dtype('uint16'), [[[1, 256, 65535], [4660, 0, 43981]]])
     """
     from PIL import Image
 

@@ -711,9 +711,25 @@ def read_mosaics(
 
     Examples
     --------
-    >>> ms = read_mosaics("field/", pixel_flags=PixelFlags(dq_good_bits="~4096"))  # doctest: +SKIP
-    >>> ms.flags_note()  # doctest: +SKIP
-    'pixels flagged by DQ bits ~4096 good (astropy syntax) and set to NaN: f555w 1204 (0.0018%), ...'
+    Two 8 x 8 bands with a DQ extension each: bit 4096 (``~4096``: the only bad bit) marks two
+    pixels of f555w, bit 1 (a good one) a pixel of each band:
+
+    >>> import tempfile
+    >>> field = Path(tempfile.mkdtemp()) / "field"
+    >>> field.mkdir()
+    >>> for band, plam in (("f555w", 5360.0), ("f814w", 8040.0)):
+    ...     dq = np.zeros((8, 8), np.int32)
+    ...     dq[7, 7] = 1
+    ...     dq[0, :2] = 4096 if band == "f555w" else 0
+    ...     zeropoint = fits.Header({"PHOTFLAM": 1e-19, "PHOTPLAM": plam})
+    ...     fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(np.ones((8, 8), np.float32), zeropoint, name="SCI"),
+    ...                   fits.ImageHDU(dq, name="DQ")]).writeto(field / f"g_{band}.fits")
+    >>> ms = read_mosaics(field, pixel_flags=PixelFlags(dq_good_bits="~4096"), pixel_scale=0.04)
+    >>> ms.bands, ms.shape, ms.flagged
+    (['f555w', 'f814w'], (8, 8), {'f555w': 2, 'f814w': 0})
+    >>> print(ms.flags_note().replace(" and ", "\\nand "))
+    pixels flagged by DQ with good bits '~4096' (astropy syntax)
+    and set to NaN: f555w 2 (3.1%), f814w 0 (0%) of 64 per band
     """
     magsys = magsys.lower()
     if magsys not in ("vega", "ab"):

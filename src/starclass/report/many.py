@@ -80,8 +80,15 @@ def summary_figure(tables: dict[str, Table]):
 
     Examples
     --------
-    >>> from starclass.science.many import many_field_tables
-    >>> fig = summary_figure(many_field_tables("../shared/data/legus"))  # doctest: +SKIP
+    Three synthetic fields, without the ladder (its two panels then stay empty):
+
+    >>> import tempfile
+    >>> from starclass.datasets.catalogs import write_fake_legus_folder
+    >>> folder = write_fake_legus_folder(Path(tempfile.mkdtemp()) / "legus")  # three synthetic fields
+    >>> fig = summary_figure(many_field_tables(folder, ladder=False))
+    >>> len(fig.axes), fig.axes[0].get_title(), fig.axes[7].get_title()
+    (8, 'class mix (field, Mpc)', 'class 1+2 mass function slope (age < 100 Myr)')
+    >>> plt.close(fig)
     """
     fields = tables["fields"]
     dist = tables["distributions"]
@@ -176,9 +183,15 @@ def many_sections(tables: dict[str, Table]) -> list[Section]:
 
     Examples
     --------
-    >>> from starclass.science.many import many_field_tables
-    >>> [s.key for s in many_sections(many_field_tables("../shared/data/legus"))]  # doctest: +SKIP
-    ['fields', 'ladder', 'distributions', 'boxes']
+    Not run as a doctest (``+SKIP``): the summary figure is drawn and encoded as a PNG, over a second
+    even for three small synthetic fields (``tests/test_science_many.py`` runs it through
+    ``starclass report --catalogs``). On those, without the ladder (with it, a section ``ladder``
+    follows ``fields``):
+
+    >>> from starclass.datasets.catalogs import write_fake_legus_folder
+    >>> tables = many_field_tables(write_fake_legus_folder("legus"), ladder=False)  # doctest: +SKIP
+    >>> [s.key for s in many_sections(tables)]  # doctest: +SKIP
+    ['fields', 'distributions', 'boxes']
     """
     fields = tables["fields"]
     s = Section("Fields", key="fields")
@@ -229,8 +242,13 @@ def run_many_evaluation(directory, outdir, *, overwrite: bool = False, min_inspe
 
     Examples
     --------
-    >>> run_many_evaluation("../shared/data/legus", "many")["pooled"]["4class"]["gbm"]  # doctest: +SKIP
-    0.475
+    Not run as a doctest (``+SKIP``): it scores the whole ladder, gradient boosting included, and
+    writes every table and figure, which takes seconds even on three small synthetic fields
+    (``tests/test_science_many.py`` runs it through ``starclass evaluate --catalogs``). On those:
+
+    >>> from starclass.datasets.catalogs import write_fake_legus_folder
+    >>> run_many_evaluation(write_fake_legus_folder("legus"), "many")["pooled"]["binary"]  # doctest: +SKIP
+    {'majority': 0.6538, 'ci_tree': 1.0, 'tree3': 1.0, 'gbm': 0.9945}
     """
     outdir = Path(outdir)
     tables = many_field_tables(directory, min_inspected=min_inspected, seed=seed)
@@ -261,8 +279,13 @@ def build_many_report(directory, out, *, title: str = "LEGUS fields", min_inspec
 
     Examples
     --------
-    >>> build_many_report("../shared/data/legus", "legus/legus.html")  # doctest: +SKIP
-    PosixPath('legus/legus.html')
+    Not run as a doctest (``+SKIP``): like :func:`run_many_evaluation` it scores the whole ladder
+    and draws the figure, seconds even on three small synthetic fields (``tests/test_science_many.py``
+    runs it through ``starclass report --catalogs``). On those:
+
+    >>> from starclass.datasets.catalogs import write_fake_legus_folder
+    >>> build_many_report(write_fake_legus_folder("legus"), "report/legus.html")  # doctest: +SKIP
+    PosixPath('report/legus.html')
     """
     out = Path(out)
     outdir = out.parent
