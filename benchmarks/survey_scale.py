@@ -33,19 +33,11 @@ import numpy as np
 
 
 def make_model(d: Path) -> Path:
-    import torch
-
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.learn.checkpoint import write_untrained_model
     from starclass.learn.config import get_preset
-    from starclass.models.registry import build_model
 
-    cfg = get_preset("m31-binary-compact")
-    torch.manual_seed(0)
-    net = build_model(cfg, pretrained=False)
-    d.mkdir(parents=True, exist_ok=True)
-    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), d / member_filename(1))
-    write_manifest(d, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
-    return d
+    # overwrite: a rerun of the benchmark replaces the model it wrote before
+    return write_untrained_model(d, get_preset("m31-binary-compact"), overwrite=True)
 
 
 def make_field(d: Path, side: int, n: int, seed: int) -> None:

@@ -23,18 +23,9 @@ P1 = np.array([0.95, 0.52, 0.70, 0.49, 0.10, 0.60])
 
 def _model(d):
     """An untrained compact m31-binary model: enough for suggest's checks."""
-    import torch
+    from starclass.learn.checkpoint import write_untrained_model
 
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    from starclass.models.registry import build_model
-
-    cfg = get_preset("m31-binary-compact")
-    torch.manual_seed(0)
-    d.mkdir(parents=True)
-    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-                    d / member_filename(1))
-    write_manifest(d, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
-    return d
+    return write_untrained_model(d, get_preset("m31-binary-compact"))
 
 
 def _folder(root):

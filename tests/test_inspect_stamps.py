@@ -220,19 +220,9 @@ def _train(args):
 
 def _untrained_model(d: Path, task: Path) -> Path:
     """A model of ``task`` with random weights: suggest needs one, not its skill."""
-    import torch
+    from starclass.learn.checkpoint import write_untrained_model
 
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    from starclass.learn.config import load_config
-    from starclass.models.registry import build_model
-
-    cfg = load_config(task)
-    torch.manual_seed(0)
-    net = build_model(cfg, pretrained=False)
-    d.mkdir(parents=True)
-    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), d / member_filename(1))
-    write_manifest(d, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
-    return d
+    return write_untrained_model(d, task)
 
 
 def _classified_elsewhere(labels: Path, model: Path, path: Path) -> None:

@@ -297,18 +297,9 @@ def test_suggest_candidates_off_the_mosaics_are_named(field, tmp_path, single_th
 
 def _untrained_model(d, seed: int):
     """An untrained compact m31-binary model (distinct weights per seed): enough for the meta check."""
-    import torch
+    from starclass.learn.checkpoint import write_untrained_model
 
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    from starclass.models.registry import build_model
-
-    cfg = get_preset("m31-binary-compact")
-    torch.manual_seed(seed)
-    net = build_model(cfg, pretrained=False)
-    d.mkdir(parents=True)
-    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=seed), d / member_filename(1))
-    write_manifest(d, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": seed}])
-    return d
+    return write_untrained_model(d, get_preset("m31-binary-compact"), seed=seed)
 
 
 def _six_classified(model, path) -> None:

@@ -38,19 +38,10 @@ EDGE_XY = [(64.0, 64.0), (128.0, 128.0), (64.0, 10.0), (10.0, 64.0), (63.999, 10
 # -- fixtures --------------------------------------------------------------------------------------
 def _make_model(d: Path) -> Path:
     """An untrained compact m31-binary model: enough to test the plumbing, deterministic."""
-    import torch
-
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.learn.checkpoint import write_untrained_model
     from starclass.learn.config import get_preset
-    from starclass.models.registry import build_model
 
-    cfg = get_preset("m31-binary-compact")
-    torch.manual_seed(0)
-    net = build_model(cfg, pretrained=False)
-    d.mkdir(parents=True)
-    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), d / member_filename(1))
-    write_manifest(d, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
-    return d
+    return write_untrained_model(d, get_preset("m31-binary-compact"))
 
 
 def _make_field(d: Path, xy, seed: int) -> None:

@@ -31,18 +31,10 @@ PS1 = {"HIERARCH FPA.ZP": 25.0, "EXPTIME": 1290.0}
 
 def _model(path, bands):
     """An untrained model of ``bands`` (only its bands and stamp size matter to the plan)."""
-    import torch
-
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.learn.checkpoint import write_untrained_model
     from starclass.learn.config import get_preset
-    from starclass.models.registry import build_model
 
-    cfg = get_preset("legus4-compact", bands=bands, stamp_size=16, scales=[1.0])
-    torch.manual_seed(0)
-    path.mkdir(parents=True)
-    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-                    path / member_filename(1))
-    write_manifest(path, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    write_untrained_model(path, get_preset("legus4-compact", bands=bands, stamp_size=16, scales=[1.0]))
 
 
 def _image(rng):

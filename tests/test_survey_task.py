@@ -23,22 +23,15 @@ TASK = "extends: legus4-compact\nbands: [f555w, f814w]\nstamp_size: 16\ndescript
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory) -> Path:
     """A folder with mytask.yaml, an untrained model of it, one field and a plan whose task is a name."""
-    import torch
-
     from starclass.io.mosaic import write_mosaic
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.learn.checkpoint import write_untrained_model
     from starclass.learn.config import load_config
-    from starclass.models.registry import build_model
 
     d = tmp_path_factory.mktemp("task")
     (d / "mytask.yaml").write_text(TASK)
     cfg = load_config(d / "mytask.yaml")
     assert cfg.name == "mytask"  # named after the file, as train names the model's task
-    torch.manual_seed(0)
-    (d / "model").mkdir()
-    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-                    d / "model" / member_filename(1))
-    write_manifest(d / "model", cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    write_untrained_model(d / "model", cfg)
     (d / "field").mkdir()
     rng = np.random.default_rng(0)
     for band, (flam, plam) in BANDS.items():

@@ -61,18 +61,11 @@ def test_a_blank_band_is_not_masked_window_by_window(tmp_path):
 
 def _model(folder, bands):
     """An untrained compact model of ``bands`` (16 px stamps): enough for a survey's plan check."""
-    import torch
-
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.learn.checkpoint import write_untrained_model
     from starclass.learn.config import get_preset
-    from starclass.models.registry import build_model
 
     cfg = get_preset("legus4-compact", bands=bands, stamp_size=16, scales=[1.0])
-    torch.manual_seed(0)
-    folder.mkdir()
-    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-                    folder / member_filename(1))
-    write_manifest(folder, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    write_untrained_model(folder, cfg)
     return cfg
 
 

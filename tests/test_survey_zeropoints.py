@@ -84,19 +84,10 @@ def test_pan_starrs1_asinh_scaled_pixels_are_refused_naming_the_file_and_the_fix
 
 def _sdss_survey(tmp_path, bands: list[str], magsys: str | None = None):
     """An untrained model of ``bands``, one SDSS-like field of nanomaggy frames, and its plan."""
-    import torch
-
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.learn.checkpoint import write_untrained_model
     from starclass.learn.config import get_preset
-    from starclass.models.registry import build_model
 
-    cfg = get_preset("legus4-compact", bands=bands, stamp_size=16, scales=[1.0])
-    torch.manual_seed(0)
-    (tmp_path / "model").mkdir(parents=True)
-    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-                    tmp_path / "model" / member_filename(1))
-    write_manifest(tmp_path / "model", cfg, [{"file": member_filename(1), "architecture": cfg.architecture,
-                                              "seed": 0}])
+    write_untrained_model(tmp_path / "model", get_preset("legus4-compact", bands=bands, stamp_size=16, scales=[1.0]))
     (tmp_path / "sdss").mkdir()
     rng = np.random.default_rng(0)
     for b in bands:
