@@ -205,3 +205,24 @@ def test_evaluate_prints_and_writes_the_new_intervals(tmp_path):
     res = runner.invoke(app, [*args, "-o", str(tmp_path / "ev_rows")])
     assert res.exit_code == 0, res.output
     assert "  accuracy intervals: 95% Wilson interval" in res.output
+
+
+def test_a_threshold_reached_on_too_few_resamples_gets_no_interval_and_a_note_saying_why():
+    # ten pure clusters on top, ten galaxies below them: 100% purity with 10 selected is reached only where a
+    # resample draws the top ten clusters at least ten times in all
+    ref = np.array([1] * 10 + [2] * 10 + [1] * 5)
+    p1 = np.r_[np.linspace(0.99, 0.9, 10), np.linspace(0.89, 0.8, 10), np.linspace(0.7, 0.6, 5)]
+    t = Table({"object_id": [f"o{i}" for i in range(25)], "class_ref": ref, "class_pred": np.where(p1 >= 0.85, 1, 2),
+               "prob_1": p1, "prob_2": 1 - p1})
+    task = EvalTask.from_classes((1, 2), positive_class=1)
+    c = evaluate_catalogs(t, task=task, n_boot=10, target_purity=1.0).comparisons[0]
+    ch = c.thresholds[0].chosen
+    assert ch["threshold"] == pytest.approx(0.9) and "threshold_lo" not in ch and "purity_hi" not in ch
+    defined = sum(np.isfinite(_purity_choice_by_hand(ref[i] == 1, p1[i], 1.0)[0]) for i in _object_draws(t, 10))
+    assert 0 < defined < 10
+    note = (f"no 95% interval for the threshold for 100% purity of class 1 and the purity, recall and F1 at it: a "
+            f"threshold reaches the target (with at least 10 selected) on only {defined} of the 10 resamples (at "
+            "least 10 needed)")
+    assert note in c.notes and f"  note: {note}" in c.lines()
+    line = next(ln for ln in c.lines() if ln.startswith("  threshold for 100% purity"))
+    assert line == "  threshold for 100% purity of class 1: 0.900 (purity 1.000, recall 0.667, F1 0.800, 10 selected)"

@@ -1184,9 +1184,9 @@ class Comparison:
         """The figures ``starclass evaluate`` prints beyond the accuracies, one line each.
 
         Accuracy and balanced accuracy, precision, recall and F1 per class of the task's own
-        classes, ROC AUC and average precision, and the threshold for the target purity; each
-        figure but the average precision with its 95% bootstrap interval where there are
-        resamples (``n_boot``); each line starts with two spaces.
+        classes, ROC AUC and average precision, and the threshold for the target purity with the
+        purity, recall and F1 at it; each figure with its 95% bootstrap interval where there are
+        resamples (``n_boot``; the threshold chosen again on each); each line starts with two spaces.
 
         Examples
         --------
@@ -1387,8 +1387,10 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
     """95% intervals of every figure from one set of resamples; ``objects``: each row's object (resampled whole).
 
     Accuracy and balanced accuracy per merge are returned as before (for the summary table);
-    precision, recall and F1 per class of each merge go into its per-class table, ROC AUC per
-    class into each curve set's areas, ECE and Brier into the trust study. A figure defined on
+    precision, recall and F1 per class of each merge go into its per-class table, ROC AUC and
+    average precision per class into each curve set's areas, the threshold for the target purity
+    (chosen again on each resample) and purity, recall and F1 at it into each threshold study's
+    ``chosen`` (``<figure>_lo``, ``_hi``), ECE and Brier into the trust study. A figure defined on
     too few resamples gets no interval (masked), said in the notes; where the accuracies have
     none, nothing has (one note, as before).
     """
@@ -1453,6 +1455,7 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
     cis: dict[str, dict[str, tuple[float, float]]] = {}
     at = 0
     undefined: list[str] = []
+    unreached: list[str] = []  # threshold studies whose target few resamples reach
     by_merge = {r.merge: r for r in out.results}
     for name, size, _ in parts:
         l_, h_, d_ = lo[at:at + size], hi[at:at + size], n_def[at:at + size]
@@ -1478,18 +1481,23 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
                               f"{merge} average precision of class ", "")
         elif kind == "threshold":
             st = out.thresholds[int(merge)]
-            for fig, lo_, hi_, nd in zip(threshold.PURITY_CHOICE_FIGURES, l_, h_, d_):
-                if np.isfinite(lo_):
-                    st.chosen[f"{fig}_lo"], st.chosen[f"{fig}_hi"] = float(lo_), float(hi_)
-                else:
-                    undefined.append(f"the {fig} for {st.chosen['target']:.0%} purity of class {st.label} "
-                                     f"(on {int(nd)})")
+            # the four are defined on the same resamples (those on which some threshold reaches the target)
+            if not np.isfinite(l_).all():
+                # its own note: what is missing on the other resamples is a threshold reaching the target, not a class
+                unreached.append(f"no 95% interval for the threshold for {st.chosen['target']:.0%} purity of class "
+                                 f"{st.label} and the purity, recall and F1 at it: a threshold reaches the target "
+                                 f"(with at least {threshold.MIN_SELECTED} selected) on only {int(d_.min())} of "
+                                 f"the {n_boot} resamples (at least {floor} needed)")
+                continue
+            for fig, lo_, hi_ in zip(threshold.PURITY_CHOICE_FIGURES, l_, h_):
+                st.chosen[f"{fig}_lo"], st.chosen[f"{fig}_hi"] = float(lo_), float(hi_)
         else:
             out.trust.ece_ci = None if not np.isfinite(l_[0]) else (float(l_[0]), float(h_[0]))
             out.trust.brier_ci = None if not np.isfinite(l_[1]) else (float(l_[1]), float(h_[1]))
     if undefined:
         out.notes.append(f"no 95% interval for {', '.join(undefined)}: defined on too few of the {n_boot} resamples "
                          f"(at least {floor} needed; a class that few resamples draw)")
+    out.notes.extend(unreached)
     return cis, None
 
 
@@ -1676,7 +1684,10 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         One-to-one matching radius in pixels.
     n_boot
         Bootstrap resamples for the 95% intervals of every figure (accuracies; precision, recall
-        and F1 per class; ROC AUC per class; ECE and Brier), all from the same resamples; 0: none.
+        and F1 per class; ROC AUC and average precision per class; the threshold for
+        ``target_purity``, chosen again on each resample, and the purity, recall and F1 at it; ECE
+        and Brier; the ``by`` tables' accuracy where ``group_column`` is given), all from the same
+        resamples; 0: none.
     target_purity
         Purity for the threshold choice.
     quantities

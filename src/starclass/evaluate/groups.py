@@ -246,8 +246,8 @@ def _object_intervals(ref: np.ndarray, pred: np.ndarray, labels: np.ndarray, ord
     named = f" ({column})" if column else ""
     nan = [(np.nan, np.nan)] * len(order)
     if n_boot <= 0:
-        return nan, (f"no interval: rows of one object are not independent, and --bootstrap 0 draws no resamples "
-                     f"of the {counted(n_obj, 'object')}{named}")
+        return nan, (f"no interval: rows of one object are not independent, and 0 bootstrap resamples "
+                     f"(--bootstrap 0) draw none of the {counted(n_obj, 'object')}{named}")
     index = {g: j for j, g in enumerate(order[:-1])}
     gidx = np.array([index[g] for g in labels], dtype=np.int64)
     right = (ref == pred).astype(np.float64)

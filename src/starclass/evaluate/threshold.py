@@ -18,6 +18,9 @@ from astropy.table import MaskedColumn, Table
 from starclass.errors import StarclassError, counted
 from starclass.schema import row_name
 
+#: the fewest objects a threshold for a target purity may select (:func:`threshold_for_purity`)
+MIN_SELECTED = 10
+
 
 def _counts(y: np.ndarray, score: np.ndarray, thr: float) -> tuple[int, int, int]:
     sel = score >= thr
@@ -92,7 +95,7 @@ def threshold_scan(y_true, score, thresholds=None) -> Table:
     return t
 
 
-def threshold_for_purity(y_true, score, target: float = 0.8, *, min_selected: int = 10) -> dict:
+def threshold_for_purity(y_true, score, target: float = 0.8, *, min_selected: int = MIN_SELECTED) -> dict:
     """Lowest threshold whose selection reaches ``target`` purity.
 
     The lowest such threshold keeps the most objects (the M31 paper's choice). Thresholds
@@ -154,7 +157,7 @@ PURITY_CHOICE_FIGURES = ("threshold", "purity", "recall", "f1")
 
 
 def purity_choice_of_weights(y_true, score, target: float = 0.8, *,
-                             min_selected: int = 10) -> Callable[[np.ndarray], np.ndarray]:
+                             min_selected: int = MIN_SELECTED) -> Callable[[np.ndarray], np.ndarray]:
     """The choice of :func:`threshold_for_purity` on a resample, as a function of row weights.
 
     The threshold is chosen again inside each bootstrap resample (its interval then includes the
