@@ -39,6 +39,12 @@ benchmark can be run in parts (``--models``, ``--folds``) and summarised at the 
     nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models smallcnn --folds 0,1 --out OUT
     .venv/bin/python benchmarks/real_pandas.py --summarise --out OUT     # markdown table
 
+Every row of the table can be named in ``--best`` and ``--against``: a run as ``NAME`` (``NAME +TTA``
+for its row with 8x TTA; ``NAME (3 members)`` as the table shows it is accepted too), the mean of the
+CNNs as ``ensemble``, and an ``--ensemble`` row as the table shows it, ``mean(a +TTA, b)``: a comma
+inside parentheses does not split a name (:func:`option_names`; until 2026-12-05 ``--against`` split
+that row's name at its comma and refused the pieces).
+
 A name given to ``--runs``, ``--ensemble``, ``--best`` or ``--against`` that OUT does not hold stops
 the summary with exit status 2 before the folder is read, naming the close ones (``--best
 'compact-ft-x5' is no candidate; did you mean 'compact-ft-x3', ...``); one the files allow but the
@@ -752,10 +758,66 @@ def object_mean(idx: np.ndarray, p: np.ndarray, code: np.ndarray) -> tuple[np.nd
     return objects, total / np.bincount(inv, minlength=objects.size)
 
 
+#: a row's name as the table shows it for a run of several members: ``compact-ft-x3 (3 members)``
+_MEMBERS_LABEL = re.compile(r"^(?P<run>.+?) \(\d+ members?\)(?P<tta> \+TTA)?$")
+
+
+def option_names(text: str | None, sep: str = ",") -> list[str]:
+    """The row names of a ``--runs``/``--ensemble``/``--best``/``--against`` value, split on ``sep``.
+
+    A ``sep`` inside parentheses does not split: an ``--ensemble`` row is named ``mean(a +TTA, b)``,
+    and ``--against "mean(a +TTA, b)"`` was split into ``mean(a +TTA`` and ``b)``, so that row could
+    not be named at all. A row may also be given as the table's first column shows it: ``NAME (3
+    members)`` is the run ``NAME`` (with `` +TTA`` after it for its TTA row), and ``ensemble
+    (compact+resnet18)`` is the row ``ensemble``.
+
+    Parameters
+    ----------
+    text : str or None
+        The option's value.
+    sep : str
+        The separator: ``,`` (``--runs``, ``--against``, the runs of one ``--ensemble`` group) or
+        ``;`` (``--best``, the groups of ``--ensemble``).
+
+    Returns
+    -------
+    list of str
+        The names, stripped, empty ones left out.
+
+    Examples
+    --------
+    >>> option_names("resnet18 +TTA,mean(compact-ft +TTA, resnet18 +TTA), trees")
+    ['resnet18 +TTA', 'mean(compact-ft +TTA, resnet18 +TTA)', 'trees']
+    >>> option_names("compact-ft-x3 (3 members) +TTA;ensemble (compact+resnet18)", ";")
+    ['compact-ft-x3 +TTA', 'ensemble']
+    """
+    parts, depth, start = [], 0, 0
+    text = text or ""
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        elif ch == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    names = []
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        m = _MEMBERS_LABEL.match(part)
+        if m:
+            part = m["run"] + (m["tta"] or "")
+        elif part.startswith("ensemble (") and part.endswith(")"):
+            part = "ensemble"
+        names.append(part)
+    return names
+
+
 def _ensembles(args) -> list[list[str]]:
     """The runs of each ``--ensemble`` group ("a +TTA,b +TTA;c,d")."""
-    groups = [g for g in (getattr(args, "ensemble", None) or "").split(";") if g.strip()]
-    return [[n.strip() for n in group.split(",") if n.strip()] for group in groups]
+    return [option_names(group) for group in option_names(getattr(args, "ensemble", None), ";")]
 
 
 def check_summary_names(args) -> None:
@@ -789,7 +851,7 @@ def check_summary_names(args) -> None:
     starclass.errors.StarclassError: --best 'nosuch' is no candidate; none is close to it (candidates of 0 runs)
     """
     names = stored_names(Path(args.out))
-    runs = [n.strip() for n in (args.runs or "").split(",") if n.strip()]
+    runs = option_names(args.runs)
     check_names({"--runs": runs}, [n for n in names if not n.endswith(" +TTA")])
     if runs:
         keep = set(runs) | set(BASELINES)  # as summarise keeps them
@@ -799,8 +861,8 @@ def check_summary_names(args) -> None:
     # rows --best and --against may name besides the runs (the mean of the CNNs, each --ensemble's mean):
     # checked once the runs are read, kept out of the candidates so the count stays that of the runs
     rows = {"ensemble"} | {"mean(" + ", ".join(parts) + ")" for parts in ensembles}
-    best = [b.strip() for b in (args.best or "").split(";") if b.strip()]
-    against = [a.strip() for a in (args.against or "").split(",") if a.strip()]
+    best = option_names(args.best, ";")
+    against = option_names(args.against)
     check_names({"--best": [n for n in best if n not in rows], "--against": [n for n in against if n not in rows]},
                 names)
 
@@ -845,7 +907,7 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
         n for n in runs if n not in CNNS and n not in BASELINES)
     if args.runs:
         # a summary of a few runs only (the baselines stay: the paired differences need them)
-        keep = {n.strip() for n in args.runs.split(",")} | set(BASELINES)
+        keep = set(option_names(args.runs)) | set(BASELINES)
         names = [n for n in names if n in keep]
     for name in names:
         folds = sorted(k for k in runs[name] if args.summary_folds is None or k in args.summary_folds)
@@ -902,8 +964,8 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
     if deep:
         # several runs may be named (--best "a +TTA;b +TTA"): one block of differences each, so a
         # screen of several variants needs one summary (the bootstrap of every row is the slow part)
-        bests = [b.strip() for b in (args.best or "").split(";") if b.strip()]
-        extra = [a.strip() for a in (args.against or "").split(",") if a.strip()]
+        bests = option_names(args.best, ";")
+        extra = option_names(args.against)
         # names the files allowed but the runs read do not give (no TTA stored, no fold of --summary-folds);
         # an unknown --against was skipped without a word
         check_names({"--best": bests, "--against": extra}, sorted(pooled))
@@ -1138,7 +1200,10 @@ def main(argv: list[str] | None = None) -> int:
                                                   "AUC), e.g. 'compact-ft-x5 +TTA' or 'a +TTA;b +TTA'")
     ap.add_argument("--runs", default=None, help="summarise only these runs (names in OUT, comma-separated; "
                                                   "the baselines are always kept)")
-    ap.add_argument("--against", default=None, help="more runs to compare --best with, e.g. 'resnet18 +TTA'")
+    ap.add_argument("--against", default=None,
+                    help="more rows to compare --best with, comma-separated (a comma inside parentheses does not "
+                         "split), e.g. 'resnet18 +TTA,mean(compact +TTA, resnet18 +TTA)': any row of the table, "
+                         "NAME or NAME +TTA (its 8x TTA row), ensemble, or an --ensemble row's mean(...)")
     ap.add_argument("--ensemble", default=None, help="averaged runs to add as rows: 'a +TTA,b +TTA;c,d'")
     ap.add_argument("--group-bootstrap", action=argparse.BooleanOptionalAction, default=True,
                     help="with --summarise: 95%% intervals resample objects (object_id; every cutout of a drawn "

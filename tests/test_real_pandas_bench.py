@@ -444,3 +444,52 @@ def test_summary_refuses_an_unknown_name_before_any_work_with_the_close_names(tm
     monkeypatch.setattr(mod, "label_classes", lambda *a: y)
     assert mod.main([*args, "--best", "best +TTA"]) == 2
     assert "real_pandas: --best 'x': why" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- every row of the table can be named
+
+
+def test_every_row_the_summary_shows_can_be_named_in_against_and_best(tmp_path):
+    """``--against "mean(a +TTA, b)"`` was split at the comma inside the row's name: an ``--ensemble`` row could not
+    be named, though the table shows it (and ``--best`` takes it, split on ';'). Each row is named here as the
+    table shows it (its first column, `` +TTA`` where its TTA column says 8x) and all are given at once."""
+    mod = _module()
+    rng = np.random.default_rng(11)
+    y = rng.integers(0, 2, 40)
+    groups = np.array([f"o{j:02d}" for j in range(40)])
+    for name, members in (("compact", 1), ("resnet18", 1), ("compact-x3", 3), ("trees", 1)):
+        for fold in (0, 1):
+            test = np.arange(fold, 40, 2)
+            run = {"test": test.tolist(), "p": np.clip(0.3 * y[test] + rng.uniform(0, 0.7, test.size), 0, 1).tolist(),
+                   "train_s": 1.0, "infer_s": 0.1, "members": members}
+            if name != "trees":
+                run.update(p_tta=np.clip(0.4 * y[test] + rng.uniform(0, 0.6, test.size), 0, 1).tolist(),
+                           infer_tta_s=0.2)
+            (tmp_path / f"{name}_fold{fold}.json").write_text(json.dumps(run))
+    ns = argparse.Namespace(out=str(tmp_path), runs=None, summary_folds=None, n_boot=10, best="compact-x3 +TTA",
+                            against=None, ensemble="compact +TTA,resnet18;compact-x3 +TTA,resnet18 +TTA,compact",
+                            per_object=False, group_bootstrap=False)
+    table = mod.summarise(ns, y, groups).split("\n\n")[1]
+    shown = []
+    for row in table.splitlines()[2:]:
+        first, _, tta = [c.strip() for c in row.split("|")[1:4]]
+        shown.append(first + (" +TTA" if tta == "8x" else ""))
+    assert "mean(compact +TTA, resnet18)" in shown and "ensemble (compact+resnet18)" in shown
+    assert "compact-x3 (3 members) +TTA" in shown and len(shown) == 10, shown
+    # the row of the report: its name split at the comma, "--against 'mean(compact +TTA' is no candidate"
+    ns.against = "mean(compact +TTA, resnet18)"
+    assert mod.check_summary_names(ns) is None
+    assert "| compact-x3 +TTA - mean(compact +TTA, resnet18) | auc |" in mod.summarise(ns, y, groups)
+    ns.against = ",".join(shown)
+    assert mod.check_summary_names(ns) is None  # the early check (from the files' names) lets them through
+    text = mod.summarise(ns, y, groups)
+    for name in shown:
+        if name != "compact-x3 (3 members) +TTA":  # --best itself: not compared with itself
+            assert f"| compact-x3 +TTA - {mod.option_names(name)[0]} | auc |" in text, name
+    assert "| compact-x3 +TTA - mean(compact-x3 +TTA, resnet18 +TTA, compact) | auc |" in text
+    # and --best takes any of them too, from main as from summarise
+    ns.best, ns.against = "mean(compact +TTA, resnet18);ensemble (compact+resnet18)", "compact-x3 (3 members)"
+    assert mod.check_summary_names(ns) is None
+    text = mod.summarise(ns, y, groups)
+    assert "| mean(compact +TTA, resnet18) - compact-x3 | auc |" in text
+    assert "| ensemble - compact-x3 | auc |" in text

@@ -979,6 +979,10 @@ class ThresholdStudy:
     #: ``prob_<k>_raw`` for a binary model's positive class, the scale ``classify --threshold``
     #: and the model's own (``train --target-purity``) threshold are applied on
     score_column: str | None = None
+    #: the reference's positives and the scores the threshold was chosen on (one per scored row), for the
+    #: bootstrap, which chooses it again on each resample
+    y: np.ndarray | None = field(default=None, repr=False)
+    score: np.ndarray | None = field(default=None, repr=False)
 
     def scale(self) -> str:
         """Words for the lines: on which probability the thresholds are (empty for ``prob_<k>``).
@@ -1089,6 +1093,21 @@ def _ci(row, col: str) -> str:
     return f" [{float(row[lo]):.3f}, {float(row[hi]):.3f}]"
 
 
+def chosen_ci(chosen: Mapping, fig: str) -> str:
+    """`` [lo, hi]`` of a figure of a threshold choice (:func:`starclass.evaluate.threshold.threshold_for_purity`'s
+    dict) where the bootstrap gave it ``<fig>_lo`` and ``<fig>_hi``, else "".
+
+    Examples
+    --------
+    >>> chosen_ci({"purity": 0.8, "purity_lo": 0.8, "purity_hi": 0.95}, "purity"), chosen_ci({"f1": 0.5}, "f1")
+    (' [0.800, 0.950]', '')
+    """
+    lo, hi = chosen.get(f"{fig}_lo"), chosen.get(f"{fig}_hi")
+    if lo is None or hi is None:
+        return ""
+    return f" [{float(lo):.3f}, {float(hi):.3f}]"
+
+
 @dataclass
 class Comparison:
     """Everything computed for one prediction against one reference.
@@ -1165,9 +1184,9 @@ class Comparison:
         """The figures ``starclass evaluate`` prints beyond the accuracies, one line each.
 
         Accuracy and balanced accuracy, precision, recall and F1 per class of the task's own
-        classes, ROC AUC and average precision, and the threshold for the target purity; each
-        figure but the average precision with its 95% bootstrap interval where there are
-        resamples (``n_boot``); each line starts with two spaces.
+        classes, ROC AUC and average precision, and the threshold for the target purity with the
+        purity, recall and F1 at it; each figure with its 95% bootstrap interval where there are
+        resamples (``n_boot``; the threshold chosen again on each); each line starts with two spaces.
 
         Examples
         --------
@@ -1221,7 +1240,7 @@ class Comparison:
                        f"{row['average_precision_raw']:.3f})" if "roc_auc_raw" in row.colnames else "")
                 out.append(f"  {cs.merge} class {said(row['class']) if 'name' in row.colnames else row['class']} vs "
                            f"rest: ROC AUC {row['roc_auc']:.3f}{_ci(row, 'roc_auc')}, "
-                           f"average precision {row['average_precision']:.3f}{raw}")
+                           f"average precision {row['average_precision']:.3f}{_ci(row, 'average_precision')}{raw}")
         if self.ranking_note:
             out.append(f"  note: {self.ranking_note}")
         # the figures the bootstrap could not give an interval (a class few resamples draw): their lines lack one
@@ -1230,9 +1249,10 @@ class Comparison:
             if st.chosen:
                 ch = st.chosen
                 out.append(f"  threshold for {ch['target']:.0%} purity of class {said(st.label)}{st.scale()}: "
-                           f"{ch.get('shown', format(ch['threshold'], '.3f'))} (purity {ch['purity']:.3f}, "
-                           f"recall {ch['recall']:.3f}, "
-                           f"F1 {ch['f1']:.3f}, {ch['n_selected']} selected)")
+                           f"{ch.get('shown', format(ch['threshold'], '.3f'))}{chosen_ci(ch, 'threshold')} "
+                           f"(purity {ch['purity']:.3f}{chosen_ci(ch, 'purity')}, "
+                           f"recall {ch['recall']:.3f}{chosen_ci(ch, 'recall')}, "
+                           f"F1 {ch['f1']:.3f}{chosen_ci(ch, 'f1')}, {ch['n_selected']} selected)")
             elif st.note:
                 out.append(f"  {st.note}")
         if self.trust is not None:
@@ -1292,29 +1312,42 @@ class Evaluation:
 # computations
 
 
-def _weighted_auc(y: np.ndarray, score: np.ndarray) -> Callable[[np.ndarray], float]:
-    """ROC AUC of ``score`` for ``y`` as a function of row weights (a resample's draw counts).
+def _weighted_ranking(y: np.ndarray, score: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """ROC AUC and average precision of ``score`` for ``y`` as a function of row weights (a resample's draw counts).
 
     The rows are ranked once; a resample's AUC is then the weighted Mann-Whitney statistic
-    (ties count a half, as :func:`sklearn.metrics.roc_auc_score` counts them): a few bincounts
-    per resample instead of sorting the drawn rows again. NaN where a resample holds no
-    positive or no negative.
+    (ties count a half, as :func:`sklearn.metrics.roc_auc_score` counts them), and its average
+    precision the sum over the score levels, highest first, of each level's share of the
+    positives times the precision of the selection down to it (the step sum
+    :func:`sklearn.metrics.average_precision_score` makes, a level's tied rows taken together):
+    a few bincounts per resample instead of sorting the drawn rows again. Both NaN where a
+    resample holds no positive, the AUC also where it holds no negative.
     """
-    y = np.asarray(y, dtype=bool)
+    y = np.asarray(y, dtype=np.float64) > 0
     _, level = np.unique(np.asarray(score, dtype=np.float64), return_inverse=True)
-    level = level.ravel()
     m = int(level.max()) + 1 if level.size else 0
+    desc = m - 1 - level.ravel()  # 0: the highest score
+    rows_pos = np.flatnonzero(y)
+    desc_pos = desc[rows_pos]
 
-    def auc(w: np.ndarray) -> float:
-        pos = np.bincount(level, weights=w * y, minlength=m)
-        neg = np.bincount(level, weights=w * ~y, minlength=m)
-        n_pos, n_neg = pos.sum(), neg.sum()
-        if n_pos == 0 or n_neg == 0:
-            return np.nan
-        below = np.cumsum(neg) - neg  # negatives scored strictly lower than each level
-        return float(np.sum(pos * (below + 0.5 * neg)) / (n_pos * n_neg))
+    def figs(w: np.ndarray) -> np.ndarray:
+        # counts as integers: exact, and numpy's integer cumsum is several times faster than its float one
+        pos = np.bincount(desc_pos, weights=w[rows_pos], minlength=m).astype(np.int64)
+        drawn = np.bincount(desc, weights=w, minlength=m).astype(np.int64)
+        tp, sel = np.cumsum(pos), np.cumsum(drawn)  # positives and rows at or above each level
+        n_pos, n_all = (int(tp[-1]), int(sel[-1])) if m else (0, 0)
+        if n_pos == 0:
+            return np.array([np.nan, np.nan])
+        # precision of the selection down to each level (0 before any drawn row: such a level adds no recall)
+        ap = float(np.dot(pos, tp / np.maximum(sel, 1.0)) / n_pos)
+        n_neg = n_all - n_pos
+        if n_neg == 0:
+            return np.array([np.nan, ap])
+        neg = drawn - pos  # exact: the weights are counts
+        below = n_neg - (sel - tp)  # negatives scored strictly lower than each level
+        return np.array([float(np.dot(pos, below + 0.5 * neg) / (n_pos * n_neg)), ap])
 
-    return auc
+    return figs
 
 
 def _per_class_figures(r: np.ndarray, p: np.ndarray, k: int) -> Callable[[np.ndarray], np.ndarray]:
@@ -1354,8 +1387,10 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
     """95% intervals of every figure from one set of resamples; ``objects``: each row's object (resampled whole).
 
     Accuracy and balanced accuracy per merge are returned as before (for the summary table);
-    precision, recall and F1 per class of each merge go into its per-class table, ROC AUC per
-    class into each curve set's areas, ECE and Brier into the trust study. A figure defined on
+    precision, recall and F1 per class of each merge go into its per-class table, ROC AUC and
+    average precision per class into each curve set's areas, the threshold for the target purity
+    (chosen again on each resample) and purity, recall and F1 at it into each threshold study's
+    ``chosen`` (``<figure>_lo``, ``_hi``), ECE and Brier into the trust study. A figure defined on
     too few resamples gets no interval (masked), said in the notes; where the accuracies have
     none, nothing has (one note, as before).
     """
@@ -1375,8 +1410,16 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
                 continue
             scores = curves.group_scores(probs, cs.merge, task.classes, task.merges[cs.merge])
             members = merge_groups(cs.merge, task.merges[cs.merge])
-            fns = [_weighted_auc(np.isin(cr, members[str(label)]), scores[str(label)]) for label in cs.areas["class"]]
-            parts.append((f"auc {cs.merge}", len(fns), lambda w, f=tuple(fns): np.array([g(w) for g in f])))
+            fns = [_weighted_ranking(np.isin(cr, members[str(label)]), scores[str(label)])
+                   for label in cs.areas["class"]]
+            # every class's ROC AUC, then every class's average precision
+            parts.append((f"auc {cs.merge}", 2 * len(fns),
+                          lambda w, f=tuple(fns): np.array([g(w) for g in f]).T.ravel()))
+    for j, st in enumerate(out.thresholds):
+        if st.chosen is not None and st.y is not None:
+            # the threshold chosen again on each resample, and purity, recall and F1 at it
+            parts.append((f"threshold {j}", len(threshold.PURITY_CHOICE_FIGURES),
+                          threshold.purity_choice_of_weights(st.y, st.score, st.chosen["target"])))
     if out.trust is not None and trust_rows is not None and probs is not None:
         lut = {int(c): j for j, c in enumerate(task.classes)}
         tp_ = probs[trust_rows]
@@ -1412,6 +1455,7 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
     cis: dict[str, dict[str, tuple[float, float]]] = {}
     at = 0
     undefined: list[str] = []
+    unreached: list[str] = []  # threshold studies whose target few resamples reach
     by_merge = {r.merge: r for r in out.results}
     for name, size, _ in parts:
         l_, h_, d_ = lo[at:at + size], hi[at:at + size], n_def[at:at + size]
@@ -1430,13 +1474,30 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
                 _interval_columns(table, fig, l_[sl], h_[sl], d_[sl], undefined, f"{merge} class ", f" {fig}")
         elif kind == "auc":
             cs = next(c for c in out.curves if c.merge == merge)
-            _interval_columns(cs.areas, "roc_auc", l_, h_, d_, undefined, f"{merge} ROC AUC of class ", "")
+            kk = size // 2
+            _interval_columns(cs.areas, "roc_auc", l_[:kk], h_[:kk], d_[:kk], undefined,
+                              f"{merge} ROC AUC of class ", "")
+            _interval_columns(cs.areas, "average_precision", l_[kk:], h_[kk:], d_[kk:], undefined,
+                              f"{merge} average precision of class ", "")
+        elif kind == "threshold":
+            st = out.thresholds[int(merge)]
+            # the four are defined on the same resamples (those on which some threshold reaches the target)
+            if not np.isfinite(l_).all():
+                # its own note: what is missing on the other resamples is a threshold reaching the target, not a class
+                unreached.append(f"no 95% interval for the threshold for {st.chosen['target']:.0%} purity of class "
+                                 f"{st.label} and the purity, recall and F1 at it: a threshold reaches the target "
+                                 f"(with at least {threshold.MIN_SELECTED} selected) on only {int(d_.min())} of "
+                                 f"the {n_boot} resamples (at least {floor} needed)")
+                continue
+            for fig, lo_, hi_ in zip(threshold.PURITY_CHOICE_FIGURES, l_, h_):
+                st.chosen[f"{fig}_lo"], st.chosen[f"{fig}_hi"] = float(lo_), float(hi_)
         else:
             out.trust.ece_ci = None if not np.isfinite(l_[0]) else (float(l_[0]), float(h_[0]))
             out.trust.brier_ci = None if not np.isfinite(l_[1]) else (float(l_[1]), float(h_[1]))
     if undefined:
         out.notes.append(f"no 95% interval for {', '.join(undefined)}: defined on too few of the {n_boot} resamples "
                          f"(at least {floor} needed; a class that few resamples draw)")
+    out.notes.extend(unreached)
     return cis, None
 
 
@@ -1579,7 +1640,8 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
     except StarclassError as exc:
         # name the class (``shown``: its number and the task's name): a five-class task prints one such line per class
         chosen, note = None, f"threshold for {target_purity:.0%} purity of class {shown or label}: {exc}"
-    study = ThresholdStudy(label, members, scan, chosen, note, score_column=score_column)
+    study = ThresholdStudy(label, members, scan, chosen, note, score_column=score_column, y=np.asarray(y, dtype=bool),
+                           score=np.asarray(score, dtype=float))
     # the selection a user got is the one classify made: where the catalogue records the model's
     # threshold (e.g. chosen on validation data by train --target-purity), the trends show that
     # selection, as the M31 paper's figures do; else the one chosen here for the target purity
@@ -1622,7 +1684,10 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         One-to-one matching radius in pixels.
     n_boot
         Bootstrap resamples for the 95% intervals of every figure (accuracies; precision, recall
-        and F1 per class; ROC AUC per class; ECE and Brier), all from the same resamples; 0: none.
+        and F1 per class; ROC AUC and average precision per class; the threshold for
+        ``target_purity``, chosen again on each resample, and the purity, recall and F1 at it; ECE
+        and Brier; the ``by`` tables' accuracy where ``group_column`` is given), all from the same
+        resamples; 0: none.
     target_purity
         Purity for the threshold choice.
     quantities
@@ -1802,8 +1867,10 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             # the positive class's probability, as the ROC curves above score it
             pos = int(task.positive)
             score = probs[:, task.classes.index(pos)]
+        # rows of one object (group_column) are not independent: the accuracy intervals resample the objects whole
         out.by[col] = metrics_by_group(cr, cp, values, task.classes, score=score, positive=pos,
-                                       min_rows=by_min_rows)
+                                       min_rows=by_min_rows, objects=objects, n_boot=n_boot,
+                                       object_column=group_column)
     cis, boot_note = (_bootstrap(out, cr, cp, task, n_boot, objects, probs, trust_rows) if n_boot > 0
                       else (None, "no bootstrap intervals (0 resamples)"))
     if boot_note or interval_note:

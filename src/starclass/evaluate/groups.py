@@ -19,7 +19,7 @@ from astropy.stats import binom_conf_interval
 from astropy.table import MaskedColumn, Table
 from sklearn.metrics import roc_auc_score
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 
 #: A number at the start of a group label (a value, or a bin's lower edge after its "[")
 _NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(?=[,\s]|$)")
@@ -105,8 +105,16 @@ def _ordered(labels: np.ndarray) -> list[str]:
 
 def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, score: np.ndarray | None = None,
                      positive: int | None = None, max_groups: int = 12, n_bins: int = 5,
-                     min_rows: int = 1, confidence: float = 0.95) -> tuple[Table, str | None]:
-    """Accuracy (with a Wilson interval), errors and recall per class, per group of rows.
+                     min_rows: int = 1, confidence: float = 0.95, objects: np.ndarray | None = None,
+                     n_boot: int = 200, object_column: str | None = None) -> tuple[Table, str | None]:
+    """Accuracy (with its interval), errors and recall per class, per group of rows.
+
+    The accuracy interval is Wilson's where every row is an object of its own; where ``objects``
+    names each row's object (several cutouts of one object are not independent, and Wilson's
+    interval, which counts each as a trial, is then too narrow) it is the bootstrap's, resampling
+    whole objects (:func:`starclass.evaluate.bootstrap.bootstrap_figures`, seed 0: the draws of
+    ``evaluate``'s other intervals) and scoring every group's accuracy on each resample. The
+    table's meta ``interval_note`` says which.
 
     Parameters
     ----------
@@ -129,7 +137,13 @@ def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, scor
         has dozens of such groups). :data:`MISSING` is never pooled.
     confidence
         Level of the accuracy interval (Wilson score interval,
-        :func:`astropy.stats.binom_conf_interval`).
+        :func:`astropy.stats.binom_conf_interval`, or the bootstrap's with ``objects``).
+    objects
+        The object of each row (``object_id``), or None (every row its own object: Wilson).
+    n_boot
+        Bootstrap resamples with ``objects`` (0: no interval, NaN).
+    object_column
+        The column ``objects`` came from, for the note.
 
     Returns
     -------
@@ -137,6 +151,8 @@ def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, scor
         One row per group, then :data:`ALL`: ``group``, ``n``, ``n_ref_<k>`` (rows of each
         reference class), ``errors``, ``accuracy``, ``accuracy_lo``, ``accuracy_hi``,
         ``recall_<k>`` (NaN where the group has none of class k), and ``roc_auc`` with a score.
+        ``accuracy_lo``, ``accuracy_hi`` are NaN where the bootstrap gives no interval (a group
+        in too few resamples). ``meta["interval_note"]`` says which interval it is.
     note : str or None
         How the column was binned, when it was.
 
@@ -154,6 +170,18 @@ def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, scor
         a   2      1    0.500    0.500
         b   2      0    1.000      nan
     (all)   4      1    0.750    0.500
+
+    Three cutouts of each of four objects: the interval resamples the objects, each drawn with
+    its three cutouts, and is wider than Wilson's over twelve rows:
+
+    >>> ref, pred = np.repeat([1, 2, 1, 2], 3), np.repeat([1, 2, 2, 2], 3)
+    >>> wilson, _ = metrics_by_group(ref, pred, ["a"] * 12, (1, 2))
+    >>> boot, _ = metrics_by_group(ref, pred, ["a"] * 12, (1, 2), objects=np.repeat(["o1", "o2", "o3", "o4"], 3),
+    ...                            object_column="object_id")
+    >>> [round(float(wilson[c][0]), 3) for c in ("accuracy_lo", "accuracy_hi")], boot.meta["interval_note"]
+    ([0.468, 0.911], '95% bootstrap interval, 200 resamples of the 4 objects (object_id) drawn whole')
+    >>> [round(float(boot[c][0]), 3) for c in ("accuracy_lo", "accuracy_hi")]
+    [0.25, 1.0]
     """
     ref = np.asarray(ref).astype(int)
     pred = np.asarray(pred).astype(int)
@@ -164,6 +192,8 @@ def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, scor
                              f"{len(groups)} group values{scores}: they must be one per row")
     if score is not None and positive is None:
         raise StarclassError("metrics_by_group: a score needs the positive class it scores")
+    if objects is not None and len(objects) != n:
+        raise StarclassError(f"metrics_by_group: {len(objects)} objects for {n} rows: one per row")
     labels, note = group_labels(groups, max_groups=max_groups, n_bins=n_bins)
     names, counts = np.unique(labels, return_counts=True)
     small = [g for g, c in zip(names, counts) if c < min_rows and g != MISSING]
@@ -172,12 +202,16 @@ def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, scor
         labels = np.where(np.isin(labels, small), other, labels)
     classes = tuple(int(k) for k in classes)
     rows = []
-    for g in [*_ordered(labels), ALL]:
+    order = [*_ordered(labels), ALL]
+    boot, interval_note = (_object_intervals(ref, pred, labels, order, objects, n_boot, confidence, object_column)
+                           if objects is not None else (None, f"{confidence:.0%} Wilson interval"))
+    for j, g in enumerate(order):
         sel = np.ones(n, dtype=bool) if g == ALL else labels == g
         r, p = ref[sel], pred[sel]
         m = int(sel.sum())
         right = int((r == p).sum())
-        lo, hi = binom_conf_interval(right, m, confidence_level=confidence, interval="wilson")
+        lo, hi = (binom_conf_interval(right, m, confidence_level=confidence, interval="wilson") if boot is None
+                  else boot[j])
         row = {"group": g, "n": m}
         row.update({f"n_ref_{k}": int((r == k).sum()) for k in classes})
         row.update({"errors": m - right, "accuracy": right / m, "accuracy_lo": float(lo), "accuracy_hi": float(hi)})
@@ -194,4 +228,42 @@ def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, scor
     for c in t.colnames:
         if c.startswith(("accuracy", "recall_", "roc_auc")):
             t[c].format = ".3f"
+    t.meta["interval_note"] = interval_note
     return t, note
+
+
+def _object_intervals(ref: np.ndarray, pred: np.ndarray, labels: np.ndarray, order: list[str], objects: np.ndarray,
+                      n_boot: int, confidence: float,
+                      column: str | None) -> tuple[list[tuple[float, float]], str]:
+    """Each group's accuracy interval from resamples of whole objects (the last group, :data:`ALL`, every row).
+
+    One set of resamples scores every group (a weighted count per group), as evaluate's other
+    intervals are scored; a group no resample draws often enough gets NaN.
+    """
+    from starclass.evaluate.bootstrap import bootstrap_figures
+
+    n_obj = int(np.unique(np.asarray(objects).astype(str)).size)
+    named = f" ({column})" if column else ""
+    nan = [(np.nan, np.nan)] * len(order)
+    if n_boot <= 0:
+        return nan, (f"no interval: rows of one object are not independent, and 0 bootstrap resamples "
+                     f"(--bootstrap 0) draw none of the {counted(n_obj, 'object')}{named}")
+    index = {g: j for j, g in enumerate(order[:-1])}
+    gidx = np.array([index[g] for g in labels], dtype=np.int64)
+    right = (ref == pred).astype(np.float64)
+    k = len(order) - 1
+
+    def stat(w: np.ndarray) -> np.ndarray:
+        tot = np.bincount(gidx, weights=w, minlength=k)
+        ok = np.bincount(gidx, weights=w * right, minlength=k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            acc = np.where(tot > 0, ok / tot, np.nan)
+        return np.append(acc, ok.sum() / tot.sum())
+
+    try:
+        lo, hi, _ = bootstrap_figures(stat, ref.size, n_boot=n_boot, level=confidence, groups=objects)
+    except StarclassError as exc:
+        return nan, f"no interval: {exc}"
+    return ([(float(a), float(b)) for a, b in zip(lo, hi)],
+            f"{confidence:.0%} bootstrap interval, {n_boot} resamples of the {counted(n_obj, 'object')}{named} drawn "
+            "whole")

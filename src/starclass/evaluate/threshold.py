@@ -10,11 +10,16 @@ not undefined, where nothing selected is right). They pick the threshold 0.669 t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.errors import StarclassError, counted
 from starclass.schema import row_name
+
+#: the fewest objects a threshold for a target purity may select (:func:`threshold_for_purity`)
+MIN_SELECTED = 10
 
 
 def _counts(y: np.ndarray, score: np.ndarray, thr: float) -> tuple[int, int, int]:
@@ -90,7 +95,7 @@ def threshold_scan(y_true, score, thresholds=None) -> Table:
     return t
 
 
-def threshold_for_purity(y_true, score, target: float = 0.8, *, min_selected: int = 10) -> dict:
+def threshold_for_purity(y_true, score, target: float = 0.8, *, min_selected: int = MIN_SELECTED) -> dict:
     """Lowest threshold whose selection reaches ``target`` purity.
 
     The lowest such threshold keeps the most objects (the M31 paper's choice). Thresholds
@@ -145,6 +150,94 @@ def threshold_for_purity(y_true, score, target: float = 0.8, *, min_selected: in
     below = float(s_sorted[i + 1]) if i + 1 < len(s_sorted) else -np.inf
     return {"threshold": thr, "purity": p, "recall": r, "f1": f, "n_selected": int(n[i]), "target": target,
             "shown": threshold_text(thr, below)}
+
+
+#: the figures :func:`purity_choice_of_weights` gives, in order
+PURITY_CHOICE_FIGURES = ("threshold", "purity", "recall", "f1")
+
+
+def purity_choice_of_weights(y_true, score, target: float = 0.8, *,
+                             min_selected: int = MIN_SELECTED) -> Callable[[np.ndarray], np.ndarray]:
+    """The choice of :func:`threshold_for_purity` on a resample, as a function of row weights.
+
+    The threshold is chosen again inside each bootstrap resample (its interval then includes the
+    choice, not only the noise of the purity at a fixed threshold). The rows are ranked once;
+    a resample is given as the weight of each row (how many times it was drawn, as
+    :func:`starclass.evaluate.bootstrap.bootstrap_figures` gives it), and the function returns
+    what :func:`threshold_for_purity` returns on the drawn rows: the lowest threshold at a drawn
+    score whose selection has purity >= ``target`` and at least ``min_selected`` drawn rows (a
+    row drawn twice counts twice), and the purity, recall and F1 there.
+
+    Parameters
+    ----------
+    y_true
+        Boolean array: True for a reference positive.
+    score
+        Score of the positive class.
+    target
+        Purity to reach.
+    min_selected
+        Fewest rows (with their weights) the selection must hold.
+
+    Returns
+    -------
+    callable
+        Of the ``n`` row weights, returning ``[threshold, purity, recall, f1]``
+        (:data:`PURITY_CHOICE_FIGURES`); all NaN where no threshold reaches the target or the
+        resample has no positive (:func:`threshold_for_purity` raises there).
+
+    Raises
+    ------
+    StarclassError
+        Labels and scores of different lengths, none at all, a non-finite score, or a target
+        outside (0, 1].
+
+    Examples
+    --------
+    With every row weighted 1 it is :func:`threshold_for_purity`; a resample that drew the fourth
+    row (a cluster at 0.6) twice and the second (a cluster at 0.8) not at all chooses 0.6 again:
+
+    >>> y = np.array([1, 1, 0, 1, 0, 0], bool)
+    >>> score = np.array([0.9, 0.8, 0.7, 0.6, 0.3, 0.1])
+    >>> choose = purity_choice_of_weights(y, score, 0.75, min_selected=2)
+    >>> choose(np.ones(6)).tolist()
+    [0.6, 0.75, 1.0, 0.8571428571428571]
+    >>> choose(np.array([1.0, 0, 1, 2, 1, 1])).tolist()
+    [0.6, 0.75, 1.0, 0.8571428571428571]
+    >>> bool(np.isnan(choose(np.array([0.0, 0, 1, 0, 1, 1]))).all())  # no cluster drawn
+    True
+    """
+    y, score = _check(y_true, score)
+    if not 0 < target <= 1:
+        raise StarclassError(f"target purity must be in (0, 1], got {target}")
+    levels, level = np.unique(score, return_inverse=True)
+    m = levels.size
+    # highest score first: a threshold at a level selects that level and every one above it
+    desc = levels[::-1].copy()
+    at = m - 1 - level.ravel()
+    rows_pos = np.flatnonzero(y)
+    at_pos = at[rows_pos]
+    undefined = np.full(len(PURITY_CHOICE_FIGURES), np.nan)
+
+    def choose(w: np.ndarray) -> np.ndarray:
+        # counts as integers: exact, and numpy's integer cumsum is several times faster than its float one
+        drawn = np.bincount(at, weights=w, minlength=m).astype(np.int64)
+        tp = np.cumsum(np.bincount(at_pos, weights=w[rows_pos], minlength=m).astype(np.int64))
+        n = np.cumsum(drawn)
+        n_pos = int(tp[-1])
+        if n_pos == 0:
+            return undefined.copy()
+        # only the scores of drawn rows are thresholds (a level drawn zero times is not in the resample)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # tp / n >= target as threshold_for_purity compares it (tp >= target * n rounds otherwise)
+            ok = (drawn > 0) & (tp / n >= target) & (n >= min_selected)
+        if not ok.any():
+            return undefined.copy()
+        i = int(np.flatnonzero(ok)[-1])  # most objects kept
+        # purity, recall and F1 as _prf gives them: 2 TP / (2 TP + FP + FN) is 2 TP / (selected + positives)
+        return np.array([desc[i], tp[i] / n[i], tp[i] / n_pos, 2 * tp[i] / (n[i] + n_pos)])
+
+    return choose
 
 
 def threshold_text(threshold: float, below: float, digits: int = 3) -> str:

@@ -25,6 +25,7 @@ from starclass.errors import StarclassError, counted
 from starclass.evaluate.compare import (  # noqa: F401
     Comparison,
     Evaluation,
+    chosen_ci,
     class_column,
     evaluate_catalogs,
     load_catalog,
@@ -151,8 +152,8 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
         if cs.roc:
             s.figure(f"roc_pr_{cs.merge}_{rname}", F.fig_curves(cs.roc, cs.pr, cs.title, named), "")
             s.table(f"auc_{cs.merge}_{rname}", cs.areas, "Area under the ROC curve and average precision"
-                    + ("; the ROC AUC with its 95% bootstrap interval (roc_auc_lo, roc_auc_hi)."
-                       if "roc_auc_lo" in cs.areas.colnames else "."))
+                    + ("; each with its 95% bootstrap interval (roc_auc_lo, roc_auc_hi, average_precision_lo, "
+                       "average_precision_hi)." if "roc_auc_lo" in cs.areas.colnames else "."))
     s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "score of the predicted class", named),
              "Cumulative distribution of the probability of the predicted class, per predicted class "
              "(StarcNet Fig. 5).")
@@ -163,10 +164,13 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
         suffix = rname if single else f"{st.label}_{rname}"
         if st.chosen:
             ch = st.chosen
+            boot = ("; 95% bootstrap intervals in brackets, the threshold chosen again on each resample, so "
+                    "they include the choice" if "threshold_lo" in ch else "")
             s.text(f"{what.capitalize()} score threshold for {ch['target']:.0%} purity{st.scale()}: "
-                   f"<b>{ch.get('shown', format(ch['threshold'], '.3f'))}</b> "
-                   f"(purity {ch['purity']:.3f}, recall {ch['recall']:.3f}, F1 {ch['f1']:.3f}, "
-                   f"{ch['n_selected']} selected).")
+                   f"<b>{ch.get('shown', format(ch['threshold'], '.3f'))}</b>{chosen_ci(ch, 'threshold')} "
+                   f"(purity {ch['purity']:.3f}{chosen_ci(ch, 'purity')}, recall {ch['recall']:.3f}"
+                   f"{chosen_ci(ch, 'recall')}, F1 {ch['f1']:.3f}{chosen_ci(ch, 'f1')}, "
+                   f"{ch['n_selected']} selected{boot}).")
         if st.note:
             s.note(st.note)
         # the figure names the class ("class 1 (cluster) vs rest"), as the gallery and the tables do
@@ -215,8 +219,9 @@ def _groups_section(c: Comparison, task: EvalTask | None = None) -> Section:
             s.note(f"{col}: {note}")
         s.figure(f"by_{col}_{rname}", F.fig_by_group(tab, col, f"accuracy by {col}"), "")
         s.table(f"by_{col}_{rname}", tab,
-                f"Per value of {col}: rows, rows of each reference class (n_ref_k), errors, accuracy with its 95% "
-                f"Wilson interval, recall per class (recall_k; nan: none of that class{which})"
+                f"Per value of {col}: rows, rows of each reference class (n_ref_k), errors, accuracy with its "
+                f"{tab.meta.get('interval_note', '95% Wilson interval')}, recall per class (recall_k; nan: none of "
+                f"that class{which})"
                 + (", ROC AUC of the positive class (nan: one class only)" if "roc_auc" in tab.colnames else "")
                 + "; the last row pools every group.")
     return s
@@ -1027,6 +1032,10 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
 def group_lines(tab: Table, title: str) -> list[str]:
     """Printed lines of a :func:`starclass.evaluate.groups.metrics_by_group` table.
 
+    The last line says which interval the accuracy has (the table's ``interval_note``): Wilson's
+    where each row is an object, the bootstrap's over whole objects where a group column names them.
+    An accuracy without an interval (a group too few resamples draw) is printed without one.
+
     Examples
     --------
     >>> from starclass.evaluate.groups import metrics_by_group
@@ -1036,15 +1045,20 @@ def group_lines(tab: Table, title: str) -> list[str]:
       a: n 1, accuracy 1.000 [0.207, 1.000], 0 errors
       b: n 2, accuracy 0.500 [0.095, 0.905], 1 error
       (all): n 3, accuracy 0.667 [0.208, 0.939], 1 error
+      accuracy intervals: 95% Wilson interval
     """
     out = [f"{title}:"]
     for r in tab:
         e = int(r["errors"])
-        line = (f"  {r['group']}: n {int(r['n'])}, accuracy {float(r['accuracy']):.3f} "
-                f"[{float(r['accuracy_lo']):.3f}, {float(r['accuracy_hi']):.3f}], {e} error{'' if e == 1 else 's'}")
+        lo, hi = float(r["accuracy_lo"]), float(r["accuracy_hi"])
+        ci = f" [{lo:.3f}, {hi:.3f}]" if np.isfinite(lo) and np.isfinite(hi) else ""
+        line = (f"  {r['group']}: n {int(r['n'])}, accuracy {float(r['accuracy']):.3f}{ci}, "
+                f"{e} error{'' if e == 1 else 's'}")
         if "roc_auc" in tab.colnames and np.isfinite(float(r["roc_auc"])):
             line += f", ROC AUC {float(r['roc_auc']):.3f}"
         out.append(line)
+    if tab.meta.get("interval_note"):
+        out.append(f"  accuracy intervals: {tab.meta['interval_note']}")
     return out
 
 
