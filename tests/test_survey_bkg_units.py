@@ -131,3 +131,24 @@ def test_units_that_convert_are_converted_in_the_merged_catalogue(tmp_path):
     pq.write_table(with_astropy_metadata(out["b"]), tmp_path / "b.parquet")
     back = Table.read(tmp_path / "b.parquet")
     assert back["bkg"].unit == u.MJy / u.sr and back["bkg"][0] == pytest.approx(0.25)
+
+
+def test_given_columns_in_units_that_do_not_convert_are_refused(tmp_path):
+    """Two positions catalogues with bkg in ct / pix and in electron / (pix s) ran; the merged catalogue read
+    whole gave both fields' bkg_input ct / pix."""
+    from starclass.errors import StarclassError
+    from starclass.survey import read_plan
+    from starclass.survey.run import prepare
+
+    _model(tmp_path / "model")
+    for name, unit in (("a", u.ct / u.pix), ("b", u.electron / u.s / u.pix)):
+        _field(tmp_path / name, seed=3)
+        Table({"id": [1, 2], "x": [30.0, 70.0], "y": [30.0, 60.0], "bkg": [12.0, 12.0] * unit}).write(
+            tmp_path / name / "pos.ecsv")
+    (tmp_path / "plan.yaml").write_text(
+        "model: model\ntile_size: 64\noverlap: 56\nphotometry: ci\nfields:\n"
+        "  - {name: a, mosaics: a, positions: a/pos.ecsv}\n  - {name: b, mosaics: b, positions: b/pos.ecsv}\n")
+    with pytest.raises(StarclassError, match=r"the positions catalogues' column bkg is in units that do not convert "
+                                             r"into one another: field 'a': ct / pix \(.*a/pos.ecsv\); field 'b': "
+                                             r"electron / \(pix s\)"):
+        prepare(read_plan(tmp_path / "plan.yaml"), tmp_path / "out")

@@ -284,6 +284,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
         infos.append(info)
         inputs += files
     check_bkg_units([(info.spec.name, info.bkg_unit) for info in infos], where)
+    check_given_units([(info.spec.name, info.positions, info.spec.positions) for info in infos], where)
     clash = input_clash(outdir, inputs)
     if clash is not None:
         raise StarclassError(f"output {outdir} is or contains one of the survey's inputs ({clash}); choose another")
@@ -506,6 +507,52 @@ def check_bkg_units(units: list[tuple[str, tuple[Any, str] | None]], where: str 
         f"{where}: the fields' bkg would be in units that do not convert into one another: {listed}. The merged "
         "catalogue holds one unit per column (bkg is the V-band background per pixel, in the mosaics' unit); "
         "survey these fields in separate runs (another -o each), or give their mosaics one unit. Nothing was run")
+
+
+def check_given_units(given: list[tuple[str, Any, Any]], where: str = "plan") -> None:
+    """Refuse positions catalogues whose columns of one name state units that do not convert.
+
+    The given positions' columns go into the merged catalogue (their photometry as ``<name>_input``), one
+    unit per column: a ``bkg`` in ``ct / pix`` in one field's catalogue and in ``electron / (pix s)`` in
+    another's came out as the first field's unit for both. A column that states no unit in one
+    catalogue is let through (a CSV states none).
+
+    Parameters
+    ----------
+    given
+        ``(field, positions table or None, its file)`` for each field.
+    where
+        The plan, for the message.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from astropy.table import Table
+    >>> a = Table({"x": [1.0], "bkg": [1.0] * u.ct / u.pix})
+    >>> b = Table({"x": [1.0], "bkg": [1.0] * u.electron / u.s / u.pix})
+    >>> check_given_units([("a", a, "a.ecsv"), ("b", Table({"bkg": [2.0]}), "b.csv"), ("c", None, None)])
+    >>> check_given_units([("a", a, "a.ecsv"), ("b", b, "b.ecsv")])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: plan: the positions catalogues' column bkg is in units that do not convert ...
+    """
+    seen: dict[str, list[tuple[str, Any, Any]]] = {}
+    for name, table, path in given:
+        if table is None:
+            continue
+        for col in table.colnames:
+            unit = getattr(table[col], "unit", None)
+            if unit is not None:
+                seen.setdefault(col, []).append((name, unit, path))
+    for col, units in seen.items():
+        first = units[0][1]
+        if all(unit == first or unit.is_equivalent(first) for _, unit, _ in units):
+            continue
+        listed = "; ".join(f"field {name!r}: {unit} ({path})" for name, unit, path in units)
+        raise StarclassError(
+            f"{where}: the positions catalogues' column {col} is in units that do not convert into one another: "
+            f"{listed}. The merged catalogue holds one unit per column; survey these fields in separate runs "
+            "(another -o each), or give the column one unit. Nothing was run")
 
 
 def common_units(tables: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], list[str]]:
