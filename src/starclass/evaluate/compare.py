@@ -1150,6 +1150,9 @@ class Comparison:
     interval_note: str | None = None
     #: the number of objects among the scored rows where ``group_column`` names them (else None: a row each)
     n_objects: int | None = None
+    #: why no figure has a bootstrap interval (:func:`no_intervals_note`), or None: printed by ``evaluate``
+    #: and among ``notes`` (the report's), the one sentence in both
+    no_intervals: str | None = None
 
     def heading(self) -> str:
         """What is compared with what, for titles: ``prediction vs truth``, or for two columns of one
@@ -1220,6 +1223,9 @@ class Comparison:
                           if self.n_objects is not None and self.n_objects < r.n else f"{counted(r.n, 'object')})"))
         if self.interval_note and "accuracy_lo" in self.summary.colnames:
             out.append(f"  {self.interval_note}")
+        elif self.no_intervals:
+            # the report said "no bootstrap intervals: ..." while evaluate printed the figures without one, silently
+            out.append(f"  note: {self.no_intervals}")
         for row in self.results[0].per_class:
             # the one-vs-rest balanced accuracy too: the cool-core paper's per-class figure, in the
             # per-class table but missing from the screen
@@ -1450,7 +1456,8 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
     try:
         lo, hi, n_def = bootstrap_figures(stat, n, n_boot=n_boot, groups=objects)
     except StarclassError as exc:
-        return None, f"no bootstrap intervals: {exc}"
+        # "bootstrap_ci: need at least 2 objects": the function's name is no part of what the user is told
+        return None, no_intervals_note(str(exc).removeprefix("bootstrap_ci: "))
     floor = max(10, n_boot // 10)
     cis: dict[str, dict[str, tuple[float, float]]] = {}
     at = 0
@@ -1464,8 +1471,8 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
         if kind == "merge":
             if not np.isfinite(l_[:2]).all():
                 # the accuracies undefined on most resamples: no interval at all, as before
-                return None, (f"no bootstrap intervals: bootstrap: the metric was defined on only "
-                              f"{int(d_[:2].min())} of {n_boot} resamples")
+                return None, no_intervals_note(f"the accuracies were defined on only {int(d_[:2].min())} of "
+                                               f"{n_boot} resamples")
             cis[merge] = {"accuracy": (float(l_[0]), float(h_[0])), "balanced_accuracy": (float(l_[1]), float(h_[1]))}
             table = by_merge[merge].per_class
             kk = len(table)
@@ -1499,6 +1506,30 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
                          f"(at least {floor} needed; a class that few resamples draw)")
     out.notes.extend(unreached)
     return cis, None
+
+
+def no_intervals_note(reason: str) -> str:
+    """Why no figure has a bootstrap interval, as ``evaluate`` prints it and the report notes it.
+
+    One wording for every case (no resamples asked for, too few objects to resample, accuracies
+    undefined on most resamples): the report said "no bootstrap intervals: ..." where ``evaluate``
+    said nothing.
+
+    Parameters
+    ----------
+    reason
+        What stopped the intervals.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> no_intervals_note("need at least 2 objects (groups), got 1")
+    'no bootstrap intervals: need at least 2 objects (groups), got 1'
+    """
+    return f"no bootstrap intervals: {reason}"
 
 
 def _interval_columns(table: Table, fig: str, lo: np.ndarray, hi: np.ndarray, n_def: np.ndarray,
@@ -1872,7 +1903,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                                        min_rows=by_min_rows, objects=objects, n_boot=n_boot,
                                        object_column=group_column)
     cis, boot_note = (_bootstrap(out, cr, cp, task, n_boot, objects, probs, trust_rows) if n_boot > 0
-                      else (None, "no bootstrap intervals (0 resamples)"))
+                      else (None, no_intervals_note("0 resamples asked for (--bootstrap 0)")))
+    out.no_intervals = boot_note
     if boot_note or interval_note:
         out.notes.insert(0, boot_note or interval_note)  # first, where the accuracies' note always stood
     if cis:
