@@ -234,7 +234,7 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
         cs = read_cutout_folder(src, group_column=stored_group_column(cfg.group_column), require_group=False,
                                 require_labels=False,
                                 bands=list(cfg.bands) or None, bands_of=f"task {cfg.name!r}", keep_planes=True,
-                                resample=cutout_resampler(cfg))
+                                resample=cutout_resampler(cfg), label_map=cfg.label_map)
         table = cs.table
         cols = _band_columns(table.colnames, cs.bands) if cs.bands else ["file"]
         roots = [cs.root] * len(table)

@@ -1668,6 +1668,7 @@ def read_cutout_folder(
     keep_planes: bool = False,
     resample: Callable[[np.ndarray], np.ndarray] | None = None,
     resample_purpose: str | None = None,
+    label_map: dict[str, int] | None = None,
 ) -> CutoutSet:
     """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
 
@@ -1713,6 +1714,10 @@ def read_cutout_folder(
     resample_purpose : str, optional
         What ``resample`` is for, when it is not a task's ``stamp_size`` (``"for the gallery of mistakes
         only"``: the report draws the cutouts without a task): said in the warning instead of the task's.
+    label_map : dict of str to int, optional
+        The task's label -> class map, when a task reads the folder: the cutouts of one object are
+        warned of only when their labels give different classes (``Cluster`` and ``cluster`` both
+        mapped to 1 are one class). None: labels are compared as written.
 
     Returns
     -------
@@ -1969,7 +1974,7 @@ def read_cutout_folder(
     if fold_column in names:
         folds = _parse_folds(rows, fold_column, groups, files, where)
     if labels is not None and group_column is not None:
-        _warn_mixed_labels(labels, groups, files, where, group_column)
+        _warn_mixed_labels(labels, groups, files, where, group_column, label_map)
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None,
@@ -2380,22 +2385,46 @@ def _typed(values: list[str], decimal_comma: bool = False) -> np.ndarray:
         return as_text
 
 
-def _warn_mixed_labels(labels: np.ndarray, groups: np.ndarray, files: list[str], where, column: str) -> None:
+def _warn_mixed_labels(labels: np.ndarray, groups: np.ndarray, files: list[str], where, column: str,
+                       label_map: dict[str, int] | None = None) -> None:
     """Warn, naming the rows, when one group (one object) carries different labels.
 
     Cutouts of one object (two CCDs, two epochs) show the same thing: different labels are a
     catalogue error or a mistyped group, and the object teaches both classes at once. Not an
     error: a user may mean it (a per-cutout verdict), but they must know.
+
+    With the task's ``label_map``, labels are compared by the class they give: ``Cluster`` and
+    ``cluster`` of one object, both mapped to class 1 by the task file that a spreadsheet's labels
+    need, were warned of as different labels although training sees one class. A label the map does
+    not know is compared as written (the unknown-label message names it).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> labs, objs = np.array(["Cluster", "cluster"]), np.array(["B1", "B1"])
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     _warn_mixed_labels(labs, objs, ["a.png", "b.png"], lambda i, f: f, "object_id",
+    ...                        {"cluster": 1, "Cluster": 1})
+    >>> seen
+    []
     """
+    keyed = {label_key(k): v for k, v in (label_map or {}).items()}
+
+    def same_class(a: str, b: str) -> bool:
+        # the class through the map, as label_classes reads it; unknown labels as written
+        return a == b or (label_key(a) in keyed and keyed[label_key(a)] == keyed.get(label_key(b)))
+
     first: dict[str, int] = {}
     mixed: list[str] = []
     labs = [str(v) for v in labels.tolist()]
     for i, g in enumerate(str(v) for v in groups.tolist()):
         j = first.setdefault(g, i)
-        if labs[j] != labs[i] and len(mixed) < 5:
+        if not same_class(labs[j], labs[i]) and len(mixed) < 5:
             mixed.append(f"{column} {g!r}: {labs[i]!r} at {where(i, files[i])}, {labs[j]!r} at row {j + 1}")
     if mixed:
-        warnings.warn("cutouts of one object carry different labels (" + "; ".join(mixed) + ")", stacklevel=3)
+        what = "labels of different classes" if keyed else "different labels"
+        warnings.warn(f"cutouts of one object carry {what} (" + "; ".join(mixed) + ")", stacklevel=3)
 
 
 def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where) -> np.ndarray:
