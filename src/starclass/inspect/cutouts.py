@@ -319,8 +319,11 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
     copy = file_is_a_band_copy(table.colnames, lambda c: np.asarray(table[c]).astype(str).tolist())
     cols = ["file"] if "file" in table.colnames and not copy else _band_columns(table.colnames, list(cfg.bands))
     if not cols:
+        from starclass.io.cutout_folders import file_column_hint
+
+        cells = [{c: str(v) for c, v in zip(table.colnames, row)} for row in table]
         raise StarclassError(f"--stamps {src}: no 'file' column (nor 'file_<band>' columns); columns: "
-                             f"{', '.join(table.colnames)}")
+                             f"{', '.join(table.colnames)}{file_column_hint(table.colnames, cells)}")
     if len(table) == 0:
         raise StarclassError(f"--stamps {src}: no rows")
     for c in cols:

@@ -1507,6 +1507,68 @@ def _linked_csv_hint(csv_path: Path, rel: str) -> str:
             "the folder it is named in")
 
 
+def image_file_columns(names: list[str], rows: list[dict[str, str]]) -> list[str]:
+    """The columns of a CSV whose every filled cell names an image file by its suffix (``a.png``, ``b.fits``).
+
+    A list of cutouts whose files are in a column named otherwise than ``file`` (``filename``, ``path``,
+    ``image``: what other tools write) was refused with "no 'file' column" and the columns, which left
+    the user to guess, and ``info`` read it as a catalogue: "required column 'id' missing". The column
+    found here is named in the message, with the rename to make.
+
+    Parameters
+    ----------
+    names : list of str
+        The header's column names.
+    rows : list of dict
+        The rows, column name -> cell text.
+
+    Returns
+    -------
+    list of str
+        Those columns, in header order (none filled: not one).
+
+    Examples
+    --------
+    >>> image_file_columns(["filename", "class"], [{"filename": "a b.png", "class": "x"},
+    ...                                            {"filename": "c.fits.gz", "class": "y"}])
+    ['filename']
+    >>> image_file_columns(["id", "mag"], [{"id": "1", "mag": "20.1"}])
+    []
+    """
+    out = []
+    for name in names:
+        cells = [str(row.get(name) or "").strip() for row in rows]
+        cells = [c for c in cells if c]
+        if cells and all(image_format(c) is not None for c in cells):
+            out.append(name)
+    return out
+
+
+def file_column_hint(names: list[str], rows: list[dict[str, str]]) -> str:
+    """The end of the "no 'file' column" message: the column that seems to hold the files, and the rename.
+
+    Examples
+    --------
+    >>> file_column_hint(["filename", "label"], [{"filename": "g/a.png", "label": "galaxy"}])[:64]
+    "; column 'filename' names image files: rename it 'file' (the cut"
+    >>> file_column_hint(["id", "x"], [{"id": "1", "x": "2.5"}])
+    ''
+    """
+    near = [n for n in names if n.casefold() == "file" or n.casefold().startswith("file_")]
+    if near:
+        # a spreadsheet's 'File' (or 'FILE_G') differs in case only: column names are matched exactly
+        return (f"; column names are matched exactly, case included: rename {', '.join(map(repr, near))} to "
+                f"{', '.join(repr(n.lower()) for n in near)}")
+    found = image_file_columns(names, rows)
+    if len(found) == 1:
+        return (f"; column {found[0]!r} names image files: rename it 'file' (the cutouts' column; one "
+                "'file_<band>' column per band for several bands)")
+    if found:
+        return (f"; columns {', '.join(map(repr, found))} name image files: for one band rename the cutouts' "
+                "column 'file', for several bands name them 'file_<band>' (e.g. file_g, file_i)")
+    return ""
+
+
 def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str]:
     """Every image file a cutout folder lists, as written (relative to its folder); no image is read.
 
@@ -1556,7 +1618,7 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str
                    else ["file"])
         if not columns:
             raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns for several bands); "
-                                 f"columns: {names}")
+                                 f"columns: {names}{file_column_hint(names, rows)}")
         root = src.parent
         # a classified table written elsewhere: its files are relative to the folder it records, as read_cutout_folder
         # reads them
@@ -1807,11 +1869,8 @@ def read_cutout_folder(
                           f"{', '.join(band_names)}, and an exposure map is applied only as an EXPOSURE extension "
                           "of the counts file (its zero pixels then read as no data)", UserWarning, stacklevel=2)
     else:
-        # a spreadsheet's 'File' (or 'FILE_G') differs in case only: column names are matched exactly
-        near = [n for n in names if n.casefold() == "file" or n.casefold().startswith("file_")]
-        hint = (f"; column names are matched exactly, case included: rename {', '.join(map(repr, near))} to "
-                f"{', '.join(repr(n.lower()) for n in near)}" if near else "")
-        raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}{hint}")
+        raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}"
+                             f"{file_column_hint(names, rows)}")
     if is_csv and file_cols == ["file"]:
         _refuse_band_rows(names, rows, lines, src, group_column)
     if group_column is not None and group_column not in names and not require_group:
