@@ -2319,7 +2319,7 @@ def _channel_words(n: int) -> str:
 
 
 def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *, page: bool = False,
-                         named: int = 0, plane_bands=()) -> str | None:
+                         named: int = 0, plane_bands=(), is_preset: bool = True) -> str | None:
     """The one warning of a run whose 3-plane files are averaged to grey for a one-band task; None otherwise.
 
     :func:`starclass.stamps.images.cutout_inputs` averages the three planes of an RGB picture or
@@ -2345,6 +2345,10 @@ def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *,
         do, the line counts them and says to give the others the same headers (it said only "averaged").
     plane_bands : sequence of str
         The names those headers give the planes (:attr:`CutoutSet.plane_bands`).
+    is_preset : bool
+        Whether ``task`` is a preset's name (``TaskConfig.preset_name``): the task file offered then
+        ``extends:`` it; else the line says to set the bands in the task's own file, since ``extends:``
+        takes a preset only (it offered ``extends: m31-real-2ep``, refused by ``--task``).
 
     Returns
     -------
@@ -2370,6 +2374,10 @@ def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *,
     """
     if len(bands) != 1 or n_channels != 3 or not files:
         return None
+    # extends: takes a preset only: a user's task (or a model trained on one) is changed in its own file
+    # (the words of starclass.learn.config.task_file_with, which io cannot import)
+    use = (f"a task file with 'extends: {task}' and 'bands: [b1, b2, b3]'" if is_preset
+           else f"the task file of task {task!r} with 'bands: [b1, b2, b3]'")
     formats = [image_format(f) for f in files]
     cubes, arrays = formats.count("fits"), formats.count("npy")
     pictures = len(files) - cubes - arrays
@@ -2387,7 +2395,7 @@ def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *,
                  "of each")
     return (f"warning: {counted(len(files), 'cutout file')} {'has' if len(files) == 1 else 'have'} 3 planes "
             f"({kinds}) but task {task!r} has one band ({bands[0]}): {done}; to use the planes as bands, give a task "
-            f"of 3 bands (a task file with 'extends: {task}' and 'bands: [b1, b2, b3]' in the files' plane order, "
+            f"of 3 bands ({use} in the files' plane order, "
             "docs/real_images.md)")
 
 
