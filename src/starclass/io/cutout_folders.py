@@ -1972,6 +1972,8 @@ def read_cutout_folder(
             img = pad_to_square(img)
         if first_shape is None:
             first_shape = img.shape
+        elif grey_among_colour(img.shape, first_shape, len(file_cols), bands):
+            pass  # a grey file among 3-plane ones (or the reverse): every 3-plane file is averaged below
         elif img.shape != first_shape and not (resample is not None and img.shape[0] == first_shape[0]):
             # (of another size with resample: resampled below, a task with mixed_sizes)
             # a grey file among colour ones has the same size: "must have one size" named the wrong fault
@@ -1989,6 +1991,15 @@ def read_cutout_folder(
         shapes.append(img.shape)
         images.append(img)
     files = [(row.get(file_cols[0]) or "").strip() for row in rows]
+    colour = [i for i, img in enumerate(images) if img.shape[0] == 3]
+    if colour and len(colour) < len(images) and odd_shape is None:
+        # JPEGs saved as RGB beside grey PNGs and FITS: refused as "all cutouts must have one number of channels",
+        # while a colour file for a one-band task is averaged to grey anyway (stamps.images.cutout_inputs)
+        for i in colour:
+            images[i] = np.nanmean(images[i], axis=0, keepdims=True).astype(np.float32)
+        shapes = [img.shape for img in images]
+        warnings.warn(f"{src}: " + grey_among_colour_note(colour, len(images), files=files, numbered=is_csv),
+                      UserWarning, stacklevel=2)
     if odd_shape is not None:
         raise StarclassError(odd_shape + _odd_shapes_note(odd_rows, shapes, files=files, numbered=is_csv)
                              + padded_note(padded, len(rows), files=files, numbered=is_csv, refused=True))
@@ -2040,6 +2051,44 @@ def read_cutout_folder(
                      group_column=group_column, plane_bands=list(plane_bands or []), taken_planes=list(taken or []),
                      all_planes_named=bool(plane_bands) and n_named == len(rows), native_sizes=native,
                      named_cubes=n_named)
+
+
+def grey_among_colour(shape: tuple[int, ...], first: tuple[int, ...], n_file_columns: int, bands) -> bool:
+    """Whether a cutout of ``shape`` beside a first one of ``first`` is a grey file among 3-plane ones (or the reverse).
+
+    One file per row of one size, one plane against three (an RGB picture, a 3-plane FITS cube), for
+    any reader but a task of three bands (whose grey file cannot give three): :func:`read_cutout_folder`
+    averages every 3-plane file to grey, as a colour file for a one-band task is averaged
+    (:func:`starclass.stamps.images.cutout_inputs`), where such a folder was refused.
+
+    Examples
+    --------
+    >>> grey_among_colour((3, 64, 64), (1, 64, 64), 1, ["g"]), grey_among_colour((3, 64, 64), (1, 64, 64), 1, None)
+    (True, True)
+    >>> grey_among_colour((3, 64, 64), (1, 64, 64), 1, ["z", "r", "g"]), grey_among_colour((3, 64, 64), (1, 32, 32), 1,
+    ...                                                                                     ["g"])
+    (False, False)
+    """
+    return (n_file_columns == 1 and sorted((shape[0], first[0])) == [1, 3] and shape[1:] == first[1:]
+            and not (bands is not None and len(bands) == 3))
+
+
+def grey_among_colour_note(colour: list[int], n: int, *, files: list[str], numbered: bool = True) -> str:
+    """The one warning of a folder whose 3-plane files (among grey ones) were averaged to grey.
+
+    Examples
+    --------
+    >>> print(grey_among_colour_note([1], 3, files=["a.png", "b.jpg", "c.fits"]))  # doctest: +NORMALIZE_WHITESPACE
+    1 of the 3 cutouts has 3 planes among grey ones (row 2 b.jpg): each such file's planes are averaged into one
+    grey plane, as a colour file is for a one-band task, so every cutout is read grey; to keep colour, save every
+    cutout with three planes (and give a task of 3 bands)
+    """
+    shown = ", ".join(f"{'row ' + str(i + 1) + ' ' if numbered else ''}{files[i]}" for i in colour[:5])
+    more = f" and {len(colour) - 5} more" if len(colour) > 5 else ""
+    verb = "has" if len(colour) == 1 else "have"
+    return (f"{len(colour)} of the {n} cutouts {verb} 3 planes among grey ones ({shown}{more}): each such file's "
+            "planes are averaged into one grey plane, as a colour file is for a one-band task, so every cutout is "
+            "read grey; to keep colour, save every cutout with three planes (and give a task of 3 bands)")
 
 
 def exposure_note(exposed: list[tuple[int, str, str]], n: int, *, numbered: bool = True) -> str:
