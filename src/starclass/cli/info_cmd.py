@@ -455,10 +455,27 @@ def _cutout_csv(path: Path) -> Path | None:
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     has_files = "file" in header or any(c.startswith("file_") for c in header)
+    if not has_files and ID not in header and _names_images(p, encoding, sep):
+        # cutouts listed under 'filename' (or 'path'): read as a catalogue, "required column 'id' missing ...
+        # name a column 'id'"; the cutout reader names the column that holds the files and the rename
+        return p
     if has_files and ID not in header and _lists_tables(p, encoding, sep):
         # the LEGUS folder's layouts.csv (a 'file' of each .tab) was read as cutouts: "row 1 ...: not an image file"
         return None
     return p if has_files and ID not in header else None
+
+
+def _names_images(path: Path, encoding: str, sep: str) -> bool:
+    """Whether a CSV has a column whose every filled cell names an image file: a list of cutouts, whatever its name."""
+    import csv
+
+    from starclass.io.cutout_folders import image_file_columns
+
+    with open(path, newline="", encoding=encoding, errors="replace") as fh:
+        reader = csv.DictReader(fh, delimiter=sep)
+        rows = list(reader)
+        names = [str(n) for n in reader.fieldnames or [] if n is not None]
+    return bool(image_file_columns(names, rows))
 
 
 def _lists_tables(path: Path, encoding: str, sep: str) -> bool:

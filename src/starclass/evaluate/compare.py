@@ -48,7 +48,14 @@ from starclass.evaluate.metrics import (
     summary_table,
 )
 from starclass.evaluate.reliability import TrustStudy, trust_study
-from starclass.evaluate.task import EvalTask, check_probability_columns, class_labels, resolve_task
+from starclass.evaluate.task import (
+    EvalTask,
+    _recorded_model,
+    check_probability_columns,
+    class_labels,
+    model_group_column,
+    resolve_task,
+)
 from starclass.io.catalog import check_prob_columns, kept_input_name, read_catalog
 from starclass.schema import (
     CLASS_HUMAN_MEAN,
@@ -2227,6 +2234,11 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         # the object column classify --stamps read the folder with (m31-real: object_id): several cutouts
         # of one object resampled as independent rows gave intervals too narrow
         group_column = str(ptab.meta["group_column"])
+    elif group_column is None and (used := model if model is not None else _recorded_model(ptab)) is not None:
+        # a CSV keeps no meta: the model (--model, or the one its 'model' column names) says which column
+        # classify --stamps read the objects from, as the task is read from it
+        column = model_group_column(used)
+        group_column = column if column is not None and column in ptab.colnames else None
     check_probability_columns(ptab, etask, pred if isinstance(pred, (str, Path)) else pred_name)
     given = [references] if isinstance(references, (str, Path, Table)) else references
     has_self = given is not None and not isinstance(given, Mapping) and any(
