@@ -137,6 +137,10 @@ def detect_command(
     catalog_format(output)
     if magsys.lower() not in ("vega", "ab"):
         raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")
+    for option, value in (("--mag-limit", mag_limit), ("--ci-min", ci_min), ("--ci-max", ci_max)):
+        # named now: --mag-limit nan was refused as "mag_limit=nan" after the whole detection
+        if value is not None and not np.isfinite(value):
+            raise StarclassError(f"{option} must be a finite number, got {value}")
     if ci_min is not None and ci_max is not None and ci_min > ci_max:
         # no candidate can pass: the run wrote an empty catalogue with exit status 0
         raise StarclassError(f"--ci-min {ci_min} is above --ci-max {ci_max}: no candidate could pass")
