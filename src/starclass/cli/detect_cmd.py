@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from pathlib import Path
 
 import typer
@@ -49,12 +50,19 @@ def parse_apcorr(text: str | None):
         return t
     try:
         if "=" in t:
-            return {k.strip(): float(v) for k, v in (p.split("=") for p in t.split(","))}
-        return float(t)
+            out = {k.strip(): float(v) for k, v in (p.split("=") for p in t.split(","))}
+        else:
+            out = float(t)
     except ValueError:
         raise StarclassError(
             f"--aperture-correction: cannot read {text!r}; use none, ci, growth, a number or f555w=-0.3,f814w=-0.35"
         ) from None
+    bad = [v for v in (out.values() if isinstance(out, dict) else [out]) if not math.isfinite(v)]
+    if bad:
+        # float() reads 'nan' and 'inf': every magnitude of the catalogue came out NaN (exit 0, no word)
+        raise StarclassError(f"--aperture-correction {text!r}: {bad[0]} is not a correction in magnitudes; give a "
+                             "finite number (e.g. -0.3) or f555w=-0.3,f814w=-0.35")
+    return out
 
 
 @command("detect")
