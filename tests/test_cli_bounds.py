@@ -22,6 +22,9 @@ runner = CliRunner()
     (["report", "p.ecsv", "--bootstrap", "-3"], "--bootstrap"),
     (["inspect", ".", "--port", "99999"], "--port"),
     (["inspect", ".", "--star-fwhm", "-1"], "--star-fwhm"),
+    # inf passed min=0.1: the page was served with a typical star of infinite FWHM (2026-12-05)
+    (["inspect", ".", "--star-fwhm", "inf"], "--star-fwhm"),
+    (["inspect", ".", "--star-fwhm", "nan"], "--star-fwhm"),
     # a negative --seed: numpy's generators refuse it, with a traceback after the data were read
     # (train), after both fields were simulated (demo), or when stamps were drawn (explain)
     (["train", "-m", "m.fits", "-c", "c.ecsv", "-o", "m", "--seed", "-1"], "--seed"),

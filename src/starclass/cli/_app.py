@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import math
 import sys
 import warnings
 from collections.abc import Sequence
@@ -216,8 +217,27 @@ def check_radius(radius: float) -> None:
     ...     print(exc)
     --radius must be a positive number of pixels, got -1
     """
-    if not radius > 0:  # NaN too
+    if not (radius > 0 and math.isfinite(radius)):  # NaN too; inf was left to the matcher's "matching radius"
         raise StarclassError(f"--radius must be a positive number of pixels, got {radius:g}")
+
+
+def check_distance(distance: float | None) -> None:
+    """Refuse a ``--distance`` (``evaluate``, ``report``) that is not a positive number of Mpc, naming the option.
+
+    The distance modulus's own check said "distance must be ...", after the catalogues were read.
+
+    Examples
+    --------
+    >>> check_distance(None), check_distance(17.9)
+    (None, None)
+    >>> try:
+    ...     check_distance(float("inf"))
+    ... except StarclassError as exc:
+    ...     print(exc)
+    --distance must be a positive number of Mpc, got inf
+    """
+    if distance is not None and not (distance > 0 and math.isfinite(distance)):
+        raise StarclassError(f"--distance must be a positive number of Mpc, got {distance:g}")
 
 
 def task_option(value: str, option: str = "--task"):

@@ -388,12 +388,18 @@ def _echo_trust(out) -> None:
         what = f"calibrated with temperature {meta['temperature']:.3f}"
     line = f"{what} ({meta.get('calibration_n')} held-out rows: {meta.get('calibration_source')})"
     if "pred_set_size" in out.colnames:
-        sizes, counts = np.unique(np.asarray(out["pred_set_size"]), return_counts=True)
         from starclass.evaluate.reliability import set_size_words
 
+        # an unclassified row (class_pred 0: no usable stamp) has no set at all; its size 0 was counted
+        # as an empty set, "137 empty" on a field with NaN borders where no classified row had one
+        # (evaluate counts the classified rows only), and an empty set means an unusual object
+        classified = np.asarray(out["class_pred"]) != 0 if "class_pred" in out.colnames else np.ones(len(out), bool)
+        sizes, counts = np.unique(np.asarray(out["pred_set_size"])[classified], return_counts=True)
         # "sizes 1: 8, 2: 20" read as classes 1 and 2 of a task of classes 1, 2
         line += (f"; conformal sets at {meta['coverage']:.0%} coverage: "
-                 + set_size_words({int(s): int(c) for s, c in zip(sizes, counts)}))
+                 + (set_size_words({int(s): int(c) for s, c in zip(sizes, counts)}) or "none"))
+        if n_none := int((~classified).sum()):
+            line += f" ({counted(n_none, 'unclassified candidate')} without a set)"
     echo(line)
     for caution in meta.get("calibration_cautions") or ():
         typer.echo(f"WARNING: {caution}", err=True)

@@ -24,7 +24,7 @@ def demo(
     labels: str = typer.Option("truth", "--labels",
                                help="Train on 'truth' or on the simulated 'humans' consensus (a word, not a "
                                     "votes table as train --labels)."),
-    distance: float = typer.Option(10.0, help="Distance of the simulated galaxy (Mpc)."),
+    distance: float = typer.Option(10.0, help="Distance of the simulated galaxy (Mpc, 0.01-1000)."),
     progress: bool = typer.Option(True, help="Show progress bars."),
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Replace an existing output folder that holds a previous demo's "

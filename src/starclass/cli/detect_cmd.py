@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from pathlib import Path
 
 import typer
@@ -49,12 +50,19 @@ def parse_apcorr(text: str | None):
         return t
     try:
         if "=" in t:
-            return {k.strip(): float(v) for k, v in (p.split("=") for p in t.split(","))}
-        return float(t)
+            out = {k.strip(): float(v) for k, v in (p.split("=") for p in t.split(","))}
+        else:
+            out = float(t)
     except ValueError:
         raise StarclassError(
             f"--aperture-correction: cannot read {text!r}; use none, ci, growth, a number or f555w=-0.3,f814w=-0.35"
         ) from None
+    bad = [v for v in (out.values() if isinstance(out, dict) else [out]) if not math.isfinite(v)]
+    if bad:
+        # float() reads 'nan' and 'inf': every magnitude of the catalogue came out NaN (exit 0, no word)
+        raise StarclassError(f"--aperture-correction {text!r}: {bad[0]} is not a correction in magnitudes; give a "
+                             "finite number (e.g. -0.3) or f555w=-0.3,f814w=-0.35")
+    return out
 
 
 @command("detect")
@@ -137,6 +145,10 @@ def detect_command(
     catalog_format(output)
     if magsys.lower() not in ("vega", "ab"):
         raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")
+    for option, value in (("--mag-limit", mag_limit), ("--ci-min", ci_min), ("--ci-max", ci_max)):
+        # named now: --mag-limit nan was refused as "mag_limit=nan" after the whole detection
+        if value is not None and not np.isfinite(value):
+            raise StarclassError(f"{option} must be a finite number, got {value}")
     if ci_min is not None and ci_max is not None and ci_min > ci_max:
         # no candidate can pass: the run wrote an empty catalogue with exit status 0
         raise StarclassError(f"--ci-min {ci_min} is above --ci-max {ci_max}: no candidate could pass")

@@ -13,6 +13,7 @@ from starclass.cli._app import (
     GROUP_COLUMN_OPTION,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
+    check_distance,
     check_radius,
     command,
     echo,
@@ -105,6 +106,7 @@ def evaluate(
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
     refuse_min_inspected_without_catalogs(ctx)
     check_radius(radius)  # before any work, naming the option
+    check_distance(distance)
     # loaded here, so that an unknown or unreadable task is named as the option it came from
     task = None if task is None else task_option(task)
     from starclass.report.build import EVALUATION_ENTRIES, run_evaluation

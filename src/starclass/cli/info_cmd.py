@@ -351,6 +351,22 @@ def store_lines(path: Path) -> list[str]:
     return lines
 
 
+def _blank_file(path: Path) -> bool:
+    """True if ``path`` holds nothing but white space (no header, no column): no catalogue at all.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "blank.tab").write_text("\\n"), (d / "header.csv").write_text("id,x,y\\n")
+    >>> _blank_file(d / "blank.tab"), _blank_file(d / "header.csv")
+    (True, False)
+    """
+    with open(path, "rb") as fh:
+        # a catalogue's header comes first: the first kilobytes say whether there is one
+        return not fh.read(65536).strip()
+
+
 def _is_image_fits(path: Path) -> bool:
     """True if ``path`` is a FITS file whose data are images, not a table."""
     # here, not at the top: astropy.io.fits adds 0.4 s (measured) to the 0.4 s of `starclass --help`
@@ -1056,8 +1072,13 @@ def info(
         echo(catalog_summary(cut, str(paths[0])))
         return
     try:
+        # a catalogue of no rows is described, not refused: detect writes one when no candidate passes its
+        # cuts ("wrote c.ecsv (0 rows)"), and info said only "error: catalogue c.ecsv has no rows" (exit 2)
         table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
-                             allow_empty=False, require_xy=False)
+                             allow_empty=True, require_xy=False)
+        if len(table) == 0 and _blank_file(paths[0]):
+            # a file with nothing in it (no header, no columns) is no catalogue at all
+            raise StarclassError(f"catalogue {paths[0]} has no rows")
     except StarclassError:
         from starclass.io.catalog import guess_format, not_a_catalogue_reason, read_table
 

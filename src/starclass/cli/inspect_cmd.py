@@ -358,8 +358,10 @@ def inspect_command(
     rgb: str = typer.Option(None, help="Bands shown as red,green,blue (default f814w,f555w,f336w "
                                        "or the nearest; --stamps: file_<band> bands or a FITS cube's named "
                                        "planes, e.g. z,r,g)."),
-    star_fwhm: float = typer.Option(None, min=0.1, help="FWHM (px) of the typical star drawn beside each profile "
-                                               "(default: the V band's PSF)."),
+    # max: 'inf' passed min=0.1 and the page was served with a typical star of infinite FWHM
+    star_fwhm: float = typer.Option(None, min=0.1, max=50.0,
+                                    help="FWHM (px, 0.1-50) of the typical star drawn beside each profile "
+                                         "(default: the V band's PSF)."),
     dataset: str = typer.Option("", help="Key separating the labels of several fields in one database."),
     add_user: str = typer.Option(None, "--add-user", help=f"Create an account and exit (password from "
                                                           f"${PASSWORD_ENV} or a prompt)."),

@@ -16,6 +16,7 @@ from starclass.cli._app import (
     MASK_FILE_OPTION,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
+    check_distance,
     check_radius,
     command,
     echo,
@@ -116,6 +117,7 @@ def report(
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
     refuse_min_inspected_without_catalogs(ctx)
     check_radius(radius)  # before any work, naming the option
+    check_distance(distance)
     # loaded here, so that an unknown or unreadable task is named as the option it came from
     task = None if task is None else task_option(task)
     if mosaics and model is None and stamps is None:  # with --stamps too: build_report's "not both"

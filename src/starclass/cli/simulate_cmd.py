@@ -34,7 +34,8 @@ def simulate_cmd(
     n_candidates: int = typer.Option(None, "--n-candidates", min=1,
         help="Number of candidates in the truth catalogue, at least 1 (default 3000): every later command "
              "(detect --truth, cutouts, train, evaluate) works per candidate and refuses an empty catalogue."),
-    distance: float = typer.Option(None, "--distance", help="Distance in Mpc (default: the preset's, 10 for hst)."),
+    distance: float = typer.Option(
+        None, "--distance", help="Distance in Mpc, 0.01-1000 (default: the preset's, 10 for hst)."),
     bands: str = typer.Option(None, "--bands", help="Comma-separated bands, e.g. f275w,f336w,f438w,f555w,f814w."),
     humans: int = typer.Option(None, "--humans", help="Number of simulated human classifiers (default 3)."),
     cluster_fraction: float = typer.Option(

@@ -52,6 +52,9 @@ def suggest_command(
         None, "--mag-column", help="Magnitude column to spread the suggestions over (default: the V band's)."),
     mag_bins: int = typer.Option(5, "--mag-bins", help="Magnitude bins sharing the suggestions equally (1: none)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
+    progress: bool = typer.Option(
+        True, "--progress/--no-progress",
+        help="Show a progress bar while the candidates are classified on --mosaics."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
@@ -185,7 +188,9 @@ def suggest_command(
         check_on_image(table, mos.shape, candidates, consequence="they get no classification and are not suggested",
                        action="suggest")
     # --by mutual-info on the mosaics: with TTA, so that a one-member model has several views
-    table = classified(model, table, mos, device=device, tta=by == "mutual-info")
+    # with --mosaics every candidate is classified first (8 times with TTA): minutes on a survey
+    # field, and without a bar nothing was said between the mosaics and the suggestions
+    table = classified(model, table, mos, device=device, tta=by == "mutual-info", progress=progress)
     mag = mag_column or default_mag_column(table)
     if mag is None and mag_bins > 1:
         # name what was looked for and what could be used: a truth catalogue's mag_true_<band>

@@ -33,6 +33,11 @@ PHANGS_SUBCLASS_COUNTS: dict[float, float] = {
     4.1: 112, 4.2: 302, 4.3: 132, 4.4: 10, 4.7: 5, 4.8: 26, 4.11: 13, 4.12: 11,
 }
 
+#: Distances (Mpc) the simulator renders: from the Magellanic Clouds' neighbourhood (0.01) to
+#: where every cluster is a point source (1000). Outside, numpy failed mid-render (NaN
+#: probabilities from 1e12 Mpc, Poisson means too large from 1e6, a 46 GiB array at 1e-6).
+DISTANCE_RANGE_MPC = (0.01, 1000.0)
+
 #: Depth: magnitude (Vega) of a point source with S/N = 10 in an r = 3 px aperture.
 HST_DEPTH: dict[str, float] = {
     "f225w": 22.3, "f275w": 22.5, "f336w": 22.6, "f435w": 24.2, "f438w": 24.2,
@@ -133,7 +138,8 @@ class SimConfig:
     pixel_scale
         Arcsec per pixel.
     distance_mpc
-        Distance of the galaxy (Mpc): sets the distance modulus and the pc per pixel.
+        Distance of the galaxy (Mpc): sets the distance modulus and the pc per pixel;
+        within :data:`DISTANCE_RANGE_MPC` (0.01-1000).
     n_candidates
         Objects in the truth catalogue (the "human-classified candidates"), at least 1: every later
         stage works per candidate and refuses an empty catalogue.
@@ -367,8 +373,11 @@ class SimConfig:
             raise StarclassError(f"bands: duplicated band in {', '.join(self.bands)}")
         if not self.pixel_scale > 0:
             raise StarclassError(f"pixel_scale must be positive, got {self.pixel_scale}")
-        if not self.distance_mpc > 0:
-            raise StarclassError(f"distance_mpc must be positive, got {self.distance_mpc}")
+        if not DISTANCE_RANGE_MPC[0] <= self.distance_mpc <= DISTANCE_RANGE_MPC[1]:
+            # inf, 1e30 or 1e-9 Mpc reached numpy deep in the rendering ("Probabilities contain NaN",
+            # "lam value too large", a 46 GiB array) as a traceback, and 'simulate --distance' was not named
+            raise StarclassError(f"distance_mpc must be between {DISTANCE_RANGE_MPC[0]} and {DISTANCE_RANGE_MPC[1]:g} "
+                                 f"Mpc (the command's --distance), got {self.distance_mpc}")
         # an empty truth catalogue is refused by every reader (detect --truth, cutouts, train, evaluate):
         # refuse it here, before minutes of rendering, rather than write a field nothing can use
         if self.n_candidates < 1:
@@ -378,7 +387,7 @@ class SimConfig:
         if self.diffuse_light < 0:
             raise StarclassError(f"diffuse_light must be >= 0, got {self.diffuse_light}")
         if self.n_humans < 1:
-            raise StarclassError(f"n_humans must be >= 1, got {self.n_humans}")
+            raise StarclassError(f"n_humans must be >= 1 (simulate --humans), got {self.n_humans}")
         if self.mag_bright >= self.mag_limit:
             raise StarclassError(f"mag_bright ({self.mag_bright}) must be brighter than mag_limit ({self.mag_limit})")
         if self.galaxy_offset_kpc is not None and not (math.isfinite(self.galaxy_offset_kpc)

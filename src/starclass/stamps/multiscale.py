@@ -23,6 +23,10 @@ from starclass.errors import StarclassError
 __all__ = ["parse_scales", "crop_width", "base_size", "scale_indices", "multiscale", "resample"]
 
 
+#: The largest cut a zoom-out may ask for: the largest stamp ``cutouts --size`` takes (1024 px).
+MAX_CUT_PX = 1024
+
+
 def parse_scales(scales: float | str | Sequence[float] | None) -> tuple[float, ...]:
     """Scales as a tuple of positive floats; accepts ``"1,1.6,3.2"``; None -> (1.0,).
 
@@ -67,8 +71,20 @@ def base_size(size: int, scales: Sequence[float]) -> int:
     16
     >>> base_size(16, (0.5, 1.0))        # 0.5x zooms out: a 32 px stamp is cut
     32
+    >>> base_size(32, (1e-6,))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: scale 1e-06 zooms a 32 px stamp out to a 32000000 px cut; at most 1024 px ...
     """
-    return max([int(size)] + [crop_width(size, s) for s in scales])
+    out = max([int(size)] + [crop_width(size, s) for s in scales])
+    if out > MAX_CUT_PX:
+        # 'cutouts --scales 1e-6' asked numpy for 18.2 PiB (an ArrayMemoryError traceback), 0.01 for a
+        # 3200 px cut per candidate (minutes per field for stamps of one blurred pixel's worth of detail)
+        s = min(scales)
+        raise StarclassError(f"scale {s:g} zooms a {int(size)} px stamp out to a {out} px cut; at most "
+                             f"{MAX_CUT_PX} px (the largest stamp --size): give scales of at least "
+                             f"{int(size) / MAX_CUT_PX:g}")
+    return out
 
 
 def scale_indices(size: int, scale: float, base: int | None = None) -> np.ndarray:
