@@ -38,6 +38,7 @@ from starclass.learn.classify import (
     trust_columns,
 )
 from starclass.learn.precision import pick_device, precision_name
+from starclass.learn.provenance import row_digests
 from starclass.learn.train import TrainResult, fit
 from starclass.schema import (
     CLASS_PRED,
@@ -569,7 +570,10 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     blank = blank_bands(inputs, cfg)
     res = predict_inputs(loaded, inputs, valid=~blank.any(axis=1), batch_size=batch_size, tta=tta, device=dev,
                          precision=precision, calibrated=False, threshold=thr)
-    trust, trust_meta = trust_columns(loaded, res.prob_mean, calibrated=calibrated, coverage=coverage)
+    # each cutout's smoothing draw of the conformal sets comes from its own input (row_digests): drawn by
+    # position, a cutout's pred_set changed with the order of the folder's list
+    keys = row_digests(inputs) if coverage is not None else None
+    trust, trust_meta = trust_columns(loaded, res.prob_mean, calibrated=calibrated, coverage=coverage, keys=keys)
     out = Table(cutouts.table, copy=True)
     if "file" not in out.colnames:
         out["file"] = cutouts.files
