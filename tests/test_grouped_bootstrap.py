@@ -351,3 +351,54 @@ def test_the_group_column_train_was_given_reaches_classify_and_evaluate(tmp_path
     ev = runner.invoke(app, ["evaluate", str(out), "-o", str(tmp_path / "ev"), "--no-science"])
     assert ev.exit_code == 0, ev.output
     assert "95% intervals resample the 12 objects (obj), not the 24 rows" in ev.output
+
+
+@pytest.mark.usefixtures("single_thread")
+def test_evaluate_takes_the_model_group_column_from_the_reference_when_the_output_lacks_it(tmp_path):
+    # a folder classified without its labels (a CSV of files only: no object_id in OUT.csv), scored with
+    # -r labels.csv --label-column label: the model (m31-real's task) reads object_id, which only the
+    # reference has; the bootstrap resampled the 24 rows as 24 objects
+    from conftest import write_noise_cutout_folder, write_untrained_model  # tests/ is on sys.path under pytest
+    from starclass.learn.config import get_preset
+
+    labels = write_noise_cutout_folder(tmp_path / "folder", size=16, object_ids=True, n=12)
+    rows = list(csv.DictReader(open(labels)))
+    with open(labels, "a", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        for r in rows:
+            twin = r["file"].replace(".npy", "_b.npy")
+            np.save(tmp_path / "folder" / twin, np.load(tmp_path / "folder" / r["file"])[::-1].copy())
+            w.writerow({**r, "file": twin})
+    files = tmp_path / "folder" / "files.csv"
+    files.write_text("file\n" + "".join(f"{r['file']}\n" for r in csv.DictReader(open(labels))))
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real", stamp_size=16))
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--model", str(model), "--stamps", str(files), "-o", str(out),
+                              "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    assert "object_id" not in Table.read(out, format="ascii.csv").colnames
+    ev = runner.invoke(app, ["evaluate", str(out), "-r", str(labels), "--label-column", "label", "-o",
+                             str(tmp_path / "ev"), "--no-science"])
+    assert ev.exit_code == 0, ev.output
+    assert f"95% intervals resample the 12 objects (object_id of {labels}), not the 24 rows" in ev.output
+    assert "(24 rows of 12 objects)" in ev.output
+    # the same figures as with the column copied into the output by hand (paired by file)
+    hand = Table.read(out, format="ascii.csv")
+    by_file = {r["file"]: r for r in csv.DictReader(open(labels))}
+    hand["object_id"] = [by_file[str(f)]["object_id"] for f in hand["file"]]
+    hand["label"] = [by_file[str(f)]["label"] for f in hand["file"]]
+    hand.write(tmp_path / "hand.csv")
+    ref = runner.invoke(app, ["evaluate", str(tmp_path / "hand.csv"), "--label-column", "label", "-o",
+                              str(tmp_path / "ev_hand"), "--no-science"])
+    assert ref.exit_code == 0, ref.output
+    assert "95% intervals resample the 12 objects (object_id), not the 24 rows" in ref.output
+    assert _accuracy_interval(ev.output) == _accuracy_interval(ref.output)
+    got = Table.read(tmp_path / "ev" / "tables" / "summary_labels.ecsv")
+    want = Table.read(tmp_path / "ev_hand" / "tables" / "summary_prediction_class_ref.ecsv")
+    for col in ("accuracy", "accuracy_lo", "accuracy_hi", "balanced_accuracy_lo", "balanced_accuracy_hi"):
+        assert float(got[col][0]) == pytest.approx(float(want[col][0]), abs=1e-12), col
+    # --group-column naming a column only the reference has: the same
+    named = runner.invoke(app, ["evaluate", str(out), "-r", str(labels), "--label-column", "label",
+                                "--group-column", "object_id", "-o", str(tmp_path / "ev2"), "--no-science"])
+    assert named.exit_code == 0, named.output
+    assert _accuracy_interval(named.output) == _accuracy_interval(ev.output)

@@ -46,7 +46,8 @@ BY_MIN_ROWS_OPTION = typer.Option(10, "--by-min-rows", min=1,
 GROUP_COLUMN_OPTION = typer.Option(
     None, "--group-column",
     help="Column naming each row's object (cutouts of one object, e.g. object_id): bootstrap intervals resample "
-         "whole objects (default: the one classify --stamps recorded, the model's, where the catalogue has it).")
+         "whole objects (default: the one classify --stamps recorded, the model's, from the catalogue, else from a "
+         "reference that has it).")
 
 #: ``--allow-few-matches`` of ``evaluate`` and ``report``
 ALLOW_FEW_MATCHES_OPTION = typer.Option(

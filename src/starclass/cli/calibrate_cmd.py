@@ -122,6 +122,10 @@ def calibrate_command(
             typer.echo(f"warning: {note}", err=True)
         if note := colour_note(cutouts, cfg):  # 3-plane files averaged to grey: said once, as train and classify
             typer.echo(note, err=True)
+        from starclass.learn.cutouts import check_pixel_scales
+
+        check_pixel_scales(cutouts, cfg, "the calibration")  # pictures beside FITS/NPY counts under 'none'
+
         if cutouts.labels is None:
             raise StarclassError(f"--stamps {stamps}: the cutouts have no label column {column!r} (--label-column; "
                                  f"columns: {', '.join(cutouts.table.colnames)}); calibration needs labelled rows"

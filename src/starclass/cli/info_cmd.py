@@ -677,7 +677,14 @@ def cutout_summary(path: Path) -> str:
 
     import numpy as np
 
-    from starclass.io.cutout_folders import mixed_sizes_note, read_cutout_folder
+    from starclass.io.cutout_folders import (
+        PIXEL_KIND_WORDS,
+        describe_pixel_ranges,
+        mixed_scale_note,
+        mixed_sizes_note,
+        pixel_ranges,
+        read_cutout_folder,
+    )
 
     # a folder of mixed sizes (a cool-core user's 1 Mpc at several redshifts) was refused, exit 2: info describes,
     # so every cutout is read as it is (kept here; the reader is handed each brought to the first one's size)
@@ -726,8 +733,22 @@ def cutout_summary(path: Path) -> str:
     with np.errstate(invalid="ignore"):
         lo = np.array([np.nan if e else np.min(f[np.isfinite(f)]) for f, e in zip(flats, empty)], float)
         hi = np.array([np.nan if e else np.max(f[np.isfinite(f)]) for f, e in zip(flats, empty)], float)
-    if (~empty).any():
-        lines.append(f"pixel values: {float(np.nanmin(lo)):.4g} .. {float(np.nanmax(hi)):.4g}")
+    ranges = pixel_ranges(cs.files, cs.pixel_kinds, lo, hi) if len(cs.pixel_kinds) == len(cs) else []
+    if (~empty).any() and len(ranges) > 1:
+        # a folder of PNGs (0-1) and FITS/NPY (0-1000) said "pixel values: 0 .. 1000": the range of the FITS, and
+        # nothing of the PNGs having been scaled, which matters to a task of normalisation none
+        lines.append(f"pixel values by format: {describe_pixel_ranges(ranges)}")
+        if note := mixed_scale_note(cs):
+            lines.append(f"note: {note.split('; per format:')[0]}: picture files (PNG, JPEG, TIFF, BMP, WebP; uint8 "
+                         "and uint16 NPY) are divided by their type's maximum, FITS and other NPY keep their stored "
+                         "values. A task that normalises each stamp (zscore, zstd, asinh; m31-real: zscore) puts "
+                         "them on one scale; under normalisation 'none' train, calibrate, classify and explain "
+                         "refuse the folder (convert the cutouts to one kind)")
+    elif (~empty).any():
+        # one kind of file: how it was read, said with its range (0 .. 1 of a PNG is scaled, of a FITS stored)
+        how = (f" ({ranges[0][0]}: {PIXEL_KIND_WORDS[ranges[0][1]]})" if ranges and ranges[0][1] in PIXEL_KIND_WORDS
+               else "")
+        lines.append(f"pixel values: {float(np.nanmin(lo)):.4g} .. {float(np.nanmax(hi)):.4g}{how}")
     blank = np.flatnonzero((lo == hi) | empty)
     if blank.size:
         # 1-based rows, as the reader's messages name them

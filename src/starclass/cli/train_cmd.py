@@ -1167,6 +1167,10 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
         warnings.warn(said, UserWarning, stacklevel=2)
     if note := colour_note(cutouts, cfg):
         echo(note)
+    from starclass.learn.cutouts import check_pixel_scales
+
+    # pictures (0-1) beside FITS/NPY counts under normalisation none: refused before any training
+    check_pixel_scales(cutouts, cfg, "training")
     if cv_scheme is not None:
         # folds of whole groups: several cutouts of one object (PAndAS: 869 cutouts of 755
         # objects) never fall on both sides of a fold

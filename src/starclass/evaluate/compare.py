@@ -1582,9 +1582,11 @@ def _objects(pred: Table, ref: Table, rows_p: np.ndarray, rows_r: np.ndarray, co
                              ", 0-based): every row needs its object")
     objects = np.asarray(col)[rows].astype(str)
     n_obj = int(np.unique(objects).size)
-    note = (f"95% intervals resample the {counted(n_obj, 'object')} ({column}), not the "
+    # taken from the reference's paired rows (the prediction lacks it): said, as it was not the prediction's
+    where = column if tab is pred else f"{column} of {name}"
+    note = (f"95% intervals resample the {counted(n_obj, 'object')} ({where}), not the "
             f"{counted(objects.size, 'row')}" if n_obj < objects.size else
-            f"95% intervals resample the {counted(n_obj, 'object')} ({column}: one row each)")
+            f"95% intervals resample the {counted(n_obj, 'object')} ({where}: one row each)")
     return objects, note
 
 
@@ -2199,10 +2201,12 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         itself: e.g. a LEGUS NGC 1566 catalogue's ``class_ml`` (``pred_column``) against its
         ``class_human_mode``.
     group_column
-        Column naming each row's object (``object_id``): every bootstrap interval resamples whole
-        objects (as :func:`compare`). None: the column ``classify --stamps`` recorded in the
-        catalogue's meta (``group_column``, the model's task's) where the catalogue has it, else
-        every row is an object.
+        Column naming each row's object (``object_id``), of the catalogue or else of the paired rows
+        of the reference: every bootstrap interval resamples whole objects (as :func:`compare`).
+        None: the column ``classify --stamps`` recorded in the catalogue's meta (``group_column``,
+        the model's task's), else the one the model it names reads (a CSV keeps no meta), taken
+        from the catalogue where it has it, else from each reference that has it (a folder
+        classified without its labels, scored with ``-r labels.csv``); else every row is an object.
 
     Returns
     -------
@@ -2230,15 +2234,31 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     etask, task_note = resolve_task(ptab, task, model=model)
     pshown = str(pred) if isinstance(pred, (str, Path)) else pred_name
     file_columns = list(ptab.colnames)
-    if group_column is None and str(ptab.meta.get("group_column") or "") in ptab.colnames:
+    # the columns that may name each row's object when --group-column is not given, first found first
+    implied: list[str] = []
+    if group_column is None and (recorded := str(ptab.meta.get("group_column") or "")):
         # the object column classify --stamps read the folder with (m31-real: object_id): several cutouts
         # of one object resampled as independent rows gave intervals too narrow
-        group_column = str(ptab.meta["group_column"])
-    elif group_column is None and (used := model if model is not None else _recorded_model(ptab)) is not None:
+        implied.append(recorded)
+    if group_column is None and not (implied and implied[0] in ptab.colnames) and (
+            used := model if model is not None else _recorded_model(ptab)) is not None:
         # a CSV keeps no meta: the model (--model, or the one its 'model' column names) says which column
         # classify --stamps read the objects from, as the task is read from it
-        column = model_group_column(used)
-        group_column = column if column is not None and column in ptab.colnames else None
+        if (column := model_group_column(used)) is not None and column not in implied:
+            implied.append(column)
+
+    def group_of(rtab: Table | None) -> str | None:
+        """The group column of a comparison with ``rtab``: given, else implied and in the prediction, else in rtab.
+
+        A folder classified without its labels has no object_id; the labels CSV given with -r has it, and
+        its paired rows name each row's object (the rows were resampled one by one: too narrow intervals).
+        """
+        if group_column is not None:
+            return group_column
+        for t in (ptab, rtab):
+            if t is not None and (found := next((c for c in implied if c in t.colnames), None)) is not None:
+                return found
+        return None
     check_probability_columns(ptab, etask, pred if isinstance(pred, (str, Path)) else pred_name)
     given = [references] if isinstance(references, (str, Path, Table)) else references
     has_self = given is not None and not isinstance(given, Mapping) and any(
@@ -2333,7 +2353,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                                        ref_is_pred=True, radius=radius, n_boot=n_boot, target_purity=target_purity,
                                        quantities=quantities, by=by,
                                        by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
-                                       group_column=group_column, sources=(pshown, pshown)))
+                                       group_column=group_of(None), sources=(pshown, pshown)))
             rt = ptab.copy(copy_data=False)
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
             cats[SELF_CATALOGUE] = rt
@@ -2365,7 +2385,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
-                                   group_column=group_column, sources=(pshown, said)))
+                                   group_column=group_of(rtab), sources=(pshown, said)))
         pairs_of[name] = comparisons[-1].pairs
     if scored:
         for c in comparisons:

@@ -219,8 +219,9 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         ref = (label_classes(cut, cfg.label_map, allow_empty=True, config=cfg, allow_unknown=True,
                              unknown_use=_unknown_label_use(cfg, label_column))
                if cut.labels is not None else np.zeros(len(cut), int))
-        from starclass.learn.cutouts import colour_note, cutout_size_note
+        from starclass.learn.cutouts import check_pixel_scales, colour_note, cutout_size_note
 
+        check_pixel_scales(cut, cfg, "explanation")  # pictures beside FITS/NPY counts under normalisation 'none'
         # maps of cutouts of another size than training's show what the network does on inputs it never saw so
         if note := cutout_size_note(cut, loaded, "the model"):
             warnings.warn(note, stacklevel=2)

@@ -215,6 +215,10 @@ class CutoutSet:
     #: the side (px) of each cutout as read, where ``images`` holds them resampled to one size (a task with
     #: ``mixed_sizes``: :func:`read_cutout_folder` with ``resample``); [] when they are as read
     native_sizes: list[int] = field(default_factory=list)
+    #: how each row's pixels were read (:func:`pixel_kind`): ``"picture"`` (integer picture files divided by
+    #: their type's maximum, so in 0-1), ``"stored"`` (FITS and other NPY: values as stored) or ``"mixed"``
+    #: (band files of both kinds); [] for a set built by hand
+    pixel_kinds: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -366,6 +370,19 @@ def figure_origin(origin: str) -> str:
     return origin if origin in ("upper", "lower") else "upper"
 
 
+def _scaled_to_unit(a: np.ndarray, fmt: str) -> bool:
+    """Whether pixels ``a`` read from a file of format ``fmt`` are a picture's, divided by their type's maximum.
+
+    Examples
+    --------
+    >>> _scaled_to_unit(np.zeros(2, np.uint8), "png"), _scaled_to_unit(np.zeros(2, np.float32), "fits")
+    (True, False)
+    """
+    # kind and size, not dtype equality: a big-endian (">u2") array is a uint16 picture too
+    picture = fmt in _PIL_FORMATS or (fmt == "npy" and a.dtype.kind == "u" and a.dtype.itemsize <= 2)
+    return bool(picture and np.issubdtype(a.dtype, np.integer))
+
+
 def _scale_integers(a: np.ndarray, fmt: str) -> np.ndarray:
     """Pixels as float32: pictures' integers -> [0, 1] by the type's maximum (see module notes).
 
@@ -379,9 +396,7 @@ def _scale_integers(a: np.ndarray, fmt: str) -> np.ndarray:
     >>> _scale_integers(np.array([[0, 100000]], np.int32), "fits").tolist()
     [[0.0, 100000.0]]
     """
-    # kind and size, not dtype equality: a big-endian (">u2") array is a uint16 picture too
-    picture = fmt in _PIL_FORMATS or (fmt == "npy" and a.dtype.kind == "u" and a.dtype.itemsize <= 2)
-    if picture and np.issubdtype(a.dtype, np.integer):
+    if _scaled_to_unit(a, fmt):
         if a.dtype.itemsize == 1:
             return a.astype(np.float32) / 255.0
         # PIL hands 16-bit PNGs over as int32 ("I" mode) on some versions: use 16 bits
@@ -1086,19 +1101,23 @@ def taken_planes_note(files: list[str], plane_bands, taken: list[int], task: str
             f"each{done}")
 
 
-def read_image(path: str | os.PathLike) -> np.ndarray:
+def read_image(path: str | os.PathLike, *, return_kind: bool = False):
     """Read one cutout as float32 ``[C, H, W]`` (see the module notes on pixel values).
 
     Parameters
     ----------
     path : str or os.PathLike
         A PNG, JPEG, TIFF, BMP, WebP, FITS or NPY file.
+    return_kind : bool
+        Also return how the pixels were read: ``"picture"`` (an integer picture divided by its
+        type's maximum: 0-1) or ``"stored"`` (FITS, other NPY: the values as stored).
 
     Returns
     -------
     numpy.ndarray
         ``[C, H, W]`` float32; C = 1 for grey, 3 for colour images, or the first axis of a
-        3-D FITS/NPY cube (the last of an NPY ``(H, W, C)`` array with C <= 4).
+        3-D FITS/NPY cube (the last of an NPY ``(H, W, C)`` array with C <= 4). With
+        ``return_kind``, ``(array, kind)``.
 
     Raises
     ------
@@ -1165,6 +1184,8 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     if a.shape[-1] < 2 or a.shape[-2] < 2:
         raise StarclassError(f"{p}: image of shape {a.shape} is too small")
     out = _scale_integers(a, fmt)
+    if return_kind:
+        return out, "picture" if _scaled_to_unit(a, fmt) else "stored"
     return out
 
 
@@ -1905,6 +1926,7 @@ def read_cutout_folder(
     seen: dict[Path, int] = {}
     images: list[np.ndarray] = []
     origins: list[str] = []
+    kinds: list[str] = []  # how each row's pixels were read (pixel_kind)
     first_shape: tuple[int, ...] | None = None
     odd_shape: str | None = None  # the message for the first cutout whose shape differs from the first row's
     odd_rows: list[int] = []
@@ -1916,6 +1938,7 @@ def read_cutout_folder(
     exposed: list[tuple[int, str, str]] = []  # (row, file, EXTNAME) of FITS files with an exposure map
     for i, row in enumerate(rows):
         planes = []
+        row_kinds: set[str] = set()
         full_paths: list[Path] = []
         origins.append(common_origin(drawing_origin(row.get(col) or "") for col in file_cols
                                      if image_format(row.get(col) or "") is not None))
@@ -1936,7 +1959,9 @@ def read_cutout_folder(
             if (ext := fits_exposure_extension(full)) is not None:
                 exposed.append((i, rel, ext))
             try:
-                planes.append(read_image(full))
+                plane, how = read_image(full, return_kind=True)
+                planes.append(plane)
+                row_kinds.add(how)
             except StarclassError as exc:
                 # read_image names the file (resolved) first: after where() it said the path twice,
                 # 'data/galaxy/a.jpg: /home/.../data/galaxy/a.jpg: cannot read the image ...'
@@ -1955,6 +1980,7 @@ def read_cutout_folder(
                         f"{_row_line(named_row, lines) + ' ' if is_csv else ''}{first!r} "
                         f"{', '.join(plane_bands)}: the planes are read in stored order, so the bands would be "
                         "mixed; write every cube in one band order")
+        kinds.append(row_kinds.pop() if len(row_kinds) == 1 else "mixed")
         if len(planes) > 1:
             # band files of one object are stacked as channels: they must be of one pixel size
             # (numpy's broadcasting error named neither the row nor the files)
@@ -2062,7 +2088,7 @@ def read_cutout_folder(
                      origins=origins, label_column=label_column if labels is not None else None,
                      group_column=group_column, plane_bands=list(plane_bands or []), taken_planes=list(taken or []),
                      all_planes_named=bool(plane_bands) and n_named == len(rows), native_sizes=native,
-                     named_cubes=n_named)
+                     named_cubes=n_named, pixel_kinds=kinds)
 
 
 def grey_among_colour(shape: tuple[int, ...], first: tuple[int, ...], n_file_columns: int, bands) -> bool:
@@ -2133,6 +2159,100 @@ def exposure_note(exposed: list[tuple[int, str, str]], n: int, *, numbered: bool
             "as no data (NaN: left out of the normalisation, 0 in the model's input), as the mosaic reader does; "
             "the counts are not divided by the exposure (the seed papers' networks and the simulators take "
             "counts images): to train on count rates, write the rate images (counts / exposure) as the cutouts")
+
+
+#: How each :attr:`CutoutSet.pixel_kinds` entry reads in words.
+PIXEL_KIND_WORDS = {"picture": "pictures, scaled to 0-1 by their type's maximum", "stored": "values as stored",
+              "mixed": "band files of both kinds"}
+
+
+def pixel_ranges(files, kinds, lo, hi) -> list[tuple[str, str, int, float, float]]:
+    """The pixel range of the cutouts of each format and kind of reading, in order of first appearance.
+
+    Parameters
+    ----------
+    files : sequence of str
+        Each row's (first-band) file: its suffix names the format.
+    kinds : sequence of str
+        Each row's :attr:`CutoutSet.pixel_kinds` entry (``"picture"``, ``"stored"``, ``"mixed"``).
+    lo, hi : array_like
+        Each row's smallest and largest finite pixel (NaN for a row without one).
+
+    Returns
+    -------
+    list of (format, kind, rows, low, high)
+        ``format`` upper-case ("PNG", "FITS", "NPY"); ``low``/``high`` NaN where no row has a finite pixel.
+
+    Examples
+    --------
+    >>> pixel_ranges(["a.png", "b.fits", "c.png"], ["picture", "stored", "picture"], [0.0, 3.0, 0.1], [1.0, 900, 0.5])
+    [('PNG', 'picture', 2, 0.0, 1.0), ('FITS', 'stored', 1, 3.0, 900.0)]
+    """
+    lo, hi = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, (f, k) in enumerate(zip(files, kinds)):
+        groups.setdefault(((image_format(str(f)) or "?").upper(), str(k)), []).append(i)
+    out = []
+    for (fmt, kind), rows in groups.items():
+        ok = [i for i in rows if np.isfinite(lo[i])]
+        out.append((fmt, kind, len(rows), float(np.min(lo[ok])) if ok else float("nan"),
+                    float(np.max(hi[ok])) if ok else float("nan")))
+    return out
+
+
+def describe_pixel_ranges(ranges: list[tuple[str, str, int, float, float]]) -> str:
+    """:func:`pixel_ranges` in words: "PNG (12 cutouts, pictures, scaled to 0-1 ...) 0 .. 1; FITS (3, ...) ...".
+
+    Examples
+    --------
+    >>> describe_pixel_ranges([("PNG", "picture", 2, 0.0, 1.0), ("FITS", "stored", 1, 3.0, 900.0)])
+    "PNG (2 cutouts, pictures, scaled to 0-1 by their type's maximum) 0 .. 1; FITS (1, values as stored) 3 .. 900"
+    """
+    parts = []
+    for j, (fmt, kind, n, lo, hi) in enumerate(ranges):
+        count = counted(n, "cutout") if j == 0 else str(n)
+        span = f"{lo:.4g} .. {hi:.4g}" if np.isfinite(lo) else "no finite pixel"
+        parts.append(f"{fmt} ({count}, {PIXEL_KIND_WORDS.get(kind, kind)}) {span}")
+    return "; ".join(parts)
+
+
+def mixed_scale_note(cutouts: CutoutSet) -> str | None:
+    """Why a folder holds pixels on two scales: pictures scaled to 0-1 beside FITS/NPY values outside 0-1.
+
+    Picture files (PNG, JPEG, TIFF, BMP, WebP; ``uint8``/``uint16`` NPY) are divided by their
+    type's maximum, FITS and other NPY arrays keep their stored values (module notes). A task that
+    normalises each stamp (``zscore``, ``zstd``, ``asinh``) does not see the difference; under
+    normalisation ``none`` the network does. None: one kind of file, or stored values within 0-1
+    (already on the pictures' scale), or a set built by hand (no :attr:`CutoutSet.pixel_kinds`).
+
+    Examples
+    --------
+    >>> cs = CutoutSet(images=np.stack([np.full((1, 4, 4), 0.5), np.full((1, 4, 4), 800.0)]).astype("f4"),
+    ...                table=None, files=["a.png", "b.fits"], labels=None, groups=np.array(["a", "b"]),
+    ...                pixel_kinds=["picture", "stored"])
+    >>> mixed_scale_note(cs)[:60]
+    '1 picture file scaled to 0-1 beside 1 FITS/NPY file whose st'
+    """
+    kinds = np.asarray(cutouts.pixel_kinds, dtype=str)
+    if kinds.size != len(cutouts) or not ((kinds == "picture").any() and (kinds != "picture").any()
+                                          or (kinds == "mixed").any()):
+        return None
+    flat = cutouts.images.reshape(len(cutouts), -1)
+    fin = np.isfinite(flat)
+    with np.errstate(invalid="ignore"):
+        lo = np.where(fin.any(1), np.min(np.where(fin, flat, np.inf), axis=1), np.nan)
+        hi = np.where(fin.any(1), np.max(np.where(fin, flat, -np.inf), axis=1), np.nan)
+    stored = kinds != "picture"
+    outside = stored & ((lo < 0) | (hi > 1))
+    if not outside.any():
+        return None
+    first = int(np.flatnonzero(outside)[0])
+    # a row of band files of both kinds ("mixed") counts on both sides
+    n_pic, n_sto = int((kinds != "stored").sum()), int(stored.sum())
+    return (f"{counted(n_pic, 'picture file')} scaled to 0-1 beside {counted(n_sto, 'FITS/NPY file')} whose stored "
+            f"values reach {float(np.nanmin(lo[stored])):.4g} .. {float(np.nanmax(hi[stored])):.4g} (e.g. "
+            f"{cutouts.files[first]}); per format: "
+            f"{describe_pixel_ranges(pixel_ranges(cutouts.files, kinds, lo, hi))}")
 
 
 def mixed_sizes_note(sizes: list[int], size: int, purpose: str | None = None) -> str:

@@ -64,6 +64,7 @@ from starclass.learn.precision import (
     precision_name,
     to_memory_format,
 )
+from starclass.learn.provenance import row_digests
 from starclass.schema import (
     CLASS_MEAN,
     CLASS_MEDIAN,
@@ -311,7 +312,7 @@ def _class_index(class_pred: np.ndarray, classes) -> np.ndarray:
 
 
 def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool = True,
-                  coverage: float | None = 0.9) -> tuple[dict[str, np.ndarray], dict]:
+                  coverage: float | None = 0.9, keys: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], dict]:
     """Calibrated probabilities and conformal sets of a model's raw ensemble-mean probabilities.
 
     Parameters
@@ -325,6 +326,12 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
         Apply the temperature (else the raw probabilities are used for the sets too).
     coverage : float or None
         Coverage of the conformal sets; None: no sets.
+    keys : numpy.ndarray, optional
+        One 64-bit key per row that draws its smoothing weight
+        (:meth:`starclass.learn.conformal.ClassConditionalConformal.predict_p`): classify passes
+        the digest of each row's model input (:func:`starclass.learn.provenance.row_digests`), so
+        a candidate's set does not depend on its place in the list; default: the digest of its
+        probabilities.
 
     Returns
     -------
@@ -383,7 +390,7 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
         meta["calibration_bins"] = int(cal.n_bins)
     if coverage is not None:
         sets = cal.conformal(calibrated=calibrated, class_names=getattr(cfg, "class_names", None)).predict_set(
-            prob, coverage=coverage)
+            prob, coverage=coverage, keys=keys)
         cols[PRED_SET] = format_sets(sets, cfg.classes)
         cols[PRED_SET_SIZE] = sets.sum(axis=1).astype(np.int64)
     return cols, meta
@@ -820,6 +827,9 @@ def classify(
     mi = np.full(n, np.nan) if tta or m > 1 else None
     n_invalid = 0
     invalid_rows: list[int] = []
+    # each candidate's smoothing draw of the conformal sets comes from its own stamp: drawn by
+    # position, a candidate's pred_set changed with the order of the catalogue
+    keys = np.zeros(n, dtype=np.uint64)
     if coverage is not None:
         from starclass.learn.conformal import check_coverage
 
@@ -835,6 +845,8 @@ def classify(
                 row_bad = ~np.all(np.isfinite(inputs.reshape(len(inputs), -1)), axis=1)
                 valid = valid & ~row_bad
                 inputs = np.nan_to_num(inputs, nan=0.0, posinf=0.0, neginf=0.0)
+            if coverage is not None:
+                keys[s:e] = row_digests(inputs)
             blank[s:e] = blank_bands(inputs, cfg) & valid[:, None]
             valid = valid & ~blank[s:e].any(axis=1)
             if tta:
@@ -875,7 +887,7 @@ def classify(
         cols[MUTUAL_INFO] = mi
     for i in range(m):
         cols[member_col(i + 1)] = votes[i].astype(np.int64)
-    trust, trust_meta = trust_columns(loaded, prob, calibrated=calibrated, coverage=coverage)
+    trust, trust_meta = trust_columns(loaded, prob, calibrated=calibrated, coverage=coverage, keys=keys)
     cols.update(trust)
     blank_rows = blank.any(axis=1)
     if blank_rows.any():

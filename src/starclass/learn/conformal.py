@@ -18,7 +18,12 @@ The computation is the maintained library crepes (Boström 2022; :class:`crepes.
 
 p-values are *smoothed* (crepes' default: ties and the row itself count with a random weight),
 which makes the coverage exact on average rather than conservative by up to ``1/(n_k + 1)``
-for a class with ``n_k`` calibration rows; the draw is seeded, so a run is repeatable. A class
+for a class with ``n_k`` calibration rows. The weight of a row is drawn from the row itself, not
+from its position: a uniform number made from a 64-bit key of the row (``keys``: classify passes
+the digest of the model input, :func:`starclass.learn.provenance.row_digests`; by default a digest
+of the row's probabilities), the seed and the class (:func:`row_uniforms`). crepes draws one
+seeded number per row position, so a candidate's set changed with the order of the list and with
+which other rows were classified with it; now the same row gets the same set in any run. A class
 with fewer than ``1/(1 - c) - 1`` calibration rows cannot be excluded at coverage ``c``: it is
 in every set (a warning says so).
 
@@ -44,7 +49,7 @@ from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.
 
 from starclass.errors import StarclassError, check_fitted
 
-__all__ = ["ClassConditionalConformal", "format_sets", "check_coverage"]
+__all__ = ["ClassConditionalConformal", "format_sets", "check_coverage", "row_uniforms", "probability_keys"]
 
 #: Separator of the classes in the ``pred_set`` column ("1|2").
 SET_SEPARATOR = "|"
@@ -77,7 +82,7 @@ class ClassConditionalConformal(BaseEstimator):
     smoothing : bool
         Smoothed p-values (exact coverage on average) or not (conservative).
     seed : int
-        Seed of the smoothing draw.
+        Seed of the smoothing draw (mixed with each row's key and the class, :func:`row_uniforms`).
     class_labels : sequence, optional
         How messages name the class of each column (``["1 (cluster)", "2 (non-cluster)"]``);
         None: by column index.
@@ -144,14 +149,26 @@ class ClassConditionalConformal(BaseEstimator):
         self.predictor_ = ConformalClassifier().fit(alphas, bins=y.astype(np.int64), seed=self.seed)
         return self
 
-    def predict_p(self, probs) -> np.ndarray:
-        """Class-conditional p-values ``[N, K]`` (NaN for rows with NaN probabilities)."""
+    def predict_p(self, probs, keys=None) -> np.ndarray:
+        """Class-conditional p-values ``[N, K]`` (NaN for rows with NaN probabilities).
+
+        ``keys`` (one unsigned 64-bit integer per row, e.g. the digest of its model input,
+        :func:`starclass.learn.provenance.row_digests`) pick each row's smoothing weight, so that a
+        row's p-values do not depend on its position or on the other rows; default
+        :func:`probability_keys` of ``probs``. Unused without smoothing.
+        """
         from crepes.extras import hinge
 
         check_fitted(self, "predictor_")
         p = np.asarray(probs, dtype=np.float64)
         if p.ndim != 2 or p.shape[1] != self.n_classes_:
             raise StarclassError(f"probabilities of shape {p.shape} do not fit {self.n_classes_} classes")
+        if keys is None:
+            keys = probability_keys(p)
+        keys = np.asarray(keys)
+        if keys.shape != (p.shape[0],) or not np.issubdtype(keys.dtype, np.integer):
+            raise StarclassError(f"conformal keys: need one integer per row ({p.shape[0]}), got {keys.dtype} "
+                                 f"of shape {keys.shape}")
         ok = np.all(np.isfinite(p), axis=1)
         out = np.full(p.shape, np.nan)
         if not ok.any():
@@ -161,12 +178,15 @@ class ClassConditionalConformal(BaseEstimator):
         cal_bins = np.asarray(self.predictor_.bins)
         for j in range(self.n_classes_):
             # the label-conditional p-value of class j: its score against class j's calibration rows
-            out[ok, j] = _p_values(np.sort(cal_scores[cal_bins == j]), alphas[:, j], self.smoothing,
-                                   self.seed + j)
+            theta = row_uniforms(keys[ok], self.seed, j) if self.smoothing else None
+            out[ok, j] = _p_values(np.sort(cal_scores[cal_bins == j]), alphas[:, j], theta)
         return out
 
-    def predict_set(self, probs, coverage: float | None = None) -> np.ndarray:
-        """Boolean sets ``[N, K]`` at ``coverage`` (default: the constructor's); NaN rows are empty."""
+    def predict_set(self, probs, coverage: float | None = None, keys=None) -> np.ndarray:
+        """Boolean sets ``[N, K]`` at ``coverage`` (default: the constructor's); NaN rows are empty.
+
+        ``keys``: as :meth:`predict_p` (each row's own smoothing draw).
+        """
         # before n_classes_ is read below: unfitted, that was an AttributeError instead of NotFittedError
         check_fitted(self, "predictor_")
         c = check_coverage(self.coverage if coverage is None else coverage)
@@ -179,33 +199,100 @@ class ClassConditionalConformal(BaseEstimator):
                    f"{math.ceil(1.0 / (1.0 - c)) - 1}) to leave a class out of a set but at random (smoothed "
                    f"p-values), so it is in (nearly) every set: {rows}")
             warnings.warn(msg, stacklevel=2)  # not also logged: that printed it twice on the command line
-        pv = self.predict_p(probs)
+        pv = self.predict_p(probs, keys=keys)
         with np.errstate(invalid="ignore"):
             return pv >= 1.0 - c
 
 
-def _p_values(cal: np.ndarray, scores: np.ndarray, smoothing: bool, seed: int) -> np.ndarray:
-    """p-values of ``scores`` against one class's sorted calibration scores ``cal``, as crepes gives them.
+#: Odd 64-bit constants of SplitMix64 (Steele, Lea & Flood 2014): the seed and the class are
+#: spread over the key with them before it is mixed.
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
 
-    The same numbers as ``crepes.ConformalClassifier.predict_p`` with every row in one Mondrian
-    category (the same formula and the same seeded draw of the smoothing weights), counted by
-    binary search: crepes compares each row with every calibration row in a Python loop, which
-    took 45 of the 54 s of 16 coverage checks on 20,000 rows.
+
+def row_uniforms(keys, seed: int, cls: int) -> np.ndarray:
+    """One uniform number in [0, 1) per row, made from the row's key, the seed and the class.
+
+    The smoothing weights of the conformal p-values: a function of the row (its 64-bit key) and
+    not of its position, so that a candidate's prediction set is the same whatever the order of
+    the list and whatever other rows are classified with it. The key, seed and class are mixed by
+    the SplitMix64 finaliser (a bijection of 64-bit integers whose outputs pass BigCrush), and the
+    top 53 bits give the number; distinct keys give numbers as good as independent draws.
+
+    Parameters
+    ----------
+    keys : array of int
+        One integer per row (taken modulo 2**64), e.g. :func:`starclass.learn.provenance.row_digests`.
+    seed : int
+        The predictor's seed.
+    cls : int
+        The class (column) the weight is for: each class draws its own.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, one per key, in [0, 1).
 
     Examples
     --------
-    >>> _p_values(np.array([0.1, 0.2, 0.2, 0.5]), np.array([0.2, 0.6]), smoothing=False, seed=0).tolist()
+    >>> u = row_uniforms(np.array([3, 1, 2], dtype=np.uint64), seed=0, cls=0)
+    >>> bool(((u >= 0) & (u < 1)).all()), bool(u[0] == row_uniforms(np.array([3], dtype=np.uint64), 0, 0)[0])
+    (True, True)
+    """
+    k = np.asarray(keys).astype(np.uint64, copy=False)  # int64 keys wrap to their two's complement
+    with np.errstate(over="ignore"):  # wrap-around multiplication is the point
+        z = k + _GOLDEN * np.uint64((int(seed) * 2 + 1) % 2**64) + _MIX2 * np.uint64((int(cls) + 1) % 2**64)
+        for _ in range(2):  # twice: seed and class enter by addition, mixed before and after
+            z = (z ^ (z >> np.uint64(30))) * _MIX1
+            z = (z ^ (z >> np.uint64(27))) * _MIX2
+            z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
+
+
+def probability_keys(probs) -> np.ndarray:
+    """A 64-bit key per row of probabilities: the BLAKE2b digest of its float64 values.
+
+    The default keys of :meth:`ClassConditionalConformal.predict_p`: a row with the same
+    probabilities gets the same smoothing weight wherever it stands. ``classify`` passes the
+    digest of the model input instead, which does not hang on the last bit of a probability.
+
+    Examples
+    --------
+    >>> k = probability_keys(np.array([[0.2, 0.8], [0.5, 0.5], [0.2, 0.8]]))
+    >>> k.dtype.name, bool(k[0] == k[2]), bool(k[0] == k[1])
+    ('uint64', True, False)
+    """
+    import hashlib
+
+    p = np.ascontiguousarray(np.asarray(probs, dtype=np.float64))
+    return np.array([int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8).digest(), "big")
+                     for row in p.reshape(len(p), -1)], dtype=np.uint64)
+
+
+def _p_values(cal: np.ndarray, scores: np.ndarray, theta: np.ndarray | None) -> np.ndarray:
+    """p-values of ``scores`` against one class's sorted calibration scores ``cal``, by crepes' formula.
+
+    The formula of ``crepes.ConformalClassifier.predict_p`` with every row in one Mondrian
+    category, counted by binary search: crepes compares each row with every calibration row in a
+    Python loop, which took 45 of the 54 s of 16 coverage checks on 20,000 rows. ``theta``: each
+    row's smoothing weight in [0, 1) (:func:`row_uniforms`); None: not smoothed. crepes draws
+    its weights by position from one seeded stream, which made a row's set hang on the order of
+    the list.
+
+    Examples
+    --------
+    >>> _p_values(np.array([0.1, 0.2, 0.2, 0.5]), np.array([0.2, 0.6]), None).tolist()
     [0.8, 0.2]
+    >>> _p_values(np.array([0.1, 0.2, 0.2, 0.5]), np.array([0.2, 0.6]), np.array([0.0, 0.5])).tolist()
+    [0.2, 0.1]
     """
     q = cal.size
     left = np.searchsorted(cal, scores, side="left")  # calibration scores below each row's
-    if not smoothing:
+    if theta is None:
         return (q - left + 1) / (q + 1)  # share of calibration scores >= the row's, the row included
     right = np.searchsorted(cal, scores, side="right")
-    # crepes seeds numpy's global generator and draws one weight per row of the category;
-    # RandomState(seed) gives that same stream without touching the global state
-    theta = np.random.RandomState(seed).random_sample(scores.size)
-    return ((q - right) + theta * ((right - left) + 1)) / (q + 1)
+    return ((q - right) + np.asarray(theta, dtype=np.float64) * ((right - left) + 1)) / (q + 1)
 
 
 def format_sets(sets: np.ndarray, classes) -> np.ndarray:

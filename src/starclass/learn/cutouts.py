@@ -25,6 +25,7 @@ from starclass.io.cutout_folders import (
     averaged_planes_note,
     cutout_field_arcsec,
     label_classes,
+    mixed_scale_note,
     taken_planes_note,
 )
 from starclass.learn.calibration import leave_out_blank
@@ -38,6 +39,7 @@ from starclass.learn.classify import (
     trust_columns,
 )
 from starclass.learn.precision import pick_device, precision_name
+from starclass.learn.provenance import row_digests
 from starclass.learn.train import TrainResult, fit
 from starclass.schema import (
     CLASS_PRED,
@@ -85,6 +87,54 @@ def colour_note(cutouts: CutoutSet, config) -> str | None:
     return averaged_planes_note([str(f) for f in cutouts.files], cutouts.images.shape[1], config.bands, config.name,
                                 named=getattr(cutouts, "named_cubes", 0), plane_bands=cutouts.plane_bands,
                                 is_preset=config.preset_name is not None)
+
+
+def check_pixel_scales(cutouts: CutoutSet, config, what: str) -> None:
+    """Refuse a folder of pictures (scaled to 0-1) and FITS/NPY values (as stored) under normalisation ``none``.
+
+    A task that normalises each stamp (``zscore``, ``zstd``, ``asinh``: independent of a constant
+    factor) puts both kinds on one scale, so they pass. Under ``none`` the network sees the values
+    as read: pictures in 0-1 beside FITS counts of hundreds. Trained so, it can learn the file
+    format instead of the object (where a label comes from one survey's FITS and the other from
+    PNGs, the format *is* the label); classifying so, one kind of file reaches a model far outside
+    the range it was trained on. No output of such a run can be trusted, and a warning beside a
+    finished catalogue is easily missed, so it is refused (exit 2) before any work, saying how to
+    fix it. (``info`` describes the same folder per format: :func:`mixed_scale_note`.)
+
+    Parameters
+    ----------
+    cutouts : CutoutSet
+        The folder as read (:attr:`~starclass.io.cutout_folders.CutoutSet.pixel_kinds`).
+    config : TaskConfig
+        The task (its ``normalisation``).
+    what : str
+        The command, for the message ("train", "classify", "calibrate", "explain").
+
+    Raises
+    ------
+    StarclassError
+        Normalisation ``none`` and a folder on two scales, naming the folder, the formats and their ranges.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cs = CutoutSet(images=np.stack([np.full((1, 4, 4), 0.5), np.full((1, 4, 4), 800.0)]).astype("f4"),
+    ...                table=None, files=["a.png", "b.fits"], labels=None, groups=np.array(["a", "b"]),
+    ...                pixel_kinds=["picture", "stored"])
+    >>> check_pixel_scales(cs, get_preset("m31-real"), "train")  # zscore: one scale per stamp, passes
+    >>> try:
+    ...     check_pixel_scales(cs, get_preset("m31-real").copy(normalisation="none"), "train")
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:62])
+    .: 1 picture file scaled to 0-1 beside 1 FITS/NPY file whose s
+    """
+    if getattr(config, "normalisation", None) != "none" or (note := mixed_scale_note(cutouts)) is None:
+        return
+    raise StarclassError(
+        f"{cutouts.source}: {note}. Task {config.name!r} has normalisation 'none', so the network would see the "
+        f"two kinds of file on different scales and {what} cannot be trusted: convert the cutouts to one kind "
+        "(all FITS/NPY with their values, or all pictures), or use a task whose normalisation puts each stamp "
+        "on one scale ('normalisation: zscore', zstd or asinh in its task file)")
 
 
 def group_folds(labels: np.ndarray, groups: np.ndarray, n_folds: int = 5, seed: int = 0, *,
@@ -346,6 +396,7 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     # people's rows first, so that positions in them (val_index) are positions in train_index
     rows = np.concatenate([people, pseudo_rows])
     is_pseudo = np.arange(rows.size) >= people.size
+    check_pixel_scales(cutouts, config, "training")
     inputs = cutout_inputs(cutouts.images[rows], config)
     if note := runaway_zscore_note(cutouts, rows, inputs, config):
         warnings.warn(note, stacklevel=2)
@@ -560,6 +611,7 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         f"model {loaded.paths[0].parent}" if loaded.paths else "the model")
     if note := cutout_size_note(cutouts, loaded, name):
         warnings.warn(note, stacklevel=2)
+    check_pixel_scales(cutouts, cfg, "classification")
     inputs = cutout_inputs(cutouts.images, cfg)
     # classify --stamps with a zscore model on saturated cutouts gave classes of inputs hundreds of
     # sigma out without a word (train warns of the same cutouts)
@@ -569,7 +621,10 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     blank = blank_bands(inputs, cfg)
     res = predict_inputs(loaded, inputs, valid=~blank.any(axis=1), batch_size=batch_size, tta=tta, device=dev,
                          precision=precision, calibrated=False, threshold=thr)
-    trust, trust_meta = trust_columns(loaded, res.prob_mean, calibrated=calibrated, coverage=coverage)
+    # each cutout's smoothing draw of the conformal sets comes from its own input (row_digests): drawn by
+    # position, a cutout's pred_set changed with the order of the folder's list
+    keys = row_digests(inputs) if coverage is not None else None
+    trust, trust_meta = trust_columns(loaded, res.prob_mean, calibrated=calibrated, coverage=coverage, keys=keys)
     out = Table(cutouts.table, copy=True)
     if "file" not in out.colnames:
         out["file"] = cutouts.files

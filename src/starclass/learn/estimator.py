@@ -456,6 +456,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         """
         from starclass.learn.calibration import ModelCalibration
         from starclass.learn.conformal import check_coverage
+        from starclass.learn.provenance import row_digests
 
         model = self._fitted()
         c = check_coverage(coverage)
@@ -469,7 +470,9 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         cal = ModelCalibration.from_dict(model.calibration, "model")
         # scored as classify scores them (trust_columns): calibrated probabilities, classes named in warnings
         conformal = cal.conformal(calibrated=True, class_names=getattr(model.config, "class_names", None))
-        return np.asarray(conformal.predict_set(cal.calibrate(raw), coverage=c), dtype=bool)
+        # each row's smoothing draw from its own input, as classify draws it: not from its position
+        keys = row_digests(X, batch_size=int(self.batch_size))
+        return np.asarray(conformal.predict_set(cal.calibrate(raw), coverage=c, keys=keys), dtype=bool)
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Accuracy against reference classes ``y`` (merged to the task's classes first).
