@@ -250,3 +250,16 @@ def test_the_report_caption_says_which_interval_each_column_carries(grouped):
                     "the intervals of recall_k (recall_k_lo, recall_k_hi) and roc_auc: 95% bootstrap interval, 50 "
                     f"resamples of the {len(t)} rows;"]
     assert all(e in caption for e in expected), caption
+
+
+def test_the_report_caption_names_the_raw_areas_and_their_intervals():
+    from starclass.report.build import _curves_section
+
+    t, task, _ = _classified(2, 40, seed=3, tied=True)
+    c = evaluate_catalogs(t, task=task, n_boot=50).comparisons[0]
+    caption = next(i.caption for i in _curves_section(c, task).items if i.kind == "table" and i.name.startswith("auc"))
+    assert caption == ("Area under the ROC curve and average precision; each with its 95% bootstrap interval "
+                       "(roc_auc_lo, roc_auc_hi, average_precision_lo, average_precision_hi); roc_auc_raw and "
+                       "average_precision_raw: the same on prob_<k>_raw (the calibrated prob_<k> tie many rows' "
+                       "ranks) with their intervals (roc_auc_raw_lo, roc_auc_raw_hi, average_precision_raw_lo, "
+                       "average_precision_raw_hi).")

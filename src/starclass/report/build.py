@@ -151,9 +151,15 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
             s.note(msg)
         if cs.roc:
             s.figure(f"roc_pr_{cs.merge}_{rname}", F.fig_curves(cs.roc, cs.pr, cs.title, named), "")
+            cols = cs.areas.colnames
+            # the raw probabilities' areas (given where the calibrated ones tie ranks) said, with their intervals
+            raw = ("; roc_auc_raw and average_precision_raw: the same on prob_<k>_raw (the calibrated prob_<k> tie "
+                   "many rows' ranks)" + (" with their intervals (roc_auc_raw_lo, roc_auc_raw_hi, "
+                                          "average_precision_raw_lo, average_precision_raw_hi)"
+                                          if "roc_auc_raw_lo" in cols else "")) if "roc_auc_raw" in cols else ""
             s.table(f"auc_{cs.merge}_{rname}", cs.areas, "Area under the ROC curve and average precision"
                     + ("; each with its 95% bootstrap interval (roc_auc_lo, roc_auc_hi, average_precision_lo, "
-                       "average_precision_hi)." if "roc_auc_lo" in cs.areas.colnames else "."))
+                       "average_precision_hi)" if "roc_auc_lo" in cols else "") + raw + ".")
     s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "score of the predicted class", named),
              "Cumulative distribution of the probability of the predicted class, per predicted class "
              "(StarcNet Fig. 5).")
