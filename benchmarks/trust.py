@@ -63,6 +63,7 @@ from starclass.evaluate.reliability import (
     brier_score,
     coverage_table,
     deferral_curve,
+    ece_floor,  # the package's since 2026-12-05; the other benchmarks call it as trust.ece_floor
     expected_calibration_error,
     set_size_table,
     signal_aurocs,
@@ -75,22 +76,6 @@ PANDAS = ROOT.parent / "shared" / "data" / "pandas-m31" / "labels.csv"
 def _entropy(p: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return -np.sum(np.where(p > 0, p * np.log(p), 0.0), axis=1)
-
-
-def ece_floor(probs: np.ndarray, n_draws: int = 200, seed: int = 0) -> tuple[float, float]:
-    """ECE of a perfectly calibrated model with these probabilities: mean and 95th percentile.
-
-    Labels are drawn from ``probs`` themselves, so every difference between confidence and
-    accuracy is sampling noise; a measured ECE near this floor cannot be told from perfect
-    calibration with this many rows.
-    """
-    rng = np.random.default_rng(seed)
-    cum = np.cumsum(probs, axis=1)
-    vals = []
-    for _ in range(n_draws):
-        y = np.minimum((rng.random(len(probs))[:, None] > cum).sum(axis=1), probs.shape[1] - 1)
-        vals.append(expected_calibration_error(probs, y))
-    return float(np.mean(vals)), float(np.quantile(vals, 0.95))
 
 
 def repeated_splits(probs: np.ndarray, y: np.ndarray, classes, coverage: float, fraction: float,

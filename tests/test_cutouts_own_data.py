@@ -225,16 +225,22 @@ def test_suggest_labels_of_the_training_folder_when_the_names_repeat(tmp_path):
 # ----------------------------------------------------------------------------- reading a user's folder
 
 
-def test_a_grey_and_a_colour_file_of_one_size_are_named_as_a_channel_mismatch(tmp_path):
-    # "all cutouts must have one size" for two 24 x 24 px files, one grey and one RGB
+def test_a_grey_and_a_colour_file_of_one_size_are_named_as_a_channel_mismatch_for_three_bands(tmp_path):
+    # "all cutouts must have one size" for two 24 x 24 px files, one grey and one RGB; since 2026-12-05 such a
+    # folder is read grey (tests/test_grey_among_colour.py) except by a task of three bands, which a grey file
+    # cannot give
+    from starclass.errors import StarclassError
+    from starclass.io.cutout_folders import read_cutout_folder
+
     p = _make_csv_folder(tmp_path / "data")
     rel = p.read_text().splitlines()[2].split(",")[0]
     _write(p.parent / rel, np.full((24, 24), 0.3) + np.eye(24) * 0.5, "rgb")
-    res = runner.invoke(app, ["info", str(p)])
-    assert res.exit_code == 2, res.output
-    assert "row 2" in res.output and rel in res.output
-    assert "one number of channels" in res.output and "1 channel (grey)" in res.output
-    assert "3 channels (colour)" in res.output and "one size" not in res.output
+    with pytest.raises(StarclassError) as err:
+        read_cutout_folder(p, bands=["z", "r", "g"])
+    said = str(err.value)
+    assert "row 2" in said and rel in said
+    assert "one number of channels" in said and "1 channel (grey)" in said
+    assert "3 channels (colour)" in said and "one size" not in said
 
 
 def test_calibrate_after_train_says_why_it_needs_overwrite(tmp_path):

@@ -235,6 +235,48 @@ def test_evaluate_takes_the_group_column_classify_recorded(tmp_path):
     assert "95% intervals resample the 12 objects (object_id), not the 24 rows" in ev.output
 
 
+@pytest.mark.usefixtures("single_thread")
+def test_evaluate_and_report_of_a_csv_take_the_group_column_of_the_model_it_names(tmp_path):
+    # classify --stamps -o out.csv (the docs' command): a CSV keeps no meta, so evaluate out.csv resampled the
+    # 24 rows as 24 objects, although its 'model' column names the model (whose task, m31-real, reads object_id)
+    from conftest import write_noise_cutout_folder, write_untrained_model  # tests/ is on sys.path under pytest
+    from starclass.learn.config import get_preset
+
+    labels = write_noise_cutout_folder(tmp_path / "folder", size=16, object_ids=True, n=12)
+    rows = list(csv.DictReader(open(labels)))
+    with open(labels, "a", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        for r in rows:
+            twin = r["file"].replace(".npy", "_b.npy")
+            np.save(tmp_path / "folder" / twin, np.load(tmp_path / "folder" / r["file"])[::-1].copy())
+            w.writerow({**r, "file": twin})
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real", stamp_size=16))
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--model", str(model), "--stamps", str(labels), "-o", str(out),
+                              "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    ev = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "-o", str(tmp_path / "ev"),
+                             "--no-science"])
+    assert ev.exit_code == 0, ev.output
+    assert "95% intervals resample the 12 objects (object_id), not the 24 rows" in ev.output
+    # the same intervals as the column named by hand
+    named = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "--group-column", "object_id",
+                                "-o", str(tmp_path / "ev2"), "--no-science"])
+    assert _accuracy_interval(ev.output) == _accuracy_interval(named.output)
+    page = tmp_path / "r.html"
+    rep = runner.invoke(app, ["report", str(out), "--label-column", "label", "-o", str(page)])
+    assert rep.exit_code == 0, rep.output
+    assert "95% intervals resample the 12 objects (object_id), not the 24 rows" in page.read_text()
+    # a folder without the column (label folders: every image its own object) is scored row by row, as before
+    plain = Table.read(out, format="ascii.csv")
+    plain.remove_column("object_id")
+    plain.write(tmp_path / "plain.csv")
+    ev = runner.invoke(app, ["evaluate", str(tmp_path / "plain.csv"), "--label-column", "label", "-o",
+                             str(tmp_path / "ev3"), "--no-science"])
+    assert ev.exit_code == 0, ev.output
+    assert "intervals resample" not in ev.output
+
+
 def test_cross_validation_predictions_record_their_group_column(tmp_path, single_thread):
     # train --cv of a cutout folder writes each held-out row's object in 'group': evaluate of cv_predictions.ecsv
     # resamples the objects by default, as the folds kept them whole

@@ -121,5 +121,5 @@ def test_ds9_coords_follow_the_catalogue_and_a_missing_pair_is_said_before_the_s
              "give --ds9-coords image")
     _refused(_info(radec, "--ds9", tmp_path / "x.reg", "--ds9-coords", "image"),
              f"--ds9-coords image writes the catalogue's x, y; {radec} has no x, y (its positions are ra, dec): "
-             "give --ds9-coords fk5")
+             "give --ds9-coords icrs")  # fk5 until 2026-12-05: icrs writes the catalogue's numbers as they are
     assert not (tmp_path / "x.reg").exists()

@@ -111,7 +111,8 @@ def calibrate_command(
 
         cutouts = read_cutout_folder(stamps, group_column=stored_group_column(cfg.group_column), require_group=False,
                                      bands=list(cfg.bands), label_column=column,
-                                     bands_of=f"model {model}", resample=cutout_resampler(cfg))
+                                     bands_of=f"model {model}", resample=cutout_resampler(cfg),
+                                     label_map=cfg.label_map)
         from starclass.learn.checkpoint import training_cutouts_of
         from starclass.learn.cutouts import colour_note, cutout_size_note
 

@@ -461,7 +461,8 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     grouped_by = stored_group_column(loaded.training_group_column or cfg.group_column)
     cutouts = read_cutout_folder(source, group_column=grouped_by, require_group=False,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
-                                 bands_of=f"model {model}", resample=cutout_resampler(cfg))
+                                 bands_of=f"model {model}", resample=cutout_resampler(cfg),
+                                 label_map=cfg.label_map)
     if cutouts.labels is None and given:
         # a column asked for by name and not there: an accuracy line quietly missing would read
         # as "no labels", not as a misspelt column

@@ -11,7 +11,7 @@ from starclass.errors import StarclassError, counted
 from starclass.schema import DEC, ID, RA, X, Y
 
 #: The columns a DS9 region file of each --ds9-coords is written from.
-REGION_COLUMNS = {"image": (X, Y), "fk5": (RA, DEC)}
+REGION_COLUMNS = {"image": (X, Y), "icrs": (RA, DEC), "fk5": (RA, DEC)}
 
 #: NGC 1566's class_method (LEGUS col 35): who gave the hybrid class of a row.
 HYBRID_METHODS = {0: "the machine-learning class alone", 1: "one person's check of it", 3: "three people",
@@ -455,10 +455,27 @@ def _cutout_csv(path: Path) -> Path | None:
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     has_files = "file" in header or any(c.startswith("file_") for c in header)
+    if not has_files and ID not in header and _names_images(p, encoding, sep):
+        # cutouts listed under 'filename' (or 'path'): read as a catalogue, "required column 'id' missing ...
+        # name a column 'id'"; the cutout reader names the column that holds the files and the rename
+        return p
     if has_files and ID not in header and _lists_tables(p, encoding, sep):
         # the LEGUS folder's layouts.csv (a 'file' of each .tab) was read as cutouts: "row 1 ...: not an image file"
         return None
     return p if has_files and ID not in header else None
+
+
+def _names_images(path: Path, encoding: str, sep: str) -> bool:
+    """Whether a CSV has a column whose every filled cell names an image file: a list of cutouts, whatever its name."""
+    import csv
+
+    from starclass.io.cutout_folders import image_file_columns
+
+    with open(path, newline="", encoding=encoding, errors="replace") as fh:
+        reader = csv.DictReader(fh, delimiter=sep)
+        rows = list(reader)
+        names = [str(n) for n in reader.fieldnames or [] if n is not None]
+    return bool(image_file_columns(names, rows))
 
 
 def _lists_tables(path: Path, encoding: str, sep: str) -> bool:
@@ -820,8 +837,8 @@ def info(
         None, "--magsys", help="FITS mosaics only: magnitude system of the zeropoints, vega or ab (default vega)."),
     ds9: Path = typer.Option(None, "--ds9", help="Also write a DS9 region file of the catalogue, coloured by class."),
     ds9_coords: str = typer.Option(
-        None, "--ds9-coords", help="With --ds9: region coordinates, image (1-based px) or fk5 (default image; fk5 "
-                                   "for a catalogue of ra, dec only)."),
+        None, "--ds9-coords", help="With --ds9: region coordinates, image (1-based px), icrs (ra, dec as they are) "
+                                   "or fk5 (converted; default image, icrs for a catalogue of ra, dec only)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --ds9 file; without it it is kept."),
 ) -> None:
     """Summarise a catalogue (rows, columns, bands, class counts, magnitude ranges), a folder of
@@ -844,9 +861,9 @@ def info(
     cmap = parse_column_map(column_map)
     if out_format not in ("text", "csv", "ecsv"):
         raise StarclassError(f"--out-format must be text, csv or ecsv, got {out_format!r}")
-    if ds9_coords is not None and ds9_coords not in ("image", "fk5"):
+    if ds9_coords is not None and ds9_coords not in REGION_COLUMNS:
         # now, by its name: it failed as "coords must be ..." after the summary was printed
-        raise StarclassError(f"--ds9-coords must be image or fk5, got {ds9_coords!r}")
+        raise StarclassError(f"--ds9-coords must be image, icrs or fk5, got {ds9_coords!r}")
     if ds9_coords is not None and ds9 is None:
         # it says how the --ds9 file is written: without one it was ignored, exit 0 (its default was not None,
         # so 'given' could not be told from the value)
@@ -1068,9 +1085,10 @@ def info(
                              f"{paths[0]} has no x, y (its positions are ra, dec)")
     # the region file's coordinates: not given, those the catalogue has (a catalogue of ra, dec only failed with
     # "image regions need column 'x'" after its summary); given, checked before the summary is printed
-    coords = ds9_coords or ("image" if X in table.colnames else "fk5")
+    # sky regions in ICRS by default: the catalogue's numbers as they are (fk5 was written, converted, until 2026-12-05)
+    coords = ds9_coords or ("image" if X in table.colnames else "icrs")
     if ds9 is not None and any(c not in table.colnames for c in REGION_COLUMNS[coords]):
-        other = "fk5" if coords == "image" else "image"
+        other = "icrs" if coords == "image" else "image"
         raise StarclassError(f"--ds9-coords {coords} writes the catalogue's {', '.join(REGION_COLUMNS[coords])}; "
                              f"{paths[0]} has no {', '.join(REGION_COLUMNS[coords])} (its positions are "
                              f"{', '.join(REGION_COLUMNS[other])}): give --ds9-coords {other}")

@@ -138,7 +138,8 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
             # the grey stamp is the planes' mean, as train and classify average them (their one warning too)
             files = [str(f) for f in field.table[field.shown[0]]]
             if note := averaged_planes_note(files, field.cache.images.shape[1], cfg.bands, cfg.name, page=True,
-                                            named=lst.named_cubes, plane_bands=lst.plane_bands):
+                                            named=lst.named_cubes, plane_bands=lst.plane_bands,
+                                            is_preset=cfg.preset_name is not None):
                 echo(note)
         elif cfg is not None and lst.task_planes and field.cache.grey == lst.task_planes[0]:
             from starclass.io.cutout_folders import taken_planes_note

@@ -1135,7 +1135,8 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
 
     cutouts = read_cutout_folder(source, group_column=group_column or stored_group_column(cfg.group_column),
                                  require_group=group_column is not None, label_column=label_column,
-                                 bands=list(cfg.bands), bands_of=whose, resample=cutout_resampler(cfg))
+                                 bands=list(cfg.bands), bands_of=whose, resample=cutout_resampler(cfg),
+                                 label_map=cfg.label_map)
     if cutouts.labels is None and cutouts.source.is_dir():
         # a plain folder of images: "no label column 'label' (--label-column); columns: file" said
         # nothing of folders
@@ -1244,7 +1245,7 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
     cutouts = read_cutout_folder(source, group_column=group_column or stored_group_column(cfg.group_column),
                                  require_group=group_column is not None, label_column="label",
                                  bands=list(cfg.bands), bands_of=f"task {cfg.name!r}", require_labels=False,
-                                 resample=cutout_resampler(cfg))
+                                 resample=cutout_resampler(cfg), label_map=cfg.label_map)
     if not cutouts.source.is_file():
         raise StarclassError(f"{cutouts.source}: a folder of label folders holds one label per image, not "
                              "people's votes: list the cutouts in a CSV with one vote column per person "

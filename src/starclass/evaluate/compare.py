@@ -48,7 +48,14 @@ from starclass.evaluate.metrics import (
     summary_table,
 )
 from starclass.evaluate.reliability import TrustStudy, trust_study
-from starclass.evaluate.task import EvalTask, check_probability_columns, class_labels, resolve_task
+from starclass.evaluate.task import (
+    EvalTask,
+    _recorded_model,
+    check_probability_columns,
+    class_labels,
+    model_group_column,
+    resolve_task,
+)
 from starclass.io.catalog import check_prob_columns, kept_input_name, read_catalog
 from starclass.schema import (
     CLASS_HUMAN_MEAN,
@@ -1150,6 +1157,9 @@ class Comparison:
     interval_note: str | None = None
     #: the number of objects among the scored rows where ``group_column`` names them (else None: a row each)
     n_objects: int | None = None
+    #: why no figure has a bootstrap interval (:func:`no_intervals_note`), or None: printed by ``evaluate``
+    #: and among ``notes`` (the report's), the one sentence in both
+    no_intervals: str | None = None
 
     def heading(self) -> str:
         """What is compared with what, for titles: ``prediction vs truth``, or for two columns of one
@@ -1220,6 +1230,9 @@ class Comparison:
                           if self.n_objects is not None and self.n_objects < r.n else f"{counted(r.n, 'object')})"))
         if self.interval_note and "accuracy_lo" in self.summary.colnames:
             out.append(f"  {self.interval_note}")
+        elif self.no_intervals:
+            # the report said "no bootstrap intervals: ..." while evaluate printed the figures without one, silently
+            out.append(f"  note: {self.no_intervals}")
         for row in self.results[0].per_class:
             # the one-vs-rest balanced accuracy too: the cool-core paper's per-class figure, in the
             # per-class table but missing from the screen
@@ -1434,7 +1447,8 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
     try:
         lo, hi, n_def = bootstrap_figures(stat, n, n_boot=n_boot, groups=objects)
     except StarclassError as exc:
-        return None, f"no bootstrap intervals: {exc}"
+        # "bootstrap_ci: need at least 2 objects": the function's name is no part of what the user is told
+        return None, no_intervals_note(str(exc).removeprefix("bootstrap_ci: "))
     floor = max(10, n_boot // 10)
     cis: dict[str, dict[str, tuple[float, float]]] = {}
     at = 0
@@ -1448,8 +1462,8 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
         if kind == "merge":
             if not np.isfinite(l_[:2]).all():
                 # the accuracies undefined on most resamples: no interval at all, as before
-                return None, (f"no bootstrap intervals: bootstrap: the metric was defined on only "
-                              f"{int(d_[:2].min())} of {n_boot} resamples")
+                return None, no_intervals_note(f"the accuracies were defined on only {int(d_[:2].min())} of "
+                                               f"{n_boot} resamples")
             cis[merge] = {"accuracy": (float(l_[0]), float(h_[0])), "balanced_accuracy": (float(l_[1]), float(h_[1]))}
             table = by_merge[merge].per_class
             kk = len(table)
@@ -1489,6 +1503,30 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
                          f"(at least {floor} needed; a class that few resamples draw)")
     out.notes.extend(unreached)
     return cis, None
+
+
+def no_intervals_note(reason: str) -> str:
+    """Why no figure has a bootstrap interval, as ``evaluate`` prints it and the report notes it.
+
+    One wording for every case (no resamples asked for, too few objects to resample, accuracies
+    undefined on most resamples): the report said "no bootstrap intervals: ..." where ``evaluate``
+    said nothing.
+
+    Parameters
+    ----------
+    reason
+        What stopped the intervals.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> no_intervals_note("need at least 2 objects (groups), got 1")
+    'no bootstrap intervals: need at least 2 objects (groups), got 1'
+    """
+    return f"no bootstrap intervals: {reason}"
 
 
 def _interval_columns(table: Table, fig: str, lo: np.ndarray, hi: np.ndarray, n_def: np.ndarray,
@@ -1866,7 +1904,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         by_figs.append((col, figs))
     by_cis: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     cis, boot_note = (_bootstrap(out, cr, cp, task, n_boot, objects, probs, trust_rows, raw_probs, by_figs, by_cis)
-                      if n_boot > 0 else (None, "no bootstrap intervals (0 resamples)"))
+                      if n_boot > 0 else (None, no_intervals_note("0 resamples asked for (--bootstrap 0)")))
+    out.no_intervals = boot_note
     for col, figs in by_figs:
         tab = out.by[col][0]
         lo, hi = by_cis.get(col, (None, None))
@@ -2195,6 +2234,11 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         # the object column classify --stamps read the folder with (m31-real: object_id): several cutouts
         # of one object resampled as independent rows gave intervals too narrow
         group_column = str(ptab.meta["group_column"])
+    elif group_column is None and (used := model if model is not None else _recorded_model(ptab)) is not None:
+        # a CSV keeps no meta: the model (--model, or the one its 'model' column names) says which column
+        # classify --stamps read the objects from, as the task is read from it
+        column = model_group_column(used)
+        group_column = column if column is not None and column in ptab.colnames else None
     check_probability_columns(ptab, etask, pred if isinstance(pred, (str, Path)) else pred_name)
     given = [references] if isinstance(references, (str, Path, Table)) else references
     has_self = given is not None and not isinstance(given, Mapping) and any(

@@ -8,6 +8,10 @@ Functions of plain arrays (reference class indices and probability matrices), pl
   [0, 1] (default 15; bin ``b`` holds confidences in ``(b/B, (b+1)/B]``, the first bin also
   holds 0); ECE is the row-weighted mean over bins of ``|accuracy - mean confidence|``
   (Guo et al. 2017). An empty bin counts for nothing.
+* **ECE floor** (:func:`ece_floor`): the ECE a perfectly calibrated model with the same
+  probabilities shows on the same number of rows, from sampling noise alone (labels drawn from
+  the probabilities themselves). ECE is biased upwards at small N; a measured ECE near its floor
+  cannot be told from perfect calibration with that many rows.
 * **Brier score** (:func:`brier_score`): the multi-class form, the mean over rows of
   ``sum_k (p_k - [y = k])^2`` (0 best, 2 worst). For two classes it is twice scikit-learn's
   ``brier_score_loss`` of the positive class.
@@ -39,7 +43,7 @@ from starclass.errors import StarclassError
 from starclass.schema import row_name
 
 __all__ = [
-    "expected_calibration_error", "brier_score", "reliability_table", "parse_sets", "coverage_table",
+    "expected_calibration_error", "ece_floor", "brier_score", "reliability_table", "parse_sets", "coverage_table",
     "set_size_table", "set_size_words", "deferral_curve", "signal_aurocs", "trust_study", "TrustStudy", "DEFAULT_BINS",
     "RELIABILITY_MIN_ROWS",
 ]
@@ -127,6 +131,71 @@ def expected_calibration_error(probs, y, n_bins: int = DEFAULT_BINS) -> float:
         return float("nan")
     gap = np.abs(np.nan_to_num(np.asarray(t["accuracy"], float)) - np.nan_to_num(np.asarray(t["confidence"], float)))
     return float(np.sum(n * gap) / n.sum())
+
+
+def ece_floor(probs, n_draws: int = 200, seed: int = 0, n_bins: int = DEFAULT_BINS) -> tuple[float, float]:
+    """ECE of a perfectly calibrated model with these probabilities: mean and 95th percentile.
+
+    Each of ``n_draws`` draws gives every row a class drawn from its own probabilities, so every
+    difference between confidence and accuracy is sampling noise; the ECE of each draw is taken
+    as :func:`expected_calibration_error` takes it. A measured ECE near this floor cannot be told
+    from perfect calibration with this many rows (ECE is biased upwards at small N).
+
+    Parameters
+    ----------
+    probs : array-like
+        Probabilities ``[N, K]`` (rows summing to 1).
+    n_draws : int
+        Label draws.
+    seed : int
+        Seed of :func:`numpy.random.default_rng`; the draws are those ``benchmarks/trust.py``'s
+        ``ece_floor`` made (one uniform number per row and draw, compared with the cumulative
+        probabilities), so its recorded floors come back.
+    n_bins : int
+        ECE bins.
+
+    Returns
+    -------
+    tuple of float
+        Mean and 95th percentile of the ECE over the draws (NaN, NaN without rows).
+
+    Examples
+    --------
+    Confident and right every time, a perfect model's ECE is 0 whatever the draw; at 0.7 it is
+    the noise of the share of 100 draws that come out right:
+
+    >>> ece_floor(np.tile([[1.0, 0.0]], (50, 1)))
+    (0.0, 0.0)
+    >>> m, p95 = ece_floor(np.tile([[0.7, 0.2, 0.1]], (100, 1)), seed=1)
+    >>> 0.02 < m < 0.06 < p95 < 0.12  # about sqrt(0.7 * 0.3 / 100) * sqrt(2 / pi) = 0.037
+    True
+    """
+    p = np.asarray(probs, dtype=np.float64)
+    if p.ndim != 2 or p.shape[1] < 1:
+        raise StarclassError(f"need probabilities [N, K], got shape {p.shape}")
+    if int(n_draws) < 1 or int(n_bins) < 1:
+        raise StarclassError(f"n_draws and n_bins must be >= 1, got {n_draws} and {n_bins}")
+    n, k = p.shape
+    if n == 0:
+        return float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    cum = np.cumsum(p, axis=1)
+    top = p.argmax(axis=1)
+    conf = p.max(axis=1)
+    rows = np.arange(n)
+    # the drawn class is the number of cumulative probabilities below the uniform number (the last
+    # class beyond them all); it is the top class where u lies in (cum[top - 1], cum[top]]: one
+    # comparison pair per row instead of K, the same classes as counting all K
+    lo = np.where(top > 0, cum[rows, np.maximum(top - 1, 0)], -np.inf)
+    hi = np.where(top < k - 1, cum[rows, top], np.inf)
+    b = _bin_index(conf, int(n_bins))
+    vals = np.empty(int(n_draws))
+    for d in range(int(n_draws)):
+        u = rng.random(n)
+        right = ((u > lo) & (u <= hi)).astype(np.float64)
+        # row-weighted mean over bins of |accuracy - confidence| = sum over bins of |sum(right - conf)| / N
+        vals[d] = np.abs(np.bincount(b, weights=right - conf, minlength=int(n_bins))).sum() / n
+    return float(np.mean(vals)), float(np.quantile(vals, 0.95))
 
 
 def brier_score(probs, y) -> float:
@@ -346,6 +415,10 @@ class TrustStudy:
     #: 95% bootstrap intervals (lo, hi) of ``ece`` and ``brier`` (``evaluate --bootstrap``), or None
     ece_ci: tuple[float, float] | None = None
     brier_ci: tuple[float, float] | None = None
+    #: the ECE a perfectly calibrated model with these probabilities shows at this n, mean and 95th
+    #: percentile of 200 label draws (:func:`ece_floor`); ``ece_floor_raw`` that of ``prob_<k>_raw``
+    ece_floor: tuple[float, float] | None = None
+    ece_floor_raw: tuple[float, float] | None = None
 
     def best_signal(self) -> str | None:
         """Name of the signal with the highest AUROC for predicting a mistake."""
@@ -372,6 +445,24 @@ class TrustStudy:
                 f"{RELIABILITY_MIN_ROWS}: perfectly calibrated probabilities would also score an ECE near 0.1 "
                 "or more, from the noise of so few rows per bin)")
 
+    def floor_words(self, digits: int = 4) -> str | None:
+        """The ECE floor in words, as ``evaluate`` prints it and the report says it, or None.
+
+        ECE is biased upwards at small n: said beside it, the floor tells a measured ECE from the
+        noise of a perfectly calibrated model on as many rows.
+
+        Examples
+        --------
+        >>> p = np.tile([[0.8, 0.2]], (400, 1))
+        >>> t = trust_study(p, (np.arange(400) % 5 == 0).astype(int), p.argmax(axis=1), {}, [1, 2])
+        >>> t.floor_words(3)  # doctest: +ELLIPSIS
+        'a perfectly calibrated model would show 0.0... at this n (400 rows; 95th percentile 0.0...)'
+        """
+        if self.ece_floor is None or not np.isfinite(self.ece_floor[0]):
+            return None
+        return (f"a perfectly calibrated model would show {self.ece_floor[0]:.{digits}f} at this n "
+                f"({self.n} {'row' if self.n == 1 else 'rows'}; 95th percentile {self.ece_floor[1]:.{digits}f})")
+
     def to_dict(self) -> dict:
         """The numbers for ``summary.json``."""
         def r(v):
@@ -383,6 +474,9 @@ class TrustStudy:
         for key, ci in (("ece", self.ece_ci), ("brier", self.brier_ci)):
             if ci is not None:
                 out[f"{key}_lo"], out[f"{key}_hi"] = r(ci[0]), r(ci[1])
+        for key, fl in (("ece_floor", self.ece_floor), ("ece_floor_raw", self.ece_floor_raw)):
+            if fl is not None:
+                out[key], out[f"{key}_p95"] = r(fl[0]), r(fl[1])
         if self.coverage_table is not None:
             out["coverage_target"] = self.coverage
             out["coverage"] = {str(row["class"]): r(row["coverage"]) for row in self.coverage_table}
@@ -394,11 +488,16 @@ class TrustStudy:
 
     def lines(self) -> list[str]:
         """Lines ``starclass evaluate`` prints."""
-        raw = (f" (raw: ECE {self.ece_raw:.4f}, Brier {self.brier_raw:.4f})" if self.ece_raw is not None else "")
+        raw_floor = (f" (floor {self.ece_floor_raw[0]:.4f})" if self.ece_floor_raw is not None
+                     and np.isfinite(self.ece_floor_raw[0]) else "")
+        raw = (f" (raw: ECE {self.ece_raw:.4f}{raw_floor}, Brier {self.brier_raw:.4f})"
+               if self.ece_raw is not None else "")
         def ci(v: tuple[float, float] | None) -> str:
             return f" [{v[0]:.4f}, {v[1]:.4f}]" if v is not None else ""
 
-        out = [f"  calibration: ECE {self.ece:.4f}{ci(self.ece_ci)} ({self.n_bins} equal-width bins), "
+        # the floor beside the ECE: without it a small sample's ECE (biased upwards) read as miscalibration
+        floor = f"; {self.floor_words()};" if self.floor_words() else ","
+        out = [f"  calibration: ECE {self.ece:.4f}{ci(self.ece_ci)} ({self.n_bins} equal-width bins){floor} "
                f"Brier {self.brier:.4f}{ci(self.brier_ci)}{raw}"]
         if self.few_rows():
             out.append(f"  note: {self.few_rows()}")
@@ -490,7 +589,8 @@ def trust_study(probs: np.ndarray, y: np.ndarray, pred_idx: np.ndarray, columns:
     meta = meta or {}
     p, y = _check(probs, y)
     study = TrustStudy(n=int(len(y)), n_bins=int(n_bins), ece=expected_calibration_error(p, y, n_bins),
-                       brier=brier_score(p, y), reliability=reliability_table(p, y, n_bins))
+                       brier=brier_score(p, y), reliability=reliability_table(p, y, n_bins),
+                       ece_floor=ece_floor(p, n_bins=n_bins) if len(y) else None)
     t = meta.get("temperature")
     study.temperature = None if t is None else float(t)
     m = meta.get("calibration_method")
@@ -499,6 +599,7 @@ def trust_study(probs: np.ndarray, y: np.ndarray, pred_idx: np.ndarray, columns:
     raw = columns.get("prob_raw")
     if raw is not None:
         study.ece_raw = expected_calibration_error(raw, y, n_bins)
+        study.ece_floor_raw = ece_floor(np.asarray(raw, dtype=np.float64), n_bins=n_bins) if len(y) else None
         study.brier_raw = brier_score(raw, y)
         study.reliability_raw = reliability_table(raw, y, n_bins)
     correct = np.asarray(pred_idx) == y

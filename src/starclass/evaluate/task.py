@@ -531,6 +531,49 @@ def _recorded_model(table: Table) -> Path | None:
     return path if (path / "manifest.json").is_file() or (path.is_file() and path.suffix == ".pt") else None
 
 
+def model_group_column(model: str | os.PathLike) -> str | None:
+    """The object column a model reads a cutout folder's objects from: the one it was trained with, else its task's.
+
+    ``classify --stamps`` groups the folder's cutouts by it and records it in the output's meta
+    (``group_column``), so that ``evaluate`` resamples whole objects; a CSV output keeps no meta, and
+    ``evaluate OUT.csv`` resampled its rows as independent objects (intervals too narrow for the
+    PAndAS folder's objects on two CCDs) although the CSV names the model in its ``model`` column.
+    Only the manifest is read (no network); a single member ``.pt``, or a model without a manifest,
+    gives None.
+
+    Parameters
+    ----------
+    model
+        Model directory from ``starclass train``, or its ``manifest.json``.
+
+    Returns
+    -------
+    str or None
+        ``training_cutouts.group_column`` of the manifest, else its task's ``group_column``.
+
+    Examples
+    --------
+    >>> from starclass.learn.checkpoint import write_manifest
+    >>> from starclass.learn.config import get_preset
+    >>> _ = write_manifest("grouped", get_preset("m31-real"), [{"file": "member_01.pt", "architecture": "compact",
+    ...                                                         "seed": 0}])
+    >>> model_group_column("grouped")
+    'object_id'
+    """
+    from starclass.io.cutout_folders import stored_group_column
+    from starclass.learn.checkpoint import read_manifest, training_group_column_of
+
+    path = Path(model)
+    if not (path.is_dir() and (path / "manifest.json").is_file()) and path.suffix != ".json":
+        return None
+    try:
+        doc = read_manifest(path)
+    except StarclassError:
+        return None  # the task is read from it first, which names what is wrong with it
+    cfg = doc.get("config") if isinstance(doc.get("config"), dict) else {}
+    return stored_group_column(training_group_column_of(doc) or cfg.get("group_column"))
+
+
 def check_probability_columns(table: Table, task: EvalTask, name: str = "catalogue") -> None:
     """Refuse a task whose classes are not the ones of the catalogue's ``prob_<k>`` columns.
 

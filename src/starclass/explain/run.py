@@ -205,7 +205,8 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
 
         cut = read_cutout_folder(src, group_column=stored_group_column(cfg.group_column), require_group=False,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
-                                 bands_of=f"the model's task {cfg.name!r}", resample=cutout_resampler(cfg))
+                                 bands_of=f"the model's task {cfg.name!r}", resample=cutout_resampler(cfg),
+                                 label_map=cfg.label_map)
         if cut.labels is None and given:
             # a column named and not there: the maps grouped by predicted class would read as
             # "no labels", not as a misspelt column (as classify --stamps)

@@ -234,7 +234,7 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
         cs = read_cutout_folder(src, group_column=stored_group_column(cfg.group_column), require_group=False,
                                 require_labels=False,
                                 bands=list(cfg.bands) or None, bands_of=f"task {cfg.name!r}", keep_planes=True,
-                                resample=cutout_resampler(cfg))
+                                resample=cutout_resampler(cfg), label_map=cfg.label_map)
         table = cs.table
         cols = _band_columns(table.colnames, cs.bands) if cs.bands else ["file"]
         roots = [cs.root] * len(table)
@@ -319,8 +319,11 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
     copy = file_is_a_band_copy(table.colnames, lambda c: np.asarray(table[c]).astype(str).tolist())
     cols = ["file"] if "file" in table.colnames and not copy else _band_columns(table.colnames, list(cfg.bands))
     if not cols:
+        from starclass.io.cutout_folders import file_column_hint
+
+        cells = [{c: str(v) for c, v in zip(table.colnames, row)} for row in table]
         raise StarclassError(f"--stamps {src}: no 'file' column (nor 'file_<band>' columns); columns: "
-                             f"{', '.join(table.colnames)}")
+                             f"{', '.join(table.colnames)}{file_column_hint(table.colnames, cells)}")
     if len(table) == 0:
         raise StarclassError(f"--stamps {src}: no rows")
     for c in cols:

@@ -1519,6 +1519,68 @@ def _linked_csv_hint(csv_path: Path, rel: str) -> str:
             "the folder it is named in")
 
 
+def image_file_columns(names: list[str], rows: list[dict[str, str]]) -> list[str]:
+    """The columns of a CSV whose every filled cell names an image file by its suffix (``a.png``, ``b.fits``).
+
+    A list of cutouts whose files are in a column named otherwise than ``file`` (``filename``, ``path``,
+    ``image``: what other tools write) was refused with "no 'file' column" and the columns, which left
+    the user to guess, and ``info`` read it as a catalogue: "required column 'id' missing". The column
+    found here is named in the message, with the rename to make.
+
+    Parameters
+    ----------
+    names : list of str
+        The header's column names.
+    rows : list of dict
+        The rows, column name -> cell text.
+
+    Returns
+    -------
+    list of str
+        Those columns, in header order (none filled: not one).
+
+    Examples
+    --------
+    >>> image_file_columns(["filename", "class"], [{"filename": "a b.png", "class": "x"},
+    ...                                            {"filename": "c.fits.gz", "class": "y"}])
+    ['filename']
+    >>> image_file_columns(["id", "mag"], [{"id": "1", "mag": "20.1"}])
+    []
+    """
+    out = []
+    for name in names:
+        cells = [str(row.get(name) or "").strip() for row in rows]
+        cells = [c for c in cells if c]
+        if cells and all(image_format(c) is not None for c in cells):
+            out.append(name)
+    return out
+
+
+def file_column_hint(names: list[str], rows: list[dict[str, str]]) -> str:
+    """The end of the "no 'file' column" message: the column that seems to hold the files, and the rename.
+
+    Examples
+    --------
+    >>> file_column_hint(["filename", "label"], [{"filename": "g/a.png", "label": "galaxy"}])[:64]
+    "; column 'filename' names image files: rename it 'file' (the cut"
+    >>> file_column_hint(["id", "x"], [{"id": "1", "x": "2.5"}])
+    ''
+    """
+    near = [n for n in names if n.casefold() == "file" or n.casefold().startswith("file_")]
+    if near:
+        # a spreadsheet's 'File' (or 'FILE_G') differs in case only: column names are matched exactly
+        return (f"; column names are matched exactly, case included: rename {', '.join(map(repr, near))} to "
+                f"{', '.join(repr(n.lower()) for n in near)}")
+    found = image_file_columns(names, rows)
+    if len(found) == 1:
+        return (f"; column {found[0]!r} names image files: rename it 'file' (the cutouts' column; one "
+                "'file_<band>' column per band for several bands)")
+    if found:
+        return (f"; columns {', '.join(map(repr, found))} name image files: for one band rename the cutouts' "
+                "column 'file', for several bands name them 'file_<band>' (e.g. file_g, file_i)")
+    return ""
+
+
 def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str]:
     """Every image file a cutout folder lists, as written (relative to its folder); no image is read.
 
@@ -1568,7 +1630,7 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str
                    else ["file"])
         if not columns:
             raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns for several bands); "
-                                 f"columns: {names}")
+                                 f"columns: {names}{file_column_hint(names, rows)}")
         root = src.parent
         # a classified table written elsewhere: its files are relative to the folder it records, as read_cutout_folder
         # reads them
@@ -1680,6 +1742,7 @@ def read_cutout_folder(
     keep_planes: bool = False,
     resample: Callable[[np.ndarray], np.ndarray] | None = None,
     resample_purpose: str | None = None,
+    label_map: dict[str, int] | None = None,
 ) -> CutoutSet:
     """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
 
@@ -1725,6 +1788,10 @@ def read_cutout_folder(
     resample_purpose : str, optional
         What ``resample`` is for, when it is not a task's ``stamp_size`` (``"for the gallery of mistakes
         only"``: the report draws the cutouts without a task): said in the warning instead of the task's.
+    label_map : dict of str to int, optional
+        The task's label -> class map, when a task reads the folder: the cutouts of one object are
+        warned of only when their labels give different classes (``Cluster`` and ``cluster`` both
+        mapped to 1 are one class). None: labels are compared as written.
 
     Returns
     -------
@@ -1814,11 +1881,8 @@ def read_cutout_folder(
                           f"{', '.join(band_names)}, and an exposure map is applied only as an EXPOSURE extension "
                           "of the counts file (its zero pixels then read as no data)", UserWarning, stacklevel=2)
     else:
-        # a spreadsheet's 'File' (or 'FILE_G') differs in case only: column names are matched exactly
-        near = [n for n in names if n.casefold() == "file" or n.casefold().startswith("file_")]
-        hint = (f"; column names are matched exactly, case included: rename {', '.join(map(repr, near))} to "
-                f"{', '.join(repr(n.lower()) for n in near)}" if near else "")
-        raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}{hint}")
+        raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}"
+                             f"{file_column_hint(names, rows)}")
     if is_csv and file_cols == ["file"]:
         _refuse_band_rows(names, rows, lines, src, group_column)
     if group_column is not None and group_column not in names and not require_group:
@@ -1920,6 +1984,8 @@ def read_cutout_folder(
             img = pad_to_square(img)
         if first_shape is None:
             first_shape = img.shape
+        elif grey_among_colour(img.shape, first_shape, len(file_cols), bands):
+            pass  # a grey file among 3-plane ones (or the reverse): every 3-plane file is averaged below
         elif img.shape != first_shape and not (resample is not None and img.shape[0] == first_shape[0]):
             # (of another size with resample: resampled below, a task with mixed_sizes)
             # a grey file among colour ones has the same size: "must have one size" named the wrong fault
@@ -1937,6 +2003,15 @@ def read_cutout_folder(
         shapes.append(img.shape)
         images.append(img)
     files = [(row.get(file_cols[0]) or "").strip() for row in rows]
+    colour = [i for i, img in enumerate(images) if img.shape[0] == 3]
+    if colour and len(colour) < len(images) and odd_shape is None:
+        # JPEGs saved as RGB beside grey PNGs and FITS: refused as "all cutouts must have one number of channels",
+        # while a colour file for a one-band task is averaged to grey anyway (stamps.images.cutout_inputs)
+        for i in colour:
+            images[i] = np.nanmean(images[i], axis=0, keepdims=True).astype(np.float32)
+        shapes = [img.shape for img in images]
+        warnings.warn(f"{src}: " + grey_among_colour_note(colour, len(images), files=files, numbered=is_csv),
+                      UserWarning, stacklevel=2)
     if odd_shape is not None:
         raise StarclassError(odd_shape + _odd_shapes_note(odd_rows, shapes, files=files, numbered=is_csv)
                              + padded_note(padded, len(rows), files=files, numbered=is_csv, refused=True))
@@ -1981,13 +2056,51 @@ def read_cutout_folder(
     if fold_column in names:
         folds = _parse_folds(rows, fold_column, groups, files, where)
     if labels is not None and group_column is not None:
-        _warn_mixed_labels(labels, groups, files, where, group_column)
+        _warn_mixed_labels(labels, groups, files, where, group_column, label_map)
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None,
                      group_column=group_column, plane_bands=list(plane_bands or []), taken_planes=list(taken or []),
                      all_planes_named=bool(plane_bands) and n_named == len(rows), native_sizes=native,
                      named_cubes=n_named)
+
+
+def grey_among_colour(shape: tuple[int, ...], first: tuple[int, ...], n_file_columns: int, bands) -> bool:
+    """Whether a cutout of ``shape`` beside a first one of ``first`` is a grey file among 3-plane ones (or the reverse).
+
+    One file per row of one size, one plane against three (an RGB picture, a 3-plane FITS cube), for
+    any reader but a task of three bands (whose grey file cannot give three): :func:`read_cutout_folder`
+    averages every 3-plane file to grey, as a colour file for a one-band task is averaged
+    (:func:`starclass.stamps.images.cutout_inputs`), where such a folder was refused.
+
+    Examples
+    --------
+    >>> grey_among_colour((3, 64, 64), (1, 64, 64), 1, ["g"]), grey_among_colour((3, 64, 64), (1, 64, 64), 1, None)
+    (True, True)
+    >>> grey_among_colour((3, 64, 64), (1, 64, 64), 1, ["z", "r", "g"]), grey_among_colour((3, 64, 64), (1, 32, 32), 1,
+    ...                                                                                     ["g"])
+    (False, False)
+    """
+    return (n_file_columns == 1 and sorted((shape[0], first[0])) == [1, 3] and shape[1:] == first[1:]
+            and not (bands is not None and len(bands) == 3))
+
+
+def grey_among_colour_note(colour: list[int], n: int, *, files: list[str], numbered: bool = True) -> str:
+    """The one warning of a folder whose 3-plane files (among grey ones) were averaged to grey.
+
+    Examples
+    --------
+    >>> print(grey_among_colour_note([1], 3, files=["a.png", "b.jpg", "c.fits"]))  # doctest: +NORMALIZE_WHITESPACE
+    1 of the 3 cutouts has 3 planes among grey ones (row 2 b.jpg): each such file's planes are averaged into one
+    grey plane, as a colour file is for a one-band task, so every cutout is read grey; to keep colour, save every
+    cutout with three planes (and give a task of 3 bands)
+    """
+    shown = ", ".join(f"{'row ' + str(i + 1) + ' ' if numbered else ''}{files[i]}" for i in colour[:5])
+    more = f" and {len(colour) - 5} more" if len(colour) > 5 else ""
+    verb = "has" if len(colour) == 1 else "have"
+    return (f"{len(colour)} of the {n} cutouts {verb} 3 planes among grey ones ({shown}{more}): each such file's "
+            "planes are averaged into one grey plane, as a colour file is for a one-band task, so every cutout is "
+            "read grey; to keep colour, save every cutout with three planes (and give a task of 3 bands)")
 
 
 def exposure_note(exposed: list[tuple[int, str, str]], n: int, *, numbered: bool = True) -> str:
@@ -2267,7 +2380,7 @@ def _channel_words(n: int) -> str:
 
 
 def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *, page: bool = False,
-                         named: int = 0, plane_bands=()) -> str | None:
+                         named: int = 0, plane_bands=(), is_preset: bool = True) -> str | None:
     """The one warning of a run whose 3-plane files are averaged to grey for a one-band task; None otherwise.
 
     :func:`starclass.stamps.images.cutout_inputs` averages the three planes of an RGB picture or
@@ -2293,6 +2406,10 @@ def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *,
         do, the line counts them and says to give the others the same headers (it said only "averaged").
     plane_bands : sequence of str
         The names those headers give the planes (:attr:`CutoutSet.plane_bands`).
+    is_preset : bool
+        Whether ``task`` is a preset's name (``TaskConfig.preset_name``): the task file offered then
+        ``extends:`` it; else the line says to set the bands in the task's own file, since ``extends:``
+        takes a preset only (it offered ``extends: m31-real-2ep``, refused by ``--task``).
 
     Returns
     -------
@@ -2318,6 +2435,10 @@ def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *,
     """
     if len(bands) != 1 or n_channels != 3 or not files:
         return None
+    # extends: takes a preset only: a user's task (or a model trained on one) is changed in its own file
+    # (the words of starclass.learn.config.task_file_with, which io cannot import)
+    use = (f"a task file with 'extends: {task}' and 'bands: [b1, b2, b3]'" if is_preset
+           else f"the task file of task {task!r} with 'bands: [b1, b2, b3]'")
     formats = [image_format(f) for f in files]
     cubes, arrays = formats.count("fits"), formats.count("npy")
     pictures = len(files) - cubes - arrays
@@ -2335,7 +2456,7 @@ def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *,
                  "of each")
     return (f"warning: {counted(len(files), 'cutout file')} {'has' if len(files) == 1 else 'have'} 3 planes "
             f"({kinds}) but task {task!r} has one band ({bands[0]}): {done}; to use the planes as bands, give a task "
-            f"of 3 bands (a task file with 'extends: {task}' and 'bands: [b1, b2, b3]' in the files' plane order, "
+            f"of 3 bands ({use} in the files' plane order, "
             "docs/real_images.md)")
 
 
@@ -2392,22 +2513,46 @@ def _typed(values: list[str], decimal_comma: bool = False) -> np.ndarray:
         return as_text
 
 
-def _warn_mixed_labels(labels: np.ndarray, groups: np.ndarray, files: list[str], where, column: str) -> None:
+def _warn_mixed_labels(labels: np.ndarray, groups: np.ndarray, files: list[str], where, column: str,
+                       label_map: dict[str, int] | None = None) -> None:
     """Warn, naming the rows, when one group (one object) carries different labels.
 
     Cutouts of one object (two CCDs, two epochs) show the same thing: different labels are a
     catalogue error or a mistyped group, and the object teaches both classes at once. Not an
     error: a user may mean it (a per-cutout verdict), but they must know.
+
+    With the task's ``label_map``, labels are compared by the class they give: ``Cluster`` and
+    ``cluster`` of one object, both mapped to class 1 by the task file that a spreadsheet's labels
+    need, were warned of as different labels although training sees one class. A label the map does
+    not know is compared as written (the unknown-label message names it).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> labs, objs = np.array(["Cluster", "cluster"]), np.array(["B1", "B1"])
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     _warn_mixed_labels(labs, objs, ["a.png", "b.png"], lambda i, f: f, "object_id",
+    ...                        {"cluster": 1, "Cluster": 1})
+    >>> seen
+    []
     """
+    keyed = {label_key(k): v for k, v in (label_map or {}).items()}
+
+    def same_class(a: str, b: str) -> bool:
+        # the class through the map, as label_classes reads it; unknown labels as written
+        return a == b or (label_key(a) in keyed and keyed[label_key(a)] == keyed.get(label_key(b)))
+
     first: dict[str, int] = {}
     mixed: list[str] = []
     labs = [str(v) for v in labels.tolist()]
     for i, g in enumerate(str(v) for v in groups.tolist()):
         j = first.setdefault(g, i)
-        if labs[j] != labs[i] and len(mixed) < 5:
+        if not same_class(labs[j], labs[i]) and len(mixed) < 5:
             mixed.append(f"{column} {g!r}: {labs[i]!r} at {where(i, files[i])}, {labs[j]!r} at row {j + 1}")
     if mixed:
-        warnings.warn("cutouts of one object carry different labels (" + "; ".join(mixed) + ")", stacklevel=3)
+        what = "labels of different classes" if keyed else "different labels"
+        warnings.warn(f"cutouts of one object carry {what} (" + "; ".join(mixed) + ")", stacklevel=3)
 
 
 def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where) -> np.ndarray:

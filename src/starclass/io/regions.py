@@ -3,9 +3,10 @@
 Class 1 red, 2 green, 3 blue, 4 yellow; anything else (0 = unclassified) white. The class
 is ``class_pred`` when the table has it, else ``class_ref``. Circles are written either in
 image coordinates (1-based in the file, as DS9 expects; the ``regions`` package converts from
-starclass's 0-based positions) or in sky coordinates (fk5 / J2000, converted from starclass's
-ICRS ``ra``, ``dec``). :func:`read_regions_table` reads a region file of positions back as a
-catalogue (``--catalog pos.reg``, ``detect --positions pos.reg``).
+starclass's 0-based positions) or in sky coordinates: ``icrs``, starclass's ``ra``, ``dec`` as they
+are (DS9 reads the frame), or ``fk5`` (J2000) on request, converted from ICRS.
+:func:`read_regions_table` reads a region file of positions back as a catalogue (``--catalog
+pos.reg``, ``detect --positions pos.reg``).
 """
 
 from __future__ import annotations
@@ -62,10 +63,11 @@ def catalog_to_regions(table: Table, *, coords: str = "image", radius: float = 5
     Parameters
     ----------
     table
-        Schema table (0-based ``x``, ``y``; ``ra``, ``dec`` in degrees for ``coords="fk5"``).
+        Schema table (0-based ``x``, ``y``; ``ra``, ``dec`` in degrees, ICRS, for sky circles).
     coords
-        ``"image"`` (pixel circles) or ``"fk5"`` (sky circles; ``"sky"``/``"icrs"`` accepted
-        as synonyms).
+        ``"image"`` (pixel circles), ``"icrs"`` (sky circles at the catalogue's ``ra``, ``dec``
+        unchanged; ``"sky"``, ``"wcs"`` are synonyms) or ``"fk5"`` (sky circles converted to FK5
+        J2000; ``"j2000"`` is a synonym).
     radius
         Circle radius in pixels (converted with ``pixel_scale`` for sky circles).
     label
@@ -87,11 +89,7 @@ def catalog_to_regions(table: Table, *, coords: str = "image", radius: float = 5
     # the regions package adds 0.16 s (measured) to `import starclass.io`; only DS9 output needs it
     from regions import CirclePixelRegion, CircleSkyRegion, PixCoord, Regions
 
-    coords = coords.lower()
-    if coords in ("sky", "icrs", "j2000", "fk5", "wcs"):
-        coords = "fk5"
-    if coords not in ("image", "fk5"):
-        raise StarclassError(f"coords must be 'image' or 'fk5', not {coords!r}")
+    coords = sky_frame(coords)
     col = class_col or class_column(table)
     if col is not None and col not in table.colnames:
         raise StarclassError(f"class column {col!r} not in the table")
@@ -113,17 +111,42 @@ def catalog_to_regions(table: Table, *, coords: str = "image", radius: float = 5
     else:
         for c in (RA, DEC):
             if c not in table.colnames:
-                raise StarclassError(f"sky (fk5) regions need column {c!r}")
+                raise StarclassError(f"sky ({coords}) regions need column {c!r}")
         scale = 0.04 if pixel_scale is None else float(pixel_scale)
         rad = radius * scale * u.arcsec
-        # starclass's ra, dec are ICRS (catalogues are placed on the mosaics as ICRS): written as FK5
-        # numbers unconverted they were 14-30 mas off in DS9 (up to 0.75 px of an HST mosaic at 0.04"/px)
+        # starclass's ra, dec are ICRS (catalogues are placed on the mosaics as ICRS). DS9 reads an icrs
+        # file, so they are written as they are: converted to FK5 (the only sky frame until 2026-12-05) they
+        # were 14-30 mas from the catalogue's numbers; fk5 is written only where asked for, and converted
+        # (FK5 numbers unconverted were 14-30 mas off in DS9: up to 0.75 px of an HST mosaic at 0.04"/px)
         sky = SkyCoord(np.asarray(table[RA], dtype=float) * u.deg,
-                       np.asarray(table[DEC], dtype=float) * u.deg, frame="icrs").transform_to("fk5")
+                       np.asarray(table[DEC], dtype=float) * u.deg, frame="icrs")
+        if coords == "fk5":
+            sky = sky.transform_to("fk5")
         for s, k, i in zip(sky, classes, ids):
             meta = {"text": str(i)} if label else {}
             regs.append(CircleSkyRegion(s, rad, meta=meta, visual={"color": class_colour(k)}))
     return Regions(regs)
+
+
+def sky_frame(coords: str) -> str:
+    """The coordinates a region file is written in: ``image``, ``icrs`` or ``fk5``, from their names.
+
+    ``sky`` and ``wcs`` are ICRS, starclass's frame for ``ra``, ``dec``; ``j2000`` is FK5.
+
+    Examples
+    --------
+    >>> sky_frame("IMAGE"), sky_frame("sky"), sky_frame("j2000")
+    ('image', 'icrs', 'fk5')
+    >>> sky_frame("galactic")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: coords must be 'image', 'icrs' or 'fk5', not 'galactic'
+    """
+    c = str(coords).strip().lower()
+    c = {"sky": "icrs", "wcs": "icrs", "j2000": "fk5"}.get(c, c)
+    if c not in ("image", "icrs", "fk5"):
+        raise StarclassError(f"coords must be 'image', 'icrs' or 'fk5', not {coords!r}")
+    return c
 
 
 def write_regions(table: Table, path: PathLike, *, coords: str = "image", radius: float = 5.0,
@@ -152,7 +175,8 @@ def write_regions(table: Table, path: PathLike, *, coords: str = "image", radius
         raise StarclassError(f"{target} exists (overwrite=False); give overwrite=True to replace it")
     regs = catalog_to_regions(table, coords=coords, radius=radius, label=label,
                               pixel_scale=pixel_scale, class_col=class_col)
-    text = regs.serialize(format="ds9")
+    # sky positions to 1e-10 deg (0.4 micro-arcsec): the package's 8 decimals rounded them by up to 5e-9 deg
+    text = regs.serialize(format="ds9", precision=8 if sky_frame(coords) == "image" else 10)
     with atomic_path(target) as tmp:
         tmp.write_text(text)
     return target

@@ -621,7 +621,8 @@ def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str
         The mosaics read (a :class:`~starclass.io.mosaic.MosaicSet`, or anything with ``paths``), named in
         the message: with several fields, which one lacks the band was not said.
     task
-        The task's name, for the task file the message offers (default: ``TASK``).
+        The task's name, for the task file the message offers (``extends:`` a preset's name, else that task's
+        own file: :func:`starclass.learn.config.task_file_with`).
 
     Raises
     ------
@@ -645,11 +646,14 @@ def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str
         folders = sorted({str(Path(p).parent) for p in paths.values()})
         where = f" ({'; '.join(folders)})" if folders else ""
         have = list(mosaic_bands)
-        base = task or "TASK"
+        from starclass.learn.config import task_file_with
+
+        # extends: takes a preset only: a user's task (or a model trained on one) is changed in its own file
+        use = task_file_with(task, "'bands: [" + ", ".join(have) + "]'")
         raise StarclassError(
             f"{exc}{where}. Add the band's mosaic beside the others (a FITS file with the filter in its FILTER "
             f"keyword or its name, e.g. '_{next(b for b in model_bands if b not in have)}_'), or use the bands these "
-            f"mosaics have: train with a task file holding 'extends: {base}' and 'bands: [{', '.join(have)}]' "
+            f"mosaics have: train with {use} "
             "(docs/models.md)") from None
 
 

@@ -1505,6 +1505,41 @@ def list_presets() -> list[str]:
     return PRESETS.names()
 
 
+def task_file_with(task: str | None, entries: str) -> str:
+    """Words for a task file that changes ``entries`` of task ``task``, as a message offers one.
+
+    ``extends:`` takes a preset only, so a message that wrote ``'extends: m31-real-2ep'`` for a task
+    read from a user's file (or a model trained on one) offered a file that ``load_config`` refuses
+    ("'extends: m31-real-2ep' is not a preset"). A preset is extended; any other task is changed in
+    the task file it came from.
+
+    Parameters
+    ----------
+    task : str or None
+        The task's name (``TaskConfig.name``).
+    entries : str
+        What the file sets, as the message shows it (``"'bands: [g, r, z]'"``).
+
+    Returns
+    -------
+    str
+        ``a task file with 'extends: <preset>' and <entries>``, or for another task ``the task file of
+        task '<name>' with <entries>``.
+
+    Examples
+    --------
+    >>> task_file_with("m31-real", "'bands: [g]'")
+    "a task file with 'extends: m31-real' and 'bands: [g]'"
+    >>> task_file_with("m31-real-2ep", "'bands: [g]'")
+    "the task file of task 'm31-real-2ep' with 'bands: [g]'"
+    """
+    if task and task.lower() in PRESETS.names():
+        return f"a task file with 'extends: {task}' and {entries}"
+    if task:
+        return f"the task file of task {task!r} with {entries}"
+    return f"a task file with 'extends: <preset>' and {entries}"
+
+
 def get_preset(name: str, /, **overrides: Any) -> TaskConfig:
     """A fresh copy of preset ``name``, with optional field overrides.
 

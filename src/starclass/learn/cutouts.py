@@ -83,7 +83,8 @@ def colour_note(cutouts: CutoutSet, config) -> str | None:
         return taken_planes_note([str(f) for f in cutouts.files], cutouts.plane_bands, cutouts.taken_planes,
                                  config.name)
     return averaged_planes_note([str(f) for f in cutouts.files], cutouts.images.shape[1], config.bands, config.name,
-                                named=getattr(cutouts, "named_cubes", 0), plane_bands=cutouts.plane_bands)
+                                named=getattr(cutouts, "named_cubes", 0), plane_bands=cutouts.plane_bands,
+                                is_preset=config.preset_name is not None)
 
 
 def group_folds(labels: np.ndarray, groups: np.ndarray, n_folds: int = 5, seed: int = 0, *,

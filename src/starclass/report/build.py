@@ -250,10 +250,22 @@ def _trust_section(c: Comparison) -> Section:
     s.text(f"Expected calibration error (ECE) over {t.n_bins} equal-width bins of top-class confidence "
            f"(bin b holds confidences in (b/{t.n_bins}, (b+1)/{t.n_bins}]), and the multi-class Brier score "
            f"(mean of the sum over classes of (p - [true])<sup>2</sup>; 0 best, 2 worst), on {t.n} objects.")
-    rows = [("calibrated" + temp if t.ece_raw is not None else "as written", t.ece, t.brier)]
+    if t.floor_words(3):
+        # ECE is biased upwards at small n: the floor is what to read it against (the table had the ECE alone)
+        ci = f" [{t.ece_ci[0]:.3f}, {t.ece_ci[1]:.3f}]" if t.ece_ci is not None else ""
+        s.text(f"ECE {t.ece:.3f}{ci}; {t.floor_words(3)}, from the sampling noise of so many rows alone "
+               "(labels drawn from the probabilities themselves, 200 draws): an ECE near it cannot be told "
+               "from perfect calibration.")
+
+    def floor(v: tuple[float, float] | None, j: int) -> float:
+        return float(v[j]) if v is not None else float("nan")
+
+    rows = [("calibrated" + temp if t.ece_raw is not None else "as written", t.ece, floor(t.ece_floor, 0),
+             floor(t.ece_floor, 1), t.brier)]
     if t.ece_raw is not None:
-        rows.insert(0, ("raw (prob_<k>_raw)", t.ece_raw, t.brier_raw))
-    cal = Table(rows=rows, names=("probabilities", "ece", "brier"))
+        rows.insert(0, ("raw (prob_<k>_raw)", t.ece_raw, floor(t.ece_floor_raw, 0), floor(t.ece_floor_raw, 1),
+                        t.brier_raw))
+    cal = Table(rows=rows, names=("probabilities", "ece", "ece_floor", "ece_floor_p95", "brier"))
     if t.ece_ci is not None or t.brier_ci is not None:
         # the intervals are of the written probabilities (the last row): the raw row has none
         for key, ci in (("ece", t.ece_ci), ("brier", t.brier_ci)):
@@ -264,6 +276,8 @@ def _trust_section(c: Comparison) -> Section:
     s.table(f"calibration_{rname}", cal,
             ("ECE and Brier score before and after calibration" if t.ece_raw is not None else
              "ECE and Brier score (the catalogue has no raw probabilities to compare with)")
+            + "; ece_floor (ece_floor_p95): the mean (95th percentile) ECE of a perfectly calibrated model with "
+              "the same probabilities on as many rows"
             + ("; the 95% bootstrap intervals (_lo, _hi) are those of the written probabilities."
                if "ece_lo" in cal.colnames else "."))
     panels = [("raw", t.reliability_raw, t.ece_raw)] if t.reliability_raw is not None else []

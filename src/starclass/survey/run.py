@@ -96,6 +96,9 @@ class FieldInfo:
     padding_sides: dict[str, int] | None = None  # weight-less band -> side of its padding's squares (whole mosaic)
     wcs: Any = None  # the mosaics' celestial WCS, for the fields' overlaps on the sky (sky_overlaps)
     placed: tuple[str, ...] = ()  # placed_note's lines: catalogue rows placed from ra, dec through the WCS
+    #: the unit the field's ``bkg`` column will have and where it comes from (the V band's header, or the given
+    #: positions' column with ``photometry: skip``); None where the field will have no ``bkg`` column
+    bkg_unit: tuple[Any, str] | None = None
 
     @property
     def detected(self) -> bool:
@@ -280,6 +283,8 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                                  f"{spec.name!r} from the plan") from None
         infos.append(info)
         inputs += files
+    check_bkg_units([(info.spec.name, info.bkg_unit) for info in infos], where)
+    check_given_units([(info.spec.name, info.positions, info.spec.positions) for info in infos], where)
     clash = input_clash(outdir, inputs)
     if clash is not None:
         raise StarclassError(f"output {outdir} is or contains one of the survey's inputs ({clash}); choose another")
@@ -423,10 +428,184 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
                      truth, _pixel_scale(mos.wcs), no_wcs, note, blank, _padding_note(mos), counts,
                      reading=_reading(mos, photometry=plan.photometry != "skip"), padding_sides=sides or None,
                      wcs=None if mos.wcs is None else mos.wcs.celestial,
-                     placed=tuple(dict.fromkeys(placed)))  # positions and truth of one file: said once
+                     placed=tuple(dict.fromkeys(placed)),  # positions and truth of one file: said once
+                     bkg_unit=_bkg_unit(mos, counts, positions, spec))
     # the mask files are inputs too: an output folder that holds one is refused as one holding a mosaic
     masks = [flags.mask_path(p) for p in mos.paths.values()] if flags is not None and flags.mask_file else []
     return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]
+
+
+def _bkg_unit(mos, counts: dict[str, bool] | None, positions, spec: FieldSpec) -> tuple[Any, str] | None:
+    """The unit a field's ``bkg`` will have, as the tiles' photometry gives it, and where it comes from.
+
+    Measured (every ``photometry`` but ``skip``): the V band's pixel unit per pixel
+    (:func:`starclass.io.mosaic.pixel_unit` of its header, read as photon counts where the whole mosaic
+    was found to be); with ``skip``: the given positions' ``bkg`` column as it is, or None without one.
+    """
+    from starclass.io.mosaic import pixel_unit
+    from starclass.schema import per_pixel
+
+    if counts is None:  # photometry: skip, the positions' own columns go through
+        if positions is None or "bkg" not in positions.colnames:
+            return None
+        return positions["bkg"].unit, f"the column bkg of {spec.positions}"
+    band = mos.v_band
+    header = mos.headers[band]
+    bunit = str(header.get("BUNIT", "") or "").strip()
+    said = f"BUNIT {bunit!r}" if bunit else "no BUNIT"
+    return (per_pixel(pixel_unit(header, photon_counts=bool(counts.get(band)))),
+            f"{mos.paths[band]}, band {band}: {said}")
+
+
+def check_bkg_units(units: list[tuple[str, tuple[Any, str] | None]], where: str = "plan") -> None:
+    """Refuse fields whose ``bkg`` would be in units that do not convert into one another.
+
+    ``bkg`` (the V-band background per pixel) is in the mosaics' own unit: HST drizzled images in
+    ``electron / (pix s)``, images in counts ``ct / pix``, SDSS frames ``nmgy / pix``. The merged
+    catalogue holds one unit per column: units that convert (``MJy / sr`` and ``Jy / sr``) are converted
+    there with :mod:`astropy.units` (:func:`common_units`); others (a field in e-/s beside one in counts,
+    a field whose mosaics state no unit) cannot be, and a survey of such fields wrote every field's
+    ``bkg`` under the first field's unit without a word.
+
+    Parameters
+    ----------
+    units
+        ``(field, (unit, where it comes from))`` for each field; None for a field without ``bkg``.
+    where
+        The plan, for the message.
+
+    Raises
+    ------
+    StarclassError
+        Naming each field, its unit and where that comes from.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> check_bkg_units([("a", (u.MJy / u.sr, "a.fits")), ("b", (u.Jy / u.sr, "b.fits")), ("c", None)])
+    >>> check_bkg_units([("a", (u.electron / u.s / u.pix, "a.fits: BUNIT 'ELECTRONS/S'")),
+    ...                  ("b", (u.ct / u.pix, "b.fits: BUNIT 'COUNTS'"))])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: plan: the fields' bkg would be in units that do not convert into one another: ...
+    """
+    given = [(name, unit, src) for name, u_ in units if u_ is not None for unit, src in [u_]]
+    if len(given) < 2:
+        return
+    first = given[0][1]
+
+    def same(unit) -> bool:
+        if first is None or unit is None:
+            return first is None and unit is None
+        return unit == first or unit.is_equivalent(first)
+
+    if all(same(unit) for _, unit, _ in given):
+        return
+    listed = "; ".join(f"field {name!r}: {unit if unit is not None else 'no unit'} ({src})"
+                       for name, unit, src in given)
+    raise StarclassError(
+        f"{where}: the fields' bkg would be in units that do not convert into one another: {listed}. The merged "
+        "catalogue holds one unit per column (bkg is the V-band background per pixel, in the mosaics' unit); "
+        "survey these fields in separate runs (another -o each), or give their mosaics one unit. Nothing was run")
+
+
+def check_given_units(given: list[tuple[str, Any, Any]], where: str = "plan") -> None:
+    """Refuse positions catalogues whose columns of one name state units that do not convert.
+
+    The given positions' columns go into the merged catalogue (their photometry as ``<name>_input``), one
+    unit per column: a ``bkg`` in ``ct / pix`` in one field's catalogue and in ``electron / (pix s)`` in
+    another's came out as the first field's unit for both. A column that states no unit in one
+    catalogue is let through (a CSV states none).
+
+    Parameters
+    ----------
+    given
+        ``(field, positions table or None, its file)`` for each field.
+    where
+        The plan, for the message.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from astropy.table import Table
+    >>> a = Table({"x": [1.0], "bkg": [1.0] * u.ct / u.pix})
+    >>> b = Table({"x": [1.0], "bkg": [1.0] * u.electron / u.s / u.pix})
+    >>> check_given_units([("a", a, "a.ecsv"), ("b", Table({"bkg": [2.0]}), "b.csv"), ("c", None, None)])
+    >>> check_given_units([("a", a, "a.ecsv"), ("b", b, "b.ecsv")])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: plan: the positions catalogues' column bkg is in units that do not convert ...
+    """
+    seen: dict[str, list[tuple[str, Any, Any]]] = {}
+    for name, table, path in given:
+        if table is None:
+            continue
+        for col in table.colnames:
+            unit = getattr(table[col], "unit", None)
+            if unit is not None:
+                seen.setdefault(col, []).append((name, unit, path))
+    for col, units in seen.items():
+        first = units[0][1]
+        if all(unit == first or unit.is_equivalent(first) for _, unit, _ in units):
+            continue
+        listed = "; ".join(f"field {name!r}: {unit} ({path})" for name, unit, path in units)
+        raise StarclassError(
+            f"{where}: the positions catalogues' column {col} is in units that do not convert into one another: "
+            f"{listed}. The merged catalogue holds one unit per column; survey these fields in separate runs "
+            "(another -o each), or give the column one unit. Nothing was run")
+
+
+def common_units(tables: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], list[str]]:
+    """The fields' tables with each column in one unit, the first field's, converted with astropy; and what was.
+
+    A column whose unit differs between fields but converts (``Jy / sr`` into ``MJy / sr``) is
+    converted in the later fields' tables; a reader of the merged catalogue takes the unit of the
+    first file it finds for every field. Units that do not convert are left as they are
+    (:func:`check_bkg_units` refuses them for ``bkg`` before any tile runs).
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from astropy.table import Table
+    >>> from starclass.survey.work import table_to_arrow
+    >>> a = table_to_arrow(Table({"bkg": [1.0] * u.MJy / u.sr}))
+    >>> b = table_to_arrow(Table({"bkg": [2.0e6] * u.Jy / u.sr}))
+    >>> out, notes = common_units({"a": a, "b": b})
+    >>> out["b"].column("bkg").to_pylist(), json.loads(out["b"].schema.metadata[b"starclass_units"])
+    ([2.0], {'bkg': 'MJy / sr'})
+    >>> print(notes[0])  # doctest: +ELLIPSIS
+    bkg of field 'b' converted from Jy / sr to MJy / sr in the merged catalogue (fields/b/catalogue.parquet ...)
+    """
+    import astropy.units as u
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def units_of(t) -> dict[str, str]:
+        return json.loads((t.schema.metadata or {}).get(b"starclass_units", b"{}").decode() or "{}")
+
+    target: dict[str, str] = {}
+    for t in tables.values():
+        for col, unit in units_of(t).items():
+            target.setdefault(col, unit)
+    out, notes = {}, []
+    for name, t in tables.items():
+        units = units_of(t)
+        for col, unit in list(units.items()):
+            want = target.get(col)
+            if want is None or unit == want or col not in t.column_names:
+                continue
+            src, dst = u.Unit(unit, parse_strict="silent"), u.Unit(want, parse_strict="silent")
+            if not src.is_equivalent(dst) or not pa.types.is_floating(t.schema.field(col).type):
+                continue
+            factor = float(src.to(dst))
+            t = t.set_column(t.column_names.index(col), col, pc.multiply(t.column(col), pa.scalar(factor)))
+            units[col] = want
+            notes.append(f"{col} of field {name!r} converted from {unit} to {want} in the merged catalogue "
+                         f"(fields/{name}/catalogue.parquet keeps {unit})")
+        meta = dict(t.schema.metadata or {})
+        meta[b"starclass_units"] = json.dumps(units).encode()
+        out[name] = t.replace_schema_metadata(meta)
+    return out, notes
 
 
 def _field_psfs(client, prepared: PreparedSurvey,
@@ -1214,6 +1393,13 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     # the first file it finds, so a first field without a WCS (no ra, dec) or without a band dropped
     # those columns from every field without a word (pandas and pyarrow alike)
     union = _union_schema([t.schema for t in merged.values()])
+    # one unit per column in the merged catalogue (its reader takes the first file's): units that convert are
+    # converted there; each field's own catalogue keeps its own
+    in_one_unit, converted = common_units(merged)
+    for line in converted:
+        echo(f"note: {line}")
+    if converted:
+        summary["units_converted"] = converted
     with atomic_dir(outdir / "catalogue", overwrite=True, own=("field=*",)) as tmp_cat:
         for info in prepared.fields:
             name = info.spec.name
@@ -1225,7 +1411,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
             part.mkdir()
             # the partition folder names the field: the column itself is left out of the files
             # astropy's reader needs the column list to match the file's columns
-            pq.write_table(with_astropy_metadata(_conform(table, union).drop_columns(
+            pq.write_table(with_astropy_metadata(_conform(in_one_unit[name], union).drop_columns(
                 [c for c in ("field",) if c in union.names])), part / "part-0.parquet")
             entry: dict[str, Any] = {"n_candidates": table.num_rows, "shape": list(info.shape),
                                      "n_tiles": len(by_field[name]), "detected": info.detected}

@@ -1,0 +1,67 @@
+"""A list of cutouts whose files are in a column not named ``file`` is named as such, with the rename to make.
+
+Other tools write ``filename,class`` (or ``path``, ``image``). Until 2026-12-05 ``info LIST.csv`` read such
+a list as a catalogue and said "required column 'id' missing ... name a column 'id' in the file", and
+``train --stamps`` / ``classify --stamps`` said "no 'file' column" with the columns but not which one holds
+the files. Every one now names the column whose cells are image files and says to rename it ``file``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from conftest import write_untrained_model  # tests/ is on sys.path under pytest
+from starclass.cli import app
+from starclass.learn.config import get_preset
+
+pytestmark = pytest.mark.usefixtures("single_thread")
+runner = CliRunner()
+
+
+def _list(root: Path, header: str = "filename,class,object_id") -> Path:
+    rng = np.random.default_rng(0)
+    lines = [header]
+    for i, lab in enumerate(["cluster", "galaxy"] * 3):
+        (root / lab).mkdir(exist_ok=True)
+        np.save(root / lab / f"obj {i}.npy", rng.normal(size=(16, 16)).astype(np.float32))
+        lines.append(f"{lab}/obj {i}.npy,{lab},O{i}")
+    (root / "cutouts.csv").write_text("\n".join(lines) + "\n")
+    return root / "cutouts.csv"
+
+
+def _said(res) -> str:
+    return " ".join(res.output.split())
+
+
+def test_info_names_the_files_column(tmp_path):
+    res = runner.invoke(app, ["info", str(_list(tmp_path))])
+    assert res.exit_code == 2, res.output
+    said = _said(res)
+    assert "required column 'id'" not in said
+    assert "column 'filename' names image files: rename it 'file'" in said
+
+
+@pytest.mark.parametrize("verb", ["train", "classify"])
+def test_train_and_classify_name_the_files_column(tmp_path, verb):
+    listing = _list(tmp_path)
+    if verb == "train":
+        args = ["train", "--task", "m31-real", "--stamps", str(listing), "-o", str(tmp_path / "m")]
+    else:
+        model = write_untrained_model(tmp_path / "model", get_preset("m31-real").copy(name="mine", stamp_size=16))
+        args = ["classify", "--stamps", str(listing), "--model", str(model), "-o", str(tmp_path / "out.csv")]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2, res.output
+    assert "column 'filename' names image files: rename it 'file'" in _said(res)
+    assert not (tmp_path / "m").exists() and not (tmp_path / "out.csv").exists()
+
+
+def test_a_catalogue_is_no_list_of_cutouts():
+    from starclass.io.cutout_folders import image_file_columns
+
+    assert image_file_columns(["id", "x", "note"], [{"id": "1", "x": "2.0", "note": "a.png nearby"}]) == []
+    assert image_file_columns(["path", "label"], [{"path": "a.PNG", "label": "x"}, {"path": "", "label": "y"}]) \
+        == ["path"]

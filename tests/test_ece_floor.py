@@ -1,0 +1,125 @@
+"""The ECE floor: the ECE a perfectly calibrated model with these probabilities shows at this N.
+
+``benchmarks/trust.py`` had ``ece_floor``; ``evaluate`` and ``report`` printed an ECE (biased
+upwards at small N) with nothing to read it against. It is now
+``starclass.evaluate.reliability.ece_floor`` and both print it beside the ECE (2026-12-05).
+Checked here against a simulation written out by hand for two to five classes: labels drawn
+with numpy's multinomial (another draw than the function's), ECE binned row by row.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from astropy.table import Table
+
+from starclass.evaluate.reliability import ece_floor, expected_calibration_error
+
+
+def _probs(n: int, k: int, seed: int) -> np.ndarray:
+    z = np.random.default_rng(seed).normal(0.0, 2.0, size=(n, k))
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _hand_ece(p: np.ndarray, y: np.ndarray, n_bins: int = 15) -> float:
+    """ECE over equal-width bins (b/B, (b+1)/B] of top-class confidence, 0 in the first, by a loop."""
+    conf = p.max(axis=1)
+    right = p.argmax(axis=1) == y
+    total = 0.0
+    for b in range(n_bins):
+        lo, hi = b / n_bins, (b + 1) / n_bins
+        sel = [i for i in range(len(conf)) if (lo < conf[i] <= hi) or (b == 0 and conf[i] == 0)]
+        if sel:
+            total += len(sel) * abs(np.mean(right[sel]) - np.mean(conf[sel]))
+    return total / len(conf)
+
+
+def _hand_floor(p: np.ndarray, n_draws: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.array([_hand_ece(p, rng.multinomial(1, p).argmax(axis=1)) for _ in range(n_draws)])
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5])
+def test_ece_floor_matches_a_hand_simulation(k):
+    p = _probs(150, k, seed=10 + k)
+    p = p / p.sum(axis=1, keepdims=True)  # multinomial wants sums of 1 to the last bit
+    hand = _hand_floor(p, 300, seed=100 + k)
+    mean, p95 = ece_floor(p, n_draws=300, seed=k)
+    own = np.array([ece_floor(p, n_draws=1, seed=s)[0] for s in range(300)])  # single draws: their spread
+    assert mean == pytest.approx(own.mean(), rel=0.2)  # same law, other seeds
+    # two independent estimates of one mean: within 4 standard errors of their difference
+    se = np.sqrt(hand.var(ddof=1) / hand.size + own.var(ddof=1) / own.size)
+    assert abs(mean - hand.mean()) < 4 * se, (mean, hand.mean(), se)
+    assert abs(p95 - np.quantile(hand, 0.95)) < 0.25 * np.quantile(hand, 0.95)
+    assert 0 < hand.mean() < p95
+
+
+def test_ece_floor_draws_are_those_the_benchmark_drew():
+    """The draws of benchmarks/trust.py's ece_floor (one uniform number per row against the cumulative
+    probabilities): the floors recorded in benchmarks/results_*.json come back to the last digits."""
+    for k in (2, 3, 4, 5):
+        p = _probs(120, k, seed=k)
+        rng = np.random.default_rng(7)
+        cum = np.cumsum(p, axis=1)
+        vals = []
+        for _ in range(50):
+            y = np.minimum((rng.random(len(p))[:, None] > cum).sum(axis=1), p.shape[1] - 1)
+            vals.append(expected_calibration_error(p, y))
+        got = ece_floor(p, n_draws=50, seed=7)
+        assert got == pytest.approx((np.mean(vals), np.quantile(vals, 0.95)), abs=1e-12)
+
+
+def test_ece_floor_falls_with_the_rows_and_is_zero_for_certain_rows():
+    assert ece_floor(np.tile([[0.0, 1.0, 0.0]], (30, 1))) == (0.0, 0.0)
+    small = ece_floor(_probs(50, 4, seed=1))[0]
+    large = ece_floor(_probs(5000, 4, seed=1), n_draws=50)[0]
+    assert large < 0.3 * small
+    assert all(np.isnan(ece_floor(np.zeros((0, 3)))))
+
+
+def _classified(path, n: int, k: int, seed: int):
+    """A classified catalogue of n rows whose class_ref is drawn from its probabilities (calibrated)."""
+    p = _probs(n, k, seed)
+    rng = np.random.default_rng(seed + 1)
+    y = rng.multinomial(1, p / p.sum(axis=1, keepdims=True)).argmax(axis=1)
+    t = Table({"id": np.arange(1, n + 1), "x": np.arange(n) * 10.0, "y": np.zeros(n),
+               "class_pred": p.argmax(axis=1) + 1, "class_ref": y + 1})
+    raw = p ** 2 / (p ** 2).sum(axis=1, keepdims=True)  # sharper: the probabilities before calibration
+    for j in range(k):
+        t[f"prob_{j + 1}"] = p[:, j]
+        t[f"prob_{j + 1}_raw"] = raw[:, j]
+    t.write(path)
+    return p, raw, y
+
+
+def test_evaluate_and_report_give_the_floor_beside_the_ece(tmp_path):
+    """evaluate printed 'calibration: ECE 0.0730 ...' with nothing to read it against."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    cat = tmp_path / "c.ecsv"
+    p, raw, y = _classified(cat, 300, 3, seed=4)
+    floor, floor_raw = ece_floor(p), ece_floor(raw)
+    res = CliRunner().invoke(app, ["evaluate", str(cat), "-r", "self", "-o", str(tmp_path / "ev"),
+                                   "--bootstrap", "20"])
+    assert res.exit_code == 0, res.output
+    assert (f"a perfectly calibrated model would show {floor[0]:.4f} at this n (300 rows; 95th percentile "
+            f"{floor[1]:.4f})") in res.output, res.output
+    assert f"(floor {floor_raw[0]:.4f})" in res.output and floor_raw[0] != pytest.approx(floor[0], abs=1e-3)
+    doc = json.loads((tmp_path / "ev" / "summary.json").read_text())
+    trust = next(iter(doc["trust"].values()))
+    assert trust["ece_floor"] == pytest.approx(floor[0], abs=1e-5)
+    assert trust["ece_floor_p95"] == pytest.approx(floor[1], abs=1e-5)
+    cal = Table.read(next((tmp_path / "ev" / "tables").glob("calibration_*.ecsv")))
+    assert cal["ece_floor"][-1] == pytest.approx(floor[0]) and cal["ece_floor_p95"][-1] == pytest.approx(floor[1])
+    assert cal["ece_floor"][0] == pytest.approx(floor_raw[0]) and trust["ece_floor_raw"] == pytest.approx(
+        floor_raw[0], abs=1e-5)
+    res = CliRunner().invoke(app, ["report", str(cat), "-r", "self", "-o", str(tmp_path / "rep"),
+                                   "--bootstrap", "20"])
+    assert res.exit_code == 0, res.output
+    html = (tmp_path / "rep" / "report.html").read_text()
+    assert f"a perfectly calibrated model would show {floor[0]:.3f} at this n" in html

@@ -1,0 +1,77 @@
+"""A folder mixing grey files and 3-plane ones (RGB JPEGs or PNGs, FITS cubes) of one size is read grey, said once.
+
+A user's own folder holds what their tools wrote: grey PNGs and FITS beside JPEGs some program saved as RGB.
+Until 2026-12-05 every command refused it ("all cutouts must have one number of channels ... convert them to
+one"), although a folder of colour files alone is read by a one-band task with each file averaged to grey
+(``stamps.images.cutout_inputs``). Each 3-plane file is now averaged to grey on reading (the mean of its planes,
+the input that averaging gives), with one warning naming them; a task of three bands, which a grey file cannot
+give, still refuses the folder.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from astropy.io import fits
+from PIL import Image
+from typer.testing import CliRunner
+
+from conftest import write_untrained_model  # tests/ is on sys.path under pytest
+from starclass.cli import app
+from starclass.errors import StarclassError
+from starclass.io.cutout_folders import read_cutout_folder
+from starclass.learn.config import get_preset
+
+pytestmark = pytest.mark.usefixtures("single_thread")
+runner = CliRunner()
+
+
+def _folder(root):
+    rng = np.random.default_rng(0)
+    colour = {}
+    for i, lab in enumerate(["cluster", "galaxy"] * 3):
+        (root / lab).mkdir(parents=True, exist_ok=True)
+        grey = rng.integers(0, 256, (16, 16), dtype=np.uint8)
+        if i % 3 == 0:
+            rgb = np.stack([grey, grey // 2, 255 - grey], axis=-1).astype(np.uint8)
+            Image.fromarray(rgb).save(root / lab / f"o{i}.jpg", quality=100, subsampling=0)
+            colour[f"{lab}/o{i}.jpg"] = rgb
+        elif i % 3 == 1:
+            Image.fromarray(grey).save(root / lab / f"o{i}.png")
+        else:
+            fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(grey.astype(np.float32) / 255)]).writeto(
+                root / lab / f"o{i}.fits")
+    return root, colour
+
+
+def test_the_colour_files_are_read_as_the_mean_of_their_planes(tmp_path):
+    root, colour = _folder(tmp_path / "mine")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        cs = read_cutout_folder(root, bands=["g"])
+    said = [str(w.message) for w in seen if "planes among grey ones" in str(w.message)]
+    assert len(said) == 1 and "2 of the 6 cutouts have 3 planes among grey ones" in said[0]
+    assert cs.images.shape == (6, 1, 16, 16)
+    for name in colour:
+        stored = np.asarray(Image.open(root / name), dtype=np.float32) / 255  # as read: JPEG, not the array written
+        assert np.allclose(cs.images[cs.files.index(name), 0], stored.mean(axis=-1), atol=1e-6)
+
+
+def test_info_and_classify_read_the_folder(tmp_path):
+    root, _ = _folder(tmp_path / "mine")
+    res = runner.invoke(app, ["info", str(root)])
+    assert res.exit_code == 0, res.output
+    assert "images 1 x 16 x 16" in res.output and "planes among grey ones" in res.output
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real").copy(name="mine", stamp_size=16))
+    res = runner.invoke(app, ["classify", "--stamps", str(root), "--model", str(model), "-o",
+                              str(tmp_path / "out.csv")])
+    assert res.exit_code == 0, res.output
+    assert "classified 6 cutouts" in res.output
+
+
+def test_a_task_of_three_bands_still_refuses_the_grey_files(tmp_path):
+    root, _ = _folder(tmp_path / "mine")
+    with pytest.raises(StarclassError, match="one number of channels"):
+        read_cutout_folder(root, bands=["z", "r", "g"])
