@@ -1378,11 +1378,14 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
 
     Accuracy and balanced accuracy per merge are returned as before (for the summary table);
     precision, recall and F1 per class of each merge go into its per-class table, ROC AUC and
-    average precision per class into each curve set's areas, the threshold for the target purity
+    average precision per class (and on ``raw``, the ``prob_<k>_raw``, where the areas have
+    ``roc_auc_raw``) into each curve set's areas, the threshold for the target purity
     (chosen again on each resample) and purity, recall and F1 at it into each threshold study's
     ``chosen`` (``<figure>_lo``, ``_hi``), ECE and Brier into the trust study. A figure defined on
     too few resamples gets no interval (masked), said in the notes; where the accuracies have
-    none, nothing has (one note, as before).
+    none, nothing has (one note, as before). Each ``by_figs`` table's figures
+    (:class:`starclass.evaluate.groups.GroupFigures`) are scored too and their intervals put in
+    ``by_cis`` (``--by`` column -> lo, hi), for the caller to fill in.
     """
     from starclass.evaluate.bootstrap import bootstrap_figures, ranking_figures
     from starclass.evaluate.metrics import merge_groups, merge_labels, merged_names
@@ -1714,8 +1717,9 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         Bootstrap resamples for the 95% intervals of every figure (accuracies; precision, recall
         and F1 per class; ROC AUC and average precision per class; the threshold for
         ``target_purity``, chosen again on each resample, and the purity, recall and F1 at it; ECE
-        and Brier; the ``by`` tables' accuracy where ``group_column`` is given), all from the same
-        resamples; 0: none.
+        and Brier; ROC AUC and average precision on ``prob_<k>_raw`` where they are given; the ``by``
+        tables' recall per class and ROC AUC, and their accuracy where ``group_column`` is given), all
+        from the same resamples; 0: none.
     target_purity
         Purity for the threshold choice.
     quantities
