@@ -263,3 +263,12 @@ def test_the_report_caption_names_the_raw_areas_and_their_intervals():
                        "average_precision_raw: the same on prob_<k>_raw (the calibrated prob_<k> tie many rows' "
                        "ranks) with their intervals (roc_auc_raw_lo, roc_auc_raw_hi, average_precision_raw_lo, "
                        "average_precision_raw_hi).")
+
+
+def test_one_object_gives_no_interval_and_says_why_without_a_function_name():
+    ref, pred = np.array([1, 2, 1, 2]), np.array([1, 2, 2, 2])
+    tab, _ = metrics_by_group(ref, pred, ["a", "a", "b", "b"], (1, 2), objects=np.array(["o1"] * 4), n_boot=50)
+    note = "no interval: need at least 2 objects (groups), got 1"
+    assert tab.meta["interval_notes"] == {"accuracy": note, "recall_<k>": note}
+    for col in ("accuracy_lo", "recall_1_hi"):
+        assert np.isnan(np.asarray(tab[col], float)).all()

@@ -445,7 +445,8 @@ def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, scor
         try:
             lo, hi, _ = bootstrap_figures(figs, n, n_boot=n_boot, level=confidence, groups=objects)
         except StarclassError as exc:
-            failure = f"no interval: {exc}"
+            # "bootstrap_ci: need at least 2 objects": the function's name is no part of what the user is told
+            failure = f"no interval: {str(exc).removeprefix('bootstrap_ci: ')}"
     figs.fill(t, lo, hi, accuracy=objects is not None)
     set_interval_notes(t, *interval_notes(n, n_boot, confidence=confidence, objects=objects,
                                           object_column=object_column, failure=failure))
