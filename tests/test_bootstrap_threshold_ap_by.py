@@ -195,8 +195,9 @@ def test_evaluate_prints_and_writes_the_new_intervals(tmp_path):
     assert re.search(r"threshold for 80% purity of class 1 \(cluster\)[^:]*: [0-9.]+ \[[0-9.]+, [0-9.]+\] "
                      r"\(purity [0-9.]+ \[", res.output), res.output
     n_obj = len(set(t["object_id"]))
-    assert (f"  accuracy intervals: 95% bootstrap interval, 100 resamples of the {n_obj} objects (object_id) "
-            "drawn whole") in res.output
+    # one line for the columns that share the objects' interval (the ROC AUC and recalls since they have one)
+    assert (f"  accuracy, ROC AUC and recall_<k> intervals: 95% bootstrap interval, 100 resamples of the {n_obj} "
+            "objects (object_id) drawn whole") in res.output
     auc = Table.read(tmp_path / "ev" / "tables" / "auc_2class_prediction_class_ref.ecsv")
     assert float(auc["average_precision_lo"][0]) <= float(auc["average_precision"][0]) <= \
         float(auc["average_precision_hi"][0])

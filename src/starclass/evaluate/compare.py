@@ -38,7 +38,7 @@ from starclass.evaluate.agreement import (
     human_columns,
     symmetric_confusion,
 )
-from starclass.evaluate.groups import metrics_by_group
+from starclass.evaluate.groups import GroupFigures, group_table, interval_notes, set_interval_notes
 from starclass.evaluate.matching import match_catalogs, matched_on_sky
 from starclass.evaluate.metrics import (
     MergeResult,
@@ -1249,8 +1249,9 @@ class Comparison:
                 # both figures where the calibrated probabilities tie ranks: neither is replaced without a word
                 col = (prob_raw_col(int(row["class"])) if str(row["class"]).isdigit() else
                        "the sum of its classes' prob_<k>_raw")
-                raw = (f" (on {col}: ROC AUC {row['roc_auc_raw']:.3f}, average precision "
-                       f"{row['average_precision_raw']:.3f})" if "roc_auc_raw" in row.colnames else "")
+                raw = (f" (on {col}: ROC AUC {row['roc_auc_raw']:.3f}{_ci(row, 'roc_auc_raw')}, average precision "
+                       f"{row['average_precision_raw']:.3f}{_ci(row, 'average_precision_raw')})"
+                       if "roc_auc_raw" in row.colnames else "")
                 out.append(f"  {cs.merge} class {said(row['class']) if 'name' in row.colnames else row['class']} vs "
                            f"rest: ROC AUC {row['roc_auc']:.3f}{_ci(row, 'roc_auc')}, "
                            f"average precision {row['average_precision']:.3f}{_ci(row, 'average_precision')}{raw}")
@@ -1325,44 +1326,6 @@ class Evaluation:
 # computations
 
 
-def _weighted_ranking(y: np.ndarray, score: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-    """ROC AUC and average precision of ``score`` for ``y`` as a function of row weights (a resample's draw counts).
-
-    The rows are ranked once; a resample's AUC is then the weighted Mann-Whitney statistic
-    (ties count a half, as :func:`sklearn.metrics.roc_auc_score` counts them), and its average
-    precision the sum over the score levels, highest first, of each level's share of the
-    positives times the precision of the selection down to it (the step sum
-    :func:`sklearn.metrics.average_precision_score` makes, a level's tied rows taken together):
-    a few bincounts per resample instead of sorting the drawn rows again. Both NaN where a
-    resample holds no positive, the AUC also where it holds no negative.
-    """
-    y = np.asarray(y, dtype=np.float64) > 0
-    _, level = np.unique(np.asarray(score, dtype=np.float64), return_inverse=True)
-    m = int(level.max()) + 1 if level.size else 0
-    desc = m - 1 - level.ravel()  # 0: the highest score
-    rows_pos = np.flatnonzero(y)
-    desc_pos = desc[rows_pos]
-
-    def figs(w: np.ndarray) -> np.ndarray:
-        # counts as integers: exact, and numpy's integer cumsum is several times faster than its float one
-        pos = np.bincount(desc_pos, weights=w[rows_pos], minlength=m).astype(np.int64)
-        drawn = np.bincount(desc, weights=w, minlength=m).astype(np.int64)
-        tp, sel = np.cumsum(pos), np.cumsum(drawn)  # positives and rows at or above each level
-        n_pos, n_all = (int(tp[-1]), int(sel[-1])) if m else (0, 0)
-        if n_pos == 0:
-            return np.array([np.nan, np.nan])
-        # precision of the selection down to each level (0 before any drawn row: such a level adds no recall)
-        ap = float(np.dot(pos, tp / np.maximum(sel, 1.0)) / n_pos)
-        n_neg = n_all - n_pos
-        if n_neg == 0:
-            return np.array([np.nan, ap])
-        neg = drawn - pos  # exact: the weights are counts
-        below = n_neg - (sel - tp)  # negatives scored strictly lower than each level
-        return np.array([float(np.dot(pos, below + 0.5 * neg) / (n_pos * n_neg)), ap])
-
-    return figs
-
-
 def _per_class_figures(r: np.ndarray, p: np.ndarray, k: int) -> Callable[[np.ndarray], np.ndarray]:
     """Accuracy, balanced accuracy, then precision, recall, F1 of classes 1..k-1, of row weights.
 
@@ -1390,24 +1353,41 @@ def _per_class_figures(r: np.ndarray, p: np.ndarray, k: int) -> Callable[[np.nda
     return figs
 
 
+def _rankings_of_weights(fns: list[Callable[[np.ndarray], np.ndarray]],
+                         n_classes: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Every class's ROC AUC, then every class's average precision, of row weights; again for each further set
+    of ``n_classes`` rankings (the raw probabilities'). ``fns``: each class's
+    :func:`~starclass.evaluate.bootstrap.ranking_figures`."""
+
+    def figs(w: np.ndarray) -> np.ndarray:
+        return np.array([g(w) for g in fns]).reshape(-1, n_classes, 2).transpose(0, 2, 1).ravel()
+
+    return figs
+
+
 #: the per-class figures given a bootstrap interval, in the per-class tables (``<figure>_lo``, ``_hi``)
 PER_CLASS_INTERVALS = ("precision", "recall", "f1")
 
 
 def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, n_boot: int,
                objects: np.ndarray | None, probs: np.ndarray | None,
-               trust_rows: np.ndarray | None) -> tuple[dict | None, str | None]:
+               trust_rows: np.ndarray | None, raw: np.ndarray | None = None,
+               by_figs: Sequence[tuple[str, GroupFigures]] = (),
+               by_cis: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> tuple[dict | None, str | None]:
     """95% intervals of every figure from one set of resamples; ``objects``: each row's object (resampled whole).
 
     Accuracy and balanced accuracy per merge are returned as before (for the summary table);
     precision, recall and F1 per class of each merge go into its per-class table, ROC AUC and
-    average precision per class into each curve set's areas, the threshold for the target purity
+    average precision per class (and on ``raw``, the ``prob_<k>_raw``, where the areas have
+    ``roc_auc_raw``) into each curve set's areas, the threshold for the target purity
     (chosen again on each resample) and purity, recall and F1 at it into each threshold study's
     ``chosen`` (``<figure>_lo``, ``_hi``), ECE and Brier into the trust study. A figure defined on
     too few resamples gets no interval (masked), said in the notes; where the accuracies have
-    none, nothing has (one note, as before).
+    none, nothing has (one note, as before). Each ``by_figs`` table's figures
+    (:class:`starclass.evaluate.groups.GroupFigures`) are scored too and their intervals put in
+    ``by_cis`` (``--by`` column -> lo, hi), for the caller to fill in.
     """
-    from starclass.evaluate.bootstrap import bootstrap_figures
+    from starclass.evaluate.bootstrap import bootstrap_figures, ranking_figures
     from starclass.evaluate.metrics import merge_groups, merge_labels, merged_names
     from starclass.evaluate.reliability import _bin_index
 
@@ -1423,11 +1403,15 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
                 continue
             scores = curves.group_scores(probs, cs.merge, task.classes, task.merges[cs.merge])
             members = merge_groups(cs.merge, task.merges[cs.merge])
-            fns = [_weighted_ranking(np.isin(cr, members[str(label)]), scores[str(label)])
+            fns = [ranking_figures(np.isin(cr, members[str(label)]), scores[str(label)])
                    for label in cs.areas["class"]]
-            # every class's ROC AUC, then every class's average precision
-            parts.append((f"auc {cs.merge}", 2 * len(fns),
-                          lambda w, f=tuple(fns): np.array([g(w) for g in f]).T.ravel()))
+            if raw is not None and "roc_auc_raw" in cs.areas.colnames:
+                # the same figures on prob_<k>_raw (given where the calibrated ones tie ranks), same resamples
+                raw_scores = curves.group_scores(raw, cs.merge, task.classes, task.merges[cs.merge])
+                fns += [ranking_figures(np.isin(cr, members[str(label)]), raw_scores[str(label)])
+                        for label in cs.areas["class"]]
+            # every class's ROC AUC, then every class's average precision (then the same on the raw ones)
+            parts.append((f"auc {cs.merge}", 2 * len(fns), _rankings_of_weights(fns, len(cs.areas))))
     for j, st in enumerate(out.thresholds):
         if st.chosen is not None and st.y is not None:
             # the threshold chosen again on each resample, and purity, recall and F1 at it
@@ -1456,6 +1440,9 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
             return np.array([gap.sum() / tot, np.sum(wt * term) / tot])
 
         parts.append(("calibration", 2, calib))
+    for j, (_, figs) in enumerate(by_figs):
+        # each --by table's accuracy, recalls and ROC AUC per group
+        parts.append((f"by {j}", figs.size, figs))
 
     def stat(w: np.ndarray) -> np.ndarray:
         return np.concatenate([np.atleast_1d(f(w)) for _, _, f in parts])
@@ -1488,11 +1475,17 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
                 _interval_columns(table, fig, l_[sl], h_[sl], d_[sl], undefined, f"{merge} class ", f" {fig}")
         elif kind == "auc":
             cs = next(c for c in out.curves if c.merge == merge)
-            kk = size // 2
-            _interval_columns(cs.areas, "roc_auc", l_[:kk], h_[:kk], d_[:kk], undefined,
-                              f"{merge} ROC AUC of class ", "")
-            _interval_columns(cs.areas, "average_precision", l_[kk:], h_[kk:], d_[kk:], undefined,
-                              f"{merge} average precision of class ", "")
+            kk = len(cs.areas)
+            figs = [("roc_auc", "ROC AUC"), ("average_precision", "average precision")]
+            if size == 4 * kk:
+                figs += [("roc_auc_raw", "ROC AUC on prob_<k>_raw"),
+                         ("average_precision_raw", "average precision on prob_<k>_raw")]
+            for j, (fig, said) in enumerate(figs):
+                sl = slice(j * kk, (j + 1) * kk)
+                _interval_columns(cs.areas, fig, l_[sl], h_[sl], d_[sl], undefined, f"{merge} {said} of class ", "")
+        elif kind == "by":
+            if by_cis is not None:
+                by_cis[by_figs[int(merge)][0]] = (l_, h_)
         elif kind == "threshold":
             st = out.thresholds[int(merge)]
             # the four are defined on the same resamples (those on which some threshold reaches the target)
@@ -1726,8 +1719,9 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         Bootstrap resamples for the 95% intervals of every figure (accuracies; precision, recall
         and F1 per class; ROC AUC and average precision per class; the threshold for
         ``target_purity``, chosen again on each resample, and the purity, recall and F1 at it; ECE
-        and Brier; the ``by`` tables' accuracy where ``group_column`` is given), all from the same
-        resamples; 0: none.
+        and Brier; ROC AUC and average precision on ``prob_<k>_raw`` where they are given; the ``by``
+        tables' recall per class and ROC AUC, and their accuracy where ``group_column`` is given), all
+        from the same resamples; 0: none.
     target_purity
         Purity for the threshold choice.
     quantities
@@ -1807,7 +1801,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     out = Comparison(pname, rname, paired_by, int(ia.size),
                      int(both.sum()), results, summary_table(results, None, titles), notes, columns=columns,
                      pairs=(ia, ib), n_objects=None if objects is None else int(np.unique(objects).size))
-    probs = trust_rows = None
+    probs = trust_rows = raw_probs = None
+    by_figs: list[tuple[str, GroupFigures]] = []
     used = np.unique(cp)
     if used.size == 1:
         msg = (f"{pname} puts all {counted(cp.size, 'paired object')} in class {int(used[0])}: its accuracy is only "
@@ -1830,7 +1825,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                                          columns=[prob_raw_col(k) for k in task.classes])
         except StarclassError:  # raw columns with gaps: the calibrated figures alone, as before
             raw_all = None
-        raw = raw_all[ia][both] if raw_all is not None else None
+        raw = raw_probs = raw_all[ia][both] if raw_all is not None else None
         out.ranking_note = tied_ranks_note(probs, raw, pred.meta.get("calibration_method"))
         curve_merges = [m for m in task.merges if m in ("4class", "12v34")] if task.phangs_like else list(task.merges)
         for merge in curve_merges:
@@ -1908,12 +1903,21 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             pos = int(task.positive)
             score = probs[:, task.classes.index(pos)]
         # rows of one object (group_column) are not independent: the accuracy intervals resample the objects whole
-        out.by[col] = metrics_by_group(cr, cp, values, task.classes, score=score, positive=pos,
-                                       min_rows=by_min_rows, objects=objects, n_boot=n_boot,
-                                       object_column=group_column)
-    cis, boot_note = (_bootstrap(out, cr, cp, task, n_boot, objects, probs, trust_rows) if n_boot > 0
-                      else (None, no_intervals_note("0 resamples asked for (--bootstrap 0)")))
+        # (Wilson's without one); every interval comes from the resamples below, drawn once for every figure
+        tab, bin_note, figs = group_table(cr, cp, values, task.classes, score=score, positive=pos,
+                                          min_rows=by_min_rows, wilson=objects is None)
+        out.by[col] = (tab, bin_note)
+        by_figs.append((col, figs))
+    by_cis: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    cis, boot_note = (_bootstrap(out, cr, cp, task, n_boot, objects, probs, trust_rows, raw_probs, by_figs, by_cis)
+                      if n_boot > 0 else (None, no_intervals_note("0 resamples asked for (--bootstrap 0)")))
     out.no_intervals = boot_note
+    for col, figs in by_figs:
+        tab = out.by[col][0]
+        lo, hi = by_cis.get(col, (None, None))
+        figs.fill(tab, lo, hi, accuracy=objects is not None)
+        set_interval_notes(tab, *interval_notes(len(cr), n_boot, objects=objects, object_column=group_column,
+                                                failure=None if col in by_cis else boot_note))
     if boot_note or interval_note:
         out.notes.insert(0, boot_note or interval_note)  # first, where the accuracies' note always stood
     if cis:

@@ -13,6 +13,8 @@ their own, ``(missing)``, so that no row is silently dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 from astropy.stats import binom_conf_interval
@@ -20,6 +22,7 @@ from astropy.table import MaskedColumn, Table
 from sklearn.metrics import roc_auc_score
 
 from starclass.errors import StarclassError, counted
+from starclass.evaluate.bootstrap import bootstrap_figures, ranking_figures
 
 #: A number at the start of a group label (a value, or a bin's lower edge after its "[")
 _NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(?=[,\s]|$)")
@@ -103,18 +106,263 @@ def _ordered(labels: np.ndarray) -> list[str]:
     return names + pooled + ([MISSING] if MISSING in labels else [])
 
 
+
+@dataclass
+class GroupFigures:
+    """Every figure of a ``--by`` table that gets a bootstrap interval, as a function of row weights.
+
+    Made by :func:`group_table`; given to :func:`starclass.evaluate.bootstrap.bootstrap_figures`
+    (alone, or among every other figure ``evaluate`` scores on the same resamples) and then to
+    :meth:`fill`. The figures, for the table's rows (each group, then :data:`ALL`): the accuracy,
+    the recall of each class, and the ROC AUC of the positive class where the table has one. A
+    figure undefined on a resample (a group or a class drawn zero times; no positive or no
+    negative for the ROC AUC) is NaN there.
+
+    Examples
+    --------
+    >>> t, _, figs = group_table(np.array([1, 1, 2, 2]), np.array([1, 2, 2, 2]), ["a", "a", "b", "b"], (1, 2))
+    >>> figs.size, figs(np.ones(4)).tolist()  # accuracy a, b, (all); recall 1, 2 of a, b, (all)
+    (9, [0.5, 1.0, 0.75, 0.5, nan, nan, 1.0, 0.5, 1.0])
+    """
+
+    #: each row's group, 0..G-1 (the table's rows in order; the last table row, :data:`ALL`, pools them)
+    gidx: np.ndarray
+    #: G, the number of groups
+    n_groups: int
+    #: 1.0 where the row's prediction is its reference class
+    right: np.ndarray
+    #: each row's reference class as an index into ``classes`` (-1: none of them)
+    cls: np.ndarray
+    classes: tuple[int, ...]
+    #: per table row (groups, then :data:`ALL`): the rows scored and their ranking
+    #: (:func:`starclass.evaluate.bootstrap.ranking_figures`); empty where the table has no ``roc_auc``
+    rankings: list[tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        known = self.cls >= 0
+        self._known = np.flatnonzero(known)
+        self._code = self.gidx[known] * len(self.classes) + self.cls[known]
+
+    @property
+    def size(self) -> int:
+        """How many figures :meth:`__call__` returns."""
+        rows = self.n_groups + 1
+        return rows * (1 + len(self.classes)) + (rows if self.rankings else 0)
+
+    def __call__(self, w: np.ndarray) -> np.ndarray:
+        """The figures on a resample of row weights ``w``: accuracies, recalls (row by row), ROC AUCs."""
+        g, k = self.n_groups, len(self.classes)
+        tot = np.bincount(self.gidx, weights=w, minlength=g)
+        ok = np.bincount(self.gidx, weights=w * self.right, minlength=g)
+        wk = w[self._known]
+        n_k = np.bincount(self._code, weights=wk, minlength=g * k).reshape(g, k)
+        hit = np.bincount(self._code, weights=wk * self.right[self._known], minlength=g * k).reshape(g, k)
+        # the pooled row (ALL) adds the groups up
+        n_k, hit = np.vstack([n_k, n_k.sum(axis=0)]), np.vstack([hit, hit.sum(axis=0)])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            acc = np.append(np.where(tot > 0, ok / tot, np.nan), ok.sum() / tot.sum())
+            rec = np.where(n_k > 0, hit / n_k, np.nan)
+        auc = [f(w[rows])[0] for rows, f in self.rankings]
+        return np.concatenate([acc, rec.ravel(), auc])
+
+    def fill(self, table: Table, lo: np.ndarray | None, hi: np.ndarray | None, *, accuracy: bool) -> None:
+        """Write the intervals (``lo``, ``hi`` per figure; None: none) into ``table``.
+
+        ``recall_<k>_lo``, ``recall_<k>_hi`` after each ``recall_<k>`` and ``roc_auc_lo``, ``roc_auc_hi``
+        after ``roc_auc``; ``accuracy_lo``, ``accuracy_hi`` replaced where ``accuracy`` (the bootstrap's
+        over whole objects instead of Wilson's). NaN where there is no interval: the figure is
+        undefined on the data, or on too few resamples.
+        """
+        rows, k = self.n_groups + 1, len(self.classes)
+        if lo is None or hi is None:
+            lo = hi = np.full(self.size, np.nan)
+        if accuracy:
+            table["accuracy_lo"][:] = lo[:rows]
+            table["accuracy_hi"][:] = hi[:rows]
+        for j, c in enumerate(self.classes):
+            at = slice(rows + j, rows + rows * k, k)  # the recalls come row by row, class by class
+            _interval_columns(table, f"recall_{c}", lo[at], hi[at])
+        if self.rankings:
+            _interval_columns(table, "roc_auc", lo[rows * (1 + k):], hi[rows * (1 + k):])
+
+
+def _interval_columns(table: Table, col: str, lo: np.ndarray, hi: np.ndarray) -> None:
+    """``<col>_lo``, ``<col>_hi`` after ``col``; NaN where ``col`` itself is NaN (no figure, no interval)."""
+    value = np.asarray(table[col], dtype=float)
+    at = table.colnames.index(col) + 1
+    for suffix, vals in (("_lo", lo), ("_hi", hi)):
+        table.add_column(np.where(np.isfinite(value), vals, np.nan), name=col + suffix, index=at)
+        table[col + suffix].format = ".3f"
+        at += 1
+
+
+def group_table(ref: np.ndarray, pred: np.ndarray, groups, classes, *, score: np.ndarray | None = None,
+                positive: int | None = None, max_groups: int = 12, n_bins: int = 5, min_rows: int = 1,
+                confidence: float = 0.95, wilson: bool = True) -> tuple[Table, str | None, GroupFigures]:
+    """The figures of :func:`metrics_by_group` without their bootstrap intervals, and what scores them.
+
+    ``evaluate`` scores the returned :class:`GroupFigures` on the resamples every other figure
+    is scored on (one bootstrap), then fills the table (:meth:`GroupFigures.fill`) and says
+    which interval each column carries (:func:`interval_notes`). Arguments as
+    :func:`metrics_by_group`; ``wilson``: give the accuracy Wilson's interval (every row an
+    object of its own), else NaN until :meth:`GroupFigures.fill`.
+
+    Returns
+    -------
+    table : Table
+        As :func:`metrics_by_group`'s, without the ``recall_<k>`` and ``roc_auc`` intervals.
+    note : str or None
+        How the column was binned, when it was.
+    figures : GroupFigures
+        The figures to resample.
+
+    Raises
+    ------
+    StarclassError
+        Arrays of different lengths, or ``score`` without ``positive``.
+
+    Examples
+    --------
+    >>> t, _, figs = group_table(np.array([1, 2, 1, 2]), np.array([1, 2, 2, 2]), ["a", "a", "b", "b"], (1, 2),
+    ...                          score=np.array([0.9, 0.2, 0.4, 0.3]), positive=1)
+    >>> t["group", "accuracy", "recall_1", "roc_auc"].pprint()
+    group accuracy recall_1 roc_auc
+    ----- -------- -------- -------
+        a    1.000    1.000   1.000
+        b    0.500    0.000   1.000
+    (all)    0.750    0.500   1.000
+    >>> figs.size
+    12
+    """
+    ref = np.asarray(ref).astype(int)
+    pred = np.asarray(pred).astype(int)
+    n = ref.size
+    if pred.size != n or len(groups) != n or (score is not None and np.asarray(score).size != n):
+        scores = "" if score is None else f", {np.asarray(score).size} scores"
+        raise StarclassError(f"metrics_by_group: {n} reference classes, {pred.size} predictions, "
+                             f"{len(groups)} group values{scores}: they must be one per row")
+    if score is not None and positive is None:
+        raise StarclassError("metrics_by_group: a score needs the positive class it scores")
+    labels, note = group_labels(groups, max_groups=max_groups, n_bins=n_bins)
+    names, counts = np.unique(labels, return_counts=True)
+    small = [g for g, c in zip(names, counts) if c < min_rows and g != MISSING]
+    if len(small) > 1:
+        other = f"{OTHER}: {len(small)} groups of < {min_rows})"
+        labels = np.where(np.isin(labels, small), other, labels)
+    classes = tuple(int(k) for k in classes)
+    order = [*_ordered(labels), ALL]
+    index = {g: j for j, g in enumerate(order[:-1])}
+    gidx = np.array([index[g] for g in labels], dtype=np.int64)
+    lut = {k: j for j, k in enumerate(classes)}
+    figs = GroupFigures(gidx, len(order) - 1, (ref == pred).astype(np.float64),
+                        np.array([lut.get(int(v), -1) for v in ref], dtype=np.int64), classes)
+    s_all = None if score is None else np.asarray(score, float)
+    rows = []
+    for j, g in enumerate(order):
+        sel = np.ones(n, dtype=bool) if g == ALL else gidx == j
+        r, p = ref[sel], pred[sel]
+        m = int(sel.sum())
+        right = int((r == p).sum())
+        lo, hi = (binom_conf_interval(right, m, confidence_level=confidence, interval="wilson") if wilson
+                  else (np.nan, np.nan))
+        row = {"group": g, "n": m}
+        row.update({f"n_ref_{k}": int((r == k).sum()) for k in classes})
+        row.update({"errors": m - right, "accuracy": right / m, "accuracy_lo": float(lo), "accuracy_hi": float(hi)})
+        for k in classes:
+            nk = int((r == k).sum())
+            row[f"recall_{k}"] = float(((r == k) & (p == k)).sum() / nk) if nk else np.nan
+        if s_all is not None:
+            scored = np.flatnonzero(sel & np.isfinite(s_all))
+            y = ref[scored] == int(positive)
+            row["roc_auc"] = float(roc_auc_score(y, s_all[scored])) if 0 < y.sum() < y.size else np.nan
+            figs.rankings.append((scored, ranking_figures(y, s_all[scored])))
+        rows.append(row)
+    t = Table(rows=rows, names=list(rows[0]))
+    for c in t.colnames:
+        if c.startswith(("accuracy", "recall_", "roc_auc")):
+            t[c].format = ".3f"
+    return t, note, figs
+
+
+def interval_notes(n_rows: int, n_boot: int, *, confidence: float = 0.95, objects: np.ndarray | None = None,
+                   object_column: str | None = None, failure: str | None = None) -> tuple[str, str]:
+    """What the accuracy's interval is, and what the recalls' and the ROC AUC's are, in words.
+
+    Parameters
+    ----------
+    n_rows
+        Rows of the table's pooled row.
+    n_boot
+        Bootstrap resamples (0: none).
+    confidence
+        Level of the intervals.
+    objects
+        Each row's object, or None (every row an object of its own: the accuracy's interval is Wilson's).
+    object_column
+        The column ``objects`` came from.
+    failure
+        Why the bootstrap gave no interval at all, where it did not.
+
+    Returns
+    -------
+    accuracy, others : str
+        The accuracy's note and the note of ``recall_<k>`` and ``roc_auc``.
+
+    Examples
+    --------
+    >>> interval_notes(120, 200)
+    ('95% Wilson interval', '95% bootstrap interval, 200 resamples of the 120 rows')
+    >>> interval_notes(6, 100, objects=np.array(list("aabbcc")), object_column="object_id")[1]
+    '95% bootstrap interval, 100 resamples of the 3 objects (object_id) drawn whole'
+    """
+    wilson = f"{confidence:.0%} Wilson interval"
+    if objects is None:
+        if n_boot <= 0:
+            return wilson, "no interval: 0 bootstrap resamples (--bootstrap 0)"
+        return wilson, failure or (f"{confidence:.0%} bootstrap interval, {n_boot} resamples of the "
+                                   f"{counted(n_rows, 'row')}")
+    n_obj = int(np.unique(np.asarray(objects).astype(str)).size)
+    named = f" ({object_column})" if object_column else ""
+    if n_boot <= 0:
+        none = (f"no interval: rows of one object are not independent, and 0 bootstrap resamples "
+                f"(--bootstrap 0) draw none of the {counted(n_obj, 'object')}{named}")
+        return none, none
+    boot = failure or (f"{confidence:.0%} bootstrap interval, {n_boot} resamples of the {counted(n_obj, 'object')}"
+                       f"{named} drawn whole")
+    return boot, boot
+
+
+def set_interval_notes(table: Table, accuracy: str, others: str) -> None:
+    """Say in ``table``'s meta which interval each column carries (:func:`interval_notes`).
+
+    ``interval_note``: the accuracy's (as since 2026-12-05); ``interval_notes``: column -> note for
+    ``accuracy``, ``recall_<k>`` (every class) and ``roc_auc`` where the table has it.
+
+    Examples
+    --------
+    >>> t = Table({"accuracy": [0.5], "recall_1": [1.0]})
+    >>> set_interval_notes(t, *interval_notes(10, 0))
+    >>> t.meta["interval_notes"]
+    {'accuracy': '95% Wilson interval', 'recall_<k>': 'no interval: 0 bootstrap resamples (--bootstrap 0)'}
+    """
+    table.meta["interval_note"] = accuracy
+    table.meta["interval_notes"] = {"accuracy": accuracy, "recall_<k>": others,
+                                    **({"roc_auc": others} if "roc_auc" in table.colnames else {})}
+
+
 def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, score: np.ndarray | None = None,
                      positive: int | None = None, max_groups: int = 12, n_bins: int = 5,
                      min_rows: int = 1, confidence: float = 0.95, objects: np.ndarray | None = None,
                      n_boot: int = 200, object_column: str | None = None) -> tuple[Table, str | None]:
-    """Accuracy (with its interval), errors and recall per class, per group of rows.
+    """Accuracy, errors, recall per class and ROC AUC, each with its interval, per group of rows.
 
     The accuracy interval is Wilson's where every row is an object of its own; where ``objects``
     names each row's object (several cutouts of one object are not independent, and Wilson's
     interval, which counts each as a trial, is then too narrow) it is the bootstrap's, resampling
-    whole objects (:func:`starclass.evaluate.bootstrap.bootstrap_figures`, seed 0: the draws of
-    ``evaluate``'s other intervals) and scoring every group's accuracy on each resample. The
-    table's meta ``interval_note`` says which.
+    whole objects. The recalls and the ROC AUC get the bootstrap's in either case (over the rows, or
+    over whole objects): :func:`starclass.evaluate.bootstrap.bootstrap_figures`, seed 0, the draws of
+    ``evaluate``'s other intervals, every group's figures scored on each resample. The table's meta
+    ``interval_notes`` says which interval each column carries (``interval_note``: the accuracy's).
 
     Parameters
     ----------
@@ -136,12 +384,12 @@ def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, scor
         (a handful of rows gives an interval too wide to say anything; a survey field list
         has dozens of such groups). :data:`MISSING` is never pooled.
     confidence
-        Level of the accuracy interval (Wilson score interval,
+        Level of the intervals (the accuracy's: Wilson score interval,
         :func:`astropy.stats.binom_conf_interval`, or the bootstrap's with ``objects``).
     objects
-        The object of each row (``object_id``), or None (every row its own object: Wilson).
+        The object of each row (``object_id``), or None (every row its own object).
     n_boot
-        Bootstrap resamples with ``objects`` (0: no interval, NaN).
+        Bootstrap resamples (0: no bootstrap interval, NaN; the accuracy keeps Wilson's without ``objects``).
     object_column
         The column ``objects`` came from, for the note.
 
@@ -150,9 +398,10 @@ def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, scor
     table : Table
         One row per group, then :data:`ALL`: ``group``, ``n``, ``n_ref_<k>`` (rows of each
         reference class), ``errors``, ``accuracy``, ``accuracy_lo``, ``accuracy_hi``,
-        ``recall_<k>`` (NaN where the group has none of class k), and ``roc_auc`` with a score.
-        ``accuracy_lo``, ``accuracy_hi`` are NaN where the bootstrap gives no interval (a group
-        in too few resamples). ``meta["interval_note"]`` says which interval it is.
+        ``recall_<k>``, ``recall_<k>_lo``, ``recall_<k>_hi`` (NaN where the group has none of class k),
+        and ``roc_auc``, ``roc_auc_lo``, ``roc_auc_hi`` with a score. An interval is NaN where the
+        bootstrap gives none (a group or class in too few resamples). ``meta["interval_notes"]``
+        says which interval each column carries.
     note : str or None
         How the column was binned, when it was.
 
@@ -180,90 +429,25 @@ def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, scor
     ...                            object_column="object_id")
     >>> [round(float(wilson[c][0]), 3) for c in ("accuracy_lo", "accuracy_hi")], boot.meta["interval_note"]
     ([0.468, 0.911], '95% bootstrap interval, 200 resamples of the 4 objects (object_id) drawn whole')
-    >>> [round(float(boot[c][0]), 3) for c in ("accuracy_lo", "accuracy_hi")]
-    [0.25, 1.0]
+    >>> [round(float(boot[c][0]), 3) for c in ("accuracy_lo", "accuracy_hi", "recall_1_lo", "recall_1_hi")]
+    [0.25, 1.0, 0.0, 1.0]
+    >>> wilson.meta["interval_notes"]["recall_<k>"]
+    '95% bootstrap interval, 200 resamples of the 12 rows'
     """
-    ref = np.asarray(ref).astype(int)
-    pred = np.asarray(pred).astype(int)
-    n = ref.size
-    if pred.size != n or len(groups) != n or (score is not None and np.asarray(score).size != n):
-        scores = "" if score is None else f", {np.asarray(score).size} scores"
-        raise StarclassError(f"metrics_by_group: {n} reference classes, {pred.size} predictions, "
-                             f"{len(groups)} group values{scores}: they must be one per row")
-    if score is not None and positive is None:
-        raise StarclassError("metrics_by_group: a score needs the positive class it scores")
+    t, note, figs = group_table(ref, pred, groups, classes, score=score, positive=positive, max_groups=max_groups,
+                                n_bins=n_bins, min_rows=min_rows, confidence=confidence, wilson=objects is None)
+    n = len(figs.gidx)
     if objects is not None and len(objects) != n:
         raise StarclassError(f"metrics_by_group: {len(objects)} objects for {n} rows: one per row")
-    labels, note = group_labels(groups, max_groups=max_groups, n_bins=n_bins)
-    names, counts = np.unique(labels, return_counts=True)
-    small = [g for g, c in zip(names, counts) if c < min_rows and g != MISSING]
-    if len(small) > 1:
-        other = f"{OTHER}: {len(small)} groups of < {min_rows})"
-        labels = np.where(np.isin(labels, small), other, labels)
-    classes = tuple(int(k) for k in classes)
-    rows = []
-    order = [*_ordered(labels), ALL]
-    boot, interval_note = (_object_intervals(ref, pred, labels, order, objects, n_boot, confidence, object_column)
-                           if objects is not None else (None, f"{confidence:.0%} Wilson interval"))
-    for j, g in enumerate(order):
-        sel = np.ones(n, dtype=bool) if g == ALL else labels == g
-        r, p = ref[sel], pred[sel]
-        m = int(sel.sum())
-        right = int((r == p).sum())
-        lo, hi = (binom_conf_interval(right, m, confidence_level=confidence, interval="wilson") if boot is None
-                  else boot[j])
-        row = {"group": g, "n": m}
-        row.update({f"n_ref_{k}": int((r == k).sum()) for k in classes})
-        row.update({"errors": m - right, "accuracy": right / m, "accuracy_lo": float(lo), "accuracy_hi": float(hi)})
-        for k in classes:
-            nk = int((r == k).sum())
-            row[f"recall_{k}"] = float(((r == k) & (p == k)).sum() / nk) if nk else np.nan
-        if score is not None:
-            s = np.asarray(score, float)[sel]
-            y = r == int(positive)
-            ok = np.isfinite(s)
-            row["roc_auc"] = (float(roc_auc_score(y[ok], s[ok])) if 0 < y[ok].sum() < ok.sum() else np.nan)
-        rows.append(row)
-    t = Table(rows=rows, names=list(rows[0]))
-    for c in t.colnames:
-        if c.startswith(("accuracy", "recall_", "roc_auc")):
-            t[c].format = ".3f"
-    t.meta["interval_note"] = interval_note
+    lo = hi = None
+    failure = None
+    if n_boot > 0:
+        try:
+            lo, hi, _ = bootstrap_figures(figs, n, n_boot=n_boot, level=confidence, groups=objects)
+        except StarclassError as exc:
+            # "bootstrap_ci: need at least 2 objects": the function's name is no part of what the user is told
+            failure = f"no interval: {str(exc).removeprefix('bootstrap_ci: ')}"
+    figs.fill(t, lo, hi, accuracy=objects is not None)
+    set_interval_notes(t, *interval_notes(n, n_boot, confidence=confidence, objects=objects,
+                                          object_column=object_column, failure=failure))
     return t, note
-
-
-def _object_intervals(ref: np.ndarray, pred: np.ndarray, labels: np.ndarray, order: list[str], objects: np.ndarray,
-                      n_boot: int, confidence: float,
-                      column: str | None) -> tuple[list[tuple[float, float]], str]:
-    """Each group's accuracy interval from resamples of whole objects (the last group, :data:`ALL`, every row).
-
-    One set of resamples scores every group (a weighted count per group), as evaluate's other
-    intervals are scored; a group no resample draws often enough gets NaN.
-    """
-    from starclass.evaluate.bootstrap import bootstrap_figures
-
-    n_obj = int(np.unique(np.asarray(objects).astype(str)).size)
-    named = f" ({column})" if column else ""
-    nan = [(np.nan, np.nan)] * len(order)
-    if n_boot <= 0:
-        return nan, (f"no interval: rows of one object are not independent, and 0 bootstrap resamples "
-                     f"(--bootstrap 0) draw none of the {counted(n_obj, 'object')}{named}")
-    index = {g: j for j, g in enumerate(order[:-1])}
-    gidx = np.array([index[g] for g in labels], dtype=np.int64)
-    right = (ref == pred).astype(np.float64)
-    k = len(order) - 1
-
-    def stat(w: np.ndarray) -> np.ndarray:
-        tot = np.bincount(gidx, weights=w, minlength=k)
-        ok = np.bincount(gidx, weights=w * right, minlength=k)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            acc = np.where(tot > 0, ok / tot, np.nan)
-        return np.append(acc, ok.sum() / tot.sum())
-
-    try:
-        lo, hi, _ = bootstrap_figures(stat, ref.size, n_boot=n_boot, level=confidence, groups=objects)
-    except StarclassError as exc:
-        return nan, f"no interval: {exc}"
-    return ([(float(a), float(b)) for a, b in zip(lo, hi)],
-            f"{confidence:.0%} bootstrap interval, {n_boot} resamples of the {counted(n_obj, 'object')}{named} drawn "
-            "whole")

@@ -151,9 +151,15 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
             s.note(msg)
         if cs.roc:
             s.figure(f"roc_pr_{cs.merge}_{rname}", F.fig_curves(cs.roc, cs.pr, cs.title, named), "")
+            cols = cs.areas.colnames
+            # the raw probabilities' areas (given where the calibrated ones tie ranks) said, with their intervals
+            raw = ("; roc_auc_raw and average_precision_raw: the same on prob_<k>_raw (the calibrated prob_<k> tie "
+                   "many rows' ranks)" + (" with their intervals (roc_auc_raw_lo, roc_auc_raw_hi, "
+                                          "average_precision_raw_lo, average_precision_raw_hi)"
+                                          if "roc_auc_raw_lo" in cols else "")) if "roc_auc_raw" in cols else ""
             s.table(f"auc_{cs.merge}_{rname}", cs.areas, "Area under the ROC curve and average precision"
                     + ("; each with its 95% bootstrap interval (roc_auc_lo, roc_auc_hi, average_precision_lo, "
-                       "average_precision_hi)." if "roc_auc_lo" in cs.areas.colnames else "."))
+                       "average_precision_hi)" if "roc_auc_lo" in cols else "") + raw + ".")
     s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "score of the predicted class", named),
              "Cumulative distribution of the probability of the predicted class, per predicted class "
              "(StarcNet Fig. 5).")
@@ -218,11 +224,16 @@ def _groups_section(c: Comparison, task: EvalTask | None = None) -> Section:
         if note:
             s.note(f"{col}: {note}")
         s.figure(f"by_{col}_{rname}", F.fig_by_group(tab, col, f"accuracy by {col}"), "")
+        auc = "roc_auc" in tab.colnames
+        # which interval each column carries: the accuracy's may be Wilson's, the others' are the bootstrap's
+        others = (tab.meta.get("interval_notes") or {}).get("recall_<k>")
         s.table(f"by_{col}_{rname}", tab,
                 f"Per value of {col}: rows, rows of each reference class (n_ref_k), errors, accuracy with its "
                 f"{tab.meta.get('interval_note', '95% Wilson interval')}, recall per class (recall_k; nan: none of "
                 f"that class{which})"
-                + (", ROC AUC of the positive class (nan: one class only)" if "roc_auc" in tab.colnames else "")
+                + (", ROC AUC of the positive class (nan: one class only)" if auc else "")
+                + (f"; the intervals of recall_k (recall_k_lo, recall_k_hi){' and roc_auc' if auc else ''}: "
+                   + ("the same" if others == tab.meta.get("interval_note") else others) if others else "")
                 + "; the last row pools every group.")
     return s
 
@@ -1046,9 +1057,11 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
 def group_lines(tab: Table, title: str) -> list[str]:
     """Printed lines of a :func:`starclass.evaluate.groups.metrics_by_group` table.
 
-    The last line says which interval the accuracy has (the table's ``interval_note``): Wilson's
-    where each row is an object, the bootstrap's over whole objects where a group column names them.
-    An accuracy without an interval (a group too few resamples draw) is printed without one.
+    The last lines say which interval each column has (the table's ``interval_notes``): the
+    accuracy's is Wilson's where each row is an object, the bootstrap's over whole objects where a
+    group column names them; the ROC AUC's and the recalls' (``recall_<k>``, in the table) are the
+    bootstrap's, over the rows or the objects. One line where they are the same. A figure without an
+    interval (a group too few resamples draw) is printed without one.
 
     Examples
     --------
@@ -1060,6 +1073,21 @@ def group_lines(tab: Table, title: str) -> list[str]:
       b: n 2, accuracy 0.500 [0.095, 0.905], 1 error
       (all): n 3, accuracy 0.667 [0.208, 0.939], 1 error
       accuracy intervals: 95% Wilson interval
+      recall_<k> intervals: 95% bootstrap interval, 200 resamples of the 3 rows
+
+    A binary task's table has the ROC AUC of the positive class with its interval:
+
+    >>> rng = np.random.default_rng(0)
+    >>> ref = rng.integers(1, 3, 40)
+    >>> score = np.clip(np.where(ref == 1, 0.7, 0.3) + rng.normal(0, 0.2, 40), 0, 1)
+    >>> tab, _ = metrics_by_group(ref, np.where(score >= 0.5, 1, 2), ["a"] * 40, (1, 2), score=score, positive=1,
+    ...                           objects=np.arange(40) // 2, object_column="object_id")
+    >>> print("\\n".join(group_lines(tab, "truth by field")))  # doctest: +NORMALIZE_WHITESPACE
+    truth by field:
+      a: n 40, accuracy 0.725 [0.574, 0.850], 11 errors, ROC AUC 0.870 [0.698, 0.970]
+      (all): n 40, accuracy 0.725 [0.574, 0.850], 11 errors, ROC AUC 0.870 [0.698, 0.970]
+      accuracy, ROC AUC and recall_<k> intervals: 95% bootstrap interval, 200 resamples of the 20 objects
+      (object_id) drawn whole
     """
     out = [f"{title}:"]
     for r in tab:
@@ -1069,11 +1097,30 @@ def group_lines(tab: Table, title: str) -> list[str]:
         line = (f"  {r['group']}: n {int(r['n'])}, accuracy {float(r['accuracy']):.3f}{ci}, "
                 f"{e} error{'' if e == 1 else 's'}")
         if "roc_auc" in tab.colnames and np.isfinite(float(r["roc_auc"])):
-            line += f", ROC AUC {float(r['roc_auc']):.3f}"
+            line += f", ROC AUC {float(r['roc_auc']):.3f}{_finite_ci(r, 'roc_auc')}"
         out.append(line)
-    if tab.meta.get("interval_note"):
-        out.append(f"  accuracy intervals: {tab.meta['interval_note']}")
+    notes = dict(tab.meta.get("interval_notes") or {})
+    if not notes and tab.meta.get("interval_note"):  # a table written before the recalls had intervals
+        notes = {"accuracy": tab.meta["interval_note"]}
+    # the columns of one note said together: "accuracy, ROC AUC and recall_<k> intervals: ..." over objects
+    said = {"accuracy": "accuracy", "roc_auc": "ROC AUC", "recall_<k>": "recall_<k>"}
+    for text in dict.fromkeys(notes.values()):
+        cols = [said.get(c, c) for c in ("accuracy", "roc_auc", "recall_<k>") if notes.get(c) == text]
+        out.append(f"  {_joined(cols)} intervals: {text}")
     return out
+
+
+def _finite_ci(row, col: str) -> str:
+    """`` [lo, hi]`` of ``col`` where the row has finite ``<col>_lo``, ``<col>_hi``, else ""."""
+    if f"{col}_lo" not in row.colnames:
+        return ""
+    lo, hi = float(row[f"{col}_lo"]), float(row[f"{col}_hi"])
+    return f" [{lo:.3f}, {hi:.3f}]" if np.isfinite(lo) and np.isfinite(hi) else ""
+
+
+def _joined(words: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 #: The file in ``tables/`` naming the page whose tables they are (the page beside the folder).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import textwrap
 from pathlib import Path
 
@@ -209,6 +210,9 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
 def fig_by_group(tab, column: str, title: str):
     """Accuracy per group with its interval (horizontal bars), the pooled accuracy as a line.
 
+    The axis names the interval the table's ``interval_note`` says it is (Wilson's, or the
+    bootstrap's over whole objects); a table without one has Wilson's.
+
     Examples
     --------
     >>> from astropy.table import Table
@@ -217,6 +221,13 @@ def fig_by_group(tab, column: str, title: str):
     >>> fig = fig_by_group(tab, "field", "accuracy per field")
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()], fig.axes[0].get_legend().get_texts()[0].get_text()
     (['a (n=10)', 'b (n=20)'], 'all: 0.700')
+    >>> fig.axes[0].get_xlabel()
+    'accuracy (95% Wilson interval)'
+    >>> plt.close(fig)
+    >>> tab.meta["interval_note"] = "95% bootstrap interval, 200 resamples of the 20 objects (object_id) drawn whole"
+    >>> fig = fig_by_group(tab, "field", "accuracy per field")
+    >>> fig.axes[0].get_xlabel()
+    'accuracy (95% bootstrap interval over the 20 objects)'
     >>> plt.close(fig)
     """
     rows = [r for r in tab if r["group"] != "(all)"]
@@ -234,11 +245,21 @@ def fig_by_group(tab, column: str, title: str):
         ax.axvline(pooled[0], color="black", ls="--", lw=0.8, label=f"all: {pooled[0]:.3f}")
         ax.legend(fontsize=8, loc="lower left")
     ax.set_xlim(0, 1.02)
-    ax.set_xlabel("accuracy (95% Wilson interval)")
+    ax.set_xlabel(f"accuracy ({_interval_said(tab.meta.get('interval_note'))})")
     ax.set_ylabel(column)
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def _interval_said(note: str | None) -> str:
+    """A --by table's accuracy interval in a few words, for an axis: its ``interval_note`` up to the resamples."""
+    if not note:
+        return "95% Wilson interval"
+    m = re.match(r"(\d+% bootstrap interval), \d+ resamples of the (.+?)( \(.*\))? drawn whole$", note)
+    if m:
+        return f"{m.group(1)} over the {m.group(2)}"
+    return "no interval" if note.startswith("no interval") else note
 
 
 #: The left axis of the threshold and trend figures: the three curves share it, and the right
