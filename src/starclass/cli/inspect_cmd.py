@@ -514,6 +514,15 @@ def inspect_command(
     # folder without a catalogue leaves no new, empty inspect.sqlite behind
     field = (_load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg)
              if serving and init else None)
+    new_user = password = None
+    if add_user:
+        # the name and the password are checked (the password asked for) before any database is made:
+        # 'inspect DIR --init --add-user "Ann Lee"' refused the name after it had created inspect.sqlite
+        from starclass.inspect.passwords import check_new_password
+
+        new_user = dbm.user_name(add_user)
+        password = _password(new_user)
+        check_new_password(new_user, password)
     # never a new database unless asked: a deleted one must not come back empty without a word
     engine = dbm.make_engine(url, create=init)
     # pooled SQLite connections hold the -wal/-shm files open: left to the garbage collector they
@@ -531,8 +540,8 @@ def inspect_command(
             raise StarclassError(dbm.open_error_message(url, exc)) from None
 
         if add_user:
-            uid = dbm.add_user(engine, add_user, _password(add_user), admin=admin)
-            echo(f"created user {add_user} (id {uid}{', admin' if admin else ''}) in {dbm.redact(url)}")
+            uid = dbm.add_user(engine, new_user, password, admin=admin)
+            echo(f"created user {new_user} (id {uid}{', admin' if admin else ''}) in {dbm.redact(url)}")
             return
         if set_password:
             dbm.set_password(engine, set_password, _password(set_password))
