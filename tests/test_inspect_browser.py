@@ -375,3 +375,53 @@ def test_the_stretch_menu_reads_as_stored_on_an_8_bit_picture_and_keeps_the_choi
         assert page.evaluate("document.getElementById('stretch').options.length") == 3  # no "as stored" left
         ctx.close()
     engine.dispose()
+
+
+def test_the_page_says_what_is_left_at_the_end_of_the_queue_and_when_it_is_done(browser, tmp_path):
+    """A person who skipped one candidate and labelled the last is told, after "saved", how many are left
+    and where the first is; a finished queue says so, on load too. Until 2026-12-05 "end of the queue" was
+    replaced by the save's "saved" at once, and a finished queue opened on its first candidate without a word."""
+    data = make_demo_field(tmp_path / "field", n=4, size=160, seed=3)
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    field = load_field(data, cache_dir=tmp_path / "cache")
+    app = create_app(field, engine)
+    note = "document.getElementById('queue-note')"
+    with running_server(app) as base:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+        page = ctx.new_page()
+        _log_in(page, base, "ann", "ann-password")
+        assert page.text_content("#queue-note") == ""
+        page.keyboard.press("n")                                     # skip the first
+        page.wait_for_function(f"document.body.dataset.candidate === '{field.ids[1]}' && "
+                               "document.body.dataset.loading === '0'")
+        for k, key in enumerate(("1", "2")):
+            page.keyboard.press(key)
+            page.wait_for_function(f"document.body.dataset.candidate === '{field.ids[k + 2]}' && "
+                                   "document.body.dataset.loading === '0'")
+        page.keyboard.press("3")                                     # the last: labelled, no next one
+        _wait_saved(page)
+        assert page.text_content("#queue-note") == "end of the queue: 1 not labelled yet, the first at 1 / 4"
+        assert page.text_content("#status") == "saved"
+        page.keyboard.press("p")                                     # moving on clears it
+        page.wait_for_function(f"document.body.dataset.candidate === '{field.ids[2]}' && {note}.textContent === ''")
+
+        page.reload()                                                # starts at the one skipped
+        page.wait_for_function(f"document.body.dataset.candidate === '{field.ids[0]}' && "
+                               "document.body.dataset.loading === '0'")
+        page.keyboard.press("4")                                     # class 4, then Enter: no subclass
+        page.wait_for_selector("#subclasses:not(.hidden)")
+        page.keyboard.press("Enter")
+        _wait_saved(page)
+        done = "all 4 labelled: nothing left in this queue (← → to look again or change a label)"
+        page.wait_for_function(f"{note}.textContent === {done!r}")
+        assert page.get_attribute("#queue-note", "data-left") == "0"
+        page.reload()                                                # a finished queue says so on load
+        page.wait_for_function("document.body.dataset.loading === '0'")
+        page.wait_for_function(f"{note}.textContent === {done!r}")
+        assert "you labelled 4" in page.text_content("#position")
+        ctx.close()
+    assert {lab.candidate_id: lab.cls for lab in db.labels_of(engine, "")} == {
+        field.ids[0]: 4, field.ids[1]: 1, field.ids[2]: 2, field.ids[3]: 3}
+    engine.dispose()

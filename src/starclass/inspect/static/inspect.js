@@ -12,6 +12,7 @@ const SUBCLASS_OF = document.body.dataset.subclassOf === "" ? null : Number(docu
 const state = {
   ids: [], idx: 0, order: "catalogue", labelled: new Set(), cache: new Map(),
   current: null, subMode: false, showPred: false, pending: 0, saveChain: Promise.resolve(),
+  atEnd: false,  // "next" was asked for on the last candidate (the queue note says what is left)
   stretchChoice: null,  // the stretch the user chose, kept while the menu reads "as stored"
 };
 const $ = (id) => document.getElementById(id);
@@ -70,9 +71,10 @@ function prefetch() {
 }
 
 async function show(idx) {
-  if (state.ids.length === 0) { setStatus("no candidates"); return; }
+  if (state.ids.length === 0) { setStatus("no candidates"); updatePosition(); return; }
   idx = Math.max(0, Math.min(idx, state.ids.length - 1));
   state.idx = idx;
+  state.atEnd = false;
   state.subMode = false;
   state.current = null; // no key labels anything until this candidate is on screen
   document.body.dataset.loading = "1";
@@ -115,7 +117,19 @@ function showFit(c) {
 }
 
 function updatePosition() {
-  $("position").textContent = `${state.idx + 1} / ${state.ids.length} · you labelled ${state.labelled.size}`;
+  const n = state.ids.length;
+  $("position").textContent = n ? `${state.idx + 1} / ${n} · you labelled ${state.labelled.size}` : "";
+  // what is left, beside the position rather than in the status line: "saved" (the answer to the last label)
+  // came after "end of the queue" and took its place, and a queue this person had finished opened on its first
+  // candidate without a word
+  const left = state.ids.filter((c) => !state.labelled.has(c));
+  let note = "";
+  if (n === 0) note = "no candidates in this queue";
+  else if (left.length === 0) note = `all ${n} labelled: nothing left in this queue (← → to look again or change a label)`;
+  else if (state.atEnd) note = `end of the queue: ${left.length} not labelled yet, the first at ${state.ids.indexOf(left[0]) + 1} / ${n}`;
+  const q = $("queue-note");
+  q.textContent = note;
+  q.dataset.left = String(left.length);
 }
 
 function fillValues(c) {
@@ -256,7 +270,11 @@ function save(cls, subclass) {
   });
 }
 
-function next() { if (state.idx < state.ids.length - 1) show(state.idx + 1); else setStatus("end of the queue"); }
+function next() {
+  if (state.idx < state.ids.length - 1) { show(state.idx + 1); return; }
+  state.atEnd = true;
+  updatePosition();
+}
 function prev() { if (state.idx > 0) show(state.idx - 1); }
 
 function classify(cls) {
