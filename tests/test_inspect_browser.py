@@ -425,3 +425,70 @@ def test_the_page_says_what_is_left_at_the_end_of_the_queue_and_when_it_is_done(
     assert {lab.candidate_id: lab.cls for lab in db.labels_of(engine, "")} == {
         field.ids[0]: 4, field.ids[1]: 1, field.ids[2]: 2, field.ids[3]: 3}
     engine.dispose()
+
+
+def test_a_comment_typed_and_left_is_saved_with_the_label_or_said_not_saved(browser, tmp_path):
+    """A comment typed on a labelled candidate and left with Esc and an arrow key was replaced by the next
+    candidate's without a word (only Enter saved it); on a candidate not labelled yet Enter did nothing, silently.
+    Now leaving saves it with the label; without a label the status says it was not saved; Enter there says a label
+    takes it along, and the next class key does."""
+    data = make_demo_field(tmp_path / "field", n=6, size=160, seed=4)
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    field = load_field(data, cache_dir=tmp_path / "cache")
+    app = create_app(field, engine)
+    ids = field.ids
+
+    def at(k):
+        page.wait_for_function(f"document.body.dataset.candidate === '{ids[k]}' && "
+                               "document.body.dataset.loading === '0'")
+
+    def comment_of(k):
+        return {lab.candidate_id: lab.comment for lab in db.labels_of(engine, "")}.get(ids[k])
+
+    with running_server(app) as base:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+        page = ctx.new_page()
+        _log_in(page, base, "ann", "ann-password")
+        page.keyboard.press("1")                       # label the first, then come back to comment on it
+        at(1)
+        page.keyboard.press("ArrowLeft")
+        at(0)
+        page.keyboard.press("c")
+        page.keyboard.type("edge on")
+        page.keyboard.press("Escape")
+        page.keyboard.press("ArrowRight")              # left without Enter: saved with its label
+        at(1)
+        _wait_saved(page)
+        assert comment_of(0) == "edge on"
+        assert [lab.cls for lab in db.labels_of(engine, "", candidate_ids=[ids[0]])] == [1]
+
+        page.keyboard.press("c")                       # not labelled yet: Enter says a label takes it along
+        page.keyboard.type("faint")
+        page.keyboard.press("Enter")
+        assert "saved with a label" in page.text_content("#status")
+        assert comment_of(1) is None
+        page.keyboard.press("2")
+        at(2)
+        _wait_saved(page)
+        assert comment_of(1) == "faint"
+
+        page.keyboard.press("c")                       # not labelled and left: said, not silently dropped
+        page.keyboard.type("two cores")
+        page.keyboard.press("Escape")
+        page.keyboard.press("n")
+        at(3)
+        assert page.text_content("#status") == (f"comment on {ids[2]} NOT saved: a comment is saved with a label "
+                                                "(go back and give one)")
+        assert comment_of(2) is None
+
+        page.keyboard.press("c")                       # the model shown: the same candidate, the comment stays
+        page.keyboard.type("keep me")
+        page.keyboard.press("Escape")
+        page.keyboard.press("m")
+        page.wait_for_selector("#prediction:not(.hidden)")
+        at(3)
+        assert page.input_value("#comment") == "keep me"
+        ctx.close()
+    engine.dispose()

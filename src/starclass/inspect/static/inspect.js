@@ -73,6 +73,9 @@ function prefetch() {
 async function show(idx) {
   if (state.ids.length === 0) { setStatus("no candidates"); updatePosition(); return; }
   idx = Math.max(0, Math.min(idx, state.ids.length - 1));
+  // the same candidate drawn again (m, the queue order): the comment being typed stays in the field
+  const typed = $("comment").value, same = state.current !== null && state.current.id === state.ids[idx];
+  if (!same) keepComment();
   state.idx = idx;
   state.atEnd = false;
   state.subMode = false;
@@ -93,7 +96,7 @@ async function show(idx) {
   fillValues(c);
   showLabel(c.label);
   showPrediction(c.prediction);
-  $("comment").value = c.label ? c.label.comment : "";
+  $("comment").value = same ? typed : (c.label ? c.label.comment : "");
   updatePosition();
   document.body.dataset.candidate = c.id;
   prefetch();
@@ -238,10 +241,21 @@ function drawStamp() {
 }
 
 // ----- labels -----
-function save(cls, subclass) {
+// A comment typed and left (Esc, then an arrow key or a button) was replaced by the next candidate's without
+// a word: it is saved with the label the candidate has, or, on one not labelled yet, the status says it was not
+// kept (a comment goes with a label)
+function keepComment() {
+  const c = state.current, typed = $("comment").value;
+  if (!c || typed === (c.label ? c.label.comment || "" : "")) return;
+  if (c.label) save(c.label.cls, c.label.subclass, typed);
+  else setStatus(`comment on ${c.id} NOT saved: a comment is saved with a label (go back and give one)`, true);
+}
+
+function save(cls, subclass, comment) {
   const c = state.current;
   if (!c) return;
-  const body = {candidate_id: c.id, cls: cls, subclass: subclass || null, comment: $("comment").value};
+  const body = {candidate_id: c.id, cls: cls, subclass: subclass || null,
+                comment: comment === undefined ? $("comment").value : comment};
   const before = c.label, wasLabelled = state.labelled.has(c.id);
   const mine = {cls, subclass: subclass || null, comment: body.comment, revision: (c.label ? c.label.revision : 0) + 1};
   c.label = mine;
@@ -305,6 +319,8 @@ document.addEventListener("keydown", (ev) => {
       ev.preventDefault();
       const c = state.current;
       if (c && c.label) save(c.label.cls, c.label.subclass);
+      // nothing to save it with yet: said, and the comment stays in the field for the label to come
+      else if (c && t.value) setStatus("a comment is saved with a label: give one (it takes the comment along)");
       t.blur();
     } else if (ev.key === "Escape") {
       t.blur();
