@@ -285,6 +285,30 @@ def test_a_full_disk_while_serving_answers_503_not_500(open_dir, demo_dir, monke
     engine.dispose()
 
 
+
+def test_a_database_locked_by_another_program_answers_503_saying_so(open_dir, demo_dir, monkeypatch):
+    # a sqlite3 shell left in BEGIN EXCLUSIVE on the served file: after the 30 s wait a label answered (by hand,
+    # 2026-12-05) "cannot be written (database is locked) ... must make the database and its folder writable
+    # again", though nothing was read-only. Here the wait's outcome is raised at once, as the fuller test does
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    path, engine, app, _ = _served(open_dir, demo_dir)
+    c = _logged_in(app)
+
+    def locked(*_a, **_k):
+        raise sa.exc.OperationalError("INSERT INTO labels", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(db, "save_label", locked)
+    r = c.post("/api/label", json={"candidate_id": "3", "cls": 1})
+    assert r.status_code == 503, r.text
+    detail = r.json()["detail"]
+    assert f"the label database {path} is locked by another program (database is locked)" in detail
+    assert "nothing of this request was saved" in detail and "close what holds the lock" in detail
+    assert "writable again" not in detail
+    engine.dispose()
+
 @pytest.mark.parametrize("action", [["--list-users"], ["--export", "out.csv"]])
 def test_reading_a_copy_in_a_read_only_folder_says_why_it_cannot(open_dir, runner, action):
     # --export and --list-users of a read-only copy said "OperationalError: attempt to write a readonly
