@@ -548,3 +548,28 @@ def test_a_db_that_is_not_sqlite_is_named_so_by_every_writing_action(demo_dir, t
     assert r.exit_code == 2, r.output
     assert f"{text} is not a SQLite database (another kind of file, or a damaged one)" in r.output, r.output
     assert "cannot be written" not in r.output and text.read_text() == "id,ra\n1,10.0\n"
+
+
+def test_a_locked_database_is_named_locked_at_start(tmp_path):
+    # 'inspect f1 --add-user "Eve Ng"' (and serving) while a sqlite3 connection held BEGIN EXCLUSIVE: after
+    # 30 s "cannot be written (database is locked): ... use a writable database or --db", for a writable file
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    path = tmp_path / "labels.sqlite"
+    _engine_with_people(path).dispose()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    # the check on an engine that waits 0.1 s instead of make_engine's 30 s: the same SQLite error
+    engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.1})
+    try:
+        with pytest.raises(StarclassError) as e:
+            db.check_writable(engine)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        engine.dispose()
+    said = str(e.value)
+    assert f"the label database sqlite:///{path} is locked by another program (database is locked)" in said
+    assert "close what holds the lock" in said and "writable database" not in said

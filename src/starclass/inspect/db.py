@@ -768,6 +768,13 @@ def check_writable(engine: Engine) -> None:
             # a --db that is no SQLite file: named as --export and --backup name it, not as a permission
             # problem ('cannot be written (file is not a database) ... use a writable database')
             raise StarclassError(open_error_message(str(engine.url), exc)) from None
+        if "database is locked" in reason:
+            # writable, but another program held its write lock past the busy wait: "use a writable database"
+            # sent whoever ran --add-user or the server after permissions that were fine
+            raise StarclassError(
+                f"the label database {redact(str(engine.url))} is locked by another program ({reason}), for longer "
+                "than the 30 s starclass waits: nothing was changed; close what holds the lock (a sqlite3 shell or a "
+                "database browser left in a transaction) and run this again") from None
         raise StarclassError(
             f"the label database {redact(str(engine.url))} cannot be written ({reason}): logins and "
             "labels could not be saved; use a writable database or --db") from None
