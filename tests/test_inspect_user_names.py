@@ -115,3 +115,17 @@ def test_a_refused_name_or_password_leaves_no_new_database(demo_dir, tmp_path, r
     assert r.exit_code == 2, r.output
     assert why in r.output and "Traceback" not in r.output
     assert not path.exists()
+
+
+def test_list_users_of_a_database_without_accounts_says_so(demo_dir, tmp_path, runner):
+    # 'inspect f1 --list-users' on a database made with --init alone printed nothing at all
+    from starclass.inspect import db as dbm
+
+    path = tmp_path / "labels.sqlite"
+    engine = dbm.make_engine(f"sqlite:///{path}")
+    dbm.init_db(engine)
+    engine.dispose()
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{path}", "--list-users"])
+    assert r.exit_code == 0, r.output
+    assert r.output.strip() == f"no accounts in sqlite:///{path} yet: add one with --add-user NAME (--admin for an " \
+                               "administrator)"

@@ -548,8 +548,12 @@ def inspect_command(
             echo(f"password of {set_password} changed; their sessions were closed")
             return
         if list_users:
-            for u in dbm.list_users(engine):
+            people = dbm.list_users(engine)
+            for u in people:
                 echo(f"{u['id']:4d}  {u['name']}{'  (admin)' if u['is_admin'] else ''}")
+            if not people:  # it printed nothing, as if the command had not run
+                echo(f"no accounts in {dbm.redact(url)} yet: add one with --add-user NAME (--admin for an "
+                     "administrator)")
             return
         if export and stamps is not None:
             _export_stamps(engine, stamps, cfg, export, dataset=dataset, summary=summary,
