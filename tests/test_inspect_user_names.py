@@ -129,3 +129,26 @@ def test_list_users_of_a_database_without_accounts_says_so(demo_dir, tmp_path, r
     assert r.exit_code == 0, r.output
     assert r.output.strip() == f"no accounts in sqlite:///{path} yet: add one with --add-user NAME (--admin for an " \
                                "administrator)"
+
+
+def test_the_login_throttle_counts_a_name_however_it_is_typed(demo_dir, tmp_path):
+    # the throttle counted failures by the name as sent: 'Björn Ødegård' composed and decomposed had five free
+    # tries each, for one account
+    from starclass.inspect.limits import LoginThrottle
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "Björn Ødegård", "a-long-password")
+    throttle = LoginThrottle(free_per_account=4, free_per_address=100)
+    app = create_app(load_field(demo_dir, cache_dir=tmp_path / "cache"), engine, login_throttle=throttle)
+    c = TestClient(app)
+    c.get("/login")
+    forms = [unicodedata.normalize(f, "Björn Ødegård") for f in ("NFC", "NFD", "NFC", "NFD")]
+    for name in forms:
+        r = c.post("/api/login", json={"name": name, "password": "wrong-password"},
+                   headers={"X-CSRF-Token": c.cookies.get("sc_csrf")})
+        assert r.status_code == 401, r.text
+    r = c.post("/api/login", json={"name": forms[1], "password": "a-long-password"},
+               headers={"X-CSRF-Token": c.cookies.get("sc_csrf")})
+    assert r.status_code == 429, r.text
+    engine.dispose()
