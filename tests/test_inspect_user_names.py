@@ -152,3 +152,30 @@ def test_the_login_throttle_counts_a_name_however_it_is_typed(demo_dir, tmp_path
                headers={"X-CSRF-Token": c.cookies.get("sc_csrf")})
     assert r.status_code == 429, r.text
     engine.dispose()
+
+
+def test_a_csv_export_says_whose_column_is_whose(demo_dir, tmp_path, runner):
+    # 'inspect f2 --export e3.csv --summary agr3.json': the CSV keeps no meta['people'], the summary had no
+    # mapping, nothing printed one: class_h1..class_h3 were three people nobody could name
+    import json
+
+    path = tmp_path / "labels.sqlite"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.init_db(engine)
+    uids = {name: db.add_user(engine, name, "a-long-password") for name in NAMES[:3]}
+    ids = load_field(demo_dir, cache_dir=tmp_path / "cache").ids
+    for k, name in enumerate(NAMES[:3]):
+        db.save_label(engine, "", ids[0], uids[name], 1 + k % 2, None, "")
+    engine.dispose()
+    out, summary = tmp_path / "labels.csv", tmp_path / "agreement.json"
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{path}", "--export", str(out),
+                            "--summary", str(summary)])
+    assert r.exit_code == 0, r.output
+    assert ("a CSV keeps no meta, so note whose column is whose (--summary keeps it as 'people'): "
+            "class_h1 = Ann Lee, class_h2 = Björn Ødegård, class_h3 = 李明") in r.output
+    assert json.loads(summary.read_text())["people"] == {"class_h1": "Ann Lee", "class_h2": "Björn Ødegård",
+                                                         "class_h3": "李明"}
+    # an ECSV keeps them in its meta: no such line
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{path}", "--export",
+                            str(tmp_path / "labels.ecsv")])
+    assert r.exit_code == 0 and "keeps no meta" not in r.output, r.output

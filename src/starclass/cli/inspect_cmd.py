@@ -79,6 +79,16 @@ def _summed_scores_line(counts: dict, cut) -> str:
 
 def _report_export(out, path: Path) -> None:
     """Print what ``--export`` wrote: counts, consensus, and each pair's agreement and cross-table."""
+    _report_export_counts(out, path)
+    people = out.meta.get("people") or {}
+    if Path(path).suffix.lower() == ".csv" and people:
+        # the file keeps no meta: whose class_h<k> column was whose was said nowhere (meta['people'] in an ECSV)
+        echo("a CSV keeps no meta, so note whose column is whose (--summary keeps it as 'people'): "
+             + ", ".join(f"{col} = {name}" for col, name in people.items()))
+
+
+def _report_export_counts(out, path: Path) -> None:
+    """The counts, consensus and agreement lines of :func:`_report_export`."""
     agr = out.meta.get("agreement", {})
     scheme = out.meta.get("label_scheme", "phangs")
     if "score_sum" in out.colnames:
