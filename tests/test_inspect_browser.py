@@ -375,3 +375,120 @@ def test_the_stretch_menu_reads_as_stored_on_an_8_bit_picture_and_keeps_the_choi
         assert page.evaluate("document.getElementById('stretch').options.length") == 3  # no "as stored" left
         ctx.close()
     engine.dispose()
+
+
+def test_the_page_says_what_is_left_at_the_end_of_the_queue_and_when_it_is_done(browser, tmp_path):
+    """A person who skipped one candidate and labelled the last is told, after "saved", how many are left
+    and where the first is; a finished queue says so, on load too. Until 2026-12-05 "end of the queue" was
+    replaced by the save's "saved" at once, and a finished queue opened on its first candidate without a word."""
+    data = make_demo_field(tmp_path / "field", n=4, size=160, seed=3)
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    field = load_field(data, cache_dir=tmp_path / "cache")
+    app = create_app(field, engine)
+    note = "document.getElementById('queue-note')"
+    with running_server(app) as base:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+        page = ctx.new_page()
+        _log_in(page, base, "ann", "ann-password")
+        assert page.text_content("#queue-note") == ""
+        page.keyboard.press("n")                                     # skip the first
+        page.wait_for_function(f"document.body.dataset.candidate === '{field.ids[1]}' && "
+                               "document.body.dataset.loading === '0'")
+        for k, key in enumerate(("1", "2")):
+            page.keyboard.press(key)
+            page.wait_for_function(f"document.body.dataset.candidate === '{field.ids[k + 2]}' && "
+                                   "document.body.dataset.loading === '0'")
+        page.keyboard.press("3")                                     # the last: labelled, no next one
+        _wait_saved(page)
+        assert page.text_content("#queue-note") == "end of the queue: 1 not labelled yet, the first at 1 / 4"
+        assert page.text_content("#status") == "saved"
+        page.keyboard.press("p")                                     # moving on clears it
+        page.wait_for_function(f"document.body.dataset.candidate === '{field.ids[2]}' && {note}.textContent === ''")
+
+        page.reload()                                                # starts at the one skipped
+        page.wait_for_function(f"document.body.dataset.candidate === '{field.ids[0]}' && "
+                               "document.body.dataset.loading === '0'")
+        page.keyboard.press("4")                                     # class 4, then Enter: no subclass
+        page.wait_for_selector("#subclasses:not(.hidden)")
+        page.keyboard.press("Enter")
+        _wait_saved(page)
+        done = "all 4 labelled: nothing left in this queue (← → to look again or change a label)"
+        page.wait_for_function(f"{note}.textContent === {done!r}")
+        assert page.get_attribute("#queue-note", "data-left") == "0"
+        page.reload()                                                # a finished queue says so on load
+        page.wait_for_function("document.body.dataset.loading === '0'")
+        page.wait_for_function(f"{note}.textContent === {done!r}")
+        assert "you labelled 4" in page.text_content("#position")
+        ctx.close()
+    assert {lab.candidate_id: lab.cls for lab in db.labels_of(engine, "")} == {
+        field.ids[0]: 4, field.ids[1]: 1, field.ids[2]: 2, field.ids[3]: 3}
+    engine.dispose()
+
+
+def test_a_comment_typed_and_left_is_saved_with_the_label_or_said_not_saved(browser, tmp_path):
+    """A comment typed on a labelled candidate and left with Esc and an arrow key was replaced by the next
+    candidate's without a word (only Enter saved it); on a candidate not labelled yet Enter did nothing, silently.
+    Now leaving saves it with the label; without a label the status says it was not saved; Enter there says a label
+    takes it along, and the next class key does."""
+    data = make_demo_field(tmp_path / "field", n=6, size=160, seed=4)
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    field = load_field(data, cache_dir=tmp_path / "cache")
+    app = create_app(field, engine)
+    ids = field.ids
+
+    def at(k):
+        page.wait_for_function(f"document.body.dataset.candidate === '{ids[k]}' && "
+                               "document.body.dataset.loading === '0'")
+
+    def comment_of(k):
+        return {lab.candidate_id: lab.comment for lab in db.labels_of(engine, "")}.get(ids[k])
+
+    with running_server(app) as base:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+        page = ctx.new_page()
+        _log_in(page, base, "ann", "ann-password")
+        page.keyboard.press("1")                       # label the first, then come back to comment on it
+        at(1)
+        page.keyboard.press("ArrowLeft")
+        at(0)
+        page.keyboard.press("c")
+        page.keyboard.type("edge on")
+        page.keyboard.press("Escape")
+        page.keyboard.press("ArrowRight")              # left without Enter: saved with its label
+        at(1)
+        _wait_saved(page)
+        assert comment_of(0) == "edge on"
+        assert [lab.cls for lab in db.labels_of(engine, "", candidate_ids=[ids[0]])] == [1]
+
+        page.keyboard.press("c")                       # not labelled yet: Enter says a label takes it along
+        page.keyboard.type("faint")
+        page.keyboard.press("Enter")
+        assert "saved with a label" in page.text_content("#status")
+        assert comment_of(1) is None
+        page.keyboard.press("2")
+        at(2)
+        _wait_saved(page)
+        assert comment_of(1) == "faint"
+
+        page.keyboard.press("c")                       # not labelled and left: said, not silently dropped
+        page.keyboard.type("two cores")
+        page.keyboard.press("Escape")
+        page.keyboard.press("n")
+        at(3)
+        assert page.text_content("#status") == (f"comment on {ids[2]} NOT saved: a comment is saved with a label "
+                                                "(go back and give one)")
+        assert comment_of(2) is None
+
+        page.keyboard.press("c")                       # the model shown: the same candidate, the comment stays
+        page.keyboard.type("keep me")
+        page.keyboard.press("Escape")
+        page.keyboard.press("m")
+        page.wait_for_selector("#prediction:not(.hidden)")
+        at(3)
+        assert page.input_value("#comment") == "keep me"
+        ctx.close()
+    engine.dispose()

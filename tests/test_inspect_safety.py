@@ -285,6 +285,30 @@ def test_a_full_disk_while_serving_answers_503_not_500(open_dir, demo_dir, monke
     engine.dispose()
 
 
+
+def test_a_database_locked_by_another_program_answers_503_saying_so(open_dir, demo_dir, monkeypatch):
+    # a sqlite3 shell left in BEGIN EXCLUSIVE on the served file: after the 30 s wait a label answered (by hand,
+    # 2026-12-05) "cannot be written (database is locked) ... must make the database and its folder writable
+    # again", though nothing was read-only. Here the wait's outcome is raised at once, as the fuller test does
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    path, engine, app, _ = _served(open_dir, demo_dir)
+    c = _logged_in(app)
+
+    def locked(*_a, **_k):
+        raise sa.exc.OperationalError("INSERT INTO labels", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(db, "save_label", locked)
+    r = c.post("/api/label", json={"candidate_id": "3", "cls": 1})
+    assert r.status_code == 503, r.text
+    detail = r.json()["detail"]
+    assert f"the label database {path} is locked by another program (database is locked)" in detail
+    assert "nothing of this request was saved" in detail and "close what holds the lock" in detail
+    assert "writable again" not in detail
+    engine.dispose()
+
 @pytest.mark.parametrize("action", [["--list-users"], ["--export", "out.csv"]])
 def test_reading_a_copy_in_a_read_only_folder_says_why_it_cannot(open_dir, runner, action):
     # --export and --list-users of a read-only copy said "OperationalError: attempt to write a readonly
@@ -524,3 +548,28 @@ def test_a_db_that_is_not_sqlite_is_named_so_by_every_writing_action(demo_dir, t
     assert r.exit_code == 2, r.output
     assert f"{text} is not a SQLite database (another kind of file, or a damaged one)" in r.output, r.output
     assert "cannot be written" not in r.output and text.read_text() == "id,ra\n1,10.0\n"
+
+
+def test_a_locked_database_is_named_locked_at_start(tmp_path):
+    # 'inspect f1 --add-user "Eve Ng"' (and serving) while a sqlite3 connection held BEGIN EXCLUSIVE: after
+    # 30 s "cannot be written (database is locked): ... use a writable database or --db", for a writable file
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    path = tmp_path / "labels.sqlite"
+    _engine_with_people(path).dispose()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    # the check on an engine that waits 0.1 s instead of make_engine's 30 s: the same SQLite error
+    engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.1})
+    try:
+        with pytest.raises(StarclassError) as e:
+            db.check_writable(engine)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        engine.dispose()
+    said = str(e.value)
+    assert f"the label database sqlite:///{path} is locked by another program (database is locked)" in said
+    assert "close what holds the lock" in said and "writable database" not in said

@@ -255,6 +255,35 @@ def test_train_on_votes_suggest_and_fine_tune(field, single_thread):
     assert json.loads((root / "m2" / "manifest.json").read_text())["config"]["name"] == cfg.name
 
 
+
+def test_suggest_on_mosaics_names_the_data_folder_and_the_way_back(field, tmp_path, single_thread):
+    """'suggest M f1/candidates.ecsv --mosaics f1' printed 'serve them: starclass inspect DATA_DIR --catalogue
+    s.ecsv' (the folder it had been given left for the user to fill in) and said nothing of the export and the
+    fine-tune that bring the labels back."""
+    import shlex
+
+    root, data, cfg = field
+    model = write_untrained_model(tmp_path / "m 0", cfg)
+    out_path = tmp_path / "s.ecsv"
+    res, out = _run(["suggest", model, data / "candidates.ecsv", "--mosaics", data, "-n", "3", "--device", "cpu",
+                     "-o", out_path])
+    assert res.exit_code == 0, out
+    line = out.split("serve them: ", 1)[1].split("\n")[0]
+    serve, rest = line.split("; then export every label so far from the whole catalogue and fine-tune: ")
+    export, train = rest.split(", then ")
+    assert shlex.split(serve) == ["starclass", "inspect", str(data), "--catalogue", str(out_path)]
+    assert shlex.split(export) == ["starclass", "inspect", str(data), "--catalogue", str(data / "candidates.ecsv"),
+                                   "--export", "LABELS.ecsv"]
+    assert shlex.split(train) == ["starclass", "train", "--mosaics", str(data), "--catalog",
+                                  str(data / "candidates.ecsv"), "--labels", "LABELS.ecsv", "--resume-from",
+                                  str(model), "-o", "NEW_MODEL"]
+    # the mosaics named as files: their folder
+    files = [a for f in sorted(data.glob("*.fits")) for a in ("--mosaics", f)]
+    res, out = _run(["suggest", model, data / "candidates.ecsv", *files, "-n", "3", "--device", "cpu",
+                     "-o", tmp_path / "s2.ecsv"])
+    assert res.exit_code == 0, out
+    assert shlex.split(out.split("serve them: ", 1)[1].split(";")[0])[2] == str(data)
+
 def test_train_on_votes_from_a_stamp_store(field, tmp_path, single_thread):
     from starclass.io.mosaic import read_mosaics
     from starclass.stamps.store import make_store

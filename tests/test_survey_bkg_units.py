@@ -152,3 +152,35 @@ def test_given_columns_in_units_that_do_not_convert_are_refused(tmp_path):
                                              r"into one another: field 'a': ct / pix \(.*a/pos.ecsv\); field 'b': "
                                              r"electron / \(pix s\)"):
         prepare(read_plan(tmp_path / "plan.yaml"), tmp_path / "out")
+
+
+def test_a_given_column_with_a_unit_in_one_field_and_none_in_another_is_refused(tmp_path):
+    """Field a's positions in an ECSV with bkg in ct / pix, field b's in a CSV (no unit): the survey ran, and the
+    merged catalogue read whole (pyarrow.parquet.read_table('OUT/catalogue')) gave b's bkg_input 0.002 the unit
+    ct / pix. A column in the schema's own unit (x in pix) beside a CSV's is read in that unit anyway: it passes."""
+    from starclass.errors import StarclassError
+    from starclass.survey import read_plan
+    from starclass.survey.run import prepare
+
+    _model(tmp_path / "model")
+    _field(tmp_path / "a", seed=3)
+    _field(tmp_path / "b", seed=4)
+    Table({"id": [1, 2], "x": [30.0, 70.0] * u.pix, "y": [30.0, 60.0] * u.pix,
+           "bkg": [12.0, 12.0] * u.ct / u.pix}).write(tmp_path / "a" / "pos.ecsv")
+    Table({"id": [1, 2], "x": [30.0, 70.0], "y": [30.0, 60.0], "bkg": [0.002, 0.002]}).write(tmp_path / "b" / "pos.csv")
+    plan = ("model: model\ntile_size: 64\noverlap: 56\nphotometry: ci\nfields:\n"
+            "  - {name: a, mosaics: a, positions: a/pos.ecsv}\n  - {name: b, mosaics: b, positions: b/pos.csv}\n")
+    (tmp_path / "plan.yaml").write_text(plan)
+    with pytest.raises(StarclassError) as e:
+        prepare(read_plan(tmp_path / "plan.yaml"), tmp_path / "out")
+    said = str(e.value)
+    assert "the positions catalogues' column bkg states a unit in some fields and none in others" in said
+    assert "field 'a': ct / pix (" in said and "a/pos.ecsv)" in said
+    assert "field 'b': no unit (" in said and "b/pos.csv)" in said
+    assert "field(s) 'b' would be read as ct / pix" in said and "Nothing was run" in said
+    assert not (tmp_path / "out").exists()
+    # the same without bkg: x, y in pix beside the CSV's plain x, y are what starclass reads them as
+    Table({"id": [1, 2], "x": [30.0, 70.0] * u.pix, "y": [30.0, 60.0] * u.pix}).write(tmp_path / "a" / "pos.ecsv",
+                                                                                  overwrite=True)
+    Table({"id": [1, 2], "x": [30.0, 70.0], "y": [30.0, 60.0]}).write(tmp_path / "b" / "pos.csv", overwrite=True)
+    prepare(read_plan(tmp_path / "plan.yaml"), tmp_path / "out")

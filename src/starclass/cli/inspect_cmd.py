@@ -79,6 +79,16 @@ def _summed_scores_line(counts: dict, cut) -> str:
 
 def _report_export(out, path: Path) -> None:
     """Print what ``--export`` wrote: counts, consensus, and each pair's agreement and cross-table."""
+    _report_export_counts(out, path)
+    people = out.meta.get("people") or {}
+    if Path(path).suffix.lower() == ".csv" and people:
+        # the file keeps no meta: whose class_h<k> column was whose was said nowhere (meta['people'] in an ECSV)
+        echo("a CSV keeps no meta, so note whose column is whose (--summary keeps it as 'people'): "
+             + ", ".join(f"{col} = {name}" for col, name in people.items()))
+
+
+def _report_export_counts(out, path: Path) -> None:
+    """The counts, consensus and agreement lines of :func:`_report_export`."""
     agr = out.meta.get("agreement", {})
     scheme = out.meta.get("label_scheme", "phangs")
     if "score_sum" in out.colnames:
@@ -517,6 +527,15 @@ def inspect_command(
     # folder without a catalogue leaves no new, empty inspect.sqlite behind
     field = (_load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg)
              if serving and init else None)
+    new_user = password = None
+    if add_user:
+        # the name and the password are checked (the password asked for) before any database is made:
+        # 'inspect DIR --init --add-user "Ann Lee"' refused the name after it had created inspect.sqlite
+        from starclass.inspect.passwords import check_new_password
+
+        new_user = dbm.user_name(add_user)
+        password = _password(new_user)
+        check_new_password(new_user, password)
     # never a new database unless asked: a deleted one must not come back empty without a word
     engine = dbm.make_engine(url, create=init)
     # pooled SQLite connections hold the -wal/-shm files open: left to the garbage collector they
@@ -534,16 +553,20 @@ def inspect_command(
             raise StarclassError(dbm.open_error_message(url, exc)) from None
 
         if add_user:
-            uid = dbm.add_user(engine, add_user, _password(add_user), admin=admin)
-            echo(f"created user {add_user} (id {uid}{', admin' if admin else ''}) in {dbm.redact(url)}")
+            uid = dbm.add_user(engine, new_user, password, admin=admin)
+            echo(f"created user {new_user} (id {uid}{', admin' if admin else ''}) in {dbm.redact(url)}")
             return
         if set_password:
             dbm.set_password(engine, set_password, _password(set_password))
             echo(f"password of {set_password} changed; their sessions were closed")
             return
         if list_users:
-            for u in dbm.list_users(engine):
+            people = dbm.list_users(engine)
+            for u in people:
                 echo(f"{u['id']:4d}  {u['name']}{'  (admin)' if u['is_admin'] else ''}")
+            if not people:  # it printed nothing, as if the command had not run
+                echo(f"no accounts in {dbm.redact(url)} yet: add one with --add-user NAME (--admin for an "
+                     "administrator)")
             return
         if export and stamps is not None:
             _export_stamps(engine, stamps, cfg, export, dataset=dataset, summary=summary,

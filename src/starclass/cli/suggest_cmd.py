@@ -258,7 +258,33 @@ def suggest_command(
              f"needs training rows; fine-tune: starclass train --stamps LABELS.csv --resume-from "
              f"{shlex.quote(str(model))} -o NEW_MODEL")
     else:
-        echo(f"serve them: starclass inspect DATA_DIR --catalogue {shlex.quote(str(output))}")
+        echo(_mosaic_page_hint(mosaics, Path(candidates), Path(output), Path(model)))
+
+
+def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path, model: Path) -> str:
+    """The next steps for suggestions on mosaics: serve them, export every label, fine-tune.
+
+    The data folder ``inspect`` takes is the one ``--mosaics`` named (a folder, or the folder of its
+    files); until 2026-12-05 the line read ``starclass inspect DATA_DIR --catalogue ...`` even then, and
+    stopped there, though the labels go back through ``--export`` and ``train --resume-from``.
+
+    Examples
+    --------
+    >>> print(_mosaic_page_hint([Path("f1")], Path("f1/candidates.ecsv"), Path("sug 1.ecsv"), Path("m0")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    serve them: starclass inspect f1 --catalogue 'sug 1.ecsv'; then export every label so far from the whole
+    catalogue and fine-tune: starclass inspect f1 --catalogue f1/candidates.ecsv --export LABELS.ecsv, then
+    starclass train --mosaics f1 --catalog f1/candidates.ecsv --labels LABELS.ecsv --resume-from m0 -o NEW_MODEL
+    """
+    q = shlex.quote
+    folders = {(m.parent if m.is_file() else m) for m in mosaics or []}
+    # inspect reads every FITS file of one folder: several folders (or none given) cannot be named as one
+    data = q(str(folders.pop())) if len(folders) == 1 else "DATA_DIR"
+    mos = data if data != "DATA_DIR" else "MOSAICS"
+    return (f"serve them: starclass inspect {data} --catalogue {q(str(output))}; then export every label so far "
+            f"from the whole catalogue and fine-tune: starclass inspect {data} --catalogue {q(str(candidates))} "
+            f"--export LABELS.ecsv, then starclass train --mosaics {mos} --catalog {q(str(candidates))} --labels "
+            f"LABELS.ecsv --resume-from {q(str(model))} -o NEW_MODEL")
 
 
 def _pool_database(table, key: str, candidates: Path) -> Path:

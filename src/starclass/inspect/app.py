@@ -143,7 +143,14 @@ async def _database_failed(request: Request, exc: Exception) -> JSONResponse:
     where = db.sqlite_path(url) or db.redact(url)
     reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
     log.error("%s %s: the label database %s failed: %s", request.method, request.url.path, where, reason)
-    if request.method in READ_METHODS:
+    if "database is locked" in reason or "database table is locked" in reason:
+        # writable, but another program held its write lock past the 30 s wait: "make the database and its folder
+        # writable again" sent whoever runs the server after permissions that were fine
+        detail = (f"the label database {where} is locked by another program ({reason}), for longer than the 30 s "
+                  "this server waits: nothing of this request was saved (a label: give it again in a moment); "
+                  "whoever runs the server must close what holds the lock (a sqlite3 shell or a database browser "
+                  "left in a transaction, a copy made otherwise than with --backup)")
+    elif request.method in READ_METHODS:
         detail = (f"the label database {where} cannot be read ({reason}); whoever runs the server must see to it "
                   "(the server's log says the same)")
     else:

@@ -17,6 +17,7 @@ import datetime as _dt
 import hashlib
 import hmac
 import secrets
+import unicodedata
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -63,6 +64,9 @@ def login(engine: Engine, name: str, password: str) -> tuple[str, str, dict] | N
     -------
     (session token, csrf token, user dict) or None when the name or password is wrong.
     """
+    # the name as add_user stored it (db.user_name): "Björn" typed with a combining diaeresis, as some
+    # keyboards send it, is the account made as "Björn"
+    name = unicodedata.normalize("NFC", name).strip()
     with engine.connect() as conn:
         row = conn.execute(sa.select(db.users).where(db.users.c.name == name)).mappings().first()
     if row is None:

@@ -53,6 +53,7 @@ import datetime as _dt
 import numbers
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -767,6 +768,13 @@ def check_writable(engine: Engine) -> None:
             # a --db that is no SQLite file: named as --export and --backup name it, not as a permission
             # problem ('cannot be written (file is not a database) ... use a writable database')
             raise StarclassError(open_error_message(str(engine.url), exc)) from None
+        if "database is locked" in reason:
+            # writable, but another program held its write lock past the busy wait: "use a writable database"
+            # sent whoever ran --add-user or the server after permissions that were fine
+            raise StarclassError(
+                f"the label database {redact(str(engine.url))} is locked by another program ({reason}), for longer "
+                "than the 30 s starclass waits: nothing was changed; close what holds the lock (a sqlite3 shell or a "
+                "database browser left in a transaction) and run this again") from None
         raise StarclassError(
             f"the label database {redact(str(engine.url))} cannot be written ({reason}): logins and "
             "labels could not be saved; use a writable database or --db") from None
@@ -776,11 +784,68 @@ def check_writable(engine: Engine) -> None:
 # people
 
 
+#: characters of a user name besides letters, digits and combining marks (of any script)
+NAME_PUNCTUATION = "_.@-'"
+
+
+def user_name(name: str) -> str:
+    """A person's name as accounts store it and logins look it up, or an error saying why not.
+
+    Letters, digits and combining marks of any script (``Björn Ødegård``, ``李明``), the
+    punctuation ``_ . @ - '`` and single spaces between words, 1-64 characters. The name is put
+    in Unicode normal form NFC, so that a name typed as ``o`` + a combining diaeresis (as some
+    keyboards send it) is the account made as ``ö``; spaces around it are dropped.
+
+    Parameters
+    ----------
+    name
+        The name as typed (``--add-user``, ``--set-password``, the login form).
+
+    Returns
+    -------
+    str
+        The name in NFC, without spaces around it.
+
+    Raises
+    ------
+    StarclassError
+        Empty, over 64 characters, two spaces in a row, or a character other than those above
+        (``/``, ``:``, a tab, a control character), named in the message.
+
+    Examples
+    --------
+    >>> user_name("  Bjo\u0308rn Ødegård ") == "Björn Ødegård"
+    True
+    >>> user_name("李明")
+    '李明'
+    >>> user_name("ann/bob")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: user name 'ann/bob': '/' is not allowed; use 1-64 letters, ...
+    """
+    rule = "use 1-64 letters, digits, single spaces between words or _.@-'"
+    name = unicodedata.normalize("NFC", name).strip()
+    if not name or len(name) > 64:
+        raise StarclassError(f"user name {name!r}: {rule}")
+    if "  " in name:
+        raise StarclassError(f"user name {name!r}: two spaces in a row; {rule}")
+    for ch in name:
+        # the categories, not str.isalnum: a combining mark (Devanagari vowel signs, a decomposed accent
+        # left over) is part of a letter, and isalnum refuses it
+        if ch == " " or ch in NAME_PUNCTUATION or unicodedata.category(ch)[0] in "LNM":
+            continue
+        raise StarclassError(f"user name {name!r}: {ch!r} is not allowed; {rule}")
+    return name
+
+
 def add_user(engine: Engine, name: str, password: str, *, admin: bool = False) -> int:
-    """Create an account (argon2 hash of the password); returns its id."""
-    name = name.strip()
-    if not re.fullmatch(r"[A-Za-z0-9_.@-]{1,64}", name):
-        raise StarclassError(f"user name {name!r}: use 1-64 letters, digits or _.@-")
+    """Create an account (argon2 hash of the password); returns its id.
+
+    The name is checked and put in normal form by :func:`user_name` (letters of any script,
+    single spaces between words); until 2026-12-05 only ASCII letters, digits and ``_.@-`` were
+    taken, so ``Björn`` or ``Ann Lee`` had no account, refused with "use letters".
+    """
+    name = user_name(name)
     check_new_password(name, password)
     try:
         with engine.begin() as conn:
@@ -792,6 +857,7 @@ def add_user(engine: Engine, name: str, password: str, *, admin: bool = False) -
 
 
 def set_password(engine: Engine, name: str, password: str) -> None:
+    name = unicodedata.normalize("NFC", name).strip()  # as add_user stored it
     check_new_password(name, password)
     with engine.begin() as conn:
         n = conn.execute(users.update().where(users.c.name == name)

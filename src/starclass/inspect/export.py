@@ -375,5 +375,8 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
             staged.enter_context(atomic_path(summary_path)).write_text(
                 # strict JSON: an agreement nobody could compute is null (it was written NaN, which
                 # JSON has not), never a number that reads as measured
-                json.dumps(json_safe(summary), indent=1, allow_nan=False))
+                # with the people each class_h<k> / score_h<k> column is: a CSV export keeps no meta, so nothing
+                # else said whose column was whose
+                json.dumps(json_safe({**summary, "people": dict(table.meta.get("people") or {})}), indent=1,
+                           allow_nan=False))
     return out

@@ -514,8 +514,12 @@ def check_given_units(given: list[tuple[str, Any, Any]], where: str = "plan") ->
 
     The given positions' columns go into the merged catalogue (their photometry as ``<name>_input``), one
     unit per column: a ``bkg`` in ``ct / pix`` in one field's catalogue and in ``electron / (pix s)`` in
-    another's came out as the first field's unit for both. A column that states no unit in one
-    catalogue is let through (a CSV states none).
+    another's came out as the first field's unit for both. A column that states a unit in one field's
+    catalogue and none in another's (a CSV states none) is refused too: the merged catalogue gave the
+    CSV's values the other field's unit (a ``bkg`` of 0.002 read as ``ct / pix``; until 2026-12-05 let
+    through). Unless the unit stated is the schema's own for that column (``x``, ``y`` in ``pix``, ``ra``,
+    ``dec`` in ``deg``, ``ci`` in ``mag``: :data:`starclass.schema.COLUMNS`), which a column without one is
+    read in anyway.
 
     Parameters
     ----------
@@ -530,13 +534,20 @@ def check_given_units(given: list[tuple[str, Any, Any]], where: str = "plan") ->
     >>> from astropy.table import Table
     >>> a = Table({"x": [1.0], "bkg": [1.0] * u.ct / u.pix})
     >>> b = Table({"x": [1.0], "bkg": [1.0] * u.electron / u.s / u.pix})
-    >>> check_given_units([("a", a, "a.ecsv"), ("b", Table({"bkg": [2.0]}), "b.csv"), ("c", None, None)])
+    >>> check_given_units([("a", a, "a.ecsv"), ("b", Table({"x": [2.0]}), "b.csv"), ("c", None, None)])
+    >>> check_given_units([("a", a, "a.ecsv"), ("b", Table({"bkg": [2.0]}), "b.csv")])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: plan: the positions catalogues' column bkg states a unit in some fields and ...
     >>> check_given_units([("a", a, "a.ecsv"), ("b", b, "b.ecsv")])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     starclass.errors.StarclassError: plan: the positions catalogues' column bkg is in units that do not convert ...
     """
+    from starclass.schema import COLUMNS
+
     seen: dict[str, list[tuple[str, Any, Any]]] = {}
+    unstated: dict[str, list[tuple[str, Any]]] = {}
     for name, table, path in given:
         if table is None:
             continue
@@ -544,10 +555,25 @@ def check_given_units(given: list[tuple[str, Any, Any]], where: str = "plan") ->
             unit = getattr(table[col], "unit", None)
             if unit is not None:
                 seen.setdefault(col, []).append((name, unit, path))
+            else:
+                unstated.setdefault(col, []).append((name, path))
     for col, units in seen.items():
         first = units[0][1]
         if all(unit == first or unit.is_equivalent(first) for _, unit, _ in units):
-            continue
+            schema = COLUMNS.get(col)
+            own = schema is not None and schema.unit is not None and all(unit == schema.unit for _, unit, _ in units)
+            if col not in unstated or own:
+                continue
+            # one field's CSV beside another's ECSV: the merged catalogue, read whole, gave the CSV's values
+            # the ECSV's unit without a word
+            listed = "; ".join([f"field {name!r}: {unit} ({path})" for name, unit, path in units]
+                               + [f"field {name!r}: no unit ({path})" for name, path in unstated[col]])
+            nameless = ", ".join(repr(name) for name, _ in unstated[col])
+            raise StarclassError(
+                f"{where}: the positions catalogues' column {col} states a unit in some fields and none in others: "
+                f"{listed}. The merged catalogue holds one unit per column, so the values of field(s) {nameless} "
+                f"would be read as {first}; give every field's {col} its unit (an ECSV or FITS catalogue states "
+                "it, a CSV cannot), or survey these fields in separate runs (another -o each). Nothing was run")
         listed = "; ".join(f"field {name!r}: {unit} ({path})" for name, unit, path in units)
         raise StarclassError(
             f"{where}: the positions catalogues' column {col} is in units that do not convert into one another: "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -34,6 +35,9 @@ async def api_login(request: Request, engine: EngineDep) -> JSONResponse:
         name, password = str(body["name"]), str(body["password"])
     except (ValueError, KeyError, TypeError):
         raise HTTPException(status_code=400, detail="send JSON {name, password}") from None
+    # the account as login looks it up (NFC): counted by the name as typed, 'Björn' composed and decomposed
+    # were two accounts to the throttle, each with its own free tries, for one account
+    name = unicodedata.normalize("NFC", name).strip()
     throttle: LoginThrottle = request.app.state.login_throttle
     address = request.client.host if request.client else ""
     wait = throttle.retry_after(name, address)

@@ -12,6 +12,7 @@ const SUBCLASS_OF = document.body.dataset.subclassOf === "" ? null : Number(docu
 const state = {
   ids: [], idx: 0, order: "catalogue", labelled: new Set(), cache: new Map(),
   current: null, subMode: false, showPred: false, pending: 0, saveChain: Promise.resolve(),
+  atEnd: false,  // "next" was asked for on the last candidate (the queue note says what is left)
   stretchChoice: null,  // the stretch the user chose, kept while the menu reads "as stored"
 };
 const $ = (id) => document.getElementById(id);
@@ -70,9 +71,13 @@ function prefetch() {
 }
 
 async function show(idx) {
-  if (state.ids.length === 0) { setStatus("no candidates"); return; }
+  if (state.ids.length === 0) { setStatus("no candidates"); updatePosition(); return; }
   idx = Math.max(0, Math.min(idx, state.ids.length - 1));
+  // the same candidate drawn again (m, the queue order): the comment being typed stays in the field
+  const typed = $("comment").value, same = state.current !== null && state.current.id === state.ids[idx];
+  if (!same) keepComment();
   state.idx = idx;
+  state.atEnd = false;
   state.subMode = false;
   state.current = null; // no key labels anything until this candidate is on screen
   document.body.dataset.loading = "1";
@@ -91,7 +96,7 @@ async function show(idx) {
   fillValues(c);
   showLabel(c.label);
   showPrediction(c.prediction);
-  $("comment").value = c.label ? c.label.comment : "";
+  $("comment").value = same ? typed : (c.label ? c.label.comment : "");
   updatePosition();
   document.body.dataset.candidate = c.id;
   prefetch();
@@ -115,7 +120,19 @@ function showFit(c) {
 }
 
 function updatePosition() {
-  $("position").textContent = `${state.idx + 1} / ${state.ids.length} · you labelled ${state.labelled.size}`;
+  const n = state.ids.length;
+  $("position").textContent = n ? `${state.idx + 1} / ${n} · you labelled ${state.labelled.size}` : "";
+  // what is left, beside the position rather than in the status line: "saved" (the answer to the last label)
+  // came after "end of the queue" and took its place, and a queue this person had finished opened on its first
+  // candidate without a word
+  const left = state.ids.filter((c) => !state.labelled.has(c));
+  let note = "";
+  if (n === 0) note = "no candidates in this queue";
+  else if (left.length === 0) note = `all ${n} labelled: nothing left in this queue (← → to look again or change a label)`;
+  else if (state.atEnd) note = `end of the queue: ${left.length} not labelled yet, the first at ${state.ids.indexOf(left[0]) + 1} / ${n}`;
+  const q = $("queue-note");
+  q.textContent = note;
+  q.dataset.left = String(left.length);
 }
 
 function fillValues(c) {
@@ -224,10 +241,21 @@ function drawStamp() {
 }
 
 // ----- labels -----
-function save(cls, subclass) {
+// A comment typed and left (Esc, then an arrow key or a button) was replaced by the next candidate's without
+// a word: it is saved with the label the candidate has, or, on one not labelled yet, the status says it was not
+// kept (a comment goes with a label)
+function keepComment() {
+  const c = state.current, typed = $("comment").value;
+  if (!c || typed === (c.label ? c.label.comment || "" : "")) return;
+  if (c.label) save(c.label.cls, c.label.subclass, typed);
+  else setStatus(`comment on ${c.id} NOT saved: a comment is saved with a label (go back and give one)`, true);
+}
+
+function save(cls, subclass, comment) {
   const c = state.current;
   if (!c) return;
-  const body = {candidate_id: c.id, cls: cls, subclass: subclass || null, comment: $("comment").value};
+  const body = {candidate_id: c.id, cls: cls, subclass: subclass || null,
+                comment: comment === undefined ? $("comment").value : comment};
   const before = c.label, wasLabelled = state.labelled.has(c.id);
   const mine = {cls, subclass: subclass || null, comment: body.comment, revision: (c.label ? c.label.revision : 0) + 1};
   c.label = mine;
@@ -256,7 +284,11 @@ function save(cls, subclass) {
   });
 }
 
-function next() { if (state.idx < state.ids.length - 1) show(state.idx + 1); else setStatus("end of the queue"); }
+function next() {
+  if (state.idx < state.ids.length - 1) { show(state.idx + 1); return; }
+  state.atEnd = true;
+  updatePosition();
+}
 function prev() { if (state.idx > 0) show(state.idx - 1); }
 
 function classify(cls) {
@@ -287,6 +319,8 @@ document.addEventListener("keydown", (ev) => {
       ev.preventDefault();
       const c = state.current;
       if (c && c.label) save(c.label.cls, c.label.subclass);
+      // nothing to save it with yet: said, and the comment stays in the field for the label to come
+      else if (c && t.value) setStatus("a comment is saved with a label: give one (it takes the comment along)");
       t.blur();
     } else if (ev.key === "Escape") {
       t.blur();
