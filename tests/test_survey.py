@@ -360,6 +360,68 @@ def test_a_second_survey_on_a_folder_being_written_is_refused(survey_dir, cluste
     assert not (out / "tiles").exists() and not (out / "summary.json").exists()
 
 
+#: The second survey's output folder, and the events of the first survey's held tile (module level: the
+#: tasks are pickled, by reference, even for thread workers).
+_HOLD: dict = {}
+
+
+def _run_tile_holding_the_first(job):
+    """run_tile, but the first tile of the first survey waits until a tile of the second survey runs."""
+    from starclass.survey.work import run_tile
+
+    if str(_HOLD["second"]) in job.output:
+        _HOLD["release"].set()  # the second survey's own tiles run: the first's may end
+    else:
+        with _HOLD["lock"]:
+            hold = not _HOLD["held"].is_set()
+            _HOLD["held"].set()
+        if hold:  # one tile of the first survey is still running when the second is submitted
+            _HOLD["release"].wait(20)
+    return run_tile(job)
+
+
+def test_two_surveys_of_one_plan_into_two_folders_at_once_on_one_cluster_each_write_their_own_tiles(
+        survey_dir, cluster, tmp_path, monkeypatch):
+    """The tiles' Dask keys were their name and digest, the same for one plan run into two folders: the
+    scheduler took the second survey's tiles for the first's, wrote them into the first folder only, and the
+    second survey's merge ended on a FileNotFoundError traceback (by hand: two threads of one client, and two
+    'survey --scheduler' runs of one plan on one shared cluster)."""
+    import threading
+
+    from starclass.survey import run as run_module
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    monkeypatch.setattr(run_module, "run_tile", _run_tile_holding_the_first)
+    monkeypatch.setitem(_HOLD, "second", b)
+    monkeypatch.setitem(_HOLD, "held", threading.Event())
+    monkeypatch.setitem(_HOLD, "release", threading.Event())
+    monkeypatch.setitem(_HOLD, "lock", threading.Lock())
+    plan = read_plan(survey_dir / "plan.yaml")
+    first: dict = {}
+
+    def run_first():
+        try:
+            first["result"] = run_survey(plan, a, cluster=cluster, progress=False, echo=lambda s: None)
+        finally:
+            _HOLD["held"].set()  # the first survey failed before any tile: said below, not a wait
+
+    thread = threading.Thread(target=run_first)
+    thread.start()
+    try:
+        assert _HOLD["held"].wait(60)
+        second = run_survey(plan, b, cluster=cluster, progress=False, echo=lambda s: None)
+    finally:
+        _HOLD["release"].set()
+        thread.join(60)
+    assert "result" in first, "the first survey raised (its traceback is above)"
+    assert first["result"].ok and second.ok
+    for out in (a, b):
+        tiles = sorted(p.name for p in (out / "tiles" / "given").glob("*.parquet"))
+        assert len(tiles) == len(tile_grid(SHAPE, TILE, 56)), (out, tiles)
+        assert Table.read(out / "fields" / "given" / "catalogue.parquet")["id"].tolist() == \
+            list(range(1, len(EDGE_XY) + 1))
+
+
 def test_a_survey_running_on_another_host_by_the_lock_file_is_not_overrun(survey_dir, cluster, tmp_path):
     """flock on NFS mounted with local_lock=flock (dask-jobqueue clusters) is local to one node: a survey on
     another node took the folder the first was writing. Its record in the lock file now refuses it

@@ -1142,7 +1142,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself
         from distributed import as_completed
 
-        futures = client.map(run_tile, todo, key=[f"tile-{j.key}-{j.digest[:12]}" for j in todo],
+        futures = client.map(run_tile, todo, key=[j.task_key for j in todo],
                              retries=plan.retries, pure=False) if todo else []
         key_of = {f.key: j.key for f, j in zip(futures, todo)}
         bar = tqdm(total=len(prepared.jobs), initial=skipped + len(psf_errors), unit="tile", desc="survey",

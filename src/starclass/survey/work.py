@@ -10,6 +10,7 @@ the same digest is done (:func:`tile_done`): a rerun skips it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -134,6 +135,30 @@ class TileJob:
     def key(self) -> str:
         """``<field>/<tile>``: how failures are reported."""
         return f"{self.field}/{self.tile.name}"
+
+    @property
+    def task_key(self) -> str:
+        """The tile's Dask task key: its name, its digest and the file it writes.
+
+        The scheduler takes a task whose key it already holds as that task: two surveys of one plan
+        into two folders, at once on one cluster (two clients of a shared scheduler, or two threads
+        of one), had the same keys, so one survey's tiles were written into the other's folder only
+        and its merge ended on ``FileNotFoundError``. The output file (made absolute here, on the
+        client: two working folders give two files) tells them apart; one survey's keys stay the
+        same from run to run.
+
+        Examples
+        --------
+        >>> job = TileJob("north", Tile(0, 1, core=(100, 200, 0, 100), window=(68, 232, 0, 132)), (4096, 4096),
+        ...               {"f555w": "north/f555w.fits"}, "model", "abc123", "growth", 256, None, 4.0,
+        ...               "/runs/a/tiles/north/r000_c001.parquet", "d1g35t")
+        >>> from dataclasses import replace
+        >>> other = replace(job, output="/runs/b/tiles/north/r000_c001.parquet")
+        >>> job.task_key.startswith("tile-north/r000_c001-"), job.task_key == other.task_key
+        (True, False)
+        """
+        where = hashlib.sha256(f"{self.digest}\0{os.path.abspath(self.output)}".encode()).hexdigest()[:16]
+        return f"tile-{self.key}-{where}"
 
 
 def cached_model(path: str, digest: str, device):
