@@ -759,6 +759,38 @@ def test_a_field_s_positions_warning_is_handed_to_the_client_not_printed_by_each
     assert "crowding" not in capsys.readouterr().err  # the worker itself prints nothing of it
 
 
+def test_a_worker_that_ran_an_earlier_survey_hands_its_warnings_to_the_next_survey_too(survey_dir, tmp_path,
+                                                                                      monkeypatch, capsys):
+    """A worker process took each warning text once for its whole life: on a cluster that outlives a survey
+    (dask worker under --scheduler), a second survey of simulate's plan said 'the positions of field
+    'SIM-M31-002': ... kept renamed' but not field 'SIM-M31-001''s, whose tiles ran on the worker that had said
+    it in the first survey (by hand, two surveys on one 'dask scheduler' with two 'dask worker's)."""
+    import dataclasses
+    import os
+    import warnings
+
+    from starclass.survey import work
+    from starclass.survey.run import prepare
+
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
+    monkeypatch.setattr(work, "_SHOWN", set())
+    monkeypatch.setattr(work, "_FOR_CLIENT", [])
+    note = ("warning: the positions of field 'given': column(s) of the input carry the names of the photometry "
+            "measured here and are kept renamed: 'crowding' -> 'crowding_input'")
+    notes = []
+    for run in ("first", "second"):  # two surveys, one after the other, on the same worker process
+        job = next(j for j in prepare(read_plan(survey_dir / "plan.yaml"), tmp_path / run).jobs
+                   if j.field == "given" and len(j.positions))
+        pos = job.positions.copy()
+        pos["crowding"] = 0.5  # a simulated truth's own column of that name
+        job = dataclasses.replace(job, positions=pos, client_pid=os.getpid() + 1,  # a worker process of its own
+                                  output=str(tmp_path / f"{run}.parquet"))
+        notes.append(work.run_tile(job)["notes"])
+        notes.append(work.run_tile(job)["notes"])  # the survey's next tile: said once per survey
+    assert notes == [[note], [], [note], []]
+    assert "crowding" not in capsys.readouterr().err  # the worker itself prints nothing of it
+
+
 def test_every_warning_of_a_tile_is_handed_to_the_client_not_printed_by_each_worker(survey_dir, tmp_path,
                                                                                    monkeypatch, capsys):
     """Warnings other than a field's positions note (classify's 'mosaic pixel scale 0.3"/px differs from the

@@ -28,6 +28,7 @@ import signal
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -286,6 +287,8 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
 
     settings = dict(plan.settings(), overlap=overlap, format=TILE_FORMAT, model=digest)
     fail = set(fail_tiles)
+    # one token for this run's jobs: a worker that outlives it hands its warnings to the next survey again
+    run_token = uuid.uuid4().hex
     jobs: list[TileJob] = []
     order: dict[str, list[str]] = {}
     for info in infos:
@@ -338,7 +341,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 guard=1.0, output=str(outdir / "tiles" / info.spec.name / f"{tile.name}.parquet"),
                 digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags,
                 magsys=plan.magsys, photon_counts=info.photon_counts, padding_sides=info.padding_sides,
-                client_pid=os.getpid()))
+                client_pid=os.getpid(), survey=run_token))
     unknown = fail - {j.key for j in jobs}
     if unknown:
         raise StarclassError(f"fault injection: no tile(s) {', '.join(sorted(unknown))}")
