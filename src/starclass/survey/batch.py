@@ -26,6 +26,10 @@ JOB_NAME = "starclass-survey"
 _WALLTIME = re.compile(r"^(?:(\d+)-)?(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
 
 
+#: Job sizes where neither the command line nor dask-jobqueue's configuration gives one (--cores, --memory, --walltime).
+SIZE_DEFAULTS: dict[str, Any] = {"cores": 1, "memory": "4GiB", "walltime": "01:00:00"}
+
+
 class BatchScriptError(StarclassError):
     """No batch system to submit to: the message says so, :attr:`script` is the job script.
 
@@ -68,9 +72,9 @@ class BatchSpec:
 
     system: str
     jobs: int = 1
-    cores: int = 1
-    memory: str = "4GiB"
-    walltime: str = "01:00:00"
+    cores: int = SIZE_DEFAULTS["cores"]
+    memory: str = SIZE_DEFAULTS["memory"]
+    walltime: str = SIZE_DEFAULTS["walltime"]
     queue: str | None = None
     threads_per_worker: int = 1
 
@@ -131,7 +135,9 @@ class BatchSpec:
         """Keyword arguments of the dask-jobqueue cluster (and of its job class).
 
         Only what the command line sets: the account, extra directives, worker Python and the rest
-        come from dask-jobqueue's own configuration (``jobqueue.slurm.account`` and so on).
+        come from dask-jobqueue's own configuration (``jobqueue.slurm.account`` and so on); the
+        command line takes ``cores``, ``memory`` and ``walltime`` it does not give from there too
+        (:func:`configured_sizes`).
 
         Examples
         --------
@@ -143,6 +149,68 @@ class BatchSpec:
         if self.queue:
             opts["queue"] = self.queue
         return opts
+
+
+def configured_sizes(system: str) -> dict[str, tuple[Any, str | None]]:
+    """The job sizes dask-jobqueue's configuration sets for ``system``, else starclass's defaults.
+
+    The command line gave ``cores=1``, ``memory='4GiB'`` and ``walltime='01:00:00'`` to every
+    cluster, so a site's ``~/.config/dask/jobqueue.yaml`` (``walltime: '24:00:00'``, ``cores: 32``)
+    was overridden without a word: the jobs asked for an hour and were killed mid-survey. A value
+    of the configuration counts where it differs from what dask-jobqueue ships (its ``walltime``
+    of 30 minutes is not a choice of the user's: dask-jobqueue copies its file into the user's
+    configuration folder on import).
+
+    Parameters
+    ----------
+    system
+        ``slurm`` or ``pbs``.
+
+    Returns
+    -------
+    dict
+        ``cores``, ``memory``, ``walltime``: each ``(value, where)``, ``where`` the configuration
+        key (``jobqueue.slurm.walltime``) or None for starclass's default.
+
+    Raises
+    ------
+    StarclassError
+        A configured value the batch system cannot take, naming its key.
+
+    Examples
+    --------
+    >>> import dask
+    >>> with dask.config.set({"jobqueue.slurm.walltime": "24:00:00", "jobqueue.slurm.memory": None}):
+    ...     sizes = configured_sizes("slurm")
+    >>> sizes["walltime"], sizes["memory"]
+    (('24:00:00', 'jobqueue.slurm.walltime'), ('4GiB', None))
+    """
+    if system not in SYSTEMS:
+        return {k: (v, None) for k, v in SIZE_DEFAULTS.items()}
+    try:
+        import dask
+        import dask_jobqueue  # noqa: F401  (loads dask-jobqueue's configuration)
+    except ImportError:
+        return {k: (v, None) for k, v in SIZE_DEFAULTS.items()}
+    shipped: dict[str, Any] = {}
+    for defaults in dask.config.defaults:  # what dask-jobqueue ships, as it registered it
+        shipped.update(defaults.get("jobqueue", {}).get(system, {}))
+    out: dict[str, tuple[Any, str | None]] = {}
+    for key, fallback in SIZE_DEFAULTS.items():
+        where = f"jobqueue.{system}.{key}"
+        value = dask.config.get(where, None)
+        if value is None or value == shipped.get(key):
+            out[key] = (fallback, None)
+            continue
+        try:
+            if key == "cores":
+                value = int(value)
+            BatchSpec(system, **{key: str(value) if key != "cores" else value}).check()
+        except (StarclassError, TypeError, ValueError) as exc:
+            raise StarclassError(f"dask-jobqueue configuration {where}: {value!r} cannot size a batch job "
+                                 f"({exc}); correct it there or give --{key}") from None
+        out[key] = (value if key == "cores" else str(value), where)
+    return out
 
 
 def job_script(spec: BatchSpec, scheduler: str = "tcp://SCHEDULER:8786") -> str:
