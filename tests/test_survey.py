@@ -569,6 +569,34 @@ def test_scheduler_address_and_overwrite_redo_only_the_merge(survey_dir, cluster
     assert pq.read_table(clean_run.outdir / "catalogue").equals(before)
 
 
+def test_a_scheduler_file_reaches_the_running_cluster(survey_dir, cluster, clean_run, tmp_path):
+    """'--scheduler sched.json', the file of 'dask scheduler --scheduler-file' (how batch clusters and dask-mpi
+    give the address to their workers), was refused: "not a scheduler address (missing port number in address
+    'sched.json')". It is read for its address now; a file that is no scheduler file is named, exit 2."""
+    import pyarrow.parquet as pq
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    sched = tmp_path / "sched.json"  # as dask scheduler writes it
+    sched.write_text(json.dumps({"type": "Scheduler", "id": "Scheduler-1", "address": cluster.scheduler_address,
+                                 "services": {}, "started": 0.0, "workers": {}}))
+    before = pq.read_table(clean_run.outdir / "catalogue")
+    again = run_survey(read_plan(survey_dir / "plan.yaml"), clean_run.outdir, scheduler=str(sched), overwrite=True,
+                       progress=False, echo=lambda s: None)
+    assert again.ok and again.summary["n_tiles_run"] == 0
+    assert pq.read_table(clean_run.outdir / "catalogue").equals(before)
+    out = tmp_path / "out"
+    for text, why in (("{}", "no 'address' in it"), ("not json", "not a scheduler file that can be read"),
+                      ('{"address": "head"}', "its address 'head'): not a scheduler address (missing port")):
+        sched.write_text(text)
+        r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress",
+                                     "--scheduler", str(sched)])
+        assert r.exit_code == 2, (r.output, r.exception)
+        assert f"--scheduler {str(sched)!r}" in r.output and why in r.output, r.output
+        assert "survey:" not in r.output and not out.exists()  # before the plan is read
+
+
 @pytest.mark.slow
 def test_cli_two_process_workers_load_the_model_once_each(survey_dir, tmp_path):
     from typer.testing import CliRunner

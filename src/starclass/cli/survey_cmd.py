@@ -41,8 +41,8 @@ def survey_command(
     threads_per_worker: int | None = typer.Option(None, "--threads-per-worker", min=1,
                                                   help="Threads per worker (default 1)."),
     scheduler: str | None = typer.Option(None, "--scheduler",
-                                         help="Address of a running Dask scheduler (tcp://host:8786) instead of a "
-                                              "LocalCluster."),
+                                         help="Address of a running Dask scheduler (tcp://host:8786), or the file "
+                                              "of 'dask scheduler --scheduler-file', instead of a LocalCluster."),
     jobqueue: str | None = typer.Option(None, "--jobqueue",
                                         help="slurm or pbs: submit the workers as batch jobs (dask-jobqueue) instead "
                                              "of a LocalCluster. Where sbatch/qsub is missing, prints the job script "

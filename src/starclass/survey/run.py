@@ -683,15 +683,20 @@ def check_scheduler_address(address: str) -> str:
     check, with distributed's traceback (``ValueError: missing port number in address 'head'``);
     a port beyond 65535 waited 20 s for a connection that cannot be made.
 
+    A scheduler file (``dask scheduler --scheduler-file sched.json``, the way batch clusters and
+    ``dask-mpi`` hand the address to their workers) is read for its address: it was refused as
+    ``not a scheduler address (missing port number in address 'sched.json')``.
+
     Parameters
     ----------
     address
-        ``tcp://HOST:PORT`` (or ``HOST:PORT``, ``tls://...``), as ``dask scheduler`` prints it.
+        ``tcp://HOST:PORT`` (or ``HOST:PORT``, ``tls://...``), as ``dask scheduler`` prints it, or
+        the path of a scheduler file.
 
     Returns
     -------
     str
-        ``address``, unchanged.
+        The scheduler's address: ``address`` unchanged, or the one its scheduler file holds.
 
     Raises
     ------
@@ -711,6 +716,9 @@ def check_scheduler_address(address: str) -> str:
     from distributed.comm.addressing import parse_address, parse_host_port
     from distributed.comm.registry import backends
 
+    given = address
+    if "://" not in address and Path(address).is_file():
+        address = _scheduler_file_address(Path(address))
     try:
         scheme, loc = parse_address(address)
         if scheme not in backends:
@@ -722,8 +730,25 @@ def check_scheduler_address(address: str) -> str:
             if not 0 < int(port) < 65536:
                 raise ValueError(f"port {port} is not a TCP port (1-65535)")
     except ValueError as exc:
-        raise StarclassError(f"--scheduler {address!r}: not a scheduler address ({exc}); give tcp://HOST:PORT as "
-                             "'dask scheduler' prints it (port 8786 by default), e.g. tcp://head:8786") from None
+        where = f"--scheduler {given!r}" + (f" (its address {address!r})" if given != address else "")
+        raise StarclassError(f"{where}: not a scheduler address ({exc}); give tcp://HOST:PORT as "
+                             "'dask scheduler' prints it (port 8786 by default), e.g. tcp://head:8786, or the "
+                             "file of 'dask scheduler --scheduler-file'") from None
+    return address
+
+
+def _scheduler_file_address(path: Path) -> str:
+    """The ``address`` of a scheduler file (JSON, as ``dask scheduler --scheduler-file`` writes it)."""
+    try:
+        info = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise StarclassError(f"--scheduler {str(path)!r}: a file, but not a scheduler file that can be read "
+                             f"({exc}); give the file 'dask scheduler --scheduler-file' writes, or "
+                             "tcp://HOST:PORT") from None
+    address = info.get("address") if isinstance(info, dict) else None
+    if not isinstance(address, str) or not address:
+        raise StarclassError(f"--scheduler {str(path)!r}: not a scheduler file (no 'address' in it); give the file "
+                             "'dask scheduler --scheduler-file' writes, or tcp://HOST:PORT")
     return address
 
 
@@ -735,11 +760,13 @@ def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
     if scheduler is not None and cluster is not None:
         raise StarclassError("give a scheduler address or a cluster, not both")
     if scheduler is not None:
-        check_scheduler_address(scheduler)
+        address = check_scheduler_address(scheduler)
         try:
-            return Client(scheduler, timeout="20s"), None
+            return Client(address, timeout="20s"), None
         except (OSError, TimeoutError) as exc:
-            raise StarclassError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
+            # a scheduler file left by a scheduler that has ended names an address where none answers
+            what = scheduler if address == scheduler else f"{scheduler} (scheduler file: {address})"
+            raise StarclassError(f"--scheduler {what}: cannot connect: {exc}") from None
     if cluster is not None:
         return Client(cluster), None
     w, t = default_workers()
