@@ -101,6 +101,27 @@ def test_the_cluster_submits_the_job_script_the_options_ask_for(stand_in_sbatch)
     assert len(cancelled) == spec.jobs, cancelled
 
 
+def test_a_job_the_batch_system_refuses_is_an_error_naming_it_not_a_wait_for_ever(stand_in_sbatch):
+    """An sbatch that refused the jobs (a partition, account or limit the site does not take) printed dask's
+    tracebacks, then the survey said 'waiting for the first worker' for ever, and Ctrl-C ended on
+    'AssertionError: Status.created' (by hand, --queue nosuch with a stand-in sbatch that refuses it). The
+    refusal is an error now, in sbatch's words, and the job that was queued is cancelled."""
+    from starclass.errors import StarclassError
+
+    # the first job is queued, the next refused (mkdir is atomic: the jobs are submitted at once)
+    (stand_in_sbatch / "sbatch").write_text(
+        '#!/bin/sh\nd=$(dirname "$0")\nif ! mkdir "$d/first" 2>/dev/null; then\n'
+        '  echo "sbatch: error: QOSMaxSubmitJobPerUserLimit" >&2; exit 1\nfi\n'
+        'cat "$1" > "$d/submitted.1"\necho "Submitted batch job 4242"\n')
+    t0 = time.monotonic()
+    with pytest.raises(StarclassError) as err:
+        batch_cluster(BatchSpec("slurm", jobs=2, cores=1, walltime="00:10:00"))
+    assert time.monotonic() - t0 < 60
+    assert str(err.value).startswith("--jobqueue slurm: sbatch refused 1 of 2 job(s) (exit code 1): sbatch: error: "
+                                     "QOSMaxSubmitJobPerUserLimit; nothing is left queued"), str(err.value)
+    assert (stand_in_sbatch / "cancelled").read_text().split() == ["4242"]  # the queued one: cancelled
+
+
 def test_cli_job_sizes_it_is_not_given_come_from_dask_jobqueue_s_configuration(tmp_path, monkeypatch):
     """--cores, --memory and --walltime left out gave 1 core, 4GiB and an hour, over a site's jobqueue.yaml
     ('walltime: 24:00:00', 'cores: 8', 'memory: 16GiB'): the jobs asked for an hour and were killed mid-survey.

@@ -301,5 +301,50 @@ def batch_cluster(spec: BatchSpec):
     check_submit(spec)
     cls_name = SYSTEMS[spec.system][0]
     cluster = getattr(dask_jobqueue, cls_name)(name="starclass-survey", **spec.options())
-    cluster.scale(jobs=spec.jobs)
+    try:
+        _submit(cluster, spec)
+    except BaseException:
+        _close_quietly(cluster)
+        raise
     return cluster
+
+
+def _submit(cluster, spec: BatchSpec) -> None:
+    """Submit ``spec.jobs`` jobs of ``cluster`` and wait for the submit command's answers (not for the jobs).
+
+    ``cluster.scale(jobs=n)`` submits in the background: a job that ``sbatch`` / ``qsub`` refused
+    (a partition, account or walltime the site does not take) printed dask's tracebacks, then
+    the survey said it waited for the first worker, for ever, and a Ctrl-C ended on another
+    traceback. The jobs are submitted here as the cluster submits them when it starts
+    (``SpecCluster.__init__``), and a refusal is raised with the batch system's own words.
+    """
+    while len(cluster.worker_spec) < spec.jobs:  # what scale(jobs=...) adds: one entry per job
+        cluster.worker_spec.update(cluster.new_worker_spec())
+    submit = SYSTEMS[spec.system][1]
+    try:
+        cluster.sync(cluster._correct_state)
+        refused = None
+    except Exception as exc:  # dask-jobqueue's RuntimeError holds the command's exit code and output
+        refused = str(exc)
+    unsubmitted = [name for name, job in cluster.workers.items() if getattr(job, "job_id", None) is None]
+    if refused is None and not unsubmitted:
+        return
+    for name in unsubmitted:  # never started: closing them would fail (their status is 'created')
+        cluster.workers.pop(name, None)
+        cluster.worker_spec.pop(name, None)
+    said = (refused or "").split("stderr:", 1)[-1].strip() or (refused or "").strip()
+    said = " ".join(said.split()) or "no message"
+    code = re.search(r"Exit code: (-?\d+)", refused or "")
+    raise StarclassError(
+        f"--jobqueue {spec.system}: {submit} refused {len(unsubmitted) or spec.jobs} of {spec.jobs} job(s)"
+        f"{f' (exit code {code.group(1)})' if code else ''}: {said}; nothing is left queued. Check --queue, --cores, "
+        f"--memory, --walltime and dask-jobqueue's configuration (account, job-extra-directives: "
+        f"~/.config/dask/jobqueue.yaml)")
+
+
+def _close_quietly(cluster) -> None:
+    """Close ``cluster`` (cancelling its submitted jobs) after a failed start, whatever its jobs' states."""
+    try:
+        cluster.close()
+    except Exception:  # the error that stopped the start is the one to say
+        pass
