@@ -363,6 +363,7 @@ def test_a_second_survey_on_a_folder_being_written_is_refused(survey_dir, cluste
 #: The second survey's output folder, and the events of the first survey's held tile (module level: the
 #: tasks are pickled, by reference, even for thread workers).
 _HOLD: dict = {}
+_HOLD_REAL_RUN_TILE = run_survey.__globals__["run_tile"]
 
 
 def _run_tile_holding_the_first(job):
@@ -420,6 +421,54 @@ def test_two_surveys_of_one_plan_into_two_folders_at_once_on_one_cluster_each_wr
         assert len(tiles) == len(tile_grid(SHAPE, TILE, 56)), (out, tiles)
         assert Table.read(out / "fields" / "given" / "catalogue.parquet")["id"].tolist() == \
             list(range(1, len(EDGE_XY) + 1))
+
+
+def test_a_scheduler_lost_mid_survey_is_an_error_saying_the_finished_tiles_are_kept(survey_dir, tmp_path,
+                                                                                    monkeypatch):
+    """A scheduler killed mid-survey (kill -9 of 'dask scheduler' under --scheduler, by hand) ended the survey
+    on distributed's FutureCancelledError traceback ('... cancelled for reason: scheduler-connection-lost'),
+    exit 1. It is a StarclassError now (exit 2) saying the finished tiles are kept and the same command
+    resumes; and it does."""
+    import contextlib
+    import threading
+
+    from distributed import LocalCluster
+
+    from starclass.survey import run as run_module
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(run_module, "run_tile", _run_tile_holding_the_first)
+    monkeypatch.setitem(_HOLD, "second", tmp_path / "no such survey")
+    monkeypatch.setitem(_HOLD, "held", threading.Event())
+    monkeypatch.setitem(_HOLD, "release", threading.Event())
+    monkeypatch.setitem(_HOLD, "lock", threading.Lock())
+    plan = read_plan(survey_dir / "plan.yaml")
+    lost = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None, silence_logs=50)
+
+    def kill_the_scheduler():  # once a tile runs: as kill -9 of 'dask scheduler'
+        if _HOLD["held"].wait(60):
+            lost.sync(lost.scheduler.close)
+        _HOLD["release"].set()
+
+    killer = threading.Thread(target=kill_the_scheduler)
+    killer.start()
+    try:
+        with pytest.raises(StarclassError) as err:
+            run_survey(plan, out, scheduler=lost.scheduler_address, progress=False, echo=lambda s: None)
+    finally:
+        _HOLD["held"].set()
+        killer.join(60)
+        with contextlib.suppress(Exception):  # its workers wait 30 s for a scheduler that is gone: not waited for
+            lost.close(timeout=1)
+    message = str(err.value)
+    assert message.startswith("lost the survey's Dask cluster (") and "scheduler-connection-lost" in message, message
+    assert f"kept in {out / 'tiles'}; start the cluster (its scheduler) again and run the same command" in message
+    assert not (out / "catalogue").exists() and not (out / "summary.json").exists()
+    monkeypatch.setattr(run_module, "run_tile", _HOLD_REAL_RUN_TILE)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
+                      silence_logs=50) as again:
+        resumed = run_survey(plan, out, cluster=again, progress=False, echo=lambda s: None)
+    assert resumed.ok
 
 
 def test_a_survey_running_on_another_host_by_the_lock_file_is_not_overrun(survey_dir, cluster, tmp_path):

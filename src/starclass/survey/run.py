@@ -31,6 +31,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Collection
+from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -461,6 +462,8 @@ def _field_psfs(client, prepared: PreparedSurvey,
             r = fut.result()
             psf[name] = r["psf"]
             notes += r["notes"]
+        except CancelledError as exc:  # the scheduler is gone: no tile can run either
+            raise cluster_lost(exc, prepared.jobs[0].output) from None
         except Exception as exc:  # a worker's error reaches the survey as its tiles' failure, by name
             errors.update({j.key: f"the PSF of field {name!r} on its whole mosaic: {exc!r}" for j in todo
                            if j.field == name})
@@ -674,6 +677,39 @@ def make_client(*, scheduler: str | None = None, cluster: Any = None, n_workers:
         The client and the cluster this call made (to close), if any.
     """
     return _client(scheduler, cluster, n_workers, threads_per_worker, processes)
+
+
+def cluster_lost(exc: BaseException, tile_file: str, n_done: int | None = None,
+                 n_tiles: int | None = None) -> StarclassError:
+    """The error of a survey whose cluster went away (a task cancelled: the scheduler's connection was lost).
+
+    A scheduler killed mid-survey, or its node lost, ended the survey on distributed's
+    ``FutureCancelledError`` traceback. The finished tiles are kept, and the same command resumes.
+
+    Parameters
+    ----------
+    exc
+        The task's cancellation.
+    tile_file
+        A tile file of the survey (its folder's parent holds every field's tiles).
+    n_done, n_tiles
+        Tiles finished (reused or run now) and in all, when known.
+
+    Examples
+    --------
+    >>> from concurrent.futures import CancelledError
+    >>> print(cluster_lost(CancelledError("tile-a/r000_c000-1f cancelled for reason: scheduler-connection-lost."),
+    ...                    "run/tiles/a/r000_c000.parquet", 3, 8))  # doctest: +NORMALIZE_WHITESPACE
+    lost the survey's Dask cluster (tile-a/r000_c000-1f cancelled for reason: scheduler-connection-lost.): 3 of 8
+    tile(s) are finished and kept in run/tiles; start the cluster (its scheduler) again and run the same command:
+    it resumes from them
+    """
+    why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    # the client's reconnection, cancelled as the survey closes it, logged a 30-line traceback above the message
+    logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
+    done = f"{n_done} of {n_tiles} tile(s) are finished and kept" if n_tiles is not None else "finished tiles are kept"
+    return StarclassError(f"lost the survey's Dask cluster ({why}): {done} in {Path(tile_file).parent.parent}; start "
+                          "the cluster (its scheduler) again and run the same command: it resumes from them")
 
 
 def check_scheduler_address(address: str) -> str:
@@ -1186,7 +1222,11 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                     failed.append(name)
                     errors[name] = repr(fut.exception())
                 else:
-                    r = fut.result()
+                    try:
+                        r = fut.result()
+                    except CancelledError as exc:
+                        # the scheduler was lost (killed, its node gone): distributed's traceback ended the survey
+                        raise cluster_lost(exc, todo[0].output, skipped + len(results), len(prepared.jobs)) from None
                     results.append(r)
                     n_cand += r["n"]
                     for note in r.get("notes", ()):
