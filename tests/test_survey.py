@@ -471,6 +471,44 @@ def test_a_scheduler_lost_mid_survey_is_an_error_saying_the_finished_tiles_are_k
     assert resumed.ok
 
 
+def test_a_scheduler_without_workers_is_said_to_be_waited_on(survey_dir, tmp_path):
+    """'survey --scheduler ADDRESS' on a scheduler with no worker (none started yet, or all gone) said
+    'dask: 0 worker(s)' and the PSF line, then waited without a word (by hand: 45 s, then Ctrl-C). It says what
+    it waits for, and goes on when a worker joins."""
+    import threading
+
+    from distributed import LocalCluster
+
+    lines: list[str] = []
+    waiting = threading.Event()
+
+    def echo(line):
+        lines.append(line)
+        if "has no worker yet" in line:
+            waiting.set()
+
+    with LocalCluster(n_workers=0, threads_per_worker=1, processes=False, dashboard_address=None,
+                      silence_logs=50) as empty:
+        def join():  # a 'dask worker' started once the survey says it waits (the old code said nothing: 10 s)
+            waiting.wait(10)
+            empty.scale(1)
+
+        joiner = threading.Thread(target=join)
+        joiner.start()
+        try:
+            result = run_survey(read_plan(survey_dir / "plan.yaml"), tmp_path / "out",
+                                scheduler=empty.scheduler_address, progress=False, echo=echo)
+        finally:
+            waiting.set()
+            joiner.join(60)
+    assert result.ok
+    said = [line for line in lines if "has no worker yet" in line]
+    assert said == [f"dask: the scheduler has no worker yet; waiting for the first to join (start 'dask worker "
+                    f"{empty.scheduler_address}' where the mosaics and model are reachable; Ctrl-C stops, finished "
+                    "tiles are kept)"], lines
+    assert lines.index(said[0]) < next(i for i, line in enumerate(lines) if line.startswith("dask: 1 worker"))
+
+
 def test_a_survey_running_on_another_host_by_the_lock_file_is_not_overrun(survey_dir, cluster, tmp_path):
     """flock on NFS mounted with local_lock=flock (dask-jobqueue clusters) is local to one node: a survey on
     another node took the folder the first was writing. Its record in the lock file now refuses it

@@ -1187,6 +1187,13 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         if made_cluster is not None:
             # a batch queue may start its jobs one by one, hours apart: begin with the first worker
             client.wait_for_workers(1 if batch is not None else len(made_cluster.workers))
+        elif todo and not client.scheduler_info().get("workers"):
+            # a running scheduler without workers (none started yet, or all gone): the survey said 'dask: 0
+            # worker(s)' and the PSF line, then waited without a word for as long as none came
+            address = getattr(client.scheduler, "address", None) or "the scheduler's address"
+            echo(f"dask: the scheduler has no worker yet; waiting for the first to join (start 'dask worker {address}' "
+                 "where the mosaics and model are reachable; Ctrl-C stops, finished tiles are kept)")
+            client.wait_for_workers(1)
         if todo:
             client.run(warm_up, os.getpid())
         # said before the fields' PSF tasks, not after: those take a whole-mosaic detect per field, and the
