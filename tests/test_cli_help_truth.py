@@ -107,9 +107,10 @@ def _stated_defaults() -> list[tuple[str, str, str]]:
         ("survey", "--overlap", f"max({DEFAULT_OVERLAP}, stamp)"),
         ("survey", "--photometry", f"else {plan.photometry}"),
         ("survey", "--retries", f"default {plan.retries}"),
-        ("survey", "--cores", f"default {batch.cores}"),
-        ("survey", "--memory", f"default {batch.memory}"),
-        ("survey", "--walltime", f"default {batch.walltime}"),
+        # where dask-jobqueue's configuration gives none (survey.batch.configured_sizes)
+        ("survey", "--cores", f"configuration, else {batch.cores}"),
+        ("survey", "--memory", f"configuration, else {batch.memory}"),
+        ("survey", "--walltime", f"configuration, else {batch.walltime}"),
         ("survey", "--threads-per-worker", f"default {batch.threads_per_worker}"),
         ("inspect", "--cluster-cut", f"m31-check: default {SCHEMES['m31-check'].cluster_cut}"),
     ]

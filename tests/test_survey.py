@@ -360,6 +360,155 @@ def test_a_second_survey_on_a_folder_being_written_is_refused(survey_dir, cluste
     assert not (out / "tiles").exists() and not (out / "summary.json").exists()
 
 
+#: The second survey's output folder, and the events of the first survey's held tile (module level: the
+#: tasks are pickled, by reference, even for thread workers).
+_HOLD: dict = {}
+_HOLD_REAL_RUN_TILE = run_survey.__globals__["run_tile"]
+
+
+def _run_tile_holding_the_first(job):
+    """run_tile, but the first tile of the first survey waits until a tile of the second survey runs."""
+    from starclass.survey.work import run_tile
+
+    if str(_HOLD["second"]) in job.output:
+        _HOLD["release"].set()  # the second survey's own tiles run: the first's may end
+    else:
+        with _HOLD["lock"]:
+            hold = not _HOLD["held"].is_set()
+            _HOLD["held"].set()
+        if hold:  # one tile of the first survey is still running when the second is submitted
+            _HOLD["release"].wait(20)
+    return run_tile(job)
+
+
+def test_two_surveys_of_one_plan_into_two_folders_at_once_on_one_cluster_each_write_their_own_tiles(
+        survey_dir, cluster, tmp_path, monkeypatch):
+    """The tiles' Dask keys were their name and digest, the same for one plan run into two folders: the
+    scheduler took the second survey's tiles for the first's, wrote them into the first folder only, and the
+    second survey's merge ended on a FileNotFoundError traceback (by hand: two threads of one client, and two
+    'survey --scheduler' runs of one plan on one shared cluster)."""
+    import threading
+
+    from starclass.survey import run as run_module
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    monkeypatch.setattr(run_module, "run_tile", _run_tile_holding_the_first)
+    monkeypatch.setitem(_HOLD, "second", b)
+    monkeypatch.setitem(_HOLD, "held", threading.Event())
+    monkeypatch.setitem(_HOLD, "release", threading.Event())
+    monkeypatch.setitem(_HOLD, "lock", threading.Lock())
+    plan = read_plan(survey_dir / "plan.yaml")
+    first: dict = {}
+
+    def run_first():
+        try:
+            first["result"] = run_survey(plan, a, cluster=cluster, progress=False, echo=lambda s: None)
+        finally:
+            _HOLD["held"].set()  # the first survey failed before any tile: said below, not a wait
+
+    thread = threading.Thread(target=run_first)
+    thread.start()
+    try:
+        assert _HOLD["held"].wait(60)
+        second = run_survey(plan, b, cluster=cluster, progress=False, echo=lambda s: None)
+    finally:
+        _HOLD["release"].set()
+        thread.join(60)
+    assert "result" in first, "the first survey raised (its traceback is above)"
+    assert first["result"].ok and second.ok
+    for out in (a, b):
+        tiles = sorted(p.name for p in (out / "tiles" / "given").glob("*.parquet"))
+        assert len(tiles) == len(tile_grid(SHAPE, TILE, 56)), (out, tiles)
+        assert Table.read(out / "fields" / "given" / "catalogue.parquet")["id"].tolist() == \
+            list(range(1, len(EDGE_XY) + 1))
+
+
+def test_a_scheduler_lost_mid_survey_is_an_error_saying_the_finished_tiles_are_kept(survey_dir, tmp_path,
+                                                                                    monkeypatch):
+    """A scheduler killed mid-survey (kill -9 of 'dask scheduler' under --scheduler, by hand) ended the survey
+    on distributed's FutureCancelledError traceback ('... cancelled for reason: scheduler-connection-lost'),
+    exit 1. It is a StarclassError now (exit 2) saying the finished tiles are kept and the same command
+    resumes; and it does."""
+    import contextlib
+    import threading
+
+    from distributed import LocalCluster
+
+    from starclass.survey import run as run_module
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(run_module, "run_tile", _run_tile_holding_the_first)
+    monkeypatch.setitem(_HOLD, "second", tmp_path / "no such survey")
+    monkeypatch.setitem(_HOLD, "held", threading.Event())
+    monkeypatch.setitem(_HOLD, "release", threading.Event())
+    monkeypatch.setitem(_HOLD, "lock", threading.Lock())
+    plan = read_plan(survey_dir / "plan.yaml")
+    lost = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None, silence_logs=50)
+
+    def kill_the_scheduler():  # once a tile runs: as kill -9 of 'dask scheduler'
+        if _HOLD["held"].wait(60):
+            lost.sync(lost.scheduler.close)
+        _HOLD["release"].set()
+
+    killer = threading.Thread(target=kill_the_scheduler)
+    killer.start()
+    try:
+        with pytest.raises(StarclassError) as err:
+            run_survey(plan, out, scheduler=lost.scheduler_address, progress=False, echo=lambda s: None)
+    finally:
+        _HOLD["held"].set()
+        killer.join(60)
+        with contextlib.suppress(Exception):  # its workers wait 30 s for a scheduler that is gone: not waited for
+            lost.close(timeout=1)
+    message = str(err.value)
+    assert message.startswith("lost the survey's Dask cluster (") and "scheduler-connection-lost" in message, message
+    assert f"kept in {out / 'tiles'}; start the cluster (its scheduler) again and run the same command" in message
+    assert not (out / "catalogue").exists() and not (out / "summary.json").exists()
+    monkeypatch.setattr(run_module, "run_tile", _HOLD_REAL_RUN_TILE)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
+                      silence_logs=50) as again:
+        resumed = run_survey(plan, out, cluster=again, progress=False, echo=lambda s: None)
+    assert resumed.ok
+
+
+def test_a_scheduler_without_workers_is_said_to_be_waited_on(survey_dir, tmp_path):
+    """'survey --scheduler ADDRESS' on a scheduler with no worker (none started yet, or all gone) said
+    'dask: 0 worker(s)' and the PSF line, then waited without a word (by hand: 45 s, then Ctrl-C). It says what
+    it waits for, and goes on when a worker joins."""
+    import threading
+
+    from distributed import LocalCluster
+
+    lines: list[str] = []
+    waiting = threading.Event()
+
+    def echo(line):
+        lines.append(line)
+        if "has no worker yet" in line:
+            waiting.set()
+
+    with LocalCluster(n_workers=0, threads_per_worker=1, processes=False, dashboard_address=None,
+                      silence_logs=50) as empty:
+        def join():  # a 'dask worker' started once the survey says it waits (the old code said nothing: 10 s)
+            waiting.wait(10)
+            empty.scale(1)
+
+        joiner = threading.Thread(target=join)
+        joiner.start()
+        try:
+            result = run_survey(read_plan(survey_dir / "plan.yaml"), tmp_path / "out",
+                                scheduler=empty.scheduler_address, progress=False, echo=echo)
+        finally:
+            waiting.set()
+            joiner.join(60)
+    assert result.ok
+    said = [line for line in lines if "has no worker yet" in line]
+    assert said == [f"dask: the scheduler has no worker yet; waiting for the first to join (start 'dask worker "
+                    f"{empty.scheduler_address}' where the mosaics and model are reachable; Ctrl-C stops, finished "
+                    "tiles are kept)"], lines
+    assert lines.index(said[0]) < next(i for i, line in enumerate(lines) if line.startswith("dask: 1 worker"))
+
+
 def test_a_survey_running_on_another_host_by_the_lock_file_is_not_overrun(survey_dir, cluster, tmp_path):
     """flock on NFS mounted with local_lock=flock (dask-jobqueue clusters) is local to one node: a survey on
     another node took the folder the first was writing. Its record in the lock file now refuses it
@@ -505,6 +654,34 @@ def test_scheduler_address_and_overwrite_redo_only_the_merge(survey_dir, cluster
     assert again.ok and again.summary["n_tiles_run"] == 0
     assert again.summary["n_tiles_skipped"] == again.summary["n_tiles"]
     assert pq.read_table(clean_run.outdir / "catalogue").equals(before)
+
+
+def test_a_scheduler_file_reaches_the_running_cluster(survey_dir, cluster, clean_run, tmp_path):
+    """'--scheduler sched.json', the file of 'dask scheduler --scheduler-file' (how batch clusters and dask-mpi
+    give the address to their workers), was refused: "not a scheduler address (missing port number in address
+    'sched.json')". It is read for its address now; a file that is no scheduler file is named, exit 2."""
+    import pyarrow.parquet as pq
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    sched = tmp_path / "sched.json"  # as dask scheduler writes it
+    sched.write_text(json.dumps({"type": "Scheduler", "id": "Scheduler-1", "address": cluster.scheduler_address,
+                                 "services": {}, "started": 0.0, "workers": {}}))
+    before = pq.read_table(clean_run.outdir / "catalogue")
+    again = run_survey(read_plan(survey_dir / "plan.yaml"), clean_run.outdir, scheduler=str(sched), overwrite=True,
+                       progress=False, echo=lambda s: None)
+    assert again.ok and again.summary["n_tiles_run"] == 0
+    assert pq.read_table(clean_run.outdir / "catalogue").equals(before)
+    out = tmp_path / "out"
+    for text, why in (("{}", "no 'address' in it"), ("not json", "not a scheduler file that can be read"),
+                      ('{"address": "head"}', "its address 'head'): not a scheduler address (missing port")):
+        sched.write_text(text)
+        r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress",
+                                     "--scheduler", str(sched)])
+        assert r.exit_code == 2, (r.output, r.exception)
+        assert f"--scheduler {str(sched)!r}" in r.output and why in r.output, r.output
+        assert "survey:" not in r.output and not out.exists()  # before the plan is read
 
 
 @pytest.mark.slow
@@ -694,6 +871,38 @@ def test_a_field_s_positions_warning_is_handed_to_the_client_not_printed_by_each
     note = ("warning: the positions of field 'given': column(s) of the input carry the names of the photometry "
             "measured here and are kept renamed: 'crowding' -> 'crowding_input'")
     assert results[0]["notes"] == [note] and results[1]["notes"] == []
+    assert "crowding" not in capsys.readouterr().err  # the worker itself prints nothing of it
+
+
+def test_a_worker_that_ran_an_earlier_survey_hands_its_warnings_to_the_next_survey_too(survey_dir, tmp_path,
+                                                                                      monkeypatch, capsys):
+    """A worker process took each warning text once for its whole life: on a cluster that outlives a survey
+    (dask worker under --scheduler), a second survey of simulate's plan said 'the positions of field
+    'SIM-M31-002': ... kept renamed' but not field 'SIM-M31-001''s, whose tiles ran on the worker that had said
+    it in the first survey (by hand, two surveys on one 'dask scheduler' with two 'dask worker's)."""
+    import dataclasses
+    import os
+    import warnings
+
+    from starclass.survey import work
+    from starclass.survey.run import prepare
+
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
+    monkeypatch.setattr(work, "_SHOWN", set())
+    monkeypatch.setattr(work, "_FOR_CLIENT", [])
+    note = ("warning: the positions of field 'given': column(s) of the input carry the names of the photometry "
+            "measured here and are kept renamed: 'crowding' -> 'crowding_input'")
+    notes = []
+    for run in ("first", "second"):  # two surveys, one after the other, on the same worker process
+        job = next(j for j in prepare(read_plan(survey_dir / "plan.yaml"), tmp_path / run).jobs
+                   if j.field == "given" and len(j.positions))
+        pos = job.positions.copy()
+        pos["crowding"] = 0.5  # a simulated truth's own column of that name
+        job = dataclasses.replace(job, positions=pos, client_pid=os.getpid() + 1,  # a worker process of its own
+                                  output=str(tmp_path / f"{run}.parquet"))
+        notes.append(work.run_tile(job)["notes"])
+        notes.append(work.run_tile(job)["notes"])  # the survey's next tile: said once per survey
+    assert notes == [[note], [], [note], []]
     assert "crowding" not in capsys.readouterr().err  # the worker itself prints nothing of it
 
 

@@ -99,3 +99,56 @@ def test_the_cluster_submits_the_job_script_the_options_ask_for(stand_in_sbatch)
     # both jobs cancelled when the survey closes its cluster (Ctrl-C, or the end of the run)
     cancelled = (stand_in_sbatch / "cancelled").read_text().split()
     assert len(cancelled) == spec.jobs, cancelled
+
+
+def test_a_job_the_batch_system_refuses_is_an_error_naming_it_not_a_wait_for_ever(stand_in_sbatch):
+    """An sbatch that refused the jobs (a partition, account or limit the site does not take) printed dask's
+    tracebacks, then the survey said 'waiting for the first worker' for ever, and Ctrl-C ended on
+    'AssertionError: Status.created' (by hand, --queue nosuch with a stand-in sbatch that refuses it). The
+    refusal is an error now, in sbatch's words, and the job that was queued is cancelled."""
+    from starclass.errors import StarclassError
+
+    # the first job is queued, the next refused (mkdir is atomic: the jobs are submitted at once)
+    (stand_in_sbatch / "sbatch").write_text(
+        '#!/bin/sh\nd=$(dirname "$0")\nif ! mkdir "$d/first" 2>/dev/null; then\n'
+        '  echo "sbatch: error: QOSMaxSubmitJobPerUserLimit" >&2; exit 1\nfi\n'
+        'cat "$1" > "$d/submitted.1"\necho "Submitted batch job 4242"\n')
+    t0 = time.monotonic()
+    with pytest.raises(StarclassError) as err:
+        batch_cluster(BatchSpec("slurm", jobs=2, cores=1, walltime="00:10:00"))
+    assert time.monotonic() - t0 < 60
+    assert str(err.value).startswith("--jobqueue slurm: sbatch refused 1 of 2 job(s) (exit code 1): sbatch: error: "
+                                     "QOSMaxSubmitJobPerUserLimit; nothing is left queued"), str(err.value)
+    assert (stand_in_sbatch / "cancelled").read_text().split() == ["4242"]  # the queued one: cancelled
+
+
+def test_cli_job_sizes_it_is_not_given_come_from_dask_jobqueue_s_configuration(tmp_path, monkeypatch):
+    """--cores, --memory and --walltime left out gave 1 core, 4GiB and an hour, over a site's jobqueue.yaml
+    ('walltime: 24:00:00', 'cores: 8', 'memory: 16GiB'): the jobs asked for an hour and were killed mid-survey.
+    The configuration's sizes are used now; an option given still wins, and a bad configured value is named."""
+    import dask
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no sbatch: the job script is printed, exit 2, nothing submitted
+    (tmp_path / "plan.yaml").write_text("fields: []\n")
+    base = ["survey", str(tmp_path / "plan.yaml"), "-o", str(tmp_path / "out"), "--jobqueue", "slurm"]
+    site = {"jobqueue.slurm.cores": 8, "jobqueue.slurm.memory": "16GiB", "jobqueue.slurm.walltime": "24:00:00"}
+    with dask.config.set(site):
+        r = CliRunner().invoke(app, base)
+        assert r.exit_code == 2, r.output
+        for line in ("#SBATCH --cpus-per-task=8", "#SBATCH --mem=16G", "#SBATCH -t 24:00:00", "--nworkers 8"):
+            assert line in r.output, (line, r.output)
+        assert "each 8 worker(s) of 1 thread(s)" in r.output
+        r = CliRunner().invoke(app, [*base, "--cores", "2", "--walltime", "00:20:00"])  # the options win
+        assert "#SBATCH --cpus-per-task=2" in r.output and "#SBATCH -t 00:20:00" in r.output, r.output
+        assert "#SBATCH --mem=16G" in r.output
+    # dask-jobqueue's own shipped walltime (30 minutes, copied into every user's configuration folder) is no choice
+    with dask.config.set({"jobqueue.slurm.cores": None, "jobqueue.slurm.walltime": "00:30:00"}):
+        r = CliRunner().invoke(app, base)
+    assert "#SBATCH -t 01:00:00" in r.output and "#SBATCH --cpus-per-task=1" in r.output, r.output
+    with dask.config.set({"jobqueue.slurm.walltime": "2h"}):
+        r = CliRunner().invoke(app, base)
+    assert r.exit_code == 2 and "dask-jobqueue configuration jobqueue.slurm.walltime: '2h' cannot size" in r.output
+    assert "Traceback" not in r.output and not (tmp_path / "out").exists()

@@ -41,8 +41,8 @@ def survey_command(
     threads_per_worker: int | None = typer.Option(None, "--threads-per-worker", min=1,
                                                   help="Threads per worker (default 1)."),
     scheduler: str | None = typer.Option(None, "--scheduler",
-                                         help="Address of a running Dask scheduler (tcp://host:8786) instead of a "
-                                              "LocalCluster."),
+                                         help="Address of a running Dask scheduler (tcp://host:8786), or the file "
+                                              "of 'dask scheduler --scheduler-file', instead of a LocalCluster."),
     jobqueue: str | None = typer.Option(None, "--jobqueue",
                                         help="slurm or pbs: submit the workers as batch jobs (dask-jobqueue) instead "
                                              "of a LocalCluster. Where sbatch/qsub is missing, prints the job script "
@@ -50,11 +50,14 @@ def survey_command(
     jobs: int | None = typer.Option(None, "--jobs", min=1, help="With --jobqueue: number of batch jobs (default 1)."),
     cores: int | None = typer.Option(None, "--cores", min=1,
                               help="With --jobqueue: cores per job (one single-threaded worker per core, or "
-                                   "cores / --threads-per-worker workers; default 1)."),
+                                   "cores / --threads-per-worker workers; default: dask-jobqueue's configuration, "
+                                   "else 1)."),
     memory: str | None = typer.Option(None, "--memory",
-                                      help="With --jobqueue: memory per job (4GiB, 3000MB, ...; default 4GiB)."),
+                                      help="With --jobqueue: memory per job (4GiB, 3000MB, ...; default: "
+                                           "dask-jobqueue's configuration, else 4GiB)."),
     walltime: str | None = typer.Option(None, "--walltime",
-                                        help="With --jobqueue: walltime per job (HH:MM:SS; default 01:00:00)."),
+                                        help="With --jobqueue: walltime per job (HH:MM:SS; default: dask-jobqueue's "
+                                             "configuration, else 01:00:00)."),
     queue: str | None = typer.Option(None, "--queue", help="With --jobqueue: the queue (SLURM partition)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: one GPU per worker if any)."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
@@ -97,8 +100,14 @@ def survey_command(
     if jobqueue is not None:
         if scheduler is not None or workers is not None:
             raise StarclassError("--jobqueue submits its own workers: give it without --scheduler and --workers")
-        batch = BatchSpec(jobqueue.lower(), jobs=jobs or 1, cores=cores or 1, memory=memory or "4GiB",
-                          walltime=walltime or "01:00:00", queue=queue, threads_per_worker=threads_per_worker or 1)
+        from starclass.survey.batch import configured_sizes
+
+        # what the options leave out comes from dask-jobqueue's configuration (a site's jobqueue.yaml), as the
+        # account does: 1 core, 4GiB and an hour replaced it, and the jobs were killed after an hour
+        sizes = configured_sizes(jobqueue.lower())
+        batch = BatchSpec(jobqueue.lower(), jobs=jobs or 1, cores=cores or sizes["cores"][0],
+                          memory=memory or sizes["memory"][0], walltime=walltime or sizes["walltime"][0],
+                          queue=queue, threads_per_worker=threads_per_worker or 1)
         batch.check()  # before the plan is read: a typo in an option is the first thing to say
         from starclass.survey.batch import BatchScriptError, check_submit
 

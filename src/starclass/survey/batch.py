@@ -26,6 +26,10 @@ JOB_NAME = "starclass-survey"
 _WALLTIME = re.compile(r"^(?:(\d+)-)?(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
 
 
+#: Job sizes where neither the command line nor dask-jobqueue's configuration gives one (--cores, --memory, --walltime).
+SIZE_DEFAULTS: dict[str, Any] = {"cores": 1, "memory": "4GiB", "walltime": "01:00:00"}
+
+
 class BatchScriptError(StarclassError):
     """No batch system to submit to: the message says so, :attr:`script` is the job script.
 
@@ -68,9 +72,9 @@ class BatchSpec:
 
     system: str
     jobs: int = 1
-    cores: int = 1
-    memory: str = "4GiB"
-    walltime: str = "01:00:00"
+    cores: int = SIZE_DEFAULTS["cores"]
+    memory: str = SIZE_DEFAULTS["memory"]
+    walltime: str = SIZE_DEFAULTS["walltime"]
     queue: str | None = None
     threads_per_worker: int = 1
 
@@ -131,7 +135,9 @@ class BatchSpec:
         """Keyword arguments of the dask-jobqueue cluster (and of its job class).
 
         Only what the command line sets: the account, extra directives, worker Python and the rest
-        come from dask-jobqueue's own configuration (``jobqueue.slurm.account`` and so on).
+        come from dask-jobqueue's own configuration (``jobqueue.slurm.account`` and so on); the
+        command line takes ``cores``, ``memory`` and ``walltime`` it does not give from there too
+        (:func:`configured_sizes`).
 
         Examples
         --------
@@ -143,6 +149,68 @@ class BatchSpec:
         if self.queue:
             opts["queue"] = self.queue
         return opts
+
+
+def configured_sizes(system: str) -> dict[str, tuple[Any, str | None]]:
+    """The job sizes dask-jobqueue's configuration sets for ``system``, else starclass's defaults.
+
+    The command line gave ``cores=1``, ``memory='4GiB'`` and ``walltime='01:00:00'`` to every
+    cluster, so a site's ``~/.config/dask/jobqueue.yaml`` (``walltime: '24:00:00'``, ``cores: 32``)
+    was overridden without a word: the jobs asked for an hour and were killed mid-survey. A value
+    of the configuration counts where it differs from what dask-jobqueue ships (its ``walltime``
+    of 30 minutes is not a choice of the user's: dask-jobqueue copies its file into the user's
+    configuration folder on import).
+
+    Parameters
+    ----------
+    system
+        ``slurm`` or ``pbs``.
+
+    Returns
+    -------
+    dict
+        ``cores``, ``memory``, ``walltime``: each ``(value, where)``, ``where`` the configuration
+        key (``jobqueue.slurm.walltime``) or None for starclass's default.
+
+    Raises
+    ------
+    StarclassError
+        A configured value the batch system cannot take, naming its key.
+
+    Examples
+    --------
+    >>> import dask
+    >>> with dask.config.set({"jobqueue.slurm.walltime": "24:00:00", "jobqueue.slurm.memory": None}):
+    ...     sizes = configured_sizes("slurm")
+    >>> sizes["walltime"], sizes["memory"]
+    (('24:00:00', 'jobqueue.slurm.walltime'), ('4GiB', None))
+    """
+    if system not in SYSTEMS:
+        return {k: (v, None) for k, v in SIZE_DEFAULTS.items()}
+    try:
+        import dask
+        import dask_jobqueue  # noqa: F401  (loads dask-jobqueue's configuration)
+    except ImportError:
+        return {k: (v, None) for k, v in SIZE_DEFAULTS.items()}
+    shipped: dict[str, Any] = {}
+    for defaults in dask.config.defaults:  # what dask-jobqueue ships, as it registered it
+        shipped.update(defaults.get("jobqueue", {}).get(system, {}))
+    out: dict[str, tuple[Any, str | None]] = {}
+    for key, fallback in SIZE_DEFAULTS.items():
+        where = f"jobqueue.{system}.{key}"
+        value = dask.config.get(where, None)
+        if value is None or value == shipped.get(key):
+            out[key] = (fallback, None)
+            continue
+        try:
+            if key == "cores":
+                value = int(value)
+            BatchSpec(system, **{key: str(value) if key != "cores" else value}).check()
+        except (StarclassError, TypeError, ValueError) as exc:
+            raise StarclassError(f"dask-jobqueue configuration {where}: {value!r} cannot size a batch job "
+                                 f"({exc}); correct it there or give --{key}") from None
+        out[key] = (value if key == "cores" else str(value), where)
+    return out
 
 
 def job_script(spec: BatchSpec, scheduler: str = "tcp://SCHEDULER:8786") -> str:
@@ -233,5 +301,50 @@ def batch_cluster(spec: BatchSpec):
     check_submit(spec)
     cls_name = SYSTEMS[spec.system][0]
     cluster = getattr(dask_jobqueue, cls_name)(name="starclass-survey", **spec.options())
-    cluster.scale(jobs=spec.jobs)
+    try:
+        _submit(cluster, spec)
+    except BaseException:
+        _close_quietly(cluster)
+        raise
     return cluster
+
+
+def _submit(cluster, spec: BatchSpec) -> None:
+    """Submit ``spec.jobs`` jobs of ``cluster`` and wait for the submit command's answers (not for the jobs).
+
+    ``cluster.scale(jobs=n)`` submits in the background: a job that ``sbatch`` / ``qsub`` refused
+    (a partition, account or walltime the site does not take) printed dask's tracebacks, then
+    the survey said it waited for the first worker, for ever, and a Ctrl-C ended on another
+    traceback. The jobs are submitted here as the cluster submits them when it starts
+    (``SpecCluster.__init__``), and a refusal is raised with the batch system's own words.
+    """
+    while len(cluster.worker_spec) < spec.jobs:  # what scale(jobs=...) adds: one entry per job
+        cluster.worker_spec.update(cluster.new_worker_spec())
+    submit = SYSTEMS[spec.system][1]
+    try:
+        cluster.sync(cluster._correct_state)
+        refused = None
+    except Exception as exc:  # dask-jobqueue's RuntimeError holds the command's exit code and output
+        refused = str(exc)
+    unsubmitted = [name for name, job in cluster.workers.items() if getattr(job, "job_id", None) is None]
+    if refused is None and not unsubmitted:
+        return
+    for name in unsubmitted:  # never started: closing them would fail (their status is 'created')
+        cluster.workers.pop(name, None)
+        cluster.worker_spec.pop(name, None)
+    said = (refused or "").split("stderr:", 1)[-1].strip() or (refused or "").strip()
+    said = " ".join(said.split()) or "no message"
+    code = re.search(r"Exit code: (-?\d+)", refused or "")
+    raise StarclassError(
+        f"--jobqueue {spec.system}: {submit} refused {len(unsubmitted) or spec.jobs} of {spec.jobs} job(s)"
+        f"{f' (exit code {code.group(1)})' if code else ''}: {said}; nothing is left queued. Check --queue, --cores, "
+        f"--memory, --walltime and dask-jobqueue's configuration (account, job-extra-directives: "
+        f"~/.config/dask/jobqueue.yaml)")
+
+
+def _close_quietly(cluster) -> None:
+    """Close ``cluster`` (cancelling its submitted jobs) after a failed start, whatever its jobs' states."""
+    try:
+        cluster.close()
+    except Exception:  # the error that stopped the start is the one to say
+        pass

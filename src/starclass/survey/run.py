@@ -28,8 +28,10 @@ import signal
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Collection
+from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -291,6 +293,8 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
 
     settings = dict(plan.settings(), overlap=overlap, format=TILE_FORMAT, model=digest)
     fail = set(fail_tiles)
+    # one token for this run's jobs: a worker that outlives it hands its warnings to the next survey again
+    run_token = uuid.uuid4().hex
     jobs: list[TileJob] = []
     order: dict[str, list[str]] = {}
     for info in infos:
@@ -343,7 +347,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 guard=1.0, output=str(outdir / "tiles" / info.spec.name / f"{tile.name}.parquet"),
                 digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags,
                 magsys=plan.magsys, photon_counts=info.photon_counts, padding_sides=info.padding_sides,
-                client_pid=os.getpid()))
+                client_pid=os.getpid(), survey=run_token))
     unknown = fail - {j.key for j in jobs}
     if unknown:
         raise StarclassError(f"fault injection: no tile(s) {', '.join(sorted(unknown))}")
@@ -663,6 +667,8 @@ def _field_psfs(client, prepared: PreparedSurvey,
             r = fut.result()
             psf[name] = r["psf"]
             notes += r["notes"]
+        except CancelledError as exc:  # the scheduler is gone: no tile can run either
+            raise cluster_lost(exc, prepared.jobs[0].output) from None
         except Exception as exc:  # a worker's error reaches the survey as its tiles' failure, by name
             errors.update({j.key: f"the PSF of field {name!r} on its whole mosaic: {exc!r}" for j in todo
                            if j.field == name})
@@ -878,6 +884,39 @@ def make_client(*, scheduler: str | None = None, cluster: Any = None, n_workers:
     return _client(scheduler, cluster, n_workers, threads_per_worker, processes)
 
 
+def cluster_lost(exc: BaseException, tile_file: str, n_done: int | None = None,
+                 n_tiles: int | None = None) -> StarclassError:
+    """The error of a survey whose cluster went away (a task cancelled: the scheduler's connection was lost).
+
+    A scheduler killed mid-survey, or its node lost, ended the survey on distributed's
+    ``FutureCancelledError`` traceback. The finished tiles are kept, and the same command resumes.
+
+    Parameters
+    ----------
+    exc
+        The task's cancellation.
+    tile_file
+        A tile file of the survey (its folder's parent holds every field's tiles).
+    n_done, n_tiles
+        Tiles finished (reused or run now) and in all, when known.
+
+    Examples
+    --------
+    >>> from concurrent.futures import CancelledError
+    >>> print(cluster_lost(CancelledError("tile-a/r000_c000-1f cancelled for reason: scheduler-connection-lost."),
+    ...                    "run/tiles/a/r000_c000.parquet", 3, 8))  # doctest: +NORMALIZE_WHITESPACE
+    lost the survey's Dask cluster (tile-a/r000_c000-1f cancelled for reason: scheduler-connection-lost.): 3 of 8
+    tile(s) are finished and kept in run/tiles; start the cluster (its scheduler) again and run the same command:
+    it resumes from them
+    """
+    why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    # the client's reconnection, cancelled as the survey closes it, logged a 30-line traceback above the message
+    logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
+    done = f"{n_done} of {n_tiles} tile(s) are finished and kept" if n_tiles is not None else "finished tiles are kept"
+    return StarclassError(f"lost the survey's Dask cluster ({why}): {done} in {Path(tile_file).parent.parent}; start "
+                          "the cluster (its scheduler) again and run the same command: it resumes from them")
+
+
 def check_scheduler_address(address: str) -> str:
     """Refuse a ``--scheduler`` that is not a Dask scheduler address, before anything starts.
 
@@ -885,15 +924,20 @@ def check_scheduler_address(address: str) -> str:
     check, with distributed's traceback (``ValueError: missing port number in address 'head'``);
     a port beyond 65535 waited 20 s for a connection that cannot be made.
 
+    A scheduler file (``dask scheduler --scheduler-file sched.json``, the way batch clusters and
+    ``dask-mpi`` hand the address to their workers) is read for its address: it was refused as
+    ``not a scheduler address (missing port number in address 'sched.json')``.
+
     Parameters
     ----------
     address
-        ``tcp://HOST:PORT`` (or ``HOST:PORT``, ``tls://...``), as ``dask scheduler`` prints it.
+        ``tcp://HOST:PORT`` (or ``HOST:PORT``, ``tls://...``), as ``dask scheduler`` prints it, or
+        the path of a scheduler file.
 
     Returns
     -------
     str
-        ``address``, unchanged.
+        The scheduler's address: ``address`` unchanged, or the one its scheduler file holds.
 
     Raises
     ------
@@ -913,6 +957,9 @@ def check_scheduler_address(address: str) -> str:
     from distributed.comm.addressing import parse_address, parse_host_port
     from distributed.comm.registry import backends
 
+    given = address
+    if "://" not in address and Path(address).is_file():
+        address = _scheduler_file_address(Path(address))
     try:
         scheme, loc = parse_address(address)
         if scheme not in backends:
@@ -924,8 +971,25 @@ def check_scheduler_address(address: str) -> str:
             if not 0 < int(port) < 65536:
                 raise ValueError(f"port {port} is not a TCP port (1-65535)")
     except ValueError as exc:
-        raise StarclassError(f"--scheduler {address!r}: not a scheduler address ({exc}); give tcp://HOST:PORT as "
-                             "'dask scheduler' prints it (port 8786 by default), e.g. tcp://head:8786") from None
+        where = f"--scheduler {given!r}" + (f" (its address {address!r})" if given != address else "")
+        raise StarclassError(f"{where}: not a scheduler address ({exc}); give tcp://HOST:PORT as "
+                             "'dask scheduler' prints it (port 8786 by default), e.g. tcp://head:8786, or the "
+                             "file of 'dask scheduler --scheduler-file'") from None
+    return address
+
+
+def _scheduler_file_address(path: Path) -> str:
+    """The ``address`` of a scheduler file (JSON, as ``dask scheduler --scheduler-file`` writes it)."""
+    try:
+        info = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise StarclassError(f"--scheduler {str(path)!r}: a file, but not a scheduler file that can be read "
+                             f"({exc}); give the file 'dask scheduler --scheduler-file' writes, or "
+                             "tcp://HOST:PORT") from None
+    address = info.get("address") if isinstance(info, dict) else None
+    if not isinstance(address, str) or not address:
+        raise StarclassError(f"--scheduler {str(path)!r}: not a scheduler file (no 'address' in it); give the file "
+                             "'dask scheduler --scheduler-file' writes, or tcp://HOST:PORT")
     return address
 
 
@@ -937,11 +1001,13 @@ def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
     if scheduler is not None and cluster is not None:
         raise StarclassError("give a scheduler address or a cluster, not both")
     if scheduler is not None:
-        check_scheduler_address(scheduler)
+        address = check_scheduler_address(scheduler)
         try:
-            return Client(scheduler, timeout="20s"), None
+            return Client(address, timeout="20s"), None
         except (OSError, TimeoutError) as exc:
-            raise StarclassError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
+            # a scheduler file left by a scheduler that has ended names an address where none answers
+            what = scheduler if address == scheduler else f"{scheduler} (scheduler file: {address})"
+            raise StarclassError(f"--scheduler {what}: cannot connect: {exc}") from None
     if cluster is not None:
         return Client(cluster), None
     w, t = default_workers()
@@ -1326,6 +1392,13 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         if made_cluster is not None:
             # a batch queue may start its jobs one by one, hours apart: begin with the first worker
             client.wait_for_workers(1 if batch is not None else len(made_cluster.workers))
+        elif todo and not client.scheduler_info().get("workers"):
+            # a running scheduler without workers (none started yet, or all gone): the survey said 'dask: 0
+            # worker(s)' and the PSF line, then waited without a word for as long as none came
+            address = getattr(client.scheduler, "address", None) or "the scheduler's address"
+            echo(f"dask: the scheduler has no worker yet; waiting for the first to join (start 'dask worker {address}' "
+                 "where the mosaics and model are reachable; Ctrl-C stops, finished tiles are kept)")
+            client.wait_for_workers(1)
         if todo:
             client.run(warm_up, os.getpid())
         # said before the fields' PSF tasks, not after: those take a whole-mosaic detect per field, and the
@@ -1347,7 +1420,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself
         from distributed import as_completed
 
-        futures = client.map(run_tile, todo, key=[f"tile-{j.key}-{j.digest[:12]}" for j in todo],
+        futures = client.map(run_tile, todo, key=[j.task_key for j in todo],
                              retries=plan.retries, pure=False) if todo else []
         key_of = {f.key: j.key for f, j in zip(futures, todo)}
         bar = tqdm(total=len(prepared.jobs), initial=skipped + len(psf_errors), unit="tile", desc="survey",
@@ -1361,7 +1434,11 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                     failed.append(name)
                     errors[name] = repr(fut.exception())
                 else:
-                    r = fut.result()
+                    try:
+                        r = fut.result()
+                    except CancelledError as exc:
+                        # the scheduler was lost (killed, its node gone): distributed's traceback ended the survey
+                        raise cluster_lost(exc, todo[0].output, skipped + len(results), len(prepared.jobs)) from None
                     results.append(r)
                     n_cand += r["n"]
                     for note in r.get("notes", ()):

@@ -10,6 +10,7 @@ the same digest is done (:func:`tile_done`): a rerun skips it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -96,6 +97,9 @@ class TileJob:
     client_pid
         Process id of the survey's client: a task run in another process prints its warnings as
         ``warning: ...`` (:func:`print_warnings_as_lines`), or None to leave them as they are.
+    survey
+        A token of this run of the survey (every job of one run has the same): a worker hands each
+        warning text to each survey once, not once for its whole life (:func:`print_warnings_as_lines`).
 
     Examples
     --------
@@ -129,11 +133,36 @@ class TileJob:
     apcorr_psf: Any = None
     padding_sides: Any = None
     client_pid: int | None = None
+    survey: str | None = None
 
     @property
     def key(self) -> str:
         """``<field>/<tile>``: how failures are reported."""
         return f"{self.field}/{self.tile.name}"
+
+    @property
+    def task_key(self) -> str:
+        """The tile's Dask task key: its name, its digest and the file it writes.
+
+        The scheduler takes a task whose key it already holds as that task: two surveys of one plan
+        into two folders, at once on one cluster (two clients of a shared scheduler, or two threads
+        of one), had the same keys, so one survey's tiles were written into the other's folder only
+        and its merge ended on ``FileNotFoundError``. The output file (made absolute here, on the
+        client: two working folders give two files) tells them apart; one survey's keys stay the
+        same from run to run.
+
+        Examples
+        --------
+        >>> job = TileJob("north", Tile(0, 1, core=(100, 200, 0, 100), window=(68, 232, 0, 132)), (4096, 4096),
+        ...               {"f555w": "north/f555w.fits"}, "model", "abc123", "growth", 256, None, 4.0,
+        ...               "/runs/a/tiles/north/r000_c001.parquet", "d1g35t")
+        >>> from dataclasses import replace
+        >>> other = replace(job, output="/runs/b/tiles/north/r000_c001.parquet")
+        >>> job.task_key.startswith("tile-north/r000_c001-"), job.task_key == other.task_key
+        (True, False)
+        """
+        where = hashlib.sha256(f"{self.digest}\0{os.path.abspath(self.output)}".encode()).hexdigest()[:16]
+        return f"tile-{self.key}-{where}"
 
 
 def cached_model(path: str, digest: str, device):
@@ -208,13 +237,16 @@ def _device(job: TileJob):
     return torch.device(f"cuda:{index % n_gpu}")
 
 
-#: Warning texts this worker process has printed (each is printed once).
-_SHOWN: set[str] = set()
-#: The warnings of this worker process's tasks, held for the client (each task's result hands them over): each
-#: worker printed them once, so a warning of every tile (a field's positions, the mosaics' pixel scale) was printed
-#: twice with two workers and 64 times with 64.
-_FOR_CLIENT: list[str] = []
+#: (survey, warning text) this worker process has taken for that survey (each text once per survey: a worker of a
+#: long-lived cluster, ``dask worker`` under ``--scheduler``, runs survey after survey).
+_SHOWN: set[tuple[str | None, str]] = set()
+#: The warnings of this worker process's tasks, (survey, text), held for the client (each task's result hands over
+#: its survey's): each worker printed them once, so a warning of every tile (a field's positions, the mosaics'
+#: pixel scale) was printed twice with two workers and 64 times with 64.
+_FOR_CLIENT: list[tuple[str | None, str]] = []
 _FOR_CLIENT_LOCK = threading.Lock()  # a worker of several threads runs several tiles at once
+#: The survey of the task this thread runs (:attr:`TileJob.survey`), set by :func:`print_warnings_as_lines`.
+_TASK = threading.local()
 
 
 def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -226,18 +258,21 @@ def _print_warning(message, category, filename, lineno, file=None, line=None) ->
     the whole survey; a task that fails prints those still held (:func:`_print_held`).
     """
     kind = "" if category is UserWarning else f"({category.__name__}) "
-    text = f"warning: {kind}{message}"
-    if text not in _SHOWN:
-        _SHOWN.add(text)
-        with _FOR_CLIENT_LOCK:
-            _FOR_CLIENT.append(text)
+    # keyed by the survey: a worker that outlives a survey (dask worker under --scheduler) took each text once for
+    # its whole life, and the next survey of the same fields or mosaics never said it
+    entry = (getattr(_TASK, "survey", None), f"warning: {kind}{message}")
+    with _FOR_CLIENT_LOCK:
+        if entry not in _SHOWN:
+            _SHOWN.add(entry)
+            _FOR_CLIENT.append(entry)
 
 
 def _held_notes() -> list[str]:
-    """The warnings this process holds for the client (:func:`_print_warning`), taken: each is handed over once."""
-    with _FOR_CLIENT_LOCK:  # a worker of several threads runs several tiles at once
-        notes = list(_FOR_CLIENT)
-        _FOR_CLIENT.clear()
+    """The warnings this process holds for the client of this thread's survey, taken: each is handed over once."""
+    survey = getattr(_TASK, "survey", None)
+    with _FOR_CLIENT_LOCK:  # a worker of several threads runs several tiles at once, maybe of two surveys
+        notes = [text for s, text in _FOR_CLIENT if s == survey]
+        _FOR_CLIENT[:] = [(s, text) for s, text in _FOR_CLIENT if s != survey]
     return notes
 
 
@@ -270,13 +305,18 @@ def warm_up(client_pid: int | None = None) -> int:
     return os.getpid()
 
 
-def print_warnings_as_lines(client_pid: int | None) -> bool:
+def print_warnings_as_lines(client_pid: int | None, survey: str | None = None) -> bool:
     """In a worker process of its own (not ``client_pid``), print warnings as ``warning: ...`` lines.
 
     Called by every task, not only by :func:`warm_up` on the workers there at the start: a worker
     that joins later (the nanny's replacement of a worker that died, a batch job that starts after
     the first) printed the tiles' warnings in Python's format, with the library's file, line and
     source line. Returns whether this process prints them so.
+
+    ``survey`` (:attr:`TileJob.survey`) is the run whose task this thread runs: each warning text is
+    handed to each survey once. A worker of a cluster that outlives a survey (``dask worker`` under
+    ``--scheduler``) handed a text over once for its whole life, and a second survey of the same
+    fields said nothing of it.
 
     Examples
     --------
@@ -285,6 +325,7 @@ def print_warnings_as_lines(client_pid: int | None) -> bool:
     """
     if client_pid is None or os.getpid() == client_pid:
         return False  # a thread worker in the client's own process: its warnings are the client's
+    _TASK.survey = survey
     warnings.showwarning = _print_warning
     return True
 
@@ -511,7 +552,7 @@ def field_psf_of(job: TileJob, positions=None) -> dict[str, Any]:
     ``psf`` (:func:`field_psf`'s) and ``notes``: the warnings this worker process held for the client (its
     PSF warning among them), which prints each text once for the survey, as :func:`run_tile`'s.
     """
-    print_warnings_as_lines(job.client_pid)
+    print_warnings_as_lines(job.client_pid, job.survey)
     try:
         mosaics = _mosaics(job.mosaics, True, job.pixel_flags, job.magsys, job.padding_sides)
         psf = field_psf(mosaics, job.photometry, positions, job.pixel_flags, job.photon_counts)
@@ -607,7 +648,7 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     RuntimeError
         When ``job.fail`` (fault injection).
     """
-    print_warnings_as_lines(job.client_pid)
+    print_warnings_as_lines(job.client_pid, job.survey)
     try:
         out = _run_tile(job)
     except BaseException:
