@@ -258,7 +258,34 @@ def suggest_command(
              f"needs training rows; fine-tune: starclass train --stamps LABELS.csv --resume-from "
              f"{shlex.quote(str(model))} -o NEW_MODEL")
     else:
-        echo(f"serve them: starclass inspect DATA_DIR --catalogue {shlex.quote(str(output))}")
+        # with --mosaics d1 the hint said DATA_DIR all the same: the folder is known, name it
+        echo(f"serve them: starclass inspect {data_dir_words(mosaics)} --catalogue {shlex.quote(str(output))}")
+
+
+def data_dir_words(mosaics: list[Path] | None) -> str:
+    """inspect's DATA_DIR in suggest's closing hint: the folder of ``--mosaics`` when there is one, quoted.
+
+    One folder given, or files all in one folder: that folder. No ``--mosaics`` (a classified
+    catalogue was ranked) or files from several folders: the placeholder ``DATA_DIR``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> d1 = Path(tempfile.mkdtemp()) / "d1"; d1.mkdir()
+    >>> data_dir_words([d1]) == str(d1)
+    True
+    >>> data_dir_words([Path("my field/a_f555w.fits"), Path("my field/a_f814w.fits")])
+    "'my field'"
+    >>> data_dir_words(None), data_dir_words([Path("a/x.fits"), Path("b/y.fits")])
+    ('DATA_DIR', 'DATA_DIR')
+    """
+    if not mosaics:
+        return "DATA_DIR"
+    folders = {p if p.is_dir() else p.parent for p in map(Path, mosaics)}
+    if len(folders) != 1:
+        return "DATA_DIR"
+    return shlex.quote(str(folders.pop()))
 
 
 def _pool_database(table, key: str, candidates: Path) -> Path:
