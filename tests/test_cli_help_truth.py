@@ -418,3 +418,11 @@ def test_simulate_size_help_states_the_smallest_sizes_the_code_takes(tmp_path):
             config(size=cutout_min - 1)
         config(size=cutout_min)
 
+
+def test_every_command_that_classifies_has_a_progress_switch():
+    """calibrate classifies its held-out rows as classify does, with no bar and no --progress/--no-progress."""
+    cmd = typer.main.get_command(app)
+    lacking = [name for name in ("classify", "calibrate", "suggest", "cutouts", "train")
+               if not any("--progress" in p.opts and "--no-progress" in p.secondary_opts
+                          for p in cmd.commands[name].params)]
+    assert not lacking, lacking
