@@ -3,10 +3,16 @@
 ``--scales 1e-6`` asked numpy for an array of 18.2 PiB and stopped with its ArrayMemoryError
 traceback; ``--scales 0.01`` cut a 3200 px stamp per candidate for minutes. A zoom-out whose cut
 would exceed 1024 px (the largest stamp ``--size`` takes) is now an error (exit 2, nothing written).
+
+At the other end ``--scales 1e6`` cropped 1 px and stored every stamp as one pixel repeated, exit 0:
+a zoom-in whose crop is under 2 px is refused the same way, in the same ``base_size`` that train
+and classify cut through.
 """
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from astropy.table import Table
 from typer.testing import CliRunner
 
@@ -35,3 +41,41 @@ def test_cutouts_refuses_a_zoom_out_beyond_the_largest_cut(tmp_path, monkeypatch
     # the end of the range is cut: 32 / 1024
     ok = runner.invoke(app, [*args, "--scales", "1,0.03125", "-o", "ok.h5"])
     assert ok.exit_code == 0 and (tmp_path / "ok.h5").exists(), ok.output
+
+
+def test_cutouts_refuses_a_zoom_in_to_a_one_pixel_crop(tmp_path, monkeypatch):
+    from starclass.bands import BANDS
+    from starclass.datasets.fields import synthetic_field
+    from starclass.io.catalog import write_catalog
+    from starclass.io.mosaic import write_mosaic
+
+    monkeypatch.chdir(tmp_path)
+    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
+    for band in mosaics.bands:
+        write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
+                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    write_catalog(Table({"id": [1, 2], "x": [40.0, 60.0], "y": [40.0, 50.0]}), tmp_path / "c.ecsv")
+    args = ["cutouts", "toy_f555w.fits", "toy_f814w.fits", "--catalog", "c.ecsv", "--size", "32", "--no-progress"]
+    r = runner.invoke(app, [*args, "--scales", "1,1e6", "-o", "s.h5"])
+    assert r.exit_code == 2, r.output
+    assert "scale 1e+06 zooms a 32 px stamp in to a 1 px crop" in r.output, r.output
+    assert "give scales of at most 16" in r.output, r.output
+    assert not (tmp_path / "s.h5").exists() and sorted(p.name for p in tmp_path.glob(".*")) == []
+    # the end of the range is kept: 32 / 16 = a 2 px crop
+    ok = runner.invoke(app, [*args, "--scales", "1,16", "-o", "ok.h5"])
+    assert ok.exit_code == 0 and (tmp_path / "ok.h5").exists(), ok.output
+
+
+def test_train_and_classify_inputs_refuse_it_through_the_same_check():
+    """make_inputs and iter_inputs (train, classify, survey) cut through base_size too."""
+    from starclass.errors import StarclassError
+    from starclass.learn.config import get_preset
+    from starclass.stamps.inputs import iter_inputs, make_inputs
+
+    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0, 40.0])  # 16 / 40: a 0 px crop, made 1
+    images = {b: np.random.default_rng(1).random((64, 64)).astype(np.float32) for b in cfg.bands}
+    zps = {b: 25.0 for b in cfg.bands}
+    with pytest.raises(StarclassError, match=r"scale 40 zooms a 16 px stamp in to a 1 px crop"):
+        make_inputs(images, [30.0], [30.0], cfg, zeropoints=zps)
+    with pytest.raises(StarclassError, match=r"give scales of at most 8"):
+        next(iter(iter_inputs(images, [30.0], [30.0], cfg, zeropoints=zps)))

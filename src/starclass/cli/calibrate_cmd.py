@@ -58,6 +58,8 @@ def calibrate_command(
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
+    progress: bool = typer.Option(True, "--progress/--no-progress",
+                                  help="Show a progress bar while the held-out rows are classified."),
 ) -> None:
     """Fit the ensemble's calibration (and the conformal calibration rows) on a labelled held-out set.
 
@@ -177,7 +179,8 @@ def calibrate_command(
     if doc.get("calibration") and not overwrite:
         raise StarclassError(_has_calibration(model, doc["calibration"]))
     cal = calibrate_model(model, inputs, values, source=source, overwrite=overwrite, batch_size=batch_size,
-                          device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows)
+                          device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows,
+                          progress=progress)
     vs_t = (f" (temperature alone {cal.nll_temperature:.4f}"
             + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
     # per class as train, info and the warnings write it (a Python dict, "{1: 66, 2: 91}", was printed)

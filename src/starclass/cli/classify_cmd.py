@@ -142,7 +142,7 @@ def classify_command(
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
                           device=device, precision=precision, calibration=calibration, coverage=coverage,
                           votes=votes, label_columns=label_columns, threshold=threshold, overwrite=overwrite,
-                          label_column=label_column)
+                          label_column=label_column, progress=progress)
         return
     if not mosaics or catalog is None:
         raise StarclassError("give the mosaics and --catalog, or a cutout folder with --stamps")
@@ -409,7 +409,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
                       device: str | None, precision: str | None, calibration: bool = True,
                       coverage: float | None = 0.9, votes: Path | None = None,
                       label_columns: str | None = None, threshold: float | None = None,
-                      overwrite: bool = False, label_column: str | None = None) -> None:
+                      overwrite: bool = False, label_column: str | None = None, progress: bool = True) -> None:
     """``classify --stamps LABELS.csv|DIR``: one output row per input row, every column kept.
 
     ``label_column`` holds the label strings (None: the column the model was trained on, where
@@ -479,8 +479,10 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         check_fits_text(cutouts.table, output)  # non-ASCII file names: refused now, not after the classification
     _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}", cfg)
     check_output(output, option="--output", overwrite=overwrite, file=True)  # inputs read: now the output
+    # --progress was taken and ignored here: the cutouts were classified without a bar
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
-                           precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold)
+                           precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold,
+                           progress=progress)
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     _record_root(out, cutouts.root, output)

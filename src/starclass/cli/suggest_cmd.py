@@ -277,14 +277,40 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
     starclass train --mosaics f1 --catalog f1/candidates.ecsv --labels LABELS.ecsv --resume-from m0 -o NEW_MODEL
     """
     q = shlex.quote
-    folders = {(m.parent if m.is_file() else m) for m in mosaics or []}
     # inspect reads every FITS file of one folder: several folders (or none given) cannot be named as one
-    data = q(str(folders.pop())) if len(folders) == 1 else "DATA_DIR"
+    data = data_dir_words(mosaics)
     mos = data if data != "DATA_DIR" else "MOSAICS"
     return (f"serve them: starclass inspect {data} --catalogue {q(str(output))}; then export every label so far "
             f"from the whole catalogue and fine-tune: starclass inspect {data} --catalogue {q(str(candidates))} "
             f"--export LABELS.ecsv, then starclass train --mosaics {mos} --catalog {q(str(candidates))} --labels "
             f"LABELS.ecsv --resume-from {q(str(model))} -o NEW_MODEL")
+
+
+def data_dir_words(mosaics: list[Path] | None) -> str:
+    """inspect's DATA_DIR in suggest's closing hint: the folder of ``--mosaics`` when there is one, quoted.
+
+    One folder given, or files all in one folder: that folder. No ``--mosaics`` (a classified
+    catalogue was ranked) or files from several folders: the placeholder ``DATA_DIR``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> d1 = Path(tempfile.mkdtemp()) / "d1"; d1.mkdir()
+    >>> data_dir_words([d1]) == str(d1)
+    True
+    >>> data_dir_words([Path("my field/a_f555w.fits"), Path("my field/a_f814w.fits")])
+    "'my field'"
+    >>> data_dir_words(None), data_dir_words([Path("a/x.fits"), Path("b/y.fits")])
+    ('DATA_DIR', 'DATA_DIR')
+    """
+    if not mosaics:
+        return "DATA_DIR"
+    # a path not on disk (an example, a typo refused later) is read as a folder unless it has a suffix
+    folders = {p if p.is_dir() or (not p.exists() and not p.suffix) else p.parent for p in map(Path, mosaics)}
+    if len(folders) != 1:
+        return "DATA_DIR"
+    return shlex.quote(str(folders.pop()))
 
 
 def _pool_database(table, key: str, candidates: Path) -> Path:

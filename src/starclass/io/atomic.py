@@ -7,6 +7,10 @@ folder and moved into place as a whole, so a kill leaves the old set or the new 
 Temporary names start with a dot (``.name.XXXXXXXX.ext``) so that folder scans, which skip
 hidden files, never read one, and they are kept short so that a 250-character target name,
 legal on every common file system (255 bytes), still has a legal temporary name.
+
+A SIGKILL (or a power cut) cannot be caught, so its temporaries stay; the next writer of the
+same output says so (:func:`is_leftover`), and never deletes them: another process may be
+writing them.
 """
 
 from __future__ import annotations
@@ -14,12 +18,15 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
+import re
 import shutil
 import tempfile
+import threading
+import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 
 #: Characters of the target's name kept in a temporary name: ``.`` + 32 + ``.`` + 8 random
 #: + a suffix of at most ``_MAX_SUFFIX`` stays far below the 255-byte limit of a name.
@@ -48,6 +55,159 @@ def temp_prefix(target: str | os.PathLike) -> str:
     34
     """
     return f".{Path(target).name[:_NAME_KEEP]}."
+
+
+#: The characters of the 8 random ones in a name made by :func:`tempfile.mkstemp` and
+#: :func:`tempfile.mkdtemp` (CPython's ``tempfile._RandomNameSequence``).
+_RANDOM_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+_RANDOM_LEN = 8
+#: What may follow the random part: a suffix of one extension (``.h5``; atomic_path keeps only the
+#: target's last), and ``.old`` for the aside-folder of :func:`atomic_dir`.
+_TAIL = re.compile(r"(\.[^.]*)?(\.old)?")
+
+
+def _made_for(name: str, prefix: str) -> bool:
+    # prefix + 8 random characters + at most one extension (and .old)
+    rest = name[len(prefix):] if name.startswith(prefix) else None
+    return (rest is not None and len(rest) >= _RANDOM_LEN and set(rest[:_RANDOM_LEN]) <= _RANDOM_CHARS
+            and _TAIL.fullmatch(rest[_RANDOM_LEN:]) is not None)
+
+
+def is_leftover(name: str, target: str | os.PathLike) -> bool:
+    """Whether ``name`` is a temporary name :func:`atomic_path` or :func:`atomic_dir` gives ``target``.
+
+    Also a temporary of such a temporary: ``cutouts -o s.h5`` stages ``.s.h5.XXXXXXXX.h5`` and the
+    stamp store writes that through ``atomic_path`` again, as ``..s.h5.XXXXXXXX.h5.YYYYYYYY.h5``;
+    a SIGKILL leaves both.
+
+    Parameters
+    ----------
+    name
+        A file or folder name in the target's folder.
+    target
+        The output; only its name is used.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> [is_leftover(n, "out/s.h5") for n in (".s.h5.iywx3hns.h5", "..s.h5.iywx3hns.h5.rdwi_9cl.h5",
+    ...                                        ".t.h5.iywx3hns.h5", ".s.h5.notes", "s.h5")]
+    [True, True, False, False, False]
+    """
+    prefix = temp_prefix(target)
+    if _made_for(name, prefix):
+        return True
+    if not name.startswith("."):
+        return False
+    # one layer more: "." + the inner temporary's name (its first 32 characters) + "." + random + suffix
+    for i in range(2, len(name)):
+        if name[i] != "." or not _made_for(name, name[:i + 1]):
+            continue
+        kept = name[1:i]
+        # the inner name cut at 32 characters may end inside the prefix, or after it
+        cut = len(kept) == _NAME_KEEP and (kept.startswith(prefix) or prefix.startswith(kept))
+        if cut or _made_for(kept, prefix):
+            return True
+    return False
+
+
+#: Hidden names that look like any atomic temporary, per folder, read once per process: read for
+#: every file, a folder written one file per candidate (cutouts --phangs-fits-dir, the page's
+#: picture cache) cost a listing per file, quadratic in the number of files. Names this process
+#: makes later are its own temporaries, not leftovers.
+_HIDDEN: dict[str, set[str]] = {}
+_HIDDEN_LOCK = threading.Lock()
+_ANY_TEMP = re.compile(r"\..+\.[a-z0-9_]{8}(\.[^.]*)?(\.old)?")
+
+
+def _size(path: Path) -> int:
+    if path.is_dir() and not path.is_symlink():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    return path.lstat().st_size
+
+
+def size_words(nbytes: int) -> str:
+    """A size in bytes as people read it: ``96 bytes``, ``75.3 MiB``.
+
+    Examples
+    --------
+    >>> size_words(1), size_words(96), size_words(75 * 2**20 + 300_000), size_words(3 * 2**30)
+    ('1 byte', '96 bytes', '75.3 MiB', '3.0 GiB')
+    """
+    if nbytes < 1024:
+        return counted(int(nbytes), "byte")
+    value = float(nbytes)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        value /= 1024
+        if value < 1024 or unit == "TiB":
+            break
+    return f"{value:.1f} {unit}"
+
+
+def notice_leftovers(target: str | os.PathLike) -> list[Path]:
+    """Warn, in one line, of the temporaries an interrupted run left beside ``target``; delete none.
+
+    A SIGKILL (``kill -9``, the out-of-memory killer, a batch system's hard limit) cannot be
+    caught: ``cutouts -o s.h5`` killed half-way left ``.s.h5.XXXXXXXX.h5`` and
+    ``..s.h5.XXXXXXXX.h5.YYYYYYYY.h5`` (75 MB, gigabytes for a survey's store) and nothing said
+    so. :func:`atomic_path` and :func:`atomic_dir` call this before they write: a
+    :class:`UserWarning` names each file with its size (the command line prints
+    ``warning: ...``). They are not deleted: another process may be writing the same output now.
+    The folder is read once per process.
+
+    Parameters
+    ----------
+    target
+        The output about to be written.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The leftovers found (each said once per process).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, warnings
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / ".s.h5.iywx3hns.h5").write_bytes(b"x" * 96)
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     [p.name for p in notice_leftovers(d / "s.h5")]
+    ['.s.h5.iywx3hns.h5']
+    >>> str(said[0].message).split(" (")[1]
+    '96 bytes) was left by an interrupted run writing s.h5; delete it unless another run is writing s.h5 now'
+    """
+    path = Path(target)
+    folder = path.parent
+    key = os.path.abspath(folder)
+    with _HIDDEN_LOCK:
+        if key not in _HIDDEN:
+            try:
+                with os.scandir(folder) as entries:
+                    _HIDDEN[key] = {e.name for e in entries if _ANY_TEMP.fullmatch(e.name)}
+            except OSError:  # no folder yet (or not readable): nothing was left in it
+                _HIDDEN[key] = set()
+        mine = sorted(n for n in _HIDDEN[key] if is_leftover(n, path))
+        _HIDDEN[key].difference_update(mine)  # said once
+    found: list[tuple[Path, int]] = []
+    for name in mine:
+        try:
+            found.append((folder / name, _size(folder / name)))
+        except OSError:  # deleted since the folder was read
+            continue
+    if found:
+        shown = [f"{p} ({size_words(n)})" for p, n in found[:3]]
+        if len(found) > 3:
+            shown.append(f"{len(found) - 3} more ({size_words(sum(n for _, n in found[3:]))})")
+        listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+        one = len(found) == 1
+        warnings.warn(f"{listed} {'was' if one else 'were'} left by an interrupted run writing {path.name}; "
+                      f"delete {'it' if one else 'them'} unless another run is writing {path.name} now",
+                      UserWarning, stacklevel=3)
+    return [p for p, _ in found]
 
 
 def _umask() -> int:
@@ -88,6 +248,7 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
         suffix = "".join(target.suffixes[-1:])
     if len(suffix) > _MAX_SUFFIX:
         suffix = ""  # no format is named by such a suffix, and it would make the name too long
+    notice_leftovers(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=suffix, dir=target.parent)
@@ -310,6 +471,7 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
                 raise StarclassError(
                     f"output folder {target} holds files this command did not write ({', '.join(foreign[:5])}"
                     f"{', ...' if len(foreign) > 5 else ''}); refusing to replace it even with overwrite=True")
+    notice_leftovers(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))

@@ -1105,8 +1105,10 @@ class ModelCalibration:
 
 
 def calibration_probabilities(loaded, inputs, *, batch_size: int = INFERENCE_BATCH_SIZE, device=None,
-                              precision: bool | str | None = None) -> np.ndarray:
+                              precision: bool | str | None = None, progress: bool = False) -> np.ndarray:
     """Raw ensemble-mean probabilities ``[N, K]`` of a model on inputs (no TTA, no temperature).
+
+    ``progress`` shows a bar per row (:func:`starclass.learn.classify.predict_inputs`).
 
     Examples
     --------
@@ -1126,14 +1128,15 @@ def calibration_probabilities(loaded, inputs, *, batch_size: int = INFERENCE_BAT
     from starclass.learn.classify import predict_inputs
 
     res = predict_inputs(loaded, inputs, batch_size=batch_size, device=device, precision=precision,
-                         calibrated=False)
+                         calibrated=False, progress=progress)
     return np.asarray(res.prob_mean, dtype=np.float64)
 
 
 def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation split",
                           batch_size: int = INFERENCE_BATCH_SIZE,
                           device=None, precision: bool | str | None = None,
-                          method: str = "temperature", n_bins: int = HISTOGRAM_BINS) -> ModelCalibration:
+                          method: str = "temperature", n_bins: int = HISTOGRAM_BINS,
+                          progress: bool = False) -> ModelCalibration:
     """Classify held-out inputs with a model and fit its calibration on their labels.
 
     Parameters
@@ -1152,6 +1155,8 @@ def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation s
         The calibration map (:data:`CALIBRATION_METHODS`).
     n_bins : int
         Bins per class of histogram binning (ignored by the other methods).
+    progress : bool
+        Show a progress bar while the rows are classified.
 
     Returns
     -------
@@ -1183,7 +1188,8 @@ def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation s
     if absent:
         raise StarclassError(f"calibration data ({source}): no row of class(es) {absent}; every class of the task "
                              f"{list(cfg.classes)} needs held-out examples")
-    probs = calibration_probabilities(loaded, inputs, batch_size=batch_size, device=device, precision=precision)
+    probs = calibration_probabilities(loaded, inputs, batch_size=batch_size, device=device, precision=precision,
+                                      progress=progress)
     return ModelCalibration.fit(probs, labels, cfg.classes, source=source, method=method, n_bins=n_bins)
 
 
@@ -1384,7 +1390,8 @@ def calibration_rows(inputs, cfg, class_values) -> np.ndarray:
 def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, source: str,
                     overwrite: bool = False, batch_size: int = INFERENCE_BATCH_SIZE, device=None,
                     precision: bool | str | None = None, method: str = "temperature",
-                    n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False) -> ModelCalibration:
+                    n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False,
+                    progress: bool = False) -> ModelCalibration:
     """(Re)fit the calibration of a saved ensemble on labelled inputs and store it in its manifest.
 
     The rows must be held out from training: on the rows its weights were fitted on a network
@@ -1415,6 +1422,8 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
         Bins per class of histogram binning (ignored by the other methods).
     allow_training_rows : bool
         Fit even when some rows are training rows of the model (``--allow-training-rows``).
+    progress : bool
+        Show a progress bar while the rows are classified (``calibrate --progress``).
 
     Returns
     -------
@@ -1464,7 +1473,8 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
         raise StarclassError(why)
     n_training = _check_held_out(doc, path, inputs, np.flatnonzero(keep), source, allow_training_rows)
     cal = fit_model_calibration(loaded, np.asarray(inputs)[keep], y[keep], source=source, batch_size=batch_size,
-                                device=device, precision=precision, method=method, n_bins=n_bins)
+                                device=device, precision=precision, method=method, n_bins=n_bins,
+                                progress=progress)
     cal.n_training_rows = n_training
     save_calibration(path, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
     return cal

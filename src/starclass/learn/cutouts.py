@@ -548,7 +548,8 @@ def _digest_with_blank(config, inputs: np.ndarray, labels: np.ndarray, groups: n
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,
                      tta: bool = False, batch_size: int = INFERENCE_BATCH_SIZE, device=None,
                      precision: bool | str | None = None, calibrated: bool = True,
-                     coverage: float | None = 0.9, threshold: float | None = None) -> Table:
+                     coverage: float | None = 0.9, threshold: float | None = None,
+                     progress: bool = False) -> Table:
     """Classify cutouts: every input column plus ``class_pred``, ``prob_<k>`` and more.
 
     Parameters
@@ -569,6 +570,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         Binary tasks: ``class_pred`` is the positive class when its probability is >= this
         (default: the task's own threshold, else the most probable class), as
         :func:`starclass.learn.classify.classify` takes it.
+    progress
+        Show a progress bar while the cutouts are classified (``classify --stamps --progress``).
 
     Returns
     -------
@@ -620,7 +623,7 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     # a blank (constant) image gets confident classes from a network: not classified, flagged
     blank = blank_bands(inputs, cfg)
     res = predict_inputs(loaded, inputs, valid=~blank.any(axis=1), batch_size=batch_size, tta=tta, device=dev,
-                         precision=precision, calibrated=False, threshold=thr)
+                         precision=precision, calibrated=False, threshold=thr, progress=progress)
     # each cutout's smoothing draw of the conformal sets comes from its own input (row_digests): drawn by
     # position, a cutout's pred_set changed with the order of the folder's list
     keys = row_digests(inputs) if coverage is not None else None

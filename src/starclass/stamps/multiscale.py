@@ -25,6 +25,11 @@ __all__ = ["parse_scales", "crop_width", "base_size", "scale_indices", "multisca
 
 #: The largest cut a zoom-out may ask for: the largest stamp ``cutouts --size`` takes (1024 px).
 MAX_CUT_PX = 1024
+#: The smallest central crop a zoom-in may magnify: a 1 px crop repeats one pixel over the whole stamp
+#: (no picture at all); 2 px is about the FWHM of a point source on HST images (WFC3/UVIS: ~0.07"
+#: at 0.04"/px), the smallest crop that still shows a core's profile. StarcNet's 3.2x of a 32 px
+#: stamp crops 10 px.
+MIN_CROP_PX = 2
 
 
 def parse_scales(scales: float | str | Sequence[float] | None) -> tuple[float, ...]:
@@ -65,6 +70,9 @@ def crop_width(size: int, scale: float) -> int:
 def base_size(size: int, scales: Sequence[float]) -> int:
     """Side of the stamp to extract so that every scale's crop fits in it.
 
+    A zoom-out whose cut would exceed :data:`MAX_CUT_PX` and a zoom-in whose crop would be smaller
+    than :data:`MIN_CROP_PX` are refused, naming the scale.
+
     Examples
     --------
     >>> base_size(16, (1.0, 1.6, 3.2))   # 3.2x zooms in: the 1x view is the widest
@@ -75,7 +83,17 @@ def base_size(size: int, scales: Sequence[float]) -> int:
     Traceback (most recent call last):
     ...
     starclass.errors.StarclassError: scale 1e-06 zooms a 32 px stamp out to a 32000000 px cut; at most 1024 px ...
+    >>> base_size(32, (1.0, 1e6))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: scale 1e+06 zooms a 32 px stamp in to a 1 px crop ... of at most 16
     """
+    s = max(scales)
+    if crop_width(size, s) < MIN_CROP_PX:
+        # 'cutouts --scales 1e6' cropped 1 px: every stamp one pixel repeated, stored with exit status 0
+        raise StarclassError(f"scale {s:g} zooms a {int(size)} px stamp in to a {crop_width(size, s)} px crop "
+                             f"(every pixel of the stamp the same one); at least {MIN_CROP_PX} px, about the "
+                             f"FWHM of a point source: give scales of at most {int(size) / MIN_CROP_PX:g}")
     out = max([int(size)] + [crop_width(size, s) for s in scales])
     if out > MAX_CUT_PX:
         # 'cutouts --scales 1e-6' asked numpy for 18.2 PiB (an ArrayMemoryError traceback), 0.01 for a

@@ -1,0 +1,57 @@
+"""``starclass calibrate`` shows a progress bar while it classifies the held-out rows, as classify does.
+
+It classified every held-out row (minutes for thousands on a CPU) without a word and had no
+``--progress/--no-progress``, where classify, cutouts, train and suggest have one. ``classify --stamps``
+took ``--progress`` and ignored it: a cutout folder was classified without a bar.
+"""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import write_toy_held_out, write_untrained_model  # tests/ is on sys.path under pytest
+from starclass.cli import app
+from starclass.learn.config import get_preset
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def model_and_field(tmp_path, single_thread):
+    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0])
+    write_toy_held_out(cfg, tmp_path, 40, seed=21)
+    return write_untrained_model(tmp_path / "model", cfg, seed=0), tmp_path
+
+
+def test_calibrate_shows_a_bar_unless_no_progress(model_and_field):
+    model, field = model_and_field
+    args = ["calibrate", str(model), str(field / "mos"), "--catalog", str(field / "held.ecsv"), "--device", "cpu",
+            "--overwrite"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    bar = "classify (legus4-compact, 1 member): 100%"
+    assert bar in res.output and "40/40" in res.output, res.output
+    res = runner.invoke(app, [*args, "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "classify (" not in res.output and "calibrated " in res.output, res.output
+
+
+def test_classify_stamps_honours_progress(tmp_path, single_thread):
+    """classify --stamps took --progress (on by default) and classified the cutouts without a bar."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    lines = ["file,label"]
+    for i, lab in enumerate(["cluster", "galaxy"] * 3):
+        (tmp_path / lab).mkdir(exist_ok=True)
+        np.save(tmp_path / lab / f"obj{i}.npy", rng.normal(size=(16, 16)).astype(np.float32))
+        lines.append(f"{lab}/obj{i}.npy,{lab}")
+    (tmp_path / "cutouts.csv").write_text("\n".join(lines) + "\n")
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real").copy(name="mine", stamp_size=16))
+    args = ["classify", "--stamps", str(tmp_path / "cutouts.csv"), "--model", str(model), "--device", "cpu"]
+    res = runner.invoke(app, [*args, "-o", str(tmp_path / "a.csv")])
+    assert res.exit_code == 0, res.output
+    assert "classify (mine, 1 member): 100%" in res.output and "6/6" in res.output, res.output
+    res = runner.invoke(app, [*args, "--no-progress", "-o", str(tmp_path / "b.csv")])
+    assert res.exit_code == 0 and "classify (" not in res.output, res.output
