@@ -125,6 +125,28 @@ def write_toy_held_out(cfg, folder: Path, n: int, seed: int):
     write_catalog(table, folder / "held.ecsv")
 
 
+def write_toy_mosaics(folder: Path, nan_box: tuple[slice, slice] | None = None) -> list[str]:
+    """Write a 96 x 96 px toy field of five objects in f555w and f814w: ``folder / "toy_<band>.fits"``.
+
+    The mosaics the detect and cutouts option tests run on; ``nan_box`` (rows, columns) is set to
+    NaN in both bands (no data there). Returns the two file names, f555w first.
+    """
+    from starclass.bands import BANDS
+    from starclass.datasets.fields import synthetic_field
+    from starclass.io.mosaic import write_mosaic
+
+    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
+    names = []
+    for band in mosaics.bands:
+        data = mosaics.data[band].copy()
+        if nan_box is not None:
+            data[nan_box] = float("nan")
+        write_mosaic(folder / f"toy_{band}.fits", data, band, None,
+                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+        names.append(f"toy_{band}.fits")
+    return names
+
+
 def write_noise_cutout_folder(root: Path, size: int, object_ids: bool = False, n: int = 16) -> Path:
     """Write ``n`` noise cutouts (``size`` x ``size`` ``.npy``) alternating cluster/galaxy under ``root``.
 
