@@ -16,6 +16,7 @@ import pytest
 from astropy.table import Table
 from typer.testing import CliRunner
 
+from conftest import toy_task
 from starclass.cli import app
 from starclass.evaluate.bootstrap import bootstrap_ci
 from starclass.evaluate.compare import evaluate_catalogs
@@ -111,14 +112,7 @@ def _classified(k: int, n: int, copies: int, seed: int) -> tuple[Table, EvalTask
     t = Table({"object_id": [f"M{i}" for i in range(n)], "class_ref": ref, "class_pred": p.argmax(axis=1) + 1})
     for j in range(k):
         t[f"prob_{j + 1}"] = p[:, j]
-    t = t[np.repeat(np.arange(n), copies)]
-    if k == 2:
-        task = EvalTask.from_classes((1, 2), name="toy2", positive_class=1)
-    elif k == 4:
-        task = EvalTask.from_classes((1, 2, 3, 4), name="toy4")  # PHANGS classes: with their merges
-    else:
-        task = EvalTask.from_classes(tuple(range(1, k + 1)), name=f"toy{k}")
-    return t, task
+    return t[np.repeat(np.arange(n), copies)], toy_task(k)
 
 
 def _intervals(ev) -> dict:
