@@ -263,7 +263,9 @@ def _object_intervals(ref: np.ndarray, pred: np.ndarray, labels: np.ndarray, ord
     try:
         lo, hi, _ = bootstrap_figures(stat, ref.size, n_boot=n_boot, level=confidence, groups=objects)
     except StarclassError as exc:
-        return nan, f"no interval: {exc}"
+        # "bootstrap_ci: need at least 2 objects": the function's name is no part of what the user is told (as
+        # compare's no_intervals_note words it)
+        return nan, f"no interval: {str(exc).removeprefix('bootstrap_ci: ')}"
     return ([(float(a), float(b)) for a, b in zip(lo, hi)],
             f"{confidence:.0%} bootstrap interval, {n_boot} resamples of the {counted(n_obj, 'object')}{named} drawn "
             "whole")
