@@ -30,3 +30,23 @@ def test_cutouts_refuses_a_zoom_out_beyond_the_largest_cut(tmp_path, monkeypatch
     # the end of the range is cut: 32 / 1024
     ok = runner.invoke(app, [*args, "--scales", "1,0.03125", "-o", "ok.h5"])
     assert ok.exit_code == 0 and (tmp_path / "ok.h5").exists(), ok.output
+
+
+def test_a_task_stamp_larger_than_1024_px_that_nothing_zooms_out_of_is_cut():
+    # a task file's stamp_size of 1100 px at scale 1 (task scales are >= 1: nothing is zoomed out) was refused as
+    # "scale 1 zooms a 1100 px stamp out to a 1100 px cut; at most 1024 px ... give scales of at least 1.07422"
+    import numpy as np
+    import pytest
+
+    from starclass.errors import StarclassError
+    from starclass.learn.config import get_preset
+    from starclass.stamps import iter_inputs
+    from starclass.stamps.multiscale import base_size
+
+    cfg = get_preset("m31-real", stamp_size=1100)
+    images = {b: np.random.default_rng(0).normal(size=(1200, 1200)).astype(np.float32) for b in cfg.bands}
+    shapes = [b.inputs.shape for b in iter_inputs(images, np.array([600.0]), np.array([600.0]), cfg)]
+    assert shapes == [(1, len(cfg.bands), 1100, 1100)]
+    # zooming out of it is still refused, with advice that can be followed
+    with pytest.raises(StarclassError, match=r"1100 px stamp out to a 2200 px cut; at most 1100 px .* at least 1$"):
+        base_size(1100, (1.0, 0.5))
