@@ -125,6 +125,83 @@ def write_toy_held_out(cfg, folder: Path, n: int, seed: int):
     write_catalog(table, folder / "held.ecsv")
 
 
+def write_toy_mosaics(folder: Path, nan_box: tuple[slice, slice] | None = None) -> list[str]:
+    """Write a 96 x 96 px toy field of five objects in f555w and f814w: ``folder / "toy_<band>.fits"``.
+
+    The mosaics the detect and cutouts option tests run on; ``nan_box`` (rows, columns) is set to
+    NaN in both bands (no data there). Returns the two file names, f555w first.
+    """
+    from starclass.bands import BANDS
+    from starclass.datasets.fields import synthetic_field
+    from starclass.io.mosaic import write_mosaic
+
+    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
+    names = []
+    for band in mosaics.bands:
+        data = mosaics.data[band].copy()
+        if nan_box is not None:
+            data[nan_box] = float("nan")
+        write_mosaic(folder / f"toy_{band}.fits", data, band, None,
+                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+        names.append(f"toy_{band}.fits")
+    return names
+
+
+def classified_objects(k: int, n: int, seed: int, *, signal: float = 1.3, fields: bool = False):
+    """``n`` objects of a ``k``-class task, 1-3 rows (cutouts) each, classified with noise: (table, task, probs).
+
+    The table has ``object_id`` (``M<i>``), ``class_ref``, ``class_pred`` and ``prob_<k>``; ``signal``
+    is added to the true class's logit (more: fewer mistakes), and ``fields`` adds a ``field`` column
+    (disc, halo, north) to split by. The task: binary with positive class 1 for ``k == 2``, the
+    PHANGS-like four classes with their merges for ``k == 4``. Shared by the tests of the bootstrap
+    intervals that resample whole objects.
+    """
+    import numpy as np
+    from astropy.table import Table
+
+    rng = np.random.default_rng(seed)
+    ref_obj = np.resize(np.arange(1, k + 1), n)
+    copies = rng.integers(1, 4, n)
+    obj = np.repeat(np.arange(n), copies)
+    ref = ref_obj[obj]
+    logits = rng.normal(size=(obj.size, k))
+    logits[np.arange(obj.size), ref - 1] += signal
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    t = Table({"object_id": [f"M{i}" for i in obj], "class_ref": ref, "class_pred": p.argmax(axis=1) + 1})
+    if fields:
+        t["field"] = rng.choice(["disc", "halo", "north"], obj.size, p=[0.5, 0.3, 0.2])
+    for j in range(k):
+        t[f"prob_{j + 1}"] = p[:, j]
+    return t, toy_task(k), p
+
+
+def toy_task(k: int):
+    """The evaluation task of classes 1..k: binary with positive class 1 for ``k == 2``, PHANGS-like merges for 4."""
+    from starclass.evaluate.task import EvalTask
+
+    if k == 2:
+        return EvalTask.from_classes((1, 2), name="toy2", positive_class=1)
+    if k == 4:
+        return EvalTask.from_classes((1, 2, 3, 4), name="toy4")  # PHANGS classes: with their merges
+    return EvalTask.from_classes(tuple(range(1, k + 1)), name=f"toy{k}")
+
+
+def object_resamples(groups, n_boot: int, seed: int = 0):
+    """The rows of each of ``n_boot`` cluster-bootstrap resamples, written out as the package should draw them.
+
+    Object numbers in order of first appearance, drawn with replacement (numpy's default_rng(seed)),
+    every row of each drawn object: the independent resampler the intervals are checked against.
+    """
+    import numpy as np
+
+    groups = np.asarray(groups)
+    order = list(dict.fromkeys(groups.tolist()))
+    members = [np.flatnonzero(groups == g) for g in order]
+    rng = np.random.default_rng(seed)
+    for _ in range(n_boot):
+        yield np.concatenate([members[j] for j in rng.integers(0, len(order), len(order))])
+
+
 def write_noise_cutout_folder(root: Path, size: int, object_ids: bool = False, n: int = 16) -> Path:
     """Write ``n`` noise cutouts (``size`` x ``size`` ``.npy``) alternating cluster/galaxy under ``root``.
 

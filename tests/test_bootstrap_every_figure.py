@@ -18,37 +18,15 @@ from astropy.table import Table
 from sklearn.metrics import brier_score_loss, f1_score, precision_score, recall_score, roc_auc_score
 from typer.testing import CliRunner
 
+from conftest import classified_objects, object_resamples
 from starclass.cli import app
 from starclass.errors import StarclassError
 from starclass.evaluate.bootstrap import bootstrap_ci
 from starclass.evaluate.compare import evaluate_catalogs
 from starclass.evaluate.reliability import expected_calibration_error
-from starclass.evaluate.task import EvalTask
 
 runner = CliRunner()
 N_BOOT = 120
-
-
-def _classified(k: int, n: int, seed: int) -> tuple[Table, EvalTask, np.ndarray]:
-    """``n`` objects of a ``k``-class task, 1-3 rows (cutouts) each, classified a little differently each time."""
-    rng = np.random.default_rng(seed)
-    ref_obj = np.resize(np.arange(1, k + 1), n)
-    copies = rng.integers(1, 4, n)
-    obj = np.repeat(np.arange(n), copies)
-    ref = ref_obj[obj]
-    logits = rng.normal(size=(obj.size, k))
-    logits[np.arange(obj.size), ref - 1] += 1.3
-    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    t = Table({"object_id": [f"M{i}" for i in obj], "class_ref": ref, "class_pred": p.argmax(axis=1) + 1})
-    for j in range(k):
-        t[f"prob_{j + 1}"] = p[:, j]
-    if k == 2:
-        task = EvalTask.from_classes((1, 2), name="toy2", positive_class=1)
-    elif k == 4:
-        task = EvalTask.from_classes((1, 2, 3, 4), name="toy4")  # PHANGS classes: with their merges
-    else:
-        task = EvalTask.from_classes(tuple(range(1, k + 1)), name=f"toy{k}")
-    return t, task, p
 
 
 def _sklearn_figures(ref: np.ndarray, pred: np.ndarray, p: np.ndarray, k: int, binary: bool) -> dict[str, np.ndarray]:
@@ -74,14 +52,9 @@ def _sklearn_figures(ref: np.ndarray, pred: np.ndarray, p: np.ndarray, k: int, b
 
 def _by_hand(t: Table, p: np.ndarray, k: int, binary: bool, n_boot: int, seed: int = 0) -> dict[str, np.ndarray]:
     """The cluster bootstrap written out: draw object numbers (first appearance order), score with scikit-learn."""
-    groups = np.asarray(t["object_id"])
-    order = list(dict.fromkeys(groups.tolist()))
-    members = [np.flatnonzero(groups == g) for g in order]
     ref, pred = np.asarray(t["class_ref"]), np.asarray(t["class_pred"])
-    rng = np.random.default_rng(seed)
     draws: dict[str, list[np.ndarray]] = {}
-    for _ in range(n_boot):
-        idx = np.concatenate([members[j] for j in rng.integers(0, len(order), len(order))])
+    for idx in object_resamples(t["object_id"], n_boot, seed):
         with np.errstate(invalid="ignore"):
             for key, v in _sklearn_figures(ref[idx], pred[idx], p[idx], k, binary).items():
                 draws.setdefault(key, []).append(v)
@@ -100,7 +73,7 @@ def _by_hand(t: Table, p: np.ndarray, k: int, binary: bool, n_boot: int, seed: i
 
 @pytest.mark.parametrize("k", [2, 3, 4, 5])
 def test_every_figure_and_its_interval_match_scikit_learn_and_a_hand_written_resampler(k):
-    t, task, p = _classified(k, 50, seed=20 + k)
+    t, task, p = classified_objects(k, 50, seed=20 + k)
     ev = evaluate_catalogs(t, task=task, n_boot=N_BOOT, group_column="object_id")
     c = ev.comparisons[0]
     binary = k == 2
@@ -133,7 +106,7 @@ def test_every_figure_and_its_interval_match_scikit_learn_and_a_hand_written_res
 
 @pytest.mark.parametrize("k", [2, 5])
 def test_the_accuracy_intervals_are_those_bootstrap_ci_gives_as_before(k):
-    t, task, _ = _classified(k, 50, seed=40 + k)
+    t, task, _ = classified_objects(k, 50, seed=40 + k)
     c = evaluate_catalogs(t, task=task, n_boot=N_BOOT, group_column="object_id").comparisons[0]
     ref, pred = np.asarray(t["class_ref"]), np.asarray(t["class_pred"])
     groups = np.asarray(t["object_id"])
@@ -143,7 +116,7 @@ def test_the_accuracy_intervals_are_those_bootstrap_ci_gives_as_before(k):
 
 
 def test_a_class_never_predicted_has_no_precision_interval_and_no_interval_is_made_up():
-    t, task, _ = _classified(3, 60, seed=7)
+    t, task, _ = classified_objects(3, 60, seed=7)
     t["class_pred"][t["class_pred"] == 3] = 2  # class 3 is never predicted: its precision is undefined
     c = evaluate_catalogs(t, task=task, n_boot=N_BOOT).comparisons[0]
     pc = c.results[0].per_class
@@ -156,7 +129,7 @@ def test_a_class_never_predicted_has_no_precision_interval_and_no_interval_is_ma
 
 
 def test_a_rare_class_defined_on_too_few_resamples_is_named_and_left_without_an_interval():
-    t, task, _ = _classified(3, 40, seed=2)
+    t, task, _ = classified_objects(3, 40, seed=2)
     keep = np.asarray(t["class_ref"]) != 3
     keep[np.flatnonzero(~keep)[0]] = True  # one row of class 3: drawn by about 63% of the resamples
     t = t[keep]
@@ -171,7 +144,7 @@ def test_a_rare_class_defined_on_too_few_resamples_is_named_and_left_without_an_
 
 
 def test_no_resamples_no_intervals():
-    t, task, _ = _classified(3, 30, seed=1)
+    t, task, _ = classified_objects(3, 30, seed=1)
     c = evaluate_catalogs(t, task=task, n_boot=0).comparisons[0]
     assert "f1_lo" not in c.results[0].per_class.colnames
     assert "roc_auc_lo" not in c.curves[0].areas.colnames
@@ -195,7 +168,7 @@ def test_a_figure_defined_on_too_few_resamples_gets_no_interval():
 
 
 def test_evaluate_writes_and_prints_every_interval(tmp_path):
-    t, _, _ = _classified(2, 40, seed=3)
+    t, _, _ = classified_objects(2, 40, seed=3)
     t["label"] = np.where(t["class_ref"] == 1, "cluster", "galaxy")
     t["file"] = [f"c{i:03d}.png" for i in range(len(t))]  # what classify --stamps writes
     del t["class_ref"]

@@ -17,6 +17,7 @@ from astropy.table import Table
 from sklearn.metrics import accuracy_score, average_precision_score, f1_score, precision_score, recall_score
 from typer.testing import CliRunner
 
+from conftest import classified_objects, object_resamples
 from starclass.cli import app
 from starclass.evaluate.compare import evaluate_catalogs
 from starclass.evaluate.groups import ALL, metrics_by_group
@@ -24,39 +25,6 @@ from starclass.evaluate.task import EvalTask
 
 runner = CliRunner()
 N_BOOT = 120
-
-
-def _classified(k: int, n: int, seed: int) -> tuple[Table, EvalTask, np.ndarray]:
-    """``n`` objects of a ``k``-class task, 1-3 rows each, a ``field`` per row, classified with noise."""
-    rng = np.random.default_rng(seed)
-    ref_obj = np.resize(np.arange(1, k + 1), n)
-    copies = rng.integers(1, 4, n)
-    obj = np.repeat(np.arange(n), copies)
-    ref = ref_obj[obj]
-    logits = rng.normal(size=(obj.size, k))
-    logits[np.arange(obj.size), ref - 1] += 1.8
-    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    t = Table({"object_id": [f"M{i}" for i in obj], "class_ref": ref, "class_pred": p.argmax(axis=1) + 1,
-               "field": rng.choice(["disc", "halo", "north"], obj.size, p=[0.5, 0.3, 0.2])})
-    for j in range(k):
-        t[f"prob_{j + 1}"] = p[:, j]
-    if k == 2:
-        task = EvalTask.from_classes((1, 2), name="toy2", positive_class=1)
-    elif k == 4:
-        task = EvalTask.from_classes((1, 2, 3, 4), name="toy4")  # PHANGS classes: the 1+2 selection
-    else:
-        task = EvalTask.from_classes(tuple(range(1, k + 1)), name=f"toy{k}")
-    return t, task, p
-
-
-def _object_draws(t: Table, n_boot: int, seed: int = 0):
-    """Rows of each resample: object numbers drawn in order of first appearance, every row of each."""
-    groups = np.asarray(t["object_id"])
-    order = list(dict.fromkeys(groups.tolist()))
-    members = [np.flatnonzero(groups == g) for g in order]
-    rng = np.random.default_rng(seed)
-    for _ in range(n_boot):
-        yield np.concatenate([members[j] for j in rng.integers(0, len(order), len(order))])
 
 
 def _interval(values: list[float], n_boot: int) -> tuple[float, float]:
@@ -89,10 +57,10 @@ def _purity_choice_by_hand(y: np.ndarray, s: np.ndarray, target: float, min_sele
 
 @pytest.mark.parametrize("k", [2, 3, 4, 5])
 def test_average_precision_and_purity_threshold_intervals_match_sklearn_and_a_hand_written_resampler(k):
-    t, task, p = _classified(k, 60, seed=60 + k)
+    t, task, p = classified_objects(k, 60, seed=60 + k, signal=1.8, fields=True)
     c = evaluate_catalogs(t, task=task, n_boot=N_BOOT, group_column="object_id").comparisons[0]
     ref = np.asarray(t["class_ref"])
-    draws = list(_object_draws(t, N_BOOT))
+    draws = list(object_resamples(t["object_id"], N_BOOT))
 
     # average precision of each class against the rest (a binary task: the positive class alone)
     areas = c.curves[0].areas
@@ -136,7 +104,7 @@ def test_average_precision_and_purity_threshold_intervals_match_sklearn_and_a_ha
 
 @pytest.mark.parametrize("k", [2, 3, 4, 5])
 def test_by_tables_resample_whole_objects_where_a_group_column_names_them(k):
-    t, task, _ = _classified(k, 60, seed=80 + k)
+    t, task, _ = classified_objects(k, 60, seed=80 + k, signal=1.8, fields=True)
     c = evaluate_catalogs(t, task=task, n_boot=N_BOOT, group_column="object_id", by=["field"]).comparisons[0]
     tab, note = c.by["field"]
     assert note is None
@@ -144,7 +112,7 @@ def test_by_tables_resample_whole_objects_where_a_group_column_names_them(k):
     assert tab.meta["interval_note"] == (f"95% bootstrap interval, {N_BOOT} resamples of the {n_obj} objects "
                                          "(object_id) drawn whole")
     ref, pred, field = np.asarray(t["class_ref"]), np.asarray(t["class_pred"]), np.asarray(t["field"])
-    draws = list(_object_draws(t, N_BOOT))
+    draws = list(object_resamples(t["object_id"], N_BOOT))
     for row in tab:
         sel = np.ones(len(t), bool) if row["group"] == ALL else field == row["group"]
         assert float(row["accuracy"]) == pytest.approx(accuracy_score(ref[sel], pred[sel]), rel=1e-12)
@@ -181,7 +149,7 @@ def test_copies_of_objects_widen_the_by_interval_to_that_of_the_objects():
 
 
 def test_evaluate_prints_and_writes_the_new_intervals(tmp_path):
-    t, _, _ = _classified(2, 50, seed=5)
+    t, _, _ = classified_objects(2, 50, seed=5, signal=1.8, fields=True)
     t["label"] = np.where(t["class_ref"] == 1, "cluster", "galaxy")
     t["file"] = [f"c{i:03d}.png" for i in range(len(t))]
     del t["class_ref"]
@@ -219,7 +187,8 @@ def test_a_threshold_reached_on_too_few_resamples_gets_no_interval_and_a_note_sa
     c = evaluate_catalogs(t, task=task, n_boot=10, target_purity=1.0).comparisons[0]
     ch = c.thresholds[0].chosen
     assert ch["threshold"] == pytest.approx(0.9) and "threshold_lo" not in ch and "purity_hi" not in ch
-    defined = sum(np.isfinite(_purity_choice_by_hand(ref[i] == 1, p1[i], 1.0)[0]) for i in _object_draws(t, 10))
+    defined = sum(np.isfinite(_purity_choice_by_hand(ref[i] == 1, p1[i], 1.0)[0])
+                  for i in object_resamples(t["object_id"], 10))
     assert 0 < defined < 10
     note = (f"no 95% interval for the threshold for 100% purity of class 1 and the purity, recall and F1 at it: a "
             f"threshold reaches the target (with at least 10 selected) on only {defined} of the 10 resamples (at "

@@ -56,15 +56,10 @@ def test_demo_with_an_unknown_task_fails_before_any_work(tmp_path):
 
 
 def test_detect_output_with_an_unknown_extension_fails_before_detection(tmp_path, monkeypatch):
-    from starclass.bands import BANDS
-    from starclass.datasets.fields import synthetic_field
-    from starclass.io.mosaic import write_mosaic
+    from conftest import write_toy_mosaics  # tests/ is on sys.path under pytest
 
     monkeypatch.chdir(tmp_path)
-    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
-    for band in mosaics.bands:
-        write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
-                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    write_toy_mosaics(tmp_path)
     r = runner.invoke(app, ["detect", "toy_f555w.fits", "toy_f814w.fits", "-o", "cands.txt", "--no-progress"])
     assert r.exit_code == 2 and "cands.txt" in r.output and ".ecsv" in r.output
     # nothing was measured: the message is the format's, not a detection's
@@ -78,15 +73,10 @@ def test_detect_output_with_an_unknown_extension_fails_before_detection(tmp_path
                                            ("--ci-min", "2 --ci-max 1")])
 def test_detect_refuses_a_non_positive_radius_fwhm_or_threshold(option, value, tmp_path, monkeypatch):
     """--crowding-radius -3 was accepted: a crowding column counted within |r| (0-2 instead of 0-6)."""
-    from starclass.bands import BANDS
-    from starclass.datasets.fields import synthetic_field
-    from starclass.io.mosaic import write_mosaic
+    from conftest import write_toy_mosaics  # tests/ is on sys.path under pytest
 
     monkeypatch.chdir(tmp_path)
-    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
-    for band in mosaics.bands:
-        write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
-                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    write_toy_mosaics(tmp_path)
     r = runner.invoke(app, ["detect", "toy_f555w.fits", "toy_f814w.fits", "-o", "cands.ecsv", "--no-progress",
                             option, *value.split()])
     assert r.exit_code == 2 and option in r.output and "Traceback" not in r.output, r.output
@@ -95,16 +85,11 @@ def test_detect_refuses_a_non_positive_radius_fwhm_or_threshold(option, value, t
 
 def test_detect_positions_off_the_image_name_the_file(tmp_path, monkeypatch):
     """measure() named the catalogue "table": "error: table: positions off the 96 x 96 image ..."."""
-    from starclass.bands import BANDS
-    from starclass.datasets.fields import synthetic_field
+    from conftest import write_toy_mosaics  # tests/ is on sys.path under pytest
     from starclass.io.catalog import write_catalog
-    from starclass.io.mosaic import write_mosaic
 
     monkeypatch.chdir(tmp_path)
-    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
-    for band in mosaics.bands:
-        write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
-                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    write_toy_mosaics(tmp_path)
     from astropy.table import Table
 
     write_catalog(Table({"id": [7, 8], "x": [40.0, 400.0], "y": [40.0, 30.0]}), tmp_path / "given.ecsv")
@@ -117,21 +102,14 @@ def test_detect_positions_off_the_image_name_the_file(tmp_path, monkeypatch):
 
 def test_detect_quiet_turns_progress_and_notes_off_like_simulate(tmp_path, monkeypatch):
     """simulate took --quiet and detect refused it ("No such option: --quiet")."""
-    import numpy as np
     from astropy.table import Table
 
-    from starclass.bands import BANDS
-    from starclass.datasets.fields import synthetic_field
+    from conftest import write_toy_mosaics  # tests/ is on sys.path under pytest
     from starclass.io.catalog import write_catalog
-    from starclass.io.mosaic import write_mosaic
 
     monkeypatch.chdir(tmp_path)
-    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
-    for band in mosaics.bands:
-        data = mosaics.data[band].copy()
-        data[38:42, 60:64] = np.nan  # no data under the second position's aperture: a "note:" line
-        write_mosaic(tmp_path / f"toy_{band}.fits", data, band, None,
-                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    # no data under the second position's aperture: a "note:" line
+    write_toy_mosaics(tmp_path, nan_box=(slice(38, 42), slice(60, 64)))
     write_catalog(Table({"id": [7, 8], "x": [40.0, 61.0], "y": [40.0, 40.0]}), tmp_path / "given.ecsv")
     args = ["detect", "toy_f555w.fits", "toy_f814w.fits", "--positions", "given.ecsv"]
     loud = runner.invoke(app, [*args, "-o", "loud.ecsv", "--no-progress"])

@@ -22,16 +22,11 @@ runner = CliRunner()
 
 
 def test_cutouts_refuses_a_zoom_out_beyond_the_largest_cut(tmp_path, monkeypatch):
-    from starclass.bands import BANDS
-    from starclass.datasets.fields import synthetic_field
+    from conftest import write_toy_mosaics  # tests/ is on sys.path under pytest
     from starclass.io.catalog import write_catalog
-    from starclass.io.mosaic import write_mosaic
 
     monkeypatch.chdir(tmp_path)
-    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
-    for band in mosaics.bands:
-        write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
-                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    write_toy_mosaics(tmp_path)
     write_catalog(Table({"id": [1, 2], "x": [40.0, 60.0], "y": [40.0, 50.0]}), tmp_path / "c.ecsv")
     args = ["cutouts", "toy_f555w.fits", "toy_f814w.fits", "--catalog", "c.ecsv", "--size", "32", "--no-progress"]
     r = runner.invoke(app, [*args, "--scales", "1,1e-6", "-o", "s.h5"])
@@ -79,3 +74,21 @@ def test_train_and_classify_inputs_refuse_it_through_the_same_check():
         make_inputs(images, [30.0], [30.0], cfg, zeropoints=zps)
     with pytest.raises(StarclassError, match=r"give scales of at most 8"):
         next(iter(iter_inputs(images, [30.0], [30.0], cfg, zeropoints=zps)))
+def test_a_task_stamp_larger_than_1024_px_that_nothing_zooms_out_of_is_cut():
+    # a task file's stamp_size of 1100 px at scale 1 (task scales are >= 1: nothing is zoomed out) was refused as
+    # "scale 1 zooms a 1100 px stamp out to a 1100 px cut; at most 1024 px ... give scales of at least 1.07422"
+    import numpy as np
+    import pytest
+
+    from starclass.errors import StarclassError
+    from starclass.learn.config import get_preset
+    from starclass.stamps import iter_inputs
+    from starclass.stamps.multiscale import base_size
+
+    cfg = get_preset("m31-real", stamp_size=1100)
+    images = {b: np.random.default_rng(0).normal(size=(1200, 1200)).astype(np.float32) for b in cfg.bands}
+    shapes = [b.inputs.shape for b in iter_inputs(images, np.array([600.0]), np.array([600.0]), cfg)]
+    assert shapes == [(1, len(cfg.bands), 1100, 1100)]
+    # zooming out of it is still refused, with advice that can be followed
+    with pytest.raises(StarclassError, match=r"1100 px stamp out to a 2200 px cut; at most 1100 px .* at least 1$"):
+        base_size(1100, (1.0, 0.5))

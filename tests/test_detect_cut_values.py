@@ -17,15 +17,10 @@ runner = CliRunner()
 
 @pytest.mark.parametrize("option, value", [("--mag-limit", "nan"), ("--ci-min", "inf"), ("--ci-max", "nan")])
 def test_detect_names_a_cut_that_is_not_a_number_before_any_work(tmp_path, monkeypatch, option, value):
-    from starclass.bands import BANDS
-    from starclass.datasets.fields import synthetic_field
-    from starclass.io.mosaic import write_mosaic
+    from conftest import write_toy_mosaics  # tests/ is on sys.path under pytest
 
     monkeypatch.chdir(tmp_path)
-    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
-    for band in mosaics.bands:
-        write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
-                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    write_toy_mosaics(tmp_path)
     r = runner.invoke(app, ["detect", "toy_f555w.fits", "toy_f814w.fits", "-o", "cands.ecsv", "--no-progress",
                             option, value])
     assert r.exit_code == 2, r.output
@@ -37,15 +32,10 @@ def test_detect_names_a_cut_that_is_not_a_number_before_any_work(tmp_path, monke
 @pytest.mark.parametrize("value", ["nan", "inf", "f555w=-0.3,f814w=nan"])
 def test_detect_refuses_an_aperture_correction_that_is_not_a_number(tmp_path, monkeypatch, value):
     """``--aperture-correction nan`` was read by float() and every magnitude written came out NaN, exit 0."""
-    from starclass.bands import BANDS
-    from starclass.datasets.fields import synthetic_field
-    from starclass.io.mosaic import write_mosaic
+    from conftest import write_toy_mosaics  # tests/ is on sys.path under pytest
 
     monkeypatch.chdir(tmp_path)
-    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
-    for band in mosaics.bands:
-        write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
-                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    write_toy_mosaics(tmp_path)
     r = runner.invoke(app, ["detect", "toy_f555w.fits", "toy_f814w.fits", "-o", "cands.ecsv", "--no-progress",
                             "--aperture-correction", value])
     assert r.exit_code == 2, r.output

@@ -16,6 +16,7 @@ import pytest
 from astropy.table import Table
 from typer.testing import CliRunner
 
+from conftest import toy_task
 from starclass.cli import app
 from starclass.evaluate.bootstrap import bootstrap_ci
 from starclass.evaluate.compare import evaluate_catalogs
@@ -111,14 +112,7 @@ def _classified(k: int, n: int, copies: int, seed: int) -> tuple[Table, EvalTask
     t = Table({"object_id": [f"M{i}" for i in range(n)], "class_ref": ref, "class_pred": p.argmax(axis=1) + 1})
     for j in range(k):
         t[f"prob_{j + 1}"] = p[:, j]
-    t = t[np.repeat(np.arange(n), copies)]
-    if k == 2:
-        task = EvalTask.from_classes((1, 2), name="toy2", positive_class=1)
-    elif k == 4:
-        task = EvalTask.from_classes((1, 2, 3, 4), name="toy4")  # PHANGS classes: with their merges
-    else:
-        task = EvalTask.from_classes(tuple(range(1, k + 1)), name=f"toy{k}")
-    return t, task
+    return t[np.repeat(np.arange(n), copies)], toy_task(k)
 
 
 def _intervals(ev) -> dict:
@@ -210,21 +204,27 @@ def test_evaluate_group_column_that_is_missing_is_refused_naming_it_and_the_file
     assert not (tmp_path / "ev").exists()
 
 
-def test_evaluate_takes_the_group_column_classify_recorded(tmp_path):
+def _twin_cutouts_and_model(tmp_path: Path) -> tuple[Path, Path]:
+    """A labelled folder of 12 objects, two cutouts each (another CCD, as in the PAndAS folder), and a model.
+
+    Returns the labels CSV (file, label, object_id) and an untrained m31-real model (its task reads object_id).
+    """
     from conftest import write_noise_cutout_folder, write_untrained_model  # tests/ is on sys.path under pytest
     from starclass.learn.config import get_preset
 
     labels = write_noise_cutout_folder(tmp_path / "folder", size=16, object_ids=True, n=12)
-    # a second cutout of each object (another CCD), as in the PAndAS folder
     rows = list(csv.DictReader(open(labels)))
     with open(labels, "a", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         for r in rows:
-            src = tmp_path / "folder" / r["file"]
             twin = r["file"].replace(".npy", "_b.npy")
-            np.save(tmp_path / "folder" / twin, np.load(src)[::-1].copy())
+            np.save(tmp_path / "folder" / twin, np.load(tmp_path / "folder" / r["file"])[::-1].copy())
             w.writerow({**r, "file": twin})
-    model = write_untrained_model(tmp_path / "model", get_preset("m31-real", stamp_size=16))
+    return labels, write_untrained_model(tmp_path / "model", get_preset("m31-real", stamp_size=16))
+
+
+def test_evaluate_takes_the_group_column_classify_recorded(tmp_path):
+    labels, model = _twin_cutouts_and_model(tmp_path)
     out = tmp_path / "out.ecsv"
     res = runner.invoke(app, ["classify", "--model", str(model), "--stamps", str(labels), "-o", str(out),
                               "--no-progress", "--device", "cpu"])
@@ -239,18 +239,7 @@ def test_evaluate_takes_the_group_column_classify_recorded(tmp_path):
 def test_evaluate_and_report_of_a_csv_take_the_group_column_of_the_model_it_names(tmp_path):
     # classify --stamps -o out.csv (the docs' command): a CSV keeps no meta, so evaluate out.csv resampled the
     # 24 rows as 24 objects, although its 'model' column names the model (whose task, m31-real, reads object_id)
-    from conftest import write_noise_cutout_folder, write_untrained_model  # tests/ is on sys.path under pytest
-    from starclass.learn.config import get_preset
-
-    labels = write_noise_cutout_folder(tmp_path / "folder", size=16, object_ids=True, n=12)
-    rows = list(csv.DictReader(open(labels)))
-    with open(labels, "a", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        for r in rows:
-            twin = r["file"].replace(".npy", "_b.npy")
-            np.save(tmp_path / "folder" / twin, np.load(tmp_path / "folder" / r["file"])[::-1].copy())
-            w.writerow({**r, "file": twin})
-    model = write_untrained_model(tmp_path / "model", get_preset("m31-real", stamp_size=16))
+    labels, model = _twin_cutouts_and_model(tmp_path)
     out = tmp_path / "out.csv"
     res = runner.invoke(app, ["classify", "--model", str(model), "--stamps", str(labels), "-o", str(out),
                               "--no-progress", "--device", "cpu"])
@@ -358,20 +347,9 @@ def test_evaluate_takes_the_model_group_column_from_the_reference_when_the_outpu
     # a folder classified without its labels (a CSV of files only: no object_id in OUT.csv), scored with
     # -r labels.csv --label-column label: the model (m31-real's task) reads object_id, which only the
     # reference has; the bootstrap resampled the 24 rows as 24 objects
-    from conftest import write_noise_cutout_folder, write_untrained_model  # tests/ is on sys.path under pytest
-    from starclass.learn.config import get_preset
-
-    labels = write_noise_cutout_folder(tmp_path / "folder", size=16, object_ids=True, n=12)
-    rows = list(csv.DictReader(open(labels)))
-    with open(labels, "a", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        for r in rows:
-            twin = r["file"].replace(".npy", "_b.npy")
-            np.save(tmp_path / "folder" / twin, np.load(tmp_path / "folder" / r["file"])[::-1].copy())
-            w.writerow({**r, "file": twin})
+    labels, model = _twin_cutouts_and_model(tmp_path)
     files = tmp_path / "folder" / "files.csv"
     files.write_text("file\n" + "".join(f"{r['file']}\n" for r in csv.DictReader(open(labels))))
-    model = write_untrained_model(tmp_path / "model", get_preset("m31-real", stamp_size=16))
     out = tmp_path / "out.csv"
     res = runner.invoke(app, ["classify", "--model", str(model), "--stamps", str(files), "-o", str(out),
                               "--no-progress", "--device", "cpu"])
@@ -402,3 +380,30 @@ def test_evaluate_takes_the_model_group_column_from_the_reference_when_the_outpu
                                 "--group-column", "object_id", "-o", str(tmp_path / "ev2"), "--no-science"])
     assert named.exit_code == 0, named.output
     assert _accuracy_interval(named.output) == _accuracy_interval(ev.output)
+
+
+def test_an_object_column_taken_from_the_reference_and_empty_on_a_row_is_not_called_the_group_column_option(
+        tmp_path):
+    # the labels CSV given with -r lacks the object of one row; the user gave no --group-column, yet evaluate said
+    # "group column 'object_id' (--group-column) is empty on 1 scored row": an option they never used
+    labels, model = _twin_cutouts_and_model(tmp_path)
+    rows = list(csv.DictReader(open(labels)))
+    rows[3]["object_id"] = ""
+    with open(labels, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    files = tmp_path / "folder" / "files.csv"
+    files.write_text("file\n" + "".join(f"{r['file']}\n" for r in rows))
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--model", str(model), "--stamps", str(files), "-o", str(out),
+                              "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    ev = runner.invoke(app, ["evaluate", str(out), "-r", str(labels), "--label-column", "label", "-o",
+                             str(tmp_path / "ev"), "--no-science"])
+    said = " ".join(ev.output.split())
+    assert ev.exit_code == 2, ev.output
+    assert (f"{labels}: group column 'object_id' (the object column the model reads; fill it in, or name another "
+            "with --group-column) is empty on 1 scored row (row 3, 0-based)") in said, said
+    assert "(--group-column)" not in said
+    assert not (tmp_path / "ev").exists()

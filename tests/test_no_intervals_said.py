@@ -55,3 +55,15 @@ def test_evaluate_with_intervals_says_no_such_note(tmp_path):
                                   "--group-column", "object_id", "--bootstrap", "50"])
     assert ev.exit_code == 0, ev.output
     assert "no bootstrap intervals" not in ev.output and "resample the 20 objects" in ev.output, ev.output
+
+
+def test_the_by_tables_say_why_without_the_function_name(tmp_path):
+    # every row one object, split --by x: the summary's note was worded for users, the --by table's read
+    # "accuracy intervals: no interval: bootstrap_ci: need at least 2 objects (groups), got 1"
+    cat = tmp_path / "c.csv"
+    _catalogue(cat, one_object=True)
+    ev = CliRunner().invoke(app, ["evaluate", str(cat), "-r", "self", "-o", str(tmp_path / "ev"),
+                                  "--group-column", "object_id", "--by", "x"])
+    assert ev.exit_code == 0, ev.output
+    assert "  accuracy intervals: no interval: need at least 2 objects (groups), got 1\n" in ev.output, ev.output
+    assert "bootstrap_ci" not in ev.output

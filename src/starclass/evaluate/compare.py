@@ -1553,15 +1553,17 @@ def _interval_columns(table: Table, fig: str, lo: np.ndarray, hi: np.ndarray, n_
 
 
 def _objects(pred: Table, ref: Table, rows_p: np.ndarray, rows_r: np.ndarray, column: str,
-             names: tuple[str, str]) -> tuple[np.ndarray, str]:
+             names: tuple[str, str], said: str = "--group-column") -> tuple[np.ndarray, str]:
     """The object of each scored row (column ``column`` of ``pred``, else of ``ref``) and the line saying so.
 
     Several cutouts of one object (PAndAS: 869 cutouts of 755 objects) are not independent: the
     bootstrap resamples the objects whole (:func:`starclass.evaluate.bootstrap.bootstrap_ci`).
+    ``said``: where the column came from, as the messages name it (``--group-column``, or the model's
+    object column when the user named none).
     """
     found = [(t, r, n) for t, r, n in ((pred, rows_p, names[0]), (ref, rows_r, names[1])) if column in t.colnames]
     if not found:
-        raise StarclassError(f"group column {column!r} (--group-column): neither {names[0]} nor {names[1]} has it "
+        raise StarclassError(f"group column {column!r} ({said}): neither {names[0]} nor {names[1]} has it "
                              f"({names[0]} columns: {', '.join(pred.colnames)})")
     tab, rows, name = found[0]
     col = tab[column]
@@ -1569,7 +1571,7 @@ def _objects(pred: Table, ref: Table, rows_p: np.ndarray, rows_r: np.ndarray, co
                                                         np.asarray(col)[rows]], dtype=bool)
     if missing.any():
         bad = rows[missing]
-        raise StarclassError(f"{name}: group column {column!r} (--group-column) is empty on "
+        raise StarclassError(f"{name}: group column {column!r} ({said}) is empty on "
                              f"{counted(bad.size, 'scored row')} ({'row' if bad.size == 1 else 'rows'} "
                              f"{', '.join(str(int(i)) for i in bad[:5])}{' ...' if bad.size > 5 else ''}"
                              ", 0-based): every row needs its object")
@@ -1703,7 +1705,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             quantities: Sequence[str] = ("magnitude", "crowding", "bkg"), by: Sequence[str] = (),
             by_min_rows: int = 10, allow_few_matches: bool = False,
             columns: tuple[str, str] | None = None, group_column: str | None = None,
-            sources: tuple[str, str] | None = None) -> Comparison:
+            sources: tuple[str, str] | None = None, group_said: str = "--group-column") -> Comparison:
     """Every metric of one prediction against one reference, for the task's class scheme.
 
     Parameters
@@ -1745,6 +1747,9 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         None: every row is an object.
     sources
         How messages name the prediction and the reference (their files); default ``pred_name``, ``ref_name``.
+    group_said
+        Where ``group_column`` came from, as messages name it: ``--group-column``, or words saying it is
+        the model's object column (:func:`evaluate_catalogs` names it so when the user named none).
 
     Returns
     -------
@@ -1794,8 +1799,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     cp, cr = cp[both], cr[both]
     results = [classification_summary(cr, cp, merge, groups) for merge, groups in task.merges.items()]
     notes: list[str] = []
-    objects, interval_note = (_objects(pred, ref, ia[both], ib[both], group_column, sources or (pname, rname))
-                              if group_column is not None else (None, None))
+    objects, interval_note = (_objects(pred, ref, ia[both], ib[both], group_column, sources or (pname, rname),
+                                       group_said) if group_column is not None else (None, None))
     titles = {m: task.merge_title(m) for m in task.merges}
     # the intervals are drawn at the end, once every figure they cover (ROC AUC, ECE, Brier) is computed
     out = Comparison(pname, rname, paired_by, int(ia.size),
@@ -2263,6 +2268,11 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
             if t is not None and (found := next((c for c in implied if c in t.colnames), None)) is not None:
                 return found
         return None
+
+    # an implied column empty on a scored row was refused as "group column 'object_id' (--group-column) is
+    # empty", an option the user had not given: the message says where the column came from instead
+    group_said = ("--group-column" if group_column is not None else
+                  "the object column the model reads; fill it in, or name another with --group-column")
     check_probability_columns(ptab, etask, pred if isinstance(pred, (str, Path)) else pred_name)
     given = [references] if isinstance(references, (str, Path, Table)) else references
     has_self = given is not None and not isinstance(given, Mapping) and any(
@@ -2357,7 +2367,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                                        ref_is_pred=True, radius=radius, n_boot=n_boot, target_purity=target_purity,
                                        quantities=quantities, by=by,
                                        by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
-                                       group_column=group_of(None), sources=(pshown, pshown)))
+                                       group_column=group_of(None), sources=(pshown, pshown),
+                                       group_said=group_said))
             rt = ptab.copy(copy_data=False)
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
             cats[SELF_CATALOGUE] = rt
@@ -2389,7 +2400,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
-                                   group_column=group_of(rtab), sources=(pshown, said)))
+                                   group_column=group_of(rtab), sources=(pshown, said), group_said=group_said))
         pairs_of[name] = comparisons[-1].pairs
     if scored:
         for c in comparisons:

@@ -1132,6 +1132,12 @@ def read_image(path: str | os.PathLike, *, return_kind: bool = False):
     >>> np.save(p, np.ones((8, 8)))
     >>> read_image(p).shape
     (1, 8, 8)
+    >>> read_image(p, return_kind=True)[1]  # a float array: its values as stored
+    'stored'
+    >>> np.save(p, np.full((8, 8), 255, np.uint8))
+    >>> img, kind = read_image(p, return_kind=True)  # an 8-bit picture: divided by 255
+    >>> float(img.max()), kind
+    (1.0, 'picture')
     """
     p = Path(path)
     fmt = image_format(p)

@@ -156,6 +156,20 @@ class ClassConditionalConformal(BaseEstimator):
         :func:`starclass.learn.provenance.row_digests`) pick each row's smoothing weight, so that a
         row's p-values do not depend on its position or on the other rows; default
         :func:`probability_keys` of ``probs``. Unused without smoothing.
+
+        Examples
+        --------
+        A row's p-values follow the row (its key), not its place in the list:
+
+        >>> rng = np.random.default_rng(0)
+        >>> cal = rng.dirichlet([1.0, 1.0], 60)
+        >>> cp = ClassConditionalConformal(seed=0).fit(cal, (cal[:, 1] > rng.uniform(size=60)).astype(int))
+        >>> p = np.array([[0.7, 0.3], [0.2, 0.8], [0.5, 0.5]])
+        >>> bool(np.array_equal(cp.predict_p(p)[::-1], cp.predict_p(p[::-1])))
+        True
+        >>> keys = np.array([11, 12, 13], dtype=np.uint64)
+        >>> bool(np.array_equal(cp.predict_p(p, keys=keys)[1:], cp.predict_p(p[1:], keys=keys[1:])))
+        True
         """
         from crepes.extras import hinge
 
@@ -186,6 +200,15 @@ class ClassConditionalConformal(BaseEstimator):
         """Boolean sets ``[N, K]`` at ``coverage`` (default: the constructor's); NaN rows are empty.
 
         ``keys``: as :meth:`predict_p` (each row's own smoothing draw).
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> cal = rng.dirichlet([1.0, 1.0], 60)
+        >>> cp = ClassConditionalConformal(seed=0).fit(cal, (cal[:, 1] > rng.uniform(size=60)).astype(int))
+        >>> sets = cp.predict_set(np.array([[0.99, 0.01], [0.5, 0.5]]), coverage=0.8)
+        >>> sets.shape, sets.dtype.name
+        ((2, 2), 'bool')
         """
         # before n_classes_ is read below: unfitted, that was an AttributeError instead of NotFittedError
         check_fitted(self, "predictor_")

@@ -108,7 +108,8 @@ def check_pixel_scales(cutouts: CutoutSet, config, what: str) -> None:
     config : TaskConfig
         The task (its ``normalisation``).
     what : str
-        The command, for the message ("train", "classify", "calibrate", "explain").
+        What could not be trusted, for the message: "training", "classification", "the calibration",
+        "explanation" (as train, classify, calibrate and explain pass it).
 
     Raises
     ------
@@ -121,9 +122,9 @@ def check_pixel_scales(cutouts: CutoutSet, config, what: str) -> None:
     >>> cs = CutoutSet(images=np.stack([np.full((1, 4, 4), 0.5), np.full((1, 4, 4), 800.0)]).astype("f4"),
     ...                table=None, files=["a.png", "b.fits"], labels=None, groups=np.array(["a", "b"]),
     ...                pixel_kinds=["picture", "stored"])
-    >>> check_pixel_scales(cs, get_preset("m31-real"), "train")  # zscore: one scale per stamp, passes
+    >>> check_pixel_scales(cs, get_preset("m31-real"), "training")  # zscore: one scale per stamp, passes
     >>> try:
-    ...     check_pixel_scales(cs, get_preset("m31-real").copy(normalisation="none"), "train")
+    ...     check_pixel_scales(cs, get_preset("m31-real").copy(normalisation="none"), "training")
     ... except StarclassError as exc:
     ...     print(str(exc)[:62])
     .: 1 picture file scaled to 0-1 beside 1 FITS/NPY file whose s

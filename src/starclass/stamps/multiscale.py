@@ -87,6 +87,11 @@ def base_size(size: int, scales: Sequence[float]) -> int:
     Traceback (most recent call last):
     ...
     starclass.errors.StarclassError: scale 1e+06 zooms a 32 px stamp in to a 1 px crop ... of at most 16
+
+    A stamp larger than 1024 px (a task's ``stamp_size``) that no scale zooms out of is cut as it is:
+
+    >>> base_size(1100, (1.0, 1.6))
+    1100
     """
     s = max(scales)
     if crop_width(size, s) < MIN_CROP_PX:
@@ -95,13 +100,16 @@ def base_size(size: int, scales: Sequence[float]) -> int:
                              f"(every pixel of the stamp the same one); at least {MIN_CROP_PX} px, about the "
                              f"FWHM of a point source: give scales of at most {int(size) / MIN_CROP_PX:g}")
     out = max([int(size)] + [crop_width(size, s) for s in scales])
-    if out > MAX_CUT_PX:
+    # the limit is on zooming out: a task's stamp_size of 1100 at scale 1 (nothing zoomed out) was refused as
+    # "scale 1 zooms a 1100 px stamp out", with advice ("scales of at least 1.07") that could not help
+    limit = max(MAX_CUT_PX, int(size))
+    if out > limit:
         # 'cutouts --scales 1e-6' asked numpy for 18.2 PiB (an ArrayMemoryError traceback), 0.01 for a
         # 3200 px cut per candidate (minutes per field for stamps of one blurred pixel's worth of detail)
         s = min(scales)
         raise StarclassError(f"scale {s:g} zooms a {int(size)} px stamp out to a {out} px cut; at most "
-                             f"{MAX_CUT_PX} px (the largest stamp --size): give scales of at least "
-                             f"{int(size) / MAX_CUT_PX:g}")
+                             f"{limit} px (the largest stamp --size, or the stamp itself where larger): give "
+                             f"scales of at least {int(size) / limit:g}")
     return out
 
 
