@@ -567,6 +567,9 @@ class VoteTargets:
         Catalogue rows with at least one vote, and the votes among them.
     annotators : astropy.table.Table or None
         :func:`annotator_table` for ``dawid-skene``, else None.
+    voted : numpy.ndarray or None
+        ``(N,)`` bool: whether anyone voted on each catalogue row (a row without a target and
+        with a vote had only votes for classes the task leaves out).
 
     Made by :func:`votes_for_catalogue`.
 
@@ -585,6 +588,7 @@ class VoteTargets:
     n_labelled: int
     n_votes: int
     annotators: Table | None = None
+    voted: np.ndarray | None = None
 
 
 def task_tie_rule(config) -> str:
@@ -670,7 +674,8 @@ def votes_for_catalogue(config, catalogue: Table, votes: Table | None = None, *,
     if votes is not None:
         targets, n_votes_row = _match_ids(catalogue, votes, targets, n_votes_row, name, ID)
     labelled = targets.sum(axis=1) > 0
-    return VoteTargets(targets, model, cols, int(labelled.sum()), int(n_votes_row[labelled].sum()), annotators)
+    return VoteTargets(targets, model, cols, int(labelled.sum()), int(n_votes_row[labelled].sum()), annotators,
+                       n_votes_row > 0)
 
 
 def _vote_columns(table: Table, columns: str | Sequence[str] | None, name: str) -> list[str]:
