@@ -38,7 +38,7 @@ from starclass.evaluate.agreement import (
     human_columns,
     symmetric_confusion,
 )
-from starclass.evaluate.groups import GroupFigures, group_table, interval_notes, set_interval_notes
+from starclass.evaluate.groups import GroupFigures, group_table, interval_notes, object_noun, set_interval_notes
 from starclass.evaluate.matching import match_catalogs, matched_on_sky
 from starclass.evaluate.metrics import (
     MergeResult,
@@ -1915,9 +1915,10 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     for col, figs in by_figs:
         tab = out.by[col][0]
         lo, hi = by_cis.get(col, (None, None))
-        figs.fill(tab, lo, hi, accuracy=objects is not None)
+        settled = figs.fill(tab, lo, hi, accuracy=objects is not None, objects=objects)
         set_interval_notes(tab, *interval_notes(len(cr), n_boot, objects=objects, object_column=group_column,
-                                                failure=None if col in by_cis else boot_note))
+                                                failure=None if col in by_cis else boot_note),
+                           settled=settled, objects=object_noun(objects, group_column))
     if boot_note or interval_note:
         out.notes.insert(0, boot_note or interval_note)  # first, where the accuracies' note always stood
     if cis:
