@@ -272,3 +272,23 @@ def test_candidates_nobody_labelled_are_not_called_without_an_output_class(field
                      "--seed", "1", "-o", tmp_path / "m4", "--label-model", "mode"])
     assert res.exit_code == 0, out
     assert f"(10 candidates nobody labelled, {n_none} whose labels map to no output class left out)" in out, out
+
+
+def test_annotators_name_the_people_of_a_csv_export(field, tmp_path):
+    """train --labels e3.csv --label-model dawid-skene wrote annotators.ecsv without a person column: a
+    CSV keeps no meta. inspect --export writes e3.people.json beside it (tests/test_inspect_user_names.py),
+    which train now reads."""
+    root, data, _, votes = field
+    csv = tmp_path / "e3.csv"
+    write_catalog(votes, csv)
+    people = {"class_h1": "Ann Lee", "class_h2": "Björn Ødegård", "class_h3": "李明"}
+    (tmp_path / "e3.people.json").write_text(json.dumps({"people": people}, ensure_ascii=False), encoding="utf-8")
+    res, out = _train(root, data, csv, tmp_path / "m", "--label-model", "dawid-skene")
+    assert res.exit_code == 0, out
+    ann = Table.read(tmp_path / "m" / "annotators.ecsv")
+    assert dict(zip(ann["annotator"], ann["person"])) == people
+    # a file beside it that is no such JSON is named, nothing written
+    (tmp_path / "e3.people.json").write_text("not json", encoding="utf-8")
+    res, out = _train(root, data, csv, tmp_path / "m2", "--label-model", "dawid-skene")
+    assert res.exit_code == 2 and "e3.people.json" in out and "cannot be read" in out, out
+    assert not (tmp_path / "m2").exists()

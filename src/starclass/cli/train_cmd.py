@@ -1034,6 +1034,11 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
         from starclass.learn.labels import read_votes
 
         votes_table = read_votes(labels, "train --labels")
+    elif labels is not None and table is not None:
+        from starclass.learn.labels import add_people_beside
+
+        # the votes table is the catalogue: a CSV export's people are beside it, as read_votes finds them
+        add_people_beside(src, labels)
     out: VoteTargets = votes_for_catalogue(cfg, src, votes_table, columns=label_columns, model=label_model,
                                            name=str(labels or catalog or stamps))
     echo(f"labels: {counted(out.n_labelled, 'candidate')} with votes in {', '.join(out.columns)} "
