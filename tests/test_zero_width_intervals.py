@@ -142,3 +142,27 @@ def test_the_real_pandas_table_if_present(tmp_path):
                               "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     assert "[1.000, 1.000]" not in res.output
+
+
+def test_the_whole_sample_tables_settle_too():
+    """The per-class table's precision and recall and the areas' ROC AUC and average precision:
+    recall of 5 of 5 class-2 objects and precision of 14 of 14 predicted 1 were [1.000, 1.000]."""
+    from starclass.evaluate.compare import evaluate_catalogs
+    from starclass.evaluate.task import EvalTask
+
+    ref = np.array([1] * 20 + [2] * 5)
+    pred = np.array([1] * 14 + [2] * 6 + [2] * 5)
+    p1 = np.concatenate([np.linspace(0.99, 0.7, 20), np.linspace(0.3, 0.1, 5)])  # ranked without a mistake
+    t = Table({"object_id": [f"o{i}" for i in range(25)], "class_ref": ref, "class_pred": pred,
+               "prob_1": p1, "prob_2": 1 - p1})
+    task = EvalTask.from_classes((1, 2), name="toy2", positive_class=1)
+    c = evaluate_catalogs(t, task=task, n_boot=200, group_column="object_id").comparisons[0]
+    pc = c.results[0].per_class
+    row = {int(r["class"]): r for r in pc}
+    assert np.isclose(float(row[2]["recall_lo"]), _wilson_all_right(5)) and float(row[2]["recall_hi"]) == 1.0
+    assert np.isclose(float(row[1]["precision_lo"]), _wilson_all_right(14))
+    assert float(row[1]["recall_hi"]) > float(row[1]["recall_lo"])  # 14 of 20: a spread, kept
+    areas = c.curves[0].areas
+    assert float(areas["roc_auc"][0]) == 1.0 and np.ma.is_masked(areas["roc_auc_lo"][0])
+    assert any("Wilson interval on the objects behind it" in n for n in c.notes), c.notes
+    assert any(NO_SPREAD_NOTE in n for n in c.notes), c.notes
