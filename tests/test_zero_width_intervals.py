@@ -132,18 +132,6 @@ def test_evaluate_by_prints_wilsons_interval_and_no_auc_interval(tmp_path):
     assert "[1.000, 1.000]" not in res.output
 
 
-def test_the_real_pandas_table_if_present(tmp_path):
-    """The brief's repro, where the out-of-fold table was written to the shared scratch beforehand."""
-    path = Path("/tmp/s49votes/oof.csv")
-    if not path.is_file():
-        pytest.skip("no out-of-fold PAndAS table (benchmarks/real_pandas_errors.py -o /tmp/s49votes/oof.csv)")
-    res = runner.invoke(app, ["evaluate", str(path), "--task", "m31-real", "--label-column", "label", "--no-science",
-                              "--by", "source_table", "--group-column", "object_id", "--bootstrap", "200",
-                              "-o", str(tmp_path / "ev")])
-    assert res.exit_code == 0, res.output
-    assert "[1.000, 1.000]" not in res.output
-
-
 def test_the_whole_sample_tables_settle_too():
     """The per-class table's precision and recall and the areas' ROC AUC and average precision:
     recall of 5 of 5 class-2 objects and precision of 14 of 14 predicted 1 were [1.000, 1.000]."""
