@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 import pytest
+from astropy.stats import binom_conf_interval
 from astropy.table import Table
 from sklearn.metrics import average_precision_score, recall_score, roc_auc_score
 from typer.testing import CliRunner
@@ -111,19 +112,31 @@ def test_by_tables_recall_and_roc_auc_intervals_match_sklearn_and_a_hand_written
     tab, _ = c.by["field"]
     ref, pred, field = np.asarray(t["class_ref"]), np.asarray(t["class_pred"]), np.asarray(t["field"])
     draws = list(_object_draws(t, N_BOOT) if grouped else _row_draws(len(t), N_BOOT))
+    replaced = set()  # the columns with an interval of zero width replaced, which their notes say
     for row in tab:
         sel = np.ones(len(t), bool) if row["group"] == ALL else field == row["group"]
         for cls in range(1, k + 1):
             col = f"recall_{cls}"
             assert float(row[col]) == pytest.approx(_recall(ref[sel], pred[sel], cls), rel=1e-12, nan_ok=True)
             hand = _interval((_recall_counted(ref[i][sel[i]], pred[i][sel[i]], cls) for i in draws), N_BOOT)
+            if hand[0] == hand[1]:
+                # the same on every resample: the Wilson interval on the objects of the class (brief s49votes)
+                of_k = sel & (ref == cls)
+                n_obj = len(set(np.asarray(t["object_id"])[of_k])) if grouped else int(of_k.sum())
+                hits = float(row[col]) * n_obj
+                assert hits == pytest.approx(round(hits))
+                hand = tuple(binom_conf_interval(round(hits), n_obj, confidence_level=0.95, interval="wilson"))
+                replaced.add("recall_<k>")
             assert _pair(row, col) == pytest.approx(hand, rel=1e-9, abs=1e-12, nan_ok=True), (k, row["group"], cls)
             assert tab.colnames.index(f"{col}_hi") == tab.colnames.index(col) + 2
         if k == 2:  # the positive class's probability, as the ROC curve scores it
             y, s = ref == 1, p[:, 0]
             assert float(row["roc_auc"]) == pytest.approx(_auc(y[sel], s[sel]), rel=1e-12)
             hand = _interval((_auc(y[i][sel[i]], s[i][sel[i]]) for i in draws), N_BOOT)
-            assert _pair(row, "roc_auc") == pytest.approx(hand, rel=1e-9, abs=1e-12), row["group"]
+            if hand[0] == hand[1]:
+                hand = (np.nan, np.nan)  # every resample gave the same value: no interval
+                replaced.add("roc_auc")
+            assert _pair(row, "roc_auc") == pytest.approx(hand, rel=1e-9, abs=1e-12, nan_ok=True), row["group"]
         else:
             assert "roc_auc" not in tab.colnames
     # the pooled row is every row: its intervals are the per-class table's and the ROC AUC table's (same resamples)
@@ -137,8 +150,12 @@ def test_by_tables_recall_and_roc_auc_intervals_match_sklearn_and_a_hand_written
     n_obj = len(set(t["object_id"]))
     boot = (f"95% bootstrap interval, {N_BOOT} resamples of the {n_obj} objects (object_id) drawn whole" if grouped
             else f"95% bootstrap interval, {N_BOOT} resamples of the {len(t)} rows")
-    assert notes == {"accuracy": boot if grouped else "95% Wilson interval", "recall_<k>": boot,
-                     **({"roc_auc": boot} if k == 2 else {})}
+    unit = "objects (object_id)" if grouped else "rows"
+    wilson = f"; where every resample gave the same value, the 95% Wilson interval on the {unit} behind the figure"
+    assert notes == {"accuracy": boot if grouped else "95% Wilson interval",
+                     "recall_<k>": boot + (wilson if "recall_<k>" in replaced else ""),
+                     **({"roc_auc": boot + ("; none (nan) where every resample gave the same value: too few objects "
+                                            "for an interval" if "roc_auc" in replaced else "")} if k == 2 else {})}
 
 
 @pytest.mark.parametrize("grouped", [True, False], ids=["objects", "rows"])
@@ -220,8 +237,13 @@ def test_evaluate_prints_and_writes_the_by_intervals(tmp_path):
     n_obj = len(set(t["object_id"]))
     assert re.search(r"  disc: n \d+, accuracy [0-9.]+ \[[0-9.]+, [0-9.]+\], \d+ errors?, ROC AUC [0-9.]+ "
                      r"\[[0-9.]+, [0-9.]+\]", res.output), res.output
-    assert (f"  accuracy, ROC AUC and recall_<k> intervals: 95% bootstrap interval, 100 resamples of the {n_obj} "
-            "objects (object_id) drawn whole") in res.output
+    # one line per note; a small field's figure the same on every resample adds to its column's note
+    # (tests/test_zero_width_intervals.py)
+    boot = f"95% bootstrap interval, 100 resamples of the {n_obj} objects (object_id) drawn whole"
+    assert f"intervals: {boot}" in res.output
+    assert "accuracy" in res.output.split(f"intervals: {boot}")[0].splitlines()[-1]
+    by_notes = Table.read(tmp_path / "ev" / "tables" / "by_field_prediction_class_ref.ecsv").meta["interval_notes"]
+    assert all(v.startswith(boot) for v in by_notes.values()), by_notes
     by = Table.read(tmp_path / "ev" / "tables" / "by_field_prediction_class_ref.ecsv")
     assert {"recall_1_lo", "recall_1_hi", "recall_2_lo", "recall_2_hi", "roc_auc_lo", "roc_auc_hi"} <= set(by.colnames)
     assert by.meta["interval_notes"]["roc_auc"].startswith("95% bootstrap interval, 100 resamples of the")
@@ -229,8 +251,7 @@ def test_evaluate_prints_and_writes_the_by_intervals(tmp_path):
     res = runner.invoke(app, [*args, "-o", str(tmp_path / "ev_rows")])
     assert res.exit_code == 0, res.output
     assert "  accuracy intervals: 95% Wilson interval\n" in res.output
-    assert f"  ROC AUC and recall_<k> intervals: 95% bootstrap interval, 100 resamples of the {len(t)} rows" \
-        in res.output
+    assert f"intervals: 95% bootstrap interval, 100 resamples of the {len(t)} rows" in res.output
 
 
 @pytest.mark.parametrize("grouped", [True, False], ids=["objects", "rows"])
@@ -244,11 +265,11 @@ def test_the_report_caption_says_which_interval_each_column_carries(grouped):
     if grouped:
         expected = ["accuracy with its 95% bootstrap interval, 50 resamples of the 40 objects (object_id) drawn "
                     "whole, ",
-                    "the intervals of recall_k (recall_k_lo, recall_k_hi) and roc_auc: the same;"]
+                    "the intervals of recall_k (recall_k_lo, recall_k_hi)"]
     else:
         expected = ["accuracy with its 95% Wilson interval, ",
-                    "the intervals of recall_k (recall_k_lo, recall_k_hi) and roc_auc: 95% bootstrap interval, 50 "
-                    f"resamples of the {len(t)} rows;"]
+                    "the intervals of recall_k (recall_k_lo, recall_k_hi)",
+                    f": 95% bootstrap interval, 50 resamples of the {len(t)} rows"]
     assert all(e in caption for e in expected), caption
 
 

@@ -171,11 +171,58 @@ def test_a_csv_export_says_whose_column_is_whose(demo_dir, tmp_path, runner):
     r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{path}", "--export", str(out),
                             "--summary", str(summary)])
     assert r.exit_code == 0, r.output
-    assert ("a CSV keeps no meta, so note whose column is whose (--summary keeps it as 'people'): "
-            "class_h1 = Ann Lee, class_h2 = Björn Ødegård, class_h3 = 李明") in r.output
+    assert (f"a CSV keeps no meta: whose column is whose is in {tmp_path / 'labels.people.json'} beside it (train "
+            "--labels reads it; --summary keeps it as 'people'): class_h1 = Ann Lee, class_h2 = Björn Ødegård, "
+            "class_h3 = 李明") in r.output
     assert json.loads(summary.read_text())["people"] == {"class_h1": "Ann Lee", "class_h2": "Björn Ødegård",
                                                          "class_h3": "李明"}
     # an ECSV keeps them in its meta: no such line
     r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{path}", "--export",
                             str(tmp_path / "labels.ecsv")])
     assert r.exit_code == 0 and "keeps no meta" not in r.output, r.output
+
+
+def test_train_finds_the_people_of_a_csv_export(demo_dir, tmp_path, runner):
+    """'inspect --export e3.csv' then 'train --labels e3.csv --label-model dawid-skene' wrote annotators.ecsv
+    without a person column (an ECSV export had one): the CSV kept no names. The export now writes
+    e3.people.json beside it, which read_votes (train --labels) puts in the table's meta."""
+    import json
+
+    from astropy.table import Table
+
+    from starclass.learn.config import get_preset
+    from starclass.learn.labels import read_votes, votes_for_catalogue
+
+    path = tmp_path / "labels.sqlite"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.init_db(engine)
+    uids = {name: db.add_user(engine, name, "a-long-password") for name in NAMES[:3]}
+    ids = load_field(demo_dir, cache_dir=tmp_path / "cache").ids
+    for j, cid in enumerate(ids):
+        for k, name in enumerate(NAMES[:3]):
+            db.save_label(engine, "", cid, uids[name], 1 + (j + k) % 3, None, "")
+    engine.dispose()
+    out = tmp_path / "e3.csv"
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{path}", "--export", str(out)])
+    assert r.exit_code == 0, r.output
+    side = tmp_path / "e3.people.json"  # inspect.export.people_path(out)
+    want = {"class_h1": "Ann Lee", "class_h2": "Björn Ødegård", "class_h3": "李明"}
+    assert json.loads(side.read_text(encoding="utf-8")) == {"people": want}
+    votes = read_votes(out)
+    assert votes.meta["people"] == want
+    vt = votes_for_catalogue(get_preset("legus4"), Table({"id": votes["id"]}), votes, model="dawid-skene")
+    assert sorted(set(vt.annotators["person"])) == sorted(want.values())
+    assert dict(zip(vt.annotators["annotator"], vt.annotators["person"])) == want
+    # a second export to the same name is refused for the file beside it too, and --overwrite replaces both
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{path}", "--export", str(out)])
+    assert r.exit_code == 2 and "exists" in r.output, r.output
+    out.unlink()
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{path}", "--export", str(out)])
+    assert r.exit_code == 2 and "e3.people.json" in r.output, r.output
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{path}", "--export", str(out),
+                            "--overwrite"])
+    assert r.exit_code == 0 and out.is_file(), r.output
+    # an ECSV keeps them in its meta: nothing beside it
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{path}", "--export",
+                            str(tmp_path / "e4.ecsv")])
+    assert r.exit_code == 0 and not (tmp_path / "e4.people.json").exists(), r.output

@@ -246,3 +246,49 @@ def test_a_vote_that_is_no_whole_class_is_named(field, tmp_path):
     assert res.exit_code == 2, out
     assert re.search(r"half\.ecsv.*column 'class_h1', row 5.*1\.5 is not an integer", out), out
     assert "Traceback" not in out and not (tmp_path / "m").exists()
+
+
+def test_candidates_nobody_labelled_are_not_called_without_an_output_class(field, tmp_path):
+    """train --labels with an export that labels only some candidates said "(10 without an output
+    class left out)": those rows have no label at all. They are now "candidates nobody labelled",
+    apart from the rows whose votes are all for a class the task leaves out (merge 4: 0)."""
+    root, data, cfg, votes = field
+    some = votes[:30]
+    write_catalog(some, tmp_path / "v.ecsv")
+    res, out = _train(root, data, tmp_path / "v.ecsv", tmp_path / "m", "--label-model", "dawid-skene")
+    assert res.exit_code == 0, out
+    assert "(10 candidates nobody labelled left out)" in out, out
+    assert "without an output class" not in out, out
+    # a task that drops class 4: rows voted 4 by everyone map to no output class
+    dropped = get_preset("legus4-compact", stamp_size=16, scales=[1.0], classes=[1, 2, 3],
+                         class_names=["symmetric", "asymmetric", "multi-peak"], merge={1: 1, 2: 2, 3: 3, 4: 0},
+                         recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
+    save_config(dropped, tmp_path / "drop4.yaml")
+    # rows whose mode is 4 (each voted by someone): no output class
+    n_none = int((votes_for_catalogue(dropped, some, model="mode").targets.sum(axis=1) == 0).sum())
+    assert n_none > 0
+    res, out = _run(["train", "--task", tmp_path / "drop4.yaml", "--mosaics", data, "--catalog",
+                     data / "candidates.ecsv", "--labels", tmp_path / "v.ecsv", "--no-progress", "--device", "cpu",
+                     "--seed", "1", "-o", tmp_path / "m4", "--label-model", "mode"])
+    assert res.exit_code == 0, out
+    assert f"(10 candidates nobody labelled, {n_none} whose labels map to no output class left out)" in out, out
+
+
+def test_annotators_name_the_people_of_a_csv_export(field, tmp_path):
+    """train --labels e3.csv --label-model dawid-skene wrote annotators.ecsv without a person column: a
+    CSV keeps no meta. inspect --export writes e3.people.json beside it (tests/test_inspect_user_names.py),
+    which train now reads."""
+    root, data, _, votes = field
+    csv = tmp_path / "e3.csv"
+    write_catalog(votes, csv)
+    people = {"class_h1": "Ann Lee", "class_h2": "Björn Ødegård", "class_h3": "李明"}
+    (tmp_path / "e3.people.json").write_text(json.dumps({"people": people}, ensure_ascii=False), encoding="utf-8")
+    res, out = _train(root, data, csv, tmp_path / "m", "--label-model", "dawid-skene")
+    assert res.exit_code == 0, out
+    ann = Table.read(tmp_path / "m" / "annotators.ecsv")
+    assert dict(zip(ann["annotator"], ann["person"])) == people
+    # a file beside it that is no such JSON is named, nothing written
+    (tmp_path / "e3.people.json").write_text("not json", encoding="utf-8")
+    res, out = _train(root, data, csv, tmp_path / "m2", "--label-model", "dawid-skene")
+    assert res.exit_code == 2 and "e3.people.json" in out and "cannot be read" in out, out
+    assert not (tmp_path / "m2").exists()

@@ -82,8 +82,12 @@ def _report_export(out, path: Path) -> None:
     _report_export_counts(out, path)
     people = out.meta.get("people") or {}
     if Path(path).suffix.lower() == ".csv" and people:
-        # the file keeps no meta: whose class_h<k> column was whose was said nowhere (meta['people'] in an ECSV)
-        echo("a CSV keeps no meta, so note whose column is whose (--summary keeps it as 'people'): "
+        # the file keeps no meta: whose class_h<k> column was whose was said nowhere (meta['people'] in an ECSV);
+        # the file beside it keeps them for train --labels (annotators.ecsv's person column)
+        from starclass.inspect.export import people_path
+
+        echo(f"a CSV keeps no meta: whose column is whose is in {people_path(path)} beside it (train --labels "
+             "reads it; --summary keeps it as 'people'): "
              + ", ".join(f"{col} = {name}" for col, name in people.items()))
 
 

@@ -611,7 +611,8 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
 
         write_catalog(votes.annotators, Path(output) / "annotators.ecsv", overwrite=True)
         echo(f"Dawid-Skene confusion matrix of each annotator written to {Path(output) / 'annotators.ecsv'}")
-    _summarise(cfg, result, output, precision, soft=votes is not None and votes.model != "mode")
+    left_out = None if votes is None else _left_out(result.n_unlabelled, votes.voted, y, n_bad)
+    _summarise(cfg, result, output, precision, soft=votes is not None and votes.model != "mode", left_out=left_out)
     if target_purity is not None:
         # not in the resume digests: it changes no weights, and a rerun chooses it again on the same rows
         tune_threshold(cfg, output, inputs, y, result.val_index, target_purity, device=device)
@@ -1033,6 +1034,11 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
         from starclass.learn.labels import read_votes
 
         votes_table = read_votes(labels, "train --labels")
+    elif labels is not None and table is not None:
+        from starclass.learn.labels import add_people_beside
+
+        # the votes table is the catalogue: a CSV export's people are beside it, as read_votes finds them
+        add_people_beside(src, labels)
     out: VoteTargets = votes_for_catalogue(cfg, src, votes_table, columns=label_columns, model=label_model,
                                            name=str(labels or catalog or stamps))
     echo(f"labels: {counted(out.n_labelled, 'candidate')} with votes in {', '.join(out.columns)} "
@@ -1287,7 +1293,8 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
 
         write_catalog(out.annotators, Path(output) / "annotators.ecsv", overwrite=True)
         echo(f"Dawid-Skene confusion matrix of each annotator written to {Path(output) / 'annotators.ecsv'}")
-    _summarise(cfg, result, output, precision, soft=out.model != "mode")
+    _summarise(cfg, result, output, precision, soft=out.model != "mode",
+               left_out=_left_out(result.n_unlabelled, out.voted, out.targets, 0))
 
 
 def volunteer_vote_columns(table, name: str = "the cutout CSV"):
@@ -1354,7 +1361,30 @@ def _echo_notes(notes: list[str]) -> None:
         echo(note)
 
 
-def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False) -> None:
+def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad: int) -> str:
+    """What the candidates training left out were, with votes (``--labels``): "(N ... left out)".
+
+    "32 without an output class" was said of catalogue rows nobody had labelled: the words suit a
+    row whose votes are all for classes the task leaves out, not one without any vote.
+    ``targets`` are the rows' training targets as fit was given them (a pseudo-labelled row has one).
+    """
+    if voted is None or len(voted) != len(targets):
+        return f"{n_left} without an output class left out"
+    t = np.asarray(targets, dtype=float)
+    has = t.reshape(len(t), -1).sum(axis=1) > 0
+    nobody = min(int(np.sum(~np.asarray(voted, dtype=bool) & ~has)), int(n_left))
+    # the rest had votes: for classes the task leaves out, or (said above) no usable stamp
+    no_class = max(int(n_left) - nobody - int(n_bad), 0)
+    parts = [f"{counted(nobody, 'candidate')} nobody labelled"] if nobody else []
+    if no_class or not parts:
+        parts.append(f"{no_class} whose labels map to no output class")
+    if n_bad:
+        parts.append(f"{n_bad} without a usable stamp")
+    return ", ".join(parts) + " left out"
+
+
+def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False,
+               left_out: str | None = None) -> None:
     _echo_notes(result.notes)
     from starclass.learn.precision import compute_dtype, cpu_has_bf16_units, dtype_name
 
@@ -1373,7 +1403,7 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
     echo(f"trained {len(result.members) - kept} member(s) of task {cfg.name!r} on {result.device} "
          f"({dtype_name(dtype)}): "
          f"{result.n_train} training, {result.n_val} validation candidates "
-         f"({result.n_unlabelled} without an output class left out) in {result.seconds:.1f} s")
+         f"({left_out or f'{result.n_unlabelled} without an output class left out'}) in {result.seconds:.1f} s")
     # soft targets (--label-model soft / dawid-skene) count a candidate fractionally in every
     # class it may be: the rounded expected counts need not add up to the training candidates
     # (720 training and counts summing to 719 read as a row lost)

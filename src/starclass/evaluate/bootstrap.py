@@ -365,3 +365,115 @@ def ranking_figures(y: np.ndarray, score: np.ndarray) -> Callable[[np.ndarray], 
         return np.array([float(np.dot(pos, below + 0.5 * neg) / (n_pos * n_neg)), ap])
 
     return figs
+
+
+#: Said of a ranking figure (ROC AUC, average precision) whose resamples all gave one value: it gets no interval.
+NO_SPREAD_NOTE = "every resample gave the same value: too few objects for an interval"
+
+
+def wilson_interval(successes: np.ndarray | float, trials: np.ndarray | float,
+                    level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a proportion ``successes / trials``, element by element.
+
+    The successes may be fractional (an object whose cutouts disagree counts in part); with
+    whole counts this is :func:`astropy.stats.binom_conf_interval` with ``interval="wilson"``.
+    NaN where ``trials`` is 0 or not finite.
+
+    Parameters
+    ----------
+    successes, trials
+        Counts (arrays of one shape, or numbers).
+    level
+        Two-sided confidence level.
+
+    Returns
+    -------
+    lo, hi : numpy.ndarray
+
+    Examples
+    --------
+    Two non-clusters both classified right:
+
+    >>> lo, hi = wilson_interval(2, 2)
+    >>> round(float(lo), 3), round(float(hi), 3)
+    (0.342, 1.0)
+    """
+    from scipy.stats import norm
+
+    k = np.asarray(successes, dtype=np.float64)
+    n = np.asarray(trials, dtype=np.float64)
+    z = float(norm.ppf(0.5 + level / 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        ok = np.isfinite(n) & (n > 0)
+        lo = np.where(ok, np.clip(centre - half, 0.0, 1.0), np.nan)
+        hi = np.where(ok, np.clip(centre + half, 0.0, 1.0), np.nan)
+    return lo, hi
+
+
+def zero_width(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Where a percentile interval is a single value (every resample gave the same figure).
+
+    Examples
+    --------
+    >>> zero_width(np.array([1.0, 0.5, np.nan]), np.array([1.0, 0.9, np.nan])).tolist()
+    [True, False, False]
+    """
+    lo, hi = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(lo) & np.isfinite(hi) & (hi - lo <= 1e-12)
+
+
+def settle_zero_width(value: np.ndarray, lo: np.ndarray, hi: np.ndarray, *, objects: np.ndarray | None = None,
+                      level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Replace percentile intervals of zero width: Wilson's for a proportion, none for a ranking figure.
+
+    A percentile interval of a figure that is the same on every resample (a recall of 2 of 2
+    objects, a ROC AUC of a group ranked without a mistake) is ``[v, v]``: it reads as a figure
+    known exactly, where it rests on a handful of objects. For a proportion (accuracy, recall,
+    precision: ``objects`` given, the number of objects behind each figure) it is replaced by the
+    Wilson score interval of ``value * objects`` successes in ``objects`` trials
+    (:func:`wilson_interval`); for ROC AUC and average precision (``objects`` None) by NaN, no
+    interval (:data:`NO_SPREAD_NOTE`).
+
+    Parameters
+    ----------
+    value
+        The figures on all the data.
+    lo, hi
+        Their percentile intervals (NaN: none).
+    objects
+        Objects behind each figure (groups where rows are grouped, else rows); None: ranking figures.
+    level
+        Two-sided confidence level.
+
+    Returns
+    -------
+    lo, hi : numpy.ndarray
+        The intervals, replaced where they had zero width.
+    replaced : numpy.ndarray
+        bool, where they were.
+
+    Examples
+    --------
+    A recall of 1 on two objects and one of 0.75 on four; a ROC AUC of 1 on every resample:
+
+    >>> lo, hi, r = settle_zero_width(np.array([1.0, 0.75]), np.array([1.0, 0.5]), np.array([1.0, 1.0]),
+    ...                               objects=np.array([2, 4]))
+    >>> np.round(lo, 3).tolist(), hi.tolist(), r.tolist()
+    ([0.342, 0.5], [1.0, 1.0], [True, False])
+    >>> settle_zero_width(np.array([1.0]), np.array([1.0]), np.array([1.0]))[:2]
+    (array([nan]), array([nan]))
+    """
+    value = np.asarray(value, dtype=np.float64)
+    lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
+    replaced = zero_width(lo, hi)
+    if objects is None:
+        lo[replaced] = hi[replaced] = np.nan
+    else:
+        n = np.asarray(objects, dtype=np.float64)
+        wlo, whi = wilson_interval(value * n, n, level)
+        lo, hi = np.where(replaced, wlo, lo), np.where(replaced, whi, hi)
+    return lo, hi, replaced

@@ -38,7 +38,7 @@ from starclass.evaluate.agreement import (
     human_columns,
     symmetric_confusion,
 )
-from starclass.evaluate.groups import GroupFigures, group_table, interval_notes, set_interval_notes
+from starclass.evaluate.groups import GroupFigures, group_table, interval_notes, object_noun, set_interval_notes
 from starclass.evaluate.matching import match_catalogs, matched_on_sky
 from starclass.evaluate.metrics import (
     MergeResult,
@@ -1387,7 +1387,13 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
     (:class:`starclass.evaluate.groups.GroupFigures`) are scored too and their intervals put in
     ``by_cis`` (``--by`` column -> lo, hi), for the caller to fill in.
     """
-    from starclass.evaluate.bootstrap import bootstrap_figures, ranking_figures
+    from starclass.evaluate.bootstrap import (
+        NO_SPREAD_NOTE,
+        bootstrap_figures,
+        group_codes,
+        ranking_figures,
+        settle_zero_width,
+    )
     from starclass.evaluate.metrics import merge_groups, merge_labels, merged_names
     from starclass.evaluate.reliability import _bin_index
 
@@ -1458,7 +1464,9 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
     undefined: list[str] = []
     unreached: list[str] = []  # threshold studies whose target few resamples reach
     by_merge = {r.merge: r for r in out.results}
-    for name, size, _ in parts:
+    settled: set[str] = set()  # figures whose zero-width interval was replaced (settle_zero_width), for the notes
+    codes = np.arange(n) if objects is None else group_codes(objects)
+    for name, size, fn in parts:
         l_, h_, d_ = lo[at:at + size], hi[at:at + size], n_def[at:at + size]
         at += size
         kind, _, merge = name.partition(" ")
@@ -1467,6 +1475,7 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
                 # the accuracies undefined on most resamples: no interval at all, as before
                 return None, no_intervals_note(f"the accuracies were defined on only {int(d_[:2].min())} of "
                                                f"{n_boot} resamples")
+            l_, h_ = _settle_proportions(fn(np.ones(n)), l_, h_, cr, cp, task, merge, codes, settled)
             cis[merge] = {"accuracy": (float(l_[0]), float(h_[0])), "balanced_accuracy": (float(l_[1]), float(h_[1]))}
             table = by_merge[merge].per_class
             kk = len(table)
@@ -1480,6 +1489,10 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
             if size == 4 * kk:
                 figs += [("roc_auc_raw", "ROC AUC on prob_<k>_raw"),
                          ("average_precision_raw", "average precision on prob_<k>_raw")]
+            # an area the same on every resample (a class ranked without a mistake on a few objects): no interval
+            l_, h_, flat = settle_zero_width(fn(np.ones(n)), l_, h_)
+            if flat.any():
+                settled.add("area")
             for j, (fig, said) in enumerate(figs):
                 sl = slice(j * kk, (j + 1) * kk)
                 _interval_columns(cs.areas, fig, l_[sl], h_[sl], d_[sl], undefined, f"{merge} {said} of class ", "")
@@ -1505,7 +1518,42 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
         out.notes.append(f"no 95% interval for {', '.join(undefined)}: defined on too few of the {n_boot} resamples "
                          f"(at least {floor} needed; a class that few resamples draw)")
     out.notes.extend(unreached)
+    if "proportion" in settled:
+        out.notes.append("an accuracy, precision or recall the same on every resample has the 95% Wilson interval on "
+                         f"the {'objects' if objects is not None else 'rows'} behind it instead of the bootstrap's")
+    if "area" in settled:
+        out.notes.append(f"no 95% interval for a ROC AUC or average precision where {NO_SPREAD_NOTE}")
     return cis, None
+
+
+def _settle_proportions(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, cr: np.ndarray, cp: np.ndarray,
+                        task: EvalTask, merge: str, codes: np.ndarray,
+                        settled: set[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Zero-width intervals of one merge's accuracy, precisions and recalls -> Wilson's on their objects.
+
+    ``values``, ``lo``, ``hi``: :func:`_per_class_figures`' layout (accuracy, balanced accuracy,
+    precision, recall, F1 of classes 1..k-1). The objects behind each: those scored (accuracy),
+    predicted in the class (precision), of the class (recall); ``codes``: each row's object.
+    The balanced accuracy and F1 are no proportions of objects: left as they are.
+    """
+    from starclass.evaluate.bootstrap import settle_zero_width
+    from starclass.evaluate.metrics import merge_labels
+
+    groups = task.merges[merge]
+    r, p = merge_labels(cr, merge, groups), merge_labels(cp, merge, groups)
+    kk = (len(values) - 2) // 3
+    objects = np.full(len(values), np.nan)  # NaN: not a proportion, left alone
+    objects[0] = np.unique(codes[(r > 0) & (p > 0)]).size
+    for j in range(kk):
+        objects[2 + j] = np.unique(codes[p == j + 1]).size
+        objects[2 + kk + j] = np.unique(codes[r == j + 1]).size
+    prop = np.isfinite(objects)
+    new_lo, new_hi, rep = settle_zero_width(values[prop], lo[prop], hi[prop], objects=objects[prop])
+    lo, hi = lo.copy(), hi.copy()
+    lo[prop], hi[prop] = new_lo, new_hi
+    if rep.any():
+        settled.add("proportion")
+    return lo, hi
 
 
 def no_intervals_note(reason: str) -> str:
@@ -1920,9 +1968,10 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     for col, figs in by_figs:
         tab = out.by[col][0]
         lo, hi = by_cis.get(col, (None, None))
-        figs.fill(tab, lo, hi, accuracy=objects is not None)
+        settled = figs.fill(tab, lo, hi, accuracy=objects is not None, objects=objects)
         set_interval_notes(tab, *interval_notes(len(cr), n_boot, objects=objects, object_column=group_column,
-                                                failure=None if col in by_cis else boot_note))
+                                                failure=None if col in by_cis else boot_note),
+                           settled=settled, objects=object_noun(objects, group_column))
     if boot_note or interval_note:
         out.notes.insert(0, boot_note or interval_note)  # first, where the accuracies' note always stood
     if cis:

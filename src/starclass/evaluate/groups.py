@@ -165,17 +165,65 @@ class GroupFigures:
         auc = [f(w[rows])[0] for rows, f in self.rankings]
         return np.concatenate([acc, rec.ravel(), auc])
 
-    def fill(self, table: Table, lo: np.ndarray | None, hi: np.ndarray | None, *, accuracy: bool) -> None:
+    def object_counts(self, objects: np.ndarray | None = None) -> np.ndarray:
+        """The objects behind each accuracy and recall (groups, then :data:`ALL`; the recalls row by row).
+
+        Distinct ``objects`` among the rows a figure is scored on (every row one object where None):
+        the trials of the Wilson interval that replaces a bootstrap interval of zero width.
+
+        Examples
+        --------
+        >>> t, _, figs = group_table(np.array([1, 1, 2, 2]), np.array([1, 2, 2, 2]), ["a", "a", "b", "b"], (1, 2))
+        >>> figs.object_counts(np.array(["o1", "o1", "o2", "o3"])).tolist()  # accuracy a, b, all; recalls
+        [1, 2, 3, 1, 0, 0, 2, 1, 2]
+        """
+        codes = np.arange(len(self.gidx)) if objects is None else np.unique(
+            np.asarray(objects).astype(str), return_inverse=True)[1].ravel()
+        rows, k = self.n_groups + 1, len(self.classes)
+        out = np.zeros(rows * (1 + k), dtype=np.int64)
+        for r in range(rows):
+            sel = np.ones(len(codes), dtype=bool) if r == self.n_groups else self.gidx == r
+            out[r] = np.unique(codes[sel]).size
+            for j in range(k):
+                out[rows + r * k + j] = np.unique(codes[sel & (self.cls == j)]).size
+        return out
+
+    def fill(self, table: Table, lo: np.ndarray | None, hi: np.ndarray | None, *, accuracy: bool,
+             objects: np.ndarray | None = None, confidence: float = 0.95) -> set[str]:
         """Write the intervals (``lo``, ``hi`` per figure; None: none) into ``table``.
 
         ``recall_<k>_lo``, ``recall_<k>_hi`` after each ``recall_<k>`` and ``roc_auc_lo``, ``roc_auc_hi``
         after ``roc_auc``; ``accuracy_lo``, ``accuracy_hi`` replaced where ``accuracy`` (the bootstrap's
         over whole objects instead of Wilson's). NaN where there is no interval: the figure is
-        undefined on the data, or on too few resamples.
+        undefined on the data, or on too few resamples. A bootstrap interval of zero width (the
+        figure the same on every resample: ``recall 1.000 [1.000, 1.000]`` on two objects) is
+        replaced (:func:`starclass.evaluate.bootstrap.settle_zero_width`): by the Wilson interval on
+        the objects behind an accuracy or recall (``objects``, each row's object; None: the rows),
+        by none (NaN) for the ROC AUC. Returns the columns so replaced (``accuracy``,
+        ``recall_<k>``, ``roc_auc``), for :func:`set_interval_notes`.
         """
+        from starclass.evaluate.bootstrap import settle_zero_width
+
         rows, k = self.n_groups + 1, len(self.classes)
+        settled: set[str] = set()
         if lo is None or hi is None:
             lo = hi = np.full(self.size, np.nan)
+        else:
+            # the table's figures in the order of lo, hi: accuracies, recalls row by row, ROC AUCs
+            values = [np.asarray(table["accuracy"], dtype=float),
+                      np.column_stack([np.asarray(table[f"recall_{c}"], dtype=float) for c in self.classes]).ravel()]
+            n_prop = rows * (1 + k)
+            plo, phi, rep = settle_zero_width(np.concatenate(values), lo[:n_prop], hi[:n_prop],
+                                              objects=self.object_counts(objects), level=confidence)
+            if not accuracy:
+                # the accuracy's interval is Wilson's already (every row its own object): untouched
+                plo[:rows], phi[:rows], rep[:rows] = lo[:rows], hi[:rows], False
+            settled |= {"accuracy"} if rep[:rows].any() else set()
+            settled |= {"recall_<k>"} if rep[rows:].any() else set()
+            auc = np.asarray(table["roc_auc"], dtype=float) if self.rankings else np.zeros(0)
+            alo, ahi, arep = settle_zero_width(auc, lo[n_prop:], hi[n_prop:])
+            settled |= {"roc_auc"} if arep.any() else set()
+            lo, hi = np.concatenate([plo, alo]), np.concatenate([phi, ahi])
         if accuracy:
             table["accuracy_lo"][:] = lo[:rows]
             table["accuracy_hi"][:] = hi[:rows]
@@ -184,6 +232,7 @@ class GroupFigures:
             _interval_columns(table, f"recall_{c}", lo[at], hi[at])
         if self.rankings:
             _interval_columns(table, "roc_auc", lo[rows * (1 + k):], hi[rows * (1 + k):])
+        return settled
 
 
 def _interval_columns(table: Table, col: str, lo: np.ndarray, hi: np.ndarray) -> None:
@@ -332,11 +381,45 @@ def interval_notes(n_rows: int, n_boot: int, *, confidence: float = 0.95, object
     return boot, boot
 
 
-def set_interval_notes(table: Table, accuracy: str, others: str) -> None:
+def settled_note(column: str, *, confidence: float = 0.95, objects: str = "rows") -> str:
+    """What replaced a zero-width bootstrap interval of ``column`` (:meth:`GroupFigures.fill`), to add to its note.
+
+    Examples
+    --------
+    >>> settled_note("recall_<k>", objects="objects (object_id)")
+    '; where every resample gave the same value, the 95% Wilson interval on the objects (object_id) behind the figure'
+    >>> settled_note("roc_auc")
+    '; none (nan) where every resample gave the same value: too few objects for an interval'
+    """
+    from starclass.evaluate.bootstrap import NO_SPREAD_NOTE
+
+    if column == "roc_auc":
+        return f"; none (nan) where {NO_SPREAD_NOTE}"
+    return (f"; where every resample gave the same value, the {confidence:.0%} Wilson interval on the {objects} "
+            "behind the figure")
+
+
+def object_noun(objects: np.ndarray | None, object_column: str | None = None) -> str:
+    """What a Wilson interval in place of a zero-width bootstrap one counts: ``rows`` or ``objects (column)``.
+
+    Examples
+    --------
+    >>> object_noun(None), object_noun(np.array([1, 1]), "object_id")
+    ('rows', 'objects (object_id)')
+    """
+    if objects is None:
+        return "rows"
+    return f"objects ({object_column})" if object_column else "objects"
+
+
+def set_interval_notes(table: Table, accuracy: str, others: str, *, settled: set[str] | frozenset[str] = frozenset(),
+                       confidence: float = 0.95, objects: str = "rows") -> None:
     """Say in ``table``'s meta which interval each column carries (:func:`interval_notes`).
 
     ``interval_note``: the accuracy's (as since 2026-12-05); ``interval_notes``: column -> note for
-    ``accuracy``, ``recall_<k>`` (every class) and ``roc_auc`` where the table has it.
+    ``accuracy``, ``recall_<k>`` (every class) and ``roc_auc`` where the table has it. ``settled``:
+    the columns :meth:`GroupFigures.fill` gave another interval where the bootstrap's had zero
+    width; their notes say so (:func:`settled_note`; ``objects``: what the Wilson interval counts).
 
     Examples
     --------
@@ -345,9 +428,12 @@ def set_interval_notes(table: Table, accuracy: str, others: str) -> None:
     >>> t.meta["interval_notes"]
     {'accuracy': '95% Wilson interval', 'recall_<k>': 'no interval: 0 bootstrap resamples (--bootstrap 0)'}
     """
-    table.meta["interval_note"] = accuracy
-    table.meta["interval_notes"] = {"accuracy": accuracy, "recall_<k>": others,
-                                    **({"roc_auc": others} if "roc_auc" in table.colnames else {})}
+    notes = {"accuracy": accuracy, "recall_<k>": others, **({"roc_auc": others} if "roc_auc" in table.colnames else {})}
+    for col in settled:
+        if col in notes:
+            notes[col] += settled_note(col, confidence=confidence, objects=objects)
+    table.meta["interval_note"] = notes["accuracy"]
+    table.meta["interval_notes"] = notes
 
 
 def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, score: np.ndarray | None = None,
@@ -431,8 +517,11 @@ def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, scor
     ([0.468, 0.911], '95% bootstrap interval, 200 resamples of the 4 objects (object_id) drawn whole')
     >>> [round(float(boot[c][0]), 3) for c in ("accuracy_lo", "accuracy_hi", "recall_1_lo", "recall_1_hi")]
     [0.25, 1.0, 0.0, 1.0]
-    >>> wilson.meta["interval_notes"]["recall_<k>"]
-    '95% bootstrap interval, 200 resamples of the 12 rows'
+    >>> print(*wilson.meta["interval_notes"]["recall_<k>"].split("; "), sep="\\n")  # recall_2: 6 of 6 on every resample
+    95% bootstrap interval, 200 resamples of the 12 rows
+    where every resample gave the same value, the 95% Wilson interval on the rows behind the figure
+    >>> [round(float(wilson[c][0]), 3) for c in ("recall_2", "recall_2_lo", "recall_2_hi")]
+    [1.0, 0.61, 1.0]
     """
     t, note, figs = group_table(ref, pred, groups, classes, score=score, positive=positive, max_groups=max_groups,
                                 n_bins=n_bins, min_rows=min_rows, confidence=confidence, wilson=objects is None)
@@ -447,7 +536,8 @@ def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, scor
         except StarclassError as exc:
             # "bootstrap_ci: need at least 2 objects": the function's name is no part of what the user is told
             failure = f"no interval: {str(exc).removeprefix('bootstrap_ci: ')}"
-    figs.fill(t, lo, hi, accuracy=objects is not None)
+    settled = figs.fill(t, lo, hi, accuracy=objects is not None, objects=objects, confidence=confidence)
     set_interval_notes(t, *interval_notes(n, n_boot, confidence=confidence, objects=objects,
-                                          object_column=object_column, failure=failure))
+                                          object_column=object_column, failure=failure),
+                       settled=settled, confidence=confidence, objects=object_noun(objects, object_column))
     return t, note

@@ -47,6 +47,20 @@ from starclass.schema import CLASS_REF, ID
 LABEL = "label"
 
 
+def people_path(path: str | Path) -> Path:
+    """The file beside a CSV export naming whose ``class_h<k>`` column is whose (a CSV keeps no meta).
+
+    ``inspect --export labels.csv`` writes it; ``train --labels labels.csv`` reads it
+    (:func:`starclass.learn.labels.read_votes`), so Dawid-Skene's ``annotators.ecsv`` names the people.
+
+    Examples
+    --------
+    >>> people_path("out/labels.csv").as_posix()
+    'out/labels.people.json'
+    """
+    return Path(path).with_suffix(".people.json")
+
+
 def resolve_scheme(engine, dataset: str, scheme: LabelScheme | str | None = None) -> LabelScheme:
     """The scheme of a dataset's labels, checked against the one asked for.
 
@@ -295,9 +309,11 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     >>> t["id"].tolist(), t["class_ref"].tolist(), t["n_labels"].tolist(), out.is_file()
     ([1, 3], [1, 4], [1, 1], True)
     """
+    # a CSV keeps no meta: whose class_h<k> column is whose goes beside it (train --labels reads it)
+    sidecar = people_path(path) if Path(path).suffix.lower() == ".csv" else None
     if not overwrite:
         # checked before the consensus: the catalogue is never half-written next to a refused summary
-        for p in (path, summary_path):
+        for p in (path, summary_path, sidecar):
             if p is not None and Path(p).exists():
                 raise StarclassError(exists_refusal(p))  # the argument that replaces it, not only that it was kept
     ids = [str(v) for v in catalogue[ID]]
@@ -371,6 +387,9 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
 
     with contextlib.ExitStack() as staged:
         write_catalog(out, staged.enter_context(atomic_path(path)), overwrite=True)
+        if sidecar is not None and out.meta.get("people"):
+            staged.enter_context(atomic_path(sidecar)).write_text(
+                json.dumps({"people": dict(out.meta["people"])}, indent=1, ensure_ascii=False), encoding="utf-8")
         if summary_path is not None:
             staged.enter_context(atomic_path(summary_path)).write_text(
                 # strict JSON: an agreement nobody could compute is null (it was written NaN, which

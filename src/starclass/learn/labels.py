@@ -567,6 +567,9 @@ class VoteTargets:
         Catalogue rows with at least one vote, and the votes among them.
     annotators : astropy.table.Table or None
         :func:`annotator_table` for ``dawid-skene``, else None.
+    voted : numpy.ndarray or None
+        ``(N,)`` bool: whether anyone voted on each catalogue row (a row without a target and
+        with a vote had only votes for classes the task leaves out).
 
     Made by :func:`votes_for_catalogue`.
 
@@ -585,6 +588,7 @@ class VoteTargets:
     n_labelled: int
     n_votes: int
     annotators: Table | None = None
+    voted: np.ndarray | None = None
 
 
 def task_tie_rule(config) -> str:
@@ -670,7 +674,8 @@ def votes_for_catalogue(config, catalogue: Table, votes: Table | None = None, *,
     if votes is not None:
         targets, n_votes_row = _match_ids(catalogue, votes, targets, n_votes_row, name, ID)
     labelled = targets.sum(axis=1) > 0
-    return VoteTargets(targets, model, cols, int(labelled.sum()), int(n_votes_row[labelled].sum()), annotators)
+    return VoteTargets(targets, model, cols, int(labelled.sum()), int(n_votes_row[labelled].sum()), annotators,
+                       n_votes_row > 0)
 
 
 def _vote_columns(table: Table, columns: str | Sequence[str] | None, name: str) -> list[str]:
@@ -1053,4 +1058,59 @@ def read_votes(path: str | os.PathLike, option: str = "train --labels / classify
         # "labels file" puzzled a classify --votes user (the option names it votes); and why an id
         raise StarclassError(f"votes table {p} ({option}) has no 'id' column: votes are "
                              f"matched to the candidates by id (columns: {', '.join(table.colnames)})")
+    add_people_beside(table, p)
+    return table
+
+
+def add_people_beside(table: Table, path: str | os.PathLike) -> Table:
+    """Put the people an ``inspect --export`` CSV names beside it into ``table.meta['people']``.
+
+    A CSV keeps no meta: ``inspect --export labels.csv`` writes ``labels.people.json``
+    (:func:`starclass.inspect.export.people_path`) with ``{"people": {column: name}}``. Without
+    it, ``train --labels labels.csv --label-model dawid-skene`` wrote ``annotators.ecsv`` without
+    a ``person`` column. A table whose meta names its people already (an ECSV) is left as it is;
+    so is one with no such file beside it. Only the table's own columns are kept.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The votes read from ``path`` (changed in place).
+    path : str or os.PathLike
+        The file it was read from.
+
+    Returns
+    -------
+    astropy.table.Table
+        ``table``.
+
+    Raises
+    ------
+    StarclassError
+        The file beside it is not such a JSON object.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "e.people.json").write_text(json.dumps({"people": {"class_h1": "Ann Lee"}}))
+    >>> add_people_beside(Table({"id": [1], "class_h1": [2]}), d / "e.csv").meta["people"]
+    {'class_h1': 'Ann Lee'}
+    """
+    import json
+    from pathlib import Path
+
+    from starclass.inspect.export import people_path
+
+    side = people_path(path)
+    if table.meta.get("people") or Path(path).suffix.lower() != ".csv" or not side.is_file():
+        return table
+    try:
+        people = json.loads(side.read_text(encoding="utf-8")).get("people")
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError) as exc:
+        raise StarclassError(f"{side} (whose column of {Path(path).name} is whose, written by inspect --export) "
+                             f"cannot be read: {exc}; remove it or export again") from None
+    if not isinstance(people, dict):
+        raise StarclassError(f"{side} (written by inspect --export beside {Path(path).name}) holds no 'people' "
+                             "object (column -> name); remove it or export again")
+    table.meta["people"] = {str(c): str(n) for c, n in people.items() if str(c) in table.colnames}
     return table

@@ -227,13 +227,19 @@ def _groups_section(c: Comparison, task: EvalTask | None = None) -> Section:
         auc = "roc_auc" in tab.colnames
         # which interval each column carries: the accuracy's may be Wilson's, the others' are the bootstrap's
         others = (tab.meta.get("interval_notes") or {}).get("recall_<k>")
+        # the ROC AUC's note differs from the recalls' where a zero-width interval was replaced in one of them
+        auc_note = (tab.meta.get("interval_notes") or {}).get("roc_auc", others) if auc else others
+        same_auc = auc and auc_note == others
         s.table(f"by_{col}_{rname}", tab,
                 f"Per value of {col}: rows, rows of each reference class (n_ref_k), errors, accuracy with its "
                 f"{tab.meta.get('interval_note', '95% Wilson interval')}, recall per class (recall_k; nan: none of "
                 f"that class{which})"
                 + (", ROC AUC of the positive class (nan: one class only)" if auc else "")
-                + (f"; the intervals of recall_k (recall_k_lo, recall_k_hi){' and roc_auc' if auc else ''}: "
+                + (f"; the intervals of recall_k (recall_k_lo, recall_k_hi){' and roc_auc' if same_auc else ''}: "
                    + ("the same" if others == tab.meta.get("interval_note") else others) if others else "")
+                + (f"; the intervals of roc_auc: "
+                   f"{'the same' if auc_note == tab.meta.get('interval_note') else auc_note}"
+                   if auc and auc_note and not same_auc else "")
                 + "; the last row pools every group.")
     return s
 
@@ -1067,13 +1073,14 @@ def group_lines(tab: Table, title: str) -> list[str]:
     --------
     >>> from starclass.evaluate.groups import metrics_by_group
     >>> tab, _ = metrics_by_group(np.array([1, 2, 2]), np.array([1, 1, 2]), ["a", "b", "b"], (1, 2))
-    >>> print("\\n".join(group_lines(tab, "truth by field")))
+    >>> print("\\n".join(group_lines(tab, "truth by field")))  # doctest: +NORMALIZE_WHITESPACE
     truth by field:
       a: n 1, accuracy 1.000 [0.207, 1.000], 0 errors
       b: n 2, accuracy 0.500 [0.095, 0.905], 1 error
       (all): n 3, accuracy 0.667 [0.208, 0.939], 1 error
       accuracy intervals: 95% Wilson interval
-      recall_<k> intervals: 95% bootstrap interval, 200 resamples of the 3 rows
+      recall_<k> intervals: 95% bootstrap interval, 200 resamples of the 3 rows; where every resample gave the
+      same value, the 95% Wilson interval on the rows behind the figure
 
     A binary task's table has the ROC AUC of the positive class with its interval:
 
