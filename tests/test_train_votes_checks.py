@@ -272,6 +272,12 @@ def test_candidates_nobody_labelled_are_not_called_without_an_output_class(field
                      "--seed", "1", "-o", tmp_path / "m4", "--label-model", "mode"])
     assert res.exit_code == 0, out
     assert f"(10 candidates nobody labelled, {n_none} whose labels map to no output class left out)" in out, out
+    # the labels line counts the candidates people voted on and their votes, not the rows left with a target
+    cols = [c for c in some.colnames if c.startswith("class_h")]
+    marks = np.array([[int(v) > 0 for v in some[c]] for c in cols]).T
+    n_voted, n_votes = int(marks.any(axis=1).sum()), int(marks.sum())
+    assert n_voted == 30 and n_none > 0
+    assert f"labels: {n_voted} candidates with votes in {', '.join(cols)} ({n_votes} votes)" in out, out
 
 
 def test_annotators_name_the_people_of_a_csv_export(field, tmp_path):
