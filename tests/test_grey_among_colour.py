@@ -75,3 +75,34 @@ def test_a_task_of_three_bands_still_refuses_the_grey_files(tmp_path):
     root, _ = _folder(tmp_path / "mine")
     with pytest.raises(StarclassError, match="one number of channels"):
         read_cutout_folder(root, bands=["z", "r", "g"])
+
+
+def test_a_colour_file_of_another_size_is_averaged_and_resampled_under_mixed_sizes(tmp_path):
+    # grey 24 px PNGs and one RGB 40 px JPEG under a task with mixed_sizes: refused as of another shape
+    # ("image of shape (3, 40, 40) ... all cutouts must have one size"), where a grey 40 px file was resampled
+    from starclass.stamps.images import cutout_resampler
+
+    root = tmp_path / "mix"
+    root.mkdir()
+    rng = np.random.default_rng(2)
+    for i in range(4):
+        Image.fromarray(rng.integers(0, 256, (24, 24), dtype=np.uint8)).save(root / f"g{i}.png")
+    rgb = rng.integers(0, 256, (40, 40, 3), dtype=np.uint8)
+    Image.fromarray(rgb).save(root / "c.jpg", quality=100, subsampling=0)
+    cfg = get_preset("cool-core-compact", stamp_size=32)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        cs = read_cutout_folder(root, bands=list(cfg.bands), resample=cutout_resampler(cfg), require_labels=False,
+                                require_group=False)
+    said = " ".join(str(w.message) for w in seen)
+    assert "1 of the 5 cutouts has 3 planes among grey ones" in said and "of 2 sizes" in said, said
+    assert cs.images.shape == (5, 1, 32, 32) and sorted(cs.native_sizes) == [24] * 4 + [40]
+    # the JPEG as the mean of its planes, then resampled as a grey 40 px file would be
+    stored = np.asarray(Image.open(root / "c.jpg"), dtype=np.float32).mean(axis=-1) / 255
+    np.testing.assert_allclose(cs.images[cs.files.index("c.jpg")], cutout_resampler(cfg)(stored[None]), atol=1e-5)
+    res = runner.invoke(app, ["info", str(root)])
+    assert res.exit_code == 0, res.output
+    assert "in 2 sizes (24 x 24 px: 4, 40 x 40 px: 1)" in " ".join(res.output.split()), res.output
+    # a task without mixed_sizes still refuses the other size
+    with pytest.raises(StarclassError, match="one size"):
+        read_cutout_folder(root, bands=["g"], require_labels=False, require_group=False)

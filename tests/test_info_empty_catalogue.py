@@ -32,3 +32,19 @@ def test_info_describes_a_catalogue_of_no_rows(tmp_path):
     (tmp_path / "blank.tab").write_text("\n")
     res = runner.invoke(app, ["info", str(tmp_path / "blank.tab")])
     assert res.exit_code == 2 and "blank.tab has no rows" in res.output, res.output
+
+
+def test_info_counts_a_two_class_file_of_no_rows_for_its_own_classes(tmp_path):
+    # a two-class output of no rows (prob_1, prob_2, no task meta) was counted for the four PHANGS
+    # classes: 'class_pred: 1: 0  2: 0  3: 0  4: 0'; its prob_<k> columns name its classes
+    t = Table({"id": [1, 2], "x": [3.0, 4.0], "y": [5.0, 6.0], "prob_1": [0.9, 0.2], "prob_2": [0.1, 0.8],
+               "class_pred": [1, 2]})
+    write_catalog(t[:0], tmp_path / "empty.ecsv")
+    res = runner.invoke(app, ["info", str(tmp_path / "empty.ecsv")])
+    assert res.exit_code == 0, res.output
+    assert "class_pred: 1: 0  2: 0  (0 classified, 0 without class)" in res.output, res.output
+    assert "3: 0" not in res.output, res.output
+    # the same with rows: counted for classes 1 and 2 alone as well
+    write_catalog(t, tmp_path / "two.ecsv")
+    res = runner.invoke(app, ["info", str(tmp_path / "two.ecsv")])
+    assert "class_pred: 1: 1  2: 1  (2 classified, 0 without class)" in res.output, res.output

@@ -40,3 +40,26 @@ def test_the_ends_of_the_range_render_and_humans_are_named(tmp_path):
     res = runner.invoke(app, ["simulate", str(tmp_path / "f"), "--size", "64", "--n-candidates", "3",
                               "--humans", "-1", "--no-progress"])
     assert res.exit_code == 2 and "--humans" in res.output and not (tmp_path / "f").exists(), res.output
+
+
+def test_the_distance_error_names_where_the_value_came_from(tmp_path):
+    # a Python call was told of "(the command's --distance)", an option it never used
+    from starclass.simulate.config import preset
+
+    for make in (lambda: SimConfig(distance_mpc=1e6), lambda: preset("m31", distance_mpc=0.0)):
+        with pytest.raises(StarclassError, match=r"^distance_mpc must be between 0.01 and 1000 Mpc, got") as err:
+            make()
+        assert "--distance" not in str(err.value) and "command" not in str(err.value)
+    # a config file's caller names the file and key
+    from starclass.simulate.config import check_distance
+
+    with pytest.raises(StarclassError, match=r"^sim.yaml: distance_mpc must be between 0.01 and 1000 Mpc, got inf"):
+        check_distance(float("inf"), "sim.yaml: distance_mpc")
+    # the commands name their option
+    for cmd in (["simulate", str(tmp_path / "f"), "--size", "64", "--n-candidates", "3"],
+                ["demo", "-o", str(tmp_path / "d")]):
+        res = runner.invoke(app, [*cmd, "--distance", "1e6", "--no-progress"])
+        assert res.exit_code == 2, res.output
+        assert "--distance must be between 0.01 and 1000 Mpc, got 1000000.0" in res.output, res.output
+        assert "distance_mpc" not in res.output, res.output
+    assert not (tmp_path / "f").exists() and not (tmp_path / "d").exists()

@@ -47,6 +47,9 @@ def demo(
                              "labels; a table of people's votes is train's and suggest's --labels)")
     # here, not at the top: starclass.pipeline imports torch (+5 s measured); `starclass --help` takes 0.4 s
     from starclass.pipeline import run_demo
+    from starclass.simulate.config import check_distance
+
+    check_distance(distance, "--distance")  # the option, not the simulator's distance_mpc
 
     # run_demo loads it again; here an unknown or unreadable task is named as the option it came from
     task_option(task)

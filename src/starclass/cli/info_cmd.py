@@ -74,7 +74,7 @@ def catalog_summary(table, name: str = "") -> str:
     lines.append(f"columns ({len(table.colnames)}): {', '.join(table.colnames)}")
     bands = bands_in(table)
     lines.append(f"bands: {', '.join(bands) if bands else 'none'}")
-    classes, labels = _task_classes(table.meta, CLASSES)
+    classes, labels = _task_classes(table.meta, _file_classes(table, CLASSES))
     lines += _class_count_lines(table, classes, labels)
     meta = table.meta
     lines += _decision_lines(table, labels)
@@ -275,6 +275,37 @@ def _decision_lines(table, labels: dict[int, str]) -> list[str]:
     col = f"prob_{pos}_raw" if f"prob_{pos}_raw" in table.colnames else f"prob_{pos}"
     return [f"decision: class_pred {labels.get(pos, str(pos))} where {col} >= {float(meta['threshold']):g}"
             f" ({meta.get('threshold_source') or 'source not recorded'})"]
+
+
+def _file_classes(table, default) -> list[int]:
+    """The classes a catalogue without a recorded task is counted for: its ``prob_<k>`` columns, else ``default``.
+
+    A two-class output without its task meta (``prob_1``, ``prob_2``) was counted for the four
+    PHANGS classes: ``class_pred: 1: 0  2: 0  3: 0  4: 0`` for a file of no rows. Its probability
+    columns name its classes; a class in ``class_ref`` or ``class_pred`` that none names is counted
+    too, so no row is hidden among "without class".
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> _file_classes(Table({"prob_1": [0.9], "prob_2": [0.1], "class_pred": [1]}), [1, 2, 3, 4])
+    [1, 2]
+    >>> _file_classes(Table({"class_ref": [1, 0]}), [1, 2, 3, 4])
+    [1, 2, 3, 4]
+    """
+    import numpy as np
+
+    from starclass.schema import CLASS_PRED, CLASS_REF, prob_classes
+
+    found = set(prob_classes(table))
+    if not found:
+        return list(default)
+    for col in (CLASS_REF, CLASS_PRED):
+        if col in table.colnames and len(table):
+            v = np.asarray(table[col])
+            if np.issubdtype(v.dtype, np.number):
+                found |= {int(k) for k in np.unique(v[np.isfinite(v)]) if k > 0}
+    return sorted(found)
 
 
 def _task_classes(meta, default) -> tuple[list[int], dict[int, str]]:

@@ -143,6 +143,9 @@ def simulate_cmd(
     if n_candidates is not None:
         over["n_candidates"] = n_candidates
     if distance is not None:
+        from starclass.simulate.config import check_distance
+
+        check_distance(distance, "--distance")  # the option, not SimConfig's distance_mpc
         over["distance_mpc"] = distance
     if bands:
         over["bands"] = tuple(b.strip().lower() for b in bands.split(",") if b.strip())

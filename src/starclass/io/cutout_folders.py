@@ -2016,8 +2016,10 @@ def read_cutout_folder(
             img = pad_to_square(img)
         if first_shape is None:
             first_shape = img.shape
-        elif grey_among_colour(img.shape, first_shape, len(file_cols), bands):
-            pass  # a grey file among 3-plane ones (or the reverse): every 3-plane file is averaged below
+        elif grey_among_colour(img.shape, first_shape, len(file_cols), bands, any_size=resample is not None):
+            # a grey file among 3-plane ones (or the reverse): every 3-plane file is averaged below
+            # (and, of another size under a task with mixed_sizes, resampled with the rest)
+            pass
         elif img.shape != first_shape and not (resample is not None and img.shape[0] == first_shape[0]):
             # (of another size with resample: resampled below, a task with mixed_sizes)
             # a grey file among colour ones has the same size: "must have one size" named the wrong fault
@@ -2097,13 +2099,27 @@ def read_cutout_folder(
                      named_cubes=n_named, pixel_kinds=kinds)
 
 
-def grey_among_colour(shape: tuple[int, ...], first: tuple[int, ...], n_file_columns: int, bands) -> bool:
+def grey_among_colour(shape: tuple[int, ...], first: tuple[int, ...], n_file_columns: int, bands, *,
+                      any_size: bool = False) -> bool:
     """Whether a cutout of ``shape`` beside a first one of ``first`` is a grey file among 3-plane ones (or the reverse).
 
     One file per row of one size, one plane against three (an RGB picture, a 3-plane FITS cube), for
     any reader but a task of three bands (whose grey file cannot give three): :func:`read_cutout_folder`
     averages every 3-plane file to grey, as a colour file for a one-band task is averaged
     (:func:`starclass.stamps.images.cutout_inputs`), where such a folder was refused.
+
+    Parameters
+    ----------
+    shape, first : tuple of int
+        ``(channels, height, width)`` of this cutout and of the folder's first.
+    n_file_columns : int
+        The file columns of a row (one per band file); only one file per row is averaged.
+    bands : sequence of str or None
+        The task's bands; a task of three keeps colour and refuses the grey file.
+    any_size : bool
+        The reader resamples every cutout to one size (a task with ``mixed_sizes``): the two may
+        differ in size too. Without it a grey 64 px PNG beside an 80 px RGB JPEG was refused as of
+        another shape under such a task, where a grey 80 px PNG was resampled.
 
     Examples
     --------
@@ -2112,8 +2128,10 @@ def grey_among_colour(shape: tuple[int, ...], first: tuple[int, ...], n_file_col
     >>> grey_among_colour((3, 64, 64), (1, 64, 64), 1, ["z", "r", "g"]), grey_among_colour((3, 64, 64), (1, 32, 32), 1,
     ...                                                                                     ["g"])
     (False, False)
+    >>> grey_among_colour((3, 80, 80), (1, 64, 64), 1, ["g"], any_size=True)
+    True
     """
-    return (n_file_columns == 1 and sorted((shape[0], first[0])) == [1, 3] and shape[1:] == first[1:]
+    return (n_file_columns == 1 and sorted((shape[0], first[0])) == [1, 3] and (any_size or shape[1:] == first[1:])
             and not (bands is not None and len(bands) == 3))
 
 
@@ -2169,7 +2187,7 @@ def exposure_note(exposed: list[tuple[int, str, str]], n: int, *, numbered: bool
 
 #: How each :attr:`CutoutSet.pixel_kinds` entry reads in words.
 PIXEL_KIND_WORDS = {"picture": "pictures, scaled to 0-1 by their type's maximum", "stored": "values as stored",
-              "mixed": "band files of both kinds"}
+                    "mixed": "band files of both kinds"}
 
 
 def pixel_ranges(files, kinds, lo, hi) -> list[tuple[str, str, int, float, float]]:

@@ -38,6 +38,42 @@ PHANGS_SUBCLASS_COUNTS: dict[float, float] = {
 #: probabilities from 1e12 Mpc, Poisson means too large from 1e6, a 46 GiB array at 1e-6).
 DISTANCE_RANGE_MPC = (0.01, 1000.0)
 
+
+def check_distance(distance_mpc: float, source: str = "distance_mpc") -> None:
+    """Refuse a distance outside :data:`DISTANCE_RANGE_MPC`, naming where it came from.
+
+    The message named "the command's --distance" whatever gave the value: a Python call
+    (``SimConfig(distance_mpc=...)``, ``preset(..., distance_mpc=...)``) was sent to an option it
+    never used. :meth:`SimConfig.validate` names the parameter; ``simulate`` and ``demo`` check
+    their ``--distance`` first, naming it.
+
+    Parameters
+    ----------
+    distance_mpc : float
+        The distance (Mpc); NaN is refused.
+    source : str
+        Where the value came from, as the user gave it: ``"--distance"``, ``"distance_mpc"``, or a
+        file and key (``"sim.yaml: distance_mpc"``).
+
+    Raises
+    ------
+    StarclassError
+        Outside the range, naming ``source``.
+
+    Examples
+    --------
+    >>> check_distance(10.0)
+    >>> check_distance(1e6, "--distance")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --distance must be between 0.01 and 1000 Mpc, got 1000000.0
+    """
+    if not DISTANCE_RANGE_MPC[0] <= distance_mpc <= DISTANCE_RANGE_MPC[1]:
+        # inf, 1e30 or 1e-9 Mpc reached numpy deep in the rendering ("Probabilities contain NaN",
+        # "lam value too large", a 46 GiB array) as a traceback
+        raise StarclassError(f"{source} must be between {DISTANCE_RANGE_MPC[0]} and {DISTANCE_RANGE_MPC[1]:g} Mpc, "
+                             f"got {distance_mpc}")
+
 #: Depth: magnitude (Vega) of a point source with S/N = 10 in an r = 3 px aperture.
 HST_DEPTH: dict[str, float] = {
     "f225w": 22.3, "f275w": 22.5, "f336w": 22.6, "f435w": 24.2, "f438w": 24.2,
@@ -373,11 +409,8 @@ class SimConfig:
             raise StarclassError(f"bands: duplicated band in {', '.join(self.bands)}")
         if not self.pixel_scale > 0:
             raise StarclassError(f"pixel_scale must be positive, got {self.pixel_scale}")
-        if not DISTANCE_RANGE_MPC[0] <= self.distance_mpc <= DISTANCE_RANGE_MPC[1]:
-            # inf, 1e30 or 1e-9 Mpc reached numpy deep in the rendering ("Probabilities contain NaN",
-            # "lam value too large", a 46 GiB array) as a traceback, and 'simulate --distance' was not named
-            raise StarclassError(f"distance_mpc must be between {DISTANCE_RANGE_MPC[0]} and {DISTANCE_RANGE_MPC[1]:g} "
-                                 f"Mpc (the command's --distance), got {self.distance_mpc}")
+        # the parameter's name: simulate and demo name their --distance before a config is made
+        check_distance(self.distance_mpc)
         # an empty truth catalogue is refused by every reader (detect --truth, cutouts, train, evaluate):
         # refuse it here, before minutes of rendering, rather than write a field nothing can use
         if self.n_candidates < 1:
