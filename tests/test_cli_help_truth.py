@@ -421,9 +421,10 @@ def test_simulate_size_help_states_the_smallest_sizes_the_code_takes(tmp_path):
 
 
 def test_every_command_that_classifies_has_a_progress_switch():
-    """calibrate classifies its held-out rows as classify does, with no bar and no --progress/--no-progress."""
+    """calibrate classifies its held-out rows as classify does, with no bar and no --progress/--no-progress;
+    explain computed its maps (minutes for a few hundred stamps on a CPU) with neither."""
     cmd = typer.main.get_command(app)
-    lacking = [name for name in ("classify", "calibrate", "suggest", "cutouts", "train")
+    lacking = [name for name in ("classify", "calibrate", "suggest", "cutouts", "train", "explain")
                if not any("--progress" in p.opts and "--no-progress" in p.secondary_opts
                           for p in cmd.commands[name].params)]
     assert not lacking, lacking

@@ -151,6 +151,44 @@ def test_explain_cli_writes_maps_tables_and_figures(trained, tmp_path):
     assert wrong.exit_code == 2 and "saliency" in wrong.output
 
 
+def test_explain_shows_a_bar_over_the_stamps_unless_no_progress(trained, tmp_path, capsys):
+    """explain computed its maps (minutes for a few hundred stamps of a 56 px model on a CPU) without a word,
+    and had no --progress/--no-progress where classify, calibrate and suggest have one."""
+    args = ["explain", str(trained / "model"), str(trained / "cut" / "labels.csv"), "--per-class", "1"]
+    r = runner.invoke(app, [*args, "-o", str(tmp_path / "e1")])
+    assert r.exit_code == 0, r.output
+    assert "explain (gradcam, guided-gradcam, cam): 100%" in r.output and "12/12" in r.output, r.output
+    r = runner.invoke(app, [*args, "-o", str(tmp_path / "e2"), "--no-progress"])
+    assert r.exit_code == 0, r.output
+    assert "explain (" not in r.output and "explained 12 stamps" in r.output, r.output
+    from starclass.explain import explain
+
+    capsys.readouterr()
+    explain(trained / "model", trained / "cut", tmp_path / "e3", per_class=1)  # quiet in Python by default
+    assert "explain (" not in capsys.readouterr().err
+    explain(trained / "model", trained / "cut", tmp_path / "e4", per_class=1, progress=True)
+    assert "12/12" in capsys.readouterr().err
+
+
+def test_explain_inputs_maps_chunk_by_chunk_equal_the_maps_of_the_whole_batch():
+    # the bar steps over chunks of stamps; each map is of its own stamp, so the maps are those of one batch
+    from starclass.explain.run import _CHUNK, explain_inputs
+
+    net = _gap_net().eval()
+    n = 2 * _CHUNK + 5
+    x = torch.randn(n, 2, 12, 12, generator=torch.Generator().manual_seed(3))
+    res = explain_inputs(net, x.numpy(), np.zeros(n, int), [1, 2, 3], progress=True)
+    with torch.no_grad():
+        idx = net(x).argmax(dim=1).numpy()
+    lay = choose_layer(net, x)
+    want = {"gradcam": gradcam(net, x, idx, layer=lay.module, backend="hooks"), "cam": cam(net, x, idx),
+            "guided-gradcam": guided_gradcam(net, x, idx, layer=lay.module)}
+    assert sorted(res.maps) == sorted([*want, "guided-backprop"])
+    for method, m in want.items():
+        assert m.shape == (n, 12, 12) and np.allclose(res.maps[method], m, atol=1e-5), method
+    assert np.array_equal(res.class_pred, np.array([1, 2, 3])[idx]) and len(res.prob_pred) == n
+
+
 def test_explain_cli_takes_the_label_column_of_a_cutout_folder(trained, tmp_path):
     # explain had no --label-column: a folder labelled in another column than 'label' (as
     # classify/evaluate --label-column take) was explained as unlabelled

@@ -429,6 +429,40 @@ def test_backup_of_a_missing_database_says_so(demo_dir, tmp_path, runner):
     assert not (tmp_path / "none.sqlite").exists() and not (tmp_path / "b.sqlite").exists()
 
 
+def test_a_killed_backups_temporary_is_named_by_the_next_backup(demo_dir, tmp_path, runner, monkeypatch):
+    """--backup wrote through its own ``.NAME[:40].XXXXXXXX.tmp`` and never looked for leftovers: a backup
+    killed (kill -9) half-way left a hidden copy of the password hashes beside FILE, and the next
+    --backup said nothing. It now writes through io.atomic (one temp-name pattern), which names them."""
+    from starclass.inspect import backup as backup_module
+    from starclass.io.atomic import is_leftover
+
+    live = tmp_path / "labels.sqlite"
+    _engine_with_people(live).dispose()
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    dest = folder / "labels-backup.sqlite"
+    seen = []  # the temporary the backup writes: its name, and its permissions before any byte
+
+    connect = backup_module.sqlite3.connect
+
+    def spy(path, *args, **kwargs):
+        seen.append((Path(path).name, stat.S_IMODE(os.stat(path).st_mode)))
+        return connect(path, *args, **kwargs)
+
+    monkeypatch.setattr(backup_module.sqlite3, "connect", spy)
+    left = folder / f".{dest.name}.k2j_9xq0.sqlite"  # what a kill -9 of that backup leaves
+    left.write_bytes(b"x" * 96)
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", str(live), "--backup", str(dest)])
+    assert r.exit_code == 0, r.output
+    assert (f"warning: {left} (96 bytes) was left by an interrupted run writing {dest.name}; delete it unless "
+            f"another run is writing {dest.name} now") in r.output, r.output
+    assert left.read_bytes() == b"x" * 96  # kept: another backup may be writing it now
+    assert len(seen) == 1 and is_leftover(seen[0][0], dest), seen  # the pattern the next run looks for
+    assert seen[0][1] == 0o600, seen  # private before the password hashes are copied in
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o600
+    assert sorted(p.name for p in folder.iterdir()) == sorted([dest.name, left.name])  # its own is gone
+
+
 def test_export_and_summary_on_one_file_are_refused(demo_dir, runner, tmp_path):
     """--export X --summary X wrote the labels, then the JSON summary over them."""
     url = f"sqlite:///{tmp_path / 'labels.sqlite'}"

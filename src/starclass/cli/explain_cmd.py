@@ -34,6 +34,8 @@ def explain_command(
              "over the correctly classified stamps of each label), as 'classify --label-column'. Default: the "
              "column the model was trained on (train --label-column), else label."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
+    progress: bool = typer.Option(True, "--progress/--no-progress",
+                                  help="Show a progress bar over the stamps while the maps are computed."),
 ) -> None:
     """Explain a trained model: saliency overlays, per-class mean maps and radial profiles."""
     # torch and matplotlib load here, not at `starclass --help`
@@ -59,7 +61,8 @@ def explain_command(
     if min_map < 1:
         raise StarclassError(f"--min-map must be >= 1, got {min_map}")
     info = explain(model, stamps, out, methods=methods, per_class=per_class, max_stamps=max_stamps,
-                   min_size=min_map, layer=layer, seed=seed, overwrite=overwrite, label_column=label_column)
+                   min_size=min_map, layer=layer, seed=seed, overwrite=overwrite, label_column=label_column,
+                   progress=progress)
     lay = info["layer"]
     if lay:
         echo(f"Grad-CAM layer {lay['name']} ({lay['map_size'][0]}x{lay['map_size'][1]} map): {lay['reason']}")

@@ -1,9 +1,10 @@
 """Backups of the label database: ``starclass inspect DATA_DIR --backup FILE``.
 
 SQLite is copied with its online backup API (:meth:`sqlite3.Connection.backup`), which gives a
-consistent snapshot even while the server writes, into a temporary file beside ``FILE`` that is
-renamed into place only when complete: a crash leaves the old ``FILE`` or none, never half a
-copy. PostgreSQL has its own tools; :func:`postgres_commands` says which to run.
+consistent snapshot even while the server writes, into a temporary file beside ``FILE``
+(:func:`starclass.io.atomic.atomic_path`) that is renamed into place only when complete: a crash
+leaves the old ``FILE`` or none, never half a copy, and the temporary a ``kill -9`` leaves is named
+by the next backup to ``FILE``. PostgreSQL has its own tools; :func:`postgres_commands` says which to run.
 
 Restoring is a copy: stop the server, copy the backup to the ``--db`` path, start it again
 (docs/inspect.md, "Backup and restore").
@@ -11,11 +12,9 @@ Restoring is a copy: stop the server, copy the backup to the ``--db`` path, star
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
 import sqlite3
-import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from starclass.errors import StarclassError, exists_refusal
 from starclass.inspect.db import sqlite_path
+from starclass.io.atomic import atomic_path
 
 
 def backup_sqlite(engine: Engine, dest: str | os.PathLike, *, overwrite: bool = False) -> Path:
@@ -71,32 +71,24 @@ def backup_sqlite(engine: Engine, dest: str | os.PathLike, *, overwrite: bool = 
     if not dest.parent.is_dir():
         raise StarclassError(f"folder {dest.parent} does not exist (for --backup {dest.name})")
     try:
-        # mkstemp makes the file 0600, so the copy of the password hashes is private from the start
-        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name[:40]}.", suffix=".tmp")
-    except OSError as exc:
-        raise StarclassError(f"cannot write the backup in {dest.parent}: {exc.strerror}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        raw = engine.raw_connection()
-        try:
-            target = sqlite3.connect(tmp)
+        # atomic_path names its temporary as every output's (a kill's leftover is named by the next
+        # backup) and makes it 0600 while empty: the copy of the password hashes is private from the start
+        with atomic_path(dest, mode=0o600) as tmp:
+            raw = engine.raw_connection()
             try:
-                raw.driver_connection.backup(target)
+                target = sqlite3.connect(tmp)
+                try:
+                    raw.driver_connection.backup(target)
+                finally:
+                    target.close()
             finally:
-                target.close()
-        finally:
-            raw.close()
-        with open(tmp, "rb+") as fh:  # on disk before the rename makes it the backup
-            os.fsync(fh.fileno())
-        if dest.exists() and not overwrite:  # appeared while copying
-            raise StarclassError(exists_refusal(dest))
-        os.replace(tmp, dest)
+                raw.close()
+            with open(tmp, "rb+") as fh:  # on disk before the rename makes it the backup
+                os.fsync(fh.fileno())
+            if dest.exists() and not overwrite:  # appeared while copying; atomic_path deletes the copy
+                raise StarclassError(exists_refusal(dest))
     except (OSError, sqlite3.Error, sa.exc.SQLAlchemyError) as exc:
         raise StarclassError(f"backup to {dest} failed: {exc}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
     return dest
 
 

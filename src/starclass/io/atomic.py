@@ -218,7 +218,7 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, suffix: str | None = None, *, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path in the target's directory; rename it onto ``path`` on success.
 
     Parameters
@@ -228,6 +228,9 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     suffix
         Suffix of the temporary file (defaults to the destination's, so that writers that
         infer the format from the extension keep working).
+    mode
+        Permissions of the file (``0o600`` for a copy of password hashes), set on the empty
+        temporary before anything is written to it. By default those a plain ``open()`` gives.
 
     Raises
     ------
@@ -256,8 +259,9 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
         raise StarclassError(f"cannot write {target}: {exc.strerror or exc}") from None
     os.close(fd)
     tmp_path = Path(tmp)
-    # mkstemp creates the file 0600; give the result the permissions a plain open() would.
-    os.chmod(tmp_path, 0o666 & ~_umask())
+    # mkstemp creates the file 0600; give the result the permissions a plain open() would, or the
+    # ones asked for while it is still empty (a private file is never readable by others, not even briefly)
+    os.chmod(tmp_path, 0o666 & ~_umask() if mode is None else mode)
     try:
         yield tmp_path
         os.replace(tmp_path, target)
