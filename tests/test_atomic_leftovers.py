@@ -87,16 +87,11 @@ def test_a_clean_folder_says_nothing(tmp_path):
 
 @pytest.fixture()
 def toy_field(tmp_path, monkeypatch):
-    from starclass.bands import BANDS
-    from starclass.datasets.fields import synthetic_field
+    from conftest import write_toy_mosaics  # tests/ is on sys.path under pytest
     from starclass.io.catalog import write_catalog
-    from starclass.io.mosaic import write_mosaic
 
     monkeypatch.chdir(tmp_path)
-    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
-    for band in mosaics.bands:
-        write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
-                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    write_toy_mosaics(tmp_path)
     write_catalog(Table({"id": [1, 2], "x": [40.0, 60.0], "y": [40.0, 50.0]}), tmp_path / "c.ecsv")
     return tmp_path
 

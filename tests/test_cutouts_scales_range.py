@@ -39,16 +39,11 @@ def test_cutouts_refuses_a_zoom_out_beyond_the_largest_cut(tmp_path, monkeypatch
 
 
 def test_cutouts_refuses_a_zoom_in_to_a_one_pixel_crop(tmp_path, monkeypatch):
-    from starclass.bands import BANDS
-    from starclass.datasets.fields import synthetic_field
+    from conftest import write_toy_mosaics  # tests/ is on sys.path under pytest
     from starclass.io.catalog import write_catalog
-    from starclass.io.mosaic import write_mosaic
 
     monkeypatch.chdir(tmp_path)
-    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
-    for band in mosaics.bands:
-        write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
-                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    write_toy_mosaics(tmp_path)
     write_catalog(Table({"id": [1, 2], "x": [40.0, 60.0], "y": [40.0, 50.0]}), tmp_path / "c.ecsv")
     args = ["cutouts", "toy_f555w.fits", "toy_f814w.fits", "--catalog", "c.ecsv", "--size", "32", "--no-progress"]
     r = runner.invoke(app, [*args, "--scales", "1,1e6", "-o", "s.h5"])
