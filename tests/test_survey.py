@@ -1084,6 +1084,43 @@ def test_cli_jobqueue_script_alone_on_stdout_is_one_each_job_can_run(survey_dir,
     assert "--name starclass-survey-${SLURM_JOB_ID}" in r.stdout
 
 
+def test_jobqueue_says_its_dashboard_link_when_it_submits(survey_dir, tmp_path, monkeypatch):
+    """'--jobqueue slurm' said the dashboard only once the first worker joined (a queue may hold the jobs for
+    hours), and its scheduler's dashboard, on port 8787 by default, was on another port when that was taken
+    without the survey naming it. The line saying the jobs are submitted gives the link now."""
+    import os
+    import stat
+
+    pytest.importorskip("dask_jobqueue")
+    from starclass.survey.batch import BatchSpec
+
+    bin_dir = tmp_path / "bin"  # a stand-in sbatch / scancel: the job is queued, never run
+    bin_dir.mkdir()
+    (bin_dir / "sbatch").write_text('#!/bin/sh\necho "Submitted batch job 4242"\n')
+    (bin_dir / "scancel").write_text('#!/bin/sh\necho "$@" >> "$(dirname "$0")/cancelled"\n')
+    for f in bin_dir.iterdir():
+        f.chmod(f.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+
+    class Stop(Exception):
+        pass
+
+    lines: list[str] = []
+
+    def echo(line):  # stops the survey once it says it waits for the first worker, as a Ctrl-C would
+        lines.append(line)
+        if line.startswith("submitted "):
+            raise Stop
+
+    with pytest.raises(Stop):
+        run_survey(read_plan(survey_dir / "plan.yaml"), tmp_path / "out", progress=False, echo=echo,
+                   batch=BatchSpec("slurm", jobs=1, cores=1, walltime="00:10:00"))
+    said = lines[-1]
+    assert said.startswith("submitted 1 SLURM job(s); waiting for the first worker"), lines
+    assert "; dashboard: http://" in said and said.endswith("/status"), said
+    assert (bin_dir / "cancelled").read_text().split() == ["4242"]  # the queued job: cancelled
+
+
 @pytest.mark.parametrize("extra, message", [
     (["--cores", "4", "--memory", "8GiB"], "--cores, --memory size batch jobs"),
     (["--workers", "3", "--scheduler", "tcp://127.0.0.1:1"], "--workers sizes a LocalCluster"),

@@ -300,13 +300,55 @@ def batch_cluster(spec: BatchSpec):
         raise StarclassError("--jobqueue needs dask-jobqueue: pip install 'starclass[scale]'") from None
     check_submit(spec)
     cls_name = SYSTEMS[spec.system][0]
-    cluster = getattr(dask_jobqueue, cls_name)(name="starclass-survey", **spec.options())
+    cluster = getattr(dask_jobqueue, cls_name)(name="starclass-survey", scheduler_options=scheduler_options(spec),
+                                               **spec.options())
     try:
         _submit(cluster, spec)
     except BaseException:
         _close_quietly(cluster)
         raise
     return cluster
+
+
+def scheduler_options(spec: BatchSpec) -> dict[str, Any]:
+    """The batch cluster's scheduler options: dask-jobqueue's configured ones, its dashboard on a free port.
+
+    dask-jobqueue starts the scheduler's dashboard on port 8787 unless told otherwise: where that
+    port was taken (another cluster, a second survey, a notebook's LocalCluster) dask printed a
+    three-line warning ("Port 8787 is already in use. Perhaps you already have a cluster
+    running? Hosting the HTTP server on port ... instead"), which the survey's LocalCluster does
+    not (it asks for ``:0``, any free port). The same ``:0`` is asked for here, unless the user's
+    configuration (``jobqueue.<system>.scheduler-options``, ``~/.config/dask/jobqueue.yaml``) names a
+    ``dashboard_address`` (or ``dashboard``), which is kept; the other configured options
+    (``host``, ``interface``, ``port``, ...) are kept too, as passing any options replaces them
+    in dask-jobqueue. The survey prints the dashboard's link.
+
+    Parameters
+    ----------
+    spec
+        The jobs asked for (its ``system`` names the configuration read).
+
+    Returns
+    -------
+    dict
+        The ``scheduler_options`` of the dask-jobqueue cluster.
+
+    Examples
+    --------
+    >>> import dask
+    >>> scheduler_options(BatchSpec("slurm"))["dashboard_address"]
+    ':0'
+    >>> with dask.config.set({"jobqueue.slurm.scheduler-options": {"dashboard_address": ":9000", "port": 8786}}):
+    ...     scheduler_options(BatchSpec("slurm"))
+    {'dashboard_address': ':9000', 'port': 8786}
+    """
+    import dask
+
+    configured = dask.config.get(f"jobqueue.{spec.system}.scheduler-options", default=None) or {}
+    options = dict(configured)
+    if not {"dashboard_address", "dashboard"} & set(options):
+        options["dashboard_address"] = ":0"  # a free port: 8787 taken gave dask's three-line warning
+    return options
 
 
 def _submit(cluster, spec: BatchSpec) -> None:

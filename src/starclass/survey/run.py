@@ -1457,8 +1457,11 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         # inside the try: a Ctrl-C while the workers start still closes the cluster below
         if batch is not None:
             # the queue may hold the jobs for a long time: say what is being waited for
+            # the dashboard is on a free port (batch.scheduler_options): its link, to watch the jobs' workers come
+            link = dashboard(client)
             echo(f"submitted {batch.jobs} {batch.system.upper()} job(s); waiting for the first worker "
-                 "(queued jobs start when the batch system runs them; Ctrl-C stops and cancels them)")
+                 "(queued jobs start when the batch system runs them; Ctrl-C stops and cancels them)"
+                 + (f"; dashboard: {link}" if link else ""))
         if made_cluster is not None:
             # a batch queue may start its jobs one by one, hours apart: begin with the first worker
             client.wait_for_workers(1 if batch is not None else len(made_cluster.workers))
