@@ -204,3 +204,20 @@ def test_a_dashboard_address_in_dask_jobqueue_s_configuration_is_kept(stand_in_s
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:"), cluster.scheduler_address
     finally:
         cluster.close()
+
+
+def test_ctrl_c_is_still_the_survey_s_after_dask_jobqueue_is_imported():
+    """dask-jobqueue's runner module sets SIGINT to sys.exit() when imported: a Ctrl-C while
+    'survey --jobqueue slurm' waited for its first worker ended with exit status 0 and no word (by hand,
+    kill -INT of the survey: rc=0, its job cancelled). Importing it through starclass keeps the handler,
+    so the command says 'interrupted by Ctrl-C' and exits 130. In a fresh process: this one has imported it."""
+    import subprocess
+    import sys
+
+    code = ("import signal\nfrom starclass.survey.batch import BatchSpec, job_script\n"
+            "job_script(BatchSpec('slurm'))\n"
+            "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "True", (r.stdout, r.stderr)
