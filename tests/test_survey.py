@@ -1084,6 +1084,43 @@ def test_cli_jobqueue_script_alone_on_stdout_is_one_each_job_can_run(survey_dir,
     assert "--name starclass-survey-${SLURM_JOB_ID}" in r.stdout
 
 
+def test_jobqueue_says_its_dashboard_link_when_it_submits(survey_dir, tmp_path, monkeypatch):
+    """'--jobqueue slurm' said the dashboard only once the first worker joined (a queue may hold the jobs for
+    hours), and its scheduler's dashboard, on port 8787 by default, was on another port when that was taken
+    without the survey naming it. The line saying the jobs are submitted gives the link now."""
+    import os
+    import stat
+
+    pytest.importorskip("dask_jobqueue")
+    from starclass.survey.batch import BatchSpec
+
+    bin_dir = tmp_path / "bin"  # a stand-in sbatch / scancel: the job is queued, never run
+    bin_dir.mkdir()
+    (bin_dir / "sbatch").write_text('#!/bin/sh\necho "Submitted batch job 4242"\n')
+    (bin_dir / "scancel").write_text('#!/bin/sh\necho "$@" >> "$(dirname "$0")/cancelled"\n')
+    for f in bin_dir.iterdir():
+        f.chmod(f.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+
+    class Stop(Exception):
+        pass
+
+    lines: list[str] = []
+
+    def echo(line):  # stops the survey once it says it waits for the first worker, as a Ctrl-C would
+        lines.append(line)
+        if line.startswith("submitted "):
+            raise Stop
+
+    with pytest.raises(Stop):
+        run_survey(read_plan(survey_dir / "plan.yaml"), tmp_path / "out", progress=False, echo=echo,
+                   batch=BatchSpec("slurm", jobs=1, cores=1, walltime="00:10:00"))
+    said = lines[-1]
+    assert said.startswith("submitted 1 SLURM job(s); waiting for the first worker"), lines
+    assert "; dashboard: http://" in said and said.endswith("/status"), said
+    assert (bin_dir / "cancelled").read_text().split() == ["4242"]  # the queued job: cancelled
+
+
 @pytest.mark.parametrize("extra, message", [
     (["--cores", "4", "--memory", "8GiB"], "--cores, --memory size batch jobs"),
     (["--workers", "3", "--scheduler", "tcp://127.0.0.1:1"], "--workers sizes a LocalCluster"),
@@ -1120,6 +1157,63 @@ def test_cli_a_scheduler_that_is_no_address_is_refused_before_the_plan(survey_di
     assert "e.g. tcp://head:8786" in r.output
     assert "survey:" not in r.output  # before the plan is read
     assert not out.exists()
+
+
+def _closed_port() -> int:
+    """A TCP port on 127.0.0.1 that no one listens on (bound a moment ago, then closed)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_cli_a_scheduler_address_that_refuses_the_connection_fails_at_once(survey_dir, tmp_path):
+    """'--scheduler tcp://127.0.0.1:1' (no scheduler there: the connection is refused) took the whole 20 s
+    connect timeout to fail, as distributed retried the refusal. A refusal is told at once now: the same
+    'cannot connect' error, exit 2, nothing written."""
+    import time
+
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    out = tmp_path / "out"
+    address = f"tcp://127.0.0.1:{_closed_port()}"
+    t0 = time.monotonic()
+    r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress",
+                                 "--scheduler", address])
+    took = time.monotonic() - t0
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert took < 10, f"{took:.1f} s: the refusal waited for the connect timeout ({r.output})"
+    assert f"--scheduler {address}: cannot connect: connection refused at 127.0.0.1:" in r.output, r.output
+    assert "Traceback" not in r.output
+    assert not out.exists()
+
+
+def test_a_scheduler_that_does_not_answer_is_still_left_to_distributed_s_timeout(monkeypatch, tmp_path):
+    """Only a refusal fails at once: an address where nothing answers (the probe times out, an unroutable
+    host) still goes to distributed's Client and its 20 s connect timeout, as before."""
+    import socket
+
+    import distributed
+
+    from starclass.survey import run as survey_run
+
+    def silent(*args, **kwargs):  # as an unroutable address: no reply within the probe's timeout
+        raise TimeoutError("timed out")
+
+    asked = []
+
+    def client(address, timeout=None):  # stands in for distributed's, which would wait 20 s
+        asked.append((address, timeout))
+        raise OSError(f"Timed out trying to connect to {address} after {timeout}")
+
+    monkeypatch.setattr(socket, "create_connection", silent)
+    monkeypatch.setattr(distributed, "Client", client)
+    with pytest.raises(StarclassError, match="cannot connect: Timed out trying to connect"):
+        survey_run._client("tcp://192.0.2.77:8786", None, None, None, False)
+    assert asked == [("tcp://192.0.2.77:8786", "20s")]
 
 
 def test_tile_counts_behind_the_progress_bar_add_up_to_the_merged_catalogue(survey_dir, tmp_path):

@@ -152,3 +152,72 @@ def test_cli_job_sizes_it_is_not_given_come_from_dask_jobqueue_s_configuration(t
         r = CliRunner().invoke(app, base)
     assert r.exit_code == 2 and "dask-jobqueue configuration jobqueue.slurm.walltime: '2h' cannot size" in r.output
     assert "Traceback" not in r.output and not (tmp_path / "out").exists()
+
+
+@pytest.fixture()
+def port_8787_taken():
+    """Port 8787 (dask's dashboard default) held by someone else, as by another cluster's dashboard."""
+    import socket
+
+    holder = socket.socket()
+    try:
+        holder.bind(("", 8787))
+        holder.listen()
+    except OSError:  # already taken by another process on this machine: taken all the same
+        pass
+    yield
+    holder.close()
+
+
+def test_the_batch_cluster_s_dashboard_takes_a_free_port_without_dask_s_warning(stand_in_sbatch, port_8787_taken):
+    """With port 8787 taken, '--jobqueue slurm' printed dask's three lines ('Port 8787 is already in use. /
+    Perhaps you already have a cluster running? / Hosting the HTTP server on port ... instead'), where the
+    survey's LocalCluster asks for a free port (':0'). The batch cluster's scheduler asks for one too now."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cluster = batch_cluster(BatchSpec("slurm", jobs=1, cores=1, walltime="00:10:00"))
+    try:
+        said = [str(w.message) for w in caught if "already in use" in str(w.message)]
+        assert said == [], said
+        assert cluster.dashboard_link and ":8787/" not in cluster.dashboard_link, cluster.dashboard_link
+    finally:
+        cluster.close()
+
+
+def test_a_dashboard_address_in_dask_jobqueue_s_configuration_is_kept(stand_in_sbatch):
+    """A site's jobqueue.yaml 'scheduler-options: {dashboard_address: ...}' (a port its firewall opens) wins
+    over the free port, and its other scheduler options still reach the scheduler."""
+    import socket
+
+    import dask
+
+    with socket.socket() as s:  # a port free a moment ago
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with dask.config.set({"jobqueue.slurm.scheduler-options": {"dashboard_address": f":{port}",
+                                                                "host": "127.0.0.1"}}):
+        cluster = batch_cluster(BatchSpec("slurm", jobs=1, cores=1, walltime="00:10:00"))
+    try:
+        assert cluster.dashboard_link.endswith(f":{port}/status"), cluster.dashboard_link
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:"), cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+def test_ctrl_c_is_still_the_survey_s_after_dask_jobqueue_is_imported():
+    """dask-jobqueue's runner module sets SIGINT to sys.exit() when imported: a Ctrl-C while
+    'survey --jobqueue slurm' waited for its first worker ended with exit status 0 and no word (by hand,
+    kill -INT of the survey: rc=0, its job cancelled). Importing it through starclass keeps the handler,
+    so the command says 'interrupted by Ctrl-C' and exits 130. In a fresh process: this one has imported it."""
+    import subprocess
+    import sys
+
+    code = ("import signal\nfrom starclass.survey.batch import BatchSpec, job_script\n"
+            "job_script(BatchSpec('slurm'))\n"
+            "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "True", (r.stdout, r.stderr)

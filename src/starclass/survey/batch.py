@@ -189,7 +189,7 @@ def configured_sizes(system: str) -> dict[str, tuple[Any, str | None]]:
         return {k: (v, None) for k, v in SIZE_DEFAULTS.items()}
     try:
         import dask
-        import dask_jobqueue  # noqa: F401  (loads dask-jobqueue's configuration)
+        _dask_jobqueue()  # loads dask-jobqueue's configuration
     except ImportError:
         return {k: (v, None) for k, v in SIZE_DEFAULTS.items()}
     shipped: dict[str, Any] = {}
@@ -213,6 +213,30 @@ def configured_sizes(system: str) -> dict[str, tuple[Any, str | None]]:
     return out
 
 
+def _dask_jobqueue():
+    """``import dask_jobqueue``, keeping this process's Ctrl-C handler.
+
+    dask-jobqueue's ``runner`` module (imported with the package) sets SIGINT to ``sys.exit()``
+    when imported: a Ctrl-C while ``survey --jobqueue`` waited for its first worker ended the
+    survey with exit status 0 and no word (its jobs cancelled), not the command's "interrupted
+    by Ctrl-C" and 130.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # no handler can be set there
+        import dask_jobqueue
+
+        return dask_jobqueue
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        import dask_jobqueue
+    finally:
+        if before is not None:  # None: a handler not set from Python, which cannot be put back
+            signal.signal(signal.SIGINT, before)
+    return dask_jobqueue
+
+
 def job_script(spec: BatchSpec, scheduler: str = "tcp://SCHEDULER:8786") -> str:
     """The job script one job of ``spec`` would submit (the scheduler address a placeholder).
 
@@ -222,9 +246,7 @@ def job_script(spec: BatchSpec, scheduler: str = "tcp://SCHEDULER:8786") -> str:
     >>> "--cpus-per-task=2" in s and "-t 00:30:00" in s
     True
     """
-    import dask_jobqueue
-
-    job_cls = getattr(dask_jobqueue, SYSTEMS[spec.system][0]).job_cls
+    job_cls = getattr(_dask_jobqueue(), SYSTEMS[spec.system][0]).job_cls
     # submitted by hand, every job runs this same script: a fixed worker name ('starclass-survey')
     # made the workers of a second job clash with the first's at the scheduler, which refuses a
     # name already taken; the job id (set by the batch system, expanded by bash) tells them apart
@@ -250,7 +272,7 @@ def check_submit(spec: BatchSpec) -> None:
     #!/usr/bin/env bash
     """
     try:
-        import dask_jobqueue  # noqa: F401  (job_script needs it)
+        _dask_jobqueue()  # job_script needs it
     except ImportError:
         raise StarclassError("--jobqueue needs dask-jobqueue: pip install 'starclass[scale]'") from None
     submit = SYSTEMS[spec.system][1]
@@ -295,18 +317,60 @@ def batch_cluster(spec: BatchSpec):
     """
     spec.check()
     try:
-        import dask_jobqueue
+        dask_jobqueue = _dask_jobqueue()
     except ImportError:
         raise StarclassError("--jobqueue needs dask-jobqueue: pip install 'starclass[scale]'") from None
     check_submit(spec)
     cls_name = SYSTEMS[spec.system][0]
-    cluster = getattr(dask_jobqueue, cls_name)(name="starclass-survey", **spec.options())
+    cluster = getattr(dask_jobqueue, cls_name)(name="starclass-survey", scheduler_options=scheduler_options(spec),
+                                               **spec.options())
     try:
         _submit(cluster, spec)
     except BaseException:
         _close_quietly(cluster)
         raise
     return cluster
+
+
+def scheduler_options(spec: BatchSpec) -> dict[str, Any]:
+    """The batch cluster's scheduler options: dask-jobqueue's configured ones, its dashboard on a free port.
+
+    dask-jobqueue starts the scheduler's dashboard on port 8787 unless told otherwise: where that
+    port was taken (another cluster, a second survey, a notebook's LocalCluster) dask printed a
+    three-line warning ("Port 8787 is already in use. Perhaps you already have a cluster
+    running? Hosting the HTTP server on port ... instead"), which the survey's LocalCluster does
+    not (it asks for ``:0``, any free port). The same ``:0`` is asked for here, unless the user's
+    configuration (``jobqueue.<system>.scheduler-options``, ``~/.config/dask/jobqueue.yaml``) names a
+    ``dashboard_address`` (or ``dashboard``), which is kept; the other configured options
+    (``host``, ``interface``, ``port``, ...) are kept too, as passing any options replaces them
+    in dask-jobqueue. The survey prints the dashboard's link.
+
+    Parameters
+    ----------
+    spec
+        The jobs asked for (its ``system`` names the configuration read).
+
+    Returns
+    -------
+    dict
+        The ``scheduler_options`` of the dask-jobqueue cluster.
+
+    Examples
+    --------
+    >>> import dask
+    >>> scheduler_options(BatchSpec("slurm"))["dashboard_address"]
+    ':0'
+    >>> with dask.config.set({"jobqueue.slurm.scheduler-options": {"dashboard_address": ":9000", "port": 8786}}):
+    ...     scheduler_options(BatchSpec("slurm"))
+    {'dashboard_address': ':9000', 'port': 8786}
+    """
+    import dask
+
+    configured = dask.config.get(f"jobqueue.{spec.system}.scheduler-options", default=None) or {}
+    options = dict(configured)
+    if not {"dashboard_address", "dashboard"} & set(options):
+        options["dashboard_address"] = ":0"  # a free port: 8787 taken gave dask's three-line warning
+    return options
 
 
 def _submit(cluster, spec: BatchSpec) -> None:

@@ -978,6 +978,73 @@ def check_scheduler_address(address: str) -> str:
     return address
 
 
+#: Seconds distributed's Client tries to reach a ``--scheduler`` that does not refuse the connection.
+CONNECT_TIMEOUT_S = 20
+#: Seconds a refused ``--scheduler`` is tried again before the survey gives up: a scheduler started
+#: just before the survey (``dask scheduler &`` in a job script) may open its port a moment late.
+REFUSED_FOR_S = 1.0
+
+
+def refused_connection(address: str, within: float = REFUSED_FOR_S) -> str | None:
+    """Say why ``address`` refuses a TCP connection, or None when it may yet answer.
+
+    distributed's Client retries a refused connection until its timeout: ``--scheduler
+    tcp://127.0.0.1:1`` (no scheduler there) took 20 s to fail, as long as an address that
+    never answers. A refusal is a reply (the host is there, no one listens on the port), so a
+    plain socket is tried first, for ``within`` seconds; anything but a refusal (no reply in
+    time, an unreachable network, a name that does not resolve) is left to distributed, as
+    before. Only ``tcp`` and ``ws`` addresses are tried: a scheduler logs a plain connection
+    closed before its handshake at level INFO, but a TLS one (``tls``, ``wss``) as a warning
+    that its handshake failed, so those are left to distributed (20 s for a refusal, as before).
+
+    Parameters
+    ----------
+    address
+        A scheduler address, as :func:`check_scheduler_address` returns it.
+    within
+        Seconds to keep trying while the connection is refused.
+
+    Returns
+    -------
+    str or None
+        What to tell the user (the host and port, and what to check), or None.
+
+    Examples
+    --------
+    >>> import socket
+    >>> with socket.socket() as s:  # a port that was free a moment ago: no one listens on it
+    ...     _ = s.bind(("127.0.0.1", 0))
+    ...     port = s.getsockname()[1]
+    >>> print(refused_connection(f"tcp://127.0.0.1:{port}", within=0).split(";")[0])  # doctest: +ELLIPSIS
+    connection refused at 127.0.0.1:... (no scheduler listens on that port)
+    >>> with socket.create_server(("127.0.0.1", 0)) as server:
+    ...     refused_connection(f"tcp://127.0.0.1:{server.getsockname()[1]}") is None
+    True
+    """
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, loc = parse_address(address)
+    if scheme not in ("tcp", "ws"):
+        return None
+    host, port = parse_host_port(loc)
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            # a short timeout: a host that does not answer at all is distributed's to wait for
+            with socket.create_connection((host, port), timeout=min(1.0, max(within, 0.2))):
+                return None
+        except ConnectionRefusedError:
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.2)
+        except OSError:  # no reply in time, unreachable, unknown name: not a refusal
+            return None
+    return (f"connection refused at {host}:{port} (no scheduler listens on that port); is 'dask scheduler' "
+            f"running there, and is this its address ('dask scheduler' prints it, port 8786 by default)?")
+
+
 def _scheduler_file_address(path: Path) -> str:
     """The ``address`` of a scheduler file (JSON, as ``dask scheduler --scheduler-file`` writes it)."""
     try:
@@ -1002,11 +1069,14 @@ def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
         raise StarclassError("give a scheduler address or a cluster, not both")
     if scheduler is not None:
         address = check_scheduler_address(scheduler)
+        # a scheduler file left by a scheduler that has ended names an address where none answers
+        what = scheduler if address == scheduler else f"{scheduler} (scheduler file: {address})"
+        refused = refused_connection(address)
+        if refused is not None:
+            raise StarclassError(f"--scheduler {what}: cannot connect: {refused}")
         try:
-            return Client(address, timeout="20s"), None
+            return Client(address, timeout=f"{CONNECT_TIMEOUT_S}s"), None
         except (OSError, TimeoutError) as exc:
-            # a scheduler file left by a scheduler that has ended names an address where none answers
-            what = scheduler if address == scheduler else f"{scheduler} (scheduler file: {address})"
             raise StarclassError(f"--scheduler {what}: cannot connect: {exc}") from None
     if cluster is not None:
         return Client(cluster), None
@@ -1387,8 +1457,11 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         # inside the try: a Ctrl-C while the workers start still closes the cluster below
         if batch is not None:
             # the queue may hold the jobs for a long time: say what is being waited for
+            # the dashboard is on a free port (batch.scheduler_options): its link, to watch the jobs' workers come
+            link = dashboard(client)
             echo(f"submitted {batch.jobs} {batch.system.upper()} job(s); waiting for the first worker "
-                 "(queued jobs start when the batch system runs them; Ctrl-C stops and cancels them)")
+                 "(queued jobs start when the batch system runs them; Ctrl-C stops and cancels them)"
+                 + (f"; dashboard: {link}" if link else ""))
         if made_cluster is not None:
             # a batch queue may start its jobs one by one, hours apart: begin with the first worker
             client.wait_for_workers(1 if batch is not None else len(made_cluster.workers))
