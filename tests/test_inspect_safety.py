@@ -463,6 +463,27 @@ def test_a_killed_backups_temporary_is_named_by_the_next_backup(demo_dir, tmp_pa
     assert sorted(p.name for p in folder.iterdir()) == sorted([dest.name, left.name])  # its own is gone
 
 
+def test_a_backup_killed_by_the_old_code_under_a_long_name_is_named_too(demo_dir, tmp_path, runner):
+    """The old --backup left ``.NAME[:40].XXXXXXXX.tmp``; atomic_path keeps 32 characters, so under a
+    name longer than 32 that copy of the password hashes was never named by the next backup."""
+    from starclass.io.atomic import is_leftover
+
+    live = tmp_path / "labels.sqlite"
+    _engine_with_people(live).dispose()
+    dest = tmp_path / "labels-backup-of-the-m31-campaign-2026.sqlite"  # 45 characters
+    left = tmp_path / f".{dest.name[:40]}.abcd1234.tmp"  # what the old code's kill -9 left (fabricated)
+    left.write_bytes(b"x" * 96)
+    assert is_leftover(left.name, dest)
+    # not a looser pattern: another extension, 7 random characters or another name's are not its
+    assert not any(is_leftover(f".{dest.name[:40]}.{tail}", dest) for tail in ("abcd1234.db", "abcd123.tmp"))
+    assert not is_leftover(left.name, tmp_path / "labels-backup-of-the-m31-campaign-2025.sqlite")
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", str(live), "--backup", str(dest)])
+    assert r.exit_code == 0, r.output
+    assert (f"warning: {left} (96 bytes) was left by an interrupted run writing {dest.name}; delete it unless "
+            f"another run is writing {dest.name} now") in r.output, r.output
+    assert left.read_bytes() == b"x" * 96  # kept: another backup may be writing it now
+
+
 def test_export_and_summary_on_one_file_are_refused(demo_dir, runner, tmp_path):
     """--export X --summary X wrote the labels, then the JSON summary over them."""
     url = f"sqlite:///{tmp_path / 'labels.sqlite'}"

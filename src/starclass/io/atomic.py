@@ -73,12 +73,28 @@ def _made_for(name: str, prefix: str) -> bool:
             and _TAIL.fullmatch(rest[_RANDOM_LEN:]) is not None)
 
 
+#: Characters of the target's name the old ``inspect --backup`` kept in its own temporary
+#: (``tempfile.mkstemp(prefix="." + name[:40] + ".", suffix=".tmp")``, before it wrote through
+#: :func:`atomic_path`).
+_LEGACY_BACKUP_KEEP = 40
+
+
+def _legacy_backup(name: str, target_name: str) -> bool:
+    # A backup killed by the old code left ".NAME[:40].XXXXXXXX.tmp", a copy of the password hashes;
+    # for a name of at most 32 characters that is also atomic_path's pattern, but a longer one kept
+    # 8 characters more than temp_prefix and would never be named, so the old pattern is matched too.
+    rest = name.removeprefix(f".{target_name[:_LEGACY_BACKUP_KEEP]}.")
+    return (rest != name and len(rest) == _RANDOM_LEN + len(".tmp") and rest.endswith(".tmp")
+            and set(rest[:_RANDOM_LEN]) <= _RANDOM_CHARS)
+
+
 def is_leftover(name: str, target: str | os.PathLike) -> bool:
     """Whether ``name`` is a temporary name :func:`atomic_path` or :func:`atomic_dir` gives ``target``.
 
     Also a temporary of such a temporary: ``cutouts -o s.h5`` stages ``.s.h5.XXXXXXXX.h5`` and the
     stamp store writes that through ``atomic_path`` again, as ``..s.h5.XXXXXXXX.h5.YYYYYYYY.h5``;
-    a SIGKILL leaves both.
+    a SIGKILL leaves both. Also the temporary of a backup killed before ``inspect --backup`` wrote
+    through :func:`atomic_path`: ``.NAME[:40].XXXXXXXX.tmp``, 8 characters of a long name more.
 
     Parameters
     ----------
@@ -96,9 +112,14 @@ def is_leftover(name: str, target: str | os.PathLike) -> bool:
     >>> [is_leftover(n, "out/s.h5") for n in (".s.h5.iywx3hns.h5", "..s.h5.iywx3hns.h5.rdwi_9cl.h5",
     ...                                        ".t.h5.iywx3hns.h5", ".s.h5.notes", "s.h5")]
     [True, True, False, False, False]
+    >>> is_leftover(".labels-backup-of-the-m31-campaign-2026.s.abcd1234.tmp",
+    ...             "labels-backup-of-the-m31-campaign-2026.sqlite")
+    True
     """
     prefix = temp_prefix(target)
     if _made_for(name, prefix):
+        return True
+    if _legacy_backup(name, Path(target).name):
         return True
     if not name.startswith("."):
         return False
