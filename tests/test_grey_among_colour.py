@@ -77,6 +77,40 @@ def test_a_task_of_three_bands_still_refuses_the_grey_files(tmp_path):
         read_cutout_folder(root, bands=["z", "r", "g"])
 
 
+def test_a_grey_file_of_another_size_under_a_three_band_mixed_sizes_task_is_refused_for_its_planes(tmp_path):
+    # 80 px RGB PNGs and one 64 px grey PNG under a 3-band task with mixed_sizes: refused (right) as
+    # "all cutouts must have one size", which the task resamples anyway; the fault is the grey file's one plane
+    from starclass.stamps.images import cutout_resampler
+
+    root = tmp_path / "mine"
+    rng = np.random.default_rng(3)
+    for lab in ("cluster", "galaxy"):
+        (root / lab).mkdir(parents=True)
+        for i in range(2):
+            Image.fromarray(rng.integers(0, 256, (20, 20, 3), dtype=np.uint8)).save(root / lab / f"c{i}.png")
+    Image.fromarray(rng.integers(0, 256, (16, 16), dtype=np.uint8)).save(root / "galaxy" / "grey.png")
+    cfg = get_preset("cool-core-compact", bands=["z", "r", "g"], stamp_size=16)
+    assert cfg.mixed_sizes
+    with pytest.raises(StarclassError) as err:
+        read_cutout_folder(root, bands=list(cfg.bands), resample=cutout_resampler(cfg))
+    said = " ".join(str(err.value).split())
+    assert "galaxy/grey.png: image of shape (1, 16, 16)" in said, said
+    assert "one number of channels" in said and "1 channel (grey)" in said, said
+    assert "cannot give the task's 3 bands (z, r, g)" in said, said
+    assert "one size" not in said and "mixed_sizes: true" not in said, said  # the sizes are resampled
+    # without mixed_sizes the size is (also) at fault, and said so, as before
+    with pytest.raises(StarclassError, match="one size"):
+        read_cutout_folder(root, bands=["z", "r", "g"])
+    # as a user: train with such a task file refuses, exit 2, and writes nothing
+    task = tmp_path / "three.yaml"
+    task.write_text("extends: cool-core-compact\nbands: [z, r, g]\nclasses: [1, 2]\nclass_names: [cluster, galaxy]\n"
+                    "label_map: {cluster: 1, galaxy: 2}\nstamp_size: 16\npixel_scale: 1.0\n")
+    res = runner.invoke(app, ["train", "--stamps", str(root), "--task", str(task), "-o", str(tmp_path / "m")])
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    assert "cannot give the task's 3 bands (z, r, g)" in " ".join(res.output.split()), res.output
+    assert not (tmp_path / "m").exists()
+
+
 def test_a_colour_file_of_another_size_is_averaged_and_resampled_under_mixed_sizes(tmp_path):
     # grey 24 px PNGs and one RGB 40 px JPEG under a task with mixed_sizes: refused as of another shape
     # ("image of shape (3, 40, 40) ... all cutouts must have one size"), where a grey 40 px file was resampled

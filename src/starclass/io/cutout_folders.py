@@ -2022,11 +2022,13 @@ def read_cutout_folder(
             pass
         elif img.shape != first_shape and not (resample is not None and img.shape[0] == first_shape[0]):
             # (of another size with resample: resampled below, a task with mixed_sizes)
-            # a grey file among colour ones has the same size: "must have one size" named the wrong fault
-            fault = ("one size" if img.shape[1:] != first_shape[1:] else
+            # a grey file among colour ones has the same size: "must have one size" named the wrong fault;
+            # under mixed_sizes the size is resampled, so only the channels can be at fault (a grey 64 px
+            # PNG among 80 px RGB ones for a 3-band task was refused as not "of one size")
+            sized = img.shape[1:] != first_shape[1:] and resample is None
+            fault = ("one size" if sized else
                      f"one number of channels (the first row's has {_channel_words(first_shape[0])}, this one "
-                     f"{_channel_words(img.shape[0])}; convert them to one, e.g. to grey with PIL's "
-                     "Image.convert('L'))")
+                     f"{_channel_words(img.shape[0])}; {_channels_advice(img.shape[0], first_shape[0], bands)})")
             if odd_shape is None:
                 odd_shape = (f"{where(i, row[file_cols[0]])}: image of shape {img.shape} (channels, height, width) "
                              f"but the first row's is {first_shape}; all cutouts must have {fault}")
@@ -2047,7 +2049,8 @@ def read_cutout_folder(
         warnings.warn(f"{src}: " + grey_among_colour_note(colour, len(images), files=files, numbered=is_csv),
                       UserWarning, stacklevel=2)
     if odd_shape is not None:
-        raise StarclassError(odd_shape + _odd_shapes_note(odd_rows, shapes, files=files, numbered=is_csv)
+        raise StarclassError(odd_shape + _odd_shapes_note(odd_rows, shapes, files=files, numbered=is_csv,
+                                                          resampled=resample is not None)
                              + padded_note(padded, len(rows), files=files, numbered=is_csv, refused=True))
     if padded:
         warnings.warn(f"{src}: " + padded_note(padded, len(rows), files=files, numbered=is_csv), UserWarning,
@@ -2403,7 +2406,8 @@ def padded_note(padded: list[tuple[int, int, int]], n: int, *, files: list[str],
             "is kept; to use the central square instead, crop the files so")
 
 
-def _odd_shapes_note(odd_rows: list[int], shapes: list[tuple[int, ...]], *, files: list[str], numbered: bool) -> str:
+def _odd_shapes_note(odd_rows: list[int], shapes: list[tuple[int, ...]], *, files: list[str], numbered: bool,
+                     resampled: bool = False) -> str:
     """The end of the message refusing cutouts of several shapes: how many, which, and the shapes read.
 
     Examples
@@ -2422,8 +2426,9 @@ def _odd_shapes_note(odd_rows: list[int], shapes: list[tuple[int, ...]], *, file
         which = which.split(" (rows counted")[0]
     counts = ", ".join(f"{' x '.join(map(str, k))}: {n}" for k, n in Counter(shapes).most_common())
     verb = "differs" if len(odd_rows) == 1 else "differ"
-    # channels only: the first message says how to convert them; sizes: how to make one
-    sized = any(shapes[i][1:] != shapes[0][1:] for i in odd_rows)
+    # channels only: the first message says how to convert them; sizes: how to make one (not when the
+    # task resamples every size: then the channels alone were refused, and "mixed_sizes" is already set)
+    sized = not resampled and any(shapes[i][1:] != shapes[0][1:] for i in odd_rows)
     advice = ("; cut or resample them to one size (a task resamples that one size to its stamp_size; a cutout "
               "trimmed at its image's edge: cut it at the full size, the part beyond the image NaN, as astropy's "
               "Cutout2D(..., mode='partial') does); cutouts of one physical size at different distances (cool-core's "
@@ -2521,6 +2526,27 @@ def _recorded_csv_roots(names: list[str], rows: list[dict[str, str]], src: Path,
 def _channel_words(n: int) -> str:
     """``1 channel (grey)``, ``3 channels (colour)``, ... for messages."""
     return {1: "1 channel (grey)", 3: "3 channels (colour)"}.get(n, f"{n} channels")
+
+
+def _channels_advice(n: int, first: int, bands) -> str:
+    """How to bring cutouts of ``n`` and ``first`` channels to one, for a task of ``bands`` (None: no task).
+
+    A task of three bands reads them from the three planes of each cutout: converting to grey, the
+    advice for any other reader, would only move the refusal.
+
+    Examples
+    --------
+    >>> print(_channels_advice(1, 3, ["z", "r", "g"]))  # doctest: +NORMALIZE_WHITESPACE
+    a grey file cannot give the task's 3 bands (z, r, g), read from the three planes of each cutout in that
+    order: save every cutout with three planes, or give a task of one band to read every cutout grey
+    >>> _channels_advice(1, 4, None)
+    "convert them to one, e.g. to grey with PIL's Image.convert('L')"
+    """
+    if bands is not None and len(bands) == 3 and sorted((n, first)) == [1, 3]:
+        return (f"a grey file cannot give the task's 3 bands ({', '.join(bands)}), read from the three planes of "
+                "each cutout in that order: save every cutout with three planes, or give a task of one band to read "
+                "every cutout grey")
+    return "convert them to one, e.g. to grey with PIL's Image.convert('L')"
 
 
 def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *, page: bool = False,
