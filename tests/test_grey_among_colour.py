@@ -98,9 +98,13 @@ def test_a_grey_file_of_another_size_under_a_three_band_mixed_sizes_task_is_refu
     assert "one number of channels" in said and "1 channel (grey)" in said, said
     assert "cannot give the task's 3 bands (z, r, g)" in said, said
     assert "one size" not in said and "mixed_sizes: true" not in said, said  # the sizes are resampled
-    # without mixed_sizes the size is (also) at fault, and said so, as before
-    with pytest.raises(StarclassError, match="one size"):
+    # without mixed_sizes the size is also at fault: both are said, not the size alone (whose advice, mixed_sizes:
+    # true, only led to the channel refusal)
+    with pytest.raises(StarclassError) as err:
         read_cutout_folder(root, bands=["z", "r", "g"])
+    said = " ".join(str(err.value).split())
+    assert "must have one size and one number of channels" in said, said
+    assert "cannot give the task's 3 bands (z, r, g)" in said, said
     # as a user: train with such a task file refuses, exit 2, and writes nothing
     task = tmp_path / "three.yaml"
     task.write_text("extends: cool-core-compact\nbands: [z, r, g]\nclasses: [1, 2]\nclass_names: [cluster, galaxy]\n"

@@ -2026,9 +2026,11 @@ def read_cutout_folder(
             # under mixed_sizes the size is resampled, so only the channels can be at fault (a grey 64 px
             # PNG among 80 px RGB ones for a 3-band task was refused as not "of one size")
             sized = img.shape[1:] != first_shape[1:] and resample is None
-            fault = ("one size" if sized else
-                     f"one number of channels (the first row's has {_channel_words(first_shape[0])}, this one "
-                     f"{_channel_words(img.shape[0])}; {_channels_advice(img.shape[0], first_shape[0], bands)})")
+            channels = (f"one number of channels (the first row's has {_channel_words(first_shape[0])}, this one "
+                        f"{_channel_words(img.shape[0])}; {_channels_advice(img.shape[0], first_shape[0], bands)})")
+            # both at fault: "one size" alone advised mixed_sizes: true, which then met the channel refusal
+            fault = (channels if not sized else "one size" if img.shape[0] == first_shape[0]
+                     else f"one size and {channels}")
             if odd_shape is None:
                 odd_shape = (f"{where(i, row[file_cols[0]])}: image of shape {img.shape} (channels, height, width) "
                              f"but the first row's is {first_shape}; all cutouts must have {fault}")
