@@ -175,6 +175,25 @@ def classified_objects(k: int, n: int, seed: int, *, signal: float = 1.3, fields
     return t, toy_task(k), p
 
 
+def labelled_by_field_args(table, folder: Path) -> list[str]:
+    """Write a binary classified ``table`` as labelled cutouts; return the evaluate arguments scoring it by field.
+
+    ``class_ref`` becomes a ``label`` column (1 -> cluster, else galaxy) and each row gets a ``file``;
+    the arguments score ``folder / 'out.csv'`` under ``m31-real`` with ``--by field`` and 100 resamples
+    (add ``--group-column object_id`` to draw whole objects, and ``-o``). Shared by the tests of the
+    intervals evaluate prints (table from ``classified_objects(..., fields=True)``).
+    """
+    import numpy as np
+
+    table["label"] = np.where(table["class_ref"] == 1, "cluster", "galaxy")
+    table["file"] = [f"c{i:03d}.png" for i in range(len(table))]
+    del table["class_ref"]
+    path = folder / "out.csv"
+    table.write(path, format="ascii.csv")
+    return ["evaluate", str(path), "--task", "m31-real", "--label-column", "label", "--no-science", "--by", "field",
+            "--bootstrap", "100"]
+
+
 def toy_task(k: int):
     """The evaluation task of classes 1..k: binary with positive class 1 for ``k == 2``, PHANGS-like merges for 4."""
     from starclass.evaluate.task import EvalTask

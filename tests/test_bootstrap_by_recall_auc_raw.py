@@ -19,6 +19,7 @@ from sklearn.metrics import average_precision_score, recall_score, roc_auc_score
 from typer.testing import CliRunner
 
 import starclass.evaluate.bootstrap as bootstrap
+from conftest import labelled_by_field_args
 from starclass.cli import app
 from starclass.evaluate.compare import evaluate_catalogs
 from starclass.evaluate.groups import ALL, metrics_by_group
@@ -225,13 +226,7 @@ def test_no_resamples_give_no_interval_and_say_so():
 
 def test_evaluate_prints_and_writes_the_by_intervals(tmp_path):
     t, _, _ = _classified(2, 50, seed=5)
-    t["label"] = np.where(t["class_ref"] == 1, "cluster", "galaxy")
-    t["file"] = [f"c{i:03d}.png" for i in range(len(t))]
-    del t["class_ref"]
-    path = tmp_path / "out.csv"
-    t.write(path, format="ascii.csv")
-    args = ["evaluate", str(path), "--task", "m31-real", "--label-column", "label", "--no-science", "--by", "field",
-            "--bootstrap", "100"]
+    args = labelled_by_field_args(t, tmp_path)
     res = runner.invoke(app, [*args, "--group-column", "object_id", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     n_obj = len(set(t["object_id"]))

@@ -17,7 +17,7 @@ from astropy.table import Table
 from sklearn.metrics import accuracy_score, average_precision_score, f1_score, precision_score, recall_score
 from typer.testing import CliRunner
 
-from conftest import classified_objects, object_resamples
+from conftest import classified_objects, labelled_by_field_args, object_resamples
 from starclass.cli import app
 from starclass.evaluate.compare import evaluate_catalogs
 from starclass.evaluate.groups import ALL, metrics_by_group
@@ -150,13 +150,7 @@ def test_copies_of_objects_widen_the_by_interval_to_that_of_the_objects():
 
 def test_evaluate_prints_and_writes_the_new_intervals(tmp_path):
     t, _, _ = classified_objects(2, 50, seed=5, signal=1.8, fields=True)
-    t["label"] = np.where(t["class_ref"] == 1, "cluster", "galaxy")
-    t["file"] = [f"c{i:03d}.png" for i in range(len(t))]
-    del t["class_ref"]
-    path = tmp_path / "out.csv"
-    t.write(path, format="ascii.csv")
-    args = ["evaluate", str(path), "--task", "m31-real", "--label-column", "label", "--no-science", "--by", "field",
-            "--bootstrap", "100"]
+    args = labelled_by_field_args(t, tmp_path)
     res = runner.invoke(app, [*args, "--group-column", "object_id", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     assert re.search(r"average precision [0-9.]+ \[[0-9.]+, [0-9.]+\]", res.output), res.output
