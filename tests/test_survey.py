@@ -1191,9 +1191,10 @@ def test_cli_a_scheduler_address_that_refuses_the_connection_fails_at_once(surve
     assert not out.exists()
 
 
-def test_a_scheduler_that_does_not_answer_is_still_left_to_distributed_s_timeout(monkeypatch, tmp_path):
-    """Only a refusal fails at once: an address where nothing answers (the probe times out, an unroutable
-    host) still goes to distributed's Client and its 20 s connect timeout, as before."""
+def test_a_scheduler_that_does_not_answer_fails_within_seconds(monkeypatch, tmp_path):
+    """An address where nothing answers (an unroutable host, a firewall that drops the connection) went to
+    distributed's Client and waited its 20 s connect timeout. The probe's own timeout (ANSWER_WITHIN_S, 5 s)
+    tells it now, naming the host and port and what to check; distributed's Client is not asked."""
     import socket
 
     import distributed
@@ -1204,16 +1205,14 @@ def test_a_scheduler_that_does_not_answer_is_still_left_to_distributed_s_timeout
         raise TimeoutError("timed out")
 
     asked = []
-
-    def client(address, timeout=None):  # stands in for distributed's, which would wait 20 s
-        asked.append((address, timeout))
-        raise OSError(f"Timed out trying to connect to {address} after {timeout}")
-
     monkeypatch.setattr(socket, "create_connection", silent)
-    monkeypatch.setattr(distributed, "Client", client)
-    with pytest.raises(StarclassError, match="cannot connect: Timed out trying to connect"):
+    monkeypatch.setattr(distributed, "Client", lambda *a, **k: asked.append(a) or pytest.fail("Client was asked"))
+    with pytest.raises(StarclassError) as err:
         survey_run._client("tcp://192.0.2.77:8786", None, None, None, False)
-    assert asked == [("tcp://192.0.2.77:8786", "20s")]
+    assert str(err.value).startswith("--scheduler tcp://192.0.2.77:8786: cannot connect: no answer from "
+                                     "192.0.2.77:8786 within 5 s (the host is down, a firewall drops the connection"), \
+        err.value
+    assert asked == []
 
 
 def test_tile_counts_behind_the_progress_bar_add_up_to_the_merged_catalogue(survey_dir, tmp_path):

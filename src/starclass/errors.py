@@ -84,7 +84,8 @@ def cli_words(message: str) -> str:
 
 #: The other phrases of library messages that name the argument, and what the command line says.
 _CLI_WORDS = (("give overwrite=True", "give --overwrite"), ("even with overwrite=True", "even with --overwrite"),
-              ("overwrite=True would", "--overwrite would"))
+              ("overwrite=True would", "--overwrite would"), ("worker_wait=", "--worker-wait "),
+              ("worker_wait", "--worker-wait"))
 
 
 class ColumnMapError(StarclassError):

@@ -59,6 +59,10 @@ def survey_command(
                                         help="With --jobqueue: walltime per job (HH:MM:SS; default: dask-jobqueue's "
                                              "configuration, else 01:00:00)."),
     queue: str | None = typer.Option(None, "--queue", help="With --jobqueue: the queue (SLURM partition)."),
+    worker_wait: float | None = typer.Option(None, "--worker-wait", min=0,
+                                             help="Seconds to wait for the first worker, then stop (exit 2, the "
+                                                  "cluster closed, no tile run; 0: for ever). Default 120 with a "
+                                                  "LocalCluster, 600 with --scheduler, 3600 with --jobqueue."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: one GPU per worker if any)."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
@@ -93,9 +97,11 @@ def survey_command(
         raise StarclassError("--workers sizes a LocalCluster; with --scheduler the running cluster's workers are used: "
                              "give one of them")
     if scheduler is not None:
-        from starclass.survey.run import check_scheduler_address
+        from starclass.survey.run import reach_scheduler
 
-        check_scheduler_address(scheduler)  # before the plan is read: 'head' without its port was a traceback
+        # before the plan is read: 'head' without its port was a traceback, and an address where no scheduler
+        # answers was told after the plan's checks (and 20 s, or never for a port that takes it but never speaks)
+        reach_scheduler(scheduler)
     batch = None
     if jobqueue is not None:
         if scheduler is not None or workers is not None:
@@ -138,7 +144,7 @@ def survey_command(
         warn_flags_differ(the_plan.model, the_plan.pixel_flags())
     result = run_survey(the_plan, output, scheduler=scheduler, n_workers=workers,
                         threads_per_worker=threads_per_worker, overwrite=overwrite, progress=progress,
-                        device=device, echo=echo, batch=batch)
+                        device=device, echo=echo, batch=batch, worker_wait=worker_wait)
     for line in summary_lines(result.summary):
         echo(line)
     if not result.ok:

@@ -962,6 +962,10 @@ def check_scheduler_address(address: str) -> str:
         address = _scheduler_file_address(Path(address))
     try:
         scheme, loc = parse_address(address)
+        if scheme in ("http", "https"):
+            # the dashboard's link (http://head:8787/status) is the address a user has at hand
+            raise ValueError(f"{scheme}:// is a web page's address (the dashboard's, port 8787 by default), "
+                             "not the scheduler's")
         if scheme not in backends:
             raise ValueError(f"unknown scheme {scheme!r}; known: {', '.join(sorted(backends))}")
         if scheme in ("tcp", "tls", "ws", "wss"):
@@ -970,6 +974,13 @@ def check_scheduler_address(address: str) -> str:
                 raise ValueError("no host")
             if not 0 < int(port) < 65536:
                 raise ValueError(f"port {port} is not a TCP port (1-65535)")
+        elif scheme == "inproc" and loc.split("/")[1:2] != [str(os.getpid())]:
+            # distributed's ValueError traceback ('does not match host or pid'), after the plan was read
+            raise ValueError("inproc:// reaches a scheduler inside this same Python process only")
+        try:
+            backends[scheme].get_connector()
+        except Exception as exc:  # ucx:// without its package: distributed's TypeError traceback, after the plan
+            raise ValueError(f"the {scheme}:// transport cannot be used here ({type(exc).__name__}: {exc})") from None
     except ValueError as exc:
         where = f"--scheduler {given!r}" + (f" (its address {address!r})" if given != address else "")
         raise StarclassError(f"{where}: not a scheduler address ({exc}); give tcp://HOST:PORT as "
@@ -978,36 +989,47 @@ def check_scheduler_address(address: str) -> str:
     return address
 
 
-#: Seconds distributed's Client tries to reach a ``--scheduler`` that does not refuse the connection.
+#: Seconds distributed's Client has to connect, once :func:`scheduler_problem` found a scheduler answering there.
 CONNECT_TIMEOUT_S = 20
 #: Seconds a refused ``--scheduler`` is tried again before the survey gives up: a scheduler started
 #: just before the survey (``dask scheduler &`` in a job script) may open its port a moment late.
 REFUSED_FOR_S = 1.0
+#: Seconds a ``--scheduler`` has to answer: its host the TCP connection, then the scheduler its Dask handshake
+#: (each in milliseconds on a cluster's network; a scheduler's handshake is answered by its event loop).
+ANSWER_WITHIN_S = 5.0
 
 
-def refused_connection(address: str, within: float = REFUSED_FOR_S) -> str | None:
-    """Say why ``address`` refuses a TCP connection, or None when it may yet answer.
+def scheduler_problem(address: str, *, refused_for: float | None = None, within: float | None = None,
+                      connection_args: dict[str, Any] | None = None) -> str | None:
+    """Say why no Dask scheduler answers at ``address``, or None when one does.
 
-    distributed's Client retries a refused connection until its timeout: ``--scheduler
-    tcp://127.0.0.1:1`` (no scheduler there) took 20 s to fail, as long as an address that
-    never answers. A refusal is a reply (the host is there, no one listens on the port), so a
-    plain socket is tried first, for ``within`` seconds; anything but a refusal (no reply in
-    time, an unreachable network, a name that does not resolve) is left to distributed, as
-    before. Only ``tcp`` and ``ws`` addresses are tried: a scheduler logs a plain connection
-    closed before its handshake at level INFO, but a TLS one (``tls``, ``wss``) as a warning
-    that its handshake failed, so those are left to distributed (20 s for a refusal, as before).
+    distributed's Client retried a refused connection until its 20 s timeout, waited 20 s for a
+    host that does not answer or a name that does not resolve, and waited for ever on a port
+    that takes the connection but never speaks (distributed reads the peer's handshake without
+    a timeout); a web server there (the dashboard's port, 8787) ended the survey on a
+    ``MemoryError`` traceback (its HTTP reply read as a Dask frame length), a ``tls://`` address
+    without TLS configured on a ``TypeError`` traceback. Each is told within ``within`` seconds
+    now: a plain TCP connection is tried first (a refusal is tried again for ``refused_for``
+    seconds), then for ``tls://`` its TLS handshake, then Dask's own handshake and the peer's
+    ``identity``, which must be a scheduler's (a worker's address names its scheduler).
 
     Parameters
     ----------
     address
         A scheduler address, as :func:`check_scheduler_address` returns it.
+    refused_for
+        Seconds to keep trying while the connection is refused (None: :data:`REFUSED_FOR_S`).
     within
-        Seconds to keep trying while the connection is refused.
+        Seconds the host has to take the connection, and the scheduler to answer Dask's handshake
+        (None: :data:`ANSWER_WITHIN_S`).
+    connection_args
+        distributed's connection arguments (its ``ssl_context``); default: from dask's
+        configuration, as distributed's Client takes them (``Security()``).
 
     Returns
     -------
     str or None
-        What to tell the user (the host and port, and what to check), or None.
+        What to tell the user (the host and port, what happened and what to check), or None.
 
     Examples
     --------
@@ -1015,34 +1037,184 @@ def refused_connection(address: str, within: float = REFUSED_FOR_S) -> str | Non
     >>> with socket.socket() as s:  # a port that was free a moment ago: no one listens on it
     ...     _ = s.bind(("127.0.0.1", 0))
     ...     port = s.getsockname()[1]
-    >>> print(refused_connection(f"tcp://127.0.0.1:{port}", within=0).split(";")[0])  # doctest: +ELLIPSIS
+    >>> print(scheduler_problem(f"tcp://127.0.0.1:{port}", refused_for=0).split(";")[0])  # doctest: +ELLIPSIS
     connection refused at 127.0.0.1:... (no scheduler listens on that port)
-    >>> with socket.create_server(("127.0.0.1", 0)) as server:
-    ...     refused_connection(f"tcp://127.0.0.1:{server.getsockname()[1]}") is None
-    True
+    >>> with socket.create_server(("127.0.0.1", 0)) as server:  # takes the connection, never speaks
+    ...     print(scheduler_problem(f"tcp://127.0.0.1:{server.getsockname()[1]}", within=0.5))  # doctest: +ELLIPSIS
+    127.0.0.1:... took the connection but did not answer Dask's handshake within 0.5 s: ...
     """
-    import socket
-
     from distributed.comm.addressing import parse_address, parse_host_port
 
+    refused_for = REFUSED_FOR_S if refused_for is None else refused_for
+    within = ANSWER_WITHIN_S if within is None else within
     scheme, loc = parse_address(address)
-    if scheme not in ("tcp", "ws"):
-        return None
+    if scheme not in ("tcp", "tls", "ws", "wss"):
+        return None  # inproc:// of this process (check_scheduler_address refuses any other): nothing to reach
+    if connection_args is None:
+        from distributed.security import Security
+
+        connection_args = Security().get_connection_args("client")
+    ssl_context = connection_args.get("ssl_context")
+    if scheme == "tls" and ssl_context is None:
+        return ("a tls:// scheduler needs this machine's TLS certificates in dask's configuration, and none is set "
+                "(distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and distributed.comm.tls.client.key: "
+                "in ~/.config/dask/distributed.yaml, or DASK_DISTRIBUTED__COMM__TLS__CA_FILE and so on); or give the "
+                "scheduler's tcp:// address if it listens without TLS")
     host, port = parse_host_port(loc)
-    deadline = time.monotonic() + within
+    sock = _tcp_connection(host, int(port), refused_for, within)
+    if isinstance(sock, str):
+        return sock
+    with sock:
+        if scheme == "tls":
+            problem = _tls_handshake(sock, ssl_context, host, int(port), within)
+            if problem is not None:
+                return problem
+    return _dask_handshake(address, f"{host}:{port}", connection_args, within)
+
+
+def reach_scheduler(scheduler: str) -> str:
+    """The address of the Dask scheduler ``scheduler`` names, refused unless one answers there now.
+
+    :func:`check_scheduler_address`, then :func:`scheduler_problem`: the command line calls it
+    before the plan is read, so an address where no scheduler answers is told within seconds,
+    not after the plan's checks (and, until 2026-12-05, after 20 s or never).
+
+    Parameters
+    ----------
+    scheduler
+        ``--scheduler``: an address or the file of ``dask scheduler --scheduler-file``.
+
+    Returns
+    -------
+    str
+        The scheduler's address.
+
+    Raises
+    ------
+    StarclassError
+        ``--scheduler ...: cannot connect: ...`` naming the address, what happened and what to check.
+
+    Examples
+    --------
+    >>> import socket
+    >>> with socket.socket() as s:  # a port that was free a moment ago: no one listens on it
+    ...     _ = s.bind(("127.0.0.1", 0))
+    ...     port = s.getsockname()[1]
+    >>> try:
+    ...     reach_scheduler(f"tcp://127.0.0.1:{port}")
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(" (")[0])  # doctest: +ELLIPSIS
+    --scheduler tcp://127.0.0.1:...: cannot connect: connection refused at 127.0.0.1:...
+    """
+    address = check_scheduler_address(scheduler)
+    # a scheduler file left by a scheduler that has ended names an address where none answers
+    what = scheduler if address == scheduler else f"{scheduler} (scheduler file: {address})"
+    problem = scheduler_problem(address)
+    if problem is not None:
+        raise StarclassError(f"--scheduler {what}: cannot connect: {problem}")
+    return address
+
+
+def _tcp_connection(host: str, port: int, refused_for: float, within: float):
+    """A TCP connection to ``host:port`` (a socket), or what to tell the user where none is made."""
+    import socket
+
+    deadline = time.monotonic() + refused_for
     while True:
         try:
-            # a short timeout: a host that does not answer at all is distributed's to wait for
-            with socket.create_connection((host, port), timeout=min(1.0, max(within, 0.2))):
-                return None
+            return socket.create_connection((host, port), timeout=within)
         except ConnectionRefusedError:
             if time.monotonic() >= deadline:
-                break
+                return (f"connection refused at {host}:{port} (no scheduler listens on that port); is 'dask "
+                        "scheduler' running there, and is this its address ('dask scheduler' prints it, port 8786 "
+                        "by default)?")
             time.sleep(0.2)
-        except OSError:  # no reply in time, unreachable, unknown name: not a refusal
+        except socket.gaierror as exc:  # a name that does not resolve: distributed tried it for 20 s
+            return (f"the host name {host!r} is not known here ({exc.strerror}); check its spelling, or give the "
+                    "address 'dask scheduler' prints (its IP address)")
+        except TimeoutError:
+            return (f"no answer from {host}:{port} within {within:g} s (the host is down, a firewall drops the "
+                    "connection, or this machine reaches it under another name); check that 'dask scheduler' runs "
+                    "there and that its port is open to this machine")
+        except OSError as exc:  # no route to the host or its network
+            return (f"{host}:{port} cannot be reached from this machine ({exc.strerror or exc}); check the address "
+                    "and this machine's network")
+
+
+def _tls_handshake(sock, ssl_context, host: str, port: int, within: float) -> str | None:
+    """Complete a TLS handshake on ``sock`` (a scheduler logs a connection closed before it as a warning)."""
+    import ssl
+
+    try:
+        sock.settimeout(within)
+        with ssl_context.wrap_socket(sock, server_hostname=host):
             return None
-    return (f"connection refused at {host}:{port} (no scheduler listens on that port); is 'dask scheduler' "
-            f"running there, and is this its address ('dask scheduler' prints it, port 8786 by default)?")
+    except TimeoutError:
+        return (f"{host}:{port} took the connection but did not complete a TLS handshake within {within:g} s: not a "
+                "tls:// scheduler (another service on that port?); check the address and port")
+    except (ssl.SSLError, OSError) as exc:
+        return (f"the TLS handshake with {host}:{port} failed ({exc}): a scheduler without TLS (give tcp://), or "
+                "certificates that do not match (dask's distributed.comm.tls configuration)")
+
+
+def _dask_handshake(address: str, where: str, connection_args: dict[str, Any], within: float) -> str | None:
+    """Dask's handshake and the peer's ``identity``, bounded by ``within`` seconds; what is wrong, or None."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed.comm import connect
+
+    async def identity():
+        comm = await connect(address, timeout=within, **connection_args)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def bounded():
+        return await asyncio.wait_for(identity(), within)
+
+    # a loop of its own, in a thread: a notebook's event loop runs in this one
+    with ThreadPoolExecutor(1) as pool, _quiet("distributed.comm", "distributed.protocol", "distributed.core"):
+        try:
+            reply = pool.submit(asyncio.run, bounded()).result()
+        except TimeoutError:
+            return (f"{where} took the connection but did not answer Dask's handshake within {within:g} s: another "
+                    "service on that port (a scheduler answers at once); check the port ('dask scheduler' prints "
+                    "its address, port 8786 by default)")
+        except OSError as exc:  # closed during the handshake: a TLS scheduler given as tcp://, or another service
+            return (f"{where} closed the connection during Dask's handshake ({exc}): a scheduler with TLS (give "
+                    "tls:// and dask's TLS configuration), or another service on that port; check the address "
+                    "'dask scheduler' prints")
+        except Exception as exc:  # an HTTP server's reply read as Dask frames: a MemoryError of exabytes
+            return (f"{where} answered, but not in Dask's protocol ({type(exc).__name__}): another service on that "
+                    "port (the dashboard, port 8787 by default, is a web server); give the scheduler's address, as "
+                    "'dask scheduler' prints it (port 8786 by default)")
+    kind = reply.get("type") if isinstance(reply, dict) else None
+    if kind == "Scheduler":
+        return None
+    if kind is None:
+        return (f"{where} answered in Dask's protocol but is no scheduler (no identity); give the scheduler's address, "
+                "as 'dask scheduler' prints it")
+    its = reply.get("scheduler")
+    return (f"{address} is a Dask {kind}, not the scheduler" + (f"; its scheduler is {its}: give that" if its else
+                                                               "; give the scheduler's address, as 'dask scheduler' "
+                                                               "prints it"))
+
+
+@contextlib.contextmanager
+def _quiet(*names: str):
+    """Raise the level of loggers ``names`` above CRITICAL for the block: a probe's failure is told in one line."""
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
 
 
 def _scheduler_file_address(path: Path) -> str:
@@ -1068,12 +1240,8 @@ def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
     if scheduler is not None and cluster is not None:
         raise StarclassError("give a scheduler address or a cluster, not both")
     if scheduler is not None:
-        address = check_scheduler_address(scheduler)
-        # a scheduler file left by a scheduler that has ended names an address where none answers
+        address = reach_scheduler(scheduler)
         what = scheduler if address == scheduler else f"{scheduler} (scheduler file: {address})"
-        refused = refused_connection(address)
-        if refused is not None:
-            raise StarclassError(f"--scheduler {what}: cannot connect: {refused}")
         try:
             return Client(address, timeout=f"{CONNECT_TIMEOUT_S}s"), None
         except (OSError, TimeoutError) as exc:
@@ -1224,6 +1392,7 @@ def run_survey(
     fail_tiles: Collection[str] = (),
     echo: Callable[[str], None] = print,
     batch: BatchSpec | None = None,
+    worker_wait: float | None = None,
 ) -> SurveyResult:
     """Run a survey plan: every field's tiles on Dask, then the merged catalogue and summary.
 
@@ -1252,6 +1421,10 @@ def run_survey(
     batch
         Submit workers to a batch system (SLURM, PBS) through dask-jobqueue instead of a
         LocalCluster; without its submit command here, a StarclassError shows the job script.
+    worker_wait
+        Seconds to wait for the first worker (all of them for the LocalCluster made here) before
+        the survey stops, closing the cluster it made (0: for ever; default :data:`WORKER_WAIT_S`,
+        by where the workers come from). Said every :data:`WAIT_LINE_EVERY_S` seconds while waiting.
 
     Returns
     -------
@@ -1267,12 +1440,147 @@ def run_survey(
     ...
     starclass.errors.StarclassError: plan: no fields
     """
-    # the output folder's lock (taken once the cluster is there) is held until the merge and summary are written
-    with contextlib.ExitStack() as locks:
-        return _run_survey(plan, outdir, scheduler=scheduler, cluster=cluster, client=client, n_workers=n_workers,
-                           threads_per_worker=threads_per_worker, processes=processes, overwrite=overwrite,
-                           progress=progress, device=device, fail_tiles=fail_tiles, echo=echo, batch=batch,
-                           locks=locks)
+    if worker_wait is not None and not worker_wait >= 0:
+        raise StarclassError(f"worker_wait={worker_wait}: give seconds, 0 or more (0: wait for ever)")
+    new_folder = not Path(outdir).exists()
+    state: dict[str, Any] = {}
+    try:
+        # the output folder's lock (taken once the cluster is there) is held until the merge and summary are written
+        with contextlib.ExitStack() as locks:
+            return _run_survey(plan, outdir, scheduler=scheduler, cluster=cluster, client=client, n_workers=n_workers,
+                               threads_per_worker=threads_per_worker, processes=processes, overwrite=overwrite,
+                               progress=progress, device=device, fail_tiles=fail_tiles, echo=echo, batch=batch,
+                               worker_wait=worker_wait, locks=locks, state=state)
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C, SIGTERM: the cluster is closed; say what the survey leaves
+        if "jobs" in state:
+            jobs = state["jobs"]
+            # read on the disk: a tile finished while the survey waited on another is kept as well
+            done = sum(tile_done(j.output, j.digest) for j in jobs)
+            echo(f"survey: stopped with {done} of {counted(len(jobs), 'tile')} finished"
+                 + (f", kept in {Path(outdir) / 'tiles'} (the same command resumes from them)" if done
+                    else ", none to keep")
+                 + "; the merged catalogue and summary.json are written once every tile is")
+        if new_folder:
+            _remove_if_unused(Path(outdir))
+        raise
+    except BaseException:
+        if new_folder:
+            # stopped before its first tile (no worker came, Ctrl-C while waiting): the lock's folder was all it
+            # had written, and it was left behind
+            _remove_if_unused(Path(outdir))
+        raise
+
+
+def _remove_if_unused(outdir: Path) -> None:
+    """Remove ``outdir`` where it holds nothing but a cleared lock file (a survey stopped before any tile)."""
+    lock = outdir / LOCK_NAME
+    try:
+        if [p.name for p in outdir.iterdir()] == [LOCK_NAME] and lock.stat().st_size == 0:
+            lock.unlink()
+            outdir.rmdir()
+    except OSError:  # gone already, or another survey's now: left as it is
+        pass
+
+
+#: Seconds the survey waits for its first worker before it stops (0: for ever), by where the workers come
+#: from: a LocalCluster's start in seconds; 'dask worker's are started by hand under --scheduler; a batch
+#: queue may hold the jobs for a long time.
+WORKER_WAIT_S = {"local": 120.0, "cluster": 600.0, "scheduler": 600.0, "jobqueue": 3600.0}
+#: Seconds between the lines that say the survey still waits for its first worker.
+WAIT_LINE_EVERY_S = 30.0
+
+
+def wait_for_workers(client, n: int, *, source: str, within: float | None = None, echo: Callable[[str], None] = print,
+                     batch: BatchSpec | None = None, link: str | None = None,
+                     every: float | None = None) -> None:
+    """Wait for ``n`` workers, at most ``within`` seconds, saying every ``every`` seconds that it still waits.
+
+    ``survey --jobqueue`` whose jobs stayed in the queue, a LocalCluster whose workers did not start, or
+    a scheduler no worker joined waited for ever, without a word after its first line; Ctrl-C was the
+    only way out. Now it stops with what it waited for, how long, and what to check.
+
+    Parameters
+    ----------
+    client
+        A connected ``distributed.Client``.
+    n
+        Workers to wait for.
+    source
+        Where the workers come from: ``local`` (a LocalCluster made by the survey), ``scheduler``
+        (``--scheduler``), ``jobqueue`` (``--jobqueue``) or ``cluster`` (a cluster object or client).
+    within
+        Seconds to wait (None: :data:`WORKER_WAIT_S` for ``source``; 0: for ever).
+    echo
+        Where the lines go.
+    batch
+        The batch jobs (``jobqueue``), for the advice.
+    link
+        The scheduler's dashboard, for the advice.
+    every
+        Seconds between the lines that say it still waits (None: :data:`WAIT_LINE_EVERY_S`).
+
+    Raises
+    ------
+    StarclassError
+        When fewer than ``n`` workers are there after ``within`` seconds.
+
+    Examples
+    --------
+    >>> class NoWorker:  # a client whose scheduler no worker joins
+    ...     scheduler = type("S", (), {"address": "tcp://head:8786"})()
+    ...     def wait_for_workers(self, n, timeout):
+    ...         time.sleep(timeout)
+    ...         raise TimeoutError(f"only 0 of {n} workers")
+    ...     def scheduler_info(self):
+    ...         return {"workers": {}}
+    >>> try:
+    ...     wait_for_workers(NoWorker(), 1, source="scheduler", within=0.2, every=0.1)
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(" (")[0])
+    dask: still no worker after 0 s (waiting up to 0.2 s; Ctrl-C stops)
+    no worker joined the scheduler tcp://head:8786 in 0.2 s
+    """
+    within = WORKER_WAIT_S[source] if within is None else float(within)
+    every = WAIT_LINE_EVERY_S if every is None else every
+    t0 = time.monotonic()
+    while True:
+        waited = time.monotonic() - t0
+        step = every if not within else max(min(every, within - waited), 0.05)
+        try:
+            client.wait_for_workers(n, timeout=step)
+            return
+        except TimeoutError:
+            waited = time.monotonic() - t0
+            have = len(client.scheduler_info().get("workers", {}))
+            if within and waited >= within:
+                raise StarclassError(_no_workers(client, n, have, within, source, batch, link)) from None
+            what = "no worker" if not have else f"{have} of {n} workers"
+            echo(f"dask: still {what} after {waited:.0f} s (waiting "
+                 + (f"up to {within:g} s; Ctrl-C stops)" if within else "for ever; Ctrl-C stops)"))
+
+
+def _no_workers(client, n: int, have: int, within: float, source: str, batch: BatchSpec | None,
+                link: str | None) -> str:
+    """The error of a survey that waited ``within`` seconds for its workers in vain: what for, what to check."""
+    address = getattr(client.scheduler, "address", None) or "its scheduler"
+    board = f"; the dashboard {link} lists the workers that joined" if link else ""
+    longer = f"; or wait longer (worker_wait=SECONDS, 0: for ever). No tile was run{board}"
+    if source == "jobqueue" and batch is not None:
+        system = batch.system.upper()
+        queue_cmd = "squeue -u $USER" if batch.system == "slurm" else "qstat -u $USER"
+        output = "slurm-JOBID.out" if batch.system == "slurm" else "starclass-survey.oJOBID"
+        return (f"none of the {batch.jobs} {system} job(s) started a worker that joined the scheduler {address} in "
+                f"{within:g} s (worker_wait={within:g}); the jobs are cancelled. Check the queue ('{queue_cmd}': still "
+                f"pending, and why), the jobs' output ({output}: did 'dask worker' start, and reach {address} from "
+                f"the compute node?), the job script's account, partition and sizes ({system} may never run a job "
+                f"larger than its nodes)" + longer)
+    if source == "local":
+        return (f"only {have} of the LocalCluster's {n} worker(s) started in {within:g} s (worker_wait={within:g}): "
+                "this machine may lack the memory or be too loaded to start them; give fewer workers (--workers)"
+                + longer)
+    return (f"no worker joined the scheduler {address} in {within:g} s (worker_wait={within:g}): start 'dask worker "
+            f"{address}' where the mosaics and model are reachable, and check the workers' logs (they reach this "
+            "address from their machine, and say 'Registered to:' once they have joined)" + longer)
 
 
 #: The hidden file of an output folder that a running survey holds locked (``flock``) and names itself in.
@@ -1386,7 +1694,8 @@ def survey_lock(outdir: Path):
 
 
 def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_per_worker, processes, overwrite,
-                progress, device, fail_tiles, echo, batch, locks: contextlib.ExitStack) -> SurveyResult:
+                progress, device, fail_tiles, echo, batch, worker_wait, locks: contextlib.ExitStack,
+                state: dict[str, Any]) -> SurveyResult:
     """:func:`run_survey`, holding the output folder's lock in ``locks`` once the cluster is there."""
     from tqdm.auto import tqdm
 
@@ -1394,6 +1703,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     outdir = Path(outdir)
     threads = int(threads_per_worker or 1)
     prepared = prepare(plan, outdir, fail_tiles=fail_tiles, device=device, threads=threads)
+    state["jobs"] = prepared.jobs  # for run_survey to count the finished tiles if the survey is stopped
     todo = [j for j in prepared.jobs if not tile_done(j.output, j.digest)]
     _check_outdir(outdir, overwrite, len(todo), len(prepared.jobs))
     skipped = len(prepared.jobs) - len(todo)
@@ -1462,16 +1772,19 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
             echo(f"submitted {batch.jobs} {batch.system.upper()} job(s); waiting for the first worker "
                  "(queued jobs start when the batch system runs them; Ctrl-C stops and cancels them)"
                  + (f"; dashboard: {link}" if link else ""))
+        address = getattr(client.scheduler, "address", None) or "the scheduler's address"
+        source = "jobqueue" if batch is not None else "local" if made_cluster is not None else \
+            "scheduler" if scheduler is not None else "cluster"
         if made_cluster is not None:
             # a batch queue may start its jobs one by one, hours apart: begin with the first worker
-            client.wait_for_workers(1 if batch is not None else len(made_cluster.workers))
+            wait_for_workers(client, 1 if batch is not None else len(made_cluster.workers), source=source,
+                             within=worker_wait, echo=echo, batch=batch, link=dashboard(client))
         elif todo and not client.scheduler_info().get("workers"):
             # a running scheduler without workers (none started yet, or all gone): the survey said 'dask: 0
             # worker(s)' and the PSF line, then waited without a word for as long as none came
-            address = getattr(client.scheduler, "address", None) or "the scheduler's address"
             echo(f"dask: the scheduler has no worker yet; waiting for the first to join (start 'dask worker {address}' "
                  "where the mosaics and model are reachable; Ctrl-C stops, finished tiles are kept)")
-            client.wait_for_workers(1)
+            wait_for_workers(client, 1, source=source, within=worker_wait, echo=echo, link=dashboard(client))
         if todo:
             client.run(warm_up, os.getpid())
         # said before the fields' PSF tasks, not after: those take a whole-mosaic detect per field, and the
