@@ -175,9 +175,11 @@ def cutouts(
     # the rerun refused it without --overwrite
     with contextlib.ExitStack() as staged:
         store = staged.enter_context(atomic_path(output))
-        # the staged temporary file exists (atomic_path made it); --overwrite was checked above
+        # the staged temporary file exists (atomic_path made it); --overwrite was checked above.
+        # atomic=False: the store is written into that temporary, the one renamed at the end; the
+        # writer's own temporary beside it made two, and a kill left both
         make_store(mset, table, store, config if config is not None else spec, batch_size=batch_size,
-                   weights=weights, progress=progress, overwrite=True)
+                   weights=weights, progress=progress, overwrite=True, atomic=False)
         st = StampStore(store)
         summary = {
             "n": len(st), "shape": st.shape, "bands": st.bands, "scales": st.scales,
