@@ -1317,6 +1317,53 @@ def labels_of(engine: Engine, dataset: str, *, user_id: int | None = None,
     return [Label(str(r[0]), r[1], int(r[2]), r[3], r[4] or "", r[5], int(r[6])) for r in rows]
 
 
+def queue_progress(engine: Engine, dataset: str, user_id: int, needed: int | None = None) -> tuple[set[str], set[str]]:
+    """The candidates one person has labelled, and those the others have finished.
+
+    Parameters
+    ----------
+    engine, dataset
+        The label database and the dataset's key.
+    user_id
+        The person.
+    needed
+        How many people label a candidate under the label scheme (``m31-check``: 2 inspectors, its
+        ``n_inspectors``); None where any number may (class schemes: every vote counts in the mode).
+
+    Returns
+    -------
+    mine : set of str
+        Ids this person has labelled.
+    done : set of str
+        Ids this person has not labelled that ``needed`` others have (empty when ``needed`` is None):
+        another score would only make the candidate's sum incomplete.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> e = make_engine(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'l.sqlite'}")
+    >>> _ = init_db(e)
+    >>> ann, bob, cy = (add_user(e, n, n + "-password") for n in ("ann", "bob", "cy"))
+    >>> for who in (ann, bob):
+    ...     _ = save_label(e, "", "5", who, 2, scheme="m31-check")
+    >>> _ = save_label(e, "", "6", ann, 1, scheme="m31-check")
+    >>> [sorted(ids) for ids in queue_progress(e, "", cy, needed=2)]   # five is done: two scores
+    [[], ['5']]
+    >>> [sorted(ids) for ids in queue_progress(e, "", ann, needed=2)]
+    [['5', '6'], []]
+    """
+    with engine.connect() as conn:
+        mine = {str(r[0]) for r in conn.execute(
+            sa.select(labels.c.candidate_id).where(labels.c.dataset == dataset, labels.c.user_id == user_id))}
+        done: set[str] = set()
+        if needed:
+            # counted in the database (one row per candidate), not by loading every label at every poll
+            q = (sa.select(labels.c.candidate_id).where(labels.c.dataset == dataset)
+                 .group_by(labels.c.candidate_id).having(sa.func.count() >= int(needed)))
+            done = {str(r[0]) for r in conn.execute(q)} - mine
+    return mine, done
+
+
 def history_of(engine: Engine, dataset: str, candidate_id: str) -> list[dict]:
     """Every version of every label of one candidate, oldest first."""
     q = (sa.select(users.c.name.label("user"), label_history.c.cls, label_history.c.subclass,
