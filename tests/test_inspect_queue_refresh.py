@@ -176,3 +176,25 @@ def test_the_page_passes_over_candidates_the_others_finished(tmp_path):
     assert out["position"] == "1 / 4 · you labelled 2 · 2 done by others" and out["left"] == "0"
     assert out["note"] == ("nothing left in this queue: you labelled 2, the others finished 2 "
                            "(← → to look again or change a label)")
+
+
+def test_a_third_score_of_a_candidate_two_inspectors_scored_is_refused(field, tmp_path):
+    """The page passes over such candidates, but one reached by the arrow keys, or scored in the seconds before
+    the page heard of the second score, was kept: three scores made the sum incomplete (``class_ref`` 0,
+    ``score_sum`` 6 outside 0-4), taking a decided cluster out of the export. Now 409, nothing saved; the two
+    inspectors still change their own scores."""
+    app, engine = _app(field, tmp_path, scheme="m31-check")
+    ann, bob, cy = (_tab(app, n) for n in PEOPLE)
+    five = field.ids[4]
+    for tab in (ann, bob):
+        assert tab.post("/api/label", json={"candidate_id": five, "cls": 2}).status_code == 200
+    r = cy.post("/api/label", json={"candidate_id": five, "cls": 1})
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == (f"candidate {five}: already has the 2 scores label scheme m31-check takes, from "
+                                  "other inspectors; another would leave its sum incomplete (class_ref 0): the score "
+                                  "was not saved")
+    assert sorted(lab.user for lab in db.labels_of(engine, "", candidate_ids=[five])) == ["ann", "bob"]
+    assert db.history_of(engine, "", five)[-1]["user"] == "bob"
+    assert bob.post("/api/label", json={"candidate_id": five, "cls": 1}).status_code == 200   # a change of one's own
+    assert cy.post("/api/label", json={"candidate_id": field.ids[5], "cls": 1}).status_code == 200
+    engine.dispose()

@@ -880,6 +880,10 @@ def list_users(engine: Engine) -> list[dict]:
 # labels
 
 
+class ScoresComplete(StarclassError):
+    """A new score of a candidate that already has all the scores its label scheme takes (``m31-check``: 2)."""
+
+
 @dataclass(frozen=True)
 class Label:
     candidate_id: str
@@ -1252,6 +1256,11 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
     values are allowed; a scheme other than the dataset's is refused, and one that is not the
     default is recorded (:func:`bind_scheme`) before the first label, so that the labels are
     always read in the scheme they were given in.
+
+    A scheme that takes a fixed number of people (``n_inspectors``: ``m31-check``'s two) refuses a
+    new label of a candidate that many others have labelled (:class:`ScoresComplete`); those people
+    may still change theirs. A third score made the sum incomplete (``class_ref`` 0, ``score_sum``
+    6 outside 0-4) and took a decided cluster out of the export.
     """
     # PostgreSQL refused a longer one with a DataError (a 500 on the page); SQLite stored it
     check_keys(dataset, candidate_id, _stored_width(engine))
@@ -1279,6 +1288,18 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
                 if conn.dialect.name == "postgresql":
                     q = q.with_for_update()
                 row = conn.execute(q).mappings().first()
+                if row is None and use.n_inspectors:
+                    others = sa.select(labels.c.id).where(labels.c.dataset == dataset,
+                                                          labels.c.candidate_id == candidate_id)
+                    if conn.dialect.name == "postgresql":
+                        # the others' rows locked first: a score given meanwhile is then counted below
+                        conn.execute(others.with_for_update()).all()
+                    n = conn.execute(sa.select(sa.func.count()).select_from(others.subquery())).scalar_one()
+                    if n >= use.n_inspectors:
+                        raise ScoresComplete(
+                            f"candidate {candidate_id}: already has the {use.n_inspectors} scores label scheme "
+                            f"{use.name} takes, from other inspectors; another would leave its sum incomplete "
+                            "(class_ref 0): the score was not saved")
                 if row is None:
                     label_id = conn.execute(labels.insert().values(
                         dataset=dataset, candidate_id=candidate_id, user_id=user_id, cls=int(cls),

@@ -330,6 +330,7 @@ function save(cls, subclass, comment) {
       if (state.current === c) { showLabel(c.label); updatePosition(); }
     }
     setStatus("NOT saved (" + c.id + "): " + e.message, true);
+    refreshProgress();  // a score refused as one too many (409): the candidate is counted done
   });
 }
 
