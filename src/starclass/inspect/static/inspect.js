@@ -15,7 +15,7 @@ const state = {
   atEnd: false,  // "next" was asked for on the last candidate (the queue note says what is left)
   // labels given since the queue was loaded: in another tab or window (elsewhere), or enough of them by the
   // others for the label scheme (done: m31-check's two scores); a label moves on past both
-  done: new Set(), elsewhere: new Set(), needed: null, refreshing: false,
+  done: new Set(), elsewhere: new Set(), needed: null, refreshing: false, refreshAgain: false,
   stretchChoice: null,  // the stretch the user chose, kept while the menu reads "as stored"
 };
 const $ = (id) => document.getElementById(id);
@@ -57,10 +57,20 @@ async function loadQueue(order) {
 // after each label, every POLL_MS while the page is shown, and when the tab or window comes back to the front.
 const POLL_MS = 15000;
 async function refreshProgress() {
-  if (state.refreshing || state.ids.length === 0) return;
+  if (state.ids.length === 0) return;
+  // one at a time; one asked for meanwhile (a label saved) runs after it, with what that label changed
+  if (state.refreshing) { state.refreshAgain = true; return; }
   state.refreshing = true;
-  let p;
-  try { p = await api("/api/progress"); } catch (e) { return; } finally { state.refreshing = false; }
+  let p = null;
+  try {
+    // not api(): a poll answered 401 (the session ended) must not take the page to the login under a comment
+    // being typed; the next action does
+    const resp = await fetch("/api/progress", {credentials: "same-origin"});
+    if (resp.ok) p = await resp.json();
+  } catch (e) { /* offline for a moment: the next poll asks again */ }
+  state.refreshing = false;
+  if (state.refreshAgain) { state.refreshAgain = false; refreshProgress(); }
+  if (p === null) return;
   const news = (p.labelled || []).filter((c) => !state.labelled.has(c));
   for (const cid of news) {
     state.labelled.add(cid);
