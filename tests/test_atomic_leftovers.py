@@ -110,3 +110,41 @@ def test_cutouts_after_a_kill_names_the_leftovers_and_writes_the_store(toy_field
     assert said in r.output, r.output
     assert r.output.count("interrupted run") == 1, r.output
     assert (toy_field / "out" / "s.h5").exists() and outer.exists() and inner.exists()
+
+
+def test_cutouts_interrupted_while_writing_keeps_the_old_store_and_one_temporary_at_most(toy_field, monkeypatch):
+    """``cutouts -o s.h5`` staged its store twice: ``atomic_path(s.h5)`` in the command and the writer's own
+    ``atomic_path`` of that temporary, so two temporaries stood beside the store while it was written (a
+    0-byte ``.s.h5.XXXXXXXX.h5`` and the growing ``..s.h5.XXXXXXXX.h5.YYYYYYYY.h5``) and a kill left both.
+    Now one write has one temporary. The interruption (an exception after the first batch) is where a kill
+    would strike: the files there are what a kill leaves."""
+    from starclass.stamps import store
+
+    args = ["cutouts", "toy_f555w.fits", "toy_f814w.fits", "--catalog", "c.ecsv", "--size", "32", "--no-progress",
+            "-o", "out/s.h5"]
+    assert runner.invoke(app, args).exit_code == 0
+    old = (toy_field / "out" / "s.h5").read_bytes()
+
+    class Killed(Exception):
+        pass
+
+    seen: list[list[str]] = []
+    write = store.StampStoreWriter.write
+
+    def write_then_stop(self, *a, **k):
+        write(self, *a, **k)
+        seen.append(sorted(p.name for p in (toy_field / "out").iterdir()))
+        raise Killed("interrupted after the first batch")
+
+    monkeypatch.setattr(store.StampStoreWriter, "write", write_then_stop)
+    r = runner.invoke(app, [*args, "--size", "24", "--overwrite"])
+    assert r.exit_code != 0 and seen, r.output
+    temporaries = [n for n in seen[0] if n != "s.h5"]
+    assert len(temporaries) == 1 and temporaries[0].startswith(".s.h5."), seen   # one temporary while writing
+    assert sorted(p.name for p in (toy_field / "out").iterdir()) == ["s.h5"]     # none after the interruption
+    assert (toy_field / "out" / "s.h5").read_bytes() == old                      # the old store as it was
+
+    monkeypatch.setattr(store.StampStoreWriter, "write", write)
+    assert runner.invoke(app, [*args, "--size", "24", "--overwrite"]).exit_code == 0
+    assert store.StampStore(toy_field / "out" / "s.h5").shape[-1] == 24
+    assert sorted(p.name for p in (toy_field / "out").iterdir()) == ["s.h5"]

@@ -492,3 +492,48 @@ def test_a_comment_typed_and_left_is_saved_with_the_label_or_said_not_saved(brow
         assert page.input_value("#comment") == "keep me"
         ctx.close()
     engine.dispose()
+
+
+def test_a_label_given_in_another_tab_is_counted_and_not_served_again(browser, tmp_path):
+    """Two tabs of one person: tab 1 labels the first two candidates while tab 2 shows the first. Tab 2 kept what
+    it was told at load ("you labelled 0", the first "not labelled yet") and, after its own label, served the
+    second again. Back at the front it now shows the first's label from tab 1, counts both, and its label moves on
+    past the second (tests/test_inspect_queue_refresh.py has the API and the poll's rules)."""
+    data = make_demo_field(tmp_path / "field", n=5, size=160, seed=6)
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    field = load_field(data, cache_dir=tmp_path / "cache")
+    app = create_app(field, engine)
+    ids = field.ids
+
+    def at(page, k):
+        page.wait_for_function(f"document.body.dataset.candidate === '{ids[k]}' && "
+                               "document.body.dataset.loading === '0'")
+
+    with running_server(app) as base:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+        tab1 = ctx.new_page()
+        _log_in(tab1, base, "ann", "ann-password")
+        tab2 = ctx.new_page()                                        # the same session, a second tab
+        tab2.goto(f"{base}/")
+        at(tab2, 0)
+        tab1.bring_to_front()
+        tab1.keyboard.press("1")
+        at(tab1, 1)
+        tab1.keyboard.press("2")
+        at(tab1, 2)
+        _wait_saved(tab1)
+        assert "you labelled 0" in tab2.text_content("#position")
+        tab2.bring_to_front()
+        tab2.evaluate("window.dispatchEvent(new Event('focus'))")    # what the browser sends a window coming back
+        tab2.wait_for_function("document.getElementById('position').textContent.includes('you labelled 2') && "
+                               "document.getElementById('current-label').dataset.cls === '1'", timeout=5000)
+        assert "labelled meanwhile in another tab" in tab2.text_content("#status")
+        tab2.keyboard.press("3")                                     # a change of the first: on past the second
+        at(tab2, 2)
+        _wait_saved(tab2)
+        ctx.close()
+    got = {lab.candidate_id: (lab.cls, lab.revision) for lab in db.labels_of(engine, "")}
+    assert got == {ids[0]: (3, 2), ids[1]: (2, 1)}
+    engine.dispose()

@@ -89,3 +89,60 @@ def test_neither_folder_writable_is_an_error_naming_both(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))  # a file: nothing can be made under it
     with pytest.raises(StarclassError, match=r"cannot be cached at .*data.* nor at .*blocked"):
         cache_folder(tmp_path / "blocked" / "data" / "x")
+
+
+#: Probes the cache folder of argv[1] with a kill -9 at the first moment a file stands in it (an audit
+#: hook runs at every os.open, unlink, listdir...: wherever the probe may be killed), then prints the folder.
+KILL_WHILE_PROBING = r"""
+import os, signal, sys
+from pathlib import Path
+folder = Path(sys.argv[1])
+busy = False
+def hook(event, args):
+    global busy
+    if busy or not folder.is_dir():
+        return
+    busy = True
+    names = os.listdir(folder)
+    if names:
+        os.kill(os.getpid(), signal.SIGKILL)
+    busy = False
+from starclass.inspect.render import cache_folder
+sys.addaudithook(hook)
+print(cache_folder(folder))
+"""
+
+
+def test_probing_the_cache_folder_leaves_nothing_there_whenever_it_is_killed(tmp_path):
+    """Whether the cache folder can be written was tested with a named file (``.write-test-XXXXXXXX``) made
+    and removed: a kill between the two left it in the user's data folder's ``.inspect_cache`` for good. The
+    probe's file has no name now (``O_TMPFILE``), so no moment of the probe has a file there to leave."""
+    import subprocess
+    import sys
+
+    import starclass
+
+    folder = tmp_path / "data" / ".inspect_cache" / "abc"
+    env = {**__import__("os").environ, "PYTHONPATH": str(Path(starclass.__file__).parents[1])}
+    r = subprocess.run([sys.executable, "-c", KILL_WHILE_PROBING, str(folder)], env=env, capture_output=True,
+                       text=True, timeout=120)
+    assert sorted(p.name for p in folder.iterdir()) == [], "left in the cache folder"
+    assert r.returncode == 0 and r.stdout.strip() == str(folder), r.stderr
+
+
+def test_where_no_unnamed_file_can_be_made_the_folder_is_asked_and_refused_naming_it(tmp_path, monkeypatch):
+    """Without ``O_TMPFILE`` (another system, a file system without it) ``os.access`` decides, and a folder
+    it says cannot be written is left for the user's cache with the warning naming both, as before."""
+    import os
+
+    from starclass.inspect import render
+
+    monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    asked = []
+    monkeypatch.setattr(os, "access", lambda p, mode: asked.append(Path(p)) or Path(p).is_relative_to(tmp_path / "xdg"))
+    data = tmp_path / "data" / ".inspect_cache" / "abc"
+    with pytest.warns(UserWarning, match=r"cannot be cached at .*data.\.inspect_cache.abc \(Permission denied\): "
+                                         r"they are cached at .*xdg"):
+        got = render.cache_folder(data)
+    assert got.is_relative_to(tmp_path / "xdg") and asked[0] == data
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

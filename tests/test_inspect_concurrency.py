@@ -126,3 +126,20 @@ def test_label_schemes_on_postgresql(postgres_url):
     assert table["score_sum"].tolist() == [3, 0, 4] and summary["n_clusters"] == 2
     assert db.labels_of(engine, "")[0].subclass == "4.3"
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_third_score_is_refused_on_postgresql(postgres_url):
+    """m31-check's two scores of a candidate: a third inspector's is refused on PostgreSQL too (the others' rows
+    locked before they are counted), and the queue's progress counts it done (db.queue_progress's GROUP BY)."""
+    engine = db.make_engine(fresh_database(postgres_url))
+    db.init_db(engine)
+    ann, bob, cy = (db.add_user(engine, n, f"{n}-password") for n in ("ann", "bob", "cy"))
+    for who in (ann, bob):
+        db.save_label(engine, "", "5", who, 2, scheme="m31-check")
+    with pytest.raises(db.ScoresComplete, match="already has the 2 scores"):
+        db.save_label(engine, "", "5", cy, 1, scheme="m31-check")
+    db.save_label(engine, "", "5", bob, 1, scheme="m31-check")
+    assert sorted(lab.user for lab in db.labels_of(engine, "")) == ["ann", "bob"]
+    assert db.queue_progress(engine, "", cy, needed=2) == (set(), {"5"})
+    engine.dispose()

@@ -186,3 +186,30 @@ def test_fold_metrics_by_hand():
     m = fold_metrics(ref, pred, [1, 2], positive=1)
     assert m["purity"] == pytest.approx(3 / 4) and m["recall"] == pytest.approx(3 / 4)
     assert m["f1"] == pytest.approx(3 / 4) and m["accuracy"] == pytest.approx(6 / 8)
+
+
+def test_cutouts_of_two_fields_keep_their_parts_where_a_kill_is_named_by_the_next_run(fields, tmp_path, monkeypatch):
+    """``cutouts`` of several fields cuts each into a store of its own in a hidden folder beside the output, then
+    merges them. That folder was ``.cutouts-fields-XXXXXXXX``, which no run named after a kill (a survey's
+    stores, gigabytes, left for good); it is named as the output's temporaries are (``.both.h5.XXXXXXXX``), so
+    the next run writing the output names it. What stands beside the output when the second field is cut is what
+    a kill leaves: each of those is recognised, and a run without a kill says nothing of its own."""
+    from starclass.io.atomic import is_leftover
+    from starclass.stamps import store as store_module
+
+    out = tmp_path / "out" / "both.h5"
+    args = ["cutouts", fields / "north", fields / "south", "--catalog", fields / "north.ecsv", "--catalog",
+            fields / "south.ecsv", "--task", fields / "task.yaml", "-o", out, "--no-progress"]
+    seen: list[list[str]] = []
+    write = store_module.StampStoreWriter.write
+
+    def write_and_look(self, *a, **k):
+        write(self, *a, **k)
+        seen.append(sorted(p.name for p in out.parent.iterdir()))
+
+    monkeypatch.setattr(store_module.StampStoreWriter, "write", write_and_look)
+    code, said = _run(*args)
+    assert code == 0 and "interrupted run" not in said, said
+    hidden = {n for names in seen for n in names}
+    assert hidden and all(is_leftover(n, out) for n in hidden), hidden
+    assert sorted(p.name for p in out.parent.iterdir()) == ["both.h5"]

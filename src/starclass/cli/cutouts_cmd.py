@@ -175,9 +175,11 @@ def cutouts(
     # the rerun refused it without --overwrite
     with contextlib.ExitStack() as staged:
         store = staged.enter_context(atomic_path(output))
-        # the staged temporary file exists (atomic_path made it); --overwrite was checked above
+        # the staged temporary file exists (atomic_path made it); --overwrite was checked above.
+        # atomic=False: the store is written into that temporary, the one renamed at the end; the
+        # writer's own temporary beside it made two, and a kill left both
         make_store(mset, table, store, config if config is not None else spec, batch_size=batch_size,
-                   weights=weights, progress=progress, overwrite=True)
+                   weights=weights, progress=progress, overwrite=True, atomic=False)
         st = StampStore(store)
         summary = {
             "n": len(st), "shape": st.shape, "bands": st.bands, "scales": st.scales,
@@ -228,6 +230,7 @@ def cutouts_fields(specs, output: Path, *, overwrite: bool = False, **options) -
     """
     import tempfile
 
+    from starclass.io.atomic import notice_leftovers, temp_prefix
     from starclass.io.mosaic import mosaic_inputs
     from starclass.io.paths import check_output
     from starclass.stamps import StampStore, merge_stores
@@ -237,9 +240,13 @@ def cutouts_fields(specs, output: Path, *, overwrite: bool = False, **options) -
     _check_store_name(output)
     inputs = [p for f in specs for p in (*mosaic_inputs(list(f.mosaics)), f.catalog)]
     check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
-    # the per-field stores live beside the output (same file system, so no large copy) and go with it
+    # the per-field stores live beside the output (same file system, so no large copy) and go with it.
+    # Named as the output's temporaries are (.s.h5.XXXXXXXX), so that a kill's leftover folder is named by the
+    # next run writing s.h5; '.cutouts-fields-XXXXXXXX' was named by none. The folder is read for leftovers
+    # first, once (notice_leftovers reads a folder once per process), so this run's own is never taken for one
     Path(output).parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".cutouts-fields-", dir=Path(output).parent) as tmp:
+    notice_leftovers(output)
+    with tempfile.TemporaryDirectory(prefix=temp_prefix(output), dir=Path(output).parent) as tmp:
         parts = []
         for spec in specs:
             part = Path(tmp) / f"field{len(parts):03d}.h5"

@@ -880,6 +880,10 @@ def list_users(engine: Engine) -> list[dict]:
 # labels
 
 
+class ScoresComplete(StarclassError):
+    """A new score of a candidate that already has all the scores its label scheme takes (``m31-check``: 2)."""
+
+
 @dataclass(frozen=True)
 class Label:
     candidate_id: str
@@ -1252,6 +1256,11 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
     values are allowed; a scheme other than the dataset's is refused, and one that is not the
     default is recorded (:func:`bind_scheme`) before the first label, so that the labels are
     always read in the scheme they were given in.
+
+    A scheme that takes a fixed number of people (``n_inspectors``: ``m31-check``'s two) refuses a
+    new label of a candidate that many others have labelled (:class:`ScoresComplete`); those people
+    may still change theirs. A third score made the sum incomplete (``class_ref`` 0, ``score_sum``
+    6 outside 0-4) and took a decided cluster out of the export.
     """
     # PostgreSQL refused a longer one with a DataError (a 500 on the page); SQLite stored it
     check_keys(dataset, candidate_id, _stored_width(engine))
@@ -1279,6 +1288,18 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
                 if conn.dialect.name == "postgresql":
                     q = q.with_for_update()
                 row = conn.execute(q).mappings().first()
+                if row is None and use.n_inspectors:
+                    others = sa.select(labels.c.id).where(labels.c.dataset == dataset,
+                                                          labels.c.candidate_id == candidate_id)
+                    if conn.dialect.name == "postgresql":
+                        # the others' rows locked first: a score given meanwhile is then counted below
+                        conn.execute(others.with_for_update()).all()
+                    n = conn.execute(sa.select(sa.func.count()).select_from(others.subquery())).scalar_one()
+                    if n >= use.n_inspectors:
+                        raise ScoresComplete(
+                            f"candidate {candidate_id}: already has the {use.n_inspectors} scores label scheme "
+                            f"{use.name} takes, from other inspectors; another would leave its sum incomplete "
+                            "(class_ref 0): the score was not saved")
                 if row is None:
                     label_id = conn.execute(labels.insert().values(
                         dataset=dataset, candidate_id=candidate_id, user_id=user_id, cls=int(cls),
@@ -1315,6 +1336,53 @@ def labels_of(engine: Engine, dataset: str, *, user_id: int | None = None,
     with engine.connect() as conn:
         rows = conn.execute(q).all()
     return [Label(str(r[0]), r[1], int(r[2]), r[3], r[4] or "", r[5], int(r[6])) for r in rows]
+
+
+def queue_progress(engine: Engine, dataset: str, user_id: int, needed: int | None = None) -> tuple[set[str], set[str]]:
+    """The candidates one person has labelled, and those the others have finished.
+
+    Parameters
+    ----------
+    engine, dataset
+        The label database and the dataset's key.
+    user_id
+        The person.
+    needed
+        How many people label a candidate under the label scheme (``m31-check``: 2 inspectors, its
+        ``n_inspectors``); None where any number may (class schemes: every vote counts in the mode).
+
+    Returns
+    -------
+    mine : set of str
+        Ids this person has labelled.
+    done : set of str
+        Ids this person has not labelled that ``needed`` others have (empty when ``needed`` is None):
+        another score would only make the candidate's sum incomplete.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> e = make_engine(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'l.sqlite'}")
+    >>> _ = init_db(e)
+    >>> ann, bob, cy = (add_user(e, n, n + "-password") for n in ("ann", "bob", "cy"))
+    >>> for who in (ann, bob):
+    ...     _ = save_label(e, "", "5", who, 2, scheme="m31-check")
+    >>> _ = save_label(e, "", "6", ann, 1, scheme="m31-check")
+    >>> [sorted(ids) for ids in queue_progress(e, "", cy, needed=2)]   # five is done: two scores
+    [[], ['5']]
+    >>> [sorted(ids) for ids in queue_progress(e, "", ann, needed=2)]
+    [['5', '6'], []]
+    """
+    with engine.connect() as conn:
+        mine = {str(r[0]) for r in conn.execute(
+            sa.select(labels.c.candidate_id).where(labels.c.dataset == dataset, labels.c.user_id == user_id))}
+        done: set[str] = set()
+        if needed:
+            # counted in the database (one row per candidate), not by loading every label at every poll
+            q = (sa.select(labels.c.candidate_id).where(labels.c.dataset == dataset)
+                 .group_by(labels.c.candidate_id).having(sa.func.count() >= int(needed)))
+            done = {str(r[0]) for r in conn.execute(q)} - mine
+    return mine, done
 
 
 def history_of(engine: Engine, dataset: str, candidate_id: str) -> list[dict]:

@@ -31,11 +31,11 @@ that comes from a request is ever used as a file name.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
 import os
-import tempfile
 import threading
 import warnings
 from collections.abc import Callable
@@ -420,6 +420,7 @@ def cache_folder(path: str | os.PathLike) -> Path:
 
     Examples
     --------
+    >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
     >>> cache_folder(d / ".inspect_cache" / "abc") == d / ".inspect_cache" / "abc"
     True
@@ -441,12 +442,47 @@ def cache_folder(path: str | os.PathLike) -> Path:
         return alt
 
 
+#: ``os.open(folder, O_TMPFILE)`` errors that mean "no unnamed files here" (an old kernel: EISDIR; a file
+#: system without them: EOPNOTSUPP), not "this folder cannot be written"
+_NO_UNNAMED_FILES = frozenset({errno.EISDIR, errno.EOPNOTSUPP, errno.EINVAL})
+
+
 def _writable(path: Path) -> Path:
-    """``path`` made, with a file written and removed in it (``os.access`` says yes to root)."""
+    """``path`` made and checked writable by making a file in it that has no name.
+
+    A named probe (``.write-test-XXXXXXXX``, made, then removed) stayed in the cache folder when the
+    process was killed or interrupted between the two. ``O_TMPFILE`` (Linux) makes a file without a
+    name: the folder's permissions, ACLs and a read-only mount are checked as by a real write
+    (``os.access`` says yes to root, whatever the permissions), and nothing is left behind, whenever
+    the process dies. Where there are no unnamed files (another system or file system)
+    ``os.access`` is asked; a write it allows that fails all the same is refused by the cache's own
+    write (``atomic_path``), naming the file.
+
+    Raises
+    ------
+    OSError
+        The folder cannot be made or written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _writable(d / "cache") == d / "cache", sorted(p.name for p in (d / "cache").iterdir())
+    (True, [])
+    """
     path.mkdir(parents=True, exist_ok=True)
-    fd, probe = tempfile.mkstemp(dir=path, prefix=".write-test-")
-    os.close(fd)
-    os.unlink(probe)
+    unnamed = getattr(os, "O_TMPFILE", 0)
+    if unnamed:
+        try:
+            fd = os.open(path, unnamed | os.O_WRONLY, 0o600)
+        except OSError as exc:
+            if exc.errno not in _NO_UNNAMED_FILES:
+                raise
+        else:
+            os.close(fd)  # the file had no name: closed, it is gone
+            return path
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
     return path
 
 

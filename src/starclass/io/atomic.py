@@ -91,10 +91,11 @@ def _legacy_backup(name: str, target_name: str) -> bool:
 def is_leftover(name: str, target: str | os.PathLike) -> bool:
     """Whether ``name`` is a temporary name :func:`atomic_path` or :func:`atomic_dir` gives ``target``.
 
-    Also a temporary of such a temporary: ``cutouts -o s.h5`` stages ``.s.h5.XXXXXXXX.h5`` and the
-    stamp store writes that through ``atomic_path`` again, as ``..s.h5.XXXXXXXX.h5.YYYYYYYY.h5``;
-    a SIGKILL leaves both. Also the temporary of a backup killed before ``inspect --backup`` wrote
-    through :func:`atomic_path`: ``.NAME[:40].XXXXXXXX.tmp``, 8 characters of a long name more.
+    Also a temporary of such a temporary: until 2026-12-05 ``cutouts -o s.h5`` staged
+    ``.s.h5.XXXXXXXX.h5`` and the stamp store wrote that through ``atomic_path`` again, as
+    ``..s.h5.XXXXXXXX.h5.YYYYYYYY.h5``, and a SIGKILL left both (it now writes one temporary).
+    Also the temporary of a backup killed before ``inspect --backup`` wrote through
+    :func:`atomic_path`: ``.NAME[:40].XXXXXXXX.tmp``, 8 characters of a long name more.
 
     Parameters
     ----------

@@ -155,6 +155,12 @@ class StampStoreWriter:
     overwrite
         Replace a file at ``path`` (default False: an existing one is refused before anything
         is written, as astropy's writers refuse it).
+    atomic
+        Write a temporary file beside ``path`` and rename it onto ``path`` on success (default).
+        False writes ``path`` itself: for a caller that already writes to a temporary it renames
+        (``starclass cutouts`` stages the store with its PHANGS export), so that one write has one
+        temporary. A store staged twice made two (``.s.h5.XXXXXXXX.h5`` and
+        ``..s.h5.XXXXXXXX.h5.YYYYYYYY.h5``), and a kill left both beside the user's store.
 
     Examples
     --------
@@ -185,9 +191,11 @@ class StampStoreWriter:
         compression: str | None = "lzf",
         extra: Mapping[str, Any] | None = None,
         overwrite: bool = False,
+        atomic: bool = True,
     ) -> None:
         self.path = Path(path)
         refuse_existing_store(self.path, overwrite)
+        self.atomic = bool(atomic)
         self.n = int(n)
         self.channels = [str(c) for c in channels]
         self.size = int(stamp_size)
@@ -217,7 +225,8 @@ class StampStoreWriter:
 
     def __enter__(self) -> StampStoreWriter:
         self._stack = contextlib.ExitStack()
-        tmp = self._stack.enter_context(atomic_path(self.path, suffix=".h5"))
+        # not atomic: the caller's own temporary, renamed by the caller (a second one here made two)
+        tmp = self._stack.enter_context(atomic_path(self.path, suffix=".h5")) if self.atomic else self.path
         self._h5 = self._stack.enter_context(h5py.File(tmp, "w"))
         h = self._h5
         ns, nc, s = len(self.scales), len(self.channels), self.size
@@ -491,6 +500,7 @@ def make_store(
     progress: bool = False,
     chunk: int = 256,
     overwrite: bool = False,
+    atomic: bool = True,
 ) -> Path:
     """Stream the model inputs of a candidate table into a stamp store.
 
@@ -516,6 +526,9 @@ def make_store(
     overwrite
         Replace a file at ``path``; without it an existing one is refused before any stamp
         is cut (a notebook's second call replaced the first store without a word).
+    atomic
+        As for :class:`StampStoreWriter`: False writes ``path`` itself, for a caller that writes to
+        a temporary of its own and renames it (``starclass cutouts``).
 
     Returns
     -------
@@ -579,6 +592,7 @@ def make_store(
     writer = StampStoreWriter(
         path, n, channels, spec.stamp_size, spec.scales, spec.normalisation, bands=names,
         zeropoints=zps, sources=sources, fill=spec.fill, chunk=chunk, extra=extra, overwrite=overwrite,
+        atomic=atomic,
     )
 
     with writer as w:

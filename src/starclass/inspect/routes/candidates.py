@@ -1,6 +1,6 @@
 """The candidates: the queue, one candidate's values and stamp, its pictures and profile fit.
 
-``GET /api/queue?order=``, ``GET /api/candidate/{id}``, ``GET /api/fit/{id}`` and
+``GET /api/queue?order=``, ``GET /api/progress``, ``GET /api/candidate/{id}``, ``GET /api/fit/{id}`` and
 ``GET /img/{id}/{kind}.png``.
 """
 
@@ -14,20 +14,38 @@ from fastapi.responses import Response
 from starclass.inspect import db
 from starclass.inspect.field import json_safe
 from starclass.inspect.render import KINDS
-from starclass.inspect.routes.deps import EngineDep, FieldDep, UserDep, row_of
+from starclass.inspect.routes.deps import EngineDep, FieldDep, SchemeDep, UserDep, row_of
 
 router = APIRouter()
 # ids are matched as paths ({cid:path}): a cutout's id is its file (cluster/o0.png), and the
 # server decodes an encoded "/" before routing, so a plain {cid} answered 404 for every cutout
 
 
+def _progress(field, engine, user: dict, scheme, ids: list[str]) -> dict:
+    """``labelled`` (by this person) and ``done`` (by the others, as the scheme counts), in the order of ids."""
+    mine, done = db.queue_progress(engine, field.dataset, user["id"], scheme.n_inspectors)
+    return {"labelled": [c for c in ids if c in mine], "done": [c for c in ids if c in done],
+            "needed": scheme.n_inspectors}
+
+
 @router.get("/api/queue", response_model=None)
-def api_queue(field: FieldDep, engine: EngineDep, user: UserDep, order: str = "catalogue") -> dict:
-    """Candidate ids in the order asked for, and which of them this person has labelled."""
+def api_queue(field: FieldDep, engine: EngineDep, user: UserDep, scheme: SchemeDep,
+              order: str = "catalogue") -> dict:
+    """Candidate ids in the order asked for, which of them this person has labelled, and which the others
+    have finished (``done``: as many labels as the scheme takes, ``needed``; m31-check's 2 scores)."""
     rows = field.order(order, user["name"])
-    mine = {lab.candidate_id: lab for lab in db.labels_of(engine, field.dataset, user_id=user["id"])}
     ids = [field.ids[r] for r in rows]
-    return {"order": order, "ids": ids, "labelled": [c for c in ids if c in mine]}
+    return {"order": order, "ids": ids, **_progress(field, engine, user, scheme, ids)}
+
+
+@router.get("/api/progress", response_model=None)
+def api_progress(field: FieldDep, engine: EngineDep, user: UserDep, scheme: SchemeDep) -> dict:
+    """What ``/api/queue`` says of the labels, now: the page asks after each label and every few seconds.
+
+    A page kept what it was told when it opened: a candidate labelled meanwhile in another tab, or
+    finished by others, stayed "not labelled yet" in its counts and was served again.
+    """
+    return _progress(field, engine, user, scheme, field.ids)
 
 
 @router.get("/api/candidate/{cid:path}", response_model=None)

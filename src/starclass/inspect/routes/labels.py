@@ -31,7 +31,9 @@ async def api_label(request: Request, field: FieldDep, engine: EngineDep, user: 
     scheme (a 3 for ``m31-check``, a 0 for ``phangs``), or a comment that is not text, is too
     long or carries a lone surrogate, is refused with 422 naming the field, rather than coerced.
     A subclass that is not one of the scheme's (``"4.1"``..``"4.12"``, as text, with class 4
-    only) is refused the same way: 422 naming ``subclass`` and the values allowed.
+    only) is refused the same way: 422 naming ``subclass`` and the values allowed. A new score of a
+    candidate that has all the scores the scheme takes from others (``m31-check``: 2) is refused
+    with 409.
     """
     try:
         body = await request.json()
@@ -55,7 +57,11 @@ async def api_label(request: Request, field: FieldDep, engine: EngineDep, user: 
     except StarclassError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
     row_of(field, cid)
-    return db.save_label(engine, field.dataset, cid, user["id"], cls, subclass, comment, scheme=scheme)
+    try:
+        return db.save_label(engine, field.dataset, cid, user["id"], cls, subclass, comment, scheme=scheme)
+    except db.ScoresComplete as exc:
+        # 409: the request was fine, the candidate's state refuses it (the page undoes the score and says why)
+        raise HTTPException(status_code=409, detail=str(exc)) from None
 
 
 @router.get("/scheme", response_model=None)

@@ -13,6 +13,9 @@ const state = {
   ids: [], idx: 0, order: "catalogue", labelled: new Set(), cache: new Map(),
   current: null, subMode: false, showPred: false, pending: 0, saveChain: Promise.resolve(),
   atEnd: false,  // "next" was asked for on the last candidate (the queue note says what is left)
+  // labels given since the queue was loaded: in another tab or window (elsewhere), or enough of them by the
+  // others for the label scheme (done: m31-check's two scores); a label moves on past both
+  done: new Set(), elsewhere: new Set(), needed: null, refreshing: false, refreshAgain: false,
   stretchChoice: null,  // the stretch the user chose, kept while the menu reads "as stored"
 };
 const $ = (id) => document.getElementById(id);
@@ -40,10 +43,60 @@ async function loadQueue(order) {
   state.order = order;
   state.ids = q.ids;
   state.labelled = new Set(q.labelled);
+  state.done = new Set(q.done || []);
+  state.elsewhere = new Set();
+  state.needed = q.needed === undefined ? null : q.needed;
   state.cache.clear();
-  let first = state.ids.findIndex((c) => !state.labelled.has(c));
+  let first = state.ids.findIndex((c) => !state.labelled.has(c) && !state.done.has(c));
   if (first < 0) first = 0;
   await show(first);
+}
+
+// What the page was told at load went stale: a candidate labelled meanwhile in another tab or window (by this
+// person) or finished by the others stayed "not labelled yet", counted as left and was served again. Asked
+// after each label, every POLL_MS while the page is shown, and when the tab or window comes back to the front.
+const POLL_MS = 15000;
+async function refreshProgress() {
+  if (state.ids.length === 0) return;
+  // one at a time; one asked for meanwhile (a label saved) runs after it, with what that label changed
+  if (state.refreshing) { state.refreshAgain = true; return; }
+  state.refreshing = true;
+  let p = null;
+  try {
+    // not api(): a poll answered 401 (the session ended) must not take the page to the login under a comment
+    // being typed; the next action does
+    const resp = await fetch("/api/progress", {credentials: "same-origin"});
+    if (resp.ok) p = await resp.json();
+  } catch (e) { /* offline for a moment: the next poll asks again */ }
+  state.refreshing = false;
+  if (state.refreshAgain) { state.refreshAgain = false; refreshProgress(); }
+  if (p === null) return;
+  const news = (p.labelled || []).filter((c) => !state.labelled.has(c));
+  for (const cid of news) {
+    state.labelled.add(cid);
+    state.elsewhere.add(cid);
+    state.cache.delete(cid); state.cache.delete(cid + "|p");  // prefetched as "not labelled yet"
+  }
+  const c = state.current, wasDone = c !== null && state.done.has(c.id);
+  state.done = new Set((p.done || []).filter((cid) => !state.labelled.has(cid)));
+  if (p.needed !== undefined) state.needed = p.needed;
+  if (c && news.includes(c.id)) {
+    // on screen: its label is shown (the page does not move under a key about to be pressed)
+    fetchCandidate(c.id).then((fresh) => {
+      if (state.current !== c) return;
+      const before = c.label;
+      c.label = fresh.label;
+      showLabel(c.label);
+      // the comment field, unless typed in, takes the label's comment: left as it was, leaving the candidate
+      // saved an empty comment over the one given in the other tab
+      if ($("comment").value === (before ? before.comment || "" : "") && c.label) $("comment").value = c.label.comment || "";
+      setStatus(`${c.id} was labelled meanwhile in another tab or window: your ${document.body.dataset.noun || "label"} is shown`);
+    }).catch(() => {});
+  } else if (c && !wasDone && state.done.has(c.id)) {
+    setStatus(`${c.id} has meanwhile got the ${state.needed} ${document.body.dataset.noun || "label"}s the scheme takes, ` +
+              "from others: → to go on");
+  }
+  updatePosition();
 }
 
 function candidateUrl(cid) {
@@ -125,10 +178,15 @@ function updatePosition() {
   // what is left, beside the position rather than in the status line: "saved" (the answer to the last label)
   // came after "end of the queue" and took its place, and a queue this person had finished opened on its first
   // candidate without a word
-  const left = state.ids.filter((c) => !state.labelled.has(c));
+  const left = state.ids.filter((c) => !state.labelled.has(c) && !state.done.has(c));
+  if (n && state.done.size) $("position").textContent += ` · ${state.done.size} done by others`;
   let note = "";
   if (n === 0) note = "no candidates in this queue";
-  else if (left.length === 0) note = `all ${n} labelled: nothing left in this queue (← → to look again or change a label)`;
+  else if (left.length === 0 && state.done.size === 0) note = `all ${n} labelled: nothing left in this queue (← → to look again or change a label)`;
+  else if (left.length === 0) {
+    note = `nothing left in this queue: you labelled ${state.labelled.size}, the others finished ${state.done.size} ` +
+           "(← → to look again or change a label)";
+  }
   else if (state.atEnd) note = `end of the queue: ${left.length} not labelled yet, the first at ${state.ids.indexOf(left[0]) + 1} / ${n}`;
   const q = $("queue-note");
   q.textContent = note;
@@ -271,6 +329,7 @@ function save(cls, subclass, comment) {
     if (state.current === c) showLabel(c.label);
     state.pending -= 1;
     setStatus(state.pending ? "saving…" : "saved");
+    refreshProgress();
   }).catch((e) => {
     state.pending -= 1;
     // the label was shown as given before the server answered: undone, so that the candidate is not taken
@@ -281,6 +340,7 @@ function save(cls, subclass, comment) {
       if (state.current === c) { showLabel(c.label); updatePosition(); }
     }
     setStatus("NOT saved (" + c.id + "): " + e.message, true);
+    refreshProgress();  // a score refused as one too many (409): the candidate is counted done
   });
 }
 
@@ -291,6 +351,21 @@ function next() {
 }
 function prev() { if (state.idx > 0) show(state.idx - 1); }
 
+// After a label: the next candidate that is not labelled meanwhile elsewhere nor finished by the others (they were
+// served again); ← → still step through every one
+function nextIndex(from) {
+  for (let j = from + 1; j < state.ids.length; j++) {
+    if (!state.elsewhere.has(state.ids[j]) && !state.done.has(state.ids[j])) return j;
+  }
+  return -1;
+}
+function advance() {
+  const j = nextIndex(state.idx);
+  if (j >= 0) { show(j); return; }
+  state.atEnd = true;
+  updatePosition();
+}
+
 function classify(cls) {
   if (!state.current) return; // still loading
   if (SUBCLASS_OF !== null && cls === SUBCLASS_OF) {
@@ -299,7 +374,7 @@ function classify(cls) {
     $("subclasses").classList.remove("hidden");
   } else {
     save(cls, null);
-    next();
+    advance();
   }
 }
 
@@ -331,8 +406,8 @@ document.addEventListener("keydown", (ev) => {
   const k = ev.key;
   if (state.subMode) {
     const i = SUB_KEYS.indexOf(k);
-    if (i >= 0) { ev.preventDefault(); if (state.current) { save(SUBCLASS_OF, "4." + (i + 1)); next(); } return; }
-    if (k === "Enter") { ev.preventDefault(); next(); return; }
+    if (i >= 0) { ev.preventDefault(); if (state.current) { save(SUBCLASS_OF, "4." + (i + 1)); advance(); } return; }
+    if (k === "Enter") { ev.preventDefault(); advance(); return; }
     if (k === "Escape") { state.subMode = false; $("subclasses").classList.add("hidden"); return; }
   }
   if (VALUE_OF_KEY.has(k)) { ev.preventDefault(); classify(VALUE_OF_KEY.get(k)); }
@@ -354,7 +429,7 @@ document.addEventListener("keydown", (ev) => {
 });
 
 document.querySelectorAll("button.cls").forEach((b) => b.addEventListener("click", () => classify(Number(b.dataset.cls))));
-document.querySelectorAll("button.sub").forEach((b) => b.addEventListener("click", () => { save(SUBCLASS_OF, b.dataset.sub); next(); }));
+document.querySelectorAll("button.sub").forEach((b) => b.addEventListener("click", () => { save(SUBCLASS_OF, b.dataset.sub); advance(); }));
 $("next").addEventListener("click", next);
 $("prev").addEventListener("click", prev);
 $("contrast").addEventListener("input", drawStamp);
@@ -365,6 +440,10 @@ $("logout").addEventListener("click", async () => {
   await fetch("/api/logout", {method: "POST", credentials: "same-origin", headers: {"X-CSRF-Token": CSRF}});
   window.location.href = "/login";
 });
+document.addEventListener("visibilitychange", () => { if (!document.hidden) refreshProgress(); });
+window.addEventListener("focus", () => refreshProgress());
+const poll = setInterval(() => { if (!document.hidden) refreshProgress(); }, POLL_MS);
+if (poll && poll.unref) poll.unref();  // under node (tests/test_inspect_page_*.py) the poll must not keep it running
 window.addEventListener("beforeunload", (ev) => { if (state.pending > 0) { ev.preventDefault(); ev.returnValue = ""; } });
 
 loadQueue("catalogue").catch((e) => setStatus(e.message, true));
