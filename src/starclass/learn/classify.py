@@ -86,6 +86,7 @@ from starclass.schema import (
     rows_named,
 )
 from starclass.stamps import iter_inputs
+from starclass.stamps.extract import position_values
 
 log = logging.getLogger(__name__)
 
@@ -799,11 +800,11 @@ def classify(
     for col in (X, Y):
         if col not in candidates.colnames:
             raise StarclassError(f"candidate table has no column {col!r} (0-based pixel positions)")
-    x = np.asarray(candidates[X], dtype=np.float64)
-    y = np.asarray(candidates[Y], dtype=np.float64)
+    # a masked cell is no position: np.asarray gave the value under the mask, and the row was classified there
+    x, y = position_values(candidates[X]), position_values(candidates[Y])
     bad = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))
     if bad.size:
-        raise StarclassError(f"candidates in {rows_named(bad)} have non-finite x or y")
+        raise StarclassError(f"candidates in {rows_named(bad)} have non-finite or masked x or y")
     if int(batch_size) < 1:
         raise StarclassError(f"batch_size must be >= 1, got {batch_size}")
 
