@@ -51,7 +51,7 @@ import torch
 from starclass.bands import require_bands
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
-from starclass.io.catalog import keep_input_columns
+from starclass.io.catalog import catalog_argument, keep_input_columns
 from starclass.learn.augment import DIHEDRAL, dihedral
 from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.learn.data import refuse_catalogue
@@ -795,7 +795,11 @@ def classify(
     from tqdm.auto import tqdm
 
 
-    if candidates is None or len(candidates) == 0:
+    if candidates is None:
+        raise StarclassError("the candidate list is empty: nothing to classify")
+    # a DataFrame converted, x in arcsec refused, ra in rad converted: it was all read as numbers of pix and deg
+    candidates = catalog_argument(candidates, str(source))
+    if len(candidates) == 0:
         raise StarclassError("the candidate list is empty: nothing to classify")
     for col in (X, Y):
         if col not in candidates.colnames:
