@@ -48,7 +48,7 @@ from astropy.io import fits
 from astropy.table import MaskedColumn, Table
 from astropy.table.meta import get_header_from_yaml
 
-from starclass.errors import ColumnMapError, StarclassError, counted, exists_refusal
+from starclass.errors import ColumnMapError, OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, read_legus_tab
 from starclass.schema import (
@@ -451,7 +451,7 @@ def write_catalog(table: Table, path: PathLike, *, overwrite: bool = False) -> P
     fmt = catalog_format(p)
     if p.exists() and not overwrite:
         # said with the argument that replaces it: "exists (overwrite=False)" left a notebook user to guess
-        raise StarclassError(exists_refusal(p))
+        raise OutputExistsError(exists_refusal(p), p)
     out = table.copy(copy_data=False)
     if fmt == "fits":
         check_fits_text(out, p)
