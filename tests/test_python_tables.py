@@ -17,7 +17,7 @@ from astropy.table import QTable, Table
 
 from conftest import write_untrained_model  # tests/ is on sys.path under pytest
 from starclass.datasets.fields import synthetic_field
-from starclass.detect import match_catalogs, measure
+from starclass.detect import completeness, match_catalogs, measure, select_candidates
 from starclass.errors import StarclassError
 from starclass.evaluate import evaluate_catalogs
 from starclass.learn.config import get_preset
@@ -100,6 +100,14 @@ def test_pandas_dataframes_are_taken_as_tables(field, model):
                           measure(mosaics, cands, aperture_correction=None)["mag_f555w"], equal_nan=True)
     ia, ib, _ = match_catalogs(df, cands)
     assert ia.tolist() == ib.tolist() == list(range(8))
+    measured = measure(mosaics, cands, aperture_correction=None)
+    assert (select_candidates(measured.to_pandas(), ci_min=1.0)["id"].tolist()
+            == select_candidates(measured, ci_min=1.0)["id"].tolist())
+    truth = measured.copy()
+    truth["mag_true_f555w"] = truth["mag_f555w"]
+    got = completeness(truth.to_pandas(), measured.to_pandas(), bins=[15, 30])
+    want = completeness(truth, measured, bins=[15, 30])["completeness"].tolist()
+    assert got["completeness"].tolist() == want == [1.0]
     assert suggest(out.to_pandas(), 3)["id"].tolist() == suggest(out, 3)["id"].tolist()
     pred = cands.copy()
     pred["class_pred"] = [1, 2] * 4

@@ -104,6 +104,10 @@ def completeness(
     >>> c["completeness"].tolist(), c.meta["matched"]
     ([1.0, 0.5], 3)
     """
+    from starclass.io.catalog import catalog_argument  # io.catalog loads pyarrow: only here
+
+    # DataFrames stopped on .colnames; x in arcsec was matched as pixels
+    truth, found = catalog_argument(truth, "the truth catalogue"), catalog_argument(found, "the detections")
     band = band.lower()
     mcol = mag_true_col(band) if mag_true_col(band) in truth.colnames else mag_col(band)
     if mcol not in truth.colnames:
