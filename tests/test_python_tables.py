@@ -127,3 +127,18 @@ def test_other_objects_are_a_type_error_naming_the_argument(field, model):
         classify(mosaics, rows, model, progress=False, device="cpu")
     with pytest.raises(TypeError, match="must be an astropy Table, a pandas DataFrame or a path, not dict"):
         evaluate_catalogs({"x": [1.0]}, task="galaxy-cluster", n_boot=0)
+
+
+def test_classify_gives_the_schema_units_a_catalogue_read_back_has(field, model, tmp_path):
+    # x, y of a plain table came out without a unit, and the same catalogue written and read back had pix
+    from starclass.io.catalog import read_catalog, write_catalog
+    from starclass.learn.classify import classify
+
+    mosaics, cands = field
+    t = cands.copy()
+    t["mag_f555w"] = np.full(len(t), 22.0) * u.ABmag  # a unit given is kept
+    out = classify(mosaics, t, model, progress=False, device="cpu")
+    back = read_catalog(write_catalog(out, tmp_path / "c.ecsv"))
+    assert out["x"].unit == out["y"].unit == u.pix
+    assert {c: out[c].unit for c in ("x", "y", "prob_1")} == {c: back[c].unit for c in ("x", "y", "prob_1")}
+    assert out["mag_f555w"].unit == u.ABmag and t["x"].unit is None  # the caller's table is unchanged

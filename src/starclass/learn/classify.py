@@ -84,6 +84,7 @@ from starclass.schema import (
     prob_col,
     prob_raw_col,
     rows_named,
+    unit_of,
 )
 from starclass.stamps import iter_inputs
 from starclass.stamps.extract import position_values
@@ -947,5 +948,10 @@ def classify(
         have = "has" if n_invalid == 1 else "have"
         warnings.warn(f"{n_invalid} of {n} candidates {have} no usable stamp (centre off the image, NaN or a blank "
                       f"band): class_pred 0 ({'ids' if 'id' in out.colnames else 'rows'} {named})", stacklevel=2)
+    for name in out.colnames:
+        # the schema's units where the candidates had none (x, y in pix): a notebook's catalogue and the same
+        # catalogue written and read back differed (read_catalog gives them); a unit given is kept (mag(AB))
+        if getattr(out[name], "unit", None) is None and (unit := unit_of(name)) is not None:
+            out[name].unit = unit
     return out
 
