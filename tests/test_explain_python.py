@@ -77,3 +77,21 @@ def test_explain_reads_one_method_by_name_and_names_its_arguments(tmp_path):
     with pytest.raises(StarclassError, match=r"model .*no_model does not exist"):
         explain(tmp_path / "no_model", tmp_path / "no_stamps", tmp_path / "out", methods="gradcam")
     assert not (tmp_path / "out").exists()
+
+
+def test_explain_inputs_takes_a_fitted_cnnclassifier_as_explain_does():
+    # explain_inputs(clf, ...) stopped with "AttributeError: 'CNNClassifier' object has no attribute 'eval'"
+    # where explain(clf, store, out) and classify(mosaics, table, clf) take it
+    from starclass.datasets.stamps import make_synthetic
+    from starclass.errors import NotFittedError
+    from starclass.learn.checkpoint import in_memory_model
+    from starclass.learn.estimator import CNNClassifier
+
+    task = get_preset("galaxy-cluster-compact", stamp_size=16, recipe={"batch_size": 16})
+    toy = make_synthetic(task, 24, seed=0)
+    clf = CNNClassifier(task, epochs=1, seed=0, device="cpu").fit(toy.inputs, toy.class_ref)
+    got = explain_inputs(clf, toy.inputs[:4], toy.class_ref[:4], [1, 2], methods="gradcam")
+    want = explain_inputs(in_memory_model(clf), toy.inputs[:4], toy.class_ref[:4], [1, 2], methods="gradcam")
+    np.testing.assert_array_equal(got.maps["gradcam"], want.maps["gradcam"])
+    with pytest.raises(NotFittedError, match="not fitted"):
+        explain_inputs(CNNClassifier(task), toy.inputs[:4], toy.class_ref[:4], [1, 2], methods="gradcam")

@@ -91,6 +91,17 @@ def test_calibrating_an_estimator_on_its_training_rows_is_refused(field_and_clf)
     assert clf.model_.calibration["n_training_rows"] > 0
 
 
+def test_calibrate_model_given_an_estimator_says_to_call_its_calibrate(field_and_clf):
+    # calibrate_model(clf, X, y) stopped in Path() with "expected str, bytes or os.PathLike object, not
+    # CNNClassifier", which names neither the argument nor the estimator's own calibrate
+    from starclass.learn.calibration import calibrate_model
+
+    _, table, inputs, clf = field_and_clf
+    with pytest.raises(TypeError, match=r"model_path must be the path of a saved model directory, not "
+                                        r"CNNClassifier; .* clf\.calibrate\(X, y\)"):
+        calibrate_model(clf, inputs, table["class_ref"], source="held out")
+
+
 def test_completeness_bins_are_magnitudes_with_their_unit():
     # completeness() gave mag_lo / mag_hi without a unit, where every catalogue's mag_<band> has one
     import astropy.units as u

@@ -195,3 +195,37 @@ def test_simulate_survey_keeps_an_existing_plan(tmp_path):
     written = simulate_survey(config, tmp_path, 1, overwrite=True)
     assert "positions:" in (tmp_path / "plan.yaml").read_text() and len(written) == 1
     simulate_survey(config, tmp_path, 1, overwrite=True)  # its own field is replaced as well
+
+
+def test_every_refusal_is_a_file_exists_error_naming_the_path(tmp_path):
+    # the writers raised a plain StarclassError (a ValueError): a notebook's 'except FileExistsError' (what
+    # open(path, "x") raises; astropy's writers raise an OSError) around write_catalog missed it
+    from starclass.io.catalog import write_catalog
+    from starclass.io.mosaic import write_mosaic
+    from starclass.learn.checkpoint import write_untrained_model
+    from starclass.models.baselines import CatalogBoosting
+
+    mosaic = tmp_path / "m_f555w.fits"
+    write_mosaic(mosaic, np.ones((8, 8)), "f555w", None, photflam=1.9e-19, photplam=5361.0)
+    model = write_untrained_model(tmp_path / "model", TASK)
+    boost = CatalogBoosting(max_iter=2).fit(Table({"ci": np.r_[np.ones(10), np.zeros(10)]}), [1] * 10 + [2] * 10)
+    boost.save(tmp_path / "b.joblib")
+    cases = {
+        tmp_path / "c.ecsv": lambda p: write_catalog(TABLE, p),
+        tmp_path / "task.yaml": lambda p: save_config(TASK, p),
+        tmp_path / "c.reg": lambda p: write_regions(TABLE, p),
+        tmp_path / "s.h5": lambda p: _store(p),
+        mosaic: lambda p: write_mosaic(p, np.zeros((8, 8)), "f555w", None, photflam=1.9e-19, photplam=5361.0),
+        model: lambda p: write_untrained_model(p, TASK),
+        tmp_path / "b.joblib": lambda p: boost.save(p),
+    }
+    for path, write in cases.items():
+        if not path.exists():
+            write(path)
+        before = sorted(q.name for q in tmp_path.iterdir())
+        with pytest.raises(FileExistsError, match="exists") as err:
+            write(path)
+        assert isinstance(err.value, StarclassError) and err.value.filename == str(path), path
+        assert str(path) in str(err.value), str(err.value)
+        assert "Errno" not in str(err.value)
+        assert sorted(q.name for q in tmp_path.iterdir()) == before  # nothing written beside it

@@ -88,6 +88,33 @@ _CLI_WORDS = (("give overwrite=True", "give --overwrite"), ("even with overwrite
               ("worker_wait", "--worker-wait"))
 
 
+class OutputExistsError(StarclassError, FileExistsError):
+    """A writer keeps an existing output (``overwrite=False``): the message names the path and the argument.
+
+    Both a :class:`StarclassError` (so the command line prints it and exits 2, and ``except
+    StarclassError`` catches it as before) and a :class:`FileExistsError` (an ``OSError``), as
+    Python's ``open(path, "x")`` and astropy's writers (``OSError: File ... already exists``) raise:
+    a notebook's ``except FileExistsError`` around ``write_catalog`` missed the plain
+    ``StarclassError`` the writers raised. ``filename`` is the path.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise OutputExistsError(exists_refusal("c.ecsv"), "c.ecsv")
+    ... except FileExistsError as exc:
+    ...     print(exc, "|", exc.filename)
+    c.ecsv exists (overwrite=False); give overwrite=True to replace it | c.ecsv
+    """
+
+    def __init__(self, message: str, path: object = None) -> None:
+        super().__init__(message)
+        self.filename = None if path is None else str(path)
+
+    def __str__(self) -> str:
+        # OSError's own str() is "[Errno None] None: 'path'" once filename is set
+        return str(self.args[0]) if self.args else ""
+
+
 class ColumnMapError(StarclassError):
     """A column map names a column the file does not have (``--map``): the map, not the file, is at fault.
 

@@ -10,7 +10,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.detect.match import match_catalogs
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.schema import CLASS_REF, X, Y, mag_col, mag_true_col
 
@@ -104,6 +104,10 @@ def completeness(
     >>> c["completeness"].tolist(), c.meta["matched"]
     ([1.0, 0.5], 3)
     """
+    from starclass.io.catalog import catalog_argument  # io.catalog loads pyarrow: only here
+
+    # DataFrames stopped on .colnames; x in arcsec was matched as pixels
+    truth, found = catalog_argument(truth, "the truth catalogue"), catalog_argument(found, "the detections")
     band = band.lower()
     mcol = mag_true_col(band) if mag_true_col(band) in truth.colnames else mag_col(band)
     if mcol not in truth.colnames:
@@ -182,7 +186,7 @@ def plot_completeness(table: Table, path: str | os.PathLike, title: str | None =
     True
     """
     if os.path.exists(path) and not overwrite:
-        raise StarclassError(f"{path} exists (overwrite=False); give overwrite=True to replace it")
+        raise OutputExistsError(exists_refusal(path), path)
     # pyplot adds 0.6-1.8 s (measured): only the completeness PNG pays for it
     import matplotlib
 

@@ -24,6 +24,10 @@ def _xy(cat, name: str) -> np.ndarray:
         if arr.ndim != 2 or arr.shape[1] != 2:
             raise StarclassError(f"{name}: expected an (N, 2) array of x, y, got shape {arr.shape}")
         return arr
+    from starclass.io.catalog import catalog_argument  # io.catalog loads pyarrow: only for tables
+
+    # x in arcsec matched as pixels (nothing within 2 "px"); a DataFrame stopped on .colnames
+    cat = catalog_argument(cat, name)
     for col in (X, Y):
         if col not in cat.colnames:
             raise StarclassError(f"{name}: required column {col!r} is missing")

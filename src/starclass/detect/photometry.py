@@ -974,6 +974,10 @@ class CandidatePhotometry:
         >>> "mag_f814w" in out.colnames and "ci" in out.colnames
         True
         """
+        from starclass.io.catalog import catalog_argument  # io.catalog loads pyarrow: only when measuring
+
+        # x in arcsec was measured as pixels and labelled pix on the way out; a DataFrame stopped in Table()
+        table = catalog_argument(table, "the table")
         use = check_bands(mosaics, self.bands)
         vband = mosaics.v_band if getattr(mosaics, "v_band", None) in use else default_v_band(use)
         out = Table(table, copy=True)

@@ -177,6 +177,9 @@ def select_candidates(table: Table, **criteria) -> Table:
     >>> kept["mag_f555w"].tolist(), kept.meta["selection"]
     ([22.0], {'mag_limit': 24.0, 'ci_min': 1.35})
     """
+    from starclass.io.catalog import catalog_argument  # io.catalog loads pyarrow: only when selecting
+
+    table = catalog_argument(table, "the candidates")  # a DataFrame stopped on .colnames
     keep = selection_mask(table, **criteria)
     out = table[keep]
     out.meta["selection"] = {k: (list(map(list, v)) if k == "mci_polygon" and v is not None else v)

@@ -17,6 +17,7 @@ through the task's ``label_map``.
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -56,7 +57,7 @@ from starclass.evaluate.task import (
     model_group_column,
     resolve_task,
 )
-from starclass.io.catalog import check_prob_columns, kept_input_name, read_catalog
+from starclass.io.catalog import catalog_argument, check_prob_columns, is_dataframe, kept_input_name, read_catalog
 from starclass.schema import (
     CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
@@ -198,8 +199,12 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
     >>> load_catalog(Table({"x": [1.0]})).colnames
     ['x']
     """
-    if isinstance(obj, Table):
-        return obj
+    if isinstance(obj, Table) or is_dataframe(obj):
+        # in the schema's units, as a file's are read (x in arcsec was matched as pixels); a DataFrame was
+        # taken for a list of references and its column names for files ("reference: file not found: id")
+        return catalog_argument(obj, name)
+    if not isinstance(obj, (str, os.PathLike)):
+        raise TypeError(f"{name} must be an astropy Table, a pandas DataFrame or a path, not {type(obj).__name__}")
     path = Path(obj)
     if not path.exists():
         raise StarclassError(f"{name}: file not found: {path}")
@@ -287,7 +292,7 @@ def reference_names(references, reserved: Sequence[str] = ()) -> dict[str, Table
                 name = f"{key}_{n}"
             named[name] = r
         return named
-    if isinstance(references, (str, Path, Table)):
+    if isinstance(references, (str, Path, Table)) or is_dataframe(references):
         references = [references]
     out: dict[str, Table | str] = {}
     given: dict[Path | str, str] = {}  # each file (resolved) or self -> as it was first given
@@ -2323,7 +2328,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     group_said = ("--group-column" if group_column is not None else
                   "the object column the model reads; fill it in, or name another with --group-column")
     check_probability_columns(ptab, etask, pred if isinstance(pred, (str, Path)) else pred_name)
-    given = [references] if isinstance(references, (str, Path, Table)) else references
+    given = [references] if isinstance(references, (str, Path, Table)) or is_dataframe(references) else references
     has_self = given is not None and not isinstance(given, Mapping) and any(
         isinstance(r, str) and r == SELF for r in given)
     # the catalogue compared with itself is the catalogue 'reference' (SELF_CATALOGUE): a file of that stem

@@ -54,7 +54,7 @@ from starclass.io.cutout_folders import (
     read_cutout_folder,
     stored_group_column,
 )
-from starclass.learn.checkpoint import LoadedModel, load_model
+from starclass.learn.checkpoint import LoadedModel, in_memory_model, load_model
 from starclass.schema import CLASS_PRED, CLASS_REF, ID
 from starclass.science.gradcam import gradcam, radial_profile
 
@@ -378,9 +378,10 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
 
     Parameters
     ----------
-    net : torch.nn.Module or LoadedModel
-        One network (logits ``[N, K]``), or a loaded model (:func:`starclass.learn.checkpoint.load_model`),
-        whose first member is explained, as :func:`explain` does.
+    net : torch.nn.Module, LoadedModel or CNNClassifier
+        One network (logits ``[N, K]``), or a loaded model (:func:`starclass.learn.checkpoint.load_model`)
+        or fitted :class:`~starclass.learn.estimator.CNNClassifier`, whose first member is explained, as
+        :func:`explain` does.
     inputs : numpy.ndarray
         Model inputs ``[N, C, S, S]``. With a loaded model, they must fit its task (channels and
         ``stamp_size``, :func:`starclass.learn.classify.check_input_geometry`); a bare network is
@@ -410,6 +411,8 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     StarclassError
         Inputs that are no stamps or do not fit a loaded model's task, ``class_ref`` not one per
         stamp, ``classes`` not the network's outputs, or no map from the methods given.
+    starclass.errors.NotFittedError
+        A ``CNNClassifier`` that was not fitted (nor loaded).
 
     Examples
     --------
@@ -432,6 +435,10 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     x = np.asarray(inputs, np.float32)
     if x.ndim != 4 or not len(x):
         raise StarclassError(f"explain needs stamps [N, C, H, W] with N >= 1, got shape {x.shape}")
+    if not isinstance(net, torch.nn.Module):
+        # a fitted CNNClassifier goes where a model does (explain() takes one): this stopped with
+        # "AttributeError: 'CNNClassifier' object has no attribute 'eval'"; an unfitted one is NotFittedError
+        net = in_memory_model(net, "explain_inputs: net")
     if isinstance(net, LoadedModel):
         from starclass.learn.classify import check_input_geometry
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from starclass.errors import StarclassError, exists_refusal
+from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.inspect.db import sqlite_path
 from starclass.io.atomic import atomic_path
 
@@ -67,7 +67,7 @@ def backup_sqlite(engine: Engine, dest: str | os.PathLike, *, overwrite: bool = 
         raise StarclassError(f"--backup {dest} is the database itself; name another file")
     if dest.exists() and not overwrite:
         # a notebook's call has overwrite=True, not the --overwrite it was told of; inspect --backup says that one
-        raise StarclassError(exists_refusal(dest))
+        raise OutputExistsError(exists_refusal(dest), dest)
     if not dest.parent.is_dir():
         raise StarclassError(f"folder {dest.parent} does not exist (for --backup {dest.name})")
     try:
@@ -86,7 +86,7 @@ def backup_sqlite(engine: Engine, dest: str | os.PathLike, *, overwrite: bool = 
             with open(tmp, "rb+") as fh:  # on disk before the rename makes it the backup
                 os.fsync(fh.fileno())
             if dest.exists() and not overwrite:  # appeared while copying; atomic_path deletes the copy
-                raise StarclassError(exists_refusal(dest))
+                raise OutputExistsError(exists_refusal(dest), dest)
     except (OSError, sqlite3.Error, sa.exc.SQLAlchemyError) as exc:
         raise StarclassError(f"backup to {dest} failed: {exc}") from None
     return dest

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import Table, join
 
-from starclass.errors import StarclassError, exists_refusal
+from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.inspect import consensus, db
 from starclass.inspect.schemes import DEFAULT_SCHEME, LabelScheme, get_scheme
 from starclass.io.atomic import atomic_path
@@ -315,7 +315,8 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
         # checked before the consensus: the catalogue is never half-written next to a refused summary
         for p in (path, summary_path, sidecar):
             if p is not None and Path(p).exists():
-                raise StarclassError(exists_refusal(p))  # the argument that replaces it, not only that it was kept
+                # the argument that replaces it, not only that it was kept
+                raise OutputExistsError(exists_refusal(p), p)
     ids = [str(v) for v in catalogue[ID]]
     table, summary = consensus_of(engine, dataset, ids, scheme=scheme, cluster_cut=cluster_cut)
     if not include_unlabelled:

@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from starclass.errors import StarclassError, counted
+from starclass.errors import OutputExistsError, StarclassError, counted
 
 #: Characters of the target's name kept in a temporary name: ``.`` + 32 + ``.`` + 8 random
 #: + a suffix of at most ``_MAX_SUFFIX`` stays far below the 255-byte limit of a name.
@@ -490,7 +490,8 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
         if not overwrite:
             # the Python argument: notebook users call the functions that write through here too; the
             # command line says --overwrite (errors.cli_words), one wording for both
-            raise StarclassError(f"output folder {target} exists and is not empty; give overwrite=True to replace it")
+            raise OutputExistsError(f"output folder {target} exists and is not empty; give overwrite=True to "
+                                    "replace it", target)
         if own is not None:
             foreign = foreign_entries(target, own)
             if foreign:

@@ -37,6 +37,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import astropy.units as u
 import numpy as np
@@ -47,7 +48,7 @@ from astropy.io import fits
 from astropy.table import MaskedColumn, Table
 from astropy.table.meta import get_header_from_yaml
 
-from starclass.errors import ColumnMapError, StarclassError, counted, exists_refusal
+from starclass.errors import ColumnMapError, OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, read_legus_tab
 from starclass.schema import (
@@ -450,7 +451,7 @@ def write_catalog(table: Table, path: PathLike, *, overwrite: bool = False) -> P
     fmt = catalog_format(p)
     if p.exists() and not overwrite:
         # said with the argument that replaces it: "exists (overwrite=False)" left a notebook user to guess
-        raise StarclassError(exists_refusal(p))
+        raise OutputExistsError(exists_refusal(p), p)
     out = table.copy(copy_data=False)
     if fmt == "fits":
         check_fits_text(out, p)
@@ -1251,7 +1252,7 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict
     return t
 
 
-def _reconcile_units(t: Table, p: Path) -> None:
+def _reconcile_units(t: Table, p: Path | str) -> None:
     """Bring schema columns whose file declares another unit to the schema's unit, in place.
 
     :func:`~starclass.schema.set_units` labels every schema column with the schema's unit; a
@@ -1310,6 +1311,84 @@ def _numeric_like(col) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # validation
+
+
+def is_dataframe(obj: Any) -> bool:
+    """True for a pandas ``DataFrame`` (told by its type, so that pandas is never imported here).
+
+    Examples
+    --------
+    >>> is_dataframe(Table({"x": [1.0]}))
+    False
+    """
+    return type(obj).__name__ == "DataFrame" and type(obj).__module__.split(".")[0] == "pandas"
+
+
+def catalog_argument(table: Any, what: str = "the table") -> Table:
+    """A catalogue given in Python, read as a file is: a Table with the schema columns in the schema's units.
+
+    A file's columns are brought to the schema's units by :func:`read_catalog`; a Table handed
+    to ``classify``, ``measure``, ``match_catalogs``, ``suggest`` or ``evaluate_catalogs`` in a
+    notebook was used by its numbers, so ``x`` in arcsec was read as pixels (and labelled ``pix``
+    on the way out) and ``ra`` in radians as degrees. Here units that convert (rad -> deg) are
+    converted, in a copy, and units of another kind are an error naming the column. A pandas
+    ``DataFrame`` is converted (``Table.from_pandas``: the index is left out, missing values
+    become masked cells), a ``QTable`` becomes a ``Table``; anything else is a ``TypeError``.
+    The caller's table is never changed.
+
+    Parameters
+    ----------
+    table : astropy.table.Table or pandas.DataFrame
+        The catalogue.
+    what : str
+        How messages name it (``"the candidates"``, ``"reference truth"``).
+
+    Returns
+    -------
+    astropy.table.Table
+        ``table`` itself when nothing needed changing, else a new Table (columns shared where kept).
+
+    Raises
+    ------
+    TypeError
+        Not a Table or a DataFrame.
+    StarclassError
+        A schema column in a unit of another kind (``x`` in arcsec, a magnitude in Jy).
+
+    Examples
+    --------
+    >>> t = Table({"id": [1], "ra": [np.pi], "dec": [0.5]}); t["ra"].unit = u.rad; t["dec"].unit = u.rad
+    >>> out = catalog_argument(t)
+    >>> round(float(out["ra"][0]), 6), str(out["ra"].unit), t["ra"].unit  # the caller's table is unchanged
+    (180.0, 'deg', Unit("rad"))
+    >>> t = Table({"id": [1], "x": [0.4], "y": [0.4]}); t["x"].unit = u.arcsec
+    >>> catalog_argument(t, "the candidates")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: column 'x' in the candidates is in arcsec, but starclass reads x in pix; ...
+    >>> catalog_argument([[1.0, 2.0]], "the candidates")
+    Traceback (most recent call last):
+    ...
+    TypeError: the candidates must be an astropy Table or a pandas DataFrame, not list
+    """
+    if is_dataframe(table):
+        table = Table.from_pandas(table)
+    elif not isinstance(table, Table):
+        raise TypeError(f"{what} must be an astropy Table or a pandas DataFrame, not {type(table).__name__}")
+    elif type(table) is not Table:
+        table = Table(table, copy=False)  # a QTable's Quantity columns become Columns with that unit
+
+    def differs(name: str) -> bool:
+        want, have = unit_of(name), getattr(table[name], "unit", None)
+        return want is not None and have is not None and not isinstance(have, u.UnrecognizedUnit) and have != want
+
+    if not any(differs(c) for c in table.colnames):
+        return table
+    out = Table(table, copy=False)  # new columns replace the converted ones; the caller's stay as they are
+    _reconcile_units(out, what)
+    for name in out.meta.get("units_converted") or {}:
+        out[name].unit = unit_of(name)  # the converted numbers came back without one
+    return out
 
 
 def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty: bool = False,

@@ -42,7 +42,7 @@ from astropy.wcs import WCS
 from astropy.wcs.utils import proj_plane_pixel_scales
 
 from starclass.bands import BANDS, ab_zeropoint, v_band, vega_zeropoint
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import counts_tally, photon_counts
 
@@ -2550,10 +2550,10 @@ def write_mosaic(
     >>> write_mosaic(path, np.ones((16, 16)), "f555w", None, photflam=1.9e-19, photplam=5361.0)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: ...m_f555w.fits exists (overwrite=False); give overwrite=True to replace it
+    starclass.errors.OutputExistsError: ...m_f555w.fits exists (overwrite=False); give overwrite=True to replace it
     """
     if Path(path).exists() and not overwrite:
-        raise StarclassError(f"{path} exists (overwrite=False); give overwrite=True to replace it")
+        raise OutputExistsError(exists_refusal(path), path)
     arr = np.asarray(data, dtype=np.float32)
     if arr.ndim != 2:
         raise StarclassError(f"write_mosaic({path}): data must be 2-D, got shape {arr.shape}")

@@ -20,7 +20,7 @@ import numpy as np
 from astropy.coordinates import SkyCoord
 from astropy.table import Table
 
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.schema import CLASS_COLOURS, CLASS_PRED, CLASS_REF, DEC, ID, RA, X, Y
 
@@ -168,11 +168,11 @@ def write_regions(table: Table, path: PathLike, *, coords: str = "image", radius
     >>> write_regions(t, path)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: ... exists (overwrite=False); give overwrite=True to replace it
+    starclass.errors.OutputExistsError: ... exists (overwrite=False); give overwrite=True to replace it
     """
     target = Path(path)
     if target.exists() and not overwrite:
-        raise StarclassError(f"{target} exists (overwrite=False); give overwrite=True to replace it")
+        raise OutputExistsError(exists_refusal(target), target)
     regs = catalog_to_regions(table, coords=coords, radius=radius, label=label,
                               pixel_scale=pixel_scale, class_col=class_col)
     # sky positions to 1e-10 deg (0.4 micro-arcsec): the package's 8 decimals rounded them by up to 5e-9 deg

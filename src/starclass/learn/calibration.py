@@ -1435,9 +1435,20 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
         Among others: calibration rows that the model was trained on, without
         ``allow_training_rows``.
 
+    TypeError
+        ``model_path`` is no path (a ``CNNClassifier`` in memory: ``clf.calibrate(X, y)`` calibrates it).
+
     Examples
     --------
-    >>> # calibrate_model("model", inputs, table["class_ref"], source="holdout.ecsv", overwrite=True)
+    >>> import tempfile
+    >>> from starclass.datasets.stamps import make_synthetic
+    >>> from starclass.learn.checkpoint import write_untrained_model
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> model = write_untrained_model(tempfile.mkdtemp(), cfg)  # no record of training rows: a warning says so
+    >>> held_out = make_synthetic(cfg, 60, seed=3)
+    >>> calibrate_model(model, held_out.inputs, held_out.class_ref, source="held-out rows").method
+    'temperature'
     """
     from starclass.learn.checkpoint import load_model, read_manifest, save_calibration
     from starclass.learn.data import refuse_catalogue
@@ -1446,6 +1457,12 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     # a catalogue given as the inputs stopped with "IndexError: tuple index out of range" (7b774db refused it
     # in fit and predict_proba only), after the model was loaded
     refuse_catalogue(inputs, "calibrate_model: inputs")
+    if not isinstance(model_path, (str, os.PathLike)):
+        # a fitted CNNClassifier stopped in Path() with "expected str, bytes or os.PathLike object, not CNNClassifier"
+        hint = ("; a CNNClassifier in memory is calibrated by clf.calibrate(X, y) (clf.save(path) then stores it)"
+                if hasattr(model_path, "get_params") else "")
+        raise TypeError(f"calibrate_model: model_path must be the path of a saved model directory, not "
+                        f"{type(model_path).__name__}{hint}")
     path = Path(model_path)
     if not path.is_dir():
         raise StarclassError(f"model {path}: calibration is stored in a model directory's manifest.json; "

@@ -526,7 +526,7 @@ def write_untrained_model(folder: str | os.PathLike, task: TaskConfig | str | os
     >>> write_untrained_model(model, "m31-binary")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: output folder .../model exists and is not empty; give overwrite=True to replace it
+    starclass.errors.OutputExistsError: output folder .../model exists and is not empty; give overwrite=True ...
     """
     from starclass.io.atomic import atomic_dir
     from starclass.learn.config import load_config

@@ -51,7 +51,7 @@ import torch
 from starclass.bands import require_bands
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
-from starclass.io.catalog import keep_input_columns
+from starclass.io.catalog import catalog_argument, keep_input_columns
 from starclass.learn.augment import DIHEDRAL, dihedral
 from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.learn.data import refuse_catalogue
@@ -84,8 +84,10 @@ from starclass.schema import (
     prob_col,
     prob_raw_col,
     rows_named,
+    unit_of,
 )
 from starclass.stamps import iter_inputs
+from starclass.stamps.extract import position_values
 
 log = logging.getLogger(__name__)
 
@@ -794,16 +796,20 @@ def classify(
     from tqdm.auto import tqdm
 
 
-    if candidates is None or len(candidates) == 0:
+    if candidates is None:
+        raise StarclassError("the candidate list is empty: nothing to classify")
+    # a DataFrame converted, x in arcsec refused, ra in rad converted: it was all read as numbers of pix and deg
+    candidates = catalog_argument(candidates, str(source))
+    if len(candidates) == 0:
         raise StarclassError("the candidate list is empty: nothing to classify")
     for col in (X, Y):
         if col not in candidates.colnames:
             raise StarclassError(f"candidate table has no column {col!r} (0-based pixel positions)")
-    x = np.asarray(candidates[X], dtype=np.float64)
-    y = np.asarray(candidates[Y], dtype=np.float64)
+    # a masked cell is no position: np.asarray gave the value under the mask, and the row was classified there
+    x, y = position_values(candidates[X]), position_values(candidates[Y])
     bad = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))
     if bad.size:
-        raise StarclassError(f"candidates in {rows_named(bad)} have non-finite x or y")
+        raise StarclassError(f"candidates in {rows_named(bad)} have non-finite or masked x or y")
     if int(batch_size) < 1:
         raise StarclassError(f"batch_size must be >= 1, got {batch_size}")
 
@@ -942,5 +948,10 @@ def classify(
         have = "has" if n_invalid == 1 else "have"
         warnings.warn(f"{n_invalid} of {n} candidates {have} no usable stamp (centre off the image, NaN or a blank "
                       f"band): class_pred 0 ({'ids' if 'id' in out.colnames else 'rows'} {named})", stacklevel=2)
+    for name in out.colnames:
+        # the schema's units where the candidates had none (x, y in pix): a notebook's catalogue and the same
+        # catalogue written and read back differed (read_catalog gives them); a unit given is kept (mag(AB))
+        if getattr(out[name], "unit", None) is None and (unit := unit_of(name)) is not None:
+            out[name].unit = unit
     return out
 

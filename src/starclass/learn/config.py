@@ -55,7 +55,7 @@ import numpy as np
 import yaml
 
 from starclass.bands import HST_BANDS, HST_PIXEL_SCALE
-from starclass.errors import StarclassError, parse_error_text
+from starclass.errors import OutputExistsError, StarclassError, exists_refusal, parse_error_text
 from starclass.io.atomic import atomic_path
 from starclass.learn.precision import parse_precision
 
@@ -1665,7 +1665,7 @@ def save_config(cfg: TaskConfig, path: str | os.PathLike, *, overwrite: bool = F
     """
     p = Path(path)
     if p.exists() and not overwrite:
-        raise StarclassError(f"{p} exists (overwrite=False); give overwrite=True to replace it")
+        raise OutputExistsError(exists_refusal(p), p)
     d = cfg.to_dict()
     if p.suffix.lower() in (".yaml", ".yml"):
         text = yaml.safe_dump(d, sort_keys=False, default_flow_style=None)

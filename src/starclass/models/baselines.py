@@ -37,7 +37,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import BaggingClassifier, HistGradientBoostingClassifier
 from sklearn.tree import DecisionTreeClassifier
 
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.schema import bands_in
 
@@ -103,7 +103,7 @@ class _Baseline(ClassifierMixin, BaseEstimator):
         if p.is_dir():
             raise StarclassError(f"{type(self).__name__}.save: {p} is a folder; give a file name (model.joblib)")
         if p.exists() and not overwrite:
-            raise StarclassError(f"{type(self).__name__}.save: {p} exists; save(..., overwrite=True) replaces it")
+            raise OutputExistsError(f"{type(self).__name__}.save: {p} exists; save(..., overwrite=True) replaces it", p)
         with atomic_path(p) as tmp:
             joblib.dump(self, tmp)
         return p

@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.schema import group_column, renamed_result_columns, unit_of
 from starclass.science.colour import BOXES
@@ -97,7 +97,7 @@ def save_png(fig, path, dpi: int = 110, *, overwrite: bool = False) -> None:
     target = Path(path)
     if target.exists() and not overwrite:
         plt.close(fig)
-        raise StarclassError(f"{target} exists (overwrite=False); give overwrite=True to replace it")
+        raise OutputExistsError(exists_refusal(target), target)
     with atomic_path(target, suffix=".png") as tmp:
         fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)

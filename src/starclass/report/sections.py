@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.report.figures import to_png_base64
 
@@ -78,7 +78,7 @@ def slug(s: str) -> str:
 
 
 def _refuse_existing(path: Path) -> None:
-    raise StarclassError(f"{path} exists (overwrite=False); give overwrite=True to replace it")
+    raise OutputExistsError(exists_refusal(path), path)
 
 
 def write_table(t: Table, path: Path, *, overwrite: bool = False) -> Path:
@@ -96,7 +96,7 @@ def write_table(t: Table, path: Path, *, overwrite: bool = False) -> Path:
     >>> write_table(Table({"id": [3]}), path)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: ...t.ecsv exists (overwrite=False); give overwrite=True to replace it
+    starclass.errors.OutputExistsError: ...t.ecsv exists (overwrite=False); give overwrite=True to replace it
     """
     if Path(path).exists() and not overwrite:
         _refuse_existing(path)
@@ -133,7 +133,7 @@ def write_sections(sections: list[Section], outdir: Path, *, figures: bool = Tru
     >>> write_sections([sec], d)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: ...per_class.ecsv exists (overwrite=False); give overwrite=True to replace it
+    starclass.errors.OutputExistsError: ...per_class.ecsv exists (overwrite=False); give overwrite=True to replace it
     """
     outdir = Path(outdir)
     tables_dir = outdir / "tables" if tables_dir is None else Path(tables_dir)

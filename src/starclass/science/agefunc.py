@@ -18,7 +18,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.errors import StarclassError
-from starclass.science.massfunc import _rows_to_table, poisson_line
+from starclass.science.massfunc import _rows_to_table, in_unit, poisson_line
 
 #: a bin with fewer objects is named in the note: its log density is uncertain by more than
 #: 1 / (sqrt(5) ln 10) = 0.19 dex, and the log of a small count is biased low
@@ -27,6 +27,9 @@ MIN_PER_BIN = 5
 
 def age_distribution(age, *, log_age_range=(6.5, 9.0), bin_width: float = 0.5, what: str = "age distribution") -> dict:
     """Binned dN/dtau and the power-law index gamma.
+
+    ``age`` is in yr; a Quantity or a Column with a unit (Myr) is converted first
+    (:func:`starclass.science.massfunc.in_unit`), masked cells left out.
 
     Returns
     -------
@@ -54,7 +57,7 @@ def age_distribution(age, *, log_age_range=(6.5, 9.0), bin_width: float = 0.5, w
     >>> round(r["gamma"], 3), round(r["gamma_err"], 3)
     (-1.0, 0.402)
     """
-    age = np.asarray(age, float)
+    age = in_unit(age, "yr", "age")  # ages in Myr were read as years
     a0, a1 = log_age_range
     if not a1 > a0 or bin_width <= 0:
         raise StarclassError(f"{what}: bad log age range {log_age_range} or bin width {bin_width}")
@@ -105,7 +108,8 @@ def age_distributions(mass, age, *, log_mass_ranges=((4.0, 4.8), (4.8, None)), l
     >>> str(t["note"][1])
     'age distribution, log M 4.8-max: 2 points, need at least 3 for a fit'
     """
-    mass = np.asarray(mass, float)
+    mass = in_unit(mass, "solMass", "mass")
+    age = in_unit(age, "yr", "age")
     with np.errstate(divide="ignore", invalid="ignore"):
         lm = np.log10(mass)
     rows = []
@@ -114,7 +118,7 @@ def age_distributions(mass, age, *, log_mass_ranges=((4.0, 4.8), (4.8, None)), l
         what = f"age distribution, log M {m0}-{m1 if m1 is not None else 'max'}"
         row = {"log_mass_lo": float(m0), "log_mass_hi": None if m1 is None else float(m1)}
         try:
-            r = age_distribution(np.asarray(age)[sel], log_age_range=log_age_range, bin_width=bin_width, what=what)
+            r = age_distribution(age[sel], log_age_range=log_age_range, bin_width=bin_width, what=what)
             row.update(n=r["n"], gamma=r["gamma"], gamma_err=r["gamma_err"], note=r["note"])
         except StarclassError as exc:
             row.update(n=int(sel.sum()), gamma=None, gamma_err=None, note=str(exc))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import astropy.units as u
 import numpy as np
 from astropy.table import MaskedColumn, Table
 
@@ -56,6 +57,57 @@ class PowerLawFit:
     def as_dict(self) -> dict:
         return {"index": self.index, "index_err": self.index_err, "n": self.n, "method": self.method,
                 "xmin": self.xmin, "xmax": self.xmax}
+
+
+def in_unit(values, unit: str, name: str) -> np.ndarray:
+    """The numbers of ``values`` in ``unit``: a Quantity or a Column with a unit is converted.
+
+    Plain numbers are taken as given in ``unit``. A column of ages in Myr (an SSP fit's output, a
+    ``Quantity``) was read as years by its numbers, so every fit of a mass function or age
+    distribution found "no object in the range" of log(age/yr) 6-8.6; masked cells were read as
+    the value under the mask. Masked cells become NaN (left out, as NaN is).
+
+    Parameters
+    ----------
+    values : array-like, Quantity or astropy Column
+        The values.
+    unit : str
+        The unit the caller works in (``"yr"``, ``"solMass"``).
+    name : str
+        The argument, for the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 values in ``unit``.
+
+    Raises
+    ------
+    StarclassError
+        A unit that does not convert to ``unit``, naming the argument.
+
+    Examples
+    --------
+    >>> in_unit(np.array([1.0, 10.0]) * u.Myr, "yr", "age").tolist()
+    [1000000.0, 10000000.0]
+    >>> in_unit([3.0e4], "solMass", "mass").tolist()
+    [30000.0]
+    >>> in_unit(np.array([20.0]) * u.mag, "yr", "age")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: age is in mag, which is not a unit of yr: give it in yr (or any unit that converts)
+    """
+    have = getattr(values, "unit", None)
+    data = getattr(values, "value", values) if isinstance(values, u.Quantity) else values
+    x = np.asarray(np.ma.filled(np.ma.asarray(data, dtype=float), np.nan), dtype=float)
+    if have is None or isinstance(have, u.UnrecognizedUnit):
+        return x
+    try:
+        factor = u.Unit(have).to(unit)
+    except u.UnitConversionError:
+        raise StarclassError(f"{name} is in {have}, which is not a unit of {unit}: give it in {unit} (or any unit "
+                             "that converts)") from None
+    return x * factor
 
 
 def _select(values, lo, hi, what):
@@ -264,7 +316,7 @@ def mass_functions(mass, age, *, age_ranges=((6.0, 7.0), (7.0, 8.0), (8.0, 8.6))
     Parameters
     ----------
     mass, age
-        Msun and yr.
+        Msun and yr; a Quantity or a Column with a unit (age in Myr) is converted first (:func:`in_unit`).
     age_ranges
         (lo, hi) in log10(age / yr); PHANGS uses 6-7, 7-8, 8-8.6.
     log_mass_min
@@ -284,8 +336,8 @@ def mass_functions(mass, age, *, age_ranges=((6.0, 7.0), (7.0, 8.0), (8.0, 8.6))
     >>> t["n"].tolist(), round(float(t["beta_ml"][0]), 2), bool(np.ma.is_masked(t["beta_ml"][1]))
     ([200, 3], -2.07, True)
     """
-    mass = np.asarray(mass, float)
-    age = np.asarray(age, float)
+    mass = in_unit(mass, "solMass", "mass")
+    age = in_unit(age, "yr", "age")
     with np.errstate(divide="ignore", invalid="ignore"):
         la = np.log10(age)
     if np.isscalar(log_mass_min) or log_mass_min is None:

@@ -31,7 +31,7 @@ from threadpoolctl import threadpool_limits
 
 from starclass.bands import ubvi_bands, v_band
 from starclass.detect import measure
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.schema import CI, CLASS_REF, ID, X, Y, bands_in, human_cols, mag_col, magerr_col
 from starclass.simulate.humans import agreement_stats
@@ -411,13 +411,13 @@ def write_calibration(result: dict, outdir, *, overwrite: bool = False) -> list[
     >>> write_calibration({"n": 4, "summary": "4 candidates"}, d)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: ...calibration.json exists (overwrite=False); give overwrite=True to replace it
+    starclass.errors.OutputExistsError: ...calibration.json exists (overwrite=False); give overwrite=True to replace it
     """
     outdir = Path(outdir)
     if not overwrite:
         for name in ("calibration.json", "calibration.md"):
             if (outdir / name).exists():
-                raise StarclassError(f"{outdir / name} exists (overwrite=False); give overwrite=True to replace it")
+                raise OutputExistsError(exists_refusal(outdir / name), outdir / name)
     out = []
     p = outdir / "calibration.json"
     data = {k: v for k, v in result.items() if k != "summary"}

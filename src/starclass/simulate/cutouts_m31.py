@@ -89,7 +89,7 @@ from scipy.ndimage import gaussian_filter
 from scipy.signal import fftconvolve
 from scipy.special import gammaincinv
 
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, StarclassError
 from starclass.io.atomic import atomic_dir
 from starclass.schema import R_GAL
 
@@ -1038,7 +1038,7 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
                              f"{', ...' if len(foreign) > 5 else ''}): a labelled cutout folder of its own, which "
                              "overwrite=True would delete too; give another folder")
     if out.is_dir() and any(out.iterdir()) and not overwrite:
-        raise StarclassError(_existing_set(out, own))
+        raise OutputExistsError(_existing_set(out, own), out)
     counts = cfg.label_counts()
     jobs = [(lab, i) for lab in PANDAS_LABEL_COUNTS for i in range(counts[lab])]
     it = enumerate(jobs)

@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from starclass.bands import BANDS
 from starclass.detect import ArrayMosaics
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import write_mosaic
 from starclass.schema import CLASS_REF, DEC, ID, R_GAL, RA, X, Y, mag_true_col, subclass_label
@@ -316,8 +316,8 @@ def _refuse_existing(outdir: Path, config: SimConfig, overwrite: bool) -> None:
     names = [_band_path(outdir, config.galaxy, b).name for b in config.bands]
     there = [n for n in (*names, "truth.ecsv", "humans.ecsv", "simulation.json") if (outdir / n).exists()]
     if there:
-        raise StarclassError(f"{outdir}: {', '.join(there)} already there (a simulated field); "
-                             "give overwrite=True to replace it")
+        raise OutputExistsError(f"{outdir}: {', '.join(there)} already there (a simulated field); "
+                                "give overwrite=True to replace it", outdir / there[0])
 
 
 def write_field(field: SimulatedField, outdir, *, overwrite: bool = False) -> dict[str, Path]:
@@ -355,7 +355,7 @@ def write_field(field: SimulatedField, outdir, *, overwrite: bool = False) -> di
     >>> write_field(field, d)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: ...: SIM-1_f555w.fits, truth.ecsv, ... already there (a simulated field); ...
+    starclass.errors.OutputExistsError: ...: SIM-1_f555w.fits, truth.ecsv, ... already there (a simulated field); ...
     """
     outdir = Path(outdir)
     _refuse_existing(outdir, field.config, overwrite)

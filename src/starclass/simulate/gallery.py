@@ -17,7 +17,7 @@ from astropy.visualization import make_lupton_rgb
 
 from starclass.bands import BANDS
 from starclass.bands import v_band as find_v_band
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.schema import CLASS_NAMES, CLASS_REF, SUBCLASS_NAMES, X, Y, subclass_number
 
@@ -79,7 +79,7 @@ def _block_mean(a: np.ndarray, f: int) -> np.ndarray:
 def _refuse_existing_file(path, overwrite: bool) -> None:
     # before any drawing: the figure is never built for a file that is refused
     if Path(path).exists() and not overwrite:
-        raise StarclassError(f"{path} exists (overwrite=False); give overwrite=True to replace it")
+        raise OutputExistsError(exists_refusal(path), path)
 
 
 def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048,
@@ -100,7 +100,7 @@ def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048
     >>> write_composite(images, path)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: ...composite.png exists (overwrite=False); give overwrite=True to replace it
+    starclass.errors.OutputExistsError: ...composite.png exists (overwrite=False); give overwrite=True to replace it
     """
     _refuse_existing_file(path, overwrite)
     # pyplot takes 1.8 s to import (measured): only the simulate CLI's pictures pay for it

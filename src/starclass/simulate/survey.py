@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.simulate.config import SimConfig
 from starclass.simulate.field import simulate_to_disk
@@ -70,7 +70,7 @@ def simulate_survey(config: SimConfig, outdir: str | Path, n_fields: int, *, pro
         raise StarclassError(f"--fields must be >= 1, got {n_fields}")
     outdir = Path(outdir)
     if (outdir / PLAN_NAME).exists() and not overwrite:
-        raise StarclassError(f"{outdir / PLAN_NAME} exists (overwrite=False); give overwrite=True to replace it")
+        raise OutputExistsError(exists_refusal(outdir / PLAN_NAME), outdir / PLAN_NAME)
     out: dict[str, dict[str, Path]] = {}
     lines = ["# survey plan written by starclass simulate --fields; give the model with --model",
              "fields:"]

@@ -24,7 +24,7 @@ import numpy as np
 from astropy.io import fits
 from tqdm import tqdm
 
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, StarclassError
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
 from starclass.schema import ID, X, Y
@@ -143,7 +143,7 @@ def export_phangs_fits(
     >>> export_phangs_fits(images, Table({"id": [7], "x": [30.0], "y": [31.0]}), out, size=21)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: ...cand_000007.fits exists (overwrite=False); give overwrite=True to replace it
+    starclass.errors.OutputExistsError: ...cand_000007.fits exists (overwrite=False); give overwrite=True to replace it
     """
     names, arrays = resolve_images(mosaics, bands)
     for col in (X, Y):
@@ -158,8 +158,8 @@ def export_phangs_fits(
         taken = [n for n in names_out if (outdir / n).exists()]
         if taken:
             more = f" (and {len(taken) - 1} more)" if len(taken) > 1 else ""
-            raise StarclassError(f"{outdir / taken[0]} exists{more} (overwrite=False); give overwrite=True to "
-                                 "replace it")
+            raise OutputExistsError(f"{outdir / taken[0]} exists{more} (overwrite=False); give overwrite=True to "
+                                    "replace it", outdir / taken[0])
     outdir.mkdir(parents=True, exist_ok=True)
     wcs = getattr(mosaics, "wcs", None)
     zps = getattr(mosaics, "zeropoint", None) or {}

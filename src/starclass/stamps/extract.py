@@ -45,7 +45,7 @@ from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
 from starclass.stamps._parallel import dual_kernel
 
-__all__ = ["extract_stamps", "resolve_images", "centre_pixels", "cut_boxes"]
+__all__ = ["extract_stamps", "resolve_images", "centre_pixels", "cut_boxes", "position_values"]
 
 # Sentinel centre for candidates without a usable position: far off any image.
 _OFF_IMAGE = np.int64(-(2**40))
@@ -317,10 +317,26 @@ def _locality_order(cx: np.ndarray, cy: np.ndarray, size: int) -> np.ndarray:
     return np.argsort(key, kind="stable").astype(np.int64)
 
 
+def position_values(v: Any) -> np.ndarray:
+    """Positions as a 1-D float64 array, masked cells (an astropy ``MaskedColumn``) as NaN.
+
+    ``np.asarray`` of a masked column gives the value hidden under the mask (0, or whatever
+    the table held), so a candidate without a position was cut, measured and classified at
+    that pixel as if it had one. NaN is what every caller already treats as "no position".
+
+    Examples
+    --------
+    >>> from astropy.table import MaskedColumn
+    >>> position_values(MaskedColumn([3.0, 5.0], mask=[False, True])).tolist()
+    [3.0, nan]
+    """
+    return np.atleast_1d(np.asarray(np.ma.filled(np.ma.asarray(v, dtype=np.float64), np.nan), dtype=np.float64))
+
+
 def centre_pixels(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     """Nearest-pixel centres ``floor(x + 0.5)``, ``floor(y + 0.5)`` as int64.
 
-    Non-finite positions map to a sentinel far off any image (all-invalid stamps).
+    Non-finite and masked positions map to a sentinel far off any image (all-invalid stamps).
 
     Examples
     --------
@@ -328,8 +344,7 @@ def centre_pixels(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     >>> cx.tolist(), cy.tolist()
     ([0, 1, 3], [1, -1, 4])
     """
-    xa = np.atleast_1d(np.asarray(x, dtype=np.float64))
-    ya = np.atleast_1d(np.asarray(y, dtype=np.float64))
+    xa, ya = position_values(x), position_values(y)
     if xa.shape != ya.shape or xa.ndim != 1:
         raise StarclassError(f"x and y must be 1-D and of equal length (got {xa.shape}, {ya.shape})")
     ok = np.isfinite(xa) & np.isfinite(ya) & (np.abs(xa) < 2.0**39) & (np.abs(ya) < 2.0**39)

@@ -37,7 +37,7 @@ from tqdm import tqdm
 
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
-from starclass.stamps.extract import extract_stamps, resolve_images
+from starclass.stamps.extract import extract_stamps, position_values, resolve_images
 from starclass.stamps.multiscale import base_size, parse_scales, resample, scale_indices
 from starclass.stamps.noise import measured_softening
 from starclass.stamps.normalise import check_method, n_output_channels, normalise_scales
@@ -393,8 +393,7 @@ def _iter_batches(mosaics, x, y, spec, batch_size, zeropoints, masks, resize, pr
     names, arrays = resolve_images(mosaics, spec.bands)
     images = dict(zip(names, arrays))
     wmaps = _weights(mosaics, weights)
-    xa = np.atleast_1d(np.asarray(x, dtype=np.float64))
-    ya = np.atleast_1d(np.asarray(y, dtype=np.float64))
+    xa, ya = position_values(x), position_values(y)  # masked cells: no position (NaN), not the hidden value
     if xa.shape != ya.shape:
         raise StarclassError(f"x and y differ in length ({xa.size} and {ya.size})")
     n = xa.size

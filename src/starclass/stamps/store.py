@@ -29,7 +29,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
@@ -121,10 +121,10 @@ def refuse_existing_store(path: Path, overwrite: bool) -> None:
     >>> refuse_existing_store(p, overwrite=False)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: stamp store ... exists (overwrite=False); give overwrite=True to replace it
+    starclass.errors.OutputExistsError: stamp store ... exists (overwrite=False); give overwrite=True to replace it
     """
     if path.exists() and not overwrite:
-        raise StarclassError(f"stamp store {path} exists (overwrite=False); give overwrite=True to replace it")
+        raise OutputExistsError(exists_refusal(path, "stamp store"), path)
 
 
 class StampStoreWriter:
@@ -555,7 +555,7 @@ def make_store(
     >>> make_store(images, table, path, cfg)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: stamp store ... exists (overwrite=False); give overwrite=True to replace it
+    starclass.errors.OutputExistsError: stamp store ... exists (overwrite=False); give overwrite=True to replace it
     >>> _ = make_store(images, table, path, cfg, overwrite=True)
     """
     refuse_existing_store(Path(path), overwrite)  # before the mosaics are read, not after

@@ -330,6 +330,9 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     >>> suggest(t, 2, labelled=[2])["id"].tolist()
     [3, 1]
     """
+    from starclass.io.catalog import catalog_argument  # io.catalog loads pyarrow: only when suggesting
+
+    table = catalog_argument(table, "the candidates")  # a DataFrame stopped on .colnames
     scores, used = informativeness(table, by)
     eligible = unlabelled(table, labelled, key=key)
     mags = None
