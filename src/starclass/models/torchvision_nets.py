@@ -175,8 +175,56 @@ def _head_keys(arch: str) -> tuple[str, ...]:
     return ("fc.",) if arch.startswith("resnet") else ("classifier.6.",)
 
 
-def _first_conv_key(arch: str) -> str:
-    return "conv1.weight" if arch.startswith("resnet") else "features.0.weight"
+#: Batch-norm buffer that PyTorch added in 0.4.1 (2018): torchvision's ImageNet files saved before
+#: then (``vgg19_bn-c79401a0.pth``, ``resnet18-5c106cde.pth``) do not hold it, and torch's own
+#: ``load_state_dict`` fills it in for them.
+_BN_COUNTER = "num_batches_tracked"
+
+
+def _fitted_state(arch: str, path: Path, state: dict[str, torch.Tensor],
+                  own: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The weights of ``state`` for the torchvision body ``own``, refusing a file of another network.
+
+    The classification head (``fc`` of a ResNet, ``classifier.6`` of a VGG) is replaced by the
+    task's own, so a file whose head has another number of outputs (a network fine-tuned on other
+    classes) or none (a feature extractor) gives its body all the same; the body keeps the fresh
+    head. A batch-norm counter (``num_batches_tracked``) missing from a file saved by PyTorch
+    before 0.4.1 is taken from the fresh network, as torch's ``load_state_dict`` does; both were
+    refused as "do not fit" until 2026-12-05.
+
+    Examples
+    --------
+    A ResNet-18 file saved without its batch-norm counters and with a 10-class head:
+
+    >>> import torchvision
+    >>> own = torchvision.models.resnet18(weights=None).state_dict()
+    >>> old = {k: v for k, v in own.items() if not k.endswith("num_batches_tracked")}
+    >>> old["fc.weight"], old["fc.bias"] = torch.zeros(10, 512), torch.zeros(10)
+    >>> fitted = _fitted_state("resnet18", Path("old.pth"), old, own)
+    >>> sorted(fitted) == sorted(own), fitted["fc.weight"].shape
+    (True, torch.Size([1000, 512]))
+    """
+    head = _head_keys(arch)
+    body = [k for k in own if not k.startswith(head)]
+    missing = [k for k in body if k not in state and not k.endswith(_BN_COUNTER)]
+    bad_shape = [k for k in body if k in state and state[k].shape != own[k].shape]
+    if missing and any(k.startswith("body.") for k in state):
+        # a member file of a trained starclass model: its network sits under "body." beside the band adapter
+        raise StarclassError(
+            f"ImageNet weights {path}: a starclass model's member file, not torchvision {arch} weights; to start "
+            "from a trained model give its folder to 'starclass train --init-from' (arch_options.pretrained "
+            "takes torchvision's ImageNet files)")
+    if missing or bad_shape:
+        # only the parts that apply: "missing [], wrong shape [...]" read as if something were missing
+        parts = [f"{len(missing)} weight(s) missing, e.g. {missing[:3]}" if missing else "",
+                 f"{len(bad_shape)} of another shape, e.g. "
+                 + ", ".join(f"{k} {tuple(state[k].shape)} where {arch} has {tuple(own[k].shape)}"
+                             for k in bad_shape[:2]) if bad_shape else ""]
+        raise StarclassError(
+            f"ImageNet weights {path}: do not fit torchvision {arch} ({'; '.join(p for p in parts if p)}): "
+            f"a file of another network; give {arch}'s own ({CHECKPOINT_FILES[arch][0]}), or remove it"
+        )
+    return {k: state[k] if k in body and k in state else own[k] for k in own}
 
 
 def resolve_weights(arch: str, pretrained: Any) -> Path | None:
@@ -445,17 +493,7 @@ class TorchvisionNet(nn.Module):
         from_checkpoint = isinstance(pretrained, str) and pretrained.lower() == "checkpoint"
         path = None if from_checkpoint else resolve_weights(arch, pretrained)
         if path is not None:
-            state = _read_state_dict(path)
-            own = body.state_dict()
-            missing = [k for k in own if k not in state]
-            bad_shape = [k for k in own if k in state and state[k].shape != own[k].shape]
-            if missing or bad_shape:
-                raise StarclassError(
-                    f"ImageNet weights {path}: do not fit torchvision {arch} "
-                    f"(missing {missing[:3]}{'...' if len(missing) > 3 else ''}, "
-                    f"wrong shape {bad_shape[:3]})"
-                )
-            body.load_state_dict({k: state[k] for k in own})
+            body.load_state_dict(_fitted_state(arch, path, _read_state_dict(path), body.state_dict()))
             self.weights_source = f"imagenet:{path}"
             log.info("%s: ImageNet weights loaded from %s", arch, path)
         elif from_checkpoint:
