@@ -475,11 +475,11 @@ def train_command(
     # the members that will be trained (--ensemble): phangs4 --ensemble 1 trains two, not twenty
     trained = effective_config(cfg, ensemble=ensemble)
     check_members(trained)  # a stamp too small for a member's network: refused before the data are read
-    said = frozen_over_random(trained, init_from)
+    said = frozen_over_random(trained, init_from, task)
     for warning in said:
         # on stderr and before any training: a user who asked for transfer learning must not miss this
         typer.echo(f"WARNING: {warning}", err=True)
-    for note in missing_pretrained(trained, init_from):
+    for note in missing_pretrained(trained, init_from, task):
         typer.echo(f"NOTE: {note}", err=True)
     # said once, here: the networks' own log warning and the per-member training note repeated it
     # (three times for one VGG16, once more per member of an ensemble)

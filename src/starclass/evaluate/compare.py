@@ -1240,9 +1240,10 @@ class Comparison:
             out.append(f"  note: {self.no_intervals}")
         for row in self.results[0].per_class:
             # the one-vs-rest balanced accuracy too: the cool-core paper's per-class figure, in the
-            # per-class table but missing from the screen
+            # per-class table but missing from the screen; and the plain one-vs-rest accuracy, the "A" of
+            # Kosiba et al.'s multiclass table (it was in neither)
             vals = [("precision", "precision"), ("recall", "recall"), ("F1", "f1"),
-                    ("balanced accuracy vs rest", "balanced_accuracy")]
+                    ("balanced accuracy vs rest", "balanced_accuracy"), ("accuracy vs rest", "accuracy_vs_rest")]
             out.append(f"  class {said(row['class'])}: " + ", ".join(
                 f"{k} {'-' if np.ma.is_masked(row[c]) else format(float(row[c]), '.3f')}{_ci(row, c)}"
                 for k, c in vals)

@@ -151,24 +151,30 @@ def _masked(values: list[float | None]) -> MaskedColumn:
 
 
 def per_class_table(ref: np.ndarray, pred: np.ndarray, labels: list[int], names: list[str] | None = None) -> Table:
-    """Precision (purity), recall (completeness), F1, one-vs-rest balanced accuracy and support.
+    """Precision (purity), recall (completeness), F1, one-vs-rest balanced and plain accuracy, and support.
 
     Precision is masked where nothing was predicted in that class, recall where the class is
     absent from the reference. F1 is scikit-learn's ``2 TP / (2 TP + FP + FN)``: 0 for a class
     that is never predicted right, masked only where the class is neither in the reference
     nor predicted. The one-vs-rest
     balanced accuracy of class k is the mean of its recall and its specificity (the recall
-    of "not k"), masked where either is undefined.
+    of "not k"), masked where either is undefined. The one-vs-rest accuracy of class k
+    (``accuracy_vs_rest``) is the share of rows whose "k or not k" is right, ``(TP + TN) / N``: the
+    "A" of Kosiba et al.'s multiclass table (seed 004: each class scored one versus all), which
+    the balanced accuracy does not give.
 
     Examples
     --------
     >>> t = per_class_table(np.array([1, 1, 2, 2]), np.array([1, 2, 2, 2]), [1, 2])
     >>> [round(float(v), 3) for v in t["f1"]], [float(v) for v in t["balanced_accuracy"]]
     ([0.667, 0.8], [0.75, 0.75])
+    >>> t3 = per_class_table(np.array([1, 2, 3, 3]), np.array([1, 3, 3, 3]), [1, 2, 3])
+    >>> [float(v) for v in t3["accuracy_vs_rest"]]
+    [1.0, 0.75, 0.75]
     """
     names = names or [str(k) for k in labels]
     ref, pred = np.asarray(ref), np.asarray(pred)
-    prec, rec, f1, bal = [], [], [], []
+    prec, rec, f1, bal, acc = [], [], [], [], []
     support, npred = [], []
     for k in labels:
         tp = int(np.sum((ref == k) & (pred == k)))
@@ -186,6 +192,7 @@ def per_class_table(ref: np.ndarray, pred: np.ndarray, labels: list[int], names:
         rec.append(r)
         f1.append(f)
         bal.append(0.5 * (r + tn / n_neg) if (r is not None and n_neg) else None)
+        acc.append((tp + tn) / len(ref) if len(ref) else None)
         support.append(n_ref)
         npred.append(n_pred)
     t = Table()
@@ -196,7 +203,8 @@ def per_class_table(ref: np.ndarray, pred: np.ndarray, labels: list[int], names:
     t["recall"] = _masked(rec)
     t["f1"] = _masked(f1)
     t["balanced_accuracy"] = _masked(bal)
-    for c in ("precision", "recall", "f1", "balanced_accuracy"):
+    t["accuracy_vs_rest"] = _masked(acc)
+    for c in ("precision", "recall", "f1", "balanced_accuracy", "accuracy_vs_rest"):
         t[c].format = ".3f"
     t.meta["note"] = "precision masked: no prediction in that class; recall masked: class absent from reference"
     return t

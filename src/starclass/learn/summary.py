@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from starclass.errors import StarclassError
+
 __all__ = ["is_model_path", "model_summary", "cv_folder_summary"]
 
 
@@ -44,6 +46,34 @@ def _start(ck: dict) -> str:
     if src.startswith("model:"):
         return f"fine-tuned from the model {src[len('model:'):]}"
     return "trained from scratch (random initial weights)"
+
+
+def _not_frozen(cfg, ck: dict) -> str:
+    """``, the N layer(s) asked to be frozen NOT frozen (...)`` for a member that froze none it was asked to.
+
+    ``train`` freezes layers only over weights that hold something and says so on stderr; ``info`` showed
+    such a member (``open-globular``'s VGG16 without ImageNet weights) as "trained from scratch" only, as
+    if the task had asked for no frozen layers. Empty for members that asked for none, and for member files
+    that did not record their initial weights (written before 2026-12-03: nothing is known then).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> _not_frozen(get_preset("open-globular"), {"member": 0, "init_weights": "scratch", "frozen_layers": 0})
+    ', the 10 layer(s) asked to be frozen NOT frozen (no pretrained weights to freeze)'
+    >>> _not_frozen(get_preset("cool-core"), {"member": 0, "init_weights": "scratch", "frozen_layers": 0})
+    ''
+    """
+    if ck.get("init_weights") is None:
+        return ""
+    try:
+        options = cfg.member(int(ck.get("member") or 0))["arch_options"]
+    except StarclassError:  # a member index the task does not have: nothing to compare with
+        return ""
+    asked = int(options.get("frozen_layers", 0) or 0)
+    if not asked:
+        return ""
+    return f", the {asked} layer(s) asked to be frozen NOT frozen (no pretrained weights to freeze)"
 
 
 def _description(cfg) -> str:
@@ -145,7 +175,7 @@ def model_summary(path: str | os.PathLike) -> list[str]:
                    else "no validation split")
         lines.append(
             f"    {p.name}: {ck.get('architecture')}, seed {ck.get('seed')}, {_start(ck)}"
-            + (f", first {frozen} convolution(s) frozen" if frozen else "")
+            + (f", first {frozen} convolution(s) frozen" if frozen else _not_frozen(cfg, ck))
             + f"; {ck.get('epoch')} epoch(s), kept epoch {ck.get('best_epoch')}, {acc_txt}, trained on "
             f"{ck.get('n_train')} ({ck.get('device')}, {ck.get('precision')})")
     if cfg.threshold is not None:

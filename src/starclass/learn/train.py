@@ -895,27 +895,43 @@ class MemberTrainer:
         self.val_acc_txt = "n/a"
 
     # ------------------------------------------------------------------ steps
-    def setup(self) -> None:
-        """Seed, build the network, the optimizer and the gradient scaler; empty history."""
+    def setup(self, resuming: bool = False) -> None:
+        """Seed, build the network, the optimizer and the gradient scaler; empty history.
+
+        ``resuming``: the epoch checkpoint will replace the weights (:meth:`restore`). The network is
+        then built as the interrupted run started, from what its checkpoint recorded, not from the torch
+        cache as it is now: ImageNet weights put in the cache (or removed) in between made the resumed
+        network freeze layers the run had not (or the reverse), and the optimizer's saved state no longer
+        fitted ("loaded state dict contains a parameter group that doesn't match", a traceback), or the
+        member recorded ImageNet weights it never started from.
+        """
         _seed_everything(self.spec.seed)
         from starclass.models.torchvision_nets import no_weights_announced
 
+        started = None
+        if resuming and self.init_from is None:
+            started = load_checkpoint(self.last_path, kind="epoch").get("init_weights")
         # fine-tuning: the weights come from init_from, so no ImageNet file is read and the network
         # does not warn that training starts from scratch (it logged so for every --resume-from);
         # from scratch, the WARNING note below says it (NOT_FROZEN_NOTE), once
         with no_weights_announced():
-            net = models.build_model(self.config, member=self.spec.index, pretrained=self.init_from is None)
+            if started is None:
+                pretrained: bool | str = self.init_from is None
+            else:
+                # ImageNet then: frozen as then, no file read; from scratch then: random, nothing frozen
+                pretrained = False if str(started).startswith("imagenet:") else "scratch"
+            net = models.build_model(self.config, member=self.spec.index, pretrained=pretrained)
         self.model = to_memory_format(net.to(self.device), self.device, self.amp)
         if self.init_from is not None:
             # fine-tuning: only the weights are carried over; optimizer and history start afresh
             self.model.load_state_dict(initial_state(self.init_from, self.config, self.spec.index,
                                                      self.spec.architecture, self.model))
             self.notes.append(f"member {self.spec.index + 1}: initialised from {self.init_from}")
-        source = str(getattr(self.model, "weights_source", "scratch"))
+        source = str(getattr(self.model, "weights_source", "scratch")) if started is None else str(started)
         # where the weights training started from, kept in the member file (starclass info MODEL):
         # whether a model stands on ImageNet or on random filters was not recorded anywhere
         self.init_weights = f"model:{self.init_from}" if self.init_from is not None else source
-        if self.init_from is None and source.startswith("imagenet:"):
+        if self.init_from is None and source.startswith("imagenet:") and started is None:
             # said only in a log line no one saw: a user who put weights in the cache could not tell they were used
             k = int(getattr(self.model, "frozen_layers", 0) or 0)
             self.notes.append(f"member {self.spec.index + 1} ({self.spec.architecture}): started from the ImageNet "
@@ -1076,8 +1092,9 @@ class MemberTrainer:
             self.scheduler.step(val_loss if math.isfinite(val_loss) else train_loss)
         es = self.stopping
         es.update(epoch + 1, val_loss, val_acc, lambda: cpu_state(self.model.state_dict()))
+        # what the run started from, so that a resumed run builds its network the same way (setup)
         extra: dict[str, Any] = {"optimizer": self.optimizer.state_dict(), "early_stopping": es.to_dict(),
-                                 **self.identity}
+                                 "init_weights": self.init_weights, **self.identity}
         if self.scheduler is not None:
             extra["scheduler"] = self.scheduler.state_dict()
         if es.best_state is not None:
@@ -1141,7 +1158,7 @@ class MemberTrainer:
             for p in (self.final_path, self.last_path):
                 if p.exists():
                     p.unlink()
-        self.setup()
+        self.setup(resuming=resume and self.last_path.exists())
         if resume and self.last_path.exists():
             self.restore()
         n_batches = len(batches(np.arange(len(self.data.train)), self.batch_size))

@@ -133,7 +133,7 @@ def describe(name: str) -> str:
     return doc.splitlines()[0] if doc else name
 
 
-def build_model(config: Any, member: int | None = None, *, pretrained: bool = True):
+def build_model(config: Any, member: int | None = None, *, pretrained: bool | str = True):
     """Build the network of ensemble member ``member`` (None: the first) of a task config.
 
     Parameters
@@ -143,9 +143,11 @@ def build_model(config: Any, member: int | None = None, *, pretrained: bool = Tr
         network's input and output.
     member : int or None
         Index into ``config.members()``.
-    pretrained : bool
+    pretrained : bool or "scratch"
         False skips loading ImageNet weights whatever ``arch_options`` say: use it when a
-        checkpoint's state dict will replace the weights anyway (``classify``, resuming).
+        checkpoint's state dict will replace the weights anyway (``classify``, resuming), whose
+        layers are frozen as asked. ``"scratch"``: random weights and nothing frozen, as a network
+        that found no ImageNet weights (resuming a run that started so).
 
     Returns
     -------
@@ -169,7 +171,9 @@ def build_model(config: Any, member: int | None = None, *, pretrained: bool = Tr
     builder = _builder(name)
     opts = dict(m["arch_options"])
     sig = inspect.signature(builder)
-    if not pretrained and ("pretrained" in opts or "pretrained" in sig.parameters):
+    if pretrained == "scratch" and ("pretrained" in opts or "pretrained" in sig.parameters):
+        opts["pretrained"] = None
+    elif not pretrained and ("pretrained" in opts or "pretrained" in sig.parameters):
         # the weights come from a checkpoint: load nothing, and do not warn about training from scratch
         # (also when the option is the builder's default, not written in the task)
         opts["pretrained"] = "checkpoint"

@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -175,8 +176,56 @@ def _head_keys(arch: str) -> tuple[str, ...]:
     return ("fc.",) if arch.startswith("resnet") else ("classifier.6.",)
 
 
-def _first_conv_key(arch: str) -> str:
-    return "conv1.weight" if arch.startswith("resnet") else "features.0.weight"
+#: Batch-norm buffer that PyTorch added in 0.4.1 (2018): torchvision's ImageNet files saved before
+#: then (``vgg19_bn-c79401a0.pth``, ``resnet18-5c106cde.pth``) do not hold it, and torch's own
+#: ``load_state_dict`` fills it in for them.
+_BN_COUNTER = "num_batches_tracked"
+
+
+def _fitted_state(arch: str, path: Path, state: dict[str, torch.Tensor],
+                  own: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The weights of ``state`` for the torchvision body ``own``, refusing a file of another network.
+
+    The classification head (``fc`` of a ResNet, ``classifier.6`` of a VGG) is replaced by the
+    task's own, so a file whose head has another number of outputs (a network fine-tuned on other
+    classes) or none (a feature extractor) gives its body all the same; the body keeps the fresh
+    head. A batch-norm counter (``num_batches_tracked``) missing from a file saved by PyTorch
+    before 0.4.1 is taken from the fresh network, as torch's ``load_state_dict`` does; both were
+    refused as "do not fit" until 2026-12-05.
+
+    Examples
+    --------
+    A ResNet-18 file saved without its batch-norm counters and with a 10-class head:
+
+    >>> import torchvision
+    >>> own = torchvision.models.resnet18(weights=None).state_dict()
+    >>> old = {k: v for k, v in own.items() if not k.endswith("num_batches_tracked")}
+    >>> old["fc.weight"], old["fc.bias"] = torch.zeros(10, 512), torch.zeros(10)
+    >>> fitted = _fitted_state("resnet18", Path("old.pth"), old, own)
+    >>> sorted(fitted) == sorted(own), fitted["fc.weight"].shape
+    (True, torch.Size([1000, 512]))
+    """
+    head = _head_keys(arch)
+    body = [k for k in own if not k.startswith(head)]
+    missing = [k for k in body if k not in state and not k.endswith(_BN_COUNTER)]
+    bad_shape = [k for k in body if k in state and state[k].shape != own[k].shape]
+    if missing and any(k.startswith("body.") for k in state):
+        # a member file of a trained starclass model: its network sits under "body." beside the band adapter
+        raise StarclassError(
+            f"ImageNet weights {path}: a starclass model's member file, not torchvision {arch} weights; to start "
+            "from a trained model give its folder to 'starclass train --init-from' (arch_options.pretrained "
+            "takes torchvision's ImageNet files)")
+    if missing or bad_shape:
+        # only the parts that apply: "missing [], wrong shape [...]" read as if something were missing
+        parts = [f"{len(missing)} weight(s) missing, e.g. {missing[:3]}" if missing else "",
+                 f"{len(bad_shape)} of another shape, e.g. "
+                 + ", ".join(f"{k} {tuple(state[k].shape)} where {arch} has {tuple(own[k].shape)}"
+                             for k in bad_shape[:2]) if bad_shape else ""]
+        raise StarclassError(
+            f"ImageNet weights {path}: do not fit torchvision {arch} ({'; '.join(p for p in parts if p)}): "
+            f"a file of another network; give {arch}'s own ({CHECKPOINT_FILES[arch][0]}), or remove it"
+        )
+    return {k: state[k] if k in body and k in state else own[k] for k in own}
 
 
 def resolve_weights(arch: str, pretrained: Any) -> Path | None:
@@ -226,7 +275,60 @@ SIMULATE_PRESET_OF_KIND = {"rgb": "open-globular", "xray_optical": "galaxy-clust
 _CUTOUT_SIMULATORS = ("open-globular", "galaxy-cluster", "cool-core", "pandas-cutouts")
 
 
-def pretraining_offer(config) -> str:
+#: Task family (``toy_kind``) -> what its simulator writes: the task preset it poses, that preset's bands and the
+#: reference classes of its labels (None: label strings, whose classes are the task file's choice). Kept here,
+#: beside SIMULATE_PRESET_OF_KIND, since models does not import learn (its presets);
+#: tests/test_pretraining_offer_task_file.py checks it against the presets.
+SIMULATED_TASK_OF_KIND: dict[str, tuple[str, tuple[str, ...], tuple[int, ...] | None]] = {
+    "rgb": ("open-globular", ("r", "g", "b"), (1, 2)),
+    "xray_optical": ("galaxy-cluster", ("xray", "optical"), (1, 2)),
+    "coolcore": ("cool-core", ("xray",), (1, 2, 3)),
+    "ground2": ("m31-binary", ("g", "i"), (1, 2, 3, 4)),
+    "hst4": ("legus4", ("f275w", "f336w", "f438w", "f555w", "f814w"), (1, 2, 3, 4)),
+    "pandas-cutouts": ("m31-real", ("g",), None),
+}
+
+
+def _task_ref(config, task: str | None) -> str:
+    """How the offered commands name the task: as typed to ``--task``, else a preset's name, else a placeholder.
+
+    A task read from a file is named after the file's ``name:``, which ``--task`` does not take (it
+    takes a preset or a file): the offer said ``--task xray5`` for ``--task five.yaml``.
+    """
+    import shlex
+
+    if task:
+        return shlex.quote(str(task))
+    return config.name if getattr(config, "preset_name", None) else "<your task file>"
+
+
+def _simulator_misfit(config, preset: str) -> str:
+    """Why simulator ``preset`` cannot pose this task (bands or classes it does not write); empty if it can.
+
+    A task file that extends a preset inherits its ``toy_kind``, and so the offer of its simulator,
+    while changing the bands (``extends: phangs4`` with ``bands: [xray]``: an HST field offered) or
+    adding classes (``extends: cool-core`` with classes 1-5: labels 1-3 simulated); the commands
+    offered then fail, or pretrain a network on other inputs.
+    """
+    kind = "pandas-cutouts" if preset == "pandas-cutouts" else (getattr(config, "toy_kind", None) or "")
+    if kind not in SIMULATED_TASK_OF_KIND:
+        return ""
+    base, bands, refs = SIMULATED_TASK_OF_KIND[kind]
+    other = [b for b in config.bands if b not in bands]
+    if other:
+        return (f"the {preset} simulator writes the bands of {base} ({', '.join(bands)}), not "
+                f"{', '.join(other)} of task {config.name!r}")
+    if refs is None or getattr(config, "label_map", None):
+        return ""  # label strings: their classes are the task file's choice
+    given = {int(c) for c in np.asarray(config.map_classes(list(refs))).tolist() if int(c) >= 0}
+    absent = [c for c in config.classes if int(c) not in given]
+    if absent:
+        return (f"the {preset} simulator labels the classes of {base} ({', '.join(map(str, refs))}), which "
+                f"give task {config.name!r} no class {', '.join(map(str, absent))}")
+    return ""
+
+
+def pretraining_offer(config, task: str | None = None) -> str:
     """The substitute for missing ImageNet weights, as commands: pretrain on simulated data, fine-tune.
 
     Pretraining on a larger simulated sample of the task itself (another seed) and fine-tuning
@@ -240,11 +342,15 @@ def pretraining_offer(config) -> str:
     ----------
     config : starclass.learn.config.TaskConfig
         The task.
+    task : str or None
+        What was given to ``--task`` (a preset or a task file), used in the commands; None: the
+        preset's name, or ``<your task file>`` for a task that is no preset.
 
     Returns
     -------
     str
-        One sentence with the three commands.
+        One sentence with the three commands; for a task whose bands or classes the simulator does
+        not write, a sentence saying so instead (its commands would fail, or pretrain on other inputs).
 
     Examples
     --------
@@ -253,13 +359,26 @@ def pretraining_offer(config) -> str:
     True
     >>> "--n-candidates 2000" in pretraining_offer(get_preset("m31-binary"))
     True
+    >>> five = get_preset("cool-core").copy(name="xray5", classes=[1, 2, 3, 4, 5], class_names=list("abcde"))
+    >>> print(pretraining_offer(five, "five.yaml"))  # doctest: +NORMALIZE_WHITESPACE
+    no simulated substitute offered: the cool-core simulator labels the classes of cool-core (1, 2, 3), which
+    give task 'xray5' no class 4, 5; pretrain on simulated data of your own with every class of the task
+    (`starclass train --task five.yaml --stamps SIM/labels.csv -o pretrained`, then `starclass train --task
+    five.yaml ... --init-from pretrained`), or train from scratch (docs/seeds.md, 'Pretraining on simulated data')
     """
-    name = config.name
+    name = _task_ref(config, task)
     preset = SIMULATE_PRESET_OF_KIND.get(getattr(config, "toy_kind", None) or "", None)
     if preset == "m31" and getattr(config, "label_map", None):
         # a ground-based task read from label strings is the real PAndAS cutouts' (m31-real): its
         # simulator writes such a folder; the m31 field preset writes mosaics and has no --n
         preset = "pandas-cutouts"
+    misfit = _simulator_misfit(config, preset) if preset is not None else ""
+    if misfit:
+        what = "every band" if " bands " in misfit else "every class"
+        return (f"no simulated substitute offered: {misfit}; pretrain on simulated data of your own with {what} "
+                f"of the task (`starclass train --task {name} --stamps SIM/labels.csv -o pretrained`, then "
+                f"`starclass train --task {name} ... --init-from pretrained`), or train from scratch "
+                "(docs/seeds.md, 'Pretraining on simulated data')")
     if preset is None:
         sim = "starclass simulate sim_pre --preset <the task's simulator> --seed 7"
         data = "<the simulated data>"
@@ -298,7 +417,7 @@ def _which_members(arch: str, numbers: list[int]) -> str:
     return f"members {', '.join(map(str, numbers))} ({arch})"
 
 
-def missing_pretrained(config, init_from: Any = None) -> list[str]:
+def missing_pretrained(config, init_from: Any = None, task: str | None = None) -> list[str]:
     """Notes for the torchvision members that would load ImageNet weights but find none (nothing frozen).
 
     :func:`frozen_over_random` covers members that also ask for frozen layers; this covers the
@@ -311,6 +430,8 @@ def missing_pretrained(config, init_from: Any = None) -> list[str]:
         The task (with the ensemble size that will be trained).
     init_from : path or None
         A model to fine-tune from: its weights stand in, so no note.
+    task : str or None
+        What was given to ``--task``, named in the commands offered (:func:`pretraining_offer`).
 
     Returns
     -------
@@ -335,11 +456,11 @@ def missing_pretrained(config, init_from: Any = None) -> list[str]:
                        f"({CHECKPOINT_FILES[arch][0]} is not in "
                        f"{Path(torch.hub.get_dir()) / 'checkpoints'}), so "
                        f"{'it trains' if len(numbers) == 1 else 'they train'} FROM SCRATCH; "
-                       + pretraining_offer(config))
+                       + pretraining_offer(config, task))
     return out
 
 
-def frozen_over_random(config, init_from: Any = None) -> list[str]:
+def frozen_over_random(config, init_from: Any = None, task: str | None = None) -> list[str]:
     """Warnings for the members of a task that ask for frozen layers but would get no weights.
 
     Parameters
@@ -348,6 +469,8 @@ def frozen_over_random(config, init_from: Any = None) -> list[str]:
         The task (its members' ``arch_options``, with the ensemble size that will be trained).
     init_from : path or None
         A model to fine-tune from: its weights make freezing meaningful, so no warning.
+    task : str or None
+        What was given to ``--task``, named in the commands offered (:func:`pretraining_offer`).
 
     Returns
     -------
@@ -371,7 +494,7 @@ def frozen_over_random(config, init_from: Any = None) -> list[str]:
             out.append(f"{_which_members(arch, numbers)}: no pretrained weights found "
                        f"({CHECKPOINT_FILES[arch][0]} is not in {where} "
                        f"and no file was given), so training starts FROM SCRATCH and the {k} layer(s) asked "
-                       "to be frozen are NOT frozen; " + pretraining_offer(config))
+                       "to be frozen are NOT frozen; " + pretraining_offer(config, task))
     return out
 
 
@@ -445,17 +568,7 @@ class TorchvisionNet(nn.Module):
         from_checkpoint = isinstance(pretrained, str) and pretrained.lower() == "checkpoint"
         path = None if from_checkpoint else resolve_weights(arch, pretrained)
         if path is not None:
-            state = _read_state_dict(path)
-            own = body.state_dict()
-            missing = [k for k in own if k not in state]
-            bad_shape = [k for k in own if k in state and state[k].shape != own[k].shape]
-            if missing or bad_shape:
-                raise StarclassError(
-                    f"ImageNet weights {path}: do not fit torchvision {arch} "
-                    f"(missing {missing[:3]}{'...' if len(missing) > 3 else ''}, "
-                    f"wrong shape {bad_shape[:3]})"
-                )
-            body.load_state_dict({k: state[k] for k in own})
+            body.load_state_dict(_fitted_state(arch, path, _read_state_dict(path), body.state_dict()))
             self.weights_source = f"imagenet:{path}"
             log.info("%s: ImageNet weights loaded from %s", arch, path)
         elif from_checkpoint:
