@@ -170,7 +170,8 @@ def guess_format(path: PathLike) -> str:
             if fmt == "legus":
                 if _looks_like_cds(p):
                     return "cds"
-                first = next((ln for ln in _head(p).splitlines() if ln.strip() and not ln.startswith("#")), "")
+                lines = _head(p).lstrip(_HEAD_BOM).splitlines()
+                first = next((ln for ln in lines if ln.strip() and not ln.startswith("#")), "")
                 tokens = first.split()
                 if tokens and not all(_is_float(v) for v in tokens):
                     return "ascii"  # a .tab with a header line: not a LEGUS catalogue
@@ -187,8 +188,12 @@ def guess_format(path: PathLike) -> str:
 
 
 def _looks_like_legus(p: Path) -> bool:
-    """True when the first data line is LEGUS-like: numbers only, 34-60 of them, no header line."""
-    lines = [ln for ln in _head(p).splitlines() if ln.strip()]
+    """True when the first data line is LEGUS-like: numbers only, 34-60 of them, no header line.
+
+    A UTF-8 byte-order mark before it (Windows Notepad's "UTF-8 with BOM") is no part of the line: the
+    copy was read as a generic table, its columns col1..col36, and refused for "required column 'id'".
+    """
+    lines = [ln for ln in _head(p).lstrip(_HEAD_BOM).splitlines() if ln.strip()]
     first = next((ln for ln in lines if not ln.startswith("#")), "")
     tokens = first.split()
     return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(_is_float(v) for v in tokens)
@@ -2157,6 +2162,10 @@ def _is_float(v: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+#: A UTF-8 byte-order mark as :func:`_head` (latin-1) decodes it.
+_HEAD_BOM = "\xef\xbb\xbf"
 
 
 def _head(p: Path, n: int = 4096) -> str:

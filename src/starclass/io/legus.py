@@ -624,7 +624,9 @@ def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
         # hlsp_..._avgapcor.tab.gz as kept in an archive: read inside, not refused as "not a LEGUS .tab"
         opener = gzip.open if p.name.lower().endswith(".gz") else open
-        with opener(p, "rt", encoding="ascii", errors="strict") as fh:
+        # utf-8-sig: a copy saved by Windows Notepad starts with a byte-order mark, which read as part of
+        # the first id ("not a number"); any other non-ASCII text is still no number and named so
+        with opener(p, "rt", encoding="utf-8-sig", errors="strict") as fh:
             for lineno, line in enumerate(fh, start=1):
                 s = line.strip()
                 if not s or s.startswith("#"):
