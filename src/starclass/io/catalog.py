@@ -49,7 +49,7 @@ from astropy.table.meta import get_header_from_yaml
 
 from starclass.errors import ColumnMapError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
-from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, read_legus_tab
+from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_tokens, read_legus_tab
 from starclass.schema import (
     CLASS_PRED,
     CLASS_REF,
@@ -172,9 +172,13 @@ def guess_format(path: PathLike) -> str:
                     return "cds"
                 lines = _head(p).lstrip(_HEAD_BOM).splitlines()
                 first = next((ln for ln in lines if ln.strip() and not ln.startswith("#")), "")
-                tokens = first.split()
+                tokens = legus_tokens(first)
                 if tokens and not all(_is_float(v) for v in tokens):
                     return "ascii"  # a .tab with a header line: not a LEGUS catalogue
+            if fmt == "csv" and _looks_like_legus(p):
+                # a LEGUS .tab saved from a spreadsheet as CSV: no header, its first row was taken for one
+                # ("required column 'id' missing (columns: 1, 3839.345, ...); name a column 'id'")
+                return "legus"
             return fmt
     if _head(p).lstrip("\xef\xbb\xbf \t\r\n").lower().startswith("# region file format"):
         return "ds9"  # a DS9 region file named otherwise (.txt): its header line says so
@@ -195,7 +199,7 @@ def _looks_like_legus(p: Path) -> bool:
     """
     lines = [ln for ln in _head(p).lstrip(_HEAD_BOM).splitlines() if ln.strip()]
     first = next((ln for ln in lines if not ln.startswith("#")), "")
-    tokens = first.split()
+    tokens = legus_tokens(first)
     return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(_is_float(v) for v in tokens)
 
 

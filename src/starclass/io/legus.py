@@ -616,6 +616,26 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     return t
 
 
+def legus_tokens(line: str) -> list[str]:
+    """The values of a line of a LEGUS catalogue: whitespace-separated, or comma-separated (a CSV save).
+
+    A spreadsheet saves the whitespace-separated file as CSV, ``1,3839.345,...``, with no header;
+    commas split it only where every piece is then a number, so a decimal comma (``1,5``) is not split
+    into two values of a whitespace-separated line.
+
+    Examples
+    --------
+    >>> legus_tokens("1  10.5 20.0"), legus_tokens("1,10.5,20.0"), legus_tokens("id,x,y")
+    (['1', '10.5', '20.0'], ['1', '10.5', '20.0'], ['id,x,y'])
+    """
+    parts = line.split()
+    if len(parts) == 1 and "," in line:
+        pieces = [v.strip() for v in line.strip().rstrip(",").split(",")]  # a trailing empty cell: none
+        if all(_is_float(v) for v in pieces):
+            return pieces
+    return parts
+
+
 def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
     """The file's numbers, one row per line of data, and each row's line in the file (1-based)."""
     rows: list[list[float]] = []
@@ -631,7 +651,7 @@ def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
                 s = line.strip()
                 if not s or s.startswith("#"):
                     continue
-                parts = s.split()
+                parts = legus_tokens(s)
                 if ncols is None:
                     ncols = len(parts)
                     if not LEGUS_MIN_COLS <= ncols <= LEGUS_MAX_COLS:
