@@ -470,7 +470,8 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     -------
     astropy.table.Table
         ``meta`` holds ``legus_layout``, ``layout_note``, ``layout_certain``, ``bands_source``,
-        ``class_other`` (class values not 0-4 set to 0, e.g. NGC 4449's 5) and ``ci_cut``
+        ``class_other`` (class values not 0-4 set to 0, e.g. NGC 4449's 5), ``class_not_inspected``
+        (those of them that are the expert layout's 5, "not inspected") and ``ci_cut``
         (from a readme, else the smallest CI among inspected sources). Where a source has no SED
         fit (age 0, or :data:`SED_NO_FIT` in column 33) columns 17-32 are NaN and ``n_filters`` 0.
 
@@ -534,6 +535,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     # 2e8 yr, 200 Msun and E(B-V) 200 were read as a fit
     no_fit = (col(17) <= 0) | (col(33) == SED_NO_FIT)
     class_other = 0
+    not_inspected = 0  # the expert layout's 5 (not inspected), among class_other
     for k in range(1, ncols + 1):
         name = names.get(k, f"legus_col{k}")
         v = col(k).copy()
@@ -558,6 +560,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
             # may not be a class at all: `info DIR` showed such a file as 'standard' with 0 inspected
             # and no word of the values it had set to 0
             odd = bad & ~(v == 5) if layout.name == "expert" else bad
+            not_inspected += int((bad & ~odd).sum())
             if odd.any():
                 shown = ", ".join(f"{x:g}" for x in np.unique(v[odd])[:5])
                 # 1.25 or 2.333 is not "outside 0-4": it is no class at all, most likely the people's mean
@@ -603,6 +606,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     t.meta.update({
         "legus_layout": layout.name, "layout_note": note, "layout_certain": layout.certain,
         "legus_ncols": ncols, "bands_source": bands_source, "class_other": class_other,
+        "class_not_inspected": not_inspected,
         "column_map_used": mapped, "field": field_from_name(p.name) or p.stem,
     })
     rd = _readme_filters(p)
