@@ -82,8 +82,13 @@ def catalog_summary(table, name: str = "") -> str:
         sure = "" if meta.get("layout_certain", True) else " (UNCERTAIN)"
         lines.append(f"LEGUS layout: {meta['legus_layout']}{sure}: {meta.get('layout_note', '')}")
         lines.append(f"bands from: {meta.get('bands_source', '?')}")
-        if meta.get("class_other"):
-            lines.append(f"class values not 0-4 (set to 0): {meta['class_other']}")
+        # the expert's 5 is its mark for "not inspected" (the README of the LEGUS data), not a bad value:
+        # NGC 4449 printed "class values not 0-4 (set to 0): 1371", as of a damaged column
+        marked = int(meta.get("class_not_inspected", 0) or 0)
+        if marked:
+            lines.append(f"not inspected (5 in col 34, the expert's mark; read as 0): {marked}")
+        if int(meta.get("class_other", 0) or 0) - marked > 0:
+            lines.append(f"class values not 0-4 (set to 0): {int(meta['class_other']) - marked}")
         lines += _legus_source_lines(table)
     if "class_human_mean" in table.colnames and CLASS_REF in table.colnames:
         from starclass.evaluate.disagreement import catalog_disagreement

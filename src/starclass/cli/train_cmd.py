@@ -537,7 +537,11 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         record = flags_record(flags, flagged)
     else:
         if not stamp_list and not mosaics:
-            raise StarclassError(_no_images(catalogs, task))
+            if use_votes and (labels is not None or catalogs):
+                # the votes first, as with images: NGC 1566's columns 36-39 (not people) were refused only
+                # once the user had found the mosaics, after "holds the labels, not the images"
+                _check_votes(cfg, catalogs[0] if catalogs else labels, labels, label_columns)
+            raise StarclassError(_no_images(catalogs, task, labels))
         if not catalogs and labels is not None and not stamp_list:
             catalogs = [labels]  # the votes table is the catalogue (a stamp store has its own)
         if not stamp_list and not catalogs:
@@ -952,20 +956,45 @@ def _print_cv(cvr) -> None:
     echo(f"fold models, cv_metrics.ecsv, cv_predictions.ecsv and cv_summary.json written to {cvr.outdir}")
 
 
-def _no_images(catalogs, task: str) -> str:
+def _check_votes(cfg, catalog, labels, label_columns: str | None) -> None:
+    """Check the votes of ``--labels`` / ``--label-columns`` (columns, people, classes, ids) without images.
+
+    The checks :func:`_vote_targets` makes (through :func:`starclass.learn.labels.votes_for_catalogue`),
+    with the mode as label model: nothing is trained on them.
+    """
+    from starclass.io.catalog import read_catalog
+    from starclass.learn.labels import read_votes, votes_for_catalogue
+
+    table = read_catalog(catalog)
+    votes_table = None
+    if labels is not None and Path(labels).resolve() != Path(catalog).resolve():
+        votes_table = read_votes(labels, "train --labels")
+    votes_for_catalogue(cfg, table, votes_table, columns=label_columns, model="mode", name=str(labels or catalog))
+
+
+def _no_images(catalogs, task: str, labels=None) -> str:
     """What to give when train has labels but no images: every route --help and docs/ offer.
 
     It said "give the mosaics (--mosaics) or a stamp store (--stamps)": not how a stamp store is
     made from the catalogue at hand, nor that --stamps also takes a labelled cutout folder, nor
-    --fields for several fields. ``task``: the --task value, which the stamps must be cut for.
+    --fields for several fields. ``task``: the --task value, which the stamps must be cut for;
+    ``labels``: the --labels file, which holds votes, not images (it was said "nothing to train on"
+    with no word of it).
 
     Examples
     --------
     >>> print(_no_images(["cat.ecsv"], "legus4")[:60])
     --catalog cat.ecsv holds the labels, not the images: give th
+    >>> print(_no_images([], "legus4", "votes.ecsv")[:68])
+    --labels votes.ecsv holds the people's votes, not the images: give t
     """
     routes = ("several fields: --fields LIST (a CSV of mosaics and catalog per field); cutouts of your own: "
               "--stamps with a labelled cutout folder (labels.csv, or a folder with a sub-folder per label)")
+    if not catalogs and labels is not None:
+        return (f"--labels {labels} holds the people's votes, not the images: give the FITS mosaics of its "
+                f"candidates (--mosaics FILES or DIR; the votes are the catalogue, or give it with --catalog), or a "
+                f"stamp store cut from them for the task ('starclass cutouts MOSAICS --catalog {labels} --task "
+                f"{task} -o stamps.h5', then --stamps stamps.h5 --labels {labels})")
     if catalogs:
         cat = catalogs[0]
         return (f"--catalog {cat} holds the labels, not the images: give the FITS mosaics its x, y are on "

@@ -595,6 +595,47 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
 HYBRID_SOURCES = {CLASS_ML: (0,), CLASS_ML_CHECKED: (1,), CLASS_HUMAN_MODE: (3, 4), CLASS_RECLASSIFIED: (6,)}
 
 
+def machine_reference_note(ref: Table, scored: np.ndarray, name: str = "reference") -> str | None:
+    """A note when reference classes scored are a machine-learning classifier's alone (LEGUS NGC 1566).
+
+    The hybrid ``class_ref`` of NGC 1566 is, where ``class_method`` is 0, the class of the survey's
+    machine-learning classifier, which no person gave (:func:`starclass.io.legus.machine_only`).
+
+    Parameters
+    ----------
+    ref
+        The reference catalogue, its class column as ``class_ref``.
+    scored
+        The rows of ``ref`` scored (paired and classified in both).
+    name
+        The reference, for the note.
+
+    Returns
+    -------
+    str or None
+        None where no scored row's class is a machine's (every catalogue but a hybrid LEGUS one, or its
+        ``class_human_mode`` given as the reference).
+
+    Examples
+    --------
+    >>> t = Table({"class_ref": [1, 2, 3, 4], "class_method": [0, 0, 3, 1]})
+    >>> machine_reference_note(t, np.array([0, 1, 2]), "ngc1566")[:72]
+    'ngc1566: 2 of the 3 reference classes scored are a machine-learning clas'
+    >>> machine_reference_note(Table({"class_ref": [1, 2]}), np.array([0, 1])) is None
+    True
+    """
+    from starclass.io.legus import machine_only
+
+    k = int(machine_only(ref)[np.asarray(scored, dtype=np.int64)].sum())
+    if not k:
+        return None
+    n = counted(len(scored), "reference class", "reference classes")
+    return (f"{name}: {k} of the {n} scored {'is' if k == 1 else 'are'} a machine-learning classifier's alone "
+            "(class_method 0 of the LEGUS hybrid layout, NGC 1566), not a person's: the figures score the "
+            "prediction in part against another classifier; --reference-column class_human_mode scores it against "
+            "the three people's mode alone")
+
+
 def hybrid_self_note(t: Table, column: str) -> str | None:
     """A note when ``column`` is scored against a hybrid ``class_ref`` built from it (LEGUS NGC 1566).
 
@@ -1165,6 +1206,9 @@ class Comparison:
     #: why no figure has a bootstrap interval (:func:`no_intervals_note`), or None: printed by ``evaluate``
     #: and among ``notes`` (the report's), the one sentence in both
     no_intervals: str | None = None
+    #: how many of the reference classes scored no person gave (:func:`machine_reference_note`), or None:
+    #: printed by ``evaluate`` and among ``notes`` (the report's)
+    reference_note: str | None = None
 
     def heading(self) -> str:
         """What is compared with what, for titles: ``prediction vs truth``, or for two columns of one
@@ -1233,6 +1277,8 @@ class Comparison:
                        # rows of fewer objects said so: "(80 objects)" beside "resample the 40 objects" read as a slip
                        + (f"{counted(r.n, 'row')} of {counted(self.n_objects, 'object')})"
                           if self.n_objects is not None and self.n_objects < r.n else f"{counted(r.n, 'object')})"))
+        if self.reference_note:
+            out.append(f"  note: {self.reference_note}")
         if self.interval_note and "accuracy_lo" in self.summary.colnames:
             out.append(f"  {self.interval_note}")
         elif self.no_intervals:
@@ -1860,6 +1906,13 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     out = Comparison(pname, rname, paired_by, int(ia.size),
                      int(both.sum()), results, summary_table(results, None, titles), notes, columns=columns,
                      pairs=(ia, ib), n_objects=None if objects is None else int(np.unique(objects).size))
+    if not ref_is_pred:
+        # a LEGUS NGC 1566 reference's class_ref is, on its class_method 0 rows, a machine's class: a model scored
+        # against it was scored in part against another classifier, and nothing said so (train and
+        # evaluate --catalogs did)
+        out.reference_note = machine_reference_note(ref, ib[both], rname)
+        if out.reference_note:
+            notes.append(out.reference_note)
     probs = trust_rows = raw_probs = None
     by_figs: list[tuple[str, GroupFigures]] = []
     used = np.unique(cp)

@@ -50,7 +50,7 @@ from astropy.table.meta import get_header_from_yaml
 
 from starclass.errors import ColumnMapError, OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
-from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, read_legus_tab
+from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_tokens, read_legus_tab
 from starclass.schema import (
     CLASS_PRED,
     CLASS_REF,
@@ -171,10 +171,15 @@ def guess_format(path: PathLike) -> str:
             if fmt == "legus":
                 if _looks_like_cds(p):
                     return "cds"
-                first = next((ln for ln in _head(p).splitlines() if ln.strip() and not ln.startswith("#")), "")
-                tokens = first.split()
+                lines = _head(p).lstrip(_HEAD_BOM).splitlines()
+                first = next((ln for ln in lines if ln.strip() and not ln.startswith("#")), "")
+                tokens = legus_tokens(first)
                 if tokens and not all(_is_float(v) for v in tokens):
                     return "ascii"  # a .tab with a header line: not a LEGUS catalogue
+            if fmt == "csv" and _looks_like_legus(p):
+                # a LEGUS .tab saved from a spreadsheet as CSV: no header, its first row was taken for one
+                # ("required column 'id' missing (columns: 1, 3839.345, ...); name a column 'id'")
+                return "legus"
             return fmt
     if _head(p).lstrip("\xef\xbb\xbf \t\r\n").lower().startswith("# region file format"):
         return "ds9"  # a DS9 region file named otherwise (.txt): its header line says so
@@ -188,10 +193,14 @@ def guess_format(path: PathLike) -> str:
 
 
 def _looks_like_legus(p: Path) -> bool:
-    """True when the first data line is LEGUS-like: numbers only, 34-60 of them, no header line."""
-    lines = [ln for ln in _head(p).splitlines() if ln.strip()]
+    """True when the first data line is LEGUS-like: numbers only, 34-60 of them, no header line.
+
+    A UTF-8 byte-order mark before it (Windows Notepad's "UTF-8 with BOM") is no part of the line: the
+    copy was read as a generic table, its columns col1..col36, and refused for "required column 'id'".
+    """
+    lines = [ln for ln in _head(p).lstrip(_HEAD_BOM).splitlines() if ln.strip()]
     first = next((ln for ln in lines if not ln.startswith("#")), "")
-    tokens = first.split()
+    tokens = legus_tokens(first)
     return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(_is_float(v) for v in tokens)
 
 
@@ -2236,6 +2245,10 @@ def _is_float(v: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+#: A UTF-8 byte-order mark as :func:`_head` (latin-1) decodes it.
+_HEAD_BOM = "\xef\xbb\xbf"
 
 
 def _head(p: Path, n: int = 4096) -> str:

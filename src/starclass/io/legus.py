@@ -371,6 +371,85 @@ def _check_position_kind(k: int, dst: str, path: Path) -> None:
         f"a map (x=2, y=3 in pixels; ra=4, dec=5 in degrees)")
 
 
+def _between(lo: float, hi: float, *also: float):
+    """A test of a column's values: within [lo, hi] or one of the markers ``also``."""
+    return lambda v: ((v >= lo) & (v <= hi)) | np.isin(v, also)
+
+
+#: What columns 1-33 hold in every LEGUS file (1-based column numbers), as tests of their values:
+#: (columns, what they hold, test). Checked on the 35 shared files, whose values lie well inside
+#: (magnitudes 10.5-39.6 or a sentinel, errors 0.002-39.8, CI 1.08-6.6 or about 70, ages 1e6-1.4e10,
+#: E(B-V) 0-1.5, Q 0-1, filters 0, 3, 4, 5; 0 or 200 where there is no SED fit). A column missing
+#: or added before column 34 shifts the others by one and breaks at least one test: a magnitude
+#: error in a magnitude column, an age in the CI, a mass in the ages, a chi2 residual in E(B-V), the
+#: number of filters in Q, a class in the number of filters (removing any one of columns 1-33 from
+#: each shared file is refused, where the file holds a class 1 or 2).
+FIXED_COLUMNS: tuple[tuple[tuple[int, ...], str, object], ...] = (
+    ((4,), "RA in degrees (0-360)", _between(0, 360)),
+    ((5,), "Dec in degrees (-90 to 90)", _between(-90, 90)),
+    ((6, 8, 10, 12, 14), "a magnitude (Vega, 5-40, or a marker 44.444, 66.666, 99.999)", _between(5, 100)),
+    ((7, 9, 11, 13, 15), "a magnitude error (0-40, or a marker)", _between(0, 100)),
+    ((16,), "the CI, m(1 px) - m(3 px) in V (a few magnitudes; about 70 where the 1 px measurement failed)",
+     _between(-5, 100)),
+    ((17, 18, 19), "an age in yr (1e4-1e11, 0 where there is no SED fit)", _between(1e4, 1e11, 0)),
+    ((23, 24, 25), "an E(B-V) (0-5, 200 where there is no SED fit)", _between(0, 5, SED_NO_FIT)),
+    ((32,), "the Q probability of the SED fit (0-1, 200 where there is no fit)", _between(0, 1, SED_NO_FIT)),
+    # 0, 4, 5 as the readme says, 3 in the v2 files, 200: never 1 or 2, which a class (0-4) moved here
+    # by a lost column 33 holds
+    ((33,), "the number of filters (0, 3, 4 or 5; 200 where there is no SED fit)",
+     lambda v: np.isin(v, (0, 3, 4, 5, SED_NO_FIT))),
+)
+
+
+def check_fixed_columns(a: np.ndarray, lines: np.ndarray, path: Path) -> None:
+    """Refuse a file whose columns 1-33 do not hold what every LEGUS file holds there.
+
+    Columns 1-33 mean the same in every field; a copy that lost or gained a column before column 34
+    (a spreadsheet that dropped an empty-looking column, a hand edit) is read shifted: magnitudes
+    from their errors, the CI from the age, the class from the number of filters. NaN (a hand-edited
+    blank) is left to the columns' own handling.
+
+    Parameters
+    ----------
+    a
+        The file's numbers (rows x columns, at least 34 columns).
+    lines
+        Each row's line in the file (1-based), for the message.
+    path
+        The file, for the message.
+
+    Raises
+    ------
+    StarclassError
+        Naming the first column (from the left) with a value it cannot hold, the value, its line and
+        what the column should hold.
+
+    Examples
+    --------
+    >>> row = [1, 10, 20, 65.0, -54.9] + [22.0, 0.05] * 5 + [1.5] + [0.0] * 16 + [5, 2, 2.33]
+    >>> a = np.array([row]); check_fixed_columns(a, np.array([1]), Path("n.tab"))  # nothing to say
+    >>> check_fixed_columns(np.delete(a, 9, axis=1), np.array([1]), Path("n.tab"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: n.tab, line 1: column 10 holds 0.05, not a magnitude ...
+    """
+    ncols = a.shape[1]
+    for columns, what, test in FIXED_COLUMNS:
+        for k in columns:
+            v = a[:, k - 1]
+            bad = np.isfinite(v) & ~test(v)
+            if not bad.any():
+                continue
+            row = int(np.flatnonzero(bad)[0])
+            raise StarclassError(
+                f"{path}, line {int(lines[row])}: column {k} holds {v[row]:g}, not {what}; "
+                f"{int(bad.sum())} of the {len(v)} rows hold such values: columns 1-33 of a LEGUS .tab are "
+                "the same in every field (id, x, y, RA, Dec, five magnitudes and their errors, CI, SED fit, "
+                "number of filters), so a column missing or added before column 34 shifts the others; this "
+                f"file has {ncols} columns. Compare it with the original (or the field's .readme), or read a "
+                "file of other columns as a table with a header (CSV, ECSV)")
+
+
 def read_legus_tab(path, bands=None, one_based: bool = True,
                    column_map: Mapping[str, str] | None = None) -> Table:
     """Read a LEGUS ``.tab`` cluster catalogue of any field into the schema (not yet validated).
@@ -391,7 +470,8 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     -------
     astropy.table.Table
         ``meta`` holds ``legus_layout``, ``layout_note``, ``layout_certain``, ``bands_source``,
-        ``class_other`` (class values not 0-4 set to 0, e.g. NGC 4449's 5) and ``ci_cut``
+        ``class_other`` (class values not 0-4 set to 0, e.g. NGC 4449's 5), ``class_not_inspected``
+        (those of them that are the expert layout's 5, "not inspected") and ``ci_cut``
         (from a readme, else the smallest CI among inspected sources). Where a source has no SED
         fit (age 0, or :data:`SED_NO_FIT` in column 33) columns 17-32 are NaN and ``n_filters`` 0.
 
@@ -400,12 +480,14 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     StarclassError
         A row with another number of columns than the first, text that is not a number, an
         unknown column in ``column_map``, a map that reads a sky column (4, 5) as a pixel position
-        or a pixel column (2, 3) as a sky one; the file and line (or column) are named.
+        or a pixel column (2, 3) as a sky one, a value that columns 1-33 cannot hold
+        (:func:`check_fixed_columns`: a column lost or added); the file and line (or column) are named.
 
     Examples
     --------
     >>> import tempfile, os
-    >>> row = " ".join(["1", "10", "20"] + ["0"] * 30 + ["2", "2.33", "1"])
+    >>> row = " ".join(["1", "10", "20", "65", "-54.9"] + ["22", "0.05"] * 5 + ["1.5"] + ["0"] * 16
+    ...                + ["5", "2", "2.33", "1"])
     >>> with tempfile.TemporaryDirectory() as d:
     ...     p = os.path.join(d, "hlsp_legus_hst_wfc3_ngc1_multiband_v1.tab")
     ...     _ = open(p, "w").write(row + "\\n")
@@ -416,6 +498,8 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     p = Path(path)
     a, lines = _read_numbers(p)
     ncols = a.shape[1]
+    # before the layout: a file shifted by a lost column was read as 'standard', its CI from the ages
+    check_fixed_columns(a, lines, p)
     layout = detect_layout(a)
     names: dict[int, str] = {1: ID, 2: X, 3: Y, 4: RA, 5: DEC, 16: CI, 33: "n_filters"}
     if bands is None:
@@ -451,6 +535,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     # 2e8 yr, 200 Msun and E(B-V) 200 were read as a fit
     no_fit = (col(17) <= 0) | (col(33) == SED_NO_FIT)
     class_other = 0
+    not_inspected = 0  # the expert layout's 5 (not inspected), among class_other
     for k in range(1, ncols + 1):
         name = names.get(k, f"legus_col{k}")
         v = col(k).copy()
@@ -475,6 +560,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
             # may not be a class at all: `info DIR` showed such a file as 'standard' with 0 inspected
             # and no word of the values it had set to 0
             odd = bad & ~(v == 5) if layout.name == "expert" else bad
+            not_inspected += int((bad & ~odd).sum())
             if odd.any():
                 shown = ", ".join(f"{x:g}" for x in np.unique(v[odd])[:5])
                 # 1.25 or 2.333 is not "outside 0-4": it is no class at all, most likely the people's mean
@@ -484,6 +570,13 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
                 mean = (" (fractional values between 1 and 4 are a mean of the people's classes, as in column 35 "
                         "of a standard LEGUS file, read as class_human_mean; their mode, the class, is column 34)"
                         if frac.any() and np.all((v[frac] > 1) & (v[frac] < 4)) else "")
+                if mean and k == 34:
+                    # column 34 itself holding the mean: it told the user the class "is column 34", the
+                    # column it had just read, where the file has lost a column before it
+                    mean = (" (fractional values between 1 and 4 are a mean of the people's classes, which a "
+                            "standard LEGUS file holds in column 35, after their mode, the class, in column 34: "
+                            f"in column 34 they mean that the file lost its class column (it has {ncols} columns): "
+                            "compare it with the original)")
                 # where: a hand-edited file's one NaN or 7 was named by value alone
                 at = np.flatnonzero(odd)
                 where = ", ".join(str(int(n)) for n in lines[at[:5]]) + (f" and {at.size - 5} more" if at.size > 5
@@ -513,6 +606,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     t.meta.update({
         "legus_layout": layout.name, "layout_note": note, "layout_certain": layout.certain,
         "legus_ncols": ncols, "bands_source": bands_source, "class_other": class_other,
+        "class_not_inspected": not_inspected,
         "column_map_used": mapped, "field": field_from_name(p.name) or p.stem,
     })
     rd = _readme_filters(p)
@@ -526,6 +620,26 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     return t
 
 
+def legus_tokens(line: str) -> list[str]:
+    """The values of a line of a LEGUS catalogue: whitespace-separated, or comma-separated (a CSV save).
+
+    A spreadsheet saves the whitespace-separated file as CSV, ``1,3839.345,...``, with no header;
+    commas split it only where every piece is then a number, so a decimal comma (``1,5``) is not split
+    into two values of a whitespace-separated line.
+
+    Examples
+    --------
+    >>> legus_tokens("1  10.5 20.0"), legus_tokens("1,10.5,20.0"), legus_tokens("id,x,y")
+    (['1', '10.5', '20.0'], ['1', '10.5', '20.0'], ['id,x,y'])
+    """
+    parts = line.split()
+    if len(parts) == 1 and "," in line:
+        pieces = [v.strip() for v in line.strip().rstrip(",").split(",")]  # a trailing empty cell: none
+        if all(_is_float(v) for v in pieces):
+            return pieces
+    return parts
+
+
 def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
     """The file's numbers, one row per line of data, and each row's line in the file (1-based)."""
     rows: list[list[float]] = []
@@ -534,12 +648,14 @@ def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
         # hlsp_..._avgapcor.tab.gz as kept in an archive: read inside, not refused as "not a LEGUS .tab"
         opener = gzip.open if p.name.lower().endswith(".gz") else open
-        with opener(p, "rt", encoding="ascii", errors="strict") as fh:
+        # utf-8-sig: a copy saved by Windows Notepad starts with a byte-order mark, which read as part of
+        # the first id ("not a number"); any other non-ASCII text is still no number and named so
+        with opener(p, "rt", encoding="utf-8-sig", errors="strict") as fh:
             for lineno, line in enumerate(fh, start=1):
                 s = line.strip()
                 if not s or s.startswith("#"):
                     continue
-                parts = s.split()
+                parts = legus_tokens(s)
                 if ncols is None:
                     ncols = len(parts)
                     if not LEGUS_MIN_COLS <= ncols <= LEGUS_MAX_COLS:
