@@ -1107,7 +1107,8 @@ def _check_manifest(model_path: str | os.PathLike, paths: list[Path], ckpts: lis
     cfg = doc.get("config") if isinstance(doc.get("config"), dict) else {}
     for path, ckpt, entry in zip(paths, ckpts, doc["members"]):
         for key in ("classes", "bands"):
-            if key in cfg and list(cfg[key]) != list(ckpt[key]):
+            # a hand-edited manifest's "bands": 5 is no list: list(5) was a TypeError traceback
+            if key in cfg and (not isinstance(cfg[key], (list, tuple)) or list(cfg[key]) != list(ckpt[key])):
                 raise StarclassError(
                     f"ensemble {p}: the manifest says {key} {cfg[key]!r} but member {path.name} has "
                     f"{ckpt[key]!r}"
