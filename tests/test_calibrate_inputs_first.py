@@ -62,3 +62,32 @@ def test_good_inputs_without_overwrite_are_still_refused(model_and_field):
     assert res.exit_code == 2, res.output
     assert "give --overwrite" in " ".join(res.output.split())
     assert _files(model) == before
+
+
+def test_a_read_only_model_folder_is_refused_before_the_rows_are_cut(model_and_field, monkeypatch):
+    """calibrate rewrites MODEL/manifest.json beside itself: a folder it cannot write was refused only after the
+    held-out rows were cut, classified and the calibration fitted ("cannot write .../manifest.json")."""
+    import os
+
+    import starclass.stamps
+
+    model, field = model_and_field
+    real, target = os.access, os.path.realpath(model)
+
+    def access(path, mode, *args, **kwargs):  # tests run as root, where chmod 555 does not stop a write
+        if os.path.realpath(path) == target and mode & os.W_OK:
+            return False
+        return real(path, mode, *args, **kwargs)
+
+    def no_stamps(*args, **kwargs):
+        raise AssertionError("the stamps were cut before the model folder was checked")
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(starclass.stamps, "make_inputs", no_stamps)
+    before = _files(model)
+    res = runner.invoke(app, ["calibrate", str(model), str(field / "mos"), "--catalog", str(field / "held.ecsv"),
+                              "--device", "cpu", "--overwrite", "--allow-training-rows", "--no-progress"])
+    assert res.exit_code == 2, res.output
+    out = " ".join(res.output.split())
+    assert "manifest.json (MODEL): no permission to write in" in out and "Traceback" not in out
+    assert _files(model) == before

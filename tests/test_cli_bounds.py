@@ -29,6 +29,8 @@ runner = CliRunner()
     # (train), after both fields were simulated (demo), or when stamps were drawn (explain)
     (["train", "-m", "m.fits", "-c", "c.ecsv", "-o", "m", "--seed", "-1"], "--seed"),
     (["demo", "-o", "d", "--size", "256", "--n-candidates", "40", "--epochs", "1", "--seed", "-1"], "--seed"),
+    # demo --epochs 0 was refused by training, after both fields were simulated and measured (2026-12-05)
+    (["demo", "-o", "d", "--size", "256", "--n-candidates", "40", "--epochs", "0"], "--epochs"),
     (["explain", "m", "s.h5", "-o", "x", "--seed", "-1"], "--seed"),
 ])
 def test_out_of_range_option_is_named(args, option, tmp_path, monkeypatch):
@@ -187,6 +189,8 @@ def test_a_negative_seed_is_refused_by_the_python_explain_and_demo_before_any_wo
         explain(tmp_path / "absent", tmp_path / "absent.h5", tmp_path / "ex", seed=-1)
     with pytest.raises(StarclassError, match=r"seed \(--seed\) must be >= 0, got -1"):
         run_demo(tmp_path / "demo", seed=-1, size=64, n_candidates=5, epochs=1, progress=False)
+    with pytest.raises(StarclassError, match=r"epochs \(--epochs\) must be >= 1, got 0"):
+        run_demo(tmp_path / "demo", size=64, n_candidates=5, epochs=0, progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 

@@ -326,9 +326,10 @@ def test_cutouts_phangs_folder_is_replaced_as_a_whole(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cands.ecsv", "field", "phangs", "st.h5"]
 
 
-@pytest.mark.parametrize("size", ["0", "-5"])
+@pytest.mark.parametrize("size", ["0", "-5", "1025"])
 def test_cutouts_bad_phangs_size_is_refused_before_the_store_is_written(tmp_path, size):
-    """--phangs-size 0 failed ("size: stamp size must be >= 1") only after st.h5 had been written."""
+    """--phangs-size 0 failed ("size: stamp size must be >= 1") only after st.h5 had been written; 100000
+    asked numpy for 5.8 TiB at once after the store's work (a MemoryError traceback): 1-1024, as --size."""
     _mosaics(tmp_path / "field")
     cat = _catalogue(tmp_path / "cands.ecsv")
     code, out = _run(["cutouts", tmp_path / "field", "-c", cat, "-o", tmp_path / "st.h5", "--phangs-fits-dir",

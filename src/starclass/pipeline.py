@@ -167,6 +167,9 @@ def run_demo(
     if int(seed) < 0:
         # as demo --seed (min=0): the fields were simulated for minutes before training refused the seed
         raise StarclassError(f"seed (--seed) must be >= 0, got {seed}")
+    if int(epochs) < 1:
+        # as demo --epochs (min=1): both fields were simulated and measured (minutes) before training refused 0
+        raise StarclassError(f"epochs (--epochs) must be >= 1, got {epochs}")
     # read the task before minutes of simulation, so a misspelt --task fails at once
     config = load_config(task)
     final = Path(outdir)

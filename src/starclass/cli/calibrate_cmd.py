@@ -71,6 +71,7 @@ def calibrate_command(
     """
     import numpy as np
 
+    from starclass.io.paths import check_output
     from starclass.learn.calibration import calibrate_model, check_histogram_rows, check_method
     from starclass.learn.checkpoint import read_manifest
     from starclass.learn.precision import pick_device
@@ -88,6 +89,9 @@ def calibrate_command(
         raise StarclassError(f"model {model}: give the model directory 'starclass train' wrote (calibration is "
                              "stored in its manifest.json)")
     doc = read_manifest(model)
+    # the manifest is rewritten in place (atomically, beside itself): a read-only model folder was refused
+    # only after the held-out rows were cut, classified and the calibration fitted
+    check_output(model / "manifest.json", [], option="MODEL", overwrite=True)
     from starclass.learn.config import TaskConfig
 
     cfg = TaskConfig.from_dict(doc["config"])

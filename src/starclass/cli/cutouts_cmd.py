@@ -25,6 +25,8 @@ from starclass.errors import StarclassError, counted
 
 #: File names a stamp store (HDF5) may have: anything else would hide HDF5 under a misleading suffix.
 STORE_SUFFIXES = (".h5", ".hdf5", ".hdf")
+#: The largest --phangs-size, as --size's: the export cuts 32 candidates at once, 671 MB of 5 bands at 1024 px.
+MAX_PHANGS_SIZE = 1024
 
 #: The library's parameter names and the options of this command that set them: the library's
 #: messages name the parameter (``scales: ...``), the user typed the option (``--scales``).
@@ -105,9 +107,10 @@ def cutouts(
     check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
     _check_store_name(output)
     check_output(phangs_fits_dir, inputs, option="--phangs-fits-dir", overwrite=overwrite)
-    if phangs_fits_dir is not None and int(phangs_size) < 1:
-        # now, not after the stamp store is written: the export's own check came last and left the store
-        raise StarclassError(f"--phangs-size must be at least 1 px, got {phangs_size}")
+    if phangs_fits_dir is not None and not 1 <= int(phangs_size) <= MAX_PHANGS_SIZE:
+        # now, not after the stamp store is written: the export's own check came last and left the store;
+        # and a side of 100000 asked numpy for 5.8 TiB at once (a MemoryError traceback, after the work)
+        raise StarclassError(f"--phangs-size must be 1-{MAX_PHANGS_SIZE} px (as --size), got {phangs_size}")
     band_list = [b.strip().lower() for b in bands.split(",") if b.strip()] if bands else None
     changes: dict = {}
     config = None
@@ -302,7 +305,7 @@ def cutouts_command(
     mask_file: str | None = MASK_FILE_OPTION,
     phangs_fits_dir: Path | None = typer.Option(None, "--phangs-fits-dir",
         help="Also write one multi-extension FITS per candidate (PHANGS style) here."),
-    phangs_size: int = typer.Option(299, "--phangs-size", help="Side of the PHANGS-style FITS stamps (px)."),
+    phangs_size: int = typer.Option(299, "--phangs-size", help="Side of the PHANGS-style FITS stamps (px), 1-1024."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
     overwrite: bool = typer.Option(False, "--overwrite",
         help="Replace an existing stamp store (and --phangs-fits-dir folder); without it they are kept."),

@@ -768,6 +768,92 @@ def _read_generic(p: Path, fmt: str) -> Table:
         warnings.warn(index_column_note(p), UserWarning, stacklevel=3)
     if fmt == "csv":
         restore_csv_decision(table)  # classify's decision threshold, kept as columns where there is no meta
+    check_recorded_meta(table, p)
+    return table
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _is_whole(value: Any) -> bool:
+    return (_is_number(value) and np.isfinite(value) and float(value) == int(value)) or \
+        (isinstance(value, str) and value.strip().lstrip("+-").isdigit())
+
+
+def _is_merge_groups(value: Any) -> bool:
+    # one merge: a label -> the classes it holds ({"cluster": [1, 2], "other": [3, 4]})
+    return isinstance(value, Mapping) and all(
+        isinstance(v, (list, tuple)) and all(_is_whole(c) for c in v) for v in value.values())
+
+
+#: What ``classify`` (and ``evaluate``'s tables) record in a catalogue's meta, read back as numbers,
+#: classes and merges by evaluate, report, info, explain and suggest: the test a value must pass, and
+#: what it should be, for the message. None (a FITS card without a value) always passes.
+_RECORDED_META: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "classes": (lambda v: isinstance(v, str) or (isinstance(v, (list, tuple)) and all(_is_whole(c) for c in v)),
+                "a list of whole-number classes, e.g. [1, 2, 3, 4]"),
+    "class_names": (lambda v: isinstance(v, (str, list, tuple)), "a list of class names"),
+    "threshold": (lambda v: _is_number(v) and bool(np.isfinite(v)), "a number (the decision threshold)"),
+    "positive_class": (_is_whole, "a whole-number class"),
+    "coverage": (lambda v: _is_number(v) and 0 < v < 1, "a number between 0 and 1 (the conformal sets' coverage)"),
+    "temperature": (lambda v: _is_number(v) and bool(np.isfinite(v)) and v > 0,
+                    "a positive number (the calibration temperature)"),
+    "eval_merges": (lambda v: isinstance(v, Mapping) and all(_is_merge_groups(g) for g in v.values()),
+                    "merges: a name -> {label: [classes]} for each, e.g. {binary: {cluster: [1, 2], other: [3, 4]}}"),
+    "reference_merge": (lambda v: isinstance(v, Mapping) and all(_is_whole(k) and _is_whole(c) for k, c in v.items()),
+                        "a class -> class mapping, e.g. {3: 2}"),
+    "label_map": (lambda v: isinstance(v, Mapping) and all(_is_whole(c) for c in v.values()),
+                  "a label -> class mapping, e.g. {cluster: 1}"),
+}
+
+
+def check_recorded_meta(table: Table, path: PathLike) -> Table:
+    """Refuse a table whose meta holds a recorded value of the wrong kind, naming the file and the key.
+
+    ``classify`` records the task's classes, merges, decision threshold and calibration in the
+    meta, which ``evaluate``, ``report`` and ``info`` read back. A hand-edited ECSV header
+    (``threshold: high``, ``class_names: 5``, ``reference_merge: [1, 2]``) or a FITS table
+    written by another program (astropy writes None as a card without a value) stopped those
+    commands with a ``ValueError`` or ``TypeError`` traceback. A FITS card without a value is
+    read as None (not recorded); any other value that is not of its kind is refused here.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A table just read; ``meta`` is changed in place (valueless FITS cards become None).
+    path : path-like
+        The file, named in the message.
+
+    Returns
+    -------
+    astropy.table.Table
+        ``table``.
+
+    Raises
+    ------
+    StarclassError
+        ``PATH: its meta 'threshold' is 'high', not a number ...``.
+
+    Examples
+    --------
+    >>> check_recorded_meta(Table({"id": [1]}, meta={"threshold": 0.4, "classes": [1, 2]}), "ok.ecsv").meta
+    {'threshold': 0.4, 'classes': [1, 2]}
+    >>> check_recorded_meta(Table({"id": [1]}, meta={"threshold": "high"}), "c.ecsv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: c.ecsv: its meta 'threshold' is 'high', not a number (the decision threshold); ...
+    """
+    for key, value in list(table.meta.items()):
+        if isinstance(value, fits.card.Undefined):
+            table.meta[key] = None  # astropy's FITS writer keeps None as a card without a value
+    for key, (ok, kind) in _RECORDED_META.items():
+        value = table.meta.get(key)
+        if value is None or ok(value):
+            continue
+        raise StarclassError(
+            f"{path}: its meta {key!r} is {value!r}, not {kind}; 'starclass classify' records it there: correct "
+            "that line of the header (or delete it, and give --task) or classify the catalogue again")
     return table
 
 

@@ -17,6 +17,25 @@ from starclass.io.atomic import foreign_entries
 PathLike = str | os.PathLike
 
 
+def resolved(path: PathLike) -> Path:
+    """``path`` made absolute with its links followed, as far as they lead: a link loop is kept as it is.
+
+    :meth:`pathlib.Path.resolve` raises ``RuntimeError`` (Python 3.11) or ``OSError`` (3.13) on a
+    loop of symbolic links (``ln -s a b; ln -s b a``): given as any input (``cutouts -c loop``,
+    ``suggest LOOP ...``) it was a traceback from the output checks run before any work, instead of
+    the command's own "no such file" message. :func:`os.path.realpath` stops at the loop instead.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, os
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> os.symlink(d / "b", d / "a"); os.symlink(d / "a", d / "b")
+    >>> resolved(d / "a").name in ("a", "b")
+    True
+    """
+    return Path(os.path.realpath(path))
+
+
 def _same(a: Path, b: Path) -> bool:
     """Whether two paths name one file or folder: by identity where both exist, else by resolved name."""
     if a.exists() and b.exists():
@@ -26,12 +45,12 @@ def _same(a: Path, b: Path) -> bool:
             # a file that cannot be stat'ed (permissions, a vanished mount) is still compared:
             # by its resolved name below, the test used for paths that do not exist yet
             pass
-    return a.resolve() == b.resolve()
+    return resolved(a) == resolved(b)
 
 
 def _inside(inner: Path, outer: Path) -> bool:
     """Whether ``inner`` lies inside the folder ``outer`` (resolved, so links and ``..`` count)."""
-    return outer.resolve() in inner.resolve().parents
+    return resolved(outer) in resolved(inner).parents
 
 
 def input_clash(output: PathLike, inputs: Iterable[PathLike | None]) -> Path | None:

@@ -46,6 +46,7 @@ import torch
 
 from starclass.errors import StarclassError, parse_error_text, torch_load_reason
 from starclass.io.atomic import atomic_path
+from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
 from starclass.models import build_model
 
@@ -790,7 +791,8 @@ def member_paths(model_path: str | os.PathLike) -> list[Path]:
         doc = read_manifest(p)
         base = p if p.is_dir() else p.parent
         paths = [_member_path(base, m["file"], p) for m in doc["members"]]
-        absent = [str(q) for q in paths if not q.is_file()]
+        # a dangling link or a link loop is no file either: say it is a link, or "missing" reads as a lie
+        absent = [f"{q} (a link to {os.readlink(q)})" if q.is_symlink() else str(q) for q in paths if not q.is_file()]
         if absent:
             raise StarclassError(f"ensemble {p}: member files missing: {', '.join(absent)}")
         return paths
@@ -804,8 +806,10 @@ def _member_path(base: Path, name: str, model: Path) -> Path:
     (another user's model, a file planted outside the directory).
     """
     rel = Path(name)
-    inside = base.resolve()
-    target = (base / rel).resolve()
+    # not Path.resolve(): a member that is a link loop raised RuntimeError (a traceback); this one
+    # stops at the loop, and the member is then named missing (it is no file)
+    inside = resolved(base)
+    target = resolved(base / rel)
     if rel.is_absolute() or not target.is_relative_to(inside):
         raise StarclassError(
             f"ensemble {model}: member file {name!r} lies outside the model directory {base}; "
@@ -1103,7 +1107,8 @@ def _check_manifest(model_path: str | os.PathLike, paths: list[Path], ckpts: lis
     cfg = doc.get("config") if isinstance(doc.get("config"), dict) else {}
     for path, ckpt, entry in zip(paths, ckpts, doc["members"]):
         for key in ("classes", "bands"):
-            if key in cfg and list(cfg[key]) != list(ckpt[key]):
+            # a hand-edited manifest's "bands": 5 is no list: list(5) was a TypeError traceback
+            if key in cfg and (not isinstance(cfg[key], (list, tuple)) or list(cfg[key]) != list(ckpt[key])):
                 raise StarclassError(
                     f"ensemble {p}: the manifest says {key} {cfg[key]!r} but member {path.name} has "
                     f"{ckpt[key]!r}"
