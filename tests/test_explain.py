@@ -74,6 +74,51 @@ def test_guided_backprop_matches_the_hand_rule():
     assert not np.allclose(plain, hand, atol=1e-3)
 
 
+@pytest.mark.parametrize("act", ["relu6", "hardswish"])
+def test_guided_backprop_guides_the_mobilenet_activations(act):
+    # nn.ReLU6 calls F.hardtanh and nn.Hardswish F.hardswish, which were not guided: through a MobileNetV2
+    # (ReLU6 only) the "guided" map was the plain gradient until 2026-12-05
+    torch.manual_seed(1)
+    module = nn.ReLU6(inplace=True) if act == "relu6" else nn.Hardswish()
+    net = nn.Sequential(nn.Flatten(), nn.Linear(16, 6), module, nn.Linear(6, 2)).eval()
+    with torch.no_grad():
+        net[1].weight.mul_(8.0)  # inputs on both sides of ReLU6's 6 and hard-swish's 3
+    x = torch.randn(3, 1, 4, 4)
+    before = (F.hardtanh, F.relu6, F.hardswish)
+    got = guided_backprop(net, x, 1)
+    assert (F.hardtanh, F.relu6, F.hardswish) == before  # the guided activations are put back
+    w1, w2 = net[1].weight.detach().numpy(), net[3].weight.detach().numpy()
+    pre = x.reshape(3, 16).numpy() @ w1.T + net[1].bias.detach().numpy()
+    if act == "relu6":
+        assert (pre > 6).any() and (pre < 0).any()
+        slope = ((pre > 0) & (pre < 6)).astype(float)
+        plain_slope = slope
+    else:
+        assert (pre > 3).any() and ((pre > 0) & (pre < 3)).any() and ((pre > -3) & (pre < 0)).any()
+        plain_slope = np.where(pre >= 3, 1.0, np.where(pre <= -3, 0.0, (2 * pre + 3) / 6))
+        slope = plain_slope * (pre > 0)
+    # guided: only positive gradients flow back, through units with positive input, times their slope
+    hand = normalise_maps(np.abs((np.clip(w2[1], 0, None) * slope) @ w1).reshape(3, 4, 4))
+    assert np.allclose(got, hand, atol=1e-5)
+    plain = normalise_maps(np.abs((w2[1] * plain_slope) @ w1).reshape(3, 4, 4))
+    assert not np.allclose(plain, hand, atol=1e-3)
+    # another hardtanh range is no ReLU: left as it is (its plain gradient)
+    clip = nn.Sequential(nn.Flatten(), nn.Linear(16, 6), nn.Hardtanh(-1.0, 1.0), nn.Linear(6, 2)).eval()
+    xg = x.clone().requires_grad_(True)
+    (grad,) = torch.autograd.grad(clip(xg)[:, 1].sum(), xg)
+    assert np.allclose(guided_backprop(clip, x, 1), normalise_maps(grad.abs().sum(dim=1).numpy()), atol=1e-6)
+
+
+def test_guided_backprop_of_a_mobilenet_v2_is_not_its_plain_gradient():
+    torch.manual_seed(0)
+    net = torchvision.models.mobilenet_v2(weights=None, num_classes=2).eval()
+    x = torch.randn(2, 3, 32, 32)
+    xg = x.clone().requires_grad_(True)
+    (grad,) = torch.autograd.grad(net(xg)[:, 0].sum(), xg)
+    plain = normalise_maps(grad.abs().sum(dim=1).numpy())
+    assert np.abs(guided_backprop(net, x, 0) - plain).max() > 0.1
+
+
 def test_guided_gradcam_is_the_product():
     net = _gap_net().eval()
     x = torch.randn(3, 2, 12, 12)

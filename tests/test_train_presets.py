@@ -27,6 +27,7 @@ TINY = {
     "smallcnn": (32, {"widths": [8, 8, 8, 8, 8, 8], "dense": 32}),
     "resnet": (32, {"pretrained": None}),  # ResNet-50 in inference mode needs more than 16 px
     "vgg": (32, {"pretrained": None}),  # five 2x2 poolings need >= 32 px
+    "mobilenet": (32, {"pretrained": None}),  # no ImageNet file read from the user's torch cache
 }
 
 

@@ -215,7 +215,8 @@ def models_epilog() -> str:
     from starclass.learn.config import preset_descriptions
 
     items = [f"{name}: {desc}" if desc else name for name, desc in preset_descriptions().items()]
-    return ("Models (--task; networks: starcnet, compact, smallcnn, resnet18/50/101, vgg16, vgg19_bn; "
+    return ("Models (--task; networks: starcnet, compact, smallcnn, resnet18/50/101, vgg16, vgg19_bn, "
+            "mobilenet_v2, mobilenet_v3_small/large; "
             "ImageNet weights only from a local file or the torch cache, never downloaded):\n\n"
             + "\n\n".join(items)
             + "\n\nThe scikit-learn baselines (bagged trees on pixels, gradient boosting on catalogue "

@@ -9,7 +9,10 @@
   respect to the input, with every ReLU passing back only positive gradients where its input
   was positive. It is done by swapping ``torch.nn.functional.relu`` and ``leaky_relu`` (which
   ``nn.ReLU`` / ``nn.LeakyReLU`` call too) for guided versions while the map is computed,
-  so it works for module and functional activations alike.
+  so it works for module and functional activations alike. The MobileNets' activations are
+  guided by the same rule: ReLU6 (``hardtanh`` from 0, which ``nn.ReLU6`` calls, and ``relu6``)
+  passes positive gradients where its input was in (0, 6), hard-swish (``hardswish``) positive
+  gradients times its slope where its input was positive.
 * **Guided Grad-CAM**: guided backprop (absolute value summed over the bands) times the
   upsampled Grad-CAM map, the fine-grained map of the open/globular paper (seed 003).
 * **CAM** (Zhou et al. 2016), for networks that end in global average pooling and one linear
@@ -211,9 +214,40 @@ class _GuidedReLU(torch.autograd.Function):
         return grad.clamp(min=0) * local * (x > 0), None
 
 
+class _GuidedClippedReLU(torch.autograd.Function):
+    """ReLU6 (or any ``hardtanh`` from 0 to ``top``) for guided backprop: as :class:`_GuidedReLU`, where
+    the unit was active, i.e. its input in (0, ``top``)."""
+
+    @staticmethod
+    def forward(ctx, x, top):
+        ctx.save_for_backward(x)
+        ctx.top = top
+        return x.clamp(0.0, top)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad.clamp(min=0) * ((x > 0) & (x < ctx.top)), None
+
+
+class _GuidedHardswish(torch.autograd.Function):
+    """Hard-swish ``x relu6(x + 3) / 6`` for guided backprop: positive gradients times its slope where x > 0."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * (x + 3).clamp(0.0, 6.0) / 6.0
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        slope = torch.where(x >= 3, torch.ones_like(x), (2 * x + 3) / 6)
+        return grad.clamp(min=0) * slope * (x > 0)
+
+
 @contextlib.contextmanager
 def _guided_activations() -> Iterator[None]:
-    relu, leaky = F.relu, F.leaky_relu
+    relu, leaky, hardtanh, relu6, hardswish = F.relu, F.leaky_relu, F.hardtanh, F.relu6, F.hardswish
 
     def g_relu(x, inplace=False):
         return _GuidedReLU.apply(x, 0.0)
@@ -221,12 +255,25 @@ def _guided_activations() -> Iterator[None]:
     def g_leaky(x, negative_slope=0.01, inplace=False):
         return _GuidedReLU.apply(x, float(negative_slope))
 
-    # nn.ReLU / nn.LeakyReLU call these module attributes, so modules and functional calls are both guided
-    F.relu, F.leaky_relu = g_relu, g_leaky
+    def g_hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
+        # from 0 it is a clipped ReLU (nn.ReLU6 of the MobileNets); other ranges are no ReLU: left as they are
+        if min_val == 0:
+            return _GuidedClippedReLU.apply(x, float(max_val))
+        return hardtanh(x, min_val, max_val, inplace)
+
+    def g_relu6(x, inplace=False):
+        return _GuidedClippedReLU.apply(x, 6.0)
+
+    def g_hardswish(x, inplace=False):
+        return _GuidedHardswish.apply(x)
+
+    # nn.ReLU / nn.LeakyReLU / nn.ReLU6 / nn.Hardswish call these module attributes, so modules and
+    # functional calls are both guided; without ReLU6 a MobileNetV2's "guided" map was the plain gradient
+    F.relu, F.leaky_relu, F.hardtanh, F.relu6, F.hardswish = g_relu, g_leaky, g_hardtanh, g_relu6, g_hardswish
     try:
         yield
     finally:
-        F.relu, F.leaky_relu = relu, leaky
+        F.relu, F.leaky_relu, F.hardtanh, F.relu6, F.hardswish = relu, leaky, hardtanh, relu6, hardswish
 
 
 def _check_target(target, n: int) -> None:

@@ -251,8 +251,8 @@ def _settings(config) -> dict[str, Any]:
     d = {k: v for k, v in d.items() if not (k in TASK_NEUTRAL and v == TASK_NEUTRAL[k])}
     recipe = dict(d.get("recipe") or {})
     if recipe.get("lr_schedule") != "plateau":
-        # the plateau schedule's factor and patience do nothing under another schedule
-        recipe = {k: v for k, v in recipe.items() if k not in ("lr_factor", "lr_patience")}
+        # the plateau schedule's factor, patience and floor do nothing under another schedule
+        recipe = {k: v for k, v in recipe.items() if k not in ("lr_factor", "lr_patience", "lr_min")}
     d["recipe"] = {k: v for k, v in recipe.items() if k not in _UNDIGESTED_SETTINGS
                    and not (k in RECIPE_NEUTRAL and v == RECIPE_NEUTRAL[k])}
     # through JSON, so a tuple and the list a checkpoint stores for it compare equal
@@ -406,14 +406,18 @@ def _make_optimizer(recipe, params) -> torch.optim.Optimizer:
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr, momentum=float(getattr(recipe, "momentum", 0.9)),
                                nesterov=bool(getattr(recipe, "nesterov", False)), weight_decay=wd)
-    raise StarclassError(f"recipe.optimizer {name!r} is not one of adam, adamw, sgd")
+    if name == "adadelta":
+        # the galaxy-cluster paper's MobileNet (Kosiba et al. 2020, seed 004): Keras' Adadelta, rho 0.95
+        return torch.optim.Adadelta(params, lr=lr, rho=float(getattr(recipe, "rho", 0.9)), weight_decay=wd)
+    raise StarclassError(f"recipe.optimizer {name!r} is not one of adam, adamw, sgd, adadelta")
 
 
 def _make_scheduler(recipe, optimizer: torch.optim.Optimizer):
     """The recipe's learning-rate schedule (None: constant), stepped once per epoch."""
     if getattr(recipe, "lr_schedule", None) == "plateau":
         return torch.optim.lr_scheduler.ReduceLROnPlateau(
-            optimizer, mode="min", factor=float(recipe.lr_factor), patience=int(recipe.lr_patience))
+            optimizer, mode="min", factor=float(recipe.lr_factor), patience=int(recipe.lr_patience),
+            min_lr=float(getattr(recipe, "lr_min", 0.0) or 0.0))
     return None
 
 

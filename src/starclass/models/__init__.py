@@ -9,7 +9,8 @@ accept stamps of ``stamp_size`` (or already resampled ones).
 Registered architectures (:func:`available`):
 
 ``starcnet``   three-pathway StarcNet-style CNN (Perez et al. 2021)
-``resnet18``, ``resnet50``, ``vgg16``, ``vgg19_bn``
+``resnet18``, ``resnet50``, ``resnet101``, ``vgg16``, ``vgg19_bn``, ``mobilenet_v2``,
+``mobilenet_v3_small``, ``mobilenet_v3_large``
                torchvision networks with a band adapter, optional upsampling, frozen layers
                and ImageNet weights from a local file or the torch hub cache only
 ``smallcnn``   the galaxy-cluster network of Kosiba et al. 2020 (six 3x3 convs, dense 256)

@@ -30,6 +30,9 @@ _MODULES = {
     "resnet101": "starclass.models.torchvision_nets",
     "vgg16": "starclass.models.torchvision_nets",
     "vgg19_bn": "starclass.models.torchvision_nets",
+    "mobilenet_v2": "starclass.models.torchvision_nets",
+    "mobilenet_v3_small": "starclass.models.torchvision_nets",
+    "mobilenet_v3_large": "starclass.models.torchvision_nets",
     "smallcnn": "starclass.models.smallcnn",
     "compact": "starclass.models.compact",
 }

@@ -1,4 +1,7 @@
-"""torchvision ResNet18, ResNet-50, VGG16 and VGG19-BN behind the starclass interface.
+"""torchvision ResNets, VGGs and MobileNets behind the starclass interface.
+
+ResNet-18/50/101, VGG16, VGG19-BN, MobileNetV2 and MobileNetV3 small/large (the galaxy-cluster
+paper, Kosiba et al. 2020 of seed 004, compares its custom network with a MobileNet).
 
 Each network is wrapped by :class:`TorchvisionNet`, which adds
 
@@ -59,6 +62,10 @@ CHECKPOINT_FILES: dict[str, tuple[str, ...]] = {
     "resnet101": ("resnet101-63fe2227.pth", "resnet101-cd907fc2.pth"),
     "vgg16": ("vgg16-397923af.pth",),
     "vgg19_bn": ("vgg19_bn-c79401a0.pth",),
+    # torchvision's IMAGENET1K_V2 file first (its DEFAULT weights), then IMAGENET1K_V1
+    "mobilenet_v2": ("mobilenet_v2-7ebf99e0.pth", "mobilenet_v2-b0353104.pth"),
+    "mobilenet_v3_small": ("mobilenet_v3_small-047dcff4.pth",),
+    "mobilenet_v3_large": ("mobilenet_v3_large-5c1a4163.pth", "mobilenet_v3_large-8738ca79.pth"),
 }
 
 ADAPTERS = ("conv1x1", "widen", "none")
@@ -172,8 +179,20 @@ def _read_state_dict(path: Path) -> dict[str, torch.Tensor]:
     return {k[7:] if k.startswith("module.") else k: v for k, v in obj.items()}
 
 
+def _head_index(arch: str) -> int:
+    """Index of the last linear layer (the ImageNet head) in a VGG's or MobileNet's ``classifier``.
+
+    Examples
+    --------
+    >>> _head_index("vgg16"), _head_index("mobilenet_v2"), _head_index("mobilenet_v3_small")
+    (6, 1, 3)
+    """
+    # MobileNetV2: Dropout, Linear; MobileNetV3: Linear, Hardswish, Dropout, Linear; VGG: 7 layers
+    return {"mobilenet_v2": 1, "mobilenet_v3_small": 3, "mobilenet_v3_large": 3}.get(arch, 6)
+
+
 def _head_keys(arch: str) -> tuple[str, ...]:
-    return ("fc.",) if arch.startswith("resnet") else ("classifier.6.",)
+    return ("fc.",) if arch.startswith("resnet") else (f"classifier.{_head_index(arch)}.",)
 
 
 #: Batch-norm buffer that PyTorch added in 0.4.1 (2018): torchvision's ImageNet files saved before
@@ -186,7 +205,8 @@ def _fitted_state(arch: str, path: Path, state: dict[str, torch.Tensor],
                   own: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     """The weights of ``state`` for the torchvision body ``own``, refusing a file of another network.
 
-    The classification head (``fc`` of a ResNet, ``classifier.6`` of a VGG) is replaced by the
+    The classification head (``fc`` of a ResNet, ``classifier.6`` of a VGG, ``classifier.1`` of a
+    MobileNetV2, ``classifier.3`` of a MobileNetV3) is replaced by the
     task's own, so a file whose head has another number of outputs (a network fine-tuned on other
     classes) or none (a feature extractor) gives its body all the same; the body keeps the fresh
     head. A batch-norm counter (``num_batches_tracked``) missing from a file saved by PyTorch
@@ -503,7 +523,8 @@ class TorchvisionNet(nn.Module):
 
     Parameters
     ----------
-    arch : {"resnet18", "resnet50", "resnet101", "vgg16", "vgg19_bn"}
+    arch : {"resnet18", "resnet50", "resnet101", "vgg16", "vgg19_bn", "mobilenet_v2", \
+            "mobilenet_v3_small", "mobilenet_v3_large"}
         torchvision constructor.
     in_channels, n_classes : int
         Stamp channels and outputs.
@@ -518,8 +539,9 @@ class TorchvisionNet(nn.Module):
         None/False/"none": random initialisation; ``"checkpoint"``: random now, replaced by
         a checkpoint's state dict by the caller (no warning, layers frozen as asked).
     dropout : float or None
-        ResNets: dropout before the last layer (0: none). VGGs: the dropout of the
-        classifier (torchvision's default 0.5 when None).
+        ResNets: dropout before the last layer (0: none). VGGs and MobileNets: the dropout of
+        the classifier (torchvision's defaults when None: 0.5 for the VGGs, 0.2 for the
+        MobileNets; the galaxy-cluster paper's MobileNet has 0.65 before its dense layer).
 
     Examples
     --------
@@ -560,7 +582,7 @@ class TorchvisionNet(nn.Module):
         self.input_size = input_size
         self.adapter_mode = adapter
         kwargs: dict[str, Any] = {"weights": None}
-        if arch.startswith("vgg") and dropout is not None:
+        if arch.startswith(("vgg", "mobilenet")) and dropout is not None:
             kwargs["dropout"] = float(dropout)
         body = _constructor(arch)(**kwargs)  # weights=None: never downloads
 
@@ -598,8 +620,9 @@ class TorchvisionNet(nn.Module):
                 feat, n_classes
             )
         else:
-            feat = body.classifier[6].in_features
-            body.classifier[6] = nn.Linear(feat, n_classes)
+            i = _head_index(arch)
+            feat = body.classifier[i].in_features
+            body.classifier[i] = nn.Linear(feat, n_classes)
         self.body = body
 
         # --- frozen layers: only over weights that hold something (see the module docstring)
@@ -625,17 +648,21 @@ class TorchvisionNet(nn.Module):
             )
 
     def _widen_first_conv(self, body: nn.Module, c: int) -> None:
-        old = body.conv1 if self.arch.startswith("resnet") else body.features[0]
+        # the module that holds the first convolution, and its name there
+        if self.arch.startswith("resnet"):
+            parent, key = body, "conv1"
+        elif self.arch.startswith("mobilenet"):
+            parent, key = body.features[0], "0"  # Conv2dNormActivation: conv, batch norm, activation
+        else:
+            parent, key = body.features, "0"
+        old = getattr(parent, key)
         new = nn.Conv2d(c, old.out_channels, old.kernel_size, old.stride, old.padding, bias=old.bias is not None)
         with torch.no_grad():
             mean = old.weight.mean(dim=1, keepdim=True)  # [O, 1, k, k]
             new.weight.copy_(mean.repeat(1, c, 1, 1) * (3.0 / c))
             if old.bias is not None:
                 new.bias.copy_(old.bias)
-        if self.arch.startswith("resnet"):
-            body.conv1 = new
-        else:
-            body.features[0] = new
+        setattr(parent, key, new)
 
     def freeze(self, k: int) -> None:
         """Freeze the first ``k`` convolutions of the body and the batch norms between them.
