@@ -344,6 +344,38 @@ def test_ctrl_c_while_waiting_for_the_first_worker_leaves_no_folder_and_closes_t
                          "summary.json are written once every tile is"), lines
 
 
+def test_cli_ctrl_c_before_any_tile_does_not_end_on_finished_tiles_are_kept(plan_path, tmp_path, monkeypatch):
+    """A Ctrl-C while 'survey --jobqueue' waited for its first worker said 'none to keep', removed the folder,
+    then ended on the command's general line 'finished tiles are kept in the output folder: the same command
+    resumes the survey'. The last line says what is left now: nothing, no folder."""
+    from distributed import LocalCluster
+
+    from starclass.survey import batch as survey_batch
+
+    made = []
+
+    def queued(spec):
+        made.append(LocalCluster(n_workers=0, processes=False, dashboard_address=None, silence_logs=50))
+        return made[-1]
+
+    def ctrl_c(*args, **kwargs):  # as Ctrl-C while it waits for the first worker
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(survey_batch, "check_submit", lambda spec: None)  # as where sbatch is on the PATH
+    monkeypatch.setattr(survey_run, "batch_cluster", queued)
+    monkeypatch.setattr(survey_run, "wait_for_workers", ctrl_c)
+    out = tmp_path / "out"
+    r, _ = _cli(plan_path, out, "--jobqueue", "slurm")
+    assert r.exit_code == 130, (r.output, r.exception)
+    lines = r.output.strip().splitlines()
+    assert lines[-2].endswith("finished, none to keep; the merged catalogue and summary.json are written once "
+                              "every tile is"), lines
+    assert lines[-1] == (f"error: interrupted by Ctrl-C (SIGINT); no tile was finished and nothing is left (no "
+                         f"output folder {out}): the same command starts the survey"), lines
+    assert "kept in the output folder" not in r.output
+    assert not out.exists() and made[0].status.name == "closed"
+
+
 def test_ctrl_c_mid_survey_says_how_many_tiles_are_kept_and_writes_nothing_partial(plan_path, tmp_path,
                                                                                   monkeypatch):
     """Ctrl-C during the tiles printed only the command's general line ('finished tiles are kept in the output
@@ -370,9 +402,12 @@ def test_ctrl_c_mid_survey_says_how_many_tiles_are_kept_and_writes_nothing_parti
     monkeypatch.setattr(survey_run, "_client", recording_client)
     out = tmp_path / "out"
     lines: list[str] = []
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt) as stop:
         run_survey(read_plan(plan_path), out, n_workers=1, processes=False, progress=False, echo=lines.append)
     kept = sorted(p.name for p in (out / "tiles" / "f").iterdir())
+    # the command's 'error: interrupted by Ctrl-C (SIGINT); ...' line
+    assert stop.value.left_behind == (f"{len(kept)} finished tile(s) are kept in {out / 'tiles'}: the same command "
+                                      "resumes the survey")
     assert all(name.endswith(".parquet") and not name.startswith(".") for name in kept), kept
     assert 2 <= len(kept) <= 4
     assert lines[-1] == (f"survey: stopped with {len(kept)} of 4 tiles finished, kept in {out / 'tiles'} (the same "

@@ -1451,7 +1451,8 @@ def run_survey(
                                threads_per_worker=threads_per_worker, processes=processes, overwrite=overwrite,
                                progress=progress, device=device, fail_tiles=fail_tiles, echo=echo, batch=batch,
                                worker_wait=worker_wait, locks=locks, state=state)
-    except (KeyboardInterrupt, SystemExit):  # Ctrl-C, SIGTERM: the cluster is closed; say what the survey leaves
+    except (KeyboardInterrupt, SystemExit) as exc:  # Ctrl-C, SIGTERM: the cluster is closed; say what it leaves
+        done = None
         if "jobs" in state:
             jobs = state["jobs"]
             # read on the disk: a tile finished while the survey waited on another is kept as well
@@ -1462,6 +1463,9 @@ def run_survey(
                  + "; the merged catalogue and summary.json are written once every tile is")
         if new_folder:
             _remove_if_unused(Path(outdir))
+        # the command's last line ('error: interrupted by Ctrl-C (SIGINT); ...') says this: its general
+        # 'finished tiles are kept in the output folder' followed 'none to keep' and a folder just removed
+        exc.left_behind = interrupted_left(Path(outdir), done, new_folder)
         raise
     except BaseException:
         if new_folder:
@@ -1469,6 +1473,35 @@ def run_survey(
             # had written, and it was left behind
             _remove_if_unused(Path(outdir))
         raise
+
+
+def interrupted_left(outdir: Path, done: int | None, new_folder: bool) -> str:
+    """What an interrupted survey leaves in ``outdir``, for the command's ``interrupted`` line.
+
+    Parameters
+    ----------
+    outdir
+        The survey's output folder.
+    done
+        Tiles finished (on the disk) when it stopped; None when it stopped before its tiles were known.
+    new_folder
+        Whether the folder was made by this survey (and so removed when it holds nothing).
+
+    Examples
+    --------
+    >>> interrupted_left(Path("run"), 3, False)
+    '3 finished tile(s) are kept in run/tiles: the same command resumes the survey'
+    >>> interrupted_left(Path("nowhere-at-all"), 0, True)
+    'no tile was finished and nothing is left (no output folder nowhere-at-all): the same command starts the survey'
+    """
+    if done:
+        return f"{done} finished tile(s) are kept in {outdir / 'tiles'}: the same command resumes the survey"
+    if new_folder and not outdir.exists():
+        return (f"no tile was finished and nothing is left (no output folder {outdir}): the same command starts "
+                "the survey")
+    if done == 0:
+        return f"no tile was finished, none is kept in {outdir}: the same command starts the survey again"
+    return "finished tiles of an earlier run are kept in the output folder: the same command resumes the survey"
 
 
 def _remove_if_unused(outdir: Path) -> None:
