@@ -253,6 +253,33 @@ def test_a_scheduler_no_worker_joins_is_waited_on_for_worker_wait_seconds(plan_p
     assert took < 30, f"{took:.1f} s"
 
 
+@pytest.mark.parametrize("given", ["cluster", "client"])
+def test_a_cluster_object_without_workers_is_told_to_scale_not_to_start_dask_worker(plan_path, tmp_path, given):
+    """run_survey(plan, out, cluster=c) on a cluster no worker was asked of (LocalCluster(n_workers=0), a
+    SLURMCluster never scaled) said "start 'dask worker inproc://...'": what a running scheduler needs, not a
+    cluster object, which is scaled from Python (and whose inproc:// address no 'dask worker' can reach)."""
+    from distributed import Client, LocalCluster
+
+    out = tmp_path / "out"
+    lines: list[str] = []
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None, silence_logs=50) as empty:
+        with Client(empty) as client, pytest.raises(StarclassError) as err:
+            where = {"cluster": empty} if given == "cluster" else {"client": client}
+            run_survey(read_plan(plan_path), out, worker_wait=1, progress=False, echo=lines.append, **where)
+        address = empty.scheduler_address
+    message = str(err.value)
+    assert message.startswith(f"no worker joined the LocalCluster given (scheduler {address}) in 1 s (worker_wait=1): "
+                              "it has no worker to start: scale it, cluster.scale(n) for n workers or "
+                              "cluster.adapt(minimum=1, maximum=n), before or while the survey waits; or wait longer "
+                              "(worker_wait=SECONDS, 0: for ever). No tile was run"), message
+    assert "dask worker" not in message
+    waiting = [line for line in lines if line.startswith("dask: the ")]
+    assert waiting and waiting[0].startswith("dask: the LocalCluster given has no worker yet; waiting for the first "
+                                             "to join (it has no worker to start: scale it, cluster.scale(n)"), lines
+    assert not any("dask worker" in line for line in lines), lines
+    assert not out.exists()
+
+
 def test_queued_batch_jobs_are_waited_on_with_progress_lines_then_cancelled(plan_path, tmp_path, monkeypatch):
     """'survey --jobqueue slurm' whose jobs stayed in the queue waited for ever after its first line. Now a line
     says every WAIT_LINE_EVERY_S that it still waits, and after worker_wait seconds the survey stops naming the

@@ -1611,9 +1611,39 @@ def _no_workers(client, n: int, have: int, within: float, source: str, batch: Ba
         return (f"only {have} of the LocalCluster's {n} worker(s) started in {within:g} s (worker_wait={within:g}): "
                 "this machine may lack the memory or be too loaded to start them; give fewer workers (--workers)"
                 + longer)
+    given = getattr(client, "cluster", None) if source == "cluster" else None
+    if given is not None:
+        # a cluster object (or a client made from one) is scaled in Python: 'dask worker ADDRESS' was the advice,
+        # for an inproc:// scheduler no process outside this one can reach
+        return (f"no worker joined the {type(given).__name__} given (scheduler {address}) in {within:g} s "
+                f"(worker_wait={within:g}): {scale_advice(given)}" + longer)
     return (f"no worker joined the scheduler {address} in {within:g} s (worker_wait={within:g}): start 'dask worker "
             f"{address}' where the mosaics and model are reachable, and check the workers' logs (they reach this "
             "address from their machine, and say 'Registered to:' once they have joined)" + longer)
+
+
+def scale_advice(cluster: Any) -> str:
+    """What to do about a cluster object given to the survey without a worker: scale it, or see why its workers fail.
+
+    Examples
+    --------
+    >>> class Unscaled:  # as a LocalCluster(n_workers=0) or a SLURMCluster never scaled
+    ...     requested = set()
+    >>> print(scale_advice(Unscaled()))  # doctest: +NORMALIZE_WHITESPACE
+    it has no worker to start: scale it, cluster.scale(n) for n workers or cluster.adapt(minimum=1,
+    maximum=n), before or while the survey waits
+    >>> class Scaled:
+    ...     requested = {"w0", "w1"}
+    >>> print(scale_advice(Scaled()))  # doctest: +NORMALIZE_WHITESPACE
+    its 2 requested worker(s) did not join: see why they do not start (cluster.get_logs(); a batch cluster's
+    jobs: the queue, the jobs' output), or scale it again (cluster.scale(n))
+    """
+    asked = len(getattr(cluster, "requested", None) or ())
+    if asked:
+        return (f"its {asked} requested worker(s) did not join: see why they do not start (cluster.get_logs(); a "
+                "batch cluster's jobs: the queue, the jobs' output), or scale it again (cluster.scale(n))")
+    return ("it has no worker to start: scale it, cluster.scale(n) for n workers or cluster.adapt(minimum=1, "
+            "maximum=n), before or while the survey waits")
 
 
 #: The hidden file of an output folder that a running survey holds locked (``flock``) and names itself in.
@@ -1815,8 +1845,14 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         elif todo and not client.scheduler_info().get("workers"):
             # a running scheduler without workers (none started yet, or all gone): the survey said 'dask: 0
             # worker(s)' and the PSF line, then waited without a word for as long as none came
-            echo(f"dask: the scheduler has no worker yet; waiting for the first to join (start 'dask worker {address}' "
-                 "where the mosaics and model are reachable; Ctrl-C stops, finished tiles are kept)")
+            given = getattr(client, "cluster", None) if source == "cluster" else None
+            if given is not None:
+                # a cluster object is scaled from Python, not by starting 'dask worker' by hand
+                echo(f"dask: the {type(given).__name__} given has no worker yet; waiting for the first to join "
+                     f"({scale_advice(given)}; Ctrl-C stops, finished tiles are kept)")
+            else:
+                echo(f"dask: the scheduler has no worker yet; waiting for the first to join (start 'dask worker "
+                     f"{address}' where the mosaics and model are reachable; Ctrl-C stops, finished tiles are kept)")
             wait_for_workers(client, 1, source=source, within=worker_wait, echo=echo, link=dashboard(client))
         if todo:
             client.run(warm_up, os.getpid())
