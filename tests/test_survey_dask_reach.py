@@ -331,6 +331,46 @@ def test_a_local_cluster_whose_workers_do_not_start_says_how_many_did():
     assert lines and lines[0].startswith("dask: still 1 of 4 workers after 0 s"), lines
 
 
+def test_a_local_cluster_worker_that_cannot_start_is_an_error_naming_it_not_a_traceback(plan_path, tmp_path,
+                                                                                        monkeypatch):
+    """A worker of the survey's own LocalCluster that could not start (a module of distributed.worker.preload
+    missing, no disk left) ended the survey on distributed's 'RuntimeError: Worker failed to start.' (or 'Nanny
+    failed to start.') traceback, the cause above it. Now a StarclassError names the part and the cause."""
+    import distributed
+
+    async def no_space(self):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(distributed.Worker, "start_unsafe", no_space)
+    out = tmp_path / "out"
+    with pytest.raises(StarclassError) as err:
+        run_survey(read_plan(plan_path), out, n_workers=2, threads_per_worker=1, processes=False, progress=False,
+                   echo=lambda line: None)
+    assert str(err.value).startswith("could not start the survey's LocalCluster (2 worker(s) of 1 thread(s)): a worker "
+                                     "failed to start (OSError: [Errno 28] No space left on device); check dask's "
+                                     "configuration"), err.value
+    assert str(err.value).endswith("No tile was run and nothing was written")
+    assert err.value.__cause__ is None and err.value.__suppress_context__
+    assert not out.exists()
+
+
+def test_cli_a_local_cluster_that_cannot_start_exits_2_naming_the_cause(plan_path, tmp_path):
+    """'survey' where dask's temporary-directory cannot be made (DASK_TEMPORARY_DIRECTORY=/proc/nope) ended on
+    'RuntimeError: Cluster failed to start: [Errno 2] No such file or directory' and its traceback, exit 1."""
+    import dask
+
+    out = tmp_path / "out"
+    nowhere = tmp_path / "not-a-folder"
+    nowhere.write_text("")  # a file: no folder can be made under it
+    with dask.config.set({"temporary-directory": str(nowhere / "dask")}):
+        r, _ = _cli(plan_path, out, "--workers", "1")
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert "error: could not start the survey's LocalCluster (1 worker(s) of 1 thread(s)): its scheduler failed to " \
+           f"start (NotADirectoryError: [Errno 20] Not a directory: '{nowhere / 'dask'}')" in r.output, r.output
+    assert "Traceback" not in r.output and "--workers" in r.output and "nothing was written" in r.output
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("seconds", [-1, float("nan")])
 def test_worker_wait_must_be_seconds(seconds, tmp_path):
     from starclass.survey.plan import SurveyPlan

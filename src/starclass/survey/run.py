@@ -1249,10 +1249,56 @@ def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
     if cluster is not None:
         return Client(cluster), None
     w, t = default_workers()
+    n, t = n_workers or w, threads_per_worker or t
     with _sigint_ignored():
-        own = LocalCluster(n_workers=n_workers or w, threads_per_worker=threads_per_worker or t, processes=processes,
-                           dashboard_address=":0", silence_logs=WORKER_LOG_LEVEL)
+        try:
+            own = LocalCluster(n_workers=n, threads_per_worker=t, processes=processes, dashboard_address=":0",
+                               silence_logs=WORKER_LOG_LEVEL)
+        except Exception as exc:  # distributed's RuntimeError over the cause: a traceback ended the survey
+            raise StarclassError(local_cluster_failed(exc, n, t)) from None
     return Client(own), own
+
+
+def local_cluster_failed(exc: BaseException, n_workers: int, threads: int) -> str:
+    """The error of a survey whose own LocalCluster did not start: which part, why, what to check.
+
+    distributed raises ``RuntimeError('Cluster failed to start: ...')`` when the scheduler fails
+    and ``RuntimeError('Nanny failed to start.')`` (``Worker`` without processes) when a worker
+    does, over the cause (a module of ``distributed.worker.preload`` missing, dask's
+    ``temporary-directory`` not writable, no memory or disk left). The cluster has closed itself.
+
+    Parameters
+    ----------
+    exc
+        What ``LocalCluster(...)`` raised.
+    n_workers, threads
+        The cluster's size.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise RuntimeError("Nanny failed to start.") from ModuleNotFoundError("No module named 'sitehook'")
+    ... except RuntimeError as exc:
+    ...     print(local_cluster_failed(exc, 4, 1))  # doctest: +NORMALIZE_WHITESPACE
+    could not start the survey's LocalCluster (4 worker(s) of 1 thread(s)): a worker failed to start
+    (ModuleNotFoundError: No module named 'sitehook'); check dask's configuration (DASK_* variables,
+    ~/.config/dask/*.yaml: temporary-directory, distributed.worker.preload, ...) and this machine's free
+    memory and disk, give fewer workers (--workers), or run the survey on a cluster of your own (--scheduler).
+    No tile was run and nothing was written
+    """
+    top = str(exc)
+    part = ("its scheduler failed to start" if top.startswith("Cluster failed to start")
+            else "a worker failed to start" if top.endswith("failed to start.") else "it failed")
+    cause = exc
+    while cause.__cause__ is not None:  # the cause itself, under distributed's wrappers
+        cause = cause.__cause__
+    why = (str(cause).strip().splitlines() or [""])[0]
+    why = f"{type(cause).__name__}: {why}" if why else type(cause).__name__
+    return (f"could not start the survey's LocalCluster ({n_workers} worker(s) of {threads} thread(s)): {part} "
+            f"({why}); check dask's configuration (DASK_* variables, ~/.config/dask/*.yaml: temporary-directory, "
+            "distributed.worker.preload, ...) and this machine's free memory and disk, give fewer workers "
+            "(--workers), or run the survey on a cluster of your own (--scheduler). No tile was run and nothing "
+            "was written")
 
 
 @contextlib.contextmanager
