@@ -443,6 +443,24 @@ def test_cli_ctrl_c_before_any_tile_does_not_end_on_finished_tiles_are_kept(plan
     assert not out.exists() and made[0].status.name == "closed"
 
 
+def test_cli_ctrl_c_while_the_plan_is_read_says_nothing_was_written(plan_path, tmp_path, monkeypatch):
+    """A Ctrl-C while the plan was checked (every mosaic read: minutes for a large survey), before any output
+    folder, said 'finished tiles are kept in the output folder: the same command resumes the survey'."""
+    from starclass.survey import plan as survey_plan
+
+    def ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(survey_plan, "read_plan", ctrl_c)
+    out = tmp_path / "out"
+    r, _ = _cli(plan_path, out)
+    assert r.exit_code == 130, (r.output, r.exception)
+    assert r.output.strip().splitlines()[-1] == (
+        "error: interrupted by Ctrl-C (SIGINT); stopped before the survey started, nothing was written (the output "
+        "folder is as it was: the tiles an earlier run finished, if any, are kept)"), r.output
+    assert not out.exists()
+
+
 def test_ctrl_c_mid_survey_says_how_many_tiles_are_kept_and_writes_nothing_partial(plan_path, tmp_path,
                                                                                   monkeypatch):
     """Ctrl-C during the tiles printed only the command's general line ('finished tiles are kept in the output
