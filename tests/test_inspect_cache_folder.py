@@ -47,17 +47,23 @@ def _cutouts(root: Path) -> Path:
 
 def _picture(field, tmp_path: Path, cid: str, scheme=None) -> int:
     """The status of a logged-in request for the candidate's composite picture."""
+    return _picture_response(field, tmp_path, cid, scheme).status_code
+
+
+def _picture_response(field, tmp_path: Path, cid: str, scheme=None):
+    """A logged-in request for the candidate's composite picture, answered as the server would (500 on an error
+    the app does not handle, not the exception)."""
     engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
     db.init_db(engine)
     db.add_user(engine, "ann", "ann-password")
-    c = TestClient(create_app(field, engine, scheme=scheme))
+    c = TestClient(create_app(field, engine, scheme=scheme), raise_server_exceptions=False)
     c.get("/login")
     r = c.post("/api/login", json={"name": "ann", "password": "ann-password"},
                headers={"X-CSRF-Token": c.cookies.get("sc_csrf")})
     assert r.status_code == 200, r.text
-    code = c.get(f"/img/{cid}/composite.png").status_code
+    got = c.get(f"/img/{cid}/composite.png")
     engine.dispose()
-    return code
+    return got
 
 
 def test_cutouts_beside_a_folder_that_cannot_be_written_are_cached_in_the_users_cache(tmp_path):
@@ -146,3 +152,40 @@ def test_where_no_unnamed_file_can_be_made_the_folder_is_asked_and_refused_namin
         got = render.cache_folder(data)
     assert got.is_relative_to(tmp_path / "xdg") and asked[0] == data
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize("fails", ["temporary", "write"])
+def test_a_picture_whose_write_fails_where_os_access_said_yes_answers_400_naming_the_file(tmp_path, monkeypatch,
+                                                                                         fails):
+    """Without O_TMPFILE the cache folder is checked with os.access, which may say yes where writes fail all the
+    same (a full disk, a quota, root on a network file system). A temporary that could not be made was already
+    named; a write that failed (ENOSPC) answered the picture's request 500 'Internal Server Error' with a
+    traceback in the server's log. Both answer 400 'cannot write <the picture>.png: <why>', nothing left."""
+    import errno
+    import os
+    import tempfile
+
+    monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    monkeypatch.setattr(os, "access", lambda path, mode: True)
+    field = load_field(make_demo_field(tmp_path / "field", n=4, size=120, seed=1, predictions=False))
+    assert field.cache.dir.is_relative_to(tmp_path / "field")  # the folder passed its check
+    if fails == "temporary":
+        def refused(*args, **kwargs):
+            raise PermissionError(errno.EACCES, "Permission denied")
+
+        monkeypatch.setattr(tempfile, "mkstemp", refused)
+        why = "Permission denied"
+    else:
+        real = Path.write_bytes
+
+        def disk_full(self, data):
+            if self.parent == field.cache.dir:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real(self, data)
+
+        monkeypatch.setattr(Path, "write_bytes", disk_full)
+        why = "No space left on device"
+    r = _picture_response(field, tmp_path, field.ids[0])
+    assert r.status_code == 400, (r.status_code, r.text)
+    assert r.json()["detail"] == f"cannot write {field.cache.path(0, 'composite')}: {why}"
+    assert list(field.cache.dir.iterdir()) == []  # no picture, no temporary

@@ -143,3 +143,47 @@ def test_a_third_score_is_refused_on_postgresql(postgres_url):
     assert sorted(lab.user for lab in db.labels_of(engine, "")) == ["ann", "bob"]
     assert db.queue_progress(engine, "", cy, needed=2) == (set(), {"5"})
     engine.dispose()
+
+
+def test_three_first_scores_of_one_candidate_at_once_save_two(db_url):
+    """m31-check takes two scores of a candidate. Three inspectors giving its very first scores at the same
+    instant were all saved on PostgreSQL (three scores: class_ref 0, the cluster out of the export): the check
+    locked the others' rows FOR UPDATE, and there were none yet, so each counted 0. Here each transaction waits
+    (at most 2 s) at its INSERT of the label for the others to get there too, as at the same instant; the
+    candidate is locked now, so the second and third wait for the first, and the third is refused.
+    SQLite serialises its writers (BEGIN IMMEDIATE): checked alike."""
+    import sqlalchemy as sa
+
+    engine = db.make_engine(db_url)
+    db.init_db(engine)
+    people = [db.add_user(engine, n, f"{n}-password") for n in ("ann", "bob", "cy")]
+    db.bind_scheme(engine, "", "m31-check")
+    together = threading.Barrier(len(people), timeout=2)
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def at_the_same_instant(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO LABELS "):
+            try:
+                together.wait()
+            except threading.BrokenBarrierError:  # the others are held by the candidate's lock: go on alone
+                pass
+
+    outcome: dict[int, str] = {}
+
+    def score(who: int) -> None:
+        try:
+            db.save_label(engine, "", "7", who, 1, scheme="m31-check")
+            outcome[who] = "saved"
+        except db.ScoresComplete:
+            outcome[who] = "refused"
+        except Exception as exc:  # reported by the assertion below
+            outcome[who] = repr(exc)
+
+    threads = [threading.Thread(target=score, args=(who,)) for who in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcome.values()) == ["refused", "saved", "saved"], outcome
+    assert len(db.labels_of(engine, "", candidate_ids=["7"])) == 2
+    engine.dispose()

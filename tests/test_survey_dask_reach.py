@@ -253,6 +253,33 @@ def test_a_scheduler_no_worker_joins_is_waited_on_for_worker_wait_seconds(plan_p
     assert took < 30, f"{took:.1f} s"
 
 
+@pytest.mark.parametrize("given", ["cluster", "client"])
+def test_a_cluster_object_without_workers_is_told_to_scale_not_to_start_dask_worker(plan_path, tmp_path, given):
+    """run_survey(plan, out, cluster=c) on a cluster no worker was asked of (LocalCluster(n_workers=0), a
+    SLURMCluster never scaled) said "start 'dask worker inproc://...'": what a running scheduler needs, not a
+    cluster object, which is scaled from Python (and whose inproc:// address no 'dask worker' can reach)."""
+    from distributed import Client, LocalCluster
+
+    out = tmp_path / "out"
+    lines: list[str] = []
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None, silence_logs=50) as empty:
+        with Client(empty) as client, pytest.raises(StarclassError) as err:
+            where = {"cluster": empty} if given == "cluster" else {"client": client}
+            run_survey(read_plan(plan_path), out, worker_wait=1, progress=False, echo=lines.append, **where)
+        address = empty.scheduler_address
+    message = str(err.value)
+    assert message.startswith(f"no worker joined the LocalCluster given (scheduler {address}) in 1 s (worker_wait=1): "
+                              "it has no worker to start: scale it, cluster.scale(n) for n workers or "
+                              "cluster.adapt(minimum=1, maximum=n), before or while the survey waits; or wait longer "
+                              "(worker_wait=SECONDS, 0: for ever). No tile was run"), message
+    assert "dask worker" not in message
+    waiting = [line for line in lines if line.startswith("dask: the ")]
+    assert waiting and waiting[0].startswith("dask: the LocalCluster given has no worker yet; waiting for the first "
+                                             "to join (it has no worker to start: scale it, cluster.scale(n)"), lines
+    assert not any("dask worker" in line for line in lines), lines
+    assert not out.exists()
+
+
 def test_queued_batch_jobs_are_waited_on_with_progress_lines_then_cancelled(plan_path, tmp_path, monkeypatch):
     """'survey --jobqueue slurm' whose jobs stayed in the queue waited for ever after its first line. Now a line
     says every WAIT_LINE_EVERY_S that it still waits, and after worker_wait seconds the survey stops naming the
@@ -304,6 +331,46 @@ def test_a_local_cluster_whose_workers_do_not_start_says_how_many_did():
     assert lines and lines[0].startswith("dask: still 1 of 4 workers after 0 s"), lines
 
 
+def test_a_local_cluster_worker_that_cannot_start_is_an_error_naming_it_not_a_traceback(plan_path, tmp_path,
+                                                                                        monkeypatch):
+    """A worker of the survey's own LocalCluster that could not start (a module of distributed.worker.preload
+    missing, no disk left) ended the survey on distributed's 'RuntimeError: Worker failed to start.' (or 'Nanny
+    failed to start.') traceback, the cause above it. Now a StarclassError names the part and the cause."""
+    import distributed
+
+    async def no_space(self):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(distributed.Worker, "start_unsafe", no_space)
+    out = tmp_path / "out"
+    with pytest.raises(StarclassError) as err:
+        run_survey(read_plan(plan_path), out, n_workers=2, threads_per_worker=1, processes=False, progress=False,
+                   echo=lambda line: None)
+    assert str(err.value).startswith("could not start the survey's LocalCluster (2 worker(s) of 1 thread(s)): a worker "
+                                     "failed to start (OSError: [Errno 28] No space left on device); check dask's "
+                                     "configuration"), err.value
+    assert str(err.value).endswith("No tile was run and nothing was written")
+    assert err.value.__cause__ is None and err.value.__suppress_context__
+    assert not out.exists()
+
+
+def test_cli_a_local_cluster_that_cannot_start_exits_2_naming_the_cause(plan_path, tmp_path):
+    """'survey' where dask's temporary-directory cannot be made (DASK_TEMPORARY_DIRECTORY=/proc/nope) ended on
+    'RuntimeError: Cluster failed to start: [Errno 2] No such file or directory' and its traceback, exit 1."""
+    import dask
+
+    out = tmp_path / "out"
+    nowhere = tmp_path / "not-a-folder"
+    nowhere.write_text("")  # a file: no folder can be made under it
+    with dask.config.set({"temporary-directory": str(nowhere / "dask")}):
+        r, _ = _cli(plan_path, out, "--workers", "1")
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert "error: could not start the survey's LocalCluster (1 worker(s) of 1 thread(s)): its scheduler failed to " \
+           f"start (NotADirectoryError: [Errno 20] Not a directory: '{nowhere / 'dask'}')" in r.output, r.output
+    assert "Traceback" not in r.output and "--workers" in r.output and "nothing was written" in r.output
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("seconds", [-1, float("nan")])
 def test_worker_wait_must_be_seconds(seconds, tmp_path):
     from starclass.survey.plan import SurveyPlan
@@ -344,6 +411,56 @@ def test_ctrl_c_while_waiting_for_the_first_worker_leaves_no_folder_and_closes_t
                          "summary.json are written once every tile is"), lines
 
 
+def test_cli_ctrl_c_before_any_tile_does_not_end_on_finished_tiles_are_kept(plan_path, tmp_path, monkeypatch):
+    """A Ctrl-C while 'survey --jobqueue' waited for its first worker said 'none to keep', removed the folder,
+    then ended on the command's general line 'finished tiles are kept in the output folder: the same command
+    resumes the survey'. The last line says what is left now: nothing, no folder."""
+    from distributed import LocalCluster
+
+    from starclass.survey import batch as survey_batch
+
+    made = []
+
+    def queued(spec):
+        made.append(LocalCluster(n_workers=0, processes=False, dashboard_address=None, silence_logs=50))
+        return made[-1]
+
+    def ctrl_c(*args, **kwargs):  # as Ctrl-C while it waits for the first worker
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(survey_batch, "check_submit", lambda spec: None)  # as where sbatch is on the PATH
+    monkeypatch.setattr(survey_run, "batch_cluster", queued)
+    monkeypatch.setattr(survey_run, "wait_for_workers", ctrl_c)
+    out = tmp_path / "out"
+    r, _ = _cli(plan_path, out, "--jobqueue", "slurm")
+    assert r.exit_code == 130, (r.output, r.exception)
+    lines = r.output.strip().splitlines()
+    assert lines[-2].endswith("finished, none to keep; the merged catalogue and summary.json are written once "
+                              "every tile is"), lines
+    assert lines[-1] == (f"error: interrupted by Ctrl-C (SIGINT); no tile was finished and nothing is left (no "
+                         f"output folder {out}): the same command starts the survey"), lines
+    assert "kept in the output folder" not in r.output
+    assert not out.exists() and made[0].status.name == "closed"
+
+
+def test_cli_ctrl_c_while_the_plan_is_read_says_nothing_was_written(plan_path, tmp_path, monkeypatch):
+    """A Ctrl-C while the plan was checked (every mosaic read: minutes for a large survey), before any output
+    folder, said 'finished tiles are kept in the output folder: the same command resumes the survey'."""
+    from starclass.survey import plan as survey_plan
+
+    def ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(survey_plan, "read_plan", ctrl_c)
+    out = tmp_path / "out"
+    r, _ = _cli(plan_path, out)
+    assert r.exit_code == 130, (r.output, r.exception)
+    assert r.output.strip().splitlines()[-1] == (
+        "error: interrupted by Ctrl-C (SIGINT); stopped before the survey started, nothing was written (the output "
+        "folder is as it was: the tiles an earlier run finished, if any, are kept)"), r.output
+    assert not out.exists()
+
+
 def test_ctrl_c_mid_survey_says_how_many_tiles_are_kept_and_writes_nothing_partial(plan_path, tmp_path,
                                                                                   monkeypatch):
     """Ctrl-C during the tiles printed only the command's general line ('finished tiles are kept in the output
@@ -370,9 +487,12 @@ def test_ctrl_c_mid_survey_says_how_many_tiles_are_kept_and_writes_nothing_parti
     monkeypatch.setattr(survey_run, "_client", recording_client)
     out = tmp_path / "out"
     lines: list[str] = []
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt) as stop:
         run_survey(read_plan(plan_path), out, n_workers=1, processes=False, progress=False, echo=lines.append)
     kept = sorted(p.name for p in (out / "tiles" / "f").iterdir())
+    # the command's 'error: interrupted by Ctrl-C (SIGINT); ...' line
+    assert stop.value.left_behind == (f"{len(kept)} finished tile(s) are kept in {out / 'tiles'}: the same command "
+                                      "resumes the survey")
     assert all(name.endswith(".parquet") and not name.startswith(".") for name in kept), kept
     assert 2 <= len(kept) <= 4
     assert lines[-1] == (f"survey: stopped with {len(kept)} of 4 tiles finished, kept in {out / 'tiles'} (the same "

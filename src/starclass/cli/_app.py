@@ -366,12 +366,30 @@ class Terminated(SystemExit):
 PHASE = {"now": "parsing"}
 
 
+def _left(exc: BaseException, interrupted: str) -> str:
+    """What an interrupted command left: the interruption's own ``left_behind`` (set where it was
+    caught and cleaned up, knowing what it kept), else the command's general ``interrupted`` words.
+
+    Examples
+    --------
+    >>> stop = KeyboardInterrupt()
+    >>> _left(stop, "finished tiles are kept")
+    'finished tiles are kept'
+    >>> stop.left_behind = "no tile was finished"
+    >>> _left(stop, "finished tiles are kept")
+    'no tile was finished'
+    """
+    return getattr(exc, "left_behind", None) or interrupted
+
+
 def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTERRUPTED, **kwargs):
     """Register a command whose :class:`StarclassError` becomes a message and exit code 2.
 
     Ctrl-C (``KeyboardInterrupt``, exit status 130) and SIGTERM (:class:`Terminated`, 143) print
     one line, ``error: interrupted by ...; <interrupted>``, saying what the command left behind;
-    ``interrupted=None`` prints nothing (a server, which Ctrl-C stops by design).
+    ``interrupted=None`` prints nothing (a server, which Ctrl-C stops by design). Code that caught
+    the interruption, cleaned up and knows what it kept says so in the exception's ``left_behind``
+    attribute, which replaces ``interrupted`` (a survey stopped before any tile keeps none).
     """
 
     def decorator(func):
@@ -390,14 +408,14 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
                     # a writer's "give overwrite=True" is the Python call's argument: the command's is --overwrite
                     typer.echo(f"error: {cli_words(str(exc))}", err=True)
                     raise typer.Exit(code=2) from None
-                except KeyboardInterrupt:
+                except KeyboardInterrupt as exc:
                     # typer would exit 130 without a word: say what stopped it and what is left
                     if interrupted is not None:
-                        typer.echo(f"error: interrupted by Ctrl-C (SIGINT); {interrupted}", err=True)
+                        typer.echo(f"error: interrupted by Ctrl-C (SIGINT); {_left(exc, interrupted)}", err=True)
                     raise typer.Exit(code=130) from None
-                except Terminated:
+                except Terminated as exc:
                     if interrupted is not None:
-                        typer.echo(f"error: stopped by SIGTERM; {interrupted}", err=True)
+                        typer.echo(f"error: stopped by SIGTERM; {_left(exc, interrupted)}", err=True)
                     raise
 
         # typer's rich command list keeps the docstring's line breaks ("a folder of" / "catalogues"):

@@ -17,8 +17,14 @@ from starclass.cli._app import (
     warn_flags_differ,
 )
 
+#: What a survey stopped before run_survey leaves (checking the plan reads every mosaic: minutes for a large
+#: survey); run_survey says itself what it leaves (the interruption's left_behind). This said 'finished tiles are
+#: kept in the output folder' where there was none.
+STOPPED_BEFORE = ("stopped before the survey started, nothing was written (the output folder is as it was: the tiles "
+                  "an earlier run finished, if any, are kept)")
 
-@command("survey", interrupted="finished tiles are kept in the output folder: the same command resumes the survey")
+
+@command("survey", interrupted=STOPPED_BEFORE)
 def survey_command(
     plan: Path = typer.Argument(..., help="Survey plan: YAML (settings and fields) or CSV (name,mosaics[,positions,"
                                           "truth] per field). See docs/survey.md."),

@@ -44,7 +44,8 @@ Writes
 person, so nobody can change another person's label. On SQLite every transaction starts with
 ``BEGIN IMMEDIATE`` and waits up to 30 s for the lock (WAL journal), so parallel writers queue
 instead of failing; on PostgreSQL the row is locked with ``SELECT ... FOR UPDATE`` and a
-unique-key race on the first insert is retried.
+unique-key race on the first insert is retried. A scheme that takes a fixed number of people
+(``m31-check``) locks the candidate itself (``pg_advisory_xact_lock``) before counting its labels.
 """
 
 from __future__ import annotations
@@ -1246,6 +1247,11 @@ def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
     return name
 
 
+#: The first key of the PostgreSQL advisory locks :func:`save_label` takes on a candidate (the second is a hash of
+#: its dataset and id), apart from other programs' advisory locks on the same server.
+CANDIDATE_LOCK_SPACE = 0x5C1A55
+
+
 def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cls: int,
                subclass: str | None = None, comment: str = "", *,
                scheme: LabelScheme | str | None = None) -> dict:
@@ -1260,7 +1266,10 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
     A scheme that takes a fixed number of people (``n_inspectors``: ``m31-check``'s two) refuses a
     new label of a candidate that many others have labelled (:class:`ScoresComplete`); those people
     may still change theirs. A third score made the sum incomplete (``class_ref`` 0, ``score_sum``
-    6 outside 0-4) and took a decided cluster out of the export.
+    6 outside 0-4) and took a decided cluster out of the export. The count is race-free: SQLite
+    serialises writers, and on PostgreSQL a new label of such a scheme first takes a transaction's
+    advisory lock on the candidate, so people giving its first scores at the same instant are
+    counted one after the other.
     """
     # PostgreSQL refused a longer one with a DataError (a 500 on the page); SQLite stored it
     check_keys(dataset, candidate_id, _stored_width(engine))
@@ -1292,7 +1301,11 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
                     others = sa.select(labels.c.id).where(labels.c.dataset == dataset,
                                                           labels.c.candidate_id == candidate_id)
                     if conn.dialect.name == "postgresql":
-                        # the others' rows locked first: a score given meanwhile is then counted below
+                        # the candidate locked until this transaction ends, then the others' rows: locking only
+                        # the rows there are let three people giving a candidate's first scores at once each
+                        # count none, and all three were saved (SQLite's BEGIN IMMEDIATE serialises writers)
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))"),
+                                     {"space": CANDIDATE_LOCK_SPACE, "key": f"{dataset}\x1f{candidate_id}"})
                         conn.execute(others.with_for_update()).all()
                     n = conn.execute(sa.select(sa.func.count()).select_from(others.subquery())).scalar_one()
                     if n >= use.n_inspectors:

@@ -486,6 +486,33 @@ def _writable(path: Path) -> Path:
     return path
 
 
+def _cache_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to the cache file ``path`` (atomically); a write that fails names the file.
+
+    Where no unnamed file can be made, :func:`_writable` asks ``os.access``, which may say yes
+    to a folder whose writes fail all the same (a full disk, a quota, root on a network file
+    system): atomic_path named a temporary it could not make, but a failed write or rename
+    was an ``OSError`` traceback, answered 500 with nothing said. A :class:`StarclassError`
+    is answered 400 with its message.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> (d / "x.png").mkdir()  # a folder where the picture goes: the rename onto it fails
+    >>> try:
+    ...     _cache_write(d / "x.png", b"png")
+    ... except StarclassError as exc:
+    ...     print(str(exc).replace(str(d), "CACHE"))
+    cannot write CACHE/x.png: Is a directory
+    """
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(data)
+    except OSError as exc:
+        raise StarclassError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 @dataclass
 class RenderCache:
     """PNG files on disk for each (candidate row, kind), rendered on first use.
@@ -587,12 +614,10 @@ class RenderCache:
                 known = None if self.fwhm is None else float(self.fwhm[row])
                 png, fit = profile_png(self.data, x, y, s, known, self.bad)
             self.fits[row] = fit
-            with atomic_path(self.dir / f"{int(row):07d}_fit.json") as tmp:
-                tmp.write_text(json.dumps(fit))
+            _cache_write(self.dir / f"{int(row):07d}_fit.json", json.dumps(fit).encode())
         else:
             png = context_png(self.data, x, y, s, self.neighbours(row), self.bad)
-        with atomic_path(p) as tmp:
-            tmp.write_bytes(png)
+        _cache_write(p, png)
 
     def fit(self, row: int) -> dict | None:
         """The radial-profile fit of a row if it was rendered."""

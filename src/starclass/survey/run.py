@@ -1249,10 +1249,56 @@ def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
     if cluster is not None:
         return Client(cluster), None
     w, t = default_workers()
+    n, t = n_workers or w, threads_per_worker or t
     with _sigint_ignored():
-        own = LocalCluster(n_workers=n_workers or w, threads_per_worker=threads_per_worker or t, processes=processes,
-                           dashboard_address=":0", silence_logs=WORKER_LOG_LEVEL)
+        try:
+            own = LocalCluster(n_workers=n, threads_per_worker=t, processes=processes, dashboard_address=":0",
+                               silence_logs=WORKER_LOG_LEVEL)
+        except Exception as exc:  # distributed's RuntimeError over the cause: a traceback ended the survey
+            raise StarclassError(local_cluster_failed(exc, n, t)) from None
     return Client(own), own
+
+
+def local_cluster_failed(exc: BaseException, n_workers: int, threads: int) -> str:
+    """The error of a survey whose own LocalCluster did not start: which part, why, what to check.
+
+    distributed raises ``RuntimeError('Cluster failed to start: ...')`` when the scheduler fails
+    and ``RuntimeError('Nanny failed to start.')`` (``Worker`` without processes) when a worker
+    does, over the cause (a module of ``distributed.worker.preload`` missing, dask's
+    ``temporary-directory`` not writable, no memory or disk left). The cluster has closed itself.
+
+    Parameters
+    ----------
+    exc
+        What ``LocalCluster(...)`` raised.
+    n_workers, threads
+        The cluster's size.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise RuntimeError("Nanny failed to start.") from ModuleNotFoundError("No module named 'sitehook'")
+    ... except RuntimeError as exc:
+    ...     print(local_cluster_failed(exc, 4, 1))  # doctest: +NORMALIZE_WHITESPACE
+    could not start the survey's LocalCluster (4 worker(s) of 1 thread(s)): a worker failed to start
+    (ModuleNotFoundError: No module named 'sitehook'); check dask's configuration (DASK_* variables,
+    ~/.config/dask/*.yaml: temporary-directory, distributed.worker.preload, ...) and this machine's free
+    memory and disk, give fewer workers (--workers), or run the survey on a cluster of your own (--scheduler).
+    No tile was run and nothing was written
+    """
+    top = str(exc)
+    part = ("its scheduler failed to start" if top.startswith("Cluster failed to start")
+            else "a worker failed to start" if top.endswith("failed to start.") else "it failed")
+    cause = exc
+    while cause.__cause__ is not None:  # the cause itself, under distributed's wrappers
+        cause = cause.__cause__
+    why = (str(cause).strip().splitlines() or [""])[0]
+    why = f"{type(cause).__name__}: {why}" if why else type(cause).__name__
+    return (f"could not start the survey's LocalCluster ({n_workers} worker(s) of {threads} thread(s)): {part} "
+            f"({why}); check dask's configuration (DASK_* variables, ~/.config/dask/*.yaml: temporary-directory, "
+            "distributed.worker.preload, ...) and this machine's free memory and disk, give fewer workers "
+            "(--workers), or run the survey on a cluster of your own (--scheduler). No tile was run and nothing "
+            "was written")
 
 
 @contextlib.contextmanager
@@ -1451,7 +1497,8 @@ def run_survey(
                                threads_per_worker=threads_per_worker, processes=processes, overwrite=overwrite,
                                progress=progress, device=device, fail_tiles=fail_tiles, echo=echo, batch=batch,
                                worker_wait=worker_wait, locks=locks, state=state)
-    except (KeyboardInterrupt, SystemExit):  # Ctrl-C, SIGTERM: the cluster is closed; say what the survey leaves
+    except (KeyboardInterrupt, SystemExit) as exc:  # Ctrl-C, SIGTERM: the cluster is closed; say what it leaves
+        done = None
         if "jobs" in state:
             jobs = state["jobs"]
             # read on the disk: a tile finished while the survey waited on another is kept as well
@@ -1462,6 +1509,9 @@ def run_survey(
                  + "; the merged catalogue and summary.json are written once every tile is")
         if new_folder:
             _remove_if_unused(Path(outdir))
+        # the command's last line ('error: interrupted by Ctrl-C (SIGINT); ...') says this: its general
+        # 'finished tiles are kept in the output folder' followed 'none to keep' and a folder just removed
+        exc.left_behind = interrupted_left(Path(outdir), done, new_folder)
         raise
     except BaseException:
         if new_folder:
@@ -1469,6 +1519,35 @@ def run_survey(
             # had written, and it was left behind
             _remove_if_unused(Path(outdir))
         raise
+
+
+def interrupted_left(outdir: Path, done: int | None, new_folder: bool) -> str:
+    """What an interrupted survey leaves in ``outdir``, for the command's ``interrupted`` line.
+
+    Parameters
+    ----------
+    outdir
+        The survey's output folder.
+    done
+        Tiles finished (on the disk) when it stopped; None when it stopped before its tiles were known.
+    new_folder
+        Whether the folder was made by this survey (and so removed when it holds nothing).
+
+    Examples
+    --------
+    >>> interrupted_left(Path("run"), 3, False)
+    '3 finished tile(s) are kept in run/tiles: the same command resumes the survey'
+    >>> interrupted_left(Path("nowhere-at-all"), 0, True)
+    'no tile was finished and nothing is left (no output folder nowhere-at-all): the same command starts the survey'
+    """
+    if done:
+        return f"{done} finished tile(s) are kept in {outdir / 'tiles'}: the same command resumes the survey"
+    if new_folder and not outdir.exists():
+        return (f"no tile was finished and nothing is left (no output folder {outdir}): the same command starts "
+                "the survey")
+    if done == 0:
+        return f"no tile was finished, none is kept in {outdir}: the same command starts the survey again"
+    return "finished tiles of an earlier run are kept in the output folder: the same command resumes the survey"
 
 
 def _remove_if_unused(outdir: Path) -> None:
@@ -1578,9 +1657,39 @@ def _no_workers(client, n: int, have: int, within: float, source: str, batch: Ba
         return (f"only {have} of the LocalCluster's {n} worker(s) started in {within:g} s (worker_wait={within:g}): "
                 "this machine may lack the memory or be too loaded to start them; give fewer workers (--workers)"
                 + longer)
+    given = getattr(client, "cluster", None) if source == "cluster" else None
+    if given is not None:
+        # a cluster object (or a client made from one) is scaled in Python: 'dask worker ADDRESS' was the advice,
+        # for an inproc:// scheduler no process outside this one can reach
+        return (f"no worker joined the {type(given).__name__} given (scheduler {address}) in {within:g} s "
+                f"(worker_wait={within:g}): {scale_advice(given)}" + longer)
     return (f"no worker joined the scheduler {address} in {within:g} s (worker_wait={within:g}): start 'dask worker "
             f"{address}' where the mosaics and model are reachable, and check the workers' logs (they reach this "
             "address from their machine, and say 'Registered to:' once they have joined)" + longer)
+
+
+def scale_advice(cluster: Any) -> str:
+    """What to do about a cluster object given to the survey without a worker: scale it, or see why its workers fail.
+
+    Examples
+    --------
+    >>> class Unscaled:  # as a LocalCluster(n_workers=0) or a SLURMCluster never scaled
+    ...     requested = set()
+    >>> print(scale_advice(Unscaled()))  # doctest: +NORMALIZE_WHITESPACE
+    it has no worker to start: scale it, cluster.scale(n) for n workers or cluster.adapt(minimum=1,
+    maximum=n), before or while the survey waits
+    >>> class Scaled:
+    ...     requested = {"w0", "w1"}
+    >>> print(scale_advice(Scaled()))  # doctest: +NORMALIZE_WHITESPACE
+    its 2 requested worker(s) did not join: see why they do not start (cluster.get_logs(); a batch cluster's
+    jobs: the queue, the jobs' output), or scale it again (cluster.scale(n))
+    """
+    asked = len(getattr(cluster, "requested", None) or ())
+    if asked:
+        return (f"its {asked} requested worker(s) did not join: see why they do not start (cluster.get_logs(); a "
+                "batch cluster's jobs: the queue, the jobs' output), or scale it again (cluster.scale(n))")
+    return ("it has no worker to start: scale it, cluster.scale(n) for n workers or cluster.adapt(minimum=1, "
+            "maximum=n), before or while the survey waits")
 
 
 #: The hidden file of an output folder that a running survey holds locked (``flock``) and names itself in.
@@ -1782,8 +1891,14 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         elif todo and not client.scheduler_info().get("workers"):
             # a running scheduler without workers (none started yet, or all gone): the survey said 'dask: 0
             # worker(s)' and the PSF line, then waited without a word for as long as none came
-            echo(f"dask: the scheduler has no worker yet; waiting for the first to join (start 'dask worker {address}' "
-                 "where the mosaics and model are reachable; Ctrl-C stops, finished tiles are kept)")
+            given = getattr(client, "cluster", None) if source == "cluster" else None
+            if given is not None:
+                # a cluster object is scaled from Python, not by starting 'dask worker' by hand
+                echo(f"dask: the {type(given).__name__} given has no worker yet; waiting for the first to join "
+                     f"({scale_advice(given)}; Ctrl-C stops, finished tiles are kept)")
+            else:
+                echo(f"dask: the scheduler has no worker yet; waiting for the first to join (start 'dask worker "
+                     f"{address}' where the mosaics and model are reachable; Ctrl-C stops, finished tiles are kept)")
             wait_for_workers(client, 1, source=source, within=worker_wait, echo=echo, link=dashboard(client))
         if todo:
             client.run(warm_up, os.getpid())
