@@ -509,6 +509,12 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                        "offsets of starclass.bands (F438W from the model's F435W).")
             except StarclassError as exc:
                 s.note(f"SSP track: {exc}")
+        ab_note = colour.ab_bands_note(t)
+        if ab_note:
+            # the boxes, the M_V limit and the track are Vega: AB colours drawn against them put young
+            # clusters 1.3 mag redder in U-B, among the old boxes
+            s.text(f"{n}: {ab_note} (starclass.bands, from the STScI zeropoint tables), as the boxes, the "
+                   "M_V limit and the SSP track are Vega.")
         cl = class_array(t, cols[n], name=n)
         bright = np.isfinite(v) & ((v < mag_limit) if mag_limit is not None else True)
         panels = [(f"class {k}", ub[bright & (cl == k)], vi[bright & (cl == k)]) for k in CLASSES]
@@ -537,7 +543,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             continue
         vb = v_band(b)
         cl = class_array(t, cols[n], name=n)
-        m = np.asarray(t[mag_col(vb)], float)[np.isin(cl, (1, 2))]
+        m = colour.vega_mag(t, vb)[np.isin(cl, (1, 2))]  # Vega, as the M_V = -7.8 limit
         try:
             r = luminosity.luminosity_function(m, mag_limit=mag_limit)
         except StarclassError as exc:
