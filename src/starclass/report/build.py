@@ -44,7 +44,7 @@ from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, R_GAL, X, bands_in,
 from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
 from starclass.science.massfunc import fit_powerlaw_binned, mass_functions, mass_limit
-from starclass.science.ssp import ssp_track
+from starclass.science.ssp import SUBSTITUTES, ssp_track
 
 # --------------------------------------------------------------------------------------------
 # sections of one comparison
@@ -505,8 +505,14 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         if track is None:
             try:
                 track = ssp_track(bands_in(t))
-                s.text("Black line: solar-metallicity Yggdrasil SSP track, AB converted to Vega with the per-band "
-                       "offsets of starclass.bands (F438W from the model's F435W).")
+                r = {k: b.upper() for k, b in track.meta["bands"].items()}
+                # name the bands drawn and only the substitutes used: a field with F435W (LEGUS ACS) was told its
+                # track took F438W from the model's F435W
+                subs = [f"{b.upper()} from the model's {SUBSTITUTES[b].upper()}" for b in track.meta["bands"].values()
+                        if b in SUBSTITUTES]
+                s.text(f"Black line: solar-metallicity (Z = 0.020) Yggdrasil SSP track in U-B = {r['u']} − {r['b']}, "
+                       f"V-I = {r['v']} − {r['i']}, AB converted to Vega with the per-band offsets of "
+                       "starclass.bands" + (f" ({', '.join(subs)})" if subs else "") + ".")
             except StarclassError as exc:
                 s.note(f"SSP track: {exc}")
         ab_note = colour.ab_bands_note(t)
