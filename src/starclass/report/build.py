@@ -496,6 +496,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         s.note("No distance given: all objects are counted (give --distance to apply the M_V < -7.8 limit).")
     counts = {}
     track = None
+    reddening = None
     for n, t in cats.items():
         try:
             ub, vi, v = colour.colours(t)
@@ -513,6 +514,11 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                 s.text(f"Black line: solar-metallicity (Z = 0.020) Yggdrasil SSP track in U-B = {r['u']} − {r['b']}, "
                        f"V-I = {r['v']} − {r['i']}, AB converted to Vega with the per-band offsets of "
                        "starclass.bands" + (f" ({', '.join(subs)})" if subs else "") + ".")
+                d_vi, d_ub = colour.reddening_vector(track.meta["bands"], 1.0)
+                reddening = (d_vi, d_ub, "A_V = 1")
+                s.text(f"Red arrow: reddening by A_V = 1 mag (Cardelli, Clayton &amp; Mathis 1989, R_V = 3.1), "
+                       f"Δ(V-I) = {d_vi:+.2f}, Δ(U-B) = {d_ub:+.2f}: a reddened young cluster moves along it, "
+                       "towards the older boxes (the colours are not corrected for it).")
             except StarclassError as exc:
                 s.note(f"SSP track: {exc}")
         ab_note = colour.ab_bands_note(t)
@@ -524,7 +530,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         cl = class_array(t, cols[n], name=n)
         bright = np.isfinite(v) & ((v < mag_limit) if mag_limit is not None else True)
         panels = [(f"class {k}", ub[bright & (cl == k)], vi[bright & (cl == k)]) for k in CLASSES]
-        s.figure(f"colour_colour_{n}", F.fig_colour_colour(panels, track, f"{n}: U-B vs V-I"), "")
+        s.figure(f"colour_colour_{n}", F.fig_colour_colour(panels, track, f"{n}: U-B vs V-I", reddening=reddening), "")
         counts[n] = colour.box_counts(t, class_col=cols[n], mag_limit=mag_limit)
         n_classified = int(np.sum(cl > 0))
         s.table(f"box_counts_{n}", counts[n],

@@ -124,6 +124,33 @@ def ab_bands_note(table: Table, bands: list[str] | None = None) -> str:
             + ", ".join(f"{b} {BANDS[b.lower()].ab_minus_vega:+.2f}" for b in ab))
 
 
+def reddening_vector(bands: Mapping[str, str], a_v: float = 1.0) -> tuple[float, float]:
+    """The shift (Δ(V-I), Δ(U-B)) that ``a_v`` magnitudes of V extinction give, for the U, B, V, I bands.
+
+    From ``starclass.bands.BANDS[b].a_over_ebv`` (Cardelli, Clayton & Mathis 1989, R_V = 3.1, at
+    each band's pivot wavelength): E(B-V) = A_V / (A_V/E(B-V)), then each colour's excess. The
+    PHANGS colour-colour diagrams draw it as an arrow: reddening moves a young cluster along it,
+    towards the older boxes.
+
+    Parameters
+    ----------
+    bands
+        Role -> band, ``{"u": "f336w", "b": "f438w", "v": "f555w", "i": "f814w"}`` (as
+        :func:`starclass.bands.ubvi_bands` returns and ``ssp_track(...).meta["bands"]`` holds).
+    a_v
+        Extinction in the V band (mag).
+
+    Examples
+    --------
+    >>> d_vi, d_ub = reddening_vector({"u": "f336w", "b": "f438w", "v": "f555w", "i": "f814w"})
+    >>> round(d_vi, 3), round(d_ub, 3)
+    (0.433, 0.288)
+    """
+    a = {r: BANDS[bands[r].lower()].a_over_ebv for r in ("u", "b", "v", "i")}
+    ebv = a_v / a["v"]
+    return (a["v"] - a["i"]) * ebv, (a["u"] - a["b"]) * ebv
+
+
 def _mag(table: Table, band: str) -> np.ndarray:
     col = mag_col(band)
     if col not in table.colnames:
