@@ -67,6 +67,9 @@ def test_ab_colours_and_boxes_are_those_of_the_vega_catalogue(how):
     row = list(counts_v["class"]).index("1+2")
     assert [int(counts_v[f"box_{k}"][row]) for k in (1, 2, 4)] == [2, 2, 2]
     assert "f336w +1.19" in colour.ab_bands_note(ab)
+    assert "f336w +1.19" in counts_a.meta["magnitudes"] and "magnitudes" not in counts_v.meta
+    matched = colour.matched_box_counts(ab, {"a": np.asarray(ab["class_ref"])}, mag_limit=22.0)
+    assert list(matched["a"]["box_4"]) == list(counts_v["box_4"]) and "f336w +1.19" in matched["a"].meta["magnitudes"]
     assert colour.ab_bands_note(vega) == ""
 
 

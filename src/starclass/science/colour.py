@@ -269,6 +269,8 @@ def box_counts(table: Table, *, class_col: str = CLASS_REF, mag_limit: float | N
     cls = class_array(table, class_col, name="catalogue")
     t = _count(ub, vi, v, cls, mag_limit)
     t.meta["class_col"] = class_col
+    if ab_bands_note(table):  # the table written by evaluate says which system its colours were counted in
+        t.meta["magnitudes"] = ab_bands_note(table)
     return t
 
 
@@ -286,7 +288,8 @@ def matched_box_counts(photometry: Table, classes: Mapping[str, np.ndarray], *, 
     Parameters
     ----------
     photometry
-        The objects (one row each) with their U, B, V, I magnitudes (Vega).
+        The objects (one row each) with their U, B, V, I magnitudes (Vega, or AB put on Vega:
+        :func:`vega_mag`).
     classes
         Method name -> class of every row of ``photometry`` (1-4; 0 = not classified).
     mag_limit, abs_mag_limit, distance_mpc
@@ -315,6 +318,8 @@ def matched_box_counts(photometry: Table, classes: Mapping[str, np.ndarray], *, 
             raise StarclassError(f"matched_box_counts: {name} has {cls.size} classes for {len(photometry)} objects")
         out[name] = _count(ub, vi, v, cls, mag_limit)
         out[name].meta["objects"] = len(photometry)
+        if ab_bands_note(photometry):
+            out[name].meta["magnitudes"] = ab_bands_note(photometry)
     return out
 
 
