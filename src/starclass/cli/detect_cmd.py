@@ -251,7 +251,8 @@ def detect_command(
             # the detection band's magnitude (g on a ground-based field): "m_V" named a band the field has not
             echo(f"classes 1-3 brighter than m_{vb} = 23.5: {frac:.3f} of {n} detected")
         if "median_dmag" in comp.meta:
-            echo(f"median measured - true {vb} magnitude of matched objects: {comp.meta['median_dmag']:+.3f}")
+            said = f" ({comp.meta['dmag_system']})" if "dmag_system" in comp.meta else ""
+            echo(f"median measured - true {vb} magnitude of matched objects: {comp.meta['median_dmag']:+.3f}{said}")
 
     # the outputs are one set: each is written under a hidden temporary name and all are renamed
     # into place together at the end. One after the other, a Ctrl-C while the completeness figure

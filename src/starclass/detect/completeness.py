@@ -9,6 +9,7 @@ import astropy.units as u
 import numpy as np
 from astropy.table import Table
 
+from starclass.bands import BANDS
 from starclass.detect.match import match_catalogs
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
@@ -93,7 +94,9 @@ def completeness(
     astropy.table.Table
         ``mag_lo``, ``mag_hi`` (unit mag), ``n_true``, ``n_found``, ``completeness`` per bin, and in
         ``meta``: ``matched`` (total), ``median_dmag`` (median of measured - true magnitude
-        of matched objects, where ``found`` has ``mag_<band>``).
+        of matched objects, where ``found`` has ``mag_<band>``, in the truth's system: measured AB
+        magnitudes (``meta['magsys']``) are put on a Vega truth with the band's offset, as
+        ``dmag_system`` says).
 
     Examples
     --------
@@ -148,7 +151,16 @@ def completeness(
     out.meta["n_truth"] = int(len(t))
     fcol = mag_col(band)
     if fcol in found.colnames and len(ia):
-        dm = _col(found, fcol)[ib] - mag[ia]
+        measured = _col(found, fcol)[ib]
+        # detect --magsys ab against a Vega truth (simulate's): the difference was the band's AB - Vega
+        # offset plus the photometry's error, and was printed as the error
+        f_sys, t_sys = (str(c.meta.get("magsys") or "vega").lower() for c in (found, truth))
+        if f_sys != t_sys and {f_sys, t_sys} == {"ab", "vega"} and band in BANDS:
+            offset = BANDS[band].ab_minus_vega
+            measured = measured - offset if f_sys == "ab" else measured + offset
+            out.meta["dmag_system"] = (f"measured {f_sys.upper()} put on the truth's {t_sys.upper()} "
+                                       f"(AB - Vega {offset:+.2f})")
+        dm = measured - mag[ia]
         out.meta["median_dmag"] = float(np.nanmedian(dm)) if np.isfinite(dm).any() else float("nan")
     return out
 

@@ -44,7 +44,7 @@ from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, R_GAL, X, bands_in,
 from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
 from starclass.science.massfunc import fit_powerlaw_binned, mass_functions, mass_limit
-from starclass.science.ssp import ssp_track
+from starclass.science.ssp import SUBSTITUTES, ssp_track
 
 # --------------------------------------------------------------------------------------------
 # sections of one comparison
@@ -496,6 +496,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         s.note("No distance given: all objects are counted (give --distance to apply the M_V < -7.8 limit).")
     counts = {}
     track = None
+    reddening = None
     for n, t in cats.items():
         try:
             ub, vi, v = colour.colours(t)
@@ -505,14 +506,31 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         if track is None:
             try:
                 track = ssp_track(bands_in(t))
-                s.text("Black line: solar-metallicity Yggdrasil SSP track, AB converted to Vega with the per-band "
-                       "offsets of starclass.bands (F438W from the model's F435W).")
+                r = {k: b.upper() for k, b in track.meta["bands"].items()}
+                # name the bands drawn and only the substitutes used: a field with F435W (LEGUS ACS) was told its
+                # track took F438W from the model's F435W
+                subs = [f"{b.upper()} from the model's {SUBSTITUTES[b].upper()}" for b in track.meta["bands"].values()
+                        if b in SUBSTITUTES]
+                s.text(f"Black line: solar-metallicity (Z = 0.020) Yggdrasil SSP track in U-B = {r['u']} − {r['b']}, "
+                       f"V-I = {r['v']} − {r['i']}, AB converted to Vega with the per-band offsets of "
+                       "starclass.bands" + (f" ({', '.join(subs)})" if subs else "") + ".")
+                d_vi, d_ub = colour.reddening_vector(track.meta["bands"], 1.0)
+                reddening = (d_vi, d_ub, "A_V = 1")
+                s.text(f"Red arrow: reddening by A_V = 1 mag (Cardelli, Clayton &amp; Mathis 1989, R_V = 3.1), "
+                       f"Δ(V-I) = {d_vi:+.2f}, Δ(U-B) = {d_ub:+.2f}: a reddened young cluster moves along it, "
+                       "towards the older boxes (the colours are not corrected for it).")
             except StarclassError as exc:
                 s.note(f"SSP track: {exc}")
+        ab_note = colour.ab_bands_note(t)
+        if ab_note:
+            # the boxes, the M_V limit and the track are Vega: AB colours drawn against them put young
+            # clusters 1.3 mag redder in U-B, among the old boxes
+            s.text(f"{n}: {ab_note} (starclass.bands, from the STScI zeropoint tables), as the boxes, the "
+                   "M_V limit and the SSP track are Vega.")
         cl = class_array(t, cols[n], name=n)
         bright = np.isfinite(v) & ((v < mag_limit) if mag_limit is not None else True)
         panels = [(f"class {k}", ub[bright & (cl == k)], vi[bright & (cl == k)]) for k in CLASSES]
-        s.figure(f"colour_colour_{n}", F.fig_colour_colour(panels, track, f"{n}: U-B vs V-I"), "")
+        s.figure(f"colour_colour_{n}", F.fig_colour_colour(panels, track, f"{n}: U-B vs V-I", reddening=reddening), "")
         counts[n] = colour.box_counts(t, class_col=cols[n], mag_limit=mag_limit)
         n_classified = int(np.sum(cl > 0))
         s.table(f"box_counts_{n}", counts[n],
@@ -537,7 +555,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             continue
         vb = v_band(b)
         cl = class_array(t, cols[n], name=n)
-        m = np.asarray(t[mag_col(vb)], float)[np.isin(cl, (1, 2))]
+        m = colour.vega_mag(t, vb)[np.isin(cl, (1, 2))]  # Vega, as the M_V = -7.8 limit
         try:
             r = luminosity.luminosity_function(m, mag_limit=mag_limit)
         except StarclassError as exc:

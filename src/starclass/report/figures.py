@@ -428,8 +428,12 @@ def fig_agreement_vs(bins, trends, quantity: str, title: str):
     return fig
 
 
-def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track=None, title: str = ""):
-    """U-B vs V-I panels (label, U-B, V-I) with the four PHANGS boxes and the SSP track.
+def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track=None, title: str = "",
+                      reddening: tuple[float, float, str] | None = None):
+    """U-B vs V-I panels (label, U-B, V-I) with the four PHANGS boxes, the SSP track and a reddening arrow.
+
+    ``reddening`` is (Δ(V-I), Δ(U-B), label), as :func:`starclass.science.colour.reddening_vector`
+    gives, drawn as an arrow in the empty upper right of each panel.
 
     Examples
     --------
@@ -460,6 +464,12 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track=No
                 j = int(np.argmin(np.abs(np.asarray(ages) - age)))
                 ax.plot(track["v_i"][j], track["u_b"][j], "k^", ms=3)
                 ax.text(track["v_i"][j] + 0.04, track["u_b"][j], lab, fontsize=6)
+        if reddening is not None:
+            d_vi, d_ub, what = reddening
+            x0, y0 = 1.15, -1.95  # above box 1 and right of box 4: no box or track there
+            ax.annotate("", xy=(x0 + d_vi, y0 + d_ub), xytext=(x0, y0),
+                        arrowprops=dict(arrowstyle="->", color="firebrick", lw=1.2))
+            ax.text(x0, y0 - 0.08, what, fontsize=6, color="firebrick")
         ax.set_title(f"{label} (n={int(ok.sum())})", fontsize=9)
         ax.set_xlim(-1.0, 2.0)
         ax.set_ylim(1.2, -2.2)

@@ -12,8 +12,11 @@ box    age           V-I                     U-B
 4      < 10 Myr      -0.6 < V-I < 0.95       -1.8 < U-B < -1.1
 =====  ============  ======================  ===================
 
-for objects brighter than an absolute V limit (they use M_V = -7.8). When several methods
-(human, machine ...) classify the same field, the Quality Ratio of a class and box is
+for objects brighter than an absolute V limit (they use M_V = -7.8). The boxes, the limit and the
+SSP track are Vega, so a catalogue's AB magnitudes (``detect --magsys ab`` records
+``meta['magsys'] = 'ab'``; a column may say ``mag(AB)``) are put on Vega first, band by band
+(:func:`vega_mag`): U-B and V-I in AB differ from Vega by about +1.3 and -0.45 mag in the HST bands.
+When several methods (human, machine ...) classify the same field, the Quality Ratio of a class and box is
 QR = std(counts) / sqrt(mean(counts)), the scatter in units of the Poisson expectation; it is
 computed only where every method has at least 12 objects in the box (the paper writes both
 "at least 12" and "more than 12"; we use >= 12 as the issue says). The standard deviation is
@@ -29,7 +32,7 @@ from collections.abc import Mapping
 import numpy as np
 from astropy.table import MaskedColumn, Table
 
-from starclass.bands import role_hint, ubvi_bands
+from starclass.bands import BANDS, role_hint, ubvi_bands
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, bands_in, class_array, column_names, mag_col
 from starclass.science.ssp import distance_modulus
@@ -49,6 +52,105 @@ CLASS_GROUPS: dict[str, tuple[int, ...]] = {"1": (1,), "2": (2,), "3": (3,), "4"
 NO_DETECTION = 90.0  # LEGUS writes 99.999 for "not detected"
 
 
+#: Units that name the AB system (astropy's ``u.ABmag`` is written ``mag(AB)``), lower case, no spaces.
+AB_UNITS: tuple[str, ...] = ("mag(ab)", "abmag")
+
+
+def magnitude_system(table: Table, band: str) -> str:
+    """The system of ``table``'s ``mag_<band>``: ``"ab"`` or ``"vega"``.
+
+    A column whose unit names AB (``mag(AB)``) is AB; otherwise the catalogue's
+    ``meta['magsys']`` (what ``detect --magsys`` wrote) decides, and a catalogue that says
+    nothing is Vega, the system of LEGUS, PHANGS and ``detect``'s default.
+
+    Examples
+    --------
+    >>> t = Table({"mag_f555w": [21.0], "mag_f814w": [20.0]}, meta={"magsys": "ab"})
+    >>> magnitude_system(t, "f555w"), magnitude_system(Table({"mag_f555w": [21.0]}), "f555w")
+    ('ab', 'vega')
+    """
+    col = mag_col(band)
+    if col not in table.colnames:
+        raise StarclassError(f"catalogue has no column {col!r}")
+    unit = str(getattr(table[col], "unit", None) or "").replace(" ", "").lower()
+    if unit in AB_UNITS:
+        return "ab"
+    system = str(table.meta.get("magsys") or "vega").strip().lower()
+    if system not in ("ab", "vega"):
+        raise StarclassError(f"catalogue meta 'magsys' is {table.meta.get('magsys')!r}: the magnitude system "
+                             "must be 'vega' or 'ab'")
+    return system
+
+
+def vega_mag(table: Table, band: str) -> np.ndarray:
+    """``mag_<band>`` of every row on the Vega system (NaN where not detected).
+
+    AB magnitudes (:func:`magnitude_system`) are converted with the band's AB - Vega offset
+    (``starclass.bands.BANDS[band].ab_minus_vega``, from the STScI zeropoint tables), since the
+    PHANGS boxes, the M_V limits and the SSP track are all Vega.
+
+    Examples
+    --------
+    F336W is 1.19 mag fainter in AB than in Vega:
+
+    >>> t = Table({"mag_f336w": [21.19, 99.999]}, meta={"magsys": "ab"})
+    >>> vega_mag(t, "f336w").round(3).tolist()
+    [20.0, nan]
+    """
+    m = _mag(table, band)
+    if magnitude_system(table, band) == "ab":
+        info = BANDS.get(band.lower())
+        if info is None:
+            raise StarclassError(f"mag_{band} is AB and band {band} has no known AB - Vega offset: cannot put it "
+                                 "on the Vega system of the PHANGS boxes and the SSP track")
+        m = m - info.ab_minus_vega
+    return m
+
+
+def ab_bands_note(table: Table, bands: list[str] | None = None) -> str:
+    """A sentence naming the bands read as AB and the offsets that put them on Vega ('' if none).
+
+    Examples
+    --------
+    >>> t = Table({"mag_f555w": [21.0], "mag_f814w": [20.0]}, meta={"magsys": "ab"})
+    >>> ab_bands_note(t)
+    'AB magnitudes put on Vega (m_Vega = m_AB - (AB - Vega)): f555w -0.03, f814w +0.42'
+    """
+    have = [b for b in (bands or bands_in(table)) if mag_col(b) in table.colnames]
+    ab = [b for b in have if magnitude_system(table, b) == "ab" and b.lower() in BANDS]
+    if not ab:
+        return ""
+    return ("AB magnitudes put on Vega (m_Vega = m_AB - (AB - Vega)): "
+            + ", ".join(f"{b} {BANDS[b.lower()].ab_minus_vega:+.2f}" for b in ab))
+
+
+def reddening_vector(bands: Mapping[str, str], a_v: float = 1.0) -> tuple[float, float]:
+    """The shift (Δ(V-I), Δ(U-B)) that ``a_v`` magnitudes of V extinction give, for the U, B, V, I bands.
+
+    From ``starclass.bands.BANDS[b].a_over_ebv`` (Cardelli, Clayton & Mathis 1989, R_V = 3.1, at
+    each band's pivot wavelength): E(B-V) = A_V / (A_V/E(B-V)), then each colour's excess. The
+    PHANGS colour-colour diagrams draw it as an arrow: reddening moves a young cluster along it,
+    towards the older boxes.
+
+    Parameters
+    ----------
+    bands
+        Role -> band, ``{"u": "f336w", "b": "f438w", "v": "f555w", "i": "f814w"}`` (as
+        :func:`starclass.bands.ubvi_bands` returns and ``ssp_track(...).meta["bands"]`` holds).
+    a_v
+        Extinction in the V band (mag).
+
+    Examples
+    --------
+    >>> d_vi, d_ub = reddening_vector({"u": "f336w", "b": "f438w", "v": "f555w", "i": "f814w"})
+    >>> round(d_vi, 3), round(d_ub, 3)
+    (0.433, 0.288)
+    """
+    a = {r: BANDS[bands[r].lower()].a_over_ebv for r in ("u", "b", "v", "i")}
+    ebv = a_v / a["v"]
+    return (a["v"] - a["i"]) * ebv, (a["u"] - a["b"]) * ebv
+
+
 def _mag(table: Table, band: str) -> np.ndarray:
     col = mag_col(band)
     if col not in table.colnames:
@@ -58,10 +160,11 @@ def _mag(table: Table, band: str) -> np.ndarray:
 
 
 def colours(table: Table, bands: list[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """U-B, V-I and V of every row (NaN where a band is undetected).
+    """U-B, V-I and V of every row on the Vega system (NaN where a band is undetected).
 
     The U, B, V, I bands are picked from the table's ``mag_<band>`` columns by
-    :func:`starclass.bands.ubvi_bands` (F336W, F438W or F435W, F555W or F606W, F814W).
+    :func:`starclass.bands.ubvi_bands` (F336W, F438W or F435W, F555W or F606W, F814W). AB
+    magnitudes are put on Vega first (:func:`vega_mag`), as the boxes and the SSP track are Vega.
 
     Examples
     --------
@@ -84,7 +187,7 @@ def colours(table: Table, bands: list[str] | None = None) -> tuple[np.ndarray, n
                + (f"; truth magnitudes (mag_true_<band>, not used here): {', '.join(true_only)}" if true_only else ""))
         raise StarclassError(f"catalogue lacks a band for {', '.join(r.upper() for r in missing)} "
                              f"({role_hint(missing)}); {has}: no U-B vs V-I diagram possible")
-    u, b, v, i = (_mag(table, roles[r]) for r in ("u", "b", "v", "i"))
+    u, b, v, i = (vega_mag(table, roles[r]) for r in ("u", "b", "v", "i"))
     return u - b, v - i, v
 
 
@@ -166,6 +269,8 @@ def box_counts(table: Table, *, class_col: str = CLASS_REF, mag_limit: float | N
     cls = class_array(table, class_col, name="catalogue")
     t = _count(ub, vi, v, cls, mag_limit)
     t.meta["class_col"] = class_col
+    if ab_bands_note(table):  # the table written by evaluate says which system its colours were counted in
+        t.meta["magnitudes"] = ab_bands_note(table)
     return t
 
 
@@ -183,7 +288,8 @@ def matched_box_counts(photometry: Table, classes: Mapping[str, np.ndarray], *, 
     Parameters
     ----------
     photometry
-        The objects (one row each) with their U, B, V, I magnitudes (Vega).
+        The objects (one row each) with their U, B, V, I magnitudes (Vega, or AB put on Vega:
+        :func:`vega_mag`).
     classes
         Method name -> class of every row of ``photometry`` (1-4; 0 = not classified).
     mag_limit, abs_mag_limit, distance_mpc
@@ -212,6 +318,8 @@ def matched_box_counts(photometry: Table, classes: Mapping[str, np.ndarray], *, 
             raise StarclassError(f"matched_box_counts: {name} has {cls.size} classes for {len(photometry)} objects")
         out[name] = _count(ub, vi, v, cls, mag_limit)
         out[name].meta["objects"] = len(photometry)
+        if ab_bands_note(photometry):
+            out[name].meta["magnitudes"] = ab_bands_note(photometry)
     return out
 
 

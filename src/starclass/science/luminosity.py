@@ -16,17 +16,14 @@ from astropy.table import Table
 from starclass.bands import v_band
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, ID, X, Y, bands_in, class_array, mag_col
-from starclass.science.colour import NO_DETECTION
+from starclass.science.colour import NO_DETECTION, vega_mag
 from starclass.science.massfunc import fit_powerlaw_binned
 from starclass.science.ssp import distance_modulus
 
 
 def _valid_mag(table: Table, band: str) -> np.ndarray:
-    col = mag_col(band)
-    if col not in table.colnames:
-        raise StarclassError(f"catalogue has no column {col!r}")
-    m = np.asarray(np.ma.filled(table[col], np.nan) if np.ma.isMaskedArray(table[col]) else table[col], float)
-    return np.where(np.isfinite(m) & (m < NO_DETECTION), m, np.nan)
+    # Vega, as the limits (M_V = -10, -7.8) are: an AB catalogue's V is put on Vega first
+    return vega_mag(table, band)
 
 
 def luminosity_function(mag, *, mag_limit: float | None = None, bin_width: float = 0.5,

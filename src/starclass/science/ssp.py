@@ -25,6 +25,7 @@ magnitudes into apparent ones.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -44,27 +45,78 @@ SSP_FILE = "yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt"
 SUBSTITUTES: dict[str, str] = {"f438w": "f435w", "g": "f475w", "i": "f775w"}
 
 
+#: Columns every SSP table must have (lower case, as read from its header line).
+REQUIRED_COLUMNS: tuple[str, ...] = ("redshift", "age(yr)")
+
+#: A Yggdrasil file name: ``yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt`` (metallicity, IMF,
+#: nebular covering fraction, star-formation history, filter set, magnitude system).
+_YGGDRASIL_NAME = re.compile(r"yggdrasil_Z(?P<z>[0-9.]+)_(?P<imf>[A-Za-z]+)_fcov(?P<fcov>[0-9.]+)_"
+                             r"(?P<sfh>[A-Za-z0-9.]+)_.*?(?:_(?P<sys>AB|Vega))?$", re.IGNORECASE)
+_SFH = {"inst": "instantaneous burst"}
+
+
 def _default_path() -> Path:
     return Path(str(resources.files("starclass") / "data" / SSP_FILE))
 
 
-@lru_cache(maxsize=4)
 def _read(path: str) -> Table:
     p = Path(path)
     if not p.exists():
         raise StarclassError(f"SSP table not found: {p}")
+    if not p.is_file():
+        raise StarclassError(f"SSP table {p} is not a file (a folder?): give the model's text file")
+    st = p.stat()
+    # keyed on the file's time and size: a table edited (or replaced) in a session is read again
+    return _read_cached(str(p), st.st_mtime_ns, st.st_size).copy()
+
+
+@lru_cache(maxsize=4)
+def _read_cached(path: str, mtime_ns: int, size: int) -> Table:
+    p = Path(path)
     with open(p) as fh:
         header = fh.readline().split()
+    names = [h.lower() for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise StarclassError(f"SSP table {p}: no column {', '.join(repr(c) for c in missing)} in its header line "
+                             f"(it names {', '.join(header) or 'nothing'}); the header of a Yggdrasil table starts "
+                             "'Redshift Age(yr) Mstars Mconverted', then one column per filter, separated by blanks")
     try:
-        data = np.loadtxt(p, skiprows=1)
+        data = np.loadtxt(p, skiprows=1, ndmin=2)
     except ValueError as exc:
         raise StarclassError(f"SSP table {p}: cannot parse ({exc})") from None
-    if data.ndim != 2 or data.shape[1] != len(header):
+    if data.shape[1] != len(header):
         raise StarclassError(f"SSP table {p}: {data.shape} values do not fit the {len(header)} header names")
-    return Table(data, names=[h.lower() for h in header])
+    return Table(data, names=names)
 
 
-def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0) -> Table:
+def describe_ssp(path: str | Path | None = None) -> dict:
+    """What an SSP table's name says of it: source, metallicity, IMF, covering fraction, system.
+
+    The packaged table is the Yggdrasil Z = 0.020 one. Another file is described by its
+    Yggdrasil name (``yggdrasil_Z<Z>_<imf>_fcov<f>_<sfh>_<filters>_<AB|Vega>.txt``) where it has
+    one; otherwise only by its path: nothing is claimed that the name does not say.
+
+    Examples
+    --------
+    >>> d = describe_ssp("yggdrasil_Z0.004_kroupa_fcov0.5_inst_HST_Vega.txt")
+    >>> d["metallicity"], d["magsys"], d["source"]
+    (0.004, 'vega', 'Yggdrasil (Zackrisson et al. 2011), Z=0.004, Kroupa IMF, fcov=0.5, instantaneous burst')
+    >>> describe_ssp("my_model.txt")["metallicity"] is None
+    True
+    """
+    p = Path(path) if path is not None else _default_path()
+    m = _YGGDRASIL_NAME.match(p.stem)
+    if m is None:
+        return {"source": f"SSP table {p.name}", "metallicity": None, "magsys": None, "file": str(p)}
+    imf = "Kroupa" if m["imf"].lower() == "kroupa" else m["imf"]
+    src = (f"Yggdrasil (Zackrisson et al. 2011), Z={m['z']}, {imf} IMF, fcov={m['fcov']}, "
+           f"{_SFH.get(m['sfh'].lower(), m['sfh'])}")
+    return {"source": src, "metallicity": float(m["z"]), "magsys": m["sys"].lower() if m["sys"] else None,
+            "file": str(p)}
+
+
+def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: str | None = None) -> Table:
     """Load the SSP model as a Table with ages and Vega and AB magnitudes per band.
 
     Parameters
@@ -73,43 +125,70 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0) -> Table:
         Model table (default: the copy packaged in ``starclass/data``).
     redshift
         Model redshift to keep (the table repeats every age for several redshifts).
+    magsys
+        System of the table's magnitudes, ``"ab"`` or ``"vega"``. By default the file name's
+        ``_AB`` / ``_Vega`` (as Yggdrasil names its files), else AB (the packaged table's).
 
     Returns
     -------
     Table with ``age`` [yr], ``log_age``, ``mstars`` [Msun] (10^6 Msun formed),
-    ``mag_ab_<band>`` for every model band and ``mag_<band>`` (Vega) for the bands in
-    :data:`starclass.bands.BANDS`, absolute magnitudes for 10^6 Msun. ``meta`` records the
-    AB -> Vega offsets used.
+    ``mag_ab_<band>`` for every model band (of a Vega table: those with a known offset) and
+    ``mag_<band>`` (Vega) for the bands in :data:`starclass.bands.BANDS`, absolute magnitudes
+    for 10^6 Msun. ``meta`` records the AB -> Vega offsets used, the table's system
+    (``magsys``), ``source`` and ``metallicity`` (what the file's name says; None if nothing).
 
     Examples
     --------
     >>> ssp = load_ssp()
-    >>> len(ssp), ssp.colnames[:3], "mag_f555w" in ssp.colnames
-    (47, ['age', 'log_age', 'mstars'], True)
+    >>> len(ssp), ssp.colnames[:3], "mag_f555w" in ssp.colnames, ssp.meta["magsys"], ssp.meta["metallicity"]
+    (47, ['age', 'log_age', 'mstars'], True, 'ab', 0.02)
     """
-    raw = _read(str(path or _default_path()))
+    p = Path(path) if path is not None else _default_path()
+    raw = _read(str(p))
+    about = describe_ssp(p)
+    if magsys is None:
+        system = about["magsys"] or "ab"
+    else:
+        system = str(magsys).strip().lower()
+        if system not in ("ab", "vega"):
+            raise StarclassError(f"SSP table {p}: magsys must be 'ab' or 'vega', got {magsys!r}")
+        if about["magsys"] and about["magsys"] != system:
+            raise StarclassError(f"SSP table {p}: its name says {about['magsys'].upper()} magnitudes, "
+                                 f"magsys says {system.upper()}")
     sel = np.isclose(raw["redshift"], redshift)
     if not sel.any():
-        raise StarclassError(f"SSP table has no rows at redshift {redshift}")
+        raise StarclassError(f"SSP table {p} has no rows at redshift {redshift}")
     raw = raw[sel]
     raw.sort("age(yr)")
     t = Table()
     t["age"] = raw["age(yr)"] * u.yr
     t["log_age"] = np.log10(raw["age(yr)"])
-    t["mstars"] = raw["mstars"] * u.Msun
+    if "mstars" in raw.colnames:
+        t["mstars"] = raw["mstars"] * u.Msun
     model_bands = [c for c in raw.colnames if c.startswith("f")]
+    ab = {}
     for c in model_bands:
         band = c.replace("_ir", "")
-        t[f"mag_ab_{band}"] = raw[c]
+        if system == "ab":
+            ab[band] = raw[c]
+        elif band in BANDS:
+            # a Vega table: back to AB with the band's own offset, so that a substitute band
+            # (F438W from F435W) is put on Vega with *its* offset as for an AB table
+            ab[band] = raw[c] + BANDS[band].ab_minus_vega
+    for band, col in ab.items():
+        t[f"mag_ab_{band}"] = col
     offsets = {}
     for b, info in BANDS.items():
-        src = b if b in model_bands else SUBSTITUTES.get(b)
-        if src in model_bands:
-            t[mag_col(b)] = raw[src] - info.ab_minus_vega
+        src = b if b in ab else SUBSTITUTES.get(b)
+        if src in ab:
+            t[mag_col(b)] = ab[src] - info.ab_minus_vega
             offsets[b] = info.ab_minus_vega
     t.meta["ab_minus_vega"] = offsets
     t.meta["substitutes"] = dict(SUBSTITUTES)
-    t.meta["source"] = "Yggdrasil (Zackrisson et al. 2011), Z=0.020, Kroupa IMF, fcov=1, instantaneous burst"
+    t.meta["magsys"] = system
+    t.meta["source"] = about["source"]
+    t.meta["metallicity"] = about["metallicity"]
+    t.meta["file"] = str(p)
     return t
 
 
@@ -125,10 +204,12 @@ def ssp_bands(ssp: Table) -> list[str]:
 
 
 def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, float] = (1e6, 1.4e10),
-              path: str | Path | None = None) -> Table:
+              path: str | Path | None = None, magsys: str | None = None) -> Table:
     """U-B and V-I (Vega) of the SSP along its ages, for the U, B, V, I roles of ``bands``.
 
-    The PHANGS paper draws the track from 1 Myr to 10 Gyr; ``age_range`` limits it.
+    The PHANGS paper draws the track from 1 Myr to 10 Gyr; ``age_range`` limits it. ``path``
+    and ``magsys`` choose the model table as in :func:`load_ssp`; ``meta`` says which
+    (``source``, ``metallicity``).
 
     Examples
     --------
@@ -141,7 +222,7 @@ def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, flo
     if missing:
         raise StarclassError(f"no band for role(s) {', '.join(r.upper() for r in missing)} ({role_hint(missing)}) "
                              f"among {', '.join(bands) or 'no bands'}: cannot draw the SSP track")
-    ssp = load_ssp(path)
+    ssp = load_ssp(path, magsys=magsys)
     for r, b in roles.items():
         if mag_col(b) not in ssp.colnames:
             raise StarclassError(f"the SSP model has no magnitude for band {b} (role {r.upper()}); it has "
@@ -155,6 +236,8 @@ def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, flo
     out["v_i"] = s[mag_col(roles['v'])] - s[mag_col(roles['i'])]
     out["mag_v"] = s[mag_col(roles['v'])]
     out.meta["bands"] = roles
+    for k in ("source", "metallicity", "magsys"):
+        out.meta[k] = ssp.meta[k]
     return out
 
 
