@@ -58,3 +58,23 @@ def test_a_model_member_that_is_a_link_loop_is_named_as_a_link(tmp_path):
     res = runner.invoke(app, ["suggest", str(_loop(tmp_path, "m1", "m2")), str(cat), "-o", str(tmp_path / "s.ecsv")])
     assert res.exit_code == 2 and "Traceback" not in res.output, res.output
     assert not (tmp_path / "s.ecsv").exists()
+
+
+def test_inspect_backup_to_a_link_loop_is_refused_without_a_traceback(tmp_path):
+    # inspect.backup compared --backup with the database by Path.resolve: 'inspect DATA --backup LOOP' (and
+    # backup_sqlite(engine, LOOP)) stopped with RuntimeError 'Symlink loop from ...', exit 1, a traceback
+    from starclass.inspect import db
+    from starclass.inspect.backup import backup_sqlite
+
+    (tmp_path / "data").mkdir()
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'data' / 'inspect.sqlite'}")
+    db.init_db(engine)
+    loop = _loop(tmp_path)
+    with pytest.raises(FileExistsError, match=r"loop_a exists \(overwrite=False\)"):
+        backup_sqlite(engine, loop)
+    engine.dispose()
+    res = runner.invoke(app, ["inspect", str(tmp_path / "data"), "--backup", str(loop)])
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    assert "loop_a exists; give --overwrite to replace it" in " ".join(res.output.split())
+    assert os.readlink(loop) == str(tmp_path / "loop_b")  # the link is left as it was
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "loop_a", "loop_b"]
