@@ -78,3 +78,19 @@ def test_inspect_backup_to_a_link_loop_is_refused_without_a_traceback(tmp_path):
     assert "loop_a exists; give --overwrite to replace it" in " ".join(res.output.split())
     assert os.readlink(loop) == str(tmp_path / "loop_b")  # the link is left as it was
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "loop_a", "loop_b"]
+
+
+@pytest.mark.parametrize("with_images", [False, True])
+def test_train_labels_that_are_a_link_loop_are_named_without_a_traceback(tmp_path, with_images):
+    # train compared --labels with the catalogue by Path.resolve: 'train --catalog c.ecsv --labels LOOP
+    # --label-model dawid-skene' stopped with RuntimeError 'Symlink loop from ...' (exit 1, a traceback): without
+    # images since the votes are checked first (3bb5f51f), with mosaics in _vote_targets
+    loop = _loop(tmp_path)
+    cat = write_catalog(Table({"id": [1, 2], "x": [10.0, 20.0], "y": [12.0, 14.0]}), tmp_path / "c.ecsv")
+    write_toy_mosaics(tmp_path / "field")
+    images = ["--mosaics", str(tmp_path / "field")] if with_images else []
+    res = runner.invoke(app, ["train", "--task", "galaxy-cluster-compact", "--catalog", str(cat), "--labels", str(loop),
+                              "--label-model", "dawid-skene", *images, "-o", str(tmp_path / "m")])
+    assert res.exit_code == 2, res.output
+    assert "loop_a" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "m").exists()
