@@ -94,3 +94,17 @@ def test_train_labels_that_are_a_link_loop_are_named_without_a_traceback(tmp_pat
     assert res.exit_code == 2, res.output
     assert "loop_a" in res.output and "Traceback" not in res.output
     assert not (tmp_path / "m").exists()
+
+
+def test_inspect_with_a_database_that_is_a_link_loop_is_refused_without_a_traceback(tmp_path):
+    # the default --db, DATA/inspect.sqlite, was made absolute with Path.resolve: a link loop there (a copied
+    # folder whose link pointed at itself) stopped 'inspect DATA --list-users' / '--backup' with RuntimeError
+    # 'Symlink loop from ...' (exit 1, a traceback)
+    (tmp_path / "data").mkdir()
+    os.symlink("inspect.sqlite", tmp_path / "data" / "inspect.sqlite")  # points at itself
+    for extra in (["--list-users"], ["--backup", str(tmp_path / "b.sqlite")]):
+        res = runner.invoke(app, ["inspect", str(tmp_path / "data"), *extra])
+        assert res.exit_code == 2, res.output
+        assert "no label database at" in res.output and "Traceback" not in res.output
+    assert os.readlink(tmp_path / "data" / "inspect.sqlite") == "inspect.sqlite"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
