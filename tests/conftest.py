@@ -373,3 +373,27 @@ def counts_header(shape: tuple[int, int]):
     hdr = w.to_header()
     hdr["FILTER"], hdr["BUNIT"], hdr["MAGZERO"] = "F555W", "COUNTS", 25.0
     return hdr
+
+
+#: The DOM the labelling page's script (``inspect.js``) needs, stubbed for node: every element found by id
+#: (made on first use) and the document. A test's harness adds ``window``, ``fetch`` and its own steps; the
+#: page's source is its first argument. Shared by the node tests of the page (test_inspect_page_*.py,
+#: test_inspect_queue_refresh.py), which had a copy each.
+PAGE_DOM_STUB = r"""
+const fs = require("fs");
+const src = fs.readFileSync(process.argv[2], "utf8");
+const el = () => ({textContent: "", value: "", dataset: {}, style: {},
+  classList: {toggle() {}, add() {}, remove() {}, contains() { return false; }},
+  replaceChildren() {}, addEventListener() {}, appendChild() {}, setAttribute() {}, append() {},
+  querySelector: () => null, add() {},
+  getContext: () => ({createImageData: () => ({data: []}), putImageData() {}})});
+const els = new Map();
+globalThis.document = {
+  querySelector: (q) => (q.startsWith("meta") ? {content: "tok"} : null),
+  querySelectorAll: () => [],
+  getElementById: (id) => { if (!els.has(id)) els.set(id, el()); return els.get(id); },
+  body: {dataset: {subclassOf: ""}},
+  addEventListener() {},
+  createElement: () => el(),
+};
+"""

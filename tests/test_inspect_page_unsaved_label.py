@@ -16,26 +16,13 @@ from pathlib import Path
 import pytest
 
 import starclass.inspect
+from conftest import PAGE_DOM_STUB
 
 PAGE = Path(starclass.inspect.__file__).parent / "static" / "inspect.js"
 
 #: Loads the page's script on stubbed document/fetch, then saves a label the server refuses (503) and
 #: one it keeps, printing the candidate's label, the labelled set and the status line after each.
-HARNESS = r"""
-const fs = require("fs");
-const src = fs.readFileSync(process.argv[2], "utf8");
-const el = () => ({textContent: "", value: "", dataset: {}, style: {},
-  classList: {toggle() {}, add() {}, remove() {}, contains() { return false; }},
-  replaceChildren() {}, addEventListener() {}, appendChild() {}, setAttribute() {}});
-const els = new Map();
-globalThis.document = {
-  querySelector: (q) => (q.startsWith("meta") ? {content: "tok"} : null),
-  querySelectorAll: () => [],
-  getElementById: (id) => { if (!els.has(id)) els.set(id, el()); return els.get(id); },
-  body: {dataset: {subclassOf: ""}},
-  addEventListener() {},
-  createElement: () => el(),
-};
+HARNESS = PAGE_DOM_STUB + r"""
 globalThis.window = {addEventListener() {}, location: {}};
 globalThis.answers = [];
 globalThis.fetch = async (path) => {

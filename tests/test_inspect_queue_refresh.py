@@ -24,6 +24,7 @@ with warnings.catch_warnings():  # the installed starlette warns about httpx at 
     from fastapi.testclient import TestClient
 
 import starclass.inspect
+from conftest import PAGE_DOM_STUB
 from starclass.datasets.labelling import make_demo_field
 from starclass.inspect import db
 from starclass.inspect.app import create_app, load_field
@@ -96,24 +97,8 @@ def test_a_candidate_two_inspectors_scored_is_done_for_a_third(field, tmp_path):
 #: The page's script on stubbed DOM and fetch: tab 2, opened before the labels of ``progress`` were given (in tab 1,
 #: or by the others), comes back to the front and labels the candidate it opened on; prints where it went, the
 #: counts and the queue note.
-HARNESS = r"""
-const fs = require("fs");
-const src = fs.readFileSync(process.argv[2], "utf8");
+HARNESS = PAGE_DOM_STUB + r"""
 const scenario = JSON.parse(process.argv[3]);
-const el = () => ({textContent: "", value: "", dataset: {}, style: {},
-  classList: {toggle() {}, add() {}, remove() {}, contains() { return false; }},
-  replaceChildren() {}, addEventListener() {}, appendChild() {}, setAttribute() {}, append() {},
-  querySelector: () => null, add() {},
-  getContext: () => ({createImageData: () => ({data: []}), putImageData() {}})});
-const els = new Map();
-globalThis.document = {
-  querySelector: (q) => (q.startsWith("meta") ? {content: "tok"} : null),
-  querySelectorAll: () => [],
-  getElementById: (id) => { if (!els.has(id)) els.set(id, el()); return els.get(id); },
-  body: {dataset: {subclassOf: ""}},
-  addEventListener() {},
-  createElement: () => el(),
-};
 const listeners = globalThis.listeners = {};
 globalThis.window = {addEventListener(type, f) { (listeners[type] = listeners[type] || []).push(f); }, location: {}};
 globalThis.Image = function () {};

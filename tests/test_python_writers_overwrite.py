@@ -229,3 +229,31 @@ def test_every_refusal_is_a_file_exists_error_naming_the_path(tmp_path):
         assert str(path) in str(err.value), str(err.value)
         assert "Errno" not in str(err.value)
         assert sorted(q.name for q in tmp_path.iterdir()) == before  # nothing written beside it
+
+
+def test_a_backup_target_made_while_copying_is_refused_as_a_file_exists_error(tmp_path, monkeypatch):
+    # backup_sqlite's second check (a file that appeared at dest while the copy was made) raised an
+    # OutputExistsError inside its 'except OSError' (an OutputExistsError is one): it was rewrapped as a plain
+    # StarclassError 'backup to B failed: B exists ...', no FileExistsError, the path no longer its filename
+    import sqlite3
+
+    from starclass.inspect import backup as backup_module
+    from starclass.inspect import db
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    dest = tmp_path / "b.sqlite"
+    real_connect = sqlite3.connect
+
+    def connect(path, *args, **kwargs):  # the copy's target is opened: another program writes dest meanwhile
+        dest.write_text("another program's")
+        return real_connect(path, *args, **kwargs)
+
+    monkeypatch.setattr(backup_module.sqlite3, "connect", connect)
+    with pytest.raises(FileExistsError) as err:
+        backup_module.backup_sqlite(engine, dest)
+    engine.dispose()
+    assert isinstance(err.value, StarclassError) and err.value.filename == str(dest)
+    assert str(err.value) == f"{dest} exists (overwrite=False); give overwrite=True to replace it"
+    assert dest.read_text() == "another program's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.sqlite", "labels.sqlite"]  # the copy deleted

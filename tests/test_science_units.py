@@ -41,3 +41,18 @@ def test_masked_ages_are_left_out_and_a_unit_of_another_kind_is_refused():
     assert left["n"].tolist() == mass_functions(MASS[100:], AGE[100:])["n"].tolist()
     with pytest.raises(StarclassError, match=r"age is in mag, which is not a unit of yr"):
         mass_functions(MASS, AGE * u.mag)
+
+
+def test_log_ages_and_masses_in_dex_are_taken_as_logarithms():
+    # in_unit multiplied the numbers by the unit's scale: log ages in dex(yr) (7.0 for 10 Myr) became 70 yr,
+    # every age range empty; Column and Quantity (astropy's Dex) alike
+    in_yr = mass_functions(MASS, AGE)
+    t = Table({"log_mass": np.log10(MASS), "log_age": np.log10(AGE)})
+    t["log_mass"].unit, t["log_age"].unit = "dex(solMass)", "dex(yr)"
+    in_dex = mass_functions(t["log_mass"], t["log_age"])
+    assert in_dex["n"].tolist() == in_yr["n"].tolist() and sum(in_yr["n"]) > 100
+    np.testing.assert_allclose(in_dex["beta_ml"], in_yr["beta_ml"], rtol=1e-9)
+    q = age_distribution(np.log10(AGE) * u.dex(u.yr))
+    assert q["gamma"] == pytest.approx(age_distribution(AGE)["gamma"], rel=1e-9)
+    with pytest.raises(StarclassError, match=r"age is in dex\(cm\), which is not a unit of yr"):
+        mass_functions(MASS, np.log10(AGE) * u.dex(u.cm))

@@ -58,3 +58,53 @@ def test_a_model_member_that_is_a_link_loop_is_named_as_a_link(tmp_path):
     res = runner.invoke(app, ["suggest", str(_loop(tmp_path, "m1", "m2")), str(cat), "-o", str(tmp_path / "s.ecsv")])
     assert res.exit_code == 2 and "Traceback" not in res.output, res.output
     assert not (tmp_path / "s.ecsv").exists()
+
+
+def test_inspect_backup_to_a_link_loop_is_refused_without_a_traceback(tmp_path):
+    # inspect.backup compared --backup with the database by Path.resolve: 'inspect DATA --backup LOOP' (and
+    # backup_sqlite(engine, LOOP)) stopped with RuntimeError 'Symlink loop from ...', exit 1, a traceback
+    from starclass.inspect import db
+    from starclass.inspect.backup import backup_sqlite
+
+    (tmp_path / "data").mkdir()
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'data' / 'inspect.sqlite'}")
+    db.init_db(engine)
+    loop = _loop(tmp_path)
+    with pytest.raises(FileExistsError, match=r"loop_a exists \(overwrite=False\)"):
+        backup_sqlite(engine, loop)
+    engine.dispose()
+    res = runner.invoke(app, ["inspect", str(tmp_path / "data"), "--backup", str(loop)])
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    assert "loop_a exists; give --overwrite to replace it" in " ".join(res.output.split())
+    assert os.readlink(loop) == str(tmp_path / "loop_b")  # the link is left as it was
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "loop_a", "loop_b"]
+
+
+@pytest.mark.parametrize("with_images", [False, True])
+def test_train_labels_that_are_a_link_loop_are_named_without_a_traceback(tmp_path, with_images):
+    # train compared --labels with the catalogue by Path.resolve: 'train --catalog c.ecsv --labels LOOP
+    # --label-model dawid-skene' stopped with RuntimeError 'Symlink loop from ...' (exit 1, a traceback): without
+    # images since the votes are checked first (3bb5f51f), with mosaics in _vote_targets
+    loop = _loop(tmp_path)
+    cat = write_catalog(Table({"id": [1, 2], "x": [10.0, 20.0], "y": [12.0, 14.0]}), tmp_path / "c.ecsv")
+    write_toy_mosaics(tmp_path / "field")
+    images = ["--mosaics", str(tmp_path / "field")] if with_images else []
+    res = runner.invoke(app, ["train", "--task", "galaxy-cluster-compact", "--catalog", str(cat), "--labels", str(loop),
+                              "--label-model", "dawid-skene", *images, "-o", str(tmp_path / "m")])
+    assert res.exit_code == 2, res.output
+    assert "loop_a" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_inspect_with_a_database_that_is_a_link_loop_is_refused_without_a_traceback(tmp_path):
+    # the default --db, DATA/inspect.sqlite, was made absolute with Path.resolve: a link loop there (a copied
+    # folder whose link pointed at itself) stopped 'inspect DATA --list-users' / '--backup' with RuntimeError
+    # 'Symlink loop from ...' (exit 1, a traceback)
+    (tmp_path / "data").mkdir()
+    os.symlink("inspect.sqlite", tmp_path / "data" / "inspect.sqlite")  # points at itself
+    for extra in (["--list-users"], ["--backup", str(tmp_path / "b.sqlite")]):
+        res = runner.invoke(app, ["inspect", str(tmp_path / "data"), *extra])
+        assert res.exit_code == 2, res.output
+        assert "no label database at" in res.output and "Traceback" not in res.output
+    assert os.readlink(tmp_path / "data" / "inspect.sqlite") == "inspect.sqlite"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]

@@ -454,9 +454,11 @@ def inspect_command(
     if stamps is not None and needs_task and not task:
         if init:
             raise StarclassError(NEEDS_TASK)  # a new database records no scheme
+        from starclass.io.paths import resolved  # not Path.resolve: a link loop there was a RuntimeError traceback
+
         # the database records the scheme of its labels: an export (or a later server) can take it from there
         folder = stamps if stamps.is_dir() else stamps.parent
-        task, line = _recorded_task(db or f"sqlite:///{(folder / 'inspect.sqlite').resolve()}", dataset, stamps)
+        task, line = _recorded_task(db or f"sqlite:///{resolved(folder / 'inspect.sqlite')}", dataset, stamps)
         echo(line)
     if stamps is not None:
         from starclass.inspect.cutouts import stamps_scheme
@@ -491,7 +493,9 @@ def inspect_command(
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise StarclassError(f"data directory {data_dir} does not exist")
-    url = db or f"sqlite:///{(data_dir / 'inspect.sqlite').resolve()}"
+    from starclass.io.paths import resolved  # not Path.resolve: a link loop there was a RuntimeError traceback
+
+    url = db or f"sqlite:///{resolved(data_dir / 'inspect.sqlite')}"
     if backup is not None:
         path = dbm.sqlite_path(url)
         if path is not None and not path.exists():

@@ -25,6 +25,7 @@ from starclass.cli._app import (
 )
 from starclass.errors import StarclassError, counted
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder, stored_group_column
+from starclass.io.paths import resolved
 from starclass.learn.provenance import flags_record
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, INFERENCE_BATCH_SIZE, X, Y
 
@@ -968,7 +969,8 @@ def _check_votes(cfg, catalog, labels, label_columns: str | None) -> None:
 
     table = read_catalog(catalog)
     votes_table = None
-    if labels is not None and Path(labels).resolve() != Path(catalog).resolve():
+    # resolved, not Path.resolve: --labels given as a loop of links was a RuntimeError traceback
+    if labels is not None and resolved(labels) != resolved(catalog):
         votes_table = read_votes(labels, "train --labels")
     votes_for_catalogue(cfg, table, votes_table, columns=label_columns, model="mode", name=str(labels or catalog))
 
@@ -1060,7 +1062,7 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
 
         src = Table(StampStore(stamps).table)  # the store's candidate columns, in stamp order
     votes_table = None
-    if labels is not None and (catalog is None or Path(labels).resolve() != Path(catalog).resolve()):
+    if labels is not None and (catalog is None or resolved(labels) != resolved(catalog)):
         from starclass.learn.labels import read_votes
 
         votes_table = read_votes(labels, "train --labels")

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.inspect.db import sqlite_path
 from starclass.io.atomic import atomic_path
+from starclass.io.paths import resolved
 
 
 def backup_sqlite(engine: Engine, dest: str | os.PathLike, *, overwrite: bool = False) -> Path:
@@ -63,9 +64,12 @@ def backup_sqlite(engine: Engine, dest: str | os.PathLike, *, overwrite: bool = 
     if src is None:
         raise StarclassError(f"--backup copies a SQLite file; {engine.url.render_as_string()} is not one")
     dest = Path(dest).absolute()
-    if dest.resolve() == src.resolve():
+    # resolved, not Path.resolve: a loop of links given as --backup was a RuntimeError traceback
+    if resolved(dest) == resolved(src):
         raise StarclassError(f"--backup {dest} is the database itself; name another file")
-    if dest.exists() and not overwrite:
+    # a link counts as there even where it leads nowhere (a loop, a missing target): the backup's rename
+    # would replace it, as io.paths.check_output refuses for every other output
+    if (dest.exists() or dest.is_symlink()) and not overwrite:
         # a notebook's call has overwrite=True, not the --overwrite it was told of; inspect --backup says that one
         raise OutputExistsError(exists_refusal(dest), dest)
     if not dest.parent.is_dir():
@@ -87,6 +91,10 @@ def backup_sqlite(engine: Engine, dest: str | os.PathLike, *, overwrite: bool = 
                 os.fsync(fh.fileno())
             if dest.exists() and not overwrite:  # appeared while copying; atomic_path deletes the copy
                 raise OutputExistsError(exists_refusal(dest), dest)
+    except StarclassError:
+        # an OutputExistsError is an OSError too: caught below it was said as 'backup to B failed: B exists',
+        # no longer a FileExistsError; atomic_path's own 'cannot write' names the file already
+        raise
     except (OSError, sqlite3.Error, sa.exc.SQLAlchemyError) as exc:
         raise StarclassError(f"backup to {dest} failed: {exc}") from None
     return dest

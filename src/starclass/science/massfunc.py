@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import astropy.units as u
 import numpy as np
 from astropy.table import MaskedColumn, Table
+from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError, counted
 from starclass.schema import mag_col
@@ -59,7 +60,7 @@ class PowerLawFit:
                 "xmin": self.xmin, "xmax": self.xmax}
 
 
-def in_unit(values, unit: str, name: str) -> np.ndarray:
+def in_unit(values: ArrayLike, unit: str, name: str) -> np.ndarray:
     """The numbers of ``values`` in ``unit``: a Quantity or a Column with a unit is converted.
 
     Plain numbers are taken as given in ``unit``. A column of ages in Myr (an SSP fit's output, a
@@ -70,7 +71,7 @@ def in_unit(values, unit: str, name: str) -> np.ndarray:
     Parameters
     ----------
     values : array-like, Quantity or astropy Column
-        The values.
+        The values; a logarithmic unit (``dex(yr)``: log ages) is taken as one, its values converted.
     unit : str
         The unit the caller works in (``"yr"``, ``"solMass"``).
     name : str
@@ -90,6 +91,8 @@ def in_unit(values, unit: str, name: str) -> np.ndarray:
     --------
     >>> in_unit(np.array([1.0, 10.0]) * u.Myr, "yr", "age").tolist()
     [1000000.0, 10000000.0]
+    >>> in_unit(np.array([7.0]) * u.dex(u.yr), "yr", "age").tolist()  # log ages
+    [10000000.0]
     >>> in_unit([3.0e4], "solMass", "mass").tolist()
     [30000.0]
     >>> in_unit(np.array([20.0]) * u.mag, "yr", "age")
@@ -103,11 +106,12 @@ def in_unit(values, unit: str, name: str) -> np.ndarray:
     if have is None or isinstance(have, u.UnrecognizedUnit):
         return x
     try:
-        factor = u.Unit(have).to(unit)
+        # the values converted, not multiplied by the unit's scale: a logarithmic unit (log ages in dex(yr),
+        # 7.0 for 10 Myr) is no scale, and 7.0 became 70 yr
+        return np.asarray(u.Unit(have).to(unit, x), dtype=float)
     except u.UnitConversionError:
         raise StarclassError(f"{name} is in {have}, which is not a unit of {unit}: give it in {unit} (or any unit "
                              "that converts)") from None
-    return x * factor
 
 
 def _select(values, lo, hi, what):
