@@ -1499,5 +1499,6 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
                                 device=device, precision=precision, method=method, n_bins=n_bins,
                                 progress=progress)
     cal.n_training_rows = n_training
-    save_calibration(path, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
+    # refused above without overwrite=True; checked again here, the rows take minutes to classify
+    save_calibration(path, cal.to_dict(), [c["digest"] for c in loaded.checkpoints], overwrite=overwrite)
     return cal
