@@ -103,3 +103,15 @@ def test_a_run_started_from_scratch_and_resumed_over_cached_weights_says_it_goes
             "weights were found then) and goes on so: the 3 layer(s) asked to be frozen are NOT frozen; "
             f"--overwrite starts afresh over the weights found now ({cached})") in res.output, res.output
     assert "trained from scratch" in _member_line(tmp_path)
+
+
+def test_a_finished_cross_validation_does_not_need_the_deleted_weights_file(tmp_path, empty_hub):
+    weights = tmp_path / "weights" / "r18.pth"
+    _save_r18(weights)
+    args = [*_task(tmp_path, str(weights), 3, 1), "--cv", "2"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, (first.output, first.exception)
+    weights.unlink()
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, (res.output, res.exception)
+    assert "does not exist" not in res.output and "FROM SCRATCH" not in res.output, res.output

@@ -478,7 +478,8 @@ def train_command(
     # a resumed member is built as its run started (its checkpoint's record), not from the weights now: a
     # weights file given and since deleted stopped the rerun ("pretrained weights file ... does not exist"),
     # even of a finished model, and cached weights removed since were said to leave it FROM SCRATCH
-    resumed = _resumed_starts(output, trained) if resume and cv_scheme is None else {}
+    resumed = ({} if not resume else _resumed_starts(output, trained) if cv_scheme is None
+               else _resumed_cv_starts(output, trained, cv_scheme))
     said = frozen_over_random(trained, init_from, task, resumed=resumed)
     for warning in said:
         # on stderr and before any training: a user who asked for transfer learning must not miss this
@@ -1010,6 +1011,41 @@ def _resumed_starts(output: Path, config) -> dict[int, str | None]:
             except StarclassError:
                 found[index] = None  # checked as a fresh start here; fit refuses the file, naming it
     return found
+
+
+def _resumed_cv_starts(output: Path, config, scheme) -> dict[int, str | None]:
+    """:func:`_resumed_starts` of a ``train --cv`` folder: a member counts only where every fold has its checkpoint.
+
+    The folds are those ``cv_folds.json`` lists (written before any fold trains), for the same scheme; a
+    fold not started yet trains from the weights now, so its members are checked as a fresh start. A
+    member every fold keeps or resumes over ImageNet weights needs no file; one that started from scratch
+    in any fold is said to go on so; an unrecorded start in any fold is checked as a fresh start.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> _resumed_cv_starts(Path("no/such/cv"), get_preset("cool-core"), 5)
+    {}
+    """
+    from starclass.learn.crossval import read_cv_folds
+    from starclass.models.torchvision_nets import KEPT
+
+    doc = read_cv_folds(output)
+    if doc is None or str(doc.get("scheme")) != str(scheme):
+        return {}
+    folds = [p for p in Path(output).glob("fold_*") if p.is_dir()]
+    starts = [_resumed_starts(p, config) for p in folds]
+    if len(folds) != len(doc["folds"]) or not starts:
+        return {}  # a fold not started: it needs the weights as a fresh start
+    out: dict[int, str | None] = {}
+    for index in set.intersection(*(set(s) for s in starts)):
+        records = [s[index] for s in starts]
+        if any(r is None for r in records):
+            out[index] = None
+        else:
+            scratch = [r for r in records if not (r == KEPT or str(r).startswith(("imagenet:", "model:")))]
+            out[index] = scratch[0] if scratch else KEPT
+    return out
 
 
 def _resumed_label_column(source: Path, trained_on: str | None, model: Path) -> str:
