@@ -46,9 +46,9 @@ def save_untrained(cfg, outdir: Path) -> Path:
         net = build_model(cfg, member=m["index"])
         save_checkpoint(make_checkpoint(cfg, net.state_dict(), member=m["index"],
                                         architecture=m["architecture"], seed=m["seed"]),
-                        outdir / member_filename(m["index"]))
+                        outdir / member_filename(m["index"]), overwrite=True)
         members.append({"file": member_filename(m["index"]), "architecture": m["architecture"], "seed": m["seed"]})
-    write_manifest(outdir, cfg, members)
+    write_manifest(outdir, cfg, members, overwrite=True)  # the benchmark's own scratch model, remade
     return outdir
 
 

@@ -344,8 +344,8 @@ def killed_after_epoch(monkeypatch, epoch: int = 1) -> Iterator[None]:
 
     real_save = train_mod.save_checkpoint
 
-    def save_then_die(ckpt, path):
-        out = real_save(ckpt, path)
+    def save_then_die(ckpt, path, **kw):
+        out = real_save(ckpt, path, **kw)
         if ckpt["kind"] == "epoch" and ckpt["epoch"] == epoch:
             raise TrainingKilled
         return out

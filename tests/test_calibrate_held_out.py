@@ -141,3 +141,27 @@ def test_calibrate_model_names_mismatched_rows_and_the_python_argument(trained, 
     with pytest.raises(StarclassError, match=r"\(fitted on [^)]*\); give overwrite=True to replace it$"):
         calibrate_model(model, toy.inputs[val], toy.class_ref[val], source="toy", device="cpu")
     assert (model / "manifest.json").read_text() == before  # nothing written
+
+
+def test_calibrate_model_refuses_to_replace_a_calibration_as_every_writer_does(tmp_path):
+    """A model's calibration kept without overwrite=True was refused with a plain StarclassError, where every
+    other writer's refusal is an OutputExistsError (a FileExistsError too, the path in ``filename``): a
+    notebook's ``except FileExistsError`` missed this one."""
+    from conftest import write_untrained_model
+    from starclass.datasets.stamps import make_synthetic
+    from starclass.errors import OutputExistsError
+    from starclass.learn.config import get_preset
+
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    model = write_untrained_model(tmp_path / "model", cfg)
+    held = make_synthetic(cfg, 40, seed=3)
+    with pytest.warns(UserWarning, match="no record of its training rows"):
+        calibrate_model(model, held.inputs, held.class_ref, source="held-out rows", device="cpu")
+    before = (model / "manifest.json").read_bytes()
+    with pytest.raises(FileExistsError) as info:
+        calibrate_model(model, held.inputs, held.class_ref, source="other rows", device="cpu")
+    assert isinstance(info.value, OutputExistsError) and isinstance(info.value, StarclassError)
+    assert info.value.filename == str(model / "manifest.json")
+    assert str(info.value) == (f"model {model} already has a calibration (fitted on held-out rows); give "
+                               "overwrite=True to replace it")
+    assert (model / "manifest.json").read_bytes() == before  # nothing written

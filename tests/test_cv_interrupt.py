@@ -47,8 +47,8 @@ def _stop_in(monkeypatch, fold: str) -> None:
 
     real_save = train_mod.save_checkpoint
 
-    def ctrl_c(ckpt, path):
-        out = real_save(ckpt, path)
+    def ctrl_c(ckpt, path, **kw):
+        out = real_save(ckpt, path, **kw)
         if ckpt["kind"] == "epoch" and Path(path).parent.name == f"fold_{fold}":
             raise KeyboardInterrupt
         return out

@@ -338,3 +338,17 @@ def test_cross_val_predict_of_probabilities_is_refused_saying_why(toy):
     for train, test in StratifiedKFold(2).split(data.inputs, refs):
         folds[test] = clone(clf).fit(data.inputs[train], refs[train]).predict(data.inputs[test])
     np.testing.assert_array_equal(pred, folds)
+
+
+def test_cnn_save_refuses_a_saved_model_as_every_writer_does(tmp_path):
+    """CNNClassifier.save over a model folder was refused with a plain StarclassError, where every other
+    writer's refusal is an OutputExistsError (a FileExistsError too, the path in ``filename``)."""
+    from starclass.errors import OutputExistsError
+
+    folder = write_untrained_model(tmp_path / "model", get_preset("galaxy-cluster-compact", stamp_size=16))
+    before = sorted((p.name, p.read_bytes()) for p in folder.iterdir())
+    with pytest.raises(FileExistsError) as info:
+        CNNClassifier.load(folder).save(folder)
+    assert isinstance(info.value, OutputExistsError) and info.value.filename == str(folder)
+    assert "save(..., overwrite=True) replaces a model saved there" in str(info.value)
+    assert sorted((p.name, p.read_bytes()) for p in folder.iterdir()) == before  # nothing written

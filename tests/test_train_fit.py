@@ -173,8 +173,8 @@ def test_an_interrupted_ensemble_leaves_checkpoints_not_a_smaller_model(tmp_path
     cfg, data = toy
     real_save = train_mod.save_checkpoint
 
-    def ctrl_c_in_member_2(ckpt, path):
-        out = real_save(ckpt, path)
+    def ctrl_c_in_member_2(ckpt, path, **kw):
+        out = real_save(ckpt, path, **kw)
         if ckpt["kind"] == "epoch" and path.name == "member_02.last.pt":
             raise KeyboardInterrupt
         return out

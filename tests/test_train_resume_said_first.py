@@ -45,10 +45,10 @@ def _stop_at(monkeypatch, when) -> None:
 
     real_save = train_mod.save_checkpoint
 
-    def save(ckpt, path):
+    def save(ckpt, path, **kw):
         if when(ckpt, Path(path)):
             raise Stopped
-        return real_save(ckpt, path)
+        return real_save(ckpt, path, **kw)
 
     monkeypatch.setattr(train_mod, "save_checkpoint", save)
 

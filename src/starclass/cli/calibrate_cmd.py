@@ -18,7 +18,7 @@ from starclass.cli._app import (
     place_rows,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError, counted
+from starclass.errors import OutputExistsError, StarclassError, counted
 from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE, X, Y
 
 
@@ -181,7 +181,7 @@ def calibrate_command(
     # asked only once the inputs are read and checked: asked first, a missing --stamps file or a
     # catalogue without the label column was said only after the user re-ran with --overwrite
     if doc.get("calibration") and not overwrite:
-        raise StarclassError(_has_calibration(model, doc["calibration"]))
+        raise OutputExistsError(_has_calibration(model, doc["calibration"]), model / "manifest.json")
     cal = calibrate_model(model, inputs, values, source=source, overwrite=overwrite, batch_size=batch_size,
                           device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows,
                           progress=progress)

@@ -477,11 +477,16 @@ def train_command(
     # the members that will be trained (--ensemble): phangs4 --ensemble 1 trains two, not twenty
     trained = effective_config(cfg, ensemble=ensemble)
     check_members(trained)  # a stamp too small for a member's network: refused before the data are read
-    said = frozen_over_random(trained, init_from, task)
+    # a resumed member is built as its run started (its checkpoint's record), not from the weights now: a
+    # weights file given and since deleted stopped the rerun ("pretrained weights file ... does not exist"),
+    # even of a finished model, and cached weights removed since were said to leave it FROM SCRATCH
+    resumed = ({} if not resume else _resumed_starts(output, trained) if cv_scheme is None
+               else _resumed_cv_starts(output, trained, cv_scheme))
+    said = frozen_over_random(trained, init_from, task, resumed=resumed)
     for warning in said:
         # on stderr and before any training: a user who asked for transfer learning must not miss this
         typer.echo(f"WARNING: {warning}", err=True)
-    for note in missing_pretrained(trained, init_from, task):
+    for note in missing_pretrained(trained, init_from, task, resumed=resumed):
         typer.echo(f"NOTE: {note}", err=True)
     # said once, here: the networks' own log warning and the per-member training note repeated it
     # (three times for one VGG16, once more per member of an ensemble)
@@ -1006,6 +1011,73 @@ def _no_images(catalogs, task: str, labels=None) -> str:
                 f"--catalog {cat}); {routes}")
     return ("nothing to train on: give FITS mosaics and their labelled catalogue (--mosaics, --catalog), or a "
             f"stamp store from 'starclass cutouts' (--stamps STORE.h5); {routes}")
+
+
+def _resumed_starts(output: Path, config) -> dict[int, str | None]:
+    """What each member with a checkpoint in ``output`` started from, for the weight checks of a resume.
+
+    Returns 0-based member index -> :data:`~starclass.models.torchvision_nets.KEPT` for a finished member
+    (``member_01.pt``: kept, nothing trained), else the ``init_weights`` its epoch checkpoint records
+    (``"scratch"``, ``"imagenet:<path>"``; None when written before it was recorded, or unreadable: ``fit``
+    says why). Members without a checkpoint are absent: they start afresh, from the weights now.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> _resumed_starts(Path("no/such/model"), get_preset("cool-core"))
+    {}
+    """
+    from starclass.learn.checkpoint import epoch_filename, load_checkpoint, member_filename
+    from starclass.models.torchvision_nets import KEPT
+
+    found: dict[int, str | None] = {}
+    if not Path(output).is_dir():
+        return found
+    for m in config.members():
+        index = int(m["index"])
+        if (Path(output) / member_filename(index)).is_file():
+            found[index] = KEPT
+        elif (Path(output) / epoch_filename(index)).is_file():
+            try:
+                found[index] = load_checkpoint(Path(output) / epoch_filename(index), kind="epoch").get("init_weights")
+            except StarclassError:
+                found[index] = None  # checked as a fresh start here; fit refuses the file, naming it
+    return found
+
+
+def _resumed_cv_starts(output: Path, config, scheme) -> dict[int, str | None]:
+    """:func:`_resumed_starts` of a ``train --cv`` folder: a member counts only where every fold has its checkpoint.
+
+    The folds are those ``cv_folds.json`` lists (written before any fold trains), for the same scheme; a
+    fold not started yet trains from the weights now, so its members are checked as a fresh start. A
+    member every fold keeps or resumes over ImageNet weights needs no file; one that started from scratch
+    in any fold is said to go on so; an unrecorded start in any fold is checked as a fresh start.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> _resumed_cv_starts(Path("no/such/cv"), get_preset("cool-core"), 5)
+    {}
+    """
+    from starclass.learn.crossval import read_cv_folds
+    from starclass.models.torchvision_nets import KEPT
+
+    doc = read_cv_folds(output)
+    if doc is None or str(doc.get("scheme")) != str(scheme):
+        return {}
+    folds = [p for p in Path(output).glob("fold_*") if p.is_dir()]
+    starts = [_resumed_starts(p, config) for p in folds]
+    if len(folds) != len(doc["folds"]) or not starts:
+        return {}  # a fold not started: it needs the weights as a fresh start
+    out: dict[int, str | None] = {}
+    for index in set.intersection(*(set(s) for s in starts)):
+        records = [s[index] for s in starts]
+        if any(r is None for r in records):
+            out[index] = None
+        else:
+            scratch = [r for r in records if not (r == KEPT or str(r).startswith(("imagenet:", "model:")))]
+            out[index] = scratch[0] if scratch else KEPT
+    return out
 
 
 def _resumed_label_column(source: Path, trained_on: str | None, model: Path) -> str:

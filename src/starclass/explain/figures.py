@@ -8,6 +8,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import Patch
+
+from starclass.explain.maps import mean_over_data
 
 # here, not in this module: the report's figures wrap their titles too, and report must not import
 # explain (whose package imports torch)
@@ -19,6 +23,17 @@ __all__ = ["MAP_LABEL", "fig_mean_maps", "fig_overlays", "fig_profiles", "fit_ti
 
 #: The colour bar of the maps drawn over the stamps (every map is scaled to a peak of 1 per stamp).
 MAP_LABEL = "saliency (each map / its peak)"
+
+#: Colour of the pixels without data (NaN in the cutout, off the mosaic) in the overlays: apart from the
+#: grey stamps and the jet maps
+NO_DATA_COLOUR = "#ff00ff"
+
+#: The legend entry of those pixels, where a figure has any.
+NO_DATA_LABEL = "no data in the input (NaN, filled for the network): map masked"
+
+#: The caption of a mean-map figure whose maps are masked somewhere.
+MEAN_NO_DATA_CAPTION = ("means over the stamps with data at each pixel (the maps are masked where their input had "
+                        "none); magenta: no stamp had data there")
 
 
 def save_png(fig, path, dpi: int = 100, *, overwrite: bool = False) -> None:
@@ -46,8 +61,14 @@ def _stretch(img: np.ndarray) -> np.ndarray:
 
 
 def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, class_pred: np.ndarray,
-                 names: dict[int, str], per_class: int, title: str, *, origin: str = "upper", method: str = "map"):
-    """One row per class: ``per_class`` stamps with the map over them (jet, 45 % opaque).
+                 names: dict[int, str], per_class: int, title: str, *, origin: str = "upper", method: str = "map",
+                 no_data: np.ndarray | None = None):
+    """One row per class: up to ``per_class`` stamps with the map over them (jet, 45 % opaque).
+
+    The grid has as many columns as the most stamps shown of a class (at most ``per_class``):
+    with few stamps it was ``per_class`` wide all the same, half of the figure empty.
+    ``no_data`` (bool ``[N, H, W]``) marks pixels without data: drawn in :data:`NO_DATA_COLOUR`
+    without map, and said so in a legend below the panels.
 
     Each panel is titled with the class names (``names``): the reference class and ``ok``, or
     ``-> <predicted class>``. ``origin`` is where row 0 of the arrays is drawn: ``"upper"``
@@ -61,10 +82,14 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
     ...                  np.array([1, 2, 2, 2]), {1: "a", 2: "b"}, 2, "t")
     >>> len(f.axes)  # four panels and the colour bar
     5
+    >>> len(fig_overlays(np.zeros((2, 8, 8)), np.zeros((2, 8, 8)), np.array([1, 2]), np.array([1, 2]),
+    ...                  {1: "a", 2: "b"}, 6, "t").axes)  # one column for one stamp a class, not six
+    3
     """
     key = np.where(np.asarray(class_ref) > 0, class_ref, class_pred)
     classes = [c for c in names if np.any(key == c)]
-    ncol = max(1, per_class)
+    shown = [min(per_class, int(np.sum(key == c))) for c in classes]
+    ncol = max([1, *shown])
     panel_w, size = 1.7, 7
     titles: dict[tuple[int, int], str] = {}
     for i, c in enumerate(classes):
@@ -80,11 +105,17 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
     for ax in axes.ravel():
         ax.axis("off")
     over = None
+    masked = False
     for i, c in enumerate(classes):
         for j, k in enumerate(np.flatnonzero(key == c)[:per_class]):
             ax = axes[i, j]
             ax.imshow(_stretch(images[k]), cmap="gray", origin=origin)
+            # a NaN pixel of the map is not drawn (matplotlib's "bad" colour is transparent)
             over = ax.imshow(maps[k], cmap="jet", alpha=0.45, origin=origin, vmin=0, vmax=1)
+            if no_data is not None and np.any(no_data[k]):
+                masked = True
+                ax.imshow(np.ma.masked_where(~np.asarray(no_data[k], bool), np.ones(no_data[k].shape)),
+                          cmap=ListedColormap([NO_DATA_COLOUR]), origin=origin, vmin=0, vmax=1)
             ax.set_title(titles[i, j], fontsize=size)
     fig.suptitle(wrap_title(title, panel_w * ncol, 10), fontsize=10)
     if over is not None:
@@ -92,6 +123,11 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
         bar = fig.colorbar(over, ax=axes.ravel().tolist(), shrink=0.8, pad=0.02)
         bar.set_label(MAP_LABEL, fontsize=8)
         bar.ax.tick_params(labelsize=7)
+    if masked:
+        # the legend says what the colour is: the fill the network saw there looked like sky in the grey stamp
+        label = wrap_title(NO_DATA_LABEL, panel_w * ncol, 7)  # one column: the line was wider than the figure
+        fig.legend(handles=[Patch(facecolor=NO_DATA_COLOUR, label=label)], loc="lower center",
+                   fontsize=7, frameon=False, bbox_to_anchor=(0.5, 0.0))
     fit_titles(fig)
     return fig
 
@@ -116,7 +152,11 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
     panel, above, below, column = 1.8, 0.55, 0.65, 2.3
     width = column * len(classes)
     head = 0.25 + 0.2 * (wrap_title(title, width, 10).count("\n") + 1)  # the suptitle's lines
-    height = head + len(methods) * (above + panel + below)
+    # maps NaN where their input had no data: a caption below the last row says how the means treat them
+    masked = any(bool(np.isnan(maps[m][groups[c]]).any()) for m in methods for c in classes)
+    caption = wrap_title(MEAN_NO_DATA_CAPTION, width, 7) if masked else ""
+    foot = 0.15 * (caption.count("\n") + 1) + 0.1 if caption else 0.0
+    height = head + len(methods) * (above + panel + below) + foot
     fig = plt.figure(figsize=(width, height))
     axes = np.array([[fig.add_axes(((j * column + (column - panel) / 2) / width,
                                     (height - head - i * (above + panel + below) - above - panel) / height,
@@ -124,14 +164,20 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
                       for j in range(len(classes))] for i in range(len(methods))])
     for i, m in enumerate(methods):
         for j, c in enumerate(classes):
-            mean = maps[m][groups[c]].mean(axis=0)
+            # over the stamps with data at each pixel (maps are NaN where their input had none)
+            mean = mean_over_data(maps[m][groups[c]])
             ax = axes[i, j]
-            im = ax.imshow(mean, cmap="inferno", origin=origin, vmin=0, vmax=map_top(mean))
-            ax.set_title(zero_map_title(f"{m}\n{names.get(c, c)} (n={len(groups[c])})", mean, "all maps"), fontsize=7)
+            # NaN (no stamp with data there) drawn apart: transparent, it read as the figure's white margin
+            im = ax.imshow(mean, cmap=plt.get_cmap("inferno").with_extremes(bad=NO_DATA_COLOUR), origin=origin,
+                           vmin=0, vmax=map_top(np.nan_to_num(mean)))
+            ax.set_title(zero_map_title(f"{m}\n{names.get(c, c)} (n={len(groups[c])})", np.nan_to_num(mean),
+                                        "all maps"), fontsize=7)
             ax.axis("off")
             # each panel has its own scale: its own bar, else two panels' colours read as equal values
             bar_below(fig, ax, im, f"mean {m}")
     fig.suptitle(wrap_title(title, 2.3 * len(classes), 10), fontsize=10)
+    if caption:
+        fig.text(0.5, 0.05 / height, caption, ha="center", va="bottom", fontsize=7)
     fit_titles(fig)
     return fig
 

@@ -39,7 +39,7 @@ from starclass.errors import StarclassError, counted
 from starclass.science.gradcam import gradcam
 
 __all__ = ["LayerChoice", "cam", "choose_layer", "conv_map_sizes", "guided_backprop", "guided_gradcam",
-           "normalise_maps", "saliency"]
+           "mask_no_data", "mean_over_data", "normalise_maps", "saliency"]
 
 #: Smallest side (pixels of the feature map) at which a class-activation map still says
 #: where in the stamp the evidence lies: 7 x 7 is ImageNet ResNets' and VGGs' last map at 224 px.
@@ -197,6 +197,44 @@ def normalise_maps(maps: np.ndarray) -> np.ndarray:
     m = np.clip(np.asarray(maps, dtype=np.float32), 0, None)
     peak = m.reshape(len(m), -1).max(axis=1) if len(m) else np.zeros(0, np.float32)
     return np.divide(m, peak[:, None, None], out=np.zeros_like(m), where=peak[:, None, None] > 0)
+
+
+
+def mask_no_data(maps: np.ndarray, no_data: np.ndarray) -> np.ndarray:
+    """Maps ``[N, H, W]`` made NaN where the input has no data, each scaled to the peak of its other pixels.
+
+    A cutout's NaN pixels reach the network filled with the background: a map over them shows the
+    network's answer to the fill (often the edge of a NaN stripe), not evidence on the sky, and
+    its peak there set the scale of the whole map.
+
+    Examples
+    --------
+    >>> m = np.array([[[1.0, 0.5], [0.25, 0.0]]])
+    >>> mask_no_data(m, np.array([[[True, False], [False, False]]]))[0].tolist()
+    [[nan, 1.0], [0.5, 0.0]]
+    """
+    nd = np.asarray(no_data, bool)
+    out = normalise_maps(np.where(nd, 0.0, np.asarray(maps, np.float32)))
+    out[nd] = np.nan
+    return out
+
+
+def mean_over_data(maps: np.ndarray) -> np.ndarray:
+    """The mean ``[H, W]`` of maps ``[N, H, W]`` over those with data at each pixel (NaN: no data; NaN where none has).
+
+    Examples
+    --------
+    >>> mean_over_data(np.array([[[np.nan, 1.0]], [[0.5, 0.0]]])).tolist()
+    [[0.5, 0.5]]
+    >>> bool(np.isnan(mean_over_data(np.full((2, 1, 1), np.nan))[0, 0]))
+    True
+    """
+    m = np.asarray(maps, float)
+    have = np.isfinite(m)
+    n = have.sum(axis=0)
+    total = np.where(have, m, 0.0).sum(axis=0)
+    # np.nanmean warns "Mean of empty slice" for a pixel without data in any map: NaN is the answer there
+    return np.divide(total, n, out=np.full(total.shape, np.nan), where=n > 0)
 
 
 class _GuidedReLU(torch.autograd.Function):

@@ -7,8 +7,10 @@ network), and computes the asked maps (:mod:`starclass.explain.maps`). It then w
 folder, atomically:
 
 ``maps.npz``
-    ``<method>``: ``[N, H, W]`` maps; ``class_ref`` (0 where unlabelled), ``class_pred``,
-    ``image`` (the mean of the bands at the finest scale, for overlays: :func:`underlay`).
+    ``<method>``: ``[N, H, W]`` maps, NaN where the input has no data (a pixel NaN in a cutout, or
+    off the mosaic: the network saw the fill value there, not the sky); ``no_data`` (bool ``[N, H, W]``,
+    those pixels); ``class_ref`` (0 where unlabelled), ``class_pred``, ``image`` (the mean of the bands
+    at the finest scale, for overlays: :func:`underlay`).
 ``tables/stamps.ecsv``
     One row per stamp: ``index``, ``file`` (cutouts) or ``id`` (store), ``class_ref``,
     ``class_pred``, ``prob_pred`` (probability of the predicted class).
@@ -40,7 +42,16 @@ import torch
 from astropy.table import Table
 
 from starclass.errors import StarclassError, counted
-from starclass.explain.maps import MIN_MAP_SIZE, LayerChoice, cam, choose_layer, guided_backprop, normalise_maps
+from starclass.explain.maps import (
+    MIN_MAP_SIZE,
+    LayerChoice,
+    cam,
+    choose_layer,
+    guided_backprop,
+    mask_no_data,
+    mean_over_data,
+    normalise_maps,
+)
 from starclass.io.atomic import atomic_dir
 from starclass.io.cutout_folders import (
     MIXED,
@@ -95,6 +106,9 @@ class ExplainStamps:
     pixel_scale_note: str = ""
     #: lines :func:`explain` prints and records (a cube's planes taken for the task's bands)
     notes: list[str] = field(default_factory=list)
+    #: bool ``[N, S, S]``: pixels of the inputs' first scale without data (NaN in a cutout, off a mosaic),
+    #: which the inputs hold filled; None: not known (every pixel taken as data)
+    no_data: np.ndarray | None = None
 
     def origin(self, rows) -> str:
         """The common origin of ``rows`` (``"mixed"`` when they differ; ``"upper"`` without origins)."""
@@ -232,9 +246,11 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
             else:
                 warnings.warn(note.removeprefix("warning: "), stacklevel=2)
         scale, scale_note = cutout_pixel_scale(cut, int(cfg.stamp_size))
+        from starclass.stamps.images import cutout_no_data
+
         return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
                              str(cut.source), origins=list(cut.origins), pixel_scale=scale,
-                             pixel_scale_note=scale_note, notes=notes)
+                             pixel_scale_note=scale_note, notes=notes, no_data=cutout_no_data(cut.images, cfg))
     if label_column is not None and label_column != "label":
         raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder; stamp "
                              f"store {src} holds its labels in {CLASS_REF}")
@@ -254,7 +270,7 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
     rows = np.flatnonzero(store.ok)
     if not len(rows):
         raise StarclassError(f"stamp store {src}: no usable stamp")
-    inputs, _ = store[rows]
+    inputs, valid = store[rows]
     ref = np.zeros(len(rows), int)
     if CLASS_REF in store.table:
         # the store's reference classes (LEGUS 1-4) through the task's merge, as training read them: compared
@@ -264,8 +280,9 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         ref = np.maximum(cfg.map_classes(raw), 0).astype(int)
     names = ([str(v) for v in np.asarray(store.table[ID])[rows]] if ID in store.table
              else [str(i) for i in rows])
+    # the store's pixel validity at its first scale (False: off the mosaic or NaN there, filled)
     return ExplainStamps(np.asarray(inputs, np.float32), ref, names, ID, str(src),
-                         origins=[drawing_origin(src)] * len(rows))
+                         origins=[drawing_origin(src)] * len(rows), no_data=~np.asarray(valid, bool)[:, 0])
 
 
 def cutout_pixel_scale(cut, stamp_size: int) -> tuple[float | None, str]:
@@ -373,7 +390,8 @@ def _explain_chunks(net, x: np.ndarray, classes, methods, pick_layer, bar):
 
 def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarray, classes: list[int], *,
                    methods: tuple[str, ...] = METHODS, min_size: int = MIN_MAP_SIZE, layer: str | None = None,
-                   pixel_scale: float = 1.0, progress: bool = False) -> ExplainResult:
+                   pixel_scale: float = 1.0, progress: bool = False,
+                   no_data: np.ndarray | None = None) -> ExplainResult:
     """Maps, class means and radial profiles for one network and its inputs.
 
     Parameters
@@ -401,6 +419,12 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
         Arcsec per pixel, for ``radius_arcsec``.
     progress : bool
         Show a tqdm bar over the stamps (``explain`` on the command line shows it by default).
+    no_data : numpy.ndarray or None
+        bool ``[N, H, W]``: pixels where the inputs hold no data (filled: NaN in a cutout,
+        :func:`starclass.stamps.images.cutout_no_data`). The maps are NaN there, each scaled to the
+        peak of its pixels with data, and the class means and profiles are over the pixels with
+        data: Grad-CAM drew its hottest spots over a cutout's NaN columns (the network's answer to
+        the fill's edge), which the per-stamp scaling then took as the peak. None: every pixel has data.
 
     Returns
     -------
@@ -451,6 +475,11 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
         # one value broadcast over every stamp (or a longer list cut) without a word
         raise StarclassError(f"class_ref has {counted(ref.size, 'value')} for {counted(len(x), 'stamp')}: give one "
                              "class per stamp (0 for none)")
+    if no_data is not None:
+        no_data = np.asarray(no_data, bool)
+        if no_data.shape != (len(x), *x.shape[-2:]):
+            raise StarclassError(f"no_data has shape {no_data.shape}; give one [H, W] mask per stamp, "
+                                 f"{(len(x), *x.shape[-2:])}")
     pick_layer = None
     if "gradcam" in methods or "guided-gradcam" in methods:
         def pick_layer(xt):
@@ -490,11 +519,19 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
         why = "; ".join(notes) or "no method given"
         raise StarclassError(f"--method {', '.join(methods) or '(none)'} gives no map for this model ({why}); "
                              f"nothing was written")
+    if no_data is not None and no_data.any():
+        # the network saw the fill there, not the sky: no evidence to show, nor a peak to scale the rest by
+        maps = {m: mask_no_data(v, no_data) for m, v in maps.items()}
+        n_masked = int(no_data.reshape(len(x), -1).any(axis=1).sum())
+        notes.append(f"{n_masked} of the {len(x)} stamps have pixels without data (NaN in the cutout, or off the "
+                     "mosaic; filled for the network): the maps are masked there (NaN in maps.npz, not drawn in "
+                     "the figures), each scaled to the peak of its pixels with data, and the class means and "
+                     "profiles are over the pixels with data")
     # report.figures holds the one count of zero maps the report's captions use too (matplotlib, no torch)
     from starclass.report.figures import n_zero_maps
 
     for method, mm in maps.items():
-        n_zero = n_zero_maps(mm)
+        n_zero = n_zero_maps(np.nan_to_num(mm))  # masked pixels are no evidence either
         if n_zero:
             notes.append(f"{method}: {n_zero} of the {len(mm)} maps {'is' if n_zero == 1 else 'are'} zero everywhere "
                          "(no pixel with positive evidence for the predicted class); they count as zeros in the "
@@ -512,7 +549,7 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     rows = []
     for method, mm in maps.items():
         for c, g in groups.items():
-            r, p = radial_profile(mm[g].mean(axis=0))
+            r, p = radial_profile(mean_over_data(mm[g]))
             for ri, pi in zip(r, p):
                 rows.append((method, c, float(ri), float(ri) * float(pixel_scale), float(pi), len(g)))
     prof = Table(rows=rows or None, names=("method", "class", "radius_px", "radius_arcsec", "mean", "n_stamps"),
@@ -674,8 +711,9 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
     # the cutouts' own pixel scale where their FITS WCS give one: the task's is a nominal value
     scale = st.pixel_scale if st.pixel_scale is not None else float(cfg.pixel_scale or 1.0)
     scale_from = st.pixel_scale_note or f"the task's pixel_scale ({scale:g}\"/px)"
+    no_data = None if st.no_data is None else st.no_data[rows]
     res = explain_inputs(net, st.inputs[rows], st.class_ref[rows], loaded.classes, methods=methods,
-                         min_size=min_size, layer=layer, pixel_scale=scale, progress=progress)
+                         min_size=min_size, layer=layer, pixel_scale=scale, progress=progress, no_data=no_data)
     res.notes.extend(_missing_class_notes(res, loaded.classes, list(cfg.class_names)))
     if blank_note:
         res.notes.insert(0, blank_note)
@@ -709,7 +747,9 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         (tmp / "tables").mkdir()
         (tmp / "figures").mkdir()
         np.savez_compressed(tmp / "maps.npz", image=image.astype(np.float32), class_ref=res.class_ref,
-                            class_pred=res.class_pred, **{m: v.astype(np.float32) for m, v in res.maps.items()})
+                            class_pred=res.class_pred,
+                            no_data=np.zeros(image.shape, bool) if no_data is None else no_data,
+                            **{m: v.astype(np.float32) for m, v in res.maps.items()})
         stamp_tab.write(tmp / "tables" / "stamps.ecsv", format="ascii.ecsv")
         res.profiles.meta["grouping"] = res.grouping
         res.profiles.write(tmp / "tables" / "profiles.ecsv", format="ascii.ecsv")
@@ -718,7 +758,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         for method, mm in res.maps.items():
             figs.append((f"overlays_{method}.png",
                          fig_overlays(image, mm, res.class_ref, res.class_pred, names_of, per_class,
-                                      f"{title}: {method}", origin=origin, method=method)))
+                                      f"{title}: {method}", origin=origin, method=method, no_data=no_data)))
         if res.maps and res.groups:
             figs.append(("mean_maps.png", fig_mean_maps(res.maps, res.groups, names_of, f"{title}: mean maps",
                                                         origin=origin)))

@@ -74,7 +74,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
-from starclass.errors import StarclassError, check_fitted
+from starclass.errors import OutputExistsError, StarclassError, check_fitted
 from starclass.schema import INFERENCE_BATCH_SIZE
 
 log = logging.getLogger(__name__)
@@ -1434,6 +1434,9 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     StarclassError
         Among others: calibration rows that the model was trained on, without
         ``allow_training_rows``.
+    starclass.errors.OutputExistsError
+        The model already has a calibration and ``overwrite`` is False (a StarclassError and a
+        FileExistsError; ``filename`` is the model's ``manifest.json``, left unchanged).
 
     TypeError
         ``model_path`` is no path (a ``CNNClassifier`` in memory: ``clf.calibrate(X, y)`` calibrates it).
@@ -1469,8 +1472,11 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
                              "give the directory 'starclass train' wrote")
     doc = read_manifest(path)
     if doc.get("calibration") and not overwrite:
-        raise StarclassError(f"model {path} already has a calibration (fitted on "
-                             f"{doc['calibration'].get('source', '?')}); give overwrite=True to replace it")
+        # as every writer's refusal to replace (a FileExistsError too): a notebook's `except FileExistsError`
+        # missed this plain StarclassError; the file kept is the manifest that holds the calibration
+        raise OutputExistsError(f"model {path} already has a calibration (fitted on "
+                                f"{doc['calibration'].get('source', '?')}); give overwrite=True to replace it",
+                                path / "manifest.json")
     n_rows, n_values = len(inputs), len(class_values)
     if n_rows != n_values:
         # numpy's "operands could not be broadcast together" said nothing of which was which
@@ -1493,5 +1499,6 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
                                 device=device, precision=precision, method=method, n_bins=n_bins,
                                 progress=progress)
     cal.n_training_rows = n_training
-    save_calibration(path, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
+    # refused above without overwrite=True; checked again here, the rows take minutes to classify
+    save_calibration(path, cal.to_dict(), [c["digest"] for c in loaded.checkpoints], overwrite=overwrite)
     return cal

@@ -44,7 +44,7 @@ from typing import Any
 
 import torch
 
-from starclass.errors import StarclassError, parse_error_text, torch_load_reason
+from starclass.errors import OutputExistsError, StarclassError, exists_refusal, parse_error_text, torch_load_reason
 from starclass.io.atomic import atomic_path
 from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
@@ -222,8 +222,27 @@ def make_checkpoint(
     return ckpt
 
 
-def save_checkpoint(ckpt: dict[str, Any], path: str | os.PathLike) -> Path:
+def save_checkpoint(ckpt: dict[str, Any], path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     """Write a checkpoint dict atomically with :func:`torch.save`; returns the path.
+
+    Parameters
+    ----------
+    ckpt : dict
+        :func:`make_checkpoint`'s dict.
+    path : path-like
+        The file (``member_filename(i)`` in a model directory).
+    overwrite : bool
+        Replace an existing file; without it an existing ``path`` is kept and this raises (a
+        trained member replaced by a notebook's second call was lost without a word).
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    starclass.errors.OutputExistsError
+        ``path`` exists and ``overwrite`` is False (nothing written).
 
     Examples
     --------
@@ -236,6 +255,8 @@ def save_checkpoint(ckpt: dict[str, Any], path: str | os.PathLike) -> Path:
     ('member_01.pt', True)
     """
     path = Path(path)
+    if not overwrite and path.exists():
+        raise OutputExistsError(exists_refusal(path, "checkpoint"), path)
     with atomic_path(path) as tmp:
         torch.save(ckpt, tmp)
     return path
@@ -359,7 +380,8 @@ def calibration_digest(entry: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(_plain(body), sort_keys=True).encode()).hexdigest()
 
 
-def save_calibration(model_dir: str | os.PathLike, entry: dict[str, Any], member_digests: list[str]) -> Path:
+def save_calibration(model_dir: str | os.PathLike, entry: dict[str, Any], member_digests: list[str], *,
+                     overwrite: bool = False) -> Path:
     """Store a calibration entry in a model directory's manifest (atomically), with its digests.
 
     Parameters
@@ -370,6 +392,19 @@ def save_calibration(model_dir: str | os.PathLike, entry: dict[str, Any], member
         :meth:`starclass.learn.calibration.ModelCalibration.to_dict`.
     member_digests : list of str
         The ``digest`` of every member, in manifest order (the weights it was fitted with).
+    overwrite : bool
+        Replace a calibration the manifest already has; without it that one is kept and this
+        raises (every model ``train`` writes has one, fitted on its validation split).
+
+    Returns
+    -------
+    pathlib.Path
+        The manifest.
+
+    Raises
+    ------
+    starclass.errors.OutputExistsError
+        The model has a calibration and ``overwrite`` is False (``filename``: its manifest, unchanged).
 
     Examples
     --------
@@ -384,6 +419,9 @@ def save_calibration(model_dir: str | os.PathLike, entry: dict[str, Any], member
     """
     path = Path(model_dir) / MANIFEST
     doc = read_manifest(path)
+    if doc.get("calibration") and not overwrite:
+        raise OutputExistsError(f"model {model_dir} already has a calibration (fitted on "
+                                f"{doc['calibration'].get('source', '?')}); give overwrite=True to replace it", path)
     if len(member_digests) != len(doc["members"]):
         raise StarclassError(f"model {model_dir}: {len(member_digests)} member digests for "
                              f"{len(doc['members'])} members")
@@ -431,14 +469,16 @@ def set_no_calibration(model_dir: str | os.PathLike, reason: str) -> Path:
 def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, Any]],
                    training: dict[str, Any] | None = None,
                    training_rows: dict[str, Any] | None = None,
-                   pixel_flags: dict[str, Any] | None = None) -> Path:
+                   pixel_flags: dict[str, Any] | None = None, *, overwrite: bool = False) -> Path:
     """Write the ensemble manifest ``outdir/manifest.json`` atomically.
 
     ``training`` (the run's ``data_digest`` and ``settings_digest``) is stored under
     ``"training"`` when given; ``training_rows`` (the digests of the rows the weights were
     fitted on, :mod:`starclass.learn.provenance`) under ``"training_rows"``; ``pixel_flags``
     (the mask and DQ flags the training stamps were cut with,
-    :func:`starclass.learn.provenance.flags_record`) under ``"pixel_flags"``.
+    :func:`starclass.learn.provenance.flags_record`) under ``"pixel_flags"``. An existing manifest
+    (with the model's calibration and records) is kept unless ``overwrite``: this raises
+    :class:`~starclass.errors.OutputExistsError` then, nothing written.
 
     Examples
     --------
@@ -469,6 +509,8 @@ def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, An
 
         doc[FLAGS_KEY] = _plain(pixel_flags)
     path = outdir / MANIFEST
+    if not overwrite and path.exists():
+        raise OutputExistsError(exists_refusal(path, "model manifest"), path)
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(doc, indent=2) + "\n")
     return path

@@ -29,7 +29,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from starclass.errors import StarclassError
+from starclass.errors import OutputExistsError, StarclassError
 from starclass.learn.checkpoint import (
     MODEL_ENTRIES,
     LoadedModel,
@@ -518,9 +518,10 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         Raises
         ------
         StarclassError
-            ``path`` is a file; it is a non-empty folder and ``overwrite`` is false; or it holds
-            files that are not a model's (named). :class:`~starclass.errors.NotFittedError`
-            before ``fit``.
+            ``path`` is a file; it is a non-empty folder and ``overwrite`` is false (an
+            :class:`~starclass.errors.OutputExistsError`, also a FileExistsError, ``filename`` the
+            folder); or it holds files that are not a model's (named).
+            :class:`~starclass.errors.NotFittedError` before ``fit``.
 
         Returns
         -------
@@ -548,8 +549,9 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
             raise StarclassError(f"CNNClassifier.save: {out} exists and is not a folder")
         if out.is_dir() and any(out.iterdir()):
             if not overwrite:
-                raise StarclassError(f"CNNClassifier.save: {out} is not empty; save(..., overwrite=True) replaces "
-                                     "a model saved there")
+                # as every writer's refusal (a FileExistsError too): `except FileExistsError` missed this
+                raise OutputExistsError(f"CNNClassifier.save: {out} is not empty; save(..., overwrite=True) replaces "
+                                        "a model saved there", out)
             foreign = foreign_entries(out, MODEL_ENTRIES)
             if foreign:
                 raise StarclassError(

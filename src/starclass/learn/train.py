@@ -1109,7 +1109,7 @@ class MemberTrainer:
             make_checkpoint(self.config, self.model.state_dict(), kind="epoch", member=self.spec.index,
                             architecture=self.spec.architecture, seed=self.spec.seed, history=self.history,
                             epoch=epoch + 1, best_epoch=es.best_epoch, extra=extra),
-            self.last_path,
+            self.last_path, overwrite=True,  # the previous epoch's state, replaced each epoch
         )
         if es.stopped:
             log.info("member %d: early stop after epoch %d (best %d)", self.spec.index + 1, epoch + 1,
@@ -1147,7 +1147,7 @@ class MemberTrainer:
                                    "init_weights": self.init_weights,
                                    "frozen_layers": int(getattr(self.model, "frozen_layers", 0) or 0),
                                    **self.identity}),
-            self.final_path,
+            self.final_path, overwrite=True,  # fit decided the directory is this run's (resume or --overwrite)
         )
         if self.last_path.exists():
             self.last_path.unlink()
@@ -1198,7 +1198,7 @@ def _kept_member(path: Path, config, spec: MemberSpec, identity: dict[str, str] 
         done["pixel_scale"] = None if now.get("pixel_scale") is None else float(now["pixel_scale"])
         done["settings_digest"] = identity["settings_digest"]
         old_digest, done["digest"] = done["digest"], member_digest(done)
-        save_checkpoint(done, path)
+        save_checkpoint(done, path, overwrite=True)  # the same weights, given the values now
     val_acc = float(done.get("final_val_acc", _val_acc_at(done["history"], done["best_epoch"])))
     return MemberOutcome(path, done["history"], done["best_epoch"] or done["epoch"], val_acc,
                          [f"member {spec.index + 1}: already trained, kept ({path.name})"
@@ -1576,8 +1576,9 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     # replaced the user's while the run said "kept unchanged"
     kept_all = bool(outcomes) and not any(o.trained for o in outcomes)
     previous = _previous_manifest(outdir) if kept_all else None
+    # fit decided (resume or --overwrite) that the model directory is this run's: its manifest is rewritten
     write_manifest(outdir, config, _manifest_members(members), training=identity, training_rows=rows_record,
-                   pixel_flags=pixel_flags)
+                   pixel_flags=pixel_flags, overwrite=True)
     redigested = {old: new for o in outcomes for old, new in o.redigested.items()}
     kept_note = _keep_user_calibration(outdir, previous, dev, redigested) if previous else None
     if kept_note:
@@ -1626,7 +1627,8 @@ def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device,
     digests = [c["digest"] for c in loaded.checkpoints]
     if [(redigested or {}).get(d, d) for d in cal.get("member_digests") or []] != digests:
         return None
-    save_calibration(outdir, {k: v for k, v in cal.items() if k not in ("digest", "member_digests")}, digests)
+    save_calibration(outdir, {k: v for k, v in cal.items() if k not in ("digest", "member_digests")}, digests,
+                     overwrite=True)
     return (f"calibration kept: fitted with 'starclass calibrate' on {cal.get('source')} for these weights "
             "(refit it with 'starclass calibrate --overwrite')")
 
@@ -1689,7 +1691,7 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *,
             fallback = [f"{exc}; fitted the temperature instead (refit with 'starclass calibrate --method "
                         "histogram' on a larger labelled set)"]
     cal = ModelCalibration.fit(probs, targets, config.classes, source=source, method=method)
-    save_calibration(outdir, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
+    save_calibration(outdir, cal.to_dict(), [c["digest"] for c in loaded.checkpoints], overwrite=True)
     # too few validation rows to pin the map down, or a temperature at an end of its search
     fallback += [f"WARNING: {c}" for c in cal.cautions(list(config.class_names))]  # named as info names them
     return fallback + [f"calibration: {cal.describe()} fitted on {cal.n} validation rows "

@@ -415,14 +415,17 @@ def pretraining_offer(config, task: str | None = None) -> str:
             f"simulated data')")
 
 
-def _members_by_network(config) -> list[tuple[str, dict, list[int]]]:
+def _members_by_network(config, skip: Any = ()) -> list[tuple[str, dict, list[int]]]:
     """The task's members grouped by architecture and options: ``(arch, options, 1-based numbers)``.
 
     An ensemble of ten ResNet18s with the same options lacks the same weights ten times: one
-    message for the ten (phangs4 printed twenty notes, one per member).
+    message for the ten (phangs4 printed twenty notes, one per member). Members whose 0-based
+    index is in ``skip`` are left out.
     """
     groups: dict[tuple[str, str], tuple[str, dict, list[int]]] = {}
     for m in config.members():
+        if m["index"] in skip:
+            continue
         key = (m["architecture"], repr(sorted(m["arch_options"].items(), key=lambda kv: kv[0])))
         groups.setdefault(key, (m["architecture"], dict(m["arch_options"]), []))[2].append(m["index"] + 1)
     return list(groups.values())
@@ -437,7 +440,65 @@ def _which_members(arch: str, numbers: list[int]) -> str:
     return f"members {', '.join(map(str, numbers))} ({arch})"
 
 
-def missing_pretrained(config, init_from: Any = None, task: str | None = None) -> list[str]:
+#: What :func:`frozen_over_random` and :func:`missing_pretrained` are told of a finished member a resumed
+#: run keeps (``resumed={0: KEPT}``): nothing of it is trained, so no weights file is read.
+KEPT = "kept"
+
+
+def _resumed_split(resumed: Any) -> tuple[set[int], dict[int, str]]:
+    """Members a resume does not build from the weights now: ``(silent, from_scratch)`` of ``resumed``.
+
+    ``silent``: finished members (:data:`KEPT`) and interrupted runs that started over ImageNet weights
+    (their checkpoint's weights replace them, frozen as then, no file read); ``from_scratch``: interrupted
+    runs that started without weights, which go on so (index -> the record). Members whose checkpoint did
+    not record its start (None, older code) are in neither: they are built from the weights now.
+    """
+    silent: set[int] = set()
+    scratch: dict[int, str] = {}
+    for index, record in (resumed or {}).items():
+        if record is None:
+            continue
+        record = str(record)
+        if record == KEPT or record.startswith(("imagenet:", "model:")):
+            silent.add(int(index))
+        else:
+            scratch[int(index)] = record
+    return silent, scratch
+
+
+def _found_now(arch: str, wanted: Any) -> Path | None:
+    """The weights file a fresh start would load now; None when none (a path given that is gone included)."""
+    try:
+        return resolve_weights(arch, wanted)
+    except StarclassError:
+        return None
+
+
+def _resumed_scratch_notes(config, scratch: dict[int, str], frozen: bool) -> list[str]:
+    """Words for the interrupted runs in ``scratch`` that started FROM SCRATCH and go on so.
+
+    ``frozen``: those asked for frozen layers (:func:`frozen_over_random`), else those asked for ImageNet
+    weights without (:func:`missing_pretrained`), as the two functions split fresh starts.
+    """
+    out = []
+    for arch, opts, numbers in _members_by_network(config):
+        numbers = [n for n in numbers if n - 1 in scratch]
+        k = int(opts.get("frozen_layers", 0) or 0)
+        wanted = opts.get("pretrained", "auto")
+        asks = wanted is True or (isinstance(wanted, str) and wanted.lower() == "auto")
+        if not numbers or arch not in CHECKPOINT_FILES or (not k if frozen else (k or not asks)):
+            continue
+        now = _found_now(arch, wanted)
+        # the way to use the weights there now: a resume keeps the start the run had
+        again = f"; --overwrite starts afresh over the weights found now ({now})" if now is not None else ""
+        head = (f"{_which_members(arch, numbers)}: the interrupted run resumed here started FROM SCRATCH "
+                "(no pretrained weights were found then) and goes on so")
+        out.append(f"{head}: the {k} layer(s) asked to be frozen are NOT frozen{again}" if frozen else head + again)
+    return out
+
+
+def missing_pretrained(config, init_from: Any = None, task: str | None = None, *,
+                       resumed: dict[int, str | None] | None = None) -> list[str]:
     """Notes for the torchvision members that would load ImageNet weights but find none (nothing frozen).
 
     :func:`frozen_over_random` covers members that also ask for frozen layers; this covers the
@@ -452,6 +513,12 @@ def missing_pretrained(config, init_from: Any = None, task: str | None = None) -
         A model to fine-tune from: its weights stand in, so no note.
     task : str or None
         What was given to ``--task``, named in the commands offered (:func:`pretraining_offer`).
+    resumed : dict of int to str or None, optional
+        Members a resumed run does not start afresh (0-based index), with what their checkpoint
+        records they started from (``init_weights``): :data:`KEPT` for a finished member (nothing
+        trained, no file read), ``"imagenet:<path>"`` for one that goes on over the weights it had
+        (no file read: nothing to say), ``"scratch"`` for one that goes on from scratch (said so, as
+        such), None for a checkpoint that did not record it (checked as a fresh start).
 
     Returns
     -------
@@ -464,10 +531,13 @@ def missing_pretrained(config, init_from: Any = None, task: str | None = None) -
     >>> missing_pretrained(get_preset("cool-core", arch_options={"pretrained": None}))
     []
     """
-    out = []
+    out: list[str] = []
     if init_from is not None:
         return out
-    for arch, opts, numbers in _members_by_network(config):
+    silent, scratch = _resumed_split(resumed)
+    # a resumed member is built as its run started, not from the weights now (MemberTrainer.setup)
+    out += _resumed_scratch_notes(config, scratch, frozen=False)
+    for arch, opts, numbers in _members_by_network(config, skip=silent | set(scratch)):
         wanted = opts.get("pretrained", "auto")
         asks = wanted is True or (isinstance(wanted, str) and wanted.lower() == "auto")
         if (arch in CHECKPOINT_FILES and asks and not int(opts.get("frozen_layers", 0) or 0)
@@ -480,7 +550,8 @@ def missing_pretrained(config, init_from: Any = None, task: str | None = None) -
     return out
 
 
-def frozen_over_random(config, init_from: Any = None, task: str | None = None) -> list[str]:
+def frozen_over_random(config, init_from: Any = None, task: str | None = None, *,
+                       resumed: dict[int, str | None] | None = None) -> list[str]:
     """Warnings for the members of a task that ask for frozen layers but would get no weights.
 
     Parameters
@@ -491,6 +562,12 @@ def frozen_over_random(config, init_from: Any = None, task: str | None = None) -
         A model to fine-tune from: its weights make freezing meaningful, so no warning.
     task : str or None
         What was given to ``--task``, named in the commands offered (:func:`pretraining_offer`).
+    resumed : dict of int to str or None, optional
+        Members a resumed run does not start afresh (0-based index), with what their checkpoint
+        records they started from (``init_weights``): :data:`KEPT` for a finished member (nothing
+        trained, no file read), ``"imagenet:<path>"`` for one that goes on over the weights it had
+        (no file read: nothing to say), ``"scratch"`` for one that goes on from scratch (said so, as
+        such), None for a checkpoint that did not record it (checked as a fresh start).
 
     Returns
     -------
@@ -504,10 +581,14 @@ def frozen_over_random(config, init_from: Any = None, task: str | None = None) -
     >>> frozen_over_random(cfg)[0].split(":")[0]
     'member 1 (vgg16)'
     """
-    out = []
+    out: list[str] = []
     if init_from is not None:
         return out
-    for arch, opts, numbers in _members_by_network(config):
+    silent, scratch = _resumed_split(resumed)
+    # a resumed member is built as its run started, not from the weights now (MemberTrainer.setup): a
+    # path given that is gone since, or cached weights removed since, change nothing for it
+    out += _resumed_scratch_notes(config, scratch, frozen=True)
+    for arch, opts, numbers in _members_by_network(config, skip=silent | set(scratch)):
         k = int(opts.get("frozen_layers", 0) or 0)
         if arch in CHECKPOINT_FILES and k and resolve_weights(arch, opts.get("pretrained", "auto")) is None:
             where = Path(torch.hub.get_dir()) / "checkpoints"

@@ -339,7 +339,8 @@ def radial_profile(image: np.ndarray, center: tuple[float, float] | None = None,
     """Azimuthally averaged profile of a 2-D map in annuli of width ``step`` pixels.
 
     The centre defaults to the stamp centre ((W - 1) / 2, (H - 1) / 2), where the candidate
-    sits. Returns (radius at the middle of each annulus, mean value).
+    sits. Returns (radius at the middle of each annulus, mean value). NaN pixels (no data) are
+    left out of their annulus' mean; an annulus without another pixel is left out.
 
     Examples
     --------
@@ -357,8 +358,12 @@ def radial_profile(image: np.ndarray, center: tuple[float, float] | None = None,
     yy, xx = np.indices(img.shape)
     r = np.hypot(xx - cx, yy - cy)
     idx = (r / step).astype(int)
-    sums = np.bincount(idx.ravel(), img.ravel())
-    cnt = np.bincount(idx.ravel())
+    # a NaN pixel holds no value (a map masked where its input had no data): the annulus is averaged
+    # over the others, and an annulus of NaN only is left out
+    good = np.isfinite(img).ravel()
+    n_annuli = int(idx.max()) + 1 if idx.size else 0
+    sums = np.bincount(idx.ravel()[good], img.ravel()[good], minlength=n_annuli)
+    cnt = np.bincount(idx.ravel()[good], minlength=n_annuli)
     keep = cnt > 0
     radii = (np.arange(len(cnt)) + 0.5) * step
     return radii[keep], sums[keep] / cnt[keep]

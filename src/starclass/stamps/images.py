@@ -28,7 +28,8 @@ from starclass.errors import StarclassError
 from starclass.stamps.multiscale import resample, scale_indices
 from starclass.stamps.normalise import normalise_scales
 
-__all__ = ["ROBUST_SIGMA_LIMIT", "cutout_inputs", "cutout_resampler", "resample_cutout", "runaway_zscore_rows"]
+__all__ = ["ROBUST_SIGMA_LIMIT", "cutout_inputs", "cutout_no_data", "cutout_resampler", "resample_cutout",
+           "runaway_zscore_rows"]
 
 #: robust z-scored pixels of a stretched picture further than this from the median: the MAD then
 #: measured a saturated plateau, not the sky (a ZScale PNG's sky spans a few grey levels, so its
@@ -60,6 +61,13 @@ def cutout_inputs(images: np.ndarray, config) -> np.ndarray:
     >>> x.shape
     (3, 1, 64, 64)
     """
+    x, valid = _planes_and_valid(images, config)
+    idx = np.stack([scale_indices(int(config.stamp_size), s, int(config.stamp_size)) for s in config.scales])
+    return normalise_scales(x, config.normalisation, idx, valid=valid, bands=list(config.bands))
+
+
+def _planes_and_valid(images: np.ndarray, config) -> tuple[np.ndarray, np.ndarray]:
+    """The task's band planes at ``stamp_size`` and where every band has data, ``[N, S, S]`` (before the scales)."""
     x = np.asarray(images, dtype=np.float32)
     if x.ndim != 4 or x.shape[-1] != x.shape[-2]:
         raise StarclassError(f"cutouts must be square [N, C, H, W]; got shape {x.shape}")
@@ -81,8 +89,41 @@ def cutout_inputs(images: np.ndarray, config) -> np.ndarray:
         mode = "area" if x.shape[-1] > size else "bilinear"
         x = resample(np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), size, mode)
         valid = resample(valid[:, None].astype(np.float32), size, mode)[:, 0] > 0.999
-    idx = np.stack([scale_indices(size, s, size) for s in config.scales])
-    return normalise_scales(x, config.normalisation, idx, valid=valid, bands=list(config.bands))
+    return x, valid
+
+
+def cutout_no_data(images: np.ndarray, config) -> np.ndarray:
+    """Where the model inputs of cutouts hold no data, ``[N, S, S]`` bool, at the first of the task's scales.
+
+    :func:`cutout_inputs` fills a pixel that is NaN (or infinite) in any band with the normalised
+    background: the network sees a flat value there, not a missing one. This says which pixels
+    those are, in the geometry of the inputs' first scale (the one drawn under saliency maps), so
+    that a map over them can be masked (``starclass explain``).
+
+    Parameters
+    ----------
+    images : numpy.ndarray
+        float ``[N, C, H, W]`` cutouts, as for :func:`cutout_inputs`.
+    config : starclass.learn.config.TaskConfig
+        The task.
+
+    Returns
+    -------
+    numpy.ndarray
+        bool ``[N, S, S]``, True where no data.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> img = np.ones((1, 1, 16, 16), np.float32)
+    >>> img[0, 0, :, :4] = np.nan  # four columns off the detector
+    >>> cutout_no_data(img, get_preset("cool-core", stamp_size=16))[0].sum(axis=0).tolist()[:6]
+    [16, 16, 16, 16, 0, 0]
+    """
+    _, valid = _planes_and_valid(images, config)
+    size = int(config.stamp_size)
+    first = scale_indices(size, config.scales[0], size)
+    return ~valid[:, first][:, :, first]
 
 
 def resample_cutout(image: np.ndarray, size: int) -> np.ndarray:
