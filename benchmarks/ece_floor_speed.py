@@ -14,6 +14,15 @@ Usage (from the repository root)::
 
 ``--before SRC`` also times the ``src`` folder of other code (a checkout of main before a change)
 in a child process, so the two are compared on one machine.
+
+``--floor-only`` times the floor alone, in one process: the package's ``ece_floor`` against the
+row-by-row implementation it had until 2026-12-05 (:func:`old_ece_floor`, kept here as the
+baseline: every row drawn in every draw, where bins of at least
+:data:`starclass.evaluate.reliability.FLOOR_NORMAL_VARIANCE` are now one normal deviate each),
+on the calibrated and the raw probabilities of the same tables, CPU seconds, best of
+``--repeats``, and prints the ratio new / old and both floors::
+
+    OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/ece_floor_speed.py --floor-only --rows 100000 1000000
 """
 
 from __future__ import annotations
@@ -45,6 +54,56 @@ def _table(n: int, k: int = 4, seed: int = 0):
         t[f"prob_{j + 1}_raw"] = raw[:, j]
     t.meta["temperature"] = 1.3
     return t
+
+
+def old_ece_floor(probs, n_draws: int = 200, seed: int = 0, n_bins: int = 15) -> tuple[float, float]:
+    """``starclass.evaluate.reliability.ece_floor`` as it was until 2026-12-05: every row drawn in every draw."""
+    import numpy as np
+
+    from starclass.evaluate.reliability import _bin_index
+
+    p = np.asarray(probs, dtype=np.float64)
+    n, k = p.shape
+    rng = np.random.default_rng(seed)
+    cum = np.cumsum(p, axis=1)
+    top = p.argmax(axis=1)
+    conf = p.max(axis=1)
+    rows = np.arange(n)
+    lo = np.where(top > 0, cum[rows, np.maximum(top - 1, 0)], -np.inf)
+    hi = np.where(top < k - 1, cum[rows, top], np.inf)
+    b = _bin_index(conf, int(n_bins))
+    vals = np.empty(int(n_draws))
+    for d in range(int(n_draws)):
+        u = rng.random(n)
+        right = ((u > lo) & (u <= hi)).astype(np.float64)
+        vals[d] = np.abs(np.bincount(b, weights=right - conf, minlength=int(n_bins))).sum() / n
+    return float(np.mean(vals)), float(np.quantile(vals, 0.95))
+
+
+def floor_only(rows: list[int], repeats: int = 2) -> dict:
+    """CPU seconds of the old and the package's ece_floor on each table's two probability sets, in this process."""
+    import numpy as np
+
+    from starclass.evaluate.reliability import ece_floor
+
+    out = {}
+    for n in rows:
+        t = _table(n)
+        sets = {name: np.column_stack([np.asarray(t[f"prob_{j}{suffix}"]) for j in range(1, 5)])
+                for name, suffix in (("calibrated", ""), ("raw", "_raw"))}
+        for name, p in sets.items():
+            best = {}
+            vals = {}
+            for _ in range(repeats):
+                for impl, fn in (("old", old_ece_floor), ("new", ece_floor)):
+                    t0 = time.process_time()
+                    vals[impl] = fn(p)
+                    best[impl] = min(best.get(impl, float("inf")), time.process_time() - t0)
+            out[f"{n} rows {name}"] = {"old_s": round(best["old"], 3), "new_s": round(best["new"], 3),
+                                       "new_over_old": round(best["new"] / best["old"], 3),
+                                       "old_floor": [round(v, 5) for v in vals["old"]],
+                                       "new_floor": [round(v, 5) for v in vals["new"]]}
+    return out
 
 
 def _child(rows: list[int], boots: list[int]) -> dict:
@@ -116,7 +175,20 @@ def main(argv: list[str] | None = None) -> None:
                     help="n_boot values (the command's --bootstrap; 200 by default)")
     ap.add_argument("--before", help="src folder of the code to compare with")
     ap.add_argument("--json", type=Path, help="write the timings here too")
+    ap.add_argument("--floor-only", action="store_true",
+                    help="time the floor alone, the package's against the old row-by-row one, in this process")
+    ap.add_argument("--repeats", type=int, default=2, help="with --floor-only: best of this many")
     args = ap.parse_args(argv)
+    if args.floor_only:
+        res = floor_only(args.rows, args.repeats)
+        print("ece_floor, 200 draws, 4 classes: CPU seconds (best of "
+              f"{args.repeats}), the package's against the row-by-row one it had until 2026-12-05")
+        for key, r in res.items():
+            print(f"  {key}: old {r['old_s']:.3f} s, new {r['new_s']:.3f} s, new / old = {r['new_over_old']:.3f}; "
+                  f"floor (mean, 95th percentile) old {r['old_floor']}, new {r['new_floor']}")
+        if args.json:
+            args.json.write_text(json.dumps(res, indent=1) + "\n")
+        return
     trees = {"this tree": str(HERE.parent / "src")}
     if args.before:
         trees["before"] = args.before

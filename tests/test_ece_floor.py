@@ -123,3 +123,54 @@ def test_evaluate_and_report_give_the_floor_beside_the_ece(tmp_path):
     assert res.exit_code == 0, res.output
     html = (tmp_path / "rep" / "report.html").read_text()
     assert f"a perfectly calibrated model would show {floor[0]:.3f} at this n" in html
+
+
+def _clustered(n: int, k: int, seed: int) -> np.ndarray:
+    """n rows around three probability vectors: their confidences fall in a few bins of thousands of rows."""
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0.0] * k, [1.0] + [0.0] * (k - 1), [2.0] + [0.0] * (k - 1)])
+    z = centres[rng.integers(0, 3, n)] + rng.normal(0.0, 0.05, size=(n, k))
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def _vector_hand_floor(p: np.ndarray, n_draws: int, seed: int, n_bins: int = 15) -> np.ndarray:
+    """_hand_floor (multinomial labels, ECE over (b/B, (b+1)/B]) written out for thousands of rows."""
+    rng = np.random.default_rng(seed)
+    conf, top = p.max(axis=1), p.argmax(axis=1)
+    b = np.maximum(np.searchsorted(np.linspace(0, 1, n_bins + 1), conf, side="left") - 1, 0)
+    out = []
+    for _ in range(n_draws):
+        right = rng.multinomial(1, p).argmax(axis=1) == top
+        n_b = np.bincount(b, minlength=n_bins)
+        gap = np.abs(np.bincount(b, weights=right, minlength=n_bins) - np.bincount(b, weights=conf, minlength=n_bins))
+        out.append(gap[n_b > 0].sum() / len(p))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5])
+def test_ece_floor_normal_bins_match_a_hand_simulation(k):
+    """Bins of thousands of rows are drawn as one normal deviate each (FLOOR_NORMAL_VARIANCE): the floor is
+    still that of labels drawn row by row (a hand simulation with numpy's multinomial), mean and 95th percentile."""
+    from starclass.evaluate.reliability import FLOOR_NORMAL_VARIANCE, _bin_index
+
+    p = _clustered(9000, k, seed=20 + k)
+    conf = p.max(axis=1)
+    var = np.bincount(_bin_index(conf, 15), weights=conf * (1 - conf), minlength=15)
+    # both kinds of bin are exercised: drawn as a normal deviate, and row by row
+    assert (var >= FLOOR_NORMAL_VARIANCE).any() and ((var > 0) & (var < FLOOR_NORMAL_VARIANCE)).any(), var
+    hand = _vector_hand_floor(p, 300, seed=200 + k)
+    mean, p95 = ece_floor(p, n_draws=300, seed=k)
+    rows = ece_floor(p, n_draws=300, seed=k, normal_variance=None)  # every row drawn, the old way
+    assert (mean, p95) != rows
+    se = hand.std(ddof=1) / np.sqrt(hand.size)
+    for m in (mean, rows[0]):
+        assert abs(m - hand.mean()) < 4 * np.sqrt(2) * se, (m, hand.mean(), se)
+    assert abs(p95 - np.quantile(hand, 0.95)) < 0.15 * np.quantile(hand, 0.95), (p95, np.quantile(hand, 0.95))
+
+
+def test_ece_floor_small_bins_keep_the_row_draws():
+    """Where no bin holds the rows for a normal deviate (a few thousand rows), the draws are the row-by-row ones."""
+    p = _probs(1500, 4, seed=3)
+    assert ece_floor(p, n_draws=40, seed=5) == ece_floor(p, n_draws=40, seed=5, normal_variance=None)

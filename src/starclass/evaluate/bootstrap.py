@@ -367,6 +367,60 @@ def ranking_figures(y: np.ndarray, score: np.ndarray) -> Callable[[np.ndarray], 
     return figs
 
 
+def auc_of_weights(y: np.ndarray, score: np.ndarray) -> Callable[[np.ndarray], float]:
+    """The ROC AUC of :func:`ranking_figures` alone, as a function of row weights.
+
+    ``evaluate --by`` gives each group (and the pooled row) a ROC AUC with a bootstrap interval,
+    not an average precision; :func:`ranking_figures` computed both, and the AUC from three arrays
+    over the score levels. Here a resample's AUC is one cumulative sum and one dot product over the
+    levels: the Mann-Whitney count is ``sum over levels of pos * (rows below + rows at the level / 2)``
+    less ``n_pos**2 / 2`` (the positive-positive pairs that sum counts too, a half each way). With
+    whole-number weights (a resample's draw counts) every term is a whole number or a half below
+    2**53, so exact in any order: the AUC is :func:`ranking_figures`' to the last bit.
+
+    Parameters
+    ----------
+    y
+        Whether each row is a positive (bool or 0/1).
+    score
+        The score of each row (higher: more likely positive).
+
+    Returns
+    -------
+    callable
+        Function of the ``n`` row weights returning the ROC AUC, NaN where the weights hold no
+        positive or no negative.
+
+    Examples
+    --------
+    >>> y, s = np.array([1, 0, 1, 0, 1]), np.array([0.9, 0.8, 0.6, 0.6, 0.2])
+    >>> auc = auc_of_weights(y, s)
+    >>> bool(auc(np.ones(5)) == ranking_figures(y, s)(np.ones(5))[0]), round(auc(np.ones(5)), 4)
+    (True, 0.4167)
+    >>> auc(np.array([0.0, 2, 0, 1, 0]))  # no positive drawn
+    nan
+    """
+    y = np.asarray(y, dtype=np.float64) > 0
+    _, level = np.unique(np.asarray(score, dtype=np.float64), return_inverse=True)
+    level = level.ravel()  # 0: the lowest score
+    m = int(level.max()) + 1 if level.size else 0
+    rows_pos = np.flatnonzero(y)
+    level_pos = level[rows_pos]
+
+    def auc(w: np.ndarray) -> float:
+        drawn = np.bincount(level, weights=w, minlength=m)
+        pos = np.bincount(level_pos, weights=w[rows_pos], minlength=m)
+        n_pos, n_all = pos.sum(), drawn.sum()
+        if n_pos == 0 or n_all == n_pos:
+            return float("nan")
+        # rows below each level plus half the level's own: the cumulative sum less half the level
+        below = np.cumsum(drawn)
+        below -= 0.5 * drawn
+        return float((np.dot(pos, below) - 0.5 * n_pos * n_pos) / (n_pos * (n_all - n_pos)))
+
+    return auc
+
+
 #: Said of a ranking figure (ROC AUC, average precision) whose resamples all gave one value: it gets no interval.
 NO_SPREAD_NOTE = "every resample gave the same value: too few objects for an interval"
 

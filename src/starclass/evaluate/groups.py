@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from astropy.stats import binom_conf_interval
@@ -22,7 +22,7 @@ from astropy.table import MaskedColumn, Table
 from sklearn.metrics import roc_auc_score
 
 from starclass.errors import StarclassError, counted
-from starclass.evaluate.bootstrap import bootstrap_figures, ranking_figures
+from starclass.evaluate.bootstrap import auc_of_weights, bootstrap_figures
 
 #: A number at the start of a group label (a value, or a bin's lower edge after its "[")
 _NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(?=[,\s]|$)")
@@ -79,14 +79,21 @@ def group_labels(values, *, max_groups: int = 12, n_bins: int = 5) -> tuple[np.n
             idx = np.clip(np.searchsorted(edges, num, side="right") - 1, 0, edges.size - 2)
             names = [f"[{edges[i]:.3g}, {edges[i + 1]:.3g}" + ("]" if i == edges.size - 2 else ")")
                      for i in range(edges.size - 1)]
-            labels = np.array([names[i] for i in idx], dtype=object)
+            labels = np.array(names, dtype=object)[idx]
             labels[missing] = MISSING
             return labels.astype(str), f"binned at the quantiles into {edges.size - 1} bins"
-        # whole numbers print without a decimal point (a field number 3.0 is field 3)
-        text = [f"{v:g}" for v in num]
+        # whole numbers print without a decimal point (a field number 3.0 is field 3); each distinct
+        # value formatted once (a loop over the rows cost more than the rest of the table on 10^5 rows)
+        distinct, inverse = np.unique(num, return_inverse=True)
+        text = np.array([f"{v:g}" for v in distinct.tolist()], dtype=object)[inverse.ravel()]
     else:
-        text = [str(v).strip() for v in arr]
-        missing |= np.array([t == "" or t.lower() in ("nan", "--") for t in text], dtype=bool)
+        try:
+            distinct, inverse = np.unique(arr, return_inverse=True)
+        except TypeError:  # values of several types that do not sort: each row on its own
+            distinct, inverse = arr, np.arange(n)
+        words = [str(v).strip() for v in distinct.tolist()]
+        text = np.array(words, dtype=object)[inverse.ravel()]
+        missing |= np.array([t == "" or t.lower() in ("nan", "--") for t in words], dtype=bool)[inverse.ravel()]
     labels = np.array(text, dtype=object)
     labels[missing] = MISSING
     return labels.astype(str), None
@@ -134,35 +141,45 @@ class GroupFigures:
     #: each row's reference class as an index into ``classes`` (-1: none of them)
     cls: np.ndarray
     classes: tuple[int, ...]
-    #: per table row (groups, then :data:`ALL`): the rows scored and their ranking
-    #: (:func:`starclass.evaluate.bootstrap.ranking_figures`); empty where the table has no ``roc_auc``
-    rankings: list[tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]] = field(default_factory=list)
+    #: the ROC AUC of every table row (groups, then :data:`ALL`) as a function of the row weights
+    #: (:func:`starclass.evaluate.bootstrap.auc_of_weights` per row); None where the table has no ``roc_auc``
+    aucs: Callable[[np.ndarray], np.ndarray] | None = None
 
     def __post_init__(self) -> None:
-        known = self.cls >= 0
-        self._known = np.flatnonzero(known)
-        self._code = self.gidx[known] * len(self.classes) + self.cls[known]
+        k = len(self.classes)
+        # (group, class) of each row; a class outside the task (-1) in the group's last column, k
+        self._code2 = self.gidx * (k + 1) + np.where(self.cls >= 0, self.cls, k)
+
+    def _buffer(self, w: np.ndarray) -> np.ndarray:
+        """A work array of ``w``'s shape kept from one call to the next (a fresh one per resample costs page faults)."""
+        buf = getattr(self, "_work", None)
+        if buf is None or buf.shape != w.shape:
+            buf = self._work = np.empty(w.shape)
+        return buf
 
     @property
     def size(self) -> int:
         """How many figures :meth:`__call__` returns."""
         rows = self.n_groups + 1
-        return rows * (1 + len(self.classes)) + (rows if self.rankings else 0)
+        return rows * (1 + len(self.classes)) + (rows if self.aucs is not None else 0)
 
     def __call__(self, w: np.ndarray) -> np.ndarray:
         """The figures on a resample of row weights ``w``: accuracies, recalls (row by row), ROC AUCs."""
         g, k = self.n_groups, len(self.classes)
-        tot = np.bincount(self.gidx, weights=w, minlength=g)
-        ok = np.bincount(self.gidx, weights=w * self.right, minlength=g)
-        wk = w[self._known]
-        n_k = np.bincount(self._code, weights=wk, minlength=g * k).reshape(g, k)
-        hit = np.bincount(self._code, weights=wk * self.right[self._known], minlength=g * k).reshape(g, k)
+        # rows and right rows per (group, class), a last column for a class outside the task: two
+        # bincounts instead of four. Weights are draw counts, so every sum is a whole number, exact in
+        # any order: the figures are those of per-group sums to the last bit
+        both = np.bincount(self._code2, weights=w, minlength=g * (k + 1)).reshape(g, k + 1)
+        hits = np.bincount(self._code2, weights=np.multiply(w, self.right, out=self._buffer(w)),
+                           minlength=g * (k + 1)).reshape(g, k + 1)
+        tot, ok = both.sum(axis=1), hits.sum(axis=1)
         # the pooled row (ALL) adds the groups up
+        n_k, hit = both[:, :k], hits[:, :k]
         n_k, hit = np.vstack([n_k, n_k.sum(axis=0)]), np.vstack([hit, hit.sum(axis=0)])
         with np.errstate(invalid="ignore", divide="ignore"):
             acc = np.append(np.where(tot > 0, ok / tot, np.nan), ok.sum() / tot.sum())
             rec = np.where(n_k > 0, hit / n_k, np.nan)
-        auc = [f(w[rows])[0] for rows, f in self.rankings]
+        auc = self.aucs(w) if self.aucs is not None else np.zeros(0)
         return np.concatenate([acc, rec.ravel(), auc])
 
     def object_counts(self, objects: np.ndarray | None = None) -> np.ndarray:
@@ -177,9 +194,13 @@ class GroupFigures:
         >>> figs.object_counts(np.array(["o1", "o1", "o2", "o3"])).tolist()  # accuracy a, b, all; recalls
         [1, 2, 3, 1, 0, 0, 2, 1, 2]
         """
-        codes = np.arange(len(self.gidx)) if objects is None else np.unique(
-            np.asarray(objects).astype(str), return_inverse=True)[1].ravel()
         rows, k = self.n_groups + 1, len(self.classes)
+        if objects is None:
+            # every row an object of its own: the objects are the rows, counted without sorting them
+            both = np.bincount(self._code2, minlength=self.n_groups * (k + 1)).reshape(self.n_groups, k + 1)
+            per_class = np.vstack([both[:, :k], both[:, :k].sum(axis=0)])
+            return np.concatenate([both.sum(axis=1), [both.sum()], per_class.ravel()]).astype(np.int64)
+        codes = np.unique(np.asarray(objects).astype(str), return_inverse=True)[1].ravel()
         out = np.zeros(rows * (1 + k), dtype=np.int64)
         for r in range(rows):
             sel = np.ones(len(codes), dtype=bool) if r == self.n_groups else self.gidx == r
@@ -220,7 +241,7 @@ class GroupFigures:
                 plo[:rows], phi[:rows], rep[:rows] = lo[:rows], hi[:rows], False
             settled |= {"accuracy"} if rep[:rows].any() else set()
             settled |= {"recall_<k>"} if rep[rows:].any() else set()
-            auc = np.asarray(table["roc_auc"], dtype=float) if self.rankings else np.zeros(0)
+            auc = np.asarray(table["roc_auc"], dtype=float) if self.aucs is not None else np.zeros(0)
             alo, ahi, arep = settle_zero_width(auc, lo[n_prop:], hi[n_prop:])
             settled |= {"roc_auc"} if arep.any() else set()
             lo, hi = np.concatenate([plo, alo]), np.concatenate([phi, ahi])
@@ -230,7 +251,7 @@ class GroupFigures:
         for j, c in enumerate(self.classes):
             at = slice(rows + j, rows + rows * k, k)  # the recalls come row by row, class by class
             _interval_columns(table, f"recall_{c}", lo[at], hi[at])
-        if self.rankings:
+        if self.aucs is not None:
             _interval_columns(table, "roc_auc", lo[rows * (1 + k):], hi[rows * (1 + k):])
         return settled
 
@@ -300,12 +321,23 @@ def group_table(ref: np.ndarray, pred: np.ndarray, groups, classes, *, score: np
         labels = np.where(np.isin(labels, small), other, labels)
     classes = tuple(int(k) for k in classes)
     order = [*_ordered(labels), ALL]
+    # each row's group and class index from the distinct values (a dict look-up per row cost a Python loop)
+    names, inverse = np.unique(labels, return_inverse=True)
     index = {g: j for j, g in enumerate(order[:-1])}
-    gidx = np.array([index[g] for g in labels], dtype=np.int64)
+    gidx = np.array([index[g] for g in names.tolist()], dtype=np.int64)[inverse.ravel()]
     lut = {k: j for j, k in enumerate(classes)}
-    figs = GroupFigures(gidx, len(order) - 1, (ref == pred).astype(np.float64),
-                        np.array([lut.get(int(v), -1) for v in ref], dtype=np.int64), classes)
+    values, inverse = np.unique(ref, return_inverse=True)
+    cls = np.array([lut.get(int(v), -1) for v in values.tolist()], dtype=np.int64)[inverse.ravel()]
+    figs = GroupFigures(gidx, len(order) - 1, (ref == pred).astype(np.float64), cls, classes)
     s_all = None if score is None else np.asarray(score, float)
+    if s_all is not None:
+        # every group's rows with a score ranked once for all groups, and once more for the pooled row (ALL)
+        # each group's rows with a score, and all of them for the pooled row (ALL): the AUC alone of each
+        rankings = []
+        for j in range(figs.n_groups + 1):
+            scored = np.flatnonzero((gidx == j if j < figs.n_groups else True) & np.isfinite(s_all))
+            rankings.append((scored, auc_of_weights(ref[scored] == int(positive), s_all[scored])))
+        figs.aucs = lambda w: np.array([f(w[rows]) for rows, f in rankings])
     rows = []
     for j, g in enumerate(order):
         sel = np.ones(n, dtype=bool) if g == ALL else gidx == j
@@ -324,7 +356,6 @@ def group_table(ref: np.ndarray, pred: np.ndarray, groups, classes, *, score: np
             scored = np.flatnonzero(sel & np.isfinite(s_all))
             y = ref[scored] == int(positive)
             row["roc_auc"] = float(roc_auc_score(y, s_all[scored])) if 0 < y.sum() < y.size else np.nan
-            figs.rankings.append((scored, ranking_figures(y, s_all[scored])))
         rows.append(row)
     t = Table(rows=rows, names=list(rows[0]))
     for c in t.colnames:
