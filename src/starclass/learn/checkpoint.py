@@ -46,7 +46,7 @@ import torch
 
 from starclass.errors import StarclassError, parse_error_text, torch_load_reason
 from starclass.io.atomic import atomic_path
-from starclass.io.paths import resolved
+from starclass.io.paths import link_note, resolved
 from starclass.learn.config import TaskConfig
 from starclass.models import build_model
 
@@ -792,7 +792,7 @@ def member_paths(model_path: str | os.PathLike) -> list[Path]:
         base = p if p.is_dir() else p.parent
         paths = [_member_path(base, m["file"], p) for m in doc["members"]]
         # a dangling link or a link loop is no file either: say it is a link, or "missing" reads as a lie
-        absent = [f"{q} (a link to {os.readlink(q)})" if q.is_symlink() else str(q) for q in paths if not q.is_file()]
+        absent = [f"{q}{link_note(q)}" for q in paths if not q.is_file()]
         if absent:
             raise StarclassError(f"ensemble {p}: member files missing: {', '.join(absent)}")
         return paths
