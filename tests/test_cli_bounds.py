@@ -32,6 +32,9 @@ runner = CliRunner()
     # demo --epochs 0 was refused by training, after both fields were simulated and measured (2026-12-05)
     (["demo", "-o", "d", "--size", "256", "--n-candidates", "40", "--epochs", "0"], "--epochs"),
     (["explain", "m", "s.h5", "-o", "x", "--seed", "-1"], "--seed"),
+    # 10**8 resamples ran for days (about 5 ms each for 200 objects); 10000 is far more than a 95% interval needs
+    (["evaluate", "p.ecsv", "--bootstrap", "100000000"], "--bootstrap"),
+    (["report", "p.ecsv", "--bootstrap", "10001"], "--bootstrap"),
 ])
 def test_out_of_range_option_is_named(args, option, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -202,3 +205,120 @@ def test_a_whole_float_seed_in_a_task_file_is_still_taken():
     assert TrainRecipe(seeds=2.0).member_seed(1) == 3 and TrainRecipe(seeds=[0, 3.0]).member_seed(1) == 3
     with pytest.raises(StarclassError, match=r"recipe.seeds=2.5: each seed must be a whole number >= 0"):
         TrainRecipe(seeds=2.5)
+
+
+@pytest.mark.parametrize("command", ["evaluate", "report"])
+@pytest.mark.parametrize("radius", ["1e308", "50.5", "inf"])
+def test_a_matching_radius_beyond_50_px_is_refused_with_its_range(command, radius, tmp_path, monkeypatch):
+    """evaluate --radius 1e308 exited 0, every object paired with an unrelated one (2026-12-05)."""
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(app, [command, "p.ecsv", "--radius", radius])
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert "--radius must be a positive number of pixels, at most 50, got" in " ".join(r.output.split()), r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_matching_radius_of_50_px_is_still_taken(tmp_path):
+    from starclass.cli._app import check_radius
+
+    check_radius(50.0)
+    check_radius(0.5)
+
+
+def _toy_field(tmp_path, monkeypatch):
+    from astropy.table import Table
+
+    from conftest import write_toy_mosaics  # tests/ is on sys.path under pytest
+
+    monkeypatch.chdir(tmp_path)
+    write_toy_mosaics(tmp_path)
+    Table({"id": [1, 2], "x": [40.0, 20.0], "y": [40.0, 60.0]}).write("c.ecsv")
+    return sorted(p.name for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("extra, says", [
+    # a store of two identical channels, exit 0
+    (["--bands", "f555w,F555W"], "--bands names band f555w twice (f555w,F555W); give each band once"),
+    # 10**(-0.4 * (m - zp)) overflowed: stamps of 0 and NaN, exit 0 with a RuntimeWarning
+    (["--normalisation", "flux", "--softening-mag", "-1e308"], "--softening-mag must be a magnitude in 0-50"),
+    (["--normalisation", "flux", "--softening-mag", "51"], "--softening-mag must be a magnitude in 0-50"),
+    (["--task", "legus4-compact", "--normalisation", "flux", "--softening-mag", "-1"],
+     "--softening-mag must be a magnitude in 0-50"),
+])
+def test_cutouts_refuses_a_band_twice_and_a_softening_out_of_range(extra, says, tmp_path, monkeypatch):
+    before = _toy_field(tmp_path, monkeypatch)
+    r = runner.invoke(app, ["cutouts", "toy_f555w.fits", "toy_f814w.fits", "--catalog", "c.ecsv", "-o", "s.h5",
+                            "--no-progress", *extra])
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert says in " ".join(r.output.split()), r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+
+
+def test_cutouts_takes_a_softening_in_range(tmp_path, monkeypatch):
+    _toy_field(tmp_path, monkeypatch)
+    r = runner.invoke(app, ["cutouts", "toy_f555w.fits", "toy_f814w.fits", "--catalog", "c.ecsv", "-o", "s.h5",
+                            "--no-progress", "--normalisation", "flux", "--softening-mag", "28", "--size", "16"])
+    assert r.exit_code == 0 and (tmp_path / "s.h5").exists(), r.output
+
+
+def test_detect_refuses_a_band_twice(tmp_path, monkeypatch):
+    """detect --bands f555w,f555w measured the band twice, exit 0."""
+    before = _toy_field(tmp_path, monkeypatch)
+    r = runner.invoke(app, ["detect", "toy_f555w.fits", "toy_f814w.fits", "-o", "d.ecsv", "--no-progress",
+                            "--bands", "f555w,f814w,f555w"])
+    assert r.exit_code == 2 and "--bands names band f555w twice" in r.output, r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_task_softening_out_of_range_is_refused_naming_the_key():
+    from starclass.errors import StarclassError
+    from starclass.learn.config import get_preset
+
+    assert get_preset("legus4", softening_mag=28.5).softening_mag == 28.5
+    for bad in (-1e308, 99, float("inf")):
+        with pytest.raises(StarclassError, match=r"softening_mag=.*; use a magnitude in 0-50"):
+            get_preset("legus4", softening_mag=bad)
+
+
+def test_suggest_says_how_many_magnitude_bins_it_spread_over(tmp_path):
+    """suggest --mag-bins 10000 on 244 candidates said "spread over 10000 bins": 9800 got no suggestion."""
+    import numpy as np
+    from astropy.table import Table
+
+    from starclass.io.catalog import read_catalog, write_catalog
+    from starclass.learn.checkpoint import write_untrained_model
+    from starclass.learn.config import get_preset
+
+    model = write_untrained_model(tmp_path / "m", get_preset("m31-binary-compact"), seed=0)
+    rng = np.random.default_rng(0)
+    p1 = rng.uniform(0.05, 0.95, 244)
+    cand = Table({"id": np.arange(1, 245), "x": np.arange(244.0), "y": np.arange(244.0), "prob_1": p1,
+                  "prob_2": 1 - p1, "class_pred": np.where(p1 > 0.5, 1, 2), "mag_g": rng.uniform(18, 24, 244)})
+    cand.meta.update({"model": str(model), "task": "m31-binary-compact"})
+    write_catalog(cand, tmp_path / "cand.ecsv")
+    base = ["suggest", str(model), str(tmp_path / "cand.ecsv"), "--mag-column", "mag_g"]
+    r = runner.invoke(app, [*base, "-o", str(tmp_path / "s.ecsv"), "--mag-bins", "10000"])
+    out = " ".join(r.output.split())
+    assert r.exit_code == 0, r.output
+    assert ("spread over 200 bins of mag_g (--mag-bins 10000 capped at 200: a bin needs a suggestion and a "
+            "candidate with a magnitude)") in out, out
+    assert "10000 bins" not in out
+    meta = read_catalog(tmp_path / "s.ecsv").meta["suggest"]
+    assert meta["bins"] == 200 and meta["asked_bins"] == 10000
+    r = runner.invoke(app, [*base, "-o", str(tmp_path / "s5.ecsv")])
+    assert r.exit_code == 0 and "spread over 5 bins of mag_g; written" in " ".join(r.output.split()), r.output
+    r = runner.invoke(app, [*base, "-o", str(tmp_path / "s1.ecsv"), "-n", "1"])
+    assert "not spread over mag_g (--mag-bins 5, but one suggestion is not spread)" in " ".join(r.output.split())
+
+
+def test_pick_spreads_over_no_more_bins_than_suggestions():
+    """Three suggestions over five quantile bins took the best of the three brightest fifths only."""
+    import numpy as np
+
+    from starclass.suggest.pick import pick
+
+    mags = np.arange(10.0)  # one candidate a magnitude, 0 (bright) to 9 (faint)
+    scores = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10.0])  # the faintest are the most informative
+    rows = sorted(pick(scores, 3, mags=mags, bins=5).tolist())
+    # thirds of the magnitude range, the best (faintest) of each: 0-2 -> 2, 3-5 -> 5, 6-9 -> 9
+    assert rows == [2, 5, 9], rows

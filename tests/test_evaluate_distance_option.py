@@ -20,7 +20,7 @@ runner = CliRunner()
 @pytest.mark.parametrize("option, value, said", [
     ("--distance", "-1", "--distance must be a positive number of Mpc, got -1"),
     ("--distance", "inf", "--distance must be a positive number of Mpc, got inf"),
-    ("--radius", "inf", "--radius must be a positive number of pixels, got inf"),
+    ("--radius", "inf", "--radius must be a positive number of pixels, at most 50, got inf"),
 ])
 def test_the_option_is_named_before_any_file_is_read(tmp_path, command, option, value, said):
     # the catalogue does not exist: refused for the option first, before any reading

@@ -220,3 +220,52 @@ def vega_zeropoint(band: str, photflam: float, photplam: float) -> float:
     0.03
     """
     return ab_zeropoint(photflam, photplam) - band_info(band).ab_minus_vega
+
+
+#: The magnitudes a ``softening_mag`` (the ``flux`` normalisation's one-pixel magnitude where the
+#: stretch turns logarithmic) may take. It is meant to be a pixel's sky noise: HST mosaics give
+#: about 28, ground-based ones 22-32 (``softening_mag: auto`` measures it). No image's pixel noise
+#: is brighter than magnitude 0 or fainter than 50 (1e-10 of a count at a zeropoint of 25), and far
+#: outside the stretch overflows: ``cutouts --softening-mag -1e308`` wrote stamps of 0 and NaN.
+SOFTENING_MAG_RANGE = (0.0, 50.0)
+
+
+def check_softening_mag(value: float, where: str = "softening_mag") -> float:
+    """``value`` as a float, refused (naming ``where``) unless a finite magnitude within :data:`SOFTENING_MAG_RANGE`.
+
+    Parameters
+    ----------
+    value
+        The magnitude given.
+    where
+        What set it, for the message (``--softening-mag``, ``model m: config.softening_mag``).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    StarclassError
+        Not a number, not finite, or outside 0-50.
+
+    Examples
+    --------
+    >>> check_softening_mag("27.5")
+    27.5
+    >>> try:
+    ...     check_softening_mag(-1e308, "--softening-mag")
+    ... except StarclassError as exc:
+    ...     print(exc)
+    --softening-mag must be a magnitude in 0-50 (a pixel's sky noise, about 28 for HST) or 'auto', got -1e+308
+    """
+    lo, hi = SOFTENING_MAG_RANGE
+    try:
+        mag = float(value)
+    except (TypeError, ValueError):
+        mag = float("nan")
+    if not lo <= mag <= hi:  # NaN and inf too
+        shown = f"{value:g}" if isinstance(value, (int, float)) else repr(value)
+        raise StarclassError(f"{where} must be a magnitude in {lo:g}-{hi:g} (a pixel's sky noise, about 28 for "
+                             f"HST) or 'auto', got {shown}")
+    return mag

@@ -12,6 +12,7 @@ from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
+    band_option,
     check_on_image,
     command,
     echo,
@@ -111,7 +112,7 @@ def cutouts(
         # now, not after the stamp store is written: the export's own check came last and left the store;
         # and a side of 100000 asked numpy for 5.8 TiB at once (a MemoryError traceback, after the work)
         raise StarclassError(f"--phangs-size must be 1-{MAX_PHANGS_SIZE} px (as --size), got {phangs_size}")
-    band_list = [b.strip().lower() for b in bands.split(",") if b.strip()] if bands else None
+    band_list = band_option(bands)  # a band given twice is refused now: it made two identical channels
     changes: dict = {}
     config = None
     if task:

@@ -13,6 +13,7 @@ from starclass.cli._app import (
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     QUIET_OPTION,
+    band_option,
     command,
     echo,
     echo_flagged,
@@ -157,7 +158,7 @@ def detect_command(
         if not (np.isfinite(value) and value > 0):
             raise StarclassError(f"{option} must be a positive number, got {value}")
     progress = progress and not quiet
-    band_list = [b.strip().lower() for b in bands.split(",")] if bands else None
+    band_list = band_option(bands)  # a band given twice is refused: it was measured twice, exit 0
     paths = mosaics[0] if len(mosaics) == 1 else list(mosaics)
     polygon = parse_polygon(mci_polygon)
     apcorr = parse_apcorr(aperture_correction)

@@ -11,6 +11,7 @@ from starclass.cli._app import (
     BY_MIN_ROWS_OPTION,
     BY_OPTION,
     GROUP_COLUMN_OPTION,
+    MAX_BOOTSTRAP,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
     check_distance,
@@ -41,13 +42,14 @@ def evaluate(
         None, "--reference", "-r",
         help="Reference catalogue (truth, human labels or another model); repeat for several. "
              "'self' compares class_pred with the catalogue's own class_ref (the default when it has one)."),
-    radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels (PHANGS: 2)."),
+    radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels (PHANGS: 2; at most 50)."),
     distance: float = typer.Option(None, "--distance", help="Distance in Mpc: M_V < -7.8 box counts "
                                                             "and the M_V < -10 bright end."),
     target_purity: float = typer.Option(0.8, "--target-purity", min=0.0, max=1.0,
                                         help="Purity for the cluster-score threshold choice (0-1)."),
-    n_boot: int = typer.Option(200, "--bootstrap", min=0,
-                               help="Bootstrap resamples for confidence intervals (0: none)."),
+    n_boot: int = typer.Option(200, "--bootstrap", min=0, max=MAX_BOOTSTRAP,
+                               help="Bootstrap resamples for confidence intervals (0: none; at most 10000, "
+                                    "far more than a 95% interval needs)."),
     group_column: str | None = GROUP_COLUMN_OPTION,
     science: bool = typer.Option(True, "--science/--no-science",
                                  help="Colour-colour boxes, mass/age/luminosity functions."),

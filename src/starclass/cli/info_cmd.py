@@ -927,9 +927,12 @@ def info(
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics
     from starclass.io.overview import parse_column_map
-    from starclass.io.paths import check_output
+    from starclass.io.paths import check_inputs_readable, check_output
     from starclass.io.regions import class_column, write_regions
 
+    # each path first, in the words of every command's missing input: 'info LOOP' said "catalogue file not
+    # found: loop" where evaluate adds "(a link to loop)"
+    check_inputs_readable([("", p) for p in paths])
     check_output(ds9, paths, option="--ds9", overwrite=overwrite, file=True)
     cmap = parse_column_map(column_map)
     if out_format not in ("text", "csv", "ecsv"):

@@ -14,6 +14,7 @@ from starclass.cli._app import (
     GROUP_COLUMN_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
+    MAX_BOOTSTRAP,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
     check_distance,
@@ -48,15 +49,16 @@ def report(
                              help="HTML page to write (a name ending in .html), or a folder to write report.html "
                                   "into (any other name); tables go to tables/ beside the page."),
     title: str = typer.Option("starclass report", "--title", help="Title of the page."),
-    radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels."),
+    radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels (at most 50)."),
     distance: float = typer.Option(None, "--distance", help="Distance in Mpc (absolute-magnitude limits)."),
     model: Path = typer.Option(None, "--model", help="Model (from 'starclass train') for the Grad-CAM section "
                                                      "(needs --mosaics or --stamps); its saved task is used when "
                                                      "--task is not given."),
     mosaics: list[Path] = typer.Option(None, "--mosaics", "-m", help="FITS mosaics (or a folder) the catalogue was "
                                                                "classified on, for --model."),
-    n_boot: int = typer.Option(200, "--bootstrap", min=0,
-                               help="Bootstrap resamples for confidence intervals (0: none)."),
+    n_boot: int = typer.Option(200, "--bootstrap", min=0, max=MAX_BOOTSTRAP,
+                               help="Bootstrap resamples for confidence intervals (0: none; at most 10000, "
+                                    "far more than a 95% interval needs)."),
     task: str = typer.Option(None, "--task",
                              help="Task preset or config YAML (default: the task recorded in the catalogue)."),
     stamps: Path = typer.Option(None, "--stamps", help="The cutout folder (CSV or directory) the output was "

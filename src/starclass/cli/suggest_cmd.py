@@ -236,8 +236,15 @@ def suggest_command(
         write_catalog(out, tmp_out, overwrite=True)
         if pseudo is not None:
             write_catalog(pseudo, tmp_pseudo, overwrite=True)
-    echo(f"suggested {len(out)} of {pool_text(out.meta['suggest'])} by {used}"
-         + (f", spread over {mag_bins} bins of {mag}" if mag and mag_bins > 1 else "") + f"; written {output}")
+    # the bins really used: at most one per suggestion and per candidate with a magnitude (bins_used)
+    spread, how = out.meta["suggest"]["bins"], ""
+    if mag and mag_bins > 1:
+        why = "a bin needs a suggestion and a candidate with a magnitude"
+        how = (f", spread over {spread} bins of {mag}" + (f" (--mag-bins {mag_bins} capped at {spread}: {why})"
+                                                           if spread < mag_bins else "")
+               if spread > 1 else f", not spread over {mag} (--mag-bins {mag_bins}, but "
+               + ("one suggestion is not spread)" if len(out) <= 1 else "fewer than 2 candidates have a magnitude)"))
+    echo(f"suggested {len(out)} of {pool_text(out.meta['suggest'])} by {used}{how}; written {output}")
     if pseudo is not None:
         meta = pseudo.meta["pseudo_labels"]
         per = ", ".join(f"class {k}: {v}" for k, v in meta["per_class"].items())

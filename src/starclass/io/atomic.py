@@ -16,10 +16,12 @@ writing them.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fnmatch
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import warnings
@@ -443,6 +445,29 @@ def glob_escape(text: str) -> str:
     return "".join(f"[{c}]" if c in "[]*?" else c for c in text)
 
 
+def _discard(folder: Path, what: str) -> None:
+    """Delete ``folder`` (an older set moved aside, or an unfinished one); warn, naming it, if it stays.
+
+    ``shutil.rmtree(..., ignore_errors=True)`` left an old set that the user had made read-only
+    (``chmod a-w tables``) as a hidden ``.tables.XXXXXXXX`` folder beside the new one, without a
+    word, and the next run called it "left by an interrupted run". The new output is already in
+    place: this is said, not raised.
+    """
+    failed: list[BaseException] = []
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=lambda _f, _p, exc: failed.append(exc))
+    else:  # onexc is 3.12's; onerror (deprecated there) gets the exception as sys.exc_info()
+        shutil.rmtree(folder, onerror=lambda _f, _p, info: failed.append(info[1]))
+    if not folder.exists() and not folder.is_symlink():
+        return
+    errors = [e for e in failed if isinstance(e, OSError)]
+    why = next((e.strerror for e in errors if e.strerror), None) or "it could not be deleted"
+    denied = any(e.errno in (errno.EACCES, errno.EPERM) for e in errors)
+    how = f"chmod -R u+w {folder} && rm -r {folder}" if denied else f"rm -r {folder}"
+    warnings.warn(f"{what} is left in {folder} ({why.lower()}); delete it yourself ({how})",
+                  UserWarning, stacklevel=4)
+
+
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
                own: Iterable[str] | None = None) -> Iterator[Path]:
@@ -451,7 +476,8 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
     On an error (or ``SystemExit`` / ``KeyboardInterrupt``, which the CLI raises on SIGTERM and
     Ctrl-C) the temporary folder is removed and ``path`` is left as it was. On success an
     existing ``path`` is first renamed aside (``.name.XXXXXXXX.old``), the new folder renamed
-    into place, and the old one deleted. On Linux the two renames are one atomic exchange
+    into place, and the old one deleted (one that cannot be, a read-only set, stays in its hidden
+    folder, named by a :class:`UserWarning`). On Linux the two renames are one atomic exchange
     (:func:`exchange_paths`), so ``path`` always holds a complete set; elsewhere a kill between
     the two renames leaves the old set in the hidden ``.old`` folder, never a mix of old and
     new files, and the next call puts it back (:func:`recover_dir`).
@@ -506,6 +532,7 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
         raise StarclassError(f"cannot write {target}: {exc.strerror or exc}") from None
     # mkdtemp creates the folder 0700; give it the permissions a plain mkdir() would.
     os.chmod(tmp, 0o777 & ~_umask())
+    unfinished = True  # tmp holds the new set until it is renamed into place
     try:
         yield tmp
         if target.exists():
@@ -517,9 +544,13 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
                 old = tmp.with_name(tmp.name + _OLD_SUFFIX)
                 os.replace(target, old)
                 os.replace(tmp, target)
-                shutil.rmtree(old, ignore_errors=True)
+                tmp = old
+            unfinished = False
+            # tmp now holds the old set; one the user made read-only stays, and is named
+            _discard(tmp, f"the new {target.name} folder is in place, but the old one")
         else:
             os.replace(tmp, target)
+            unfinished = False
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        if unfinished and tmp.exists():
+            _discard(tmp, f"the folder {target.name} was not written; its unfinished copy")

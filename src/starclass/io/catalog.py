@@ -51,6 +51,7 @@ from astropy.table.meta import get_header_from_yaml
 from starclass.errors import ColumnMapError, OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_tokens, read_legus_tab
+from starclass.io.paths import no_such_path
 from starclass.schema import (
     CLASS_PRED,
     CLASS_REF,
@@ -313,7 +314,8 @@ def read_catalog(
     """
     p = Path(path)
     if not p.exists():
-        raise StarclassError(f"catalogue file not found: {p}")
+        # the words of every command's missing input, a link's target included ("catalogue file not found: loop")
+        raise StarclassError(no_such_path(p, "catalogue"))
     if p.is_dir():
         raise StarclassError(f"expected a catalogue file, got a directory: {p}")
     fmt = (fmt or guess_format(p)).lower()

@@ -7,6 +7,7 @@ it opens anything expensive; the error names the option and the path, and the CL
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,6 +35,46 @@ def resolved(path: PathLike) -> Path:
     True
     """
     return Path(os.path.realpath(path))
+
+
+def link_note(path: PathLike) -> str:
+    """What a missing path is, when it is a link: `` (a link to TARGET)``, and whether the links loop.
+
+    The one wording of every "no such file" message for a link (``check_inputs_readable``,
+    ``read_catalog``, a model's member files): ``info LOOP`` said ``catalogue file not found: loop``
+    where ``evaluate LOOP`` added ``(a link to loop)``. Empty for a path that is no link.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, os
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> os.symlink("nothere.csv", d / "dangling"); os.symlink("loop", d / "loop")
+    >>> link_note(d / "dangling"), link_note(d / "loop"), link_note(d / "plain.csv")
+    (' (a link to nothere.csv)', ' (a link to loop, in a loop of links that never reaches a file)', '')
+    """
+    p = Path(path)
+    if not p.is_symlink():
+        return ""
+    target = os.readlink(p)
+    try:
+        os.stat(p)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # ln -s a b; ln -s b a (or a link to itself): no target will ever exist
+            return f" (a link to {target}, in a loop of links that never reaches a file)"
+    return f" (a link to {target})"
+
+
+def no_such_path(path: PathLike, what: str = "") -> str:
+    """``WHAT PATH: no such file or directory``, with :func:`link_note`: every command's words for a missing input.
+
+    Examples
+    --------
+    >>> no_such_path("nothere.csv", "--reference")
+    '--reference nothere.csv: no such file or directory'
+    >>> no_such_path("nothere.csv")
+    'nothere.csv: no such file or directory'
+    """
+    return f"{what + ' ' if what else ''}{path}: no such file or directory{link_note(path)}"
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -172,8 +213,8 @@ def check_inputs_readable(inputs: Iterable[tuple[str, PathLike | None]]) -> None
     Parameters
     ----------
     inputs
-        ``(option, path)`` pairs; a None path (option not given) is skipped. A folder must be
-        readable and searchable.
+        ``(option, path)`` pairs; a None path (option not given) is skipped, an empty option names
+        the path alone (``info``'s paths). A folder must be readable and searchable.
 
     Raises
     ------
@@ -197,8 +238,7 @@ def check_inputs_readable(inputs: Iterable[tuple[str, PathLike | None]]) -> None
         p = Path(item)
         if not p.exists():
             # a dangling link names where it points: the link itself is there, its target is not
-            target = f" (a link to {os.readlink(p)})" if p.is_symlink() else ""
-            raise StarclassError(f"{option} {p}: no such file or directory{target}")
+            raise StarclassError(no_such_path(p, option))
         mode = os.R_OK | os.X_OK if p.is_dir() else os.R_OK
         if not os.access(p, mode):
             raise StarclassError(f"{option} {p}: no permission to read it")

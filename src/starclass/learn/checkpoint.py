@@ -46,7 +46,7 @@ import torch
 
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal, parse_error_text, torch_load_reason
 from starclass.io.atomic import atomic_path
-from starclass.io.paths import resolved
+from starclass.io.paths import link_note, resolved
 from starclass.learn.config import TaskConfig
 from starclass.models import build_model
 
@@ -811,7 +811,57 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
                 f"ensemble manifest {path}: member {i + 1} has 'file': {m['file']!r}; expected the name of a "
                 "member file in the model directory (e.g. \"member_01.pt\")"
             )
+    check_manifest_entries(doc, path)
     return doc
+
+
+def check_manifest_entries(doc: dict[str, Any], path: str | os.PathLike) -> None:
+    """Refuse a manifest whose ``version`` or ``config`` no starclass wrote, naming the key.
+
+    Every command that reads a model reads its manifest through :func:`read_manifest`, which
+    calls this: a manifest hand-edited to ``config.stamp_size: -5``, ``scales: [0, -1]``,
+    ``softening_mag: "x"`` or ``version: 99`` was refused by ``calibrate`` (which builds the
+    manifest's config) while ``classify``, which builds each member's own, exited 0. The config is
+    checked as a task file is (:meth:`starclass.learn.config.TaskConfig.from_dict`).
+
+    Parameters
+    ----------
+    doc
+        The manifest's contents.
+    path
+        The manifest, for the message.
+
+    Raises
+    ------
+    StarclassError
+        ``version`` not a whole number from 1 to :data:`VERSION`, or a ``config`` that is no
+        valid task config (the message names the key and its value).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> doc = {"version": VERSION, "config": get_preset("galaxy-cluster-compact", stamp_size=16).to_dict()}
+    >>> check_manifest_entries(doc, "m/manifest.json")
+    >>> doc["config"]["stamp_size"] = -5
+    >>> check_manifest_entries(doc, "m/manifest.json")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: ensemble manifest m/manifest.json: key 'config' ...: stamp_size=-5 is too small
+    """
+    version = doc.get("version", 1)  # models written before the key existed are version 1
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= VERSION:
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
+        raise StarclassError(
+            f"ensemble manifest {path}: key 'version' is {version!r}; this starclass reads versions 1 to {VERSION}"
+            + (": upgrade starclass" if newer else " (the file was edited or damaged)"))
+    if "config" not in doc:
+        return
+    try:
+        TaskConfig.from_dict(doc["config"])
+    except StarclassError as exc:
+        raise StarclassError(f"ensemble manifest {path}: key 'config' does not hold a valid task config "
+                             f"(the file was edited or damaged): {exc}") from None
 
 
 def member_paths(model_path: str | os.PathLike) -> list[Path]:
@@ -834,7 +884,7 @@ def member_paths(model_path: str | os.PathLike) -> list[Path]:
         base = p if p.is_dir() else p.parent
         paths = [_member_path(base, m["file"], p) for m in doc["members"]]
         # a dangling link or a link loop is no file either: say it is a link, or "missing" reads as a lie
-        absent = [f"{q} (a link to {os.readlink(q)})" if q.is_symlink() else str(q) for q in paths if not q.is_file()]
+        absent = [f"{q}{link_note(q)}" for q in paths if not q.is_file()]
         if absent:
             raise StarclassError(f"ensemble {p}: member files missing: {', '.join(absent)}")
         return paths

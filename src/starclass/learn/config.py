@@ -54,7 +54,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from starclass.bands import HST_BANDS, HST_PIXEL_SCALE
+from starclass.bands import HST_BANDS, HST_PIXEL_SCALE, SOFTENING_MAG_RANGE
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal, parse_error_text
 from starclass.io.atomic import atomic_path
 from starclass.learn.precision import parse_precision
@@ -727,8 +727,11 @@ class TaskConfig:
                 self.softening_mag = float(given)
             except (TypeError, ValueError):
                 self.softening_mag = float("nan")
-            if not np.isfinite(self.softening_mag):
-                raise StarclassError(f"{where}: softening_mag={given!r}; use a finite magnitude or 'auto'")
+            lo, hi = SOFTENING_MAG_RANGE
+            # bounded as the cutouts option is: -1e308 overflowed the flux stretch
+            if not lo <= self.softening_mag <= hi:
+                raise StarclassError(f"{where}: softening_mag={given!r}; use a magnitude in {lo:g}-{hi:g} (a pixel's "
+                                     "sky noise, about 28 for HST) or 'auto'")
         # converted with the field named: int("big") said only "invalid literal for int()"
         self.stamp_size = _whole(self.stamp_size, f"{where}: stamp_size")
         if self.stamp_size < 4:

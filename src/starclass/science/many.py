@@ -205,13 +205,15 @@ def read_legus_field(path: str | Path) -> Table:
     p = Path(path)
     field = field_name(p)
     galaxy = galaxy_of(field)
-    if galaxy not in FIELD_DISTANCES_MPC:
-        raise StarclassError(f"{p}: no distance known for galaxy {galaxy!r} (FIELD_DISTANCES_MPC)")
     bands, bands_source = legus_bands(p)
     with warnings.catch_warnings():
         # an uncertain layout is reported in meta["skip"] (and the skipped table), not as a warning
         warnings.simplefilter("ignore")
         t = read_catalog(p, fmt="legus", bands=bands)
+    # after the file is read: a renamed copy with a shifted column was said to have "no distance known
+    # for galaxy 'ngc628c'", and the rename, fixed, then showed the real fault (check_fixed_columns)
+    if galaxy not in FIELD_DISTANCES_MPC:
+        raise StarclassError(f"{p}: no distance known for galaxy {galaxy!r} (FIELD_DISTANCES_MPC)")
     skip = usable_layout(t)
     machine_only = 0
     if CLASS_METHOD in t.colnames and CLASS_REF in t.colnames:
@@ -232,9 +234,54 @@ def read_legus_field(path: str | Path) -> Table:
     return t
 
 
+def legus_files(directory: str | Path) -> list[Path]:
+    """The LEGUS catalogues of a folder, in every form ``starclass info`` reads as LEGUS, sorted.
+
+    A ``.tab``; a ``.tab.gz`` as an archive keeps it (one beside its ``.tab`` is the same field,
+    read once); and a copy under another name (``.csv`` from a spreadsheet, ``.txt``, ``.dat``),
+    which :func:`starclass.io.catalog.guess_format` knows by its lines of 34-60 numbers. Until
+    2026-12-05 only ``.tab`` and ``.tab.gz`` were read: a field copied as ``.csv`` was left out of
+    ``evaluate --catalogs`` without a word, though ``info`` read it. Hidden files, a ``.readme``,
+    a table with a header line (``layouts.csv``) are no LEGUS catalogues.
+
+    Parameters
+    ----------
+    directory : str or Path
+        The folder.
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> row = " ".join(["1", "10", "20", "65.0", "-54.9"] + ["22.0", "0.05"] * 5 + ["1.5"] + ["0"] * 16
+    ...                + ["5", "2"])
+    >>> _ = (d / "ngc628c.tab").write_text(row + "\\n"); _ = (d / "ngc1433.txt").write_text(row + "\\n")
+    >>> _ = (d / "layouts.csv").write_text("field,layout\\nngc628c,standard\\n")
+    >>> _ = (d / "ngc628c.readme").write_text("notes\\n")
+    >>> [p.name for p in legus_files(d)]
+    ['ngc1433.txt', 'ngc628c.tab']
+    """
+    from starclass.io.catalog import guess_format
+
+    found = []
+    for p in sorted(Path(directory).iterdir()):
+        low = p.name.lower()
+        if not p.is_file() or low.startswith("."):
+            continue
+        if low.endswith(".tab") or (low.endswith(".tab.gz") and not p.with_name(p.name[:-3]).is_file()):
+            found.append(p)
+        elif not low.endswith(".tab.gz") and guess_format(p) == "legus":
+            found.append(p)  # a copy under another name, read as info reads it
+    return found
+
+
 def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
                 ) -> tuple[dict[str, Table], Table]:
-    """Read every LEGUS ``.tab`` in a directory; keep the fields with enough inspected sources.
+    """Read every LEGUS catalogue in a directory (:func:`legus_files`); keep the fields with enough inspected sources.
 
     Parameters
     ----------
@@ -273,12 +320,10 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     d = Path(directory)
     if not d.is_dir():
         raise StarclassError(f"--catalogs: {d} is not a directory")
-    # the .tab.gz an archive keeps too (read_catalog reads it; the scan skipped it: "no LEGUS .tab");
-    # one beside its .tab is the same field, read once
-    files = sorted(p for p in d.iterdir() if p.is_file() and (p.name.lower().endswith(".tab") or (
-        p.name.lower().endswith(".tab.gz") and not p.with_name(p.name[:-3]).is_file())))
+    files = legus_files(d)
     if not files:
-        raise StarclassError(f"--catalogs: no LEGUS .tab (or .tab.gz) catalogue in {d}")
+        raise StarclassError(f"--catalogs: no LEGUS .tab (or .tab.gz) catalogue in {d}, nor a copy of one saved "
+                             "as .csv, .txt or .dat")
     fields: dict[str, Table] = {}
     skipped: list[tuple[str, str]] = []
     seen: dict[str, Path] = {}

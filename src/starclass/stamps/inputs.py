@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from tqdm import tqdm
 
+from starclass.bands import check_softening_mag
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
 from starclass.stamps.extract import extract_stamps, position_values, resolve_images
@@ -155,15 +156,21 @@ def parse_softening_mag(value: Any) -> float | None:
     Traceback (most recent call last):
     ...
     starclass.errors.StarclassError: softening_mag: expected a magnitude or 'auto', got 'x'
+    >>> parse_softening_mag("-1e308")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: softening_mag must be a magnitude in 0-50 (...) or 'auto', got '-1e308'
     """
     if value is None:
         return 28.0
     if isinstance(value, str) and value.strip().lower() == "auto":
         return None
     try:
-        return float(value)
+        float(value)
     except (TypeError, ValueError):
         raise StarclassError(f"softening_mag: expected a magnitude or 'auto', got {value!r}") from None
+    # bounded: -1e308 overflowed the stretch (stamps of 0 and NaN, exit 0)
+    return check_softening_mag(value, "softening_mag")
 
 
 def resolve_spec(spec: InputSpec, mosaics: MosaicsLike, zeropoints: Any = None) -> InputSpec:

@@ -189,6 +189,35 @@ def informativeness(table: Table, by: str = "entropy") -> tuple[np.ndarray, str]
     return ent, "entropy"
 
 
+def bins_used(bins: int, n: int, n_with_mag: int) -> int:
+    """The magnitude bins a pick really spreads over: at most one per suggestion and per candidate.
+
+    ``suggest -n 200 --mag-bins 10000`` on 244 candidates said "spread over 10000 bins": 9800 bins
+    got no suggestion, and quantile bins of one candidate each split nothing. A bin needs a
+    suggestion (``n``) and a candidate with a magnitude (``n_with_mag``) to be one.
+
+    Parameters
+    ----------
+    bins
+        The bins asked for (``--mag-bins``).
+    n
+        Suggestions to make (already at most the candidates that may be picked).
+    n_with_mag
+        Candidates that may be picked and have a finite magnitude.
+
+    Returns
+    -------
+    int
+        ``min(bins, n, n_with_mag)``, at least 1.
+
+    Examples
+    --------
+    >>> bins_used(10000, 200, 244), bins_used(5, 200, 244), bins_used(5, 3, 244)
+    (200, 5, 3)
+    """
+    return max(1, min(int(bins), int(n), int(n_with_mag)))
+
+
 def pick(scores: np.ndarray, n: int, *, mags: np.ndarray | None = None, bins: int = 5,
          eligible: np.ndarray | None = None) -> np.ndarray:
     """Rows of the ``n`` most informative candidates, spread over magnitude bins.
@@ -202,7 +231,8 @@ def pick(scores: np.ndarray, n: int, *, mags: np.ndarray | None = None, bins: in
     mags : numpy.ndarray, optional
         Magnitude per candidate; None or ``bins <= 1``: no spreading.
     bins : int
-        Quantile bins of magnitude sharing ``n`` equally.
+        Quantile bins of magnitude sharing ``n`` equally; at most ``n`` and the candidates with a
+        magnitude are used (:func:`bins_used`).
     eligible : numpy.ndarray, optional
         Boolean mask of the candidates that may be picked (e.g. not yet labelled).
 
@@ -234,7 +264,8 @@ def pick(scores: np.ndarray, n: int, *, mags: np.ndarray | None = None, bins: in
         return by_score[:n]
     mags = np.asarray(mags, dtype=float)
     finite = by_score[np.isfinite(mags[by_score])]
-    if finite.size == 0:
+    bins = bins_used(bins, n, finite.size)  # no empty bins, and no linspace of 10**12 edges
+    if finite.size == 0 or bins <= 1:
         return by_score[:n]
     edges = np.quantile(mags[finite], np.linspace(0, 1, int(bins) + 1))
     which = np.clip(np.searchsorted(edges, mags[finite], side="right") - 1, 0, int(bins) - 1)
@@ -341,15 +372,20 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
             raise StarclassError(f"the candidates have no magnitude column {mag_column!r} (--mag-column)")
         mags = np.ma.filled(np.ma.asarray(table[mag_column], dtype=float), np.nan)
     rows = pick(scores, n, mags=mags, bins=bins, eligible=eligible)
+    ranked = np.isfinite(np.asarray(scores, dtype=float))
+    pool = eligible & ranked
+    # the bins the pick spread over, recorded as such ("spread over 10000 bins" of 244 candidates before)
+    used_bins = 1 if mags is None or int(bins) <= 1 else bins_used(
+        bins, min(int(n), int(pool.sum())), int((pool & np.isfinite(mags)).sum()))
     out = table[rows]
     classes = prob_classes(table)
     prob = np.stack([np.ma.filled(np.ma.asarray(out[c], dtype=float), np.nan) for c in prob_cols(classes)], axis=1)
     out[ENTROPY] = entropy(prob)
     out[SUGGEST_RANK] = np.arange(1, len(out) + 1, dtype=np.int64)
-    ranked = np.isfinite(np.asarray(scores, dtype=float))
     # what the pool was, counted exactly: "suggested 4 of 6 unlabelled candidates" counted rows without a
     # classification (NaN probabilities, never picked) as if they could be suggested, and was read as all
-    out.meta["suggest"] = {"by": used, "asked_by": by, "n": int(n), "mag_column": mag_column, "bins": int(bins),
+    out.meta["suggest"] = {"by": used, "asked_by": by, "n": int(n), "mag_column": mag_column, "bins": used_bins,
+                           "asked_bins": int(bins),
                            "n_candidates": len(table), "n_labelled": int((~eligible).sum()),
                            "n_unranked": int((eligible & ~ranked).sum()), "n_eligible": int((eligible & ranked).sum())}
     return out
