@@ -85,6 +85,8 @@ def test_report_takes_the_users_ssp_table_and_names_it(files, tmp_path):
     (second,) = re.findall(r"Black line on truth's figure: [^\n]*", text)
     assert "U-B = F336W − F435W" in second
     assert "F438W" not in second
+    # the mass functions' lower masses are the given table's too, and say so
+    assert f"lower mass = visible at M_V = −7.8 at the oldest age of the SSP table {Z004}" in text
 
 
 def test_evaluate_takes_the_users_ssp_table_and_prints_it(files, tmp_path):

@@ -622,7 +622,10 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         mf = mass_functions(mass, age, log_mass_min=mins)
         ms.table(f"mass_functions_{n}", mf, f"{n}, class 1+2: dN/dM ∝ M^β; least squares on equal-number bins (_ls) "
                                             "and maximum likelihood (_ml); "
-                                            "lower mass = visible at M_V = −7.8 at the oldest age.")
+                                            "lower mass = visible at M_V = −7.8 at the oldest age"
+                                            # the --ssp table's mass limits, not the packaged one's
+                                            + (f" of the SSP table {Path(ssp).name}" if ssp is not None else "")
+                                            + ".")
         fits = []
         for (a0, a1), lm in zip(((6.0, 7.0), (7.0, 8.0), (8.0, 8.6)), mins):
             with np.errstate(divide="ignore", invalid="ignore"):
