@@ -55,6 +55,12 @@ ALLOW_FEW_MATCHES_OPTION = typer.Option(
     help="Score a reference that pairs with under 5% of the smaller table within --radius (refused otherwise: "
          "most likely another field's catalogue, the pairs chance coincidences).")
 
+#: ``--ssp`` of ``evaluate`` and ``report``
+SSP_OPTION = typer.Option(
+    None, "--ssp", metavar="FILE",
+    help="SSP model table (Yggdrasil text file) for the colour-colour track and mass limits; its Z, IMF and "
+         "AB/Vega are read from its name, yggdrasil_Z<Z>_<imf>_..._<AB|Vega>.txt (default: packaged Z=0.020).")
+
 #: ``--pred-column`` of ``evaluate`` and ``report``
 PRED_COLUMN_OPTION = typer.Option(
     None, "--pred-column",
@@ -240,6 +246,33 @@ def check_radius(radius: float) -> None:
                              f"got {radius:g}{why}")
 
 
+def check_ssp(path: str | Path | None) -> None:
+    """Read the ``--ssp`` table now, refusing one that cannot be read, naming the option and the file.
+
+    The report catches a track it cannot draw into a note under the figure: a table given on the
+    command line that is not one is refused before any work instead.
+
+    Examples
+    --------
+    >>> check_ssp(None)
+    >>> try:
+    ...     check_ssp("nothere.txt")
+    ... except StarclassError as exc:
+    ...     print(exc)
+    --ssp: SSP table not found: nothere.txt
+    """
+    if path is None:
+        return
+    from starclass.science.ssp import load_ssp
+
+    try:
+        load_ssp(path)
+    except StarclassError as exc:
+        msg = str(exc)
+        # the reader's messages name the file already: the option is put before them, not the file twice
+        raise StarclassError(f"--ssp: {msg}" if str(path) in msg else f"--ssp {path}: {msg}") from None
+
+
 def check_distance(distance: float | None) -> None:
     """Refuse a ``--distance`` (``evaluate``, ``report``) that is not a positive number of Mpc, naming the option.
 
@@ -340,7 +373,7 @@ def given_options(ctx, flags: dict[str, str]) -> list[str]:
 ONE_CATALOGUE_OPTIONS = {"reference": "--reference", "distance": "--distance", "radius": "--radius",
                          "task": "--task", "label_column": "--label-column", "model": "--model",
                          "target_purity": "--target-purity", "mosaics": "--mosaics", "stamps": "--stamps",
-                         "group_column": "--group-column"}
+                         "group_column": "--group-column", "ssp": "--ssp"}
 
 
 def refuse_given_with_catalogs(ctx, flags: dict[str, str] = ONE_CATALOGUE_OPTIONS) -> None:

@@ -14,8 +14,10 @@ from starclass.cli._app import (
     MAX_BOOTSTRAP,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
+    SSP_OPTION,
     check_distance,
     check_radius,
+    check_ssp,
     command,
     echo,
     refuse_few_matches_with_catalogs,
@@ -69,6 +71,7 @@ def evaluate(
     pred_column: str | None = PRED_COLUMN_OPTION,
     reference_column: str | None = REFERENCE_COLUMN_OPTION,
     allow_few_matches: bool = ALLOW_FEW_MATCHES_OPTION,
+    ssp: Path | None = SSP_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Replace an existing output folder's older results as a whole."),
 ) -> None:
@@ -109,6 +112,7 @@ def evaluate(
     refuse_min_inspected_without_catalogs(ctx)
     check_radius(radius)  # before any work, naming the option
     check_distance(distance)
+    check_ssp(ssp)  # a table that is not one is refused now, not drawn as a note under the figure
     # loaded here, so that an unknown or unreadable task is named as the option it came from
     task = None if task is None else task_option(task)
     from starclass.report.build import EVALUATION_ENTRIES, run_evaluation
@@ -132,7 +136,7 @@ def evaluate(
                          by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
                          reference_column=reference_column,
                          allow_few_matches=allow_few_matches, group_column=group_column,
-                         overwrite=overwrite)
+                         overwrite=overwrite, ssp=ssp)
     t = res["task"]
     from starclass.evaluate.task import class_labels
 
@@ -153,5 +157,8 @@ def evaluate(
         echo(line)
     for line in res.get("by_lines", ()):
         echo(line)
+    if res.get("ssp"):
+        # which model the colour-colour figures' track is (metallicity, IMF, system): --ssp changes it
+        echo(f"SSP track of the colour-colour figures: {res['ssp']}")
     echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
          f"{res['outdir']}")

@@ -17,8 +17,10 @@ from starclass.cli._app import (
     MAX_BOOTSTRAP,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
+    SSP_OPTION,
     check_distance,
     check_radius,
+    check_ssp,
     command,
     echo,
     echo_flagged,
@@ -74,6 +76,7 @@ def report(
     pred_column: str | None = PRED_COLUMN_OPTION,
     reference_column: str | None = REFERENCE_COLUMN_OPTION,
     allow_few_matches: bool = ALLOW_FEW_MATCHES_OPTION,
+    ssp: Path | None = SSP_OPTION,
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
@@ -120,6 +123,7 @@ def report(
     refuse_min_inspected_without_catalogs(ctx)
     check_radius(radius)  # before any work, naming the option
     check_distance(distance)
+    check_ssp(ssp)  # a table that is not one is refused now, not drawn as a note under the figure
     # loaded here, so that an unknown or unreadable task is named as the option it came from
     task = None if task is None else task_option(task)
     if mosaics and model is None and stamps is None:  # with --stamps too: build_report's "not both"
@@ -176,5 +180,6 @@ def report(
                         task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),
                         by_min_rows=by_min_rows, pred_column=pred_column,
                         reference_column=reference_column, allow_few_matches=allow_few_matches,
-                        model=None if model is None or task is not None else str(model), overwrite=overwrite)
+                        model=None if model is None or task is not None else str(model), overwrite=overwrite,
+                        ssp=ssp)
     echo(f"report: {path}")

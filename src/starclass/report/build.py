@@ -20,7 +20,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
 
 from starclass import __version__
-from starclass.bands import v_band
+from starclass.bands import ubvi_bands, v_band
 from starclass.errors import StarclassError, counted
 from starclass.evaluate.compare import (  # noqa: F401
     Comparison,
@@ -44,7 +44,7 @@ from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, R_GAL, X, bands_in,
 from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
 from starclass.science.massfunc import fit_powerlaw_binned, mass_functions, mass_limit
-from starclass.science.ssp import SUBSTITUTES, ssp_track
+from starclass.science.ssp import SUBSTITUTES, ssp_label, ssp_track
 
 # --------------------------------------------------------------------------------------------
 # sections of one comparison
@@ -479,10 +479,45 @@ def _quality_ratio_tables(s: Section, cats: dict[str, Table], cols: dict[str, st
             "of its own rows are in its box_counts table.")
 
 
+def _track_texts(s: Section, t: Table, name: str | None,
+                 ssp: str | Path | None) -> tuple[Table | None, tuple[float, float, str] | None]:
+    """The SSP track and reddening arrow in ``t``'s bands, their captions added to ``s``.
+
+    ``name`` is None for the first set of bands drawn; otherwise the catalogue whose figure the
+    caption is of (another catalogue's bands, drawn in its own).
+    """
+    whose = "" if name is None else f" on {name}'s figure"
+    try:
+        track = ssp_track(bands_in(t), path=ssp)
+    except StarclassError as exc:
+        s.note(f"SSP track{whose}: {exc}")
+        return None, None
+    s.meta.setdefault("ssp", ssp_label(track.meta))
+    r = {k: b.upper() for k, b in track.meta["bands"].items()}
+    # name the bands drawn and only the substitutes used: a field with F435W (LEGUS ACS) was told its
+    # track took F438W from the model's F435W
+    subs = [f"{b.upper()} from the model's {SUBSTITUTES[b].upper()}" for b in track.meta["bands"].values()
+            if b in SUBSTITUTES]
+    system = ("AB converted to Vega with the per-band offsets of starclass.bands" if track.meta["magsys"] == "ab"
+              else "the table's Vega magnitudes")
+    if name is None:
+        # the table is named (metallicity, IMF, file): every table was once called "solar-metallicity (Z = 0.020)"
+        s.text(f"Black line: SSP track of {ssp_label(track.meta)}, in U-B = {r['u']} − {r['b']}, "
+               f"V-I = {r['v']} − {r['i']}, {system}" + (f" ({', '.join(subs)})" if subs else "") + ".")
+    else:
+        s.text(f"Black line{whose}: the same SSP track in {name}'s own bands, U-B = {r['u']} − {r['b']}, "
+               f"V-I = {r['v']} − {r['i']}" + (f" ({', '.join(subs)})" if subs else "") + ".")
+    d_vi, d_ub = colour.reddening_vector(track.meta["bands"], 1.0)
+    s.text(f"Red arrow{whose}: reddening by A_V = 1 mag (Cardelli, Clayton &amp; Mathis 1989, R_V = 3.1), "
+           f"Δ(V-I) = {d_vi:+.2f}, Δ(U-B) = {d_ub:+.2f}" + (": a reddened young cluster moves along it, "
+           "towards the older boxes (the colours are not corrected for it)." if name is None else "."))
+    return track, (d_vi, d_ub, "A_V = 1")
+
+
 def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc: float | None,
                       radius: float, pname: str, *, common: dict[str, np.ndarray] | None = None,
                       common_note: str | None = None, shown: dict[str, str] | None = None,
-                      columns_of: dict[str, str] | None = None) -> list[Section]:
+                      columns_of: dict[str, str] | None = None, ssp: str | Path | None = None) -> list[Section]:
     out = []
     shown = shown or {}
     # colour-colour
@@ -495,32 +530,20 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
     else:
         s.note("No distance given: all objects are counted (give --distance to apply the M_V < -7.8 limit).")
     counts = {}
-    track = None
-    reddening = None
+    # one track per set of U, B, V, I bands: a reference in F435W against a prediction in F438W was drawn
+    # the prediction's track (and arrow) on its own figure
+    tracks: dict[tuple, tuple[Table | None, tuple[float, float, str] | None]] = {}
     for n, t in cats.items():
         try:
             ub, vi, v = colour.colours(t)
         except StarclassError as exc:
             s.note(f"{n}: {exc}")
             continue
-        if track is None:
-            try:
-                track = ssp_track(bands_in(t))
-                r = {k: b.upper() for k, b in track.meta["bands"].items()}
-                # name the bands drawn and only the substitutes used: a field with F435W (LEGUS ACS) was told its
-                # track took F438W from the model's F435W
-                subs = [f"{b.upper()} from the model's {SUBSTITUTES[b].upper()}" for b in track.meta["bands"].values()
-                        if b in SUBSTITUTES]
-                s.text(f"Black line: solar-metallicity (Z = 0.020) Yggdrasil SSP track in U-B = {r['u']} − {r['b']}, "
-                       f"V-I = {r['v']} − {r['i']}, AB converted to Vega with the per-band offsets of "
-                       "starclass.bands" + (f" ({', '.join(subs)})" if subs else "") + ".")
-                d_vi, d_ub = colour.reddening_vector(track.meta["bands"], 1.0)
-                reddening = (d_vi, d_ub, "A_V = 1")
-                s.text(f"Red arrow: reddening by A_V = 1 mag (Cardelli, Clayton &amp; Mathis 1989, R_V = 3.1), "
-                       f"Δ(V-I) = {d_vi:+.2f}, Δ(U-B) = {d_ub:+.2f}: a reddened young cluster moves along it, "
-                       "towards the older boxes (the colours are not corrected for it).")
-            except StarclassError as exc:
-                s.note(f"SSP track: {exc}")
+        roles = tuple(ubvi_bands(bands_in(t)).items())
+        if roles not in tracks:
+            tracks[roles] = _track_texts(s, t, n if tracks else None, ssp)
+        track, reddening = tracks[roles]
+        s.meta.setdefault("tracks", {})[n] = track
         ab_note = colour.ab_bands_note(t)
         if ab_note:
             # the boxes, the M_V limit and the track are Vega: AB colours drawn against them put young
@@ -595,11 +618,14 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         src = t.meta.get("physical_from")
         if src:
             ms.note(f"{n}: ages and masses taken from the matched objects of {src}.")
-        mins = [round(mass_limit(hi, -7.8), 2) for hi in (7.0, 8.0, 8.6)]
+        mins = [round(mass_limit(hi, -7.8, path=ssp), 2) for hi in (7.0, 8.0, 8.6)]
         mf = mass_functions(mass, age, log_mass_min=mins)
         ms.table(f"mass_functions_{n}", mf, f"{n}, class 1+2: dN/dM ∝ M^β; least squares on equal-number bins (_ls) "
                                             "and maximum likelihood (_ml); "
-                                            "lower mass = visible at M_V = −7.8 at the oldest age.")
+                                            "lower mass = visible at M_V = −7.8 at the oldest age"
+                                            # the --ssp table's mass limits, not the packaged one's
+                                            + (f" of the SSP table {Path(ssp).name}" if ssp is not None else "")
+                                            + ".")
         fits = []
         for (a0, a1), lm in zip(((6.0, 7.0), (7.0, 8.0), (8.0, 8.6)), mins):
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -813,7 +839,8 @@ def _mistakes_section(ev: Evaluation, cutouts, n: int = 16) -> Section:
 
 
 def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_mpc: float | None = None,
-           science: bool = True, gradcam_inputs: Any = None, cutouts: Any = None) -> list[Section]:
+           science: bool = True, gradcam_inputs: Any = None, cutouts: Any = None,
+           ssp: str | Path | None = None) -> list[Section]:
     """Report sections of a computed evaluation.
 
     Parameters
@@ -831,6 +858,9 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     cutouts
         Optional :class:`~starclass.io.cutout_folders.CutoutSet` the prediction was classified
         from: adds the gallery of the worst mistakes (:func:`mistakes_table`).
+    ssp
+        SSP model table for the colour-colour track and the mass limits
+        (:func:`starclass.science.ssp.load_ssp`; default: the packaged Z = 0.020 one).
 
     Returns
     -------
@@ -859,7 +889,7 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     if science and ev.task.phangs_like:
         sections += _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name,
                                       common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev),
-                                      columns_of=_two_columns_of_one(ev))
+                                      columns_of=_two_columns_of_one(ev), ssp=ssp)
     elif science:
         sections[0].note(f"science checks (colour boxes, luminosity, mass and age functions) use the PHANGS classes "
                          f"1-4; task {ev.task.name or '(unnamed)'} has classes {list(ev.task.classes)}: left out")
@@ -878,7 +908,7 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
                       model: Any = None, cutouts: Any = None, by: Sequence[str] = (),
                       by_min_rows: int = 10, pred_column: str | None = None,
                       allow_few_matches: bool = False, reference_column: str | None = None,
-                      group_column: str | None = None) -> list[Section]:
+                      group_column: str | None = None, ssp: str | Path | None = None) -> list[Section]:
     """All evaluation sections for a prediction against its references.
 
     Parameters
@@ -924,6 +954,8 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
         Column naming each row's object: the bootstrap intervals resample whole objects (default: the one
         ``classify --stamps`` recorded in ``pred``'s meta, where it has the column), as
         :func:`starclass.evaluate.compare.evaluate_catalogs`.
+    ssp
+        SSP model table of the science sections, as :func:`layout`.
 
     Returns
     -------
@@ -943,7 +975,7 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     if callable(gradcam_inputs):
         gradcam_inputs = gradcam_inputs()
     return layout(ev, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc, science=science,
-                  gradcam_inputs=gradcam_inputs, cutouts=cutouts)
+                  gradcam_inputs=gradcam_inputs, cutouts=cutouts, ssp=ssp)
 
 
 #: What :func:`run_evaluation` writes in its folder: a folder holding only these may be replaced.
@@ -1023,7 +1055,8 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
 
     Keyword arguments are those of :func:`evaluate_sections`. Returns a dict with the written
     paths, the headline numbers (as in ``summary.json``, 4 decimals) and ``accuracies``, the same
-    unrounded. The folder is written beside
+    unrounded, and ``ssp``, the SSP table the colour-colour figures' track was drawn from (None
+    where no track was drawn). The folder is written beside
     ``outdir`` and moved into place as a whole (:func:`starclass.io.atomic.atomic_dir`): an
     existing non-empty ``outdir`` is replaced only with ``overwrite`` (its older tables and
     figures go with it), and never when it holds files other than :data:`EVALUATION_ENTRIES`.
@@ -1040,7 +1073,7 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
     {'truth': {'4class': 0.755, '12v34': 0.935, '123v4': 0.83, '12_3_4': 0.81}}
     """
     outdir = Path(outdir)
-    layout_keys = ("distance_mpc", "science", "gradcam_inputs", "cutouts")
+    layout_keys = ("distance_mpc", "science", "gradcam_inputs", "cutouts", "ssp")
     lk = {k: kwargs.pop(k) for k in layout_keys if k in kwargs}
     ev = evaluate_catalogs(pred, references, **kwargs)
     sections = layout(ev, radius=kwargs.get("radius", 2.0), n_boot=kwargs.get("n_boot", 200), **lk)
@@ -1075,7 +1108,9 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
                 if ptab is not None and ev.pred_column == CLASS_PRED and not ev.scored else None)
     return {"outdir": outdir, "headline": summary, "accuracies": exact, "reference_names": names,
             "task": ev.task, "details": details, "decision": decision,
-            "by_lines": by_lines, **written}
+            "by_lines": by_lines,
+            # the SSP table the colour-colour figures were drawn with (None: no track drawn)
+            "ssp": next((sec.meta["ssp"] for sec in sections if sec.meta.get("ssp")), None), **written}
 
 
 def group_lines(tab: Table, title: str) -> list[str]:

@@ -52,6 +52,9 @@ class Section:
     title: str
     items: list[Item] = field(default_factory=list)
     key: str = ""
+    #: what the section's figures were drawn from, for callers and tests (the colour section: ``ssp``, the
+    #: table's description, and ``tracks``, catalogue -> the SSP track drawn on its figure)
+    meta: dict = field(default_factory=dict)
 
     def text(self, s: str) -> None:
         self.items.append(Item("text", content=s))

@@ -22,6 +22,7 @@ objects, rather than returning NaN.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import astropy.units as u
 import numpy as np
@@ -387,10 +388,12 @@ def _rows_to_table(rows: list[dict]) -> Table:
     return t
 
 
-def mass_limit(log_age: float, abs_mag_limit: float, *, band: str = "f555w") -> float:
+def mass_limit(log_age: float, abs_mag_limit: float, *, band: str = "f555w",
+               path: str | Path | None = None) -> float:
     """log10 of the smallest mass visible at ``log_age`` for an absolute-magnitude limit.
 
-    From the packaged SSP model (:func:`starclass.science.ssp.load_ssp`, 10^6 Msun, Vega):
+    From the SSP model (:func:`starclass.science.ssp.load_ssp`: the packaged one, or the table
+    at ``path``; 10^6 Msun, Vega):
     log M_lim = 6 + 0.4 (M_ssp(age) - M_lim). Taken at the oldest age of a range, it is the
     mass above which the range is complete (no extinction).
 
@@ -402,7 +405,7 @@ def mass_limit(log_age: float, abs_mag_limit: float, *, band: str = "f555w") -> 
     >>> round(mass_limit(7.0, -8.0), 2)
     3.59
     """
-    ssp = load_ssp()
+    ssp = load_ssp(path)
     col = mag_col(band)
     if col not in ssp.colnames:
         raise StarclassError(f"the SSP model has no Vega magnitude for band {band}; it has "

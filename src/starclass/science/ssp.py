@@ -73,8 +73,12 @@ def _read(path: str) -> Table:
 @lru_cache(maxsize=4)
 def _read_cached(path: str, mtime_ns: int, size: int) -> Table:
     p = Path(path)
-    with open(p) as fh:
-        header = fh.readline().split()
+    try:
+        with open(p) as fh:
+            header = fh.readline().split()
+    except (OSError, UnicodeDecodeError) as exc:
+        # a binary file (a FITS table, a model given by mistake) stopped with a UnicodeDecodeError traceback
+        raise StarclassError(f"SSP table {p}: cannot read it as text ({exc}); give the model's text file") from None
     names = [h.lower() for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
@@ -83,7 +87,7 @@ def _read_cached(path: str, mtime_ns: int, size: int) -> Table:
                              "'Redshift Age(yr) Mstars Mconverted', then one column per filter, separated by blanks")
     try:
         data = np.loadtxt(p, skiprows=1, ndmin=2)
-    except ValueError as exc:
+    except (ValueError, UnicodeDecodeError) as exc:
         raise StarclassError(f"SSP table {p}: cannot parse ({exc})") from None
     if data.shape[1] != len(header):
         raise StarclassError(f"SSP table {p}: {data.shape} values do not fit the {len(header)} header names")
@@ -236,9 +240,27 @@ def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, flo
     out["v_i"] = s[mag_col(roles['v'])] - s[mag_col(roles['i'])]
     out["mag_v"] = s[mag_col(roles['v'])]
     out.meta["bands"] = roles
-    for k in ("source", "metallicity", "magsys"):
+    for k in ("source", "metallicity", "magsys", "file"):
         out.meta[k] = ssp.meta[k]
     return out
+
+
+def ssp_label(meta: dict) -> str:
+    """Which SSP table a track or model came from, in words, from its ``meta`` (:func:`load_ssp`, :func:`ssp_track`).
+
+    What the file's name says (metallicity, IMF, covering fraction, star-formation history), the
+    file's name and the system of its magnitudes: the report's caption and ``evaluate``'s
+    printout name the table drawn with it.
+
+    Examples
+    --------
+    >>> ssp_label(load_ssp().meta)
+    'Yggdrasil (Zackrisson et al. 2011), Z=0.020, Kroupa IMF, fcov=1, instantaneous burst \
+(yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt, AB magnitudes)'
+    """
+    name = Path(str(meta.get("file", ""))).name
+    system = {"ab": "AB", "vega": "Vega"}.get(str(meta.get("magsys")), str(meta.get("magsys")))
+    return f"{meta.get('source')} ({name + ', ' if name else ''}{system} magnitudes)"
 
 
 def distance_modulus(distance_mpc: float) -> float:
