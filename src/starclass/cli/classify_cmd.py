@@ -96,7 +96,7 @@ def classify_command(
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.cutout_folders import LABELS_CSV, check_output_outside_cutouts
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
-    from starclass.io.paths import check_output
+    from starclass.io.paths import check_output, resolved
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import check_bands, classify, decision_threshold
     from starclass.learn.conformal import check_coverage
@@ -125,7 +125,7 @@ def classify_command(
         raise StarclassError(f"--votes {votes}: no such file")
     inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model, votes]
     if stamps is not None and stamps.is_dir():
-        if not (stamps / LABELS_CSV).exists() and output.resolve() == (stamps / LABELS_CSV).resolve():
+        if not (stamps / LABELS_CSV).exists() and resolved(output) == resolved(stamps / LABELS_CSV):
             # "is one of the command's inputs" named a file that was not there: the folder is read by
             # its sub-folders now, and through this file once written
             raise StarclassError(f"--output {output} would be {stamps}'s labels.csv, which 'train --stamps "
@@ -235,11 +235,12 @@ def _record_model(out, model: Path, output: Path) -> None:
     (:func:`starclass.evaluate.task.resolve_task`). An input's own column of that name was renamed
     ``model_input`` before (:func:`starclass.learn.classify.earlier_outputs`).
     """
+    from starclass.io.paths import resolved
     from starclass.schema import MODEL_PATH
 
     # absolute, as in the column: a relative path named another folder (or none) once the
     # output was used from another directory (suggest's same-model check only warned then)
-    path = str(Path(model).resolve())
+    path = str(resolved(model))
     if not _record_path(out, MODEL_PATH, path, output):
         # a FITS table column holds ASCII text only: said, rather than failing after the classification.
         # The meta (the header's SC_META card, JSON) still names it and carries the task for evaluate/report
@@ -257,9 +258,10 @@ def _record_root(out, root: Path, output: Path) -> None:
     (a classified table classified again) was renamed ``cutout_root_input`` before
     (:func:`starclass.learn.cutouts.classify_cutouts`).
     """
+    from starclass.io.paths import resolved
     from starclass.schema import CUTOUT_ROOT
 
-    _record_path(out, CUTOUT_ROOT, str(Path(root).resolve()), output)
+    _record_path(out, CUTOUT_ROOT, str(resolved(root)), output)
 
 
 def _record_path(out, name: str, path: str, output: Path) -> bool:

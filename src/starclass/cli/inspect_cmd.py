@@ -333,7 +333,7 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     from starclass.inspect.cutouts import export_catalogue, read_cutout_list
     from starclass.inspect.export import export_labels
     from starclass.inspect.schemes import label_strings
-    from starclass.io.paths import check_distinct_outputs, check_output
+    from starclass.io.paths import check_distinct_outputs, check_output, resolved
 
     db_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
     inputs = [stamps if stamps.is_file() else stamps / "labels.csv", db_file or None]
@@ -346,7 +346,7 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
                         overwrite=overwrite, label_strings=label_strings(cfg))
     _report_export(out, export)
     # --resume-from takes the model's own task (and label map): no --task to get wrong
-    echo(f"file is relative to {Path(export).resolve().parent}; fine-tune with: starclass train --stamps "
+    echo(f"file is relative to {resolved(export).parent}; fine-tune with: starclass train --stamps "
          f"{shlex.quote(str(export))} --resume-from MODEL -o NEW_MODEL")
 
 
@@ -591,7 +591,7 @@ def inspect_command(
                 mosaic_key,
                 read_candidates,
             )
-            from starclass.io.paths import check_distinct_outputs, check_output
+            from starclass.io.paths import check_distinct_outputs, check_output, resolved
 
             cat_path = find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
             if cat_path is None:
@@ -607,7 +607,7 @@ def inspect_command(
             # copied to a laptop were refused "no FITS mosaics" once the field check came in)
             if dbm.dataset_field(engine, dataset) is not None:
                 pred_path = find_file(data_dir, predictions, PREDICTION_NAMES, "predictions")
-                skip = {p.resolve() for p in (cat_path, pred_path) if p is not None}  # as load_field
+                skip = {resolved(p) for p in (cat_path, pred_path) if p is not None}  # as load_field
                 try:
                     key = mosaic_key(mosaic_files(data_dir, skip))
                 except StarclassError:

@@ -89,7 +89,7 @@ def suggest_command(
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
-    from starclass.io.paths import check_output
+    from starclass.io.paths import check_output, resolved
     from starclass.suggest.pick import BY, classified, default_mag_column, pool_text, suggest, unlabelled
 
     if by not in BY:
@@ -121,7 +121,7 @@ def suggest_command(
         check_min_confidence(min_confidence, "--min-confidence")
         if max_per_class is not None and max_per_class < 1:
             raise StarclassError(f"--max-per-class must be >= 1, got {max_per_class}")
-        if Path(pseudo_output).resolve() == Path(output).resolve():
+        if resolved(pseudo_output) == resolved(output):
             raise StarclassError("--pseudo-labels and --output name the same file: give two")
         check_output(pseudo_output, [model, candidates, labels, *mosaic_inputs(mosaics or None)],
                      option="--pseudo-labels", overwrite=overwrite, file=True)
@@ -428,6 +428,7 @@ def _own_labels(table, key: str, candidates: Path) -> str:
     '/data/cuts/labels.csv'
     """
     from starclass.io.cutout_folders import LABELS_CSV, row_folders
+    from starclass.io.paths import resolved
 
     if key == ID:
         return str(candidates)
@@ -441,11 +442,11 @@ def _own_labels(table, key: str, candidates: Path) -> str:
         # the folder holds no labels.csv (an ImageFolder directory, or a list under another name): the note
         # named root/labels.csv, which --labels then refused as no such file
         files = {os.path.normpath(os.path.join(root, str(v))) for v in table[key] if str(v).strip()}
-        own = Path(candidates).resolve()
+        own = resolved(candidates)
         # the list that names the candidates' files: the classification itself, its suggestions or another
         # output beside it are CSVs too, and with two of them the folder was named, read as an ImageFolder
         # of its output folders (0 candidates left out)
-        listing = [(n, str(p)) for p in sorted(root.glob("*.csv")) if p.is_file() and p.resolve() != own
+        listing = [(n, str(p)) for p in sorted(root.glob("*.csv")) if p.is_file() and resolved(p) != own
                    for n in [_files_listed(p, key, files)] if n]
         if listing:
             return max(listing, key=lambda t: t[0])[1]

@@ -58,6 +58,7 @@ from starclass.evaluate.task import (
     resolve_task,
 )
 from starclass.io.catalog import catalog_argument, check_prob_columns, is_dataframe, kept_input_name, read_catalog
+from starclass.io.paths import resolved
 from starclass.schema import (
     CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
@@ -221,7 +222,7 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
         # the folder the table's relative paths are relative to where it records none (a labels.csv: its own),
         # so that tables naming the same files otherwise (absolute paths) still pair by file (_pair_by_file);
         # evaluate and report write no catalogue they read, so the key goes nowhere
-        cut.meta[TABLE_FOLDER] = str(path.resolve().parent)
+        cut.meta[TABLE_FOLDER] = str(resolved(path).parent)
         return cut
 
 
@@ -2209,7 +2210,7 @@ def _human_baselines(cats: dict[str, Table]) -> list[tuple[str, dict | None, str
 def _file_key(obj) -> Path | None:
     """The resolved path of a catalogue given as a path (None for a Table or ``"self"``)."""
     if isinstance(obj, (str, Path)) and str(obj) != SELF:
-        return Path(obj).resolve()
+        return resolved(obj)
     return None
 
 

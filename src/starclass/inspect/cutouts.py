@@ -68,6 +68,7 @@ from starclass.io.cutout_folders import (
     stored_group_column,
 )
 from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
+from starclass.io.paths import resolved
 from starclass.schema import CUTOUT_ROOT, ID
 
 #: Display pixels the page gives the composite (``index.html``); the cutout is zoomed to about this.
@@ -162,8 +163,8 @@ def _csv_root_elsewhere(path: Path) -> bool:
             reader = csv.DictReader(fh)
             if CUTOUT_ROOT not in (reader.fieldnames or []):
                 return False
-            here = path.parent.resolve()
-            return any((f := recorded_folder(row.get(CUTOUT_ROOT), path.parent)) is not None and f.resolve() != here
+            here = resolved(path.parent)
+            return any((f := recorded_folder(row.get(CUTOUT_ROOT), path.parent)) is not None and resolved(f) != here
                        for row in reader)
     except (OSError, UnicodeDecodeError, csv.Error):
         return False  # read_cutout_folder says what is wrong with it
@@ -714,10 +715,9 @@ def _absolute_as_given(given: str, found: Path) -> str:
     True
     """
     p = Path(given)
-    try:
-        same = p.resolve() == found
-    except OSError:  # a loop of links, a name too long: the file as read
-        same = False
+    # os.path.realpath stops at a loop of links (Path.resolve raised RuntimeError, which 'except OSError' let
+    # through as a traceback) and at a name too long: then the path differs from the file read
+    same = resolved(p) == found
     return p.as_posix() if same else found.as_posix()
 
 
@@ -749,7 +749,7 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
     >>> t.colnames, [str(v) for v in t["id"]], [str(v) for v in t["file"]]
     (['id', 'file', 'label'], ['cluster/a.npy', 'galaxy/a.npy'], ['../cut/cluster/a.npy', '../cut/galaxy/a.npy'])
     """
-    out_dir = Path(out_path).resolve().parent
+    out_dir = resolved(out_path).parent
     t = cutouts.table.copy(copy_data=True)
     t.meta.pop(CUTOUT_ROOT, None)
     if CUTOUT_ROOT in t.colnames:
@@ -830,9 +830,9 @@ def load_cutout_field(source: str | os.PathLike, cfg, *, predictions: str | os.P
     preds = _prediction_rows(lst.table, pred_path, lst.ids, key=lst.file_columns[0], table_path=lst.source)
     shown = tuple(lst.file_columns) + ((lst.group_column,) if lst.group_column else ())
     listed = [lst.source] if lst.source.is_file() else []
-    served = frozenset(p.resolve() for p in [*listed, *(p for ps in lst.paths for p in ps)]
-                       if p.resolve().is_relative_to(folder.resolve()))
-    return Field(data_dir=folder.resolve(), table=lst.table, ids=lst.ids, row_of={c: i for i, c in enumerate(lst.ids)},
+    served = frozenset(resolved(p) for p in [*listed, *(p for ps in lst.paths for p in ps)]
+                       if resolved(p).is_relative_to(resolved(folder)))
+    return Field(data_dir=resolved(folder), table=lst.table, ids=lst.ids, row_of={c: i for i, c in enumerate(lst.ids)},
                  cache=cache, bands=lst.bands or [cache.settings.v_band], v_band=cache.settings.v_band,
                  predictions=preds, catalogue_path=lst.source, dataset=dataset, served=served, kind="cutouts",
                  shown=shown)

@@ -32,6 +32,7 @@ from starclass.io.catalog import (
 )
 from starclass.io.counts import photon_counts
 from starclass.io.mosaic import is_fits_name, is_weight_file, read_mosaics, value_unit
+from starclass.io.paths import resolved
 from starclass.schema import (
     BKG,
     CI,
@@ -338,7 +339,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     ids = [str(v) for v in table[ID]]
     if len(set(ids)) != len(ids):
         raise StarclassError(f"catalogue {cat_path}: ids are not unique")
-    skip = {cat_path.resolve()} | ({pred_path.resolve()} if pred_path else set())
+    skip = {resolved(cat_path)} | ({resolved(pred_path)} if pred_path else set())
     images = mosaic_files(d, skip)
     mosaics = read_mosaics(images, require_zeropoint=False, pixel_flags=pixel_flags)
     table = place_on_mosaics(table, mosaics, cat_path, say=say)
@@ -374,10 +375,10 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
         # zero-weight pixels (drizzle padding) and flagged ones: their values set a stamp's stretch
         bad=lambda band, window: mosaics.mask(band, window=window),
     )
-    return Field(data_dir=d.resolve(), table=table, ids=ids, row_of={c: i for i, c in enumerate(ids)},
+    return Field(data_dir=resolved(d), table=table, ids=ids, row_of={c: i for i, c in enumerate(ids)},
                  cache=cache, bands=bands, v_band=vb, predictions=_prediction_rows(table, pred_path, ids),
                  catalogue_path=cat_path, dataset=dataset, field_key=mosaic_key(images),
-                 served=frozenset(p.resolve() for p in [*images, cat_path, pred_path] if p is not None))
+                 served=frozenset(resolved(p) for p in [*images, cat_path, pred_path] if p is not None))
 
 
 def mosaic_files(data_dir: Path, skip: set[Path] = frozenset()) -> list[Path]:
@@ -393,7 +394,7 @@ def mosaic_files(data_dir: Path, skip: set[Path] = frozenset()) -> list[Path]:
     """
     d = Path(data_dir)
     images = [p for p in sorted(d.iterdir())
-              if p.is_file() and is_fits_name(p) and p.resolve() not in skip and not p.name.startswith(".")]
+              if p.is_file() and is_fits_name(p) and resolved(p) not in skip and not p.name.startswith(".")]
     if not images:
         raise StarclassError(f"no FITS mosaics (*.fits, *.fits.gz, *.fits.fz) in {d}")
     return [p for p in images if not is_weight_file(p)]

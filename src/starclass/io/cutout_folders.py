@@ -93,6 +93,7 @@ from starclass.io.mosaic import (
     asinh_scaling,
     linear_from_asinh,
 )
+from starclass.io.paths import resolved
 from starclass.schema import label_key, row_name, rows_named
 
 #: Suffix -> format name of the images the reader understands.
@@ -1502,14 +1503,14 @@ def listed_path(root: Path, rel: str) -> Path:
     >>> listed_path(root, "café.png").exists()
     True
     """
-    full = (root / rel).resolve()
+    full = resolved(root / rel)
     if full.exists():
         return full
     spellings = [rel] + ([rel.replace("\\", "/")] if "\\" in rel else [])
     if not rel.isascii():
         spellings += [unicodedata.normalize(form, s) for s in list(spellings) for form in ("NFC", "NFD")]
     for spelling in spellings[1:]:
-        alt = (root / spelling).resolve()
+        alt = resolved(root / spelling)
         if alt.exists():
             return alt
     return full
@@ -1519,10 +1520,10 @@ def _missing_hint(rel: str, root: Path) -> str:
     """What to say of a listed file that is not there, when its spelling tells why."""
     if re.match(r"[A-Za-z]:[\\/]", rel) or rel.startswith("\\\\"):
         return "; a Windows path (drive or network share): write the paths relative to the CSV's folder"
-    here = Path.cwd().resolve()
-    if not Path(rel).is_absolute() and here != root.resolve() and listed_path(here, rel).is_file():
+    here = resolved(Path.cwd())
+    if not Path(rel).is_absolute() and here != resolved(root) and listed_path(here, rel).is_file():
         # 'data/cut/a.png' in data/labels.csv, written from the folder above: found from here, not from the CSV
-        prefix = os.path.relpath(root.resolve(), here).replace(os.sep, "/") + "/"
+        prefix = os.path.relpath(resolved(root), here).replace(os.sep, "/") + "/"
         how = f" (here without the leading {prefix!r})" if rel.replace("\\", "/").startswith(prefix) else ""
         return ("; it exists relative to the current directory, but the paths of a CSV are read relative to the "
                 f"CSV's folder ({root}): write them so{how}")
@@ -1538,8 +1539,8 @@ def _linked_csv_hint(csv_path: Path, rel: str) -> str:
     """
     if not csv_path.is_symlink() or Path(rel).is_absolute():
         return ""
-    target = csv_path.resolve()
-    if target.parent == csv_path.parent.resolve() or not listed_path(target.parent, rel).is_file():
+    target = resolved(csv_path)
+    if target.parent == resolved(csv_path.parent) or not listed_path(target.parent, rel).is_file():
         return ""
     return (f"; {csv_path} is a link to {target}, and the file is there beside it: give {target} itself "
             f"(or link the folder {target.parent}, not only its CSV), since a CSV's paths are read relative to "
@@ -3290,9 +3291,9 @@ def check_output_outside_cutouts(output: str | os.PathLike | None, source: str |
     src = Path(source)
     if not (src.is_dir() or (src.is_file() and src.suffix.lower() == ".csv")):
         return
-    out = Path(output).resolve()
+    out = resolved(output)
     scanned = src.is_dir() and not (src / LABELS_CSV).is_file()
-    root = (src if src.is_dir() else src.parent).resolve()
+    root = resolved(src if src.is_dir() else src.parent)
     if scanned:
         why = None
         if not file and root in out.parents:
@@ -3319,7 +3320,7 @@ def check_output_outside_cutouts(output: str | os.PathLike | None, source: str |
             files = listed_files(src, absolute=True)
     except StarclassError:
         return  # read_cutout_folder says what is wrong with the folder, naming it
-    for folder in sorted({Path(f).parent.resolve() for f in files} - {root}):
+    for folder in sorted({resolved(Path(f).parent) for f in files} - {root}):
         if out == folder or folder in out.parents:
             raise StarclassError(f"{option} {output} lies inside {folder}, which holds cutouts that {source} "
                                  f"lists: keep outputs out of the cutouts' folders (e.g. beside {source})")

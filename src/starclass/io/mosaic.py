@@ -45,6 +45,7 @@ from starclass.bands import BANDS, ab_zeropoint, v_band, vega_zeropoint
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import counts_tally, photon_counts
+from starclass.io.paths import resolved
 
 PathLike = str | os.PathLike
 
@@ -1356,7 +1357,7 @@ def _mask_file_array(mask: Path, shape: tuple[int, ...], path: Path, option: str
     """
     if not mask.is_file():
         raise StarclassError(f"{option}: no mask file {mask} for {path}")
-    if mask.resolve() == Path(path).resolve():
+    if resolved(mask) == resolved(path):
         # '{stem}.fits' names the mosaic itself: every nonzero pixel of the image was flagged bad
         raise StarclassError(f"{option}: names the mosaic {path} itself, not a mask file beside it (e.g. "
                              "'{stem}_bpm.fits')")

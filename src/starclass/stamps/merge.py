@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from starclass.errors import StarclassError
+from starclass.io.paths import resolved
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
 from starclass.stamps.store import StampStore, StampStoreWriter, refuse_existing_store
 
@@ -276,7 +277,7 @@ def merge_stores(paths: Sequence[str | Path], output: str | Path, *, names: Sequ
     """
     src = StampStores(paths, names)
     out = Path(output)
-    if out.resolve() in {p.resolve() for p in src.paths}:
+    if resolved(out) in {resolved(p) for p in src.paths}:
         raise StarclassError(f"merged store {out} is one of the stores to merge; choose another path")
     refuse_existing_store(out, overwrite)
     first = src.stores[0]

@@ -35,6 +35,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError, counted
+from starclass.io.paths import resolved
 from starclass.schema import (
     ENTROPY,
     ID,
@@ -552,7 +553,7 @@ def check_classified_by(table: Table, model, *, task: str | None = None) -> None
         warnings.warn(f"the candidates were classified by model {rec} ({where}), which is not found here: "
                       f"it cannot be checked to be {given}", stacklevel=2)
         return
-    if rec.resolve() == given.resolve():
+    if resolved(rec) == resolved(given):
         return
     try:
         # a copied or moved model directory is the same model: compare the files, not the paths

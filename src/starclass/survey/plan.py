@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from starclass.errors import StarclassError, parse_error_text
+from starclass.io.paths import resolved
 from starclass.schema import INFERENCE_BATCH_SIZE, row_name
 
 #: Keys a YAML plan may hold at the top level, and in each field entry.
@@ -414,7 +415,7 @@ def file_digest(path: str | os.PathLike, *, content: bool = True) -> str:
                 h.update(block)
     else:
         st = p.stat()
-        h.update(json.dumps([str(p.resolve()), st.st_size, st.st_mtime_ns]).encode())
+        h.update(json.dumps([str(resolved(p)), st.st_size, st.st_mtime_ns]).encode())
     return h.hexdigest()
 
 

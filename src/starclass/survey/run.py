@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from starclass.errors import StarclassError, counted
+from starclass.errors import OutputExistsError, StarclassError, counted
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.mosaic import SKY_POSITIONS, ZERO_PADDING_PX
 from starclass.io.paths import input_clash
@@ -1413,13 +1413,15 @@ def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int =
         if complete and n_todo:
             # "finished tiles are reused" alone promised a merge of the old results under the new
             # settings, where --overwrite reruns every tile whose inputs or settings changed
-            raise StarclassError(
+            raise OutputExistsError(
                 f"survey output {outdir} is complete (summary.json), but for {n_todo} of its {n_tiles} tile(s) "
                 "the plan's inputs, model or settings have changed since; give overwrite=True to run those tiles "
-                "again (their files are replaced) and redo the merge and summary, or choose another folder")
+                "again (their files are replaced) and redo the merge and summary, or choose another folder", outdir)
         if complete:
-            raise StarclassError(f"survey output {outdir} is complete (summary.json); give overwrite=True to redo "
-                                 "the merge and summary (finished tiles are reused)")
+            # a FileExistsError as every other overwrite refusal (a notebook's 'except FileExistsError'
+            # missed the plain StarclassError); the command line still says --overwrite, exit 2
+            raise OutputExistsError(f"survey output {outdir} is complete (summary.json); give overwrite=True to "
+                                    "redo the merge and summary (finished tiles are reused)", outdir)
 
 
 def run_survey(
