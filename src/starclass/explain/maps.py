@@ -36,7 +36,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from starclass.errors import StarclassError, counted
-from starclass.science.gradcam import gradcam
+
+# one home for the masking of maps, shared with the report's Grad-CAM section (report may not import explain)
+from starclass.science.gradcam import gradcam, mask_no_data, mean_over_data, normalise_maps
 
 __all__ = ["LayerChoice", "cam", "choose_layer", "conv_map_sizes", "guided_backprop", "guided_gradcam",
            "mask_no_data", "mean_over_data", "normalise_maps", "saliency"]
@@ -184,57 +186,6 @@ def choose_layer(model: nn.Module, x: torch.Tensor, *, min_size: int = MIN_MAP_S
         why = (f"the last convolution ({sizes[-1][0]}) gives a {last[0]}x{last[1]} map; the last one with at least "
                f"{min_size}x{min_size} is used ({s[0]}x{s[1]})")
     return LayerChoice(n, m, s, last, why)
-
-
-def normalise_maps(maps: np.ndarray) -> np.ndarray:
-    """Cut at 0 and scale each map ``[N, H, W]`` to a maximum of 1 (all-zero maps stay 0).
-
-    Examples
-    --------
-    >>> normalise_maps(np.array([[[-1.0, 2.0], [1.0, 4.0]]]))[0].tolist()
-    [[0.0, 0.5], [0.25, 1.0]]
-    """
-    m = np.clip(np.asarray(maps, dtype=np.float32), 0, None)
-    peak = m.reshape(len(m), -1).max(axis=1) if len(m) else np.zeros(0, np.float32)
-    return np.divide(m, peak[:, None, None], out=np.zeros_like(m), where=peak[:, None, None] > 0)
-
-
-
-def mask_no_data(maps: np.ndarray, no_data: np.ndarray) -> np.ndarray:
-    """Maps ``[N, H, W]`` made NaN where the input has no data, each scaled to the peak of its other pixels.
-
-    A cutout's NaN pixels reach the network filled with the background: a map over them shows the
-    network's answer to the fill (often the edge of a NaN stripe), not evidence on the sky, and
-    its peak there set the scale of the whole map.
-
-    Examples
-    --------
-    >>> m = np.array([[[1.0, 0.5], [0.25, 0.0]]])
-    >>> mask_no_data(m, np.array([[[True, False], [False, False]]]))[0].tolist()
-    [[nan, 1.0], [0.5, 0.0]]
-    """
-    nd = np.asarray(no_data, bool)
-    out = normalise_maps(np.where(nd, 0.0, np.asarray(maps, np.float32)))
-    out[nd] = np.nan
-    return out
-
-
-def mean_over_data(maps: np.ndarray) -> np.ndarray:
-    """The mean ``[H, W]`` of maps ``[N, H, W]`` over those with data at each pixel (NaN: no data; NaN where none has).
-
-    Examples
-    --------
-    >>> mean_over_data(np.array([[[np.nan, 1.0]], [[0.5, 0.0]]])).tolist()
-    [[0.5, 0.5]]
-    >>> bool(np.isnan(mean_over_data(np.full((2, 1, 1), np.nan))[0, 0]))
-    True
-    """
-    m = np.asarray(maps, float)
-    have = np.isfinite(m)
-    n = have.sum(axis=0)
-    total = np.where(have, m, 0.0).sum(axis=0)
-    # np.nanmean warns "Mean of empty slice" for a pixel without data in any map: NaN is the answer there
-    return np.divide(total, n, out=np.full(total.shape, np.nan), where=n > 0)
 
 
 class _GuidedReLU(torch.autograd.Function):

@@ -676,6 +676,50 @@ def _zero_maps_caption(maps: np.ndarray) -> str:
             "every pixel, so Grad-CAM's positive part is empty); they count as zeros in the means and profiles. ")
 
 
+def _no_data_caption(n_masked: int, n: int) -> str:
+    """A caption sentence on the maps blanked where their cutout has no data ("" when none is)."""
+    if not n_masked:
+        return ""
+    have = "has" if n_masked == 1 else "have"
+    return (f"{n_masked} of the {n} cutouts {have} pixels without data (NaN in the file, filled with the "
+            "background for the network): their maps are left blank there, each scaled to the peak of its "
+            "other pixels, and the means and profiles use only the maps with data at each pixel. ")
+
+
+def _gradcam_maps(inputs, model_classes: Sequence[int]):
+    """The report's Grad-CAM arrays of (network, stamps, classes): stamps, classes, maps, class means, profiles.
+
+    Maps ``[N, S, S]`` are NaN where ``inputs.no_data`` (cutouts' NaN pixels,
+    :func:`starclass.stamps.images.cutout_no_data`) says the stamp has no data, masked by
+    ``starclass explain``'s own :func:`starclass.science.gradcam.mask_no_data`; the class means
+    (:func:`starclass.science.gradcam.mean_over_data`) and radial profiles leave those pixels out.
+    The last item is how many maps were masked.
+    """
+    from starclass.science.gradcam import class_average_maps, gradcam, mask_no_data, mean_over_data, radial_profile
+
+    model, stamps, classes = inputs
+    model_classes = tuple(getattr(inputs, "model_classes", None) or model_classes)
+    stamps = np.asarray(stamps, np.float32)
+    classes = np.asarray(classes, int)
+    # Grad-CAM's target is the network output, whose order is the task's class order
+    target = np.array([model_classes.index(c) if c in model_classes else 0 for c in classes])
+    maps = gradcam(model, stamps, target=target)
+    labels = tuple(np.unique(classes))
+    no_data = getattr(inputs, "no_data", None)
+    n_masked = 0
+    if no_data is not None and np.any(no_data):
+        # the network saw the background fill there: a map over it (often the edge of a NaN
+        # stripe) is no evidence on the sky, and its peak set the scale of the whole map
+        no_data = np.asarray(no_data, bool)
+        maps = mask_no_data(maps, no_data)
+        n_masked = int(no_data.reshape(len(maps), -1).any(axis=1).sum())
+        avg = {k: mean_over_data(maps[classes == k]) for k in labels}
+    else:
+        avg = class_average_maps(maps, classes, labels=labels)
+    prof = {k: radial_profile(m) for k, m in avg.items()}
+    return stamps, classes, maps, avg, prof, n_masked
+
+
 def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int, str] | None = None
                      ) -> Section | None:
     """Grad-CAM of (network, stamps [N, B, S, S], classes), or None.
@@ -687,18 +731,8 @@ def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int
     if inputs is None:
         return None
     # science.gradcam imports torch: 13-19 s measured on the shared machine, paid only with Grad-CAM
-    from starclass.science.gradcam import class_average_maps, gradcam, radial_profile
-
-    model, stamps, classes = inputs
-    model_classes = tuple(getattr(inputs, "model_classes", None) or model_classes)
     s = Section("Grad-CAM", key="gradcam")
-    stamps = np.asarray(stamps, np.float32)
-    classes = np.asarray(classes, int)
-    # Grad-CAM's target is the network output, whose order is the task's class order
-    target = np.array([model_classes.index(c) if c in model_classes else 0 for c in classes])
-    maps = gradcam(model, stamps, target=target)
-    avg = class_average_maps(maps, classes, labels=tuple(np.unique(classes)))
-    prof = {k: radial_profile(m) for k, m in avg.items()}
+    stamps, classes, maps, avg, prof, n_masked = _gradcam_maps(inputs, model_classes)
     order = np.concatenate([np.flatnonzero(classes == k)[:2] for k in np.unique(classes)])
     show = stamps[order].mean(axis=1)
     names = {int(k): str(v) for k, v in (class_names or {}).items()}
@@ -709,6 +743,7 @@ def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int
                                       origin=figure_origin(image_origin)),
              "Top: examples, titled with their predicted class (stamp mean over bands, Grad-CAM overlaid). "
              "Bottom: mean map per predicted class and radial profiles. " + _zero_maps_caption(maps)
+             + _no_data_caption(n_masked, len(maps))
              + _origin_caption(image_origin))
     rows = [(int(k), float(ri), float(pi)) for k, (r, p) in prof.items() for ri, pi in zip(r, p)]
     s.table("gradcam_profiles", Table(rows=rows, names=("class", "radius_px", "mean_gradcam")),

@@ -699,10 +699,12 @@ def map_top(saliency_map: np.ndarray) -> float:
 
     Examples
     --------
-    >>> map_top(np.full((2, 2), 0.25)), map_top(np.zeros((2, 2)))
-    (0.25, 1.0)
+    >>> map_top(np.full((2, 2), 0.25)), map_top(np.zeros((2, 2))), map_top(np.array([np.nan, 0.5]))
+    (0.25, 1.0, 0.5)
     """
-    peak = float(np.max(saliency_map))
+    m = np.asarray(saliency_map, float)
+    # NaN marks pixels without data (masked maps): np.max of such a map was NaN, and the scale 1
+    peak = float(np.max(m[np.isfinite(m)])) if np.isfinite(m).any() else 0.0
     return peak if peak > 0 else 1.0
 
 

@@ -29,7 +29,7 @@ from starclass.io.cutout_folders import CutoutSet, cutout_rows
 from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.schema import CLASS_PRED, X, Y
 from starclass.stamps import make_inputs
-from starclass.stamps.images import cutout_inputs
+from starclass.stamps.images import cutout_inputs, cutout_no_data
 
 
 def last_conv_layer(model):
@@ -179,6 +179,9 @@ class GradcamInputs:
     #: stamps cut from FITS mosaics and FITS cutouts (y up), "upper" for PNG/JPEG/NPY cutouts (as
     #: stored), "mixed" for a folder of both (drawn as stored)
     origin: str = "lower"
+    #: bool ``[N, S, S]``, True where a stamp has no data (a cutout's NaN pixels, filled with the
+    #: background for the network: :func:`starclass.stamps.images.cutout_no_data`); None: all data
+    no_data: np.ndarray | None = None
 
     def __iter__(self):
         return iter((self.network, self.inputs, self.classes))
@@ -315,10 +318,63 @@ def cutout_gradcam_inputs(model: LoadedModel | str | os.PathLike, cutouts: Cutou
     # averaged every row, and the maps were of the g plane of each (the plain cubes' too)
     taken = (named_planes(cutouts.plane_bands, loaded.config.bands)
              if cutouts.all_planes_named and images.shape[1] == len(cutouts.plane_bands) else None)
-    inputs = cutout_inputs(images[:, taken] if taken else images, loaded.config)
-    # drawn by the cutout files' own rule (starclass.io.cutout_folders.drawing_origin): FITS y up
+    given = images[:, taken] if taken else images
+    inputs = cutout_inputs(given, loaded.config)
+    # drawn by the cutout files' own rule (starclass.io.cutout_folders.drawing_origin): FITS y up; the
+    # NaN pixels (filled for the network) are masked out of the maps as starclass explain does
     return GradcamInputs(loaded.members[0], inputs, pred[rows], tuple(loaded.classes),
-                         origin=cutouts.origin(where[rows]))
+                         origin=cutouts.origin(where[rows]), no_data=cutout_no_data(given, loaded.config))
+
+
+def normalise_maps(maps: np.ndarray) -> np.ndarray:
+    """Cut at 0 and scale each map ``[N, H, W]`` to a maximum of 1 (all-zero maps stay 0).
+
+    Examples
+    --------
+    >>> normalise_maps(np.array([[[-1.0, 2.0], [1.0, 4.0]]]))[0].tolist()
+    [[0.0, 0.5], [0.25, 1.0]]
+    """
+    m = np.clip(np.asarray(maps, dtype=np.float32), 0, None)
+    peak = m.reshape(len(m), -1).max(axis=1) if len(m) else np.zeros(0, np.float32)
+    return np.divide(m, peak[:, None, None], out=np.zeros_like(m), where=peak[:, None, None] > 0)
+
+
+
+def mask_no_data(maps: np.ndarray, no_data: np.ndarray) -> np.ndarray:
+    """Maps ``[N, H, W]`` made NaN where the input has no data, each scaled to the peak of its other pixels.
+
+    A cutout's NaN pixels reach the network filled with the background: a map over them shows the
+    network's answer to the fill (often the edge of a NaN stripe), not evidence on the sky, and
+    its peak there set the scale of the whole map.
+
+    Examples
+    --------
+    >>> m = np.array([[[1.0, 0.5], [0.25, 0.0]]])
+    >>> mask_no_data(m, np.array([[[True, False], [False, False]]]))[0].tolist()
+    [[nan, 1.0], [0.5, 0.0]]
+    """
+    nd = np.asarray(no_data, bool)
+    out = normalise_maps(np.where(nd, 0.0, np.asarray(maps, np.float32)))
+    out[nd] = np.nan
+    return out
+
+
+def mean_over_data(maps: np.ndarray) -> np.ndarray:
+    """The mean ``[H, W]`` of maps ``[N, H, W]`` over those with data at each pixel (NaN: no data; NaN where none has).
+
+    Examples
+    --------
+    >>> mean_over_data(np.array([[[np.nan, 1.0]], [[0.5, 0.0]]])).tolist()
+    [[0.5, 0.5]]
+    >>> bool(np.isnan(mean_over_data(np.full((2, 1, 1), np.nan))[0, 0]))
+    True
+    """
+    m = np.asarray(maps, float)
+    have = np.isfinite(m)
+    n = have.sum(axis=0)
+    total = np.where(have, m, 0.0).sum(axis=0)
+    # np.nanmean warns "Mean of empty slice" for a pixel without data in any map: NaN is the answer there
+    return np.divide(total, n, out=np.full(total.shape, np.nan), where=n > 0)
 
 
 def class_average_maps(maps: np.ndarray, classes: np.ndarray, labels=(1, 2, 3, 4)) -> dict[int, np.ndarray]:
