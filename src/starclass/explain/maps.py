@@ -16,7 +16,8 @@
 * **Guided Grad-CAM**: guided backprop (absolute value summed over the bands) times the
   upsampled Grad-CAM map, the fine-grained map of the open/globular paper (seed 003).
 * **CAM** (Zhou et al. 2016), for networks that end in global average pooling and one linear
-  layer (ResNet-18 of the cool-core paper, seed 004): ``sum_k w_ck A_k`` over the feature
+  layer (ResNet-18 of the cool-core paper, seed 004; MobileNetV2, which pools by a function call:
+  its ``features`` output is taken): ``sum_k w_ck A_k`` over the feature
   maps ``A_k`` that are pooled. :func:`cam` checks the head numerically (the spatial mean of the
   unnormalised CAM plus the bias must equal the logit) and refuses other networks.
 
@@ -379,16 +380,36 @@ def guided_gradcam(model: nn.Module, inputs, target=None, *, layer: nn.Module | 
     return normalise_maps(guided_backprop(model, x, tgt) * gradcam_maps)
 
 
-def _gap_linear(model: nn.Module) -> tuple[nn.Module, nn.Linear]:
+def _gap_linear(model: nn.Module) -> tuple[nn.Module | None, nn.Linear]:
+    """The global-average-pooling module (None: pooled by a function call) and the last linear layer."""
     pools = [m for m in model.modules()
              if isinstance(m, nn.AdaptiveAvgPool2d) and m.output_size in (1, (1, 1))]
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
-    if not pools or not linears:
+    # torchvision's MobileNetV2 pools with F.adaptive_avg_pool2d in forward(): no module to hook, so
+    # the pooled maps are then the last 4-D output of width lin.in_features (checked by the logit test)
+    convs = any(isinstance(m, nn.Conv2d) for m in model.modules())
+    if not linears or not (pools or convs):
+        arch = getattr(model, "architecture", None) or getattr(model, "arch", "?")
         raise StarclassError(
-            "CAM needs a network that ends in global average pooling and one linear layer (ResNet-18/50); "
-            f"this one ({type(model).__name__}, {getattr(model, 'architecture', '?')}) does not: use gradcam or "
-            "guided-gradcam")
-    return pools[-1], linears[-1]
+            "CAM needs a network that ends in global average pooling and one linear layer (ResNet-18/50, "
+            f"MobileNetV2); this one ({type(model).__name__}, {arch}) does not: use "
+            "gradcam or guided-gradcam")
+    return (pools[-1] if pools else None), linears[-1]
+
+
+def _hook_pooled_maps(model: nn.Module, pool: nn.Module | None, width: int,
+                      store: dict[str, torch.Tensor]) -> list:
+    """Hooks that put the maps the head pools into ``store["a"]``; returns the handles to remove."""
+    if pool is not None:
+        return [pool.register_forward_hook(lambda _m, inp, _o: store.__setitem__("a", inp[0].detach()))]
+
+    def keep(_m, _inp, out):
+        # the last 4-D output with as many channels as the linear layer has inputs: MobileNetV2's
+        # `features`; a layer after the pooling is never 4-D
+        if torch.is_tensor(out) and out.ndim == 4 and out.shape[1] == width:
+            store["a"] = out.detach()
+
+    return [m.register_forward_hook(keep) for m in model.modules() if m is not model]
 
 
 def cam(model: nn.Module, inputs, target=None, *, batch_size: int = 64,
@@ -398,7 +419,10 @@ def cam(model: nn.Module, inputs, target=None, *, batch_size: int = 64,
     Parameters
     ----------
     model : torch.nn.Module
-        Ends in ``AdaptiveAvgPool2d(1)`` and one ``nn.Linear`` (dropout between is allowed).
+        Ends in global average pooling and one ``nn.Linear`` (dropout between is allowed): an
+        ``AdaptiveAvgPool2d(1)`` module (ResNets), or a pooling function call in ``forward``
+        (torchvision's MobileNetV2), when the maps taken are the last 4-D output with as many
+        channels as the linear layer has inputs (MobileNetV2's ``features``).
     inputs, target
         As :func:`guided_backprop`.
     batch_size : int
@@ -428,7 +452,7 @@ def cam(model: nn.Module, inputs, target=None, *, batch_size: int = 64,
     _check_target(target, len(x_all))
     pool, lin = _gap_linear(model)
     store: dict[str, torch.Tensor] = {}
-    h = pool.register_forward_hook(lambda _m, inp, _o: store.__setitem__("a", inp[0].detach()))
+    hooks = _hook_pooled_maps(model, pool, lin.in_features, store)
     was = model.training
     model.eval()
     raws, ups = [], []
@@ -441,10 +465,20 @@ def cam(model: nn.Module, inputs, target=None, *, batch_size: int = 64,
                     torch.full((len(x),), int(target), dtype=torch.long) if np.isscalar(target)
                     else torch.as_tensor(np.asarray(target)[s:s + batch_size], dtype=torch.long))
                 _check_outputs(tgt, logits.shape[1])
-                a = store["a"]
+                a = store.pop("a", None)
+                if a is None:
+                    raise StarclassError(
+                        f"CAM: no feature map of the network has the {lin.in_features} channels its last linear "
+                        "layer takes: the head is not global average pooling and one linear layer; use gradcam or "
+                        "guided-gradcam")
                 if a.shape[1] != lin.in_features:
-                    raise StarclassError(f"CAM: the pooled features ({a.shape[1]}) do not feed the last linear layer "
-                                         f"({lin.in_features} inputs); use gradcam")
+                    # MobileNetV3: pooled 576/960 maps -> Linear -> Hardswish -> Dropout -> Linear. The class
+                    # score is not linear in the pooled maps, so no weight per map (and no CAM) exists
+                    raise StarclassError(
+                        f"CAM: the pooled feature maps ({a.shape[1]}) do not feed the last linear layer "
+                        f"({lin.in_features} inputs): a hidden layer and its activation lie between them "
+                        "(MobileNetV3's Linear + Hardswish), so the class score has no weight per feature map; "
+                        "use gradcam or guided-gradcam")
                 w = lin.weight[tgt]  # [n, K]
                 raw = torch.einsum("nk,nkhw->nhw", w, a)
                 # a GAP + linear head means logit = mean(raw) + bias exactly; anything else is not a CAM
@@ -458,7 +492,8 @@ def cam(model: nn.Module, inputs, target=None, *, batch_size: int = 64,
                 ups.append(F.interpolate(raw[:, None], size=x.shape[-2:], mode="bilinear",
                                          align_corners=False)[:, 0].cpu().numpy())
     finally:
-        h.remove()
+        for h in hooks:
+            h.remove()
         model.train(was)
     maps = normalise_maps(np.concatenate(ups))
     return (maps, np.concatenate(raws)) if return_raw else maps
