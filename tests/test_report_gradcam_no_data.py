@@ -98,3 +98,27 @@ def test_report_gradcam_without_no_data_is_unchanged():
     _, _, maps, avg, _, n_masked = _gradcam_maps(plain, g.model_classes)
     assert n_masked == 0 and np.isfinite(maps).all()
     assert np.allclose(avg[2], maps[np.asarray(g.classes) == 2].mean(axis=0))
+
+
+def test_report_counts_masked_maps_zero_on_their_data_as_zero():
+    """A masked map zero at every pixel with data is zero everywhere, as ``explain``'s notes count it."""
+    from torch import nn
+
+    from starclass.report.build import _gradcam_section
+    from starclass.science.gradcam import GradcamInputs
+
+    conv, lin = nn.Conv2d(1, 1, 1), nn.Linear(1, 2)
+    with torch.no_grad():
+        conv.weight.fill_(1.0)
+        conv.bias.zero_()
+        lin.weight.copy_(torch.tensor([[-1.0], [1.0]]))  # class 1's evidence is negative everywhere
+        lin.bias.zero_()
+    net = nn.Sequential(conv, nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), lin)
+    yy, xx = np.mgrid[:12, :12]
+    blob = np.exp(-((xx - 5.5) ** 2 + (yy - 5.5) ** 2) / 8.0) + 0.1
+    x = np.repeat(blob[None, None], 4, axis=0).astype(np.float32)
+    no_data = np.zeros((4, 12, 12), bool)
+    no_data[:, :, :2] = True
+    g = GradcamInputs(net, x, np.array([1, 1, 2, 2]), (1, 2), no_data=no_data)
+    cap = next(i.caption for i in _gradcam_section(g, (1, 2), {1: "a", 2: "b"}).items if i.kind == "figure")
+    assert "2 of the 4 maps are zero everywhere" in cap

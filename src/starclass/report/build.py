@@ -666,7 +666,8 @@ def _origin_caption(image_origin: str) -> str:
 
 def _zero_maps_caption(maps: np.ndarray) -> str:
     """A caption sentence on the maps that are zero everywhere ("" when none is)."""
-    n = F.n_zero_maps(maps)
+    # masked pixels (NaN: no data) are no evidence either, as explain's notes count them
+    n = F.n_zero_maps(np.nan_to_num(maps))
     if not n:
         return ""
     are = "is" if n == 1 else "are"

@@ -676,7 +676,8 @@ def zero_map_title(title: str, saliency_map: np.ndarray, what: str = "Grad-CAM")
     >>> zero_map_title("pred cluster", np.eye(4))
     'pred cluster'
     """
-    return f"{title}\n{what} zero everywhere" if n_zero_maps(saliency_map[None]) else title
+    # a masked map (NaN: no data) zero on all its data is zero everywhere there is evidence to see
+    return f"{title}\n{what} zero everywhere" if n_zero_maps(np.nan_to_num(saliency_map)[None]) else title
 
 
 def n_zero_maps(maps: np.ndarray) -> int:
