@@ -993,6 +993,135 @@ def column_names(names: Iterable[str], prefix: str = "") -> list[str]:
 #: (``score_quantiles_*.ecsv``: the share of each predicted class above it, StarcNet Figure 5).
 CONFIDENT_SCORE = 0.8
 
+#: Largest one-to-one matching radius (px) of ``evaluate``, ``report`` and the matchers behind them
+#: (:func:`starclass.detect.match_catalogs`, :func:`starclass.evaluate.match_catalogs`). The same
+#: object in two catalogues of one mosaic is within a pixel or two (PHANGS matches within 2 px);
+#: 50 px, the largest photometry aperture ``detect`` takes, is 2" at HST's 0.04"/px, 100 pc at
+#: 10 Mpc, far more than a cluster's size: pairs further apart are different objects.
+#: ``--radius 1e308`` paired every object with an unrelated one and exited 0. Kept here, a module
+#: the command line loads anyway, so that its options and the functions share one bound.
+MAX_MATCH_RADIUS_PX = 50.0
+
+#: Most bootstrap resamples (``--bootstrap``, ``n_boot``). A 95 % percentile interval needs about
+#: 1000-2000 (Efron & Tibshirani 1993, ch. 19); 10 000 make the Monte Carlo error of its ends
+#: negligible, and more change nothing but the time: each resample recomputes every metric (about
+#: 5 ms for 200 objects, measured), so ``--bootstrap 100000000`` ran for days.
+MAX_BOOTSTRAP = 10_000
+
+
+def check_match_radius(radius: float, name: str = "radius") -> None:
+    """Refuse a matching radius that is not a positive number of pixels up to :data:`MAX_MATCH_RADIUS_PX`.
+
+    The one bound of ``evaluate --radius`` / ``report --radius`` and of the functions behind them:
+    ``match_catalogs(a, b, radius=1e308)`` paired every object with an unrelated one.
+
+    Parameters
+    ----------
+    radius : float
+        The radius (px).
+    name : str
+        The parameter or option to name (``"--radius"`` on the command line).
+
+    Raises
+    ------
+    StarclassError
+        (a ValueError) naming ``name``, its range and the value.
+
+    Examples
+    --------
+    >>> check_match_radius(2.0)
+    >>> try:
+    ...     check_match_radius(1e308)
+    ... except StarclassError as exc:
+    ...     print(exc)  # doctest: +ELLIPSIS
+    radius must be a positive number of pixels, at most 50, got 1e+308 (pairs further apart than 50 px, ...)
+    """
+    try:
+        r = float(radius)
+    except (TypeError, ValueError):
+        raise StarclassError(f"{name} must be a positive number of pixels, at most {MAX_MATCH_RADIUS_PX:g}, "
+                             f"got {radius!r}") from None
+    if not (0 < r <= MAX_MATCH_RADIUS_PX):  # NaN and inf too
+        why = (f" (pairs further apart than {MAX_MATCH_RADIUS_PX:g} px, 2\" at HST's 0.04\"/px, are different "
+               "objects)" if r > MAX_MATCH_RADIUS_PX else "")
+        raise StarclassError(f"{name} must be a positive number of pixels, at most {MAX_MATCH_RADIUS_PX:g}, "
+                             f"got {r:g}{why}")
+
+
+def check_n_boot(n_boot: int, name: str = "n_boot") -> None:
+    """Refuse a number of bootstrap resamples outside 0 to :data:`MAX_BOOTSTRAP` (or not a whole number).
+
+    Parameters
+    ----------
+    n_boot : int
+        Resamples asked for (0: no intervals).
+    name : str
+        The parameter or option to name.
+
+    Raises
+    ------
+    StarclassError
+        (a ValueError) naming ``name``, its range and the value.
+
+    Examples
+    --------
+    >>> check_n_boot(200)
+    >>> try:
+    ...     check_n_boot(10**8)
+    ... except StarclassError as exc:
+    ...     print(exc)  # doctest: +ELLIPSIS
+    n_boot must be a whole number from 0 to 10000, got 100000000 (10000 resamples make a 95% interval's ...)
+    """
+    whole = isinstance(n_boot, (int, np.integer)) and not isinstance(n_boot, bool)
+    if not whole or not 0 <= n_boot <= MAX_BOOTSTRAP:
+        why = (f" ({MAX_BOOTSTRAP} resamples make a 95% interval's ends as exact as they get; more only take "
+               "longer)" if whole and n_boot > MAX_BOOTSTRAP else "")
+        raise StarclassError(f"{name} must be a whole number from 0 to {MAX_BOOTSTRAP}, got {n_boot!r}{why}")
+
+
+def check_distinct_bands(bands: Iterable[str], name: str = "bands", given: str | None = None) -> list[str]:
+    """The bands, lower case, refused when one is named twice (case ignored), naming ``name``.
+
+    ``read_mosaics(..., bands=["f555w", "f555w"])`` read the band twice, as ``cutouts --bands
+    f555w,f555w`` wrote a store of two identical channels; the command line's ``--bands`` and the
+    functions share this check.
+
+    Parameters
+    ----------
+    bands : iterable of str
+        The band names.
+    name : str
+        The parameter or option to name.
+    given : str, optional
+        The value as the user wrote it, for the message (default: the bands joined by commas).
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    StarclassError
+        (a ValueError) naming the band(s) given twice.
+
+    Examples
+    --------
+    >>> check_distinct_bands(["F555W", "f814w"])
+    ['f555w', 'f814w']
+    >>> try:
+    ...     check_distinct_bands(["f555w", "F555W"])
+    ... except StarclassError as exc:
+    ...     print(exc)
+    bands names band f555w twice (f555w,F555W); give each band once
+    """
+    raw = [str(b).strip() for b in bands]
+    low = [b.lower() for b in raw]
+    twice = sorted({b for b in low if low.count(b) > 1}, key=low.index)
+    if twice:
+        raise StarclassError(f"{name} names band{'s' if len(twice) > 1 else ''} {', '.join(twice)} twice "
+                             f"({given if given is not None else ','.join(raw)}); give each band once")
+    return low
+
 
 def group_column(label, prefix: str = "class_") -> str:
     """Column of a results table named by a class, a group of classes or a number: an identifier.

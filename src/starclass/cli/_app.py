@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from starclass.errors import StarclassError, cli_words
-from starclass.schema import ID, X, Y
+from starclass.schema import ID, MAX_BOOTSTRAP, MAX_MATCH_RADIUS_PX, X, Y, check_distinct_bands, check_match_radius  # noqa: F401
 
 app = typer.Typer(
     name="starclass",
@@ -210,25 +210,11 @@ def refuse_one_catalogue_options(by: Sequence[str] | None, pred_column: str | No
                              "not to --catalogs")
 
 
-#: Largest one-to-one matching radius (px) of ``evaluate`` and ``report``. The same object in two
-#: catalogues of one mosaic is within a pixel or two (PHANGS matches within 2 px); 50 px, the largest
-#: photometry aperture ``detect`` takes, is 2" at HST's 0.04"/px, 100 pc at 10 Mpc, far more than a
-#: cluster's size: pairs further apart are different objects. ``--radius 1e308`` paired every object
-#: with an unrelated one and exited 0.
-MAX_MATCH_RADIUS_PX = 50.0
-
-#: Most ``--bootstrap`` resamples. A 95 % percentile interval needs about 1000-2000 (Efron &
-#: Tibshirani 1993, ch. 19); 10 000 make the Monte Carlo error of its ends negligible, and more
-#: change nothing but the time: each resample recomputes every metric (about 5 ms for 200 objects,
-#: measured), so ``--bootstrap 100000000`` ran for days.
-MAX_BOOTSTRAP = 10_000
-
-
 def check_radius(radius: float) -> None:
     """Refuse a ``--radius`` (``evaluate``, ``report``) that is not a positive number of pixels, naming the option.
 
-    The matcher's own check said "matching radius must be ...", an option no command has. At most
-    :data:`MAX_MATCH_RADIUS_PX`: a larger radius pairs unrelated objects.
+    The bound is the matchers' own (:func:`starclass.schema.check_match_radius`, at most
+    :data:`starclass.schema.MAX_MATCH_RADIUS_PX`), named as the option before any work.
 
     Examples
     --------
@@ -239,11 +225,7 @@ def check_radius(radius: float) -> None:
     ...     print(exc)
     --radius must be a positive number of pixels, at most 50, got -1
     """
-    if not (0 < radius <= MAX_MATCH_RADIUS_PX):  # NaN and inf too (inf was left to the matcher's "matching radius")
-        why = (" (pairs further apart than 50 px, 2\" at HST's 0.04\"/px, are different objects)"
-               if radius > MAX_MATCH_RADIUS_PX else "")
-        raise StarclassError(f"--radius must be a positive number of pixels, at most {MAX_MATCH_RADIUS_PX:g}, "
-                             f"got {radius:g}{why}")
+    check_match_radius(radius, "--radius")
 
 
 def check_ssp(path: str | Path | None) -> None:
@@ -313,11 +295,7 @@ def band_option(value: str | None, option: str = "--bands") -> list[str] | None:
     bands = [b.strip().lower() for b in value.split(",") if b.strip()]
     if not bands:
         raise StarclassError(f"{option} names no band ({value!r}); give comma-separated bands, e.g. f555w,f814w")
-    twice = sorted({b for b in bands if bands.count(b) > 1}, key=bands.index)
-    if twice:
-        raise StarclassError(f"{option} names band{'s' if len(twice) > 1 else ''} {', '.join(twice)} twice "
-                             f"({value}); give each band once")
-    return bands
+    return check_distinct_bands(bands, option, given=value)  # the functions' own check
 
 
 def task_option(value: str, option: str = "--task"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import QUIET_OPTION, command, echo
+from starclass.cli._app import QUIET_OPTION, band_option, command, echo
 from starclass.errors import StarclassError
 
 
@@ -148,7 +148,8 @@ def simulate_cmd(
         check_distance(distance, "--distance")  # the option, not SimConfig's distance_mpc
         over["distance_mpc"] = distance
     if bands:
-        over["bands"] = tuple(b.strip().lower() for b in bands.split(",") if b.strip())
+        # named as the option, as cutouts and detect name it ("bands: duplicated band" named no option)
+        over["bands"] = tuple(band_option(bands))
     if humans is not None:
         over["n_humans"] = humans
     if galaxy:

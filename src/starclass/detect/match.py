@@ -15,7 +15,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from starclass.errors import StarclassError
-from starclass.schema import X, Y
+from starclass.schema import X, Y, check_match_radius
 
 
 def _xy(cat, name: str) -> np.ndarray:
@@ -60,8 +60,7 @@ def match_catalogs(a, b, radius: float = 2.0) -> tuple[np.ndarray, np.ndarray, n
     >>> ia.tolist(), ib.tolist(), d.tolist()
     ([0, 1], [1, 0], [1.0, 0.5])
     """
-    if radius <= 0:
-        raise StarclassError(f"match radius must be positive, got {radius}")
+    check_match_radius(radius)  # the bound of evaluate --radius: 1e308 paired unrelated objects
     pa, pb = _xy(a, "first catalogue"), _xy(b, "second catalogue")
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
     fa = np.flatnonzero(np.isfinite(pa).all(axis=1))

@@ -86,6 +86,8 @@ from starclass.schema import (
     X,
     Y,
     bands_in,
+    check_match_radius,
+    check_n_boot,
     column_names,
     mag_col,
     mag_true_col,
@@ -1876,6 +1878,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     >>> c.accuracies(), float(c.curves[0].areas["roc_auc"][0])
     ({'2class': 0.75}, 1.0)
     """
+    check_n_boot(n_boot)  # the bound of --bootstrap (the radius is the matcher's)
     pname, rname = pred_name, ref_name
     ia, ib, paired_by = pairing(pred, ref, ref_is_pred, radius, (pname, rname), allow_few=allow_few_matches)
     pcol = class_column(pred, CLASS_PRED, pred_name)
@@ -2348,6 +2351,9 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     ...                   reference_column="class_human_mode").headline()
     {'prediction class_human_mode': {'2class': 0.6667}}
     """
+    # the bounds of evaluate --radius and --bootstrap, before any reading: n_boot=10**8 ran for days
+    check_match_radius(radius)
+    check_n_boot(n_boot)
     ptab = load_catalog(pred, pred_name)
     etask, task_note = resolve_task(ptab, task, model=model)
     pshown = str(pred) if isinstance(pred, (str, Path)) else pred_name

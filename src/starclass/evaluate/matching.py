@@ -33,7 +33,7 @@ from starclass.detect.match import one_to_one
 from starclass.errors import StarclassError, counted
 from starclass.evaluate.metrics import class_array
 from starclass.io.mosaic import SKY_POSITIONS
-from starclass.schema import DEC, RA, X, Y, row_name
+from starclass.schema import DEC, RA, X, Y, check_match_radius, row_name
 
 #: The one-to-one assignment under its former name here (kept so old imports keep working).
 greedy_one_to_one = one_to_one
@@ -161,8 +161,7 @@ def match_catalogs(
     >>> ia.tolist(), ib.tolist(), d.tolist()
     ([0, 1], [1, 0], [1.0, 0.5])
     """
-    if not np.isfinite(radius) or radius <= 0:
-        raise StarclassError(f"matching radius must be a positive number of pixels, got {radius}")
+    check_match_radius(radius)  # the bound of evaluate --radius: 1e308 paired unrelated objects
     if len(a) == 0 or len(b) == 0:
         empty = names[0] if len(a) == 0 else names[1]
         raise StarclassError(f"catalogue {empty} is empty: nothing to match")

@@ -218,7 +218,7 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
         drawing_origin,
         fits_plane_bands,
         image_format,
-        listed_path,
+        listed_file,
         named_planes,
         read_cutout_folder,
         read_image,
@@ -251,7 +251,10 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
     ids = [str(v).strip() for v in np.asarray(table[cols[0]]).astype(str)]
     # as the reader found them: a Windows CSV's 'cluster\\a.png', a Mac's accents (a path joined here named
     # no file, so an 8-bit picture was taken for a stretched one and left out of what the page serves)
-    paths = [[listed_path(Path(r), str(row[c]).strip()) for c in cols] for row, r in zip(table, roots)]
+    # a recorded cutout_root that is gone falls back to the list's folder, as classify --stamps reads it
+    # (listed_file: one rule); inspect refused the list that classify read
+    here = csv_path.parent if src.is_dir() else src.parent
+    paths = [[listed_file(Path(r), str(row[c]).strip(), here) for c in cols] for row, r in zip(table, roots)]
     if images is None:
         from starclass.stamps.images import cutout_resampler
 

@@ -1666,7 +1666,7 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str
         pairs = [(root if row_roots is None else row_roots[i], v) for i, row in enumerate(rows) for c in columns
                  if (v := (row.get(c) or "").strip())]
         bases, files = [b for b, _ in pairs], [f for _, f in pairs]
-    return [str(_listed_file(b, f, root)) for b, f in zip(bases, files)] if absolute else files
+    return [str(listed_file(b, f, root)) for b, f in zip(bases, files)] if absolute else files
 
 
 def file_is_a_band_copy(names, cells) -> bool:
@@ -1704,17 +1704,34 @@ def file_is_a_band_copy(names, cells) -> bool:
     return any(files == [str(v or "").strip() for v in cells(c)] for c in bands)
 
 
-def _listed_file(base: Path, rel: str, here: Path) -> Path:
-    """``rel`` under the recorded folder ``base``, or under the CSV's folder ``here`` when only there it is.
+def listed_file(base: Path, rel: str, here: Path) -> Path:
+    """``rel`` under the recorded folder ``base``, or under the table's folder ``here`` when only there it is.
 
     The fallback serves a folder moved together with its classified table (to another machine):
-    the absolute folder its ``cutout_root`` records is gone, the CSV's own folder holds the file.
+    the absolute folder its ``cutout_root`` records is gone, the table's own folder holds the file.
+    The one rule for every reader of a recorded folder: :func:`read_cutout_folder` (``classify
+    --stamps``, ``train``, ``info``), :func:`listed_files` and ``inspect --stamps``
+    (:func:`starclass.inspect.cutouts.read_cutout_list`), which refused such a list.
+
+    Parameters
+    ----------
+    base : Path
+        The folder the row records (``cutout_root``), or the table's own.
+    rel : str
+        The file as the table lists it.
+    here : Path
+        The table's folder.
+
+    Returns
+    -------
+    Path
+        The file under ``base``, unless only ``here`` holds it (then there).
 
     Examples
     --------
     >>> import tempfile
     >>> here = Path(tempfile.mkdtemp()); _ = (here / "a.png").write_bytes(b"")
-    >>> _listed_file(Path("/no/such/folder"), "a.png", here) == (here / "a.png").resolve()
+    >>> listed_file(Path("/no/such/folder"), "a.png", here) == (here / "a.png").resolve()
     True
     """
     full = listed_path(base, rel)
@@ -1954,7 +1971,7 @@ def read_cutout_folder(
             if not rel:
                 raise StarclassError(f"{src}: {_row_line(i, lines)}: empty {col!r}"
                                      f"{_missing_band_note(row, col, file_cols)}")
-            full = listed_path(root, rel) if row_roots is None else _listed_file(row_roots[i], rel, src.parent)
+            full = listed_path(root, rel) if row_roots is None else listed_file(row_roots[i], rel, src.parent)
             if full in seen:
                 raise StarclassError(
                     f"{where(i, rel)}: listed twice (first in row {seen[full] + 1})")

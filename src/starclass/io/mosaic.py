@@ -46,6 +46,7 @@ from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import counts_tally, photon_counts
 from starclass.io.paths import resolved
+from starclass.schema import check_distinct_bands
 
 PathLike = str | os.PathLike
 
@@ -736,6 +737,9 @@ def read_mosaics(
     if magsys not in ("vega", "ab"):
         raise StarclassError(f"magsys must be 'vega' or 'ab', not {magsys!r}")
     given_zp = {k.lower(): float(v) for k, v in (zeropoints or {}).items()}
+    # before any file is opened: a band given twice was read twice (the --bands options refuse it with
+    # this check); one band as text: its letters were taken for bands
+    wanted = check_distinct_bands([bands] if isinstance(bands, str) else bands) if bands is not None else None
 
     # an applied mask extension is never read as the band's image (nor named as an image left out),
     # whatever its EXTNAME: one not in MASK_EXTNAMES (QUALITY, ...) ahead of SCI was read as the image
@@ -744,7 +748,6 @@ def read_mosaics(
     if not by_band:
         raise StarclassError(f"no FITS images found in {paths!s}")
 
-    wanted = [b.lower() for b in bands] if bands is not None else None
     if wanted is not None:
         missing = [b for b in wanted if b not in by_band]
         if missing:
