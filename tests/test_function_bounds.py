@@ -72,3 +72,17 @@ def test_the_options_keep_their_messages(tmp_path, monkeypatch):
     r = runner.invoke(app, ["simulate", "sim", "--bands", "f555w,F555W", "--size", "64"])
     assert r.exit_code == 2 and "--bands names band f555w twice (f555w,F555W)" in r.output, r.output
     assert not (tmp_path / "sim").exists()
+
+
+@pytest.mark.parametrize("radius", [1e308, 0, -2])
+def test_a_survey_plan_s_match_radius_is_bounded_when_the_plan_is_read(radius):
+    # survey scores each tile against its truth with this radius, after the tiles have run: the
+    # bound that evaluate's matcher now keeps must refuse the plan up front instead
+    from pathlib import Path
+
+    from starclass.survey.plan import plan_from_mapping
+
+    words = r"plan\.yaml: match_radius must be a positive number of pixels, at most 50"
+    with pytest.raises(StarclassError, match=words):
+        plan_from_mapping({"match_radius": radius, "fields": []}, Path("."), Path("plan.yaml"))
+    assert plan_from_mapping({"match_radius": 3, "fields": []}, Path("."), Path("plan.yaml")).match_radius == 3.0

@@ -44,7 +44,7 @@ from typing import Any
 
 from starclass.errors import StarclassError, parse_error_text
 from starclass.io.paths import resolved
-from starclass.schema import INFERENCE_BATCH_SIZE, row_name
+from starclass.schema import INFERENCE_BATCH_SIZE, check_match_radius, row_name
 
 #: Keys a YAML plan may hold at the top level, and in each field entry.
 PLAN_KEYS = ("model", "task", "tile_size", "overlap", "photometry", "batch_size", "retries", "fields",
@@ -305,6 +305,11 @@ def plan_from_mapping(doc: Mapping[str, Any], base: Path, source: Path | None = 
         except (TypeError, ValueError):
             raise StarclassError(
                 f"{_where(source)}: match_radius must be a number, got {doc['match_radius']!r}") from None
+        # checked here, not when the first tile is scored against its truth after minutes of work
+        try:
+            check_match_radius(kw["match_radius"], "match_radius")
+        except StarclassError as exc:
+            raise StarclassError(f"{_where(source)}: {exc}") from None
     if doc.get("photometry") is not None:
         kw["photometry"] = str(doc["photometry"]).lower()
     if doc.get("magsys") is not None:
