@@ -30,10 +30,16 @@ def _five_classes():
     return ref, pred
 
 
-def test_the_per_class_table_holds_scikit_learn_s_one_vs_rest_accuracy():
-    ref, pred = _five_classes()
-    t = per_class_table(ref, pred, [1, 2, 3, 4, 5])
-    for k, got in zip(range(1, 6), t["accuracy_vs_rest"]):
+@pytest.mark.parametrize("n_classes", [2, 3, 4, 5])
+def test_the_per_class_table_holds_scikit_learn_s_one_vs_rest_accuracy(n_classes):
+    # binary, three-, four- and five-class tasks, against scikit-learn on each class-or-not split
+    rng = np.random.default_rng(10 + n_classes)
+    ref = rng.integers(1, n_classes + 1, 90)
+    pred = np.where(rng.random(90) < 0.6, ref, rng.integers(1, n_classes + 1, 90))
+    classes = list(range(1, n_classes + 1))
+    t = per_class_table(ref, pred, classes)
+    assert len(t) == n_classes
+    for k, got in zip(classes, t["accuracy_vs_rest"]):
         assert float(got) == pytest.approx(accuracy_score(ref == k, pred == k))
 
 
