@@ -165,9 +165,6 @@ LOOP_ARGUMENTS = {
     "train-listed-file": ["train", "--task", "m31-real", "--stamps", "{in}/listed/labels.csv", "-o", "{out}/m"],
     "inspect-listed-file": ["inspect", "--stamps", "{in}/listed/labels.csv", "--task", "m31-real", "--export",
                             "{out}/e.csv"],
-    # a list whose cutout_root is a loop (_csv_root_elsewhere caught OSError, not 3.11's RuntimeError)
-    "inspect-cutout-root": ["inspect", "--stamps", "{in}/rooted/labels.csv", "--task", "m31-real", "--export",
-                            "{out}/e.csv"],
 }
 
 
@@ -228,13 +225,26 @@ def _loop_arguments(template: list[str], inputs: Path, out: Path) -> tuple[list[
 @pytest.mark.parametrize("case", list(LOOP_ARGUMENTS))
 def test_every_path_argument_that_is_a_link_loop_is_named_with_exit_2(case, loop_inputs, tmp_path):
     args, loop_name = _loop_arguments(LOOP_ARGUMENTS[case], loop_inputs, tmp_path)
-    named = loop_name or {"listed-file": "za.npy", "cutout-root": "root_a"}[case.split("-", 1)[1]]
+    named = loop_name or {"listed-file": "za.npy"}[case.split("-", 1)[1]]
     before, mine = _tree(loop_inputs), _tree(tmp_path)
     res = runner.invoke(app, args)
     assert res.exit_code == 2, (res.output, res.exception)
     assert "Traceback" not in res.output and named in res.output, res.output
     assert res.output.startswith("error: ") or "\nerror: " in res.output, res.output
     assert _tree(loop_inputs) == before and _tree(tmp_path) == mine  # nothing written, the links left as they were
+
+
+def test_a_list_whose_cutout_root_is_a_loop_is_read_from_its_own_folder(loop_inputs, tmp_path):
+    # the loop is never followed (before: RuntimeError, as _csv_root_elsewhere caught only OSError); a
+    # recorded cutout_root that gives no file falls back to the list's folder, where classify --stamps
+    # finds these files too (io.cutout_folders.listed_file), so inspect exports them
+    before = _tree(loop_inputs)
+    res = runner.invoke(app, ["inspect", "--stamps", str(loop_inputs / "rooted" / "labels.csv"), "--task",
+                              "m31-real", "--export", str(tmp_path / "e.csv"), "--include-unlabelled"])
+    assert res.exit_code == 0, (res.output, res.exception)
+    assert "Traceback" not in res.output
+    assert len(Table.read(tmp_path / "e.csv", format="ascii.csv")) == 4
+    assert _tree(loop_inputs) == before  # the links left as they were
 
 
 OVERWRITTEN_LOOPS = {
