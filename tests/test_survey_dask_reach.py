@@ -503,3 +503,127 @@ def test_ctrl_c_mid_survey_says_how_many_tiles_are_kept_and_writes_nothing_parti
     monkeypatch.setattr(distributed, "as_completed", real)
     again = run_survey(read_plan(plan_path), out, n_workers=1, processes=False, progress=False, echo=lines.append)
     assert again.ok and again.summary["n_tiles_skipped"] == len(kept)
+
+
+# -- the time a scheduler has to answer ------------------------------------------------------------
+@contextlib.contextmanager
+def _slow_forward(target: str, delay: float):
+    """A port that forwards every connection to ``target`` (tcp://HOST:PORT) after ``delay`` seconds: a
+    scheduler across a slow network (an SSH tunnel, a loaded login node) that answers, but late."""
+    host, port = target.split("://")[1].rsplit(":", 1)
+    srv = socket.create_server(("127.0.0.1", 0))
+    socks: list[socket.socket] = []
+
+    def pipe(a: socket.socket, b: socket.socket):
+        with contextlib.suppress(OSError):
+            while data := a.recv(65536):
+                b.sendall(data)
+        with contextlib.suppress(OSError):
+            b.shutdown(socket.SHUT_WR)
+
+    def serve():
+        while True:
+            try:
+                c, _ = srv.accept()
+            except OSError:  # closed: the test is over
+                return
+            time.sleep(delay)
+            try:
+                up = socket.create_connection((host, int(port)))
+            except OSError:
+                c.close()
+                continue
+            socks.extend((c, up))
+            threading.Thread(target=pipe, args=(c, up), daemon=True).start()
+            threading.Thread(target=pipe, args=(up, c), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{srv.getsockname()[1]}"
+    finally:
+        srv.close()
+        for s in socks:
+            s.close()
+
+
+def test_connect_timeout_gives_a_slow_scheduler_longer(monkeypatch):
+    """A scheduler that answers later than the probe's limit (a slow network) could not be reached: the 5 s
+    (ANSWER_WITHIN_S) had no option. reach_scheduler(..., connect_timeout) raises it, and only for that call."""
+    from distributed import LocalCluster
+
+    monkeypatch.setattr(survey_run, "ANSWER_WITHIN_S", 0.5)  # the default, shortened: the test takes seconds
+    with LocalCluster(n_workers=0, processes=False, protocol="tcp", dashboard_address=None, silence_logs=50) as c, \
+            _slow_forward(c.scheduler_address, 1.5) as slow:
+        with pytest.raises(StarclassError, match=r"within 0.5 s: .*longer than 0.5 s \(the default\): give it "
+                                                 r"--connect-timeout SECONDS"):
+            survey_run.reach_scheduler(slow)
+        assert survey_run.reach_scheduler(slow, connect_timeout=10) == slow
+
+
+def test_a_port_that_never_answers_is_told_within_connect_timeout_naming_it(plan_path, tmp_path):
+    """'survey --connect-timeout' was 'No such option' (exit 2): the limit could not be raised or lowered. Now
+    the message names the limit, where it comes from and how to raise it; nothing is written."""
+    out = tmp_path / "out"
+    with _server(None) as port:
+        r, took = _cli(plan_path, out, "--scheduler", f"tcp://127.0.0.1:{port}", "--connect-timeout", "1.5")
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert (f"--scheduler tcp://127.0.0.1:{port}: cannot connect: 127.0.0.1:{port} took the connection but did not "
+            "answer Dask's handshake within 1.5 s") in r.output, r.output
+    assert ("a scheduler across a slow network may need longer than 1.5 s (--connect-timeout 1.5): give it "
+            "--connect-timeout SECONDS (connect_timeout in Python), or set dask's "
+            "distributed.comm.timeouts.connect") in " ".join(r.output.split()), r.output
+    assert "survey:" not in r.output and not out.exists()
+    assert took < 10, f"{took:.1f} s"
+
+
+def test_dask_s_connect_timeout_is_honoured_where_the_user_set_it():
+    """dask's own distributed.comm.timeouts.connect (a user's distributed.yaml, DASK_DISTRIBUTED__COMM__TIMEOUTS__
+    CONNECT) was ignored: the probe gave every scheduler 5 s. Set, it is the limit, named in the message; an
+    explicit --connect-timeout wins over it; distributed's shipped default (30s) leaves survey's own 5 s."""
+    import dask
+
+    key = "distributed.comm.timeouts.connect"
+    with dask.config.set({key: "1500ms"}):
+        assert survey_run.answer_within() == (1.5, f"dask's {key}: 1500ms")
+        assert survey_run.answer_within(3, "--connect-timeout") == (3.0, "--connect-timeout 3")
+        with _server(None) as port:
+            err, took = _client_within(f"tcp://127.0.0.1:{port}", 20)
+    assert isinstance(err, StarclassError), repr(err)
+    assert "did not answer Dask's handshake within 1.5 s" in str(err), err
+    assert f"longer than 1.5 s (dask's {key}: 1500ms)" in str(err), err
+    assert took < 10, f"{took:.1f} s"
+    with dask.config.set({key: "30s"}):  # distributed's shipped default: not set by the user
+        assert survey_run.answer_within() == (survey_run.ANSWER_WITHIN_S, "the default")
+
+
+@pytest.mark.parametrize(("given", "why"), [
+    ("0", "got 0"), ("-1", "got -1"), ("nan", "got nan"),
+    ("601", "got 601 (a scheduler answers within seconds even across a slow network"),
+])
+def test_connect_timeout_out_of_bounds_is_refused_naming_it(plan_path, tmp_path, given, why):
+    out = tmp_path / "out"
+    r, _ = _cli(plan_path, out, "--scheduler", f"tcp://127.0.0.1:{_closed_port()}", "--connect-timeout", given)
+    assert r.exit_code == 2, (r.output, r.exception)
+    text = " ".join(r.output.split())
+    assert f"--connect-timeout must be a positive number of seconds, at most 600, {why}" in text, r.output
+    assert "Traceback" not in r.output and not out.exists()
+
+
+def test_connect_timeout_without_a_scheduler_is_refused(plan_path, tmp_path):
+    """An option that would be ignored is refused: a LocalCluster is started by the survey itself."""
+    out = tmp_path / "out"
+    r, _ = _cli(plan_path, out, "--connect-timeout", "30")
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert "--connect-timeout bounds the answer of a running scheduler: give it with --scheduler" in r.output
+    assert not out.exists()
+
+
+def test_a_dask_connect_timeout_that_is_no_time_or_out_of_bounds_is_named():
+    import dask
+
+    key = "distributed.comm.timeouts.connect"
+    for value, said in (("abc", f"dask's {key} ('abc') is not a time; give seconds (30)"),
+                        ("2h", f"dask's {key} ('2h') must be a positive number of seconds, at most 600, got 7200")):
+        with dask.config.set({key: value}), pytest.raises(StarclassError) as err:
+            survey_run.reach_scheduler(f"tcp://127.0.0.1:{_closed_port()}")
+        assert str(err.value).startswith(said), err.value

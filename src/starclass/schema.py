@@ -1079,6 +1079,60 @@ def check_n_boot(n_boot: int, name: str = "n_boot") -> None:
         raise StarclassError(f"{name} must be a whole number from 0 to {MAX_BOOTSTRAP}, got {n_boot!r}{why}")
 
 
+#: Most seconds a Dask scheduler may take to answer ``survey --scheduler``'s probe (``--connect-timeout``,
+#: dask's ``distributed.comm.timeouts.connect``). A scheduler answers its handshake in milliseconds on a
+#: cluster's network and in a few seconds across a slow link or from a loaded login node; ten minutes is
+#: far beyond any of these, and a longer wait only delays telling the user that nothing answers.
+MAX_CONNECT_TIMEOUT_S = 600.0
+
+
+def check_connect_timeout(seconds: float, name: str = "connect_timeout") -> float:
+    """Refuse a scheduler's answer time that is not a positive number of seconds up to :data:`MAX_CONNECT_TIMEOUT_S`.
+
+    The one bound of ``survey --connect-timeout``, of dask's ``distributed.comm.timeouts.connect``
+    where survey honours it, and of :func:`starclass.survey.run.scheduler_problem`'s ``within``.
+
+    Parameters
+    ----------
+    seconds : float
+        The time the scheduler has to answer (s).
+    name : str
+        The parameter, option or configuration key to name (``"--connect-timeout"`` on the command line).
+
+    Returns
+    -------
+    float
+        ``seconds`` as a float.
+
+    Raises
+    ------
+    StarclassError
+        (a ValueError) naming ``name``, its range and the value.
+
+    Examples
+    --------
+    >>> check_connect_timeout(30)
+    30.0
+    >>> try:
+    ...     check_connect_timeout(0, "--connect-timeout")
+    ... except StarclassError as exc:
+    ...     print(exc)
+    --connect-timeout must be a positive number of seconds, at most 600, got 0
+    """
+    words = f"{name} must be a positive number of seconds, at most {MAX_CONNECT_TIMEOUT_S:g}"
+    if isinstance(seconds, bool):
+        raise StarclassError(f"{words}, got {seconds!r}")
+    try:
+        s = float(seconds)
+    except (TypeError, ValueError):
+        raise StarclassError(f"{words}, got {seconds!r}") from None
+    if not (0 < s <= MAX_CONNECT_TIMEOUT_S):  # NaN and inf too
+        why = (" (a scheduler answers within seconds even across a slow network: a longer wait only delays "
+               "telling that nothing answers)" if s > MAX_CONNECT_TIMEOUT_S else "")
+        raise StarclassError(f"{words}, got {s:g}{why}")
+    return s
+
+
 def check_distinct_bands(bands: Iterable[str], name: str = "bands", given: str | None = None) -> list[str]:
     """The bands, lower case, refused when one is named twice (case ignored), naming ``name``.
 

@@ -49,6 +49,10 @@ def survey_command(
     scheduler: str | None = typer.Option(None, "--scheduler",
                                          help="Address of a running Dask scheduler (tcp://host:8786), or the file "
                                               "of 'dask scheduler --scheduler-file', instead of a LocalCluster."),
+    connect_timeout: float | None = typer.Option(None, "--connect-timeout", metavar="SECONDS",
+                                                 help="With --scheduler: seconds the scheduler has to answer before "
+                                                      "the survey stops (more than 0, at most 600). Default: dask's "
+                                                      "distributed.comm.timeouts.connect where set, else 5."),
     jobqueue: str | None = typer.Option(None, "--jobqueue",
                                         help="slurm or pbs: submit the workers as batch jobs (dask-jobqueue) instead "
                                              "of a LocalCluster. Where sbatch/qsub is missing, prints the job script "
@@ -102,12 +106,15 @@ def survey_command(
     if scheduler is not None and workers is not None:
         raise StarclassError("--workers sizes a LocalCluster; with --scheduler the running cluster's workers are used: "
                              "give one of them")
+    if connect_timeout is not None and scheduler is None:
+        raise StarclassError("--connect-timeout bounds the answer of a running scheduler: give it with --scheduler "
+                             "(a LocalCluster or --jobqueue cluster is started by the survey itself)")
     if scheduler is not None:
         from starclass.survey.run import reach_scheduler
 
         # before the plan is read: 'head' without its port was a traceback, and an address where no scheduler
         # answers was told after the plan's checks (and 20 s, or never for a port that takes it but never speaks)
-        reach_scheduler(scheduler)
+        reach_scheduler(scheduler, connect_timeout, "--connect-timeout")
     batch = None
     if jobqueue is not None:
         if scheduler is not None or workers is not None:
@@ -150,7 +157,7 @@ def survey_command(
         warn_flags_differ(the_plan.model, the_plan.pixel_flags())
     result = run_survey(the_plan, output, scheduler=scheduler, n_workers=workers,
                         threads_per_worker=threads_per_worker, overwrite=overwrite, progress=progress,
-                        device=device, echo=echo, batch=batch, worker_wait=worker_wait)
+                        device=device, echo=echo, batch=batch, worker_wait=worker_wait, connect_timeout=connect_timeout)
     for line in summary_lines(result.summary):
         echo(line)
     if not result.ok:

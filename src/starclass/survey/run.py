@@ -42,7 +42,7 @@ from starclass.errors import OutputExistsError, StarclassError, counted
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.mosaic import SKY_POSITIONS, ZERO_PADDING_PX
 from starclass.io.paths import input_clash
-from starclass.schema import CLASS_PRED, CLASS_REF, DEC, ID, RA, X, Y, rows_named
+from starclass.schema import CLASS_PRED, CLASS_REF, DEC, ID, RA, X, Y, check_connect_timeout, rows_named
 from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, MAGSYS, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
@@ -861,7 +861,7 @@ def default_workers() -> tuple[int, int]:
 
 
 def make_client(*, scheduler: str | None = None, cluster: Any = None, n_workers: int | None = None,
-                threads_per_worker: int | None = None, processes: bool = True):
+                threads_per_worker: int | None = None, processes: bool = True, connect_timeout: float | None = None):
     """A Dask client: to ``scheduler``, to ``cluster``, or to a new LocalCluster.
 
     Parameters
@@ -875,13 +875,18 @@ def make_client(*, scheduler: str | None = None, cluster: Any = None, n_workers:
         Size of the LocalCluster made when neither is given (default :func:`default_workers`).
     processes
         LocalCluster workers as processes (True) or threads of this process.
+    connect_timeout
+        Seconds ``scheduler`` has to answer (None: :func:`answer_within`'s, from dask's
+        ``distributed.comm.timeouts.connect`` where set, else :data:`ANSWER_WITHIN_S`).
 
     Returns
     -------
     (distributed.Client, LocalCluster or None)
         The client and the cluster this call made (to close), if any.
     """
-    return _client(scheduler, cluster, n_workers, threads_per_worker, processes)
+    if connect_timeout is not None and scheduler is None:
+        raise StarclassError("connect_timeout bounds the answer of a scheduler address: give it with scheduler")
+    return _client(scheduler, cluster, n_workers, threads_per_worker, processes, connect_timeout, "connect_timeout")
 
 
 def cluster_lost(exc: BaseException, tile_file: str, n_done: int | None = None,
@@ -996,7 +1001,73 @@ CONNECT_TIMEOUT_S = 20
 REFUSED_FOR_S = 1.0
 #: Seconds a ``--scheduler`` has to answer: its host the TCP connection, then the scheduler its Dask handshake
 #: (each in milliseconds on a cluster's network; a scheduler's handshake is answered by its event loop).
+#: The default of :func:`answer_within`: ``--connect-timeout`` or dask's ``distributed.comm.timeouts.connect``
+#: (when set) give a scheduler across a slow network longer.
 ANSWER_WITHIN_S = 5.0
+#: dask's configuration key of the time a connection has to be made, honoured by :func:`answer_within`.
+CONNECT_TIMEOUT_KEY = "distributed.comm.timeouts.connect"
+
+
+def answer_within(connect_timeout: float | None = None, name: str = "--connect-timeout") -> tuple[float, str]:
+    """Seconds a ``--scheduler`` has to answer survey's probe, and where that limit comes from.
+
+    The probe gave every scheduler :data:`ANSWER_WITHIN_S` (5 s), with no way to raise it for a
+    scheduler across a slow network or on a loaded login node. Now, in this order:
+    ``connect_timeout`` (``survey --connect-timeout``), dask's own ``distributed.comm.timeouts.connect``
+    where the user set it (``~/.config/dask/distributed.yaml``, ``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT``,
+    ``dask.config.set``: any value other than distributed's shipped default), else
+    :data:`ANSWER_WITHIN_S`. Each is bounded by :func:`starclass.schema.check_connect_timeout`.
+
+    Parameters
+    ----------
+    connect_timeout
+        Seconds given by the user (None: dask's configuration, else the default).
+    name
+        How the user gave ``connect_timeout`` (``--connect-timeout``, or ``connect_timeout`` from Python).
+
+    Returns
+    -------
+    (float, str)
+        The seconds, and where they come from (``--connect-timeout 30``, ``dask's
+        distributed.comm.timeouts.connect: 30s``, ``the default``), for the messages.
+
+    Raises
+    ------
+    StarclassError
+        A value out of bounds, or a dask configuration that is not a time, naming it.
+
+    Examples
+    --------
+    >>> import dask
+    >>> answer_within(30)
+    (30.0, '--connect-timeout 30')
+    >>> with dask.config.set({"distributed.comm.timeouts.connect": "1 minute"}):
+    ...     answer_within()
+    (60.0, "dask's distributed.comm.timeouts.connect: 1 minute")
+    """
+    if connect_timeout is not None:
+        seconds = check_connect_timeout(connect_timeout, name)
+        return seconds, (f"{name} {seconds:g}" if name.startswith("-") else f"{name}={seconds:g}")
+    import dask
+    import distributed  # noqa: F401  # registers distributed's defaults (its shipped connect timeout)
+    from dask.utils import parse_timedelta
+
+    value = dask.config.get(CONNECT_TIMEOUT_KEY, None)
+    shipped = dask.config.get(CONNECT_TIMEOUT_KEY, None, config=dask.config.merge(*dask.config.defaults))
+    if value is None or value == shipped:  # distributed's own 30 s is for its Client, not this probe
+        return ANSWER_WITHIN_S, "the default"
+    where = f"dask's {CONNECT_TIMEOUT_KEY} ({value!r})"
+    try:
+        seconds = parse_timedelta(value, default="seconds")
+    except (TypeError, ValueError, KeyError):  # its message lists dask's 50 units
+        raise StarclassError(f"{where} is not a time; give seconds (30) or a time such as 30s, 2 minutes") from None
+    return check_connect_timeout(seconds, where), f"dask's {CONNECT_TIMEOUT_KEY}: {value}"
+
+
+def _longer(within: float, source: str) -> str:
+    """How to give a scheduler longer than ``within`` seconds, for the messages of a probe that timed out."""
+    return (f"; a scheduler across a slow network may need longer than {within:g} s ({source}): give it "
+            f"--connect-timeout SECONDS (connect_timeout in Python), or set dask's {CONNECT_TIMEOUT_KEY}")
 
 
 def scheduler_problem(address: str, *, refused_for: float | None = None, within: float | None = None,
@@ -1021,7 +1092,8 @@ def scheduler_problem(address: str, *, refused_for: float | None = None, within:
         Seconds to keep trying while the connection is refused (None: :data:`REFUSED_FOR_S`).
     within
         Seconds the host has to take the connection, and the scheduler to answer Dask's handshake
-        (None: :data:`ANSWER_WITHIN_S`).
+        (None: :func:`answer_within`: dask's ``distributed.comm.timeouts.connect`` where set, else
+        :data:`ANSWER_WITHIN_S`); at most :data:`starclass.schema.MAX_CONNECT_TIMEOUT_S`.
     connection_args
         distributed's connection arguments (its ``ssl_context``); default: from dask's
         configuration, as distributed's Client takes them (``Security()``).
@@ -1043,10 +1115,19 @@ def scheduler_problem(address: str, *, refused_for: float | None = None, within:
     ...     print(scheduler_problem(f"tcp://127.0.0.1:{server.getsockname()[1]}", within=0.5))  # doctest: +ELLIPSIS
     127.0.0.1:... took the connection but did not answer Dask's handshake within 0.5 s: ...
     """
+    if within is None:
+        within, source = answer_within()
+    else:
+        within, source = check_connect_timeout(within, "within"), f"within={within:g}"
+    return _scheduler_problem(address, refused_for, within, source, connection_args)
+
+
+def _scheduler_problem(address: str, refused_for: float | None, within: float, source: str,
+                       connection_args: dict[str, Any] | None) -> str | None:
+    """:func:`scheduler_problem`, the limit ``within`` given with where it comes from (``source``)."""
     from distributed.comm.addressing import parse_address, parse_host_port
 
     refused_for = REFUSED_FOR_S if refused_for is None else refused_for
-    within = ANSWER_WITHIN_S if within is None else within
     scheme, loc = parse_address(address)
     if scheme not in ("tcp", "tls", "ws", "wss"):
         return None  # inproc:// of this process (check_scheduler_address refuses any other): nothing to reach
@@ -1061,18 +1142,18 @@ def scheduler_problem(address: str, *, refused_for: float | None = None, within:
                 "in ~/.config/dask/distributed.yaml, or DASK_DISTRIBUTED__COMM__TLS__CA_FILE and so on); or give the "
                 "scheduler's tcp:// address if it listens without TLS")
     host, port = parse_host_port(loc)
-    sock = _tcp_connection(host, int(port), refused_for, within)
+    sock = _tcp_connection(host, int(port), refused_for, within, source)
     if isinstance(sock, str):
         return sock
     with sock:
         if scheme == "tls":
-            problem = _tls_handshake(sock, ssl_context, host, int(port), within)
+            problem = _tls_handshake(sock, ssl_context, host, int(port), within, source)
             if problem is not None:
                 return problem
-    return _dask_handshake(address, f"{host}:{port}", connection_args, within)
+    return _dask_handshake(address, f"{host}:{port}", connection_args, within, source)
 
 
-def reach_scheduler(scheduler: str) -> str:
+def reach_scheduler(scheduler: str, connect_timeout: float | None = None, name: str = "--connect-timeout") -> str:
     """The address of the Dask scheduler ``scheduler`` names, refused unless one answers there now.
 
     :func:`check_scheduler_address`, then :func:`scheduler_problem`: the command line calls it
@@ -1083,6 +1164,9 @@ def reach_scheduler(scheduler: str) -> str:
     ----------
     scheduler
         ``--scheduler``: an address or the file of ``dask scheduler --scheduler-file``.
+    connect_timeout, name
+        Seconds the scheduler has to answer, and the option (or parameter) that gave them
+        (None: :func:`answer_within`'s, from dask's configuration or the default).
 
     Returns
     -------
@@ -1106,16 +1190,17 @@ def reach_scheduler(scheduler: str) -> str:
     ...     print(str(exc).split(" (")[0])  # doctest: +ELLIPSIS
     --scheduler tcp://127.0.0.1:...: cannot connect: connection refused at 127.0.0.1:...
     """
+    within, source = answer_within(connect_timeout, name)  # a bad limit is told before the address is tried
     address = check_scheduler_address(scheduler)
     # a scheduler file left by a scheduler that has ended names an address where none answers
     what = scheduler if address == scheduler else f"{scheduler} (scheduler file: {address})"
-    problem = scheduler_problem(address)
+    problem = _scheduler_problem(address, None, within, source, None)
     if problem is not None:
         raise StarclassError(f"--scheduler {what}: cannot connect: {problem}")
     return address
 
 
-def _tcp_connection(host: str, port: int, refused_for: float, within: float):
+def _tcp_connection(host: str, port: int, refused_for: float, within: float, source: str):
     """A TCP connection to ``host:port`` (a socket), or what to tell the user where none is made."""
     import socket
 
@@ -1135,13 +1220,13 @@ def _tcp_connection(host: str, port: int, refused_for: float, within: float):
         except TimeoutError:
             return (f"no answer from {host}:{port} within {within:g} s (the host is down, a firewall drops the "
                     "connection, or this machine reaches it under another name); check that 'dask scheduler' runs "
-                    "there and that its port is open to this machine")
+                    "there and that its port is open to this machine" + _longer(within, source))
         except OSError as exc:  # no route to the host or its network
             return (f"{host}:{port} cannot be reached from this machine ({exc.strerror or exc}); check the address "
                     "and this machine's network")
 
 
-def _tls_handshake(sock, ssl_context, host: str, port: int, within: float) -> str | None:
+def _tls_handshake(sock, ssl_context, host: str, port: int, within: float, source: str) -> str | None:
     """Complete a TLS handshake on ``sock`` (a scheduler logs a connection closed before it as a warning)."""
     import ssl
 
@@ -1151,13 +1236,15 @@ def _tls_handshake(sock, ssl_context, host: str, port: int, within: float) -> st
             return None
     except TimeoutError:
         return (f"{host}:{port} took the connection but did not complete a TLS handshake within {within:g} s: not a "
-                "tls:// scheduler (another service on that port?); check the address and port")
+                "tls:// scheduler (another service on that port?); check the address and port"
+                + _longer(within, source))
     except (ssl.SSLError, OSError) as exc:
         return (f"the TLS handshake with {host}:{port} failed ({exc}): a scheduler without TLS (give tcp://), or "
                 "certificates that do not match (dask's distributed.comm.tls configuration)")
 
 
-def _dask_handshake(address: str, where: str, connection_args: dict[str, Any], within: float) -> str | None:
+def _dask_handshake(address: str, where: str, connection_args: dict[str, Any], within: float,
+                    source: str) -> str | None:
     """Dask's handshake and the peer's ``identity``, bounded by ``within`` seconds; what is wrong, or None."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
@@ -1181,8 +1268,8 @@ def _dask_handshake(address: str, where: str, connection_args: dict[str, Any], w
             reply = pool.submit(asyncio.run, bounded()).result()
         except TimeoutError:
             return (f"{where} took the connection but did not answer Dask's handshake within {within:g} s: another "
-                    "service on that port (a scheduler answers at once); check the port ('dask scheduler' prints "
-                    "its address, port 8786 by default)")
+                    "service on that port (a scheduler answers within milliseconds on a cluster's network); check the "
+                    "port ('dask scheduler' prints its address, port 8786 by default)" + _longer(within, source))
         except OSError as exc:  # closed during the handshake: a TLS scheduler given as tcp://, or another service
             return (f"{where} closed the connection during Dask's handshake ({exc}): a scheduler with TLS (give "
                     "tls:// and dask's TLS configuration), or another service on that port; check the address "
@@ -1232,7 +1319,8 @@ def _scheduler_file_address(path: Path) -> str:
     return address
 
 
-def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
+def _client(scheduler, cluster, n_workers, threads_per_worker, processes, connect_timeout: float | None = None,
+            name: str = "--connect-timeout"):
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -1240,10 +1328,12 @@ def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
     if scheduler is not None and cluster is not None:
         raise StarclassError("give a scheduler address or a cluster, not both")
     if scheduler is not None:
-        address = reach_scheduler(scheduler)
+        address = reach_scheduler(scheduler, connect_timeout, name)
         what = scheduler if address == scheduler else f"{scheduler} (scheduler file: {address})"
+        # a scheduler given longer to answer the probe is given as long to take the Client
+        timeout = max(CONNECT_TIMEOUT_S, answer_within(connect_timeout, name)[0])
         try:
-            return Client(address, timeout=f"{CONNECT_TIMEOUT_S}s"), None
+            return Client(address, timeout=f"{timeout:g}s"), None
         except (OSError, TimeoutError) as exc:
             raise StarclassError(f"--scheduler {what}: cannot connect: {exc}") from None
     if cluster is not None:
@@ -1441,6 +1531,7 @@ def run_survey(
     echo: Callable[[str], None] = print,
     batch: BatchSpec | None = None,
     worker_wait: float | None = None,
+    connect_timeout: float | None = None,
 ) -> SurveyResult:
     """Run a survey plan: every field's tiles on Dask, then the merged catalogue and summary.
 
@@ -1473,6 +1564,10 @@ def run_survey(
         Seconds to wait for the first worker (all of them for the LocalCluster made here) before
         the survey stops, closing the cluster it made (0: for ever; default :data:`WORKER_WAIT_S`,
         by where the workers come from). Said every :data:`WAIT_LINE_EVERY_S` seconds while waiting.
+    connect_timeout
+        Seconds ``scheduler`` has to answer its probe (``survey --connect-timeout``; None: dask's
+        ``distributed.comm.timeouts.connect`` where set, else :data:`ANSWER_WITHIN_S`; see
+        :func:`answer_within`).
 
     Returns
     -------
@@ -1490,6 +1585,10 @@ def run_survey(
     """
     if worker_wait is not None and not worker_wait >= 0:
         raise StarclassError(f"worker_wait={worker_wait}: give seconds, 0 or more (0: wait for ever)")
+    if connect_timeout is not None:
+        if scheduler is None:  # an option that would be ignored is refused: the user believes it took effect
+            raise StarclassError("connect_timeout bounds the answer of a scheduler address: give it with scheduler")
+        check_connect_timeout(connect_timeout, "connect_timeout")  # before the plan is read
     new_folder = not Path(outdir).exists()
     state: dict[str, Any] = {}
     try:
@@ -1498,7 +1597,7 @@ def run_survey(
             return _run_survey(plan, outdir, scheduler=scheduler, cluster=cluster, client=client, n_workers=n_workers,
                                threads_per_worker=threads_per_worker, processes=processes, overwrite=overwrite,
                                progress=progress, device=device, fail_tiles=fail_tiles, echo=echo, batch=batch,
-                               worker_wait=worker_wait, locks=locks, state=state)
+                               worker_wait=worker_wait, connect_timeout=connect_timeout, locks=locks, state=state)
     except (KeyboardInterrupt, SystemExit) as exc:  # Ctrl-C, SIGTERM: the cluster is closed; say what it leaves
         done = None
         if "jobs" in state:
@@ -1805,7 +1904,7 @@ def survey_lock(outdir: Path):
 
 
 def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_per_worker, processes, overwrite,
-                progress, device, fail_tiles, echo, batch, worker_wait, locks: contextlib.ExitStack,
+                progress, device, fail_tiles, echo, batch, worker_wait, connect_timeout, locks: contextlib.ExitStack,
                 state: dict[str, Any]) -> SurveyResult:
     """:func:`run_survey`, holding the output folder's lock in ``locks`` once the cluster is there."""
     from tqdm.auto import tqdm
@@ -1864,7 +1963,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                 cluster.close()
                 raise
         else:
-            client, made_cluster = _client(scheduler, cluster, n_workers, threads_per_worker, processes)
+            client, made_cluster = _client(scheduler, cluster, n_workers, threads_per_worker, processes,
+                                           connect_timeout, "connect_timeout")
     results: list[dict[str, Any]] = []
     failed: list[str] = []
     errors: dict[str, str] = {}
