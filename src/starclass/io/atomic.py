@@ -10,7 +10,9 @@ legal on every common file system (255 bytes), still has a legal temporary name.
 
 A SIGKILL (or a power cut) cannot be caught, so its temporaries stay; the next writer of the
 same output says so (:func:`is_leftover`), and never deletes them: another process may be
-writing them.
+writing them. An old set that a replacement could not delete (a read-only folder) is renamed
+``.name.XXXXXXXX.replaced``: no process writes there, so the next :func:`atomic_dir` of the same
+output deletes it, and says so only where it still cannot, as what it is, not as a run's leftover.
 """
 
 from __future__ import annotations
@@ -171,6 +173,22 @@ def size_words(nbytes: int) -> str:
     return f"{value:.1f} {unit}"
 
 
+#: Suffix of an old set that :func:`atomic_dir` replaced and could not delete (a read-only folder):
+#: no run is writing it, so it is named as such and deleted by the next ``atomic_dir`` of its target.
+_REPLACED_SUFFIX = ".replaced"
+
+
+def _is_replaced(name: str) -> bool:
+    return name.endswith(_REPLACED_SUFFIX)
+
+
+def _listed(found: list[tuple[Path, int]]) -> str:
+    shown = [f"{p} ({size_words(n)})" for p, n in found[:3]]
+    if len(found) > 3:
+        shown.append(f"{len(found) - 3} more ({size_words(sum(n for _, n in found[3:]))})")
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
 def notice_leftovers(target: str | os.PathLike) -> list[Path]:
     """Warn, in one line, of the temporaries an interrupted run left beside ``target``; delete none.
 
@@ -181,6 +199,10 @@ def notice_leftovers(target: str | os.PathLike) -> list[Path]:
     :class:`UserWarning` names each file with its size (the command line prints
     ``warning: ...``). They are not deleted: another process may be writing the same output now.
     The folder is read once per process.
+
+    An old set that an earlier replacement could not delete (``.name.XXXXXXXX.replaced``, see
+    :func:`atomic_dir`) was called "left by an interrupted run" too, which it is not: it is named
+    as the old folder that run replaced, with how to delete it.
 
     Parameters
     ----------
@@ -222,15 +244,19 @@ def notice_leftovers(target: str | os.PathLike) -> list[Path]:
             found.append((folder / name, _size(folder / name)))
         except OSError:  # deleted since the folder was read
             continue
-    if found:
-        shown = [f"{p} ({size_words(n)})" for p, n in found[:3]]
-        if len(found) > 3:
-            shown.append(f"{len(found) - 3} more ({size_words(sum(n for _, n in found[3:]))})")
-        listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-        one = len(found) == 1
-        warnings.warn(f"{listed} {'was' if one else 'were'} left by an interrupted run writing {path.name}; "
-                      f"delete {'it' if one else 'them'} unless another run is writing {path.name} now",
+    replaced = [(p, n) for p, n in found if _is_replaced(p.name) and p.is_dir()]
+    interrupted = [(p, n) for p, n in found if (p, n) not in replaced]
+    if interrupted:
+        one = len(interrupted) == 1
+        warnings.warn(f"{_listed(interrupted)} {'was' if one else 'were'} left by an interrupted run writing "
+                      f"{path.name}; delete {'it' if one else 'them'} unless another run is writing {path.name} now",
                       UserWarning, stacklevel=3)
+    if replaced:
+        one = len(replaced) == 1
+        how = " && ".join(f"chmod -R u+w {p} && rm -r {p}" for p, _ in replaced[:3])
+        warnings.warn(f"{_listed(replaced)} {'is the old set' if one else 'are old sets'} of {path.name} that an "
+                      f"earlier run replaced (overwrite) and could not delete; no run writes there: delete "
+                      f"{'it' if one else 'them'} yourself ({how})", UserWarning, stacklevel=3)
     return [p for p, _ in found]
 
 
@@ -275,6 +301,7 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None, *, mode: int
         suffix = "".join(target.suffixes[-1:])
     if len(suffix) > _MAX_SUFFIX:
         suffix = ""  # no format is named by such a suffix, and it would make the name too long
+    _clear_replaced(target)  # before notice_leftovers: an old set now deletable goes without a word
     notice_leftovers(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -445,27 +472,65 @@ def glob_escape(text: str) -> str:
     return "".join(f"[{c}]" if c in "[]*?" else c for c in text)
 
 
-def _discard(folder: Path, what: str) -> None:
+def _discard(folder: Path, what: str, *, replaced: bool = False) -> None:
     """Delete ``folder`` (an older set moved aside, or an unfinished one); warn, naming it, if it stays.
 
     ``shutil.rmtree(..., ignore_errors=True)`` left an old set that the user had made read-only
     (``chmod a-w tables``) as a hidden ``.tables.XXXXXXXX`` folder beside the new one, without a
-    word, and the next run called it "left by an interrupted run". The new output is already in
-    place: this is said, not raised.
+    word. The new output is already in place: this is said, not raised. An old set (``replaced``)
+    that stays is renamed ``.tables.XXXXXXXX.replaced``: under its old name the next run called it
+    "left by an interrupted run"; now that run deletes it (:func:`_clear_replaced`), or names it
+    as the old set.
     """
+    failed = _rmtree(folder)
+    if not folder.exists() and not folder.is_symlink():
+        return
+    if replaced:
+        # a name no run writes to: the next atomic_dir of this target deletes it, or names it as what it is
+        kept = folder.with_name(folder.name.removesuffix(_OLD_SUFFIX) + _REPLACED_SUFFIX)
+        with contextlib.suppress(OSError):  # renaming needs the parent's permission only; kept as it is if not
+            os.replace(folder, kept)
+            folder = kept
+    warnings.warn(f"{what} is left in {folder} ({_why(failed)}); delete it yourself ({_how(folder, failed)})",
+                  UserWarning, stacklevel=4)
+
+
+def _rmtree(folder: Path) -> list[BaseException]:
+    """``shutil.rmtree(folder)``, returning the errors it met instead of raising them."""
     failed: list[BaseException] = []
     if sys.version_info >= (3, 12):
         shutil.rmtree(folder, onexc=lambda _f, _p, exc: failed.append(exc))
     else:  # onexc is 3.12's; onerror (deprecated there) gets the exception as sys.exc_info()
         shutil.rmtree(folder, onerror=lambda _f, _p, info: failed.append(info[1]))
-    if not folder.exists() and not folder.is_symlink():
-        return
+    return failed
+
+
+def _why(failed: list[BaseException]) -> str:
     errors = [e for e in failed if isinstance(e, OSError)]
-    why = next((e.strerror for e in errors if e.strerror), None) or "it could not be deleted"
-    denied = any(e.errno in (errno.EACCES, errno.EPERM) for e in errors)
-    how = f"chmod -R u+w {folder} && rm -r {folder}" if denied else f"rm -r {folder}"
-    warnings.warn(f"{what} is left in {folder} ({why.lower()}); delete it yourself ({how})",
-                  UserWarning, stacklevel=4)
+    return (next((e.strerror for e in errors if e.strerror), None) or "it could not be deleted").lower()
+
+
+def _how(folder: Path, failed: list[BaseException]) -> str:
+    denied = any(isinstance(e, OSError) and e.errno in (errno.EACCES, errno.EPERM) for e in failed)
+    return f"chmod -R u+w {folder} && rm -r {folder}" if denied else f"rm -r {folder}"
+
+
+def _clear_replaced(target: Path) -> None:
+    """Delete the old sets of ``target`` that an earlier :func:`atomic_dir` replaced and could not delete.
+
+    No run writes to a ``.name.XXXXXXXX.replaced`` folder (unlike an interrupted run's
+    temporaries, which another run may be writing now): once the user made it deletable, it goes
+    without a word; one that still cannot be deleted is named as the old set by
+    :func:`notice_leftovers`, which :func:`atomic_dir` calls next.
+    """
+    try:
+        with os.scandir(target.parent) as entries:
+            names = [e.name for e in entries if _is_replaced(e.name) and e.is_dir(follow_symlinks=False)]
+    except OSError:  # no folder yet: nothing to clear
+        return
+    for name in names:
+        if is_leftover(name, target):
+            _rmtree(target.parent / name)
 
 
 @contextlib.contextmanager
@@ -476,11 +541,13 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
     On an error (or ``SystemExit`` / ``KeyboardInterrupt``, which the CLI raises on SIGTERM and
     Ctrl-C) the temporary folder is removed and ``path`` is left as it was. On success an
     existing ``path`` is first renamed aside (``.name.XXXXXXXX.old``), the new folder renamed
-    into place, and the old one deleted (one that cannot be, a read-only set, stays in its hidden
-    folder, named by a :class:`UserWarning`). On Linux the two renames are one atomic exchange
-    (:func:`exchange_paths`), so ``path`` always holds a complete set; elsewhere a kill between
-    the two renames leaves the old set in the hidden ``.old`` folder, never a mix of old and
-    new files, and the next call puts it back (:func:`recover_dir`).
+    into place, and the old one deleted (one that cannot be, a read-only set, stays in a hidden
+    ``.name.XXXXXXXX.replaced`` folder, named by a :class:`UserWarning`; the next call for
+    ``path`` deletes it, or names it as the old set, not as an interrupted run's). On Linux the
+    two renames are one atomic exchange (:func:`exchange_paths`), so ``path`` always holds a
+    complete set; elsewhere a kill between the two renames leaves the old set in the hidden
+    ``.old`` folder, never a mix of old and new files, and the next call puts it back
+    (:func:`recover_dir`).
 
     Parameters
     ----------
@@ -524,6 +591,7 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
                 raise StarclassError(
                     f"output folder {target} holds files this command did not write ({', '.join(foreign[:5])}"
                     f"{', ...' if len(foreign) > 5 else ''}); refusing to replace it even with overwrite=True")
+    _clear_replaced(target)  # before notice_leftovers: an old set now deletable goes without a word
     notice_leftovers(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -546,8 +614,8 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
                 os.replace(tmp, target)
                 tmp = old
             unfinished = False
-            # tmp now holds the old set; one the user made read-only stays, and is named
-            _discard(tmp, f"the new {target.name} folder is in place, but the old one")
+            # tmp now holds the old set; one the user made read-only stays (renamed .replaced), and is named
+            _discard(tmp, f"the new {target.name} folder is in place, but the old one", replaced=True)
         else:
             os.replace(tmp, target)
             unfinished = False
