@@ -56,7 +56,7 @@ VARIANTS: dict[str, tuple[int, dict]] = {
 
 
 def mean_bacc(ref: np.ndarray, pred: np.ndarray) -> float:
-    return float(np.mean(per_class_table(ref, pred, [1, 2, 3])["balanced_accuracy"]))
+    return float(np.mean(per_class_table(ref, pred, [1, 2, 3])["one_vs_rest_balanced_accuracy"]))
 
 
 def run(name: str, n: int, over: dict, tr, te, root: Path) -> dict:
@@ -72,7 +72,8 @@ def run(name: str, n: int, over: dict, tr, te, root: Path) -> dict:
     return {"name": name, "n": n, "train_s": round(t_train), "epochs_run": len(res.histories[0]),
             "bacc_mean": bootstrap_ci(mean_bacc, ref, pred, n_boot=1000, seed=0),
             "bacc_tta": bootstrap_ci(mean_bacc, ref, pred_tta, n_boot=1000, seed=0),
-            "per_class": [round(float(v), 3) for v in per_class_table(ref, pred, [1, 2, 3])["balanced_accuracy"]],
+            "per_class": [round(float(v), 3)
+                          for v in per_class_table(ref, pred, [1, 2, 3])["one_vs_rest_balanced_accuracy"]],
             "overrides": cfg.recipe.to_dict() | {"normalisation": cfg.normalisation}}
 
 

@@ -157,9 +157,10 @@ def cool_cores(root: Path, q: dict) -> dict:
         entry = {}
         for c, cname in ((1, "CC"), (2, "WCC"), (3, "NCC")):
             entry[f"bacc_{cname}"] = boot(
-                lambda r, pp, c=c: float(per_class_table(r, pp, [1, 2, 3])["balanced_accuracy"][c - 1]), ref, p)
+                lambda r, pp, c=c: float(per_class_table(r, pp, [1, 2, 3])["one_vs_rest_balanced_accuracy"][c - 1]),
+                ref, p)
         entry["bacc_mean"] = boot(
-            lambda r, pp: float(np.mean(per_class_table(r, pp, [1, 2, 3])["balanced_accuracy"])), ref, p)
+            lambda r, pp: float(np.mean(per_class_table(r, pp, [1, 2, 3])["one_vs_rest_balanced_accuracy"])), ref, p)
         res[name] = entry
     return res
 

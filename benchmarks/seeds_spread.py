@@ -88,7 +88,7 @@ def metrics(system: str, ref: np.ndarray, pred: np.ndarray, score: np.ndarray) -
     if system == "galaxy-cluster":
         auc = float(roc_auc_score(ref == 1, score)) if len(np.unique(ref == 1)) == 2 else float("nan")
         return {"accuracy": float(accuracy_score(ref, pred)), "auc": auc}
-    bacc = per_class_table(ref, pred, [1, 2, 3])["balanced_accuracy"]
+    bacc = per_class_table(ref, pred, [1, 2, 3])["one_vs_rest_balanced_accuracy"]
     out = {f"bacc_{c}": float(v) for c, v in zip(("CC", "WCC", "NCC"), bacc)}
     out["bacc_mean"] = float(np.mean(bacc))
     return out

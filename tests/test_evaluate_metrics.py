@@ -114,7 +114,7 @@ def test_the_per_class_lines_print_the_one_vs_rest_balanced_accuracy(n_classes):
     for k in classes:
         # "class 4 (artefact / non-cluster):" for the PHANGS classes 1-4, "class 5:" for an unnamed one
         line = next(s for s in lines if re.match(rf"  class {k}( \(.*?\))?: ", s))
-        shown = re.search(r"balanced accuracy vs rest ([0-9.]+)", line)
+        shown = re.search(r"one-vs-rest balanced accuracy ([0-9.]+)", line)
         assert shown, line
         expected = balanced_accuracy_score(ref == k, pred == k)
         assert float(shown.group(1)) == pytest.approx(expected, abs=5e-4)

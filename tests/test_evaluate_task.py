@@ -63,7 +63,7 @@ def test_accuracy_f1_balanced_accuracy_equal_sklearn(k):
     np.testing.assert_allclose(pc["f1"], f1)
     np.testing.assert_array_equal(pc["n_ref"], support)
     ovr = [balanced_accuracy_score(ref == j, pred == j) for j in labels]
-    np.testing.assert_allclose(pc["balanced_accuracy"], ovr)
+    np.testing.assert_allclose(pc["one_vs_rest_balanced_accuracy"], ovr)
     # the PHANGS merges belong to the four PHANGS classes only
     assert ("12v34" in task.merges) == (k == 4)
 

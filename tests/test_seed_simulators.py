@@ -73,7 +73,7 @@ def test_rule_baselines_and_one_vs_rest_balanced_accuracy_match_sklearn():
     ne = np.where(ref == 1, 0.03, np.where(ref == 2, 0.01, 0.002)) * rng.lognormal(0, 0.5, 60)
     pred = density_classes(ne)
     table = per_class_table(ref, pred, [1, 2, 3])
-    for c, bacc in zip((1, 2, 3), table["balanced_accuracy"]):
+    for c, bacc in zip((1, 2, 3), table["one_vs_rest_balanced_accuracy"]):
         assert float(bacc) == pytest.approx(balanced_accuracy_score(ref == c, pred == c))
     assert csb_classes([0.2, 0.155, 0.1, 0.075, 0.01]).tolist() == [1, 2, 2, 2, 3]
     ranked = rank_classes(np.arange(10.0), [0.2, 0.5, 0.3])

@@ -27,6 +27,7 @@ from starclass.evaluate.metrics import (  # noqa: F401
     classification_summary,
     confusion,
     merge_labels,
+    per_class_current_names,
     per_class_table,
 )
 

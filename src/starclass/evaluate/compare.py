@@ -42,6 +42,8 @@ from starclass.evaluate.agreement import (
 from starclass.evaluate.groups import GroupFigures, group_table, interval_notes, object_noun, set_interval_notes
 from starclass.evaluate.matching import match_catalogs, matched_on_sky
 from starclass.evaluate.metrics import (
+    OVR_ACCURACY,
+    OVR_BALANCED_ACCURACY,
     MergeResult,
     check_classes,
     class_array,
@@ -1141,6 +1143,12 @@ class PhangsAgreement:
     notes: list[str] = field(default_factory=list)
 
 
+#: How ``evaluate``'s ``class k:`` lines name the per-class table's one-vs-rest figures: each
+#: label its own words (neither the tail of the other, as "balanced accuracy vs rest" and
+#: "accuracy vs rest" were), the column names read with spaces.
+PER_CLASS_LABELS = {OVR_BALANCED_ACCURACY: "one-vs-rest balanced accuracy", OVR_ACCURACY: "one-vs-rest accuracy"}
+
+
 def _ci(row, col: str) -> str:
     """`` [lo, hi]`` of ``col`` in a table row that has ``<col>_lo`` and ``<col>_hi`` (unmasked), else ""."""
     lo, hi = f"{col}_lo", f"{col}_hi"
@@ -1290,9 +1298,11 @@ class Comparison:
         for row in self.results[0].per_class:
             # the one-vs-rest balanced accuracy too: the cool-core paper's per-class figure, in the
             # per-class table but missing from the screen; and the plain one-vs-rest accuracy, the "A" of
-            # Kosiba et al.'s multiclass table (it was in neither)
+            # Kosiba et al.'s multiclass table (it was in neither). Named so that neither label is the tail
+            # of the other: "balanced accuracy vs rest 0.828, accuracy vs rest 0.872" read as one figure twice
             vals = [("precision", "precision"), ("recall", "recall"), ("F1", "f1"),
-                    ("balanced accuracy vs rest", "balanced_accuracy"), ("accuracy vs rest", "accuracy_vs_rest")]
+                    (PER_CLASS_LABELS[OVR_BALANCED_ACCURACY], OVR_BALANCED_ACCURACY),
+                    (PER_CLASS_LABELS[OVR_ACCURACY], OVR_ACCURACY)]
             out.append(f"  class {said(row['class'])}: " + ", ".join(
                 f"{k} {'-' if np.ma.is_masked(row[c]) else format(float(row[c]), '.3f')}{_ci(row, c)}"
                 for k, c in vals)

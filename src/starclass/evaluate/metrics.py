@@ -150,6 +150,51 @@ def _masked(values: list[float | None]) -> MaskedColumn:
     return MaskedColumn(arr, mask=[v is None for v in values])
 
 
+#: Per-class table (``tables/per_class_*.ecsv``; an evaluation table, not a candidate column of
+#: :mod:`starclass.schema`): the balanced accuracy of "class k or not"
+#: (scikit-learn's ``balanced_accuracy_score`` of the one-vs-rest problem: the mean of recall and
+#: specificity). Named ``balanced_accuracy`` until 2026-12-05, the name of the summary table's
+#: balanced accuracy of all classes (the mean recall), another figure.
+OVR_BALANCED_ACCURACY = "one_vs_rest_balanced_accuracy"
+#: Per-class table: the accuracy of "class k or not", ``(TP + TN) / N`` (Kosiba et al.'s "A").
+#: Named ``accuracy_vs_rest`` until 2026-12-05, printed "accuracy vs rest", the tail of the other's
+#: "balanced accuracy vs rest" on the same line.
+OVR_ACCURACY = "one_vs_rest_accuracy"
+#: Former names of per-class columns, as tables written before 2026-12-05 hold them.
+FORMER_PER_CLASS_COLUMNS = {"balanced_accuracy": OVR_BALANCED_ACCURACY, "accuracy_vs_rest": OVR_ACCURACY}
+
+
+def per_class_current_names(table: Table) -> Table:
+    """A per-class table (``tables/per_class_*.ecsv``) with its former column names read as today's.
+
+    Tables written before 2026-12-05 name the one-vs-rest balanced accuracy ``balanced_accuracy``
+    and the one-vs-rest accuracy ``accuracy_vs_rest`` (:data:`FORMER_PER_CLASS_COLUMNS`), with
+    their ``_lo`` / ``_hi`` interval columns where there are; they are renamed in a copy.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A per-class table, old or new (a new one is returned unchanged, as a copy).
+
+    Returns
+    -------
+    astropy.table.Table
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> old = Table({"class": ["1"], "recall": [0.8], "balanced_accuracy": [0.85], "accuracy_vs_rest": [0.9]})
+    >>> per_class_current_names(old).colnames
+    ['class', 'recall', 'one_vs_rest_balanced_accuracy', 'one_vs_rest_accuracy']
+    """
+    out = table.copy(copy_data=False)
+    for old, new in FORMER_PER_CLASS_COLUMNS.items():
+        for tail in ("", "_lo", "_hi"):
+            if old + tail in out.colnames and new + tail not in out.colnames:
+                out.rename_column(old + tail, new + tail)
+    return out
+
+
 def per_class_table(ref: np.ndarray, pred: np.ndarray, labels: list[int], names: list[str] | None = None) -> Table:
     """Precision (purity), recall (completeness), F1, one-vs-rest balanced and plain accuracy, and support.
 
@@ -157,19 +202,21 @@ def per_class_table(ref: np.ndarray, pred: np.ndarray, labels: list[int], names:
     absent from the reference. F1 is scikit-learn's ``2 TP / (2 TP + FP + FN)``: 0 for a class
     that is never predicted right, masked only where the class is neither in the reference
     nor predicted. The one-vs-rest
-    balanced accuracy of class k is the mean of its recall and its specificity (the recall
-    of "not k"), masked where either is undefined. The one-vs-rest accuracy of class k
-    (``accuracy_vs_rest``) is the share of rows whose "k or not k" is right, ``(TP + TN) / N``: the
-    "A" of Kosiba et al.'s multiclass table (seed 004: each class scored one versus all), which
-    the balanced accuracy does not give.
+    balanced accuracy of class k (:data:`OVR_BALANCED_ACCURACY`) is the mean of
+    its recall and its specificity (the recall of "not k"), masked where either is undefined: not
+    the summary's balanced accuracy of all classes (their mean recall), which had the same column
+    name until 2026-12-05. The one-vs-rest accuracy of class k (:data:`OVR_ACCURACY`)
+    is the share of rows whose "k or not k" is right, ``(TP + TN) / N``: the "A" of Kosiba et al.'s
+    multiclass table (seed 004: each class scored one versus all), which the balanced accuracy does
+    not give. Tables written before then: :func:`per_class_current_names`.
 
     Examples
     --------
     >>> t = per_class_table(np.array([1, 1, 2, 2]), np.array([1, 2, 2, 2]), [1, 2])
-    >>> [round(float(v), 3) for v in t["f1"]], [float(v) for v in t["balanced_accuracy"]]
+    >>> [round(float(v), 3) for v in t["f1"]], [float(v) for v in t["one_vs_rest_balanced_accuracy"]]
     ([0.667, 0.8], [0.75, 0.75])
     >>> t3 = per_class_table(np.array([1, 2, 3, 3]), np.array([1, 3, 3, 3]), [1, 2, 3])
-    >>> [float(v) for v in t3["accuracy_vs_rest"]]
+    >>> [float(v) for v in t3["one_vs_rest_accuracy"]]
     [1.0, 0.75, 0.75]
     """
     names = names or [str(k) for k in labels]
@@ -202,9 +249,11 @@ def per_class_table(ref: np.ndarray, pred: np.ndarray, labels: list[int], names:
     t["precision"] = _masked(prec)
     t["recall"] = _masked(rec)
     t["f1"] = _masked(f1)
-    t["balanced_accuracy"] = _masked(bal)
-    t["accuracy_vs_rest"] = _masked(acc)
-    for c in ("precision", "recall", "f1", "balanced_accuracy", "accuracy_vs_rest"):
+    t[OVR_BALANCED_ACCURACY] = _masked(bal)
+    t[OVR_BALANCED_ACCURACY].description = "balanced accuracy of 'class k or not': (recall + specificity) / 2"
+    t[OVR_ACCURACY] = _masked(acc)
+    t[OVR_ACCURACY].description = "accuracy of 'class k or not': (TP + TN) / N"
+    for c in ("precision", "recall", "f1", OVR_BALANCED_ACCURACY, OVR_ACCURACY):
         t[c].format = ".3f"
     t.meta["note"] = "precision masked: no prediction in that class; recall masked: class absent from reference"
     return t

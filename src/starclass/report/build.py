@@ -132,7 +132,8 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
                                                                        f"{r.merge}: accuracy {r.accuracy:.3f}",
                                                                        xlabel=pname, ylabel=rshown), "")
     s.table(f"per_class_{rname}", c.results[0].per_class,
-            "Precision (purity), recall (completeness), F1 and one-vs-rest balanced accuracy per class; — where "
+            "Precision (purity), recall (completeness), F1, one-vs-rest balanced accuracy ((recall + specificity) "
+            "/ 2 of 'class k or not') and one-vs-rest accuracy ((TP + TN) / N of 'class k or not') per class; — where "
             "undefined (no object predicted / none in the reference)"
             + ("; precision, recall and F1 with their 95% bootstrap intervals (_lo, _hi; — where undefined on "
                "too many resamples)." if "f1_lo" in c.results[0].per_class.colnames else "."))
