@@ -49,6 +49,7 @@ import torch
 from torch import nn
 
 from starclass.errors import StarclassError, torch_load_reason
+from starclass.io.task_like import TaskLike
 from starclass.models._common import check_input, resize_input
 from starclass.models.registry import register
 
@@ -309,7 +310,7 @@ SIMULATED_TASK_OF_KIND: dict[str, tuple[str, tuple[str, ...], tuple[int, ...] | 
 }
 
 
-def _task_ref(config, task: str | None) -> str:
+def _task_ref(config: TaskLike, task: str | None) -> str:
     """How the offered commands name the task: as typed to ``--task``, else a preset's name, else a placeholder.
 
     A task read from a file is named after the file's ``name:``, which ``--task`` does not take (it
@@ -322,7 +323,7 @@ def _task_ref(config, task: str | None) -> str:
     return config.name if getattr(config, "preset_name", None) else "<your task file>"
 
 
-def _simulator_misfit(config, preset: str) -> str:
+def _simulator_misfit(config: TaskLike, preset: str) -> str:
     """Why simulator ``preset`` cannot pose this task (bands or classes it does not write); empty if it can.
 
     A task file that extends a preset inherits its ``toy_kind``, and so the offer of its simulator,
@@ -348,7 +349,7 @@ def _simulator_misfit(config, preset: str) -> str:
     return ""
 
 
-def pretraining_offer(config, task: str | None = None) -> str:
+def pretraining_offer(config: TaskLike, task: str | None = None) -> str:
     """The substitute for missing ImageNet weights, as commands: pretrain on simulated data, fine-tune.
 
     Pretraining on a larger simulated sample of the task itself (another seed) and fine-tuning
@@ -415,7 +416,7 @@ def pretraining_offer(config, task: str | None = None) -> str:
             f"simulated data')")
 
 
-def _members_by_network(config, skip: Any = ()) -> list[tuple[str, dict, list[int]]]:
+def _members_by_network(config: TaskLike, skip: Any = ()) -> list[tuple[str, dict, list[int]]]:
     """The task's members grouped by architecture and options: ``(arch, options, 1-based numbers)``.
 
     An ensemble of ten ResNet18s with the same options lacks the same weights ten times: one
@@ -474,7 +475,7 @@ def _found_now(arch: str, wanted: Any) -> Path | None:
         return None
 
 
-def _resumed_scratch_notes(config, scratch: dict[int, str], frozen: bool) -> list[str]:
+def _resumed_scratch_notes(config: TaskLike, scratch: dict[int, str], frozen: bool) -> list[str]:
     """Words for the interrupted runs in ``scratch`` that started FROM SCRATCH and go on so.
 
     ``frozen``: those asked for frozen layers (:func:`frozen_over_random`), else those asked for ImageNet
@@ -497,7 +498,7 @@ def _resumed_scratch_notes(config, scratch: dict[int, str], frozen: bool) -> lis
     return out
 
 
-def missing_pretrained(config, init_from: Any = None, task: str | None = None, *,
+def missing_pretrained(config: TaskLike, init_from: Any = None, task: str | None = None, *,
                        resumed: dict[int, str | None] | None = None) -> list[str]:
     """Notes for the torchvision members that would load ImageNet weights but find none (nothing frozen).
 
@@ -550,7 +551,7 @@ def missing_pretrained(config, init_from: Any = None, task: str | None = None, *
     return out
 
 
-def frozen_over_random(config, init_from: Any = None, task: str | None = None, *,
+def frozen_over_random(config: TaskLike, init_from: Any = None, task: str | None = None, *,
                        resumed: dict[int, str | None] | None = None) -> list[str]:
     """Warnings for the members of a task that ask for frozen layers but would get no weights.
 
