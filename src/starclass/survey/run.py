@@ -1039,6 +1039,7 @@ def answer_within(connect_timeout: float | None = None, name: str = "--connect-t
     Examples
     --------
     >>> import dask
+    >>> import distributed  # before dask.config.set: leaving the block drops a section it did not hold before
     >>> answer_within(30)
     (30.0, '--connect-timeout 30')
     >>> with dask.config.set({"distributed.comm.timeouts.connect": "1 minute"}):
