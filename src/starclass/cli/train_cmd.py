@@ -6,6 +6,7 @@ import math
 import shlex
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import typer
@@ -28,6 +29,11 @@ from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder, st
 from starclass.io.paths import resolved
 from starclass.learn.provenance import flags_record
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, INFERENCE_BATCH_SIZE, X, Y
+
+if TYPE_CHECKING:
+    from astropy.table import Table
+
+    from starclass.learn.config import TaskConfig
 
 
 def check_train_options(*, epochs: int | None = None, ensemble: int | None = None,
@@ -78,7 +84,7 @@ def check_train_options(*, epochs: int | None = None, ensemble: int | None = Non
         parse_precision(precision, "--precision")
 
 
-def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS_REF, progress=True,
+def training_inputs(cfg: TaskConfig, table, *, mosaics=None, stamps=None, label_column=CLASS_REF, progress=True,
                     targets=None):
     """Model inputs and labels for training, from mosaics or a stamp store.
 
@@ -668,7 +674,8 @@ def stamp_flags_record(store) -> dict | None:
     return dict(records[0], flagged=any(n > 0 for n in counts.values()), flagged_pixels=counts)
 
 
-def pseudo_targets(cfg, path: Path, table, labels: np.ndarray, catalogue: str) -> tuple[np.ndarray, np.ndarray]:
+def pseudo_targets(cfg: TaskConfig, path: Path, table: Table, labels: np.ndarray,
+                   catalogue: str) -> tuple[np.ndarray, np.ndarray]:
     """The catalogue's labels with the pseudo-labels of ``path`` added, and the rows they are on.
 
     Parameters
@@ -825,7 +832,7 @@ def _read_field_mosaics(cfg, mosaics, where: str = "", flags=None):
     return mos
 
 
-def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True, flags=None, flagged=None):
+def fields_training_inputs(cfg: TaskConfig, specs, *, label_column=CLASS_REF, progress=True, flags=None, flagged=None):
     """Model inputs of several fields, one after another, each row knowing its field and galaxy.
 
     ``flagged`` (a dict, filled in): the pixels ``flags`` set to NaN per band, summed over the
@@ -872,7 +879,7 @@ def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True,
     return inputs, labels, (x, y), galaxies, sum(p[5] for p in parts), cfg, extra
 
 
-def tune_threshold(cfg, model_dir: Path, inputs, labels, val_index, target: float, *, device=None,
+def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs, labels, val_index, target: float, *, device=None,
                    batch_size: int = INFERENCE_BATCH_SIZE) -> dict:
     """Choose the positive-class threshold for ``target`` purity on the validation rows and store it.
 

@@ -37,6 +37,7 @@ import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
@@ -70,6 +71,9 @@ from starclass.io.cutout_folders import (
 from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
 from starclass.io.paths import resolved
 from starclass.schema import CUTOUT_ROOT, ID
+
+if TYPE_CHECKING:
+    from starclass.io.task_like import TaskLike
 
 #: Display pixels the page gives the composite (``index.html``); the cutout is zoomed to about this.
 PAGE_PIXELS = 246
@@ -178,7 +182,7 @@ def _band_columns(names: list[str], bands: list[str]) -> list[str]:
     return list(by_band.values())
 
 
-def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
+def read_cutout_list(source: str | os.PathLike, cfg: TaskLike) -> CutoutList:
     """Read the cutouts ``inspect --stamps`` serves: a cutout folder, or a classification or suggestion of one.
 
     Parameters
@@ -778,7 +782,7 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
     return t
 
 
-def load_cutout_field(source: str | os.PathLike, cfg, *, predictions: str | os.PathLike | None = None,
+def load_cutout_field(source: str | os.PathLike, cfg: TaskLike, *, predictions: str | os.PathLike | None = None,
                       cache_dir: str | os.PathLike | None = None, dataset: str = "",
                       star_fwhm: float | None = None, rgb: tuple[str, str, str] | None = None,
                       cutouts: CutoutList | None = None):
@@ -841,7 +845,7 @@ def load_cutout_field(source: str | os.PathLike, cfg, *, predictions: str | os.P
                  shown=shown)
 
 
-def stamps_scheme(cfg, scheme: str | None = None) -> LabelScheme:
+def stamps_scheme(cfg: TaskLike, scheme: str | None = None) -> LabelScheme:
     """The label scheme of ``inspect --stamps``: the task's classes, or a ``--scheme`` whose values they are.
 
     The buttons must give the classes the export's ``label`` maps back to: a scheme of other

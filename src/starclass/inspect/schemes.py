@@ -35,8 +35,12 @@ from __future__ import annotations
 import hashlib
 import numbers
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starclass.errors import StarclassError
+
+if TYPE_CHECKING:
+    from starclass.io.task_like import TaskLike
 
 #: Consensus rules: the most common value, or the sum of the scores.
 CONSENSUS_RULES = ("mode", "sum")
@@ -339,7 +343,7 @@ def scheme_for_task(task: str) -> LabelScheme:
         f"tasks with one: {', '.join(f'{f}*' for f in TASK_SCHEMES)}")
 
 
-def task_scheme(cfg) -> LabelScheme:
+def task_scheme(cfg: TaskLike) -> LabelScheme:
     """The label scheme of a task's classes: one key per class, named by its label string.
 
     Parameters
@@ -411,7 +415,7 @@ def task_scheme_name(task: str) -> str:
     return f"{name[: SCHEME_NAME_CHARS - 9]}~{digest}"
 
 
-def label_strings(cfg) -> dict[int, str]:
+def label_strings(cfg: TaskLike) -> dict[int, str]:
     """The label string written for each class: the one the task's ``label_map`` maps to it.
 
     Where several strings map to a class (``m31-real``: ``cluster`` and ``extended_cluster``),

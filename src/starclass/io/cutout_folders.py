@@ -79,6 +79,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.io import fits
@@ -95,6 +96,9 @@ from starclass.io.mosaic import (
 )
 from starclass.io.paths import resolved
 from starclass.schema import label_key, row_name, rows_named
+
+if TYPE_CHECKING:
+    from starclass.io.task_like import TaskLike
 
 #: Suffix -> format name of the images the reader understands.
 IMAGE_SUFFIXES: dict[str, str] = {
@@ -2945,7 +2949,7 @@ def mapped_label(label: str, label_map: dict[str, int]) -> str | None:
 
 
 def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False,
-                  config=None, allow_unknown: bool = False, task_file: str | None = None,
+                  config: TaskLike | None = None, allow_unknown: bool = False, task_file: str | None = None,
                   unknown_use: tuple[str, str] | None = None) -> np.ndarray:
     """Map every label string to a class, naming every unknown label with its rows.
 

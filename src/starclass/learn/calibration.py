@@ -69,13 +69,16 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
 from starclass.errors import OutputExistsError, StarclassError, check_fitted
 from starclass.schema import INFERENCE_BATCH_SIZE
+
+if TYPE_CHECKING:
+    from starclass.learn.config import TaskConfig
 
 log = logging.getLogger(__name__)
 
@@ -1193,7 +1196,7 @@ def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation s
     return ModelCalibration.fit(probs, labels, cfg.classes, source=source, method=method, n_bins=n_bins)
 
 
-def merge_emptied_note(cfg, class_values, y, source: str) -> str | None:
+def merge_emptied_note(cfg: TaskConfig, class_values, y, source: str) -> str | None:
     """Why a class of the task has no calibration row, when the task's merge emptied it; else None.
 
     A model of a task with a ``merge`` (m31-binary: ``{1: 1, 2: 1, 3: 2, 4: 2}``, the PHANGS four as
@@ -1276,7 +1279,7 @@ def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str
     return n_in
 
 
-def leave_out_blank(inputs: np.ndarray, cfg, keep: np.ndarray, source: str, *, what: str = "calibration",
+def leave_out_blank(inputs: np.ndarray, cfg: TaskConfig, keep: np.ndarray, source: str, *, what: str = "calibration",
                     row_numbers: np.ndarray | None = None) -> np.ndarray:
     """``keep`` without the rows whose input is blank (constant) in some band, with a warning.
 
@@ -1348,7 +1351,7 @@ def leave_out_blank(inputs: np.ndarray, cfg, keep: np.ndarray, source: str, *, w
     return keep
 
 
-def calibration_rows(inputs, cfg, class_values) -> np.ndarray:
+def calibration_rows(inputs, cfg: TaskConfig, class_values) -> np.ndarray:
     """Which rows :func:`calibrate_model` fits the calibration on: a class of the task, an input not blank.
 
     Rows whose value maps to no class of the task (0, a masked or NaN value, a class the task

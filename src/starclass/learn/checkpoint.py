@@ -161,7 +161,7 @@ def cpu_state(state_dict: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
 
 
 def make_checkpoint(
-    config,
+    config: TaskConfig,
     state_dict: dict[str, torch.Tensor],
     *,
     kind: str = "member",
@@ -466,7 +466,7 @@ def set_no_calibration(model_dir: str | os.PathLike, reason: str) -> Path:
     return path
 
 
-def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, Any]],
+def write_manifest(outdir: str | os.PathLike, config: TaskConfig, members: list[dict[str, Any]],
                    training: dict[str, Any] | None = None,
                    training_rows: dict[str, Any] | None = None,
                    pixel_flags: dict[str, Any] | None = None, *, overwrite: bool = False) -> Path:

@@ -43,7 +43,7 @@ import os
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -89,6 +89,9 @@ from starclass.schema import (
 from starclass.stamps import iter_inputs
 from starclass.stamps.extract import position_values
 
+if TYPE_CHECKING:
+    from starclass.learn.config import TaskConfig
+
 log = logging.getLogger(__name__)
 
 
@@ -97,7 +100,7 @@ log = logging.getLogger(__name__)
 _BLANK_RTOL = 1e-6
 
 
-def blank_bands(inputs: np.ndarray, config) -> np.ndarray:
+def blank_bands(inputs: np.ndarray, config: TaskConfig) -> np.ndarray:
     """Which bands of each candidate's model input are blank (constant at every scale).
 
     Parameters
@@ -409,7 +412,7 @@ def check_input_geometry(shape: tuple[int, ...], cfg: Any, *, tta: bool = False)
     ----------
     shape : tuple of int
         The inputs' shape, ``[N, C, H, W]``.
-    cfg : ExperimentConfig
+    cfg : starclass.learn.config.TaskConfig
         The model's task (``load_model(...).config``).
     tta : bool
         Test-time augmentation will turn the stamps by multiples of 90 degrees: they must be square.
@@ -562,7 +565,7 @@ def _check_finite(p: np.ndarray, valid: np.ndarray, start: int, name: str) -> No
         )
 
 
-def decision_threshold(cfg, threshold: float | None) -> tuple[float | None, int | None]:
+def decision_threshold(cfg: TaskConfig, threshold: float | None) -> tuple[float | None, int | None]:
     """(threshold, positive class) of a classification: the task's, or ``threshold`` for a binary task.
 
     A binary task without a declared positive class takes its first class as positive.
@@ -586,7 +589,7 @@ def decision_threshold(cfg, threshold: float | None) -> tuple[float | None, int 
     return threshold, cfg.positive_class if cfg.positive_class is not None else cfg.classes[0]
 
 
-def threshold_source(cfg, threshold: float | None, tuned: dict | None = None) -> str | None:
+def threshold_source(cfg: TaskConfig, threshold: float | None, tuned: dict | None = None) -> str | None:
     """Where a classification's decision threshold came from, in words; None when none decided.
 
     ``classify`` prints it and records it in the output's meta (``threshold_source``): class

@@ -29,7 +29,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
@@ -37,6 +37,9 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from starclass.errors import StarclassError, counted
 from starclass.schema import CLASS_PRED, CLASS_REF, FOLD, INFERENCE_BATCH_SIZE, prob_col
+
+if TYPE_CHECKING:
+    from starclass.learn.config import TaskConfig
 
 __all__ = ["parse_cv", "cv_folds", "fold_metrics", "CVResult", "cross_validate", "read_cv_folds", "METRIC_NAMES",
            "CV_FOLDS_FILE"]
@@ -272,7 +275,7 @@ def _warn_starting_rows_held_out(init_from, inputs, folds) -> int:
     return n_seen
 
 
-def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | os.PathLike,
+def cross_validate(config: TaskConfig, inputs, labels, *, scheme: str | int, outdir: str | os.PathLike,
                    positions=None, galaxies: np.ndarray | None = None,
                    extra_columns: dict[str, np.ndarray] | None = None, seed: int | None = None,
                    resume: bool = True, progress: bool = True, device: str | None = None,
@@ -605,7 +608,7 @@ def _cv_labels(labels) -> np.ndarray:
     return np.ma.filled(np.ma.asarray(labels, dtype=float), 0.0)
 
 
-def fold_digests(config, inputs, labels, *, scheme: str | int, groups: np.ndarray | None = None,
+def fold_digests(config: TaskConfig, inputs, labels, *, scheme: str | int, groups: np.ndarray | None = None,
                  galaxies: np.ndarray | None = None, positions=None, seed: int | None = None) -> list[str]:
     """The data digest every fold's model of :func:`cross_validate` is trained with, on these rows.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
@@ -54,11 +55,14 @@ from starclass.schema import (
 )
 from starclass.stamps.images import ROBUST_SIGMA_LIMIT, cutout_inputs, runaway_zscore_rows
 
+if TYPE_CHECKING:
+    from starclass.learn.config import TaskConfig
+
 __all__ = ["classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note", "fit_cutouts", "group_folds",
            "group_validation", "runaway_zscore_note"]
 
 
-def colour_note(cutouts: CutoutSet, config) -> str | None:
+def colour_note(cutouts: CutoutSet, config: TaskConfig) -> str | None:
     """The one line that 3-plane cutouts are averaged to grey for a one-band task, or that named planes are taken.
 
     :func:`starclass.stamps.images.cutout_inputs` averages the three planes of a colour file
@@ -89,7 +93,7 @@ def colour_note(cutouts: CutoutSet, config) -> str | None:
                                 is_preset=config.preset_name is not None)
 
 
-def check_pixel_scales(cutouts: CutoutSet, config, what: str) -> None:
+def check_pixel_scales(cutouts: CutoutSet, config: TaskConfig, what: str) -> None:
     """Refuse a folder of pictures (scaled to 0-1) and FITS/NPY values (as stored) under normalisation ``none``.
 
     A task that normalises each stamp (``zscore``, ``zstd``, ``asinh``: independent of a constant
@@ -260,7 +264,7 @@ def group_validation(labels: np.ndarray, groups: np.ndarray, fraction: float,
     return np.setdiff1d(np.arange(n), val).astype(np.int64), val
 
 
-def runaway_zscore_note(cutouts: CutoutSet, rows: np.ndarray, inputs: np.ndarray, config,
+def runaway_zscore_note(cutouts: CutoutSet, rows: np.ndarray, inputs: np.ndarray, config: TaskConfig,
                         what: str = "training") -> str | None:
     """The warning for cutouts whose robust ``zscore`` ran away, or None (under 1% of them).
 
@@ -325,7 +329,7 @@ def runaway_zscore_note(cutouts: CutoutSet, rows: np.ndarray, inputs: np.ndarray
             f"{fix}, or cutouts with more sky around each object")
 
 
-def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
+def fit_cutouts(config: TaskConfig, cutouts: CutoutSet, *, outdir: str | os.PathLike,
                 train_index: np.ndarray | None = None, seed: int | None = None,
                 pseudo_index: np.ndarray | None = None, pseudo_classes: np.ndarray | None = None,
                 targets: np.ndarray | None = None, **fit_kwargs) -> TrainResult:
@@ -454,7 +458,7 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
 
 
 def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str = "the model", *,
-                     training: dict[str, int] | None = None, config=None) -> str | None:
+                     training: dict[str, int] | None = None, config: TaskConfig | None = None) -> str | None:
     """A warning when cutouts differ in pixel size from those the model was trained on, else None.
 
     Every cutout is resampled over its whole field to the task's ``stamp_size``: a 64 px cutout

@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
 from starclass.errors import StarclassError
 from starclass.learn.checkpoint import load_checkpoint, member_paths
+
+if TYPE_CHECKING:
+    from starclass.learn.config import TaskConfig
 
 __all__ = ["CHECKED_KEYS", "initial_state"]
 
@@ -31,7 +35,7 @@ __all__ = ["CHECKED_KEYS", "initial_state"]
 CHECKED_KEYS: tuple[str, ...] = ("bands", "classes", "stamp_size", "scales", "normalisation")
 
 
-def initial_state(source: str | os.PathLike, config, member: int, architecture: str,
+def initial_state(source: str | os.PathLike, config: TaskConfig, member: int, architecture: str,
                   model: torch.nn.Module) -> dict[str, torch.Tensor]:
     """The saved weights a new member starts from, checked against the network they go into.
 

@@ -49,7 +49,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from astropy.table import Table
@@ -67,6 +67,9 @@ from starclass.schema import (
     row_name,
     vote_mode,
 )
+
+if TYPE_CHECKING:
+    from starclass.learn.config import TaskConfig
 
 __all__ = ["LABEL_MODELS", "DawidSkeneResult", "VoteTargets", "votes_for_catalogue", "vote_matrix",
            "vote_counts", "mode_targets", "soft_targets", "dawid_skene", "vote_targets", "task_targets",
@@ -106,7 +109,7 @@ NOT_PEOPLE = {CLASS_HUMAN_MODE: (36, "the mode of three people"),
               CLASS_RECLASSIFIED: (39, "one person's re-classification of former class-4 sources")}
 
 
-def known_classes(config) -> list[int]:
+def known_classes(config: TaskConfig) -> list[int]:
     """The reference classes a task knows: its merge table's keys, else its output classes.
 
     A vote for any other class is a mistake in the votes (or the wrong task), not a class to drop.
@@ -121,7 +124,7 @@ def known_classes(config) -> list[int]:
 
 
 def check_vote_columns(table: Table, columns: Sequence[str], votes: np.ndarray | None = None, *,
-                       name: str = "labels", config=None) -> None:
+                       name: str = "labels", config: TaskConfig | None = None) -> None:
     """Refuse vote columns that are not people's votes, are empty, or hold a class the task lacks.
 
     Parameters
@@ -478,7 +481,7 @@ def vote_targets(table: Table, columns: Sequence[str], model: str = "soft", *,
     return dawid_skene(votes, classes).posterior
 
 
-def task_targets(config, targets: np.ndarray, classes: Sequence[int]) -> np.ndarray:
+def task_targets(config: TaskConfig, targets: np.ndarray, classes: Sequence[int]) -> np.ndarray:
     """Targets over reference classes -> targets over a task's output classes (merges applied).
 
     The probability of each reference class goes to the output class it merges into; classes
@@ -591,7 +594,7 @@ class VoteTargets:
     voted: np.ndarray | None = None
 
 
-def task_tie_rule(config) -> str:
+def task_tie_rule(config: TaskConfig) -> str:
     """The tie rule of a task's label scheme (``inspect``'s), ``nearest-mean`` for a task without one.
 
     Examples
@@ -610,7 +613,7 @@ def task_tie_rule(config) -> str:
     return scheme.tie_rule if scheme.consensus == "mode" else "nearest-mean"
 
 
-def votes_for_catalogue(config, catalogue: Table, votes: Table | None = None, *,
+def votes_for_catalogue(config: TaskConfig, catalogue: Table, votes: Table | None = None, *,
                         columns: str | Sequence[str] | None = None, model: str = "mode",
                         name: str = "labels") -> VoteTargets:
     """Training targets for every catalogue row from people's votes (``train --labels``).
@@ -808,7 +811,8 @@ class JointClasses:
 
 
 def check_votes(catalogue: Table | None, votes: Table, *, columns: str | Sequence[str] | None = None,
-                name: str = "votes", catalogue_name: str = "the catalogue", config=None) -> list[str]:
+                name: str = "votes", catalogue_name: str = "the catalogue",
+                config: TaskConfig | None = None) -> list[str]:
     """The checks of :func:`joint_with_votes` that need no model: run before a classification.
 
     Parameters
@@ -855,7 +859,7 @@ def check_votes(catalogue: Table | None, votes: Table, *, columns: str | Sequenc
     return cols
 
 
-def joint_with_votes(config, catalogue: Table, prob: np.ndarray, votes: Table | None = None, *,
+def joint_with_votes(config: TaskConfig, catalogue: Table, prob: np.ndarray, votes: Table | None = None, *,
                      columns: str | Sequence[str] | None = None, name: str = "labels") -> JointClasses:
     """The people and the machine together: a classifier's probabilities as the prior of the votes.
 

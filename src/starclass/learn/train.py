@@ -55,7 +55,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -89,6 +89,9 @@ from starclass.learn.provenance import starting_rows, training_record
 from starclass.learn.splits import split_indices
 from starclass.schema import X, Y
 
+if TYPE_CHECKING:
+    from starclass.learn.config import TaskConfig
+
 log = logging.getLogger(__name__)
 
 __all__ = [
@@ -118,7 +121,7 @@ class MemberSpec:
     seed: int
 
 
-def effective_config(config, *, epochs: int | None = None, ensemble: int | None = None,
+def effective_config(config: TaskConfig, *, epochs: int | None = None, ensemble: int | None = None,
                      seed: int | None = None):
     """A copy of ``config`` with command-line overrides applied (what the checkpoints store).
 
@@ -151,7 +154,7 @@ def effective_config(config, *, epochs: int | None = None, ensemble: int | None 
     return config.copy(**changes)
 
 
-def ensemble_members(config) -> list[MemberSpec]:
+def ensemble_members(config: TaskConfig) -> list[MemberSpec]:
     """The members of a task config (``config.members()``) as :class:`MemberSpec`.
 
     Examples
@@ -166,7 +169,7 @@ def ensemble_members(config) -> list[MemberSpec]:
 # ----------------------------------------------------------------------------- data
 
 
-def label_indices(config, labels: np.ndarray) -> np.ndarray:
+def label_indices(config: TaskConfig, labels: np.ndarray) -> np.ndarray:
     """Reference classes -> output class *indices* 0..K-1 (-1 = not used for training).
 
     Examples
@@ -192,7 +195,7 @@ _UNDIGESTED_SETTINGS = ("ensemble_size", "calibration")
 _HASH_ROWS = 1024
 
 
-def settings_digest(config) -> str:
+def settings_digest(config: TaskConfig) -> str:
     """SHA-256 of the task config and recipe a model is trained with (all but the ensemble size).
 
     Parameters
@@ -523,7 +526,7 @@ class TrainData:
     balance_groups: np.ndarray | None = None
 
 
-def prepare_data(config, inputs, labels, *, seed: int,
+def prepare_data(config: TaskConfig, inputs, labels, *, seed: int,
                  positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
                  galaxies: np.ndarray | None = None, holdout: str | None = None,
                  val_index: np.ndarray | None = None, balance_groups: np.ndarray | None = None,
@@ -876,7 +879,7 @@ class MemberTrainer:
     'member_01.pt'
     """
 
-    def __init__(self, config, spec: MemberSpec, data: TrainData, *, outdir: Path, device: torch.device,
+    def __init__(self, config: TaskConfig, spec: MemberSpec, data: TrainData, *, outdir: Path, device: torch.device,
                  amp: torch.dtype | None, progress: bool | str = False, n_members: int = 1,
                  identity: dict[str, str] | None = None,
                  init_from: str | os.PathLike | None = None) -> None:
@@ -1335,7 +1338,7 @@ def class_mix_weights(counts: np.ndarray, mix: np.ndarray) -> np.ndarray:
 
 
 def fit(
-    config,
+    config: TaskConfig,
     inputs,
     labels,
     *,

@@ -25,6 +25,7 @@ convolutions bring the image to about 32 px first, so the cost per candidate sta
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
@@ -33,6 +34,9 @@ from torch import nn
 from starclass.errors import StarclassError
 from starclass.models._common import check_input, resize_input
 from starclass.models.registry import register
+
+if TYPE_CHECKING:
+    from starclass.io.task_like import TaskLike
 
 
 class ConvBN(nn.Conv2d):
@@ -181,7 +185,7 @@ class CompactNet(nn.Module):
 
 
 @register("compact")
-def build_compact(config, widths=(32, 64, 96), depth=(0, 1, 1), dropout: float | None = None,
+def build_compact(config: TaskLike, widths=(32, 64, 96), depth=(0, 1, 1), dropout: float | None = None,
                   stem: int | None = None):
     """Compact multi-scale CNN: strided 3x3 stages, residual convs, BN folded at inference.
 

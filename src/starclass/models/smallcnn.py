@@ -10,12 +10,17 @@ time from ``config.network_size``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 from torch import nn
 
 from starclass.errors import StarclassError
 from starclass.models._common import check_input, resize_input
 from starclass.models.registry import register
+
+if TYPE_CHECKING:
+    from starclass.io.task_like import TaskLike
 
 
 class SmallCNN(nn.Module):
@@ -68,7 +73,7 @@ class SmallCNN(nn.Module):
 
 
 @register("smallcnn")
-def build_smallcnn(config, widths=(64, 32, 32, 32, 32, 32), dense: int = 256, dropout: float = 0.65):
+def build_smallcnn(config: TaskLike, widths=(64, 32, 32, 32, 32, 32), dense: int = 256, dropout: float = 0.65):
     """Small custom CNN of the galaxy-cluster slides: six 3x3 convs with max pooling, dense 256.
 
     Examples

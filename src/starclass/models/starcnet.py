@@ -15,12 +15,17 @@ The number of pathways follows the config's ``scales`` (one scale: a single-path
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 from torch import nn
 
 from starclass.errors import StarclassError
 from starclass.models._common import check_input, resize_input, xavier_init
 from starclass.models.registry import register
+
+if TYPE_CHECKING:
+    from starclass.io.task_like import TaskLike
 
 
 def _module(c_in: int, c_out: int, groups: int, slope: float, norm: str = "group") -> nn.Sequential:
@@ -153,7 +158,7 @@ class StarcNet(nn.Module):
 
 @register("starcnet")
 def build_starcnet(
-    config,
+    config: TaskLike,
     width: int = 128,
     modules: int = 7,
     pool_after: int = 4,

@@ -21,12 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from starclass.errors import StarclassError
 from starclass.stamps.multiscale import resample, scale_indices
 from starclass.stamps.normalise import normalise_scales
+
+if TYPE_CHECKING:
+    from starclass.io.task_like import TaskLike
 
 __all__ = ["ROBUST_SIGMA_LIMIT", "cutout_inputs", "cutout_no_data", "cutout_resampler", "resample_cutout",
            "runaway_zscore_rows"]
@@ -37,7 +41,7 @@ __all__ = ["ROBUST_SIGMA_LIMIT", "cutout_inputs", "cutout_no_data", "cutout_resa
 ROBUST_SIGMA_LIMIT = 100.0
 
 
-def cutout_inputs(images: np.ndarray, config) -> np.ndarray:
+def cutout_inputs(images: np.ndarray, config: TaskLike) -> np.ndarray:
     """Model inputs ``[N, n_channels, S, S]`` from cutout images ``[N, C, H, W]``.
 
     Parameters
@@ -92,7 +96,7 @@ def _planes_and_valid(images: np.ndarray, config) -> tuple[np.ndarray, np.ndarra
     return x, valid
 
 
-def cutout_no_data(images: np.ndarray, config) -> np.ndarray:
+def cutout_no_data(images: np.ndarray, config: TaskLike) -> np.ndarray:
     """Where the model inputs of cutouts hold no data, ``[N, S, S]`` bool, at the first of the task's scales.
 
     :func:`cutout_inputs` fills a pixel that is NaN (or infinite) in any band with the normalised
@@ -165,7 +169,7 @@ def resample_cutout(image: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
-def cutout_resampler(config) -> Callable[[np.ndarray], np.ndarray] | None:
+def cutout_resampler(config: TaskLike) -> Callable[[np.ndarray], np.ndarray] | None:
     """``resample`` of :func:`starclass.io.cutout_folders.read_cutout_folder` under a task, or None.
 
     A task that sets ``mixed_sizes`` (``cool-core``: a fixed 1 Mpc at different redshifts) takes a
@@ -230,7 +234,7 @@ def gallery_resampler(size: int = GALLERY_STAMP_PX) -> Callable[[np.ndarray], np
     return partial(resample_cutout, size=int(size))
 
 
-def runaway_zscore_rows(images: np.ndarray, inputs: np.ndarray, config) -> np.ndarray:
+def runaway_zscore_rows(images: np.ndarray, inputs: np.ndarray, config: TaskLike) -> np.ndarray:
     """Rows of stretched pictures whose robust ``zscore`` ran away (pixels past the limit).
 
     An object that fills most of a cutout saturated by its stretch (a bright cluster in the

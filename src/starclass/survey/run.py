@@ -52,6 +52,8 @@ from starclass.survey.work import ORDER, TileJob, owned_rows, run_tile, tile_don
 if TYPE_CHECKING:  # pyarrow is imported where it is used: the plan checks stay light
     import pyarrow as pa
 
+    from starclass.learn.config import TaskConfig
+
 #: Bumped when a change of this code changes tile results, so old tile files are redone.
 TILE_FORMAT = 3  # 3: tiles cut stamps with the weight maps and zero padding (given positions on no data)
 #: The EXTNAMEs read as a weight map when the TILE_FORMAT 3 tiles were made: a band whose weight map is a plane of
@@ -156,7 +158,7 @@ def _check_positions(table, shape, path, name) -> None:
 TASK_KEYS = ("input_size", "merge", "threshold", "positive_class")
 
 
-def check_task(plan: SurveyPlan, cfg, where: str = "plan") -> None:
+def check_task(plan: SurveyPlan, cfg: TaskConfig, where: str = "plan") -> None:
     """Refuse a plan whose ``task`` (or ``--task``) is not the task the model was trained for.
 
     A task is a preset name, the name of the model's own task, or a task file (YAML or JSON, as
