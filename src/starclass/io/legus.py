@@ -61,6 +61,7 @@ from starclass.schema import (
     RA,
     X,
     Y,
+    check_distinct_bands,
     class_array,
     mag_col,
     magerr_col,
@@ -506,6 +507,8 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
         bands, bands_source = legus_bands(p)
     else:
         bands_source = "given"
+        # before the count: five filters with one twice named two columns alike and lost a band, exit 0
+        check_distinct_bands([bands] if isinstance(bands, str) else bands)
     bands = [b.lower() for b in bands]
     if len(bands) != 5:
         raise StarclassError(f"LEGUS catalogues have five bands; got {bands} for {p}")
