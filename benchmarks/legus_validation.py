@@ -52,7 +52,7 @@ def main() -> None:
     from starclass.science import colour
     from starclass.science import validation as V
     from starclass.science.agefunc import age_distribution
-    from starclass.science.massfunc import fit_powerlaw_binned, mass_limit
+    from starclass.science.massfunc import fit_powerlaw_binned, mass_completeness, mass_limit
     from starclass.science.ssp import ssp_track
 
     out = Path(args.out)
@@ -111,7 +111,16 @@ def main() -> None:
         res.append((f"log M {m0}-{m1 or 'max'}", age_distribution(age[sel])))
     F.save_png(F.fig_age_distributions(res, "LEGUS NGC 1566 class 1+2 age distributions"),
                out / "age_distributions.png", overwrite=True)
-    F.save_png(F.fig_mass_age([("LEGUS class 1+2", mass, age)], "mass vs age"), out / "mass_age.png", overwrite=True)
+    # the mass-completeness curve: the mass a cluster at the catalogue's faint limit (the 90th percentile of V, as
+    # the report takes it without --mag-limit) has at each age of the SSP table, at the galaxy's distance
+    m90 = float(np.nanpercentile(v, 90))
+    grid = np.linspace(6.0, 10.1, 83)
+    curve = np.log10(mass_completeness(grid, m90, V.DISTANCE_MPC).value)
+    print(f"\nmass-completeness curve at V = {m90:.2f} (90th percentile), {V.DISTANCE_MPC} Mpc: "
+          f"log M = {np.interp(7.0, grid, curve):.2f} at 10 Myr, {np.interp(8.0, grid, curve):.2f} at 100 Myr")
+    F.save_png(F.fig_mass_age([("LEGUS class 1+2", mass, age)], "mass vs age",
+                              curves=[(grid, curve, f"f555w = {m90:.2f} (90th pct)", "")]),
+               out / "mass_age.png", overwrite=True)
 
     # sensitivity of box 4 to a U-B offset
     print("\n### class 1+2 in box 4 against a shift of U-B (mag)\n")

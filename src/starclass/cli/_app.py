@@ -61,6 +61,12 @@ SSP_OPTION = typer.Option(
     help="SSP model table (Yggdrasil text file) for the colour-colour track and mass limits; its Z, IMF and "
          "AB/Vega are read from its name, yggdrasil_Z<Z>_<imf>_..._<AB|Vega>.txt (default: packaged Z=0.020).")
 
+#: ``--mag-limit`` of ``evaluate`` and ``report``: the faint limit of the mass-age diagram's completeness curve
+MAG_LIMIT_OPTION = typer.Option(
+    None, "--mag-limit", metavar="MAG",
+    help="Faint limit (apparent V, Vega) of the mass-completeness curve on the mass-age diagram; needs "
+         "--distance (default: the catalogue's 90th percentile of V).")
+
 #: ``--pred-column`` of ``evaluate`` and ``report``
 PRED_COLUMN_OPTION = typer.Option(
     None, "--pred-column",
@@ -274,6 +280,31 @@ def check_distance(distance: float | None) -> None:
         raise StarclassError(f"--distance must be a positive number of Mpc, got {distance:g}")
 
 
+def check_mag_limit(mag_limit: float | None, distance: float | None) -> None:
+    """Refuse a ``--mag-limit`` that is no magnitude, or one given without ``--distance``, before any work.
+
+    The limit is turned into a mass at the galaxy's distance modulus: without ``--distance`` no curve is
+    drawn, and the option would be ignored without a word.
+
+    Examples
+    --------
+    >>> check_mag_limit(None, None), check_mag_limit(24.5, 9.9)
+    (None, None)
+    >>> try:
+    ...     check_mag_limit(24.5, None)
+    ... except StarclassError as exc:
+    ...     print(exc)
+    --mag-limit 24.5 is turned into masses at the galaxy's distance: give --distance too
+    """
+    if mag_limit is None:
+        return
+    if not (math.isfinite(mag_limit) and 0 <= mag_limit <= 50):
+        raise StarclassError(f"--mag-limit must be an apparent magnitude in 0-50, got {mag_limit:g}")
+    if distance is None:
+        raise StarclassError(f"--mag-limit {mag_limit:g} is turned into masses at the galaxy's distance: "
+                             "give --distance too")
+
+
 def band_option(value: str | None, option: str = "--bands") -> list[str] | None:
     """The bands a comma-separated option names, lower case, each once; None when not given.
 
@@ -351,7 +382,7 @@ def given_options(ctx, flags: dict[str, str]) -> list[str]:
 ONE_CATALOGUE_OPTIONS = {"reference": "--reference", "distance": "--distance", "radius": "--radius",
                          "task": "--task", "label_column": "--label-column", "model": "--model",
                          "target_purity": "--target-purity", "mosaics": "--mosaics", "stamps": "--stamps",
-                         "group_column": "--group-column", "ssp": "--ssp"}
+                         "group_column": "--group-column", "ssp": "--ssp", "mag_limit": "--mag-limit"}
 
 
 def refuse_given_with_catalogs(ctx, flags: dict[str, str] = ONE_CATALOGUE_OPTIONS) -> None:

@@ -11,11 +11,13 @@ from starclass.cli._app import (
     BY_MIN_ROWS_OPTION,
     BY_OPTION,
     GROUP_COLUMN_OPTION,
+    MAG_LIMIT_OPTION,
     MAX_BOOTSTRAP,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
     SSP_OPTION,
     check_distance,
+    check_mag_limit,
     check_radius,
     check_ssp,
     command,
@@ -72,6 +74,7 @@ def evaluate(
     reference_column: str | None = REFERENCE_COLUMN_OPTION,
     allow_few_matches: bool = ALLOW_FEW_MATCHES_OPTION,
     ssp: Path | None = SSP_OPTION,
+    mag_limit: float | None = MAG_LIMIT_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Replace an existing output folder's older results as a whole."),
 ) -> None:
@@ -112,6 +115,7 @@ def evaluate(
     refuse_min_inspected_without_catalogs(ctx)
     check_radius(radius)  # before any work, naming the option
     check_distance(distance)
+    check_mag_limit(mag_limit, distance)
     check_ssp(ssp)  # a table that is not one is refused now, not drawn as a note under the figure
     # loaded here, so that an unknown or unreadable task is named as the option it came from
     task = None if task is None else task_option(task)
@@ -136,7 +140,7 @@ def evaluate(
                          by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
                          reference_column=reference_column,
                          allow_few_matches=allow_few_matches, group_column=group_column,
-                         overwrite=overwrite, ssp=ssp)
+                         overwrite=overwrite, ssp=ssp, mag_limit=mag_limit)
     t = res["task"]
     from starclass.evaluate.task import class_labels
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import band_option, command, echo
 from starclass.errors import StarclassError, counted
 from starclass.schema import DEC, ID, RA, X, Y
 
@@ -949,7 +949,8 @@ def info(
         # as detect says it; on mosaics read_mosaics said "magsys must be ..." without the option's dashes,
         # elsewhere the bad value was ignored with the option
         raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")
-    band_list = [b.strip() for b in bands.split(",")] if bands else None
+    # the one check of every --bands: 'f275w,f336w,f555w,f555w,f814w' read one band's columns as another's, exit 0
+    band_list = band_option(bands)
     zp_system = (magsys or "vega").lower()  # None: not given (refused where no mosaics are read), Vega
     from starclass.learn.summary import cv_folder_summary, is_model_path, model_summary
 

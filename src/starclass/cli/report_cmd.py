@@ -12,6 +12,7 @@ from starclass.cli._app import (
     BY_OPTION,
     DQ_GOOD_BITS_OPTION,
     GROUP_COLUMN_OPTION,
+    MAG_LIMIT_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     MAX_BOOTSTRAP,
@@ -19,6 +20,7 @@ from starclass.cli._app import (
     REFERENCE_COLUMN_OPTION,
     SSP_OPTION,
     check_distance,
+    check_mag_limit,
     check_radius,
     check_ssp,
     command,
@@ -77,6 +79,7 @@ def report(
     reference_column: str | None = REFERENCE_COLUMN_OPTION,
     allow_few_matches: bool = ALLOW_FEW_MATCHES_OPTION,
     ssp: Path | None = SSP_OPTION,
+    mag_limit: float | None = MAG_LIMIT_OPTION,
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
@@ -123,6 +126,7 @@ def report(
     refuse_min_inspected_without_catalogs(ctx)
     check_radius(radius)  # before any work, naming the option
     check_distance(distance)
+    check_mag_limit(mag_limit, distance)
     check_ssp(ssp)  # a table that is not one is refused now, not drawn as a note under the figure
     # loaded here, so that an unknown or unreadable task is named as the option it came from
     task = None if task is None else task_option(task)
@@ -181,5 +185,5 @@ def report(
                         by_min_rows=by_min_rows, pred_column=pred_column,
                         reference_column=reference_column, allow_few_matches=allow_few_matches,
                         model=None if model is None or task is not None else str(model), overwrite=overwrite,
-                        ssp=ssp)
+                        ssp=ssp, mag_limit=mag_limit)
     echo(f"report: {path}")

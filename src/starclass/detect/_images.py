@@ -26,6 +26,7 @@ from starclass.io.mosaic import (
     in_counts,
 )
 from starclass.io.mosaic import exposure_time as _exposure
+from starclass.schema import check_distinct_bands
 
 __all__ = ["ArrayMosaics", "band_label", "check_bands", "exptime_of", "bad_pixels"]
 
@@ -38,7 +39,13 @@ def band_label(mosaics: Mosaics, band: str) -> str:
 
 
 def check_bands(mosaics: Mosaics, bands: list[str] | None) -> list[str]:
-    """Bands to measure: ``bands`` (checked by :func:`starclass.bands.require_bands`) or all."""
+    """Bands to measure: ``bands`` (checked by :func:`starclass.bands.require_bands`) or all.
+
+    A band given twice is refused (:func:`starclass.schema.check_distinct_bands`, as ``--bands``):
+    ``detect(mosaics, bands=["f555w", "f555w"])`` measured it twice.
+    """
+    if bands is not None:
+        check_distinct_bands(bands)
     return require_bands(bands, mosaics.bands)
 
 

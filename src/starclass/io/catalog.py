@@ -345,7 +345,10 @@ def read_catalog(
     table.meta["source"] = str(p)
     table.meta["format"] = fmt
 
-    gal = galaxy or galaxy_from_name(p.name)
+    sky_field = table.meta.get("field_from_sky")
+    # a renamed LEGUS file (ngc628c.tab) is the galaxy its positions lie in, not 'ngc628c'; a pointing's
+    # letter (-c, -e, -n, -s, -w) is no part of the galaxy's name
+    gal = galaxy or (re.sub(r"-[a-z]$", "", sky_field) if sky_field else galaxy_from_name(p.name))
     if gal and "galaxy" not in table.colnames:
         table["galaxy"] = np.full(len(table), gal, dtype=f"<U{max(len(gal), 1)}")
     return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy)

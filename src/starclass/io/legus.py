@@ -61,6 +61,7 @@ from starclass.schema import (
     RA,
     X,
     Y,
+    check_distinct_bands,
     class_array,
     mag_col,
     magerr_col,
@@ -101,6 +102,37 @@ KNOWN_FILTERS: dict[str, tuple[str, str, str]] = {
     "ngc4449": ("f435w", "f555w", "LEGUS HLSP image names (acs f435w, f555w)"),
     "ngc5474": ("f438w", "f606w", "LEGUS HLSP image names (uvis f438w, acs f606w)"),
 }
+
+#: The 35 public LEGUS fields: field -> (RA, Dec of the centre in degrees, cameras of the file name).
+#: The centres are the medians of each public catalogue's source positions (columns 4, 5 of the
+#: ``.tab`` files in ``../shared/data/legus``); every field's sources lie within 0.06 deg of it,
+#: and the closest two centres of different fields (NGC 628-C and -E) are 0.032 deg apart. A
+#: renamed file (``ngc628c.tab``) says neither its field nor its cameras in its name, but its
+#: positions still say where it is: :func:`field_from_sky`.
+LEGUS_FIELDS: dict[str, tuple[float, float, str]] = {
+    "eso486-g021": (75.83536, -25.42381, "wfc3"), "ic4247": (201.68520, -30.36260, "acs-wfc3"),
+    "ic559": (146.18373, 9.61514, "wfc3"), "ngc1433": (55.50801, -47.22311, "wfc3"),
+    "ngc1566": (65.00282, -54.93752, "wfc3"), "ngc1705": (73.55711, -53.36158, "wfc3"),
+    "ngc3274": (158.07126, 27.66843, "acs-wfc3"), "ngc3351": (160.98747, 11.69456, "acs-wfc3"),
+    "ngc3738": (173.95159, 54.52427, "acs-wfc3"), "ngc4242": (184.37765, 45.61926, "wfc3"),
+    "ngc4248": (184.45836, 47.40954, "acs-wfc3"), "ngc4395-n": (186.44714, 33.56069, "wfc3"),
+    "ngc4395-s": (186.49084, 33.52326, "acs-wfc3"), "ngc4449": (187.04938, 44.09635, "acs-wfc3"),
+    "ngc4485": (187.63205, 41.69459, "acs-wfc3"), "ngc45": (3.51046, -23.17334, "wfc3"),
+    "ngc4656": (190.99545, 32.17475, "wfc3"), "ngc5238": (203.67896, 51.61250, "acs-wfc3"),
+    "ngc5253": (204.98199, -31.64250, "acs-wfc3"), "ngc5474": (211.25517, 53.65703, "acs-wfc3"),
+    "ngc5477": (211.38443, 54.46086, "acs-wfc3"), "ngc628-c": (24.17017, 15.78174, "acs-wfc3"),
+    "ngc628-e": (24.20131, 15.76928, "acs-wfc3"), "ngc6503": (267.35974, 70.14396, "wfc3"),
+    "ngc7793-w": (359.43631, -32.59123, "acs-wfc3"), "ugc1249": (26.87103, 27.33205, "acs-wfc3"),
+    "ugc4305": (124.77863, 70.71649, "acs-wfc3"), "ugc4459": (128.53111, 66.17713, "acs-wfc3"),
+    "ugc5139": (145.12392, 71.18417, "acs-wfc3"), "ugc5340": (149.19019, 28.82618, "acs-wfc3"),
+    "ugc685": (16.84447, 16.68417, "acs-wfc3"), "ugc695": (16.94384, 1.06391, "acs-wfc3"),
+    "ugc7242": (183.53566, 66.09444, "wfc3"), "ugc7408": (185.31081, 45.81225, "acs-wfc3"),
+    "ugca281": (186.56981, 48.49407, "acs-wfc3"),
+}
+
+#: How far (deg) the median position of a file's sources may lie from a field's centre for the file
+#: to be that field's: a tenth of a field's width, half the distance of NGC 628-C's centre to -E's.
+SKY_MATCH_DEG = 0.012
 
 #: ``class_method`` values (hybrid layout, NGC 1566 col 35) whose class no person gave: 0 = the
 #: machine-learning classifier alone (654 of NGC 1566's 2451 classified rows). 1 (one person
@@ -251,6 +283,46 @@ def field_from_name(name: str) -> str | None:
     return m.group(1) if m else None
 
 
+def field_from_sky(ra, dec) -> str | None:
+    """The LEGUS field whose centre the median position of ``ra``, ``dec`` (deg) lies at, or None.
+
+    The positions of a renamed file (``ngc628c.tab``) still say which field it is: the median of
+    its sources' positions lies within :data:`SKY_MATCH_DEG` of one centre in :data:`LEGUS_FIELDS`
+    (computed with astropy's angular separations), and nearer to it than half the way to any other.
+
+    Parameters
+    ----------
+    ra, dec : array_like
+        Source positions in degrees (NaN ignored).
+
+    Returns
+    -------
+    str or None
+        The field (``ngc628-c``), or None where the positions lie at no LEGUS field.
+
+    Examples
+    --------
+    >>> field_from_sky([24.16, 24.18], [15.78, 15.785]), field_from_sky([10.0], [-30.0])
+    ('ngc628-c', None)
+    """
+    from astropy import units as u
+    from astropy.coordinates import SkyCoord
+
+    ra, dec = np.asarray(ra, float), np.asarray(dec, float)
+    ok = np.isfinite(ra) & np.isfinite(dec) & (np.abs(dec) <= 90)
+    if not ok.any():
+        return None
+    here = SkyCoord(np.median(ra[ok]) * u.deg, np.median(dec[ok]) * u.deg)
+    names = list(LEGUS_FIELDS)
+    centres = SkyCoord([LEGUS_FIELDS[f][0] for f in names] * u.deg, [LEGUS_FIELDS[f][1] for f in names] * u.deg)
+    sep = here.separation(centres).deg
+    order = np.argsort(sep)
+    # the second check: between two overlapping pointings (NGC 628-C, -E) a median half-way is neither
+    if sep[order[0]] <= SKY_MATCH_DEG and sep[order[1]] > 2 * sep[order[0]]:
+        return names[order[0]]
+    return None
+
+
 def _readme_of(path: Path) -> Path:
     """The ``.readme`` beside a catalogue: ``x.readme`` for ``x.tab`` and for ``x.tab.gz`` alike.
 
@@ -276,14 +348,23 @@ def _readme_filters(path: Path) -> tuple[list[str], float | None] | None:
     return bands, (float(cut.group(1)) if cut else None)
 
 
-def legus_bands(path: Path) -> tuple[list[str], str]:
+def legus_bands(path: Path, sky_field: str | None = None) -> tuple[list[str], str]:
     """The five filters of a LEGUS file, blue to red, and where they come from.
 
     In order: a ``.readme`` beside the file (its "final total mag in ACS/F435W" lines);
     :data:`KNOWN_FILTERS`; the cameras in the file name: ``wfc3`` alone means the WFC3/UVIS
     set (F438W, F555W); ``acs-wfc3`` means B and V may be ACS (F435W or F438W; F555W or F606W),
-    so F435W and F555W are *assumed* and the source says so. A name with neither (a renamed
-    file) gets F438W and F555W, also marked *assumed*.
+    so F435W and F555W are *assumed* and the source says so. A name that says neither field nor
+    cameras (a renamed file) takes them from ``sky_field``, the field its positions lie at
+    (:func:`field_from_sky`), as the field's own name would; with none, F438W and F555W are
+    *assumed*, and the source says which and how to give them.
+
+    Parameters
+    ----------
+    path : Path
+        The catalogue file.
+    sky_field : str, optional
+        The field its source positions lie at (:func:`field_from_sky`), used where the name says nothing.
 
     Returns
     -------
@@ -299,21 +380,28 @@ def legus_bands(path: Path) -> tuple[list[str], str]:
     if rd is not None:
         return rd[0], f"readme {_readme_of(path).name}"
     field = field_from_name(path.name)
+    name = path.name.lower()
+    said = ""
+    if field is None and "_wfc3_" not in name and "_acs" not in name and sky_field in LEGUS_FIELDS:
+        # a renamed file (ngc628c.tab): its positions say the field, and so its filters, as its name did
+        field, said = sky_field, f"field {sky_field} by the sources' sky positions (the file name does not say it); "
+        name = f"_{LEGUS_FIELDS[sky_field][2]}_"
     if field in KNOWN_FILTERS:
         b, v, src = KNOWN_FILTERS[field]
-        return ["f275w", "f336w", b, v, "f814w"], src
-    name = path.name.lower()
+        return ["f275w", "f336w", b, v, "f814w"], (f"{said}its filters: " if said else "") + src
     if "_acs-wfc3_" in name or "_acs_" in name:
         return (["f275w", "f336w", "f435w", "f555w", "f814w"],
-                "assumed: ACS B/V not stated (F435W or F438W, F555W or F606W); give them: starclass info --bands, "
-                "bands= in Python")
+                f"assumed: {said}ACS B/V not stated (F435W or F438W, F555W or F606W); give them: "
+                "starclass info --bands, bands= in Python")
     if "_wfc3_" in name:
-        return ["f275w", "f336w", "f438w", "f555w", "f814w"], "file name: WFC3 only"
-    # a renamed file (ngc628c.tab) says nothing of its cameras: it was reported as "file name: WFC3
-    # only", and an ACS field's F435W was read as F438W without a word
+        return ["f275w", "f336w", "f438w", "f555w", "f814w"], (f"{said}WFC3 only" if said else "file name: WFC3 only")
+    # a renamed file (ngc628c.tab) at no LEGUS field says nothing of its cameras: it was reported as "file
+    # name: WFC3 only", and an ACS field's F435W was read as F438W without a word
     return (["f275w", "f336w", "f438w", "f555w", "f814w"],
-            "assumed: the file name does not say the cameras (LEGUS names hold 'wfc3' or 'acs-wfc3'); "
-            "B F438W or F435W, V F555W or F606W; give them: starclass info --bands, bands= in Python")
+            "assumed: the file name does not say the cameras or the field (LEGUS names hold 'wfc3' or 'acs-wfc3' "
+            "and the field) and the sources' sky positions lie at no LEGUS field; read as F275W, F336W, F438W, "
+            "F555W, F814W, but B may be F435W and V F606W; give them: starclass info --bands, bands= in Python, "
+            "or keep the LEGUS file name")
 
 
 def _missing(v: np.ndarray) -> np.ndarray:
@@ -502,10 +590,14 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     check_fixed_columns(a, lines, p)
     layout = detect_layout(a)
     names: dict[int, str] = {1: ID, 2: X, 3: Y, 4: RA, 5: DEC, 16: CI, 33: "n_filters"}
+    # the field its positions lie at (columns 4, 5): a renamed file's name no longer says it
+    sky_field = field_from_sky(a[:, 3], a[:, 4]) if field_from_name(p.name) is None else None
     if bands is None:
-        bands, bands_source = legus_bands(p)
+        bands, bands_source = legus_bands(p, sky_field)
     else:
         bands_source = "given"
+        # before the count: five filters with one twice named two columns alike and lost a band, exit 0
+        check_distinct_bands([bands] if isinstance(bands, str) else bands)
     bands = [b.lower() for b in bands]
     if len(bands) != 5:
         raise StarclassError(f"LEGUS catalogues have five bands; got {bands} for {p}")
@@ -607,7 +699,8 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
         "legus_layout": layout.name, "layout_note": note, "layout_certain": layout.certain,
         "legus_ncols": ncols, "bands_source": bands_source, "class_other": class_other,
         "class_not_inspected": not_inspected,
-        "column_map_used": mapped, "field": field_from_name(p.name) or p.stem,
+        "column_map_used": mapped, "field": field_from_name(p.name) or sky_field or p.stem,
+        "field_from_sky": sky_field,
     })
     rd = _readme_filters(p)
     if rd is not None and rd[1] is not None:

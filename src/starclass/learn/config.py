@@ -58,6 +58,7 @@ from starclass.bands import HST_BANDS, HST_PIXEL_SCALE, SOFTENING_MAG_RANGE
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal, parse_error_text
 from starclass.io.atomic import atomic_path
 from starclass.learn.precision import parse_precision
+from starclass.schema import check_distinct_bands
 
 NORMALISATIONS = ("none", "zscore", "zstd", "asinh", "rgb", "flux")
 OPTIMIZERS = ("adam", "adamw", "sgd", "adadelta")
@@ -671,8 +672,8 @@ class TaskConfig:
         self.class_names = [str(n) for n in self.class_names]
         if not self.bands:
             raise StarclassError(f"{where}: 'bands' is empty")
-        if len(set(self.bands)) != len(self.bands):
-            raise StarclassError(f"{where}: 'bands' has duplicates: {self.bands}")
+        # the one check of --bands and the functions ("'bands' has duplicates" was its own copy)
+        check_distinct_bands(self.bands, f"{where}: 'bands'")
         if len(self.classes) < 2:
             raise StarclassError(f"{where}: 'classes' needs at least two classes, got {self.classes}")
         if len(set(self.classes)) != len(self.classes) or min(self.classes) < 1:

@@ -43,7 +43,7 @@ from starclass.report.sections import Section, render_html, slug, write_sections
 from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, R_GAL, X, bands_in, mag_col, prob_col, unit_of
 from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
-from starclass.science.massfunc import fit_powerlaw_binned, mass_functions, mass_limit
+from starclass.science.massfunc import fit_powerlaw_binned, mass_completeness, mass_functions, mass_limit
 from starclass.science.ssp import SUBSTITUTES, ssp_label, ssp_track
 
 # --------------------------------------------------------------------------------------------
@@ -518,7 +518,8 @@ def _track_texts(s: Section, t: Table, name: str | None,
 def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc: float | None,
                       radius: float, pname: str, *, common: dict[str, np.ndarray] | None = None,
                       common_note: str | None = None, shown: dict[str, str] | None = None,
-                      columns_of: dict[str, str] | None = None, ssp: str | Path | None = None) -> list[Section]:
+                      columns_of: dict[str, str] | None = None, ssp: str | Path | None = None,
+                      faint_limit: float | None = None) -> list[Section]:
     out = []
     shown = shown or {}
     # colour-colour
@@ -608,7 +609,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
     # mass and age
     cats_phys = _attach_physical(cats, pname, radius)
     ms = Section("Mass functions, age distributions and the mass-age diagram (PHANGS section 7)", key="massage")
-    panels = []
+    panels, curves = [], []
     for n, t in cats_phys.items():
         if "age" not in t.colnames or "mass" not in t.colnames:
             continue
@@ -616,6 +617,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         sel = np.isin(cl, (1, 2))
         mass, age = np.asarray(t["mass"], float)[sel], np.asarray(t["age"], float)[sel]
         panels.append((n, mass, age))
+        curves.append(_completeness_curve(ms, n, t, distance_mpc, faint_limit, ssp))
         src = t.meta.get("physical_from")
         if src:
             ms.note(f"{n}: ages and masses taken from the matched objects of {src}.")
@@ -652,9 +654,69 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         if res:
             ms.figure(f"age_distributions_{n}", F.fig_age_distributions(res, f"{n}: age distributions"), "")
     if panels:
-        ms.figure("mass_age", F.fig_mass_age(panels, "class 1+2: mass vs age"), "")
+        drawn = [c for c in curves if c is not None]
+        ms.figure("mass_age", F.fig_mass_age(panels, "class 1+2: mass vs age", curves=curves),
+                  " ".join(c[3] for c in drawn))
         out.append(ms)
     return out
+
+
+def _completeness_curve(ms: Section, name: str, t: Table, distance_mpc: float | None, faint_limit: float | None,
+                        ssp: str | Path | None) -> tuple[np.ndarray, np.ndarray, str, str] | None:
+    """The mass-completeness curve of catalogue ``name`` (log age, log mass, legend, caption), tabled in ``ms``.
+
+    The mass a cluster at the catalogue's faint limit has at each age of the SSP table
+    (:func:`starclass.science.massfunc.mass_completeness`), in the catalogue's V band: the limit is
+    ``faint_limit`` (``--mag-limit``) or else the 90th percentile of the catalogue's V magnitudes (all
+    rows, not only classes 1+2: the faintest detected one is set by a few outliers). None, with a note
+    saying why, where no curve can be drawn.
+    """
+    bands = bands_in(t)
+    band = v_band(bands) if bands else None
+    if distance_mpc is None:
+        ms.note(f"{name}: no mass-completeness curve on the mass-age diagram: it needs the distance (--distance).")
+        return None
+    if band is None or mag_col(band) not in t.colnames:
+        ms.note(f"{name}: no mass-completeness curve on the mass-age diagram: the catalogue has no V-band "
+                "magnitudes for its faint limit.")
+        return None
+    try:
+        # on Vega, as the SSP magnitudes are (an AB catalogue put on Vega band by band; sentinels NaN)
+        mags = colour.vega_mag(t, band)
+    except StarclassError as exc:
+        ms.note(f"{name}: no mass-completeness curve on the mass-age diagram: {exc}")
+        return None
+    mags = mags[np.isfinite(mags)]
+    if faint_limit is not None:
+        m_lim, how = float(faint_limit), "--mag-limit"
+    elif mags.size:
+        m_lim, how = float(np.percentile(mags, 90)), f"90th percentile of the catalogue's {band} magnitudes"
+    else:
+        ms.note(f"{name}: no mass-completeness curve on the mass-age diagram: no finite {band} magnitude.")
+        return None
+    from starclass.science.ssp import load_ssp
+
+    model = load_ssp(ssp)
+    la = np.asarray(model["log_age"], float)
+    la = la[(la >= 6.0) & (la <= 10.2)]  # the diagram's ages: the model's own rows, no interpolation
+    try:
+        m = mass_completeness(la, m_lim, distance_mpc, band=band, path=ssp)
+    except StarclassError as exc:
+        ms.note(f"{name}: no mass-completeness curve on the mass-age diagram: {exc}")
+        return None
+    dm = colour.distance_modulus(distance_mpc)
+    ms.table(f"mass_completeness_{name}", Table({"log_age": la, "mass_limit": m, "log_mass_limit": np.log10(m.value)}),
+             f"{name}: mass of a cluster at {band} = {m_lim:.2f} mag ({how}; Vega) at each age of the SSP table "
+             f"{ssp_label(model.meta)}, distance modulus {dm:.2f} ({distance_mpc:g} Mpc), no extinction: "
+             "M_lim = M_ssp_mass · 10^(−0.4 (m_lim − DM − M_ssp(age))).")
+    # what the figure's line was drawn from, for callers and tests (the figure itself is a PNG)
+    ms.meta.setdefault("completeness", {})[name] = {"band": band, "mag_limit": m_lim, "limit_from": how,
+                                                    "log_age": la, "mass": m}
+    legend = f"{band} = {m_lim:.2f} ({'--mag-limit' if faint_limit is not None else '90th pct'})"
+    caption = (f"{name}: the line is the mass of a cluster at {band} = {m_lim:.2f} mag ({how}) at {distance_mpc:g} "
+               "Mpc for its age (SSP, no extinction): clusters below it are fainter than the limit, so the "
+               "catalogue is incomplete there.")
+    return la, np.log10(m.value), legend, caption
 
 
 def _origin_caption(image_origin: str) -> str:
@@ -877,7 +939,7 @@ def _mistakes_section(ev: Evaluation, cutouts, n: int = 16) -> Section:
 
 def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_mpc: float | None = None,
            science: bool = True, gradcam_inputs: Any = None, cutouts: Any = None,
-           ssp: str | Path | None = None) -> list[Section]:
+           ssp: str | Path | None = None, mag_limit: float | None = None) -> list[Section]:
     """Report sections of a computed evaluation.
 
     Parameters
@@ -898,6 +960,9 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     ssp
         SSP model table for the colour-colour track and the mass limits
         (:func:`starclass.science.ssp.load_ssp`; default: the packaged Z = 0.020 one).
+    mag_limit
+        The catalogues' faint limit (apparent V magnitude, Vega) for the mass-completeness curve of
+        the mass-age diagram (default: each catalogue's 90th percentile of its V magnitudes).
 
     Returns
     -------
@@ -926,7 +991,7 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     if science and ev.task.phangs_like:
         sections += _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name,
                                       common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev),
-                                      columns_of=_two_columns_of_one(ev), ssp=ssp)
+                                      columns_of=_two_columns_of_one(ev), ssp=ssp, faint_limit=mag_limit)
     elif science:
         sections[0].note(f"science checks (colour boxes, luminosity, mass and age functions) use the PHANGS classes "
                          f"1-4; task {ev.task.name or '(unnamed)'} has classes {list(ev.task.classes)}: left out")
@@ -945,7 +1010,8 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
                       model: Any = None, cutouts: Any = None, by: Sequence[str] = (),
                       by_min_rows: int = 10, pred_column: str | None = None,
                       allow_few_matches: bool = False, reference_column: str | None = None,
-                      group_column: str | None = None, ssp: str | Path | None = None) -> list[Section]:
+                      group_column: str | None = None, ssp: str | Path | None = None,
+                      mag_limit: float | None = None) -> list[Section]:
     """All evaluation sections for a prediction against its references.
 
     Parameters
@@ -993,6 +1059,8 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
         :func:`starclass.evaluate.compare.evaluate_catalogs`.
     ssp
         SSP model table of the science sections, as :func:`layout`.
+    mag_limit
+        Faint limit of the mass-completeness curve, as :func:`layout`.
 
     Returns
     -------
@@ -1012,7 +1080,7 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     if callable(gradcam_inputs):
         gradcam_inputs = gradcam_inputs()
     return layout(ev, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc, science=science,
-                  gradcam_inputs=gradcam_inputs, cutouts=cutouts, ssp=ssp)
+                  gradcam_inputs=gradcam_inputs, cutouts=cutouts, ssp=ssp, mag_limit=mag_limit)
 
 
 #: What :func:`run_evaluation` writes in its folder: a folder holding only these may be replaced.
@@ -1110,7 +1178,7 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
     {'truth': {'4class': 0.755, '12v34': 0.935, '123v4': 0.83, '12_3_4': 0.81}}
     """
     outdir = Path(outdir)
-    layout_keys = ("distance_mpc", "science", "gradcam_inputs", "cutouts", "ssp")
+    layout_keys = ("distance_mpc", "science", "gradcam_inputs", "cutouts", "ssp", "mag_limit")
     lk = {k: kwargs.pop(k) for k in layout_keys if k in kwargs}
     ev = evaluate_catalogs(pred, references, **kwargs)
     sections = layout(ev, radius=kwargs.get("radius", 2.0), n_boot=kwargs.get("n_boot", 200), **lk)

@@ -10,6 +10,7 @@ import base64
 import io
 import re
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
@@ -537,22 +538,34 @@ def fig_age_distributions(results: list[tuple[str, dict]], title: str):
     return fig
 
 
-def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str):
+def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *,
+                 curves: Sequence[tuple[np.ndarray, np.ndarray, str, str] | None] | None = None):
     """log mass against log age, one panel per sample (non-positive values left out).
+
+    ``curves``, one per panel (or None), is the mass-completeness curve (log age, log mass, legend,
+    caption; :func:`starclass.science.massfunc.mass_completeness`), drawn as a line with its legend.
 
     Examples
     --------
-    >>> fig = fig_mass_age([("class 1", np.array([1e4, 1e5, 0.0]), np.array([1e7, 1e8, 1e9]))], "mass vs age")
+    >>> fig = fig_mass_age([("class 1", np.array([1e4, 1e5, 0.0]), np.array([1e7, 1e8, 1e9]))], "mass vs age",
+    ...                    curves=[(np.array([7.0, 8.0]), np.array([3.6, 4.3]), "f555w = 22.00", "")])
     >>> fig.axes[0].get_title(), fig.axes[0].collections[0].get_offsets().tolist()  # log age, log mass
     ('class 1 (n=2)', [[7.0, 4.0], [8.0, 5.0]])
+    >>> fig.axes[0].lines[0].get_ydata().tolist(), fig.axes[0].get_legend().get_texts()[0].get_text()
+    ([3.6, 4.3], 'mass at f555w = 22.00')
     >>> plt.close(fig)
     """
     n = len(panels)
+    curves = list(curves) if curves is not None else [None] * n
     # constrained layout: the suptitle ("class 1+2: mass vs age") overlapped the panel titles
     fig, axes = plt.subplots(1, n, figsize=(3.4 * n, 3.2), squeeze=False, sharey=True, layout="constrained")
-    for ax, (label, mass, age) in zip(axes[0], panels):
+    for ax, (label, mass, age), curve in zip(axes[0], panels, curves):
         ok = (mass > 0) & (age > 0)
         ax.scatter(np.log10(age[ok]), np.log10(mass[ok]), s=4, alpha=0.5, color="#9467bd")
+        if curve is not None:
+            # the mass a cluster at the faint limit has at each age: below it, the catalogue is incomplete
+            ax.plot(curve[0], curve[1], color="k", lw=1.0, label=f"mass at {curve[2]}")
+            ax.legend(fontsize=6, loc="upper left")
         ax.set_title(f"{label} (n={int(ok.sum())})", fontsize=9)
         ax.set_xlabel("log age [yr]")
     axes[0, 0].set_ylabel("log mass [Msun]")

@@ -203,13 +203,16 @@ def read_legus_field(path: str | Path) -> Table:
     from starclass.io.legus import legus_bands
 
     p = Path(path)
-    field = field_name(p)
-    galaxy = galaxy_of(field)
-    bands, bands_source = legus_bands(p)
     with warnings.catch_warnings():
         # an uncertain layout is reported in meta["skip"] (and the skipped table), not as a warning
         warnings.simplefilter("ignore")
-        t = read_catalog(p, fmt="legus", bands=bands)
+        t = read_catalog(p, fmt="legus")
+    # a renamed file (ngc628c.tab) is the field its sources' positions lie at (io.legus.field_from_sky): it was
+    # 'ngc628c', of no known distance, its ACS filters assumed to be WFC3's
+    sky_field = t.meta.get("field_from_sky")
+    field = sky_field or field_name(p)
+    galaxy = galaxy_of(field)
+    bands, bands_source = legus_bands(p, sky_field)
     # after the file is read: a renamed copy with a shifted column was said to have "no distance known
     # for galaxy 'ngc628c'", and the rename, fixed, then showed the real fault (check_fixed_columns)
     if galaxy not in FIELD_DISTANCES_MPC:
@@ -341,6 +344,14 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
         except StarclassError as exc:
             skipped.append((name, str(exc)))
             continue
+        if t.meta["field"] != name:
+            # a renamed file, its field told by its positions: the field's name, and one field once
+            name = t.meta["field"]
+            if name in seen:
+                raise StarclassError(f"--catalogs: {d} holds two catalogues of field {name}: {seen[name].name} and "
+                                     f"{f.name} (its sources lie at field {name}: a renamed copy?); keep one of "
+                                     "them in the folder")
+            seen[name] = f
         if t.meta["skip"]:
             skipped.append((name, t.meta["skip"]))
             continue

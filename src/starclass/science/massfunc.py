@@ -388,6 +388,78 @@ def _rows_to_table(rows: list[dict]) -> Table:
     return t
 
 
+def mass_completeness(log_age: ArrayLike, mag_limit: float, distance_mpc: float, *, band: str = "f555w",
+                      path: str | Path | None = None) -> u.Quantity:
+    """The mass of a cluster at the catalogue's magnitude limit, at each age: the mass-completeness curve.
+
+    A cluster of age τ whose SSP magnitude in ``band`` is ``M_ssp(τ)`` for the table's mass
+    ``M_ssp_mass`` (Yggdrasil: its ``Mconverted``, 10^6 Msun) is seen at apparent magnitude
+    ``mag_limit`` at distance modulus ``DM`` when its mass is
+
+        M_lim(τ) = M_ssp_mass · 10^(-0.4 (mag_limit - DM - M_ssp(τ)))
+
+    (no extinction: a reddened cluster needs more mass). Clusters below the curve in the mass-age
+    diagram are fainter than the limit at their age: the catalogue is incomplete there. Computed
+    with astropy units (``Distance.distmod``, magnitudes in ``u.mag``, masses in ``u.Msun``); the
+    SSP magnitude is interpolated linearly in log age between the table's rows
+    (:func:`starclass.science.ssp.load_ssp`, Vega: catalogue magnitudes are Vega).
+
+    Parameters
+    ----------
+    log_age : array_like
+        log10 age [yr], within the SSP table's ages.
+    mag_limit : float
+        Apparent magnitude limit (Vega) in ``band``.
+    distance_mpc : float
+        Distance [Mpc].
+    band : str
+        The detection band (a ``mag_<band>`` column of the SSP table).
+    path : str or Path, optional
+        SSP table (default: the packaged Z = 0.020 one).
+
+    Returns
+    -------
+    astropy.units.Quantity
+        Masses [Msun], one per age.
+
+    Raises
+    ------
+    StarclassError
+        A band the table lacks, an age outside it, or a limit or distance that is not a finite number.
+
+    Examples
+    --------
+    At 10 Myr the packaged model's 10^6 Msun has M_V = -14.01 (Vega); at 10 Mpc (DM = 30) a limit of
+    V = 22 is M_V = -8, reached by 10^(6 + 0.4 (-14.01 + 8)) Msun:
+
+    >>> m = mass_completeness([7.0], 22.0, 10.0)
+    >>> m.unit, round(float(np.log10(m.value[0])), 2)
+    (Unit("solMass"), 3.59)
+    """
+    from astropy.coordinates import Distance
+
+    if not np.isfinite(mag_limit):
+        raise StarclassError(f"mag_limit must be a finite magnitude, got {mag_limit}")
+    if not (np.isfinite(distance_mpc) and distance_mpc > 0):
+        raise StarclassError(f"distance must be a positive number of Mpc, got {distance_mpc}")
+    ssp = load_ssp(path)
+    col = mag_col(band)
+    if col not in ssp.colnames:
+        raise StarclassError(f"the SSP model has no Vega magnitude for band {band}; it has "
+                             f"{', '.join(ssp_bands(ssp))}")
+    la = np.asarray(ssp["log_age"], float)
+    x = np.atleast_1d(np.asarray(log_age, float))
+    if x.size and not (la.min() <= np.nanmin(x) and np.nanmax(x) <= la.max()):
+        raise StarclassError(f"log age {np.nanmin(x):g}-{np.nanmax(x):g} is outside the SSP model "
+                             f"({la.min():.2f}-{la.max():.2f})")
+    m_ssp = np.interp(x, la, np.asarray(ssp[col], float)) * u.mag
+    # the mass the table's magnitudes are for: Yggdrasil's Mconverted (10^6 Msun); a table without it, 10^6
+    norm = (np.interp(x, la, ssp["mconverted"].quantity.to_value(u.Msun)) if "mconverted" in ssp.colnames
+            else np.full(x.shape, 1e6)) * u.Msun
+    dm = Distance(distance_mpc * u.Mpc).distmod
+    return norm * 10 ** (-0.4 * (mag_limit * u.mag - dm - m_ssp).to_value(u.mag))
+
+
 def mass_limit(log_age: float, abs_mag_limit: float, *, band: str = "f555w",
                path: str | Path | None = None) -> float:
     """log10 of the smallest mass visible at ``log_age`` for an absolute-magnitude limit.

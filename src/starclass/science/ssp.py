@@ -135,7 +135,8 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
 
     Returns
     -------
-    Table with ``age`` [yr], ``log_age``, ``mstars`` [Msun] (10^6 Msun formed),
+    Table with ``age`` [yr], ``log_age``, ``mstars`` [Msun] (10^6 Msun formed), ``mconverted``
+    [Msun] (the mass formed, which the magnitudes are for; where the table has the column),
     ``mag_ab_<band>`` for every model band (of a Vega table: those with a known offset) and
     ``mag_<band>`` (Vega) for the bands in :data:`starclass.bands.BANDS`, absolute magnitudes
     for 10^6 Msun. ``meta`` records the AB -> Vega offsets used, the table's system
@@ -169,6 +170,10 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
     t["log_age"] = np.log10(raw["age(yr)"])
     if "mstars" in raw.colnames:
         t["mstars"] = raw["mstars"] * u.Msun
+    if "mconverted" in raw.colnames:
+        # the mass the magnitudes are for (Yggdrasil: 10^6 Msun of gas turned into stars): what a mass
+        # limit scales, whatever a table's normalisation is
+        t["mconverted"] = raw["mconverted"] * u.Msun
     model_bands = [c for c in raw.colnames if c.startswith("f")]
     ab = {}
     for c in model_bands:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from starclass.bands import BANDS, HST_BANDS, ubvi_bands, v_band, vega_zeropoint
 from starclass.errors import StarclassError
+from starclass.schema import check_distinct_bands
 
 #: PHANGS NGC 1566 class-4 subclass counts kept by the simulator (Whitmore et al., table of
 #: subclasses; see DESIGN.md "Facts for a realistic simulator").
@@ -405,8 +406,8 @@ class SimConfig:
         unknown = [b for b in self.bands if b not in BANDS]
         if unknown:
             raise StarclassError(f"bands: unknown band(s) {', '.join(unknown)}; known: {', '.join(BANDS)}")
-        if len(set(self.bands)) != len(self.bands):
-            raise StarclassError(f"bands: duplicated band in {', '.join(self.bands)}")
+        # the one check of --bands and the functions ("bands: duplicated band in ..." was its own copy)
+        check_distinct_bands(self.bands)
         if not self.pixel_scale > 0:
             raise StarclassError(f"pixel_scale must be positive, got {self.pixel_scale}")
         # the parameter's name: simulate and demo name their --distance before a config is made

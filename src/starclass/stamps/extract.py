@@ -43,6 +43,7 @@ from numba import njit, prange
 from starclass.bands import require_bands
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
+from starclass.schema import check_distinct_bands
 from starclass.stamps._parallel import dual_kernel
 
 __all__ = ["extract_stamps", "resolve_images", "centre_pixels", "cut_boxes", "position_values"]
@@ -265,6 +266,9 @@ def resolve_images(
     >>> resolve_images(np.zeros((2, 4, 4)))[0]
     ['band0', 'band1']
     """
+    if bands is not None and not isinstance(bands, str):
+        # a band named twice was cut twice: stamps of two identical channels (the one check, as --bands)
+        check_distinct_bands(bands)
     if hasattr(mosaics, "data") and hasattr(mosaics, "bands"):
         available = list(mosaics.bands)
         table = mosaics.data
