@@ -1609,7 +1609,94 @@ def file_column_hint(names: list[str], rows: list[dict[str, str]]) -> str:
     return ""
 
 
-def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str]:
+def labelled_rows(names: list[str], rows: list[dict[str, str]]) -> list[bool] | None:
+    """Which rows of a cutout CSV carry a label, as ``suggest --labels`` counts them; None: no label column.
+
+    A row is labelled when it holds a vote (a ``class_h<k>`` cell above 0), else, in a table without
+    votes, a ``class_ref`` above 0, else, without either, a non-blank ``label`` cell. ``inspect --stamps
+    --export --include-unlabelled`` writes every cutout of the pool, those nobody labelled with votes of
+    0, ``class_ref`` 0 and an empty ``label``: every one of them counted as labelled, and ``suggest``
+    refused the pool ("every one of the candidates already has a label"). A table with none of these
+    columns (a list of cutouts and their catalogue values) gives None: it says nothing of labels.
+
+    Parameters
+    ----------
+    names : list of str
+        The CSV's column names.
+    rows : list of dict
+        Its rows, cell text by column name (as :func:`_read_csv_rows` reads them).
+
+    Returns
+    -------
+    list of bool or None
+        One flag per row, or None where the CSV has no label column.
+
+    Examples
+    --------
+    >>> labelled_rows(["file", "label", "class_h1", "class_ref"],
+    ...               [{"file": "a.png", "label": "galaxy", "class_h1": "2", "class_ref": "2"},
+    ...                {"file": "b.png", "label": "", "class_h1": "0", "class_ref": "0"}])
+    [True, False]
+    >>> labelled_rows(["file", "label"], [{"file": "a.png", "label": " "}, {"file": "b.png", "label": "cluster"}])
+    [False, True]
+    >>> labelled_rows(["file", "object_id"], [{"file": "a.png", "object_id": "B070"}]) is None
+    True
+    """
+
+    def positive(cell: str | None) -> bool:
+        try:
+            value = float((cell or "").strip())
+        except ValueError:  # an empty cell, or text: no vote
+            return False
+        return value == value and value > 0  # NaN is no vote
+
+    votes = [c for c in names if re.fullmatch(r"class_h\d+", c)]
+    if votes:
+        return [any(positive(row.get(c)) for c in votes) for row in rows]
+    if "class_ref" in names:
+        return [positive(row.get("class_ref")) for row in rows]
+    if "label" in names:
+        return [bool((row.get("label") or "").strip()) for row in rows]
+    return None
+
+
+def csv_has_labels(path: str | os.PathLike) -> bool:
+    """Whether a cutout CSV has a column of labels (``label``, ``class_ref`` or ``class_h<k>``); a directory has.
+
+    A directory is an ImageFolder (its sub-folders are the labels) or holds a ``labels.csv``, which is asked
+    in its stead. A file that cannot be read as a CSV says True: its reader names what is wrong with it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A CSV of cutouts or a directory, as :func:`listed_files` takes it.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "pool.csv").write_text("file,object_id\\na.png,B070\\n")
+    >>> _ = (d / "done.csv").write_text("file,label\\na.png,cluster\\n")
+    >>> csv_has_labels(d / "pool.csv"), csv_has_labels(d / "done.csv")
+    (False, True)
+    """
+    src = Path(path)
+    if src.is_dir() and (src / LABELS_CSV).is_file():
+        src = src / LABELS_CSV
+    if not src.is_file():
+        return True
+    try:
+        names, rows, _ = _read_csv_rows(src)
+    except StarclassError:
+        return True
+    return labelled_rows(names, rows[:1]) is not None
+
+
+def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_only: bool = False) -> list[str]:
     """Every image file a cutout folder lists, as written (relative to its folder); no image is read.
 
     A CSV gives the cells of its ``file`` column, else of every ``file_<band>`` column (all the
@@ -1623,6 +1710,9 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str
     absolute : bool
         Give each file as an absolute path (resolved against the folder the paths are relative
         to) instead of as written.
+    labelled_only : bool
+        Only the rows that carry a label (:func:`labelled_rows`; every row of a CSV without a label
+        column, and every image of an ImageFolder directory, whose sub-folders are the labels).
 
     Returns
     -------
@@ -1663,8 +1753,9 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str
         # a classified table written elsewhere: its files are relative to the folder it records, as read_cutout_folder
         # reads them
         row_roots = _recorded_csv_roots(names, rows, src, root) if absolute else None
-        pairs = [(root if row_roots is None else row_roots[i], v) for i, row in enumerate(rows) for c in columns
-                 if (v := (row.get(c) or "").strip())]
+        has = (labelled_rows(names, rows) if labelled_only else None) or [True] * len(rows)
+        pairs = [(root if row_roots is None else row_roots[i], v) for i, row in enumerate(rows) if has[i]
+                 for c in columns if (v := (row.get(c) or "").strip())]
         bases, files = [b for b, _ in pairs], [f for _, f in pairs]
     return [str(listed_file(b, f, root)) for b, f in zip(bases, files)] if absolute else files
 
