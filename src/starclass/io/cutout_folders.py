@@ -1865,6 +1865,93 @@ def _check_group_name(value: object, src: Path) -> None:
                                                        if number else ""))
 
 
+def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
+    """Several labelled cutout lists as one set, for ``train --stamps A.csv --stamps B.csv``.
+
+    The active-learning loop on cutouts trains on the labels so far (the first labelled cutouts) and the
+    new ones (``inspect --stamps --export``): two CSVs, which the user had to merge by hand. Each list's
+    files become absolute paths (so that each resolves from its own folder); the rows keep the columns
+    every list has; groups, labels, origins and sizes are joined in order.
+
+    Parameters
+    ----------
+    sets : list of CutoutSet
+        Read by :func:`read_cutout_folder` with the same task (bands, stamp size, label column).
+
+    Returns
+    -------
+    CutoutSet
+        The rows of every set in order; its ``source`` names the lists joined by ``+``.
+
+    Raises
+    ------
+    StarclassError
+        Lists of other bands, another cutout size, one without labels, or a file listed in two of them.
+
+    Examples
+    --------
+    >>> a = CutoutSet(images=np.zeros((2, 1, 4, 4), np.float32), table=Table({"file": ["a.png", "b.png"]}),
+    ...               files=["a.png", "b.png"], labels=np.array(["cluster", "galaxy"]), groups=np.array(["o1", "o2"]),
+    ...               root=Path("/data/start"), source=Path("start.csv"), label_column="label")
+    >>> b = CutoutSet(images=np.ones((1, 1, 4, 4), np.float32), table=Table({"file": ["/pool/c.png"]}),
+    ...               files=["/pool/c.png"], labels=np.array(["galaxy"]), groups=np.array(["o3"]),
+    ...               root=Path("/data/round1"), source=Path("round1.csv"), label_column="label")
+    >>> both = concat_cutout_sets([a, b])
+    >>> len(both), both.files, str(both.source), both.labels.tolist()
+    (3, ['/data/start/a.png', '/data/start/b.png', '/pool/c.png'], 'start.csv + round1.csv', ['cluster', 'galaxy', \
+'galaxy'])
+    """
+    from astropy.table import TableMergeError, vstack
+
+    first = sets[0]
+    for cs in sets[1:]:
+        if cs.images.shape[1:] != first.images.shape[1:]:
+            raise StarclassError(f"--stamps {cs.source}: cutouts of {cs.images.shape[1]} x {cs.images.shape[-2]} x "
+                                 f"{cs.images.shape[-1]} (channels x px), but {first.source}'s are "
+                                 f"{first.images.shape[1]} x {first.images.shape[-2]} x {first.images.shape[-1]}: "
+                                 "lists trained together need cutouts of one kind")
+        if [b.lower() for b in cs.bands] != [b.lower() for b in first.bands]:
+            raise StarclassError(f"--stamps {cs.source} has bands {cs.bands or 'file'}, {first.source} "
+                                 f"{first.bands or 'file'}: lists trained together need the same file columns")
+    for cs in sets:
+        if cs.labels is None:
+            raise StarclassError(f"--stamps {cs.source}: no labels; every list trained on needs a label column")
+    files = [str(listed_path(cs.root, f)) for cs in sets for f in cs.files]
+    where: dict[str, Path] = {}
+    for cs, start in zip(sets, np.cumsum([0] + [len(c) for c in sets[:-1]])):
+        for f in files[start:start + len(cs)]:
+            if f in where:
+                raise StarclassError(f"--stamps {where[f]} and {cs.source} both list {f}: a cutout would be trained "
+                                     "on twice (with two labels, perhaps); give each labelled cutout in one list")
+            where[f] = cs.source
+    common = [c for c in first.table.colnames if all(c in cs.table.colnames for cs in sets)]
+    parts = [cs.table[common] for cs in sets]
+    try:
+        table = vstack(parts, join_type="exact")
+    except (TableMergeError, TypeError, ValueError):
+        # a column typed a number in one list and text in another (an empty column reads as text)
+        table = vstack([Table({c: np.asarray(t[c]).astype(str) for c in common}) for t in parts], join_type="exact")
+    if "file" in table.colnames:
+        table["file"] = files  # each relative to its own list's folder: as absolute paths, one folder for all
+    groups = np.concatenate([np.asarray(cs.groups).astype(str) for cs in sets])
+    same = {cs.group_column for cs in sets}
+
+    def joined(name: str) -> list:
+        lists = [getattr(cs, name) for cs in sets]
+        return [v for part in lists for v in part] if all(lists) else []
+
+    return CutoutSet(images=np.concatenate([cs.images for cs in sets]).astype(np.float32), table=table, files=files,
+                     labels=np.concatenate([cs.labels for cs in sets]), groups=groups, bands=list(first.bands),
+                     folds=None if any(cs.folds is None for cs in sets) else np.concatenate([cs.folds for cs in sets]),
+                     root=first.root, source=Path(" + ".join(str(cs.source) for cs in sets)), lines=None,
+                     origins=joined("origins"), label_column=first.label_column,
+                     group_column=first.group_column if len(same) == 1 else None,
+                     plane_bands=list(first.plane_bands), taken_planes=list(first.taken_planes),
+                     all_planes_named=all(cs.all_planes_named for cs in sets),
+                     named_cubes=sum(cs.named_cubes for cs in sets), native_sizes=joined("native_sizes"),
+                     pixel_kinds=joined("pixel_kinds"))
+
+
 def read_cutout_folder(
     path: str | os.PathLike,
     *,
