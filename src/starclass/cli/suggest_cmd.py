@@ -81,8 +81,8 @@ def suggest_command(
     `starclass train --labels LABELS --resume-from MODEL`. For a classified cutout folder,
     serve them with `starclass inspect --stamps SUGGESTIONS --task TASK --db
     sqlite:///POOL/inspect.sqlite` (the pool's one database, every round; the line printed names
-    both), export the labels (`--export LABELS.csv`, a cutout CSV) and fine-tune with
-    `starclass train --stamps LABELS.csv --resume-from MODEL -o NEW_MODEL`.
+    both), export the labels (`--export LABELS.csv`, a cutout CSV) and fine-tune on them with the
+    labels so far: `starclass train --stamps SO_FAR.csv --stamps LABELS.csv --resume-from MODEL -o NEW_MODEL`.
     """
     import numpy as np
 
@@ -262,8 +262,9 @@ def suggest_command(
         # on the new rows alone a fine-tune missed whole classes ("class 4 has no training example"):
         # the labels so far go with them
         echo(_page_hint(table, key, Path(candidates), Path(output), Path(model))
-             + f" or in a CSV beside the cutouts ({files} and a label), with the cutouts labelled so far: every class "
-             f"needs training rows; fine-tune: starclass train --stamps LABELS.csv --resume-from "
+             + f" or in a CSV beside the cutouts ({files} and a label); train on them with the cutouts labelled so "
+             "far (every class needs training rows), one --stamps for each list; fine-tune: starclass train --stamps "
+             "SO_FAR.csv --stamps LABELS.csv --resume-from "
              f"{shlex.quote(str(model))} -o NEW_MODEL")
     else:
         echo(_mosaic_page_hint(mosaics, Path(candidates), Path(output), Path(model)))
