@@ -401,7 +401,7 @@ def test_suggest_ranks_a_classified_cutout_folder(tmp_path):
     assert list(got["file"]) == expect
     # the next step: fine-tune with --resume-from, which takes the model's own task (--init-from
     # alone fell back to the default task legus4 and refused a one-band cutout model)
-    assert f"starclass train --stamps LABELS.csv --resume-from {model} -o NEW_MODEL" in text
+    assert f"starclass train --stamps SO_FAR.csv --stamps LABELS.csv --resume-from {model} -o NEW_MODEL" in text
     # the page serves cutouts now (inspect --stamps), not as a data directory's --catalogue
     assert "--init-from" not in text and "--catalogue" not in text
     # the pool's one database (docs/inspect.md, "Rounds in one database"), the model's task by its preset name
@@ -591,9 +591,12 @@ def test_suggest_prints_the_next_command_quoted_for_a_shell(tmp_path):
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", tmp_path / "s.csv", "-n", 2])
     assert res.exit_code == 0, text
     command = text.split("fine-tune: ", 1)[1].split("\n")[0]
-    assert shlex.split(command)[5] == str(model), command
-    # fine-tuning on the new labels alone missed whole classes: the hint says to keep the old ones
-    assert "with the cutouts labelled so far: every class needs training rows" in text
+    words = shlex.split(command)
+    assert words[words.index("--resume-from") + 1] == str(model), command
+    # fine-tuning on the new labels alone missed whole classes: the hint says to keep the old ones, as a
+    # second --stamps list (train takes several since 2026-12-05)
+    assert "with the cutouts labelled so far (every class needs training rows), one --stamps for each list" in text
+    assert words[2:6] == ["--stamps", "SO_FAR.csv", "--stamps", "LABELS.csv"], command
 
 
 def test_suggest_without_mag_band_column_names_the_usable_ones(tmp_path):

@@ -81,8 +81,8 @@ def suggest_command(
     `starclass train --labels LABELS --resume-from MODEL`. For a classified cutout folder,
     serve them with `starclass inspect --stamps SUGGESTIONS --task TASK --db
     sqlite:///POOL/inspect.sqlite` (the pool's one database, every round; the line printed names
-    both), export the labels (`--export LABELS.csv`, a cutout CSV) and fine-tune with
-    `starclass train --stamps LABELS.csv --resume-from MODEL -o NEW_MODEL`.
+    both), export the labels (`--export LABELS.csv`, a cutout CSV) and fine-tune on them with the
+    labels so far: `starclass train --stamps SO_FAR.csv --stamps LABELS.csv --resume-from MODEL -o NEW_MODEL`.
     """
     import numpy as np
 
@@ -161,7 +161,8 @@ def suggest_command(
         labelled, how = _labelled_cutouts(table, labels, key, candidates) if key != ID else (_labelled(labels, key), "")
         # before the mosaics and the classification: with every candidate labelled already, an
         # empty suggestion list was written (exit status 0) after all that work
-        left = unlabelled(table, labelled, key=key, labels_name=f"--labels {labels}")
+        left = unlabelled(table, labelled, key=key,
+                          labels_name=f"--labels {labels}{_no_label_column_note(labels, key)}")
         if key != ID:
             # said either way, so a labelled folder that names none of the candidates is seen
             n_there = int((~left).sum())
@@ -261,8 +262,9 @@ def suggest_command(
         # on the new rows alone a fine-tune missed whole classes ("class 4 has no training example"):
         # the labels so far go with them
         echo(_page_hint(table, key, Path(candidates), Path(output), Path(model))
-             + f" or in a CSV beside the cutouts ({files} and a label), with the cutouts labelled so far: every class "
-             f"needs training rows; fine-tune: starclass train --stamps LABELS.csv --resume-from "
+             + f" or in a CSV beside the cutouts ({files} and a label); train on them with the cutouts labelled so "
+             "far (every class needs training rows), one --stamps for each list; fine-tune: starclass train --stamps "
+             "SO_FAR.csv --stamps LABELS.csv --resume-from "
              f"{shlex.quote(str(model))} -o NEW_MODEL")
     else:
         echo(_mosaic_page_hint(mosaics, Path(candidates), Path(output), Path(model)))
@@ -446,8 +448,10 @@ def _own_labels(table, key: str, candidates: Path) -> str:
         # the list that names the candidates' files: the classification itself, its suggestions or another
         # output beside it are CSVs too, and with two of them the folder was named, read as an ImageFolder
         # of its output folders (0 candidates left out)
+        # a list that labels them before one that only names them (the unlabelled pool's list beside the
+        # labelled one, named first in sorted order, was the one offered, and --labels took it as every label)
         listing = [(n, str(p)) for p in sorted(root.glob("*.csv")) if p.is_file() and resolved(p) != own
-                   for n in [_files_listed(p, key, files)] if n]
+                   for n in [_files_listed(p, key, files)] if n[1]]
         if listing:
             return max(listing, key=lambda t: t[0])[1]
         if any(Path(f).parent != root and root in Path(f).parents for f in files):
@@ -456,8 +460,12 @@ def _own_labels(table, key: str, candidates: Path) -> str:
     return str(root / LABELS_CSV)
 
 
-def _files_listed(path: Path, key: str, files: set[str]) -> int:
-    """How many of ``files`` (normalised paths) the CSV ``path`` lists in its ``key`` column (0: unreadable).
+def _files_listed(path: Path, key: str, files: set[str]) -> tuple[int, int]:
+    """How many of ``files`` (normalised paths) the CSV ``path`` labels and lists in its ``key`` column.
+
+    Returns ``(labelled, listed)``: ``labelled`` counts the rows with a label
+    (:func:`starclass.io.cutout_folders.labelled_rows`; 0 for a CSV without a label column), ``listed``
+    every row; ``(0, 0)`` for a file that cannot be read.
 
     Examples
     --------
@@ -465,16 +473,25 @@ def _files_listed(path: Path, key: str, files: set[str]) -> int:
     >>> d = Path(tempfile.mkdtemp())
     >>> _ = (d / "l.csv").write_text("file,label\\na.png,cluster\\nb.png,galaxy\\n")
     >>> _files_listed(d / "l.csv", "file", {os.path.normpath(d / "a.png")})
-    1
+    (1, 1)
+    >>> _ = (d / "pool.csv").write_text("file,object_id\\na.png,B070\\n")
+    >>> _files_listed(d / "pool.csv", "file", {os.path.normpath(d / "a.png")})
+    (0, 1)
     """
     import csv
 
+    from starclass.io.cutout_folders import labelled_rows
+
     try:
         with open(path, newline="", encoding="utf-8") as fh:
-            return sum(os.path.normpath(os.path.join(path.parent, (row.get(key) or "").strip())) in files
-                       for row in csv.DictReader(fh))
+            reader = csv.DictReader(fh)
+            rows = list(reader)
+            names = [str(n).strip() for n in (reader.fieldnames or [])]
     except (OSError, UnicodeDecodeError, csv.Error):
-        return 0
+        return 0, 0
+    named = [os.path.normpath(os.path.join(path.parent, (row.get(key) or "").strip())) in files for row in rows]
+    has = labelled_rows(names, rows) or [False] * len(rows)
+    return sum(n and h for n, h in zip(named, has)), sum(named)
 
 
 def _refuse_unclassified_folder(candidates: Path, model: Path) -> None:
@@ -507,6 +524,26 @@ def _refuse_unclassified_folder(candidates: Path, model: Path) -> None:
         f"'starclass suggest {model} classified.csv'") from None
 
 
+def _no_label_column_note(labels: Path, key: str) -> str:
+    """Why every candidate a cutout ``--labels`` list names counts as labelled, where it has no label column.
+
+    Such a list (the unlabelled pool's own CSV, given by mistake) says nothing of labels, so every cutout
+    it lists is taken as labelled, as a table of ids is; refused with "every one ... already has a label",
+    the user was not told that the list holds no label at all.
+
+    Examples
+    --------
+    >>> _no_label_column_note(Path("labels.ecsv"), "id")
+    ''
+    """
+    from starclass.io.cutout_folders import csv_has_labels
+
+    if key == ID or csv_has_labels(labels):
+        return ""
+    return (" (it has no label, class_ref or class_h<k> column, so every cutout it lists counts as labelled; give "
+            "the labels so far, e.g. inspect --stamps POOL.csv --export LABELS.csv)")
+
+
 def _labelled_cutouts(table, labels: Path, key: str = "file", source=None) -> tuple[list[str], str]:
     """The candidates' ``key`` values (``file`` or a ``file_<band>``) that ``labels`` (a cutout folder)
     lists, and how they were compared.
@@ -531,7 +568,8 @@ def _labelled_cutouts(table, labels: Path, key: str = "file", source=None) -> tu
                 f"files compared as written, e.g. {written[0]!r}: the candidates do not record their folder "
                 "(classified before 2026-12-03)")
     try:
-        files = set(listed_files(labels, absolute=True))
+        # the rows with a label only: an export with --include-unlabelled lists the whole pool
+        files = set(listed_files(labels, absolute=True, labelled_only=True))
     except StarclassError as exc:
         raise StarclassError(f"--labels: the candidates are a classified cutout folder, named by file: {exc}") from None
     where = sorted({str(r) for r in roots})
@@ -568,6 +606,6 @@ def _labelled(labels: Path, key: str) -> list:
     # ImageFolder directory) read as the cutout reader reads it: a directory was "cannot read it as
     # a CSV (Is a directory)", file_<band> columns were refused for want of a 'file' column
     try:
-        return listed_files(labels)
+        return listed_files(labels, labelled_only=True)
     except StarclassError as exc:
         raise StarclassError(f"--labels: the candidates are a classified cutout folder, named by file: {exc}") from None

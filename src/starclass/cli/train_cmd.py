@@ -260,7 +260,7 @@ def train_command(
         None, "--stamps",
         help="Stamp store from 'starclass cutouts' instead of mosaics (repeat: one per field), or a labelled "
              "cutout folder: a CSV (file, label, optional group) or a directory (labels.csv, or a sub-folder "
-             "per label)."),
+             "per label); repeat to train on several as one (the labels so far and a round's export)."),
     group_column: str | None = typer.Option(
         None, "--group-column",
         help="Cutout folders: column naming each cutout's object, kept on one side of every split "
@@ -400,7 +400,7 @@ def train_command(
             raise StarclassError("--pseudo-labels: --cv scores folds of people's labels; give one or the other")
         if fields is not None or len(catalogs) > 1:
             raise StarclassError("--pseudo-labels works with one field (--catalog) or stamp store, not several fields")
-        if len(stamp_list) == 1 and is_cutout_source(stamp_list[0]):
+        if any(is_cutout_source(s) for s in stamp_list):
             raise StarclassError("--pseudo-labels works with a catalogue (--catalog, with --mosaics or a stamp "
                                  "store), not with a cutout folder")
         if not Path(pseudo_labels).is_file():
@@ -514,7 +514,17 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
     from starclass.io.catalog import read_catalog
     from starclass.learn.train import fit
 
-    if len(stamp_list) == 1 and is_cutout_source(stamp_list[0]):
+    lists = [s for s in stamp_list if is_cutout_source(s)]
+    if lists and len(lists) < len(stamp_list):
+        stores = [str(s) for s in stamp_list if not is_cutout_source(s)]
+        are = "is a stamp store" if len(stores) == 1 else "are stamp stores"
+        named = f"{', '.join(map(str, lists))} {'a cutout list' if len(lists) == 1 else 'cutout lists'}"
+        raise StarclassError(f"--stamps {', '.join(stores)} {are} and {named}: train on stamp stores (one per "
+                             "field) or on cutout lists, not both")
+    if lists:
+        if len(lists) > 1 and use_votes:
+            raise StarclassError("--labels/--label-columns/--label-model with several cutout lists: give one --stamps "
+                                 "list holding the votes")
         if use_votes and target_purity is not None:
             raise StarclassError("--target-purity chooses a threshold on hard labels; on a cutout folder give it "
                                  "without --labels/--label-columns/--label-model")
@@ -527,7 +537,9 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
 
             column = _resumed_label_column(stamp_list[0], training_label_column_of(read_manifest(resume_from)),
                                            resume_from)
-        _train_on_cutouts(cfg, stamp_list[0], output=output, group_column=group_column, target_purity=target_purity,
+        # several lists (the labels so far and a round's new ones) are trained on as one
+        _train_on_cutouts(cfg, stamp_list[0] if len(stamp_list) == 1 else list(stamp_list),
+                          output=output, group_column=group_column, target_purity=target_purity,
                           label_column=column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
                           device=device, epochs=epochs, ensemble=ensemble, init_from=init_from, on_resume=echo,
@@ -1226,7 +1238,7 @@ def tied_labels_note(table, source) -> str | None:
             f"person's vote instead (--labels {shlex.quote(str(source))} --label-model soft)")
 
 
-def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | None, label_column: str,
+def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_column: str | None, label_column: str,
                       precision: str | None, cv_scheme: int | str | None = None, default_task: bool = False,
                       target_purity: float | None = None, task_file: str | None = None,
                       votes: tuple | None = None, **fit_kwargs) -> None:
@@ -1250,10 +1262,23 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     # command line must exist
     from starclass.stamps.images import cutout_resampler
 
-    cutouts = read_cutout_folder(source, group_column=group_column or stored_group_column(cfg.group_column),
-                                 require_group=group_column is not None, label_column=label_column,
-                                 bands=list(cfg.bands), bands_of=whose, resample=cutout_resampler(cfg),
-                                 label_map=cfg.label_map)
+    def read(src: Path):
+        return read_cutout_folder(src, group_column=group_column or stored_group_column(cfg.group_column),
+                                  require_group=group_column is not None, label_column=label_column,
+                                  bands=list(cfg.bands), bands_of=whose, resample=cutout_resampler(cfg),
+                                  label_map=cfg.label_map)
+
+    if isinstance(source, list):
+        from starclass.io.cutout_folders import concat_cutout_sets
+
+        parts = [read(src) for src in source]
+        for part in parts:
+            # each list's own ties, named by its own rows, before they are joined
+            if part.labels is not None and (said := tied_labels_note(part.table, part.source)):
+                warnings.warn(said, UserWarning, stacklevel=2)
+        cutouts = concat_cutout_sets(parts)
+    else:
+        cutouts = read(source)
     if cutouts.labels is None and cutouts.source.is_dir():
         # a plain folder of images: "no label column 'label' (--label-column); columns: file" said
         # nothing of folders
@@ -1280,7 +1305,7 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     # every label mapped now, as training will: an unknown one is named with the task file it
     # needs adding to (the same check inside training knows the task, not the file it came from)
     label_classes(cutouts, cfg.label_map, config=cfg, task_file=task_file)
-    if said := tied_labels_note(cutouts.table, cutouts.source):
+    if not isinstance(source, list) and (said := tied_labels_note(cutouts.table, cutouts.source)):
         warnings.warn(said, UserWarning, stacklevel=2)
     if note := colour_note(cutouts, cfg):
         echo(note)

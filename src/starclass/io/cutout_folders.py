@@ -1613,7 +1613,94 @@ def file_column_hint(names: list[str], rows: list[dict[str, str]]) -> str:
     return ""
 
 
-def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str]:
+def labelled_rows(names: list[str], rows: list[dict[str, str]]) -> list[bool] | None:
+    """Which rows of a cutout CSV carry a label, as ``suggest --labels`` counts them; None: no label column.
+
+    A row is labelled when it holds a vote (a ``class_h<k>`` cell above 0), else, in a table without
+    votes, a ``class_ref`` above 0, else, without either, a non-blank ``label`` cell. ``inspect --stamps
+    --export --include-unlabelled`` writes every cutout of the pool, those nobody labelled with votes of
+    0, ``class_ref`` 0 and an empty ``label``: every one of them counted as labelled, and ``suggest``
+    refused the pool ("every one of the candidates already has a label"). A table with none of these
+    columns (a list of cutouts and their catalogue values) gives None: it says nothing of labels.
+
+    Parameters
+    ----------
+    names : list of str
+        The CSV's column names.
+    rows : list of dict
+        Its rows, cell text by column name (as :func:`_read_csv_rows` reads them).
+
+    Returns
+    -------
+    list of bool or None
+        One flag per row, or None where the CSV has no label column.
+
+    Examples
+    --------
+    >>> labelled_rows(["file", "label", "class_h1", "class_ref"],
+    ...               [{"file": "a.png", "label": "galaxy", "class_h1": "2", "class_ref": "2"},
+    ...                {"file": "b.png", "label": "", "class_h1": "0", "class_ref": "0"}])
+    [True, False]
+    >>> labelled_rows(["file", "label"], [{"file": "a.png", "label": " "}, {"file": "b.png", "label": "cluster"}])
+    [False, True]
+    >>> labelled_rows(["file", "object_id"], [{"file": "a.png", "object_id": "B070"}]) is None
+    True
+    """
+
+    def positive(cell: str | None) -> bool:
+        try:
+            value = float((cell or "").strip())
+        except ValueError:  # an empty cell, or text: no vote
+            return False
+        return value == value and value > 0  # NaN is no vote
+
+    votes = [c for c in names if re.fullmatch(r"class_h\d+", c)]
+    if votes:
+        return [any(positive(row.get(c)) for c in votes) for row in rows]
+    if "class_ref" in names:
+        return [positive(row.get("class_ref")) for row in rows]
+    if "label" in names:
+        return [bool((row.get("label") or "").strip()) for row in rows]
+    return None
+
+
+def csv_has_labels(path: str | os.PathLike) -> bool:
+    """Whether a cutout CSV has a column of labels (``label``, ``class_ref`` or ``class_h<k>``); a directory has.
+
+    A directory is an ImageFolder (its sub-folders are the labels) or holds a ``labels.csv``, which is asked
+    in its stead. A file that cannot be read as a CSV says True: its reader names what is wrong with it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A CSV of cutouts or a directory, as :func:`listed_files` takes it.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "pool.csv").write_text("file,object_id\\na.png,B070\\n")
+    >>> _ = (d / "done.csv").write_text("file,label\\na.png,cluster\\n")
+    >>> csv_has_labels(d / "pool.csv"), csv_has_labels(d / "done.csv")
+    (False, True)
+    """
+    src = Path(path)
+    if src.is_dir() and (src / LABELS_CSV).is_file():
+        src = src / LABELS_CSV
+    if not src.is_file():
+        return True
+    try:
+        names, rows, _ = _read_csv_rows(src)
+    except StarclassError:
+        return True
+    return labelled_rows(names, rows[:1]) is not None
+
+
+def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_only: bool = False) -> list[str]:
     """Every image file a cutout folder lists, as written (relative to its folder); no image is read.
 
     A CSV gives the cells of its ``file`` column, else of every ``file_<band>`` column (all the
@@ -1627,6 +1714,9 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str
     absolute : bool
         Give each file as an absolute path (resolved against the folder the paths are relative
         to) instead of as written.
+    labelled_only : bool
+        Only the rows that carry a label (:func:`labelled_rows`; every row of a CSV without a label
+        column, and every image of an ImageFolder directory, whose sub-folders are the labels).
 
     Returns
     -------
@@ -1667,8 +1757,9 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str
         # a classified table written elsewhere: its files are relative to the folder it records, as read_cutout_folder
         # reads them
         row_roots = _recorded_csv_roots(names, rows, src, root) if absolute else None
-        pairs = [(root if row_roots is None else row_roots[i], v) for i, row in enumerate(rows) for c in columns
-                 if (v := (row.get(c) or "").strip())]
+        has = (labelled_rows(names, rows) if labelled_only else None) or [True] * len(rows)
+        pairs = [(root if row_roots is None else row_roots[i], v) for i, row in enumerate(rows) if has[i]
+                 for c in columns if (v := (row.get(c) or "").strip())]
         bases, files = [b for b, _ in pairs], [f for _, f in pairs]
     return [str(listed_file(b, f, root)) for b, f in zip(bases, files)] if absolute else files
 
@@ -1776,6 +1867,93 @@ def _check_group_name(value: object, src: Path) -> None:
     raise StarclassError(f"{src}: group_column={value!r} must be a column name (text), e.g. "
                          "group_column='object_id'" + (f"; a column named {value} is given as group_column='{value}'"
                                                        if number else ""))
+
+
+def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
+    """Several labelled cutout lists as one set, for ``train --stamps A.csv --stamps B.csv``.
+
+    The active-learning loop on cutouts trains on the labels so far (the first labelled cutouts) and the
+    new ones (``inspect --stamps --export``): two CSVs, which the user had to merge by hand. Each list's
+    files become absolute paths (so that each resolves from its own folder); the rows keep the columns
+    every list has; groups, labels, origins and sizes are joined in order.
+
+    Parameters
+    ----------
+    sets : list of CutoutSet
+        Read by :func:`read_cutout_folder` with the same task (bands, stamp size, label column).
+
+    Returns
+    -------
+    CutoutSet
+        The rows of every set in order; its ``source`` names the lists joined by ``+``.
+
+    Raises
+    ------
+    StarclassError
+        Lists of other bands, another cutout size, one without labels, or a file listed in two of them.
+
+    Examples
+    --------
+    >>> a = CutoutSet(images=np.zeros((2, 1, 4, 4), np.float32), table=Table({"file": ["a.png", "b.png"]}),
+    ...               files=["a.png", "b.png"], labels=np.array(["cluster", "galaxy"]), groups=np.array(["o1", "o2"]),
+    ...               root=Path("/data/start"), source=Path("start.csv"), label_column="label")
+    >>> b = CutoutSet(images=np.ones((1, 1, 4, 4), np.float32), table=Table({"file": ["/pool/c.png"]}),
+    ...               files=["/pool/c.png"], labels=np.array(["galaxy"]), groups=np.array(["o3"]),
+    ...               root=Path("/data/round1"), source=Path("round1.csv"), label_column="label")
+    >>> both = concat_cutout_sets([a, b])
+    >>> len(both), both.files, str(both.source), both.labels.tolist()
+    (3, ['/data/start/a.png', '/data/start/b.png', '/pool/c.png'], 'start.csv + round1.csv', ['cluster', 'galaxy', \
+'galaxy'])
+    """
+    from astropy.table import TableMergeError, vstack
+
+    first = sets[0]
+    for cs in sets[1:]:
+        if cs.images.shape[1:] != first.images.shape[1:]:
+            raise StarclassError(f"--stamps {cs.source}: cutouts of {cs.images.shape[1]} x {cs.images.shape[-2]} x "
+                                 f"{cs.images.shape[-1]} (channels x px), but {first.source}'s are "
+                                 f"{first.images.shape[1]} x {first.images.shape[-2]} x {first.images.shape[-1]}: "
+                                 "lists trained together need cutouts of one kind")
+        if [b.lower() for b in cs.bands] != [b.lower() for b in first.bands]:
+            raise StarclassError(f"--stamps {cs.source} has bands {cs.bands or 'file'}, {first.source} "
+                                 f"{first.bands or 'file'}: lists trained together need the same file columns")
+    for cs in sets:
+        if cs.labels is None:
+            raise StarclassError(f"--stamps {cs.source}: no labels; every list trained on needs a label column")
+    files = [str(listed_path(cs.root, f)) for cs in sets for f in cs.files]
+    where: dict[str, Path] = {}
+    for cs, start in zip(sets, np.cumsum([0] + [len(c) for c in sets[:-1]])):
+        for f in files[start:start + len(cs)]:
+            if f in where:
+                raise StarclassError(f"--stamps {where[f]} and {cs.source} both list {f}: a cutout would be trained "
+                                     "on twice (with two labels, perhaps); give each labelled cutout in one list")
+            where[f] = cs.source
+    common = [c for c in first.table.colnames if all(c in cs.table.colnames for cs in sets)]
+    parts = [cs.table[common] for cs in sets]
+    try:
+        table = vstack(parts, join_type="exact")
+    except (TableMergeError, TypeError, ValueError):
+        # a column typed a number in one list and text in another (an empty column reads as text)
+        table = vstack([Table({c: np.asarray(t[c]).astype(str) for c in common}) for t in parts], join_type="exact")
+    if "file" in table.colnames:
+        table["file"] = files  # each relative to its own list's folder: as absolute paths, one folder for all
+    groups = np.concatenate([np.asarray(cs.groups).astype(str) for cs in sets])
+    same = {cs.group_column for cs in sets}
+
+    def joined(name: str) -> list:
+        lists = [getattr(cs, name) for cs in sets]
+        return [v for part in lists for v in part] if all(lists) else []
+
+    return CutoutSet(images=np.concatenate([cs.images for cs in sets]).astype(np.float32), table=table, files=files,
+                     labels=np.concatenate([cs.labels for cs in sets]), groups=groups, bands=list(first.bands),
+                     folds=None if any(cs.folds is None for cs in sets) else np.concatenate([cs.folds for cs in sets]),
+                     root=first.root, source=Path(" + ".join(str(cs.source) for cs in sets)), lines=None,
+                     origins=joined("origins"), label_column=first.label_column,
+                     group_column=first.group_column if len(same) == 1 else None,
+                     plane_bands=list(first.plane_bands), taken_planes=list(first.taken_planes),
+                     all_planes_named=all(cs.all_planes_named for cs in sets),
+                     named_cubes=sum(cs.named_cubes for cs in sets), native_sizes=joined("native_sizes"),
+                     pixel_kinds=joined("pixel_kinds"))
 
 
 def read_cutout_folder(

@@ -485,8 +485,16 @@ def classified(model, table: Table, mosaics=None, *, batch_size: int = INFERENCE
         return classify(mosaics, table, loaded, batch_size=batch_size, device=device, progress=progress, tta=tta)
     have = prob_classes(table)
     if have != classes:
-        raise StarclassError(f"the candidates carry no classification by this model (prob_<k> columns for classes "
-                             f"{classes}; found {have or 'none'}): give the mosaics (--mosaics) to classify them")
+        # the model that wrote them, where recorded (meta, or a CSV's model column): another task's, most often
+        by = table.meta.get("model") or (str(table["model"][0]) if "model" in table.colnames and len(table) else None)
+        said = (f"the candidates carry no classification by this model (prob_<k> columns for classes {classes}; "
+                f"found {have or 'none'}{f', classified by {by}' if by else ''})")
+        if ID not in table.colnames and "x" not in table.colnames:
+            # a classified cutout folder (file, prob_<k>, no id or positions) is not cut from mosaics: "give the
+            # mosaics" sent the user to --mosaics, which suggest then refused for a cutout folder
+            raise StarclassError(f"{said}: classify the cutouts with this model first (starclass classify --stamps "
+                                 f"LIST --model {model} -o CLASSIFIED.ecsv) and suggest from that classification")
+        raise StarclassError(f"{said}: give the mosaics (--mosaics) to classify them")
     check_classified_by(table, model, task=loaded.config.name)
     return table
 
