@@ -72,6 +72,12 @@ MASK_EXTNAMES = ("MASK", "MSK", "BPM", "BADPIX", "FLAG", "FLAGS")
 #: The data-quality extension that :attr:`PixelFlags.dq_good_bits` reads (HST ``flt``/``flc``, JWST ``cal``).
 DQ_EXTNAME = "DQ"
 
+#: What the common ancillary extensions hold, in a few words (for the error on a file without an image).
+_ANCILLARY_WORDS = {"CTX": "a context map", "CON": "a context map", "ERR": "an error map", "VAR": "a variance map",
+                    "VARIANCE": "a variance map", "RMS": "an error map", "SIGMA": "an error map",
+                    "SAMP": "a sample map", "TIME": "an exposure-time map", "BKG": "a background map",
+                    "SKY": "a background map", "SEG": "a segmentation map", "SEGM": "a segmentation map"}
+
 #: Table meta key: where a catalogue's ``ra``, ``dec`` came from, or (``"none: ..."``) why a catalogue
 #: measured on mosaics has none (no celestial WCS); commands that need sky positions quote it when refusing.
 SKY_POSITIONS = "sky_positions"
@@ -1168,6 +1174,7 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
         used, ignored = "", []
         masks: list[str] = []
         weight = None
+        beside: list[str] = []  # the 2-D images read beside a band's image, not as one (for the error below)
         for hdu in hdul:
             if not isinstance(hdu, (fits.PrimaryHDU, fits.ImageHDU, fits.CompImageHDU)):
                 continue
@@ -1177,14 +1184,18 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
             if extname in WEIGHT_EXTNAMES:
                 if weight is None:
                     weight = _as_2d(hdu.data, path)
+                beside.append(f"{_hdu_label(hdul, hdu)}: a weight map")
                 continue
             if extname == DQ_EXTNAME:
                 masks.append(extname)  # named in the note: --dq-good-bits applies it
+                beside.append(f"{_hdu_label(hdul, hdu)}: data quality")
                 continue
             if extname in ANCILLARY_EXTNAMES:
+                beside.append(f"{_hdu_label(hdul, hdu)}: {_ANCILLARY_WORDS.get(extname, 'ancillary')}")
                 continue
             if extname in MASK_EXTNAMES or extname in skip:
                 masks.append(extname)
+                beside.append(f"{_hdu_label(hdul, hdu)}: a mask")
                 continue
             if image_hdu is None:
                 image_hdu, used = hdu, _hdu_label(hdul, hdu)
@@ -1197,6 +1208,13 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
                 raise StarclassError(
                     f"--mask-extension {named[0]}: in {path} that is the image itself, and no other image is left; "
                     f"give the EXTNAME of the mask (its HDUs: {', '.join(_hdu_label(hdul, h) for h in hdul)})")
+            if beside:
+                # a drizzled product without its SCI (WHT and CTX left): "no 2-D image found (HDU 1: 512 x 512 px;
+                # HDU 2: 512 x 512 px ...)" named two 2-D images and not why neither was the image
+                raise StarclassError(
+                    f"no science image in {path}: its 2-D images are {'; '.join(beside)}, which are read beside a "
+                    "band's image, not as one (a drizzled product's image is its SCI extension, or the primary "
+                    "HDU of an HLSP mosaic)")
             raise StarclassError(f"no 2-D image found in any HDU of {path}{_image_shapes(hdul)}")
         if ignored:
             # two chips, two epochs or an image and its model in one file: only one is the band's
