@@ -128,3 +128,26 @@ def test_a_stray_text_file_beside_the_mosaics_does_not_hide_them(tmp_path):
         assert f"note: {name}: not read as a catalogue" in r.output, r.output
         r = _info(d, "--out-format", "csv")  # a table of catalogues has no row to give: said, naming the file
         assert r.exit_code == 2 and f"no file that reads as a catalogue ({name})" in " ".join(r.output.split())
+
+
+def test_info_names_the_band_of_an_acs_file_from_filter1_filter2(tmp_path):
+    """Two drizzled files on different grids: an ACS one states its band only in FILTER1/FILTER2 of the
+    primary header (FILTER2 CLEAR2L), not in its name. The listing said "filter ?" for it, while
+    read_mosaics (and every command) read it as f555w."""
+    from astropy.io import fits
+
+    w = WCS(naxis=2)
+    w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
+    w.wcs.crval, w.wcs.crpix, w.wcs.cd = [10.0, 20.0], [10.0, 10.0], [[-1.1e-5, 0.0], [0.0, 1.1e-5]]
+    for name, shape, primary in (("jcdu01010_drc.fits", (40, 50), {"FILTER1": "F555W", "FILTER2": "CLEAR2L"}),
+                                 ("icdu03010_drc.fits", (30, 30), {"FILTER": "F814W"})):
+        sci = w.to_header()
+        sci.update({"BUNIT": "ELECTRONS/S", "PHOTFLAM": 1.9e-19, "PHOTPLAM": 5308.0})
+        fits.HDUList([fits.PrimaryHDU(header=fits.Header(primary)),
+                      fits.ImageHDU(np.ones(shape, np.float32), sci, name="SCI"),
+                      fits.ImageHDU(np.ones(shape, np.float32), w.to_header(), name="WHT"),
+                      fits.ImageHDU(np.ones(shape, np.int32), w.to_header(), name="CTX")]).writeto(tmp_path / name)
+    r = _info(tmp_path)
+    assert r.exit_code == 0 and "not one set of mosaics" in r.output, r.output
+    assert "jcdu01010_drc.fits: 50 x 40 px, filter f555w, WCS" in r.output, r.output  # "filter ?" before
+    assert "icdu03010_drc.fits: 30 x 30 px, filter F814W, WCS" in r.output, r.output

@@ -98,7 +98,7 @@ def classify_command(
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output, resolved
     from starclass.learn.checkpoint import load_model
-    from starclass.learn.classify import check_bands, classify, decision_threshold
+    from starclass.learn.classify import check_bands, classify, decision_threshold, no_data_line
     from starclass.learn.conformal import check_coverage
     from starclass.learn.precision import parse_precision, pick_device
 
@@ -184,6 +184,8 @@ def classify_command(
     if out.meta.get("n_blank"):
         echo(f"{out.meta['n_blank']} of the {out.meta['n_unclassified']} without a usable stamp have a blank "
              "(constant) band, named in column blank_bands")
+    if line := no_data_line(out):  # classified on partly filled stamps: said, not silently
+        echo(line)
     if joint_line:
         echo(joint_line)
     echo(f"written {output}")

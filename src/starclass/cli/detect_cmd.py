@@ -123,7 +123,13 @@ def detect_command(
     # here, not at the top: starclass.detect adds ~2 s (measured) to the 0.4 s of `starclass --help`
     import numpy as np
 
-    from starclass.detect.completeness import check_truth, completeness, fraction_brighter, plot_completeness
+    from starclass.detect.completeness import (
+        check_truth,
+        completeness,
+        fraction_brighter,
+        on_data,
+        plot_completeness,
+    )
     from starclass.detect.find import detect
     from starclass.detect.photometry import keep_given_photometry, measure, positions_of
     from starclass.detect.select import select_candidates
@@ -177,6 +183,13 @@ def detect_command(
                    if truth is not None else None)
     if truth_table is not None:
         check_truth(truth_table, ms.v_band, truth)  # before the detection, not after it
+        # truth objects beyond the data (a drizzled mosaic's NaN border, a catalogue wider than the mosaic)
+        # cannot be found: they were counted as missed, so completeness read 0.6 on a field found at 0.94
+        keep = on_data(truth_table, ms, ms.v_band)
+        if not keep.all():
+            echo(f"truth: {int((~keep).sum())} of {counted(len(truth_table), 'object')} lie off the {ms.v_band} "
+                 "data (NaN, zero weight or off the image) and cannot be detected: left out of the completeness")
+            truth_table = truth_table[keep]
 
     if positions is not None:
         given = place_rows(read_catalog(positions, require_xy=False), ms, positions, said=said)

@@ -453,7 +453,7 @@ def mosaic_lines(paths: list[Path], magsys: str = "vega") -> list[str]:
     """
     from astropy.io import fits
 
-    from starclass.io.mosaic import read_mosaics
+    from starclass.io.mosaic import band_of, read_mosaics
 
     try:
         ms = read_mosaics([str(p) for p in paths], magsys=magsys, require_zeropoint=False)
@@ -464,8 +464,12 @@ def mosaic_lines(paths: list[Path], magsys: str = "vega") -> list[str]:
                 hdu = next(h for h in hdul if h.is_image and h.header.get("NAXIS", 0) >= 2)
                 h = hdu.header
                 ctype = [str(h.get(k, "")) for k in ("CTYPE1", "CTYPE2") if h.get(k)]
-                lines.append(f"  {p.name}: {h.get('NAXIS1')} x {h.get('NAXIS2')} px, filter "
-                             f"{h.get('FILTER') or hdul[0].header.get('FILTER') or '?'}, "
+                # without FILTER, the band as read_mosaics tells it (an ACS drizzled file's FILTER1/FILTER2 in
+                # its primary header, CLEAR skipped; the file name): such a file was listed as "filter ?"
+                merged = hdul[0].header.copy()
+                merged.update(h)
+                said = h.get("FILTER") or hdul[0].header.get("FILTER") or band_of(p, merged) or "?"
+                lines.append(f"  {p.name}: {h.get('NAXIS1')} x {h.get('NAXIS2')} px, filter {said}, "
                              f"WCS {', '.join(ctype) or 'none'}")
         return lines
     lines = [f"mosaics: {len(ms.bands)} band(s): {', '.join(ms.bands)}", *ms.describe().splitlines()]

@@ -62,6 +62,48 @@ def check_truth(truth: Table, band: str, source: str | os.PathLike = "truth cata
         raise StarclassError(f"--truth {source} has {'; '.join(problems)}; its columns: {listed or 'none'}")
 
 
+def on_data(table: Table, mosaics, band: str) -> np.ndarray:
+    """Which rows of ``table`` lie on the data of ``band``: on the image and on a pixel that is not masked.
+
+    Masked pixels are those of ``mosaics.mask(band)``: NaN (a drizzled mosaic's border), zero weight,
+    flagged. A truth object there cannot be detected, so ``detect --truth`` leaves such rows out of the
+    completeness rather than counting them as missed.
+
+    Parameters
+    ----------
+    table
+        Rows with ``x``, ``y`` (0-based pixels).
+    mosaics
+        Anything with ``shape`` and ``mask(band)`` (a :class:`~starclass.io.mosaic.MosaicSet`).
+    band
+        The band whose data count (the detection band).
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean ``[len(table)]``; False for a row off the image, on a masked pixel or without a position.
+
+    Examples
+    --------
+    >>> from starclass.detect import ArrayMosaics
+    >>> img = np.ones((10, 10), np.float32)
+    >>> img[:, :4] = np.nan
+    >>> ms = ArrayMosaics({"f555w": img}, {"f555w": 25.0})
+    >>> on_data(Table({"x": [2.0, 6.0, 12.0], "y": [5.0, 5.0, 5.0]}), ms, "f555w").tolist()
+    [False, True, False]
+    """
+    x, y = _col(table, X), _col(table, Y)
+    ny, nx = mosaics.shape[:2]
+    with np.errstate(invalid="ignore"):
+        ix, iy = np.rint(x), np.rint(y)
+        inside = np.isfinite(ix) & np.isfinite(iy) & (ix >= 0) & (ix < nx) & (iy >= 0) & (iy < ny)
+    out = inside.copy()
+    if inside.any():
+        bad = mosaics.mask(band)
+        out[inside] = ~np.asarray(bad)[iy[inside].astype(np.intp), ix[inside].astype(np.intp)]
+    return out
+
+
 def completeness(
     truth: Table,
     found: Table,

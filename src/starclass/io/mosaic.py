@@ -72,6 +72,12 @@ MASK_EXTNAMES = ("MASK", "MSK", "BPM", "BADPIX", "FLAG", "FLAGS")
 #: The data-quality extension that :attr:`PixelFlags.dq_good_bits` reads (HST ``flt``/``flc``, JWST ``cal``).
 DQ_EXTNAME = "DQ"
 
+#: What the common ancillary extensions hold, in a few words (for the error on a file without an image).
+_ANCILLARY_WORDS = {"CTX": "a context map", "CON": "a context map", "ERR": "an error map", "VAR": "a variance map",
+                    "VARIANCE": "a variance map", "RMS": "an error map", "SIGMA": "an error map",
+                    "SAMP": "a sample map", "TIME": "an exposure-time map", "BKG": "a background map",
+                    "SKY": "a background map", "SEG": "a segmentation map", "SEGM": "a segmentation map"}
+
 #: Table meta key: where a catalogue's ``ra``, ``dec`` came from, or (``"none: ..."``) why a catalogue
 #: measured on mosaics has none (no celestial WCS); commands that need sky positions quote it when refusing.
 SKY_POSITIONS = "sky_positions"
@@ -1168,6 +1174,7 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
         used, ignored = "", []
         masks: list[str] = []
         weight = None
+        beside: list[str] = []  # the 2-D images read beside a band's image, not as one (for the error below)
         for hdu in hdul:
             if not isinstance(hdu, (fits.PrimaryHDU, fits.ImageHDU, fits.CompImageHDU)):
                 continue
@@ -1177,14 +1184,18 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
             if extname in WEIGHT_EXTNAMES:
                 if weight is None:
                     weight = _as_2d(hdu.data, path)
+                beside.append(f"{_hdu_label(hdul, hdu)}: a weight map")
                 continue
             if extname == DQ_EXTNAME:
                 masks.append(extname)  # named in the note: --dq-good-bits applies it
+                beside.append(f"{_hdu_label(hdul, hdu)}: data quality")
                 continue
             if extname in ANCILLARY_EXTNAMES:
+                beside.append(f"{_hdu_label(hdul, hdu)}: {_ANCILLARY_WORDS.get(extname, 'ancillary')}")
                 continue
             if extname in MASK_EXTNAMES or extname in skip:
                 masks.append(extname)
+                beside.append(f"{_hdu_label(hdul, hdu)}: a mask")
                 continue
             if image_hdu is None:
                 image_hdu, used = hdu, _hdu_label(hdul, hdu)
@@ -1197,6 +1208,13 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
                 raise StarclassError(
                     f"--mask-extension {named[0]}: in {path} that is the image itself, and no other image is left; "
                     f"give the EXTNAME of the mask (its HDUs: {', '.join(_hdu_label(hdul, h) for h in hdul)})")
+            if beside:
+                # a drizzled product without its SCI (WHT and CTX left): "no 2-D image found (HDU 1: 512 x 512 px;
+                # HDU 2: 512 x 512 px ...)" named two 2-D images and not why neither was the image
+                raise StarclassError(
+                    f"no science image in {path}: its 2-D images are {'; '.join(beside)}, which are read beside a "
+                    "band's image, not as one (a drizzled product's image is its SCI extension, or the primary "
+                    "HDU of an HLSP mosaic)")
             raise StarclassError(f"no 2-D image found in any HDU of {path}{_image_shapes(hdul)}")
         if ignored:
             # two chips, two epochs or an image and its model in one file: only one is the band's
@@ -2272,6 +2290,19 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                 f"PHOTFLAM/PHOTPLAM in {path} are not numbers: {photflam!r}, {photplam!r}") from None
         if photflam <= 0 or photplam <= 0:
             raise StarclassError(f"PHOTFLAM={photflam} / PHOTPLAM={photplam} in {path} must be positive")
+    flux_bunit = flux_unit_of(header)
+    if flux_bunit is not None and photflam is not None and photplam is not None:
+        # PHOTFLAM is the flux density of 1 e-/s: on values already in a flux unit (an HST mosaic put in
+        # MJy/sr beside JWST's, or in erg/s/cm2/A) its zeropoint made magnitudes off by -2.5 log10 PHOTFLAM
+        # (about 47 mag) or by the pixel area, without a word. A stated AB zeropoint of the values decides.
+        has_ab = (any(_number(header.get(k)) is not None for k in AB_ZEROPOINT_KEYS)
+                  or _ab_unit_zeropoint(header, path) is not None)
+        if not has_ab:
+            if required:
+                raise StarclassError(photflam_on_flux_message(header, path, flux_bunit, photplam))
+            return float("nan"), f"none: BUNIT {flux_bunit} is a flux, PHOTFLAM is of e-/s"
+        photflam = photplam = None  # the AB keyword (or the unit's own AB zeropoint) below
+    if photflam is not None and photplam is not None:
         if magsys == "ab":
             zp = ab_zeropoint(photflam, photplam)
         else:
@@ -2337,6 +2368,106 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
         zp += 2.5 * np.log10(exptime)
         origin += f" per second + 2.5 log10({key} {exptime:g} s) for {bunit.lower()}"
     return float(zp), origin
+
+
+#: Upper-case words of flux ``BUNIT`` s as HST and other archives write them, in astropy's spelling.
+_UNIT_WORDS = {"ERG": "erg", "ERGS": "erg", "S": "s", "SEC": "s", "CM": "cm", "CM2": "cm2", "A": "Angstrom",
+               "ANGSTROM": "Angstrom", "ANGSTROMS": "Angstrom", "AA": "Angstrom", "SR": "sr", "JY": "Jy",
+               "MJY": "MJy", "UJY": "uJy", "NJY": "nJy", "W": "W", "M": "m", "M2": "m2", "HZ": "Hz",
+               "ARCSEC": "arcsec", "ARCSEC2": "arcsec2", "PIX": "pix", "PIXEL": "pix"}
+
+
+def flux_unit_of(header) -> str | None:
+    """The ``BUNIT`` of a band whose pixel values are a calibrated flux (MJy/sr, Jy, erg/s/cm2/A...), else None.
+
+    Counts, count rates and values of no stated unit give None. Such a band's ``PHOTFLAM`` (the
+    flux density of 1 e-/s) cannot give the zeropoint of its values.
+
+    Examples
+    --------
+    >>> [flux_unit_of({"BUNIT": b}) for b in ("MJy/sr", "ERG/S/CM2/A", "ELECTRONS/S", "COUNTS", "")]
+    ['MJy/sr', 'ERG/S/CM2/A', None, None, None]
+    """
+    bunit = str(header.get("BUNIT", "") or "").strip()
+    return bunit if bunit and _FLUX_UNIT.search(bunit.upper().replace(" ", "")) else None
+
+
+def flux_unit_ab_zeropoint(header, photplam: float) -> float | None:
+    """AB magnitude of a pixel value of 1 in the band's flux ``BUNIT``, or None where astropy cannot convert it.
+
+    A flux density per steradian (``MJy/sr``) is taken over the pixel's solid angle, from the
+    header's WCS; a flux density per wavelength (``erg/s/cm2/A``) at the pivot wavelength
+    ``photplam`` (Angstrom), as STScI's AB formula does with PHOTFLAM = 1.
+
+    Examples
+    --------
+    At 0.04"/px one MJy/sr is 3.76e-8 Jy per pixel, AB 27.46; a value of 1 erg/s/cm2/A at 5308 A is
+    AB -5 log10(5308) - 2.408:
+
+    >>> h = {"BUNIT": "MJy/sr", "CTYPE1": "RA---TAN", "CTYPE2": "DEC--TAN", "CD1_1": -0.04 / 3600,
+    ...      "CD2_2": 0.04 / 3600, "CD1_2": 0.0, "CD2_1": 0.0}
+    >>> round(flux_unit_ab_zeropoint(h, 5308.0), 3)
+    27.462
+    >>> by_hand = float(-5 * np.log10(5308.0) - 2.408)
+    >>> round(flux_unit_ab_zeropoint({"BUNIT": "ERG/S/CM2/A"}, 5308.0), 2), round(by_hand, 2)
+    (-21.03, -21.03)
+    """
+    import astropy.units as u
+    from astropy.wcs.utils import proj_plane_pixel_area
+
+    bunit = str(header.get("BUNIT", "") or "").strip()
+    unit = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # astropy's notes on 'erg/s/cm2/A' (several slashes): read all the same
+        # HST writes units in upper case ('ERG/S/CM2/A'), which astropy does not read; lower-casing would be
+        # wrong ('A' is a year, 'MJY' millijansky), so the words of flux units are spelt out one by one
+        words = re.sub(r"[A-Za-z]+", lambda m: _UNIT_WORDS.get(m.group(0).upper(), "?"), bunit)
+        for text in (bunit, *([words] if "?" not in words else [])):
+            for fmt in ("fits", None):
+                got = u.Unit(text, format=fmt, parse_strict="silent")
+                if unit is None and not isinstance(got, u.UnrecognizedUnit):
+                    unit = got
+        if unit is None:
+            return None
+        areas: list = [1.0, u.pix]
+        try:
+            wcs = WCS(fits.Header(dict(header)) if not isinstance(header, fits.Header) else header).celestial
+            if wcs.naxis == 2:
+                areas.append(proj_plane_pixel_area(wcs) * u.deg**2)
+        except Exception:  # no or odd WCS: no pixel area, so no per-steradian conversion
+            pass
+    for area in areas:
+        try:
+            jy = (1.0 * unit * area).to(u.Jy, equivalencies=u.spectral_density(photplam * u.AA))
+            mag = jy.to(u.ABmag)
+        except u.UnitConversionError:
+            continue
+        value = float(mag.value)
+        return value if np.isfinite(value) else None
+    return None
+
+
+def photflam_on_flux_message(header, path: PathLike, bunit: str, photplam: float) -> str:
+    """Why a band in a flux ``BUNIT`` with ``PHOTFLAM`` is refused, and the AB zeropoint to write where known.
+
+    Examples
+    --------
+    >>> print(photflam_on_flux_message({"BUNIT": "ERG/S/CM2/A"}, "m_drc.fits", "ERG/S/CM2/A", 5308.0))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    m_drc.fits: BUNIT = 'ERG/S/CM2/A' says the pixel values are a calibrated flux, but its zeropoint would come from
+    PHOTFLAM/PHOTPLAM, which are of count rates (PHOTFLAM is the flux density of 1 e-/s): the magnitudes would be
+    wrong; write the AB zeropoint of the stored values into a copy of the file (astropy:
+    fits.setval(copy, 'ABMAGZP', value=-21.0326, ext=N): from BUNIT and PHOTPLAM 5308 A), or convert the image
+    back to e-/s (divide by PHOTFLAM for erg/s/cm2/A)
+    """
+    zp = flux_unit_ab_zeropoint(header, photplam)
+    value = (f"value={zp:.4f}, ext=N): from BUNIT and PHOTPLAM {photplam:g} A" if zp is not None
+             else "value=..., ext=N)")
+    return (f"{path}: BUNIT = {bunit!r} says the pixel values are a calibrated flux, but its zeropoint would come "
+            "from PHOTFLAM/PHOTPLAM, which are of count rates (PHOTFLAM is the flux density of 1 e-/s): the "
+            "magnitudes would be wrong; write the AB zeropoint of the stored values into a copy of the file "
+            f"(astropy: fits.setval(copy, 'ABMAGZP', {value}), or convert the image back to e-/s (divide by "
+            "PHOTFLAM for erg/s/cm2/A)")
 
 
 def _ab_unit_zeropoint(header: fits.Header, path: Path) -> tuple[float, str] | None:

@@ -24,7 +24,11 @@ members per candidate (:mod:`starclass.learn.ensemble`). The output is the candi
   (``valid`` False from :func:`starclass.stamps.make_inputs`) is *not classified*: it gets
   ``class_pred = 0`` (the schema's "no class"), NaN probabilities, ``quality = 0`` and member
   votes 0, and the table's ``meta["n_unclassified"]`` counts them. Other off-image or NaN
-  pixels of a stamp are filled with the normalised background (0) by the stamps module.
+  pixels of a stamp are filled with the normalised background (0) by the stamps module; a
+  classified candidate with such pixels (beside a drizzled mosaic's NaN border) is flagged:
+  a ``stamp_no_data`` column (added only when there are any; NaN for unclassified rows) holds
+  the share of its input pixels that are fill (:func:`starclass.stamps.inputs.no_data_fraction`),
+  and ``meta["n_stamp_no_data"]`` counts them.
 * **Blank stamps**: a candidate whose stamp is blank (constant: all zero, or one value) in
   some band at every scale is not classified either (a network gives confident nonsense on
   such an input): ``class_pred = 0`` and NaN probabilities as above, a ``blank_bands``
@@ -95,6 +99,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+#: Column of classified candidates' share of input pixels without data (filled), written when some have any.
+STAMP_NO_DATA = "stamp_no_data"
+
 #: Relative spread (peak to peak over the largest absolute value, at least 1) below which a
 #: stamp channel counts as constant: resampling a constant leaves float32 rounding only.
 _BLANK_RTOL = 1e-6
@@ -136,6 +143,37 @@ def blank_bands(inputs: np.ndarray, config: TaskConfig) -> np.ndarray:
         return np.repeat(const.all(axis=1, keepdims=True), n_bands, axis=1)
     n_scales = inputs.shape[1] // n_bands
     return const.reshape(n, n_scales, n_bands).all(axis=1)
+
+
+def no_data_line(out) -> str | None:
+    """The line ``classify`` prints on classified candidates whose stamps are partly without data, or None.
+
+    Parameters
+    ----------
+    out : astropy.table.Table
+        :func:`classify`'s output (its ``meta["n_stamp_no_data"]`` and ``stamp_no_data`` column).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"class_pred": [1, 4, 0], "stamp_no_data": [0.0, 0.25, np.nan]}, meta={"n_stamp_no_data": 1})
+    >>> print(no_data_line(t))  # doctest: +NORMALIZE_WHITESPACE
+    1 of the 2 classified candidates has a stamp partly without data (a NaN border, zero weight or off the image;
+    up to 25% of the input pixels, filled with the background): the share is in column stamp_no_data
+    """
+    n = int(out.meta.get("n_stamp_no_data") or 0)
+    if not n or STAMP_NO_DATA not in out.colnames:
+        return None
+    classified = int(np.sum(np.asarray(out[CLASS_PRED]) != 0))
+    most = float(np.nanmax(np.asarray(out[STAMP_NO_DATA], dtype=float)))
+    has = "has a stamp" if n == 1 else "have stamps"
+    return (f"{n} of the {classified} classified candidates {has} partly without data (a NaN border, zero weight "
+            f"or off the image; up to {most:.0%} of the input pixels, filled with the background): the share is in "
+            f"column {STAMP_NO_DATA}")
 
 
 def blank_column(blank: np.ndarray, bands) -> np.ndarray:
@@ -852,6 +890,7 @@ def classify(
     mi = np.full(n, np.nan) if tta or m > 1 else None
     n_invalid = 0
     invalid_rows: list[int] = []
+    no_data = np.zeros(n)  # share of each input's pixels that are fill (a drizzled mosaic's NaN border)
     # each candidate's smoothing draw of the conformal sets comes from its own stamp: drawn by
     # position, a candidate's pred_set changed with the order of the catalogue
     keys = np.zeros(n, dtype=np.uint64)
@@ -881,6 +920,8 @@ def classify(
                 p, views = member_probabilities(loaded.members, inputs, tta=False, device=dev, amp=amp), None
             _check_finite(p, valid, s, name)
             p[:, ~valid, :] = np.nan
+            if batch.no_data is not None:
+                no_data[s:e] = batch.no_data
             n_invalid += int((~valid).sum())
             invalid_rows.extend((s + np.flatnonzero(~valid)).tolist())
             r = aggregate(p, cfg.classes, threshold=thr, positive_class=positive)
@@ -917,6 +958,11 @@ def classify(
     blank_rows = blank.any(axis=1)
     if blank_rows.any():
         cols["blank_bands"] = blank_column(blank, cfg.bands)
+    # a classified candidate whose stamp reaches beyond the data (a NaN border, zero weight, off the image)
+    # was classified on partly filled input without a word: the share is written, and counted in the meta
+    partial = (class_pred != 0) & (no_data > 0)
+    if partial.any():
+        cols[STAMP_NO_DATA] = np.where(class_pred != 0, no_data, np.nan)
     # the candidates' own columns of these names (an earlier classification, PHANGS' class_pred and
     # quality) were replaced without a word, and those this model does not write (another model's
     # prob_4, class_m5) stayed as if it had: kept as <name>_input with a warning, as classify
@@ -940,6 +986,7 @@ def classify(
         "precision": precision_name(amp),
         "n_unclassified": int(n_invalid),
         "n_blank": int(blank_rows.sum()),
+        "n_stamp_no_data": int(partial.sum()),
         **trust_meta,
     })
     if n_invalid:

@@ -43,7 +43,8 @@ from starclass.stamps.multiscale import base_size, parse_scales, resample, scale
 from starclass.stamps.noise import measured_softening
 from starclass.stamps.normalise import check_method, n_output_channels, normalise_scales
 
-__all__ = ["InputSpec", "input_spec", "make_inputs", "iter_inputs", "InputBatch", "input_shape", "resolve_spec"]
+__all__ = ["InputSpec", "input_spec", "make_inputs", "iter_inputs", "InputBatch", "input_shape", "resolve_spec",
+           "no_data_fraction"]
 
 log = logging.getLogger(__name__)
 
@@ -336,6 +337,8 @@ class InputBatch(NamedTuple):
     stop: int
     inputs: np.ndarray
     valid: np.ndarray
+    #: share of each candidate's input pixels (over its scales) that are fill, not data (:func:`no_data_fraction`)
+    no_data: np.ndarray | None = None
 
 
 def auto_batch_size(config: Any, n_bands: int, budget_bytes: int = 256 * 2**20, resize: bool = False) -> int:
@@ -388,10 +391,50 @@ def iter_inputs(
     2 3 (1, 2, 16, 16) [True]
     """
     spec = input_spec(config)
-    for start, stop, inputs, valid, _ in _iter_batches(
+    for start, stop, inputs, valid, valid_px in _iter_batches(
         mosaics, x, y, spec, batch_size, zeropoints, masks, resize, progress, weights
     ):
-        yield InputBatch(start, stop, inputs, valid)
+        yield InputBatch(start, stop, inputs, valid, no_data_fraction(valid_px, spec))
+
+
+def no_data_fraction(valid_px: np.ndarray, config: Any) -> np.ndarray:
+    """Share of each candidate's input pixels, over its scales, that are fill: off the image, NaN or masked.
+
+    The pixels the network sees at each scale (nearest-neighbour samples of the base stamp,
+    :func:`~starclass.stamps.multiscale.scale_indices`) are counted, and the shares averaged over
+    the scales: 0 for a stamp wholly on data, 1 for one wholly off it. A candidate beside a
+    drizzled mosaic's NaN border has its own pixel valid but part of its stamp filled with the
+    normalised background; ``classify`` writes this share for such rows (``stamp_no_data``).
+
+    Parameters
+    ----------
+    valid_px : numpy.ndarray
+        ``[N, Sb, Sb]`` pixel validity of the base stamps (valid in every band).
+    config
+        The task (its stamp size and scales), or an :class:`InputSpec`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[N]`` float64 in 0-1.
+
+    Examples
+    --------
+    One scale, the stamp's left half off the data:
+
+    >>> v = np.ones((1, 8, 8), bool)
+    >>> v[0, :, :4] = False
+    >>> spec = InputSpec(bands=("f555w",), stamp_size=8, scales=(1.0,), normalisation="none")
+    >>> no_data_fraction(v, spec).tolist()
+    [0.5]
+    """
+    spec = config if isinstance(config, InputSpec) else input_spec(config)
+    n, sb = len(valid_px), valid_px.shape[-1]
+    out = np.zeros(n)
+    for scale in spec.scales:
+        i = scale_indices(spec.stamp_size, scale, sb)
+        out += 1.0 - valid_px[:, i][:, :, i].mean(axis=(1, 2))
+    return out / len(spec.scales)
 
 
 def _iter_batches(mosaics, x, y, spec, batch_size, zeropoints, masks, resize, progress, weights="auto"):

@@ -142,6 +142,11 @@ def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 
         if "n_blank" in task_meta:
             blank = table.column("blank_bands").to_pylist() if "blank_bands" in table.column_names else []
             task_meta["n_blank"] = int(sum(1 for v in blank if v))
+        if "n_stamp_no_data" in task_meta:
+            # likewise: the first tile's count was kept for the whole survey
+            share = (table.column("stamp_no_data").to_numpy(zero_copy_only=False)
+                     if "stamp_no_data" in table.column_names else np.zeros(0))
+            task_meta["n_stamp_no_data"] = int(np.sum(np.nan_to_num(share.astype(float)) > 0))
     # the column list and string lengths astropy's reader needs, for the merged columns
     return with_astropy_metadata(table.replace_schema_metadata(keep), task_meta)
 
