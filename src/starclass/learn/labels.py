@@ -60,9 +60,13 @@ from starclass.schema import (
     CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
     CLASS_HYBRID,
+    CLASS_JOINT,
+    CLASS_MEAN,
+    CLASS_MEDIAN,
     CLASS_METHOD,
     CLASS_ML,
     CLASS_ML_CHECKED,
+    CLASS_PRED,
     CLASS_RECLASSIFIED,
     CLASS_REF,
     ID,
@@ -124,6 +128,22 @@ FINAL_CLASS_COLUMNS = {
                CLASS_HYBRID: (34, "the final hybrid class: the mode of three people, one person's check or a "
                                   "machine-learning class, row by row"),
                CLASS_METHOD: (35, "the flag saying who gave the final class, not a class")},
+}
+
+
+#: Columns that starclass writes as one answer for all the people (or for a model), never one person's
+#: votes. Named as a vote column beside the people's own, the consensus was counted as one more person
+#: who agrees with the majority: Dawid-Skene took it for the most reliable person and the vote
+#: distribution moved towards the mode.
+CONSENSUS_COLUMNS = {
+    CLASS_REF: "the reference class: the people's mode in simulate's humans.ecsv and in an inspect --export, "
+               "the truth in truth.ecsv",
+    "class_weighted": "inspect --export's weighted vote of the people",
+    CLASS_MEAN: "a class made from the others (inspect --export: the mean of the people's classes; classify: the "
+                "class of the members' mean probability)",
+    CLASS_MEDIAN: "classify's class of the members' median probability",
+    CLASS_PRED: "a model's class",
+    CLASS_JOINT: "classify --votes's class of the model and the people together",
 }
 
 
@@ -790,6 +810,17 @@ def _vote_columns(table: Table, columns: str | Sequence[str] | None, name: str) 
             f"{name}: --label-columns {CLASS_HUMAN_MEAN} is the mean of the people's classes (LEGUS column 35), "
             "not one person's votes; the LEGUS catalogues hold no individual votes (README of the LEGUS data). "
             "Train on the final class instead: --catalog FILE (its class_ref) and no --labels")
+    for c in cols:
+        final = FINAL_CLASS_COLUMNS.get(table.meta.get("legus_layout"), {}).get(c)
+        expert = table.meta.get("legus_layout") == "expert" and c == CLASS_REF  # NGC 4449: one expert's class
+        if c in CONSENSUS_COLUMNS and final is None and not expert and c in table.colnames:
+            # a consensus beside the votes it was made from was taken for one more person (class_ref of humans.ecsv)
+            others = [h for h in cols if h not in CONSENSUS_COLUMNS]
+            hint = f"the vote columns are {', '.join(others)}" if others else "name the people's own vote columns"
+            raise StarclassError(
+                f"{name}: --label-columns {c} is {CONSENSUS_COLUMNS[c]}, not one person's votes: a label model would "
+                f"count it as one more person who agrees with the others. Leave it out ({hint}); if it does hold one "
+                "person's classes, give it another name (e.g. class_h4)")
     missing = [c for c in cols if c not in table.colnames]
     if missing:
         raise StarclassError(f"{name} has no column {', '.join(map(repr, missing))} named by --label-columns "
