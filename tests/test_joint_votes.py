@@ -244,7 +244,9 @@ def test_classify_again_keeps_an_earlier_joint_result_renamed(toy_model, tmp_pat
     cat["prob_joint_9"] = np.full(n, 0.5)  # a class this model does not have
     cat["n_votes"] = np.full(n, 2, dtype=np.int16)
     write_catalog(cat, tmp_path / "before.ecsv")
-    votes = Table({"id": np.asarray(cat["id"])[:10], "class_h1": np.asarray(cat["class_ref"])[:10]})
+    # two people (one vote column is refused: test_votes_one_person)
+    votes = Table({"id": np.asarray(cat["id"])[:10], "class_h1": np.asarray(cat["class_ref"])[:10],
+                   "class_h2": np.asarray(cat["class_ref"])[:10]})
     write_catalog(votes, tmp_path / "votes.ecsv")
     base = ["classify", str(root / "mos"), "--catalog", str(tmp_path / "before.ecsv"), "--model",
             str(root / "model"), "--device", "cpu", "--no-progress"]
@@ -259,7 +261,7 @@ def test_classify_again_keeps_an_earlier_joint_result_renamed(toy_model, tmp_pat
         assert np.asarray(t["n_votes_input"]).tolist() == [2] * n
         assert "prob_joint_9" not in t.colnames and np.allclose(np.asarray(t["prob_joint_1_input"]), 0.25)
         if extra:  # the new joint result is this model's and these votes'
-            assert np.asarray(t["n_votes"]).tolist() == [1] * 10 + [0] * (n - 10)
+            assert np.asarray(t["n_votes"]).tolist() == [2] * 10 + [0] * (n - 10)
             assert np.array_equal(np.asarray(t["class_joint"])[10:], np.asarray(t["class_pred"])[10:])
         else:  # no joint column that this classification did not compute
             assert not {"class_joint", "prob_joint_1", "n_votes"} & set(t.colnames)

@@ -211,7 +211,8 @@ def test_votes_written_as_text_are_read_or_named_by_column_and_row(tmp_path):
     assert vote_matrix(text, ["a", "b"]).tolist() == [[1, 4], [2, 0], [0, 3]]
     cfg = get_preset("legus4")
     cat = Table({"id": ["c1", "c2", "c3"]})
-    votes = Table({"id": ["c1", "c9"], "class_h1": [1, 2]})
+    # two people: one vote column is refused before the ids are matched (test_votes_one_person)
+    votes = Table({"id": ["c1", "c9"], "class_h1": [1, 2], "class_h2": [1, 2]})
     with pytest.raises(StarclassError) as err:
         joint_with_votes(cfg, cat, np.full((3, 4), 0.25), votes, name="v.ecsv")
     assert "first at row 2; e.g. c9" in str(err.value) and "np.str_" not in str(err.value)

@@ -565,7 +565,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
             if use_votes and (labels is not None or catalogs):
                 # the votes first, as with images: NGC 1566's columns 36-39 (not people) were refused only
                 # once the user had found the mosaics, after "holds the labels, not the images"
-                _check_votes(cfg, catalogs[0] if catalogs else labels, labels, label_columns)
+                _check_votes(cfg, catalogs[0] if catalogs else labels, labels, label_columns, label_model or "mode")
             raise StarclassError(_no_images(catalogs, task, labels))
         if not catalogs and labels is not None and not stamp_list:
             catalogs = [labels]  # the votes table is the catalogue (a stamp store has its own)
@@ -982,21 +982,23 @@ def _print_cv(cvr) -> None:
     echo(f"fold models, cv_metrics.ecsv, cv_predictions.ecsv and cv_summary.json written to {cvr.outdir}")
 
 
-def _check_votes(cfg, catalog, labels, label_columns: str | None) -> None:
+def _check_votes(cfg, catalog, labels, label_columns: str | None, label_model: str = "mode") -> None:
     """Check the votes of ``--labels`` / ``--label-columns`` (columns, people, classes, ids) without images.
 
     The checks :func:`_vote_targets` makes (through :func:`starclass.learn.labels.votes_for_catalogue`),
-    with the mode as label model: nothing is trained on them.
+    with the label model's own (one vote column for ``soft`` or ``dawid-skene``); nothing is
+    trained on them (the mode is the cheapest model to fit, and fits the same columns).
     """
     from starclass.io.catalog import read_catalog
-    from starclass.learn.labels import read_votes, votes_for_catalogue
+    from starclass.learn.labels import check_several_people, read_votes, votes_for_catalogue
 
     table = read_catalog(catalog)
     votes_table = None
     # resolved, not Path.resolve: --labels given as a loop of links was a RuntimeError traceback
     if labels is not None and resolved(labels) != resolved(catalog):
         votes_table = read_votes(labels, "train --labels")
-    votes_for_catalogue(cfg, table, votes_table, columns=label_columns, model="mode", name=str(labels or catalog))
+    vt = votes_for_catalogue(cfg, table, votes_table, columns=label_columns, model="mode", name=str(labels or catalog))
+    check_several_people(vt.columns, label_model, name=str(labels or catalog))
 
 
 def _no_images(catalogs, task: str, labels=None) -> str:

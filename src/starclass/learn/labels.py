@@ -1,7 +1,8 @@
 """Training targets from several people's votes: their mode, their distribution, or Dawid-Skene.
 
 People who classify clusters disagree (two LEGUS classifiers agree on 57% of candidates over
-four classes). Training on the mode of their votes throws away how sure they were; this
+four classes in the StarcNet paper; the public catalogues' class mode and mean put it at 62%,
+docs/uncertainty.md, "Learning from votes"). Training on the mode of their votes throws away how sure they were; this
 module turns the votes (one column per person, ``class_h1 .. class_hN``; 0, NaN or masked =
 that person did not vote) into an ``(N, K)`` array of training targets, one row per candidate
 and one column per class, with one of three *label models*:
@@ -58,9 +59,16 @@ from starclass.errors import StarclassError, counted
 from starclass.schema import (
     CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
+    CLASS_HYBRID,
+    CLASS_JOINT,
+    CLASS_MEAN,
+    CLASS_MEDIAN,
+    CLASS_METHOD,
     CLASS_ML,
     CLASS_ML_CHECKED,
+    CLASS_PRED,
     CLASS_RECLASSIFIED,
+    CLASS_REF,
     ID,
     class_array,
     id_keys,
@@ -75,10 +83,12 @@ __all__ = ["LABEL_MODELS", "DawidSkeneResult", "VoteTargets", "votes_for_catalog
            "vote_counts", "mode_targets", "soft_targets", "dawid_skene", "vote_targets", "task_targets",
            "annotator_table", "read_votes", "task_tie_rule",
            "parse_label_columns", "combine_votes", "JointClasses", "joint_with_votes", "NOT_PEOPLE",
-           "check_vote_columns", "known_classes", "checked_votes"]
+           "check_vote_columns", "known_classes", "checked_votes", "PEOPLE_MODELS", "check_several_people"]
 
 #: The label models :func:`vote_targets` knows.
 LABEL_MODELS = ("mode", "soft", "dawid-skene")
+#: The label models that weigh people against each other: one vote column leaves them nothing to weigh.
+PEOPLE_MODELS = ("soft", "dawid-skene")
 
 
 def parse_label_columns(text: str | Sequence[str]) -> list[str]:
@@ -107,6 +117,90 @@ NOT_PEOPLE = {CLASS_HUMAN_MODE: (36, "the mode of three people"),
               CLASS_ML: (37, "a machine-learning classifier's class"),
               CLASS_ML_CHECKED: (38, "one person's check of the machine-learning class"),
               CLASS_RECLASSIFIED: (39, "one person's re-classification of former class-4 sources")}
+
+
+#: Columns of a LEGUS catalogue that hold a final class, not one person's votes, by layout
+#: (``meta['legus_layout']``): col 34 is the people's mode in the standard files and the hybrid
+#: human + machine class in NGC 1566 (``class_ref``, and ``class_hybrid``, its copy), col 35 there
+#: the flag saying who gave it. NGC 4449's col 34 (layout ``expert``) is one expert's class.
+FINAL_CLASS_COLUMNS = {
+    "standard": {CLASS_REF: (34, "the mode of the people's classes")},
+    "standard+extra": {CLASS_REF: (34, "the mode of the people's classes")},
+    "hybrid": {CLASS_REF: (34, "the final hybrid class: the mode of three people, one person's check or a "
+                               "machine-learning class, row by row"),
+               CLASS_HYBRID: (34, "the final hybrid class: the mode of three people, one person's check or a "
+                                  "machine-learning class, row by row"),
+               CLASS_METHOD: (35, "the flag saying who gave the final class, not a class")},
+}
+
+
+#: Columns that starclass writes as one answer for all the people (or for a model), never one person's
+#: votes. Named as a vote column beside the people's own, the consensus was counted as one more person
+#: who agrees with the majority: Dawid-Skene took it for the most reliable person and the vote
+#: distribution moved towards the mode.
+CONSENSUS_COLUMNS = {
+    CLASS_REF: "the reference class: the people's mode in simulate's humans.ecsv and in an inspect --export, "
+               "the truth in truth.ecsv",
+    "class_weighted": "inspect --export's weighted vote of the people",
+    CLASS_MEAN: "a class made from the others (inspect --export: the mean of the people's classes; classify: the "
+                "class of the members' mean probability)",
+    CLASS_MEDIAN: "classify's class of the members' median probability",
+    CLASS_PRED: "a model's class",
+    CLASS_JOINT: "classify --votes's class of the model and the people together",
+}
+
+
+def check_several_people(columns: Sequence[str], model: str, *, name: str = "labels",
+                         use: str = "train") -> None:
+    """Refuse a label model that weighs people against each other when only one person's column is given.
+
+    With one vote column the vote distribution (``soft``) is that person's vote one-hot, and
+    Dawid-Skene cannot tell that person's mistakes from the truth (nobody to compare them with:
+    its confusion matrix comes out the identity), so both gave that person's labels as certain,
+    the same targets as ``mode``, under another name; ``classify --votes`` gave the person's
+    vote with probability 1 whatever the network said.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        The vote columns, one per person.
+    model : str
+        The label model (:data:`LABEL_MODELS`); ``mode`` takes one column.
+    name : str
+        The votes' file, for messages.
+    use : {"train", "classify"}
+        Which command's advice to give.
+
+    Raises
+    ------
+    StarclassError
+        ``model`` is one of :data:`PEOPLE_MODELS` and fewer than two columns are given.
+
+    Examples
+    --------
+    >>> check_several_people(["class_h1", "class_h2"], "soft")
+    >>> check_several_people(["class_h1"], "mode")
+    >>> check_several_people(["class_h1"], "dawid-skene")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: labels: --label-model dawid-skene weighs several people's votes, but one ...
+    """
+    if model not in PEOPLE_MODELS or len(columns) >= 2:
+        return
+    col = ", ".join(columns)
+    if use == "classify":
+        raise StarclassError(
+            f"{name}: classify --votes weighs each person's votes by their Dawid-Skene confusion matrix, estimated "
+            f"by comparing the people with each other; with one vote column ({col}) there is nobody to compare "
+            "with, and the joint class would be that person's vote with probability 1 whatever the model says. "
+            "Give two or more people's vote columns (--label-columns), or classify without --votes")
+    why = ("the distribution of one vote is that vote, one-hot" if model == "soft" else
+           "one person's confusion matrix cannot be estimated without others to compare with, so it comes out "
+           "the identity and the posterior is that person's vote, one-hot")
+    raise StarclassError(
+        f"{name}: --label-model {model} weighs several people's votes, but one vote column was given ({col}): "
+        f"{why}, the same targets as --label-model mode. Give two or more people's vote columns "
+        "(--label-columns), or train on this one with --label-model mode")
 
 
 def known_classes(config: TaskConfig) -> list[int]:
@@ -144,8 +238,8 @@ def check_vote_columns(table: Table, columns: Sequence[str], votes: np.ndarray |
     ------
     StarclassError
         A column of the LEGUS NGC 1566 catalogue that is not one person (:data:`NOT_PEOPLE`), a
-        column without a single vote, or a vote the task has no class for (naming the column,
-        row, id and value).
+        LEGUS catalogue's final class (:data:`FINAL_CLASS_COLUMNS`), a column without a single
+        vote, or a vote the task has no class for (naming the column, row, id and value).
 
     Examples
     --------
@@ -158,8 +252,16 @@ def check_vote_columns(table: Table, columns: Sequence[str], votes: np.ndarray |
     """
     import re
 
-    hybrid = table.meta.get("legus_layout") == "hybrid"
+    layout = table.meta.get("legus_layout")
+    hybrid = layout == "hybrid"
     for c in columns:
+        final = FINAL_CLASS_COLUMNS.get(layout, {}).get(c)
+        if final is not None:
+            # col 34 read as one more person: the people's mode (or NGC 1566's hybrid class) counted as a voter
+            raise StarclassError(
+                f"{name}: --label-columns {c} is column {final[0]} of this LEGUS catalogue ({final[1]}), not one "
+                "person's votes; the LEGUS catalogues hold no individual people's votes (README of the LEGUS "
+                "data). To train, use the final class: --catalog FILE --label-column class_ref, no --labels")
         number, what = NOT_PEOPLE.get(c, (None, None))
         m = re.fullmatch(r"legus_col(\d+)", c)
         if number is None and hybrid and m and 36 <= int(m.group(1)) <= 39:
@@ -642,7 +744,9 @@ def votes_for_catalogue(config: TaskConfig, catalogue: Table, votes: Table | Non
     Raises
     ------
     StarclassError
-        No vote columns, a missing ``id`` column, duplicate or unknown ids, a bad class.
+        No vote columns, one vote column with ``soft`` or ``dawid-skene``
+        (:func:`check_several_people`), a missing ``id`` column, duplicate or unknown ids, a bad
+        class.
 
     Examples
     --------
@@ -662,6 +766,8 @@ def votes_for_catalogue(config: TaskConfig, catalogue: Table, votes: Table | Non
     votes_arr = vote_matrix(table, cols, name=name)
     # a vote for a class the task lacks (7 in a four-class task) was dropped without a word
     check_vote_columns(table, cols, votes_arr, name=name, config=config)
+    # after the columns' own checks: a column that is nobody's votes (NGC 1566's) is named as such first
+    check_several_people(cols, model, name=name)
     # reference classes: the task's merge keys (or its classes); every vote is one of them now
     ref = known_classes(config)
     annotators = None
@@ -707,6 +813,17 @@ def _vote_columns(table: Table, columns: str | Sequence[str] | None, name: str) 
             f"{name}: --label-columns {CLASS_HUMAN_MEAN} is the mean of the people's classes (LEGUS column 35), "
             "not one person's votes; the LEGUS catalogues hold no individual votes (README of the LEGUS data). "
             "Train on the final class instead: --catalog FILE (its class_ref) and no --labels")
+    for c in cols:
+        final = FINAL_CLASS_COLUMNS.get(table.meta.get("legus_layout"), {}).get(c)
+        expert = table.meta.get("legus_layout") == "expert" and c == CLASS_REF  # NGC 4449: one expert's class
+        if c in CONSENSUS_COLUMNS and final is None and not expert and c in table.colnames:
+            # a consensus beside the votes it was made from was taken for one more person (class_ref of humans.ecsv)
+            others = [h for h in cols if h not in CONSENSUS_COLUMNS]
+            hint = f"the vote columns are {', '.join(others)}" if others else "name the people's own vote columns"
+            raise StarclassError(
+                f"{name}: --label-columns {c} is {CONSENSUS_COLUMNS[c]}, not one person's votes: a label model would "
+                f"count it as one more person who agrees with the others. Leave it out ({hint}); if it does hold one "
+                "person's classes, give it another name (e.g. class_h4)")
     missing = [c for c in cols if c not in table.colnames]
     if missing:
         raise StarclassError(f"{name} has no column {', '.join(map(repr, missing))} named by --label-columns "
@@ -838,13 +955,13 @@ def check_votes(catalogue: Table | None, votes: Table, *, columns: str | Sequenc
     Raises
     ------
     StarclassError
-        No vote columns, a vote that is not a class number, no ``id`` column, or duplicate or
-        unknown ids (named by row).
+        No vote columns, a single one (:func:`check_several_people`), a vote that is not a class
+        number, no ``id`` column, or duplicate or unknown ids (named by row).
 
     Examples
     --------
-    >>> check_votes(Table({"id": [1, 2]}), Table({"id": [1, 2], "class_h1": [1, 3]}))
-    ['class_h1']
+    >>> check_votes(Table({"id": [1, 2]}), Table({"id": [1, 2], "class_h1": [1, 3], "class_h2": [1, 4]}))
+    ['class_h1', 'class_h2']
     """
     from starclass.schema import ID
 
@@ -856,6 +973,8 @@ def check_votes(catalogue: Table | None, votes: Table, *, columns: str | Sequenc
                    catalogue_name)
     elif ID not in votes.colnames:
         raise StarclassError(f"{name} has no {ID!r} column to match the votes to the candidates")
+    # last: a mistake in the columns or the ids is named first (it would remain with a second column)
+    check_several_people(cols, "dawid-skene", name=name, use="classify")
     return cols
 
 
@@ -895,8 +1014,8 @@ def joint_with_votes(config: TaskConfig, catalogue: Table, prob: np.ndarray, vot
     Raises
     ------
     StarclassError
-        No vote columns, a missing ``id``, duplicate or unknown ids, a non-integer class, or a
-        ``prob`` of the wrong shape.
+        No vote columns, a single one (:func:`check_several_people`), a missing ``id``, duplicate
+        or unknown ids, a non-integer class, or a ``prob`` of the wrong shape.
 
     Examples
     --------
@@ -918,6 +1037,7 @@ def joint_with_votes(config: TaskConfig, catalogue: Table, prob: np.ndarray, vot
     cols = _vote_columns(table, columns, name)
     raw = vote_matrix(table, cols, name=name)
     check_vote_columns(table, cols, raw, name=name, config=config)
+    check_several_people(cols, "dawid-skene", name=name, use="classify")
     classes = [int(c) for c in config.classes]
     # each vote as the task's class it merges into; a dropped class is no vote
     idx = np.asarray(config.class_indices(raw.reshape(-1).astype(float)), dtype=np.int64).reshape(raw.shape)
