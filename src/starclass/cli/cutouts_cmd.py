@@ -283,7 +283,7 @@ def cutouts_command(
              "each store's name, and galaxy the store's own or the field)."),
     output: Path = typer.Option(..., "--output", "-o", help="Stamp store to write (HDF5, .h5)."),
     task: str | None = typer.Option(None, "--task",
-        help="Task preset, config file or trained model (its folder or manifest.json): takes bands, "
+        help="Task preset, task file (YAML/JSON) or trained model (its folder or manifest.json): takes bands, "
              "stamp size, scales and normalisation from it."),
     size: int | None = typer.Option(None, "--size", "--stamp-size", min=4, max=1024,
                                     help="Stamp side in pixels, 4-1024 (default 32, or the task's)."),

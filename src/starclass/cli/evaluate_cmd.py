@@ -57,9 +57,9 @@ def evaluate(
                                  help="Colour-colour boxes, mass/age/luminosity functions."),
     out: Path = typer.Option(Path("evaluation"), "--output", "-o", "--out",
                              help="Output folder: tables/*.ecsv, figures/*.png, summary.json."),
-    task: str = typer.Option(None, "--task", help="Task preset or config YAML whose classes, positive class and "
-                                                 "merges to score (default: the task 'starclass classify' recorded "
-                                                 "in the catalogue)."),
+    task: str = typer.Option(None, "--task", help="Task preset, task file (YAML/JSON) or trained model folder "
+                                                 "whose classes, positive class and merges to score (default: the "
+                                                 "task 'starclass classify' recorded in the catalogue)."),
     label_column: str = typer.Option(
         None, "--label-column",
         help="Column of label strings (e.g. 'label' of 'classify --stamps' output): mapped to classes by the "

@@ -62,7 +62,8 @@ def report(
                                help="Bootstrap resamples for confidence intervals (0: none; at most 10000, "
                                     "far more than a 95% interval needs)."),
     task: str = typer.Option(None, "--task",
-                             help="Task preset or config YAML (default: the task recorded in the catalogue)."),
+                             help="Task preset, task file (YAML/JSON) or trained model folder whose classes to score "
+                                  "(default: the task recorded in the catalogue)."),
     stamps: Path = typer.Option(None, "--stamps", help="The cutout folder (CSV or directory) the output was "
                                                        "classified from: a gallery of the worst mistakes, and "
                                                        "Grad-CAM of the cutouts with --model."),

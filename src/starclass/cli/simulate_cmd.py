@@ -36,7 +36,8 @@ def simulate_cmd(
              "(detect --truth, cutouts, train, evaluate) works per candidate and refuses an empty catalogue."),
     distance: float = typer.Option(
         None, "--distance", help="Distance in Mpc, 0.01-1000 (default: the preset's, 10 for hst)."),
-    bands: str = typer.Option(None, "--bands", help="Comma-separated bands, e.g. f275w,f336w,f438w,f555w,f814w."),
+    bands: str = typer.Option(None, "--bands", help="Comma-separated bands (default: the preset's, hst "
+                              "f275w,f336w,f438w,f555w,f814w, m31 g,i; docs/simulator.md)."),
     humans: int = typer.Option(None, "--humans", help="Number of simulated human classifiers (default 3)."),
     cluster_fraction: float = typer.Option(
         None, "--cluster-fraction",
