@@ -39,6 +39,8 @@ def demo(
     defaults, most of it training (103 s measured; 25 min on a 2-core machine shared with four
     other jobs). The folder is filled only when the run has finished: an interrupted run leaves it
     as it was.
+
+    Example: starclass demo -o demo_output/ --epochs 5
     """
     if labels not in ("truth", "humans"):
         # run_demo's own check named its parameter ("labels must be ..."), not the option

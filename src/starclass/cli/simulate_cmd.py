@@ -77,6 +77,8 @@ def simulate_cmd(
     """Simulate a galaxy field (images, truth catalogue, simulated human labels).
 
     Positions in the catalogues are 0-based pixels; magnitudes are Vega.
+
+    Examples: starclass simulate field/ --seed 1 --png; starclass simulate test/ --seed 1001
     """
     progress = progress and not quiet
     # here, not at the top: starclass.simulate adds 2.2 s (measured) to the 0.4 s of `starclass --help`

@@ -84,6 +84,8 @@ def suggest_command(
     sqlite:///POOL/inspect.sqlite` (the pool's one database, every round; the line printed names
     both), export the labels (`--export LABELS.csv`, a cutout CSV) and fine-tune with
     `starclass train --stamps LABELS.csv --resume-from MODEL -o NEW_MODEL`.
+
+    Example: starclass suggest model/ classified.ecsv -n 200 -o suggestions.ecsv
     """
     import numpy as np
 

@@ -87,6 +87,8 @@ def survey_command(
     read (missing, truncated, no band of the model) stops the survey with exit status 2, naming the
     plan, the field and the file. Nothing is half done: repair the file, or leave the field out by
     deleting its entry (its row of a CSV plan) and run again.
+
+    Example: starclass survey plan.yaml --model model/ -o run/
     """
     require_extra("scale", ["distributed"], "survey")
     from starclass.errors import StarclassError
