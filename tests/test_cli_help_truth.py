@@ -98,6 +98,8 @@ def _stated_defaults() -> list[tuple[str, str, str]]:
         ("simulate", "--n-candidates", f"default {hst.n_candidates}"),
         ("simulate", "--humans", f"default {hst.n_humans}"),
         ("simulate", "--distance", f"{hst.distance_mpc:g} for hst"),
+        # it gave an example of five bands and no default: the preset's, which differ (m31: g, i)
+        ("simulate", "--bands", f"hst {','.join(hst.bands)}, m31 {','.join(preset('m31', seed=0).bands)}"),
         ("simulate", "--galaxy", f"hst: {hst.galaxy}"),
         ("simulate", "--volunteers", f"default {seed_configs['galaxy-cluster'].volunteers}"),
         ("cutouts", "--size", f"default {spec.stamp_size}"),

@@ -307,3 +307,206 @@ def test_every_documented_task_file_loads(tmp_path):
     # paper.yaml, five.yaml, mine.yaml, galaxy-cluster-experts.yaml, the preset examples, seeds.md's printf lines
     assert found >= 8, f"only {found} documented task files found"
     assert not bad, "documented task files that do not load:\n" + "\n".join(bad)
+
+
+def table_row_options(path: Path) -> list[tuple[int, list[str], str]]:
+    """``(line number, the row's commands, option)`` of every bare option a Markdown table row names.
+
+    README's table of stages names a command in its first cell (```starclass simulate OUT```) and
+    its options bare in the others (```--preset cool-core```, ```--cv logo```): the command-line
+    check above sees only spans that start with ``starclass`` or a subcommand, so an option renamed
+    in the code stayed in the table. A row's bare options belong to one of the commands it names.
+    """
+    out: list[tuple[int, list[str], str]] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.startswith("|"):
+            continue
+        spans = [s.replace("\\|", "|") for s in re.findall(r"`([^`]+)`", line)]
+        commands = [m.group(2) for s in spans for m in [re.match(r"(python3? -m )?starclass (\w+)", s)] if m]
+        if not commands:
+            continue
+        for span in spans:
+            if span.startswith("-") and not re.match(r"-\d", span):
+                out += [(number, commands, word.split("=", 1)[0]) for word in _shell_words(span)
+                        if word.startswith("--")]
+    return out
+
+
+def table_option_problems(path: Path) -> list[str]:
+    """``line: --option`` for each bare option of a table row that none of the row's commands takes."""
+    commands = _commands()
+    bad = []
+    for number, named, option in table_row_options(path):
+        known = set().union(*(_option_names(commands[c]) for c in named if c in commands))
+        spellings = option.split("/") if "/" in option else [option]
+        bad += [f"{number}: {s} (of {', '.join(dict.fromkeys(named))})" for s in spellings if s not in known]
+    return bad
+
+
+def test_the_table_checker_catches_an_option_no_command_of_the_row_takes(tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text("| command | what |\n| --- | --- |\n"
+                   "| `starclass simulate OUT` | `--preset cool-core`, `--presett x` |\n"
+                   "| `starclass suggest M C` / `starclass train --labels h.ecsv` | `--label-model soft` |\n"
+                   "| `--cv 5` | no command named in this row |\n")
+    assert table_option_problems(doc) == ["3: --presett (of simulate)"]
+
+
+@pytest.mark.skipif(not (ROOT / "docs").is_dir(), reason="docs/ not shipped with this copy")
+def test_every_option_a_table_row_names_is_one_of_its_commands():
+    found = sum(len(table_row_options(p)) for p in DOCS)
+    assert found >= 8, f"only {found} options found in tables that name a command"  # README's stages alone
+    bad = [f"{p.relative_to(ROOT)}:{b}" for p in DOCS for b in table_option_problems(p)]
+    assert not bad, "options named in a command's table row that the command does not take:\n" + "\n".join(bad)
+
+
+def markdown_links(path: Path) -> list[tuple[int, str]]:
+    """``(line number, target)`` of every relative Markdown link and image of a file (not in code blocks)."""
+    out, in_block = [], False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.lstrip().startswith("```"):
+            in_block = not in_block
+        elif not in_block:
+            line = re.sub(r"`[^`]*`", "", line)  # "[i](j)" inside inline code is no link
+            out += [(number, t) for t in re.findall(r"\]\(([^)\s]+)\)", line)
+                    if not re.match(r"[a-z][a-z0-9+.-]*:", t)]  # https:, mailto:
+    return out
+
+
+def heading_anchors(path: Path) -> set[str]:
+    """The anchors GitHub makes of a Markdown file's headings (and any ``<a id=...>``)."""
+    anchors, in_block = set(), False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.lstrip().startswith("```"):
+            in_block = not in_block
+            continue
+        heading = re.match(r"#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if heading and not in_block:
+            anchors.add(re.sub(r"[^\w\- ]", "", heading.group(1).strip().lower()).replace(" ", "-"))
+        anchors.update(re.findall(r"<a (?:name|id)=\"([^\"]+)\"", line))
+    return anchors
+
+
+def link_problems(path: Path) -> list[str]:
+    """``line: target (why)`` for each relative link of ``path`` to a file or heading that is not there."""
+    bad = []
+    for number, target in markdown_links(path):
+        file, _, anchor = target.partition("#")
+        into = (path.parent / file) if file else path
+        if not into.exists():
+            bad.append(f"{number}: {target} (no such file)")
+        elif anchor and into.suffix == ".md" and anchor not in heading_anchors(into):
+            bad.append(f"{number}: {target} (no such heading)")
+    return bad
+
+
+def test_the_link_checker_catches_a_missing_file_and_heading(tmp_path):
+    (tmp_path / "other.md").write_text("# Other page\n\n## Precision (bf16)\n")
+    doc = tmp_path / "doc.md"
+    doc.write_text("# Title\n\nSee [other](other.md#precision-bf16), [gone](gone.md), [top](#title),\n"
+                   "[bad](other.md#precisions), ![fig](img/x.png) and [web](https://example.org).\n"
+                   "```\n[not a link](nowhere.md)\n```\n")
+    assert link_problems(doc) == ["3: gone.md (no such file)", "4: other.md#precisions (no such heading)",
+                                  "4: img/x.png (no such file)"]
+
+
+@pytest.mark.skipif(not (ROOT / "docs").is_dir(), reason="docs/ not shipped with this copy")
+def test_every_link_in_the_readme_and_docs_leads_somewhere():
+    # README links docs/training.md#precision, the docs link each other's sections and show docs/img/
+    # figures: a page renamed, a heading reworded or a figure not committed leaves a dead link
+    found = sum(len(markdown_links(p)) for p in DOCS)
+    assert found > 20, f"only {found} relative links found"
+    bad = [f"{p.relative_to(ROOT)}:{b}" for p in DOCS for b in link_problems(p)]
+    assert not bad, "links to files or headings that are not there:\n" + "\n".join(bad)
+
+
+def help_examples(help_text: str) -> list[str]:
+    """The command lines of a command's ``Example:`` / ``Examples:`` paragraph (``; `` between them)."""
+    out = []
+    for paragraph in help_text.split("\n\n"):
+        found = re.search(r"\bExamples?: (starclass .*)", " ".join(paragraph.split()))
+        if found:
+            out += [line.strip() for line in found.group(1).split("; ")]
+    return out
+
+
+def test_the_help_example_checker_reads_each_command_line():
+    assert help_examples("Do a thing.\n\nExamples: starclass info a.ecsv; starclass info\n    b/ --format csv\n") == [
+        "starclass info a.ecsv", "starclass info b/ --format csv"]
+    assert problems(_shell_words(help_examples("Example: starclass info a --dss9 r.reg")[0])[1:]) == [
+        "info: no option '--dss9'"]
+
+
+def test_every_command_help_shows_an_example_of_itself_that_parses():
+    # only detect's --help showed a command line; a user reads --help before the docs, and an example
+    # there goes stale as silently as one in the docs did
+    lacking, bad = [], []
+    for name, command in _commands().items():
+        examples = help_examples(command.help or "")
+        if not any(e.startswith(f"starclass {name}") for e in examples):
+            lacking.append(name)
+        bad += [f"{name}: {e}: {p}" for e in examples for p in problems(_shell_words(e)[1:])]
+    assert not lacking, f"--help shows no example: {lacking}"
+    assert not bad, "\n".join(bad)
+
+
+def python_names(path: Path) -> list[tuple[int, str]]:
+    """``(line number, dotted name)`` of every starclass object a Markdown file names for Python.
+
+    ``from starclass.x import a, b`` (in code blocks or inline) gives ``starclass.x.a`` and
+    ``starclass.x.b``; inline code ```starclass.x.y``` gives itself. A line that says the name is
+    gone (``... are gone: use ...``, ``removed``) is left out: it names it on purpose.
+    """
+    out: list[tuple[int, str]] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if re.search(r"\b(gone|removed)\b", line):
+            continue
+        for module, names in re.findall(r"from (starclass[\w.]*) import ([\w, ()]+)", line):
+            out += [(number, f"{module}.{n.strip(' ()')}") for n in names.split(",") if n.strip(" ()").isidentifier()]
+        out += [(number, name) for name in re.findall(r"`(starclass(?:\.\w+)+)`", line)]
+    return out
+
+
+def resolves(dotted: str) -> bool:
+    """Whether ``starclass.a.b.c`` is a module, or an attribute of the longest importable module in it."""
+    import importlib
+
+    parts = dotted.split(".")
+    for k in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:k]))
+        except ImportError:
+            continue
+        for attribute in parts[k:]:
+            if not hasattr(obj, attribute):
+                return False
+            obj = getattr(obj, attribute)
+        return True
+    return False
+
+
+def test_the_python_name_checker_catches_a_name_that_is_not_there(tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text("```python\nfrom starclass.learn import fit, get_prest\n```\n"
+                   "`starclass.io.catalog.read_catalog`, `starclass.io.catalog.read_catalogue`\n"
+                   "`starclass.stamps.StampDataset` is gone: use `starclass.learn.data.StampDataset`.\n")
+    assert [(n, name) for n, name in python_names(doc) if not resolves(name)] == [
+        (2, "starclass.learn.get_prest"), (4, "starclass.io.catalog.read_catalogue")]
+
+
+@pytest.mark.skipif(not (ROOT / "docs").is_dir(), reason="docs/ not shipped with this copy")
+def test_every_starclass_name_the_docs_give_for_python_exists():
+    # README sends users to `from starclass.learn import ...`, the docs to starclass.x.y functions by name: a
+    # function renamed or moved leaves the name in the docs and an AttributeError for whoever copies it
+    import warnings
+
+    found, bad = 0, []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an old import path, kept for a release, warns
+        for path in DOCS:
+            for number, name in python_names(path):
+                found += 1
+                if not resolves(name):
+                    bad.append(f"{path.relative_to(ROOT)}:{number}: {name}")
+    assert found > 100, f"only {found} names found"
+    assert not bad, "names the docs give that starclass does not have:\n" + "\n".join(bad)

@@ -29,7 +29,15 @@ def test_docstring_examples_run(name, tmp_path, monkeypatch):
         module = importlib.import_module(name)
     except ImportError as exc:  # an optional dependency (statmorph, captum) that is not installed
         pytest.skip(f"{name}: {exc}")
-    result = doctest.testmod(module, verbose=False, report=True)
+    # the label database's examples make a dozen accounts: argon2's defaults cost ~0.5 s a hash on a
+    # shared machine, cheap ones as tests/conftest.py's cheap_argon2 (the examples show the same)
+    from starclass.inspect import auth
+
+    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
+    try:
+        result = doctest.testmod(module, verbose=False, report=True)
+    finally:
+        auth.configure_hasher()
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed in {name}"
 
 

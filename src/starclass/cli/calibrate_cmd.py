@@ -68,6 +68,8 @@ def calibrate_command(
     rows among them are refused, naming how many, unless --allow-training-rows. Older models
     have no record: their rows are not checked (a warning says so). The result is stored in the
     model's manifest.json under 'calibration', with digests checked whenever the model is loaded.
+
+    Example: starclass calibrate model/ heldout/ -c heldout/truth.ecsv --overwrite
     """
     import numpy as np
 

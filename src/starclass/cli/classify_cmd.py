@@ -90,6 +90,8 @@ def classify_command(
 
     Stamps are cut from the mosaics in batches (bounded memory); candidates whose own pixel
     is off the image or NaN get class_pred 0 and NaN probabilities.
+
+    Example: starclass classify test/ -c candidates.ecsv --model model/ -o classified.ecsv
     """
     import time
 

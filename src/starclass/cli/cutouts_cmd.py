@@ -283,7 +283,7 @@ def cutouts_command(
              "each store's name, and galaxy the store's own or the field)."),
     output: Path = typer.Option(..., "--output", "-o", help="Stamp store to write (HDF5, .h5)."),
     task: str | None = typer.Option(None, "--task",
-        help="Task preset, config file or trained model (its folder or manifest.json): takes bands, "
+        help="Task preset, task file (YAML/JSON) or trained model (its folder or manifest.json): takes bands, "
              "stamp size, scales and normalisation from it."),
     size: int | None = typer.Option(None, "--size", "--stamp-size", min=4, max=1024,
                                     help="Stamp side in pixels, 4-1024 (default 32, or the task's)."),
@@ -320,6 +320,8 @@ def cutouts_command(
     The candidate pixel floor(x+0.5), floor(y+0.5) (0-based) sits at index S//2. Pixels off the
     image, NaN or of zero weight are filled with 0; a candidate whose own pixel is bad is flagged
     (ok = False).
+
+    Example: starclass cutouts field/ -c field/truth.ecsv --task legus4-compact -o stamps.h5
     """
     mosaics = list(mosaics or [])
     catalogs = list(catalog or [])

@@ -19,7 +19,7 @@ def demo(
     # min=0: -1 simulated both fields, then stopped training with numpy's traceback
     seed: int = typer.Option(1, "--seed", min=0,
                              help="Seed of the training field; the test field uses seed + 1000."),
-    task: str = typer.Option("legus4-compact", help="Task preset or YAML config of the classifier."),
+    task: str = typer.Option("legus4-compact", help="Task preset or task file (YAML/JSON) of the classifier to train."),
     epochs: int = typer.Option(40, min=1, help="Most training epochs, at least 1 (early stopping may end sooner)."),
     labels: str = typer.Option("truth", "--labels",
                                help="Train on 'truth' or on the simulated 'humans' consensus (a word, not a "
@@ -39,6 +39,8 @@ def demo(
     defaults, most of it training (103 s measured; 25 min on a 2-core machine shared with four
     other jobs). The folder is filled only when the run has finished: an interrupted run leaves it
     as it was.
+
+    Example: starclass demo -o demo_output/ --epochs 5
     """
     if labels not in ("truth", "humans"):
         # run_demo's own check named its parameter ("labels must be ..."), not the option

@@ -99,7 +99,9 @@ def detect_command(
     box_size: int = typer.Option(32, "--box-size", min=4,
                                  help="Background mesh box (px, at least 4) of the detection image."),
     crowding_radius: float = typer.Option(10.0, "--crowding-radius", help="Radius (px) for the crowding count."),
-    galaxy: str | None = typer.Option(None, "--galaxy", help="Galaxy name written in the 'galaxy' column."),
+    galaxy: str | None = typer.Option(
+        None, "--galaxy", help="Galaxy name written in the 'galaxy' column (default: none; a --positions "
+                               "catalogue's own column is kept, as galaxy_input when this differs)."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
@@ -134,11 +136,11 @@ def detect_command(
     from starclass.detect.photometry import keep_given_photometry, measure, positions_of
     from starclass.detect.select import select_candidates
     from starclass.io.atomic import atomic_path
-    from starclass.io.catalog import catalog_format, read_catalog, write_catalog
+    from starclass.io.catalog import catalog_format, keep_input_columns, read_catalog, write_catalog
     from starclass.io.mosaic import SKY_POSITIONS, mosaic_inputs, read_mosaics
     from starclass.io.paths import check_distinct_outputs, check_output
     from starclass.io.regions import write_regions
-    from starclass.schema import CLASS_REF, MASKED_FRAC
+    from starclass.schema import CLASS_REF, GALAXY, MASKED_FRAC
 
     # every output is checked before minutes of detection: never an input, never replaced silently
     inputs = [*mosaic_inputs(mosaics), truth, positions]
@@ -194,6 +196,10 @@ def detect_command(
     if positions is not None:
         given = place_rows(read_catalog(positions, require_xy=False), ms, positions, said=said)
         keep_given_photometry(given, positions)  # measure() below would replace them without a word
+        if galaxy and GALAXY in given.colnames and any(str(v) != galaxy for v in given[GALAXY]):
+            # --galaxy was dropped without a word under the file's own column: the name asked for is
+            # written, the file's kept as galaxy_input, as its photometry is
+            keep_input_columns(given, [GALAXY], positions, what="carry the name --galaxy writes")
         # named by its option and file here: measure() called it "table" ("table: positions off the image")
         positions_of(given, tuple(ms.shape), what=f"--positions {positions}")
         found = measure(
@@ -223,8 +229,8 @@ def detect_command(
     n_detected = len(found)
     cat = select_candidates(found, mag_limit=mag_limit, ci_min=ci_min, ci_max=ci_max,
                             mci_polygon=polygon)
-    if galaxy and "galaxy" not in cat.colnames:
-        cat["galaxy"] = [galaxy] * len(cat)
+    if galaxy and (GALAXY not in cat.colnames or any(str(v) != galaxy for v in cat[GALAXY])):
+        cat[GALAXY] = [galaxy] * len(cat)
     if ms.pixel_flags:
         # in the catalogue too: a later reader (or a rerun) must know which pixels were left out
         cat.meta["pixel_flags"] = {"applied": ms.pixel_flags.describe(), "flagged_pixels": dict(ms.flagged)}

@@ -37,7 +37,10 @@ def explain_command(
     progress: bool = typer.Option(True, "--progress/--no-progress",
                                   help="Show a progress bar over the stamps while the maps are computed."),
 ) -> None:
-    """Explain a trained model: saliency overlays, per-class mean maps and radial profiles."""
+    """Explain a trained model: saliency overlays, per-class mean maps and radial profiles.
+
+    Example: starclass explain model/ stamps.h5 -o explained/ --per-class 4
+    """
     # torch and matplotlib load here, not at `starclass --help`
     from starclass.explain import explain
     from starclass.explain.run import METHODS, OWN_NAMES

@@ -926,7 +926,10 @@ def info(
     folder (task, folds, pooled and per-fold metrics), or a stamp store from 'starclass cutouts'
     (candidates, inputs, bands, scales, classes), or a table that evaluate, report or explain wrote (what it
     holds, its rows), or a folder that evaluate, report, explain, survey, simulate --fields or cutouts
-    --phangs-fits-dir wrote (what it is, its headline numbers). Positions are reported 0-based."""
+    --phangs-fits-dir wrote (what it is, its headline numbers). Positions are reported 0-based.
+
+    Examples: starclass info field/truth.ecsv; starclass info field/; starclass info model/
+    """
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics

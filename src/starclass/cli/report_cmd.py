@@ -64,7 +64,8 @@ def report(
                                help="Bootstrap resamples for confidence intervals (0: none; at most 10000, "
                                     "far more than a 95% interval needs)."),
     task: str = typer.Option(None, "--task",
-                             help="Task preset or config YAML (default: the task recorded in the catalogue)."),
+                             help="Task preset, task file (YAML/JSON) or trained model folder whose classes to score "
+                                  "(default: the task recorded in the catalogue)."),
     stamps: Path = typer.Option(None, "--stamps", help="The cutout folder (CSV or directory) the output was "
                                                        "classified from: a gallery of the worst mistakes, and "
                                                        "Grad-CAM of the cutouts with --model."),
@@ -86,7 +87,10 @@ def report(
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace an existing HTML page and its tables/ folder; without it they are kept."),
 ) -> None:
-    """Write the evaluation as one HTML page with embedded figures (open it in a browser)."""
+    """Write the evaluation as one HTML page with embedded figures (open it in a browser).
+
+    Example: starclass report classified.ecsv -r test/truth.ecsv --model model/ -m test/ -o report.html
+    """
     # here, not at the top: starclass.report adds 2.8 s (matplotlib; measured) to the 0.4 s of `starclass --help`
     from starclass.errors import StarclassError
     from starclass.io.mosaic import mosaic_inputs

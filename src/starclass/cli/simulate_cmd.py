@@ -36,7 +36,8 @@ def simulate_cmd(
              "(detect --truth, cutouts, train, evaluate) works per candidate and refuses an empty catalogue."),
     distance: float = typer.Option(
         None, "--distance", help="Distance in Mpc, 0.01-1000 (default: the preset's, 10 for hst)."),
-    bands: str = typer.Option(None, "--bands", help="Comma-separated bands, e.g. f275w,f336w,f438w,f555w,f814w."),
+    bands: str = typer.Option(None, "--bands", help="Comma-separated bands (default: the preset's, hst "
+                              "f275w,f336w,f438w,f555w,f814w, m31 g,i; docs/simulator.md)."),
     humans: int = typer.Option(None, "--humans", help="Number of simulated human classifiers (default 3)."),
     cluster_fraction: float = typer.Option(
         None, "--cluster-fraction",
@@ -76,6 +77,8 @@ def simulate_cmd(
     """Simulate a galaxy field (images, truth catalogue, simulated human labels).
 
     Positions in the catalogues are 0-based pixels; magnitudes are Vega.
+
+    Examples: starclass simulate field/ --seed 1 --png; starclass simulate test/ --seed 1001
     """
     progress = progress and not quiet
     # here, not at the top: starclass.simulate adds 2.2 s (measured) to the 0.4 s of `starclass --help`

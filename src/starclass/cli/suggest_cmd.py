@@ -33,7 +33,8 @@ def suggest_command(
         ..., help="Candidate catalogue (ECSV, CSV, Parquet, FITS); or one 'starclass classify' wrote with this "
                   "model (its prob_<k> columns are used, no --mosaics needed), a classified cutout folder "
                   "('classify --stamps' output) included."),
-    output: Path = typer.Option(..., "--output", "-o", help="Suggestions to write (a catalogue: .ecsv, .fits, ...)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Suggestions to write (a catalogue: .ecsv, .parquet, "
+                                                                    ".fits, .csv)."),
     n: int = typer.Option(200, "-n", help="How many candidates to suggest."),
     mosaics: list[Path] = typer.Option(
         None, "--mosaics", "-m", help="FITS mosaics (files or a directory) to classify the candidates on."),
@@ -83,6 +84,8 @@ def suggest_command(
     sqlite:///POOL/inspect.sqlite` (the pool's one database, every round; the line printed names
     both), export the labels (`--export LABELS.csv`, a cutout CSV) and fine-tune on them with the
     labels so far: `starclass train --stamps SO_FAR.csv --stamps LABELS.csv --resume-from MODEL -o NEW_MODEL`.
+
+    Example: starclass suggest model/ classified.ecsv -n 200 -o suggestions.ecsv
     """
     import numpy as np
 

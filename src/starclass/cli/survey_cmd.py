@@ -32,7 +32,8 @@ def survey_command(
                                 help="Output folder; an unfinished survey there is resumed, finished tiles reused."),
     model: Path | None = typer.Option(None, "--model", help="Model directory (overrides the plan's)."),
     task: str | None = typer.Option(None, "--task",
-                                    help="Expected task of the model: its name or a task file (checked)."),
+                                    help="Expected task of the model: its name or a task file (YAML/JSON), checked "
+                                         "before any tile runs (default: the plan's task, else not checked)."),
     tile_size: int | None = typer.Option(None, "--tile-size", min=64, help="Core side of a tile in px (default 2048)."),
     overlap: int | None = typer.Option(None, "--overlap", min=0,
                                        help="Margin read around each core (px, >= one stamp; default max(64, stamp))."),
@@ -90,6 +91,8 @@ def survey_command(
     read (missing, truncated, no band of the model) stops the survey with exit status 2, naming the
     plan, the field and the file. Nothing is half done: repair the file, or leave the field out by
     deleting its entry (its row of a CSV plan) and run again.
+
+    Example: starclass survey plan.yaml --model model/ -o run/
     """
     require_extra("scale", ["distributed"], "survey")
     from starclass.errors import StarclassError

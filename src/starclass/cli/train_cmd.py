@@ -362,6 +362,8 @@ def train_command(
     Stamps are cut from the mosaics at the catalogue's x, y (or read from --stamps), labels
     come from --label-column and are merged into the task's classes. Every epoch writes a
     resumable checkpoint; rerunning the same command continues an interrupted training.
+
+    Example: starclass train --task legus4-compact -m field/ -c field/truth.ecsv -o model/
     """
     # --overwrite is the astropy-habit name of starting afresh: what a resume would otherwise keep is replaced
     resume = resume and not overwrite

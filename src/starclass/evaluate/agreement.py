@@ -77,8 +77,24 @@ def compare_catalogs(a: Table, b: Table, radius: float = 2.0, *, col_a: str = CL
                      col_b: str = CLASS_REF, names: tuple[str, str] = ("A", "B")) -> dict:
     """Match two catalogues and compute their agreement fractions on the intersection.
 
-    Returns :func:`agreement_fractions` with the matched rows (``idx_a``, ``idx_b``) and their
-    classes (``class_a``, ``class_b``).
+    Parameters
+    ----------
+    a, b : astropy.table.Table
+        The catalogues, with ``x``, ``y`` (0-based px) or ``ra``, ``dec``, and a class column each.
+    radius : float
+        One-to-one matching radius in pixels (PHANGS: 2; at most 50).
+    col_a, col_b : str
+        The class columns (default ``class_ref`` in both); rows with class 0 are left out.
+    names : (str, str)
+        How messages name the two catalogues.
+
+    Returns
+    -------
+    dict
+        :func:`agreement_fractions` (per class key and ``1+2``: ``n_a``, ``n_b``, ``n_both`` and
+        ``fraction``, the mean of the shares of A's and of B's objects of that class that the
+        other gives it too; ``mean``, ``mean_n``, ``n_matched``) with the matched rows (``idx_a``,
+        ``idx_b``) and their classes (``class_a``, ``class_b``).
 
     Examples
     --------

@@ -220,8 +220,30 @@ def matched_classes(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Match, then return (idx_a, idx_b, class_a, class_b) for pairs where both have a class.
 
-    Rows with class 0 (not classified) on either side are left out. Raises
-    :class:`StarclassError` when nothing overlaps.
+    Rows with class 0 (not classified) on either side are left out.
+
+    Parameters
+    ----------
+    a, b : astropy.table.Table
+        The catalogues (positions as :func:`match_catalogs` takes them).
+    col_a, col_b : str
+        Their class columns.
+    radius : float
+        One-to-one matching radius in pixels.
+    names : (str, str)
+        How messages name the two catalogues.
+
+    Returns
+    -------
+    idx_a, idx_b : numpy.ndarray of int
+        The matched rows of ``a`` and ``b``.
+    class_a, class_b : numpy.ndarray of int
+        Their classes.
+
+    Raises
+    ------
+    StarclassError
+        A class column is missing, or no classified object of one matches one of the other.
 
     Examples
     --------

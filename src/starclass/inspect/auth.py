@@ -45,24 +45,83 @@ SESSION_HOURS = 12
 
 
 def new_token() -> str:
+    """A new random session or CSRF token (32 bytes, URL-safe base64).
+
+    Examples
+    --------
+    >>> len(new_token()), new_token() == new_token()
+    (43, False)
+    """
     return secrets.token_urlsafe(32)
 
 
 def token_hash(token: str) -> str:
+    """The SHA-256 hex digest of a token: what the database stores, never the token itself.
+
+    Parameters
+    ----------
+    token : str
+        A session token (:func:`new_token`).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> token_hash("abc")[:16]
+    'ba7816bf8f01cfea'
+    """
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def tokens_equal(a: str | None, b: str | None) -> bool:
-    """Constant-time comparison; False when either is missing."""
+    """Constant-time comparison of two tokens; False when either is missing.
+
+    Parameters
+    ----------
+    a, b : str or None
+        The tokens (a cookie's and a header's CSRF token).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> tokens_equal("abc", "abc"), tokens_equal("abc", "abd"), tokens_equal(None, None)
+    (True, False, False)
+    """
     return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
 
 
 def login(engine: Engine, name: str, password: str) -> tuple[str, str, dict] | None:
     """Check a name and password; on success create a session.
 
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The label database.
+    name, password : str
+        What the person typed.
+
     Returns
     -------
     (session token, csrf token, user dict) or None when the name or password is wrong.
+
+    Examples
+    --------
+    >>> e = db.make_engine("sqlite://")
+    >>> _ = db.init_db(e)
+    >>> _ = db.add_user(e, "ann", "a-long-password")
+    >>> login(e, "ann", "a-wrong-password") is None
+    True
+    >>> token, csrf, user = login(e, "ann", "a-long-password")
+    >>> session_user(e, token)["name"]
+    'ann'
+    >>> logout(e, token)
+    >>> session_user(e, token) is None
+    True
     """
     # the name as add_user stored it (db.user_name): "Björn" typed with a combining diaeresis, as some
     # keyboards send it, is the account made as "Björn"
@@ -88,7 +147,20 @@ def login(engine: Engine, name: str, password: str) -> tuple[str, str, dict] | N
 
 
 def session_user(engine: Engine, token: str | None) -> dict | None:
-    """The person a session token belongs to (with its ``csrf``), or None if unknown/expired."""
+    """The person a session token belongs to (with its ``csrf``), or None if unknown or expired.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The label database.
+    token : str or None
+        The session cookie's token.
+
+    Returns
+    -------
+    dict or None
+        ``id``, ``name``, ``is_admin`` and ``csrf`` of the person (:func:`login` has an example).
+    """
     if not token:
         return None
     q = (sa.select(db.users.c.id, db.users.c.name, db.users.c.is_admin, db.sessions.c.csrf,
@@ -109,6 +181,15 @@ def session_user(engine: Engine, token: str | None) -> dict | None:
 
 
 def logout(engine: Engine, token: str | None) -> None:
+    """End a session: its token no longer logs anyone in (:func:`login` has an example).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The label database.
+    token : str or None
+        The session's token; None or an unknown one does nothing.
+    """
     if token:
         with engine.begin() as conn:
             conn.execute(db.sessions.delete().where(db.sessions.c.token_hash == token_hash(token)))

@@ -66,7 +66,24 @@ def _check(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
 def merge_classes(M, merge: str | None, cluster_values: Sequence[int] = (1, 2)) -> np.ndarray:
     """Map classes for a merged comparison: ``"12v34"`` -> 1 (clusters) / 2 (the rest).
 
-    The clusters are ``cluster_values`` (PHANGS and galaxy-cluster: 1 and 2).
+    Parameters
+    ----------
+    M : array-like of int, shape (objects, people)
+        The label matrix (0 = not labelled, kept 0).
+    merge : {None, "12v34"}
+        None returns ``M`` as it is; ``"12v34"`` merges.
+    cluster_values : sequence of int
+        The classes that are clusters (PHANGS and galaxy-cluster: 1 and 2).
+
+    Returns
+    -------
+    numpy.ndarray of int
+        ``M`` with every cluster class as 1 and every other class as 2.
+
+    Examples
+    --------
+    >>> merge_classes([[1, 2], [3, 0], [4, 1]], "12v34").tolist()
+    [[1, 1], [2, 0], [2, 1]]
     """
     M = np.asarray(M, int)
     if merge is None:
@@ -81,9 +98,29 @@ def label_matrix(rows: Sequence[tuple[str, str, int]], ids: Sequence[str] | None
                  missing: int = 0) -> tuple[list[str], list[str], np.ndarray]:
     """Build the label matrix from ``(candidate_id, person, class)`` rows.
 
-    Returns ``(ids, people, M)``; ``ids`` and ``people`` default to those seen, in first-seen
-    order (ids) and sorted (people). ``missing`` fills the cells nobody labelled (-1 for score
-    schemes, whose 0 is a score); ``classes=None`` skips the class check (scores).
+    Parameters
+    ----------
+    rows : sequence of (str, str, int)
+        One label each: candidate id, person, class (or score).
+    ids, people : sequence of str, optional
+        The matrix's rows and columns; default those seen, in first-seen order (ids) and sorted
+        (people). Rows naming an id or person outside them are left out.
+    classes : sequence of int or None
+        The classes a label may take (default PHANGS 1-4); None skips the check (scores).
+    missing : int
+        What fills the cells nobody labelled: 0, or -1 for score schemes, whose 0 is a score.
+
+    Returns
+    -------
+    ids : list of str
+    people : list of str
+    M : numpy.ndarray of int, shape (len(ids), len(people))
+
+    Examples
+    --------
+    >>> ids, people, M = label_matrix([("c1", "bob", 2), ("c1", "ann", 1), ("c2", "ann", 3)])
+    >>> ids, people, M.tolist()
+    (['c1', 'c2'], ['ann', 'bob'], [[1, 2], [3, 0]])
     """
     if ids is None:
         ids = list(dict.fromkeys(str(r[0]) for r in rows))
@@ -100,13 +137,48 @@ def label_matrix(rows: Sequence[tuple[str, str, int]], ids: Sequence[str] | None
 
 
 def vote_counts(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
-    """Counts per class, shape (objects, number of classes)."""
+    """Counts of each class's labels per object.
+
+    Parameters
+    ----------
+    M : array-like of int, shape (objects, people)
+        The label matrix (0 = not labelled).
+    classes : sequence of int
+        The classes, in the order of the output's columns (default PHANGS 1-4).
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (objects, len(classes))
+
+    Examples
+    --------
+    >>> vote_counts([[1, 1, 2], [4, 0, 0]]).tolist()
+    [[2, 1, 0, 0], [0, 0, 0, 1]]
+    """
     M = _check(M, classes)
     return np.stack([(M == k).sum(axis=1) for k in classes], axis=1)
 
 
 def mean_class(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
-    """Mean of the labels given (NaN where nobody labelled the object)."""
+    """Mean of the labels given to each object.
+
+    Parameters
+    ----------
+    M : array-like of int, shape (objects, people)
+        The label matrix (0 = not labelled, left out of the mean).
+    classes : sequence of int
+        The classes a label may take (default PHANGS 1-4).
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (objects,)
+        NaN where nobody labelled the object.
+
+    Examples
+    --------
+    >>> mean_class([[1, 2, 0], [0, 0, 0]]).tolist()
+    [1.5, nan]
+    """
     M = _check(M, classes)
     n = (M > 0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -158,11 +230,33 @@ def pairwise_agreement(M, people: Sequence[str] | None = None, *, merge: str | N
                        cluster_values: Sequence[int] = (1, 2)) -> dict:
     """Agreement of every pair of people on the objects both labelled.
 
+    Parameters
+    ----------
+    M : array-like of int, shape (objects, people)
+        The label matrix (0 = not labelled).
+    people : sequence of str, optional
+        The names of its columns (default ``p0``, ``p1``, ...).
+    merge : {None, "12v34"}
+        ``"12v34"`` compares clusters with the rest (:func:`merge_classes`).
+    min_overlap : int
+        Pairs that share fewer objects are left out.
+    classes : sequence of int
+        The classes (default PHANGS 1-4).
+    cluster_values : sequence of int
+        The cluster classes for ``merge``.
+
     Returns
     -------
-    dict with ``pairs`` (Table: person_a, person_b, n, agree), ``mean`` (mean over pairs with
-    at least ``min_overlap`` shared objects; None if there are none), ``confusion`` (counts,
-    both orders summed, K x K) and ``confusion_norm`` (row-normalised).
+    dict
+        ``pairs`` (Table: person_a, person_b, n, agree), ``mean`` (mean over pairs with at least
+        ``min_overlap`` shared objects; None if there are none), ``confusion`` (counts, both
+        orders summed, K x K) and ``confusion_norm`` (row-normalised).
+
+    Examples
+    --------
+    >>> pw = pairwise_agreement([[1, 1, 2], [3, 4, 4], [2, 2, 0]], ["a", "b", "c"])
+    >>> pw["pairs"]["agree"].round(3).tolist(), round(pw["mean"], 3)   # a-b on 3 objects, a-c, b-c on 2
+    ([0.667, 0.0, 0.5], 0.389)
     """
     M = merge_classes(_check(M, classes), merge, cluster_values)
     order = (1, 2) if merge else tuple(classes)
@@ -335,8 +429,32 @@ def weighted_vote(M, weights: np.ndarray | None = None, *, classes: Sequence[int
                   plain: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Class with the largest summed weight, and that sum's share of the object's total weight.
 
-    Ties of the weighted sums (including all-zero weights) fall back to the plain mode
-    (``plain``, default :func:`mode_with_ties`).
+    Ties of the weighted sums (including all-zero weights) fall back to the plain mode.
+
+    Parameters
+    ----------
+    M : array-like of int, shape (objects, people)
+        The label matrix (0 = not labelled).
+    weights : array-like of float, shape (people,), optional
+        Each person's weight (default :func:`majority_weights`).
+    classes : sequence of int
+        The classes (default PHANGS 1-4).
+    plain : numpy.ndarray of int, optional
+        The plain mode that breaks ties (default :func:`mode_with_ties`).
+
+    Returns
+    -------
+    vote : numpy.ndarray of int
+        The weighted vote (0 where nobody labelled the object).
+    fraction : numpy.ndarray of float
+        The winning class's share of the object's total weight (NaN where nobody labelled it,
+        or the weights sum to 0).
+
+    Examples
+    --------
+    >>> vote, frac = weighted_vote([[1, 2, 2], [3, 4, 0]], weights=[1.0, 0.2, 0.2])
+    >>> vote.tolist(), frac.round(3).tolist()
+    ([1, 3], [0.714, 0.833])
     """
     M = _check(M, classes)
     w = majority_weights(M, classes=classes) if weights is None else np.asarray(weights, float)

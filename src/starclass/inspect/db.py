@@ -215,6 +215,13 @@ sa.Index("ix_history_label", label_history.c.label_id)
 
 
 def utcnow() -> _dt.datetime:
+    """The time now, in UTC with its time zone (what every timestamp of the database holds).
+
+    Examples
+    --------
+    >>> utcnow().tzinfo
+    datetime.timezone.utc
+    """
     return _dt.datetime.now(_dt.UTC)
 
 
@@ -223,7 +230,25 @@ def utcnow() -> _dt.datetime:
 
 
 def normalise_url(url: str) -> str:
-    """Accept ``sqlite:///file``, a bare file path, and ``postgresql://`` (psycopg 3 driver)."""
+    """A database URL as SQLAlchemy takes it: ``sqlite:///file``, a bare file path, ``postgresql://``.
+
+    Parameters
+    ----------
+    url : str
+        A URL, or a file path (a SQLite database); ``postgres://`` and ``postgresql://`` get the
+        psycopg 3 driver.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> normalise_url("labels.sqlite")
+    'sqlite:///labels.sqlite'
+    >>> normalise_url("postgres://ann@db/labels")
+    'postgresql+psycopg://ann@db/labels'
+    """
     if "://" not in url:
         return f"sqlite:///{url}"
     if url.startswith("postgres://"):
@@ -234,7 +259,22 @@ def normalise_url(url: str) -> str:
 
 
 def redact(url: str) -> str:
-    """The URL with any password replaced by ``***`` (for printing)."""
+    """The URL with any password replaced by ``***`` (for printing).
+
+    Parameters
+    ----------
+    url : str
+        A database URL.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> redact("postgresql://ann:s3cret@db.example.org/labels")
+    'postgresql://ann:***@db.example.org/labels'
+    """
     return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
@@ -411,7 +451,20 @@ def _v1_metadata() -> sa.MetaData:
 
 
 def create_v1_schema(engine: Engine) -> None:
-    """Create an empty version-1 database (for migration tests)."""
+    """Create an empty version-1 database (for migration tests).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        An empty database.
+
+    Examples
+    --------
+    >>> e = make_engine("sqlite://")
+    >>> create_v1_schema(e)
+    >>> current_version(e), init_db(e), current_version(e)   # init_db migrates it
+    (1, 2, 2)
+    """
     md = _v1_metadata()
     with engine.begin() as conn:
         md.create_all(conn)
@@ -461,7 +514,23 @@ MIGRATIONS = {1: _migrate_1_to_2}
 
 
 def current_version(engine: Engine) -> int | None:
-    """The schema version of a database, or None when it has no ``schema_version`` table."""
+    """The schema version of a database, or None when it has no ``schema_version`` table.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The label database.
+
+    Returns
+    -------
+    int or None
+
+    Examples
+    --------
+    >>> e = make_engine("sqlite://")
+    >>> current_version(e) is None, init_db(e) == current_version(e) == SCHEMA_VERSION
+    (True, True)
+    """
     insp = sa.inspect(engine)
     if not insp.has_table("schema_version"):
         return None
@@ -845,6 +914,29 @@ def add_user(engine: Engine, name: str, password: str, *, admin: bool = False) -
     The name is checked and put in normal form by :func:`user_name` (letters of any script,
     single spaces between words); until 2026-12-05 only ASCII letters, digits and ``_.@-`` were
     taken, so ``Björn`` or ``Ann Lee`` had no account, refused with "use letters".
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The label database (:func:`make_engine`, :func:`init_db`).
+    name, password : str
+        The account's name and password (:func:`check_new_password` says what is refused).
+    admin : bool
+        Whether the account may see everyone's history and the agreement summary.
+
+    Returns
+    -------
+    int
+        The new account's id (the ``user_id`` of :func:`save_label`).
+
+    Examples
+    --------
+    >>> e = make_engine("sqlite://")
+    >>> _ = init_db(e)
+    >>> add_user(e, "Björn", "a-long-password")
+    1
+    >>> [u["name"] for u in list_users(e)]
+    ['Björn']
     """
     name = user_name(name)
     check_new_password(name, password)
@@ -858,6 +950,26 @@ def add_user(engine: Engine, name: str, password: str, *, admin: bool = False) -
 
 
 def set_password(engine: Engine, name: str, password: str) -> None:
+    """Change an account's password; its open sessions end (it logs in again).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The label database.
+    name, password : str
+        The account and its new password; an unknown name is refused (:class:`StarclassError`).
+
+    Examples
+    --------
+    >>> e = make_engine("sqlite://")
+    >>> _ = init_db(e)
+    >>> _ = add_user(e, "ann", "first-password")
+    >>> set_password(e, "ann", "second-password")
+    >>> set_password(e, "bob", "second-password")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: no user 'bob'
+    """
     name = unicodedata.normalize("NFC", name).strip()  # as add_user stored it
     check_new_password(name, password)
     with engine.begin() as conn:
@@ -871,6 +983,26 @@ def set_password(engine: Engine, name: str, password: str) -> None:
 
 
 def list_users(engine: Engine) -> list[dict]:
+    """Every account, in the order they were made.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The label database.
+
+    Returns
+    -------
+    list of dict
+        ``id``, ``name``, ``is_admin`` and ``created_at`` of each account (no password hash).
+
+    Examples
+    --------
+    >>> e = make_engine("sqlite://")
+    >>> _ = init_db(e)
+    >>> _ = add_user(e, "ann", "a-long-password", admin=True)
+    >>> [(u["name"], u["is_admin"]) for u in list_users(e)]
+    [('ann', True)]
+    """
     with engine.connect() as conn:
         rows = conn.execute(sa.select(users.c.id, users.c.name, users.c.is_admin, users.c.created_at)
                             .order_by(users.c.id)).mappings().all()
@@ -882,11 +1014,48 @@ def list_users(engine: Engine) -> list[dict]:
 
 
 class ScoresComplete(StarclassError):
-    """A new score of a candidate that already has all the scores its label scheme takes (``m31-check``: 2)."""
+    """A new score of a candidate that already has all the scores its label scheme takes (``m31-check``: 2).
+
+    Examples
+    --------
+    >>> e = make_engine("sqlite://")
+    >>> _ = init_db(e)
+    >>> ids = [add_user(e, n, n + "-password") for n in ("ann", "bob", "cy")]
+    >>> for who in ids[:2]:
+    ...     _ = save_label(e, "m31", "7", who, 2, scheme="m31-check")
+    >>> try:
+    ...     save_label(e, "m31", "7", ids[2], 1, scheme="m31-check")
+    ... except ScoresComplete as exc:
+    ...     print(str(exc)[:60])
+    candidate 7: already has the 2 scores label scheme m31-check
+    """
 
 
 @dataclass(frozen=True)
 class Label:
+    """One person's current label of one candidate, as :func:`labels_of` reads it.
+
+    Attributes
+    ----------
+    candidate_id, user : str
+        The candidate and the person's account name.
+    cls : int
+        The class (or score) given.
+    subclass : str or None
+        PHANGS class 4's subclass (``"4.3"``), else None.
+    comment : str
+        The person's note ("" when none).
+    updated_at : datetime.datetime
+        When it was last changed (UTC).
+    revision : int
+        1 when first given, one more at every change.
+
+    Examples
+    --------
+    >>> Label("17", "ann", 4, "4.3", "", utcnow(), 1).subclass
+    '4.3'
+    """
+
     candidate_id: str
     user: str
     cls: int
@@ -1202,6 +1371,18 @@ def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
     StarclassError
         The dataset's labels are in another scheme: mixing them would change their meaning
         (a PHANGS 2 is not an M31 score 2), so another ``--dataset`` (or ``--db``) is needed.
+
+    Examples
+    --------
+    >>> e = make_engine("sqlite://")
+    >>> _ = init_db(e)
+    >>> bind_scheme(e, "m31", "m31-check"), dataset_scheme(e, "m31")
+    ('m31-check', 'm31-check')
+    >>> try:
+    ...     bind_scheme(e, "m31", "phangs")
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:69])
+    the labels of dataset 'm31' are in label scheme m31-check, not phangs
     """
     scheme = get_scheme(scheme)
     name = scheme.name
@@ -1255,8 +1436,7 @@ CANDIDATE_LOCK_SPACE = 0x5C1A55
 def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cls: int,
                subclass: str | None = None, comment: str = "", *,
                scheme: LabelScheme | str | None = None) -> dict:
-    """Create or change the label of one person for one candidate; the old version stays in
-    ``label_history``. Returns the stored label as a dict (with ``revision``).
+    """Create or change the label of one person for one candidate; the old version stays in ``label_history``.
 
     ``scheme`` (default: the dataset's, :func:`dataset_scheme`, else ``phangs``) decides which
     values are allowed; a scheme other than the dataset's is refused, and one that is not the
@@ -1270,6 +1450,40 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
     serialises writers, and on PostgreSQL a new label of such a scheme first takes a transaction's
     advisory lock on the candidate, so people giving its first scores at the same instant are
     counted one after the other.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The label database.
+    dataset, candidate_id : str
+        The dataset's key ("" for one field) and the candidate's id.
+    user_id : int
+        The person (:func:`add_user`'s id).
+    cls : int
+        The class (or score) of ``scheme``.
+    subclass : str, optional
+        PHANGS class 4's subclass, e.g. ``"4.3"`` (:func:`check_label`).
+    comment : str
+        A note (:func:`check_comment` bounds it).
+    scheme : LabelScheme or str, optional
+        The label scheme (default: the dataset's, else ``phangs``).
+
+    Returns
+    -------
+    dict
+        The stored label: ``candidate_id``, ``cls``, ``subclass``, ``comment``, ``revision``
+        (1 for a new label) and ``updated_at`` (ISO 8601).
+
+    Examples
+    --------
+    >>> e = make_engine("sqlite://")
+    >>> _ = init_db(e)
+    >>> ann = add_user(e, "ann", "a-long-password")
+    >>> save_label(e, "", "17", ann, 2)["revision"]
+    1
+    >>> saved = save_label(e, "", "17", ann, 4, "4.3", "a pair of stars")
+    >>> saved["cls"], saved["subclass"], saved["revision"]
+    (4, '4.3', 2)
     """
     # PostgreSQL refused a longer one with a DataError (a 500 on the page); SQLite stored it
     check_keys(dataset, candidate_id, _stored_width(engine))
@@ -1337,7 +1551,36 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
 
 def labels_of(engine: Engine, dataset: str, *, user_id: int | None = None,
               candidate_ids: Iterable[str] | None = None) -> list[Label]:
-    """Current labels (one per person and candidate), optionally of one person / candidates."""
+    """Current labels (one per person and candidate), optionally of one person or of some candidates.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The label database.
+    dataset : str
+        The dataset's key.
+    user_id : int, optional
+        Only this person's labels.
+    candidate_ids : iterable of str, optional
+        Only these candidates' labels.
+
+    Returns
+    -------
+    list of Label
+        In the order they were first given.
+
+    Examples
+    --------
+    >>> e = make_engine("sqlite://")
+    >>> _ = init_db(e)
+    >>> ann, bob = add_user(e, "ann", "a-long-password"), add_user(e, "bob", "a-long-password")
+    >>> _ = save_label(e, "", "17", ann, 1)
+    >>> _ = save_label(e, "", "17", bob, 2)
+    >>> [(lab.user, lab.cls) for lab in labels_of(e, "")]
+    [('ann', 1), ('bob', 2)]
+    >>> [lab.user for lab in labels_of(e, "", user_id=bob)]
+    ['bob']
+    """
     q = (sa.select(labels.c.candidate_id, users.c.name, labels.c.cls, labels.c.subclass,
                    labels.c.comment, labels.c.updated_at, labels.c.revision)
          .join(users, users.c.id == labels.c.user_id)
@@ -1399,7 +1642,31 @@ def queue_progress(engine: Engine, dataset: str, user_id: int, needed: int | Non
 
 
 def history_of(engine: Engine, dataset: str, candidate_id: str) -> list[dict]:
-    """Every version of every label of one candidate, oldest first."""
+    """Every version of every label of one candidate, oldest first.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The label database.
+    dataset, candidate_id : str
+        The dataset's key and the candidate.
+
+    Returns
+    -------
+    list of dict
+        ``user``, ``cls``, ``subclass``, ``comment``, ``revision``, ``changed_at`` and ``action``
+        (``create`` or ``update``) of each version.
+
+    Examples
+    --------
+    >>> e = make_engine("sqlite://")
+    >>> _ = init_db(e)
+    >>> ann = add_user(e, "ann", "a-long-password")
+    >>> _ = save_label(e, "", "17", ann, 2)
+    >>> _ = save_label(e, "", "17", ann, 1)
+    >>> [(h["cls"], h["action"]) for h in history_of(e, "", "17")]
+    [(2, 'create'), (1, 'update')]
+    """
     q = (sa.select(users.c.name.label("user"), label_history.c.cls, label_history.c.subclass,
                    label_history.c.comment, label_history.c.revision, label_history.c.changed_at,
                    label_history.c.action)

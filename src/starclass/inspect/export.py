@@ -124,6 +124,19 @@ def consensus_of(engine, dataset: str, ids: list[str] | None = None, *,
         :func:`starclass.inspect.consensus.consensus_table` (class schemes) or
         :func:`~starclass.inspect.consensus.score_table` (score schemes), with ``comments``
         and, for PHANGS, ``subclass``.
+
+    Examples
+    --------
+    >>> from starclass.inspect import db
+    >>> e = db.make_engine("sqlite://")
+    >>> _ = db.init_db(e)
+    >>> ann, bob = db.add_user(e, "ann", "a-long-password"), db.add_user(e, "bob", "a-long-password")
+    >>> for cid, a, b in (("1", 1, 1), ("2", 2, 3)):
+    ...     _ = db.save_label(e, "", cid, ann, a)
+    ...     _ = db.save_label(e, "", cid, bob, b)
+    >>> table, summary = consensus_of(e, "")
+    >>> table["class_ref"].tolist(), table["tie"].tolist(), summary["n_ties"]
+    ([1, 3], [False, True], 1)
     """
     scheme = resolve_scheme(engine, dataset, scheme)
     if cluster_cut is not None:

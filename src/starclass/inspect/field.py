@@ -62,7 +62,33 @@ SHOWN_COLUMNS = (X, Y, RA, DEC, CI, BKG, FWHM, CROWDING, REDUNDANT, MASKED_FRAC,
 
 @dataclass
 class Field:
-    """Everything the app serves for one data directory."""
+    """Everything the app serves for one data directory (:func:`load_field` makes it).
+
+    Attributes
+    ----------
+    data_dir : Path
+        The data directory (or a cutout list's folder).
+    table : astropy.table.Table
+        The candidates, one row each, in catalogue order.
+    ids, row_of
+        The candidates' ids (str) and each id's row.
+    cache : RenderCache
+        The candidates' pictures, rendered on first use and kept on disk.
+    bands, v_band
+        The mosaics' bands and the band of the contours and profile.
+    predictions : dict of int to dict, or None
+        A model's classes and probabilities by row, where given.
+    catalogue_path : Path
+        The catalogue read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.datasets.labelling import make_demo_field
+    >>> f = load_field(make_demo_field(Path(tempfile.mkdtemp()) / "demo", n=10, size=100))
+    >>> len(f.ids), f.v_band, f.order("catalogue")[:3]
+    (10, 'f555w', [0, 1, 2])
+    """
 
     data_dir: Path
     table: Table
@@ -325,6 +351,18 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     say
         Given the one line that says how many rows were placed from ``ra``, ``dec`` through the
         mosaics' WCS (:func:`starclass.io.catalog.placed_note`, as the other commands say it).
+
+    Returns
+    -------
+    Field
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.datasets.labelling import make_demo_field
+    >>> f = load_field(make_demo_field(Path(tempfile.mkdtemp()) / "demo", n=10, size=100))
+    >>> f.bands, f.catalogue_path.name
+    (['f336w', 'f555w', 'f814w'], 'candidates.ecsv')
     """
     d = Path(data_dir)
     if not d.is_dir():
@@ -415,7 +453,32 @@ def mosaic_key(images: list[Path]) -> str:
 
 def prerender(field: Field, rows: list[int] | None = None, *, stop: threading.Event | None = None,
               progress: bool = False) -> int:
-    """Render (and cache) the pictures of ``rows`` (default: all); returns how many were new."""
+    """Render (and cache) the pictures of ``rows`` (default: all); returns how many were new.
+
+    Parameters
+    ----------
+    field : Field
+        The field (:func:`load_field`).
+    rows : list of int, optional
+        The rows to render (default: every candidate).
+    stop : threading.Event, optional
+        Set it to stop after the picture being rendered (the server does at shutdown).
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    int
+        How many candidates' pictures were rendered; those already cached are not counted.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.datasets.labelling import make_demo_field
+    >>> f = load_field(make_demo_field(Path(tempfile.mkdtemp()) / "demo", n=10, size=100))
+    >>> prerender(f, [0, 1]), prerender(f, [0, 1, 2])
+    (2, 1)
+    """
     rows = list(range(len(field.ids))) if rows is None else rows
     it = rows
     if progress:

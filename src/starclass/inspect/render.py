@@ -71,7 +71,31 @@ COUNTS_SMOOTH_PX = 1.0
 
 @dataclass
 class RenderSettings:
-    """What the pictures depend on (hashed into the cache folder name)."""
+    """What the pictures depend on (hashed into the cache folder name).
+
+    Parameters
+    ----------
+    rgb : (str, str, str)
+        The bands shown as red, green and blue.
+    v_band : str
+        The band of the contours, the profile and the context view.
+    stamp_size, context_size : int
+        Sides (px) of the stamp and of the wider context view.
+    zoom, context_zoom : int
+        Display pixels per image pixel of the composite and of the context view.
+    profile_radius, star_fwhm, neighbour_radius : float
+        Radius (px) of the profile, FWHM (px) of the typical star drawn beside it, and the circles'
+        radius (px) in the context view.
+    version, pixel_flags, value_label, counts
+        The pictures' version, the mask / DQ flags applied, the profile's y-axis unit and the bands
+        of photon counts (drawn smoothed).
+
+    Examples
+    --------
+    >>> s = RenderSettings(("f814w", "f555w", "f336w"), "f555w")
+    >>> s.stamp_size, len(s.key()), s.key() == RenderSettings(("f814w", "f555w", "f336w"), "f555w", zoom=4).key()
+    (41, 12, False)
+    """
 
     rgb: tuple[str, str, str]
     v_band: str
@@ -219,7 +243,32 @@ def _png_from_rgb(rgb: np.ndarray, zoom: int) -> bytes:
 
 def composite_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings,
                   bad: BadPixels | None = None) -> bytes:
-    """Colour composite of the stamp (red, green, blue = ``s.rgb``); ``bad`` pixels left out of the stretch."""
+    """Colour composite of the stamp (red, green, blue = ``s.rgb``); ``bad`` pixels left out of the stretch.
+
+    Parameters
+    ----------
+    data : dict of str to numpy.ndarray
+        The mosaics by band.
+    x, y : float
+        The candidate's position (px, 0-based).
+    s : RenderSettings
+        The bands, size and zoom.
+    bad : callable, optional
+        ``bad(band, window)``: the unusable pixels of a window of a band (True).
+
+    Returns
+    -------
+    bytes
+        A PNG, ``s.stamp_size * s.zoom`` pixels on a side, y up (as DS9 shows it).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> data = {b: rng.normal(0, 1, (64, 64)) for b in ("i", "r", "g")}
+    >>> png = composite_png(data, 32, 32, RenderSettings(("i", "r", "g"), "r", stamp_size=21, zoom=2))
+    >>> png[:4], len(png) > 100
+    (b'\x89PNG', True)
+    """
     # black at the local sky (the median), white at the 99.5th percentile but at least 25 noise
     # sigmas above the sky: faint sources are not drowned in coloured noise
     planes = [_scale(display_plane(band_cutout(data, b, x, y, s.stamp_size, bad), b in s.counts), lo_pct=50.0,
@@ -229,7 +278,32 @@ def composite_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSett
 
 def v_stamp(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings,
             bad: BadPixels | None = None) -> dict:
-    """The V-band stamp as numbers for the page's contrast control (rows bottom to top; ``bad`` pixels None)."""
+    """The V-band stamp as numbers for the page's contrast control (rows bottom to top; ``bad`` pixels None).
+
+    Parameters
+    ----------
+    data : dict of str to numpy.ndarray
+        The mosaics by band.
+    x, y : float
+        The candidate's position (px, 0-based).
+    s : RenderSettings
+        The V band and the stamp's side.
+    bad : callable, optional
+        ``bad(band, window)``: the unusable pixels of a window of a band (True).
+
+    Returns
+    -------
+    dict
+        ``size``, ``values`` (rows of floats, None off the image or where bad), ``percentiles``
+        (1, 50, 99, 99.9 of the finite values) and ``band``.
+
+    Examples
+    --------
+    >>> img = np.arange(25.0).reshape(5, 5)
+    >>> st = v_stamp({"v": img}, 0, 0, RenderSettings(("v", "v", "v"), "v", stamp_size=3))
+    >>> st["values"], st["percentiles"]["50"]
+    ([[None, None, None], [None, 0.0, 1.0], [None, 5.0, 6.0]], 3.0)
+    """
     a = band_cutout(data, s.v_band, x, y, s.stamp_size, bad)
     finite = a[np.isfinite(a)]
     values = [[None if not np.isfinite(v) else round(float(v), 5) for v in row] for row in a]
@@ -238,7 +312,30 @@ def v_stamp(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings,
 
 
 def radial_profile(image: np.ndarray, x: float, y: float, radius: float) -> tuple[np.ndarray, np.ndarray]:
-    """Distances (px) and values of the pixels within ``radius`` of (x, y)."""
+    """Distances (px) and values of the pixels within ``radius`` of (x, y), nearest first.
+
+    Parameters
+    ----------
+    image : numpy.ndarray
+        A 2-D image.
+    x, y : float
+        The centre (px, 0-based).
+    radius : float
+        The largest distance (px).
+
+    Returns
+    -------
+    r, values : numpy.ndarray
+        Pixels off the image or not finite are left out.
+
+    Examples
+    --------
+    >>> img = np.zeros((9, 9))
+    >>> img[4, 4] = 10.0
+    >>> r, v = radial_profile(img, 4, 4, 1.0)
+    >>> r.tolist(), v.tolist()
+    ([0.0, 1.0, 1.0, 1.0, 1.0], [10.0, 0.0, 0.0, 0.0, 0.0])
+    """
     size = int(2 * np.ceil(radius) + 3)
     a = cutout(image, x, y, size)
     half = size // 2
@@ -325,7 +422,32 @@ def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
                 fwhm: float | None = None, bad: BadPixels | None = None) -> tuple[bytes, dict]:
     """V-band contours and the radial profile with its FWHM; returns (png, fit).
 
-    ``fwhm`` is the catalogue's value (None: measured, see :func:`profile_fit`).
+    Parameters
+    ----------
+    data : dict of str to numpy.ndarray
+        The mosaics by band.
+    x, y : float
+        The candidate's position (px, 0-based).
+    s : RenderSettings
+        The V band, stamp size, profile radius and typical star.
+    fwhm : float, optional
+        The catalogue's FWHM (px); None: measured (:func:`profile_fit`).
+    bad : callable, optional
+        ``bad(band, window)``: the unusable pixels of a window of a band (True).
+
+    Returns
+    -------
+    png : bytes
+    fit : dict
+        :func:`profile_fit`'s ``fwhm``, ``sigma``, ``amplitude``, ``background``, ``rms`` and ``source``.
+
+    Examples
+    --------
+    >>> yy, xx = np.mgrid[0:64, 0:64]
+    >>> img = 100 * np.exp(-0.5 * ((xx - 32) ** 2 + (yy - 32) ** 2) / 1.5 ** 2)
+    >>> png, fit = profile_png({"v": img}, 32, 32, RenderSettings(("v", "v", "v"), "v"))
+    >>> png[:4], round(fit["fwhm"], 2)
+    (b'\x89PNG', 3.53)
     """
     # matplotlib takes 1.7 s to import (measured): the app starts without it, and only the
     # profile picture (rendered in the background) needs it
@@ -377,7 +499,35 @@ def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
 
 def context_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings,
                 neighbours: list[tuple[float, float, str]], bad: BadPixels | None = None) -> bytes:
-    """Wider V-band view; ``neighbours`` are (x, y, colour) drawn as circles, this one in cyan."""
+    """Wider V-band view; ``neighbours`` are (x, y, colour) drawn as circles, this one in cyan.
+
+    Parameters
+    ----------
+    data : dict of str to numpy.ndarray
+        The mosaics by band.
+    x, y : float
+        The candidate's position (px, 0-based).
+    s : RenderSettings
+        The V band, the view's side and zoom, the circles' radius.
+    neighbours : list of (float, float, str)
+        Other candidates in view: x, y (px) and a colour name.
+    bad : callable, optional
+        ``bad(band, window)``: the unusable pixels of a window of a band (True).
+
+    Returns
+    -------
+    bytes
+        A PNG, ``s.context_size * s.context_zoom`` pixels on a side.
+
+    Examples
+    --------
+    >>> img = np.random.default_rng(1).normal(0, 1, (200, 200))
+    >>> png = context_png({"v": img}, 100, 100, RenderSettings(("v", "v", "v"), "v"), [(110, 95, "red")])
+    >>> from PIL import Image
+    >>> import io
+    >>> Image.open(io.BytesIO(png)).size
+    (322, 322)
+    """
     a = display_plane(band_cutout(data, s.v_band, x, y, s.context_size, bad), s.v_band in s.counts)
     g = (_scale(a) * 255).astype(np.uint8)[::-1]
     img = Image.fromarray(g).convert("RGB")
@@ -535,6 +685,17 @@ class RenderCache:
     bad
         The unusable pixels of a window of a band (:data:`BadPixels`, the mosaics' ``mask``):
         NaN in every picture, so they never set its stretch.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> img = np.random.default_rng(0).normal(0, 1, (80, 80))
+    >>> cache = RenderCache({"v": img}, np.array([40.0]), np.array([40.0]),
+    ...                     RenderSettings(("v", "v", "v"), "v"), Path(tempfile.mkdtemp()))
+    >>> cache.is_cached(0), cache.render(0) is None, cache.is_cached(0)
+    (False, True, True)
+    >>> sorted(p.name for p in cache.dir.iterdir())[:2]
+    ['0000000_composite.png', '0000000_context.png']
     """
 
     data: dict[str, np.ndarray]

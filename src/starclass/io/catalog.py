@@ -156,6 +156,16 @@ def guess_format(path: PathLike) -> str:
     FITS tables with PHANGS column names are reported as ``"fits"``; :func:`read_catalog`
     recognises PHANGS columns whatever the container.
 
+    Parameters
+    ----------
+    path : path-like
+        The catalogue file.
+
+    Returns
+    -------
+    str
+        One of :data:`FORMATS` (``legus``, ``cds``, ``csv``, ``ecsv``, ``parquet``, ``fits``, ...).
+
     Examples
     --------
     >>> import tempfile
@@ -1499,6 +1509,29 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
     a WCS and ``require_xy=False`` such rows stay NaN for :func:`place_on_mosaics`).
     ``class_ref``/``class_pred`` become int16 with
     0 for none; any other value than 0-4 is an error naming the row.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A table in the schema's column names (:mod:`starclass.schema`).
+    path : path-like, optional
+        Its file, named in the messages.
+    allow_empty : bool
+        Accept a table of no rows (refused by default).
+    wcs : astropy.wcs.WCS, optional
+        Places rows that have only ``ra``, ``dec``.
+    require_xy : bool
+        Refuse rows without a position in pixels (False: they stay NaN, to be placed later).
+
+    Returns
+    -------
+    astropy.table.Table
+        The table, normalised (class columns int16, ids checked, positions filled).
+
+    Raises
+    ------
+    StarclassError
+        Naming the file, column and row at fault.
 
     Examples
     --------

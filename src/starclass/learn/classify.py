@@ -514,6 +514,36 @@ def predict_inputs(
     binary task's decision threshold instead of its own, as :func:`classify` takes it
     (:func:`decision_threshold`). ``progress`` shows a tqdm bar per candidate, as :func:`classify`'s.
 
+    Parameters
+    ----------
+    model : LoadedModel, path-like or torch module
+        A saved model's folder (or one member ``.pt``), or a model loaded already.
+    inputs : numpy.ndarray of float32, shape (N, C, H, W)
+        Model inputs, finite (:func:`starclass.stamps.make_inputs`), of the model's geometry.
+    valid : numpy.ndarray of bool, shape (N,), optional
+        The candidates to classify (default: all); the others get class 0 and NaN probabilities.
+    batch_size : int
+        Candidates per forward pass (memory only; :data:`starclass.schema.INFERENCE_BATCH_SIZE`).
+    tta : bool
+        Average over the eight rotations and flips (8x slower); fills ``tta_std``.
+    device : str or torch.device, optional
+        Default: CUDA when available.
+    precision : {"auto", "fp32", "bf16"}, optional
+        Default: the precision the model was trained with.
+    calibrated : bool
+        Apply the model's calibration to ``prob_mean`` (the raw mean kept in ``prob_raw``).
+    threshold : float, optional
+        A binary task's decision threshold on P(positive), 0-1 (default: the task's).
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    EnsembleResult
+        ``class_pred`` (N,), ``prob_mean`` (N, K), the members' votes and quality, and
+        ``prob_raw``, ``tta_std`` and ``mutual_info`` where they apply
+        (:class:`starclass.learn.ensemble.EnsembleResult`).
+
     Examples
     --------
     >>> import tempfile

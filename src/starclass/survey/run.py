@@ -124,7 +124,25 @@ class PreparedSurvey:
 
 @dataclass
 class SurveyResult:
-    """What :func:`run_survey` did."""
+    """What :func:`run_survey` did.
+
+    Attributes
+    ----------
+    outdir : Path
+        The survey's output folder.
+    summary : dict
+        What ``summary.json`` there holds (fields, tiles, candidates, timings, evaluation).
+    failed : list of str
+        The ``<field>/<tile>`` keys that failed after their retries (empty: all done).
+    catalogue : Path or None
+        The merged Parquet catalogue (None when a tile failed: nothing is merged then).
+
+    Examples
+    --------
+    >>> r = SurveyResult(Path("survey_out"), {}, failed=["ngc628c/t0_1"])
+    >>> r.ok, r.catalogue
+    (False, None)
+    """
 
     outdir: Path
     summary: dict[str, Any]
@@ -243,6 +261,14 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
     ------
     StarclassError
         Naming the plan file and the key or field at fault; nothing has been run.
+
+    Examples
+    --------
+    >>> from starclass.survey.plan import SurveyPlan
+    >>> prepare(SurveyPlan(fields=()), "out")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: plan: no fields
     """
     from starclass.learn.checkpoint import load_model
     from starclass.stamps import base_size
@@ -885,6 +911,13 @@ def make_client(*, scheduler: str | None = None, cluster: Any = None, n_workers:
     -------
     (distributed.Client, LocalCluster or None)
         The client and the cluster this call made (to close), if any.
+
+    Examples
+    --------
+    >>> client, cluster = make_client(n_workers=1, threads_per_worker=1, processes=False)
+    >>> client.submit(sum, [1, 2, 3]).result()
+    6
+    >>> client.close(); cluster.close()
     """
     if connect_timeout is not None and scheduler is None:
         raise StarclassError("connect_timeout bounds the answer of a scheduler address: give it with scheduler")
