@@ -173,6 +173,8 @@ def test_export_keeps_absolute_paths_of_the_list_absolute(tmp_path):
     want_abs = [(rel.parent / f"cluster/o{i}.png").as_posix() for i in range(4)]
     assert files[:4] == want_abs
     assert files[4:] == [f"../data/galaxy/o{i}.png" for i in range(4)]
+    # the line said "file is relative to <out's folder>" of absolute paths too (2026-12-05)
+    assert f"file is absolute for 4 rows and relative to {out.parent.resolve()} for 4" in res.output, res.output
     cs = read_cutout_folder(out, group_column="object_id")  # and train --stamps reads both forms
     assert cs.labels.tolist() == ["cluster"] * 4 + ["galaxy"] * 4
 

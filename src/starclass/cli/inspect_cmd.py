@@ -346,8 +346,37 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
                         overwrite=overwrite, label_strings=label_strings(cfg))
     _report_export(out, export)
     # --resume-from takes the model's own task (and label map): no --task to get wrong
-    echo(f"file is relative to {resolved(export).parent}; fine-tune with: starclass train --stamps "
+    echo(f"{_export_files_note(out, resolved(export).parent)}; fine-tune with: starclass train --stamps "
          f"{shlex.quote(str(export))} --resume-from MODEL -o NEW_MODEL")
+
+
+def _export_files_note(out, folder: Path) -> str:
+    """What the export's ``file`` paths are relative to: said only of relative ones.
+
+    A list naming its cutouts by absolute paths is exported with them absolute, and the line said
+    "file is relative to FOLDER" all the same (the PAndAS loop of 2026-12-05, every path absolute).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> _export_files_note(Table({"file": ["img/a.png"]}), Path("/r"))
+    'file is relative to /r'
+    >>> _export_files_note(Table({"file": ["/d/a.png", "/d/b.png"]}), Path("/r"))
+    'file holds absolute paths'
+    >>> _export_files_note(Table({"file": ["/d/a.png", "b.png"]}), Path("/r"))
+    'file is absolute for 1 row and relative to /r for 1'
+    """
+    cols = [c for c in ("file", *[c for c in out.colnames if c.lower().startswith("file_")]) if c in out.colnames]
+    if not cols or not len(out):
+        return f"file is relative to {folder}"
+    cells = [str(v).strip() for v in out[cols[0]]]
+    absolute = sum(os.path.isabs(c) for c in cells)
+    if absolute == len(cells):
+        return f"{cols[0]} holds absolute paths"
+    if absolute == 0:
+        return f"{cols[0]} is relative to {folder}"
+    return (f"{cols[0]} is absolute for {counted(absolute, 'row')} and relative to {folder} for "
+            f"{len(cells) - absolute}")
 
 
 @command("inspect", interrupted=None)  # Ctrl-C is how the server is stopped

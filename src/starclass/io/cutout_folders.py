@@ -1885,7 +1885,7 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
     Returns
     -------
     CutoutSet
-        The rows of every set in order; its ``source`` names the lists joined by ``+``.
+        The rows of every set in order; its ``source`` names the lists joined by ``+``, each with its rows.
 
     Raises
     ------
@@ -1902,8 +1902,8 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
     ...               root=Path("/data/round1"), source=Path("round1.csv"), label_column="label")
     >>> both = concat_cutout_sets([a, b])
     >>> len(both), both.files, str(both.source), both.labels.tolist()
-    (3, ['/data/start/a.png', '/data/start/b.png', '/pool/c.png'], 'start.csv + round1.csv', ['cluster', 'galaxy', \
-'galaxy'])
+    (3, ['/data/start/a.png', '/data/start/b.png', '/pool/c.png'], 'start.csv (rows 1-2) + round1.csv (rows 3-3)', \
+['cluster', 'galaxy', 'galaxy'])
     """
     from astropy.table import TableMergeError, vstack
 
@@ -1939,6 +1939,9 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
         table["file"] = files  # each relative to its own list's folder: as absolute paths, one folder for all
     groups = np.concatenate([np.asarray(cs.groups).astype(str) for cs in sets])
     same = {cs.group_column for cs in sets}
+    # warnings name rows of the joined set ("row 70"): each list says which of them are its own
+    ends = np.cumsum([len(cs) for cs in sets])
+    spans = [f"{cs.source} (rows {end - len(cs) + 1}-{end})" for cs, end in zip(sets, ends)]
 
     def joined(name: str) -> list:
         lists = [getattr(cs, name) for cs in sets]
@@ -1947,7 +1950,7 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
     return CutoutSet(images=np.concatenate([cs.images for cs in sets]).astype(np.float32), table=table, files=files,
                      labels=np.concatenate([cs.labels for cs in sets]), groups=groups, bands=list(first.bands),
                      folds=None if any(cs.folds is None for cs in sets) else np.concatenate([cs.folds for cs in sets]),
-                     root=first.root, source=Path(" + ".join(str(cs.source) for cs in sets)), lines=None,
+                     root=first.root, source=Path(" + ".join(spans)), lines=None,
                      origins=joined("origins"), label_column=first.label_column,
                      group_column=first.group_column if len(same) == 1 else None,
                      plane_bands=list(first.plane_bands), taken_planes=list(first.taken_planes),
