@@ -133,7 +133,13 @@ def detect_command(
         plot_completeness,
     )
     from starclass.detect.find import detect
-    from starclass.detect.photometry import keep_given_photometry, measure, positions_of
+    from starclass.detect.photometry import (
+        PSF_TABULATED,
+        keep_given_photometry,
+        measure,
+        positions_of,
+        tabulated_psf_message,
+    )
     from starclass.detect.select import select_candidates
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, keep_input_columns, read_catalog, write_catalog
@@ -251,6 +257,8 @@ def detect_command(
         if part.any() and not quiet:
             echo(f"note: {int(part.sum())} candidate(s) have part of their {aperture_radius:g} px V aperture on NaN, "
                  f"zero-weight or off-image pixels (column {MASKED_FRAC} > 0): their magnitudes miss that light")
+    if said := tabulated_psf_message(cat.meta.get(PSF_TABULATED)):
+        warn(said)  # a band's totals from a PSF that is not its own: said, as it changes the magnitudes
 
     comp = None
     if truth_table is not None:

@@ -765,6 +765,34 @@ def carried_psf(mosaics: Mosaics, mode: Any) -> Mapping[str, Any] | None:
     return decided
 
 
+#: Table meta key: the bands whose aperture-correction PSF is the tabulated one (:mod:`starclass.bands`) and
+#: its FWHM (px), for want of a stellar locus of their own.
+PSF_TABULATED = "apcorr_psf_tabulated"
+
+
+def tabulated_psf_message(tabulated: Mapping[str, float] | None) -> str | None:
+    """What ``detect`` warns of bands whose aperture-correction PSF is the tabulated one (meta :data:`PSF_TABULATED`).
+
+    Examples
+    --------
+    >>> print(tabulated_psf_message({"f435w": 2.0}))  # doctest: +NORMALIZE_WHITESPACE
+    f435w (2 px FWHM): too few sources of S/N >= 30 for a stellar CI locus of its own (15 needed), so its
+    aperture correction takes the tabulated PSF of starclass.bands: its total magnitudes are off where the
+    image's PSF differs (0.1 mag too faint for a 2.7 px PSF); --aperture-correction none gives aperture
+    magnitudes, measure(..., psf_fwhm={band: FWHM}) in Python a known PSF
+    >>> tabulated_psf_message({}) is None
+    True
+    """
+    if not tabulated:
+        return None
+    named = ", ".join(f"{b} ({float(fw):g} px FWHM)" for b, fw in tabulated.items())
+    its = "its" if len(tabulated) == 1 else "their"
+    return (f"{named}: too few sources of S/N >= 30 for a stellar CI locus of {its} own (15 needed), so {its} "
+            f"aperture correction takes the tabulated PSF of starclass.bands: {its} total magnitudes are off where "
+            "the image's PSF differs (0.1 mag too faint for a 2.7 px PSF); --aperture-correction none gives "
+            "aperture magnitudes, measure(..., psf_fwhm={band: FWHM}) in Python a known PSF")
+
+
 @dataclass(frozen=True)
 class _Radii:
     """The aperture radii of one run and where the catalogue's apertures sit among them.
@@ -991,8 +1019,8 @@ class CandidatePhotometry:
         v = results[vband]
         ci, mci = self._concentration(v, radii)
         fwhm = fit_fwhm(mosaics.data[vband], bands.masks[vband], xy, v["bkg"], radius=self.fwhm_radius)
-        corrections, psf_used, growth = self._aperture_corrections(mosaics, bands, use, xy, results,
-                                                                   radii, ci)
+        corrections, psf_used, growth, tabulated = self._aperture_corrections(mosaics, bands, use, xy, results,
+                                                                              radii, ci)
         for band in use:
             r = results[band]
             mag, err = flux_to_mag(r["flux"][:, radii.i_ap], r["var"][:, radii.i_ap],
@@ -1017,6 +1045,9 @@ class CandidatePhotometry:
         out[schema.MASKED_FRAC] = np.clip(1.0 - v["area"][:, radii.i_ap] / full, 0.0, 1.0).round(6)
         _add_sky_positions(out, mosaics, xy)
         self._record(out, mosaics, vband, psf_used, growth)
+        if tabulated:
+            # the bands whose PSF is starclass.bands' table value, not their own: the CLI says so
+            out.meta[PSF_TABULATED] = {b: round(float(psf_used[b]), 3) for b in tabulated}
         # the schema's units (x/y pix, magnitudes and CI mag), as every reader gives them: a
         # table measured here and the same table read back from its file are alike
         schema.set_units(out)
@@ -1091,28 +1122,34 @@ class CandidatePhotometry:
     def _aperture_corrections(
         self, mosaics: Mosaics, bands: _Bands, use: list[str], xy: np.ndarray,
         results: dict[str, dict[str, np.ndarray]], radii: _Radii, ci: np.ndarray,
-    ) -> tuple[dict[str, np.ndarray | float], dict[str, float], dict[str, Any]]:
+    ) -> tuple[dict[str, np.ndarray | float], dict[str, float], dict[str, Any], list[str]]:
         """The correction (mag) of every band, the PSF FWHM used per band, the growth details.
 
         Returns
         -------
-        corrections, psf_used, growth
+        corrections, psf_used, growth, tabulated
             ``{band: mag}`` (a number or one per source); ``{band: FWHM px}`` (empty for the
             constant corrections); the curve-of-growth details of
-            :meth:`_growth_correction` (empty unless ``aperture_correction="growth"``).
+            :meth:`_growth_correction` (empty unless ``aperture_correction="growth"``); the bands
+            whose PSF is the tabulated one (:mod:`starclass.bands`), with too few bright sources
+            for a stellar locus of their own.
         """
         mode = self.aperture_correction
         vband = bands.v_band
         psf_used: dict[str, float] = {}
         growth: dict[str, Any] = {}
         carried = carried_psf(mosaics, mode)
+        tabulated: list[str] = []
         if mode == "ci":  # per source, from the V-band CI
-            psf_used = {b: self._band_psf(results[b], radii, b, self.psf_beta, carried) for b in use}
+            psf_used = {b: self._band_psf(results[b], radii, b, self.psf_beta, carried, tabulated) for b in use}
         elif mode == "growth":
             v_corr, growth = self._growth_correction(mosaics, bands, xy, results[vband], radii, ci, carried)
+            if (growth["psf_source"] == "ci-locus" and carried is None and not _psf_given(self.psf_fwhm, vband)
+                    and _locus_psf(results[vband], radii.i_ci, growth["psf_beta"]) is None):
+                tabulated.append(vband)
             psf_used = {} if growth["psf_source"] == "none" else {
                 b: (growth["psf_fwhm"] if b == vband else
-                    self._band_psf(results[b], radii, b, growth["psf_beta"], carried))
+                    self._band_psf(results[b], radii, b, growth["psf_beta"], carried, tabulated))
                 for b in use}
         corrections: dict[str, np.ndarray | float] = {}
         for band in use:
@@ -1130,14 +1167,28 @@ class CandidatePhotometry:
                     apcorr.point_correction(psf_used[band], beta, self.aperture_radius, self.annulus)
                     - apcorr.point_correction(psf_used[vband], beta, self.aperture_radius, self.annulus))
             corrections[band] = const
-        return corrections, psf_used, growth
+        return corrections, psf_used, growth, tabulated
 
     def _band_psf(self, res: dict[str, np.ndarray], radii: _Radii, band: str, psf_beta: float | None,
-                  carried: Mapping[str, Any] | None) -> float:
-        """PSF FWHM (px) of ``band``: given, else the whole image's (``carried``), else its own stellar locus."""
+                  carried: Mapping[str, Any] | None, tabulated: list[str] | None = None) -> float:
+        """PSF FWHM (px) of ``band``: given, else the whole image's (``carried``), else its own stellar locus.
+
+        Without a locus (fewer than 15 sources of S/N >= 30) it is the tabulated one, and ``band`` is
+        added to ``tabulated``.
+        """
         if carried is not None and not _psf_given(self.psf_fwhm, band) and band in carried["fwhm"]:
             return float(carried["fwhm"][band])
-        return _calibrated_psf(res, radii.i_ci, self.psf_fwhm, band, psf_beta)
+        if _psf_given(self.psf_fwhm, band):
+            return _psf_fwhm(self.psf_fwhm, band)
+        locus = _locus_psf(res, radii.i_ci, psf_beta)
+        if locus is None:
+            # an HST band's table value (a blue or UV band of a small field seldom has 15 bright sources): on a
+            # 512 px field whose F435W PSF was 2.67 px the table's 2.0 px made its totals 0.10 mag too faint,
+            # without a word; the band is named in the meta and by detect
+            if tabulated is not None and band not in tabulated:
+                tabulated.append(band)
+            return _psf_fwhm(None, band)
+        return locus
 
     def _growth_correction(self, mosaics: Mosaics, bands: _Bands, xy: np.ndarray,
                            v: dict[str, np.ndarray], radii: _Radii, ci: np.ndarray,

@@ -651,8 +651,9 @@ class MosaicSet:
                  f"magnitudes {self.magsys.upper()}, V band {self.v_band}"]
         for b in self.bands:
             origin = self.zeropoint_origin.get(b)
-            lines.append(f"  {b:7s} zeropoint {self.zeropoint[b]:8.4f}  {self.paths[b]}"
-                         + (f"  (from {origin})" if origin else ""))
+            # "none" and "none: why" (no zeropoint) read "(from none: ...)" as if none were a keyword
+            said = f"  ({origin})" if origin and origin.startswith("none") else f"  (from {origin})" if origin else ""
+            lines.append(f"  {b:7s} zeropoint {self.zeropoint[b]:8.4f}  {self.paths[b]}" + said)
         return "\n".join(lines)
 
 
@@ -2307,9 +2308,15 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
             zp = ab_zeropoint(photflam, photplam)
         else:
             if band not in BANDS:
+                # an ACS F475W, F625W, F775W...: 'info' (which needs no zeropoint) and the commands whose model needs
+                # none stopped here too, and the message named a Python argument and a zeropoint no option takes
+                if not required:
+                    return float("nan"), f"none: no AB - Vega offset known for {band} (--magsys ab reads its AB one)"
                 raise StarclassError(
-                    f"no AB - Vega offset known for band {band!r} of {path}: give its Vega "
-                    f"zeropoint, or use magsys='ab'")
+                    f"no AB - Vega offset known for band {band!r} of {path} (PHOTFLAM/PHOTPLAM give its AB zeropoint; "
+                    f"starclass knows the offset of {', '.join(BANDS)}): use AB magnitudes (--magsys ab; magsys='ab' "
+                    f"in Python), or give the band's Vega zeropoint in Python (read_mosaics(..., "
+                    f"zeropoints={{'{band}': ...}}))")
             zp = vega_zeropoint(band, photflam, photplam)
         # PHOTFLAM is the flux of 1 e-/s (STScI): the zeropoint is of count rates
         per_second = True
@@ -2325,6 +2332,8 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
             said = ab_key or origin.split(" (")[0]
             if magsys == "vega":
                 if band not in BANDS:
+                    if not required:
+                        return float("nan"), f"none: no AB - Vega offset known for {band} (--magsys ab reads {said})"
                     raise StarclassError(
                         f"{said} = {zp:g} in {path} is an AB zeropoint and no AB - Vega offset is known for band "
                         f"{band!r}: use AB magnitudes (--magsys ab)")
