@@ -64,3 +64,26 @@ def test_one_experts_legus_class_stays_a_person():
     t.meta["legus_layout"] = "expert"
     vt = votes_for_catalogue(get_preset("legus4-compact"), t, columns="class_ref,class_h1", model="soft")
     assert vt.columns == ["class_ref", "class_h1"] and vt.n_votes == 80
+
+
+def test_a_mode_column_named_class_mode_is_refused_read_either_way(tmp_path):
+    """A CSV votes table with a class_mode column: as the catalogue the reader renames it class_ref,
+    and train said "no column 'class_mode'" of a file that has one; read beside --catalog it kept its
+    name and was taken for a fourth person (exit 0 with mosaics)."""
+    t = _humans()
+    t.rename_column("class_ref", "class_mode")
+    del t["class_weighted"]
+    votes = tmp_path / "votes.csv"
+    t.write(votes)
+    cat = tmp_path / "cat.ecsv"
+    t["id", "x", "y"].write(cat)
+    cols = "class_h1,class_h2,class_h3,class_mode"
+    for extra, read_as in (((), " (read as class_ref)"), (("--catalog", str(cat)), "")):
+        res = invoke("train", "--task", "legus4-compact", "--labels", str(votes), *extra, "--label-columns", cols,
+                     "--label-model", "soft", "-o", str(tmp_path / "m"))
+        assert res.exit_code == 2, res.output
+        assert (f"--label-columns class_mode{read_as} is the mode of the people's classes, not one person's votes"
+                in res.output), res.output
+        assert "the vote columns are class_h1, class_h2, class_h3" in res.output
+        assert "no column" not in res.output and "not the images" not in res.output
+        assert not (tmp_path / "m").exists()

@@ -147,6 +147,10 @@ CONSENSUS_COLUMNS = {
     CLASS_MEDIAN: "classify's class of the members' median probability",
     CLASS_PRED: "a model's class",
     CLASS_JOINT: "classify --votes's class of the model and the people together",
+    # the names the catalogue reader takes for class_ref (io.catalog): a votes table read as the
+    # catalogue has them renamed, one read with --catalog beside it keeps them
+    "class_mode": "the mode of the people's classes",
+    "class_mode_human": "the mode of the people's classes",
 }
 
 
@@ -813,17 +817,25 @@ def _vote_columns(table: Table, columns: str | Sequence[str] | None, name: str) 
             f"{name}: --label-columns {CLASS_HUMAN_MEAN} is the mean of the people's classes (LEGUS column 35), "
             "not one person's votes; the LEGUS catalogues hold no individual votes (README of the LEGUS data). "
             "Train on the final class instead: --catalog FILE (its class_ref) and no --labels")
+    renamed = {src: dst for src, dst in (table.meta.get("column_map_used") or {}).items()
+                if src not in table.colnames and dst in table.colnames}
+    others = [h for h in cols if h not in CONSENSUS_COLUMNS and h not in renamed]
+    hint = f"the vote columns are {', '.join(others)}" if others else "name the people's own vote columns"
     for c in cols:
         final = FINAL_CLASS_COLUMNS.get(table.meta.get("legus_layout"), {}).get(c)
         expert = table.meta.get("legus_layout") == "expert" and c == CLASS_REF  # NGC 4449: one expert's class
-        if c in CONSENSUS_COLUMNS and final is None and not expert and c in table.colnames:
+        if c in renamed and renamed[c] in CONSENSUS_COLUMNS:
+            # it was 'no column class_mode' of a file that has one: the reader had renamed it class_ref
+            what = f"(read as {renamed[c]}) is " + CONSENSUS_COLUMNS.get(c, "the catalogue's reference class")
+        elif c in CONSENSUS_COLUMNS and final is None and not expert and c in table.colnames:
             # a consensus beside the votes it was made from was taken for one more person (class_ref of humans.ecsv)
-            others = [h for h in cols if h not in CONSENSUS_COLUMNS]
-            hint = f"the vote columns are {', '.join(others)}" if others else "name the people's own vote columns"
-            raise StarclassError(
-                f"{name}: --label-columns {c} is {CONSENSUS_COLUMNS[c]}, not one person's votes: a label model would "
-                f"count it as one more person who agrees with the others. Leave it out ({hint}); if it does hold one "
-                "person's classes, give it another name (e.g. class_h4)")
+            what = f"is {CONSENSUS_COLUMNS[c]}"
+        else:
+            continue
+        raise StarclassError(
+            f"{name}: --label-columns {c} {what}, not one person's votes: a label model would count it as one more "
+            f"person who agrees with the others. Leave it out ({hint}); if it does hold one person's classes, give it "
+            "another name (e.g. class_h4)")
     missing = [c for c in cols if c not in table.colnames]
     if missing:
         raise StarclassError(f"{name} has no column {', '.join(map(repr, missing))} named by --label-columns "
