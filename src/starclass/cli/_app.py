@@ -10,11 +10,17 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from starclass.errors import StarclassError, cli_words
 from starclass.schema import ID, MAX_BOOTSTRAP, MAX_MATCH_RADIUS_PX, X, Y, check_distinct_bands, check_match_radius  # noqa: F401
+
+if TYPE_CHECKING:
+    import os
+
+    from starclass.io.mosaic import PixelFlags
 
 app = typer.Typer(
     name="starclass",
@@ -139,7 +145,8 @@ def pixel_flags(mask_extension: str | None, dq_good_bits: str | None, mask_file:
     return PixelFlags(mask_extension=mask_extension, dq_good_bits=dq_good_bits, mask_file=mask_file)
 
 
-def warn_flags_differ(model, flags, *, manifest: dict | None = None) -> str | None:
+def warn_flags_differ(model: str | os.PathLike, flags: PixelFlags | None, *,
+                      manifest: dict | None = None) -> str | None:
     """Warn (one line on stderr) when ``flags`` differ from the pixel flags ``model`` was trained with.
 
     Stamps cut with other mask/DQ flags than the training stamps (a bad pixel NaN in one, a

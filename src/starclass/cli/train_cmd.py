@@ -1408,7 +1408,7 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
                left_out=_left_out(result.n_unlabelled, out.voted, out.targets, 0))
 
 
-def volunteer_vote_columns(table, name: str = "the cutout CSV"):
+def volunteer_vote_columns(table: Table, name: str = "the cutout CSV"):
     """The ``volunteer_ids`` / ``volunteer_votes`` lists of ``simulate --preset galaxy-cluster`` as vote columns.
 
     Each row holds its volunteers and their votes as two ``;``-joined lists (``"31;1;39"``,

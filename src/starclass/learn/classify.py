@@ -90,6 +90,8 @@ from starclass.stamps import iter_inputs
 from starclass.stamps.extract import position_values
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from starclass.learn.config import TaskConfig
 
 log = logging.getLogger(__name__)
@@ -138,7 +140,7 @@ def blank_bands(inputs: np.ndarray, config: TaskConfig) -> np.ndarray:
     return const.reshape(n, n_scales, n_bands).all(axis=1)
 
 
-def blank_column(blank: np.ndarray, bands) -> np.ndarray:
+def blank_column(blank: np.ndarray, bands: Sequence[str]) -> np.ndarray:
     """The ``blank_bands`` column of :func:`blank_bands`' result, with a warning per blank band.
 
     Parameters

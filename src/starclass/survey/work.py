@@ -21,7 +21,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +29,9 @@ from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.schema import FIELD, TILE, X, Y
 from starclass.survey.tiles import MosaicWindow, Tile, in_core
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: Key of the tile digest in the Parquet file's metadata.
 DIGEST_KEY = b"starclass_tile_digest"
@@ -405,7 +408,7 @@ def table_to_arrow(table, metadata: dict[bytes, bytes] | None = None):
 META_YAML = b"table_meta_yaml"
 
 
-def with_astropy_metadata(table, meta: dict[str, Any] | None = None):
+def with_astropy_metadata(table: pa.Table, meta: dict[str, Any] | None = None):
     """``table`` (pyarrow) with the metadata astropy's Parquet reader needs, so ``Table.read`` reads it.
 
     astropy's reader looks every column up in the ``datatype`` list of ``table_meta_yaml``
