@@ -20,6 +20,8 @@ from starclass.schema import ID, MAX_BOOTSTRAP, MAX_MATCH_RADIUS_PX, X, Y, check
 if TYPE_CHECKING:
     import os
 
+    from astropy.table import Table
+
     from starclass.io.mosaic import PixelFlags
 
 app = typer.Typer(
@@ -565,7 +567,7 @@ def warn(message: str) -> None:
     typer.echo(f"warning: {message}", err=True)
 
 
-def place_rows(table, mosaics, source, *, said: set[str] | None = None):
+def place_rows(table: Table, mosaics, source: str | os.PathLike, *, said: set[str] | None = None):
     """The catalogue with pixel positions: its own, or placed from ``ra``, ``dec`` through the mosaics' WCS.
 
     Says so in one line when rows were placed (:func:`starclass.io.catalog.placed_note`, the line
@@ -593,7 +595,8 @@ def place_rows(table, mosaics, source, *, said: set[str] | None = None):
     return place_on_mosaics(table, mosaics, source, say=once)
 
 
-def check_on_image(table, shape: tuple[int, int], source, *, consequence: str, action: str) -> int:
+def check_on_image(table: Table, shape: tuple[int, int], source: str | os.PathLike, *, consequence: str,
+                   action: str) -> int:
     """Warn naming the candidates of ``source`` whose pixel lies outside the mosaics; refuse when all do.
 
     Parameters

@@ -1669,7 +1669,7 @@ def _fill_xy_from_sky(table: Table, rows: np.ndarray, wcs) -> None:
         table[c] = col
 
 
-def placed_note(source, placed: int, rows: int, *, every: bool) -> str:
+def placed_note(source: str | os.PathLike, placed: int, rows: int, *, every: bool) -> str:
     """The one line that says rows of catalogue ``source`` were placed from ``ra``, ``dec`` through the WCS.
 
     Said by every command that places them (:func:`place_on_mosaics` with ``say``): ``cutouts``,

@@ -80,6 +80,7 @@ from starclass.schema import INFERENCE_BATCH_SIZE
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    import torch
     from numpy.typing import ArrayLike
 
     from starclass.learn.checkpoint import LoadedModel
@@ -1112,7 +1113,8 @@ class ModelCalibration:
         return out
 
 
-def calibration_probabilities(loaded, inputs, *, batch_size: int = INFERENCE_BATCH_SIZE, device=None,
+def calibration_probabilities(loaded, inputs, *, batch_size: int = INFERENCE_BATCH_SIZE,
+                              device: str | torch.device | None = None,
                               precision: bool | str | None = None, progress: bool = False) -> np.ndarray:
     """Raw ensemble-mean probabilities ``[N, K]`` of a model on inputs (no TTA, no temperature).
 
@@ -1143,7 +1145,7 @@ def calibration_probabilities(loaded, inputs, *, batch_size: int = INFERENCE_BAT
 def fit_model_calibration(loaded: LoadedModel, inputs: np.ndarray, labels: np.ndarray, *,
                           source: str = "validation split",
                           batch_size: int = INFERENCE_BATCH_SIZE,
-                          device=None, precision: bool | str | None = None,
+                          device: str | torch.device | None = None, precision: bool | str | None = None,
                           method: str = "temperature", n_bins: int = HISTOGRAM_BINS,
                           progress: bool = False) -> ModelCalibration:
     """Classify held-out inputs with a model and fit its calibration on their labels.
@@ -1397,7 +1399,8 @@ def calibration_rows(inputs: np.ndarray, cfg: TaskConfig, class_values: ArrayLik
 
 
 def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_values: np.ndarray, *, source: str,
-                    overwrite: bool = False, batch_size: int = INFERENCE_BATCH_SIZE, device=None,
+                    overwrite: bool = False, batch_size: int = INFERENCE_BATCH_SIZE,
+                    device: str | torch.device | None = None,
                     precision: bool | str | None = None, method: str = "temperature",
                     n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False,
                     progress: bool = False) -> ModelCalibration:

@@ -27,6 +27,7 @@ from starclass.science.colour import BOXES
 if TYPE_CHECKING:
     import os
 
+    from astropy.table import Table
     from matplotlib.figure import Figure
 
 CLASS_COLOURS = {"1": "#d62728", "2": "#2ca02c", "3": "#1f77b4", "4": "#c9a400", "1+2": "#9467bd",
@@ -213,7 +214,7 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     return fig
 
 
-def fig_by_group(tab, column: str, title: str):
+def fig_by_group(tab: Table, column: str, title: str):
     """Accuracy per group with its interval (horizontal bars), the pooled accuracy as a line.
 
     The axis names the interval the table's ``interval_note`` says it is (Wilson's, or the
@@ -312,7 +313,7 @@ def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshol
     return fig
 
 
-def fig_vs_magnitude(tab, title: str, band: str):
+def fig_vs_magnitude(tab: Table, title: str, band: str):
     """Purity, recall and F1 for objects brighter than each magnitude, with counts.
 
     Examples
@@ -342,7 +343,7 @@ def fig_vs_magnitude(tab, title: str, band: str):
     return fig
 
 
-def fig_vs_quantity(tab, title: str, quantity: str):
+def fig_vs_quantity(tab: Table, title: str, quantity: str):
     """Purity, recall and F1 in equal-number bins of a quantity (bin centres), with counts.
 
     Examples
@@ -371,7 +372,7 @@ def fig_vs_quantity(tab, title: str, quantity: str):
     return fig
 
 
-def fig_agreement_bars(table, title: str):
+def fig_agreement_bars(table: Table, title: str):
     """Agreement fractions per class for each comparison (PHANGS Figure 5 style).
 
     Examples

@@ -32,6 +32,8 @@ from starclass.survey.tiles import MosaicWindow, Tile, in_core
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    import torch
+    from astropy.table import Table
 
 #: Key of the tile digest in the Parquet file's metadata.
 DIGEST_KEY = b"starclass_tile_digest"
@@ -168,7 +170,7 @@ class TileJob:
         return f"tile-{self.key}-{where}"
 
 
-def cached_model(path: str, digest: str, device):
+def cached_model(path: str, digest: str, device: str | torch.device):
     """The loaded model for ``digest`` on ``device``, loaded at most once per process.
 
     Parameters
@@ -376,7 +378,7 @@ def owned_rows(path: str | os.PathLike) -> int:
     return int(np.count_nonzero(pq.read_table(path, columns=[IN_CORE]).column(IN_CORE).to_numpy(zero_copy_only=False)))
 
 
-def table_to_arrow(table, metadata: dict[bytes, bytes] | None = None):
+def table_to_arrow(table: Table, metadata: dict[bytes, bytes] | None = None):
     """An astropy table as a pyarrow table: plain columns, units kept in the metadata.
 
     Examples
