@@ -104,12 +104,16 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import astropy.units as u
 import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 CLASSES: tuple[int, ...] = (1, 2, 3, 4)
 
@@ -764,7 +768,7 @@ def column_table() -> str:
 
 
 # -- values --------------------------------------------------------------------------------------
-def id_keys(ids) -> np.ndarray:
+def id_keys(ids: ArrayLike) -> np.ndarray:
     """Ids as the text they are matched by: whole-number floats as integers (``1.0`` -> ``"1"``).
 
     A spreadsheet or pandas writes an integer id column as ``1.0, 2.0, ...`` once one cell was

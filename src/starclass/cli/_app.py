@@ -10,11 +10,19 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from starclass.errors import StarclassError, cli_words
 from starclass.schema import ID, MAX_BOOTSTRAP, MAX_MATCH_RADIUS_PX, X, Y, check_distinct_bands, check_match_radius  # noqa: F401
+
+if TYPE_CHECKING:
+    import os
+
+    from astropy.table import Table
+
+    from starclass.io.mosaic import PixelFlags
 
 app = typer.Typer(
     name="starclass",
@@ -145,7 +153,8 @@ def pixel_flags(mask_extension: str | None, dq_good_bits: str | None, mask_file:
     return PixelFlags(mask_extension=mask_extension, dq_good_bits=dq_good_bits, mask_file=mask_file)
 
 
-def warn_flags_differ(model, flags, *, manifest: dict | None = None) -> str | None:
+def warn_flags_differ(model: str | os.PathLike, flags: PixelFlags | None, *,
+                      manifest: dict | None = None) -> str | None:
     """Warn (one line on stderr) when ``flags`` differ from the pixel flags ``model`` was trained with.
 
     Stamps cut with other mask/DQ flags than the training stamps (a bad pixel NaN in one, a
@@ -589,7 +598,7 @@ def warn(message: str) -> None:
     typer.echo(f"warning: {message}", err=True)
 
 
-def place_rows(table, mosaics, source, *, said: set[str] | None = None):
+def place_rows(table: Table, mosaics, source: str | os.PathLike, *, said: set[str] | None = None):
     """The catalogue with pixel positions: its own, or placed from ``ra``, ``dec`` through the mosaics' WCS.
 
     Says so in one line when rows were placed (:func:`starclass.io.catalog.placed_note`, the line
@@ -617,7 +626,8 @@ def place_rows(table, mosaics, source, *, said: set[str] | None = None):
     return place_on_mosaics(table, mosaics, source, say=once)
 
 
-def check_on_image(table, shape: tuple[int, int], source, *, consequence: str, action: str) -> int:
+def check_on_image(table: Table, shape: tuple[int, int], source: str | os.PathLike, *, consequence: str,
+                   action: str) -> int:
     """Warn naming the candidates of ``source`` whose pixel lies outside the mosaics; refuse when all do.
 
     Parameters

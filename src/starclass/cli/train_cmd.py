@@ -31,6 +31,9 @@ from starclass.learn.provenance import flags_record
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, INFERENCE_BATCH_SIZE, X, Y
 
 if TYPE_CHECKING:
+    import os
+
+    import torch
     from astropy.table import Table
 
     from starclass.learn.config import TaskConfig
@@ -84,7 +87,7 @@ def check_train_options(*, epochs: int | None = None, ensemble: int | None = Non
         parse_precision(precision, "--precision")
 
 
-def training_inputs(cfg: TaskConfig, table, *, mosaics=None, stamps=None, label_column=CLASS_REF, progress=True,
+def training_inputs(cfg: TaskConfig, table: Table, *, mosaics=None, stamps=None, label_column=CLASS_REF, progress=True,
                     targets=None):
     """Model inputs and labels for training, from mosaics or a stamp store.
 
@@ -179,7 +182,7 @@ def training_inputs(cfg: TaskConfig, table, *, mosaics=None, stamps=None, label_
     return inputs, labels, (x, y), gal, n_bad, cfg
 
 
-def echo_machine_only(table) -> int:
+def echo_machine_only(table: Table) -> int:
     """Say how many training labels are a machine's class, not a person's (LEGUS NGC 1566's hybrid class).
 
     The hybrid ``class_ref`` is, where ``class_method`` is 0, the LEGUS machine-learning classifier's
@@ -893,7 +896,8 @@ def fields_training_inputs(cfg: TaskConfig, specs, *, label_column=CLASS_REF, pr
     return inputs, labels, (x, y), galaxies, sum(p[5] for p in parts), cfg, extra
 
 
-def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs, labels, val_index, target: float, *, device=None,
+def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs, labels, val_index, target: float, *,
+                   device: str | torch.device | None = None,
                    batch_size: int = INFERENCE_BATCH_SIZE) -> dict:
     """Choose the positive-class threshold for ``target`` purity on the validation rows and store it.
 
@@ -1210,7 +1214,7 @@ def _refuse_foreign_output(output: Path) -> None:
             "folder (refused even with --overwrite, which would leave them mixed with the model)")
 
 
-def tied_labels_note(table, source) -> str | None:
+def tied_labels_note(table: Table, source: str | os.PathLike) -> str | None:
     """The warning for an ``inspect --export`` whose ties were not adjudicated, trained on; None if none.
 
     The export gives a tied candidate (two people, two classes) the label scheme's tie rule as its
@@ -1437,7 +1441,7 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
                left_out=_left_out(result.n_unlabelled, out.voted, out.targets, 0))
 
 
-def volunteer_vote_columns(table, name: str = "the cutout CSV"):
+def volunteer_vote_columns(table: Table, name: str = "the cutout CSV"):
     """The ``volunteer_ids`` / ``volunteer_votes`` lists of ``simulate --preset galaxy-cluster`` as vote columns.
 
     Each row holds its volunteers and their votes as two ``;``-joined lists (``"31;1;39"``,

@@ -50,7 +50,7 @@ import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from astropy.table import Table
@@ -72,6 +72,9 @@ from starclass.errors import StarclassError
 from starclass.io import Mosaics
 from starclass.io.mosaic import SKY_POSITIONS
 from starclass.schema import DEC, ID, RA, X, Y, row_name, rows_counted
+
+if TYPE_CHECKING:
+    import os
 
 #: Radii (px) of the apertures behind the MCI (pairs r, r + 1 for r = 1..5).
 MCI_APERTURES: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
@@ -1383,7 +1386,7 @@ def _add_sky_positions(out: Table, mosaics: Mosaics, xy: np.ndarray) -> None:
     out.meta[SKY_POSITIONS] = "mosaics' WCS"
 
 
-def keep_given_photometry(table: Table, source) -> list[str]:
+def keep_given_photometry(table: Table, source: str | os.PathLike) -> list[str]:
     """Keep a positions catalogue's own photometry (``mag_<band>``, ``ci``, ...) as ``<name>_input``.
 
     :func:`measure` replaces the columns it measures. A published catalogue (LEGUS, PHANGS)

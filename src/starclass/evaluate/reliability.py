@@ -35,12 +35,18 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.schema import row_name
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "expected_calibration_error", "ece_floor", "brier_score", "reliability_table", "parse_sets", "coverage_table",
@@ -78,7 +84,7 @@ def _bin_index(conf: np.ndarray, n_bins: int) -> np.ndarray:
     return np.clip(np.ceil(conf * n_bins).astype(np.int64) - 1, 0, n_bins - 1)
 
 
-def reliability_table(probs, y, n_bins: int = DEFAULT_BINS) -> Table:
+def reliability_table(probs: ArrayLike, y: ArrayLike, n_bins: int = DEFAULT_BINS) -> Table:
     """Per equal-width bin of top-class confidence: rows, mean confidence, accuracy, gap.
 
     Parameters
@@ -143,7 +149,7 @@ def expected_calibration_error(probs, y, n_bins: int = DEFAULT_BINS) -> float:
 FLOOR_NORMAL_VARIANCE = 400.0
 
 
-def ece_floor(probs, n_draws: int = 200, seed: int = 0, n_bins: int = DEFAULT_BINS, *,
+def ece_floor(probs: ArrayLike, n_draws: int = 200, seed: int = 0, n_bins: int = DEFAULT_BINS, *,
               normal_variance: float | None = FLOOR_NORMAL_VARIANCE) -> tuple[float, float]:
     """ECE of a perfectly calibrated model with these probabilities: mean and 95th percentile.
 
@@ -276,7 +282,7 @@ def parse_sets(values, classes) -> np.ndarray:
     return out
 
 
-def coverage_table(sets, y, classes, coverage: float | None = None) -> Table:
+def coverage_table(sets: ArrayLike, y: ArrayLike, classes: Sequence[int], coverage: float | None = None) -> Table:
     """Empirical coverage and mean set size per reference class, and over all rows.
 
     Parameters
@@ -352,7 +358,7 @@ def set_size_table(sizes, n_classes: int) -> Table:
     return Table({"set_size": np.arange(n_classes + 1), "n": counts, "fraction": counts / total})
 
 
-def deferral_curve(uncertainty, correct, fractions=None) -> Table:
+def deferral_curve(uncertainty: ArrayLike, correct: ArrayLike, fractions: ArrayLike | None = None) -> Table:
     """Accuracy on the rows kept when the most uncertain fraction is left to people.
 
     Parameters
@@ -592,7 +598,7 @@ def _entropy(p: np.ndarray) -> np.ndarray:
 
 
 def trust_study(probs: np.ndarray, y: np.ndarray, pred_idx: np.ndarray, columns: dict[str, np.ndarray],
-                classes, *, meta: dict | None = None, n_bins: int = DEFAULT_BINS) -> TrustStudy:
+                classes: Sequence[int], *, meta: dict | None = None, n_bins: int = DEFAULT_BINS) -> TrustStudy:
     """Every trust figure of paired rows: calibration, conformal coverage, deferral, signals.
 
     Parameters

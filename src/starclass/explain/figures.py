@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -17,6 +19,11 @@ from starclass.explain.maps import mean_over_data
 # explain (whose package imports torch)
 from starclass.report.figures import bar_below, fit_titles, map_top, panel_width, wrap_title, zero_map_title
 from starclass.report.figures import save_png as report_png
+
+if TYPE_CHECKING:
+    import os
+
+    from matplotlib.figure import Figure
 
 __all__ = ["MAP_LABEL", "fig_mean_maps", "fig_overlays", "fig_profiles", "fit_titles", "save_png", "wrap_title"]
 
@@ -36,7 +43,7 @@ MEAN_NO_DATA_CAPTION = ("means over the stamps with data at each pixel (the maps
                         "none); magenta: no stamp had data there")
 
 
-def save_png(fig, path, dpi: int = 100, *, overwrite: bool = False) -> None:
+def save_png(fig: Figure, path: str | os.PathLike, dpi: int = 100, *, overwrite: bool = False) -> None:
     """Write a figure as PNG, atomically, and close it (figures are many; open ones hold memory).
 
     An existing file is refused unless ``overwrite``.

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -40,6 +41,9 @@ from starclass.errors import StarclassError, counted
 
 # one home for the masking of maps, shared with the report's Grad-CAM section (report may not import explain)
 from starclass.science.gradcam import gradcam, mask_no_data, mean_over_data, normalise_maps
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["LayerChoice", "cam", "choose_layer", "conv_map_sizes", "guided_backprop", "guided_gradcam",
            "mask_no_data", "mean_over_data", "normalise_maps", "saliency"]
@@ -298,7 +302,8 @@ def _targets(model: nn.Module, x: torch.Tensor, target) -> torch.Tensor:
     return torch.as_tensor(np.asarray(target), dtype=torch.long)
 
 
-def guided_backprop(model: nn.Module, inputs, target=None, *, batch_size: int = 64) -> np.ndarray:
+def guided_backprop(model: nn.Module, inputs: np.ndarray | torch.Tensor, target: int | ArrayLike | None = None, *,
+                    batch_size: int = 64) -> np.ndarray:
     """Guided-backpropagation maps ``[N, H, W]``: |guided gradient| summed over the bands.
 
     Parameters

@@ -37,7 +37,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import astropy.units as u
 import numpy as np
@@ -67,6 +67,9 @@ from starclass.schema import (
     set_units,
     unit_of,
 )
+
+if TYPE_CHECKING:
+    from starclass.io.mosaic import MosaicSet
 
 PathLike = str | os.PathLike
 
@@ -520,7 +523,7 @@ def kept_input_name(name: str) -> tuple[str, str] | None:
     return (m.group("base"), m.group("suffix")) if m else None
 
 
-def keep_input_columns(out: Table, names: Iterable[str], source, *,
+def keep_input_columns(out: Table, names: Iterable[str], source: str | os.PathLike, *,
                        what: str = "carry the names of classify's own output columns",
                        one_suffix: bool = False) -> list[str]:
     """Rename the input's own columns that carry the names of classify's output columns.
@@ -1702,7 +1705,7 @@ def _fill_xy_from_sky(table: Table, rows: np.ndarray, wcs) -> None:
         table[c] = col
 
 
-def placed_note(source, placed: int, rows: int, *, every: bool) -> str:
+def placed_note(source: str | os.PathLike, placed: int, rows: int, *, every: bool) -> str:
     """The one line that says rows of catalogue ``source`` were placed from ``ra``, ``dec`` through the WCS.
 
     Said by every command that places them (:func:`place_on_mosaics` with ``say``): ``cutouts``,
@@ -1735,7 +1738,7 @@ def placed_note(source, placed: int, rows: int, *, every: bool) -> str:
             "(ra, dec)")
 
 
-def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None, *,
+def place_on_mosaics(table: Table, mosaics: MosaicSet, path: PathLike | None = None, *,
                      say: Callable[[str], object] | None = None) -> Table:
     """Pixel positions for a catalogue that gives only ``ra``, ``dec``, through the mosaics' WCS.
 
@@ -2035,7 +2038,8 @@ def _source_name(table: Table, col: str) -> str:
     return col
 
 
-def sky_text_degrees(cells, col: str, unit=None, *, where: str = "", ids=None, source: str | None = None,
+def sky_text_degrees(cells: Sequence[str], col: str, unit: u.UnitBase | None = None, *, where: str = "", ids=None,
+                     source: str | None = None,
                      ) -> np.ndarray:
     """Degrees of ``ra`` or ``dec`` cells given as text: numbers or sexagesimal; NaN for empty cells.
 
@@ -2150,7 +2154,7 @@ def _plain(col) -> np.ndarray:
     return np.asarray(col)
 
 
-def numeric_column(table, name: str, source: str = "catalogue", *, where: str = "",
+def numeric_column(table: Table | Mapping[str, Any], name: str, source: str = "catalogue", *, where: str = "",
                    ids: np.ndarray | None = None) -> np.ndarray:
     """A catalogue column as float64 (masked entries NaN), or an error naming the first bad row.
 

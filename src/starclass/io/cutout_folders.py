@@ -79,7 +79,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from astropy.io import fits
@@ -98,6 +98,10 @@ from starclass.io.paths import resolved
 from starclass.schema import label_key, row_name, rows_named
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from numpy.typing import ArrayLike
+
     from starclass.io.task_like import TaskLike
 
 #: Suffix -> format name of the images the reader understands.
@@ -899,7 +903,7 @@ def cutout_scales(cutouts) -> list[float]:
     return out
 
 
-def cutout_fields(cutouts) -> list[float]:
+def cutout_fields(cutouts: CutoutSet) -> list[float]:
     """The width (arcsec) of each cutout that carries a celestial FITS WCS: its pixel scale times its side as read.
 
     Cutouts of mixed sizes read with ``resample`` count at their own size (:meth:`CutoutSet.widths`).
@@ -1027,7 +1031,7 @@ def band_grid_mismatch(paths: list[Path], shape: tuple[int, int]) -> tuple[int, 
     return None
 
 
-def named_planes(plane_bands, bands) -> list[int] | None:
+def named_planes(plane_bands: Sequence[str], bands: Sequence[str]) -> list[int] | None:
     """The planes of a cube that hold ``bands``, by the names its header gives them; None when it names not all.
 
     A one-band task given Legacy Survey g, r, z cubes (``BAND0 = 'g'``...) takes their g plane; the
@@ -1061,7 +1065,7 @@ def named_planes(plane_bands, bands) -> list[int] | None:
     return [lower.index(b) for b in wanted]
 
 
-def taken_planes_note(files: list[str], plane_bands, taken: list[int], task: str, *,
+def taken_planes_note(files: list[str], plane_bands: Sequence[str], taken: list[int], task: str, *,
                       page: bool = False) -> str | None:
     """The one line of a run that takes the planes of its cubes named as the task's bands; None otherwise.
 
@@ -1764,7 +1768,7 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_on
     return [str(listed_file(b, f, root)) for b, f in zip(bases, files)] if absolute else files
 
 
-def file_is_a_band_copy(names, cells) -> bool:
+def file_is_a_band_copy(names: list[str], cells: Callable[..., Any]) -> bool:
     """Whether a table's ``file`` column is a copy of one of its several ``file_<band>`` columns.
 
     ``classify --stamps`` writes the first band's file as ``file`` beside the ``file_<band>``
@@ -2307,7 +2311,8 @@ def read_cutout_folder(
                      named_cubes=n_named, pixel_kinds=kinds)
 
 
-def grey_among_colour(shape: tuple[int, ...], first: tuple[int, ...], n_file_columns: int, bands, *,
+def grey_among_colour(shape: tuple[int, ...], first: tuple[int, ...], n_file_columns: int,
+                      bands: Sequence[str] | None, *,
                       any_size: bool = False) -> bool:
     """Whether a cutout of ``shape`` beside a first one of ``first`` is a grey file among 3-plane ones (or the reverse).
 
@@ -2398,7 +2403,8 @@ PIXEL_KIND_WORDS = {"picture": "pictures, scaled to 0-1 by their type's maximum"
                     "mixed": "band files of both kinds"}
 
 
-def pixel_ranges(files, kinds, lo, hi) -> list[tuple[str, str, int, float, float]]:
+def pixel_ranges(files: Sequence[str], kinds: Sequence[str], lo: ArrayLike,
+                 hi: ArrayLike) -> list[tuple[str, str, int, float, float]]:
     """The pixel range of the cutouts of each format and kind of reading, in order of first appearance.
 
     Parameters
@@ -2754,8 +2760,8 @@ def _channels_advice(n: int, first: int, bands) -> str:
     return "convert them to one, e.g. to grey with PIL's Image.convert('L')"
 
 
-def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *, page: bool = False,
-                         named: int = 0, plane_bands=(), is_preset: bool = True) -> str | None:
+def averaged_planes_note(files: list[str], n_channels: int, bands: Sequence[str], task: str, *, page: bool = False,
+                         named: int = 0, plane_bands: Sequence[str] = (), is_preset: bool = True) -> str | None:
     """The one warning of a run whose 3-plane files are averaged to grey for a one-band task; None otherwise.
 
     :func:`starclass.stamps.images.cutout_inputs` averages the three planes of an RGB picture or
@@ -3283,7 +3289,7 @@ _NOT_RECORDED = frozenset({"", "nan", "none", "null", "--", "n/a", "na"})
 LABEL_LIKE = frozenset({"label", "labels", "class", "classes", "class_name", "type", "category", "truth"})
 
 
-def label_like_column(columns, label_column: str) -> str | None:
+def label_like_column(columns: Iterable[str], label_column: str) -> str | None:
     """The first of ``columns`` that may hold the labels asked for as ``label_column`` under another
     name (a spreadsheet's ``Label``, a ``class`` column: :data:`LABEL_LIKE`), else None.
 

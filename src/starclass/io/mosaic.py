@@ -34,7 +34,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TypeAlias, runtime_checkable
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
 from astropy.io import fits
@@ -1925,7 +1925,7 @@ def _celestial_wcs(header: fits.Header, path: Path) -> WCS | None:
     return w.celestial
 
 
-def counts_reading_changed(header) -> bool:
+def counts_reading_changed(header: fits.Header | Mapping[str, Any]) -> bool:
     """Whether :func:`in_counts` reads this ``BUNIT`` otherwise than before 2026-12-05.
 
     ``e-`` and ``ct`` were read as count rates, ``electron.s**-1`` as counts; the survey enters such
@@ -1942,7 +1942,7 @@ def counts_reading_changed(header) -> bool:
     return before != in_counts(header)
 
 
-def in_counts(header) -> bool:
+def in_counts(header: fits.Header | Mapping[str, Any]) -> bool:
     """True if ``BUNIT`` says the pixels are counts (``ELECTRONS``, ``COUNTS``), not counts per second.
 
     Such images get ``2.5 log10(EXPTIME)`` added to a PHOTFLAM zeropoint (not to a keyword one, which
@@ -1994,7 +1994,7 @@ def _per_second(bunit: str) -> bool:
 EXPOSURE_KEYS = ("EXPTIME", "TEXPTIME", "XPOSURE")
 
 
-def exposure_time(header) -> float | None:
+def exposure_time(header: fits.Header | Mapping[str, Any]) -> float | None:
     """The first positive exposure time among :data:`EXPOSURE_KEYS` in ``header``, or None.
 
     Read by the magnitude errors (:func:`starclass.detect` takes the Poisson term of a rate image over it)
@@ -2028,7 +2028,7 @@ NMGY_KEY = "NMGY"
 _FLUX_UNIT = re.compile(r"MAGG|MGY|JY|ERG|W/M|WM-2|W\.M")
 
 
-def calibrated_counts(header) -> tuple[float | None, str] | None:
+def calibrated_counts(header: fits.Header | Mapping[str, Any]) -> tuple[float | None, str] | None:
     """Electrons in one unit of a pixel value stored as a calibrated flux, and that unit; None for counts or rates.
 
     An image in nanomaggies (SDSS frames, Legacy Surveys coadds) converts with ``GAIN / NMGY``
@@ -2084,7 +2084,7 @@ def calibrated_counts(header) -> tuple[float | None, str] | None:
 UNKNOWN_UNIT = "pixel value"
 
 
-def pixel_unit(header, photon_counts: bool = False):
+def pixel_unit(header: fits.Header | Mapping[str, Any], photon_counts: bool = False):
     """The astropy unit of a band's stored pixel values, or None where the header does not tell one.
 
     :func:`value_unit`'s reading in a unit a table column can carry: HST's ``ELECTRONS/S`` is
@@ -2132,7 +2132,7 @@ def pixel_unit(header, photon_counts: bool = False):
     return None
 
 
-def value_unit(header, photon_counts: bool = False) -> str:
+def value_unit(header: fits.Header | Mapping[str, Any], photon_counts: bool = False) -> str:
     """The unit of a band's stored pixel values as starclass reads them, in a few words (a plot's axis label).
 
     ``"counts"`` for an image in counts (:func:`in_counts`: ``BUNIT`` ``COUNTS`` or ``ELECTRONS``), and for
@@ -2197,7 +2197,7 @@ CASU_KEYS = ("CASUVERS", "CIR_VERS", "CIR_CPM")
 CASU_ZEROPOINT_KEY, CASU_ZEROPOINT_ERROR_KEY = "MAGZPT", "MAGZRR"
 
 
-def is_casu(header) -> bool:
+def is_casu(header: fits.Header | Mapping[str, Any]) -> bool:
     """Whether ``header`` is that of a CASU pipeline image: a number in ``MAGZPT`` and one of :data:`CASU_KEYS`.
 
     Examples
@@ -2209,7 +2209,7 @@ def is_casu(header) -> bool:
         header.get(k) not in (None, "") for k in CASU_KEYS)
 
 
-def casu_zeropoint(header, path: PathLike) -> tuple[float, str] | None:
+def casu_zeropoint(header: fits.Header | Mapping[str, Any], path: PathLike) -> tuple[float, str] | None:
     """The zeropoint of a CASU image's stored values, ``MAGZPT + 2.5 log10(EXPTIME)``, and its origin; else None.
 
     CASU calibrates its images (VISTA, UKIRT WFCAM, VST and INT pipelines) for count rates: the

@@ -78,6 +78,12 @@ from starclass.errors import OutputExistsError, StarclassError, check_fitted
 from starclass.schema import INFERENCE_BATCH_SIZE
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import torch
+    from numpy.typing import ArrayLike
+
+    from starclass.learn.checkpoint import LoadedModel
     from starclass.learn.config import TaskConfig
 
 log = logging.getLogger(__name__)
@@ -369,7 +375,7 @@ def _short_rows(n: int, class_counts: dict, per_class: int,
 
 
 def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source: str = "",
-                 fitted: str = "", n_training: int = 0, class_names=None) -> str | None:
+                 fitted: str = "", n_training: int = 0, class_names: Sequence[str] | None = None) -> str | None:
     """Why a calibration fitted on so few held-out rows is not to be trusted; None for enough rows.
 
     A temperature (or vector scaling) is fitted whatever the number of rows; on a few dozen it
@@ -426,7 +432,7 @@ def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source
 
 
 def threshold_too_few_rows(n: int, class_counts: dict, threshold: float | str, target: float,
-                           class_names=None) -> str | None:
+                           class_names: Sequence[str] | None = None) -> str | None:
     """Why a ``train --target-purity`` threshold chosen on so few validation rows is not to be trusted; None for enough.
 
     The rule and words of :func:`too_few_rows` for a temperature (:data:`CALIBRATION_MIN_ROWS` rows,
@@ -489,7 +495,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def vector_scale(probs: np.ndarray, scale, bias) -> np.ndarray:
+def vector_scale(probs: np.ndarray, scale: ArrayLike, bias: ArrayLike) -> np.ndarray:
     """Softmax of ``scale * log(probs) + bias`` row by row (per-class terms); NaN rows stay NaN.
 
     Parameters
@@ -789,7 +795,7 @@ def cross_fitted_histogram(probs, y, n_bins: int = HISTOGRAM_BINS, *, folds: int
     return out
 
 
-def histogram_calibrate(probs, edges, freq) -> np.ndarray:
+def histogram_calibrate(probs: np.ndarray, edges: Sequence[ArrayLike], freq: Sequence[ArrayLike]) -> np.ndarray:
     """Apply fitted one-vs-rest histogram binning (:class:`HistogramBinner`) to probabilities.
 
     Parameters
@@ -1107,7 +1113,8 @@ class ModelCalibration:
         return out
 
 
-def calibration_probabilities(loaded, inputs, *, batch_size: int = INFERENCE_BATCH_SIZE, device=None,
+def calibration_probabilities(loaded, inputs, *, batch_size: int = INFERENCE_BATCH_SIZE,
+                              device: str | torch.device | None = None,
                               precision: bool | str | None = None, progress: bool = False) -> np.ndarray:
     """Raw ensemble-mean probabilities ``[N, K]`` of a model on inputs (no TTA, no temperature).
 
@@ -1135,9 +1142,10 @@ def calibration_probabilities(loaded, inputs, *, batch_size: int = INFERENCE_BAT
     return np.asarray(res.prob_mean, dtype=np.float64)
 
 
-def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation split",
+def fit_model_calibration(loaded: LoadedModel, inputs: np.ndarray, labels: np.ndarray, *,
+                          source: str = "validation split",
                           batch_size: int = INFERENCE_BATCH_SIZE,
-                          device=None, precision: bool | str | None = None,
+                          device: str | torch.device | None = None, precision: bool | str | None = None,
                           method: str = "temperature", n_bins: int = HISTOGRAM_BINS,
                           progress: bool = False) -> ModelCalibration:
     """Classify held-out inputs with a model and fit its calibration on their labels.
@@ -1196,7 +1204,7 @@ def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation s
     return ModelCalibration.fit(probs, labels, cfg.classes, source=source, method=method, n_bins=n_bins)
 
 
-def merge_emptied_note(cfg: TaskConfig, class_values, y, source: str) -> str | None:
+def merge_emptied_note(cfg: TaskConfig, class_values: ArrayLike, y: np.ndarray, source: str) -> str | None:
     """Why a class of the task has no calibration row, when the task's merge emptied it; else None.
 
     A model of a task with a ``merge`` (m31-binary: ``{1: 1, 2: 1, 3: 2, 4: 2}``, the PHANGS four as
@@ -1351,7 +1359,7 @@ def leave_out_blank(inputs: np.ndarray, cfg: TaskConfig, keep: np.ndarray, sourc
     return keep
 
 
-def calibration_rows(inputs, cfg: TaskConfig, class_values) -> np.ndarray:
+def calibration_rows(inputs: np.ndarray, cfg: TaskConfig, class_values: ArrayLike) -> np.ndarray:
     """Which rows :func:`calibrate_model` fits the calibration on: a class of the task, an input not blank.
 
     Rows whose value maps to no class of the task (0, a masked or NaN value, a class the task
@@ -1390,8 +1398,9 @@ def calibration_rows(inputs, cfg: TaskConfig, class_values) -> np.ndarray:
     return labelled & ~blank_bands(np.asarray(inputs), cfg).any(axis=1)
 
 
-def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, source: str,
-                    overwrite: bool = False, batch_size: int = INFERENCE_BATCH_SIZE, device=None,
+def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_values: np.ndarray, *, source: str,
+                    overwrite: bool = False, batch_size: int = INFERENCE_BATCH_SIZE,
+                    device: str | torch.device | None = None,
                     precision: bool | str | None = None, method: str = "temperature",
                     n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False,
                     progress: bool = False) -> ModelCalibration:

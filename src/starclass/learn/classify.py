@@ -94,6 +94,10 @@ from starclass.stamps import iter_inputs
 from starclass.stamps.extract import position_values
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from astropy.table import Table
+
     from starclass.learn.config import TaskConfig
 
 log = logging.getLogger(__name__)
@@ -145,7 +149,7 @@ def blank_bands(inputs: np.ndarray, config: TaskConfig) -> np.ndarray:
     return const.reshape(n, n_scales, n_bands).all(axis=1)
 
 
-def no_data_line(out) -> str | None:
+def no_data_line(out: Table) -> str | None:
     """The line ``classify`` prints on classified candidates whose stamps are partly without data, or None.
 
     Parameters
@@ -176,7 +180,7 @@ def no_data_line(out) -> str | None:
             f"column {STAMP_NO_DATA}")
 
 
-def blank_column(blank: np.ndarray, bands) -> np.ndarray:
+def blank_column(blank: np.ndarray, bands: Sequence[str]) -> np.ndarray:
     """The ``blank_bands`` column of :func:`blank_bands`' result, with a warning per blank band.
 
     Parameters

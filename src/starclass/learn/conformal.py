@@ -43,11 +43,16 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
 from starclass.errors import StarclassError, check_fitted
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 __all__ = ["ClassConditionalConformal", "format_sets", "check_coverage", "row_uniforms", "probability_keys"]
 
@@ -106,7 +111,7 @@ class ClassConditionalConformal(BaseEstimator):
     """
 
     def __init__(self, coverage: float = 0.9, smoothing: bool = True, seed: int = 0,
-                 class_labels=None) -> None:
+                 class_labels: Sequence[Any] | None = None) -> None:
         self.coverage = coverage
         self.smoothing = smoothing
         self.seed = seed
@@ -234,7 +239,7 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 
 
-def row_uniforms(keys, seed: int, cls: int) -> np.ndarray:
+def row_uniforms(keys: np.ndarray, seed: int, cls: int) -> np.ndarray:
     """One uniform number in [0, 1) per row, made from the row's key, the seed and the class.
 
     The smoothing weights of the conformal p-values: a function of the row (its 64-bit key) and

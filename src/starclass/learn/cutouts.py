@@ -56,6 +56,8 @@ from starclass.schema import (
 from starclass.stamps.images import ROBUST_SIGMA_LIMIT, cutout_inputs, runaway_zscore_rows
 
 if TYPE_CHECKING:
+    import torch
+
     from starclass.learn.config import TaskConfig
 
 __all__ = ["classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note", "fit_cutouts", "group_folds",
@@ -551,7 +553,8 @@ def _digest_with_blank(config, inputs: np.ndarray, labels: np.ndarray, groups: n
 
 
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,
-                     tta: bool = False, batch_size: int = INFERENCE_BATCH_SIZE, device=None,
+                     tta: bool = False, batch_size: int = INFERENCE_BATCH_SIZE,
+                     device: str | torch.device | None = None,
                      precision: bool | str | None = None, calibrated: bool = True,
                      coverage: float | None = 0.9, threshold: float | None = None,
                      progress: bool = False) -> Table:

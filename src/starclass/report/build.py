@@ -14,7 +14,7 @@ import datetime as _dt
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
@@ -45,6 +45,9 @@ from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
 from starclass.science.massfunc import fit_powerlaw_binned, mass_completeness, mass_functions, mass_limit
 from starclass.science.ssp import SUBSTITUTES, ssp_label, ssp_track
+
+if TYPE_CHECKING:
+    import os
 
 # --------------------------------------------------------------------------------------------
 # sections of one comparison
@@ -1339,7 +1342,8 @@ def check_tables_page(outdir: str | Path, filename: str) -> None:
             f"(-o OTHER/{filename}), or remove {owner} first")
 
 
-def build_report(pred, references, outdir, *, title: str = "starclass report", distance_mpc: float | None = None,
+def build_report(pred, references, outdir: str | os.PathLike, *, title: str = "starclass report",
+                 distance_mpc: float | None = None,
                  model_path: str | Path | None = None,
                  mosaics: MosaicsLike | str | Path | list[str | Path] | None = None, filename: str = "report.html",
                  stamps: str | Path | None = None, overwrite: bool = False,

@@ -12,6 +12,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -23,6 +24,12 @@ from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.schema import group_column, renamed_result_columns, unit_of
 from starclass.science.colour import BOXES
+
+if TYPE_CHECKING:
+    import os
+
+    from astropy.table import Table
+    from matplotlib.figure import Figure
 
 CLASS_COLOURS = {"1": "#d62728", "2": "#2ca02c", "3": "#1f77b4", "4": "#c9a400", "1+2": "#9467bd",
                  "3+4": "#7f7f7f", "1+2+3": "#8c564b"}
@@ -62,7 +69,7 @@ def colours_of(labels) -> list[str]:
     return [CLASS_COLOURS[k] if k in CLASS_COLOURS else next(spare, "#333333") for k in labels]
 
 
-def to_png_base64(fig, dpi: int = 85) -> str:
+def to_png_base64(fig: Figure, dpi: int = 85) -> str:
     """Render a figure as base64 PNG and close it.
 
     Examples
@@ -78,7 +85,7 @@ def to_png_base64(fig, dpi: int = 85) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def save_png(fig, path, dpi: int = 110, *, overwrite: bool = False) -> None:
+def save_png(fig: Figure, path: str | os.PathLike, dpi: int = 110, *, overwrite: bool = False) -> None:
     """Write a figure as PNG, atomically, and close it.
 
     An existing file is refused unless ``overwrite`` (a notebook's second figure of the same name
@@ -208,7 +215,7 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     return fig
 
 
-def fig_by_group(tab, column: str, title: str):
+def fig_by_group(tab: Table, column: str, title: str):
     """Accuracy per group with its interval (horizontal bars), the pooled accuracy as a line.
 
     The axis names the interval the table's ``interval_note`` says it is (Wilson's, or the
@@ -307,7 +314,7 @@ def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshol
     return fig
 
 
-def fig_vs_magnitude(tab, title: str, band: str):
+def fig_vs_magnitude(tab: Table, title: str, band: str):
     """Purity, recall and F1 for objects brighter than each magnitude, with counts.
 
     Examples
@@ -337,7 +344,7 @@ def fig_vs_magnitude(tab, title: str, band: str):
     return fig
 
 
-def fig_vs_quantity(tab, title: str, quantity: str):
+def fig_vs_quantity(tab: Table, title: str, quantity: str):
     """Purity, recall and F1 in equal-number bins of a quantity (bin centres), with counts.
 
     Examples
@@ -366,7 +373,7 @@ def fig_vs_quantity(tab, title: str, quantity: str):
     return fig
 
 
-def fig_agreement_bars(table, title: str):
+def fig_agreement_bars(table: Table, title: str):
     """Agreement fractions per class for each comparison (PHANGS Figure 5 style).
 
     Examples
@@ -637,7 +644,7 @@ def panel_width(fig_width: float, ncol: int) -> float:
     return fig_width * share / (ncol + p["figure.subplot.wspace"] * (ncol - 1))
 
 
-def fit_titles(fig) -> None:
+def fit_titles(fig: Figure) -> None:
     """Wrap every panel title of ``fig`` to the width its panel is drawn with.
 
     A panel holding an image is narrower than its share of the figure (margins, gaps, square
@@ -660,7 +667,7 @@ def fit_titles(fig) -> None:
             t.set_text(wrap_title(t.get_text(), width_in, t.get_fontsize()))
 
 
-def bar_below(fig, ax, mappable, label: str):
+def bar_below(fig: Figure, ax, mappable, label: str):
     """A labelled horizontal colour bar under image panel ``ax`` (the panel keeps its size).
 
     Examples

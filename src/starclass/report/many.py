@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
@@ -22,6 +23,9 @@ from starclass.report.figures import colour_of, plt
 from starclass.report.sections import Section, render_html, write_sections
 from starclass.schema import renamed_result_columns
 from starclass.science.many import MIN_INSPECTED, QUANTITIES, ladder_column, many_field_tables
+
+if TYPE_CHECKING:
+    import os
 
 #: What :func:`run_many_evaluation` writes: a folder holding only these may be replaced.
 MANY_ENTRIES = ("tables", "figures", "summary.json")
@@ -232,7 +236,8 @@ def many_sections(tables: dict[str, Table]) -> list[Section]:
     return out
 
 
-def run_many_evaluation(directory, outdir, *, overwrite: bool = False, min_inspected: int = MIN_INSPECTED,
+def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike, *, overwrite: bool = False,
+                        min_inspected: int = MIN_INSPECTED,
                         seed: int = 0) -> dict:
     """Evaluate a directory of LEGUS catalogues; write ``tables/*.ecsv``, ``figures/*.png``, ``summary.json``.
 
@@ -273,7 +278,8 @@ def run_many_evaluation(directory, outdir, *, overwrite: bool = False, min_inspe
             "n_fields": len(tables["fields"]), "n_skipped": 0 if skipped is None else len(skipped)}
 
 
-def build_many_report(directory, out, *, title: str = "LEGUS fields", min_inspected: int = MIN_INSPECTED,
+def build_many_report(directory: str | os.PathLike, out, *, title: str = "LEGUS fields",
+                      min_inspected: int = MIN_INSPECTED,
                       seed: int = 0, overwrite: bool = False) -> Path:
     """One HTML page (figure embedded) plus every table as ECSV beside it; returns the page's path.
 

@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
@@ -18,6 +19,9 @@ from astropy.table import Table
 from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.report.figures import to_png_base64
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass
@@ -65,7 +69,7 @@ class Section:
     def table(self, name: str, t: Table, caption: str = "") -> None:
         self.items.append(Item("table", name=slug(name), content=t, caption=caption))
 
-    def figure(self, name: str, fig, caption: str = "") -> None:
+    def figure(self, name: str, fig: Figure, caption: str = "") -> None:
         self.items.append(Item("figure", name=slug(name), content=to_png_base64(fig), caption=caption))
 
 

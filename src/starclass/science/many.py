@@ -34,6 +34,7 @@ import re
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
@@ -59,6 +60,9 @@ from starclass.schema import (
 from starclass.science.colour import box_counts
 from starclass.science.massfunc import fit_powerlaw_ml, mass_limit
 from starclass.science.ssp import distance_modulus
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 #: Fields with fewer human-classified sources (classes 1-4) are left out of the many-field
 #: study: below ~100 a field's per-class quartiles rest on a handful of objects and one
@@ -646,7 +650,7 @@ def logo_predictions(X: np.ndarray, y: np.ndarray, groups: np.ndarray, rule: str
     return pred
 
 
-def logo_ladder(fields: Mapping[str, Table], *, rules=RULES, seed: int = 0) -> tuple[Table, Table]:
+def logo_ladder(fields: Mapping[str, Table], *, rules: Sequence[str] = RULES, seed: int = 0) -> tuple[Table, Table]:
     """The naive-rule ladder, leaving one galaxy out, on four classes and clusters vs the rest.
 
     Parameters

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
@@ -35,6 +36,9 @@ from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.schema import CI, CLASS_REF, ID, X, Y, bands_in, human_cols, mag_col, magerr_col
 from starclass.simulate.humans import agreement_stats
+
+if TYPE_CHECKING:
+    import os
 
 #: Real LEGUS NGC 1566 scores against its final (hybrid human / ML) labels (issue 2, section 3).
 LEGUS_REFERENCE = {
@@ -396,7 +400,7 @@ def summary_text(result: dict, real: dict | None = None) -> str:
     return "\n".join(lines)
 
 
-def write_calibration(result: dict, outdir, *, overwrite: bool = False) -> list[Path]:
+def write_calibration(result: dict, outdir: str | os.PathLike, *, overwrite: bool = False) -> list[Path]:
     """``calibration.json`` and ``calibration.md`` in ``outdir`` (atomic).
 
     An existing file of either name is refused unless ``overwrite``, before either is written (a

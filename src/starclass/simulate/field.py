@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy import units as u
@@ -32,6 +33,9 @@ from starclass.simulate.galaxy import GalaxyMaps, build_galaxy
 from starclass.simulate.humans import simulate_humans
 from starclass.simulate.objects import Components, make_objects
 from starclass.simulate.render import BandNoise, noise_models, render_band
+
+if TYPE_CHECKING:
+    import os
 
 #: Radius (px) of the truth catalogue's crowding count (same as detect's default).
 CROWDING_RADIUS = 10.0
@@ -320,7 +324,7 @@ def _refuse_existing(outdir: Path, config: SimConfig, overwrite: bool) -> None:
                                 "give overwrite=True to replace it", outdir / there[0])
 
 
-def write_field(field: SimulatedField, outdir, *, overwrite: bool = False) -> dict[str, Path]:
+def write_field(field: SimulatedField, outdir: str | os.PathLike, *, overwrite: bool = False) -> dict[str, Path]:
     """Write a simulated field: ``<galaxy>_<band>.fits`` per band, ``truth.ecsv``, ``humans.ecsv``.
 
     Also ``simulation.json`` (configuration, zeropoints, noise). Every file is written
@@ -410,7 +414,8 @@ def estimate_memory(config: SimConfig, *, read_back: bool = False) -> int:
     return pixels * per_pixel
 
 
-def simulate_to_disk(config: SimConfig, outdir, *, progress: bool = False, overwrite: bool = False) -> dict[str, Path]:
+def simulate_to_disk(config: SimConfig, outdir: str | os.PathLike, *, progress: bool = False,
+                     overwrite: bool = False) -> dict[str, Path]:
     """Simulate and write band by band (one band in memory at a time, for 8192 x 8192 fields).
 
     The files are those of :func:`write_field`; ``overwrite`` as there.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.visualization import make_lupton_rgb
@@ -20,6 +21,9 @@ from starclass.bands import v_band as find_v_band
 from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.schema import CLASS_NAMES, CLASS_REF, SUBCLASS_NAMES, X, Y, subclass_number
+
+if TYPE_CHECKING:
+    import os
 
 #: Subclass names of :data:`starclass.schema.SUBCLASS_NAMES` keyed by number, as the
 #: simulator's truth carries them (4.10 is left out: as a float it is 4.1).
@@ -82,7 +86,7 @@ def _refuse_existing_file(path, overwrite: bool) -> None:
         raise OutputExistsError(exists_refusal(path), path)
 
 
-def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048,
+def write_composite(images: dict[str, np.ndarray], path: str | os.PathLike, *, max_size: int = 2048,
                     title: str | None = None, overwrite: bool = False) -> Path:
     """Colour composite PNG of a whole field (block-averaged to at most ``max_size`` px), atomically.
 
@@ -133,7 +137,7 @@ def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048
     return out
 
 
-def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int = 8, size: int = 40,
+def write_gallery(images: dict[str, np.ndarray], truth, path: str | os.PathLike, *, per_group: int = 8, size: int = 40,
                   v_band: str | None = None, seed: int = 0, title: str | None = None,
                   overwrite: bool = False) -> Path:
     """Gallery PNG: for each class and class-4 subclass, ``per_group`` stamps in V and colour.

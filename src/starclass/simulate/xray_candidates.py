@@ -54,12 +54,16 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.ndimage import gaussian_filter
 
 from starclass.errors import StarclassError
 from starclass.simulate.labelled import celestial_wcs, counts_from_fractions, write_labelled_folder
+
+if TYPE_CHECKING:
+    from astropy.wcs import WCS
 
 __all__ = ["EXPERT_CLASSES", "EXPERT_FRACTIONS", "CandidateSimConfig", "simulate_candidate", "to_common_grid",
            "write_candidates"]
@@ -240,7 +244,8 @@ def _optical(rng, cfg, kind, z, members, extent_arcsec):
     return dens.astype(np.float32)
 
 
-def to_common_grid(image: np.ndarray, wcs_in, wcs_out, shape: tuple[int, int], *, counts: bool = False) -> np.ndarray:
+def to_common_grid(image: np.ndarray, wcs_in: WCS, wcs_out: WCS, shape: tuple[int, int], *,
+                   counts: bool = False) -> np.ndarray:
     """Put an image on another grid with :mod:`reproject`, using both WCS.
 
     Parameters

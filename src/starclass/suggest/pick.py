@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
@@ -50,6 +51,9 @@ from starclass.schema import (
     prob_classes,
     prob_cols,
 )
+
+if TYPE_CHECKING:
+    import torch
 
 # mutual_information is served by __getattr__ below (from starclass.learn.ensemble)
 __all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
@@ -444,7 +448,8 @@ def default_mag_column(table: Table) -> str | None:
     return mag_col(v or bands[0])
 
 
-def classified(model, table: Table, mosaics=None, *, batch_size: int = INFERENCE_BATCH_SIZE, device=None,
+def classified(model, table: Table, mosaics=None, *, batch_size: int = INFERENCE_BATCH_SIZE,
+               device: str | torch.device | None = None,
                progress: bool = False, tta: bool = False) -> Table:
     """``table`` classified by ``model``: on the mosaics when given, else its own ``prob_<k>`` columns.
 

@@ -16,9 +16,14 @@ stamps.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from starclass.errors import StarclassError
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["typical_pick", "typicality"]
 
@@ -62,7 +67,7 @@ def typicality(features: np.ndarray, n_neighbours: int = 20) -> np.ndarray:
         return 1.0 / mean
 
 
-def typical_pick(features: np.ndarray, n: int, labelled=None, *, n_neighbours: int = 20,
+def typical_pick(features: np.ndarray, n: int, labelled: ArrayLike | None = None, *, n_neighbours: int = 20,
                  min_cluster_size: int = 5, seed: int = 0, n_init: int = 10) -> np.ndarray:
     """Rows of ``n`` unlabelled points to label next: the most typical point of each of the largest unlabelled clusters.
 

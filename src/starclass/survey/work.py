@@ -21,7 +21,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +29,11 @@ from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.schema import FIELD, TILE, X, Y
 from starclass.survey.tiles import MosaicWindow, Tile, in_core
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import torch
+    from astropy.table import Table
 
 #: Key of the tile digest in the Parquet file's metadata.
 DIGEST_KEY = b"starclass_tile_digest"
@@ -165,7 +170,7 @@ class TileJob:
         return f"tile-{self.key}-{where}"
 
 
-def cached_model(path: str, digest: str, device):
+def cached_model(path: str, digest: str, device: str | torch.device):
     """The loaded model for ``digest`` on ``device``, loaded at most once per process.
 
     Parameters
@@ -373,7 +378,7 @@ def owned_rows(path: str | os.PathLike) -> int:
     return int(np.count_nonzero(pq.read_table(path, columns=[IN_CORE]).column(IN_CORE).to_numpy(zero_copy_only=False)))
 
 
-def table_to_arrow(table, metadata: dict[bytes, bytes] | None = None):
+def table_to_arrow(table: Table, metadata: dict[bytes, bytes] | None = None):
     """An astropy table as a pyarrow table: plain columns, units kept in the metadata.
 
     Examples
@@ -405,7 +410,7 @@ def table_to_arrow(table, metadata: dict[bytes, bytes] | None = None):
 META_YAML = b"table_meta_yaml"
 
 
-def with_astropy_metadata(table, meta: dict[str, Any] | None = None):
+def with_astropy_metadata(table: pa.Table, meta: dict[str, Any] | None = None):
     """``table`` (pyarrow) with the metadata astropy's Parquet reader needs, so ``Table.read`` reads it.
 
     astropy's reader looks every column up in the ``datatype`` list of ``table_meta_yaml``
