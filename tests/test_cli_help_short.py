@@ -63,3 +63,13 @@ def test_inspect_help_says_where_stamps_put_the_database_and_what_they_export():
     h = _helps()
     assert "--stamps: inspect.sqlite beside the list" in h[("inspect", "--db")]
     assert "--stamps: a .csv that train --stamps reads" in h[("inspect", "--export")]
+
+
+def test_every_overwrite_help_says_what_happens_without_it():
+    # evaluate said "Replace an existing output folder's older results as a whole." and explain "Replace an
+    # existing output folder.": whether the folder is kept or refused without it was left to guess, where
+    # the other commands say "without it they are kept"
+    silent = {name: h for (name, option), h in _helps().items() if option == "--overwrite"
+              and not any(w in h for w in ("without it", "Without it", "kept without it", "the same as --no-resume",
+                                           "finished tiles reused"))}
+    assert not silent, silent

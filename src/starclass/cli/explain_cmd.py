@@ -33,7 +33,8 @@ def explain_command(
         help="Cutout folders: the column of label strings (mapped through the model's label_map; class means "
              "over the correctly classified stamps of each label), as 'classify --label-column'. Default: the "
              "column the model was trained on (train --label-column), else label."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder as a whole; "
+                                                                     "without it it is kept."),
     progress: bool = typer.Option(True, "--progress/--no-progress",
                                   help="Show a progress bar over the stamps while the maps are computed."),
 ) -> None:

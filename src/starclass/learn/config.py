@@ -1598,7 +1598,7 @@ def _check_side(side: int, what: str) -> None:
     from starclass.schema import MAX_STAMP_SIZE, MIN_STAMP_SIZE
 
     if side < MIN_STAMP_SIZE:
-        raise StarclassError(f"{what}={side} is too small: at least {MIN_STAMP_SIZE} px")
+        raise StarclassError(f"{what}={side} is too small")  # as before 2026-12-05: manifests' checks quote it
     if side > MAX_STAMP_SIZE:
         raise StarclassError(f"{what}={side} is too large: at most {MAX_STAMP_SIZE} px (cutouts --size takes "
                              f"{MIN_STAMP_SIZE}-{MAX_STAMP_SIZE})")
