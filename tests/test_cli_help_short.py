@@ -6,6 +6,8 @@ a wall of text per option. Each is now at most 300, with the rest in the docs it
 
 from __future__ import annotations
 
+import re
+
 import typer
 
 from starclass.cli import app
@@ -73,3 +75,10 @@ def test_every_overwrite_help_says_what_happens_without_it():
               and not any(w in h for w in ("without it", "Without it", "kept without it", "the same as --no-resume",
                                            "finished tiles reused"))}
     assert not silent, silent
+
+
+def test_the_top_level_help_names_every_command():
+    # `starclass --help` told what each stage does, but not info, the command a new user needs first
+    cmd = typer.main.get_command(app)
+    unnamed = [name for name in cmd.commands if not re.search(rf"\b{name}\b", cmd.help)]
+    assert not unnamed, unnamed
