@@ -269,7 +269,7 @@ def train_command(
     target_purity: float | None = typer.Option(
         None, "--target-purity",
         help="Binary tasks: store the lowest threshold on P(positive) whose selection of the validation "
-             "candidates reaches this purity (as the M31 paper's 0.669); classify applies it."),
+             "candidates reaches this purity (between 0 and 1, as the M31 paper's 0.669); classify applies it."),
     cv: str | None = typer.Option(
         None, "--cv",
         help="Cross-validate: K (stratified folds) or logo (leave one galaxy or field out); a model per fold "
