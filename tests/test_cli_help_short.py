@@ -6,6 +6,8 @@ a wall of text per option. Each is now at most 300, with the rest in the docs it
 
 from __future__ import annotations
 
+import re
+
 import typer
 
 from starclass.cli import app
@@ -63,3 +65,20 @@ def test_inspect_help_says_where_stamps_put_the_database_and_what_they_export():
     h = _helps()
     assert "--stamps: inspect.sqlite beside the list" in h[("inspect", "--db")]
     assert "--stamps: a .csv that train --stamps reads" in h[("inspect", "--export")]
+
+
+def test_every_overwrite_help_says_what_happens_without_it():
+    # evaluate said "Replace an existing output folder's older results as a whole." and explain "Replace an
+    # existing output folder.": whether the folder is kept or refused without it was left to guess, where
+    # the other commands say "without it they are kept"
+    silent = {name: h for (name, option), h in _helps().items() if option == "--overwrite"
+              and not any(w in h for w in ("without it", "Without it", "kept without it", "the same as --no-resume",
+                                           "finished tiles reused"))}
+    assert not silent, silent
+
+
+def test_the_top_level_help_names_every_command():
+    # `starclass --help` told what each stage does, but not info, the command a new user needs first
+    cmd = typer.main.get_command(app)
+    unnamed = [name for name in cmd.commands if not re.search(rf"\b{name}\b", cmd.help)]
+    assert not unnamed, unnamed

@@ -1012,6 +1012,13 @@ MAX_MATCH_RADIUS_PX = 50.0
 #: 5 ms for 200 objects, measured), so ``--bootstrap 100000000`` ran for days.
 MAX_BOOTSTRAP = 10_000
 
+#: Smallest and largest stamp side (px) of a task (``stamp_size``, ``input_size``), ``cutouts --size``
+#: and ``train --stamp-size``/``--input-size``. Five bands of a 32-candidate batch at 1024 px are
+#: 671 MB; ``train --stamp-size 99999`` passed the task check and then asked numpy for 14.6 TiB (a
+#: MemoryError traceback, after the mosaics were read).
+MIN_STAMP_SIZE = 4
+MAX_STAMP_SIZE = 1024
+
 
 def check_match_radius(radius: float, name: str = "radius") -> None:
     """Refuse a matching radius that is not a positive number of pixels up to :data:`MAX_MATCH_RADIUS_PX`.

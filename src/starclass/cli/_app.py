@@ -29,7 +29,8 @@ app = typer.Typer(
     help=(
         "starclass: multi-band images -> classified star-cluster catalogues.\n\n"
         "Stages: simulate -> detect -> cutouts -> train -> classify -> evaluate -> report; "
-        "calibrate refits a model's probabilities, explain shows what a model looks at, "
+        "info summarises any file or folder they read or write, calibrate refits a model's probabilities, "
+        "explain shows what a model looks at, "
         "inspect serves a web page for human classification, suggest picks what people should "
         "label next, survey runs detect -> classify over many fields and tiles on Dask, and "
         "demo runs it all on a synthetic galaxy. Pixel positions are 0-based throughout."

@@ -23,6 +23,7 @@ from starclass.cli._app import (
     task_option,
 )
 from starclass.errors import StarclassError, counted
+from starclass.schema import MAX_STAMP_SIZE, MIN_STAMP_SIZE
 
 #: File names a stamp store (HDF5) may have: anything else would hide HDF5 under a misleading suffix.
 STORE_SUFFIXES = (".h5", ".hdf5", ".hdf")
@@ -285,8 +286,9 @@ def cutouts_command(
     task: str | None = typer.Option(None, "--task",
         help="Task preset, task file (YAML/JSON) or trained model (its folder or manifest.json): takes bands, "
              "stamp size, scales and normalisation from it."),
-    size: int | None = typer.Option(None, "--size", "--stamp-size", min=4, max=1024,
-                                    help="Stamp side in pixels, 4-1024 (default 32, or the task's)."),
+    size: int | None = typer.Option(None, "--size", "--stamp-size", min=MIN_STAMP_SIZE, max=MAX_STAMP_SIZE,
+                                    help=f"Stamp side in pixels, {MIN_STAMP_SIZE}-{MAX_STAMP_SIZE} (default 32, or "
+                                         "the task's)."),
     scales: str | None = typer.Option(None, "--scales",
         help="Magnifications, comma-separated, e.g. 1,1.6,3.2 (StarcNet). Default 1."),
     normalisation: str | None = typer.Option(None, "--normalisation",

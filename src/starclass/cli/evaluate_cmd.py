@@ -76,7 +76,8 @@ def evaluate(
     ssp: Path | None = SSP_OPTION,
     mag_limit: float | None = MAG_LIMIT_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite",
-                                   help="Replace an existing output folder's older results as a whole."),
+                                   help="Replace an existing output folder's older results as a whole; without it "
+                                        "the folder is kept."),
 ) -> None:
     """Accuracy (the task's classes and merges), confusion matrices, P/R/F1, ROC/PR, thresholds, PHANGS agreement.
 

@@ -22,10 +22,11 @@ def explain_command(
         help="-m is --method here (explain takes no mosaics): gradcam, guided-gradcam, guided-backprop or cam; "
              "repeat for several (default: gradcam, "
              "guided-gradcam and cam; cam is skipped, with a note, for networks without a GAP + linear head)."),
-    per_class: int = typer.Option(6, "--per-class", help="Example overlays per class in the figures."),
-    max_stamps: int = typer.Option(512, "--max-stamps", help="Explain at most this many stamps (drawn at random)."),
+    per_class: int = typer.Option(6, "--per-class", help="Example overlays per class in the figures (at least 1)."),
+    max_stamps: int = typer.Option(512, "--max-stamps",
+                                   help="Explain at most this many stamps, drawn at random (at least 1)."),
     min_map: int = typer.Option(7, "--min-map", help="Grad-CAM uses the last convolution whose map is at least "
-                                                     "this many pixels on a side."),
+                                                     "this many pixels on a side (at least 1)."),
     layer: str = typer.Option(None, "--layer", help="Grad-CAM layer by name (overrides --min-map)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the draw of stamps."),
     label_column: str | None = typer.Option(
@@ -33,7 +34,8 @@ def explain_command(
         help="Cutout folders: the column of label strings (mapped through the model's label_map; class means "
              "over the correctly classified stamps of each label), as 'classify --label-column'. Default: the "
              "column the model was trained on (train --label-column), else label."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder as a whole; "
+                                                                     "without it it is kept."),
     progress: bool = typer.Option(True, "--progress/--no-progress",
                                   help="Show a progress bar over the stamps while the maps are computed."),
 ) -> None:

@@ -460,7 +460,8 @@ def inspect_command(
     keys are the task's classes, and --export OUT.csv writes a cutout CSV that
     'train --stamps OUT.csv --resume-from MODEL' reads as it is.
 
-    Examples: starclass inspect field/ --init --add-user ann --admin; starclass inspect field/
+    Examples: starclass inspect test/ --catalogue candidates.ecsv --init --add-user ann --admin; starclass inspect
+    test/ --catalogue candidates.ecsv
     """
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
     if flags is not None and (add_user or set_password or list_users or export or backup):

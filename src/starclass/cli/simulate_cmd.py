@@ -27,7 +27,8 @@ def simulate_cmd(
         help="Cutout presets: number of cutouts (pandas-cutouts: default 869, split like the real folder "
              "467/9/393; cool-core 318 as the paper's TNG300 sample; galaxy-cluster 400; open-globular 400)."),
     overwrite: bool = typer.Option(False, "--overwrite",
-        help="Replace an existing non-empty OUTDIR as a whole (a field folder may hold only what simulate writes)."),
+        help="Replace an existing non-empty OUTDIR as a whole (a field folder may hold only what simulate writes); "
+             "without it it is kept."),
     size: int = typer.Option(None, "--size",
         help="Field size in pixels (square; default 2048, at least 64); the seed papers' presets: the cutout side "
              "(cool-core 256, galaxy-cluster 168, open-globular 224; at least 32)."),

@@ -35,7 +35,7 @@ def suggest_command(
                   "('classify --stamps' output) included."),
     output: Path = typer.Option(..., "--output", "-o", help="Suggestions to write (a catalogue: .ecsv, .parquet, "
                                                                     ".fits, .csv)."),
-    n: int = typer.Option(200, "-n", help="How many candidates to suggest."),
+    n: int = typer.Option(200, "-n", help="How many candidates to suggest (at least 1)."),
     mosaics: list[Path] = typer.Option(
         None, "--mosaics", "-m", help="FITS mosaics (files or a directory) to classify the candidates on."),
     by: str = typer.Option(
@@ -51,7 +51,8 @@ def suggest_command(
              "classification records its folder (cutout_root), else by path."),
     mag_column: str | None = typer.Option(
         None, "--mag-column", help="Magnitude column to spread the suggestions over (default: the V band's)."),
-    mag_bins: int = typer.Option(5, "--mag-bins", help="Magnitude bins sharing the suggestions equally (1: none)."),
+    mag_bins: int = typer.Option(5, "--mag-bins",
+                                 help="Magnitude bins sharing the suggestions equally (at least 1; 1: none)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
     progress: bool = typer.Option(
         True, "--progress/--no-progress",

@@ -28,7 +28,7 @@ from starclass.errors import StarclassError, counted
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder, stored_group_column
 from starclass.io.paths import resolved
 from starclass.learn.provenance import flags_record
-from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, INFERENCE_BATCH_SIZE, X, Y
+from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, INFERENCE_BATCH_SIZE, MAX_STAMP_SIZE, MIN_STAMP_SIZE, X, Y
 
 if TYPE_CHECKING:
     import os
@@ -278,7 +278,7 @@ def train_command(
     target_purity: float | None = typer.Option(
         None, "--target-purity",
         help="Binary tasks: store the lowest threshold on P(positive) whose selection of the validation "
-             "candidates reaches this purity (as the M31 paper's 0.669); classify applies it."),
+             "candidates reaches this purity (between 0 and 1, as the M31 paper's 0.669); classify applies it."),
     cv: str | None = typer.Option(
         None, "--cv",
         help="Cross-validate: K (stratified folds) or logo (leave one galaxy or field out); a model per fold "
@@ -296,10 +296,12 @@ def train_command(
     patience: int | None = typer.Option(
         None, "--patience",
         help="Early-stopping patience in epochs (0: no early stopping). Default: the task's recipe."),
-    stamp_size: int | None = typer.Option(None, "--stamp-size", help="Override the task's stamp size (px)."),
+    stamp_size: int | None = typer.Option(
+        None, "--stamp-size", help=f"Override the task's stamp size (px, {MIN_STAMP_SIZE}-{MAX_STAMP_SIZE})."),
     input_size: int | None = typer.Option(
         None, "--input-size",
-        help="Override the network input side in px (e.g. lower 224 on a CPU); 0 = the stamp size."),
+        help=f"Override the network input side in px, {MIN_STAMP_SIZE}-{MAX_STAMP_SIZE} (e.g. lower 224 on a CPU); "
+             "0 = the stamp size."),
     softening_mag: str | None = typer.Option(
         None, "--softening-mag",
         help="flux normalisation: magnitude of one pixel where the stretch turns logarithmic, or 'auto' to"

@@ -160,6 +160,13 @@ def session_user(engine: Engine, token: str | None) -> dict | None:
     -------
     dict or None
         ``id``, ``name``, ``is_admin`` and ``csrf`` of the person (:func:`login` has an example).
+
+    Examples
+    --------
+    >>> e = db.make_engine("sqlite://")
+    >>> _ = db.init_db(e)
+    >>> session_user(e, None), session_user(e, "a-token-nobody-has")
+    (None, None)
     """
     if not token:
         return None
@@ -189,6 +196,12 @@ def logout(engine: Engine, token: str | None) -> None:
         The label database.
     token : str or None
         The session's token; None or an unknown one does nothing.
+
+    Examples
+    --------
+    >>> e = db.make_engine("sqlite://")
+    >>> _ = db.init_db(e)
+    >>> logout(e, "a-token-nobody-has")
     """
     if token:
         with engine.begin() as conn:

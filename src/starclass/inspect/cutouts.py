@@ -122,6 +122,17 @@ class CutoutList:
         How many rows' cubes name their planes in their headers: where only some do, the planes are
         averaged, and the page's note says how many are named
         (:func:`~starclass.io.cutout_folders.averaged_planes_note`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from starclass.learn.config import get_preset
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "cluster").mkdir()
+    >>> np.save(d / "cluster" / "a.npy", np.ones((8, 8)))
+    >>> cl = read_cutout_list(d, get_preset("m31-real"))
+    >>> cl.ids, cl.images.shape, cl.bands
+    (['cluster/a.npy'], (1, 1, 8, 8), [])
     """
 
     source: Path

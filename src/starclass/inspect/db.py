@@ -710,7 +710,24 @@ def check_keys(dataset: str, candidate_id: str | None = None, width: int = CANDI
 
 @dataclass(frozen=True)
 class FileIdentity:
-    """Which file a SQLite database is: its path and the (device, inode) it had at start."""
+    """Which file a SQLite database is: its path and the (device, inode) it had at start.
+
+    Attributes
+    ----------
+    path : Path
+        The database file.
+    dev, ino : int
+        Its device and inode when the server started: a file replaced under the same name
+        (a restored backup) has another inode.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> e = make_engine(os.path.join(tempfile.mkdtemp(), "labels.sqlite"))
+    >>> ident = file_identity(e)
+    >>> ident.path.name, ident.ino == os.stat(ident.path).st_ino
+    ('labels.sqlite', True)
+    """
 
     path: Path
     dev: int

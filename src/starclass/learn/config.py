@@ -735,12 +735,10 @@ class TaskConfig:
                                      "sky noise, about 28 for HST) or 'auto'")
         # converted with the field named: int("big") said only "invalid literal for int()"
         self.stamp_size = _whole(self.stamp_size, f"{where}: stamp_size")
-        if self.stamp_size < 4:
-            raise StarclassError(f"{where}: stamp_size={self.stamp_size} is too small")
+        _check_side(self.stamp_size, f"{where}: stamp_size")
         if self.input_size is not None:
             self.input_size = _whole(self.input_size, f"{where}: input_size")
-            if self.input_size < 4:
-                raise StarclassError(f"{where}: input_size={self.input_size} is too small")
+            _check_side(self.input_size, f"{where}: input_size")
         if not self.scales or min(self.scales) < 1.0:
             raise StarclassError(f"{where}: scales must be >= 1.0, got {self.scales}")
         if self.pixel_scale is not None and _real(self.pixel_scale, f"{where}: pixel_scale") <= 0:
@@ -1585,6 +1583,26 @@ def get_preset(name: str, /, **overrides: Any) -> TaskConfig:
     (2, 0.0001)
     """
     return PRESETS.load(name).copy(**overrides)
+
+
+def _check_side(side: int, what: str) -> None:
+    """Refuse a stamp or input side (px) outside 4-1024 (:data:`starclass.schema.MAX_STAMP_SIZE`).
+
+    Examples
+    --------
+    >>> _check_side(64, "stamp_size")
+    >>> _check_side(99999, "stamp_size")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: stamp_size=99999 is too large: at most 1024 px (cutouts --size takes 4-1024)
+    """
+    from starclass.schema import MAX_STAMP_SIZE, MIN_STAMP_SIZE
+
+    if side < MIN_STAMP_SIZE:
+        raise StarclassError(f"{what}={side} is too small")  # as before 2026-12-05: manifests' checks quote it
+    if side > MAX_STAMP_SIZE:
+        raise StarclassError(f"{what}={side} is too large: at most {MAX_STAMP_SIZE} px (cutouts --size takes "
+                             f"{MIN_STAMP_SIZE}-{MAX_STAMP_SIZE})")
 
 
 def load_config(path_or_name: str | os.PathLike) -> TaskConfig:
