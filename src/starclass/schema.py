@@ -68,6 +68,7 @@ mass_<bound>        float64  solMass  lower / upper bound or error of mass (LEGU
 ebv_<bound>         float64  mag      lower / upper bound or error of ebv (LEGUS, PHANGS)
 radius_pc           float64  pc       simulated half-light radius
 entropy             float64           entropy of the predicted probabilities (nats)
+margin              float64           1 - (top probability - second): the score suggest --by margin ranks by
 suggest_rank        int64             place in the suggested labelling queue, 1 = most informative
 pseudo_label        bool              True where class_ref is a model's class (pseudo-label), not a person's
 class_joint         int16             class from the model and the people's votes together, 0 = none
@@ -266,6 +267,8 @@ MASS = "mass"
 EBV = "ebv"
 RADIUS_PC = "radius_pc"
 ENTROPY = "entropy"
+#: 1 - (top probability - second), the score ``suggest --by margin`` ranks by (written beside entropy)
+MARGIN = "margin"
 SUGGEST_RANK = "suggest_rank"
 #: True where class_ref is a model's own confident class (a pseudo-label, suggest --pseudo-labels)
 PSEUDO_LABEL = "pseudo_label"
@@ -424,6 +427,7 @@ COLUMNS: dict[str, Column] = _registry(
     Column("ebv_<bound>", "float64", u.mag, "lower / upper bound or error of ebv (LEGUS, PHANGS)"),
     Column(RADIUS_PC, "float64", u.pc, "simulated half-light radius"),
     Column(ENTROPY, "float64", None, "entropy of the predicted probabilities (nats)"),
+    Column(MARGIN, "float64", None, "1 - (top probability - second): the score suggest --by margin ranks by"),
     Column(SUGGEST_RANK, "int64", None, "place in the suggested labelling queue, 1 = most informative"),
     Column(PSEUDO_LABEL, "bool", None, "True where class_ref is a model's class (pseudo-label), not a person's"),
     Column(CLASS_JOINT, "int16", None, "class from the model and the people's votes together, 0 = none"),

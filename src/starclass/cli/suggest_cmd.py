@@ -76,7 +76,8 @@ def suggest_command(
 ) -> None:
     """Pick the N unlabelled candidates whose labels would teach MODEL the most.
 
-    Writes them as a catalogue, most informative first (columns entropy and suggest_rank added);
+    Writes them as a catalogue, most informative first (columns entropy and suggest_rank added, and
+    the score ranked by: margin with --by margin, pred_set_size with --by set-size, mutual_info kept);
     with --pseudo-labels also the unlabelled candidates the model is sure of, with its class.
     Serve exactly that list to people with `starclass inspect DATA_DIR --catalogue SUGGESTIONS`,
     export their labels (`inspect --export`) and fine-tune with

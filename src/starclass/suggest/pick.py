@@ -41,8 +41,10 @@ from starclass.schema import (
     ENTROPY,
     ID,
     INFERENCE_BATCH_SIZE,
+    MARGIN,
     MODEL_PATH,
     MUTUAL_INFO,
+    PRED_SET_SIZE,
     SUGGEST_BY,
     SUGGEST_RANK,
     X,
@@ -357,7 +359,9 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     Returns
     -------
     astropy.table.Table
-        The chosen rows with all their columns, plus ``entropy`` and ``suggest_rank``
+        The chosen rows with all their columns, plus ``entropy``, the score ranked by where it is
+        not a column already (``margin`` for ``by="margin"``, ``pred_set_size`` for
+        ``by="set-size"``; ``mutual_info`` is the candidates' own) and ``suggest_rank``
         (1 = most informative); ``meta["suggest"]`` records the score used and the settings.
 
     Examples
@@ -365,6 +369,8 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     >>> t = Table({"id": [1, 2, 3], "prob_1": [0.9, 0.5, 0.6], "prob_2": [0.1, 0.5, 0.4]})
     >>> suggest(t, 2, labelled=[2])["id"].tolist()
     [3, 1]
+    >>> suggest(t, 2, by="margin")["margin"].round(2).tolist()   # 1 - (0.5 - 0.5), 1 - (0.6 - 0.4)
+    [1.0, 0.8]
     """
     from starclass.io.catalog import catalog_argument  # io.catalog loads pyarrow: only when suggesting
 
@@ -386,6 +392,13 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     classes = prob_classes(table)
     prob = np.stack([np.ma.filled(np.ma.asarray(out[c], dtype=float), np.nan) for c in prob_cols(classes)], axis=1)
     out[ENTROPY] = entropy(prob)
+    # the score the rows were ranked by, as a column: with entropy alone a list ranked by margin or by set size
+    # did not show why a row was picked (mutual-info ranks by the mutual_info column, kept with the others)
+    if used == "margin":
+        out[MARGIN] = margin(prob)
+    elif used == "set-size" and PRED_SET_SIZE not in out.colnames:
+        # counted from a set_size column or from pred_set itself: written under the schema's one name
+        out[PRED_SET_SIZE] = np.asarray(_set_sizes(out), dtype=np.int16)
     out[SUGGEST_RANK] = np.arange(1, len(out) + 1, dtype=np.int64)
     # what the pool was, counted exactly: "suggested 4 of 6 unlabelled candidates" counted rows without a
     # classification (NaN probabilities, never picked) as if they could be suggested, and was read as all
