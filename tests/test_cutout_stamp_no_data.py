@@ -107,3 +107,19 @@ def test_an_earlier_stamp_no_data_is_not_read_as_this_classification(tmp_path):
     # the old code kept the earlier 0.3 under the name, as if this model's stamp were 30% fill
     assert STAMP_NO_DATA not in out.colnames
     assert out[f"{STAMP_NO_DATA}_input"].tolist() == [0.3, 0.0]
+
+
+@pytest.mark.parametrize("shape", [(3, 1, 32, 32), (3, 3, 32, 32), (3, 1, 8, 8)])
+def test_the_share_is_that_of_the_pixels_the_inputs_fill(shape):
+    """Resampled (32 or 8 px to 16), or a colour file averaged to grey: the share counts what cutout_inputs fills."""
+    from starclass.stamps.images import cutout_no_data, cutout_no_data_fraction
+
+    cfg = get_preset("cool-core-compact", stamp_size=SIZE, scales=[1.0])
+    x = np.random.default_rng(0).normal(size=shape).astype("f4")
+    x[0, :, :9, :5] = np.nan
+    x[1, 0, 3:7, :] = np.nan  # one channel only: a colour file's grey still has data there
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nanmean of all-NaN channels
+        mask = cutout_no_data(x, cfg)
+    assert cutout_no_data_fraction(x, cfg).tolist() == mask.mean(axis=(1, 2)).tolist()
+    assert cutout_no_data_fraction(x, cfg)[0] > 0 and cutout_no_data_fraction(x, cfg)[2] == 0
