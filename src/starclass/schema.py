@@ -43,6 +43,7 @@ quality             float64           fraction of ensemble members agreeing with
 class_mean          int16             class of the members' mean probability
 class_median        int16             class of the members' median probability
 class_std           float64           spread of the members' classes
+stamp_no_data       float64           share of the stamp's input pixels without data, filled; NaN = unclassified
 class_m<i>          int16             class voted by ensemble member <i>
 class_h<h>          int16             class given by human classifier <h>, 0 = none
 score_h<h>          int16             score given by human inspector <h> (M31 check 0-2), -1 = none
@@ -248,6 +249,9 @@ MUTUAL_INFO = "mutual_info"
 CLASS_MEAN = "class_mean"
 CLASS_MEDIAN = "class_median"
 CLASS_STD = "class_std"
+#: share of a classified candidate's (or cutout's) input pixels without data (NaN, zero weight, off the
+#: image), filled with the normalised background: classify writes it when a classified row has any
+STAMP_NO_DATA = "stamp_no_data"
 SCORE_SUM = "score_sum"
 CLASS_HUMAN_MODE = "class_human_mode"
 CLASS_HUMAN_MEAN = "class_human_mean"
@@ -402,6 +406,8 @@ COLUMNS: dict[str, Column] = _registry(
     Column(CLASS_MEAN, "int16", None, "class of the members' mean probability"),
     Column(CLASS_MEDIAN, "int16", None, "class of the members' median probability"),
     Column(CLASS_STD, "float64", None, "spread of the members' classes"),
+    Column(STAMP_NO_DATA, "float64", None,
+           "share of the stamp's input pixels without data, filled; NaN = unclassified"),
     Column("class_m<i>", "int16", None, "class voted by ensemble member <i>"),
     Column("class_h<h>", "int16", None, "class given by human classifier <h>, 0 = none"),
     Column("score_h<h>", "int16", None, "score given by human inspector <h> (M31 check 0-2), -1 = none"),

@@ -511,6 +511,10 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         echo(line)
     _echo_threshold_caution(loaded, threshold)
     _echo_trust(out)
+    from starclass.learn.classify import no_data_line
+
+    if line := no_data_line(out, "cutouts"):  # cutouts of a drizzled image's edge: said, as classify on mosaics
+        echo(line)
     # blank cutouts: the warning of blank_column named them (rows, band, class_pred 0, column
     # blank_bands); a line here repeated it
     if CLASS_REF in out.colnames:

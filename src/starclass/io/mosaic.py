@@ -2359,6 +2359,12 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                 f"read_mosaics(..., zeropoints={{'{band}': ...}})")
         return float("nan"), "none"
     bunit = str(header.get("BUNIT", "")).strip().upper().replace(" ", "")
+    if per_second and _UNSAID_RATE_UNIT.match(bunit):
+        # DN (ADU) says neither counts nor counts/s, and HST's drizzled products hold either: read as a rate (as
+        # before, without a word) a 400 s image in counts had every magnitude 2.5 log10(400) = 6.5 mag too bright
+        if required:
+            raise StarclassError(unsaid_rate_message(header, path))
+        return float("nan"), f"none: BUNIT {bunit} does not say counts or counts/s, PHOTFLAM is of e-/s"
     if in_counts(header):
         if not per_second:
             # a zeropoint keyword is of the values as stored (SExtractor's MAG_ZEROPOINT, CFHT MegaPipe's
@@ -2377,6 +2383,45 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
         zp += 2.5 * np.log10(exptime)
         origin += f" per second + 2.5 log10({key} {exptime:g} s) for {bunit.lower()}"
     return float(zp), origin
+
+
+#: ``BUNIT`` (upper case, without spaces) of detector units that do not say whether the values are counts or
+#: counts per second: ``DN`` (data numbers), ``ADU``; ``DN/S`` is a rate (:func:`_per_second`).
+_UNSAID_RATE_UNIT = re.compile(r"^(DN|ADUS?)$")
+
+
+def unsaid_rate_message(header, path) -> str:
+    """Why a band in ``BUNIT = 'DN'`` (or ``'ADU'``) with PHOTFLAM is refused, and the BUNIT to write.
+
+    PHOTFLAM is the flux density of 1 count per second (STScI), so its zeropoint needs the values to be
+    known as counts (2.5 log10 EXPTIME added) or counts per second. ``DN`` says neither, and HST's
+    drizzled products hold either, depending on the product (drizzle's ``final_units``): guessed as
+    a rate, an image in counts has every magnitude 2.5 log10(EXPTIME) too bright (6.5 mag at 400 s).
+
+    Parameters
+    ----------
+    header : mapping
+        The band's header (``BUNIT``, ``EXPTIME``).
+    path : str or path-like
+        Its file, named in the message.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(unsaid_rate_message({"BUNIT": "DN", "EXPTIME": 400.0}, "m_drc.fits"))  # doctest: +ELLIPSIS
+    m_drc.fits: BUNIT = 'DN' does not say whether the pixel values are counts or counts per second (HST's ...
+    """
+    bunit = str(header.get("BUNIT", "") or "").strip()
+    t = exposure_time(header)
+    off = (f" (EXPTIME {t:g} s: {2.5 * np.log10(t):.2f} mag)" if t is not None and t > 1 else "")
+    return (f"{path}: BUNIT = {bunit!r} does not say whether the pixel values are counts or counts per second "
+            "(HST's drizzled products hold either, by the product), and its PHOTFLAM zeropoint is of counts per "
+            f"second: read as the wrong one, every magnitude is off by 2.5 log10(EXPTIME){off}. Say which in a "
+            "copy of the file: fits.setval(copy, 'BUNIT', value='ELECTRONS/S', ext=N) for a rate (drizzle's "
+            "default, final_units='cps'), or value='ELECTRONS' for counts (EXPTIME is then read)")
 
 
 #: Upper-case words of flux ``BUNIT`` s as HST and other archives write them, in astropy's spelling.

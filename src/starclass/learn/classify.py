@@ -81,6 +81,7 @@ from starclass.schema import (
     PRED_SET_SIZE,
     PROB_STD,
     QUALITY,
+    STAMP_NO_DATA,
     TTA_STD,
     X,
     Y,
@@ -102,9 +103,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-
-#: Column of classified candidates' share of input pixels without data (filled), written when some have any.
-STAMP_NO_DATA = "stamp_no_data"
 
 #: Relative spread (peak to peak over the largest absolute value, at least 1) below which a
 #: stamp channel counts as constant: resampling a constant leaves float32 rounding only.
@@ -149,13 +147,17 @@ def blank_bands(inputs: np.ndarray, config: TaskConfig) -> np.ndarray:
     return const.reshape(n, n_scales, n_bands).all(axis=1)
 
 
-def no_data_line(out: Table) -> str | None:
-    """The line ``classify`` prints on classified candidates whose stamps are partly without data, or None.
+def no_data_line(out: Table, what: str = "candidates") -> str | None:
+    """The line ``classify`` prints on classified rows whose stamps are partly without data, or None.
 
     Parameters
     ----------
     out : astropy.table.Table
-        :func:`classify`'s output (its ``meta["n_stamp_no_data"]`` and ``stamp_no_data`` column).
+        :func:`classify`'s output, or :func:`starclass.learn.cutouts.classify_cutouts`' (its
+        ``meta["n_stamp_no_data"]`` and ``stamp_no_data`` column).
+    what : str
+        What the rows are: ``"candidates"`` (stamps cut from mosaics) or ``"cutouts"`` (a cutout
+        folder, whose pixels without data are NaN or of zero exposure in the files).
 
     Returns
     -------
@@ -168,14 +170,23 @@ def no_data_line(out: Table) -> str | None:
     >>> print(no_data_line(t))  # doctest: +NORMALIZE_WHITESPACE
     1 of the 2 classified candidates has a stamp partly without data (a NaN border, zero weight or off the image;
     up to 25% of the input pixels, filled with the background): the share is in column stamp_no_data
+    >>> print(no_data_line(t, "cutouts"))  # doctest: +NORMALIZE_WHITESPACE
+    1 of the 2 classified cutouts is partly without data (NaN or zero exposure in the file; up to 25% of the
+    input pixels, filled with the background): the share is in column stamp_no_data
     """
     n = int(out.meta.get("n_stamp_no_data") or 0)
     if not n or STAMP_NO_DATA not in out.colnames:
         return None
     classified = int(np.sum(np.asarray(out[CLASS_PRED]) != 0))
     most = float(np.nanmax(np.asarray(out[STAMP_NO_DATA], dtype=float)))
+    if what == "cutouts":
+        # a cutout is its stamp: "has a stamp" read as if one were cut from it
+        has = "is" if n == 1 else "are"
+        why = "NaN or zero exposure in the file"
+        return (f"{n} of the {classified} classified cutouts {has} partly without data ({why}; up to {most:.0%} of "
+                f"the input pixels, filled with the background): the share is in column {STAMP_NO_DATA}")
     has = "has a stamp" if n == 1 else "have stamps"
-    return (f"{n} of the {classified} classified candidates {has} partly without data (a NaN border, zero weight "
+    return (f"{n} of the {classified} classified {what} {has} partly without data (a NaN border, zero weight "
             f"or off the image; up to {most:.0%} of the input pixels, filled with the background): the share is in "
             f"column {STAMP_NO_DATA}")
 
@@ -760,7 +771,7 @@ def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str
 #: What classify writes besides ``prob_<k>`` and ``class_m<i>``: an input's own columns of these names are
 #: an earlier classification's (or another tool's, as PHANGS' class_pred and quality).
 _OUTPUT_NAMES = (CLASS_PRED, PROB_STD, QUALITY, CLASS_MEAN, CLASS_MEDIAN, CLASS_STD, TTA_STD, MUTUAL_INFO, PRED_SET,
-                 PRED_SET_SIZE, "blank_bands")
+                 PRED_SET_SIZE, "blank_bands", STAMP_NO_DATA)
 
 
 def earlier_outputs(names: Iterable[str]) -> list[str]:

@@ -50,10 +50,11 @@ from starclass.schema import (
     MUTUAL_INFO,
     PROB_STD,
     QUALITY,
+    STAMP_NO_DATA,
     TTA_STD,
     prob_col,
 )
-from starclass.stamps.images import ROBUST_SIGMA_LIMIT, cutout_inputs, runaway_zscore_rows
+from starclass.stamps.images import ROBUST_SIGMA_LIMIT, cutout_inputs, cutout_no_data_fraction, runaway_zscore_rows
 
 if TYPE_CHECKING:
     import torch
@@ -585,7 +586,10 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     -------
     astropy.table.Table
         The cutouts' table with ``class_pred``, ``prob_<class>`` and, for ensembles,
-        ``prob_std`` and ``quality``; with labels, ``class_ref`` (the label's class).
+        ``prob_std`` and ``quality``; with labels, ``class_ref`` (the label's class); where a
+        classified cutout has pixels without data (NaN, zero exposure), ``stamp_no_data``
+        (:func:`starclass.stamps.images.cutout_no_data_fraction`; NaN for unclassified rows),
+        counted in ``meta["n_stamp_no_data"]``.
         ``meta`` holds what :func:`starclass.learn.classify.classify` records (task,
         classes, threshold, positive class, members, tta, precision) and the class names.
 
@@ -654,6 +658,12 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         cols[CLASS_REF] = class_ref
     if blank.any():
         cols["blank_bands"] = blank_column(blank, cfg.bands)
+    # a FITS/NPY cutout of a drizzled image's edge (NaN or zero exposure beyond the footprint) was classified on
+    # partly filled input without a word: the share is written and counted, as classify does on mosaics
+    no_data = cutout_no_data_fraction(cutouts.images, cfg)
+    partial = (res.class_pred != 0) & (no_data > 0)
+    if partial.any():
+        cols[STAMP_NO_DATA] = np.where(res.class_pred != 0, no_data, np.nan)
     # an earlier classification's columns that this one does not write (another model's prob_4, class_m5)
     # are renamed too: under their own names they read as this model's
     keep_input_columns(out, [*cols, *earlier_outputs(out.colnames), CUTOUT_ROOT], cutouts.source,
@@ -679,6 +689,7 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         "precision": precision_name(amp),
         "source": str(Path(cutouts.source)),
         "n_blank": int(blank.any(axis=1).sum()),
+        "n_stamp_no_data": int(partial.sum()),
         **trust_meta,
     })
     if cutouts.group_column and cutouts.group_column in out.colnames:

@@ -32,8 +32,8 @@ from starclass.stamps.normalise import normalise_scales
 if TYPE_CHECKING:
     from starclass.io.task_like import TaskLike
 
-__all__ = ["ROBUST_SIGMA_LIMIT", "cutout_inputs", "cutout_no_data", "cutout_resampler", "resample_cutout",
-           "runaway_zscore_rows"]
+__all__ = ["ROBUST_SIGMA_LIMIT", "cutout_inputs", "cutout_no_data", "cutout_no_data_fraction", "cutout_resampler",
+           "resample_cutout", "runaway_zscore_rows"]
 
 #: robust z-scored pixels of a stretched picture further than this from the median: the MAD then
 #: measured a saturated plateau, not the sky (a ZScale PNG's sky spans a few grey levels, so its
@@ -55,7 +55,9 @@ def cutout_inputs(images: np.ndarray, config: TaskLike) -> np.ndarray:
     -------
     numpy.ndarray
         float32 model inputs, never NaN (non-finite pixels are excluded from the statistics
-        and filled with the normalised background, 0).
+        and filled with the normalised background, the task's ``fill``: 0), as stamps cut from
+        mosaics are (:func:`starclass.stamps.inputs.make_inputs`). Their share of each cutout's
+        input pixels is :func:`cutout_no_data_fraction`.
 
     Examples
     --------
@@ -65,9 +67,57 @@ def cutout_inputs(images: np.ndarray, config: TaskLike) -> np.ndarray:
     >>> x.shape
     (3, 1, 64, 64)
     """
+    from starclass.stamps.inputs import input_spec
+
     x, valid = _planes_and_valid(images, config)
     idx = np.stack([scale_indices(int(config.stamp_size), s, int(config.stamp_size)) for s in config.scales])
-    return normalise_scales(x, config.normalisation, idx, valid=valid, bands=list(config.bands))
+    # the fill of the mosaic path (InputSpec.fill): one value for a pixel without data, wherever the stamp came from
+    return normalise_scales(x, config.normalisation, idx, valid=valid, bands=list(config.bands),
+                            fill=input_spec(config).fill)
+
+
+def cutout_no_data_fraction(images: np.ndarray, config: TaskLike) -> np.ndarray:
+    """Share of each cutout's model input pixels, over the task's scales, that hold no data (filled).
+
+    A FITS or NPY cutout cut from a drizzled image holds NaN (or zero exposure, read as NaN)
+    beyond the footprint; :func:`cutout_inputs` fills those pixels with the normalised background.
+    This is the share the network saw filled, counted as for stamps cut from mosaics
+    (:func:`starclass.stamps.inputs.no_data_fraction`, ``classify``'s ``stamp_no_data``): 0 for a
+    cutout wholly on data, 1 for one without any.
+
+    Parameters
+    ----------
+    images : numpy.ndarray
+        float ``[N, C, H, W]`` cutouts, as for :func:`cutout_inputs`.
+    config : starclass.learn.config.TaskConfig
+        The task.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[N]`` float64 in 0-1.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> img = np.ones((2, 1, 16, 16), np.float32)
+    >>> img[0, 0, :4, :4] = np.nan  # a corner beyond the footprint: 16 of 256 pixels
+    >>> cutout_no_data_fraction(img, get_preset("cool-core", stamp_size=16, scales=[1.0])).tolist()
+    [0.0625, 0.0]
+    """
+    from starclass.stamps.inputs import no_data_fraction
+
+    x = np.asarray(images)
+    _planes_and_valid(x[:0], config)  # the same checks (shape, bands, normalisation) without resampling the pixels
+    fin = np.isfinite(x)
+    # a colour file for a one-band task is averaged to grey ignoring NaN: a pixel with data in any channel has data
+    valid = fin.any(axis=1) if len(config.bands) == 1 and x.shape[1] == 3 else fin.all(axis=1)
+    size = int(config.stamp_size)
+    if x.shape[-1] != size:
+        # the validity as _planes_and_valid resamples it: only the mask, not the pixels a second time
+        mode = "area" if x.shape[-1] > size else "bilinear"
+        valid = resample(valid[:, None].astype(np.float32), size, mode)[:, 0] > 0.999
+    return no_data_fraction(valid, config)
 
 
 def _planes_and_valid(images: np.ndarray, config) -> tuple[np.ndarray, np.ndarray]:
