@@ -546,11 +546,14 @@ def fig_age_distributions(results: list[tuple[str, dict]], title: str):
 
 
 def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *,
-                 curves: Sequence[tuple[np.ndarray, np.ndarray, str, str] | None] | None = None):
+                 curves: Sequence[tuple[np.ndarray, np.ndarray, str, str] | None] | None = None,
+                 ncols: int | None = None):
     """log mass against log age, one panel per sample (non-positive values left out).
 
     ``curves``, one per panel (or None), is the mass-completeness curve (log age, log mass, legend,
     caption; :func:`starclass.science.massfunc.mass_completeness`), drawn as a line with its legend.
+    ``ncols`` (default: all in one row) wraps the panels into a grid, as ``report --catalogs`` draws
+    one per LEGUS field.
 
     Examples
     --------
@@ -564,9 +567,14 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *
     """
     n = len(panels)
     curves = list(curves) if curves is not None else [None] * n
+    cols = max(1, min(n, int(ncols))) if ncols else max(n, 1)
+    rows = -(-max(n, 1) // cols)
     # constrained layout: the suptitle ("class 1+2: mass vs age") overlapped the panel titles
-    fig, axes = plt.subplots(1, n, figsize=(3.4 * n, 3.2), squeeze=False, sharey=True, layout="constrained")
-    for ax, (label, mass, age), curve in zip(axes[0], panels, curves):
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 3.2 * rows), squeeze=False, sharey=True,
+                             layout="constrained")
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)  # the grid's last row is not full
+    for ax, (label, mass, age), curve in zip(axes.flat, panels, curves):
         ok = (mass > 0) & (age > 0)
         ax.scatter(np.log10(age[ok]), np.log10(mass[ok]), s=4, alpha=0.5, color="#9467bd")
         if curve is not None:
@@ -575,7 +583,8 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *
             ax.legend(fontsize=6, loc="upper left")
         ax.set_title(f"{label} (n={int(ok.sum())})", fontsize=9)
         ax.set_xlabel("log age [yr]")
-    axes[0, 0].set_ylabel("log mass [Msun]")
+    for row in axes:
+        row[0].set_ylabel("log mass [Msun]")
     fig.suptitle(title, fontsize=11)
     return fig
 

@@ -2,7 +2,8 @@
 
 Every number comes from :func:`starclass.science.many.many_field_tables`; this module lays the
 tables out as report sections (one row per field), draws the summary figure
-(:func:`summary_figure`) and writes them as a folder (:func:`run_many_evaluation`) or one HTML
+(:func:`summary_figure`; and one mass-age panel per field with its mass-completeness curve,
+:func:`mass_age_figure`) and writes them as a folder (:func:`run_many_evaluation`) or one HTML
 page (:func:`build_many_report`).
 """
 
@@ -164,6 +165,51 @@ def summary_figure(tables: dict[str, Table]):
     return fig
 
 
+def mass_age_figure(tables: dict[str, Table], *, ncols: int = 5):
+    """Class 1+2 log mass against log age, one panel per field, each with its mass-completeness curve.
+
+    The panels follow ``tables["fields"]`` (ordered by distance); each draws the field's rows of
+    ``tables["mass_age"]`` (:func:`starclass.science.many.field_mass_age`) and its curve from
+    ``tables["mass_completeness"]`` (:func:`starclass.science.many.field_mass_completeness`), with
+    :func:`starclass.report.figures.fig_mass_age`.
+
+    Examples
+    --------
+    Three synthetic fields: NGC 628-C, at 9.9 Mpc, is drawn third with its curve at f555w = 23.83
+    (M_V = -6.15, the 90th percentile of its inspected sources, at DM 29.98):
+
+    >>> import tempfile
+    >>> from starclass.datasets.catalogs import write_fake_legus_folder
+    >>> folder = write_fake_legus_folder(Path(tempfile.mkdtemp()) / "legus")  # three synthetic fields
+    >>> fig = mass_age_figure(many_field_tables(folder, ladder=False))
+    >>> ax = fig.axes[2]
+    >>> ax.get_title().split(" (n=")[0], ax.get_legend().get_texts()[0].get_text()
+    ('ngc628-c (9.9 Mpc)', 'mass at f555w = 23.83 (M_V = -6.15, 90th pct of inspected M_V)')
+    >>> plt.close(fig)
+    """
+    from starclass.report.figures import fig_mass_age
+
+    fields = tables["fields"]
+    ma = tables.get("mass_age")
+    comp = tables.get("mass_completeness")
+    panels, curves = [], []
+    for r in fields:
+        name = str(r["field"])
+        rows = ma[ma["field"] == name] if ma is not None and len(ma) else []
+        la = np.asarray(rows["log_age"], float) if len(rows) else np.zeros(0)
+        lm = np.asarray(rows["log_mass"], float) if len(rows) else np.zeros(0)
+        panels.append((f"{name} ({float(r['distance_mpc']):g} Mpc)", 10 ** lm, 10 ** la))
+        c = comp[comp["field"] == name] if comp is not None and len(comp) else []
+        if len(c):
+            legend = (f"{c['band'][0]} = {float(c['mag_limit'][0]):.2f} (M_V = {float(c['mv_limit'][0]):.2f}, "
+                      f"{c['limit_from'][0]})")
+            curves.append((np.asarray(c["log_age"], float), np.asarray(c["log_mass_limit"], float), legend, ""))
+        else:
+            curves.append(None)
+    return fig_mass_age(panels, "class 1+2: mass vs age per field, with its mass-completeness curve",
+                        curves=curves, ncols=ncols)
+
+
 def machine_only_text(fields: Table) -> str:
     """A sentence naming the fields whose classes from a machine alone were left out, or ``""``.
 
@@ -232,6 +278,18 @@ def many_sections(tables: dict[str, Table]) -> list[Section]:
            "above the mass visible at the field's limit.")
     b.table("boxes", tables["boxes"], "Counts per field, class group and box.")
     b.table("mass_slopes", tables["mass_slopes"], "Mass-function slope per field (masked: too few clusters).")
+    if "mass_completeness" in tables:
+        comp = tables["mass_completeness"]
+        b.figure("mass_age_fields", mass_age_figure(tables),
+                 "Class 1+2 mass against age (the catalogues' SED fits), one panel per field. The line is the "
+                 "field's mass-completeness curve at its distance: the mass of a cluster at the field's V limit "
+                 "(M_V = -6, the LEGUS inspection cut, or the 90th percentile of its inspected M_V where that is "
+                 "brighter, as for the slopes above) at each age of the SSP model, no extinction; below it the "
+                 "field's classes are incomplete.")
+        b.table("mass_completeness", comp, "Mass-completeness curve per field and age: M_lim = M_ssp_mass · "
+                "10^(−0.4 (m_lim − DM − M_ssp(age))), m_lim = M_V limit + DM in the field's V band.")
+        for note in comp.meta.get("notes", []):
+            b.note(note)
     out.append(b)
     return out
 

@@ -58,8 +58,8 @@ from starclass.schema import (
     magerr_col,
 )
 from starclass.science.colour import box_counts
-from starclass.science.massfunc import fit_powerlaw_ml, mass_limit
-from starclass.science.ssp import distance_modulus
+from starclass.science.massfunc import fit_powerlaw_ml, mass_completeness, mass_limit
+from starclass.science.ssp import distance_modulus, load_ssp
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -526,6 +526,132 @@ def field_boxes(fields: Mapping[str, Table], *, abs_mag_limit: float = INSPECTIO
     return vstack(parts, metadata_conflicts="silent")
 
 
+def field_mv_limit(table: Table, *, abs_mag_limit: float = INSPECTION_MV) -> float:
+    """The absolute V magnitude down to which a field's human classes are complete.
+
+    M_V = ``abs_mag_limit`` (LEGUS inspected to M_V = -6) or, where the field is limited by
+    detection rather than by the inspection cut (NGC 1566 at 17.9 Mpc), the 90th percentile of its
+    inspected (class 1-4) sources' M_V, whichever is brighter. :func:`field_mass_slopes` fits above
+    the mass of this limit and :func:`field_mass_completeness` draws it at every age.
+
+    Examples
+    --------
+    >>> bands = ["f275w", "f336w", "f438w", "f555w", "f814w"]
+    >>> v = 30.0 + np.array([-8.0, -7.0, -6.5, -6.0, -5.0])  # DM 30 (10 Mpc): M_V -8 to -5, 90th pct -5.4
+    >>> t = Table({**{f"mag_{b}": v for b in bands}, **{f"magerr_{b}": np.full(5, 0.1) for b in bands},
+    ...            "ci": np.full(5, 1.5), "class_ref": [1, 2, 3, 4, 1]}, meta={"bands": bands, "distance_mpc": 10.0})
+    >>> field_mv_limit(t), round(field_mv_limit(t, abs_mag_limit=-5.0), 2)  # the cut, else the 90th percentile
+    (-6.0, -5.4)
+    """
+    cls = class_array(table, CLASS_REF)
+    mv = field_quantities(table)["abs_mag_v"][np.isin(cls, (1, 2, 3, 4))]
+    return min(abs_mag_limit, float(np.nanpercentile(mv, 90))) if np.isfinite(mv).any() else abs_mag_limit
+
+
+def field_mass_age(fields: Mapping[str, Table], *, classes=(1, 2)) -> Table:
+    """log age and log mass (the catalogues' SED fits) of every field's sources of ``classes``.
+
+    Rows without a positive, finite age and mass (not fitted) are left out.
+
+    Examples
+    --------
+    >>> t = Table({"age": [1e7, 0.0, 1e8], "mass": [1e4, 1e5, 1e5], "class_ref": [1, 2, 3]})
+    >>> ma = field_mass_age({"f": t})
+    >>> ma["field"].tolist(), ma["log_age"].tolist(), ma["log_mass"].tolist()
+    (['f'], [7.0], [4.0])
+    """
+    parts = []
+    for name, t in fields.items():
+        cls = class_array(t, CLASS_REF)
+        age = np.asarray(t[AGE], dtype=float)
+        mass = np.asarray(t[MASS], dtype=float)
+        ok = np.isin(cls, classes) & np.isfinite(age) & (age > 0) & np.isfinite(mass) & (mass > 0)
+        if not ok.any():
+            continue  # an empty part would make "field" a float column and vstack refuse it
+        parts.append(Table({"field": [name] * int(ok.sum()),
+                            CLASS_REF: cls[ok].astype(int), "log_age": np.log10(age[ok]),
+                            "log_mass": np.log10(mass[ok])}))
+    out = vstack(parts) if parts else Table(names=("field", CLASS_REF, "log_age", "log_mass"),
+                                            dtype=(str, int, float, float))
+    out.meta["classes"] = list(classes)
+    return out
+
+
+def field_mass_completeness(fields: Mapping[str, Table], *, abs_mag_limit: float = INSPECTION_MV,
+                            path: str | Path | None = None) -> Table:
+    """Each field's mass-completeness curve at its distance: the mass of a cluster at its V limit, per age.
+
+    The limit is the field's :func:`field_mv_limit` (M_V = -6, the inspection cut, or the 90th
+    percentile of its inspected M_V where that is brighter), the same one its mass-function slope
+    (:func:`field_mass_slopes`) is fitted above; as the apparent magnitude ``mag_limit = M_V + DM``
+    at the field's distance it goes through :func:`starclass.science.massfunc.mass_completeness`
+    in the field's own V band (F555W or F606W), at the SSP table's ages from 1 Myr to 10^10.2 yr, as
+    ``starclass report CAT --distance D`` draws one catalogue's curve. Below the curve the field's
+    classes are incomplete.
+
+    Parameters
+    ----------
+    fields : mapping
+        Field name -> table (:func:`load_fields`).
+    abs_mag_limit : float
+        The inspection cut (M_V).
+    path : str or Path, optional
+        SSP table (default: the packaged one).
+
+    Returns
+    -------
+    astropy.table.Table
+        One row per field and age: ``field, distance_mpc, band, mv_limit, limit_from, mag_limit,
+        log_age, log_mass_limit``. A field whose curve cannot be computed (its V band not in the
+        SSP table) has no rows; ``meta["notes"]`` says why.
+
+    Examples
+    --------
+    NGC 628-C of the synthetic folder, at 9.9 Mpc (DM 29.98), whose inspected sources' 90th
+    percentile M_V (-6.15) is brighter than the cut: at the model's age nearest 10^8 yr its curve
+    is the mass its slope is fitted above:
+
+    >>> import tempfile
+    >>> from starclass.datasets.catalogs import write_fake_legus_folder
+    >>> folder = write_fake_legus_folder(Path(tempfile.mkdtemp()) / "legus")  # three synthetic fields
+    >>> fields = load_fields(folder)[0]
+    >>> c = field_mass_completeness(fields)
+    >>> c628 = c[c["field"] == "ngc628-c"]
+    >>> r = c628[np.argmin(np.abs(c628["log_age"] - 8.0))]
+    >>> str(r["band"]), float(r["mv_limit"]), str(r["limit_from"]), round(float(r["mag_limit"]), 2)
+    ('f555w', -6.15, '90th pct of inspected M_V', 23.83)
+    >>> round(float(r["log_mass_limit"]), 2), float(field_mass_slopes(fields)["log_mass_min"][2])
+    (3.59, 3.59)
+    """
+    model = load_ssp(path)
+    la = np.asarray(model["log_age"], float)
+    la = la[(la >= 6.0) & (la <= 10.2)]  # the report's mass-age ages: the model's own rows
+    parts, notes = [], []
+    for name, t in fields.items():
+        d = float(t.meta["distance_mpc"])
+        # the field's own V (F555W or F606W), the band its M_V and so its limit are measured in
+        band = dict(zip(ROLES, t.meta.get("bands") or [])).get("v")
+        mv = field_mv_limit(t, abs_mag_limit=abs_mag_limit)
+        m_lim = mv + distance_modulus(d)
+        try:
+            m = mass_completeness(la, m_lim, d, band=band or "f555w", path=path)
+        except StarclassError as exc:
+            notes.append(f"{name}: no mass-completeness curve: {exc}")
+            continue
+        n = len(la)
+        why = "inspection cut" if mv == abs_mag_limit else "90th pct of inspected M_V"
+        parts.append(Table({"field": [name] * n, "distance_mpc": np.full(n, d), "band": [band] * n,
+                            "mv_limit": np.full(n, round(mv, 2)), "limit_from": [why] * n,
+                            "mag_limit": np.full(n, m_lim), "log_age": la, "log_mass_limit": np.log10(m.value)}))
+    out = vstack(parts) if parts else Table(
+        names=("field", "distance_mpc", "band", "mv_limit", "limit_from", "mag_limit", "log_age", "log_mass_limit"),
+        dtype=(str, float, str, float, str, float, float, float))
+    for c in ("mag_limit", "log_age", "log_mass_limit"):
+        out[c].format = ".3f"
+    out.meta["notes"] = notes
+    return out
+
+
 def field_mass_slopes(fields: Mapping[str, Table], *, classes=(1, 2), log_age_max: float = 8.0,
                       abs_mag_limit: float = INSPECTION_MV, min_n: int = 20) -> Table:
     """Mass-function index beta (dN/dM ~ M^beta) of class 1+2 per field, maximum likelihood.
@@ -551,8 +677,7 @@ def field_mass_slopes(fields: Mapping[str, Table], *, classes=(1, 2), log_age_ma
     rows = []
     for name, t in fields.items():
         cls = class_array(t, CLASS_REF)
-        mv = field_quantities(t)["abs_mag_v"][np.isin(cls, (1, 2, 3, 4))]
-        limit = min(abs_mag_limit, float(np.nanpercentile(mv, 90))) if np.isfinite(mv).any() else abs_mag_limit
+        limit = field_mv_limit(t, abs_mag_limit=abs_mag_limit)
         log_m_min = mass_limit(log_age_max, limit)
         age = np.asarray(t["age"], dtype=float)
         mass = np.asarray(t["mass"], dtype=float)
@@ -731,7 +856,9 @@ def many_field_tables(directory: str | Path, *, min_inspected: int = MIN_INSPECT
     -------
     dict
         ``fields`` (:func:`field_summary`), ``skipped``, ``distributions``, ``boxes``,
-        ``mass_slopes`` and, with ``ladder``, ``ladder_per_field`` and ``ladder_pooled``.
+        ``mass_slopes``, ``mass_age`` (:func:`field_mass_age`: class 1+2 ages and masses),
+        ``mass_completeness`` (:func:`field_mass_completeness`: each field's curve) and, with
+        ``ladder``, ``ladder_per_field`` and ``ladder_pooled``.
 
     Examples
     --------
@@ -742,12 +869,14 @@ def many_field_tables(directory: str | Path, *, min_inspected: int = MIN_INSPECT
     >>> from starclass.datasets.catalogs import write_fake_legus_folder
     >>> folder = write_fake_legus_folder(Path(tempfile.mkdtemp()) / "legus")  # three synthetic fields
     >>> tables = many_field_tables(folder, ladder=False)
-    >>> sorted(tables), tables["fields"]["field"].tolist()
-    (['boxes', 'distributions', 'fields', 'mass_slopes', 'skipped'], ['ngc7793-w', 'ngc1433', 'ngc628-c'])
+    >>> sorted(tables), tables["fields"]["field"].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    (['boxes', 'distributions', 'fields', 'mass_age', 'mass_completeness', 'mass_slopes', 'skipped'],
+     ['ngc7793-w', 'ngc1433', 'ngc628-c'])
     """
     fields, skipped = load_fields(directory, min_inspected=min_inspected)
     out = {"fields": field_summary(fields), "skipped": skipped, "distributions": class_distributions(fields),
-           "boxes": field_boxes(fields), "mass_slopes": field_mass_slopes(fields)}
+           "boxes": field_boxes(fields), "mass_slopes": field_mass_slopes(fields),
+           "mass_age": field_mass_age(fields), "mass_completeness": field_mass_completeness(fields)}
     out["fields"].meta["min_inspected"] = min_inspected
     galaxies = sorted({str(t.meta["galaxy"]) for t in fields.values()})
     if ladder and len(galaxies) < 2:
