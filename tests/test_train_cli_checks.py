@@ -190,7 +190,7 @@ def test_classify_cutouts_flags_blank_images(tmp_path):
     res, out = _run(["classify", "--stamps", tmp_path / "labels.csv", "--model", model, "-o", tmp_path / "c.ecsv",
                      "--no-progress", "--device", "cpu"])
     # said once, by the warning naming the row (a second line repeated it)
-    assert res.exit_code == 0 and "band g is blank (constant) in the stamps of 1 of 16" in out, out
+    assert res.exit_code == 0 and "band g is blank (constant) in 1 of 16 cutouts" in out, out
     assert out.count("blank (constant)") == 1, out
     t = Table.read(tmp_path / "c.ecsv")
     assert t["blank_bands"][3] == "g"

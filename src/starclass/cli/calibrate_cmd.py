@@ -147,6 +147,22 @@ def calibrate_command(
         if note := runaway_zscore_note(cutouts, np.arange(len(cutouts)), inputs, cfg, what="calibration"):
             typer.echo(f"warning: {note}", err=True)
         values = label_classes(cutouts, cfg.label_map, config=cfg)
+        from starclass.learn.classify import blank_bands
+        from starclass.stamps.images import cutout_centre_no_data
+
+        # as on mosaics (values[~ok] = 0 below) and as classify --stamps leaves them unclassified: a cutout whose
+        # own centre pixel has no data never gets probabilities, so a calibration is not fitted on it (a blank
+        # one, all NaN included, is left out and said by the blank rows' own warning)
+        centre = (cutout_centre_no_data(cutouts.images, cfg) & (np.asarray(values) != 0)
+                  & ~blank_bands(inputs, cfg).any(axis=1))
+        if centre.any():
+            values = np.where(centre, 0, values)
+            rows = np.flatnonzero(centre)
+            named = ", ".join(str(int(r) + 1) for r in rows[:10]) + (", ..." if rows.size > 10 else "")
+            typer.echo(f"warning: {counted(int(rows.size), 'labelled cutout')} of {stamps} "
+                       f"{'has' if rows.size == 1 else 'have'} no usable stamp (centre pixel without data: NaN or "
+                       f"zero exposure in the file; {'row' if rows.size == 1 else 'rows'} {named}): left out, "
+                       "as classify leaves them unclassified", err=True)
         source = str(stamps)
     else:
         if not mosaics or catalog is None:

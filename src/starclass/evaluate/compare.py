@@ -1392,10 +1392,12 @@ class Evaluation:
 
 
 def _per_class_figures(r: np.ndarray, p: np.ndarray, k: int) -> Callable[[np.ndarray], np.ndarray]:
-    """Accuracy, balanced accuracy, then precision, recall, F1 of classes 1..k-1, of row weights.
+    """Accuracy, balanced accuracy, then precision, recall, F1, one-vs-rest balanced accuracy and one-vs-rest
+    accuracy of classes 1..k-1, of row weights.
 
     ``r``, ``p``: merged labels 0..k-1 (0: outside the merge), as :func:`accuracy_scores` and
-    :func:`starclass.evaluate.metrics.per_class_table` count them.
+    :func:`starclass.evaluate.metrics.per_class_table` count them (the one-vs-rest figures over every row
+    given, as that table counts them over its rows).
     """
     code = np.asarray(r, dtype=np.int64) * k + np.asarray(p, dtype=np.int64)
 
@@ -1405,6 +1407,7 @@ def _per_class_figures(r: np.ndarray, p: np.ndarray, k: int) -> Callable[[np.nda
         rows = inner.sum(axis=1)
         present = rows > 0
         total = inner.sum()
+        n_all = c.sum()
         with np.errstate(invalid="ignore", divide="ignore"):
             acc = np.trace(inner) / total if total else np.nan
             bal = np.mean(np.diag(inner)[present] / rows[present]) if present.any() else np.nan
@@ -1413,7 +1416,12 @@ def _per_class_figures(r: np.ndarray, p: np.ndarray, k: int) -> Callable[[np.nda
             prec = np.where(n_pred > 0, tp / n_pred, np.nan)
             rec = np.where(n_ref > 0, tp / n_ref, np.nan)
             f1 = np.where(n_ref + n_pred > 0, 2 * tp / (n_ref + n_pred), np.nan)
-        return np.concatenate([[acc, bal], prec, rec, f1])
+            # "class k or not": the true negatives are the rows neither of k nor called k
+            tn = n_all - n_ref - n_pred + tp
+            n_neg = n_all - n_ref
+            ovr_bal = np.where((n_ref > 0) & (n_neg > 0), 0.5 * (rec + tn / n_neg), np.nan)
+            ovr_acc = (tp + tn) / n_all if n_all else np.full(k - 1, np.nan)
+        return np.concatenate([[acc, bal], prec, rec, f1, ovr_bal, ovr_acc])
 
     return figs
 
@@ -1430,8 +1438,9 @@ def _rankings_of_weights(fns: list[Callable[[np.ndarray], np.ndarray]],
     return figs
 
 
-#: the per-class figures given a bootstrap interval, in the per-class tables (``<figure>_lo``, ``_hi``)
-PER_CLASS_INTERVALS = ("precision", "recall", "f1")
+#: the per-class figures given a bootstrap interval, in the per-class tables (``<figure>_lo``, ``_hi``), in the
+#: order :func:`_per_class_figures` gives them (the one-vs-rest ones had none until 2026-12-05)
+PER_CLASS_INTERVALS = ("precision", "recall", "f1", OVR_BALANCED_ACCURACY, OVR_ACCURACY)
 
 
 def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, n_boot: int,
@@ -1466,7 +1475,7 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
     parts: list[tuple[str, int, Callable[[np.ndarray], np.ndarray]]] = []
     for merge, groups in task.merges.items():
         k = len(merged_names(merge, groups)) + 1
-        parts.append((f"merge {merge}", 2 + 3 * (k - 1),
+        parts.append((f"merge {merge}", 2 + len(PER_CLASS_INTERVALS) * (k - 1),
                       _per_class_figures(merge_labels(cr, merge, groups), merge_labels(cp, merge, groups), k)))
     if probs is not None:
         for cs in out.curves:
@@ -1597,21 +1606,23 @@ def _settle_proportions(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, cr: 
     """Zero-width intervals of one merge's accuracy, precisions and recalls -> Wilson's on their objects.
 
     ``values``, ``lo``, ``hi``: :func:`_per_class_figures`' layout (accuracy, balanced accuracy,
-    precision, recall, F1 of classes 1..k-1). The objects behind each: those scored (accuracy),
-    predicted in the class (precision), of the class (recall); ``codes``: each row's object.
-    The balanced accuracy and F1 are no proportions of objects: left as they are.
+    precision, recall, F1, one-vs-rest balanced accuracy, one-vs-rest accuracy of classes 1..k-1).
+    The objects behind each: those scored (accuracy), predicted in the class (precision), of the
+    class (recall), every one given (one-vs-rest accuracy); ``codes``: each row's object. The
+    balanced accuracies and F1 are no proportions of objects: left as they are.
     """
     from starclass.evaluate.bootstrap import settle_zero_width
     from starclass.evaluate.metrics import merge_labels
 
     groups = task.merges[merge]
     r, p = merge_labels(cr, merge, groups), merge_labels(cp, merge, groups)
-    kk = (len(values) - 2) // 3
+    kk = (len(values) - 2) // len(PER_CLASS_INTERVALS)
     objects = np.full(len(values), np.nan)  # NaN: not a proportion, left alone
     objects[0] = np.unique(codes[(r > 0) & (p > 0)]).size
     for j in range(kk):
         objects[2 + j] = np.unique(codes[p == j + 1]).size
         objects[2 + kk + j] = np.unique(codes[r == j + 1]).size
+        objects[2 + 4 * kk + j] = np.unique(codes).size
     prop = np.isfinite(objects)
     new_lo, new_hi, rep = settle_zero_width(values[prop], lo[prop], hi[prop], objects=objects[prop])
     lo, hi = lo.copy(), hi.copy()

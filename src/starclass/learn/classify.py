@@ -191,7 +191,8 @@ def no_data_line(out: Table, what: str = "candidates") -> str | None:
             f"column {STAMP_NO_DATA}")
 
 
-def blank_column(blank: np.ndarray, bands: Sequence[str]) -> np.ndarray:
+def blank_column(blank: np.ndarray, bands: Sequence[str], *, what: str = "candidates",
+                 no_data: np.ndarray | None = None) -> np.ndarray:
     """The ``blank_bands`` column of :func:`blank_bands`' result, with a warning per blank band.
 
     Parameters
@@ -200,6 +201,13 @@ def blank_column(blank: np.ndarray, bands: Sequence[str]) -> np.ndarray:
         Boolean ``[N, len(bands)]``.
     bands : sequence of str
         The model's bands.
+    what : str
+        What the rows are: ``"candidates"`` (stamps cut from mosaics) or ``"cutouts"`` (a cutout
+        folder's images, named as such: a cutout is not a candidate's stamp).
+    no_data : numpy.ndarray, optional
+        Boolean ``[N, len(bands)]``: the band holds no data at all (every pixel NaN in a cutout's
+        file, :func:`starclass.stamps.images.cutout_band_no_data`). Such a band is blank only because
+        it was filled; the warning says it has no data rather than that it is constant.
 
     Returns
     -------
@@ -216,11 +224,16 @@ def blank_column(blank: np.ndarray, bands: Sequence[str]) -> np.ndarray:
     """
     n = blank.shape[0]
     names = np.asarray(list(bands), dtype=object)
+    empty = np.zeros_like(blank, dtype=bool) if no_data is None else np.asarray(no_data, dtype=bool) & blank
+    where = "the stamps of " if what == "candidates" else ""  # a cutout is its own stamp
     for j, band in enumerate(names):
-        rows = np.flatnonzero(blank[:, j])
-        if rows.size:
+        # an all-NaN cutout was said to be "blank (constant)": it holds no data, which is not the same fault
+        for rows, how in ((np.flatnonzero(blank[:, j] & ~empty[:, j]), "is blank (constant)"),
+                          (np.flatnonzero(empty[:, j]), "has no data (all NaN)")):
+            if not rows.size:
+                continue
             # rows 1-based (the first data row of a CSV is row 1), as the cutout reader names them
-            msg = (f"band {band} is blank (constant) in the stamps of {rows.size} of {n} candidates "
+            msg = (f"band {band} {how} in {where}{rows.size} of {n} {what} "
                    f"(row(s) {', '.join(str(r + 1) for r in rows[:10])}{' ...' if rows.size > 10 else ''}): "
                    "they are not classified (class_pred 0) and flagged in column blank_bands")
             # warnings only: a log.warning beside it printed the message twice on the command line

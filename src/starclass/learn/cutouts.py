@@ -54,15 +54,24 @@ from starclass.schema import (
     TTA_STD,
     prob_col,
 )
-from starclass.stamps.images import ROBUST_SIGMA_LIMIT, cutout_inputs, cutout_no_data_fraction, runaway_zscore_rows
+from starclass.stamps.images import (
+    ROBUST_SIGMA_LIMIT,
+    cutout_band_no_data,
+    cutout_centre_no_data,
+    cutout_inputs,
+    cutout_no_data_fraction,
+    runaway_zscore_rows,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import torch
 
     from starclass.learn.config import TaskConfig
 
-__all__ = ["classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note", "fit_cutouts", "group_folds",
-           "group_validation", "runaway_zscore_note"]
+__all__ = ["centre_no_data_note", "classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note",
+           "fit_cutouts", "group_folds", "group_validation", "runaway_zscore_note"]
 
 
 def colour_note(cutouts: CutoutSet, config: TaskConfig) -> str | None:
@@ -553,6 +562,39 @@ def _digest_with_blank(config, inputs: np.ndarray, labels: np.ndarray, groups: n
     return data_digest(inputs, labels, val_index=val, balance_groups=fit_kwargs.get("balance_groups"))
 
 
+def centre_no_data_note(centre: np.ndarray, files: Sequence[str]) -> str:
+    """The warning of ``classify --stamps`` on cutouts left unclassified for no data at their centre pixel.
+
+    Worded as ``classify``'s on mosaic candidates without a usable stamp, with the rows named
+    1-based (a cutout CSV's first data row is row 1) and their files.
+
+    Parameters
+    ----------
+    centre : numpy.ndarray
+        bool ``[N]``: the cutout's centre pixel has no data
+        (:func:`starclass.stamps.images.cutout_centre_no_data`).
+    files : sequence of str
+        Each cutout's file, as the folder lists it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(centre_no_data_note(np.array([False, True, False]), ["a.npy", "b.npy", "c.npy"]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    1 of 3 cutouts has no usable stamp (centre pixel without data: NaN or zero exposure in the file):
+    class_pred 0 (row 2: b.npy)
+    """
+    rows = np.flatnonzero(centre)
+    k, n = int(rows.size), int(np.size(centre))
+    named = ", ".join(f"{r + 1}: {files[r]}" for r in rows[:10]) + (", ..." if k > 10 else "")
+    have = "has" if k == 1 else "have"
+    return (f"{k} of {n} cutouts {have} no usable stamp (centre pixel without data: NaN or zero exposure in the "
+            f"file): class_pred 0 ({'row' if k == 1 else 'rows'} {named})")
+
+
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,
                      tta: bool = False, batch_size: int = INFERENCE_BATCH_SIZE,
                      device: str | torch.device | None = None,
@@ -634,7 +676,11 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         warnings.warn(note, stacklevel=2)
     # a blank (constant) image gets confident classes from a network: not classified, flagged
     blank = blank_bands(inputs, cfg)
-    res = predict_inputs(loaded, inputs, valid=~blank.any(axis=1), batch_size=batch_size, tta=tta, device=dev,
+    # a cutout whose own centre pixel has no data (NaN, zero exposure) in some band was classified on a filled
+    # object: not classified, as classify leaves a mosaic candidate whose own pixel is NaN
+    centre = cutout_centre_no_data(cutouts.images, cfg) & ~blank.any(axis=1)  # a blank one is said as blank
+    valid = ~blank.any(axis=1) & ~centre
+    res = predict_inputs(loaded, inputs, valid=valid, batch_size=batch_size, tta=tta, device=dev,
                          precision=precision, calibrated=False, threshold=thr, progress=progress)
     # each cutout's smoothing draw of the conformal sets comes from its own input (row_digests): drawn by
     # position, a cutout's pred_set changed with the order of the folder's list
@@ -657,7 +703,10 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     if class_ref is not None:
         cols[CLASS_REF] = class_ref
     if blank.any():
-        cols["blank_bands"] = blank_column(blank, cfg.bands)
+        cols["blank_bands"] = blank_column(blank, cfg.bands, what="cutouts",
+                                           no_data=cutout_band_no_data(cutouts.images, cfg))
+    if centre.any():
+        warnings.warn(centre_no_data_note(centre, cutouts.files), stacklevel=2)
     # a FITS/NPY cutout of a drizzled image's edge (NaN or zero exposure beyond the footprint) was classified on
     # partly filled input without a word: the share is written and counted, as classify does on mosaics
     no_data = cutout_no_data_fraction(cutouts.images, cfg)
@@ -689,6 +738,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         "precision": precision_name(amp),
         "source": str(Path(cutouts.source)),
         "n_blank": int(blank.any(axis=1).sum()),
+        # as classify counts them: every row left unclassified, blank or without data at its centre
+        "n_unclassified": int((~valid).sum()),
         "n_stamp_no_data": int(partial.sum()),
         **trust_meta,
     })

@@ -138,8 +138,8 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
             "Precision (purity), recall (completeness), F1, one-vs-rest balanced accuracy ((recall + specificity) "
             "/ 2 of 'class k or not') and one-vs-rest accuracy ((TP + TN) / N of 'class k or not') per class; — where "
             "undefined (no object predicted / none in the reference)"
-            + ("; precision, recall and F1 with their 95% bootstrap intervals (_lo, _hi; — where undefined on "
-               "too many resamples)." if "f1_lo" in c.results[0].per_class.colnames else "."))
+            + ("; each with its 95% bootstrap interval (_lo, _hi; — where undefined on too many resamples)."
+               if "f1_lo" in c.results[0].per_class.colnames else "."))
     if task.phangs_like:
         s.table(f"per_class_12v34_{rname}", c.results[1].per_class,
                 "The same for clusters (1+2) vs non-clusters (3+4).")

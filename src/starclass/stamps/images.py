@@ -32,8 +32,8 @@ from starclass.stamps.normalise import normalise_scales
 if TYPE_CHECKING:
     from starclass.io.task_like import TaskLike
 
-__all__ = ["ROBUST_SIGMA_LIMIT", "cutout_inputs", "cutout_no_data", "cutout_no_data_fraction", "cutout_resampler",
-           "resample_cutout", "runaway_zscore_rows"]
+__all__ = ["ROBUST_SIGMA_LIMIT", "cutout_band_no_data", "cutout_centre_no_data", "cutout_inputs", "cutout_no_data",
+           "cutout_no_data_fraction", "cutout_resampler", "resample_cutout", "runaway_zscore_rows"]
 
 #: robust z-scored pixels of a stretched picture further than this from the median: the MAD then
 #: measured a saturated plateau, not the sky (a ZScale PNG's sky spans a few grey levels, so its
@@ -118,6 +118,84 @@ def cutout_no_data_fraction(images: np.ndarray, config: TaskLike) -> np.ndarray:
         mode = "area" if x.shape[-1] > size else "bilinear"
         valid = resample(valid[:, None].astype(np.float32), size, mode)[:, 0] > 0.999
     return no_data_fraction(valid, config)
+
+
+def _band_validity(images: np.ndarray, config: TaskLike) -> np.ndarray:
+    """Where each of the task's bands has data in the cutouts as given, ``[N, B, H, W]`` bool (not resampled).
+
+    A colour file for a one-band task is averaged to grey ignoring NaN (:func:`_planes_and_valid`):
+    its one band has data where any channel has.
+    """
+    x = np.asarray(images)
+    _planes_and_valid(x[:0], config)  # the same checks (shape, bands, normalisation) without touching the pixels
+    fin = np.isfinite(x)
+    if len(config.bands) == 1 and x.shape[1] == 3:
+        return fin.any(axis=1, keepdims=True)
+    return fin
+
+
+def cutout_centre_no_data(images: np.ndarray, config: TaskLike) -> np.ndarray:
+    """Which cutouts have no data at their own centre pixel in some band, ``[N]`` bool.
+
+    The rule of stamps cut from mosaics (:func:`starclass.stamps.inputs.make_inputs`: a
+    candidate whose own pixel is off the image or NaN in any band is not valid, and
+    ``classify`` leaves it unclassified): the centre of a cutout is its object's pixel, index
+    ``H // 2`` as a mosaic stamp's is ``size // 2``. A FITS or NPY cutout holds NaN there (or
+    zero exposure, read as NaN) when its object lies beyond a drizzled image's footprint.
+
+    Parameters
+    ----------
+    images : numpy.ndarray
+        float ``[N, C, H, W]`` cutouts, as for :func:`cutout_inputs`.
+    config : starclass.learn.config.TaskConfig
+        The task.
+
+    Returns
+    -------
+    numpy.ndarray
+        bool ``[N]``, True where the centre pixel is NaN (or infinite) in any of the task's bands.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> img = np.ones((2, 1, 16, 16), np.float32)
+    >>> img[0, 0, :, 6:] = np.nan  # the right-hand columns, centre (8, 8) among them, beyond the footprint
+    >>> img[1, 0, :, :4] = np.nan  # an edge only: the object's own pixel has data
+    >>> cutout_centre_no_data(img, get_preset("cool-core", stamp_size=16)).tolist()
+    [True, False]
+    """
+    valid = _band_validity(images, config)
+    h, w = valid.shape[-2:]
+    return ~valid[:, :, h // 2, w // 2].all(axis=1)
+
+
+def cutout_band_no_data(images: np.ndarray, config: TaskLike) -> np.ndarray:
+    """Which band of each cutout holds no data at all (every pixel NaN), ``[N, B]`` bool.
+
+    :func:`cutout_inputs` fills such a band with the background, so it reads as a blank
+    (constant) band; this tells the two apart, for messages that say what happened.
+
+    Parameters
+    ----------
+    images : numpy.ndarray
+        float ``[N, C, H, W]`` cutouts, as for :func:`cutout_inputs`.
+    config : starclass.learn.config.TaskConfig
+        The task.
+
+    Returns
+    -------
+    numpy.ndarray
+        bool ``[N, len(config.bands)]``.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> img = np.zeros((2, 1, 8, 8), np.float32)  # the second: constant (zero), not without data
+    >>> img[0] = np.nan
+    >>> cutout_band_no_data(img, get_preset("cool-core", stamp_size=8)).tolist()
+    [[True], [False]]
+    """
+    return ~_band_validity(images, config).any(axis=(2, 3))
 
 
 def _planes_and_valid(images: np.ndarray, config) -> tuple[np.ndarray, np.ndarray]:
