@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os  # at run time, not only for type checkers: typing.get_type_hints(build_report) needs it
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
@@ -56,9 +57,6 @@ from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
 from starclass.science.massfunc import fit_powerlaw_binned, mass_completeness, mass_functions, mass_limit
 from starclass.science.ssp import SUBSTITUTES, ssp_label, ssp_track
-
-if TYPE_CHECKING:
-    import os
 
 # --------------------------------------------------------------------------------------------
 # sections of one comparison
