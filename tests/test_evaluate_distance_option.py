@@ -18,8 +18,8 @@ runner = CliRunner()
 
 @pytest.mark.parametrize("command", ["evaluate", "report"])
 @pytest.mark.parametrize("option, value, said", [
-    ("--distance", "-1", "--distance must be a positive number of Mpc, got -1"),
-    ("--distance", "inf", "--distance must be a positive number of Mpc, got inf"),
+    ("--distance", "-1", "--distance must be between 0.01 and 1000 Mpc, got -1.0"),
+    ("--distance", "inf", "--distance must be between 0.01 and 1000 Mpc, got inf"),
     ("--radius", "inf", "--radius must be a positive number of pixels, at most 50, got inf"),
 ])
 def test_the_option_is_named_before_any_file_is_read(tmp_path, command, option, value, said):

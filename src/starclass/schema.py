@@ -1069,6 +1069,61 @@ def check_match_radius(radius: float, name: str = "radius") -> None:
                              f"got {r:g}{why}")
 
 
+#: Distances (Mpc) every ``--distance`` takes (``simulate``, ``demo``, ``evaluate``, ``report``) and
+#: the functions behind them: from the Magellanic Clouds' neighbourhood (0.01) to where every cluster
+#: is a point source (1000). Outside, the simulator failed mid-render (NaN probabilities from 1e12 Mpc,
+#: Poisson means too large from 1e6, a 46 GiB array at 1e-6), and ``evaluate --distance 1e300`` drew
+#: its box counts and mass limits for m_V < 1477.
+DISTANCE_RANGE_MPC = (0.01, 1000.0)
+
+
+def check_distance_mpc(distance: float, name: str = "distance_mpc") -> float:
+    """Refuse a galaxy distance outside :data:`DISTANCE_RANGE_MPC` (or not a number), naming ``name``.
+
+    The one bound of ``--distance`` (``simulate``, ``demo``, ``evaluate``, ``report``) and of the
+    Python functions behind them (``SimConfig.distance_mpc``,
+    :func:`starclass.report.build.run_evaluation`, :func:`starclass.report.build.build_report`).
+
+    Parameters
+    ----------
+    distance : float
+        The distance (Mpc); NaN and infinities are refused.
+    name : str
+        The parameter, option or file key to name (``"--distance"`` on the command line).
+
+    Returns
+    -------
+    float
+        ``distance`` as a float.
+
+    Raises
+    ------
+    StarclassError
+        (a ValueError) naming ``name``, the range and the value.
+
+    Examples
+    --------
+    >>> check_distance_mpc(17.9)
+    17.9
+    >>> try:
+    ...     check_distance_mpc(1e300, "--distance")
+    ... except StarclassError as exc:
+    ...     print(exc)
+    --distance must be between 0.01 and 1000 Mpc, got 1e+300
+    """
+    lo, hi = DISTANCE_RANGE_MPC
+    words = f"{name} must be between {lo:g} and {hi:g} Mpc"
+    if isinstance(distance, bool):
+        raise StarclassError(f"{words}, got {distance!r}")
+    try:
+        d = float(distance)
+    except (TypeError, ValueError):
+        raise StarclassError(f"{words}, got {distance!r}") from None
+    if not lo <= d <= hi:  # NaN and inf too
+        raise StarclassError(f"{words}, got {d}")
+    return d
+
+
 def check_n_boot(n_boot: int, name: str = "n_boot") -> None:
     """Refuse a number of bootstrap resamples outside 0 to :data:`MAX_BOOTSTRAP` (or not a whole number).
 

@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 import typer
 
 from starclass.errors import StarclassError, cli_words
-from starclass.schema import ID, MAX_BOOTSTRAP, MAX_MATCH_RADIUS_PX, X, Y, check_distinct_bands, check_match_radius  # noqa: F401
+from starclass.schema import (  # noqa: F401
+    ID,
+    MAX_BOOTSTRAP,
+    MAX_MATCH_RADIUS_PX,
+    X,
+    Y,
+    check_distance_mpc,
+    check_distinct_bands,
+    check_match_radius,
+)
 
 if TYPE_CHECKING:
     import os
@@ -272,9 +281,11 @@ def check_ssp(path: str | Path | None) -> None:
 
 
 def check_distance(distance: float | None) -> None:
-    """Refuse a ``--distance`` (``evaluate``, ``report``) that is not a positive number of Mpc, naming the option.
+    """Refuse a ``--distance`` (``evaluate``, ``report``) outside 0.01-1000 Mpc, naming the option.
 
-    The distance modulus's own check said "distance must be ...", after the catalogues were read.
+    The bound is :func:`starclass.schema.check_distance_mpc`, simulate's and demo's too. The distance
+    modulus's own check said "distance must be ...", after the catalogues were read, and took
+    ``--distance 1e300``.
 
     Examples
     --------
@@ -284,10 +295,10 @@ def check_distance(distance: float | None) -> None:
     ...     check_distance(float("inf"))
     ... except StarclassError as exc:
     ...     print(exc)
-    --distance must be a positive number of Mpc, got inf
+    --distance must be between 0.01 and 1000 Mpc, got inf
     """
-    if distance is not None and not (distance > 0 and math.isfinite(distance)):
-        raise StarclassError(f"--distance must be a positive number of Mpc, got {distance:g}")
+    if distance is not None:
+        check_distance_mpc(distance, "--distance")
 
 
 def check_mag_limit(mag_limit: float | None, distance: float | None) -> None:

@@ -47,7 +47,7 @@ def evaluate(
         help="Reference catalogue (truth, human labels or another model); repeat for several. "
              "'self' compares class_pred with the catalogue's own class_ref (the default when it has one)."),
     radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels (PHANGS: 2; at most 50)."),
-    distance: float = typer.Option(None, "--distance", help="Distance in Mpc: M_V < -7.8 box counts "
+    distance: float = typer.Option(None, "--distance", help="Distance in Mpc, 0.01-1000: M_V < -7.8 box counts "
                                                             "and the M_V < -10 bright end."),
     target_purity: float = typer.Option(0.8, "--target-purity", min=0.0, max=1.0,
                                         help="Purity for the cluster-score threshold choice (0-1)."),

@@ -54,7 +54,7 @@ def report(
                                   "into (any other name); tables go to tables/ beside the page."),
     title: str = typer.Option("starclass report", "--title", help="Title of the page."),
     radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels (at most 50)."),
-    distance: float = typer.Option(None, "--distance", help="Distance in Mpc (absolute-magnitude limits)."),
+    distance: float = typer.Option(None, "--distance", help="Distance in Mpc, 0.01-1000 (absolute-magnitude limits)."),
     model: Path = typer.Option(None, "--model", help="Model (from 'starclass train') for the Grad-CAM section "
                                                      "(needs --mosaics or --stamps); its saved task is used when "
                                                      "--task is not given."),

@@ -345,8 +345,10 @@ class Mosaics(Protocol):
 
 
 #: What the stamp cutters accept: a :class:`Mosaics`, a mapping band -> 2-D array, a sequence
-#: of 2-D arrays, or one ``[B, ny, nx]`` array.
-MosaicsLike: TypeAlias = "Mosaics | Mapping[str, np.ndarray] | Sequence[np.ndarray] | np.ndarray"
+#: of 2-D arrays, or one ``[B, ny, nx]`` array. A type, not a string: as the string it was, an
+#: annotation ``MosaicsLike | str`` elsewhere was ``"..." | str`` to typing.get_type_hints (a
+#: TypeError) and its names (``Mosaics``) were looked up in the module using it (a NameError).
+MosaicsLike: TypeAlias = Mosaics | Mapping[str, np.ndarray] | Sequence[np.ndarray] | np.ndarray
 
 
 @dataclass

@@ -23,7 +23,8 @@ and one column per class, with one of three *label models*:
     The posterior over the true class of the Dawid-Skene model (Dawid & Skene 1979): each
     person has a confusion matrix P(vote | true class), estimated jointly with the class
     priors and the posteriors by expectation-maximisation
-    (:class:`crowdkit.aggregation.DawidSkene`, initialised from the majority vote). The
+    (:class:`crowdkit.aggregation.DawidSkene`'s steps, initialised from the majority vote, run to
+    convergence: :func:`dawid_skene`). The
     posteriors are the soft targets; the confusion matrices are reported
     (:func:`annotator_table`).
 
@@ -469,9 +470,18 @@ class DawidSkeneResult:
     n_votes: np.ndarray
 
 
-def dawid_skene(votes: np.ndarray, classes: Sequence[int], *, n_iter: int = 100,
-                tol: float = 1e-5) -> DawidSkeneResult:
-    """Fit the Dawid-Skene model to the votes with crowd-kit.
+def dawid_skene(votes: np.ndarray, classes: Sequence[int], *, n_iter: int = 10_000,
+                tol: float = 1e-6) -> DawidSkeneResult:
+    """Fit the Dawid-Skene model to the votes with crowd-kit, to convergence.
+
+    crowd-kit's own stopping rule (its evidence lower bound changing by less than its ``tol``)
+    stops on a plateau or a dip of that bound, far from convergence: on 30 candidates with random
+    votes of 4 people over 5 classes its default stopped after 17 iterations with posteriors up to
+    0.999 from the converged ones. So crowd-kit's start (the majority vote) and its E- and M-steps
+    are run here until the posteriors settle: until the largest change of a posterior in one
+    iteration, and the distance to the fixed point it implies (that change times r / (1 - r), r
+    the ratio of the last two changes, EM converging geometrically), are both at most ``tol``.
+    While the changes do not shrink (a plateau) it goes on.
 
     Parameters
     ----------
@@ -480,12 +490,20 @@ def dawid_skene(votes: np.ndarray, classes: Sequence[int], *, n_iter: int = 100,
         ``classes`` is refused (:func:`checked_votes`).
     classes : sequence of int
         The classes (columns of the result).
-    n_iter, tol : int, float
-        Expectation-maximisation iterations and stopping tolerance (crowd-kit's).
+    n_iter : int
+        Most expectation-maximisation iterations (at least 2). Votes that leave the posteriors
+        unsettled after them get a warning and the posteriors of the last iteration.
+    tol : float
+        Convergence tolerance on the posteriors (> 0).
 
     Returns
     -------
     DawidSkeneResult
+
+    Raises
+    ------
+    StarclassError
+        ``n_iter`` < 2 or ``tol`` <= 0, or a bad vote.
 
     Examples
     --------
@@ -494,9 +512,15 @@ def dawid_skene(votes: np.ndarray, classes: Sequence[int], *, n_iter: int = 100,
     >>> r.posterior.argmax(axis=1)[:4].tolist(), r.confusion.shape
     ([0, 1, 0, 1], (3, 2, 2))
     """
+    import warnings
+
     import pandas as pd
     from crowdkit.aggregation import DawidSkene
 
+    if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 2:
+        raise StarclassError(f"dawid_skene: n_iter must be a whole number >= 2, got {n_iter!r}")
+    if not np.isfinite(tol) or tol <= 0:
+        raise StarclassError(f"dawid_skene: tol must be a finite number > 0, got {tol!r}")
     classes = [int(c) for c in classes]
     votes = checked_votes(votes, classes)
     n, h = votes.shape
@@ -510,13 +534,31 @@ def dawid_skene(votes: np.ndarray, classes: Sequence[int], *, n_iter: int = 100,
     if rows.size == 0:
         return DawidSkeneResult(posterior, confusion, priors, classes, n_votes)
     data = pd.DataFrame({"task": rows, "worker": people, "label": votes[rows, people]})
-    ds = DawidSkene(n_iter=int(n_iter), tol=float(tol)).fit(data)
+    # crowd-kit's start and first iteration (tol=-inf: its stopping rule cannot act)
+    ds = DawidSkene(n_iter=1, tol=-np.inf).fit(data)
+    proba, prior_s, errors = ds.probas_, ds.priors_, ds.errors_
+    change, settled = np.inf, False
+    for _ in range(int(n_iter) - 1):
+        # one more iteration of crowd-kit's own EM (DawidSkene.fit's loop, without its evidence bound)
+        new = DawidSkene._e_step(data, prior_s, errors)
+        prior_s, errors = new.mean(), DawidSkene._m_step(data, new)
+        last, change = change, float(np.abs(new.to_numpy(dtype=float)
+                                            - proba.reindex_like(new).to_numpy(dtype=float)).max())
+        proba = new
+        ratio = change / last if last > 0 else 0.0
+        if change <= tol and ratio < 1 and change * ratio / (1 - ratio) <= tol:
+            settled = True
+            break
+    if not settled:
+        warnings.warn(f"Dawid-Skene: the posteriors still change by {change:.2g} per EM iteration after "
+                      f"{int(n_iter)} iterations (tolerance {tol:g}); the votes leave the model poorly determined "
+                      "(few votes per person, or people agreeing little), so its posteriors and confusion "
+                      "matrices are not converged", UserWarning, stacklevel=2)
     # crowd-kit only has columns for classes somebody voted for: a class nobody chose keeps 0
-    proba = ds.probas_.reindex(columns=classes, fill_value=0.0)
+    proba = proba.reindex(columns=classes, fill_value=0.0)
     posterior[proba.index.to_numpy(dtype=np.int64)] = proba.to_numpy(dtype=float)
-    priors = ds.priors_.reindex(classes, fill_value=0.0).to_numpy(dtype=float)
-    # errors_: index (worker, observed label), columns true label, P(observed | true)
-    errors = ds.errors_
+    priors = prior_s.reindex(classes, fill_value=0.0).to_numpy(dtype=float)
+    # errors: index (worker, observed label), columns true label, P(observed | true)
     for p in range(h):
         if p not in errors.index.get_level_values(0):
             continue

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os  # at run time, not only for type checkers: typing.get_type_hints(build_report) needs it
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
@@ -40,14 +41,22 @@ from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_
 from starclass.io.mosaic import read_mosaics
 from starclass.report import figures as F
 from starclass.report.sections import Section, render_html, slug, write_sections
-from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, R_GAL, X, bands_in, mag_col, prob_col, unit_of
+from starclass.schema import (
+    CLASS_PRED,
+    CLASS_REF,
+    CLASSES,
+    R_GAL,
+    X,
+    bands_in,
+    check_distance_mpc,
+    mag_col,
+    prob_col,
+    unit_of,
+)
 from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
 from starclass.science.massfunc import fit_powerlaw_binned, mass_completeness, mass_functions, mass_limit
 from starclass.science.ssp import SUBSTITUTES, ssp_label, ssp_track
-
-if TYPE_CHECKING:
-    import os
 
 # --------------------------------------------------------------------------------------------
 # sections of one comparison
@@ -977,6 +986,8 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     >>> [s.key for s in layout(evaluate_catalogs(t, task="galaxy-cluster", n_boot=0))]
     ['catalogues', 'metrics_prediction class_ref']
     """
+    if distance_mpc is not None:
+        check_distance_mpc(distance_mpc)  # the bound of --distance, before any reading
     sections = [_catalogue_section(ev)]
     for c in ev.comparisons:
         sections.append(_metrics_section(c, ev.task, n_boot))
@@ -1075,6 +1086,8 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     >>> len(evaluate_sections(t, task="galaxy-cluster", n_boot=0))
     2
     """
+    if distance_mpc is not None:
+        check_distance_mpc(distance_mpc)  # the bound of --distance, before any reading
     ev = evaluate_catalogs(pred, references, task=task, radius=radius, n_boot=n_boot, target_purity=target_purity,
                            pred_name=pred_name, quantities=quantities, label_column=label_column, model=model,
                            by=by, by_min_rows=by_min_rows, pred_column=pred_column,
@@ -1180,6 +1193,8 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
     >>> run_evaluation(pred, {"truth": truth}, "evaluation")["headline"]  # doctest: +SKIP
     {'truth': {'4class': 0.755, '12v34': 0.935, '123v4': 0.83, '12_3_4': 0.81}}
     """
+    if kwargs.get("distance_mpc") is not None:
+        check_distance_mpc(kwargs["distance_mpc"])  # the bound of --distance, before any reading
     outdir = Path(outdir)
     layout_keys = ("distance_mpc", "science", "gradcam_inputs", "cutouts", "ssp", "mag_limit")
     lk = {k: kwargs.pop(k) for k in layout_keys if k in kwargs}
@@ -1403,6 +1418,8 @@ def build_report(pred, references, outdir: str | os.PathLike, *, title: str = "s
     ...              mosaics="mosaics/")  # doctest: +SKIP
     PosixPath('report/report.html')
     """
+    if distance_mpc is not None:
+        check_distance_mpc(distance_mpc)  # the bound of --distance, before any reading
     outdir = Path(outdir)
     if stamps is not None and mosaics is not None:
         raise StarclassError("give the mosaics (--mosaics) or the cutout folder (--stamps) the catalogue was "

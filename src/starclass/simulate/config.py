@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from starclass.bands import BANDS, HST_BANDS, ubvi_bands, v_band, vega_zeropoint
 from starclass.errors import StarclassError
-from starclass.schema import check_distinct_bands
+from starclass.schema import DISTANCE_RANGE_MPC as _DISTANCE_RANGE_MPC
+from starclass.schema import check_distance_mpc, check_distinct_bands
 
 #: PHANGS NGC 1566 class-4 subclass counts kept by the simulator (Whitmore et al., table of
 #: subclasses; see DESIGN.md "Facts for a realistic simulator").
@@ -34,10 +35,8 @@ PHANGS_SUBCLASS_COUNTS: dict[float, float] = {
     4.1: 112, 4.2: 302, 4.3: 132, 4.4: 10, 4.7: 5, 4.8: 26, 4.11: 13, 4.12: 11,
 }
 
-#: Distances (Mpc) the simulator renders: from the Magellanic Clouds' neighbourhood (0.01) to
-#: where every cluster is a point source (1000). Outside, numpy failed mid-render (NaN
-#: probabilities from 1e12 Mpc, Poisson means too large from 1e6, a 46 GiB array at 1e-6).
-DISTANCE_RANGE_MPC = (0.01, 1000.0)
+#: The distances the simulator renders, the bound of every ``--distance`` (:data:`starclass.schema.DISTANCE_RANGE_MPC`).
+DISTANCE_RANGE_MPC = _DISTANCE_RANGE_MPC
 
 
 def check_distance(distance_mpc: float, source: str = "distance_mpc") -> None:
@@ -69,11 +68,9 @@ def check_distance(distance_mpc: float, source: str = "distance_mpc") -> None:
     ...
     starclass.errors.StarclassError: --distance must be between 0.01 and 1000 Mpc, got 1000000.0
     """
-    if not DISTANCE_RANGE_MPC[0] <= distance_mpc <= DISTANCE_RANGE_MPC[1]:
-        # inf, 1e30 or 1e-9 Mpc reached numpy deep in the rendering ("Probabilities contain NaN",
-        # "lam value too large", a 46 GiB array) as a traceback
-        raise StarclassError(f"{source} must be between {DISTANCE_RANGE_MPC[0]} and {DISTANCE_RANGE_MPC[1]:g} Mpc, "
-                             f"got {distance_mpc}")
+    # inf, 1e30 or 1e-9 Mpc reached numpy deep in the rendering ("Probabilities contain NaN",
+    # "lam value too large", a 46 GiB array) as a traceback
+    check_distance_mpc(distance_mpc, source)
 
 #: Depth: magnitude (Vega) of a point source with S/N = 10 in an r = 3 px aperture.
 HST_DEPTH: dict[str, float] = {
