@@ -131,12 +131,13 @@ def test_guided_gradcam_is_the_product():
 def test_layer_choice_gives_maps_of_at_least_seven_pixels():
     net = torchvision.models.resnet18(weights=None, num_classes=3).eval()
     small = choose_layer(net, torch.zeros(1, 3, 64, 64))
-    assert small.last_size == (2, 2)  # the last convolution of ResNet-18 at 64 px
+    assert small.last_size == (2, 2)  # the last feature map of ResNet-18 at 64 px
     assert min(small.size) >= 7 and small.name.startswith("layer2")
     big = choose_layer(net, torch.zeros(1, 3, 256, 256))
-    assert big.size == (8, 8) and big.name == "layer4.1.conv2"
+    # the last block's output, after its residual sum and ReLU (the bare layer4.1.conv2 until 2026-12-05)
+    assert big.size == (8, 8) and big.name == "layer4"
     assert choose_layer(net, torch.zeros(1, 3, 64, 64), name="conv1").size == (32, 32)
-    with pytest.raises(StarclassError, match="not a convolution"):
+    with pytest.raises(StarclassError, match="neither a feature map nor a convolution"):
         choose_layer(net, torch.zeros(1, 3, 64, 64), name="fc")
 
 

@@ -45,7 +45,7 @@ def test_targets_of_another_length_or_beyond_the_outputs_are_named():
 
 
 def test_choose_layer_takes_numpy_and_refuses_a_map_of_no_pixels():
-    assert choose_layer(_net(), X, min_size=1).name == "2"
+    assert choose_layer(_net(), X, min_size=1).name == "3"  # the last ReLU's output, the last feature map
     with pytest.raises(StarclassError, match=r"--min-map \(min_size= in Python\) must be >= 1, got 0"):
         choose_layer(_net(), torch.from_numpy(X), min_size=0)
 

@@ -25,9 +25,11 @@ def explain_command(
     per_class: int = typer.Option(6, "--per-class", help="Example overlays per class in the figures (at least 1)."),
     max_stamps: int = typer.Option(512, "--max-stamps",
                                    help="Explain at most this many stamps, drawn at random (at least 1)."),
-    min_map: int = typer.Option(7, "--min-map", help="Grad-CAM uses the last convolution whose map is at least "
-                                                     "this many pixels on a side (at least 1)."),
-    layer: str = typer.Option(None, "--layer", help="Grad-CAM layer by name (overrides --min-map)."),
+    min_map: int = typer.Option(7, "--min-map", help="Grad-CAM uses the last feature map (a layer's output after "
+                                                     "its activation) at least this many pixels on a side "
+                                                     "(at least 1)."),
+    layer: str = typer.Option(None, "--layer", help="Grad-CAM layer by name, a feature map or a convolution "
+                                                    "(overrides --min-map)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the draw of stamps."),
     label_column: str | None = typer.Option(
         None, "--label-column",

@@ -1,10 +1,12 @@
 """Saliency maps of one network: Grad-CAM at a chosen layer, guided backprop, guided Grad-CAM, CAM.
 
 * **Grad-CAM** (Selvaraju et al. 2017) is :func:`starclass.science.gradcam.gradcam`; here the
-  layer is chosen so that its map has a meaning: the *last* convolution whose output is at
-  least ``min_size`` x ``min_size`` pixels (:func:`choose_layer`). The last convolution of a
+  layer is chosen so that its map has a meaning: the *last* rectified feature map (a module's
+  output after its activation: :func:`starclass.science.gradcam.feature_map_layers`) that is at
+  least ``min_size`` x ``min_size`` pixels (:func:`choose_layer`). The last feature map of a
   ResNet-18 on a 64 px stamp is 2 x 2, and a 2 x 2 map upsampled to 64 px says only which
-  quadrant mattered.
+  quadrant mattered. A bare convolution, before its batch norm and activation, is not such a map
+  (a trained ResNet-18 gave zero maps there for 6 of 40 stamps, none at its block's output).
 * **Guided backpropagation** (Springenberg et al. 2015): the gradient of the class score with
   respect to the input, with every ReLU passing back only positive gradients where its input
   was positive. It is done by swapping ``torch.nn.functional.relu`` and ``leaky_relu`` (which
@@ -40,7 +42,7 @@ from torch import nn
 from starclass.errors import StarclassError, counted
 
 # one home for the masking of maps, shared with the report's Grad-CAM section (report may not import explain)
-from starclass.science.gradcam import gradcam, mask_no_data, mean_over_data, normalise_maps
+from starclass.science.gradcam import feature_map_layers, gradcam, mask_no_data, mean_over_data, normalise_maps
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -55,7 +57,7 @@ MIN_MAP_SIZE = 7
 
 @dataclass
 class LayerChoice:
-    """The convolution Grad-CAM explains.
+    """The layer whose feature maps Grad-CAM explains.
 
     Attributes
     ----------
@@ -66,7 +68,7 @@ class LayerChoice:
     size : tuple of int
         Height and width of its output for the stamps explained.
     last_size : tuple of int
-        The same for the network's last convolution (the default layer of Grad-CAM).
+        The same for the network's last feature map (the default layer of Grad-CAM).
     reason : str
         One sentence: why this layer.
 
@@ -74,13 +76,13 @@ class LayerChoice:
     --------
     Made by :func:`choose_layer`:
 
-    >>> net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.MaxPool2d(4), nn.Conv2d(2, 2, 3, padding=1),
-    ...                     nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(2, 2))
+    >>> net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(4), nn.Conv2d(2, 2, 3, padding=1),
+    ...                     nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(2, 2))
     >>> lc = choose_layer(net, torch.zeros(1, 1, 16, 16))
     >>> lc.name, lc.size, lc.last_size
-    ('0', (16, 16), (4, 4))
+    ('1', (16, 16), (4, 4))
     >>> print(lc.reason)
-    the last convolution (2) gives a 4x4 map; the last one with at least 7x7 is used (16x16)
+    the last feature map (4) is 4x4; the last one with at least 7x7 is used (16x16)
     """
 
     name: str
@@ -137,7 +139,11 @@ def conv_map_sizes(model: nn.Module, x: torch.Tensor) -> list[tuple[str, nn.Modu
 
 def choose_layer(model: nn.Module, x: torch.Tensor, *, min_size: int = MIN_MAP_SIZE,
                  name: str | None = None) -> LayerChoice:
-    """The last convolution whose map is at least ``min_size`` pixels on a side (or ``name``).
+    """The last rectified feature map at least ``min_size`` pixels on a side (or the layer ``name``).
+
+    The candidates are :func:`starclass.science.gradcam.feature_map_layers`: modules whose output
+    comes from an activation (a ResNet's blocks and stages, VGG's ReLUs, MobileNet's ``features``),
+    the maps Grad-CAM is defined on. A network without any falls back to its convolutions.
 
     Parameters
     ----------
@@ -148,7 +154,8 @@ def choose_layer(model: nn.Module, x: torch.Tensor, *, min_size: int = MIN_MAP_S
     min_size : int
         Smallest acceptable map side in pixels.
     name : str or None
-        A layer by its ``named_modules`` name: used as given (an error if it is not a Conv2d).
+        A layer by its ``named_modules`` name: used as given (an error if it is neither a feature map
+        nor a convolution of the model).
 
     Returns
     -------
@@ -157,38 +164,45 @@ def choose_layer(model: nn.Module, x: torch.Tensor, *, min_size: int = MIN_MAP_S
     Raises
     ------
     StarclassError
-        ``name`` is not a convolution of the model.
+        ``name`` is neither a feature map nor a convolution of the model.
 
     Examples
     --------
-    >>> net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.MaxPool2d(4), nn.Conv2d(2, 2, 3, padding=1),
-    ...                     nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(2, 2))
-    >>> choose_layer(net, torch.zeros(1, 1, 16, 16)).name   # the 4 x 4 map of layer 2 is too coarse
-    '0'
+    >>> net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(4), nn.Conv2d(2, 2, 3, padding=1),
+    ...                     nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(2, 2))
+    >>> choose_layer(net, torch.zeros(1, 1, 16, 16)).name   # the 4 x 4 map of layer 4 is too coarse
+    '1'
+    >>> choose_layer(net, torch.zeros(1, 1, 16, 16), name="3").reason   # a convolution, as asked
+    'layer 3 as asked (4x4 map)'
     """
     if int(min_size) < 1:
         # a map of 0 pixels "or more" is every layer: the CLI refused --min-map 0, Python took it
         raise StarclassError(f"--min-map (min_size= in Python) must be >= 1, got {min_size}")
     # numpy inputs, as guided_backprop and cam take them (conv2d's TypeError named no argument)
     x = torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x, dtype=torch.float32)
-    sizes = conv_map_sizes(model, x)
-    last = sizes[-1][2]
+    convs = conv_map_sizes(model, x)
+    maps = feature_map_layers(model, x)
+    kind = "feature map"
+    if not maps:  # no activation's output among the modules: the convolutions, as before 2026-12-05
+        maps, kind = convs, "convolution"
+    last = maps[-1][2]
     if name is not None:
-        for n, m, s in sizes:
+        for n, m, s in maps + convs:
             if n == name:
                 return LayerChoice(n, m, s, last, f"layer {n} as asked ({s[0]}x{s[1]} map)")
-        raise StarclassError(f"--layer {name!r} is not a convolution of the model; its convolutions: "
-                             + ", ".join(n for n, _, _ in sizes))
-    good = [(n, m, s) for n, m, s in sizes if min(s) >= min_size]
+        raise StarclassError(f"--layer {name!r} is neither a feature map nor a convolution of the model; its "
+                             "feature maps (outputs after an activation): " + ", ".join(n for n, _, _ in maps)
+                             + "; its convolutions: " + ", ".join(n for n, _, _ in convs))
+    good = [(n, m, s) for n, m, s in maps if min(s) >= min_size]
     if not good:
-        n, m, s = max(sizes, key=lambda t: min(t[2]))
-        return LayerChoice(n, m, s, last, f"no convolution has a map of {min_size}x{min_size} or more; the "
-                                          f"finest ({s[0]}x{s[1]}) is used: read the maps as coarse")
+        n, m, s = max(maps, key=lambda t: min(t[2]))
+        return LayerChoice(n, m, s, last, f"no {kind} has a map of {min_size}x{min_size} or more; the "
+                                          f"finest ({n}, {s[0]}x{s[1]}) is used: read the maps as coarse")
     n, m, s = good[-1]
     if s == last:
-        why = f"the last convolution, {s[0]}x{s[1]} map"
+        why = f"the last {kind}, {s[0]}x{s[1]} map"
     else:
-        why = (f"the last convolution ({sizes[-1][0]}) gives a {last[0]}x{last[1]} map; the last one with at least "
+        why = (f"the last {kind} ({maps[-1][0]}) is {last[0]}x{last[1]}; the last one with at least "
                f"{min_size}x{min_size} is used ({s[0]}x{s[1]})")
     return LayerChoice(n, m, s, last, why)
 

@@ -127,7 +127,7 @@ class ExplainResult:
     >>> res = explain_inputs(net, np.random.default_rng(0).normal(size=(6, 1, 16, 16)).astype("float32"),
     ...                      np.array([1, 2, 1, 2, 1, 2]), [1, 2])
     >>> type(res).__name__, res.maps["gradcam"].shape, res.layer.name, res.cam_size
-    ('ExplainResult', (6, 16, 16), '0', (16, 16))
+    ('ExplainResult', (6, 16, 16), '1', (16, 16))
     """
 
     maps: dict[str, np.ndarray]
