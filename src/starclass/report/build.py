@@ -815,7 +815,7 @@ def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int
     image_origin = getattr(inputs, "origin", "lower")
     s.figure("gradcam", F.fig_gradcam(show, maps[order], [f"pred {names.get(int(c), f'class {c}')}"
                                                           for c in classes[order]], avg, prof,
-                                      "Grad-CAM of the last convolutional layer", names=names,
+                                      "Grad-CAM of the last feature map", names=names,
                                       origin=figure_origin(image_origin)),
              "Top: examples, titled with their predicted class (stamp mean over bands, Grad-CAM overlaid). "
              "Bottom: mean map per predicted class and radial profiles. " + _zero_maps_caption(maps)
