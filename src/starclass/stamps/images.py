@@ -108,10 +108,7 @@ def cutout_no_data_fraction(images: np.ndarray, config: TaskLike) -> np.ndarray:
     from starclass.stamps.inputs import no_data_fraction
 
     x = np.asarray(images)
-    _planes_and_valid(x[:0], config)  # the same checks (shape, bands, normalisation) without resampling the pixels
-    fin = np.isfinite(x)
-    # a colour file for a one-band task is averaged to grey ignoring NaN: a pixel with data in any channel has data
-    valid = fin.any(axis=1) if len(config.bands) == 1 and x.shape[1] == 3 else fin.all(axis=1)
+    valid = _band_validity(x, config).all(axis=1)
     size = int(config.stamp_size)
     if x.shape[-1] != size:
         # the validity as _planes_and_valid resamples it: only the mask, not the pixels a second time
