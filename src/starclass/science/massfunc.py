@@ -388,6 +388,15 @@ def _rows_to_table(rows: list[dict]) -> Table:
     return t
 
 
+def _ssp_mag_column(ssp: Table, band: str) -> str:
+    """The SSP table's Vega magnitude column of ``band``; refused naming the bands it has."""
+    col = mag_col(band)
+    if col not in ssp.colnames:
+        raise StarclassError(f"the SSP model has no Vega magnitude for band {band}; it has "
+                             f"{', '.join(ssp_bands(ssp))}")
+    return col
+
+
 def mass_completeness(log_age: ArrayLike, mag_limit: float, distance_mpc: float, *, band: str = "f555w",
                       path: str | Path | None = None) -> u.Quantity:
     """The mass of a cluster at the catalogue's magnitude limit, at each age: the mass-completeness curve.
@@ -443,10 +452,7 @@ def mass_completeness(log_age: ArrayLike, mag_limit: float, distance_mpc: float,
     if not (np.isfinite(distance_mpc) and distance_mpc > 0):
         raise StarclassError(f"distance must be a positive number of Mpc, got {distance_mpc}")
     ssp = load_ssp(path)
-    col = mag_col(band)
-    if col not in ssp.colnames:
-        raise StarclassError(f"the SSP model has no Vega magnitude for band {band}; it has "
-                             f"{', '.join(ssp_bands(ssp))}")
+    col = _ssp_mag_column(ssp, band)
     la = np.asarray(ssp["log_age"], float)
     x = np.atleast_1d(np.asarray(log_age, float))
     if x.size and not (la.min() <= np.nanmin(x) and np.nanmax(x) <= la.max()):
@@ -478,10 +484,7 @@ def mass_limit(log_age: float, abs_mag_limit: float, *, band: str = "f555w",
     3.59
     """
     ssp = load_ssp(path)
-    col = mag_col(band)
-    if col not in ssp.colnames:
-        raise StarclassError(f"the SSP model has no Vega magnitude for band {band}; it has "
-                             f"{', '.join(ssp_bands(ssp))}")
+    col = _ssp_mag_column(ssp, band)
     la = np.asarray(ssp["log_age"], float)
     if not la.min() <= log_age <= la.max():
         raise StarclassError(f"log age {log_age} is outside the SSP model ({la.min():.2f}-{la.max():.2f})")
