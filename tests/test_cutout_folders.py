@@ -1471,7 +1471,8 @@ def test_an_all_nan_fits_cutout_is_blank_not_the_end_of_the_run(tmp_path, tiny_m
     fits.writeto(p.parent / first, np.full((24, 24), np.nan, np.float32), overwrite=True)
     res = runner.invoke(app, ["info", str(p)])
     assert res.exit_code == 0, res.output
-    assert f"blank (constant) images: 1 (row 1 {first})" in res.output and "nan .. nan" not in res.output
+    # said as having no data (it is all NaN), not as a constant image
+    assert f"images with no data (all NaN): 1 (row 1 {first})" in res.output and "nan .. nan" not in res.output
     out = tmp_path / "out.csv"
     res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(out), "--no-progress"])
     assert res.exit_code == 0, res.output

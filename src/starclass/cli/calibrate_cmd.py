@@ -148,7 +148,9 @@ def calibrate_command(
             typer.echo(f"warning: {note}", err=True)
         values = label_classes(cutouts, cfg.label_map, config=cfg)
         from starclass.learn.classify import blank_bands
-        from starclass.stamps.images import cutout_centre_no_data
+        from starclass.stamps.images import cutout_band_no_data, cutout_centre_no_data
+
+        no_data = cutout_band_no_data(cutouts.images, cfg)  # an all-NaN cutout is said to have no data, not constant
 
         # as on mosaics (values[~ok] = 0 below) and as classify --stamps leaves them unclassified: a cutout whose
         # own centre pixel has no data never gets probabilities, so a calibration is not fitted on it (a blank
@@ -186,6 +188,7 @@ def calibrate_command(
         values = numeric_column(table, label_column, f"catalogue {catalog}").copy()
         values[~np.asarray(ok, bool)] = 0  # no usable stamp: left out
         source = str(catalog)
+        no_data = None  # a mosaic's stamp without data is a row without a usable stamp (values 0 above)
     if method == "histogram":
         from starclass.learn.calibration import calibration_rows
 
@@ -202,7 +205,7 @@ def calibrate_command(
         raise OutputExistsError(_has_calibration(model, doc["calibration"]), model / "manifest.json")
     cal = calibrate_model(model, inputs, values, source=source, overwrite=overwrite, batch_size=batch_size,
                           device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows,
-                          progress=progress)
+                          progress=progress, no_data=no_data)
     vs_t = (f" (temperature alone {cal.nll_temperature:.4f}"
             + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
     # per class as train, info and the warnings write it (a Python dict, "{1: 66, 2: 91}", was printed)

@@ -704,7 +704,7 @@ def cutout_summary(path: Path) -> str:
     What ``train``/``classify --stamps`` will read, checked the same way (a bad file is an
     error naming it and its row), plus what a user needs before training: label counts, how
     many distinct values each column has (the candidates for ``--group-column``) and the
-    blank (constant) images, which ``classify`` leaves unclassified.
+    blank (constant) images and those with no data (all NaN), which ``classify`` leaves unclassified.
 
     Examples
     --------
@@ -793,12 +793,17 @@ def cutout_summary(path: Path) -> str:
         how = (f" ({ranges[0][0]}: {PIXEL_KIND_WORDS[ranges[0][1]]})" if ranges and ranges[0][1] in PIXEL_KIND_WORDS
                else "")
         lines.append(f"pixel values: {float(np.nanmin(lo)):.4g} .. {float(np.nanmax(hi)):.4g}{how}")
-    blank = np.flatnonzero((lo == hi) | empty)
-    if blank.size:
+    from starclass.learn.classify import blank_words
+
+    # an all-NaN cutout was listed among the "blank (constant) images": it holds no data, which is not the same fault
+    for blank, nd in ((np.flatnonzero((lo == hi) & ~empty), False), (np.flatnonzero(empty), True)):
+        if not blank.size:
+            continue
         # 1-based rows, as the reader's messages name them
         where = [f"row {i + 1} {cs.files[i]}" if cs.source.is_file() else cs.files[i] for i in blank[:5]]
-        lines.append(f"blank (constant) images: {blank.size} ({', '.join(where)}{', ...' if blank.size > 5 else ''}):"
-                     " classify leaves them unclassified (class_pred 0); train and calibrate leave them out")
+        lines.append(f"{blank_words(nd, None, image=True)}: {blank.size} ({', '.join(where)}"
+                     f"{', ...' if blank.size > 5 else ''}): classify leaves them unclassified (class_pred 0); train "
+                     "and calibrate leave them out")
     return "\n".join(lines)
 
 

@@ -1329,13 +1329,14 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         from starclass.io.cutout_folders import label_classes
         from starclass.learn.calibration import leave_out_blank
         from starclass.learn.crossval import cross_validate
-        from starclass.stamps.images import cutout_inputs
+        from starclass.stamps.images import cutout_band_no_data, cutout_inputs
 
         classes = label_classes(cutouts, cfg.label_map, config=cfg)
         inputs = cutout_inputs(cutouts.images, cfg)
         # blank (constant) cutouts are left out of every fold, as of a single training
         keep = np.flatnonzero(leave_out_blank(inputs, cfg, np.ones(len(cutouts), dtype=bool), str(cutouts.source),
-                                              what="training"))
+                                              what="training",
+                                              no_data=cutout_band_no_data(cutouts.images, cfg)))
         from starclass.learn.cutouts import runaway_zscore_note
 
         # the folds train on these cutouts as fit_cutouts does on one split: train --cv on the PAndAS

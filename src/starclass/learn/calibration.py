@@ -1288,7 +1288,7 @@ def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str
 
 
 def leave_out_blank(inputs: np.ndarray, cfg: TaskConfig, keep: np.ndarray, source: str, *, what: str = "calibration",
-                    row_numbers: np.ndarray | None = None) -> np.ndarray:
+                    row_numbers: np.ndarray | None = None, no_data: np.ndarray | None = None) -> np.ndarray:
     """``keep`` without the rows whose input is blank (constant) in some band, with a warning.
 
     ``classify`` never gives such a row probabilities (class_pred 0; a network is confidently
@@ -1313,6 +1313,11 @@ def leave_out_blank(inputs: np.ndarray, cfg: TaskConfig, keep: np.ndarray, sourc
     row_numbers : numpy.ndarray, optional
         The 1-based row number of each input row in ``source`` (default ``1..N``): a subset
         of a folder (the training folds) is named by the folder's rows.
+    no_data : numpy.ndarray, optional
+        Boolean ``[N, len(cfg.bands)]``: the band holds no data at all (every pixel NaN in a
+        cutout's file, :func:`starclass.stamps.images.cutout_band_no_data`). Such a row reads as
+        blank only because it was filled: it is left out all the same, but said to have no data
+        (:func:`starclass.learn.classify.blank_words`), in a warning of its own.
 
     Returns
     -------
@@ -1339,23 +1344,31 @@ def leave_out_blank(inputs: np.ndarray, cfg: TaskConfig, keep: np.ndarray, sourc
     """
     import warnings
 
-    from starclass.learn.classify import blank_bands
+    from starclass.learn.classify import blank_bands, blank_words
 
-    blank = blank_bands(inputs, cfg).any(axis=1) & keep
+    by_band = blank_bands(inputs, cfg)
+    blank = by_band.any(axis=1) & keep
     if not blank.any():
         return keep
-    rows = np.flatnonzero(blank)
-    numbers = rows + 1 if row_numbers is None else np.asarray(row_numbers, dtype=np.int64)[rows]
-    named = ", ".join(str(int(r)) for r in numbers[:5]) + (", ..." if rows.size > 5 else "")
+    # an all-NaN cutout was said to be "a blank (constant) image": it holds no data, which is not the same fault
+    empty = (np.zeros(len(blank), dtype=bool) if no_data is None
+             else (np.asarray(no_data, dtype=bool).reshape(by_band.shape) & by_band).any(axis=1) & blank)
+    n_labelled = int(keep.sum())
     keep = keep & ~blank
     if not keep.any():
-        raise StarclassError(f"{what} data ({source}): every labelled row is blank (constant) in some band; "
+        raise StarclassError(f"{what} data ({source}): every labelled row is blank (constant) or has no data (all "
+                             f"NaN) in some band; nothing to use for {what}" if empty.any() else
+                             f"{what} data ({source}): every labelled row is blank (constant) in some band; "
                              f"nothing to use for {what}")
-    are_blank = "is a blank (constant) image (row" if rows.size == 1 else "are blank (constant) images (rows"
-    warnings.warn(f"{rows.size} of the {int(keep.sum()) + rows.size} labelled {what} rows of {source} "
-                  f"{are_blank} {named}): left out, as classify "
-                  "leaves them unclassified",
-                  stacklevel=3)
+    for rows, nd in ((np.flatnonzero(blank & ~empty), False), (np.flatnonzero(empty), True)):
+        if not rows.size:
+            continue
+        numbers = rows + 1 if row_numbers is None else np.asarray(row_numbers, dtype=np.int64)[rows]
+        named = ", ".join(str(int(r)) for r in numbers[:5]) + (", ..." if rows.size > 5 else "")
+        warnings.warn(f"{rows.size} of the {n_labelled} labelled {what} rows of {source} "
+                      f"{blank_words(nd, rows.size, image=True)} ({'row' if rows.size == 1 else 'rows'} {named}): "
+                      "left out, as classify leaves them unclassified",
+                      stacklevel=3)
     return keep
 
 
@@ -1403,7 +1416,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
                     device: str | torch.device | None = None,
                     precision: bool | str | None = None, method: str = "temperature",
                     n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False,
-                    progress: bool = False) -> ModelCalibration:
+                    progress: bool = False, no_data: np.ndarray | None = None) -> ModelCalibration:
     """(Re)fit the calibration of a saved ensemble on labelled inputs and store it in its manifest.
 
     The rows must be held out from training: on the rows its weights were fitted on a network
@@ -1436,6 +1449,10 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
         Fit even when some rows are training rows of the model (``--allow-training-rows``).
     progress : bool
         Show a progress bar while the rows are classified (``calibrate --progress``).
+    no_data : numpy.ndarray, optional
+        Boolean ``[N, len(bands)]``: which band of each row's file holds no data at all (a cutout
+        folder's, :func:`starclass.stamps.images.cutout_band_no_data`); such rows are left out
+        as blank ones are, and said to have no data (:func:`leave_out_blank`).
 
     Returns
     -------
@@ -1501,7 +1518,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
     keep = y >= 0
     if not keep.any():
         raise StarclassError(f"calibration data ({source}): no row has a class of the task {list(cfg.classes)}")
-    keep = leave_out_blank(np.asarray(inputs), cfg, keep, source)
+    keep = leave_out_blank(np.asarray(inputs), cfg, keep, source, no_data=no_data)
     if why := merge_emptied_note(cfg, class_values, y[keep], source):
         # binary labels (1 cluster, 2 non-cluster) of an m31-binary model went through its merge from the
         # PHANGS four, 2 -> 1, and calibrate said only "no row of class(es) [2]"

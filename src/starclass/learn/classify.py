@@ -191,6 +191,45 @@ def no_data_line(out: Table, what: str = "candidates") -> str | None:
             f"column {STAMP_NO_DATA}")
 
 
+def blank_words(no_data: bool, n: int | None = 1, *, image: bool = False) -> str:
+    """How a blank band or image is said: constant, or without any data (every pixel NaN).
+
+    The one place that words the two faults: a cutout whose file holds no data at all is
+    filled with the background and reads as constant, but "blank (constant)" told its user
+    the wrong fault (:func:`blank_column`, ``leave_out_blank``, ``info``).
+
+    Parameters
+    ----------
+    no_data : bool
+        The band or image holds no data at all (all NaN in its file).
+    n : int or None
+        How many are said (the verb's number); None for a heading (a plural noun, no verb).
+    image : bool
+        Said of images ("a blank (constant) image") rather than of a band ("is blank (constant)").
+
+    Returns
+    -------
+    str
+        The words.
+
+    Examples
+    --------
+    >>> blank_words(False), blank_words(True, 2)
+    ('is blank (constant)', 'have no data (all NaN)')
+    >>> blank_words(False, 1, image=True), blank_words(True, None, image=True)
+    ('is a blank (constant) image', 'images with no data (all NaN)')
+    """
+    kind = "no data (all NaN)" if no_data else "blank (constant)"
+    one = n == 1
+    if not image:
+        verb = ("has" if one or n is None else "have") if no_data else ("is" if one or n is None else "are")
+        return f"{verb} {kind}"
+    if one:
+        return f"is an image with {kind}" if no_data else f"is a {kind} image"
+    plural = f"images with {kind}" if no_data else f"{kind} images"
+    return plural if n is None else f"are {plural}"
+
+
 def blank_column(blank: np.ndarray, bands: Sequence[str], *, what: str = "candidates",
                  no_data: np.ndarray | None = None) -> np.ndarray:
     """The ``blank_bands`` column of :func:`blank_bands`' result, with a warning per blank band.
@@ -228,8 +267,8 @@ def blank_column(blank: np.ndarray, bands: Sequence[str], *, what: str = "candid
     where = "the stamps of " if what == "candidates" else ""  # a cutout is its own stamp
     for j, band in enumerate(names):
         # an all-NaN cutout was said to be "blank (constant)": it holds no data, which is not the same fault
-        for rows, how in ((np.flatnonzero(blank[:, j] & ~empty[:, j]), "is blank (constant)"),
-                          (np.flatnonzero(empty[:, j]), "has no data (all NaN)")):
+        for rows, how in ((np.flatnonzero(blank[:, j] & ~empty[:, j]), blank_words(False)),
+                          (np.flatnonzero(empty[:, j]), blank_words(True))):
             if not rows.size:
                 continue
             # rows 1-based (the first data row of a CSV is row 1), as the cutout reader names them

@@ -434,7 +434,7 @@ def fit_cutouts(config: TaskConfig, cutouts: CutoutSet, *, outdir: str | os.Path
     # a blank (constant) cutout holds no object: classify leaves it unclassified and calibrate
     # leaves it out, so training on it taught a class for a picture classify never scores
     keep = leave_out_blank(inputs, config, np.ones(rows.size, dtype=bool), str(cutouts.source), what="training",
-                           row_numbers=rows + 1)
+                           row_numbers=rows + 1, no_data=cutout_band_no_data(cutouts.images[rows], config))
     known = None
     if not keep.all():
         known = {_digest_with_blank(config, inputs, labels, groups, base_seed, fit_kwargs):

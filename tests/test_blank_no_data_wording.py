@@ -1,0 +1,97 @@
+"""An all-NaN cutout is said to have no data by calibrate, train and info, as by classify.
+
+``classify --stamps`` learnt to say "band g has no data (all NaN) in 1 of N cutouts" for a
+cutout whose file holds no data at all, but ``calibrate --stamps`` still said "1 of the 12
+labelled calibration rows of labels.csv is a blank (constant) image (row 1)", ``train --stamps``
+the same, and ``info`` listed it under "blank (constant) images". One function
+(``learn.classify.blank_words``) words both faults for all four.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import warnings
+
+import numpy as np
+import pytest
+from astropy.io import fits
+from typer.testing import CliRunner
+
+from starclass.cli import app
+from test_cutout_folders import _make_csv_folder, _task  # tests/ is on sys.path under pytest
+
+runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+
+def _folder(root):
+    """12 FITS cutouts of 24 px: CSV row 1 all NaN (off the chip), row 3 constant."""
+    p = _make_csv_folder(root, n_objects=12, twice=0, fmt="fits")
+    with open(p, newline="") as fh:
+        files = [r["file"] for r in csv.DictReader(fh)]
+    fits.writeto(p.parent / files[0], np.full((24, 24), np.nan, np.float32), overwrite=True)
+    fits.writeto(p.parent / files[2], np.full((24, 24), 3.0, np.float32), overwrite=True)
+    return p, files
+
+
+def test_one_function_words_both():
+    from starclass.learn.classify import blank_words
+
+    assert [blank_words(False), blank_words(True), blank_words(False, 2), blank_words(True, 2)] == [
+        "is blank (constant)", "has no data (all NaN)", "are blank (constant)", "have no data (all NaN)"]
+    assert [blank_words(False, 1, image=True), blank_words(True, 3, image=True),
+            blank_words(False, None, image=True), blank_words(True, None, image=True)] == [
+        "is a blank (constant) image", "are images with no data (all NaN)", "blank (constant) images",
+        "images with no data (all NaN)"]
+
+
+def test_leave_out_blank_tells_the_two_apart():
+    from starclass.learn.calibration import leave_out_blank
+    from starclass.learn.config import get_preset
+
+    cfg = get_preset("m31-real", stamp_size=4)
+    x = np.random.default_rng(0).normal(size=(4, 1, 4, 4)).astype("f4")
+    x[1] = 0.0
+    x[3] = 0.0  # filled: as cutout_inputs fills an all-NaN band
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        keep = leave_out_blank(x, cfg, np.ones(4, bool), "demo", no_data=np.array([[False]] * 3 + [[True]]))
+    assert keep.tolist() == [True, False, True, False]
+    assert [str(w.message) for w in caught] == [
+        "1 of the 4 labelled calibration rows of demo is a blank (constant) image (row 2): left out, as classify "
+        "leaves them unclassified",
+        "1 of the 4 labelled calibration rows of demo is an image with no data (all NaN) (row 4): left out, as "
+        "classify leaves them unclassified"]
+
+
+def test_info_lists_them_apart(tmp_path):
+    p, files = _folder(tmp_path / "data")
+    res = runner.invoke(app, ["info", str(p)])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    # the old code: "blank (constant) images: 2 (row 1 ..., row 3 ...)"
+    assert f"images with no data (all NaN): 1 (row 1 {files[0]}): classify leaves them unclassified" in text, text
+    assert f"blank (constant) images: 1 (row 3 {files[2]}): classify leaves them unclassified" in text, text
+
+
+def test_train_and_calibrate_say_no_data(tmp_path):
+    p, _ = _folder(tmp_path / "data")
+    model = tmp_path / "model"
+    res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o", str(model),
+                              "--no-progress", "--epochs", "1"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    # the old code: "2 of the 12 labelled training rows of ... are blank (constant) images (rows 1, 3)"
+    assert (f"1 of the 12 labelled training rows of {p} is an image with no data (all NaN) (row 1): left out"
+            in text), text
+    assert f"1 of the 12 labelled training rows of {p} is a blank (constant) image (row 3): left out" in text, text
+    cal = tmp_path / "cal"
+    shutil.copytree(model, cal)
+    res = runner.invoke(app, ["calibrate", str(cal), "--stamps", str(p), "--overwrite", "--allow-training-rows"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert (f"1 of the 12 labelled calibration rows of {p} is an image with no data (all NaN) (row 1): left out"
+            in text), text
+    assert f"1 of the 12 labelled calibration rows of {p} is a blank (constant) image (row 3): left out" in text, text
+    assert "are blank (constant) images" not in text, text
