@@ -150,3 +150,28 @@ def test_evaluate_and_report_catalogs_write_the_figure_and_the_curves(two_fields
     html = page.read_text()
     assert "mass-completeness curve at its distance" in html
     assert (page.parent / "tables" / "mass_completeness.ecsv").is_file()
+
+
+def test_an_f606w_fields_slope_is_fitted_above_its_own_v_band_limit(tmp_path):
+    """NGC 5474's V is F606W (io.legus.KNOWN_FILTERS): its slope's log_mass_min was F555W's (0.05 dex high)."""
+    from starclass.science.massfunc import mass_limit
+
+    d = tmp_path / "legus"
+    d.mkdir()
+    cls, mv, age, mass = _field_rows((-9.0, -5.0), 3)  # drawn to -5: the limit is the inspection cut, -6
+    dm = 5 * np.log10(6.8e6 / 10)
+    write_tab(d / "hlsp_legus_hst_acs-wfc3_ngc5474_multiband_v1_padagb-mwext-avgapcor.tab", cls, mv + dm, age, mass)
+    fields = many.load_fields(d, min_inspected=10)[0]
+    assert fields["ngc5474"].meta["bands"][3] == "f606w"
+    slopes = many.field_mass_slopes(fields)
+    got = float(slopes["log_mass_min"][0])
+    assert float(slopes["mv_limit"][0]) == -6.0
+    # by hand: the mass visible at M_V = -6 at 10^8 yr in F606W, stored to 0.01 dex
+    assert got == round(mass_limit(8.0, -6.0, band="f606w"), 2)
+    assert abs(got - mass_limit(8.0, -6.0, band="f555w")) > 0.03  # the old code's F555W limit
+    # the same band as the field's completeness curve: at 10^8 yr the curve is the slope's limit
+    comp = many.field_mass_completeness(fields)
+    assert set(comp["band"]) == {"f606w"}
+    ssp = load_ssp()
+    la = float(ssp["log_age"][int(np.argmin(np.abs(np.asarray(ssp["log_age"], float) - 8.0)))])
+    assert float(comp[np.isclose(comp["log_age"], la)]["log_mass_limit"][0]) == pytest.approx(got, abs=0.01)

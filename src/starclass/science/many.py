@@ -407,6 +407,24 @@ def role_columns(table: Table) -> dict[str, np.ndarray]:
     return out
 
 
+def field_v_band(table: Table) -> str:
+    """The band a field's V magnitudes (and so its M_V limit) are measured in: F555W or F606W.
+
+    The band of role ``v`` among the field's five (``meta["bands"]``, as :func:`role_columns`
+    reads them); F555W where the table says none. The mass limits of a field
+    (:func:`field_mass_slopes`, :func:`field_mass_completeness`) are taken in this band: the
+    slopes' used F555W for every field (0.05 dex too high at 10^8 yr for an F606W one).
+
+    Examples
+    --------
+    >>> field_v_band(Table(meta={"bands": ["f275w", "f336w", "f438w", "f606w", "f814w"]}))
+    'f606w'
+    >>> field_v_band(Table())
+    'f555w'
+    """
+    return dict(zip(ROLES, table.meta.get("bands") or [])).get("v") or "f555w"
+
+
 def field_quantities(table: Table) -> dict[str, np.ndarray]:
     """CI, M_V (the field's distance), U-B and V-I of every row.
 
@@ -630,11 +648,11 @@ def field_mass_completeness(fields: Mapping[str, Table], *, abs_mag_limit: float
     for name, t in fields.items():
         d = float(t.meta["distance_mpc"])
         # the field's own V (F555W or F606W), the band its M_V and so its limit are measured in
-        band = dict(zip(ROLES, t.meta.get("bands") or [])).get("v")
+        band = field_v_band(t)
         mv = field_mv_limit(t, abs_mag_limit=abs_mag_limit)
         m_lim = mv + distance_modulus(d)
         try:
-            m = mass_completeness(la, m_lim, d, band=band or "f555w", path=path)
+            m = mass_completeness(la, m_lim, d, band=band, path=path)
         except StarclassError as exc:
             notes.append(f"{name}: no mass-completeness curve: {exc}")
             continue
@@ -657,11 +675,11 @@ def field_mass_slopes(fields: Mapping[str, Table], *, classes=(1, 2), log_age_ma
     """Mass-function index beta (dN/dM ~ M^beta) of class 1+2 per field, maximum likelihood.
 
     Clusters younger than 10^``log_age_max`` yr above the mass still visible at the field's
-    limit at that age (:func:`starclass.science.massfunc.mass_limit`: the range is complete
-    above it). The limit is M_V = ``abs_mag_limit`` or, where the field is limited by
-    detection rather than by the inspection cut (NGC 1566), the 90th percentile of its
-    inspected M_V, whichever is brighter. A field with fewer than ``min_n`` such clusters gets
-    a masked slope and a note.
+    limit at that age (:func:`starclass.science.massfunc.mass_limit` in the field's own V band,
+    :func:`field_v_band`: the range is complete above it). The limit is M_V = ``abs_mag_limit``
+    or, where the field is limited by detection rather than by the inspection cut (NGC 1566),
+    the 90th percentile of its inspected M_V, whichever is brighter. A field with fewer than
+    ``min_n`` such clusters gets a masked slope and a note.
 
     Examples
     --------
@@ -678,7 +696,8 @@ def field_mass_slopes(fields: Mapping[str, Table], *, classes=(1, 2), log_age_ma
     for name, t in fields.items():
         cls = class_array(t, CLASS_REF)
         limit = field_mv_limit(t, abs_mag_limit=abs_mag_limit)
-        log_m_min = mass_limit(log_age_max, limit)
+        # in the field's own V, as its completeness curve: F555W's limit for an F606W field was 0.05 dex high
+        log_m_min = mass_limit(log_age_max, limit, band=field_v_band(t))
         age = np.asarray(t["age"], dtype=float)
         mass = np.asarray(t["mass"], dtype=float)
         sel = np.isin(cls, classes) & np.isfinite(age) & (age > 0) & (age < 10 ** log_age_max) & np.isfinite(mass)
