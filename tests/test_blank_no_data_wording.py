@@ -95,3 +95,27 @@ def test_train_and_calibrate_say_no_data(tmp_path):
             in text), text
     assert f"1 of the 12 labelled calibration rows of {p} is a blank (constant) image (row 3): left out" in text, text
     assert "are blank (constant) images" not in text, text
+
+
+def test_calibrate_histogram_counts_them_apart(tmp_path):
+    """The check before the network runs counted an all-NaN cutout among the "blank (constant) images"."""
+    from conftest import write_untrained_model
+    from starclass.learn.config import get_preset
+
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real", stamp_size=16))
+    rng = np.random.default_rng(0)
+    root = tmp_path / "cut"
+    root.mkdir()
+    lines = ["file,label"]
+    for i in range(30):
+        img = np.full((16, 16), np.nan) if i < 2 else np.zeros((16, 16)) if i < 5 else rng.normal(1.0, 0.1, (16, 16))
+        np.save(root / f"c{i:03d}.npy", img.astype(np.float32))
+        lines.append(f"c{i:03d}.npy,{('cluster', 'galaxy')[i % 2]}")
+    (root / "labels.csv").write_text("\n".join(lines) + "\n")
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(root / "labels.csv"), "--device", "cpu",
+                              "--overwrite", "--method", "histogram", "--bins", "1"])
+    assert res.exit_code == 2, res.output
+    text = " ".join(res.output.split())
+    # the old code: "(of 30 labelled: 5 are blank (constant) images, left out)"
+    assert ("25 calibration rows (of 30 labelled: 3 are blank (constant) images and 2 are images with no data "
+            "(all NaN), left out)") in text, text

@@ -198,7 +198,13 @@ def calibrate_command(
         # calibration rows", or passed this check and were refused after the network ran
         labelled = int(np.sum(np.asarray(cfg.class_indices(values)) >= 0))
         n_rows = int(calibration_rows(inputs, cfg, values).sum())
-        check_histogram_rows(n_rows, bins, "--method histogram --bins", n_blank=labelled - n_rows)
+        from starclass.learn.classify import blank_bands
+
+        # the blank rows without any data (all-NaN cutouts) are said as such, as leave_out_blank says them
+        n_no_data = 0 if no_data is None else int(np.sum(
+            (np.asarray(cfg.class_indices(values)) >= 0) & (no_data & blank_bands(inputs, cfg)).any(axis=1)))
+        check_histogram_rows(n_rows, bins, "--method histogram --bins", n_blank=labelled - n_rows,
+                             n_no_data=n_no_data)
     # asked only once the inputs are read and checked: asked first, a missing --stamps file or a
     # catalogue without the label column was said only after the user re-ran with --overwrite
     if doc.get("calibration") and not overwrite:

@@ -626,12 +626,15 @@ def _check_n_bins(n_bins, what: str = "n_bins") -> int:
 
 
 def check_histogram_rows(n_rows: int, n_bins, what: str = "n_bins",
-                         min_rows_per_bin: int = HISTOGRAM_MIN_ROWS_PER_BIN, *, n_blank: int = 0) -> int:
+                         min_rows_per_bin: int = HISTOGRAM_MIN_ROWS_PER_BIN, *, n_blank: int = 0,
+                         n_no_data: int = 0) -> int:
     """``n_bins`` if ``n_rows`` calibration rows fill each bin with ``min_rows_per_bin``, else a clear error.
 
     ``what`` names the option in the message (``--bins`` on the command line). ``n_rows`` are
     the rows the bins are fitted on (:func:`calibration_rows`); ``n_blank`` labelled rows left
-    out as blank images are named beside them, so a user who gave more rows sees where they went.
+    out as blank images are named beside them, so a user who gave more rows sees where they went;
+    ``n_no_data`` of them are images with no data (all NaN), said so
+    (:func:`starclass.learn.classify.blank_words`).
 
     Examples
     --------
@@ -646,10 +649,14 @@ def check_histogram_rows(n_rows: int, n_bins, what: str = "n_bins",
     n_bins = _check_n_bins(n_bins, what)
     least = n_bins * int(min_rows_per_bin)
     if n_rows < least:
+        from starclass.learn.classify import blank_words
+
         blank = ""
         if n_blank:
-            are = "is a blank (constant) image" if n_blank == 1 else "are blank (constant) images"
-            blank = f" (of {n_rows + n_blank} labelled: {n_blank} {are}, left out)"
+            # an all-NaN cutout was counted among the "blank (constant) images": it holds no data
+            kinds = [f"{k} {blank_words(nd, k, image=True)}" for k, nd in ((n_blank - n_no_data, False),
+                                                                          (n_no_data, True)) if k]
+            blank = f" (of {n_rows + n_blank} labelled: {' and '.join(kinds)}, left out)"
         raise StarclassError(
             f"histogram binning ({what} {n_bins}): {n_rows} calibration rows{blank} are {n_rows / n_bins:.1f} per "
             f"bin; it needs at least {int(min_rows_per_bin)} rows per bin ({least} rows). Give more labelled rows, "
