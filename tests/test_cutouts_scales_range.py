@@ -69,7 +69,7 @@ def test_train_and_classify_inputs_refuse_it_through_the_same_check():
         make_inputs(images, [30.0], [30.0], cfg, zeropoints=zps)
     with pytest.raises(StarclassError, match=r"give scales of at most 8"):
         next(iter(iter_inputs(images, [30.0], [30.0], cfg, zeropoints=zps)))
-def test_a_task_stamp_larger_than_1024_px_that_nothing_zooms_out_of_is_cut():
+def test_a_task_stamp_of_1024_px_that_nothing_zooms_out_of_is_cut_and_a_larger_one_refused():
     # a task file's stamp_size of 1100 px at scale 1 (task scales are >= 1: nothing is zoomed out) was refused as
     # "scale 1 zooms a 1100 px stamp out to a 1100 px cut; at most 1024 px ... give scales of at least 1.07422"
     import numpy as np
@@ -80,10 +80,14 @@ def test_a_task_stamp_larger_than_1024_px_that_nothing_zooms_out_of_is_cut():
     from starclass.stamps import iter_inputs
     from starclass.stamps.multiscale import base_size
 
-    cfg = get_preset("m31-real", stamp_size=1100)
-    images = {b: np.random.default_rng(0).normal(size=(1200, 1200)).astype(np.float32) for b in cfg.bands}
-    shapes = [b.inputs.shape for b in iter_inputs(images, np.array([600.0]), np.array([600.0]), cfg)]
-    assert shapes == [(1, len(cfg.bands), 1100, 1100)]
+    # since s52review a task's stamp_size is bounded at 1024 px (schema.MAX_STAMP_SIZE, as cutouts --size): an
+    # 1100 px task is refused when it is made, naming the bound; the largest one allowed is cut at scale 1
+    with pytest.raises(StarclassError, match=r"stamp_size=1100 is too large: at most 1024 px"):
+        get_preset("m31-real", stamp_size=1100)
+    cfg = get_preset("m31-real", stamp_size=1024)
+    images = {b: np.random.default_rng(0).normal(size=(1100, 1100)).astype(np.float32) for b in cfg.bands}
+    shapes = [b.inputs.shape for b in iter_inputs(images, np.array([550.0]), np.array([550.0]), cfg)]
+    assert shapes == [(1, len(cfg.bands), 1024, 1024)]
     # zooming out of it is still refused, with advice that can be followed
     with pytest.raises(StarclassError, match=r"1100 px stamp out to a 2200 px cut; at most 1100 px .* at least 1$"):
         base_size(1100, (1.0, 0.5))

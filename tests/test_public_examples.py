@@ -16,10 +16,7 @@ import starclass
 #: exported names whose example would need what a docstring cannot set up in seconds
 WITHOUT_EXAMPLE = {
     "starclass.cli.main": "the command line itself (docs/cli.md)",
-    "starclass.survey.prepare": "a survey plan of mosaics and a trained model",
-    "starclass.survey.make_client": "a dask cluster",
     "starclass.survey.run_tile": "a prepared survey's tile job and model",
-    "starclass.survey.SurveyResult": "what a whole survey run returns",
 }
 
 
@@ -57,13 +54,9 @@ SUBMODULE_PACKAGES = ("starclass.evaluate", "starclass.science", "starclass.dete
 #: public functions and classes of those submodules whose example would need what a docstring
 #: cannot set up in seconds
 SUBMODULE_WITHOUT_EXAMPLE: dict[str, str] = {
-    "starclass.survey.run.prepare": "a survey plan of mosaics and a trained model",
     "starclass.survey.run.PreparedSurvey": "what prepare returns from a plan, mosaics and a trained model",
-    "starclass.survey.run.make_client": "a dask cluster",
-    "starclass.survey.run.SurveyResult": "what a whole survey run returns",
     "starclass.survey.work.run_tile": "a prepared survey's tile job and model",
     "starclass.survey.work.field_psf_of": "a prepared survey's tile job and its mosaics on disk (a Dask task)",
-    "starclass.pipeline.DemoResult": "what run_demo returns after a whole demo run (detect, train, classify, report)",
 }
 
 
