@@ -119,3 +119,41 @@ def test_calibrate_histogram_counts_them_apart(tmp_path):
     # the old code: "(of 30 labelled: 5 are blank (constant) images, left out)"
     assert ("25 calibration rows (of 30 labelled: 3 are blank (constant) images and 2 are images with no data "
             "(all NaN), left out)") in text, text
+
+
+def _old_training(tmp_path, p, task, out, cv: int | None = None):
+    """What train --stamps (or --cv) did before blank cutouts were left out: every row trained on."""
+    from starclass.io.cutout_folders import label_classes, read_cutout_folder
+    from starclass.learn.config import load_config
+    from starclass.learn.crossval import cross_validate
+    from starclass.learn.cutouts import group_validation
+    from starclass.learn.train import fit
+    from starclass.stamps.images import cutout_inputs
+
+    cfg = load_config(task)
+    cs = read_cutout_folder(p, group_column="object_id")
+    labels = label_classes(cs, cfg.label_map)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tiny validation split's notes
+        if cv:
+            cross_validate(cfg, cutout_inputs(cs.images, cfg), labels, scheme=cv, outdir=out, groups=cs.groups,
+                           progress=False, device="cpu", epochs=1)
+        else:
+            _, val = group_validation(labels, cs.groups, float(cfg.recipe.val_fraction), cfg.recipe.member_seed(0))
+            fit(cfg, cutout_inputs(cs.images, cfg), labels, outdir=out, val_index=val, progress=False,
+                device="cpu", epochs=1)
+
+
+@pytest.mark.parametrize("cv", [None, 2])
+def test_resume_refusal_counts_them_apart(tmp_path, cv):
+    """train's refusal to resume a model trained on them counted the all-NaN cutout as blank (constant)."""
+    p, _ = _folder(tmp_path / "data")
+    task = _task(tmp_path)
+    _old_training(tmp_path, p, task, tmp_path / "old", cv)
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "old"),
+                              "--no-progress", "--epochs", "1", *(["--cv", str(cv)] if cv else [])])
+    assert res.exit_code == 2, res.output
+    text = " ".join(res.output.split())
+    # the old code: "the 2 blank (constant) cutout(s) of ..."
+    assert f"the 1 blank (constant) cutout and the 1 cutout with no data (all NaN) of {p}" in text, text
+    assert "leaves out as classify and calibrate do" in text and "blank (constant) cutout(s)" not in text, text

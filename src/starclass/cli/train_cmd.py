@@ -1334,9 +1334,9 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         classes = label_classes(cutouts, cfg.label_map, config=cfg)
         inputs = cutout_inputs(cutouts.images, cfg)
         # blank (constant) cutouts are left out of every fold, as of a single training
+        no_data = cutout_band_no_data(cutouts.images, cfg)
         keep = np.flatnonzero(leave_out_blank(inputs, cfg, np.ones(len(cutouts), dtype=bool), str(cutouts.source),
-                                              what="training",
-                                              no_data=cutout_band_no_data(cutouts.images, cfg)))
+                                              what="training", no_data=no_data))
         from starclass.learn.cutouts import runaway_zscore_note
 
         # the folds train on these cutouts as fit_cutouts does on one split: train --cv on the PAndAS
@@ -1349,10 +1349,13 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         if keep.size < len(cutouts):
             # fold models of a run started before blank cutouts were left out were trained on
             # every row: the resume check refused them as "other training data", not saying why
+            from starclass.learn.classify import blank_counts
             from starclass.learn.crossval import fold_digests
 
-            why = (f"the {len(cutouts) - keep.size} blank (constant) cutout(s) of {cutouts.source} in every fold, "
-                   "which train now leaves out as classify and calibrate do (so the folds differ too)")
+            # an all-NaN cutout was counted among "the N blank (constant) cutout(s)": counted apart
+            n_empty = int(np.delete(no_data.any(axis=1), keep).sum())
+            why = (f"{blank_counts(len(cutouts) - keep.size - n_empty, n_empty)} of {cutouts.source} in every "
+                   "fold, which train now leaves out as classify and calibrate do (so the folds differ too)")
             known = dict.fromkeys(fold_digests(cfg, inputs, classes, scheme=cv_scheme, groups=cutouts.groups,
                                                seed=fit_kwargs.get("seed")), why)
         from starclass.io.cutout_folders import cutout_field_arcsec

@@ -191,7 +191,7 @@ def no_data_line(out: Table, what: str = "candidates") -> str | None:
             f"column {STAMP_NO_DATA}")
 
 
-def blank_words(no_data: bool, n: int | None = 1, *, image: bool = False) -> str:
+def blank_words(no_data: bool, n: int | None = 1, *, image: bool = False, noun: str | None = None) -> str:
     """How a blank band or image is said: constant, or without any data (every pixel NaN).
 
     The one place that words the two faults: a cutout whose file holds no data at all is
@@ -206,6 +206,9 @@ def blank_words(no_data: bool, n: int | None = 1, *, image: bool = False) -> str
         How many are said (the verb's number); None for a heading (a plural noun, no verb).
     image : bool
         Said of images ("a blank (constant) image") rather than of a band ("is blank (constant)").
+    noun : str, optional
+        Counted things, without a verb: ``n`` and the noun ("2 blank (constant) cutouts", "1 cutout
+        with no data (all NaN)"), as a sentence that counts both kinds names them.
 
     Returns
     -------
@@ -218,9 +221,14 @@ def blank_words(no_data: bool, n: int | None = 1, *, image: bool = False) -> str
     ('is blank (constant)', 'have no data (all NaN)')
     >>> blank_words(False, 1, image=True), blank_words(True, None, image=True)
     ('is a blank (constant) image', 'images with no data (all NaN)')
+    >>> blank_words(False, 2, noun="cutout"), blank_words(True, 1, noun="cutout")
+    ('2 blank (constant) cutouts', '1 cutout with no data (all NaN)')
     """
     kind = "no data (all NaN)" if no_data else "blank (constant)"
     one = n == 1
+    if noun is not None:
+        nouns = noun if one else f"{noun}s"
+        return f"{n} {nouns} with {kind}" if no_data else f"{n} {kind} {nouns}"
     if not image:
         verb = ("has" if one or n is None else "have") if no_data else ("is" if one or n is None else "are")
         return f"{verb} {kind}"
@@ -228,6 +236,36 @@ def blank_words(no_data: bool, n: int | None = 1, *, image: bool = False) -> str
         return f"is an image with {kind}" if no_data else f"is a {kind} image"
     plural = f"images with {kind}" if no_data else f"{kind} images"
     return plural if n is None else f"are {plural}"
+
+
+def blank_counts(n_blank: int, n_no_data: int, noun: str = "cutout") -> str:
+    """The left-out rows counted by kind: "the 1 blank (constant) cutout and the 2 cutouts with no data (all NaN)".
+
+    ``train``'s refusal to resume a model trained on them counted every one as "blank (constant)",
+    an all-NaN cutout too; the two kinds are counted apart, each worded by :func:`blank_words`.
+
+    Parameters
+    ----------
+    n_blank : int
+        Rows blank (constant) in some band, with data.
+    n_no_data : int
+        Rows without any data in some band (all NaN in the file).
+    noun : str
+        What a row is.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> blank_counts(1, 2)
+    'the 1 blank (constant) cutout and the 2 cutouts with no data (all NaN)'
+    >>> blank_counts(3, 0)
+    'the 3 blank (constant) cutouts'
+    """
+    parts = [f"the {blank_words(nd, k, noun=noun)}" for nd, k in ((False, n_blank), (True, n_no_data)) if k]
+    return " and ".join(parts)
 
 
 def blank_column(blank: np.ndarray, bands: Sequence[str], *, what: str = "candidates",

@@ -34,6 +34,7 @@ from starclass.learn.checkpoint import MANIFEST, LoadedModel, load_model, set_tr
 from starclass.learn.classify import (
     blank_bands,
     blank_column,
+    blank_counts,
     decision_threshold,
     earlier_outputs,
     predict_inputs,
@@ -433,13 +434,16 @@ def fit_cutouts(config: TaskConfig, cutouts: CutoutSet, *, outdir: str | os.Path
         fit_kwargs["balance_groups"] = np.asarray(cutouts.table[by]).astype(str)[rows]
     # a blank (constant) cutout holds no object: classify leaves it unclassified and calibrate
     # leaves it out, so training on it taught a class for a picture classify never scores
+    empty = cutout_band_no_data(cutouts.images[rows], config)
     keep = leave_out_blank(inputs, config, np.ones(rows.size, dtype=bool), str(cutouts.source), what="training",
-                           row_numbers=rows + 1, no_data=cutout_band_no_data(cutouts.images[rows], config))
+                           row_numbers=rows + 1, no_data=empty)
     known = None
     if not keep.all():
+        # an all-NaN cutout was counted among "the N blank (constant) cutout(s)": counted apart, as leave_out_blank does
+        n_empty = int((~keep & empty.any(axis=1)).sum())
         known = {_digest_with_blank(config, inputs, labels, groups, base_seed, fit_kwargs):
-                 f"the {int((~keep).sum())} blank (constant) cutout(s) of {cutouts.source}, which train now leaves "
-                 "out as classify and calibrate do (the model there still works as it is)"}
+                 f"{blank_counts(int((~keep).sum()) - n_empty, n_empty)} of {cutouts.source}, which train now "
+                 "leaves out as classify and calibrate do (the model there still works as it is)"}
         kept = np.flatnonzero(keep)
         inputs, labels, groups, is_pseudo = inputs[kept], labels[kept], groups[kept], is_pseudo[kept]
         soft = None if soft is None else soft[kept]
