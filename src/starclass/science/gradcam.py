@@ -62,14 +62,63 @@ def last_conv_layer(model):
 _RECTIFIED = re.compile(r"^(Relu|LeakyRelu|Hardtanh|Hardswish|Silu|Gelu|Elu|Mish|Threshold)\w*Backward")
 
 
+def _pools_space(node) -> bool:
+    """Whether an autograd node reduces a map's height and width to one value each: a global pooling
+    (``adaptive_avg_pool2d(x, 1)``, which torch runs as a mean over H and W), ``adaptive_max_pool2d(x, 1)``,
+    or a mean, sum or maximum over both spatial dimensions."""
+    kind = type(node).__name__
+    if kind.startswith(("MeanBackward", "SumBackward", "AmaxBackward")):
+        dims = getattr(node, "_saved_dim", None)
+        sizes = getattr(node, "_saved_self_sym_sizes", None)
+        if sizes is None and torch.is_tensor(getattr(node, "_saved_self", None)):
+            sizes = node._saved_self.shape
+        if dims is None or sizes is None or len(sizes) != 4:
+            return False
+        return {int(d) % 4 for d in dims} >= {2, 3}
+    if kind.startswith("AdaptiveMaxPool2DBackward"):
+        indices = getattr(node, "_saved_result1", None)
+        return torch.is_tensor(indices) and tuple(indices.shape[-2:]) == (1, 1)
+    return False
+
+
+def _spatial(node, input_ids: set[int], memo: dict[int, bool]) -> bool:
+    """Whether some path of the autograd graph from ``node`` back to the inputs passes no global pooling.
+
+    A squeeze-and-excitation block (MobileNetV3, EfficientNet) pools the feature maps to one value per
+    channel and rectifies them in a 1 x 1 convolution: a ``[N, C, 1, 1]`` output after a ReLU, made
+    from the pooled vector only, which no pixel of the stamp has a place in. Iterative (a ResNet-101's
+    graph is deeper than Python's recursion limit) and memoised over the nodes of one forward pass.
+    """
+    stack = [(node, False)]
+    while stack:
+        n, expanded = stack.pop()
+        if id(n) in memo:
+            continue
+        if type(n).__name__ == "AccumulateGrad":  # a leaf: an input, or a parameter (not a path to the stamp)
+            memo[id(n)] = id(n.variable) in input_ids
+            continue
+        if _pools_space(n):
+            memo[id(n)] = False
+            continue
+        kids = [c for c, _ in n.next_functions if c is not None]
+        if expanded:
+            memo[id(n)] = any(memo.get(id(c), False) for c in kids)
+        else:
+            stack.append((n, True))
+            stack.extend((c, False) for c in kids if id(c) not in memo)
+    return memo[id(node)]
+
+
 def feature_map_layers(model, inputs) -> list[tuple[str, nn.Module, tuple[int, int]]]:
     """The modules whose output is a rectified feature map ``[N, C, H, W]``, in the order they ran.
 
     A module qualifies when its output comes straight from an activation (ReLU, leaky ReLU,
     ReLU6, hard-swish, ...), so a convolution before its batch norm and activation does not, nor
-    does a pooling or MobileNetV2's linear bottleneck. Where several modules return the same
-    tensor (a ResNet stage, its last block and that block's ReLU), the outermost is named
-    (``layer4``); a module run more than once in a forward pass (the ReLU a torchvision ResNet
+    does a pooling or MobileNetV2's linear bottleneck. Nor does the ReLU of a squeeze-and-excitation
+    block (MobileNetV3, EfficientNet): its ``[N, C, 1, 1]`` output is made from the globally pooled maps
+    only, a vector with no pixel of the stamp in it (listed as a 1 x 1 map until 2026-12-05). Where
+    several modules return the same tensor (a ResNet stage, its last block and that block's ReLU), the outermost is
+    named (``layer4``); a module run more than once in a forward pass (the ReLU a torchvision ResNet
     block calls twice) is left out, as hooking it would catch the wrong call.
 
     Parameters
@@ -98,7 +147,7 @@ def feature_map_layers(model, inputs) -> list[tuple[str, nn.Module, tuple[int, i
     names = {id(m): n for n, m in model.named_modules() if n}
     calls: dict[int, int] = {}
     before: dict[int, list] = {}
-    seen: list[tuple[str, nn.Module, torch.Tensor, bool]] = []
+    seen: list[tuple[str, nn.Module, torch.Tensor, object]] = []
 
     def pre(mod, inp):
         before[id(mod)] = [(i, i.grad_fn) for i in inp if torch.is_tensor(i)]
@@ -112,7 +161,7 @@ def feature_map_layers(model, inputs) -> list[tuple[str, nn.Module, tuple[int, i
             # the autograd node now, before any later in-place operation: a convolution's output that an
             # in-place ReLU rectifies afterwards is still the convolution's here
             fn = type(out.grad_fn).__name__ if out.grad_fn is not None else ""
-            seen.append((names[id(mod)], mod, out, bool(_RECTIFIED.match(fn))))
+            seen.append((names[id(mod)], mod, out, out.grad_fn if _RECTIFIED.match(fn) else None))
 
     hooks = [h for n, m in model.named_modules() if n
              for h in (m.register_forward_pre_hook(pre), m.register_forward_hook(hook))]
@@ -128,8 +177,15 @@ def feature_map_layers(model, inputs) -> list[tuple[str, nn.Module, tuple[int, i
             h.remove()
         model.train(was)
     found: list[tuple[str, nn.Module, torch.Tensor]] = []
-    for name, mod, out, rectified in seen:
-        if not rectified or calls[id(mod)] != 1:
+    input_ids = {id(x) for x in xs}
+    memo: dict[int, bool] = {}
+    for name, mod, out, node in seen:
+        if node is None or calls[id(mod)] != 1:
+            continue
+        # a 1 x 1 output made only from globally pooled maps (a squeeze-excitation's ReLU) is a vector, not a
+        # map: Grad-CAM there is one value spread over the stamp. A ResNet's last block on a stamp small
+        # enough to leave it 1 x 1 still comes from the pixels through its convolutions, and stays
+        if out.shape[-2:] == (1, 1) and not _spatial(node, input_ids, memo):
             continue
         same = [i for i, (_, _, o) in enumerate(found) if o is out]
         if same:  # an enclosing module returns the same map: hooks fire inner first, the outer name is kept
