@@ -201,11 +201,16 @@ def require_bands(
     return want
 
 
+#: Bands that play their role only where no other band of the set does: F775W is the I of an
+#: F475W + F775W field, but beside F814W the I is F814W (the PHANGS boxes and LEGUS's I).
+ROLE_FALLBACK: frozenset[str] = frozenset({"f775w"})
+
+
 def _first_with_role(bands: list[str] | tuple[str, ...], roles: tuple[str, ...]) -> str | None:
     for role in roles:
-        for b in bands:
-            if b in BANDS and BANDS[b].role == role:
-                return b
+        found = [b for b in bands if b in BANDS and BANDS[b].role == role]
+        if found:
+            return ([b for b in found if b not in ROLE_FALLBACK] or found)[0]
     return None
 
 
@@ -242,6 +247,11 @@ def ubvi_bands(bands: list[str] | tuple[str, ...]) -> dict[str, str | None]:
     {'u': 'f336w', 'b': 'f438w', 'v': 'f555w', 'i': 'f814w'}
     >>> ubvi_bands(["f555w", "f814w"])["u"] is None
     True
+
+    ACS F775W is an I where F814W is absent:
+
+    >>> ubvi_bands(["f435w", "f555w", "f775w", "f814w"])["i"], ubvi_bands(["f475w", "f775w"])["i"]
+    ('f814w', 'f775w')
     """
     return {
         "u": _first_with_role(bands, ("u",)),
