@@ -20,10 +20,12 @@ adequate for simulation and for drawing model tracks, not for absolute calibrati
   (``INSTRUME``/``DETECTOR``, :func:`camera_name`) that camera's value is used
   (:func:`ab_minus_vega`). ACS/WFC: the STScI ACS zeropoint calculator (Sirianni et al. 2005,
   PASP 117, 1049, as revised after SM4; VEGAmag and ABmag of 2010-01-01, infinite aperture).
-  WFC3/UVIS: the STScI WFC3/UVIS zeropoint tables (ISR 2009-31 and the 2012-03-06 update:
-  F225W, F275W, F336W, F606W, F814W); F438W and F555W are the earlier rounded values, which
-  synthetic photometry of the WFC3/UVIS throughputs on the CALSPEC Vega (alpha_lyr_stis_011)
-  confirms within 0.01 mag (-0.158 and -0.027).
+  WFC3/UVIS: the STScI WFC3/UVIS infinite-aperture zeropoint table in use from 2012-03-06
+  (ISR 2009-31's method; ABmag - VEGAmag for F225W, F275W, F336W, F606W, F814W); F438W and F555W
+  are the earlier rounded values, which synthetic photometry of the WFC3/UVIS throughputs on the
+  CALSPEC Vega (alpha_lyr_stis_011, pyphot 2.1.1's curves) confirms within 0.01 mag (-0.158 and
+  -0.027; the same photometry gives the ACS values above within 0.007 mag). Later recalibrations
+  (ACS 2016, WFC3 2020, with a new Vega spectrum) move these offsets by a few thousandths.
 * ``a_over_ebv``: A_lambda / E(B-V) for a Cardelli, Clayton & Mathis (1989) law with
   R_V = 3.1, evaluated at the pivot wavelength.
 * ``psf_fwhm_px``: FWHM of the point-spread function at 0.04"/px (the PHANGS paper: stars
@@ -98,9 +100,9 @@ BANDS: dict[str, BandInfo] = {
 #: ACS/WFC and WFC3/UVIS have under one name, and the bands whose table value above is rounded.
 #: ACS/WFC: STScI ACS zeropoint calculator (Sirianni et al. 2005, PASP 117, 1049, revised after
 #: SM4), ABmag - VEGAmag on 2010-01-01, e.g. F555W 25.711 - 25.717, F814W 25.947 - 25.523.
-#: WFC3/UVIS: STScI WFC3/UVIS zeropoint tables (ISR 2009-31; F606W and F814W the 2012-03-06
-#: values), e.g. F606W 26.0691 - 25.9866, F814W 25.0985 - 24.6803. Bands not listed take the
-#: filter-only ``BANDS[band].ab_minus_vega`` (its ``camera``'s value, rounded).
+#: WFC3/UVIS: STScI WFC3/UVIS infinite-aperture zeropoint table in use from 2012-03-06, e.g.
+#: F606W 26.0691 - 25.9866, F814W 25.0985 - 24.6803, F336W 24.6682 - 23.4836. Bands not listed take
+#: the filter-only ``BANDS[band].ab_minus_vega`` (its ``camera``'s value, to a few hundredths).
 CAMERA_AB_MINUS_VEGA: dict[tuple[str, str], float] = {
     (ACS_WFC, "f435w"): -0.102,
     (ACS_WFC, "f475w"): -0.098,
