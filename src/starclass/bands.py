@@ -7,10 +7,25 @@ adequate for simulation and for drawing model tracks, not for absolute calibrati
 
 * ``photplam`` (pivot wavelength, Angstrom) and ``photflam`` (inverse sensitivity,
   erg/s/cm^2/A per e-/s): typical WFC3/UVIS and ACS/WFC header values of drizzled HLSP
-  mosaics. For ground-based g/i the "photflam" is only a convenience for the simulator.
-* ``ab_minus_vega``: m_AB - m_Vega from the published STScI WFC3/UVIS and ACS zeropoint
-  tables (Vega = AB - offset). Used to put the Yggdrasil AB SSP models on the Vega system of
-  the LEGUS and PHANGS catalogues.
+  mosaics (``camera`` says which). For ground-based g/i the "photflam" is only a convenience
+  for the simulator.
+* ``ab_minus_vega``: m_AB - m_Vega of the band on its ``camera`` (Vega = AB - offset), to a few
+  hundredths of a magnitude (as before the per-camera table, so results without a camera are
+  unchanged); the filter-only value, used where the camera of the data is not known. Used to put
+  the Yggdrasil AB SSP models on the Vega system of the LEGUS and PHANGS catalogues.
+* :data:`CAMERA_AB_MINUS_VEGA`: the published offset per (camera, filter), for F555W, F606W and
+  F814W on both ACS/WFC and WFC3/UVIS: one filter name is two filters. The two cameras' F555W
+  differ by 0.024 mag (ACS -0.006, WFC3 -0.03), more than the 0.01 mag that would let one value
+  serve both; F606W and F814W by 0.004-0.006 mag. Where a FITS header says the camera
+  (``INSTRUME``/``DETECTOR``, :func:`camera_name`) that camera's value is used
+  (:func:`ab_minus_vega`). ACS/WFC: the STScI ACS zeropoint calculator (Sirianni et al. 2005,
+  PASP 117, 1049, as revised after SM4; VEGAmag and ABmag of 2010-01-01, infinite aperture).
+  WFC3/UVIS: the STScI WFC3/UVIS infinite-aperture zeropoint table in use from 2012-03-06
+  (ISR 2009-31's method; ABmag - VEGAmag for F225W, F275W, F336W, F606W, F814W); F438W and F555W
+  are the earlier rounded values, which synthetic photometry of the WFC3/UVIS throughputs on the
+  CALSPEC Vega (alpha_lyr_stis_011, pyphot 2.1.1's curves) confirms within 0.01 mag (-0.158 and
+  -0.027; the same photometry gives the ACS values above within 0.007 mag). Later recalibrations
+  (ACS 2016, WFC3 2020, with a new Vega spectrum) move these offsets by a few thousandths.
 * ``a_over_ebv``: A_lambda / E(B-V) for a Cardelli, Clayton & Mathis (1989) law with
   R_V = 3.1, evaluated at the pivot wavelength.
 * ``psf_fwhm_px``: FWHM of the point-spread function at 0.04"/px (the PHANGS paper: stars
@@ -19,8 +34,9 @@ adequate for simulation and for drawing model tracks, not for absolute calibrati
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -36,8 +52,8 @@ class BandInfo:
     Read with :func:`band_info`:
 
     >>> info = band_info("f555w")
-    >>> info.photplam, info.ab_minus_vega, info.role
-    (5308.0, -0.03, 'v')
+    >>> info.photplam, info.ab_minus_vega, info.role, info.camera
+    (5308.0, -0.03, 'v', 'wfc3/uvis')
     """
 
     name: str
@@ -46,26 +62,68 @@ class BandInfo:
     ab_minus_vega: float
     a_over_ebv: float
     psf_fwhm_px: float
-    role: str  # "uv", "u", "b", "v", "i", "g", "r", "xray" ... used to pick colours
+    role: str  # "uv", "u", "b", "v", "i", "g", "r", "z", "xray" ... used to pick colours
+    #: The camera the photplam, photflam and ab_minus_vega values are for ("" for ground-based bands).
+    camera: str = ""
 
+
+#: The HST cameras told apart here (:func:`camera_name`).
+ACS_WFC = "acs/wfc"
+WFC3_UVIS = "wfc3/uvis"
 
 BANDS: dict[str, BandInfo] = {
     b.name: b
     for b in [
-        BandInfo("f225w", 2372.0, 4.6e-18, 1.66, 7.26, 2.3, "uv"),
-        BandInfo("f275w", 2710.0, 3.2e-18, 1.50, 6.10, 2.3, "uv"),
-        BandInfo("f336w", 3355.0, 1.3e-18, 1.19, 5.12, 2.1, "u"),
-        BandInfo("f435w", 4330.0, 3.2e-19, -0.10, 4.16, 2.0, "b"),
-        BandInfo("f438w", 4325.0, 6.7e-19, -0.15, 4.18, 2.0, "b"),
-        BandInfo("f555w", 5308.0, 1.9e-19, -0.03, 3.26, 1.9, "v"),
-        BandInfo("f606w", 5887.0, 1.1e-19, 0.09, 2.88, 1.9, "v"),
-        BandInfo("f814w", 8040.0, 1.5e-19, 0.42, 1.85, 2.1, "i"),
+        BandInfo("f225w", 2372.0, 4.6e-18, 1.66, 7.26, 2.3, "uv", WFC3_UVIS),
+        BandInfo("f275w", 2710.0, 3.2e-18, 1.50, 6.10, 2.3, "uv", WFC3_UVIS),
+        BandInfo("f336w", 3355.0, 1.3e-18, 1.19, 5.12, 2.1, "u", WFC3_UVIS),
+        BandInfo("f435w", 4330.0, 3.2e-19, -0.10, 4.16, 2.0, "b", ACS_WFC),
+        BandInfo("f438w", 4325.0, 6.7e-19, -0.15, 4.18, 2.0, "b", WFC3_UVIS),
+        # ACS/WFC F475W (SDSS g-like, PHAT's blue band): a 'g', so it is the detection band of an
+        # F475W + F814W field, as g is of a ground-based g + i one
+        BandInfo("f475w", 4745.6, 1.827e-19, -0.098, 3.73, 2.0, "g", ACS_WFC),
+        BandInfo("f555w", 5308.0, 1.9e-19, -0.03, 3.26, 1.9, "v", WFC3_UVIS),
+        BandInfo("f606w", 5887.0, 1.1e-19, 0.09, 2.88, 1.9, "v", WFC3_UVIS),
+        # ACS/WFC F625W, F775W, F850LP (SDSS r, i, z-like); F775W is an 'i' as the ground-based i is
+        BandInfo("f625w", 6312.1, 1.193e-19, 0.163, 2.66, 2.0, "r", ACS_WFC),
+        BandInfo("f775w", 7693.7, 9.994e-20, 0.388, 1.99, 2.1, "i", ACS_WFC),
+        BandInfo("f814w", 8040.0, 1.5e-19, 0.42, 1.85, 2.1, "i", WFC3_UVIS),
+        BandInfo("f850lp", 9033.6, 1.521e-19, 0.519, 1.48, 2.3, "z", ACS_WFC),
         # Ground-based (M31-like surveys): Sloan-like g and i, seeing-limited PSF in px of
         # a 0.2"/px camera; the simulator overrides FWHM from the task's pixel scale.
         BandInfo("g", 4750.0, 4.0e-19, -0.08, 3.64, 4.0, "g"),
         BandInfo("i", 7630.0, 2.0e-19, 0.37, 1.98, 4.0, "i"),
     ]
 }
+
+#: m_AB - m_Vega per (camera, band), as published (infinite aperture), for the filters that both
+#: ACS/WFC and WFC3/UVIS have under one name, and the bands whose table value above is rounded.
+#: ACS/WFC: STScI ACS zeropoint calculator (Sirianni et al. 2005, PASP 117, 1049, revised after
+#: SM4), ABmag - VEGAmag on 2010-01-01, e.g. F555W 25.711 - 25.717, F814W 25.947 - 25.523.
+#: WFC3/UVIS: STScI WFC3/UVIS infinite-aperture zeropoint table in use from 2012-03-06, e.g.
+#: F606W 26.0691 - 25.9866, F814W 25.0985 - 24.6803, F336W 24.6682 - 23.4836. Bands not listed take
+#: the filter-only ``BANDS[band].ab_minus_vega`` (its ``camera``'s value, to a few hundredths).
+CAMERA_AB_MINUS_VEGA: dict[tuple[str, str], float] = {
+    (ACS_WFC, "f435w"): -0.102,
+    (ACS_WFC, "f475w"): -0.098,
+    (ACS_WFC, "f555w"): -0.006,
+    (ACS_WFC, "f606w"): 0.086,
+    (ACS_WFC, "f625w"): 0.163,
+    (ACS_WFC, "f775w"): 0.388,
+    (ACS_WFC, "f814w"): 0.424,
+    (ACS_WFC, "f850lp"): 0.519,
+    (WFC3_UVIS, "f225w"): 1.6595,
+    (WFC3_UVIS, "f275w"): 1.4983,
+    (WFC3_UVIS, "f336w"): 1.1846,
+    (WFC3_UVIS, "f606w"): 0.0825,
+    (WFC3_UVIS, "f814w"): 0.4182,
+}
+
+#: (camera, band) whose offset differs from the filter-only value by more than 0.01 mag and is not
+#: tabulated: refused on the Vega system rather than given a wrong one. WFC3/UVIS F850LP is another
+#: filter and detector response than ACS/WFC's (pivot 9756 A against 9034 A): about 0.57 against
+#: 0.519 in synthetic photometry.
+CAMERA_OFFSET_UNKNOWN: frozenset[tuple[str, str]] = frozenset({(WFC3_UVIS, "f850lp")})
 
 #: The five LEGUS / PHANGS-HST bands in order of wavelength.
 HST_BANDS: tuple[str, ...] = ("f275w", "f336w", "f438w", "f555w", "f814w")
@@ -145,11 +203,16 @@ def require_bands(
     return want
 
 
+#: Bands that play their role only where no other band of the set does: F775W is the I of an
+#: F475W + F775W field, but beside F814W the I is F814W (the PHANGS boxes and LEGUS's I).
+ROLE_FALLBACK: frozenset[str] = frozenset({"f775w"})
+
+
 def _first_with_role(bands: list[str] | tuple[str, ...], roles: tuple[str, ...]) -> str | None:
     for role in roles:
-        for b in bands:
-            if b in BANDS and BANDS[b].role == role:
-                return b
+        found = [b for b in bands if b in BANDS and BANDS[b].role == role]
+        if found:
+            return ([b for b in found if b not in ROLE_FALLBACK] or found)[0]
     return None
 
 
@@ -186,6 +249,11 @@ def ubvi_bands(bands: list[str] | tuple[str, ...]) -> dict[str, str | None]:
     {'u': 'f336w', 'b': 'f438w', 'v': 'f555w', 'i': 'f814w'}
     >>> ubvi_bands(["f555w", "f814w"])["u"] is None
     True
+
+    ACS F775W is an I where F814W is absent:
+
+    >>> ubvi_bands(["f435w", "f555w", "f775w", "f814w"])["i"], ubvi_bands(["f475w", "f775w"])["i"]
+    ('f814w', 'f775w')
     """
     return {
         "u": _first_with_role(bands, ("u",)),
@@ -209,17 +277,99 @@ def ab_zeropoint(photflam: float, photplam: float) -> float:
     return float(-2.5 * np.log10(photflam) - 5.0 * np.log10(photplam) - 2.408)
 
 
-def vega_zeropoint(band: str, photflam: float, photplam: float) -> float:
-    """Vega zeropoint: the AB zeropoint minus the band's AB - Vega offset.
+def camera_name(instrument: object = None, detector: object = None) -> str | None:
+    """The camera of an HST image from its ``INSTRUME`` and ``DETECTOR`` keywords (lower case), or None.
+
+    ``ACS``/``WFC`` -> ``"acs/wfc"``, ``WFC3``/``UVIS`` -> ``"wfc3/uvis"``, any other pair
+    ``"<instrument>/<detector>"`` (or the instrument alone); None without an instrument.
 
     Examples
     --------
-    F555W's AB - Vega is -0.03 mag, so its Vega zeropoint is 0.03 mag above the AB one:
+    >>> camera_name("ACS", "WFC"), camera_name("WFC3", "UVIS"), camera_name("WFC3", "IR")
+    ('acs/wfc', 'wfc3/uvis', 'wfc3/ir')
+    >>> camera_name("SIMULATED"), camera_name(None, "WFC") is None
+    ('simulated', True)
+    """
+    inst = str(instrument).strip().lower() if isinstance(instrument, str) else ""
+    det = str(detector).strip().lower() if isinstance(detector, str) else ""
+    if not inst:
+        return None
+    return f"{inst}/{det}" if det else inst
+
+
+def meta_camera(meta: Mapping[str, Any] | None, band: str) -> str | None:
+    """The camera a catalogue's ``meta['cameras']`` gives ``band`` (what ``detect`` wrote), or None.
+
+    Examples
+    --------
+    >>> meta_camera({"cameras": {"f555w": "acs/wfc"}}, "F555W"), meta_camera({}, "f555w")
+    ('acs/wfc', None)
+    """
+    cams = (meta or {}).get("cameras")
+    if not isinstance(cams, Mapping):
+        return None
+    cam = {str(k).lower(): v for k, v in cams.items()}.get(band.lower())
+    return str(cam).lower() if isinstance(cam, str) and cam.strip() else None
+
+
+def ab_minus_vega(band: str, camera: str | None = None) -> float:
+    """m_AB - m_Vega of ``band`` on ``camera`` (the published value), else the filter-only value.
+
+    Parameters
+    ----------
+    band
+        A band of :data:`BANDS` (any case).
+    camera
+        ``"acs/wfc"``, ``"wfc3/uvis"`` (:func:`camera_name`), or None when unknown.
+
+    Returns
+    -------
+    float
+        :data:`CAMERA_AB_MINUS_VEGA` of (camera, band) where listed, else ``BANDS[band].ab_minus_vega``.
+
+    Raises
+    ------
+    StarclassError
+        An unknown band, or a (camera, band) in :data:`CAMERA_OFFSET_UNKNOWN`.
+
+    Examples
+    --------
+    One filter name, two filters: ACS/WFC's F555W is 0.024 mag redder than WFC3/UVIS's in AB - Vega.
+
+    >>> ab_minus_vega("f555w", "acs/wfc"), ab_minus_vega("f555w", "wfc3/uvis"), ab_minus_vega("F555W")
+    (-0.006, -0.03, -0.03)
+    >>> ab_minus_vega("f814w", "acs/wfc"), ab_minus_vega("f814w", "simulated")
+    (0.424, 0.42)
+    """
+    info = band_info(band)
+    cam = camera.lower() if camera else None
+    if cam is not None:
+        if (cam, info.name) in CAMERA_AB_MINUS_VEGA:
+            return CAMERA_AB_MINUS_VEGA[(cam, info.name)]
+        if (cam, info.name) in CAMERA_OFFSET_UNKNOWN:
+            raise StarclassError(
+                f"no AB - Vega offset known for band {info.name!r} on {cam.upper()} (starclass's "
+                f"{info.ab_minus_vega:+.3f} is {info.camera.upper()}'s, another filter)")
+    return info.ab_minus_vega
+
+
+def vega_zeropoint(band: str, photflam: float, photplam: float, camera: str | None = None) -> float:
+    """Vega zeropoint: the AB zeropoint minus the band's AB - Vega offset (of ``camera`` where known).
+
+    Examples
+    --------
+    F555W's AB - Vega is -0.03 mag on WFC3/UVIS, so its Vega zeropoint is 0.03 mag above the AB one:
 
     >>> round(vega_zeropoint("f555w", 1.9e-19, 5308.0) - ab_zeropoint(1.9e-19, 5308.0), 4)
     0.03
+
+    ACS/WFC F475W, PHOTFLAM 1.827e-19 and PHOTPLAM 4745.6 (2010): the published VEGAmag zeropoint is
+    26.154:
+
+    >>> round(vega_zeropoint("f475w", 1.827e-19, 4745.6, camera="acs/wfc"), 3)
+    26.154
     """
-    return ab_zeropoint(photflam, photplam) - band_info(band).ab_minus_vega
+    return ab_zeropoint(photflam, photplam) - ab_minus_vega(band, camera)
 
 
 #: The magnitudes a ``softening_mag`` (the ``flux`` normalisation's one-pixel magnitude where the

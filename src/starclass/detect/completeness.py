@@ -9,7 +9,7 @@ import astropy.units as u
 import numpy as np
 from astropy.table import Table
 
-from starclass.bands import BANDS
+from starclass.bands import BANDS, ab_minus_vega, meta_camera
 from starclass.detect.match import match_catalogs
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
@@ -198,7 +198,8 @@ def completeness(
         # offset plus the photometry's error, and was printed as the error
         f_sys, t_sys = (str(c.meta.get("magsys") or "vega").lower() for c in (found, truth))
         if f_sys != t_sys and {f_sys, t_sys} == {"ab", "vega"} and band in BANDS:
-            offset = BANDS[band].ab_minus_vega
+            # the offset of the camera that took the measured AB magnitudes, where detect recorded it
+            offset = ab_minus_vega(band, meta_camera(found.meta, band))
             measured = measured - offset if f_sys == "ab" else measured + offset
             out.meta["dmag_system"] = (f"measured {f_sys.upper()} put on the truth's {t_sys.upper()} "
                                        f"(AB - Vega {offset:+.2f})")

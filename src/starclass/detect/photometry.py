@@ -1327,6 +1327,11 @@ class CandidatePhotometry:
         out.meta["aperture_radius_px"] = float(self.aperture_radius)
         out.meta["annulus_px"] = [float(self.annulus[0]), float(self.annulus[1])]
         out.meta["magsys"] = str(getattr(mosaics, "magsys", "vega"))
+        cameras = getattr(mosaics, "cameras", None)
+        if cameras:
+            # the camera of each band (INSTRUME/DETECTOR): AB magnitudes are put on Vega later with that
+            # camera's offset (ACS/WFC's and WFC3/UVIS's F555W differ by 0.024 mag)
+            out.meta["cameras"] = {str(b): str(c) for b, c in cameras.items()}
         if psf_used:
             out.meta["apcorr_psf_fwhm_px"] = {b: round(float(v), 3) for b, v in psf_used.items()}
         if growth:

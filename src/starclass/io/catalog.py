@@ -129,7 +129,7 @@ _ALIASES: dict[str, tuple[str, bool | None]] = {
 }
 # Band magnitudes and their errors by pattern: F555Wmag, mag_F555W, F555W_mag, m_F555W;
 # e_F555Wmag, F555Wmag_err, err_F555W, F555W_err, e_mag_F555W (CDS puts e_ before the column).
-_FILTER = r"(f\d{3,4}[wmnlx]{1,2})"
+_FILTER = r"(f\d{3,4}(?:lp|[wmnlx]{1,2}))"  # F555W, F658N, F550M, F300X; long-pass F850LP
 _MAG_ALIAS = re.compile(rf"^(?:mag_?|m_)?{_FILTER}(?:_?mag)?$", re.I)
 _ERR_ALIAS = re.compile(rf"^(?:e_?|err_?|e_mag_?)(?:mag_?)?{_FILTER}(?:_?mag)?$"
                         rf"|^(?:mag_?)?{_FILTER}(?:_?mag)?_?(?:err|error|e)$", re.I)

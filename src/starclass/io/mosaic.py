@@ -41,7 +41,7 @@ from astropy.io import fits
 from astropy.wcs import WCS
 from astropy.wcs.utils import proj_plane_pixel_scales
 
-from starclass.bands import BANDS, ab_zeropoint, v_band, vega_zeropoint
+from starclass.bands import ACS_WFC, BANDS, WFC3_UVIS, ab_minus_vega, ab_zeropoint, camera_name, v_band
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import counts_tally, photon_counts
@@ -640,6 +640,20 @@ class MosaicSet:
     def _names(self) -> str:
         return ", ".join(str(p) for p in self.paths.values())
 
+    @property
+    def cameras(self) -> dict[str, str]:
+        """Band -> camera (``"acs/wfc"``, ``"wfc3/uvis"``: :func:`image_camera`) where the header or file name says it.
+
+        ``detect`` records it in the catalogue (``meta['cameras']``), so that AB magnitudes are put on
+        Vega later with the offset of the camera that took them.
+        """
+        out = {}
+        for b in self.bands:
+            cam = image_camera(self.headers.get(b), self.paths.get(b))
+            if cam is not None:
+                out[b] = cam
+        return out
+
     def flags_note(self) -> str | None:
         """One line: how many pixels of each band the mask and DQ flags set to NaN; None without flags."""
         if not self.pixel_flags or not self.flags_in_data:
@@ -794,7 +808,8 @@ def read_mosaics(
         weights[b] = weight
         headers[b] = header
         wcses[b] = _celestial_wcs(header, path)
-        zps[b], zp_origin[b] = _zeropoint(b, header, path, magsys, given_zp, require_zeropoint)
+        zps[b], zp_origin[b] = _zeropoint(b, header, path, magsys, given_zp, require_zeropoint,
+                                          camera=image_camera(header, path))
         paths_out[b] = path
 
     if passed_over:
@@ -933,6 +948,41 @@ def band_name(value: str) -> str | None:
         if m:
             return m.group(1).lower()
     return low
+
+
+#: File-name tokens of HST products that name the camera (``hlsp_legus_hst_acs_..._f555w``,
+#: ``hst_10520_04_acs_wfc_f814w_drz``, ``..._wfc3-uvis_...``).
+_CAMERA_TOKENS = {"acs": ACS_WFC, "wfc3": WFC3_UVIS}
+
+
+def image_camera(header: fits.Header | Mapping[str, Any] | None, path: PathLike | None = None) -> str | None:
+    """The camera of an image: ``INSTRUME``/``DETECTOR`` (:func:`starclass.bands.camera_name`), else the file name.
+
+    The camera picks the AB - Vega offset of a filter that ACS/WFC and WFC3/UVIS both have
+    (F555W differs by 0.024 mag). ``INSTRUME = 'WFC3'`` alone is UVIS (its only optical and UV
+    detector). A file name with ``acs`` or ``wfc3`` (not both, as LEGUS's ``acs-wfc3`` catalogues
+    have) names it where the header does not. None when neither tells.
+
+    Examples
+    --------
+    >>> image_camera(fits.Header({"INSTRUME": "ACS", "DETECTOR": "WFC"})), image_camera({"INSTRUME": "WFC3"})
+    ('acs/wfc', 'wfc3/uvis')
+    >>> image_camera({}, "hlsp_legus_hst_acs_ngc628-c_f555w_v1_sci.fits"), image_camera({}, "m_f555w.fits") is None
+    ('acs/wfc', True)
+    """
+    if header is not None:
+        inst, det = header.get("INSTRUME"), header.get("DETECTOR")
+        if isinstance(inst, str) and inst.strip().upper() == "WFC3" and not (isinstance(det, str) and det.strip()):
+            # a product that kept INSTRUME alone: WFC3's optical and UV filters are all UVIS's (IR has none)
+            return WFC3_UVIS
+        named = camera_name(inst, det)
+        if named is not None:
+            return named
+    if path is not None:
+        tokens = {t for t in re.split(r"[_\-.\s]+", Path(path).name.lower()) if t in _CAMERA_TOKENS}
+        if len(tokens) == 1:
+            return _CAMERA_TOKENS[tokens.pop()]
+    return None
 
 
 def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
@@ -2275,9 +2325,29 @@ def _number(value) -> float | None:
     return out if np.isfinite(out) else None
 
 
+def _vega_offset(band: str, camera: str | None) -> tuple[float | None, str]:
+    """The band's AB - Vega offset on ``camera`` and a few words on it, or (None, why there is none)."""
+    if band not in BANDS:
+        return None, f"no AB - Vega offset known for band {band!r}"
+    try:
+        offset = ab_minus_vega(band, camera)
+    except StarclassError as exc:
+        return None, str(exc)
+    whose = camera.upper() if camera and camera in (ACS_WFC, WFC3_UVIS) else None
+    if whose is None:
+        # the filter-only value: say whose it is, so a reader of 'info' sees the camera was not told
+        info = BANDS[band]
+        whose = f"{info.camera.upper()}'s; no INSTRUME/DETECTOR camera" if info.camera else "no camera"
+    return offset, f"AB - Vega {offset:+.3f}, {whose}"
+
+
 def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
-               given: dict[str, float], required: bool) -> tuple[float, str]:
-    """The band's zeropoint of the stored pixel values, and where it came from (a few words for ``info``)."""
+               given: dict[str, float], required: bool, camera: str | None = None) -> tuple[float, str]:
+    """The band's zeropoint of the stored pixel values, and where it came from (a few words for ``info``).
+
+    ``camera`` (:func:`image_camera`) picks the AB - Vega offset of the Vega system: ACS/WFC's and
+    WFC3/UVIS's F555W differ by 0.024 mag (:data:`starclass.bands.CAMERA_AB_MINUS_VEGA`).
+    """
     if band in given:
         return given[band], "given"
     photflam = header.get("PHOTFLAM")
@@ -2285,6 +2355,7 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
     zp: float | None = None
     per_second = False  # True: the zeropoint is of count rates (PHOTFLAM), so counts need EXPTIME
     origin = ""
+    vega = ""  # the AB - Vega offset a Vega zeropoint took, and whose it is (for 'info')
     if photflam is not None and photplam is not None:
         try:
             photflam, photplam = float(photflam), float(photplam)
@@ -2306,23 +2377,25 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
             return float("nan"), f"none: BUNIT {flux_bunit} is a flux, PHOTFLAM is of e-/s"
         photflam = photplam = None  # the AB keyword (or the unit's own AB zeropoint) below
     if photflam is not None and photplam is not None:
+        origin = "PHOTFLAM/PHOTPLAM"
         if magsys == "ab":
             zp = ab_zeropoint(photflam, photplam)
         else:
-            if band not in BANDS:
-                # an ACS F475W, F625W, F775W...: 'info' (which needs no zeropoint) and the commands whose model needs
-                # none stopped here too, and the message named a Python argument and a zeropoint no option takes
+            offset, said = _vega_offset(band, camera)
+            if offset is None:
+                # an ACS F658N, a WFC3/UVIS F850LP...: 'info' (which needs no zeropoint) and the commands whose
+                # model needs none stopped here too, and the message named a Python argument and a zeropoint no
+                # option takes
                 if not required:
-                    return float("nan"), f"none: no AB - Vega offset known for {band} (--magsys ab reads its AB one)"
+                    return float("nan"), f"none: {said} (--magsys ab reads its AB one)"
                 raise StarclassError(
-                    f"no AB - Vega offset known for band {band!r} of {path} (PHOTFLAM/PHOTPLAM give its AB zeropoint; "
-                    f"starclass knows the offset of {', '.join(BANDS)}): use AB magnitudes (--magsys ab; magsys='ab' "
-                    f"in Python), or give the band's Vega zeropoint in Python (read_mosaics(..., "
-                    f"zeropoints={{'{band}': ...}}))")
-            zp = vega_zeropoint(band, photflam, photplam)
+                    f"{said} of {path} (PHOTFLAM/PHOTPLAM give its AB zeropoint; starclass knows the offset of "
+                    f"{', '.join(BANDS)}): use AB magnitudes (--magsys ab; magsys='ab' in Python), or give the "
+                    f"band's Vega zeropoint in Python (read_mosaics(..., zeropoints={{'{band}': ...}}))")
+            zp = ab_zeropoint(photflam, photplam) - offset
+            vega = said
         # PHOTFLAM is the flux of 1 e-/s (STScI): the zeropoint is of count rates
         per_second = True
-        origin = "PHOTFLAM/PHOTPLAM"
     else:
         ab_key = next((k for k in AB_ZEROPOINT_KEYS if _number(header.get(k)) is not None), None)
         ab_zp = _ab_unit_zeropoint(header, path)
@@ -2333,13 +2406,14 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
             zp, origin = (_number(header[ab_key]), f"{ab_key} (AB)") if ab_key is not None else ab_zp
             said = ab_key or origin.split(" (")[0]
             if magsys == "vega":
-                if band not in BANDS:
+                offset, why = _vega_offset(band, camera)
+                if offset is None:
                     if not required:
-                        return float("nan"), f"none: no AB - Vega offset known for {band} (--magsys ab reads {said})"
+                        return float("nan"), f"none: {why} (--magsys ab reads {said})"
                     raise StarclassError(
-                        f"{said} = {zp:g} in {path} is an AB zeropoint and no AB - Vega offset is known for band "
-                        f"{band!r}: use AB magnitudes (--magsys ab)")
-                zp -= BANDS[band].ab_minus_vega
+                        f"{said} = {zp:g} in {path} is an AB zeropoint and {why}: use AB magnitudes (--magsys ab)")
+                zp -= offset
+                vega = why
         else:
             casu = casu_zeropoint(header, path)
             if casu is not None:
@@ -2372,7 +2446,8 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
             # a zeropoint keyword is of the values as stored (SExtractor's MAG_ZEROPOINT, CFHT MegaPipe's
             # 30.000 "AB = -2.5 log10(counts) + 30", DES MAGZERO): 2.5 log10(EXPTIME) was added as for
             # PHOTFLAM, making every magnitude of a 400 s image 6.5 mag too faint
-            return float(zp), f"{origin}, of the stored {bunit.lower()}: no EXPTIME added"
+            stored = f"{origin}, of the stored {bunit.lower()}: no EXPTIME added"
+            return float(zp), stored + (f"; {vega}" if vega else "")
         # the keys the magnitude errors read (b447952): an HLSP's TEXPTIME was refused here, and a text
         # EXPTIME ('UNKNOWN') stopped 'starclass info' with a ValueError traceback
         exptime = exposure_time(header)
@@ -2384,7 +2459,7 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
         key = next(k for k in EXPOSURE_KEYS if _number(header.get(k)) == exptime)
         zp += 2.5 * np.log10(exptime)
         origin += f" per second + 2.5 log10({key} {exptime:g} s) for {bunit.lower()}"
-    return float(zp), origin
+    return float(zp), origin + (f"; {vega}" if vega else "")
 
 
 #: ``BUNIT`` (upper case, without spaces) of detector units that do not say whether the values are counts or

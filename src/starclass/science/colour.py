@@ -32,7 +32,7 @@ from collections.abc import Mapping
 import numpy as np
 from astropy.table import MaskedColumn, Table
 
-from starclass.bands import BANDS, role_hint, ubvi_bands
+from starclass.bands import BANDS, ab_minus_vega, meta_camera, role_hint, ubvi_bands
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, bands_in, class_array, column_names, mag_col
 from starclass.science.ssp import distance_modulus
@@ -86,8 +86,10 @@ def vega_mag(table: Table, band: str) -> np.ndarray:
     """``mag_<band>`` of every row on the Vega system (NaN where not detected).
 
     AB magnitudes (:func:`magnitude_system`) are converted with the band's AB - Vega offset
-    (``starclass.bands.BANDS[band].ab_minus_vega``, from the STScI zeropoint tables), since the
-    PHANGS boxes, the M_V limits and the SSP track are all Vega.
+    (:func:`starclass.bands.ab_minus_vega`, from the STScI zeropoint tables) of the camera that
+    took them where the catalogue says it (``meta['cameras']``, as ``detect`` writes it: ACS/WFC's
+    and WFC3/UVIS's F555W differ by 0.024 mag), since the PHANGS boxes, the M_V limits and the SSP
+    track are all Vega.
 
     Examples
     --------
@@ -96,15 +98,29 @@ def vega_mag(table: Table, band: str) -> np.ndarray:
     >>> t = Table({"mag_f336w": [21.19, 99.999]}, meta={"magsys": "ab"})
     >>> vega_mag(t, "f336w").round(3).tolist()
     [20.0, nan]
+
+    An ACS/WFC F555W is 0.006 mag brighter in AB than in Vega (WFC3/UVIS's, the default, 0.03):
+
+    >>> t = Table({"mag_f555w": [21.0]}, meta={"magsys": "ab", "cameras": {"f555w": "acs/wfc"}})
+    >>> vega_mag(t, "f555w").round(3).tolist()
+    [21.006]
     """
     m = _mag(table, band)
     if magnitude_system(table, band) == "ab":
-        info = BANDS.get(band.lower())
-        if info is None:
-            raise StarclassError(f"mag_{band} is AB and band {band} has no known AB - Vega offset: cannot put it "
-                                 "on the Vega system of the PHANGS boxes and the SSP track")
-        m = m - info.ab_minus_vega
+        return m - _ab_offset(table, band)
     return m
+
+
+def _ab_offset(table: Table, band: str) -> float:
+    """AB - Vega of ``band`` on the camera the catalogue gives it (else the filter's), refused where unknown."""
+    if band.lower() not in BANDS:
+        raise StarclassError(f"mag_{band} is AB and band {band} has no known AB - Vega offset: cannot put it "
+                             "on the Vega system of the PHANGS boxes and the SSP track")
+    try:
+        return ab_minus_vega(band, meta_camera(table.meta, band))
+    except StarclassError as exc:
+        raise StarclassError(f"mag_{band} is AB and {exc}: cannot put it on the Vega system of the PHANGS "
+                             "boxes and the SSP track") from None
 
 
 def ab_bands_note(table: Table, bands: list[str] | None = None) -> str:
@@ -121,7 +137,12 @@ def ab_bands_note(table: Table, bands: list[str] | None = None) -> str:
     if not ab:
         return ""
     return ("AB magnitudes put on Vega (m_Vega = m_AB - (AB - Vega)): "
-            + ", ".join(f"{b} {BANDS[b.lower()].ab_minus_vega:+.2f}" for b in ab))
+            + ", ".join(f"{b} {_ab_offset(table, b):+.{_places(table, b)}f}" for b in ab))
+
+
+def _places(table: Table, band: str) -> int:
+    # a camera's published offset to 0.001 mag; the filter-only value is good to a few hundredths
+    return 3 if meta_camera(table.meta, band) is not None else 2
 
 
 def reddening_vector(bands: Mapping[str, str], a_v: float = 1.0) -> tuple[float, float]:

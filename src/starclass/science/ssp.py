@@ -8,7 +8,10 @@ magnitudes of a 10^6 Msun single-age population (Kroupa IMF, nebular covering fr
 instantaneous burst), one row per age and redshift; only redshift 0 is used.
 
 AB -> Vega: ``m_Vega = m_AB - (m_AB - m_Vega)`` with the per-band offsets
-``starclass.bands.BANDS[b].ab_minus_vega`` (from the STScI WFC3/UVIS and ACS zeropoint tables).
+``starclass.bands.BANDS[b].ab_minus_vega`` (from the STScI WFC3/UVIS and ACS zeropoint tables): the
+filter-only values, of the camera ``BANDS[b].camera`` names, since a model track is drawn for a filter
+name, not a camera (the per-camera offsets of :data:`starclass.bands.CAMERA_AB_MINUS_VEGA` differ from
+them by up to 0.024 mag, in F555W).
 
 Band substitutions (:data:`SUBSTITUTES`): a band the model lacks takes the AB magnitude of the
 model filter nearest in pivot wavelength, and is then put on the Vega system with *its own*
@@ -18,7 +21,8 @@ ACS F775W (7693 A), filters designed to match SDSS g and i. The colours are good
 hundredths of a magnitude, enough for simulation and for drawing tracks. (Before this reader
 was shared, the science checks knew only the F438W substitution and had no g or i magnitudes;
 the simulator already used all three, so simulated fields are unchanged.) Bands of the model
-that starclass does not know (F390W, F625W, IR ...) are given in AB only (``mag_ab_<band>``).
+that starclass does not know (F390W, IR ...) are given in AB only (``mag_ab_<band>``); F475W, F625W,
+F775W and F850LP are known bands since 2026-12-05, with Vega columns of their own.
 
 The distance modulus ``5 log10(d / 10 pc)`` (:func:`distance_modulus`) turns these absolute
 magnitudes into apparent ones.

@@ -57,7 +57,7 @@ _MAD_TO_SIGMA = 1.482602218505602
 
 _BLUE_ROLES = ("uv", "u")
 _GREEN_ROLES = ("b", "g")
-_RED_ROLES = ("v", "r", "i")
+_RED_ROLES = ("v", "r", "i", "z")
 
 
 @njit(cache=True)
@@ -190,7 +190,7 @@ def _band_role(band: str) -> str | None:
 def rgb_groups(bands: Sequence[str]) -> tuple[list[int], list[int], list[int]]:
     """Indices of the bands summed into the blue, green and red channels.
 
-    Roles from :mod:`starclass.bands`: blue = UV + U, green = B / g, red = V / r / I.
+    Roles from :mod:`starclass.bands`: blue = UV + U, green = B / g, red = V / r / I / z (F850LP).
     If any band has no known role, all bands are split in order into thirds instead (one
     band: green; two: blue and red).
     Empty channels stay empty here (:func:`normalise` fills them from their neighbours).
