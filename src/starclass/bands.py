@@ -210,7 +210,9 @@ ROLE_FALLBACK: frozenset[str] = frozenset({"f775w"})
 
 def _first_with_role(bands: list[str] | tuple[str, ...], roles: tuple[str, ...]) -> str | None:
     for role in roles:
-        found = [b for b in bands if b in BANDS and BANDS[b].role == role]
+        # the table's order, not the caller's, decides between two bands of one role: v_band's
+        # "F555W, else F606W" took whichever a catalogue happened to list first
+        found = sorted((b for b in bands if b in BANDS and BANDS[b].role == role), key=list(BANDS).index)
         if found:
             return ([b for b in found if b not in ROLE_FALLBACK] or found)[0]
     return None
@@ -223,6 +225,8 @@ def v_band(bands: list[str] | tuple[str, ...]) -> str:
     --------
     >>> v_band(["f814w", "f555w"]), v_band(["f814w", "f606w"]), v_band(["xray", "optical"])
     ('f555w', 'f606w', 'xray')
+    >>> v_band(["f606w", "f555w"])
+    'f555w'
     """
     found = _first_with_role(bands, ("v", "g"))
     return found or bands[0]
