@@ -134,6 +134,57 @@ LEGUS_FIELDS: dict[str, tuple[float, float, str]] = {
 #: to be that field's: a tenth of a field's width, half the distance of NGC 628-C's centre to -E's.
 SKY_MATCH_DEG = 0.012
 
+#: Each field's pixel grid on the sky: (a0, ax, ay, b0, bx, by), so that a source at pixel x, y (the
+#: file's columns 2, 3, 1-based) lies ``a0 + ax x + ay y`` arcsec east and ``b0 + bx x + by y`` arcsec
+#: north of the field's centre in :data:`LEGUS_FIELDS` (astropy's ``SkyOffsetFrame`` about it).
+#: Least-squares fits to every source of each public catalogue (``../shared/data/legus``): the
+#: furthest source lies 0.063" from its fit (rms 0.011-0.030"), and every source lies at least 177"
+#: from any other field's grid, NGC 628-C's and -E's, whose footprints overlap, included. So a
+#: single row says its field, wherever in the footprint it lies: the median position
+#: (:data:`SKY_MATCH_DEG`) misses a renamed copy trimmed to a field's outer rows.
+LEGUS_GRIDS: dict[str, tuple[float, float, float, float, float, float]] = {
+    "eso486-g021": (141.4519, -0.039620581, 0.000001191, -142.7761, 0.000002739, 0.039620634),
+    "ic4247": (158.1689, -0.039620036, 0.000000288, -158.4863, 0.000001307, 0.039620159),
+    "ic559": (167.7397, -0.039617971, -0.000005122, -172.6504, -0.000001701, 0.039620094),
+    "ngc1433": (136.7249, -0.039619949, 0.000002932, -115.5965, 0.000002924, 0.039620389),
+    "ngc1566": (120.3006, -0.039619728, -0.000000740, -124.1872, -0.000000881, 0.039619856),
+    "ngc1705": (154.1329, -0.039619881, 0.000008776, -148.1281, 0.000009043, 0.039620558),
+    "ngc3274": (155.3252, -0.039619949, 0.000001359, -138.7837, -0.000000847, 0.039621439),
+    "ngc3351": (108.1018, -0.039620145, 0.000001014, -156.1706, 0.000001417, 0.039620205),
+    "ngc3738": (153.2671, -0.039619281, 0.000001959, -156.9384, 0.000001807, 0.039619867),
+    "ngc4242": (144.3873, -0.039620466, -0.000003267, -122.5898, -0.000003019, 0.039619559),
+    "ngc4248": (182.5299, -0.039619559, -0.000006298, -162.9075, -0.000007471, 0.039620445),
+    "ngc4395-n": (124.4341, -0.039618545, -0.000000124, -100.4626, -0.000000059, 0.039619722),
+    "ngc4395-s": (172.3503, -0.039619554, -0.000001631, -176.0514, -0.000001180, 0.039620018),
+    "ngc4449": (219.1832, -0.039620127, 0.000002587, -214.1699, 0.000002496, 0.039619998),
+    "ngc4485": (176.3646, -0.039619795, -0.000005031, -181.3186, -0.000005116, 0.039620343),
+    "ngc45": (91.8549, -0.039619963, -0.000002310, -99.0917, -0.000002247, 0.039620079),
+    "ngc4656": (150.0919, -0.039618603, 0.000000226, -138.1385, 0.000000739, 0.039620875),
+    "ngc5238": (172.1283, -0.039620666, -0.000004249, -178.5812, -0.000004984, 0.039620285),
+    "ngc5253": (142.4818, -0.039620135, -0.000001474, -139.5732, -0.000000799, 0.039620258),
+    "ngc5474": (151.4315, -0.039620173, -0.000000089, -130.3454, 0.000000158, 0.039619733),
+    "ngc5477": (168.2564, -0.039617960, -0.000003212, -157.2400, -0.000002949, 0.039619065),
+    "ngc628-c": (110.1657, -0.039620297, 0.000001640, -159.7000, 0.000001426, 0.039619856),
+    "ngc628-e": (175.0771, -0.039619733, -0.000000839, -153.3626, -0.000001343, 0.039620000),
+    "ngc6503": (91.9897, -0.039620308, 0.000009015, -80.2102, 0.000008178, 0.039619938),
+    "ngc7793-w": (98.8834, -0.039620815, -0.000005157, -148.6484, -0.000006463, 0.039619974),
+    "ugc1249": (149.7618, -0.039620378, -0.000000504, -145.5147, 0.000000185, 0.039619764),
+    "ugc4305": (227.1630, -0.039620089, -0.000010346, -200.7121, -0.000010643, 0.039620334),
+    "ugc4459": (148.4731, -0.039620293, -0.000000780, -133.3739, -0.000000793, 0.039618620),
+    "ugc5139": (169.1622, -0.039619849, -0.000006025, -156.9068, -0.000006515, 0.039620526),
+    "ugc5340": (192.3977, -0.039621440, -0.000007336, -174.2221, -0.000004921, 0.039620267),
+    "ugc685": (120.1382, -0.039619021, 0.000000955, -132.0872, -0.000000829, 0.039620731),
+    "ugc695": (158.6703, -0.039619866, 0.000000436, -141.5790, 0.000000031, 0.039620389),
+    "ugc7242": (126.3709, -0.039621259, 0.000013207, -233.1921, 0.000012771, 0.039620490),
+    "ugc7408": (113.5036, -0.039621333, 0.000011009, -146.8067, 0.000008185, 0.039619320),
+    "ugca281": (175.9350, -0.039620572, -0.000002499, -206.6268, -0.000003754, 0.039618967),
+}
+
+#: How far (arcsec) a row may lie from where a field's grid puts its x, y to be that field's: eight
+#: times the largest miss of the public catalogues (0.063"), 12 pixels of 0.04", so a copy whose
+#: positions were made 0-based (1 pixel) still matches.
+GRID_MATCH_ARCSEC = 0.5
+
 #: ``class_method`` values (hybrid layout, NGC 1566 col 35) whose class no person gave: 0 = the
 #: machine-learning classifier alone (654 of NGC 1566's 2451 classified rows). 1 (one person
 #: checking the ML class), 3, 4 (three people) and 6 (one person re-classifying a former class 4)
@@ -283,17 +334,74 @@ def field_from_name(name: str) -> str | None:
     return m.group(1) if m else None
 
 
-def field_from_sky(ra, dec) -> str | None:
-    """The LEGUS field whose centre the median position of ``ra``, ``dec`` (deg) lies at, or None.
+def field_from_grid(x, y, ra, dec) -> str | None:
+    """The LEGUS field whose pixel grid puts every row's x, y at its RA, Dec, or None.
 
-    The positions of a renamed file (``ngc628c.tab``) still say which field it is: the median of
-    its sources' positions lies within :data:`SKY_MATCH_DEG` of one centre in :data:`LEGUS_FIELDS`
-    (computed with astropy's angular separations), and nearer to it than half the way to any other.
+    Each field's catalogue measures x, y on its own drizzled image, so x, y and RA, Dec together
+    say the field (:data:`LEGUS_GRIDS`) wherever in its footprint the rows lie, NGC 628-C's and
+    -E's overlap included; every row with all four finite must lie within
+    :data:`GRID_MATCH_ARCSEC` of where the grid puts it.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Pixel positions as the file has them (columns 2, 3, 1-based).
+    ra, dec : array_like
+        Sky positions in degrees (columns 4, 5).
+
+    Returns
+    -------
+    str or None
+        The field, or None where no field's grid (or more than one) fits every row.
+
+    Examples
+    --------
+    >>> field_from_grid([1000.0], [1000.0], [24.19053], [15.74838]), field_from_grid([1.0], [1.0], [10.0], [-30.0])
+    ('ngc628-c', None)
+    """
+    from astropy import units as u
+    from astropy.coordinates import SkyCoord, SkyOffsetFrame
+
+    x, y, ra, dec = (np.asarray(v, float).ravel() for v in (x, y, ra, dec))
+    if not x.size == y.size == ra.size == dec.size:
+        return None
+    ok = np.isfinite(x) & np.isfinite(y) & np.isfinite(ra) & np.isfinite(dec) & (np.abs(dec) <= 90)
+    if not ok.any():
+        return None
+    x, y = x[ok], y[ok]
+    here = SkyCoord(ra[ok] * u.deg, dec[ok] * u.deg)
+    names = list(LEGUS_GRIDS)
+    centres = SkyCoord([LEGUS_FIELDS[f][0] for f in names] * u.deg, [LEGUS_FIELDS[f][1] for f in names] * u.deg)
+    # only fields whose centre lies near the first row (every field's rows lie within 0.063 deg of it)
+    near = here[0].separation(centres).deg < 0.2
+    found = []
+    for f, centre in zip(np.asarray(names)[near], centres[near]):
+        a0, ax, ay, b0, bx, by = LEGUS_GRIDS[str(f)]
+        off = here.transform_to(SkyOffsetFrame(origin=centre))
+        miss = np.hypot(off.lon.wrap_at(180 * u.deg).arcsec - (a0 + ax * x + ay * y),
+                        off.lat.arcsec - (b0 + bx * x + by * y))
+        if np.all(miss <= GRID_MATCH_ARCSEC):
+            found.append(str(f))
+    return found[0] if len(found) == 1 else None
+
+
+def field_from_sky(ra, dec, x=None, y=None) -> str | None:
+    """The LEGUS field a file's sources lie at: by their pixel grid (given x, y), else their median position.
+
+    The positions of a renamed file (``ngc628c.tab``) still say which field it is. With ``x``,
+    ``y`` (the file's columns 2, 3), a field whose grid puts every row at its RA, Dec
+    (:func:`field_from_grid`) is that field, however few the rows and wherever they lie. Else the
+    median of the positions must lie within :data:`SKY_MATCH_DEG` of one centre in
+    :data:`LEGUS_FIELDS` (astropy's angular separations), and nearer to it than half the way to
+    any other: a copy trimmed to a field's outer rows, or with x, y of another image, is then
+    none (:func:`read_legus_tab` warns where that leaves the filters assumed).
 
     Parameters
     ----------
     ra, dec : array_like
         Source positions in degrees (NaN ignored).
+    x, y : array_like, optional
+        Their pixel positions as the file has them (1-based).
 
     Returns
     -------
@@ -304,10 +412,16 @@ def field_from_sky(ra, dec) -> str | None:
     --------
     >>> field_from_sky([24.16, 24.18], [15.78, 15.785]), field_from_sky([10.0], [-30.0])
     ('ngc628-c', None)
+    >>> field_from_sky([24.19053], [15.74838]), field_from_sky([24.19053], [15.74838], [1000.0], [1000.0])
+    (None, 'ngc628-c')
     """
     from astropy import units as u
     from astropy.coordinates import SkyCoord
 
+    if x is not None and y is not None:
+        by_grid = field_from_grid(x, y, ra, dec)
+        if by_grid is not None:
+            return by_grid
     ra, dec = np.asarray(ra, float), np.asarray(dec, float)
     ok = np.isfinite(ra) & np.isfinite(dec) & (np.abs(dec) <= 90)
     if not ok.any():
@@ -591,9 +705,21 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     layout = detect_layout(a)
     names: dict[int, str] = {1: ID, 2: X, 3: Y, 4: RA, 5: DEC, 16: CI, 33: "n_filters"}
     # the field its positions lie at (columns 4, 5): a renamed file's name no longer says it
-    sky_field = field_from_sky(a[:, 3], a[:, 4]) if field_from_name(p.name) is None else None
+    named_field = field_from_name(p.name)
+    sky_field = field_from_sky(a[:, 3], a[:, 4], a[:, 1], a[:, 2]) if named_field is None else None
     if bands is None:
         bands, bands_source = legus_bands(p, sky_field)
+        if named_field is None and sky_field is None and bands_source.startswith("assumed"):
+            # a renamed copy whose rows say no field: its filters (and field, and so its galaxy's distance)
+            # were assumed with no word outside `info`'s "bands from" line
+            ok = np.isfinite(a[:, 3]) & np.isfinite(a[:, 4])
+            where = (f"median RA {np.median(a[ok, 3]):.5f}, Dec {np.median(a[ok, 4]):.5f} deg" if ok.any()
+                     else "no finite RA, Dec")
+            warnings.warn(f"{p.name}: neither the file name nor its sources' positions ({len(a)} rows, {where}) say "
+                          "which LEGUS field it is (no field's pixel grid fits their x, y and RA, Dec, and their "
+                          f"median lies at no field's centre), so it is read as field '{p.stem}' with its filters "
+                          f"assumed: {', '.join(b.upper() for b in bands)} (B may be F435W, V F606W); give them "
+                          "(starclass info --bands, bands= in Python) or keep the LEGUS file name", stacklevel=2)
     else:
         bands_source = "given"
         # before the count: five filters with one twice named two columns alike and lost a band, exit 0
@@ -699,7 +825,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
         "legus_layout": layout.name, "layout_note": note, "layout_certain": layout.certain,
         "legus_ncols": ncols, "bands_source": bands_source, "class_other": class_other,
         "class_not_inspected": not_inspected,
-        "column_map_used": mapped, "field": field_from_name(p.name) or sky_field or p.stem,
+        "column_map_used": mapped, "field": named_field or sky_field or p.stem,
         "field_from_sky": sky_field,
     })
     rd = _readme_filters(p)

@@ -8,7 +8,9 @@ that person did not vote) into an ``(N, K)`` array of training targets, one row 
 and one column per class, with one of three *label models*:
 
 ``mode``
-    One-hot on the most frequent vote. A tie follows :func:`starclass.schema.vote_mode`, the
+    One-hot on the most frequent vote, counted as the task reads the votes: merged into its
+    classes first (:func:`task_votes`), so that for a binary task 1+2 against 3+4 the votes
+    1, 1, 2, 3, 3 are three for cluster. A tie follows :func:`starclass.schema.vote_mode`, the
     rule ``starclass inspect --export`` gives its ``class_ref`` by: the tied class nearest the
     mean of the votes, the higher when equally near (``highest`` tied class for a task whose
     label scheme says so, galaxy-cluster), whatever the order of the columns. It used to go to
@@ -81,7 +83,7 @@ if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
 
 __all__ = ["LABEL_MODELS", "DawidSkeneResult", "VoteTargets", "votes_for_catalogue", "vote_matrix",
-           "vote_counts", "mode_targets", "soft_targets", "dawid_skene", "vote_targets", "task_targets",
+           "vote_counts", "task_votes", "mode_targets", "soft_targets", "dawid_skene", "vote_targets", "task_targets",
            "annotator_table", "read_votes", "task_tie_rule",
            "parse_label_columns", "combine_votes", "JointClasses", "joint_with_votes", "NOT_PEOPLE",
            "check_vote_columns", "known_classes", "checked_votes", "PEOPLE_MODELS", "check_several_people"]
@@ -298,6 +300,36 @@ def check_vote_columns(table: Table, columns: Sequence[str], votes: np.ndarray |
                              f"class of task {config.name!r} (its classes: {', '.join(map(str, known))}){more}; "
                              "correct the votes or choose the task they were given for")
 
+
+
+def task_votes(config: TaskConfig, votes: np.ndarray) -> np.ndarray:
+    """Each vote as the task's output class it merges into; 0 for no vote and for a class the task drops.
+
+    The label models that take one answer per candidate (``mode``, ``classify --votes``'s weighing of
+    the people) count the votes as the task reads them: for a binary task (1+2 against 3+4) the
+    votes 1, 1, 2, 3, 3 are three votes for cluster, not a tie of classes 1 and 3.
+
+    Parameters
+    ----------
+    config : TaskConfig
+        The task (``classes``, ``merge``).
+    votes : numpy.ndarray
+        ``(N, H)`` votes in the reference classes (:func:`vote_matrix`), 0 = no vote.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, H)`` int64 output classes, 0 where there is no vote or the task drops the class.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> task_votes(get_preset("m31-binary"), np.array([[1, 1, 2, 3, 3], [4, 0, 2, 1, 3]])).tolist()
+    [[1, 1, 1, 2, 2], [2, 0, 1, 1, 2]]
+    """
+    raw = np.asarray(votes, dtype=np.int64)
+    mapped = np.asarray(config.map_classes(raw.reshape(-1).astype(float)), dtype=np.int64).reshape(raw.shape)
+    return np.where((raw > 0) & (mapped >= 0), mapped, 0)
 
 def vote_matrix(table: Table, columns: Sequence[str], *, name: str = "labels") -> np.ndarray:
     """The votes as an ``(N, H)`` integer array, 0 where a person did not vote.
@@ -817,14 +849,22 @@ def votes_for_catalogue(config: TaskConfig, catalogue: Table, votes: Table | Non
     # reference classes: the task's merge keys (or its classes); every vote is one of them now
     ref = known_classes(config)
     annotators = None
-    if model == "dawid-skene":
-        fitted = dawid_skene(votes_arr, ref)
-        ref_targets, annotators = fitted.posterior, annotator_table(fitted, cols, table.meta.get("people"))
-    elif model == "soft":
-        ref_targets = soft_targets(votes_arr, ref)
+    if model == "mode":
+        # the mode of the votes as the task reads them, not the reference class of most votes merged after:
+        # votes 1, 1, 2, 3, 3 for a binary task (1+2 against 3+4) are three for cluster, but their
+        # four-class mode (1 and 3 tied, 3 nearer their mean) made the candidate a non-cluster
+        targets = mode_targets(task_votes(config, votes_arr), [int(c) for c in config.classes],
+                               tie_rule=task_tie_rule(config))
     else:
-        ref_targets = mode_targets(votes_arr, ref, tie_rule=task_tie_rule(config))
-    targets = task_targets(config, ref_targets, ref)
+        if model == "dawid-skene":
+            # a posterior is a probability: merged afterwards, P(cluster) = P(1) + P(2) exactly, and the
+            # people's confusions between the reference classes still inform it
+            fitted = dawid_skene(votes_arr, ref)
+            ref_targets, annotators = fitted.posterior, annotator_table(fitted, cols, table.meta.get("people"))
+        else:
+            # the vote fractions add up under a merge: merged before or after, the same targets
+            ref_targets = soft_targets(votes_arr, ref)
+        targets = task_targets(config, ref_targets, ref)
     n_votes_row = (votes_arr > 0).sum(axis=1)
     if votes is not None:
         targets, n_votes_row = _match_ids(catalogue, votes, targets, n_votes_row, name, ID)
@@ -1094,18 +1134,17 @@ def joint_with_votes(config: TaskConfig, catalogue: Table, prob: np.ndarray, vot
     check_several_people(cols, "dawid-skene", name=name, use="classify")
     classes = [int(c) for c in config.classes]
     # each vote as the task's class it merges into; a dropped class is no vote
-    idx = np.asarray(config.class_indices(raw.reshape(-1).astype(float)), dtype=np.int64).reshape(raw.shape)
-    task_votes = np.where((raw > 0) & (idx >= 0), np.asarray(classes)[np.clip(idx, 0, None)], 0)
-    if not (task_votes > 0).any():
+    mapped = task_votes(config, raw)
+    if not (mapped > 0).any():
         raise StarclassError(f"{name}: no vote in columns {', '.join(cols)} is a class of task {config.name!r}")
-    fitted = dawid_skene(task_votes, classes)
-    n_row = (task_votes > 0).sum(axis=1)
+    fitted = dawid_skene(mapped, classes)
+    n_row = (mapped > 0).sum(axis=1)
     if votes is not None:
-        aligned, n_row = _match_ids(catalogue, votes, task_votes.astype(float), n_row, name, ID)
-        task_votes = aligned.astype(np.int64)
+        aligned, n_row = _match_ids(catalogue, votes, mapped.astype(float), n_row, name, ID)
+        mapped = aligned.astype(np.int64)
     finite = np.isfinite(prob).all(axis=1)
     prior = np.where(finite[:, None], prob, fitted.priors[None, :])
-    post = combine_votes(prior, task_votes, fitted.confusion, classes)
+    post = combine_votes(prior, mapped, fitted.confusion, classes)
     known = finite | (n_row > 0)
     post[~known] = np.nan
     best = np.where(known, np.asarray(classes)[np.nan_to_num(post, nan=0.0).argmax(axis=1)], 0)
