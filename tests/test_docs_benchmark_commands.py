@@ -19,7 +19,8 @@ variables the docs set (``B=benchmarks/real_pandas.py`` in a block or in prose, 
 scratch ..."``) are expanded where a later line uses them (``$B --summarise``), as the shell the
 user pastes into would. Each word that starts with ``-`` must be one of the script's options; the
 value given to an option with literal ``choices`` must be one of them, as must the first
-positional argument where it has literal choices (trust_calibrators.py's ``ece-fields``).
+positional argument where it has literal choices (trust_calibrators.py's ``ece-fields``), and each
+name given to real_pandas.py's ``--models`` one of its models (``NAMED_VALUES``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,25 @@ DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 _SCRIPT = re.compile(r"(?:^|/)(?:benchmarks/|\$here/)(\w+\.py)$")
 #: ``NAME=value`` at the start of a shell word: a variable set for later lines.
 _ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*)=(.*)$", re.S)
+
+
+#: Options whose comma-separated values must be among a script's module-level tuples of names:
+#: ``real_pandas.py --models resnet-18`` trained the morphology baseline under that name until 2026-12-05.
+NAMED_VALUES = {("real_pandas.py", "--models"): ("CNNS", "BASELINES", "STACKERS")}
+
+
+def module_names(path: Path, constants: tuple[str, ...]) -> list[str]:
+    """The strings of the module-level tuples or lists ``constants`` of a script, read with ast.
+
+    >>> "resnet18" in module_names(BENCHMARKS / "real_pandas.py", ("CNNS",))
+    True
+    """
+    out: list[str] = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id in constants):
+            out += [str(v) for v in _literal(node.value) or ()]
+    return out
 
 
 @dataclass
@@ -151,6 +171,10 @@ def command_problems(script: str, words: list[str], *, positional: bool = True) 
         for v in values:
             if option in args.choices and v not in args.choices[option] and not v.startswith("$"):
                 out.append(f"{script}: {option} {v!r} is not one of its choices ({', '.join(args.choices[option])})")
+            if (script, option) in NAMED_VALUES and "$" not in v:
+                names = module_names(path, NAMED_VALUES[script, option])
+                out += [f"{script}: {option} {n!r} is none of its {'/'.join(NAMED_VALUES[script, option])}"
+                        for n in (n.strip() for n in v.split(",")) if n and n not in names]
     first = args.positional_choices[0] if args.positional_choices else None
     if positional and first and positionals and positionals[0] not in first and not positionals[0].startswith("$"):
         out.append(f"{script}: {positionals[0]!r} is not one of its first argument's choices ({', '.join(first)})")
@@ -319,6 +343,7 @@ def test_the_checker_catches_wrong_options_values_and_choices(tmp_path):
         "python benchmarks/no_such_script.py --x 1\n"
         'A="--pool-fields 2 --n-pol 2000"\n'
         "python benchmarks/trust_active.py $A --seed 1\n"
+        "python benchmarks/real_pandas.py --models compact,resnet-18 --folds 0\n"
         "python benchmarks/models_flops.py\n"
         "    [--plot docs/img/models_flops.png] [--plott x]\n```\n")
     found = [(n, p) for n, script, words in documented_script_commands(doc) for p in command_problems(script, words)]
@@ -331,7 +356,8 @@ def test_the_checker_catches_wrong_options_values_and_choices(tmp_path):
         (12, "trust_active.py: --retrain 'scratchh' is not one of its choices (finetune, scratch)"),
         (14, "no script benchmarks/no_such_script.py"),
         (16, "trust_active.py: no option '--n-pol'"),
-        (17, "models_flops.py: no option '--plott'"),
+        (17, "real_pandas.py: --models 'resnet-18' is none of its CNNS/BASELINES/STACKERS"),
+        (18, "models_flops.py: no option '--plott'"),
     ]
 
 
