@@ -1290,8 +1290,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.summary_folds is not None:
         args.summary_folds = {int(f) for f in args.summary_folds.split(",")}
     torch.set_num_threads(args.threads)
-    cs = add_regions(read_cutout_folder(Path(args.data) / "labels.csv", group_column="object_id"))
-    y = label_classes(cs, get_preset("m31-real").label_map)
+    try:  # a --data folder that is not there, or not a cutout folder, was read_cutout_folder's traceback
+        cs = add_regions(read_cutout_folder(Path(args.data) / "labels.csv", group_column="object_id"))
+        y = label_classes(cs, get_preset("m31-real").label_map)
+    except StarclassError as exc:
+        print(f"real_pandas: {exc}")
+        return 2
     folds = group_folds(y, cs.groups, args.n_folds, seed=args.seed)
     if args.summarise:
         try:
