@@ -168,3 +168,60 @@ def test_the_examples_in_this_file_run():
 
     result = doctest.testmod(sys.modules[__name__])
     assert result.attempted >= 4 and not result.failed
+
+
+def preset_table() -> list[tuple[int, str, dict[str, str]]]:
+    """docs/models.md's table of shipped presets: (line number, preset, {column: cell})."""
+    rows, header = [], []
+    for number, line in enumerate((ROOT / "docs" / "models.md").read_text(encoding="utf-8").splitlines(), 1):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.startswith("|"):
+            header = []
+        elif not header:
+            header = cells
+        elif header[0] == "preset" and re.fullmatch(r"`[\w-]+`", cells[0]):
+            rows.append((number, cells[0].strip("`"), dict(zip(header, cells))))
+    return rows
+
+
+def preset_problems(name: str, row: dict[str, str]) -> list[str]:
+    """What a docs/models.md row says of a preset's geometry and recipe that the preset does not have."""
+    from starclass.learn.config import get_preset
+
+    cfg, bad = get_preset(name), []
+    recipe = cfg.recipe
+    # "128 px resampled to 64": cutouts of 128 px, stamps of 64
+    stamp = re.match(r"\d+ px resampled to (\d+)", row["stamp"]) or re.match(r"(\d+) px", row["stamp"])
+    if stamp and int(stamp.group(1)) != cfg.stamp_size:
+        bad.append(f"stamp {stamp.group(1)} px, the preset {cfg.stamp_size}")
+    resized = re.match(r"\d+ px -> (\d+)", row["stamp"])
+    if resized and int(resized.group(1)) != cfg.input_size:
+        bad.append(f"input {resized.group(1)} px, the preset {cfg.input_size}")
+    architectures = ([m["architecture"] for m in cfg.architecture] if isinstance(cfg.architecture, list)
+                     else [cfg.architecture])
+    named = re.findall(r"`(\w+)`", row["architecture"].split(";")[0])
+    if named[:len(architectures)] != architectures:
+        bad.append(f"architecture {named}, the preset {architectures}")
+    optimizer = re.match(r"(Adam|SGD|Adadelta)(?: Nesterov 0\.9,)? (?:lr )?([\d.e-]+)", row["recipe"])
+    if optimizer and (optimizer.group(1).lower() != recipe.optimizer or float(optimizer.group(2)) != recipe.lr):
+        bad.append(f"{optimizer.group(0)}, the preset {recipe.optimizer} {recipe.lr}")
+    batch = re.search(r"batch (\d+)", row["recipe"])
+    if batch and int(batch.group(1)) != recipe.batch_size:
+        bad.append(f"batch {batch.group(1)}, the preset {recipe.batch_size}")
+    epochs = re.search(r"(\d+) epochs(?! without)", row["recipe"])  # not "x0.75 after 14 epochs without ..."
+    if epochs and int(epochs.group(1)) != recipe.epochs:
+        bad.append(f"{epochs.group(0)}, the preset {recipe.epochs}")
+    return bad
+
+
+def test_the_preset_table_of_docs_models_is_the_presets():
+    # a user picks a preset from this table by its batch, epochs, optimizer and geometry
+    rows = preset_table()
+    assert len(rows) >= 10, f"only {len(rows)} preset rows found"
+    bad = [f"docs/models.md:{n}: {name}: {p}" for n, name, row in rows for p in preset_problems(name, row)]
+    assert not bad, "\n".join(bad)
+    # and the check can fail: a row that says other figures
+    said = {"stamp": "64 px", "architecture": "`resnet18`", "recipe": "Adam 1e-3, batch 64, 20 epochs"}
+    assert preset_problems("legus4", said) == [
+        "stamp 64 px, the preset 32", "architecture ['resnet18'], the preset ['starcnet']",
+        "Adam 1e-3, the preset adam 0.0001", "batch 64, the preset 128", "20 epochs, the preset 15"]
