@@ -48,7 +48,9 @@ _ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*)=(.*)$", re.S)
 
 #: Options whose comma-separated values must be among a script's module-level tuples of names:
 #: ``real_pandas.py --models resnet-18`` trained the morphology baseline under that name until 2026-12-05.
-NAMED_VALUES = {("real_pandas.py", "--models"): ("CNNS", "BASELINES", "STACKERS")}
+NAMED_VALUES = {("real_pandas.py", "--models"): ("CNNS", "BASELINES", "STACKERS"),
+                ("accuracy.py", "--models"): ("MODELS",), ("models_accuracy.py", "--models"): ("MODELS",),
+                ("classify_speed.py", "--models"): ("MODELS",)}
 
 
 def module_names(path: Path, constants: tuple[str, ...]) -> list[str]:
@@ -61,7 +63,7 @@ def module_names(path: Path, constants: tuple[str, ...]) -> list[str]:
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
                 and node.targets[0].id in constants):
-            out += [str(v) for v in _literal(node.value) or ()]
+            out += [str(v) for v in _literal(node.value) or ()]  # a dict gives its keys
     return out
 
 
