@@ -84,6 +84,10 @@ def _scores(pred: np.ndarray, truth: np.ndarray, human: np.ndarray, mag: np.ndar
     return out
 
 
+#: What ``--models`` takes: any other name was skipped without a word (exit 0) until 2026-12-05.
+MODELS = ("starcnet", "resnet18", "compact", "trees", "boosting")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n-train", type=int, default=2000, help="candidates per training field")
@@ -126,6 +130,8 @@ def main() -> None:
         args.n_train, args.n_test, args.shape, args.epochs = 800, 500, 1024, 3
         args.resnet_members, args.resnet_epochs = 2, 2
     models = [m.strip() for m in args.models.split(",") if m.strip()]
+    for name in (m for m in models if m not in MODELS):
+        ap.error(f"--models {name!r} is no model of this benchmark (the models: {', '.join(MODELS)})")
 
     import torch
 

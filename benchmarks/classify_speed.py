@@ -52,6 +52,11 @@ def save_untrained(cfg, outdir: Path) -> Path:
     return outdir
 
 
+#: What ``--models`` takes, and each one's preset: any other name was a KeyError traceback after the
+#: field had been simulated (its temporary folder left behind) until 2026-12-05.
+MODELS = {"compact": "legus4-compact", "starcnet": "legus4"}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=3000)
@@ -61,6 +66,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="timed runs per model (best is kept)")
     ap.add_argument("--precisions", default="fp32,bf16", help="comma list of fp32, bf16, auto")
     args = ap.parse_args()
+    for name in (m.strip() for m in args.models.split(",") if m.strip()):
+        if name not in MODELS:
+            ap.error(f"--models {name!r} is no model of this benchmark (the models: {', '.join(MODELS)})")
 
     import torch
 
@@ -81,11 +89,10 @@ def main() -> None:
     cands = read_catalog(paths["truth"])["id", "x", "y"]
     print(f"field {args.shape}x{args.shape} x {len(fits_paths)} bands, {len(cands)} candidates, FITS in {work}")
 
-    names = {"compact": "legus4-compact", "starcnet": "legus4"}
     precisions = [p.strip() for p in args.precisions.split(",") if p.strip()]
     timings = {}
     for key in [m.strip() for m in args.models.split(",") if m.strip()]:
-        cfg = get_preset(names[key])
+        cfg = get_preset(MODELS[key])
         model_dir = save_untrained(cfg, work / key)
         classes = {}
         for prec in precisions:
@@ -109,7 +116,7 @@ def main() -> None:
             assert len(out) == len(cands)
             classes[prec] = np.asarray(out[CLASS_PRED])
             timings[key, prec] = (best_total, best_net)
-            print(f"{key:9s} ({names[key]}, {prec}): end to end {best_total:6.2f} s "
+            print(f"{key:9s} ({MODELS[key]}, {prec}): end to end {best_total:6.2f} s "
                   f"({len(cands) / best_total:8.0f} candidates/s); network alone {best_net:6.2f} s; "
                   f"stamps + I/O {best_total - best_net:5.2f} s"
                   + (f"; scaled to 3000: {best_total * 3000 / len(cands):.1f} s" if len(cands) != 3000 else ""),

@@ -87,6 +87,10 @@ def photometry_table(stamps: np.ndarray, bands: list[str]) -> Table:
     return t
 
 
+#: What ``--models`` takes: any other name ran nothing and printed only the footer, exit 0, until 2026-12-05.
+MODELS = ("compact", "trees", "boosting", "starcnet")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n-train", type=int, default=400)
@@ -98,6 +102,8 @@ def main() -> None:
                     help="comma-separated subset of compact, trees, boosting, starcnet")
     args = ap.parse_args()
     todo = {m.strip() for m in args.models.split(",") if m.strip()}
+    for name in sorted(todo - set(MODELS)):
+        ap.error(f"--models {name!r} is no model of this benchmark (the models: {', '.join(MODELS)})")
     torch.set_num_threads(args.threads)
 
     star_cfg = get_preset("legus4")

@@ -32,6 +32,10 @@ Models (``--models``, comma-separated):
               concentration, asymmetry, smoothness, Gini, M20, ellipticity, Petrosian radius,
               r20, r80 and the segment area (no deep learning)
 
+Any other name (but ``stack-lr``, ``stack-gb``: ``--stack-on``) is refused before any work, exit 2,
+with the close ones (:func:`check_model_names`; until 2026-12-05 ``resnet-18`` trained ``morph``
+under its own name).
+
 Each (model, fold) is written to ``OUT/<model>_fold<k>.json`` as it finishes, so the
 benchmark can be run in parts (``--models``, ``--folds``) and summarised at the end::
 
@@ -1036,6 +1040,38 @@ def check_names(wanted: dict[str, list[str]], names: list[str], skipped: list[st
             raise StarclassError(f"{option} {name!r} is no candidate; {hint} (candidates of {runs} runs)")
 
 
+def check_model_names(models: str) -> None:
+    """Refuse a ``--models`` name that is no model of this benchmark, suggesting the close ones.
+
+    Every name that is neither a CNN nor a stacker fell through to the morphology baseline:
+    ``--models resnet-18`` trained it and wrote ``resnet-18_fold0.json``, exit 0.
+
+    Parameters
+    ----------
+    models : str
+        ``--models`` as given: comma-separated names (empty ones, a trailing comma, are skipped).
+
+    Raises
+    ------
+    StarclassError
+        The first unknown name, the close names and every model the script has.
+
+    Examples
+    --------
+    >>> check_model_names("compact,trees")
+    >>> check_model_names("compact,resnet-18")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --models 'resnet-18' is no model; did you mean 'resnet18', ...? (the models: ...)
+    """
+    known = CNNS + BASELINES + STACKERS
+    for name in (n.strip() for n in models.split(",")):
+        if name and name not in known:
+            close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+            hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else "none is close to it"
+            raise StarclassError(f"--models {name!r} is no model; {hint} (the models: {', '.join(known)})")
+
+
 def stored_names(runs_dir: Path) -> list[str]:
     """The names a folder of runs can give, from the file names alone: each run with and without `` +TTA``.
 
@@ -1240,6 +1276,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         args.device = resolve_device(args.device)
+        check_model_names(args.models)
         # a bad --recipe/--arch-options value stops the run here, before any data is read or a fold trained
         for name in (n.strip() for n in args.models.split(",")):
             if name in CNNS:
@@ -1253,8 +1290,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.summary_folds is not None:
         args.summary_folds = {int(f) for f in args.summary_folds.split(",")}
     torch.set_num_threads(args.threads)
-    cs = add_regions(read_cutout_folder(Path(args.data) / "labels.csv", group_column="object_id"))
-    y = label_classes(cs, get_preset("m31-real").label_map)
+    try:  # a --data folder that is not there, or not a cutout folder, was read_cutout_folder's traceback
+        cs = add_regions(read_cutout_folder(Path(args.data) / "labels.csv", group_column="object_id"))
+        y = label_classes(cs, get_preset("m31-real").label_map)
+    except StarclassError as exc:
+        print(f"real_pandas: {exc}")
+        return 2
     folds = group_folds(y, cs.groups, args.n_folds, seed=args.seed)
     if args.summarise:
         try:

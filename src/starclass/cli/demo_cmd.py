@@ -35,10 +35,10 @@ def demo(
     Simulates a training field and a test field (different seeds) of a five-band HST-like galaxy,
     detects and measures candidates on the test field, trains the compact CNN on the training field,
     classifies the test candidates, prints the accuracy against the known truth and the simulated
-    human classifiers, and writes an HTML report. About 2 minutes on two idle CPU cores with the
-    defaults, most of it training (103 s measured; 25 min on a 2-core machine shared with four
-    other jobs). The folder is filled only when the run has finished: an interrupted run leaves it
-    as it was.
+    human classifiers, and writes an HTML report. About a minute on two quiet CPU cores with the
+    defaults (55 s measured 2026-12-05; a run that took 103 s on quiet cores took 25 min on a 2-core
+    machine shared with four other jobs). The folder is filled only when the run has finished: an
+    interrupted run leaves it as it was.
 
     Example: starclass demo -o demo_output/ --epochs 5
     """
