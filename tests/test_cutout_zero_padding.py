@@ -121,3 +121,24 @@ def test_train_stamps_says_so(tmp_path):
     # the old code: trained on the zeros as sky without a word
     assert "2 of 12 cutouts have blocks of exact zeros (as a mosaic without a weight map has beyond its footprint) " \
            "covering 31-50%" in text, text
+
+
+def test_train_cv_and_info_say_so(tmp_path):
+    from starclass.learn.config import save_config
+
+    p = _folder(tmp_path / "cut")
+    res = runner.invoke(app, ["info", str(p)])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    # the old code: nothing of the zeros
+    assert ("images with blocks of exact zeros (as a mosaic without a weight map has beyond its footprint): 2 (row 1 "
+            "a.fits 50%, row 2 b.fits 31%): read as data") in text, text
+    for i in range(19):
+        fits.writeto(p.parent / f"x{i}.fits", _object(10 + i))
+    with open(p, "a") as fh:
+        fh.write("".join(f"x{i}.fits,{1 + i % 3}\n" for i in range(19)))
+    task = save_config(get_preset("cool-core-compact", stamp_size=SIZE, scales=[1.0]), tmp_path / "task.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "cv"),
+                              "--no-progress", "--epochs", "1", "--cv", "2"])
+    assert res.exit_code == 0, res.output
+    assert "2 of 24 cutouts have blocks of exact zeros" in " ".join(res.output.split()), res.output
