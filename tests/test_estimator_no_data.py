@@ -93,3 +93,16 @@ def test_fit_leaves_them_out_as_train_stamps_does():
     assert ("1 of the 24 labelled training rows of fit(X, y) is a blank (constant) image (row 2): left out, "
             "as classify leaves them unclassified") in said, said
     assert est.predict(x[[1, 3]]).shape == (2,)
+
+
+def test_rows_beyond_the_first_batch_are_found_and_filled():
+    from starclass.learn.estimator import _usable_rows
+
+    x = np.random.default_rng(5).normal(size=(1100, 2, 16, 16)).astype("f4")
+    x[1050, 1] = np.nan   # one band without data, in the third batch of 512
+    x[700] = 3.0          # constant, in the second
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        filled, valid, no_data = _usable_rows(x, CFG)
+    assert np.flatnonzero(~valid).tolist() == [700, 1050] and np.argwhere(no_data).tolist() == [[1050, 1]]
+    assert np.isfinite(filled).all() and np.isnan(x[1050, 1]).all()  # X itself untouched

@@ -159,11 +159,16 @@ def _usable_rows(inputs: Any, config: TaskConfig, *, warn: bool = True) -> tuple
         x = np.zeros(0)
     if x.ndim != 4 or 0 in x.shape or not np.issubdtype(x.dtype, np.number):
         return inputs, None, np.zeros((0, len(config.bands)), dtype=bool)
-    no_data = no_data_bands(x, config)
+    # by batches of rows, as predict_inputs reads them: a whole-array mask of a million StarcNet inputs is 15 GB
+    step = INFERENCE_BATCH_SIZE
+    no_data = np.concatenate([no_data_bands(x[s:s + step], config) for s in range(0, len(x), step)])
     if no_data.any():
         x = np.array(x, dtype=np.float32)
-        x[~np.isfinite(x).reshape(len(x), x.shape[1], -1).any(axis=2)] = 0.0  # the channels without any data
-    blank = blank_bands(x, config) if x.shape[1] == config.n_channels else np.zeros_like(no_data)
+        for s in range(0, len(x), step):
+            part = x[s:s + step]  # a view: filled in place
+            part[~np.isfinite(part).reshape(len(part), part.shape[1], -1).any(axis=2)] = 0.0  # channels without data
+    blank = (np.concatenate([blank_bands(x[s:s + step], config) for s in range(0, len(x), step)])
+             if x.shape[1] == config.n_channels else np.zeros_like(no_data))
     if warn and blank.any():
         blank_column(blank, config.bands, what="rows of X", no_data=no_data, start=0,
                      consequence="they are not classified (NaN probabilities; predict gives class 0), as classify "
