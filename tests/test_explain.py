@@ -274,7 +274,10 @@ def test_explain_leaves_blank_cutouts_out_and_names_them(trained, tmp_path):
     r = runner.invoke(app, ["explain", str(trained / "model"), str(cut / "labels.csv"), "-o", str(out),
                             "--method", "gradcam"])
     assert r.exit_code == 0, r.output
-    assert "2 of the 14 stamps" in r.output and "zero.npy, offchip.fits" in r.output
+    text = " ".join(r.output.split())
+    # each kind in classify's words: the all-NaN one was said with the constant one, "blank (constant or all NaN: ...)"
+    assert (f"2 of the 14 stamps of {cut / 'labels.csv'} are left out of the maps, as classify leaves them "
+            "unclassified: 1 is blank (constant) (zero.npy), 1 has no data (all NaN) (offchip.fits)") in text, text
     stamps = Table.read(out / "tables" / "stamps.ecsv")
     assert len(stamps) == 12 and not {"zero.npy", "offchip.fits"} & set(stamps["file"])
     assert np.load(out / "maps.npz")["gradcam"].shape[0] == 12
@@ -287,7 +290,15 @@ def test_explain_leaves_blank_cutouts_out_and_names_them(trained, tmp_path):
     (only / "labels.csv").write_text(f"file,label\nzero.npy,{label}\n")
     bad = runner.invoke(app, ["explain", str(trained / "model"), str(only / "labels.csv"), "-o", str(tmp_path / "e2"),
                               "--method", "gradcam"])
-    assert bad.exit_code == 2 and "every stamp is blank" in bad.output and "zero.npy" in bad.output
+    assert bad.exit_code == 2 and "every stamp is blank (constant) (zero.npy)" in bad.output, bad.output
+    assert not (tmp_path / "e2").exists()
+    shutil.copy(cut / "offchip.fits", only / "offchip.fits")
+    (only / "labels.csv").write_text(f"file,label\nzero.npy,{label}\noffchip.fits,{label}\n")
+    bad = runner.invoke(app, ["explain", str(trained / "model"), str(only / "labels.csv"), "-o", str(tmp_path / "e2"),
+                              "--method", "gradcam"])
+    assert bad.exit_code == 2, bad.output
+    assert ("every stamp is blank (constant) (zero.npy) or has no data (all NaN) (offchip.fits); nothing to explain"
+            in " ".join(bad.output.split())), bad.output
     assert not (tmp_path / "e2").exists()
 
 

@@ -144,7 +144,14 @@ def suggest_command(
 
         table = read_cutout_output(candidates, f"candidates {candidates}")
         if table is None:
-            _refuse_unclassified_folder(Path(candidates), Path(model))
+            # the user's own options go into the rerun: the command said before lacked -o and failed as given
+            again = [*(["-n", str(n)] if n != 200 else []), *(["--by", by] if by != "entropy" else []),
+                     *(["--labels", str(labels)] if labels is not None else []),
+                     *(["--mag-column", mag_column] if mag_column else []),
+                     *(["--mag-bins", str(mag_bins)] if mag_bins != 5 else []),
+                     *(["--device", device] if device else []), *(["--overwrite"] if overwrite else [])]
+            _refuse_unclassified_folder(Path(candidates), Path(model), Path(output), again,
+                                        device=device, tta=by == "mutual-info")
             raise
         if mosaics:
             raise StarclassError(f"{candidates} is a classified cutout folder (no positions): it is ranked on its "
@@ -499,12 +506,19 @@ def _files_listed(path: Path, key: str, files: set[str]) -> tuple[int, int]:
     return sum(n and h for n, h in zip(named, has)), sum(named)
 
 
-def _refuse_unclassified_folder(candidates: Path, model: Path) -> None:
+def _refuse_unclassified_folder(candidates: Path, model: Path, output: Path, again: list[str] | None = None, *,
+                                device: str | None = None, tta: bool = False) -> None:
     """Say how to rank a cutout folder that was not classified, instead of the catalogue reader's refusal.
 
     Given a cutout folder (its directory or its ``labels.csv``), suggest said "required column
     'id' missing ... name a column 'id' in the file" or "expected a catalogue file, got a
-    directory": it ranks a folder on the probabilities ``classify --stamps`` writes.
+    directory": it ranks a folder on the probabilities ``classify --stamps`` writes. The two
+    commands to run are given whole, each on its own line: ``classify --stamps`` to a file
+    that is not there yet (beside ``output``), then this very ``suggest`` on that file with
+    the options given (``again``). Suggest does not classify the folder itself: ``classify
+    --stamps`` reads a folder with options of its own (label and object columns, bands) and
+    warns of cutouts it leaves unclassified, and its classification is the file the loop of
+    docs/real_images.md keeps.
 
     Examples
     --------
@@ -512,10 +526,10 @@ def _refuse_unclassified_folder(candidates: Path, model: Path) -> None:
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "labels.csv").write_text("file,label\\na.png,galaxy\\n")
     >>> try:
-    ...     _refuse_unclassified_folder(d / "labels.csv", pathlib.Path("m"))
+    ...     _refuse_unclassified_folder(d / "labels.csv", pathlib.Path("m"), d / "next.csv", ["-n", "5"])
     ... except StarclassError as exc:
-    ...     print("is not classified" in str(exc))
-    True
+    ...     print(str(exc).splitlines()[-1].strip().replace(str(d), "D"))
+    starclass suggest m D/classified.ecsv -o D/next.csv -n 5
     """
     from starclass.io.cutout_folders import csv_header, is_cutout_source
 
@@ -523,10 +537,18 @@ def _refuse_unclassified_folder(candidates: Path, model: Path) -> None:
     if not any(h == "file" or h.startswith("file_") for h in header) and not (
             candidates.is_dir() and is_cutout_source(candidates)):
         return
+    # a name that is neither there yet (classify refuses to overwrite) nor the suggestions' own
+    classified, k = output.parent / "classified.ecsv", 1
+    while classified.exists() or classified == output:
+        classified, k = output.parent / f"classified_{k}.ecsv", k + 1
+    q = shlex.quote
+    classify = (f"starclass classify --stamps {q(str(candidates))} --model {q(str(model))} -o {q(str(classified))}"
+                + (f" --device {q(device)}" if device else "") + (" --tta" if tta else ""))
+    rank = " ".join(["starclass suggest", q(str(model)), q(str(classified)), "-o", q(str(output)),
+                     *(q(a) for a in (again or []))])
     raise StarclassError(
-        f"cutout folder {candidates} is not classified: suggest ranks a folder on the probabilities classify writes; "
-        f"run 'starclass classify --stamps {candidates} --model {model} -o classified.csv', then "
-        f"'starclass suggest {model} classified.csv'") from None
+        f"cutout folder {candidates} is not classified: suggest ranks a folder on the probabilities classify writes "
+        f"(prob_<k>); classify it, then rank that classification:\n  {classify}\n  {rank}") from None
 
 
 def _no_label_column_note(labels: Path, key: str) -> str:

@@ -1337,7 +1337,14 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         no_data = cutout_band_no_data(cutouts.images, cfg)
         keep = np.flatnonzero(leave_out_blank(inputs, cfg, np.ones(len(cutouts), dtype=bool), str(cutouts.source),
                                               what="training", no_data=no_data))
-        from starclass.learn.cutouts import runaway_zscore_note
+        from starclass.learn.cutouts import runaway_zscore_note, zero_padding_note, zero_padding_rows
+
+        # zeros that may be a survey's padding are trained on as sky in every fold: said as for one training
+        used = np.zeros(len(cutouts), dtype=bool)
+        used[keep] = True
+        padded, share = zero_padding_rows(cutouts, used)
+        if padded.any():
+            warnings.warn(zero_padding_note(padded, share, cutouts.files), stacklevel=2)
 
         # the folds train on these cutouts as fit_cutouts does on one split: train --cv on the PAndAS
         # central 56 px with the robust zscore said nothing of cutouts z-scored to hundreds of sigma

@@ -109,6 +109,9 @@ class ExplainStamps:
     #: bool ``[N, S, S]``: pixels of the inputs' first scale without data (NaN in a cutout, off a mosaic),
     #: which the inputs hold filled; None: not known (every pixel taken as data)
     no_data: np.ndarray | None = None
+    #: bool ``[N, B]``: the task's bands that hold no data at all in a cutout (all NaN in its file,
+    #: :func:`starclass.stamps.images.cutout_band_no_data`), which read as blank once filled; None: not known
+    band_no_data: np.ndarray | None = None
 
     def origin(self, rows) -> str:
         """The common origin of ``rows`` (``"mixed"`` when they differ; ``"upper"`` without origins)."""
@@ -246,11 +249,12 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
             else:
                 warnings.warn(note.removeprefix("warning: "), stacklevel=2)
         scale, scale_note = cutout_pixel_scale(cut, int(cfg.stamp_size))
-        from starclass.stamps.images import cutout_no_data
+        from starclass.stamps.images import cutout_band_no_data, cutout_no_data
 
         return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
                              str(cut.source), origins=list(cut.origins), pixel_scale=scale,
-                             pixel_scale_note=scale_note, notes=notes, no_data=cutout_no_data(cut.images, cfg))
+                             pixel_scale_note=scale_note, notes=notes, no_data=cutout_no_data(cut.images, cfg),
+                             band_no_data=cutout_band_no_data(cut.images, cfg))
     if label_column is not None and label_column != "label":
         raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder; stamp "
                              f"store {src} holds its labels in {CLASS_REF}")
@@ -566,23 +570,38 @@ def _usable_rows(st: ExplainStamps, cfg) -> tuple[np.ndarray, str]:
     A blank (constant, or all-NaN, read as constant) stamp holds no object: a network still gives
     it a confident class and Grad-CAM a map, which were drawn and averaged into the class means as
     if it held one. ``classify`` leaves such stamps unclassified and ``train`` leaves them out;
-    so does ``explain``, naming them.
+    so does ``explain``, naming them, each kind in classify's words
+    (:func:`starclass.learn.classify.blank_words`): a cutout without any data is not a constant one.
     """
-    from starclass.learn.classify import blank_bands
+    from starclass.learn.classify import blank_bands, blank_words
 
-    blank = blank_bands(st.inputs, cfg).any(axis=1) if len(st.inputs) else np.zeros(0, bool)
+    by_band = blank_bands(st.inputs, cfg) if len(st.inputs) else np.zeros((0, len(cfg.bands)), bool)
+    blank = by_band.any(axis=1)
     rows = np.flatnonzero(~blank)
     if not blank.any():
         return rows, ""
-    which = np.flatnonzero(blank)
-    # cutouts by file name; a store's stamps by their id
-    named = ("" if st.name_column == "file" else f"{st.name_column} ") + ", ".join(st.names[i] for i in which[:5])
-    named += ", ..." if which.size > 5 else ""
+    # an all-NaN cutout was said with the constant ones, "blank (constant or all NaN: ...)"
+    empty = (np.zeros(len(blank), bool) if st.band_no_data is None
+             else (np.asarray(st.band_no_data, dtype=bool) & by_band).any(axis=1))
+
+    def named(which: np.ndarray) -> str:
+        # cutouts by file name; a store's stamps by their id
+        return (("" if st.name_column == "file" else f"{st.name_column} ") + ", ".join(st.names[i] for i in which[:5])
+                + (", ..." if which.size > 5 else ""))
+
+    kinds = [(np.flatnonzero(blank & ~empty), False), (np.flatnonzero(empty), True)]
+    kinds = [(which, nd) for which, nd in kinds if which.size]
     if not rows.size:
-        raise StarclassError(f"{st.source}: every stamp is blank (constant or all NaN: {named}); nothing to explain")
-    are = "is" if which.size == 1 else "are"
-    return rows, (f"{which.size} of the {len(blank)} stamps of {st.source} {are} blank (constant or all NaN: "
-                  f"{named}): left out of the maps, as classify leaves them unclassified")
+        said = " or ".join(f"{blank_words(nd)} ({named(which)})" for which, nd in kinds)
+        raise StarclassError(f"{st.source}: every stamp {said}; nothing to explain")
+    n = len(blank)
+    why = "left out of the maps, as classify leaves them unclassified"
+    if len(kinds) == 1:
+        which, nd = kinds[0]
+        return rows, (f"{which.size} of the {n} stamps of {st.source} {blank_words(nd, which.size)} "
+                      f"({named(which)}): {why}")
+    return rows, (f"{int(blank.sum())} of the {n} stamps of {st.source} are {why}: "
+                  + ", ".join(f"{which.size} {blank_words(nd, which.size)} ({named(which)})" for which, nd in kinds))
 
 
 def underlay(inputs: np.ndarray, n_scales: int = 1) -> np.ndarray:

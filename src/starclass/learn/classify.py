@@ -269,7 +269,9 @@ def blank_counts(n_blank: int, n_no_data: int, noun: str = "cutout") -> str:
 
 
 def blank_column(blank: np.ndarray, bands: Sequence[str], *, what: str = "candidates",
-                 no_data: np.ndarray | None = None) -> np.ndarray:
+                 no_data: np.ndarray | None = None, start: int = 1,
+                 consequence: str = "they are not classified (class_pred 0) and flagged in column blank_bands",
+                 ) -> np.ndarray:
     """The ``blank_bands`` column of :func:`blank_bands`' result, with a warning per blank band.
 
     Parameters
@@ -285,6 +287,11 @@ def blank_column(blank: np.ndarray, bands: Sequence[str], *, what: str = "candid
         Boolean ``[N, len(bands)]``: the band holds no data at all (every pixel NaN in a cutout's
         file, :func:`starclass.stamps.images.cutout_band_no_data`). Such a band is blank only because
         it was filled; the warning says it has no data rather than that it is constant.
+    start : int
+        The number of the first row in the warning: 1 for a file's rows (a CSV's first data row
+        is row 1), 0 for an array's (``CNNClassifier.predict_proba``'s ``X[0]``).
+    consequence : str
+        What is done to them, as the warning ends.
 
     Returns
     -------
@@ -311,8 +318,8 @@ def blank_column(blank: np.ndarray, bands: Sequence[str], *, what: str = "candid
                 continue
             # rows 1-based (the first data row of a CSV is row 1), as the cutout reader names them
             msg = (f"band {band} {how} in {where}{rows.size} of {n} {what} "
-                   f"(row(s) {', '.join(str(r + 1) for r in rows[:10])}{' ...' if rows.size > 10 else ''}): "
-                   "they are not classified (class_pred 0) and flagged in column blank_bands")
+                   f"(row(s) {', '.join(str(r + start) for r in rows[:10])}{' ...' if rows.size > 10 else ''}): "
+                   f"{consequence}")
             # warnings only: a log.warning beside it printed the message twice on the command line
             # (logging's last-resort handler); logging.captureWarnings(True) routes it to logs
             warnings.warn(msg, stacklevel=3)

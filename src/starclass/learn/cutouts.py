@@ -57,10 +57,12 @@ from starclass.schema import (
 )
 from starclass.stamps.images import (
     ROBUST_SIGMA_LIMIT,
+    ZERO_PADDING_SHARE,
     cutout_band_no_data,
     cutout_centre_no_data,
     cutout_inputs,
     cutout_no_data_fraction,
+    cutout_zero_padding_fraction,
     runaway_zscore_rows,
 )
 
@@ -437,6 +439,13 @@ def fit_cutouts(config: TaskConfig, cutouts: CutoutSet, *, outdir: str | os.Path
     empty = cutout_band_no_data(cutouts.images[rows], config)
     keep = leave_out_blank(inputs, config, np.ones(rows.size, dtype=bool), str(cutouts.source), what="training",
                            row_numbers=rows + 1, no_data=empty)
+    # zeros that may be a survey's padding are trained on as sky, as classify reads them: said as classify --stamps
+    # says it, of the rows trained on (an all-zero cutout is blank, said above)
+    used = np.zeros(len(cutouts), dtype=bool)
+    used[rows[keep]] = True
+    padded, share = zero_padding_rows(cutouts, used)
+    if padded.any():
+        warnings.warn(zero_padding_note(padded, share, cutouts.files), stacklevel=2)
     known = None
     if not keep.all():
         # an all-NaN cutout was counted among "the N blank (constant) cutout(s)": counted apart, as leave_out_blank does
@@ -599,6 +608,73 @@ def centre_no_data_note(centre: np.ndarray, files: Sequence[str]) -> str:
             f"file): class_pred 0 ({'row' if k == 1 else 'rows'} {named})")
 
 
+def zero_padding_rows(cutouts: CutoutSet, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(padded, share)``: which of ``rows`` (bool ``[N]``) are FITS/NPY cutouts padded with zeros, and the share.
+
+    ``share`` is :func:`starclass.stamps.images.cutout_zero_padding_fraction` of the cutouts as read
+    (blocks of exact zeros, by a mosaic's padding rule); a cutout is named from
+    :data:`~starclass.stamps.images.ZERO_PADDING_SHARE` up. Picture files (PNG, JPEG) are left
+    out: black sky is common in a stretched picture.
+
+    Examples
+    --------
+    >>> from starclass.io.cutout_folders import CutoutSet
+    >>> img = np.random.default_rng(0).normal(1.0, 0.1, (2, 1, 12, 12)).astype(np.float32)
+    >>> img[:, 0, :, 6:] = 0.0
+    >>> cs = CutoutSet(images=img, table=None, files=["a.png", "b.fits"], labels=None,
+    ...                groups=np.array(["a", "b"]), pixel_kinds=["picture", "stored"])
+    >>> padded, share = zero_padding_rows(cs, np.ones(2, bool))
+    >>> padded.tolist(), share.tolist()
+    ([False, True], [0.5, 0.5])
+    """
+    stored = (np.asarray(cutouts.pixel_kinds, dtype=str) != "picture" if len(cutouts.pixel_kinds) == len(cutouts)
+              else np.ones(len(cutouts), dtype=bool))
+    share = cutout_zero_padding_fraction(cutouts.images)
+    return np.asarray(rows, dtype=bool) & stored & (share >= ZERO_PADDING_SHARE), share
+
+
+def zero_padding_note(padded: np.ndarray, share: np.ndarray, files: Sequence[str]) -> str:
+    """The warning of ``classify --stamps`` and ``train --stamps`` on FITS/NPY cutouts padded with exact zeros.
+
+    A survey's cutout service pads beyond its footprint with 0.0 when it gives no weight map:
+    such a cutout was classified (and trained on) as if the zeros were sky, without a word. They
+    are still read as data (real data can be 0); the warning says what to do if they are padding.
+
+    Parameters
+    ----------
+    padded : numpy.ndarray
+        bool ``[N]``: the cutouts to name.
+    share : numpy.ndarray
+        ``[N]``: :func:`starclass.stamps.images.cutout_zero_padding_fraction`.
+    files : sequence of str
+        Each cutout's file, as the folder lists it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(zero_padding_note(np.array([True, False]), np.array([0.5, 0.0]), ["a.fits", "b.fits"]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    1 of 2 cutouts has blocks of exact zeros (as a mosaic without a weight map has beyond its footprint)
+    covering 50% of its pixels (row 1: a.fits): read as data, as every 0 in a cutout is; if they are a
+    survey's padding, set them to NaN in the files (or give the weight map), so that classify counts them
+    as without data (stamp_no_data) and leaves a cutout whose centre is among them unclassified
+    """
+    rows = np.flatnonzero(padded)
+    k, n = int(rows.size), int(np.size(padded))
+    named = ", ".join(f"{r + 1}: {files[r]}" for r in rows[:10]) + (", ..." if k > 10 else "")
+    lo, hi = (round(100 * float(v)) for v in (share[rows].min(), share[rows].max()))
+    over = f"{lo}%" if lo == hi else f"{lo}-{hi}%"
+    has, its = ("has", "its") if k == 1 else ("have", "their")
+    return (f"{k} of {n} cutouts {has} blocks of exact zeros (as a mosaic without a weight map has beyond its "
+            f"footprint) covering {over} of {its} pixels ({'row' if k == 1 else 'rows'} {named}): read as data, as "
+            "every 0 in a cutout is; if they are a survey's padding, set them to NaN in the files (or give the "
+            "weight map), so that classify counts them as without data (stamp_no_data) and leaves a cutout whose "
+            "centre is among them unclassified")
+
+
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,
                      tta: bool = False, batch_size: int = INFERENCE_BATCH_SIZE,
                      device: str | torch.device | None = None,
@@ -711,6 +787,12 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
                                            no_data=cutout_band_no_data(cutouts.images, cfg))
     if centre.any():
         warnings.warn(centre_no_data_note(centre, cutouts.files), stacklevel=2)
+    # a FITS/NPY cutout padded with 0.0 beyond a survey's footprint (no weight map) was classified on the zeros
+    # as sky without a word (a half-zero cutout: P = 0.9999): still read as data, but said. Pictures are left
+    # alone: black sky is common in a stretched PNG
+    padded, share = zero_padding_rows(cutouts, valid)
+    if padded.any():
+        warnings.warn(zero_padding_note(padded, share, cutouts.files), stacklevel=2)
     # a FITS/NPY cutout of a drizzled image's edge (NaN or zero exposure beyond the footprint) was classified on
     # partly filled input without a word: the share is written and counted, as classify does on mosaics
     no_data = cutout_no_data_fraction(cutouts.images, cfg)
@@ -745,6 +827,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         # as classify counts them: every row left unclassified, blank or without data at its centre
         "n_unclassified": int((~valid).sum()),
         "n_stamp_no_data": int(partial.sum()),
+        # classified cutouts with blocks of exact zeros, maybe a survey's padding (zero_padding_note)
+        "n_zero_padding": int(padded.sum()),
         **trust_meta,
     })
     if cutouts.group_column and cutouts.group_column in out.colnames:

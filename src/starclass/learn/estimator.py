@@ -104,6 +104,122 @@ def _relabelling_cross_val_predict() -> str | None:
     return None
 
 
+def no_data_bands(inputs: np.ndarray, config: TaskConfig) -> np.ndarray:
+    """Which bands of each row of model inputs hold no data at all, ``[N, len(config.bands)]`` bool.
+
+    A band has no data where none of its channels (one per scale) has a finite pixel: an
+    all-NaN cutout given as it is, which :func:`starclass.stamps.images.cutout_inputs` would
+    have filled. RGB inputs mix the bands: there a row has no data in every band when no
+    channel has a finite pixel.
+
+    Parameters
+    ----------
+    inputs : numpy.ndarray
+        Model inputs ``[N, C, H, W]``.
+    config : TaskConfig
+        The task (bands and normalisation).
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=4, scales=[1.0])
+    >>> x = np.ones((2, 2, 4, 4), np.float32)
+    >>> x[1, 0] = np.nan
+    >>> no_data_bands(x, cfg).tolist()
+    [[False, False], [True, False]]
+    """
+    x = np.asarray(inputs)
+    n, n_bands = x.shape[0], len(config.bands)
+    empty = ~np.isfinite(x).reshape(n, x.shape[1], -1).any(axis=2)  # [N, C]
+    if config.normalisation == "rgb" or x.shape[1] % n_bands:
+        return np.repeat(empty.all(axis=1, keepdims=True), n_bands, axis=1)
+    return empty.reshape(n, -1, n_bands).all(axis=1)  # channels are scales x bands (blank_bands' order)
+
+
+def _usable_rows(inputs: Any, config: TaskConfig, *, warn: bool = True) -> tuple[Any, np.ndarray | None, np.ndarray]:
+    """``(inputs, valid, no_data)``: bands without data filled, the rows classify would classify, and the no-data bands.
+
+    ``classify`` leaves a row whose stamp is blank (constant) in some band unclassified, and says
+    of an all-NaN cutout that it has no data (:func:`starclass.learn.classify.blank_words`). The
+    estimator took such rows as they were: an all-NaN row stopped predict_proba ("model inputs 0-3
+    contain NaN or inf"), a filled or constant one got confident probabilities. A band without
+    any data is filled with 0 (its rows are not classified, so the value is never scored);
+    rows with some NaN pixels are left to :func:`starclass.learn.classify.predict_inputs`'
+    refusal. ``valid`` is None for inputs this cannot read as ``[N, C, H, W]`` (refused later).
+    """
+    from starclass.learn.classify import blank_bands, blank_column
+
+    try:
+        x = np.asarray(inputs)
+    except (TypeError, ValueError):  # a ragged list: refused later in fit's and predict's own words
+        x = np.zeros(0)
+    if x.ndim != 4 or 0 in x.shape or not np.issubdtype(x.dtype, np.number):
+        return inputs, None, np.zeros((0, len(config.bands)), dtype=bool)
+    # by batches of rows, as predict_inputs reads them: a whole-array mask of a million StarcNet inputs is 15 GB
+    step = INFERENCE_BATCH_SIZE
+    no_data = np.concatenate([no_data_bands(x[s:s + step], config) for s in range(0, len(x), step)])
+    if no_data.any():
+        x = np.array(x, dtype=np.float32)
+        for s in range(0, len(x), step):
+            part = x[s:s + step]  # a view: filled in place
+            part[~np.isfinite(part).reshape(len(part), part.shape[1], -1).any(axis=2)] = 0.0  # channels without data
+    blank = (np.concatenate([blank_bands(x[s:s + step], config) for s in range(0, len(x), step)])
+             if x.shape[1] == config.n_channels else np.zeros_like(no_data))
+    if warn and blank.any():
+        blank_column(blank, config.bands, what="rows of X", no_data=no_data, start=0,
+                     consequence="they are not classified (NaN probabilities; predict gives class 0), as classify "
+                                 "leaves them")
+    return x, ~blank.any(axis=1), no_data & blank
+
+
+def _leave_out_unusable(X: Any, y: Any, config: TaskConfig, positions: Any, galaxies: Any,
+                        val_index: Any) -> tuple[Any, Any, Any, Any, Any]:
+    """``fit``'s rows without those classify leaves unclassified (blank, or a band without data), with a warning.
+
+    ``train --stamps`` leaves them out (:func:`starclass.learn.calibration.leave_out_blank`); ``fit``
+    trained on them without a word, an all-NaN row as a picture of zeros. Arrays only (a
+    stamp store is read lazily, as it is): ``y``, ``positions``, ``galaxies`` and
+    ``val_index`` follow the rows kept.
+    """
+    import torch
+
+    from starclass.learn.calibration import leave_out_blank
+
+    if not isinstance(X, (np.ndarray, list, torch.Tensor)):
+        return X, y, positions, galaxies, val_index
+    x, valid, no_data = _usable_rows(X.numpy() if isinstance(X, torch.Tensor) else X, config, warn=False)
+    if valid is None or len(np.shape(y)) not in (1, 2) or len(y) != len(x):
+        return X, y, positions, galaxies, val_index  # refused by fit with its own words
+    n = len(x)
+    # rows of no task class are not training rows: counted apart by fit ("without an output class")
+    try:
+        labelled = (np.asarray(config.class_indices(y)) >= 0) if np.ndim(y) == 1 else np.ones(n, dtype=bool)
+    except (StarclassError, TypeError, ValueError):
+        return X, y, positions, galaxies, val_index  # refused by fit with its own words
+    if not (labelled & ~valid).any():
+        return X, y, positions, galaxies, val_index
+    keep = leave_out_blank(x, config, labelled, "fit(X, y)", what="training", row_numbers=np.arange(n),
+                           no_data=no_data) | ~labelled
+    kept = np.flatnonzero(keep)
+    y = np.ma.asarray(y)[kept]  # np.ma: a MaskedColumn's mask (no label) kept
+    if positions is not None:
+        positions = tuple(np.asarray(p)[kept] for p in positions)
+    if galaxies is not None:
+        galaxies = np.asarray(galaxies)[kept]
+    if val_index is not None:
+        # positions in X -> positions among the rows kept (a left-out row is validated on by no one)
+        where = np.full(n, -1, dtype=np.int64)
+        where[kept] = np.arange(kept.size)
+        val_index = where[np.asarray(val_index, dtype=np.int64)]
+        val_index = val_index[val_index >= 0]
+    return np.asarray(X)[kept] if not isinstance(X, torch.Tensor) else X[torch.as_tensor(kept)], y, positions, \
+        galaxies, val_index
+
+
 class CNNClassifier(ClassifierMixin, BaseEstimator):
     """A CNN (or an ensemble of them) of a task config, with the scikit-learn interface.
 
@@ -254,6 +370,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
             parse_precision(self.precision, "CNNClassifier: precision")
         refuse_catalogue(X, "CNNClassifier.fit: X")
         cfg = self._task_config()
+        X, y, positions, galaxies, val_index = _leave_out_unusable(X, y, cfg, positions, galaxies, val_index)
         workdir = None if self.outdir is None else Path(self.outdir)
         scratch = tempfile.mkdtemp(prefix="starclass-fit-") if workdir is None else None
         try:
@@ -290,12 +407,16 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         """Mean probability over the ensemble members, ``[N, K]`` (columns: ``classes_``).
 
         Calibrated (the model's temperature, :mod:`starclass.learn.calibration`) when the model
-        carries a calibration, as ``fit`` stores when it has a validation split.
+        carries a calibration, as ``fit`` stores when it has a validation split. A row that
+        ``classify`` leaves unclassified gets NaN probabilities, with classify's warning: blank
+        (constant) in some band, or with no data (all NaN) in some band, such as an all-NaN
+        cutout given as it is ("band g has no data (all NaN) in 1 of 4 rows of X (row(s) 0)").
 
         Parameters
         ----------
         X : array-like ``[N, C, H, W]``
-            Model inputs with finite pixels (as :func:`starclass.stamps.make_inputs` makes).
+            Model inputs with finite pixels (as :func:`starclass.stamps.make_inputs` makes), or
+            bands without any data (all NaN).
 
         Returns
         -------
@@ -314,7 +435,9 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         """
         model = self._fitted()
         refuse_catalogue(X, "CNNClassifier.predict_proba: X")
-        res = predict_inputs(model, X, batch_size=int(self.batch_size), tta=bool(self.tta),
+        # a row classify leaves unclassified (blank, or a band without data) is NaN here, with classify's warning
+        x, valid, _ = _usable_rows(X, model.config)
+        res = predict_inputs(model, x, valid=valid, batch_size=int(self.batch_size), tta=bool(self.tta),
                              device=self.device, precision=self.precision)
         return res.prob_mean
 
@@ -323,7 +446,8 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
 
         For a task without a decision threshold this is ``classes_[argmax(predict_proba(X))]``;
         with one (``m31-binary``), the positive class wins when its probability reaches it
-        (:meth:`TaskConfig.decide`). ``starclass classify`` also reports the members' vote
+        (:meth:`TaskConfig.decide`). A row :meth:`predict_proba` leaves unclassified (NaN) is class
+        0, classify's "no class". ``starclass classify`` also reports the members' vote
         (``class_pred`` is their mode), which an ensemble may place elsewhere.
 
         Examples
@@ -337,7 +461,14 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         >>> set(clf.predict(toy.inputs)) <= {1, 2}
         True
         """
-        return np.asarray(self._fitted().config.decide(self.predict_proba(X)), dtype=np.int64)
+        prob = self.predict_proba(X)
+        # an unclassified row (NaN probabilities) is class 0, as classify's class_pred: decide's argmax gave it
+        # the first class
+        ok = np.isfinite(prob).all(axis=1)
+        pred = np.zeros(len(prob), dtype=np.int64)
+        if ok.any():
+            pred[ok] = self._fitted().config.decide(prob[ok])
+        return pred
 
     def calibrate(self, X: Any, y: Any, *, method: str = "temperature", n_bins: int | None = None,
                   allow_training_rows: bool = False, source: str = "calibrate(X, y)") -> CNNClassifier:
@@ -405,7 +536,11 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         keep = labels >= 0
         if not keep.any():
             raise StarclassError(f"CNNClassifier.calibrate: no value of y is a class of the task {list(cfg.classes)}")
-        keep = leave_out_blank(X, cfg, keep, source)
+        # an all-NaN row was not blank to leave_out_blank (and stopped the network): filled, left out, said to
+        # have no data; rows named as X's (0-based), as predict_proba names them
+        X, valid, no_data = _usable_rows(X, cfg, warn=False)
+        keep = leave_out_blank(X, cfg, keep, source, row_numbers=np.arange(len(X)),
+                               no_data=None if valid is None else no_data)
         # the manifest's record of the training rows travels with the loaded model: the same check as calibrate's
         n_training = _check_held_out({"training_rows": model.training_rows} if model.training_rows else {},
                                      Path("(in memory)"), X, np.flatnonzero(keep), source, allow_training_rows)
@@ -465,8 +600,10 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
             raise StarclassError(f"CNNClassifier.predict_set: the model carries no calibration ({why}); fit one on "
                                  "held-out rows with clf.calibrate(X_held_out, y_held_out)")
         refuse_catalogue(X, "CNNClassifier.predict_set: X")
-        raw = predict_inputs(model, X, batch_size=int(self.batch_size), tta=bool(self.tta), device=self.device,
-                             precision=self.precision, calibrated=False).prob_mean
+        # a row classify leaves unclassified has no set (all False), as classify writes none for it
+        X, valid, _ = _usable_rows(X, model.config)
+        raw = predict_inputs(model, X, valid=valid, batch_size=int(self.batch_size), tta=bool(self.tta),
+                             device=self.device, precision=self.precision, calibrated=False).prob_mean
         cal = ModelCalibration.from_dict(model.calibration, "model")
         # scored as classify scores them (trust_columns): calibrated probabilities, classes named in warnings
         conformal = cal.conformal(calibrated=True, class_names=getattr(model.config, "class_names", None))
@@ -477,7 +614,8 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Accuracy against reference classes ``y`` (merged to the task's classes first).
 
-        Candidates whose reference class maps to no task class are left out.
+        Candidates whose reference class maps to no task class are left out, and so are rows
+        :meth:`predict` leaves unclassified (class 0), as classify's accuracy line leaves them out.
 
         Examples
         --------
@@ -494,6 +632,11 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         if not keep.any():
             raise StarclassError(f"CNNClassifier.score: no reference class of y is one of {self.classes_.tolist()}")
         pred = self.predict(X)
+        # unclassified rows (class 0: blank or without data) are left out, as classify's accuracy line leaves them
+        keep &= pred != 0
+        if not keep.any():
+            raise StarclassError("CNNClassifier.score: no row with a task class in y is classified (every one is "
+                                 "blank or without data in some band)")
         w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)[keep]
         return float(np.average(pred[keep] == labels[keep], weights=w))
 

@@ -33,12 +33,18 @@ if TYPE_CHECKING:
     from starclass.io.task_like import TaskLike
 
 __all__ = ["ROBUST_SIGMA_LIMIT", "cutout_band_no_data", "cutout_centre_no_data", "cutout_inputs", "cutout_no_data",
-           "cutout_no_data_fraction", "cutout_resampler", "resample_cutout", "runaway_zscore_rows"]
+           "cutout_no_data_fraction", "cutout_resampler", "cutout_zero_padding_fraction", "resample_cutout",
+           "runaway_zscore_rows", "ZERO_PADDING_SHARE"]
 
 #: robust z-scored pixels of a stretched picture further than this from the median: the MAD then
 #: measured a saturated plateau, not the sky (a ZScale PNG's sky spans a few grey levels, so its
 #: brightest object lies tens of sigma up; the PAndAS cutouts' whole fields peak at 67)
 ROBUST_SIGMA_LIMIT = 100.0
+
+#: share of a FITS/NPY cutout in blocks of exact zeros (a mosaic's padding rule,
+#: :func:`cutout_zero_padding_fraction`) from which ``classify --stamps`` and ``train --stamps`` warn that
+#: they may be a survey's padding beyond its footprint: a quarter of the stamp
+ZERO_PADDING_SHARE = 0.25
 
 
 def cutout_inputs(images: np.ndarray, config: TaskLike) -> np.ndarray:
@@ -115,6 +121,49 @@ def cutout_no_data_fraction(images: np.ndarray, config: TaskLike) -> np.ndarray:
         mode = "area" if x.shape[-1] > size else "bilinear"
         valid = resample(valid[:, None].astype(np.float32), size, mode)[:, 0] > 0.999
     return no_data_fraction(valid, config)
+
+
+def cutout_zero_padding_fraction(images: np.ndarray) -> np.ndarray:
+    """Share of each cutout in blocks of exact zeros that a mosaic's reader takes for padding, ``[N]`` in 0-1.
+
+    Survey cutout services (MAST, the Legacy Survey) pad a cutout beyond the footprint with
+    0.0 when they give no weight map. A mosaic without a weight map has such blocks masked
+    (:func:`starclass.io.mosaic.zero_padding`: exact zeros within a square of at least 5 x 5
+    px, larger on a sparse image of photon counts, :func:`starclass.io.mosaic.padding_side`);
+    a cutout's are read as data (real data can be 0: they are never taken for NaN). This
+    measures them by the same rule, per plane (band), so that they can be said: the largest
+    share of a plane. A stray zero, a line of them, or a counts image's sparse sky is not counted.
+
+    Parameters
+    ----------
+    images : numpy.ndarray
+        ``[N, C, H, W]`` cutouts as read (NaN is not 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[N]`` float64: 0 without such a block, 0.5 for a cutout whose right half is 0.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> img = rng.normal(1.0, 0.1, (3, 1, 16, 16)).astype(np.float32)
+    >>> img[0, 0, :, 8:] = 0.0          # the right half padded
+    >>> img[1, 0, :, 0] = 0.0           # one column of zeros: not a block
+    >>> img[2] = rng.poisson(0.1, (1, 16, 16))  # photon counts: mostly 0, all sky
+    >>> cutout_zero_padding_fraction(img).tolist()
+    [0.5, 0.0, 0.0]
+    """
+    from starclass.io.mosaic import padding_side, zero_padding
+
+    x = np.asarray(images)
+    out = np.zeros(len(x))
+    for i, cutout in enumerate(x):
+        for plane in cutout:
+            if (plane == 0).sum() >= 25:  # fewer zeros hold no 5 x 5 block
+                pad = zero_padding(plane, side=padding_side(plane))
+                out[i] = max(out[i], float(pad.mean()))
+    return out
 
 
 def _band_validity(images: np.ndarray, config: TaskLike) -> np.ndarray:

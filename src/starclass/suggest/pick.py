@@ -106,9 +106,12 @@ def margin(prob: np.ndarray) -> np.ndarray:
     p = np.asarray(prob, dtype=float)
     if p.ndim != 2 or p.shape[1] < 2:
         raise StarclassError(f"margin needs probabilities of at least two classes per row, got shape {p.shape}")
-    top2 = np.sort(np.where(np.isfinite(p), p, -np.inf), axis=1)[:, -2:]
-    out = 1.0 - (top2[:, 1] - top2[:, 0])
-    out[~np.isfinite(p).all(axis=1)] = np.nan
+    # an unclassified row (a cutout without data: NaN probabilities) is NaN without arithmetic on it: -inf - -inf
+    # printed "warning: (RuntimeWarning) invalid value encountered in subtract" from suggest --by margin
+    ok = np.isfinite(p).all(axis=1)
+    out = np.full(len(p), np.nan)
+    top2 = np.sort(p[ok], axis=1)[:, -2:]
+    out[ok] = 1.0 - (top2[:, 1] - top2[:, 0])
     return out
 
 
