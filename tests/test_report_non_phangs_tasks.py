@@ -91,3 +91,41 @@ def test_explain_profiles_are_drawn_from_zero_without_an_offset():
     ax = fig.axes[0]
     assert ax.get_ylim()[0] == 0.0
     assert ax.yaxis.get_offset_text().get_text() == ""
+
+
+def _three_class_output(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    ref = np.repeat([1, 2, 3], n // 3)
+    p = rng.dirichlet([1, 1, 1], n) * 0.4
+    p[np.arange(n), ref - 1] += 0.6  # a good model: every class reaches 80% purity
+    p /= p.sum(axis=1, keepdims=True)
+    return Table({"file": [f"images/sim_{i:06d}.fits" for i in range(n)], "class_ref": ref,
+                  "class_pred": p.argmax(axis=1) + 1, "prob_1": p[:, 0], "prob_2": p[:, 1], "prob_3": p[:, 2]})
+
+
+def test_the_chosen_threshold_sentence_names_the_class(tmp_path):
+    html = build_report(_three_class_output(), None, tmp_path, n_boot=0, task="cool-core").read_text()
+    # the figures and the notes named it ("class 2 (weak cool core) vs rest"); the sentence said "Class 2"
+    assert "Class 2 (weak cool core) score threshold for 80% purity" in html
+    assert "Class 2 score threshold" not in html
+
+
+def test_a_binary_task_without_a_positive_class_says_the_first_is_taken(tmp_path):
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    t = _cutout_output()
+    path = tmp_path / "pred.csv"
+    t.write(path, format="ascii.csv")
+    said = {}
+    for task in ("open-globular", "galaxy-cluster"):
+        res = CliRunner().invoke(app, ["evaluate", str(path), "--task", task, "-o", str(tmp_path / task),
+                                       "--bootstrap", "0"])
+        assert res.exit_code == 0, res.output
+        said[task] = next(line for line in res.output.splitlines() if line.startswith("task "))
+    # open-globular names no positive class: its first is taken, and the line said "(from --task)" only
+    assert "positive class 1 (open) (the first class: the task names no positive class)" in said["open-globular"]
+    assert "positive class 1 (cluster) (from" in said["galaxy-cluster"]
+    html = build_report(t, None, tmp_path / "rep", n_boot=0, task="open-globular").read_text()
+    assert "positive class 1 (the first class: the task names no positive class)" in html

@@ -34,7 +34,7 @@ from starclass.evaluate.compare import (  # noqa: F401
 )
 from starclass.evaluate.matching import match_catalogs
 from starclass.evaluate.metrics import class_array
-from starclass.evaluate.task import EvalTask, class_labels
+from starclass.evaluate.task import EvalTask, class_labels, positive_origin
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_folder
@@ -67,7 +67,7 @@ def _catalogue_section(ev: Evaluation) -> Section:
     task = ev.task
     s.text(f"Task <b>{task.name or '(unnamed)'}</b>: classes "
            + ", ".join(f"{k} ({n})" for k, n in zip(task.classes, task.class_names))
-           + (f"; positive class {task.positive}" if task.positive is not None else "")
+           + (f"; positive class {task.positive}{positive_origin(task)}" if task.positive is not None else "")
            + (f"; decision threshold {task.threshold:.3f}" if task.threshold is not None else "") + ".")
     if ev.task_note:
         s.note(ev.task_note)
@@ -210,19 +210,20 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
     for st in c.thresholds:
         what = f"class {st.label}" if len(st.members) == 1 else f"cluster ({st.label})"
         suffix = rname if single else f"{st.label}_{rname}"
+        # the figure names the class ("class 1 (cluster) vs rest"), as the gallery and the tables do; so does the
+        # sentence on the chosen threshold ("Class 2 score threshold" of a cool-core page named no class)
+        called = f" ({named[str(st.label)].split(' ', 1)[1]})" if str(st.label) in named else ""
         if st.chosen:
             ch = st.chosen
             boot = ("; 95% bootstrap intervals in brackets, the threshold chosen again on each resample, so "
                     "they include the choice" if "threshold_lo" in ch else "")
-            s.text(f"{what.capitalize()} score threshold for {ch['target']:.0%} purity{st.scale()}: "
+            s.text(f"{what.capitalize()}{called} score threshold for {ch['target']:.0%} purity{st.scale()}: "
                    f"<b>{ch.get('shown', format(ch['threshold'], '.3f'))}</b>{chosen_ci(ch, 'threshold')} "
                    f"(purity {ch['purity']:.3f}{chosen_ci(ch, 'purity')}, recall {ch['recall']:.3f}"
                    f"{chosen_ci(ch, 'recall')}, F1 {ch['f1']:.3f}{chosen_ci(ch, 'f1')}, "
                    f"{ch['n_selected']} selected{boot}).")
         if st.note:
             s.note(st.note)
-        # the figure names the class ("class 1 (cluster) vs rest"), as the gallery and the tables do
-        called = f" ({named[str(st.label)].split(' ', 1)[1]})" if str(st.label) in named else ""
         s.figure(f"threshold_{suffix}", F.fig_threshold(st.scan, st.chosen, f"{what}{called} vs rest",
                                                         xlabel=f"threshold on the score of {what}{called}"
                                                         # the scan is on the raw probabilities when the
