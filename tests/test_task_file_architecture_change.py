@@ -40,3 +40,4 @@ def test_a_preset_given_bad_options_in_python_gets_no_task_file_advice():
     with pytest.raises(StarclassError) as err:
         build_model(cfg, pretrained=False)
     assert "has no option(s) ['nonsense']" in str(err.value) and "task file" not in str(err.value)
+
