@@ -267,7 +267,11 @@ class LayerChoice:
 
 
 def conv_map_sizes(model: nn.Module, x: torch.Tensor) -> list[tuple[str, nn.Module, tuple[int, int]]]:
-    """Every ``nn.Conv2d`` of ``model`` with the height and width of its output for ``x``.
+    """Every ``nn.Conv2d`` of ``model`` whose output is a map, with its height and width for ``x``.
+
+    A 1 x 1 convolution on globally pooled maps (a squeeze-and-excitation block's ``fc1`` and ``fc2`` in
+    MobileNetV3 and EfficientNet) makes a ``[N, C, 1, 1]`` vector, not a map: it is left out, as its ReLU
+    is from :func:`feature_map_layers` (``explain --layer`` took it as a "1x1 map" until 2026-12-05).
 
     Parameters
     ----------
@@ -288,27 +292,32 @@ def conv_map_sizes(model: nn.Module, x: torch.Tensor) -> list[tuple[str, nn.Modu
     [(16, 16), (8, 8)]
     """
     names = {id(m): n for n, m in model.named_modules()}
-    seen: list[tuple[str, nn.Module, tuple[int, int]]] = []
+    seen: list[tuple[str, nn.Module, tuple[int, int], object]] = []
     hooks = []
 
     def hook(mod, _inp, out):
-        seen.append((names.get(id(mod), "?"), mod, (int(out.shape[-2]), int(out.shape[-1]))))
+        seen.append((names.get(id(mod), "?"), mod, (int(out.shape[-2]), int(out.shape[-1])), out.grad_fn))
 
     for m in model.modules():
         if isinstance(m, nn.Conv2d):
             hooks.append(m.register_forward_hook(hook))
     was = model.training
     model.eval()
+    # with gradients on the input, so that each output carries the autograd node that tells a map from a
+    # pooled vector (frozen parameters or not)
+    x1 = torch.as_tensor(x[:1], dtype=torch.float32).detach().clone().requires_grad_(True)
     try:
-        with torch.no_grad():
-            model(x[:1])
+        with torch.enable_grad():
+            model(x1)
     finally:
         for h in hooks:
             h.remove()
         model.train(was)
     if not seen:
         raise StarclassError("the model has no Conv2d layer: class-activation maps need a convolutional layer")
-    return seen
+    memo: dict[int, bool] = {}
+    return [(n, m, size) for n, m, size, node in seen
+            if size != (1, 1) or node is None or _spatial(node, {id(x1)}, memo)]
 
 
 def choose_layer(model: nn.Module, x: torch.Tensor, *, min_size: int = MIN_MAP_SIZE,
