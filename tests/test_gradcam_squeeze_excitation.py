@@ -4,8 +4,9 @@ Before: :func:`starclass.science.gradcam.feature_map_layers` listed MobileNetV3'
 ``features.N.block.2.activation`` as 1 x 1 maps: the ReLU inside the squeeze-excitation block, whose
 ``[N, C, 1, 1]`` output is made from the globally pooled maps only. ``explain --layer`` accepted it
 ("1x1 map") and drew one value over the whole stamp, and its refusal of an unknown layer listed them among
-the model's feature maps. Now such a vector is left out, while a ResNet's last block, 1 x 1 on a small
-stamp but made from the pixels through its convolutions, is still listed.
+the model's feature maps; the block's fc1 and fc2 (1 x 1 convolutions on that vector) were offered and
+taken the same way as convolutions. Now such a vector is left out of both lists, while a ResNet's last
+block, 1 x 1 on a small stamp but made from the pixels through its convolutions, is still listed.
 """
 
 from __future__ import annotations
@@ -52,3 +53,15 @@ def test_a_resnet_block_that_is_one_pixel_on_a_small_stamp_is_still_a_map():
     net = torchvision.models.resnet18(weights=None, num_classes=2).eval()
     layers = {n: s for n, _, s in feature_map_layers(net, torch.zeros(1, 3, 32, 32))}
     assert layers["layer4"] == (1, 1) and layers["layer4.0"] == (1, 1)
+
+
+def test_an_se_convolution_asked_by_name_is_refused_too():
+    # the SE block's fc1/fc2 (1x1 convolutions on the pooled vector) were offered and taken as convolutions
+    net = torchvision.models.mobilenet_v3_small(weights=None, num_classes=2).eval()
+    with pytest.raises(StarclassError) as err:
+        choose_layer(net, torch.zeros(1, 3, 64, 64), name="features.4.block.2.fc1")
+    convs = str(err.value).split("its convolutions:")[1]
+    assert "features.4.block.2.fc" not in convs and "features.4.block.0.0" in convs
+    tiny = torchvision.models.resnet18(weights=None, num_classes=2).eval()
+    # a convolution that is 1 x 1 on a small stamp but made from the pixels is still one
+    assert choose_layer(tiny, torch.zeros(1, 3, 32, 32), name="layer4.1.conv2").size == (1, 1)

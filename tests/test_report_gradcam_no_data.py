@@ -46,7 +46,7 @@ def _inputs():
 def test_report_gradcam_maps_are_blank_where_the_cutout_has_no_data():
     from starclass.explain.maps import mask_no_data, mean_over_data
     from starclass.report.build import _gradcam_section
-    from starclass.science.gradcam import gradcam, radial_profile
+    from starclass.science.gradcam import choose_layer, gradcam, radial_profile
 
     g, images = _inputs()
     net, x, classes = g
@@ -58,7 +58,9 @@ def test_report_gradcam_maps_are_blank_where_the_cutout_has_no_data():
 
     # by hand: explain's masking of the plain Grad-CAM maps, class means over the data only
     target = np.array([g.model_classes.index(c) for c in classes])
-    hand = mask_no_data(gradcam(net, np.asarray(x, np.float32), target=target), g.no_data)
+    # at the report's layer, explain's choice (the last feature map until 2026-12-05)
+    layer = choose_layer(net, torch.as_tensor(np.asarray(x[:1], np.float32))).module
+    hand = mask_no_data(gradcam(net, np.asarray(x, np.float32), target=target, layer=layer), g.no_data)
     assert np.isnan(hand[g.no_data]).all() and np.isfinite(hand[~g.no_data]).all()
     sec = _gradcam_section(g, g.model_classes, {1: "a", 2: "b"})
     prof = next(i.content for i in sec.items if i.kind == "table")

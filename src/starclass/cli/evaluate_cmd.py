@@ -146,12 +146,13 @@ def evaluate(
                          allow_few_matches=allow_few_matches, group_column=group_column,
                          overwrite=overwrite, ssp=ssp, mag_limit=mag_limit)
     t = res["task"]
-    from starclass.evaluate.task import class_labels
+    from starclass.evaluate.task import class_labels, positive_origin
 
     # each class by number and name: the lines below, the tables and the figures name them so
     names = class_labels(t.classes, t.class_names)
     echo(f"task {t.name or '(unnamed)'}: classes {', '.join(names.values())}"
-         + (f"; positive class {names[t.positive]}" if t.positive is not None else "") + f" (from {t.source})")
+         + (f"; positive class {names[t.positive]}{positive_origin(t)}" if t.positive is not None else "")
+         + f" (from {t.source})")
     if res.get("decision"):
         # classify --threshold 0.4 (or the model's target-purity threshold) decided class_pred: never said here
         echo(res["decision"])

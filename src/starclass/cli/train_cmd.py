@@ -257,8 +257,9 @@ def train_command(
              "by ';'), catalog, and optionally name and galaxy; paths relative to the list's folder."),
     label_column: str = typer.Option(
         CLASS_REF, "--label-column",
-        help="Column with the reference class (1-4; 0 = none); for a labelled cutout folder (--stamps "
-             "labels.csv) its column of label strings, mapped by the task's label_map (default there: label)."),
+        help="Column with the reference class (the task's class numbers; 0 = none); for a labelled cutout "
+             "folder (--stamps labels.csv) its column of label strings, mapped by the task's label_map, or of "
+             "class numbers for a task without one (default there: label)."),
     stamps: list[Path] = typer.Option(
         None, "--stamps",
         help="Stamp store from 'starclass cutouts' instead of mosaics (repeat: one per field), or a labelled "

@@ -260,6 +260,11 @@ class EvalTask:
             return self.positive_class
         return self.classes[0] if self.is_binary else None
 
+    @property
+    def positive_declared(self) -> bool:
+        """Whether the task names its positive class (a binary task without one takes its first class)."""
+        return self.positive_class is not None
+
     def merge_title(self, merge: str) -> str:
         """One line describing a merge (for tables and captions)."""
         if self.phangs_like and merge in MERGE_TITLES:
@@ -675,3 +680,22 @@ def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None, 
                    "(give --task to be sure)")
     return EvalTask.from_classes(CLASSES), ("the catalogue records no task and has no probabilities: the PHANGS "
                                             "four classes are assumed (give --task for another scheme)")
+
+
+def positive_origin(task: EvalTask) -> str:
+    """Words after a binary task's positive class when the task names none ("" when it does).
+
+    ``evaluate`` and the report said "positive class 1 (open) (from --model)" for ``open-globular``,
+    whose preset names no positive class: the first class is taken for the thresholds and curves, and
+    the model says nothing of it.
+
+    Examples
+    --------
+    >>> positive_origin(EvalTask.from_classes((1, 2), class_names=["open", "globular"]))
+    ' (the first class: the task names no positive class)'
+    >>> positive_origin(EvalTask.from_classes((1, 2), positive_class=1))
+    ''
+    """
+    if task.positive is None or task.positive_declared:
+        return ""
+    return " (the first class: the task names no positive class)"

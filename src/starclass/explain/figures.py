@@ -209,6 +209,11 @@ def fig_profiles(profiles: Table, names: dict[int, str], title: str):
             ax.plot(s["radius_arcsec"] if use_arcsec else s["radius_px"], s["mean"], label=names.get(c, str(c)))
         ax.set_xlabel("radius [arcsec]" if use_arcsec else "radius [px]")
         ax.set_ylabel(f"mean {m}")
+        # every map runs 0..1 (normalised, negatives cut): from 0 and without an offset, as the report's
+        # profiles; a flat CAM profile of a 2 x 2 map was drawn from 0.60 to 0.80, and one flat to 1e-8
+        # read "5 .. 8" under an offset
+        ax.set_ylim(bottom=0)
+        ax.ticklabel_format(axis="y", useOffset=False)
         ax.legend(fontsize=7)
     fig.suptitle(wrap_title(title, 3.4 * max(1, len(methods)), 10), fontsize=10)
     fig.tight_layout()

@@ -3308,8 +3308,23 @@ def label_like_column(columns: Iterable[str], label_column: str) -> str | None:
     --------
     >>> label_like_column(["file", "Label"], "label"), label_like_column(["file", "flux"], "label")
     ('Label', None)
+
+    A column whose name is that asked for but misspelt comes first: ``--label-column experts`` on a
+    galaxy-cluster folder was pointed to ``label`` (the binary classes) rather than ``expert`` (the five
+    classes asked for), and a five-class task takes 1 and 2 as two of its classes without a word.
+
+    >>> label_like_column(["file", "label", "expert"], "experts")
+    'expert'
     """
-    return next((c for c in columns if c.casefold() in LABEL_LIKE and c != label_column), None)
+    import difflib
+
+    columns = [str(c) for c in columns]
+    others = [c for c in columns if c != label_column]
+    same = [c for c in others if c.casefold() == str(label_column).casefold()]
+    close = same or difflib.get_close_matches(str(label_column), others, n=1, cutoff=0.8)
+    if close:
+        return close[0]
+    return next((c for c in others if c.casefold() in LABEL_LIKE), None)
 
 
 def label_column_hint(columns, label_column: str) -> str:

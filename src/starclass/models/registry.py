@@ -185,9 +185,16 @@ def build_model(config: Any, member: int | None = None, *, pretrained: bool | st
         allowed = [p for p in sig.parameters if p != "config"]
         unknown = sorted(set(opts) - set(allowed))
         if unknown:
+            # a task file that changes the network keeps the arch_options of the preset it extends (replaced
+            # whole, as every field but recipe): 'extends: galaxy-cluster' with 'architecture: resnet18' got the
+            # small CNN's widths and dense, and the message left the user to find where they came from
+            inherited = ("" if config.preset_name is not None else
+                         "; a task file that changes 'architecture' keeps the arch_options of the preset it "
+                         "extends (made for its network): give this network's own in the file, e.g. "
+                         "'arch_options: {}' for its defaults")
             raise StarclassError(
                 f"task config {config.name!r}: architecture {name!r} has no option(s) {unknown}; "
-                f"its options: {allowed}"
+                f"its options: {allowed}{inherited}"
             )
     net = builder(config, **opts)
     net.architecture = name

@@ -34,7 +34,7 @@ from starclass.evaluate.compare import (  # noqa: F401
 )
 from starclass.evaluate.matching import match_catalogs
 from starclass.evaluate.metrics import class_array
-from starclass.evaluate.task import EvalTask, class_labels
+from starclass.evaluate.task import EvalTask, class_labels, positive_origin
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_folder
@@ -67,14 +67,43 @@ def _catalogue_section(ev: Evaluation) -> Section:
     task = ev.task
     s.text(f"Task <b>{task.name or '(unnamed)'}</b>: classes "
            + ", ".join(f"{k} ({n})" for k, n in zip(task.classes, task.class_names))
-           + (f"; positive class {task.positive}" if task.positive is not None else "")
+           + (f"; positive class {task.positive}{positive_origin(task)}" if task.positive is not None else "")
            + (f"; decision threshold {task.threshold:.3f}" if task.threshold is not None else "") + ".")
     if ev.task_note:
         s.note(ev.task_note)
     s.table("catalogues", ev.counts, "Objects per class in every catalogue (0 = unclassified).")
-    s.text("Pixel positions are 0-based. Pairs of catalogues are compared on their one-to-one matched "
-           "intersection (PHANGS-HST convention).")
+    s.text(pairing_sentence(ev))
     return s
+
+
+def pairing_sentence(ev: Evaluation) -> str:
+    """How the report's pairs of catalogues were paired, in one or two sentences.
+
+    The page said "compared on their one-to-one matched intersection (PHANGS-HST convention)" for
+    every task, also for cutout folders scored row by row or by file (a galaxy-cluster or cool-core
+    report), where no position was matched; the rule is now each comparison's own
+    (:attr:`starclass.evaluate.compare.Comparison.paired_by`), and the PHANGS-HST convention is named
+    only where positions were matched.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> from starclass.evaluate.compare import evaluate_catalogs
+    >>> t = Table({"class_pred": [1, 2, 2, 1], "class_ref": [1, 2, 1, 1], "prob_1": [0.9, 0.2, 0.4, 0.8],
+    ...            "prob_2": [0.1, 0.8, 0.6, 0.2]})
+    >>> pairing_sentence(evaluate_catalogs(t, [], task="galaxy-cluster", n_boot=0))
+    'Pairs of catalogues are compared on the objects paired: class_pred vs class_ref in prediction row by row.'
+    """
+    rules = [(c.heading(), c.paired_by) for c in ev.comparisons]
+    positional = [h for h, rule in rules if rule.startswith("one-to-one")]
+    if rules and len(positional) == len(rules):
+        return ("Pixel positions are 0-based. Pairs of catalogues are compared on their one-to-one matched "
+                "intersection (PHANGS-HST convention).")
+    text = "Pairs of catalogues are compared on the objects paired: " + "; ".join(
+        f"{h} {rule}" for h, rule in rules) + "."
+    if positional:
+        text += " Pixel positions are 0-based; a positional match is one-to-one (PHANGS-HST convention)."
+    return text
 
 
 def figure_names(task: EvalTask) -> dict[str, str]:
@@ -181,19 +210,20 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
     for st in c.thresholds:
         what = f"class {st.label}" if len(st.members) == 1 else f"cluster ({st.label})"
         suffix = rname if single else f"{st.label}_{rname}"
+        # the figure names the class ("class 1 (cluster) vs rest"), as the gallery and the tables do; so does the
+        # sentence on the chosen threshold ("Class 2 score threshold" of a cool-core page named no class)
+        called = f" ({named[str(st.label)].split(' ', 1)[1]})" if str(st.label) in named else ""
         if st.chosen:
             ch = st.chosen
             boot = ("; 95% bootstrap intervals in brackets, the threshold chosen again on each resample, so "
                     "they include the choice" if "threshold_lo" in ch else "")
-            s.text(f"{what.capitalize()} score threshold for {ch['target']:.0%} purity{st.scale()}: "
+            s.text(f"{what.capitalize()}{called} score threshold for {ch['target']:.0%} purity{st.scale()}: "
                    f"<b>{ch.get('shown', format(ch['threshold'], '.3f'))}</b>{chosen_ci(ch, 'threshold')} "
                    f"(purity {ch['purity']:.3f}{chosen_ci(ch, 'purity')}, recall {ch['recall']:.3f}"
                    f"{chosen_ci(ch, 'recall')}, F1 {ch['f1']:.3f}{chosen_ci(ch, 'f1')}, "
                    f"{ch['n_selected']} selected{boot}).")
         if st.note:
             s.note(st.note)
-        # the figure names the class ("class 1 (cluster) vs rest"), as the gallery and the tables do
-        called = f" ({named[str(st.label)].split(' ', 1)[1]})" if str(st.label) in named else ""
         s.figure(f"threshold_{suffix}", F.fig_threshold(st.scan, st.chosen, f"{what}{called} vs rest",
                                                         xlabel=f"threshold on the score of {what}{called}"
                                                         # the scan is on the raw probabilities when the
@@ -762,8 +792,11 @@ def _no_data_caption(n_masked: int, n: int) -> str:
             "other pixels, and the means and profiles use only the maps with data at each pixel. ")
 
 
-def _gradcam_maps(inputs, model_classes: Sequence[int]):
+def _gradcam_maps(inputs, model_classes: Sequence[int], layer=None):
     """The report's Grad-CAM arrays of (network, stamps, classes): stamps, classes, maps, class means, profiles.
+
+    ``layer`` is the module explained (None: :func:`starclass.science.gradcam.last_feature_layer`;
+    the report passes :func:`_gradcam_layer`'s, as ``starclass explain`` chooses it).
 
     Maps ``[N, S, S]`` are NaN where ``inputs.no_data`` (cutouts' NaN pixels,
     :func:`starclass.stamps.images.cutout_no_data`) says the stamp has no data, masked by
@@ -779,7 +812,7 @@ def _gradcam_maps(inputs, model_classes: Sequence[int]):
     classes = np.asarray(classes, int)
     # Grad-CAM's target is the network output, whose order is the task's class order
     target = np.array([model_classes.index(c) if c in model_classes else 0 for c in classes])
-    maps = gradcam(model, stamps, target=target)
+    maps = gradcam(model, stamps, target=target, layer=layer)
     labels = tuple(np.unique(classes))
     no_data = getattr(inputs, "no_data", None)
     n_masked = 0
@@ -796,6 +829,22 @@ def _gradcam_maps(inputs, model_classes: Sequence[int]):
     return stamps, classes, maps, avg, prof, n_masked
 
 
+def _gradcam_layer(inputs):
+    """The layer of the report's Grad-CAM: ``starclass explain``'s choice (the last feature map at least
+    :data:`starclass.science.gradcam.MIN_MAP_SIZE` pixels on a side, :func:`starclass.science.gradcam.choose_layer`).
+
+    The report took the last feature map whatever its size: 2 x 2 for the galaxy-cluster preset's small CNN
+    on its 64 px stamps, whose Grad-CAM, upsampled, is a tilted plane (its radial profile flat to 1e-8),
+    where ``explain`` on the same model and cutouts drew its 8 x 8 layer.
+    """
+    import torch
+
+    from starclass.science.gradcam import choose_layer
+
+    model, stamps, _ = inputs
+    return choose_layer(model, torch.as_tensor(np.asarray(stamps[:1], np.float32)))
+
+
 def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int, str] | None = None
                      ) -> Section | None:
     """Grad-CAM of (network, stamps [N, B, S, S], classes), or None.
@@ -808,17 +857,19 @@ def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int
         return None
     # science.gradcam imports torch: 13-19 s measured on the shared machine, paid only with Grad-CAM
     s = Section("Grad-CAM", key="gradcam")
-    stamps, classes, maps, avg, prof, n_masked = _gradcam_maps(inputs, model_classes)
+    choice = _gradcam_layer(inputs)
+    stamps, classes, maps, avg, prof, n_masked = _gradcam_maps(inputs, model_classes, layer=choice.module)
     order = np.concatenate([np.flatnonzero(classes == k)[:2] for k in np.unique(classes)])
     show = stamps[order].mean(axis=1)
     names = {int(k): str(v) for k, v in (class_names or {}).items()}
     image_origin = getattr(inputs, "origin", "lower")
     s.figure("gradcam", F.fig_gradcam(show, maps[order], [f"pred {names.get(int(c), f'class {c}')}"
                                                           for c in classes[order]], avg, prof,
-                                      "Grad-CAM of the last feature map", names=names,
-                                      origin=figure_origin(image_origin)),
+                                      f"Grad-CAM at layer {choice.name} ({choice.size[0]}x{choice.size[1]} map)",
+                                      names=names, origin=figure_origin(image_origin)),
              "Top: examples, titled with their predicted class (stamp mean over bands, Grad-CAM overlaid). "
-             "Bottom: mean map per predicted class and radial profiles. " + _zero_maps_caption(maps)
+             "Bottom: mean map per predicted class and radial profiles. "
+             f"Layer {choice.name}, as starclass explain chooses it: {choice.reason}. " + _zero_maps_caption(maps)
              + _no_data_caption(n_masked, len(maps))
              + _origin_caption(image_origin))
     rows = [(int(k), float(ri), float(pi)) for k, (r, p) in prof.items() for ri, pi in zip(r, p)]

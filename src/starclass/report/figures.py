@@ -788,6 +788,10 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
         ax.plot(r, p, color=colour[k], label=names.get(k, f"class {k}"))
     ax.set_xlabel("radius [px]")
     ax.set_ylabel("mean Grad-CAM")
+    # maps run 0..1: from 0, and no offset, as a flat profile (0.4833728 to within 1e-8) was drawn on an
+    # axis labelled "5 .. 8" under "1e-8+4.833728e-1"
+    ax.set_ylim(bottom=0)
+    ax.ticklabel_format(axis="y", useOffset=False)
     ax.legend(fontsize=7)
     fig.suptitle(title, fontsize=11)
     fit_titles(fig)  # "mean, compact association" ran into the next panel

@@ -224,6 +224,172 @@ def last_feature_layer(model, inputs):
     return layers[-1][1] if layers else last_conv_layer(model)
 
 
+#: Smallest side (pixels of the feature map) at which a class-activation map still says
+#: where in the stamp the evidence lies: 7 x 7 is ImageNet ResNets' and VGGs' last map at 224 px.
+MIN_MAP_SIZE = 7
+
+
+@dataclass
+class LayerChoice:
+    """The layer whose feature maps Grad-CAM explains.
+
+    Attributes
+    ----------
+    name : str
+        Its dotted name in ``model.named_modules()``.
+    module : torch.nn.Module
+        The layer.
+    size : tuple of int
+        Height and width of its output for the stamps explained.
+    last_size : tuple of int
+        The same for the network's last feature map (the default layer of Grad-CAM).
+    reason : str
+        One sentence: why this layer.
+
+    Examples
+    --------
+    Made by :func:`choose_layer`:
+
+    >>> net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(4), nn.Conv2d(2, 2, 3, padding=1),
+    ...                     nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(2, 2))
+    >>> lc = choose_layer(net, torch.zeros(1, 1, 16, 16))
+    >>> lc.name, lc.size, lc.last_size
+    ('1', (16, 16), (4, 4))
+    >>> print(lc.reason)
+    the last feature map (4) is 4x4; the last one with at least 7x7 is used (16x16)
+    """
+
+    name: str
+    module: nn.Module
+    size: tuple[int, int]
+    last_size: tuple[int, int]
+    reason: str
+
+
+def conv_map_sizes(model: nn.Module, x: torch.Tensor) -> list[tuple[str, nn.Module, tuple[int, int]]]:
+    """Every ``nn.Conv2d`` of ``model`` whose output is a map, with its height and width for ``x``.
+
+    A 1 x 1 convolution on globally pooled maps (a squeeze-and-excitation block's ``fc1`` and ``fc2`` in
+    MobileNetV3 and EfficientNet) makes a ``[N, C, 1, 1]`` vector, not a map: it is left out, as its ReLU
+    is from :func:`feature_map_layers` (``explain --layer`` took it as a "1x1 map" until 2026-12-05).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network.
+    x : torch.Tensor
+        One batch of inputs ``[N, C, H, W]`` (one stamp is enough).
+
+    Returns
+    -------
+    list of (name, module, (h, w))
+        In the order the layers ran.
+
+    Examples
+    --------
+    >>> net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.MaxPool2d(2), nn.Conv2d(2, 2, 3, padding=1))
+    >>> [s for _, _, s in conv_map_sizes(net, torch.zeros(1, 1, 16, 16))]
+    [(16, 16), (8, 8)]
+    """
+    names = {id(m): n for n, m in model.named_modules()}
+    seen: list[tuple[str, nn.Module, tuple[int, int], object]] = []
+    hooks = []
+
+    def hook(mod, _inp, out):
+        seen.append((names.get(id(mod), "?"), mod, (int(out.shape[-2]), int(out.shape[-1])), out.grad_fn))
+
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            hooks.append(m.register_forward_hook(hook))
+    was = model.training
+    model.eval()
+    # with gradients on the input, so that each output carries the autograd node that tells a map from a
+    # pooled vector (frozen parameters or not)
+    x1 = torch.as_tensor(x[:1], dtype=torch.float32).detach().clone().requires_grad_(True)
+    try:
+        with torch.enable_grad():
+            model(x1)
+    finally:
+        for h in hooks:
+            h.remove()
+        model.train(was)
+    if not seen:
+        raise StarclassError("the model has no Conv2d layer: class-activation maps need a convolutional layer")
+    memo: dict[int, bool] = {}
+    return [(n, m, size) for n, m, size, node in seen
+            if size != (1, 1) or node is None or _spatial(node, {id(x1)}, memo)]
+
+
+def choose_layer(model: nn.Module, x: torch.Tensor, *, min_size: int = MIN_MAP_SIZE,
+                 name: str | None = None) -> LayerChoice:
+    """The last rectified feature map at least ``min_size`` pixels on a side (or the layer ``name``).
+
+    The candidates are :func:`starclass.science.gradcam.feature_map_layers`: modules whose output
+    comes from an activation (a ResNet's blocks and stages, VGG's ReLUs, MobileNet's ``features``),
+    the maps Grad-CAM is defined on. A network without any falls back to its convolutions.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network.
+    x : torch.Tensor
+        Inputs ``[N, C, H, W]`` as the model receives them.
+    min_size : int
+        Smallest acceptable map side in pixels.
+    name : str or None
+        A layer by its ``named_modules`` name: used as given (an error if it is neither a feature map
+        nor a convolution of the model).
+
+    Returns
+    -------
+    LayerChoice
+
+    Raises
+    ------
+    StarclassError
+        ``name`` is neither a feature map nor a convolution of the model.
+
+    Examples
+    --------
+    >>> net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(4), nn.Conv2d(2, 2, 3, padding=1),
+    ...                     nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(2, 2))
+    >>> choose_layer(net, torch.zeros(1, 1, 16, 16)).name   # the 4 x 4 map of layer 4 is too coarse
+    '1'
+    >>> choose_layer(net, torch.zeros(1, 1, 16, 16), name="3").reason   # a convolution, as asked
+    'layer 3 as asked (4x4 map)'
+    """
+    if int(min_size) < 1:
+        # a map of 0 pixels "or more" is every layer: the CLI refused --min-map 0, Python took it
+        raise StarclassError(f"--min-map (min_size= in Python) must be >= 1, got {min_size}")
+    # numpy inputs, as guided_backprop and cam take them (conv2d's TypeError named no argument)
+    x = torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x, dtype=torch.float32)
+    convs = conv_map_sizes(model, x)
+    maps = feature_map_layers(model, x)
+    kind = "feature map"
+    if not maps:  # no activation's output among the modules: the convolutions, as before 2026-12-05
+        maps, kind = convs, "convolution"
+    last = maps[-1][2]
+    if name is not None:
+        for n, m, s in maps + convs:
+            if n == name:
+                return LayerChoice(n, m, s, last, f"layer {n} as asked ({s[0]}x{s[1]} map)")
+        raise StarclassError(f"--layer {name!r} is neither a feature map nor a convolution of the model; its "
+                             "feature maps (outputs after an activation): " + ", ".join(n for n, _, _ in maps)
+                             + "; its convolutions: " + ", ".join(n for n, _, _ in convs))
+    good = [(n, m, s) for n, m, s in maps if min(s) >= min_size]
+    if not good:
+        n, m, s = max(maps, key=lambda t: min(t[2]))
+        return LayerChoice(n, m, s, last, f"no {kind} has a map of {min_size}x{min_size} or more; the "
+                                          f"finest ({n}, {s[0]}x{s[1]}) is used: read the maps as coarse")
+    n, m, s = good[-1]
+    if s == last:
+        why = f"the last {kind}, {s[0]}x{s[1]} map"
+    else:
+        why = (f"the last {kind} ({maps[-1][0]}) is {last[0]}x{last[1]}; the last one with at least "
+               f"{min_size}x{min_size} is used ({s[0]}x{s[1]})")
+    return LayerChoice(n, m, s, last, why)
+
+
 def _gradcam_hooks(model, layer, inputs, target):
     store = {}
 
