@@ -106,16 +106,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 import astropy.units as u
 import numpy as np
 from astropy.table import Table
+from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError
-
-if TYPE_CHECKING:
-    from numpy.typing import ArrayLike
 
 CLASSES: tuple[int, ...] = (1, 2, 3, 4)
 

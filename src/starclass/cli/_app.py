@@ -6,15 +6,17 @@ import functools
 import importlib
 import inspect
 import math
+import os
 import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
+from astropy.table import Table
 
 from starclass.errors import StarclassError, cli_words
+from starclass.io.mosaic import PixelFlags
 from starclass.schema import (  # noqa: F401
     ID,
     MAX_BOOTSTRAP,
@@ -25,13 +27,6 @@ from starclass.schema import (  # noqa: F401
     check_distinct_bands,
     check_match_radius,
 )
-
-if TYPE_CHECKING:
-    import os
-
-    from astropy.table import Table
-
-    from starclass.io.mosaic import PixelFlags
 
 app = typer.Typer(
     name="starclass",

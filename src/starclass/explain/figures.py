@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import matplotlib
 
 matplotlib.use("Agg")
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table
 from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from starclass.explain.maps import mean_over_data
@@ -19,11 +20,6 @@ from starclass.explain.maps import mean_over_data
 # explain (whose package imports torch)
 from starclass.report.figures import bar_below, fit_titles, map_top, panel_width, wrap_title, zero_map_title
 from starclass.report.figures import save_png as report_png
-
-if TYPE_CHECKING:
-    import os
-
-    from matplotlib.figure import Figure
 
 __all__ = ["MAP_LABEL", "fig_mean_maps", "fig_overlays", "fig_profiles", "fit_titles", "save_png", "wrap_title"]
 

@@ -32,20 +32,17 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from numpy.typing import ArrayLike
 from torch import nn
 
 from starclass.errors import StarclassError, counted
 
 # one home for the masking of maps, shared with the report's Grad-CAM section (report may not import explain)
 from starclass.science.gradcam import feature_map_layers, gradcam, mask_no_data, mean_over_data, normalise_maps
-
-if TYPE_CHECKING:
-    from numpy.typing import ArrayLike
 
 __all__ = ["LayerChoice", "cam", "choose_layer", "conv_map_sizes", "guided_backprop", "guided_gradcam",
            "mask_no_data", "mean_over_data", "normalise_maps", "saliency"]

@@ -37,7 +37,6 @@ import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
@@ -70,10 +69,8 @@ from starclass.io.cutout_folders import (
 )
 from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
 from starclass.io.paths import resolved
+from starclass.io.task_like import TaskLike
 from starclass.schema import CUTOUT_ROOT, ID
-
-if TYPE_CHECKING:
-    from starclass.io.task_like import TaskLike
 
 #: Display pixels the page gives the composite (``index.html``); the cutout is zoomed to about this.
 PAGE_PIXELS = 246

@@ -37,7 +37,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import astropy.units as u
 import numpy as np
@@ -51,6 +51,7 @@ from astropy.table.meta import get_header_from_yaml
 from starclass.errors import ColumnMapError, OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_tokens, read_legus_tab
+from starclass.io.mosaic import MosaicSet
 from starclass.io.paths import no_such_path
 from starclass.schema import (
     CLASS_PRED,
@@ -67,9 +68,6 @@ from starclass.schema import (
     set_units,
     unit_of,
 )
-
-if TYPE_CHECKING:
-    from starclass.io.mosaic import MosaicSet
 
 PathLike = str | os.PathLike
 

@@ -76,14 +76,15 @@ import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from astropy.io import fits
 from astropy.table import Table
+from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError, counted
 from starclass.io.atomic import is_os_file
@@ -95,14 +96,8 @@ from starclass.io.mosaic import (
     linear_from_asinh,
 )
 from starclass.io.paths import resolved
+from starclass.io.task_like import TaskLike
 from starclass.schema import label_key, row_name, rows_named
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-
-    from numpy.typing import ArrayLike
-
-    from starclass.io.task_like import TaskLike
 
 #: Suffix -> format name of the images the reader understands.
 IMAGE_SUFFIXES: dict[str, str] = {

@@ -8,10 +8,10 @@ so) beside it instead of stopping.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
@@ -19,9 +19,6 @@ from astropy.table import Table
 from starclass.errors import ColumnMapError, StarclassError
 from starclass.io.legus import machine_only
 from starclass.schema import CLASS_METHOD, CLASS_PRED, CLASS_REF, CLASSES, bands_in, class_array, is_known
-
-if TYPE_CHECKING:
-    import os
 
 #: File endings :func:`summarise_dir` reads as catalogues (``.tab.gz``: a LEGUS catalogue as an archive
 #: keeps it; read_catalog read one, but a folder scan skipped it).

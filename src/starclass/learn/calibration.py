@@ -67,22 +67,20 @@ from __future__ import annotations
 import logging
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import torch
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
 from starclass.errors import OutputExistsError, StarclassError, check_fitted
 from starclass.schema import INFERENCE_BATCH_SIZE
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    import torch
-    from numpy.typing import ArrayLike
-
     from starclass.learn.checkpoint import LoadedModel
     from starclass.learn.config import TaskConfig
 

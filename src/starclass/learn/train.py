@@ -55,7 +55,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import torch
@@ -81,16 +81,13 @@ from starclass.learn.checkpoint import (
     set_tuned_threshold,
     write_manifest,
 )
-from starclass.learn.config import RECIPE_NEUTRAL, TASK_NEUTRAL, merge_collapse_note
+from starclass.learn.config import RECIPE_NEUTRAL, TASK_NEUTRAL, TaskConfig, merge_collapse_note
 from starclass.learn.data import InputSource, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
 from starclass.learn.provenance import starting_rows, training_record
 from starclass.learn.splits import split_indices
 from starclass.schema import X, Y
-
-if TYPE_CHECKING:
-    from starclass.learn.config import TaskConfig
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
@@ -24,9 +24,6 @@ from starclass.report.figures import colour_of, plt
 from starclass.report.sections import Section, render_html, write_sections
 from starclass.schema import renamed_result_columns
 from starclass.science.many import MIN_INSPECTED, QUANTITIES, ladder_column, many_field_tables
-
-if TYPE_CHECKING:
-    import os
 
 #: What :func:`run_many_evaluation` writes: a folder holding only these may be replaced.
 MANY_ENTRIES = ("tables", "figures", "summary.json")

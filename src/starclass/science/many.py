@@ -32,9 +32,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
@@ -60,9 +59,6 @@ from starclass.schema import (
 from starclass.science.colour import box_counts
 from starclass.science.massfunc import fit_powerlaw_ml, mass_completeness, mass_limit
 from starclass.science.ssp import distance_modulus, load_ssp
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
 #: Fields with fewer human-classified sources (classes 1-4) are left out of the many-field
 #: study: below ~100 a field's per-class quartiles rest on a handful of objects and one
