@@ -31,6 +31,7 @@ import starclass
 #: module otherwise does not (the modules in ``sys.modules`` after importing it alone were compared).
 KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     # starclass.learn's __init__ loads torch, which these modules do not
+    "starclass.cli._app": {"TaskConfig"},  # only a command given --task pays for torch
     "starclass.evaluate.compare": {"TaskConfig"},
     "starclass.evaluate.task": {"TaskConfig"},
     "starclass.survey.run": {"TaskConfig", "pa"},  # and pyarrow is imported where it is used
