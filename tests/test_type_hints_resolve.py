@@ -37,6 +37,9 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     "starclass.survey.run": {"TaskConfig", "pa"},  # and pyarrow is imported where it is used
     "starclass.suggest.pick": {"torch"},
     "starclass.survey.work": {"torch", "pa"},
+    # pyarrow (through starclass.io.catalog) and the regions package are imported where they are used
+    "starclass.inspect.cutouts": {"Field"},
+    "starclass.io.regions": {"Regions"},
     # starclass.io's __init__ loads astropy.table, .wcs and .coordinates, which these modules do not
     "starclass.inspect.schemes": {"TaskLike"},
     "starclass.models.compact": {"TaskLike"},

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -177,7 +177,8 @@ def _map_text(column_map: Mapping[str, str]) -> str:
     return ", ".join(f"{s} -> {d}" for s, d in column_map.items())
 
 
-def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | None = None, *, read=None,
+def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | None = None, *,
+                  read: Callable[..., Table] | None = None,
                   allow_none: bool = False) -> tuple[Table, list[str]]:
     """Read every catalogue in ``directory`` and summarise them, one row per file.
 
