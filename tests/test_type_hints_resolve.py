@@ -40,6 +40,9 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     # pyarrow (through starclass.io.catalog) and the regions package are imported where they are used
     "starclass.inspect.cutouts": {"Field"},
     "starclass.io.regions": {"Regions"},
+    # `import starclass.models` (the registry: starclass info, --help) does not load torch
+    "starclass.models": {"nn"},
+    "starclass.models.registry": {"nn"},
     # starclass.io's __init__ loads astropy.table, .wcs and .coordinates, which these modules do not
     "starclass.inspect.schemes": {"TaskLike"},
     "starclass.models.compact": {"TaskLike"},

@@ -851,7 +851,7 @@ def earlier_outputs(names: Iterable[str]) -> list[str]:
 
 def classify(
     mosaics: Mosaics,
-    candidates,
+    candidates: Table,
     model_path: LoadedModel | str | os.PathLike | Any,
     *,
     batch_size: int = INFERENCE_BATCH_SIZE,
