@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 from astropy.table import Table
+from matplotlib.figure import Figure
 
 from starclass import __version__
 from starclass.io.atomic import atomic_dir, atomic_path
@@ -76,7 +77,7 @@ def _empty_panel(ax, why: str) -> None:
             bbox={"facecolor": "white", "edgecolor": "none"})
 
 
-def summary_figure(tables: dict[str, Table]):
+def summary_figure(tables: dict[str, Table]) -> Figure:
     """Eight panels against distance: class mix, per-class medians (IQR bars) of CI, M_V, U-B,
     V-I, the ladder's per-field accuracies (4 classes, binary) and the class 1+2 mass slope.
 
@@ -162,7 +163,7 @@ def summary_figure(tables: dict[str, Table]):
     return fig
 
 
-def mass_age_figure(tables: dict[str, Table], *, ncols: int = 5):
+def mass_age_figure(tables: dict[str, Table], *, ncols: int = 5) -> Figure:
     """Class 1+2 log mass against log age, one panel per field, each with its mass-completeness curve.
 
     The panels follow ``tables["fields"]`` (ordered by distance); each draws the field's rows of
@@ -333,7 +334,7 @@ def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike,
             "n_fields": len(tables["fields"]), "n_skipped": 0 if skipped is None else len(skipped)}
 
 
-def build_many_report(directory: str | os.PathLike, out, *, title: str = "LEGUS fields",
+def build_many_report(directory: str | os.PathLike, out: str | os.PathLike, *, title: str = "LEGUS fields",
                       min_inspected: int = MIN_INSPECTED,
                       seed: int = 0, overwrite: bool = False) -> Path:
     """One HTML page (figure embedded) plus every table as ECSV beside it; returns the page's path.

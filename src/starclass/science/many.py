@@ -562,7 +562,7 @@ def field_mv_limit(table: Table, *, abs_mag_limit: float = INSPECTION_MV) -> flo
     return min(abs_mag_limit, float(np.nanpercentile(mv, 90))) if np.isfinite(mv).any() else abs_mag_limit
 
 
-def field_mass_age(fields: Mapping[str, Table], *, classes=(1, 2)) -> Table:
+def field_mass_age(fields: Mapping[str, Table], *, classes: Sequence[int] = (1, 2)) -> Table:
     """log age and log mass (the catalogues' SED fits) of every field's sources of ``classes``.
 
     Rows without a positive, finite age and mass (not fitted) are left out.
@@ -666,7 +666,7 @@ def field_mass_completeness(fields: Mapping[str, Table], *, abs_mag_limit: float
     return out
 
 
-def field_mass_slopes(fields: Mapping[str, Table], *, classes=(1, 2), log_age_max: float = 8.0,
+def field_mass_slopes(fields: Mapping[str, Table], *, classes: Sequence[int] = (1, 2), log_age_max: float = 8.0,
                       abs_mag_limit: float = INSPECTION_MV, min_n: int = 20) -> Table:
     """Mass-function index beta (dN/dM ~ M^beta) of class 1+2 per field, maximum likelihood.
 
