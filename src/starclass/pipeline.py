@@ -9,12 +9,14 @@ so that each stage can be rerun alone with the matching ``starclass`` command.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from astropy.table import Table
 
 from starclass.detect.completeness import completeness
 from starclass.detect.find import detect
@@ -24,13 +26,15 @@ from starclass.evaluate.metrics import accuracy_scores
 from starclass.evaluate.task import EvalTask
 from starclass.io.atomic import atomic_dir
 from starclass.io.catalog import read_catalog, write_catalog
-from starclass.io.mosaic import read_mosaics
+from starclass.io.mosaic import MosaicsLike, read_mosaics
+from starclass.learn.checkpoint import LoadedModel
 from starclass.learn.classify import classify
 from starclass.learn.config import load_config
 from starclass.learn.train import fit
 from starclass.report import build_report
 from starclass.report.sections import TABLE_META
 from starclass.schema import CLASS_PRED, CLASS_REF, X, Y, mag_true_col
+from starclass.science.gradcam import GradcamInputs
 from starclass.science.gradcam import gradcam_inputs as _gradcam_inputs
 from starclass.simulate import SimConfig, simulate_to_disk
 from starclass.stamps import make_inputs
@@ -98,7 +102,8 @@ def _accuracy(task: EvalTask, pred: np.ndarray, ref: np.ndarray, merge: str) -> 
         return float("nan")
 
 
-def gradcam_inputs(mosaics, classified, model_path, per_class: int = 32, seed: int = 0):
+def gradcam_inputs(mosaics: MosaicsLike, classified: Table, model_path: LoadedModel | str | os.PathLike,
+                   per_class: int = 32, seed: int = 0) -> GradcamInputs | None:
     """(network, inputs, classes) for the report's Grad-CAM section, or None.
 
     Kept for callers of the demo module; the implementation is

@@ -106,16 +106,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 import astropy.units as u
 import numpy as np
 from astropy.table import Table
+from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError
-
-if TYPE_CHECKING:
-    from numpy.typing import ArrayLike
 
 CLASSES: tuple[int, ...] = (1, 2, 3, 4)
 
@@ -126,7 +123,8 @@ CLASS_NAMES: dict[int, str] = {
     4: "artefact / non-cluster",
 }
 
-def class_labels(classes, class_names=None, *, template: str = "{k} ({name})") -> dict[int, str]:
+def class_labels(classes: Iterable[int], class_names: Sequence[str] | None = None, *,
+                 template: str = "{k} ({name})") -> dict[int, str]:
     """Class number -> how the output names it: the number with the task's name of the class.
 
     Here, in the core module, so that every stage (``learn``'s calibration warnings and model summary as
@@ -186,7 +184,7 @@ SUBCLASS_NAMES: dict[str, str] = {
 }
 
 
-def subclass_label(value) -> str:
+def subclass_label(value: str | float | None) -> str:
     """Text label of a subclass given as text or as a number with its decimals as written.
 
     Numbers are read with two decimals except 4.1, so a float column can only carry
@@ -818,7 +816,7 @@ def rows_counted() -> str:
     return "rows counted from 1, the first below the header"
 
 
-def label_key(label) -> str:
+def label_key(label: object) -> str:
     """A label as a task's ``label_map`` is matched: stripped, in Unicode's composed form (NFC).
 
     A label folder copied from a Mac is named in the decomposed form (``é`` as ``e`` and a combining
@@ -1253,7 +1251,7 @@ def check_distinct_bands(bands: Iterable[str], name: str = "bands", given: str |
     return low
 
 
-def group_column(label, prefix: str = "class_") -> str:
+def group_column(label: int | str, prefix: str = "class_") -> str:
     """Column of a results table named by a class, a group of classes or a number: an identifier.
 
     The one naming of such columns (evaluate's and report's tables): every run of characters other

@@ -6,15 +6,18 @@ import functools
 import importlib
 import inspect
 import math
+import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
+from astropy.table import Table
 
 from starclass.errors import StarclassError, cli_words
+from starclass.io.mosaic import Mosaics, MosaicSet, PixelFlags
 from starclass.schema import (  # noqa: F401
     ID,
     MAX_BOOTSTRAP,
@@ -26,12 +29,8 @@ from starclass.schema import (  # noqa: F401
     check_match_radius,
 )
 
-if TYPE_CHECKING:
-    import os
-
-    from astropy.table import Table
-
-    from starclass.io.mosaic import PixelFlags
+if TYPE_CHECKING:  # starclass.learn loads torch: only a command given --task pays for it
+    from starclass.learn.config import TaskConfig
 
 app = typer.Typer(
     name="starclass",
@@ -142,7 +141,8 @@ def flags_option(mask_extension: str | None, dq_good_bits: str | None, mask_file
     return "--dq-good-bits" if dq_good_bits is not None else "--mask-file"
 
 
-def pixel_flags(mask_extension: str | None, dq_good_bits: str | None, mask_file: str | None = None):
+def pixel_flags(mask_extension: str | None, dq_good_bits: str | None,
+                mask_file: str | None = None) -> PixelFlags | None:
     """The :class:`starclass.io.mosaic.PixelFlags` of ``--mask-extension``, ``--dq-good-bits``, ``--mask-file``.
 
     None when none of them is given.
@@ -208,7 +208,7 @@ def warn_flags_differ(model: str | os.PathLike, flags: PixelFlags | None, *,
     return text
 
 
-def echo_flagged(mosaics, *, quiet: bool = False) -> None:
+def echo_flagged(mosaics: Mosaics, *, quiet: bool = False) -> None:
     """A note: how many pixels per band ``--mask-extension`` / ``--dq-good-bits`` set to NaN (none without them).
 
     ``quiet`` (``--quiet``) leaves it out, as every note.
@@ -350,7 +350,7 @@ def band_option(value: str | None, option: str = "--bands") -> list[str] | None:
     return check_distinct_bands(bands, option, given=value)  # the functions' own check
 
 
-def task_option(value: str, option: str = "--task"):
+def task_option(value: str, option: str = "--task") -> TaskConfig:
     """The task config a ``--task`` value names, with errors that name the option and the value.
 
     :func:`starclass.learn.config.load_config` says "task config 'phangs' is neither a file nor
@@ -380,7 +380,7 @@ def task_option(value: str, option: str = "--task"):
                              else f"{option} {value}: {msg}") from None
 
 
-def given_options(ctx, flags: dict[str, str]) -> list[str]:
+def given_options(ctx: typer.Context, flags: dict[str, str]) -> list[str]:
     """The options of ``flags`` (parameter name -> option as typed) given on the command line (or
     by environment), not left at their defaults; ``ctx`` is the command's ``typer.Context``, None
     outside a command (called from Python: nothing was typed).
@@ -406,7 +406,7 @@ ONE_CATALOGUE_OPTIONS = {"reference": "--reference", "distance": "--distance", "
                          "group_column": "--group-column", "ssp": "--ssp", "mag_limit": "--mag-limit"}
 
 
-def refuse_given_with_catalogs(ctx, flags: dict[str, str] = ONE_CATALOGUE_OPTIONS) -> None:
+def refuse_given_with_catalogs(ctx: typer.Context, flags: dict[str, str] = ONE_CATALOGUE_OPTIONS) -> None:
     """Refuse options of one catalogue given with ``--catalogs`` (``evaluate``, ``report``), naming them.
 
     They were ignored without a word: ``evaluate --catalogs DIR --distance 10`` scored every field
@@ -425,7 +425,7 @@ def refuse_given_with_catalogs(ctx, flags: dict[str, str] = ONE_CATALOGUE_OPTION
                          f"catalogue (PRED), not to --catalogs{why}")
 
 
-def refuse_min_inspected_without_catalogs(ctx) -> None:
+def refuse_min_inspected_without_catalogs(ctx: typer.Context) -> None:
     """Refuse ``--min-inspected`` without ``--catalogs``: it picks the fields of a folder, and one
     catalogue (PRED) ignored it without a word.
 
@@ -491,7 +491,8 @@ def _left(exc: BaseException, interrupted: str) -> str:
     return getattr(exc, "left_behind", None) or interrupted
 
 
-def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTERRUPTED, **kwargs):
+def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTERRUPTED,
+            **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a command whose :class:`StarclassError` becomes a message and exit code 2.
 
     Ctrl-C (``KeyboardInterrupt``, exit status 130) and SIGTERM (:class:`Terminated`, 143) print
@@ -542,7 +543,8 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
     return decorator
 
 
-def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                 file: TextIO | None = None, line: str | None = None) -> None:
     """Print a Python warning as ``warning: message`` on stderr (the :func:`warnings.showwarning` hook).
 
     Other categories than ``UserWarning`` keep their name in brackets, so that a library's
@@ -610,7 +612,8 @@ def warn(message: str) -> None:
     typer.echo(f"warning: {message}", err=True)
 
 
-def place_rows(table: Table, mosaics, source: str | os.PathLike, *, said: set[str] | None = None):
+def place_rows(table: Table, mosaics: MosaicSet, source: str | os.PathLike, *,
+               said: set[str] | None = None) -> Table:
     """The catalogue with pixel positions: its own, or placed from ``ra``, ``dec`` through the mosaics' WCS.
 
     Says so in one line when rows were placed (:func:`starclass.io.catalog.placed_note`, the line

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -23,6 +24,8 @@ from starclass.cli._app import (
     task_option,
 )
 from starclass.errors import StarclassError, counted
+from starclass.io.fields import FieldSpec
+from starclass.io.mosaic import PixelFlags
 from starclass.schema import MAX_STAMP_SIZE, MIN_STAMP_SIZE
 
 #: File names a stamp store (HDF5) may have: anything else would hide HDF5 under a misleading suffix.
@@ -77,7 +80,7 @@ def cutouts(
     bands: str | None = None,
     batch_size: int | None = None,
     use_masks: bool = True,
-    flags=None,
+    flags: PixelFlags | None = None,
     phangs_fits_dir: Path | None = None,
     phangs_size: int = 299,
     progress: bool = True,
@@ -227,7 +230,7 @@ def _check_store_name(output: Path) -> None:
                              f"{', '.join(STORE_SUFFIXES)}")
 
 
-def cutouts_fields(specs, output: Path, *, overwrite: bool = False, **options) -> dict:
+def cutouts_fields(specs: Sequence[FieldSpec], output: Path, *, overwrite: bool = False, **options: Any) -> dict:
     """Stamps of several fields into one store: each field cut on its own, then merged.
 
     ``options`` are those of :func:`cutouts` (task, size, ...). An ``auto`` softening is

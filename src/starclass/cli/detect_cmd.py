@@ -24,7 +24,7 @@ from starclass.cli._app import (
 from starclass.errors import StarclassError, counted
 
 
-def parse_polygon(text: str | None):
+def parse_polygon(text: str | None) -> list[list[float]] | None:
     """``"x1,y1;x2,y2;..."`` (or ``"default"``) -> list of vertices in the MCI plane."""
     if text is None:
         return None
@@ -42,7 +42,7 @@ def parse_polygon(text: str | None):
     return pts
 
 
-def parse_apcorr(text: str | None):
+def parse_apcorr(text: str | None) -> str | float | dict[str, float] | None:
     """``none`` / ``ci`` / a number / ``band=mag,band=mag`` -> the measure() option."""
     if text is None or text.strip().lower() in ("", "none", "0"):
         return None

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from astropy.table import Table
 
 from starclass.bands import BANDS
 from starclass.errors import StarclassError
@@ -512,7 +513,7 @@ def make_synthetic(
 
 def make_synthetic_field(
     config: Any, n: int, seed: int = 0, size: int | None = None, spacing: int | None = None
-):
+) -> tuple[dict[str, np.ndarray], Table]:
     """Paint ``n`` synthetic objects on a grid of per-band images, with a candidate table.
 
     Returns ``(images, table)``: ``images`` maps band -> 2-D float32 array (background 0,

@@ -174,7 +174,7 @@ def _point_ci_table(psf_beta: float | None, ci_radii: tuple[float, float] = (1.0
     return fw, ci
 
 
-def point_source_ci(psf_fwhm: float, psf_beta: float | None = 2.0, ci_radii=(1.0, 3.0)) -> float:
+def point_source_ci(psf_fwhm: float, psf_beta: float | None = 2.0, ci_radii: tuple[float, float] = (1.0, 3.0)) -> float:
     """CI that :func:`starclass.detect.measure` gives a point source with this PSF.
 
     Examples

@@ -13,6 +13,7 @@ from starclass.bands import BANDS, ab_minus_vega, meta_camera
 from starclass.detect.match import match_catalogs
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
+from starclass.io.mosaic import Mosaics
 from starclass.schema import CLASS_REF, X, Y, mag_col, mag_true_col
 
 
@@ -62,7 +63,7 @@ def check_truth(truth: Table, band: str, source: str | os.PathLike = "truth cata
         raise StarclassError(f"--truth {source} has {'; '.join(problems)}; its columns: {listed or 'none'}")
 
 
-def on_data(table: Table, mosaics, band: str) -> np.ndarray:
+def on_data(table: Table, mosaics: Mosaics, band: str) -> np.ndarray:
     """Which rows of ``table`` lie on the data of ``band``: on the image and on a pixel that is not masked.
 
     Masked pixels are those of ``mosaics.mask(band)``: NaN (a drizzled mosaic's border), zero weight,

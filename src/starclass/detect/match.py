@@ -12,6 +12,7 @@ other way (on the sky, by :mod:`starclass.evaluate.matching`).
 from __future__ import annotations
 
 import numpy as np
+from astropy.table import Table
 from scipy.spatial import cKDTree
 
 from starclass.errors import StarclassError
@@ -36,7 +37,8 @@ def _xy(cat, name: str) -> np.ndarray:
     return np.column_stack([x, y])
 
 
-def match_catalogs(a, b, radius: float = 2.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def match_catalogs(a: Table | np.ndarray, b: Table | np.ndarray,
+                   radius: float = 2.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Match two catalogues one-to-one within ``radius`` pixels.
 
     Parameters

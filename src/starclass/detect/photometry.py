@@ -47,10 +47,11 @@ the share of the V-band aperture lost that way (or off the image): those magnitu
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from astropy.table import Table
@@ -72,9 +73,6 @@ from starclass.errors import StarclassError
 from starclass.io import Mosaics
 from starclass.io.mosaic import SKY_POSITIONS
 from starclass.schema import DEC, ID, RA, X, Y, row_name, rows_counted
-
-if TYPE_CHECKING:
-    import os
 
 #: Radii (px) of the apertures behind the MCI (pairs r, r + 1 for r = 1..5).
 MCI_APERTURES: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0)

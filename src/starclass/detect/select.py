@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from astropy.table import Table
@@ -166,7 +167,7 @@ def selection_mask(
     return keep
 
 
-def select_candidates(table: Table, **criteria) -> Table:
+def select_candidates(table: Table, **criteria: Any) -> Table:
     """Rows of ``table`` passing :func:`selection_mask` with ``criteria``.
 
     Examples

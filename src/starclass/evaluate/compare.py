@@ -97,6 +97,10 @@ from starclass.schema import (
     prob_raw_col,
 )
 
+#: What ``references`` may be: a catalogue (path or Table), ``"self"``, a list of them, or name -> one.
+ReferencesLike = (str | os.PathLike | Table | Sequence[str | os.PathLike | Table]
+                  | Mapping[str, str | os.PathLike | Table])
+
 if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
 
@@ -259,7 +263,7 @@ def _labels_table_error(path: Path, name: str, classes: tuple[str, ...]) -> str 
     return f"{said}; {fix} (columns: {', '.join(cols)})"
 
 
-def reference_names(references, reserved: Sequence[str] = ()) -> dict[str, Table | str]:
+def reference_names(references: ReferencesLike, reserved: Sequence[str] = ()) -> dict[str, Table | str]:
     """Name -> reference (Table, path or ``"self"``) from a path, Table, list or dict.
 
     Names are the files' stems (the tables and figures are named after them); two files of one stem
@@ -2299,7 +2303,8 @@ def _check_group_column(column: str | None, ptab: Table, rtab: Table | None, psh
                          f"{', '.join(file_columns)}")
 
 
-def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | TaskConfig | EvalTask | None = None,
+def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | None = None, *,
+                      task: str | TaskConfig | EvalTask | None = None,
                       radius: float = 2.0, n_boot: int = 200, target_purity: float = 0.8,
                       pred_name: str = "prediction",
                       quantities: Sequence[str] = ("magnitude", "crowding", "bkg"),

@@ -32,6 +32,7 @@ from itertools import combinations, combinations_with_replacement
 
 import numpy as np
 from astropy.table import Table
+from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_HUMAN_MEAN, CLASS_REF, CLASSES, class_array
@@ -153,7 +154,7 @@ def _summarise(items, n: int, inconsistent: int) -> dict:
     return out
 
 
-def disagreement(mode, mean) -> dict:
+def disagreement(mode: ArrayLike, mean: ArrayLike) -> dict:
     """Disagreement figures of a catalogue from its class mode and class mean per source.
 
     Each source's consistent splits share its weight equally.
@@ -201,7 +202,7 @@ def disagreement(mode, mean) -> dict:
     return _summarise(items, n, inconsistent)
 
 
-def vote_disagreement(labels) -> dict:
+def vote_disagreement(labels: ArrayLike) -> dict:
     """The figures of :func:`disagreement` from the votes themselves (N x K classes, 1-4).
 
     For simulated people, whose votes are known; the final class is the mode (ties: the

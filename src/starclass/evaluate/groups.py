@@ -13,12 +13,13 @@ their own, ``(missing)``, so that no row is silently dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from astropy.stats import binom_conf_interval
 from astropy.table import MaskedColumn, Table
+from numpy.typing import ArrayLike
 from sklearn.metrics import roc_auc_score
 
 from starclass.errors import StarclassError, counted
@@ -37,7 +38,7 @@ ALL = "(all)"
 OTHER = "(other"
 
 
-def group_labels(values, *, max_groups: int = 12, n_bins: int = 5) -> tuple[np.ndarray, str | None]:
+def group_labels(values: ArrayLike, *, max_groups: int = 12, n_bins: int = 5) -> tuple[np.ndarray, str | None]:
     """One string label per row: the value itself, or its quantile bin for a many-valued number.
 
     Parameters
@@ -266,7 +267,8 @@ def _interval_columns(table: Table, col: str, lo: np.ndarray, hi: np.ndarray) ->
         at += 1
 
 
-def group_table(ref: np.ndarray, pred: np.ndarray, groups, classes, *, score: np.ndarray | None = None,
+def group_table(ref: np.ndarray, pred: np.ndarray, groups: ArrayLike, classes: Sequence[int], *,
+                score: np.ndarray | None = None,
                 positive: int | None = None, max_groups: int = 12, n_bins: int = 5, min_rows: int = 1,
                 confidence: float = 0.95, wilson: bool = True) -> tuple[Table, str | None, GroupFigures]:
     """The figures of :func:`metrics_by_group` without their bootstrap intervals, and what scores them.
@@ -467,7 +469,8 @@ def set_interval_notes(table: Table, accuracy: str, others: str, *, settled: set
     table.meta["interval_notes"] = notes
 
 
-def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups, classes, *, score: np.ndarray | None = None,
+def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups: ArrayLike, classes: Sequence[int], *,
+                     score: np.ndarray | None = None,
                      positive: int | None = None, max_groups: int = 12, n_bins: int = 5,
                      min_rows: int = 1, confidence: float = 0.95, objects: np.ndarray | None = None,
                      n_boot: int = 200, object_column: str | None = None) -> tuple[Table, str | None]:

@@ -34,19 +34,15 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
+from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError
 from starclass.schema import row_name
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from numpy.typing import ArrayLike
 
 __all__ = [
     "expected_calibration_error", "ece_floor", "brier_score", "reliability_table", "parse_sets", "coverage_table",
@@ -122,7 +118,7 @@ def reliability_table(probs: ArrayLike, y: ArrayLike, n_bins: int = DEFAULT_BINS
     return Table(rows=rows, names=("bin_lo", "bin_hi", "n", "confidence", "accuracy"))
 
 
-def expected_calibration_error(probs, y, n_bins: int = DEFAULT_BINS) -> float:
+def expected_calibration_error(probs: ArrayLike, y: ArrayLike, n_bins: int = DEFAULT_BINS) -> float:
     """ECE over equal-width bins of top-class confidence (see the module docstring).
 
     Examples
@@ -248,7 +244,7 @@ def ece_floor(probs: ArrayLike, n_draws: int = 200, seed: int = 0, n_bins: int =
     return float(np.mean(vals)), float(np.quantile(vals, 0.95))
 
 
-def brier_score(probs, y) -> float:
+def brier_score(probs: ArrayLike, y: ArrayLike) -> float:
     """Multi-class Brier score: mean over rows of ``sum_k (p_k - [y = k])^2``.
 
     Examples
@@ -262,7 +258,7 @@ def brier_score(probs, y) -> float:
     return float(np.mean(np.sum((p - onehot) ** 2, axis=1)))
 
 
-def parse_sets(values, classes) -> np.ndarray:
+def parse_sets(values: Sequence[str] | np.ndarray, classes: Sequence[int]) -> np.ndarray:
     """Boolean ``[N, K]`` membership from ``pred_set`` strings ("1|2"; "" is empty).
 
     Examples
@@ -344,7 +340,7 @@ def set_size_words(counts: dict[int, int]) -> str:
     return ", ".join(f"{int(n)} {size(int(k))}" for k, n in sorted(counts.items()))
 
 
-def set_size_table(sizes, n_classes: int) -> Table:
+def set_size_table(sizes: ArrayLike, n_classes: int) -> Table:
     """How many rows have a set of each size 0..K.
 
     Examples
@@ -395,7 +391,7 @@ def deferral_curve(uncertainty: ArrayLike, correct: ArrayLike, fractions: ArrayL
     return Table(rows=rows, names=("fraction_to_people", "n_kept", "accuracy_kept"))
 
 
-def signal_aurocs(signals: dict[str, np.ndarray], mistakes) -> Table:
+def signal_aurocs(signals: dict[str, np.ndarray], mistakes: ArrayLike) -> Table:
     """ROC AUC of each uncertainty signal (higher = less sure) for predicting a mistake.
 
     0.5 is no better than chance. Rows where a signal is NaN are left out of that signal's AUC.

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,7 +62,7 @@ _PHANGS_NAMES = (tuple(CLASS_NAMES[c] for c in CLASSES),
                  tuple(f"class {c}" for c in CLASSES))
 
 
-def phangs_named(class_names) -> bool:
+def phangs_named(class_names: Sequence[str] | None) -> bool:
     """Whether four class names are those of the PHANGS classes (or none are given).
 
     The PHANGS merges (``12v34``, ``123v4``, ``12_3_4``), agreement fractions and science checks
@@ -151,7 +151,8 @@ class EvalTask:
 
     # ------------------------------------------------------------------ constructors
     @classmethod
-    def from_classes(cls, classes, *, name: str = "", class_names=None, positive_class: int | None = None,
+    def from_classes(cls, classes: Sequence[int], *, name: str = "", class_names: Sequence[str] | None = None,
+                     positive_class: int | None = None,
                      threshold: float | None = None, eval_merges: Mapping | None = None,
                      reference_map: Mapping | None = None, source: str = "default",
                      label_map: Mapping | None = None) -> EvalTask:
@@ -328,7 +329,7 @@ class EvalTask:
             out[labels == src] = dst
         return out
 
-    def label_classes(self, values, *, what: str = "label column") -> np.ndarray:
+    def label_classes(self, values: Sequence[str] | np.ndarray, *, what: str = "label column") -> np.ndarray:
         """Label strings -> reference classes through ``label_map``, as training maps them.
 
         The result is in the reference scheme, so it still goes through

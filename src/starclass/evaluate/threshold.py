@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 from astropy.table import MaskedColumn, Table
+from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError, counted
 from starclass.schema import row_name
@@ -56,7 +57,7 @@ def _check(y, score):
     return y, score
 
 
-def threshold_scan(y_true, score, thresholds=None) -> Table:
+def threshold_scan(y_true: ArrayLike, score: ArrayLike, thresholds: ArrayLike | None = None) -> Table:
     """Purity, recall and F1 for each threshold.
 
     Parameters
@@ -95,7 +96,8 @@ def threshold_scan(y_true, score, thresholds=None) -> Table:
     return t
 
 
-def threshold_for_purity(y_true, score, target: float = 0.8, *, min_selected: int = MIN_SELECTED) -> dict:
+def threshold_for_purity(y_true: ArrayLike, score: ArrayLike, target: float = 0.8, *,
+                         min_selected: int = MIN_SELECTED) -> dict:
     """Lowest threshold whose selection reaches ``target`` purity.
 
     The lowest such threshold keeps the most objects (the M31 paper's choice). Thresholds
@@ -156,7 +158,7 @@ def threshold_for_purity(y_true, score, target: float = 0.8, *, min_selected: in
 PURITY_CHOICE_FIGURES = ("threshold", "purity", "recall", "f1")
 
 
-def purity_choice_of_weights(y_true, score, target: float = 0.8, *,
+def purity_choice_of_weights(y_true: ArrayLike, score: ArrayLike, target: float = 0.8, *,
                              min_selected: int = MIN_SELECTED) -> Callable[[np.ndarray], np.ndarray]:
     """The choice of :func:`threshold_for_purity` on a resample, as a function of row weights.
 
@@ -274,7 +276,8 @@ def threshold_text(threshold: float, below: float, digits: int = 3) -> str:
     return repr(float(threshold))
 
 
-def metrics_vs_magnitude(y_true, score, mag, threshold: float = 0.5, *, edges=None, cumulative: bool = True) -> Table:
+def metrics_vs_magnitude(y_true: ArrayLike, score: ArrayLike, mag: ArrayLike, threshold: float = 0.5, *,
+                         edges: ArrayLike | None = None, cumulative: bool = True) -> Table:
     """Purity, recall and F1 in magnitude bins (or for objects brighter than each limit).
 
     Parameters
@@ -329,7 +332,8 @@ def metrics_vs_magnitude(y_true, score, mag, threshold: float = 0.5, *, edges=No
     return t
 
 
-def metrics_vs_quantity(y_true, score, values, threshold: float = 0.5, *, nbins: int = 5,
+def metrics_vs_quantity(y_true: ArrayLike, score: ArrayLike, values: ArrayLike, threshold: float = 0.5, *,
+                        nbins: int = 5,
                         name: str = "value") -> Table:
     """Purity, recall and F1 of ``score >= threshold`` in equal-number bins of any quantity.
 

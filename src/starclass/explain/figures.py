@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import matplotlib
 
 matplotlib.use("Agg")
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table
 from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from starclass.explain.maps import mean_over_data
@@ -19,11 +20,6 @@ from starclass.explain.maps import mean_over_data
 # explain (whose package imports torch)
 from starclass.report.figures import bar_below, fit_titles, map_top, panel_width, wrap_title, zero_map_title
 from starclass.report.figures import save_png as report_png
-
-if TYPE_CHECKING:
-    import os
-
-    from matplotlib.figure import Figure
 
 __all__ = ["MAP_LABEL", "fig_mean_maps", "fig_overlays", "fig_profiles", "fit_titles", "save_png", "wrap_title"]
 
@@ -69,7 +65,7 @@ def _stretch(img: np.ndarray) -> np.ndarray:
 
 def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, class_pred: np.ndarray,
                  names: dict[int, str], per_class: int, title: str, *, origin: str = "upper", method: str = "map",
-                 no_data: np.ndarray | None = None):
+                 no_data: np.ndarray | None = None) -> Figure:
     """One row per class: up to ``per_class`` stamps with the map over them (jet, 45 % opaque).
 
     The grid has as many columns as the most stamps shown of a class (at most ``per_class``):
@@ -140,7 +136,7 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
 
 
 def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], names: dict[int, str], title: str,
-                  *, origin: str = "upper"):
+                  *, origin: str = "upper") -> Figure:
     """Rows: methods; columns: classes; each panel the class's mean map (own colour scale).
 
     ``origin`` as for :func:`fig_overlays`: the maps are drawn as their stamps are. A mean map
@@ -189,7 +185,7 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
     return fig
 
 
-def fig_profiles(profiles: Table, names: dict[int, str], title: str):
+def fig_profiles(profiles: Table, names: dict[int, str], title: str) -> Figure:
     """One panel per method: the radial profile of each class's mean map.
 
     Examples

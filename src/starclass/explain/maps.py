@@ -31,11 +31,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from numpy.typing import ArrayLike
 from torch import nn
 
 from starclass.errors import StarclassError, counted
@@ -53,11 +53,9 @@ from starclass.science.gradcam import (
     normalise_maps,
 )
 
-if TYPE_CHECKING:
-    from numpy.typing import ArrayLike
-
 __all__ = ["MIN_MAP_SIZE", "LayerChoice", "cam", "choose_layer", "conv_map_sizes", "guided_backprop", "guided_gradcam",
            "mask_no_data", "mean_over_data", "normalise_maps", "saliency"]
+
 
 class _GuidedReLU(torch.autograd.Function):
     @staticmethod
@@ -218,7 +216,8 @@ def guided_backprop(model: nn.Module, inputs: np.ndarray | torch.Tensor, target:
     return normalise_maps(np.concatenate(out) if out else np.zeros((0,) + tuple(x_all.shape[2:]), np.float32))
 
 
-def guided_gradcam(model: nn.Module, inputs, target=None, *, layer: nn.Module | None = None,
+def guided_gradcam(model: nn.Module, inputs: np.ndarray | torch.Tensor, target: int | ArrayLike | None = None, *,
+                   layer: nn.Module | None = None,
                    gradcam_maps: np.ndarray | None = None) -> np.ndarray:
     """Guided Grad-CAM ``[N, H, W]``: guided backprop times the upsampled Grad-CAM map.
 
@@ -283,7 +282,8 @@ def _hook_pooled_maps(model: nn.Module, pool: nn.Module | None, width: int,
     return [m.register_forward_hook(keep) for m in model.modules() if m is not model]
 
 
-def cam(model: nn.Module, inputs, target=None, *, batch_size: int = 64,
+def cam(model: nn.Module, inputs: np.ndarray | torch.Tensor, target: int | ArrayLike | None = None, *,
+        batch_size: int = 64,
         return_raw: bool = False) -> np.ndarray:
     """Class activation maps ``sum_k w_ck A_k`` of a GAP + linear head, upsampled to the stamp.
 
@@ -370,7 +370,8 @@ def cam(model: nn.Module, inputs, target=None, *, batch_size: int = 64,
     return (maps, np.concatenate(raws)) if return_raw else maps
 
 
-def saliency(model: nn.Module, inputs, method: str, target=None, *, layer: LayerChoice | None = None,
+def saliency(model: nn.Module, inputs: np.ndarray | torch.Tensor, method: str,
+             target: int | ArrayLike | None = None, *, layer: LayerChoice | None = None,
              gradcam_maps: np.ndarray | None = None) -> np.ndarray:
     """One method's maps by name: ``gradcam``, ``guided-gradcam``, ``guided-backprop`` or ``cam``.
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ from starclass.explain.maps import (
 from starclass.io.atomic import atomic_dir
 from starclass.io.cutout_folders import (
     MIXED,
+    CutoutSet,
     common_origin,
     drawing_origin,
     figure_origin,
@@ -113,7 +115,7 @@ class ExplainStamps:
     #: :func:`starclass.stamps.images.cutout_band_no_data`), which read as blank once filled; None: not known
     band_no_data: np.ndarray | None = None
 
-    def origin(self, rows) -> str:
+    def origin(self, rows: Iterable[int]) -> str:
         """The common origin of ``rows`` (``"mixed"`` when they differ; ``"upper"`` without origins)."""
         return common_origin(self.origins[int(i)] for i in rows) if self.origins else "upper"
 
@@ -289,7 +291,7 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
                          origins=[drawing_origin(src)] * len(rows), no_data=~np.asarray(valid, bool)[:, 0])
 
 
-def cutout_pixel_scale(cut, stamp_size: int) -> tuple[float | None, str]:
+def cutout_pixel_scale(cut: CutoutSet, stamp_size: int) -> tuple[float | None, str]:
     """Arcsec per model-input pixel of a cutout folder, from its FITS cutouts' WCS; (None, "") without one.
 
     Each cutout is resampled over its whole field to ``stamp_size`` px, so an input pixel covers

@@ -23,6 +23,7 @@ import itertools
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError
 
@@ -110,7 +111,7 @@ def cohen_kappa(a: Sequence[int], b: Sequence[int], values: Sequence[int],
     return float(1.0 - (W * observed).sum() / chance)
 
 
-def inspector_agreement(M, people: Sequence[str], values: Sequence[int], *, missing: int,
+def inspector_agreement(M: ArrayLike, people: Sequence[str], values: Sequence[int], *, missing: int,
                         ordinal: bool = False) -> list[dict]:
     """Agreement of every pair of people on the objects both labelled.
 

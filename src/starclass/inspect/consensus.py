@@ -43,6 +43,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from astropy.table import Table
+from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError
 from starclass.inspect.agreement import inspector_agreement
@@ -50,7 +51,7 @@ from starclass.inspect.schemes import PHANGS, LabelScheme, get_scheme
 from starclass.schema import CLASS_REF, CLASSES, ID, SCORE_SUM, human_col, score_col, vote_mode
 
 
-def _check(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
+def _check(M: ArrayLike, classes: Sequence[int] = CLASSES) -> np.ndarray:
     M = np.asarray(M)
     if M.ndim != 2:
         raise StarclassError(f"label matrix must be 2-D (objects x people), got shape {M.shape}")
@@ -63,7 +64,7 @@ def _check(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
     return M
 
 
-def merge_classes(M, merge: str | None, cluster_values: Sequence[int] = (1, 2)) -> np.ndarray:
+def merge_classes(M: ArrayLike, merge: str | None, cluster_values: Sequence[int] = (1, 2)) -> np.ndarray:
     """Map classes for a merged comparison: ``"12v34"`` -> 1 (clusters) / 2 (the rest).
 
     Parameters
@@ -136,7 +137,7 @@ def label_matrix(rows: Sequence[tuple[str, str, int]], ids: Sequence[str] | None
     return list(ids), list(people), (_check(M, classes) if classes is not None else M)
 
 
-def vote_counts(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
+def vote_counts(M: ArrayLike, classes: Sequence[int] = CLASSES) -> np.ndarray:
     """Counts of each class's labels per object.
 
     Parameters
@@ -159,7 +160,7 @@ def vote_counts(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
     return np.stack([(M == k).sum(axis=1) for k in classes], axis=1)
 
 
-def mean_class(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
+def mean_class(M: ArrayLike, classes: Sequence[int] = CLASSES) -> np.ndarray:
     """Mean of the labels given to each object.
 
     Parameters
@@ -185,7 +186,7 @@ def mean_class(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
         return np.where(n > 0, M.sum(axis=1) / np.maximum(n, 1), np.nan)
 
 
-def mode_with_ties(M, classes: Sequence[int] = CLASSES,
+def mode_with_ties(M: ArrayLike, classes: Sequence[int] = CLASSES,
                    tie_rule: str = "nearest-mean") -> tuple[np.ndarray, np.ndarray]:
     """The consensus class and the tie flag of every object (see the module notes).
 
@@ -225,7 +226,7 @@ def _row_normalise(C: np.ndarray) -> np.ndarray:
     return np.divide(C, rows, out=np.zeros(C.shape, float), where=rows > 0)
 
 
-def pairwise_agreement(M, people: Sequence[str] | None = None, *, merge: str | None = None,
+def pairwise_agreement(M: ArrayLike, people: Sequence[str] | None = None, *, merge: str | None = None,
                        min_overlap: int = 1, classes: Sequence[int] = CLASSES,
                        cluster_values: Sequence[int] = (1, 2)) -> dict:
     """Agreement of every pair of people on the objects both labelled.
@@ -286,7 +287,7 @@ def pairwise_agreement(M, people: Sequence[str] | None = None, *, merge: str | N
 VS_MODE_MIN_LABELS = 3
 
 
-def individual_vs_mode(M, people: Sequence[str] | None = None, *, merge: str | None = None,
+def individual_vs_mode(M: ArrayLike, people: Sequence[str] | None = None, *, merge: str | None = None,
                        mode: np.ndarray | None = None, tie: np.ndarray | None = None,
                        classes: Sequence[int] = CLASSES, cluster_values: Sequence[int] = (1, 2),
                        min_labels: int = VS_MODE_MIN_LABELS) -> dict:
@@ -356,7 +357,7 @@ WEIGHTS_NOTE = (f"weights: not computed, no candidate has {VS_MODE_MIN_LABELS} o
                 "majority is then both labels or a tie); class_weighted is the mode, weighted_frac is empty")
 
 
-def weights_computed(M, min_labels: int = VS_MODE_MIN_LABELS) -> bool:
+def weights_computed(M: ArrayLike, min_labels: int = VS_MODE_MIN_LABELS) -> bool:
     """Whether :func:`majority_weights` has evidence: some object with ``min_labels`` or more labels.
 
     Examples
@@ -379,7 +380,7 @@ def class_key(n_classes: int) -> str:
     return f"{int(n_classes)}class"
 
 
-def agreement_value(summary: dict, name: str):
+def agreement_value(summary: dict, name: str) -> float | None:
     """``summary[name + '_<K>class']``, the all-classes figure of a summary, old or new.
 
     Summaries written before 2026-12-04 name no class count and said ``4class`` for every scheme.
@@ -393,7 +394,7 @@ def agreement_value(summary: dict, name: str):
     return summary.get(f"{name}_{class_key(summary.get('n_classes', 4))}")
 
 
-def majority_weights(M, *, mode: np.ndarray | None = None, tie: np.ndarray | None = None,
+def majority_weights(M: ArrayLike, *, mode: np.ndarray | None = None, tie: np.ndarray | None = None,
                      classes: Sequence[int] = CLASSES, min_labels: int = VS_MODE_MIN_LABELS) -> np.ndarray:
     """Each person's weight ``G = C / Q`` (agreements with the untied mode / labels given).
 
@@ -425,7 +426,7 @@ def majority_weights(M, *, mode: np.ndarray | None = None, tie: np.ndarray | Non
     return w
 
 
-def weighted_vote(M, weights: np.ndarray | None = None, *, classes: Sequence[int] = CLASSES,
+def weighted_vote(M: ArrayLike, weights: np.ndarray | None = None, *, classes: Sequence[int] = CLASSES,
                   plain: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Class with the largest summed weight, and that sum's share of the object's total weight.
 
@@ -476,7 +477,7 @@ def weighted_vote(M, weights: np.ndarray | None = None, *, classes: Sequence[int
     return out, frac
 
 
-def consensus_table(M, ids: Sequence[str], people: Sequence[str],
+def consensus_table(M: ArrayLike, ids: Sequence[str], people: Sequence[str],
                     scheme: LabelScheme | str = PHANGS) -> tuple[Table, dict]:
     """Per-object consensus columns and the agreement summary of a class scheme (mode).
 
@@ -563,7 +564,7 @@ def consensus_table(M, ids: Sequence[str], people: Sequence[str],
     return t, summary
 
 
-def score_table(S, ids: Sequence[str], people: Sequence[str], scheme: LabelScheme | str,
+def score_table(S: ArrayLike, ids: Sequence[str], people: Sequence[str], scheme: LabelScheme | str,
                 cluster_cut: int | None = None) -> tuple[Table, dict]:
     """Per-object summed scores and the agreement summary of a score scheme (``m31-check``).
 

@@ -70,10 +70,11 @@ from starclass.io.cutout_folders import (
 )
 from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
 from starclass.io.paths import resolved
+from starclass.io.task_like import TaskLike
 from starclass.schema import CUTOUT_ROOT, ID
 
-if TYPE_CHECKING:
-    from starclass.io.task_like import TaskLike
+if TYPE_CHECKING:  # inspect.field loads pyarrow (through io.catalog): imported where a field is loaded
+    from starclass.inspect.field import Field
 
 #: Display pixels the page gives the composite (``index.html``); the cutout is zoomed to about this.
 PAGE_PIXELS = 246
@@ -796,7 +797,7 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
 def load_cutout_field(source: str | os.PathLike, cfg: TaskLike, *, predictions: str | os.PathLike | None = None,
                       cache_dir: str | os.PathLike | None = None, dataset: str = "",
                       star_fwhm: float | None = None, rgb: tuple[str, str, str] | None = None,
-                      cutouts: CutoutList | None = None):
+                      cutouts: CutoutList | None = None) -> Field:
     """A cutout list as the :class:`~starclass.inspect.field.Field` the page serves.
 
     Parameters

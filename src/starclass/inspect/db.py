@@ -104,12 +104,12 @@ class UTCDateTime(sa.types.TypeDecorator):
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: _dt.datetime | None, dialect: sa.Dialect) -> _dt.datetime | None:
         if value is not None and value.tzinfo is not None:
             value = value.astimezone(_dt.UTC)  # SQLite would drop another offset without converting
         return value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: _dt.datetime | None, dialect: sa.Dialect) -> _dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 from astropy.table import Table, join
+from sqlalchemy.engine import Engine
 
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.inspect import consensus, db
@@ -61,7 +62,7 @@ def people_path(path: str | Path) -> Path:
     return Path(path).with_suffix(".people.json")
 
 
-def resolve_scheme(engine, dataset: str, scheme: LabelScheme | str | None = None) -> LabelScheme:
+def resolve_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str | None = None) -> LabelScheme:
     """The scheme of a dataset's labels, checked against the one asked for.
 
     Parameters
@@ -102,7 +103,7 @@ def resolve_scheme(engine, dataset: str, scheme: LabelScheme | str | None = None
     return get_scheme(have or DEFAULT_SCHEME)
 
 
-def consensus_of(engine, dataset: str, ids: list[str] | None = None, *,
+def consensus_of(engine: Engine, dataset: str, ids: list[str] | None = None, *,
                  scheme: LabelScheme | str | None = None,
                  cluster_cut: int | None = None) -> tuple[Table, dict]:
     """Consensus table and agreement summary of the labels of one dataset.
@@ -282,7 +283,7 @@ def _export_by_columns(catalogue: Table, filled: list[str]) -> list[str]:
     return stale
 
 
-def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
+def export_labels(engine: Engine, dataset: str, catalogue: Table, path: str | Path, *,
                   include_unlabelled: bool = False, summary_path: str | Path | None = None,
                   scheme: LabelScheme | str | None = None, cluster_cut: int | None = None,
                   overwrite: bool = False, label_strings: dict[int, str] | None = None) -> Table:

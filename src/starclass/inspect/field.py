@@ -31,7 +31,7 @@ from starclass.io.catalog import (
     restore_fits_meta,
 )
 from starclass.io.counts import photon_counts
-from starclass.io.mosaic import is_fits_name, is_weight_file, read_mosaics, value_unit
+from starclass.io.mosaic import PixelFlags, is_fits_name, is_weight_file, read_mosaics, value_unit
 from starclass.io.paths import resolved
 from starclass.schema import (
     BKG,
@@ -324,7 +324,7 @@ def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str], key: 
 def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
                predictions: str | Path | None = None, rgb: tuple[str, str, str] | None = None,
                cache_dir: str | Path | None = None, star_fwhm: float | None = None,
-               dataset: str = "", stamp_size: int = 41, pixel_flags=None,
+               dataset: str = "", stamp_size: int = 41, pixel_flags: PixelFlags | None = None,
                say: Callable[[str], object] | None = None) -> Field:
     """Open the mosaics and the candidate catalogue of a data directory.
 

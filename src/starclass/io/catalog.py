@@ -35,9 +35,9 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import astropy.units as u
 import numpy as np
@@ -47,10 +47,13 @@ from astropy.coordinates import Angle, SkyCoord
 from astropy.io import fits
 from astropy.table import MaskedColumn, Table
 from astropy.table.meta import get_header_from_yaml
+from astropy.wcs import WCS
+from numpy.typing import ArrayLike
 
 from starclass.errors import ColumnMapError, OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_tokens, read_legus_tab
+from starclass.io.mosaic import MosaicSet
 from starclass.io.paths import no_such_path
 from starclass.schema import (
     CLASS_PRED,
@@ -67,9 +70,6 @@ from starclass.schema import (
     set_units,
     unit_of,
 )
-
-if TYPE_CHECKING:
-    from starclass.io.mosaic import MosaicSet
 
 PathLike = str | os.PathLike
 
@@ -263,7 +263,7 @@ def read_catalog(
     *,
     one_based: bool | None = None,
     allow_empty: bool = False,
-    wcs=None,
+    wcs: WCS | None = None,
     galaxy: str | None = None,
     bands: list[str] | tuple[str, ...] | None = None,
     require_xy: bool = True,
@@ -1026,7 +1026,7 @@ def csv_dialect(path: PathLike) -> tuple[str, str]:
 _DECIMAL_COMMA = re.compile(r"[+-]?(?:\d+,\d*|,\d+|\d+)(?:[eE][+-]?\d+)?")
 
 
-def decimal_comma_values(values) -> np.ndarray | None:
+def decimal_comma_values(values: Sequence[str] | np.ndarray) -> np.ndarray | None:
     """A column of text as floats where every non-blank value is a decimal-comma number; else None.
 
     Blank (or masked) cells become NaN. At least one value must hold the comma: a column of
@@ -1131,7 +1131,7 @@ def is_sep_line(cells: Sequence[str]) -> bool:
             and not any(str(c).strip() for c in cells[1:]))
 
 
-def header_cells(reader) -> list[str]:
+def header_cells(reader: Iterator[list[str]]) -> list[str]:
     """The header row of a :func:`csv.reader`: its first row, or the one below Excel's ``sep=`` line.
 
     Examples
@@ -1505,7 +1505,7 @@ def catalog_argument(table: Any, what: str = "the table") -> Table:
 
 
 def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty: bool = False,
-                     wcs=None, require_xy: bool = True) -> Table:
+                     wcs: WCS | None = None, require_xy: bool = True) -> Table:
     """Check a schema table: rows, id, positions, classes. Returns the (normalised) table.
 
     ra, dec with a WCS fill in missing x, y (the columns, or the rows where both are empty; without
@@ -1868,7 +1868,7 @@ def _check_origin(table: Table, wcs, where: str, fix: str) -> None:
             f"({fix}), other values a different image grid", stacklevel=3)
 
 
-def pixel_origin_offset(table: Table, wcs) -> float:
+def pixel_origin_offset(table: Table, wcs: WCS) -> float:
     """Median offset (pixels) between the table's x, y and those computed from ra, dec.
 
     About 0 when the table's positions are 0-based in the frame of ``wcs``; about 1 when they
@@ -2038,7 +2038,8 @@ def _source_name(table: Table, col: str) -> str:
     return col
 
 
-def sky_text_degrees(cells: Sequence[str], col: str, unit: u.UnitBase | None = None, *, where: str = "", ids=None,
+def sky_text_degrees(cells: Sequence[str], col: str, unit: u.UnitBase | None = None, *, where: str = "",
+                     ids: ArrayLike | None = None,
                      source: str | None = None,
                      ) -> np.ndarray:
     """Degrees of ``ra`` or ``dec`` cells given as text: numbers or sexagesimal; NaN for empty cells.

@@ -76,14 +76,16 @@ import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from astropy.io import fits
 from astropy.table import Table
+from astropy.wcs import WCS
+from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError, counted
 from starclass.io.atomic import is_os_file
@@ -95,14 +97,8 @@ from starclass.io.mosaic import (
     linear_from_asinh,
 )
 from starclass.io.paths import resolved
+from starclass.io.task_like import TaskLike
 from starclass.schema import label_key, row_name, rows_named
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-
-    from numpy.typing import ArrayLike
-
-    from starclass.io.task_like import TaskLike
 
 #: Suffix -> format name of the images the reader understands.
 IMAGE_SUFFIXES: dict[str, str] = {
@@ -232,7 +228,7 @@ class CutoutSet:
     def __len__(self) -> int:
         return int(self.images.shape[0])
 
-    def origin(self, rows=None) -> str:
+    def origin(self, rows: int | ArrayLike | None = None) -> str:
         """The one origin of ``rows`` (default: all), or ``"mixed"``; see :func:`common_origin`.
 
         A set built without origins (by hand, in Python) is taken as stored arrays, ``"upper"``.
@@ -353,7 +349,7 @@ def drawing_origin(path: str | os.PathLike) -> str:
                          f"store ({', '.join(STAMP_STORE_SUFFIXES)}): no orientation to draw it with")
 
 
-def common_origin(origins) -> str:
+def common_origin(origins: Iterable[str]) -> str:
     """The origin shared by every entry of ``origins``, or ``"mixed"`` (also for an empty one).
 
     Examples
@@ -826,7 +822,7 @@ def fits_plane_bands(path: str | os.PathLike) -> list[str] | None:
     return None
 
 
-def fits_celestial_wcs(path: str | os.PathLike):
+def fits_celestial_wcs(path: str | os.PathLike) -> WCS | None:
     """The celestial WCS of a FITS cutout's image (the HDU :func:`read_image` reads), or None.
 
     None for a file that is not FITS, or whose header has no celestial WCS (no ``CTYPE``
@@ -871,7 +867,7 @@ def fits_celestial_wcs(path: str | os.PathLike):
     return wcs if wcs.has_celestial and wcs.naxis == 2 else None
 
 
-def arcsec_per_px(wcs) -> float:
+def arcsec_per_px(wcs: WCS) -> float:
     """The mean pixel scale of a celestial WCS in arcsec.
 
     Examples
@@ -884,7 +880,7 @@ def arcsec_per_px(wcs) -> float:
     return float(np.mean([q.to_value("arcsec") for q in wcs.proj_plane_pixel_scales()]))
 
 
-def cutout_scales(cutouts) -> list[float]:
+def cutout_scales(cutouts: CutoutSet) -> list[float]:
     """The pixel scale (arcsec) of each cutout's first band file that carries a celestial FITS WCS.
 
     Examples
@@ -935,7 +931,7 @@ def cutout_fields(cutouts: CutoutSet) -> list[float]:
     return out
 
 
-def cutout_field_arcsec(cutouts) -> float | None:
+def cutout_field_arcsec(cutouts: CutoutSet) -> float | None:
     """The width (arcsec) of the cutouts' field from their FITS WCS (median over them); None without a WCS.
 
     Each cutout is resampled over its whole field to the task's ``stamp_size``: this field, not
@@ -1110,7 +1106,7 @@ def taken_planes_note(files: list[str], plane_bands: Sequence[str], taken: list[
             f"each{done}")
 
 
-def read_image(path: str | os.PathLike, *, return_kind: bool = False):
+def read_image(path: str | os.PathLike, *, return_kind: bool = False) -> np.ndarray | tuple[np.ndarray, str]:
     """Read one cutout as float32 ``[C, H, W]`` (see the module notes on pixel values).
 
     Parameters
@@ -3327,7 +3323,7 @@ def label_like_column(columns: Iterable[str], label_column: str) -> str | None:
     return next((c for c in others if c.casefold() in LABEL_LIKE), None)
 
 
-def label_column_hint(columns, label_column: str) -> str:
+def label_column_hint(columns: Iterable[str], label_column: str) -> str:
     """``; column 'Label' may hold the labels: give --label-column Label`` for a message that a label
     column is missing, where :func:`label_like_column` finds one; else ``""``.
 
@@ -3345,7 +3341,7 @@ def label_column_hint(columns, label_column: str) -> str:
     return f"; column {alike!r} may hold the labels: give --label-column {alike}" if alike else ""
 
 
-def root_not_recorded(cell) -> bool:
+def root_not_recorded(cell: object) -> bool:
     """Whether one ``cutout_root`` cell says nothing (empty, masked, NaN, ``None``).
 
     Examples
@@ -3360,7 +3356,7 @@ def root_not_recorded(cell) -> bool:
     return str(cell).strip().lower() in _NOT_RECORDED
 
 
-def recorded_folder(cell, here: Path) -> Path | None:
+def recorded_folder(cell: object, here: Path) -> Path | None:
     """The folder one ``cutout_root`` cell records, a relative one taken under ``here`` (the table's
     folder, as its files are); None when the cell records nothing (:func:`root_not_recorded`).
 

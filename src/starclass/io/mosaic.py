@@ -36,10 +36,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
+import astropy.units as u
 import numpy as np
+from astropy.coordinates import SkyCoord
 from astropy.io import fits
 from astropy.wcs import WCS
 from astropy.wcs.utils import proj_plane_pixel_scales
+from numpy.typing import ArrayLike
 
 from starclass.bands import ACS_WFC, BANDS, WFC3_UVIS, ab_minus_vega, ab_zeropoint, camera_name, v_band
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
@@ -624,13 +627,13 @@ class MosaicSet:
             out |= self.mask(b)
         return out
 
-    def pixel_to_world(self, x, y):
+    def pixel_to_world(self, x: ArrayLike, y: ArrayLike) -> SkyCoord:
         """Sky coordinates (``SkyCoord``) of 0-based pixel positions."""
         if self.wcs is None:
             raise StarclassError(f"mosaics {self._names()} carry no WCS: cannot convert pixels to sky")
         return self.wcs.pixel_to_world(x, y)
 
-    def world_to_pixel(self, coords) -> tuple[np.ndarray, np.ndarray]:
+    def world_to_pixel(self, coords: SkyCoord) -> tuple[np.ndarray, np.ndarray]:
         """0-based pixel positions ``(x, y)`` of sky coordinates (``SkyCoord``)."""
         if self.wcs is None:
             raise StarclassError(f"mosaics {self._names()} carry no WCS: cannot convert sky to pixels")
@@ -2136,7 +2139,7 @@ def calibrated_counts(header: fits.Header | Mapping[str, Any]) -> tuple[float | 
 UNKNOWN_UNIT = "pixel value"
 
 
-def pixel_unit(header: fits.Header | Mapping[str, Any], photon_counts: bool = False):
+def pixel_unit(header: fits.Header | Mapping[str, Any], photon_counts: bool = False) -> u.UnitBase | None:
     """The astropy unit of a band's stored pixel values, or None where the header does not tell one.
 
     :func:`value_unit`'s reading in a unit a table column can carry: HST's ``ELECTRONS/S`` is
@@ -2467,7 +2470,7 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
 _UNSAID_RATE_UNIT = re.compile(r"^(DN|ADUS?)$")
 
 
-def unsaid_rate_message(header, path) -> str:
+def unsaid_rate_message(header: fits.Header | Mapping[str, Any], path: PathLike) -> str:
     """Why a band in ``BUNIT = 'DN'`` (or ``'ADU'``) with PHOTFLAM is refused, and the BUNIT to write.
 
     PHOTFLAM is the flux density of 1 count per second (STScI), so its zeropoint needs the values to be
@@ -2508,7 +2511,7 @@ _UNIT_WORDS = {"ERG": "erg", "ERGS": "erg", "S": "s", "SEC": "s", "CM": "cm", "C
                "ARCSEC": "arcsec", "ARCSEC2": "arcsec2", "PIX": "pix", "PIXEL": "pix"}
 
 
-def flux_unit_of(header) -> str | None:
+def flux_unit_of(header: fits.Header | Mapping[str, Any]) -> str | None:
     """The ``BUNIT`` of a band whose pixel values are a calibrated flux (MJy/sr, Jy, erg/s/cm2/A...), else None.
 
     Counts, count rates and values of no stated unit give None. Such a band's ``PHOTFLAM`` (the
@@ -2523,7 +2526,7 @@ def flux_unit_of(header) -> str | None:
     return bunit if bunit and _FLUX_UNIT.search(bunit.upper().replace(" ", "")) else None
 
 
-def flux_unit_ab_zeropoint(header, photplam: float) -> float | None:
+def flux_unit_ab_zeropoint(header: fits.Header | Mapping[str, Any], photplam: float) -> float | None:
     """AB magnitude of a pixel value of 1 in the band's flux ``BUNIT``, or None where astropy cannot convert it.
 
     A flux density per steradian (``MJy/sr``) is taken over the pixel's solid angle, from the
@@ -2578,7 +2581,8 @@ def flux_unit_ab_zeropoint(header, photplam: float) -> float | None:
     return None
 
 
-def photflam_on_flux_message(header, path: PathLike, bunit: str, photplam: float) -> str:
+def photflam_on_flux_message(header: fits.Header | Mapping[str, Any], path: PathLike, bunit: str,
+                             photplam: float) -> str:
     """Why a band in a flux ``BUNIT`` with ``PHOTFLAM`` is refused, and the AB zeropoint to write where known.
 
     Examples

@@ -8,10 +8,10 @@ so) beside it instead of stopping.
 
 from __future__ import annotations
 
+import os
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
@@ -19,9 +19,6 @@ from astropy.table import Table
 from starclass.errors import ColumnMapError, StarclassError
 from starclass.io.legus import machine_only
 from starclass.schema import CLASS_METHOD, CLASS_PRED, CLASS_REF, CLASSES, bands_in, class_array, is_known
-
-if TYPE_CHECKING:
-    import os
 
 #: File endings :func:`summarise_dir` reads as catalogues (``.tab.gz``: a LEGUS catalogue as an archive
 #: keeps it; read_catalog read one, but a folder scan skipped it).
@@ -180,7 +177,8 @@ def _map_text(column_map: Mapping[str, str]) -> str:
     return ", ".join(f"{s} -> {d}" for s, d in column_map.items())
 
 
-def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | None = None, *, read=None,
+def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | None = None, *,
+                  read: Callable[..., Table] | None = None,
                   allow_none: bool = False) -> tuple[Table, list[str]]:
     """Read every catalogue in ``directory`` and summarise them, one row per file.
 

@@ -14,11 +14,15 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import astropy.units as u
 import numpy as np
 from astropy.coordinates import SkyCoord
 from astropy.table import Table
+
+if TYPE_CHECKING:  # the regions package is imported where it is used
+    from regions import Regions
 
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
@@ -57,7 +61,7 @@ def class_column(table: Table) -> str | None:
 
 def catalog_to_regions(table: Table, *, coords: str = "image", radius: float = 5.0,
                        label: bool = False, pixel_scale: float | None = None,
-                       class_col: str | None = None):
+                       class_col: str | None = None) -> Regions:
     """Build a :class:`regions.Regions` of circles, one per row, coloured by class.
 
     Parameters

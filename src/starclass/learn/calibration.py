@@ -67,22 +67,22 @@ from __future__ import annotations
 import logging
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import torch
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
 from starclass.errors import OutputExistsError, StarclassError, check_fitted
+from starclass.learn.conformal import ClassConditionalConformal
+from starclass.learn.data import ModelInputs
 from starclass.schema import INFERENCE_BATCH_SIZE
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    import torch
-    from numpy.typing import ArrayLike
-
     from starclass.learn.checkpoint import LoadedModel
     from starclass.learn.config import TaskConfig
 
@@ -256,7 +256,7 @@ class TemperatureScaler(BaseEstimator):
     def __init__(self, bounds: tuple[float, float] = T_BOUNDS) -> None:
         self.bounds = bounds
 
-    def fit(self, probs, y) -> TemperatureScaler:
+    def fit(self, probs: ArrayLike, y: ArrayLike) -> TemperatureScaler:
         """Fit the temperature on probabilities ``[N, K]`` and class indices ``y`` (0..K-1)."""
         from scipy.optimize import minimize_scalar
 
@@ -271,7 +271,7 @@ class TemperatureScaler(BaseEstimator):
         self.n_ = int(len(y))
         return self
 
-    def predict_proba(self, probs) -> np.ndarray:
+    def predict_proba(self, probs: ArrayLike) -> np.ndarray:
         """Tempered probabilities (:func:`temper` with ``temperature_``)."""
         check_fitted(self, "temperature_")
         return temper(probs, self.temperature_)
@@ -295,7 +295,7 @@ def rows_words(n: int, n_training: int = 0) -> str:
     return f"{int(n)} held-out rows"
 
 
-def temperature_at_bound(temperature: float, probs, y, bounds: tuple[float, float] = T_BOUNDS,
+def temperature_at_bound(temperature: float, probs: ArrayLike, y: ArrayLike, bounds: tuple[float, float] = T_BOUNDS,
                          n_training: int = 0) -> str | None:
     """Why a temperature fitted at an end of its search interval is no calibration; None inside it.
 
@@ -588,7 +588,7 @@ class VectorScaler(BaseEstimator):
     def __init__(self, bounds: tuple[float, float] = (1.0 / T_BOUNDS[1], 1.0 / T_BOUNDS[0])) -> None:
         self.bounds = bounds
 
-    def fit(self, probs, y) -> VectorScaler:
+    def fit(self, probs: ArrayLike, y: ArrayLike) -> VectorScaler:
         """Fit the scales and biases on probabilities ``[N, K]`` and class indices ``y`` (0..K-1)."""
         from scipy.optimize import minimize
 
@@ -611,7 +611,7 @@ class VectorScaler(BaseEstimator):
         self.n_ = int(len(y))
         return self
 
-    def predict_proba(self, probs) -> np.ndarray:
+    def predict_proba(self, probs: ArrayLike) -> np.ndarray:
         """Calibrated probabilities (:func:`vector_scale` with ``scale_`` and ``bias_``)."""
         check_fitted(self, "scale_")
         return vector_scale(probs, self.scale_, self.bias_)
@@ -625,7 +625,7 @@ def _check_n_bins(n_bins, what: str = "n_bins") -> int:
     return int(n_bins)
 
 
-def check_histogram_rows(n_rows: int, n_bins, what: str = "n_bins",
+def check_histogram_rows(n_rows: int, n_bins: int, what: str = "n_bins",
                          min_rows_per_bin: int = HISTOGRAM_MIN_ROWS_PER_BIN, *, n_blank: int = 0,
                          n_no_data: int = 0) -> int:
     """``n_bins`` if ``n_rows`` calibration rows fill each bin with ``min_rows_per_bin``, else a clear error.
@@ -712,7 +712,7 @@ class HistogramBinner(BaseEstimator):
         self.n_bins = n_bins
         self.min_rows_per_bin = min_rows_per_bin
 
-    def fit(self, probs, y) -> HistogramBinner:
+    def fit(self, probs: ArrayLike, y: ArrayLike) -> HistogramBinner:
         """Fit the bins and their class frequencies on probabilities ``[N, K]`` and class indices ``y``."""
         p, y = _check_probs_labels(probs, y)
         n_bins = check_histogram_rows(len(y), self.n_bins, min_rows_per_bin=self.min_rows_per_bin)
@@ -734,7 +734,7 @@ class HistogramBinner(BaseEstimator):
         self.n_ = int(len(y))
         return self
 
-    def predict_proba(self, probs) -> np.ndarray:
+    def predict_proba(self, probs: ArrayLike) -> np.ndarray:
         """Calibrated probabilities ``[N, K]`` (rows sum to 1; rows with NaN stay NaN)."""
         check_fitted(self, "freq_")
         return histogram_calibrate(probs, self.edges_, self.freq_)
@@ -746,7 +746,8 @@ class HistogramBinner(BaseEstimator):
 HISTOGRAM_CROSS_FOLDS = 2
 
 
-def cross_fitted_histogram(probs, y, n_bins: int = HISTOGRAM_BINS, *, folds: int = HISTOGRAM_CROSS_FOLDS,
+def cross_fitted_histogram(probs: ArrayLike, y: ArrayLike, n_bins: int = HISTOGRAM_BINS, *,
+                           folds: int = HISTOGRAM_CROSS_FOLDS,
                            seed: int = 0) -> np.ndarray:
     """Histogram-calibrated probabilities of held-out rows, each from bins fitted without it.
 
@@ -903,7 +904,7 @@ class ModelCalibration:
     n_training_rows: int = 0
 
     @classmethod
-    def fit(cls, probs, labels, classes, source: str = "validation split",
+    def fit(cls, probs: ArrayLike, labels: ArrayLike, classes: Sequence[int], source: str = "validation split",
             method: str = "temperature", n_bins: int = HISTOGRAM_BINS) -> ModelCalibration:
         """Fit the calibration (``method``: a temperature, vector scaling or histogram binning) on held-out rows.
 
@@ -941,7 +942,7 @@ class ModelCalibration:
     def n(self) -> int:
         return int(len(self.labels))
 
-    def calibrate(self, probs) -> np.ndarray:
+    def calibrate(self, probs: ArrayLike) -> np.ndarray:
         """Calibrated probabilities of new rows (NaN rows stay NaN)."""
         if self.method == "vector":
             return vector_scale(probs, self.scale, self.bias)
@@ -949,7 +950,7 @@ class ModelCalibration:
             return histogram_calibrate(probs, self.bin_edges, self.bin_freq)
         return temper(probs, self.temperature)
 
-    def cautions(self, class_names=None) -> list[str]:
+    def cautions(self, class_names: Sequence[str] | None = None) -> list[str]:
         """Every reason the fitted map is not to be trusted: too few rows (:func:`too_few_rows`)
         and a temperature at an end of its search (:meth:`warning`); empty when there is none.
         ``class_names`` (the task's, in the order of its classes) names the classes counted.
@@ -1012,7 +1013,8 @@ class ModelCalibration:
                     f"{self.n / max(int(self.n_bins), 1):.0f} rows per bin; temperature alone {self.temperature:.3f})")
         return f"temperature {self.temperature:.3f}"
 
-    def conformal(self, calibrated: bool = True, seed: int = 0, class_names=None):
+    def conformal(self, calibrated: bool = True, seed: int = 0,
+                  class_names: Sequence[str] | None = None) -> ClassConditionalConformal:
         """A class-conditional conformal predictor fitted on the stored rows.
 
         ``calibrated`` says whether the scores are taken on tempered probabilities (as those
@@ -1120,7 +1122,7 @@ class ModelCalibration:
         return out
 
 
-def calibration_probabilities(loaded, inputs, *, batch_size: int = INFERENCE_BATCH_SIZE,
+def calibration_probabilities(loaded: LoadedModel, inputs: ModelInputs, *, batch_size: int = INFERENCE_BATCH_SIZE,
                               device: str | torch.device | None = None,
                               precision: bool | str | None = None, progress: bool = False) -> np.ndarray:
     """Raw ensemble-mean probabilities ``[N, K]`` of a model on inputs (no TTA, no temperature).

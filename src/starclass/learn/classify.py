@@ -45,12 +45,13 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import torch
+from astropy.table import Table
 
 from starclass.bands import require_bands
 from starclass.errors import StarclassError
@@ -58,6 +59,7 @@ from starclass.io import Mosaics
 from starclass.io.catalog import catalog_argument, keep_input_columns
 from starclass.learn.augment import DIHEDRAL, dihedral
 from starclass.learn.checkpoint import LoadedModel, load_model
+from starclass.learn.config import TaskConfig
 from starclass.learn.data import refuse_catalogue
 from starclass.learn.ensemble import EnsembleResult, aggregate, mutual_information
 from starclass.learn.precision import (
@@ -93,13 +95,6 @@ from starclass.schema import (
 )
 from starclass.stamps import iter_inputs
 from starclass.stamps.extract import position_values
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from astropy.table import Table
-
-    from starclass.learn.config import TaskConfig
 
 log = logging.getLogger(__name__)
 
@@ -901,7 +896,7 @@ def earlier_outputs(names: Iterable[str]) -> list[str]:
 
 def classify(
     mosaics: Mosaics,
-    candidates,
+    candidates: Table,
     model_path: LoadedModel | str | os.PathLike | Any,
     *,
     batch_size: int = INFERENCE_BATCH_SIZE,

@@ -43,16 +43,14 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
 from starclass.errors import StarclassError, check_fitted
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-    from typing import Any
 
 __all__ = ["ClassConditionalConformal", "format_sets", "check_coverage", "row_uniforms", "probability_keys"]
 
@@ -127,7 +125,7 @@ class ClassConditionalConformal(BaseEstimator):
             return ("class " if len(cols) == 1 else "classes ") + ", ".join(labels[j] for j in cols)
         return ("class index " if len(cols) == 1 else "class indices ") + ", ".join(map(str, cols))
 
-    def fit(self, probs, y) -> ClassConditionalConformal:
+    def fit(self, probs: ArrayLike, y: ArrayLike) -> ClassConditionalConformal:
         """Fit on calibration probabilities ``[n, K]`` and true class indices ``y`` (0..K-1)."""
         from crepes import ConformalClassifier
         from crepes.extras import hinge
@@ -154,7 +152,7 @@ class ClassConditionalConformal(BaseEstimator):
         self.predictor_ = ConformalClassifier().fit(alphas, bins=y.astype(np.int64), seed=self.seed)
         return self
 
-    def predict_p(self, probs, keys=None) -> np.ndarray:
+    def predict_p(self, probs: ArrayLike, keys: ArrayLike | None = None) -> np.ndarray:
         """Class-conditional p-values ``[N, K]`` (NaN for rows with NaN probabilities).
 
         ``keys`` (one unsigned 64-bit integer per row, e.g. the digest of its model input,
@@ -201,7 +199,8 @@ class ClassConditionalConformal(BaseEstimator):
             out[ok, j] = _p_values(np.sort(cal_scores[cal_bins == j]), alphas[:, j], theta)
         return out
 
-    def predict_set(self, probs, coverage: float | None = None, keys=None) -> np.ndarray:
+    def predict_set(self, probs: ArrayLike, coverage: float | None = None,
+                    keys: ArrayLike | None = None) -> np.ndarray:
         """Boolean sets ``[N, K]`` at ``coverage`` (default: the constructor's); NaN rows are empty.
 
         ``keys``: as :meth:`predict_p` (each row's own smoothing draw).
@@ -278,7 +277,7 @@ def row_uniforms(keys: np.ndarray, seed: int, cls: int) -> np.ndarray:
     return (z >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
 
 
-def probability_keys(probs) -> np.ndarray:
+def probability_keys(probs: ArrayLike) -> np.ndarray:
     """A 64-bit key per row of probabilities: the BLAKE2b digest of its float64 values.
 
     The default keys of :meth:`ClassConditionalConformal.predict_p`: a row with the same
@@ -323,7 +322,7 @@ def _p_values(cal: np.ndarray, scores: np.ndarray, theta: np.ndarray | None) -> 
     return ((q - right) + np.asarray(theta, dtype=np.float64) * ((right - left) + 1)) / (q + 1)
 
 
-def format_sets(sets: np.ndarray, classes) -> np.ndarray:
+def format_sets(sets: np.ndarray, classes: Sequence[int]) -> np.ndarray:
     """The ``pred_set`` column: each row's classes joined by ``|`` ("" for an empty set).
 
     Examples

@@ -36,6 +36,7 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from starclass.errors import StarclassError, counted
+from starclass.learn.data import ModelInputs
 from starclass.schema import CLASS_PRED, CLASS_REF, FOLD, INFERENCE_BATCH_SIZE, prob_col
 
 if TYPE_CHECKING:
@@ -275,8 +276,10 @@ def _warn_starting_rows_held_out(init_from, inputs, folds) -> int:
     return n_seen
 
 
-def cross_validate(config: TaskConfig, inputs, labels, *, scheme: str | int, outdir: str | os.PathLike,
-                   positions=None, galaxies: np.ndarray | None = None,
+def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *, scheme: str | int,
+                   outdir: str | os.PathLike,
+                   positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
+                   galaxies: np.ndarray | None = None,
                    extra_columns: dict[str, np.ndarray] | None = None, seed: int | None = None,
                    resume: bool = True, progress: bool = True, device: str | None = None,
                    epochs: int | None = None, ensemble: int | None = None, batch_size: int = INFERENCE_BATCH_SIZE,
@@ -608,8 +611,11 @@ def _cv_labels(labels) -> np.ndarray:
     return np.ma.filled(np.ma.asarray(labels, dtype=float), 0.0)
 
 
-def fold_digests(config: TaskConfig, inputs, labels, *, scheme: str | int, groups: np.ndarray | None = None,
-                 galaxies: np.ndarray | None = None, positions=None, seed: int | None = None) -> list[str]:
+def fold_digests(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *, scheme: str | int,
+                 groups: np.ndarray | None = None,
+                 galaxies: np.ndarray | None = None,
+                 positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
+                 seed: int | None = None) -> list[str]:
     """The data digest every fold's model of :func:`cross_validate` is trained with, on these rows.
 
     For a resume check against an earlier reading of the same data (``train --cv`` kept the

@@ -11,7 +11,7 @@ batches and iterate over them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import torch
@@ -136,6 +136,15 @@ class InputSource:
         if isinstance(got, dict):
             got = got.get("inputs", got.get("stamps"))
         return np.asarray(got, dtype=np.float32)
+
+
+
+#: Model inputs ``[N, C, H, W]`` as :func:`starclass.learn.train.fit`, cross-validation and calibration take
+#: them: a numpy array or memory map, a torch tensor, an :class:`InputSource`, or any other row source an
+#: InputSource reads (an HDF5 dataset, a :class:`starclass.stamps.StampStore`: indexable by a sorted integer
+#: array, with a 4-d ``shape`` or ``inputs_shape``). That last is duck-typed, hence ``Any``; importing
+#: StampStore here would load h5py and astropy.stats (0.3 s) for every training.
+ModelInputs: TypeAlias = np.ndarray | torch.Tensor | InputSource | Any
 
 
 class StampDataset(Dataset):

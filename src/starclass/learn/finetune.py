@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import torch
 
 from starclass.errors import StarclassError
 from starclass.learn.checkpoint import load_checkpoint, member_paths
-
-if TYPE_CHECKING:
-    from starclass.learn.config import TaskConfig
+from starclass.learn.config import TaskConfig
 
 __all__ = ["CHECKED_KEYS", "initial_state"]
 

@@ -20,10 +20,14 @@ bfloat16 is also applied in bfloat16.
 from __future__ import annotations
 
 import contextlib
+from typing import TypeVar
 
 import torch
 
 from starclass.errors import StarclassError
+
+#: A model or a tensor: :func:`to_memory_format` gives back what it was given.
+ModuleOrTensor = TypeVar("ModuleOrTensor", torch.nn.Module, torch.Tensor)
 
 __all__ = ["PRECISIONS", "parse_precision", "precision_name", "compute_dtype", "dtype_name", "autocast",
            "cpu_has_bf16_units", "to_memory_format", "pick_device"]
@@ -32,7 +36,7 @@ __all__ = ["PRECISIONS", "parse_precision", "precision_name", "compute_dtype", "
 PRECISIONS = {"auto": True, "fp32": False, "bf16": "bf16"}
 
 
-def parse_precision(value, where: str = "precision") -> bool | str:
+def parse_precision(value: bool | str | None, where: str = "precision") -> bool | str:
     """Normalise a precision setting to ``True``, ``False`` or ``"bf16"``.
 
     Accepts the ``recipe.amp`` values (``True``, ``False``, ``"bf16"``) and the CLI names
@@ -54,7 +58,7 @@ def parse_precision(value, where: str = "precision") -> bool | str:
     raise StarclassError(f"{where}={value!r}: use one of {', '.join(PRECISIONS)} (or true/false)")
 
 
-def precision_name(amp) -> str:
+def precision_name(amp: bool | str) -> str:
     """The CLI name (``auto``, ``fp32``, ``bf16``) of a precision setting.
 
     Examples
@@ -97,7 +101,7 @@ def cpu_has_bf16_units() -> bool:
     return False
 
 
-def compute_dtype(amp, device: torch.device | str) -> torch.dtype | None:
+def compute_dtype(amp: bool | str, device: torch.device | str) -> torch.dtype | None:
     """The autocast dtype for a precision setting on a device (None: float32).
 
     Examples
@@ -118,7 +122,7 @@ def compute_dtype(amp, device: torch.device | str) -> torch.dtype | None:
     return None
 
 
-def autocast(device: torch.device | str, dtype: torch.dtype | None):
+def autocast(device: torch.device | str, dtype: torch.dtype | None) -> contextlib.AbstractContextManager:
     """An autocast context for ``dtype`` on ``device`` (a no-op context for float32).
 
     Examples
@@ -135,7 +139,7 @@ def autocast(device: torch.device | str, dtype: torch.dtype | None):
     return torch.autocast(torch.device(device).type, dtype=dtype)
 
 
-def to_memory_format(obj, device: torch.device | str, dtype: torch.dtype | None):
+def to_memory_format(obj: ModuleOrTensor, device: torch.device | str, dtype: torch.dtype | None) -> ModuleOrTensor:
     """Channels-last for 4-D tensors and models when running bfloat16 on a CPU, else as is.
 
     oneDNN's fast bfloat16 convolutions work in channels-last order; in the default order

@@ -55,7 +55,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import torch
@@ -81,16 +81,13 @@ from starclass.learn.checkpoint import (
     set_tuned_threshold,
     write_manifest,
 )
-from starclass.learn.config import RECIPE_NEUTRAL, TASK_NEUTRAL, merge_collapse_note
-from starclass.learn.data import InputSource, StampDataset, batches, loader
+from starclass.learn.config import RECIPE_NEUTRAL, TASK_NEUTRAL, TaskConfig, merge_collapse_note
+from starclass.learn.data import InputSource, ModelInputs, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
 from starclass.learn.provenance import starting_rows, training_record
 from starclass.learn.splits import split_indices
 from starclass.schema import X, Y
-
-if TYPE_CHECKING:
-    from starclass.learn.config import TaskConfig
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +119,7 @@ class MemberSpec:
 
 
 def effective_config(config: TaskConfig, *, epochs: int | None = None, ensemble: int | None = None,
-                     seed: int | None = None):
+                     seed: int | None = None) -> TaskConfig:
     """A copy of ``config`` with command-line overrides applied (what the checkpoints store).
 
     ``ensemble`` sets ``recipe.ensemble_size`` for a single architecture, or every entry's
@@ -262,7 +259,9 @@ def _settings(config) -> dict[str, Any]:
     return json.loads(json.dumps(d, default=str))
 
 
-def data_digest(inputs, labels, *, positions=None, galaxies=None, holdout: str | None = None,
+def data_digest(inputs: ModelInputs, labels: np.ndarray, *, positions: tuple[np.ndarray,
+                np.ndarray] | np.ndarray | None = None,
+                galaxies: np.ndarray | None = None, holdout: str | None = None,
                 val_index: np.ndarray | None = None, balance_groups: np.ndarray | None = None,
                 pseudo_index: np.ndarray | None = None) -> str:
     """SHA-256 of what a model is trained on: labels, positions, galaxies, split rows and inputs.
@@ -448,7 +447,7 @@ def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: torch.
 
 
 @torch.no_grad()
-def recalibrate_batchnorm(model, dataset: StampDataset, batch_size: int, device,
+def recalibrate_batchnorm(model: torch.nn.Module, dataset: StampDataset, batch_size: int, device: torch.device | str,
                           dtype: torch.dtype | None = None) -> int:
     """Recompute batch-norm running statistics of the final weights over the training set.
 
@@ -526,7 +525,7 @@ class TrainData:
     balance_groups: np.ndarray | None = None
 
 
-def prepare_data(config: TaskConfig, inputs, labels, *, seed: int,
+def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *, seed: int,
                  positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
                  galaxies: np.ndarray | None = None, holdout: str | None = None,
                  val_index: np.ndarray | None = None, balance_groups: np.ndarray | None = None,
@@ -1339,8 +1338,8 @@ def class_mix_weights(counts: np.ndarray, mix: np.ndarray) -> np.ndarray:
 
 def fit(
     config: TaskConfig,
-    inputs,
-    labels,
+    inputs: ModelInputs,
+    labels: np.ndarray,
     *,
     outdir: str | os.PathLike,
     positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,

@@ -20,12 +20,20 @@ Baselines (scikit-learn) live in :mod:`starclass.models.baselines`; FLOP countin
 :mod:`starclass.models.flops`.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from starclass.models.registry import available, build_model, check_members, describe, register
 
 __all__ = ["available", "build_model", "check_members", "describe", "register", "count_flops"]
 
+if TYPE_CHECKING:  # `import starclass.models` does not load torch (see count_flops)
+    from torch import nn
 
-def count_flops(model, input_shape):
+
+def count_flops(model: nn.Module, input_shape: Sequence[int]) -> int:
     """FLOPs of one forward pass (see :func:`starclass.models.flops.count_flops`).
 
     Examples

@@ -25,6 +25,7 @@ convolutions bring the image to about 32 px first, so the cost per candidate sta
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import torch
@@ -185,8 +186,8 @@ class CompactNet(nn.Module):
 
 
 @register("compact")
-def build_compact(config: TaskLike, widths=(32, 64, 96), depth=(0, 1, 1), dropout: float | None = None,
-                  stem: int | None = None):
+def build_compact(config: TaskLike, widths: Sequence[int] = (32, 64, 96), depth: Sequence[int] = (0, 1, 1),
+                  dropout: float | None = None, stem: int | None = None) -> CompactNet:
     """Compact multi-scale CNN: strided 3x3 stages, residual convs, BN folded at inference.
 
     ``dropout`` (before the classifier) is the ``arch_options`` value when given, else the recipe's

@@ -11,9 +11,12 @@ import importlib
 import inspect
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starclass.errors import StarclassError
+
+if TYPE_CHECKING:  # the registry is read without torch (starclass info, --help); the builders import it
+    from torch import nn
 
 log = logging.getLogger("starclass.models")
 
@@ -136,7 +139,7 @@ def describe(name: str) -> str:
     return doc.splitlines()[0] if doc else name
 
 
-def build_model(config: Any, member: int | None = None, *, pretrained: bool | str = True):
+def build_model(config: Any, member: int | None = None, *, pretrained: bool | str = True) -> nn.Module:
     """Build the network of ensemble member ``member`` (None: the first) of a task config.
 
     Parameters

@@ -10,6 +10,7 @@ time from ``config.network_size``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import torch
@@ -73,7 +74,8 @@ class SmallCNN(nn.Module):
 
 
 @register("smallcnn")
-def build_smallcnn(config: TaskLike, widths=(64, 32, 32, 32, 32, 32), dense: int = 256, dropout: float = 0.65):
+def build_smallcnn(config: TaskLike, widths: Sequence[int] = (64, 32, 32, 32, 32, 32), dense: int = 256,
+                   dropout: float = 0.65) -> SmallCNN:
     """Small custom CNN of the galaxy-cluster slides: six 3x3 convs with max pooling, dense 256.
 
     Examples

@@ -167,7 +167,7 @@ def build_starcnet(
     head: str = "flatten",
     dropout: float | None = None,
     norm: str = "group",
-):
+) -> StarcNet:
     """StarcNet-style multi-pathway CNN (one pathway per scale), Xavier init.
 
     Examples

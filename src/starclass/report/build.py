@@ -26,6 +26,7 @@ from starclass.errors import StarclassError, counted
 from starclass.evaluate.compare import (  # noqa: F401
     Comparison,
     Evaluation,
+    ReferencesLike,
     chosen_ci,
     class_column,
     evaluate_catalogs,
@@ -1068,7 +1069,8 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     return sections
 
 
-def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mpc: float | None = None,
+def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | None = None, *, radius: float = 2.0,
+                      distance_mpc: float | None = None,
                       n_boot: int = 200, target_purity: float = 0.8, pred_name: str = "prediction",
                       quantities: Sequence[str] = ("magnitude", "crowding", "bkg"), science: bool = True,
                       gradcam_inputs: Any = None, task: Any = None, label_column: str | None = None,
@@ -1221,8 +1223,8 @@ else 2 (galaxy)"
             f"where {col} >= {thr:g}" + (f", else {others}" if others else ""))
 
 
-def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, overwrite: bool = False,
-                   **kwargs) -> dict:
+def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None = None,
+                   outdir: str | Path = "evaluation", *, overwrite: bool = False, **kwargs: Any) -> dict:
     """Evaluate and write every table (ECSV) and figure (PNG) under ``outdir``.
 
     Keyword arguments are those of :func:`evaluate_sections`. Returns a dict with the written
@@ -1408,13 +1410,14 @@ def check_tables_page(outdir: str | Path, filename: str) -> None:
             f"(-o OTHER/{filename}), or remove {owner} first")
 
 
-def build_report(pred, references, outdir: str | os.PathLike, *, title: str = "starclass report",
+def build_report(pred: Table | str | Path, references: ReferencesLike | None, outdir: str | os.PathLike, *,
+                 title: str = "starclass report",
                  distance_mpc: float | None = None,
                  model_path: str | Path | None = None,
                  mosaics: MosaicsLike | str | Path | list[str | Path] | None = None, filename: str = "report.html",
                  stamps: str | Path | None = None, overwrite: bool = False,
                  cutout_resample: Callable[[np.ndarray], np.ndarray] | None = None,
-                 cutout_resample_purpose: str | None = None, **kwargs) -> Path:
+                 cutout_resample_purpose: str | None = None, **kwargs: Any) -> Path:
     """Write one self-contained HTML report (figures embedded) plus every table as ECSV.
 
     Parameters

@@ -10,32 +10,33 @@ import base64
 import io
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import matplotlib
 
 matplotlib.use("Agg")
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
+from astropy.table import Table
+from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
+from matplotlib.colorbar import Colorbar
+from matplotlib.figure import Figure
 
 from starclass.errors import OutputExistsError, exists_refusal
+from starclass.evaluate.curves import Curve
 from starclass.io.atomic import atomic_path
 from starclass.schema import group_column, renamed_result_columns, unit_of
 from starclass.science.colour import BOXES
-
-if TYPE_CHECKING:
-    import os
-
-    from astropy.table import Table
-    from matplotlib.figure import Figure
 
 CLASS_COLOURS = {"1": "#d62728", "2": "#2ca02c", "3": "#1f77b4", "4": "#c9a400", "1+2": "#9467bd",
                  "3+4": "#7f7f7f", "1+2+3": "#8c564b"}
 
 
-def colour_of(label) -> str:
+def colour_of(label: int | str) -> str:
     """The colour of a class label (PHANGS DS9 colours), dark grey for any other label.
 
     Examples
@@ -51,7 +52,7 @@ def colour_of(label) -> str:
 _SPARE_COLOURS = ("#ff7f0e", "#17becf", "#e377c2", "#bcbd22", "#8c564b", "#7f7f7f", "#9467bd")
 
 
-def colours_of(labels) -> list[str]:
+def colours_of(labels: Sequence[int | str]) -> list[str]:
     """One colour per label, all different: the class colour where there is one, else a spare one.
 
     The binary merge of a task of its own (groups ``cluster`` and ``galaxy``) drew both curves
@@ -112,7 +113,7 @@ def save_png(fig: Figure, path: str | os.PathLike, dpi: int = 110, *, overwrite:
 
 
 def fig_confusion(counts: np.ndarray, fractions: np.ndarray, names: list[str], title: str,
-                  xlabel: str = "predicted", ylabel: str = "reference"):
+                  xlabel: str = "predicted", ylabel: str = "reference") -> Figure:
     """Row-normalised confusion matrix with the counts written in each cell.
 
     Examples
@@ -141,7 +142,7 @@ def fig_confusion(counts: np.ndarray, fractions: np.ndarray, names: list[str], t
     return fig
 
 
-def shown_name(label, names: dict[str, str] | None = None) -> str:
+def shown_name(label: int | str, names: dict[str, str] | None = None) -> str:
     """How a figure names class (or merged group) ``label``: ``names[label]``, else ``class <label>``.
 
     Examples
@@ -155,7 +156,8 @@ def shown_name(label, names: dict[str, str] | None = None) -> str:
     return f"class {label}" if str(label).replace("+", "").isdigit() else str(label)
 
 
-def fig_curves(roc, pr, title: str, names: dict[str, str] | None = None):
+def fig_curves(roc: Sequence[Curve], pr: Sequence[Curve], title: str,
+               names: dict[str, str] | None = None) -> Figure:
     """One-vs-rest ROC (left) and precision-recall (right) curves.
 
     ``names`` (label -> shown name, :func:`shown_name`) names the curves in the legends.
@@ -190,7 +192,7 @@ def fig_curves(roc, pr, title: str, names: dict[str, str] | None = None):
     return fig
 
 
-def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str] | None = None):
+def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str] | None = None) -> Figure:
     """Cumulative distribution of the score of the predicted class, per predicted class.
 
     ``names`` (class -> shown name, :func:`shown_name`) names the lines in the legend.
@@ -215,7 +217,7 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     return fig
 
 
-def fig_by_group(tab: Table, column: str, title: str):
+def fig_by_group(tab: Table, column: str, title: str) -> Figure:
     """Accuracy per group with its interval (horizontal bars), the pooled accuracy as a line.
 
     The axis names the interval the table's ``interval_note`` says it is (Wilson's, or the
@@ -275,8 +277,9 @@ def _interval_said(note: str | None) -> str:
 SELECTION_SCORES = "purity, recall, F1"
 
 
-def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshold on the cluster score",
-                  note: str | None = None):
+def fig_threshold(scan: Table | Mapping[str, np.ndarray], chosen: dict | None, title: str,
+                  xlabel: str = "threshold on the cluster score",
+                  note: str | None = None) -> Figure:
     """Purity, recall and F1 against threshold (with the chosen threshold marked).
 
     The chosen threshold is a dashed line named in the legend, which sits beside the panel;
@@ -314,7 +317,7 @@ def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshol
     return fig
 
 
-def fig_vs_magnitude(tab: Table, title: str, band: str):
+def fig_vs_magnitude(tab: Table, title: str, band: str) -> Figure:
     """Purity, recall and F1 for objects brighter than each magnitude, with counts.
 
     Examples
@@ -344,7 +347,7 @@ def fig_vs_magnitude(tab: Table, title: str, band: str):
     return fig
 
 
-def fig_vs_quantity(tab: Table, title: str, quantity: str):
+def fig_vs_quantity(tab: Table, title: str, quantity: str) -> Figure:
     """Purity, recall and F1 in equal-number bins of a quantity (bin centres), with counts.
 
     Examples
@@ -373,7 +376,7 @@ def fig_vs_quantity(tab: Table, title: str, quantity: str):
     return fig
 
 
-def fig_agreement_bars(table: Table, title: str):
+def fig_agreement_bars(table: Table, title: str) -> Figure:
     """Agreement fractions per class for each comparison (PHANGS Figure 5 style).
 
     Examples
@@ -402,7 +405,7 @@ def fig_agreement_bars(table: Table, title: str):
     return fig
 
 
-def fig_agreement_vs(bins, trends, quantity: str, title: str):
+def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str) -> Figure:
     """Agreement fraction per class in equal-number bins of a quantity, with trend lines.
 
     Examples
@@ -436,8 +439,8 @@ def fig_agreement_vs(bins, trends, quantity: str, title: str):
     return fig
 
 
-def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track=None, title: str = "",
-                      reddening: tuple[float, float, str] | None = None):
+def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: Table | None = None, title: str = "",
+                      reddening: tuple[float, float, str] | None = None) -> Figure:
     """U-B vs V-I panels (label, U-B, V-I) with the four PHANGS boxes, the SSP track and a reddening arrow.
 
     ``reddening`` is (Δ(V-I), Δ(U-B), label), as :func:`starclass.science.colour.reddening_vector`
@@ -491,7 +494,7 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track=No
     return fig
 
 
-def fig_powerlaw_bins(fits: list[tuple[str, object]], xlabel: str, ylabel: str, title: str):
+def fig_powerlaw_bins(fits: list[tuple[str, object]], xlabel: str, ylabel: str, title: str) -> Figure:
     """Binned distributions (log x, log dN/dx) with their least-squares lines.
 
     Examples
@@ -518,7 +521,7 @@ def fig_powerlaw_bins(fits: list[tuple[str, object]], xlabel: str, ylabel: str, 
     return fig
 
 
-def fig_age_distributions(results: list[tuple[str, dict]], title: str):
+def fig_age_distributions(results: list[tuple[str, dict]], title: str) -> Figure:
     """log dN/dtau against log age per mass range, with the fitted power laws.
 
     Examples
@@ -547,7 +550,7 @@ def fig_age_distributions(results: list[tuple[str, dict]], title: str):
 
 def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *,
                  curves: Sequence[tuple[np.ndarray, np.ndarray, str, str] | None] | None = None,
-                 ncols: int | None = None):
+                 ncols: int | None = None) -> Figure:
     """log mass against log age, one panel per sample (non-positive values left out).
 
     ``curves``, one per panel (or None), is the mass-completeness curve (log age, log mass, legend,
@@ -589,7 +592,7 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *
     return fig
 
 
-def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str):
+def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str) -> Figure:
     """Histograms of magnitudes (N per bin, log scale), one line per sample.
 
     Examples
@@ -676,7 +679,7 @@ def fit_titles(fig: Figure) -> None:
             t.set_text(wrap_title(t.get_text(), width_in, t.get_fontsize()))
 
 
-def bar_below(fig: Figure, ax, mappable, label: str):
+def bar_below(fig: Figure, ax: Axes, mappable: ScalarMappable, label: str) -> Colorbar:
     """A labelled horizontal colour bar under image panel ``ax`` (the panel keeps its size).
 
     Examples
@@ -739,7 +742,7 @@ def map_top(saliency_map: np.ndarray) -> float:
 
 
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
-                *, names: dict[int, str] | None = None, origin: str = "lower"):
+                *, names: dict[int, str] | None = None, origin: str = "lower") -> Figure:
     """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles.
 
     ``labels`` title the examples; ``names`` (class -> name) title the mean maps and the
@@ -798,7 +801,8 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     return fig
 
 
-def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 8, *, origin: str = "upper"):
+def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 8, *,
+                origin: str = "upper") -> Figure:
     """A grid of cutouts ``[N, H, W]`` with one title each.
 
     ``origin`` is where row 0 is drawn (:func:`starclass.io.cutout_folders.drawing_origin`):
@@ -827,7 +831,7 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     return fig
 
 
-def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: str | None = None):
+def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: str | None = None) -> Figure:
     """Reliability diagram: accuracy against top-class confidence per bin, one line per panel.
 
     ``panels`` holds ``(label, table, ece)`` with the tables of
@@ -869,7 +873,7 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
     return fig
 
 
-def fig_deferral(curves: dict[str, object], title: str):
+def fig_deferral(curves: dict[str, object], title: str) -> Figure:
     """Accuracy on the rows kept against the fraction left to people, one line per ordering.
 
     Examples

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
+from matplotlib.figure import Figure
 
 from starclass import __version__
 from starclass.io.atomic import atomic_dir, atomic_path
@@ -24,9 +25,6 @@ from starclass.report.figures import colour_of, plt
 from starclass.report.sections import Section, render_html, write_sections
 from starclass.schema import renamed_result_columns
 from starclass.science.many import MIN_INSPECTED, QUANTITIES, ladder_column, many_field_tables
-
-if TYPE_CHECKING:
-    import os
 
 #: What :func:`run_many_evaluation` writes: a folder holding only these may be replaced.
 MANY_ENTRIES = ("tables", "figures", "summary.json")
@@ -79,7 +77,7 @@ def _empty_panel(ax, why: str) -> None:
             bbox={"facecolor": "white", "edgecolor": "none"})
 
 
-def summary_figure(tables: dict[str, Table]):
+def summary_figure(tables: dict[str, Table]) -> Figure:
     """Eight panels against distance: class mix, per-class medians (IQR bars) of CI, M_V, U-B,
     V-I, the ladder's per-field accuracies (4 classes, binary) and the class 1+2 mass slope.
 
@@ -165,7 +163,7 @@ def summary_figure(tables: dict[str, Table]):
     return fig
 
 
-def mass_age_figure(tables: dict[str, Table], *, ncols: int = 5):
+def mass_age_figure(tables: dict[str, Table], *, ncols: int = 5) -> Figure:
     """Class 1+2 log mass against log age, one panel per field, each with its mass-completeness curve.
 
     The panels follow ``tables["fields"]`` (ordered by distance); each draws the field's rows of
@@ -336,7 +334,7 @@ def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike,
             "n_fields": len(tables["fields"]), "n_skipped": 0 if skipped is None else len(skipped)}
 
 
-def build_many_report(directory: str | os.PathLike, out, *, title: str = "LEGUS fields",
+def build_many_report(directory: str | os.PathLike, out: str | os.PathLike, *, title: str = "LEGUS fields",
                       min_inspected: int = MIN_INSPECTED,
                       seed: int = 0, overwrite: bool = False) -> Path:
     """One HTML page (figure embedded) plus every table as ECSV beside it; returns the page's path.

@@ -11,17 +11,14 @@ import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
+from matplotlib.figure import Figure
 
 from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.report.figures import to_png_base64
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 
 @dataclass

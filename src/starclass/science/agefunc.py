@@ -14,8 +14,11 @@ error.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from astropy.table import MaskedColumn, Table
+from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError
 from starclass.science.massfunc import _rows_to_table, in_unit, poisson_line
@@ -25,7 +28,8 @@ from starclass.science.massfunc import _rows_to_table, in_unit, poisson_line
 MIN_PER_BIN = 5
 
 
-def age_distribution(age, *, log_age_range=(6.5, 9.0), bin_width: float = 0.5, what: str = "age distribution") -> dict:
+def age_distribution(age: ArrayLike, *, log_age_range: tuple[float, float] = (6.5, 9.0), bin_width: float = 0.5,
+                     what: str = "age distribution") -> dict:
     """Binned dN/dtau and the power-law index gamma.
 
     ``age`` is in yr; a Quantity or a Column with a unit (Myr) is converted first
@@ -92,7 +96,9 @@ def age_distribution(age, *, log_age_range=(6.5, 9.0), bin_width: float = 0.5, w
             "n": int(counts.sum()), "bins": bins, "note": note}
 
 
-def age_distributions(mass, age, *, log_mass_ranges=((4.0, 4.8), (4.8, None)), log_age_range=(6.5, 9.0),
+def age_distributions(mass: ArrayLike, age: ArrayLike, *,
+                      log_mass_ranges: Sequence[tuple[float, float | None]] = ((4.0, 4.8), (4.8, None)),
+                      log_age_range: tuple[float, float] = (6.5, 9.0),
                       bin_width: float = 0.5) -> Table:
     """gamma in each mass range (PHANGS: log M 4-4.8 and > 4.8, log age 6.5-9).
 

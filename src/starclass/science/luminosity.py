@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from astropy.table import Table
+from numpy.typing import ArrayLike
 
 from starclass.bands import v_band
 from starclass.errors import StarclassError
@@ -26,7 +27,7 @@ def _valid_mag(table: Table, band: str) -> np.ndarray:
     return vega_mag(table, band)
 
 
-def luminosity_function(mag, *, mag_limit: float | None = None, bin_width: float = 0.5,
+def luminosity_function(mag: ArrayLike, *, mag_limit: float | None = None, bin_width: float = 0.5,
                         nbins_fit: int | None = None) -> dict:
     """Histogram of magnitudes and the index alpha of dN/dL ~ L^alpha for mag < mag_limit.
 

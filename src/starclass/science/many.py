@@ -32,9 +32,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
@@ -60,9 +59,6 @@ from starclass.schema import (
 from starclass.science.colour import box_counts
 from starclass.science.massfunc import fit_powerlaw_ml, mass_completeness, mass_limit
 from starclass.science.ssp import distance_modulus, load_ssp
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
 #: Fields with fewer human-classified sources (classes 1-4) are left out of the many-field
 #: study: below ~100 a field's per-class quartiles rest on a handful of objects and one
@@ -577,7 +573,7 @@ def field_mv_limit(table: Table, *, abs_mag_limit: float = INSPECTION_MV) -> flo
     return min(abs_mag_limit, float(np.nanpercentile(mv, 90))) if np.isfinite(mv).any() else abs_mag_limit
 
 
-def field_mass_age(fields: Mapping[str, Table], *, classes=(1, 2)) -> Table:
+def field_mass_age(fields: Mapping[str, Table], *, classes: Sequence[int] = (1, 2)) -> Table:
     """log age and log mass (the catalogues' SED fits) of every field's sources of ``classes``.
 
     Rows without a positive, finite age and mass (not fitted) are left out.
@@ -681,7 +677,7 @@ def field_mass_completeness(fields: Mapping[str, Table], *, abs_mag_limit: float
     return out
 
 
-def field_mass_slopes(fields: Mapping[str, Table], *, classes=(1, 2), log_age_max: float = 8.0,
+def field_mass_slopes(fields: Mapping[str, Table], *, classes: Sequence[int] = (1, 2), log_age_max: float = 8.0,
                       abs_mag_limit: float = INSPECTION_MV, min_n: int = 20) -> Table:
     """Mass-function index beta (dN/dM ~ M^beta) of class 1+2 per field, maximum likelihood.
 

@@ -21,6 +21,7 @@ objects, rather than returning NaN.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,7 +150,7 @@ def equal_number_bins(x: np.ndarray, nbins: int) -> tuple[np.ndarray, np.ndarray
     return np.asarray(edges), counts
 
 
-def poisson_line(x, counts, logd, *, what: str = "power-law fit") -> dict:
+def poisson_line(x: ArrayLike, counts: ArrayLike, logd: ArrayLike, *, what: str = "power-law fit") -> dict:
     """Weighted straight line through binned log densities, with Poisson errors per bin.
 
     A bin of ``n`` objects has log10(n / width) uncertain by 1 / (sqrt(n) ln 10) dex. The
@@ -205,7 +206,8 @@ def poisson_line(x, counts, logd, *, what: str = "power-law fit") -> dict:
             "intercept": float(intercept), "chi2": chi2, "n_points": int(x.size)}
 
 
-def fit_powerlaw_binned(values, *, lo: float | None = None, hi: float | None = None, nbins: int | None = None,
+def fit_powerlaw_binned(values: ArrayLike, *, lo: float | None = None, hi: float | None = None,
+                        nbins: int | None = None,
                         min_per_bin: int = 3, what: str = "power-law fit") -> PowerLawFit:
     """Least-squares power-law index on equal-number bins (PHANGS Table 4 method).
 
@@ -265,7 +267,7 @@ def fit_powerlaw_binned(values, *, lo: float | None = None, hi: float | None = N
                        float(x[0]), float(x[-1]), r["intercept"], bins)
 
 
-def fit_powerlaw_ml(values, *, lo: float | None = None, hi: float | None = None, min_n: int = 10,
+def fit_powerlaw_ml(values: ArrayLike, *, lo: float | None = None, hi: float | None = None, min_n: int = 10,
                     what: str = "power-law fit") -> PowerLawFit:
     """Maximum-likelihood index of dN/dx ~ x^index on [lo, hi) (hi None: no upper truncation).
 
@@ -314,7 +316,9 @@ def fit_powerlaw_ml(values, *, lo: float | None = None, hi: float | None = None,
     return PowerLawFit(b, err, int(n), "maximum likelihood (truncated)", xmin, xmax)
 
 
-def mass_functions(mass, age, *, age_ranges=((6.0, 7.0), (7.0, 8.0), (8.0, 8.6)), log_mass_min=None,
+def mass_functions(mass: ArrayLike, age: ArrayLike, *,
+                   age_ranges: Sequence[tuple[float, float]] = ((6.0, 7.0), (7.0, 8.0), (8.0, 8.6)),
+                   log_mass_min: float | Sequence[float | None] | None = None,
                    nbins: int | None = None) -> Table:
     """Mass-function slopes beta in ranges of log age (both estimators).
 

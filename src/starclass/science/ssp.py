@@ -37,6 +37,7 @@ from pathlib import Path
 import astropy.units as u
 import numpy as np
 from astropy.table import Table
+from numpy.typing import ArrayLike
 
 from starclass.bands import BANDS, role_hint, ubvi_bands
 from starclass.errors import StarclassError
@@ -326,7 +327,7 @@ def model_band(band: str) -> str:
     return src
 
 
-def ssp_abs_mag(band: str, age, mass) -> np.ndarray:
+def ssp_abs_mag(band: str, age: ArrayLike, mass: ArrayLike) -> np.ndarray:
     """Absolute Vega magnitude of unreddened clusters of ``age`` and ``mass`` from the packaged model.
 
     Interpolates the AB magnitude linearly in log(age) (ages outside the model are clipped

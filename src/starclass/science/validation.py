@@ -13,6 +13,8 @@ much in Poisson units.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from astropy.table import MaskedColumn, Table
 
@@ -98,7 +100,7 @@ def box_check(table: Table, *, class_col: str = CLASS_REF, distance_mpc: float =
     return t
 
 
-def massfunction_check(table: Table, *, classes=(1, 2), class_col: str = CLASS_REF,
+def massfunction_check(table: Table, *, classes: Sequence[int] = (1, 2), class_col: str = CLASS_REF,
                        abs_mag_limit: float = ABS_MAG_LIMIT) -> Table:
     """beta for class 1+2 in log age 6-7, 7-8, 8-8.6 beside the published LEGUS column.
 
@@ -126,7 +128,7 @@ def massfunction_check(table: Table, *, classes=(1, 2), class_col: str = CLASS_R
     return t
 
 
-def agedist_check(table: Table, *, classes=(1, 2), class_col: str = CLASS_REF) -> Table:
+def agedist_check(table: Table, *, classes: Sequence[int] = (1, 2), class_col: str = CLASS_REF) -> Table:
     """gamma for class 1+2 in log M 4-4.8 and > 4.8 (log age 6.5-9) beside the published LEGUS column.
 
     Examples

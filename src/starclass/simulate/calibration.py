@@ -23,8 +23,8 @@ simulated human consensus.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
@@ -36,9 +36,6 @@ from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.schema import CI, CLASS_REF, ID, X, Y, bands_in, human_cols, mag_col, magerr_col
 from starclass.simulate.humans import agreement_stats
-
-if TYPE_CHECKING:
-    import os
 
 #: Real LEGUS NGC 1566 scores against its final (hybrid human / ML) labels (issue 2, section 3).
 LEGUS_REFERENCE = {

@@ -9,11 +9,11 @@ bands are rendered.
 from __future__ import annotations
 
 import json
+import os
 import zlib
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy import units as u
@@ -33,9 +33,6 @@ from starclass.simulate.galaxy import GalaxyMaps, build_galaxy
 from starclass.simulate.humans import simulate_humans
 from starclass.simulate.objects import Components, make_objects
 from starclass.simulate.render import BandNoise, noise_models, render_band
-
-if TYPE_CHECKING:
-    import os
 
 #: Radius (px) of the truth catalogue's crowding count (same as detect's default).
 CROWDING_RADIUS = 10.0

@@ -9,9 +9,9 @@ fields. The gallery shows up to eight stamps per class and per class-4 subclass,
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.visualization import make_lupton_rgb
@@ -21,9 +21,6 @@ from starclass.bands import v_band as find_v_band
 from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.schema import CLASS_NAMES, CLASS_REF, SUBCLASS_NAMES, X, Y, subclass_number
-
-if TYPE_CHECKING:
-    import os
 
 #: Subclass names of :data:`starclass.schema.SUBCLASS_NAMES` keyed by number, as the
 #: simulator's truth carries them (4.10 is left out: as a float it is 4.1).

@@ -54,16 +54,13 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
+from astropy.wcs import WCS
 from scipy.ndimage import gaussian_filter
 
 from starclass.errors import StarclassError
 from starclass.simulate.labelled import celestial_wcs, counts_from_fractions, write_labelled_folder
-
-if TYPE_CHECKING:
-    from astropy.wcs import WCS
 
 __all__ = ["EXPERT_CLASSES", "EXPERT_FRACTIONS", "CandidateSimConfig", "simulate_candidate", "to_common_grid",
            "write_candidates"]

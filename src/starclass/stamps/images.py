@@ -21,16 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from starclass.errors import StarclassError
+from starclass.io.task_like import TaskLike
 from starclass.stamps.multiscale import resample, scale_indices
 from starclass.stamps.normalise import normalise_scales
-
-if TYPE_CHECKING:
-    from starclass.io.task_like import TaskLike
 
 __all__ = ["ROBUST_SIGMA_LIMIT", "cutout_band_no_data", "cutout_centre_no_data", "cutout_inputs", "cutout_no_data",
            "cutout_no_data_fraction", "cutout_resampler", "cutout_zero_padding_fraction", "resample_cutout",

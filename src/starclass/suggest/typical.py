@@ -16,14 +16,10 @@ stamps.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
+from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError
-
-if TYPE_CHECKING:
-    from numpy.typing import ArrayLike
 
 __all__ = ["typical_pick", "typicality"]
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
@@ -33,7 +34,6 @@ from starclass.survey.tiles import MosaicWindow, Tile, in_core
 if TYPE_CHECKING:
     import pyarrow as pa
     import torch
-    from astropy.table import Table
 
 #: Key of the tile digest in the Parquet file's metadata.
 DIGEST_KEY = b"starclass_tile_digest"
