@@ -129,3 +129,9 @@ def test_a_binary_task_without_a_positive_class_says_the_first_is_taken(tmp_path
     assert "positive class 1 (cluster) (from" in said["galaxy-cluster"]
     html = build_report(t, None, tmp_path / "rep", n_boot=0, task="open-globular").read_text()
     assert "positive class 1 (the first class: the task names no positive class)" in html
+
+
+def test_a_note_shared_by_every_class_is_said_once(tmp_path):
+    html = build_report(_three_class_output(), None, tmp_path, n_boot=0, task="cool-core").read_text()
+    # said under each of the three classes' thresholds (five times on a five-class page)
+    assert html.count("the prediction has no magnitude column") == 1

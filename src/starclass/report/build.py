@@ -208,6 +208,7 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
              "(StarcNet Fig. 5).")
     s.table(f"score_quantiles_{rname}", c.score_quantiles, "Score quartiles per predicted class.")
     single = len(c.thresholds) == 1
+    said: set[str] = set()
     for st in c.thresholds:
         what = f"class {st.label}" if len(st.members) == 1 else f"cluster ({st.label})"
         suffix = rname if single else f"{st.label}_{rname}"
@@ -242,7 +243,10 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
             s.table(f"vs_magnitude_{suffix}", st.magnitude,
                     f"Purity, recall, F1 of the {what} selection for objects brighter than each "
                     f"{st.magnitude_band} limit.")
-        elif st.magnitude_note:
+        elif st.magnitude_note and st.magnitude_note not in said:
+            # once per section: a five-class cutout task's page said "the prediction has no magnitude column"
+            # under each of its five classes
+            said.add(st.magnitude_note)
             s.note(st.magnitude_note)
         if st.trends and st.trend_threshold_source == "model":
             s.text(f"Trends against magnitude, size, colour, galactocentric radius and position: the selection "
