@@ -34,9 +34,12 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     "starclass.cli._app": {"TaskConfig"},  # only a command given --task pays for torch
     "starclass.evaluate.compare": {"TaskConfig"},
     "starclass.evaluate.task": {"TaskConfig"},
-    "starclass.survey.run": {"TaskConfig", "pa"},  # and pyarrow is imported where it is used
-    "starclass.suggest.pick": {"torch"},
-    "starclass.survey.work": {"torch", "pa"},
+    "starclass.survey.run": {"TaskConfig", "pa", "Client", "LocalCluster"},  # and pyarrow, distributed
+    "starclass.suggest.pick": {"torch", "LoadedModel"},
+    "starclass.survey.work": {"torch", "pa", "LoadedModel"},
+    # pyarrow and the [scale] extra's dask-jobqueue are imported where they are used
+    "starclass.survey.merge": {"pa"},
+    "starclass.survey.batch": {"JobQueueCluster"},
     # pyarrow (through starclass.io.catalog) and the regions package are imported where they are used
     "starclass.inspect.cutouts": {"Field"},
     "starclass.io.regions": {"Regions"},
