@@ -1,4 +1,4 @@
-"""Every public function's type hints resolve with :func:`typing.get_type_hints`.
+"""Every public function is annotated, and its type hints resolve with :func:`typing.get_type_hints`.
 
 ``typing.get_type_hints(starclass.report.build.build_report)`` raised ``TypeError: unsupported operand
 type(s) for |: 'str' and 'type'``: ``starclass.io.mosaic.MosaicsLike`` was a string alias, used as
@@ -13,6 +13,11 @@ under ``if TYPE_CHECKING:`` only where importing it would load what the module o
 (torch, pyarrow, or ``starclass.learn`` / ``starclass.io``'s astropy from a lighter module):
 :data:`KEPT_FOR_IMPORT_TIME` lists them with the reason, and a documentation tool (or a notebook,
 with ``localns``) gives them as sphinx-autodoc-typehints does, by running that block.
+
+About 220 public functions and methods had a parameter or a return without a type (``probs``, ``y``,
+``M``, ``engine``, ``mosaics``, the figure builders' returns ...): a notebook's ``help()`` and the
+documentation showed nothing for them. :func:`test_every_public_function_is_annotated` keeps them
+annotated; :data:`UNANNOTATED_LEFT_FOR_LATER` lists the few in modules other work had open.
 """
 
 from __future__ import annotations
@@ -34,9 +39,12 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     "starclass.cli._app": {"TaskConfig"},  # only a command given --task pays for torch
     "starclass.evaluate.compare": {"TaskConfig"},
     "starclass.evaluate.task": {"TaskConfig"},
-    "starclass.survey.run": {"TaskConfig", "pa"},  # and pyarrow is imported where it is used
-    "starclass.suggest.pick": {"torch"},
-    "starclass.survey.work": {"torch", "pa"},
+    "starclass.survey.run": {"TaskConfig", "pa", "Client", "LocalCluster"},  # and pyarrow, distributed
+    "starclass.suggest.pick": {"torch", "LoadedModel"},
+    "starclass.survey.work": {"torch", "pa", "LoadedModel"},
+    # pyarrow and the [scale] extra's dask-jobqueue are imported where they are used
+    "starclass.survey.merge": {"pa"},
+    "starclass.survey.batch": {"JobQueueCluster"},
     # pyarrow (through starclass.io.catalog) and the regions package are imported where they are used
     "starclass.inspect.cutouts": {"Field"},
     "starclass.io.regions": {"Regions"},
@@ -58,6 +66,27 @@ LEFT_FOR_LATER: dict[str, set[str]] = {
     "starclass.cli.train_cmd": {"os", "torch", "Table", "TaskConfig"},
     "starclass.learn.cutouts": {"Sequence", "torch", "TaskConfig"},
     "starclass.learn.labels": {"TaskConfig"},
+}
+
+#: Public functions with a parameter (or ``return``) still unannotated, in modules other work had open
+#: when the rest were annotated (branch s55types): left for later. The list may only shrink.
+UNANNOTATED_LEFT_FOR_LATER: dict[str, list[str]] = {
+    "starclass.bands.role_hint": ["roles"],
+    "starclass.cli.train_cmd.training_inputs": ["mosaics", "stamps", "label_column", "progress", "targets", "return"],
+    "starclass.cli.train_cmd.stamp_flags_record": ["store"],
+    "starclass.cli.train_cmd.fields_training_inputs": ["specs", "label_column", "progress", "flags", "flagged",
+                                                       "return"],
+    "starclass.cli.train_cmd.tune_threshold": ["inputs", "labels", "val_index"],
+    "starclass.cli.train_cmd.volunteer_vote_columns": ["return"],
+    "starclass.io.legus.field_from_sky": ["ra", "dec"],
+    "starclass.io.legus.read_legus_tab": ["path", "bands"],
+    "starclass.learn.cutouts.fit_cutouts": ["fit_kwargs"],
+    "starclass.science.colour.quality_ratio": ["counts"],
+    "starclass.science.gradcam.last_conv_layer": ["model", "return"],
+    "starclass.science.gradcam.feature_map_layers": ["model", "inputs"],
+    "starclass.science.gradcam.last_feature_layer": ["model", "inputs", "return"],
+    "starclass.science.gradcam.gradcam": ["model", "inputs", "target", "layer"],
+    "starclass.science.gradcam.class_average_maps": ["labels"],
 }
 
 
@@ -110,6 +139,60 @@ def public_functions(module: ModuleType) -> typing.Iterator[tuple[str, typing.Ca
                 fn = member.fget if isinstance(member, property) else getattr(member, "__func__", member)
                 if inspect.isfunction(fn) and not attr.startswith("_"):
                     yield f"{name}.{attr}", fn
+
+
+def unannotated(name: str, fn: typing.Callable) -> list[str]:
+    """The parameters of ``fn`` without an annotation, and ``"return"`` when its return has none.
+
+    A method's ``self`` or ``cls`` (the first parameter of a function defined in a class) needs none.
+    """
+    sig = inspect.signature(fn)  # follows __wrapped__: a decorated function is checked as written
+    params = list(sig.parameters.values())
+    if "." in name and params and params[0].name in ("self", "cls"):
+        params = params[1:]
+    missing = [p.name for p in params if p.annotation is inspect.Parameter.empty]
+    if sig.return_annotation is inspect.Signature.empty:
+        missing.append("return")
+    return missing
+
+
+def test_every_public_function_is_annotated():
+    found, checked = {}, 0
+    for module in _modules():
+        for name, fn in public_functions(module):
+            checked += 1
+            if missing := unannotated(name, fn):
+                found[f"{module.__name__}.{name}"] = missing
+    assert checked > 1000, checked
+    new = {k: v for k, v in found.items() if UNANNOTATED_LEFT_FOR_LATER.get(k) != v}
+    assert not new, "public functions with unannotated parameters or return:\n" + "\n".join(
+        f"{k}: {', '.join(v)}" for k, v in sorted(new.items()))
+
+
+def test_the_left_for_later_ones_are_still_unannotated():
+    """An entry annotated since (or gone) is taken off the list, so that it cannot lose its types again."""
+    functions = {f"{m.__name__}.{n}": fn for m in _modules() for n, fn in public_functions(m)}
+    stale = [k for k, v in UNANNOTATED_LEFT_FOR_LATER.items()
+             if k not in functions or unannotated(k.rsplit(".", 1)[-1], functions[k]) != v]
+    assert not stale, stale
+
+
+def test_an_unannotated_parameter_or_return_is_found():
+    """The check on the checker: it sees a bare parameter, a bare return and a method's own ``self`` apart."""
+
+    def bare(x, y: int) -> int:
+        return y
+
+    def no_return(x: int):
+        return x
+
+    class Holder:
+        def method(self, z: float) -> None:
+            return None
+
+    assert unannotated("bare", bare) == ["x"]
+    assert unannotated("no_return", no_return) == ["return"]
+    assert unannotated("Holder.method", Holder.method) == []
 
 
 def test_every_public_functions_type_hints_resolve():

@@ -908,7 +908,7 @@ def classify(
     calibrated: bool = True,
     coverage: float | None = 0.9,
     source: str | os.PathLike = "the candidates",
-):
+) -> Table:
     """Classify candidates on mosaics with a trained model or ensemble.
 
     Parameters

@@ -28,12 +28,14 @@ from pathlib import Path
 
 import numpy as np
 from astropy.table import Table
+from numpy.typing import ArrayLike
 from threadpoolctl import threadpool_limits
 
 from starclass.bands import ubvi_bands, v_band
 from starclass.detect import measure
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
+from starclass.io.mosaic import Mosaics
 from starclass.schema import CI, CLASS_REF, ID, X, Y, bands_in, human_cols, mag_col, magerr_col
 from starclass.simulate.humans import agreement_stats
 
@@ -45,7 +47,7 @@ LEGUS_REFERENCE = {
 RULES = ("ci_tree", "tree3", "gbm")
 
 
-def spatial_folds(x, y, n_folds: int = 5, n_blocks: int = 5, seed: int = 0) -> np.ndarray:
+def spatial_folds(x: ArrayLike, y: ArrayLike, n_folds: int = 5, n_blocks: int = 5, seed: int = 0) -> np.ndarray:
     """Fold index (0..n_folds-1) of each source: an ``n_blocks`` x ``n_blocks`` grid of
     position blocks, shared out among folds at random (balanced).
 
@@ -288,7 +290,7 @@ def bootstrap_accuracy(correct: np.ndarray, *, n_boot: int = 2000, level: float 
     return float(lo), float(hi)
 
 
-def calibrate_field(mosaics, truth: Table, humans: Table, *, ci_min: float | None = 1.35,
+def calibrate_field(mosaics: Mosaics, truth: Table, humans: Table, *, ci_min: float | None = 1.35,
                     mag_limit: float | None = None, progress: bool = False, seed: int = 0) -> dict:
     """Measure a simulated field at its truth positions and score the naive rules.
 

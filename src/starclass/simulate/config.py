@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from starclass.bands import BANDS, HST_BANDS, ubvi_bands, v_band, vega_zeropoint
 from starclass.errors import StarclassError
@@ -136,7 +138,7 @@ def m31_subclass_mix() -> dict[float, float]:
     return mix
 
 
-def mix_with_cluster_fraction(class_mix, fraction: float) -> tuple[float, float, float, float]:
+def mix_with_cluster_fraction(class_mix: Sequence[float], fraction: float) -> tuple[float, float, float, float]:
     """Rescale a four-class mix so that classes 1 + 2 make up ``fraction`` of the candidates.
 
     Classes 1 and 2 keep their ratio, and so do classes 3 and 4 (a mix without clusters gets
@@ -465,7 +467,7 @@ class SimConfig:
         if self.human_colour_link and not ubvi_bands(self.bands)["i"]:
             raise StarclassError(f"human_colour_link needs an I band (V-I colour), bands are {self.bands}")
 
-    def replace(self, **changes) -> SimConfig:
+    def replace(self, **changes: Any) -> SimConfig:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
 
@@ -502,7 +504,7 @@ class SimConfig:
         return d
 
 
-def preset(name: str, **overrides) -> SimConfig:
+def preset(name: str, **overrides: Any) -> SimConfig:
     """A named configuration, with fields overridden.
 
     * ``hst``: the default (five HST bands, 0.04"/px, 10 Mpc).

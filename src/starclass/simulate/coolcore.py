@@ -46,6 +46,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.ndimage import gaussian_filter
 
 from starclass.errors import StarclassError
@@ -66,7 +67,7 @@ GYR_S = 3.156e16
 RHO500_MSUN_KPC3 = 500 * 1.36e2 * 1.05
 
 
-def cooling_function(kt_kev, z_rel=1.0):
+def cooling_function(kt_kev: ArrayLike, z_rel: float = 1.0) -> float | np.ndarray:
     """Cooling function Lambda(T) in erg cm^3 s^-1 (Tozzi & Norman 2001 fit, Z = 0.3 solar).
 
     ``z_rel`` scales the line part (metallicity relative to 0.3 solar).
@@ -80,7 +81,7 @@ def cooling_function(kt_kev, z_rel=1.0):
     return 1e-22 * (8.6e-3 * t ** -1.7 * z_rel + 5.8e-2 * t ** 0.5 + 6.3e-2 * z_rel)
 
 
-def cooling_time_gyr(ne, kt_kev, z_rel=1.0):
+def cooling_time_gyr(ne: ArrayLike, kt_kev: ArrayLike, z_rel: float = 1.0) -> float | np.ndarray:
     """Radiative cooling time ``3/2 (n_e + n_i) kT / (n_e n_H Lambda)`` in Gyr.
 
     Examples

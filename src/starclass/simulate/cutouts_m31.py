@@ -84,6 +84,7 @@ from pathlib import Path
 
 import numpy as np
 from astropy.visualization import ZScaleInterval
+from numpy.typing import ArrayLike
 from PIL import Image
 from scipy.ndimage import gaussian_filter
 from scipy.signal import fftconvolve
@@ -326,7 +327,8 @@ def _elliptical_radius(dx, dy, q, theta):
     return np.sqrt(u * u + (v / q) ** 2), u, v
 
 
-def sersic_image(dx, dy, re, n, q=1.0, theta=0.0):
+def sersic_image(dx: np.ndarray, dy: np.ndarray, re: float, n: float, q: float = 1.0,
+                 theta: float = 0.0) -> np.ndarray:
     """Sersic profile exp(-b_n ((r/r_e)^(1/n) - 1)) on offsets ``dx, dy`` (arcsec), unit sum.
 
     A profile none of whose light reaches the grid (centred far off it) is all zeros.
@@ -368,7 +370,7 @@ def _unit_sum(img: np.ndarray) -> np.ndarray:
     return img / total if total > 0 and np.isfinite(total) else np.zeros_like(img)
 
 
-def king_enclosed_light(r, rc, c):
+def king_enclosed_light(r: ArrayLike, rc: float, c: float) -> float | np.ndarray:
     """Light of a projected King (1962) profile inside circular radius ``r``, analytically.
 
     The integral of (1/sqrt(1 + x^2) - k)^2 over the disc of radius ``r`` (x = r'/r_c, k =
@@ -388,7 +390,8 @@ def king_enclosed_light(r, rc, c):
     return np.pi * rc ** 2 * (np.log(u) - 4.0 * k * (np.sqrt(u) - 1.0) + k ** 2 * (u - 1.0))
 
 
-def king_image(dx, dy, rc, c, q=1.0, theta=0.0):
+def king_image(dx: np.ndarray, dy: np.ndarray, rc: float, c: float, q: float = 1.0,
+               theta: float = 0.0) -> np.ndarray:
     """King (1962) profile with core radius ``rc`` (arcsec), concentration c = log10(r_t/r_c).
 
     The image holds the profile's share of light that falls on the grid: its sum is 1 when the
@@ -725,7 +728,7 @@ def _galaxy(rng, scene, cfg, x0, y0, kind=None, mag=None):
     return truth
 
 
-def m31_surface_brightness(r_kpc):
+def m31_surface_brightness(r_kpc: ArrayLike) -> float | np.ndarray:
     """g-band surface brightness (mag/arcsec^2) of M31's light at projected radius ``r_kpc``.
 
     Sum of a Sersic bulge (n 2.2, r_e 1 kpc, mu_e 19.9), an exponential disc (central 21.4,

@@ -113,7 +113,7 @@ class SimulatedField:
     zeropoint: dict[str, float]
     noise: dict[str, BandNoise] = dc_field(default_factory=dict)
 
-    def mosaics(self):
+    def mosaics(self) -> ArrayMosaics:
         """The images as :class:`starclass.detect.ArrayMosaics` (for detect/measure in memory)."""
         return ArrayMosaics(data=self.images, zeropoint=self.zeropoint, magsys="vega", wcs=self.wcs,
                             exptime={b: n.exptime for b, n in self.noise.items()},

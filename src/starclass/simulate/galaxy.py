@@ -18,9 +18,11 @@ clusters the disk, background galaxies are uniform, so crowding varies across th
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import ndimage
 
 from starclass.bands import BANDS, v_band
@@ -82,7 +84,7 @@ class GalaxyMaps:
         ny, nx = self.shape
         return np.column_stack([np.clip(x, 2.0, nx - 3.0), np.clip(y, 2.0, ny - 3.0)])
 
-    def ebv_at(self, x, y) -> np.ndarray:
+    def ebv_at(self, x: ArrayLike, y: ArrayLike) -> np.ndarray:
         """Dust-screen E(B-V) at full-resolution positions (nearest coarse cell)."""
         iy = np.clip((np.asarray(y) / self.factor).astype(int), 0, self.ebv.shape[0] - 1)
         ix = np.clip((np.asarray(x) / self.factor).astype(int), 0, self.ebv.shape[1] - 1)
@@ -217,7 +219,7 @@ def _galaxy_colours(bands) -> tuple[dict[str, float], dict[str, float]]:
     return disk, arm
 
 
-def galaxy_light_coarse(maps: GalaxyMaps, band: str, bands, level_v: float) -> np.ndarray:
+def galaxy_light_coarse(maps: GalaxyMaps, band: str, bands: Sequence[str], level_v: float) -> np.ndarray:
     """Diffuse light of one band on the coarse grid (e-/s per full pixel, before zeropoints).
 
     ``level_v`` is the V-band flux (e-/s/px) at the median of the unreddened V light over the

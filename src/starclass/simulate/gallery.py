@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from astropy.table import Table
 from astropy.visualization import make_lupton_rgb
 
 from starclass.bands import BANDS
@@ -134,7 +135,8 @@ def write_composite(images: dict[str, np.ndarray], path: str | os.PathLike, *, m
     return out
 
 
-def write_gallery(images: dict[str, np.ndarray], truth, path: str | os.PathLike, *, per_group: int = 8, size: int = 40,
+def write_gallery(images: dict[str, np.ndarray], truth: Table, path: str | os.PathLike, *, per_group: int = 8,
+                  size: int = 40,
                   v_band: str | None = None, seed: int = 0, title: str | None = None,
                   overwrite: bool = False) -> Path:
     """Gallery PNG: for each class and class-4 subclass, ``per_group`` stamps in V and colour.

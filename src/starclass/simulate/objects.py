@@ -383,7 +383,8 @@ SUBCLASS_KIND = {4.1: "clumpy", 4.2: "clumpy", 4.3: "clumpy", 4.4: "uniform", 4.
 CLASS_KIND = {1: "old", 2: "mixed", 3: "clumpy"}
 
 
-def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
+def make_objects(config: SimConfig, gal: GalaxyMaps,
+                 rng: np.random.Generator) -> tuple[dict[str, np.ndarray], Components]:
     """Draw the candidates (truth columns) and all components of a field.
 
     Returns

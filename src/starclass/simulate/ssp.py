@@ -20,8 +20,10 @@ star is brighter than M_V = -10 (Humphreys-Davidson limit), except foreground Mi
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from starclass.bands import BANDS
 from starclass.science.ssp import SSP_FILE, SUBSTITUTES, distance_modulus, load_ssp, ssp_abs_mag
@@ -61,7 +63,8 @@ def ssp_table() -> tuple[np.ndarray, dict[str, np.ndarray]]:
     return np.asarray(t["age"].value, dtype=float), mags
 
 
-def cluster_mags(bands, age, mass, ebv, distance_mpc) -> dict[str, np.ndarray]:
+def cluster_mags(bands: Sequence[str], age: ArrayLike, mass: ArrayLike, ebv: ArrayLike,
+                 distance_mpc: float) -> dict[str, np.ndarray]:
     """Apparent Vega magnitudes per band of clusters (reddened, at the distance).
 
     Examples
@@ -77,7 +80,7 @@ def cluster_mags(bands, age, mass, ebv, distance_mpc) -> dict[str, np.ndarray]:
     return {b: ssp_abs_mag(b, age, mass) + BANDS[b].a_over_ebv * np.asarray(ebv) + mu for b in bands}
 
 
-def mass_for_mag(band: str, mag: float, age, ebv, distance_mpc: float) -> np.ndarray:
+def mass_for_mag(band: str, mag: float, age: ArrayLike, ebv: ArrayLike, distance_mpc: float) -> np.ndarray:
     """Mass (Msun) a cluster of ``age`` and ``ebv`` needs to have apparent ``mag`` in ``band``.
 
     Examples
@@ -99,7 +102,7 @@ def mass_for_mag(band: str, mag: float, age, ebv, distance_mpc: float) -> np.nda
 _H_C_OVER_K = 1.438777e8  # h c / k in Angstrom K
 
 
-def blackbody_colour(band: str, ref: str, teff) -> np.ndarray:
+def blackbody_colour(band: str, ref: str, teff: ArrayLike) -> np.ndarray:
     """Vega colour ``m_band - m_ref`` of a black body of temperature ``teff`` (K).
 
     Examples
@@ -157,7 +160,7 @@ _TURNOFF_AGE_YR = np.array([2.6e6, 3.5e6, 4.6e6, 7.0e6, 1.2e7, 2.6e7, 9.5e7, 3.5
 _TURNOFF_TEFF = np.array([53000.0, 47000.0, 43000.0, 37000.0, 31000.0, 24000.0, 17000.0, 12500.0, 9000.0])
 
 
-def turnoff_teff(age) -> np.ndarray:
+def turnoff_teff(age: ArrayLike) -> np.ndarray:
     """Zero-age main-sequence temperature (K) of a population's turnoff star at ``age`` (yr).
 
     Interpolated in log age and log temperature in :data:`_TURNOFF_TEFF` (approximate Geneva
@@ -218,7 +221,8 @@ def draw_member_teff(rng: np.random.Generator, n: int, age: float) -> np.ndarray
     return np.choose(kind, [hot, yellow, red])
 
 
-def star_mags(bands, vband: str, mag_v, teff, ebv) -> dict[str, np.ndarray]:
+def star_mags(bands: Sequence[str], vband: str, mag_v: ArrayLike, teff: ArrayLike,
+              ebv: ArrayLike) -> dict[str, np.ndarray]:
     """Apparent Vega magnitudes of stars with reddened ``mag_v`` in ``vband``.
 
     ``mag_v`` already includes the V-band extinction; other bands add the differential

@@ -61,6 +61,7 @@ from scipy.ndimage import gaussian_filter
 
 from starclass.errors import StarclassError
 from starclass.simulate.labelled import celestial_wcs, counts_from_fractions, write_labelled_folder
+from starclass.simulate.volunteers import VolunteerConfig
 
 __all__ = ["EXPERT_CLASSES", "EXPERT_FRACTIONS", "CandidateSimConfig", "simulate_candidate", "to_common_grid",
            "write_candidates"]
@@ -126,10 +127,8 @@ class CandidateSimConfig:
         if self.n < 1:
             raise StarclassError(f"galaxy-cluster: --n must be >= 1, got {self.n}")
 
-    def volunteer_config(self):
+    def volunteer_config(self) -> VolunteerConfig:
         """The :class:`~starclass.simulate.volunteers.VolunteerConfig` of these settings."""
-        from starclass.simulate.volunteers import VolunteerConfig
-
         return VolunteerConfig(n_per_candidate=self.volunteers, pool=self.volunteer_pool,
                                gold_fraction=self.gold_fraction, seed=self.seed)
 

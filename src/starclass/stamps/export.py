@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 from astropy.io import fits
+from astropy.wcs import WCS
 from tqdm import tqdm
 
 from starclass.errors import OutputExistsError, StarclassError
@@ -34,7 +35,7 @@ from starclass.stamps.inputs import _weights
 __all__ = ["export_phangs_fits"]
 
 
-def cutout_wcs(wcs, x0: int, y0: int):
+def cutout_wcs(wcs: WCS, x0: int, y0: int) -> WCS:
     """The WCS of a cut-out whose pixel (0, 0) is pixel ``(x0, y0)`` (0-based) of the mosaic of ``wcs``.
 
     ``CRPIX`` is shifted, and so is the SIP distortion's own reference pixel: a copy with only

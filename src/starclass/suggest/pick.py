@@ -29,6 +29,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError, counted
+from starclass.io.mosaic import MosaicsLike
 from starclass.io.paths import resolved
 from starclass.schema import (
     ENTROPY,
@@ -56,6 +58,8 @@ from starclass.schema import (
 
 if TYPE_CHECKING:
     import torch
+
+    from starclass.learn.checkpoint import LoadedModel
 
 # mutual_information is served by __getattr__ below (from starclass.learn.ensemble)
 __all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
@@ -464,7 +468,8 @@ def default_mag_column(table: Table) -> str | None:
     return mag_col(v or bands[0])
 
 
-def classified(model, table: Table, mosaics=None, *, batch_size: int = INFERENCE_BATCH_SIZE,
+def classified(model: LoadedModel | str | os.PathLike, table: Table, mosaics: MosaicsLike | None = None, *,
+               batch_size: int = INFERENCE_BATCH_SIZE,
                device: str | torch.device | None = None,
                progress: bool = False, tta: bool = False) -> Table:
     """``table`` classified by ``model``: on the mosaics when given, else its own ``prob_<k>`` columns.
@@ -520,7 +525,7 @@ def classified(model, table: Table, mosaics=None, *, batch_size: int = INFERENCE
     return table
 
 
-def check_classified_by(table: Table, model, *, task: str | None = None) -> None:
+def check_classified_by(table: Table, model: LoadedModel | str | os.PathLike, *, task: str | None = None) -> None:
     """Refuse a classified catalogue whose meta names another model than ``model``.
 
     ``starclass classify`` records its model (and task) in the catalogue's meta, and in a

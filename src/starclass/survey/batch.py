@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # dask-jobqueue (the [scale] extra) is imported where a cluster is made
+    from dask_jobqueue.core import JobQueueCluster
 
 from starclass.errors import StarclassError
 
@@ -287,7 +290,7 @@ def check_submit(spec: BatchSpec) -> None:
             f"survey with --scheduler tcp://HOST:8786 instead of --jobqueue", job_script(spec).rstrip())
 
 
-def batch_cluster(spec: BatchSpec):
+def batch_cluster(spec: BatchSpec) -> JobQueueCluster:
     """A started dask-jobqueue cluster scaled to ``spec.jobs`` jobs.
 
     Parameters

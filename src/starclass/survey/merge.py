@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # pyarrow is imported where the tiles are read
+    import pyarrow as pa
 
 from starclass.schema import CLASS_PRED, ID, TILE, X, Y
 from starclass.survey.work import IN_CORE, META_YAML, ORDER, with_astropy_metadata
@@ -80,7 +84,8 @@ def reconcile(x: np.ndarray, y: np.ndarray, tile: np.ndarray, core: np.ndarray, 
     return keep
 
 
-def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 1.0, tile_order: Sequence[str] = ()):
+def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 1.0,
+                tile_order: Sequence[str] = ()) -> pa.Table:
     """One field's catalogue from its tile files.
 
     Parameters

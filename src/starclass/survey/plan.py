@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from starclass.errors import StarclassError, parse_error_text
+from starclass.io.mosaic import PixelFlags
 from starclass.io.paths import resolved
 from starclass.schema import INFERENCE_BATCH_SIZE, check_match_radius, row_name
 
@@ -187,7 +188,7 @@ class SurveyPlan:
             out["mask_file"] = flags.mask_file
         return out
 
-    def pixel_flags(self):
+    def pixel_flags(self) -> PixelFlags | None:
         """The :class:`starclass.io.mosaic.PixelFlags` of ``mask_extension``, ``dq_good_bits``, ``mask_file``, or None.
 
         Raises

@@ -30,7 +30,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +51,7 @@ from starclass.survey.work import ORDER, TileJob, owned_rows, run_tile, tile_don
 
 if TYPE_CHECKING:  # pyarrow is imported where it is used: the plan checks stay light
     import pyarrow as pa
+    from distributed import Client, LocalCluster  # the [scale] extra, imported where a client is made
 
     from starclass.learn.config import TaskConfig
 
@@ -889,7 +890,8 @@ def default_workers() -> tuple[int, int]:
 
 
 def make_client(*, scheduler: str | None = None, cluster: Any = None, n_workers: int | None = None,
-                threads_per_worker: int | None = None, processes: bool = True, connect_timeout: float | None = None):
+                threads_per_worker: int | None = None, processes: bool = True,
+                connect_timeout: float | None = None) -> tuple[Client, LocalCluster | None]:
     """A Dask client: to ``scheduler``, to ``cluster``, or to a new LocalCluster.
 
     Parameters
@@ -1458,7 +1460,7 @@ def _sigint_ignored():
         signal.signal(signal.SIGINT, previous)
 
 
-def dashboard(client) -> str | None:
+def dashboard(client: Client) -> str | None:
     """The dashboard address of ``client``'s scheduler, or None when it runs none (no bokeh).
 
     Examples
@@ -1706,7 +1708,8 @@ WORKER_WAIT_S = {"local": 120.0, "cluster": 600.0, "scheduler": 600.0, "jobqueue
 WAIT_LINE_EVERY_S = 30.0
 
 
-def wait_for_workers(client, n: int, *, source: str, within: float | None = None, echo: Callable[[str], None] = print,
+def wait_for_workers(client: Client, n: int, *, source: str, within: float | None = None, echo: Callable[[str],
+                     None] = print,
                      batch: BatchSpec | None = None, link: str | None = None,
                      every: float | None = None) -> None:
     """Wait for ``n`` workers, at most ``within`` seconds, saying every ``every`` seconds that it still waits.
@@ -1857,7 +1860,7 @@ def _holder_words(text: str) -> str:
 
 
 @contextlib.contextmanager
-def survey_lock(outdir: Path):
+def survey_lock(outdir: Path) -> Iterator[None]:
     """Hold ``outdir``'s lock for one survey; refuse a second survey writing the same folder.
 
     Two surveys started on one folder (a batch job submitted twice, a second terminal) both ran

@@ -229,13 +229,34 @@ class MosaicWindow:
         self.wcs = None if wcs is None else wcs.slice(self._slices)
         self._masks: dict[str, np.ndarray] = {}
 
-    bands = property(lambda self: list(self._parent.bands))
-    zeropoint = property(lambda self: self._parent.zeropoint)
-    magsys = property(lambda self: self._parent.magsys)
-    pixel_scale = property(lambda self: self._parent.pixel_scale)
-    v_band = property(lambda self: self._parent.v_band)
-    exptime = property(lambda self: getattr(self._parent, "exptime", None))
-    headers = property(lambda self: getattr(self._parent, "headers", None))
+    # the parent's, as the Mosaics protocol names them (exptime and headers: None where it has none)
+    @property
+    def bands(self) -> list[str]:
+        return list(self._parent.bands)
+
+    @property
+    def zeropoint(self) -> Mapping[str, float]:
+        return self._parent.zeropoint
+
+    @property
+    def magsys(self) -> str:
+        return self._parent.magsys
+
+    @property
+    def pixel_scale(self) -> float:
+        return self._parent.pixel_scale
+
+    @property
+    def v_band(self) -> str:
+        return self._parent.v_band
+
+    @property
+    def exptime(self) -> Mapping[str, float] | None:
+        return getattr(self._parent, "exptime", None)
+
+    @property
+    def headers(self) -> Mapping[str, Any] | None:
+        return getattr(self._parent, "headers", None)
 
     @property
     def weights(self) -> dict[str, np.ndarray | None]:

@@ -28,12 +28,15 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
+from starclass.io.mosaic import Mosaics, PixelFlags
 from starclass.schema import FIELD, TILE, X, Y
 from starclass.survey.tiles import MosaicWindow, Tile, in_core
 
 if TYPE_CHECKING:
     import pyarrow as pa
     import torch
+
+    from starclass.learn.checkpoint import LoadedModel
 
 #: Key of the tile digest in the Parquet file's metadata.
 DIGEST_KEY = b"starclass_tile_digest"
@@ -170,7 +173,7 @@ class TileJob:
         return f"tile-{self.key}-{where}"
 
 
-def cached_model(path: str, digest: str, device: str | torch.device):
+def cached_model(path: str, digest: str, device: str | torch.device) -> LoadedModel:
     """The loaded model for ``digest`` on ``device``, loaded at most once per process.
 
     Parameters
@@ -378,7 +381,7 @@ def owned_rows(path: str | os.PathLike) -> int:
     return int(np.count_nonzero(pq.read_table(path, columns=[IN_CORE]).column(IN_CORE).to_numpy(zero_copy_only=False)))
 
 
-def table_to_arrow(table: Table, metadata: dict[bytes, bytes] | None = None):
+def table_to_arrow(table: Table, metadata: dict[bytes, bytes] | None = None) -> pa.Table:
     """An astropy table as a pyarrow table: plain columns, units kept in the metadata.
 
     Examples
@@ -410,7 +413,7 @@ def table_to_arrow(table: Table, metadata: dict[bytes, bytes] | None = None):
 META_YAML = b"table_meta_yaml"
 
 
-def with_astropy_metadata(table: pa.Table, meta: dict[str, Any] | None = None):
+def with_astropy_metadata(table: pa.Table, meta: dict[str, Any] | None = None) -> pa.Table:
     """``table`` (pyarrow) with the metadata astropy's Parquet reader needs, so ``Table.read`` reads it.
 
     astropy's reader looks every column up in the ``datatype`` list of ``table_meta_yaml``
@@ -480,7 +483,7 @@ def _quiet_blank_bands(window: MosaicWindow) -> None:
 FIELD_PSF_MAX_SIDE = 4096
 
 
-def field_psf(mosaics, photometry: str, positions=None, flags=None,
+def field_psf(mosaics: Mosaics, photometry: str, positions: Table | None = None, flags: PixelFlags | None = None,
               photon_counts: dict[str, bool] | None = None,
               max_side: int | None = None) -> dict[str, Any] | None:
     """The PSF of a field's aperture corrections, decided once on its whole mosaic for every tile.
@@ -550,7 +553,7 @@ def field_psf(mosaics, photometry: str, positions=None, flags=None,
     return psf_decision(cat)
 
 
-def field_psf_of(job: TileJob, positions=None) -> dict[str, Any]:
+def field_psf_of(job: TileJob, positions: Table | None = None) -> dict[str, Any]:
     """:func:`field_psf` of the field of ``job`` (any of its tiles), on its whole mosaic (the Dask task).
 
     ``positions``: the field's given positions (whole-image ``x``, ``y``), or None to detect. Returns
