@@ -34,7 +34,7 @@ adequate for simulation and for drawing model tracks, not for absolute calibrati
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,7 +232,7 @@ def v_band(bands: list[str] | tuple[str, ...]) -> str:
     return found or bands[0]
 
 
-def role_hint(roles) -> str:
+def role_hint(roles: Iterable[str]) -> str:
     """Which known bands can play each of ``roles`` (``"u"``, ``"b"``, ...), for messages.
 
     Examples

@@ -37,12 +37,13 @@ from __future__ import annotations
 import gzip
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from astropy.table import Table
+from numpy.typing import ArrayLike
 
 from starclass.errors import ColumnMapError, StarclassError
 from starclass.schema import (
@@ -334,7 +335,7 @@ def field_from_name(name: str) -> str | None:
     return m.group(1) if m else None
 
 
-def field_from_grid(x, y, ra, dec) -> str | None:
+def field_from_grid(x: ArrayLike, y: ArrayLike, ra: ArrayLike, dec: ArrayLike) -> str | None:
     """The LEGUS field whose pixel grid puts every row's x, y at its RA, Dec, or None.
 
     Each field's catalogue measures x, y on its own drizzled image, so x, y and RA, Dec together
@@ -385,7 +386,8 @@ def field_from_grid(x, y, ra, dec) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def field_from_sky(ra, dec, x=None, y=None) -> str | None:
+def field_from_sky(ra: ArrayLike, dec: ArrayLike, x: ArrayLike | None = None,
+                   y: ArrayLike | None = None) -> str | None:
     """The LEGUS field a file's sources lie at: by their pixel grid (given x, y), else their median position.
 
     The positions of a renamed file (``ngc628c.tab``) still say which field it is. With ``x``,
@@ -652,7 +654,7 @@ def check_fixed_columns(a: np.ndarray, lines: np.ndarray, path: Path) -> None:
                 "file of other columns as a table with a header (CSV, ECSV)")
 
 
-def read_legus_tab(path, bands=None, one_based: bool = True,
+def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_based: bool = True,
                    column_map: Mapping[str, str] | None = None) -> Table:
     """Read a LEGUS ``.tab`` cluster catalogue of any field into the schema (not yet validated).
 

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 
 import numpy as np
 from astropy.table import MaskedColumn, Table
+from numpy.typing import ArrayLike
 
 from starclass.bands import BANDS, ab_minus_vega, meta_camera, role_hint, ubvi_bands
 from starclass.errors import StarclassError
@@ -344,7 +345,7 @@ def matched_box_counts(photometry: Table, classes: Mapping[str, np.ndarray], *, 
     return out
 
 
-def quality_ratio(counts, min_count: int = 12) -> tuple[float | None, str]:
+def quality_ratio(counts: ArrayLike, min_count: int = 12) -> tuple[float | None, str]:
     """QR = std(counts) / sqrt(mean(counts)) of the methods' counts in one box.
 
     Returns
