@@ -50,7 +50,7 @@ from astropy.table.meta import get_header_from_yaml
 
 from starclass.errors import ColumnMapError, OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
-from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_tokens, read_legus_tab
+from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_number, legus_tokens, read_legus_tab
 from starclass.io.paths import no_such_path
 from starclass.schema import (
     CLASS_PRED,
@@ -188,7 +188,7 @@ def guess_format(path: PathLike) -> str:
                 lines = _head(p).lstrip(_HEAD_BOM).splitlines()
                 first = next((ln for ln in lines if ln.strip() and not ln.startswith("#")), "")
                 tokens = legus_tokens(first)
-                if tokens and not all(_is_float(v) for v in tokens):
+                if tokens and not all(legus_number(v) for v in tokens):
                     return "ascii"  # a .tab with a header line: not a LEGUS catalogue
             if fmt == "csv" and _looks_like_legus(p):
                 # a LEGUS .tab saved from a spreadsheet as CSV: no header, its first row was taken for one
@@ -215,7 +215,8 @@ def _looks_like_legus(p: Path) -> bool:
     lines = [ln for ln in _head(p).lstrip(_HEAD_BOM).splitlines() if ln.strip()]
     first = next((ln for ln in lines if not ln.startswith("#")), "")
     tokens = legus_tokens(first)
-    return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(_is_float(v) for v in tokens)
+    # a decimal comma in a tab-separated copy (Excel's "Unicode Text"): the LEGUS reader says what to do
+    return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(legus_number(v) for v in tokens)
 
 
 def _starts_as_html(p: Path) -> bool:
@@ -2383,9 +2384,14 @@ def _head(p: Path, n: int = 4096) -> str:
     try:
         # a gzipped catalogue is looked at inside: its compressed bytes say nothing of the format
         with (gzip.open(p, "rb") if p.name.lower().endswith(".gz") else open(p, "rb")) as fh:
-            return fh.read(n).decode("latin-1")
+            head = fh.read(n)
     except (OSError, EOFError):
         return ""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode Text" (UTF-16, its byte-order mark first): read as latin-1, every other character
+        # was a NUL, and a LEGUS copy saved so was no LEGUS catalogue. n bytes may end inside a character
+        return head.decode("utf-16", errors="replace")
+    return head.decode("latin-1")
 
 
 def _looks_like_cds(p: Path) -> bool:
