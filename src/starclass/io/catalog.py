@@ -941,12 +941,17 @@ def _text_options(p: Path, fmt: str) -> dict:
     but has one of those separators is read with it. Excel's separator line above the header
     (``sep=;``, written by tools that export for Excel) gives the separator, and the header is
     the line below it (read as the header it failed with "Number of header columns (1)
-    inconsistent with data columns").
+    inconsistent with data columns"). A file that starts with a UTF-16 byte-order mark (Excel's
+    "Unicode Text", tab-separated) is read as UTF-16, as :func:`csv_dialect` reads it: it was
+    refused as "not UTF-8 text", saved in the Windows code page.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+    >>> _ = f.write_bytes("id\tx\ty\r\n1\t2.5\t3\r\n".encode("utf-16"))
+    >>> sorted(_text_options(f, "csv").items())
+    [('delimiter', '\t'), ('encoding', 'utf-16')]
     >>> _ = f.write_bytes(b"\xef\xbb\xbfid;x;y\n1;2.5;3\n")
     >>> sorted(_text_options(f, "csv").items())
     [('delimiter', ';'), ('encoding', 'utf-8-sig')]
@@ -962,9 +967,16 @@ def _text_options(p: Path, fmt: str) -> dict:
     options: dict[str, str] = {}
     if head.startswith(_BOM):
         options["encoding"] = "utf-8-sig"
-        head = head[len(_BOM):]
+        text = head[len(_BOM):].decode("utf-8", errors="replace")
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode Text" (UTF-16, tab-separated, often renamed .csv), as csv_dialect reads it: refused
+        # as "not UTF-8 text ... saved in the Windows code page" before. The head may end inside a character
+        options["encoding"] = "utf-16"
+        text = head.decode("utf-16", errors="replace")
+    else:
+        text = head.decode("utf-8", errors="replace")
     if fmt == "csv":
-        lines = head.decode("utf-8", errors="replace").splitlines()
+        lines = text.splitlines()
         body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
         declared = None
         if body and re.fullmatch(r"sep=.?", body[0].strip("\r\n "), flags=re.IGNORECASE):
