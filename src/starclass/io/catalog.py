@@ -984,12 +984,9 @@ def _text_options(p: Path, fmt: str) -> dict:
             declared = body[0].strip("\r\n ")[4:] or None
             body = body[1:]
             options.update(header_start=1, data_start=2)
-        header = body[0] if body else ""
-        sep = ","
-        if declared is not None:
-            sep = declared
-        elif "," not in header:
-            sep = next((c for c in (";", "\t") if c in header), ",")
+        if len(head) == 65536:
+            body = body[:-1]  # the head may end inside its last line
+        sep = declared if declared is not None else _separator(body)
         if sep != ",":
             options["delimiter"] = sep
         text_ids = _zero_padded_id_columns(body, sep)
@@ -1021,17 +1018,38 @@ def csv_dialect(path: PathLike) -> tuple[str, str]:
     >>> csv_dialect(f)
     ('utf-16', '\t')
     """
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536)
-    except OSError:
-        head = b""  # the reader reports the file
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head.decode("utf-16", errors="replace")  # the read may end inside a character
-        header = next((ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
-        return "utf-16", "," if "," in header else next((c for c in (";", "\t") if c in header), ",")
-    options = _text_options(Path(path), "csv")
-    return "utf-8-sig", options.get("delimiter", ",")
+    options = _text_options(Path(path), "csv")  # UTF-16 (Excel's "Unicode Text") included, its sep= line too
+    return ("utf-16" if options.get("encoding") == "utf-16" else "utf-8-sig"), options.get("delimiter", ",")
+
+
+def _separator(lines: Sequence[str]) -> str:
+    r"""The field separator of a CSV's header and first lines: ``,``, ``;`` or a tab.
+
+    The one that splits the header into more than one cell and every line below (of the first 50)
+    into as many, the most cells of all such; else, as before, ``,`` where the header has a comma,
+    else ``;`` or a tab where it has one. A ``;`` file with a comma in a header name (``comment,
+    free``) was split on commas: "Number of header columns (2) inconsistent with data columns",
+    or, with one comma on each line, two wrong columns.
+
+    Examples
+    --------
+    >>> _separator(["id;x;comment, free", "1;10,5;round, faint"]), _separator(["id,x,note", "1,2,a;b"])
+    (';', ',')
+    >>> _separator(["file\tlabel", "a.png\tcluster"]), _separator(["id;x", "1;2;3"])
+    ('\t', ';')
+    """
+    sample = list(lines[:51])
+    header = sample[0] if sample else ""
+    best, most = None, 1
+    for sep in (",", ";", "\t"):
+        if sep not in header:
+            continue
+        counts = [len(row) for row in csv.reader(sample, delimiter=sep) if row]
+        if counts and counts[0] > most and all(c == counts[0] for c in counts[1:]):
+            best, most = sep, counts[0]
+    if best is not None:
+        return best
+    return "," if "," in header else next((c for c in (";", "\t") if c in header), ",")
 
 
 #: A number as a spreadsheet with a decimal comma writes it (``11,1231667``, ``-0,5``, ``1,5e-05``):
