@@ -765,8 +765,6 @@ def _read_generic(p: Path, fmt: str) -> Table:
                 table = _read_parquet(p)
             else:
                 table = Table.read(p, format=astropy_fmt, **_text_options(p, fmt))
-                if fmt == "csv":
-                    read_decimal_commas(table, p)  # European Excel's ';' CSV writes 11,5 for 11.5
     except StarclassError:
         raise
     except UnicodeDecodeError:
@@ -779,6 +777,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
             raise StarclassError(f"cannot read {p} as a table: none of astropy's text formats (CSV, ECSV, "
                                  "whitespace-separated, CDS/MRT, ...) reads it") from None
         raise StarclassError(f"cannot read {p} as {fmt}: {type(exc).__name__}: {exc}") from None
+    if fmt == "csv":
+        # European Excel's ';' CSV writes 11,5 for 11.5; outside the reader's silenced warnings, since a
+        # tab-separated file's decimal commas are warned of
+        read_decimal_commas(table, p)
     if astropy_fmt == "fits":
         restore_fits_meta(table, p)
     if fmt == "csv" and len(table.colnames) > 1 and is_index_header(_csv_header(p)):
@@ -1100,19 +1102,83 @@ def read_decimal_commas(table: Table, path: PathLike) -> list[str]:
     >>> read_decimal_commas(t, f), t["ra"].tolist()
     (['ra'], [11.5, 12.25])
     """
-    if _text_options(Path(path), "csv").get("delimiter") != ";":
+    sep = _text_options(Path(path), "csv").get("delimiter")
+    if sep == "\t":
+        # Excel's "Unicode Text" in a decimal-comma locale: its numbers stay text, said so (they passed silently)
+        cells = {name: _cells(table[name]) for name in table.colnames
+                 if table[name].dtype.kind in "US" and table[name].ndim == 1}
+        warn_decimal_commas(path, cells)
+    if sep != ";":
         return []
     done = []
     for name in table.colnames:
         col = table[name]
         if col.dtype.kind not in "US" or col.ndim != 1:
             continue
-        values = decimal_comma_values(col.tolist() if not hasattr(col, "mask") else
-                                      [None if m else v for v, m in zip(col.tolist(), np.ma.getmaskarray(col))])
+        values = decimal_comma_values(_cells(col))
         if values is not None:
             table[name] = values
             done.append(name)
     return done
+
+
+def _cells(col) -> list:
+    """A text column's cells, a masked one None."""
+    if not hasattr(col, "mask"):
+        return col.tolist()
+    return [None if m else v for v, m in zip(col.tolist(), np.ma.getmaskarray(col))]
+
+
+#: The files (path, modification time) :func:`warn_decimal_commas` has warned of.
+_DECIMAL_COMMAS_WARNED: set[tuple[str, int]] = set()
+
+
+def warn_decimal_commas(path: PathLike, cells: Mapping[str, Sequence]) -> list[str]:
+    r"""Warn, naming the file and the columns, of decimal-comma numbers in a file not separated by ``;``.
+
+    Only a ``;``-separated CSV has its decimal commas read (:func:`read_decimal_commas`); a tab-separated
+    file (Excel's "Unicode Text" in a decimal-comma locale) keeps such a column as text, which passed
+    through as text without a word (``ra`` ``11,5`` in a classified output, grouped as text).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file, named in the warning.
+    cells : mapping of str to sequence
+        Each text column's cells (None for a blank).
+
+    Returns
+    -------
+    list of str
+        The columns warned of.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     warn_decimal_commas("t.csv", {"ra": ["11,5", "12,25"], "name": ["a", "b"]})
+    ['ra']
+    >>> str(w[0].message)  # doctest: +ELLIPSIS
+    "t.csv: column 'ra' holds numbers written with a decimal comma ('11,5') in a file not separated by ';'..."
+    """
+    found = [(name, next(str(v).strip() for v in vals if v is not None and "," in str(v)))
+             for name, vals in cells.items() if decimal_comma_values(vals) is not None]
+    try:
+        key: tuple[str, int] | None = (str(path), os.stat(path).st_mtime_ns)
+    except OSError:
+        key = None  # no file (cells from elsewhere): every call warns
+    if found and key not in _DECIMAL_COMMAS_WARNED:
+        # once per file as it is: a command may read the file twice (evaluate, info's second look)
+        if key is not None:
+            _DECIMAL_COMMAS_WARNED.add(key)
+        names = ", ".join(repr(n) for n, _ in found)
+        what = f"column {names} holds" if len(found) == 1 else f"columns {names} hold"
+        warnings.warn(f"{path}: {what} numbers written with a decimal comma ({found[0][1]!r}) in a file not separated "
+                      "by ';', where starclass reads a comma as the decimal mark only in a CSV separated by ';': kept "
+                      "as text; save the file with a decimal point, or as CSV separated by ';'", UserWarning,
+                      stacklevel=3)
+    return [n for n, _ in found]
 
 
 def csv_table_options(path: PathLike) -> dict:
@@ -2380,7 +2446,10 @@ def not_a_catalogue_reason(path: PathLike, column_map: Mapping[str, str] | None 
         # "column" is a sentence: only tables whose header is meant as one are judged by it
         return None
     try:
-        table = _read_generic(p, fmt)
+        with warnings.catch_warnings():
+            # the reader that failed has warned already (a tab-separated file's decimal commas): not twice
+            warnings.simplefilter("ignore")
+            table = _read_generic(p, fmt)
     except StarclassError:
         return None
     names = table.colnames

@@ -2296,6 +2296,11 @@ def read_cutout_folder(
     # European Excel's ';' CSV writes ra 11,1231667: passed through classify as text, evaluate --by ra grouped text
     comma = is_csv and csv_dialect(src)[1] == ";"
     table = Table({c: _typed([row.get(c, "") for row in rows], decimal_comma=comma) for c in names})
+    if is_csv and csv_dialect(src)[1] == "\t":
+        from starclass.io.catalog import warn_decimal_commas
+
+        # Excel's "Unicode Text" in a decimal-comma locale: ra 11,5 passed through as text without a word
+        warn_decimal_commas(src, {c: [row.get(c) for row in rows] for c in names if table[c].dtype.kind == "U"})
     labels = np.array([row[label_column].strip() for row in rows]) if has_labels else None
     if labels is not None and comma and table[label_column].dtype.kind == "f":
         # a ';' CSV's label column of decimal-comma numbers (a spreadsheet's float column, 1,0 and 2,0 in a
