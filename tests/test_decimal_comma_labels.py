@@ -76,3 +76,13 @@ def test_train_on_decimal_comma_class_numbers(tmp_path):
                               "-o", str(tmp_path / "model")])
     assert res.exit_code == 0, res.output
     assert "1 (cluster): 5, 2 (non-cluster): 5" in res.output, res.output
+
+
+def test_decimal_comma_folds_are_folds(tmp_path):
+    # the fold column is read by the same rule: "fold '1,0' is not an integer" before
+    p = _folder(tmp_path, ["cluster", "galaxy"] * 4)
+    text = p.read_text().splitlines()
+    text = [text[0] + ";fold"] + [ln + f";{1 + i % 2},0" for i, ln in enumerate(text[1:])]
+    p.write_text("\n".join(text) + "\n")
+    cs = read_cutout_folder(p, require_group=False)
+    assert cs.folds.tolist() == [1, 2] * 4

@@ -2309,6 +2309,9 @@ def read_cutout_folder(
     groups = np.array([row[group_column].strip() for row in rows]) if group_column else np.array(files)
     folds = None
     if fold_column in names:
+        if comma and table[fold_column].dtype.kind == "f":
+            # a ';' CSV's float column of folds (1,0, 2,0): "fold '1,0' is not an integer", as a label was refused
+            rows = [{**row, fold_column: (row[fold_column] or "").replace(",", ".")} for row in rows]
         folds = _parse_folds(rows, fold_column, groups, files, where)
     if labels is not None and group_column is not None:
         _warn_mixed_labels(labels, groups, files, where, group_column, label_map)
