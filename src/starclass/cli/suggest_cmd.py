@@ -492,11 +492,15 @@ def _files_listed(path: Path, key: str, files: set[str]) -> tuple[int, int]:
     """
     import csv
 
+    from starclass.io.catalog import csv_dialect
     from starclass.io.cutout_folders import labelled_rows
 
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
+        # a spreadsheet's ';' (or UTF-16) labels CSV: read as one column it named no file, and the note offered a
+        # placeholder 'LABELS.csv' beside it
+        encoding, sep = csv_dialect(path)
+        with open(path, newline="", encoding=encoding) as fh:
+            reader = csv.DictReader(fh, delimiter=sep)
             rows = list(reader)
             names = [str(n).strip() for n in (reader.fieldnames or [])]
     except (OSError, UnicodeDecodeError, csv.Error):

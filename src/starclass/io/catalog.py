@@ -52,7 +52,7 @@ from numpy.typing import ArrayLike
 
 from starclass.errors import ColumnMapError, OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
-from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_tokens, read_legus_tab
+from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_number, legus_tokens, read_legus_tab
 from starclass.io.mosaic import MosaicSet
 from starclass.io.paths import no_such_path
 from starclass.schema import (
@@ -188,7 +188,7 @@ def guess_format(path: PathLike) -> str:
                 lines = _head(p).lstrip(_HEAD_BOM).splitlines()
                 first = next((ln for ln in lines if ln.strip() and not ln.startswith("#")), "")
                 tokens = legus_tokens(first)
-                if tokens and not all(_is_float(v) for v in tokens):
+                if tokens and not all(legus_number(v) for v in tokens):
                     return "ascii"  # a .tab with a header line: not a LEGUS catalogue
             if fmt == "csv" and _looks_like_legus(p):
                 # a LEGUS .tab saved from a spreadsheet as CSV: no header, its first row was taken for one
@@ -215,7 +215,8 @@ def _looks_like_legus(p: Path) -> bool:
     lines = [ln for ln in _head(p).lstrip(_HEAD_BOM).splitlines() if ln.strip()]
     first = next((ln for ln in lines if not ln.startswith("#")), "")
     tokens = legus_tokens(first)
-    return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(_is_float(v) for v in tokens)
+    # a decimal comma in a tab-separated copy (Excel's "Unicode Text"): the LEGUS reader says what to do
+    return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(legus_number(v) for v in tokens)
 
 
 def _starts_as_html(p: Path) -> bool:
@@ -764,8 +765,6 @@ def _read_generic(p: Path, fmt: str) -> Table:
                 table = _read_parquet(p)
             else:
                 table = Table.read(p, format=astropy_fmt, **_text_options(p, fmt))
-                if fmt == "csv":
-                    read_decimal_commas(table, p)  # European Excel's ';' CSV writes 11,5 for 11.5
     except StarclassError:
         raise
     except UnicodeDecodeError:
@@ -778,6 +777,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
             raise StarclassError(f"cannot read {p} as a table: none of astropy's text formats (CSV, ECSV, "
                                  "whitespace-separated, CDS/MRT, ...) reads it") from None
         raise StarclassError(f"cannot read {p} as {fmt}: {type(exc).__name__}: {exc}") from None
+    if fmt == "csv":
+        # European Excel's ';' CSV writes 11,5 for 11.5; outside the reader's silenced warnings, since a
+        # tab-separated file's decimal commas are warned of
+        read_decimal_commas(table, p)
     if astropy_fmt == "fits":
         restore_fits_meta(table, p)
     if fmt == "csv" and len(table.colnames) > 1 and is_index_header(_csv_header(p)):
@@ -940,12 +943,17 @@ def _text_options(p: Path, fmt: str) -> dict:
     but has one of those separators is read with it. Excel's separator line above the header
     (``sep=;``, written by tools that export for Excel) gives the separator, and the header is
     the line below it (read as the header it failed with "Number of header columns (1)
-    inconsistent with data columns").
+    inconsistent with data columns"). A file that starts with a UTF-16 byte-order mark (Excel's
+    "Unicode Text", tab-separated) is read as UTF-16, as :func:`csv_dialect` reads it: it was
+    refused as "not UTF-8 text", saved in the Windows code page.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+    >>> _ = f.write_bytes("id\tx\ty\r\n1\t2.5\t3\r\n".encode("utf-16"))
+    >>> sorted(_text_options(f, "csv").items())
+    [('delimiter', '\t'), ('encoding', 'utf-16')]
     >>> _ = f.write_bytes(b"\xef\xbb\xbfid;x;y\n1;2.5;3\n")
     >>> sorted(_text_options(f, "csv").items())
     [('delimiter', ';'), ('encoding', 'utf-8-sig')]
@@ -961,9 +969,16 @@ def _text_options(p: Path, fmt: str) -> dict:
     options: dict[str, str] = {}
     if head.startswith(_BOM):
         options["encoding"] = "utf-8-sig"
-        head = head[len(_BOM):]
+        text = head[len(_BOM):].decode("utf-8", errors="replace")
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode Text" (UTF-16, tab-separated, often renamed .csv), as csv_dialect reads it: refused
+        # as "not UTF-8 text ... saved in the Windows code page" before. The head may end inside a character
+        options["encoding"] = "utf-16"
+        text = head.decode("utf-16", errors="replace")
+    else:
+        text = head.decode("utf-8", errors="replace")
     if fmt == "csv":
-        lines = head.decode("utf-8", errors="replace").splitlines()
+        lines = text.splitlines()
         body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
         declared = None
         if body and re.fullmatch(r"sep=.?", body[0].strip("\r\n "), flags=re.IGNORECASE):
@@ -971,12 +986,9 @@ def _text_options(p: Path, fmt: str) -> dict:
             declared = body[0].strip("\r\n ")[4:] or None
             body = body[1:]
             options.update(header_start=1, data_start=2)
-        header = body[0] if body else ""
-        sep = ","
-        if declared is not None:
-            sep = declared
-        elif "," not in header:
-            sep = next((c for c in (";", "\t") if c in header), ",")
+        if len(head) == 65536:
+            body = body[:-1]  # the head may end inside its last line
+        sep = declared if declared is not None else _separator(body)
         if sep != ",":
             options["delimiter"] = sep
         text_ids = _zero_padded_id_columns(body, sep)
@@ -1008,17 +1020,38 @@ def csv_dialect(path: PathLike) -> tuple[str, str]:
     >>> csv_dialect(f)
     ('utf-16', '\t')
     """
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536)
-    except OSError:
-        head = b""  # the reader reports the file
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head.decode("utf-16", errors="replace")  # the read may end inside a character
-        header = next((ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
-        return "utf-16", "," if "," in header else next((c for c in (";", "\t") if c in header), ",")
-    options = _text_options(Path(path), "csv")
-    return "utf-8-sig", options.get("delimiter", ",")
+    options = _text_options(Path(path), "csv")  # UTF-16 (Excel's "Unicode Text") included, its sep= line too
+    return ("utf-16" if options.get("encoding") == "utf-16" else "utf-8-sig"), options.get("delimiter", ",")
+
+
+def _separator(lines: Sequence[str]) -> str:
+    r"""The field separator of a CSV's header and first lines: ``,``, ``;`` or a tab.
+
+    The one that splits the header into more than one cell and every line below (of the first 50)
+    into as many, the most cells of all such; else, as before, ``,`` where the header has a comma,
+    else ``;`` or a tab where it has one. A ``;`` file with a comma in a header name (``comment,
+    free``) was split on commas: "Number of header columns (2) inconsistent with data columns",
+    or, with one comma on each line, two wrong columns.
+
+    Examples
+    --------
+    >>> _separator(["id;x;comment, free", "1;10,5;round, faint"]), _separator(["id,x,note", "1,2,a;b"])
+    (';', ',')
+    >>> _separator(["file\tlabel", "a.png\tcluster"]), _separator(["id;x", "1;2;3"])
+    ('\t', ';')
+    """
+    sample = list(lines[:51])
+    header = sample[0] if sample else ""
+    best, most = None, 1
+    for sep in (",", ";", "\t"):
+        if sep not in header:
+            continue
+        counts = [len(row) for row in csv.reader(sample, delimiter=sep) if row]
+        if counts and counts[0] > most and all(c == counts[0] for c in counts[1:]):
+            best, most = sep, counts[0]
+    if best is not None:
+        return best
+    return "," if "," in header else next((c for c in (";", "\t") if c in header), ",")
 
 
 #: A number as a spreadsheet with a decimal comma writes it (``11,1231667``, ``-0,5``, ``1,5e-05``):
@@ -1069,19 +1102,83 @@ def read_decimal_commas(table: Table, path: PathLike) -> list[str]:
     >>> read_decimal_commas(t, f), t["ra"].tolist()
     (['ra'], [11.5, 12.25])
     """
-    if _text_options(Path(path), "csv").get("delimiter") != ";":
+    sep = _text_options(Path(path), "csv").get("delimiter")
+    if sep == "\t":
+        # Excel's "Unicode Text" in a decimal-comma locale: its numbers stay text, said so (they passed silently)
+        cells = {name: _cells(table[name]) for name in table.colnames
+                 if table[name].dtype.kind in "US" and table[name].ndim == 1}
+        warn_decimal_commas(path, cells)
+    if sep != ";":
         return []
     done = []
     for name in table.colnames:
         col = table[name]
         if col.dtype.kind not in "US" or col.ndim != 1:
             continue
-        values = decimal_comma_values(col.tolist() if not hasattr(col, "mask") else
-                                      [None if m else v for v, m in zip(col.tolist(), np.ma.getmaskarray(col))])
+        values = decimal_comma_values(_cells(col))
         if values is not None:
             table[name] = values
             done.append(name)
     return done
+
+
+def _cells(col) -> list:
+    """A text column's cells, a masked one None."""
+    if not hasattr(col, "mask"):
+        return col.tolist()
+    return [None if m else v for v, m in zip(col.tolist(), np.ma.getmaskarray(col))]
+
+
+#: The files (path, modification time) :func:`warn_decimal_commas` has warned of.
+_DECIMAL_COMMAS_WARNED: set[tuple[str, int]] = set()
+
+
+def warn_decimal_commas(path: PathLike, cells: Mapping[str, Sequence]) -> list[str]:
+    r"""Warn, naming the file and the columns, of decimal-comma numbers in a file not separated by ``;``.
+
+    Only a ``;``-separated CSV has its decimal commas read (:func:`read_decimal_commas`); a tab-separated
+    file (Excel's "Unicode Text" in a decimal-comma locale) keeps such a column as text, which passed
+    through as text without a word (``ra`` ``11,5`` in a classified output, grouped as text).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file, named in the warning.
+    cells : mapping of str to sequence
+        Each text column's cells (None for a blank).
+
+    Returns
+    -------
+    list of str
+        The columns warned of.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     warn_decimal_commas("t.csv", {"ra": ["11,5", "12,25"], "name": ["a", "b"]})
+    ['ra']
+    >>> str(w[0].message)  # doctest: +ELLIPSIS
+    "t.csv: column 'ra' holds numbers written with a decimal comma ('11,5') in a file not separated by ';'..."
+    """
+    found = [(name, next(str(v).strip() for v in vals if v is not None and "," in str(v)))
+             for name, vals in cells.items() if decimal_comma_values(vals) is not None]
+    try:
+        key: tuple[str, int] | None = (str(path), os.stat(path).st_mtime_ns)
+    except OSError:
+        key = None  # no file (cells from elsewhere): every call warns
+    if found and key not in _DECIMAL_COMMAS_WARNED:
+        # once per file as it is: a command may read the file twice (evaluate, info's second look)
+        if key is not None:
+            _DECIMAL_COMMAS_WARNED.add(key)
+        names = ", ".join(repr(n) for n, _ in found)
+        what = f"column {names} holds" if len(found) == 1 else f"columns {names} hold"
+        warnings.warn(f"{path}: {what} numbers written with a decimal comma ({found[0][1]!r}) in a file not separated "
+                      "by ';', where starclass reads a comma as the decimal mark only in a CSV separated by ';': kept "
+                      "as text; save the file with a decimal point, or as CSV separated by ';'", UserWarning,
+                      stacklevel=3)
+    return [n for n, _ in found]
 
 
 def csv_table_options(path: PathLike) -> dict:
@@ -2350,7 +2447,10 @@ def not_a_catalogue_reason(path: PathLike, column_map: Mapping[str, str] | None 
         # "column" is a sentence: only tables whose header is meant as one are judged by it
         return None
     try:
-        table = _read_generic(p, fmt)
+        with warnings.catch_warnings():
+            # the reader that failed has warned already (a tab-separated file's decimal commas): not twice
+            warnings.simplefilter("ignore")
+            table = _read_generic(p, fmt)
     except StarclassError:
         return None
     names = table.colnames
@@ -2384,9 +2484,14 @@ def _head(p: Path, n: int = 4096) -> str:
     try:
         # a gzipped catalogue is looked at inside: its compressed bytes say nothing of the format
         with (gzip.open(p, "rb") if p.name.lower().endswith(".gz") else open(p, "rb")) as fh:
-            return fh.read(n).decode("latin-1")
+            head = fh.read(n)
     except (OSError, EOFError):
         return ""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode Text" (UTF-16, its byte-order mark first): read as latin-1, every other character
+        # was a NUL, and a LEGUS copy saved so was no LEGUS catalogue. n bytes may end inside a character
+        return head.decode("utf-16", errors="replace")
+    return head.decode("latin-1")
 
 
 def _looks_like_cds(p: Path) -> bool:

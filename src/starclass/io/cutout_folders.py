@@ -2292,10 +2292,22 @@ def read_cutout_folder(
     # European Excel's ';' CSV writes ra 11,1231667: passed through classify as text, evaluate --by ra grouped text
     comma = is_csv and csv_dialect(src)[1] == ";"
     table = Table({c: _typed([row.get(c, "") for row in rows], decimal_comma=comma) for c in names})
+    if is_csv and csv_dialect(src)[1] == "\t":
+        from starclass.io.catalog import warn_decimal_commas
+
+        # Excel's "Unicode Text" in a decimal-comma locale: ra 11,5 passed through as text without a word
+        warn_decimal_commas(src, {c: [row.get(c) for row in rows] for c in names if table[c].dtype.kind == "U"})
     labels = np.array([row[label_column].strip() for row in rows]) if has_labels else None
+    if labels is not None and comma and table[label_column].dtype.kind == "f":
+        # a ';' CSV's label column of decimal-comma numbers (a spreadsheet's float column, 1,0 and 2,0 in a
+        # decimal-comma locale): "1,0" was no class number, and the user was told to map it in a label_map
+        labels = np.array([lab.replace(",", ".") for lab in labels])
     groups = np.array([row[group_column].strip() for row in rows]) if group_column else np.array(files)
     folds = None
     if fold_column in names:
+        if comma and table[fold_column].dtype.kind == "f":
+            # a ';' CSV's float column of folds (1,0, 2,0): "fold '1,0' is not an integer", as a label was refused
+            rows = [{**row, fold_column: (row[fold_column] or "").replace(",", ".")} for row in rows]
         folds = _parse_folds(rows, fold_column, groups, files, where)
     if labels is not None and group_column is not None:
         _warn_mixed_labels(labels, groups, files, where, group_column, label_map)
@@ -3209,6 +3221,15 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                     first_unknown = i if first_unknown < 0 else first_unknown
                     out[i] = 0
                     continue
+                from starclass.io.catalog import decimal_comma_values
+
+                if decimal_comma_values([lab]) is not None:
+                    # a tab- or comma-separated CSV saved in a decimal-comma locale (Excel's "Unicode Text"):
+                    # the user was told to map '1,0' to a class in a label_map
+                    raise StarclassError(
+                        f"{cutouts.where(i)}: label {lab!r} is a number written with a decimal comma, which "
+                        "starclass reads as one only in a CSV separated by ';'; save the file with a decimal "
+                        "point, or as CSV separated by ';'") from None
                 raise StarclassError(
                     f"{cutouts.where(i)}: label {lab!r} is not a class number and the task has no label_map"
                     + _named_labels_note(cutouts.labels, config, numbered=cutouts.source.is_file(),

@@ -34,6 +34,7 @@ correction undefined) become NaN, and so does a CI made from the 99.999 marker (
 
 from __future__ import annotations
 
+import csv
 import gzip
 import re
 import warnings
@@ -841,24 +842,42 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     return t
 
 
-def legus_tokens(line: str) -> list[str]:
-    """The values of a line of a LEGUS catalogue: whitespace-separated, or comma-separated (a CSV save).
+#: A number as a spreadsheet in a decimal-comma locale writes it (``3171,478``, ``0,000e+00``, ``-47,19``).
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?")
 
-    A spreadsheet saves the whitespace-separated file as CSV, ``1,3839.345,...``, with no header;
-    commas split it only where every piece is then a number, so a decimal comma (``1,5``) is not split
-    into two values of a whitespace-separated line.
+
+def legus_tokens(line: str) -> list[str]:
+    """The values of a line of a LEGUS catalogue: whitespace-, comma- or ``;``-separated (a spreadsheet's save).
+
+    A spreadsheet saves the whitespace-separated file as CSV, ``1,3839.345,...``, with no header; in a
+    locale with a decimal comma it separates the values with ``;`` and writes ``3839,345``, which is
+    read as ``3839.345`` (a ``;`` line only: a decimal comma means nothing else there). A separator
+    splits the line only where every piece is then a number, so a decimal comma (``1,5``) is not split
+    into two values of a whitespace-separated line, and a header line stays one token. Quoted cells
+    (``"1";"3839,345"``) are read as a CSV reader reads them; a tab-separated save (Excel's "Text",
+    "Unicode Text") is whitespace-separated.
 
     Examples
     --------
     >>> legus_tokens("1  10.5 20.0"), legus_tokens("1,10.5,20.0"), legus_tokens("id,x,y")
     (['1', '10.5', '20.0'], ['1', '10.5', '20.0'], ['id,x,y'])
+    >>> legus_tokens("1;3839,345;-47,19173;0,000e+00"), legus_tokens("id;x;y")
+    (['1', '3839.345', '-47.19173', '0.000e+00'], ['id;x;y'])
     """
-    parts = line.split()
-    if len(parts) == 1 and "," in line:
-        pieces = [v.strip() for v in line.strip().rstrip(",").split(",")]  # a trailing empty cell: none
-        if all(_is_float(v) for v in pieces):
+    s = line.strip()
+    for sep in (";", ","):
+        if sep not in s:
+            continue
+        # a spreadsheet that quotes its cells ("1";"3839,345"): the csv module reads the quotes away
+        pieces = [v.strip() for v in next(csv.reader([s], delimiter=sep), [])]
+        if pieces and not pieces[-1]:
+            pieces = pieces[:-1]  # a trailing empty cell ("1;2;"): none
+        if sep == ";":
+            # European Excel's decimal comma; only in a ';' line, where a comma separates nothing
+            pieces = [v.replace(",", ".") if _DECIMAL_COMMA.fullmatch(v) else v for v in pieces]
+        if pieces and all(_is_float(v) for v in pieces):
             return pieces
-    return parts
+    return s.split()
 
 
 def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -870,8 +889,11 @@ def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
         # hlsp_..._avgapcor.tab.gz as kept in an archive: read inside, not refused as "not a LEGUS .tab"
         opener = gzip.open if p.name.lower().endswith(".gz") else open
         # utf-8-sig: a copy saved by Windows Notepad starts with a byte-order mark, which read as part of
-        # the first id ("not a number"); any other non-ASCII text is still no number and named so
-        with opener(p, "rt", encoding="utf-8-sig", errors="strict") as fh:
+        # the first id ("not a number"); any other non-ASCII text is still no number and named so. A copy
+        # saved as Excel's "Unicode Text" is UTF-16 (its own byte-order mark): "not text" before
+        with opener(p, "rb") as fh:
+            encoding = "utf-16" if fh.read(2) in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+        with opener(p, "rt", encoding=encoding, errors="strict") as fh:
             for lineno, line in enumerate(fh, start=1):
                 s = line.strip()
                 if not s or s.startswith("#"):
@@ -890,6 +912,13 @@ def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
                     line_of.append(lineno)
                 except ValueError:
                     bad = next(v for v in parts if not _is_float(v))
+                    if _DECIMAL_COMMA.fullmatch(bad):
+                        # Excel's "Unicode Text" (tab-separated) in a decimal-comma locale: a comma is read as
+                        # the decimal mark only where ';' separates the values (legus_tokens)
+                        raise StarclassError(
+                            f"{p}, line {lineno}: {bad!r} is written with a decimal comma in a file whose values "
+                            "are separated by spaces or tabs, where starclass does not read a comma as the decimal "
+                            "mark; save it with a decimal point, or as CSV separated by ';'") from None
                     raise StarclassError(f"{p}, line {lineno}: not a number: {bad!r}") from None
     except UnicodeDecodeError as exc:
         raise StarclassError(f"cannot read {p} as a LEGUS .tab (not text): {exc}") from None
@@ -904,3 +933,18 @@ def _is_float(v: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def legus_number(v: str) -> bool:
+    """Whether a token of a LEGUS line is a number, with a decimal point or a decimal comma.
+
+    :func:`legus_tokens` reads a decimal comma only in a ``;``-separated line; a whitespace-separated
+    line of such numbers is still a LEGUS catalogue, which the reader refuses naming the line and
+    what to do (it was read as a generic table and refused as "required column 'id' missing").
+
+    Examples
+    --------
+    >>> legus_number("3171.478"), legus_number("3171,478"), legus_number("id")
+    (True, True, False)
+    """
+    return _is_float(v) or _DECIMAL_COMMA.fullmatch(v) is not None
