@@ -142,3 +142,27 @@ def test_train_cv_and_info_say_so(tmp_path):
                               "--no-progress", "--epochs", "1", "--cv", "2"])
     assert res.exit_code == 0, res.output
     assert "2 of 24 cutouts have blocks of exact zeros" in " ".join(res.output.split()), res.output
+
+
+def test_calibrate_and_explain_say_so(model, tmp_path):
+    """calibrate --stamps and explain on a cutout folder name the padded cutouts as classify does."""
+    import shutil
+
+    p = _folder(tmp_path / "cut")
+    for i in range(13):  # enough labelled rows for a calibration
+        fits.writeto(p.parent / f"x{i}.fits", _object(10 + i))
+    with open(p, "a") as fh:
+        fh.write("".join(f"x{i}.fits,{1 + i % 3}\n" for i in range(13)))
+    m = tmp_path / "model"
+    shutil.copytree(model, m)
+    res = runner.invoke(app, ["calibrate", str(m), "--stamps", str(p)])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    # the old code: fitted the calibration on the zeros as sky without a word
+    assert ("warning: 2 of 18 cutouts have blocks of exact zeros (as a mosaic without a weight map has beyond its "
+            "footprint) covering 31-50% of their pixels (rows 1: a.fits, 2: b.fits): read as data") in text, text
+    res = runner.invoke(app, ["explain", str(model), str(p), "-o", str(tmp_path / "ex"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    # the old code: drew maps of the zeros as sky without a word
+    assert "2 of 18 cutouts have blocks of exact zeros" in text and "(rows 1: a.fits, 2: b.fits)" in text, text

@@ -165,6 +165,14 @@ def calibrate_command(
                        f"{'has' if rows.size == 1 else 'have'} no usable stamp (centre pixel without data: NaN or "
                        f"zero exposure in the file; {'row' if rows.size == 1 else 'rows'} {named}): left out, "
                        "as classify leaves them unclassified", err=True)
+        from starclass.learn.calibration import calibration_rows
+        from starclass.learn.cutouts import zero_padding_note, zero_padding_rows
+
+        # as classify and train --stamps: zeros that may be a survey's padding are read as sky in the probabilities
+        # the calibration is fitted to, said of the rows it is fitted on (a blank or unlabelled one is not)
+        padded, share = zero_padding_rows(cutouts, calibration_rows(inputs, cfg, values))
+        if padded.any():
+            typer.echo(f"warning: {zero_padding_note(padded, share, cutouts.files)}", err=True)
         source = str(stamps)
     else:
         if not mosaics or catalog is None:

@@ -634,7 +634,7 @@ def zero_padding_rows(cutouts: CutoutSet, rows: np.ndarray) -> tuple[np.ndarray,
 
 
 def zero_padding_note(padded: np.ndarray, share: np.ndarray, files: Sequence[str]) -> str:
-    """The warning of ``classify --stamps`` and ``train --stamps`` on FITS/NPY cutouts padded with exact zeros.
+    """The warning of ``classify``, ``train``, ``calibrate --stamps`` and ``explain`` on cutouts padded with zeros.
 
     A survey's cutout service pads beyond its footprint with 0.0 when it gives no weight map:
     such a cutout was classified (and trained on) as if the zeros were sky, without a word. They

@@ -42,8 +42,8 @@ __all__ = ["ROBUST_SIGMA_LIMIT", "cutout_band_no_data", "cutout_centre_no_data",
 ROBUST_SIGMA_LIMIT = 100.0
 
 #: share of a FITS/NPY cutout in blocks of exact zeros (a mosaic's padding rule,
-#: :func:`cutout_zero_padding_fraction`) from which ``classify --stamps`` and ``train --stamps`` warn that
-#: they may be a survey's padding beyond its footprint: a quarter of the stamp
+#: :func:`cutout_zero_padding_fraction`) from which ``classify``, ``train`` and ``calibrate --stamps`` and
+#: ``explain`` warn that they may be a survey's padding beyond its footprint: a quarter of the stamp
 ZERO_PADDING_SHARE = 0.25
 
 
