@@ -309,11 +309,24 @@ def meta_camera(meta: Mapping[str, Any] | None, band: str) -> str | None:
     >>> meta_camera({"cameras": {"f555w": "acs/wfc"}}, "F555W"), meta_camera({}, "f555w")
     ('acs/wfc', None)
     """
-    cams = (meta or {}).get("cameras")
-    if not isinstance(cams, Mapping):
+    return band_camera((meta or {}).get("cameras"), band)
+
+
+def band_camera(cameras: Mapping[str, Any] | None, band: str) -> str | None:
+    """The camera ``cameras`` (band -> camera, a catalogue's ``meta['cameras']``) gives ``band``, or None.
+
+    Bands in any case; anything but a non-empty string (or a ``cameras`` that is not a mapping,
+    as a hand-edited ECSV header may hold) is no camera.
+
+    Examples
+    --------
+    >>> band_camera({"F555W": "ACS/WFC"}, "f555w"), band_camera(None, "f555w"), band_camera({"f555w": ""}, "f555w")
+    ('acs/wfc', None, None)
+    """
+    if not isinstance(cameras, Mapping):
         return None
-    cam = {str(k).lower(): v for k, v in cams.items()}.get(band.lower())
-    return str(cam).lower() if isinstance(cam, str) and cam.strip() else None
+    cam = {str(k).lower(): v for k, v in cameras.items()}.get(band.lower())
+    return str(cam).strip().lower() if isinstance(cam, str) and cam.strip() else None
 
 
 def ab_minus_vega(band: str, camera: str | None = None) -> float:

@@ -663,7 +663,7 @@ def field_mass_completeness(fields: Mapping[str, Table], *, abs_mag_limit: float
         mv = field_mv_limit(t, abs_mag_limit=abs_mag_limit)
         m_lim = mv + distance_modulus(d)
         try:
-            m = mass_completeness(la, m_lim, d, band=band, path=path)
+            m = mass_completeness(la, m_lim, d, band=band, path=path, cameras=t.meta.get("cameras"))
         except StarclassError as exc:
             notes.append(f"{name}: no mass-completeness curve: {exc}")
             continue
@@ -708,7 +708,7 @@ def field_mass_slopes(fields: Mapping[str, Table], *, classes=(1, 2), log_age_ma
         cls = class_array(t, CLASS_REF)
         limit = field_mv_limit(t, abs_mag_limit=abs_mag_limit)
         # in the field's own V, as its completeness curve: F555W's limit for an F606W field was 0.05 dex high
-        log_m_min = mass_limit(log_age_max, limit, band=field_v_band(t))
+        log_m_min = mass_limit(log_age_max, limit, band=field_v_band(t), cameras=t.meta.get("cameras"))
         age = np.asarray(t["age"], dtype=float)
         mass = np.asarray(t["mass"], dtype=float)
         sel = np.isin(cls, classes) & np.isfinite(age) & (age > 0) & (age < 10 ** log_age_max) & np.isfinite(mass)
