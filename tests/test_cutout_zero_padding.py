@@ -166,3 +166,35 @@ def test_calibrate_and_explain_say_so(model, tmp_path):
     text = " ".join(res.output.split())
     # the old code: drew maps of the zeros as sky without a word
     assert "2 of 18 cutouts have blocks of exact zeros" in text and "(rows 1: a.fits, 2: b.fits)" in text, text
+
+
+def test_a_mixed_size_folder_is_measured_as_read(model, tmp_path):
+    """Resampled to the stamp size, a 24 px cutout's 7 padded rows were 4.7 of 16 px: under the 5 x 5 rule."""
+    root = tmp_path / "mixed"
+    root.mkdir()
+    rng = np.random.default_rng(5)
+    big = rng.normal(5, 1, (24, 24)).astype("f4")
+    big[:7] = 0.0                                 # 7 of 24 rows: 29%
+    fits.writeto(root / "big.fits", big)
+    for i in range(3):
+        fits.writeto(root / f"s{i}.fits", _object(20 + i))
+    (root / "labels.csv").write_text("file,label\nbig.fits,1\n" + "".join(f"s{i}.fits,2\n" for i in range(3)))
+    from starclass.stamps.images import cutout_resampler
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cs = read_cutout_folder(root / "labels.csv", resample=cutout_resampler(model_config(model)))
+        classify_cutouts(cs, model, coverage=None)
+    said = " | ".join(" ".join(str(w.message).split()) for w in caught)
+    # the old code: info said "row 1 big.fits 29%", classify --stamps nothing
+    assert "1 of 4 cutouts has blocks of exact zeros" in said and "covering 29% of its pixels (row 1: big.fits)" \
+        in said, said
+    res = runner.invoke(app, ["info", str(root / "labels.csv")])
+    assert res.exit_code == 0, res.output
+    assert "row 1 big.fits 29%" in " ".join(res.output.split()), res.output
+
+
+def model_config(model):
+    from starclass.learn.checkpoint import load_model
+
+    return load_model(model).config

@@ -57,13 +57,12 @@ from starclass.schema import (
 )
 from starclass.stamps.images import (
     ROBUST_SIGMA_LIMIT,
-    ZERO_PADDING_SHARE,
     cutout_band_no_data,
     cutout_centre_no_data,
     cutout_inputs,
     cutout_no_data_fraction,
-    cutout_zero_padding_fraction,
     runaway_zscore_rows,
+    zero_padding_rows,
 )
 
 if TYPE_CHECKING:
@@ -606,31 +605,6 @@ def centre_no_data_note(centre: np.ndarray, files: Sequence[str]) -> str:
     have = "has" if k == 1 else "have"
     return (f"{k} of {n} cutouts {have} no usable stamp (centre pixel without data: NaN or zero exposure in the "
             f"file): class_pred 0 ({'row' if k == 1 else 'rows'} {named})")
-
-
-def zero_padding_rows(cutouts: CutoutSet, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(padded, share)``: which of ``rows`` (bool ``[N]``) are FITS/NPY cutouts padded with zeros, and the share.
-
-    ``share`` is :func:`starclass.stamps.images.cutout_zero_padding_fraction` of the cutouts as read
-    (blocks of exact zeros, by a mosaic's padding rule); a cutout is named from
-    :data:`~starclass.stamps.images.ZERO_PADDING_SHARE` up. Picture files (PNG, JPEG) are left
-    out: black sky is common in a stretched picture.
-
-    Examples
-    --------
-    >>> from starclass.io.cutout_folders import CutoutSet
-    >>> img = np.random.default_rng(0).normal(1.0, 0.1, (2, 1, 12, 12)).astype(np.float32)
-    >>> img[:, 0, :, 6:] = 0.0
-    >>> cs = CutoutSet(images=img, table=None, files=["a.png", "b.fits"], labels=None,
-    ...                groups=np.array(["a", "b"]), pixel_kinds=["picture", "stored"])
-    >>> padded, share = zero_padding_rows(cs, np.ones(2, bool))
-    >>> padded.tolist(), share.tolist()
-    ([False, True], [0.5, 0.5])
-    """
-    stored = (np.asarray(cutouts.pixel_kinds, dtype=str) != "picture" if len(cutouts.pixel_kinds) == len(cutouts)
-              else np.ones(len(cutouts), dtype=bool))
-    share = cutout_zero_padding_fraction(cutouts.images)
-    return np.asarray(rows, dtype=bool) & stored & (share >= ZERO_PADDING_SHARE), share
 
 
 def zero_padding_note(padded: np.ndarray, share: np.ndarray, files: Sequence[str]) -> str:
