@@ -148,7 +148,7 @@ def calibrate_command(
             typer.echo(f"warning: {note}", err=True)
         values = label_classes(cutouts, cfg.label_map, config=cfg)
         from starclass.learn.classify import blank_bands
-        from starclass.stamps.images import cutout_band_no_data, cutout_centre_no_data
+        from starclass.stamps.images import CENTRE_NO_DATA_WORDS, cutout_band_no_data, cutout_centre_no_data
 
         no_data = cutout_band_no_data(cutouts.images, cfg)  # an all-NaN cutout is said to have no data, not constant
 
@@ -162,8 +162,8 @@ def calibrate_command(
             rows = np.flatnonzero(centre)
             named = ", ".join(str(int(r) + 1) for r in rows[:10]) + (", ..." if rows.size > 10 else "")
             typer.echo(f"warning: {counted(int(rows.size), 'labelled cutout')} of {stamps} "
-                       f"{'has' if rows.size == 1 else 'have'} no usable stamp (centre pixel without data: NaN or "
-                       f"zero exposure in the file; {'row' if rows.size == 1 else 'rows'} {named}): left out, "
+                       f"{'has' if rows.size == 1 else 'have'} no usable stamp ({CENTRE_NO_DATA_WORDS}; "
+                       f"{'row' if rows.size == 1 else 'rows'} {named}): left out, "
                        "as classify leaves them unclassified", err=True)
         from starclass.learn.calibration import calibration_rows
         from starclass.learn.cutouts import zero_padding_note, zero_padding_rows

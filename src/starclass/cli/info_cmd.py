@@ -804,7 +804,7 @@ def cutout_summary(path: Path) -> str:
         lines.append(f"{blank_words(nd, None, image=True)}: {blank.size} ({', '.join(where)}"
                      f"{', ...' if blank.size > 5 else ''}): classify leaves them unclassified (class_pred 0); train "
                      "and calibrate leave them out")
-    from starclass.stamps.images import zero_padding_rows
+    from starclass.stamps.images import ZERO_PADDING_ADVICE, ZERO_PADDING_WORDS, zero_padding_rows
 
     # a survey's zero padding (no weight map) is read as data: named before training by the rule classify and
     # train name it by (each cutout as read; a blank one is said above)
@@ -813,9 +813,8 @@ def cutout_summary(path: Path) -> str:
     if padded.size:
         where = [f"{f'row {i + 1} ' if cs.source.is_file() else ''}{cs.files[i]} {round(100 * share[i])}%"
                  for i in padded[:5]]
-        lines.append(f"images with blocks of exact zeros (as a mosaic without a weight map has beyond its footprint): "
-                     f"{padded.size} ({', '.join(where)}{', ...' if padded.size > 5 else ''}): read as data; if they "
-                     "are a survey's padding, set them to NaN in the files (or give the weight map)")
+        lines.append(f"images with {ZERO_PADDING_WORDS}: {padded.size} ({', '.join(where)}"
+                     f"{', ...' if padded.size > 5 else ''}): read as data; {ZERO_PADDING_ADVICE}")
     return "\n".join(lines)
 
 

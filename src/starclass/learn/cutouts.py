@@ -56,7 +56,10 @@ from starclass.schema import (
     prob_col,
 )
 from starclass.stamps.images import (
+    CENTRE_NO_DATA_WORDS,
     ROBUST_SIGMA_LIMIT,
+    ZERO_PADDING_ADVICE,
+    ZERO_PADDING_WORDS,
     cutout_band_no_data,
     cutout_centre_no_data,
     cutout_inputs,
@@ -599,12 +602,19 @@ def centre_no_data_note(centre: np.ndarray, files: Sequence[str]) -> str:
     1 of 3 cutouts has no usable stamp (centre pixel without data: NaN or zero exposure in the file):
     class_pred 0 (row 2: b.npy)
     """
-    rows = np.flatnonzero(centre)
-    k, n = int(rows.size), int(np.size(centre))
-    named = ", ".join(f"{r + 1}: {files[r]}" for r in rows[:10]) + (", ..." if k > 10 else "")
-    have = "has" if k == 1 else "have"
-    return (f"{k} of {n} cutouts {have} no usable stamp (centre pixel without data: NaN or zero exposure in the "
-            f"file): class_pred 0 ({'row' if k == 1 else 'rows'} {named})")
+    k, n = int(np.sum(centre)), int(np.size(centre))
+    return (f"{k} of {n} cutouts {'has' if k == 1 else 'have'} no usable stamp ({CENTRE_NO_DATA_WORDS}): class_pred 0 "
+            f"({_rows_named(centre, files)})")
+
+
+def _rows_named(rows: np.ndarray, files: Sequence[str]) -> str:
+    """``rows`` (bool ``[N]``) as the cutout warnings name them, 1-based with their files: "rows 1: a.fits, 2: b.fits".
+
+    The first ten, then "...".
+    """
+    which = np.flatnonzero(rows)
+    named = ", ".join(f"{r + 1}: {files[r]}" for r in which[:10]) + (", ..." if which.size > 10 else "")
+    return f"{'row' if which.size == 1 else 'rows'} {named}"
 
 
 def zero_padding_note(padded: np.ndarray, share: np.ndarray, files: Sequence[str]) -> str:
@@ -638,15 +648,13 @@ def zero_padding_note(padded: np.ndarray, share: np.ndarray, files: Sequence[str
     """
     rows = np.flatnonzero(padded)
     k, n = int(rows.size), int(np.size(padded))
-    named = ", ".join(f"{r + 1}: {files[r]}" for r in rows[:10]) + (", ..." if k > 10 else "")
     lo, hi = (round(100 * float(v)) for v in (share[rows].min(), share[rows].max()))
     over = f"{lo}%" if lo == hi else f"{lo}-{hi}%"
     has, its = ("has", "its") if k == 1 else ("have", "their")
-    return (f"{k} of {n} cutouts {has} blocks of exact zeros (as a mosaic without a weight map has beyond its "
-            f"footprint) covering {over} of {its} pixels ({'row' if k == 1 else 'rows'} {named}): read as data, as "
-            "every 0 in a cutout is; if they are a survey's padding, set them to NaN in the files (or give the "
-            "weight map), so that classify counts them as without data (stamp_no_data) and leaves a cutout whose "
-            "centre is among them unclassified")
+    return (f"{k} of {n} cutouts {has} {ZERO_PADDING_WORDS} covering {over} of {its} pixels "
+            f"({_rows_named(padded, files)}): read as data, as every 0 in a cutout is; {ZERO_PADDING_ADVICE}, so that "
+            "classify counts them as without data (stamp_no_data) and leaves a cutout whose centre is among them "
+            "unclassified")
 
 
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,

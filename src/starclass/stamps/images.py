@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ROBUST_SIGMA_LIMIT", "cutout_band_no_data", "cutout_centre_no_data", "cutout_inputs", "cutout_no_data",
            "cutout_no_data_fraction", "cutout_resampler", "cutout_zero_padding_fraction", "resample_cutout",
-           "runaway_zscore_rows", "ZERO_PADDING_SHARE", "zero_padding_rows"]
+           "runaway_zscore_rows", "ZERO_PADDING_SHARE", "ZERO_PADDING_WORDS", "ZERO_PADDING_ADVICE",
+           "CENTRE_NO_DATA_WORDS", "zero_padding_rows"]
 
 #: robust z-scored pixels of a stretched picture further than this from the median: the MAD then
 #: measured a saturated plateau, not the sky (a ZScale PNG's sky spans a few grey levels, so its
@@ -49,6 +50,15 @@ ROBUST_SIGMA_LIMIT = 100.0
 #: :func:`cutout_zero_padding_fraction`) from which ``classify``, ``train`` and ``calibrate --stamps`` and
 #: ``explain`` warn that they may be a survey's padding beyond its footprint: a quarter of the stamp
 ZERO_PADDING_SHARE = 0.25
+
+#: What the zero-padding warnings (:func:`starclass.learn.cutouts.zero_padding_note`) and ``info`` call
+#: such blocks, and what they advise: one wording for every command that names them
+ZERO_PADDING_WORDS = "blocks of exact zeros (as a mosaic without a weight map has beyond its footprint)"
+ZERO_PADDING_ADVICE = "if they are a survey's padding, set them to NaN in the files (or give the weight map)"
+
+#: Why a cutout has no usable stamp (its centre pixel has no data, :func:`cutout_centre_no_data`), as
+#: ``classify --stamps`` and ``calibrate --stamps`` say it
+CENTRE_NO_DATA_WORDS = "centre pixel without data: NaN or zero exposure in the file"
 
 
 def cutout_inputs(images: np.ndarray, config: TaskLike) -> np.ndarray:
