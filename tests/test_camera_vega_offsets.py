@@ -219,3 +219,15 @@ def test_the_report_draws_the_model_on_the_catalogues_cameras():
     curve = ms.meta["completeness"]["acs"]
     np.testing.assert_allclose(np.log10(curve["mass"].value)
                                - np.log10(mass_completeness(curve["log_age"], 24.0, 10.0).value), 0.4 * dv)
+
+
+def test_each_offset_is_written_once():
+    """A (camera, band) of the per-camera table is not the value BANDS already gives that band on that camera."""
+    from starclass.bands import CAMERA_AB_MINUS_VEGA, ab_minus_vega
+
+    again = [(cam, b) for (cam, b), v in CAMERA_AB_MINUS_VEGA.items()
+             if BANDS[b].camera == cam and BANDS[b].ab_minus_vega == v]
+    assert not again, again
+    # the ACS/WFC-only bands still take the STScI ACS values, from BANDS
+    for b in ("f475w", "f625w", "f775w", "f850lp"):
+        assert ab_minus_vega(b, "acs/wfc") == pytest.approx(ACS_2010[b][2] - ACS_2010[b][3], abs=0.0015), b

@@ -102,16 +102,13 @@ BANDS: dict[str, BandInfo] = {
 #: SM4), ABmag - VEGAmag on 2010-01-01, e.g. F555W 25.711 - 25.717, F814W 25.947 - 25.523.
 #: WFC3/UVIS: STScI WFC3/UVIS infinite-aperture zeropoint table in use from 2012-03-06, e.g.
 #: F606W 26.0691 - 25.9866, F814W 25.0985 - 24.6803, F336W 24.6682 - 23.4836. Bands not listed take
-#: the filter-only ``BANDS[band].ab_minus_vega`` (its ``camera``'s value, to a few hundredths).
+#: the filter-only ``BANDS[band].ab_minus_vega`` (its ``camera``'s value, to a few hundredths; ACS/WFC's
+#: F475W, F625W, F775W and F850LP are given there in full, so not again here).
 CAMERA_AB_MINUS_VEGA: dict[tuple[str, str], float] = {
     (ACS_WFC, "f435w"): -0.102,
-    (ACS_WFC, "f475w"): -0.098,
     (ACS_WFC, "f555w"): -0.006,
     (ACS_WFC, "f606w"): 0.086,
-    (ACS_WFC, "f625w"): 0.163,
-    (ACS_WFC, "f775w"): 0.388,
     (ACS_WFC, "f814w"): 0.424,
-    (ACS_WFC, "f850lp"): 0.519,
     (WFC3_UVIS, "f225w"): 1.6595,
     (WFC3_UVIS, "f275w"): 1.4983,
     (WFC3_UVIS, "f336w"): 1.1846,
