@@ -231,3 +231,18 @@ def test_each_offset_is_written_once():
     # the ACS/WFC-only bands still take the STScI ACS values, from BANDS
     for b in ("f475w", "f625w", "f775w", "f850lp"):
         assert ab_minus_vega(b, "acs/wfc") == pytest.approx(ACS_2010[b][2] - ACS_2010[b][3], abs=0.0015), b
+
+
+def test_a_band_of_unknown_offset_stops_only_what_needs_it():
+    """A catalogue with WFC3/UVIS F850LP (offset not tabulated) still gets the F555W/F814W track and mass limits."""
+    from starclass.errors import StarclassError
+    from starclass.science.massfunc import mass_limit
+    from starclass.science.ssp import load_ssp, ssp_track
+
+    cams = {"f555w": "acs/wfc", "f814w": "acs/wfc", "f850lp": "wfc3/uvis"}
+    ssp = load_ssp(cameras=cams)
+    assert "mag_f850lp" not in ssp.colnames and "f850lp" in ssp.meta["vega_refused"]
+    assert len(ssp_track(["f336w", "f438w", "f555w", "f814w"], cameras=cams)) > 0
+    assert np.isfinite(mass_limit(7.0, -8.0, cameras=cams))
+    with pytest.raises(StarclassError, match="no AB - Vega offset known for band 'f850lp' on WFC3/UVIS"):
+        mass_limit(7.0, -8.0, band="f850lp", cameras=cams)

@@ -392,6 +392,9 @@ def _rows_to_table(rows: list[dict]) -> Table:
 def _ssp_mag_column(ssp: Table, band: str) -> str:
     """The SSP table's Vega magnitude column of ``band``; refused naming the bands it has."""
     col = mag_col(band)
+    refused = ssp.meta.get("vega_refused") or {}
+    if band.lower() in refused:  # a camera whose offset for the band is not known (load_ssp's cameras)
+        raise StarclassError(f"SSP table {ssp.meta.get('file')}: {refused[band.lower()]}")
     if col not in ssp.colnames:
         raise StarclassError(f"the SSP model has no Vega magnitude for band {band}; it has "
                              f"{', '.join(ssp_bands(ssp))}")

@@ -152,7 +152,8 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
     ``mag_ab_<band>`` for every model band (of a Vega table: those with a known offset) and
     ``mag_<band>`` (Vega) for the bands in :data:`starclass.bands.BANDS`, absolute magnitudes
     for 10^6 Msun. ``meta`` records the AB -> Vega offsets used (``ab_minus_vega``), the cameras
-    they are of (``cameras``, those given), the table's system
+    they are of (``cameras``, those given), the bands left without a Vega column because their
+    camera's offset is not known and why (``vega_refused``: WFC3/UVIS F850LP), the table's system
     (``magsys``), ``source`` and ``metallicity`` (what the file's name says; None if nothing).
 
     Examples
@@ -205,7 +206,7 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
             ab[band] = raw[c] + BANDS[band].ab_minus_vega
     for band, col in ab.items():
         t[f"mag_ab_{band}"] = col
-    offsets, used = {}, {}
+    offsets, used, refused = {}, {}, {}
     for b in BANDS:
         src = b if b in ab else SUBSTITUTES.get(b)
         if src in ab:
@@ -213,14 +214,18 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
             cam = band_camera(cameras, b)
             try:
                 offsets[b] = ab_minus_vega(b, cam)
-            except StarclassError as exc:  # a (camera, band) whose offset is not known: refused, not guessed
-                raise StarclassError(f"SSP table {p}: {exc}: cannot put the model's {b.upper()} on the "
-                                     "catalogue's Vega system") from None
+            except StarclassError as exc:
+                # a (camera, band) whose offset is not known has no Vega column, not a guessed one; refused (with
+                # this reason, ssp_vega_column) only where that band is asked for: a WFC3/UVIS F850LP beside the
+                # F555W and F814W a track needs stopped the track
+                refused[b] = f"{exc}: cannot put the model's {b.upper()} on the catalogue's Vega system"
+                continue
             t[mag_col(b)] = ab[src] - offsets[b]
             if cam is not None:
                 used[b] = cam
     t.meta["ab_minus_vega"] = offsets
     t.meta["cameras"] = used
+    t.meta["vega_refused"] = refused
     t.meta["substitutes"] = dict(SUBSTITUTES)
     t.meta["magsys"] = system
     t.meta["source"] = about["source"]
@@ -263,6 +268,8 @@ def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, flo
                              f"among {', '.join(bands) or 'no bands'}: cannot draw the SSP track")
     ssp = load_ssp(path, magsys=magsys, cameras=cameras)
     for r, b in roles.items():
+        if b in ssp.meta["vega_refused"]:
+            raise StarclassError(f"SSP table {ssp.meta['file']}: {ssp.meta['vega_refused'][b]} (role {r.upper()})")
         if mag_col(b) not in ssp.colnames:
             raise StarclassError(f"the SSP model has no magnitude for band {b} (role {r.upper()}); it has "
                                  f"{', '.join(ssp_bands(ssp))}")
