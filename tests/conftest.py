@@ -258,6 +258,26 @@ def write_untrained_model(folder: Path, cfg, seed: int = 0) -> Path:
     return write(folder, cfg, seed=seed)
 
 
+def one_band_model(folder: Path, size: int = 16) -> Path:
+    """A one-band model (cool-core-compact) with random weights over ``size`` px stamps at one scale.
+
+    The cutout tests' model: the classes do not matter, only what is read, said and left out.
+    """
+    from starclass.learn.config import get_preset
+
+    return write_untrained_model(folder, get_preset("cool-core-compact", stamp_size=size, scales=[1.0]))
+
+
+def point_source(seed: int, size: int = 16, sky: float = 0.0):
+    """A ``size`` px float32 cutout: unit Gaussian noise about ``sky`` and a bright source at its centre."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[:size, :size]
+    c = size // 2
+    return (rng.normal(sky, 1, (size, size)) + 30 * np.exp(-((xx - c) ** 2 + (yy - c) ** 2) / 4.0)).astype("f4")
+
+
 def write_two_class_classified(path: Path) -> Path:
     """Write a classified two-class catalogue of 40 rows with its reference column to ``path``.
 

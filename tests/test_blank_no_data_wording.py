@@ -157,3 +157,20 @@ def test_resume_refusal_counts_them_apart(tmp_path, cv):
     # the old code: "the 2 blank (constant) cutout(s) of ..."
     assert f"the 1 blank (constant) cutout and the 1 cutout with no data (all NaN) of {p}" in text, text
     assert "leaves out as classify and calibrate do" in text and "blank (constant) cutout(s)" not in text, text
+
+
+def test_leave_out_blank_refusal_words_both():
+    """The refusal when every labelled row is left out names the faults in blank_words' words."""
+    from starclass.errors import StarclassError
+    from starclass.learn.calibration import leave_out_blank
+    from starclass.learn.config import get_preset
+
+    cfg = get_preset("m31-real", stamp_size=4)
+    x = np.zeros((2, 1, 4, 4), np.float32)
+    for no_data, said in (([[False], [True]], "every labelled row is blank (constant) or has no data (all NaN) in "
+                                               "some band; nothing to use for calibration"),
+                          ([[False], [False]], "every labelled row is blank (constant) in some band; nothing to use "
+                                               "for calibration")):
+        with pytest.raises(StarclassError, match=None) as exc:
+            leave_out_blank(x, cfg, np.ones(2, bool), "demo", no_data=np.array(no_data))
+        assert str(exc.value) == f"calibration data (demo): {said}", exc.value

@@ -166,3 +166,83 @@ def test_f475w_has_a_vega_model_magnitude_and_mass_limit():
         np.testing.assert_allclose(ssp[f"mag_{band}"], ssp[f"mag_ab_{band}"] - BANDS[band].ab_minus_vega)
     # refused before: "the SSP model has no Vega magnitude for band f475w"
     assert np.isfinite(mass_limit(8.0, -6.0, band="f475w"))
+
+
+def test_ssp_track_and_mass_limits_take_the_catalogues_cameras():
+    """The SSP model beside an ACS/WFC catalogue is on ACS's Vega system, as the catalogue's magnitudes are.
+
+    Before: the track and the mass limits took WFC3/UVIS's F555W offset (-0.03) whatever the
+    catalogue's meta['cameras'] said, so beside an ACS F555W field (-0.006, put on Vega with it by
+    vega_mag) the model V was 0.024 mag off.
+    """
+    from starclass.science.massfunc import mass_completeness, mass_limit
+    from starclass.science.ssp import load_ssp, ssp_track
+
+    acs = {b: ab - vega for b, (_, _, ab, vega) in ACS_2010.items()}  # the published ABmag - VEGAmag, by hand
+    assert acs["f555w"] == pytest.approx(-0.006) and acs["f814w"] == pytest.approx(0.424)
+    cams = {"F555W": "ACS/WFC", "f814w": "acs/wfc"}
+    plain, on_acs = load_ssp(), load_ssp(cameras=cams)
+    for b in ("f555w", "f814w"):
+        np.testing.assert_allclose(on_acs[f"mag_{b}"], on_acs[f"mag_ab_{b}"] - acs[b], atol=1e-9)
+    # the other bands keep the filter-only offset (WFC3/UVIS F336W's)
+    np.testing.assert_allclose(on_acs["mag_f336w"], plain["mag_f336w"])
+    bands = ["f336w", "f438w", "f555w", "f814w"]
+    track, old = ssp_track(bands, cameras=cams), ssp_track(bands)
+    # Vega = AB - (AB - Vega): against WFC3/UVIS's -0.03 and the filter-only F814W 0.42, by hand
+    np.testing.assert_allclose(track["mag_v"] - old["mag_v"], -(acs["f555w"] + 0.03), atol=1e-9)
+    assert -(acs["f555w"] + 0.03) == pytest.approx(-0.024)
+    np.testing.assert_allclose(track["v_i"] - old["v_i"], -(acs["f555w"] + 0.03) + (acs["f814w"] - 0.42), atol=1e-9)
+    # the mass at a limit: the model 0.024 mag brighter in V is 0.4 x 0.024 dex less mass
+    assert mass_limit(7.0, -8.0) - mass_limit(7.0, -8.0, cameras=cams) == pytest.approx(0.4 * 0.024)
+    m_old, m_acs = (mass_completeness([7.0, 8.0], 24.0, 10.0, cameras=c).value for c in (None, cams))
+    np.testing.assert_allclose(np.log10(m_old) - np.log10(m_acs), 0.4 * 0.024)
+
+
+def test_the_report_draws_the_model_on_the_catalogues_cameras():
+    """The report's SSP track and mass-completeness curve of a catalogue whose meta names ACS/WFC."""
+    from starclass.report.build import _completeness_curve, _track_texts
+    from starclass.report.sections import Section
+    from starclass.science.massfunc import mass_completeness
+    from starclass.science.ssp import ssp_track
+
+    dv = -((ACS_2010["f555w"][2] - ACS_2010["f555w"][3]) + 0.03)  # ACS/WFC's published offset against -0.03
+    bands = ["f336w", "f438w", "f555w", "f814w"]
+    t = Table({f"mag_{b}": [20.0, 21.0, 22.0] for b in bands},
+              meta={"magsys": "vega", "cameras": {"f555w": "acs/wfc"}})
+    s = Section("colours")
+    drawn, _ = _track_texts(s, t, None, None)
+    # the old code: the track's V 0.024 mag off the catalogue's (WFC3/UVIS's offset)
+    np.testing.assert_allclose(drawn["mag_v"] - ssp_track(bands)["mag_v"], dv, atol=1e-9)
+    assert "of the catalogue's cameras: F555W ACS/WFC" in " ".join(it.content for it in s.items)
+    ms = Section("mass")
+    _completeness_curve(ms, "acs", t, 10.0, 24.0, None)
+    curve = ms.meta["completeness"]["acs"]
+    np.testing.assert_allclose(np.log10(curve["mass"].value)
+                               - np.log10(mass_completeness(curve["log_age"], 24.0, 10.0).value), 0.4 * dv)
+
+
+def test_each_offset_is_written_once():
+    """A (camera, band) of the per-camera table is not the value BANDS already gives that band on that camera."""
+    from starclass.bands import CAMERA_AB_MINUS_VEGA, ab_minus_vega
+
+    again = [(cam, b) for (cam, b), v in CAMERA_AB_MINUS_VEGA.items()
+             if BANDS[b].camera == cam and BANDS[b].ab_minus_vega == v]
+    assert not again, again
+    # the ACS/WFC-only bands still take the STScI ACS values, from BANDS
+    for b in ("f475w", "f625w", "f775w", "f850lp"):
+        assert ab_minus_vega(b, "acs/wfc") == pytest.approx(ACS_2010[b][2] - ACS_2010[b][3], abs=0.0015), b
+
+
+def test_a_band_of_unknown_offset_stops_only_what_needs_it():
+    """A catalogue with WFC3/UVIS F850LP (offset not tabulated) still gets the F555W/F814W track and mass limits."""
+    from starclass.errors import StarclassError
+    from starclass.science.massfunc import mass_limit
+    from starclass.science.ssp import load_ssp, ssp_track
+
+    cams = {"f555w": "acs/wfc", "f814w": "acs/wfc", "f850lp": "wfc3/uvis"}
+    ssp = load_ssp(cameras=cams)
+    assert "mag_f850lp" not in ssp.colnames and "f850lp" in ssp.meta["vega_refused"]
+    assert len(ssp_track(["f336w", "f438w", "f555w", "f814w"], cameras=cams)) > 0
+    assert np.isfinite(mass_limit(7.0, -8.0, cameras=cams))
+    with pytest.raises(StarclassError, match="no AB - Vega offset known for band 'f850lp' on WFC3/UVIS"):
+        mass_limit(7.0, -8.0, band="f850lp", cameras=cams)

@@ -23,6 +23,7 @@ from astropy.io import fits
 from astropy.table import Table
 from typer.testing import CliRunner
 
+from conftest import one_band_model, point_source  # tests/ is on sys.path under pytest
 from starclass.cli import app
 from starclass.io.cutout_folders import read_cutout_folder
 from starclass.learn.checkpoint import write_untrained_model
@@ -38,14 +39,11 @@ SIZE = 16
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
     """A one-band model with random weights over 16 px stamps at one scale (the classes do not matter)."""
-    return write_untrained_model(tmp_path_factory.mktemp("m") / "model",
-                                 get_preset("cool-core-compact", stamp_size=SIZE, scales=[1.0]))
+    return one_band_model(tmp_path_factory.mktemp("m") / "model", SIZE)
 
 
 def _object(seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    yy, xx = np.mgrid[:SIZE, :SIZE]
-    return (rng.normal(0, 1, (SIZE, SIZE)) + 30 * np.exp(-((xx - 8) ** 2 + (yy - 8) ** 2) / 4.0)).astype("f4")
+    return point_source(seed, SIZE)
 
 
 def _folder(root):

@@ -18,9 +18,9 @@ import pytest
 from astropy.io import fits
 from typer.testing import CliRunner
 
+from conftest import one_band_model, point_source  # tests/ is on sys.path under pytest
 from starclass.cli import app
 from starclass.io.cutout_folders import read_cutout_folder
-from starclass.learn.checkpoint import write_untrained_model
 from starclass.learn.config import get_preset
 from starclass.learn.cutouts import classify_cutouts
 
@@ -31,14 +31,12 @@ pytestmark = pytest.mark.usefixtures("single_thread")
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
-    return write_untrained_model(tmp_path_factory.mktemp("m") / "model",
-                                 get_preset("cool-core-compact", stamp_size=SIZE, scales=[1.0]))
+    """A one-band model with random weights over 16 px stamps at one scale (the classes do not matter)."""
+    return one_band_model(tmp_path_factory.mktemp("m") / "model", SIZE)
 
 
 def _object(seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    yy, xx = np.mgrid[:SIZE, :SIZE]
-    return (rng.normal(5, 1, (SIZE, SIZE)) + 30 * np.exp(-((xx - 8) ** 2 + (yy - 8) ** 2) / 4.0)).astype("f4")
+    return point_source(seed, SIZE, sky=5.0)
 
 
 def _folder(root, pad=0.0):
@@ -142,3 +140,59 @@ def test_train_cv_and_info_say_so(tmp_path):
                               "--no-progress", "--epochs", "1", "--cv", "2"])
     assert res.exit_code == 0, res.output
     assert "2 of 24 cutouts have blocks of exact zeros" in " ".join(res.output.split()), res.output
+
+
+def test_calibrate_and_explain_say_so(model, tmp_path):
+    """calibrate --stamps and explain on a cutout folder name the padded cutouts as classify does."""
+    import shutil
+
+    p = _folder(tmp_path / "cut")
+    for i in range(13):  # enough labelled rows for a calibration
+        fits.writeto(p.parent / f"x{i}.fits", _object(10 + i))
+    with open(p, "a") as fh:
+        fh.write("".join(f"x{i}.fits,{1 + i % 3}\n" for i in range(13)))
+    m = tmp_path / "model"
+    shutil.copytree(model, m)
+    res = runner.invoke(app, ["calibrate", str(m), "--stamps", str(p)])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    # the old code: fitted the calibration on the zeros as sky without a word
+    assert ("warning: 2 of 18 cutouts have blocks of exact zeros (as a mosaic without a weight map has beyond its "
+            "footprint) covering 31-50% of their pixels (rows 1: a.fits, 2: b.fits): read as data") in text, text
+    res = runner.invoke(app, ["explain", str(model), str(p), "-o", str(tmp_path / "ex"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    # the old code: drew maps of the zeros as sky without a word
+    assert "2 of 18 cutouts have blocks of exact zeros" in text and "(rows 1: a.fits, 2: b.fits)" in text, text
+
+
+def test_a_mixed_size_folder_is_measured_as_read(model, tmp_path):
+    """Resampled to the stamp size, a 24 px cutout's 7 padded rows were 4.7 of 16 px: under the 5 x 5 rule."""
+    root = tmp_path / "mixed"
+    root.mkdir()
+    rng = np.random.default_rng(5)
+    big = rng.normal(5, 1, (24, 24)).astype("f4")
+    big[:7] = 0.0                                 # 7 of 24 rows: 29%
+    fits.writeto(root / "big.fits", big)
+    for i in range(3):
+        fits.writeto(root / f"s{i}.fits", _object(20 + i))
+    (root / "labels.csv").write_text("file,label\nbig.fits,1\n" + "".join(f"s{i}.fits,2\n" for i in range(3)))
+    from starclass.stamps.images import cutout_resampler
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cs = read_cutout_folder(root / "labels.csv", resample=cutout_resampler(model_config(model)))
+        classify_cutouts(cs, model, coverage=None)
+    said = " | ".join(" ".join(str(w.message).split()) for w in caught)
+    # the old code: info said "row 1 big.fits 29%", classify --stamps nothing
+    assert "1 of 4 cutouts has blocks of exact zeros" in said and "covering 29% of its pixels (row 1: big.fits)" \
+        in said, said
+    res = runner.invoke(app, ["info", str(root / "labels.csv")])
+    assert res.exit_code == 0, res.output
+    assert "row 1 big.fits 29%" in " ".join(res.output.split()), res.output
+
+
+def model_config(model):
+    from starclass.learn.checkpoint import load_model
+
+    return load_model(model).config

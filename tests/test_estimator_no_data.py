@@ -106,3 +106,16 @@ def test_rows_beyond_the_first_batch_are_found_and_filled():
         filled, valid, no_data = _usable_rows(x, CFG)
     assert np.flatnonzero(~valid).tolist() == [700, 1050] and np.argwhere(no_data).tolist() == [[1050, 1]]
     assert np.isfinite(filled).all() and np.isnan(x[1050, 1]).all()  # X itself untouched
+
+
+def test_score_of_rows_none_classified_says_why_in_classify_words(clf):
+    x, y = _rows()
+    x[1] = np.nan
+    x[3] = 0.0
+    from starclass.errors import StarclassError
+
+    with pytest.raises(StarclassError) as exc:
+        _said(lambda: clf.score(x, y))
+    # the old code: "(every one is blank or without data in some band)", a wording of its own
+    assert ("no row with a task class in y is classified (every one is blank (constant) or has no data (all NaN) "
+            "in some band)") in str(exc.value), exc.value

@@ -66,3 +66,15 @@ def test_margin_of_an_unclassified_row_is_nan_without_a_warning():
         warnings.simplefilter("error")  # the old code: RuntimeWarning invalid value encountered in subtract
         got = margin(np.array([[np.nan, np.nan], [0.7, 0.3], [np.nan, 0.4]]))
     assert np.isnan(got[0]) and np.isnan(got[2]) and abs(got[1] - 0.6) < 1e-12
+
+
+def test_the_rerun_keeps_the_pseudo_label_options(tmp_path):
+    model = write_untrained_model(tmp_path / "m", get_preset("cool-core-compact", stamp_size=16, scales=[1.0]))
+    pool = _pool(tmp_path / "pool")
+    res = runner.invoke(app, ["suggest", str(model), str(pool), "-o", str(tmp_path / "next.csv"), "--pseudo-labels",
+                              str(tmp_path / "pseudo.csv"), "--min-confidence", "0.9", "--max-per-class", "4"])
+    assert res.exit_code == 2, res.output
+    rank = [line.strip() for line in res.output.splitlines() if line.strip().startswith("starclass suggest")]
+    # the old code: the rerun printed had lost --pseudo-labels, --min-confidence and --max-per-class
+    assert len(rank) == 1 and (f"--pseudo-labels {tmp_path / 'pseudo.csv'} --min-confidence 0.9 --max-per-class 4"
+                               in rank[0]), res.output

@@ -102,16 +102,13 @@ BANDS: dict[str, BandInfo] = {
 #: SM4), ABmag - VEGAmag on 2010-01-01, e.g. F555W 25.711 - 25.717, F814W 25.947 - 25.523.
 #: WFC3/UVIS: STScI WFC3/UVIS infinite-aperture zeropoint table in use from 2012-03-06, e.g.
 #: F606W 26.0691 - 25.9866, F814W 25.0985 - 24.6803, F336W 24.6682 - 23.4836. Bands not listed take
-#: the filter-only ``BANDS[band].ab_minus_vega`` (its ``camera``'s value, to a few hundredths).
+#: the filter-only ``BANDS[band].ab_minus_vega`` (its ``camera``'s value, to a few hundredths; ACS/WFC's
+#: F475W, F625W, F775W and F850LP are given there in full, so not again here).
 CAMERA_AB_MINUS_VEGA: dict[tuple[str, str], float] = {
     (ACS_WFC, "f435w"): -0.102,
-    (ACS_WFC, "f475w"): -0.098,
     (ACS_WFC, "f555w"): -0.006,
     (ACS_WFC, "f606w"): 0.086,
-    (ACS_WFC, "f625w"): 0.163,
-    (ACS_WFC, "f775w"): 0.388,
     (ACS_WFC, "f814w"): 0.424,
-    (ACS_WFC, "f850lp"): 0.519,
     (WFC3_UVIS, "f225w"): 1.6595,
     (WFC3_UVIS, "f275w"): 1.4983,
     (WFC3_UVIS, "f336w"): 1.1846,
@@ -309,11 +306,24 @@ def meta_camera(meta: Mapping[str, Any] | None, band: str) -> str | None:
     >>> meta_camera({"cameras": {"f555w": "acs/wfc"}}, "F555W"), meta_camera({}, "f555w")
     ('acs/wfc', None)
     """
-    cams = (meta or {}).get("cameras")
-    if not isinstance(cams, Mapping):
+    return band_camera((meta or {}).get("cameras"), band)
+
+
+def band_camera(cameras: Mapping[str, Any] | None, band: str) -> str | None:
+    """The camera ``cameras`` (band -> camera, a catalogue's ``meta['cameras']``) gives ``band``, or None.
+
+    Bands in any case; anything but a non-empty string (or a ``cameras`` that is not a mapping,
+    as a hand-edited ECSV header may hold) is no camera.
+
+    Examples
+    --------
+    >>> band_camera({"F555W": "ACS/WFC"}, "f555w"), band_camera(None, "f555w"), band_camera({"f555w": ""}, "f555w")
+    ('acs/wfc', None, None)
+    """
+    if not isinstance(cameras, Mapping):
         return None
-    cam = {str(k).lower(): v for k, v in cams.items()}.get(band.lower())
-    return str(cam).lower() if isinstance(cam, str) and cam.strip() else None
+    cam = {str(k).lower(): v for k, v in cameras.items()}.get(band.lower())
+    return str(cam).strip().lower() if isinstance(cam, str) and cam.strip() else None
 
 
 def ab_minus_vega(band: str, camera: str | None = None) -> float:

@@ -148,7 +148,7 @@ def calibrate_command(
             typer.echo(f"warning: {note}", err=True)
         values = label_classes(cutouts, cfg.label_map, config=cfg)
         from starclass.learn.classify import blank_bands
-        from starclass.stamps.images import cutout_band_no_data, cutout_centre_no_data
+        from starclass.stamps.images import CENTRE_NO_DATA_WORDS, cutout_band_no_data, cutout_centre_no_data
 
         no_data = cutout_band_no_data(cutouts.images, cfg)  # an all-NaN cutout is said to have no data, not constant
 
@@ -162,9 +162,17 @@ def calibrate_command(
             rows = np.flatnonzero(centre)
             named = ", ".join(str(int(r) + 1) for r in rows[:10]) + (", ..." if rows.size > 10 else "")
             typer.echo(f"warning: {counted(int(rows.size), 'labelled cutout')} of {stamps} "
-                       f"{'has' if rows.size == 1 else 'have'} no usable stamp (centre pixel without data: NaN or "
-                       f"zero exposure in the file; {'row' if rows.size == 1 else 'rows'} {named}): left out, "
+                       f"{'has' if rows.size == 1 else 'have'} no usable stamp ({CENTRE_NO_DATA_WORDS}; "
+                       f"{'row' if rows.size == 1 else 'rows'} {named}): left out, "
                        "as classify leaves them unclassified", err=True)
+        from starclass.learn.calibration import calibration_rows
+        from starclass.learn.cutouts import zero_padding_note, zero_padding_rows
+
+        # as classify and train --stamps: zeros that may be a survey's padding are read as sky in the probabilities
+        # the calibration is fitted to, said of the rows it is fitted on (a blank or unlabelled one is not)
+        padded, share = zero_padding_rows(cutouts, calibration_rows(inputs, cfg, values))
+        if padded.any():
+            typer.echo(f"warning: {zero_padding_note(padded, share, cutouts.files)}", err=True)
         source = str(stamps)
     else:
         if not mosaics or catalog is None:

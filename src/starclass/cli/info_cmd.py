@@ -801,21 +801,17 @@ def cutout_summary(path: Path) -> str:
         lines.append(f"{blank_words(nd, None, image=True)}: {blank.size} ({', '.join(where)}"
                      f"{', ...' if blank.size > 5 else ''}): classify leaves them unclassified (class_pred 0); train "
                      "and calibrate leave them out")
-    from starclass.stamps.images import ZERO_PADDING_SHARE, cutout_zero_padding_fraction
+    from starclass.stamps.images import ZERO_PADDING_ADVICE, ZERO_PADDING_WORDS, zero_padding_rows
 
-    # a survey's zero padding (no weight map) is read as data: named before training, as classify and train name it
-    # (each cutout as read: resampling a mixed-size folder would smear the zeros)
-    share = np.array([cutout_zero_padding_fraction(np.asarray(img)[None])[0] for img in natives]
-                     if cs.native_sizes else cutout_zero_padding_fraction(cs.images))
-    stored = (np.asarray(cs.pixel_kinds, dtype=str) != "picture" if len(cs.pixel_kinds) == len(cs)
-              else np.ones(len(cs), dtype=bool))
-    padded = np.flatnonzero(stored & (share >= ZERO_PADDING_SHARE) & (lo != hi))
+    # a survey's zero padding (no weight map) is read as data: named before training by the rule classify and
+    # train name it by (each cutout as read; a blank one is said above)
+    padded_rows, share = zero_padding_rows(cs, lo != hi)
+    padded = np.flatnonzero(padded_rows)
     if padded.size:
         where = [f"{f'row {i + 1} ' if cs.source.is_file() else ''}{cs.files[i]} {round(100 * share[i])}%"
                  for i in padded[:5]]
-        lines.append(f"images with blocks of exact zeros (as a mosaic without a weight map has beyond its footprint): "
-                     f"{padded.size} ({', '.join(where)}{', ...' if padded.size > 5 else ''}): read as data; if they "
-                     "are a survey's padding, set them to NaN in the files (or give the weight map)")
+        lines.append(f"images with {ZERO_PADDING_WORDS}: {padded.size} ({', '.join(where)}"
+                     f"{', ...' if padded.size > 5 else ''}): read as data; {ZERO_PADDING_ADVICE}")
     return "\n".join(lines)
 
 

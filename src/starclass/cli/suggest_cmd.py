@@ -25,6 +25,10 @@ from starclass.cli._app import (
 from starclass.errors import StarclassError, counted
 from starclass.schema import CLASS_REF, ID
 
+#: The defaults of -n, --by, --mag-bins and --min-confidence: the options and the rerun a cutout folder not
+#: classified yet is told (which gives only the options set otherwise) read them here
+DEFAULT_N, DEFAULT_BY, DEFAULT_MAG_BINS, DEFAULT_MIN_CONFIDENCE = 200, "entropy", 5, 0.95
+
 
 @command("suggest")
 def suggest_command(
@@ -35,11 +39,11 @@ def suggest_command(
                   "('classify --stamps' output) included."),
     output: Path = typer.Option(..., "--output", "-o", help="Suggestions to write (a catalogue: .ecsv, .parquet, "
                                                                     ".fits, .csv)."),
-    n: int = typer.Option(200, "-n", help="How many candidates to suggest (at least 1)."),
+    n: int = typer.Option(DEFAULT_N, "-n", help="How many candidates to suggest (at least 1)."),
     mosaics: list[Path] = typer.Option(
         None, "--mosaics", "-m", help="FITS mosaics (files or a directory) to classify the candidates on."),
     by: str = typer.Option(
-        "entropy", "--by",
+        DEFAULT_BY, "--by",
         help="Score ranked by (not evaluate's --by column): "
              "entropy (of the probabilities), margin (1 - gap of the two most probable classes), "
              "set-size (of the conformal set, ties by entropy; entropy without one) or mutual-info "
@@ -51,7 +55,7 @@ def suggest_command(
              "classification records its folder (cutout_root), else by path."),
     mag_column: str | None = typer.Option(
         None, "--mag-column", help="Magnitude column to spread the suggestions over (default: the V band's)."),
-    mag_bins: int = typer.Option(5, "--mag-bins",
+    mag_bins: int = typer.Option(DEFAULT_MAG_BINS, "--mag-bins",
                                  help="Magnitude bins sharing the suggestions equally (at least 1; 1: none)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
     progress: bool = typer.Option(
@@ -67,7 +71,7 @@ def suggest_command(
              "class as class_ref and pseudo_label True, for `train --pseudo-labels` (CEAL; never counted as "
              "labels, never validated on). Recompute them with every new model."),
     min_confidence: float = typer.Option(
-        0.95, "--min-confidence",
+        DEFAULT_MIN_CONFIDENCE, "--min-confidence",
         help="--pseudo-labels: top probability a candidate needs, between 0.5 and 1 (the network's raw "
              "probability, prob_<k>_raw where the classification has it)."),
     max_per_class: int | None = typer.Option(
@@ -145,11 +149,16 @@ def suggest_command(
         table = read_cutout_output(candidates, f"candidates {candidates}")
         if table is None:
             # the user's own options go into the rerun: the command said before lacked -o and failed as given
-            again = [*(["-n", str(n)] if n != 200 else []), *(["--by", by] if by != "entropy" else []),
+            # (--pseudo-labels and its options too: the rerun printed wrote no pseudo-labels)
+            again = [*(["-n", str(n)] if n != DEFAULT_N else []), *(["--by", by] if by != DEFAULT_BY else []),
                      *(["--labels", str(labels)] if labels is not None else []),
                      *(["--mag-column", mag_column] if mag_column else []),
-                     *(["--mag-bins", str(mag_bins)] if mag_bins != 5 else []),
-                     *(["--device", device] if device else []), *(["--overwrite"] if overwrite else [])]
+                     *(["--mag-bins", str(mag_bins)] if mag_bins != DEFAULT_MAG_BINS else []),
+                     *(["--device", device] if device else []), *(["--overwrite"] if overwrite else []),
+                     *(["--pseudo-labels", str(pseudo_output)] if pseudo_output is not None else []),
+                     *(["--min-confidence", f"{min_confidence:g}"] if min_confidence != DEFAULT_MIN_CONFIDENCE
+                       else []),
+                     *(["--max-per-class", str(max_per_class)] if max_per_class is not None else [])]
             _refuse_unclassified_folder(Path(candidates), Path(model), Path(output), again,
                                         device=device, tta=by == "mutual-info")
             raise

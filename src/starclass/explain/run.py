@@ -251,9 +251,18 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
             else:
                 warnings.warn(note.removeprefix("warning: "), stacklevel=2)
         scale, scale_note = cutout_pixel_scale(cut, int(cfg.stamp_size))
+        from starclass.learn.classify import blank_bands
+        from starclass.learn.cutouts import zero_padding_note, zero_padding_rows
         from starclass.stamps.images import cutout_band_no_data, cutout_no_data
 
-        return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
+        inputs = cutout_inputs(cut.images, cfg)
+        # as classify --stamps: zeros that may be a survey's padding are read as sky, so the maps show what the
+        # network makes of them; said of the stamps explained (a blank one is left out, and said, later)
+        shown = ~blank_bands(inputs, cfg).any(axis=1) if len(inputs) else np.zeros(0, bool)
+        padded, share = zero_padding_rows(cut, shown)
+        if padded.any():
+            warnings.warn(zero_padding_note(padded, share, cut.files), stacklevel=2)
+        return ExplainStamps(inputs, np.asarray(ref, int), list(cut.files), "file",
                              str(cut.source), origins=list(cut.origins), pixel_scale=scale,
                              pixel_scale_note=scale_note, notes=notes, no_data=cutout_no_data(cut.images, cfg),
                              band_no_data=cutout_band_no_data(cut.images, cfg))

@@ -387,6 +387,34 @@ def field_from_grid(x: ArrayLike, y: ArrayLike, ra: ArrayLike, dec: ArrayLike) -
     return found[0] if len(found) == 1 else None
 
 
+def unplaced_field_words(ra: ArrayLike, dec: ArrayLike) -> str:
+    """Why no LEGUS field is known for a renamed file whose rows lie at none: its rows and their median position.
+
+    One wording for :func:`read_legus_tab`'s warning (filters assumed) and the many-field reader's
+    refusal (no distance): what neither the name nor :func:`field_from_sky` could place.
+
+    Parameters
+    ----------
+    ra, dec : array_like
+        The file's positions in degrees (columns 4, 5; NaN ignored).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(unplaced_field_words([10.0, 10.001], [-30.0, -30.001]))  # doctest: +NORMALIZE_WHITESPACE
+    neither the file name nor its sources' positions (2 rows, median RA 10.00050, Dec -30.00050 deg) say which
+    LEGUS field it is (no field's pixel grid fits their x, y and RA, Dec, and their median lies at no field's centre)
+    """
+    ra, dec = np.asarray(ra, float), np.asarray(dec, float)
+    ok = np.isfinite(ra) & np.isfinite(dec)
+    where = f"median RA {np.median(ra[ok]):.5f}, Dec {np.median(dec[ok]):.5f} deg" if ok.any() else "no finite RA, Dec"
+    return (f"neither the file name nor its sources' positions ({ra.size} rows, {where}) say which LEGUS field it is "
+            "(no field's pixel grid fits their x, y and RA, Dec, and their median lies at no field's centre)")
+
+
 def field_from_sky(ra: ArrayLike, dec: ArrayLike, x: ArrayLike | None = None,
                    y: ArrayLike | None = None) -> str | None:
     """The LEGUS field a file's sources lie at: by their pixel grid (given x, y), else their median position.
@@ -715,12 +743,8 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         if named_field is None and sky_field is None and bands_source.startswith("assumed"):
             # a renamed copy whose rows say no field: its filters (and field, and so its galaxy's distance)
             # were assumed with no word outside `info`'s "bands from" line
-            ok = np.isfinite(a[:, 3]) & np.isfinite(a[:, 4])
-            where = (f"median RA {np.median(a[ok, 3]):.5f}, Dec {np.median(a[ok, 4]):.5f} deg" if ok.any()
-                     else "no finite RA, Dec")
-            warnings.warn(f"{p.name}: neither the file name nor its sources' positions ({len(a)} rows, {where}) say "
-                          "which LEGUS field it is (no field's pixel grid fits their x, y and RA, Dec, and their "
-                          f"median lies at no field's centre), so it is read as field '{p.stem}' with its filters "
+            warnings.warn(f"{p.name}: {unplaced_field_words(a[:, 3], a[:, 4])}, so it is read as field '{p.stem}' "
+                          "with its filters "
                           f"assumed: {', '.join(b.upper() for b in bands)} (B may be F435W, V F606W); give them "
                           "(starclass info --bands, bands= in Python) or keep the LEGUS file name", stacklevel=2)
     else:

@@ -1956,6 +1956,47 @@ def zero_padding(arr: np.ndarray, window: tuple[slice, slice] | None = None,
     return out
 
 
+def cutout_zero_padding_fraction(images: np.ndarray) -> np.ndarray:
+    """Share of each cutout in blocks of exact zeros that a mosaic's reader takes for padding, ``[N]`` in 0-1.
+
+    Survey cutout services (MAST, the Legacy Survey) pad a cutout beyond the footprint with
+    0.0 when they give no weight map. A mosaic without a weight map has such blocks masked
+    (:func:`zero_padding`: exact zeros within a square of at least 5 x 5
+    px, larger on a sparse image of photon counts, :func:`padding_side`);
+    a cutout's are read as data (real data can be 0: they are never taken for NaN). This
+    measures them by the same rule, per plane (band), so that they can be said: the largest
+    share of a plane. A stray zero, a line of them, or a counts image's sparse sky is not counted.
+
+    Parameters
+    ----------
+    images : numpy.ndarray
+        ``[N, C, H, W]`` cutouts as read (NaN is not 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[N]`` float64: 0 without such a block, 0.5 for a cutout whose right half is 0.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> img = rng.normal(1.0, 0.1, (3, 1, 16, 16)).astype(np.float32)
+    >>> img[0, 0, :, 8:] = 0.0          # the right half padded
+    >>> img[1, 0, :, 0] = 0.0           # one column of zeros: not a block
+    >>> img[2] = rng.poisson(0.1, (1, 16, 16))  # photon counts: mostly 0, all sky
+    >>> cutout_zero_padding_fraction(img).tolist()
+    [0.5, 0.0, 0.0]
+    """
+    x = np.asarray(images)
+    out = np.zeros(len(x))
+    for i, cutout in enumerate(x):
+        for plane in cutout:
+            if (plane == 0).sum() >= 25:  # fewer zeros hold no 5 x 5 block
+                pad = zero_padding(plane, side=padding_side(plane))
+                out[i] = max(out[i], float(pad.mean()))
+    return out
+
+
 def _bad_pixels(arr: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
     out = np.empty(arr.shape, dtype=bool)
     for start in range(0, arr.shape[0], _ROW_BLOCK):

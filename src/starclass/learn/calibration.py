@@ -1365,10 +1365,10 @@ def leave_out_blank(inputs: np.ndarray, cfg: TaskConfig, keep: np.ndarray, sourc
     n_labelled = int(keep.sum())
     keep = keep & ~blank
     if not keep.any():
-        raise StarclassError(f"{what} data ({source}): every labelled row is blank (constant) or has no data (all "
-                             f"NaN) in some band; nothing to use for {what}" if empty.any() else
-                             f"{what} data ({source}): every labelled row is blank (constant) in some band; "
-                             f"nothing to use for {what}")
+        # both faults in blank_words' words, the one place that words them
+        raise StarclassError(f"{what} data ({source}): every labelled row {blank_words(False)}"
+                             f"{f' or {blank_words(True)}' if empty.any() else ''} in some band; nothing to use for "
+                             f"{what}")
     for rows, nd in ((np.flatnonzero(blank & ~empty), False), (np.flatnonzero(empty), True)):
         if not rows.size:
             continue

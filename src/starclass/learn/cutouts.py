@@ -56,14 +56,16 @@ from starclass.schema import (
     prob_col,
 )
 from starclass.stamps.images import (
+    CENTRE_NO_DATA_WORDS,
     ROBUST_SIGMA_LIMIT,
-    ZERO_PADDING_SHARE,
+    ZERO_PADDING_ADVICE,
+    ZERO_PADDING_WORDS,
     cutout_band_no_data,
     cutout_centre_no_data,
     cutout_inputs,
     cutout_no_data_fraction,
-    cutout_zero_padding_fraction,
     runaway_zscore_rows,
+    zero_padding_rows,
 )
 
 if TYPE_CHECKING:
@@ -600,41 +602,23 @@ def centre_no_data_note(centre: np.ndarray, files: Sequence[str]) -> str:
     1 of 3 cutouts has no usable stamp (centre pixel without data: NaN or zero exposure in the file):
     class_pred 0 (row 2: b.npy)
     """
-    rows = np.flatnonzero(centre)
-    k, n = int(rows.size), int(np.size(centre))
-    named = ", ".join(f"{r + 1}: {files[r]}" for r in rows[:10]) + (", ..." if k > 10 else "")
-    have = "has" if k == 1 else "have"
-    return (f"{k} of {n} cutouts {have} no usable stamp (centre pixel without data: NaN or zero exposure in the "
-            f"file): class_pred 0 ({'row' if k == 1 else 'rows'} {named})")
+    k, n = int(np.sum(centre)), int(np.size(centre))
+    return (f"{k} of {n} cutouts {'has' if k == 1 else 'have'} no usable stamp ({CENTRE_NO_DATA_WORDS}): class_pred 0 "
+            f"({_rows_named(centre, files)})")
 
 
-def zero_padding_rows(cutouts: CutoutSet, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(padded, share)``: which of ``rows`` (bool ``[N]``) are FITS/NPY cutouts padded with zeros, and the share.
+def _rows_named(rows: np.ndarray, files: Sequence[str]) -> str:
+    """``rows`` (bool ``[N]``) as the cutout warnings name them, 1-based with their files: "rows 1: a.fits, 2: b.fits".
 
-    ``share`` is :func:`starclass.stamps.images.cutout_zero_padding_fraction` of the cutouts as read
-    (blocks of exact zeros, by a mosaic's padding rule); a cutout is named from
-    :data:`~starclass.stamps.images.ZERO_PADDING_SHARE` up. Picture files (PNG, JPEG) are left
-    out: black sky is common in a stretched picture.
-
-    Examples
-    --------
-    >>> from starclass.io.cutout_folders import CutoutSet
-    >>> img = np.random.default_rng(0).normal(1.0, 0.1, (2, 1, 12, 12)).astype(np.float32)
-    >>> img[:, 0, :, 6:] = 0.0
-    >>> cs = CutoutSet(images=img, table=None, files=["a.png", "b.fits"], labels=None,
-    ...                groups=np.array(["a", "b"]), pixel_kinds=["picture", "stored"])
-    >>> padded, share = zero_padding_rows(cs, np.ones(2, bool))
-    >>> padded.tolist(), share.tolist()
-    ([False, True], [0.5, 0.5])
+    The first ten, then "...".
     """
-    stored = (np.asarray(cutouts.pixel_kinds, dtype=str) != "picture" if len(cutouts.pixel_kinds) == len(cutouts)
-              else np.ones(len(cutouts), dtype=bool))
-    share = cutout_zero_padding_fraction(cutouts.images)
-    return np.asarray(rows, dtype=bool) & stored & (share >= ZERO_PADDING_SHARE), share
+    which = np.flatnonzero(rows)
+    named = ", ".join(f"{r + 1}: {files[r]}" for r in which[:10]) + (", ..." if which.size > 10 else "")
+    return f"{'row' if which.size == 1 else 'rows'} {named}"
 
 
 def zero_padding_note(padded: np.ndarray, share: np.ndarray, files: Sequence[str]) -> str:
-    """The warning of ``classify --stamps`` and ``train --stamps`` on FITS/NPY cutouts padded with exact zeros.
+    """The warning of ``classify``, ``train``, ``calibrate --stamps`` and ``explain`` on cutouts padded with zeros.
 
     A survey's cutout service pads beyond its footprint with 0.0 when it gives no weight map:
     such a cutout was classified (and trained on) as if the zeros were sky, without a word. They
@@ -664,15 +648,13 @@ def zero_padding_note(padded: np.ndarray, share: np.ndarray, files: Sequence[str
     """
     rows = np.flatnonzero(padded)
     k, n = int(rows.size), int(np.size(padded))
-    named = ", ".join(f"{r + 1}: {files[r]}" for r in rows[:10]) + (", ..." if k > 10 else "")
     lo, hi = (round(100 * float(v)) for v in (share[rows].min(), share[rows].max()))
     over = f"{lo}%" if lo == hi else f"{lo}-{hi}%"
     has, its = ("has", "its") if k == 1 else ("have", "their")
-    return (f"{k} of {n} cutouts {has} blocks of exact zeros (as a mosaic without a weight map has beyond its "
-            f"footprint) covering {over} of {its} pixels ({'row' if k == 1 else 'rows'} {named}): read as data, as "
-            "every 0 in a cutout is; if they are a survey's padding, set them to NaN in the files (or give the "
-            "weight map), so that classify counts them as without data (stamp_no_data) and leaves a cutout whose "
-            "centre is among them unclassified")
+    return (f"{k} of {n} cutouts {has} {ZERO_PADDING_WORDS} covering {over} of {its} pixels "
+            f"({_rows_named(padded, files)}): read as data, as every 0 in a cutout is; {ZERO_PADDING_ADVICE}, so that "
+            "classify counts them as without data (stamp_no_data) and leaves a cutout whose centre is among them "
+            "unclassified")
 
 
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,

@@ -635,8 +635,12 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         # unclassified rows (class 0: blank or without data) are left out, as classify's accuracy line leaves them
         keep &= pred != 0
         if not keep.any():
-            raise StarclassError("CNNClassifier.score: no row with a task class in y is classified (every one is "
-                                 "blank or without data in some band)")
+            from starclass.learn.classify import blank_words
+
+            # in classify's words (blank_words), as predict_proba's warning names them: "blank or without data" was
+            # a third wording of the two faults
+            raise StarclassError(f"CNNClassifier.score: no row with a task class in y is classified (every one "
+                                 f"{blank_words(False)} or {blank_words(True)} in some band)")
         w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)[keep]
         return float(np.average(pred[keep] == labels[keep], weights=w))
 

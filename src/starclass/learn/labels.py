@@ -301,7 +301,6 @@ def check_vote_columns(table: Table, columns: Sequence[str], votes: np.ndarray |
                              "correct the votes or choose the task they were given for")
 
 
-
 def task_votes(config: TaskConfig, votes: np.ndarray) -> np.ndarray:
     """Each vote as the task's output class it merges into; 0 for no vote and for a class the task drops.
 
@@ -330,6 +329,7 @@ def task_votes(config: TaskConfig, votes: np.ndarray) -> np.ndarray:
     raw = np.asarray(votes, dtype=np.int64)
     mapped = np.asarray(config.map_classes(raw.reshape(-1).astype(float)), dtype=np.int64).reshape(raw.shape)
     return np.where((raw > 0) & (mapped >= 0), mapped, 0)
+
 
 def vote_matrix(table: Table, columns: Sequence[str], *, name: str = "labels") -> np.ndarray:
     """The votes as an ``(N, H)`` integer array, 0 where a person did not vote.

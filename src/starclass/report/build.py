@@ -536,7 +536,8 @@ def _track_texts(s: Section, t: Table, name: str | None,
     """
     whose = "" if name is None else f" on {name}'s figure"
     try:
-        track = ssp_track(bands_in(t), path=ssp)
+        # on the Vega system of the catalogue's cameras where it names them, as its magnitudes are (vega_mag)
+        track = ssp_track(bands_in(t), path=ssp, cameras=t.meta.get("cameras"))
     except StarclassError as exc:
         s.note(f"SSP track{whose}: {exc}")
         return None, None
@@ -546,8 +547,10 @@ def _track_texts(s: Section, t: Table, name: str | None,
     # track took F438W from the model's F435W
     subs = [f"{b.upper()} from the model's {SUBSTITUTES[b].upper()}" for b in track.meta["bands"].values()
             if b in SUBSTITUTES]
-    system = ("AB converted to Vega with the per-band offsets of starclass.bands" if track.meta["magsys"] == "ab"
-              else "the table's Vega magnitudes")
+    cams = track.meta.get("cameras") or {}
+    system = ("AB converted to Vega with the per-band offsets of starclass.bands"
+              + (f" (of the catalogue's cameras: {', '.join(f'{b.upper()} {c.upper()}' for b, c in cams.items())})"
+                 if cams else "") if track.meta["magsys"] == "ab" else "the table's Vega magnitudes")
     if name is None:
         # the table is named (metallicity, IMF, file): every table was once called "solar-metallicity (Z = 0.020)"
         s.text(f"Black line: SSP track of {ssp_label(track.meta)}, in U-B = {r['u']} − {r['b']}, "
@@ -668,7 +671,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         src = t.meta.get("physical_from")
         if src:
             ms.note(f"{n}: ages and masses taken from the matched objects of {src}.")
-        mins = [round(mass_limit(hi, -7.8, path=ssp), 2) for hi in (7.0, 8.0, 8.6)]
+        mins = [round(mass_limit(hi, -7.8, path=ssp, cameras=t.meta.get("cameras")), 2) for hi in (7.0, 8.0, 8.6)]
         mf = mass_functions(mass, age, log_mass_min=mins)
         ms.table(f"mass_functions_{n}", mf, f"{n}, class 1+2: dN/dM ∝ M^β; least squares on equal-number bins (_ls) "
                                             "and maximum likelihood (_ml); "
@@ -747,7 +750,8 @@ def _completeness_curve(ms: Section, name: str, t: Table, distance_mpc: float | 
     la = np.asarray(model["log_age"], float)
     la = la[(la >= 6.0) & (la <= 10.2)]  # the diagram's ages: the model's own rows, no interpolation
     try:
-        m = mass_completeness(la, m_lim, distance_mpc, band=band, path=ssp)
+        # the model on the Vega system of the camera that took the catalogue's V, as m_lim is (vega_mag)
+        m = mass_completeness(la, m_lim, distance_mpc, band=band, path=ssp, cameras=t.meta.get("cameras"))
     except StarclassError as exc:
         ms.note(f"{name}: no mass-completeness curve on the mass-age diagram: {exc}")
         return None

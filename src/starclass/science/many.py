@@ -200,7 +200,7 @@ def read_legus_field(path: str | Path) -> Table:
     (['f275w', 'f336w', 'f438w', 'f555w', 'f814w'], 8.3, 200)
     """
     from starclass.io.catalog import read_catalog
-    from starclass.io.legus import field_from_name, legus_bands
+    from starclass.io.legus import field_from_name, legus_bands, unplaced_field_words
 
     p = Path(path)
     with warnings.catch_warnings():
@@ -219,13 +219,8 @@ def read_legus_field(path: str | Path) -> Table:
         if sky_field is None and field_from_name(p.name) is None:
             # a renamed file that no row places: "no distance known for galaxy 'mine'" named the file's stem
             # as a galaxy, where the fault is that nothing says which field it is
-            ok = np.isfinite(np.asarray(t[RA], float)) & np.isfinite(np.asarray(t[DEC], float))
-            where = (f"median RA {np.median(np.asarray(t[RA], float)[ok]):.5f}, Dec "
-                     f"{np.median(np.asarray(t[DEC], float)[ok]):.5f} deg" if ok.any() else "no finite RA, Dec")
             raise StarclassError(
-                f"{p}: neither the file name nor its sources' positions ({len(t)} rows, {where}) say which LEGUS "
-                "field it is (no field's pixel grid fits their x, y and RA, Dec, and their median lies at no "
-                "field's centre, io.legus.field_from_sky), so its distance is not known; give it its LEGUS file "
+                f"{p}: {unplaced_field_words(t[RA], t[DEC])}, so its distance is not known; give it its LEGUS file "
                 "name (hlsp_legus_hst_<cameras>_<field>_multiband_...tab)")
         raise StarclassError(f"{p}: no distance known for galaxy {galaxy!r} (FIELD_DISTANCES_MPC)")
     skip = usable_layout(t)
@@ -659,7 +654,7 @@ def field_mass_completeness(fields: Mapping[str, Table], *, abs_mag_limit: float
         mv = field_mv_limit(t, abs_mag_limit=abs_mag_limit)
         m_lim = mv + distance_modulus(d)
         try:
-            m = mass_completeness(la, m_lim, d, band=band, path=path)
+            m = mass_completeness(la, m_lim, d, band=band, path=path, cameras=t.meta.get("cameras"))
         except StarclassError as exc:
             notes.append(f"{name}: no mass-completeness curve: {exc}")
             continue
@@ -704,7 +699,7 @@ def field_mass_slopes(fields: Mapping[str, Table], *, classes: Sequence[int] = (
         cls = class_array(t, CLASS_REF)
         limit = field_mv_limit(t, abs_mag_limit=abs_mag_limit)
         # in the field's own V, as its completeness curve: F555W's limit for an F606W field was 0.05 dex high
-        log_m_min = mass_limit(log_age_max, limit, band=field_v_band(t))
+        log_m_min = mass_limit(log_age_max, limit, band=field_v_band(t), cameras=t.meta.get("cameras"))
         age = np.asarray(t["age"], dtype=float)
         mass = np.asarray(t["mass"], dtype=float)
         sel = np.isin(cls, classes) & np.isfinite(age) & (age > 0) & (age < 10 ** log_age_max) & np.isfinite(mass)

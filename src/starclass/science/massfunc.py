@@ -21,7 +21,7 @@ objects, rather than returning NaN.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -395,6 +395,9 @@ def _rows_to_table(rows: list[dict]) -> Table:
 def _ssp_mag_column(ssp: Table, band: str) -> str:
     """The SSP table's Vega magnitude column of ``band``; refused naming the bands it has."""
     col = mag_col(band)
+    refused = ssp.meta.get("vega_refused") or {}
+    if band.lower() in refused:  # a camera whose offset for the band is not known (load_ssp's cameras)
+        raise StarclassError(f"SSP table {ssp.meta.get('file')}: {refused[band.lower()]}")
     if col not in ssp.colnames:
         raise StarclassError(f"the SSP model has no Vega magnitude for band {band}; it has "
                              f"{', '.join(ssp_bands(ssp))}")
@@ -402,7 +405,7 @@ def _ssp_mag_column(ssp: Table, band: str) -> str:
 
 
 def mass_completeness(log_age: ArrayLike, mag_limit: float, distance_mpc: float, *, band: str = "f555w",
-                      path: str | Path | None = None) -> u.Quantity:
+                      path: str | Path | None = None, cameras: Mapping[str, str] | None = None) -> u.Quantity:
     """The mass of a cluster at the catalogue's magnitude limit, at each age: the mass-completeness curve.
 
     A cluster of age τ whose SSP magnitude in ``band`` is ``M_ssp(τ)`` for the table's mass
@@ -429,6 +432,10 @@ def mass_completeness(log_age: ArrayLike, mag_limit: float, distance_mpc: float,
         The detection band (a ``mag_<band>`` column of the SSP table).
     path : str or Path, optional
         SSP table (default: the packaged Z = 0.020 one).
+    cameras : mapping, optional
+        Band -> camera of the catalogue (its ``meta['cameras']``, as ``detect`` writes it): the
+        model's magnitude is put on that camera's Vega system, as the catalogue's limit is
+        (:func:`starclass.science.ssp.load_ssp`).
 
     Returns
     -------
@@ -455,7 +462,7 @@ def mass_completeness(log_age: ArrayLike, mag_limit: float, distance_mpc: float,
         raise StarclassError(f"mag_limit must be a finite magnitude, got {mag_limit}")
     if not (np.isfinite(distance_mpc) and distance_mpc > 0):
         raise StarclassError(f"distance must be a positive number of Mpc, got {distance_mpc}")
-    ssp = load_ssp(path)
+    ssp = load_ssp(path, cameras=cameras)
     col = _ssp_mag_column(ssp, band)
     la = np.asarray(ssp["log_age"], float)
     x = np.atleast_1d(np.asarray(log_age, float))
@@ -471,23 +478,26 @@ def mass_completeness(log_age: ArrayLike, mag_limit: float, distance_mpc: float,
 
 
 def mass_limit(log_age: float, abs_mag_limit: float, *, band: str = "f555w",
-               path: str | Path | None = None) -> float:
+               path: str | Path | None = None, cameras: Mapping[str, str] | None = None) -> float:
     """log10 of the smallest mass visible at ``log_age`` for an absolute-magnitude limit.
 
     From the SSP model (:func:`starclass.science.ssp.load_ssp`: the packaged one, or the table
     at ``path``; 10^6 Msun, Vega):
     log M_lim = 6 + 0.4 (M_ssp(age) - M_lim). Taken at the oldest age of a range, it is the
-    mass above which the range is complete (no extinction).
+    mass above which the range is complete (no extinction). ``cameras`` (the catalogue's
+    ``meta['cameras']``) puts the model on the Vega system of the camera that took ``band``.
 
     Examples
     --------
     At 10 Myr the packaged model's 10^6 Msun has M_V = -14.01, so M_V = -8 is reached at
-    6 + 0.4 (-14.01 + 8):
+    6 + 0.4 (-14.01 + 8); on ACS/WFC's F555W (AB - Vega -0.006, WFC3/UVIS's -0.03) the model is
+    0.024 mag brighter, 0.4 x 0.024 dex less mass:
 
-    >>> round(mass_limit(7.0, -8.0), 2)
-    3.59
+    >>> acs = mass_limit(7.0, -8.0, cameras={"f555w": "acs/wfc"})
+    >>> round(mass_limit(7.0, -8.0), 2), round(mass_limit(7.0, -8.0) - acs, 4)
+    (3.59, 0.0096)
     """
-    ssp = load_ssp(path)
+    ssp = load_ssp(path, cameras=cameras)
     col = _ssp_mag_column(ssp, band)
     la = np.asarray(ssp["log_age"], float)
     if not la.min() <= log_age <= la.max():

@@ -7,11 +7,13 @@ The table ``starclass/data/yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt`` holds
 magnitudes of a 10^6 Msun single-age population (Kroupa IMF, nebular covering fraction 1,
 instantaneous burst), one row per age and redshift; only redshift 0 is used.
 
-AB -> Vega: ``m_Vega = m_AB - (m_AB - m_Vega)`` with the per-band offsets
-``starclass.bands.BANDS[b].ab_minus_vega`` (from the STScI WFC3/UVIS and ACS zeropoint tables): the
-filter-only values, of the camera ``BANDS[b].camera`` names, since a model track is drawn for a filter
-name, not a camera (the per-camera offsets of :data:`starclass.bands.CAMERA_AB_MINUS_VEGA` differ from
-them by up to 0.024 mag, in F555W).
+AB -> Vega: ``m_Vega = m_AB - (m_AB - m_Vega)`` with the per-band offsets of
+:func:`starclass.bands.ab_minus_vega` (from the STScI WFC3/UVIS and ACS zeropoint tables): of the
+camera that took the catalogue the model is set beside, where it names it (``cameras``, a
+catalogue's ``meta['cameras']`` as ``detect`` writes it), so that the model and the catalogue are on
+one Vega system; else the filter-only values ``BANDS[b].ab_minus_vega``, of the camera
+``BANDS[b].camera`` names. The two differ by up to 0.024 mag (F555W: ACS/WFC -0.006, WFC3/UVIS
+-0.03, :data:`starclass.bands.CAMERA_AB_MINUS_VEGA`).
 
 Band substitutions (:data:`SUBSTITUTES`): a band the model lacks takes the AB magnitude of the
 model filter nearest in pivot wavelength, and is then put on the Vega system with *its own*
@@ -30,6 +32,7 @@ magnitudes into apparent ones.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -39,7 +42,7 @@ import numpy as np
 from astropy.table import Table
 from numpy.typing import ArrayLike
 
-from starclass.bands import BANDS, role_hint, ubvi_bands
+from starclass.bands import BANDS, ab_minus_vega, band_camera, role_hint, ubvi_bands
 from starclass.errors import StarclassError
 from starclass.schema import mag_col
 
@@ -125,7 +128,8 @@ def describe_ssp(path: str | Path | None = None) -> dict:
             "file": str(p)}
 
 
-def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: str | None = None) -> Table:
+def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: str | None = None,
+             cameras: Mapping[str, str] | None = None) -> Table:
     """Load the SSP model as a Table with ages and Vega and AB magnitudes per band.
 
     Parameters
@@ -137,6 +141,10 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
     magsys
         System of the table's magnitudes, ``"ab"`` or ``"vega"``. By default the file name's
         ``_AB`` / ``_Vega`` (as Yggdrasil names its files), else AB (the packaged table's).
+    cameras
+        Band -> camera (``"acs/wfc"``, ``"wfc3/uvis"``) of the catalogue the model is compared
+        with (its ``meta['cameras']``): those bands' Vega magnitudes take that camera's AB - Vega
+        offset (:func:`starclass.bands.ab_minus_vega`); the others the filter-only one.
 
     Returns
     -------
@@ -144,7 +152,9 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
     [Msun] (the mass formed, which the magnitudes are for; where the table has the column),
     ``mag_ab_<band>`` for every model band (of a Vega table: those with a known offset) and
     ``mag_<band>`` (Vega) for the bands in :data:`starclass.bands.BANDS`, absolute magnitudes
-    for 10^6 Msun. ``meta`` records the AB -> Vega offsets used, the table's system
+    for 10^6 Msun. ``meta`` records the AB -> Vega offsets used (``ab_minus_vega``), the cameras
+    they are of (``cameras``, those given), the bands left without a Vega column because their
+    camera's offset is not known and why (``vega_refused``: WFC3/UVIS F850LP), the table's system
     (``magsys``), ``source`` and ``metallicity`` (what the file's name says; None if nothing).
 
     Examples
@@ -152,6 +162,12 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
     >>> ssp = load_ssp()
     >>> len(ssp), ssp.colnames[:3], "mag_f555w" in ssp.colnames, ssp.meta["magsys"], ssp.meta["metallicity"]
     (47, ['age', 'log_age', 'mstars'], True, 'ab', 0.02)
+
+    An ACS/WFC F555W catalogue: the model's V on ACS's Vega (AB - Vega -0.006, not WFC3/UVIS's -0.03):
+
+    >>> acs = load_ssp(cameras={"f555w": "acs/wfc"})
+    >>> round(float(acs["mag_f555w"][0] - ssp["mag_f555w"][0]), 3), acs.meta["ab_minus_vega"]["f555w"]
+    (-0.024, -0.006)
     """
     p = Path(path) if path is not None else _default_path()
     raw = _read(str(p))
@@ -191,13 +207,26 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
             ab[band] = raw[c] + BANDS[band].ab_minus_vega
     for band, col in ab.items():
         t[f"mag_ab_{band}"] = col
-    offsets = {}
-    for b, info in BANDS.items():
+    offsets, used, refused = {}, {}, {}
+    for b in BANDS:
         src = b if b in ab else SUBSTITUTES.get(b)
         if src in ab:
-            t[mag_col(b)] = ab[src] - info.ab_minus_vega
-            offsets[b] = info.ab_minus_vega
+            # the catalogue's camera where it names it: ACS/WFC's F555W offset is 0.024 mag off WFC3/UVIS's
+            cam = band_camera(cameras, b)
+            try:
+                offsets[b] = ab_minus_vega(b, cam)
+            except StarclassError as exc:
+                # a (camera, band) whose offset is not known has no Vega column, not a guessed one; refused (with
+                # this reason, ssp_vega_column) only where that band is asked for: a WFC3/UVIS F850LP beside the
+                # F555W and F814W a track needs stopped the track
+                refused[b] = f"{exc}: cannot put the model's {b.upper()} on the catalogue's Vega system"
+                continue
+            t[mag_col(b)] = ab[src] - offsets[b]
+            if cam is not None:
+                used[b] = cam
     t.meta["ab_minus_vega"] = offsets
+    t.meta["cameras"] = used
+    t.meta["vega_refused"] = refused
     t.meta["substitutes"] = dict(SUBSTITUTES)
     t.meta["magsys"] = system
     t.meta["source"] = about["source"]
@@ -218,12 +247,14 @@ def ssp_bands(ssp: Table) -> list[str]:
 
 
 def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, float] = (1e6, 1.4e10),
-              path: str | Path | None = None, magsys: str | None = None) -> Table:
+              path: str | Path | None = None, magsys: str | None = None,
+              cameras: Mapping[str, str] | None = None) -> Table:
     """U-B and V-I (Vega) of the SSP along its ages, for the U, B, V, I roles of ``bands``.
 
     The PHANGS paper draws the track from 1 Myr to 10 Gyr; ``age_range`` limits it. ``path``
     and ``magsys`` choose the model table as in :func:`load_ssp`; ``meta`` says which
-    (``source``, ``metallicity``).
+    (``source``, ``metallicity``). ``cameras`` (the catalogue's ``meta['cameras']``) puts the
+    model on the Vega system of the camera of each band, as :func:`load_ssp`.
 
     Examples
     --------
@@ -236,8 +267,10 @@ def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, flo
     if missing:
         raise StarclassError(f"no band for role(s) {', '.join(r.upper() for r in missing)} ({role_hint(missing)}) "
                              f"among {', '.join(bands) or 'no bands'}: cannot draw the SSP track")
-    ssp = load_ssp(path, magsys=magsys)
+    ssp = load_ssp(path, magsys=magsys, cameras=cameras)
     for r, b in roles.items():
+        if b in ssp.meta["vega_refused"]:
+            raise StarclassError(f"SSP table {ssp.meta['file']}: {ssp.meta['vega_refused'][b]} (role {r.upper()})")
         if mag_col(b) not in ssp.colnames:
             raise StarclassError(f"the SSP model has no magnitude for band {b} (role {r.upper()}); it has "
                                  f"{', '.join(ssp_bands(ssp))}")
@@ -250,7 +283,7 @@ def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, flo
     out["v_i"] = s[mag_col(roles['v'])] - s[mag_col(roles['i'])]
     out["mag_v"] = s[mag_col(roles['v'])]
     out.meta["bands"] = roles
-    for k in ("source", "metallicity", "magsys", "file"):
+    for k in ("source", "metallicity", "magsys", "file", "cameras"):
         out.meta[k] = ssp.meta[k]
     return out
 

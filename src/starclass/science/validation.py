@@ -120,7 +120,8 @@ def massfunction_check(table: Table, *, classes: Sequence[int] = (1, 2), class_c
     cls = class_array(table, class_col, name="catalogue")
     sel = np.isin(cls, classes)
     ranges = tuple(PUBLISHED_BETA)
-    mins = [round(mass_limit(hi, abs_mag_limit), 2) for _, hi in ranges]
+    # on the Vega system of the catalogue's cameras where it names them (ACS/WFC's F555W: 0.024 mag)
+    mins = [round(mass_limit(hi, abs_mag_limit, cameras=table.meta.get("cameras")), 2) for _, hi in ranges]
     t = mass_functions(np.asarray(table["mass"], float)[sel], np.asarray(table["age"], float)[sel],
                        age_ranges=ranges, log_mass_min=mins)
     t["beta_published"] = [PUBLISHED_BETA[r][0] for r in ranges]

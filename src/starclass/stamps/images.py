@@ -25,13 +25,18 @@ from functools import partial
 import numpy as np
 
 from starclass.errors import StarclassError
+
+# defined beside the mosaic's padding rule it applies (io.mosaic.zero_padding), where the cutout reader can use it
+from starclass.io.cutout_folders import CutoutSet
+from starclass.io.mosaic import cutout_zero_padding_fraction
 from starclass.io.task_like import TaskLike
 from starclass.stamps.multiscale import resample, scale_indices
 from starclass.stamps.normalise import normalise_scales
 
 __all__ = ["ROBUST_SIGMA_LIMIT", "cutout_band_no_data", "cutout_centre_no_data", "cutout_inputs", "cutout_no_data",
            "cutout_no_data_fraction", "cutout_resampler", "cutout_zero_padding_fraction", "resample_cutout",
-           "runaway_zscore_rows", "ZERO_PADDING_SHARE"]
+           "runaway_zscore_rows", "ZERO_PADDING_SHARE", "ZERO_PADDING_WORDS", "ZERO_PADDING_ADVICE",
+           "CENTRE_NO_DATA_WORDS", "zero_padding_rows"]
 
 #: robust z-scored pixels of a stretched picture further than this from the median: the MAD then
 #: measured a saturated plateau, not the sky (a ZScale PNG's sky spans a few grey levels, so its
@@ -39,9 +44,18 @@ __all__ = ["ROBUST_SIGMA_LIMIT", "cutout_band_no_data", "cutout_centre_no_data",
 ROBUST_SIGMA_LIMIT = 100.0
 
 #: share of a FITS/NPY cutout in blocks of exact zeros (a mosaic's padding rule,
-#: :func:`cutout_zero_padding_fraction`) from which ``classify --stamps`` and ``train --stamps`` warn that
-#: they may be a survey's padding beyond its footprint: a quarter of the stamp
+#: :func:`cutout_zero_padding_fraction`) from which ``classify``, ``train`` and ``calibrate --stamps`` and
+#: ``explain`` warn that they may be a survey's padding beyond its footprint: a quarter of the stamp
 ZERO_PADDING_SHARE = 0.25
+
+#: What the zero-padding warnings (:func:`starclass.learn.cutouts.zero_padding_note`) and ``info`` call
+#: such blocks, and what they advise: one wording for every command that names them
+ZERO_PADDING_WORDS = "blocks of exact zeros (as a mosaic without a weight map has beyond its footprint)"
+ZERO_PADDING_ADVICE = "if they are a survey's padding, set them to NaN in the files (or give the weight map)"
+
+#: Why a cutout has no usable stamp (its centre pixel has no data, :func:`cutout_centre_no_data`), as
+#: ``classify --stamps`` and ``calibrate --stamps`` say it
+CENTRE_NO_DATA_WORDS = "centre pixel without data: NaN or zero exposure in the file"
 
 
 def cutout_inputs(images: np.ndarray, config: TaskLike) -> np.ndarray:
@@ -120,47 +134,32 @@ def cutout_no_data_fraction(images: np.ndarray, config: TaskLike) -> np.ndarray:
     return no_data_fraction(valid, config)
 
 
-def cutout_zero_padding_fraction(images: np.ndarray) -> np.ndarray:
-    """Share of each cutout in blocks of exact zeros that a mosaic's reader takes for padding, ``[N]`` in 0-1.
+def zero_padding_rows(cutouts: CutoutSet, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(padded, share)``: which of ``rows`` (bool ``[N]``) are FITS/NPY cutouts padded with zeros, and the share.
 
-    Survey cutout services (MAST, the Legacy Survey) pad a cutout beyond the footprint with
-    0.0 when they give no weight map. A mosaic without a weight map has such blocks masked
-    (:func:`starclass.io.mosaic.zero_padding`: exact zeros within a square of at least 5 x 5
-    px, larger on a sparse image of photon counts, :func:`starclass.io.mosaic.padding_side`);
-    a cutout's are read as data (real data can be 0: they are never taken for NaN). This
-    measures them by the same rule, per plane (band), so that they can be said: the largest
-    share of a plane. A stray zero, a line of them, or a counts image's sparse sky is not counted.
-
-    Parameters
-    ----------
-    images : numpy.ndarray
-        ``[N, C, H, W]`` cutouts as read (NaN is not 0).
-
-    Returns
-    -------
-    numpy.ndarray
-        ``[N]`` float64: 0 without such a block, 0.5 for a cutout whose right half is 0.
+    ``share`` is :func:`cutout_zero_padding_fraction` of the cutouts as read
+    (blocks of exact zeros, by a mosaic's padding rule; of a mixed-size folder, before resampling:
+    :attr:`~starclass.io.cutout_folders.CutoutSet.native_zero_padding`); a cutout is named from
+    :data:`ZERO_PADDING_SHARE` up. Picture files (PNG, JPEG) are left
+    out: black sky is common in a stretched picture.
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> img = rng.normal(1.0, 0.1, (3, 1, 16, 16)).astype(np.float32)
-    >>> img[0, 0, :, 8:] = 0.0          # the right half padded
-    >>> img[1, 0, :, 0] = 0.0           # one column of zeros: not a block
-    >>> img[2] = rng.poisson(0.1, (1, 16, 16))  # photon counts: mostly 0, all sky
-    >>> cutout_zero_padding_fraction(img).tolist()
-    [0.5, 0.0, 0.0]
+    >>> from starclass.io.cutout_folders import CutoutSet
+    >>> img = np.random.default_rng(0).normal(1.0, 0.1, (2, 1, 12, 12)).astype(np.float32)
+    >>> img[:, 0, :, 6:] = 0.0
+    >>> cs = CutoutSet(images=img, table=None, files=["a.png", "b.fits"], labels=None,
+    ...                groups=np.array(["a", "b"]), pixel_kinds=["picture", "stored"])
+    >>> padded, share = zero_padding_rows(cs, np.ones(2, bool))
+    >>> padded.tolist(), share.tolist()
+    ([False, True], [0.5, 0.5])
     """
-    from starclass.io.mosaic import padding_side, zero_padding
-
-    x = np.asarray(images)
-    out = np.zeros(len(x))
-    for i, cutout in enumerate(x):
-        for plane in cutout:
-            if (plane == 0).sum() >= 25:  # fewer zeros hold no 5 x 5 block
-                pad = zero_padding(plane, side=padding_side(plane))
-                out[i] = max(out[i], float(pad.mean()))
-    return out
+    stored = (np.asarray(cutouts.pixel_kinds, dtype=str) != "picture" if len(cutouts.pixel_kinds) == len(cutouts)
+              else np.ones(len(cutouts), dtype=bool))
+    # as read: the resampled cutouts of a mixed-size folder have the blocks' edges smeared
+    share = (np.asarray(cutouts.native_zero_padding, dtype=float)
+             if len(cutouts.native_zero_padding) == len(cutouts) else cutout_zero_padding_fraction(cutouts.images))
+    return np.asarray(rows, dtype=bool) & stored & (share >= ZERO_PADDING_SHARE), share
 
 
 def _band_validity(images: np.ndarray, config: TaskLike) -> np.ndarray:

@@ -45,7 +45,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numba import njit, prange
 
-from starclass.bands import BANDS, ab_zeropoint
+from starclass.bands import BANDS, vega_zeropoint
 from starclass.errors import StarclassError
 from starclass.stamps._parallel import dual_kernel
 
@@ -230,7 +230,8 @@ def _zeropoint_list(bands: Sequence[str], zeropoints) -> np.ndarray:
                     f"zeropoints: the 'rgb' and 'flux' normalisations need a zeropoint for band {b!r} "
                     "(pass zeropoints=, or use mosaics with zeropoints)"
                 )
-            zps.append(ab_zeropoint(info.photflam, info.photplam) - info.ab_minus_vega)
+            # the band's table values (no camera known here): bands.vega_zeropoint, the one rule for AB -> Vega
+            zps.append(vega_zeropoint(info.name, info.photflam, info.photplam))
         return np.asarray(zps, dtype=np.float64)
     if isinstance(zeropoints, Mapping):
         lookup = {str(k).lower(): float(v) for k, v in zeropoints.items()}
