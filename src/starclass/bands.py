@@ -34,6 +34,7 @@ adequate for simulation and for drawing model tracks, not for absolute calibrati
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -121,6 +122,10 @@ CAMERA_AB_MINUS_VEGA: dict[tuple[str, str], float] = {
 #: filter and detector response than ACS/WFC's (pivot 9756 A against 9034 A): about 0.57 against
 #: 0.519 in synthetic photometry.
 CAMERA_OFFSET_UNKNOWN: frozenset[tuple[str, str]] = frozenset({(WFC3_UVIS, "f850lp")})
+
+#: HST instruments (the part of :func:`camera_name` before the slash): another camera's offset for one of
+#: their filters is used with a warning, where a simulated or unknown instrument takes the table's silently.
+HST_INSTRUMENTS: frozenset[str] = frozenset({"acs", "wfc3", "wfpc2", "stis", "nicmos"})
 
 #: The five LEGUS / PHANGS-HST bands in order of wavelength.
 HST_BANDS: tuple[str, ...] = ("f275w", "f336w", "f438w", "f555w", "f814w")
@@ -354,6 +359,14 @@ def ab_minus_vega(band: str, camera: str | None = None) -> float:
     (-0.006, -0.03, -0.03)
     >>> ab_minus_vega("f814w", "acs/wfc"), ab_minus_vega("f814w", "simulated")
     (0.424, 0.42)
+
+    A filter whose offset is tabulated for another HST camera only takes that one, with a warning:
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     ab_minus_vega("f625w", "wfc3/uvis"), str(w[0].message)[:59]
+    (0.163, "no AB - Vega offset of band 'f625w' tabulated for WFC3/UVIS")
     """
     info = band_info(band)
     cam = camera.lower() if camera else None
@@ -364,6 +377,12 @@ def ab_minus_vega(band: str, camera: str | None = None) -> float:
             raise StarclassError(
                 f"no AB - Vega offset known for band {info.name!r} on {cam.upper()} (starclass's "
                 f"{info.ab_minus_vega:+.3f} is {info.camera.upper()}'s, another filter)")
+        if info.camera and cam != info.camera and cam.split("/")[0] in HST_INSTRUMENTS:
+            # one filter name on two HST cameras differs by up to a few hundredths of a magnitude in AB - Vega
+            # (F555W: 0.024); taking the other camera's value without a word hid that from the user
+            warnings.warn(f"no AB - Vega offset of band {info.name!r} tabulated for {cam.upper()}: "
+                          f"{info.camera.upper()}'s {info.ab_minus_vega:+.3f} is used, which may differ by a few "
+                          "hundredths of a magnitude", stacklevel=2)
     return info.ab_minus_vega
 
 
