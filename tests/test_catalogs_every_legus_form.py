@@ -85,3 +85,26 @@ def test_a_renamed_good_copy_still_says_no_distance(fake_legus, tmp_path):
     # "no distance known for galaxy 'ngc628c'", the file's stem taken for a galaxy)
     assert "neither the file name nor its sources' positions" in why["ngc628c"], why
     assert "so its distance is not known" in why["ngc628c"] and "galaxy 'ngc628c'" not in why["ngc628c"], why
+
+
+def test_evaluate_catalogs_names_the_files_it_does_not_read(fake_legus, tmp_path):
+    # a field re-saved by a spreadsheet with a header line is no longer lines of numbers: it was left out
+    # of evaluate --catalogs without a word
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    d = tmp_path / "legus"
+    shutil.copytree(fake_legus, d)
+    tab = sorted(d.glob("*ngc1433*.tab"))[0]
+    header = ";".join(f"c{i}" for i in range(1, len(tab.read_text().split("\n")[0].split()) + 1))
+    (d / "b.csv").write_text(header + "\n" + "".join(";".join(line.split()) + "\n"
+                                                     for line in tab.read_text().splitlines() if line.strip()))
+    tab.unlink()
+    res = CliRunner().invoke(app, ["evaluate", "--catalogs", str(d), "-o", str(tmp_path / "out"), "--bootstrap", "0"])
+    assert res.exit_code == 0, res.output
+    assert "2 fields from" in res.output
+    assert "note: 1 file not read as LEGUS catalogues: b.csv" in res.output, res.output
+    res = CliRunner().invoke(app, ["evaluate", "--catalogs", str(fake_legus), "-o", str(tmp_path / "out2"),
+                                   "--bootstrap", "0"])
+    assert res.exit_code == 0 and "not read as LEGUS" not in res.output, res.output

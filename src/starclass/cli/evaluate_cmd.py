@@ -105,6 +105,13 @@ def evaluate(
         # the fields left out (too few inspected sources, an uncertain layout) are listed with the reason
         left = f" ({res['n_skipped']} left out: tables/skipped.ecsv says why)" if res.get("n_skipped") else ""
         echo(f"{res['n_fields']} fields from {catalogs}{left}")
+        from starclass.science.many import other_files
+
+        # a catalogue re-saved with a header line is no longer known as LEGUS: say which files were not read
+        others = [p.name for p in other_files(catalogs)]
+        if others:
+            echo(f"note: {counted(len(others), 'file')} not read as LEGUS catalogues: " + ", ".join(others[:8])
+                 + (f", ... ({len(others) - 8} more)" if len(others) > 8 else ""))
         if res.get("machine_only"):
             echo(f"note: {res['machine_only']}")
         if res.get("ladder_note"):

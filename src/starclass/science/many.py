@@ -288,6 +288,38 @@ def legus_files(directory: str | Path) -> list[Path]:
     return found
 
 
+def other_files(directory: str | Path) -> list[Path]:
+    """The files of a folder that :func:`legus_files` does not read as LEGUS catalogues, sorted.
+
+    Hidden files and a ``.tab.gz`` beside its ``.tab`` (the same field) are not counted. ``evaluate
+    --catalogs`` names them, so that a catalogue a spreadsheet re-saved with a header line (no longer
+    lines of numbers) is not left out without a word.
+
+    Parameters
+    ----------
+    directory : str or Path
+        The folder.
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> row = " ".join(["1", "10", "20", "65.0", "-54.9"] + ["22.0", "0.05"] * 5 + ["1.5"] + ["0"] * 16
+    ...                + ["5", "2"])
+    >>> _ = (d / "ngc628c.tab").write_text(row + "\\n"); _ = (d / "notes.md").write_text("# notes\\n")
+    >>> [p.name for p in other_files(d)]
+    ['notes.md']
+    """
+    read = set(legus_files(directory))
+    return [p for p in sorted(Path(directory).iterdir())
+            if p.is_file() and not p.name.startswith(".") and p not in read
+            and not (p.name.lower().endswith(".tab.gz") and p.with_name(p.name[:-3]).is_file())]
+
+
 def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
                 ) -> tuple[dict[str, Table], Table]:
     """Read every LEGUS catalogue in a directory (:func:`legus_files`); keep the fields with enough inspected sources.
