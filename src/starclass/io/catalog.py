@@ -992,10 +992,19 @@ def _text_options(p: Path, fmt: str) -> dict:
         if sep != ",":
             options["delimiter"] = sep
         text_ids = _zero_padded_id_columns(body, sep)
-        if text_ids:
-            from astropy.io.ascii import convert_numpy
+    elif fmt == "ascii":
+        # a whitespace or tab table (.txt, .dat) lost its zero-padded ids as the CSV did ('007' read as 7,
+        # where the same rows as .csv kept '007' and matched their source's ids)
+        body = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        if len(head) == 65536:
+            body = body[:-1]
+        text_ids = _zero_padded_id_columns(body, "\t" if body and "\t" in body[0] else None)
+    else:
+        text_ids = []
+    if text_ids:
+        from astropy.io.ascii import convert_numpy
 
-            options["converters"] = {name: [convert_numpy(str)] for name in text_ids}
+        options["converters"] = {name: [convert_numpy(str)] for name in text_ids}
     return options
 
 
@@ -1282,7 +1291,7 @@ def _csv_header(p: Path) -> list[str]:
         return []
 
 
-def _zero_padded_id_columns(lines: list[str], sep: str) -> list[str]:
+def _zero_padded_id_columns(lines: list[str], sep: str | None) -> list[str]:
     """Id columns of a CSV (``id`` or an id alias) holding a zero-padded number such as ``00042``.
 
     Read as numbers, ``00042`` became 42 and the output no longer matched the ids of the
@@ -1295,6 +1304,8 @@ def _zero_padded_id_columns(lines: list[str], sep: str) -> list[str]:
     ['id']
     >>> _zero_padded_id_columns(["id,x", "42,1.5", "0,2.0"], ",")
     []
+    >>> _zero_padded_id_columns(["id  x", "007  1.5"], None)  # None: split on white space
+    ['id']
     """
     if not lines:
         return []
