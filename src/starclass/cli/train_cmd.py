@@ -1306,6 +1306,11 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         raise StarclassError(f"{cutouts.source}: no label column {label_column!r} (--label-column); columns: "
                              f"{', '.join(cutouts.table.colnames)}"
                              f"{label_column_hint(cutouts.table.colnames, label_column)}")
+    if fit_kwargs.get("resume_from") is not None:
+        from starclass.learn.folder_task import check_folder_task
+
+        # a cool-core model resumed on a galaxy-cluster folder took its labels 1, 2 as its classes
+        check_folder_task(cutouts.source, cutouts.labels, cfg, model=fit_kwargs["resume_from"], column=label_column)
     n_groups = len(set(cutouts.groups.tolist()))
     labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "

@@ -226,6 +226,11 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
                                  bands_of=f"the model's task {cfg.name!r}", resample=cutout_resampler(cfg),
                                  label_map=cfg.label_map)
+        from starclass.learn.folder_task import check_folder_task
+
+        # a cool-core model on a galaxy-cluster folder took its labels 1, 2 as cool-core classes without a word
+        check_folder_task(cut.source, cut.labels, cfg, column=label_column, chosen=given,
+                          model=loaded.paths[0].parent if loaded.paths else "given")
         if cut.labels is None and given:
             # a column named and not there: the maps grouped by predicted class would read as
             # "no labels", not as a misspelt column (as classify --stamps)

@@ -1487,6 +1487,15 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
         cutouts = read_cutout_folder(stamps, require_group=False, require_labels=False, resample=cutout_resample,
                                      resample_purpose=cutout_resample_purpose)
         kwargs["cutouts"] = cutouts
+    if model_path is not None and cutouts is not None:
+        from starclass.learn.checkpoint import read_manifest
+        from starclass.learn.config import TaskConfig
+        from starclass.learn.folder_task import check_folder_task
+
+        # a cool-core model's Grad-CAM on a galaxy-cluster folder: its labels 1, 2 taken as cool-core classes
+        doc = read_manifest(model_path)
+        if isinstance(doc.get("config"), dict):
+            check_folder_task(cutouts.source, cutouts.labels, TaskConfig.from_dict(doc["config"]), model=model_path)
     if model_path is not None and kwargs.get("gradcam_inputs") is None:
         if cutouts is None and mosaics is None:
             raise StarclassError(f"Grad-CAM of model {model_path} needs the mosaics the catalogue was classified on "
