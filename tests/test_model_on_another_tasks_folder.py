@@ -97,3 +97,23 @@ def test_a_column_the_user_names_is_read_as_before(tmp_path):
     # label_classes (class_ref 0), as tests/test_explain.py's labels the task does not know
     check_folder_task(tmp_path / "og.csv", np.array(["open", "globular"]), get_preset("cool-core"), model="m",
                       chosen=True)
+
+
+def test_evaluate_model_of_another_task_than_the_classified_output_warns(tmp_path):
+    from astropy.table import Table
+
+    from starclass.learn.checkpoint import write_untrained_model
+
+    model = write_untrained_model(tmp_path / "m_og", get_preset("open-globular-compact").copy(stamp_size=32))
+    rng = np.random.default_rng(0)
+    p1 = rng.random(30)
+    t = Table({"file": [f"images/s{i}.fits" for i in range(30)], "class_ref": rng.integers(1, 3, 30),
+               "class_pred": np.where(p1 >= 0.5, 1, 2), "prob_1": p1, "prob_2": 1 - p1})
+    t.meta["task"] = "galaxy-cluster"  # what classify records
+    t.write(tmp_path / "p.ecsv")
+    res = CliRunner().invoke(app, ["evaluate", str(tmp_path / "p.ecsv"), "--model", str(model),
+                                   "-o", str(tmp_path / "ev"), "--bootstrap", "0"])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert "classified with a model made for task 'galaxy-cluster'" in said, said
+    assert "of task 'open-globular-compact'" in said

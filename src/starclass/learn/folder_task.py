@@ -98,6 +98,31 @@ def same_task_family(folder_task: str, config: Any) -> bool:
     return [str(b).lower() for b in getattr(config, "bands", [])] == theirs
 
 
+def other_task_note(recorded: str | None, config: Any) -> str | None:
+    """Why a model of task ``config`` does not fit data recorded as made for task ``recorded``, else None.
+
+    None when nothing is recorded, when the record names no preset (a task file of one's own: nothing to
+    compare), or when both are of one family (:func:`same_task_family`).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> other_task_note("galaxy-cluster", get_preset("cool-core"))
+    "made for task 'galaxy-cluster' (classes 1 (cluster), 2 (non-cluster))"
+    >>> other_task_note("cool-core", get_preset("cool-core-compact")) is None
+    True
+    """
+    from starclass.learn.config import get_preset, list_presets
+
+    if not isinstance(recorded, str) or recorded.lower() not in list_presets():
+        return None
+    if same_task_family(recorded, config):
+        return None
+    theirs = get_preset(recorded)
+    named = ", ".join(f"{c} ({n})" for c, n in zip(theirs.classes, theirs.class_names))
+    return f"made for task {recorded.lower()!r} (classes {named})"
+
+
 def _known(label: str, config: Any) -> bool:
     """Whether the task reads ``label``: a class number, a label_map key or one of its class names."""
     try:
@@ -148,11 +173,9 @@ def check_folder_task(source: str | os.PathLike, labels: Any, config: Any, *, mo
     ...     print(str(e)[:72])
     og/labels.csv: its labels ('globular', 'open') in column 'label' are not
     """
-    from starclass.learn.config import get_preset
-
     task = str(getattr(config, "name", "") or "the model's")
     folder_task = recorded_folder_task(source)
-    other = folder_task is not None and not same_task_family(folder_task, config)
+    other = other_task_note(folder_task, config) is not None
     of_folder = (f"; the folder was made for task {folder_task!r} (its {SIMULATION_JSON}): use a model of that task"
                  if other else "")
     seen = sorted({str(v).strip() for v in labels if str(v).strip()}) if labels is not None else []
@@ -168,6 +191,8 @@ def check_folder_task(source: str | os.PathLike, labels: Any, config: Any, *, mo
             "--label-column the column of this task's labels")
     if other:
         assert folder_task is not None
+        from starclass.learn.config import get_preset
+
         theirs = get_preset(folder_task)
         named = ", ".join(f"{c} ({n})" for c, n in zip(theirs.classes, theirs.class_names))
         taken = (f": its labels {', '.join(seen)} are taken as classes of task {task!r} ({classes}), not as "
