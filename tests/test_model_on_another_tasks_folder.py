@@ -117,3 +117,15 @@ def test_evaluate_model_of_another_task_than_the_classified_output_warns(tmp_pat
     said = " ".join(res.output.split())
     assert "classified with a model made for task 'galaxy-cluster'" in said, said
     assert "of task 'open-globular-compact'" in said
+
+
+def test_train_resume_from_on_unknown_label_strings_is_refused(tmp_path):
+    model = _small_cool_core_model(tmp_path)
+    src = _folder(tmp_path / "og", ["open", "globular"] * 3, preset="open-globular")
+    out = tmp_path / "m2"
+    res = CliRunner().invoke(app, ["train", "--resume-from", str(model), "--stamps", str(src), "-o", str(out),
+                                   "--epochs", "1", "--no-progress"])
+    assert res.exit_code == 2, res.output
+    said = " ".join(res.output.split())
+    assert "are not those of task 'cool-core" in said and "made for task 'open-globular'" in said, said
+    assert not out.exists()
