@@ -129,3 +129,31 @@ def test_train_resume_from_on_unknown_label_strings_is_refused(tmp_path):
     said = " ".join(res.output.split())
     assert "are not those of task 'cool-core" in said and "made for task 'open-globular'" in said, said
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["explain", "calibrate", "report"])
+def test_the_other_commands_say_the_folder_is_of_another_task(tmp_path, command):
+    model = _small_cool_core_model(tmp_path)
+    src = _folder(tmp_path / "og", ["open", "globular"] * 3, preset="open-globular")
+    out = tmp_path / "out"
+    args = {"explain": ["explain", str(model), str(src), "-o", str(out), "--method", "gradcam"],
+            "calibrate": ["calibrate", str(model), "--stamps", str(src)],
+            "report": ["report", str(_output_csv(tmp_path)), "--model", str(model), "--stamps", str(src),
+                       "-o", str(out / "r.html")]}[command]
+    before = (model / "manifest.json").read_bytes()
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2, res.output
+    said = " ".join(res.output.split())
+    assert "are not those of task 'cool-core" in said and "made for task 'open-globular'" in said, said
+    assert not out.exists() and (model / "manifest.json").read_bytes() == before
+
+
+def _output_csv(tmp_path):
+    from astropy.table import Table
+
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(3), 6)
+    t = Table({"file": [f"images/s{i}.npy" for i in range(6)], "class_ref": [1, 2, 3, 1, 2, 3],
+               "class_pred": p.argmax(axis=1) + 1, **{f"prob_{k + 1}": p[:, k] for k in range(3)}})
+    t.write(tmp_path / "p.csv", format="ascii.csv")
+    return tmp_path / "p.csv"
