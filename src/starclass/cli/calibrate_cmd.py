@@ -121,6 +121,10 @@ def calibrate_command(
                                      bands=list(cfg.bands), label_column=column,
                                      bands_of=f"model {model}", resample=cutout_resampler(cfg),
                                      label_map=cfg.label_map)
+        from starclass.learn.folder_task import check_folder_task
+
+        # a cool-core model calibrated on a galaxy-cluster folder took its labels 1, 2 as its classes
+        check_folder_task(cutouts.source, cutouts.labels, cfg, model=model, column=column)
         from starclass.learn.checkpoint import training_cutouts_of
         from starclass.learn.cutouts import colour_note, cutout_size_note
 

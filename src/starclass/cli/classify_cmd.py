@@ -475,6 +475,10 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
                                  bands_of=f"model {model}", resample=cutout_resampler(cfg),
                                  label_map=cfg.label_map)
+    from starclass.learn.folder_task import check_folder_task
+
+    # a cool-core model on a galaxy-cluster folder took its labels 1, 2 as cool-core classes without a word
+    check_folder_task(cutouts.source, cutouts.labels, cfg, model=model, column=label_column, chosen=given)
     if cutouts.labels is None and given:
         # a column asked for by name and not there: an accuracy line quietly missing would read
         # as "no labels", not as a misspelt column

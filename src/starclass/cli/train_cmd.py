@@ -553,7 +553,8 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                           device=device, epochs=epochs, ensemble=ensemble, init_from=init_from, on_resume=echo,
                           cv_scheme=cv_scheme, default_task=task == "legus4" and resume_from is None,
                           task_file=task if cfg.preset_name is None and Path(task).is_file() else None,
-                          votes=(labels, label_columns, label_model or "mode") if use_votes else None)
+                          votes=(labels, label_columns, label_model or "mode") if use_votes else None,
+                          resumed_from=resume_from)
         return
     extra = None
     votes = None
@@ -1252,12 +1253,13 @@ def tied_labels_note(table: Table, source: str | os.PathLike) -> str | None:
 def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_column: str | None, label_column: str,
                       precision: str | None, cv_scheme: int | str | None = None, default_task: bool = False,
                       target_purity: float | None = None, task_file: str | None = None,
-                      votes: tuple | None = None, **fit_kwargs) -> None:
+                      votes: tuple | None = None, resumed_from: Path | None = None, **fit_kwargs) -> None:
     """``train --stamps LABELS.csv|DIR`` (with ``--cv K``: k-fold); every check runs before the model
     directory is made. ``default_task``: no ``--task`` was given (legus4), which the messages say.
     ``task_file``: the ``--task`` file the task was read from, named when a label is unknown.
     ``votes``: ``(--labels, --label-columns, --label-model)`` to train on people's votes instead of
-    the label column (:func:`_train_cutouts_on_votes`)."""
+    the label column (:func:`_train_cutouts_on_votes`). ``resumed_from``: the ``--resume-from`` model, whose
+    task the folder is checked against (:func:`starclass.learn.folder_task.check_folder_task`)."""
     from starclass.learn.cutouts import fit_cutouts
 
     if votes is not None:
@@ -1306,6 +1308,11 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         raise StarclassError(f"{cutouts.source}: no label column {label_column!r} (--label-column); columns: "
                              f"{', '.join(cutouts.table.colnames)}"
                              f"{label_column_hint(cutouts.table.colnames, label_column)}")
+    if resumed_from is not None:
+        from starclass.learn.folder_task import check_folder_task
+
+        # a cool-core model resumed on a galaxy-cluster folder took its labels 1, 2 as its classes
+        check_folder_task(cutouts.source, cutouts.labels, cfg, model=resumed_from, column=label_column)
     n_groups = len(set(cutouts.groups.tolist()))
     labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "

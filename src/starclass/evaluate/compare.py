@@ -1972,8 +1972,14 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         for merge in curve_merges:
             groups = task.merges[merge]
             only = (str(task.positive),) if task.is_binary and merge == list(task.merges)[0] else None
+            # a two-group merge of a task of its own (a five-class task's binary cluster vs non-cluster) drew both
+            # curves, the second the first's mirror with the same AUC: its first group alone, as a binary task's
+            pair = not only and not task.phangs_like and len(groups) == 2
+            if pair:
+                only = (str(list(groups)[0]),)
             roc, pr, skipped = curves.one_vs_rest(cr, probs, merge, task.classes, groups, only=only)
-            title = (f"{merge}: class {only[0]} ({task.class_names[task.classes.index(task.positive)]}) vs rest"
+            title = (f"{merge}: {only[0]} vs {list(groups)[1]}" if pair else
+                     f"{merge}: class {only[0]} ({task.class_names[task.classes.index(task.positive)]}) vs rest"
                      if only else f"{merge}: one vs rest")
             areas = curves.curve_summary(roc, pr) if roc else None
             if areas is not None and out.ranking_note:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -660,7 +661,25 @@ def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None, 
 
         return EvalTask.from_config(load_config(str(task))), None
     if model is not None:
-        return model_task(model), None
+        found = model_task(model)
+        recorded = table.meta.get("task")
+        if isinstance(recorded, str) and recorded.lower() != str(found.name or "").lower():
+            # an open-globular model's classes (open, globular) scored a galaxy-cluster output without a word
+            from starclass.learn.checkpoint import read_manifest
+            from starclass.learn.config import TaskConfig
+            from starclass.learn.folder_task import other_task_note
+
+            try:
+                saved = TaskConfig.from_dict(read_manifest(model)["config"])
+            except (StarclassError, KeyError, TypeError):
+                saved = None  # a member file, or a manifest without its config: nothing to compare
+            if saved is not None and (note := other_task_note(recorded, saved)) is not None:
+                warnings.warn(f"the catalogue was classified with a model {note} (its meta 'task'), scored with "
+                              f"model {model} of task {found.name!r} (classes "
+                              f"{', '.join(f'{c} ({n})' for c, n in zip(found.classes, found.class_names))}): its "
+                              f"classes are read as that task's; give the model the catalogue was classified "
+                              "with, or no --model (the task classify recorded)", UserWarning, stacklevel=2)
+        return found, None
     from_meta = EvalTask.from_meta(table.meta)
     if from_meta is not None:
         return from_meta, None

@@ -56,7 +56,6 @@ from starclass.explain.maps import (
 from starclass.io.atomic import atomic_dir
 from starclass.io.cutout_folders import (
     MIXED,
-    CutoutSet,
     common_origin,
     drawing_origin,
     figure_origin,
@@ -69,7 +68,7 @@ from starclass.io.cutout_folders import (
 )
 from starclass.learn.checkpoint import LoadedModel, in_memory_model, load_model
 from starclass.schema import CLASS_PRED, CLASS_REF, ID
-from starclass.science.gradcam import gradcam, radial_profile
+from starclass.science.gradcam import cutout_pixel_scale, gradcam, radial_profile
 
 __all__ = ["METHODS", "ExplainResult", "explain", "explain_inputs", "read_explain_stamps"]
 
@@ -226,6 +225,11 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
                                  bands_of=f"the model's task {cfg.name!r}", resample=cutout_resampler(cfg),
                                  label_map=cfg.label_map)
+        from starclass.learn.folder_task import check_folder_task
+
+        # a cool-core model on a galaxy-cluster folder took its labels 1, 2 as cool-core classes without a word
+        check_folder_task(cut.source, cut.labels, cfg, column=label_column, chosen=given,
+                          model=loaded.paths[0].parent if loaded.paths else "given")
         if cut.labels is None and given:
             # a column named and not there: the maps grouped by predicted class would read as
             # "no labels", not as a misspelt column (as classify --stamps)
@@ -298,53 +302,6 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
     # the store's pixel validity at its first scale (False: off the mosaic or NaN there, filled)
     return ExplainStamps(np.asarray(inputs, np.float32), ref, names, ID, str(src),
                          origins=[drawing_origin(src)] * len(rows), no_data=~np.asarray(valid, bool)[:, 0])
-
-
-def cutout_pixel_scale(cut: CutoutSet, stamp_size: int) -> tuple[float | None, str]:
-    """Arcsec per model-input pixel of a cutout folder, from its FITS cutouts' WCS; (None, "") without one.
-
-    Each cutout is resampled over its whole field to ``stamp_size`` px, so an input pixel covers
-    the cutout's pixel scale times its width over ``stamp_size``. The task's ``pixel_scale`` is a
-    nominal value for the task's own simulated data (``galaxy-cluster``: 1"/px, where the simulator's
-    7' on 64 px is 6.6"/px; ``cool-core``: 3.9"/px, where a Chandra cutout is 0.492"/px): explain's
-    ``radius_arcsec`` took it whatever the cutouts were. The median over the cutouts' first band
-    files is used; a folder whose cutouts differ by more than 2 % says so.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> from astropy.io import fits
-    >>> from astropy.wcs import WCS
-    >>> from starclass.io.cutout_folders import CutoutSet
-    >>> d = Path(tempfile.mkdtemp())
-    >>> w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.cdelt = [-2 / 3600, 2 / 3600]
-    >>> fits.writeto(d / "a.fits", np.zeros((32, 32), np.float32), w.to_header())
-    >>> cs = CutoutSet(images=np.zeros((1, 1, 32, 32), np.float32), table=Table(), files=["a.fits"],
-    ...                labels=None, groups=np.array(["a"]), root=d)
-    >>> round(cutout_pixel_scale(cs, 64)[0], 6)  # 2"/px over 32 px, resampled to 64 px
-    1.0
-    """
-    from starclass.io.cutout_folders import cutout_fields, cutout_scales
-
-    width = int(cut.images.shape[-1]) if len(cut) else 0
-    scales = cutout_scales(cut)
-    if not scales or not width:
-        return None, ""
-    # each cutout's own field over stamp_size: a folder of mixed sizes (mixed_sizes) has one per cutout
-    per_cutout = np.asarray(cutout_fields(cut)) / float(stamp_size)
-    per_input = float(np.median(per_cutout))
-    native = float(np.median(scales))
-    sizes = sorted({int(w) for w in cut.widths()})
-    over = f"{sizes[0]} px" if len(sizes) == 1 else f"{sizes[0]}-{sizes[-1]} px"
-    note = (f"the cutouts' FITS WCS: {native:.4g}\"/px over {over}, resampled to {stamp_size} px "
-            f"({per_input:.4g}\"/px)")
-    if len(scales) < len(cut.files):
-        note += f"; {len(cut.files) - len(scales)} of the {len(cut.files)} cutouts carry no WCS"
-    if per_cutout.max() > 1.02 * per_cutout.min():
-        note += (f"; their input pixels differ ({per_cutout.min():.4g}-{per_cutout.max():.4g}\"/px): the median "
-                 "is used, and radii in arcsec of cutouts of other scales are only indicative")
-    return per_input, note
 
 
 def _predict(net: torch.nn.Module, x: np.ndarray, batch_size: int = 64) -> np.ndarray:

@@ -565,6 +565,22 @@ def _track_texts(s: Section, t: Table, name: str | None,
     return track, (d_vi, d_ub, "A_V = 1")
 
 
+def science_checks_note(task: str | None) -> str:
+    """The report's line, for a task not of star clusters, saying which science checks exist and for what.
+
+    The checks of the cluster papers (colour boxes, luminosity, mass and age functions) read star-cluster
+    classes 1-4 with magnitudes; no other kind of task has science checks of its own.
+
+    Examples
+    --------
+    >>> science_checks_note("galaxy-cluster")[:60]
+    'science checks: the star-cluster ones (colour boxes, luminos'
+    """
+    return ("science checks: the star-cluster ones (colour boxes, luminosity, mass and age functions) need a "
+            "star-cluster task with PHANGS-like classes 1-4 and magnitudes (as legus4, phangs4); none exist for "
+            f"task {task or '(unnamed)'}, so none are made")
+
+
 def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc: float | None,
                       radius: float, pname: str, *, common: dict[str, np.ndarray] | None = None,
                       common_note: str | None = None, shown: dict[str, str] | None = None,
@@ -872,18 +888,27 @@ def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int
     show = stamps[order].mean(axis=1)
     names = {int(k): str(v) for k, v in (class_names or {}).items()}
     image_origin = getattr(inputs, "origin", "lower")
+    # the radii in arcsec where the scale is known, as starclass explain draws them (the report's were in px)
+    scale = getattr(inputs, "pixel_scale", None)
     s.figure("gradcam", F.fig_gradcam(show, maps[order], [f"pred {names.get(int(c), f'class {c}')}"
                                                           for c in classes[order]], avg, prof,
                                       f"Grad-CAM at layer {choice.name} ({choice.size[0]}x{choice.size[1]} map)",
-                                      names=names, origin=figure_origin(image_origin)),
+                                      names=names, origin=figure_origin(image_origin), pixel_scale=scale),
              "Top: examples, titled with their predicted class (stamp mean over bands, Grad-CAM overlaid). "
              "Bottom: mean map per predicted class and radial profiles. "
              f"Layer {choice.name}, as starclass explain chooses it: {choice.reason}. " + _zero_maps_caption(maps)
              + _no_data_caption(n_masked, len(maps))
              + _origin_caption(image_origin))
-    rows = [(int(k), float(ri), float(pi)) for k, (r, p) in prof.items() for ri, pi in zip(r, p)]
-    s.table("gradcam_profiles", Table(rows=rows, names=("class", "radius_px", "mean_gradcam")),
-            "Radial profiles of the mean maps.")
+    rows = [(int(k), float(ri), float(ri) * float(scale or 1.0), float(pi))
+            for k, (r, p) in prof.items() for ri, pi in zip(r, p)]
+    tab = Table(rows=rows or None, names=("class", "radius_px", "radius_arcsec", "mean_gradcam"),
+                dtype=(int, float, float, float))
+    if scale:
+        tab["radius_arcsec"].unit = "arcsec"
+    else:
+        del tab["radius_arcsec"]  # no scale known: pixels only, as the figure's axis says
+    s.table("gradcam_profiles", tab, "Radial profiles of the mean maps"
+            + (f" (radius_arcsec at {scale:g}\"/px, the figure's unit)." if scale else "."))
     return s
 
 
@@ -1067,8 +1092,9 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
                                       common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev),
                                       columns_of=_two_columns_of_one(ev), ssp=ssp, faint_limit=mag_limit)
     elif science:
-        sections[0].note(f"science checks (colour boxes, luminosity, mass and age functions) use the PHANGS classes "
-                         f"1-4; task {ev.task.name or '(unnamed)'} has classes {list(ev.task.classes)}: left out")
+        # "use the PHANGS classes 1-4; task galaxy-cluster has classes [1, 2]: left out" on every galaxy-cluster,
+        # cool-core or open-globular page read as if something were missing from the user's own task
+        sections[0].note(science_checks_note(ev.task.name))
     if cutouts is not None:
         sections.append(_mistakes_section(ev, cutouts))
     g = _gradcam_section(gradcam_inputs, ev.task.classes, dict(zip(ev.task.classes, ev.task.class_names)))
@@ -1491,6 +1517,15 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
         cutouts = read_cutout_folder(stamps, require_group=False, require_labels=False, resample=cutout_resample,
                                      resample_purpose=cutout_resample_purpose)
         kwargs["cutouts"] = cutouts
+    if model_path is not None and cutouts is not None:
+        from starclass.learn.checkpoint import read_manifest
+        from starclass.learn.config import TaskConfig
+        from starclass.learn.folder_task import check_folder_task
+
+        # a cool-core model's Grad-CAM on a galaxy-cluster folder: its labels 1, 2 taken as cool-core classes
+        doc = read_manifest(model_path)
+        if isinstance(doc.get("config"), dict):
+            check_folder_task(cutouts.source, cutouts.labels, TaskConfig.from_dict(doc["config"]), model=model_path)
     if model_path is not None and kwargs.get("gradcam_inputs") is None:
         if cutouts is None and mosaics is None:
             raise StarclassError(f"Grad-CAM of model {model_path} needs the mosaics the catalogue was classified on "

@@ -52,11 +52,18 @@ def colour_of(label: int | str) -> str:
 _SPARE_COLOURS = ("#ff7f0e", "#17becf", "#e377c2", "#bcbd22", "#8c564b", "#7f7f7f", "#9467bd")
 
 
+#: Colours of a task's own merged groups (``cluster``, ``non-cluster``): none of them a class's, nor a
+#: spare one a fifth to seventh class takes, so that a merge's curve is not read as a class's.
+_GROUP_COLOURS = ("#000000", "#a0522d", "#4b0082", "#708090")
+
+
 def colours_of(labels: Sequence[int | str]) -> list[str]:
     """One colour per label, all different: the class colour where there is one, else a spare one.
 
     The binary merge of a task of its own (groups ``cluster`` and ``galaxy``) drew both curves
-    in the one dark grey of an unknown label.
+    in the one dark grey of an unknown label. A named group takes a colour of its own
+    (:data:`_GROUP_COLOURS`): the five-class task's binary merge drew ``cluster`` in the orange of its
+    class 5 (other).
 
     Examples
     --------
@@ -64,10 +71,21 @@ def colours_of(labels: Sequence[int | str]) -> list[str]:
     True
     >>> len(set(colours_of(["cluster", "galaxy", "5"])))
     3
+    >>> colours_of(["cluster"])[0] in {*CLASS_COLOURS.values(), *colours_of(["1", "2", "3", "4", "5", "6", "7"])}
+    False
     """
     labels = [str(k) for k in labels]
     spare = iter([c for c in _SPARE_COLOURS if c not in {CLASS_COLOURS.get(k) for k in labels}])
-    return [CLASS_COLOURS[k] if k in CLASS_COLOURS else next(spare, "#333333") for k in labels]
+    group = iter(_GROUP_COLOURS)
+
+    def one(k: str) -> str:
+        if k in CLASS_COLOURS:
+            return CLASS_COLOURS[k]
+        if not k.lstrip("-").isdigit():
+            return next(group, "#333333")
+        return next(spare, "#333333")
+
+    return [one(k) for k in labels]
 
 
 def to_png_base64(fig: Figure, dpi: int = 85) -> str:
@@ -742,7 +760,8 @@ def map_top(saliency_map: np.ndarray) -> float:
 
 
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
-                *, names: dict[int, str] | None = None, origin: str = "lower") -> Figure:
+                *, names: dict[int, str] | None = None, origin: str = "lower",
+                pixel_scale: float | None = None) -> Figure:
     """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles.
 
     ``labels`` title the examples; ``names`` (class -> name) title the mean maps and the
@@ -750,6 +769,8 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     ``origin`` is where row 0 is drawn (:func:`starclass.io.cutout_folders.drawing_origin`):
     ``"upper"`` for PNG/JPEG/NPY cutouts (as stored, like :func:`fig_gallery`), ``"lower"`` for
     FITS cutouts and stamps cut from FITS mosaics (y up, as DS9 and ``starclass inspect``).
+    ``pixel_scale`` (arcsec per pixel) draws the profiles' radii in arcsec, as ``starclass explain``'s
+    profiles figure; None: in pixels. The axis says which.
 
     Examples
     --------
@@ -788,8 +809,8 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     ax = fig.add_subplot(gs[1, nav + 1:nav + 3])
     colour = dict(zip(profiles, colours_of(profiles)))
     for k, (r, p) in profiles.items():
-        ax.plot(r, p, color=colour[k], label=names.get(k, f"class {k}"))
-    ax.set_xlabel("radius [px]")
+        ax.plot(np.asarray(r) * (pixel_scale or 1.0), p, color=colour[k], label=names.get(k, f"class {k}"))
+    ax.set_xlabel("radius [arcsec]" if pixel_scale else "radius [px]")
     ax.set_ylabel("mean Grad-CAM")
     # maps run 0..1: from 0, and no offset, as a flat profile (0.4833728 to within 1e-8) was drawn on an
     # axis labelled "5 .. 8" under "1e-8+4.833728e-1"

@@ -526,6 +526,9 @@ class GradcamInputs:
     #: bool ``[N, S, S]``, True where a stamp has no data (a cutout's NaN pixels, filled with the
     #: background for the network: :func:`starclass.stamps.images.cutout_no_data`); None: all data
     no_data: np.ndarray | None = None
+    #: arcsec per input pixel, as ``starclass explain`` finds it (the cutouts' FITS WCS, else the task's
+    #: ``pixel_scale``): the report's radial profiles in arcsec, as explain's; None: in pixels
+    pixel_scale: float | None = None
 
     def __iter__(self):
         return iter((self.network, self.inputs, self.classes))
@@ -591,7 +594,8 @@ def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mos
                                 np.asarray(catalogue[Y], float)[rows], loaded.config)
     if not np.any(valid):
         return None
-    return GradcamInputs(loaded.members[0], inputs[valid], pred[rows][valid], tuple(loaded.classes))
+    return GradcamInputs(loaded.members[0], inputs[valid], pred[rows][valid], tuple(loaded.classes),
+                         pixel_scale=float(loaded.config.pixel_scale) if loaded.config.pixel_scale else None)
 
 
 def cutout_gradcam_inputs(model: LoadedModel | str | os.PathLike, cutouts: CutoutSet, catalogue: Table, *,
@@ -666,8 +670,60 @@ def cutout_gradcam_inputs(model: LoadedModel | str | os.PathLike, cutouts: Cutou
     inputs = cutout_inputs(given, loaded.config)
     # drawn by the cutout files' own rule (starclass.io.cutout_folders.drawing_origin): FITS y up; the
     # NaN pixels (filled for the network) are masked out of the maps as starclass explain does
+    # explain's scale (the cutouts' WCS, else the task's nominal one): the report's profiles were in px where
+    # explain's, of the same model and folder, were in arcsec
+    scale = cutout_pixel_scale(cutouts, int(loaded.config.stamp_size))[0] or loaded.config.pixel_scale
     return GradcamInputs(loaded.members[0], inputs, pred[rows], tuple(loaded.classes),
-                         origin=cutouts.origin(where[rows]), no_data=cutout_no_data(given, loaded.config))
+                         origin=cutouts.origin(where[rows]), no_data=cutout_no_data(given, loaded.config),
+                         pixel_scale=float(scale) if scale else None)
+
+
+def cutout_pixel_scale(cut: CutoutSet, stamp_size: int) -> tuple[float | None, str]:
+    """Arcsec per model-input pixel of a cutout folder, from its FITS cutouts' WCS; (None, "") without one.
+
+    Each cutout is resampled over its whole field to ``stamp_size`` px, so an input pixel covers
+    the cutout's pixel scale times its width over ``stamp_size``. The task's ``pixel_scale`` is a
+    nominal value for the task's own simulated data (``galaxy-cluster``: 1"/px, where the simulator's
+    7' on 64 px is 6.6"/px; ``cool-core``: 3.9"/px, where a Chandra cutout is 0.492"/px): explain's
+    ``radius_arcsec`` took it whatever the cutouts were. The median over the cutouts' first band
+    files is used; a folder whose cutouts differ by more than 2 % says so. Here (not in
+    :mod:`starclass.explain.run`, which imports it) so that the report's Grad-CAM finds the same scale.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.io import fits
+    >>> from astropy.wcs import WCS
+    >>> from starclass.io.cutout_folders import CutoutSet
+    >>> d = Path(tempfile.mkdtemp())
+    >>> w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.cdelt = [-2 / 3600, 2 / 3600]
+    >>> fits.writeto(d / "a.fits", np.zeros((32, 32), np.float32), w.to_header())
+    >>> cs = CutoutSet(images=np.zeros((1, 1, 32, 32), np.float32), table=Table(), files=["a.fits"],
+    ...                labels=None, groups=np.array(["a"]), root=d)
+    >>> round(cutout_pixel_scale(cs, 64)[0], 6)  # 2"/px over 32 px, resampled to 64 px
+    1.0
+    """
+    from starclass.io.cutout_folders import cutout_fields, cutout_scales
+
+    width = int(cut.images.shape[-1]) if len(cut) else 0
+    scales = cutout_scales(cut)
+    if not scales or not width:
+        return None, ""
+    # each cutout's own field over stamp_size: a folder of mixed sizes (mixed_sizes) has one per cutout
+    per_cutout = np.asarray(cutout_fields(cut)) / float(stamp_size)
+    per_input = float(np.median(per_cutout))
+    native = float(np.median(scales))
+    sizes = sorted({int(w) for w in cut.widths()})
+    over = f"{sizes[0]} px" if len(sizes) == 1 else f"{sizes[0]}-{sizes[-1]} px"
+    note = (f"the cutouts' FITS WCS: {native:.4g}\"/px over {over}, resampled to {stamp_size} px "
+            f"({per_input:.4g}\"/px)")
+    if len(scales) < len(cut.files):
+        note += f"; {len(cut.files) - len(scales)} of the {len(cut.files)} cutouts carry no WCS"
+    if per_cutout.max() > 1.02 * per_cutout.min():
+        note += (f"; their input pixels differ ({per_cutout.min():.4g}-{per_cutout.max():.4g}\"/px): the median "
+                 "is used, and radii in arcsec of cutouts of other scales are only indicative")
+    return per_input, note
 
 
 def normalise_maps(maps: np.ndarray) -> np.ndarray:
