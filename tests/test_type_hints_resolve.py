@@ -17,7 +17,8 @@ with ``localns``) gives them as sphinx-autodoc-typehints does, by running that b
 About 220 public functions and methods had a parameter or a return without a type (``probs``, ``y``,
 ``M``, ``engine``, ``mosaics``, the figure builders' returns ...): a notebook's ``help()`` and the
 documentation showed nothing for them. :func:`test_every_public_function_is_annotated` keeps them
-annotated; :data:`UNANNOTATED_LEFT_FOR_LATER` lists the few in modules other work had open.
+annotated. The last ones (in ``cli.train_cmd``, ``learn.cutouts`` and ``science.gradcam``, which other
+work had open) were annotated on branch s57types2, and the lists that had left them for later are gone.
 """
 
 from __future__ import annotations
@@ -59,30 +60,9 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     # torch is loaded, but starclass.learn.config reaches astropy.wcs and .coordinates through starclass.io
     "starclass.learn.calibration": {"LoadedModel", "TaskConfig"},
     "starclass.learn.crossval": {"TaskConfig"},
-}
-
-#: Modules other work had open when the rest were moved (branch s55types): left for later, not a rule.
-LEFT_FOR_LATER: dict[str, set[str]] = {
-    "starclass.cli.train_cmd": {"os", "torch", "Table", "TaskConfig"},
-    "starclass.learn.cutouts": {"Sequence", "torch", "TaskConfig"},
     "starclass.learn.labels": {"TaskConfig"},
-}
-
-#: Public functions with a parameter (or ``return``) still unannotated, in modules other work had open
-#: when the rest were annotated (branch s55types): left for later. The list may only shrink.
-UNANNOTATED_LEFT_FOR_LATER: dict[str, list[str]] = {
-    "starclass.cli.train_cmd.training_inputs": ["mosaics", "stamps", "label_column", "progress", "targets", "return"],
-    "starclass.cli.train_cmd.stamp_flags_record": ["store"],
-    "starclass.cli.train_cmd.fields_training_inputs": ["specs", "label_column", "progress", "flags", "flagged",
-                                                       "return"],
-    "starclass.cli.train_cmd.tune_threshold": ["inputs", "labels", "val_index"],
-    "starclass.cli.train_cmd.volunteer_vote_columns": ["return"],
-    "starclass.learn.cutouts.fit_cutouts": ["fit_kwargs"],
-    "starclass.science.gradcam.last_conv_layer": ["model", "return"],
-    "starclass.science.gradcam.feature_map_layers": ["model", "inputs"],
-    "starclass.science.gradcam.last_feature_layer": ["model", "inputs", "return"],
-    "starclass.science.gradcam.gradcam": ["model", "inputs", "target", "layer"],
-    "starclass.science.gradcam.class_average_maps": ["labels"],
+    # starclass.stamps (h5py, scipy, numba) is imported where a command uses it, not at every command's start
+    "starclass.cli.train_cmd": {"StampStore", "StampStores"},
 }
 
 
@@ -160,17 +140,8 @@ def test_every_public_function_is_annotated():
             if missing := unannotated(name, fn):
                 found[f"{module.__name__}.{name}"] = missing
     assert checked > 1000, checked
-    new = {k: v for k, v in found.items() if UNANNOTATED_LEFT_FOR_LATER.get(k) != v}
-    assert not new, "public functions with unannotated parameters or return:\n" + "\n".join(
-        f"{k}: {', '.join(v)}" for k, v in sorted(new.items()))
-
-
-def test_the_left_for_later_ones_are_still_unannotated():
-    """An entry annotated since (or gone) is taken off the list, so that it cannot lose its types again."""
-    functions = {f"{m.__name__}.{n}": fn for m in _modules() for n, fn in public_functions(m)}
-    stale = [k for k, v in UNANNOTATED_LEFT_FOR_LATER.items()
-             if k not in functions or unannotated(k.rsplit(".", 1)[-1], functions[k]) != v]
-    assert not stale, stale
+    assert not found, "public functions with unannotated parameters or return:\n" + "\n".join(
+        f"{k}: {', '.join(v)}" for k, v in sorted(found.items()))
 
 
 def test_an_unannotated_parameter_or_return_is_found():
@@ -209,7 +180,7 @@ def test_type_hints_resolve_from_the_module_alone():
     """As a notebook calls it: ``typing.get_type_hints(f)``, nothing but ``f``'s module."""
     failed, checked = [], 0
     for module in _modules():
-        allowed = KEPT_FOR_IMPORT_TIME.get(module.__name__, set()) | LEFT_FOR_LATER.get(module.__name__, set())
+        allowed = KEPT_FOR_IMPORT_TIME.get(module.__name__, set())
         for name, fn in public_functions(module):
             checked += 1
             try:
@@ -228,7 +199,7 @@ def test_only_the_listed_names_are_kept_under_type_checking():
     wrong = []
     for module in _modules():
         kept = _type_checking_names(module)
-        listed = KEPT_FOR_IMPORT_TIME.get(module.__name__, set()) | LEFT_FOR_LATER.get(module.__name__, set())
+        listed = KEPT_FOR_IMPORT_TIME.get(module.__name__, set())
         if kept != listed:
             wrong.append(f"{module.__name__}: under TYPE_CHECKING {sorted(kept)}, listed {sorted(listed)}")
     assert not wrong, "\n".join(wrong)

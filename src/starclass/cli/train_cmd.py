@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import math
+import os
 import shlex
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import torch
 import typer
+from astropy.table import Table
+from numpy.typing import ArrayLike
 
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
@@ -26,17 +31,16 @@ from starclass.cli._app import (
 )
 from starclass.errors import StarclassError, counted
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder, stored_group_column
+from starclass.io.fields import FieldSpec
+from starclass.io.mosaic import MosaicsLike, PixelFlags
 from starclass.io.paths import resolved
+from starclass.learn.config import TaskConfig
 from starclass.learn.provenance import flags_record
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, INFERENCE_BATCH_SIZE, MAX_STAMP_SIZE, MIN_STAMP_SIZE, X, Y
 
 if TYPE_CHECKING:
-    import os
-
-    import torch
-    from astropy.table import Table
-
-    from starclass.learn.config import TaskConfig
+    # starclass.stamps (h5py, photutils' stamp code) is imported where a command uses it, not at the CLI's start
+    from starclass.stamps import StampStore, StampStores
 
 
 def check_train_options(*, epochs: int | None = None, ensemble: int | None = None,
@@ -87,8 +91,11 @@ def check_train_options(*, epochs: int | None = None, ensemble: int | None = Non
         parse_precision(precision, "--precision")
 
 
-def training_inputs(cfg: TaskConfig, table: Table, *, mosaics=None, stamps=None, label_column=CLASS_REF, progress=True,
-                    targets=None):
+def training_inputs(cfg: TaskConfig, table: Table | None, *, mosaics: MosaicsLike | None = None,
+                    stamps: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
+                    label_column: str = CLASS_REF, progress: bool = True, targets: np.ndarray | None = None,
+                    ) -> tuple[np.ndarray | StampStore | StampStores, np.ndarray, tuple[np.ndarray, np.ndarray],
+                               np.ndarray | None, int, TaskConfig]:
     """Model inputs and labels for training, from mosaics or a stamp store.
 
     Returns ``(inputs, labels, positions, galaxies, n_bad, cfg)``: candidates without a usable
@@ -656,7 +663,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         tune_threshold(cfg, output, inputs, y, result.val_index, target_purity, device=device)
 
 
-def stamp_flags_record(store) -> dict | None:
+def stamp_flags_record(store: StampStore | StampStores) -> dict | None:
     """The pixel flags a stamp store (or merged stores) was cut with, as a model records them; None if unknown.
 
     A store records them under ``extra["pixel_flags"]`` when ``cutouts`` applied any; one without
@@ -853,7 +860,11 @@ def _read_field_mosaics(cfg, mosaics, where: str = "", flags=None):
     return mos
 
 
-def fields_training_inputs(cfg: TaskConfig, specs, *, label_column=CLASS_REF, progress=True, flags=None, flagged=None):
+def fields_training_inputs(cfg: TaskConfig, specs: Sequence[FieldSpec], *, label_column: str = CLASS_REF,
+                           progress: bool = True, flags: PixelFlags | None = None,
+                           flagged: dict[str, int] | None = None,
+                           ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray], np.ndarray, int,
+                                      TaskConfig, dict[str, np.ndarray]]:
     """Model inputs of several fields, one after another, each row knowing its field and galaxy.
 
     ``flagged`` (a dict, filled in): the pixels ``flags`` set to NaN per band, summed over the
@@ -900,7 +911,8 @@ def fields_training_inputs(cfg: TaskConfig, specs, *, label_column=CLASS_REF, pr
     return inputs, labels, (x, y), galaxies, sum(p[5] for p in parts), cfg, extra
 
 
-def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs, labels, val_index, target: float, *,
+def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampStore | StampStores, labels: ArrayLike,
+                   val_index: ArrayLike, target: float, *,
                    device: str | torch.device | None = None,
                    batch_size: int = INFERENCE_BATCH_SIZE) -> dict:
     """Choose the positive-class threshold for ``target`` purity on the validation rows and store it.
@@ -1462,7 +1474,7 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
                left_out=_left_out(result.n_unlabelled, out.voted, out.targets, 0))
 
 
-def volunteer_vote_columns(table: Table, name: str = "the cutout CSV"):
+def volunteer_vote_columns(table: Table, name: str = "the cutout CSV") -> tuple[Table, list[str]]:
     """The ``volunteer_ids`` / ``volunteer_votes`` lists of ``simulate --preset galaxy-cluster`` as vote columns.
 
     Each row holds its volunteers and their votes as two ``;``-joined lists (``"31;1;39"``,

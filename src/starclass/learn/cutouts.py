@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
+import torch
 from astropy.table import Table
 from sklearn.model_selection import StratifiedGroupKFold
 
@@ -40,6 +42,7 @@ from starclass.learn.classify import (
     predict_inputs,
     trust_columns,
 )
+from starclass.learn.config import TaskConfig
 from starclass.learn.precision import pick_device, precision_name
 from starclass.learn.provenance import row_digests
 from starclass.learn.train import TrainResult, fit
@@ -67,13 +70,6 @@ from starclass.stamps.images import (
     runaway_zscore_rows,
     zero_padding_rows,
 )
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    import torch
-
-    from starclass.learn.config import TaskConfig
 
 __all__ = ["centre_no_data_note", "classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note",
            "fit_cutouts", "group_folds", "group_validation", "runaway_zscore_note"]
@@ -349,7 +345,7 @@ def runaway_zscore_note(cutouts: CutoutSet, rows: np.ndarray, inputs: np.ndarray
 def fit_cutouts(config: TaskConfig, cutouts: CutoutSet, *, outdir: str | os.PathLike,
                 train_index: np.ndarray | None = None, seed: int | None = None,
                 pseudo_index: np.ndarray | None = None, pseudo_classes: np.ndarray | None = None,
-                targets: np.ndarray | None = None, **fit_kwargs) -> TrainResult:
+                targets: np.ndarray | None = None, **fit_kwargs: Any) -> TrainResult:
     """Train a task on labelled cutouts with a grouped validation split.
 
     Blank (constant) cutouts are left out with a warning naming their rows, as ``classify``

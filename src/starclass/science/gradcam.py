@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from astropy.table import Table
+from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
@@ -38,8 +41,13 @@ from starclass.schema import CLASS_PRED, X, Y
 from starclass.stamps import make_inputs
 from starclass.stamps.images import cutout_inputs, cutout_no_data
 
+#: A batch as a network takes it: ``[N, C, H, W]`` as a tensor or array, or a tuple (or list) of them for a
+#: multi-input network (StarcNet's pathways)
+NetworkInputs: TypeAlias = (torch.Tensor | np.ndarray | tuple[torch.Tensor | np.ndarray, ...]
+                            | list[torch.Tensor | np.ndarray])
 
-def last_conv_layer(model):
+
+def last_conv_layer(model: nn.Module) -> nn.Conv2d:
     """The last ``torch.nn.Conv2d`` module of a model (in registration order).
 
     Its output is taken before the batch norm and activation that follow it: Grad-CAM's default
@@ -109,7 +117,7 @@ def _spatial(node, input_ids: set[int], memo: dict[int, bool]) -> bool:
     return memo[id(node)]
 
 
-def feature_map_layers(model, inputs) -> list[tuple[str, nn.Module, tuple[int, int]]]:
+def feature_map_layers(model: nn.Module, inputs: NetworkInputs) -> list[tuple[str, nn.Module, tuple[int, int]]]:
     """The modules whose output is a rectified feature map ``[N, C, H, W]``, in the order they ran.
 
     A module qualifies when its output comes straight from an activation (ReLU, leaky ReLU,
@@ -195,7 +203,7 @@ def feature_map_layers(model, inputs) -> list[tuple[str, nn.Module, tuple[int, i
     return [(n, m, (int(o.shape[-2]), int(o.shape[-1]))) for n, m, o in found]
 
 
-def last_feature_layer(model, inputs):
+def last_feature_layer(model: nn.Module, inputs: NetworkInputs) -> nn.Module:
     """Grad-CAM's default layer: the last module whose output is a rectified feature map.
 
     :func:`feature_map_layers`' last entry: a ResNet's last stage (``layer4``, after the residual
@@ -422,7 +430,8 @@ def _gradcam_captum(model, layer, inputs, target):
     return torch.relu(attr).detach()
 
 
-def gradcam(model, inputs, target=None, *, layer=None, batch_size: int = 256, backend: str = "auto") -> np.ndarray:
+def gradcam(model: nn.Module, inputs: NetworkInputs, target: int | ArrayLike | None = None, *,
+            layer: nn.Module | None = None, batch_size: int = 256, backend: str = "auto") -> np.ndarray:
     """Grad-CAM maps of a batch.
 
     Parameters
@@ -777,7 +786,8 @@ def mean_over_data(maps: np.ndarray) -> np.ndarray:
     return np.divide(total, n, out=np.full(total.shape, np.nan), where=n > 0)
 
 
-def class_average_maps(maps: np.ndarray, classes: np.ndarray, labels=(1, 2, 3, 4)) -> dict[int, np.ndarray]:
+def class_average_maps(maps: np.ndarray, classes: np.ndarray,
+                       labels: Sequence[int] = (1, 2, 3, 4)) -> dict[int, np.ndarray]:
     """Mean Grad-CAM map per class (classes absent from ``classes`` are left out).
 
     Examples
