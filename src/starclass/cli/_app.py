@@ -100,6 +100,66 @@ REFERENCE_COLUMN_OPTION = typer.Option(
          "--reference-column class_human_mode (machine vs the three people).")
 
 
+#: What every ``--progress/--no-progress`` help ends with: the default, decided by :func:`show_progress`
+PROGRESS_DEFAULT = ("Default: only when stderr is a terminal, so a log file (> run.log 2>&1) gets no bar redraws; "
+                    "--progress shows them anyway.")
+
+
+def progress_option(what: str) -> Any:
+    """The ``--progress/--no-progress`` option of a command, its default left to :func:`show_progress`.
+
+    Parameters
+    ----------
+    what : str
+        The help's first sentence: what the bar shows in this command.
+
+    Returns
+    -------
+    typer.models.OptionInfo
+        An option whose value is True (``--progress``), False (``--no-progress``) or None (neither).
+
+    Examples
+    --------
+    >>> progress_option("Show a progress bar.").default is None
+    True
+    """
+    return typer.Option(None, "--progress/--no-progress", help=f"{what} {PROGRESS_DEFAULT}")
+
+
+def show_progress(progress: bool | None, stream: TextIO | None = None) -> bool:
+    """Whether a command draws its tqdm bars: as asked, else only when ``stream`` (stderr) is a terminal.
+
+    A bar redraws itself with carriage returns; in a batch job's log (``> run.log 2>&1``) every redraw
+    stays, hundreds of KB of them, so bars are shown by default only where a person watches them, as pip
+    and most command-line tools do.
+
+    Parameters
+    ----------
+    progress : bool or None
+        ``--progress`` (True), ``--no-progress`` (False) or neither (None).
+    stream : file-like, optional
+        Where the bars go; ``sys.stderr`` (tqdm's) by default.
+
+    Returns
+    -------
+    bool
+        True to draw the bars.
+
+    Examples
+    --------
+    >>> import io
+    >>> show_progress(None, io.StringIO()), show_progress(True, io.StringIO()), show_progress(False)
+    (False, True, False)
+    """
+    if progress is not None:
+        return bool(progress)
+    stream = sys.stderr if stream is None else stream
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream: not a terminal
+        return False
+
+
 #: ``--quiet`` of ``detect`` and ``simulate`` (one definition, one meaning): ``--no-progress`` keeps the notes
 QUIET_OPTION = typer.Option(
     False, "--quiet", help="No progress bars and no notes (warnings, errors and what was written are still shown).")

@@ -13,7 +13,9 @@ from starclass.cli._app import (
     command,
     echo,
     pixel_flags,
+    progress_option,
     require_extra,
+    show_progress,
     warn_flags_differ,
 )
 
@@ -78,7 +80,7 @@ def survey_command(
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the progress bar."),
+    progress: bool | None = progress_option("Show the progress bar."),
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Redo the merge and summary of a finished survey (finished tiles reused)."),
 ) -> None:
@@ -94,6 +96,8 @@ def survey_command(
 
     Example: starclass survey plan.yaml --model model/ -o run/
     """
+    # bars only where a person watches them: a batch job's log keeps every redraw
+    progress = show_progress(progress)
     require_extra("scale", ["distributed"], "survey")
     from starclass.errors import StarclassError
     from starclass.survey.batch import BatchSpec

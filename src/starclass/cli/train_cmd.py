@@ -22,6 +22,8 @@ from starclass.cli._app import (
     flags_option,
     pixel_flags,
     place_rows,
+    progress_option,
+    show_progress,
     task_option,
 )
 from starclass.errors import StarclassError, counted
@@ -320,7 +322,7 @@ def train_command(
     resume: bool = typer.Option(
         True, "--resume/--no-resume",
         help="Continue an interrupted training in the output directory."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+    progress: bool | None = progress_option("Show progress bars."),
     overwrite: bool = typer.Option(
         False, "--overwrite",
         help="Start afresh, replacing the checkpoints of a model directory trained with other data or "
@@ -371,6 +373,8 @@ def train_command(
 
     Example: starclass train --task legus4-compact -m field/ -c field/truth.ecsv -o model/
     """
+    # bars only where a person watches them: a batch job's log keeps every redraw
+    progress = show_progress(progress)
     # --overwrite is the astropy-habit name of starting afresh: what a resume would otherwise keep is replaced
     resume = resume and not overwrite
 
