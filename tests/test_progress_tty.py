@@ -93,3 +93,23 @@ def test_docs_cli_states_the_terminal_default():
                if line.startswith("| `--progress`"))
     default = row.strip().strip("|").split("|")[-1]
     assert "only when stderr is a terminal" in default, row
+
+
+def test_train_into_a_log_says_each_epoch_in_a_plain_line(tmp_path, single_thread):
+    """With the bar off for a log file, train said nothing between its first lines and the end (hours on a
+    real set): one timed line an epoch now, none with --no-progress, and no carriage return either way."""
+    from conftest import write_noise_cutout_folder  # tests/ is on sys.path under pytest
+    from starclass.learn.config import get_preset, save_config
+
+    write_noise_cutout_folder(tmp_path / "data", size=16)
+    cfg = get_preset("m31-real", stamp_size=16, recipe={"epochs": 2, "batch_size": 16, "val_fraction": 0.25})
+    args = ["train", "--task", str(save_config(cfg, tmp_path / "task.yaml")), "--stamps",
+            str(tmp_path / "data" / "labels.csv"), "--device", "cpu"]
+    logged = runner.invoke(app, [*args, "-o", str(tmp_path / "a")])
+    assert logged.exit_code == 0, logged.output
+    lines = [ln for ln in logged.stderr.splitlines() if "member 1/1: epoch" in ln]
+    assert [ln.split(": epoch ")[1][:3] for ln in lines] == ["1/2", "2/2"], logged.stderr
+    assert "\r" not in logged.stderr
+    quiet = runner.invoke(app, [*args, "-o", str(tmp_path / "b"), "--no-progress"])
+    assert quiet.exit_code == 0, quiet.output
+    assert ": epoch " not in quiet.stderr and "\r" not in quiet.stderr, quiet.stderr

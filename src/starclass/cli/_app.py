@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import inspect
+import logging
 import math
 import os
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -158,6 +160,47 @@ def show_progress(progress: bool | None, stream: TextIO | None = None) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):  # no isatty, or a closed stream: not a terminal
         return False
+
+
+@contextlib.contextmanager
+def progress_lines(progress: bool | None, *loggers: str) -> Iterator[None]:
+    """Plain, timed INFO lines of ``loggers`` on stderr while the block runs, where no bar is (a log file).
+
+    Only when neither ``--progress`` nor ``--no-progress`` was given and stderr is no terminal
+    (:func:`show_progress` is False): a batch job's log then says how the long stage goes (``train``: one
+    line an epoch) instead of nothing for hours. ``--no-progress`` keeps it quiet.
+
+    Parameters
+    ----------
+    progress : bool or None
+        The command's ``--progress/--no-progress`` as given (None: neither).
+    *loggers : str
+        Names of the loggers whose INFO lines are shown.
+
+    Examples
+    --------
+    >>> import logging
+    >>> with progress_lines(False, "starclass.demo"):  # --no-progress: nothing added
+    ...     logging.getLogger("starclass.demo").handlers
+    []
+    """
+    if progress is not None or show_progress(None):
+        yield
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    kept = []
+    for name in loggers:
+        logger = logging.getLogger(name)
+        kept.append((logger, logger.level))
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger, level in kept:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
 
 
 #: ``--quiet`` of ``detect`` and ``simulate`` (one definition, one meaning): ``--no-progress`` keeps the notes

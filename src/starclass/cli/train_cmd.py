@@ -22,6 +22,7 @@ from starclass.cli._app import (
     flags_option,
     pixel_flags,
     place_rows,
+    progress_lines,
     progress_option,
     show_progress,
     task_option,
@@ -373,8 +374,8 @@ def train_command(
 
     Example: starclass train --task legus4-compact -m field/ -c field/truth.ecsv -o model/
     """
-    # bars only where a person watches them: a batch job's log keeps every redraw
-    progress = show_progress(progress)
+    # bars only where a person watches them: a batch job's log keeps every redraw (it gets epoch lines instead)
+    asked, progress = progress, show_progress(progress)
     # --overwrite is the astropy-habit name of starting afresh: what a resume would otherwise keep is replaced
     resume = resume and not overwrite
 
@@ -508,7 +509,7 @@ def train_command(
         typer.echo(f"NOTE: {note}", err=True)
     # said once, here: the networks' own log warning and the per-member training note repeated it
     # (three times for one VGG16, once more per member of an ensemble)
-    with no_weights_announced(bool(said)):
+    with no_weights_announced(bool(said)), progress_lines(asked, "starclass.learn.train", "starclass.learn.crossval"):
         _train_after_checks(
             task=task, mosaics=mosaics, catalogs=catalogs, label_column=label_column, stamp_list=stamp_list,
             group_column=group_column, output=output, epochs=epochs, ensemble=ensemble,
