@@ -113,3 +113,19 @@ def test_train_into_a_log_says_each_epoch_in_a_plain_line(tmp_path, single_threa
     quiet = runner.invoke(app, [*args, "-o", str(tmp_path / "b"), "--no-progress"])
     assert quiet.exit_code == 0, quiet.output
     assert ": epoch " not in quiet.stderr and "\r" not in quiet.stderr, quiet.stderr
+
+
+def test_progress_lines_show_info_only_for_a_log_file_without_a_switch(capsys, monkeypatch):
+    import logging
+    import sys
+
+    from starclass.cli._app import progress_lines
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # a log file
+    name = "starclass.test_progress_lines"
+    for asked in (None, False, True):
+        with progress_lines(asked, name):
+            logging.getLogger(name).info("tile %s", asked)
+    logging.getLogger(name).info("after the block")
+    assert sys.stderr.getvalue().count("tile") == 1 and "tile None" in sys.stderr.getvalue()
+    assert "after" not in sys.stderr.getvalue() and not logging.getLogger(name).handlers

@@ -13,6 +13,7 @@ from starclass.cli._app import (
     command,
     echo,
     pixel_flags,
+    progress_lines,
     progress_option,
     require_extra,
     show_progress,
@@ -97,7 +98,7 @@ def survey_command(
     Example: starclass survey plan.yaml --model model/ -o run/
     """
     # bars only where a person watches them: a batch job's log keeps every redraw
-    progress = show_progress(progress)
+    asked, progress = progress, show_progress(progress)
     require_extra("scale", ["distributed"], "survey")
     from starclass.errors import StarclassError
     from starclass.survey.batch import BatchSpec
@@ -162,9 +163,11 @@ def survey_command(
     if the_plan.model is not None:
         # every tile is classified on stamps cut with the plan's flags: said once, before any tile runs
         warn_flags_differ(the_plan.model, the_plan.pixel_flags())
-    result = run_survey(the_plan, output, scheduler=scheduler, n_workers=workers,
-                        threads_per_worker=threads_per_worker, overwrite=overwrite, progress=progress,
-                        device=device, echo=echo, batch=batch, worker_wait=worker_wait, connect_timeout=connect_timeout)
+    with progress_lines(asked, "starclass.survey.run"):  # a log file gets a line each 30 s where no bar is
+        result = run_survey(the_plan, output, scheduler=scheduler, n_workers=workers,
+                            threads_per_worker=threads_per_worker, overwrite=overwrite, progress=progress,
+                            device=device, echo=echo, batch=batch, worker_wait=worker_wait,
+                            connect_timeout=connect_timeout)
     for line in summary_lines(result.summary):
         echo(line)
     if not result.ok:
