@@ -28,7 +28,7 @@ def test_calibrate_shows_a_bar_unless_no_progress(model_and_field):
     model, field = model_and_field
     args = ["calibrate", str(model), str(field / "mos"), "--catalog", str(field / "held.ecsv"), "--device", "cpu",
             "--overwrite"]
-    res = runner.invoke(app, args)
+    res = runner.invoke(app, [*args, "--progress"])  # the runner's stderr is no terminal: no bar unless asked
     assert res.exit_code == 0, res.output
     bar = "classify (legus4-compact, 1 member): 100%"
     assert bar in res.output and "40/40" in res.output, res.output
@@ -50,7 +50,7 @@ def test_classify_stamps_honours_progress(tmp_path, single_thread):
     (tmp_path / "cutouts.csv").write_text("\n".join(lines) + "\n")
     model = write_untrained_model(tmp_path / "model", get_preset("m31-real").copy(name="mine", stamp_size=16))
     args = ["classify", "--stamps", str(tmp_path / "cutouts.csv"), "--model", str(model), "--device", "cpu"]
-    res = runner.invoke(app, [*args, "-o", str(tmp_path / "a.csv")])
+    res = runner.invoke(app, [*args, "--progress", "-o", str(tmp_path / "a.csv")])
     assert res.exit_code == 0, res.output
     assert "classify (mine, 1 member): 100%" in res.output and "6/6" in res.output, res.output
     res = runner.invoke(app, [*args, "--no-progress", "-o", str(tmp_path / "b.csv")])

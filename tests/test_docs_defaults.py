@@ -118,8 +118,9 @@ def test_the_defaults_docs_cli_states_are_the_codes():
             why = default_problem(stated, param.default)
             if why:
                 bad.append(f"docs/cli.md:{number}: {names[0]} in {command}: {why}")
-    # 5, 512, temperature, 200, 10, 2, 100, legus4, 0.8, the offs and ons of many commands, ...
-    assert compared > 50, f"only {compared} stated defaults compared"
+    # 5, 512, temperature, 200, 10, 2, 100, legus4, 0.8, the offs and ons of many commands, ... (the ten
+    # --progress ons went to None on 2026-12-05, the terminal deciding: tests/test_progress_tty.py checks that row)
+    assert compared > 45, f"only {compared} stated defaults compared"
     assert not bad, "defaults docs/cli.md states that the code does not have:\n" + "\n".join(bad)
 
 

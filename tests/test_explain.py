@@ -201,7 +201,7 @@ def test_explain_shows_a_bar_over_the_stamps_unless_no_progress(trained, tmp_pat
     """explain computed its maps (minutes for a few hundred stamps of a 56 px model on a CPU) without a word,
     and had no --progress/--no-progress where classify, calibrate and suggest have one."""
     args = ["explain", str(trained / "model"), str(trained / "cut" / "labels.csv"), "--per-class", "1"]
-    r = runner.invoke(app, [*args, "-o", str(tmp_path / "e1")])
+    r = runner.invoke(app, [*args, "-o", str(tmp_path / "e1"), "--progress"])  # no terminal here: asked for
     assert r.exit_code == 0, r.output
     assert "explain (gradcam, guided-gradcam, cam): 100%" in r.output and "12/12" in r.output, r.output
     r = runner.invoke(app, [*args, "-o", str(tmp_path / "e2"), "--no-progress"])

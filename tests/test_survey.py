@@ -1820,3 +1820,28 @@ def test_the_field_psf_is_detect_s_on_the_whole_mosaic_or_on_the_central_square_
     assert field_psf(mos, "growth", max_side=128) == psf_decision(detect(crop, aperture_correction="growth",
                                                                          progress=False))
     assert field_psf(mos, "none") is None
+
+
+def test_a_survey_into_a_log_says_its_tiles_in_plain_lines(survey_dir, cluster, clean_run, caplog, monkeypatch):
+    """Where the bar is off (a log file), a survey said nothing from its start to its summary, hours on a
+    real plan: a line at the start, at most one each LOG_EVERY_S seconds, and one at the end now."""
+    import logging
+    import shutil
+
+    import starclass.survey.run as survey_run
+
+    out = survey_dir / "logged"
+    shutil.copytree(clean_run.outdir / "tiles", out / "tiles")
+    gone = ["found/r001_c001", "given/r000_c002"]
+    for key in gone:
+        (out / "tiles" / f"{key}.parquet").unlink()
+    monkeypatch.setattr(survey_run, "LOG_EVERY_S", 0.0, raising=False)  # every tile's line, not one each 30 s
+    with caplog.at_level(logging.INFO, logger="starclass.survey.run"):
+        result = run_survey(read_plan(survey_dir / "plan.yaml"), out, cluster=cluster, progress=False,
+                            echo=lambda s: None)
+    assert result.ok
+    n = result.summary["n_tiles"]
+    said = [r.getMessage() for r in caplog.records if r.name == "starclass.survey.run"]
+    assert said and said[0] == f"survey: {n - 2}/{n} tiles done, 2 to run", said
+    assert said[-1] == f"survey: {n}/{n} tiles, {result.summary['n_candidates']} candidates, 0 failed", said
+    assert len(said) == 3, said

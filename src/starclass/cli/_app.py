@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import inspect
+import logging
 import math
 import os
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -98,6 +100,107 @@ REFERENCE_COLUMN_OPTION = typer.Option(
     help="The column holding the reference classes (default class_ref), in each -r catalogue or, with none (or "
          "-r self), in PRED itself: e.g. a LEGUS NGC 1566 catalogue's --pred-column class_ml "
          "--reference-column class_human_mode (machine vs the three people).")
+
+
+#: What every ``--progress/--no-progress`` help ends with: the default, decided by :func:`show_progress`
+PROGRESS_DEFAULT = ("Default: only when stderr is a terminal, so a log file (> run.log 2>&1) gets no bar redraws; "
+                    "--progress shows them anyway.")
+
+
+def progress_option(what: str) -> Any:
+    """The ``--progress/--no-progress`` option of a command, its default left to :func:`show_progress`.
+
+    Parameters
+    ----------
+    what : str
+        The help's first sentence: what the bar shows in this command.
+
+    Returns
+    -------
+    typer.models.OptionInfo
+        An option whose value is True (``--progress``), False (``--no-progress``) or None (neither).
+
+    Examples
+    --------
+    >>> progress_option("Show a progress bar.").default is None
+    True
+    """
+    return typer.Option(None, "--progress/--no-progress", help=f"{what} {PROGRESS_DEFAULT}")
+
+
+def show_progress(progress: bool | None, stream: TextIO | None = None) -> bool:
+    """Whether a command draws its tqdm bars: as asked, else only when ``stream`` (stderr) is a terminal.
+
+    A bar redraws itself with carriage returns; in a batch job's log (``> run.log 2>&1``) every redraw
+    stays, hundreds of KB of them, so bars are shown by default only where a person watches them, as pip
+    and most command-line tools do.
+
+    Parameters
+    ----------
+    progress : bool or None
+        ``--progress`` (True), ``--no-progress`` (False) or neither (None).
+    stream : file-like, optional
+        Where the bars go; ``sys.stderr`` (tqdm's) by default.
+
+    Returns
+    -------
+    bool
+        True to draw the bars.
+
+    Examples
+    --------
+    >>> import io
+    >>> show_progress(None, io.StringIO()), show_progress(True, io.StringIO()), show_progress(False)
+    (False, True, False)
+    """
+    if progress is not None:
+        return bool(progress)
+    stream = sys.stderr if stream is None else stream
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream: not a terminal
+        return False
+
+
+@contextlib.contextmanager
+def progress_lines(progress: bool | None, *loggers: str) -> Iterator[None]:
+    """Plain, timed INFO lines of ``loggers`` on stderr while the block runs, where no bar is (a log file).
+
+    Only when neither ``--progress`` nor ``--no-progress`` was given and stderr is no terminal
+    (:func:`show_progress` is False): a batch job's log then says how the long stage goes (``train``: one
+    line an epoch) instead of nothing for hours. ``--no-progress`` keeps it quiet.
+
+    Parameters
+    ----------
+    progress : bool or None
+        The command's ``--progress/--no-progress`` as given (None: neither).
+    *loggers : str
+        Names of the loggers whose INFO lines are shown.
+
+    Examples
+    --------
+    >>> import logging
+    >>> with progress_lines(False, "starclass.demo"):  # --no-progress: nothing added
+    ...     logging.getLogger("starclass.demo").handlers
+    []
+    """
+    if progress is not None or show_progress(None):
+        yield
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    kept = []
+    for name in loggers:
+        logger = logging.getLogger(name)
+        kept.append((logger, logger.level))
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger, level in kept:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
 
 
 #: ``--quiet`` of ``detect`` and ``simulate`` (one definition, one meaning): ``--no-progress`` keeps the notes

@@ -16,6 +16,8 @@ from starclass.cli._app import (
     flags_option,
     pixel_flags,
     place_rows,
+    progress_option,
+    show_progress,
     warn_flags_differ,
 )
 from starclass.errors import OutputExistsError, StarclassError, counted
@@ -58,8 +60,7 @@ def calibrate_command(
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
-    progress: bool = typer.Option(True, "--progress/--no-progress",
-                                  help="Show a progress bar while the held-out rows are classified."),
+    progress: bool | None = progress_option("Show a progress bar while the held-out rows are classified."),
 ) -> None:
     """Fit the ensemble's calibration (and the conformal calibration rows) on a labelled held-out set.
 
@@ -71,6 +72,8 @@ def calibrate_command(
 
     Example: starclass calibrate model/ heldout/ -c heldout/truth.ecsv --overwrite
     """
+    # bars only where a person watches them: a batch job's log keeps every redraw
+    progress = show_progress(progress)
     import numpy as np
 
     from starclass.io.paths import check_output

@@ -17,6 +17,8 @@ from starclass.cli._app import (
     flags_option,
     pixel_flags,
     place_rows,
+    progress_option,
+    show_progress,
     warn_flags_differ,
 )
 from starclass.errors import StarclassError, counted
@@ -50,7 +52,7 @@ def classify_command(
                                    help="Candidates classified per batch, at least 1 (memory scales with it; "
                                         "one default for every command, starclass.schema)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    progress: bool | None = progress_option("Show a progress bar."),
     threshold: float | None = typer.Option(
         None, "--threshold",
         help="Binary tasks: class_pred = positive class when its probability (0-1, not a S/N as detect "
@@ -93,6 +95,8 @@ def classify_command(
 
     Example: starclass classify test/ -c candidates.ecsv --model model/ -o classified.ecsv
     """
+    # bars only where a person watches them: a batch job's log keeps every redraw
+    progress = show_progress(progress)
     import time
 
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog

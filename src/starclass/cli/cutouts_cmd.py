@@ -21,6 +21,8 @@ from starclass.cli._app import (
     flags_option,
     pixel_flags,
     place_rows,
+    progress_option,
+    show_progress,
     task_option,
 )
 from starclass.errors import StarclassError, counted
@@ -312,7 +314,7 @@ def cutouts_command(
     phangs_fits_dir: Path | None = typer.Option(None, "--phangs-fits-dir",
         help="Also write one multi-extension FITS per candidate (PHANGS style) here."),
     phangs_size: int = typer.Option(299, "--phangs-size", help="Side of the PHANGS-style FITS stamps (px), 1-1024."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+    progress: bool | None = progress_option("Show progress bars."),
     overwrite: bool = typer.Option(False, "--overwrite",
         help="Replace an existing stamp store (and --phangs-fits-dir folder); without it they are kept."),
 ) -> None:
@@ -328,6 +330,8 @@ def cutouts_command(
 
     Example: starclass cutouts field/ -c field/truth.ecsv --task legus4-compact -o stamps.h5
     """
+    # bars only where a person watches them: a batch job's log keeps every redraw
+    progress = show_progress(progress)
     mosaics = list(mosaics or [])
     catalogs = list(catalog or [])
     if merge_stores_:

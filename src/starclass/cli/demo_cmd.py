@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo, task_option
+from starclass.cli._app import command, echo, progress_option, show_progress, task_option
 from starclass.errors import StarclassError
 
 
@@ -25,7 +25,7 @@ def demo(
                                help="Train on 'truth' or on the simulated 'humans' consensus (a word, not a "
                                     "votes table as train --labels)."),
     distance: float = typer.Option(10.0, help="Distance of the simulated galaxy (Mpc, 0.01-1000)."),
-    progress: bool = typer.Option(True, help="Show progress bars."),
+    progress: bool | None = progress_option("Show progress bars."),
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Replace an existing output folder that holds a previous demo's "
                                         "outputs. Without it a non-empty folder is refused before any work."),
@@ -42,6 +42,8 @@ def demo(
 
     Example: starclass demo -o demo_output/ --epochs 5
     """
+    # bars only where a person watches them: a batch job's log keeps every redraw
+    progress = show_progress(progress)
     if labels not in ("truth", "humans"):
         # run_demo's own check named its parameter ("labels must be ..."), not the option
         # a votes table is train's and suggest's --labels (docs/cli.md): said, as the other two-meaning names say it

@@ -19,6 +19,8 @@ from starclass.cli._app import (
     echo_flagged,
     pixel_flags,
     place_rows,
+    progress_option,
+    show_progress,
     warn,
 )
 from starclass.errors import StarclassError, counted
@@ -108,7 +110,7 @@ def detect_command(
     completeness_png: Path | None = typer.Option(None, "--completeness-png",
         help="Figure of completeness vs magnitude, its table beside it as .ecsv (default: "
              "<output stem>_completeness.png with --truth)."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+    progress: bool | None = progress_option("Show progress bars."),
     # as in simulate, so a script can quieten every command alike; --no-progress keeps the notes
     quiet: bool = QUIET_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite",
@@ -171,7 +173,7 @@ def detect_command(
     for option, value in (("--fwhm", fwhm), ("--threshold", threshold), ("--crowding-radius", crowding_radius)):
         if not (np.isfinite(value) and value > 0):
             raise StarclassError(f"{option} must be a positive number, got {value}")
-    progress = progress and not quiet
+    progress = show_progress(progress) and not quiet
     band_list = band_option(bands)  # a band given twice is refused: it was measured twice, exit 0
     paths = mosaics[0] if len(mosaics) == 1 else list(mosaics)
     polygon = parse_polygon(mci_polygon)

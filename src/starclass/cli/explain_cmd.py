@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import command, echo, progress_option, show_progress
 from starclass.errors import StarclassError, counted
 
 
@@ -38,13 +38,14 @@ def explain_command(
              "column the model was trained on (train --label-column), else label."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder as a whole; "
                                                                      "without it it is kept."),
-    progress: bool = typer.Option(True, "--progress/--no-progress",
-                                  help="Show a progress bar over the stamps while the maps are computed."),
+    progress: bool | None = progress_option("Show a progress bar over the stamps while the maps are computed."),
 ) -> None:
     """Explain a trained model: saliency overlays, per-class mean maps and radial profiles.
 
     Example: starclass explain model/ stamps.h5 -o explained/ --per-class 4
     """
+    # bars only where a person watches them: a batch job's log keeps every redraw
+    progress = show_progress(progress)
     # torch and matplotlib load here, not at `starclass --help`
     from starclass.explain import explain
     from starclass.explain.run import METHODS, OWN_NAMES

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import QUIET_OPTION, band_option, command, echo
+from starclass.cli._app import QUIET_OPTION, band_option, command, echo, progress_option, show_progress
 from starclass.errors import StarclassError
 
 
@@ -60,7 +60,7 @@ def simulate_cmd(
     ci_min: float = typer.Option(None, "--ci-min",
         help="Calibration: LEGUS-like selection CI >= this before scoring (default 1.35 for HST presets, none for "
              "ground-based)."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+    progress: bool | None = progress_option("Show progress bars."),
     # one --quiet for detect and simulate: it was this option's off switch here ("Show progress bars") and
     # "no progress bars and no notes" in detect
     quiet: bool = QUIET_OPTION,
@@ -81,7 +81,7 @@ def simulate_cmd(
 
     Examples: starclass simulate field/ --seed 1 --png; starclass simulate test/ --seed 1001
     """
-    progress = progress and not quiet
+    progress = show_progress(progress) and not quiet
     # here, not at the top: starclass.simulate adds 2.2 s (measured) to the 0.4 s of `starclass --help`
     from astropy.table import Table
 

@@ -20,6 +20,8 @@ from starclass.cli._app import (
     flags_option,
     pixel_flags,
     place_rows,
+    progress_option,
+    show_progress,
     warn_flags_differ,
 )
 from starclass.errors import StarclassError, counted
@@ -58,9 +60,7 @@ def suggest_command(
     mag_bins: int = typer.Option(DEFAULT_MAG_BINS, "--mag-bins",
                                  help="Magnitude bins sharing the suggestions equally (at least 1; 1: none)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
-    progress: bool = typer.Option(
-        True, "--progress/--no-progress",
-        help="Show a progress bar while the candidates are classified on --mosaics."),
+    progress: bool | None = progress_option("Show a progress bar while the candidates are classified on --mosaics."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
@@ -93,6 +93,8 @@ def suggest_command(
 
     Example: starclass suggest model/ classified.ecsv -n 200 -o suggestions.ecsv
     """
+    # bars only where a person watches them: a batch job's log keeps every redraw
+    progress = show_progress(progress)
     import numpy as np
 
     from starclass.io.atomic import atomic_path

@@ -13,7 +13,10 @@ from starclass.cli._app import (
     command,
     echo,
     pixel_flags,
+    progress_lines,
+    progress_option,
     require_extra,
+    show_progress,
     warn_flags_differ,
 )
 
@@ -78,7 +81,7 @@ def survey_command(
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the progress bar."),
+    progress: bool | None = progress_option("Show the progress bar."),
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Redo the merge and summary of a finished survey (finished tiles reused)."),
 ) -> None:
@@ -94,6 +97,8 @@ def survey_command(
 
     Example: starclass survey plan.yaml --model model/ -o run/
     """
+    # bars only where a person watches them: a batch job's log keeps every redraw
+    asked, progress = progress, show_progress(progress)
     require_extra("scale", ["distributed"], "survey")
     from starclass.errors import StarclassError
     from starclass.survey.batch import BatchSpec
@@ -158,9 +163,11 @@ def survey_command(
     if the_plan.model is not None:
         # every tile is classified on stamps cut with the plan's flags: said once, before any tile runs
         warn_flags_differ(the_plan.model, the_plan.pixel_flags())
-    result = run_survey(the_plan, output, scheduler=scheduler, n_workers=workers,
-                        threads_per_worker=threads_per_worker, overwrite=overwrite, progress=progress,
-                        device=device, echo=echo, batch=batch, worker_wait=worker_wait, connect_timeout=connect_timeout)
+    with progress_lines(asked, "starclass.survey.run"):  # a log file gets a line each 30 s where no bar is
+        result = run_survey(the_plan, output, scheduler=scheduler, n_workers=workers,
+                            threads_per_worker=threads_per_worker, overwrite=overwrite, progress=progress,
+                            device=device, echo=echo, batch=batch, worker_wait=worker_wait,
+                            connect_timeout=connect_timeout)
     for line in summary_lines(result.summary):
         echo(line)
     if not result.ok:

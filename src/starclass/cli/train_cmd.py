@@ -27,6 +27,9 @@ from starclass.cli._app import (
     flags_option,
     pixel_flags,
     place_rows,
+    progress_lines,
+    progress_option,
+    show_progress,
     task_option,
 )
 from starclass.errors import StarclassError, counted
@@ -327,7 +330,7 @@ def train_command(
     resume: bool = typer.Option(
         True, "--resume/--no-resume",
         help="Continue an interrupted training in the output directory."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+    progress: bool | None = progress_option("Show progress bars."),
     overwrite: bool = typer.Option(
         False, "--overwrite",
         help="Start afresh, replacing the checkpoints of a model directory trained with other data or "
@@ -378,6 +381,8 @@ def train_command(
 
     Example: starclass train --task legus4-compact -m field/ -c field/truth.ecsv -o model/
     """
+    # bars only where a person watches them: a batch job's log keeps every redraw (it gets epoch lines instead)
+    asked, progress = progress, show_progress(progress)
     # --overwrite is the astropy-habit name of starting afresh: what a resume would otherwise keep is replaced
     resume = resume and not overwrite
 
@@ -511,7 +516,7 @@ def train_command(
         typer.echo(f"NOTE: {note}", err=True)
     # said once, here: the networks' own log warning and the per-member training note repeated it
     # (three times for one VGG16, once more per member of an ensemble)
-    with no_weights_announced(bool(said)):
+    with no_weights_announced(bool(said)), progress_lines(asked, "starclass.learn.train", "starclass.learn.crossval"):
         _train_after_checks(
             task=task, mosaics=mosaics, catalogs=catalogs, label_column=label_column, stamp_list=stamp_list,
             group_column=group_column, output=output, epochs=epochs, ensemble=ensemble,

@@ -24,6 +24,7 @@ written before the first fold trains, says what a run stopped before then was as
 from __future__ import annotations
 
 import json
+import logging
 import os
 import warnings
 from collections.abc import Callable
@@ -47,6 +48,8 @@ __all__ = ["parse_cv", "cv_folds", "fold_metrics", "CVResult", "cross_validate",
 
 #: Metric columns of the per-fold table, in order (binary ones only for binary tasks).
 METRIC_NAMES = ("accuracy", "macro_f1", "purity", "recall", "f1")
+
+log = logging.getLogger(__name__)
 
 
 def parse_cv(text: str | int) -> str | int:
@@ -394,8 +397,9 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     few_rows: list[str] = []  # folds whose calibration warned of too few held-out rows
     for i, (name, test) in enumerate(folds, start=1):
         # the bars of every fold read alike ("m31-real member 1/1 (compact)"): which fold trains is said first
-        bar = ((f"fold {i}/{len(folds)}" if str(name) == str(i) else f"fold {name} ({i}/{len(folds)})")
-               if progress else False)
+        label = f"fold {i}/{len(folds)}" if str(name) == str(i) else f"fold {name} ({i}/{len(folds)})"
+        bar = label if progress else False
+        log.info("%s: training", label)  # a log file's line where there is no bar (train's epoch lines follow)
         cfg, hidden, val_index, note = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
         notes += [note] if note else []
         fold_dir = outdir / f"fold_{_safe(name)}"

@@ -1181,6 +1181,11 @@ class MemberTrainer:
             self.val_acc_txt = "n/a" if math.isnan(val_acc) else f"{val_acc:.3f}"
             bar.set_postfix(epoch=f"{epoch + 1}/{self.n_epochs}", loss=f"{train_loss:.3f}", val_acc=self.val_acc_txt)
             self.end_epoch(epoch, train_loss, val_loss, val_acc, time.perf_counter() - t0)
+            # one plain line an epoch for a log file, where the bar is off (train's command line shows it)
+            log.info("%s%s member %d/%d: epoch %d/%d, loss %.3f, val_acc %s (%.1f s)",
+                     f"{self.progress}: " if isinstance(self.progress, str) else "", self.config.name,
+                     self.spec.index + 1, self.n_members, epoch + 1, self.n_epochs, train_loss, self.val_acc_txt,
+                     time.perf_counter() - t0)
         bar.close()
         final_val_acc = self.finish()
         best = self.stopping.best_epoch or len(self.history)

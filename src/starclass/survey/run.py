@@ -70,6 +70,11 @@ FIELD_PSF_MODES = ("growth", "ci")
 #: Names the survey writes in its output folder (anything else there is refused).
 OWN_ENTRIES = ("tiles", "fields", "catalogue", "summary.json", ".*")
 
+log = logging.getLogger(__name__)
+
+#: Seconds between two of a survey's progress lines in a log file (where no bar is drawn)
+LOG_EVERY_S = 30.0
+
 
 @dataclass
 class FieldInfo:
@@ -2069,6 +2074,10 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                    disable=not progress,
                    dynamic_ncols=True)
         bar.set_postfix(candidates=n_cand, failed=len(failed))
+        # a log file's lines where there is no bar (the command line shows them, cli._app.progress_lines):
+        # the start, then at most one each LOG_EVERY_S seconds, and the end
+        n_done, said_at = skipped + len(psf_errors), time.perf_counter()
+        log.info("survey: %d/%d tiles done, %d to run", n_done, len(prepared.jobs), len(todo))
         try:
             for fut in as_completed(futures):
                 if fut.status == "error":
@@ -2090,6 +2099,11 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                 bar.update(1)
                 bar.set_postfix(candidates=n_cand, failed=len(failed))
                 fut.release()
+                n_done += 1
+                if n_done == len(prepared.jobs) or time.perf_counter() - said_at >= LOG_EVERY_S:
+                    log.info("survey: %d/%d tiles, %d candidates, %d failed", n_done, len(prepared.jobs), n_cand,
+                             len(failed))
+                    said_at = time.perf_counter()
         finally:
             bar.close()
     finally:
