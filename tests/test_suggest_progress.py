@@ -32,7 +32,8 @@ def test_suggest_on_mosaics_shows_the_classification_progress(tmp_path, single_t
     model = write_untrained_model(tmp_path / "m", cfg)
     args = ["suggest", str(model), str(tmp_path / "cand.ecsv"), "--mosaics", str(tmp_path / "data"), "-n", "3",
             "--mag-bins", "1", "--device", "cpu"]
-    res = runner.invoke(app, [*args, "-o", str(tmp_path / "s.ecsv")])
+    # --progress: the test runner's stderr is no terminal, where bars are off by default since 2026-12-05
+    res = runner.invoke(app, [*args, "-o", str(tmp_path / "s.ecsv"), "--progress"])
     assert res.exit_code == 0, res.output
     assert "classify (legus4-compact, 1 member)" in res.output and "12/12" in res.output, res.output
     quiet = runner.invoke(app, [*args, "-o", str(tmp_path / "q.ecsv"), "--no-progress"])
