@@ -278,6 +278,40 @@ def point_source(seed: int, size: int = 16, sky: float = 0.0):
     return (rng.normal(sky, 1, (size, size)) + 30 * np.exp(-((xx - c) ** 2 + (yy - c) ** 2) / 4.0)).astype("f4")
 
 
+def bn_calibrated(net, shape, seed=0):
+    """``net`` in eval mode with every batch norm's running statistics taken from seeded inputs of ``shape``.
+
+    The Grad-CAM/CAM tests' networks: fixed seeded weights whose features are of order one, as a
+    trained network's, without training.
+    """
+    import torch
+
+    for m in net.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.reset_running_stats()
+            m.momentum = None  # the plain average over the batches seen
+    gen = torch.Generator().manual_seed(seed)
+    net.train()
+    with torch.no_grad():
+        for _ in range(3):
+            net(torch.randn(*shape, generator=gen))
+    return net.eval()
+
+
+def blob_stamps(n, channels, size, seed=1):
+    """Stamps with one Gaussian blob each, off-centre, on noise: maps with somewhere to peak."""
+    import torch
+
+    gen = torch.Generator().manual_seed(seed)
+    yy, xx = torch.meshgrid(torch.arange(size, dtype=torch.float32), torch.arange(size, dtype=torch.float32),
+                            indexing="ij")
+    out = 0.2 * torch.randn(n, channels, size, size, generator=gen)
+    for i in range(n):
+        cx, cy = size * (0.3 + 0.4 * i / max(n - 1, 1)), size * (0.7 - 0.4 * i / max(n - 1, 1))
+        out[i] += 3.0 * torch.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * (size / 10) ** 2))
+    return out
+
+
 def write_two_class_classified(path: Path) -> Path:
     """Write a classified two-class catalogue of 40 rows with its reference column to ``path``.
 

@@ -16,6 +16,7 @@ torch = pytest.importorskip("torch")
 torchvision = pytest.importorskip("torchvision")
 import torch.nn.functional as F  # noqa: E402
 
+from conftest import blob_stamps, bn_calibrated  # noqa: E402  (tests/ is on sys.path under pytest)
 from starclass.errors import StarclassError  # noqa: E402
 from starclass.explain.maps import cam, normalise_maps  # noqa: E402
 
@@ -72,37 +73,11 @@ def test_cam_still_refuses_a_network_without_global_pooling():
 # trained network's, and the head's weights are set by hand, so that the right answer is known.
 
 
-def _calibrated(net, shape, seed=0):
-    """``net`` in eval mode with every batch norm's running statistics taken from seeded inputs of ``shape``."""
-    for m in net.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
-            m.reset_running_stats()
-            m.momentum = None  # the plain average over the batches seen
-    gen = torch.Generator().manual_seed(seed)
-    net.train()
-    with torch.no_grad():
-        for _ in range(3):
-            net(torch.randn(*shape, generator=gen))
-    return net.eval()
-
-
-def _blobs(n, channels, size, seed=1):
-    """Stamps with one Gaussian blob each, off-centre, on noise: maps with somewhere to peak."""
-    gen = torch.Generator().manual_seed(seed)
-    yy, xx = torch.meshgrid(torch.arange(size, dtype=torch.float32), torch.arange(size, dtype=torch.float32),
-                            indexing="ij")
-    out = 0.2 * torch.randn(n, channels, size, size, generator=gen)
-    for i in range(n):
-        cx, cy = size * (0.3 + 0.4 * i / max(n - 1, 1)), size * (0.7 - 0.4 * i / max(n - 1, 1))
-        out[i] += 3.0 * torch.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * (size / 10) ** 2))
-    return out
-
-
 def test_cam_of_a_mobilenet_v2_with_features_of_order_one_is_the_hand_computed_sum():
     torch.manual_seed(0)
-    net = _calibrated(torchvision.models.mobilenet_v2(weights=None, num_classes=3, width_mult=0.25),
+    net = bn_calibrated(torchvision.models.mobilenet_v2(weights=None, num_classes=3, width_mult=0.25),
                       (8, 3, 64, 64))
-    x = _blobs(3, 3, 64)
+    x = blob_stamps(3, 3, 64)
     with torch.no_grad():
         feats = net.features(x)  # [3, 1280, 2, 2] at 64 px: the maps the head pools
     assert float(feats.abs().max()) > 0.1  # of order one: a wrong layer's maps cannot pass for these
@@ -146,9 +121,9 @@ def test_cam_of_a_starclass_mobilenet_v2_member_is_the_hand_computed_sum_at_its_
 
     torch.manual_seed(0)
     # as train builds it: a 1x1 band adapter, stamps of 48 px resampled to 96 px inside forward (3 x 3 maps)
-    net = _calibrated(TorchvisionNet("mobilenet_v2", in_channels=2, n_classes=2, input_size=96, pretrained=None),
+    net = bn_calibrated(TorchvisionNet("mobilenet_v2", in_channels=2, n_classes=2, input_size=96, pretrained=None),
                       (8, 2, 48, 48))
-    x = _blobs(4, 2, 48)
+    x = blob_stamps(4, 2, 48)
     with torch.no_grad():
         feats = net.body.features(net.adapter(resize_input(x, 96)))
         logits = net(x)

@@ -26,6 +26,7 @@ torchvision = pytest.importorskip("torchvision")
 
 import torch.nn.functional as F  # noqa: E402
 
+from conftest import blob_stamps, bn_calibrated  # noqa: E402  (tests/ is on sys.path under pytest)
 from starclass.explain.maps import cam, choose_layer, normalise_maps  # noqa: E402
 from starclass.learn.config import get_preset  # noqa: E402
 from starclass.models.registry import build_model  # noqa: E402
@@ -35,32 +36,6 @@ from starclass.science.gradcam import gradcam, last_conv_layer  # noqa: E402
 # code before them, so that the other tests fail there by their assertions
 
 pytestmark = pytest.mark.usefixtures("single_thread")
-
-
-def _calibrated(net, shape, seed=0):
-    """``net`` in eval mode with every batch norm's running statistics taken from seeded inputs of ``shape``."""
-    for m in net.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
-            m.reset_running_stats()
-            m.momentum = None  # the plain average over the batches seen
-    gen = torch.Generator().manual_seed(seed)
-    net.train()
-    with torch.no_grad():
-        for _ in range(3):
-            net(torch.randn(*shape, generator=gen))
-    return net.eval()
-
-
-def _blobs(n, channels, size, seed=1):
-    """Stamps with one Gaussian blob each, off-centre, on noise: maps with somewhere to peak."""
-    gen = torch.Generator().manual_seed(seed)
-    yy, xx = torch.meshgrid(torch.arange(size, dtype=torch.float32), torch.arange(size, dtype=torch.float32),
-                            indexing="ij")
-    out = 0.2 * torch.randn(n, channels, size, size, generator=gen)
-    for i in range(n):
-        cx, cy = size * (0.3 + 0.4 * i / max(n - 1, 1)), size * (0.7 - 0.4 * i / max(n - 1, 1))
-        out[i] += 3.0 * torch.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * (size / 10) ** 2))
-    return out
 
 
 # architecture -> the module whose output Grad-CAM explains by default: the last map after an activation
@@ -85,7 +60,7 @@ def test_the_default_layer_of_every_architecture_is_its_last_rectified_feature_m
     opts = {"starcnet": {"width": 16, "groups": 4, "modules": 2, "pool_after": 1}}.get(arch, {})
     cfg = get_preset("galaxy-cluster", stamp_size=32).copy(architecture=arch, arch_options=opts)
     net = build_model(cfg, pretrained=False).eval()
-    x = _blobs(2, cfg.n_channels, 32)
+    x = blob_stamps(2, cfg.n_channels, 32)
     want = INTENDED[arch](net)
     assert last_conv_layer(net) is not want  # the old default: a convolution before its norm and activation
     assert choose_layer(net, x, min_size=1).module is want  # explain's choice with any map size allowed
@@ -138,9 +113,9 @@ def test_default_gradcam_of_a_gap_linear_resnet_is_its_cam_and_the_convolutions_
     if backend == "captum":
         pytest.importorskip("captum")
     torch.manual_seed(0)
-    net = _calibrated(torchvision.models.resnet18(weights=None, num_classes=3), (8, 3, 128, 128))
+    net = bn_calibrated(torchvision.models.resnet18(weights=None, num_classes=3), (8, 3, 128, 128))
     _head_by_hand(net.fc)
-    x = _blobs(4, 3, 128)  # 4 x 4 maps at layer4
+    x = blob_stamps(4, 3, 128)  # 4 x 4 maps at layer4
     with torch.no_grad():
         assert float(net.layer4(net.layer3(net.layer2(net.layer1(net.maxpool(net.relu(net.bn1(net.conv1(x))))))))
                      .abs().max()) > 0.1  # features of order one
@@ -157,10 +132,10 @@ def test_default_gradcam_of_a_starclass_mobilenet_v2_is_its_cam():
     from starclass.models.torchvision_nets import TorchvisionNet
 
     torch.manual_seed(0)
-    net = _calibrated(TorchvisionNet("mobilenet_v2", in_channels=2, n_classes=2, input_size=96, pretrained=None),
+    net = bn_calibrated(TorchvisionNet("mobilenet_v2", in_channels=2, n_classes=2, input_size=96, pretrained=None),
                       (8, 2, 48, 48))
     _head_by_hand(net.body.classifier[-1])
-    x = _blobs(4, 2, 48)
+    x = blob_stamps(4, 2, 48)
     target = np.array([0, 1, 0, 1])
     want = _cam_as_gradcam(net, x, target)
     assert all(m.max() == pytest.approx(1.0) for m in want)
