@@ -66,3 +66,20 @@ def test_a_cutout_missing_in_both_folders_is_still_refused(tmp_path):
     assert res.exit_code == 2, res.output
     assert "row 1" in res.output and "obj00.npy" in res.output and "no such file" in res.output, res.output
     assert not (tmp_path / "e.csv").exists()
+
+
+def test_inspect_reads_a_moved_list_saved_again_by_a_spreadsheet(tmp_path):
+    """A classified list moved away from its cutouts and saved again with ';' (a European spreadsheet) is read
+    from the folder it records, as the ',' one is: it was read from its own folder, every row "no such file"."""
+    labels = write_noise_cutout_folder(tmp_path / "cutouts", 16, n=4)
+    with open(labels, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    moved = tmp_path / "elsewhere" / "list.csv"
+    moved.parent.mkdir()
+    with open(moved, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=[*rows[0], "cutout_root"], delimiter=";")
+        w.writeheader()
+        w.writerows({**r, "cutout_root": str(labels.parent)} for r in rows)
+    cl = read_cutout_list(moved, get_preset("m31-real"))
+    assert [p[0] for p in cl.paths] == [labels.parent / f"{lab}/obj{k:02d}.npy"
+                                        for k, lab in enumerate(["cluster", "galaxy"] * 2)]

@@ -116,3 +116,15 @@ def test_simulated_cutouts_resemble_the_real_folder():
             b = np.asarray([x[k] for x in sim], float)
             d = ks_2samp(a[np.isfinite(a)], b[np.isfinite(b)]).statistic
             assert d < 0.5, (lab, k, d)
+
+
+def test_folder_statistics_reads_a_spreadsheets_semicolon_labels_file(tmp_path):
+    """The labels file train and classify read (a European spreadsheet's ';', its 'sep=' line, a
+    Windows path) is read here too: it was "needs columns file and label, has file;label"."""
+    (tmp_path / "a").mkdir()
+    for i, sx in enumerate((3.0, 8.0)):
+        Image.fromarray(np.clip(_gauss(sx, seed=i) / 3, 0, 255).astype(np.uint8)).save(tmp_path / "a" / f"{i}.png")
+    (tmp_path / "labels.csv").write_text("sep=;\nfile;label\na\\0.png;cluster\na/1.png;galaxy\n", encoding="utf-16")
+    t = folder_statistics(tmp_path)
+    assert t["file"].tolist() == ["a\\0.png", "a/1.png"] and t["label"].tolist() == ["cluster", "galaxy"]
+    assert t["r50"][1] > t["r50"][0]

@@ -29,7 +29,6 @@ export serve such a folder unchanged:
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -63,6 +62,7 @@ from starclass.io.cutout_folders import (
     mixed_sizes_note,
     pad_to_square,
     padded_note,
+    read_csv_rows,
     recorded_folder,
     row_folders,
     stamp_store_error,
@@ -175,14 +175,17 @@ def _is_eight_bit(path: Path) -> bool:
 def _csv_root_elsewhere(path: Path) -> bool:
     """Whether a CSV records a ``cutout_root`` other than its own folder (a classification moved away)."""
     try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            if CUTOUT_ROOT not in (reader.fieldnames or []):
-                return False
-            here = resolved(path.parent)
-            return any((f := recorded_folder(row.get(CUTOUT_ROOT), path.parent)) is not None and resolved(f) != here
-                       for row in reader)
-    except (OSError, UnicodeDecodeError, csv.Error):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the reader that reads the list next says it (pandas' index column)
+            # the cutout folders' reader: a classification saved again by a spreadsheet (';') was read here as one
+            # column, its recorded folder not seen, and every file looked for beside the CSV
+            names, rows, _ = read_csv_rows(path)
+        if CUTOUT_ROOT not in names:
+            return False
+        here = resolved(path.parent)
+        return any((f := recorded_folder(row.get(CUTOUT_ROOT), path.parent)) is not None and resolved(f) != here
+                   for row in rows)
+    except StarclassError:
         return False  # read_cutout_folder says what is wrong with it
 
 

@@ -1257,13 +1257,51 @@ def stamp_store_error(path: str | os.PathLike, *, catalogue: bool = False) -> St
         "inspect: DATA_DIR, the mosaics' folder, with --catalogue)")
 
 
-def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
-    """Header, rows and the file line of each row (blank and all-empty rows skipped).
+def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, str]], list[int]]:
+    """Header, rows and the file line of each row of a cutout CSV (blank and all-empty rows skipped).
+
+    The one reader of a labels CSV: every command that takes one (``train``, ``classify``,
+    ``calibrate``, ``info``, :func:`starclass.stamps.morphology.folder_statistics`) reads it
+    here, so a file one accepts the others accept. A spreadsheet's ``;`` or tab separator, its
+    ``sep=`` line, a byte-order mark and UTF-16 are taken as they are; pandas' index column is
+    left out with a warning.
 
     Header names are stripped (``file, label`` names the columns ``file`` and ``label``, as
     the cells are read); a name given twice is an error naming it, since a reader would
     silently keep one of the two columns.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file.
+
+    Returns
+    -------
+    names : list of str
+        The header's column names.
+    rows : list of dict
+        Each row's cells (text as written) by column name; ``None`` for a cell a short row lacks.
+    lines : list of int
+        The file line of each row, for messages.
+
+    Raises
+    ------
+    StarclassError
+        A file that cannot be read or is not UTF-8 / UTF-16 text, no header, no rows, a column
+        named twice, or a row with more cells than the header (each naming the file and row).
+
+    Examples
+    --------
+    A labels file saved by a spreadsheet set to a European locale:
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "labels.csv"
+    >>> _ = p.write_text("sep=;\\nfile; label\\na.png;cluster\\n\\nb.png;galaxy\\n")
+    >>> names, rows, lines = read_csv_rows(p)
+    >>> names, [r["label"] for r in rows], lines
+    (['file', 'label'], ['cluster', 'galaxy'], [3, 5])
     """
+    path = Path(path)
     rows: list[dict[str, str]] = []
     lines: list[int] = []
     names: list[str] = []
@@ -1632,7 +1670,7 @@ def labelled_rows(names: list[str], rows: list[dict[str, str]]) -> list[bool] | 
     names : list of str
         The CSV's column names.
     rows : list of dict
-        Its rows, cell text by column name (as :func:`_read_csv_rows` reads them).
+        Its rows, cell text by column name (as :func:`read_csv_rows` reads them).
 
     Returns
     -------
@@ -1698,7 +1736,7 @@ def csv_has_labels(path: str | os.PathLike) -> bool:
     if not src.is_file():
         return True
     try:
-        names, rows, _ = _read_csv_rows(src)
+        names, rows, _ = read_csv_rows(src)
     except StarclassError:
         return True
     return labelled_rows(names, rows[:1]) is not None
@@ -1750,7 +1788,7 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_on
     elif not src.is_file():
         raise StarclassError(f"{src}: no such file or directory")
     else:
-        names, rows, _ = _read_csv_rows(src)
+        names, rows, _ = read_csv_rows(src)
         columns = ([c for c in names if c.lower().startswith("file_")]
                    if "file" not in names or file_is_a_band_copy(names, lambda c: [row.get(c) for row in rows])
                    else ["file"])
@@ -2072,7 +2110,7 @@ def read_cutout_folder(
 
         refuse_database(src)  # inspect's --db: "cannot read the CSV ('utf-8' codec can't decode ...)"
         root = src.parent
-        names, rows, lines = _read_csv_rows(src)
+        names, rows, lines = read_csv_rows(src)
     else:
         raise StarclassError(f"{src}: no such file or directory")
     is_csv = src.is_file()

@@ -24,7 +24,6 @@ PAndAS folder) the pixel statistics are in grey levels (0-255), sizes in pixels.
 
 from __future__ import annotations
 
-import csv
 import os
 import warnings
 from pathlib import Path
@@ -298,10 +297,14 @@ def folder_statistics(labels_csv: str | os.PathLike, per_label: int | None = Non
         path = path / "labels.csv"
     if not path.exists():
         raise StarclassError(f"{path}: no labels.csv")
-    with open(path, newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    if rows and not {"file", "label"} <= set(rows[0]):
-        raise StarclassError(f"{path}: needs columns file and label, has {', '.join(rows[0])}")
+    from starclass.io.cutout_folders import listed_path, read_csv_rows
+
+    # the cutout folders' reader: a spreadsheet's ';' file, UTF-16 or a 'sep=' line, which
+    # train and classify take, was "needs columns file and label, has file;label" here
+    names, cells, _ = read_csv_rows(path)
+    if not {"file", "label"} <= set(names):
+        raise StarclassError(f"{path}: needs columns file and label, has {', '.join(names)}")
+    rows = [{"file": (r["file"] or "").strip(), "label": (r["label"] or "").strip()} for r in cells]
     if labels is not None:
         rows = [r for r in rows if r["label"] in labels]
     if per_label is not None:
@@ -316,7 +319,7 @@ def folder_statistics(labels_csv: str | os.PathLike, per_label: int | None = Non
     cols: dict[str, list] = {"file": [], "label": []}
     cols.update({k: [] for k in STATISTICS})
     for r in rows:
-        s = cutout_statistics(read_cutout(path.parent / r["file"]), engine=engine)
+        s = cutout_statistics(read_cutout(listed_path(path.parent, r["file"])), engine=engine)
         cols["file"].append(r["file"])
         cols["label"].append(r["label"])
         for k in STATISTICS:
