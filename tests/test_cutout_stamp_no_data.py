@@ -121,3 +121,17 @@ def test_the_share_is_that_of_the_pixels_the_inputs_fill(shape):
         mask = cutout_no_data(x, cfg)
     assert cutout_no_data_fraction(x, cfg).tolist() == mask.mean(axis=(1, 2)).tolist()
     assert cutout_no_data_fraction(x, cfg)[0] > 0 and cutout_no_data_fraction(x, cfg)[2] == 0
+
+
+def test_the_two_no_data_lines_of_a_cutout_share_one_wording():
+    """A cutout partly without data and one whose centre has none are said in the same words, from one source:
+    no_data_line held its own copy of CENTRE_NO_DATA_WORDS' cause, free to drift from it."""
+    from starclass.learn.classify import no_data_line
+    from starclass.learn.cutouts import centre_no_data_note
+    from starclass.stamps.images import CENTRE_NO_DATA_WORDS, NO_DATA_IN_FILE_WORDS
+
+    t = Table({"class_pred": [1, 2], "stamp_no_data": [0.0, 0.1]}, meta={"n_stamp_no_data": 1})
+    partly = no_data_line(t, "cutouts")
+    centre = centre_no_data_note(np.array([True, False]), ["a.npy", "b.npy"])
+    assert CENTRE_NO_DATA_WORDS.endswith(NO_DATA_IN_FILE_WORDS) and CENTRE_NO_DATA_WORDS in centre
+    assert f"partly without data ({NO_DATA_IN_FILE_WORDS}; up to 10% of the input pixels" in partly

@@ -95,6 +95,7 @@ from starclass.schema import (
 )
 from starclass.stamps import iter_inputs
 from starclass.stamps.extract import position_values
+from starclass.stamps.images import NO_DATA_IN_FILE_WORDS
 
 log = logging.getLogger(__name__)
 
@@ -177,9 +178,10 @@ def no_data_line(out: Table, what: str = "candidates") -> str | None:
     if what == "cutouts":
         # a cutout is its stamp: "has a stamp" read as if one were cut from it
         has = "is" if n == 1 else "are"
-        why = "NaN or zero exposure in the file"
-        return (f"{n} of the {classified} classified cutouts {has} partly without data ({why}; up to {most:.0%} of "
-                f"the input pixels, filled with the background): the share is in column {STAMP_NO_DATA}")
+        # the centre-pixel refusal's words (CENTRE_NO_DATA_WORDS is built on them): one source, so they cannot drift
+        return (f"{n} of the {classified} classified cutouts {has} partly without data ({NO_DATA_IN_FILE_WORDS}; "
+                f"up to {most:.0%} of the input pixels, filled with the background): the share is in column "
+                f"{STAMP_NO_DATA}")
     has = "has a stamp" if n == 1 else "have stamps"
     return (f"{n} of the {classified} classified {what} {has} partly without data (a NaN border, zero weight "
             f"or off the image; up to {most:.0%} of the input pixels, filled with the background): the share is in "

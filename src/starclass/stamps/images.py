@@ -36,7 +36,7 @@ from starclass.stamps.normalise import normalise_scales
 __all__ = ["ROBUST_SIGMA_LIMIT", "cutout_band_no_data", "cutout_centre_no_data", "cutout_inputs", "cutout_no_data",
            "cutout_no_data_fraction", "cutout_resampler", "cutout_zero_padding_fraction", "resample_cutout",
            "runaway_zscore_rows", "ZERO_PADDING_SHARE", "ZERO_PADDING_WORDS", "ZERO_PADDING_ADVICE",
-           "CENTRE_NO_DATA_WORDS", "zero_padding_rows"]
+           "CENTRE_NO_DATA_WORDS", "NO_DATA_IN_FILE_WORDS", "zero_padding_rows"]
 
 #: robust z-scored pixels of a stretched picture further than this from the median: the MAD then
 #: measured a saturated plateau, not the sky (a ZScale PNG's sky spans a few grey levels, so its
@@ -53,9 +53,12 @@ ZERO_PADDING_SHARE = 0.25
 ZERO_PADDING_WORDS = "blocks of exact zeros (as a mosaic without a weight map has beyond its footprint)"
 ZERO_PADDING_ADVICE = "if they are a survey's padding, set them to NaN in the files (or give the weight map)"
 
+#: What "without data" is in a cutout's file; the one wording of the centre pixel's fault (below) and of
+#: the line on cutouts partly without data (:func:`starclass.learn.classify.no_data_line`)
+NO_DATA_IN_FILE_WORDS = "NaN or zero exposure in the file"
 #: Why a cutout has no usable stamp (its centre pixel has no data, :func:`cutout_centre_no_data`), as
 #: ``classify --stamps`` and ``calibrate --stamps`` say it
-CENTRE_NO_DATA_WORDS = "centre pixel without data: NaN or zero exposure in the file"
+CENTRE_NO_DATA_WORDS = f"centre pixel without data: {NO_DATA_IN_FILE_WORDS}"
 
 
 def cutout_inputs(images: np.ndarray, config: TaskLike) -> np.ndarray:
