@@ -649,6 +649,19 @@ class MosaicSet:
 
         ``detect`` records it in the catalogue (``meta['cameras']``), so that AB magnitudes are put on
         Vega later with the offset of the camera that took them.
+
+        Examples
+        --------
+        F555W's header names ACS/WFC; F814W's names no instrument, its file name says WFC3:
+
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> img = np.zeros((32, 32), np.float32)
+        >>> acs = fits.Header({"FILTER": "F555W", "ABMAGZP": 25.7, "INSTRUME": "ACS", "DETECTOR": "WFC"})
+        >>> fits.PrimaryHDU(img, acs).writeto(d / "f555w.fits")
+        >>> fits.PrimaryHDU(img, fits.Header({"FILTER": "F814W", "ABMAGZP": 25.9})).writeto(d / "wfc3_f814w.fits")
+        >>> read_mosaics(d).cameras
+        {'f555w': 'acs/wfc', 'f814w': 'wfc3/uvis'}
         """
         out = {}
         for b in self.bands:
