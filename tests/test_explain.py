@@ -432,3 +432,17 @@ def test_explain_says_what_it_does_with_labels_the_task_does_not_know(trained, t
     assert "(no labels)" not in said and "predicted class (no stamp has a label the task knows)" in said, said
     stamps = Table.read(tmp_path / "ex" / "tables" / "stamps.ecsv")
     assert set(stamps["class_ref"]) == {0}
+
+
+def test_explain_json_names_the_layer_asked_for_and_keeps_the_last_maps_size(trained, tmp_path):
+    """With ``--layer`` the map Grad-CAM explains is not the last one: ``layer.name`` and ``layer.map_size`` are the
+    layer asked for, ``last_conv_map_size`` stays the network's last feature map (its meaning since it exists),
+    so no key of explain.json describes a layer that was not used."""
+    out = tmp_path / "ex"
+    r = runner.invoke(app, ["explain", str(trained / "model"), str(trained / "cut" / "labels.csv"), "-o", str(out),
+                            "--layer", "body.layer2", "--method", "gradcam", "--per-class", "1"])
+    assert r.exit_code == 0, r.output
+    layer = json.loads((out / "explain.json").read_text())["layer"]
+    assert layer["name"] == "body.layer2" and layer["map_size"] == [6, 6] and layer["last_conv_map_size"] == [2, 2]
+    assert layer["reason"] == "layer body.layer2 as asked (6x6 map)"
+    assert np.load(out / "maps.npz")["gradcam"].shape[1:] == (48, 48)
