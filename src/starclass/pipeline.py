@@ -141,7 +141,7 @@ def run_demo(
     epochs: int | None = 40,
     labels: str = "truth",
     distance_mpc: float = 10.0,
-    progress: bool = True,
+    progress: bool | None = True,
     overwrite: bool = False,
     echo: Callable[[str], None] = print,
 ) -> DemoResult:
@@ -169,7 +169,8 @@ def run_demo(
     distance_mpc
         Distance of the simulated galaxy.
     progress
-        Show progress bars.
+        Show progress bars; None: a few timed lines on the ``starclass.progress`` logger instead (and the
+        epochs' lines on ``starclass.learn.train``), what ``starclass demo`` writes into a log file.
     overwrite
         Replace an existing non-empty ``outdir`` (only if it holds nothing but a demo's
         outputs, :data:`DEMO_OUTPUTS`); without it such a folder is refused before any work.
@@ -211,7 +212,7 @@ def run_demo(
 
 
 def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: int, seed: int,
-                 epochs: int | None, labels: str, distance_mpc: float, progress: bool,
+                 epochs: int | None, labels: str, distance_mpc: float, progress: bool | None,
                  echo: Callable[[str], None]) -> DemoResult:
     """The demo's six steps, written into ``outdir``; paths are reported as under ``final``."""
 
@@ -266,8 +267,9 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
         echo(f"      {msg}")
     inputs, valid = make_inputs(train_mosaics, train_cat[X], train_cat[Y], config)
     y_train = np.where(valid, np.asarray(train_cat[CLASS_REF]), 0)
+    # a log file (progress None) gets fit's epoch lines on starclass.learn.train, not a bar
     result = fit(config, inputs, y_train, outdir=outdir / "model", positions=(np.asarray(train_cat[X]),
-                 np.asarray(train_cat[Y])), seed=seed, progress=progress, epochs=epochs, resume=False)
+                 np.asarray(train_cat[Y])), seed=seed, progress=bool(progress), epochs=epochs, resume=False)
     seconds["train"] = time.perf_counter() - t
     echo(f"      model -> {shown(result.model_path)} (validation accuracy {np.nanmean(result.val_accuracy):.1%})")
 

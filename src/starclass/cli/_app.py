@@ -155,11 +155,37 @@ def show_progress(progress: bool | None, stream: TextIO | None = None) -> bool:
     """
     if progress is not None:
         return bool(progress)
-    stream = sys.stderr if stream is None else stream
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):  # no isatty, or a closed stream: not a terminal
-        return False
+    from starclass.io.progress import on_terminal
+
+    return on_terminal(stream)
+
+
+def bars_or_lines(progress: bool | None) -> bool | None:
+    """What a command passes on as its steps' ``progress``: True a bar, None plain lines, False nothing.
+
+    The bar where :func:`show_progress` says so; without one, because stderr is no terminal and
+    neither ``--progress`` nor ``--no-progress`` was given (a batch job's log), a few timed lines
+    (:class:`starclass.io.progress.Progress`) that :func:`command` shows on stderr, so that the log
+    says how far a long step has got; ``--no-progress``: nothing.
+
+    Parameters
+    ----------
+    progress : bool or None
+        ``--progress`` (True), ``--no-progress`` (False) or neither (None).
+
+    Returns
+    -------
+    bool or None
+        True to draw the bars, None for the plain lines, False for neither.
+
+    Examples
+    --------
+    >>> bars_or_lines(True), bars_or_lines(False), bars_or_lines(None)  # the tests' stderr is no terminal
+    (True, False, None)
+    """
+    if show_progress(progress):
+        return True
+    return None if progress is None else False
 
 
 @contextlib.contextmanager
@@ -168,7 +194,8 @@ def progress_lines(progress: bool | None, *loggers: str) -> Iterator[None]:
 
     Only when neither ``--progress`` nor ``--no-progress`` was given and stderr is no terminal
     (:func:`show_progress` is False): a batch job's log then says how the long stage goes (``train``: one
-    line an epoch) instead of nothing for hours. ``--no-progress`` keeps it quiet.
+    line an epoch) instead of nothing for hours. ``--no-progress`` keeps it quiet. :func:`command` runs
+    every command with a ``progress`` option inside one for :data:`starclass.io.progress.LOGGER`.
 
     Parameters
     ----------
@@ -603,14 +630,19 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
     ``interrupted=None`` prints nothing (a server, which Ctrl-C stops by design). Code that caught
     the interruption, cleaned up and knows what it kept says so in the exception's ``left_behind``
     attribute, which replaces ``interrupted`` (a survey stopped before any tile keeps none).
+
+    A command with a ``progress`` option (``--progress/--no-progress``) runs inside
+    :func:`progress_lines` for :data:`starclass.io.progress.LOGGER`: the plain lines its steps say when
+    :func:`bars_or_lines` gives them None (a log file) are shown on stderr.
     """
+    from starclass.io.progress import LOGGER
 
     def decorator(func):
         @functools.wraps(func)
         def wrapper(*args, **kw):
             # the library warns with warnings.warn (a blank band, positions off by one); on the command
             # line those read "warning: ..." like our errors, not "file.py:136: UserWarning: ..."
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), progress_lines(kw.get("progress", False), LOGGER):
                 warnings.showwarning = show_warning
                 try:
                     PHASE["now"] = "running"

@@ -10,6 +10,7 @@ from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
+    bars_or_lines,
     command,
     echo,
     echo_flagged,
@@ -17,7 +18,6 @@ from starclass.cli._app import (
     pixel_flags,
     place_rows,
     progress_option,
-    show_progress,
     warn_flags_differ,
 )
 from starclass.errors import OutputExistsError, StarclassError, counted
@@ -72,8 +72,8 @@ def calibrate_command(
 
     Example: starclass calibrate model/ heldout/ -c heldout/truth.ecsv --overwrite
     """
-    # bars only where a person watches them: a batch job's log keeps every redraw
-    progress = show_progress(progress)
+    # bars only where a person watches them (a batch job's log keeps every redraw); plain lines there instead
+    progress = bars_or_lines(progress)
     import numpy as np
 
     from starclass.io.paths import check_output

@@ -10,6 +10,7 @@ from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
+    bars_or_lines,
     check_on_image,
     command,
     echo,
@@ -18,7 +19,6 @@ from starclass.cli._app import (
     pixel_flags,
     place_rows,
     progress_option,
-    show_progress,
     warn_flags_differ,
 )
 from starclass.errors import StarclassError, counted
@@ -95,8 +95,8 @@ def classify_command(
 
     Example: starclass classify test/ -c candidates.ecsv --model model/ -o classified.ecsv
     """
-    # bars only where a person watches them: a batch job's log keeps every redraw
-    progress = show_progress(progress)
+    # bars only where a person watches them (a batch job's log keeps every redraw); plain lines there instead
+    progress = bars_or_lines(progress)
     import time
 
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog

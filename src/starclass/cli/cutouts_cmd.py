@@ -14,6 +14,7 @@ from starclass.cli._app import (
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     band_option,
+    bars_or_lines,
     check_on_image,
     command,
     echo,
@@ -22,7 +23,6 @@ from starclass.cli._app import (
     pixel_flags,
     place_rows,
     progress_option,
-    show_progress,
     task_option,
 )
 from starclass.errors import StarclassError, counted
@@ -330,8 +330,8 @@ def cutouts_command(
 
     Example: starclass cutouts field/ -c field/truth.ecsv --task legus4-compact -o stamps.h5
     """
-    # bars only where a person watches them: a batch job's log keeps every redraw
-    progress = show_progress(progress)
+    # bars only where a person watches them (a batch job's log keeps every redraw); plain lines there instead
+    progress = bars_or_lines(progress)
     mosaics = list(mosaics or [])
     catalogs = list(catalog or [])
     if merge_stores_:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo, progress_option, show_progress, task_option
+from starclass.cli._app import bars_or_lines, command, echo, progress_lines, progress_option, task_option
 from starclass.errors import StarclassError
 
 
@@ -42,8 +42,8 @@ def demo(
 
     Example: starclass demo -o demo_output/ --epochs 5
     """
-    # bars only where a person watches them: a batch job's log keeps every redraw
-    progress = show_progress(progress)
+    # bars only where a person watches them (a batch job's log keeps every redraw); plain lines there instead
+    asked, progress = progress, bars_or_lines(progress)
     if labels not in ("truth", "humans"):
         # run_demo's own check named its parameter ("labels must be ..."), not the option
         # a votes table is train's and suggest's --labels (docs/cli.md): said, as the other two-meaning names say it
@@ -58,8 +58,10 @@ def demo(
     # run_demo loads it again; here an unknown or unreadable task is named as the option it came from
     task_option(task)
 
-    res = run_demo(outdir, size=size, n_candidates=n_candidates, seed=seed, task=task, epochs=epochs,
-                   labels=labels, distance_mpc=distance, progress=progress, overwrite=overwrite,
-                   echo=echo)
+    # a log file also gets train's line an epoch, as 'starclass train' writes it there
+    with progress_lines(asked, "starclass.learn.train"):
+        res = run_demo(outdir, size=size, n_candidates=n_candidates, seed=seed, task=task, epochs=epochs,
+                       labels=labels, distance_mpc=distance, progress=progress, overwrite=overwrite,
+                       echo=echo)
     times = ", ".join(f"{k} {v:.0f}s" for k, v in res.seconds.items())
     echo(f"done in {res.seconds['total']:.0f} s ({times})")

@@ -14,13 +14,13 @@ from starclass.cli._app import (
     MASK_FILE_OPTION,
     QUIET_OPTION,
     band_option,
+    bars_or_lines,
     command,
     echo,
     echo_flagged,
     pixel_flags,
     place_rows,
     progress_option,
-    show_progress,
     warn,
 )
 from starclass.errors import StarclassError, counted
@@ -173,7 +173,8 @@ def detect_command(
     for option, value in (("--fwhm", fwhm), ("--threshold", threshold), ("--crowding-radius", crowding_radius)):
         if not (np.isfinite(value) and value > 0):
             raise StarclassError(f"{option} must be a positive number, got {value}")
-    progress = show_progress(progress) and not quiet
+    # bars where a person watches them, plain lines into a log file (bars_or_lines); --quiet: neither
+    progress = bars_or_lines(progress) if not quiet else False
     band_list = band_option(bands)  # a band given twice is refused: it was measured twice, exit 0
     paths = mosaics[0] if len(mosaics) == 1 else list(mosaics)
     polygon = parse_polygon(mci_polygon)

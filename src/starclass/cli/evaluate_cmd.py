@@ -104,7 +104,7 @@ def evaluate(
         res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected)
         # the fields left out (too few inspected sources, an uncertain layout) are listed with the reason
         left = f" ({res['n_skipped']} left out: tables/skipped.ecsv says why)" if res.get("n_skipped") else ""
-        echo(f"{res['n_fields']} fields from {catalogs}{left}")
+        echo(f"{counted(res['n_fields'], 'field')} from {catalogs}{left}")
         from starclass.science.many import other_files
 
         # a catalogue re-saved with a header line is no longer known as LEGUS: say which files were not read

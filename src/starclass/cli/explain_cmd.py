@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo, progress_option, show_progress
+from starclass.cli._app import bars_or_lines, command, echo, progress_option
 from starclass.errors import StarclassError, counted
 
 
@@ -44,8 +44,8 @@ def explain_command(
 
     Example: starclass explain model/ stamps.h5 -o explained/ --per-class 4
     """
-    # bars only where a person watches them: a batch job's log keeps every redraw
-    progress = show_progress(progress)
+    # bars only where a person watches them (a batch job's log keeps every redraw); plain lines there instead
+    progress = bars_or_lines(progress)
     # torch and matplotlib load here, not at `starclass --help`
     from starclass.explain import explain
     from starclass.explain.run import METHODS, OWN_NAMES

@@ -13,6 +13,7 @@ from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
+    bars_or_lines,
     check_on_image,
     command,
     echo,
@@ -21,7 +22,6 @@ from starclass.cli._app import (
     pixel_flags,
     place_rows,
     progress_option,
-    show_progress,
     warn_flags_differ,
 )
 from starclass.errors import StarclassError, counted
@@ -93,8 +93,8 @@ def suggest_command(
 
     Example: starclass suggest model/ classified.ecsv -n 200 -o suggestions.ecsv
     """
-    # bars only where a person watches them: a batch job's log keeps every redraw
-    progress = show_progress(progress)
+    # bars only where a person watches them (a batch job's log keeps every redraw); plain lines there instead
+    progress = bars_or_lines(progress)
     import numpy as np
 
     from starclass.io.atomic import atomic_path

@@ -50,7 +50,6 @@ import numpy as np
 from astropy.table import Table
 from scipy.ndimage import correlate, gaussian_filter, median_filter
 from scipy.spatial import cKDTree
-from tqdm import tqdm
 
 from starclass.bands import require_bands
 from starclass.detect._images import bad_pixels, band_label, check_bands
@@ -59,6 +58,7 @@ from starclass.detect.select import check_cuts, select_candidates
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
 from starclass.io.counts import photon_counts
+from starclass.io.progress import Progress
 from starclass.schema import ID, X, Y, mag_col
 
 
@@ -275,7 +275,7 @@ def find_candidates(
     filter_size: int = 3,
     strip_rows: int = 1024,
     max_candidates: int | None = None,
-    progress: bool = False,
+    progress: bool | None = False,
     counts: bool | None = None,
 ) -> Table:
     """Find peaks in one image (normally the V band).
@@ -306,7 +306,7 @@ def find_candidates(
     max_candidates
         Keep only this many, highest S/N first (None = all).
     progress
-        Show a progress bar over strips.
+        Show a progress bar over strips (None: a few timed lines, :class:`starclass.io.progress.Progress`).
     counts
         The image holds photon counts (X-ray, UV counting detectors: a Poisson background of a
         fraction of a count per pixel): the background is the Poisson mean and the noise that of
@@ -395,7 +395,7 @@ def find_candidates(
     margin = int(math.ceil(4.0 * filters[-1][1])) + 3
     found: list[list[np.ndarray]] = [[] for _ in fwhms]
     starts = list(range(0, ny, strip_rows))
-    for r0 in tqdm(starts, desc="detect", unit="strip", disable=not progress):
+    for r0 in Progress(len(starts), desc="detect", noun="strip", show=progress, unit="strip").iterate(starts):
         r1 = min(r0 + strip_rows, ny)
         a0, a1 = max(r0 - margin, 0), min(r1 + margin, ny)
         sub = np.array(data[a0:a1], dtype=np.float32)
@@ -528,7 +528,7 @@ def detect(
     bands: list[str] | None = None,
     max_candidates: int | None = None,
     galaxy: str | None = None,
-    progress: bool = True,
+    progress: bool | None = True,
 ) -> Table:
     """Find candidates in the V band, measure them in every band, apply the selection.
 
@@ -564,7 +564,7 @@ def detect(
     galaxy
         Value of the ``galaxy`` column (default: none added).
     progress
-        Show progress bars.
+        Show progress bars (None: a few timed lines instead, :class:`starclass.io.progress.Progress`).
 
     Returns
     -------

@@ -55,7 +55,6 @@ from typing import Any
 
 import numpy as np
 from astropy.table import Table
-from tqdm import tqdm
 
 from starclass import schema
 from starclass.bands import BANDS
@@ -72,6 +71,7 @@ from starclass.detect.profile import cutouts, fit_fwhm
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
 from starclass.io.mosaic import SKY_POSITIONS
+from starclass.io.progress import Progress
 from starclass.schema import DEC, ID, RA, X, Y, row_name, rows_counted
 
 #: Radii (px) of the apertures behind the MCI (pairs r, r + 1 for r = 1..5).
@@ -892,8 +892,8 @@ class CandidatePhotometry:
         EFF power-law index of the ``"ci"`` correction's model family.
     max_correction : float
         Cap (mag) of the per-source corrections.
-    progress : bool
-        Show a progress bar over bands.
+    progress : bool or None
+        Show a progress bar over bands (None: a few timed lines, :class:`starclass.io.progress.Progress`).
     chunk : int
         Sources measured per block (bounds memory: about 7 kB per source).
 
@@ -934,7 +934,7 @@ class CandidatePhotometry:
         psf_beta: float | None = 2.0,
         eff_gamma: float = 3.0,
         max_correction: float = 0.8,
-        progress: bool = False,
+        progress: bool | None = False,
         chunk: int = 4096,
     ) -> None:
         # checked here, where they are cheap to check and the caller still knows its values
@@ -1086,8 +1086,9 @@ class CandidatePhotometry:
         half_small = int(math.ceil(max(radii.small))) + 1
         parts: dict[str, list[dict[str, np.ndarray]]] = {band: [] for band in bands.order}
         starts = list(range(0, max(n, 1), self.chunk))
-        bar = tqdm(total=len(starts) * len(bands.order), desc="photometry", unit="band",
-                   disable=not self.progress)
+        # a step is one block of sources in one band
+        bar = Progress(len(starts) * len(bands.order), desc="photometry", noun="step", show=self.progress,
+                       unit="band")
         for s0 in starts:
             pos = xy[s0:s0 + self.chunk]
             weights = aperture_weights(pos, radii.values, half) if len(pos) else None
@@ -1445,7 +1446,7 @@ def measure(
     psf_beta: float | None = 2.0,
     eff_gamma: float = 3.0,
     max_correction: float = 0.8,
-    progress: bool = False,
+    progress: bool | None = False,
     chunk: int = 4096,
 ) -> Table:
     """Measure photometry and morphology at the positions of ``table`` in every band.

@@ -362,7 +362,7 @@ def _explain_chunks(net, x: np.ndarray, classes, methods, pick_layer, bar):
 
 def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarray, classes: list[int], *,
                    methods: tuple[str, ...] = METHODS, min_size: int = MIN_MAP_SIZE, layer: str | None = None,
-                   pixel_scale: float = 1.0, progress: bool = False,
+                   pixel_scale: float = 1.0, progress: bool | None = False,
                    no_data: np.ndarray | None = None) -> ExplainResult:
     """Maps, class means and radial profiles for one network and its inputs.
 
@@ -389,8 +389,9 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
         Grad-CAM layer by name instead.
     pixel_scale : float
         Arcsec per pixel, for ``radius_arcsec``.
-    progress : bool
-        Show a tqdm bar over the stamps (``explain`` on the command line shows it by default).
+    progress : bool or None
+        Show a tqdm bar over the stamps; None: a few timed lines instead (:class:`starclass.io.progress.Progress`,
+        what ``explain`` writes into a log file).
     no_data : numpy.ndarray or None
         bool ``[N, H, W]``: pixels where the inputs hold no data (filled: NaN in a cutout,
         :func:`starclass.stamps.images.cutout_no_data`). The maps are NaN there, each scaled to the
@@ -456,12 +457,12 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     if "gradcam" in methods or "guided-gradcam" in methods:
         def pick_layer(xt):
             return choose_layer(net, xt, min_size=min_size, name=layer)
-    from tqdm.auto import tqdm
+    from starclass.io.progress import Progress
 
     # chunk by chunk of stamps, every method on each, so that a bar can follow: a few hundred stamps of a
     # 56 px two-band model took minutes on a CPU without a word (each map is of its own stamp: the same maps)
-    bar = tqdm(total=len(x), unit="stamp", desc=f"explain ({', '.join(methods)})", disable=not progress,
-               dynamic_ncols=True)
+    bar = Progress(len(x), desc=f"explain ({', '.join(methods)})", noun="stamp", show=progress, unit="stamp",
+                   dynamic_ncols=True)
     try:
         prob_parts, parts, chosen, cam_size, cam_error = _explain_chunks(net, x, classes, methods, pick_layer,
                                                                          bar)
@@ -632,7 +633,7 @@ def _missing_class_notes(res: ExplainResult, classes: list[int], class_names: li
 def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.PathLike, *,
             methods: tuple[str, ...] = METHODS, per_class: int = 6, max_stamps: int | None = 512,
             min_size: int = MIN_MAP_SIZE, layer: str | None = None, seed: int = 0,
-            overwrite: bool = False, label_column: str | None = None, progress: bool = False) -> dict[str, Any]:
+            overwrite: bool = False, label_column: str | None = None, progress: bool | None = False) -> dict[str, Any]:
     """Explain a saved model on labelled stamps; write maps, tables and figures to ``out``.
 
     Parameters
@@ -658,9 +659,9 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         Replace an existing output folder.
     label_column : str or None
         A cutout folder's column of label strings (:func:`read_explain_stamps`; None: the model's).
-    progress : bool
+    progress : bool or None
         Show a tqdm bar over the stamps while the maps are computed (the command line's
-        ``--progress``, on there by default).
+        ``--progress``, on there by default on a terminal); None: a few timed lines instead.
 
     Returns
     -------

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 from astropy.table import Table
-from tqdm import tqdm
 
 from starclass.bands import BANDS, require_bands, ubvi_bands
 from starclass.errors import StarclassError
@@ -33,6 +32,7 @@ from starclass.io.catalog import (
 from starclass.io.counts import photon_counts
 from starclass.io.mosaic import PixelFlags, is_fits_name, is_weight_file, read_mosaics, value_unit
 from starclass.io.paths import resolved
+from starclass.io.progress import Progress, on_terminal
 from starclass.schema import (
     BKG,
     CI,
@@ -464,7 +464,9 @@ def prerender(field: Field, rows: list[int] | None = None, *, stop: threading.Ev
     stop : threading.Event, optional
         Set it to stop after the picture being rendered (the server does at shutdown).
     progress : bool
-        Show a progress bar.
+        Show how far it has got: a progress bar where stderr is a terminal, else (a log file) a few
+        timed lines on the ``starclass.progress`` logger (:class:`starclass.io.progress.Progress`),
+        never a bar's redraws.
 
     Returns
     -------
@@ -480,11 +482,10 @@ def prerender(field: Field, rows: list[int] | None = None, *, stop: threading.Ev
     (2, 1)
     """
     rows = list(range(len(field.ids))) if rows is None else rows
-    it = rows
-    if progress:
-        it = tqdm(rows, desc="rendering", unit="cand")
+    # the bar only where a person watches it, as the command line's: its redraws are junk in a log file
+    show = (True if on_terminal() else None) if progress else False
     n = 0
-    for r in it:
+    for r in Progress(len(rows), desc="rendering", noun="candidate", show=show, unit="cand").iterate(rows):
         if stop is not None and stop.is_set():
             break
         if not field.cache.is_cached(r):

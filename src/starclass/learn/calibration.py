@@ -1124,7 +1124,7 @@ class ModelCalibration:
 
 def calibration_probabilities(loaded: LoadedModel, inputs: ModelInputs, *, batch_size: int = INFERENCE_BATCH_SIZE,
                               device: str | torch.device | None = None,
-                              precision: bool | str | None = None, progress: bool = False) -> np.ndarray:
+                              precision: bool | str | None = None, progress: bool | None = False) -> np.ndarray:
     """Raw ensemble-mean probabilities ``[N, K]`` of a model on inputs (no TTA, no temperature).
 
     ``progress`` shows a bar per row (:func:`starclass.learn.classify.predict_inputs`).
@@ -1156,7 +1156,7 @@ def fit_model_calibration(loaded: LoadedModel, inputs: np.ndarray, labels: np.nd
                           batch_size: int = INFERENCE_BATCH_SIZE,
                           device: str | torch.device | None = None, precision: bool | str | None = None,
                           method: str = "temperature", n_bins: int = HISTOGRAM_BINS,
-                          progress: bool = False) -> ModelCalibration:
+                          progress: bool | None = False) -> ModelCalibration:
     """Classify held-out inputs with a model and fit its calibration on their labels.
 
     Parameters
@@ -1175,8 +1175,9 @@ def fit_model_calibration(loaded: LoadedModel, inputs: np.ndarray, labels: np.nd
         The calibration map (:data:`CALIBRATION_METHODS`).
     n_bins : int
         Bins per class of histogram binning (ignored by the other methods).
-    progress : bool
-        Show a progress bar while the rows are classified.
+    progress : bool or None
+        Show a progress bar while the rows are classified (None: a few timed lines instead,
+        :class:`starclass.io.progress.Progress`).
 
     Returns
     -------
@@ -1425,7 +1426,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
                     device: str | torch.device | None = None,
                     precision: bool | str | None = None, method: str = "temperature",
                     n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False,
-                    progress: bool = False, no_data: np.ndarray | None = None) -> ModelCalibration:
+                    progress: bool | None = False, no_data: np.ndarray | None = None) -> ModelCalibration:
     """(Re)fit the calibration of a saved ensemble on labelled inputs and store it in its manifest.
 
     The rows must be held out from training: on the rows its weights were fitted on a network
@@ -1456,8 +1457,9 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
         Bins per class of histogram binning (ignored by the other methods).
     allow_training_rows : bool
         Fit even when some rows are training rows of the model (``--allow-training-rows``).
-    progress : bool
-        Show a progress bar while the rows are classified (``calibrate --progress``).
+    progress : bool or None
+        Show a progress bar while the rows are classified (``calibrate --progress``); None: a few timed
+        lines instead (:class:`starclass.io.progress.Progress`).
     no_data : numpy.ndarray, optional
         Boolean ``[N, len(bands)]``: which band of each row's file holds no data at all (a cutout
         folder's, :func:`starclass.stamps.images.cutout_band_no_data`); such rows are left out

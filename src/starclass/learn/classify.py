@@ -609,7 +609,7 @@ def predict_inputs(
     precision: bool | str | None = None,
     calibrated: bool = True,
     threshold: float | None = None,
-    progress: bool = False,
+    progress: bool | None = False,
 ) -> EnsembleResult:
     """Aggregate ensemble predictions for ready-made model inputs ``[N, C, H, W]``.
 
@@ -621,7 +621,8 @@ def predict_inputs(
     ``prob_raw`` holds the raw mean; with ``tta``, ``tta_std`` is filled; with ``tta`` or several
     members, ``mutual_info`` (:func:`view_mutual_info`, of the raw probabilities). ``threshold``: a
     binary task's decision threshold instead of its own, as :func:`classify` takes it
-    (:func:`decision_threshold`). ``progress`` shows a tqdm bar per candidate, as :func:`classify`'s.
+    (:func:`decision_threshold`). ``progress`` shows a tqdm bar per candidate, as :func:`classify`'s
+    (None: plain lines, :class:`starclass.io.progress.Progress`).
 
     Parameters
     ----------
@@ -643,8 +644,8 @@ def predict_inputs(
         Apply the model's calibration to ``prob_mean`` (the raw mean kept in ``prob_raw``).
     threshold : float, optional
         A binary task's decision threshold on P(positive), 0-1 (default: the task's).
-    progress : bool
-        Show a progress bar.
+    progress : bool or None
+        Show a progress bar (None: a few timed lines on the ``starclass.progress`` logger instead).
 
     Returns
     -------
@@ -681,12 +682,12 @@ def predict_inputs(
     parts = []
     view_parts = []
     mi_parts = []
-    from tqdm.auto import tqdm
+    from starclass.io.progress import Progress
 
     m = len(loaded.members)
     # calibrate classified its held-out rows (minutes on a large set, on a CPU) without a word
-    bar = tqdm(total=n, unit="cand", desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)})",
-               disable=not progress, dynamic_ncols=True)
+    bar = Progress(n, desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)})", noun="candidate", show=progress,
+                   unit="cand", dynamic_ncols=True)
     try:
         _predict_batches(loaded, inputs, batch_size, tta, dev, amp, parts, view_parts, mi_parts, bar)
     finally:
@@ -904,7 +905,7 @@ def classify(
     batch_size: int = INFERENCE_BATCH_SIZE,
     tta: bool = False,
     device: str | torch.device | None = None,
-    progress: bool = True,
+    progress: bool | None = True,
     precision: bool | str | None = None,
     threshold: float | None = None,
     calibrated: bool = True,
@@ -932,7 +933,8 @@ def classify(
     device
         ``"cpu"``, ``"cuda"``, ...; default CUDA when available.
     progress
-        Show a tqdm progress bar.
+        Show a tqdm progress bar; None: a few timed lines on the ``starclass.progress`` logger instead
+        (:class:`starclass.io.progress.Progress`, what the command line writes into a log file).
     precision
         "auto", "fp32" or "bf16" (:mod:`starclass.learn.precision`); default: the model's own
         ``recipe.amp``, so a model trained in bfloat16 runs in bfloat16.
@@ -973,8 +975,8 @@ def classify(
     ['x', 'y', 'class_pred', 'prob_1', 'prob_2', 'prob_std']
     """
     from astropy.table import Table
-    from tqdm.auto import tqdm
 
+    from starclass.io.progress import Progress
 
     if candidates is None:
         raise StarclassError("the candidate list is empty: nothing to classify")
@@ -1037,8 +1039,8 @@ def classify(
         from starclass.learn.conformal import check_coverage
 
         coverage = check_coverage(coverage, "coverage (--coverage)")  # before hours of work, not after
-    bar = tqdm(total=n, unit="cand", desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)})",
-               disable=not progress, dynamic_ncols=True)
+    bar = Progress(n, desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)})", noun="candidate", show=progress,
+                   unit="cand", dynamic_ncols=True)
     try:
         for batch in iter_inputs(mosaics, x, y, cfg, batch_size=int(batch_size)):
             s, e = batch.start, batch.stop

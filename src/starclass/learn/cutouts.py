@@ -658,7 +658,7 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
                      device: str | torch.device | None = None,
                      precision: bool | str | None = None, calibrated: bool = True,
                      coverage: float | None = 0.9, threshold: float | None = None,
-                     progress: bool = False) -> Table:
+                     progress: bool | None = False) -> Table:
     """Classify cutouts: every input column plus ``class_pred``, ``prob_<k>`` and more.
 
     Parameters
@@ -680,7 +680,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         (default: the task's own threshold, else the most probable class), as
         :func:`starclass.learn.classify.classify` takes it.
     progress
-        Show a progress bar while the cutouts are classified (``classify --stamps --progress``).
+        Show a progress bar while the cutouts are classified (``classify --stamps --progress``); None: a
+        few timed lines instead (:class:`starclass.io.progress.Progress`).
 
     Returns
     -------

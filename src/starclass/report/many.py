@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from astropy.table import Table
 from matplotlib.figure import Figure
 
 from starclass import __version__
+from starclass.errors import counted
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.report.build import REPORT_TABLE_ENTRIES, TABLES_PAGE, check_tables_page
 from starclass.report.figures import colour_of, plt
@@ -83,7 +85,7 @@ def summary_figure(tables: dict[str, Table]) -> Figure:
 
     Examples
     --------
-    Three synthetic fields, without the ladder (its two panels then stay empty):
+    Three synthetic fields, without the ladder (its two panels then say so):
 
     >>> import tempfile
     >>> from starclass.datasets.catalogs import write_fake_legus_folder
@@ -146,6 +148,14 @@ def summary_figure(tables: dict[str, Table]) -> Figure:
             ax.set_ylabel("accuracy [%]")
             ax.set_title(f"leave-one-galaxy-out, {'4 classes' if task == '4class' else '1+2 vs 3+4'}", fontsize=10)
         axes[1, 1].legend(fontsize=7)
+    else:
+        # blank 0..1 axes where the ladder goes read as a failed plot: one galaxy has nobody to leave out
+        why = fields.meta.get("ladder_note") or "no leave-one-galaxy-out ladder (not computed)"
+        for ax, task in ((axes[1, 1], "4 classes"), (axes[1, 2], "1+2 vs 3+4")):
+            _empty_panel(ax, textwrap.fill(why, 44))
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(f"leave-one-galaxy-out, {task}", fontsize=10)
     ms = tables["mass_slopes"]
     ok = ~np.ma.getmaskarray(ms["beta"])
     if ok.any():
@@ -157,7 +167,7 @@ def summary_figure(tables: dict[str, Table]) -> Figure:
     _distance_axis(axes[1, 3])
     axes[1, 3].set_title("class 1+2 mass function slope (age < 100 Myr)", fontsize=10)
     axes[1, 3].set_ylabel("slope β of dN/dM ∝ M^β (dashed: -2)")
-    fig.suptitle(f"LEGUS catalogues: {len(fields)} fields with >= "
+    fig.suptitle(f"LEGUS catalogues: {counted(len(fields), 'field')} with >= "
                  f"{fields.meta.get('min_inspected', MIN_INSPECTED)} inspected sources", fontsize=12)
     fig.tight_layout()
     return fig
@@ -243,7 +253,7 @@ def many_sections(tables: dict[str, Table]) -> list[Section]:
     """
     fields = tables["fields"]
     s = Section("Fields", key="fields")
-    s.text(f"{len(fields)} LEGUS fields with at least {fields.meta.get('min_inspected', MIN_INSPECTED)} "
+    s.text(f"{counted(len(fields), 'LEGUS field')} with at least {fields.meta.get('min_inspected', MIN_INSPECTED)} "
            f"human-classified sources, {int(np.sum(fields['n_inspected']))} sources in all, ordered by distance. "
            "mv_p90: 90th percentile of the inspected sources' M_V (LEGUS inspected to M_V = -6)."
            + machine_only_text(fields))

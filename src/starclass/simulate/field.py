@@ -20,13 +20,13 @@ from astropy import units as u
 from astropy.table import Table
 from astropy.wcs import WCS
 from scipy.spatial import cKDTree
-from tqdm import tqdm
 
 from starclass.bands import BANDS
 from starclass.detect import ArrayMosaics
 from starclass.errors import OutputExistsError, StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import write_mosaic
+from starclass.io.progress import Progress
 from starclass.schema import CLASS_REF, DEC, ID, R_GAL, RA, X, Y, mag_true_col, subclass_label
 from starclass.simulate.config import SimConfig
 from starclass.simulate.galaxy import GalaxyMaps, build_galaxy
@@ -229,7 +229,7 @@ def _truth_table(config: SimConfig, cols: dict, wcs: WCS, centre: tuple[float, f
     return t
 
 
-def simulate_field(config: SimConfig | None = None, *, progress: bool = False) -> SimulatedField:
+def simulate_field(config: SimConfig | None = None, *, progress: bool | None = False) -> SimulatedField:
     """Simulate a multi-band galaxy field with known truth and simulated human labels.
 
     Parameters
@@ -237,7 +237,7 @@ def simulate_field(config: SimConfig | None = None, *, progress: bool = False) -
     config
         What to simulate (default :class:`SimConfig()`: five HST bands, 2048 x 2048 px).
     progress
-        Show a progress bar over bands.
+        Show a progress bar over bands (None: a few timed lines, :class:`starclass.io.progress.Progress`).
 
     Returns
     -------
@@ -256,7 +256,8 @@ def simulate_field(config: SimConfig | None = None, *, progress: bool = False) -
     sc = _scene(config)
     blank = sc.gal.blank_mask()
     images = {}
-    for band in tqdm(config.bands, desc="render", unit="band", disable=not progress):
+    bar = Progress(len(config.bands), desc="render", noun="band", show=progress, unit="band")
+    for band in bar.iterate(config.bands):
         images[band] = render_band(config, band, sc.gal, sc.light[band], sc.comps, sc.noise[band],
                                    stage_rng(config.seed, f"noise-{band}"), blank)
     zp = {b: config.zeropoint(b) for b in config.bands}
@@ -411,7 +412,7 @@ def estimate_memory(config: SimConfig, *, read_back: bool = False) -> int:
     return pixels * per_pixel
 
 
-def simulate_to_disk(config: SimConfig, outdir: str | os.PathLike, *, progress: bool = False,
+def simulate_to_disk(config: SimConfig, outdir: str | os.PathLike, *, progress: bool | None = False,
                      overwrite: bool = False) -> dict[str, Path]:
     """Simulate and write band by band (one band in memory at a time, for 8192 x 8192 fields).
 
@@ -431,7 +432,8 @@ def simulate_to_disk(config: SimConfig, outdir: str | os.PathLike, *, progress: 
     sc = _scene(config)
     blank = sc.gal.blank_mask()
     paths: dict[str, Path] = {}
-    for band in tqdm(config.bands, desc="render", unit="band", disable=not progress):
+    bar = Progress(len(config.bands), desc="render", noun="band", show=progress, unit="band")
+    for band in bar.iterate(config.bands):
         img = render_band(config, band, sc.gal, sc.light[band], sc.comps, sc.noise[band],
                           stage_rng(config.seed, f"noise-{band}"), blank)
         info = BANDS[band]

@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 from astropy.io import fits
 from astropy.wcs import WCS
-from tqdm import tqdm
 
 from starclass.errors import OutputExistsError, StarclassError
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
+from starclass.io.progress import Progress
 from starclass.schema import ID, X, Y
 from starclass.stamps.extract import centre_pixels, extract_stamps, resolve_images
 from starclass.stamps.inputs import _weights
@@ -91,7 +91,7 @@ def export_phangs_fits(
     masks: Any = None,
     weights: Any = "auto",
     batch: int = 32,
-    progress: bool = False,
+    progress: bool | None = False,
     overwrite: bool = False,
 ) -> list[Path]:
     """Write one multi-extension FITS file of ``size`` x ``size`` stamps per candidate.
@@ -120,7 +120,7 @@ def export_phangs_fits(
     batch
         Candidates extracted at once (bounds memory: ``batch * bands * size**2 * 4`` bytes).
     progress
-        Show a tqdm progress bar.
+        Show a tqdm progress bar (None: a few timed lines instead, :class:`starclass.io.progress.Progress`).
     overwrite
         Replace files of the same names in ``outdir``; without it any such file is refused
         before one is written (a notebook's second export replaced the first without a word).
@@ -167,9 +167,7 @@ def export_phangs_fits(
     cx, cy = centre_pixels(x, y) if len(x) else (np.zeros(0, np.int64), np.zeros(0, np.int64))
     half = int(size) // 2
     paths: list[Path] = []
-    bar = None
-    if progress:
-        bar = tqdm(total=len(x), unit="cand", desc="PHANGS FITS")
+    bar = Progress(len(x), desc="PHANGS FITS", noun="candidate", show=progress, unit="cand")
     images = dict(zip(names, arrays))
 
     wmaps = _weights(mosaics, weights)
@@ -210,11 +208,9 @@ def export_phangs_fits(
                 with atomic_path(target, suffix=".fits") as tmp:
                     fits.HDUList(hdus).writeto(tmp, overwrite=True)
                 paths.append(target)
-            if bar is not None:
-                bar.update(stop - start)
+            bar.update(stop - start)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     return paths
 
 

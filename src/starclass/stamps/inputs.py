@@ -33,11 +33,11 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import numpy as np
-from tqdm import tqdm
 
 from starclass.bands import check_softening_mag
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
+from starclass.io.progress import Progress
 from starclass.stamps.extract import extract_stamps, position_values, resolve_images
 from starclass.stamps.multiscale import base_size, parse_scales, resample, scale_indices
 from starclass.stamps.noise import measured_softening
@@ -369,13 +369,14 @@ def iter_inputs(
     masks: Any = None,
     weights: Any = "auto",
     resize: bool = False,
-    progress: bool = False,
+    progress: bool | None = False,
 ) -> Iterator[InputBatch]:
     """Yield model inputs batch by batch, in bounded memory (for millions of candidates).
 
     Same arguments as :func:`make_inputs` (``weights="auto"`` honours a MosaicSet's
     weight maps), plus ``batch_size`` (default: as many as fit
-    in 256 MiB) and ``progress`` (a tqdm bar). Each item is an :class:`InputBatch`
+    in 256 MiB) and ``progress`` (a tqdm bar; None: a few timed lines instead,
+    :class:`starclass.io.progress.Progress`). Each item is an :class:`InputBatch`
     ``(start, stop, inputs, valid)``; the base-stamp buffer is reused between batches,
     the ``inputs`` array of each batch is new (safe to keep).
 
@@ -456,9 +457,7 @@ def _iter_batches(mosaics, x, y, spec, batch_size, zeropoints, masks, resize, pr
     sb = base_size(spec.stamp_size, spec.scales)
     buf = np.empty((min(batch_size, n), len(names), sb, sb), dtype=np.float32)
     vbuf = np.empty((min(batch_size, n), sb, sb), dtype=bool)
-    bar = None
-    if progress:
-        bar = tqdm(total=n, unit="cand", desc="stamps")
+    bar = Progress(n, desc="stamps", noun="candidate", show=progress, unit="cand")
     try:
         for start in range(0, n, batch_size):
             stop = min(n, start + batch_size)
@@ -468,9 +467,7 @@ def _iter_batches(mosaics, x, y, spec, batch_size, zeropoints, masks, resize, pr
                 weights=wmaps, out=buf[:m], valid_out=vbuf[:m],
             )
             inputs, valid = _convert(stamps, valid_px, names, spec, zps, resize)
-            if bar is not None:
-                bar.update(m)
+            bar.update(m)
             yield start, stop, inputs, valid, valid_px
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()

@@ -497,7 +497,7 @@ def make_store(
     masks: Any = None,
     weights: Any = "auto",
     zeropoints: Mapping[str, float] | None = None,
-    progress: bool = False,
+    progress: bool | None = False,
     chunk: int = 256,
     overwrite: bool = False,
     atomic: bool = True,

@@ -471,7 +471,7 @@ def default_mag_column(table: Table) -> str | None:
 def classified(model: LoadedModel | str | os.PathLike, table: Table, mosaics: MosaicsLike | None = None, *,
                batch_size: int = INFERENCE_BATCH_SIZE,
                device: str | torch.device | None = None,
-               progress: bool = False, tta: bool = False) -> Table:
+               progress: bool | None = False, tta: bool = False) -> Table:
     """``table`` classified by ``model``: on the mosaics when given, else its own ``prob_<k>`` columns.
 
     ``tta``: classify on the mosaics with the eight rotations/flips (``mutual_info`` needs

@@ -1,0 +1,191 @@
+"""Progress of a long step: a tqdm bar for a person at a terminal, a few plain lines for a log file.
+
+A bar redraws itself with carriage returns, which a log file (``> run.log 2>&1``, Slurm, nohup)
+keeps as junk, so the command line draws bars only where stderr is a terminal. Without a bar a
+long step said nothing until it ended; :class:`Progress` says it in a few timed lines instead,
+on the :data:`LOGGER` logger, which the command line shows on stderr in that case only
+(``starclass.cli._app.progress_lines``) and which the Python API leaves quiet (no handler).
+
+Every step that shows progress takes ``progress``: True draws the bar, None writes the lines,
+False shows nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO, TypeVar
+
+from starclass.errors import counted
+
+#: The logger of the plain progress lines
+LOGGER = "starclass.progress"
+#: A line comes at most this often (seconds) ...
+LINE_EVERY_S = 30.0
+#: ... and only after this share of the work since the last one: whichever is rarer, so that a log
+#: gets a dozen lines on a long step, never one a batch
+LINE_EVERY_SHARE = 0.1
+
+T = TypeVar("T")
+
+
+def on_terminal(stream: TextIO | None = None) -> bool:
+    """Whether ``stream`` (default: stderr, where bars go) is a terminal, where a person watches a bar.
+
+    Examples
+    --------
+    >>> import io
+    >>> on_terminal(io.StringIO()), on_terminal(object())  # a file; something with no isatty
+    (False, False)
+    """
+    stream = sys.stderr if stream is None else stream
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream: not a terminal
+        return False
+
+
+def duration(seconds: float) -> str:
+    """A duration as a log line says it: ``35 s``, ``4 min 10 s``, ``2 h 05 min``.
+
+    Examples
+    --------
+    >>> duration(35.4), duration(250), duration(7500)
+    ('35 s', '4 min 10 s', '2 h 05 min')
+    """
+    s = int(round(max(seconds, 0.0)))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+class Progress:
+    """How far a step has got: a tqdm bar (``show`` True), timed INFO lines on :data:`LOGGER` (None), or nothing.
+
+    The lines say ``<desc>: <n> of <total> <nouns> (<percent>%), <time>``: one when the step starts,
+    then at most one each :data:`LINE_EVERY_S` seconds and :data:`LINE_EVERY_SHARE` of the work
+    (whichever is rarer), and one at the end.
+
+    Parameters
+    ----------
+    total : int or None
+        How many units the step has (None: not known; the lines then say only the count).
+    desc : str
+        What the step is: the bar's label and the start of each line (``"detect"``).
+    noun : str
+        The unit, singular, for the lines (``"strip"``; plural with an s).
+    show : bool or None
+        True: the bar; None: the lines; False: neither.
+    clock : callable, optional
+        Seconds since some start (:func:`time.monotonic`); a test gives its own.
+    **bar_options
+        More tqdm options for the bar (``unit``, ``dynamic_ncols``).
+
+    Examples
+    --------
+    >>> import logging, sys
+    >>> log, shown = logging.getLogger(LOGGER), logging.StreamHandler(sys.stdout)
+    >>> log.addHandler(shown); log.setLevel(logging.INFO)  # as the command line does for a log file
+    >>> with Progress(3, desc="render", noun="band", show=None) as p:
+    ...     p.update(3)
+    render: 0 of 3 bands (0%), 0 s
+    render: 3 of 3 bands (100%), 0 s
+    >>> log.removeHandler(shown); log.setLevel(logging.NOTSET)
+    """
+
+    def __init__(self, total: int | None, *, desc: str, noun: str, show: bool | None,
+                 clock: Callable[[], float] = time.monotonic, **bar_options: Any) -> None:
+        self.total = None if total is None else int(total)
+        self.desc = desc
+        self.noun = noun
+        self.n = 0
+        self._clock = clock
+        self._lines = show is None
+        self._bar = None
+        if show:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=total, desc=desc, **bar_options)
+        self._start = self._said_at = clock()
+        self._said_n: int | None = None
+        self._closed = False
+        if self._lines:
+            self._say()
+
+    def _say(self) -> None:
+        now = self._clock()
+        if self.total is None:
+            done = counted(self.n, self.noun)
+        else:
+            share = 100 if self.total == 0 else math.floor(100 * self.n / self.total)
+            done = f"{self.n} of {counted(self.total, self.noun)} ({share}%)"
+        logging.getLogger(LOGGER).info("%s: %s, %s", self.desc, done, duration(now - self._start))
+        self._said_at, self._said_n = now, self.n
+
+    def update(self, n: int = 1) -> None:
+        """Count ``n`` more units done (the bar moves; a line is said when one is due).
+
+        Examples
+        --------
+        >>> p = Progress(10, desc="x", noun="item", show=False)
+        >>> p.update(4); p.n
+        4
+        """
+        self.n += int(n)
+        if self._bar is not None:
+            self._bar.update(n)
+        if self._lines and self._clock() - self._said_at >= LINE_EVERY_S and (
+                self.total is None or self.n - (self._said_n or 0) >= LINE_EVERY_SHARE * self.total):
+            self._say()
+
+    def set_postfix(self, **values: Any) -> None:
+        """Show ``values`` after the bar (the lines leave them out).
+
+        Examples
+        --------
+        >>> Progress(2, desc="x", noun="item", show=False).set_postfix(loss="0.5")
+        """
+        if self._bar is not None:
+            self._bar.set_postfix(**values)
+
+    def close(self) -> None:
+        """End the bar, or say the last line (how far the step got) if the count moved since the last one.
+
+        Examples
+        --------
+        >>> p = Progress(2, desc="x", noun="item", show=False)
+        >>> p.close(); p.close()  # a second close does nothing
+        """
+        if self._closed:
+            return
+        self._closed = True
+        if self._bar is not None:
+            self._bar.close()
+        if self._lines and self.n != self._said_n:
+            self._say()
+
+    def iterate(self, items: Iterable[T]) -> Iterator[T]:
+        """Yield ``items``, counting each one done once the next is asked for; closes at the end.
+
+        Examples
+        --------
+        >>> [b for b in Progress(2, desc="render", noun="band", show=False).iterate(["g", "r"])]
+        ['g', 'r']
+        """
+        try:
+            for item in items:
+                yield item
+                self.update(1)
+        finally:
+            self.close()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,255 @@
+"""A command run into a log file says how far its long steps have got, in a few plain, timed lines.
+
+Since 2026-12-05 bars are drawn only where stderr is a terminal (a log file kept every redraw); train
+and survey then wrote plain lines, but classify, detect, explain, calibrate, suggest, cutouts and demo
+said nothing until they ended: ``nohup starclass classify ... > log 2>&1 &`` showed nothing for minutes.
+Now each step that draws a bar on a terminal writes ``HH:MM:SS <step>: <n> of <total> <units> (<p>%),
+<time>`` on stderr instead (at the start, at most each 10% and 30 s, whichever is rarer, and at the end),
+none with ``--no-progress`` and none on stdout. CliRunner's stderr is no terminal: the log-file case.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import write_toy_held_out, write_toy_mosaics, write_untrained_model  # tests/ is on sys.path
+from starclass.cli import app
+
+runner = CliRunner()
+#: starclass.io.progress.LOGGER (imported where used, so that the commands' tests run on code without it)
+LOGGER = "starclass.progress"
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+#: One progress line as the command line writes it into a log file
+LINE = re.compile(r"^\d\d:\d\d:\d\d (?P<desc>[^\r|]+?): (?P<n>\d+) of (?P<total>\d+) [a-z]+ \((?P<pct>\d+)%\), "
+                  r"\d+ s$")
+
+
+def _steps(res) -> dict[str, list[tuple[int, int, int]]]:
+    """Each step's lines in ``res.stderr``, as (n, total, percent); checks the log holds no bar's redraws."""
+    assert res.exit_code == 0, res.output
+    assert "\r" not in res.stderr and "\u2588" not in res.stderr, repr(res.stderr)  # no redraw, no bar block
+    assert not any(LINE.match(ln) for ln in res.stdout.splitlines()), res.stdout  # stdout stays the command's
+    steps: dict[str, list[tuple[int, int, int]]] = {}
+    for ln in res.stderr.splitlines():
+        if m := LINE.match(ln):
+            steps.setdefault(m["desc"], []).append((int(m["n"]), int(m["total"]), int(m["pct"])))
+    return steps
+
+
+def _said_start_to_end(steps: dict, desc: str, total: int) -> None:
+    lines = steps.get(desc)
+    assert lines, f"no line of {desc!r}: {steps}"
+    assert lines[0] == (0, total, 0) and lines[-1] == (total, total, 100), lines
+
+
+def _quiet(res) -> None:
+    assert res.exit_code == 0, res.output
+    assert not any(LINE.match(ln) for ln in res.output.splitlines()), res.output
+    assert "\r" not in res.output, repr(res.output)
+
+
+# -- the helper -----------------------------------------------------------------------------------
+class _Clock:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _said(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == LOGGER]
+
+
+@pytest.mark.parametrize("seconds_per_unit, expected", [
+    (1.0, [0, 30, 60, 90, 100]),  # 10% in 10 s: a line each 30 s, the rarer
+    (10.0, [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]),  # 10% in 100 s: a line each 10%, the rarer
+])
+def test_progress_says_a_line_at_the_rarer_of_each_tenth_and_each_30_s(caplog, seconds_per_unit, expected):
+    from starclass.io import progress
+    from starclass.io.progress import Progress
+
+    assert progress.LOGGER == LOGGER and progress.LINE_EVERY_S == 30 and progress.LINE_EVERY_SHARE == 0.1
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    clock = _Clock()
+    with Progress(100, desc="classify (m, 1 member)", noun="candidate", show=None, clock=clock) as bar:
+        for _ in range(100):
+            clock.t += seconds_per_unit
+            bar.update(1)
+    said = _said(caplog)
+    assert [int(s.split(": ")[1].split(" of ")[0]) for s in said] == expected, said
+    assert said[0] == "classify (m, 1 member): 0 of 100 candidates (0%), 0 s"
+    assert said[-1].startswith("classify (m, 1 member): 100 of 100 candidates (100%), ")
+
+
+def test_progress_without_a_total_says_the_count_each_30_s(caplog):
+    from starclass.io.progress import Progress
+
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    clock = _Clock()
+    bar = Progress(None, desc="x", noun="row", show=None, clock=clock)
+    for _ in range(7):
+        clock.t += 10
+        bar.update(2)
+    bar.close()
+    assert _said(caplog) == ["x: 0 rows, 0 s", "x: 6 rows, 30 s", "x: 12 rows, 1 min 0 s", "x: 14 rows, 1 min 10 s"]
+
+
+@pytest.mark.parametrize("show", [True, False])
+def test_progress_says_no_line_with_a_bar_or_when_off(caplog, capsys, show):
+    from starclass.io.progress import Progress
+
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    assert list(Progress(3, desc="render", noun="band", show=show).iterate("abc")) == ["a", "b", "c"]
+    assert _said(caplog) == []
+    assert ("render: 100%" in capsys.readouterr().err) is show  # the bar where asked
+
+
+# -- the commands ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def field(tmp_path_factory):
+    """A 40-row labelled toy field (mosaics ``mos/``, ``held.ecsv``, ``cand.ecsv``) and an untrained 16 px model."""
+    from astropy.table import Table
+
+    from starclass.learn.config import get_preset
+
+    root = tmp_path_factory.mktemp("progress_lines")
+    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0])
+    write_toy_held_out(cfg, root, 40, seed=21)
+    Table.read(root / "held.ecsv")["id", "x", "y"].write(root / "cand.ecsv")
+    write_untrained_model(root / "model", cfg, seed=0)
+    return root
+
+
+def _both(args: list[str], out_option: str, tmp_path, suffix: str = ".ecsv"):
+    """The command into a log (neither switch), then with --no-progress."""
+    logged = runner.invoke(app, [*args, out_option, str(tmp_path / f"a{suffix}")])
+    quiet = runner.invoke(app, [*args, out_option, str(tmp_path / f"b{suffix}"), "--no-progress"])
+    return logged, quiet
+
+
+def test_classify_into_a_log_says_its_candidates(field, tmp_path):
+    logged, quiet = _both(["classify", str(field / "mos"), "-c", str(field / "cand.ecsv"), "--model",
+                           str(field / "model"), "--device", "cpu"], "-o", tmp_path)
+    _said_start_to_end(_steps(logged), "classify (legus4-compact, 1 member)", 40)
+    _quiet(quiet)
+
+
+def test_classify_stamps_into_a_log_says_its_cutouts(tmp_path):
+    import numpy as np
+
+    from starclass.learn.config import get_preset
+
+    rng = np.random.default_rng(0)
+    lines = ["file,label"]
+    for i, lab in enumerate(["cluster", "galaxy"] * 3):
+        (tmp_path / lab).mkdir(exist_ok=True)
+        np.save(tmp_path / lab / f"obj{i}.npy", rng.normal(size=(16, 16)).astype(np.float32))
+        lines.append(f"{lab}/obj{i}.npy,{lab}")
+    (tmp_path / "cutouts.csv").write_text("\n".join(lines) + "\n")
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real").copy(name="mine", stamp_size=16))
+    logged, quiet = _both(["classify", "--stamps", str(tmp_path / "cutouts.csv"), "--model", str(model),
+                           "--device", "cpu"], "-o", tmp_path, ".csv")
+    _said_start_to_end(_steps(logged), "classify (mine, 1 member)", 6)
+    _quiet(quiet)
+
+
+def test_calibrate_into_a_log_says_its_held_out_rows(field, tmp_path):
+    import shutil
+
+    model = shutil.copytree(field / "model", tmp_path / "model")  # calibrate writes into the model
+    args = ["calibrate", str(model), str(field / "mos"), "--catalog", str(field / "held.ecsv"), "--device", "cpu",
+            "--overwrite"]
+    logged = runner.invoke(app, args)
+    _said_start_to_end(_steps(logged), "classify (legus4-compact, 1 member)", 40)
+    _quiet(runner.invoke(app, [*args, "--no-progress"]))
+
+
+def test_suggest_into_a_log_says_the_classification(field, tmp_path):
+    logged, quiet = _both(["suggest", str(field / "model"), str(field / "cand.ecsv"), "--mosaics",
+                           str(field / "mos"), "-n", "3", "--mag-bins", "1", "--device", "cpu"], "-o", tmp_path)
+    _said_start_to_end(_steps(logged), "classify (legus4-compact, 1 member)", 40)
+    _quiet(quiet)
+
+
+def test_detect_into_a_log_says_its_strips_and_photometry(tmp_path):
+    write_toy_mosaics(tmp_path)
+    logged, quiet = _both(["detect", str(tmp_path)], "-o", tmp_path)
+    steps = _steps(logged)
+    _said_start_to_end(steps, "detect", 1)
+    assert steps["photometry"][-1][2] == 100, steps
+    _quiet(quiet)
+    # --quiet: no bar and no notes, nor these lines
+    _quiet(runner.invoke(app, ["detect", str(tmp_path), "-o", str(tmp_path / "c.ecsv"), "--quiet"]))
+
+
+def test_cutouts_into_a_log_says_its_stamps_and_fits_files(field, tmp_path):
+    args = ["cutouts", str(field / "mos"), "--catalog", str(field / "cand.ecsv"), "--task", "legus4-compact",
+            "--size", "16", "--scales", "1"]
+    logged = runner.invoke(app, [*args, "-o", str(tmp_path / "a.h5"), "--phangs-fits-dir", str(tmp_path / "fits"),
+                                 "--phangs-size", "8"])
+    steps = _steps(logged)
+    _said_start_to_end(steps, "stamps", 40)
+    _said_start_to_end(steps, "PHANGS FITS", 40)
+    _quiet(runner.invoke(app, [*args, "-o", str(tmp_path / "b.h5"), "--no-progress"]))
+
+
+def test_explain_into_a_log_says_its_stamps(tmp_path):
+    import numpy as np
+
+    from starclass.learn.config import get_preset
+
+    write_untrained_model(tmp_path / "model", get_preset("cool-core-compact", stamp_size=24), seed=0)
+    rng = np.random.default_rng(2)
+    lines = ["file,label"]
+    for i in range(4):
+        np.save(tmp_path / f"c{i}.npy", rng.normal(size=(24, 24)).astype(np.float32))
+        lines.append(f"c{i}.npy,{1 + i % 2}")
+    (tmp_path / "labels.csv").write_text("\n".join(lines) + "\n")
+    logged, quiet = _both(["explain", str(tmp_path / "model"), str(tmp_path / "labels.csv"), "--method", "gradcam"],
+                          "-o", tmp_path, "")
+    _said_start_to_end(_steps(logged), "explain (gradcam)", 4)
+    _quiet(quiet)
+
+
+@pytest.mark.slow
+def test_demo_into_a_log_says_each_step(tmp_path):
+    """The demo's render, detect, photometry and classify steps, and its training's epoch line (as train's)."""
+    res = runner.invoke(app, ["demo", "-o", str(tmp_path / "demo"), "--size", "256", "--n-candidates", "60",
+                              "--epochs", "1"])
+    steps = _steps(res)
+    assert {"render", "detect", "photometry"} <= set(steps), steps
+    assert [lines[-1][2] for lines in steps.values()] == [100] * len(steps), steps
+    assert any(d.startswith("classify (") for d in steps), steps
+    assert re.search(r"^\d\d:\d\d:\d\d .* member 1/1: epoch 1/1, loss ", res.stderr, re.M), res.stderr
+    # test_demo runs it with --no-progress: checked there that it says none
+
+
+# -- inspect's pre-render -------------------------------------------------------------------------
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_prerender_draws_its_bar_only_on_a_terminal(tmp_path, monkeypatch, caplog):
+    """prerender(progress=True) drew a tqdm bar wherever stderr went: a log file kept every redraw."""
+    from starclass.datasets.labelling import make_demo_field
+    from starclass.inspect.field import load_field, prerender
+
+    field = load_field(make_demo_field(tmp_path / "demo", n=6, size=100))
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # a log file
+    assert prerender(field, [0, 1, 2], progress=True) == 3
+    assert "\r" not in sys.stderr.getvalue() and "rendering:" not in sys.stderr.getvalue(), sys.stderr.getvalue()
+    assert _said(caplog)[-1].startswith("rendering: 3 of 3 candidates (100%)"), _said(caplog)
+    caplog.clear()
+    monkeypatch.setattr(sys, "stderr", _Terminal())
+    assert prerender(field, [3, 4], progress=True) == 2
+    assert "rendering: 100%" in sys.stderr.getvalue() and _said(caplog) == [], sys.stderr.getvalue()
