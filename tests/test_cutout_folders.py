@@ -1630,3 +1630,22 @@ def test_a_file_the_folder_does_not_list_is_named_as_written():
     with pytest.raises(StarclassError) as exc:
         cutout_rows(Table({"file": ["a.png", "/data/b.png"]}), cs)
     assert "row 2 has file '/data/b.png', which" in str(exc.value) and "np.str_" not in str(exc.value), exc.value
+
+
+def test_calibrate_records_the_held_out_folder_as_an_absolute_path(tmp_path, monkeypatch):
+    """``calibrate model --stamps heldout.csv`` recorded 'heldout.csv' as typed: classify, run from another folder,
+    said "calibrated ... (24 held-out rows: heldout.csv)", a file of no folder. Now the manifest holds its
+    absolute path, and classify names that."""
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    _make_csv_folder(tmp_path / "data", n_objects=12, twice=0)
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real", stamp_size=16))
+    res = runner.invoke(app, ["calibrate", "model", "--stamps", "data/labels.csv", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    held = tmp_path / "data" / "labels.csv"
+    assert json.loads((model / "manifest.json").read_text())["calibration"]["source"] == str(held)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    res = runner.invoke(app, ["classify", "--stamps", str(held), "--model", str(model), "-o", "o.csv", "--no-progress"])
+    assert res.exit_code == 0 and f"held-out rows: {held})" in res.output.replace("\n", ""), res.output

@@ -36,18 +36,18 @@ import starclass
 #: Names a module imports only under ``if TYPE_CHECKING:`` because importing them would load what the
 #: module otherwise does not (the modules in ``sys.modules`` after importing it alone were compared).
 KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
-    # starclass.learn's __init__ loads torch, which these modules do not
-    "starclass.cli._app": {"TaskConfig"},  # only a command given --task pays for torch
-    "starclass.evaluate.compare": {"TaskConfig"},
-    "starclass.evaluate.task": {"TaskConfig"},
-    "starclass.survey.run": {"TaskConfig", "pa", "Client", "LocalCluster"},  # and pyarrow, distributed
+    # torch is imported where it computes: not by the CLI's start, the task configs or the registry (the
+    # TaskConfig of cli._app, evaluate.compare, .task and survey.run, kept here while learn's __init__ and
+    # learn.precision loaded torch, is imported now)
+    "starclass.learn.precision": {"torch"},
+    "starclass.survey.run": {"pa", "Client", "LocalCluster"},  # pyarrow, distributed
     "starclass.suggest.pick": {"torch", "LoadedModel"},
     "starclass.survey.work": {"torch", "pa", "LoadedModel"},
     # pyarrow and the [scale] extra's dask-jobqueue are imported where they are used
     "starclass.survey.merge": {"pa"},
     "starclass.survey.batch": {"JobQueueCluster"},
-    # pyarrow (through starclass.io.catalog) and the regions package are imported where they are used
-    "starclass.inspect.cutouts": {"Field"},
+    # the regions package is imported where it is used (inspect.cutouts' Field, kept here while
+    # starclass.io.catalog imported pyarrow at its top, is imported now)
     "starclass.io.regions": {"Regions"},
     # `import starclass.models` (the registry: starclass info, --help) does not load torch
     "starclass.models": {"nn"},
@@ -61,8 +61,9 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     "starclass.learn.calibration": {"LoadedModel", "TaskConfig"},
     "starclass.learn.crossval": {"TaskConfig"},
     "starclass.learn.labels": {"TaskConfig"},
-    # starclass.stamps (h5py, scipy, numba) is imported where a command uses it, not at every command's start
-    "starclass.cli.train_cmd": {"StampStore", "StampStores"},
+    # torch and starclass.stamps (h5py, scipy, numba) are imported where a command uses them, not at every
+    # command's start (tests/test_import_time.py)
+    "starclass.cli.train_cmd": {"torch", "StampStore", "StampStores"},
 }
 
 

@@ -13,13 +13,14 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 import typer
 from astropy.table import Table
 
 from starclass.errors import StarclassError, cli_words
 from starclass.io.mosaic import Mosaics, MosaicSet, PixelFlags
+from starclass.learn.config import TaskConfig, load_config
 from starclass.schema import (  # noqa: F401
     ID,
     MAX_BOOTSTRAP,
@@ -30,9 +31,6 @@ from starclass.schema import (  # noqa: F401
     check_distinct_bands,
     check_match_radius,
 )
-
-if TYPE_CHECKING:  # starclass.learn loads torch: only a command given --task pays for it
-    from starclass.learn.config import TaskConfig
 
 app = typer.Typer(
     name="starclass",
@@ -497,9 +495,6 @@ def task_option(value: str, option: str = "--task") -> TaskConfig:
     ...     print(str(exc)[:50])
     --task 'phangs' is neither a file nor a preset; pr
     """
-    # starclass.learn imports torch: only a command given --task pays for it
-    from starclass.learn.config import load_config
-
     try:
         return load_config(value)
     except StarclassError as exc:

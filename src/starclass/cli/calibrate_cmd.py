@@ -180,7 +180,9 @@ def calibrate_command(
         padded, share = zero_padding_rows(cutouts, calibration_rows(inputs, cfg, values))
         if padded.any():
             typer.echo(f"warning: {zero_padding_note(padded, share, cutouts.files)}", err=True)
-        source = str(stamps)
+        # absolute: the manifest travels with the model, and classify names it from any folder ('heldout.csv' read
+        # as a file beside wherever classify ran)
+        source = str(Path(stamps).absolute())
     else:
         if not mosaics or catalog is None:
             raise StarclassError("give the mosaics and --catalog, or a labelled cutout folder with --stamps")
@@ -202,7 +204,9 @@ def calibrate_command(
         inputs, ok = make_inputs(mos, numeric_column(table, X), numeric_column(table, Y), cfg)
         values = numeric_column(table, label_column, f"catalogue {catalog}").copy()
         values[~np.asarray(ok, bool)] = 0  # no usable stamp: left out
-        source = str(catalog)
+        # absolute: the manifest travels with the model, and classify names it from any folder ('heldout.csv' read
+        # as a file beside wherever classify ran)
+        source = str(Path(catalog).absolute())
         no_data = None  # a mosaic's stamp without data is a row without a usable stamp (values 0 above)
     if method == "histogram":
         from starclass.learn.calibration import calibration_rows

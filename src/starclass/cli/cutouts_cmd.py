@@ -123,7 +123,6 @@ def cutouts(
     config = None
     if task:
         # outside the renaming below: a bad key in the task file is the file's, named with --task
-        # (task_option imports starclass.learn, and torch with it, +3 s measured: only --task pays for it)
         config = task_option(task)
     given = [k for k, v in {"stamp_size": size, "scales": scales, "normalisation": normalisation,
                             "softening_mag": softening_mag, "bands": bands}.items() if v is not None]

@@ -592,14 +592,16 @@ def _results_table_lines(path: Path) -> list[str] | None:
 
     from astropy.table import Table
 
-    from starclass.report.sections import TABLE_META
-
     try:
         t = Table.read(path, format="ascii.ecsv")
     except Exception:  # not a readable ECSV: left to the catalogue reader and its message
         return None
     if ID in t.colnames:
         return None
+    # after the id check: the report package loads matplotlib and scikit-learn, which info on a
+    # catalogue does not need
+    from starclass.report.sections import TABLE_META
+
     folder = path.parent.parent if path.parent.name == "tables" else path.parent
     said = t.meta.get(TABLE_META)
     what: list[str] = []

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 import typer
 from astropy.table import Table
 from numpy.typing import ArrayLike
@@ -42,7 +41,10 @@ from starclass.learn.provenance import flags_record
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, INFERENCE_BATCH_SIZE, MAX_STAMP_SIZE, MIN_STAMP_SIZE, X, Y
 
 if TYPE_CHECKING:
-    # starclass.stamps (h5py, photutils' stamp code) is imported where a command uses it, not at the CLI's start
+    # torch and starclass.stamps (h5py, photutils' stamp code) are imported where a command uses them,
+    # not at the CLI's start: torch was 1.2 s of every command's --help
+    import torch
+
     from starclass.stamps import StampStore, StampStores
 
 
@@ -82,8 +84,7 @@ def check_train_options(*, epochs: int | None = None, ensemble: int | None = Non
     if val_fraction is not None and not (0 <= val_fraction < 1):
         raise StarclassError(f"--val-fraction must be in [0, 1) (0: no validation set), got {val_fraction}")
     if device is not None:
-        # local: precision imports torch, which at module top adds ~3.7 s to every starclass
-        # command's start (measured with python -X importtime: 1.8 s -> 5.5 s)
+        # pick_device imports torch (1.2 s of a start): only a command given --device pays for it
         from starclass.learn.precision import pick_device
 
         pick_device(device)

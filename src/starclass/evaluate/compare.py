@@ -23,7 +23,6 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import MaskedColumn, Table
@@ -61,6 +60,7 @@ from starclass.evaluate.task import (
 )
 from starclass.io.catalog import catalog_argument, check_prob_columns, is_dataframe, kept_input_name, read_catalog
 from starclass.io.paths import resolved
+from starclass.learn.config import TaskConfig
 from starclass.schema import (
     CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
@@ -100,9 +100,6 @@ from starclass.schema import (
 #: What ``references`` may be: a catalogue (path or Table), ``"self"``, a list of them, or name -> one.
 ReferencesLike = (str | os.PathLike | Table | Sequence[str | os.PathLike | Table]
                   | Mapping[str, str | os.PathLike | Table])
-
-if TYPE_CHECKING:
-    from starclass.learn.config import TaskConfig
 
 SELF = "self"
 #: the name of the catalogue's own reference column, as a catalogue, under ``-r self`` (its box counts,

@@ -35,21 +35,19 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import MERGE_TITLES, MERGES
+from starclass.learn.config import TaskConfig, load_config
 from starclass.schema import CLASS_NAMES, CLASSES, MODEL_PATH, label_key, prob_classes, prob_col, row_name
 
 # re-exported: its home is the core schema module, so that learn (which may not import evaluate) names
 # classes the same way
 from starclass.schema import class_labels as class_labels
-
-if TYPE_CHECKING:
-    from starclass.learn.config import TaskConfig
 
 
 def _all_classes_merge(classes: tuple[int, ...]) -> tuple[str, dict[str, tuple[int, ...]]]:
@@ -504,9 +502,8 @@ def model_task(model: str | os.PathLike) -> EvalTask:
     >>> task.source, task.classes, task.label_map["extended_cluster"], task.label_map["galaxy"]
     ('--model', (1, 2), 1, 2)
     """
-    # starclass.learn imports torch (13-19 s measured on the shared machine): only --model pays
+    # starclass.learn.checkpoint imports torch (13-19 s measured on the shared machine): only --model pays
     from starclass.learn.checkpoint import load_checkpoint, member_paths, read_manifest
-    from starclass.learn.config import TaskConfig
 
     path = Path(model)
     if not path.exists():
@@ -655,10 +652,6 @@ def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None, 
     if task is not None and hasattr(task, "classes") and hasattr(task, "merge"):  # a TaskConfig
         return EvalTask.from_config(task), None
     if task is not None:
-        # starclass.learn imports torch (learn/__init__.py): 13-19 s measured on the shared
-        # 2-core machine, so only a --task name pays for it, not every evaluation
-        from starclass.learn.config import load_config
-
         return EvalTask.from_config(load_config(str(task))), None
     if model is not None:
         found = model_task(model)
@@ -666,7 +659,6 @@ def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None, 
         if isinstance(recorded, str) and recorded.lower() != str(found.name or "").lower():
             # an open-globular model's classes (open, globular) scored a galaxy-cluster output without a word
             from starclass.learn.checkpoint import read_manifest
-            from starclass.learn.config import TaskConfig
             from starclass.learn.folder_task import other_task_note
 
             try:

@@ -36,13 +36,13 @@ import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
 from PIL import Image, ImageDraw
 
 from starclass.errors import StarclassError
+from starclass.inspect.field import Field
 from starclass.inspect.render import (
     _MPL_LOCK,
     RenderCache,
@@ -72,9 +72,6 @@ from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
 from starclass.io.paths import resolved
 from starclass.io.task_like import TaskLike
 from starclass.schema import CUTOUT_ROOT, ID
-
-if TYPE_CHECKING:  # inspect.field loads pyarrow (through io.catalog): imported where a field is loaded
-    from starclass.inspect.field import Field
 
 #: Display pixels the page gives the composite (``index.html``); the cutout is zoomed to about this.
 PAGE_PIXELS = 246

@@ -41,8 +41,6 @@ from typing import Any
 
 import astropy.units as u
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 from astropy.coordinates import Angle, SkyCoord
 from astropy.io import fits
 from astropy.table import MaskedColumn, Table
@@ -1330,6 +1328,10 @@ def _read_fits_table(p: Path) -> Table:
 def _read_parquet(p: Path) -> Table:
     """Parquet through pyarrow alone (astropy's reader needs pandas); units and meta restored
     from the ``table_meta_yaml`` that astropy's writer stores."""
+    # here, not at the module's top: pyarrow is needed for Parquet only, and every command reads catalogues
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     pt = pq.read_table(p)
     t = Table()
     for name in pt.column_names:

@@ -292,15 +292,26 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
     >>> lay = detect_layout(a)
     >>> lay.name, lay.columns[35]
     ('standard', 'class_human_mean')
+
+    A value no layout has as a class (NaN, -1, 2.5: a hand edit) does not decide the layout:
+
+    >>> a = np.zeros((4, 37)); a[:, 33] = [0, 1, 1, np.nan]
+    >>> detect_layout(a).name
+    'unknown-class'
     """
     k = a.shape[1]
-    c34 = a[:, 33]
+    # a hand-edited NaN, -1 or 2.5 in col 34 is no class in any layout (the reader counts it and sets it
+    # to 0): judged on every row, one such value turned NGC 3351's 0/1 flag into its class column,
+    # NGC 4449's expert into a 'standard+extra' mode and cost NGC 1433 its column of mean classes
+    c34_all = a[:, 33]
+    classlike = np.isfinite(c34_all) & (c34_all >= 0) & (c34_all == np.round(c34_all))
+    c34 = c34_all[classlike]
     extra = {j: f"legus_col{j}" for j in range(35, k + 1)}
     if k == 39 and np.isin(a[:, 34], (0, 1, 3, 4, 6)).all():
         return LegusLayout("hybrid", {34: CLASS_REF, 35: CLASS_METHOD, 36: CLASS_HUMAN_MODE, 37: CLASS_ML,
                                       38: CLASS_ML_CHECKED, 39: CLASS_RECLASSIFIED}, True,
                            "col 34 final hybrid class (humans or ML, see col 35); not individual people")
-    if k >= 37 and np.isin(c34, (0, 1)).all():
+    if k >= 37 and c34.size and np.isin(c34, (0, 1)).all():
         return LegusLayout("unknown-class", extra, False,
                            "col 34 holds only 0/1: the class column is not known (name it in Python with "
                            "column_map={'N': 'class_ref'}; starclass info FILE --map class_ref=N shows its counts)")
@@ -311,7 +322,7 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
     cols: dict[int, str] = {34: CLASS_REF}
     if k >= 35:
         cols.update(extra)
-        if _is_mean_of_classes(c34, a[:, 34]):
+        if _is_mean_of_classes(c34, a[classlike, 34]):
             cols[35] = CLASS_HUMAN_MEAN
     if k >= 37:
         # 37-38 columns (NGC 5474, ESO 486-G021), or a wider file than any in our survey

@@ -32,7 +32,6 @@ package's imported submodule is what the package's attribute of that name holds.
 
 import importlib
 
-from starclass.learn.augment import DIHEDRAL, augment_batch, dihedral, dihedral_inverse, rescale
 from starclass.learn.splits import (
     galaxy_split,
     leave_one_galaxy_out,
@@ -41,9 +40,15 @@ from starclass.learn.splits import (
     split_indices,
 )
 
-#: Names loaded on first use: they pull in the models (torchvision), which `import
-#: starclass.learn.config` alone (as evaluate does) should not pay for.
+#: Names loaded on first use: they pull in torch (augment) or the models (torchvision), which
+#: `import starclass.learn.config` alone (as evaluate, info and every command's --help do) should not
+#: pay for: torch alone took 1.2 of starclass --help's 2.0-2.9 s.
 _LAZY = {
+    "DIHEDRAL": "starclass.learn.augment",
+    "augment_batch": "starclass.learn.augment",
+    "dihedral": "starclass.learn.augment",
+    "dihedral_inverse": "starclass.learn.augment",
+    "rescale": "starclass.learn.augment",
     "CNNClassifier": "starclass.learn.estimator",
     "TaskConfig": "starclass.learn.config",
     "TrainRecipe": "starclass.learn.config",
@@ -61,8 +66,11 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'starclass.learn' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
 __all__ = [
     *_LAZY,
-    "DIHEDRAL", "augment_batch", "dihedral", "dihedral_inverse", "rescale",
     "galaxy_split", "leave_one_galaxy_out", "random_split", "spatial_split", "split_indices",
 ]

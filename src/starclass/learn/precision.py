@@ -20,14 +20,17 @@ bfloat16 is also applied in bfloat16.
 from __future__ import annotations
 
 import contextlib
-from typing import TypeVar
-
-import torch
+from typing import TYPE_CHECKING, TypeVar
 
 from starclass.errors import StarclassError
 
+if TYPE_CHECKING:
+    # torch is imported in the functions that compute: the task configs read parse_precision, and
+    # every command's --help loads them; torch at this module's top was 1.2 s of starclass --help
+    import torch
+
 #: A model or a tensor: :func:`to_memory_format` gives back what it was given.
-ModuleOrTensor = TypeVar("ModuleOrTensor", torch.nn.Module, torch.Tensor)
+ModuleOrTensor = TypeVar("ModuleOrTensor", "torch.nn.Module", "torch.Tensor")
 
 __all__ = ["PRECISIONS", "parse_precision", "precision_name", "compute_dtype", "dtype_name", "autocast",
            "cpu_has_bf16_units", "to_memory_format", "pick_device"]
@@ -75,9 +78,12 @@ def dtype_name(dtype: torch.dtype | None) -> str:
 
     Examples
     --------
+    >>> import torch
     >>> dtype_name(None), dtype_name(torch.bfloat16)
     ('float32', 'bfloat16')
     """
+    import torch
+
     return str(dtype or torch.float32).removeprefix("torch.")
 
 
@@ -89,6 +95,8 @@ def cpu_has_bf16_units() -> bool:
     >>> isinstance(cpu_has_bf16_units(), bool)  # True or False depending on the machine
     True
     """
+    import torch
+
     cpu = getattr(torch, "cpu", None)
     for name in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"):
         fn = getattr(cpu, name, None)
@@ -111,6 +119,8 @@ def compute_dtype(amp: bool | str, device: torch.device | str) -> torch.dtype | 
     >>> compute_dtype(True, "cpu"), compute_dtype(False, "cpu"), compute_dtype("bf16", "cpu")
     (None, None, torch.bfloat16)
     """
+    import torch
+
     amp = parse_precision(amp, "recipe.amp")
     dev = torch.device(device)
     if amp is False:
@@ -127,6 +137,7 @@ def autocast(device: torch.device | str, dtype: torch.dtype | None) -> contextli
 
     Examples
     --------
+    >>> import torch
     >>> with autocast("cpu", None):
     ...     (torch.ones(2, 2) @ torch.ones(2, 2)).dtype
     torch.float32
@@ -134,6 +145,8 @@ def autocast(device: torch.device | str, dtype: torch.dtype | None) -> contextli
     ...     (torch.ones(2, 2) @ torch.ones(2, 2)).dtype
     torch.bfloat16
     """
+    import torch
+
     if dtype is None:
         return contextlib.nullcontext()
     return torch.autocast(torch.device(device).type, dtype=dtype)
@@ -147,12 +160,15 @@ def to_memory_format(obj: ModuleOrTensor, device: torch.device | str, dtype: tor
 
     Examples
     --------
+    >>> import torch
     >>> x = torch.zeros(1, 2, 4, 4)
     >>> to_memory_format(x, "cpu", torch.bfloat16).is_contiguous(memory_format=torch.channels_last)
     True
     >>> to_memory_format(x, "cpu", None) is x
     True
     """
+    import torch
+
     if dtype is None or torch.device(device).type != "cpu":
         return obj
     if isinstance(obj, torch.Tensor):
@@ -184,6 +200,8 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
     >>> pick_device("cpu").type
     'cpu'
     """
+    import torch
+
     if device is None:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     dev = device_name(device)
@@ -225,6 +243,8 @@ def device_name(device: str | torch.device) -> torch.device:
     >>> device_name("cuda:1").index
     1
     """
+    import torch
+
     # a notebook's CNNClassifier(device=...) meets these too: the parameter is named with the option
     where = f"--device (device= in Python) {device!r}"
     try:

@@ -260,12 +260,17 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
     >>> cv_folder_summary("no/such/dir") is None
     True
     """
+    p = Path(path)
+    # before the import: learn.checkpoint loads torch, and info asks this of every catalogue and folder
+    # it reads; without a fold_* folder or cv_folds.json no folder is a cross-validation one
+    if not p.is_dir() or not ((p / "cv_folds.json").is_file()
+                              or any(f.name.startswith("fold_") and f.is_dir() for f in p.iterdir())):
+        return None
     import json
 
     from starclass.learn.checkpoint import MANIFEST, cv_fold_models
 
     started = cv_fold_models(path, started=True)
-    p = Path(path)
     asked = None
     if started or (p / "cv_folds.json").is_file():
         from starclass.learn.crossval import read_cv_folds

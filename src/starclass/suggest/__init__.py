@@ -20,7 +20,7 @@ __all__ = ["BY", "entropy", "informativeness", "mutual_information", "pick", "ps
 
 
 def __getattr__(name: str):
-    """``mutual_information`` (BALD) on first use: it imports :mod:`starclass.learn`, hence torch."""
+    """``mutual_information`` (BALD) on first use, from :mod:`starclass.learn.ensemble`."""
     if name == "mutual_information":
         from starclass.learn.ensemble import mutual_information
 

@@ -121,8 +121,8 @@ def margin(prob: np.ndarray) -> np.ndarray:
 
 def __getattr__(name: str):
     """``mutual_information`` lives in :mod:`starclass.learn.ensemble` (classify computes it there, and
-    learn must not import suggest); fetched on first use so that importing this module stays
-    free of torch, which :mod:`starclass.learn` imports."""
+    learn must not import suggest); fetched on first use, as it was when :mod:`starclass.learn`
+    imported torch."""
     if name == "mutual_information":
         from starclass.learn.ensemble import mutual_information
 

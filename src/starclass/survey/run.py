@@ -42,6 +42,7 @@ from starclass.errors import OutputExistsError, StarclassError, counted
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.mosaic import SKY_POSITIONS, ZERO_PADDING_PX
 from starclass.io.paths import input_clash
+from starclass.learn.config import TaskConfig
 from starclass.schema import CLASS_PRED, CLASS_REF, DEC, ID, RA, X, Y, check_connect_timeout, rows_named
 from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import merge_tiles
@@ -52,8 +53,6 @@ from starclass.survey.work import ORDER, TileJob, owned_rows, run_tile, tile_don
 if TYPE_CHECKING:  # pyarrow is imported where it is used: the plan checks stay light
     import pyarrow as pa
     from distributed import Client, LocalCluster  # the [scale] extra, imported where a client is made
-
-    from starclass.learn.config import TaskConfig
 
 #: Bumped when a change of this code changes tile results, so old tile files are redone.
 TILE_FORMAT = 3  # 3: tiles cut stamps with the weight maps and zero padding (given positions on no data)

@@ -1,0 +1,122 @@
+"""Commands that compute nothing with a network start without importing torch.
+
+``starclass --help`` took 2.0-2.9 s, of which ``import torch`` was about 1.2 s: every command's
+module was imported at start-up, and ``cli.train_cmd`` imported torch at its top, ``starclass.learn``
+imported ``learn.augment`` (torch) for its re-exports, and ``learn.config`` (which ``--task`` and
+``train --help`` read) imported ``learn.precision``, torch at its top. ``info`` on a folder asked
+``learn.checkpoint`` (torch) whether it was a cross-validation folder.
+
+Each check runs in a fresh interpreter: in the test process torch is long loaded by other tests.
+``benchmarks/startup.py`` measures the times.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Modules no command without a network may load.
+NETWORK_MODULES = ("torch", "torchvision")
+
+#: Run in a fresh interpreter: imports the CLI, then runs each command line of argv[1] (a JSON list; "HELP"
+#: stands for ``--help`` of the app and of every command it has, any other string is a module to import)
+#: in-process with typer's CliRunner, and prints, for each step, its exit status, its output's end and
+#: which of argv[2] (JSON) were loaded after it.
+_PROBE = textwrap.dedent("""
+    import json, sys
+    watch = json.loads(sys.argv[2])
+    steps = [{"args": "import starclass.cli", "exit": 0}]
+    import starclass.cli
+    steps[0]["loaded"] = [m for m in watch if m in sys.modules]
+    import typer
+    from typer.testing import CliRunner
+    from starclass.cli import app
+    runs = []
+    for args in json.loads(sys.argv[1]):
+        if args == "HELP":
+            runs += [["--help"]] + [[name, "--help"] for name in typer.main.get_command(app).commands]
+        else:
+            runs.append(args)
+    runner = CliRunner()
+    for args in runs:
+        if isinstance(args, str):
+            __import__(args)
+            step = {"args": f"import {args}", "exit": 0, "output": ""}
+        else:
+            res = runner.invoke(app, args)
+            step = {"args": " ".join(args), "exit": res.exit_code, "output": res.output[-600:]}
+        steps.append(dict(step, loaded=[m for m in watch if m in sys.modules]))
+    print(json.dumps(steps))
+""")
+
+
+def probe(runs: list, watch: tuple[str, ...] = NETWORK_MODULES, timeout: float = 300) -> list[dict]:
+    """The steps of :data:`_PROBE` for these command lines, run in a fresh interpreter."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    res = subprocess.run([sys.executable, "-c", _PROBE, json.dumps(runs), json.dumps(list(watch))],
+                         capture_output=True, text=True, env=env, timeout=timeout)
+    assert res.returncode == 0, res.stderr[-3000:]
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def first_loading(steps: list[dict]) -> list[str]:
+    """Each step that loaded a watched module (the first to load it), with what it loaded."""
+    seen: set[str] = set()
+    found = []
+    for step in steps:
+        new = [m for m in step["loaded"] if m not in seen]
+        if new:
+            found.append(f"{step['args']}: {', '.join(new)}")
+        seen |= set(new)
+    return found
+
+
+def _catalogue(folder: Path) -> Path:
+    from astropy.table import Table
+
+    folder.mkdir()
+    path = folder / "cands.ecsv"
+    Table({"id": [1, 2, 3], "x": [10.0, 20.0, 30.0], "y": [5.0, 6.0, 7.0], "mag_f555w": [21.0, 22.5, 23.1],
+           "class_ref": [1, 2, 4]}).write(path)
+    return path
+
+
+def test_the_cli_help_and_info_do_not_import_torch(tmp_path):
+    cat = _catalogue(tmp_path / "cat")
+    steps = probe(["HELP", ["info", str(cat)], ["info", str(cat.parent)]])
+    names = [s["args"] for s in steps]
+    assert names[:2] == ["import starclass.cli", "--help"]
+    assert {"train --help", "info --help", "classify --help", "evaluate --help", "simulate --help"} <= set(names)
+    failed = [f"{s['args']}: exit {s['exit']}: {s['output']}" for s in steps if s["exit"] != 0]
+    assert not failed, "\n".join(failed)  # a command that stopped early proves nothing about its imports
+    assert "rows: 3" in steps[-2]["output"] and "cands" in steps[-1]["output"]
+    assert not first_loading(steps), "\n".join(first_loading(steps))
+
+
+def test_the_probe_names_the_step_that_loads_torch():
+    """The check on the check: the model code does load torch, and the probe says which step did."""
+    steps = probe([["info", "--help"], "starclass.learn.augment", ["--help"]])
+    assert first_loading(steps) == ["import starclass.learn.augment: torch"]
+
+
+@pytest.mark.slow
+def test_simulate_evaluate_and_report_without_images_do_not_import_torch(tmp_path):
+    sim, ev, page = tmp_path / "sim", tmp_path / "ev", tmp_path / "report.html"
+    steps = probe([
+        ["simulate", str(sim), "--size", "128", "--n-candidates", "30", "--no-progress"],
+        ["info", str(sim)],
+        ["evaluate", str(sim / "humans.ecsv"), "-r", str(sim / "truth.ecsv"), "-o", str(ev)],
+        ["report", str(sim / "humans.ecsv"), "-r", str(sim / "truth.ecsv"), "-o", str(page)],
+    ])
+    failed = [f"{s['args']}: exit {s['exit']}: {s['output']}" for s in steps if s["exit"] != 0]
+    assert not failed, "\n".join(failed)
+    assert (ev / "summary.json").is_file() and page.is_file()
+    assert not first_loading(steps), "\n".join(first_loading(steps))

@@ -1,0 +1,79 @@
+"""One hand-edited class in column 34 (NaN, -1, 2.5) does not change what a LEGUS file's columns are.
+
+Before: the layout was judged on every row of column 34, so one such value (which the reader then
+warns of and sets to 0) turned NGC 3351's 0/1 flag into its class column (layout 'standard+extra',
+"class_ref: 1: 19"), NGC 4449's expert class into a people's mode (its 0 = spurious and 5 = not
+inspected both read as "not inspected", class 4 short by one) and took NGC 1433's column 35 of mean
+classes away ("col 35 not a class mean"). Now values that no layout has as a class do not vote.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from starclass.io.catalog import read_catalog
+from starclass.io.legus import detect_layout
+from test_io_legus import _line, _standard_row
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "legus"
+
+
+def _read(path: Path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return read_catalog(path)
+
+
+@pytest.mark.parametrize("odd", [np.nan, -1.0, 2.5])
+def test_an_odd_class_value_keeps_the_layout(odd):
+    flags = np.zeros((6, 37))
+    flags[:, 33] = [0, 1, 1, 0, 1, odd]  # col 34 a 0/1 flag: no class column known
+    assert detect_layout(flags).name == "unknown-class"
+    expert = np.zeros((6, 38))
+    expert[:, 33] = [5, 1, 0, 2, 3, odd]
+    assert detect_layout(expert).name == "expert"
+    means = np.zeros((6, 35))
+    means[:, 33] = [0, 2, 4, 1, 3, odd]
+    means[:, 34] = [0, 2.333, 3.667, 1, 3, 3.0]  # the edited row keeps its people's mean
+    lay = detect_layout(means)
+    assert (lay.name, lay.columns[35]) == ("standard", "class_human_mean")
+
+
+def test_a_hand_edited_file_keeps_its_mean_column(tmp_path):
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_padagb-mwext-avgapcor.tab"
+    rows = [_standard_row(i, c, m) for i, (c, m) in enumerate(((2, 2.333), (4, 3.667), (1, 1.0), (3, 3.0)), 1)]
+    rows[3][33] = -1  # a class struck out by hand; its mean left as it was
+    p.write_text("\n".join(_line(r) for r in rows) + "\n")
+    with pytest.warns(UserWarning, match=r"outside 0-4 \(-1\) read as 0"):
+        t = read_catalog(p)
+    assert t["class_ref"].tolist() == [2, 4, 1, 0]
+    assert np.allclose(t["class_human_mean"], [2.333, 3.667, 1.0, 3.0])
+
+
+def _edited_copy(tmp_path: Path, name: str, line: int, value: str) -> Path:
+    src = next(SHARED.glob(f"hlsp_legus_*_{name}_multiband_*.tab"))
+    lines = src.read_text().splitlines()
+    cells = lines[line - 1].split()
+    cells[33] = value
+    lines[line - 1] = " ".join(cells)
+    out = tmp_path / src.name
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/legus not present")
+def test_real_files_with_one_odd_class_keep_their_layout(tmp_path):
+    t = _read(_edited_copy(tmp_path, "ngc3351", 7, "nan"))
+    assert t.meta["legus_layout"] == "unknown-class" and "class_ref" not in t.colnames
+    (tmp_path / "b").mkdir()
+    t = _read(_edited_copy(tmp_path / "b", "ngc4449", 7, "-1"))
+    assert t.meta["legus_layout"] == "expert"
+    # layouts.csv: 143 / 282 / 182 / 874 and one 0 (spurious -> 4); row 7 was a class 1
+    assert [int(np.sum(t["class_ref"] == k)) for k in (1, 2, 3, 4)] == [142, 282, 182, 875]
+    (tmp_path / "c").mkdir()
+    t = _read(_edited_copy(tmp_path / "c", "ngc1433", 5, "NaN"))
+    assert t.meta["legus_layout"] == "standard" and "class_human_mean" in t.colnames
