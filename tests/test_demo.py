@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from astropy.table import Table
 from typer.testing import CliRunner
@@ -19,6 +21,8 @@ def test_demo_end_to_end_small(tmp_path):
     res = CliRunner().invoke(app, _tiny(out))
     assert res.exit_code == 0, res.output
     assert "accuracy against truth" in res.output
+    # --no-progress: none of the timed lines a log file gets without it (tests/test_progress_lines.py)
+    assert not re.search(r"^\d\d:\d\d:\d\d .*(: \d+ of \d+ |: epoch )", res.output, re.M), res.output
     classified = Table.read(out / "classified.ecsv")
     candidates = Table.read(out / "candidates.ecsv")
     assert len(classified) == len(candidates) > 0

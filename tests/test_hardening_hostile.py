@@ -354,6 +354,25 @@ def test_a_file_that_is_no_checkpoint_gets_the_reason_not_torchs_advice(tmp_path
     assert "file an issue" not in message and "weights_only" not in message
 
 
+@pytest.mark.parametrize("command", ["explain", "classify", "calibrate"])
+def test_a_table_given_as_the_model_is_named_as_such(tmp_path, command):
+    """``explain heldout.csv model/`` (the arguments swapped) said "heldout.csv is not a readable starclass checkpoint
+    (damaged, or not written by starclass): Unsupported operand 102": a damaged model, not a CSV in the wrong
+    place. Now every command that loads a model says what the file is."""
+    table = tmp_path / "heldout.csv"
+    table.write_text("file,label\na.png,cluster\n")
+    stamps, out = tmp_path / "stamps", tmp_path / "out"
+    stamps.mkdir()
+    argv = {"explain": ["explain", str(table), str(stamps), "-o", str(out)],
+            "classify": ["classify", "--stamps", str(stamps), "--model", str(table), "-o", str(out) + ".csv"],
+            "calibrate": ["calibrate", str(table), "--stamps", str(stamps)]}[command]
+    res = runner.invoke(app, argv)
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    assert f"{table} is a CSV table, not a model" in said or f"model {table}: give the model directory" in said, said
+    assert "damaged" not in said and not out.exists() and not (tmp_path / "out.csv").exists()
+
+
 def test_votes_match_a_catalogue_whose_integer_ids_were_written_as_floats():
     # pandas and spreadsheets write an int id column as 1.0, 2.0 ... once a cell was empty
     from astropy.table import Table

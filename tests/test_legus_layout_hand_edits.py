@@ -77,3 +77,39 @@ def test_real_files_with_one_odd_class_keep_their_layout(tmp_path):
     (tmp_path / "c").mkdir()
     t = _read(_edited_copy(tmp_path / "c", "ngc1433", 5, "NaN"))
     assert t.meta["legus_layout"] == "standard" and "class_human_mean" in t.colnames
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/legus not present")
+def test_ngc1566_with_one_odd_method_flag_stays_hybrid(tmp_path):
+    # col 35 of NGC 1566 says who gave the class (0: the machine alone); one NaN there made the file
+    # 'standard+extra', its machine's classes read as people's
+    src = next(SHARED.glob("hlsp_legus_*_ngc1566_multiband_*.tab"))
+    lines = src.read_text().splitlines()
+    cells = lines[6].split()
+    cells[34] = "nan"
+    lines[6] = " ".join(cells)
+    p = tmp_path / src.name
+    p.write_text("\n".join(lines) + "\n")
+    t = _read(p)
+    assert t.meta["legus_layout"] == "hybrid" and "class_ml" in t.colnames
+    # its row 7 (flag 3: three people) is no machine's class, and not a NaN cast to an integer
+    assert int(np.sum(np.asarray(t["class_method"]) == 0)) == 955 and int(t["class_method"][6]) == -1
+
+
+def test_a_nan_in_an_integer_column_is_named_not_cast(tmp_path):
+    # n_filters (col 33) NaN was cast to an integer (-32768 or 0) with numpy's "invalid value
+    # encountered in cast" as the only word
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngcy_multiband_v1_padagb-mwext-avgapcor.tab"
+    rows = [_standard_row(i, c, m) for i, (c, m) in enumerate(((2, 2.333), (4, 3.667), (1, 1.0)), 1)]
+    for r in rows:
+        r[16:25] = [1e7] * 3 + [1e4] * 3 + [0.1] * 3  # an SED fit: col 33 is then read, not set to 0
+    rows[1][32] = float("nan")
+    p.write_text("\n".join(_line(r) for r in rows) + "\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t = read_catalog(p)
+    said = [str(w.message) for w in caught]
+    assert any("column 33 (n_filters): 1 of 3 values that are not whole numbers (nan) read as 0, at line 2"
+               in s for s in said), said
+    assert not any("invalid value encountered" in s for s in said), said
+    assert t["n_filters"].tolist() == [5, 0, 5]

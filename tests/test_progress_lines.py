@@ -229,7 +229,7 @@ def test_demo_into_a_log_says_each_step(tmp_path):
     assert [lines[-1][2] for lines in steps.values()] == [100] * len(steps), steps
     assert any(d.startswith("classify (") for d in steps), steps
     assert re.search(r"^\d\d:\d\d:\d\d .* member 1/1: epoch 1/1, loss ", res.stderr, re.M), res.stderr
-    # test_demo runs it with --no-progress: checked there that it says none
+    # with --no-progress it says none: test_demo.py::test_demo_end_to_end_small
 
 
 # -- inspect's pre-render -------------------------------------------------------------------------

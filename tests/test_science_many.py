@@ -97,7 +97,8 @@ def test_threshold_and_layout_skips(legus_dir):
     assert "ngc628-e" not in fields and "ngc628-e" in list(skipped["field"])
     with pytest.raises(StarclassError, match="no field"):
         many.load_fields(legus_dir, min_inspected=10_000)
-    with pytest.raises(StarclassError, match="not a directory"):
+    # a missing path (a file is one field since 2026-12-05: tests/test_catalogs_one_file.py)
+    with pytest.raises(StarclassError, match="nothing: no such folder"):
         many.load_fields(legus_dir / "nothing")
 
 

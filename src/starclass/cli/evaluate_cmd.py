@@ -38,8 +38,9 @@ def evaluate(
                                            "any format read_catalog reads). Not with --catalogs."),
     catalogs: Path = typer.Option(
         None, "--catalogs",
-        help="A directory of LEGUS .tab catalogues (e.g. ../shared/data/legus): per-field tables, the "
-             "naive-rule ladder leaving one galaxy out, and a summary figure, instead of PRED."),
+        help="A directory of LEGUS .tab catalogues (e.g. ../shared/data/legus), or one of them (its people's "
+             "classes alone): per-field tables, the naive-rule ladder leaving one galaxy out, and a summary "
+             "figure, instead of PRED."),
     min_inspected: int = typer.Option(100, "--min-inspected", min=1,
                                       help="With --catalogs: fields with fewer human-classified sources are left out."),
     reference: list[str] = typer.Option(

@@ -42,8 +42,9 @@ def report(
     ctx: typer.Context,
     pred: Path = typer.Argument(None, help="Classified catalogue (class_pred, prob_<k>). Not with --catalogs."),
     catalogs: Path = typer.Option(None, "--catalogs",
-                                  help="A directory of LEGUS .tab catalogues: the many-field page (per-field "
-                                       "tables, leave-one-galaxy-out ladder, summary figure) instead of PRED."),
+                                  help="A directory of LEGUS .tab catalogues, or one of them (its people's "
+                                       "classes alone): the many-field page (per-field tables, leave-one-galaxy-out "
+                                       "ladder, summary figure) instead of PRED."),
     min_inspected: int = typer.Option(100, "--min-inspected", min=1,
                                       help="With --catalogs: fields with fewer human-classified sources are left out."),
     reference: list[str] = typer.Option(

@@ -2466,7 +2466,13 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
         where = str(pred) if isinstance(pred, (str, Path)) else pred_name
         if hint := legus_class_hint(ptab, where):
             what += f": {hint}"
-        raise StarclassError(f"no reference given and {where} {what}: nothing to compare")
+        also = ""
+        if missing == [CLASS_PRED] and ptab.meta.get("legus_layout") and isinstance(pred, (str, Path)):
+            # a LEGUS field's own classes: their science checks need no second classification, and nothing
+            # said where they were
+            also = (f"; for the tables and figures of its people's classes alone (class mix, CI, colours, "
+                    f"colour-colour boxes, mass slope, mass-age), give it as --catalogs {pred}")
+        raise StarclassError(f"no reference given and {where} {what}: nothing to compare{also}")
     scored = None
     if reference_column is not None and pred_column is not None and any(
             isinstance(r, str) and r == SELF for r in refs.values()):

@@ -298,16 +298,25 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
     >>> a = np.zeros((4, 37)); a[:, 33] = [0, 1, 1, np.nan]
     >>> detect_layout(a).name
     'unknown-class'
+    >>> h = np.zeros((4, 39)); h[:, 33] = [1, 2, 3, 4]; h[:, 34] = [0, 1, 3, np.nan]  # col 35: who classified
+    >>> detect_layout(h).name
+    'hybrid'
     """
     k = a.shape[1]
     # a hand-edited NaN, -1 or 2.5 in col 34 is no class in any layout (the reader counts it and sets it
     # to 0): judged on every row, one such value turned NGC 3351's 0/1 flag into its class column,
     # NGC 4449's expert into a 'standard+extra' mode and cost NGC 1433 its column of mean classes
+    def flaglike(v: np.ndarray) -> np.ndarray:
+        return np.isfinite(v) & (v >= 0) & (v == np.round(v))
+
     c34_all = a[:, 33]
-    classlike = np.isfinite(c34_all) & (c34_all >= 0) & (c34_all == np.round(c34_all))
+    classlike = flaglike(c34_all)
     c34 = c34_all[classlike]
     extra = {j: f"legus_col{j}" for j in range(35, k + 1)}
-    if k == 39 and np.isin(a[:, 34], (0, 1, 3, 4, 6)).all():
+    # NGC 1566's method flag (col 35) likewise: one NaN there lost the hybrid layout, its 654 classes of a
+    # machine alone read as people's
+    method = a[:, 34][flaglike(a[:, 34])] if k == 39 else np.zeros(0)
+    if k == 39 and method.size and np.isin(method, (0, 1, 3, 4, 6)).all():
         return LegusLayout("hybrid", {34: CLASS_REF, 35: CLASS_METHOD, 36: CLASS_HUMAN_MODE, 37: CLASS_ML,
                                       38: CLASS_ML_CHECKED, 39: CLASS_RECLASSIFIED}, True,
                            "col 34 final hybrid class (humans or ML, see col 35); not individual people")
@@ -847,6 +856,19 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                 # "not inspected" and left out of every count of spurious sources
                 v[v == 0] = 4
             v[bad] = 0
+        elif name in _INT_COLUMNS and name != ID and not np.all(np.isfinite(v) & (v == np.round(v))):
+            # a NaN cast to an integer became -32768 or 0 with only numpy's "invalid value encountered in cast":
+            # NGC 1566's one NaN method flag read as "the machine alone", a NaN class_ml as a class
+            odd = ~(np.isfinite(v) & (v == np.round(v)))
+            fill = -1 if name == CLASS_METHOD else 0
+            at = np.flatnonzero(odd)
+            where = ", ".join(str(int(n)) for n in lines[at[:5]]) + (f" and {at.size - 5} more" if at.size > 5
+                                                                     else "")
+            warnings.warn(f"{p.name}: column {k} ({name}): {int(odd.sum())} of {len(v)} values that are not whole "
+                          f"numbers ({', '.join(f'{x:g}' for x in np.unique(v[odd])[:5])}) read as {fill}"
+                          f"{' (method unknown)' if fill == -1 else ''}, at line{'s' if at.size > 1 else ''} "
+                          f"{where} of the file", stacklevel=2)
+            v[odd] = fill
         t[name] = v.astype(np.int64 if name == ID else np.int16) if name in _INT_COLUMNS else v
     if layout.name == "hybrid" and CLASS_REF in t.colnames:
         t[CLASS_HYBRID] = t[CLASS_REF].copy()

@@ -864,6 +864,18 @@ def check_manifest_entries(doc: dict[str, Any], path: str | os.PathLike) -> None
                              f"(the file was edited or damaged): {exc}") from None
 
 
+#: Files given where a model goes, by name: a cutout list or catalogue (the arguments of ``explain MODEL STAMPS``
+#: swapped), an image, a stamp store, a task file. Read as a checkpoint, each was "not a readable starclass
+#: checkpoint (damaged, or not written by starclass): Unsupported operand 102".
+_NOT_A_MODEL = {".csv": "a CSV table", ".ecsv": "an ECSV table", ".parquet": "a Parquet table",
+                ".pq": "a Parquet table", ".tab": "a table", ".txt": "a text file", ".fits": "a FITS file",
+                ".fit": "a FITS file",
+                ".fits.gz": "a FITS file", ".fits.fz": "a FITS file", ".png": "an image", ".jpg": "an image",
+                ".jpeg": "an image", ".tif": "an image", ".tiff": "an image", ".npy": "a NumPy array",
+                ".h5": "an HDF5 file (a stamp store?)", ".hdf5": "an HDF5 file (a stamp store?)",
+                ".yaml": "a YAML file (a task file?)", ".yml": "a YAML file (a task file?)"}
+
+
 def member_paths(model_path: str | os.PathLike) -> list[Path]:
     """Member checkpoint files of a model: a directory/manifest, or a single ``.pt`` file.
 
@@ -875,6 +887,11 @@ def member_paths(model_path: str | os.PathLike) -> list[Path]:
     >>> d = write_untrained_model(tempfile.mkdtemp(), cfg)
     >>> [p.name for p in member_paths(d)], [p.name for p in member_paths(d / "member_01.pt")]
     (['member_01.pt'], ['member_01.pt'])
+    >>> _ = (d / "labels.csv").write_text("file,label\\n")
+    >>> member_paths(d / "labels.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: model .../labels.csv is a CSV table, not a model: give the directory ...
     """
     p = Path(model_path)
     if not p.exists():
@@ -888,6 +905,11 @@ def member_paths(model_path: str | os.PathLike) -> list[Path]:
         if absent:
             raise StarclassError(f"ensemble {p}: member files missing: {', '.join(absent)}")
         return paths
+    what = next((w for ext, w in sorted(_NOT_A_MODEL.items(), key=lambda kv: -len(kv[0]))
+                 if p.name.lower().endswith(ext)), None)
+    if what is not None:
+        raise StarclassError(f"model {p} is {what}, not a model: give the directory 'starclass train' wrote (or "
+                             "one of its member_NN.pt files)")
     return [p]
 
 

@@ -256,7 +256,7 @@ def legus_files(directory: str | Path) -> list[Path]:
     Parameters
     ----------
     directory : str or Path
-        The folder.
+        The folder; or one file, returned alone if it is a LEGUS catalogue.
 
     Returns
     -------
@@ -271,11 +271,17 @@ def legus_files(directory: str | Path) -> list[Path]:
     >>> _ = (d / "ngc628c.tab").write_text(row + "\\n"); _ = (d / "ngc1433.txt").write_text(row + "\\n")
     >>> _ = (d / "layouts.csv").write_text("field,layout\\nngc628c,standard\\n")
     >>> _ = (d / "ngc628c.readme").write_text("notes\\n")
-    >>> [p.name for p in legus_files(d)]
-    ['ngc1433.txt', 'ngc628c.tab']
+    >>> [p.name for p in legus_files(d)], [p.name for p in legus_files(d / "ngc628c.tab")]
+    (['ngc1433.txt', 'ngc628c.tab'], ['ngc628c.tab'])
     """
     from starclass.io.catalog import guess_format
 
+    if Path(directory).is_file():
+        # one field's catalogue given alone: its people's classes have no other table to be scored against,
+        # so `evaluate FILE` had nothing to compare, and --catalogs refused a file
+        one = Path(directory)
+        low = one.name.lower()
+        return [one] if low.endswith((".tab", ".tab.gz")) or guess_format(one) == "legus" else []
     found = []
     for p in sorted(Path(directory).iterdir()):
         low = p.name.lower()
@@ -314,6 +320,8 @@ def other_files(directory: str | Path) -> list[Path]:
     >>> [p.name for p in other_files(d)]
     ['notes.md']
     """
+    if Path(directory).is_file():
+        return []  # one file given: read, or refused by load_fields naming it
     read = set(legus_files(directory))
     return [p for p in sorted(Path(directory).iterdir())
             if p.is_file() and not p.name.startswith(".") and p not in read
@@ -327,7 +335,7 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     Parameters
     ----------
     directory : str or Path
-        Folder of LEGUS catalogues.
+        Folder of LEGUS catalogues, or one LEGUS catalogue (a single field).
     min_inspected : int
         Least number of sources with a class 1-4 for a field to be used.
 
@@ -359,9 +367,12 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     starclass.errors.StarclassError: --catalogs: no field in ... left out: ngc628-c: 181 inspected sources (< 190); ...
     """
     d = Path(directory)
-    if not d.is_dir():
-        raise StarclassError(f"--catalogs: {d} is not a directory")
+    if not d.is_dir() and not d.is_file():
+        raise StarclassError(f"--catalogs: {d}: no such folder of LEGUS catalogues, nor one such file")
     files = legus_files(d)
+    if not files and d.is_file():
+        raise StarclassError(f"--catalogs: {d} is not a LEGUS catalogue (34-60 numbers a line, no header); give "
+                             "one, or a folder of them")
     if not files:
         raise StarclassError(f"--catalogs: no LEGUS .tab (or .tab.gz) catalogue in {d}, nor a copy of one saved "
                              "as .csv, .txt or .dat")

@@ -255,7 +255,9 @@ def folder_statistics(labels_csv: str | os.PathLike, per_label: int | None = Non
     Parameters
     ----------
     labels_csv : path
-        CSV with at least ``file`` (relative to the CSV's folder) and ``label``.
+        CSV with at least ``file`` (relative to the CSV's folder) and ``label``, or its folder; read
+        as ``train --stamps`` reads it (:func:`starclass.io.cutout_folders.read_csv_rows`: a
+        spreadsheet's ``;`` or tab, a ``sep=`` line, UTF-16).
     per_label : int, optional
         At most this many cutouts per label, drawn at random (``seed``) without replacement.
     seed : int
