@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from astropy.table import Table
 
 from starclass.cli._app import band_option, command, echo
 from starclass.errors import StarclassError, counted
 from starclass.schema import DEC, ID, RA, X, Y
+
+if TYPE_CHECKING:  # astropy.table (0.35 s) is imported where a file is read, not at every command's --help
+    from astropy.table import Table
 
 #: The columns a DS9 region file of each --ds9-coords is written from.
 REGION_COLUMNS = {"image": (X, Y), "icrs": (RA, DEC), "fk5": (RA, DEC)}
