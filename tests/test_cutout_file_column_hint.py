@@ -45,6 +45,17 @@ def test_info_names_the_files_column(tmp_path):
     assert "column 'filename' names image files: rename it 'file'" in said
 
 
+def test_info_names_the_files_column_below_excels_separator_line(tmp_path):
+    """The same list saved with ';' and Excel's 'sep=;' line above the header: info took 'sep=' for the header and
+    said "a table of 6 rows, not a catalogue of candidates", with no word of the files column."""
+    listed = _list(tmp_path)
+    listed.write_text("sep=;\n" + listed.read_text().replace(",", ";"))
+    res = runner.invoke(app, ["info", str(listed)])
+    assert res.exit_code == 2, res.output
+    said = _said(res)
+    assert "not a catalogue" not in said and "column 'filename' names image files: rename it 'file'" in said, said
+
+
 @pytest.mark.parametrize("verb", ["train", "classify"])
 def test_train_and_classify_name_the_files_column(tmp_path, verb):
     listing = _list(tmp_path)

@@ -4,7 +4,9 @@
 module was imported at start-up, and ``cli.train_cmd`` imported torch at its top, ``starclass.learn``
 imported ``learn.augment`` (torch) for its re-exports, and ``learn.config`` (which ``--task`` and
 ``train --help`` read) imported ``learn.precision``, torch at its top. ``info`` on a folder asked
-``learn.checkpoint`` (torch) whether it was a cross-validation folder.
+``learn.checkpoint`` (torch) whether it was a cross-validation folder. Then astropy's tables, FITS and WCS
+were half of what was left (``starclass.io``'s ``__init__``, ``schema``, ``cli._app`` and three command
+modules imported them at their tops): ``--help`` reads none of them now, a command loads them with its files.
 
 Each check runs in a fresh interpreter: in the test process torch is long loaded by other tests.
 ``benchmarks/startup.py`` measures the times.
@@ -25,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: Modules no command without a network may load.
 NETWORK_MODULES = ("torch", "torchvision")
+#: Modules that reading a file needs and ``--help`` does not (astropy.units is the schema's, and stays).
+FILE_MODULES = ("astropy.table", "astropy.io.fits", "astropy.wcs", "astropy.coordinates")
 
 #: Run in a fresh interpreter: imports the CLI, then runs each command line of argv[1] (a JSON list; "HELP"
 #: stands for ``--help`` of the app and of every command it has, any other string is a module to import)
@@ -91,14 +95,18 @@ def _catalogue(folder: Path) -> Path:
 
 def test_the_cli_help_and_info_do_not_import_torch(tmp_path):
     cat = _catalogue(tmp_path / "cat")
-    steps = probe(["HELP", ["info", str(cat)], ["info", str(cat.parent)]])
+    steps = probe(["HELP", ["info", str(cat)], ["info", str(cat.parent)]], watch=NETWORK_MODULES + FILE_MODULES)
     names = [s["args"] for s in steps]
     assert names[:2] == ["import starclass.cli", "--help"]
     assert {"train --help", "info --help", "classify --help", "evaluate --help", "simulate --help"} <= set(names)
     failed = [f"{s['args']}: exit {s['exit']}: {s['output']}" for s in steps if s["exit"] != 0]
     assert not failed, "\n".join(failed)  # a command that stopped early proves nothing about its imports
     assert "rows: 3" in steps[-2]["output"] and "cands" in steps[-1]["output"]
-    assert not first_loading(steps), "\n".join(first_loading(steps))
+    loaded = first_loading(steps)
+    assert not [f for f in loaded if "torch" in f], "\n".join(loaded)
+    # the help steps come first; info, which reads the files, is the first to load astropy's tables
+    assert all(f.startswith("info ") for f in loaded), "\n".join(loaded)
+    assert loaded and "astropy.table" in loaded[0]
 
 
 def test_the_probe_names_the_step_that_loads_torch():

@@ -24,3 +24,11 @@ def test_a_spreadsheet_labels_csv_is_counted(tmp_path, sep, encoding):
     (tmp_path / "pool_labels.csv").write_bytes(text.encode(encoding))
     files = {os.path.normpath(tmp_path / f) for f in ("a.png", "b.png", "c.png")}
     assert _files_listed(tmp_path / "pool_labels.csv", "file", files) == (2, 3)
+
+
+def test_a_labels_csv_with_excels_separator_line_is_counted(tmp_path):
+    """Excel's 'sep=;' line above the header (written by tools that export for Excel), which train, classify and
+    --labels read: here its header was taken for 'sep=', no file was named, and the note offered the placeholder."""
+    (tmp_path / "pool_labels.csv").write_text("sep=;\nfile; label\na.png;cluster\nb.png;\n")
+    files = {os.path.normpath(tmp_path / f) for f in ("a.png", "b.png")}
+    assert _files_listed(tmp_path / "pool_labels.csv", "file", files) == (1, 2)

@@ -61,9 +61,14 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     "starclass.learn.calibration": {"LoadedModel", "TaskConfig"},
     "starclass.learn.crossval": {"TaskConfig"},
     "starclass.learn.labels": {"TaskConfig"},
-    # torch and starclass.stamps (h5py, scipy, numba) are imported where a command uses them, not at every
-    # command's start (tests/test_import_time.py)
-    "starclass.cli.train_cmd": {"torch", "StampStore", "StampStores"},
+    # torch, astropy.table (and starclass.io.mosaic's FITS, WCS and coordinates) and starclass.stamps (h5py,
+    # scipy, numba) are imported where a command uses them, not at every command's start and --help
+    # (tests/test_import_time.py)
+    "starclass.cli.train_cmd": {"torch", "Table", "MosaicsLike", "PixelFlags", "StampStore", "StampStores"},
+    "starclass.cli._app": {"Table", "Mosaics", "MosaicSet", "PixelFlags"},
+    "starclass.cli.info_cmd": {"Table"},
+    "starclass.cli.cutouts_cmd": {"PixelFlags"},
+    "starclass.schema": {"Table"},  # the schema's units need astropy.units only
 }
 
 

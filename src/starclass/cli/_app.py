@@ -13,13 +13,11 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
-from astropy.table import Table
 
 from starclass.errors import StarclassError, cli_words
-from starclass.io.mosaic import Mosaics, MosaicSet, PixelFlags
 from starclass.learn.config import TaskConfig, load_config
 from starclass.schema import (  # noqa: F401
     ID,
@@ -31,6 +29,12 @@ from starclass.schema import (  # noqa: F401
     check_distinct_bands,
     check_match_radius,
 )
+
+if TYPE_CHECKING:
+    # astropy's tables, FITS and WCS (0.5 s) load where a command reads a file, not at every --help
+    from astropy.table import Table
+
+    from starclass.io.mosaic import Mosaics, MosaicSet, PixelFlags
 
 app = typer.Typer(
     name="starclass",

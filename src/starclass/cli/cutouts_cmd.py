@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -27,8 +27,10 @@ from starclass.cli._app import (
 )
 from starclass.errors import StarclassError, counted
 from starclass.io.fields import FieldSpec
-from starclass.io.mosaic import PixelFlags
 from starclass.schema import MAX_STAMP_SIZE, MIN_STAMP_SIZE
+
+if TYPE_CHECKING:  # starclass.io.mosaic loads astropy's FITS, WCS and tables where the stamps are cut
+    from starclass.io.mosaic import PixelFlags
 
 #: File names a stamp store (HDF5) may have: anything else would hide HDF5 under a misleading suffix.
 STORE_SUFFIXES = (".h5", ".hdf5", ".hdf")

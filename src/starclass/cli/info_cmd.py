@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from astropy.table import Table
 
 from starclass.cli._app import band_option, command, echo
 from starclass.errors import StarclassError, counted
 from starclass.schema import DEC, ID, RA, X, Y
+
+if TYPE_CHECKING:  # astropy.table (0.35 s) is imported where a file is read, not at every command's --help
+    from astropy.table import Table
 
 #: The columns a DS9 region file of each --ds9-coords is written from.
 REGION_COLUMNS = {"image": (X, Y), "icrs": (RA, DEC), "fk5": (RA, DEC)}
@@ -522,25 +525,35 @@ def _cutout_csv(path: Path) -> Path | None:
     return p if has_files and ID not in header else None
 
 
-def _names_images(path: Path, encoding: str, sep: str) -> bool:
-    """Whether a CSV has a column whose every filled cell names an image file: a list of cutouts, whatever its name."""
+def _header_and_rows(path: Path, encoding: str, sep: str) -> tuple[list[str], list[dict[str, str]]]:
+    """A CSV's header and rows by column name, below Excel's ``sep=`` line where it has one.
+
+    csv.DictReader took that line for the header ('sep='): a cutout list under 'filename' with it was
+    "a table of 1 row, not a catalogue of candidates", where the one without it got the rename hint.
+    Undecodable bytes are replaced: the cutout reader names the row that holds them.
+    """
     import csv
 
-    from starclass.io.cutout_folders import image_file_columns
+    from starclass.io.catalog import header_cells
 
     with open(path, newline="", encoding=encoding, errors="replace") as fh:
-        reader = csv.DictReader(fh, delimiter=sep)
-        rows = list(reader)
-        names = [str(n) for n in reader.fieldnames or [] if n is not None]
-    return bool(image_file_columns(names, rows))
+        reader = csv.reader(fh, delimiter=sep)
+        names = [c.strip() for c in header_cells(reader)]
+        rows = [dict(zip(names, cells)) for cells in reader if cells]
+    return names, rows
+
+
+def _names_images(path: Path, encoding: str, sep: str) -> bool:
+    """Whether a CSV has a column whose every filled cell names an image file: a list of cutouts, whatever its name."""
+    from starclass.io.cutout_folders import image_file_columns
+
+    names, rows = _header_and_rows(path, encoding, sep)
+    return bool(image_file_columns([n for n in names if n], rows))
 
 
 def _lists_tables(path: Path, encoding: str, sep: str) -> bool:
     """Whether every cell of a CSV's ``file`` column names a table (``.tab``, ``.csv`` ...): no list of cutouts."""
-    import csv
-
-    with open(path, newline="", encoding=encoding, errors="replace") as fh:
-        rows = list(csv.DictReader(fh, delimiter=sep))
+    _, rows = _header_and_rows(path, encoding, sep)
     names = [str(r.get(k) or "").strip().lower() for r in rows for k in r if k and k.strip().lower() == "file"]
     names = [n for n in names if n]
     return bool(names) and all(n.endswith(_TABLE_ONLY_SUFFIXES) for n in names)

@@ -500,21 +500,22 @@ def _files_listed(path: Path, key: str, files: set[str]) -> tuple[int, int]:
     >>> _ = (d / "pool.csv").write_text("file,object_id\\na.png,B070\\n")
     >>> _files_listed(d / "pool.csv", "file", {os.path.normpath(d / "a.png")})
     (0, 1)
+    >>> _ = (d / "excel.csv").write_text("sep=;\\nfile;label\\na.png;cluster\\n")  # Excel's separator line
+    >>> _files_listed(d / "excel.csv", "file", {os.path.normpath(d / "a.png")})
+    (1, 1)
     """
-    import csv
+    import warnings
 
-    from starclass.io.catalog import csv_dialect
-    from starclass.io.cutout_folders import labelled_rows
+    from starclass.io.cutout_folders import labelled_rows, read_csv_rows
 
     try:
-        # a spreadsheet's ';' (or UTF-16) labels CSV: read as one column it named no file, and the note offered a
-        # placeholder 'LABELS.csv' beside it
-        encoding, sep = csv_dialect(path)
-        with open(path, newline="", encoding=encoding) as fh:
-            reader = csv.DictReader(fh, delimiter=sep)
-            rows = list(reader)
-            names = [str(n).strip() for n in (reader.fieldnames or [])]
-    except (OSError, UnicodeDecodeError, csv.Error):
+        # the cutout folders' reader, which --labels then reads it with: a spreadsheet's ';' (or UTF-16) labels CSV
+        # was read as one column that named no file, and one with Excel's 'sep=;' line above its header still was
+        # (its header taken for 'sep='), so the note offered a placeholder 'LABELS.csv' beside it
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas' index column: said by the reader of --labels, not by a hint
+            names, rows, _ = read_csv_rows(path)
+    except StarclassError:
         return 0, 0
     named = [os.path.normpath(os.path.join(path.parent, (row.get(key) or "").strip())) in files for row in rows]
     has = labelled_rows(names, rows) or [False] * len(rows)

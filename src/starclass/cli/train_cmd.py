@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import typer
-from astropy.table import Table
 from numpy.typing import ArrayLike
 
 from starclass.cli._app import (
@@ -32,19 +31,20 @@ from starclass.cli._app import (
     task_option,
 )
 from starclass.errors import StarclassError, counted
-from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder, stored_group_column
 from starclass.io.fields import FieldSpec
-from starclass.io.mosaic import MosaicsLike, PixelFlags
 from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
 from starclass.learn.provenance import flags_record
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, INFERENCE_BATCH_SIZE, MAX_STAMP_SIZE, MIN_STAMP_SIZE, X, Y
 
 if TYPE_CHECKING:
-    # torch and starclass.stamps (h5py, photutils' stamp code) are imported where a command uses them,
-    # not at the CLI's start: torch was 1.2 s of every command's --help
+    # torch, astropy's tables, FITS and WCS (through starclass.io.mosaic and .cutout_folders) and
+    # starclass.stamps (h5py, photutils' stamp code) are imported where a command uses them, not at the
+    # CLI's start: torch was 1.2 s of every command's --help, astropy 0.5 s
     import torch
+    from astropy.table import Table
 
+    from starclass.io.mosaic import MosaicsLike, PixelFlags
     from starclass.stamps import StampStore, StampStores
 
 
@@ -387,7 +387,7 @@ def train_command(
     # --overwrite is the astropy-habit name of starting afresh: what a resume would otherwise keep is replaced
     resume = resume and not overwrite
 
-    from starclass.io.cutout_folders import check_output_outside_cutouts
+    from starclass.io.cutout_folders import check_output_outside_cutouts, is_cutout_source
     from starclass.io.mosaic import mosaic_inputs
     from starclass.io.paths import check_folder_writable, input_clash
 
@@ -533,6 +533,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                         flags=None, pseudo_labels=None) -> None:
     """What `train_command` does once the options, the task and its networks are checked."""
     from starclass.io.catalog import read_catalog
+    from starclass.io.cutout_folders import is_cutout_source
     from starclass.learn.train import fit
 
     lists = [s for s in stamp_list if is_cutout_source(s)]
@@ -1291,6 +1292,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
              "extends it, for cutouts of your own)") if default_task else f"task {cfg.name!r}"
     # the task's default group column is used where the CSV has it; one given on the
     # command line must exist
+    from starclass.io.cutout_folders import read_cutout_folder, stored_group_column
     from starclass.stamps.images import cutout_resampler
 
     def read(src: Path):
@@ -1429,6 +1431,7 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
     volunteers or a Zooniverse export pivoted to one column per volunteer), or a ``--labels`` table
     matched to the CSV's ``id`` column. Until 2026-12-04 a cutout folder refused every vote option.
     """
+    from starclass.io.cutout_folders import read_cutout_folder, stored_group_column
     from starclass.learn.cutouts import fit_cutouts
     from starclass.learn.labels import read_votes, votes_for_catalogue
 
