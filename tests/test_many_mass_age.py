@@ -127,7 +127,7 @@ def test_the_figure_draws_every_fields_clusters_and_its_curve(two_fields):
             c = tables["mass_completeness"][tables["mass_completeness"]["field"] == field]
             assert np.allclose(ax.lines[0].get_ydata(), c["log_mass_limit"])
             assert ax.get_legend().get_texts()[0].get_text().startswith(
-                f"mass at f555w = {float(c['mag_limit'][0]):.2f} (M_V = {float(c['mv_limit'][0]):.2f}")
+                f"mass at f555w = {float(c['mag_limit'][0]):.2f}\n(M_V = {float(c['mv_limit'][0]):.2f}")
     finally:
         plt.close(fig)
 
@@ -175,3 +175,25 @@ def test_an_f606w_fields_slope_is_fitted_above_its_own_v_band_limit(tmp_path):
     ssp = load_ssp()
     la = float(ssp["log_age"][int(np.argmin(np.abs(np.asarray(ssp["log_age"], float) - 8.0)))])
     assert float(comp[np.isclose(comp["log_age"], la)]["log_mass_limit"][0]) == pytest.approx(got, abs=0.01)
+
+
+def test_the_completeness_legend_stays_inside_its_panel():
+    # the legend ran past the panel into the next one ("mass at f555w = 22.11 (M_V = -6.34, 90th pct of
+    # inspected M_V)" on one line, at 6 pt, in report --catalogs' grid of five panels a row)
+    from starclass.report.figures import fig_mass_age, plt
+
+    text = "f555w = 22.11 (M_V = -6.34, 90th pct of inspected M_V)"
+    panels = [(f"field {k} (4.9 Mpc)", np.array([1e4, 1e5]), np.array([1e7, 1e8])) for k in range(5)]
+    curve = (np.array([6.0, 8.0, 10.0]), np.array([2.5, 4.0, 5.4]), text, "")
+    fig = fig_mass_age(panels, "class 1+2", curves=[curve] * 5, ncols=5)
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            leg = ax.get_legend()
+            box, frame = leg.get_window_extent(renderer), ax.get_window_extent(renderer)
+            assert frame.x0 <= box.x0 and box.x1 <= frame.x1, (box, frame)
+            assert all(t.get_fontsize() >= 7 for t in leg.get_texts())
+            assert leg.get_texts()[0].get_text() == "mass at f555w = 22.11\n(M_V = -6.34, 90th pct of inspected M_V)"
+    finally:
+        plt.close(fig)

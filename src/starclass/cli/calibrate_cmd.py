@@ -32,7 +32,8 @@ def calibrate_command(
                    "Not used with --stamps."),
     catalog: Path | None = typer.Option(
         None, "--catalog", "-c",
-        help="Labelled candidates (0-based x, y and the label column) held out from training."),
+        help="Labelled candidates (0-based x, y and the label column; a LEGUS .tab's 1-based x, y are converted "
+             "on reading) held out from training."),
     stamps: Path | None = typer.Option(
         None, "--stamps", help="A labelled cutout folder (CSV or directory) instead of mosaics + catalogue."),
     label_column: str = typer.Option(

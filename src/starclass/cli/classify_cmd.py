@@ -33,7 +33,8 @@ def classify_command(
              "model's bands. Not used with --stamps."),
     catalog: Path | None = typer.Option(
         None, "--catalog", "-c",
-        help="Candidates with 0-based x, y (ECSV, CSV, Parquet, FITS, LEGUS .tab)."),
+        help="Candidates with 0-based x, y (ECSV, CSV, Parquet, FITS), or a LEGUS .tab as it is (its 1-based "
+             "x, y are converted on reading)."),
     stamps: Path | None = typer.Option(
         None, "--stamps",
         help="A cutout folder instead of mosaics + catalogue: a CSV (file, optional label and other "

@@ -280,8 +280,8 @@ def cutouts_command(
         None, help="FITS mosaics, one per band (or a directory of *.fits, *.fits.gz, *.fits.fz); several fields: "
                    "one directory per field, each with its --catalog. With --merge: the stamp stores to merge."),
     catalog: list[Path] = typer.Option(None, "--catalog", "-c",
-        help="Candidate catalogue (x, y 0-based; ECSV, Parquet, FITS, CSV, LEGUS .tab). Several fields: one "
-             "per mosaics directory, in the same order."),
+        help="Candidate catalogue (0-based x, y; ECSV, Parquet, FITS, CSV; a LEGUS .tab as it is, its 1-based "
+             "x, y converted on reading). Several fields: one per mosaics directory, in the same order."),
     fields: Path | None = typer.Option(None, "--fields",
         help="Several fields from a list: a CSV with columns mosaics, catalog and optionally name, galaxy "
              "(see `starclass train --help`); one store with a field column is written."),

@@ -261,7 +261,8 @@ def train_command(
     catalog: list[Path] = typer.Option(
         None, "--catalog", "-c",
         help="Labelled candidates (truth or human labels: ECSV, CSV, Parquet, FITS, LEGUS .tab) with "
-             "0-based x, y. Several fields: one --catalog per --mosaics directory, in the same order."),
+             "0-based x, y (a LEGUS .tab's 1-based ones are converted on reading: give it as it is). Several "
+             "fields: one --catalog per --mosaics directory, in the same order."),
     fields: Path | None = typer.Option(
         None, "--fields",
         help="Several fields from a list: a CSV with columns mosaics (a directory, or band files separated "

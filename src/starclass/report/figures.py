@@ -600,8 +600,10 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *
         ax.scatter(np.log10(age[ok]), np.log10(mass[ok]), s=4, alpha=0.5, color="#9467bd")
         if curve is not None:
             # the mass a cluster at the faint limit has at each age: below it, the catalogue is incomplete
-            ax.plot(curve[0], curve[1], color="k", lw=1.0, label=f"mass at {curve[2]}")
-            ax.legend(fontsize=6, loc="upper left")
+            # one line at 6 pt ran past the panel into the next one ("mass at f555w = 22.11 (M_V = -6.34, 90th
+            # pct of inspected M_V)") and could hardly be read: the limit's origin goes on a second line
+            ax.plot(curve[0], curve[1], color="k", lw=1.0, label=f"mass at {curve[2]}".replace(" (", "\n(", 1))
+            ax.legend(fontsize=7, loc="upper left")
         ax.set_title(f"{label} (n={int(ok.sum())})", fontsize=9)
         ax.set_xlabel("log age [yr]")
     for row in axes:

@@ -192,7 +192,7 @@ def mass_age_figure(tables: dict[str, Table], *, ncols: int = 5) -> Figure:
     >>> fig = mass_age_figure(many_field_tables(folder, ladder=False))
     >>> ax = fig.axes[2]
     >>> ax.get_title().split(" (n=")[0], ax.get_legend().get_texts()[0].get_text()
-    ('ngc628-c (9.9 Mpc)', 'mass at f555w = 23.83 (M_V = -6.15, 90th pct of inspected M_V)')
+    ('ngc628-c (9.9 Mpc)', 'mass at f555w = 23.83\\n(M_V = -6.15, 90th pct of inspected M_V)')
     >>> plt.close(fig)
     """
     from starclass.report.figures import fig_mass_age
