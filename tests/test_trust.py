@@ -251,7 +251,8 @@ def test_predict_and_classify_write_calibrated_probabilities_sets_and_tta_spread
     root, cfg, toy, _ = model
     loaded = load_model(root / "model")
     res = predict_inputs(loaded, toy.inputs[:20], tta=True)
-    t = loaded.calibration["temperature"]
+    # TTA-averaged probabilities get the temperature fitted under TTA (train fits one with and one without)
+    t = loaded.calibration["with_tta"]["temperature"]
     assert np.allclose(res.prob_mean, temper(res.prob_raw, t))
     assert res.tta_std.shape == (20,) and np.all(res.tta_std >= 0)
     images, table = make_synthetic_field(cfg, 12, seed=5)

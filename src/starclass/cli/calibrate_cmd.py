@@ -70,6 +70,9 @@ def calibrate_command(
     rows among them are refused, naming how many, unless --allow-training-rows. Older models
     have no record: their rows are not checked (a warning says so). The result is stored in the
     model's manifest.json under 'calibration', with digests checked whenever the model is loaded.
+    The rows are classified twice, as classify does without and with --tta (the second pass, over
+    the 8 rotations/flips, costs 8x the first): a map is fitted on each, and classify applies the
+    one that matches its --tta.
 
     Example: starclass calibrate model/ heldout/ -c heldout/truth.ecsv --overwrite
     """
@@ -243,8 +246,12 @@ def calibrate_command(
     # with --allow-training-rows the rows are not held out: said with the count, not left to the warning above
     trained_on = (f", {cal.n_training_rows} of them rows the model was trained on (--allow-training-rows),"
                   if cal.n_training_rows else "")
+    # the second fit, on the same rows averaged over the 8 rotations/flips, is the one classify --tta applies
+    tta = cal.with_tta
+    under_tta = (f"; under TTA (classify --tta): {tta.describe()}, NLL {tta.nll_before:.4f} -> {tta.nll_after:.4f}"
+                 if tta is not None else "; none under TTA (stamps not square: classify refuses --tta on them)")
     echo(f"calibrated {model} on {counted(cal.n, 'row')} of {source}{trained_on} (per class {per_class}): "
-         f"{cal.describe()}, NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}")
+         f"{cal.describe()}, NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}{under_tta}")
     for caution in cal.cautions(list(cfg.class_names)):
         # too few rows to pin the map down, or a temperature at an end of its search
         typer.echo(f"WARNING: {caution}", err=True)

@@ -388,7 +388,10 @@ def _echo_trust(out) -> None:
     if meta.get("calibration_note"):
         echo(meta["calibration_note"])
         return
-    if not meta.get("calibrated"):
+    if meta.get("calibration_not_applied"):
+        # the map fitted under the other TTA mode: the caution below says why it is not applied
+        what = f"raw probabilities (the model's calibration was {meta['calibration_not_applied']}: not applied)"
+    elif not meta.get("calibrated"):
         what = "raw probabilities (--no-calibration)"
     elif meta.get("calibration_method") == "vector":
         what = ("calibrated with vector scaling (scale " + "/".join(f"{v:.3f}" for v in meta["calibration_scale"])
@@ -397,6 +400,9 @@ def _echo_trust(out) -> None:
         what = f"calibrated with histogram binning ({meta.get('calibration_bins')} bins per class)"
     else:
         what = f"calibrated with temperature {meta['temperature']:.3f}"
+    if meta.get("calibrated") and meta.get("tta") and meta.get("calibration_tta") is not None:
+        # classify --tta picks the map fitted under TTA; a model without one applies the other, and says so below
+        what += f", fitted {'with' if meta['calibration_tta'] else 'without'} TTA"
     line = f"{what} ({meta.get('calibration_n')} held-out rows: {meta.get('calibration_source')})"
     if "pred_set_size" in out.colnames:
         from starclass.evaluate.reliability import set_size_words

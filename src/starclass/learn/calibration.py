@@ -40,7 +40,7 @@ rows per bin. It can change the most probable class, as vector scaling can.
 
 **Where the held-out data come from.** ``starclass train`` already keeps a validation split
 (``recipe.val_fraction``; grouped by object for cutout folders) for early stopping. At the end
-of training the finished ensemble classifies it once (without TTA), and the raw mean
+of training the finished ensemble classifies it once without TTA and once with it, and the raw mean
 probabilities and labels of those rows are stored with the model, in ``manifest.json`` under
 ``"calibration"`` (:func:`fit_model_calibration`). ``starclass calibrate`` refits them on another
 labelled set. The entry holds the digests of the members it was fitted with and a digest of
@@ -49,6 +49,12 @@ loaded: an edited entry, or one left over from other weights, is refused.
 
 Early stopping picked the epoch on the same validation rows, so they are slightly optimistic
 for the network; a separate labelled set (``starclass calibrate``) avoids that.
+
+**With and without TTA.** ``classify --tta`` averages over the eight rotations/flips, which makes
+softer probabilities than one view: a map is fitted on each (:func:`fit_with_and_without_tta`;
+the TTA one is kept in :attr:`ModelCalibration.with_tta`) and classify applies the one of its
+mode (:meth:`ModelCalibration.for_tta`). A model calibrated before holds none under TTA:
+``--tta`` then leaves its probabilities raw, with a warning (docs/uncertainty.md, section 1d).
 
 The same stored rows are the calibration set of the **conformal prediction sets**
 (:mod:`starclass.learn.conformal`), so one held-out set serves both.
@@ -90,7 +96,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "temperature_at_bound", "TemperatureScaler", "VectorScaler", "ModelCalibration", "temper", "vector_scale",
-    "fit_model_calibration",
+    "fit_model_calibration", "fit_with_and_without_tta",
     "calibrate_model", "calibration_probabilities", "CALIBRATION_METHODS", "check_method", "HistogramBinner",
     "histogram_calibrate", "cross_fitted_histogram", "check_histogram_rows", "HISTOGRAM_BINS",
     "HISTOGRAM_MIN_ROWS_PER_BIN", "HISTOGRAM_CROSS_FOLDS", "leave_out_blank", "CALIBRATION_MIN_ROWS", "NOT_PINNED_DOWN",
@@ -873,6 +879,13 @@ class ModelCalibration:
     n_training_rows : int
         How many of the rows the model was trained on (``calibrate --allow-training-rows``);
         0 for held-out rows.
+    tta : bool
+        Whether ``probs`` were averaged over the eight rotations/flips (``classify --tta``):
+        the probabilities this map (and the conformal sets) fit. Entries stored before
+        2026-12-05 have no record: they were all fitted without TTA.
+    with_tta : ModelCalibration or None
+        The same map fitted on the same rows classified with TTA (``starclass calibrate``
+        stores both); :meth:`for_tta` picks the one that matches how new rows are classified.
 
     Made by :func:`fit_model_calibration`; stored in the manifest by
     :func:`starclass.learn.checkpoint.save_calibration`.
@@ -902,14 +915,17 @@ class ModelCalibration:
     bin_edges: list | None = None
     bin_freq: list | None = None
     n_training_rows: int = 0
+    tta: bool = False
+    with_tta: ModelCalibration | None = None
 
     @classmethod
     def fit(cls, probs: ArrayLike, labels: ArrayLike, classes: Sequence[int], source: str = "validation split",
-            method: str = "temperature", n_bins: int = HISTOGRAM_BINS) -> ModelCalibration:
+            method: str = "temperature", n_bins: int = HISTOGRAM_BINS, tta: bool = False) -> ModelCalibration:
         """Fit the calibration (``method``: a temperature, vector scaling or histogram binning) on held-out rows.
 
         ``n_bins`` is used by histogram binning only (which refuses fewer than
-        :data:`HISTOGRAM_MIN_ROWS_PER_BIN` rows per bin).
+        :data:`HISTOGRAM_MIN_ROWS_PER_BIN` rows per bin). ``tta`` records whether ``probs``
+        were averaged over the eight rotations/flips.
 
         Examples
         --------
@@ -922,6 +938,13 @@ class ModelCalibration:
         if p.shape[1] != len(classes):
             raise StarclassError(f"calibration data: {p.shape[1]} probability columns for classes {list(classes)}")
         classes = [int(c) for c in classes]
+        out = cls._fit(p, y, classes, source, method, n_bins)
+        out.tta = bool(tta)
+        return out
+
+    @classmethod
+    def _fit(cls, p: np.ndarray, y: np.ndarray, classes: list[int], source: str, method: str,
+             n_bins: int) -> ModelCalibration:
         if method == "vector":
             vs = VectorScaler().fit(p, y)
             return cls(classes, p, y, vs.temperature_, source, vs.nll_before_, vs.nll_after_, "vector",
@@ -941,6 +964,50 @@ class ModelCalibration:
     @property
     def n(self) -> int:
         return int(len(self.labels))
+
+    def for_tta(self, tta: bool) -> ModelCalibration:
+        """The calibration fitted under the same TTA mode as rows classified with (or without) ``tta``.
+
+        TTA-averaged probabilities are softer than those of one view, so a map fitted on one
+        kind and applied to the other is off (on real PAndAS cutouts a temperature fitted
+        without TTA raised the ECE of TTA probabilities from 0.088 to 0.114). Where the model
+        holds no calibration of that mode (models calibrated before 2026-12-05), this one is
+        returned: :meth:`tta_mismatch` says so, and classify then leaves the probabilities raw.
+
+        Examples
+        --------
+        >>> p = np.array([[0.9, 0.1], [0.6, 0.4], [0.3, 0.7], [0.2, 0.8]])
+        >>> cal = ModelCalibration.fit(p, [0, 1, 1, 1], [1, 2])
+        >>> cal.with_tta = ModelCalibration.fit(p ** 0.5 / (p ** 0.5).sum(1, keepdims=True), [0, 1, 1, 1], [1, 2],
+        ...                                     tta=True)
+        >>> cal.for_tta(True).tta, cal.for_tta(False).tta
+        (True, False)
+        """
+        if bool(tta) == self.tta:
+            return self
+        if tta and self.with_tta is not None:
+            return self.with_tta
+        return self
+
+    def tta_mismatch(self, tta: bool) -> str | None:
+        """Why the calibration applied to rows classified with (or without) ``tta`` does not fit them, or None.
+
+        Examples
+        --------
+        >>> cal = ModelCalibration.fit([[0.9, 0.1], [0.6, 0.4], [0.3, 0.7]], [0, 1, 1], [1, 2])
+        >>> cal.tta_mismatch(False) is None, cal.tta_mismatch(True)[:52]
+        (True, "the model's calibration was fitted without TTA (rows")
+        """
+        if self.for_tta(tta).tta == bool(tta):
+            return None
+        if tta:
+            return ("the model's calibration was fitted without TTA (rows classified once, sharper than the TTA "
+                    "average), so it is not applied under --tta: prob_<k> are the raw TTA probabilities (applied, "
+                    "it made those of real cutouts worse than raw, ECE 0.114 against 0.088) and the conformal sets "
+                    "are scored against rows classified without TTA (larger than needed: 0.93 coverage at 0.90 "
+                    "there); fit one under TTA too with 'starclass calibrate MODEL ... --overwrite'")
+        return ("the model's calibration was fitted with TTA only, so it is not applied without --tta; classify "
+                "with --tta, or refit it with 'starclass calibrate MODEL ... --overwrite'")
 
     def calibrate(self, probs: ArrayLike) -> np.ndarray:
         """Calibrated probabilities of new rows (NaN rows stay NaN)."""
@@ -1072,6 +1139,10 @@ class ModelCalibration:
         if self.n_training_rows:
             # info and later messages then say what the rows were (absent: held out)
             out["n_training_rows"] = int(self.n_training_rows)
+        # the mode the rows were classified under: classify --tta picks the entry fitted under TTA
+        out["tta"] = bool(self.tta)
+        if self.with_tta is not None:
+            out["with_tta"] = self.with_tta.to_dict()
         return out
 
     @classmethod
@@ -1100,6 +1171,16 @@ class ModelCalibration:
         check_method(out.method, f"{where}: stored calibration method")
         _check_probs_labels(out.probs, out.labels, f"{where}: stored calibration rows")
         out.n_training_rows = int(d.get("n_training_rows", 0) or 0)
+        # entries written before 2026-12-05 have no "tta": every one was fitted without it
+        out.tta = bool(d.get("tta", False))
+        if d.get("with_tta") is not None:
+            if not isinstance(d["with_tta"], dict):
+                raise StarclassError(f"{where}: the calibration entry is malformed (its 'with_tta' is not an entry); "
+                                     "refit it with 'starclass calibrate'")
+            out.with_tta = cls.from_dict(d["with_tta"], f"{where} (its calibration under TTA)")
+            if not out.with_tta.tta or out.with_tta.classes != out.classes:
+                raise StarclassError(f"{where}: the calibration entry is malformed (its 'with_tta' entry is not one "
+                                     "fitted under TTA for the same classes); refit it with 'starclass calibrate'")
         if not (math.isfinite(out.temperature) and out.temperature > 0):
             raise StarclassError(f"{where}: stored temperature {out.temperature!r} is not a positive number")
         if out.method == "vector":
@@ -1124,10 +1205,12 @@ class ModelCalibration:
 
 def calibration_probabilities(loaded: LoadedModel, inputs: ModelInputs, *, batch_size: int = INFERENCE_BATCH_SIZE,
                               device: str | torch.device | None = None,
-                              precision: bool | str | None = None, progress: bool | None = False) -> np.ndarray:
-    """Raw ensemble-mean probabilities ``[N, K]`` of a model on inputs (no TTA, no temperature).
+                              precision: bool | str | None = None, progress: bool | None = False,
+                              tta: bool = False) -> np.ndarray:
+    """Raw ensemble-mean probabilities ``[N, K]`` of a model on inputs (no temperature).
 
-    ``progress`` shows a bar per row (:func:`starclass.learn.classify.predict_inputs`).
+    ``progress`` shows a bar per row (:func:`starclass.learn.classify.predict_inputs`); ``tta``
+    averages each member over the eight rotations/flips, as ``classify --tta`` does (8x the cost).
 
     Examples
     --------
@@ -1147,8 +1230,48 @@ def calibration_probabilities(loaded: LoadedModel, inputs: ModelInputs, *, batch
     from starclass.learn.classify import predict_inputs
 
     res = predict_inputs(loaded, inputs, batch_size=batch_size, device=device, precision=precision,
-                         calibrated=False, progress=progress)
+                         calibrated=False, progress=progress, tta=tta)
     return np.asarray(res.prob_mean, dtype=np.float64)
+
+
+def fit_with_and_without_tta(probs: ArrayLike, probs_tta: ArrayLike | None, labels: ArrayLike,
+                             classes: Sequence[int], *, source: str = "validation split",
+                             method: str = "temperature", n_bins: int = HISTOGRAM_BINS) -> ModelCalibration:
+    """The calibration of rows classified without TTA, holding the one of the same rows classified with it.
+
+    ``classify`` applies the first to probabilities of one view and the second
+    (:attr:`ModelCalibration.with_tta`) under ``--tta``, whose averaged probabilities are softer;
+    the conformal sets are fitted on each one's own rows the same way (:meth:`ModelCalibration.for_tta`).
+
+    Parameters
+    ----------
+    probs, probs_tta : array-like
+        Raw ensemble-mean probabilities ``[N, K]`` of the rows without and with TTA
+        (``probs_tta`` None: no TTA calibration).
+    labels : array-like
+        Class indices ``[N]`` (0..K-1).
+    classes : sequence of int
+        The task's classes.
+    source, method, n_bins
+        As :meth:`ModelCalibration.fit`.
+
+    Returns
+    -------
+    ModelCalibration
+
+    Examples
+    --------
+    >>> p = np.array([[0.95, 0.05], [0.9, 0.1], [0.2, 0.8], [0.1, 0.9]])
+    >>> soft = np.array([[0.8, 0.2], [0.7, 0.3], [0.35, 0.65], [0.3, 0.7]])
+    >>> cal = fit_with_and_without_tta(p, soft, [0, 1, 1, 0], [1, 2])
+    >>> cal.tta, cal.with_tta.tta, bool(cal.with_tta.temperature < cal.temperature)
+    (False, True, True)
+    """
+    cal = ModelCalibration.fit(probs, labels, classes, source=source, method=method, n_bins=n_bins)
+    if probs_tta is not None:
+        cal.with_tta = ModelCalibration.fit(probs_tta, labels, classes, source=source, method=method, n_bins=n_bins,
+                                            tta=True)
+    return cal
 
 
 def fit_model_calibration(loaded: LoadedModel, inputs: np.ndarray, labels: np.ndarray, *,
@@ -1156,8 +1279,12 @@ def fit_model_calibration(loaded: LoadedModel, inputs: np.ndarray, labels: np.nd
                           batch_size: int = INFERENCE_BATCH_SIZE,
                           device: str | torch.device | None = None, precision: bool | str | None = None,
                           method: str = "temperature", n_bins: int = HISTOGRAM_BINS,
-                          progress: bool | None = False) -> ModelCalibration:
+                          progress: bool | None = False, tta: bool = True) -> ModelCalibration:
     """Classify held-out inputs with a model and fit its calibration on their labels.
+
+    With ``tta`` the rows are classified a second time averaged over the eight rotations/flips
+    (8x the network cost of the first pass) and a second map, fitted on those, is kept in
+    :attr:`ModelCalibration.with_tta` for ``classify --tta`` (:func:`fit_with_and_without_tta`).
 
     Parameters
     ----------
@@ -1178,6 +1305,8 @@ def fit_model_calibration(loaded: LoadedModel, inputs: np.ndarray, labels: np.nd
     progress : bool or None
         Show a progress bar while the rows are classified (None: a few timed lines instead,
         :class:`starclass.io.progress.Progress`).
+    tta : bool
+        Fit the map under TTA too (default).
 
     Returns
     -------
@@ -1201,6 +1330,8 @@ def fit_model_calibration(loaded: LoadedModel, inputs: np.ndarray, labels: np.nd
     >>> cal = fit_model_calibration(load_model(d), x, np.array([0, 1, 0, 1, 0, 1]))
     >>> type(cal).__name__, cal.method, cal.probs.shape, bool(cal.nll_after <= cal.nll_before)
     ('ModelCalibration', 'temperature', (6, 2), True)
+    >>> cal.tta, cal.with_tta.tta, cal.with_tta.probs.shape
+    (False, True, (6, 2))
     """
     check_method(method)
     labels = np.asarray(labels, dtype=np.int64)
@@ -1211,7 +1342,12 @@ def fit_model_calibration(loaded: LoadedModel, inputs: np.ndarray, labels: np.nd
                              f"{list(cfg.classes)} needs held-out examples")
     probs = calibration_probabilities(loaded, inputs, batch_size=batch_size, device=device, precision=precision,
                                       progress=progress)
-    return ModelCalibration.fit(probs, labels, cfg.classes, source=source, method=method, n_bins=n_bins)
+    # stamps that are not square cannot be turned by 90 degrees: classify refuses --tta on them, nothing to fit
+    square = np.ndim(inputs) == 4 and np.shape(inputs)[2] == np.shape(inputs)[3]
+    probs_tta = (calibration_probabilities(loaded, inputs, batch_size=batch_size, device=device, precision=precision,
+                                           progress=progress, tta=True) if tta and square else None)
+    return fit_with_and_without_tta(probs, probs_tta, labels, cfg.classes, source=source, method=method,
+                                    n_bins=n_bins)
 
 
 def merge_emptied_note(cfg: TaskConfig, class_values: ArrayLike, y: np.ndarray, source: str) -> str | None:

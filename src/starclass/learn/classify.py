@@ -16,7 +16,8 @@ members per candidate (:mod:`starclass.learn.ensemble`). The output is the candi
 * **Calibration** (:mod:`starclass.learn.calibration`): a model that carries a temperature
   writes calibrated ``prob_<k>`` and keeps the raw ones as ``prob_<k>_raw``; ``calibrated=False``
   (``--no-calibration``) writes the raw ones only. Decisions (``class_pred``, votes, quality)
-  are taken on the raw probabilities, so calibration never changes a class.
+  are taken on the raw probabilities, so calibration never changes a class. With ``tta`` the
+  map (and the conformal rows) fitted under TTA are used; a model without one is left raw.
 * **Conformal sets** (:mod:`starclass.learn.conformal`): with a calibrated model and
   ``coverage`` (default 0.9), ``pred_set`` ("1|2") and ``pred_set_size`` hold the
   class-conditional conformal set of every candidate (empty, size 0, when unclassified).
@@ -464,7 +465,8 @@ def _class_index(class_pred: np.ndarray, classes) -> np.ndarray:
 
 
 def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool = True,
-                  coverage: float | None = 0.9, keys: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], dict]:
+                  coverage: float | None = 0.9, keys: np.ndarray | None = None,
+                  tta: bool = False) -> tuple[dict[str, np.ndarray], dict]:
     """Calibrated probabilities and conformal sets of a model's raw ensemble-mean probabilities.
 
     Parameters
@@ -484,6 +486,13 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
         the digest of each row's model input (:func:`starclass.learn.provenance.row_digests`), so
         a candidate's set does not depend on its place in the list; default: the digest of its
         probabilities.
+    tta : bool
+        ``prob_raw`` was averaged over the eight rotations/flips: the calibration (and the
+        conformal sets) fitted under TTA are used (:meth:`starclass.learn.calibration.ModelCalibration.for_tta`).
+        A model that holds none (calibrated before 2026-12-05) does not apply the one fitted
+        without TTA (it made TTA probabilities worse than raw): the probabilities stay raw, the
+        sets are scored as with ``calibrated=False``, and the meta's ``calibration_cautions`` and
+        ``calibration_not_applied`` say so.
 
     Returns
     -------
@@ -519,7 +528,16 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
                 "calibration_note": f"the model carries no calibration: {why}; raw probabilities, no conformal "
                                     "sets (fit them with 'starclass calibrate' on labelled rows)"}
         return cols, meta
-    cal = ModelCalibration.from_dict(loaded.calibration, "model")
+    stored = ModelCalibration.from_dict(loaded.calibration, "model")
+    # TTA-averaged probabilities are softer than one view's: the map and the conformal scores fitted under the
+    # same mode (a temperature fitted without TTA made the TTA probabilities of real cutouts worse than raw)
+    cal = stored.for_tta(tta)
+    mismatch = stored.tta_mismatch(tta)
+    if mismatch:
+        # a model calibrated before maps were fitted under TTA: its map, fitted on sharper probabilities, made the
+        # TTA probabilities of real cutouts worse than raw (ECE 0.114 against 0.088, docs/uncertainty.md 1d), so
+        # they are left raw and the sets scored on raw ones, as --no-calibration does; the caution says why
+        calibrated = False
     prob = cal.calibrate(prob_raw) if calibrated else np.asarray(prob_raw, dtype=np.float64)
     if calibrated:
         for j, c in enumerate(cfg.classes):
@@ -529,9 +547,14 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
             # the temperature only where it is what was applied (vector scaling records its terms)
             "temperature": cal.temperature if calibrated and cal.method == "temperature" else None,
             "calibration_method": cal.method if calibrated else None,
-            "calibration_source": cal.source, "calibration_n": cal.n, "coverage": coverage}
-    cautions = cal.cautions(list(cfg.class_names))  # the classes named, as info names them
-    if calibrated and cautions:
+            "calibration_source": cal.source, "calibration_n": cal.n, "coverage": coverage,
+            # the mode of the rows the map and the conformal sets were fitted on, beside the catalogue's own "tta"
+            "calibration_tta": cal.tta}
+    cautions = cal.cautions(list(cfg.class_names)) if calibrated else []  # the classes named, as info names them
+    if mismatch:
+        cautions.append(mismatch)
+        meta["calibration_not_applied"] = "fitted without TTA" if tta else "fitted with TTA only"
+    if cautions:
         # too few rows to pin the map down (or a temperature at its bound): train and calibrate
         # said it once; the catalogue whose probabilities it made keeps it, and classify says it
         meta["calibration_cautions"] = cautions
@@ -705,8 +728,16 @@ def predict_inputs(
     if calibrated and loaded.calibration is not None:
         from starclass.learn.calibration import ModelCalibration
 
-        res.prob_raw = res.prob_mean
-        res.prob_mean = ModelCalibration.from_dict(loaded.calibration, "model").calibrate(res.prob_mean)
+        stored = ModelCalibration.from_dict(loaded.calibration, "model")
+        if why := stored.tta_mismatch(tta):
+            # fitted under the other TTA mode: left raw, as classify leaves them (trust_columns)
+            import warnings
+
+            warnings.warn(why, UserWarning, stacklevel=2)
+        else:
+            res.prob_raw = res.prob_mean
+            # the map fitted under the same TTA mode as these probabilities
+            res.prob_mean = stored.for_tta(tta).calibrate(res.prob_mean)
     return res
 
 
@@ -1094,7 +1125,7 @@ def classify(
         cols[MUTUAL_INFO] = mi
     for i in range(m):
         cols[member_col(i + 1)] = votes[i].astype(np.int64)
-    trust, trust_meta = trust_columns(loaded, prob, calibrated=calibrated, coverage=coverage, keys=keys)
+    trust, trust_meta = trust_columns(loaded, prob, calibrated=calibrated, coverage=coverage, keys=keys, tta=tta)
     cols.update(trust)
     blank_rows = blank.any(axis=1)
     if blank_rows.any():

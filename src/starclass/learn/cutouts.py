@@ -744,7 +744,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     # each cutout's smoothing draw of the conformal sets comes from its own input (row_digests): drawn by
     # position, a cutout's pred_set changed with the order of the folder's list
     keys = row_digests(inputs) if coverage is not None else None
-    trust, trust_meta = trust_columns(loaded, res.prob_mean, calibrated=calibrated, coverage=coverage, keys=keys)
+    trust, trust_meta = trust_columns(loaded, res.prob_mean, calibrated=calibrated, coverage=coverage, keys=keys,
+                                      tta=tta)
     out = Table(cutouts.table, copy=True)
     if "file" not in out.colnames:
         out["file"] = cutouts.files

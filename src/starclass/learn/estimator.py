@@ -477,7 +477,9 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         What ``starclass calibrate`` (:func:`starclass.learn.calibration.calibrate_model`) does to
         a model directory, done to this estimator: :meth:`predict_proba` is then calibrated,
         :meth:`predict_set` uses these rows, and :meth:`save` writes the calibration with the
-        weights. It replaces the calibration ``fit`` stored from its validation split.
+        weights. It replaces the calibration ``fit`` stored from its validation split. As
+        ``starclass calibrate``, it fits the map twice, on the rows classified without and with
+        TTA (8x the network cost once more), so that ``tta=True`` uses the one fitted under TTA.
 
         Parameters
         ----------
@@ -604,12 +606,16 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         X, valid, _ = _usable_rows(X, model.config)
         raw = predict_inputs(model, X, valid=valid, batch_size=int(self.batch_size), tta=bool(self.tta),
                              device=self.device, precision=self.precision, calibrated=False).prob_mean
-        cal = ModelCalibration.from_dict(model.calibration, "model")
+        stored = ModelCalibration.from_dict(model.calibration, "model")
+        # fitted under the same TTA mode as these probabilities (self.tta); a map of the other mode is not
+        # applied, the sets scored on raw probabilities, as classify does (trust_columns)
+        cal, applied = stored.for_tta(bool(self.tta)), stored.tta_mismatch(bool(self.tta)) is None
         # scored as classify scores them (trust_columns): calibrated probabilities, classes named in warnings
-        conformal = cal.conformal(calibrated=True, class_names=getattr(model.config, "class_names", None))
+        conformal = cal.conformal(calibrated=applied, class_names=getattr(model.config, "class_names", None))
         # each row's smoothing draw from its own input, as classify draws it: not from its position
         keys = row_digests(X, batch_size=int(self.batch_size))
-        return np.asarray(conformal.predict_set(cal.calibrate(raw), coverage=c, keys=keys), dtype=bool)
+        return np.asarray(conformal.predict_set(cal.calibrate(raw) if applied else raw, coverage=c, keys=keys),
+                          dtype=bool)
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Accuracy against reference classes ``y`` (merged to the task's classes first).

@@ -209,6 +209,18 @@ def model_summary(path: str | os.PathLike) -> list[str]:
         per_class = (f"; per class {', '.join(f'{named.get(int(c), c)}: {k}' for c, k in counts.items())}"
                      if counts else "")
         lines.append(f"  calibration: {what} fitted on {cal.get('n')} rows ({cal.get('source')}{per_class})")
+        # which TTA modes it holds: classify --tta applies the map fitted under TTA, where there is one
+        tta = cal.get("with_tta")
+        if isinstance(tta, dict):
+            tta_what = (f"temperature {tta['temperature']:.3f}" if tta.get("method") == "temperature"
+                        else str(tta.get("method")))
+            lines.append(f"  calibrations held: without TTA (above) and under TTA, {tta_what} on the same rows "
+                         "averaged over the 8 rotations/flips (classify --tta applies it)")
+        else:
+            lines.append("  calibrations held: without TTA only (fitted before 2026-12-05, or on stamps that are not "
+                         "square); "
+                         "classify --tta leaves its probabilities raw, with a warning: refit with 'starclass "
+                         "calibrate --overwrite'")
         # the same words train and calibrate printed when it was fitted: too few rows, and a
         # temperature at an end of its search (info said neither)
         from starclass.learn.calibration import ModelCalibration

@@ -1644,7 +1644,9 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *,
                             label_model: str | None = None) -> list[str]:
     """Fit the finished ensemble's calibration on the validation rows and store it (calibration.py).
 
-    The ensemble classifies the validation rows once (no augmentation); their raw mean
+    The ensemble classifies the validation rows once (no augmentation), and once more averaged
+    over the eight rotations/flips (8x that pass) for the map ``classify --tta`` applies
+    (:attr:`starclass.learn.calibration.ModelCalibration.with_tta`); their raw mean
     probabilities and labels, and the calibration fitted on them (``recipe.calibration``: a
     temperature or vector scaling), go into ``manifest.json``
     (:func:`starclass.learn.checkpoint.save_calibration`). Returns notes for the result: why
@@ -1652,7 +1654,7 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *,
     fitted map. ``label_model`` says how targets of votes were made (``train --labels``): with
     ``mode`` each row is one-hot on the mode and is described so, not as soft targets.
     """
-    from starclass.learn.calibration import HISTOGRAM_BINS, ModelCalibration, check_histogram_rows
+    from starclass.learn.calibration import HISTOGRAM_BINS, check_histogram_rows, fit_with_and_without_tta
     from starclass.learn.checkpoint import load_model, save_calibration, set_no_calibration
     from starclass.learn.classify import member_probabilities
 
@@ -1680,10 +1682,14 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *,
                 "them with 'starclass calibrate' on a labelled set holding every class"]
     loaded = load_model(outdir, device=device, check_calibration=False)
     amp = getattr(config.recipe, "amp", True)
-    parts = []
+    parts, parts_tta = [], []
     for xb, _ in loader(data.val, batches(np.arange(len(data.val)), int(config.recipe.batch_size))):
         parts.append(member_probabilities(loaded.members, xb, device=device, amp=amp).mean(axis=0))
+        if xb.shape[-1] == xb.shape[-2]:
+            # classify --tta gets a map fitted on TTA-averaged probabilities, which are softer (8x this pass)
+            parts_tta.append(member_probabilities(loaded.members, xb, tta=True, device=device, amp=amp).mean(axis=0))
     probs = np.concatenate(parts).astype(np.float64)
+    probs_tta = np.concatenate(parts_tta).astype(np.float64) if len(parts_tta) == len(parts) else None
     source = "validation split" + (" (most probable class of the soft targets)" if soft else
                                    " (the mode of the votes)" if mode else "")
     method = getattr(config.recipe, "calibration", "temperature")
@@ -1697,12 +1703,13 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *,
             method = "temperature"
             fallback = [f"{exc}; fitted the temperature instead (refit with 'starclass calibrate --method "
                         "histogram' on a larger labelled set)"]
-    cal = ModelCalibration.fit(probs, targets, config.classes, source=source, method=method)
+    cal = fit_with_and_without_tta(probs, probs_tta, targets, config.classes, source=source, method=method)
     save_calibration(outdir, cal.to_dict(), [c["digest"] for c in loaded.checkpoints], overwrite=True)
     # too few validation rows to pin the map down, or a temperature at an end of its search
     fallback += [f"WARNING: {c}" for c in cal.cautions(list(config.class_names))]  # named as info names them
+    under_tta = f"; under TTA {cal.with_tta.describe()}" if cal.with_tta is not None else ""
     return fallback + [f"calibration: {cal.describe()} fitted on {cal.n} validation rows "
-            f"(NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f})" + ("; soft targets: each row as its most "
+            f"(NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}){under_tta}" + ("; soft targets: each row as its most "
                                                                    "probable class" if soft else
                                                                    "; each row as the mode of its votes"
                                                                    if mode else "")]
