@@ -202,3 +202,29 @@ def test_ngc1566_with_a_method_flag_2_stays_hybrid(tmp_path):
     assert int(t["class_method"][6]) == -1
     # the file's own machine-only classes (col 35 = 0) are still told apart from people's
     assert int(np.sum(np.asarray(t["class_method"]) == 0)) == 955
+
+
+def test_a_rare_5_keeps_a_standard_file_standard():
+    # the expert's 5 marks most of its rows; one or two typed into a people's file made it 'expert',
+    # whose 0 (not inspected there) is then read as spurious
+    means = np.zeros((300, 35))
+    means[:, 33] = np.resize([0, 1, 2, 3, 4], 300)
+    c = means[:, 33]
+    means[:, 34] = np.where(c > 0, c + np.where(c < 4, 0.333, -0.333), 0)  # the people's mean class
+    means[7, 33] = 5
+    lay = detect_layout(means)
+    assert (lay.name, lay.columns[35]) == ("standard", "class_human_mean")
+    means[:150, 33] = 5  # half the rows: an expert's file
+    assert detect_layout(means).name == "expert"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/legus not present")
+def test_ngc628c_with_one_class_5_stays_standard(tmp_path):
+    orig = _read(next(SHARED.glob("hlsp_legus_*_ngc628-c_multiband_*.tab")))
+    with pytest.warns(UserWarning, match=r"column 34 \(class_ref\): 1 of .* outside 0-4 \(5\) read as 0, .*line 7 "):
+        t = read_catalog(_edited_cell(tmp_path, "ngc628-c", 7, 34, "5"))
+    assert t.meta["legus_layout"] == "standard" and "class_human_mean" in t.colnames
+    # its 1520 not-inspected rows stay not inspected (as 'expert' they became 2062 class 4)
+    ref, edited = np.asarray(orig["class_ref"]), np.asarray(t["class_ref"])
+    assert int(np.sum(edited == 4)) == int(np.sum(ref == 4)) - (ref[6] == 4)
+    assert int(np.sum(edited == 0)) == int(np.sum(ref == 0)) + (ref[6] != 0)
