@@ -412,9 +412,10 @@ def off_image_message(ids: Any, mask: Any, shape: tuple[int, int], *, show: int 
     mask = np.asarray(mask, dtype=bool)
     bad = ids[mask]
     listed = ", ".join(str(v) for v in bad[:show].tolist()) + (", ..." if bad.size > show else "")
-    lie = "lies" if bad.size == 1 else "lie"
+    # "1 of 3 candidates lies ... (or have no position)" mixed the numbers within one sentence
+    lie, have = ("lies", "has") if bad.size == 1 else ("lie", "have")
     return (f"{bad.size} of {ids.size} candidates {lie} outside the {int(shape[1])} x {int(shape[0])} px image "
-            f"(or have no position): ids {listed}")
+            f"(or {have} no position): ids {listed}")
 
 
 def refuse_off_image(table: Any, shape: tuple[int, int], source: str, *, consequence: str, action: str,
@@ -453,7 +454,7 @@ def refuse_off_image(table: Any, shape: tuple[int, int], source: str, *, consequ
     --------
     >>> t = {"id": [1, 2], "x": [1.0, 50.0], "y": [1.0, 1.0]}
     >>> refuse_off_image(t, (10, 10), "c.ecsv", consequence="they are left out", action="train on", warn=print)
-    c.ecsv: 1 of 2 candidates lies outside the 10 x 10 px image (or have no position): ids 2; they are left out
+    c.ecsv: 1 of 2 candidates lies outside the 10 x 10 px image (or has no position): ids 2; they are left out
     1
     """
     from starclass.io.catalog import numeric_column
