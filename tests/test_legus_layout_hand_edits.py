@@ -1,4 +1,4 @@
-"""One hand-edited class in column 34 (NaN, -1, 2.5) does not change what a LEGUS file's columns are.
+"""One hand-edited class in column 34 (NaN, -1, 2.5, 7) does not change what a LEGUS file's columns are.
 
 Before: the layout was judged on every row of column 34, so one such value (which the reader then
 warns of and sets to 0) turned NGC 3351's 0/1 flag into its class column (layout 'standard+extra',
@@ -113,3 +113,118 @@ def test_a_nan_in_an_integer_column_is_named_not_cast(tmp_path):
                in s for s in said), said
     assert not any("invalid value encountered" in s for s in said), said
     assert t["n_filters"].tolist() == [5, 0, 5]
+
+
+# A whole number no layout uses (a 7 in column 34, a 2 in NGC 1566's method flag) changed the layout
+# as the NaN did until 2026-12-05: 183f43ec and 0012e3cd kept out only what is not a whole number.
+
+@pytest.mark.parametrize("odd", [7.0, 12.0])
+def test_a_whole_class_no_layout_uses_keeps_the_layout(odd):
+    flags = np.zeros((6, 37))
+    flags[:, 33] = [0, 1, 1, 0, 1, odd]
+    assert detect_layout(flags).name == "unknown-class"
+    expert = np.zeros((6, 38))
+    expert[:, 33] = [5, 1, 0, 2, 3, odd]
+    assert detect_layout(expert).name == "expert"
+    means = np.zeros((6, 35))
+    means[:, 33] = [0, 2, 4, 1, 3, odd]
+    means[:, 34] = [0, 2.333, 3.667, 1, 3, 3.0]
+    lay = detect_layout(means)
+    assert (lay.name, lay.columns[35]) == ("standard", "class_human_mean")
+
+
+def _hybrid(n: int) -> np.ndarray:
+    h = np.zeros((n, 39))
+    h[:, 33] = np.resize([1, 2, 3, 4], n)
+    h[:, 34] = np.resize([0, 1, 3, 4, 6], n)
+    return h
+
+
+def test_a_rare_value_that_is_no_method_flag_keeps_the_hybrid_layout():
+    h = _hybrid(200)
+    h[7, 34] = 2
+    h[9, 34] = 5
+    assert detect_layout(h).name == "hybrid"  # 2 of 200: hand edits
+    h[10:20, 34] = 2
+    # a column of many such values is no method flag: the layout is not guessed hybrid
+    assert detect_layout(h).name == "standard+extra"
+
+
+def test_a_method_flag_no_layout_uses_is_warned_of_by_line_and_read_as_unknown(tmp_path):
+    # a 39-column copy of NGC 1566's layout, one method flag 2
+    h = _hybrid(10)
+    h[:, 0] = np.arange(1, 11)
+    h[:, 1:3] = 50.0
+    h[:, 3:5] = [65.0, -54.9]
+    h[:, 5:15] = 22.0
+    h[:, 15] = 1.5
+    h[:, 32] = 5
+    h[:, 35:39] = h[:, [33]]
+    h[4, 34] = 2
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngcx_multiband_v1_padagb-mwext-avgapcor.tab"
+    p.write_text("\n".join(_line(r) for r in h) + "\n")
+    with pytest.warns(UserWarning, match=r"column 35 \(class_method\): 1 of 10 values that are no method flag "
+                                         r"0, 1, 3, 4 or 6 \(2\) read as -1 \(method unknown\), at line 5 "):
+        t = read_catalog(p)
+    assert t.meta["legus_layout"] == "hybrid"
+    assert t["class_method"].tolist() == [0, 1, 3, 4, -1, 0, 1, 3, 4, 6]
+
+
+def _edited_cell(tmp_path: Path, name: str, line: int, col: int, value: str) -> Path:
+    src = next(SHARED.glob(f"hlsp_legus_*_{name}_multiband_*.tab"))
+    lines = src.read_text().splitlines()
+    cells = lines[line - 1].split()
+    cells[col - 1] = value
+    lines[line - 1] = " ".join(cells)
+    tmp_path.mkdir(exist_ok=True)
+    out = tmp_path / src.name
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/legus not present")
+def test_real_files_with_one_class_7_keep_their_layout(tmp_path):
+    t = _read(_edited_cell(tmp_path / "a", "ngc3351", 7, 34, "7"))
+    assert t.meta["legus_layout"] == "unknown-class" and "class_ref" not in t.colnames
+    t = _read(_edited_cell(tmp_path / "b", "ngc4449", 7, 34, "7"))
+    assert t.meta["legus_layout"] == "expert"
+    assert [int(np.sum(t["class_ref"] == k)) for k in (1, 2, 3, 4)] == [142, 282, 182, 875]
+    t = _read(_edited_cell(tmp_path / "c", "ngc1433", 5, 34, "7"))
+    assert t.meta["legus_layout"] == "standard" and "class_human_mean" in t.colnames
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/legus not present")
+def test_ngc1566_with_a_method_flag_2_stays_hybrid(tmp_path):
+    with pytest.warns(UserWarning, match=r"column 35 \(class_method\): 1 of 2752 values that are no method flag "
+                                         r".*\(2\) read as -1 \(method unknown\), at line 7 of the file"):
+        t = read_catalog(_edited_cell(tmp_path, "ngc1566", 7, 35, "2"))
+    assert t.meta["legus_layout"] == "hybrid" and "class_ml" in t.colnames
+    assert int(t["class_method"][6]) == -1
+    # the file's own machine-only classes (col 35 = 0) are still told apart from people's
+    assert int(np.sum(np.asarray(t["class_method"]) == 0)) == 955
+
+
+def test_a_rare_5_keeps_a_standard_file_standard():
+    # the expert's 5 marks most of its rows; one or two typed into a people's file made it 'expert',
+    # whose 0 (not inspected there) is then read as spurious
+    means = np.zeros((300, 35))
+    means[:, 33] = np.resize([0, 1, 2, 3, 4], 300)
+    c = means[:, 33]
+    means[:, 34] = np.where(c > 0, c + np.where(c < 4, 0.333, -0.333), 0)  # the people's mean class
+    means[7, 33] = 5
+    lay = detect_layout(means)
+    assert (lay.name, lay.columns[35]) == ("standard", "class_human_mean")
+    means[:150, 33] = 5  # half the rows: an expert's file
+    assert detect_layout(means).name == "expert"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/legus not present")
+def test_ngc628c_with_one_class_5_stays_standard(tmp_path):
+    orig = _read(next(SHARED.glob("hlsp_legus_*_ngc628-c_multiband_*.tab")))
+    with pytest.warns(UserWarning, match=r"column 34 \(class_ref\): 1 of .* outside 0-4 \(5\) read as 0, .*line 7 "):
+        t = read_catalog(_edited_cell(tmp_path, "ngc628-c", 7, 34, "5"))
+    assert t.meta["legus_layout"] == "standard" and "class_human_mean" in t.colnames
+    # its 1520 not-inspected rows stay not inspected (as 'expert' they became 2062 class 4)
+    ref, edited = np.asarray(orig["class_ref"]), np.asarray(t["class_ref"])
+    assert int(np.sum(edited == 4)) == int(np.sum(ref == 4)) - (ref[6] == 4)
+    assert int(np.sum(edited == 0)) == int(np.sum(ref == 0)) + (ref[6] != 0)

@@ -75,6 +75,9 @@ def test_one_tile_survey_and_one_candidate_off_the_image_read_in_the_singular():
     assert lines[1].startswith("  f: 1 candidate, 1 tile"), lines
     assert off_image_message([1, 2, 3], [False, True, False], (64, 64)).startswith(
         "1 of 3 candidates lies outside the 64 x 64 px image")
+    # its aside too: "lies outside ... (or have no position)" until 2026-12-05 evening
+    assert "(or has no position)" in off_image_message([1, 2, 3], [False, True, False], (64, 64))
+    assert "(or have no position)" in off_image_message([1, 2, 3], [False, True, True], (64, 64))
 
 
 def test_evaluate_of_one_row_says_one_object(tmp_path):

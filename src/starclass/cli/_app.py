@@ -812,19 +812,7 @@ def check_on_image(table: Table, shape: tuple[int, int], source: str | os.PathLi
     ...                consequence="they get class_pred 0", action="classify")
     0
     """
-    import numpy as np
+    from starclass.stamps.extract import refuse_off_image
 
-    from starclass.io.catalog import numeric_column
-    from starclass.stamps import off_image, off_image_message
-
-    where = f" in {source}"
-    mask = off_image(numeric_column(table, X, where=where), numeric_column(table, Y, where=where), shape)
-    n = int(mask.sum())
-    if not n:
-        return 0
-    ids = np.asarray(table[ID]) if ID in table.colnames else np.arange(len(table))
-    message = f"{source}: {off_image_message(ids, mask, shape)}"
-    if n == len(table):
-        raise StarclassError(f"{message}; nothing to {action} (is the catalogue for these mosaics?)")
-    warn(f"{message}; {consequence}")
-    return n
+    # one function with the web page's check (inspect.field.load_field), so both say it alike
+    return refuse_off_image(table, shape, str(source), consequence=consequence, action=action, warn=warn)

@@ -11,6 +11,7 @@ from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
+    check_on_image,
     command,
     echo,
     flags_option,
@@ -168,6 +169,41 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
     # rows placed from ra, dec through the mosaics' WCS: said in classify's line (it was silent here)
     return load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
                       star_fwhm=star_fwhm, dataset=dataset, pixel_flags=flags, say=echo)
+
+
+def _check_catalogue_on_mosaics(data_dir: Path, catalogue, predictions, *, consequence: str) -> None:
+    """Refuse a catalogue of DATA_DIR that lies wholly off its mosaics; warn with the count of a partly off one.
+
+    ``--init``, ``--add-user`` and ``--export`` read neither the pictures nor, before the export, the
+    catalogue: a catalogue of another field was taken without a word (and a database made for it),
+    where train refused the same inputs. The check is train's (:func:`starclass.cli._app.check_on_image`).
+    A folder without a catalogue or mosaics is left to the steps that need them (an export copied
+    to a laptop has no mosaics).
+    """
+    from starclass.inspect.field import (
+        CATALOGUE_NAMES,
+        PREDICTION_NAMES,
+        find_file,
+        mosaic_files,
+        read_candidates,
+    )
+    from starclass.io.catalog import place_on_mosaics
+    from starclass.io.mosaic import read_mosaics
+    from starclass.io.paths import resolved
+
+    cat_path = find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
+    if cat_path is None:
+        return
+    pred_path = find_file(data_dir, predictions, PREDICTION_NAMES, "predictions")
+    skip = {resolved(p) for p in (cat_path, pred_path) if p is not None}  # as load_field
+    try:
+        images = mosaic_files(data_dir, skip)
+    except StarclassError:
+        return
+    mosaics = read_mosaics(images, require_zeropoint=False)
+    table = place_on_mosaics(read_candidates(cat_path, require_xy=False), mosaics, cat_path)
+    check_on_image(table, mosaics.shape, f"catalogue {cat_path}", consequence=consequence,
+                   action="label")
 
 
 def _refuse_task_path(task: str) -> None:
@@ -567,6 +603,10 @@ def inspect_command(
     # folder without a catalogue leaves no new, empty inspect.sqlite behind
     field = (_load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg)
              if serving and init else None)
+    if stamps is None and not serving and (init or add_user or export):
+        # before any database is made or a password asked for
+        _check_catalogue_on_mosaics(data_dir, catalogue, predictions,
+                                    consequence="their pictures are blank, so they cannot be labelled")
     new_user = password = None
     if add_user:
         # the name and the password are checked (the password asked for) before any database is made:

@@ -49,7 +49,7 @@ from starclass.schema import (
     Y,
     mag_col,
 )
-from starclass.stamps.extract import off_image, off_image_message
+from starclass.stamps.extract import refuse_off_image
 
 ORDERS = ("catalogue", "random", "brightest", "uncertain")
 CATALOGUE_NAMES = ("candidates.ecsv", "candidates.fits", "candidates.parquet", "candidates.csv",
@@ -381,13 +381,9 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     images = mosaic_files(d, skip)
     mosaics = read_mosaics(images, require_zeropoint=False, pixel_flags=pixel_flags)
     table = place_on_mosaics(table, mosaics, cat_path, say=say)
-    off = off_image(np.asarray(table[X], float), np.asarray(table[Y], float), mosaics.shape)
-    if off.any():
-        # as classify and cutouts name them: a catalogue of another field was served as blank pictures
-        msg = f"catalogue {cat_path}: {off_image_message(np.asarray(ids), off, mosaics.shape)}"
-        if off.all():
-            raise StarclassError(f"{msg}; nothing to show (is the catalogue for these mosaics?)")
-        warnings.warn(f"{msg}; their pictures are blank", stacklevel=2)
+    # the check of train, classify and cutouts: a catalogue of another field was served as blank pictures
+    refuse_off_image(table, mosaics.shape, f"catalogue {cat_path}", consequence="their pictures are blank",
+                     action="show", warn=lambda m: warnings.warn(m, stacklevel=3))
     bands = list(mosaics.bands)
     vb = mosaics.v_band
     if rgb is None:

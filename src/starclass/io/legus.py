@@ -193,6 +193,13 @@ GRID_MATCH_ARCSEC = 0.5
 #: are people's classes.
 MACHINE_ONLY_METHODS: tuple[int, ...] = (0,)
 
+#: Every ``class_method`` value of the hybrid layout (NGC 1566 col 35); any other is read as -1, unknown.
+METHOD_FLAGS: tuple[int, ...] = (0, 1, 3, 4, 6)
+
+#: Every value some layout has in col 34: the classes 1-4, 0 (not inspected, or the expert's
+#: spurious) and the expert's 5 (not inspected).
+COL34_VALUES: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
+
 
 def machine_only(table: Table) -> np.ndarray:
     """Rows whose ``class_ref`` is a class no person gave (a hybrid layout's ``class_method`` 0).
@@ -273,6 +280,17 @@ def _is_mean_of_classes(mode: np.ndarray, mean: np.ndarray) -> bool:
     return bool(ok.mean() >= 0.75 and fractional.any())
 
 
+def _is_method_flag(v: np.ndarray) -> bool:
+    """Whether a 39-column file's col 35 is NGC 1566's method flag, a few hand-edited values aside.
+
+    One NaN, -1, 2.5 or 2 there (no flag of :data:`METHOD_FLAGS`) lost the hybrid layout: its 654
+    classes of a machine alone were read as people's. Such values, at most 1% of the rows (one at
+    least), do not decide; the reader warns of them by line and reads them as -1, method unknown.
+    """
+    odd = ~np.isin(v, METHOD_FLAGS)
+    return bool((~odd).any() and odd.sum() <= max(1, v.size // 100))
+
+
 def detect_layout(a: np.ndarray) -> LegusLayout:
     """The layout of a LEGUS catalogue from its values (N rows x K columns, K 34-39).
 
@@ -293,30 +311,40 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
     >>> lay.name, lay.columns[35]
     ('standard', 'class_human_mean')
 
-    A value no layout has as a class (NaN, -1, 2.5: a hand edit) does not decide the layout:
+    A value no layout has as a class (NaN, -1, 2.5, 7: a hand edit) does not decide the layout,
+    nor does a rare value that is no method flag (a 2) in a hybrid file's col 35:
 
     >>> a = np.zeros((4, 37)); a[:, 33] = [0, 1, 1, np.nan]
     >>> detect_layout(a).name
     'unknown-class'
+    >>> a[:, 33] = [0, 1, 1, 7]
+    >>> detect_layout(a).name
+    'unknown-class'
+    >>> s = np.zeros((300, 35)); s[:, 33] = np.resize([0, 1, 2, 3, 4], 300); s[7, 33] = 5  # one 5 of 300
+    >>> detect_layout(s).name
+    'standard'
     >>> h = np.zeros((4, 39)); h[:, 33] = [1, 2, 3, 4]; h[:, 34] = [0, 1, 3, np.nan]  # col 35: who classified
+    >>> detect_layout(h).name
+    'hybrid'
+    >>> h[:, 34] = [0, 1, 3, 2]
     >>> detect_layout(h).name
     'hybrid'
     """
     k = a.shape[1]
-    # a hand-edited NaN, -1 or 2.5 in col 34 is no class in any layout (the reader counts it and sets it
+    # a hand-edited NaN, -1, 2.5 or 7 in col 34 is no class in any layout (the reader counts it and sets it
     # to 0): judged on every row, one such value turned NGC 3351's 0/1 flag into its class column,
     # NGC 4449's expert into a 'standard+extra' mode and cost NGC 1433 its column of mean classes
-    def flaglike(v: np.ndarray) -> np.ndarray:
-        return np.isfinite(v) & (v >= 0) & (v == np.round(v))
-
     c34_all = a[:, 33]
-    classlike = flaglike(c34_all)
+    classlike = np.isin(c34_all, COL34_VALUES)
+    # the expert's 5 (not inspected) is a mark of most of its rows (1371 of NGC 4449's); a 5 or two typed
+    # into another file made it 'expert', its not-inspected 0s then read as spurious (NGC 628-C: class 4
+    # 542 -> 2062)
+    fives = int(np.sum(c34_all == 5))
+    if fives < max(1, a.shape[0] // 100):
+        classlike &= c34_all != 5
     c34 = c34_all[classlike]
     extra = {j: f"legus_col{j}" for j in range(35, k + 1)}
-    # NGC 1566's method flag (col 35) likewise: one NaN there lost the hybrid layout, its 654 classes of a
-    # machine alone read as people's
-    method = a[:, 34][flaglike(a[:, 34])] if k == 39 else np.zeros(0)
-    if k == 39 and method.size and np.isin(method, (0, 1, 3, 4, 6)).all():
+    if k == 39 and _is_method_flag(a[:, 34]):
         return LegusLayout("hybrid", {34: CLASS_REF, 35: CLASS_METHOD, 36: CLASS_HUMAN_MODE, 37: CLASS_ML,
                                       38: CLASS_ML_CHECKED, 39: CLASS_RECLASSIFIED}, True,
                            "col 34 final hybrid class (humans or ML, see col 35); not individual people")
@@ -856,16 +884,22 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                 # "not inspected" and left out of every count of spurious sources
                 v[v == 0] = 4
             v[bad] = 0
-        elif name in _INT_COLUMNS and name != ID and not np.all(np.isfinite(v) & (v == np.round(v))):
+        elif name in _INT_COLUMNS and name != ID and not np.all(
+                np.isin(v, METHOD_FLAGS) if name == CLASS_METHOD else np.isfinite(v) & (v == np.round(v))):
             # a NaN cast to an integer became -32768 or 0 with only numpy's "invalid value encountered in cast":
-            # NGC 1566's one NaN method flag read as "the machine alone", a NaN class_ml as a class
-            odd = ~(np.isfinite(v) & (v == np.round(v)))
-            fill = -1 if name == CLASS_METHOD else 0
+            # NGC 1566's one NaN method flag read as "the machine alone", a NaN class_ml as a class; a 2 there
+            # is a whole number, but no method
+            method = name == CLASS_METHOD
+            odd = ~np.isin(v, METHOD_FLAGS) if method else ~(np.isfinite(v) & (v == np.round(v)))
+            fill = -1 if method else 0
+            what = (f"values that are no method flag {', '.join(map(str, METHOD_FLAGS[:-1]))} or {METHOD_FLAGS[-1]}"
+                    if method
+                    else "values that are not whole numbers")
             at = np.flatnonzero(odd)
             where = ", ".join(str(int(n)) for n in lines[at[:5]]) + (f" and {at.size - 5} more" if at.size > 5
                                                                      else "")
-            warnings.warn(f"{p.name}: column {k} ({name}): {int(odd.sum())} of {len(v)} values that are not whole "
-                          f"numbers ({', '.join(f'{x:g}' for x in np.unique(v[odd])[:5])}) read as {fill}"
+            warnings.warn(f"{p.name}: column {k} ({name}): {int(odd.sum())} of {len(v)} {what} "
+                          f"({', '.join(f'{x:g}' for x in np.unique(v[odd])[:5])}) read as {fill}"
                           f"{' (method unknown)' if fill == -1 else ''}, at line{'s' if at.size > 1 else ''} "
                           f"{where} of the file", stacklevel=2)
             v[odd] = fill

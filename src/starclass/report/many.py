@@ -65,11 +65,21 @@ def quartile_table(dist: Table, quantity: str) -> Table:
     return out
 
 
-def _distance_axis(ax) -> None:
+#: Distance ticks (Mpc) of the summary figure: LEGUS spans 3-18 Mpc.
+DISTANCE_TICKS = (3, 5, 10, 18)
+
+
+def _distance_axis(ax, distances) -> None:
     # plain Mpc tick labels: matplotlib's log axis would write 3 x 10^0
     ax.set_xscale("log")
-    ax.set_xticks([3, 5, 10, 18], ["3", "5", "10", "18"])
+    ax.set_xticks(list(DISTANCE_TICKS), [str(t) for t in DISTANCE_TICKS])
     ax.set_xticks([], minor=True)
+    # one range for every panel, from the ticks and the fields: left to autoscaling, the mass-slope
+    # panel (its dashed line drawn over the whole axis) started near 1 Mpc where the others start at 3
+    d = np.asarray(distances, float)
+    d = d[np.isfinite(d) & (d > 0)]
+    lo, hi = min(DISTANCE_TICKS[0], *d), max(DISTANCE_TICKS[-1], *d)
+    ax.set_xlim(lo / 1.1, hi * 1.1)
     ax.set_xlabel("distance [Mpc]")
 
 
@@ -126,7 +136,7 @@ def summary_figure(tables: dict[str, Table]) -> Figure:
             lo = med - np.asarray(sel["q25"], float)
             hi = np.asarray(sel["q75"], float) - med
             ax.errorbar(xd, med, yerr=[lo, hi], fmt="o", ms=4, lw=0.8, color=colour_of(k), label=f"class {k}")
-        _distance_axis(ax)
+        _distance_axis(ax, list(d.values()))
         # the title names the statistic; the y axis still needs the quantity and its unit, as the
         # other panels have theirs
         ax.set_ylabel(QUANTITY_LABELS[q])
@@ -144,7 +154,7 @@ def summary_figure(tables: dict[str, Table]) -> Figure:
         for ax, task in ((axes[1, 1], "4class"), (axes[1, 2], "binary")):
             for rule, m in (("majority", "s"), ("ci_tree", "v"), ("tree3", "^"), ("gbm", "o")):
                 ax.plot(xd, 100 * np.asarray(per[ladder_column(task, rule)], float), m, ms=5, label=rule, alpha=0.8)
-            _distance_axis(ax)
+            _distance_axis(ax, list(d.values()))
             ax.set_ylabel("accuracy [%]")
             ax.set_title(f"leave-one-galaxy-out, {'4 classes' if task == '4class' else '1+2 vs 3+4'}", fontsize=10)
         axes[1, 1].legend(fontsize=7)
@@ -164,7 +174,7 @@ def summary_figure(tables: dict[str, Table]) -> Figure:
     else:
         _empty_panel(axes[1, 3], "no field has enough class 1+2 clusters\nfor a slope")
     axes[1, 3].axhline(-2.0, color="k", lw=0.8, ls="--")
-    _distance_axis(axes[1, 3])
+    _distance_axis(axes[1, 3], list(d.values()))
     axes[1, 3].set_title("class 1+2 mass function slope (age < 100 Myr)", fontsize=10)
     axes[1, 3].set_ylabel("slope β of dN/dM ∝ M^β (dashed: -2)")
     fig.suptitle(f"LEGUS catalogues: {counted(len(fields), 'field')} with >= "

@@ -33,7 +33,7 @@ slower than the kernel, so the kernels stay.)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numba
@@ -412,9 +412,65 @@ def off_image_message(ids: Any, mask: Any, shape: tuple[int, int], *, show: int 
     mask = np.asarray(mask, dtype=bool)
     bad = ids[mask]
     listed = ", ".join(str(v) for v in bad[:show].tolist()) + (", ..." if bad.size > show else "")
-    lie = "lies" if bad.size == 1 else "lie"
+    # "1 of 3 candidates lies ... (or have no position)" mixed the numbers within one sentence
+    lie, have = ("lies", "has") if bad.size == 1 else ("lie", "have")
     return (f"{bad.size} of {ids.size} candidates {lie} outside the {int(shape[1])} x {int(shape[0])} px image "
-            f"(or have no position): ids {listed}")
+            f"(or {have} no position): ids {listed}")
+
+
+def refuse_off_image(table: Any, shape: tuple[int, int], source: str, *, consequence: str, action: str,
+                     warn: Callable[[str], object]) -> int:
+    """Refuse a catalogue wholly off an image of ``shape``; warn (with the count) of one partly off it.
+
+    The one check of every command that reads a catalogue beside mosaics (train, classify,
+    cutouts, suggest, inspect and its web page), so that each says it in the same words.
+
+    Parameters
+    ----------
+    table
+        The candidates (``x``, ``y``; ``id`` when present names the rows).
+    shape
+        ``(ny, nx)`` of the mosaics.
+    source
+        What the catalogue is called in the message (its file).
+    consequence
+        What happens to the candidates off the image (``"they get class_pred 0"``).
+    action
+        What the command does, for the error when none is on the image (``"classify"``).
+    warn
+        Called with the warning's text where some, not all, are off the image.
+
+    Returns
+    -------
+    int
+        The number of candidates off the image.
+
+    Raises
+    ------
+    StarclassError
+        Every candidate is off the image (most likely a catalogue of another field).
+
+    Examples
+    --------
+    >>> t = {"id": [1, 2], "x": [1.0, 50.0], "y": [1.0, 1.0]}
+    >>> refuse_off_image(t, (10, 10), "c.ecsv", consequence="they are left out", action="train on", warn=print)
+    c.ecsv: 1 of 2 candidates lies outside the 10 x 10 px image (or has no position): ids 2; they are left out
+    1
+    """
+    from starclass.io.catalog import numeric_column
+    from starclass.schema import ID, X, Y
+
+    where = f" in {source}"
+    mask = off_image(numeric_column(table, X, where=where), numeric_column(table, Y, where=where), shape)
+    n = int(mask.sum())
+    if not n:
+        return 0
+    ids = np.asarray(table[ID]) if ID in (getattr(table, "colnames", None) or list(table)) else np.arange(len(mask))
+    message = f"{source}: {off_image_message(ids, mask, shape)}"
+    if n == mask.size:
+        raise StarclassError(f"{message}; nothing to {action} (is the catalogue for these mosaics?)")
+    warn(f"{message}; {consequence}")
+    return n
 
 
 def cut_boxes(
