@@ -89,6 +89,44 @@ def test_progress_says_a_line_at_the_rarer_of_each_tenth_and_each_30_s(caplog, s
     assert said[-1].startswith("classify (m, 1 member): 100 of 100 candidates (100%), ")
 
 
+def test_progress_of_a_slow_step_says_a_line_at_least_each_5_minutes(caplog):
+    """10% of legus4's 40000 candidates took 9 min: the log said nothing for 9 min; now a line each 5 min."""
+    from starclass.io import progress
+    from starclass.io.progress import Progress
+
+    assert progress.LINE_AT_MOST_EVERY_S == 300
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    clock = _Clock()
+    times = [0.0]
+    with Progress(100, desc="classify (legus4, 1 member)", noun="candidate", show=None, clock=clock) as bar:
+        for _ in range(100):
+            clock.t += 40.0  # 10% in 400 s
+            n_said = len(caplog.records)
+            bar.update(1)
+            if len(caplog.records) > n_said:
+                times.append(clock.t)
+    said = _said(caplog)
+    # the first unit past 300 s after each line: 8 units of 40 s (320 s), never waiting for the 10%
+    assert [int(s.split(": ")[1].split(" of ")[0]) for s in said] == [*range(0, 100, 8), 100], said
+    assert said[1] == "classify (legus4, 1 member): 8 of 100 candidates (8%), 5 min 20 s"
+    assert all(b - a <= 320 for a, b in zip(times, times[1:])), times
+
+
+def test_progress_of_a_fast_step_keeps_the_30_s_floor_past_the_gap(caplog):
+    """The 5-min rule only adds lines to slow steps: a step of many tiny units still says one each 30 s at most."""
+    from starclass.io.progress import Progress
+
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    clock = _Clock()
+    bar = Progress(None, desc="x", noun="row", show=None, clock=clock)
+    for _ in range(700):
+        clock.t += 1.0
+        bar.update(1)
+    bar.close()
+    said = _said(caplog)
+    assert len(said) == 1 + 700 // 30 + 1, said  # the start, one each 30 s, the end
+
+
 def test_progress_without_a_total_says_the_count_each_30_s(caplog):
     from starclass.io.progress import Progress
 
