@@ -257,6 +257,24 @@ def test_explain_into_a_log_says_its_stamps(tmp_path):
     _quiet(quiet)
 
 
+@pytest.mark.parametrize("preset, n", [("cool-core", 4), ("pandas-cutouts", 5)])
+def test_simulate_cutouts_into_a_log_says_its_cutouts(tmp_path, preset, n):
+    """The cutout presets drew tqdm bars of their own: `simulate out --preset cool-core > log 2>&1` said nothing."""
+    args = ["simulate", "--preset", preset, "--n", str(n), "--size", "32"] if preset == "cool-core" else \
+        ["simulate", "--preset", preset, "--n", str(n)]
+    logged = runner.invoke(app, [*args[:1], str(tmp_path / "a"), *args[1:]])
+    _said_start_to_end(_steps(logged), "cutouts", n)
+    _quiet(runner.invoke(app, [*args[:1], str(tmp_path / "b"), *args[1:], "--no-progress"]))
+    _quiet(runner.invoke(app, [*args[:1], str(tmp_path / "c"), *args[1:], "--quiet"]))
+
+
+def test_simulate_a_field_into_a_log_says_its_bands(tmp_path):
+    """A field's render said nothing into a log file either (simulate took show_progress, not bars_or_lines)."""
+    logged = runner.invoke(app, ["simulate", str(tmp_path / "f"), "--size", "64", "--n-candidates", "5"])
+    steps = _steps(logged)
+    assert steps.get("render") and steps["render"][-1][2] == 100, steps
+
+
 @pytest.mark.slow
 def test_demo_into_a_log_says_each_step(tmp_path):
     """The demo's render, detect, photometry and classify steps, and its training's epoch line (as train's)."""
