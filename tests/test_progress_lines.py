@@ -309,3 +309,47 @@ def test_prerender_draws_its_bar_only_on_a_terminal(tmp_path, monkeypatch, caplo
     monkeypatch.setattr(sys, "stderr", _Terminal())
     assert prerender(field, [3, 4], progress=True) == 2
     assert "rendering: 100%" in sys.stderr.getvalue() and _said(caplog) == [], sys.stderr.getvalue()
+
+
+def test_inspect_server_logs_its_background_prerender(tmp_path, caplog):
+    """The server's pre-render ran with progress=False: its log said nothing of it, start to end."""
+    import threading
+    import warnings
+
+    with warnings.catch_warnings():  # the installed starlette warns about httpx at import
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from starclass.datasets.labelling import make_demo_field
+    from starclass.inspect import db
+    from starclass.inspect.app import create_app
+    from starclass.inspect.field import load_field
+
+    field = load_field(make_demo_field(tmp_path / "demo", n=5, size=100), cache_dir=tmp_path / "cache")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    caplog.set_level(logging.INFO, logger="starclass.inspect")
+    try:
+        with TestClient(create_app(field, engine, prerender_all=True)):
+            for t in threading.enumerate():
+                if t.name == "inspect-prerender":
+                    t.join(60)
+    finally:
+        engine.dispose()
+    said = [r.getMessage() for r in caplog.records if r.name == "starclass.inspect"]
+    assert said and said[0] == "rendering: 0 of 5 candidates (0%), 0 s", said
+    assert said[-1].startswith("rendering: 5 of 5 candidates (100%), "), said
+    assert all(field.cache.is_cached(r) for r in range(5))
+
+
+def test_the_server_shows_its_info_lines_on_stderr(capsys):
+    """Python shows a logger's warnings only when nothing configured it: serve adds a handler for the INFO lines."""
+    from starclass.inspect.app import _info_lines_shown
+
+    log = logging.getLogger("starclass.inspect.test-lines")
+    with _info_lines_shown(log):
+        log.info("rendering: %d of 5 candidates (0%%), 0 s", 0)
+    log.info("not shown once serving ended")
+    err = capsys.readouterr().err
+    assert re.fullmatch(r"\d\d:\d\d:\d\d rendering: 0 of 5 candidates \(0%\), 0 s\n", err), repr(err)
+    assert log.handlers == [] and log.level == logging.NOTSET

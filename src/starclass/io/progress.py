@@ -87,6 +87,9 @@ class Progress:
         True: the bar; None: the lines; False: neither.
     clock : callable, optional
         Seconds since some start (:func:`time.monotonic`); a test gives its own.
+    logger : str
+        The logger of the lines (default :data:`LOGGER`; the ``inspect`` server's pre-render says
+        them on the server's own).
     **bar_options
         More tqdm options for the bar (``unit``, ``dynamic_ncols``).
 
@@ -103,12 +106,13 @@ class Progress:
     """
 
     def __init__(self, total: int | None, *, desc: str, noun: str, show: bool | None,
-                 clock: Callable[[], float] = time.monotonic, **bar_options: Any) -> None:
+                 clock: Callable[[], float] = time.monotonic, logger: str = LOGGER, **bar_options: Any) -> None:
         self.total = None if total is None else int(total)
         self.desc = desc
         self.noun = noun
         self.n = 0
         self._clock = clock
+        self._logger = logger
         self._lines = show is None
         self._bar = None
         if show:
@@ -128,7 +132,7 @@ class Progress:
         else:
             share = 100 if self.total == 0 else math.floor(100 * self.n / self.total)
             done = f"{self.n} of {counted(self.total, self.noun)} ({share}%)"
-        logging.getLogger(LOGGER).info("%s: %s, %s", self.desc, done, duration(now - self._start))
+        logging.getLogger(self._logger).info("%s: %s, %s", self.desc, done, duration(now - self._start))
         self._said_at, self._said_n = now, self.n
 
     def update(self, n: int = 1) -> None:
