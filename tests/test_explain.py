@@ -315,6 +315,9 @@ def test_explain_refuses_when_every_asked_method_is_skipped():
     # with another method beside it, cam is still only skipped with a note
     res = explain_inputs(vgg_like, x, np.array([1, 2, 1, 2]), [1, 2], methods=("cam", "gradcam"), min_size=1)
     assert list(res.maps) == ["gradcam"] and any("cam skipped" in n for n in res.notes)
+    # said once: every default explain of an m31-real model printed "cam skipped: CAM: no feature map ..."
+    skipped = [n for n in res.notes if n.startswith("cam skipped: ")]
+    assert skipped and not any(n.lower().startswith("cam skipped: cam") for n in skipped), skipped
 
 
 def test_explain_refuses_a_store_cut_at_another_stamp_size(tmp_path):

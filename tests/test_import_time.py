@@ -109,6 +109,24 @@ def test_the_cli_help_and_info_do_not_import_torch(tmp_path):
     assert loaded and "astropy.table" in loaded[0]
 
 
+#: What only scoring needs (evaluate.groups, sklearn.metrics): 1.6 s under load that ``info`` paid for
+SCORING_MODULES = ("sklearn", "starclass.evaluate.groups", "starclass.evaluate.compare")
+
+
+@pytest.mark.parametrize("suffix", [".ecsv", ".fits"])
+def test_info_on_a_catalogue_does_not_import_the_scoring_code(tmp_path, suffix):
+    """info asked evaluate.compare whether a catalogue was a classified cutout folder: sklearn came with it."""
+    cat = _catalogue(tmp_path / "cat")
+    if suffix != ".ecsv":
+        from astropy.table import Table
+
+        Table.read(cat).write(cat.with_suffix(suffix))
+        cat = cat.with_suffix(suffix)
+    steps = probe([["info", str(cat)]], watch=SCORING_MODULES)
+    assert steps[-1]["exit"] == 0 and "rows: 3" in steps[-1]["output"], steps[-1]
+    assert not first_loading(steps), "\n".join(first_loading(steps))
+
+
 def test_the_probe_names_the_step_that_loads_torch():
     """The check on the check: the model code does load torch, and the probe says which step did."""
     steps = probe([["info", "--help"], "starclass.learn.augment", ["--help"]])

@@ -89,6 +89,44 @@ def test_progress_says_a_line_at_the_rarer_of_each_tenth_and_each_30_s(caplog, s
     assert said[-1].startswith("classify (m, 1 member): 100 of 100 candidates (100%), ")
 
 
+def test_progress_of_a_slow_step_says_a_line_at_least_each_5_minutes(caplog):
+    """10% of legus4's 40000 candidates took 9 min: the log said nothing for 9 min; now a line each 5 min."""
+    from starclass.io import progress
+    from starclass.io.progress import Progress
+
+    assert progress.LINE_AT_MOST_EVERY_S == 300
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    clock = _Clock()
+    times = [0.0]
+    with Progress(100, desc="classify (legus4, 1 member)", noun="candidate", show=None, clock=clock) as bar:
+        for _ in range(100):
+            clock.t += 40.0  # 10% in 400 s
+            n_said = len(caplog.records)
+            bar.update(1)
+            if len(caplog.records) > n_said:
+                times.append(clock.t)
+    said = _said(caplog)
+    # the first unit past 300 s after each line: 8 units of 40 s (320 s), never waiting for the 10%
+    assert [int(s.split(": ")[1].split(" of ")[0]) for s in said] == [*range(0, 100, 8), 100], said
+    assert said[1] == "classify (legus4, 1 member): 8 of 100 candidates (8%), 5 min 20 s"
+    assert all(b - a <= 320 for a, b in zip(times, times[1:])), times
+
+
+def test_progress_of_a_fast_step_keeps_the_30_s_floor_past_the_gap(caplog):
+    """The 5-min rule only adds lines to slow steps: a step of many tiny units still says one each 30 s at most."""
+    from starclass.io.progress import Progress
+
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    clock = _Clock()
+    bar = Progress(None, desc="x", noun="row", show=None, clock=clock)
+    for _ in range(700):
+        clock.t += 1.0
+        bar.update(1)
+    bar.close()
+    said = _said(caplog)
+    assert len(said) == 1 + 700 // 30 + 1, said  # the start, one each 30 s, the end
+
+
 def test_progress_without_a_total_says_the_count_each_30_s(caplog):
     from starclass.io.progress import Progress
 
@@ -219,6 +257,24 @@ def test_explain_into_a_log_says_its_stamps(tmp_path):
     _quiet(quiet)
 
 
+@pytest.mark.parametrize("preset, n", [("cool-core", 4), ("pandas-cutouts", 5)])
+def test_simulate_cutouts_into_a_log_says_its_cutouts(tmp_path, preset, n):
+    """The cutout presets drew tqdm bars of their own: `simulate out --preset cool-core > log 2>&1` said nothing."""
+    args = ["simulate", "--preset", preset, "--n", str(n), "--size", "32"] if preset == "cool-core" else \
+        ["simulate", "--preset", preset, "--n", str(n)]
+    logged = runner.invoke(app, [*args[:1], str(tmp_path / "a"), *args[1:]])
+    _said_start_to_end(_steps(logged), "cutouts", n)
+    _quiet(runner.invoke(app, [*args[:1], str(tmp_path / "b"), *args[1:], "--no-progress"]))
+    _quiet(runner.invoke(app, [*args[:1], str(tmp_path / "c"), *args[1:], "--quiet"]))
+
+
+def test_simulate_a_field_into_a_log_says_its_bands(tmp_path):
+    """A field's render said nothing into a log file either (simulate took show_progress, not bars_or_lines)."""
+    logged = runner.invoke(app, ["simulate", str(tmp_path / "f"), "--size", "64", "--n-candidates", "5"])
+    steps = _steps(logged)
+    assert steps.get("render") and steps["render"][-1][2] == 100, steps
+
+
 @pytest.mark.slow
 def test_demo_into_a_log_says_each_step(tmp_path):
     """The demo's render, detect, photometry and classify steps, and its training's epoch line (as train's)."""
@@ -253,3 +309,47 @@ def test_prerender_draws_its_bar_only_on_a_terminal(tmp_path, monkeypatch, caplo
     monkeypatch.setattr(sys, "stderr", _Terminal())
     assert prerender(field, [3, 4], progress=True) == 2
     assert "rendering: 100%" in sys.stderr.getvalue() and _said(caplog) == [], sys.stderr.getvalue()
+
+
+def test_inspect_server_logs_its_background_prerender(tmp_path, caplog):
+    """The server's pre-render ran with progress=False: its log said nothing of it, start to end."""
+    import threading
+    import warnings
+
+    with warnings.catch_warnings():  # the installed starlette warns about httpx at import
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from starclass.datasets.labelling import make_demo_field
+    from starclass.inspect import db
+    from starclass.inspect.app import create_app
+    from starclass.inspect.field import load_field
+
+    field = load_field(make_demo_field(tmp_path / "demo", n=5, size=100), cache_dir=tmp_path / "cache")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    caplog.set_level(logging.INFO, logger="starclass.inspect")
+    try:
+        with TestClient(create_app(field, engine, prerender_all=True)):
+            for t in threading.enumerate():
+                if t.name == "inspect-prerender":
+                    t.join(60)
+    finally:
+        engine.dispose()
+    said = [r.getMessage() for r in caplog.records if r.name == "starclass.inspect"]
+    assert said and said[0] == "rendering: 0 of 5 candidates (0%), 0 s", said
+    assert said[-1].startswith("rendering: 5 of 5 candidates (100%), "), said
+    assert all(field.cache.is_cached(r) for r in range(5))
+
+
+def test_the_server_shows_its_info_lines_on_stderr(capsys):
+    """Python shows a logger's warnings only when nothing configured it: serve adds a handler for the INFO lines."""
+    from starclass.inspect.app import _info_lines_shown
+
+    log = logging.getLogger("starclass.inspect.test-lines")
+    with _info_lines_shown(log):
+        log.info("rendering: %d of 5 candidates (0%%), 0 s", 0)
+    log.info("not shown once serving ended")
+    err = capsys.readouterr().err
+    assert re.fullmatch(r"\d\d:\d\d:\d\d rendering: 0 of 5 candidates \(0%\), 0 s\n", err), repr(err)
+    assert log.handlers == [] and log.level == logging.NOTSET

@@ -233,7 +233,7 @@ def classified_csv_lines(path: Path) -> list[str]:
     """
     import numpy as np
 
-    from starclass.evaluate.compare import read_cutout_output
+    from starclass.io.cutout_output import read_cutout_output
     from starclass.schema import CLASS_PRED, CLASS_REF
 
     try:
@@ -568,7 +568,7 @@ def _cutout_output(path: Path):
     """
     if path.suffix.lower() == ".csv" or not path.is_file():
         return None
-    from starclass.evaluate.compare import read_cutout_output
+    from starclass.io.cutout_output import read_cutout_output
 
     try:
         table = read_cutout_output(path)

@@ -28,6 +28,7 @@ from starclass.cli._app import (
     echo_flagged,
     flags_option,
     pixel_flags,
+    progress_lines,
     refuse_few_matches_with_catalogs,
     refuse_given_with_catalogs,
     refuse_min_inspected_without_catalogs,
@@ -182,13 +183,17 @@ def report(
         from starclass.stamps.images import GALLERY_PURPOSE, gallery_resampler
 
         resample, purpose = gallery_resampler(), GALLERY_PURPOSE
-    path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
-                        cutout_resample=resample, cutout_resample_purpose=purpose,
-                        model_path=model, mosaics=read if read is not None else mosaics or None, filename=name,
-                        radius=radius, n_boot=n_boot, group_column=group_column,
-                        task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),
-                        by_min_rows=by_min_rows, pred_column=pred_column,
-                        reference_column=reference_column, allow_few_matches=allow_few_matches,
-                        model=None if model is None or task is not None else str(model), overwrite=overwrite,
-                        ssp=ssp, mag_limit=mag_limit)
+    from starclass.io.progress import LOGGER
+
+    # report has no --progress: into a log file (stderr no terminal) it says its long sections, as demo's step
+    with progress_lines(None, LOGGER):
+        path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
+                            cutout_resample=resample, cutout_resample_purpose=purpose,
+                            model_path=model, mosaics=read if read is not None else mosaics or None, filename=name,
+                            radius=radius, n_boot=n_boot, group_column=group_column,
+                            task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),
+                            by_min_rows=by_min_rows, pred_column=pred_column,
+                            reference_column=reference_column, allow_few_matches=allow_few_matches,
+                            model=None if model is None or task is not None else str(model), overwrite=overwrite,
+                            ssp=ssp, mag_limit=mag_limit)
     echo(f"report: {path}")

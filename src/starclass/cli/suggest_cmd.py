@@ -146,7 +146,7 @@ def suggest_command(
     except StarclassError:
         # a classified cutout folder (classify --stamps: file, class_pred, prob_<k>) has no id and
         # no positions, which a catalogue needs; it carries its classification, and file names it
-        from starclass.evaluate.compare import read_cutout_output
+        from starclass.io.cutout_output import read_cutout_output
 
         table = read_cutout_output(candidates, f"candidates {candidates}")
         if table is None:
@@ -169,7 +169,7 @@ def suggest_command(
                                  "own prob_<k> columns; leave out --mosaics") from None
         # the files name each row: ``file``, else (a table without it) the first ``file_<band>``;
         # a table of file_<band> columns alone failed with a KeyError traceback on --labels
-        from starclass.evaluate.compare import file_columns
+        from starclass.io.cutout_output import file_columns
 
         key = file_columns(table)[0]
         if pseudo_output is not None:

@@ -58,7 +58,15 @@ from starclass.evaluate.task import (
     model_group_column,
     resolve_task,
 )
-from starclass.io.catalog import catalog_argument, check_prob_columns, is_dataframe, kept_input_name, read_catalog
+from starclass.io.catalog import catalog_argument, is_dataframe, kept_input_name, read_catalog
+
+# their first home was here: `from starclass.evaluate.compare import read_cutout_output` still works
+from starclass.io.cutout_output import (
+    CUTOUT_OUTPUT_FORMATS,
+    file_columns,
+    read_cutout_output,
+    text_table_options,
+)
 from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
 from starclass.schema import (
@@ -111,85 +119,9 @@ SELF_CATALOGUE = "reference"
 # inputs
 
 
-#: Suffix -> astropy format of the files ``starclass classify --stamps`` writes.
 #: Meta key of a cutout table read from a file: that file's folder, which its relative paths are relative to
 #: where it records no ``cutout_root`` (set by :func:`load_catalog`, read only when pairing by file).
 TABLE_FOLDER = "_starclass_table_folder"
-
-CUTOUT_OUTPUT_FORMATS = {".csv": "ascii.csv", ".ecsv": "ascii.ecsv", ".parquet": "parquet", ".pq": "parquet",
-                         ".fits": "fits", ".fit": "fits"}
-
-
-def _text_table_options(path: Path, fmt: str) -> dict:
-    """:func:`starclass.io.catalog.csv_table_options` for a CSV (``fmt`` ``ascii.csv``), none for other formats."""
-    from starclass.io.catalog import csv_table_options
-
-    return csv_table_options(path) if fmt == "ascii.csv" else {}
-
-
-def read_cutout_output(path: str | Path, name: str = "catalogue",
-                       classes: tuple[str, ...] = (CLASS_PRED,)) -> Table | None:
-    """A classified cutout folder (``file`` + ``class_pred``) read as it is, or None if it is not one.
-
-    Such outputs have no ``id`` and no pixel positions, which a catalogue needs
-    (:func:`starclass.io.catalog.read_catalog`); they are read with astropy's reader for
-    their suffix, meta included (ECSV, Parquet and FITS keep the task; CSV does not).
-    ``classes`` are the columns of which one must be there: ``class_pred`` for a classified
-    output; a reference may be a labels table instead (``class_ref`` or the label column).
-    The file columns are ``file``, or ``file_<band>`` for several bands per object.
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> p = os.path.join(tempfile.mkdtemp(), "out.csv")
-    >>> Table({"file": ["a.png"], "label": ["galaxy"], "class_pred": [2]}).write(p)
-    >>> read_cutout_output(p)["label"].tolist()
-    ['galaxy']
-    """
-    path = Path(path)
-    fmt = CUTOUT_OUTPUT_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        return None
-    try:
-        # a CSV saved again by Excel (byte-order mark, ';'): plainly read, its first column was '\ufefffile', or
-        # the whole header one column, and the table was refused as "required column 'id' missing"
-        t = Table.read(path, format=fmt, **_text_table_options(path, fmt))
-        if fmt == "ascii.csv":
-            from starclass.io.catalog import read_decimal_commas, restore_csv_decision
-
-            read_decimal_commas(t, path)  # saved again by European Excel: prob_1 0,46 read as the number
-            restore_csv_decision(t)  # classify's decision threshold, kept as columns where there is no meta
-        if fmt == "fits":
-            from starclass.io.catalog import restore_fits_meta
-
-            # the task (classes, merges, label map) kept as JSON: the header cards alone lost it
-            restore_fits_meta(t, path)
-    except UnicodeDecodeError:
-        from starclass.io.cutout_folders import not_utf8_message
-
-        # saved in the Windows code page: "cannot read X (UnicodeDecodeError: ... in position 27)"
-        raise StarclassError(f"{name}: {not_utf8_message(path)}") from None
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        raise StarclassError(f"{name}: cannot read {path} ({type(exc).__name__}: {exc})") from None
-    if not file_columns(t) or not any(c in t.colnames for c in classes):
-        return None
-    return check_prob_columns(t, path, name)
-
-
-def file_columns(t: Table) -> list[str]:
-    """The columns naming a row's cutout file(s): ``file``, else the ``file_<band>`` columns.
-
-    Examples
-    --------
-    >>> file_columns(Table({"file_i": ["a.fits"], "file_g": ["b.fits"], "label": ["x"]}))
-    ['file_g', 'file_i']
-    >>> file_columns(Table({"x": [1.0]}))
-    []
-    """
-    if "file" in t.colnames:
-        return ["file"]
-    return sorted(c for c in t.colnames if c.startswith("file_"))
-
 
 def load_catalog(obj: Table | str | Path, name: str = "catalogue",
                  classes: tuple[str, ...] = (CLASS_PRED,)) -> Table:
@@ -243,7 +175,7 @@ def _labels_table_error(path: Path, name: str, classes: tuple[str, ...]) -> str 
     if fmt is None:
         return None
     try:
-        cols = Table.read(path, format=fmt, **_text_table_options(path, fmt)).colnames
+        cols = Table.read(path, format=fmt, **text_table_options(path, fmt)).colnames
     except (OSError, ValueError, TypeError, KeyError):
         return None
     if not file_columns(Table(names=cols)):

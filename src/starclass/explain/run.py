@@ -477,7 +477,8 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     if "guided-gradcam" in methods:
         maps["guided-gradcam"] = normalise_maps(maps["guided-backprop"] * maps["gradcam"])
     if cam_error is not None:
-        notes.append(f"cam skipped: {cam_error}")
+        # maps raises its reason as "CAM: ..." (an error of its own where CAM is computed directly): say "cam" once
+        notes.append(f"cam skipped: {cam_error.removeprefix('CAM: ')}")
     elif "cam" in parts:
         maps["cam"] = np.concatenate(parts["cam"])
         if min(cam_size) < min_size:

@@ -37,8 +37,9 @@ import contextlib
 import errno
 import logging
 import socket
+import sys
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import uvicorn
@@ -96,7 +97,10 @@ SECURITY_HEADERS = {
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Render the pictures in the background while serving (when asked); stop at shutdown."""
     if app.state.prerender_all:
-        threading.Thread(target=prerender, args=(app.state.field,), kwargs={"stop": app.state.stop},
+        # its start, a line at most each 10% and 30 s (and at least each 5 min) and its end, on the server's
+        # logger: with progress=False the server's log never said how far it had got, nor that it ended
+        threading.Thread(target=prerender, args=(app.state.field,),
+                         kwargs={"stop": app.state.stop, "progress": None, "logger": log.name},
                          daemon=True, name="inspect-prerender").start()
     yield
     app.state.stop.set()
@@ -304,7 +308,30 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
     echo(f"open http://{shown}:{port}/ (Ctrl-C to stop)")
     if not loopback:
         echo(f"warning: bound to {host}, reachable from other machines; use HTTPS in front of it")
-    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+    with _info_lines_shown(log):
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+
+
+@contextlib.contextmanager
+def _info_lines_shown(logger: logging.Logger) -> Iterator[None]:
+    """The INFO lines of ``logger`` (the pre-render's) on stderr, timed, unless a program configured it itself.
+
+    Without a handler Python shows only warnings and errors: the pre-render's lines would be dropped.
+    """
+    if logger.handlers:
+        yield
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    level = logger.level
+    logger.addHandler(handler)
+    if level == logging.NOTSET or level > logging.INFO:
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:

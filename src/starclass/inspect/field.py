@@ -32,6 +32,7 @@ from starclass.io.catalog import (
 from starclass.io.counts import photon_counts
 from starclass.io.mosaic import PixelFlags, is_fits_name, is_weight_file, read_mosaics, value_unit
 from starclass.io.paths import resolved
+from starclass.io.progress import LOGGER as PROGRESS_LOGGER
 from starclass.io.progress import Progress, on_terminal
 from starclass.schema import (
     BKG,
@@ -448,7 +449,7 @@ def mosaic_key(images: list[Path]) -> str:
 
 
 def prerender(field: Field, rows: list[int] | None = None, *, stop: threading.Event | None = None,
-              progress: bool = False) -> int:
+              progress: bool | None = False, logger: str = PROGRESS_LOGGER) -> int:
     """Render (and cache) the pictures of ``rows`` (default: all); returns how many were new.
 
     Parameters
@@ -459,10 +460,12 @@ def prerender(field: Field, rows: list[int] | None = None, *, stop: threading.Ev
         The rows to render (default: every candidate).
     stop : threading.Event, optional
         Set it to stop after the picture being rendered (the server does at shutdown).
-    progress : bool
+    progress : bool or None
         Show how far it has got: a progress bar where stderr is a terminal, else (a log file) a few
-        timed lines on the ``starclass.progress`` logger (:class:`starclass.io.progress.Progress`),
-        never a bar's redraws.
+        timed lines (:class:`starclass.io.progress.Progress`), never a bar's redraws; None: the
+        lines wherever stderr goes (the server's background pre-render, into the server's log).
+    logger : str
+        The logger of those lines (default ``starclass.progress``; the server: ``starclass.inspect``).
 
     Returns
     -------
@@ -479,9 +482,10 @@ def prerender(field: Field, rows: list[int] | None = None, *, stop: threading.Ev
     """
     rows = list(range(len(field.ids))) if rows is None else rows
     # the bar only where a person watches it, as the command line's: its redraws are junk in a log file
-    show = (True if on_terminal() else None) if progress else False
+    show = None if progress is None else (True if on_terminal() else None) if progress else False
     n = 0
-    for r in Progress(len(rows), desc="rendering", noun="candidate", show=show, unit="cand").iterate(rows):
+    for r in Progress(len(rows), desc="rendering", noun="candidate", show=show, logger=logger,
+                      unit="cand").iterate(rows):
         if stop is not None and stop.is_set():
             break
         if not field.cache.is_cached(r):

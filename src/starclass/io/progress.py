@@ -28,6 +28,9 @@ LINE_EVERY_S = 30.0
 #: ... and only after this share of the work since the last one: whichever is rarer, so that a log
 #: gets a dozen lines on a long step, never one a batch
 LINE_EVERY_SHARE = 0.1
+#: ... unless this many seconds have passed since the last line: a slow step (legus4's model took 9 min
+#: for 10% of 40000 candidates) still says it is alive in a log someone is watching
+LINE_AT_MOST_EVERY_S = 300.0
 
 T = TypeVar("T")
 
@@ -69,7 +72,8 @@ class Progress:
 
     The lines say ``<desc>: <n> of <total> <nouns> (<percent>%), <time>``: one when the step starts,
     then at most one each :data:`LINE_EVERY_S` seconds and :data:`LINE_EVERY_SHARE` of the work
-    (whichever is rarer), and one at the end.
+    (whichever is rarer), but at least one each :data:`LINE_AT_MOST_EVERY_S` seconds while the count
+    moves, and one at the end.
 
     Parameters
     ----------
@@ -83,6 +87,9 @@ class Progress:
         True: the bar; None: the lines; False: neither.
     clock : callable, optional
         Seconds since some start (:func:`time.monotonic`); a test gives its own.
+    logger : str
+        The logger of the lines (default :data:`LOGGER`; the ``inspect`` server's pre-render says
+        them on the server's own).
     **bar_options
         More tqdm options for the bar (``unit``, ``dynamic_ncols``).
 
@@ -99,12 +106,13 @@ class Progress:
     """
 
     def __init__(self, total: int | None, *, desc: str, noun: str, show: bool | None,
-                 clock: Callable[[], float] = time.monotonic, **bar_options: Any) -> None:
+                 clock: Callable[[], float] = time.monotonic, logger: str = LOGGER, **bar_options: Any) -> None:
         self.total = None if total is None else int(total)
         self.desc = desc
         self.noun = noun
         self.n = 0
         self._clock = clock
+        self._logger = logger
         self._lines = show is None
         self._bar = None
         if show:
@@ -124,7 +132,7 @@ class Progress:
         else:
             share = 100 if self.total == 0 else math.floor(100 * self.n / self.total)
             done = f"{self.n} of {counted(self.total, self.noun)} ({share}%)"
-        logging.getLogger(LOGGER).info("%s: %s, %s", self.desc, done, duration(now - self._start))
+        logging.getLogger(self._logger).info("%s: %s, %s", self.desc, done, duration(now - self._start))
         self._said_at, self._said_n = now, self.n
 
     def update(self, n: int = 1) -> None:
@@ -139,7 +147,10 @@ class Progress:
         self.n += int(n)
         if self._bar is not None:
             self._bar.update(n)
-        if self._lines and self._clock() - self._said_at >= LINE_EVERY_S and (
+        if not self._lines:
+            return
+        waited = self._clock() - self._said_at
+        if waited >= LINE_AT_MOST_EVERY_S or waited >= LINE_EVERY_S and (
                 self.total is None or self.n - (self._said_n or 0) >= LINE_EVERY_SHARE * self.total):
             self._say()
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 import os  # at run time, not only for type checkers: typing.get_type_hints(build_report) needs it
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,7 @@ from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_folder
 from starclass.io.mosaic import read_mosaics
+from starclass.io.progress import LOGGER, duration
 from starclass.report import figures as F
 from starclass.report.sections import Section, render_html, slug, write_sections
 from starclass.schema import (
@@ -1034,6 +1037,26 @@ def _mistakes_section(ev: Evaluation, cutouts, n: int = 16) -> Section:
     return s
 
 
+#: A part of the report that took at least this long (seconds) says so in a progress line: the demo's
+#: report step (17-37 s) said nothing between "[6/6] writing the report ..." and its end
+LONG_PART_S = 3.0
+
+
+class _Parts:
+    """Says each long part of the report as it ends, on the progress lines' logger (quiet unless shown)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.start = self.last = clock()
+
+    def done(self, what: str) -> None:
+        now = self.clock()
+        if now - self.last >= LONG_PART_S:
+            logging.getLogger(LOGGER).info("report: %s, %s (%s in all)", what, duration(now - self.last),
+                                           duration(now - self.start))
+        self.last = now
+
+
 def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_mpc: float | None = None,
            science: bool = True, gradcam_inputs: Any = None, cutouts: Any = None,
            ssp: str | Path | None = None, mag_limit: float | None = None) -> list[Section]:
@@ -1073,33 +1096,41 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     """
     if distance_mpc is not None:
         check_distance_mpc(distance_mpc)  # the bound of --distance, before any reading
+    parts = _Parts()
     sections = [_catalogue_section(ev)]
+
+    def add(section: Section) -> None:
+        sections.append(section)
+        parts.done(f"section '{section.title}'")
+
     for c in ev.comparisons:
-        sections.append(_metrics_section(c, ev.task, n_boot))
+        add(_metrics_section(c, ev.task, n_boot))
         if c.scores is not None:
-            sections.append(_curves_section(c, ev.task))
+            add(_curves_section(c, ev.task))
         if c.trust is not None:
-            sections.append(_trust_section(c))
+            add(_trust_section(c))
         if c.by:
-            sections.append(_groups_section(c, ev.task))
+            add(_groups_section(c, ev.task))
         if c.agreement is not None:
-            sections.append(_agreement_section(c))
+            add(_agreement_section(c))
     for extra in (_table1_section(ev, radius), _human_section(ev)):
         if extra is not None:
-            sections.append(extra)
+            add(extra)
     if science and ev.task.phangs_like:
-        sections += _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name,
-                                      common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev),
-                                      columns_of=_two_columns_of_one(ev), ssp=ssp, faint_limit=mag_limit)
+        science_parts = _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name,
+                                          common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev),
+                                          columns_of=_two_columns_of_one(ev), ssp=ssp, faint_limit=mag_limit)
+        sections += science_parts
+        parts.done(f"the science checks ({counted(len(science_parts), 'section')})")
     elif science:
         # "use the PHANGS classes 1-4; task galaxy-cluster has classes [1, 2]: left out" on every galaxy-cluster,
         # cool-core or open-globular page read as if something were missing from the user's own task
         sections[0].note(science_checks_note(ev.task.name))
     if cutouts is not None:
-        sections.append(_mistakes_section(ev, cutouts))
+        add(_mistakes_section(ev, cutouts))
     g = _gradcam_section(gradcam_inputs, ev.task.classes, dict(zip(ev.task.classes, ev.task.class_names)))
     if g is not None:
-        sections.append(g)
+        add(g)
     return sections
 
 

@@ -291,7 +291,7 @@ def bootstrap_accuracy(correct: np.ndarray, *, n_boot: int = 2000, level: float 
 
 
 def calibrate_field(mosaics: Mosaics, truth: Table, humans: Table, *, ci_min: float | None = 1.35,
-                    mag_limit: float | None = None, progress: bool = False, seed: int = 0) -> dict:
+                    mag_limit: float | None = None, progress: bool | None = False, seed: int = 0) -> dict:
     """Measure a simulated field at its truth positions and score the naive rules.
 
     Parameters

@@ -339,7 +339,7 @@ def surface_brightness_concentration(image: np.ndarray, pixel_kpc: float, *, r_i
 
 
 def write_coolcore(cfg: CoolCoreSimConfig, outdir: str | os.PathLike, *, overwrite: bool = False,
-                   progress: bool = False) -> Path:
+                   progress: bool | None = False) -> Path:
     """Simulate ``cfg.n`` clusters and write the labelled folder; returns ``labels.csv``.
 
     Examples

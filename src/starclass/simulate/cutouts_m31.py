@@ -92,6 +92,7 @@ from scipy.special import gammaincinv
 
 from starclass.errors import OutputExistsError, StarclassError
 from starclass.io.atomic import atomic_dir
+from starclass.io.progress import Progress
 from starclass.schema import R_GAL
 
 #: Labels of the real PAndAS folder and their counts there (467 / 9 / 393).
@@ -1003,7 +1004,7 @@ def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.nd
 
 
 def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bool = False,
-                  progress: bool = False) -> Path:
+                  progress: bool | None = False) -> Path:
     """Write a labelled cutout folder like ``shared/data/pandas-m31``; returns ``labels.csv``.
 
     ``OUT/<label>/sim_<index>.png`` for every cutout, then ``OUT/labels.csv`` (columns
@@ -1022,8 +1023,8 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
     overwrite : bool
         Replace an existing folder holding a cutout set (otherwise refuse, saying what is there);
         a folder holding other files is refused even so.
-    progress : bool
-        Show a progress bar.
+    progress : bool or None
+        Show a progress bar (None: a few timed lines, :class:`starclass.io.progress.Progress`).
 
     Examples
     --------
@@ -1044,11 +1045,8 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
         raise OutputExistsError(_existing_set(out, own), out)
     counts = cfg.label_counts()
     jobs = [(lab, i) for lab in PANDAS_LABEL_COUNTS for i in range(counts[lab])]
-    it = enumerate(jobs)
-    if progress:
-        from tqdm import tqdm
-
-        it = tqdm(it, total=len(jobs), desc="cutouts")
+    # through Progress, not tqdm itself: a log file (`simulate ... > log 2>&1`) gets a few timed lines
+    it = Progress(len(jobs), desc="cutouts", noun="cutout", show=progress).iterate(enumerate(jobs))
     rows = []
     # the whole set is written into a hidden folder beside OUT and moved into place at the end: a
     # Ctrl-C or kill used to leave OUT with thousands of PNGs and no labels.csv, which a rerun

@@ -22,6 +22,7 @@ from astropy.wcs import WCS
 
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_dir
+from starclass.io.progress import Progress
 
 __all__ = ["celestial_wcs", "counts_from_fractions", "write_labelled_folder"]
 
@@ -93,7 +94,7 @@ def _label_order(label: str) -> tuple:
 
 
 def write_labelled_folder(outdir: str | os.PathLike, n: int, make: Callable[[int], tuple[dict, dict]], *,
-                          bands: list[str] | None, overwrite: bool = False, progress: bool = False,
+                          bands: list[str] | None, overwrite: bool = False, progress: bool | None = False,
                           info: dict | None = None, fmt: str = "fits",
                           finish: Callable[[list[dict], dict], None] | None = None) -> Path:
     """Simulate ``n`` cutouts with ``make(index)`` and write them as a labelled folder.
@@ -113,8 +114,8 @@ def write_labelled_folder(outdir: str | os.PathLike, n: int, make: Callable[[int
         one RGB PNG per cutout).
     overwrite : bool
         Replace an existing non-empty folder of this form.
-    progress : bool
-        Show a progress bar.
+    progress : bool or None
+        Show a progress bar (None: a few timed lines, :class:`starclass.io.progress.Progress`).
     info : dict or None
         Written as ``simulation.json`` (settings and class counts).
     fmt : {"fits", "png"}
@@ -147,11 +148,8 @@ def write_labelled_folder(outdir: str | os.PathLike, n: int, make: Callable[[int
     if n < 1:
         raise StarclassError(f"--n must be >= 1, got {n}")
     out = Path(outdir)
-    it: Iterable[int] = range(n)
-    if progress:
-        from tqdm import tqdm
-
-        it = tqdm(it, total=n, desc="cutouts")
+    # through Progress, not tqdm itself: a log file (`simulate ... > log 2>&1`) gets a few timed lines
+    it: Iterable[int] = Progress(n, desc="cutouts", noun="cutout", show=progress).iterate(range(n))
     rows = []
     with atomic_dir(out, overwrite=overwrite, own=OWN_NAMES) as tmp:
         (tmp / "images").mkdir()

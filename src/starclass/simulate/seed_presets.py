@@ -27,7 +27,7 @@ SEED_PRESETS: dict[str, tuple[str, str, str]] = {
 
 
 def write_seed_preset(name: str, outdir: str | os.PathLike, *, n: int | None = None, size: int | None = None,
-                      seed: int = 0, overwrite: bool = False, progress: bool = False,
+                      seed: int = 0, overwrite: bool = False, progress: bool | None = False,
                       volunteers: int | None = None) -> tuple[Path, dict]:
     """Simulate a seed-paper sample into ``outdir``; returns ``labels.csv`` and the label counts.
 
@@ -43,8 +43,8 @@ def write_seed_preset(name: str, outdir: str | os.PathLike, *, n: int | None = N
         Random seed.
     overwrite : bool
         Replace an existing folder of this form.
-    progress : bool
-        Show a progress bar.
+    progress : bool or None
+        Show a progress bar (None: a few timed lines, :class:`starclass.io.progress.Progress`).
     volunteers : int or None
         ``galaxy-cluster`` only: simulated volunteers per candidate (None: the preset's 10;
         0: none); :mod:`starclass.simulate.volunteers`.

@@ -238,7 +238,7 @@ def simulate_plate_cutout(cfg: DSSSimConfig, index: int, kind: int) -> tuple[np.
 
 
 def write_open_globular(cfg: DSSSimConfig, outdir: str | os.PathLike, *, overwrite: bool = False,
-                        progress: bool = False) -> Path:
+                        progress: bool | None = False) -> Path:
     """Simulate ``cfg.n`` clusters (half open, half globular) and write RGB PNGs and ``labels.csv``.
 
     Examples

@@ -33,7 +33,7 @@ def field_name(galaxy: str, k: int) -> str:
     return f"{galaxy}-{k:03d}"
 
 
-def simulate_survey(config: SimConfig, outdir: str | Path, n_fields: int, *, progress: bool = False,
+def simulate_survey(config: SimConfig, outdir: str | Path, n_fields: int, *, progress: bool | None = False,
                     positions: bool = True, overwrite: bool = False) -> dict[str, dict[str, Path]]:
     """Simulate ``n_fields`` fields of one preset with consecutive seeds, plus a survey plan.
 
@@ -46,7 +46,7 @@ def simulate_survey(config: SimConfig, outdir: str | Path, n_fields: int, *, pro
     n_fields
         Number of fields (>= 1).
     progress
-        Progress bars per field.
+        Progress bars per field (None: a few timed lines, :class:`starclass.io.progress.Progress`).
     positions
         List each field's truth as its given positions in the plan (as in the M31 search, which
         classifies a catalogue); otherwise the plan asks for detection.

@@ -370,7 +370,7 @@ def simulate_candidate(cfg: CandidateSimConfig, index: int, expert: int) -> tupl
 
 
 def write_candidates(cfg: CandidateSimConfig, outdir: str | os.PathLike, *, overwrite: bool = False,
-                     progress: bool = False) -> Path:
+                     progress: bool | None = False) -> Path:
     """Simulate ``cfg.n`` candidates in :data:`EXPERT_FRACTIONS` and write the labelled folder.
 
     With ``cfg.volunteers > 0`` the rows also carry the volunteers' votes and weighted

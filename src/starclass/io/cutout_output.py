@@ -1,0 +1,143 @@
+"""Reading what ``starclass classify --stamps -o`` writes: a table of cutout files and their classes.
+
+Such a table has a ``file`` column (or ``file_<band>`` columns) and ``class_pred`` but no ``id`` or
+pixel positions, so :func:`starclass.io.catalog.read_catalog` refuses it. ``info``, ``suggest``
+and ``evaluate`` read it here: in :mod:`starclass.evaluate.compare` (its first home, which still
+re-exports these names) ``info CATALOGUE`` paid for scikit-learn and pandas through
+``evaluate.groups``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+from starclass.schema import CLASS_PRED
+
+#: Suffix -> astropy format of the files ``starclass classify --stamps`` writes.
+CUTOUT_OUTPUT_FORMATS = {".csv": "ascii.csv", ".ecsv": "ascii.ecsv", ".parquet": "parquet", ".pq": "parquet",
+                         ".fits": "fits", ".fit": "fits"}
+
+
+def text_table_options(path: str | Path, fmt: str) -> dict:
+    """:func:`starclass.io.catalog.csv_table_options` for a CSV (``fmt`` ``ascii.csv``), none for other formats.
+
+    Parameters
+    ----------
+    path : str or Path
+        The table.
+    fmt : str
+        Its astropy format (a value of :data:`CUTOUT_OUTPUT_FORMATS`).
+
+    Returns
+    -------
+    dict
+        Keyword arguments for ``Table.read`` (the CSV's delimiter and encoding).
+
+    Examples
+    --------
+    >>> text_table_options("out.parquet", "parquet")
+    {}
+    """
+    from starclass.io.catalog import csv_table_options
+
+    return csv_table_options(path) if fmt == "ascii.csv" else {}
+
+
+def read_cutout_output(path: str | Path, name: str = "catalogue",
+                       classes: tuple[str, ...] = (CLASS_PRED,)) -> Table | None:
+    """A classified cutout folder (``file`` + ``class_pred``) read as it is, or None if it is not one.
+
+    Such outputs have no ``id`` and no pixel positions, which a catalogue needs
+    (:func:`starclass.io.catalog.read_catalog`); they are read with astropy's reader for
+    their suffix, meta included (ECSV, Parquet and FITS keep the task; CSV does not).
+    ``classes`` are the columns of which one must be there: ``class_pred`` for a classified
+    output; a reference may be a labels table instead (``class_ref`` or the label column).
+    The file columns are ``file``, or ``file_<band>`` for several bands per object.
+
+    Parameters
+    ----------
+    path : str or Path
+        The table (``.csv``, ``.ecsv``, ``.parquet``/``.pq``, ``.fits``/``.fit``).
+    name : str
+        What the messages call it (``"catalogue"``, ``"candidates x.csv"``).
+    classes : tuple of str
+        The columns of which one must be there.
+
+    Returns
+    -------
+    Table or None
+        The table, or None for another suffix or a table without file or class columns.
+
+    Raises
+    ------
+    StarclassError
+        The file does not read (naming ``name`` and the file), or its ``prob_<k>`` columns are not numbers.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from astropy.table import Table
+    >>> p = os.path.join(tempfile.mkdtemp(), "out.csv")
+    >>> Table({"file": ["a.png"], "label": ["galaxy"], "class_pred": [2]}).write(p)
+    >>> read_cutout_output(p)["label"].tolist()
+    ['galaxy']
+    """
+    from starclass.io.catalog import check_prob_columns
+
+    path = Path(path)
+    fmt = CUTOUT_OUTPUT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        return None
+    try:
+        # a CSV saved again by Excel (byte-order mark, ';'): plainly read, its first column was '\ufefffile', or
+        # the whole header one column, and the table was refused as "required column 'id' missing"
+        t = Table.read(path, format=fmt, **text_table_options(path, fmt))
+        if fmt == "ascii.csv":
+            from starclass.io.catalog import read_decimal_commas, restore_csv_decision
+
+            read_decimal_commas(t, path)  # saved again by European Excel: prob_1 0,46 read as the number
+            restore_csv_decision(t)  # classify's decision threshold, kept as columns where there is no meta
+        if fmt == "fits":
+            from starclass.io.catalog import restore_fits_meta
+
+            # the task (classes, merges, label map) kept as JSON: the header cards alone lost it
+            restore_fits_meta(t, path)
+    except UnicodeDecodeError:
+        from starclass.io.cutout_folders import not_utf8_message
+
+        # saved in the Windows code page: "cannot read X (UnicodeDecodeError: ... in position 27)"
+        raise StarclassError(f"{name}: {not_utf8_message(path)}") from None
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise StarclassError(f"{name}: cannot read {path} ({type(exc).__name__}: {exc})") from None
+    if not file_columns(t) or not any(c in t.colnames for c in classes):
+        return None
+    return check_prob_columns(t, path, name)
+
+
+def file_columns(t: Table) -> list[str]:
+    """The columns naming a row's cutout file(s): ``file``, else the ``file_<band>`` columns.
+
+    Parameters
+    ----------
+    t : Table
+        A table of cutouts.
+
+    Returns
+    -------
+    list of str
+        ``["file"]``, the sorted ``file_<band>`` columns, or none.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> file_columns(Table({"file_i": ["a.fits"], "file_g": ["b.fits"], "label": ["x"]}))
+    ['file_g', 'file_i']
+    >>> file_columns(Table({"x": [1.0]}))
+    []
+    """
+    if "file" in t.colnames:
+        return ["file"]
+    return sorted(c for c in t.colnames if c.startswith("file_"))
