@@ -205,8 +205,8 @@ def test_layouts_told_apart_by_values():
     a[:, 33] = [1, 2, 3, 0]
     a[:, 34] = [0, 1, 3, 6]
     assert detect_layout(a).name == "hybrid"
-    b = np.zeros((3, 38))
-    b[:, 33] = [5, 1, 4]
+    b = np.zeros((4, 38))
+    b[:, 33] = [5, 1, 5, 4]  # the expert's 5 on many rows: one alone is a hand edit
     assert detect_layout(b).name == "expert" and not detect_layout(b).certain
     c = np.zeros((3, 35))
     c[:, 33] = [4, 1, 0]
@@ -218,11 +218,12 @@ def test_layouts_told_apart_by_values():
 def test_wider_file_than_any_known_is_read_with_a_warning(tmp_path):
     """Catalogues not in the shared folder are read as they are: extra columns flagged, not refused."""
     p = tmp_path / "hlsp_legus_hst_wfc3_ngcw_multiband_v1_padagb-mwext-avgapcor.tab"
-    rows = [_standard_row(i, c, 0.0, extra=(7, 8, 9, 1, 2, 3)) for i, c in enumerate((1, 3, 0), start=1)]
+    # classes 2-4 on more than one row: one alone beside 0s and 1s reads as a hand-edited 0/1 flag (NGC 3351)
+    rows = [_standard_row(i, c, 0.0, extra=(7, 8, 9, 1, 2, 3)) for i, c in enumerate((1, 3, 2, 0), start=1)]
     p.write_text("\n".join(_line(r) for r in rows) + "\n")
     with pytest.warns(UserWarning, match=p.name + ".*35-41 of unknown meaning"):
         t = read_catalog(p)
-    assert list(t["class_ref"]) == [1, 3, 0] and "legus_col41" in t.colnames
+    assert list(t["class_ref"]) == [1, 3, 2, 0] and "legus_col41" in t.colnames
     p.write_text(" ".join(["1"] * 61) + "\n")
     with pytest.raises(StarclassError, match=r"line 1: 61 columns, a LEGUS .tab catalogue has 34-60"):
         read_catalog(p)

@@ -280,6 +280,17 @@ def _is_mean_of_classes(mode: np.ndarray, mean: np.ndarray) -> bool:
     return bool(ok.mean() >= 0.75 and fractional.any())
 
 
+def _few(count: int, n: int) -> bool:
+    """Whether ``count`` of ``n`` rows are too few for their value to decide a layout: 1% or less, one at least.
+
+    One value typed by hand (a 5 in col 34 of a 50-row file, a 2 in NGC 3351's 0/1 flag) decided the
+    layout where 1% of the rows was less than one row. A layout's own values fill many rows: the
+    expert's 5 (not inspected) 48% of NGC 4449's, the classes 2-4 of a 37-column file 6% of NGC 5474's
+    and 74% of ESO 486-G021's (110 rows).
+    """
+    return count <= max(1, n // 100)
+
+
 def _is_method_flag(v: np.ndarray) -> bool:
     """Whether a 39-column file's col 35 is NGC 1566's method flag, a few hand-edited values aside.
 
@@ -288,7 +299,7 @@ def _is_method_flag(v: np.ndarray) -> bool:
     least), do not decide; the reader warns of them by line and reads them as -1, method unknown.
     """
     odd = ~np.isin(v, METHOD_FLAGS)
-    return bool((~odd).any() and odd.sum() <= max(1, v.size // 100))
+    return bool((~odd).any() and _few(int(odd.sum()), v.size))
 
 
 def detect_layout(a: np.ndarray) -> LegusLayout:
@@ -312,7 +323,8 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
     ('standard', 'class_human_mean')
 
     A value no layout has as a class (NaN, -1, 2.5, 7: a hand edit) does not decide the layout,
-    nor does a rare value that is no method flag (a 2) in a hybrid file's col 35:
+    nor does a value that 1% of the rows or fewer hold (one at least): a 5 (the expert's mark), a
+    class in a 0/1 flag, a value that is no method flag (a 2) in a hybrid file's col 35:
 
     >>> a = np.zeros((4, 37)); a[:, 33] = [0, 1, 1, np.nan]
     >>> detect_layout(a).name
@@ -321,8 +333,11 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
     >>> detect_layout(a).name
     'unknown-class'
     >>> s = np.zeros((300, 35)); s[:, 33] = np.resize([0, 1, 2, 3, 4], 300); s[7, 33] = 5  # one 5 of 300
-    >>> detect_layout(s).name
-    'standard'
+    >>> detect_layout(s).name, detect_layout(s[:50]).name
+    ('standard', 'standard')
+    >>> f = np.zeros((50, 37)); f[:, 33] = np.resize([0, 1], 50); f[7, 33] = 2  # a 2 in a 0/1 flag
+    >>> detect_layout(f).name
+    'unknown-class'
     >>> h = np.zeros((4, 39)); h[:, 33] = [1, 2, 3, 4]; h[:, 34] = [0, 1, 3, np.nan]  # col 35: who classified
     >>> detect_layout(h).name
     'hybrid'
@@ -336,21 +351,26 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
     # NGC 4449's expert into a 'standard+extra' mode and cost NGC 1433 its column of mean classes
     c34_all = a[:, 33]
     classlike = np.isin(c34_all, COL34_VALUES)
-    # the expert's 5 (not inspected) is a mark of most of its rows (1371 of NGC 4449's); a 5 or two typed
-    # into another file made it 'expert', its not-inspected 0s then read as spurious (NGC 628-C: class 4
-    # 542 -> 2062)
-    fives = int(np.sum(c34_all == 5))
-    if fives < max(1, a.shape[0] // 100):
+    # the expert's 5 (not inspected) is a mark of most of its rows (1371 of NGC 4449's); a 5 typed into
+    # another file made it 'expert', its not-inspected 0s then read as spurious (NGC 628-C: class 4
+    # 542 -> 2062), and in a file of under 200 rows one 5 was 1% of them
+    if _few(int(np.sum(c34_all == 5)), a.shape[0]):
         classlike &= c34_all != 5
     c34 = c34_all[classlike]
+    # likewise a 2 typed into NGC 3351's 0/1 flag made that flag its class column ('standard+extra')
+    not_flag = ~np.isin(c34, (0, 1))
     extra = {j: f"legus_col{j}" for j in range(35, k + 1)}
     if k == 39 and _is_method_flag(a[:, 34]):
         return LegusLayout("hybrid", {34: CLASS_REF, 35: CLASS_METHOD, 36: CLASS_HUMAN_MODE, 37: CLASS_ML,
                                       38: CLASS_ML_CHECKED, 39: CLASS_RECLASSIFIED}, True,
                            "col 34 final hybrid class (humans or ML, see col 35); not individual people")
-    if k >= 37 and c34.size and np.isin(c34, (0, 1)).all():
+    if k >= 37 and (~not_flag).any() and _few(int(not_flag.sum()), a.shape[0]):
+        # the note said 'only 0/1' of a flag with a hand-typed 2 as well
+        edits = int(np.sum(~np.isin(c34_all, (0, 1))))
+        aside = (f" but on {edits} rows (hand edits?)" if edits > 1 else " but on 1 row (a hand edit?)" if edits
+                 else "")
         return LegusLayout("unknown-class", extra, False,
-                           "col 34 holds only 0/1: the class column is not known (name it in Python with "
+                           f"col 34 holds only 0/1{aside}: the class column is not known (name it in Python with "
                            "column_map={'N': 'class_ref'}; starclass info FILE --map class_ref=N shows its counts)")
     if (c34 == 5).any() and np.isin(c34, (0, 1, 2, 3, 4, 5)).all():
         return LegusLayout("expert", {34: CLASS_REF, **extra}, k <= 34,
