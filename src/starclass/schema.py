@@ -349,7 +349,13 @@ class Column:
 
     @property
     def is_pattern(self) -> bool:
-        """True when :attr:`name` holds a placeholder such as ``<band>``."""
+        """True when :attr:`name` holds a placeholder such as ``<band>``.
+
+        Examples
+        --------
+        >>> COLUMNS["mag_<band>"].is_pattern, COLUMNS["x"].is_pattern
+        (True, False)
+        """
         return _PLACEHOLDER.search(self.name) is not None
 
     def matches(self, name: str) -> bool:

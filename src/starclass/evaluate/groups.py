@@ -160,7 +160,14 @@ class GroupFigures:
 
     @property
     def size(self) -> int:
-        """How many figures :meth:`__call__` returns."""
+        """How many figures :meth:`__call__` returns.
+
+        Examples
+        --------
+        >>> _, _, figs = group_table(np.array([1, 1, 2, 2]), np.array([1, 2, 2, 2]), ["a", "a", "b", "b"], (1, 2))
+        >>> figs.size, len(figs(np.ones(4)))  # (2 groups + all) x (accuracy + 2 recalls)
+        (9, 9)
+        """
         rows = self.n_groups + 1
         return rows * (1 + len(self.classes)) + (rows if self.aucs is not None else 0)
 

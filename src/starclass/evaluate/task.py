@@ -246,23 +246,55 @@ class EvalTask:
     # ------------------------------------------------------------------ properties
     @property
     def phangs_like(self) -> bool:
-        """True for the PHANGS four classes (agreement fractions, colour boxes, merges apply)."""
+        """True for the PHANGS four classes (agreement fractions, colour boxes, merges apply).
+
+        Examples
+        --------
+        >>> EvalTask.from_classes((1, 2, 3, 4)).phangs_like
+        True
+        >>> EvalTask.from_classes((1, 2, 3, 4), class_names=["cluster", "galaxy", "star", "artefact"]).phangs_like
+        False
+        """
         return self.classes == tuple(CLASSES) and "12v34" in self.merges
 
     @property
     def is_binary(self) -> bool:
+        """True when the task has two classes (binary ROC, purity and threshold apply).
+
+        Examples
+        --------
+        >>> EvalTask.from_classes((1, 2)).is_binary, EvalTask.from_classes((1, 2, 3, 4)).is_binary
+        (True, False)
+        """
         return len(self.classes) == 2
 
     @property
     def positive(self) -> int | None:
-        """The declared positive class; for a binary task without one, its first class."""
+        """The declared positive class; for a binary task without one, its first class.
+
+        Examples
+        --------
+        >>> EvalTask.from_classes((1, 2), positive_class=2).positive, EvalTask.from_classes((1, 2)).positive
+        (2, 1)
+        >>> EvalTask.from_classes((1, 2, 3, 4)).positive is None
+        True
+        """
         if self.positive_class is not None:
             return self.positive_class
         return self.classes[0] if self.is_binary else None
 
     @property
     def positive_declared(self) -> bool:
-        """Whether the task names its positive class (a binary task without one takes its first class)."""
+        """Whether the task names its positive class (a binary task without one takes its first class).
+
+        Examples
+        --------
+        >>> EvalTask.from_classes((1, 2), positive_class=1).positive_declared
+        True
+        >>> t = EvalTask.from_classes((1, 2))
+        >>> t.positive_declared, t.positive  # the first class, taken, not declared
+        (False, 1)
+        """
         return self.positive_class is not None
 
     def merge_title(self, merge: str) -> str:

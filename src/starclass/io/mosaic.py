@@ -299,47 +299,119 @@ class Mosaics(Protocol):
 
     @property
     def bands(self) -> list[str]:
-        """Band names (lower-case filter names), in order."""
+        """Band names (lower-case filter names), in order.
+
+        Examples
+        --------
+        >>> m = ArrayMosaics({"f438w": np.ones((4, 6)), "f814w": np.full((4, 6), 2.0)},  # an implementation
+        ...                  {"f438w": 25.7, "f814w": 24.7})
+        >>> m.bands
+        ['f438w', 'f814w']
+        """
         ...
 
     @property
     def data(self) -> Mapping[str, np.ndarray]:
-        """Band -> 2-D image in counts per second."""
+        """Band -> 2-D image in counts per second.
+
+        Examples
+        --------
+        >>> m = ArrayMosaics({"f438w": np.ones((4, 6)), "f814w": np.full((4, 6), 2.0)},  # an implementation
+        ...                  {"f438w": 25.7, "f814w": 24.7})
+        >>> float(m.data["f814w"][0, 0]), m.data["f814w"].shape
+        (2.0, (4, 6))
+        """
         ...
 
     @property
     def zeropoint(self) -> Mapping[str, float]:
-        """Band -> zeropoint with ``mag = -2.5 log10(pixel value) + zeropoint``."""
+        """Band -> zeropoint with ``mag = -2.5 log10(pixel value) + zeropoint``.
+
+        Examples
+        --------
+        >>> m = ArrayMosaics({"f438w": np.ones((4, 6)), "f814w": np.full((4, 6), 2.0)},  # an implementation
+        ...                  {"f438w": 25.7, "f814w": 24.7})
+        >>> m.zeropoint
+        {'f438w': 25.7, 'f814w': 24.7}
+        """
         ...
 
     @property
     def magsys(self) -> str:
-        """``"vega"`` or ``"ab"``: the system of :attr:`zeropoint`."""
+        """``"vega"`` or ``"ab"``: the system of :attr:`zeropoint`.
+
+        Examples
+        --------
+        >>> m = ArrayMosaics({"f438w": np.ones((4, 6)), "f814w": np.full((4, 6), 2.0)},  # an implementation
+        ...                  {"f438w": 25.7, "f814w": 24.7})
+        >>> m.magsys
+        'vega'
+        """
         ...
 
     @property
     def shape(self) -> tuple[int, int]:
-        """``(ny, nx)``, shared by all bands."""
+        """``(ny, nx)``, shared by all bands.
+
+        Examples
+        --------
+        >>> m = ArrayMosaics({"f438w": np.ones((4, 6)), "f814w": np.full((4, 6), 2.0)},  # an implementation
+        ...                  {"f438w": 25.7, "f814w": 24.7})
+        >>> m.shape
+        (4, 6)
+        """
         ...
 
     @property
     def wcs(self) -> WCS | None:
-        """The celestial WCS shared by all bands, or None."""
+        """The celestial WCS shared by all bands, or None.
+
+        Examples
+        --------
+        >>> m = ArrayMosaics({"f438w": np.ones((4, 6)), "f814w": np.full((4, 6), 2.0)},  # an implementation
+        ...                  {"f438w": 25.7, "f814w": 24.7})
+        >>> m.wcs is None
+        True
+        """
         ...
 
     @property
     def paths(self) -> Mapping[str, Path]:
-        """Band -> the file it came from (empty for images in memory)."""
+        """Band -> the file it came from (empty for images in memory).
+
+        Examples
+        --------
+        >>> m = ArrayMosaics({"f438w": np.ones((4, 6)), "f814w": np.full((4, 6), 2.0)},  # an implementation
+        ...                  {"f438w": 25.7, "f814w": 24.7})
+        >>> m.paths
+        {}
+        """
         ...
 
     @property
     def pixel_scale(self) -> float:
-        """Arcsec per pixel."""
+        """Arcsec per pixel.
+
+        Examples
+        --------
+        >>> m = ArrayMosaics({"f438w": np.ones((4, 6)), "f814w": np.full((4, 6), 2.0)},  # an implementation
+        ...                  {"f438w": 25.7, "f814w": 24.7})
+        >>> m.pixel_scale
+        0.04
+        """
         ...
 
     @property
     def v_band(self) -> str:
-        """The band used as V (detection, CI)."""
+        """The band used as V (detection, CI).
+
+        Examples
+        --------
+        >>> m = ArrayMosaics({"f438w": np.ones((4, 6)), "f814w": np.full((4, 6), 2.0)},  # an implementation
+        ...                  {"f438w": 25.7, "f814w": 24.7})
+        >>> m.v_band
+        'f438w'
+        """
         ...
 
     def mask(self, band: str) -> np.ndarray:
@@ -412,18 +484,46 @@ class ArrayMosaics:
 
     @property
     def bands(self) -> list[str]:
+        """Band names, lower-cased, in the order the images were given.
+
+        Examples
+        --------
+        >>> ArrayMosaics({"F555W": np.ones((4, 6)), "f814w": np.ones((4, 6))}, {"f555w": 25.7, "f814w": 24.7}).bands
+        ['f555w', 'f814w']
+        """
         return list(self.data)
 
     @property
     def shape(self) -> tuple[int, int]:
+        """``(ny, nx)``, shared by all bands.
+
+        Examples
+        --------
+        >>> ArrayMosaics({"f555w": np.ones((4, 6)), "f814w": np.ones((4, 6))}, {"f555w": 25.7, "f814w": 24.7}).shape
+        (4, 6)
+        """
         return next(iter(self.data.values())).shape
 
     @property
     def paths(self) -> dict[str, Path]:
+        """Band -> file: always empty, as images in memory come from no file.
+
+        Examples
+        --------
+        >>> ArrayMosaics({"f555w": np.ones((4, 6))}, {"f555w": 25.7}).paths
+        {}
+        """
         return {}
 
     @property
     def v_band(self) -> str:
+        """The band used as V (detection, CI): F555W, else F606W, else g, else the first.
+
+        Examples
+        --------
+        >>> ArrayMosaics({"f438w": np.ones((4, 6)), "f814w": np.ones((4, 6))}, {"f438w": 25.7, "f814w": 24.7}).v_band
+        'f438w'
+        """
         return v_band(self.bands)
 
     def mask(self, band: str) -> np.ndarray:
@@ -522,7 +622,18 @@ class MosaicSet:
 
     @property
     def v_band(self) -> str:
-        """The band used as V (detection, CI): F555W, else F606W, else g, else the first."""
+        """The band used as V (detection, CI): F555W, else F606W, else g, else the first.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> for band in ("f438w", "f606w", "f814w"):
+        ...     fits.PrimaryHDU(np.ones((8, 8), np.float32), fits.Header({"FILTER": band, "ABMAGZP": 25.0})).writeto(
+        ...         d / f"{band}.fits")
+        >>> read_mosaics(d).v_band
+        'f606w'
+        """
         return v_band(self.bands)
 
     def mask(self, band: str, window: tuple[slice, slice] | None = None) -> np.ndarray:

@@ -44,15 +44,36 @@ class TaskLike(Protocol):
 
     @property
     def n_classes(self) -> int:
-        """Number of classes."""
+        """Number of classes.
+
+        Examples
+        --------
+        >>> from starclass.learn.config import get_preset
+        >>> get_preset("legus4").n_classes, get_preset("m31-binary").n_classes
+        (4, 2)
+        """
 
     @property
     def n_channels(self) -> int:
-        """Channels of the network's input."""
+        """Channels of the network's input.
+
+        Examples
+        --------
+        >>> from starclass.learn.config import get_preset
+        >>> get_preset("legus4").n_channels  # 5 bands at 3 scales
+        15
+        """
 
     @property
     def preset_name(self) -> str | None:
-        """The preset's name, or None for a task that is no preset."""
+        """The preset's name, or None for a task that is no preset.
+
+        Examples
+        --------
+        >>> from starclass.learn.config import get_preset
+        >>> get_preset("legus4").preset_name
+        'legus4'
+        """
 
     def members(self) -> list[dict[str, Any]]:
         """The ensemble members: one dict (architecture and its options) each."""

@@ -963,6 +963,14 @@ class ModelCalibration:
 
     @property
     def n(self) -> int:
+        """Number of held-out rows the map was fitted on.
+
+        Examples
+        --------
+        >>> p = np.array([[0.99, 0.01]] * 4 + [[0.01, 0.99]] * 4)
+        >>> ModelCalibration([1, 2], p, np.array([0, 0, 0, 1, 1, 1, 1, 0]), temperature=1.0).n
+        8
+        """
         return int(len(self.labels))
 
     def for_tta(self, tta: bool) -> ModelCalibration:

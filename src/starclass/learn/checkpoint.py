@@ -973,10 +973,26 @@ class LoadedModel:
 
     @property
     def bands(self) -> list[str]:
+        """The bands the model reads, in the order of its input channels (its task's ``bands``).
+
+        Examples
+        --------
+        >>> from starclass.learn.config import get_preset
+        >>> LoadedModel(get_preset("galaxy-cluster-compact"), members=[]).bands
+        ['xray', 'optical']
+        """
         return list(self.config.bands)
 
     @property
     def classes(self) -> list[int]:
+        """The classes of the probability columns, in order (its task's ``classes``, as ints).
+
+        Examples
+        --------
+        >>> from starclass.learn.config import get_preset
+        >>> LoadedModel(get_preset("legus4"), members=[]).classes
+        [1, 2, 3, 4]
+        """
         return [int(c) for c in self.config.classes]
 
 

@@ -858,26 +858,60 @@ class TaskConfig:
     # ------------------------------------------------------------------ shapes
     @property
     def n_classes(self) -> int:
-        """Number of network outputs."""
+        """Number of network outputs.
+
+        Examples
+        --------
+        >>> get_preset("legus4").classes, get_preset("legus4").n_classes
+        ([1, 2, 3, 4], 4)
+        """
         return len(self.classes)
 
     @property
     def n_bands_in(self) -> int:
-        """Channels per scale: 3 for RGB-normalised stamps, else the number of bands."""
+        """Channels per scale: 3 for RGB-normalised stamps, else the number of bands.
+
+        Examples
+        --------
+        >>> get_preset("legus4").n_bands_in, get_preset("legus4", normalisation="rgb").n_bands_in
+        (5, 3)
+        """
         return 3 if self.normalisation == "rgb" else len(self.bands)
 
     @property
     def n_channels(self) -> int:
-        """C of the network input ``[N, C, H, W]``: ``len(scales) * channels per scale``."""
+        """C of the network input ``[N, C, H, W]``: ``len(scales) * channels per scale``.
+
+        Examples
+        --------
+        >>> cfg = get_preset("legus4")
+        >>> cfg.scales, cfg.n_bands_in, cfg.n_channels
+        ([1.0, 1.6, 3.2], 5, 15)
+        """
         return len(self.scales) * self.n_bands_in
 
     @property
     def network_size(self) -> int:
-        """Side of the image the network body works on (``input_size`` or the stamp size)."""
+        """Side of the image the network body works on (``input_size`` or the stamp size).
+
+        Examples
+        --------
+        >>> get_preset("phangs4").stamp_size, get_preset("phangs4").network_size  # stamps resized to 224
+        (299, 224)
+        >>> get_preset("legus4").network_size
+        32
+        """
         return self.input_size or self.stamp_size
 
     @property
     def is_binary(self) -> bool:
+        """True when the task has two classes (one probability column, the positive class's, suffices).
+
+        Examples
+        --------
+        >>> get_preset("m31-binary").is_binary, get_preset("legus4").is_binary
+        (True, False)
+        """
         return self.n_classes == 2
 
     # ------------------------------------------------------------------ ensemble members
@@ -909,6 +943,13 @@ class TaskConfig:
 
     @property
     def n_members(self) -> int:
+        """Number of ensemble members: ``len(self.members())``.
+
+        Examples
+        --------
+        >>> get_preset("phangs4").n_members, get_preset("legus4").n_members
+        (20, 1)
+        """
         return len(self.members())
 
     def member(self, index: int | None) -> dict[str, Any]:

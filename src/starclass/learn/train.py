@@ -733,7 +733,20 @@ class EarlyStopping:
 
     @property
     def stopped(self) -> bool:
-        """True once ``patience`` epochs in a row did not improve on the best."""
+        """True once ``patience`` epochs in a row did not improve on the best.
+
+        Examples
+        --------
+        >>> es = EarlyStopping(patience=2, has_val=True)
+        >>> for epoch, acc in enumerate([0.8, 0.7, 0.6], 1):
+        ...     es.update(epoch, val_loss=0.5, val_acc=acc, snapshot=dict)
+        ...     print(epoch, es.stopped)
+        1 False
+        2 False
+        3 True
+        >>> EarlyStopping(patience=2, has_val=False).stopped  # no validation rows: never stops early
+        False
+        """
         return self.patience is not None and self.patience > 0 and self.bad >= self.patience and self.has_val
 
     def update(self, epoch: int, val_loss: float, val_acc: float, snapshot: Callable[[], dict]) -> None:

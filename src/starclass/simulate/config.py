@@ -343,11 +343,25 @@ class SimConfig:
     # -- derived ---------------------------------------------------------------------------
     @property
     def v_band(self) -> str:
+        """The band used as V (detection, CI): F555W, else F606W, else g, else the first.
+
+        Examples
+        --------
+        >>> SimConfig().v_band, SimConfig(bands=("f438w", "f814w")).v_band
+        ('f555w', 'f438w')
+        """
         return v_band(list(self.bands))
 
     @property
     def pc_per_px(self) -> float:
-        """Parsecs per pixel at the field's distance."""
+        """Parsecs per pixel at the field's distance.
+
+        Examples
+        --------
+        >>> cfg = SimConfig(distance_mpc=10.0, pixel_scale=0.04)
+        >>> round(cfg.pc_per_px, 3), round(cfg.replace(distance_mpc=20.0).pc_per_px, 3)  # twice as far: twice the pc
+        (1.939, 3.879)
+        """
         return self.distance_mpc * 1e6 * self.pixel_scale / 206264.806
 
     def band_depth(self, band: str) -> float:

@@ -295,7 +295,13 @@ class CutoutSimConfig:
 
     @property
     def pc_per_arcsec(self) -> float:
-        """Parsecs per arcsec at M31."""
+        """Parsecs per arcsec at M31.
+
+        Examples
+        --------
+        >>> round(CutoutSimConfig().pc_per_arcsec, 3)  # 0.78 Mpc: 1" = 0.78e6 pi / 648000 pc
+        3.782
+        """
         return self.distance_mpc * 1e6 / _ARCSEC_PER_RAD
 
     def zeropoint(self, fwhm_arcsec: float = 0.7, depth: float | None = None) -> float:

@@ -51,7 +51,14 @@ class BandNoise:
 
     @property
     def pixel_sigma(self) -> float:
-        """Noise (e-/s) of one pixel at the typical background."""
+        """Noise (e-/s) of one pixel at the typical background.
+
+        Examples
+        --------
+        >>> b = BandNoise(exptime=100.0, read_noise=4.0, background=0.5, sky=0.3, galaxy_level=0.2)
+        >>> round(b.pixel_sigma, 5)  # sqrt(0.5 * 100 + 4^2) / 100
+        0.08124
+        """
         t = self.exptime
         return float(np.sqrt(self.background * t + self.read_noise ** 2) / t)
 

@@ -134,7 +134,13 @@ class CandidateSimConfig:
 
     @property
     def grid_arcsec(self) -> float:
-        """Pixel of the common grid: the field of view over ``size`` pixels."""
+        """Pixel of the common grid: the field of view over ``size`` pixels.
+
+        Examples
+        --------
+        >>> CandidateSimConfig().grid_arcsec, CandidateSimConfig(size=84).grid_arcsec  # 7' over 168 px, over 84 px
+        (2.5, 5.0)
+        """
         return self.field_arcmin * 60.0 / self.size
 
 

@@ -187,26 +187,104 @@ class StampStores:
     # the StampStore shortcuts training reads
     @property
     def bands(self) -> list[str]:
+        """Names of the bands the inputs were cut from (every store has the same).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from starclass.stamps import write_stamp_store
+        >>> d = Path(tempfile.mkdtemp())
+        >>> for name, n in (("north", 3), ("south", 2)):
+        ...     _ = write_stamp_store(d / f"{name}.h5", np.zeros((n, 1, 4, 4), np.float32), np.ones((n, 4, 4), bool),
+        ...                           channels=["f555w"])
+        >>> StampStores([d / "north.h5", d / "south.h5"]).bands
+        ['f555w']
+        """
         return self.stores[0].bands
 
     @property
     def channels(self) -> list[str]:
+        """Channel names of one scale, in the order of the inputs' channel axis (every store has the same).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from starclass.stamps import write_stamp_store
+        >>> d = Path(tempfile.mkdtemp())
+        >>> for name, n in (("north", 3), ("south", 2)):
+        ...     _ = write_stamp_store(d / f"{name}.h5", np.zeros((n, 1, 4, 4), np.float32), np.ones((n, 4, 4), bool),
+        ...                           channels=["f555w"])
+        >>> StampStores([d / "north.h5", d / "south.h5"]).channels
+        ['f555w']
+        """
         return self.stores[0].channels
 
     @property
     def scales(self) -> list[float]:
+        """Zoom factor of each scale, scale-major as the inputs hold them (every store has the same).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from starclass.stamps import write_stamp_store
+        >>> d = Path(tempfile.mkdtemp())
+        >>> for name, n in (("north", 3), ("south", 2)):
+        ...     _ = write_stamp_store(d / f"{name}.h5", np.zeros((n, 1, 4, 4), np.float32), np.ones((n, 4, 4), bool),
+        ...                           channels=["f555w"])
+        >>> StampStores([d / "north.h5", d / "south.h5"]).scales
+        [1.0]
+        """
         return self.stores[0].scales
 
     @property
     def normalisation(self) -> str:
+        """Name of the normalisation the stamps were written with (every store has the same).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from starclass.stamps import write_stamp_store
+        >>> d = Path(tempfile.mkdtemp())
+        >>> for name, n in (("north", 3), ("south", 2)):
+        ...     _ = write_stamp_store(d / f"{name}.h5", np.zeros((n, 1, 4, 4), np.float32), np.ones((n, 4, 4), bool),
+        ...                           channels=["f555w"])
+        >>> StampStores([d / "north.h5", d / "south.h5"]).normalisation
+        'none'
+        """
         return self.stores[0].normalisation
 
     @property
     def stamp_size(self) -> int:
+        """Side S of the square stamps, in pixels (every store has the same).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from starclass.stamps import write_stamp_store
+        >>> d = Path(tempfile.mkdtemp())
+        >>> for name, n in (("north", 3), ("south", 2)):
+        ...     _ = write_stamp_store(d / f"{name}.h5", np.zeros((n, 1, 4, 4), np.float32), np.ones((n, 4, 4), bool),
+        ...                           channels=["f555w"])
+        >>> StampStores([d / "north.h5", d / "south.h5"]).stamp_size
+        4
+        """
         return self.stores[0].stamp_size
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """Shape ``(N, n_scales * C, S, S)`` of all the inputs, N the rows of all the stores together.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from starclass.stamps import write_stamp_store
+        >>> d = Path(tempfile.mkdtemp())
+        >>> for name, n in (("north", 3), ("south", 2)):
+        ...     _ = write_stamp_store(d / f"{name}.h5", np.zeros((n, 1, 4, 4), np.float32), np.ones((n, 4, 4), bool),
+        ...                           channels=["f555w"])
+        >>> StampStores([d / "north.h5", d / "south.h5"]).shape
+        (5, 1, 4, 4)
+        """
         return (int(self._starts[-1]), *self.stores[0].shape[1:])
 
     def __len__(self) -> int:

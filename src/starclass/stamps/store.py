@@ -402,30 +402,109 @@ class StampStore:
     # metadata shortcuts
     @property
     def bands(self) -> list[str]:
+        """Names of the bands the inputs were cut from (the bands metadata).
+
+        They are the channels, except with the rgb normalisation, whose channels are r, g, b.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+        >>> _ = write_stamp_store(path, np.zeros((2, 3, 8, 8), np.float32), np.ones((2, 8, 8), bool),
+        ...                       channels=["r", "g", "b"], normalisation="rgb", bands=["f438w", "f555w", "f814w"])
+        >>> StampStore(path).bands, StampStore(path).channels
+        (['f438w', 'f555w', 'f814w'], ['r', 'g', 'b'])
+        """
         return list(self.meta["bands"])
 
     @property
     def channels(self) -> list[str]:
+        """Channel names of one scale, in the order of the inputs' channel axis.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+        >>> _ = write_stamp_store(path, np.zeros((2, 2, 8, 8), np.float32), np.ones((2, 8, 8), bool),
+        ...                       channels=["f555w", "f814w"])
+        >>> StampStore(path).channels
+        ['f555w', 'f814w']
+        """
         return list(self.meta["channels"])
 
     @property
     def scales(self) -> list[float]:
+        """Zoom factor of each scale, in the order the inputs hold them (scale-major).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+        >>> _ = write_stamp_store(path, np.zeros((2, 2, 8, 8), np.float32), np.ones((2, 2, 8, 8), bool),
+        ...                       channels=["f555w"], scales=(1.0, 2.0))
+        >>> StampStore(path).scales
+        [1.0, 2.0]
+        """
         return list(self.meta["scales"])
 
     @property
     def normalisation(self) -> str:
+        """Name of the normalisation the stamps were written with ("none" when not normalised).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+        >>> _ = write_stamp_store(path, np.zeros((2, 1, 8, 8), np.float32), np.ones((2, 8, 8), bool),
+        ...                       channels=["f555w"])
+        >>> StampStore(path).normalisation
+        'none'
+        """
         return str(self.meta["normalisation"])
 
     @property
     def n_scales(self) -> int:
+        """Number of scales (len(store.scales)); the inputs hold n_scales * len(channels) channels.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+        >>> _ = write_stamp_store(path, np.zeros((2, 2, 8, 8), np.float32), np.ones((2, 2, 8, 8), bool),
+        ...                       channels=["f555w"], scales=(1.0, 2.0))
+        >>> StampStore(path).n_scales
+        2
+        """
         return len(self.meta["scales"])
 
     @property
     def stamp_size(self) -> int:
+        """Side S of the square stamps, in pixels.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+        >>> _ = write_stamp_store(path, np.zeros((2, 1, 8, 8), np.float32), np.ones((2, 8, 8), bool),
+        ...                       channels=["f555w"])
+        >>> StampStore(path).stamp_size
+        8
+        """
         return int(self.meta["stamp_size"])
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """Shape (N, n_scales * C, S, S) of all the inputs, read without loading them.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+        >>> _ = write_stamp_store(path, np.zeros((2, 1, 8, 8), np.float32), np.ones((2, 8, 8), bool),
+        ...                       channels=["f555w"])
+        >>> StampStore(path).shape
+        (2, 1, 8, 8)
+        """
         return tuple(self._shape)
 
     def __len__(self) -> int:

@@ -125,7 +125,14 @@ class SurveyPlan:
 
     @property
     def field_names(self) -> list[str]:
-        """The fields' names, in plan order."""
+        """The fields' names, in plan order.
+
+        Examples
+        --------
+        >>> p = SurveyPlan(fields=(FieldSpec("north", (Path("north"),)), FieldSpec("south", (Path("south"),))))
+        >>> p.field_names
+        ['north', 'south']
+        """
         return [f.name for f in self.fields]
 
     def with_options(self, **options: Any) -> SurveyPlan:

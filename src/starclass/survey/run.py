@@ -111,6 +111,16 @@ class FieldInfo:
 
     @property
     def detected(self) -> bool:
+        """True when the field has no given positions, so its tiles detect their candidates.
+
+        Examples
+        --------
+        >>> from astropy.table import Table
+        >>> spec = FieldSpec("north", (Path("north"),))       # the plan's field
+        >>> given = Table({"x": [3.0], "y": [4.0]})
+        >>> FieldInfo(spec, (64, 64), {}).detected, FieldInfo(spec, (64, 64), {}, positions=given).detected
+        (True, False)
+        """
         return self.positions is None
 
 
@@ -156,6 +166,13 @@ class SurveyResult:
 
     @property
     def ok(self) -> bool:
+        """True when every tile was done (no failed tile: the catalogue was merged).
+
+        Examples
+        --------
+        >>> SurveyResult(Path("survey_out"), {}).ok, SurveyResult(Path("survey_out"), {}, failed=["north/r000_c001"]).ok
+        (True, False)
+        """
         return not self.failed
 
 

@@ -53,23 +53,49 @@ class Tile:
 
     @property
     def name(self) -> str:
-        """``r<row>_c<col>``, zero-padded so names sort in grid order."""
+        """``r<row>_c<col>``, zero-padded so names sort in grid order.
+
+        Examples
+        --------
+        >>> Tile(2, 11, core=(1100, 1200, 200, 300), window=(1068, 1232, 168, 332)).name
+        'r002_c011'
+        """
         return f"r{self.row:03d}_c{self.col:03d}"
 
     @property
     def offset(self) -> tuple[int, int]:
-        """``(x, y)`` of the window's first pixel in the whole image."""
+        """``(x, y)`` of the window's first pixel in the whole image.
+
+        Examples
+        --------
+        >>> Tile(0, 1, core=(100, 200, 0, 100), window=(68, 232, 0, 132)).offset
+        (68, 0)
+        """
         return self.window[0], self.window[2]
 
     @property
     def slices(self) -> tuple[slice, slice]:
-        """Numpy ``(rows, cols)`` slices of the window."""
+        """Numpy ``(rows, cols)`` slices of the window.
+
+        Examples
+        --------
+        >>> image = np.zeros((132, 300))
+        >>> t = Tile(0, 1, core=(100, 200, 0, 100), window=(68, 232, 0, 132))
+        >>> t.slices, image[t.slices].shape
+        ((slice(0, 132, None), slice(68, 232, None)), (132, 164))
+        """
         x0, x1, y0, y1 = self.window
         return slice(y0, y1), slice(x0, x1)
 
     @property
     def n_pixels(self) -> int:
-        """Pixels in the core."""
+        """Pixels in the core.
+
+        Examples
+        --------
+        >>> Tile(0, 1, core=(100, 200, 0, 100), window=(68, 232, 0, 132)).n_pixels  # the core's, not the window's
+        10000
+        """
         x0, x1, y0, y1 = self.core
         return (x1 - x0) * (y1 - y0)
 
@@ -232,30 +258,94 @@ class MosaicWindow:
     # the parent's, as the Mosaics protocol names them (exptime and headers: None where it has none)
     @property
     def bands(self) -> list[str]:
+        """The parent's band names, in order.
+
+        Examples
+        --------
+        >>> from starclass.io import ArrayMosaics
+        >>> m = ArrayMosaics({"f555w": np.ones((4, 5)), "f814w": np.ones((4, 5))}, {"f555w": 25.0, "f814w": 24.2})
+        >>> MosaicWindow(m, (1, 3, 2, 4)).bands
+        ['f555w', 'f814w']
+        """
         return list(self._parent.bands)
 
     @property
     def zeropoint(self) -> Mapping[str, float]:
+        """The parent's band -> zeropoint (the same for every window).
+
+        Examples
+        --------
+        >>> from starclass.io import ArrayMosaics
+        >>> m = ArrayMosaics({"f555w": np.ones((4, 5)), "f814w": np.ones((4, 5))}, {"f555w": 25.0, "f814w": 24.2})
+        >>> MosaicWindow(m, (1, 3, 2, 4)).zeropoint
+        {'f555w': 25.0, 'f814w': 24.2}
+        """
         return self._parent.zeropoint
 
     @property
     def magsys(self) -> str:
+        """The parent's magnitude system of :attr:`zeropoint` (``"vega"`` or ``"ab"``).
+
+        Examples
+        --------
+        >>> from starclass.io import ArrayMosaics
+        >>> m = ArrayMosaics({"f555w": np.ones((4, 5)), "f814w": np.ones((4, 5))}, {"f555w": 25.0, "f814w": 24.2})
+        >>> MosaicWindow(m, (1, 3, 2, 4)).magsys
+        'vega'
+        """
         return self._parent.magsys
 
     @property
     def pixel_scale(self) -> float:
+        """The parent's arcsec per pixel.
+
+        Examples
+        --------
+        >>> from starclass.io import ArrayMosaics
+        >>> m = ArrayMosaics({"f555w": np.ones((4, 5)), "f814w": np.ones((4, 5))}, {"f555w": 25.0, "f814w": 24.2})
+        >>> MosaicWindow(m, (1, 3, 2, 4)).pixel_scale
+        0.04
+        """
         return self._parent.pixel_scale
 
     @property
     def v_band(self) -> str:
+        """The parent's band used as V (detection, CI).
+
+        Examples
+        --------
+        >>> from starclass.io import ArrayMosaics
+        >>> m = ArrayMosaics({"f555w": np.ones((4, 5)), "f814w": np.ones((4, 5))}, {"f555w": 25.0, "f814w": 24.2})
+        >>> MosaicWindow(m, (1, 3, 2, 4)).v_band
+        'f555w'
+        """
         return self._parent.v_band
 
     @property
     def exptime(self) -> Mapping[str, float] | None:
+        """The parent's band -> exposure time (s), or None where the parent has none.
+
+        Examples
+        --------
+        >>> from starclass.io import ArrayMosaics
+        >>> m = ArrayMosaics({"f555w": np.ones((4, 5)), "f814w": np.ones((4, 5))},
+        ...                  {"f555w": 25.0, "f814w": 24.2}, exptime={"f555w": 500})
+        >>> MosaicWindow(m, (1, 3, 2, 4)).exptime
+        {'f555w': 500.0}
+        """
         return getattr(self._parent, "exptime", None)
 
     @property
     def headers(self) -> Mapping[str, Any] | None:
+        """The parent's band -> FITS header, or None where the parent has none (images in memory).
+
+        Examples
+        --------
+        >>> from starclass.io import ArrayMosaics
+        >>> m = ArrayMosaics({"f555w": np.ones((4, 5)), "f814w": np.ones((4, 5))}, {"f555w": 25.0, "f814w": 24.2})
+        >>> MosaicWindow(m, (1, 3, 2, 4)).headers is None
+        True
+        """
         return getattr(self._parent, "headers", None)
 
     @property
@@ -264,6 +354,15 @@ class MosaicWindow:
 
         The stamp cutters read it as classify's do on a whole MosaicSet: a tile had none, so a given
         position on a drizzled mosaic's zero-weight padding was cut from the zeros and classified.
+
+        Examples
+        --------
+        >>> from starclass.io import ArrayMosaics
+        >>> m = ArrayMosaics({"f555w": np.ones((4, 5)), "f814w": np.ones((4, 5))}, {"f555w": 25.0, "f814w": 24.2})
+        >>> m.weights = {"f555w": np.arange(20.0).reshape(4, 5), "f814w": None}  # as a MosaicSet has them
+        >>> w = MosaicWindow(m, (1, 3, 2, 4))
+        >>> w.weights["f555w"].tolist(), w.weights["f814w"]
+        ([[11.0, 12.0], [16.0, 17.0]], None)
         """
         if not hasattr(self, "_weights"):
             from starclass.io.mosaic import ZERO_PADDING_PX, zero_padding
@@ -292,11 +391,29 @@ class MosaicWindow:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """``(ny, nx)`` of the window (not of the parent).
+
+        Examples
+        --------
+        >>> from starclass.io import ArrayMosaics
+        >>> m = ArrayMosaics({"f555w": np.ones((4, 5)), "f814w": np.ones((4, 5))}, {"f555w": 25.0, "f814w": 24.2})
+        >>> MosaicWindow(m, (1, 3, 2, 4)).shape
+        (2, 2)
+        """
         x0, x1, y0, y1 = self._window
         return (y1 - y0, x1 - x0)
 
     @property
     def paths(self) -> Mapping[str, Path]:
+        """The parent's band -> file it came from (empty for images in memory).
+
+        Examples
+        --------
+        >>> from starclass.io import ArrayMosaics
+        >>> m = ArrayMosaics({"f555w": np.ones((4, 5)), "f814w": np.ones((4, 5))}, {"f555w": 25.0, "f814w": 24.2})
+        >>> MosaicWindow(m, (1, 3, 2, 4)).paths
+        {}
+        """
         return getattr(self._parent, "paths", {}) or {}
 
     def mask(self, band: str) -> np.ndarray:

@@ -145,7 +145,16 @@ class TileJob:
 
     @property
     def key(self) -> str:
-        """``<field>/<tile>``: how failures are reported."""
+        """``<field>/<tile>``: how failures are reported.
+
+        Examples
+        --------
+        >>> job = TileJob("north", Tile(0, 1, core=(100, 200, 0, 100), window=(68, 232, 0, 132)), (4096, 4096),
+        ...               {"f555w": "north/f555w.fits"}, "model", "abc123", "growth", 256, None, 4.0,
+        ...               "tiles/north_r000_c001.parquet", "d1g35t")
+        >>> job.key
+        'north/r000_c001'
+        """
         return f"{self.field}/{self.tile.name}"
 
     @property
