@@ -83,8 +83,8 @@ class FieldInfo:
     --------
     Made by :func:`prepare` for each field of the plan:
 
-    >>> from starclass.io.fields import FieldSpec
-    >>> info = FieldInfo(FieldSpec("north", (Path("north"),), Path("north.ecsv")), (4096, 4096),
+    >>> from starclass.survey.plan import FieldSpec   # the plan's field, not io.fields' FieldSpec
+    >>> info = FieldInfo(FieldSpec("north", (Path("north"),)), (4096, 4096),
     ...                  {"f555w": "north/f555w.fits"})
     >>> info.spec.name, info.shape, info.positions is None
     ('north', (4096, 4096), True)
