@@ -751,6 +751,18 @@ def check_fixed_columns(a: np.ndarray, lines: np.ndarray, path: Path) -> None:
                 "file of other columns as a table with a header (CSV, ECSV)")
 
 
+
+def _at_lines(lines: np.ndarray, odd: np.ndarray) -> str:
+    """Where in the file the odd values are, for a warning: ``"line 7"``, ``"lines 7, 9, 12, 15, 20 and 3 more"``."""
+    at = np.flatnonzero(odd)
+    shown = ", ".join(str(int(n)) for n in lines[at[:5]])
+    return f"line{'s' if at.size > 1 else ''} {shown}" + (f" and {at.size - 5} more" if at.size > 5 else "")
+
+
+def _odd_integers(v: np.ndarray, method: bool) -> np.ndarray:
+    """Values of an integer column that are no whole number, or (the method column) no method flag."""
+    return ~np.isin(v, METHOD_FLAGS) if method else ~(np.isfinite(v) & (v == np.round(v)))
+
 def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_based: bool = True,
                    column_map: Mapping[str, str] | None = None) -> Table:
     """Read a LEGUS ``.tab`` cluster catalogue of any field into the schema (not yet validated).
@@ -891,11 +903,9 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                             f"in column 34 they mean that the file lost its class column (it has {ncols} columns): "
                             "compare it with the original)")
                 # where: a hand-edited file's one NaN or 7 was named by value alone
-                at = np.flatnonzero(odd)
-                where = ", ".join(str(int(n)) for n in lines[at[:5]]) + (f" and {at.size - 5} more" if at.size > 5
-                                                                         else "")
+                where = _at_lines(lines, odd)
                 warnings.warn(f"{p.name}: column {k} (class_ref): {int(odd.sum())} of {len(v)} {what} "
-                              f"({shown}) read as 0, not inspected, at line{'s' if at.size > 1 else ''} {where} of "
+                              f"({shown}) read as 0, not inspected, at {where} of "
                               f"the file{mean}; if another column holds the class, "
                               f"name it: --map class_ref=N (column_map={{'N': 'class_ref'}} in Python)",
                               stacklevel=2)
@@ -904,24 +914,19 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                 # "not inspected" and left out of every count of spurious sources
                 v[v == 0] = 4
             v[bad] = 0
-        elif name in _INT_COLUMNS and name != ID and not np.all(
-                np.isin(v, METHOD_FLAGS) if name == CLASS_METHOD else np.isfinite(v) & (v == np.round(v))):
+        elif name in _INT_COLUMNS and name != ID and (odd := _odd_integers(v, name == CLASS_METHOD)).any():
             # a NaN cast to an integer became -32768 or 0 with only numpy's "invalid value encountered in cast":
             # NGC 1566's one NaN method flag read as "the machine alone", a NaN class_ml as a class; a 2 there
             # is a whole number, but no method
             method = name == CLASS_METHOD
-            odd = ~np.isin(v, METHOD_FLAGS) if method else ~(np.isfinite(v) & (v == np.round(v)))
             fill = -1 if method else 0
             what = (f"values that are no method flag {', '.join(map(str, METHOD_FLAGS[:-1]))} or {METHOD_FLAGS[-1]}"
                     if method
                     else "values that are not whole numbers")
-            at = np.flatnonzero(odd)
-            where = ", ".join(str(int(n)) for n in lines[at[:5]]) + (f" and {at.size - 5} more" if at.size > 5
-                                                                     else "")
+            where = _at_lines(lines, odd)
             warnings.warn(f"{p.name}: column {k} ({name}): {int(odd.sum())} of {len(v)} {what} "
                           f"({', '.join(f'{x:g}' for x in np.unique(v[odd])[:5])}) read as {fill}"
-                          f"{' (method unknown)' if fill == -1 else ''}, at line{'s' if at.size > 1 else ''} "
-                          f"{where} of the file", stacklevel=2)
+                          f"{' (method unknown)' if fill == -1 else ''}, at {where} of the file", stacklevel=2)
             v[odd] = fill
         t[name] = v.astype(np.int64 if name == ID else np.int16) if name in _INT_COLUMNS else v
     if layout.name == "hybrid" and CLASS_REF in t.colnames:
