@@ -388,7 +388,7 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     if mag_column is not None:
         if mag_column not in table.colnames:
             raise StarclassError(f"the candidates have no magnitude column {mag_column!r} (--mag-column)")
-        mags = np.ma.filled(np.ma.asarray(table[mag_column], dtype=float), np.nan)
+        mags = _magnitudes(table, mag_column, key)
     rows = pick(scores, n, mags=mags, bins=bins, eligible=eligible)
     ranked = np.isfinite(np.asarray(scores, dtype=float))
     pool = eligible & ranked
@@ -445,6 +445,19 @@ def pool_text(meta: dict, labels_name: str = "--labels") -> str:
     if not left:
         return f"the {counted(total, 'candidate')}"
     return f"the {counted(eligible, 'candidate')} that can be ranked (of {total}: {', '.join(left)})"
+
+
+def _magnitudes(table: Table, mag_column: str, key: str) -> np.ndarray:
+    """The ``mag_column`` of ``table`` as floats (NaN where empty), or a refusal naming its first cell of text."""
+    from starclass.io.catalog import numeric_column
+
+    ids = np.asarray(table[key]) if key in table.colnames else None
+    try:
+        return numeric_column(table, mag_column, "the candidates'", ids=ids)
+    except StarclassError as exc:
+        # a column of text ('kind': globular) stopped with numpy's ValueError traceback
+        raise StarclassError(f"--mag-column {mag_column!r} is not a magnitude column: {exc}; name a column of "
+                             "magnitudes") from None
 
 
 def default_mag_column(table: Table) -> str | None:
