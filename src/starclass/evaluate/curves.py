@@ -81,7 +81,9 @@ def prob_matrix(table: Table, classes: tuple[int, ...] = (1, 2, 3, 4),
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         what = "prob_<k>" if columns is None else ", ".join(cols)
-        raise StarclassError(f"{what} columns: non-finite probability in row {row + 1}")
+        col = cols[int(np.flatnonzero(~np.isfinite(p[row]))[0])]
+        raise StarclassError(f"{what} columns: non-finite probability in row {row + 1} ({col} is empty, NaN or "
+                             "infinite, on a row that is scored)")
     return p
 
 

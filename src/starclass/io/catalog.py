@@ -43,7 +43,7 @@ import astropy.units as u
 import numpy as np
 from astropy.coordinates import Angle, SkyCoord
 from astropy.io import fits
-from astropy.table import MaskedColumn, Table
+from astropy.table import Column, MaskedColumn, Table
 from astropy.table.meta import get_header_from_yaml
 from astropy.wcs import WCS
 from numpy.typing import ArrayLike
@@ -2340,6 +2340,8 @@ def check_prob_columns(table: Table, path: PathLike | None = None, source: str =
     A ``prob_<k>`` cell of text (``"high"``, a spreadsheet's ``#N/A``) was kept as text: ``evaluate``
     then failed with a ValueError traceback, ``inspect --predictions`` dropped the row's
     probabilities without a word. Empty (masked) cells become NaN, as elsewhere.
+    An empty cell of a column of numbers became its fill value, 0.0, and was scored as a
+    probability of 0; it is NaN too.
 
     Parameters
     ----------
@@ -2364,6 +2366,10 @@ def check_prob_columns(table: Table, path: PathLike | None = None, source: str =
     --------
     >>> check_prob_columns(Table({"id": [1, 2], "prob_1": ["0.2", "0.9"]}))["prob_1"].tolist()
     [0.2, 0.9]
+    >>> from astropy.table import MaskedColumn
+    >>> t = Table({"id": [1, 2], "prob_1": MaskedColumn([0.2, 0.0], mask=[False, True])})  # an empty cell
+    >>> check_prob_columns(t)["prob_1"].tolist()
+    [0.2, nan]
     >>> check_prob_columns(Table({"id": [1, 2], "prob_1": ["0.2", "high"]}), "p.csv", "predictions")
     Traceback (most recent call last):
     ...
@@ -2372,8 +2378,16 @@ def check_prob_columns(table: Table, path: PathLike | None = None, source: str =
     where = f" in {path}" if path is not None else ""
     ids = np.asarray(table[ID]) if ID in table.colnames else None
     for name in table.colnames:
-        if _is_prob_column(name) and table[name].dtype.kind not in "fiub":
+        if not _is_prob_column(name):
+            continue
+        col = table[name]
+        if col.dtype.kind not in "fiub":
             table[name] = numeric_column(table, name, source, where=where, ids=ids)
+        elif np.any(np.ma.getmaskarray(col)):
+            # an empty cell of a number column (a CSV saved by pandas or a spreadsheet) is masked, and
+            # np.asarray gave its fill value: evaluate scored the row with a probability of 0
+            table[name] = Column(np.ma.filled(np.ma.asarray(col, dtype=float), np.nan), name=name, unit=col.unit,
+                                 description=col.description, meta=col.meta, format=col.format)
     return table
 
 
