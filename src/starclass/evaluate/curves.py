@@ -64,7 +64,7 @@ def prob_matrix(table: Table, classes: tuple[int, ...] = (1, 2, 3, 4),
     ------
     StarclassError
         A used row (named 1-based, as the first data row is row 1) has a NaN or infinite
-        probability.
+        probability, or one outside 0-1 (percentages: ``io.catalog.check_probability_range``).
 
     Examples
     --------
@@ -84,6 +84,9 @@ def prob_matrix(table: Table, classes: tuple[int, ...] = (1, 2, 3, 4),
         col = cols[int(np.flatnonzero(~np.isfinite(p[row]))[0])]
         raise StarclassError(f"{what} columns: non-finite probability in row {row + 1} ({col} is empty, NaN or "
                              "infinite, on a row that is scored)")
+    from starclass.io.catalog import check_probability_range
+
+    check_probability_range(p, cols, rows=used)
     return p
 
 

@@ -2391,6 +2391,63 @@ def check_prob_columns(table: Table, path: PathLike | None = None, source: str =
     return table
 
 
+#: How far a stored probability may lie outside 0-1 (float32 softmax outputs written and read again).
+PROB_TOLERANCE = 1e-6
+
+
+def check_probability_range(probs: np.ndarray, columns: Sequence[str], rows: np.ndarray | None = None,
+                            where: str = "") -> None:
+    """Refuse a probability outside 0-1 (beyond :data:`PROB_TOLERANCE`) on the rows used.
+
+    Probabilities written in percent (another tool's ``prob_1`` of 71.6) or a hand-edited cell of
+    1.7 were scored as they were: an ECE of 64 and a Brier score of 5506, a purity threshold of
+    71.6, and suggestions ranked by the entropy of numbers that are no probabilities.
+
+    Parameters
+    ----------
+    probs : numpy.ndarray
+        ``[n_rows, n_columns]`` probabilities; NaN is left to the caller.
+    columns : sequence of str
+        The column of each of ``probs``' columns, named in the message.
+    rows : numpy.ndarray, optional
+        Boolean mask of the rows used (default: all).
+    where : str
+        Where the table came from (e.g. ``" of out.csv"``), for the message.
+
+    Raises
+    ------
+    StarclassError
+        Naming the first such cell (column, 1-based row, value), and saying when the columns look
+        like percentages.
+
+    Examples
+    --------
+    >>> check_probability_range(np.array([[0.2, 0.8], [1.0, 0.0]]), ["prob_1", "prob_2"])
+    >>> try:
+    ...     check_probability_range(np.array([[20.0, 80.0], [71.6, 28.4]]), ["prob_1", "prob_2"])
+    ... except StarclassError as exc:
+    ...     print(exc)  # doctest: +NORMALIZE_WHITESPACE
+    prob_1 is 20 in row 1: a probability lies between 0 and 1 (the columns prob_1, prob_2 look like
+    percentages, 20-80: divide them by 100)
+    """
+    p = np.asarray(probs, dtype=float)
+    used = np.ones(len(p), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        outside = (p < -PROB_TOLERANCE) | (p > 1 + PROB_TOLERANCE)
+    outside &= used[:, None]
+    if not outside.any():
+        return
+    row, j = (int(i) for i in np.argwhere(outside)[0])
+    finite = p[used][np.isfinite(p[used]).all(axis=1)]
+    hint = ""
+    # rows summing to about 100: percentages (one cell of 1.7 among probabilities is no such thing)
+    if finite.size and finite.min() >= 0 and 50 < np.median(finite.sum(axis=1)) < 150:
+        hint = (f" (the columns {', '.join(columns)} look like percentages, {finite.min():g}-{finite.max():g}: "
+                "divide them by 100)")
+    raise StarclassError(f"{columns[j]}{where} is {p[row, j]:g} in row {row + 1}: a probability lies between 0 and 1"
+                         + hint)
+
+
 #: The schema columns that make a table a catalogue of candidates: an id, a position, a class.
 CATALOGUE_ROLES: tuple[str, ...] = (ID, X, Y, RA, DEC, CLASS_REF, CLASS_PRED)
 # the names astropy gives the columns of a table without a header line (col1, col2 ...)

@@ -183,6 +183,10 @@ def informativeness(table: Table, by: str = "entropy") -> tuple[np.ndarray, str]
                              "with the model first (or give --mosaics)")
     prob = np.stack([np.ma.filled(np.ma.asarray(table[c], dtype=float), np.nan) for c in prob_cols(classes)],
                     axis=1)
+    from starclass.io.catalog import check_probability_range  # io.catalog loads pyarrow: only when ranking
+
+    # percentages (71.6) ranked by an 'entropy' of numbers that are no probabilities
+    check_probability_range(prob, prob_cols(classes), where=" of the candidates")
     ent = entropy(prob)
     if by == "mutual-info":
         if MUTUAL_INFO not in table.colnames:
