@@ -23,6 +23,7 @@ from starclass.cli._app import (
     echo,
     echo_flagged,
     flags_option,
+    given_options,
     pixel_flags,
     place_rows,
     progress_lines,
@@ -250,6 +251,7 @@ def models_epilog() -> str:
                             "training ends: the same command resumes the training (without --no-resume or "
                             "--overwrite, which start afresh)", epilog=models_epilog())
 def train_command(
+    ctx: typer.Context,
     task: str = typer.Option(
         "legus4", "--task", "-t",
         help="Task preset (listed below) or a YAML/JSON task file: 'extends: m31-real' and what differs, e.g. "
@@ -525,14 +527,17 @@ def train_command(
             target_purity=target_purity, cv_scheme=cv_scheme, holdout=holdout, seed=seed, device=device,
             precision=precision, resume=resume, progress=progress, init_from=init_from, resume_from=resume_from,
             labels=labels, label_columns=label_columns, label_model=label_model, use_votes=use_votes,
-            field_specs=field_specs, cfg=cfg, flags=flags, pseudo_labels=pseudo_labels)
+            field_specs=field_specs, cfg=cfg, flags=flags, pseudo_labels=pseudo_labels,
+            # only a --task left out is 'the default' in the messages: a typed --task legus4 was called so too
+            task_typed=bool(given_options(ctx, {"task": "--task"})))
 
 
 def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, group_column, output, epochs, ensemble,
                         target_purity, cv_scheme, holdout, seed, device, precision, resume, progress, init_from,
                         resume_from, labels, label_columns, label_model, use_votes, field_specs, cfg,
-                        flags=None, pseudo_labels=None) -> None:
-    """What `train_command` does once the options, the task and its networks are checked."""
+                        flags=None, pseudo_labels=None, task_typed: bool = True) -> None:
+    """What `train_command` does once the options, the task and its networks are checked; ``task_typed``:
+    ``--task`` was given (not left at its default, legus4)."""
     from starclass.io.catalog import read_catalog
     from starclass.io.cutout_folders import is_cutout_source
     from starclass.learn.train import fit
@@ -566,7 +571,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                           label_column=column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
                           device=device, epochs=epochs, ensemble=ensemble, init_from=init_from, on_resume=echo,
-                          cv_scheme=cv_scheme, default_task=task == "legus4" and resume_from is None,
+                          cv_scheme=cv_scheme, default_task=not task_typed and resume_from is None,
                           task_file=task if cfg.preset_name is None and Path(task).is_file() else None,
                           votes=(labels, label_columns, label_model or "mode") if use_votes else None,
                           resumed_from=resume_from)
