@@ -140,6 +140,134 @@ def test_progress_without_a_total_says_the_count_each_30_s(caplog):
     assert _said(caplog) == ["x: 0 rows, 0 s", "x: 6 rows, 30 s", "x: 12 rows, 1 min 0 s", "x: 14 rows, 1 min 10 s"]
 
 
+#: The "still working" line of a step whose count has not moved
+STILL = re.compile(r"^(?P<desc>[^\r|]+?): (?P<n>\d+) of (?P<total>\d+) [a-z]+ \((?P<pct>\d+)%\), [^;]+; still working, "
+                   r"no [a-z]+ done for [^;]+$")
+
+
+def _heartbeats() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name.startswith("progress-") and t.is_alive()]
+
+
+def _wait_for(condition, timeout: float = 20.0) -> bool:
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_step_whose_count_stays_says_it_is_still_working_until_it_closes(caplog, monkeypatch):
+    """One unit that took longer than 5 min (a big model's batch, a science check) left the log silent as long."""
+    import time
+
+    from starclass.io import progress
+    from starclass.io.progress import Progress
+
+    assert getattr(progress, "STILL_WORKING_S", 300) == 300  # the log's own interval, as LINE_AT_MOST_EVERY_S
+    monkeypatch.setattr(progress, "STILL_WORKING_S", 0.2, raising=False)
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    before = _heartbeats()
+    bar = Progress(5, desc="science checks", noun="check", show=None)
+    bar.update(1)
+    assert _wait_for(lambda: sum("still working" in s for s in _said(caplog)) >= 2, 10.0), _said(caplog)
+    said = _said(caplog)
+    assert said[0] == "science checks: 0 of 5 checks (0%), 0 s", said
+    still = [s for s in said if "still working" in s]
+    assert all(STILL.match(s) for s in still), still
+    assert still[0].startswith("science checks: 1 of 5 checks (20%), ") and ", no check done for " in still[0]
+    assert not any(LINE.match(f"00:00:00 {s}") for s in still)  # not read as a count line by _steps
+    bar.close()
+    said = _said(caplog)
+    # the end is said after a "still working" line, though the count stayed
+    assert said[-1].startswith("science checks: 1 of 5 checks (20%), ") and "still" not in said[-1], said
+    n_said = len(said)
+    time.sleep(0.7)  # three more intervals: nothing once closed, and the thread is gone
+    assert len(_said(caplog)) == n_said, _said(caplog)[n_said:]
+    assert _wait_for(lambda: _heartbeats() == before), _heartbeats()
+
+
+def test_a_moving_count_says_no_still_working_line(caplog, monkeypatch):
+    import time
+
+    from starclass.io import progress
+    from starclass.io.progress import Progress
+
+    monkeypatch.setattr(progress, "STILL_WORKING_S", 0.5)
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    with Progress(20, desc="x", noun="item", show=None) as bar:
+        for _ in range(20):
+            time.sleep(0.01)
+            bar.update(1)
+    assert not [s for s in _said(caplog) if "still working" in s], _said(caplog)
+
+
+@pytest.mark.parametrize("show, info", [(True, True), (False, True), (None, False)])
+def test_no_still_working_thread_with_a_bar_when_off_or_where_no_line_is_shown(caplog, show, info):
+    """Only the lines get one, and only where the logger takes INFO (the command line's log; not the quiet API)."""
+    from starclass.io.progress import Progress
+
+    if info:
+        caplog.set_level(logging.INFO, logger=LOGGER)
+    assert logging.getLogger(LOGGER).isEnabledFor(logging.INFO) is info
+    before = _heartbeats()
+    bar = Progress(3, desc="quiet", noun="band", show=show, **({"disable": True} if show else {}))
+    assert _heartbeats() == before
+    bar.close()
+
+
+def test_an_unclosed_step_that_is_collected_ends_its_thread(caplog, monkeypatch):
+    """A step left open (its error's traceback kept, then dropped) does not keep a thread saying it works."""
+    import gc
+
+    from starclass.io import progress
+    from starclass.io.progress import Progress
+
+    monkeypatch.setattr(progress, "STILL_WORKING_S", 0.1)
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    bar = Progress(3, desc="left open", noun="band", show=None)
+    thread = next(t for t in _heartbeats() if t.name == "progress-left open")
+    del bar
+    gc.collect()
+    thread.join(10)
+    assert not thread.is_alive()
+
+
+@pytest.mark.parametrize("fails_at", ["folder", "cutout"])
+def test_a_failed_cutout_simulation_leaves_no_still_working_thread(tmp_path, caplog, fails_at):
+    """The cutout presets kept their step's iterator in a variable, made before the output folder was checked.
+
+    A refused folder never started it, and a cutout that failed left it open while the error's traceback was
+    kept (a notebook keeps the last one): either way its "still working" thread would have gone on.
+    """
+    import numpy as np
+
+    from starclass.errors import StarclassError
+    from starclass.simulate.labelled import write_labelled_folder
+
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    out = tmp_path / "out"
+    if fails_at == "folder":
+        out.mkdir()
+        (out / "mine.txt").write_text("keep")
+
+    def make(i: int):
+        if i == 1:
+            raise ValueError("no cutout 1")
+        return {"x": np.zeros((4, 4))}, {"label": 1}
+
+    before = _heartbeats()
+    with pytest.raises(StarclassError if fails_at == "folder" else ValueError) as err:
+        write_labelled_folder(out, 3, make, bands=None, progress=None)
+    assert err.value.__traceback__ is not None  # kept, with the function's frame
+    assert _heartbeats() == before, _heartbeats()
+
+
 @pytest.mark.parametrize("show", [True, False])
 def test_progress_says_no_line_with_a_bar_or_when_off(caplog, capsys, show):
     from starclass.io.progress import Progress

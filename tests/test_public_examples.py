@@ -48,7 +48,7 @@ def test_the_exemptions_are_still_exported_and_still_without_an_example():
 SUBMODULE_PACKAGES = ("starclass.evaluate", "starclass.science", "starclass.detect", "starclass.learn",
                       "starclass.stamps", "starclass.simulate", "starclass.report",
                       "starclass.models", "starclass.io", "starclass.datasets", "starclass.survey",
-                      "starclass.explain", "starclass.suggest",
+                      "starclass.explain", "starclass.suggest", "starclass.inspect",
                       # single modules: their own public functions and classes
                       "starclass.bands", "starclass.schema", "starclass.pipeline", "starclass.errors")
 
@@ -68,7 +68,28 @@ def _modules_of(package: str) -> list[str]:
     return sorted(m.name for m in pkgutil.walk_packages(top.__path__, f"{package}."))
 
 
-def _submodule_public():
+#: The web page's HTTP layer, whose route handlers and dependencies have no example: see :func:`_served_by_http`
+ROUTES = "starclass.inspect.routes"
+
+
+def _served_by_http(module, obj) -> bool:
+    """Whether ``obj`` is a route handler of a router of :data:`ROUTES` or one of its FastAPI dependencies.
+
+    FastAPI calls those with a request (``create_app`` includes the routers; ``routes.deps`` hands the
+    handlers the served field, the database and the logged-in person, and answers with HTTP errors): an
+    example would need a served application, a database and a session. tests/test_inspect_app.py,
+    test_inspect_security.py and the other test_inspect_* files call them as the page does, through HTTP.
+    Another function of those modules (``routes.datafiles.safe_path``) is asked for its example.
+    """
+    if not module.__name__.startswith(f"{ROUTES}."):
+        return False
+    if module.__name__ == f"{ROUTES}.deps":
+        return True  # the dependencies and request helpers the handlers share
+    router = getattr(module, "router", None)
+    return router is not None and any(getattr(route, "endpoint", None) is obj for route in router.routes)
+
+
+def _submodule_public(skip_http: bool = True):
     for package in SUBMODULE_PACKAGES:
         for module_name in _modules_of(package):
             if any(part.startswith("_") for part in module_name.split(".")):
@@ -77,7 +98,7 @@ def _submodule_public():
             for name, obj in vars(module).items():
                 # defined here (not imported), public, a function or a class
                 if (not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
-                        and obj.__module__ == module_name):
+                        and obj.__module__ == module_name and not (skip_http and _served_by_http(module, obj))):
                     yield f"{module_name}.{name}", obj
 
 
@@ -85,6 +106,23 @@ def test_every_public_function_and_class_of_the_notebook_packages_has_an_example
     missing = [name for name, obj in _submodule_public()
                if ">>>" not in (obj.__doc__ or "") and name not in SUBMODULE_WITHOUT_EXAMPLE]
     assert missing == [], f"public without a docstring example: {missing}"
+
+
+def test_only_the_route_handlers_and_their_dependencies_go_without_an_example():
+    public = dict(_submodule_public())
+    served = sorted(set(dict(_submodule_public(skip_http=False))) - set(public))
+    assert {"starclass.inspect.routes.labels.api_label", "starclass.inspect.routes.pages.index",
+            "starclass.inspect.routes.deps.get_field", "starclass.inspect.routes.deps.writer"} <= set(served)
+    assert all(name.startswith(f"{ROUTES}.") for name in served)
+    assert "starclass.inspect.routes.datafiles.safe_path" in public  # a plain function there is asked
+    assert {"starclass.inspect.cutouts.CutoutList", "starclass.inspect.schemes.LabelScheme"} <= set(public)
+    # every route of every router is one of those left out
+    import starclass.inspect.routes as routes
+
+    for info in pkgutil.iter_modules(routes.__path__, f"{ROUTES}."):
+        router = getattr(importlib.import_module(info.name), "router", None)
+        for route in router.routes if router is not None else ():
+            assert f"{info.name}.{route.endpoint.__name__}" in served, route
 
 
 def test_the_submodule_exemptions_are_still_public_and_still_without_an_example():

@@ -108,14 +108,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-import astropy.units as u
 import numpy as np
 from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError
 
 if TYPE_CHECKING:
-    # astropy.table (0.35 s) is not needed for the names and units here, which every command's --help reads
+    # Every command's --help reads the names here, and none of the units: astropy.units (0.3 s) is
+    # imported when the registry is first asked for (_columns), astropy.table (0.35 s) never here
+    import astropy.units as u
     from astropy.table import Table
 
 CLASSES: tuple[int, ...] = (1, 2, 3, 4)
@@ -337,6 +338,7 @@ class Column:
 
     Examples
     --------
+    >>> import astropy.units as u
     >>> c = Column("mag_<band>", "float32", u.mag, "magnitude in a band")
     >>> c.is_pattern, c.matches("mag_f555w"), c.matches("magerr_f555w")
     (True, True, False)
@@ -353,6 +355,7 @@ class Column:
 
         Examples
         --------
+        >>> from starclass.schema import COLUMNS
         >>> COLUMNS["mag_<band>"].is_pattern, COLUMNS["x"].is_pattern
         (True, False)
         """
@@ -363,6 +366,7 @@ class Column:
 
         Examples
         --------
+        >>> from starclass.schema import COLUMNS
         >>> COLUMNS["mag_<band>"].matches("mag_f555w")
         True
         >>> COLUMNS["mag_<band>"].matches("mag_true_f555w")
@@ -382,83 +386,111 @@ def _registry(*columns: Column) -> dict[str, Column]:
     return {c.name: c for c in columns}
 
 
-#: The schema: column name (or pattern) -> :class:`Column`, in the order tables list them.
-COLUMNS: dict[str, Column] = _registry(
-    Column(ID, "int64", None, "integer identifier, unique within a catalogue"),
-    Column(X, "float64", u.pix, "0-based pixel column of the centre"),
-    Column(Y, "float64", u.pix, "0-based pixel row of the centre"),
-    Column(RA, "float64", u.deg, "right ascension (ICRS)"),
-    Column(DEC, "float64", u.deg, "declination (ICRS)"),
-    Column("mag_<band>", "float64", u.mag, "magnitude in <band> (Vega unless the mosaics say AB)"),
-    Column("magerr_<band>", "float64", u.mag, "uncertainty of mag_<band>"),
-    Column("mag_true_<band>", "float64", u.mag, "simulated true magnitude in <band> (truth catalogues)"),
-    Column(CI, "float64", u.mag, "concentration index m(1 px) - m(3 px) in the V band"),
-    Column("mci_<r>", "float64", u.mag, "multiple concentration index for aperture radius <r> px"),
-    Column(BKG, "float64", None, "local background, median of a 7-8 px annulus (image unit / pix: per_pixel)"),
-    Column(FWHM, "float64", u.pix, "FWHM from a radial-profile fit"),
-    Column(CROWDING, "int64", None, "number of other candidates within the crowding radius"),
-    Column(REDUNDANT, "bool", None, "True if within 5 px of a brighter candidate (subclass 4.9)"),
-    Column(APCORR_RADIUS, "float64", u.pix, "radius where the growth-curve total magnitude was taken"),
-    Column(SATURATED, "bool", None, "True for a flat-topped (saturated) core: subclass 4.4"),
-    Column(MASKED_FRAC, "float64", None, "fraction of the V-band aperture on masked or off-image pixels"),
-    Column(CLASS_REF, "int16", None, "reference class (truth, human mode or another model), 0 = none"),
-    Column(CLASS_PRED, "int16", None, "predicted class, 1..K"),
-    Column("prob_<k>", "float64", None, "predicted probability of class <k>"),
-    Column("prob_<k>_raw", "float64", None, "probability of class <k> before calibration (temperature)"),
-    Column(PROB_STD, "float64", None, "std over ensemble members of the chosen class's probability"),
-    Column(TTA_STD, "float64", None, "std over the 8 rotations/flips of the chosen class's probability"),
-    Column(MUTUAL_INFO, "float64", None, "BALD mutual information (nats) of raw probabilities, TTA views x members"),
-    Column(PRED_SET, "str", None, 'conformal prediction set: classes joined by "|" ("1|2"; "" = none)'),
-    Column(PRED_SET_SIZE, "int16", None, "number of classes in pred_set (0 = unclassified)"),
-    Column(QUALITY, "float64", None, "fraction of ensemble members agreeing with the mode"),
-    Column(CLASS_MEAN, "int16", None, "class of the members' mean probability"),
-    Column(CLASS_MEDIAN, "int16", None, "class of the members' median probability"),
-    Column(CLASS_STD, "float64", None, "spread of the members' classes"),
-    Column(STAMP_NO_DATA, "float64", None,
-           "share of the stamp's input pixels without data, filled; NaN = unclassified"),
-    Column("class_m<i>", "int16", None, "class voted by ensemble member <i>"),
-    Column("class_h<h>", "int16", None, "class given by human classifier <h>, 0 = none"),
-    Column("score_h<h>", "int16", None, "score given by human inspector <h> (M31 check 0-2), -1 = none"),
-    Column(SCORE_SUM, "int16", None, "sum of the inspectors' scores (M31 check 0-4), -1 = none"),
-    Column(CLASS_HUMAN_MODE, "int16", None, "mode of several humans' classes (LEGUS NGC 1566 col 36), 0 = none"),
-    Column(CLASS_HUMAN_MEAN, "float64", None, "mean of the humans' classes (LEGUS col 35), 0 = none"),
-    Column(CLASS_HYBRID, "int16", None, "final class from humans or ML, per class_method (NGC 1566 col 34)"),
-    Column(CLASS_METHOD, "int16", None, "source of class_hybrid: 0 ML, 1 ML + 1 human, 3/4 3 humans, 6 re-class"),
-    Column(CLASS_ML, "int16", None, "class from a machine-learning classifier (NGC 1566 col 37), 0 = none"),
-    Column(CLASS_ML_CHECKED, "int16", None, "one human's check of class_ml (NGC 1566 col 38), 0 = none"),
-    Column(CLASS_RECLASSIFIED, "int16", None, "one human's re-classification of former class 4 (col 39)"),
-    Column(SUBCLASS, "str", None, 'class-4 subclass as text "4.1".."4.12" ("" otherwise)'),
-    Column(GALAXY, "str", None, "galaxy (or field) name"),
-    Column(FIELD, "str", None, "field of the candidate (survey field; mosaics + catalogue in train)"),
-    Column(TILE, "str", None, "survey tile whose core holds the centre, r<row>_c<col>"),
-    Column(FOLD, "str", None, "cross-validation fold that held the candidate out"),
-    Column(R_GAL, "float64", u.kpc, "projected galactocentric radius"),
-    Column(AGE, "float64", u.yr, "age of the cluster (truth or SED fit)"),
-    Column(MASS, "float64", u.Msun, "stellar mass of the cluster (truth or SED fit)"),
-    Column(EBV, "float64", u.mag, "colour excess E(B-V)"),
-    Column("age_<bound>", "float64", u.yr, "lower / upper bound or error of age (LEGUS, PHANGS)"),
-    Column("mass_<bound>", "float64", u.Msun, "lower / upper bound or error of mass (LEGUS, PHANGS)"),
-    Column("ebv_<bound>", "float64", u.mag, "lower / upper bound or error of ebv (LEGUS, PHANGS)"),
-    Column(RADIUS_PC, "float64", u.pc, "simulated half-light radius"),
-    Column(ENTROPY, "float64", None, "entropy of the predicted probabilities (nats)"),
-    Column(MARGIN, "float64", None, "1 - (top probability - second): the score suggest --by margin ranks by"),
-    Column(SUGGEST_RANK, "int64", None, "place in the suggested labelling queue, 1 = most informative"),
-    Column(PSEUDO_LABEL, "bool", None, "True where class_ref is a model's class (pseudo-label), not a person's"),
-    Column(CLASS_JOINT, "int16", None, "class from the model and the people's votes together, 0 = none"),
-    Column("prob_joint_<k>", "float64", None, "probability of class <k> given the image (model) and the votes"),
-    Column(N_VOTES, "int16", None, "number of people's votes the row has"),
-    Column(MODEL_PATH, "str", None, "absolute path of the model that classified the row (CSV outputs: no meta)"),
-    Column(CUTOUT_ROOT, "str", None, "absolute folder a classified cutout's file is relative to (CSV: no meta)"),
-    Column(THRESHOLD, "float64", None, "decision threshold on P(positive class) that set class_pred (CSV outputs)"),
-    Column(THRESHOLD_SOURCE, "str", None, "where the decision threshold came from, e.g. --threshold (CSV outputs)"),
-    Column(POSITIVE_CLASS, "int16", None, "class set where its P >= threshold, else the other class (CSV outputs)"),
-    Column(VOTE_FRACTION, "float64", None, "fraction of the volunteers' votes for class 1 (unweighted)"),
-    Column(CONSENSUS, "int16", None, "class of the volunteers' gold-weighted consensus (1 or 2)"),
-    Column(CONSENSUS_FRACTION, "float64", None, "gold-weighted fraction of the volunteers' votes for class 1"),
-    Column(GOLD, "int16", None, "1 where the expert label is a gold answer weighting volunteers"),
-    Column(VOLUNTEER_IDS, "str", None, "semicolon-separated ids of the volunteers who voted"),
-    Column(VOLUNTEER_VOTES, "str", None, "semicolon-separated votes (class numbers), as volunteer_ids"),
-)
+#: The schema: column name (or pattern) -> :class:`Column`, in the order tables list them. Built (with
+#: astropy.units) when first asked for, by the module's ``__getattr__``; code in this module reads it
+#: through :func:`_columns`.
+COLUMNS: dict[str, Column]
+
+
+def _columns() -> dict[str, Column]:
+    built = globals().get("COLUMNS")
+    if built is None:
+        # A second thread may build it too: both dicts are equal, and the last one stays
+        built = globals()["COLUMNS"] = _build_columns()
+    return built
+
+
+def __getattr__(name: str) -> object:
+    if name == "COLUMNS":
+        return _columns()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "COLUMNS"})
+
+
+def _build_columns() -> dict[str, Column]:
+    import astropy.units as u
+
+    return _registry(
+        Column(ID, "int64", None, "integer identifier, unique within a catalogue"),
+        Column(X, "float64", u.pix, "0-based pixel column of the centre"),
+        Column(Y, "float64", u.pix, "0-based pixel row of the centre"),
+        Column(RA, "float64", u.deg, "right ascension (ICRS)"),
+        Column(DEC, "float64", u.deg, "declination (ICRS)"),
+        Column("mag_<band>", "float64", u.mag, "magnitude in <band> (Vega unless the mosaics say AB)"),
+        Column("magerr_<band>", "float64", u.mag, "uncertainty of mag_<band>"),
+        Column("mag_true_<band>", "float64", u.mag, "simulated true magnitude in <band> (truth catalogues)"),
+        Column(CI, "float64", u.mag, "concentration index m(1 px) - m(3 px) in the V band"),
+        Column("mci_<r>", "float64", u.mag, "multiple concentration index for aperture radius <r> px"),
+        Column(BKG, "float64", None, "local background, median of a 7-8 px annulus (image unit / pix: per_pixel)"),
+        Column(FWHM, "float64", u.pix, "FWHM from a radial-profile fit"),
+        Column(CROWDING, "int64", None, "number of other candidates within the crowding radius"),
+        Column(REDUNDANT, "bool", None, "True if within 5 px of a brighter candidate (subclass 4.9)"),
+        Column(APCORR_RADIUS, "float64", u.pix, "radius where the growth-curve total magnitude was taken"),
+        Column(SATURATED, "bool", None, "True for a flat-topped (saturated) core: subclass 4.4"),
+        Column(MASKED_FRAC, "float64", None, "fraction of the V-band aperture on masked or off-image pixels"),
+        Column(CLASS_REF, "int16", None, "reference class (truth, human mode or another model), 0 = none"),
+        Column(CLASS_PRED, "int16", None, "predicted class, 1..K"),
+        Column("prob_<k>", "float64", None, "predicted probability of class <k>"),
+        Column("prob_<k>_raw", "float64", None, "probability of class <k> before calibration (temperature)"),
+        Column(PROB_STD, "float64", None, "std over ensemble members of the chosen class's probability"),
+        Column(TTA_STD, "float64", None, "std over the 8 rotations/flips of the chosen class's probability"),
+        Column(MUTUAL_INFO, "float64", None,
+               "BALD mutual information (nats) of raw probabilities, TTA views x members"),
+        Column(PRED_SET, "str", None, 'conformal prediction set: classes joined by "|" ("1|2"; "" = none)'),
+        Column(PRED_SET_SIZE, "int16", None, "number of classes in pred_set (0 = unclassified)"),
+        Column(QUALITY, "float64", None, "fraction of ensemble members agreeing with the mode"),
+        Column(CLASS_MEAN, "int16", None, "class of the members' mean probability"),
+        Column(CLASS_MEDIAN, "int16", None, "class of the members' median probability"),
+        Column(CLASS_STD, "float64", None, "spread of the members' classes"),
+        Column(STAMP_NO_DATA, "float64", None,
+               "share of the stamp's input pixels without data, filled; NaN = unclassified"),
+        Column("class_m<i>", "int16", None, "class voted by ensemble member <i>"),
+        Column("class_h<h>", "int16", None, "class given by human classifier <h>, 0 = none"),
+        Column("score_h<h>", "int16", None, "score given by human inspector <h> (M31 check 0-2), -1 = none"),
+        Column(SCORE_SUM, "int16", None, "sum of the inspectors' scores (M31 check 0-4), -1 = none"),
+        Column(CLASS_HUMAN_MODE, "int16", None, "mode of several humans' classes (LEGUS NGC 1566 col 36), 0 = none"),
+        Column(CLASS_HUMAN_MEAN, "float64", None, "mean of the humans' classes (LEGUS col 35), 0 = none"),
+        Column(CLASS_HYBRID, "int16", None, "final class from humans or ML, per class_method (NGC 1566 col 34)"),
+        Column(CLASS_METHOD, "int16", None, "source of class_hybrid: 0 ML, 1 ML + 1 human, 3/4 3 humans, 6 re-class"),
+        Column(CLASS_ML, "int16", None, "class from a machine-learning classifier (NGC 1566 col 37), 0 = none"),
+        Column(CLASS_ML_CHECKED, "int16", None, "one human's check of class_ml (NGC 1566 col 38), 0 = none"),
+        Column(CLASS_RECLASSIFIED, "int16", None, "one human's re-classification of former class 4 (col 39)"),
+        Column(SUBCLASS, "str", None, 'class-4 subclass as text "4.1".."4.12" ("" otherwise)'),
+        Column(GALAXY, "str", None, "galaxy (or field) name"),
+        Column(FIELD, "str", None, "field of the candidate (survey field; mosaics + catalogue in train)"),
+        Column(TILE, "str", None, "survey tile whose core holds the centre, r<row>_c<col>"),
+        Column(FOLD, "str", None, "cross-validation fold that held the candidate out"),
+        Column(R_GAL, "float64", u.kpc, "projected galactocentric radius"),
+        Column(AGE, "float64", u.yr, "age of the cluster (truth or SED fit)"),
+        Column(MASS, "float64", u.Msun, "stellar mass of the cluster (truth or SED fit)"),
+        Column(EBV, "float64", u.mag, "colour excess E(B-V)"),
+        Column("age_<bound>", "float64", u.yr, "lower / upper bound or error of age (LEGUS, PHANGS)"),
+        Column("mass_<bound>", "float64", u.Msun, "lower / upper bound or error of mass (LEGUS, PHANGS)"),
+        Column("ebv_<bound>", "float64", u.mag, "lower / upper bound or error of ebv (LEGUS, PHANGS)"),
+        Column(RADIUS_PC, "float64", u.pc, "simulated half-light radius"),
+        Column(ENTROPY, "float64", None, "entropy of the predicted probabilities (nats)"),
+        Column(MARGIN, "float64", None, "1 - (top probability - second): the score suggest --by margin ranks by"),
+        Column(SUGGEST_RANK, "int64", None, "place in the suggested labelling queue, 1 = most informative"),
+        Column(PSEUDO_LABEL, "bool", None, "True where class_ref is a model's class (pseudo-label), not a person's"),
+        Column(CLASS_JOINT, "int16", None, "class from the model and the people's votes together, 0 = none"),
+        Column("prob_joint_<k>", "float64", None, "probability of class <k> given the image (model) and the votes"),
+        Column(N_VOTES, "int16", None, "number of people's votes the row has"),
+        Column(MODEL_PATH, "str", None, "absolute path of the model that classified the row (CSV outputs: no meta)"),
+        Column(CUTOUT_ROOT, "str", None, "absolute folder a classified cutout's file is relative to (CSV: no meta)"),
+        Column(THRESHOLD, "float64", None, "decision threshold on P(positive class) that set class_pred (CSV outputs)"),
+        Column(THRESHOLD_SOURCE, "str", None, "where the decision threshold came from, e.g. --threshold (CSV outputs)"),
+        Column(POSITIVE_CLASS, "int16", None, "class set where its P >= threshold, else the other class (CSV outputs)"),
+        Column(VOTE_FRACTION, "float64", None, "fraction of the volunteers' votes for class 1 (unweighted)"),
+        Column(CONSENSUS, "int16", None, "class of the volunteers' gold-weighted consensus (1 or 2)"),
+        Column(CONSENSUS_FRACTION, "float64", None, "gold-weighted fraction of the volunteers' votes for class 1"),
+        Column(GOLD, "int16", None, "1 where the expert label is a gold answer weighting volunteers"),
+        Column(VOLUNTEER_IDS, "str", None, "semicolon-separated ids of the volunteers who voted"),
+        Column(VOLUNTEER_VOTES, "str", None, "semicolon-separated votes (class numbers), as volunteer_ids"),
+    )
+
 
 #: Patterns whose placeholder is a band.
 BAND_PATTERNS: tuple[str, ...] = ("mag_<band>", "magerr_<band>", "mag_true_<band>")
@@ -553,8 +585,9 @@ def joint_cols(names: Iterable[str]) -> list[str]:
     >>> joint_cols(["id", "class_pred", "class_joint", "prob_joint_2", "n_votes", "prob_joint_x"])
     ['class_joint', 'prob_joint_2', 'n_votes']
     """
-    pattern = COLUMNS["prob_joint_<k>"]
-    return [n for n in names if n in (CLASS_JOINT, N_VOTES) or pattern.matches(n)]
+    # the pattern's regex, not its registry entry: naming columns needs no units
+    pattern = _regex("prob_joint_<k>")
+    return [n for n in names if n in (CLASS_JOINT, N_VOTES) or pattern.fullmatch(n) is not None]
 
 
 def prob_cols(classes: Iterable[int]) -> list[str]:
@@ -612,9 +645,10 @@ def find_column(name: str) -> Column | None:
     >>> find_column("flux") is None
     True
     """
-    if name in COLUMNS:
-        return COLUMNS[name]
-    return next((c for c in COLUMNS.values() if c.is_pattern and c.matches(name)), None)
+    columns = _columns()
+    if name in columns:
+        return columns[name]
+    return next((c for c in columns.values() if c.is_pattern and c.matches(name)), None)
 
 
 def is_known(name: str) -> bool:
@@ -644,7 +678,7 @@ def describe(name: str) -> Column:
     """
     entry = find_column(name)
     if entry is None:
-        raise KeyError(f"{name!r} is not a starclass schema column; known: {', '.join(COLUMNS)}")
+        raise KeyError(f"{name!r} is not a starclass schema column; known: {', '.join(_columns())}")
     return replace(entry, name=name)
 
 
@@ -740,6 +774,7 @@ def per_pixel(image_unit: u.UnitBase | None) -> u.UnitBase | None:
 
     Examples
     --------
+    >>> import astropy.units as u
     >>> str(per_pixel(u.electron / u.s)), str(per_pixel(u.MJy / u.sr)), per_pixel(None)
     ('electron / (pix s)', 'MJy / sr', None)
     """
@@ -747,6 +782,8 @@ def per_pixel(image_unit: u.UnitBase | None) -> u.UnitBase | None:
         return None
     if any(base.physical_type in ("solid angle", "angle") for base in image_unit.bases):
         return image_unit
+    import astropy.units as u
+
     return image_unit / u.pix
 
 
@@ -778,7 +815,7 @@ def column_table() -> str:
     ['column', 'dtype', 'unit', 'meaning']
     """
     rows = [(c.name, c.dtype, "" if c.unit is None else c.unit.to_string(), c.description)
-            for c in COLUMNS.values()]
+            for c in _columns().values()]
     header = ("column", "dtype", "unit", "meaning")
     widths = [max(len(r[j]) for r in [header, *rows]) for j in range(4)]
     rule = "  ".join("=" * w for w in widths)

@@ -1089,26 +1089,28 @@ class CandidatePhotometry:
         # a step is one block of sources in one band
         bar = Progress(len(starts) * len(bands.order), desc="photometry", noun="step", show=self.progress,
                        unit="band")
-        for s0 in starts:
-            pos = xy[s0:s0 + self.chunk]
-            weights = aperture_weights(pos, radii.values, half) if len(pos) else None
-            for band in bands.order:
-                data, mask, exptime = mosaics.data[band], bands.masks[band], bands.exptimes[band]
-                if band == bands.v_band or len(radii.small) == len(radii.values) or weights is None:
-                    res = band_photometry(data, mask, pos, radii.values, self.annulus, exptime, weights,
-                                          poisson=bands.counts[band])
-                else:
-                    c = half - half_small
-                    w_small = weights[radii.i_small][:, :, c:weights.shape[2] - c, c:weights.shape[3] - c]
-                    res = band_photometry(data, mask, pos, radii.small, self.annulus, exptime, w_small,
-                                          poisson=bands.counts[band])
-                    for key in ("flux", "var", "area", "sums"):
-                        full = np.full((len(pos), len(radii.values)), np.nan)
-                        full[:, radii.i_small] = res[key]
-                        res[key] = full
-                parts[band].append(res)
-                bar.update(1)
-        bar.close()
+        try:
+            for s0 in starts:
+                pos = xy[s0:s0 + self.chunk]
+                weights = aperture_weights(pos, radii.values, half) if len(pos) else None
+                for band in bands.order:
+                    data, mask, exptime = mosaics.data[band], bands.masks[band], bands.exptimes[band]
+                    if band == bands.v_band or len(radii.small) == len(radii.values) or weights is None:
+                        res = band_photometry(data, mask, pos, radii.values, self.annulus, exptime, weights,
+                                              poisson=bands.counts[band])
+                    else:
+                        c = half - half_small
+                        w_small = weights[radii.i_small][:, :, c:weights.shape[2] - c, c:weights.shape[3] - c]
+                        res = band_photometry(data, mask, pos, radii.small, self.annulus, exptime, w_small,
+                                              poisson=bands.counts[band])
+                        for key in ("flux", "var", "area", "sums"):
+                            full = np.full((len(pos), len(radii.values)), np.nan)
+                            full[:, radii.i_small] = res[key]
+                            res[key] = full
+                    parts[band].append(res)
+                    bar.update(1)
+        finally:
+            bar.close()  # on an error too: its "still working" thread stops
         return {band: {k: np.concatenate([p[k] for p in plist]) for k in plist[0]}
                 for band, plist in parts.items()}
 

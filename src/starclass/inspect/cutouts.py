@@ -148,7 +148,21 @@ class CutoutList:
 
     @property
     def folder(self) -> Path:
-        """The folder of the list (the directory itself for an ImageFolder directory)."""
+        """The folder of the list (the directory itself for an ImageFolder directory).
+
+        Examples
+        --------
+        A class-per-folder directory is its own folder; a list file's is the one it lies in:
+
+        >>> import dataclasses, tempfile, pathlib
+        >>> from starclass.learn.config import get_preset
+        >>> d = pathlib.Path(tempfile.mkdtemp())
+        >>> (d / "cluster").mkdir()
+        >>> np.save(d / "cluster" / "a.npy", np.ones((8, 8)))
+        >>> cl = read_cutout_list(d, get_preset("m31-real"))
+        >>> cl.folder == d, dataclasses.replace(cl, source=d / "cluster" / "list.csv").folder == d / "cluster"
+        (True, True)
+        """
         return self.source if self.source.is_dir() else self.source.parent
 
 
@@ -467,6 +481,21 @@ class CutoutRenderCache(RenderCache):
     (:func:`list_padding_side`, decided on the whole list as a mosaic decides on its whole image),
     and ``"mean"`` for the mean of an RGB file's channels; ``counts`` the channels of photon counts
     (:func:`list_counts`), drawn smoothed (:func:`~starclass.inspect.render.display_plane`).
+
+    Examples
+    --------
+    :func:`cutout_cache` makes one from a list; a grey cutout is its own grey plane and its composite:
+
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> d = Path(tempfile.mkdtemp())
+    >>> (d / "cluster").mkdir()
+    >>> np.save(d / "cluster" / "a.npy", np.arange(64, dtype="f4").reshape(8, 8))
+    >>> cache = cutout_cache(read_cutout_list(d, get_preset("m31-real")), d / ".inspect_cache")
+    >>> isinstance(cache, CutoutRenderCache), cache.images.shape, cache.grey, cache.colour
+    (True, (1, 1, 8, 8), 0, (0,))
+    >>> bool((cache.plane(0) == cache.images[0, 0]).all()), cache.dir.parent == d / ".inspect_cache"
+    (True, True)
     """
 
     images: np.ndarray = None

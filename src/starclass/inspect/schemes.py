@@ -145,12 +145,26 @@ class LabelScheme:
 
     @property
     def allowed(self) -> tuple[int, ...]:
-        """The allowed values, in button order."""
+        """The allowed values, in button order.
+
+        Examples
+        --------
+        >>> SCHEMES["phangs"].allowed, SCHEMES["m31-check"].allowed
+        ((1, 2, 3, 4), (0, 1, 2))
+        """
         return tuple(v.value for v in self.values)
 
     @property
     def sum_range(self) -> tuple[int, int] | None:
-        """Sum schemes: the smallest and largest possible sum; None for class schemes."""
+        """Sum schemes: the smallest and largest possible sum; None for class schemes.
+
+        Examples
+        --------
+        Two inspectors' scores of 0-2 sum to 0-4; classes are not summed:
+
+        >>> SCHEMES["m31-check"].sum_range, SCHEMES["m31-check"].n_inspectors, SCHEMES["phangs"].sum_range
+        ((0, 4), 2, None)
+        """
         if self.consensus != "sum":
             return None
         return (self.n_inspectors * min(self.allowed), self.n_inspectors * max(self.allowed))

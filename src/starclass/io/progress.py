@@ -8,6 +8,11 @@ on the :data:`LOGGER` logger, which the command line shows on stderr in that cas
 
 Every step that shows progress takes ``progress``: True draws the bar, None writes the lines,
 False shows nothing.
+
+The lines came only when the count moved, so one unit that took longer than the log's patience (a
+batch of a large model, a science check of ``report``) left it silent for as long: a daemon thread
+of each step that writes lines says it is still working once :data:`STILL_WORKING_S` pass without a
+line, until the step closes.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from __future__ import annotations
 import logging
 import math
 import sys
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO, TypeVar
 
@@ -31,6 +38,8 @@ LINE_EVERY_SHARE = 0.1
 #: ... unless this many seconds have passed since the last line: a slow step (legus4's model took 9 min
 #: for 10% of 40000 candidates) still says it is alive in a log someone is watching
 LINE_AT_MOST_EVERY_S = 300.0
+#: ... and while the count does not move, a "still working" line each this many seconds without a line
+STILL_WORKING_S = 300.0
 
 T = TypeVar("T")
 
@@ -73,7 +82,9 @@ class Progress:
     The lines say ``<desc>: <n> of <total> <nouns> (<percent>%), <time>``: one when the step starts,
     then at most one each :data:`LINE_EVERY_S` seconds and :data:`LINE_EVERY_SHARE` of the work
     (whichever is rarer), but at least one each :data:`LINE_AT_MOST_EVERY_S` seconds while the count
-    moves, and one at the end.
+    moves, and one at the end. While it does not move, a daemon thread adds ``...; still working, no
+    <noun> done for <time>`` each :data:`STILL_WORKING_S` seconds without a line (only where the
+    lines are shown: the logger takes INFO); :meth:`close` stops it.
 
     Parameters
     ----------
@@ -119,21 +130,51 @@ class Progress:
             from tqdm.auto import tqdm
 
             self._bar = tqdm(total=total, desc=desc, **bar_options)
-        self._start = self._said_at = clock()
+        self._start = self._said_at = self._moved_at = clock()
         self._said_n: int | None = None
+        self._still_said = False
         self._closed = False
+        # the heartbeat and the step say lines from two threads: one at a time, none after close
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._heartbeat: threading.Thread | None = None
         if self._lines:
             self._say()
+            if logging.getLogger(logger).isEnabledFor(logging.INFO):
+                # a weak reference: a step never closed (its error kept in a traceback) ends the thread when
+                # it is collected, and the thread never keeps it alive
+                self._heartbeat = threading.Thread(
+                    target=_still_working, args=(weakref.ref(self), self._stop, float(STILL_WORKING_S),
+                                                 threading.current_thread()),
+                    name=f"progress-{desc}", daemon=True)
+                self._heartbeat.start()
 
-    def _say(self) -> None:
+    def _say(self, still: bool = False) -> None:
         now = self._clock()
         if self.total is None:
             done = counted(self.n, self.noun)
         else:
             share = 100 if self.total == 0 else math.floor(100 * self.n / self.total)
             done = f"{self.n} of {counted(self.total, self.noun)} ({share}%)"
-        logging.getLogger(self._logger).info("%s: %s, %s", self.desc, done, duration(now - self._start))
-        self._said_at, self._said_n = now, self.n
+        log = logging.getLogger(self._logger)
+        if still:
+            log.info("%s: %s, %s; still working, no %s done for %s", self.desc, done, duration(now - self._start),
+                     self.noun, duration(now - self._moved_at))
+            self._said_at, self._still_said = now, True
+            return
+        log.info("%s: %s, %s", self.desc, done, duration(now - self._start))
+        self._said_at, self._said_n, self._still_said = now, self.n, False
+
+    def _say_still_working(self, every: float) -> float:
+        """Say the "still working" line if ``every`` seconds passed without a line; the seconds to the next check."""
+        with self._lock:
+            if self._closed:
+                return every
+            waited = self._clock() - self._said_at
+            if waited < every:
+                return every - waited
+            self._say(still=True)
+            return every
 
     def update(self, n: int = 1) -> None:
         """Count ``n`` more units done (the bar moves; a line is said when one is due).
@@ -149,10 +190,15 @@ class Progress:
             self._bar.update(n)
         if not self._lines:
             return
-        waited = self._clock() - self._said_at
+        now = self._clock()
+        if n:
+            self._moved_at = now
+        waited = now - self._said_at
         if waited >= LINE_AT_MOST_EVERY_S or waited >= LINE_EVERY_S and (
                 self.total is None or self.n - (self._said_n or 0) >= LINE_EVERY_SHARE * self.total):
-            self._say()
+            with self._lock:
+                if not self._closed:
+                    self._say()
 
     def set_postfix(self, **values: Any) -> None:
         """Show ``values`` after the bar (the lines leave them out).
@@ -167,18 +213,22 @@ class Progress:
     def close(self) -> None:
         """End the bar, or say the last line (how far the step got) if the count moved since the last one.
 
+        The "still working" thread stops: it says nothing once this returns.
+
         Examples
         --------
         >>> p = Progress(2, desc="x", noun="item", show=False)
         >>> p.close(); p.close()  # a second close does nothing
         """
-        if self._closed:
-            return
-        self._closed = True
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._stop.set()
+            if self._lines and (self.n != self._said_n or self._still_said):
+                self._say()  # after a "still working" line, the end is said even where the count stayed
         if self._bar is not None:
             self._bar.close()
-        if self._lines and self.n != self._said_n:
-            self._say()
 
     def iterate(self, items: Iterable[T]) -> Iterator[T]:
         """Yield ``items``, counting each one done once the next is asked for; closes at the end.
@@ -200,3 +250,14 @@ class Progress:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _still_working(ref: weakref.ref, stop: threading.Event, every: float, owner: threading.Thread) -> None:
+    """The heartbeat thread of one :class:`Progress`: its "still working" lines, until it closes or is gone."""
+    wait = every
+    while not stop.wait(wait):
+        progress = ref()
+        if progress is None or not owner.is_alive():
+            return  # collected unclosed, or its thread ended (an inspect server's pre-render): nobody works
+        wait = max(progress._say_still_working(every), 0.01)
+        del progress  # no strong reference while waiting

@@ -1051,8 +1051,6 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
         raise OutputExistsError(_existing_set(out, own), out)
     counts = cfg.label_counts()
     jobs = [(lab, i) for lab in PANDAS_LABEL_COUNTS for i in range(counts[lab])]
-    # through Progress, not tqdm itself: a log file (`simulate ... > log 2>&1`) gets a few timed lines
-    it = Progress(len(jobs), desc="cutouts", noun="cutout", show=progress).iterate(enumerate(jobs))
     rows = []
     # the whole set is written into a hidden folder beside OUT and moved into place at the end: a
     # Ctrl-C or kill used to leave OUT with thousands of PNGs and no labels.csv, which a rerun
@@ -1060,7 +1058,11 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
     with atomic_dir(out, overwrite=overwrite, own=own) as tmp:
         for lab in PANDAS_LABEL_COUNTS:
             (tmp / lab).mkdir()
-        for index, (lab, _) in it:
+        # through Progress, not tqdm itself: a log file (`simulate ... > log 2>&1`) gets a few timed lines. Its
+        # iterate() in the for statement, not kept in a variable: an error in the loop closes it (and its "still
+        # working" thread), where a kept generator stayed open while the error's traceback was kept
+        bar = Progress(len(jobs), desc="cutouts", noun="cutout", show=progress)
+        for index, (lab, _) in bar.iterate(enumerate(jobs)):
             img, truth = simulate_cutout(cfg, lab, index)
             rel = f"{lab}/sim_{index:06d}.png"
             Image.fromarray(img, mode="L").save(tmp / rel, format="PNG")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -148,12 +148,13 @@ def write_labelled_folder(outdir: str | os.PathLike, n: int, make: Callable[[int
     if n < 1:
         raise StarclassError(f"--n must be >= 1, got {n}")
     out = Path(outdir)
-    # through Progress, not tqdm itself: a log file (`simulate ... > log 2>&1`) gets a few timed lines
-    it: Iterable[int] = Progress(n, desc="cutouts", noun="cutout", show=progress).iterate(range(n))
     rows = []
     with atomic_dir(out, overwrite=overwrite, own=OWN_NAMES) as tmp:
         (tmp / "images").mkdir()
-        for i in it:
+        # through Progress, not tqdm itself: a log file (`simulate ... > log 2>&1`) gets a few timed lines. Its
+        # iterate() in the for statement, not kept in a variable: an error in the loop closes it (and its "still
+        # working" thread), where a kept generator stayed open while the error's traceback was kept
+        for i in Progress(n, desc="cutouts", noun="cutout", show=progress).iterate(range(n)):
             images, row = make(i)
             wcs = images.pop("wcs", None)
             files = {}
