@@ -192,13 +192,33 @@ def test_a_step_whose_count_stays_says_it_is_still_working_until_it_closes(caplo
     assert _wait_for(lambda: _heartbeats() == before), _heartbeats()
 
 
+def test_a_step_whose_caller_says_each_unit_gets_only_the_still_working_lines(caplog, monkeypatch):
+    """report's science checks say each check by name: their Progress adds only the "still working" lines."""
+    import time
+
+    from starclass.io import progress
+    from starclass.io.progress import Progress
+
+    monkeypatch.setattr(progress, "STILL_WORKING_S", 2.0)  # long beside the units' 0.05 s on a busy machine
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    with Progress(3, desc="report: science checks", noun="check", show=None, still_working_only=True) as bar:
+        for _ in range(2):
+            time.sleep(0.05)
+            bar.update(1)  # a unit done in time: no line
+        assert _said(caplog) == []
+        assert _wait_for(lambda: _said(caplog) != [], 10.0)
+    said = _said(caplog)
+    assert len(said) >= 1 and all(STILL.match(s) for s in said), said
+    assert said[0].startswith("report: science checks: 2 of 3 checks (66%), "), said
+
+
 def test_a_moving_count_says_no_still_working_line(caplog, monkeypatch):
     import time
 
     from starclass.io import progress
     from starclass.io.progress import Progress
 
-    monkeypatch.setattr(progress, "STILL_WORKING_S", 0.5)
+    monkeypatch.setattr(progress, "STILL_WORKING_S", 2.0)  # long beside the units' 0.01 s on a busy machine
     caplog.set_level(logging.INFO, logger=LOGGER)
     with Progress(20, desc="x", noun="item", show=None) as bar:
         for _ in range(20):

@@ -3,6 +3,10 @@
 The demo's report step took 17-37 s, its longest, and its log said only "[6/6] writing the report ..."
 until it ended; ``starclass report`` said nothing at all. Now each part that took over
 ``LONG_PART_S`` seconds says so as it ends, on the progress lines' logger.
+
+The science checks then said one line for all three, and each comparison's bootstrap and the page's
+writing said none of their own. Now each science check says a line as it ends, by name, whatever it took,
+each bootstrap its resamples (Progress's lines: start, at most each 10% and 30 s, end) and the page its own.
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ from typer.testing import CliRunner
 from starclass.cli import app
 
 LOGGER = "starclass.progress"
-LINE = re.compile(r"^report: (section '.+'|the science checks \(\d+ sections?\)), \d+ s \(\d+ s in all\)$")
+LINE = re.compile(r"^report: (section '.+'|science check \d of 3, '.+'|the page \(\d+ sections?, its tables and "
+                  r"figures\) written), \d+ s \(\d+ s in all\)$")
+#: A bootstrap's line (starclass.io.progress.Progress's)
+BOOT = re.compile(r"^bootstrap \((?P<pair>.+ vs .+)\): (?P<n>\d+) of (?P<total>\d+) resamples \(\d+%\), \d+ s$")
 
 
 @pytest.fixture()
@@ -35,8 +42,8 @@ def test_layout_says_each_long_section(caplog, every_part_long, tmp_path):
     caplog.set_level(logging.INFO, logger=LOGGER)
     build_report(pred, {"truth": truth}, tmp_path / "r", n_boot=5, distance_mpc=10.0)
     said = [r.getMessage() for r in caplog.records if r.name == LOGGER]
-    assert len(said) >= 3 and all(LINE.match(s) for s in said), said
-    assert any(s.startswith("report: the science checks (") for s in said), said
+    assert len(said) >= 3 and all(LINE.match(s) or BOOT.match(s) for s in said), said
+    assert any(s.startswith("report: section '") for s in said), said
 
 
 def test_only_parts_of_3_s_or_more_say_a_line(caplog):
@@ -65,4 +72,41 @@ def test_the_report_command_into_a_log_says_its_sections(every_part_long, tmp_pa
     assert res.exit_code == 0, res.output
     lines = [ln for ln in res.stderr.splitlines() if re.match(r"^\d\d:\d\d:\d\d report: ", ln)]
     assert lines and all(LINE.match(ln[9:]) for ln in lines), res.stderr
+    assert [ln[9:].split(",")[0] for ln in lines if " science check " in ln] == [
+        f"report: science check {k} of 3" for k in (1, 2, 3)], res.stderr
+    boots = [ln for ln in res.stderr.splitlines() if BOOT.match(ln[9:])]
+    assert [BOOT.match(ln[9:])["n"] for ln in boots] == ["0", "5"], res.stderr
     assert not any("report: section" in ln for ln in res.stdout.splitlines())
+
+
+def test_the_report_says_each_science_check_each_bootstrap_and_the_page(caplog, tmp_path):
+    """Quick or not: one line a science check, by name, in order; the resamples of each comparison; the page."""
+    from starclass.datasets.catalogs import fake_catalogs
+    from starclass.report import build_report
+    from starclass.report.build import SCIENCE_CHECKS
+
+    pred, truth = fake_catalogs(200, seed=0)
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    build_report(pred, {"truth": truth, "humans": truth.copy()}, tmp_path / "r", n_boot=5, distance_mpc=10.0)
+    said = [r.getMessage() for r in caplog.records if r.name == LOGGER]
+    assert all(LINE.match(s) or BOOT.match(s) for s in said), said
+    checks = [s for s in said if s.startswith("report: science check ")]
+    assert [s.split(", '", 1)[1].rsplit("', ", 1)[0] for s in checks] == list(SCIENCE_CHECKS), checks
+    assert [s.split(",", 1)[0] for s in checks] == [f"report: science check {k} of 3" for k in (1, 2, 3)]
+    boots = [BOOT.match(s) for s in said if BOOT.match(s)]
+    assert [(m["pair"], m["n"], m["total"]) for m in boots] == [
+        ("prediction vs truth", "0", "5"), ("prediction vs truth", "5", "5"),
+        ("prediction vs humans", "0", "5"), ("prediction vs humans", "5", "5")], said
+    assert said[-1].startswith("report: the page (") and " written, " in said[-1], said
+    # the bootstraps come first (the evaluation), then the checks, the page last
+    assert said.index(checks[0]) > said.index(boots[-1].string)
+
+
+def test_the_report_says_nothing_with_progress_false(caplog, tmp_path, every_part_long):
+    from starclass.datasets.catalogs import fake_catalogs
+    from starclass.report import build_report
+
+    pred, truth = fake_catalogs(200, seed=0)
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    build_report(pred, {"truth": truth}, tmp_path / "r", n_boot=5, distance_mpc=10.0, progress=False)
+    assert [r.getMessage() for r in caplog.records if r.name == LOGGER] == []

@@ -240,8 +240,9 @@ def percentile_interval(values: np.ndarray, n_boot: int, level: float = 0.95) ->
 
 
 def bootstrap_figures(stat: Callable[[np.ndarray], np.ndarray], n: int, *, n_boot: int = 1000,
-                      level: float = 0.95, seed: int = 0,
-                      groups: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                      level: float = 0.95, seed: int = 0, groups: np.ndarray | None = None,
+                      progress: bool | None = False,
+                      desc: str = "bootstrap") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Percentile intervals of several figures, all from one set of resamples.
 
     ``stat`` is given the weight of each row in a resample (how many times the resample drew
@@ -259,6 +260,11 @@ def bootstrap_figures(stat: Callable[[np.ndarray], np.ndarray], n: int, *, n_boo
         Number of rows.
     n_boot, level, seed, groups
         As in :func:`bootstrap_ci` (the same draws for one seed).
+    progress
+        Over the resamples: True a bar, None timed lines (:class:`starclass.io.progress.Progress`,
+        ``report``'s log), False nothing.
+    desc
+        What the bar and the lines call the step.
 
     Returns
     -------
@@ -285,8 +291,13 @@ def bootstrap_figures(stat: Callable[[np.ndarray], np.ndarray], n: int, *, n_boo
     """
     if not 0 < level < 1:
         raise StarclassError(f"bootstrap level must be between 0 and 1, got {level}")
+    from starclass.io.progress import Progress
+
+    drawn = resamples(n, n_boot, seed=seed, groups=groups)
+    if progress is not False:
+        drawn = Progress(n_boot, desc=desc, noun="resample", show=progress, unit="resample").iterate(drawn)
     vals = np.array([np.asarray(stat(np.bincount(idx, minlength=n).astype(np.float64)), dtype=np.float64)
-                     for idx in resamples(n, n_boot, seed=seed, groups=groups)])
+                     for idx in drawn])
     if vals.ndim != 2:
         vals = vals.reshape(len(vals), -1)
     n_def = np.isfinite(vals).sum(axis=0)

@@ -1380,7 +1380,8 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
                objects: np.ndarray | None, probs: np.ndarray | None,
                trust_rows: np.ndarray | None, raw: np.ndarray | None = None,
                by_figs: Sequence[tuple[str, GroupFigures]] = (),
-               by_cis: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> tuple[dict | None, str | None]:
+               by_cis: dict[str, tuple[np.ndarray, np.ndarray]] | None = None, progress: bool | None = False,
+               desc: str = "bootstrap") -> tuple[dict | None, str | None]:
     """95% intervals of every figure from one set of resamples; ``objects``: each row's object (resampled whole).
 
     Accuracy and balanced accuracy per merge are returned as before (for the summary table);
@@ -1392,7 +1393,8 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
     too few resamples gets no interval (masked), said in the notes; where the accuracies have
     none, nothing has (one note, as before). Each ``by_figs`` table's figures
     (:class:`starclass.evaluate.groups.GroupFigures`) are scored too and their intervals put in
-    ``by_cis`` (``--by`` column -> lo, hi), for the caller to fill in.
+    ``by_cis`` (``--by`` column -> lo, hi), for the caller to fill in. ``progress``, ``desc``: of the
+    resamples, as :func:`~starclass.evaluate.bootstrap.bootstrap_figures`.
     """
     from starclass.evaluate.bootstrap import (
         NO_SPREAD_NOTE,
@@ -1461,7 +1463,7 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
         return np.concatenate([np.atleast_1d(f(w)) for _, _, f in parts])
 
     try:
-        lo, hi, n_def = bootstrap_figures(stat, n, n_boot=n_boot, groups=objects)
+        lo, hi, n_def = bootstrap_figures(stat, n, n_boot=n_boot, groups=objects, progress=progress, desc=desc)
     except StarclassError as exc:
         # "bootstrap_ci: need at least 2 objects": the function's name is no part of what the user is told
         return None, no_intervals_note(str(exc).removeprefix("bootstrap_ci: "))
@@ -1762,7 +1764,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             quantities: Sequence[str] = ("magnitude", "crowding", "bkg"), by: Sequence[str] = (),
             by_min_rows: int = 10, allow_few_matches: bool = False,
             columns: tuple[str, str] | None = None, group_column: str | None = None,
-            sources: tuple[str, str] | None = None, group_said: str = "--group-column") -> Comparison:
+            sources: tuple[str, str] | None = None, group_said: str = "--group-column",
+            progress: bool | None = False) -> Comparison:
     """Every metric of one prediction against one reference, for the task's class scheme.
 
     Parameters
@@ -1807,6 +1810,9 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     group_said
         Where ``group_column`` came from, as messages name it: ``--group-column``, or words saying it is
         the model's object column (:func:`evaluate_catalogs` names it so when the user named none).
+    progress
+        Of the bootstrap's resamples: True a bar, None timed lines (``report``'s log), False nothing;
+        called ``bootstrap (<prediction> vs <reference>)``.
 
     Returns
     -------
@@ -1985,7 +1991,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         out.by[col] = (tab, bin_note)
         by_figs.append((col, figs))
     by_cis: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    cis, boot_note = (_bootstrap(out, cr, cp, task, n_boot, objects, probs, trust_rows, raw_probs, by_figs, by_cis)
+    cis, boot_note = (_bootstrap(out, cr, cp, task, n_boot, objects, probs, trust_rows, raw_probs, by_figs, by_cis,
+                                 progress=progress, desc=f"bootstrap ({pred_name} vs {ref_name})")
                       if n_boot > 0 else (None, no_intervals_note("0 resamples asked for (--bootstrap 0)")))
     out.no_intervals = boot_note
     for col, figs in by_figs:
@@ -2246,7 +2253,8 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                       label_column: str | None = None, model: str | Path | None = None,
                       by: Sequence[str] = (), by_min_rows: int = 10,
                       pred_column: str | None = None, allow_few_matches: bool = False,
-                      reference_column: str | None = None, group_column: str | None = None) -> Evaluation:
+                      reference_column: str | None = None, group_column: str | None = None,
+                      progress: bool | None = False) -> Evaluation:
     """Evaluate a classified catalogue against its references, for its task.
 
     Parameters
@@ -2289,6 +2297,8 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
         the model's task's), else the one the model it names reads (a CSV keeps no meta), taken
         from the catalogue where it has it, else from each reference that has it (a folder
         classified without its labels, scored with ``-r labels.csv``); else every row is an object.
+    progress
+        Of each comparison's bootstrap resamples, as :func:`compare` (``report``: timed lines in its log).
 
     Returns
     -------
@@ -2450,7 +2460,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                                        quantities=quantities, by=by,
                                        by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
                                        group_column=group_of(None), sources=(pshown, pshown),
-                                       group_said=group_said))
+                                       group_said=group_said, progress=progress))
             rt = ptab.copy(copy_data=False)
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
             cats[SELF_CATALOGUE] = rt
@@ -2482,7 +2492,8 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
-                                   group_column=group_of(rtab), sources=(pshown, said), group_said=group_said))
+                                   group_column=group_of(rtab), sources=(pshown, said), group_said=group_said,
+                                   progress=progress))
         pairs_of[name] = comparisons[-1].pairs
     if scored:
         for c in comparisons:

@@ -101,6 +101,9 @@ class Progress:
     logger : str
         The logger of the lines (default :data:`LOGGER`; the ``inspect`` server's pre-render says
         them on the server's own).
+    still_working_only : bool
+        Say none of the count's lines, only the "still working" ones: for a step of a few long units
+        whose caller says each one itself (``report``'s science checks, by name).
     **bar_options
         More tqdm options for the bar (``unit``, ``dynamic_ncols``).
 
@@ -117,7 +120,8 @@ class Progress:
     """
 
     def __init__(self, total: int | None, *, desc: str, noun: str, show: bool | None,
-                 clock: Callable[[], float] = time.monotonic, logger: str = LOGGER, **bar_options: Any) -> None:
+                 clock: Callable[[], float] = time.monotonic, logger: str = LOGGER, still_working_only: bool = False,
+                 **bar_options: Any) -> None:
         self.total = None if total is None else int(total)
         self.desc = desc
         self.noun = noun
@@ -125,6 +129,7 @@ class Progress:
         self._clock = clock
         self._logger = logger
         self._lines = show is None
+        self._count_lines = self._lines and not still_working_only
         self._bar = None
         if show:
             from tqdm.auto import tqdm
@@ -139,7 +144,8 @@ class Progress:
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
         if self._lines:
-            self._say()
+            if self._count_lines:
+                self._say()
             if logging.getLogger(logger).isEnabledFor(logging.INFO):
                 # a weak reference: a step never closed (its error kept in a traceback) ends the thread when
                 # it is collected, and the thread never keeps it alive
@@ -166,11 +172,12 @@ class Progress:
         self._said_at, self._said_n, self._still_said = now, self.n, False
 
     def _say_still_working(self, every: float) -> float:
-        """Say the "still working" line if ``every`` seconds passed without a line; the seconds to the next check."""
+        """The "still working" line, said if ``every`` seconds passed without a line or a unit done; seconds to wait."""
         with self._lock:
             if self._closed:
                 return every
-            waited = self._clock() - self._said_at
+            # since the last line or the last unit done, whichever is later: a count that moves says its own lines
+            waited = self._clock() - max(self._said_at, self._moved_at)
             if waited < every:
                 return every - waited
             self._say(still=True)
@@ -193,6 +200,8 @@ class Progress:
         now = self._clock()
         if n:
             self._moved_at = now
+        if not self._count_lines:
+            return  # the caller says each unit itself
         waited = now - self._said_at
         if waited >= LINE_AT_MOST_EVERY_S or waited >= LINE_EVERY_S and (
                 self.total is None or self.n - (self._said_n or 0) >= LINE_EVERY_SHARE * self.total):
@@ -225,7 +234,7 @@ class Progress:
                 return
             self._closed = True
             self._stop.set()
-            if self._lines and (self.n != self._said_n or self._still_said):
+            if self._count_lines and (self.n != self._said_n or self._still_said):
                 self._say()  # after a "still working" line, the end is said even where the count stayed
         if self._bar is not None:
             self._bar.close()

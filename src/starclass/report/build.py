@@ -10,6 +10,7 @@ and the end of ``starclass demo``).
 
 from __future__ import annotations
 
+import contextvars
 import datetime as _dt
 import json
 import logging
@@ -42,7 +43,7 @@ from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_folder
 from starclass.io.mosaic import read_mosaics
-from starclass.io.progress import LOGGER, duration
+from starclass.io.progress import LOGGER, Progress, duration
 from starclass.report import figures as F
 from starclass.report.sections import Section, render_html, slug, write_sections
 from starclass.schema import (
@@ -584,15 +585,26 @@ def science_checks_note(task: str | None) -> str:
             f"task {task or '(unnamed)'}, so none are made")
 
 
+#: The science checks of a star-cluster task, in the order the page shows them (one section each)
+SCIENCE_CHECKS: tuple[str, ...] = (
+    "Colour-colour diagrams and age boxes (PHANGS Table 2)",
+    "Luminosity functions and the bright end",
+    "Mass functions, age distributions and the mass-age diagram (PHANGS section 7)",
+)
+
+
 def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc: float | None,
                       radius: float, pname: str, *, common: dict[str, np.ndarray] | None = None,
                       common_note: str | None = None, shown: dict[str, str] | None = None,
                       columns_of: dict[str, str] | None = None, ssp: str | Path | None = None,
-                      faint_limit: float | None = None) -> list[Section]:
+                      faint_limit: float | None = None,
+                      checked: Callable[[str], None] | None = None) -> list[Section]:
+    """The science checks' sections (:data:`SCIENCE_CHECKS`); ``checked(title)`` is called as each one ends."""
     out = []
     shown = shown or {}
+    checked = checked or (lambda title: None)
     # colour-colour
-    s = Section("Colour-colour diagrams and age boxes (PHANGS Table 2)", key="colour")
+    s = Section(SCIENCE_CHECKS[0], key="colour")
     mag_limit = None
     if distance_mpc is not None:
         mag_limit = -7.8 + colour.distance_modulus(distance_mpc)
@@ -639,9 +651,10 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                 "catalogue has ≥ 12.")
     if s.items:
         out.append(s)
+    checked(s.title)
 
     # luminosity functions, bright end
-    lf = Section("Luminosity functions and the bright end", key="luminosity")
+    lf = Section(SCIENCE_CHECKS[1], key="luminosity")
     hists = []
     for n, t in cats.items():
         b = bands_in(t)
@@ -674,10 +687,11 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
     if hists:
         lf.figure("luminosity_functions", F.fig_luminosity(hists, "V", "class 1+2 luminosity functions"), "")
         out.append(lf)
+    checked(lf.title)
 
     # mass and age
     cats_phys = _attach_physical(cats, pname, radius)
-    ms = Section("Mass functions, age distributions and the mass-age diagram (PHANGS section 7)", key="massage")
+    ms = Section(SCIENCE_CHECKS[2], key="massage")
     panels, curves = [], []
     for n, t in cats_phys.items():
         if "age" not in t.colnames or "mass" not in t.colnames:
@@ -727,6 +741,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         ms.figure("mass_age", F.fig_mass_age(panels, "class 1+2: mass vs age", curves=curves),
                   " ".join(c[3] for c in drawn))
         out.append(ms)
+    checked(ms.title)
     return out
 
 
@@ -1042,24 +1057,39 @@ def _mistakes_section(ev: Evaluation, cutouts, n: int = 16) -> Section:
 LONG_PART_S = 3.0
 
 
+#: When the build_report running in this context began (time.monotonic), for its parts' "in all"
+_REPORT_START: contextvars.ContextVar[float | None] = contextvars.ContextVar("report_start", default=None)
+
+
 class _Parts:
-    """Says each long part of the report as it ends, on the progress lines' logger (quiet unless shown)."""
+    """Says each long part of the report as it ends (``always``: any part), on the progress lines' logger.
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    Quiet unless shown (the command line's log), and with ``quiet`` (``layout(progress=False)``).
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, quiet: bool = False) -> None:
         self.clock = clock
+        self.quiet = quiet
         self.start = self.last = clock()
+        if clock is time.monotonic and _REPORT_START.get() is not None:
+            self.start = _REPORT_START.get()  # "in all" since build_report began, the evaluation included
 
-    def done(self, what: str) -> None:
+    def done(self, what: str, *, always: bool = False) -> None:
         now = self.clock()
-        if now - self.last >= LONG_PART_S:
+        if not self.quiet and (always or now - self.last >= LONG_PART_S):
             logging.getLogger(LOGGER).info("report: %s, %s (%s in all)", what, duration(now - self.last),
                                            duration(now - self.start))
         self.last = now
 
+    def skip(self) -> None:
+        """Start the next part now: the time since the last one was said by others."""
+        self.last = self.clock()
+
 
 def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_mpc: float | None = None,
            science: bool = True, gradcam_inputs: Any = None, cutouts: Any = None,
-           ssp: str | Path | None = None, mag_limit: float | None = None) -> list[Section]:
+           ssp: str | Path | None = None, mag_limit: float | None = None,
+           progress: bool | None = None) -> list[Section]:
     """Report sections of a computed evaluation.
 
     Parameters
@@ -1083,6 +1113,11 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     mag_limit
         The catalogues' faint limit (apparent V magnitude, Vega) for the mass-completeness curve of
         the mass-age diagram (default: each catalogue's 90th percentile of its V magnitudes).
+    progress
+        None (default): each science check says a line as it ends, and a section that took
+        :data:`LONG_PART_S` or more too, on :data:`starclass.io.progress.LOGGER` (shown in the command
+        line's log; quiet in Python unless a handler takes INFO), with "still working" lines while one
+        check goes on; False: none (True: as None, the report draws no bar).
 
     Returns
     -------
@@ -1096,7 +1131,7 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     """
     if distance_mpc is not None:
         check_distance_mpc(distance_mpc)  # the bound of --distance, before any reading
-    parts = _Parts()
+    parts = _Parts(quiet=progress is False)
     sections = [_catalogue_section(ev)]
 
     def add(section: Section) -> None:
@@ -1117,11 +1152,20 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
         if extra is not None:
             add(extra)
     if science and ev.task.phangs_like:
-        science_parts = _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name,
+        # one line a check, by name (the page's three took 17-37 s together, said in one line); the Progress
+        # adds only its "still working" lines, while one check goes on
+        checks = Progress(len(SCIENCE_CHECKS), desc="report: science checks", noun="check",
+                          show=None if progress is not False else False, still_working_only=True)
+
+        def checked(title: str) -> None:
+            checks.update(1)
+            parts.done(f"science check {checks.n} of {checks.total}, '{title}'", always=True)
+
+        with checks:
+            sections += _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name,
                                           common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev),
-                                          columns_of=_two_columns_of_one(ev), ssp=ssp, faint_limit=mag_limit)
-        sections += science_parts
-        parts.done(f"the science checks ({counted(len(science_parts), 'section')})")
+                                          columns_of=_two_columns_of_one(ev), ssp=ssp, faint_limit=mag_limit,
+                                          checked=checked)
     elif science:
         # "use the PHANGS classes 1-4; task galaxy-cluster has classes [1, 2]: left out" on every galaxy-cluster,
         # cool-core or open-globular page read as if something were missing from the user's own task
@@ -1143,7 +1187,7 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
                       by_min_rows: int = 10, pred_column: str | None = None,
                       allow_few_matches: bool = False, reference_column: str | None = None,
                       group_column: str | None = None, ssp: str | Path | None = None,
-                      mag_limit: float | None = None) -> list[Section]:
+                      mag_limit: float | None = None, progress: bool | None = None) -> list[Section]:
     """All evaluation sections for a prediction against its references.
 
     Parameters
@@ -1193,6 +1237,10 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
         SSP model table of the science sections, as :func:`layout`.
     mag_limit
         Faint limit of the mass-completeness curve, as :func:`layout`.
+    progress
+        None (default): timed lines of each comparison's bootstrap (:func:`evaluate_catalogs`) and of
+        the science checks (:func:`layout`), shown in the command line's log; False: none (True: bars of the
+        bootstraps).
 
     Returns
     -------
@@ -1210,11 +1258,11 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
                            pred_name=pred_name, quantities=quantities, label_column=label_column, model=model,
                            by=by, by_min_rows=by_min_rows, pred_column=pred_column,
                            allow_few_matches=allow_few_matches, reference_column=reference_column,
-                           group_column=group_column)
+                           group_column=group_column, progress=progress)
     if callable(gradcam_inputs):
         gradcam_inputs = gradcam_inputs()
     return layout(ev, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc, science=science,
-                  gradcam_inputs=gradcam_inputs, cutouts=cutouts, ssp=ssp, mag_limit=mag_limit)
+                  gradcam_inputs=gradcam_inputs, cutouts=cutouts, ssp=ssp, mag_limit=mag_limit, progress=progress)
 
 
 #: What :func:`run_evaluation` writes in its folder: a folder holding only these may be replaced.
@@ -1582,7 +1630,13 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
 
         kwargs["gradcam_inputs"] = make_gradcam_inputs
     check_tables_page(outdir, filename)
-    sections = evaluate_sections(pred, references, distance_mpc=distance_mpc, **kwargs)
+    parts = _Parts(quiet=kwargs.get("progress") is False)
+    started = _REPORT_START.set(parts.start)
+    try:
+        sections = evaluate_sections(pred, references, distance_mpc=distance_mpc, **kwargs)
+    finally:
+        _REPORT_START.reset(started)
+    parts.skip()  # the evaluation and the sections said their own lines
     with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
         write_sections(sections, outdir, figures=False, tables_dir=tmp_tables, written_by="starclass report",
                        overwrite=True)  # tables into a fresh temporary folder (atomic_dir)
@@ -1592,4 +1646,6 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
     path = outdir / filename
     with atomic_path(path) as tmp:
         tmp.write_text(page, encoding="utf-8")
+    # the page took seconds of its own (its figures drawn, tables written), after the last section's line
+    parts.done(f"the page ({counted(len(sections), 'section')}, its tables and figures) written", always=True)
     return path
