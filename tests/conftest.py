@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -15,6 +16,13 @@ from types import ModuleType
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Under pytest-xdist (the README's `-n 2`) each worker is a process of its own, so the cores are
+# already shared out: torch's and BLAS's default of one thread per core would put two spinning
+# thread pools on each core. Set before anything imports torch; a value the user set is kept.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(_var, "1")
 SHARED_DATA = ROOT.parent / "shared" / "data"
 LEGUS_TAB = SHARED_DATA / "legus" / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab"
 SSP_TABLE = SHARED_DATA / "ssp" / "yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt"

@@ -15,6 +15,16 @@ from starclass.errors import StarclassError
 METHODS = ("stack-lr", "stack-lr-raw", "stack-mean")
 
 
+def _grid(method: str) -> tuple:
+    """A few values of each default grid, for the tests of what a combiner may see.
+
+    Every value tried costs five folds of inner fits (about 20 ms each); the leakage and weighting
+    properties do not depend on how finely C or m is searched.
+    """
+    mod = _module()
+    return {"stack-lr": mod.C_GRID[::5], "stack-lr-raw": mod.C_GRID_RAW[::4], "stack-mean": (1, 2)}[method]
+
+
 def _module():
     return load_benchmark("real_pandas_stack")
 
@@ -42,7 +52,7 @@ def test_a_noise_member_gets_almost_no_weight():
     assert info["members"] == [0] and info["m"] == 1
     # pooled over the five outer folds the stack scores as the informative member, not worse
     for method in METHODS:
-        out, _ = mod.nested_stack(method, p, y, folds)
+        out, _ = mod.nested_stack(method, p, y, folds, _grid(method))
         assert roc_auc_score(y, out) > roc_auc_score(y, p[:, 0]) - 0.01, method
 
 
@@ -58,7 +68,7 @@ def test_the_combiner_of_a_fold_is_given_only_the_other_folds(monkeypatch):
         return real(method, p_train, y_train, folds_train, p_test, grid)
 
     monkeypatch.setattr(mod, "fit_stack", spy)
-    mod.nested_stack("stack-lr", p, y, folds)
+    mod.nested_stack("stack-lr", p, y, folds, _grid("stack-lr"))
     assert len(seen) == 5
     for k, (p_train, y_train, folds_train, p_test) in enumerate(seen):
         assert k not in folds_train
@@ -72,17 +82,17 @@ def test_a_folds_labels_change_nothing_of_its_own_predictions(method):
     """Flip every label of fold 2 and scramble its predictions: fold 2's choice stays the same."""
     mod = _module()
     y, folds, p = _members(2)
-    out, info = mod.nested_stack(method, p, y, folds)
+    out, info = mod.nested_stack(method, p, y, folds, _grid(method))
     y2 = y.copy()
     y2[folds == 2] = 1 - y2[folds == 2]
-    out2, info2 = mod.nested_stack(method, p, y2, folds)
+    out2, info2 = mod.nested_stack(method, p, y2, folds, _grid(method))
     np.testing.assert_array_equal(out[folds == 2], out2[folds == 2])
     # the other folds' combiners were chosen on fold 2's rows among others: the flip shows there
     assert info2[0]["inner_auc"] != info[0]["inner_auc"]
     p3 = p.copy()
     rows = np.flatnonzero(folds == 2)
     p3[rows] = p[np.random.default_rng(0).permutation(rows)]
-    _, info3 = mod.nested_stack(method, p3, y, folds)
+    _, info3 = mod.nested_stack(method, p3, y, folds, _grid(method))
     keep = ("C", "coef", "m", "members", "inner_auc")
     assert {k: v for k, v in info3[2].items() if k in keep} == {k: v for k, v in info[2].items() if k in keep}
 
@@ -153,8 +163,10 @@ def _cutout_folder(root, n_obj=40, seed=0):
     return np.array(y)
 
 
-def test_the_script_writes_its_folder_once_and_refuses_to_overwrite(tmp_path, capsys):
+def test_the_script_writes_its_folder_once_and_refuses_to_overwrite(tmp_path, capsys, monkeypatch):
     mod = _module()
+    for name, method in (("C_GRID", "stack-lr"), ("C_GRID_RAW", "stack-lr-raw"), ("M_GRID", "stack-mean")):
+        monkeypatch.setattr(mod, name, _grid(method))  # what is written, not how finely it is chosen
     bench = load_benchmark("real_pandas")
     data = tmp_path / "data"
     y = _cutout_folder(data)
