@@ -2209,6 +2209,14 @@ def with_label_classes(t: Table, label_column: str, task: EvalTask, name: str) -
     try:
         out[CLASS_REF] = task.label_classes(t[label_column], what=f"{name} column {label_column!r}")
     except StarclassError:
+        several = _recorded_models(t) if not task.label_map else []
+        if len(several) > 1:
+            # rows classified by several models (two rounds' outputs joined): no one model's task, so no label
+            # map, and the refusal said only "task '(unnamed)' has no label_map"
+            shown = ", ".join(several[:3]) + (f" and {len(several) - 3} more" if len(several) > 3 else "")
+            raise StarclassError(f"{name}: its {MODEL_PATH!r} column names {len(several)} models ({shown}), so no "
+                                 f"one model's task gives the label map of column {label_column!r}: score the rows "
+                                 "of one model at a time, or give --task or --model") from None
         missing = _missing_recorded_model(t) if not task.label_map else None
         if missing is None:
             raise
@@ -2220,14 +2228,19 @@ def with_label_classes(t: Table, label_column: str, task: EvalTask, name: str) -
     return out
 
 
+def _recorded_models(t: Table) -> list[str]:
+    """The models a ``model`` column names (classify's CSV output), sorted; none without the column."""
+    if MODEL_PATH not in t.colnames or len(t) == 0:
+        return []
+    return sorted({str(v).strip() for v in np.ma.asarray(t[MODEL_PATH]).compressed()} - {""})
+
+
 def _missing_recorded_model(t: Table) -> str | None:
     """The one model a ``model`` column names when it no longer exists, else None."""
-    if MODEL_PATH not in t.colnames or len(t) == 0:
-        return None
-    paths = {str(v).strip() for v in np.ma.asarray(t[MODEL_PATH]).compressed()} - {""}
+    paths = _recorded_models(t)
     if len(paths) != 1:
         return None
-    path = paths.pop()
+    path = paths[0]
     return None if Path(path).exists() else path
 
 

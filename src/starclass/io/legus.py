@@ -196,6 +196,10 @@ MACHINE_ONLY_METHODS: tuple[int, ...] = (0,)
 #: Every ``class_method`` value of the hybrid layout (NGC 1566 col 35); any other is read as -1, unknown.
 METHOD_FLAGS: tuple[int, ...] = (0, 1, 3, 4, 6)
 
+#: The start of the warning a file of an uncertain layout gives (a ``warnings.filterwarnings`` message
+#: pattern): the many-field study says so in its table of fields left out, and hides that warning alone.
+LAYOUT_UNCERTAIN_WARNING = r"[^\n]*: LEGUS layout '[^']*' is uncertain"
+
 #: Every value some layout has in col 34: the classes 1-4, 0 (not inspected, or the expert's
 #: spurious) and the expert's 5 (not inspected).
 COL34_VALUES: tuple[int, ...] = (0, 1, 2, 3, 4, 5)

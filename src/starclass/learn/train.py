@@ -1885,5 +1885,6 @@ def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
                     + ("none there" if ckpt.get("init_digest") is None else "other weights there")
                     + (", none now)" if identity.get("init_digest") is None else ", other weights now)"))
     if what:
-        raise StarclassError(f"{path} was trained with {' and '.join(what)}{back}; {fresh}")
+        # back ends "; or": joined with another "; " it read "...set them); or; train into another directory"
+        raise StarclassError(f"{path} was trained with {' and '.join(what)}{back}{' ' if back else '; '}{fresh}")
     return note
