@@ -600,6 +600,22 @@ def hybrid_self_note(t: Table, column: str) -> str | None:
             f"--reference-column {CLASS_HUMAN_MODE if column != CLASS_HUMAN_MODE else CLASS_ML}")
 
 
+def _same_classes(t: Table, column: str, reference: str) -> int:
+    """How many rows ``column`` classifies, where it holds ``reference``'s class on every one of them; 0 otherwise."""
+    if column == reference or column not in t.colnames or reference not in t.colnames:
+        return 0
+    try:
+        a = np.ma.filled(np.ma.asarray(t[column], dtype=float), np.nan)
+        b = np.ma.filled(np.ma.asarray(t[reference], dtype=float), np.nan)
+    except (TypeError, ValueError):
+        return 0
+    with np.errstate(invalid="ignore"):
+        classified = np.isfinite(a) & (a > 0)
+    if not classified.any() or not np.array_equal(a[classified], b[classified]):
+        return 0
+    return int(classified.sum())
+
+
 def with_reference_column(t: Table, column: str, name: str) -> Table:
     """``t`` with ``column`` as its reference classes (``class_ref``), for ``--reference-column``.
 
@@ -2398,10 +2414,11 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
         # "no class_pred and no class_ref column" of `evaluate ngc45.tab --pred-column legus_col35`)
         missing = [c for c in (CLASS_PRED, CLASS_REF) if c not in ptab.colnames
                    and not (c == CLASS_PRED and pred_column is not None)]
+        # NGC 1566's class_hybrid is column 34, class_ref itself: offered here, it scored 1.000 against itself
+        others = [c for c in scorable_columns(ptab, [CLASS_REF]) if not _same_classes(ptab, c, CLASS_REF)]
         what = ("has class_ref but no class_pred (its own classes are the prediction; give a reference "
                 "catalogue with -r to compare them with, or score another of its class columns against them with "
-                "--pred-column" + (f": {', '.join(c for c in scorable_columns(ptab, [CLASS_REF]))}" if
-                                   scorable_columns(ptab, [CLASS_REF]) else "") + ")"
+                "--pred-column" + (f": {', '.join(others)}" if others else "") + ")"
                 if missing == [CLASS_PRED] else f"has no {' and no '.join(missing)} column")
         if reference_column is not None and reference_column not in ptab.colnames:
             what = (f"has no column {reference_column!r} (--reference-column) to compare with itself; "
@@ -2442,9 +2459,15 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
             hybrid_line = note  # said after the "scored column" line
         else:
             hybrid_line = None
+        same = _same_classes(ptab, pred_column, ref_col) if own_ref else 0
         ptab, scored = prediction_view(ptab, pred_column, etask, pname, exclude=[ref_col] if own_ref else [])
         if hybrid_line:
             scored += "; " + hybrid_line
+        if same:
+            # class_hybrid against class_ref (NGC 1566's column 34 under two names) scored 1.000 without a word
+            scored += (f"; note: {pred_column} holds {ref_col}'s class on every one of the {counted(same, 'row')} it "
+                       f"classifies (one column of the file under two names?): the figures are 1 by construction; "
+                       "score another column (--pred-column) or against another reference (--reference-column)")
     elif CLASS_PRED not in ptab.colnames and CLASS_REF in ptab.colnames:
         # the prediction's class_ref stands in for a model's classes: `evaluate truth.ecsv -r humans.ecsv`
         # (a catalogue not yet classified) printed accuracies as of a model without a word
