@@ -22,6 +22,7 @@ from starclass.cli._app import (
     check_ssp,
     command,
     echo,
+    progress_lines,
     refuse_few_matches_with_catalogs,
     refuse_given_with_catalogs,
     refuse_min_inspected_without_catalogs,
@@ -146,13 +147,18 @@ def evaluate(
     for ref in [pred, *(reference or ())]:
         if ref != "self":  # a classified or labelled cutout folder: its figures must not become its cutouts
             check_output_outside_cutouts(out, ref, option="--output")
-    res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
-                         target_purity=target_purity, n_boot=n_boot, science=science, task=task,
-                         label_column=label_column, model=None if model is None else str(model),
-                         by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
-                         reference_column=reference_column,
-                         allow_few_matches=allow_few_matches, group_column=group_column,
-                         overwrite=overwrite, ssp=ssp, mag_limit=mag_limit)
+    from starclass.io.progress import LOGGER
+
+    # evaluate has no --progress, as report: into a log file (stderr no terminal) each comparison's bootstrap says
+    # its resamples on stderr as report's do; `--bootstrap 10000 > log` was silent for minutes. stdout is unchanged
+    with progress_lines(None, LOGGER):
+        res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
+                             target_purity=target_purity, n_boot=n_boot, science=science, task=task,
+                             label_column=label_column, model=None if model is None else str(model),
+                             by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
+                             reference_column=reference_column,
+                             allow_few_matches=allow_few_matches, group_column=group_column,
+                             overwrite=overwrite, ssp=ssp, mag_limit=mag_limit, progress=None)
     t = res["task"]
     from starclass.evaluate.task import class_labels, positive_origin
 

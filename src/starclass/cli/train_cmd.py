@@ -18,6 +18,7 @@ from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
+    bars_or_lines,
     check_on_image,
     command,
     echo,
@@ -28,7 +29,6 @@ from starclass.cli._app import (
     place_rows,
     progress_lines,
     progress_option,
-    show_progress,
     task_option,
 )
 from starclass.errors import StarclassError, counted
@@ -385,8 +385,9 @@ def train_command(
 
     Example: starclass train --task legus4-compact -m field/ -c field/truth.ecsv -o model/
     """
-    # bars only where a person watches them: a batch job's log keeps every redraw (it gets epoch lines instead)
-    asked, progress = progress, show_progress(progress)
+    # bars only where a person watches them: a batch job's log keeps every redraw. It gets epoch lines instead, and
+    # (progress None) the batches' timed lines, "still working" ones included, so that a long epoch is not silent
+    asked, progress = progress, bars_or_lines(progress)
     # --overwrite is the astropy-habit name of starting afresh: what a resume would otherwise keep is replaced
     resume = resume and not overwrite
 

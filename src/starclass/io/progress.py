@@ -93,7 +93,7 @@ class Progress:
     desc : str
         What the step is: the bar's label and the start of each line (``"detect"``).
     noun : str
-        The unit, singular, for the lines (``"strip"``; plural with an s).
+        The unit, singular, for the lines (``"strip"``; plural with an s, unless ``plural`` says otherwise).
     show : bool or None
         True: the bar; None: the lines; False: neither.
     clock : callable, optional
@@ -104,6 +104,8 @@ class Progress:
     still_working_only : bool
         Say none of the count's lines, only the "still working" ones: for a step of a few long units
         whose caller says each one itself (``report``'s science checks, by name).
+    plural : str, optional
+        The unit's plural where it is not ``noun`` + s (``"batches"``: train's lines said "batchs").
     **bar_options
         More tqdm options for the bar (``unit``, ``dynamic_ncols``).
 
@@ -121,10 +123,11 @@ class Progress:
 
     def __init__(self, total: int | None, *, desc: str, noun: str, show: bool | None,
                  clock: Callable[[], float] = time.monotonic, logger: str = LOGGER, still_working_only: bool = False,
-                 **bar_options: Any) -> None:
+                 plural: str | None = None, **bar_options: Any) -> None:
         self.total = None if total is None else int(total)
         self.desc = desc
         self.noun = noun
+        self.plural = plural
         self.n = 0
         self._clock = clock
         self._logger = logger
@@ -158,10 +161,10 @@ class Progress:
     def _say(self, still: bool = False) -> None:
         now = self._clock()
         if self.total is None:
-            done = counted(self.n, self.noun)
+            done = counted(self.n, self.noun, self.plural)
         else:
             share = 100 if self.total == 0 else math.floor(100 * self.n / self.total)
-            done = f"{self.n} of {counted(self.total, self.noun)} ({share}%)"
+            done = f"{self.n} of {counted(self.total, self.noun, self.plural)} ({share}%)"
         log = logging.getLogger(self._logger)
         if still:
             log.info("%s: %s, %s; still working, no %s done for %s", self.desc, done, duration(now - self._start),

@@ -284,7 +284,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                    positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
                    galaxies: np.ndarray | None = None,
                    extra_columns: dict[str, np.ndarray] | None = None, seed: int | None = None,
-                   resume: bool = True, progress: bool = True, device: str | None = None,
+                   resume: bool = True, progress: bool | None = True, device: str | None = None,
                    epochs: int | None = None, ensemble: int | None = None, batch_size: int = INFERENCE_BATCH_SIZE,
                    init_from: str | os.PathLike | None = None, groups: np.ndarray | None = None,
                    known_data: dict[str, str] | None = None, pixel_flags: dict | None = None,
@@ -398,7 +398,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     for i, (name, test) in enumerate(folds, start=1):
         # the bars of every fold read alike ("m31-real member 1/1 (compact)"): which fold trains is said first
         label = f"fold {i}/{len(folds)}" if str(name) == str(i) else f"fold {name} ({i}/{len(folds)})"
-        bar = label if progress else False
+        bar = label if progress else progress  # None: the batches' timed lines (no label: the line above says it)
         log.info("%s: training", label)  # a log file's line where there is no bar (train's epoch lines follow)
         cfg, hidden, val_index, note = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
         notes += [note] if note else []

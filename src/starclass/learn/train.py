@@ -60,12 +60,12 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-from tqdm.auto import tqdm
 
 # the package, not its build_model: looked up at each call, so a build_model patched at run
 # time (tests watch the networks fit builds) is the one used
 import starclass.models as models
 from starclass.errors import StarclassError, counted
+from starclass.io.progress import Progress
 from starclass.learn.augment import augment_batch
 from starclass.learn.checkpoint import (
     MANIFEST,
@@ -866,9 +866,10 @@ class MemberTrainer:
         Where to train.
     amp : torch.dtype or None
         Autocast dtype (None: float32).
-    progress : bool or str
+    progress : bool, str or None
         Show a progress bar; a string also starts its label (``"fold 2/5"``: the bars of the folds of
-        a cross-validation were alike).
+        a cross-validation were alike); None: timed lines of the batches instead
+        (:class:`starclass.io.progress.Progress`, with its "still working" lines during a long epoch).
     n_members : int
         Members in the ensemble (for the progress bar).
     identity : dict or None
@@ -892,7 +893,7 @@ class MemberTrainer:
     """
 
     def __init__(self, config: TaskConfig, spec: MemberSpec, data: TrainData, *, outdir: Path, device: torch.device,
-                 amp: torch.dtype | None, progress: bool | str = False, n_members: int = 1,
+                 amp: torch.dtype | None, progress: bool | str | None = False, n_members: int = 1,
                  identity: dict[str, str] | None = None,
                  init_from: str | os.PathLike | None = None) -> None:
         self.config = config
@@ -1181,25 +1182,30 @@ class MemberTrainer:
         if resume and self.last_path.exists():
             self.restore()
         n_batches = len(batches(np.arange(len(self.data.train)), self.batch_size))
-        bar = tqdm(total=(self.n_epochs - self.start_epoch) * n_batches, disable=not self.progress,
-                   desc=(f"{self.progress}: " if isinstance(self.progress, str) else "")
-                   + f"{self.config.name} member {self.spec.index + 1}/{self.n_members} ({self.spec.architecture})",
-                   unit="batch", dynamic_ncols=True)
-        for epoch in range(self.start_epoch, self.n_epochs):
-            if self.stopping.stopped:
-                break
-            t0 = time.perf_counter()
-            train_loss = self.train_epoch(epoch, bar)
-            val_loss, val_acc = self.validate()
-            self.val_acc_txt = "n/a" if math.isnan(val_acc) else f"{val_acc:.3f}"
-            bar.set_postfix(epoch=f"{epoch + 1}/{self.n_epochs}", loss=f"{train_loss:.3f}", val_acc=self.val_acc_txt)
-            self.end_epoch(epoch, train_loss, val_loss, val_acc, time.perf_counter() - t0)
-            # one plain line an epoch for a log file, where the bar is off (train's command line shows it)
-            log.info("%s%s member %d/%d: epoch %d/%d, loss %.3f, val_acc %s (%.1f s)",
-                     f"{self.progress}: " if isinstance(self.progress, str) else "", self.config.name,
-                     self.spec.index + 1, self.n_members, epoch + 1, self.n_epochs, train_loss, self.val_acc_txt,
-                     time.perf_counter() - t0)
-        bar.close()
+        # the epoch lines below come only as an epoch ends: one long epoch (a large model on a CPU) left a log
+        # silent for as long. Without a bar (progress None) the batches say Progress's timed lines, and its
+        # "still working" ones while one batch, or the validation, goes on
+        bar = Progress((self.n_epochs - self.start_epoch) * n_batches,
+                       desc=(f"{self.progress}: " if isinstance(self.progress, str) else "")
+                       + f"{self.config.name} member {self.spec.index + 1}/{self.n_members} ({self.spec.architecture})",
+                       noun="batch", plural="batches", show=True if isinstance(self.progress, str) else self.progress,
+                       unit="batch", dynamic_ncols=True)
+        with bar:  # closed on an error too: its "still working" thread stops
+            for epoch in range(self.start_epoch, self.n_epochs):
+                if self.stopping.stopped:
+                    break
+                t0 = time.perf_counter()
+                train_loss = self.train_epoch(epoch, bar)
+                val_loss, val_acc = self.validate()
+                self.val_acc_txt = "n/a" if math.isnan(val_acc) else f"{val_acc:.3f}"
+                bar.set_postfix(epoch=f"{epoch + 1}/{self.n_epochs}", loss=f"{train_loss:.3f}",
+                                val_acc=self.val_acc_txt)
+                self.end_epoch(epoch, train_loss, val_loss, val_acc, time.perf_counter() - t0)
+                # one plain line an epoch for a log file, where the bar is off (train's command line shows it)
+                log.info("%s%s member %d/%d: epoch %d/%d, loss %.3f, val_acc %s (%.1f s)",
+                         f"{self.progress}: " if isinstance(self.progress, str) else "", self.config.name,
+                         self.spec.index + 1, self.n_members, epoch + 1, self.n_epochs, train_loss,
+                         self.val_acc_txt, time.perf_counter() - t0)
         final_val_acc = self.finish()
         best = self.stopping.best_epoch or len(self.history)
         return MemberOutcome(self.final_path, self.history, best, final_val_acc, self.notes)
@@ -1364,7 +1370,7 @@ def fit(
     galaxies: np.ndarray | None = None,
     seed: int | None = None,
     resume: bool = True,
-    progress: bool | str = True,
+    progress: bool | str | None = True,
     device: str | torch.device | None = None,
     epochs: int | None = None,
     ensemble: int | None = None,
@@ -1411,7 +1417,8 @@ def fit(
         everything.
     progress
         Show tqdm progress bars (loss and validation accuracy); a string (``"fold 2/5"``) also starts
-        their label.
+        their label; None: timed lines of each member's batches instead, on
+        :data:`starclass.io.progress.LOGGER` (``train`` into a log file), "still working" ones included.
     device
         ``"cpu"``, ``"cuda"``, ...; default CUDA when available.
     epochs, ensemble

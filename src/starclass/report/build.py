@@ -1340,7 +1340,9 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
                    outdir: str | Path = "evaluation", *, overwrite: bool = False, **kwargs: Any) -> dict:
     """Evaluate and write every table (ECSV) and figure (PNG) under ``outdir``.
 
-    Keyword arguments are those of :func:`evaluate_sections`. Returns a dict with the written
+    Keyword arguments are those of :func:`evaluate_sections`, but ``progress`` (default False) is of each
+    comparison's bootstrap alone (:func:`starclass.evaluate.compare.evaluate_catalogs`; ``starclass evaluate``
+    gives None: timed lines in its log), the sections saying nothing. Returns a dict with the written
     paths, the headline numbers (as in ``summary.json``, 4 decimals) and ``accuracies``, the same
     unrounded, and ``ssp``, the SSP table the colour-colour figures' track was drawn from (None
     where no track was drawn). The folder is written beside
@@ -1365,7 +1367,9 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
     layout_keys = ("distance_mpc", "science", "gradcam_inputs", "cutouts", "ssp", "mag_limit")
     lk = {k: kwargs.pop(k) for k in layout_keys if k in kwargs}
     ev = evaluate_catalogs(pred, references, **kwargs)
-    sections = layout(ev, radius=kwargs.get("radius", 2.0), n_boot=kwargs.get("n_boot", 200), **lk)
+    # progress is of the bootstraps alone: layout's lines name the report ("report: science check 1 of 3"), which
+    # the log of `starclass evaluate` would have shown as its own
+    sections = layout(ev, radius=kwargs.get("radius", 2.0), n_boot=kwargs.get("n_boot", 200), progress=False, **lk)
     # keyed as the summary_<reference> tables are named (what summary.json always held)
     summary = {slug(k): v for k, v in ev.headline().items()}
     with atomic_dir(outdir, overwrite=overwrite, own=EVALUATION_ENTRIES) as tmpdir:

@@ -1,0 +1,60 @@
+"""``starclass evaluate`` into a log file says how far each comparison's bootstrap has got, as ``report`` does.
+
+Until 2026-12-05 night ``evaluate pred.ecsv -r truth.ecsv --bootstrap 10000 > log 2>&1`` said nothing during
+its bootstrap (minutes on a large catalogue): the report's bootstraps said their resamples in Progress's
+lines, evaluate's none. Now it says the same lines on stderr where stderr is no terminal (CliRunner's is
+none: the log-file case); what it prints on stdout (its figures, read by scripts) is unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from starclass.cli import app
+
+#: A bootstrap's line as the command line writes it into a log (starclass.io.progress.Progress's, timed)
+BOOT = re.compile(r"^\d\d:\d\d:\d\d bootstrap \((?P<pair>.+ vs .+)\): (?P<n>\d+) of (?P<total>\d+) resamples "
+                  r"\(\d+%\), \d+ s$")
+
+
+@pytest.fixture()
+def catalogues(tmp_path):
+    from starclass.datasets.catalogs import fake_catalogs
+
+    pred, truth = fake_catalogs(200, seed=0)
+    pred.write(tmp_path / "pred.ecsv")
+    truth.write(tmp_path / "truth.ecsv")
+    return tmp_path
+
+
+def _evaluate(root, *more: str):
+    res = CliRunner().invoke(app, ["evaluate", str(root / "pred.ecsv"), "-r", str(root / "truth.ecsv"), "-o",
+                                   str(root / "ev"), "--bootstrap", "7", "--overwrite", *more])
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def test_evaluate_into_a_log_says_its_bootstrap_and_keeps_its_stdout(catalogues, monkeypatch):
+    import starclass.io.progress as progress
+
+    logged = _evaluate(catalogues)
+    boots = [BOOT.match(ln) for ln in logged.stderr.splitlines() if BOOT.match(ln)]
+    assert [(m["pair"], m["n"], m["total"]) for m in boots] == [
+        ("prediction vs truth", "0", "7"), ("prediction vs truth", "7", "7")], logged.stderr
+    assert "\r" not in logged.stderr, repr(logged.stderr)  # lines, no bar's redraws
+    # the evaluation's own lines only: the sections' name the report
+    assert not re.search(r"^\d\d:\d\d:\d\d report: ", logged.stderr, re.M), logged.stderr
+    assert not any(BOOT.match(ln) for ln in logged.stdout.splitlines()), logged.stdout
+    # at a terminal no line is shown (and no bar, as report): the figures on stdout are the same either way
+    monkeypatch.setattr(progress, "on_terminal", lambda stream=None: True)
+    at_terminal = _evaluate(catalogues)
+    assert not any(BOOT.match(ln) for ln in at_terminal.output.splitlines()), at_terminal.output
+    assert "accuracy[" in logged.stdout and logged.stdout == at_terminal.stdout
+
+
+def test_evaluate_without_a_bootstrap_says_no_line(catalogues):
+    res = _evaluate(catalogues, "--bootstrap", "0", "--no-science")
+    assert not any(BOOT.match(ln) for ln in res.output.splitlines()), res.output

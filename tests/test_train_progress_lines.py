@@ -1,0 +1,77 @@
+"""``starclass train`` into a log file says how far a member's batches have got, not only each epoch's end.
+
+train said one line an epoch, at its end, on its own logger: one long epoch (a large model on a CPU, an hour)
+left the log silent as long. Until 2026-12-05 night its bar was off in a log and nothing took its place.
+Now the member's batches say Progress's timed lines (start, at most each 10% and 30 s, at least each 5 min,
+end) and its "still working" lines while a batch or the validation goes on; the epoch lines stay as they
+were. Here each pass over a set of batches starts 0.4 s late and the "still working" interval is 0.1 s.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from starclass.cli import app
+
+#: A count line of the member's batches as the command line writes it into a log
+COUNT = re.compile(r"^\d\d:\d\d:\d\d (?P<desc>mine member 1/1 \(.+\)): (?P<n>\d+) of (?P<total>\d+) batches "
+                   r"\((?P<pct>\d+)%\), \d+ s$")
+#: Its "still working" line
+STILL = re.compile(r"^\d\d:\d\d:\d\d mine member 1/1 \(.+\): \d+ of \d+ batches \(\d+%\), [^;]+; still working, "
+                   r"no batch done for [^;]+$")
+
+
+@pytest.fixture()
+def slow_batches(monkeypatch):
+    """Each pass over batches waits 0.4 s before its first one; "still working" each 0.1 s without a line."""
+    import starclass.io.progress as progress
+    import starclass.learn.train as train
+
+    real = train.loader
+
+    def late(*args, **kwargs):
+        time.sleep(0.4)
+        yield from real(*args, **kwargs)
+
+    monkeypatch.setattr(train, "loader", late)
+    monkeypatch.setattr(progress, "STILL_WORKING_S", 0.1)
+
+
+def _args(tmp_path) -> list[str]:
+    from conftest import write_noise_cutout_folder  # tests/ is on sys.path under pytest
+    from starclass.learn.config import get_preset, save_config
+
+    write_noise_cutout_folder(tmp_path / "data", size=16)
+    cfg = get_preset("m31-real").copy(name="mine", stamp_size=16,
+                                      recipe={"epochs": 1, "batch_size": 4, "val_fraction": 0.25})
+    return ["train", "--task", str(save_config(cfg, tmp_path / "task.yaml")), "--stamps",
+            str(tmp_path / "data" / "labels.csv"), "--device", "cpu"]
+
+
+def test_train_into_a_log_says_its_batches_and_that_a_long_one_is_still_working(tmp_path, single_thread,
+                                                                                slow_batches):
+    res = CliRunner().invoke(app, [*_args(tmp_path), "-o", str(tmp_path / "model")])
+    assert res.exit_code == 0, res.output
+    lines = res.stderr.splitlines()
+    counts = [COUNT.match(ln) for ln in lines if COUNT.match(ln)]
+    assert counts, res.stderr
+    total = int(counts[0]["total"])
+    assert total == 3, res.stderr  # 12 training rows of the 16, batches of 4, one epoch
+    assert [(m["n"], m["pct"]) for m in (counts[0], counts[-1])] == [("0", "0"), (str(total), "100")], res.stderr
+    assert any(STILL.match(ln) for ln in lines), res.stderr  # the late batch said while it was awaited
+    # the epoch line as it was, after the batches' lines of its epoch
+    epoch = [i for i, ln in enumerate(lines) if re.match(r"^\d\d:\d\d:\d\d mine member 1/1: epoch 1/1, loss ", ln)]
+    assert len(epoch) == 1 and epoch[0] > lines.index(counts[0].string), res.stderr
+    assert "\r" not in res.stderr, repr(res.stderr)  # no bar's redraws
+    assert not any(COUNT.match(ln) or STILL.match(ln) for ln in res.stdout.splitlines()), res.stdout
+
+
+def test_train_with_no_progress_says_no_batch_line(tmp_path, single_thread, slow_batches):
+    res = CliRunner().invoke(app, [*_args(tmp_path), "-o", str(tmp_path / "model"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert " batches (" not in res.stderr and "still working" not in res.stderr, res.stderr
+    assert ": epoch " not in res.stderr and "\r" not in res.stderr, res.stderr
