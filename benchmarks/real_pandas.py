@@ -37,7 +37,12 @@ with the close ones (:func:`check_model_names`; until 2026-12-05 ``resnet-18`` t
 under its own name).
 
 Each (model, fold) is written to ``OUT/<model>_fold<k>.json`` as it finishes, so the
-benchmark can be run in parts (``--models``, ``--folds``) and summarised at the end::
+benchmark can be run in parts (``--models``, ``--folds``) and summarised at the end. A CNN's fold
+holds P(cluster) of its test rows as ``classify --stamps`` (``p``) and ``classify --stamps --tta``
+(``p_tta``) write it, each calibrated by the fold model's map of that mode; since 2026-12-05 also
+the raw ones (``p_raw``, ``p_tta_raw``), the maps (``calibration``: method, temperature, rows, and
+``with_tta``) and the conformal sets at 90% (``pred_set``, ``pred_set_tta``), which
+``trust_real_crossfit.py`` scores::
 
     nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models morph,trees,compact --out OUT
     nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models smallcnn --folds 0,1 --out OUT
