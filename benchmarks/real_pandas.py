@@ -37,7 +37,12 @@ with the close ones (:func:`check_model_names`; until 2026-12-05 ``resnet-18`` t
 under its own name).
 
 Each (model, fold) is written to ``OUT/<model>_fold<k>.json`` as it finishes, so the
-benchmark can be run in parts (``--models``, ``--folds``) and summarised at the end::
+benchmark can be run in parts (``--models``, ``--folds``) and summarised at the end. A CNN's fold
+holds P(cluster) of its test rows as ``classify --stamps`` (``p``) and ``classify --stamps --tta``
+(``p_tta``) write it, each calibrated by the fold model's map of that mode; since 2026-12-05 also
+the raw ones (``p_raw``, ``p_tta_raw``), the maps (``calibration``: method, temperature, rows, and
+``with_tta``) and the conformal sets at 90% (``pred_set``, ``pred_set_tta``), which
+``trust_real_crossfit.py`` scores::
 
     nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models morph,trees,compact --out OUT
     nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models smallcnn --folds 0,1 --out OUT
@@ -152,14 +157,15 @@ from starclass.evaluate.bootstrap import bootstrap_ci
 from starclass.evaluate.threshold import threshold_for_purity
 from starclass.io.cutout_folders import CutoutSet, label_classes, read_cutout_folder
 from starclass.learn.checkpoint import load_model
-from starclass.learn.classify import predict_inputs
+from starclass.learn.classify import predict_inputs, trust_columns
 from starclass.learn.config import get_preset
 from starclass.learn.cutouts import fit_cutouts, group_folds
 from starclass.learn.precision import pick_device
-from starclass.learn.provenance import library_versions
+from starclass.learn.provenance import library_versions, row_digests
 from starclass.models import build_model
 from starclass.models.baselines import BaggedTreesPixels
 from starclass.models.torchvision_nets import find_cached_weights
+from starclass.schema import PRED_SET
 from starclass.stamps.images import cutout_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -405,12 +411,22 @@ def run_cnn(name, cs, y, folds, k, args) -> dict:
         t_train = time.perf_counter() - t0
         model = load_model(tmp, device=args.device)
         x = cutout_inputs(data.images[test], cfg)
-        out = {}
+        out = {"calibration": calibration_note(model.calibration)}
         for tta in (False, True):
             t0 = time.perf_counter()
             r = predict_inputs(model, x, tta=tta, device=args.device)
             out["infer_tta_s" if tta else "infer_s"] = time.perf_counter() - t0
             out["p_tta" if tta else "p"] = r.prob_mean[:, cfg.classes.index(1)].tolist()
+            if r.prob_raw is not None:
+                # the uncalibrated P(cluster) too: another map (e.g. the one fitted without TTA, which
+                # classify --tta applied before 2026-12-05) can then be scored on the same weights
+                out["p_tta_raw" if tta else "p_raw"] = r.prob_raw[:, cfg.classes.index(1)].tolist()
+            # the conformal sets at 90% the fold model writes from its own validation rows, as classify does
+            # (keyed by each row's input); without them the coverage "as trained" could not be measured
+            raw = r.prob_raw if r.prob_raw is not None else r.prob_mean
+            cols, _ = trust_columns(model, raw, coverage=0.9, keys=row_digests(x), tta=tta)
+            if PRED_SET in cols:
+                out["pred_set_tta" if tta else "pred_set"] = cols[PRED_SET].tolist()
     if getattr(args, "inner_oof", False):
         out["inner"] = inner_predictions(cfg, data, folds, k, args)
     weights = weights_note(cfg) if not args.init_from else f"fine-tuned from {args.init_from}"
@@ -418,6 +434,30 @@ def run_cnn(name, cs, y, folds, k, args) -> dict:
                 best_epoch=res.best_epochs[0], weights=weights, members=len(res.histories),
                 recipe=parse_recipe(args.recipe), epochs_max=int(args.epochs or cfg.recipe.epochs),
                 stamp_size=int(cfg.stamp_size))
+
+
+def calibration_note(entry: dict | None) -> dict | None:
+    """The fold model's calibration as the fold's JSON keeps it: method, temperature, rows, and the same under TTA.
+
+    ``predict_inputs`` applies the map of its TTA mode (``with_tta`` under TTA, as ``classify --tta``
+    does since 2026-12-05), so ``p_tta`` of a model holding one is calibrated by it; a fold file
+    without ``with_tta`` here was calibrated with the map fitted without TTA, or left raw.
+
+    Examples
+    --------
+    >>> note = calibration_note({"method": "temperature", "temperature": 1.5, "n": 120, "probs": [[0.5, 0.5]],
+    ...                          "with_tta": {"method": "temperature", "temperature": 1.2, "n": 120}})
+    >>> note["temperature"], note["with_tta"], "probs" in note
+    (1.5, {'method': 'temperature', 'temperature': 1.2, 'n': 120}, False)
+    >>> calibration_note(None) is None
+    True
+    """
+    if entry is None:
+        return None
+    out = {k: entry[k] for k in ("method", "temperature", "n") if k in entry}
+    if entry.get("with_tta") is not None:
+        out["with_tta"] = calibration_note(entry["with_tta"])
+    return out
 
 
 def inner_predictions(cfg, data: CutoutSet, folds: np.ndarray, k: int, args) -> dict:

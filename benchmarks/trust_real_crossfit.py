@@ -20,6 +20,13 @@ retraining anything:
   same weights, so the guarantee of split-conformal prediction holds only approximately: the
   coverage per class is reported with a Wilson interval so that the reader can judge.
 
+Runs made since 2026-12-05 store more per fold, and the JSON then has more per run: the conformal
+sets at 90% each fold model wrote from its own validation split (``pred_set``, ``pred_set_tta``; the
+coverage and set size **as trained**, what ``classify`` writes), the raw probabilities (``raw``:
+no map), and under TTA the fold's map fitted *without* TTA applied to the raw TTA probabilities
+(``as_trained_one_view_map``: what ``classify --tta`` applied before 2026-12-05, on the same
+weights; the stored ``p_tta`` carry the map fitted under TTA, today's).
+
 Run::
 
     .venv/bin/python benchmarks/trust_real_crossfit.py \\
@@ -78,6 +85,119 @@ def load_oof(results: Path, run: str, key: str, n_rows: int) -> tuple[np.ndarray
     return p, fold
 
 
+def load_oof_sets(results: Path, run: str, key: str, n_rows: int,
+                  classes: tuple[int, ...] = (1, 2)) -> np.ndarray | None:
+    """The conformal sets each fold model wrote for its held-out cutouts (``pred_set``), or None.
+
+    ``real_pandas.py`` stores them since 2026-12-05 (``pred_set``, ``pred_set_tta``: classify's
+    column, class values joined by ``|``, from the fold model's own validation rows); runs made
+    before have none, and a run with them in some folds only is refused.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "m_fold0.json").write_text('{"test": [1], "pred_set": ["1|2"]}')
+    >>> _ = (d / "m_fold1.json").write_text('{"test": [0], "pred_set": ["2"]}')
+    >>> load_oof_sets(d, "m", "pred_set", 2).tolist()
+    [[False, True], [True, True]]
+    >>> load_oof_sets(d, "m", "pred_set_tta", 2) is None
+    True
+    """
+    files = sorted(results.glob(f"{run}_fold*.json"))
+    docs = [json.loads(f.read_text()) for f in files]
+    have = [key in d for d in docs]
+    if not any(have):
+        return None
+    if not all(have):
+        raise SystemExit(f"error: {run}: {key!r} is in {sum(have)} of its {len(docs)} fold files")
+    sets = np.zeros((n_rows, len(classes)), bool)
+    for d in docs:
+        for i, text in zip(d["test"], d[key]):
+            members = set(text.split("|")) if text else set()
+            sets[int(i)] = [str(c) in members for c in classes]
+    return sets
+
+
+def one_view_map_tta(results: Path, run: str, n_rows: int) -> np.ndarray | None:
+    """P(cluster) under TTA with each fold's map fitted *without* TTA: what ``classify --tta`` gave before 2026-12-05.
+
+    Needs the raw TTA probabilities (``p_tta_raw``) and the fold model's one-view temperature
+    (``calibration``), which ``real_pandas.py`` stores since 2026-12-05; None for runs without them
+    (or calibrated otherwise than with a temperature). Scored beside ``p_tta`` (the map fitted
+    under TTA, today's ``classify --tta``), it tells what section 1d changed on the same weights.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "m_fold0.json").write_text(
+    ...     '{"test": [0, 1], "p_tta_raw": [0.8, 0.5], "calibration": {"method": "temperature", "temperature": 2.0}}')
+    >>> one_view_map_tta(d, "m", 2).round(3).tolist()   # sqrt(0.8) / (sqrt(0.8) + sqrt(0.2))
+    [0.667, 0.5]
+    """
+    from starclass.learn.calibration import temper
+
+    p = np.full(n_rows, np.nan)
+    for f in sorted(results.glob(f"{run}_fold*.json")):
+        d = json.loads(f.read_text())
+        cal = d.get("calibration") or {}
+        if "p_tta_raw" not in d or cal.get("method") != "temperature":
+            return None
+        raw = np.asarray(d["p_tta_raw"], float)
+        p[np.asarray(d["test"], int)] = temper(np.c_[raw, 1.0 - raw], cal["temperature"])[:, 0]
+    return p
+
+
+def set_scores(sets: np.ndarray, y: np.ndarray, coverage: float = 0.9) -> dict:
+    """Coverage per class (with its Wilson 95% interval) and mean size of given sets.
+
+    Examples
+    --------
+    >>> s = set_scores(np.array([[True, False], [True, True], [False, True], [True, False]]), np.array([0, 1, 1, 1]))
+    >>> s["coverage"], s["mean_set_size"], s["within_2_points"]
+    ([1.0, 0.6667], 1.25, False)
+    """
+    tc = _load("trust_calibrators")
+    hits = [int(sets[y == j, j].sum()) for j in range(sets.shape[1])]
+    n = [int(np.sum(y == j)) for j in range(sets.shape[1])]
+    cov = [round(h / m, 4) for h, m in zip(hits, n)]
+    return {"coverage": cov, "coverage_wilson95": [tc._wilson(h, m) for h, m in zip(hits, n)],
+            "within_2_points": bool(all(abs(c - coverage) <= 0.02 for c in cov)),
+            "mean_set_size": round(float(sets.sum(1).mean()), 4)}
+
+
+def add_fold_extras(r: dict, results: Path, run: str, key: str, y: np.ndarray) -> dict:
+    """Add to a run's scores what its fold files hold beyond P(cluster) (runs made since 2026-12-05).
+
+    ``r["as_trained"]`` gets the coverage and set size of the sets the fold models wrote
+    (:func:`load_oof_sets`, at 90%); ``r["raw"]`` the scores of the raw probabilities; under TTA
+    (``key == "p_tta"``) ``r["as_trained_one_view_map"]`` those of :func:`one_view_map_tta`. A run
+    without them is left as it is.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "m_fold0.json").write_text('{"test": [0, 1], "p_tta": [0.9, 0.2]}')
+    >>> sorted(add_fold_extras({"as_trained": {}}, d, "m", "p_tta", np.array([0, 1])))
+    ['as_trained']
+    """
+    trust, tc = _load("trust"), _load("trust_calibrators")
+    sets = load_oof_sets(results, run, key.replace("p", "pred_set", 1), len(y))
+    if sets is not None:
+        # the sets each fold model wrote from its own validation rows (what classify writes), at 90%
+        r["as_trained"].update(set_scores(sets, y, 0.9))
+    files = sorted(results.glob(f"{run}_fold*.json"))
+    if files and all(key + "_raw" in json.loads(f.read_text()) for f in files):
+        raw, _ = load_oof(results, run, key + "_raw", len(y))
+        r["raw"] = _scores(np.c_[raw, 1.0 - raw], y, trust, tc)
+    old = one_view_map_tta(results, run, len(y)) if key == "p_tta" else None
+    if old is not None:
+        r["as_trained_one_view_map"] = _scores(np.c_[old, 1.0 - old], y, trust, tc)
+    return r
+
+
 def cross_fit(probs: np.ndarray, y: np.ndarray, fold: np.ndarray, method: str,
               coverage: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
     """Calibrated probabilities and conformal sets of each fold, fitted on the other folds' rows.
@@ -121,12 +241,7 @@ def score_run(p: np.ndarray, fold: np.ndarray, y: np.ndarray, coverage: float = 
     for method in METHODS:
         q, sets = cross_fit(probs, y, fold, method, coverage)
         s = _scores(q, y, trust, tc)
-        hits = [int(sets[y == j, j].sum()) for j in range(2)]
-        n = [int(np.sum(y == j)) for j in range(2)]
-        s["coverage"] = [round(h / m, 4) for h, m in zip(hits, n)]
-        s["coverage_wilson95"] = [tc._wilson(h, m) for h, m in zip(hits, n)]
-        s["within_2_points"] = bool(all(abs(c - coverage) <= 0.02 for c in s["coverage"]))
-        s["mean_set_size"] = round(float(sets.sum(1).mean()), 4)
+        s.update(set_scores(sets, y, coverage))
         out["cross_fitted"][method] = s
     return out
 
@@ -157,10 +272,15 @@ def main(argv: list[str] | None = None) -> int:
             name = run.strip() + (" +TTA" if key == "p_tta" else "")
             r = out[name] = score_run(p, fold, y, a.coverage)
             t, x = r["as_trained"], r["cross_fitted"]
+            add_fold_extras(r, Path(a.results), run.strip(), key, y)
             print(f"{name:28s} as trained ECE {t['ece']:.4f} (floor {t['ece_floor_mean_p95'][0]:.4f}/"
                   f"{t['ece_floor_mean_p95'][1]:.4f}) | cross-fitted ECE T {x['temperature']['ece']:.4f} "
                   f"V {x['vector']['ece']:.4f} H {x['histogram']['ece']:.4f} | coverage "
-                  f"{x['temperature']['coverage']} size {x['temperature']['mean_set_size']}", file=sys.stderr)
+                  f"{x['temperature']['coverage']} size {x['temperature']['mean_set_size']}"
+                  + (f" | as trained: coverage {t['coverage']} size {t['mean_set_size']}" if "coverage" in t else "")
+                  + (f" | raw ECE {r['raw']['ece']:.4f}" if "raw" in r else "")
+                  + (f" | one-view map under TTA ECE {r['as_trained_one_view_map']['ece']:.4f}"
+                     if "as_trained_one_view_map" in r else ""), file=sys.stderr)
     text = json.dumps(out, indent=1)
     if a.json:
         tmp = Path(a.json).with_suffix(".tmp")

@@ -131,10 +131,28 @@ def test_uncertainty_ece_rows_are_their_jsons():
     no_tta = sorted([plain["as_trained"]["ece"], plain["cross_fitted"]["temperature"]["ece"]])
     assert f"without TTA {no_tta[0]:.3f}-{no_tta[1]:.3f}" in row, row
     cov = tta["cross_fitted"]["temperature"]["coverage"]
-    row = _stands_row("uncertainty.md", "conformal coverage at 90%")
-    assert f"real: {cov[0]:.3f} and {cov[1]:.3f}" in row, row
+    crow = _stands_row("uncertainty.md", "conformal coverage at 90%")
+    assert f"real: {cov[0]:.3f} and {cov[1]:.3f}" in crow, crow
+    # the rerun with today's code (its map fitted under TTA), beside the old code's figures
+    rerun = BENCH / "results_trust_real_crossfit_ttacal_2026-12-05_night.json"
+    _need(rerun)
+    n = json.loads(rerun.read_text())
+    new_tta, new_plain = n["resnet18-n128-e20-ttacal +TTA"], n["resnet18-n128-e20-ttacal"]
+    floor = new_tta["as_trained"]["ece_floor_mean_p95"]
+    assert f"{new_tta['as_trained']['ece']:.3f} as trained, at a perfectly calibrated model's floor on those " \
+           f"869 rows ({floor[0]:.3f}, 95th percentile {floor[1]:.3f})" in row, row
+    assert f"cross-fitted temperature {new_tta['cross_fitted']['temperature']['ece']:.3f}, vector scaling " \
+           f"{new_tta['cross_fitted']['vector']['ece']:.3f}; without TTA {new_plain['as_trained']['ece']:.3f} " \
+           "as trained" in row, row
+    assert f"gives {new_tta['as_trained_one_view_map']['ece']:.3f}" in row, row
+    # "met as trained, with TTA and without"; the cross-fitted temperature under TTA is said not to
+    assert max(new_tta["as_trained"]["ece"], new_plain["as_trained"]["ece"]) <= 0.03
+    assert new_tta["cross_fitted"]["temperature"]["ece"] > 0.03 and "not by the cross-fitted temperature" in row
+    for key, run in (("with TTA", new_tta), ("without", new_plain)):
+        c = run["as_trained"]["coverage"]
+        assert f"{c[0]:.3f} / {c[1]:.3f} {key}" in crow, (key, crow)
     share = by["2"]["temperature"]["coverage"]["share_all_within_2pts"]
-    assert f"with 3,000 in {100 * share:.0f}% of draws" in row, row
+    assert f"with 3,000 in {100 * share:.0f}% of draws" in crow, crow
 
 
 def test_uncertainty_votes_row_is_the_saved_probabilities():

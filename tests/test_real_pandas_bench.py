@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 
 import numpy as np
@@ -493,3 +494,66 @@ def test_every_row_the_summary_shows_can_be_named_in_against_and_best(tmp_path):
     text = mod.summarise(ns, y, groups)
     assert "| mean(compact +TTA, resnet18) - compact-x3 | auc |" in text
     assert "| ensemble - compact-x3 | auc |" in text
+
+
+@pytest.mark.slow  # trains a tiny fold model and classifies twice: 23 s on the loaded 2-core machine
+def test_a_fold_stores_what_classify_tta_writes_and_the_maps_it_came_from(monkeypatch, tmp_path):
+    """The fold's ``p_tta`` and ``pred_set_tta`` are ``classify --stamps --tta``'s, with the map fitted under TTA.
+
+    The benchmark classifies each fold through ``predict_inputs``, not through ``classify``: this
+    checks that it gets what a user gets (since 2026-12-05 the map fitted under TTA), and that the
+    fold keeps what scoring the older path needs (the raw probabilities, the one-view temperature).
+    """
+    from astropy.table import Table
+
+    from starclass.io.cutout_folders import CutoutSet, label_classes
+    from starclass.learn.calibration import temper
+    from starclass.learn.config import get_preset
+    from starclass.learn.cutouts import classify_cutouts, group_folds
+
+    mod = _module()
+    rng = np.random.default_rng(3)
+    n = 240
+    labels = np.array(["cluster", "galaxy"])[rng.integers(0, 2, n)]
+    yy, xx = np.mgrid[:24, :24] - 11.5
+    # clusters: a bright compact core; galaxies: a wide faint disc; noise so no cutout is blank
+    core = np.exp(-(xx ** 2 + yy ** 2) / np.where(labels == "cluster", 4.0, 30.0)[:, None, None])
+    images = (core + rng.normal(0, 0.3, (n, 24, 24)))[:, None].astype(np.float32)
+    groups = np.array([f"o{i // 2}" for i in range(n)])
+    cs = CutoutSet(images=images, table=Table({"object_id": groups}), files=[f"c{i}.png" for i in range(n)],
+                   labels=labels, groups=groups, bands=[], folds=None, root=tmp_path, source=tmp_path / "l.csv")
+    cfg = get_preset("m31-real").copy(name="m31-real-tiny", stamp_size=16, pixel_scale=0.28,
+                                      recipe={"epochs": 2, "batch_size": 32, "val_fraction": 0.3})
+    monkeypatch.setattr(mod, "variant_config", lambda name, args: (cfg, None))
+    kept = tmp_path / "fold_model"
+    real_load = mod.load_model
+
+    def keep(path, **kw):  # the fold model lives in a temporary folder: keep a copy to classify with
+        import shutil
+
+        shutil.copytree(path, kept)
+        return real_load(path, **kw)
+
+    monkeypatch.setattr(mod, "load_model", keep)
+    y = label_classes(cs, cfg.label_map)
+    folds = group_folds(y, cs.groups, 3, seed=0)
+    args = argparse.Namespace(recipe=None, seed=0, epochs=None, device="cpu", init_from=None, inner_oof=False)
+    torch.manual_seed(0)
+    res = mod.run_cnn("compact", cs, y, folds, 0, args)
+
+    test = np.asarray(res["test"])
+    cal = res["calibration"]
+    assert cal["method"] == "temperature" and cal["with_tta"]["method"] == "temperature"
+    p_raw, p_tta_raw = np.asarray(res["p_raw"]), np.asarray(res["p_tta_raw"])
+    # each mode carries its own map: the one-view temperature on p, the one fitted under TTA on p_tta
+    np.testing.assert_allclose(res["p"], temper(np.c_[p_raw, 1 - p_raw], cal["temperature"])[:, 0], atol=1e-9)
+    np.testing.assert_allclose(res["p_tta"], temper(np.c_[p_tta_raw, 1 - p_tta_raw],
+                                                    cal["with_tta"]["temperature"])[:, 0], atol=1e-9)
+    # and they are what classify --stamps --tta writes for the same cutouts with the same model
+    sub = dataclasses.replace(cs, images=cs.images[test], labels=cs.labels[test], groups=cs.groups[test],
+                              table=cs.table[test], files=[cs.files[i] for i in test])
+    for tta, p_key, s_key in ((True, "p_tta", "pred_set_tta"), (False, "p", "pred_set")):
+        out = classify_cutouts(sub, kept, tta=tta, device="cpu", progress=False)
+        np.testing.assert_allclose(np.asarray(out["prob_1"], float), res[p_key], atol=1e-6)
+        assert [str(s) for s in out["pred_set"]] == res[s_key]
+    assert {"1", "2"} & set(res["pred_set_tta"]), "every set holds both classes: too few calibration rows to test"

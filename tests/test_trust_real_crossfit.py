@@ -86,3 +86,60 @@ def test_json_never_lands_on_a_saved_fold(xf, tmp_path):
     with pytest.raises(SystemExit, match="would overwrite a saved fold"):
         xf.main(["--results", str(tmp_path), "--runs", "m", "--json", str(fold)])
     assert json.loads(fold.read_text()) == {"test": [0], "p": [0.1]}
+
+
+def _write_folds(d, probs_tta_raw, y, t_one, t_tta, sets, n_folds=3):
+    """Fold files as ``real_pandas.py`` writes them since 2026-12-05 (two-class, P(cluster) = column 0)."""
+    from starclass.learn.calibration import temper
+
+    fold = np.arange(len(y)) % n_folds
+    for k in range(n_folds):
+        i = np.flatnonzero(fold == k)
+        raw = probs_tta_raw[i]
+        d.joinpath(f"m_fold{k}.json").write_text(json.dumps({
+            "test": i.tolist(), "p_tta_raw": raw.tolist(),
+            "p_tta": temper(np.c_[raw, 1 - raw], t_tta)[:, 0].tolist(),
+            "pred_set_tta": sets[i].tolist(),
+            "calibration": {"method": "temperature", "temperature": t_one,
+                            "with_tta": {"method": "temperature", "temperature": t_tta}}}))
+    return fold
+
+
+def test_the_one_view_map_is_the_one_view_temperature_on_the_raw_tta_probabilities(xf, tmp_path):
+    """What classify --tta gave before 2026-12-05 is rebuilt from the same weights' raw TTA probabilities."""
+    probs, y = _calibrated(300, 4)
+    sets = np.array(["1|2"] * 300)
+    _write_folds(tmp_path, probs[:, 0], y, t_one=1.8, t_tta=0.7, sets=sets)
+    old = xf.one_view_map_tta(tmp_path, "m", 300)
+    p = probs[:, 0]
+    want = p ** (1 / 1.8) / (p ** (1 / 1.8) + (1 - p) ** (1 / 1.8))
+    np.testing.assert_allclose(old, want, atol=1e-9)
+    stored, _ = xf.load_oof(tmp_path, "m", "p_tta", 300)
+    assert not np.allclose(stored, old)  # the stored p_tta carry the other map
+
+
+def test_fold_extras_score_the_stored_sets_the_raw_and_the_one_view_map(xf, tmp_path):
+    probs, y = _calibrated(600, 5)
+    rng = np.random.default_rng(0)
+    # sets that hold the true class 90% of the time for class 0, 80% for class 1
+    hit = rng.random(600) < np.where(y == 0, 0.9, 0.8)
+    true = np.where(y == 0, "1", "2")
+    other = np.where(y == 0, "2", "1")
+    sets = np.where(hit, true, other)
+    _write_folds(tmp_path, probs[:, 0], y, t_one=1.8, t_tta=1.0, sets=sets)
+    tc = xf._load("trust_calibrators")
+    r = xf.add_fold_extras({"as_trained": {}}, tmp_path, "m", "p_tta", y)
+    cov = [round(float(hit[y == j].mean()), 4) for j in (0, 1)]
+    assert r["as_trained"]["coverage"] == cov and r["as_trained"]["mean_set_size"] == 1.0
+    assert r["as_trained"]["within_2_points"] is False
+    # the raw probabilities are calibrated by construction; a temperature of 1.8 flattens them
+    assert r["raw"]["ece"] == pytest.approx(tc.scores(probs, y)["ece"], abs=1e-4)
+    assert r["as_trained_one_view_map"]["ece"] > r["raw"]["ece"] + 0.03
+    assert xf.add_fold_extras({"as_trained": {}}, tmp_path, "m", "p", y) == {"as_trained": {}}
+
+
+def test_sets_only_in_some_folds_are_refused(xf, tmp_path):
+    (tmp_path / "m_fold0.json").write_text(json.dumps({"test": [0], "p": [0.1], "pred_set": ["1"]}))
+    (tmp_path / "m_fold1.json").write_text(json.dumps({"test": [1], "p": [0.3]}))
+    with pytest.raises(SystemExit, match="'pred_set' is in 1 of its 2 fold files"):
+        xf.load_oof_sets(tmp_path, "m", "pred_set", 2)
