@@ -510,3 +510,18 @@ def test_the_server_shows_its_info_lines_on_stderr(capsys):
     err = capsys.readouterr().err
     assert re.fullmatch(r"\d\d:\d\d:\d\d rendering: 0 of 5 candidates \(0%\), 0 s\n", err), repr(err)
     assert log.handlers == [] and log.level == logging.NOTSET
+
+
+def test_close_returns_once_the_still_working_thread_has_ended(caplog):
+    """close() set the stop event and returned: the thread ended a moment later, so a caller (a test, a
+    notebook counting threads) could still see it alive; tests/test_progress_lines.py's leak checks failed so
+    under load (test_a_failed_cutout_simulation_leaves_no_still_working_thread[cutout], 2026-12-05)."""
+    from starclass.io.progress import Progress
+
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    for _ in range(20):
+        bar = Progress(3, desc="joined", noun="band", show=None)
+        thread = bar._heartbeat
+        assert thread is not None and thread.is_alive()
+        bar.close()
+        assert not thread.is_alive()

@@ -225,7 +225,7 @@ class Progress:
     def close(self) -> None:
         """End the bar, or say the last line (how far the step got) if the count moved since the last one.
 
-        The "still working" thread stops: it says nothing once this returns.
+        The "still working" thread stops: it has ended, and said nothing more, once this returns.
 
         Examples
         --------
@@ -239,6 +239,10 @@ class Progress:
             self._stop.set()
             if self._count_lines and (self.n != self._said_n or self._still_said):
                 self._say()  # after a "still working" line, the end is said even where the count stayed
+        beat = self._heartbeat
+        if beat is not None and beat is not threading.current_thread():
+            # it wakes on the stop event at once; joined, no thread of a closed step is left when this returns
+            beat.join(5.0)
         if self._bar is not None:
             self._bar.close()
 
