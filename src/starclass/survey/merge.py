@@ -208,6 +208,14 @@ def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 
             share = (table.column("stamp_no_data").to_numpy(zero_copy_only=False)
                      if "stamp_no_data" in table.column_names else np.zeros(0))
             task_meta["n_stamp_no_data"] = int(np.sum(np.nan_to_num(share.astype(float)) > 0))
+        if detected and "n_selected" in task_meta:
+            # detect's counts were the first tile's, guard band included ('n_detected 20' on a field of 478 rows);
+            # a survey selects nothing, so each is the field's rows (a tile that did select leaves n_detected unknown)
+            if task_meta.get("n_detected") == task_meta["n_selected"]:
+                task_meta["n_detected"] = table.num_rows
+            else:
+                task_meta.pop("n_detected", None)
+            task_meta["n_selected"] = table.num_rows
     # the column list and string lengths astropy's reader needs, for the merged columns
     return with_astropy_metadata(table.replace_schema_metadata(keep), task_meta)
 
