@@ -17,7 +17,7 @@ import numpy as np
 if TYPE_CHECKING:  # pyarrow is imported where the tiles are read
     import pyarrow as pa
 
-from starclass.schema import CLASS_PRED, ID, TILE, X, Y
+from starclass.schema import CLASS_PRED, ID, STAMP_NO_DATA, TILE, X, Y
 from starclass.survey.work import IN_CORE, META_YAML, ORDER, with_astropy_metadata
 
 
@@ -84,6 +84,61 @@ def reconcile(x: np.ndarray, y: np.ndarray, tile: np.ndarray, core: np.ndarray, 
     return keep
 
 
+#: The column of blank bands classify adds only when some candidate has one (:func:`fill_flag_columns`)
+BLANK_BANDS = "blank_bands"
+
+
+def fill_flag_columns(table: pa.Table) -> pa.Table:
+    """``table`` with the nulls of classify's flag columns set to what classify writes for such a row.
+
+    ``classify`` adds ``stamp_no_data`` and ``blank_bands`` only when some candidate of its catalogue
+    needs them, so of a survey's tiles (or fields) some have them and some not; joined, the rows of
+    those without were null, which reads as NaN (``stamp_no_data``: "unclassified") for candidates that
+    were classified on a stamp with every pixel, and the merged catalogue depended on the tile size.
+    Such a row gets what ``classify`` on the whole image writes: ``stamp_no_data`` 0 where
+    ``class_pred`` is not 0 (NaN where it is), ``blank_bands`` "" (no blank band).
+
+    Parameters
+    ----------
+    table
+        A field's joined tiles, or a field's catalogue conformed to the survey's columns.
+
+    Returns
+    -------
+    pyarrow.Table
+        ``table`` itself when neither column holds a null, else a copy with them filled.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> t = pa.table({"class_pred": [1, 0, 2], "stamp_no_data": pa.array([0.25, None, None], pa.float64()),
+    ...               "blank_bands": pa.array(["", None, None], pa.string())})
+    >>> out = fill_flag_columns(t)
+    >>> out.column("stamp_no_data").to_pylist()[::2], out.column("blank_bands").to_pylist()
+    ([0.25, 0.0], ['', '', ''])
+    >>> bool(np.isnan(out.column("stamp_no_data").to_pylist()[1]))
+    True
+    """
+    import pyarrow as pa
+
+    names = table.column_names
+    if STAMP_NO_DATA in names and table.column(STAMP_NO_DATA).null_count:
+        col = table.column(STAMP_NO_DATA)
+        share = col.to_numpy(zero_copy_only=False).astype(float)
+        null = col.is_null().to_numpy(zero_copy_only=False)
+        classified = (table.column(CLASS_PRED).to_numpy(zero_copy_only=False) != 0 if CLASS_PRED in names
+                      else np.ones(len(share), dtype=bool))
+        share[null] = np.where(classified[null], 0.0, np.nan)
+        table = table.set_column(names.index(STAMP_NO_DATA), table.schema.field(STAMP_NO_DATA),
+                                 pa.array(share, type=col.type))
+    if BLANK_BANDS in names and table.column(BLANK_BANDS).null_count:
+        col = table.column(BLANK_BANDS)
+        values = ["" if v is None else v for v in col.to_pylist()]
+        table = table.set_column(names.index(BLANK_BANDS), table.schema.field(BLANK_BANDS),
+                                 pa.array(values, type=col.type))
+    return table
+
+
 def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 1.0,
                 tile_order: Sequence[str] = ()) -> pa.Table:
     """One field's catalogue from its tile files.
@@ -118,7 +173,8 @@ def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 
     if not tables:
         return pa.table({})
     meta = tables[0].schema.metadata
-    table = pa.concat_tables(tables, promote_options="default")
+    # a tile whose candidates needed no flag column has none: its rows get what classify writes for them
+    table = fill_flag_columns(pa.concat_tables(tables, promote_options="default"))
     if table.num_rows:
         x = table.column(X).to_numpy()
         y = table.column(Y).to_numpy()
@@ -152,6 +208,14 @@ def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 
             share = (table.column("stamp_no_data").to_numpy(zero_copy_only=False)
                      if "stamp_no_data" in table.column_names else np.zeros(0))
             task_meta["n_stamp_no_data"] = int(np.sum(np.nan_to_num(share.astype(float)) > 0))
+        if detected and "n_selected" in task_meta:
+            # detect's counts were the first tile's, guard band included ('n_detected 20' on a field of 478 rows);
+            # a survey selects nothing, so each is the field's rows (a tile that did select leaves n_detected unknown)
+            if task_meta.get("n_detected") == task_meta["n_selected"]:
+                task_meta["n_detected"] = table.num_rows
+            else:
+                task_meta.pop("n_detected", None)
+            task_meta["n_selected"] = table.num_rows
     # the column list and string lengths astropy's reader needs, for the merged columns
     return with_astropy_metadata(table.replace_schema_metadata(keep), task_meta)
 

@@ -45,7 +45,7 @@ from starclass.io.paths import input_clash
 from starclass.learn.config import TaskConfig
 from starclass.schema import CLASS_PRED, CLASS_REF, DEC, ID, RA, X, Y, check_connect_timeout, rows_named
 from starclass.survey.batch import BatchSpec, batch_cluster
-from starclass.survey.merge import merge_tiles
+from starclass.survey.merge import fill_flag_columns, merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, MAGSYS, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
 from starclass.survey.tiles import assign_tiles, tile_grid
 from starclass.survey.work import ORDER, TileJob, owned_rows, run_tile, tile_done, warm_up, with_astropy_metadata
@@ -2186,7 +2186,9 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
             part.mkdir()
             # the partition folder names the field: the column itself is left out of the files
             # astropy's reader needs the column list to match the file's columns
-            pq.write_table(with_astropy_metadata(_conform(in_one_unit[name], union).drop_columns(
+            # a field none of whose candidates needed classify's flag columns gets them filled as classify fills
+            # them, not null (NaN: "unclassified")
+            pq.write_table(with_astropy_metadata(fill_flag_columns(_conform(in_one_unit[name], union)).drop_columns(
                 [c for c in ("field",) if c in union.names])), part / "part-0.parquet")
             entry: dict[str, Any] = {"n_candidates": table.num_rows, "shape": list(info.shape),
                                      "n_tiles": len(by_field[name]), "detected": info.detected}
