@@ -234,6 +234,43 @@ def v_band(bands: list[str] | tuple[str, ...]) -> str:
     return found or bands[0]
 
 
+def v_band_note(bands: list[str] | tuple[str, ...]) -> str | None:
+    """What to say when none of ``bands`` is a V (or g) band and :func:`v_band` takes another; None otherwise.
+
+    Detection, CI and the background are measured in the V band. Without F555W or F606W (or g,
+    F475W) the first band is taken, the bluest of a set read in wavelength order: a field whose
+    F555W mosaic was missing was detected in F275W without a word. One band alone has no other
+    to choose, so it gets no note.
+
+    Parameters
+    ----------
+    bands : list of str or tuple of str
+        The bands in the order :func:`v_band` reads them.
+
+    Returns
+    -------
+    str or None
+        The note, naming the band taken and how to choose another; None where a V-like band is
+        present or there is one band only.
+
+    Examples
+    --------
+    >>> v_band_note(["f275w", "f555w", "f814w"]) is None, v_band_note(["f814w"]) is None
+    (True, True)
+    >>> print(v_band_note(["f275w", "f814w"]))  # doctest: +ELLIPSIS
+    no V band (F555W, F606W, ...) among the bands f275w, f814w: f275w, the first, is used as V ...
+    """
+    if len(bands) < 2 or _first_with_role(bands, ("v", "g")) is not None:
+        return None
+    like = ", ".join(b.upper() if b.startswith("f") else b
+                     for role in ("v", "g") for b, info in BANDS.items() if info.role == role)
+    used = v_band(bands)
+    last = bands[-1]
+    return (f"no V band ({like}) among the bands {', '.join(bands)}: {used}, the first, is used as V (detection, "
+            f"CI, background); to use another, give detect and cutouts --bands with it first (e.g. --bands "
+            f"{','.join([last, *[b for b in bands if b != last]])})")
+
+
 def role_hint(roles: Iterable[str]) -> str:
     """Which known bands can play each of ``roles`` (``"u"``, ``"b"``, ...), for messages.
 

@@ -513,9 +513,18 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
     for key in ("threshold", "positive_class", "temperature", "calibration_method", "coverage"):
         # the model's decision threshold and calibration do not describe another column
         view.meta.pop(key, None)
-    line = (f"scored column {column} of {name}, "
-            + (f"probabilities {pattern}" if has_probs else
-               f"no probabilities ({pattern} absent): no ROC, threshold or calibration figures"))
+    if has_probs:
+        probs = f"probabilities {pattern}"
+    elif column in MODEL_CLASS_COLUMNS or (kept and kept[0] in MODEL_CLASS_COLUMNS):
+        # classify writes these: their absence (a CSV cut down by hand) is worth naming
+        probs = f"no probabilities ({pattern} absent)"
+    else:
+        # nothing writes probabilities beside a person's or a catalogue's class: 'prob_ref_<k> absent'
+        # named a column no file has and sent the user looking for it
+        probs = f"{column} has no probabilities"
+    if not has_probs:
+        probs += ": no ROC, threshold or calibration figures"
+    line = f"scored column {column} of {name}, {probs}"
     if column == CLASS_JOINT and CLASS_REF in exclude:
         # class_joint holds the people's votes: against the catalogue's own class_ref (often those
         # very people's consensus) it is scored on its own inputs

@@ -1152,6 +1152,8 @@ def read_image(path: str | os.PathLike, *, return_kind: bool = False) -> np.ndar
     fmt = image_format(p)
     if fmt is None:
         raise StarclassError(f"{p}: not an image file (suffixes: {', '.join(sorted(IMAGE_SUFFIXES))})")
+    if p.is_dir():
+        raise StarclassError(f"{p}: is a folder, not an image file")
     if not p.is_file():
         raise StarclassError(f"{p}: no such file")
     try:
@@ -2203,6 +2205,10 @@ def read_cutout_folder(
                 raise StarclassError(
                     f"{where(i, rel)}: listed twice (first in row {seen[full] + 1})")
             seen[full] = i
+            if full.is_dir():
+                # "no such file" for a path that exists sent the user looking for a missing file
+                raise StarclassError(f"{where(i, rel)}: is a folder ({full}), not an image file; name one cutout "
+                                     f"file per row in {col!r}")
             if not full.is_file():
                 raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root)}"
                                      f"{_linked_csv_hint(src, rel) if is_csv and row_roots is None else ''}")

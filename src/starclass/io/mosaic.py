@@ -44,7 +44,7 @@ from astropy.wcs import WCS
 from astropy.wcs.utils import proj_plane_pixel_scales
 from numpy.typing import ArrayLike
 
-from starclass.bands import ACS_WFC, BANDS, WFC3_UVIS, ab_minus_vega, ab_zeropoint, camera_name, v_band
+from starclass.bands import ACS_WFC, BANDS, WFC3_UVIS, ab_minus_vega, ab_zeropoint, camera_name, v_band, v_band_note
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import counts_tally, photon_counts
@@ -966,6 +966,9 @@ def read_mosaics(
     else:
         scale = float(pixel_scale) if pixel_scale is not None else float("nan")
 
+    if (note := v_band_note(order)) is not None:
+        # after every check: a set that is refused gets its error alone
+        warnings.warn(note, stacklevel=2)
     return MosaicSet(
         bands=list(order), data=data, wcs=wcs, zeropoint=zps, magsys=magsys, paths=paths_out,
         shape=(int(shape[0]), int(shape[1])), pixel_scale=scale, weights=weights, headers=headers,
