@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 from astropy.table import Table
 from typer.testing import CliRunner
 
@@ -101,3 +102,23 @@ def test_a_failed_demo_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
     assert sorted(p.name for p in out.iterdir()) == ["candidates.ecsv"]
     assert (out / "candidates.ecsv").read_text() == "earlier run"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
+
+
+def test_a_demo_into_a_log_gives_its_training_the_batch_lines(tmp_path, monkeypatch):
+    """progress=None (a log file) reached fit as False: the demo's training said its epochs only, no batch
+    counts and no "still working" line during a long epoch, where `starclass train` into a log says both."""
+    import starclass.pipeline as pipeline
+    from starclass.errors import StarclassError
+
+    seen = []
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("progress", "not given"))
+        raise StarclassError("stopped after recording what fit was given")
+
+    monkeypatch.setattr(pipeline, "fit", spy)
+    for progress in (None, False):
+        with pytest.raises(StarclassError, match="stopped after recording"):
+            pipeline.run_demo(tmp_path / f"demo_{progress}", size=256, n_candidates=60, epochs=1,
+                              progress=progress, echo=lambda _: None)
+    assert seen == [None, False]

@@ -267,9 +267,10 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
         echo(f"      {msg}")
     inputs, valid = make_inputs(train_mosaics, train_cat[X], train_cat[Y], config)
     y_train = np.where(valid, np.asarray(train_cat[CLASS_REF]), 0)
-    # a log file (progress None) gets fit's epoch lines on starclass.learn.train, not a bar
+    # a log file (progress None) gets fit's epoch lines and its batch lines (with "still working" during a
+    # long epoch), as `starclass train` gives it; not a bar
     result = fit(config, inputs, y_train, outdir=outdir / "model", positions=(np.asarray(train_cat[X]),
-                 np.asarray(train_cat[Y])), seed=seed, progress=bool(progress), epochs=epochs, resume=False)
+                 np.asarray(train_cat[Y])), seed=seed, progress=progress, epochs=epochs, resume=False)
     seconds["train"] = time.perf_counter() - t
     echo(f"      model -> {shown(result.model_path)} (validation accuracy {np.nanmean(result.val_accuracy):.1%})")
 
