@@ -298,3 +298,20 @@ def test_annotators_name_the_people_of_a_csv_export(field, tmp_path):
     res, out = _train(root, data, csv, tmp_path / "m2", "--label-model", "dawid-skene")
     assert res.exit_code == 2 and "e3.people.json" in out and "cannot be read" in out, out
     assert not (tmp_path / "m2").exists()
+
+
+def test_negative_votes_are_said_as_classify_says_them(field, tmp_path):
+    """A -1 (the documented "no vote") was dropped without a word by train --labels, where classify --votes
+    counts such cells and names the first (2026-12-05)."""
+    root, data, cfg, votes = field
+    neg = votes.copy()
+    neg["class_h2"][4] = -1
+    neg["class_h3"][9] = -99
+    write_catalog(neg, tmp_path / "v.ecsv")
+    res, out = _train(root, data, tmp_path / "v.ecsv", tmp_path / "m")
+    assert res.exit_code == 0, out
+    said = " ".join(out.split())
+    assert "2 vote cells hold a negative number, read as no vote (first: column 'class_h2', row 5, -1)" in said, said
+    write_catalog(votes, tmp_path / "v0.ecsv")
+    res, out = _train(root, data, tmp_path / "v0.ecsv", tmp_path / "m0")
+    assert res.exit_code == 0 and "read as no vote" not in out, out

@@ -212,7 +212,7 @@ def _add_joint(out, cfg, votes: Path | None, label_columns: str | None) -> str |
     """``--votes``: add class_joint, prob_joint_<k> and n_votes to ``out``; the line to print."""
     import numpy as np
 
-    from starclass.learn.labels import joint_with_votes, read_votes
+    from starclass.learn.labels import joint_with_votes, negative_votes_note, read_votes
     from starclass.schema import CLASS_JOINT, CLASS_PRED, N_VOTES, prob_col, prob_joint_col
 
     if votes is None:
@@ -230,36 +230,7 @@ def _add_joint(out, cfg, votes: Path | None, label_columns: str | None) -> str |
     changed = int(np.sum(voted & (joint.classes != pred)))
     return (f"people and model together (--votes {votes}, columns {', '.join(joint.columns)}): "
             f"{counted(int(voted.sum()), 'candidate')} with votes; class_joint differs from class_pred on {changed} "
-            f"of them{_negative_votes_note(table, joint.columns)}")
-
-
-def _negative_votes_note(table, columns: list[str]) -> str:
-    """``; N vote cells hold a negative number ...``: how many negative cells were read as no vote, the first named.
-
-    A negative vote (-1, -99) is the documented "no vote" (docs/uncertainty.md), as 0 and an empty
-    cell are; a vote of 9 is refused. Said, so that a -1 that was meant as a class is not dropped
-    without a word.
-    """
-    import numpy as np
-
-    from starclass.schema import row_name
-
-    found: list[tuple[int, str, float]] = []
-    n = 0
-    for c in columns:
-        try:
-            vals = np.ma.filled(np.ma.asarray(table[c], dtype=float), np.nan)
-        except (TypeError, ValueError):
-            continue  # a text column: class_array read (or refused) its cells already
-        neg = np.flatnonzero(vals < 0)
-        n += neg.size
-        if neg.size:
-            found.append((int(neg[0]), c, float(vals[neg[0]])))
-    if not n:
-        return ""
-    row, col, value = min(found)
-    return (f"; {counted(n, 'vote cell')} {'holds' if n == 1 else 'hold'} a negative number, read as no vote "
-            f"(first: column {col!r}, {row_name(row)}, {value:g})")
+            f"of them{negative_votes_note(table, joint.columns)}")
 
 
 def _record_model(out, model: Path, output: Path) -> None:

@@ -1181,7 +1181,7 @@ def _task_of(task: str, resume_from: Path | None):
 def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None, label_columns: str | None,
                   label_model: str):
     """Soft targets per catalogue row from the people's votes (``--labels``); see starclass.learn.labels."""
-    from starclass.learn.labels import VoteTargets, votes_for_catalogue
+    from starclass.learn.labels import VoteTargets, negative_votes_note, votes_for_catalogue
 
     src = table
     if src is None:
@@ -1203,7 +1203,8 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
     out: VoteTargets = votes_for_catalogue(cfg, src, votes_table, columns=label_columns, model=label_model,
                                            name=str(labels or catalog or stamps))
     echo(f"labels: {counted(out.n_labelled, 'candidate')} with votes in {', '.join(out.columns)} "
-         f"({counted(out.n_votes, 'vote')}), label model {label_model}")
+         f"({counted(out.n_votes, 'vote')}), label model {label_model}"
+         f"{negative_votes_note(src if votes_table is None else votes_table, out.columns)}")
     return out
 
 
@@ -1440,7 +1441,7 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
     """
     from starclass.io.cutout_folders import read_cutout_folder, stored_group_column
     from starclass.learn.cutouts import fit_cutouts
-    from starclass.learn.labels import read_votes, votes_for_catalogue
+    from starclass.learn.labels import negative_votes_note, read_votes, votes_for_catalogue
 
     labels, label_columns, label_model = votes
     from starclass.stamps.images import cutout_resampler
@@ -1479,7 +1480,8 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
     out = votes_for_catalogue(cfg, table, votes_table, columns=label_columns, model=label_model, name=name)
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px from {cutouts.source}")
     echo(f"labels: {counted(out.n_labelled, 'cutout')} with votes in {', '.join(out.columns)} "
-         f"({counted(out.n_votes, 'vote')}), label model {label_model}")
+         f"({counted(out.n_votes, 'vote')}), label model {label_model}"
+         f"{negative_votes_note(table if votes_table is None else votes_table, out.columns)}")
     result = fit_cutouts(cfg, cutouts, outdir=output, targets=out.targets, label_model=out.model, **fit_kwargs)
     if out.annotators is not None:
         from starclass.io.catalog import write_catalog

@@ -828,6 +828,53 @@ def task_tie_rule(config: TaskConfig) -> str:
     return scheme.tie_rule if scheme.consensus == "mode" else "nearest-mean"
 
 
+def negative_votes_note(table: Table, columns: Sequence[str]) -> str:
+    """``"; N vote cells hold a negative number ..."``: the negative cells read as no vote, the first named.
+
+    A negative vote (-1, -99) is the documented "no vote", as 0 and an empty cell are, while a vote
+    outside the task's classes (9) is refused. It is said, so that a -1 meant as a class is not
+    dropped without a word; the summary lines of ``classify --votes`` and ``train --labels`` end with it.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The table holding the vote columns (its rows are the ones named).
+    columns : sequence of str
+        The vote columns read.
+
+    Returns
+    -------
+    str
+        ``""`` when no cell is negative, otherwise the note, starting with ``"; "``.
+
+    Examples
+    --------
+    >>> t = Table({"class_h1": [1, 2, 3], "class_h2": [2, -1, -99]})
+    >>> negative_votes_note(t, ["class_h1", "class_h2"])
+    "; 2 vote cells hold a negative number, read as no vote (first: column 'class_h2', row 2, -1)"
+    >>> negative_votes_note(t, ["class_h1"])
+    ''
+    """
+    from starclass.schema import row_name
+
+    found: list[tuple[int, str, float]] = []
+    n = 0
+    for c in columns:
+        try:
+            vals = np.ma.filled(np.ma.asarray(table[c], dtype=float), np.nan)
+        except (TypeError, ValueError):
+            continue  # a text column: the vote reader read (or refused) its cells already
+        neg = np.flatnonzero(vals < 0)
+        n += neg.size
+        if neg.size:
+            found.append((int(neg[0]), c, float(vals[neg[0]])))
+    if not n:
+        return ""
+    row, col, value = min(found)
+    return (f"; {counted(n, 'vote cell')} {'holds' if n == 1 else 'hold'} a negative number, read as no vote "
+            f"(first: column {col!r}, {row_name(row)}, {value:g})")
+
+
 def votes_for_catalogue(config: TaskConfig, catalogue: Table, votes: Table | None = None, *,
                         columns: str | Sequence[str] | None = None, model: str = "mode",
                         name: str = "labels") -> VoteTargets:
