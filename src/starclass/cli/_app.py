@@ -585,6 +585,35 @@ def refuse_few_matches_with_catalogs(allow_few_matches: bool) -> None:
         raise StarclassError("--allow-few-matches applies to one classified catalogue (PRED), not to --catalogs")
 
 
+def say_catalogs_fields(catalogs: Path, n_fields: int, n_skipped: int, where_skipped: str) -> None:
+    """The lines ``evaluate`` and ``report`` say of ``--catalogs DIR``: fields used, left out, files not read.
+
+    Parameters
+    ----------
+    catalogs : pathlib.Path
+        The folder given as ``--catalogs``.
+    n_fields, n_skipped : int
+        Fields scored, and fields left out (too few inspected sources, an uncertain layout).
+    where_skipped : str
+        The table that says why each was left out (``"tables/skipped.ecsv"``).
+
+    Examples
+    --------
+    >>> say_catalogs_fields(Path("nowhere"), 16, 19, "tables/skipped.ecsv")
+    16 fields from nowhere (19 left out: tables/skipped.ecsv says why)
+    """
+    from starclass.errors import counted
+    from starclass.science.many import other_files
+
+    left = f" ({n_skipped} left out: {where_skipped} says why)" if n_skipped else ""
+    echo(f"{counted(n_fields, 'field')} from {catalogs}{left}")
+    # a catalogue re-saved with a header line is no longer known as LEGUS: say which files were not read
+    others = [q.name for q in other_files(catalogs)] if Path(catalogs).is_dir() else []
+    if others:
+        echo(f"note: {counted(len(others), 'file')} not read as LEGUS catalogues: " + ", ".join(others[:8])
+             + (f", ... ({len(others) - 8} more)" if len(others) > 8 else ""))
+
+
 @app.callback()
 def _root() -> None:
     """starclass: multi-band images -> classified star-cluster catalogues."""

@@ -27,6 +27,7 @@ from starclass.cli._app import (
     refuse_given_with_catalogs,
     refuse_min_inspected_without_catalogs,
     refuse_one_catalogue_options,
+    say_catalogs_fields,
     task_option,
 )
 from starclass.errors import counted
@@ -105,15 +106,7 @@ def evaluate(
         check_output(out, [catalogs], option="--output", overwrite=overwrite, folder=True, own=MANY_ENTRIES)
         res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected)
         # the fields left out (too few inspected sources, an uncertain layout) are listed with the reason
-        left = f" ({res['n_skipped']} left out: tables/skipped.ecsv says why)" if res.get("n_skipped") else ""
-        echo(f"{counted(res['n_fields'], 'field')} from {catalogs}{left}")
-        from starclass.science.many import other_files
-
-        # a catalogue re-saved with a header line is no longer known as LEGUS: say which files were not read
-        others = [p.name for p in other_files(catalogs)]
-        if others:
-            echo(f"note: {counted(len(others), 'file')} not read as LEGUS catalogues: " + ", ".join(others[:8])
-                 + (f", ... ({len(others) - 8} more)" if len(others) > 8 else ""))
+        say_catalogs_fields(catalogs, res["n_fields"], res.get("n_skipped", 0), "tables/skipped.ecsv")
         if res.get("machine_only"):
             echo(f"note: {res['machine_only']}")
         if res.get("ladder_note"):

@@ -33,6 +33,7 @@ from starclass.cli._app import (
     refuse_given_with_catalogs,
     refuse_min_inspected_without_catalogs,
     refuse_one_catalogue_options,
+    say_catalogs_fields,
     task_option,
     warn_flags_differ,
 )
@@ -125,6 +126,14 @@ def report(
         check_tables_page(outdir, name)
         path = build_many_report(catalogs, outdir / name, title=title if title != "starclass report" else
                                  "LEGUS fields", min_inspected=min_inspected, overwrite=overwrite)
+        from astropy.table import Table
+
+        # what evaluate --catalogs says: the fields used and left out, the files not read (it said only its path)
+        tables = outdir / "tables"
+        skipped = tables / "skipped.ecsv"
+        say_catalogs_fields(catalogs, len(Table.read(tables / "fields.ecsv", format="ascii.ecsv")),
+                            len(Table.read(skipped, format="ascii.ecsv")) if skipped.is_file() else 0,
+                            str(skipped))
         echo(f"report: {path}")
         return
     if pred is None:
