@@ -58,3 +58,41 @@ def test_evaluate_into_a_log_says_its_bootstrap_and_keeps_its_stdout(catalogues,
 def test_evaluate_without_a_bootstrap_says_no_line(catalogues):
     res = _evaluate(catalogues, "--bootstrap", "0", "--no-science")
     assert not any(BOOT.match(ln) for ln in res.output.splitlines()), res.output
+
+
+#: A line of evaluate's own sections, as the command line writes it into a log (report's say "report: ")
+PART = re.compile(r"^\d\d:\d\d:\d\d evaluate: (section '.+'|science check \d of 3, '.+'|the folder \(\d+ tables?, "
+                  r"\d+ figures?\) written), \d+ s \(\d+ s in all\)$")
+
+
+def test_evaluate_into_a_log_says_its_science_checks_sections_and_folder(catalogues, monkeypatch):
+    """Until 2026-12-06 the sections' lines were titled ``report:`` and kept quiet inside evaluate: its log
+    said nothing through the science checks and the figures (seconds to minutes on a large catalogue)."""
+    import starclass.report.build as build
+
+    monkeypatch.setattr(build, "LONG_PART_S", 0.0)  # every section counts as long (the toy one's are quick)
+    res = _evaluate(catalogues, "--bootstrap", "0", "--distance", "10")
+    said = [ln for ln in res.stderr.splitlines() if re.match(r"^\d\d:\d\d:\d\d evaluate: ", ln)]
+    assert said and all(PART.match(ln) for ln in said), res.stderr
+    assert [ln[9:].split(",")[0] for ln in said if " science check " in ln] == [
+        f"evaluate: science check {k} of 3" for k in (1, 2, 3)], res.stderr
+    assert any(" evaluate: section '" in ln for ln in said), res.stderr
+    assert said[-1][9:].startswith("evaluate: the folder ("), res.stderr
+    assert not re.search(r"^\d\d:\d\d:\d\d report: ", res.stderr, re.M), res.stderr
+    assert not re.search(r"evaluate: (science|section|the folder)", res.stdout), res.stdout
+
+
+def test_run_evaluation_in_python_says_nothing_by_default(catalogues, caplog):
+    import logging
+
+    from starclass.io.progress import LOGGER
+    from starclass.report import run_evaluation
+
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    run_evaluation(str(catalogues / "pred.ecsv"), [str(catalogues / "truth.ecsv")], catalogues / "quiet", n_boot=0)
+    assert [r.getMessage() for r in caplog.records if r.name == LOGGER] == []
+    run_evaluation(str(catalogues / "pred.ecsv"), [str(catalogues / "truth.ecsv")], catalogues / "said", n_boot=0,
+                   progress=None)
+    said = [r.getMessage() for r in caplog.records if r.name == LOGGER]
+    assert [s.split(",")[0] for s in said if " science check " in s] == [
+        f"evaluate: science check {k} of 3" for k in (1, 2, 3)], said

@@ -1064,12 +1064,15 @@ _REPORT_START: contextvars.ContextVar[float | None] = contextvars.ContextVar("re
 class _Parts:
     """Says each long part of the report as it ends (``always``: any part), on the progress lines' logger.
 
-    Quiet unless shown (the command line's log), and with ``quiet`` (``layout(progress=False)``).
+    Quiet unless shown (the command line's log), and with ``quiet`` (``layout(progress=False)``). Each line
+    starts with ``title``, the command whose log it is (``report``, ``evaluate``).
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, quiet: bool = False) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, quiet: bool = False,
+                 title: str = "report") -> None:
         self.clock = clock
         self.quiet = quiet
+        self.title = title
         self.start = self.last = clock()
         if clock is time.monotonic and _REPORT_START.get() is not None:
             self.start = _REPORT_START.get()  # "in all" since build_report began, the evaluation included
@@ -1077,7 +1080,7 @@ class _Parts:
     def done(self, what: str, *, always: bool = False) -> None:
         now = self.clock()
         if not self.quiet and (always or now - self.last >= LONG_PART_S):
-            logging.getLogger(LOGGER).info("report: %s, %s (%s in all)", what, duration(now - self.last),
+            logging.getLogger(LOGGER).info("%s: %s, %s (%s in all)", self.title, what, duration(now - self.last),
                                            duration(now - self.start))
         self.last = now
 
@@ -1089,7 +1092,7 @@ class _Parts:
 def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_mpc: float | None = None,
            science: bool = True, gradcam_inputs: Any = None, cutouts: Any = None,
            ssp: str | Path | None = None, mag_limit: float | None = None,
-           progress: bool | None = None) -> list[Section]:
+           progress: bool | None = None, said_as: str = "report") -> list[Section]:
     """Report sections of a computed evaluation.
 
     Parameters
@@ -1118,6 +1121,9 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
         :data:`LONG_PART_S` or more too, on :data:`starclass.io.progress.LOGGER` (shown in the command
         line's log; quiet in Python unless a handler takes INFO), with "still working" lines while one
         check goes on; False: none (True: as None, the report draws no bar).
+    said_as
+        The command those lines are of, their first word: ``"report"`` (:func:`build_report`) or
+        ``"evaluate"`` (:func:`run_evaluation`), so that a log says which one is working.
 
     Returns
     -------
@@ -1131,7 +1137,7 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     """
     if distance_mpc is not None:
         check_distance_mpc(distance_mpc)  # the bound of --distance, before any reading
-    parts = _Parts(quiet=progress is False)
+    parts = _Parts(quiet=progress is False, title=said_as)
     sections = [_catalogue_section(ev)]
 
     def add(section: Section) -> None:
@@ -1154,7 +1160,7 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     if science and ev.task.phangs_like:
         # one line a check, by name (the page's three took 17-37 s together, said in one line); the Progress
         # adds only its "still working" lines, while one check goes on
-        checks = Progress(len(SCIENCE_CHECKS), desc="report: science checks", noun="check",
+        checks = Progress(len(SCIENCE_CHECKS), desc=f"{said_as}: science checks", noun="check",
                           show=None if progress is not False else False, still_working_only=True)
 
         def checked(title: str) -> None:
@@ -1340,9 +1346,10 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
                    outdir: str | Path = "evaluation", *, overwrite: bool = False, **kwargs: Any) -> dict:
     """Evaluate and write every table (ECSV) and figure (PNG) under ``outdir``.
 
-    Keyword arguments are those of :func:`evaluate_sections`, but ``progress`` (default False) is of each
-    comparison's bootstrap alone (:func:`starclass.evaluate.compare.evaluate_catalogs`; ``starclass evaluate``
-    gives None: timed lines in its log), the sections saying nothing. Returns a dict with the written
+    Keyword arguments are those of :func:`evaluate_sections`, but ``progress`` defaults to False (nothing
+    said); ``starclass evaluate`` gives None: timed lines in its log of each comparison's bootstrap
+    (:func:`starclass.evaluate.compare.evaluate_catalogs`), of each science check and long section
+    (:func:`layout`, titled ``evaluate: ...``) and of the folder written. Returns a dict with the written
     paths, the headline numbers (as in ``summary.json``, 4 decimals) and ``accuracies``, the same
     unrounded, and ``ssp``, the SSP table the colour-colour figures' track was drawn from (None
     where no track was drawn). The folder is written beside
@@ -1366,10 +1373,18 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
     outdir = Path(outdir)
     layout_keys = ("distance_mpc", "science", "gradcam_inputs", "cutouts", "ssp", "mag_limit")
     lk = {k: kwargs.pop(k) for k in layout_keys if k in kwargs}
-    ev = evaluate_catalogs(pred, references, **kwargs)
-    # progress is of the bootstraps alone: layout's lines name the report ("report: science check 1 of 3"), which
-    # the log of `starclass evaluate` would have shown as its own
-    sections = layout(ev, radius=kwargs.get("radius", 2.0), n_boot=kwargs.get("n_boot", 200), progress=False, **lk)
+    progress = kwargs.get("progress", False)
+    parts = _Parts(quiet=progress is False, title="evaluate")
+    started = _REPORT_START.set(parts.start)  # the sections' "in all" counts the evaluation too
+    try:
+        ev = evaluate_catalogs(pred, references, **kwargs)
+        # the sections' lines (science checks, long sections: their figures are drawn there) say evaluate's
+        # name: with progress=False here until 2026-12-06, `starclass evaluate > log` was silent through them
+        sections = layout(ev, radius=kwargs.get("radius", 2.0), n_boot=kwargs.get("n_boot", 200), progress=progress,
+                          said_as="evaluate", **lk)
+    finally:
+        _REPORT_START.reset(started)
+    parts.skip()  # the evaluation and the sections said their own lines
     # keyed as the summary_<reference> tables are named (what summary.json always held)
     summary = {slug(k): v for k, v in ev.headline().items()}
     with atomic_dir(outdir, overwrite=overwrite, own=EVALUATION_ENTRIES) as tmpdir:
@@ -1384,6 +1399,8 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
                                        "task": ev.task.to_meta(), "trust": trust,
                                        "tables": [str(p) for p in written["tables"]],
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
+    parts.done(f"the folder ({counted(len(written['tables']), 'table')}, {counted(len(written['figures']), 'figure')})"
+               " written", always=True)
     # how the rows were paired is printed: sky or pixels, by file or by row, changes what is compared
     details = ([ev.scored] if ev.scored else []) + [line for c in ev.comparisons
                for line in [f"{_said(c)}: {_paired_count(c)}",
