@@ -75,3 +75,30 @@ def test_train_with_no_progress_says_no_batch_line(tmp_path, single_thread, slow
     assert res.exit_code == 0, res.output
     assert " batches (" not in res.stderr and "still working" not in res.stderr, res.stderr
     assert ": epoch " not in res.stderr and "\r" not in res.stderr, res.stderr
+
+
+def test_train_cv_into_a_log_names_the_fold_in_each_batch_and_epoch_line(tmp_path, single_thread, monkeypatch):
+    """Until 2026-12-06 only the 'fold k/n: training' line before them named the fold: each fold's batch and
+    epoch lines read 'mine member 1/1 (...): ...' alike, so a log's later lines could not be told apart."""
+    import starclass.io.progress as progress
+
+    monkeypatch.setattr(progress, "LINE_EVERY_S", 0.0)  # a line at each 10% of the batches, quick as they are
+    res = CliRunner().invoke(app, [*_args(tmp_path), "-o", str(tmp_path / "cv"), "--cv", "2"])
+    assert res.exit_code == 0, res.output
+    lines = [ln[9:] for ln in res.stderr.splitlines() if re.match(r"^\d\d:\d\d:\d\d ", ln)]
+    starts = [i for i, ln in enumerate(lines) if re.match(r"^fold \d/2: training$", ln)]
+    assert [lines[i] for i in starts] == ["fold 1/2: training", "fold 2/2: training"], res.stderr
+    for k, (begin, end) in enumerate(zip(starts, [*starts[1:], len(lines)]), start=1):
+        ours = [ln for ln in lines[begin + 1:end] if " batches (" in ln or ": epoch " in ln]
+        assert any(" batches (" in ln for ln in ours) and any(": epoch " in ln for ln in ours), res.stderr
+        assert all(ln.startswith(f"fold {k}/2: mine member 1/1") for ln in ours), res.stderr
+    assert "\r" not in res.stderr, repr(res.stderr)
+
+
+def test_train_without_cv_keeps_its_lines_unnamed(tmp_path, single_thread):
+    res = CliRunner().invoke(app, [*_args(tmp_path), "-o", str(tmp_path / "model")])
+    assert res.exit_code == 0, res.output
+    lines = [ln[9:] for ln in res.stderr.splitlines() if re.match(r"^\d\d:\d\d:\d\d ", ln)]
+    assert any(ln.startswith("mine member 1/1 (") and " batches (" in ln for ln in lines), res.stderr
+    assert any(ln.startswith("mine member 1/1: epoch 1/1, loss ") for ln in lines), res.stderr
+    assert not any("fold" in ln for ln in lines), res.stderr

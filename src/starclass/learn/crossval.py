@@ -398,7 +398,6 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     for i, (name, test) in enumerate(folds, start=1):
         # the bars of every fold read alike ("m31-real member 1/1 (compact)"): which fold trains is said first
         label = f"fold {i}/{len(folds)}" if str(name) == str(i) else f"fold {name} ({i}/{len(folds)})"
-        bar = label if progress else progress  # None: the batches' timed lines (no label: the line above says it)
         log.info("%s: training", label)  # a log file's line where there is no bar (train's epoch lines follow)
         cfg, hidden, val_index, note = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
         notes += [note] if note else []
@@ -409,9 +408,10 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                 # by _warn_starting_rows_held_out (the folds' own warnings repeated it fold by fold)
                 warnings.filterwarnings("ignore", message=rf".* {VALIDATION_ROWS_SEEN} ")
                 result = fit(cfg, inputs, hidden, outdir=fold_dir, positions=positions,
-                             galaxies=galaxies, seed=seed, resume=resume, progress=bar, device=device,
+                             galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
                              epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
-                             known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume)
+                             known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume,
+                             progress_label=label)  # the bar's label and each line of the batches and epochs
         except BaseException:
             # fit removes a fold's manifest once it trains (a refusal leaves it): stopped there (Ctrl-C,
             # a time limit), an earlier run's tables described folds no longer there

@@ -867,9 +867,9 @@ class MemberTrainer:
     amp : torch.dtype or None
         Autocast dtype (None: float32).
     progress : bool, str or None
-        Show a progress bar; a string also starts its label (``"fold 2/5"``: the bars of the folds of
-        a cross-validation were alike); None: timed lines of the batches instead
-        (:class:`starclass.io.progress.Progress`, with its "still working" lines during a long epoch).
+        Show a progress bar; None: timed lines of the batches instead
+        (:class:`starclass.io.progress.Progress`, with its "still working" lines during a long epoch); a
+        string: the bar, ``progress_label`` being the string.
     n_members : int
         Members in the ensemble (for the progress bar).
     identity : dict or None
@@ -877,6 +877,9 @@ class MemberTrainer:
         and compared before a checkpoint is resumed or kept (None: not checked).
     init_from : path, optional
         A saved model whose weights the member starts from (:mod:`starclass.learn.finetune`).
+    progress_label : str, optional
+        What starts the bar's label, each batch line and each epoch line (``"fold 2/5"``: the bars and
+        lines of the folds of a cross-validation were alike).
 
     Examples
     --------
@@ -895,7 +898,9 @@ class MemberTrainer:
     def __init__(self, config: TaskConfig, spec: MemberSpec, data: TrainData, *, outdir: Path, device: torch.device,
                  amp: torch.dtype | None, progress: bool | str | None = False, n_members: int = 1,
                  identity: dict[str, str] | None = None,
-                 init_from: str | os.PathLike | None = None) -> None:
+                 init_from: str | os.PathLike | None = None, progress_label: str | None = None) -> None:
+        if isinstance(progress, str):  # the older spelling of a labelled bar
+            progress, progress_label = True, progress
         self.config = config
         self.identity = dict(identity or {})
         self.recipe = config.recipe
@@ -904,6 +909,7 @@ class MemberTrainer:
         self.device = device
         self.amp = amp
         self.progress = progress
+        self.progress_label = progress_label
         self.n_members = n_members
         self.init_from = init_from
         self.batch_size = int(getattr(self.recipe, "batch_size", 128) or 128)
@@ -1185,11 +1191,12 @@ class MemberTrainer:
         # the epoch lines below come only as an epoch ends: one long epoch (a large model on a CPU) left a log
         # silent for as long. Without a bar (progress None) the batches say Progress's timed lines, and its
         # "still working" ones while one batch, or the validation, goes on
+        # a fold's lines name it as its bar does: in a log, "fold 2/5: training" was said once, above them all
+        said = f"{self.progress_label}: " if self.progress_label else ""
         bar = Progress((self.n_epochs - self.start_epoch) * n_batches,
-                       desc=(f"{self.progress}: " if isinstance(self.progress, str) else "")
-                       + f"{self.config.name} member {self.spec.index + 1}/{self.n_members} ({self.spec.architecture})",
-                       noun="batch", plural="batches", show=True if isinstance(self.progress, str) else self.progress,
-                       unit="batch", dynamic_ncols=True)
+                       desc=f"{said}{self.config.name} member {self.spec.index + 1}/{self.n_members} "
+                            f"({self.spec.architecture})",
+                       noun="batch", plural="batches", show=self.progress, unit="batch", dynamic_ncols=True)
         with bar:  # closed on an error too: its "still working" thread stops
             for epoch in range(self.start_epoch, self.n_epochs):
                 if self.stopping.stopped:
@@ -1203,7 +1210,7 @@ class MemberTrainer:
                 self.end_epoch(epoch, train_loss, val_loss, val_acc, time.perf_counter() - t0)
                 # one plain line an epoch for a log file, where the bar is off (train's command line shows it)
                 log.info("%s%s member %d/%d: epoch %d/%d, loss %.3f, val_acc %s (%.1f s)",
-                         f"{self.progress}: " if isinstance(self.progress, str) else "", self.config.name,
+                         said, self.config.name,
                          self.spec.index + 1, self.n_members, epoch + 1, self.n_epochs, train_loss,
                          self.val_acc_txt, time.perf_counter() - t0)
         final_val_acc = self.finish()
@@ -1383,6 +1390,7 @@ def fit(
     pseudo_index: np.ndarray | None = None,
     pixel_flags: dict[str, Any] | None = None,
     on_resume: Callable[[str], None] | None = None,
+    progress_label: str | None = None,
 ) -> TrainResult:
     """Train the ensemble of a task config and write it to ``outdir``.
 
@@ -1416,9 +1424,9 @@ def fit(
         another run is refused before any training, naming what differs. ``False`` retrains
         everything.
     progress
-        Show tqdm progress bars (loss and validation accuracy); a string (``"fold 2/5"``) also starts
-        their label; None: timed lines of each member's batches instead, on
-        :data:`starclass.io.progress.LOGGER` (``train`` into a log file), "still working" ones included.
+        Show tqdm progress bars (loss and validation accuracy); None: timed lines of each member's batches
+        instead, on :data:`starclass.io.progress.LOGGER` (``train`` into a log file), "still working" ones
+        included; a string: the bars, ``progress_label`` being the string.
     device
         ``"cpu"``, ``"cuda"``, ...; default CUDA when available.
     epochs, ensemble
@@ -1454,6 +1462,9 @@ def fit(
         Called once, before any training, with one line saying what is resumed when ``outdir``
         holds checkpoints of this run (``resuming from the checkpoints in M: member 1 already
         trained, member 2 after epoch 3 of 5``); ``starclass train`` prints it.
+    progress_label
+        What starts each bar's label, batch line and epoch line (``"fold 2/5"``: the folds of
+        :func:`starclass.learn.crossval.cross_validate` read alike without it); None: nothing.
 
     Returns
     -------
@@ -1515,7 +1526,8 @@ def fit(
     made = _make_outdir(outdir)
     try:
         return _fit_members(config, inputs, data, members, identity, outdir=outdir, device=dev, amp=amp,
-                            progress=progress, init_from=init_from, resume=resume, t_start=t_start,
+                            progress=progress, progress_label=progress_label, init_from=init_from, resume=resume,
+                            t_start=t_start,
                             label_model=label_model, pixel_flags=pixel_flags)
     except BaseException:
         # a failure (or Ctrl-C) before the first checkpoint leaves no empty folder; one with
@@ -1565,7 +1577,7 @@ def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, i
 
 
 def _fit_members(config, inputs, data, members, identity, *, outdir: Path, device, amp, progress, init_from,
-                 resume: bool, t_start: float, label_model: str | None = None,
+                 resume: bool, t_start: float, progress_label: str | None = None, label_model: str | None = None,
                  pixel_flags: dict[str, Any] | None = None) -> TrainResult:
     """Train (or keep) every member, write the manifest and calibrate: the part of :func:`fit` after its checks."""
     dev = device
@@ -1590,7 +1602,7 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     for spec in members:
         trainer = MemberTrainer(config, spec, data, outdir=outdir, device=dev, amp=amp,
                                 progress=progress, n_members=len(members), identity=identity,
-                                init_from=init_from)
+                                init_from=init_from, progress_label=progress_label)
         outcome = trainer.run(resume)
         outcomes.append(outcome)
         notes.extend(outcome.notes)
