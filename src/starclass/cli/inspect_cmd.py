@@ -186,6 +186,7 @@ def _check_catalogue_on_mosaics(data_dir: Path, catalogue, predictions, *, conse
         find_file,
         mosaic_files,
         read_candidates,
+        refuse_xy_off_sky,
     )
     from starclass.io.catalog import place_on_mosaics
     from starclass.io.mosaic import read_mosaics
@@ -201,7 +202,10 @@ def _check_catalogue_on_mosaics(data_dir: Path, catalogue, predictions, *, conse
     except StarclassError:
         return
     mosaics = read_mosaics(images, require_zeropoint=False)
-    table = place_on_mosaics(read_candidates(cat_path, require_xy=False), mosaics, cat_path)
+    table = read_candidates(cat_path, require_xy=False)
+    # a catalogue of another field whose x, y fall on these mosaics: refused here, as serving refuses it
+    refuse_xy_off_sky(table, mosaics.wcs, cat_path)
+    table = place_on_mosaics(table, mosaics, cat_path)
     check_on_image(table, mosaics.shape, f"catalogue {cat_path}", consequence=consequence,
                    action="label")
 
