@@ -332,10 +332,11 @@ def test_reading_a_copy_in_a_read_only_folder_says_why_it_cannot(open_dir, runne
     assert not (open_dir / "out.csv").exists()
 
 
-def test_a_new_database_in_a_read_only_folder_is_refused_naming_it(open_dir, runner):
+def test_a_new_database_in_a_read_only_folder_is_refused_naming_it(open_dir, demo_dir, runner):
     # 'inspect DATA --db sqlite:///ro/new.sqlite --init --add-user dana' was a PermissionError traceback (exit 1)
     data = open_dir / "data"
     data.mkdir()
+    shutil.copy(demo_dir / "candidates.ecsv", data)  # --init refuses a folder without a catalogue first
     ro = open_dir / "ro"
     ro.mkdir()
     os.chmod(ro, 0o555)
@@ -350,10 +351,11 @@ def test_a_new_database_in_a_read_only_folder_is_refused_naming_it(open_dir, run
     assert not (ro / "new.sqlite").exists()
 
 
-def test_a_new_database_in_a_missing_folder_is_refused_naming_the_folder(open_dir, runner):
+def test_a_new_database_in_a_missing_folder_is_refused_naming_the_folder(open_dir, demo_dir, runner):
     # _create_private lets FileNotFoundError pass: the connection's error must then name the folder
     data = open_dir / "data"
     data.mkdir()
+    shutil.copy(demo_dir / "candidates.ecsv", data)  # --init refuses a folder without a catalogue first
     missing = open_dir / "no" / "such"
     r = runner.invoke(cli, ["inspect", str(data), "--db", f"sqlite:///{missing / 'new.sqlite'}", "--init",
                             "--add-user", "dana"])

@@ -186,6 +186,7 @@ def _check_catalogue_on_mosaics(data_dir: Path, catalogue, predictions, *, conse
         find_file,
         mosaic_files,
         read_candidates,
+        refuse_xy_off_sky,
     )
     from starclass.io.catalog import place_on_mosaics
     from starclass.io.mosaic import read_mosaics
@@ -201,9 +202,35 @@ def _check_catalogue_on_mosaics(data_dir: Path, catalogue, predictions, *, conse
     except StarclassError:
         return
     mosaics = read_mosaics(images, require_zeropoint=False)
-    table = place_on_mosaics(read_candidates(cat_path, require_xy=False), mosaics, cat_path)
+    table = read_candidates(cat_path, require_xy=False)
+    # a catalogue of another field whose x, y fall on these mosaics: refused here, as serving refuses it
+    refuse_xy_off_sky(table, mosaics.wcs, cat_path)
+    table = place_on_mosaics(table, mosaics, cat_path)
     check_on_image(table, mosaics.shape, f"catalogue {cat_path}", consequence=consequence,
                    action="label")
+
+
+def _refuse_init_without_catalogue(data_dir: Path, catalogue, url: str) -> None:
+    """Refuse ``--init`` with ``--add-user`` (or another account action) on a folder without a catalogue.
+
+    Serving with --init refused such a folder before making the database, but ``inspect DIR --init
+    --add-user ann`` made it, and serving and --export then refused the folder: a database for
+    nothing. An existing SQLite database is left to the account actions (--init does nothing to
+    it); a PostgreSQL URL cannot be looked at cheaply, so --init is refused there too.
+    """
+    from starclass.inspect.db import sqlite_path
+    from starclass.inspect.field import CATALOGUE_NAMES, find_file
+
+    if find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue") is not None:
+        return
+    path = sqlite_path(url)
+    if path is not None and path.exists():
+        return
+    raise StarclassError(
+        f"no candidate catalogue in {data_dir} (looked for {', '.join(CATALOGUE_NAMES)}): --init makes the "
+        "label database of a field's candidates, so it needs them; nothing was created. Write one with "
+        f"'starclass detect {data_dir} -o {data_dir / 'candidates.ecsv'}' or give --catalogue FILE, then run "
+        "this again")
 
 
 def _refuse_task_path(task: str) -> None:
@@ -603,6 +630,8 @@ def inspect_command(
     # folder without a catalogue leaves no new, empty inspect.sqlite behind
     field = (_load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg)
              if serving and init else None)
+    if stamps is None and not serving and init:
+        _refuse_init_without_catalogue(data_dir, catalogue, url)
     if stamps is None and not serving and (init or add_user or export):
         # before any database is made or a password asked for
         _check_catalogue_on_mosaics(data_dir, catalogue, predictions,

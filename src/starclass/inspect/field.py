@@ -24,6 +24,7 @@ from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
 from starclass.io.catalog import (
     check_prob_columns,
     csv_table_options,
+    pixel_sky_distance,
     place_on_mosaics,
     read_catalog,
     read_decimal_commas,
@@ -60,6 +61,11 @@ PREDICTION_NAMES = ("predictions.ecsv", "predictions.fits", "predictions.parquet
 #: classes, probabilities and simulated truth (age, mass, mag_true_*), stays hidden: bias.
 #: ``masked_frac`` tells the person that the magnitudes miss light on NaN/off-image pixels (4.11 edge).
 SHOWN_COLUMNS = (X, Y, RA, DEC, CI, BKG, FWHM, CROWDING, REDUNDANT, MASKED_FRAC, GALAXY)
+#: The median distance (px) between a catalogue's x, y and its ra, dec placed through the mosaics'
+#: WCS beyond which inspect refuses it: detect counts a candidate within 5 px of a brighter one as
+#: the same object (redundant), so beyond it the picture may centre on another candidate. 1-based
+#: positions (1.4 px) are only warned of, as every command warns of them.
+XY_SKY_REFUSE_PX = 5.0
 
 @dataclass
 class Field:
@@ -322,6 +328,57 @@ def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str], key: 
     return out
 
 
+def refuse_xy_off_sky(table: Table, wcs: object, source: str | Path) -> None:
+    """Refuse a catalogue whose x, y lie more than :data:`XY_SKY_REFUSE_PX` from its ra, dec through ``wcs``.
+
+    A catalogue of another field whose x, y happen to fall on these mosaics passed the
+    off-image check: the other commands warn of the offset (``place_on_mosaics``) and go on,
+    their outputs can be made again; inspect made a label database of it, and the pictures
+    people labelled were not of the objects the catalogue names. Rows without x, y, ra or dec,
+    a catalogue without ra, dec and mosaics without a WCS are not checked.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The candidates as read (``x``, ``y`` 0-based; ``ra``, ``dec`` in degrees).
+    wcs : astropy.wcs.WCS or None
+        The celestial WCS of the mosaics.
+    source : str or path
+        The catalogue file, named in the error.
+
+    Raises
+    ------
+    StarclassError
+        The median distance exceeds :data:`XY_SKY_REFUSE_PX`; the message gives it and how to go on.
+
+    Examples
+    --------
+    >>> from astropy.wcs import WCS
+    >>> w = WCS(naxis=2)
+    >>> w.wcs.ctype, w.wcs.crval, w.wcs.crpix = ["RA---TAN", "DEC--TAN"], [65.0, -54.9], [50.5, 50.5]
+    >>> w.wcs.cd = [[-1e-5, 0], [0, 1e-5]]
+    >>> ra, dec = w.pixel_to_world_values([10.0, 30.0], [20.0, 40.0])
+    >>> refuse_xy_off_sky(Table({"x": [11.0, 31.0], "y": [21.0, 41.0], "ra": ra, "dec": dec}), w, "c.ecsv")
+    >>> try:
+    ...     refuse_xy_off_sky(Table({"x": [90.0, 60.0], "y": [20.0, 40.0], "ra": ra, "dec": dec}), w, "c.ecsv")
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:78])
+    catalogue c.ecsv: its x, y lie a median 55.0 px from the pixels its ra, dec fa
+    """
+    cols = table.colnames
+    if wcs is None or not len(table) or not all(c in cols for c in (X, Y, RA, DEC)):
+        return
+    d = pixel_sky_distance(table, wcs)
+    if not np.isfinite(d) or d <= XY_SKY_REFUSE_PX:
+        return
+    raise StarclassError(
+        f"catalogue {source}: its x, y lie a median {d:.1f} px from the pixels its ra, dec fall on through the "
+        f"mosaics' WCS (more than {XY_SKY_REFUSE_PX:g} px: a catalogue of another field, or of another image "
+        "grid), so the pictures would not show the candidates it names; nothing was created or written. If x, y "
+        "are pixels of these mosaics, drop the ra, dec columns; if ra, dec are right, drop the x, y columns (the "
+        "rows are then placed through the WCS). classify and cutouts warn of such a catalogue and go on")
+
+
 def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
                predictions: str | Path | None = None, rgb: tuple[str, str, str] | None = None,
                cache_dir: str | Path | None = None, star_fwhm: float | None = None,
@@ -381,6 +438,8 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     skip = {resolved(cat_path)} | ({resolved(pred_path)} if pred_path else set())
     images = mosaic_files(d, skip)
     mosaics = read_mosaics(images, require_zeropoint=False, pixel_flags=pixel_flags)
+    # before place_on_mosaics, whose warning of the same offset would come before the error
+    refuse_xy_off_sky(table, mosaics.wcs, cat_path)
     table = place_on_mosaics(table, mosaics, cat_path, say=say)
     # the check of train, classify and cutouts: a catalogue of another field was served as blank pictures
     refuse_off_image(table, mosaics.shape, f"catalogue {cat_path}", consequence="their pictures are blank",

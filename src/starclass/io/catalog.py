@@ -2007,6 +2007,45 @@ def pixel_origin_offset(table: Table, wcs: WCS) -> float:
     return float(np.median(d)) if d.size else float("nan")
 
 
+def pixel_sky_distance(table: Table, wcs: WCS) -> float:
+    """Median distance (pixels) between the table's x, y and the pixels its ra, dec fall on through ``wcs``.
+
+    :func:`pixel_origin_offset` averages the signed x and y offsets, which says +1 for 1-based
+    positions but may say about 0 for a catalogue of another field whose rows are off by +700 px
+    in x and -700 px in y. This is the length of each row's offset, so such a catalogue is told
+    apart from one on these mosaics. Rows without finite x, y, ra and dec are left out.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A catalogue with ``x``, ``y`` (0-based) and ``ra``, ``dec`` (degrees).
+    wcs : astropy.wcs.WCS
+        The celestial WCS of the mosaics.
+
+    Returns
+    -------
+    float
+        The median distance in pixels; NaN when no row has all four values.
+
+    Examples
+    --------
+    >>> from astropy.wcs import WCS
+    >>> w = WCS(naxis=2)
+    >>> w.wcs.ctype, w.wcs.crval, w.wcs.crpix = ["RA---TAN", "DEC--TAN"], [65.0, -54.9], [50.5, 50.5]
+    >>> w.wcs.cd = [[-1e-5, 0], [0, 1e-5]]
+    >>> ra, dec = w.pixel_to_world_values([10.0, 30.0], [20.0, 40.0])
+    >>> t = Table({"x": [13.0, 33.0], "y": [16.0, 36.0], "ra": ra, "dec": dec})
+    >>> round(pixel_sky_distance(t, w), 3), round(pixel_origin_offset(t, w), 3)
+    (5.0, -0.5)
+    """
+    sky = SkyCoord(np.asarray(_plain(table[RA]), float) * u.deg,
+                   np.asarray(_plain(table[DEC]), float) * u.deg)
+    x, y = wcs.world_to_pixel(sky)
+    d = np.hypot(np.asarray(_plain(table[X]), float) - x, np.asarray(_plain(table[Y]), float) - y)
+    d = d[np.isfinite(d)]
+    return float(np.median(d)) if d.size else float("nan")
+
+
 # ---------------------------------------------------------------------------------------------
 # helpers
 
