@@ -143,3 +143,68 @@ def test_sets_only_in_some_folds_are_refused(xf, tmp_path):
     (tmp_path / "m_fold1.json").write_text(json.dumps({"test": [1], "p": [0.3]}))
     with pytest.raises(SystemExit, match="'pred_set' is in 1 of its 2 fold files"):
         xf.load_oof_sets(tmp_path, "m", "pred_set", 2)
+
+
+def _cutout_folder(d, n: int, blank_rows, seed: int = 6):
+    """A labelled one-band folder of ``n`` 16 px NPY cutouts (m31-real labels), constant at ``blank_rows``."""
+    rng = np.random.default_rng(seed)
+    y = (np.arange(n) % 2).astype(int)  # 0 cluster, 1 galaxy, as the benchmark's indices
+    lines = ["file,label,object_id"]
+    for i in range(n):
+        img = rng.normal(10.0, 1.0, (16, 16)).astype("f4")
+        if i in blank_rows:
+            img[:] = 3.0
+        np.save(d / f"c{i}.npy", img)
+        lines.append(f"c{i}.npy,{'galaxy' if y[i] else 'cluster'},obj{i}")
+    (d / "labels.csv").write_text("\n".join(lines) + "\n")
+    return y
+
+
+def test_cutouts_classify_leaves_unclassified_are_left_out_and_said(xf, tmp_path, capsys):
+    """A blank (constant) cutout gets no probabilities from classify --stamps: it is not scored either."""
+    data, results = tmp_path / "data", tmp_path / "runs"
+    data.mkdir(), results.mkdir()
+    n, blank = 240, [4, 71, 120]
+    y = _cutout_folder(data, n, blank)
+    rng = np.random.default_rng(7)
+    p = rng.uniform(0.05, 0.95, n)
+    p[blank] = np.where(y[blank] == 0, 0.001, 0.999)  # confidently wrong, as a network is on a blank image
+    fold = np.arange(n) % 3
+    for k in range(3):
+        i = np.flatnonzero(fold == k)
+        (results / f"m_fold{k}.json").write_text(json.dumps(
+            {"test": i.tolist(), "p": p[i].tolist(), "p_tta": p[i].tolist(), "stamp_size": 16}))
+    out = tmp_path / "out.json"
+    assert xf.main(["--results", str(results), "--data", str(data), "--runs", "m", "--json", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "left out 3 of 240 cutouts that classify --stamps leaves unclassified: 3 blank (rows 4, 71, 120" in err
+    r = json.loads(out.read_text())["m"]
+    assert r["n"] == n - 3 and r["left_out"]["blank"] == blank and r["left_out"]["rows"] == blank
+    keep = np.ones(n, bool)
+    keep[blank] = False
+    tc = xf._load("trust_calibrators")
+    want = tc.scores(np.c_[p, 1 - p][keep], y[keep])["ece"]
+    assert r["as_trained"]["ece"] == pytest.approx(want, abs=1e-4)
+    assert abs(tc.scores(np.c_[p, 1 - p], y)["ece"] - want) > 0.005  # scoring them would have moved it
+
+
+def test_unclassified_cutouts_are_the_ones_classify_leaves_out(xf, tmp_path):
+    """The benchmark's test is classify_cutouts' own: the rows it finds are those classify leaves at class_pred 0."""
+    import warnings
+
+    from conftest import write_untrained_model
+    from starclass.io.cutout_folders import read_cutout_folder
+    from starclass.learn.config import get_preset
+    from starclass.learn.cutouts import classify_cutouts
+
+    cfg = get_preset("m31-real", stamp_size=16, architecture="compact", scales=[1.0])
+    model = write_untrained_model(tmp_path / "model", cfg)
+    _cutout_folder(tmp_path, 12, [2, 9])
+    cs = read_cutout_folder(tmp_path / "labels.csv")
+    cs.images[5, 0, 7:9, 7:9] = np.nan  # no data at the centre of row 5
+    blank, centre = xf.unclassified_cutouts(cs.images, cfg)
+    assert np.flatnonzero(blank).tolist() == [2, 9] and np.flatnonzero(centre).tolist() == [5]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the blank and no-data warnings: their own tests
+        out = classify_cutouts(cs, model, coverage=None)
+    np.testing.assert_array_equal(np.asarray(out["class_pred"]) == 0, blank | centre)
