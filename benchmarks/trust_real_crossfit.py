@@ -25,7 +25,10 @@ sets at 90% each fold model wrote from its own validation split (``pred_set``, `
 coverage and set size **as trained**, what ``classify`` writes), the raw probabilities (``raw``:
 no map), and under TTA the fold's map fitted *without* TTA applied to the raw TTA probabilities
 (``as_trained_one_view_map``: what ``classify --tta`` applied before 2026-12-05, on the same
-weights; the stored ``p_tta`` carry the map fitted under TTA, today's).
+weights; the stored ``p_tta`` carry the map fitted under TTA, today's), and every map cross-fitted
+on the raw probabilities (``cross_fitted_on_raw``: since 2026-12-06; the stored ones had been moved
+by each fold's own map, so a map cross-fitted on them was fitted on rows moved four ways and applied
+to rows moved a fifth way).
 
 Cutouts that ``classify --stamps`` leaves unclassified (a blank, constant, image, or no data at the
 cutout's centre: :func:`unclassified_cutouts`, with the package's own tests) are left out of every
@@ -240,14 +243,21 @@ def set_scores(sets: np.ndarray, y: np.ndarray, coverage: float = 0.9) -> dict:
 
 
 def add_fold_extras(r: dict, results: Path, run: str, key: str, y: np.ndarray,
-                    keep: np.ndarray | None = None) -> dict:
+                    keep: np.ndarray | None = None, coverage: float = 0.9) -> dict:
     """Add to a run's scores what its fold files hold beyond P(cluster) (runs made since 2026-12-05).
 
     ``r["as_trained"]`` gets the coverage and set size of the sets the fold models wrote
-    (:func:`load_oof_sets`, at 90%); ``r["raw"]`` the scores of the raw probabilities; under TTA
-    (``key == "p_tta"``) ``r["as_trained_one_view_map"]`` those of :func:`one_view_map_tta`. A run
-    without them is left as it is. ``y`` holds every cutout's label; only the rows of ``keep``
-    (default all) are scored.
+    (:func:`load_oof_sets`, at 90%); ``r["raw"]`` the scores of the raw probabilities and
+    ``r["cross_fitted_on_raw"]`` those of each map cross-fitted on them (:func:`cross_fit` on the
+    raw rows, as ``r["cross_fitted"]`` is on the stored ones); under TTA (``key == "p_tta"``)
+    ``r["as_trained_one_view_map"]`` those of :func:`one_view_map_tta`. A run without them is left
+    as it is. ``y`` holds every cutout's label; only the rows of ``keep`` (default all) are scored.
+
+    The stored probabilities were already moved by each fold's own map (fitted on its ~100
+    validation rows): a map cross-fitted on them is fitted on rows moved by four other folds'
+    maps and applied to rows moved by a fifth. Fitted on the raw rows it is what ``starclass
+    calibrate`` fits (:class:`starclass.learn.calibration.ModelCalibration` on raw, under TTA
+    TTA-averaged, probabilities), on about 4/5 of the cutouts instead of one fold's validation split.
 
     Examples
     --------
@@ -265,8 +275,18 @@ def add_fold_extras(r: dict, results: Path, run: str, key: str, y: np.ndarray,
         r["as_trained"].update(set_scores(sets[keep], y[keep], 0.9))
     files = sorted(results.glob(f"{run}_fold*.json"))
     if files and all(key + "_raw" in json.loads(f.read_text()) for f in files):
-        raw, _ = load_oof(results, run, key + "_raw", len(y))
-        r["raw"] = _scores(np.c_[raw, 1.0 - raw][keep], y[keep], trust, tc)
+        raw, fold = load_oof(results, run, key + "_raw", len(y))
+        probs = np.c_[raw, 1.0 - raw][keep]
+        r["raw"] = _scores(probs, y[keep], trust, tc)
+        r["cross_fitted_on_raw"] = {}
+        for method in METHODS:
+            maps: list = []
+            q, sets = cross_fit(probs, y[keep], fold[keep], method, coverage, maps)
+            r["cross_fitted_on_raw"][method] = dict(_scores(q, y[keep], trust, tc),
+                                                    **set_scores(sets, y[keep], coverage))
+            if method == "temperature":
+                r["cross_fitted_on_raw"][method]["temperature_per_fold"] = [round(float(m.temperature), 4)
+                                                                            for m in maps]
     old = one_view_map_tta(results, run, len(y)) if key == "p_tta" else None
     if old is not None:
         r["as_trained_one_view_map"] = _scores(np.c_[old, 1.0 - old][keep], y[keep], trust, tc)
@@ -274,8 +294,10 @@ def add_fold_extras(r: dict, results: Path, run: str, key: str, y: np.ndarray,
 
 
 def cross_fit(probs: np.ndarray, y: np.ndarray, fold: np.ndarray, method: str,
-              coverage: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+              coverage: float = 0.9, maps: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Calibrated probabilities and conformal sets of each fold, fitted on the other folds' rows.
+
+    ``maps``, when given, gets each fold's fitted map (a ``ModelCalibration``), in fold order.
 
     Examples
     --------
@@ -296,6 +318,8 @@ def cross_fit(probs: np.ndarray, y: np.ndarray, fold: np.ndarray, method: str,
         bins = int(min(15, max(1, fit.sum() // HISTOGRAM_MIN_ROWS_PER_BIN)))
         cal = ModelCalibration.fit(probs[fit], y[fit], classes, source=f"folds other than {k}", method=method,
                                    n_bins=bins)
+        if maps is not None:
+            maps.append(cal)
         q[use] = cal.calibrate(probs[use])
         sets[use] = cal.conformal(calibrated=True, seed=0).predict_set(q[use], coverage)
     return q, sets
@@ -358,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
             r = out[name] = score_run(p[keep], fold[keep], y[keep], a.coverage)
             r["left_out"] = left_out
             t, x = r["as_trained"], r["cross_fitted"]
-            add_fold_extras(r, Path(a.results), run.strip(), key, y, keep)
+            add_fold_extras(r, Path(a.results), run.strip(), key, y, keep, a.coverage)
             print(f"{name:28s} {int(keep.sum())} of {len(y)} cutouts | as trained ECE {t['ece']:.4f} "
                   f"(floor {t['ece_floor_mean_p95'][0]:.4f}/"
                   f"{t['ece_floor_mean_p95'][1]:.4f}) | cross-fitted ECE T {x['temperature']['ece']:.4f} "
@@ -366,6 +390,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{x['temperature']['coverage']} size {x['temperature']['mean_set_size']}"
                   + (f" | as trained: coverage {t['coverage']} size {t['mean_set_size']}" if "coverage" in t else "")
                   + (f" | raw ECE {r['raw']['ece']:.4f}" if "raw" in r else "")
+                  + (f" | cross-fitted on raw ECE T {r['cross_fitted_on_raw']['temperature']['ece']:.4f} "
+                     f"V {r['cross_fitted_on_raw']['vector']['ece']:.4f} coverage "
+                     f"{r['cross_fitted_on_raw']['temperature']['coverage']}" if "cross_fitted_on_raw" in r else "")
                   + (f" | one-view map under TTA ECE {r['as_trained_one_view_map']['ece']:.4f}"
                      if "as_trained_one_view_map" in r else ""), file=sys.stderr)
     text = json.dumps(out, indent=1)

@@ -154,6 +154,12 @@ def test_uncertainty_ece_rows_are_their_jsons():
            f"{new_tta['cross_fitted']['vector']['ece']:.3f}; without TTA {new_plain['as_trained']['ece']:.3f} " \
            "as trained" in row, row
     assert f"gives {new_tta['as_trained_one_view_map']['ece']:.3f}" in row, row
+    # the maps cross-fitted on the raw rows (not on rows each fold's own map had moved), since 2026-12-06
+    raw_t, raw_plain = (r["cross_fitted_on_raw"]["temperature"]["ece"] for r in (new_tta, new_plain))
+    assert f"temperature {raw_t:.3f} with TTA (raw {new_tta['raw']['ece']:.3f}), {raw_plain:.3f} without" in row, row
+    assert f"met by the temperature cross-fitted on the raw rows ({raw_t:.3f} with TTA, {raw_plain:.3f} without)" \
+        in row, row
+    assert max(raw_t, raw_plain) <= 0.03
     # "met as trained, with TTA and without"; the cross-fitted temperature under TTA is said not to
     assert max(new_tta["as_trained"]["ece"], new_plain["as_trained"]["ece"]) <= 0.03
     assert new_tta["cross_fitted"]["temperature"]["ece"] > 0.03 and "not by the cross-fitted temperature" in row

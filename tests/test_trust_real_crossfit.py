@@ -208,3 +208,34 @@ def test_unclassified_cutouts_are_the_ones_classify_leaves_out(xf, tmp_path):
         warnings.simplefilter("ignore")  # the blank and no-data warnings: their own tests
         out = classify_cutouts(cs, model, coverage=None)
     np.testing.assert_array_equal(np.asarray(out["class_pred"]) == 0, blank | centre)
+
+
+def test_the_maps_are_cross_fitted_on_the_raw_rows_too(xf, tmp_path):
+    """Each fold's own map moved its stored rows its own way; the map cross-fitted on the raw rows does not see that."""
+    from starclass.learn.calibration import temper
+
+    probs, y = _calibrated(1500, 8)  # raw TTA probabilities calibrated by construction
+    fold = np.arange(1500) % 3
+    own_t = (0.5, 1.0, 2.5)  # each fold model's own (poorly fitted) temperature under TTA
+    for k in range(3):
+        i = np.flatnonzero(fold == k)
+        raw = probs[i, 0]
+        (tmp_path / f"m_fold{k}.json").write_text(json.dumps(
+            {"test": i.tolist(), "p_tta_raw": raw.tolist(),
+             "p_tta": temper(np.c_[raw, 1 - raw], own_t[k])[:, 0].tolist()}))
+    p, f = xf.load_oof(tmp_path, "m", "p_tta", 1500)
+    r = xf.add_fold_extras(xf.score_run(p, f, y), tmp_path, "m", "p_tta", y)
+    tc = xf._load("trust_calibrators")
+    for method in ("temperature", "vector"):
+        q, sets = xf.cross_fit(probs, y, fold, method)
+        assert r["cross_fitted_on_raw"][method]["ece"] == pytest.approx(tc.scores(q, y)["ece"], abs=1e-4)
+        assert r["cross_fitted_on_raw"][method]["coverage"] == [round(float(sets[y == j, j].mean()), 4)
+                                                                for j in (0, 1)]
+    # on the raw rows one temperature fits them all; on the stored rows no one temperature undoes three
+    assert r["cross_fitted_on_raw"]["temperature"]["ece"] < 0.03
+    assert r["cross_fitted"]["temperature"]["ece"] > r["cross_fitted_on_raw"]["temperature"]["ece"] + 0.02
+    # the kept rows only, as for every other score
+    keep = np.arange(1500) % 7 != 0
+    r2 = xf.add_fold_extras({"as_trained": {}}, tmp_path, "m", "p_tta", y, keep)
+    q, _ = xf.cross_fit(probs[keep], y[keep], fold[keep], "temperature")
+    assert r2["cross_fitted_on_raw"]["temperature"]["ece"] == pytest.approx(tc.scores(q, y[keep])["ece"], abs=1e-4)
