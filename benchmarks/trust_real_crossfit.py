@@ -25,7 +25,16 @@ sets at 90% each fold model wrote from its own validation split (``pred_set``, `
 coverage and set size **as trained**, what ``classify`` writes), the raw probabilities (``raw``:
 no map), and under TTA the fold's map fitted *without* TTA applied to the raw TTA probabilities
 (``as_trained_one_view_map``: what ``classify --tta`` applied before 2026-12-05, on the same
-weights; the stored ``p_tta`` carry the map fitted under TTA, today's).
+weights; the stored ``p_tta`` carry the map fitted under TTA, today's), and every map cross-fitted
+on the raw probabilities (``cross_fitted_on_raw``: since 2026-12-06; the stored ones had been moved
+by each fold's own map, so a map cross-fitted on them was fitted on rows moved four ways and applied
+to rows moved a fifth way).
+
+Cutouts that ``classify --stamps`` leaves unclassified (a blank, constant, image, or no data at the
+cutout's centre: :func:`unclassified_cutouts`, with the package's own tests) are left out of every
+score, as they get no probabilities from ``classify``; the output says how many and which rows
+(``left_out`` in the JSON). Until 2026-12-06 they were scored: 2 blank cutouts of the 869
+(rows 231 and 551 of ``labels.csv``, 0-based) with the fold models' confident probabilities.
 
 Run::
 
@@ -119,6 +128,26 @@ def load_oof_sets(results: Path, run: str, key: str, n_rows: int,
     return sets
 
 
+def stamp_size_of(results: Path, run: str) -> int:
+    """The stamp size a run's models were given (``stamp_size`` of its fold files; 64, m31-real's, if not kept).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "m_fold0.json").write_text('{"test": [0], "stamp_size": 128}')
+    >>> stamp_size_of(d, "m"), stamp_size_of(d, "other")
+    (128, 64)
+    """
+    from starclass.learn.config import get_preset
+
+    for f in sorted(results.glob(f"{run}_fold*.json")):
+        size = json.loads(f.read_text()).get("stamp_size")
+        if size:
+            return int(size)
+    return int(get_preset("m31-real").stamp_size)
+
+
 def one_view_map_tta(results: Path, run: str, n_rows: int) -> np.ndarray | None:
     """P(cluster) under TTA with each fold's map fitted *without* TTA: what ``classify --tta`` gave before 2026-12-05.
 
@@ -149,6 +178,52 @@ def one_view_map_tta(results: Path, run: str, n_rows: int) -> np.ndarray | None:
     return p
 
 
+def unclassified_cutouts(images: np.ndarray, cfg) -> tuple[np.ndarray, np.ndarray]:
+    """Which cutouts ``classify --stamps`` leaves unclassified: (blank, centre without data), each bool ``[N]``.
+
+    The tests of :func:`starclass.learn.cutouts.classify_cutouts`, called as it calls them: a
+    cutout whose model input is constant in some band
+    (:func:`starclass.learn.classify.blank_bands`) is blank; one that is not blank but has no data
+    at its own centre pixel (:func:`starclass.stamps.images.cutout_centre_no_data`) is the other
+    kind. Neither gets probabilities there (``class_pred`` 0), so neither can be scored here.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> img = np.random.default_rng(0).random((3, 1, 16, 16)).astype("f4")
+    >>> img[1] = 7.0                      # a constant image
+    >>> img[2, 0, 6:10, 6:10] = np.nan    # no data at the centre
+    >>> blank, centre = unclassified_cutouts(img, get_preset("m31-real", stamp_size=16))
+    >>> blank.tolist(), centre.tolist()
+    ([False, True, False], [False, False, True])
+    """
+    from starclass.learn.classify import blank_bands
+    from starclass.stamps.images import cutout_centre_no_data, cutout_inputs
+
+    blank = blank_bands(cutout_inputs(images, cfg), cfg).any(axis=1)
+    centre = cutout_centre_no_data(images, cfg) & ~blank
+    return blank, centre
+
+
+def left_out_line(blank: np.ndarray, centre: np.ndarray) -> str:
+    """The line that says which cutouts were left out, as :func:`unclassified_cutouts` found them.
+
+    Examples
+    --------
+    >>> print(left_out_line(np.array([False, True, False, True]), np.zeros(4, bool)))
+    left out 2 of 4 cutouts that classify --stamps leaves unclassified: 2 blank (rows 1, 3, 0-based)
+    >>> print(left_out_line(np.zeros(3, bool), np.zeros(3, bool)))
+    left out 0 of 3 cutouts: classify --stamps classifies every one
+    """
+    n = int(blank.sum() + centre.sum())
+    if n == 0:
+        return f"left out 0 of {blank.size} cutouts: classify --stamps classifies every one"
+    parts = [f"{int(m.sum())} {what} (rows {', '.join(str(int(i)) for i in np.flatnonzero(m))}, 0-based)"
+             for m, what in ((blank, "blank"), (centre, "without data at the centre")) if m.any()]
+    return (f"left out {n} of {blank.size} cutouts that classify --stamps leaves unclassified: "
+            + "; ".join(parts))
+
+
 def set_scores(sets: np.ndarray, y: np.ndarray, coverage: float = 0.9) -> dict:
     """Coverage per class (with its Wilson 95% interval) and mean size of given sets.
 
@@ -167,13 +242,22 @@ def set_scores(sets: np.ndarray, y: np.ndarray, coverage: float = 0.9) -> dict:
             "mean_set_size": round(float(sets.sum(1).mean()), 4)}
 
 
-def add_fold_extras(r: dict, results: Path, run: str, key: str, y: np.ndarray) -> dict:
+def add_fold_extras(r: dict, results: Path, run: str, key: str, y: np.ndarray,
+                    keep: np.ndarray | None = None, coverage: float = 0.9) -> dict:
     """Add to a run's scores what its fold files hold beyond P(cluster) (runs made since 2026-12-05).
 
     ``r["as_trained"]`` gets the coverage and set size of the sets the fold models wrote
-    (:func:`load_oof_sets`, at 90%); ``r["raw"]`` the scores of the raw probabilities; under TTA
-    (``key == "p_tta"``) ``r["as_trained_one_view_map"]`` those of :func:`one_view_map_tta`. A run
-    without them is left as it is.
+    (:func:`load_oof_sets`, at 90%); ``r["raw"]`` the scores of the raw probabilities and
+    ``r["cross_fitted_on_raw"]`` those of each map cross-fitted on them (:func:`cross_fit` on the
+    raw rows, as ``r["cross_fitted"]`` is on the stored ones); under TTA (``key == "p_tta"``)
+    ``r["as_trained_one_view_map"]`` those of :func:`one_view_map_tta`. A run without them is left
+    as it is. ``y`` holds every cutout's label; only the rows of ``keep`` (default all) are scored.
+
+    The stored probabilities were already moved by each fold's own map (fitted on its ~100
+    validation rows): a map cross-fitted on them is fitted on rows moved by four other folds'
+    maps and applied to rows moved by a fifth. Fitted on the raw rows it is what ``starclass
+    calibrate`` fits (:class:`starclass.learn.calibration.ModelCalibration` on raw, under TTA
+    TTA-averaged, probabilities), on about 4/5 of the cutouts instead of one fold's validation split.
 
     Examples
     --------
@@ -184,23 +268,36 @@ def add_fold_extras(r: dict, results: Path, run: str, key: str, y: np.ndarray) -
     ['as_trained']
     """
     trust, tc = _load("trust"), _load("trust_calibrators")
+    keep = np.ones(len(y), bool) if keep is None else np.asarray(keep, bool)
     sets = load_oof_sets(results, run, key.replace("p", "pred_set", 1), len(y))
     if sets is not None:
         # the sets each fold model wrote from its own validation rows (what classify writes), at 90%
-        r["as_trained"].update(set_scores(sets, y, 0.9))
+        r["as_trained"].update(set_scores(sets[keep], y[keep], 0.9))
     files = sorted(results.glob(f"{run}_fold*.json"))
     if files and all(key + "_raw" in json.loads(f.read_text()) for f in files):
-        raw, _ = load_oof(results, run, key + "_raw", len(y))
-        r["raw"] = _scores(np.c_[raw, 1.0 - raw], y, trust, tc)
+        raw, fold = load_oof(results, run, key + "_raw", len(y))
+        probs = np.c_[raw, 1.0 - raw][keep]
+        r["raw"] = _scores(probs, y[keep], trust, tc)
+        r["cross_fitted_on_raw"] = {}
+        for method in METHODS:
+            maps: list = []
+            q, sets = cross_fit(probs, y[keep], fold[keep], method, coverage, maps)
+            r["cross_fitted_on_raw"][method] = dict(_scores(q, y[keep], trust, tc),
+                                                    **set_scores(sets, y[keep], coverage))
+            if method == "temperature":
+                r["cross_fitted_on_raw"][method]["temperature_per_fold"] = [round(float(m.temperature), 4)
+                                                                            for m in maps]
     old = one_view_map_tta(results, run, len(y)) if key == "p_tta" else None
     if old is not None:
-        r["as_trained_one_view_map"] = _scores(np.c_[old, 1.0 - old], y, trust, tc)
+        r["as_trained_one_view_map"] = _scores(np.c_[old, 1.0 - old][keep], y[keep], trust, tc)
     return r
 
 
 def cross_fit(probs: np.ndarray, y: np.ndarray, fold: np.ndarray, method: str,
-              coverage: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+              coverage: float = 0.9, maps: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Calibrated probabilities and conformal sets of each fold, fitted on the other folds' rows.
+
+    ``maps``, when given, gets each fold's fitted map (a ``ModelCalibration``), in fold order.
 
     Examples
     --------
@@ -221,6 +318,8 @@ def cross_fit(probs: np.ndarray, y: np.ndarray, fold: np.ndarray, method: str,
         bins = int(min(15, max(1, fit.sum() // HISTOGRAM_MIN_ROWS_PER_BIN)))
         cal = ModelCalibration.fit(probs[fit], y[fit], classes, source=f"folds other than {k}", method=method,
                                    n_bins=bins)
+        if maps is not None:
+            maps.append(cal)
         q[use] = cal.calibrate(probs[use])
         sets[use] = cal.conformal(calibrated=True, seed=0).predict_set(q[use], coverage)
     return q, sets
@@ -266,19 +365,34 @@ def main(argv: list[str] | None = None) -> int:
     # class 1 (cluster) -> index 0, class 2 (non-cluster) -> index 1, as the models' prob columns
     y = label_classes(cs, get_preset("m31-real").label_map) - 1
     out = {}
+    found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for run in a.runs.split(","):
+        # the cutouts classify --stamps leaves unclassified, tested at the run's stamp size as its models saw them
+        size = stamp_size_of(Path(a.results), run.strip())
+        if size not in found:
+            found[size] = unclassified_cutouts(cs.images, get_preset("m31-real", stamp_size=size))
+            print(f"stamp size {size}: {left_out_line(*found[size])}", file=sys.stderr)
+        blank, centre = found[size]
+        keep = ~(blank | centre)
+        left_out = {"rows": np.flatnonzero(~keep).tolist(), "blank": np.flatnonzero(blank).tolist(),
+                    "centre_no_data": np.flatnonzero(centre).tolist(), "of": int(len(y))}
         for key in ("p", "p_tta"):
             p, fold = load_oof(Path(a.results), run.strip(), key, len(y))
             name = run.strip() + (" +TTA" if key == "p_tta" else "")
-            r = out[name] = score_run(p, fold, y, a.coverage)
+            r = out[name] = score_run(p[keep], fold[keep], y[keep], a.coverage)
+            r["left_out"] = left_out
             t, x = r["as_trained"], r["cross_fitted"]
-            add_fold_extras(r, Path(a.results), run.strip(), key, y)
-            print(f"{name:28s} as trained ECE {t['ece']:.4f} (floor {t['ece_floor_mean_p95'][0]:.4f}/"
+            add_fold_extras(r, Path(a.results), run.strip(), key, y, keep, a.coverage)
+            print(f"{name:28s} {int(keep.sum())} of {len(y)} cutouts | as trained ECE {t['ece']:.4f} "
+                  f"(floor {t['ece_floor_mean_p95'][0]:.4f}/"
                   f"{t['ece_floor_mean_p95'][1]:.4f}) | cross-fitted ECE T {x['temperature']['ece']:.4f} "
                   f"V {x['vector']['ece']:.4f} H {x['histogram']['ece']:.4f} | coverage "
                   f"{x['temperature']['coverage']} size {x['temperature']['mean_set_size']}"
                   + (f" | as trained: coverage {t['coverage']} size {t['mean_set_size']}" if "coverage" in t else "")
                   + (f" | raw ECE {r['raw']['ece']:.4f}" if "raw" in r else "")
+                  + (f" | cross-fitted on raw ECE T {r['cross_fitted_on_raw']['temperature']['ece']:.4f} "
+                     f"V {r['cross_fitted_on_raw']['vector']['ece']:.4f} coverage "
+                     f"{r['cross_fitted_on_raw']['temperature']['coverage']}" if "cross_fitted_on_raw" in r else "")
                   + (f" | one-view map under TTA ECE {r['as_trained_one_view_map']['ece']:.4f}"
                      if "as_trained_one_view_map" in r else ""), file=sys.stderr)
     text = json.dumps(out, indent=1)

@@ -115,7 +115,8 @@ def test_real_images_half_the_labels_row_is_the_curve_files():
 
 def test_uncertainty_ece_rows_are_their_jsons():
     large = BENCH / "results_trust_large_test_sim_2026-12-02.json"
-    real = BENCH / "results_trust_real_crossfit_2026-12-05.json"
+    # since 2026-12-06 the cutouts classify --stamps leaves unclassified (2 blank) are not scored
+    real = BENCH / "results_trust_real_crossfit_2026-12-06.json"
     _need(large, real)
     by = json.loads(large.read_text())["by_calibration_fields"]
     hist = [d["histogram"][0] for v in by.values() for d in v["per_draw"]]
@@ -130,21 +131,35 @@ def test_uncertainty_ece_rows_are_their_jsons():
            "cross-fitted" in row, row
     no_tta = sorted([plain["as_trained"]["ece"], plain["cross_fitted"]["temperature"]["ece"]])
     assert f"without TTA {no_tta[0]:.3f}-{no_tta[1]:.3f}" in row, row
+    assert tta["n"] == 867 and tta["left_out"]["blank"] == [231, 551]
     cov = tta["cross_fitted"]["temperature"]["coverage"]
     crow = _stands_row("uncertainty.md", "conformal coverage at 90%")
     assert f"real: {cov[0]:.3f} and {cov[1]:.3f}" in crow, crow
     # the rerun with today's code (its map fitted under TTA), beside the old code's figures
-    rerun = BENCH / "results_trust_real_crossfit_ttacal_2026-12-05_night.json"
-    _need(rerun)
+    rerun = BENCH / "results_trust_real_crossfit_ttacal_2026-12-06.json"
+    before = BENCH / "results_trust_real_crossfit_ttacal_2026-12-05_night.json"
+    _need(rerun, before)
     n = json.loads(rerun.read_text())
     new_tta, new_plain = n["resnet18-n128-e20-ttacal +TTA"], n["resnet18-n128-e20-ttacal"]
     floor = new_tta["as_trained"]["ece_floor_mean_p95"]
     assert f"{new_tta['as_trained']['ece']:.3f} as trained, at a perfectly calibrated model's floor on those " \
-           f"869 rows ({floor[0]:.3f}, 95th percentile {floor[1]:.3f})" in row, row
+           f"{new_tta['n']} rows ({floor[0]:.3f}, 95th percentile {floor[1]:.3f})" in row, row
+    # the figures of before (all 869 cutouts, the blank ones scored) stay visible
+    b = json.loads(before.read_text())
+    b_tta, b_plain = b["resnet18-n128-e20-ttacal +TTA"], b["resnet18-n128-e20-ttacal"]
+    assert f"869 rows): {b_tta['as_trained']['ece']:.3f} as trained, cross-fitted temperature " \
+           f"{b_tta['cross_fitted']['temperature']['ece']:.3f}, without TTA " \
+           f"{b_plain['as_trained']['ece']:.3f}" in row, row
     assert f"cross-fitted temperature {new_tta['cross_fitted']['temperature']['ece']:.3f}, vector scaling " \
            f"{new_tta['cross_fitted']['vector']['ece']:.3f}; without TTA {new_plain['as_trained']['ece']:.3f} " \
            "as trained" in row, row
     assert f"gives {new_tta['as_trained_one_view_map']['ece']:.3f}" in row, row
+    # the maps cross-fitted on the raw rows (not on rows each fold's own map had moved), since 2026-12-06
+    raw_t, raw_plain = (r["cross_fitted_on_raw"]["temperature"]["ece"] for r in (new_tta, new_plain))
+    assert f"temperature {raw_t:.3f} with TTA (raw {new_tta['raw']['ece']:.3f}), {raw_plain:.3f} without" in row, row
+    assert f"met by the temperature cross-fitted on the raw rows ({raw_t:.3f} with TTA, {raw_plain:.3f} without)" \
+        in row, row
+    assert max(raw_t, raw_plain) <= 0.03
     # "met as trained, with TTA and without"; the cross-fitted temperature under TTA is said not to
     assert max(new_tta["as_trained"]["ece"], new_plain["as_trained"]["ece"]) <= 0.03
     assert new_tta["cross_fitted"]["temperature"]["ece"] > 0.03 and "not by the cross-fitted temperature" in row

@@ -143,3 +143,99 @@ def test_sets_only_in_some_folds_are_refused(xf, tmp_path):
     (tmp_path / "m_fold1.json").write_text(json.dumps({"test": [1], "p": [0.3]}))
     with pytest.raises(SystemExit, match="'pred_set' is in 1 of its 2 fold files"):
         xf.load_oof_sets(tmp_path, "m", "pred_set", 2)
+
+
+def _cutout_folder(d, n: int, blank_rows, seed: int = 6):
+    """A labelled one-band folder of ``n`` 16 px NPY cutouts (m31-real labels), constant at ``blank_rows``."""
+    rng = np.random.default_rng(seed)
+    y = (np.arange(n) % 2).astype(int)  # 0 cluster, 1 galaxy, as the benchmark's indices
+    lines = ["file,label,object_id"]
+    for i in range(n):
+        img = rng.normal(10.0, 1.0, (16, 16)).astype("f4")
+        if i in blank_rows:
+            img[:] = 3.0
+        np.save(d / f"c{i}.npy", img)
+        lines.append(f"c{i}.npy,{'galaxy' if y[i] else 'cluster'},obj{i}")
+    (d / "labels.csv").write_text("\n".join(lines) + "\n")
+    return y
+
+
+def test_cutouts_classify_leaves_unclassified_are_left_out_and_said(xf, tmp_path, capsys):
+    """A blank (constant) cutout gets no probabilities from classify --stamps: it is not scored either."""
+    data, results = tmp_path / "data", tmp_path / "runs"
+    data.mkdir(), results.mkdir()
+    n, blank = 240, [4, 71, 120]
+    y = _cutout_folder(data, n, blank)
+    rng = np.random.default_rng(7)
+    p = rng.uniform(0.05, 0.95, n)
+    p[blank] = np.where(y[blank] == 0, 0.001, 0.999)  # confidently wrong, as a network is on a blank image
+    fold = np.arange(n) % 3
+    for k in range(3):
+        i = np.flatnonzero(fold == k)
+        (results / f"m_fold{k}.json").write_text(json.dumps(
+            {"test": i.tolist(), "p": p[i].tolist(), "p_tta": p[i].tolist(), "stamp_size": 16}))
+    out = tmp_path / "out.json"
+    assert xf.main(["--results", str(results), "--data", str(data), "--runs", "m", "--json", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "left out 3 of 240 cutouts that classify --stamps leaves unclassified: 3 blank (rows 4, 71, 120" in err
+    r = json.loads(out.read_text())["m"]
+    assert r["n"] == n - 3 and r["left_out"]["blank"] == blank and r["left_out"]["rows"] == blank
+    keep = np.ones(n, bool)
+    keep[blank] = False
+    tc = xf._load("trust_calibrators")
+    want = tc.scores(np.c_[p, 1 - p][keep], y[keep])["ece"]
+    assert r["as_trained"]["ece"] == pytest.approx(want, abs=1e-4)
+    assert abs(tc.scores(np.c_[p, 1 - p], y)["ece"] - want) > 0.005  # scoring them would have moved it
+
+
+def test_unclassified_cutouts_are_the_ones_classify_leaves_out(xf, tmp_path):
+    """The benchmark's test is classify_cutouts' own: the rows it finds are those classify leaves at class_pred 0."""
+    import warnings
+
+    from conftest import write_untrained_model
+    from starclass.io.cutout_folders import read_cutout_folder
+    from starclass.learn.config import get_preset
+    from starclass.learn.cutouts import classify_cutouts
+
+    cfg = get_preset("m31-real", stamp_size=16, architecture="compact", scales=[1.0])
+    model = write_untrained_model(tmp_path / "model", cfg)
+    _cutout_folder(tmp_path, 12, [2, 9])
+    cs = read_cutout_folder(tmp_path / "labels.csv")
+    cs.images[5, 0, 7:9, 7:9] = np.nan  # no data at the centre of row 5
+    blank, centre = xf.unclassified_cutouts(cs.images, cfg)
+    assert np.flatnonzero(blank).tolist() == [2, 9] and np.flatnonzero(centre).tolist() == [5]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the blank and no-data warnings: their own tests
+        out = classify_cutouts(cs, model, coverage=None)
+    np.testing.assert_array_equal(np.asarray(out["class_pred"]) == 0, blank | centre)
+
+
+def test_the_maps_are_cross_fitted_on_the_raw_rows_too(xf, tmp_path):
+    """Each fold's own map moved its stored rows its own way; the map cross-fitted on the raw rows does not see that."""
+    from starclass.learn.calibration import temper
+
+    probs, y = _calibrated(1500, 8)  # raw TTA probabilities calibrated by construction
+    fold = np.arange(1500) % 3
+    own_t = (0.5, 1.0, 2.5)  # each fold model's own (poorly fitted) temperature under TTA
+    for k in range(3):
+        i = np.flatnonzero(fold == k)
+        raw = probs[i, 0]
+        (tmp_path / f"m_fold{k}.json").write_text(json.dumps(
+            {"test": i.tolist(), "p_tta_raw": raw.tolist(),
+             "p_tta": temper(np.c_[raw, 1 - raw], own_t[k])[:, 0].tolist()}))
+    p, f = xf.load_oof(tmp_path, "m", "p_tta", 1500)
+    r = xf.add_fold_extras(xf.score_run(p, f, y), tmp_path, "m", "p_tta", y)
+    tc = xf._load("trust_calibrators")
+    for method in ("temperature", "vector"):
+        q, sets = xf.cross_fit(probs, y, fold, method)
+        assert r["cross_fitted_on_raw"][method]["ece"] == pytest.approx(tc.scores(q, y)["ece"], abs=1e-4)
+        assert r["cross_fitted_on_raw"][method]["coverage"] == [round(float(sets[y == j, j].mean()), 4)
+                                                                for j in (0, 1)]
+    # on the raw rows one temperature fits them all; on the stored rows no one temperature undoes three
+    assert r["cross_fitted_on_raw"]["temperature"]["ece"] < 0.03
+    assert r["cross_fitted"]["temperature"]["ece"] > r["cross_fitted_on_raw"]["temperature"]["ece"] + 0.02
+    # the kept rows only, as for every other score
+    keep = np.arange(1500) % 7 != 0
+    r2 = xf.add_fold_extras({"as_trained": {}}, tmp_path, "m", "p_tta", y, keep)
+    q, _ = xf.cross_fit(probs[keep], y[keep], fold[keep], "temperature")
+    assert r2["cross_fitted_on_raw"]["temperature"]["ece"] == pytest.approx(tc.scores(q, y[keep])["ece"], abs=1e-4)
