@@ -28,7 +28,9 @@ no map), and under TTA the fold's map fitted *without* TTA applied to the raw TT
 weights; the stored ``p_tta`` carry the map fitted under TTA, today's), and every map cross-fitted
 on the raw probabilities (``cross_fitted_on_raw``: since 2026-12-06; the stored ones had been moved
 by each fold's own map, so a map cross-fitted on them was fitted on rows moved four ways and applied
-to rows moved a fifth way).
+to rows moved a fifth way). With ``--rows 50,99,200,400,1000`` a temperature is also fitted on that
+many raw rows drawn from the other folds (``raw_rows_curve``, :func:`rows_curve`): does a map fitted
+on more rows than one fold's ~99 validation rows help?
 
 Cutouts that ``classify --stamps`` leaves unclassified (a blank, constant, image, or no data at the
 cutout's centre: :func:`unclassified_cutouts`, with the package's own tests) are left out of every
@@ -243,7 +245,8 @@ def set_scores(sets: np.ndarray, y: np.ndarray, coverage: float = 0.9) -> dict:
 
 
 def add_fold_extras(r: dict, results: Path, run: str, key: str, y: np.ndarray,
-                    keep: np.ndarray | None = None, coverage: float = 0.9) -> dict:
+                    keep: np.ndarray | None = None, coverage: float = 0.9,
+                    rows: list[int] | None = None, draws: int = 100) -> dict:
     """Add to a run's scores what its fold files hold beyond P(cluster) (runs made since 2026-12-05).
 
     ``r["as_trained"]`` gets the coverage and set size of the sets the fold models wrote
@@ -252,6 +255,9 @@ def add_fold_extras(r: dict, results: Path, run: str, key: str, y: np.ndarray,
     raw rows, as ``r["cross_fitted"]`` is on the stored ones); under TTA (``key == "p_tta"``)
     ``r["as_trained_one_view_map"]`` those of :func:`one_view_map_tta`. A run without them is left
     as it is. ``y`` holds every cutout's label; only the rows of ``keep`` (default all) are scored.
+    With ``rows`` (calibration row counts), ``r["raw_rows_curve"]`` gets :func:`rows_curve` of the
+    temperature on the raw rows (``draws`` draws per count) and, as ``temperature_in_sample_per_fold``,
+    the temperature fitted on each fold's own raw rows (in-sample: what that fold model's rows ask for).
 
     The stored probabilities were already moved by each fold's own map (fitted on its ~100
     validation rows): a map cross-fitted on them is fitted on rows moved by four other folds'
@@ -287,6 +293,15 @@ def add_fold_extras(r: dict, results: Path, run: str, key: str, y: np.ndarray,
             if method == "temperature":
                 r["cross_fitted_on_raw"][method]["temperature_per_fold"] = [round(float(m.temperature), 4)
                                                                             for m in maps]
+        if rows:
+            r["raw_rows_curve"] = rows_curve(probs, y[keep], fold[keep], rows, draws)
+            # what each fold model's own test rows ask for (in-sample), beside what its validation rows gave
+            from starclass.learn.calibration import ModelCalibration
+
+            yk, fk = y[keep], fold[keep]
+            r["raw_rows_curve"]["temperature_in_sample_per_fold"] = [
+                round(float(ModelCalibration.fit(probs[fk == k], yk[fk == k], [1, 2]).temperature), 4)
+                for k in np.unique(fk)]
     old = one_view_map_tta(results, run, len(y)) if key == "p_tta" else None
     if old is not None:
         r["as_trained_one_view_map"] = _scores(np.c_[old, 1.0 - old][keep], y[keep], trust, tc)
@@ -325,6 +340,70 @@ def cross_fit(probs: np.ndarray, y: np.ndarray, fold: np.ndarray, method: str,
     return q, sets
 
 
+def rows_curve(probs: np.ndarray, y: np.ndarray, fold: np.ndarray, sizes: list[int], draws: int = 100,
+               seed: int = 0) -> dict:
+    """ECE of a temperature cross-fitted on ``m`` rows drawn from the other folds, for each ``m`` of ``sizes``.
+
+    For each draw and fold ``k``, ``m`` rows are drawn at random (without replacement) from the
+    rows of the other folds, a temperature is fitted on them as ``starclass calibrate`` fits it
+    (:meth:`starclass.learn.calibration.ModelCalibration.fit`) and applied to fold ``k``; the
+    folds' rows are then pooled and scored. A size at least as large as the other folds' rows
+    uses them all (one draw: :func:`cross_fit`'s temperature). Tells whether a temperature fitted
+    on as many rows as one fold model's validation split (about 99 here) is worse than one fitted
+    on more, and from how many rows on it stops being so.
+
+    Returns
+    -------
+    dict
+        Per size (as a string): ``draws``, ``ece_mean``, ``ece_sd``, ``ece_min_max``,
+        ``ece_p5_p50_p95``, ``nll_mean``, ``share_ece_le_0.03``, ``share_ece_below_raw`` and
+        ``share_nll_below_raw`` (against the uncalibrated probabilities' scores, under ``"raw"``)
+        and ``temperature_median_p5_p95`` (of every fitted temperature).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> p1 = rng.uniform(0.05, 0.95, 600)
+    >>> y = (rng.random(600) >= p1).astype(int)
+    >>> c = rows_curve(np.c_[p1, 1 - p1], y, np.arange(600) % 3, [50, 1000], draws=5)
+    >>> sorted(c), c["50"]["draws"], c["1000"]["draws"]
+    (['1000', '50', 'raw'], 5, 1)
+    """
+    from starclass.learn.calibration import ModelCalibration
+
+    tc = _load("trust_calibrators")
+    rng = np.random.default_rng(seed)
+    classes = list(range(1, probs.shape[1] + 1))
+    raw = tc.scores(probs, y)
+    out: dict = {"raw": {"ece": round(float(raw["ece"]), 4), "nll": round(float(raw["nll"]), 4)}}
+    folds = np.unique(fold)
+    for m in sizes:
+        every = all(m >= int(np.sum(fold != k)) for k in folds)
+        eces, nlls, temps = [], [], []
+        for _ in range(1 if every else draws):
+            q = np.full(probs.shape, np.nan)
+            for k in folds:
+                pool = np.flatnonzero(fold != k)
+                fit = pool if m >= pool.size else rng.choice(pool, m, replace=False)
+                cal = ModelCalibration.fit(probs[fit], y[fit], classes, source=f"{m} rows of folds other than {k}")
+                temps.append(float(cal.temperature))
+                q[fold == k] = cal.calibrate(probs[fold == k])
+            sc = tc.scores(q, y)
+            eces.append(float(sc["ece"]))
+            nlls.append(float(sc["nll"]))
+        e = np.asarray(eces)
+        out[str(m)] = {"draws": len(eces), "ece_mean": round(float(e.mean()), 4),
+                       "ece_sd": round(float(e.std(ddof=1)), 4) if e.size > 1 else 0.0,
+                       "ece_min_max": [round(float(e.min()), 4), round(float(e.max()), 4)],
+                       "ece_p5_p50_p95": [round(float(v), 4) for v in np.percentile(e, [5, 50, 95])],
+                       "nll_mean": round(float(np.mean(nlls)), 4),
+                       "share_ece_le_0.03": round(float(np.mean(e <= 0.03)), 3),
+                       "share_ece_below_raw": round(float(np.mean(e < raw["ece"])), 3),
+                       "share_nll_below_raw": round(float(np.mean(np.asarray(nlls) < raw["nll"])), 3),
+                       "temperature_median_p5_p95": [round(float(v), 3) for v in np.percentile(temps, [50, 5, 95])]}
+    return out
+
+
 def _scores(q: np.ndarray, y: np.ndarray, trust, tc) -> dict:
     s = {k: round(float(v), 4) for k, v in tc.scores(q, y).items()}
     s["ece_floor_mean_p95"] = [round(v, 4) for v in trust.ece_floor(q)]
@@ -352,6 +431,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", default="resnet18-n128-e20,resnet18-n128,compact-ft-sim12,compact-ft")
     ap.add_argument("--coverage", type=float, default=0.9)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--rows", default=None,
+                    help="calibration row counts (e.g. 50,99,200,400,1000): the ECE of a temperature cross-fitted on "
+                         "that many raw rows drawn from the other folds (rows_curve), for runs that keep raw rows")
+    ap.add_argument("--draws", type=int, default=100, help="draws per --rows count")
     a = ap.parse_args(argv)
     from starclass.io.cutout_folders import label_classes, read_cutout_folder
     from starclass.learn.config import get_preset
@@ -382,7 +465,8 @@ def main(argv: list[str] | None = None) -> int:
             r = out[name] = score_run(p[keep], fold[keep], y[keep], a.coverage)
             r["left_out"] = left_out
             t, x = r["as_trained"], r["cross_fitted"]
-            add_fold_extras(r, Path(a.results), run.strip(), key, y, keep, a.coverage)
+            add_fold_extras(r, Path(a.results), run.strip(), key, y, keep, a.coverage,
+                            [int(v) for v in a.rows.split(",")] if a.rows else None, a.draws)
             print(f"{name:28s} {int(keep.sum())} of {len(y)} cutouts | as trained ECE {t['ece']:.4f} "
                   f"(floor {t['ece_floor_mean_p95'][0]:.4f}/"
                   f"{t['ece_floor_mean_p95'][1]:.4f}) | cross-fitted ECE T {x['temperature']['ece']:.4f} "
@@ -393,6 +477,8 @@ def main(argv: list[str] | None = None) -> int:
                   + (f" | cross-fitted on raw ECE T {r['cross_fitted_on_raw']['temperature']['ece']:.4f} "
                      f"V {r['cross_fitted_on_raw']['vector']['ece']:.4f} coverage "
                      f"{r['cross_fitted_on_raw']['temperature']['coverage']}" if "cross_fitted_on_raw" in r else "")
+                  + ("".join(f" | T on {m} raw rows ECE {c['ece_mean']:.4f} ± {c['ece_sd']:.4f}"
+                             for m, c in r.get("raw_rows_curve", {}).items() if m[0].isdigit()))
                   + (f" | one-view map under TTA ECE {r['as_trained_one_view_map']['ece']:.4f}"
                      if "as_trained_one_view_map" in r else ""), file=sys.stderr)
     text = json.dumps(out, indent=1)

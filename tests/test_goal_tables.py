@@ -160,6 +160,12 @@ def test_uncertainty_ece_rows_are_their_jsons():
     assert f"met by the temperature cross-fitted on the raw rows ({raw_t:.3f} with TTA, {raw_plain:.3f} without)" \
         in row, row
     assert max(raw_t, raw_plain) <= 0.03
+    # a temperature under TTA on as many rows as one fold's validation split, and on 400
+    curve = new_tta["raw_rows_curve"]
+    c99, c400 = curve["99"], curve["400"]
+    assert f"gives {c99['ece_mean']:.3f} ± {c99['ece_sd']:.3f} ({c99['draws']} draws; worse than raw in " \
+           f"{100 * (1 - c99['share_ece_below_raw']):.0f}%), on 400 rows {c400['ece_mean']:.3f} ± " \
+           f"{c400['ece_sd']:.3f}" in row, row
     # "met as trained, with TTA and without"; the cross-fitted temperature under TTA is said not to
     assert max(new_tta["as_trained"]["ece"], new_plain["as_trained"]["ece"]) <= 0.03
     assert new_tta["cross_fitted"]["temperature"]["ece"] > 0.03 and "not by the cross-fitted temperature" in row

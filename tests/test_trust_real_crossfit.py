@@ -239,3 +239,38 @@ def test_the_maps_are_cross_fitted_on_the_raw_rows_too(xf, tmp_path):
     r2 = xf.add_fold_extras({"as_trained": {}}, tmp_path, "m", "p_tta", y, keep)
     q, _ = xf.cross_fit(probs[keep], y[keep], fold[keep], "temperature")
     assert r2["cross_fitted_on_raw"]["temperature"]["ece"] == pytest.approx(tc.scores(q, y[keep])["ece"], abs=1e-4)
+
+
+def test_the_rows_curve_draws_from_the_other_folds_and_ends_at_the_cross_fit(xf):
+    """A temperature on m drawn rows: on all the other folds' rows it is cross_fit's; fewer rows scatter more."""
+    from starclass.learn.calibration import temper
+
+    probs, y = _calibrated(1500, 9)
+    over = temper(probs, 0.6)  # an over-confident model: a temperature near 1 / 0.6 fixes it
+    fold = np.arange(1500) % 5
+    c = xf.rows_curve(over, y, fold, [30, 300, 5000], draws=40, seed=1)
+    tc = xf._load("trust_calibrators")
+    q, _ = xf.cross_fit(over, y, fold, "temperature")
+    assert c["5000"]["draws"] == 1 and c["5000"]["ece_mean"] == pytest.approx(tc.scores(q, y)["ece"], abs=1e-4)
+    assert c["raw"]["ece"] == pytest.approx(tc.scores(over, y)["ece"], abs=1e-4)
+    assert c["30"]["draws"] == c["300"]["draws"] == 40
+    # the temperatures found sit about the one that made the rows over-confident, closer with more rows
+    t30, t300 = c["30"]["temperature_median_p5_p95"], c["300"]["temperature_median_p5_p95"]
+    assert t300[1] <= 1 / 0.6 <= t300[2] and (t300[2] - t300[1]) < (t30[2] - t30[1])
+    assert c["300"]["ece_sd"] < c["30"]["ece_sd"] and c["300"]["ece_mean"] < c["raw"]["ece"]
+    assert c["300"]["share_ece_below_raw"] > 0.9
+
+
+def test_the_rows_curve_is_kept_with_rows_given(xf, tmp_path):
+    probs, y = _calibrated(600, 10)
+    _write_folds(tmp_path, probs[:, 0], y, t_one=1.8, t_tta=1.0, sets=np.array(["1|2"] * 600))
+    r = xf.add_fold_extras({"as_trained": {}}, tmp_path, "m", "p_tta", y, rows=[50], draws=3)
+    assert r["raw_rows_curve"]["50"]["draws"] == 3
+    # each fold's own raw rows, fitted in-sample (calibrated by construction: near 1 on 200 rows)
+    from starclass.learn.calibration import ModelCalibration
+
+    fold = np.arange(600) % 3
+    own = [ModelCalibration.fit(probs[fold == k], y[fold == k], [1, 2]).temperature for k in range(3)]
+    assert r["raw_rows_curve"]["temperature_in_sample_per_fold"] == pytest.approx(own, abs=1e-4)
+    assert all(0.7 < t < 1.4 for t in own), own
+    assert "raw_rows_curve" not in xf.add_fold_extras({"as_trained": {}}, tmp_path, "m", "p_tta", y)
