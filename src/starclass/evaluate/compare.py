@@ -476,8 +476,7 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
         # a column it has that is no class (a LEGUS file's class_human_mean, 2.333) was refused with no reason
         why = (f" ({column} is the reference it is compared with)" if column in exclude else
                f" (it has no column {column!r})" if column not in t.colnames else
-               f" ({column} is the mean of the people's classes, such as 2.333, not a class: how much they "
-               "disagreed, which 'starclass info FILE' reports)" if column == CLASS_HUMAN_MEAN else
+               f" ({HUMAN_MEAN_IS_NO_CLASS})" if column == CLASS_HUMAN_MEAN else
                f" ({column} is not a class column: not whole numbers 0-4, or no class 1-4)"
                if re.fullmatch(r"legus_col\d+", column) else f" ({column} is not a class column)")
         # 'none' alone, when the only class column is the reference (a LEGUS file's class_ref), read as if the
@@ -2209,13 +2208,20 @@ def _file_key(obj) -> Path | None:
     return None
 
 
+#: Why a LEGUS file's ``class_human_mean`` is scored neither as the prediction (``--pred-column``) nor as the
+#: labels (``--label-column``): both refusals say it so
+HUMAN_MEAN_IS_NO_CLASS = (f"{CLASS_HUMAN_MEAN} is the mean of the people's classes, such as 2.333, not a class: how "
+                          "much they disagreed, which 'starclass info FILE' reports")
+
+
 def with_label_classes(t: Table, label_column: str, task: EvalTask, name: str) -> Table:
     """A copy of ``t`` whose ``class_ref`` holds the classes of its label strings (task's ``label_map``).
 
     Raises
     ------
     StarclassError
-        No such column, or a label the task does not know (naming the row and the value).
+        No such column, a label the task does not know (naming the row and the value), or a LEGUS file's
+        ``class_human_mean`` (the people's mean class, never one: 2.0 may be the mean of a 1 and a 3).
 
     Examples
     --------
@@ -2228,6 +2234,13 @@ def with_label_classes(t: Table, label_column: str, task: EvalTask, name: str) -
 
         raise StarclassError(f"{name}: no label column {label_column!r} (--label-column); columns: "
                              f"{', '.join(t.colnames)}{label_column_hint(t.colnames, label_column)}")
+    if label_column == CLASS_HUMAN_MEAN:
+        # refused only at its first mean of no whole class ("row 3 has label '1.667', not a whole class number"),
+        # which did not say what the column is, as --pred-column does; a whole mean (1 and 3: 2.0) is no class either
+        mode = f"; their class, the mode, is {CLASS_REF}, the reference without --label-column" if (
+            CLASS_REF in t.colnames) else ""
+        raise StarclassError(f"--label-column {label_column!r}: {name} cannot be scored against it "
+                             f"({HUMAN_MEAN_IS_NO_CLASS}){mode}")
     out = t.copy(copy_data=False)
     if CLASS_REF in out.colnames:
         out.remove_column(CLASS_REF)  # the labels are the reference asked for
