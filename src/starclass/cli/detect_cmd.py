@@ -22,6 +22,7 @@ from starclass.cli._app import (
     place_rows,
     progress_option,
     warn,
+    warn_v_band,
 )
 from starclass.errors import StarclassError, counted
 
@@ -180,7 +181,8 @@ def detect_command(
     polygon = parse_polygon(mci_polygon)
     apcorr = parse_apcorr(aperture_correction)
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)
-    ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower(), pixel_flags=flags)
+    ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower(), pixel_flags=flags, warn_v_band=False)
+    warn_v_band(ms, "detect")
     echo(f"mosaics: {', '.join(ms.bands)}  {ms.shape[1]} x {ms.shape[0]} px  V band {ms.v_band}  ({ms.magsys})")
     # a keyword zeropoint on an image in counts is taken as of the stored counts (no EXPTIME added):
     # the convention differs between archives, so the line says which one the magnitudes assume
