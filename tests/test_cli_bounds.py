@@ -97,12 +97,21 @@ def test_detect_positions_off_the_image_name_the_file(tmp_path, monkeypatch):
     write_toy_mosaics(tmp_path)
     from astropy.table import Table
 
+    # one row off: warned of by id and kept unmeasured (refused until 2026-12-06)
     write_catalog(Table({"id": [7, 8], "x": [40.0, 400.0], "y": [40.0, 30.0]}), tmp_path / "given.ecsv")
     r = runner.invoke(app, ["detect", "toy_f555w.fits", "toy_f814w.fits", "-o", "cands.ecsv", "--no-progress",
                             "--positions", "given.ecsv"])
-    assert r.exit_code == 2 and "--positions given.ecsv" in r.output and "id 8" in r.output, r.output
-    assert "table:" not in r.output and "Traceback" not in r.output
-    assert not (tmp_path / "cands.ecsv").exists()
+    said = " ".join(r.output.split())
+    assert r.exit_code == 0 and "--positions given.ecsv: 1 of 2 candidates lies outside" in said and "ids 8" in said
+    assert "table:" not in said and "Traceback" not in said
+    # every row off: refused, named by the option and file
+    write_catalog(Table({"id": [7, 8], "x": [400.0, 400.0], "y": [40.0, 30.0]}), tmp_path / "other.ecsv")
+    r = runner.invoke(app, ["detect", "toy_f555w.fits", "toy_f814w.fits", "-o", "other_cands.ecsv", "--no-progress",
+                            "--positions", "other.ecsv"])
+    said = " ".join(r.output.split())
+    assert r.exit_code == 2 and "--positions other.ecsv: 2 of 2 candidates lie outside" in said, said
+    assert "table:" not in said and "Traceback" not in said
+    assert not (tmp_path / "other_cands.ecsv").exists()
 
 
 def test_detect_quiet_turns_progress_and_notes_off_like_simulate(tmp_path, monkeypatch):

@@ -116,7 +116,7 @@ def test_cli_detect_end_to_end(tmp_path):
     assert (tmp_path / "out" / "cands_completeness.png").stat().st_size > 1000
 
 
-def test_cli_detect_measures_given_positions_and_rejects_off_image(tmp_path):
+def test_cli_detect_measures_given_positions_and_keeps_off_image_rows_unmeasured(tmp_path):
     from starclass.cli import app
 
     img_dir, truth = _write_field(tmp_path, n=20, shape=(200, 200))
@@ -131,10 +131,12 @@ def test_cli_detect_measures_given_positions_and_rejects_off_image(tmp_path):
     bad.write(pos, overwrite=True)
     out2 = tmp_path / "m2.ecsv"
     res = CliRunner().invoke(app, ["detect", str(img_dir), "-o", str(out2), "--positions", str(pos), "--no-progress"])
-    assert res.exit_code == 2
-    # the fourth row, counted from 1 as every reader counts (it said "row 3")
-    assert "row 4 (id " in res.output and "counted from 1" in res.output and "row 3" not in res.output
-    assert not out2.exists()
+    # refused until 2026-12-06 (naming "row 4"); now warned of by id, as classify does, and kept unmeasured
+    said = " ".join(res.output.split())
+    assert res.exit_code == 0 and f"1 of {len(truth)} candidates lies outside" in said, said
+    assert f"ids {bad['id'][3]};" in said
+    written = Table.read(out2)
+    assert len(written) == len(truth) and float(written["masked_frac"][3]) == 1.0
 
 
 def test_cli_detect_all_nan_image_fails_cleanly(tmp_path):

@@ -66,4 +66,6 @@ def test_info_says_it_once(tmp_path, bands, warned):
     said = " ".join(res.output.split())
     assert said.count("warning: no V band") == (1 if warned else 0), said
     if warned:
-        assert "V band f275w" in said and "f275w, the first, is used as V" in said
+        # info chooses no V band: it names the one detect would use, and detect's --bands (2026-12-06)
+        assert "V band f275w" in said and "f275w, the first, is the V band detect would use" in said
+        assert "give detect --bands with it first" in said

@@ -234,18 +234,38 @@ def v_band(bands: list[str] | tuple[str, ...]) -> str:
     return found or bands[0]
 
 
-def v_band_note(bands: list[str] | tuple[str, ...]) -> str | None:
+#: What each command does with the V band, and how a user of it chooses another (:func:`v_band_note`).
+#: train, classify, calibrate, suggest, cutouts and report cut stamps of their task's (or
+#: --bands') bands and use no V band: they say nothing (``read_mosaics(..., warn_v_band=False)``).
+V_BAND_USES: dict[str | None, tuple[str, str]] = {
+    None: ("is used as V (detection, CI, background)",
+           "to use another, give it first: detect --bands, or bands= of read_mosaics in Python (e.g. --bands {e})"),
+    "detect": ("is used as V (detection, CI, background)",
+               "to use another, give --bands with it first (e.g. --bands {e})"),
+    "info": ("is the V band detect would use (detection, CI, background)",
+             "to use another, give detect --bands with it first (e.g. --bands {e}); info's own --bands is for "
+             "LEGUS .tab files"),
+    "inspect": ("is shown as V (the profile, the contours, the typical star's FWHM unless --star-fwhm, and green "
+                "unless --rgb)", "inspect has no option to choose another"),
+}
+
+
+def v_band_note(bands: list[str] | tuple[str, ...], command: str | None = None) -> str | None:
     """What to say when none of ``bands`` is a V (or g) band and :func:`v_band` takes another; None otherwise.
 
-    Detection, CI and the background are measured in the V band. Without F555W or F606W (or g,
-    F475W) the first band is taken, the bluest of a set read in wavelength order: a field whose
-    F555W mosaic was missing was detected in F275W without a word. One band alone has no other
-    to choose, so it gets no note.
+    Detection, CI and the background are measured in the V band, and inspect shows it. Without
+    F555W or F606W (or g, F475W) the first band is taken, the bluest of a set read in wavelength
+    order: a field whose F555W mosaic was missing was detected in F275W without a word. One band
+    alone has no other to choose, so it gets no note.
 
     Parameters
     ----------
     bands : list of str or tuple of str
         The bands in the order :func:`v_band` reads them.
+    command : str, optional
+        The command that says it (``"detect"``, ``"info"``, ``"inspect"``): what it does with the
+        band and the option that chooses another (:data:`V_BAND_USES`). None: detection's use, and
+        detect's ``--bands`` or ``bands=`` in Python.
 
     Returns
     -------
@@ -257,18 +277,22 @@ def v_band_note(bands: list[str] | tuple[str, ...]) -> str | None:
     --------
     >>> v_band_note(["f275w", "f555w", "f814w"]) is None, v_band_note(["f814w"]) is None
     (True, True)
-    >>> print(v_band_note(["f275w", "f814w"]))  # doctest: +ELLIPSIS
-    no V band (F555W, F606W, ...) among the bands f275w, f814w: f275w, the first, is used as V ...
+    >>> print(v_band_note(["f275w", "f814w"], "detect"))  # doctest: +ELLIPSIS
+    no V band (F555W, F606W, ...) among the bands f275w, f814w: f275w, the first, is used as V ... --bands f814w,f275w)
+    >>> print(v_band_note(["f275w", "f814w"], "inspect"))  # doctest: +ELLIPSIS
+    no V band ... f275w, the first, is shown as V (the profile, ...); inspect has no option to choose another
     """
+    if command not in V_BAND_USES:
+        raise ValueError(f"command {command!r}: not one of {', '.join(str(c) for c in V_BAND_USES)}")
     if len(bands) < 2 or _first_with_role(bands, ("v", "g")) is not None:
         return None
     like = ", ".join(b.upper() if b.startswith("f") else b
                      for role in ("v", "g") for b, info in BANDS.items() if info.role == role)
     used = v_band(bands)
     last = bands[-1]
-    return (f"no V band ({like}) among the bands {', '.join(bands)}: {used}, the first, is used as V (detection, "
-            f"CI, background); to use another, give detect and cutouts --bands with it first (e.g. --bands "
-            f"{','.join([last, *[b for b in bands if b != last]])})")
+    use, choose = V_BAND_USES[command]
+    example = choose.format(e=",".join([last, *[b for b in bands if b != last]]))
+    return f"no V band ({like}) among the bands {', '.join(bands)}: {used}, the first, {use}; {example}"
 
 
 def role_hint(roles: Iterable[str]) -> str:

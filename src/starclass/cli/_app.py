@@ -806,6 +806,39 @@ def place_rows(table: Table, mosaics: MosaicSet, source: str | os.PathLike, *,
     return place_on_mosaics(table, mosaics, source, say=once)
 
 
+def warn_v_band(mosaics: Any, command: str) -> None:
+    """Warn once, in ``command``'s words, where the mosaics have no V band and another is used as V.
+
+    ``read_mosaics`` said detect's use of it and options to every command that read mosaics:
+    train and classify, which use no V band, said "f275w ... is used as V (detection, CI,
+    background); give detect and cutouts --bands", and inspect, which has no --bands, the same.
+    The commands that use the V band read the mosaics with ``warn_v_band=False`` and call this.
+
+    Parameters
+    ----------
+    mosaics
+        The mosaics read (a ``MosaicSet``; anything with ``bands`` in the order
+        :func:`starclass.bands.v_band` reads them).
+    command
+        ``"detect"``, ``"info"`` or ``"inspect"`` (:data:`starclass.bands.V_BAND_USES`).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from types import SimpleNamespace
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_v_band(SimpleNamespace(bands=["f275w", "f814w"]), "detect")
+    ...     warn_v_band(SimpleNamespace(bands=["f555w", "f814w"]), "detect")
+    >>> [str(w.message)[-32:] for w in caught]
+    ['first (e.g. --bands f814w,f275w)']
+    """
+    from starclass.bands import v_band_note
+
+    if (note := v_band_note(list(mosaics.bands), command)) is not None:
+        warnings.warn(note, stacklevel=2)
+
+
 def check_on_image(table: Table, shape: tuple[int, int], source: str | os.PathLike, *, consequence: str,
                    action: str) -> int:
     """Warn naming the candidates of ``source`` whose pixel lies outside the mosaics; refuse when all do.

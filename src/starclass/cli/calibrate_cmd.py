@@ -200,8 +200,9 @@ def calibrate_command(
         warn_flags_differ(model, flags, manifest=doc)
         if label_column not in table.colnames:
             raise StarclassError(f"--label-column: catalogue {catalog} has no column {label_column!r}")
-        mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
-                           require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags)
+        mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],  # no V band used: none warned of
+                           require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags,
+                           warn_v_band=False)
         check_bands(list(cfg.bands), list(mos.bands), f"model {model}", mos, task=cfg.name)
         echo_flagged(mos)
         table = place_rows(table, mos, catalog)

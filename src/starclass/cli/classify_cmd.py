@@ -164,8 +164,10 @@ def classify_command(
         _check_votes(table, votes, label_columns, f"--catalog {catalog}", cfg)  # their classes: the model's task
     decision_threshold(cfg, threshold)  # --threshold for a 4-class model, or 7: before the mosaics are read
     warn_flags_differ(model, flags)  # before the mosaics are read: the user may stop and give the training flags
+    # stamps of the model's bands: no V band is used, so none is warned of
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
-                       require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags)
+                       require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags,
+                       warn_v_band=False)
     check_bands(list(cfg.bands), list(mos.bands), f"model {model}", mos, task=cfg.name)
     echo_flagged(mos)
     table = place_rows(table, mos, catalog)

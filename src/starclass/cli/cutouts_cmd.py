@@ -149,7 +149,9 @@ def cutouts(
     except StarclassError as exc:
         raise option_message(exc, given) from None
     try:
-        mset = read_mosaics([str(p) for p in mosaics], bands=band_list, require_zeropoint=False, pixel_flags=flags)
+        # stamps of the bands asked for: no V band is used, so none is warned of
+        mset = read_mosaics([str(p) for p in mosaics], bands=band_list, require_zeropoint=False, pixel_flags=flags,
+                            warn_v_band=False)
     except StarclassError as exc:
         if "appears twice" in str(exc) and len(mosaics) > 1:
             # the usual cause: several fields' folders given for one field

@@ -22,6 +22,7 @@ from starclass.cli._app import (
     place_rows,
     progress_option,
     warn,
+    warn_v_band,
 )
 from starclass.errors import StarclassError, counted
 
@@ -66,6 +67,49 @@ def parse_apcorr(text: str | None) -> str | float | dict[str, float] | None:
         raise StarclassError(f"--aperture-correction {text!r}: {bad[0]} is not a correction in magnitudes; give a "
                              "finite number (e.g. -0.3) or f555w=-0.3,f814w=-0.35")
     return out
+
+
+def _measure_on_image(ms, given, positions: Path, **kw):
+    """``measure`` the rows of ``given`` on the mosaics; the rows off them kept, unmeasured, in their place.
+
+    detect --positions refused a catalogue with 5 of 111 rows off the image, while classify and
+    cutouts warned and flagged the same rows: the 106 others could not be measured at all. Now
+    the check is theirs (:func:`starclass.stamps.extract.refuse_off_image`: a catalogue wholly off
+    is refused, one partly off warned of by id), and the rows off the image stay in the catalogue
+    with NaN photometry and ``masked_frac`` 1 (their whole aperture off the image), so nothing
+    given is lost. Returns the table and the mask of the rows left unmeasured.
+    """
+    import numpy as np
+    from astropy.table import Table, vstack
+
+    from starclass.detect.photometry import measure
+    from starclass.io.catalog import numeric_column
+    from starclass.schema import MASKED_FRAC, X, Y
+    from starclass.stamps.extract import off_image, refuse_off_image
+
+    what = f"--positions {positions}"  # place_rows gave every row an x, y (or refused it)
+    refuse_off_image(given, tuple(ms.shape), what, action="measure",
+                     consequence="they are kept unmeasured (NaN photometry, masked_frac 1)", warn=warn)
+    off = off_image(numeric_column(given, X, where=f" in {what}"), numeric_column(given, Y, where=f" in {what}"),
+                    tuple(ms.shape))
+    if not off.any():
+        return measure(ms, given, **kw), off
+    part = measure(ms, given[~off], **kw)
+    part["_row"] = np.flatnonzero(~off)
+    rest = Table({c: given[c][off] for c in part.colnames if c in given.colnames})
+    for c in part.colnames:
+        if c not in rest.colnames and part[c].dtype.kind == "f":
+            # the measured floats read NaN; the counts and flags (crowding, redundant, saturated) are masked
+            rest[c] = np.full(int(off.sum()), 1.0 if c == MASKED_FRAC else np.nan)
+            rest[c].unit = part[c].unit
+    rest["_row"] = np.flatnonzero(off)
+    out = vstack([part, rest], join_type="outer", metadata_conflicts="silent")
+    out.sort("_row")
+    del out["_row"]
+    out.meta = dict(part.meta)
+    out.meta["n_detected"] = len(out)  # every position given is a row of the catalogue
+    out.meta["n_unmeasured_off_image"] = int(off.sum())
+    return out, off
 
 
 @command("detect")
@@ -138,8 +182,6 @@ def detect_command(
     from starclass.detect.photometry import (
         PSF_TABULATED,
         keep_given_photometry,
-        measure,
-        positions_of,
         tabulated_psf_message,
     )
     from starclass.detect.select import select_candidates
@@ -180,7 +222,8 @@ def detect_command(
     polygon = parse_polygon(mci_polygon)
     apcorr = parse_apcorr(aperture_correction)
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)
-    ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower(), pixel_flags=flags)
+    ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower(), pixel_flags=flags, warn_v_band=False)
+    warn_v_band(ms, "detect")
     echo(f"mosaics: {', '.join(ms.bands)}  {ms.shape[1]} x {ms.shape[0]} px  V band {ms.v_band}  ({ms.magsys})")
     # a keyword zeropoint on an image in counts is taken as of the stored counts (no EXPTIME added):
     # the convention differs between archives, so the line says which one the magnitudes assume
@@ -209,13 +252,14 @@ def detect_command(
             # --galaxy was dropped without a word under the file's own column: the name asked for is
             # written, the file's kept as galaxy_input, as its photometry is
             keep_input_columns(given, [GALAXY], positions, what="carry the name --galaxy writes")
-        # named by its option and file here: measure() called it "table" ("table: positions off the image")
-        positions_of(given, tuple(ms.shape), what=f"--positions {positions}")
-        found = measure(
-            ms, given, aperture_radius=aperture_radius, aperture_correction=apcorr,
+        # rows off the image are warned of by id and kept unmeasured, as classify and cutouts keep them
+        found, unmeasured = _measure_on_image(
+            ms, given, positions, aperture_radius=aperture_radius, aperture_correction=apcorr,
             crowding_radius=crowding_radius, progress=progress,
         )
-        echo(f"measured {counted(len(found), 'position')} from {positions}")
+        n_off = int(unmeasured.sum())
+        echo(f"measured {counted(len(found) - n_off, 'position')} from {positions}"
+             + (f" ({n_off} off the image kept unmeasured)" if n_off else ""))
     else:
         found = detect(
             ms, fwhm=fwhm, threshold_sigma=threshold, aperture_radius=aperture_radius,
@@ -256,7 +300,9 @@ def detect_command(
     red = int(np.asarray(cat["redundant"]).sum()) if "redundant" in cat.colnames else 0
     echo(f"redundant (within 5 px of a brighter candidate, subclass 4.9): {red}")
     if MASKED_FRAC in cat.colnames:
-        part = np.asarray(cat[MASKED_FRAC], dtype=float) > 0
+        # a row off the image (masked_frac 1, kept unmeasured from --positions) was warned of on its own
+        frac = np.asarray(cat[MASKED_FRAC], dtype=float)
+        part = (frac > 0) & (frac < 1) if positions is not None else frac > 0
         if part.any() and not quiet:
             echo(f"note: {int(part.sum())} candidate(s) have part of their {aperture_radius:g} px V aperture on NaN, "
                  f"zero-weight or off-image pixels (column {MASKED_FRAC} > 0): their magnitudes miss that light")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from starclass.cli._app import band_option, command, echo
+from starclass.cli._app import band_option, command, echo, warn_v_band
 from starclass.errors import StarclassError, counted
 from starclass.schema import DEC, ID, RA, X, Y
 
@@ -460,7 +460,7 @@ def mosaic_lines(paths: list[Path], magsys: str = "vega") -> list[str]:
     from starclass.io.mosaic import band_of, read_mosaics
 
     try:
-        ms = read_mosaics([str(p) for p in paths], magsys=magsys, require_zeropoint=False)
+        ms = read_mosaics([str(p) for p in paths], magsys=magsys, require_zeropoint=False, warn_v_band=False)
     except StarclassError as exc:
         lines = [f"FITS images: {len(paths)}, not one set of mosaics ({exc}):"]
         for p in paths:
@@ -476,6 +476,8 @@ def mosaic_lines(paths: list[Path], magsys: str = "vega") -> list[str]:
                 lines.append(f"  {p.name}: {h.get('NAXIS1')} x {h.get('NAXIS2')} px, filter {said}, "
                              f"WCS {', '.join(ctype) or 'none'}")
         return lines
+    # info has no option to choose the V band: the warning names detect's
+    warn_v_band(ms, "info")
     lines = [f"mosaics: {len(ms.bands)} band(s): {', '.join(ms.bands)}", *ms.describe().splitlines()]
     lines.append(f"WCS: {'none' if ms.wcs is None else ', '.join(ms.wcs.wcs.ctype)}")
     for b in ms.bands:
@@ -1152,7 +1154,8 @@ def info(
     if len(paths) > 1 or _is_image_fits(paths[0]):
         refuse_ds9(f"{', '.join(map(str, paths))} {'are' if len(paths) > 1 else 'is'} "
                    f"{'FITS images' if len(paths) > 1 else 'a FITS image'}, not a catalogue", mosaics=True)
-        ms = read_mosaics([str(p) for p in paths], magsys=zp_system, require_zeropoint=False)
+        # mosaic_lines reads them again and says the V band
+        ms = read_mosaics([str(p) for p in paths], magsys=zp_system, require_zeropoint=False, warn_v_band=False)
         echo("\n".join(mosaic_lines(list(ms.paths.values()), zp_system)))
         return
 

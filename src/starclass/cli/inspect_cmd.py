@@ -18,6 +18,7 @@ from starclass.cli._app import (
     pixel_flags,
     require_extra,
     task_option,
+    warn_v_band,
 )
 from starclass.errors import StarclassError, counted
 
@@ -201,7 +202,8 @@ def _check_catalogue_on_mosaics(data_dir: Path, catalogue, predictions, *, conse
         images = mosaic_files(data_dir, skip)
     except StarclassError:
         return
-    mosaics = read_mosaics(images, require_zeropoint=False)
+    mosaics = read_mosaics(images, require_zeropoint=False, warn_v_band=False)
+    warn_v_band(mosaics, "inspect")
     table = read_candidates(cat_path, require_xy=False)
     # a catalogue of another field whose x, y fall on these mosaics: refused here, as serving refuses it
     refuse_xy_off_sky(table, mosaics.wcs, cat_path)

@@ -178,7 +178,7 @@ def report(
         # the Grad-CAM stamps as classify cut them with the same options (build_report reads paths as stored)
         from starclass.io.mosaic import read_mosaics
 
-        read = read_mosaics(list(mosaics) if len(mosaics) > 1 else mosaics[0], pixel_flags=flags)
+        read = read_mosaics(list(mosaics) if len(mosaics) > 1 else mosaics[0], pixel_flags=flags, warn_v_band=False)
         echo_flagged(read)
     resample = purpose = None
     if stamps is not None and (task is not None or model is not None):

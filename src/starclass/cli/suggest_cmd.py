@@ -202,7 +202,8 @@ def suggest_command(
                  f"{_own_labels(table, key, candidates)} to leave them out")
     if mosaics:
         warn_flags_differ(model, flags)  # the candidates are classified on stamps cut with these flags
-    mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0], pixel_flags=flags) if mosaics else None
+    mos = (read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0], pixel_flags=flags, warn_v_band=False)
+           if mosaics else None)  # stamps of the model's bands: no V band used, none warned of
     if mos is not None:
         echo_flagged(mos)
         # as classify places them: x, y from ra, dec where only those are given (refused before as "required

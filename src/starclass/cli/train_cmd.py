@@ -861,8 +861,10 @@ def _read_field_mosaics(cfg, mosaics, where: str = "", flags=None):
 
     paths = list(mosaics)
     try:
+        # stamps of the task's bands: no V band is used, so none is warned of
         mos = read_mosaics(paths if len(paths) > 1 else paths[0],
-                           require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags)
+                           require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags,
+                           warn_v_band=False)
     except StarclassError as exc:
         if "appears twice" in str(exc) and len(paths) > 1:
             # the usual cause: several fields' folders given for one field

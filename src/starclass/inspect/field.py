@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import Table
 
-from starclass.bands import BANDS, require_bands, ubvi_bands
+from starclass.bands import BANDS, require_bands, ubvi_bands, v_band_note
 from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
 from starclass.io.catalog import (
@@ -437,7 +437,10 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
         raise StarclassError(f"catalogue {cat_path}: ids are not unique")
     skip = {resolved(cat_path)} | ({resolved(pred_path)} if pred_path else set())
     images = mosaic_files(d, skip)
-    mosaics = read_mosaics(images, require_zeropoint=False, pixel_flags=pixel_flags)
+    mosaics = read_mosaics(images, require_zeropoint=False, pixel_flags=pixel_flags, warn_v_band=False)
+    if (note := v_band_note(list(mosaics.bands), "inspect")) is not None:
+        # in inspect's words: it shows the V band and has no --bands to choose another
+        warnings.warn(note, stacklevel=2)
     # before place_on_mosaics, whose warning of the same offset would come before the error
     refuse_xy_off_sky(table, mosaics.wcs, cat_path)
     table = place_on_mosaics(table, mosaics, cat_path, say=say)

@@ -815,6 +815,7 @@ def read_mosaics(
     wcs_tolerance_px: float = WCS_TOLERANCE_PX,
     pixel_flags: PixelFlags | None = None,
     apply_flags: bool = True,
+    warn_v_band: bool = True,
 ) -> MosaicSet:
     """Open one FITS image per band, memory-mapped, and check they share one pixel grid.
 
@@ -848,6 +849,10 @@ def read_mosaics(
         memory-mapped), but recorded: :meth:`MosaicSet.mask` adds the flagged pixels and the
         note on mask extensions not applied leaves them out. For callers that apply them over
         windows (a survey's tiles, :class:`starclass.survey.tiles.MosaicWindow`).
+    warn_v_band
+        True (default): a set without a V band (F555W, F606W, F475W, g) warns which band is
+        used as V (:func:`starclass.bands.v_band_note`). False: no warning, for callers that
+        use no V band (cutting stamps of a task's bands) or say it in their own words.
 
     Returns
     -------
@@ -966,7 +971,7 @@ def read_mosaics(
     else:
         scale = float(pixel_scale) if pixel_scale is not None else float("nan")
 
-    if (note := v_band_note(order)) is not None:
+    if warn_v_band and (note := v_band_note(order)) is not None:
         # after every check: a set that is refused gets its error alone
         warnings.warn(note, stacklevel=2)
     return MosaicSet(

@@ -1641,10 +1641,11 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
 
                 return cutout_gradcam_inputs(model_path, cutouts, table)
             mos = mosaics
+            # Grad-CAM stamps of the model's bands: no V band used, none warned of
             if isinstance(mos, (str, Path)):
-                mos = read_mosaics(mos)
+                mos = read_mosaics(mos, warn_v_band=False)
             elif isinstance(mos, (list, tuple)):
-                mos = read_mosaics(list(mos) if len(mos) > 1 else mos[0])
+                mos = read_mosaics(list(mos) if len(mos) > 1 else mos[0], warn_v_band=False)
             from starclass.science.gradcam import gradcam_inputs
 
             return gradcam_inputs(model_path, table, mos)
