@@ -75,6 +75,13 @@ INSPECTION_MV = -6.0
 #: 29.98), except NGC 1566: 17.9 Mpc as in StarcNet (Perez et al. 2021) and the rest of
 #: starclass (Calzetti's table has 13.2, a Tully-Fisher value). At 17.9 Mpc NGC 1566 is limited
 #: by detection (M_V ~ -7), not by the M_V = -6 inspection cut (:func:`field_summary`).
+#: UGC 5340 (DDO 68) keeps Calzetti's 5.9 Mpc, but its tip-of-the-red-giant-branch distance is about
+#: twice that: 12.08 +- 0.67 Mpc, 12.65 adopted from the colour-magnitude fit (Sacchi et al. 2016,
+#: ApJ 830, 3), and 12.75 +- 0.41 Mpc (Makarov et al. 2017, arXiv:1612.00495). At 12.65 Mpc its
+#: distance modulus is 1.66 mag larger (30.51 against 28.85): every M_V of the field 1.66 mag
+#: brighter, its M_V-limited box counts and mass limits changed accordingly. The catalogue's own
+#: masses point to the larger distance (docs/legus_validation.md, "Filters and distances"), so the
+#: 5.9 here may not be the distance the LEGUS fits of this field used; change it here to use another.
 FIELD_DISTANCES_MPC: dict[str, float] = {
     "eso486-g021": 9.5, "ic4247": 5.11, "ic559": 5.3, "ngc1433": 8.3, "ngc1566": 17.9,
     "ngc1705": 5.1, "ngc3274": 6.55, "ngc3351": 10.0, "ngc3738": 4.90, "ngc4242": 5.8,
