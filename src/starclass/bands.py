@@ -443,8 +443,53 @@ def ab_minus_vega(band: str, camera: str | None = None) -> float:
             # (F555W: 0.024); taking the other camera's value without a word hid that from the user
             warnings.warn(f"no AB - Vega offset of band {info.name!r} tabulated for {cam.upper()}: "
                           f"{info.camera.upper()}'s {info.ab_minus_vega:+.3f} is used, which may differ by a few "
-                          "hundredths of a magnitude", stacklevel=2)
+                          "hundredths of a magnitude (ACS/WFC's and WFC3/UVIS's F555W differ by 0.024); AB "
+                          "magnitudes (--magsys ab) need no offset", stacklevel=2)
     return info.ab_minus_vega
+
+
+def ab_minus_vega_source(band: str, camera: str | None = None) -> str:
+    """Whose AB - Vega offset :func:`ab_minus_vega` gives ``band`` on ``camera``, in a few words (for ``info``).
+
+    The data's camera where the value is its own (tabulated for it, or the camera of the band's
+    table row); the camera whose value it is, and that none is tabulated for the data's, where it
+    takes another's; the table row's camera and that the data named none, without a camera.
+
+    Parameters
+    ----------
+    band
+        A band of :data:`BANDS` (any case).
+    camera
+        The data's camera (:func:`camera_name`), or None when unknown.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    StarclassError
+        An unknown band.
+
+    Examples
+    --------
+    >>> ab_minus_vega_source("f555w", "acs/wfc"), ab_minus_vega_source("f475w", "acs/wfc")
+    ('ACS/WFC', 'ACS/WFC')
+    >>> ab_minus_vega_source("f475w", "wfc3/uvis")
+    "ACS/WFC's, none tabulated for WFC3/UVIS"
+    >>> ab_minus_vega_source("f555w", "wfpc2"), ab_minus_vega_source("f555w")
+    ("WFC3/UVIS's, none tabulated for WFPC2", "WFC3/UVIS's; no INSTRUME/DETECTOR camera")
+    """
+    info = band_info(band)
+    cam = camera.lower() if camera else None
+    if cam is None:
+        return f"{info.camera.upper()}'s; no INSTRUME/DETECTOR camera" if info.camera else "no camera"
+    if (cam, info.name) in CAMERA_AB_MINUS_VEGA or cam == info.camera:
+        return cam.upper()
+    # the table row's value on another camera: saying the data's camera alone (as info did) passed ACS/WFC's
+    # F475W offset off as WFC3/UVIS's, and a WFPC2 image was said to have no camera
+    whose = f"{info.camera.upper()}'s" if info.camera else "a generic value"
+    return f"{whose}, none tabulated for {cam.upper()}"
 
 
 def vega_zeropoint(band: str, photflam: float, photplam: float, camera: str | None = None) -> float:

@@ -44,7 +44,17 @@ from astropy.wcs import WCS
 from astropy.wcs.utils import proj_plane_pixel_scales
 from numpy.typing import ArrayLike
 
-from starclass.bands import ACS_WFC, BANDS, WFC3_UVIS, ab_minus_vega, ab_zeropoint, camera_name, v_band, v_band_note
+from starclass.bands import (
+    ACS_WFC,
+    BANDS,
+    WFC3_UVIS,
+    ab_minus_vega,
+    ab_minus_vega_source,
+    ab_zeropoint,
+    camera_name,
+    v_band,
+    v_band_note,
+)
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import counts_tally, photon_counts
@@ -2504,17 +2514,13 @@ def _number(value) -> float | None:
 def _vega_offset(band: str, camera: str | None) -> tuple[float | None, str]:
     """The band's AB - Vega offset on ``camera`` and a few words on it, or (None, why there is none)."""
     if band not in BANDS:
-        return None, f"no AB - Vega offset known for band {band!r}"
+        # the camera too: a WFPC2 F450W was refused naming the band alone
+        return None, f"no AB - Vega offset known for band {band!r}" + (f" on {camera.upper()}" if camera else "")
     try:
         offset = ab_minus_vega(band, camera)
     except StarclassError as exc:
         return None, str(exc)
-    whose = camera.upper() if camera and camera in (ACS_WFC, WFC3_UVIS) else None
-    if whose is None:
-        # the filter-only value: say whose it is, so a reader of 'info' sees the camera was not told
-        info = BANDS[band]
-        whose = f"{info.camera.upper()}'s; no INSTRUME/DETECTOR camera" if info.camera else "no camera"
-    return offset, f"AB - Vega {offset:+.3f}, {whose}"
+    return offset, f"AB - Vega {offset:+.3f}, {ab_minus_vega_source(band, camera)}"
 
 
 def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,

@@ -52,6 +52,7 @@ from starclass.schema import (
     RA,
     X,
     Y,
+    check_distance_mpc,
     class_array,
     group_column,
     mag_col,
@@ -75,6 +76,14 @@ INSPECTION_MV = -6.0
 #: 29.98), except NGC 1566: 17.9 Mpc as in StarcNet (Perez et al. 2021) and the rest of
 #: starclass (Calzetti's table has 13.2, a Tully-Fisher value). At 17.9 Mpc NGC 1566 is limited
 #: by detection (M_V ~ -7), not by the M_V = -6 inspection cut (:func:`field_summary`).
+#: UGC 5340 (DDO 68) keeps Calzetti's 5.9 Mpc, but its tip-of-the-red-giant-branch distance is about
+#: twice that: 12.08 +- 0.67 Mpc, 12.65 adopted from the colour-magnitude fit (Sacchi et al. 2016,
+#: ApJ 830, 3), and 12.75 +- 0.41 Mpc (Makarov et al. 2017, arXiv:1612.00495). At 12.65 Mpc its
+#: distance modulus is 1.66 mag larger (30.51 against 28.85): every M_V of the field 1.66 mag
+#: brighter, its M_V-limited box counts and mass limits changed accordingly. The catalogue's own
+#: masses point to the larger distance (docs/legus_validation.md, "Filters and distances"), so the
+#: 5.9 here may not be the distance the LEGUS fits of this field used. ``distances=`` of
+#: :func:`load_fields` and :func:`many_field_tables` overrides a galaxy's value for one run.
 FIELD_DISTANCES_MPC: dict[str, float] = {
     "eso486-g021": 9.5, "ic4247": 5.11, "ic559": 5.3, "ngc1433": 8.3, "ngc1566": 17.9,
     "ngc1705": 5.1, "ngc3274": 6.55, "ngc3351": 10.0, "ngc3738": 4.90, "ngc4242": 5.8,
@@ -166,7 +175,7 @@ def usable_layout(table: Table) -> str | None:
     return None
 
 
-def read_legus_field(path: str | Path) -> Table:
+def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None = None) -> Table:
     """One LEGUS field as a schema table with ``field``, ``galaxy``, ``bands`` and ``distance_mpc`` in meta.
 
     Read by ``starclass.io.catalog.read_catalog`` (filters per field from
@@ -176,6 +185,9 @@ def read_legus_field(path: str | Path) -> Table:
     ----------
     path : str or Path
         A LEGUS ``.tab`` cluster catalogue.
+    distances : mapping, optional
+        Galaxy (lower case, e.g. ``"ugc5340"``) -> distance (Mpc) taking the place of
+        :data:`FIELD_DISTANCES_MPC`'s (checked by :func:`load_fields`).
 
     Returns
     -------
@@ -199,6 +211,9 @@ def read_legus_field(path: str | Path) -> Table:
     >>> t = read_legus_field(folder / "hlsp_legus_hst_wfc3_ngc1433_multiband_v1_padagb-mwext-avgapcor.tab")
     >>> t.meta["bands"], t.meta["distance_mpc"], len(t)
     (['f275w', 'f336w', 'f438w', 'f555w', 'f814w'], 8.3, 200)
+    >>> read_legus_field(folder / "hlsp_legus_hst_wfc3_ngc1433_multiband_v1_padagb-mwext-avgapcor.tab",
+    ...                  distances={"ngc1433": 9.0}).meta["distance_mpc"]
+    9.0
     """
     from starclass.io.catalog import read_catalog
     from starclass.io.legus import field_from_name, legus_bands, unplaced_field_words
@@ -218,7 +233,8 @@ def read_legus_field(path: str | Path) -> Table:
     bands, bands_source = legus_bands(p, sky_field)
     # after the file is read: a renamed copy with a shifted column was said to have "no distance known
     # for galaxy 'ngc628c'", and the rename, fixed, then showed the real fault (check_fixed_columns)
-    if galaxy not in FIELD_DISTANCES_MPC:
+    known = {**FIELD_DISTANCES_MPC, **{str(k).lower(): float(v) for k, v in (distances or {}).items()}}
+    if galaxy not in known:
         if sky_field is None and field_from_name(p.name) is None:
             # a renamed file that no row places: "no distance known for galaxy 'mine'" named the file's stem
             # as a galaxy, where the fault is that nothing says which field it is
@@ -238,7 +254,7 @@ def read_legus_field(path: str | Path) -> Table:
     # only the columns every layout shares: never NGC 1566's cols 36-39 (not individual people)
     keep = [ID, X, Y, RA, DEC, CI, AGE, MASS, CLASS_REF]
     keep += [c for b in bands for c in (mag_col(b), magerr_col(b))]
-    meta = {"field": field, "galaxy": galaxy, "distance_mpc": FIELD_DISTANCES_MPC[galaxy], "bands": bands,
+    meta = {"field": field, "galaxy": galaxy, "distance_mpc": known[galaxy], "bands": bands,
             "bands_source": bands_source, "source": str(p), "legus_layout": t.meta.get("legus_layout"),
             "skip": skip, "machine_only": machine_only}
     t = t[[c for c in keep if c in t.colnames]]
@@ -332,7 +348,7 @@ def other_files(directory: str | Path) -> list[Path]:
 
 
 def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
-                ) -> tuple[dict[str, Table], Table]:
+                distances: Mapping[str, float] | None = None) -> tuple[dict[str, Table], Table]:
     """Read every LEGUS catalogue in a directory (:func:`legus_files`); keep the fields with enough inspected sources.
 
     Parameters
@@ -341,6 +357,11 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
         Folder of LEGUS catalogues, or one LEGUS catalogue (a single field).
     min_inspected : int
         Least number of sources with a class 1-4 for a field to be used.
+    distances : mapping, optional
+        Galaxy -> distance (Mpc) in place of :data:`FIELD_DISTANCES_MPC`'s, e.g.
+        ``{"ugc5340": 12.65}`` (the TRGB distance of DDO 68; 5.9 Mpc by default): absolute
+        magnitudes, box counts and mass limits follow. A galaxy none of the files is of, or a
+        distance outside 0.01-1000 Mpc, is refused.
 
     Returns
     -------
@@ -353,8 +374,8 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     Raises
     ------
     StarclassError
-        ``directory`` is not a folder, holds no ``.tab`` file, holds two files of one field, or no
-        field is usable.
+        ``directory`` is not a folder, holds no ``.tab`` file, holds two files of one field, no
+        field is usable, or ``distances`` names a galaxy of no file or an impossible distance.
 
     Examples
     --------
@@ -364,6 +385,8 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     >>> fields, skipped = load_fields(folder)
     >>> list(fields), len(skipped)  # nearest first
     (['ngc7793-w', 'ngc1433', 'ngc628-c'], 0)
+    >>> list(load_fields(folder, distances={"ngc1433": 12.0})[0])  # NGC 1433 placed beyond NGC 628
+    ['ngc7793-w', 'ngc628-c', 'ngc1433']
     >>> load_fields(folder, min_inspected=190)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -379,9 +402,13 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     if not files:
         raise StarclassError(f"--catalogs: no LEGUS .tab (or .tab.gz) catalogue in {d}, nor a copy of one saved "
                              "as .csv, .txt or .dat")
+    given = {}
+    for key, value in (distances or {}).items():
+        given[str(key).lower()] = check_distance_mpc(value, f"distances[{key!r}]")
     fields: dict[str, Table] = {}
     skipped: list[tuple[str, str]] = []
     seen: dict[str, Path] = {}
+    galaxies_read: set[str] = set()
     for f in files:
         name = field_name(f)
         if name in seen:
@@ -391,11 +418,13 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
                                  f"{f.name} (LEGUS publishes a field in several versions, e.g. two aperture "
                                  "corrections or other stellar tracks); keep one of them in the folder")
         seen[name] = f
+        galaxies_read.add(galaxy_of(name))
         try:
-            t = read_legus_field(f)
+            t = read_legus_field(f, distances=given)
         except StarclassError as exc:
             skipped.append((name, str(exc)))
             continue
+        galaxies_read.add(str(t.meta["galaxy"]))
         if t.meta["field"] != name:
             # a renamed file, its field told by its positions: the field's name, and one field once
             name = t.meta["field"]
@@ -412,6 +441,11 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
             skipped.append((name, f"{n} inspected sources (< {min_inspected})"))
             continue
         fields[name] = t
+    unused = sorted(set(given) - galaxies_read)
+    if unused:
+        # a misspelt galaxy ('ugc5430') would leave the distance it was meant to change as it was, without a word
+        raise StarclassError(f"distances: no catalogue in {d} is of galaxy {', '.join(map(repr, unused))} (its "
+                             f"galaxies: {', '.join(sorted(galaxies_read))})")
     if not fields:
         # each file's reason: a folder of uncertain layouts (NGC 3351: no class column known) was said to
         # have too few inspected sources, which sent the user to --min-inspected
@@ -916,8 +950,10 @@ def logo_ladder(fields: Mapping[str, Table], *, rules: Sequence[str] = RULES, se
 
 
 def many_field_tables(directory: str | Path, *, min_inspected: int = MIN_INSPECTED, seed: int = 0,
-                      ladder: bool = True) -> dict[str, Table]:
+                      ladder: bool = True, distances: Mapping[str, float] | None = None) -> dict[str, Table]:
     """Every many-field table for a directory of LEGUS catalogues.
+
+    ``distances`` (galaxy -> Mpc) overrides :data:`FIELD_DISTANCES_MPC` as :func:`load_fields` says.
 
     Returns
     -------
@@ -940,7 +976,7 @@ def many_field_tables(directory: str | Path, *, min_inspected: int = MIN_INSPECT
     (['boxes', 'distributions', 'fields', 'mass_age', 'mass_completeness', 'mass_slopes', 'skipped'],
      ['ngc7793-w', 'ngc1433', 'ngc628-c'])
     """
-    fields, skipped = load_fields(directory, min_inspected=min_inspected)
+    fields, skipped = load_fields(directory, min_inspected=min_inspected, distances=distances)
     out = {"fields": field_summary(fields), "skipped": skipped, "distributions": class_distributions(fields),
            "boxes": field_boxes(fields), "mass_slopes": field_mass_slopes(fields),
            "mass_age": field_mass_age(fields), "mass_completeness": field_mass_completeness(fields)}
