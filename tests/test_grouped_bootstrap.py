@@ -293,6 +293,34 @@ def test_report_group_column_says_what_the_intervals_resample(tmp_path):
     assert "95% intervals resample the 40 objects (object_id), not the 80 rows" in page.read_text()
 
 
+
+def test_report_counts_rows_as_rows_where_they_repeat_objects_as_evaluate_does(tmp_path):
+    """The report's metrics section said "80 objects paired row by row" of 80 cutouts of 40 objects, just above
+    "95% intervals resample the 40 objects", and its calibration text "on 80 objects" (found by s64audit on 46
+    PAndAS cutouts of 40 objects); evaluate's terminal line has said rows since 2026-12-05. Without a group
+    column the rows are the objects, and are called so, as before."""
+    import html as _html
+
+    out = _classified_csv(tmp_path / "out.csv")
+
+    def text_of(page: Path) -> str:
+        return re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", " ", page.read_text())))
+
+    page = tmp_path / "g" / "g.html"
+    res = runner.invoke(app, ["report", str(out), "--task", "m31-real", "--label-column", "label",
+                              "--group-column", "object_id", "-o", str(page)])
+    assert res.exit_code == 0, res.output
+    text = text_of(page)
+    assert "80 rows paired row by row, 80 classified in both (40 objects)." in text, text[:2000]
+    assert "80 objects paired" not in text
+    assert "0 best, 2 worst), on 80 rows." in text
+    page = tmp_path / "r" / "r.html"
+    res = runner.invoke(app, ["report", str(out), "--task", "m31-real", "--label-column", "label", "-o", str(page)])
+    assert res.exit_code == 0, res.output
+    text = text_of(page)
+    assert "80 objects paired row by row, 80 classified in both." in text
+    assert "0 best, 2 worst), on 80 objects." in text
+
 def test_evaluate_group_column_empty_on_a_scored_row_is_refused_naming_the_file_and_row(tmp_path):
     out = _classified_csv(tmp_path / "out.csv")
     lines = out.read_text().splitlines()

@@ -268,7 +268,10 @@ def test_suggest_on_cutouts_notes_magnitudes_only_where_a_column_could_be_one(tm
     res = runner.invoke(cli, ["suggest", str(model), str(tmp_path / "r1" / "classified.ecsv"), "-n", "3",
                               "-o", str(tmp_path / "s.csv")])
     assert res.exit_code == 0, res.output
-    assert "spread over magnitude" not in res.output and "suggested 3 of the 8 candidates" in res.output
+    # the folder's 8 cutouts are 4 objects of two each: one cutout per object may be suggested (since 2026-12-06)
+    assert "spread over magnitude" not in res.output and ("suggested 3 of the 4 candidates that can be ranked (of 8: "
+                                                          "4 other cutouts of an object (object_id) ranked on its "
+                                                          "best one)") in res.output, res.output
     # a folder whose table has a magnitude of its own is still told which column to name
     t = Table.read(tmp_path / "r1" / "classified.ecsv")
     t["g_mag"] = np.arange(len(t), dtype=float)
@@ -281,7 +284,8 @@ def test_suggest_on_cutouts_notes_magnitudes_only_where_a_column_could_be_one(tm
 
 @pytest.mark.slow
 def test_suggest_inspect_export_train_resume_chain(tmp_path, monkeypatch):
-    labels = make_folder(tmp_path / "data", n=4)
+    # 12 cutouts of 6 objects: -n 6 takes one cutout of each object (since 2026-12-06; 8 cutouts of 4 objects before)
+    labels = make_folder(tmp_path / "data", n=6)
     task = save_config(get_preset("m31-real", stamp_size=16, recipe={"epochs": 1, "batch_size": 8,
                                                                        "val_fraction": 0.25}),
                        tmp_path / "tiny.yaml")
@@ -312,7 +316,8 @@ def test_suggest_inspect_export_train_resume_chain(tmp_path, monkeypatch):
     res = runner.invoke(cli, [*base, "--export", str(out)])
     assert res.exit_code == 0, res.output
     new = read_cutout_folder(out)
-    assert len(new) == 6 and set(new.labels) == {"cluster", "galaxy"}  # 6 of 4 + 4: both classes
+    assert len(new) == 6 and set(new.labels) == {"cluster", "galaxy"}  # every object: both classes
+    assert len({f.split("/")[-2] + str(int(f.split("/")[-1][1:-4]) // 2) for f in new.files}) == 6  # one per object
     assert [f.split("/")[-2] for f in new.files] == new.labels.tolist()
     _train(["--task", str(task), "--stamps", str(out), "--resume-from", str(model), "-o", str(tmp_path / "m1")])
     assert (tmp_path / "m1" / "manifest.json").is_file()

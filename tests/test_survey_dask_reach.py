@@ -505,6 +505,56 @@ def test_ctrl_c_mid_survey_says_how_many_tiles_are_kept_and_writes_nothing_parti
     assert again.ok and again.summary["n_tiles_skipped"] == len(kept)
 
 
+
+def test_info_on_the_folder_a_ctrl_c_left_says_its_finished_tiles_and_how_to_resume(plan_path, tmp_path,
+                                                                                   monkeypatch):
+    """``info`` of the folder a survey stopped by Ctrl-C leaves (its tiles and lock file, no summary.json) said
+    "no catalogue could be read in out (looked for .tab, ...)", exit 2, of a folder the survey had just called
+    resumable (found by s64audit). It says now what the folder is: the tiles finished per field, that nothing
+    is merged yet, and that the same command resumes; ``info out/tiles`` too."""
+    import json as _json
+
+    import distributed
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    real = distributed.as_completed
+
+    def stopped_after_two(futures):  # Ctrl-C once two tiles are in
+        for i, fut in enumerate(real(futures)):
+            if i == 2:
+                raise KeyboardInterrupt
+            yield fut
+
+    monkeypatch.setattr(distributed, "as_completed", stopped_after_two)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_survey(read_plan(plan_path), out, n_workers=1, processes=False, progress=False, echo=lambda _: None)
+    kept = sorted((out / "tiles" / "f").glob("r*_c*.parquet"))
+    assert 2 <= len(kept) <= 4 and not (out / "summary.json").exists()
+    runner = CliRunner()
+    for given in (out, out / "tiles"):
+        res = runner.invoke(app, ["info", str(given)])
+        assert res.exit_code == 0, res.output
+        assert "no catalogue could be read" not in res.output
+        assert (f"survey folder {out} (starclass survey), not finished: {len(kept)} tiles finished in 1 field "
+                f"(f {len(kept)}), kept in {out / 'tiles'}") in res.output, res.output
+        assert "the same starclass survey command resumes from these tiles" in res.output
+    assert "lock file names a survey" not in res.output  # a stopped survey clears its record
+    # a survey writing the folder now names itself in the lock file: said, as the survey's refusal says it
+    (out / ".survey.lock").write_text(_json.dumps({"pid": 4242, "host": "node-17", "started": "2026-12-06 00:00:00"}))
+    res = runner.invoke(app, ["info", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "its lock file names a survey (pid 4242 on node-17, started 2026-12-06 00:00:00)" in res.output
+    # once resumed to the end, the folder is the finished survey's
+    monkeypatch.setattr(distributed, "as_completed", real)
+    (out / ".survey.lock").write_text("")
+    assert run_survey(read_plan(plan_path), out, n_workers=1, processes=False, progress=False,
+                      echo=lambda _: None).ok
+    res = runner.invoke(app, ["info", str(out)])
+    assert res.exit_code == 0 and "not finished" not in res.output and "survey complete" in res.output, res.output
+
 # -- the time a scheduler has to answer ------------------------------------------------------------
 @contextlib.contextmanager
 def _slow_forward(target: str, delay: float):

@@ -10,6 +10,7 @@ figures, as ``info`` describes a ``train --cv`` folder.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from starclass.errors import counted
@@ -141,6 +142,66 @@ def _survey_lines(folder: Path, doc: dict) -> list[str]:
     found = sorted((folder / "fields").glob("*/catalogue.parquet")) if (folder / "fields").is_dir() else []
     if found:
         lines.append(f"  one field's catalogue: starclass info {found[0]}")
+    return lines
+
+
+#: A tile file of a survey's restart state, ``OUT/tiles/<field>/r<row>_c<col>.parquet`` (``survey.tiles.Tile.name``).
+TILE_FILE = re.compile(r"r\d{3,}_c\d{3,}\.parquet")
+
+
+def survey_tile_files(folder: Path) -> dict[str, list[Path]]:
+    """The finished tiles a survey's output folder holds, by field (``OUT/tiles/<field>/r<row>_c<col>.parquet``).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A ``starclass survey -o`` folder, finished or not.
+
+    Returns
+    -------
+    dict of str to list of pathlib.Path
+        Each field's tile files, sorted; fields without any are left out (empty when there is no ``tiles/``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> (d / "tiles" / "A").mkdir(parents=True)
+    >>> for name in ("r000_c000.parquet", "r000_c001.parquet", "notes.txt"):
+    ...     _ = (d / "tiles" / "A" / name).write_bytes(b"")
+    >>> {k: [p.name for p in v] for k, v in survey_tile_files(d).items()}
+    {'A': ['r000_c000.parquet', 'r000_c001.parquet']}
+    """
+    tiles = folder / "tiles"
+    if not tiles.is_dir():
+        return {}
+    found: dict[str, list[Path]] = {}
+    for field_dir in sorted(p for p in tiles.iterdir() if p.is_dir()):
+        files = sorted(f for f in field_dir.iterdir() if TILE_FILE.fullmatch(f.name) and f.is_file())
+        if files:
+            found[field_dir.name] = files
+    return found
+
+
+def _unfinished_survey_lines(folder: Path) -> list[str] | None:
+    """A survey -o folder stopped before its merge (Ctrl-C, a failure, running now): its finished tiles, else None.
+
+    ``info`` said "no catalogue could be read in run (looked for .tab, ...)" of the folder a Ctrl-C'd survey
+    leaves (``tiles/`` and the lock file, no summary.json), which the survey itself had called resumable.
+    """
+    tiles = survey_tile_files(folder)
+    if not tiles or (folder / "summary.json").exists():
+        return None
+    n = sum(len(v) for v in tiles.values())
+    per_field = ", ".join(f"{name} {len(files)}" for name, files in tiles.items())
+    lines = [f"survey folder {folder} (starclass survey), not finished: {counted(n, 'tile')} finished in "
+             f"{counted(len(tiles), 'field')} ({per_field}), kept in {folder / 'tiles'}",
+             "  no merged catalogue and no summary.json yet: they are written once every tile of the plan is; "
+             "the same starclass survey command resumes from these tiles (a survey stopped by Ctrl-C leaves them so)"]
+    holder = _json(folder / ".survey.lock")
+    if holder is not None and isinstance(holder.get("pid"), int) and isinstance(holder.get("host"), str):
+        lines.append(f"  its lock file names a survey (pid {holder['pid']} on {holder['host']}, started "
+                     f"{holder.get('started', '?')}): it is running now, or was killed without clearing it")
     return lines
 
 
@@ -428,5 +489,7 @@ def _folder_lines(path: Path) -> list[str] | None:
     if (page := _report_page(path)) is not None:
         return _report_lines(path, page)
     if (path / "plan.yaml").is_file() and (lines := _plan_lines(path)) is not None:
+        return lines
+    if (lines := _unfinished_survey_lines(path)) is not None:
         return lines
     return _merged_catalogue_lines(path)

@@ -227,7 +227,15 @@ def suggest_command(
                     " (--mag-column names one; --mag-bins 1 says not to spread)"))
         # a cutout folder has no photometry: the note came with every suggestion list of one, the
         # loop of docs/real_images.md included, and asked for --mag-bins 1 to be quiet
-    out = suggest(table, n, by=by, labelled=labelled, mag_column=mag, bins=mag_bins, key=key)
+    group = None
+    if key != ID:
+        from starclass.evaluate.task import model_group_column
+
+        # the object column classify --stamps read the folder with (ECSV meta), else the model's (a CSV keeps no
+        # meta): the PAndAS pool's two cutouts of one object (two CCDs) were suggested side by side, two labels
+        # for one object
+        group = str(table.meta.get("group_column") or "") or model_group_column(model)
+    out = suggest(table, n, by=by, labelled=labelled, mag_column=mag, bins=mag_bins, key=key, group_column=group)
     used = out.meta["suggest"]["by"]
     if used != by:
         echo(f"--by {by}: the classification carries no conformal prediction set; ranked by {used} instead")

@@ -160,8 +160,9 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
     # the two columns where both are the one catalogue's (-r self): "prediction" / "prediction class_ref" before
     pname, rshown = c.columns or (c.pred_name, rname)
     s = Section(f"{c.heading()}: metrics", key=f"metrics_{rname}")
-    s.text(f"{counted(c.n_paired, 'object')} paired {c.paired_by}, {c.n_both} classified in both. Rows of confusion "
-           f"matrices are the reference ({rshown}), normalised to 1; counts in brackets.")
+    # the terminal's words: "46 objects paired" here beside "resample the 40 objects" below (several cutouts of one)
+    s.text(f"{_paired_count(c)}. Rows of confusion matrices are the reference ({rshown}), normalised to 1; counts "
+           "in brackets.")
     for n in c.notes:
         s.note(n)
     intervals = "accuracy_lo" in c.summary.colnames
@@ -307,7 +308,7 @@ def _trust_section(c: Comparison) -> Section:
             else f" with temperature {t.temperature:.3f}" if t.temperature is not None else "")
     s.text(f"Expected calibration error (ECE) over {t.n_bins} equal-width bins of top-class confidence "
            f"(bin b holds confidences in (b/{t.n_bins}, (b+1)/{t.n_bins}]), and the multi-class Brier score "
-           f"(mean of the sum over classes of (p - [true])<sup>2</sup>; 0 best, 2 worst), on {t.n} objects.")
+           f"(mean of the sum over classes of (p - [true])<sup>2</sup>; 0 best, 2 worst), on {_rows_words(c, t.n)}.")
     if t.floor_words(3):
         # ECE is biased upwards at small n: the floor is what to read it against (the table had the ECE alone)
         ci = f" [{t.ece_ci[0]:.3f}, {t.ece_ci[1]:.3f}]" if t.ece_ci is not None else ""
@@ -1285,6 +1286,12 @@ def _paired_count(c: Comparison) -> str:
         return (f"{counted(c.n_paired, 'row')} paired {c.paired_by}, {c.n_both} classified in both "
                 f"({counted(c.n_objects, 'object')})")
     return f"{counted(c.n_paired, 'object')} paired {c.paired_by}, {c.n_both} classified in both"
+
+
+def _rows_words(c: Comparison, n: int) -> str:
+    """``n`` scored rows in words: rows where they repeat objects (several cutouts of one), else objects."""
+    grouped = c.n_objects is not None and c.n_objects < c.n_both
+    return counted(n, "row" if grouped else "object")
 
 
 def _said(c: Comparison) -> str:

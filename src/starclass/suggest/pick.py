@@ -345,8 +345,47 @@ def unlabelled(table: Table, labelled: Sequence | None, *, key: str = ID, labels
     return eligible
 
 
+def one_per_group(scores: np.ndarray, groups: Sequence, eligible: np.ndarray) -> np.ndarray:
+    """Of each group's eligible rows, only the most informative stays eligible (ties: the first).
+
+    Several cutouts of one object (the PAndAS folder's ``object_id`` on two CCDs) take one label: two of
+    them in one suggestion list cost two labels for one object's worth.
+
+    Parameters
+    ----------
+    scores : numpy.ndarray
+        Informativeness per row (larger first, as :func:`pick` ranks); NaN rows are never picked.
+    groups : sequence
+        Each row's object; an empty or masked value is an object of its own.
+    eligible : numpy.ndarray
+        Boolean mask of the rows that may be picked.
+
+    Returns
+    -------
+    numpy.ndarray
+        The mask with every eligible row but each group's best set False.
+
+    Examples
+    --------
+    >>> one_per_group(np.array([0.2, 0.9, 0.5, 0.4]), ["a", "a", "b", ""], np.ones(4, bool)).tolist()
+    [False, True, True, True]
+    """
+    scores = np.asarray(scores, dtype=float)
+    keep = np.asarray(eligible, dtype=bool).copy()
+    values = np.ma.asarray(groups)
+    blank = np.ma.getmaskarray(values) | (np.char.strip(np.ma.filled(values, "").astype(str)) == "")
+    names = np.char.strip(np.ma.filled(values, "").astype(str))
+    rows = np.flatnonzero(keep & np.isfinite(scores) & ~blank)
+    seen: set[str] = set()
+    for r in rows[np.argsort(-scores[rows], kind="stable")]:
+        if names[r] in seen:
+            keep[r] = False
+        seen.add(names[r])
+    return keep
+
+
 def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | None = None,
-            mag_column: str | None = None, bins: int = 5, key: str = ID) -> Table:
+            mag_column: str | None = None, bins: int = 5, key: str = ID, group_column: str | None = None) -> Table:
     """The ``n`` candidates of a classified table most worth labelling, most informative first.
 
     Parameters
@@ -366,6 +405,10 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     key : str
         Column naming each candidate, matched against ``labelled``: ``id`` for catalogues,
         ``file`` for a classified cutout folder (``classify --stamps`` writes no ``id``).
+    group_column : str, optional
+        Column naming each row's object (a cutout folder's ``object_id``): at most one row of an
+        object is suggested, its most informative (:func:`one_per_group`); None or a column the
+        table lacks: every row its own.
 
     Returns
     -------
@@ -388,6 +431,13 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     table = catalog_argument(table, "the candidates")  # a DataFrame stopped on .colnames
     scores, used = informativeness(table, by)
     eligible = unlabelled(table, labelled, key=key)
+    n_labelled = int((~eligible).sum())
+    n_same_object = 0
+    if group_column is not None and group_column in table.colnames:
+        # two cutouts of one object in one list were two labels for one object, without a word
+        single = one_per_group(scores, table[group_column], eligible)
+        n_same_object = int((eligible & ~single).sum())
+        eligible = single
     mags = None
     if mag_column is not None:
         if mag_column not in table.colnames:
@@ -415,8 +465,9 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     # classification (NaN probabilities, never picked) as if they could be suggested, and was read as all
     out.meta["suggest"] = {"by": used, "asked_by": by, "n": int(n), "mag_column": mag_column, "bins": used_bins,
                            "asked_bins": int(bins),
-                           "n_candidates": len(table), "n_labelled": int((~eligible).sum()),
-                           "n_unranked": int((eligible & ~ranked).sum()), "n_eligible": int((eligible & ranked).sum())}
+                           "n_candidates": len(table), "n_labelled": n_labelled,
+                           "n_unranked": int((eligible & ~ranked).sum()), "n_eligible": int((eligible & ranked).sum()),
+                           "group_column": group_column if n_same_object else None, "n_same_object": n_same_object}
     return out
 
 
@@ -441,10 +492,16 @@ def pool_text(meta: dict, labels_name: str = "--labels") -> str:
     'the 60 candidates'
     >>> pool_text({"n_candidates": 8, "n_labelled": 2, "n_unranked": 2, "n_eligible": 4})
     'the 4 candidates that can be ranked (of 8: 2 labelled in --labels, 2 without a classification)'
+    >>> pool_text({"n_candidates": 46, "n_labelled": 0, "n_unranked": 0, "n_eligible": 40, "n_same_object": 6,
+    ...            "group_column": "object_id"})
+    'the 40 candidates that can be ranked (of 46: 6 other cutouts of an object (object_id) ranked on its best one)'
     """
     total, eligible = int(meta["n_candidates"]), int(meta["n_eligible"])
+    same = int(meta.get("n_same_object") or 0)
     left = [f"{int(meta['n_labelled'])} labelled in {labels_name}" if meta.get("n_labelled") else "",
-            f"{int(meta['n_unranked'])} without a classification" if meta.get("n_unranked") else ""]
+            f"{int(meta['n_unranked'])} without a classification" if meta.get("n_unranked") else "",
+            f"{same} other {'cutout' if same == 1 else 'cutouts'} of an object ({meta.get('group_column')}) ranked "
+            "on its best one" if same else ""]
     left = [w for w in left if w]
     if not left:
         return f"the {counted(total, 'candidate')}"
