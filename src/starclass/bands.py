@@ -245,6 +245,7 @@ V_BAND_USES: dict[str | None, tuple[str, str]] = {
     "info": ("is the V band detect would use (detection, CI, background)",
              "to use another, give detect --bands with it first (e.g. --bands {e}); info's own --bands is for "
              "LEGUS .tab files"),
+    "survey": ("is used as V (detection, CI, background)", "a survey has no option to choose another"),
     "inspect": ("is shown as V (the profile, the contours, the typical star's FWHM unless --star-fwhm, and green "
                 "unless --rgb)", "inspect has no option to choose another"),
 }
@@ -263,7 +264,7 @@ def v_band_note(bands: list[str] | tuple[str, ...], command: str | None = None) 
     bands : list of str or tuple of str
         The bands in the order :func:`v_band` reads them.
     command : str, optional
-        The command that says it (``"detect"``, ``"info"``, ``"inspect"``): what it does with the
+        The command that says it (``"detect"``, ``"info"``, ``"inspect"``, ``"survey"``): what it does with the
         band and the option that chooses another (:data:`V_BAND_USES`). None: detection's use, and
         detect's ``--bands`` or ``bands=`` in Python.
 

@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 import uuid
+import warnings
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import CancelledError
@@ -410,6 +411,7 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     With ``flags`` (the plan's ``mask_extension`` / ``dq_good_bits`` / ``mask_file``) every band's flags are
     read and counted here, before any tile: the tiles apply them over their windows only.
     """
+    from starclass.bands import v_band_note
     from starclass.io.catalog import place_on_mosaics, read_catalog
     from starclass.io.mosaic import flagged_pixels, flags_note, read_mosaics
 
@@ -419,7 +421,7 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
         mos = read_mosaics(list(spec.mosaics) if len(spec.mosaics) > 1 else spec.mosaics[0],
                            require_zeropoint=plan.photometry != "skip" or cfg.normalisation in ("rgb", "flux"),
                            magsys=plan.magsys,
-                           pixel_flags=flags, apply_flags=False)
+                           pixel_flags=flags, apply_flags=False, warn_v_band=False)
     except StarclassError as exc:
         raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     from starclass.learn.classify import check_bands
@@ -430,6 +432,10 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
         check_bands(list(cfg.bands), list(mos.bands), f"model {plan.model}", mos, task=cfg.name)
     except StarclassError as exc:
         raise StarclassError(f"{where}, field {name!r}: {exc}") from None
+    if plan.photometry != "skip" and (v_note := v_band_note(list(mos.bands), "survey")) is not None:
+        # once per field, here: read_mosaics said it again in every worker, pointing to detect's --bands;
+        # with photometry 'skip' no V band is used
+        warnings.warn(f"field {name!r}: {v_note}", stacklevel=2)
     note = None
     if flags:
         try:

@@ -225,8 +225,9 @@ def _mosaics(paths: dict[str, str], need_zeropoint: bool, flags=None, magsys: st
             if len(_MOSAICS) > 8:
                 _MOSAICS.pop(next(iter(_MOSAICS)))
             # the flags are applied by each tile's MosaicWindow, over its window only
+            # the plan check said a missing V band once per field (survey.run._check_field), not each worker
             _MOSAICS[key] = read_mosaics(paths, require_zeropoint=need_zeropoint, pixel_flags=flags, apply_flags=False,
-                                         magsys=magsys)
+                                         magsys=magsys, warn_v_band=False)
         if padding_sides:
             # the survey's decision on the whole mosaic: each worker deciding it read a counts mosaic whole again
             _MOSAICS[key].padding_sides.update(padding_sides)
