@@ -522,7 +522,40 @@ def _cutout_csv(path: Path) -> Path | None:
     if has_files and ID not in header and _lists_tables(p, encoding, sep):
         # the LEGUS folder's layouts.csv (a 'file' of each .tab) was read as cutouts: "row 1 ...: not an image file"
         return None
+    if has_files and ID in header and "x" not in header and _names_images(p, encoding, sep):
+        # inspect --stamps --export writes the cutout list train --stamps reads, with each candidate's id (its file
+        # as listed) beside 'file': it was read as a catalogue ("bands: none", classes by number, no image read)
+        return p
     return p if has_files and ID not in header else None
+
+
+def _export_vote_lines(path: Path) -> list[str]:
+    """The people's votes of a cutout list ``inspect --stamps --export`` wrote (``class_h<k>``, ``tie``), else ``[]``.
+
+    Read as a catalogue it said "human classifiers: 2 (class_h1 10, class_h2 10 sources labelled)"; read as the
+    cutout list it is, the line is kept, with the ties the export marks.
+    """
+    import numpy as np
+
+    from starclass.io.cutout_output import read_cutout_output
+    from starclass.schema import CLASS_PRED, CLASS_REF, human_cols
+
+    try:
+        # a list with no class_pred too (an export of people's labels alone): any class column of one
+        table = read_cutout_output(path, classes=(CLASS_PRED, CLASS_REF))
+    except StarclassError:
+        return []
+    humans = human_cols(table) if table is not None else []
+    if not humans:
+        return []
+    n_each = ", ".join(f"{c} {int((np.ma.filled(np.ma.asarray(table[c], dtype=float), 0) > 0).sum())}"
+                       for c in humans)
+    line = f"people's votes (inspect --export): {len(humans)} people ({n_each} cutouts labelled)"
+    if "tie" in table.colnames:
+        n_ties = sum(str(v).strip().lower() in ("true", "1") for v in np.asarray(table["tie"]).astype(str))
+        line += (f"; {counted(n_ties, 'tie')} of the people (column tie, rows labelled by the scheme's tie rule): "
+                 "adjudicate them before training" if n_ties else "; no ties")
+    return [line]
 
 
 def _header_and_rows(path: Path, encoding: str, sep: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -1086,6 +1119,8 @@ def info(
         if (csv_path := _cutout_csv(paths[0])) is not None and (counts := classified_csv_lines(csv_path)):
             # classify --stamps -o OUT.csv: its class_pred counts were missing (OUT.ecsv showed them)
             echo("classified (classify --stamps):\n" + "\n".join(counts))
+        if csv_path is not None and (people := _export_vote_lines(csv_path)):
+            echo("\n".join(people))
         return
     if len(paths) == 1 and paths[0].is_dir():
         from starclass.io.overview import CATALOG_SUFFIXES
