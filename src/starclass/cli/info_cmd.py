@@ -529,6 +529,25 @@ def _cutout_csv(path: Path) -> Path | None:
     return p if has_files and ID not in header else None
 
 
+def _distinct_words(column) -> str:
+    """``source_table 9 (11 empty)``: a column's distinct filled values, and its empty cells apart.
+
+    The PAndAS list's ``source_table`` (9 catalogues, 11 rows without one) was said as "source_table 10",
+    the empty cell counted as one more catalogue.
+    """
+    import numpy as np
+
+    values = np.ma.asarray(column)
+    empty = np.ma.getmaskarray(values).copy()
+    cells = np.ma.filled(values, values.fill_value if values.dtype.kind not in "US" else "")
+    if cells.dtype.kind in "US":
+        empty |= np.char.strip(cells.astype(str)) == ""
+    elif cells.dtype.kind == "f":
+        empty |= np.isnan(cells)
+    n = len(set(np.asarray(cells)[~empty].tolist()))
+    return f"{column.info.name} {n}" + (f" ({int(empty.sum())} empty)" if empty.any() else "")
+
+
 def _export_vote_lines(path: Path) -> list[str]:
     """The people's votes of a cutout list ``inspect --stamps --export`` wrote (``class_h<k>``, ``tie``), else ``[]``.
 
@@ -814,8 +833,8 @@ def cutout_summary(path: Path) -> str:
         # an empty cell is an unlabelled row: classify takes it, train refuses it
         lines.append("labels: " + ", ".join(f"{n or '(none: classify only)'} {k}" for n, k in zip(names, counts)))
     if cs.source.is_file():
-        lines.append("distinct values per column: " + ", ".join(
-            f"{col} {len(set(np.asarray(cs.table[col]).tolist()))}" for col in cs.table.colnames))
+        lines.append("distinct values per column: " + ", ".join(_distinct_words(cs.table[col])
+                                                              for col in cs.table.colnames))
     # the pixels as read (of each size), not as resampled to one
     flats = [np.ravel(img) for img in natives] if cs.native_sizes else list(cs.images.reshape(len(cs), -1))
     empty = np.array([not np.isfinite(f).any() for f in flats], bool)  # every pixel NaN (off the chip): blank too
