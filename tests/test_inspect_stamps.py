@@ -141,6 +141,39 @@ def test_export_is_a_cutout_csv_train_reads(served, tmp_path):
     assert "cutout_root" not in t.colnames
 
 
+
+def test_info_reads_an_export_as_the_cutout_list_train_reads(served, tmp_path):
+    """``info`` of a cutout export (an ``id`` beside ``file``: the candidate's id is its file as listed) read it as a
+    catalogue of candidates: "bands: none", class_ref counted by number, no image read, nothing of the labels
+    train takes (found by s64audit on a PAndAS round). It is read as the cutout list it is, with its labels,
+    the people's votes and the ties to adjudicate."""
+    labels, cfg, engine, app = served
+    for who, votes in (("ann", {"cluster/o0.png": 1, "galaxy/o1.png": 2, "galaxy/o2.png": 1}),
+                       ("bob", {"cluster/o0.png": 1, "galaxy/o1.png": 2, "galaxy/o2.png": 2})):
+        c = login(app, who)
+        for cid, k in votes.items():
+            assert c.post("/api/label", json={"candidate_id": cid, "cls": k}).status_code == 200
+    out = tmp_path / "round1.csv"
+    res = runner.invoke(cli, ["inspect", "--stamps", str(labels), "--task", "m31-real", "--db",
+                              f"sqlite:///{tmp_path / 'labels.sqlite'}", "--export", str(out)])
+    assert res.exit_code == 0, res.output
+    t = Table.read(out, format="ascii.csv")
+    assert "id" in t.colnames and "file" in t.colnames
+    res = runner.invoke(cli, ["info", str(out)])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith(f"cutout folder: {out} (a CSV of cutouts)"), res.output
+    assert "cutouts: 3, images 1 x 16 x 16" in res.output
+    # the mode; the tie (ann 1, bob 2 on galaxy/o2.png) takes the scheme's tie rule, the higher class
+    assert "labels: cluster 1, galaxy 2" in res.output
+    assert "bands: none" not in res.output
+    assert ("people's votes (inspect --export): 2 people (class_h1 3, class_h2 3 cutouts labelled); 1 tie of the "
+            "people (column tie, rows labelled by the scheme's tie rule)") in res.output, res.output
+    # a catalogue with positions and an id keeps being read as one, a file column beside them or not
+    Table({"id": [1, 2], "x": [1.0, 2.0], "y": [1.0, 2.0], "file": ["cluster/o0.png", "galaxy/o1.png"]}).write(
+        labels.parent / "cat.csv")
+    res = runner.invoke(cli, ["info", str(labels.parent / "cat.csv")])
+    assert res.exit_code == 0 and res.output.startswith("catalogue:"), res.output
+
 def test_export_keeps_absolute_paths_of_the_list_absolute(tmp_path):
     """A list naming its cutouts by absolute paths gets them back absolute in the export.
 

@@ -72,3 +72,20 @@ def test_without_an_object_column_every_cutout_is_its_own():
     assert list(suggest(t, 2, key="file", group_column="object_id")["file"]) == ["a", "c"]
     # an empty object cell is an object of its own
     assert one_per_group(np.array([0.9, 0.8, 0.7]), ["", "", "Z"], np.ones(3, bool)).tolist() == [True, True, True]
+
+
+def test_numeric_object_ids_with_an_empty_cell_are_grouped_too(tmp_path):
+    """A CSV's numeric object ids with one empty cell read as a masked integer column: one_per_group stopped
+    with numpy's "Cannot set fill value of string with array of dtype int64" (its first version, 77c3f45b)."""
+    from astropy.table import MaskedColumn, Table
+
+    from starclass.suggest.pick import suggest
+
+    t = Table({"file": ["a", "b", "c", "d"], "prob_1": [0.5, 0.45, 0.9, 0.52], "prob_2": [0.5, 0.55, 0.1, 0.48],
+               "object_id": MaskedColumn([101, 101, 102, 0], mask=[False, False, False, True])})
+    # a and b are one object (101): a, the more uncertain, is kept; d has no object, so it is its own
+    assert list(suggest(t, 3, key="file", group_column="object_id")["file"]) == ["a", "d", "c"]
+    p = tmp_path / "t.csv"
+    p.write_text("file,prob_1,prob_2,object_id\na,0.5,0.5,101\nb,0.45,0.55,101\nc,0.9,0.1,102\nd,0.52,0.48,\n")
+    t = Table.read(p, format="ascii.csv")
+    assert list(suggest(t, 3, key="file", group_column="object_id")["file"]) == ["a", "d", "c"]

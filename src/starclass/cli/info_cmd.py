@@ -524,7 +524,59 @@ def _cutout_csv(path: Path) -> Path | None:
     if has_files and ID not in header and _lists_tables(p, encoding, sep):
         # the LEGUS folder's layouts.csv (a 'file' of each .tab) was read as cutouts: "row 1 ...: not an image file"
         return None
+    if has_files and ID in header and "x" not in header and _names_images(p, encoding, sep):
+        # inspect --stamps --export writes the cutout list train --stamps reads, with each candidate's id (its file
+        # as listed) beside 'file': it was read as a catalogue ("bands: none", classes by number, no image read)
+        return p
     return p if has_files and ID not in header else None
+
+
+def _distinct_words(column) -> str:
+    """``source_table 9 (11 empty)``: a column's distinct filled values, and its empty cells apart.
+
+    The PAndAS list's ``source_table`` (9 catalogues, 11 rows without one) was said as "source_table 10",
+    the empty cell counted as one more catalogue.
+    """
+    import numpy as np
+
+    values = np.ma.asarray(column)
+    empty = np.ma.getmaskarray(values).copy()
+    cells = np.ma.filled(values, values.fill_value if values.dtype.kind not in "US" else "")
+    if cells.dtype.kind in "US":
+        empty |= np.char.strip(cells.astype(str)) == ""
+    elif cells.dtype.kind == "f":
+        empty |= np.isnan(cells)
+    n = len(set(np.asarray(cells)[~empty].tolist()))
+    return f"{column.info.name} {n}" + (f" ({int(empty.sum())} empty)" if empty.any() else "")
+
+
+def _export_vote_lines(path: Path) -> list[str]:
+    """The people's votes of a cutout list ``inspect --stamps --export`` wrote (``class_h<k>``, ``tie``), else ``[]``.
+
+    Read as a catalogue it said "human classifiers: 2 (class_h1 10, class_h2 10 sources labelled)"; read as the
+    cutout list it is, the line is kept, with the ties the export marks.
+    """
+    import numpy as np
+
+    from starclass.io.cutout_output import read_cutout_output
+    from starclass.schema import CLASS_PRED, CLASS_REF, human_cols
+
+    try:
+        # a list with no class_pred too (an export of people's labels alone): any class column of one
+        table = read_cutout_output(path, classes=(CLASS_PRED, CLASS_REF))
+    except StarclassError:
+        return []
+    humans = human_cols(table) if table is not None else []
+    if not humans:
+        return []
+    n_each = ", ".join(f"{c} {int((np.ma.filled(np.ma.asarray(table[c], dtype=float), 0) > 0).sum())}"
+                       for c in humans)
+    line = f"people's votes (inspect --export): {len(humans)} people ({n_each} cutouts labelled)"
+    if "tie" in table.colnames:
+        n_ties = sum(str(v).strip().lower() in ("true", "1") for v in np.asarray(table["tie"]).astype(str))
+        line += (f"; {counted(n_ties, 'tie')} of the people (column tie, rows labelled by the scheme's tie rule): "
+                 "adjudicate them before training" if n_ties else "; no ties")
+    return [line]
 
 
 def _header_and_rows(path: Path, encoding: str, sep: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -783,8 +835,8 @@ def cutout_summary(path: Path) -> str:
         # an empty cell is an unlabelled row: classify takes it, train refuses it
         lines.append("labels: " + ", ".join(f"{n or '(none: classify only)'} {k}" for n, k in zip(names, counts)))
     if cs.source.is_file():
-        lines.append("distinct values per column: " + ", ".join(
-            f"{col} {len(set(np.asarray(cs.table[col]).tolist()))}" for col in cs.table.colnames))
+        lines.append("distinct values per column: " + ", ".join(_distinct_words(cs.table[col])
+                                                              for col in cs.table.colnames))
     # the pixels as read (of each size), not as resampled to one
     flats = [np.ravel(img) for img in natives] if cs.native_sizes else list(cs.images.reshape(len(cs), -1))
     empty = np.array([not np.isfinite(f).any() for f in flats], bool)  # every pixel NaN (off the chip): blank too
@@ -1088,6 +1140,8 @@ def info(
         if (csv_path := _cutout_csv(paths[0])) is not None and (counts := classified_csv_lines(csv_path)):
             # classify --stamps -o OUT.csv: its class_pred counts were missing (OUT.ecsv showed them)
             echo("classified (classify --stamps):\n" + "\n".join(counts))
+        if csv_path is not None and (people := _export_vote_lines(csv_path)):
+            echo("\n".join(people))
         return
     if len(paths) == 1 and paths[0].is_dir():
         from starclass.io.overview import CATALOG_SUFFIXES

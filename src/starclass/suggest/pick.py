@@ -369,12 +369,18 @@ def one_per_group(scores: np.ndarray, groups: Sequence, eligible: np.ndarray) ->
     --------
     >>> one_per_group(np.array([0.2, 0.9, 0.5, 0.4]), ["a", "a", "b", ""], np.ones(4, bool)).tolist()
     [False, True, True, True]
+    >>> one_per_group(np.array([0.2, 0.9, 0.5]), np.ma.array([7, 7, 8], mask=[0, 0, 1]), np.ones(3, bool)).tolist()
+    [False, True, True]
     """
     scores = np.asarray(scores, dtype=float)
     keep = np.asarray(eligible, dtype=bool).copy()
     values = np.ma.asarray(groups)
-    blank = np.ma.getmaskarray(values) | (np.char.strip(np.ma.filled(values, "").astype(str)) == "")
-    names = np.char.strip(np.ma.filled(values, "").astype(str))
+    masked = np.ma.getmaskarray(values)
+    # numeric ids too (a CSV's 101, 102; a masked or NaN cell blank), as text so that 7 and 7.0 are one object
+    names = np.array(["" if m or (isinstance(v, float) and np.isnan(v)) else
+                      (str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v)).strip()
+                      for v, m in zip(values.data.tolist(), masked)], dtype=object)
+    blank = names == ""
     rows = np.flatnonzero(keep & np.isfinite(scores) & ~blank)
     seen: set[str] = set()
     for r in rows[np.argsort(-scores[rows], kind="stable")]:
