@@ -145,3 +145,13 @@ def test_train_with_no_progress_or_in_python_says_no_line_after_the_epochs(tmp_p
     x = np.random.default_rng(0).normal(size=(8, 1, 16, 16)).astype("f4")
     fit(cfg, x, [1, 2] * 4, outdir=tmp_path / "quiet", progress=False, device="cpu")
     assert [r.getMessage() for r in caplog.records if r.name == LOGGER] == []
+
+
+def test_train_target_purity_into_a_log_says_its_pass_over_the_validation_rows(tmp_path, single_thread):
+    """Until 2026-12-06 the threshold's pass of every member over the validation rows, after train's summary,
+    said nothing in a log until its result line."""
+    res = CliRunner().invoke(app, [*_args(tmp_path), "-o", str(tmp_path / "model"), "--target-purity", "0.5"])
+    said = [m for m in (re.match(r"^\d\d:\d\d:\d\d threshold for purity 0\.50 \(mine\): (\d+) of (\d+) validation "
+                                 r"candidates \(\d+%\), \d+ s$", ln) for ln in res.stderr.splitlines()) if m]
+    assert [m.groups() for m in said] == [("0", "4"), ("4", "4")], res.output
+    assert not re.search(r"threshold for purity 0\.50 \(mine\): \d", res.stdout), res.stdout
