@@ -55,3 +55,17 @@ def test_classify_stamps_honours_progress(tmp_path, single_thread):
     assert "classify (mine, 1 member): 100%" in res.output and "6/6" in res.output, res.output
     res = runner.invoke(app, [*args, "--no-progress", "-o", str(tmp_path / "b.csv")])
     assert res.exit_code == 0 and "classify (" not in res.output, res.output
+
+
+def test_calibrate_into_a_log_tells_its_tta_pass_from_the_plain_one(model_and_field):
+    """Until 2026-12-06 both passes said 'classify (legus4-compact, 1 member): 0 of 40 candidates ...' in a log:
+    the second, under TTA (8x as long), read as the first one said again."""
+    import re
+
+    model, field = model_and_field
+    res = runner.invoke(app, ["calibrate", str(model), str(field / "mos"), "--catalog", str(field / "held.ecsv"),
+                              "--device", "cpu", "--overwrite"])  # no terminal, no option: the lines
+    assert res.exit_code == 0, res.output
+    passes = [m["desc"] for m in (re.match(r"^\d\d:\d\d:\d\d (?P<desc>classify \(.+\)): 0 of 40 candidates", ln)
+                                  for ln in res.stderr.splitlines()) if m]
+    assert passes == ["classify (legus4-compact, 1 member)", "classify (legus4-compact, 1 member, TTA)"], res.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -102,3 +103,55 @@ def test_train_without_cv_keeps_its_lines_unnamed(tmp_path, single_thread):
     assert any(ln.startswith("mine member 1/1 (") and " batches (" in ln for ln in lines), res.stderr
     assert any(ln.startswith("mine member 1/1: epoch 1/1, loss ") for ln in lines), res.stderr
     assert not any("fold" in ln for ln in lines), res.stderr
+
+
+#: The lines of a member's batch-norm pass and final validation, and of the calibration, after its last epoch
+AFTER = re.compile(r"^\d\d:\d\d:\d\d (?P<desc>mine member 1/1 \(.+\), batch-norm statistics and final validation: "
+                   r"(?P<n>\d+) of (?P<total>\d+) batches|mine calibration \(1 member\): (?P<rows>\d+) of "
+                   r"(?P<val>\d+) validation rows) \(\d+%\), \d+ s$")
+
+
+def test_train_into_a_log_says_its_passes_after_the_last_epoch(tmp_path, single_thread):
+    """Until 2026-12-06 the batch-norm pass over the training rows, the final validation and the calibration's
+    nine passes over the validation rows said nothing after the last epoch's line: 54 s of a 210 s log of one
+    ResNet-18 epoch on the 869 PAndAS cutouts (measured), minutes to hours for a large ensemble."""
+    res = CliRunner().invoke(app, [*_args(tmp_path), "-o", str(tmp_path / "model")])
+    assert res.exit_code == 0, res.output
+    lines = res.stderr.splitlines()
+    after = [AFTER.match(ln) for ln in lines if AFTER.match(ln)]
+    bn = [m for m in after if m["desc"].startswith("mine member")]
+    cal = [m for m in after if m["rows"] is not None]
+    # 12 training rows in batches of 4 and 4 validation rows in one: 4 batches; the calibration's 4 rows
+    assert [(m["n"], m["total"]) for m in bn] == [("0", "4"), ("4", "4")], res.stderr
+    assert [(m["rows"], m["val"]) for m in cal] == [("0", "4"), ("4", "4")], res.stderr
+    epoch = next(i for i, ln in enumerate(lines) if re.match(r"^\d\d:\d\d:\d\d mine member 1/1: epoch 1/1, ", ln))
+    assert epoch < lines.index(bn[0].string) < lines.index(cal[0].string), res.stderr
+    assert not any(AFTER.match(ln) for ln in res.stdout.splitlines()), res.stdout
+
+
+def test_train_with_no_progress_or_in_python_says_no_line_after_the_epochs(tmp_path, single_thread, caplog):
+    import logging
+
+    from starclass.io.progress import LOGGER
+
+    res = CliRunner().invoke(app, [*_args(tmp_path), "-o", str(tmp_path / "model"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "batch-norm statistics" not in res.output and " calibration (" not in res.output, res.output
+    from starclass.learn.config import load_config
+    from starclass.learn.train import fit
+
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    cfg = load_config(tmp_path / "task.yaml")
+    x = np.random.default_rng(0).normal(size=(8, 1, 16, 16)).astype("f4")
+    fit(cfg, x, [1, 2] * 4, outdir=tmp_path / "quiet", progress=False, device="cpu")
+    assert [r.getMessage() for r in caplog.records if r.name == LOGGER] == []
+
+
+def test_train_target_purity_into_a_log_says_its_pass_over_the_validation_rows(tmp_path, single_thread):
+    """Until 2026-12-06 the threshold's pass of every member over the validation rows, after train's summary,
+    said nothing in a log until its result line."""
+    res = CliRunner().invoke(app, [*_args(tmp_path), "-o", str(tmp_path / "model"), "--target-purity", "0.5"])
+    said = [m for m in (re.match(r"^\d\d:\d\d:\d\d threshold for purity 0\.50 \(mine\): (\d+) of (\d+) validation "
+                                 r"candidates \(\d+%\), \d+ s$", ln) for ln in res.stderr.splitlines()) if m]
+    assert [m.groups() for m in said] == [("0", "4"), ("4", "4")], res.output
+    assert not re.search(r"threshold for purity 0\.50 \(mine\): \d", res.stdout), res.stdout

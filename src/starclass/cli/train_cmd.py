@@ -674,7 +674,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
     _summarise(cfg, result, output, precision, soft=votes is not None and votes.model != "mode", left_out=left_out)
     if target_purity is not None:
         # not in the resume digests: it changes no weights, and a rerun chooses it again on the same rows
-        tune_threshold(cfg, output, inputs, y, result.val_index, target_purity, device=device)
+        tune_threshold(cfg, output, inputs, y, result.val_index, target_purity, device=device, progress=progress)
 
 
 def stamp_flags_record(store: StampStore | StampStores) -> dict | None:
@@ -930,7 +930,7 @@ def fields_training_inputs(cfg: TaskConfig, specs: Sequence[FieldSpec], *, label
 def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampStore | StampStores, labels: ArrayLike,
                    val_index: ArrayLike, target: float, *,
                    device: str | torch.device | None = None,
-                   batch_size: int = INFERENCE_BATCH_SIZE) -> dict:
+                   batch_size: int = INFERENCE_BATCH_SIZE, progress: bool | None = False) -> dict:
     """Choose the positive-class threshold for ``target`` purity on the validation rows and store it.
 
     The validation rows are the candidates the model was not fitted on (they chose its best
@@ -938,6 +938,8 @@ def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampS
     the lowest reaching the target (:func:`starclass.evaluate.threshold.threshold_for_purity`),
     so the selection keeps the most clusters; it is written into the model's manifest
     (:func:`starclass.learn.checkpoint.set_tuned_threshold`), which ``classify`` applies.
+    ``progress`` None says how far the pass over the validation rows has got in timed lines
+    (:class:`starclass.io.progress.Progress`; ``train`` into a log file); True or False: nothing.
     """
     from starclass.evaluate.threshold import threshold_for_purity
     from starclass.learn.calibration import threshold_too_few_rows
@@ -955,10 +957,17 @@ def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampS
     model = load_model(model_dir, dev)
     source = InputSource(inputs)
     k = [int(c) for c in model.config.classes].index(int(positive))
-    score = np.concatenate([
-        predict_inputs(model, source.take(rows[s:s + batch_size]), device=dev, batch_size=batch_size,
-                       calibrated=False).prob_mean[:, k]
-        for s in range(0, rows.size, batch_size)])
+    from starclass.io.progress import Progress
+
+    # a pass of every member over the validation rows, after train's summary: a log said nothing until its line
+    scores = []
+    with Progress(rows.size, desc=f"threshold for purity {target:.2f} ({cfg.name})", noun="validation candidate",
+                  show=None if progress is None else False) as bar:
+        for s in range(0, rows.size, batch_size):
+            scores.append(predict_inputs(model, source.take(rows[s:s + batch_size]), device=dev,
+                                         batch_size=batch_size, calibrated=False).prob_mean[:, k])
+            bar.update(len(scores[-1]))
+    score = np.concatenate(scores)
     y = cfg.map_classes(np.asarray(labels)[rows]) == positive
     try:
         # at least 10 selected (threshold_for_purity's default), fewer only on a small validation set
@@ -1430,7 +1439,8 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
 
         tune_threshold(cfg, output, cutout_inputs(cutouts.images, cfg), label_classes(cutouts, cfg.label_map,
                                                                                       config=cfg),
-                       result.val_index, target_purity, device=fit_kwargs.get("device"))
+                       result.val_index, target_purity, device=fit_kwargs.get("device"),
+                       progress=fit_kwargs.get("progress", False))
 
 
 def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: str | None, precision: str | None,

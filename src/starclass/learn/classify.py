@@ -708,9 +708,10 @@ def predict_inputs(
     from starclass.io.progress import Progress
 
     m = len(loaded.members)
-    # calibrate classified its held-out rows (minutes on a large set, on a CPU) without a word
-    bar = Progress(n, desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)})", noun="candidate", show=progress,
-                   unit="cand", dynamic_ncols=True)
+    # calibrate classified its held-out rows (minutes on a large set, on a CPU) without a word; its second pass,
+    # under TTA (8x as long), read in a log as the first one said again: the lines say which
+    bar = Progress(n, desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)}{', TTA' * bool(tta)})", noun="candidate",
+                   show=progress, unit="cand", dynamic_ncols=True)
     try:
         _predict_batches(loaded, inputs, batch_size, tta, dev, amp, parts, view_parts, mi_parts, bar)
     finally:
@@ -1070,8 +1071,8 @@ def classify(
         from starclass.learn.conformal import check_coverage
 
         coverage = check_coverage(coverage, "coverage (--coverage)")  # before hours of work, not after
-    bar = Progress(n, desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)})", noun="candidate", show=progress,
-                   unit="cand", dynamic_ncols=True)
+    bar = Progress(n, desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)}{', TTA' * bool(tta)})", noun="candidate",
+                   show=progress, unit="cand", dynamic_ncols=True)
     try:
         for batch in iter_inputs(mosaics, x, y, cfg, batch_size=int(batch_size)):
             s, e = batch.start, batch.stop

@@ -424,8 +424,9 @@ def _make_scheduler(recipe, optimizer: torch.optim.Optimizer):
 
 
 @torch.no_grad()
-def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: torch.dtype | None) -> tuple[float, float]:
-    """Mean (unweighted) cross-entropy and accuracy on a dataset, no augmentation."""
+def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: torch.dtype | None,
+              on_batch: Callable[[int], None] | None = None) -> tuple[float, float]:
+    """Mean (unweighted) cross-entropy and accuracy on a dataset, no augmentation (``on_batch(1)`` after each batch)."""
     if len(dataset) == 0:
         return math.nan, math.nan
     model.eval()
@@ -443,12 +444,14 @@ def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: torch.
         else:
             correct += int((logits.argmax(1) == yb).sum())
         total += int(yb.shape[0])
+        if on_batch is not None:
+            on_batch(1)
     return loss_sum / total, correct / total
 
 
 @torch.no_grad()
 def recalibrate_batchnorm(model: torch.nn.Module, dataset: StampDataset, batch_size: int, device: torch.device | str,
-                          dtype: torch.dtype | None = None) -> int:
+                          dtype: torch.dtype | None = None, on_batch: Callable[[int], None] | None = None) -> int:
     """Recompute batch-norm running statistics of the final weights over the training set.
 
     During training the running mean and variance are exponential averages over batches
@@ -457,7 +460,8 @@ def recalibrate_batchnorm(model: torch.nn.Module, dataset: StampDataset, batch_s
     inference mode can then overflow. One pass over the (unaugmented) training set with a
     cumulative average fixes them (as :func:`torch.optim.swa_utils.update_bn` does).
     Batch-norm layers whose affine parameters are frozen keep their statistics. Returns the
-    number of layers updated. ``dtype`` is the autocast dtype training used (None: float32).
+    number of layers updated. ``dtype`` is the autocast dtype training used (None: float32);
+    ``on_batch(1)`` is called after each batch of the pass (a :meth:`starclass.io.progress.Progress.update`).
 
     Examples
     --------
@@ -481,10 +485,11 @@ def recalibrate_batchnorm(model: torch.nn.Module, dataset: StampDataset, batch_s
         m.momentum = None  # cumulative moving average
     model.train()
     for xb, _ in loader(dataset, batches(np.arange(len(dataset)), batch_size)):
-        if xb.shape[0] < 2:
-            continue
-        with autocast(device, dtype):
-            model(to_memory_format(xb.to(device, non_blocking=True), device, dtype))
+        if xb.shape[0] >= 2:
+            with autocast(device, dtype):
+                model(to_memory_format(xb.to(device, non_blocking=True), device, dtype))
+        if on_batch is not None:
+            on_batch(1)
     for m in layers:
         m.momentum = momenta[m]
     model.train(was_training)
@@ -1147,8 +1152,16 @@ class MemberTrainer:
         es, dev, amp = self.stopping, self.device, self.amp
         if es.best_state is not None:
             self.model.load_state_dict(es.best_state)
-        n_bn = recalibrate_batchnorm(self.model, self.data.train, self.batch_size, dev, amp)
-        final_val_loss, final_val_acc = self.validate()
+        n_train, n_val = (len(batches(np.arange(len(d)), self.batch_size)) if len(d) else 0
+                          for d in (self.data.train, self.data.val))
+        # after the last epoch's line, a pass over the training rows (a third of an epoch: 40 s of a 139 s one,
+        # measured) and one over the validation rows said nothing in a log. Lines only: no second bar at a terminal
+        with Progress(n_train + n_val, desc=f"{self._said()}{self.config.name} member {self.spec.index + 1}/"
+                      f"{self.n_members} ({self.spec.architecture}), batch-norm statistics and final validation",
+                      noun="batch", plural="batches", show=None if self.progress is None else False) as bar:
+            n_bn = recalibrate_batchnorm(self.model, self.data.train, self.batch_size, dev, amp, on_batch=bar.update)
+            final_val_loss, final_val_acc = _evaluate(self.model, self.data.val, self.batch_size, dev, amp,
+                                                      on_batch=bar.update)
         if len(self.data.val) and not math.isfinite(final_val_loss):
             raise StarclassError(
                 f"member {self.spec.index + 1} ({self.spec.architecture}): the trained network gives non-finite "
@@ -1175,6 +1188,10 @@ class MemberTrainer:
             self.last_path.unlink()
         return final_val_acc
 
+    def _said(self) -> str:
+        """What starts the member's bar and lines: ``"fold 2/5: "``, or nothing."""
+        return f"{self.progress_label}: " if self.progress_label else ""
+
     # ------------------------------------------------------------------ the loop
     def run(self, resume: bool = True) -> MemberOutcome:
         """Train the member (or keep it, when ``resume`` and it is finished) and save it."""
@@ -1192,7 +1209,7 @@ class MemberTrainer:
         # silent for as long. Without a bar (progress None) the batches say Progress's timed lines, and its
         # "still working" ones while one batch, or the validation, goes on
         # a fold's lines name it as its bar does: in a log, "fold 2/5: training" was said once, above them all
-        said = f"{self.progress_label}: " if self.progress_label else ""
+        said = self._said()
         bar = Progress((self.n_epochs - self.start_epoch) * n_batches,
                        desc=f"{said}{self.config.name} member {self.spec.index + 1}/{self.n_members} "
                             f"({self.spec.architecture})",
@@ -1580,6 +1597,8 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
                  resume: bool, t_start: float, progress_label: str | None = None, label_model: str | None = None,
                  pixel_flags: dict[str, Any] | None = None) -> TrainResult:
     """Train (or keep) every member, write the manifest and calibrate: the part of :func:`fit` after its checks."""
+    if isinstance(progress, str):  # the older spelling of a labelled bar
+        progress, progress_label = True, progress
     dev = device
     # what the weights are fitted on, for `starclass calibrate` to tell training rows from
     # held-out ones (the validation rows are not in it: train calibrates on them itself)
@@ -1623,7 +1642,8 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     if kept_note:
         notes.append(kept_note)
     else:
-        notes.extend(_calibrate_on_validation(outdir, data, config, dev, label_model=label_model))
+        notes.extend(_calibrate_on_validation(outdir, data, config, dev, label_model=label_model, progress=progress,
+                                              progress_label=progress_label))
     if previous and previous.get(TUNED_THRESHOLD) and previous.get("members") == _manifest_members(members):
         set_tuned_threshold(outdir, previous[TUNED_THRESHOLD])  # chosen for this very ensemble
     return TrainResult(
@@ -1672,8 +1692,8 @@ def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device,
             "(refit it with 'starclass calibrate --overwrite')")
 
 
-def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *,
-                            label_model: str | None = None) -> list[str]:
+def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, label_model: str | None = None,
+                            progress: bool | None = False, progress_label: str | None = None) -> list[str]:
     """Fit the finished ensemble's calibration on the validation rows and store it (calibration.py).
 
     The ensemble classifies the validation rows once (no augmentation), and once more averaged
@@ -1684,7 +1704,9 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *,
     (:func:`starclass.learn.checkpoint.save_calibration`). Returns notes for the result: why
     there is no calibration (no validation split, or a class absent from it), else the
     fitted map. ``label_model`` says how targets of votes were made (``train --labels``): with
-    ``mode`` each row is one-hot on the mode and is described so, not as soft targets.
+    ``mode`` each row is one-hot on the mode and is described so, not as soft targets. With
+    ``progress`` None the passes say timed lines (:class:`starclass.io.progress.Progress`), each
+    starting with ``progress_label``.
     """
     from starclass.learn.calibration import HISTOGRAM_BINS, check_histogram_rows, fit_with_and_without_tta
     from starclass.learn.checkpoint import load_model, save_calibration, set_no_calibration
@@ -1715,11 +1737,20 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *,
     loaded = load_model(outdir, device=device, check_calibration=False)
     amp = getattr(config.recipe, "amp", True)
     parts, parts_tta = [], []
-    for xb, _ in loader(data.val, batches(np.arange(len(data.val)), int(config.recipe.batch_size))):
-        parts.append(member_probabilities(loaded.members, xb, device=device, amp=amp).mean(axis=0))
-        if xb.shape[-1] == xb.shape[-2]:
-            # classify --tta gets a map fitted on TTA-averaged probabilities, which are softer (8x this pass)
-            parts_tta.append(member_probabilities(loaded.members, xb, tta=True, device=device, amp=amp).mean(axis=0))
+    m = len(loaded.members)
+    # nine passes of every member over the validation rows (TTA: eight), after the last epoch's line: 54 s with
+    # the batch-norm pass for one ResNet-18 on 124 rows (measured), minutes to hours for a large ensemble, and
+    # a log said nothing until train's summary. Lines only, as the member's batch-norm pass
+    said = f"{progress_label}: " if progress_label else ""
+    with Progress(len(data.val), desc=f"{said}{config.name} calibration ({m} member{'s' * (m > 1)})",
+                  noun="validation row", show=None if progress is None else False) as bar:
+        for xb, _ in loader(data.val, batches(np.arange(len(data.val)), int(config.recipe.batch_size))):
+            parts.append(member_probabilities(loaded.members, xb, device=device, amp=amp).mean(axis=0))
+            if xb.shape[-1] == xb.shape[-2]:
+                # classify --tta gets a map fitted on TTA-averaged probabilities, which are softer (8x this pass)
+                parts_tta.append(member_probabilities(loaded.members, xb, tta=True, device=device,
+                                                      amp=amp).mean(axis=0))
+            bar.update(int(xb.shape[0]))
     probs = np.concatenate(parts).astype(np.float64)
     probs_tta = np.concatenate(parts_tta).astype(np.float64) if len(parts_tta) == len(parts) else None
     source = "validation split" + (" (most probable class of the soft targets)" if soft else
