@@ -8,7 +8,11 @@ naive-rule ladder (majority, CI tree, CI + colours + M_V tree, gradient boosting
 one galaxy out, per field and pooled. Writes the summary figure.
 
     PYTHONPATH=src nice -n 10 .venv/bin/python benchmarks/legus_many.py [--legus DIR]
-        [--min-inspected 100] [--png docs/img/legus/many_fields.png]
+        [--min-inspected 100] [--png docs/img/legus/many_fields.png] [--distance GALAXY=MPC ...]
+
+``--distance ugc5340=5.9`` places a galaxy at another distance than
+``starclass.science.many.FIELD_DISTANCES_MPC`` for this run (UGC 5340 was at 5.9 Mpc until
+2026-12-06: the "before" of docs/legus_validation.md).
 
 The same tables come from ``starclass evaluate --catalogs DIR -o OUT`` (ECSV + PNG) and
 ``starclass report --catalogs DIR -o legus.html``.
@@ -31,8 +35,18 @@ def main() -> None:
     ap.add_argument("--legus", type=Path, default=DEFAULT_LEGUS)
     ap.add_argument("--min-inspected", type=int, default=100)
     ap.add_argument("--png", type=Path, default=ROOT / "docs" / "img" / "legus" / "many_fields.png")
+    ap.add_argument("--distance", action="append", default=[], metavar="GALAXY=MPC",
+                    help="a galaxy's distance (Mpc) for this run, e.g. ugc5340=5.9; repeatable")
     args = ap.parse_args()
+    distances = {}
+    for item in args.distance:
+        galaxy, _, mpc = item.partition("=")
+        try:
+            distances[galaxy.strip()] = float(mpc)
+        except ValueError:
+            ap.error(f"--distance {item!r}: expected GALAXY=MPC, e.g. ugc5340=5.9")
 
+    from starclass.errors import StarclassError
     from starclass.report.figures import save_png
     from starclass.report.many import quartile_table, summary_figure
     from starclass.science.many import QUANTITIES, many_field_tables
@@ -40,7 +54,10 @@ def main() -> None:
     if not args.legus.is_dir():
         raise SystemExit(f"LEGUS folder not found at {args.legus} (pass --legus)")
     t0 = time.time()
-    tables = many_field_tables(args.legus, min_inspected=args.min_inspected)
+    try:
+        tables = many_field_tables(args.legus, min_inspected=args.min_inspected, distances=distances or None)
+    except StarclassError as exc:
+        ap.error(str(exc))  # exit 2, as for any bad option
     print(f"{len(tables['fields'])} fields, {int(np.sum(tables['fields']['n_inspected']))} inspected sources "
           f"({time.time() - t0:.0f} s)\n")
     tables["fields"].pprint(max_lines=-1, max_width=-1)

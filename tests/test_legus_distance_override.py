@@ -1,10 +1,12 @@
 """A galaxy's distance in the many-field study can be given for one run (``distances=``).
 
-starclass uses 5.9 Mpc for UGC 5340 (DDO 68) where the tip of the red giant branch gives 12.08-12.75
+starclass used 5.9 Mpc for UGC 5340 (DDO 68) where the tip of the red giant branch gives 12.08-12.75
 Mpc (Sacchi et al. 2016; Makarov et al. 2017): 1.66 mag in distance modulus. Before, the only way to
 study the field at the other distance was to edit ``FIELD_DISTANCES_MPC``; now ``load_fields`` and
 ``many_field_tables`` take ``distances={"ugc5340": 12.65}``, refuse a galaxy no file is of (a
-misspelt key would change nothing without a word) and a distance outside 0.01-1000 Mpc.
+misspelt key would change nothing without a word) and a distance outside 0.01-1000 Mpc. Since
+2026-12-06 12.65 Mpc is the default (tests/test_legus_default_distance.py) and
+``distances={"ugc5340": 5.9}`` gives the old one.
 """
 
 from __future__ import annotations
@@ -50,11 +52,11 @@ def test_a_wrong_distance_is_refused_naming_it(folder, distances, words):
 
 
 @pytest.mark.skipif(not LEGUS.is_dir(), reason="needs ../shared/data/legus")
-def test_ugc5340_at_its_trgb_distance_is_166_mag_brighter():
-    fields, _ = load_fields(LEGUS, distances={"ugc5340": 12.65})
+def test_ugc5340_at_the_old_distance_is_166_mag_fainter():
+    old, _ = load_fields(LEGUS, distances={"ugc5340": 5.9})
     default, _ = load_fields(LEGUS)
-    mv1 = field_quantities(fields["ugc5340"])["abs_mag_v"]
-    mv0 = field_quantities(default["ugc5340"])["abs_mag_v"]
-    ok = np.isfinite(mv0)
-    assert default["ugc5340"].meta["distance_mpc"] == 5.9
-    assert np.allclose(mv0[ok] - mv1[ok], 1.656, atol=0.001)
+    mv_old = field_quantities(old["ugc5340"])["abs_mag_v"]
+    mv_new = field_quantities(default["ugc5340"])["abs_mag_v"]
+    ok = np.isfinite(mv_new)
+    assert default["ugc5340"].meta["distance_mpc"] == 12.65
+    assert np.allclose(mv_old[ok] - mv_new[ok], 1.656, atol=0.001)

@@ -76,21 +76,25 @@ INSPECTION_MV = -6.0
 #: 29.98), except NGC 1566: 17.9 Mpc as in StarcNet (Perez et al. 2021) and the rest of
 #: starclass (Calzetti's table has 13.2, a Tully-Fisher value). At 17.9 Mpc NGC 1566 is limited
 #: by detection (M_V ~ -7), not by the M_V = -6 inspection cut (:func:`field_summary`).
-#: UGC 5340 (DDO 68) keeps Calzetti's 5.9 Mpc, but its tip-of-the-red-giant-branch distance is about
-#: twice that: 12.08 +- 0.67 Mpc, 12.65 adopted from the colour-magnitude fit (Sacchi et al. 2016,
-#: ApJ 830, 3), and 12.75 +- 0.41 Mpc (Makarov et al. 2017, arXiv:1612.00495). At 12.65 Mpc its
-#: distance modulus is 1.66 mag larger (30.51 against 28.85): every M_V of the field 1.66 mag
-#: brighter, its M_V-limited box counts and mass limits changed accordingly. The catalogue's own
-#: masses point to the larger distance (docs/legus_validation.md, "Filters and distances"), so the
-#: 5.9 here may not be the distance the LEGUS fits of this field used. ``distances=`` of
-#: :func:`load_fields` and :func:`many_field_tables` overrides a galaxy's value for one run.
+#: UGC 5340 (DDO 68): 12.65 Mpc, its tip-of-the-red-giant-branch distance adopted by Sacchi et al.
+#: 2016 (ApJ 830, 3; 12.08 +- 0.67 from the TRGB alone), beside 12.75 +- 0.41 Mpc (Makarov et al.
+#: 2017, arXiv:1612.00495), not the 5.9 Mpc attributed to Calzetti et al. 2015 (used until
+#: 2026-12-06). The 5.9 did not fit the catalogue itself: the LEGUS masses were fitted at some
+#: distance, and at 5.9 Mpc the field's median log(mass) + 0.4 M_V (a mass-to-light ratio, which the
+#: same SSP models set alike in every field at a given age) stood 0.93 / 0.75 / 0.65 dex above the
+#: other fields' median at 3-10 Myr / 10-100 Myr / > 100 Myr (above every other field), and its
+#: inspected sources' 90th-percentile M_V was -4.81, far below the M_V = -6 inspection cut; at 12.65
+#: Mpc the offsets are 0.27 / 0.09 / -0.01 dex and the percentile -6.47
+#: (tests/test_legus_default_distance.py; docs/legus_validation.md, "Filters and distances"). The
+#: old value for one run: ``distances={"ugc5340": 5.9}`` of :func:`load_fields` and
+#: :func:`many_field_tables`, which override any galaxy's value.
 FIELD_DISTANCES_MPC: dict[str, float] = {
     "eso486-g021": 9.5, "ic4247": 5.11, "ic559": 5.3, "ngc1433": 8.3, "ngc1566": 17.9,
     "ngc1705": 5.1, "ngc3274": 6.55, "ngc3351": 10.0, "ngc3738": 4.90, "ngc4242": 5.8,
     "ngc4248": 7.8, "ngc4395": 4.30, "ngc4449": 4.31, "ngc4485": 7.6, "ngc45": 6.61,
     "ngc4656": 5.5, "ngc5238": 4.51, "ngc5253": 3.15, "ngc5474": 6.8, "ngc5477": 6.4,
     "ngc628": 9.9, "ngc6503": 5.27, "ngc7793": 3.44, "ugc1249": 6.9, "ugc4305": 3.05,
-    "ugc4459": 3.66, "ugc5139": 3.98, "ugc5340": 5.9, "ugc685": 4.83, "ugc695": 10.9,
+    "ugc4459": 3.66, "ugc5139": 3.98, "ugc5340": 12.65, "ugc685": 4.83, "ugc695": 10.9,
     "ugc7242": 5.42, "ugc7408": 6.7, "ugca281": 5.90,
 }
 
@@ -359,7 +363,7 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
         Least number of sources with a class 1-4 for a field to be used.
     distances : mapping, optional
         Galaxy -> distance (Mpc) in place of :data:`FIELD_DISTANCES_MPC`'s, e.g.
-        ``{"ugc5340": 12.65}`` (the TRGB distance of DDO 68; 5.9 Mpc by default): absolute
+        ``{"ugc5340": 5.9}`` (the distance starclass gave DDO 68 before its TRGB 12.65 Mpc): absolute
         magnitudes, box counts and mass limits follow. A galaxy none of the files is of, or a
         distance outside 0.01-1000 Mpc, is refused.
 
