@@ -269,3 +269,25 @@ def test_uncertainty_active_learning_row_is_the_confirmation_runs():
     assert f"{np.mean(at300):.3f} at 300 objects (half the pool) against {np.mean(ref):.3f}" in row, row
     assert f"+{gap.mean():.3f} ± {gap.std(ddof=1) / np.sqrt(gap.size):.3f}" in row, row
 
+
+def test_uncertainty_sixth_run_tables_are_their_jsons():
+    """The Sixth run's main table: the 867 rows of 2026-12-06's JSON, and the 869 rows of before, each from its file."""
+    after, before = (BENCH / f"results_trust_real_crossfit_{d}.json" for d in ("2026-12-06", "2026-12-05"))
+    _need(after, before)
+    text = (ROOT / "docs" / "uncertainty.md").read_text(encoding="utf-8")
+    sixth = text.split("### Sixth run", 1)[1]
+    new_table = sixth.split("| run (867 out-of-fold cutouts) | ECE as trained |", 1)[1].split("\n\n", 1)[0]
+    old_table = sixth.split("| run (869 out-of-fold cutouts; before) | ECE as trained |", 1)[1].split("\n\n", 1)[0]
+    for path, table, n in ((after, new_table, 867), (before, old_table, 869)):
+        r = json.loads(path.read_text())
+        for run in ("resnet18-n128-e20 +TTA", "resnet18-n128-e20", "resnet18-n128 +TTA", "resnet18-n128",
+                    "compact-ft-sim12 +TTA", "compact-ft +TTA"):
+            d = r[run]
+            assert d["n"] == n
+            t, temp, vec = d["as_trained"], d["cross_fitted"]["temperature"], d["cross_fitted"]["vector"]
+            floor, cov = t["ece_floor_mean_p95"], temp["coverage"]
+            row = next(ln for ln in table.splitlines() if ln.replace("**", "").startswith(f"| {run} |"))
+            cells = [c.strip().strip("*") for c in row.split("|")[1:-1]]
+            assert cells[1:6] == [f"{t['ece']:.3f}", f"{floor[0]:.3f} / {floor[1]:.3f}", f"{temp['ece']:.3f}",
+                                  f"{vec['ece']:.3f}", f"{cov[0]:.3f} / {cov[1]:.3f}"], (path.name, row)
+            assert cells[7] == f"{temp['mean_set_size']:.2f}", (path.name, row)
