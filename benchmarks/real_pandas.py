@@ -115,6 +115,16 @@ The per-cutout intervals resample objects too (``--group-bootstrap``, the defaul
 the intervals too narrow. ``--no-group-bootstrap`` resamples cutouts, as the tables made before.
 The summary's first line says which.
 
+The cutouts that ``classify --stamps`` leaves unclassified (a blank, constant, image, or no data at
+the cutout's centre pixel) are left out of every row of ``--summarise`` since 2026-12-06: ``classify``
+gives them no probabilities, so a fold model's P(cluster) of them is not a prediction anyone gets. The
+test is the package's own (:func:`starclass.learn.cutouts.unclassified_cutouts`, which
+``classify_cutouts`` calls), with the ``m31-real`` preset at each stamp size of the runs summarised
+(:func:`unclassified_rows`); the summary's first paragraph says how many and which rows. On the PAndAS
+folder that is 2 blank cutouts of the 869 (rows 231 and 551 of ``labels.csv``, 0-based), so the tables
+made before 2026-12-06 scored 869 cutouts and those since 867. ``--keep-unclassified`` scores them too,
+as before. ``trust_real_crossfit.py`` and ``real_pandas_stack.py`` leave out the same rows.
+
 ``--time-batches N`` times N training and N inference batches of each listed CNN on fold 0
 instead of training it, and prints the estimated epoch and 5-fold cost (for ResNet-50 at
 224 px, too slow for a loaded 2-core CPU).
@@ -159,7 +169,7 @@ from starclass.io.cutout_folders import CutoutSet, label_classes, read_cutout_fo
 from starclass.learn.checkpoint import load_model
 from starclass.learn.classify import predict_inputs, trust_columns
 from starclass.learn.config import get_preset
-from starclass.learn.cutouts import fit_cutouts, group_folds
+from starclass.learn.cutouts import fit_cutouts, group_folds, unclassified_cutouts
 from starclass.learn.precision import pick_device
 from starclass.learn.provenance import library_versions, row_digests
 from starclass.models import build_model
@@ -732,6 +742,71 @@ def _metrics():
     return {"accuracy": acc, "auc": auc, "f1": f1, "purity@90": at90("purity"), "recall@90": at90("recall")}
 
 
+def stamp_size_of(results: Path, run: str) -> int:
+    """The stamp size a run's models were given (``stamp_size`` of its fold files; 64, m31-real's, if not kept).
+
+    Examples
+    --------
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "m_fold0.json").write_text('{"test": [0], "stamp_size": 128}')
+    >>> stamp_size_of(d, "m"), stamp_size_of(d, "other")
+    (128, 64)
+    """
+    for f in sorted(results.glob(f"{run}_fold*.json")):
+        size = json.loads(f.read_text()).get("stamp_size")
+        if size:
+            return int(size)
+    return int(get_preset("m31-real").stamp_size)
+
+
+def unclassified_rows(images: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The cutouts ``classify --stamps`` leaves unclassified for a model of any of these stamp sizes.
+
+    :func:`starclass.learn.cutouts.unclassified_cutouts` (the function ``classify --stamps`` itself
+    calls) with the ``m31-real`` preset at each size, as the runs' models saw the cutouts; a row left
+    out at any size is left out of every run, so that all are scored on the same cutouts. Those get
+    no probabilities from ``classify``, so no stored prediction of theirs is scored.
+
+    Returns
+    -------
+    blank, centre : numpy.ndarray
+        bool ``[N]`` each: blank (constant), and not blank but without data at the centre.
+
+    Examples
+    --------
+    >>> img = np.random.default_rng(0).random((3, 1, 128, 128)).astype("f4")
+    >>> img[1] = 7.0
+    >>> [m.tolist() for m in unclassified_rows(img, [64, 128])]
+    [[False, True, False], [False, False, False]]
+    """
+    blank = np.zeros(len(images), bool)
+    centre = np.zeros(len(images), bool)
+    for size in sorted(set(sizes)):
+        b, c = unclassified_cutouts(images, get_preset("m31-real", stamp_size=int(size)))
+        blank |= b
+        centre |= c
+    return blank, centre & ~blank
+
+
+def left_out_line(blank: np.ndarray, centre: np.ndarray) -> str:
+    """The line that says which cutouts were left out, as :func:`unclassified_rows` found them.
+
+    Examples
+    --------
+    >>> print(left_out_line(np.array([False, True, False, True]), np.zeros(4, bool)))
+    left out 2 of 4 cutouts that classify --stamps leaves unclassified: 2 blank (rows 1, 3, 0-based)
+    >>> print(left_out_line(np.zeros(3, bool), np.zeros(3, bool)))
+    left out 0 of 3 cutouts: classify --stamps classifies every one
+    """
+    n = int(blank.sum() + centre.sum())
+    if n == 0:
+        return f"left out 0 of {blank.size} cutouts: classify --stamps classifies every one"
+    parts = [f"{int(m.sum())} {what} (rows {', '.join(str(int(i)) for i in np.flatnonzero(m))}, 0-based)"
+             for m, what in ((blank, "blank"), (centre, "without data at the centre")) if m.any()]
+    return (f"left out {n} of {blank.size} cutouts that classify --stamps leaves unclassified: "
+            + "; ".join(parts))
+
+
 def object_truth(y: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Object code of every cutout and the truth of every object.
 
@@ -911,13 +986,32 @@ def check_summary_names(args) -> None:
                 names)
 
 
-def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
+def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None,
+              unclassified: tuple[np.ndarray, np.ndarray] | None = None) -> str:
+    """The markdown table of the runs in ``args.out``, scored on the cutouts ``classify --stamps`` classifies.
+
+    ``unclassified``: the rows ``classify --stamps`` leaves unclassified, (blank, centre without data) as
+    :func:`unclassified_rows` finds them; they are left out of every row of the table (unless
+    ``args.keep_unclassified``) and the first paragraph says how many and which. Until 2026-12-06 they
+    were scored with the fold models' confident probabilities (2 blank cutouts of the 869). None: every
+    row is scored and nothing is said (no test was made).
+    """
     out = Path(args.out)
     runs: dict[str, dict[int, dict]] = {}
     for f in sorted(out.glob("*_fold*.json")):
         name, k = f.stem.rsplit("_fold", 1)
         runs.setdefault(name, {})[int(k)] = json.loads(f.read_text())
     yb = (y_all == 1).astype(int)
+    kept = np.ones(yb.size, bool)
+    left_line = None
+    if unclassified is not None:
+        blank, centre = unclassified
+        if getattr(args, "keep_unclassified", False):
+            left_line = (f"scored all {yb.size} cutouts, the {int((blank | centre).sum())} that classify --stamps "
+                         "leaves unclassified among them (--keep-unclassified)")
+        else:
+            kept = ~(blank | centre)
+            left_line = left_out_line(blank, centre)
     per_object = bool(getattr(args, "per_object", False))
     grouped = bool(getattr(args, "group_bootstrap", True))
     unit = "cutouts"
@@ -934,14 +1028,18 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
     def g(rows):
         return None if obj is None else obj[np.asarray(rows, dtype=int)]
 
-    n_units = yb.size
+    # the rows scored: every kept cutout, or every object with a kept cutout
+    units = np.unique(code[kept]) if per_object else np.flatnonzero(kept)
+    n_units = units.size
     if per_object:
         said = f"95% intervals resample the {n_units} objects (one row each)"
     elif obj is not None:
-        said = (f"95% intervals resample the {np.unique(obj).size} objects (object_id), every cutout of a drawn "
-                f"object with it, not the {obj.size} cutouts one by one")
+        said = (f"95% intervals resample the {np.unique(obj[kept]).size} objects (object_id), every cutout of a "
+                f"drawn object with it, not the {n_units} cutouts one by one")
     else:
         said = f"95% intervals resample the {n_units} cutouts one by one (--no-group-bootstrap)"
+    if left_line:
+        said += "\n" + left_line
     lines = [said, "", "| model | folds | TTA | accuracy | ROC AUC | F1 | purity @90% | recall @90% "
              "| train s/fold | infer s/fold | weights |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
@@ -963,6 +1061,7 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
                 continue
             idx = np.concatenate([runs[name][k]["test"] for k in folds]).astype(int)
             p = np.concatenate([runs[name][k][key] for k in folds])
+            idx, p = idx[kept[idx]], p[kept[idx]]
             if per_object:
                 idx, p = object_mean(idx, p, code)
             pooled[name + (" +TTA" if tta else "")] = (idx, p)
@@ -982,12 +1081,12 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
         ps = []
         for n in full:
             idx, p = pooled[n]
-            v = np.empty(n_units)
+            v = np.full(yb.size, np.nan)
             v[idx] = p
-            ps.append(v)
+            ps.append(v[units])
         p = np.mean(ps, axis=0)
-        pooled["ensemble"] = (np.arange(n_units), p)
-        cells = score_cells(yb, p, args.n_boot, groups=g(np.arange(n_units)))
+        pooled["ensemble"] = (units, p)
+        cells = score_cells(yb[units], p, args.n_boot, groups=g(units))
         lines.append(f"| ensemble ({'+'.join(full)}) | all | no | " + " | ".join(cells) + " | | | |")
     # named ensembles (--ensemble "a +TTA,b +TTA;c,d"): the mean P(cluster) of runs already made,
     # on the cutouts all of them cover
@@ -1284,6 +1383,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--group-bootstrap", action=argparse.BooleanOptionalAction, default=True,
                     help="with --summarise: 95%% intervals resample objects (object_id; every cutout of a drawn "
                          "object with it), the default; --no-group-bootstrap resamples cutouts one by one")
+    ap.add_argument("--keep-unclassified", action="store_true",
+                    help="with --summarise: score the cutouts classify --stamps leaves unclassified too (blank, or "
+                         "without data at the centre), as every table before 2026-12-06 did; by default they are "
+                         "left out and the summary says which")
     ap.add_argument("--per-object", action="store_true",
                     help="with --summarise: score objects, P(cluster) averaged over each object_id's cutouts")
     ap.add_argument("--recipe", default=None, help="recipe changes key=value,... for the CNNs listed")
@@ -1338,8 +1441,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     folds = group_folds(y, cs.groups, args.n_folds, seed=args.seed)
     if args.summarise:
+        # the rows classify --stamps leaves unclassified, at every stamp size of the runs summarised
+        runs = sorted({n.split(" ")[0] for n in stored_names(Path(args.out))})
+        if args.runs:
+            runs = [n for n in runs if n in set(option_names(args.runs)) | set(BASELINES)]
         try:
-            text = summarise(args, y, cs.groups)
+            unclassified = unclassified_rows(cs.images, [stamp_size_of(Path(args.out), n) for n in runs] or [64])
+            text = summarise(args, y, cs.groups, unclassified)
         except StarclassError as exc:  # a name the runs read do not give: was a traceback
             print(f"real_pandas: {exc}")
             return 2

@@ -32,7 +32,11 @@ F1, purity and recall at 90% purity, 95% bootstrap intervals), per cutout (the h
 object (P averaged over an object's cutouts), with paired differences against ``--best`` and
 the baselines. The per-cutout intervals resample whole objects (``object_id``, as
 ``real_pandas.py --summarise`` since 2026-12-05); ``--no-group-bootstrap`` resamples cutouts one by
-one, as the folder of 2026-12-05 was made.
+one, as the folder of 2026-12-05 was made. The cutouts that ``classify --stamps`` leaves unclassified
+(blank, or no data at the centre: ``real_pandas.py``'s ``unclassified_rows``, the rows its ``--summarise``
+leaves out) are neither stacked nor scored since 2026-12-06, and the output names them (``stack.json``:
+``unclassified_left_out``); the fold files written hold the other rows of ``labels.csv``. The folder of
+2026-12-05 stacked and scored all 869 cutouts, the 2 blank ones among them.
 
 One caveat remains by construction of the stored files: a training row's out-of-fold prediction
 (fold j) came from a model trained on the other four folds, fold k among them. The combiner never
@@ -467,6 +471,15 @@ def main(argv: list[str] | None = None) -> int:
         folds = group_folds(classes, cs.groups, args.n_folds, seed=args.seed)
         y = (classes == 1).astype(int)
         names, p, skipped = candidates(runs_dir, folds)
+        # the cutouts classify --stamps leaves unclassified (blank, or no data at the centre) get no probabilities
+        # there: left out of the stacking and of every score, as real_pandas.py --summarise leaves them out (until
+        # 2026-12-06 they were stacked and scored, 2 blank cutouts of the 869)
+        blank, centre = bench.unclassified_rows(cs.images, [bench.stamp_size_of(runs_dir, n.split(" ")[0])
+                                                            for n in names])
+        left_line = bench.left_out_line(blank, centre)
+        print(left_line, flush=True)
+        rows_kept = np.flatnonzero(~(blank | centre))
+        p, y, folds, groups = p[rows_kept], y[rows_kept], folds[rows_kept], np.asarray(cs.groups)[rows_kept]
         n_runs = len({n.split(" ")[0] for n in names})
         print(f"{len(names)} candidates from {n_runs} runs; "
               f"left out: {'; '.join(skipped) or 'none'}", flush=True)
@@ -479,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
                     d["member_names"] = [names[i] for i in d["members"]]
                 if "coef" in d:
                     d["coef"] = dict(zip(names, d["coef"]))
-        text, figures = report(names, p, y, cs.groups, stacked, args.best, against, post_hoc, args.n_boot,
+        text, figures = report(names, p, y, groups, stacked, args.best, against, post_hoc, args.n_boot,
                                group_bootstrap=args.group_bootstrap)
         strong, rows = label_audit(names, p, y, args.strong_auc, args.top)
         ps = p[:, [names.index(n) for n in strong]]
@@ -490,10 +503,12 @@ def main(argv: list[str] | None = None) -> int:
             # the PAndAS labels.csv has the catalogue provenance; another folder may not
             return str(t[name][i]) if name in t.colnames else ""
 
+        # rows of the kept cutouts -> rows of labels.csv
+        rows_csv = rows_kept[rows]
         listed = [{"row": int(i), "file": cs.files[i], "label": col("label", i), "object_id": str(cs.groups[i]),
                    "source_table": col("source_table", i), "catalogue_class": col("catalogue_class", i),
-                   "mean_p_cluster": float(ps[i].mean()), "min_p": float(ps[i].min()), "max_p": float(ps[i].max()),
-                   "p_stack_lr": float(stacked["stack-lr"][i])} for i in rows]
+                   "mean_p_cluster": float(ps[j].mean()), "min_p": float(ps[j].min()), "max_p": float(ps[j].max()),
+                   "p_stack_lr": float(stacked["stack-lr"][j])} for i, j in zip(rows_csv, rows)]
         keep = np.setdiff1d(np.arange(y.size), rows)
         without = {n: {"auc": _auc(y[keep], q[keep]), "f1": bench._metrics()["f1"](y[keep], q[keep]),
                        "auc_all": _auc(y, q), "f1_all": bench._metrics()["f1"](y, q)}
@@ -512,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
             audit_md.append(f"| {n} | {d['auc_all']:.3f} / {d['auc']:.3f} | {d['f1_all']:.3f} / {d['f1']:.3f} |")
         titles = [f"{j}. {r['label']} P={r['mean_p_cluster']:.2f}\n{r['object_id']}, {r['source_table'][:24]} "
                   f"({r['catalogue_class']})" for j, r in enumerate(listed, 1)]
-        summary = (f"Candidates: {len(names)} ({', '.join(names)}).\n\n" + text + "\n\nLabel audit.\n\n"
+        summary = (f"Candidates: {len(names)} ({', '.join(names)}).\n\n{left_line}.\n\n" + text + "\n\nLabel audit.\n\n"
                    + "\n".join(audit_md) + "\n")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -520,22 +535,26 @@ def main(argv: list[str] | None = None) -> int:
                 for method in stacked:
                     for d in info[method]:
                         test = np.asarray(d["test"])
-                        # real_pandas.py's fold-file form: --summarise and real_pandas_errors read these
-                        fold = {"test": d["test"], "p": stacked[method][test].tolist(), "train_s": d["seconds"],
-                                "infer_s": 0.0,
+                        # real_pandas.py's fold-file form (rows of labels.csv): --summarise and real_pandas_errors
+                        # read these
+                        fold = {"test": rows_kept[test].tolist(), "p": stacked[method][test].tolist(),
+                                "train_s": d["seconds"], "infer_s": 0.0,
                                 "weights": f"nested {method} of {len(names)} candidates ({n_runs} stored runs)",
                                 "model": method, "fold": d["fold"], "n_folds": args.n_folds, "seed": args.seed,
                                 "choice": {k: v for k, v in d.items() if k not in ("test", "seconds", "fold")}}
                         (tmp / f"{method}_fold{d['fold']}.json").write_text(json.dumps(fold))
                 (tmp / "stack.json").write_text(json.dumps(
-                    {"candidates": names, "left_out": skipped, "runs_dir": str(args.runs_dir), "best": args.best,
+                    {"candidates": names, "left_out": skipped,
+                     "unclassified_left_out": {"blank": np.flatnonzero(blank).tolist(), "of": int(blank.size),
+                                               "centre_no_data": np.flatnonzero(centre).tolist()},
+                     "runs_dir": str(args.runs_dir), "best": args.best,
                      "against": against, "post_hoc": post_hoc, "n_boot": args.n_boot, "figures": figures,
                      "C_grid": list(C_GRID), "m_grid": list(M_GRID)}, indent=1))
                 (tmp / "audit.json").write_text(json.dumps(
                     {"strong_auc": args.strong_auc, "strong": strong, "n_all_wrong": n_wrong, "top": listed,
                      "without_top": without}, indent=1))
                 (tmp / "summary.md").write_text(summary)
-                gallery(cs.images[rows], titles, tmp / "label_audit.png")
+                gallery(cs.images[rows_csv], titles, tmp / "label_audit.png")
     except StarclassError as exc:
         print(f"real_pandas_stack: {exc}", file=sys.stderr)
         return 2

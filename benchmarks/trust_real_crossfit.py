@@ -33,7 +33,8 @@ many raw rows drawn from the other folds (``raw_rows_curve``, :func:`rows_curve`
 on more rows than one fold's ~99 validation rows help?
 
 Cutouts that ``classify --stamps`` leaves unclassified (a blank, constant, image, or no data at the
-cutout's centre: :func:`unclassified_cutouts`, with the package's own tests) are left out of every
+cutout's centre: :func:`starclass.learn.cutouts.unclassified_cutouts`, the function ``classify --stamps``
+calls, through ``real_pandas.py``'s ``unclassified_rows``, which its ``--summarise`` uses too) are left out of every
 score, as they get no probabilities from ``classify``; the output says how many and which rows
 (``left_out`` in the JSON). Until 2026-12-06 they were scored: 2 blank cutouts of the 869
 (rows 231 and 551 of ``labels.csv``, 0-based) with the fold models' confident probabilities.
@@ -130,26 +131,6 @@ def load_oof_sets(results: Path, run: str, key: str, n_rows: int,
     return sets
 
 
-def stamp_size_of(results: Path, run: str) -> int:
-    """The stamp size a run's models were given (``stamp_size`` of its fold files; 64, m31-real's, if not kept).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = (d / "m_fold0.json").write_text('{"test": [0], "stamp_size": 128}')
-    >>> stamp_size_of(d, "m"), stamp_size_of(d, "other")
-    (128, 64)
-    """
-    from starclass.learn.config import get_preset
-
-    for f in sorted(results.glob(f"{run}_fold*.json")):
-        size = json.loads(f.read_text()).get("stamp_size")
-        if size:
-            return int(size)
-    return int(get_preset("m31-real").stamp_size)
-
-
 def one_view_map_tta(results: Path, run: str, n_rows: int) -> np.ndarray | None:
     """P(cluster) under TTA with each fold's map fitted *without* TTA: what ``classify --tta`` gave before 2026-12-05.
 
@@ -178,52 +159,6 @@ def one_view_map_tta(results: Path, run: str, n_rows: int) -> np.ndarray | None:
         raw = np.asarray(d["p_tta_raw"], float)
         p[np.asarray(d["test"], int)] = temper(np.c_[raw, 1.0 - raw], cal["temperature"])[:, 0]
     return p
-
-
-def unclassified_cutouts(images: np.ndarray, cfg) -> tuple[np.ndarray, np.ndarray]:
-    """Which cutouts ``classify --stamps`` leaves unclassified: (blank, centre without data), each bool ``[N]``.
-
-    The tests of :func:`starclass.learn.cutouts.classify_cutouts`, called as it calls them: a
-    cutout whose model input is constant in some band
-    (:func:`starclass.learn.classify.blank_bands`) is blank; one that is not blank but has no data
-    at its own centre pixel (:func:`starclass.stamps.images.cutout_centre_no_data`) is the other
-    kind. Neither gets probabilities there (``class_pred`` 0), so neither can be scored here.
-
-    Examples
-    --------
-    >>> from starclass.learn.config import get_preset
-    >>> img = np.random.default_rng(0).random((3, 1, 16, 16)).astype("f4")
-    >>> img[1] = 7.0                      # a constant image
-    >>> img[2, 0, 6:10, 6:10] = np.nan    # no data at the centre
-    >>> blank, centre = unclassified_cutouts(img, get_preset("m31-real", stamp_size=16))
-    >>> blank.tolist(), centre.tolist()
-    ([False, True, False], [False, False, True])
-    """
-    from starclass.learn.classify import blank_bands
-    from starclass.stamps.images import cutout_centre_no_data, cutout_inputs
-
-    blank = blank_bands(cutout_inputs(images, cfg), cfg).any(axis=1)
-    centre = cutout_centre_no_data(images, cfg) & ~blank
-    return blank, centre
-
-
-def left_out_line(blank: np.ndarray, centre: np.ndarray) -> str:
-    """The line that says which cutouts were left out, as :func:`unclassified_cutouts` found them.
-
-    Examples
-    --------
-    >>> print(left_out_line(np.array([False, True, False, True]), np.zeros(4, bool)))
-    left out 2 of 4 cutouts that classify --stamps leaves unclassified: 2 blank (rows 1, 3, 0-based)
-    >>> print(left_out_line(np.zeros(3, bool), np.zeros(3, bool)))
-    left out 0 of 3 cutouts: classify --stamps classifies every one
-    """
-    n = int(blank.sum() + centre.sum())
-    if n == 0:
-        return f"left out 0 of {blank.size} cutouts: classify --stamps classifies every one"
-    parts = [f"{int(m.sum())} {what} (rows {', '.join(str(int(i)) for i in np.flatnonzero(m))}, 0-based)"
-             for m, what in ((blank, "blank"), (centre, "without data at the centre")) if m.any()]
-    return (f"left out {n} of {blank.size} cutouts that classify --stamps leaves unclassified: "
-            + "; ".join(parts))
 
 
 def set_scores(sets: np.ndarray, y: np.ndarray, coverage: float = 0.9) -> dict:
@@ -448,13 +383,15 @@ def main(argv: list[str] | None = None) -> int:
     # class 1 (cluster) -> index 0, class 2 (non-cluster) -> index 1, as the models' prob columns
     y = label_classes(cs, get_preset("m31-real").label_map) - 1
     out = {}
+    # the rows classify --stamps leaves unclassified: one rule for this script and real_pandas.py --summarise
+    bench = _load("real_pandas")
     found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for run in a.runs.split(","):
         # the cutouts classify --stamps leaves unclassified, tested at the run's stamp size as its models saw them
-        size = stamp_size_of(Path(a.results), run.strip())
+        size = bench.stamp_size_of(Path(a.results), run.strip())
         if size not in found:
-            found[size] = unclassified_cutouts(cs.images, get_preset("m31-real", stamp_size=size))
-            print(f"stamp size {size}: {left_out_line(*found[size])}", file=sys.stderr)
+            found[size] = bench.unclassified_rows(cs.images, [size])
+            print(f"stamp size {size}: {bench.left_out_line(*found[size])}", file=sys.stderr)
         blank, centre = found[size]
         keep = ~(blank | centre)
         left_out = {"rows": np.flatnonzero(~keep).tolist(), "blank": np.flatnonzero(blank).tolist(),

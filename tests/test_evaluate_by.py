@@ -178,6 +178,11 @@ def test_real_pandas_errors_pools_the_folds(tmp_path):
     data.mkdir()
     Table({"file": [f"f{i}.png" for i in range(4)], "label": ["cluster", "cluster", "galaxy", "galaxy"],
            "ra": [10.68, 10.9, 11.5, 12.0], "dec": [41.27, 41.3, 40.0, 42.0]}).write(data / "labels.csv")
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for i in range(4):  # the cutouts: which classify --stamps leaves unclassified (none here) is read from them
+        Image.fromarray(rng.integers(0, 255, (16, 16), dtype=np.uint8)).save(data / f"f{i}.png")
     dest = tmp_path / "oof.csv"
     assert bench.main(["--data", str(data), "--out", str(out), "--runs", "a,b", "-o", str(dest)]) == 0
     t = Table.read(dest)

@@ -47,30 +47,95 @@ def _pandas_truth() -> np.ndarray:
         return np.array([0 if row["label"] == "galaxy" else 1 for row in csv.DictReader(fh)])
 
 
-def _pooled(run: str, key: str) -> tuple[np.ndarray, np.ndarray]:
+def _pooled(run: str, key: str, keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A run's pooled out-of-fold rows and P(cluster); with ``keep`` (bool per cutout), those rows only."""
     files = sorted((BENCH / "results_real_pandas").glob(f"{run}_fold[0-9].json"))
     if len(files) != 5:
         pytest.skip(f"{run}: {len(files)} of 5 fold files")
     folds = [json.loads(f.read_text()) for f in files]
-    return (np.concatenate([f["test"] for f in folds]).astype(int),
-            np.concatenate([f[key] for f in folds]).astype(float))
+    idx = np.concatenate([f["test"] for f in folds]).astype(int)
+    p = np.concatenate([f[key] for f in folds]).astype(float)
+    if keep is not None:
+        idx, p = idx[keep[idx]], p[keep[idx]]
+    return idx, p
 
 
-def test_real_images_pandas_rows_are_the_fold_files():
+@pytest.fixture(scope="module")
+def pandas_kept() -> np.ndarray:
+    """The PAndAS cutouts classify --stamps classifies (the package's rule at 64 and 128 px, the runs' sizes)."""
+    _need(PANDAS_LABELS)
+    from starclass.io.cutout_folders import read_cutout_folder
+    from starclass.learn.config import get_preset
+    from starclass.learn.cutouts import unclassified_cutouts
+
+    images = read_cutout_folder(PANDAS_LABELS).images
+    keep = np.ones(len(images), bool)
+    for size in (64, 128):
+        keep &= ~np.logical_or(*unclassified_cutouts(images, get_preset("m31-real", stamp_size=size)))
+    return keep
+
+
+def _summary_row(path: Path, row: str) -> list[str]:
+    """The cells (accuracy, AUC, F1, ...) of a ``real_pandas.py --summarise`` row starting ``| row |``."""
+    line = next(r for r in path.read_text(encoding="utf-8").splitlines() if r.startswith(f"| {row} |"))
+    return [c.strip() for c in line.split("|")[4:9]]
+
+
+def test_real_images_pandas_rows_are_the_fold_files(pandas_kept):
     from sklearn.metrics import f1_score, roc_auc_score
 
     _need(PANDAS_LABELS, BENCH / "results_real_pandas")
     y = _pandas_truth()
-    idx, p = _pooled("resnet18-n128-long-x3-gpu", "p_tta")
+    # since 2026-12-06 the 2 blank cutouts classify --stamps leaves unclassified are not scored
+    assert np.flatnonzero(~pandas_kept).tolist() == [231, 551]
+    idx, p = _pooled("resnet18-n128-long-x3-gpu", "p_tta", pandas_kept)
+    assert idx.size == 867
     auc, f1 = roc_auc_score(y[idx], p), f1_score(y[idx], p >= 0.5)
-    assert f"| {auc:.3f} [" in _stands_row("real_images.md", "real PAndAS cutouts, cluster vs galaxy")
-    assert f"| {f1:.3f} [" in _stands_row("real_images.md", "... and F1")
+    # the figures with their intervals, as the summary of that day (intervals over cutouts, as before) has them
+    cutouts = BENCH / "results_real_pandas" / "summary_headline_cutouts_2026-12-06.md"
+    _need(cutouts)
+    text = cutouts.read_text(encoding="utf-8")
+    assert "left out 2 of 869 cutouts that classify --stamps leaves unclassified: 2 blank (rows 231, 551" in text
+    assert "resample the 867 cutouts one by one" in text
+    best = _summary_row(cutouts, "resnet18-n128-long-x3-gpu (3 members) | 0,1,2,3,4 | 8x")
+    assert best[1].startswith(f"{auc:.3f} [") and best[2].startswith(f"{f1:.3f} [")
+    assert f"| {best[1]} (`resnet18-n128-long-x3-gpu`, 8x TTA, five grouped folds, 867 cutouts)" in \
+        _stands_row("real_images.md", "real PAndAS cutouts, cluster vs galaxy")
+    assert f"| {best[2]} (same run)" in _stands_row("real_images.md", "... and F1")
     row = _stands_row("real_images.md", "ahead of both baselines")
     for run, words in (("trees", "bagged trees on pixels AUC"), ("morph", "boosting on morphology")):
-        i, q = _pooled(run, "p")
-        assert f"{words} {roc_auc_score(y[i], q):.3f} [" in row, (run, row)
+        i, q = _pooled(run, "p", pandas_kept)
+        base = roc_auc_score(y[i], q)
+        cell = _summary_row(cutouts, f"{run} | 0,1,2,3,4 | no")[1]
+        assert cell.startswith(f"{base:.3f} [") and f"{words} {cell}" in row, (run, row)
         # and the best run is ahead of it
-        assert auc > roc_auc_score(y[i], q)
+        assert auc > base
+
+
+def test_real_images_blank_cutouts_section_is_the_summaries():
+    """The dated section's before (869) and after (867) figures are those of the summaries of each day."""
+    folder = BENCH / "results_real_pandas"
+    files = {(day, unit): folder / f"summary_headline_{unit}_{day}.md" for day in ("2026-12-05", "2026-12-06")
+             for unit in ("cutouts", "objects")}
+    _need(*files.values())
+    text = (ROOT / "docs" / "real_images.md").read_text(encoding="utf-8")
+    section = text.split("### Blank cutouts left out (2026-12-06)", 1)[1].split("\n### ", 1)[0]
+
+    def interval(cell: str) -> str:
+        return cell[cell.index("["):]
+
+    for run, label in (("resnet18-n128-long-x3-gpu (3 members) | 0,1,2,3,4 | 8x", "`resnet18-n128-long-x3-gpu` +TTA"),
+                       ("resnet18-n128-e20 | 0,1,2,3,4 | 8x", "`resnet18-n128-e20` +TTA"),
+                       ("trees | 0,1,2,3,4 | no", "`trees`"), ("morph | 0,1,2,3,4 | no", "`morph`")):
+        cells = {k: _summary_row(f, run) for k, f in files.items()}
+        before = (f"{cells['2026-12-05', 'cutouts'][1]} / {interval(cells['2026-12-05', 'objects'][1])}")
+        after = (f"{cells['2026-12-06', 'cutouts'][1]} / {interval(cells['2026-12-06', 'objects'][1])}")
+        assert f"| {label}, AUC | {before} | {after} |" in section, (label, before, after)
+    ttacal = {day: folder / f"summary_resnet18-n128-e20-ttacal_{day}.md" for day in ("2026-12-05_night", "2026-12-06")}
+    _need(*ttacal.values())
+    b, a = (_summary_row(f, "resnet18-n128-e20-ttacal | 0,1,2,3,4 | 8x") for f in ttacal.values())
+    assert f"| `resnet18-n128-e20-ttacal` +TTA, AUC (objects) | {b[1]} | {a[1]} |" in section
+    assert "left out 2 of 869" in ttacal["2026-12-06"].read_text(encoding="utf-8")
 
 
 def test_real_images_simulation_only_row_is_the_seed_files():
@@ -203,3 +268,26 @@ def test_uncertainty_active_learning_row_is_the_confirmation_runs():
     row = _stands_row("uncertainty.md", "active learning")
     assert f"{np.mean(at300):.3f} at 300 objects (half the pool) against {np.mean(ref):.3f}" in row, row
     assert f"+{gap.mean():.3f} ± {gap.std(ddof=1) / np.sqrt(gap.size):.3f}" in row, row
+
+
+def test_uncertainty_sixth_run_tables_are_their_jsons():
+    """The Sixth run's main table: the 867 rows of 2026-12-06's JSON, and the 869 rows of before, each from its file."""
+    after, before = (BENCH / f"results_trust_real_crossfit_{d}.json" for d in ("2026-12-06", "2026-12-05"))
+    _need(after, before)
+    text = (ROOT / "docs" / "uncertainty.md").read_text(encoding="utf-8")
+    sixth = text.split("### Sixth run", 1)[1]
+    new_table = sixth.split("| run (867 out-of-fold cutouts) | ECE as trained |", 1)[1].split("\n\n", 1)[0]
+    old_table = sixth.split("| run (869 out-of-fold cutouts; before) | ECE as trained |", 1)[1].split("\n\n", 1)[0]
+    for path, table, n in ((after, new_table, 867), (before, old_table, 869)):
+        r = json.loads(path.read_text())
+        for run in ("resnet18-n128-e20 +TTA", "resnet18-n128-e20", "resnet18-n128 +TTA", "resnet18-n128",
+                    "compact-ft-sim12 +TTA", "compact-ft +TTA"):
+            d = r[run]
+            assert d["n"] == n
+            t, temp, vec = d["as_trained"], d["cross_fitted"]["temperature"], d["cross_fitted"]["vector"]
+            floor, cov = t["ece_floor_mean_p95"], temp["coverage"]
+            row = next(ln for ln in table.splitlines() if ln.replace("**", "").startswith(f"| {run} |"))
+            cells = [c.strip().strip("*") for c in row.split("|")[1:-1]]
+            assert cells[1:6] == [f"{t['ece']:.3f}", f"{floor[0]:.3f} / {floor[1]:.3f}", f"{temp['ece']:.3f}",
+                                  f"{vec['ece']:.3f}", f"{cov[0]:.3f} / {cov[1]:.3f}"], (path.name, row)
+            assert cells[7] == f"{temp['mean_set_size']:.2f}", (path.name, row)

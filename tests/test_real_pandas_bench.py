@@ -441,7 +441,8 @@ def test_summary_refuses_an_unknown_name_before_any_work_with_the_close_names(tm
     # and from main: exit 2 with the message, not a traceback
     monkeypatch.setattr(mod, "summarise", lambda *a, **k: (_ for _ in ()).throw(StarclassError("--best 'x': why")))
     monkeypatch.setattr(mod, "read_cutout_folder", lambda *a, **k: None)
-    monkeypatch.setattr(mod, "add_regions", lambda cs: argparse.Namespace(groups=groups))
+    monkeypatch.setattr(mod, "add_regions", lambda cs: argparse.Namespace(
+        groups=groups, images=rng.random((40, 1, 16, 16)).astype("f4")))
     monkeypatch.setattr(mod, "label_classes", lambda *a: y)
     assert mod.main([*args, "--best", "best +TTA"]) == 2
     assert "real_pandas: --best 'x': why" in capsys.readouterr().out
@@ -557,3 +558,83 @@ def test_a_fold_stores_what_classify_tta_writes_and_the_maps_it_came_from(monkey
         np.testing.assert_allclose(np.asarray(out["prob_1"], float), res[p_key], atol=1e-6)
         assert [str(s) for s in out["pred_set"]] == res[s_key]
     assert {"1", "2"} & set(res["pred_set_tta"]), "every set holds both classes: too few calibration rows to test"
+
+
+# ----------------------------------------------------------------------------- unclassified cutouts (2026-12-06)
+
+
+def _blank_folder(d, n: int, blank_rows, size: int = 32, seed: int = 3):
+    """A labelled one-band folder of ``n`` NPY cutouts (m31-real labels, one object each), blank at ``blank_rows``."""
+    rng = np.random.default_rng(seed)
+    y = (np.arange(n) % 2 == 0).astype(int)  # 1: cluster
+    lines = ["file,label,object_id"]
+    for i in range(n):
+        img = rng.normal(10.0, 1.0, (size, size)).astype("f4")
+        if i in blank_rows:
+            img[:] = 3.0
+        np.save(d / f"c{i}.npy", img)
+        lines.append(f"c{i}.npy,{'cluster' if y[i] else 'galaxy'},obj{i}")
+    (d / "labels.csv").write_text("\n".join(lines) + "\n")
+    return y
+
+
+def test_summary_leaves_out_the_cutouts_classify_leaves_unclassified_and_says_which(tmp_path, capsys):
+    """real_pandas.py --summarise scored every cutout, blank ones too, with the fold models' confident P(cluster);
+    classify --stamps gives a blank cutout none. Now they are left out of every row and the summary names them."""
+    mod = _module()
+    data, runs = tmp_path / "data", tmp_path / "runs"
+    data.mkdir(), runs.mkdir()
+    n, blank = 80, [5, 40, 63]
+    y = _blank_folder(data, n, blank)
+    rng = np.random.default_rng(2)
+    p = np.clip(0.3 * y + rng.uniform(0, 0.7, n), 0, 1)
+    p[blank] = np.where(y[blank] == 1, 0.001, 0.999)  # confidently wrong, as a network is on a blank image
+    fold = np.arange(n) % 5
+    for k in range(5):
+        i = np.flatnonzero(fold == k)
+        (runs / f"compact_fold{k}.json").write_text(json.dumps(
+            {"test": i.tolist(), "p": p[i].tolist(), "p_tta": p[i].tolist(), "train_s": 1.0, "infer_s": 0.1,
+             "infer_tta_s": 0.2, "stamp_size": 32}))
+        (runs / f"trees_fold{k}.json").write_text(json.dumps(
+            {"test": i.tolist(), "p": (1 - p[i]).tolist(), "train_s": 1.0, "infer_s": 0.1}))
+    keep = np.setdiff1d(np.arange(n), blank)
+
+    def auc_cell(text, row):
+        line = next(r for r in text.splitlines() if r.startswith(f"| {row} |"))
+        return line.split("|")[5].strip().split(" ")[0]
+
+    base = ["--summarise", "--out", str(runs), "--data", str(data), "--n-boot", "20"]
+    assert mod.main(base) == 0
+    text = capsys.readouterr().out
+    assert "left out 3 of 80 cutouts that classify --stamps leaves unclassified: 3 blank (rows 5, 40, 63, 0-based)" \
+        in text.splitlines()[1]
+    assert "not the 77 cutouts one by one" in text.splitlines()[0]
+    assert auc_cell(text, "compact") == f"{roc_auc_score(y[keep], p[keep]):.3f}"
+    assert auc_cell(text, "trees") == f"{roc_auc_score(y[keep], 1 - p[keep]):.3f}"  # every run on the same rows
+    assert "- trees | auc |" in text and text.rstrip().endswith("| 77 |")  # the paired differences too
+    assert f"{roc_auc_score(y, p):.3f}" != auc_cell(text, "compact")  # scoring them would have moved it
+    # as every table before 2026-12-06: all of them, said so
+    assert mod.main([*base, "--keep-unclassified"]) == 0
+    text = capsys.readouterr().out
+    assert auc_cell(text, "compact") == f"{roc_auc_score(y, p):.3f}"
+    assert "scored all 80 cutouts, the 3 that classify --stamps leaves unclassified among them" in text
+    # per object: an object whose only cutout is blank is not scored either
+    assert mod.main([*base, "--per-object"]) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0] == "95% intervals resample the 77 objects (one row each)"
+
+
+def test_unclassified_rows_is_the_packages_rule_at_every_stamp_size():
+    from starclass.learn.config import get_preset
+    from starclass.learn.cutouts import unclassified_cutouts
+
+    mod = _module()
+    img = np.random.default_rng(0).random((5, 1, 128, 128)).astype("f4")
+    img[1] = 7.0
+    img[3, 0, 60:68, 60:68] = np.nan  # no data at the centre
+    blank, centre = mod.unclassified_rows(img, [64, 128, 64])
+    assert blank.tolist() == [False, True, False, False, False]
+    assert centre.tolist() == [False, False, False, True, False]
+    for size in (64, 128):
+        b, c = unclassified_cutouts(img, get_preset("m31-real", stamp_size=size))
+        assert not (b & ~blank).any() and not (c & ~centre).any()

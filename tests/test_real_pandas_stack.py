@@ -247,3 +247,59 @@ def test_an_unknown_name_is_refused_before_any_work_with_the_close_names(tmp_pat
     err = capsys.readouterr().err
     assert "--best 'noise +TTA' is no candidate; did you mean 'noise'" in err, err
     assert not out.exists()
+
+
+def test_the_cutouts_classify_leaves_unclassified_are_neither_stacked_nor_scored(tmp_path, capsys, monkeypatch):
+    """real_pandas_stack.py stacked and scored every cutout, the blank ones too (2 of the 869), with the fold models'
+    confident P(cluster); classify --stamps gives them none. Now they are left out, as real_pandas.py --summarise
+    leaves them out, and the output names them; the fold files written are still whole for real_pandas_errors."""
+    mod = _module()
+    for name, method in (("C_GRID", "stack-lr"), ("C_GRID_RAW", "stack-lr-raw"), ("M_GRID", "stack-mean")):
+        monkeypatch.setattr(mod, name, _grid(method))
+    data = tmp_path / "data"
+    y = _cutout_folder(data)
+    blank = [3, 20]
+    lines = (data / "labels.csv").read_text().splitlines()
+    for i in blank:  # a constant image: blank at every stamp size
+        Image.fromarray(np.full((16, 16), 90, np.uint8)).save(data / lines[i + 1].split(",")[0])
+    from starclass.io.cutout_folders import label_classes, read_cutout_folder
+    from starclass.learn.config import get_preset
+    from starclass.learn.cutouts import group_folds
+
+    cs = read_cutout_folder(data / "labels.csv", group_column="object_id")
+    folds = group_folds(label_classes(cs, get_preset("m31-real").label_map), cs.groups, 5, seed=0)
+    rng = np.random.default_rng(3)
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for name, spread in (("best", 0.25), ("second", 0.3)):
+        p = np.clip(0.5 + spread * (2 * y - 1) + rng.normal(0, 0.2, y.size), 0.01, 0.99)
+        p[blank] = np.where(y[blank] == 1, 0.001, 0.999)  # confidently wrong, as a network is on a blank image
+        _fold_files(runs, name, folds, p)
+    out = tmp_path / "stack"
+    args = ["--data", str(data), "--runs-dir", str(runs), "-o", str(out), "--n-boot", "10", "--best", "best +TTA",
+            "--against", "second", "--post-hoc", "", "--strong-auc", "0.6", "--top", "4"]
+    assert mod.main(args) == 0
+    said = f"left out 2 of {y.size} cutouts that classify --stamps leaves unclassified: 2 blank (rows 3, 20, 0-based)"
+    assert said in capsys.readouterr().out and said in (out / "summary.md").read_text()
+    stack = json.loads((out / "stack.json").read_text())
+    assert stack["unclassified_left_out"]["blank"] == blank
+    keep = np.setdiff1d(np.arange(y.size), blank)
+    # the best run's figures are those of the kept rows
+    best = load_benchmark("real_pandas_errors").pooled_probability(runs, "best +TTA", y.size)
+    assert stack["figures"]["cutouts"]["best +TTA"]["auc"] == pytest.approx(roc_auc_score(y[keep], best[keep]))
+    # the stacked folds hold every kept row of labels.csv once, and no blank one
+    rows = np.concatenate([json.loads((out / f"stack-lr_fold{k}.json").read_text())["test"] for k in range(5)])
+    assert sorted(rows.tolist()) == keep.tolist()
+    # the label audit names rows of labels.csv
+    audit = json.loads((out / "audit.json").read_text())
+    assert all(cs.files[r["row"]] == r["file"] and r["row"] not in blank for r in audit["top"])
+    # and real_pandas_errors writes them as classify does: class_pred 0, no probabilities
+    errors = load_benchmark("real_pandas_errors")
+    table = tmp_path / "oof.csv"
+    assert errors.main(["--data", str(data), "--out", str(out), "--runs", "stack-lr", "-o", str(table)]) == 0
+    assert said in capsys.readouterr().out
+    from astropy.table import Table
+
+    t = Table.read(table)
+    assert np.flatnonzero(np.asarray(t["class_pred"]) == 0).tolist() == blank
+    assert np.isnan(np.asarray(t["prob_1"], float)[blank]).all() and np.isfinite(np.asarray(t["prob_1"])[keep]).all()

@@ -188,28 +188,6 @@ def test_cutouts_classify_leaves_unclassified_are_left_out_and_said(xf, tmp_path
     assert abs(tc.scores(np.c_[p, 1 - p], y)["ece"] - want) > 0.005  # scoring them would have moved it
 
 
-def test_unclassified_cutouts_are_the_ones_classify_leaves_out(xf, tmp_path):
-    """The benchmark's test is classify_cutouts' own: the rows it finds are those classify leaves at class_pred 0."""
-    import warnings
-
-    from conftest import write_untrained_model
-    from starclass.io.cutout_folders import read_cutout_folder
-    from starclass.learn.config import get_preset
-    from starclass.learn.cutouts import classify_cutouts
-
-    cfg = get_preset("m31-real", stamp_size=16, architecture="compact", scales=[1.0])
-    model = write_untrained_model(tmp_path / "model", cfg)
-    _cutout_folder(tmp_path, 12, [2, 9])
-    cs = read_cutout_folder(tmp_path / "labels.csv")
-    cs.images[5, 0, 7:9, 7:9] = np.nan  # no data at the centre of row 5
-    blank, centre = xf.unclassified_cutouts(cs.images, cfg)
-    assert np.flatnonzero(blank).tolist() == [2, 9] and np.flatnonzero(centre).tolist() == [5]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the blank and no-data warnings: their own tests
-        out = classify_cutouts(cs, model, coverage=None)
-    np.testing.assert_array_equal(np.asarray(out["class_pred"]) == 0, blank | centre)
-
-
 def test_the_maps_are_cross_fitted_on_the_raw_rows_too(xf, tmp_path):
     """Each fold's own map moved its stored rows its own way; the map cross-fitted on the raw rows does not see that."""
     from starclass.learn.calibration import temper

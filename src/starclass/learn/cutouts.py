@@ -72,7 +72,7 @@ from starclass.stamps.images import (
 )
 
 __all__ = ["centre_no_data_note", "classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note",
-           "fit_cutouts", "group_folds", "group_validation", "runaway_zscore_note"]
+           "fit_cutouts", "group_folds", "group_validation", "runaway_zscore_note", "unclassified_cutouts"]
 
 
 def colour_note(cutouts: CutoutSet, config: TaskConfig) -> str | None:
@@ -653,6 +653,47 @@ def zero_padding_note(padded: np.ndarray, share: np.ndarray, files: Sequence[str
             "unclassified")
 
 
+def unclassified_cutouts(images: np.ndarray, config: TaskConfig, *,
+                         inputs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Which cutouts :func:`classify_cutouts` leaves unclassified (``class_pred`` 0), and why.
+
+    The one rule of ``classify --stamps``, so that a script scoring stored predictions can leave out
+    the same rows: a cutout whose model input is constant in some band
+    (:func:`starclass.learn.classify.blank_bands`) holds no object and is *blank*; one that is not
+    blank but has no data at its own centre pixel in some band
+    (:func:`starclass.stamps.images.cutout_centre_no_data`) would be classified on a filled object.
+
+    Parameters
+    ----------
+    images : numpy.ndarray
+        float ``[N, C, H, W]`` cutouts (``CutoutSet.images``).
+    config : TaskConfig
+        The model's task: its bands, stamp size, scales and normalisation decide the inputs tested.
+    inputs : numpy.ndarray, optional
+        The model inputs of ``images`` (:func:`starclass.stamps.images.cutout_inputs`), when the
+        caller has them already; made from ``images`` otherwise.
+
+    Returns
+    -------
+    blank, centre : numpy.ndarray
+        bool ``[N]`` each; never both True for one row (a blank cutout is said as blank).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> img = np.random.default_rng(0).random((3, 1, 16, 16)).astype("f4")
+    >>> img[1] = 7.0                      # a constant image
+    >>> img[2, 0, 6:10, 6:10] = np.nan    # no data at the centre
+    >>> blank, centre = unclassified_cutouts(img, get_preset("m31-real", stamp_size=16))
+    >>> blank.tolist(), centre.tolist()
+    ([False, True, False], [False, False, True])
+    """
+    if inputs is None:
+        inputs = cutout_inputs(images, config)
+    blank = blank_bands(inputs, config).any(axis=1)
+    return blank, cutout_centre_no_data(images, config) & ~blank
+
+
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,
                      tta: bool = False, batch_size: int = INFERENCE_BATCH_SIZE,
                      device: str | torch.device | None = None,
@@ -733,12 +774,12 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     # sigma out without a word (train warns of the same cutouts)
     if note := runaway_zscore_note(cutouts, np.arange(len(cutouts)), inputs, cfg, what="classified"):
         warnings.warn(note, stacklevel=2)
-    # a blank (constant) image gets confident classes from a network: not classified, flagged
-    blank = blank_bands(inputs, cfg)
-    # a cutout whose own centre pixel has no data (NaN, zero exposure) in some band was classified on a filled
-    # object: not classified, as classify leaves a mosaic candidate whose own pixel is NaN
-    centre = cutout_centre_no_data(cutouts.images, cfg) & ~blank.any(axis=1)  # a blank one is said as blank
-    valid = ~blank.any(axis=1) & ~centre
+    # a blank (constant) image gets confident classes from a network, and a cutout whose own centre pixel has
+    # no data (NaN, zero exposure) in some band was classified on a filled object: neither is classified (a
+    # mosaic candidate whose own pixel is NaN is not either). One function decides it, which the benchmarks
+    # scoring stored predictions call too
+    blank, centre = unclassified_cutouts(cutouts.images, cfg, inputs=inputs)
+    valid = ~blank & ~centre
     res = predict_inputs(loaded, inputs, valid=valid, batch_size=batch_size, tta=tta, device=dev,
                          precision=precision, calibrated=False, threshold=thr, progress=progress)
     # each cutout's smoothing draw of the conformal sets comes from its own input (row_digests): drawn by
@@ -763,7 +804,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     if class_ref is not None:
         cols[CLASS_REF] = class_ref
     if blank.any():
-        cols["blank_bands"] = blank_column(blank, cfg.bands, what="cutouts",
+        # which bands, for the column and its warning (blank_bands' rows any-ed are the rows found above)
+        cols["blank_bands"] = blank_column(blank_bands(inputs, cfg), cfg.bands, what="cutouts",
                                            no_data=cutout_band_no_data(cutouts.images, cfg))
     if centre.any():
         warnings.warn(centre_no_data_note(centre, cutouts.files), stacklevel=2)
@@ -803,7 +845,7 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         "tta": bool(tta),
         "precision": precision_name(amp),
         "source": str(Path(cutouts.source)),
-        "n_blank": int(blank.any(axis=1).sum()),
+        "n_blank": int(blank.sum()),
         # as classify counts them: every row left unclassified, blank or without data at its centre
         "n_unclassified": int((~valid).sum()),
         "n_stamp_no_data": int(partial.sum()),
