@@ -5,7 +5,7 @@ of their task's bands and use no V band, said "f275w ... is used as V (detection
 to use another, give detect and cutouts --bands", as did cutouts (whose --bands orders channels,
 not a V band) and inspect (which has no --bands); info, whose --bands is for LEGUS .tab files,
 pointed to "--bands" without saying whose. Now detect says its own --bands, info says detect's,
-inspect says what it shows as V and that it has no option to choose another, and train,
+inspect says what it shows as V and that detect --bands chooses another, and train,
 classify and cutouts say nothing; ``read_mosaics`` in Python keeps the warning.
 """
 
@@ -60,7 +60,7 @@ def _notes(result) -> list[str]:
     (["inspect", "{d}", "--db", "sqlite:///{o}/l.sqlite", "--init", "--add-user", "ann"],
      "is shown as V (the profile, the contours,"),
     (["inspect", "{d}", "--db", "sqlite:///{o}/l.sqlite", "--init", "--no-prerender"],
-     "inspect has no option to choose another"),
+     "to show another, give detect --bands with it first: inspect shows the band the catalogue was measured with"),
 ])
 def test_commands_that_use_the_v_band_say_it_once_in_their_words(field, runner, tmp_path, args, words):
     r = runner.invoke(cli, [a.format(d=field, o=tmp_path) for a in args])

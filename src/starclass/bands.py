@@ -247,7 +247,8 @@ V_BAND_USES: dict[str | None, tuple[str, str]] = {
              "LEGUS .tab files"),
     "survey": ("is used as V (detection, CI, background)", "a survey has no option to choose another"),
     "inspect": ("is shown as V (the profile, the contours, the typical star's FWHM unless --star-fwhm, and green "
-                "unless --rgb)", "inspect has no option to choose another"),
+                "unless --rgb)", "to show another, give detect --bands with it first: inspect shows the band the "
+                "catalogue was measured with (its detect_v_band)"),
 }
 
 
@@ -281,7 +282,7 @@ def v_band_note(bands: list[str] | tuple[str, ...], command: str | None = None) 
     >>> print(v_band_note(["f275w", "f814w"], "detect"))  # doctest: +ELLIPSIS
     no V band (F555W, F606W, ...) among the bands f275w, f814w: f275w, the first, is used as V ... --bands f814w,f275w)
     >>> print(v_band_note(["f275w", "f814w"], "inspect"))  # doctest: +ELLIPSIS
-    no V band ... f275w, the first, is shown as V (the profile, ...); inspect has no option to choose another
+    no V band ... f275w, the first, is shown as V (the profile, ...); to show another, give detect --bands ...
     """
     if command not in V_BAND_USES:
         raise ValueError(f"command {command!r}: not one of {', '.join(str(c) for c in V_BAND_USES)}")

@@ -72,44 +72,18 @@ def parse_apcorr(text: str | None) -> str | float | dict[str, float] | None:
 def _measure_on_image(ms, given, positions: Path, **kw):
     """``measure`` the rows of ``given`` on the mosaics; the rows off them kept, unmeasured, in their place.
 
-    detect --positions refused a catalogue with 5 of 111 rows off the image, while classify and
-    cutouts warned and flagged the same rows: the 106 others could not be measured at all. Now
-    the check is theirs (:func:`starclass.stamps.extract.refuse_off_image`: a catalogue wholly off
-    is refused, one partly off warned of by id), and the rows off the image stay in the catalogue
-    with NaN photometry and ``masked_frac`` 1 (their whole aperture off the image), so nothing
-    given is lost. Returns the table and the mask of the rows left unmeasured.
+    The check is classify's and cutouts' (:func:`starclass.stamps.extract.refuse_off_image`: a catalogue
+    wholly off is refused, one partly off warned of by id); the measuring is the survey's
+    (:func:`starclass.detect.photometry.measure_on_image`). Returns the table and the mask of the rows
+    left unmeasured.
     """
-    import numpy as np
-    from astropy.table import Table, vstack
-
-    from starclass.detect.photometry import measure
-    from starclass.io.catalog import numeric_column
-    from starclass.schema import MASKED_FRAC, X, Y
-    from starclass.stamps.extract import off_image, refuse_off_image
+    from starclass.detect.photometry import measure_on_image
+    from starclass.stamps.extract import refuse_off_image
 
     what = f"--positions {positions}"  # place_rows gave every row an x, y (or refused it)
     refuse_off_image(given, tuple(ms.shape), what, action="measure",
                      consequence="they are kept unmeasured (NaN photometry, masked_frac 1)", warn=warn)
-    off = off_image(numeric_column(given, X, where=f" in {what}"), numeric_column(given, Y, where=f" in {what}"),
-                    tuple(ms.shape))
-    if not off.any():
-        return measure(ms, given, **kw), off
-    part = measure(ms, given[~off], **kw)
-    part["_row"] = np.flatnonzero(~off)
-    rest = Table({c: given[c][off] for c in part.colnames if c in given.colnames})
-    for c in part.colnames:
-        if c not in rest.colnames and part[c].dtype.kind == "f":
-            # the measured floats read NaN; the counts and flags (crowding, redundant, saturated) are masked
-            rest[c] = np.full(int(off.sum()), 1.0 if c == MASKED_FRAC else np.nan)
-            rest[c].unit = part[c].unit
-    rest["_row"] = np.flatnonzero(off)
-    out = vstack([part, rest], join_type="outer", metadata_conflicts="silent")
-    out.sort("_row")
-    del out["_row"]
-    out.meta = dict(part.meta)
-    out.meta["n_detected"] = len(out)  # every position given is a row of the catalogue
-    out.meta["n_unmeasured_off_image"] = int(off.sum())
-    return out, off
+    return measure_on_image(ms, given, **kw)
 
 
 @command("detect")

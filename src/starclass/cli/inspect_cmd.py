@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import typer
@@ -18,7 +19,6 @@ from starclass.cli._app import (
     pixel_flags,
     require_extra,
     task_option,
-    warn_v_band,
 )
 from starclass.errors import StarclassError, counted
 
@@ -188,6 +188,7 @@ def _check_catalogue_on_mosaics(data_dir: Path, catalogue, predictions, *, conse
         mosaic_files,
         read_candidates,
         refuse_xy_off_sky,
+        shown_v_band,
     )
     from starclass.io.catalog import place_on_mosaics
     from starclass.io.mosaic import read_mosaics
@@ -203,8 +204,11 @@ def _check_catalogue_on_mosaics(data_dir: Path, catalogue, predictions, *, conse
     except StarclassError:
         return
     mosaics = read_mosaics(images, require_zeropoint=False, warn_v_band=False)
-    warn_v_band(mosaics, "inspect")
     table = read_candidates(cat_path, require_xy=False)
+    # the band serving will show as V: the catalogue's detect band where it records one
+    _, note = shown_v_band(table, list(mosaics.bands), cat_path)
+    if note is not None:
+        warnings.warn(note, stacklevel=2)
     # a catalogue of another field whose x, y fall on these mosaics: refused here, as serving refuses it
     refuse_xy_off_sky(table, mosaics.wcs, cat_path)
     table = place_on_mosaics(table, mosaics, cat_path)

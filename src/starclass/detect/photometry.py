@@ -1496,3 +1496,85 @@ fwhm_radius, mci_fiducial_fwhm, psf_fwhm, psf_beta, eff_gamma, max_correction, p
         psf_beta=psf_beta, eff_gamma=eff_gamma, max_correction=max_correction, progress=progress,
         chunk=chunk)
     return phot(mosaics, table)
+
+
+def measure_on_image(mosaics: Mosaics, table: Table, **settings: Any) -> tuple[Table, np.ndarray]:
+    """:func:`measure` the rows of ``table`` on the mosaics; the rows off them kept, unmeasured, in place.
+
+    :func:`measure` refuses a table with any row off the image, so one row of another field cost the
+    whole list its photometry, while classify and cutouts keep and flag such rows. Here the rows on
+    the image are measured as they would be alone (the others count in no crowding), and each row
+    off it (or without a position) stays where it was, with NaN photometry, ``masked_frac`` 1 (its
+    whole aperture off the image) and its counts and flags (``crowding``, ``redundant``,
+    ``saturated``) masked; ``ra``, ``dec`` come from the WCS where the table had none, as for the
+    others. Nothing is said: the caller warns of the rows, in its own words, by
+    :func:`starclass.stamps.extract.refuse_off_image` (``detect --positions`` before it measures; a
+    survey once per field, its tiles measuring after it).
+
+    Parameters
+    ----------
+    mosaics
+        As for :func:`measure`.
+    table
+        Candidates with 0-based ``x``, ``y``; ``id`` is added (1..N, over every row) when missing.
+    **settings
+        :func:`measure`'s keyword arguments.
+
+    Returns
+    -------
+    table : astropy.table.Table
+        Every row of ``table`` in its order, the measured columns added; where some are off the image,
+        ``meta["n_detected"]`` counts them all and ``meta["n_unmeasured_off_image"]`` those off it.
+    off : numpy.ndarray
+        bool ``[N]``: the rows left unmeasured.
+
+    Raises
+    ------
+    StarclassError
+        As :func:`measure` does (the rows on the image measured, an image with no usable pixel refused
+        even where no row is on it). A table wholly off the image comes back wholly unmeasured: the
+        commands refuse such a list first (a survey tile may hold only rows off the image).
+
+    Examples
+    --------
+    >>> from starclass.datasets.fields import synthetic_field
+    >>> mosaics, truth = synthetic_field((96, 96), n_sources=5, seed=1)
+    >>> given = truth["x", "y"]
+    >>> given["x"][1] = 500.0  # off the 96 x 96 image
+    >>> out, off = measure_on_image(mosaics, given, aperture_correction=None)
+    >>> off.tolist(), len(out), out.meta["n_unmeasured_off_image"], float(out["masked_frac"][1])
+    ([False, True, False, False, False], 5, 1, 1.0)
+    >>> bool(np.isnan(out["mag_f555w"][1])), bool(np.isfinite(out["mag_f555w"][0]))
+    (True, True)
+    """
+    from astropy.table import vstack
+
+    from starclass.io.catalog import numeric_column
+    from starclass.schema import MASKED_FRAC
+    from starclass.stamps.extract import off_image
+
+    off = off_image(numeric_column(table, X), numeric_column(table, Y), tuple(mosaics.shape))
+    if not off.any():
+        return measure(mosaics, table, **settings), off
+    table = Table(table, copy=False)
+    if ID not in table.colnames:
+        # measure numbers a table without ids 1..N: numbered over every row, not over those measured
+        table[ID] = np.arange(1, len(table) + 1, dtype=np.int64)
+    part = measure(mosaics, table[~off], **settings)
+    part["_row"] = np.flatnonzero(~off)
+    rest = Table({c: table[c][off] for c in part.colnames if c in table.colnames})
+    if RA in part.colnames and RA not in table.colnames:
+        _add_sky_positions(rest, mosaics, np.column_stack([numeric_column(rest, X), numeric_column(rest, Y)]))
+    for c in part.colnames:
+        if c not in rest.colnames and part[c].dtype.kind == "f":
+            # the measured floats read NaN; the counts and flags (crowding, redundant, saturated) are masked
+            rest[c] = np.full(int(off.sum()), 1.0 if c == MASKED_FRAC else np.nan)
+            rest[c].unit = part[c].unit
+    rest["_row"] = np.flatnonzero(off)
+    out = vstack([part, rest], join_type="outer", metadata_conflicts="silent")
+    out.sort("_row")
+    del out["_row"]
+    out.meta = dict(part.meta)
+    out.meta["n_detected"] = len(out)  # every position given is a row of the catalogue
+    out.meta["n_unmeasured_off_image"] = int(off.sum())
+    return out, off

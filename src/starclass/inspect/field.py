@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import Table
 
-from starclass.bands import BANDS, require_bands, ubvi_bands, v_band_note
+from starclass.bands import BANDS, V_BAND_USES, require_bands, ubvi_bands, v_band, v_band_note
 from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
 from starclass.io.catalog import (
@@ -379,6 +379,75 @@ def refuse_xy_off_sky(table: Table, wcs: object, source: str | Path) -> None:
         "rows are then placed through the WCS). classify and cutouts warn of such a catalogue and go on")
 
 
+def shown_v_band(table: Table, bands: list[str], source: str | Path) -> tuple[str, str | None]:
+    """The band inspect shows as V: the one detect measured the catalogue with, where it is recorded.
+
+    ``detect --bands f814w,...`` on mosaics without F555W records ``detect_v_band`` f814w in the
+    catalogue's meta (its CI, background and ``mag`` order are of that band); inspect showed the first
+    band in wavelength order (f275w) instead, and said so as though there were no choice. Now the
+    recorded band is shown where the mosaics have it, and said where it is not the one inspect would
+    take; otherwise :func:`starclass.bands.v_band`'s choice, with its note where there is no V band
+    (the catalogue measured with that band too, or not saying).
+
+    Parameters
+    ----------
+    table
+        The candidate catalogue (its ``meta["detect_v_band"]``, when present).
+    bands
+        The mosaics' bands, in the order :func:`starclass.bands.v_band` reads them.
+    source
+        The catalogue's file, for the note.
+
+    Returns
+    -------
+    band : str
+        The band shown as V.
+    note : str or None
+        What to say of it; None where there is nothing to say.
+
+    Examples
+    --------
+    >>> t = Table({"x": [1.0]}, meta={"detect_v_band": "f814w"})
+    >>> band, note = shown_v_band(t, ["f275w", "f336w", "f814w"], "c.ecsv")
+    >>> band, note.split(":")[0]
+    ('f814w', 'catalogue c.ecsv was measured with f814w as V (its meta detect_v_band)')
+    >>> shown_v_band(Table({"x": [1.0]}), ["f336w", "f555w", "f814w"], "c.ecsv")
+    ('f555w', None)
+    """
+    recorded = (getattr(table, "meta", None) or {}).get("detect_v_band")
+    default = v_band(bands)
+    if isinstance(recorded, str) and recorded in bands and recorded != default:
+        use = V_BAND_USES["inspect"][0]
+        red, green, _ = _default_rgb(bands, recorded)
+        if green != recorded:  # f814w as V is the picture's red: green goes to another band
+            use = use.replace(", and green unless --rgb", "") + (
+                f"; green is {green} unless --rgb, {recorded} being {'red' if recorded == red else 'blue'}")
+        return recorded, (f"catalogue {source} was measured with {recorded} as V (its meta detect_v_band): "
+                          f"{recorded} {use}")
+    note = v_band_note(bands, "inspect")
+    if note is not None and isinstance(recorded, str) and recorded != default:
+        note += f" (the catalogue was measured with {recorded} as V, which these mosaics lack)"
+    return default, note
+
+
+def _default_rgb(bands: list[str], vb: str) -> tuple[str, str, str]:
+    """Red (I or the reddest), green (the V band shown) and blue (U, B or the bluest) of the picture.
+
+    A V band that is already red or blue (f814w measured as V) gives green to the other band nearest
+    V's wavelength: (f814w, f814w, f336w) was a picture in two colours.
+    """
+    roles = ubvi_bands(bands)
+    by_wave = sorted(bands, key=lambda b: BANDS[b].photplam if b in BANDS else 0.0)
+    red = roles["i"] or by_wave[-1]
+    blue = roles["u"] or roles["b"] or by_wave[0]
+    green = vb
+    others = [b for b in bands if b not in (red, blue)]
+    if vb in (red, blue) and others:
+        target = BANDS["f555w"].photplam
+        green = min(others, key=lambda b: abs((BANDS[b].photplam if b in BANDS else 0.0) - target))
+    return red, green, blue
+
+
 def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
                predictions: str | Path | None = None, rgb: tuple[str, str, str] | None = None,
                cache_dir: str | Path | None = None, star_fwhm: float | None = None,
@@ -438,8 +507,9 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     skip = {resolved(cat_path)} | ({resolved(pred_path)} if pred_path else set())
     images = mosaic_files(d, skip)
     mosaics = read_mosaics(images, require_zeropoint=False, pixel_flags=pixel_flags, warn_v_band=False)
-    if (note := v_band_note(list(mosaics.bands), "inspect")) is not None:
-        # in inspect's words: it shows the V band and has no --bands to choose another
+    vb, note = shown_v_band(table, list(mosaics.bands), cat_path)
+    if note is not None:
+        # in inspect's words: the band it shows as V, and why
         warnings.warn(note, stacklevel=2)
     # before place_on_mosaics, whose warning of the same offset would come before the error
     refuse_xy_off_sky(table, mosaics.wcs, cat_path)
@@ -448,13 +518,8 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     refuse_off_image(table, mosaics.shape, f"catalogue {cat_path}", consequence="their pictures are blank",
                      action="show", warn=lambda m: warnings.warn(m, stacklevel=3))
     bands = list(mosaics.bands)
-    vb = mosaics.v_band
     if rgb is None:
-        roles = ubvi_bands(bands)
-        by_wave = sorted(bands, key=lambda b: BANDS[b].photplam if b in BANDS else 0.0)
-        red = roles["i"] or by_wave[-1]
-        blue = roles["u"] or roles["b"] or by_wave[0]
-        rgb = (red, vb, blue)
+        rgb = _default_rgb(bands, vb)
     rgb = tuple(require_bands(rgb, bands, context="--rgb"))
     if star_fwhm is None:
         star_fwhm = BANDS[vb].psf_fwhm_px if vb in BANDS else 2.1

@@ -177,8 +177,9 @@ class SurveyResult:
         return not self.failed
 
 
-def _check_positions(table, shape, path, name) -> None:
-    ny, nx = shape
+def _check_positions(table, shape, path, name, photometry: str) -> None:
+    from starclass.stamps.extract import refuse_off_image
+
     for col in (X, Y):
         if col not in table.colnames:
             raise StarclassError(f"field {name!r}: positions {path} have no column {col!r}")
@@ -187,10 +188,12 @@ def _check_positions(table, shape, path, name) -> None:
     bad = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))
     if bad.size:
         raise StarclassError(f"field {name!r}: positions {path}, {rows_named(bad)}: x or y not finite")
-    off = np.flatnonzero((x < -0.5) | (y < -0.5) | (x >= nx - 0.5) | (y >= ny - 0.5))
-    if off.size:
-        raise StarclassError(f"field {name!r}: positions {path}, {rows_named(off)} lie off the "
-                             f"{nx} x {ny} px mosaics")
+    # a list partly off the mosaics was refused whole, where detect --positions, classify and cutouts keep
+    # those rows and flag them: here too they are kept, each in the tile nearest it, unmeasured and unclassified
+    unmeasured = "" if photometry == "skip" else "unmeasured (NaN photometry, masked_frac 1) and "
+    refuse_off_image(table, tuple(shape), f"field {name!r}: positions {path}", action="survey",
+                     consequence=f"they are kept {unmeasured}unclassified (class_pred 0, NaN probabilities)",
+                     warn=lambda text: warnings.warn(text, stacklevel=4))
 
 
 #: Task entries that must be the model's for a ``--task`` file to be the task the model was
@@ -370,7 +373,8 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 if not (owner == k).any():
                     sub = info.positions[:0]
                 else:
-                    sub = info.positions[inside]
+                    # with the rows off the mosaics this tile owns (the nearest edge tile): kept, unmeasured
+                    sub = info.positions[inside | (owner == k)]
             h = hashlib.sha256(json.dumps({"settings": settings, "mosaics": mosaic_ids, "core": tile.core,
                                            "window": tile.window, "shape": info.shape}, sort_keys=True).encode())
             if sub is not None:
@@ -453,9 +457,9 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
             positions = place_on_mosaics(positions, mos, spec.positions, say=placed.append)
         except StarclassError as exc:
             raise StarclassError(f"{where}, field {name!r}: {exc}") from None
-        _check_positions(positions, mos.shape, spec.positions, name)
-        if ID not in positions.colnames:
+        if ID not in positions.colnames:  # before the check, whose warning names the rows off the mosaics by id
             positions[ID] = np.arange(1, len(positions) + 1, dtype=np.int64)
+        _check_positions(positions, mos.shape, spec.positions, name, plan.photometry)
         positions[ORDER] = np.arange(len(positions), dtype=np.int64)
     elif plan.photometry == "skip":
         raise StarclassError(f"{where}, field {name!r}: photometry 'skip' needs a positions catalogue "

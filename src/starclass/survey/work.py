@@ -413,7 +413,10 @@ def table_to_arrow(table: Table, metadata: dict[bytes, bytes] | None = None) -> 
         arr = np.asarray(values)
         if arr.dtype.kind == "U":
             arr = arr.astype(object)
-        arrays[name] = pa.array(arr)
+        # a masked count or flag (crowding of a row kept unmeasured off the mosaics) is null, not the
+        # value under its mask: np.asarray gave 0 and False, a real count and a real flag
+        mask = np.ma.getmaskarray(col) if np.ma.isMaskedArray(col) and arr.dtype.kind != "f" else None
+        arrays[name] = pa.array(arr, mask=mask) if mask is not None and mask.any() else pa.array(arr)
     meta = {b"starclass_units": json.dumps(units).encode()}
     meta.update(metadata or {})
     return with_astropy_metadata(pa.table(arrays).replace_schema_metadata(meta), dict(table.meta or {}))
@@ -625,14 +628,15 @@ def _given(job: TileJob, window: MosaicWindow):
     cat[X] = np.asarray(cat[X], dtype=float) - ox
     cat[Y] = np.asarray(cat[Y], dtype=float) - oy
     if job.photometry != "skip" and len(cat):
-        from starclass.detect import measure
-        from starclass.detect.photometry import keep_given_photometry
+        from starclass.detect.photometry import keep_given_photometry, measure_on_image
 
         # a published catalogue's own mag_<band>, ci, ... were replaced by the measured ones without a word
         keep_given_photometry(cat, f"the positions of field {job.field!r}")
         # neighbours in the overlap are measured too, so crowding and redundancy near the core
-        # edge count them; only the tile's own rows are kept
-        cat = measure(window, cat, aperture_correction=None if job.photometry == "none" else job.photometry)
+        # edge count them; only the tile's own rows are kept. Rows off the mosaics (the client warned of them)
+        # are kept unmeasured, as detect --positions keeps them
+        cat, _ = measure_on_image(window, cat,
+                                  aperture_correction=None if job.photometry == "none" else job.photometry)
     cat = cat[own]
     cat[X] = np.asarray(cat[X], dtype=float) + ox
     cat[Y] = np.asarray(cat[Y], dtype=float) + oy
