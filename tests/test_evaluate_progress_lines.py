@@ -96,3 +96,15 @@ def test_run_evaluation_in_python_says_nothing_by_default(catalogues, caplog):
     said = [r.getMessage() for r in caplog.records if r.name == LOGGER]
     assert [s.split(",")[0] for s in said if " science check " in s] == [
         f"evaluate: science check {k} of 3" for k in (1, 2, 3)], said
+
+
+def test_evaluate_says_its_folder_only_where_writing_it_was_long(catalogues, monkeypatch):
+    """Said always, the folder's line came first in every evaluate's output (its stdout's 'wrote N tables and M
+    figures' follows at once); it is said as a long section is, where it took LONG_PART_S or more."""
+    import starclass.report.build as build
+
+    monkeypatch.setattr(build, "LONG_PART_S", 1e9)  # nothing counts as long: only the science checks are said
+    res = _evaluate(catalogues, "--bootstrap", "0")
+    assert "evaluate: science check 3 of 3" in res.stderr, res.stderr
+    assert " evaluate: the folder " not in res.stderr and " evaluate: section " not in res.stderr, res.stderr
+    assert res.stdout.startswith("task "), res.stdout

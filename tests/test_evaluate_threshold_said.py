@@ -34,8 +34,8 @@ def test_evaluate_says_the_threshold_that_decided_class_pred(tmp_path):
     said = [line for line in r.output.splitlines() if "threshold 0.4" in line]
     assert said == ["class_pred decided by classify's threshold 0.4 (--threshold): 1 (cluster) where prob_1 >= 0.4, "
                     "else 2 (non-cluster)"], r.output
-    # said once, right under the task line
-    lines = r.output.splitlines()
+    # said once, right under the task line (on stdout: a log's progress lines, on stderr, may come first in output)
+    lines = r.stdout.splitlines()
     assert lines[0].startswith("task t2:") and lines[1] == said[0], lines[:2]
 
 

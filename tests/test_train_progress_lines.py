@@ -155,3 +155,18 @@ def test_train_target_purity_into_a_log_says_its_pass_over_the_validation_rows(t
                                  r"candidates \(\d+%\), \d+ s$", ln) for ln in res.stderr.splitlines()) if m]
     assert [m.groups() for m in said] == [("0", "4"), ("4", "4")], res.output
     assert not re.search(r"threshold for purity 0\.50 \(mine\): \d", res.stdout), res.stdout
+
+
+def test_a_network_without_batch_norm_counts_the_pass_as_done():
+    """The member's line of its batch-norm pass and validation reaches its total where there is nothing to recompute."""
+    import torch
+
+    from starclass.learn.config import get_preset
+    from starclass.learn.train import prepare_data, recalibrate_batchnorm
+
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    data = prepare_data(cfg, np.random.default_rng(0).normal(size=(10, 2, 16, 16)).astype("f4"), [1, 2] * 5, seed=0)
+    counted = []
+    plain = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(2 * 16 * 16, 2))
+    assert recalibrate_batchnorm(plain, data.train, 4, "cpu", on_batch=counted.append) == 0
+    assert sum(counted) == -(-len(data.train) // 4), counted

@@ -1356,8 +1356,8 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
     Keyword arguments are those of :func:`evaluate_sections`, but ``progress`` defaults to False (nothing
     said); ``starclass evaluate`` gives None: timed lines in its log of each comparison's bootstrap
     (:func:`starclass.evaluate.compare.evaluate_catalogs`), of each science check and long section
-    (:func:`layout`, titled ``evaluate: ...``) and of the folder written. Returns a dict with the written
-    paths, the headline numbers (as in ``summary.json``, 4 decimals) and ``accuracies``, the same
+    (:func:`layout`, titled ``evaluate: ...``) and of the folder written where that took long. Returns a
+    dict with the written paths, the headline numbers (as in ``summary.json``, 4 decimals) and ``accuracies``, the same
     unrounded, and ``ssp``, the SSP table the colour-colour figures' track was drawn from (None
     where no track was drawn). The folder is written beside
     ``outdir`` and moved into place as a whole (:func:`starclass.io.atomic.atomic_dir`): an
@@ -1406,8 +1406,10 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
                                        "task": ev.task.to_meta(), "trust": trust,
                                        "tables": [str(p) for p in written["tables"]],
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
+    # only where it was long: the "wrote N tables and M figures" line on stdout follows at once (always said, the
+    # line came first in every evaluate's output, above the task line scripts and tests read first)
     parts.done(f"the folder ({counted(len(written['tables']), 'table')}, {counted(len(written['figures']), 'figure')})"
-               " written", always=True)
+               " written")
     # how the rows were paired is printed: sky or pixels, by file or by row, changes what is compared
     details = ([ev.scored] if ev.scored else []) + [line for c in ev.comparisons
                for line in [f"{_said(c)}: {_paired_count(c)}",
