@@ -61,8 +61,10 @@ def test_evaluate_without_a_bootstrap_says_no_line(catalogues):
 
 
 #: A line of evaluate's own sections, as the command line writes it into a log (report's say "report: ")
+#: A duration as starclass.io.progress.duration says it; a loaded machine can take a minute or more in all
+DUR = r"(?:\d+ h \d\d min|(?:\d+ min )?\d+ s)"
 PART = re.compile(r"^\d\d:\d\d:\d\d evaluate: (section '.+'|science check \d of 3, '.+'|the folder \(\d+ tables?, "
-                  r"\d+ figures?\) written), \d+ s \(\d+ s in all\)$")
+                  r"\d+ figures?\) written), {DUR} \({DUR} in all\)$".replace("{DUR}", DUR))
 
 
 def test_evaluate_into_a_log_says_its_science_checks_sections_and_folder(catalogues, monkeypatch):

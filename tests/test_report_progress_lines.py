@@ -20,8 +20,10 @@ from typer.testing import CliRunner
 from starclass.cli import app
 
 LOGGER = "starclass.progress"
+#: A duration as starclass.io.progress.duration says it; a loaded machine can take a minute or more in all
+DUR = r"(?:\d+ h \d\d min|(?:\d+ min )?\d+ s)"
 LINE = re.compile(r"^report: (section '.+'|science check \d of 3, '.+'|the page \(\d+ sections?, its tables and "
-                  r"figures\) written), \d+ s \(\d+ s in all\)$")
+                  r"figures\) written), {DUR} \({DUR} in all\)$".replace("{DUR}", DUR))
 #: A bootstrap's line (starclass.io.progress.Progress's)
 BOOT = re.compile(r"^bootstrap \((?P<pair>.+ vs .+)\): (?P<n>\d+) of (?P<total>\d+) resamples \(\d+%\), \d+ s$")
 
