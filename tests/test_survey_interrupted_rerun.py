@@ -90,6 +90,7 @@ def test_an_interrupted_overwrite_rerun_is_not_called_complete(survey_dir, clust
     assert "survey complete" not in said, said
     assert "NOT finished" in said and "with --overwrite" in said and "of an earlier run" in said, said
     assert "starclass info" in _info(out / "summary.json") and "NOT finished" in _info(out / "summary.json")
+    assert "of an earlier run: a survey run over" in _info(out / "catalogue")
     # nothing of the first run is lost before the rerun completes
     assert (out / "summary.json").read_text() == before and (out / "catalogue").is_dir()
 
@@ -100,4 +101,5 @@ def test_an_interrupted_overwrite_rerun_is_not_called_complete(survey_dir, clust
     assert json.loads((out / "summary.json").read_text())["tile_size"] == 96
     said = _info(out)
     assert "survey complete" in said and "NOT finished" not in said, said
+    assert "earlier run" not in _info(out / "catalogue")
     assert not (out / ".survey-run.json").exists()

@@ -332,6 +332,12 @@ def _merged_catalogue_lines(folder: Path) -> list[str] | None:
     lines += [f"  {name}: {counted(n, 'row')}" for name, n in rows.items()]
     lines.append(f"  read it whole: pyarrow.parquet.read_table('{folder}') (docs/survey.md); one field: "
                  f"starclass info {parts[0]}")
+    from starclass.survey.run import unfinished_run
+
+    if (run := unfinished_run(folder.parent)) is not None:
+        # read on its own, the catalogue of an earlier run beside an unfinished rerun's tiles passed for the folder's
+        lines.insert(1, f"  of an earlier run: a survey run over {folder.parent} started "
+                        f"{run.get('started', '(time unknown)')} has not finished (starclass info {folder.parent})")
     return lines
 
 
