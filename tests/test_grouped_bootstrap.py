@@ -435,3 +435,28 @@ def test_an_object_column_taken_from_the_reference_and_empty_on_a_row_is_not_cal
             "with --group-column) is empty on 1 scored row (row 3, 0-based)") in said, said
     assert "(--group-column)" not in said
     assert not (tmp_path / "ev").exists()
+
+
+def test_report_says_rows_kept_and_rows_paired_where_rows_repeat_objects(tmp_path):
+    """The page said "compared on the objects paired" and "Accuracy on the objects kept" of 80 cutouts of 40
+    objects (found by s64audit), beside the metrics' "80 rows paired": rows there, as evaluate says them;
+    without a group column the rows are the objects and are called so."""
+    import html as _html
+
+    out = _classified_csv(tmp_path / "out.csv")
+
+    def text_of(page: Path) -> str:
+        return re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", " ", page.read_text())))
+
+    base = ["report", str(out), "--task", "m31-real", "--label-column", "label"]
+    page = tmp_path / "g" / "g.html"
+    res = runner.invoke(app, [*base, "--group-column", "object_id", "-o", str(page)])
+    assert res.exit_code == 0, res.output
+    text = text_of(page)
+    assert "compared on the rows paired:" in text and "Accuracy on the rows kept when" in text, text[:3000]
+    assert "objects paired" not in text and "objects kept" not in text
+    page = tmp_path / "r" / "r.html"
+    res = runner.invoke(app, [*base, "-o", str(page)])
+    assert res.exit_code == 0, res.output
+    text = text_of(page)
+    assert "compared on the objects paired:" in text and "Accuracy on the objects kept when" in text

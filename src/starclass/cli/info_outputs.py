@@ -130,18 +130,31 @@ def _explain_lines(folder: Path, doc: dict) -> list[str]:
 
 def _survey_lines(folder: Path, doc: dict) -> list[str]:
     """A survey -o folder: its summary as survey printed it, and where the catalogues are."""
-    from starclass.survey.run import summary_lines
+    from starclass.survey.run import summary_lines, unfinished_run
 
-    try:
-        said = summary_lines(doc)
-    except (KeyError, TypeError, AttributeError):  # a summary.json of an unfinished or older run
-        said = ["survey not finished (its summary.json is partial): rerun the same starclass survey command"]
+    run = unfinished_run(folder)
+    if run is not None:
+        # an interrupted 'survey --overwrite' rerun left the earlier run's summary.json (and catalogues) beside a mix
+        # of new and old tiles, and this said "survey complete: 902 candidates ... 27 tiles" of it
+        n = sum(len(v) for v in survey_tile_files(folder).values())
+        how = " with --overwrite" if run.get("overwrite") else ""
+        said = [f"survey NOT finished: a run over this folder started {run.get('started', '(time unknown)')}{how} "
+                f"has not finished (stopped, failed, or running now); {counted(n, 'tile')} in {folder / 'tiles'} "
+                "(of this run and the earlier one); summary.json and the catalogues below are of an earlier run, "
+                "not of these tiles: rerun the same starclass survey command to finish it"]
+        earlier = " of the earlier run"
+    else:
+        earlier = ""
+        try:
+            said = summary_lines(doc)
+        except (KeyError, TypeError, AttributeError):  # a summary.json of an unfinished or older run
+            said = ["survey not finished (its summary.json is partial): rerun the same starclass survey command"]
     lines = [f"survey folder {folder} (starclass survey):", *("  " + s for s in said)]
     if (folder / "catalogue").is_dir():
-        lines.append(f"  merged catalogue: {folder / 'catalogue'} (Parquet, one part per field)")
+        lines.append(f"  merged catalogue{earlier}: {folder / 'catalogue'} (Parquet, one part per field)")
     found = sorted((folder / "fields").glob("*/catalogue.parquet")) if (folder / "fields").is_dir() else []
     if found:
-        lines.append(f"  one field's catalogue: starclass info {found[0]}")
+        lines.append(f"  one field's catalogue{earlier}: starclass info {found[0]}")
     return lines
 
 
@@ -319,6 +332,12 @@ def _merged_catalogue_lines(folder: Path) -> list[str] | None:
     lines += [f"  {name}: {counted(n, 'row')}" for name, n in rows.items()]
     lines.append(f"  read it whole: pyarrow.parquet.read_table('{folder}') (docs/survey.md); one field: "
                  f"starclass info {parts[0]}")
+    from starclass.survey.run import unfinished_run
+
+    if (run := unfinished_run(folder.parent)) is not None:
+        # read on its own, the catalogue of an earlier run beside an unfinished rerun's tiles passed for the folder's
+        lines.insert(1, f"  of an earlier run: a survey run over {folder.parent} started "
+                        f"{run.get('started', '(time unknown)')} has not finished (starclass info {folder.parent})")
     return lines
 
 

@@ -2,9 +2,10 @@
 
 :func:`explain` reads the stamps (a labelled cutout folder or CSV, as ``classify --stamps``
 takes, or an HDF5 stamp store from ``starclass cutouts``), turns them into model inputs as the
-model's task says, classifies them with the first ensemble member (a saliency map explains one
-network), and computes the asked maps (:mod:`starclass.explain.maps`). It then writes one
-folder, atomically:
+model's task says, classifies them as ``classify`` does (the model's calibrated ensemble
+probabilities, :func:`starclass.learn.classify.predict_inputs`), and computes the asked maps
+(:mod:`starclass.explain.maps`) of the first ensemble member (a saliency map explains one network)
+for the class the model predicts. It then writes one folder, atomically:
 
 ``maps.npz``
     ``<method>``: ``[N, H, W]`` maps, NaN where the input has no data (a pixel NaN in a cutout, or
@@ -13,7 +14,8 @@ folder, atomically:
     at the finest scale, for overlays: :func:`underlay`).
 ``tables/stamps.ecsv``
     One row per stamp: ``index``, ``file`` (cutouts) or ``id`` (store), ``class_ref``,
-    ``class_pred``, ``prob_pred`` (probability of the predicted class).
+    ``class_pred``, ``prob_pred`` (the model's probability of the predicted class, as ``classify``
+    writes it; the table's meta ``prob_pred`` and ``maps_of`` say so and which member drew the maps).
 ``tables/profiles.ecsv``
     Azimuthally averaged profile of each class's mean map: ``method``, ``class``,
     ``radius_px``, ``radius_arcsec`` (with the cutouts' pixel scale from their FITS WCS, else the
@@ -144,6 +146,11 @@ class ExplainResult:
     grouping: str
     profiles: Table
     notes: list[str] = field(default_factory=list)
+    #: what ``prob_pred`` is: the model's calibrated ensemble probability (as classify writes it) for a
+    #: loaded model, the network's own softmax for a bare network
+    prob_from: str = ""
+    #: which network drew the maps ("member 1 of 3" of a loaded model; "the network given")
+    maps_of: str = ""
 
 
 def _unknown_label_use(cfg, label_column: str) -> tuple[str, str]:
@@ -318,11 +325,12 @@ def _predict(net: torch.nn.Module, x: np.ndarray, batch_size: int = 64) -> np.nd
 _CHUNK = 16
 
 
-def _explain_chunks(net, x: np.ndarray, classes, methods, pick_layer, bar):
+def _explain_chunks(net, x: np.ndarray, classes, methods, pick_layer, bar, targets: np.ndarray | None = None):
     """:func:`explain_inputs`' loop: probabilities and maps of ``x``, ``_CHUNK`` stamps at a time.
 
     ``pick_layer`` (None without Grad-CAM) chooses Grad-CAM's layer after the first chunk's
-    outputs are checked against ``classes``. Returns the probability chunks, the map chunks per
+    outputs are checked against ``classes``. ``targets``: the output index each map is drawn for
+    (the model's predicted class); None: the network's own top class. Returns the probability chunks, the map chunks per
     method, the layer chosen, CAM's raw map size, and why CAM was skipped (None when it was not).
     """
     prob_parts: list[np.ndarray] = []
@@ -339,7 +347,7 @@ def _explain_chunks(net, x: np.ndarray, classes, methods, pick_layer, bar):
                                  f"network has {probs.shape[1]} outputs: give the model's classes "
                                  "(load_model(...).classes)")
         prob_parts.append(probs)
-        idx = probs.argmax(axis=1)
+        idx = probs.argmax(axis=1) if targets is None else targets[s:s + _CHUNK]
         xt = torch.from_numpy(xc)
         if pick_layer is not None and chosen is None:
             chosen = pick_layer(xt)
@@ -371,7 +379,9 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     net : torch.nn.Module, LoadedModel or CNNClassifier
         One network (logits ``[N, K]``), or a loaded model (:func:`starclass.learn.checkpoint.load_model`)
         or fitted :class:`~starclass.learn.estimator.CNNClassifier`, whose first member is explained, as
-        :func:`explain` does.
+        :func:`explain` does. A model's ``class_pred`` and ``prob_pred`` are classify's (the calibrated
+        ensemble probabilities, :func:`starclass.learn.classify.predict_inputs`) and its maps are drawn
+        for that class; a bare network's are its own softmax's.
     inputs : numpy.ndarray
         Model inputs ``[N, C, S, S]``. With a loaded model, they must fit its task (channels and
         ``stamp_size``, :func:`starclass.learn.classify.check_input_geometry`); a bare network is
@@ -442,7 +452,10 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
         # as classify's predict_inputs: 16 px stamps of a 32 px model gave maps without a word (the network's
         # global pooling takes any size), where explain() refuses a stamp store of the wrong size
         check_input_geometry(x.shape, net.config)
+        ensemble: LoadedModel | None = net
         net = net.members[0]  # as explain() explains a saved model: its first member
+    else:
+        ensemble = None
     ref = np.asarray(class_ref, int)
     if ref.shape != (len(x),):
         # one value broadcast over every stamp (or a longer list cut) without a word
@@ -463,15 +476,40 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     # 56 px two-band model took minutes on a CPU without a word (each map is of its own stamp: the same maps)
     bar = Progress(len(x), desc=f"explain ({', '.join(methods)})", noun="stamp", show=progress, unit="stamp",
                    dynamic_ncols=True)
+    targets = prob_model = None
+    if ensemble is not None:
+        from starclass.learn.classify import predict_inputs
+
+        # classify's numbers: prob_pred was the first member's raw softmax (0.765 where classify wrote prob_1
+        # 0.810 for the same PAndAS cutout), with nothing saying so. The maps stay the first member's (one
+        # network), drawn for the class the model predicts
+        params = next(net.parameters(), None)
+        ens = predict_inputs(ensemble, x, device=params.device if params is not None else "cpu",
+                             progress=progress)
+        if ens.prob_mean.shape[1] != len(classes):
+            raise StarclassError(f"classes lists {len(classes)} classes ({', '.join(map(str, classes))}) but the "
+                                 f"model has {ens.prob_mean.shape[1]} outputs: give the model's classes "
+                                 "(load_model(...).classes)")
+        where = {int(c): j for j, c in enumerate(classes)}
+        targets = np.array([where[int(c)] for c in ens.class_pred], dtype=np.int64)
+        prob_model = ens.prob_mean
     try:
         prob_parts, parts, chosen, cam_size, cam_error = _explain_chunks(net, x, classes, methods, pick_layer,
-                                                                         bar)
+                                                                         bar, targets)
     finally:
         bar.close()
-    probs = np.concatenate(prob_parts)
-    idx = probs.argmax(axis=1)
+    probs = np.concatenate(prob_parts) if prob_model is None else prob_model
+    idx = probs.argmax(axis=1) if targets is None else targets
     classes = [int(c) for c in classes]
     pred = np.asarray(classes)[idx]
+    if ensemble is None:
+        prob_from, maps_of = "the network's own softmax probability of class_pred", "the network given"
+    else:
+        n_m = len(ensemble.members)
+        calib = "calibrated" if ens.prob_raw is not None else "raw: the model carries no calibration for it"
+        prob_from = (f"the model's probability of class_pred as classify writes it (mean of {counted(n_m, 'member')}, "
+                     f"{calib})")
+        maps_of = f"member 1 of {n_m}, for the class the model predicts"
     notes: list[str] = []
     maps: dict[str, np.ndarray] = {m: np.concatenate(parts[m]) for m in ("gradcam", "guided-backprop") if m in parts}
     if "guided-gradcam" in methods:
@@ -531,7 +569,7 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     prof["radius_px"].unit = "pix"
     prof["radius_arcsec"].unit = "arcsec"
     return ExplainResult(maps, ref, pred, probs[np.arange(len(x)), idx], chosen, cam_size, groups, grouping, prof,
-                         notes)
+                         notes, prob_from, maps_of)
 
 
 def _usable_rows(st: ExplainStamps, cfg) -> tuple[np.ndarray, str]:
@@ -701,7 +739,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
     scale = st.pixel_scale if st.pixel_scale is not None else float(cfg.pixel_scale or 1.0)
     scale_from = st.pixel_scale_note or f"the task's pixel_scale ({scale:g}\"/px)"
     no_data = None if st.no_data is None else st.no_data[rows]
-    res = explain_inputs(net, st.inputs[rows], st.class_ref[rows], loaded.classes, methods=methods,
+    res = explain_inputs(loaded, st.inputs[rows], st.class_ref[rows], loaded.classes, methods=methods,
                          min_size=min_size, layer=layer, pixel_scale=scale, progress=progress, no_data=no_data)
     res.notes.extend(_missing_class_notes(res, loaded.classes, list(cfg.class_names)))
     if blank_note:
@@ -716,10 +754,12 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
                          "draw every stamp as stored, row 0 at the top (FITS cutouts appear upside down)")
     stamp_tab = Table({"index": rows, st.name_column: names, CLASS_REF: res.class_ref, CLASS_PRED: res.class_pred,
                        "prob_pred": res.prob_pred})
+    stamp_tab.meta.update({"prob_pred": res.prob_from, "maps_of": res.maps_of})
     info: dict[str, Any] = {
         "model": str(model), "task": cfg.name, "architecture": getattr(net, "architecture", "?"),
         "stamps": st.source, "n_stamps": int(len(rows)), "methods": list(res.maps),
         "classes": loaded.classes, "class_names": list(cfg.class_names),
+        "prob_pred": res.prob_from, "maps_of": res.maps_of,
         "grouping": res.grouping, "n_per_class": {str(c): int(len(g)) for c, g in res.groups.items()},
         "pixel_scale_arcsec": scale, "pixel_scale_from": scale_from, "notes": res.notes,
         "layer": None if res.layer is None else {"name": res.layer.name, "map_size": list(res.layer.size),

@@ -104,7 +104,9 @@ def pairing_sentence(ev: Evaluation) -> str:
     if rules and len(positional) == len(rules):
         return ("Pixel positions are 0-based. Pairs of catalogues are compared on their one-to-one matched "
                 "intersection (PHANGS-HST convention).")
-    text = "Pairs of catalogues are compared on the objects paired: " + "; ".join(
+    # rows where a group column makes several rows one object, as evaluate's terminal line and the metrics say them
+    noun = "rows" if any(_rows_noun(c) == "row" for c in ev.comparisons) else "objects"
+    text = f"Pairs of catalogues are compared on the {noun} paired: " + "; ".join(
         f"{h} {rule}" for h, rule in rules) + "."
     if positional:
         text += " Pixel positions are 0-based; a positional match is one-to-one (PHANGS-HST convention)."
@@ -358,7 +360,7 @@ def _trust_section(c: Comparison) -> Section:
                 f"Empirical coverage of the class-conditional conformal sets (pred_set) {about}")
         s.table(f"set_sizes_{rname}", t.set_sizes, "Distribution of the conformal set sizes (0 = empty set).")
     s.figure(f"deferral_{rname}", F.fig_deferral(t.deferral, "leave the most uncertain to people"),
-             "Accuracy on the objects kept when the most uncertain fraction is left to people.")
+             f"Accuracy on the {_rows_noun(c)}s kept when the most uncertain fraction is left to people.")
     for name, curve in t.deferral.items():
         s.table(f"deferral_{slug(name)}_{rname}", curve, f"Deferral curve, {name}.")
     if t.signals is not None:
@@ -1288,10 +1290,14 @@ def _paired_count(c: Comparison) -> str:
     return f"{counted(c.n_paired, 'object')} paired {c.paired_by}, {c.n_both} classified in both"
 
 
+def _rows_noun(c: Comparison) -> str:
+    """What a scored row of ``c`` is called: "row" where rows repeat objects (several cutouts of one), else "object"."""
+    return "row" if c.n_objects is not None and c.n_objects < c.n_both else "object"
+
+
 def _rows_words(c: Comparison, n: int) -> str:
     """``n`` scored rows in words: rows where they repeat objects (several cutouts of one), else objects."""
-    grouped = c.n_objects is not None and c.n_objects < c.n_both
-    return counted(n, "row" if grouped else "object")
+    return counted(n, _rows_noun(c))
 
 
 def _said(c: Comparison) -> str:

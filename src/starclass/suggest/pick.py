@@ -345,6 +345,45 @@ def unlabelled(table: Table, labelled: Sequence | None, *, key: str = ID, labels
     return eligible
 
 
+def _group_names(groups: Sequence) -> np.ndarray:
+    """Each row's object as text ("" for an empty, masked or NaN cell: an object of its own)."""
+    values = np.ma.asarray(groups)
+    masked = np.ma.getmaskarray(values)
+    # numeric ids too (a CSV's 101, 102; a masked or NaN cell blank), as text so that 7 and 7.0 are one object
+    return np.array(["" if m or (isinstance(v, float) and np.isnan(v)) else
+                     (str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v)).strip()
+                     for v, m in zip(values.data.tolist(), masked)], dtype=object)
+
+
+def labelled_groups(groups: Sequence, eligible: np.ndarray) -> np.ndarray:
+    """Which eligible rows belong to an object that has a labelled (not eligible) row.
+
+    An object with one of its cutouts labelled is labelled: its other cutouts (the PAndAS folder's
+    second CCD) are no candidates for a label.
+
+    Parameters
+    ----------
+    groups : sequence
+        Each row's object; an empty or masked value is an object of its own.
+    eligible : numpy.ndarray
+        Boolean mask of the rows without a label (:func:`unlabelled`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask, True for an eligible row whose object has a labelled row.
+
+    Examples
+    --------
+    >>> labelled_groups(["a", "a", "b", "", ""], np.array([False, True, True, False, True])).tolist()
+    [False, True, False, False, False]
+    """
+    names = _group_names(groups)
+    eligible = np.asarray(eligible, dtype=bool)
+    done = set(names[~eligible & (names != "")])
+    return eligible & np.isin(names, list(done)) & (names != "")
+
+
 def one_per_group(scores: np.ndarray, groups: Sequence, eligible: np.ndarray) -> np.ndarray:
     """Of each group's eligible rows, only the most informative stays eligible (ties: the first).
 
@@ -374,12 +413,7 @@ def one_per_group(scores: np.ndarray, groups: Sequence, eligible: np.ndarray) ->
     """
     scores = np.asarray(scores, dtype=float)
     keep = np.asarray(eligible, dtype=bool).copy()
-    values = np.ma.asarray(groups)
-    masked = np.ma.getmaskarray(values)
-    # numeric ids too (a CSV's 101, 102; a masked or NaN cell blank), as text so that 7 and 7.0 are one object
-    names = np.array(["" if m or (isinstance(v, float) and np.isnan(v)) else
-                      (str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v)).strip()
-                      for v, m in zip(values.data.tolist(), masked)], dtype=object)
+    names = _group_names(groups)
     blank = names == ""
     rows = np.flatnonzero(keep & np.isfinite(scores) & ~blank)
     seen: set[str] = set()
@@ -438,8 +472,16 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     scores, used = informativeness(table, by)
     eligible = unlabelled(table, labelled, key=key)
     n_labelled = int((~eligible).sum())
-    n_same_object = 0
+    n_same_object = n_object_labelled = 0
     if group_column is not None and group_column in table.colnames:
+        # one cutout of an object labelled labels the object: its other cutout was still suggested
+        done = labelled_groups(table[group_column], eligible)
+        n_object_labelled = int(done.sum())
+        if n_object_labelled and not (eligible & ~done).any():
+            raise StarclassError(f"every candidate not labelled in --labels is another cutout of an object "
+                                 f"labelled there ({group_column}; {counted(n_object_labelled, 'cutout')}): "
+                                 "nothing to suggest (give candidates of objects that are not labelled yet)")
+        eligible = eligible & ~done
         # two cutouts of one object in one list were two labels for one object, without a word
         single = one_per_group(scores, table[group_column], eligible)
         n_same_object = int((eligible & ~single).sum())
@@ -473,7 +515,8 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
                            "asked_bins": int(bins),
                            "n_candidates": len(table), "n_labelled": n_labelled,
                            "n_unranked": int((eligible & ~ranked).sum()), "n_eligible": int((eligible & ranked).sum()),
-                           "group_column": group_column if n_same_object else None, "n_same_object": n_same_object}
+                           "group_column": group_column if n_same_object or n_object_labelled else None,
+                           "n_same_object": n_same_object, "n_object_labelled": n_object_labelled}
     return out
 
 
@@ -501,10 +544,16 @@ def pool_text(meta: dict, labels_name: str = "--labels") -> str:
     >>> pool_text({"n_candidates": 46, "n_labelled": 0, "n_unranked": 0, "n_eligible": 40, "n_same_object": 6,
     ...            "group_column": "object_id"})
     'the 40 candidates that can be ranked (of 46: 6 other cutouts of an object (object_id) ranked on its best one)'
+    >>> pool_text({"n_candidates": 10, "n_labelled": 1, "n_unranked": 0, "n_eligible": 8, "n_object_labelled": 1,
+    ...            "group_column": "obj"}, "L.csv")
+    'the 8 candidates that can be ranked (of 10: 1 labelled in L.csv, 1 other cutout of an object labelled there (obj))'
     """
     total, eligible = int(meta["n_candidates"]), int(meta["n_eligible"])
     same = int(meta.get("n_same_object") or 0)
+    done = int(meta.get("n_object_labelled") or 0)
     left = [f"{int(meta['n_labelled'])} labelled in {labels_name}" if meta.get("n_labelled") else "",
+            f"{done} other {'cutout' if done == 1 else 'cutouts'} of an object labelled there "
+            f"({meta.get('group_column')})" if done else "",
             f"{int(meta['n_unranked'])} without a classification" if meta.get("n_unranked") else "",
             f"{same} other {'cutout' if same == 1 else 'cutouts'} of an object ({meta.get('group_column')}) ranked "
             "on its best one" if same else ""]

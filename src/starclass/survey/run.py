@@ -1569,6 +1569,8 @@ def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int =
             complete = json.loads(summary.read_text()).get("complete", False)
         except (OSError, ValueError):
             complete = False
+        if unfinished_run(outdir) is not None:
+            complete = False  # a later run over it did not finish: resumed, as a folder without a summary
         if complete and n_todo:
             # "finished tiles are reused" alone promised a merge of the old results under the new
             # settings, where --overwrite reruns every tile whose inputs or settings changed
@@ -1724,7 +1726,9 @@ def _remove_if_unused(outdir: Path) -> None:
     """Remove ``outdir`` where it holds nothing but a cleared lock file (a survey stopped before any tile)."""
     lock = outdir / LOCK_NAME
     try:
-        if [p.name for p in outdir.iterdir()] == [LOCK_NAME] and lock.stat().st_size == 0:
+        names = {p.name for p in outdir.iterdir()}
+        if LOCK_NAME in names and names <= {LOCK_NAME, RUN_MARKER} and lock.stat().st_size == 0:
+            end_run_marker(outdir)
             lock.unlink()
             outdir.rmdir()
     except OSError:  # gone already, or another survey's now: left as it is
@@ -1865,6 +1869,67 @@ def scale_advice(cluster: Any) -> str:
 
 #: The hidden file of an output folder that a running survey holds locked (``flock``) and names itself in.
 LOCK_NAME = ".survey.lock"
+#: Written before a run's first tile, removed once its summary.json is written (``OUT/.survey-run.json``): while it is
+#: there, the folder's summary.json and catalogues, if any, are of an earlier run (:func:`unfinished_run`).
+RUN_MARKER = ".survey-run.json"
+
+
+def start_run_marker(outdir: Path, *, overwrite: bool) -> None:
+    """Record in ``outdir`` that a survey run has started (:data:`RUN_MARKER`), before it writes any tile.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> start_run_marker(out, overwrite=True)
+    >>> unfinished_run(out)["overwrite"], end_run_marker(out), unfinished_run(out)
+    (True, None, None)
+    """
+    import socket
+
+    rec = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "pid": os.getpid(), "host": socket.gethostname(),
+           "overwrite": bool(overwrite)}
+    with atomic_path(outdir / RUN_MARKER) as tmp:
+        tmp.write_text(json.dumps(rec) + "\n")
+
+
+def end_run_marker(outdir: Path) -> None:
+    """Remove :data:`RUN_MARKER` once the run's summary.json is written (see :func:`start_run_marker`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> end_run_marker(out)  # none there: nothing to do
+    >>> print(unfinished_run(out))
+    None
+    """
+    with contextlib.suppress(FileNotFoundError):
+        (outdir / RUN_MARKER).unlink()
+
+
+def unfinished_run(outdir: Path) -> dict[str, Any] | None:
+    """The record of a survey run over ``outdir`` that has not finished (running, stopped, killed), else None.
+
+    While a run is unfinished, a summary.json in the folder is an earlier run's, not this folder's
+    state: ``info`` said "survey complete" of a folder an interrupted ``survey --overwrite`` rerun had
+    left with the earlier run's summary beside a mix of new and old tiles. Not a file-time check (a
+    copied folder has new times). A record that cannot be read counts, as ``{}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> print(unfinished_run(Path(tempfile.mkdtemp())))
+    None
+    """
+    path = outdir / RUN_MARKER
+    if not path.is_file():
+        return None
+    try:
+        rec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return rec if isinstance(rec, dict) else {}
 
 
 def _lock_record(text: str) -> dict[str, Any] | None:
@@ -2045,6 +2110,9 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     try:
         # once the cluster is there (a scheduler that cannot be reached wrote nothing), before any tile
         locks.enter_context(survey_lock(outdir))
+        # before any tile file is written (an --overwrite rerun replaces them one by one), removed once the new
+        # summary.json is: until then, the earlier run's summary.json does not speak for the folder
+        start_run_marker(outdir, overwrite=overwrite)
         # inside the try: a Ctrl-C while the workers start still closes the cluster below
         if batch is not None:
             # the queue may hold the jobs for a long time: say what is being waited for
@@ -2159,6 +2227,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     if failed:
         summary["seconds"] = {"tiles": t_tiles}
         _write_json(outdir / "summary.json", summary)
+        end_run_marker(outdir)  # the summary says incomplete itself
         return SurveyResult(outdir, summary, failed)
 
     t1 = time.perf_counter()
@@ -2257,6 +2326,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                                    for w in sorted({r["worker"] for r in results})},
     })
     _write_json(outdir / "summary.json", summary)
+    end_run_marker(outdir)
     return SurveyResult(outdir, summary, [], outdir / "catalogue")
 
 
