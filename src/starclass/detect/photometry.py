@@ -1013,7 +1013,7 @@ class CandidatePhotometry:
         xy = positions_of(out, tuple(mosaics.shape))
         if ID not in out.colnames:
             out.add_column(np.arange(1, len(out) + 1, dtype=np.int64), name=ID, index=0)
-        bands = self._bands(mosaics, [vband] + [b for b in use if b != vband])
+        bands = self._bands(mosaics, [vband] + [b for b in use if b != vband], n_rows=len(out))
         radii = _Radii.of(self.aperture_radius, growth=self.aperture_correction == "growth")
 
         results = self._aperture_photometry(mosaics, bands, xy, radii)
@@ -1057,14 +1057,18 @@ class CandidatePhotometry:
     # -- the steps ----------------------------------------------------------------------
 
     @staticmethod
-    def _bands(mosaics: Mosaics, order: list[str]) -> _Bands:
-        """Usable-pixel masks (None where every pixel is good), exposure times, photon counts or not; V first."""
+    def _bands(mosaics: Mosaics, order: list[str], n_rows: int = 1) -> _Bands:
+        """Usable-pixel masks (None where every pixel is good), exposure times, photon counts or not; V first.
+
+        An image with no usable pixel is refused where there is a row to measure; with none (``n_rows`` 0) the
+        empty table comes back with its columns, which :func:`measure_on_image` gives the rows it keeps unmeasured.
+        """
         from starclass.detect.find import counts_decision  # find imports this module
 
         masks: dict[str, np.ndarray | None] = {}
         for band in order:
             mask = bad_pixels(mosaics, band)
-            if mask.all():
+            if mask.all() and n_rows:
                 raise StarclassError(
                     f"{band_label(mosaics, band)}: the image has no usable pixel (all NaN or masked)"
                 )
@@ -1498,7 +1502,8 @@ fwhm_radius, mci_fiducial_fwhm, psf_fwhm, psf_beta, eff_gamma, max_correction, p
     return phot(mosaics, table)
 
 
-def measure_on_image(mosaics: Mosaics, table: Table, **settings: Any) -> tuple[Table, np.ndarray]:
+def measure_on_image(mosaics: Mosaics, table: Table, *, keep_if_no_data: bool = False,
+                     **settings: Any) -> tuple[Table, np.ndarray]:
     """:func:`measure` the rows of ``table`` on the mosaics; the rows off them kept, unmeasured, in place.
 
     :func:`measure` refuses a table with any row off the image, so one row of another field cost the
@@ -1509,7 +1514,9 @@ def measure_on_image(mosaics: Mosaics, table: Table, **settings: Any) -> tuple[T
     ``saturated``) masked; ``ra``, ``dec`` come from the WCS where the table had none, as for the
     others. Nothing is said: the caller warns of the rows, in its own words, by
     :func:`starclass.stamps.extract.refuse_off_image` (``detect --positions`` before it measures; a
-    survey once per field, its tiles measuring after it).
+    survey once per field, its tiles measuring after it). With ``keep_if_no_data``, an image with no
+    usable pixel in a band (a survey tile wholly on a mosaic's NaN corner) keeps every row so, unmeasured,
+    instead of being refused.
 
     Parameters
     ----------
@@ -1517,6 +1524,9 @@ def measure_on_image(mosaics: Mosaics, table: Table, **settings: Any) -> tuple[T
         As for :func:`measure`.
     table
         Candidates with 0-based ``x``, ``y``; ``id`` is added (1..N, over every row) when missing.
+    keep_if_no_data
+        Keep every row unmeasured where a band measured has no usable pixel (all NaN or masked), rather
+        than refuse the image; ``meta["no_usable_pixel"]`` then names those bands.
     **settings
         :func:`measure`'s keyword arguments.
 
@@ -1532,7 +1542,7 @@ def measure_on_image(mosaics: Mosaics, table: Table, **settings: Any) -> tuple[T
     ------
     StarclassError
         As :func:`measure` does (the rows on the image measured, an image with no usable pixel refused
-        even where no row is on it). A table wholly off the image comes back wholly unmeasured: the
+        unless ``keep_if_no_data``). A table wholly off the image comes back wholly unmeasured: the
         commands refuse such a list first (a survey tile may hold only rows off the image).
 
     Examples
@@ -1546,6 +1556,10 @@ def measure_on_image(mosaics: Mosaics, table: Table, **settings: Any) -> tuple[T
     ([False, True, False, False, False], 5, 1, 1.0)
     >>> bool(np.isnan(out["mag_f555w"][1])), bool(np.isfinite(out["mag_f555w"][0]))
     (True, True)
+    >>> mosaics.data["f814w"][:] = np.nan  # no usable pixel left in one band
+    >>> out, off = measure_on_image(mosaics, given, keep_if_no_data=True, aperture_correction=None)
+    >>> off.all(), out.meta["no_usable_pixel"], bool(np.isnan(out["mag_f555w"]).all())
+    (np.True_, ['f814w'], True)
     """
     from astropy.table import vstack
 
@@ -1554,6 +1568,13 @@ def measure_on_image(mosaics: Mosaics, table: Table, **settings: Any) -> tuple[T
     from starclass.stamps.extract import off_image
 
     off = off_image(numeric_column(table, X), numeric_column(table, Y), tuple(mosaics.shape))
+    empty = []
+    if keep_if_no_data:
+        # measure refuses such an image when it has a row to measure: none is given it, and it gives the columns
+        empty = [b for b in check_bands(mosaics, settings.get("bands")) if bad_pixels(mosaics, b).all()]
+    outside = int(off.sum())
+    if empty:
+        off = np.ones(len(table), dtype=bool)
     if not off.any():
         return measure(mosaics, table, **settings), off
     table = Table(table, copy=False)
@@ -1576,5 +1597,7 @@ def measure_on_image(mosaics: Mosaics, table: Table, **settings: Any) -> tuple[T
     del out["_row"]
     out.meta = dict(part.meta)
     out.meta["n_detected"] = len(out)  # every position given is a row of the catalogue
-    out.meta["n_unmeasured_off_image"] = int(off.sum())
+    out.meta["n_unmeasured_off_image"] = outside
+    if empty:
+        out.meta["no_usable_pixel"] = empty
     return out, off

@@ -29,7 +29,7 @@ from astropy.table import Table
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import Mosaics, PixelFlags
-from starclass.schema import FIELD, TILE, X, Y
+from starclass.schema import FIELD, ID, TILE, X, Y
 from starclass.survey.tiles import MosaicWindow, Tile, in_core
 
 if TYPE_CHECKING:
@@ -588,12 +588,15 @@ def _find(job: TileJob, window: MosaicWindow):
     from starclass.detect import detect
 
     ox, oy = job.tile.offset
-    if window.mask(window.v_band).all():
+    empty = [b for b in window.bands if window.mask(b).all()]
+    if empty:
         # a tile wholly on the NaN (or zero-weight) border of a drizzled mosaic holds nothing to
         # detect: detect() refuses such an image, and the tile failed on every retry, so the survey
         # of a mosaic with a border wider than a tile could never complete
         from astropy.table import Table
 
+        warnings.warn(f"field {job.field!r}, tile {job.tile.name}: no usable pixel in band {', '.join(empty)} "
+                      "(all NaN or masked): nothing detected there", stacklevel=2)
         return Table({X: np.zeros(0), Y: np.zeros(0), IN_CORE: np.zeros(0, dtype=bool)})
     with warnings.catch_warnings():
         _quiet_blank_bands(window)
@@ -618,6 +621,15 @@ def _find(job: TileJob, window: MosaicWindow):
     return cat
 
 
+def _warn_no_usable_pixel(job: TileJob, bands: list[str], ids: np.ndarray) -> None:
+    """Say once which given rows a tile with no usable pixel keeps unmeasured and unclassified."""
+    named = ", ".join(str(v) for v in ids[:10].tolist()) + (", ..." if len(ids) > 10 else "")
+    warnings.warn(f"field {job.field!r}, tile {job.tile.name}: no usable pixel in band {', '.join(bands)} (all NaN "
+                  f"or masked): its {len(ids)} given position{'s' if len(ids) != 1 else ''} (ids {named}) "
+                  f"{'are' if len(ids) != 1 else 'is'} kept unmeasured (NaN photometry, masked_frac 1) and "
+                  "unclassified (class_pred 0, NaN probabilities)", stacklevel=2)
+
+
 def _given(job: TileJob, window: MosaicWindow):
     """Given positions of the window (measured unless photometry is ``skip``), core flag added."""
     from astropy.table import Table
@@ -635,8 +647,13 @@ def _given(job: TileJob, window: MosaicWindow):
         # neighbours in the overlap are measured too, so crowding and redundancy near the core
         # edge count them; only the tile's own rows are kept. Rows off the mosaics (the client warned of them)
         # are kept unmeasured, as detect --positions keeps them
-        cat, _ = measure_on_image(window, cat,
+        # a tile wholly on a mosaic's NaN corner failed the survey on every retry ("the image has no usable
+        # pixel"); its rows are kept unmeasured there, as those off the mosaics are
+        cat, _ = measure_on_image(window, cat, keep_if_no_data=True,
                                   aperture_correction=None if job.photometry == "none" else job.photometry)
+        empty = cat.meta.get("no_usable_pixel")
+        if empty and own.any():
+            _warn_no_usable_pixel(job, empty, np.asarray(cat[ID])[own])
     cat = cat[own]
     cat[X] = np.asarray(cat[X], dtype=float) + ox
     cat[Y] = np.asarray(cat[Y], dtype=float) + oy
