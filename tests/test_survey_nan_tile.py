@@ -84,6 +84,7 @@ def test_a_tile_with_no_usable_pixel_keeps_its_given_rows_unmeasured_and_unclass
     assert notes == ["field 'A', tile r000_c000: no usable pixel in band g, i (all NaN or masked): its 1 given "
                      "position (ids 12) is kept unmeasured (NaN photometry, masked_frac 1) and unclassified "
                      "(class_pred 0, NaN probabilities)"], said
+    assert [s for s in said if "no usable stamp" in s] == [], said  # classify's line on id 12 not said again
 
 
 def test_detecting_a_tile_with_no_usable_pixel_yields_nothing(root):
@@ -94,4 +95,4 @@ def test_detecting_a_tile_with_no_usable_pixel_yields_nothing(root):
     y = table.column("y").to_numpy(zero_copy_only=False).astype(float)
     assert len(table) and not ((x < NAN - 5) & (y < NAN - 5)).any()
     assert [s for s in said if "no usable pixel" in s] == [
-        "field 'A', tile r000_c000: no usable pixel in band g, i (all NaN or masked): nothing detected there"], said
+        "field 'A': its tiles with no usable pixel in band g, i (all NaN or masked) yield no detection"], said

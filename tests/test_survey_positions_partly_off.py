@@ -99,6 +99,11 @@ def test_the_rows_off_the_mosaics_are_warned_of_once_by_field_and_id(root, surve
                      "masked_frac 1) and unclassified (class_pred 0, NaN probabilities)"], surveyed["partly"][1]
 
 
+def test_the_tiles_do_not_repeat_classify_s_line_on_the_rows_the_survey_named(surveyed):
+    # each edge tile said "1 of 1 candidates has no usable stamp ... (ids 103)" after the field's warning
+    assert [n for n in surveyed["partly"][1] if "no usable stamp" in n] == [], surveyed["partly"][1]
+
+
 def test_every_row_is_kept_once_in_order_the_off_ones_unmeasured_and_unclassified(surveyed):
     table = surveyed["partly"][0]
     xy = _given()

@@ -943,6 +943,7 @@ def classify(
     calibrated: bool = True,
     coverage: float | None = 0.9,
     source: str | os.PathLike = "the candidates",
+    said: np.ndarray | None = None,
 ) -> Table:
     """Classify candidates on mosaics with a trained model or ensemble.
 
@@ -980,6 +981,10 @@ def classify(
     source
         What the candidates are (their file), named in the warning about their own columns of
         classify's output names.
+    said
+        bool ``[N]``: candidates the caller has already warned of as kept unclassified (a survey's
+        rows off its mosaics): left out of the warning on candidates without a usable stamp, which
+        is not given where they are all it would name.
 
     Returns
     -------
@@ -1162,14 +1167,19 @@ def classify(
         "n_stamp_no_data": int(partial.sum()),
         **trust_meta,
     })
-    if n_invalid:
+    # a survey's tiles said this of the rows the survey had named once for the field, tile after tile
+    unsaid = np.asarray(invalid_rows, dtype=np.int64)
+    if said is not None:
+        unsaid = unsaid[~np.asarray(said, dtype=bool)[unsaid]]
+    if len(unsaid):
         # warnings only, as the blank-band and pixel-scale notes above: a log.warning here and the
         # command's own line printed it twice (logging's last-resort handler writes to stderr)
         # named, as cutouts names them: the count alone left the user to search 10^5 rows for them
         ids = np.asarray(out[ID]) if ID in out.colnames else np.arange(1, n + 1)
-        named = ", ".join(str(v) for v in ids[invalid_rows[:10]].tolist()) + (", ..." if n_invalid > 10 else "")
-        have = "has" if n_invalid == 1 else "have"
-        warnings.warn(f"{n_invalid} of {n} candidates {have} no usable stamp (centre off the image, NaN or a blank "
+        k = len(unsaid)
+        named = ", ".join(str(v) for v in ids[unsaid[:10]].tolist()) + (", ..." if k > 10 else "")
+        have = "has" if k == 1 else "have"
+        warnings.warn(f"{k} of {n} candidates {have} no usable stamp (centre off the image, NaN or a blank "
                       f"band): class_pred 0 ({'ids' if 'id' in out.colnames else 'rows'} {named})", stacklevel=2)
     for name in out.colnames:
         # the schema's units where the candidates had none (x, y in pix): a notebook's catalogue and the same

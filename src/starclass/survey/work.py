@@ -595,8 +595,9 @@ def _find(job: TileJob, window: MosaicWindow):
         # of a mosaic with a border wider than a tile could never complete
         from astropy.table import Table
 
-        warnings.warn(f"field {job.field!r}, tile {job.tile.name}: no usable pixel in band {', '.join(empty)} "
-                      "(all NaN or masked): nothing detected there", stacklevel=2)
+        # said per field, not per tile: a rotated drizzled mosaic has tens of such tiles in its corners
+        warnings.warn(f"field {job.field!r}: its tiles with no usable pixel in band {', '.join(empty)} (all NaN or "
+                      "masked) yield no detection", stacklevel=2)
         return Table({X: np.zeros(0), Y: np.zeros(0), IN_CORE: np.zeros(0, dtype=bool)})
     with warnings.catch_warnings():
         _quiet_blank_bands(window)
@@ -630,13 +631,18 @@ def _warn_no_usable_pixel(job: TileJob, bands: list[str], ids: np.ndarray) -> No
                   "unclassified (class_pred 0, NaN probabilities)", stacklevel=2)
 
 
-def _given(job: TileJob, window: MosaicWindow):
-    """Given positions of the window (measured unless photometry is ``skip``), core flag added."""
-    from astropy.table import Table
+def _given(job: TileJob, window: MosaicWindow) -> tuple[Table, np.ndarray]:
+    """Given positions of the tile's core (measured unless photometry is ``skip``), core flag added.
+
+    Also bool ``[N]``: the rows the survey has already warned of as kept unclassified (off the mosaics,
+    said once per field before the tiles, or in a tile with no usable pixel, said here).
+    """
+    from starclass.stamps.extract import off_image
 
     ox, oy = job.tile.offset
     cat = Table(job.positions, copy=True)
     own = in_core(np.asarray(cat[X]), np.asarray(cat[Y]), job.tile, job.shape)
+    said = off_image(np.asarray(cat[X], dtype=float), np.asarray(cat[Y], dtype=float), tuple(job.shape))
     cat[X] = np.asarray(cat[X], dtype=float) - ox
     cat[Y] = np.asarray(cat[Y], dtype=float) - oy
     if job.photometry != "skip" and len(cat):
@@ -654,11 +660,12 @@ def _given(job: TileJob, window: MosaicWindow):
         empty = cat.meta.get("no_usable_pixel")
         if empty and own.any():
             _warn_no_usable_pixel(job, empty, np.asarray(cat[ID])[own])
+            said[:] = True
     cat = cat[own]
     cat[X] = np.asarray(cat[X], dtype=float) + ox
     cat[Y] = np.asarray(cat[Y], dtype=float) + oy
     cat[IN_CORE] = np.ones(len(cat), dtype=bool)
-    return cat
+    return cat, said[own]
 
 
 def run_tile(job: TileJob) -> dict[str, Any]:
@@ -720,7 +727,7 @@ def _run_tile(job: TileJob) -> dict[str, Any]:
     mosaics = _mosaics(job.mosaics, need_zp, job.pixel_flags, job.magsys, job.padding_sides)
     window = MosaicWindow(mosaics, job.tile.window, flags=job.pixel_flags, photon_counts=job.photon_counts,
                           apcorr_psf=job.apcorr_psf)
-    cat = _find(job, window) if job.positions is None else _given(job, window)
+    cat, said = (_find(job, window), None) if job.positions is None else _given(job, window)
     t_find = time.perf_counter() - t0
     c_find = time.process_time() - c0
     t1 = time.perf_counter()
@@ -731,7 +738,8 @@ def _run_tile(job: TileJob) -> dict[str, Any]:
         cat[X] = np.asarray(cat[X]) - ox
         cat[Y] = np.asarray(cat[Y]) - oy
         cat = classify(window, cat, loaded, batch_size=job.batch_size, device=dev, progress=False,
-                       source=f"the positions of field {job.field!r}")  # only given positions carry earlier outputs
+                       source=f"the positions of field {job.field!r}",  # only given positions carry earlier outputs
+                       said=said)
         # classify was handed the loaded model: the catalogue names its file (suggest checks it)
         cat.meta["model"] = str(job.model)
         cat[X] = np.asarray(cat[X]) + ox
