@@ -487,7 +487,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     cutouts = read_cutout_folder(source, group_column=grouped_by, require_group=False,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
                                  bands_of=f"model {model}", resample=cutout_resampler(cfg),
-                                 label_map=cfg.label_map)
+                                 label_map=cfg.label_map, progress=progress)
     from starclass.learn.folder_task import check_folder_task
 
     # a cool-core model on a galaxy-cluster folder took its labels 1, 2 as cool-core classes without a word

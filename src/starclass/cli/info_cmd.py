@@ -808,7 +808,13 @@ def cutout_summary(path: Path) -> str:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        cs = read_cutout_folder(path, require_group=False, require_labels=False, resample=keep)
+        from starclass.cli._app import bars_or_lines, progress_lines
+        from starclass.io.progress import LOGGER
+
+        # info has no --progress: a bar at a terminal, timed lines into a log file (a large folder read silently)
+        with progress_lines(None, LOGGER):
+            cs = read_cutout_folder(path, require_group=False, require_labels=False, resample=keep,
+                                    progress=bars_or_lines(None))
     said = f"{cs.source}: " + mixed_sizes_note(cs.native_sizes, int(cs.images.shape[-1])) if cs.native_sizes else None
     for w in caught:
         if str(w.message) != said:  # the sizes are the summary's own line, not "resampled to 48 px"

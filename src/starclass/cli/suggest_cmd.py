@@ -101,7 +101,15 @@ def suggest_command(
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output, resolved
-    from starclass.suggest.pick import BY, classified, default_mag_column, pool_text, suggest, unlabelled
+    from starclass.suggest.pick import (
+        BY,
+        classified,
+        default_mag_column,
+        labelled_groups,
+        pool_text,
+        suggest,
+        unlabelled,
+    )
 
     if by not in BY:
         # before the catalogue is read and classified: a typo was named only after all that work
@@ -189,8 +197,14 @@ def suggest_command(
         if key != ID:
             # said either way, so a labelled folder that names none of the candidates is seen
             n_there = int((~left).sum())
+            group = _object_column(table, model)
+            n_other = int(labelled_groups(table[group], left).sum()) if group else 0
+            # the other cutouts of those objects are left out too (suggest()): the line counted only the listed
+            # ones, and disagreed with the final line's "of 63: 1 labelled in L.csv, 1 other cutout of ..."
+            other = (f", and {n_other} other {'cutout' if n_other == 1 else 'cutouts'} of an object labelled there "
+                     f"({group})") if n_other else ""
             echo(f"--labels {labels}: {n_there} of the {counted(len(table), 'candidate')} "
-                 f"{'is' if n_there == 1 else 'are'} labelled there and left out ({how})")
+                 f"{'is' if n_there == 1 else 'are'} labelled there and left out ({how}){other}")
     elif CLASS_REF in table.colnames:
         # a human-classified catalogue (a LEGUS .tab, a truth table, a labelled cutout folder's classification):
         # its own classes were passed over without a word and labelled candidates were suggested again
@@ -227,14 +241,8 @@ def suggest_command(
                     " (--mag-column names one; --mag-bins 1 says not to spread)"))
         # a cutout folder has no photometry: the note came with every suggestion list of one, the
         # loop of docs/real_images.md included, and asked for --mag-bins 1 to be quiet
-    group = None
-    if key != ID:
-        from starclass.evaluate.task import model_group_column
-
-        # the object column classify --stamps read the folder with (ECSV meta), else the model's (a CSV keeps no
-        # meta): the PAndAS pool's two cutouts of one object (two CCDs) were suggested side by side, two labels
-        # for one object
-        group = str(table.meta.get("group_column") or "") or model_group_column(model)
+    # the PAndAS pool's two cutouts of one object (two CCDs) were suggested side by side, two labels for one object
+    group = _object_column(table, model) if key != ID else None
     out = suggest(table, n, by=by, labelled=labelled, mag_column=mag, bins=mag_bins, key=key, group_column=group)
     used = out.meta["suggest"]["by"]
     if used != by:
@@ -300,6 +308,17 @@ def suggest_command(
              f"{shlex.quote(str(model))} -o NEW_MODEL")
     else:
         echo(_mosaic_page_hint(mosaics, Path(candidates), Path(output), Path(model)))
+
+
+def _object_column(table, model: Path) -> str | None:
+    """The object column of a classified cutout folder: classify --stamps' (ECSV meta), else the model's.
+
+    A CSV keeps no meta, hence the model's. None where neither names one, or the table lacks it.
+    """
+    from starclass.evaluate.task import model_group_column
+
+    group = str(table.meta.get("group_column") or "") or model_group_column(model)
+    return group if group and group in table.colnames else None
 
 
 def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path, model: Path) -> str:

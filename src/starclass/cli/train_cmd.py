@@ -1318,7 +1318,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         return read_cutout_folder(src, group_column=group_column or stored_group_column(cfg.group_column),
                                   require_group=group_column is not None, label_column=label_column,
                                   bands=list(cfg.bands), bands_of=whose, resample=cutout_resampler(cfg),
-                                  label_map=cfg.label_map)
+                                  label_map=cfg.label_map, progress=fit_kwargs.get("progress", False))
 
     if isinstance(source, list):
         from starclass.io.cutout_folders import concat_cutout_sets
@@ -1461,7 +1461,8 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
     cutouts = read_cutout_folder(source, group_column=group_column or stored_group_column(cfg.group_column),
                                  require_group=group_column is not None, label_column="label",
                                  bands=list(cfg.bands), bands_of=f"task {cfg.name!r}", require_labels=False,
-                                 resample=cutout_resampler(cfg), label_map=cfg.label_map)
+                                 resample=cutout_resampler(cfg), label_map=cfg.label_map,
+                                 progress=fit_kwargs.get("progress", False))
     if not cutouts.source.is_file():
         raise StarclassError(f"{cutouts.source}: a folder of label folders holds one label per image, not "
                              "people's votes: list the cutouts in a CSV with one vote column per person "

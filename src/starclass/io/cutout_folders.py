@@ -2003,6 +2003,10 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
                      native_zero_padding=joined("native_zero_padding"), pixel_kinds=joined("pixel_kinds"))
 
 
+#: A cutout folder of this many rows or more shows the progress of its reading (read_cutout_folder's ``progress``)
+PROGRESS_FROM = 2000
+
+
 def read_cutout_folder(
     path: str | os.PathLike,
     *,
@@ -2017,6 +2021,7 @@ def read_cutout_folder(
     resample: Callable[[np.ndarray], np.ndarray] | None = None,
     resample_purpose: str | None = None,
     label_map: dict[str, int] | None = None,
+    progress: bool | None = False,
 ) -> CutoutSet:
     """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
 
@@ -2062,6 +2067,9 @@ def read_cutout_folder(
     resample_purpose : str, optional
         What ``resample`` is for, when it is not a task's ``stamp_size`` (``"for the gallery of mistakes
         only"``: the report draws the cutouts without a task): said in the warning instead of the task's.
+    progress : bool or None
+        The images read, as :class:`starclass.io.progress.Progress` shows them (True a bar, None timed
+        lines, False nothing), for a folder of :data:`PROGRESS_FROM` rows or more.
     label_map : dict of str to int, optional
         The task's label -> class map, when a task reads the folder: the cutouts of one object are
         warned of only when their labels give different classes (``Cluster`` and ``cluster`` both
@@ -2189,7 +2197,12 @@ def read_cutout_folder(
     named_row = 0
     n_named = 0  # rows whose cube's header names its planes: planes are taken by name only when all do
     exposed: list[tuple[int, str, str]] = []  # (row, file, EXTNAME) of FITS files with an exposure map
-    for i, row in enumerate(rows):
+    from starclass.io.progress import Progress
+
+    # 1.2 ms a 128 px PNG: 40000 cutouts took 50 s without a word; a small folder's second needs no line
+    shown = progress if len(rows) >= PROGRESS_FROM else False
+    for i, row in Progress(len(rows), desc=f"reading {src.name}", noun="cutout", show=shown,
+                           unit="cutout").iterate(enumerate(rows)):
         planes = []
         row_kinds: set[str] = set()
         full_paths: list[Path] = []

@@ -23,11 +23,12 @@ written before the first fold trains, says what a run stopped before then was as
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -348,7 +349,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     from starclass.learn.classify import predict_inputs
     from starclass.learn.data import InputSource
     from starclass.learn.precision import pick_device
-    from starclass.learn.train import VALIDATION_ROWS_SEEN, fit, label_indices
+    from starclass.learn.train import UNLABELLED_LEFT_OUT, VALIDATION_ROWS_SEEN, fit, label_indices
 
     outdir = Path(outdir)
     labels = _cv_labels(labels)
@@ -395,6 +396,10 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     per_fold: list[dict[str, Any]] = []
     notes: list[str] = []
     few_rows: list[str] = []  # folds whose calibration warned of too few held-out rows
+    n_unlabelled = int(np.sum(target < 0))
+    if n_unlabelled:
+        # said once: each fold's fit said it again, its held-out rows counted in ("12 candidates" of 4)
+        log.info(UNLABELLED_LEFT_OUT, n_unlabelled)
     for i, (name, test) in enumerate(folds, start=1):
         # the bars of every fold read alike ("m31-real member 1/1 (compact)"): which fold trains is said first
         label = f"fold {i}/{len(folds)}" if str(name) == str(i) else f"fold {name} ({i}/{len(folds)})"
@@ -407,11 +412,12 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                 # each fold's validation rows seen by the starting model: said once, for every held-out row,
                 # by _warn_starting_rows_held_out (the folds' own warnings repeated it fold by fold)
                 warnings.filterwarnings("ignore", message=rf".* {VALIDATION_ROWS_SEEN} ")
-                result = fit(cfg, inputs, hidden, outdir=fold_dir, positions=positions,
-                             galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
-                             epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
-                             known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume,
-                             progress_label=label)  # the bar's label and each line of the batches and epochs
+                with _unsaid(UNLABELLED_LEFT_OUT):
+                    result = fit(cfg, inputs, hidden, outdir=fold_dir, positions=positions,
+                                 galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
+                                 epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
+                                 known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume,
+                                 progress_label=label)  # the bar's label and each line of the batches and epochs
         except BaseException:
             # fit removes a fold's manifest once it trains (a refusal leaves it): stopped there (Ctrl-C,
             # a time limit), an earlier run's tables described folds no longer there
@@ -575,6 +581,21 @@ def _forget_tables(outdir: Path) -> None:
     """
     for name in CV_TABLES:
         (outdir / name).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _unsaid(message: str) -> Iterator[None]:
+    """Keep the training logger's ``message`` lines (its %-template) unsaid while the block runs."""
+
+    def other(record: logging.LogRecord) -> bool:
+        return record.msg != message
+
+    train_log = logging.getLogger("starclass.learn.train")
+    train_log.addFilter(other)
+    try:
+        yield
+    finally:
+        train_log.removeFilter(other)
 
 
 def _fold_setup(config, labels: np.ndarray, target: np.ndarray, name: str, test: np.ndarray, gal, groups,

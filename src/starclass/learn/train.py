@@ -91,6 +91,9 @@ from starclass.schema import X, Y
 
 log = logging.getLogger(__name__)
 
+#: The line prepare_data says of the rows that no output class takes (cross_validate says it once for all folds)
+UNLABELLED_LEFT_OUT = "%d candidates without an output class are left out of training"
+
 __all__ = [
     "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
     "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
@@ -678,7 +681,7 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
     if collapsed:
         warnings.warn(collapsed, UserWarning, stacklevel=2)
     if n_unlabelled:
-        log.info("%d candidates without an output class are left out of training", n_unlabelled)
+        log.info(UNLABELLED_LEFT_OUT, n_unlabelled)
     by = getattr(recipe, "balance_by", None)
     groups = None
     if by is not None:

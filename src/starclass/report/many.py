@@ -314,12 +314,13 @@ def many_sections(tables: dict[str, Table]) -> list[Section]:
 
 def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike, *, overwrite: bool = False,
                         min_inspected: int = MIN_INSPECTED,
-                        seed: int = 0) -> dict:
+                        seed: int = 0, progress: bool | None = False) -> dict:
     """Evaluate a directory of LEGUS catalogues; write ``tables/*.ecsv``, ``figures/*.png``, ``summary.json``.
 
     The folder is written beside ``outdir`` and moved into place as a whole; an existing
     non-empty ``outdir`` is replaced only with ``overwrite`` and never when it holds other files
-    than :data:`MANY_ENTRIES`.
+    than :data:`MANY_ENTRIES`. ``progress`` shows the files read, the tables made and the ladder's
+    models (:func:`starclass.science.many.many_field_tables`): True a bar, None timed lines, False nothing.
 
     Examples
     --------
@@ -332,7 +333,7 @@ def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike,
     {'majority': 0.6538, 'ci_tree': 1.0, 'tree3': 1.0, 'gbm': 0.9945}
     """
     outdir = Path(outdir)
-    tables = many_field_tables(directory, min_inspected=min_inspected, seed=seed)
+    tables = many_field_tables(directory, min_inspected=min_inspected, seed=seed, progress=progress)
     sections = many_sections(tables)
     pooled = {}
     for r in tables.get("ladder_pooled", []):
@@ -356,8 +357,10 @@ def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike,
 
 def build_many_report(directory: str | os.PathLike, out: str | os.PathLike, *, title: str = "LEGUS fields",
                       min_inspected: int = MIN_INSPECTED,
-                      seed: int = 0, overwrite: bool = False) -> Path:
+                      seed: int = 0, overwrite: bool = False, progress: bool | None = False) -> Path:
     """One HTML page (figure embedded) plus every table as ECSV beside it; returns the page's path.
+
+    ``progress`` shows the study's steps as :func:`run_many_evaluation`'s does.
 
     Examples
     --------
@@ -372,7 +375,8 @@ def build_many_report(directory: str | os.PathLike, out: str | os.PathLike, *, t
     out = Path(out)
     outdir = out.parent
     check_tables_page(outdir, out.name)
-    sections = many_sections(many_field_tables(directory, min_inspected=min_inspected, seed=seed))
+    sections = many_sections(many_field_tables(directory, min_inspected=min_inspected, seed=seed,
+                                               progress=progress))
     # tables/ as a whole, as build_report does: an older report's tables are never left beside new ones
     with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
         write_sections(sections, outdir, figures=False, tables_dir=tmp_tables, written_by="starclass report",
