@@ -291,3 +291,61 @@ def test_uncertainty_sixth_run_tables_are_their_jsons():
             assert cells[1:6] == [f"{t['ece']:.3f}", f"{floor[0]:.3f} / {floor[1]:.3f}", f"{temp['ece']:.3f}",
                                   f"{vec['ece']:.3f}", f"{cov[0]:.3f} / {cov[1]:.3f}"], (path.name, row)
             assert cells[7] == f"{temp['mean_set_size']:.2f}", (path.name, row)
+
+
+STACK_ROWS = (("stack-lr", "`stack-lr` (nested)"), ("stack-mean", "`stack-mean` (nested)"),
+              ("stack-lr-raw", "`stack-lr-raw` (nested, chosen after `stack-lr`)"),
+              ("resnet18-n128-long-x3-gpu +TTA", "`resnet18-n128-long-x3-gpu` +TTA (best single run)"),
+              ("mean(resnet18-n128-long-x3-gpu +TTA, resnet18-n128-e20 +TTA), picked after seeing them",
+               "mean of `long-x3` and `e20` +TTA (picked after seeing them)"))
+
+
+def test_real_images_stacking_section_is_its_folders(pandas_kept):
+    """The honest-stacking tables: 869 cutouts from the folder of 2026-12-05, 867 from the rerun of 2026-12-06.
+
+    The rerun's stack-mean AUC and the label audit's 'left out' figure are recomputed from its fold files.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    before, after = (BENCH / f"results_real_pandas_stack_{day}" for day in ("2026-12-05", "2026-12-06"))
+    _need(PANDAS_LABELS, before / "summary.md", after / "summary.md", after / "audit.json")
+    text = (ROOT / "docs" / "real_images.md").read_text(encoding="utf-8")
+    section = text.split("### Honest stacking (eighth pass", 1)[1].split("\n### ", 1)[0]
+
+    def cells(folder: Path, name: str, n: int) -> list[str]:
+        # the stacking summary's rows: combination, 'N cutouts', then accuracy, AUC, F1, purity, recall
+        lines = (folder / "summary.md").read_text(encoding="utf-8").splitlines()
+        line = next(r for r in lines if r.startswith(f"| {name} | {n} cutouts |"))
+        return [c.strip() for c in line.split("|")[3:8]]
+
+    for folder, n in ((before, 869), (after, 867)):
+        for name, label in STACK_ROWS:
+            row = cells(folder, name, n)
+            assert f"| {label} | {n} | {' | '.join(row)} |" in section, (label, n, row)
+    # the rerun scores the 867 cutouts classify --stamps classifies, recomputed from its fold files
+    y = _pandas_truth()
+    folds = [json.loads(f.read_text()) for f in sorted(after.glob("stack-mean_fold[0-9].json"))]
+    idx = np.concatenate([f["test"] for f in folds]).astype(int)
+    p = np.concatenate([f["p"] for f in folds]).astype(float)
+    assert sorted(idx.tolist()) == np.flatnonzero(pandas_kept).tolist()
+    auc = roc_auc_score(y[idx], p)
+    assert cells(after, "stack-mean", 867)[1].startswith(f"{auc:.3f} [")
+    # the label audit's table is the rerun's audit, and its 'left out' figures are recomputed
+    audit = json.loads((after / "audit.json").read_text())
+    table = section.split("| # | file | label |", 1)[1].split("\n\n", 1)[0]
+    for j, r in enumerate(audit["top"], 1):
+        assert (f"| {j} | {r['file']} | {r['label']} | {r['source_table']} ({r['catalogue_class']}) | "
+                f"{r['object_id']} | {r['mean_p_cluster']:.3f} [{r['min_p']:.3f}, {r['max_p']:.3f}] |") in table, r
+    assert len(audit["top"]) == table.count("\n| ") - 1  # every row listed, the header's rule aside
+    i, q = _pooled("resnet18-n128-long-x3-gpu", "p_tta", pandas_kept)
+    out = np.isin(i, [r["row"] for r in audit["top"]])
+    lift = roc_auc_score(y[i[~out]], q[~out]) - roc_auc_score(y[i], q)
+    best = audit["without_top"]["resnet18-n128-long-x3-gpu +TTA"]
+    assert abs(best["auc"] - best["auc_all"] - lift) < 1e-9
+    n_top = len(audit["top"])
+    said = f"Left out, those {n_top} cutouts ({867 - n_top} left) would give: the best single run AUC {best['auc']:.3f}"
+    assert said in " ".join(section.split()), said
+    # and "Where it stands" says how much of the AUC they hold
+    head = " ".join(text.split("## Where it stands", 1)[1].split("\n## ", 1)[0].split())
+    assert f"{n_top} cutouts ({100 * n_top / 867:.1f}%) that every strong run gets confidently wrong hold " \
+           f"about {lift:.3f} of AUC" in head, head
