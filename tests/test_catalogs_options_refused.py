@@ -79,4 +79,4 @@ def test_real_legus_folder_without_those_options_still_runs(tmp_path, legus_tab)
     res = runner.invoke(app, ["evaluate", "--catalogs", str(folder), "--min-inspected", "100",
                               "-o", str(tmp_path / "out")])
     assert res.exit_code == 0, res.output
-    assert res.output.startswith("2 fields from")
+    assert res.stdout.startswith("2 fields from"), res.stdout  # the progress lines go to stderr (a log file)
