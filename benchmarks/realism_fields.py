@@ -62,7 +62,9 @@ FIELD_SIZES = {"ngc7793w": (1536, 1800), "ngc1433": (1536, 1800), "ngc628c": (52
 #: real catalogue). Why each one misses: docs/legus_validation.md, "The simulator across distances".
 EXPECTED_INSIDE = {"ngc7793w": 16, "ngc5474": 16, "ngc1433": 16, "ngc628c": 16, "ngc1566": 16}
 EXPECTED_MISSES = {
-    "ngc7793w": {},
+    # binary depth-3 tree: +4.7 +- 3.1 at the bar, +5.4 +- 3.0 since detect's disk peaks (621faf61, seeds 1-3;
+    # same command on 451c7a05 gives +4.7): a shift of a quarter of the seed-to-seed sd; within 5 of the real interval
+    "ngc7793w": {("binary", "tree3"): 6.0},
     "ngc5474": {},
     "ngc1433": {},
     "ngc628c": {},  # 4-class boosting (bound 8 before human_colour_link): -2.8 on SEEDS, -3.5 over seeds 1-6
