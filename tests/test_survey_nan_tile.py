@@ -95,4 +95,5 @@ def test_detecting_a_tile_with_no_usable_pixel_yields_nothing(root):
     y = table.column("y").to_numpy(zero_copy_only=False).astype(float)
     assert len(table) and not ((x < NAN - 5) & (y < NAN - 5)).any()
     assert [s for s in said if "no usable pixel" in s] == [
-        "field 'A': its tiles with no usable pixel in band g, i (all NaN or masked) yield no detection"], said
+        "field 'A': its tiles with no usable pixel in band g, the detection band (all NaN or masked), yield no "
+        "detection"], said

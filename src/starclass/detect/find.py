@@ -536,6 +536,7 @@ def detect(
     max_candidates: int | None = None,
     galaxy: str | None = None,
     progress: bool | None = True,
+    keep_empty_bands: bool = False,
 ) -> Table:
     """Find candidates in the V band, measure them in every band, apply the selection.
 
@@ -572,6 +573,11 @@ def detect(
         Value of the ``galaxy`` column (default: none added).
     progress
         Show progress bars (None: a few timed lines instead, :class:`starclass.io.progress.Progress`).
+    keep_empty_bands
+        A band other than the detection band with no usable pixel (all NaN or masked: a survey tile off
+        that band's footprint) gets NaN magnitudes, named in ``meta["no_usable_pixel"]``, as candidates
+        on a band's NaN area do (:class:`starclass.detect.CandidatePhotometry`); default False: refused.
+        A detection band with no usable pixel is always refused: there is nothing to detect.
 
     Returns
     -------
@@ -623,7 +629,7 @@ def detect(
     table = measure(
         mosaics, found, bands=use, aperture_radius=aperture_radius,
         aperture_correction=aperture_correction, crowding_radius=crowding_radius,
-        progress=progress,
+        progress=progress, keep_empty_bands=keep_empty_bands,
     )
     vcol = mag_col(table.meta.get("detect_v_band", det_band))
     order = np.argsort(np.where(np.isfinite(table[vcol]), table[vcol], np.inf), kind="stable")

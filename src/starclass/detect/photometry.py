@@ -130,11 +130,18 @@ def _mci_normalisation(fiducial_fwhm: float = 3.0) -> np.ndarray:
     return 2.5 * np.log10(f[1:] / f[:-1])
 
 
-def positions_of(table: Table, shape: tuple[int, int], what: str = "table") -> np.ndarray:
+#: How :func:`measure`'s refusal of rows off the image (or without a position) ends: a notebook's user was told
+#: which rows, but not that ``detect --positions`` and the survey measure the others and keep these.
+OFF_IMAGE_HINT = ("measure() measures every row or none: measure_on_image() measures the others and keeps these "
+                  "rows unmeasured (NaN photometry, masked_frac 1), as detect --positions and survey do")
+
+
+def positions_of(table: Table, shape: tuple[int, int], what: str = "table", hint: str | None = None) -> np.ndarray:
     """Checked ``(N, 2)`` array of 0-based x, y; off-image or missing positions raise.
 
     A position is on the image when ``-0.5 <= x < nx - 0.5`` and ``-0.5 <= y < ny - 0.5``
-    (inside the outer edges of the border pixels).
+    (inside the outer edges of the border pixels). The error names the rows of both faults (missing
+    and off the image), ``hint`` (what to do instead) ending it.
 
     Examples
     --------
@@ -143,7 +150,7 @@ def positions_of(table: Table, shape: tuple[int, int], what: str = "table") -> n
     >>> positions_of(Table({"x": [1.0, 12.0], "y": [2.0, 3.0]}), (10, 10), "cands.ecsv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: cands.ecsv: positions off the 10 x 10 image in 1 row(s) (...): row 2 x=12.00 y=3.00
+    starclass.errors.StarclassError: cands.ecsv: positions off the 10 x 10 image in 1 row(s): row 2 x=12.00 y=3.00 (...)
     """
     for col in (X, Y):
         if col not in table.colnames:
@@ -153,6 +160,7 @@ def positions_of(table: Table, shape: tuple[int, int], what: str = "table") -> n
     ny, nx = shape
     bad = ~(np.isfinite(x) & np.isfinite(y))
     off = ~bad & ((x < -0.5) | (x >= nx - 0.5) | (y < -0.5) | (y >= ny - 0.5))
+    faults = []
     for flag, why in ((bad, "missing/non-finite x or y"), (off, f"positions off the {nx} x {ny} image")):
         if flag.any():
             rows = np.flatnonzero(flag)
@@ -163,7 +171,10 @@ def positions_of(table: Table, shape: tuple[int, int], what: str = "table") -> n
                 for i, r in enumerate(rows[:10])
             )
             more = f" and {rows.size - 10} more" if rows.size > 10 else ""
-            raise StarclassError(f"{what}: {why} in {rows.size} row(s) ({rows_counted()}): {shown}{more}")
+            faults.append(f"{why} in {rows.size} row(s): {shown}{more}")
+    if faults:
+        # both faults at once: a table with rows of each was refused for the missing ones, fixed, and refused again
+        raise StarclassError(f"{what}: " + "; ".join(faults) + f" ({rows_counted()})" + (f"; {hint}" if hint else ""))
     return np.column_stack([x, y])
 
 
@@ -386,6 +397,10 @@ def annulus_background(
 
 def _row_median(vals: np.ndarray) -> np.ndarray:
     """Median of each row ignoring NaN (NaN for rows without a finite value); sort-based."""
+    if vals.shape[1] == 0:
+        # no pixel of any row's annulus or ring is usable (every source of the block on a band's NaN area): the
+        # indexing below failed with an IndexError, and detect with it where a band missed every candidate
+        return np.full(len(vals), np.nan)
     srt = np.sort(vals, axis=1)  # NaN sort last
     k = np.isfinite(vals).sum(axis=1)
     rows = np.arange(len(vals))
@@ -896,6 +911,13 @@ class CandidatePhotometry:
         Show a progress bar over bands (None: a few timed lines, :class:`starclass.io.progress.Progress`).
     chunk : int
         Sources measured per block (bounds memory: about 7 kB per source).
+    keep_empty_bands : bool
+        Measure a band with no usable pixel (all NaN or masked: a survey tile off that band's
+        footprint) as every row's aperture on NaN pixels is measured, its ``mag_<band>`` and
+        ``magerr_<band>`` NaN (and, for the V band, ``ci``, ``mci_*``, ``bkg``, ``fwhm`` NaN and
+        ``masked_frac`` 1), the other bands measured as usual; ``meta["no_usable_pixel"]`` names
+        such bands. Default False: such an image is refused (a mosaic without any data is a
+        wrong file more often than a footprint).
 
     Raises
     ------
@@ -936,6 +958,7 @@ class CandidatePhotometry:
         max_correction: float = 0.8,
         progress: bool | None = False,
         chunk: int = 4096,
+        keep_empty_bands: bool = False,
     ) -> None:
         # checked here, where they are cheap to check and the caller still knows its values
         if aperture_radius <= 0:
@@ -962,6 +985,7 @@ class CandidatePhotometry:
         self.max_correction = max_correction
         self.progress = progress
         self.chunk = chunk
+        self.keep_empty_bands = keep_empty_bands
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
@@ -987,13 +1011,14 @@ class CandidatePhotometry:
             ``crowding``, ``redundant`` and ``masked_frac`` (share of the V aperture on masked or
             off-image pixels: its light is missing from the magnitudes); with ``aperture_correction="growth"`` also
             ``apcorr_radius`` (px within which the V light was measured, 0 where the CI
-            correction stood in) and ``saturated``.
+            correction stood in) and ``saturated``. With ``keep_empty_bands``, ``meta["no_usable_pixel"]``
+            lists the bands with no usable pixel, where there are any.
 
         Raises
         ------
         StarclassError
             Missing ``x``/``y`` columns, positions off the image (the message names the
-            rows), an unknown band, or an image with no usable pixel.
+            rows), an unknown band, or an image with no usable pixel (unless ``keep_empty_bands``).
 
         Examples
         --------
@@ -1010,10 +1035,11 @@ class CandidatePhotometry:
         use = check_bands(mosaics, self.bands)
         vband = mosaics.v_band if getattr(mosaics, "v_band", None) in use else default_v_band(use)
         out = Table(table, copy=True)
-        xy = positions_of(out, tuple(mosaics.shape))
+        xy = positions_of(out, tuple(mosaics.shape), hint=OFF_IMAGE_HINT)
         if ID not in out.colnames:
             out.add_column(np.arange(1, len(out) + 1, dtype=np.int64), name=ID, index=0)
-        bands = self._bands(mosaics, [vband] + [b for b in use if b != vband], n_rows=len(out))
+        bands = self._bands(mosaics, [vband] + [b for b in use if b != vband],
+                            n_rows=0 if self.keep_empty_bands else len(out))
         radii = _Radii.of(self.aperture_radius, growth=self.aperture_correction == "growth")
 
         results = self._aperture_photometry(mosaics, bands, xy, radii)
@@ -1046,6 +1072,9 @@ class CandidatePhotometry:
         out[schema.MASKED_FRAC] = np.clip(1.0 - v["area"][:, radii.i_ap] / full, 0.0, 1.0).round(6)
         _add_sky_positions(out, mosaics, xy)
         self._record(out, mosaics, vband, psf_used, growth)
+        empty = [b for b in bands.order if bands.masks[b] is not None and bands.masks[b].all()]
+        if empty:
+            out.meta["no_usable_pixel"] = empty
         if tabulated:
             # the bands whose PSF is starclass.bands' table value, not their own: the CLI says so
             out.meta[PSF_TABULATED] = {b: round(float(psf_used[b]), 3) for b in tabulated}
@@ -1454,10 +1483,14 @@ def measure(
     max_correction: float = 0.8,
     progress: bool | None = False,
     chunk: int = 4096,
+    keep_empty_bands: bool = False,
 ) -> Table:
     """Measure photometry and morphology at the positions of ``table`` in every band.
 
-    The same as ``CandidatePhotometry(**settings)(mosaics, table)``.
+    The same as ``CandidatePhotometry(**settings)(mosaics, table)``. Every row must lie on the image:
+    a row off it (or without a position) is refused, the error naming the rows, rather than
+    returned with NaN photometry that reads as a faint source. :func:`measure_on_image` measures
+    the others and keeps such rows unmeasured, as ``detect --positions`` and ``survey`` do.
 
     Parameters
     ----------
@@ -1468,7 +1501,8 @@ def measure(
         columns are replaced). ``id`` is added (1..N) when missing, ``ra``/``dec`` when the
         mosaics have a WCS and the table has none.
     bands, aperture_radius, aperture_correction, annulus, crowding_radius, redundant_radius, \
-fwhm_radius, mci_fiducial_fwhm, psf_fwhm, psf_beta, eff_gamma, max_correction, progress, chunk
+fwhm_radius, mci_fiducial_fwhm, psf_fwhm, psf_beta, eff_gamma, max_correction, progress, chunk, \
+keep_empty_bands
         The settings: see :class:`CandidatePhotometry`.
 
     Returns
@@ -1482,8 +1516,9 @@ fwhm_radius, mci_fiducial_fwhm, psf_fwhm, psf_beta, eff_gamma, max_correction, p
     Raises
     ------
     StarclassError
-        Bad settings, missing ``x``/``y`` columns, positions off the image (the message names
-        the rows), an unknown band, or an image with no usable pixel.
+        Bad settings, missing ``x``/``y`` columns, positions off the image or missing (the
+        message names the rows of both and points to :func:`measure_on_image`), an unknown band,
+        or an image with no usable pixel (unless ``keep_empty_bands``).
 
     Examples
     --------
@@ -1492,18 +1527,28 @@ fwhm_radius, mci_fiducial_fwhm, psf_fwhm, psf_beta, eff_gamma, max_correction, p
     >>> out = measure(mosaics, truth["x", "y"], aperture_correction=None)
     >>> out.meta["aperture_radius_px"], len(out) == len(truth)
     (4.0, True)
+
+    A row off the 96 x 96 image is refused, by its row:
+
+    >>> given = truth["x", "y"]
+    >>> given["x"][1] = 500.0
+    >>> measure(mosaics, given, aperture_correction=None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: table: positions off the 96 x 96 image in 1 row(s): row 2 x=500.00 ...; ...
+    >>> measure_on_image(mosaics, given, aperture_correction=None)[1].tolist()  # what the refusal points to
+    [False, True, False, False, False]
     """
     phot = CandidatePhotometry(
         bands=bands, aperture_radius=aperture_radius, aperture_correction=aperture_correction,
         annulus=annulus, crowding_radius=crowding_radius, redundant_radius=redundant_radius,
         fwhm_radius=fwhm_radius, mci_fiducial_fwhm=mci_fiducial_fwhm, psf_fwhm=psf_fwhm,
         psf_beta=psf_beta, eff_gamma=eff_gamma, max_correction=max_correction, progress=progress,
-        chunk=chunk)
+        chunk=chunk, keep_empty_bands=keep_empty_bands)
     return phot(mosaics, table)
 
 
-def measure_on_image(mosaics: Mosaics, table: Table, *, keep_if_no_data: bool = False,
-                     **settings: Any) -> tuple[Table, np.ndarray]:
+def measure_on_image(mosaics: Mosaics, table: Table, **settings: Any) -> tuple[Table, np.ndarray]:
     """:func:`measure` the rows of ``table`` on the mosaics; the rows off them kept, unmeasured, in place.
 
     :func:`measure` refuses a table with any row off the image, so one row of another field cost the
@@ -1514,9 +1559,9 @@ def measure_on_image(mosaics: Mosaics, table: Table, *, keep_if_no_data: bool = 
     ``saturated``) masked; ``ra``, ``dec`` come from the WCS where the table had none, as for the
     others. Nothing is said: the caller warns of the rows, in its own words, by
     :func:`starclass.stamps.extract.refuse_off_image` (``detect --positions`` before it measures; a
-    survey once per field, its tiles measuring after it). With ``keep_if_no_data``, an image with no
-    usable pixel in a band (a survey tile wholly on a mosaic's NaN corner) keeps every row so, unmeasured,
-    instead of being refused.
+    survey once per field, its tiles measuring after it). With ``keep_empty_bands=True``, a band with no
+    usable pixel (a survey tile off that band's footprint) reads NaN and the others are measured, instead
+    of the image being refused (:class:`CandidatePhotometry`).
 
     Parameters
     ----------
@@ -1524,17 +1569,15 @@ def measure_on_image(mosaics: Mosaics, table: Table, *, keep_if_no_data: bool = 
         As for :func:`measure`.
     table
         Candidates with 0-based ``x``, ``y``; ``id`` is added (1..N, over every row) when missing.
-    keep_if_no_data
-        Keep every row unmeasured where a band measured has no usable pixel (all NaN or masked), rather
-        than refuse the image; ``meta["no_usable_pixel"]`` then names those bands.
     **settings
-        :func:`measure`'s keyword arguments.
+        :func:`measure`'s keyword arguments (``keep_empty_bands`` among them).
 
     Returns
     -------
     table : astropy.table.Table
         Every row of ``table`` in its order, the measured columns added; where some are off the image,
-        ``meta["n_detected"]`` counts them all and ``meta["n_unmeasured_off_image"]`` those off it.
+        ``meta["n_detected"]`` counts them all and ``meta["n_unmeasured_off_image"]`` those off it;
+        ``meta["no_usable_pixel"]`` names the bands read as NaN (``keep_empty_bands``).
     off : numpy.ndarray
         bool ``[N]``: the rows left unmeasured.
 
@@ -1542,7 +1585,7 @@ def measure_on_image(mosaics: Mosaics, table: Table, *, keep_if_no_data: bool = 
     ------
     StarclassError
         As :func:`measure` does (the rows on the image measured, an image with no usable pixel refused
-        unless ``keep_if_no_data``). A table wholly off the image comes back wholly unmeasured: the
+        unless ``keep_empty_bands``). A table wholly off the image comes back wholly unmeasured: the
         commands refuse such a list first (a survey tile may hold only rows off the image).
 
     Examples
@@ -1556,10 +1599,10 @@ def measure_on_image(mosaics: Mosaics, table: Table, *, keep_if_no_data: bool = 
     ([False, True, False, False, False], 5, 1, 1.0)
     >>> bool(np.isnan(out["mag_f555w"][1])), bool(np.isfinite(out["mag_f555w"][0]))
     (True, True)
-    >>> mosaics.data["f814w"][:] = np.nan  # no usable pixel left in one band
-    >>> out, off = measure_on_image(mosaics, given, keep_if_no_data=True, aperture_correction=None)
-    >>> off.all(), out.meta["no_usable_pixel"], bool(np.isnan(out["mag_f555w"]).all())
-    (np.True_, ['f814w'], True)
+    >>> mosaics.data["f814w"][:] = np.nan  # no usable pixel left in one band: the other is measured
+    >>> out, off = measure_on_image(mosaics, given, keep_empty_bands=True, aperture_correction=None)
+    >>> out.meta["no_usable_pixel"], bool(np.isnan(out["mag_f814w"]).all()), np.isfinite(out["mag_f555w"]).tolist()
+    (['f814w'], True, [True, False, True, True, True])
     """
     from astropy.table import vstack
 
@@ -1568,13 +1611,6 @@ def measure_on_image(mosaics: Mosaics, table: Table, *, keep_if_no_data: bool = 
     from starclass.stamps.extract import off_image
 
     off = off_image(numeric_column(table, X), numeric_column(table, Y), tuple(mosaics.shape))
-    empty = []
-    if keep_if_no_data:
-        # measure refuses such an image when it has a row to measure: none is given it, and it gives the columns
-        empty = [b for b in check_bands(mosaics, settings.get("bands")) if bad_pixels(mosaics, b).all()]
-    outside = int(off.sum())
-    if empty:
-        off = np.ones(len(table), dtype=bool)
     if not off.any():
         return measure(mosaics, table, **settings), off
     table = Table(table, copy=False)
@@ -1597,7 +1633,5 @@ def measure_on_image(mosaics: Mosaics, table: Table, *, keep_if_no_data: bool = 
     del out["_row"]
     out.meta = dict(part.meta)
     out.meta["n_detected"] = len(out)  # every position given is a row of the catalogue
-    out.meta["n_unmeasured_off_image"] = outside
-    if empty:
-        out.meta["no_usable_pixel"] = empty
+    out.meta["n_unmeasured_off_image"] = int(off.sum())
     return out, off

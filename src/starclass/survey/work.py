@@ -29,7 +29,7 @@ from astropy.table import Table
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import Mosaics, PixelFlags
-from starclass.schema import FIELD, ID, TILE, X, Y
+from starclass.schema import FIELD, ID, TILE, X, Y, mag_col, magerr_col
 from starclass.survey.tiles import MosaicWindow, Tile, in_core
 
 if TYPE_CHECKING:
@@ -551,15 +551,18 @@ def field_psf(mosaics: Mosaics, photometry: str, positions: Table | None = None,
     try:
         with warnings.catch_warnings():
             _quiet_blank_bands(whole)
+            # a band off the measured square (bands of HST mosaics cover different areas) made the whole
+            # image refused, and every tile estimate the PSF on its own window: its PSF is the tabulated one
             if positions is None:
-                cat = detect(whole, aperture_correction=photometry, progress=False)
+                cat = detect(whole, aperture_correction=photometry, progress=False, keep_empty_bands=True)
             else:
                 from astropy.table import Table
 
                 x = np.asarray(positions[X], dtype=float) - x0
                 y = np.asarray(positions[Y], dtype=float) - y0
                 inside = (x >= -0.5) & (x < x1 - x0 - 0.5) & (y >= -0.5) & (y < y1 - y0 - 0.5)
-                cat = measure(whole, Table({X: x[inside], Y: y[inside]}), aperture_correction=photometry)
+                cat = measure(whole, Table({X: x[inside], Y: y[inside]}), aperture_correction=photometry,
+                              keep_empty_bands=True)
     except StarclassError:
         # what the whole image cannot be measured for, each tile says for its own window (its error, by name)
         return None
@@ -583,26 +586,59 @@ def field_psf_of(job: TileJob, positions: Table | None = None) -> dict[str, Any]
     return {"psf": psf, "notes": _held_notes()}
 
 
-def _find(job: TileJob, window: MosaicWindow):
+def empty_bands(window: MosaicWindow) -> list[str]:
+    """The bands of ``window`` with no usable pixel (all NaN or masked: the tile lies off their footprint).
+
+    Examples
+    --------
+    >>> from starclass.io import ArrayMosaics
+    >>> m = ArrayMosaics({"f555w": np.ones((4, 6)), "f814w": np.ones((4, 6))}, {"f555w": 25.0, "f814w": 24.2})
+    >>> m.data["f814w"][:, :3] = np.nan  # F814W covers the right half only
+    >>> empty_bands(MosaicWindow(m, (0, 3, 0, 4))), empty_bands(MosaicWindow(m, (2, 6, 0, 4)))
+    (['f814w'], [])
+    """
+    return [b for b in window.bands if window.mask(b).all()]
+
+
+def _needed(bands: list[str], model_bands: list[str] | None) -> str:
+    """What a tile's rows lose to ``bands`` without data: their class, where the model needs one of them."""
+    need = [b for b in bands if model_bands is None or b in model_bands]
+    if not need:
+        return ""
+    return (f" and left unclassified (class_pred 0, NaN probabilities): the model needs band{'s' * (len(need) > 1)} "
+            f"{', '.join(need)}")
+
+
+def _find(job: TileJob, window: MosaicWindow, model_bands: list[str] | None = None):
     """Detected candidates of the window, in whole-image pixels, with the core flag."""
     from starclass.detect import detect
 
     ox, oy = job.tile.offset
-    empty = [b for b in window.bands if window.mask(b).all()]
-    if empty:
+    empty = empty_bands(window)
+    vband = window.v_band
+    if vband in empty:
         # a tile wholly on the NaN (or zero-weight) border of a drizzled mosaic holds nothing to
         # detect: detect() refuses such an image, and the tile failed on every retry, so the survey
-        # of a mosaic with a border wider than a tile could never complete
+        # of a mosaic with a border wider than a tile could never complete. detect on the whole mosaic
+        # finds nothing on the detection band's NaN area either
         from astropy.table import Table
 
         # said per field, not per tile: a rotated drizzled mosaic has tens of such tiles in its corners
-        warnings.warn(f"field {job.field!r}: its tiles with no usable pixel in band {', '.join(empty)} (all NaN or "
-                      "masked) yield no detection", stacklevel=2)
+        warnings.warn(f"field {job.field!r}: its tiles with no usable pixel in band {vband}, the detection band "
+                      "(all NaN or masked), yield no detection", stacklevel=2)
         return Table({X: np.zeros(0), Y: np.zeros(0), IN_CORE: np.zeros(0, dtype=bool)})
+    for b in empty:
+        # a tile off one band's footprint (HST bands cover different areas) lost every band's candidates:
+        # now they are detected and measured as detect on the whole mosaic measures them there, this band NaN.
+        # Said per field and band, not per tile (the same text from every tile is printed once)
+        lost = _needed([b], model_bands) or " as detect on the whole mosaic leaves them"
+        warnings.warn(f"field {job.field!r}: band {b} has no usable pixel (all NaN or masked) in some of its "
+                      f"tiles: the candidates detected there in {vband} are kept, with {mag_col(b)}, "
+                      f"{magerr_col(b)} NaN,{lost}", stacklevel=2)
     with warnings.catch_warnings():
         _quiet_blank_bands(window)
         cat = detect(window, aperture_correction=None if job.photometry == "none" else job.photometry,
-                     progress=False)
+                     progress=False, keep_empty_bands=True)
     if len(cat) == 0:
         cat[IN_CORE] = np.zeros(0, dtype=bool)
         return cat
@@ -622,20 +658,31 @@ def _find(job: TileJob, window: MosaicWindow):
     return cat
 
 
-def _warn_no_usable_pixel(job: TileJob, bands: list[str], ids: np.ndarray) -> None:
-    """Say once which given rows a tile with no usable pixel keeps unmeasured and unclassified."""
+def _warn_no_usable_pixel(job: TileJob, window: MosaicWindow, bands: list[str], ids: np.ndarray,
+                          model_bands: list[str] | None = None) -> None:
+    """Say once which given rows of a tile lack a band (no usable pixel), and what they keep and lose."""
     named = ", ".join(str(v) for v in ids[:10].tolist()) + (", ..." if len(ids) > 10 else "")
-    warnings.warn(f"field {job.field!r}, tile {job.tile.name}: no usable pixel in band {', '.join(bands)} (all NaN "
-                  f"or masked): its {len(ids)} given position{'s' if len(ids) != 1 else ''} (ids {named}) "
-                  f"{'are' if len(ids) != 1 else 'is'} kept unmeasured (NaN photometry, masked_frac 1) and "
-                  "unclassified (class_pred 0, NaN probabilities)", stacklevel=2)
+    rows = f"its {len(ids)} given position{'s' if len(ids) != 1 else ''} (ids {named})"
+    verb = "are" if len(ids) != 1 else "is"
+    head = f"field {job.field!r}, tile {job.tile.name}: no usable pixel in band {', '.join(bands)} (all NaN or masked)"
+    rest = [b for b in window.bands if b not in bands]
+    if not rest:
+        warnings.warn(f"{head}: {rows} {verb} kept unmeasured (NaN photometry, masked_frac 1) and unclassified "
+                      "(class_pred 0, NaN probabilities)", stacklevel=2)
+        return
+    lost = ", ".join(f"{mag_col(b)}, {magerr_col(b)}" for b in bands) + " NaN"
+    if window.v_band in bands:
+        # the morphology is the V band's: without it there is no CI, and the V aperture is all on NaN
+        lost += f"; ci, mci_*, bkg, fwhm NaN too, measured in {window.v_band}, the V band; masked_frac 1"
+    warnings.warn(f"{head}: {rows} {verb} measured in band {', '.join(rest)} only ({lost})"
+                  f"{_needed(bands, model_bands)}", stacklevel=2)
 
 
-def _given(job: TileJob, window: MosaicWindow) -> tuple[Table, np.ndarray]:
+def _given(job: TileJob, window: MosaicWindow, model_bands: list[str] | None = None) -> tuple[Table, np.ndarray]:
     """Given positions of the tile's core (measured unless photometry is ``skip``), core flag added.
 
     Also bool ``[N]``: the rows the survey has already warned of as kept unclassified (off the mosaics,
-    said once per field before the tiles, or in a tile with no usable pixel, said here).
+    said once per field before the tiles, or in a tile without a band the model needs, said here).
     """
     from starclass.stamps.extract import off_image
 
@@ -654,13 +701,15 @@ def _given(job: TileJob, window: MosaicWindow) -> tuple[Table, np.ndarray]:
         # edge count them; only the tile's own rows are kept. Rows off the mosaics (the client warned of them)
         # are kept unmeasured, as detect --positions keeps them
         # a tile wholly on a mosaic's NaN corner failed the survey on every retry ("the image has no usable
-        # pixel"); its rows are kept unmeasured there, as those off the mosaics are
-        cat, _ = measure_on_image(window, cat, keep_if_no_data=True,
+        # pixel"), and one off a single band's footprint lost every band's magnitudes; a band without data reads
+        # NaN there, the others are measured, as detect --positions measures rows on one band's NaN area
+        cat, _ = measure_on_image(window, cat, keep_empty_bands=True,
                                   aperture_correction=None if job.photometry == "none" else job.photometry)
         empty = cat.meta.get("no_usable_pixel")
         if empty and own.any():
-            _warn_no_usable_pixel(job, empty, np.asarray(cat[ID])[own])
-            said[:] = True
+            _warn_no_usable_pixel(job, window, empty, np.asarray(cat[ID])[own], model_bands)
+            if _needed(empty, model_bands):
+                said[:] = True
     cat = cat[own]
     cat[X] = np.asarray(cat[X], dtype=float) + ox
     cat[Y] = np.asarray(cat[Y], dtype=float) + oy
@@ -727,7 +776,13 @@ def _run_tile(job: TileJob) -> dict[str, Any]:
     mosaics = _mosaics(job.mosaics, need_zp, job.pixel_flags, job.magsys, job.padding_sides)
     window = MosaicWindow(mosaics, job.tile.window, flags=job.pixel_flags, photon_counts=job.photon_counts,
                           apcorr_psf=job.apcorr_psf)
-    cat, said = (_find(job, window), None) if job.positions is None else _given(job, window)
+    model_bands = list(cfg.bands)
+    if job.positions is None:
+        cat = _find(job, window, model_bands)
+        # the rows of a tile without a band the model needs: said once for the field by _find, not by classify
+        said = np.ones(len(cat), dtype=bool) if _needed(empty_bands(window), model_bands) else None
+    else:
+        cat, said = _given(job, window, model_bands)
     t_find = time.perf_counter() - t0
     c_find = time.process_time() - c0
     t1 = time.perf_counter()
