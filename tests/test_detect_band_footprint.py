@@ -95,3 +95,37 @@ def test_measure_names_the_rows_off_the_image_and_points_to_measure_on_image():
     assert off.tolist() == [False, True, True, False]
     assert np.isfinite(np.asarray(out["mag_f555w"], float)[~off]).all()
     assert np.isnan(np.asarray(out["mag_f555w"], float)[off]).all()
+
+
+def test_detect_says_which_candidates_lie_beyond_a_band_s_footprint(tmp_path, monkeypatch):
+    """detect wrote NaN mag_f814w for the candidates beyond F814W's footprint without a word (a survey says so),
+    and detect --positions counted the given positions wholly on the V band's NaN area nowhere."""
+    from typer.testing import CliRunner
+
+    from starclass.bands import BANDS
+    from starclass.cli import app
+    from starclass.io.mosaic import write_mosaic
+
+    monkeypatch.chdir(tmp_path)
+    m = _mosaics({"f814w": (slice(0, 125), slice(0, 45))})  # covers (20, 20) only
+    for b in m.bands:
+        write_mosaic(tmp_path / f"m_{b}.fits", m.data[b], b, None, photflam=BANDS[b].photflam,
+                     photplam=BANDS[b].photplam)
+    runner = CliRunner()
+    r = runner.invoke(app, ["detect", "m_f555w.fits", "m_f814w.fits", "-o", "c.ecsv", "--no-progress"])
+    said = " ".join(r.output.split())
+    assert r.exit_code == 0, r.output
+    assert ("note: 1 candidate has no data in band f814w at its centre (NaN or zero weight: beyond its footprint "
+            "or a masked patch): mag_f814w NaN or missing that light") in said, said
+    v = _mosaics({"f555w": (slice(0, 125), slice(0, 45))})
+    for b in v.bands:
+        write_mosaic(tmp_path / f"v_{b}.fits", v.data[b], b, None, photflam=BANDS[b].photflam,
+                     photplam=BANDS[b].photplam)
+    Table({"id": [1, 2, 3], "x": [p[0] for p in XY], "y": [p[1] for p in XY]}).write(tmp_path / "given.ecsv")
+    r = runner.invoke(app, ["detect", "v_f555w.fits", "v_f814w.fits", "-o", "g.ecsv", "--no-progress",
+                            "--positions", "given.ecsv"])
+    said = " ".join(r.output.split())
+    assert r.exit_code == 0, r.output
+    assert ("note: 1 candidate has no data in the whole 4 px aperture of the V band f555w (NaN or zero weight: "
+            "beyond its footprint or a masked patch; masked_frac 1): mag_f555w, ci, mci_*, bkg and fwhm NaN") in said
+    assert "no data in band f814w" not in said, said

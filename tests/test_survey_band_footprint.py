@@ -152,3 +152,36 @@ def test_detecting_in_a_tile_off_one_band_finds_what_detect_on_the_whole_mosaic_
     else:
         assert notes == ["field 'A': its tiles with no usable pixel in band g, the detection band (all NaN or "
                          "masked), yield no detection"], said
+
+
+def test_a_tile_partly_off_a_band_names_its_rows_without_a_stamp_and_the_summary_counts_them(root):
+    """classify's own line in a tile ("1 of 3 candidates has no usable stamp ... (ids 16)") named neither the
+    field nor the tile and counted the neighbours measured beside the tile's rows; a detecting tile gave its
+    own ids, which the merge renumbers. The summary printed no count of the unclassified rows."""
+    from distributed import LocalCluster
+
+    from starclass.survey import read_plan, run_survey
+    from starclass.survey.run import summary_lines
+
+    # id 16 lies on band i's NaN corner in tile r000_c001, whose window reaches beyond the corner
+    xy = [*XY, (100.0, 40.0)]
+    Table({"id": np.arange(11, 11 + len(xy)), "x": [p[0] for p in xy], "y": [p[1] for p in xy]}).write(
+        root / "pos16.ecsv", overwrite=True)
+    plan = root / "plan_partial.yaml"
+    plan.write_text("model: model\ntile_size: 64\noverlap: 56\nphotometry: ci\nretries: 0\nfields:\n"
+                    "  - {name: A, mosaics: i_off, positions: pos16.ecsv}\n")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
+                      silence_logs=40) as cluster:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = run_survey(read_plan(plan), root / "out_partial", cluster=cluster, progress=False,
+                                echo=lambda s: None)
+    said = [str(w.message) for w in caught]
+    assert result.ok, result.summary
+    assert [s for s in said if "no usable stamp" in s] == [
+        "field 'A', tile r000_c001: 1 of its 1 given position has no usable stamp (centre off the image or NaN in "
+        "some band, or a blank band): class_pred 0, NaN probabilities (ids 16)"], said
+    table = pq.read_table(root / "out_partial" / "fields" / "A" / "catalogue.parquet")
+    assert [c == 0 for c in table.column("class_pred").to_pylist()] == [False, True, False, False, False, True]
+    assert "  A: 6 candidates, 25 tiles, 2 unclassified (class_pred 0: no usable stamp or off the mosaics)" in \
+        summary_lines(result.summary), summary_lines(result.summary)

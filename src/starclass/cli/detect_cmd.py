@@ -164,7 +164,7 @@ def detect_command(
     from starclass.io.mosaic import SKY_POSITIONS, mosaic_inputs, read_mosaics
     from starclass.io.paths import check_distinct_outputs, check_output
     from starclass.io.regions import write_regions
-    from starclass.schema import CLASS_REF, GALAXY, MASKED_FRAC
+    from starclass.schema import CLASS_REF, GALAXY
 
     # every output is checked before minutes of detection: never an input, never replaced silently
     inputs = [*mosaic_inputs(mosaics), truth, positions]
@@ -273,13 +273,8 @@ def detect_command(
         echo(f"no selection: all {len(cat)} kept")
     red = int(np.asarray(cat["redundant"]).sum()) if "redundant" in cat.colnames else 0
     echo(f"redundant (within 5 px of a brighter candidate, subclass 4.9): {red}")
-    if MASKED_FRAC in cat.colnames:
-        # a row off the image (masked_frac 1, kept unmeasured from --positions) was warned of on its own
-        frac = np.asarray(cat[MASKED_FRAC], dtype=float)
-        part = (frac > 0) & (frac < 1) if positions is not None else frac > 0
-        if part.any() and not quiet:
-            echo(f"note: {int(part.sum())} candidate(s) have part of their {aperture_radius:g} px V aperture on NaN, "
-                 f"zero-weight or off-image pixels (column {MASKED_FRAC} > 0): their magnitudes miss that light")
+    if len(cat) and not quiet:
+        _echo_no_data(cat, ms, aperture_radius)
     if said := tabulated_psf_message(cat.meta.get(PSF_TABULATED)):
         warn(said)  # a band's totals from a PSF that is not its own: said, as it changes the magnitudes
 
@@ -327,3 +322,38 @@ def detect_command(
     if comp is not None:
         echo(f"wrote {png} and {comp_path}")
 
+
+def _echo_no_data(cat, ms, aperture_radius: float) -> None:
+    """Notes of the candidates whose V aperture, or whose centre in another band, holds no data.
+
+    A row off the image (kept unmeasured from --positions) was warned of on its own. Bands cover different
+    areas (HST mosaics): a candidate beyond one band's footprint read NaN there without a word, while a
+    survey's tiles off that footprint say so; a given position wholly on the V band's NaN area was not
+    counted either (only those partly on it).
+    """
+    import numpy as np
+
+    from starclass.detect.completeness import on_data
+    from starclass.schema import MASKED_FRAC, X, Y
+    from starclass.stamps.extract import off_image
+
+    on = ~off_image(np.asarray(cat[X], dtype=float), np.asarray(cat[Y], dtype=float), tuple(ms.shape))
+    vband = cat.meta.get("detect_v_band", ms.v_band)
+    if MASKED_FRAC in cat.colnames:
+        frac = np.asarray(cat[MASKED_FRAC], dtype=float)
+        part, none = on & (frac > 0) & (frac < 1), on & (frac >= 1)
+        if part.any():
+            echo(f"note: {int(part.sum())} candidate(s) have part of their {aperture_radius:g} px V aperture on NaN, "
+                 f"zero-weight or off-image pixels (column {MASKED_FRAC} > 0): their magnitudes miss that light")
+        if none.any():
+            echo(f"note: {counted(int(none.sum()), 'candidate')} {'has' if none.sum() == 1 else 'have'} no data in "
+                 f"the whole {aperture_radius:g} px aperture of the V band {vband} (NaN or zero weight: beyond its "
+                 f"footprint or a masked patch; {MASKED_FRAC} 1): mag_{vband}, ci, mci_*, bkg and fwhm NaN")
+    for b in ms.bands:
+        if b == vband or f"mag_{b}" not in cat.colnames:
+            continue
+        lack = on & ~on_data(cat, ms, b)
+        if lack.any():
+            echo(f"note: {counted(int(lack.sum()), 'candidate')} {'has' if lack.sum() == 1 else 'have'} no data in "
+                 f"band {b} at {'its' if lack.sum() == 1 else 'their'} centre (NaN or zero weight: beyond its "
+                 f"footprint or a masked patch): mag_{b} NaN or missing that light")

@@ -2482,6 +2482,10 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
              f"({summary['n_tiles_skipped']} reused) in {s['wall']:.1f} s ({speed})"]
     for name, f in summary["fields"].items():
         line = f"  {name}: {counted(f['n_candidates'], 'candidate')}, {counted(f['n_tiles'], 'tile')}"
+        n_none = (f.get("class_pred_counts") or {}).get("0")
+        if n_none:
+            # the tiles name them once per field (detecting) or by id (given): the count was in summary.json only
+            line += f", {n_none} unclassified (class_pred 0: no usable stamp or off the mosaics)"
         ev = f.get("evaluation")
         if ev and not ev.get("n_catalogue") and ev.get("n_truth"):
             line += f"; truth: 0/{ev['n_truth']} matched (no candidate in the field)"

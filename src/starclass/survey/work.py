@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import Mosaics, PixelFlags
-from starclass.schema import FIELD, ID, TILE, X, Y, mag_col, magerr_col
+from starclass.schema import FIELD, ID, TILE, X, Y, mag_col, magerr_col, prob_col
 from starclass.survey.tiles import MosaicWindow, Tile, in_core
 
 if TYPE_CHECKING:
@@ -678,6 +678,32 @@ def _warn_no_usable_pixel(job: TileJob, window: MosaicWindow, bands: list[str], 
                   f"{_needed(bands, model_bands)}", stacklevel=2)
 
 
+def _warn_unusable_stamps(job: TileJob, cat: Table, named: np.ndarray, prob: str) -> None:
+    """Say which of the tile's own rows classify left unclassified for want of a usable stamp, not yet named.
+
+    Given positions by their ids, per tile; detected candidates once per field (the same text from every
+    tile is printed once): a tile's ids are renumbered by the merge, and the field's count is the summary's.
+    """
+    bad = ~np.isfinite(np.asarray(cat[prob], dtype=float)) & ~named
+    if IN_CORE in cat.colnames:
+        bad &= np.asarray(cat[IN_CORE], dtype=bool)
+    if not bad.any():
+        return
+    if job.positions is None:
+        # detected in the V band: off the image they are not; another band is NaN at them, or blank
+        warnings.warn(f"field {job.field!r}: some of its candidates have no usable stamp (centre NaN in some band, "
+                      "or a blank band: the edge of a band's footprint, or a NaN patch): class_pred 0, NaN "
+                      "probabilities; counted as unclassified in the summary", stacklevel=2)
+        return
+    why = "centre off the image or NaN in some band, or a blank band"
+    ids = np.asarray(cat[ID])[bad]
+    named_ids = ", ".join(str(v) for v in ids[:10].tolist()) + (", ..." if len(ids) > 10 else "")
+    own = int(np.count_nonzero(np.asarray(cat[IN_CORE], dtype=bool))) if IN_CORE in cat.colnames else len(cat)
+    warnings.warn(f"field {job.field!r}, tile {job.tile.name}: {len(ids)} of its {counted(own, 'given position')} "
+                  f"{'has' if len(ids) == 1 else 'have'} no usable stamp ({why}): class_pred 0, NaN probabilities "
+                  f"(ids {named_ids})", stacklevel=2)
+
+
 def _given(job: TileJob, window: MosaicWindow, model_bands: list[str] | None = None) -> tuple[Table, np.ndarray]:
     """Given positions of the tile's core (measured unless photometry is ``skip``), core flag added.
 
@@ -792,9 +818,14 @@ def _run_tile(job: TileJob) -> dict[str, Any]:
 
         cat[X] = np.asarray(cat[X]) - ox
         cat[Y] = np.asarray(cat[Y]) - oy
+        named = np.zeros(len(cat), dtype=bool) if said is None else np.asarray(said, dtype=bool)
+        # classify's own line on rows without a usable stamp ("8 of 11 candidates ... (ids 2, 5, 10)") named
+        # neither the field nor the tile, counted the guard band's rows, and gave a detecting tile's own ids,
+        # which the merge renumbers: the tile says it below, in the survey's words
         cat = classify(window, cat, loaded, batch_size=job.batch_size, device=dev, progress=False,
                        source=f"the positions of field {job.field!r}",  # only given positions carry earlier outputs
-                       said=said)
+                       said=np.ones(len(cat), dtype=bool))
+        _warn_unusable_stamps(job, cat, named, prob_col(cfg.classes[0]))
         # classify was handed the loaded model: the catalogue names its file (suggest checks it)
         cat.meta["model"] = str(job.model)
         cat[X] = np.asarray(cat[X]) + ox
