@@ -185,3 +185,21 @@ def test_a_tile_partly_off_a_band_names_its_rows_without_a_stamp_and_the_summary
     assert [c == 0 for c in table.column("class_pred").to_pylist()] == [False, True, False, False, False, True]
     assert "  A: 6 candidates, 25 tiles, 2 unclassified (class_pred 0: no usable stamp or off the mosaics)" in \
         summary_lines(result.summary), summary_lines(result.summary)
+
+
+@pytest.mark.parametrize("mode", ["ci", "growth"])
+def test_a_band_without_data_in_the_measured_square_costs_the_others_no_field_psf(mode):
+    """A band with no usable pixel in the square field_psf measures (bands of HST mosaics cover different areas)
+    made the whole image refused: no field PSF, and every tile estimated its own PSF on its window (the
+    magnitudes jumping at tile edges that the field PSF was made to stop). Now the other bands get theirs."""
+    from starclass.datasets.fields import synthetic_field
+    from starclass.survey.work import field_psf
+
+    mosaics, _ = synthetic_field((160, 160), 30, bands=("f555w", "f814w"), seed=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        whole = field_psf(mosaics, mode)
+        mosaics.data["f814w"][:] = np.nan
+        short = field_psf(mosaics, mode)
+    assert short is not None and short["mode"] == mode
+    assert short["fwhm"]["f555w"] == whole["fwhm"]["f555w"]

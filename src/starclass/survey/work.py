@@ -528,8 +528,9 @@ def field_psf(mosaics: Mosaics, photometry: str, positions: Table | None = None,
     -------
     dict or None
         :func:`starclass.detect.photometry.psf_decision` of the whole-image run; None for the other
-        photometry modes, or where the whole image cannot be measured (no usable pixel, nothing but
-        zero padding): the tiles then estimate it on their windows, and say what is wrong with theirs.
+        photometry modes, or where the whole image cannot be measured (no usable pixel in the V band,
+        nothing but zero padding): the tiles then estimate it on their windows, and say what is wrong with
+        theirs. Another band without a usable pixel there gets its tabulated PSF, the others their own.
 
     Examples
     --------
