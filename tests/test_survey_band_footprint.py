@@ -26,7 +26,7 @@ SHAPE = (260, 260)  # (ny, nx)
 NAN = 125  # the top-left NAN x NAN px of ONE band are NaN: tile r000_c000's whole window
 #: the second lies in the NaN corner
 XY = [(200.0, 50.0), (20.0, 20.0), (180.0, 180.0), (240.0, 230.0), (50.0, 210.0)]
-COLS = ["mag_g", "magerr_g", "mag_i", "magerr_i", "ci", "masked_frac", "bkg", "fwhm"]
+COLS = ["mag_g", "magerr_g", "mag_i", "magerr_i", "ci", "masked_frac", "masked_frac_g", "masked_frac_i", "bkg", "fwhm"]
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,7 @@ redundant           bool              True if within 5 px of a brighter candidat
 apcorr_radius       float64  pix      radius where the growth-curve total magnitude was taken
 saturated           bool              True for a flat-topped (saturated) core: subclass 4.4
 masked_frac         float64           fraction of the V-band aperture on masked or off-image pixels
+masked_frac_<band>  float64           fraction of the <band> aperture on masked or off-image pixels
 class_ref           int16             reference class (truth, human mode or another model), 0 = none
 class_pred          int16             predicted class, 1..K
 prob_<k>            float64           predicted probability of class <k>
@@ -431,6 +432,7 @@ def _build_columns() -> dict[str, Column]:
         Column(APCORR_RADIUS, "float64", u.pix, "radius where the growth-curve total magnitude was taken"),
         Column(SATURATED, "bool", None, "True for a flat-topped (saturated) core: subclass 4.4"),
         Column(MASKED_FRAC, "float64", None, "fraction of the V-band aperture on masked or off-image pixels"),
+        Column("masked_frac_<band>", "float64", None, "fraction of the <band> aperture on masked or off-image pixels"),
         Column(CLASS_REF, "int16", None, "reference class (truth, human mode or another model), 0 = none"),
         Column(CLASS_PRED, "int16", None, "predicted class, 1..K"),
         Column("prob_<k>", "float64", None, "predicted probability of class <k>"),
@@ -493,7 +495,7 @@ def _build_columns() -> dict[str, Column]:
 
 
 #: Patterns whose placeholder is a band.
-BAND_PATTERNS: tuple[str, ...] = ("mag_<band>", "magerr_<band>", "mag_true_<band>")
+BAND_PATTERNS: tuple[str, ...] = ("mag_<band>", "magerr_<band>", "mag_true_<band>", "masked_frac_<band>")
 
 
 # -- building names ------------------------------------------------------------------------------
@@ -528,6 +530,19 @@ def mag_true_col(band: str) -> str:
     'mag_true_f555w'
     """
     return f"mag_true_{band.lower()}"
+
+
+def masked_frac_col(band: str) -> str:
+    """Name of the column with the share of ``band``'s aperture on masked or off-image pixels.
+
+    ``masked_frac`` (no band) stays the V band's, as before there was one per band.
+
+    Examples
+    --------
+    >>> masked_frac_col("F814W")
+    'masked_frac_f814w'
+    """
+    return f"masked_frac_{band.lower()}"
 
 
 def mci_col(r: int) -> str:
@@ -697,7 +712,9 @@ def unit_of(name: str) -> u.UnitBase | None:
 
 
 def band_of(name: str) -> str | None:
-    """The band of a band column (``mag_<band>``, ``magerr_<band>``, ``mag_true_<band>``), else None.
+    """The band of a band column (``mag_<band>``, ``magerr_<band>``, ``mag_true_<band>``, ``masked_frac_<band>``).
+
+    None for any other name.
 
     Examples
     --------
@@ -714,7 +731,7 @@ def band_of(name: str) -> str | None:
 
 
 def is_band_column(name: str) -> bool:
-    """True for ``mag_<band>``, ``magerr_<band>`` and ``mag_true_<band>`` columns.
+    """True for ``mag_<band>``, ``magerr_<band>``, ``mag_true_<band>`` and ``masked_frac_<band>`` columns.
 
     Examples
     --------

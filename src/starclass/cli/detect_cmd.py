@@ -334,7 +334,7 @@ def _echo_no_data(cat, ms, aperture_radius: float) -> None:
     import numpy as np
 
     from starclass.detect.completeness import on_data
-    from starclass.schema import MASKED_FRAC, X, Y
+    from starclass.schema import MASKED_FRAC, X, Y, masked_frac_col
     from starclass.stamps.extract import off_image
 
     on = ~off_image(np.asarray(cat[X], dtype=float), np.asarray(cat[Y], dtype=float), tuple(ms.shape))
@@ -357,3 +357,12 @@ def _echo_no_data(cat, ms, aperture_radius: float) -> None:
             echo(f"note: {counted(int(lack.sum()), 'candidate')} {'has' if lack.sum() == 1 else 'have'} no data in "
                  f"band {b} at {'its' if lack.sum() == 1 else 'their'} centre (NaN or zero weight: beyond its "
                  f"footprint or a masked patch): mag_{b} NaN or missing that light")
+        col = masked_frac_col(b)
+        if col in cat.colnames:
+            # the centre on data, part of the aperture not: mag_<b> too faint, flagged in its own column
+            frac = np.asarray(cat[col], dtype=float)
+            part = on & ~lack & (frac > 0)
+            if part.any():
+                echo(f"note: {counted(int(part.sum()), 'candidate')} {'has' if part.sum() == 1 else 'have'} part of "
+                     f"{'its' if part.sum() == 1 else 'their'} {aperture_radius:g} px aperture in band {b} on NaN, "
+                     f"zero-weight or off-image pixels (column {col} > 0): mag_{b} misses that light")

@@ -41,7 +41,8 @@ Adamo et al. 2017):
 
 Masked pixels (``mosaics.mask(band)``: NaN or zero weight) are excluded from apertures and
 annuli; the background is subtracted only over the unmasked aperture area. ``masked_frac`` is
-the share of the V-band aperture lost that way (or off the image): those magnitudes miss its light.
+the share of the V-band aperture lost that way (or off the image): those magnitudes miss its light;
+``masked_frac_<band>`` is that share in each band (bands cover different areas).
 """
 
 from __future__ import annotations
@@ -1008,8 +1009,9 @@ class CandidatePhotometry:
         astropy.table.Table
             A copy of ``table`` with ``mag_<band>``, ``magerr_<band>`` for every band, ``ci``,
             ``mci_1`` .. ``mci_5``, ``bkg`` (V band, counts/s per px), ``fwhm`` (px),
-            ``crowding``, ``redundant`` and ``masked_frac`` (share of the V aperture on masked or
-            off-image pixels: its light is missing from the magnitudes); with ``aperture_correction="growth"`` also
+            ``crowding``, ``redundant``, ``masked_frac`` (share of the V aperture on masked or
+            off-image pixels: its light is missing from the magnitudes) and ``masked_frac_<band>`` (the
+            same share in every band, V included); with ``aperture_correction="growth"`` also
             ``apcorr_radius`` (px within which the V light was measured, 0 where the CI
             correction stood in) and ``saturated``. With ``keep_empty_bands``, ``meta["no_usable_pixel"]``
             lists the bands with no usable pixel, where there are any.
@@ -1070,6 +1072,11 @@ class CandidatePhotometry:
         # NaN border read 1.9 mag too faint with an error of 0.004)
         full = math.pi * float(self.aperture_radius) ** 2
         out[schema.MASKED_FRAC] = np.clip(1.0 - v["area"][:, radii.i_ap] / full, 0.0, 1.0).round(6)
+        # bands cover different areas (HST mosaics): a source on the edge of one band's footprint read 0.17 mag
+        # too faint there with only the V band's share flagged
+        for band in use:
+            share = 1.0 - results[band]["area"][:, radii.i_ap] / full
+            out[schema.masked_frac_col(band)] = np.clip(share, 0.0, 1.0).round(6)
         _add_sky_positions(out, mosaics, xy)
         self._record(out, mosaics, vband, psf_used, growth)
         empty = [b for b in bands.order if bands.masks[b] is not None and bands.masks[b].all()]
@@ -1460,7 +1467,8 @@ def keep_given_photometry(table: Table, source: str | os.PathLike) -> list[str]:
     fixed = {schema.CI, schema.BKG, schema.FWHM, schema.CROWDING, schema.REDUNDANT, schema.APCORR_RADIUS,
              schema.SATURATED, schema.MASKED_FRAC}
     # an earlier run's mag_f555w_input is no mag_<band> (schema: a band never ends in _input): it stays
-    patterns = (schema.COLUMNS["mag_<band>"], schema.COLUMNS["magerr_<band>"], schema.COLUMNS["mci_<r>"])
+    patterns = (schema.COLUMNS["mag_<band>"], schema.COLUMNS["magerr_<band>"], schema.COLUMNS["mci_<r>"],
+                schema.COLUMNS["masked_frac_<band>"])
     names = [c for c in table.colnames if c in fixed or any(p.matches(c) for p in patterns)]
     return keep_input_columns(table, names, source, what="carry the names of the photometry measured here")
 
@@ -1554,8 +1562,8 @@ def measure_on_image(mosaics: Mosaics, table: Table, **settings: Any) -> tuple[T
     :func:`measure` refuses a table with any row off the image, so one row of another field cost the
     whole list its photometry, while classify and cutouts keep and flag such rows. Here the rows on
     the image are measured as they would be alone (the others count in no crowding), and each row
-    off it (or without a position) stays where it was, with NaN photometry, ``masked_frac`` 1 (its
-    whole aperture off the image) and its counts and flags (``crowding``, ``redundant``,
+    off it (or without a position) stays where it was, with NaN photometry, ``masked_frac`` and every
+    ``masked_frac_<band>`` 1 (its whole aperture off the image) and its counts and flags (``crowding``, ``redundant``,
     ``saturated``) masked; ``ra``, ``dec`` come from the WCS where the table had none, as for the
     others. Nothing is said: the caller warns of the rows, in its own words, by
     :func:`starclass.stamps.extract.refuse_off_image` (``detect --positions`` before it measures; a
@@ -1607,7 +1615,7 @@ def measure_on_image(mosaics: Mosaics, table: Table, **settings: Any) -> tuple[T
     from astropy.table import vstack
 
     from starclass.io.catalog import numeric_column
-    from starclass.schema import MASKED_FRAC
+    from starclass.schema import COLUMNS, MASKED_FRAC
     from starclass.stamps.extract import off_image
 
     off = off_image(numeric_column(table, X), numeric_column(table, Y), tuple(mosaics.shape))
@@ -1625,7 +1633,8 @@ def measure_on_image(mosaics: Mosaics, table: Table, **settings: Any) -> tuple[T
     for c in part.colnames:
         if c not in rest.colnames and part[c].dtype.kind == "f":
             # the measured floats read NaN; the counts and flags (crowding, redundant, saturated) are masked
-            rest[c] = np.full(int(off.sum()), 1.0 if c == MASKED_FRAC else np.nan)
+            whole = c == MASKED_FRAC or COLUMNS["masked_frac_<band>"].matches(c)
+            rest[c] = np.full(int(off.sum()), 1.0 if whole else np.nan)
             rest[c].unit = part[c].unit
     rest["_row"] = np.flatnonzero(off)
     out = vstack([part, rest], join_type="outer", metadata_conflicts="silent")

@@ -57,7 +57,7 @@ ORDERS = ("catalogue", "random", "brightest", "uncertain")
 CATALOGUE_NAMES = ("candidates.ecsv", "candidates.fits", "candidates.parquet", "candidates.csv",
                    "candidates.tab", "candidates.txt")
 PREDICTION_NAMES = ("predictions.ecsv", "predictions.fits", "predictions.parquet", "predictions.csv")
-#: Catalogue columns shown beside the pictures (with mag_*, magerr_*, mci_*). Anything else,
+#: Catalogue columns shown beside the pictures (with mag_*, magerr_*, mci_*, masked_frac_*). Anything else,
 #: classes, probabilities and simulated truth (age, mass, mag_true_*), stays hidden: bias.
 #: ``masked_frac`` tells the person that the magnitudes miss light on NaN/off-image pixels (4.11 edge).
 SHOWN_COLUMNS = (X, Y, RA, DEC, CI, BKG, FWHM, CROWDING, REDUNDANT, MASKED_FRAC, GALAXY)
@@ -153,7 +153,8 @@ class Field:
         if self.shown is not None:
             return {c: json_value(r[c]) for c in self.shown if c in self.table.colnames}
         for c in self.table.colnames:
-            if c in SHOWN_COLUMNS or (c.startswith(("mag_", "magerr_", "mci_")) and not c.startswith("mag_true_")):
+            if c in SHOWN_COLUMNS or (c.startswith(("mag_", "magerr_", "mci_", "masked_frac_"))
+                                       and not c.startswith("mag_true_")):
                 out[c] = json_value(r[c])
         roles = ubvi_bands(self.bands)
         for a, b in (("u", "b"), ("v", "i"), ("b", "v")):
