@@ -1670,20 +1670,18 @@ def run_survey(
                                progress=progress, device=device, fail_tiles=fail_tiles, echo=echo, batch=batch,
                                worker_wait=worker_wait, connect_timeout=connect_timeout, locks=locks, state=state)
     except (KeyboardInterrupt, SystemExit) as exc:  # Ctrl-C, SIGTERM: the cluster is closed; say what it leaves
-        done = None
+        done = total = None
         if "jobs" in state:
             jobs = state["jobs"]
+            total = len(jobs)
             # read on the disk: a tile finished while the survey waited on another is kept as well
             done = sum(tile_done(j.output, j.digest) for j in jobs)
-            echo(f"survey: stopped with {done} of {counted(len(jobs), 'tile')} finished"
-                 + (f", kept in {Path(outdir) / 'tiles'} (the same command resumes from them)" if done
-                    else ", none to keep")
-                 + "; the merged catalogue and summary.json are written once every tile is")
         if new_folder:
             _remove_if_unused(Path(outdir))
-        # the command's last line ('error: interrupted by Ctrl-C (SIGINT); ...') says this: its general
-        # 'finished tiles are kept in the output folder' followed 'none to keep' and a folder just removed
-        exc.left_behind = interrupted_left(Path(outdir), done, new_folder)
+        # said once: the command's last line ('error: interrupted by Ctrl-C (SIGINT); ...'), or in Python the
+        # interruption's traceback (its note). A line of the survey's own before it said the same in other words
+        exc.left_behind = interrupted_left(Path(outdir), done, new_folder, total)
+        exc.add_note(f"survey: {exc.left_behind}")
         raise
     except BaseException:
         if new_folder:
@@ -1693,7 +1691,7 @@ def run_survey(
         raise
 
 
-def interrupted_left(outdir: Path, done: int | None, new_folder: bool) -> str:
+def interrupted_left(outdir: Path, done: int | None, new_folder: bool, total: int | None = None) -> str:
     """What an interrupted survey leaves in ``outdir``, for the command's ``interrupted`` line.
 
     Parameters
@@ -1704,21 +1702,26 @@ def interrupted_left(outdir: Path, done: int | None, new_folder: bool) -> str:
         Tiles finished (on the disk) when it stopped; None when it stopped before its tiles were known.
     new_folder
         Whether the folder was made by this survey (and so removed when it holds nothing).
+    total
+        The survey's tiles in all, when known.
 
     Examples
     --------
-    >>> interrupted_left(Path("run"), 3, False)
-    '3 finished tile(s) are kept in run/tiles: the same command resumes the survey'
-    >>> interrupted_left(Path("nowhere-at-all"), 0, True)
-    'no tile was finished and nothing is left (no output folder nowhere-at-all): the same command starts the survey'
+    >>> interrupted_left(Path("run"), 3, False, 12)  # doctest: +NORMALIZE_WHITESPACE
+    '3 of 12 tiles finished, kept in run/tiles: the same command resumes the survey; the merged catalogue and
+    summary.json are written once every tile is'
+    >>> interrupted_left(Path("nowhere-at-all"), 0, True, 4)
+    '0 of 4 tiles finished; nothing is left (no output folder nowhere-at-all): the same command starts the survey'
     """
+    of = "" if total is None else f" of {counted(total, 'tile')}"
     if done:
-        return f"{done} finished tile(s) are kept in {outdir / 'tiles'}: the same command resumes the survey"
+        return (f"{done}{of or ' tile(s)'} finished, kept in {outdir / 'tiles'}: the same command resumes the survey; "
+                "the merged catalogue and summary.json are written once every tile is")
     if new_folder and not outdir.exists():
-        return (f"no tile was finished and nothing is left (no output folder {outdir}): the same command starts "
-                "the survey")
+        return (f"{done or 0}{of or ' tiles'} finished; nothing is left (no output folder {outdir}): the same command "
+                "starts the survey")
     if done == 0:
-        return f"no tile was finished, none is kept in {outdir}: the same command starts the survey again"
+        return f"0{of or ' tiles'} finished, none is kept in {outdir}: the same command starts the survey again"
     return "finished tiles of an earlier run are kept in the output folder: the same command resumes the survey"
 
 
