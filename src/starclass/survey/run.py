@@ -49,7 +49,16 @@ from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import fill_flag_columns, merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, MAGSYS, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
 from starclass.survey.tiles import assign_tiles, tile_grid
-from starclass.survey.work import ORDER, TileJob, owned_rows, run_tile, tile_done, warm_up, with_astropy_metadata
+from starclass.survey.work import (
+    ORDER,
+    TileJob,
+    owned_rows,
+    run_tile,
+    tile_done,
+    tile_notes,
+    warm_up,
+    with_astropy_metadata,
+)
 
 if TYPE_CHECKING:  # pyarrow is imported where it is used: the plan checks stay light
     import pyarrow as pa
@@ -1691,6 +1700,25 @@ def run_survey(
         raise
 
 
+def _reused_notes(jobs: list[TileJob], todo: list[TileJob]) -> list[str]:
+    """Say again, once each, the warnings the tiles reused from an earlier run handed over when they ran.
+
+    A resumed survey printed none of them: the tiles of a field beyond a band's footprint, say, were
+    warned of by the run that made them, and the run that merged them was silent. Returns the texts said.
+    """
+    running = {id(j) for j in todo}
+    reused = [j for j in jobs if id(j) not in running]
+    per_tile = [tile_notes(j.output) for j in reused]
+    notes = list(dict.fromkeys(n for tile in per_tile for n in tile))
+    if notes:
+        n_with = sum(1 for tile in per_tile if tile)
+        print(f"note: {n_with} of the {counted(len(reused), 'reused tile')} had warnings when an earlier run made "
+              f"{'it' if n_with == 1 else 'them'}, said again here:", file=sys.stderr, flush=True)
+        for note in notes:
+            print(note, file=sys.stderr, flush=True)
+    return notes
+
+
 def interrupted_left(outdir: Path, done: int | None, new_folder: bool, total: int | None = None) -> str:
     """What an interrupted survey leaves in ``outdir``, for the command's ``interrupted`` line.
 
@@ -2086,6 +2114,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
              "across fields (match the fields' rows on ra, dec to combine them)")
     if len(overlaps) > 10:
         echo(f"warning: {len(overlaps) - 10} more pair(s) of fields overlap on the sky (summary.json lists them)")
+    reused_notes = _reused_notes(prepared.jobs, todo)
 
     own_client = client is None
     made_cluster = None
@@ -2156,7 +2185,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                  "for every tile's aperture corrections), then the tiles")
         todo, psf_errors, psf_notes = _field_psfs(client, prepared, todo)
         # each warning text once for the survey, not once per worker process (a worker prints none of its own)
-        notes_said: set[str] = set(psf_notes)
+        notes_said: set[str] = set(psf_notes) | set(reused_notes)
         for note in dict.fromkeys(psf_notes):
             print(note, file=sys.stderr, flush=True)
         failed += list(psf_errors)

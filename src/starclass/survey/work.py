@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 #: Key of the tile digest in the Parquet file's metadata.
 DIGEST_KEY = b"starclass_tile_digest"
+#: Key of the warnings handed over with the tile (JSON list of ``warning: ...`` lines) in its file's metadata:
+#: a resumed survey reuses the file and says them again (:func:`tile_notes`).
+NOTES_KEY = b"starclass_tile_notes"
 #: Column flagging rows whose centre is in the tile's own core (detection keeps a guard band
 #: beyond it for the merge to reconcile; see :func:`starclass.survey.merge.reconcile`).
 IN_CORE = "_in_core"
@@ -366,6 +369,29 @@ def tile_done(path: str | os.PathLike, digest: str) -> bool:
     except Exception:  # a damaged file is not done: it is rewritten
         return False
     return meta.get(DIGEST_KEY, b"").decode() == digest
+
+
+def tile_notes(path: str | os.PathLike) -> list[str]:
+    """The warnings a finished tile handed over when it ran (``warning: ...`` lines), kept in its file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pyarrow as pa
+    >>> import pyarrow.parquet as pq
+    >>> p = Path(tempfile.mkdtemp()) / "t.parquet"
+    >>> pq.write_table(pa.table({"id": [1]}).replace_schema_metadata({NOTES_KEY: b'["warning: edge"]'}), p)
+    >>> tile_notes(p), tile_notes("/nonexistent/tile.parquet")
+    (['warning: edge'], [])
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        raw = (pq.read_schema(path).metadata or {}).get(NOTES_KEY)
+        notes = json.loads(raw) if raw else []
+    except Exception:  # a file an older starclass wrote, or damaged: it has nothing to say again
+        return []
+    return [str(n) for n in notes] if isinstance(notes, list) else []
 
 
 def owned_rows(path: str | os.PathLike) -> int:
@@ -776,8 +802,9 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     except BaseException:
         _print_held()
         raise
-    # this process's warnings not yet handed over (of this tile, or of one that ran beside it or before it)
-    out["notes"] = _held_notes()
+    # this process's warnings not yet handed over (of this tile, or of one that ran beside it or before it): those
+    # held when the file was written are in it too; any said after that are handed over here
+    out["notes"] = out.get("notes", []) + _held_notes()
     return out
 
 
@@ -834,7 +861,10 @@ def _run_tile(job: TileJob) -> dict[str, Any]:
     t_cls = time.perf_counter() - t1
     cat[FIELD] = np.full(len(cat), job.field, dtype=object).astype(str) if len(cat) else np.zeros(0, dtype="U1")
     cat[TILE] = np.full(len(cat), job.tile.name).astype(str) if len(cat) else np.zeros(0, dtype="U1")
-    table = table_to_arrow(cat, {DIGEST_KEY: job.digest.encode()})
+    notes = _held_notes()
+    # kept with the tile: a resumed survey reuses the file and said nothing of what the tile had warned of
+    keys = {DIGEST_KEY: job.digest.encode(), **({NOTES_KEY: json.dumps(notes).encode()} if notes else {})}
+    table = table_to_arrow(cat, keys)
     import pyarrow.parquet as pq
 
     with atomic_path(job.output) as tmp:
@@ -854,7 +884,7 @@ def _run_tile(job: TileJob) -> dict[str, Any]:
             "peak_rss": int(rss), "pid": os.getpid(),
             "seconds": {"find": t_find, "classify": t_cls, "total": time.perf_counter() - t0},
             "cpu_seconds": {"find": c_find, "total": time.process_time() - c0},
-            "model_loads": MODEL_LOADS["n"]}
+            "model_loads": MODEL_LOADS["n"], "notes": notes}
 
 
 def check_job(job: TileJob) -> None:

@@ -1,0 +1,109 @@
+"""A resumed survey says again the warnings of the tiles it reuses.
+
+Until 2026-12-06 a tile's warnings (handed from its worker process to the client, printed once) were said
+by the run that made the tile only: a survey stopped by Ctrl-C and resumed reused that tile's file and said
+nothing of it, so the run whose catalogue the user reads was silent on, say, given positions measured in
+one band only. Now each tile file keeps the warnings it handed over, and a resumed run says those of the
+tiles it reuses once, under one line that says where they come from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from astropy.table import Table
+
+pytest.importorskip("distributed")
+
+SHAPE = (200, 200)
+NAN = 125  # band i is NaN in the top-left NAN x NAN px: tile r000_c000's whole window
+XY = [(20.0, 20.0), (150.0, 150.0), (170.0, 40.0)]
+WARNING = "no usable pixel in band i (all NaN or masked)"
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    from starclass.bands import BANDS
+    from starclass.io.mosaic import write_mosaic
+    from starclass.learn.checkpoint import write_untrained_model
+    from starclass.learn.config import get_preset
+    from starclass.simulate import preset
+    from starclass.simulate.field import make_wcs
+
+    write_untrained_model(tmp_path / "model", get_preset("m31-binary-compact"))  # bands g, i
+    yy, xx = np.mgrid[0:SHAPE[0], 0:SHAPE[1]]
+    rng = np.random.default_rng(7)
+    (tmp_path / "m").mkdir()
+    for b in ("g", "i"):
+        img = rng.normal(0.0, 0.05, SHAPE).astype("f4")
+        for x, y in XY:
+            img += (40.0 * np.exp(-((xx - x) ** 2 + (yy - y) ** 2) / (2 * 1.5 ** 2))).astype("f4")
+        if b == "i":
+            img[:NAN, :NAN] = np.nan
+        write_mosaic(tmp_path / "m" / f"f_{b}.fits", img, b, make_wcs(preset("m31", shape=SHAPE)),
+                     photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
+    Table({"id": [11, 12, 13], "x": [p[0] for p in XY], "y": [p[1] for p in XY]}).write(tmp_path / "pos.ecsv")
+    (tmp_path / "plan.yaml").write_text("model: model\ntile_size: 64\noverlap: 56\nphotometry: ci\nretries: 0\n"
+                                        "fields:\n  - {name: A, mosaics: m, positions: pos.ecsv}\n")
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_a_resumed_survey_says_again_the_warnings_of_the_tiles_it_reuses(root, capfd):
+    from starclass.survey import read_plan, run_survey
+
+    def run() -> str:
+        capfd.readouterr()
+        # process workers, as the command line's: their warnings reach the client as the tiles' notes
+        result = run_survey(read_plan(root / "plan.yaml"), root / "out", n_workers=1, threads_per_worker=1,
+                            processes=True, progress=False, echo=lambda s: None)
+        assert result.ok, result.summary
+        return capfd.readouterr().err
+
+    said = run()
+    assert sum(WARNING in line for line in said.splitlines()) == 1, said
+    # as a Ctrl-C leaves it: no summary, some tiles finished (the one with the warning among them)
+    tiles = sorted((root / "out" / "tiles" / "A").glob("*.parquet"))
+    corner = [t for t in tiles if "r000_c000" in t.name]
+    assert len(corner) == 1 and len(tiles) > 3, tiles
+    for t in tiles[-2:]:
+        t.unlink()
+    (root / "out" / "summary.json").unlink()
+    said = run()
+    lines = said.splitlines()
+    # the warning once, under the line that says whence it comes; before: not at all
+    assert [s for s in lines if WARNING in s] == [
+        "warning: field 'A', tile r000_c000: no usable pixel in band i (all NaN or masked): its 1 given position "
+        "(ids 11) is measured in band g only (mag_i, magerr_i NaN) and left unclassified (class_pred 0, NaN "
+        "probabilities): the model needs band i"], said
+    head = lines.index(next(s for s in lines if WARNING in s)) - 1
+    assert lines[head] == (f"note: 1 of the {len(tiles) - 2} reused tiles had warnings when an earlier run made it, "
+                           "said again here:"), said
+
+
+def test_the_notes_of_reused_tiles_are_said_once_each_under_one_line(tmp_path, capsys):
+    """The quick check of the same: tiles kept with their notes, two of three reused, one run now."""
+    import json
+    from types import SimpleNamespace
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from starclass.survey.run import _reused_notes
+    from starclass.survey.work import NOTES_KEY, tile_notes
+
+    notes = [["warning: a", "warning: b"], ["warning: a"], ["warning: c"]]
+    jobs = []
+    for k, said in enumerate(notes):
+        path = tmp_path / f"t{k}.parquet"
+        pq.write_table(pa.table({"id": [k]}).replace_schema_metadata({NOTES_KEY: json.dumps(said).encode()}), path)
+        jobs.append(SimpleNamespace(output=path))
+    assert tile_notes(jobs[0].output) == ["warning: a", "warning: b"]
+    # the third runs now: its own warnings are said by its worker, not here
+    assert _reused_notes(jobs, jobs[2:]) == ["warning: a", "warning: b"]
+    assert capsys.readouterr().err.splitlines() == [
+        "note: 2 of the 2 reused tiles had warnings when an earlier run made them, said again here:",
+        "warning: a", "warning: b"]
+    assert _reused_notes(jobs, jobs) == [] and capsys.readouterr().err == ""  # none reused: nothing said
