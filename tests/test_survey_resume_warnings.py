@@ -45,8 +45,19 @@ def root(tmp_path) -> Path:
         write_mosaic(tmp_path / "m" / f"f_{b}.fits", img, b, make_wcs(preset("m31", shape=SHAPE)),
                      photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
     Table({"id": [11, 12, 13], "x": [p[0] for p in XY], "y": [p[1] for p in XY]}).write(tmp_path / "pos.ecsv")
-    (tmp_path / "plan.yaml").write_text("model: model\ntile_size: 64\noverlap: 56\nphotometry: ci\nretries: 0\n"
-                                        "fields:\n  - {name: A, mosaics: m, positions: pos.ecsv}\n")
+    # a counts image with neither 10 stars nor 20 sources to stack: its field's PSF task warns, not its tiles
+    shape = (128, 128)
+    yy, xx = np.mgrid[0:shape[0], 0:shape[1]]
+    lam = np.full(shape, 0.3)
+    for x, y in [(30, 100), (100, 30)]:
+        lam = lam + 200.0 / (2 * np.pi * 1.2 ** 2) * np.exp(-((xx - x) ** 2 + (yy - y) ** 2) / (2 * 1.2 ** 2))
+    (tmp_path / "x").mkdir()
+    for b in ("g", "i"):
+        write_mosaic(tmp_path / "x" / f"x_{b}.fits", rng.poisson(lam).astype("f4"), b,
+                     make_wcs(preset("m31", shape=shape)), photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
+    (tmp_path / "plan.yaml").write_text("model: model\ntile_size: 64\noverlap: 56\nphotometry: growth\nretries: 0\n"
+                                        "fields:\n  - {name: A, mosaics: m, positions: pos.ecsv}\n"
+                                        "  - {name: X, mosaics: x}\n")
     return tmp_path
 
 
@@ -64,6 +75,8 @@ def test_a_resumed_survey_says_again_the_warnings_of_the_tiles_it_reuses(root, c
 
     said = run()
     assert sum(WARNING in line for line in said.splitlines()) == 1, said
+    psf = [s for s in said.splitlines() if "x_g.fits (band g)" in s and "to measure its PSF" in s]
+    assert len(psf) == 1, said
     # as a Ctrl-C leaves it: no summary, some tiles finished (the one with the warning among them)
     tiles = sorted((root / "out" / "tiles" / "A").glob("*.parquet"))
     corner = [t for t in tiles if "r000_c000" in t.name]
@@ -78,9 +91,14 @@ def test_a_resumed_survey_says_again_the_warnings_of_the_tiles_it_reuses(root, c
         "warning: field 'A', tile r000_c000: no usable pixel in band i (all NaN or masked): its 1 given position "
         "(ids 11) is measured in band g only (mag_i, magerr_i NaN) and left unclassified (class_pred 0, NaN "
         "probabilities): the model needs band i"], said
-    head = lines.index(next(s for s in lines if WARNING in s)) - 1
-    assert lines[head] == (f"note: 1 of the {len(tiles) - 2} reused tiles had warnings when an earlier run made it, "
-                           "said again here:"), said
+    # field X has no tile to run: its PSF task does not run, and its warning comes from its tiles' files
+    assert [s for s in lines if "x_g.fits (band g)" in s and "to measure its PSF" in s] == psf, said
+    n_x = len(list((root / "out" / "tiles" / "X").glob("*.parquet")))
+    head = [s for s in lines if s.startswith("note: ") and "reused tiles" in s]
+    assert head == [f"note: {n_x + 1} of the {len(tiles) - 2 + n_x} reused tiles had warnings when an earlier run "
+                    "made them, said again here:"], said
+    assert lines.index(head[0]) < lines.index(psf[0]) and lines.index(head[0]) < lines.index(
+        next(s for s in lines if WARNING in s)), said
 
 
 def test_the_notes_of_reused_tiles_are_said_once_each_under_one_line(tmp_path, capsys):

@@ -729,6 +729,7 @@ def _field_psfs(client, prepared: PreparedSurvey,
     futures = {name: client.submit(field_psf_of, job, positions[name], key=f"psf-{name}-{job.digest[:12]}",
                                    retries=prepared.plan.retries, pure=False) for name, job in first.items()}
     psf: dict[str, Any] = {}
+    of_field: dict[str, tuple[str, ...]] = {}
     errors: dict[str, str] = {}
     notes: list[str] = []
     for name, fut in futures.items():
@@ -736,12 +737,14 @@ def _field_psfs(client, prepared: PreparedSurvey,
             r = fut.result()
             psf[name] = r["psf"]
             notes += r["notes"]
+            of_field[name] = tuple(r["notes"])
         except CancelledError as exc:  # the scheduler is gone: no tile can run either
             raise cluster_lost(exc, prepared.jobs[0].output) from None
         except Exception as exc:  # a worker's error reaches the survey as its tiles' failure, by name
             errors.update({j.key: f"the PSF of field {name!r} on its whole mosaic: {exc!r}" for j in todo
                            if j.field == name})
-    return [replace(j, apcorr_psf=psf[j.field]) for j in todo if j.field in psf], errors, notes
+    return ([replace(j, apcorr_psf=psf[j.field], field_notes=of_field[j.field]) for j in todo if j.field in psf],
+            errors, notes)
 
 
 def _reading(mos, *, photometry: bool) -> dict[str, dict[str, Any]]:

@@ -111,6 +111,9 @@ class TileJob:
     survey
         A token of this run of the survey (every job of one run has the same): a worker hands each
         warning text to each survey once, not once for its whole life (:func:`print_warnings_as_lines`).
+    field_notes
+        The warnings the field's PSF task handed over (the survey printed them): kept in the tile's file
+        with its own, so that a resumed survey whose field has no tile left to run says them again.
 
     Examples
     --------
@@ -145,6 +148,7 @@ class TileJob:
     padding_sides: Any = None
     client_pid: int | None = None
     survey: str | None = None
+    field_notes: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -862,8 +866,10 @@ def _run_tile(job: TileJob) -> dict[str, Any]:
     cat[FIELD] = np.full(len(cat), job.field, dtype=object).astype(str) if len(cat) else np.zeros(0, dtype="U1")
     cat[TILE] = np.full(len(cat), job.tile.name).astype(str) if len(cat) else np.zeros(0, dtype="U1")
     notes = _held_notes()
-    # kept with the tile: a resumed survey reuses the file and said nothing of what the tile had warned of
-    keys = {DIGEST_KEY: job.digest.encode(), **({NOTES_KEY: json.dumps(notes).encode()} if notes else {})}
+    # kept with the tile: a resumed survey reuses the file and said nothing of what the tile (or its field's PSF
+    # task, which a field without a tile to run does not run) had warned of
+    kept = list(dict.fromkeys([*job.field_notes, *notes]))
+    keys = {DIGEST_KEY: job.digest.encode(), **({NOTES_KEY: json.dumps(kept).encode()} if kept else {})}
     table = table_to_arrow(cat, keys)
     import pyarrow.parquet as pq
 
