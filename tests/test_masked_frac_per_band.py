@@ -106,3 +106,17 @@ def test_detect_notes_it_classify_keeps_it_info_and_the_labelling_page_show_it(t
     shown = field.values(0)
     assert shown["masked_frac_i"] == pytest.approx(float(classified["masked_frac_i"][0]), abs=1e-5)  # 5 decimals
     assert "prob_1" not in shown  # still no class or probability beside the picture
+
+
+def test_a_given_table_s_own_per_band_share_is_kept_renamed_not_replaced():
+    """detect --positions and the survey keep an input's own photometry columns renamed: the new columns too."""
+    import warnings
+
+    from starclass.detect.photometry import keep_given_photometry
+
+    t = Table({"id": [1], "x": [50.0], "y": [50.0], "masked_frac_f814w": [0.5], "mag_f814w": [20.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        renamed = keep_given_photometry(t, "given.ecsv")
+    assert "'masked_frac_f814w' -> 'masked_frac_f814w_input'" in renamed, renamed
+    assert float(t["masked_frac_f814w_input"][0]) == 0.5 and "masked_frac_f814w" not in t.colnames
