@@ -1000,11 +1000,44 @@ def legus_tokens(line: str) -> list[str]:
     return s.split()
 
 
+#: Sexagesimal text as a catalogue may hold an angle (``1:36:43.45``, ``+15:48:51.7``, ``01h36m43.45s``,
+#: ``15d48m51.7s``): no number, and in columns 4, 5 of a LEGUS line the RA and Dec written so.
+SEXAGESIMAL = re.compile(r"[+-]?\d{1,3}[:hd\u00b0]\d{1,2}[:m']\d{1,2}(?:\.\d*)?[s\"]?")
+
+#: What columns 1-5 of every LEGUS line hold, to name a column that holds no number.
+_FIXED_NAMES = {1: "the source id", 2: "x", 3: "y", 4: "RA, in degrees", 5: "Dec, in degrees"}
+
+
+def _not_a_number(p: Path, lineno: int, parts: list[str]) -> StarclassError:
+    """The error for a LEGUS line holding text that is no number, naming the line, the column and what to do."""
+    k = next(i for i, v in enumerate(parts) if not _is_float(v))
+    bad = parts[k]
+    col = k + 1
+    if _DECIMAL_COMMA.fullmatch(bad):
+        # Excel's "Unicode Text" (tab-separated) in a decimal-comma locale: a comma is read as the decimal
+        # mark only where ';' separates the values (legus_tokens)
+        return StarclassError(
+            f"{p}, line {lineno}: {bad!r} is written with a decimal comma in a file whose values are separated "
+            "by spaces or tabs, where starclass does not read a comma as the decimal mark; save it with a "
+            "decimal point, or as CSV separated by ';'")
+    what = f" ({_FIXED_NAMES[col]})" if col in _FIXED_NAMES else ""
+    if col in (4, 5) and SEXAGESIMAL.fullmatch(bad):
+        # an edited copy with the positions written as sexagesimal text: it was taken for a table with a
+        # header and refused as "required column 'id' missing (columns: col1, col2, ...)"
+        return StarclassError(
+            f"{p}, line {lineno}: column {col}{what} holds {bad!r}, sexagesimal text; a LEGUS .tab gives RA and "
+            f"Dec as decimal degrees in columns 4 and 5: write them in degrees (astropy: Angle({bad!r}, "
+            f"unit='{'hourangle' if col == 4 else 'deg'}').deg), or save the catalogue as CSV or ECSV with a "
+            "header, whose ra, dec may be sexagesimal text")
+    return StarclassError(f"{p}, line {lineno}: column {col}{what} is not a number: {bad!r}")
+
+
 def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
     """The file's numbers, one row per line of data, and each row's line in the file (1-based)."""
     rows: list[list[float]] = []
     line_of: list[int] = []
     ncols = None
+    comments: list[tuple[int, str]] = []  # comment lines among the rows (after the first one)
     try:
         # hlsp_..._avgapcor.tab.gz as kept in an archive: read inside, not refused as "not a LEGUS .tab"
         opener = gzip.open if p.name.lower().endswith(".gz") else open
@@ -1014,36 +1047,49 @@ def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
         with opener(p, "rb") as fh:
             encoding = "utf-16" if fh.read(2) in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
         with opener(p, "rt", encoding=encoding, errors="strict") as fh:
-            for lineno, line in enumerate(fh, start=1):
-                s = line.strip()
-                if not s or s.startswith("#"):
-                    continue
-                parts = legus_tokens(s)
-                if ncols is None:
-                    ncols = len(parts)
-                    if not LEGUS_MIN_COLS <= ncols <= LEGUS_MAX_COLS:
-                        raise StarclassError(
-                            f"{p}, line {lineno}: {ncols} columns, a LEGUS .tab catalogue has "
-                            f"{LEGUS_MIN_COLS}-{LEGUS_MAX_COLS}")
-                elif len(parts) != ncols:
-                    raise StarclassError(f"{p}, line {lineno}: {len(parts)} columns, the first row has {ncols}")
-                try:
-                    rows.append([float(v) for v in parts])
-                    line_of.append(lineno)
-                except ValueError:
-                    bad = next(v for v in parts if not _is_float(v))
-                    if _DECIMAL_COMMA.fullmatch(bad):
-                        # Excel's "Unicode Text" (tab-separated) in a decimal-comma locale: a comma is read as
-                        # the decimal mark only where ';' separates the values (legus_tokens)
-                        raise StarclassError(
-                            f"{p}, line {lineno}: {bad!r} is written with a decimal comma in a file whose values "
-                            "are separated by spaces or tabs, where starclass does not read a comma as the decimal "
-                            "mark; save it with a decimal point, or as CSV separated by ';'") from None
-                    raise StarclassError(f"{p}, line {lineno}: not a number: {bad!r}") from None
+            numbered = [(lineno, line.strip()) for lineno, line in enumerate(fh, start=1)]
+        last = max((lineno for lineno, s in numbered if s and not s.startswith("#")), default=0)
+        for lineno, s in numbered:
+            if not s:
+                continue
+            if s.startswith("#"):
+                if rows:
+                    comments.append((lineno, s))
+                continue
+            parts = legus_tokens(s)
+            if ncols is None:
+                ncols = len(parts)
+                if not LEGUS_MIN_COLS <= ncols <= LEGUS_MAX_COLS:
+                    raise StarclassError(
+                        f"{p}, line {lineno}: {ncols} columns, a LEGUS .tab catalogue has "
+                        f"{LEGUS_MIN_COLS}-{LEGUS_MAX_COLS}")
+            elif len(parts) != ncols:
+                # the last line short: the file was cut mid-row (an interrupted download or copy), which the
+                # bare count did not say
+                cut = (" (the last line: the file ends mid-row, as a download or copy cut short leaves it; "
+                       "fetch or copy it again)") if lineno == last and len(parts) < ncols else ""
+                raise StarclassError(f"{p}, line {lineno}: {len(parts)} columns, the first row has {ncols}{cut}")
+            try:
+                rows.append([float(v) for v in parts])
+                line_of.append(lineno)
+            except ValueError:
+                raise _not_a_number(p, lineno, parts) from None
     except UnicodeDecodeError as exc:
         raise StarclassError(f"cannot read {p} as a LEGUS .tab (not text): {exc}") from None
     except (OSError, EOFError) as exc:  # EOFError: a truncated .gz
         raise StarclassError(f"cannot read {p}: {exc}") from None
+    if comments:
+        # skipped as the comments above the rows are, but a LEGUS .tab has none among its rows: a source
+        # commented out (or two files joined) went without a word
+        first, text = comments[0]
+        if len(comments) == 1:
+            where = f"1 comment line among the rows skipped, not read as a source (line {first}: {text[:60]!r})"
+        else:
+            lines = ", ".join(str(n) for n, _ in comments[:5]) + (", ..." if len(comments) > 5 else "")
+            where = (f"{len(comments)} comment lines among the rows skipped, not read as sources (lines {lines}; "
+                     f"the first: {text[:60]!r})")
+        warnings.warn(f"{p.name}: {where}; a LEGUS .tab has none: delete {'it' if len(comments) == 1 else 'them'}, "
+                      "or restore the source commented out", stacklevel=3)
     return np.asarray(rows, dtype=float).reshape(-1, ncols or LEGUS_MIN_COLS), np.asarray(line_of, dtype=np.int64)
 
 
@@ -1068,3 +1114,20 @@ def legus_number(v: str) -> bool:
     (True, True, False)
     """
     return _is_float(v) or _DECIMAL_COMMA.fullmatch(v) is not None
+
+
+def legus_line_token(v: str) -> bool:
+    """Whether a token may stand in a LEGUS line: a number (:func:`legus_number`) or sexagesimal text.
+
+    A copy whose RA, Dec (columns 4, 5) were written as sexagesimal text is still a LEGUS catalogue,
+    which the reader refuses naming the line, the column and what to do; it was read as a table with a
+    header line and refused as "required column 'id' missing".
+
+    Examples
+    --------
+    >>> legus_line_token("24.18"), legus_line_token("1:36:43.45"), legus_line_token("-15d48m51.7s")
+    (True, True, True)
+    >>> legus_line_token("ra"), legus_line_token("1:2")
+    (False, False)
+    """
+    return legus_number(v) or SEXAGESIMAL.fullmatch(v) is not None
