@@ -395,6 +395,21 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
     return LegusLayout("standard", cols, True, note)
 
 
+def hybrid_lost_note(ncols: int) -> str:
+    """The layout note of a NGC 1566 file that is not in the hybrid layout (a column lost or added after col 34).
+
+    Examples
+    --------
+    >>> hybrid_lost_note(38)[:60]
+    'the LEGUS NGC 1566 catalogue has 39 columns (col 34 a hybrid'
+    """
+    what = f"this file has {ncols}" if ncols != 39 else "this file's col 35 holds no such flags"
+    return ("the LEGUS NGC 1566 catalogue has 39 columns (col 34 a hybrid final class: people's, or a "
+            "machine-learning classifier's alone where col 35, the method flag, is 0; cols 36-39 are not "
+            f"individual people); {what}: a column lost or added? col 34 is not known to be the people's mode; "
+            "compare the file with the original")
+
+
 def field_from_name(name: str) -> str | None:
     """The LEGUS field in a file name (``ngc628-c``, ``eso486-g021``), or None.
 
@@ -822,6 +837,10 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     # the field its positions lie at (columns 4, 5): a renamed file's name no longer says it
     named_field = field_from_name(p.name)
     sky_field = field_from_sky(a[:, 3], a[:, 4], a[:, 1], a[:, 2]) if named_field is None else None
+    if (named_field or sky_field) == "ngc1566" and layout.name != "hybrid":
+        # a copy of NGC 1566 that lost (or gained) a column after col 34 was 'standard+extra' with the note
+        # "col 34 class (mode)": its hybrid class, a machine's alone on 654 rows, called the people's mode
+        layout = LegusLayout(layout.name, layout.columns, False, hybrid_lost_note(ncols))
     if bands is None:
         bands, bands_source = legus_bands(p, sky_field)
         if named_field is None and sky_field is None and bands_source.startswith("assumed"):
