@@ -117,3 +117,12 @@ def test_catalogs_names_a_damaged_file_on_the_terminal(tmp_path):
     assert f"--catalogs: left out, cannot be read: {path}, line 120: " in res.output, res.output
     assert "the file ends mid-row" in res.output
     assert "(1 left out: tables/skipped.ecsv says why)" in res.output
+
+
+def test_a_first_row_that_lost_a_column_is_the_one_named(tmp_path):
+    # the first row set the count: "line 2: 34 columns, the first row has 33" blamed every good row
+    path = sorted(_folder(tmp_path).glob("*.tab"))[0]
+    _edit(path, lambda lines: [" ".join(lines[0].split()[:20] + lines[0].split()[21:]), *lines[1:]])
+    res = runner.invoke(app, ["info", str(path)])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert f"{path.name}, line 1: 33 columns, where 119 of the 120 rows have 34" in " ".join(res.output.split())

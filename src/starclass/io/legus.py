@@ -38,6 +38,7 @@ import csv
 import gzip
 import re
 import warnings
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -1055,7 +1056,6 @@ def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
     """The file's numbers, one row per line of data, and each row's line in the file (1-based)."""
     rows: list[list[float]] = []
     line_of: list[int] = []
-    ncols = None
     comments: list[tuple[int, str]] = []  # comment lines among the rows (after the first one)
     try:
         # hlsp_..._avgapcor.tab.gz as kept in an archive: read inside, not refused as "not a LEGUS .tab"
@@ -1067,7 +1067,19 @@ def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
             encoding = "utf-16" if fh.read(2) in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
         with opener(p, "rt", encoding=encoding, errors="strict") as fh:
             numbered = [(lineno, line.strip()) for lineno, line in enumerate(fh, start=1)]
-        last = max((lineno for lineno, s in numbered if s and not s.startswith("#")), default=0)
+        data = [(lineno, legus_tokens(s)) for lineno, s in numbered if s and not s.startswith("#")]
+        last = data[-1][0] if data else 0
+        # the columns most rows have: a first row that lost a column made every good row the fault
+        # ("line 2: 35 columns, the first row has 34")
+        widths = Counter(len(parts) for _, parts in data)
+        first_width = len(data[0][1]) if data else LEGUS_MIN_COLS
+        common, n_common = widths.most_common(1)[0] if data else (first_width, 0)
+        ncols = first_width if widths[first_width] >= n_common else common
+        if data and not LEGUS_MIN_COLS <= ncols <= LEGUS_MAX_COLS:
+            at = next(lineno for lineno, parts in data if len(parts) == ncols)
+            raise StarclassError(f"{p}, line {at}: {ncols} columns, a LEGUS .tab catalogue has "
+                                 f"{LEGUS_MIN_COLS}-{LEGUS_MAX_COLS}")
+        parts_of = dict(data)
         for lineno, s in numbered:
             if not s:
                 continue
@@ -1075,14 +1087,11 @@ def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
                 if rows:
                     comments.append((lineno, s))
                 continue
-            parts = legus_tokens(s)
-            if ncols is None:
-                ncols = len(parts)
-                if not LEGUS_MIN_COLS <= ncols <= LEGUS_MAX_COLS:
-                    raise StarclassError(
-                        f"{p}, line {lineno}: {ncols} columns, a LEGUS .tab catalogue has "
-                        f"{LEGUS_MIN_COLS}-{LEGUS_MAX_COLS}")
-            elif len(parts) != ncols:
+            parts = parts_of[lineno]
+            if len(parts) != ncols:
+                if ncols != first_width:
+                    raise StarclassError(f"{p}, line {lineno}: {len(parts)} columns, where {widths[ncols]} of the "
+                                         f"{len(data)} rows have {ncols}")
                 # the last line short: the file was cut mid-row (an interrupted download or copy), which the
                 # bare count did not say
                 cut = (" (the last line: the file ends mid-row, as a download or copy cut short leaves it; "
