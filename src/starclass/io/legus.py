@@ -277,12 +277,30 @@ def _is_mean_of_classes(mode: np.ndarray, mean: np.ndarray) -> bool:
     (NGC 3274, NGC 4449, NGC 5474) breaks it on most rows or is never fractional.
     """
     inspected = np.isin(mode, CLASSES)
-    if not inspected.any() or np.any(mean[~inspected] != 0):
+    # uninspected rows hold 0; a value typed into one of them (a 2.33, a NaN: 1% of the rows or fewer, one at
+    # least) lost the whole column of means, and with it the people's disagreement, without a word
+    stray = ~inspected & (mean != 0)
+    if not inspected.any() or (stray.any() and not _few(int(stray.sum()), mode.size)):
         return False
     m, mu = mode[inspected], mean[inspected]
     ok = (mu >= 1) & (mu <= 4) & (np.abs(mu - m) <= 2)
     fractional = np.abs(mu - np.round(mu)) > 0.01
     return bool(ok.mean() >= 0.75 and fractional.any())
+
+
+def _odd_means(mean: np.ndarray, mode: np.ndarray) -> np.ndarray:
+    """Rows whose class mean cannot be one: non-zero where col 34 is 0 (not inspected), else outside 1-4 or NaN.
+
+    A row whose col 34 is no class at all (a hand edit, warned of as such) keeps its mean.
+
+    Examples
+    --------
+    >>> _odd_means(np.array([0.0, 2.33, 7.5, 1.0, np.nan, 3.0]), np.array([0, 2, 3, 0, 4, -1])).tolist()
+    [False, False, True, True, True, False]
+    """
+    inspected = np.isin(mode, CLASSES)
+    with np.errstate(invalid="ignore"):
+        return np.where(inspected, ~((mean >= 1) & (mean <= 4)), (mode == 0) & (mean != 0))
 
 
 def _few(count: int, n: int) -> bool:
@@ -938,6 +956,18 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                 # "not inspected" and left out of every count of spurious sources
                 v[v == 0] = 4
             v[bad] = 0
+        elif name == CLASS_HUMAN_MEAN and (odd := _odd_means(v, col(34))).any():
+            # a hand edit: a mean where nobody looked, or no mean of classes 1-4 where people did (7.5, NaN)
+            fill = np.where(np.isin(col(34), CLASSES), np.nan, 0.0)
+            gaps = np.isnan(fill[odd])
+            read = ("no mean (NaN): the source is left out of the people's disagreement" if gaps.all() else
+                    "0, as for a source not inspected" if not gaps.any() else
+                    "no mean (NaN) on inspected rows, 0 on the others")
+            warnings.warn(f"{p.name}: column {k} ({name}): {int(odd.sum())} of {len(v)} values that are no mean of "
+                          "the people's classes 1-4 for the class of their row in column 34 "
+                          f"({', '.join(f'{x:g}' for x in np.unique(v[odd])[:5])}) read as {read}, "
+                          f"at {_at_lines(lines, odd)} of the file", stacklevel=2)
+            v[odd] = fill[odd]
         elif name in _INT_COLUMNS and name != ID and (odd := _odd_integers(v, name == CLASS_METHOD)).any():
             # a NaN cast to an integer became -32768 or 0 with only numpy's "invalid value encountered in cast":
             # NGC 1566's one NaN method flag read as "the machine alone", a NaN class_ml as a class; a 2 there
