@@ -1,0 +1,116 @@
+"""explain runs the explained member once for its Grad-CAM maps and its share of the model's probability.
+
+Until 2026-12-06 explain_inputs ran the model through classify's predict_inputs for the probabilities (every
+member once), then the first member again over every stamp for a softmax it threw away (the class count was
+all it checked), then once more for the Grad-CAM maps: three passes of that member (122 stamps through it for
+40 stamps, the other members 40). Now the Grad-CAM pass's outputs give that member's probabilities, and the
+model's class (predict_inputs with ``member_probs``) is chosen from them before the pass's backward. The
+probabilities, classes and maps are those of classify and of Grad-CAM drawn for that class, as before.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+N = 40  # chunks of 16, 16 and 8 stamps: no pass of one stamp but the layer's probes
+
+
+@pytest.fixture(scope="module")
+def model_and_stamps(tmp_path_factory):
+    """A two-member binary model trained one epoch on toy stamps, and 40 stamps."""
+    from starclass.datasets.stamps import make_synthetic
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.config import get_preset
+    from starclass.learn.train import fit
+
+    cfg = get_preset("m31-real", stamp_size=16, normalisation="none",
+                     recipe={"epochs": 1, "batch_size": 8, "val_fraction": 0.25, "early_stopping_patience": None})
+    toy = make_synthetic(cfg, N, seed=1)
+    out = tmp_path_factory.mktemp("one_pass") / "model"
+    fit(cfg, toy.inputs, toy.class_ref, outdir=out, seed=0, progress=False, device="cpu", ensemble=2)
+    return load_model(out, "cpu"), toy.inputs, np.asarray(toy.class_ref)
+
+
+def _counted(nets) -> list[list[int]]:
+    """The stamps of each forward call of each network, as they come."""
+    calls: list[list[int]] = [[] for _ in nets]
+    for i, net in enumerate(nets):
+        net.register_forward_pre_hook(lambda _m, inp, i=i: calls[i].append(int(inp[0].shape[0])))
+    return calls
+
+
+def test_explain_runs_each_member_once_over_the_stamps(model_and_stamps):
+    from starclass.explain.run import explain_inputs
+
+    model, x, ref = model_and_stamps
+    calls = _counted(model.members)
+    try:
+        explain_inputs(model, x, ref, model.classes, methods=("gradcam",))
+    finally:
+        for net in model.members:
+            net._forward_pre_hooks.clear()
+    # the first member's passes over the stamps (its layer's one-stamp probes aside): one, where there were three
+    assert sum(n for n in calls[0] if n > 1) == N, calls[0]
+    assert sum(calls[1]) == N, calls[1]
+
+
+def test_a_network_alone_runs_once_for_its_probabilities_and_maps(model_and_stamps):
+    from starclass.explain.run import explain_inputs
+
+    model, x, ref = model_and_stamps
+    net = model.members[0]
+    calls = _counted([net])
+    try:
+        res = explain_inputs(net, x, ref, model.classes, methods=("gradcam",))
+    finally:
+        net._forward_pre_hooks.clear()
+    assert sum(n for n in calls[0] if n > 1) == N, calls[0]
+    from starclass.learn.classify import member_probabilities
+
+    own = member_probabilities([net], x)[0]
+    assert np.allclose(res.prob_pred, own.max(axis=1), atol=1e-6)
+
+
+def test_the_one_pass_gives_classify_s_numbers_and_the_same_maps(model_and_stamps):
+    from starclass.explain.run import explain_inputs
+    from starclass.learn.classify import predict_inputs
+    from starclass.science.gradcam import gradcam
+
+    model, x, ref = model_and_stamps
+    res = explain_inputs(model, x, ref, model.classes, methods=("gradcam", "guided-backprop", "guided-gradcam"))
+    ens = predict_inputs(model, x, device="cpu")
+    k = np.array([model.classes.index(int(c)) for c in ens.class_pred])
+    assert np.array_equal(res.class_pred, ens.class_pred)
+    assert len(set(res.class_pred.tolist())) == 2  # both classes: a wrong target would show in the maps below
+    assert np.allclose(res.prob_pred, ens.prob_mean[np.arange(N), k], atol=1e-6)
+    assert ens.prob_raw is not None and "calibrated" in res.prob_from  # the model's calibration applied
+    # Grad-CAM of the first member for the model's class, drawn as before (targets given, a pass of its own)
+    before = gradcam(model.members[0], x, k, layer=res.layer.module, backend="hooks")
+    assert np.allclose(res.maps["gradcam"], before, atol=1e-6)
+
+
+def test_predict_inputs_takes_a_member_s_probabilities_and_checks_them(model_and_stamps):
+    from starclass.errors import StarclassError
+    from starclass.learn.classify import member_probabilities, predict_inputs
+
+    model, x, _ = model_and_stamps
+    first = member_probabilities(model.members[:1], x)[0]
+    calls = _counted(model.members)
+    try:
+        given = predict_inputs(model, x, device="cpu", member_probs={0: first})
+    finally:
+        for net in model.members:
+            net._forward_pre_hooks.clear()
+    assert calls == [[], [N]], calls
+    plain = predict_inputs(model, x, device="cpu")
+    assert np.allclose(given.prob_mean, plain.prob_mean, atol=1e-6)
+    assert np.array_equal(given.class_pred, plain.class_pred)
+    with pytest.raises(StarclassError, match=r"member_probs\[0\] has shape \(39, 2\); give \[N, K\] for the 40"):
+        predict_inputs(model, x, device="cpu", member_probs={0: first[1:]})
+    with pytest.raises(StarclassError, match="names member 2; the model has members 0-1"):
+        predict_inputs(model, x, device="cpu", member_probs={2: first})
+    with pytest.raises(StarclassError, match="not with tta=True"):
+        predict_inputs(model, x, device="cpu", member_probs={0: first}, tta=True)
