@@ -114,3 +114,15 @@ def test_predict_inputs_takes_a_member_s_probabilities_and_checks_them(model_and
         predict_inputs(model, x, device="cpu", member_probs={2: first})
     with pytest.raises(StarclassError, match="not with tta=True"):
         predict_inputs(model, x, device="cpu", member_probs={0: first}, tta=True)
+
+
+def test_inputs_with_nan_are_refused_naming_the_rows_as_classify_does(model_and_stamps):
+    """The one pass asks predict_inputs chunk by chunk, whose refusal would name rows of the chunk (0-15 for 16-31)."""
+    from starclass.errors import StarclassError
+    from starclass.explain.run import explain_inputs
+
+    model, x, ref = model_and_stamps
+    bad = x.copy()
+    bad[20, 0, 3, 3] = np.nan
+    with pytest.raises(StarclassError, match=r"^model inputs 0-39 contain NaN or inf"):
+        explain_inputs(model, bad, ref, model.classes, methods=("gradcam",))

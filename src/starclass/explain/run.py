@@ -529,8 +529,9 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     # for the class the model predicts. The first member ran twice, for the probabilities (predict_inputs) and for
     # the maps: where the Grad-CAM pass is at the model's precision (float32), its outputs give that member's
     # probabilities, and the model's class is found chunk by chunk in that pass
+    # (inputs with NaN go the old way: predict_inputs over them all names their rows, a chunk's would not)
     one_pass = ensemble is not None and pick_layer is not None and compute_dtype(
-        getattr(ensemble.config.recipe, "amp", True), _device(net)) is None
+        getattr(ensemble.config.recipe, "amp", True), _device(net)) is None and bool(np.isfinite(x).all())
     if ensemble is not None and not one_pass:
         from starclass.learn.classify import predict_inputs
 
