@@ -5,13 +5,16 @@ classify's :func:`starclass.learn.classify.predict_inputs` for the probabilities
 over every stamp for a softmax it threw away (only its width was checked), then again in the Grad-CAM pass of
 the maps: three passes of that member. Now the Grad-CAM pass's outputs give that member's probabilities
 (``predict_inputs(..., member_probs={0: ...})``) and the model's class is chosen from them before the pass's
-backward, as :func:`starclass.science.gradcam.gradcam` takes a callable target.
+backward, as :func:`starclass.science.gradcam.gradcam` takes a callable target. And the Grad-CAM pass's
+backward went on below the explained layer to the inputs and filled every weight's ``.grad``; it stops at the
+layer now (``torch.autograd.grad``).
 
 In one process, on the same stamps and members (random weights: speed does not depend on training), the
-script times both ways of getting the probabilities, classes and Grad-CAM maps, chunk by chunk as explain
-does (``--chunk``), and checks that they agree (probabilities to 1e-6, classes and maps exactly); then the
-whole of ``explain_inputs`` (maps, class means, profiles) for reference. Each way runs ``--repeat`` times
-after a warm-up, alternating, and the median is printed with the ratio new / old.
+script times three ways of getting the probabilities, classes and Grad-CAM maps, chunk by chunk as explain
+does (``--chunk``): as before 2026-12-06 (three passes, backward to the inputs), one pass with the old
+backward, and now; it checks that they agree (probabilities to 1e-6, classes and maps exactly), then times
+the whole of ``explain_inputs`` (maps, class means, profiles) for reference. Each way runs ``--repeat``
+times after a warm-up, alternating, and the median is printed with the ratios to the first.
 
     .venv/bin/python benchmarks/explain_speed.py [--preset legus4] [--members 3] [--n 64] [--repeat 3]
 
@@ -22,6 +25,7 @@ measured in one process is the more stable number.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import tempfile
 import time
@@ -45,6 +49,42 @@ def untrained(cfg, outdir: Path) -> Path:
         members.append({"file": member_filename(m["index"]), "architecture": m["architecture"], "seed": m["seed"]})
     write_manifest(outdir, cfg, members)
     return outdir
+
+
+def _backward_to_inputs(model, layer, inputs, target):
+    """The Grad-CAM pass as it was until 2026-12-06: ``score.backward()``, the layer's gradient kept by a hook."""
+    store = {}
+
+    def fwd(_m, _i, out):
+        store["act"] = out
+        out.register_hook(lambda g: store.__setitem__("grad", g))
+
+    h = layer.register_forward_hook(fwd)
+    try:
+        out = model(*inputs)
+        if callable(target):
+            target = torch.as_tensor(np.asarray(target(out.detach())), dtype=torch.long)
+        score = out.gather(1, target.view(-1, 1)).sum()
+        model.zero_grad(set_to_none=True)
+        score.backward()
+    finally:
+        h.remove()
+    weights = store["grad"].mean(dim=(2, 3), keepdim=True)
+    return torch.relu((weights * store["act"]).sum(dim=1, keepdim=True)).detach()
+
+
+@contextlib.contextmanager
+def old_backward(on: bool):
+    """Grad-CAM's pass with the backward of before 2026-12-06 while ``on``."""
+    import starclass.science.gradcam as G
+
+    now = G._gradcam_hooks
+    if on:
+        G._gradcam_hooks = _backward_to_inputs
+    try:
+        yield
+    finally:
+        G._gradcam_hooks = now
 
 
 def old_way(model, x: np.ndarray, layer, chunk: int):
@@ -113,22 +153,30 @@ def main() -> None:
     print(f"{args.preset}: {len(model.members)} members, {args.n} stamps {x.shape[1:]}, chunks of {args.chunk}, "
           f"{args.threads} torch thread(s)")
 
-    ways = {"old (3 passes of member 1)": old_way, "new (1 pass of member 1)": new_way}
-    got = {name: way(model, x, layer, args.chunk) for name, way in ways.items()}  # warm-up, and the check
-    (p_old, c_old, m_old), (p_new, c_new, m_new) = got.values()
-    print(f"agree: probabilities max |diff| {np.abs(p_old - p_new).max():.2e}, classes "
-          f"{'same' if np.array_equal(c_old, c_new) else 'DIFFER'}, maps max |diff| {np.abs(m_old - m_new).max():.2e}")
+    # name: (the way, with the backward of before)
+    ways = {"before (3 passes of member 1, backward to the inputs)": (old_way, True),
+            "one pass of member 1, backward to the inputs": (new_way, True),
+            "now (one pass, gradient at the layer)": (new_way, False)}
+    got = {}
+    for name, (way, backward) in ways.items():  # warm-up, and the check
+        with old_backward(backward):
+            got[name] = way(model, x, layer, args.chunk)
+    (p_old, c_old, m_old), *rest = got.values()
+    for name, (p, c, m) in list(got.items())[1:]:
+        print(f"{name} agrees with before: probabilities max |diff| {np.abs(p_old - p).max():.2e}, classes "
+              f"{'same' if np.array_equal(c_old, c) else 'DIFFER'}, maps max |diff| {np.abs(m_old - m).max():.2e}")
     times: dict[str, list[float]] = {name: [] for name in ways}
     for _ in range(args.repeat):
-        for name, way in ways.items():
-            t0 = time.perf_counter()
-            way(model, x, layer, args.chunk)
-            times[name].append(time.perf_counter() - t0)
+        for name, (way, backward) in ways.items():
+            with old_backward(backward):
+                t0 = time.perf_counter()
+                way(model, x, layer, args.chunk)
+                times[name].append(time.perf_counter() - t0)
     med = {name: statistics.median(t) for name, t in times.items()}
+    first = next(iter(med.values()))
     for name, t in times.items():
-        print(f"{name}: median {med[name]:.2f} s of {', '.join(f'{v:.2f}' for v in t)}")
-    old, new = med.values()
-    print(f"ratio new / old: {new / old:.2f}")
+        print(f"{name}: median {med[name]:.2f} s of {', '.join(f'{v:.2f}' for v in t)}; "
+              f"ratio to before {med[name] / first:.2f}")
     explain_inputs(model, x[:2], np.zeros(2, int), model.classes, methods=("gradcam",))  # its imports, untimed
     t0 = time.perf_counter()
     explain_inputs(model, x, np.zeros(args.n, int), model.classes, methods=("gradcam",))

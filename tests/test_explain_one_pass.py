@@ -126,3 +126,36 @@ def test_inputs_with_nan_are_refused_naming_the_rows_as_classify_does(model_and_
     bad[20, 0, 3, 3] = np.nan
     with pytest.raises(StarclassError, match=r"^model inputs 0-39 contain NaN or inf"):
         explain_inputs(model, bad, ref, model.classes, methods=("gradcam",))
+
+
+def test_grad_cam_stops_at_its_layer_and_draws_the_same_maps(model_and_stamps):
+    """Until 2026-12-06 the Grad-CAM pass's score.backward() went on below the layer to the inputs and filled every
+    weight's .grad, which no map uses: 3x the time of the gradient at the layer (7.0 s against 2.4 s for 32 legus4
+    stamps, measured), the maps the same."""
+    import torch
+
+    from starclass.science.gradcam import choose_layer, gradcam
+
+    model, x, _ = model_and_stamps
+    net = model.members[0]
+    net.zero_grad(set_to_none=True)
+    xt = torch.from_numpy(x)
+    layer = choose_layer(net, xt[:1]).module
+    k = np.arange(N) % 2
+    maps = gradcam(net, xt, k, layer=layer, backend="hooks")
+    assert all(p.grad is None for p in net.parameters()), [n for n, p in net.named_parameters() if p.grad is not None]
+    # the maps as the full backward gives them, computed here on their own
+    kept = {}
+    hook = layer.register_forward_hook(lambda _m, _i, out: kept.setdefault("act", out).retain_grad())
+    try:
+        net.eval()
+        net(xt.clone().requires_grad_(True)).gather(1, torch.as_tensor(k).view(-1, 1)).sum().backward()
+    finally:
+        hook.remove()
+        net.zero_grad(set_to_none=True)
+    act = kept["act"]
+    cam = torch.relu((act.grad.mean(dim=(2, 3), keepdim=True) * act).sum(dim=1, keepdim=True)).detach()
+    cam = torch.nn.functional.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0].numpy()
+    peak = cam.reshape(N, -1).max(axis=1)[:, None, None]
+    want = np.divide(cam, peak, out=np.zeros_like(cam), where=peak > 0)
+    assert np.allclose(maps, want, atol=1e-6)
