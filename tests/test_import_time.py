@@ -130,6 +130,17 @@ def test_info_on_a_catalogue_does_not_import_the_scoring_code(tmp_path, suffix):
     assert not first_loading(steps), "\n".join(first_loading(steps))
 
 
+def test_the_many_field_study_does_not_import_the_scoring_code():
+    """``evaluate --catalogs`` said its first line 3-6 s after it started: importing ``starclass.report.many`` loaded
+    report.build (through the package's ``__init__`` and its own import), hence evaluate.compare and scikit-learn's
+    metrics, and report.figures loaded the detection code (numba) through ``starclass.evaluate``'s ``__init__``, for a
+    type hint; the study needs neither (its gradient boosting loads scikit-learn's ensemble when it fits)."""
+    steps = probe(["starclass.report.many"], watch=(*SCORING_MODULES, "starclass.report.build", "starclass.detect"))
+    assert not first_loading(steps), "\n".join(first_loading(steps))
+    steps = probe(["starclass.report.many", "starclass.report"], watch=("starclass.report.build",))
+    assert first_loading(steps) == [], first_loading(steps)
+
+
 def test_the_probe_names_the_step_that_loads_torch():
     """The check on the check: the model code does load torch, and the probe says which step did."""
     steps = probe([["info", "--help"], "starclass.learn.augment", ["--help"]])

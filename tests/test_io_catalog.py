@@ -71,7 +71,7 @@ def test_legus_bad_rows_named(tmp_path):
     with pytest.raises(StarclassError, match=r"bad.tab, line 2: 38 columns"):
         read_catalog(p)
     p.write_text(good.replace("1", "2", 1) + "\n" + "3 " + " ".join(["x"] * 38) + "\n")
-    with pytest.raises(StarclassError, match=r"bad.tab, line 2: not a number"):
+    with pytest.raises(StarclassError, match=r"bad.tab, line 2: column 2 \(x\) is not a number: 'x'"):
         read_legus_tab(p)
 
 

@@ -70,6 +70,9 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     "starclass.cli.cutouts_cmd": {"PixelFlags"},
     # astropy.units is imported when the registry's units are first asked for, not by every command's --help
     "starclass.schema": {"Table", "u"},
+    # starclass.evaluate's __init__ loads the matching code and with it starclass.detect (numba, photutils), 1 s of
+    # `evaluate --catalogs`' start that its figures never use (tests/test_import_time.py)
+    "starclass.report.figures": {"Curve"},
 }
 
 

@@ -16,6 +16,7 @@ from starclass.cli._app import (
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
     SSP_OPTION,
+    bars_or_lines,
     check_distance,
     check_mag_limit,
     check_radius,
@@ -107,9 +108,11 @@ def evaluate(
         from starclass.io.progress import LOGGER
 
         # into a log file (stderr no terminal) the catalogues read and the study's steps in timed lines: the
-        # 16 LEGUS fields took 31 s under load with no word on stderr
+        # 16 LEGUS fields took 31 s under load with no word on stderr. At a terminal their bars: the lines are for a
+        # log only, and until 2026-12-06 a person there saw nothing for those 20-40 s
         with progress_lines(None, LOGGER):
-            res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected, progress=None)
+            res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected,
+                                      progress=bars_or_lines(None))
         # the fields left out (too few inspected sources, an uncertain layout) are listed with the reason
         say_catalogs_fields(catalogs, res["n_fields"], res.get("n_skipped", 0), "tables/skipped.ecsv")
         if res.get("machine_only"):

@@ -19,6 +19,7 @@ from starclass.cli._app import (
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
     SSP_OPTION,
+    bars_or_lines,
     check_distance,
     check_mag_limit,
     check_radius,
@@ -126,10 +127,12 @@ def report(
         check_tables_page(outdir, name)
         from starclass.io.progress import LOGGER
 
-        # into a log file the catalogues read and the study's steps, as evaluate --catalogs (37 s without a word)
+        # into a log file the catalogues read and the study's steps, as evaluate --catalogs (37 s without a word);
+        # at a terminal their bars, as evaluate --catalogs draws them
         with progress_lines(None, LOGGER):
             path = build_many_report(catalogs, outdir / name, title=title if title != "starclass report" else
-                                     "LEGUS fields", min_inspected=min_inspected, overwrite=overwrite, progress=None)
+                                     "LEGUS fields", min_inspected=min_inspected, overwrite=overwrite,
+                                     progress=bars_or_lines(None))
         from astropy.table import Table
 
         # what evaluate --catalogs says: the fields used and left out, the files not read (it said only its path)

@@ -938,8 +938,8 @@ def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampS
     the lowest reaching the target (:func:`starclass.evaluate.threshold.threshold_for_purity`),
     so the selection keeps the most clusters; it is written into the model's manifest
     (:func:`starclass.learn.checkpoint.set_tuned_threshold`), which ``classify`` applies.
-    ``progress`` None says how far the pass over the validation rows has got in timed lines
-    (:class:`starclass.io.progress.Progress`; ``train`` into a log file); True or False: nothing.
+    ``progress`` says how far the pass over the validation rows has got (:class:`starclass.io.progress.Progress`):
+    True a bar (``train`` at a terminal), None timed lines (``train`` into a log file), False nothing.
     """
     from starclass.evaluate.threshold import threshold_for_purity
     from starclass.learn.calibration import threshold_too_few_rows
@@ -962,7 +962,7 @@ def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampS
     # a pass of every member over the validation rows, after train's summary: a log said nothing until its line
     scores = []
     with Progress(rows.size, desc=f"threshold for purity {target:.2f} ({cfg.name})", noun="validation candidate",
-                  show=None if progress is None else False) as bar:
+                  show=progress, unit="cand", dynamic_ncols=True) as bar:
         for s in range(0, rows.size, batch_size):
             scores.append(predict_inputs(model, source.take(rows[s:s + batch_size]), device=dev,
                                          batch_size=batch_size, calibrated=False).prob_mean[:, k])

@@ -93,31 +93,47 @@ def vote_splits(mode: int, mean: float, n_votes: tuple[int, ...] = VOTE_COUNTS) 
     return []
 
 
-def split_figures(votes: tuple[int, ...]) -> dict[str, float]:
+def split_figures(votes: tuple[int, ...], final: int | None = None) -> dict[str, float]:
     """Agreement figures of one vote multiset.
+
+    Parameters
+    ----------
+    votes
+        The classes the people gave (1-4).
+    final
+        The final class (the catalogue's mode, a tie broken by the team); ``None``: the largest
+        group of votes, ties to the smallest class.
 
     Returns
     -------
     dict
         ``pair_4class``, ``pair_binary`` (fraction of pairs of people agreeing), ``mode_4class``,
-        ``mode_binary`` (fraction of people agreeing with the mode, ties to the largest group)
-        and ``unanimous``.
+        ``mode_binary`` (fraction of people agreeing with the final class: its class, and its side
+        of clusters 1+2 against 3+4) and ``unanimous``.
 
     Examples
     --------
     >>> f = split_figures((2, 2, 3))
     >>> round(f["pair_4class"], 3), round(f["mode_4class"], 3), round(f["pair_binary"], 3)
     (0.333, 0.667, 0.333)
+
+    A tie the team broke for class 1: one person of three said a cluster.
+
+    >>> g = split_figures((1, 3, 4), final=1)
+    >>> round(g["mode_4class"], 3), round(g["mode_binary"], 3)
+    (0.333, 0.333)
     """
     pairs = list(combinations(votes, 2))
     counts = {c: votes.count(c) for c in set(votes)}
-    top = max(counts.values())
-    cluster = sum(v <= 2 for v in votes)
+    if final is None:
+        final = min(c for c, k in counts.items() if k == max(counts.values()))
+    # a broken tie's final class can sit on the binary minority side, (1, 3, 4) -> 1: the people
+    # agreeing with it are those on its side, not the larger side (which gave 2/3 here until 2026-12-06)
     return {
         "pair_4class": float(np.mean([a == b for a, b in pairs])),
         "pair_binary": float(np.mean([(a <= 2) == (b <= 2) for a, b in pairs])),
-        "mode_4class": top / len(votes),
-        "mode_binary": max(cluster, len(votes) - cluster) / len(votes),
+        "mode_4class": counts.get(final, 0) / len(votes),
+        "mode_binary": sum((v <= 2) == (final <= 2) for v in votes) / len(votes),
         "unanimous": float(len(counts) == 1),
     }
 
@@ -136,7 +152,7 @@ def _summarise(items, n: int, inconsistent: int) -> dict:
         ambiguous += len(weighted) > 1
         by_mode[m]["n"] += 1
         for votes, w in weighted:
-            f = split_figures(votes)
+            f = split_figures(votes, m)
             for k in _FIGURES:
                 sums[k] += w * f[k]
             by_mode[m]["unanimous"] += w * f["unanimous"]

@@ -69,6 +69,7 @@ from starclass.io.cutout_folders import (
     stored_group_column,
 )
 from starclass.learn.checkpoint import LoadedModel, in_memory_model, load_model
+from starclass.learn.precision import compute_dtype
 from starclass.schema import CLASS_PRED, CLASS_REF, ID
 from starclass.science.gradcam import cutout_pixel_scale, gradcam, radial_profile
 
@@ -311,13 +312,15 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
                          origins=[drawing_origin(src)] * len(rows), no_data=~np.asarray(valid, bool)[:, 0])
 
 
-def _predict(net: torch.nn.Module, x: np.ndarray, batch_size: int = 64) -> np.ndarray:
+def _logits(net: torch.nn.Module, xt: torch.Tensor) -> torch.Tensor:
+    """The network's outputs on a chunk, in inference mode."""
+    was = net.training
     net.eval()
-    out = []
-    with torch.no_grad():
-        for s in range(0, len(x), batch_size):
-            out.append(torch.softmax(net(torch.from_numpy(x[s:s + batch_size])).float(), dim=1).numpy())
-    return np.concatenate(out)
+    try:
+        with torch.no_grad():
+            return net(xt)
+    finally:
+        net.train(was)
 
 
 #: Stamps per step of explain_inputs' bar: about a second a stamp for a 56 px model on one CPU core, so
@@ -325,34 +328,58 @@ def _predict(net: torch.nn.Module, x: np.ndarray, batch_size: int = 64) -> np.nd
 _CHUNK = 16
 
 
-def _explain_chunks(net, x: np.ndarray, classes, methods, pick_layer, bar, targets: np.ndarray | None = None):
+def _explain_chunks(net, x: np.ndarray, classes, methods, pick_layer, bar, targets: np.ndarray | None = None,
+                    ensemble: LoadedModel | None = None):
     """:func:`explain_inputs`' loop: probabilities and maps of ``x``, ``_CHUNK`` stamps at a time.
 
     ``pick_layer`` (None without Grad-CAM) chooses Grad-CAM's layer after the first chunk's
     outputs are checked against ``classes``. ``targets``: the output index each map is drawn for
-    (the model's predicted class); None: the network's own top class. Returns the probability chunks, the map chunks per
-    method, the layer chosen, CAM's raw map size, and why CAM was skipped (None when it was not).
+    (the model's predicted class, found before); else the class is found for each chunk from the network's
+    own outputs (``net``'s softmax, and with ``ensemble``, whose first member ``net`` is, the model's
+    class as :func:`starclass.learn.classify.predict_inputs` gives it, ``net`` taken from this pass), in
+    the Grad-CAM pass itself where there is one: the network runs once for the class and the map. Returns the
+    probability chunks (the network's softmax, or the ensemble's result per chunk; none with ``targets``), the
+    map chunks per method, the layer chosen, CAM's raw map size, and why CAM was skipped (None when it was not).
     """
-    prob_parts: list[np.ndarray] = []
+    prob_parts: list = []
     parts: dict[str, list[np.ndarray]] = {}
     chosen = None
     cam_size = None
     cam_error = None
+    caught: list[warnings.WarningMessage] = []
+    where = {int(c): j for j, c in enumerate(classes)}
+
+    def pick(logits: torch.Tensor, xc: np.ndarray) -> np.ndarray:
+        """The output index of each stamp of the chunk, from the network's outputs on it; records the probabilities."""
+        probs = torch.softmax(logits.float(), dim=1).cpu().numpy()
+        _check_outputs(probs.shape[1], classes, "network" if ensemble is None else "model")
+        if ensemble is None:
+            prob_parts.append(probs)
+            return probs.argmax(axis=1)
+        from starclass.learn.classify import predict_inputs
+
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            # said once for the whole run below, as one predict_inputs over every stamp said them
+            ens = predict_inputs(ensemble, xc, device=logits.device, member_probs={0: probs})
+        caught.extend(said)
+        prob_parts.append(ens)
+        return np.array([where[int(c)] for c in ens.class_pred], dtype=np.int64)
+
     for s in range(0, len(x), _CHUNK):
         xc = x[s:s + _CHUNK]
-        probs = _predict(net, xc)
-        if probs.shape[1] != len(classes):
-            # an IndexError from numpy, after the network ran
-            raise StarclassError(f"classes lists {len(classes)} classes ({', '.join(map(str, classes))}) but the "
-                                 f"network has {probs.shape[1]} outputs: give the model's classes "
-                                 "(load_model(...).classes)")
-        prob_parts.append(probs)
-        idx = probs.argmax(axis=1) if targets is None else targets[s:s + _CHUNK]
         xt = torch.from_numpy(xc)
         if pick_layer is not None and chosen is None:
             chosen = pick_layer(xt)
         if chosen is not None:
-            parts.setdefault("gradcam", []).append(gradcam(net, xt, idx, layer=chosen.module, backend="hooks"))
+            # without targets, the pass's own outputs give the class (and the probabilities), before its backward
+            mine = targets[s:s + _CHUNK] if targets is not None else _Picked(pick, xc)
+            parts.setdefault("gradcam", []).append(gradcam(net, xt, mine, layer=chosen.module, backend="hooks"))
+            idx = mine if targets is not None else mine.idx
+        elif targets is not None:
+            idx = targets[s:s + _CHUNK]
+        else:
+            idx = pick(_logits(net, xt), xc)  # no Grad-CAM: a pass for the outputs alone
         if "guided-backprop" in methods or "guided-gradcam" in methods:
             parts.setdefault("guided-backprop", []).append(guided_backprop(net, xt, idx))
         if "cam" in methods and cam_error is None:
@@ -365,7 +392,27 @@ def _explain_chunks(net, x: np.ndarray, classes, methods, pick_layer, bar, targe
                 parts.setdefault("cam", []).append(m)
                 cam_size = (int(raw.shape[-2]), int(raw.shape[-1]))
         bar.update(len(xc))
+    for message in {str(w.message): w for w in caught}.values():
+        warnings.warn_explicit(message.message, message.category, message.filename, message.lineno)
     return prob_parts, parts, chosen, cam_size, cam_error
+
+
+class _Picked:
+    """Grad-CAM's target of one chunk, chosen from the pass's outputs by ``pick(logits, xc)``; kept as ``idx``."""
+
+    def __init__(self, pick, xc: np.ndarray) -> None:
+        self.pick, self.xc, self.idx = pick, xc, None
+
+    def __call__(self, logits: torch.Tensor) -> np.ndarray:
+        self.idx = self.pick(logits, self.xc)
+        return self.idx
+
+
+def _check_outputs(n_out: int, classes, what: str) -> None:
+    if n_out != len(classes):
+        # an IndexError from numpy, after the network ran
+        raise StarclassError(f"classes lists {len(classes)} classes ({', '.join(map(str, classes))}) but the "
+                             f"{what} has {n_out} outputs: give the model's classes (load_model(...).classes)")
 
 
 def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarray, classes: list[int], *,
@@ -477,27 +524,33 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     bar = Progress(len(x), desc=f"explain ({', '.join(methods)})", noun="stamp", show=progress, unit="stamp",
                    dynamic_ncols=True)
     targets = prob_model = None
-    if ensemble is not None:
+    # classify's numbers: prob_pred was the first member's raw softmax (0.765 where classify wrote prob_1 0.810
+    # for the same PAndAS cutout), with nothing saying so. The maps stay the first member's (one network), drawn
+    # for the class the model predicts. The first member ran twice, for the probabilities (predict_inputs) and for
+    # the maps: where the Grad-CAM pass is at the model's precision (float32), its outputs give that member's
+    # probabilities, and the model's class is found chunk by chunk in that pass
+    # (inputs with NaN go the old way: predict_inputs over them all names their rows, a chunk's would not)
+    one_pass = ensemble is not None and pick_layer is not None and compute_dtype(
+        getattr(ensemble.config.recipe, "amp", True), _device(net)) is None and bool(np.isfinite(x).all())
+    if ensemble is not None and not one_pass:
         from starclass.learn.classify import predict_inputs
 
-        # classify's numbers: prob_pred was the first member's raw softmax (0.765 where classify wrote prob_1
-        # 0.810 for the same PAndAS cutout), with nothing saying so. The maps stay the first member's (one
-        # network), drawn for the class the model predicts
-        params = next(net.parameters(), None)
-        ens = predict_inputs(ensemble, x, device=params.device if params is not None else "cpu",
-                             progress=progress)
-        if ens.prob_mean.shape[1] != len(classes):
-            raise StarclassError(f"classes lists {len(classes)} classes ({', '.join(map(str, classes))}) but the "
-                                 f"model has {ens.prob_mean.shape[1]} outputs: give the model's classes "
-                                 "(load_model(...).classes)")
+        ens = predict_inputs(ensemble, x, device=_device(net), progress=progress)
+        _check_outputs(ens.prob_mean.shape[1], classes, "model")
         where = {int(c): j for j, c in enumerate(classes)}
         targets = np.array([where[int(c)] for c in ens.class_pred], dtype=np.int64)
-        prob_model = ens.prob_mean
+        prob_model, calibrated = ens.prob_mean, ens.prob_raw is not None
     try:
-        prob_parts, parts, chosen, cam_size, cam_error = _explain_chunks(net, x, classes, methods, pick_layer,
-                                                                         bar, targets)
+        prob_parts, parts, chosen, cam_size, cam_error = _explain_chunks(
+            net, x, classes, methods, pick_layer, bar, targets, ensemble if one_pass else None)
     finally:
         bar.close()
+    if one_pass:
+        prob_model = np.concatenate([e.prob_mean for e in prob_parts])
+        calibrated = prob_parts[0].prob_raw is not None
+        # the model's class, not the most probable (a binary task's threshold may differ from 0.5)
+        where = {int(c): j for j, c in enumerate(classes)}
+        targets = np.array([where[int(c)] for e in prob_parts for c in e.class_pred], dtype=np.int64)
     probs = np.concatenate(prob_parts) if prob_model is None else prob_model
     idx = probs.argmax(axis=1) if targets is None else targets
     classes = [int(c) for c in classes]
@@ -506,7 +559,7 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
         prob_from, maps_of = "the network's own softmax probability of class_pred", "the network given"
     else:
         n_m = len(ensemble.members)
-        calib = "calibrated" if ens.prob_raw is not None else "raw: the model carries no calibration for it"
+        calib = "calibrated" if calibrated else "raw: the model carries no calibration for it"
         prob_from = (f"the model's probability of class_pred as classify writes it (mean of {counted(n_m, 'member')}, "
                      f"{calib})")
         maps_of = f"member 1 of {n_m}, for the class the model predicts"
@@ -570,6 +623,12 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     prof["radius_arcsec"].unit = "arcsec"
     return ExplainResult(maps, ref, pred, probs[np.arange(len(x)), idx], chosen, cam_size, groups, grouping, prof,
                          notes, prob_from, maps_of)
+
+
+def _device(net: torch.nn.Module) -> torch.device:
+    """Where the network's weights are (the CPU for one without any)."""
+    params = next(net.parameters(), None)
+    return params.device if params is not None else torch.device("cpu")
 
 
 def _usable_rows(st: ExplainStamps, cfg) -> tuple[np.ndarray, str]:

@@ -50,7 +50,7 @@ from numpy.typing import ArrayLike
 
 from starclass.errors import ColumnMapError, OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
-from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_number, legus_tokens, read_legus_tab
+from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_line_token, legus_tokens, read_legus_tab
 from starclass.io.mosaic import MosaicSet
 from starclass.io.paths import no_such_path
 from starclass.schema import (
@@ -186,7 +186,8 @@ def guess_format(path: PathLike) -> str:
                 lines = _head(p).lstrip(_HEAD_BOM).splitlines()
                 first = next((ln for ln in lines if ln.strip() and not ln.startswith("#")), "")
                 tokens = legus_tokens(first)
-                if tokens and not all(legus_number(v) for v in tokens):
+                # sexagesimal RA, Dec in a row of numbers are no header: the LEGUS reader names them
+                if tokens and not all(legus_line_token(v) for v in tokens):
                     return "ascii"  # a .tab with a header line: not a LEGUS catalogue
             if fmt == "csv" and _looks_like_legus(p):
                 # a LEGUS .tab saved from a spreadsheet as CSV: no header, its first row was taken for one
@@ -214,7 +215,7 @@ def _looks_like_legus(p: Path) -> bool:
     first = next((ln for ln in lines if not ln.startswith("#")), "")
     tokens = legus_tokens(first)
     # a decimal comma in a tab-separated copy (Excel's "Unicode Text"): the LEGUS reader says what to do
-    return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(legus_number(v) for v in tokens)
+    return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(legus_line_token(v) for v in tokens)
 
 
 def _starts_as_html(p: Path) -> bool:

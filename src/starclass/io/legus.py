@@ -38,6 +38,7 @@ import csv
 import gzip
 import re
 import warnings
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -276,12 +277,30 @@ def _is_mean_of_classes(mode: np.ndarray, mean: np.ndarray) -> bool:
     (NGC 3274, NGC 4449, NGC 5474) breaks it on most rows or is never fractional.
     """
     inspected = np.isin(mode, CLASSES)
-    if not inspected.any() or np.any(mean[~inspected] != 0):
+    # uninspected rows hold 0; a value typed into one of them (a 2.33, a NaN: 1% of the rows or fewer, one at
+    # least) lost the whole column of means, and with it the people's disagreement, without a word
+    stray = ~inspected & (mean != 0)
+    if not inspected.any() or (stray.any() and not _few(int(stray.sum()), mode.size)):
         return False
     m, mu = mode[inspected], mean[inspected]
     ok = (mu >= 1) & (mu <= 4) & (np.abs(mu - m) <= 2)
     fractional = np.abs(mu - np.round(mu)) > 0.01
     return bool(ok.mean() >= 0.75 and fractional.any())
+
+
+def _odd_means(mean: np.ndarray, mode: np.ndarray) -> np.ndarray:
+    """Rows whose class mean cannot be one: non-zero where col 34 is 0 (not inspected), else outside 1-4 or NaN.
+
+    A row whose col 34 is no class at all (a hand edit, warned of as such) keeps its mean.
+
+    Examples
+    --------
+    >>> _odd_means(np.array([0.0, 2.33, 7.5, 1.0, np.nan, 3.0]), np.array([0, 2, 3, 0, 4, -1])).tolist()
+    [False, False, True, True, True, False]
+    """
+    inspected = np.isin(mode, CLASSES)
+    with np.errstate(invalid="ignore"):
+        return np.where(inspected, ~((mean >= 1) & (mean <= 4)), (mode == 0) & (mean != 0))
 
 
 def _few(count: int, n: int) -> bool:
@@ -393,6 +412,21 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
         ", col 35 their mean" if cols.get(35) == CLASS_HUMAN_MEAN else
         ", col 35 not a class mean" if k >= 35 else "")
     return LegusLayout("standard", cols, True, note)
+
+
+def hybrid_lost_note(ncols: int) -> str:
+    """The layout note of a NGC 1566 file that is not in the hybrid layout (a column lost or added after col 34).
+
+    Examples
+    --------
+    >>> hybrid_lost_note(38)[:60]
+    'the LEGUS NGC 1566 catalogue has 39 columns (col 34 a hybrid'
+    """
+    what = f"this file has {ncols}" if ncols != 39 else "this file's col 35 holds no such flags"
+    return ("the LEGUS NGC 1566 catalogue has 39 columns (col 34 a hybrid final class: people's, or a "
+            "machine-learning classifier's alone where col 35, the method flag, is 0; cols 36-39 are not "
+            f"individual people); {what}: a column lost or added? col 34 is not known to be the people's mode; "
+            "compare the file with the original")
 
 
 def field_from_name(name: str) -> str | None:
@@ -822,6 +856,10 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     # the field its positions lie at (columns 4, 5): a renamed file's name no longer says it
     named_field = field_from_name(p.name)
     sky_field = field_from_sky(a[:, 3], a[:, 4], a[:, 1], a[:, 2]) if named_field is None else None
+    if (named_field or sky_field) == "ngc1566" and layout.name != "hybrid":
+        # a copy of NGC 1566 that lost (or gained) a column after col 34 was 'standard+extra' with the note
+        # "col 34 class (mode)": its hybrid class, a machine's alone on 654 rows, called the people's mode
+        layout = LegusLayout(layout.name, layout.columns, False, hybrid_lost_note(ncols))
     if bands is None:
         bands, bands_source = legus_bands(p, sky_field)
         if named_field is None and sky_field is None and bands_source.startswith("assumed"):
@@ -918,6 +956,18 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                 # "not inspected" and left out of every count of spurious sources
                 v[v == 0] = 4
             v[bad] = 0
+        elif name == CLASS_HUMAN_MEAN and (odd := _odd_means(v, col(34))).any():
+            # a hand edit: a mean where nobody looked, or no mean of classes 1-4 where people did (7.5, NaN)
+            fill = np.where(np.isin(col(34), CLASSES), np.nan, 0.0)
+            gaps = np.isnan(fill[odd])
+            read = ("no mean (NaN): the source is left out of the people's disagreement" if gaps.all() else
+                    "0, as for a source not inspected" if not gaps.any() else
+                    "no mean (NaN) on inspected rows, 0 on the others")
+            warnings.warn(f"{p.name}: column {k} ({name}): {int(odd.sum())} of {len(v)} values that are no mean of "
+                          "the people's classes 1-4 for the class of their row in column 34 "
+                          f"({', '.join(f'{x:g}' for x in np.unique(v[odd])[:5])}) read as {read}, "
+                          f"at {_at_lines(lines, odd)} of the file", stacklevel=2)
+            v[odd] = fill[odd]
         elif name in _INT_COLUMNS and name != ID and (odd := _odd_integers(v, name == CLASS_METHOD)).any():
             # a NaN cast to an integer became -32768 or 0 with only numpy's "invalid value encountered in cast":
             # NGC 1566's one NaN method flag read as "the machine alone", a NaN class_ml as a class; a 2 there
@@ -1000,11 +1050,43 @@ def legus_tokens(line: str) -> list[str]:
     return s.split()
 
 
+#: Sexagesimal text as a catalogue may hold an angle (``1:36:43.45``, ``+15:48:51.7``, ``01h36m43.45s``,
+#: ``15d48m51.7s``): no number, and in columns 4, 5 of a LEGUS line the RA and Dec written so.
+SEXAGESIMAL = re.compile(r"[+-]?\d{1,3}[:hd\u00b0]\d{1,2}[:m']\d{1,2}(?:\.\d*)?[s\"]?")
+
+#: What columns 1-5 of every LEGUS line hold, to name a column that holds no number.
+_FIXED_NAMES = {1: "the source id", 2: "x", 3: "y", 4: "RA, in degrees", 5: "Dec, in degrees"}
+
+
+def _not_a_number(p: Path, lineno: int, parts: list[str]) -> StarclassError:
+    """The error for a LEGUS line holding text that is no number, naming the line, the column and what to do."""
+    k = next(i for i, v in enumerate(parts) if not _is_float(v))
+    bad = parts[k]
+    col = k + 1
+    if _DECIMAL_COMMA.fullmatch(bad):
+        # Excel's "Unicode Text" (tab-separated) in a decimal-comma locale: a comma is read as the decimal
+        # mark only where ';' separates the values (legus_tokens)
+        return StarclassError(
+            f"{p}, line {lineno}: {bad!r} is written with a decimal comma in a file whose values are separated "
+            "by spaces or tabs, where starclass does not read a comma as the decimal mark; save it with a "
+            "decimal point, or as CSV separated by ';'")
+    what = f" ({_FIXED_NAMES[col]})" if col in _FIXED_NAMES else ""
+    if col in (4, 5) and SEXAGESIMAL.fullmatch(bad):
+        # an edited copy with the positions written as sexagesimal text: it was taken for a table with a
+        # header and refused as "required column 'id' missing (columns: col1, col2, ...)"
+        return StarclassError(
+            f"{p}, line {lineno}: column {col}{what} holds {bad!r}, sexagesimal text; a LEGUS .tab gives RA and "
+            f"Dec as decimal degrees in columns 4 and 5: write them in degrees (astropy: Angle({bad!r}, "
+            f"unit='{'hourangle' if col == 4 else 'deg'}').deg), or save the catalogue as CSV or ECSV with a "
+            "header, whose ra, dec may be sexagesimal text")
+    return StarclassError(f"{p}, line {lineno}: column {col}{what} is not a number: {bad!r}")
+
+
 def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
     """The file's numbers, one row per line of data, and each row's line in the file (1-based)."""
     rows: list[list[float]] = []
     line_of: list[int] = []
-    ncols = None
+    comments: list[tuple[int, str]] = []  # comment lines among the rows (after the first one)
     try:
         # hlsp_..._avgapcor.tab.gz as kept in an archive: read inside, not refused as "not a LEGUS .tab"
         opener = gzip.open if p.name.lower().endswith(".gz") else open
@@ -1014,36 +1096,58 @@ def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
         with opener(p, "rb") as fh:
             encoding = "utf-16" if fh.read(2) in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
         with opener(p, "rt", encoding=encoding, errors="strict") as fh:
-            for lineno, line in enumerate(fh, start=1):
-                s = line.strip()
-                if not s or s.startswith("#"):
-                    continue
-                parts = legus_tokens(s)
-                if ncols is None:
-                    ncols = len(parts)
-                    if not LEGUS_MIN_COLS <= ncols <= LEGUS_MAX_COLS:
-                        raise StarclassError(
-                            f"{p}, line {lineno}: {ncols} columns, a LEGUS .tab catalogue has "
-                            f"{LEGUS_MIN_COLS}-{LEGUS_MAX_COLS}")
-                elif len(parts) != ncols:
-                    raise StarclassError(f"{p}, line {lineno}: {len(parts)} columns, the first row has {ncols}")
-                try:
-                    rows.append([float(v) for v in parts])
-                    line_of.append(lineno)
-                except ValueError:
-                    bad = next(v for v in parts if not _is_float(v))
-                    if _DECIMAL_COMMA.fullmatch(bad):
-                        # Excel's "Unicode Text" (tab-separated) in a decimal-comma locale: a comma is read as
-                        # the decimal mark only where ';' separates the values (legus_tokens)
-                        raise StarclassError(
-                            f"{p}, line {lineno}: {bad!r} is written with a decimal comma in a file whose values "
-                            "are separated by spaces or tabs, where starclass does not read a comma as the decimal "
-                            "mark; save it with a decimal point, or as CSV separated by ';'") from None
-                    raise StarclassError(f"{p}, line {lineno}: not a number: {bad!r}") from None
+            numbered = [(lineno, line.strip()) for lineno, line in enumerate(fh, start=1)]
+        data = [(lineno, legus_tokens(s)) for lineno, s in numbered if s and not s.startswith("#")]
+        last = data[-1][0] if data else 0
+        # the columns most rows have: a first row that lost a column made every good row the fault
+        # ("line 2: 35 columns, the first row has 34")
+        widths = Counter(len(parts) for _, parts in data)
+        first_width = len(data[0][1]) if data else LEGUS_MIN_COLS
+        common, n_common = widths.most_common(1)[0] if data else (first_width, 0)
+        ncols = first_width if widths[first_width] >= n_common else common
+        if data and not LEGUS_MIN_COLS <= ncols <= LEGUS_MAX_COLS:
+            at = next(lineno for lineno, parts in data if len(parts) == ncols)
+            raise StarclassError(f"{p}, line {at}: {ncols} columns, a LEGUS .tab catalogue has "
+                                 f"{LEGUS_MIN_COLS}-{LEGUS_MAX_COLS}")
+        parts_of = dict(data)
+        for lineno, s in numbered:
+            if not s:
+                continue
+            if s.startswith("#"):
+                if rows:
+                    comments.append((lineno, s))
+                continue
+            parts = parts_of[lineno]
+            if len(parts) != ncols:
+                if ncols != first_width:
+                    raise StarclassError(f"{p}, line {lineno}: {len(parts)} columns, where {widths[ncols]} of the "
+                                         f"{len(data)} rows have {ncols}")
+                # the last line short: the file was cut mid-row (an interrupted download or copy), which the
+                # bare count did not say
+                cut = (" (the last line: the file ends mid-row, as a download or copy cut short leaves it; "
+                       "fetch or copy it again)") if lineno == last and len(parts) < ncols else ""
+                raise StarclassError(f"{p}, line {lineno}: {len(parts)} columns, the first row has {ncols}{cut}")
+            try:
+                rows.append([float(v) for v in parts])
+                line_of.append(lineno)
+            except ValueError:
+                raise _not_a_number(p, lineno, parts) from None
     except UnicodeDecodeError as exc:
         raise StarclassError(f"cannot read {p} as a LEGUS .tab (not text): {exc}") from None
     except (OSError, EOFError) as exc:  # EOFError: a truncated .gz
         raise StarclassError(f"cannot read {p}: {exc}") from None
+    if comments:
+        # skipped as the comments above the rows are, but a LEGUS .tab has none among its rows: a source
+        # commented out (or two files joined) went without a word
+        first, text = comments[0]
+        if len(comments) == 1:
+            where = f"1 comment line among the rows skipped, not read as a source (line {first}: {text[:60]!r})"
+        else:
+            lines = ", ".join(str(n) for n, _ in comments[:5]) + (", ..." if len(comments) > 5 else "")
+            where = (f"{len(comments)} comment lines among the rows skipped, not read as sources (lines {lines}; "
+                     f"the first: {text[:60]!r})")
+        warnings.warn(f"{p.name}: {where}; a LEGUS .tab has none: delete {'it' if len(comments) == 1 else 'them'}, "
+                      "or restore the source commented out", stacklevel=3)
     return np.asarray(rows, dtype=float).reshape(-1, ncols or LEGUS_MIN_COLS), np.asarray(line_of, dtype=np.int64)
 
 
@@ -1068,3 +1172,20 @@ def legus_number(v: str) -> bool:
     (True, True, False)
     """
     return _is_float(v) or _DECIMAL_COMMA.fullmatch(v) is not None
+
+
+def legus_line_token(v: str) -> bool:
+    """Whether a token may stand in a LEGUS line: a number (:func:`legus_number`) or sexagesimal text.
+
+    A copy whose RA, Dec (columns 4, 5) were written as sexagesimal text is still a LEGUS catalogue,
+    which the reader refuses naming the line, the column and what to do; it was read as a table with a
+    header line and refused as "required column 'id' missing".
+
+    Examples
+    --------
+    >>> legus_line_token("24.18"), legus_line_token("1:36:43.45"), legus_line_token("-15d48m51.7s")
+    (True, True, True)
+    >>> legus_line_token("ra"), legus_line_token("1:2")
+    (False, False)
+    """
+    return legus_number(v) or SEXAGESIMAL.fullmatch(v) is not None

@@ -46,7 +46,7 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -633,6 +633,7 @@ def predict_inputs(
     calibrated: bool = True,
     threshold: float | None = None,
     progress: bool | None = False,
+    member_probs: Mapping[int, np.ndarray] | None = None,
 ) -> EnsembleResult:
     """Aggregate ensemble predictions for ready-made model inputs ``[N, C, H, W]``.
 
@@ -669,6 +670,10 @@ def predict_inputs(
         A binary task's decision threshold on P(positive), 0-1 (default: the task's).
     progress : bool or None
         Show a progress bar (None: a few timed lines on the ``starclass.progress`` logger instead).
+    member_probs : mapping of int to numpy.ndarray, optional
+        Softmax probabilities ``[N, K]`` that members (by 0-based index) already gave on these very
+        inputs, at the model's precision: those members are not run again (``explain`` takes the first
+        member's from the forward pass of its Grad-CAM maps). Not with ``tta``.
 
     Returns
     -------
@@ -689,6 +694,13 @@ def predict_inputs(
     >>> res = predict_inputs(model, toy.inputs[:3], device="cpu")
     >>> res.class_pred.shape, res.prob_mean.shape
     ((3,), (3, 2))
+
+    The member's probabilities given, it is not run again; the result is the same:
+
+    >>> p = member_probabilities(load_model(model).members, toy.inputs[:3])[0]
+    >>> bool(np.allclose(predict_inputs(model, toy.inputs[:3], device="cpu", member_probs={0: p}).prob_mean,
+    ...                  res.prob_mean, atol=1e-6))
+    True
     """
 
     dev = pick_device(device)
@@ -702,6 +714,7 @@ def predict_inputs(
     if n == 0:
         raise StarclassError("no candidates to classify (empty input array)")
     check_input_geometry(inputs.shape, cfg, tta=tta)
+    given = _given_member_probs(member_probs, len(loaded.members), n, tta)
     parts = []
     view_parts = []
     mi_parts = []
@@ -713,7 +726,7 @@ def predict_inputs(
     bar = Progress(n, desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)}{', TTA' * bool(tta)})", noun="candidate",
                    show=progress, unit="cand", dynamic_ncols=True)
     try:
-        _predict_batches(loaded, inputs, batch_size, tta, dev, amp, parts, view_parts, mi_parts, bar)
+        _predict_batches(loaded, inputs, batch_size, tta, dev, amp, parts, view_parts, mi_parts, bar, given)
     finally:
         bar.close()
     probs = np.concatenate(parts, axis=1)
@@ -742,8 +755,34 @@ def predict_inputs(
     return res
 
 
-def _predict_batches(loaded, inputs, batch_size, tta, dev, amp, parts, view_parts, mi_parts, bar) -> None:
-    """:func:`predict_inputs`' loop over batches: appends to ``parts``, ``view_parts``, ``mi_parts``."""
+def _given_member_probs(member_probs: Mapping[int, np.ndarray] | None, n_members: int, n: int,
+                        tta: bool) -> dict[int, np.ndarray]:
+    """``predict_inputs``' ``member_probs``, checked: one ``[N, K]`` array per member named."""
+    if not member_probs:
+        return {}
+    if tta:
+        raise StarclassError("predict_inputs: member_probs are one pass's probabilities; not with tta=True")
+    given = {}
+    for i, p in member_probs.items():
+        if not 0 <= int(i) < n_members:
+            raise StarclassError(f"predict_inputs: member_probs names member {i}; the model has members 0-"
+                                 f"{n_members - 1}")
+        p = np.asarray(p, np.float32)
+        if p.ndim != 2 or p.shape[0] != n:
+            raise StarclassError(f"predict_inputs: member_probs[{i}] has shape {p.shape}; give [N, K] for the "
+                                 f"{n} inputs")
+        given[int(i)] = p
+    return given
+
+
+def _predict_batches(loaded, inputs, batch_size, tta, dev, amp, parts, view_parts, mi_parts, bar,
+                     given: dict[int, np.ndarray] | None = None) -> None:
+    """:func:`predict_inputs`' loop over batches: appends to ``parts``, ``view_parts``, ``mi_parts``.
+
+    ``given``: probabilities of members already run on ``inputs`` (by index), put in their place, not computed.
+    """
+    given = given or {}
+    run = [net for i, net in enumerate(loaded.members) if i not in given]
     for s in range(0, inputs.shape[0], batch_size):
         xb = inputs[s: s + batch_size]
         if not np.all(np.isfinite(xb)):
@@ -755,6 +794,11 @@ def _predict_batches(loaded, inputs, batch_size, tta, dev, amp, parts, view_part
             pb, vb = member_probabilities(loaded.members, xb, tta=True, device=dev, amp=amp, return_views=True,
                                           per_member=True)
             view_parts.append(vb.mean(axis=0))
+        elif given:
+            ran = iter(member_probabilities(run, xb, tta=False, device=dev, amp=amp) if run else ())
+            pb = np.stack([given[i][s:s + len(xb)] if i in given else next(ran)
+                           for i in range(len(loaded.members))]).astype(np.float32, copy=False)
+            vb = None
         else:
             pb, vb = member_probabilities(loaded.members, xb, tta=False, device=dev, amp=amp), None
         _check_finite(pb, np.ones(len(xb), dtype=bool), s, "model")

@@ -38,6 +38,7 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from starclass.errors import StarclassError, counted
+from starclass.io.progress import Progress
 from starclass.learn.data import ModelInputs
 from starclass.schema import CLASS_PRED, CLASS_REF, FOLD, INFERENCE_BATCH_SIZE, prob_col
 
@@ -444,10 +445,14 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
             notes.append(f"fold {name}: {n}")
         model = load_model(result.model_path, dev)
         preds, probs = [], []
-        for s in range(0, test.size, batch_size):
-            ens = predict_inputs(model, source.take(test[s:s + batch_size]), device=dev, batch_size=batch_size)
-            preds.append(ens.class_pred)
-            probs.append(ens.prob_mean)
+        # the fold's pass over its held-out rows, after its training's last bar or line: said as they are
+        with Progress(test.size, desc=f"{label}: {config.name} held-out predictions", noun="held-out candidate",
+                      show=progress, unit="cand", dynamic_ncols=True) as bar:
+            for s in range(0, test.size, batch_size):
+                ens = predict_inputs(model, source.take(test[s:s + batch_size]), device=dev, batch_size=batch_size)
+                preds.append(ens.class_pred)
+                probs.append(ens.prob_mean)
+                bar.update(len(ens.class_pred))
         pred = np.concatenate(preds)
         metrics = fold_metrics(labels[test], pred, classes, positive)
         per_fold.append({"fold": name, "n_train": int(result.n_train), "n_val": int(result.n_val)} | metrics)

@@ -1161,11 +1161,11 @@ class MemberTrainer:
         n_train, n_val = (len(batches(np.arange(len(d)), self.batch_size)) if len(d) else 0
                           for d in (self.data.train, self.data.val))
         # after the last epoch's line, a pass over the training rows and one over the validation rows said nothing
-        # in a log (80 s after a 313 s ResNet-18 epoch on the PAndAS cutouts, measured under load). Lines only: no
-        # second bar at a terminal
+        # (80 s after a 313 s ResNet-18 epoch on the PAndAS cutouts, measured under load): the lines in a log, and
+        # since 2026-12-06 a bar of their own at a terminal, where the epochs' bar had closed and nothing moved
         with Progress(n_train + n_val, desc=f"{self._said()}{self.config.name} member {self.spec.index + 1}/"
                       f"{self.n_members} ({self.spec.architecture}), batch-norm statistics and final validation",
-                      noun="batch", plural="batches", show=None if self.progress is None else False) as bar:
+                      noun="batch", plural="batches", show=self.progress, unit="batch", dynamic_ncols=True) as bar:
             n_bn = recalibrate_batchnorm(self.model, self.data.train, self.batch_size, dev, amp, on_batch=bar.update)
             final_val_loss, final_val_acc = _evaluate(self.model, self.data.val, self.batch_size, dev, amp,
                                                       on_batch=bar.update)
@@ -1712,8 +1712,8 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
     there is no calibration (no validation split, or a class absent from it), else the
     fitted map. ``label_model`` says how targets of votes were made (``train --labels``): with
     ``mode`` each row is one-hot on the mode and is described so, not as soft targets. With
-    ``progress`` None the passes say timed lines (:class:`starclass.io.progress.Progress`), each
-    starting with ``progress_label``.
+    ``progress`` True the passes draw a bar, None they say timed lines (:class:`starclass.io.progress.Progress`),
+    each starting with ``progress_label``.
     """
     from starclass.learn.calibration import HISTOGRAM_BINS, check_histogram_rows, fit_with_and_without_tta
     from starclass.learn.checkpoint import load_model, save_calibration, set_no_calibration
@@ -1747,10 +1747,10 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
     m = len(loaded.members)
     # nine passes of every member over the validation rows (TTA: eight), after the last epoch's line: 54 s with
     # the batch-norm pass for one ResNet-18 on 124 rows (measured), minutes to hours for a large ensemble, and
-    # a log said nothing until train's summary. Lines only, as the member's batch-norm pass
+    # neither a log nor a terminal said anything until train's summary. A bar or lines, as the member's own pass
     said = f"{progress_label}: " if progress_label else ""
     with Progress(len(data.val), desc=f"{said}{config.name} calibration ({m} member{'s' * (m > 1)})",
-                  noun="validation row", show=None if progress is None else False) as bar:
+                  noun="validation row", show=progress, unit="row", dynamic_ncols=True) as bar:
         for xb, _ in loader(data.val, batches(np.arange(len(data.val)), int(config.recipe.batch_size))):
             parts.append(member_probabilities(loaded.members, xb, device=device, amp=amp).mean(axis=0))
             if xb.shape[-1] == xb.shape[-2]:

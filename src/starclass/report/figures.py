@@ -12,6 +12,7 @@ import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -27,10 +28,12 @@ from matplotlib.colorbar import Colorbar
 from matplotlib.figure import Figure
 
 from starclass.errors import OutputExistsError, exists_refusal
-from starclass.evaluate.curves import Curve
 from starclass.io.atomic import atomic_path
 from starclass.schema import group_column, renamed_result_columns, unit_of
 from starclass.science.colour import BOXES
+
+if TYPE_CHECKING:
+    from starclass.evaluate.curves import Curve
 
 CLASS_COLOURS = {"1": "#d62728", "2": "#2ca02c", "3": "#1f77b4", "4": "#c9a400", "1+2": "#9467bd",
                  "3+4": "#7f7f7f", "1+2+3": "#8c564b"}

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from starclass import __version__
 from starclass.errors import counted
 from starclass.io.atomic import atomic_dir, atomic_path
-from starclass.report.build import REPORT_TABLE_ENTRIES, TABLES_PAGE, check_tables_page
+from starclass.io.progress import Progress
 from starclass.report.figures import colour_of, plt
 from starclass.report.sections import Section, render_html, write_sections
 from starclass.schema import renamed_result_columns
@@ -246,8 +246,12 @@ def machine_only_text(fields: Table) -> str:
             "labels and count as not inspected.")
 
 
-def many_sections(tables: dict[str, Table]) -> list[Section]:
+def many_sections(tables: dict[str, Table], *, progress: bool | None = False) -> list[Section]:
     """The many-field report sections (tables with one row per field, and the summary figure).
+
+    ``progress`` shows the figures drawn (the summary, and the mass-age panels where the tables have a
+    mass-completeness curve) as :class:`starclass.io.progress.Progress` does: True a bar, None timed
+    lines, False nothing.
 
     Examples
     --------
@@ -261,6 +265,16 @@ def many_sections(tables: dict[str, Table]) -> list[Section]:
     >>> [s.key for s in many_sections(tables)]  # doctest: +SKIP
     ['fields', 'distributions', 'boxes']
     """
+    # the figures took 3-5 s on the 16 LEGUS fields (measured), after the ladder's last line and before any
+    # other: a log said nothing while they were drawn
+    bar = Progress(1 + ("mass_completeness" in tables), desc="--catalogs: figures", noun="figure", show=progress,
+                   unit="figure")
+    with bar:
+        return _many_sections(tables, bar)
+
+
+def _many_sections(tables: dict[str, Table], bar: Progress) -> list[Section]:
+    """:func:`many_sections`, counting each figure drawn on ``bar``."""
     fields = tables["fields"]
     s = Section("Fields", key="fields")
     s.text(f"{counted(len(fields), 'LEGUS field')} with at least {fields.meta.get('min_inspected', MIN_INSPECTED)} "
@@ -274,6 +288,7 @@ def many_sections(tables: dict[str, Table]) -> list[Section]:
         s.table("skipped", tables["skipped"], "Files left out and why.")
     s.figure("many_fields_summary", summary_figure(tables), "Per-field class mix, per-class medians and "
              "inter-quartile ranges, leave-one-galaxy-out accuracies and mass-function slopes against distance.")
+    bar.update()
     out = [s]
     if "ladder_pooled" in tables:
         lad = Section("Naive-rule ladder, leave one galaxy out", key="ladder")
@@ -304,6 +319,7 @@ def many_sections(tables: dict[str, Table]) -> list[Section]:
                  "(M_V = -6, the LEGUS inspection cut, or the 90th percentile of its inspected M_V where that is "
                  "brighter, as for the slopes above) at each age of the SSP model, no extinction; below it the "
                  "field's classes are incomplete.")
+        bar.update()
         b.table("mass_completeness", comp, "Mass-completeness curve per field and age: M_lim = M_ssp_mass · "
                 "10^(−0.4 (m_lim − DM − M_ssp(age))), m_lim = M_V limit + DM in the field's V band.")
         for note in comp.meta.get("notes", []):
@@ -320,7 +336,8 @@ def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike,
     The folder is written beside ``outdir`` and moved into place as a whole; an existing
     non-empty ``outdir`` is replaced only with ``overwrite`` and never when it holds other files
     than :data:`MANY_ENTRIES`. ``progress`` shows the files read, the tables made and the ladder's
-    models (:func:`starclass.science.many.many_field_tables`): True a bar, None timed lines, False nothing.
+    models (:func:`starclass.science.many.many_field_tables`) and the figures drawn (:func:`many_sections`):
+    True a bar, None timed lines, False nothing.
 
     Examples
     --------
@@ -334,7 +351,7 @@ def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike,
     """
     outdir = Path(outdir)
     tables = many_field_tables(directory, min_inspected=min_inspected, seed=seed, progress=progress)
-    sections = many_sections(tables)
+    sections = many_sections(tables, progress=progress)
     pooled = {}
     for r in tables.get("ladder_pooled", []):
         pooled.setdefault(str(r["task"]), {})[str(r["rule"])] = round(float(r["accuracy"]), 4)
@@ -372,11 +389,15 @@ def build_many_report(directory: str | os.PathLike, out: str | os.PathLike, *, t
     >>> build_many_report(write_fake_legus_folder("legus"), "report/legus.html")  # doctest: +SKIP
     PosixPath('report/legus.html')
     """
+    # here, not at the top: report.build loads evaluate.compare and scikit-learn's metrics (2.7 s of the 3.7 s
+    # that `evaluate --catalogs` spent importing before its first line, measured), which only this page needs
+    from starclass.report.build import REPORT_TABLE_ENTRIES, TABLES_PAGE, check_tables_page
+
     out = Path(out)
     outdir = out.parent
     check_tables_page(outdir, out.name)
     sections = many_sections(many_field_tables(directory, min_inspected=min_inspected, seed=seed,
-                                               progress=progress))
+                                               progress=progress), progress=progress)
     # tables/ as a whole, as build_report does: an older report's tables are never left beside new ones
     with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
         write_sections(sections, outdir, figures=False, tables_dir=tmp_tables, written_by="starclass report",

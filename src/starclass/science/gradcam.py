@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -403,17 +403,21 @@ def _gradcam_hooks(model, layer, inputs, target):
 
     def fwd(_m, _i, out):
         store["act"] = out
-        out.register_hook(lambda g: store.__setitem__("grad", g))
 
     h = layer.register_forward_hook(fwd)
     try:
         out = model(*inputs)
+        if callable(target):
+            # chosen from this very pass's outputs (explain: with the other members'), so that the network is
+            # not run once more for them
+            target = torch.as_tensor(np.asarray(target(out.detach())), dtype=torch.long).to(out.device)
         score = out.gather(1, target.view(-1, 1)).sum()
-        model.zero_grad(set_to_none=True)
-        score.backward()
     finally:
         h.remove()
-    act, grad = store["act"], store["grad"]
+    act = store["act"]
+    # the gradient at the layer alone: score.backward() went on below it to the inputs and filled every weight's
+    # .grad, none of which a map uses (3x the time of this, the same maps: benchmarks/explain_speed.py)
+    (grad,) = torch.autograd.grad(score, act)
     weights = grad.mean(dim=(2, 3), keepdim=True)
     return torch.relu((weights * act).sum(dim=1, keepdim=True)).detach()
 
@@ -421,6 +425,10 @@ def _gradcam_hooks(model, layer, inputs, target):
 def _gradcam_captum(model, layer, inputs, target):
     # captum is optional (the test extra; +0.7 s measured): the hook backend works without it
     from captum.attr import LayerGradCam
+
+    if callable(target):
+        with torch.no_grad():  # captum runs its own pass: the outputs for the choice come from one more
+            target = torch.as_tensor(np.asarray(target(model(*inputs))), dtype=torch.long)
 
     def forward(*x):
         return model(*x)
@@ -430,7 +438,8 @@ def _gradcam_captum(model, layer, inputs, target):
     return torch.relu(attr).detach()
 
 
-def gradcam(model: nn.Module, inputs: NetworkInputs, target: int | ArrayLike | None = None, *,
+def gradcam(model: nn.Module, inputs: NetworkInputs,
+            target: int | ArrayLike | Callable[[torch.Tensor], ArrayLike] | None = None, *,
             layer: nn.Module | None = None, batch_size: int = 256, backend: str = "auto") -> np.ndarray:
     """Grad-CAM maps of a batch.
 
@@ -443,7 +452,10 @@ def gradcam(model: nn.Module, inputs: NetworkInputs, target: int | ArrayLike | N
         upsampled to the H, W of the first.
     target
         Class index (0-based column of the output) per candidate, or one int for all; default
-        the predicted class.
+        the predicted class. Or a callable given each batch's outputs (logits ``[B, K]``, detached) from
+        the Grad-CAM pass itself, returning the ``B`` indices: a class chosen from the network's own
+        outputs (with others', as ``explain`` picks the ensemble's class) without running it once more
+        (with the ``captum`` backend the outputs come from a pass of their own).
     layer
         The module whose output maps are explained (default :func:`last_feature_layer`: the last
         rectified feature map).
@@ -462,6 +474,14 @@ def gradcam(model: nn.Module, inputs: NetworkInputs, target: int | ArrayLike | N
     >>> maps = gradcam(net, np.random.default_rng(0).random((3, 1, 8, 8)), backend="hooks")
     >>> maps.shape, bool(maps.min() >= 0 and maps.max() <= 1)
     ((3, 8, 8), True)
+
+    The class to explain chosen from the pass's own outputs (here the least probable one):
+
+    >>> seen = []
+    >>> least = gradcam(net, np.random.default_rng(0).random((3, 1, 8, 8)), backend="hooks",
+    ...                 target=lambda logits: seen.append(logits.shape) or logits.argmin(dim=1))
+    >>> seen, least.shape
+    ([torch.Size([3, 2])], (3, 8, 8))
     """
     from starclass.learn.data import refuse_catalogue
 
@@ -493,6 +513,8 @@ def gradcam(model: nn.Module, inputs: NetworkInputs, target: int | ArrayLike | N
             if target is None:
                 with torch.no_grad():
                     tgt = model(*chunk).argmax(dim=1)
+            elif callable(target):
+                tgt = target  # chosen by the backend from the pass's outputs
             elif np.isscalar(target):
                 tgt = torch.full((chunk[0].shape[0],), int(target), dtype=torch.long)
             else:

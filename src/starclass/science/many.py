@@ -434,6 +434,11 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
             t = read_legus_field(f, distances=given)
         except StarclassError as exc:
             skipped.append((name, str(exc)))
+            # a damaged file (cut short, a column lost, text in a number's place) was left out with its
+            # reason in tables/skipped.ecsv alone, among the fields left out by design (few sources, an
+            # uncertain layout): the terminal said "1 left out" and nothing of the file
+            said = str(exc) if f.name in str(exc) else f"{f.name}: {exc}"
+            warnings.warn(f"--catalogs: left out, cannot be read: {said}", stacklevel=2)
             continue
         galaxies_read.add(str(t.meta["galaxy"]))
         if t.meta["field"] != name:
