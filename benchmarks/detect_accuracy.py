@@ -84,7 +84,7 @@ def main() -> None:
                           f"median |dm| {np.nanmedian(np.abs(dm[sel])):.3f} (n={sel.sum()})")
     cat, ia, ib = results["growth"]
     # the truth has no field stars, so not every unmatched candidate is false; the count still shows
-    # detections of nothing (noise on a saturated star's bleed trail: 97 on seeds 1-3 until 2026-12-06)
+    # detections of nothing (noise along saturated stars' bleed trails: 97 on seeds 1-3, docs/detect.md)
     print(f"\ncandidates matching no true object within 2 px: {len(cat) - len(ib)} of {len(cat)} "
           "(field stars are not in the truth)")
     comp = completeness(truth, cat, band=v, bins=np.arange(18.0, 25.51, 0.5), classes=(1, 2, 3))

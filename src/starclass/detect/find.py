@@ -13,8 +13,7 @@ Method
    large against a cluster (FWHM <= 10 px; the clipped median ignores one), small enough to
    follow a galaxy's disk and arms (with 64 px boxes the residual of a smooth exponential disk
    doubled the noise of the filtered image and produced false peaks).
-2. **Matched filter**: the background-subtracted image (masked pixels set to 0, saturated stars'
-   bleed trails replaced by the mean of their neighbours: :func:`bleed_trail_pixels`) is convolved
+2. **Matched filter**: the background-subtracted image (masked pixels set to 0) is convolved
    with a circular Gaussian of the stellar ``fwhm``. This is the optimal filter for point-like
    sources and still peaks on compact clusters.
    A second filter, 3 times broader, finds the centre of light of extended clusters and
@@ -259,123 +258,6 @@ def _fill_nan(mesh: np.ndarray) -> np.ndarray:
     return out
 
 
-#: A saturated star's bleed trail (:func:`bleed_trail_pixels`): at least ``BLEED_MIN_RUN`` pixels along
-#: a column, each within ``BLEED_FLAT`` of the next and ``BLEED_SNR`` times the background noise above
-#: the background.
-BLEED_MIN_RUN = 5
-BLEED_FLAT = 0.02
-BLEED_SNR = 50.0
-
-
-def bleed_trail_pixels(
-    data: np.ndarray,
-    noise: np.ndarray | float,
-    *,
-    min_run: int = BLEED_MIN_RUN,
-    flat: float = BLEED_FLAT,
-    snr: float = BLEED_SNR,
-) -> np.ndarray:
-    """Pixels of saturated stars' bleed trails: one pixel wide runs along a column at one level.
-
-    A saturated CCD pixel spills its charge up and down its column, which then reads the
-    saturation level for as far as the charge goes. Such a run is found as at least ``min_run``
-    pixels in one column, each within ``flat`` of the next and ``snr`` times ``noise`` above the
-    background, all within ``2 flat`` of one level ``P``; it is followed along the column while the
-    pixels stay above ``P / 2`` (the partly filled ends). Only the part one pixel wide is returned,
-    where both horizontal neighbours are below ``P / 2``: the saturated core of the star itself,
-    wider than one pixel, is not (its peak is the star's). No source has such a profile: a flat top
-    wider than the trail has bright neighbours, and a cosmic ray's pixels differ by more.
-
-    Parameters
-    ----------
-    data
-        Background-subtracted image (NaN and masked pixels 0).
-    noise
-        Background RMS per pixel (an array of ``data``'s shape) or one value.
-    min_run, flat, snr
-        The run's length (px), the largest relative step between neighbours along it, its
-        least signal-to-noise per pixel.
-
-    Returns
-    -------
-    numpy.ndarray
-        Boolean, ``data``'s shape: True on the one-pixel-wide part of each trail.
-
-    Examples
-    --------
-    A star whose saturated core (3 px wide) bled 8 px up its column:
-
-    >>> img = np.zeros((30, 9), np.float32)
-    >>> img[10:13, 3:6] = 1000.0
-    >>> img[2:10, 4] = 1000.0
-    >>> img[1, 4] = 700.0                     # the end of the trail, partly filled
-    >>> trail = bleed_trail_pixels(img, 1.0)
-    >>> np.flatnonzero(trail[:, 4]).tolist(), int(trail.sum())
-    ([1, 2, 3, 4, 5, 6, 7, 8, 9], 9)
-    """
-    v = np.where(np.isfinite(data), data, 0.0).astype(np.float32, copy=False)
-    ny, nx = v.shape
-    out = np.zeros((ny, nx), dtype=bool)
-    if ny < max(int(min_run), 2):
-        return out
-    with np.errstate(invalid="ignore"):
-        hi = v > np.float32(snr) * np.asarray(noise, dtype=np.float32)
-    both = hi[1:] & hi[:-1]
-    # only the few columns with two bright pixels in a row are looked at (a 2048 px image's whole
-    # differences cost as much as one of its matched filters)
-    cols = np.flatnonzero(both.any(axis=0))
-    if not cols.size:
-        return out
-    w = v[:, cols]
-    with np.errstate(invalid="ignore"):
-        close = np.abs(w[1:] - w[:-1]) <= np.float32(flat) * np.maximum(w[1:], w[:-1])
-    link = both[:, cols] & close  # pixel (y, cols[j]) and (y + 1, cols[j]) are one level
-    if not link.any():
-        return out
-    from scipy.ndimage import find_objects, label
-
-    # consecutive links in a column are one run (a vertical structuring element joins nothing across)
-    runs, n_runs = label(link, structure=np.array([[0, 1, 0], [0, 1, 0], [0, 1, 0]]))
-    sizes = np.bincount(runs.ravel(), minlength=n_runs + 1)
-    long_runs = np.flatnonzero(sizes >= int(min_run) - 1)
-    long_runs = long_runs[long_runs > 0]
-    if not long_runs.size:
-        return out
-    slices = find_objects(runs)
-    for lab in long_runs:
-        rows, js = slices[lab - 1]
-        x = int(cols[js.start])
-        y0, y1 = rows.start, rows.stop  # pixels y0 .. y1 (the last link joins y1 - 1 and y1)
-        col = v[:, x]
-        run = col[y0:y1 + 1]
-        level = float(np.median(run))
-        if float(run.max() - run.min()) > 2.0 * flat * level:
-            continue
-        half = 0.5 * level
-        while y0 > 0 and col[y0 - 1] >= half:
-            y0 -= 1
-        while y1 < ny - 1 and col[y1 + 1] >= half:
-            y1 += 1
-        left = v[y0:y1 + 1, x - 1] if x > 0 else np.zeros(y1 + 1 - y0, np.float32)
-        right = v[y0:y1 + 1, x + 1] if x < nx - 1 else np.zeros(y1 + 1 - y0, np.float32)
-        out[y0:y1 + 1, x] |= (left < half) & (right < half)
-    return out
-
-
-def _fill_bleed_trails(sub: np.ndarray, noise: np.ndarray) -> None:
-    """Replace the bleed-trail pixels of ``sub`` (in place) by the mean of their two horizontal neighbours."""
-    trail = bleed_trail_pixels(sub, noise)
-    if not trail.any():
-        return
-    ys, xs = np.nonzero(trail)
-    nx = sub.shape[1]
-    left = np.where(xs > 0, sub[ys, np.maximum(xs - 1, 0)], np.nan)
-    right = np.where(xs < nx - 1, sub[ys, np.minimum(xs + 1, nx - 1)], np.nan)
-    with warnings.catch_warnings():  # a trail on the image's edge has one neighbour
-        warnings.simplefilter("ignore", RuntimeWarning)
-        sub[ys, xs] = np.nan_to_num(np.nanmean(np.vstack([left, right]), axis=0))
-
-
 #: Share of a matched filter's weight that must lie on good pixels for a peak on a masked pixel to
 #: count (:func:`find_candidates`): 1 flagged pixel under the 2 px stellar filter leaves 0.8, a pixel
 #: just beyond a straight NaN border at most 0.5.
@@ -531,11 +413,6 @@ def find_candidates(
         if mask is not None:
             bad |= np.asarray(mask[a0:a1], dtype=bool)
         sub[bad] = 0.0
-        # a saturated star's bleed trail, one pixel wide at the saturation level along its column, holds
-        # no light of what lies under it; its noise made peaks all along it (97 false detections by 66
-        # bleeding stars on three 2048 px simulated fields) and its flank hid sources beside it. For the
-        # detection it reads as the mean of its two neighbours, as cosmetic defects are interpolated
-        _fill_bleed_trails(sub, rms)
         # only peaks whose row lies in [r0, r1) belong to this strip
         outside = np.zeros_like(bad)
         outside[: r0 - a0] = True
