@@ -231,6 +231,10 @@ MCI_RADII: tuple[int, ...] = (1, 2, 3, 4, 5)
 ID = "id"
 X = "x"
 Y = "y"
+#: A simulated truth object's V-band centre of light (0-based px), where its ``x``, ``y`` is its
+#: cluster body's or brightest star's: completeness matches a detection to either
+X_LIGHT = "x_light"
+Y_LIGHT = "y_light"
 RA = "ra"
 DEC = "dec"
 CI = "ci"

@@ -285,7 +285,9 @@ def detect_command(
         comp_sel = completeness(truth_table, cat, band=vb, radius=2.0, bins=list(comp["mag_lo"]) + [comp["mag_hi"][-1]])
         comp["n_selected"] = comp_sel["n_found"]
         comp["completeness_selected"] = comp_sel["completeness"]
-        echo(f"truth: {counted(comp.meta['n_truth'], 'object')}; matched within 2 px: {comp.meta['matched']} "
+        lit = comp.meta.get("matched_at", "x, y") != "x, y"
+        at = " of x, y or the centre of light (x_light, y_light)" if lit else ""
+        echo(f"truth: {counted(comp.meta['n_truth'], 'object')}; matched within 2 px{at}: {comp.meta['matched']} "
              f"before selection, {comp_sel.meta['matched']} after")
         echo(f"{'mag range':>13s} {'n_true':>7s} {'found':>6s} {'complete':>9s} {'selected':>9s}")
         for row in comp:

@@ -6,7 +6,9 @@ all pairs closer than ``radius`` are taken in order of increasing separation, an
 accepted only if neither member is already matched (greedy nearest-first assignment; it gives
 the same result as an optimal assignment whenever the close pairs do not compete, which is the
 normal case at 2 px). :func:`one_to_one` is that assignment on its own, for pairs found some
-other way (on the sky, by :mod:`starclass.evaluate.matching`).
+other way (on the sky, by :mod:`starclass.evaluate.matching`). :func:`match_truth` matches a
+truth catalogue to detections for completeness: a true object is found by a detection near its
+position or, where the truth gives one, near its centre of light.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from astropy.table import Table
 from scipy.spatial import cKDTree
 
 from starclass.errors import StarclassError
-from starclass.schema import X, Y, check_match_radius
+from starclass.schema import X_LIGHT, Y_LIGHT, X, Y, check_match_radius
 
 
 def _xy(cat, name: str) -> np.ndarray:
@@ -63,19 +65,81 @@ def match_catalogs(a: Table | np.ndarray, b: Table | np.ndarray,
     ([0, 1], [1, 0], [1.0, 0.5])
     """
     check_match_radius(radius)  # the bound of evaluate --radius: 1e308 paired unrelated objects
-    pa, pb = _xy(a, "first catalogue"), _xy(b, "second catalogue")
-    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+    return one_to_one(*_pairs_within(_xy(a, "first catalogue"), _xy(b, "second catalogue"), radius))
+
+
+def _pairs_within(pa: np.ndarray, pb: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All pairs (i, j, separation) of finite rows of ``pa`` and ``pb`` closer than ``radius``."""
     fa = np.flatnonzero(np.isfinite(pa).all(axis=1))
     fb = np.flatnonzero(np.isfinite(pb).all(axis=1))
     if fa.size == 0 or fb.size == 0:
-        return empty
-    ta, tb = cKDTree(pa[fa]), cKDTree(pb[fb])
-    sparse = ta.sparse_distance_matrix(tb, radius, output_type="ndarray")
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    sparse = cKDTree(pa[fa]).sparse_distance_matrix(cKDTree(pb[fb]), radius, output_type="ndarray")
     if len(sparse) == 0:
-        return empty
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     i, j, d = sparse["i"], sparse["j"], sparse["v"]
     keep = d <= radius
-    return one_to_one(fa[i[keep]], fb[j[keep]], d[keep])
+    return fa[i[keep]], fb[j[keep]], d[keep]
+
+
+def match_truth(truth: Table | np.ndarray, found: Table | np.ndarray,
+                radius: float = 2.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Match true objects to detections one-to-one: within ``radius`` of the position or the centre of light.
+
+    A simulated object's ``x``, ``y`` is its cluster body's centre or, for a pair or triplet of
+    stars, its brightest star; its ``x_light``, ``y_light`` (:data:`starclass.schema.X_LIGHT`) the
+    centre of its V-band light. A cluster with a bright off-centre star is detected as one blend
+    near its centre of light, up to 3 px from the body, and a pair on its brightest star, up to
+    2.5 px from its centre of light: matched at one of the two points only, either was counted as
+    missed. A detection within ``radius`` of either point finds the object; the pairs are then
+    reduced one-to-one nearest first (:func:`one_to_one`) on the smaller of the two separations.
+    A truth without ``x_light``, ``y_light`` (or an array) is matched as by :func:`match_catalogs`.
+
+    Parameters
+    ----------
+    truth
+        The true objects: a table with ``x``, ``y`` and optionally ``x_light``, ``y_light``
+        (0-based px, rows where they are NaN use ``x``, ``y`` only), or an ``(N, 2)`` array.
+    found
+        The detections (table with ``x``, ``y``, or an ``(M, 2)`` array).
+    radius
+        Largest separation (px) of a match.
+
+    Returns
+    -------
+    idx_truth, idx_found, sep
+        Row indices of the matched pairs and their separations (px, the smaller of the two),
+        sorted by ``idx_truth``.
+
+    Examples
+    --------
+    A cluster whose off-centre star pulls its light 2.6 px away, detected there, and a pair
+    detected on its brightest star (its ``x``, ``y``):
+
+    >>> truth = Table({"x": [10.0, 40.0], "y": [10.0, 10.0], "x_light": [12.6, 41.8], "y_light": [10.0, 10.0]})
+    >>> found = np.array([[12.4, 10.1], [40.2, 10.0]])
+    >>> it, jf, d = match_truth(truth, found)
+    >>> it.tolist(), jf.tolist(), [round(float(v), 2) for v in d]
+    ([0, 1], [0, 1], [0.22, 0.2])
+    >>> match_catalogs(truth, found)[0].tolist()  # at x, y only the cluster reads as missed
+    [1]
+    """
+    check_match_radius(radius)
+    pt, pf = _xy(truth, "truth catalogue"), _xy(found, "detections")
+    i, j, d = _pairs_within(pt, pf, radius)
+    if isinstance(truth, Table) and X_LIGHT in truth.colnames and Y_LIGHT in truth.colnames:
+        light = np.column_stack([np.ma.filled(np.ma.asarray(truth[c], dtype=float), np.nan)
+                                 for c in (X_LIGHT, Y_LIGHT)])
+        i2, j2, d2 = _pairs_within(light, pf, radius)
+        i, j, d = np.concatenate([i, i2]), np.concatenate([j, j2]), np.concatenate([d, d2])
+        if len(i):
+            # one candidate pair per (truth, detection): the smaller separation of the two points
+            order = np.lexsort((d, j, i))
+            i, j, d = i[order], j[order], d[order]
+            first = np.ones(len(i), dtype=bool)
+            first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
+            i, j, d = i[first], j[first], d[first]
+    return one_to_one(i, j, d)
 
 
 def one_to_one(

@@ -27,7 +27,7 @@ from starclass.errors import OutputExistsError, StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import write_mosaic
 from starclass.io.progress import Progress
-from starclass.schema import CLASS_REF, DEC, ID, R_GAL, RA, X, Y, mag_true_col, subclass_label
+from starclass.schema import CLASS_REF, DEC, ID, R_GAL, RA, X_LIGHT, Y_LIGHT, X, Y, mag_true_col, subclass_label
 from starclass.simulate.config import SimConfig
 from starclass.simulate.galaxy import GalaxyMaps, build_galaxy
 from starclass.simulate.humans import simulate_humans
@@ -207,6 +207,10 @@ def _truth_table(config: SimConfig, cols: dict, wcs: WCS, centre: tuple[float, f
     t["asym"] = np.asarray(cols["asym"], dtype=float)
     t["n_stars"] = np.asarray(cols["n_stars"], dtype=np.int64)
     t["diffuse_frac"] = np.asarray(cols["diffuse_frac"], dtype=float)
+    if X_LIGHT in cols:
+        # the V-band centre of light, where a blend of the object's parts is detected (match.match_truth)
+        t[X_LIGHT] = np.asarray(cols[X_LIGHT], dtype=float)
+        t[Y_LIGHT] = np.asarray(cols[Y_LIGHT], dtype=float)
     if n > 1:
         tree = cKDTree(np.column_stack([t[X], t[Y]]))
         near = tree.query_ball_point(np.column_stack([t[X], t[Y]]), CROWDING_RADIUS)
@@ -220,7 +224,9 @@ def _truth_table(config: SimConfig, cols: dict, wcs: WCS, centre: tuple[float, f
     t["galaxy"] = np.full(n, config.galaxy)
     # the schema's unit, as detect's catalogue and io.catalog's tables carry it (set last: the
     # WCS, the crowding tree and r_gal above use the plain numbers)
-    t[X].unit = t[Y].unit = u.pix
+    for c in (X, Y, X_LIGHT, Y_LIGHT):
+        if c in t.colnames:
+            t[c].unit = u.pix
     t.meta["comments"] = [
         "starclass simulated truth catalogue; x, y 0-based pixels; magnitudes Vega",
         f"seed={config.seed} distance_mpc={config.distance_mpc} pixel_scale={config.pixel_scale}",
