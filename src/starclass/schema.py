@@ -16,6 +16,8 @@ column              dtype    unit     meaning
 id                  int64             integer identifier, unique within a catalogue
 x                   float64  pix      0-based pixel column of the centre
 y                   float64  pix      0-based pixel row of the centre
+x_light             float64  pix      0-based pixel column of a simulated object's V-band centre of light
+y_light             float64  pix      0-based pixel row of a simulated object's V-band centre of light
 ra                  float64  deg      right ascension (ICRS)
 dec                 float64  deg      declination (ICRS)
 mag_<band>          float64  mag      magnitude in <band> (Vega unless the mosaics say AB)
@@ -422,6 +424,8 @@ def _build_columns() -> dict[str, Column]:
         Column(ID, "int64", None, "integer identifier, unique within a catalogue"),
         Column(X, "float64", u.pix, "0-based pixel column of the centre"),
         Column(Y, "float64", u.pix, "0-based pixel row of the centre"),
+        Column(X_LIGHT, "float64", u.pix, "0-based pixel column of a simulated object's V-band centre of light"),
+        Column(Y_LIGHT, "float64", u.pix, "0-based pixel row of a simulated object's V-band centre of light"),
         Column(RA, "float64", u.deg, "right ascension (ICRS)"),
         Column(DEC, "float64", u.deg, "declination (ICRS)"),
         Column("mag_<band>", "float64", u.mag, "magnitude in <band> (Vega unless the mosaics say AB)"),
