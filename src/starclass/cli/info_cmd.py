@@ -99,8 +99,13 @@ def catalog_summary(table: Table, name: str = "") -> str:
 
         d = catalog_disagreement(table, name or "catalogue")
         # the sources left out named: "434 sources" under "442 classified" (NGC 3738) said nothing of the other 8
-        out = (f"; {d['n_inconsistent']} of the {d['n']} left out: their mode and mean fit no split of votes"
-               if d.get("n_inconsistent") else "")
+        # a NaN mean (a hand edit, a blank cell) is a missing mean: it was counted as a mode and mean no split fits
+        no_mean, no_split = int(d.get("n_no_mean", 0)), int(d.get("n_inconsistent", 0))
+        why = [w for k, w in ((no_mean, f"{no_mean} with no class mean"),
+                              (no_split, f"{no_split} whose mode and mean fit no split of votes")) if k]
+        if len(why) == 1:
+            why = ["no class mean" if no_mean else "their mode and mean fit no split of votes"]
+        out = f"; {no_mean + no_split} of the {d['n']} left out: {', '.join(why)}" if why else ""
         lines.append(f"human disagreement (votes bounded by class mode + mean, {d['n_used']} sources{out}): "
                      f"not unanimous {d['disagree']:.1%}; two people agree {d['pair_4class']:.1%} "
                      f"(4 classes), {d['pair_binary']:.1%} (1+2 vs 3+4)")

@@ -141,7 +141,7 @@ def split_figures(votes: tuple[int, ...], final: int | None = None) -> dict[str,
 _FIGURES = ("pair_4class", "pair_binary", "mode_4class", "mode_binary", "unanimous")
 
 
-def _summarise(items, n: int, inconsistent: int) -> dict:
+def _summarise(items, n: int, inconsistent: int, no_mean: int = 0) -> dict:
     """Figures from ``(final class, [(votes, weight), ...])`` per source (see :func:`disagreement`)."""
     sums = dict.fromkeys(_FIGURES, 0.0)
     pairs = dict.fromkeys(CLASS_PAIRS, 0.0)
@@ -161,7 +161,7 @@ def _summarise(items, n: int, inconsistent: int) -> dict:
                     pairs[(min(v, m), max(v, m))] += w
                     by_mode[m]["minority"][v] += w
     total = sum(pairs.values())
-    out = {"n": n, "n_used": used, "n_inconsistent": inconsistent, "n_ambiguous": ambiguous,
+    out = {"n": n, "n_used": used, "n_inconsistent": inconsistent, "n_no_mean": no_mean, "n_ambiguous": ambiguous,
            "disagree": 1.0 - sums["unanimous"] / used if used else float("nan"), "pairs": pairs,
            "pair_share": {p: (v / total if total else float("nan")) for p, v in pairs.items()},
            "by_mode": by_mode}
@@ -185,7 +185,8 @@ def disagreement(mode: ArrayLike, mean: ArrayLike) -> dict:
     Returns
     -------
     dict
-        ``n`` (inspected), ``n_used`` (consistent), ``n_inconsistent``, ``n_ambiguous`` (more
+        ``n`` (inspected), ``n_used`` (consistent), ``n_inconsistent`` (a mode and mean no split
+        of votes fits), ``n_no_mean`` (inspected, but no class mean: NaN), ``n_ambiguous`` (more
         than one split fits), ``disagree`` (fraction of sources where not everybody agreed),
         ``pair_4class``, ``pair_binary``, ``mode_4class``, ``mode_binary`` (means over sources),
         ``pairs`` (class pair -> weight of minority votes against the mode on that pair),
@@ -197,25 +198,36 @@ def disagreement(mode: ArrayLike, mean: ArrayLike) -> dict:
     >>> d = disagreement([1, 2, 4, 0], [1.0, 2.33, 3.67, 0.0])
     >>> d["n_used"], round(d["disagree"], 3), d["pairs"][(2, 3)], d["pairs"][(3, 4)]
     (3, 0.667, 1.0, 1.0)
+
+    An inspected source without a mean is left out as a missing mean, not as a mode and mean that
+    fit no split (mode 1 with mean 3.33 is one):
+
+    >>> d = disagreement([2, 2, 1], [2.33, float("nan"), 3.33])
+    >>> d["n_used"], d["n_no_mean"], d["n_inconsistent"]
+    (1, 1, 1)
     """
     mode = np.asarray(mode, dtype=int)
     mean = np.asarray(mean, dtype=float)
     cache: dict[tuple[int, float], list] = {}
     items = []
-    n = inconsistent = 0
+    n = inconsistent = no_mean = 0
     for m, mu in zip(mode, mean, strict=True):
         if m not in CLASSES:
             continue
         n += 1
+        if not np.isfinite(mu):
+            # a hand-edited or blank mean is missing, not a (mode, mean) pair no split of votes fits
+            no_mean += 1
+            continue
         key = (int(m), round(float(mu), 2))
         if key not in cache:
-            cache[key] = vote_splits(*key) if np.isfinite(mu) else []
+            cache[key] = vote_splits(*key)
         splits = cache[key]
         if not splits:
             inconsistent += 1
             continue
         items.append((int(m), [(v, 1.0 / len(splits)) for v in splits]))
-    return _summarise(items, n, inconsistent)
+    return _summarise(items, n, inconsistent, no_mean)
 
 
 def vote_disagreement(labels: ArrayLike) -> dict:
@@ -313,6 +325,7 @@ def pooled(results: dict[str, dict]) -> dict:
     used = sum(r["n_used"] for r in results.values())
     out = {"n": sum(r["n"] for r in results.values()), "n_used": used,
            "n_inconsistent": sum(r["n_inconsistent"] for r in results.values()),
+           "n_no_mean": sum(r.get("n_no_mean", 0) for r in results.values()),
            "n_ambiguous": sum(r["n_ambiguous"] for r in results.values())}
     for k in ("disagree", "pair_4class", "pair_binary", "mode_4class", "mode_binary"):
         out[k] = sum(r[k] * r["n_used"] for r in results.values() if r["n_used"]) / used if used else float("nan")

@@ -47,6 +47,7 @@ import numpy as np
 from astropy.table import Table
 from numpy.typing import ArrayLike
 
+from starclass.bands import ACS_WFC, WFC3_UVIS
 from starclass.errors import ColumnMapError, StarclassError
 from starclass.schema import (
     CI,
@@ -599,6 +600,49 @@ def _readme_filters(path: Path) -> tuple[list[str], float | None] | None:
     return bands, (float(cut.group(1)) if cut else None)
 
 
+#: The camera words of a LEGUS readme's "final total mag in ACS/F435W" lines -> starclass camera names.
+_README_CAMERAS: dict[str, str] = {"acs": ACS_WFC, "acs/wfc": ACS_WFC, "wfc3": WFC3_UVIS, "wfc3/uvis": WFC3_UVIS}
+
+
+def readme_cameras(path: Path) -> dict[str, str] | None:
+    """Band -> camera as a LEGUS ``.readme`` beside the catalogue states them, if it states all five.
+
+    NGC 628-C's readme gives "final total mag in WFC3/F275W ... ACS/F555W": its V and I are ACS/WFC's,
+    whose AB - Vega offsets differ from WFC3/UVIS's (F555W by 0.024 mag). Read as WFC3/UVIS bands, the
+    SSP model's M_V at the field's mass limits was 0.024 mag too faint, the limits 0.01 dex too high.
+
+    Parameters
+    ----------
+    path : Path
+        The catalogue file (its readme is :func:`_readme_of`).
+
+    Returns
+    -------
+    dict or None
+        ``{"f275w": "wfc3/uvis", ..., "f555w": "acs/wfc", ...}``, a catalogue's ``meta['cameras']``;
+        None where there is no readme, or it does not name a known camera for each of five filters.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> lines = [f"final total mag in {c}/{b}" for c, b in (("WFC3", "F275W"), ("WFC3", "F336W"),
+    ...          ("ACS", "F435W"), ("ACS", "F555W"), ("ACS", "F814W"))]
+    >>> _ = (d / "x.readme").write_text("\\n".join(lines))
+    >>> readme_cameras(d / "x.tab")["f555w"], readme_cameras(d / "y.tab")
+    ('acs/wfc', None)
+    """
+    readme = _readme_of(path)
+    if not readme.exists():
+        return None
+    text = readme.read_text(encoding="latin-1")
+    found = re.findall(r"final total mag in\s+(\S+)/(F\d{3}[A-Z]+)", text, flags=re.I)
+    cams = {b.lower(): _README_CAMERAS.get(c.lower()) for c, b in found}
+    if len(found) != 5 or len(cams) != 5 or None in cams.values():
+        return None
+    return cams
+
+
 def legus_bands(path: Path, sky_field: str | None = None) -> tuple[list[str], str]:
     """The five filters of a LEGUS file, blue to red, and where they come from.
 
@@ -1001,6 +1045,10 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         "column_map_used": mapped, "field": named_field or sky_field or p.stem,
         "field_from_sky": sky_field,
     })
+    cams = readme_cameras(p) if bands_source.startswith("readme") else None
+    if cams is not None and set(cams) == set(bands):
+        # the cameras the readme states: the SSP model (mass limits, tracks) is put on their Vega system
+        t.meta["cameras"] = cams
     rd = _readme_filters(p)
     if rd is not None and rd[1] is not None:
         t.meta["ci_cut"] = rd[1]

@@ -262,6 +262,10 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
     meta = {"field": field, "galaxy": galaxy, "distance_mpc": known[galaxy], "bands": bands,
             "bands_source": bands_source, "source": str(p), "legus_layout": t.meta.get("legus_layout"),
             "skip": skip, "machine_only": machine_only}
+    if t.meta.get("cameras"):
+        # the cameras a readme states (NGC 628-C: ACS/WFC's F555W): the mass limits and completeness curves put
+        # the SSP model on their Vega system; dropped here, NGC 628-C's were WFC3/UVIS's, 0.01 dex high
+        meta["cameras"] = dict(t.meta["cameras"])
     t = t[[c for c in keep if c in t.colnames]]
     t.meta = meta
     return t
