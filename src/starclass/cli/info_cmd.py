@@ -517,9 +517,11 @@ def _cutout_csv(path: Path) -> Path | None:
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     has_files = "file" in header or any(c.startswith("file_") for c in header)
-    if not has_files and ID not in header and _names_images(p, encoding, sep):
+    if not has_files and "x" not in header and _names_images(p, encoding, sep):
         # cutouts listed under 'filename' (or 'path'): read as a catalogue, "required column 'id' missing ...
-        # name a column 'id'"; the cutout reader names the column that holds the files and the rename
+        # name a column 'id'"; the cutout reader names the column that holds the files and the rename. Another
+        # team's list often has an 'id' of the object too (filename,class,id): read as a catalogue it was
+        # "duplicate id B032D" where two cutouts show one object, or a catalogue summary that train refused
         return p
     if has_files and ID not in header and _lists_tables(p, encoding, sep):
         # the LEGUS folder's layouts.csv (a 'file' of each .tab) was read as cutouts: "row 1 ...: not an image file"
