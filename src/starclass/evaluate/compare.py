@@ -739,18 +739,21 @@ def _pair_by_file(pred: Table, ref: Table, cols: list[str],
                   names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, str]:
     """Pair two cutout tables by their file column(s), and say how.
 
-    As written first; where no file is in common so, as the files the paths name (absolute
-    paths against relative ones: a classified folder beside its labels listed with absolute
-    paths, or a labels CSV in another folder), each table's relative paths taken under its
-    recorded ``cutout_root`` or its own folder.
+    As written, unless the files the paths name pair more rows (absolute paths against relative
+    ones: a classified folder beside its labels listed with absolute paths, a labels CSV in another
+    folder, or a list that gave some of its files with absolute paths), each table's relative paths
+    taken under its recorded ``cutout_root`` or its own folder.
     """
     what = "file" if cols == ["file"] else "files " + ", ".join(cols)
     rule = "by " + ", ".join(cols)
     pkeys, rkeys = _file_keys(pred, cols), _file_keys(ref, cols)
-    if not set(pkeys) & set(rkeys):
+    if set(pkeys) - set(rkeys):
         presolved, rresolved = _resolved_file_keys(pred, cols), _resolved_file_keys(ref, cols)
-        if presolved is not None and rresolved is not None and set(presolved) & set(rresolved):
-            # "no file in common" while both named the same files: the reference listed them with absolute paths
+        if (presolved is not None and rresolved is not None
+                and len(set(presolved) & set(rresolved)) > len(set(pkeys) & set(rkeys))):
+            # "no file in common" while both named the same files: the reference listed them with absolute paths.
+            # Where the prediction wrote some of them so too (another team's list: every fifth file absolute), the
+            # rows written alike paired as written, and the others were left out of every figure without a word
             pkeys, rkeys = presolved, rresolved
             rule += " (as paths: the same files written otherwise)"
     index: dict[str, int] = {}
