@@ -1516,6 +1516,57 @@ def _warn_split_layout(root: Path, labels: list[str]) -> None:
                   f"<split>/<label>/ give one split, e.g. --stamps {root / splits[0]}", stacklevel=4)
 
 
+def wrapped_labels_hint(source: str | os.PathLike, labels: Iterable[str], known: Iterable[str]) -> str:
+    """The end of an unknown-label message for an ImageFolder directory one level above its label folders.
+
+    A folder sent as ``cutouts/data/cluster/*.png`` and ``cutouts/data/galaxy/*.png`` and given as
+    ``--stamps cutouts`` is read with one label, ``data`` (images at any depth below a label folder belong
+    to it), and was refused with a task file mapping ``data`` to a class, which would have trained every
+    cutout as one class. When the folders of the labels the task does not know hold folders named as labels
+    it knows, this says which directory to give.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        The folder read (a CSV gives ``""``: its labels are a column's).
+    labels : iterable of str
+        The labels the task does not know.
+    known : iterable of str
+        The labels the task knows (its ``label_map`` keys or class names).
+
+    Returns
+    -------
+    str
+        ``"; ..."`` naming the folder and the directory to give, or ``""``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for lab in ("cluster", "galaxy"):
+    ...     (root / "data" / lab).mkdir(parents=True)
+    >>> print(wrapped_labels_hint(root, ["data"], ["cluster", "galaxy"])[:78])
+    ; the folder 'data' holds folders named as the task's labels (cluster, galaxy)
+    >>> wrapped_labels_hint(root, ["data"], ["star"])
+    ''
+    """
+    root = Path(source)
+    if not root.is_dir():
+        return ""
+    keys = {label_key(k): str(k) for k in known}
+    for lab in labels:
+        folder = root / str(lab).strip()
+        if not folder.is_dir():
+            continue
+        inner = sorted(d.name for d in folder.iterdir() if d.is_dir() and not is_os_clutter(d.name)
+                       and label_key(d.name) in keys)
+        if inner:
+            return (f"; the folder {folder.name!r} holds folders named as the task's labels ({', '.join(inner)}), "
+                    f"and the labels are the names of the folders directly below the directory given: give the "
+                    f"folder {folder} instead")
+    return ""
+
+
 def listed_path(root: Path, rel: str) -> Path:
     """The file a CSV cell names, relative to ``root`` (absolute paths as they are).
 
@@ -3362,6 +3413,7 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             return out
         raise StarclassError(
             f"{cutouts.where(first_unknown)}: label {lab!r} is not known to the task (known: {sorted(label_map)})"
+            + wrapped_labels_hint(cutouts.source, unknown, label_map)
             + unknown_labels_note(unknown, label_map, preset=config.preset_name if config is not None else None,
                                   classes=names, numbered=cutouts.source.is_file(), task_file=task_file))
     return out
