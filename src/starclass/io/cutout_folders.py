@@ -2012,9 +2012,16 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
         if [b.lower() for b in cs.bands] != [b.lower() for b in first.bands]:
             raise StarclassError(f"--stamps {cs.source} has bands {cs.bands or 'file'}, {first.source} "
                                  f"{first.bands or 'file'}: lists trained together need the same file columns")
+    asked = next((cs.label_column for cs in sets if cs.label_column), "label")
     for cs in sets:
         if cs.labels is None:
-            raise StarclassError(f"--stamps {cs.source}: no labels; every list trained on needs a label column")
+            # train --stamps A.csv --stamps B.csv --label-column class, B's labels under 'label': "no labels"
+            # named no column, while B had one
+            like = label_like_column(cs.table.colnames, asked)
+            held = (f"; its labels may be in column {like!r}: one --label-column names the labels of every list, "
+                    f"so name it {asked!r} there" if like else "")
+            raise StarclassError(f"--stamps {cs.source}: no labels (no column {asked!r}, --label-column); every list "
+                                 f"trained on needs that column{held}")
     files = [str(listed_path(cs.root, f)) for cs in sets for f in cs.files]
     where: dict[str, Path] = {}
     for cs, start in zip(sets, np.cumsum([0] + [len(c) for c in sets[:-1]])):
