@@ -3730,9 +3730,22 @@ def cutout_rows(catalogue: Table, cutouts: CutoutSet, *, name: str = "classified
     if "file" not in catalogue.colnames:
         raise StarclassError(f"{name}: no 'file' column to find the cutouts of {cutouts.source} by")
     index = {f: i for i, f in enumerate(cutouts.files)}
+    cells = np.asarray(catalogue["file"]).astype(str).tolist()  # str, not np.str_: its repr is named
+    named: dict[str, int] = {}
+    roots: list[str] | None = None
+    if any(f.strip() not in index for f in cells) and cutouts.root is not None:
+        # the same cutouts listed otherwise (a classification of a list that gave absolute paths, report --stamps
+        # the list that gave them relative): "row 1 has file '/data/b/x.png', which b/labels.csv does not list"
+        named = {str(listed_path(cutouts.root, f).resolve()): i for i, f in enumerate(cutouts.files)}
+        try:
+            roots = recorded_roots(catalogue, name)
+        except StarclassError:
+            roots = None
     out = np.empty(len(catalogue), dtype=np.int64)
-    for i, f in enumerate(np.asarray(catalogue["file"]).astype(str).tolist()):  # str, not np.str_: its repr is named
+    for i, f in enumerate(cells):
         j = index.get(f.strip())
+        if j is None and named and (Path(f.strip()).is_absolute() or roots is not None):
+            j = named.get(str(listed_path(Path(roots[i]) if roots is not None else Path("/"), f.strip()).resolve()))
         if j is None:
             raise StarclassError(f"{name}: row {i + 1} has file {f!r}, which {cutouts.source} does not list")
         out[i] = j
