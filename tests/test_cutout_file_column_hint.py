@@ -102,3 +102,19 @@ def test_a_catalogue_is_no_list_of_cutouts():
     assert image_file_columns(["id", "x", "note"], [{"id": "1", "x": "2.0", "note": "a.png nearby"}]) == []
     assert image_file_columns(["path", "label"], [{"path": "a.PNG", "label": "x"}, {"path": "", "label": "y"}]) \
         == ["path"]
+
+
+def test_info_points_to_a_label_like_column(tmp_path):
+    """The list renamed to file,class,id: info said "labels: none (no 'label' column): classify only" and nothing
+    of 'class', where train and classify point to it (--label-column class)."""
+    listing = _list(tmp_path, header="file,class,id")
+    res = runner.invoke(app, ["info", str(listing)])
+    assert res.exit_code == 0, res.output
+    said = _said(res)
+    assert "labels: none (no 'label' column): classify only (column 'class' may hold them" in said, said
+    assert "--label-column class" in said, said
+    plain = tmp_path / "plain.csv"
+    plain.write_text("file,id\n" + "".join(f"{line.split(',')[0]},{i}\n"
+                                             for i, line in enumerate(listing.read_text().splitlines()[1:])))
+    res = runner.invoke(app, ["info", str(plain)])
+    assert res.exit_code == 0 and "may hold them" not in _said(res), res.output

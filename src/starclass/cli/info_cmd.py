@@ -837,7 +837,14 @@ def cutout_summary(path: Path) -> str:
                  f"cutouts: {len(cs)}, images {c} x {h} x {w} (channels x height x width){bands}"]
     if cs.labels is None:
         why = "no 'label' column" if cs.source.is_file() else "no label sub-folders"
-        lines.append(f"labels: none ({why}): classify only")
+        from starclass.io.cutout_folders import label_like_column
+
+        # another team's filename,class,id list (renamed to file,class,id): "classify only" said nothing of the
+        # 'class' column that train --label-column class reads, where classify and train point to it
+        alike = label_like_column(cs.table.colnames, "label") if cs.source.is_file() else None
+        hint = (f" (column {alike!r} may hold them: train, classify and evaluate take --label-column {alike})"
+                if alike else "")
+        lines.append(f"labels: none ({why}): classify only{hint}")
     else:
         names, counts = np.unique(cs.labels, return_counts=True)
         # an empty cell is an unlabelled row: classify takes it, train refuses it
