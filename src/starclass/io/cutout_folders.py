@@ -1615,10 +1615,46 @@ def listed_path(root: Path, rel: str) -> Path:
     return full
 
 
-def _missing_hint(rel: str, root: Path) -> str:
+def case_twin(path: Path) -> Path | None:
+    """The one existing file that ``path`` names but for the case of its letters, else None.
+
+    A CSV written on Windows or macOS, whose file systems ignore case, may list ``cluster/c0.png`` for
+    ``Cluster/C0.png``: here, where case matters, that was "no such file" and nothing more.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "Cluster").mkdir(); _ = (d / "Cluster" / "C0.png").write_bytes(b"")
+    >>> case_twin(d / "cluster" / "c0.PNG") == d / "Cluster" / "C0.png", case_twin(d / "cluster" / "c9.png")
+    (True, None)
+    """
+    parts = path.parts
+    here = Path(parts[0])
+    for part in parts[1:]:
+        if (here / part).exists():
+            here = here / part
+            continue
+        try:
+            alike = [e for e in here.iterdir() if e.name.casefold() == part.casefold()]
+        except OSError:
+            return None
+        if len(alike) != 1:
+            return None
+        here = alike[0]
+    return here if here.is_file() and here != path else None
+
+
+def _missing_hint(rel: str, root: Path, full: Path | None = None) -> str:
     """What to say of a listed file that is not there, when its spelling tells why."""
     if re.match(r"[A-Za-z]:[\\/]", rel) or rel.startswith("\\\\"):
         return "; a Windows path (drive or network share): write the paths relative to the CSV's folder"
+    # Cluster\C1.PNG from Windows for Cluster/c1.png: both the separators and the case differ
+    twins = [case_twin(f) for f in ([full, Path(str(full).replace("\\", "/"))] if "\\" in rel else [full])
+             if f is not None]
+    if (twin := next((t for t in twins if t is not None), None)) is not None:
+        return (f"; {twin} exists, named so but for the case of its letters: names are matched exactly here (a CSV "
+                "written on Windows or macOS, whose file systems ignore case, may differ): write them as on disk")
     here = resolved(Path.cwd())
     if not Path(rel).is_absolute() and here != resolved(root) and listed_path(here, rel).is_file():
         # 'data/cut/a.png' in data/labels.csv, written from the folder above: found from here, not from the CSV
@@ -2281,7 +2317,7 @@ def read_cutout_folder(
                 raise StarclassError(f"{where(i, rel)}: is a folder ({full}), not an image file; name one cutout "
                                      f"file per row in {col!r}")
             if not full.is_file():
-                raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root)}"
+                raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root, full)}"
                                      f"{_linked_csv_hint(src, rel) if is_csv and row_roots is None else ''}")
             full_paths.append(full)
             if (ext := fits_exposure_extension(full)) is not None:
