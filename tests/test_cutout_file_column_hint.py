@@ -56,6 +56,32 @@ def test_info_names_the_files_column_below_excels_separator_line(tmp_path):
     assert "not a catalogue" not in said and "column 'filename' names image files: rename it 'file'" in said, said
 
 
+@pytest.mark.parametrize("ids", ["O0,O0,O1,O2,O3,O4", "O0,O1,O2,O3,O4,O5"])
+def test_info_names_the_files_column_beside_an_id_column(tmp_path, ids):
+    """Another team's list, ``filename,class,id,RA,Dec``, the object's id in ``id``: info read it as a catalogue and
+    said "duplicate id O0 ... (rows 1, 2)" where two cutouts show one object, and with every id distinct it
+    described a catalogue (exit 0) that train and classify then refused. Both now get the files column's rename."""
+    listing = _list(tmp_path, header="filename,class,id")
+    lines = listing.read_text().splitlines()
+    lines = ["filename,class,id,RA,Dec"] + [",".join(line.split(",")[:2] + [i, "10.5", "41.2"])
+                                            for line, i in zip(lines[1:], ids.split(","))]
+    listing.write_text("\n".join(lines) + "\n")
+    res = runner.invoke(app, ["info", str(listing)])
+    assert res.exit_code == 2, res.output
+    said = _said(res)
+    assert "duplicate id" not in said and "catalogue" not in said, said
+    assert "column 'filename' names image files: rename it 'file'" in said, said
+
+
+def test_a_catalogue_with_positions_and_thumbnails_is_still_a_catalogue(tmp_path):
+    """A catalogue with pixel positions whose rows name a picture each stays a catalogue."""
+    cat = tmp_path / "cat.csv"
+    cat.write_text("id,x,y,thumb\n1,10.0,12.0,t1.png\n2,30.0,31.0,t2.png\n")
+    res = runner.invoke(app, ["info", str(cat)])
+    assert res.exit_code == 0, res.output
+    assert "names image files" not in _said(res)
+
+
 @pytest.mark.parametrize("verb", ["train", "classify"])
 def test_train_and_classify_name_the_files_column(tmp_path, verb):
     listing = _list(tmp_path)
@@ -76,3 +102,19 @@ def test_a_catalogue_is_no_list_of_cutouts():
     assert image_file_columns(["id", "x", "note"], [{"id": "1", "x": "2.0", "note": "a.png nearby"}]) == []
     assert image_file_columns(["path", "label"], [{"path": "a.PNG", "label": "x"}, {"path": "", "label": "y"}]) \
         == ["path"]
+
+
+def test_info_points_to_a_label_like_column(tmp_path):
+    """The list renamed to file,class,id: info said "labels: none (no 'label' column): classify only" and nothing
+    of 'class', where train and classify point to it (--label-column class)."""
+    listing = _list(tmp_path, header="file,class,id")
+    res = runner.invoke(app, ["info", str(listing)])
+    assert res.exit_code == 0, res.output
+    said = _said(res)
+    assert "labels: none (no 'label' column): classify only (column 'class' may hold them" in said, said
+    assert "--label-column class" in said, said
+    plain = tmp_path / "plain.csv"
+    plain.write_text("file,id\n" + "".join(f"{line.split(',')[0]},{i}\n"
+                                             for i, line in enumerate(listing.read_text().splitlines()[1:])))
+    res = runner.invoke(app, ["info", str(plain)])
+    assert res.exit_code == 0 and "may hold them" not in _said(res), res.output

@@ -82,3 +82,20 @@ def test_no_file_in_common_shows_a_file_of_each(tmp_path):
     assert res.exit_code == 2, res.output
     assert "have no file in common" in res.output and f"'{t['file'][0]}' in prediction" in res.output
     assert "Traceback" not in res.output and not (tmp_path / "ev").exists()
+
+
+def test_a_list_with_some_absolute_paths_pairs_every_row(tmp_path):
+    """Another team's list gave every fifth file with an absolute path and the rest relative; classify --stamps
+    keeps each as listed. Against labels listed with absolute paths, the rows written alike paired as written
+    and evaluate scored those 5 of 24 rows alone, saying "5 objects paired by file" and nothing of the other 19."""
+    data = tmp_path / "team b"
+    t = _classified(data, tmp_path / "results")
+    t["file"] = [str(data / f) if i % 5 == 0 else f for i, f in enumerate(t["file"])]
+    t.write(tmp_path / "results" / "classified.csv", overwrite=True)
+    ref = Table({"file": [f if f.startswith("/") else str(data / f) for f in t["file"]], "label": t["label"]})[::-1]
+    ref.write(tmp_path / "abs_labels.csv")
+    res = _evaluate(tmp_path / "results" / "classified.csv", tmp_path / "abs_labels.csv", tmp_path / "ev")
+    assert res.exit_code == 0, res.output
+    assert "24 objects paired by file" in res.output, res.output
+    want = accuracy_score([M31_CLASS[s] for s in t["label"]], t["class_pred"])
+    assert _accuracy(tmp_path / "ev") == round(want, 4)

@@ -460,3 +460,26 @@ def test_report_says_rows_kept_and_rows_paired_where_rows_repeat_objects(tmp_pat
     assert res.exit_code == 0, res.output
     text = text_of(page)
     assert "compared on the objects paired:" in text and "Accuracy on the objects kept when" in text
+
+
+def test_evaluate_names_a_column_that_may_hold_the_objects_where_the_models_is_missing(tmp_path):
+    """Another team's folder names its objects in 'id' (issue 12 audit): classified by a model that reads object_id,
+    evaluate resampled the 24 rows as 24 objects and said nothing of the 12 objects in 'id'."""
+    labels, model = _twin_cutouts_and_model(tmp_path)
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--model", str(model), "--stamps", str(labels), "-o", str(out),
+                              "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    theirs = Table.read(out, format="ascii.csv")
+    theirs.rename_column("object_id", "id")
+    theirs.write(tmp_path / "theirs.csv")
+    ev = runner.invoke(app, ["evaluate", str(tmp_path / "theirs.csv"), "--label-column", "label", "-o",
+                             str(tmp_path / "ev"), "--no-science"])
+    assert ev.exit_code == 0, ev.output
+    said = " ".join(ev.output.split())
+    assert "95% intervals resample the 24 rows one by one" in said, said
+    assert "its column 'id' repeats values (12 in 24 rows): if it names each row's object, give --group-column id" \
+        in said, said
+    named = runner.invoke(app, ["evaluate", str(tmp_path / "theirs.csv"), "--label-column", "label",
+                                "--group-column", "id", "-o", str(tmp_path / "ev2"), "--no-science"])
+    assert named.exit_code == 0 and "one by one" not in named.output, named.output

@@ -91,3 +91,19 @@ def test_two_cutout_lists_train_as_their_rows_merged_by_hand(tmp_path):
                       "--resume-from", tmp_path / "m0", *BASE, "-o", tmp_path / "m3"])
     assert res.exit_code == 2 and "not both" in text and "Traceback" not in text, text
     assert not (tmp_path / "m3").exists()
+
+
+def test_a_list_without_the_label_column_asked_for_is_named_with_the_column(tmp_path):
+    """--label-column class over two lists, the second's labels under 'label' (a round's inspect export): the
+    refusal said "no labels; every list trained on needs a label column", naming no column, of a list with one."""
+    first = _cutouts(tmp_path / "a", [(f"a{i}", lab) for i, lab in enumerate(["cluster", "galaxy"] * 4)], 1)
+    second = _cutouts(tmp_path / "b", [(f"b{i}", lab) for i, lab in enumerate(["cluster", "galaxy"] * 2)], 2)
+    (tmp_path / "a" / "list.csv").write_text("file,class,id\n" + "".join(f"{f},{c},{n}\n" for f, c, n in first))
+    (tmp_path / "b" / "list.csv").write_text("file,label,id\n" + "".join(f"{f},{c},{n}\n" for f, c, n in second))
+    res, out = _run(["train", "--task", "m31-real", "--stamps", tmp_path / "a" / "list.csv", "--stamps",
+                     tmp_path / "b" / "list.csv", "--label-column", "class", "--epochs", "1", *BASE,
+                     "-o", tmp_path / "m"])
+    said = " ".join(out.split())
+    assert res.exit_code == 2, out
+    assert "no column 'class'" in said and "its labels may be in column 'label'" in said, said
+    assert not (tmp_path / "m").exists()

@@ -522,9 +522,11 @@ def _cutout_csv(path: Path) -> Path | None:
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     has_files = "file" in header or any(c.startswith("file_") for c in header)
-    if not has_files and ID not in header and _names_images(p, encoding, sep):
+    if not has_files and "x" not in header and _names_images(p, encoding, sep):
         # cutouts listed under 'filename' (or 'path'): read as a catalogue, "required column 'id' missing ...
-        # name a column 'id'"; the cutout reader names the column that holds the files and the rename
+        # name a column 'id'"; the cutout reader names the column that holds the files and the rename. Another
+        # team's list often has an 'id' of the object too (filename,class,id): read as a catalogue it was
+        # "duplicate id B032D" where two cutouts show one object, or a catalogue summary that train refused
         return p
     if has_files and ID not in header and _lists_tables(p, encoding, sep):
         # the LEGUS folder's layouts.csv (a 'file' of each .tab) was read as cutouts: "row 1 ...: not an image file"
@@ -840,7 +842,14 @@ def cutout_summary(path: Path) -> str:
                  f"cutouts: {len(cs)}, images {c} x {h} x {w} (channels x height x width){bands}"]
     if cs.labels is None:
         why = "no 'label' column" if cs.source.is_file() else "no label sub-folders"
-        lines.append(f"labels: none ({why}): classify only")
+        from starclass.io.cutout_folders import label_like_column
+
+        # another team's filename,class,id list (renamed to file,class,id): "classify only" said nothing of the
+        # 'class' column that train --label-column class reads, where classify and train point to it
+        alike = label_like_column(cs.table.colnames, "label") if cs.source.is_file() else None
+        hint = (f" (column {alike!r} may hold them: train, classify and evaluate take --label-column {alike})"
+                if alike else "")
+        lines.append(f"labels: none ({why}): classify only{hint}")
     else:
         names, counts = np.unique(cs.labels, return_counts=True)
         # an empty cell is an unlabelled row: classify takes it, train refuses it

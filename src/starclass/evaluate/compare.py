@@ -739,18 +739,21 @@ def _pair_by_file(pred: Table, ref: Table, cols: list[str],
                   names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, str]:
     """Pair two cutout tables by their file column(s), and say how.
 
-    As written first; where no file is in common so, as the files the paths name (absolute
-    paths against relative ones: a classified folder beside its labels listed with absolute
-    paths, or a labels CSV in another folder), each table's relative paths taken under its
-    recorded ``cutout_root`` or its own folder.
+    As written, unless the files the paths name pair more rows (absolute paths against relative
+    ones: a classified folder beside its labels listed with absolute paths, a labels CSV in another
+    folder, or a list that gave some of its files with absolute paths), each table's relative paths
+    taken under its recorded ``cutout_root`` or its own folder.
     """
     what = "file" if cols == ["file"] else "files " + ", ".join(cols)
     rule = "by " + ", ".join(cols)
     pkeys, rkeys = _file_keys(pred, cols), _file_keys(ref, cols)
-    if not set(pkeys) & set(rkeys):
+    if set(pkeys) - set(rkeys):
         presolved, rresolved = _resolved_file_keys(pred, cols), _resolved_file_keys(ref, cols)
-        if presolved is not None and rresolved is not None and set(presolved) & set(rresolved):
-            # "no file in common" while both named the same files: the reference listed them with absolute paths
+        if (presolved is not None and rresolved is not None
+                and len(set(presolved) & set(rresolved)) > len(set(pkeys) & set(rkeys))):
+            # "no file in common" while both named the same files: the reference listed them with absolute paths.
+            # Where the prediction wrote some of them so too (another team's list: every fifth file absolute), the
+            # rows written alike paired as written, and the others were left out of every figure without a word
             pkeys, rkeys = presolved, rresolved
             rule += " (as paths: the same files written otherwise)"
     index: dict[str, int] = {}
@@ -2282,6 +2285,36 @@ def _missing_recorded_model(t: Table) -> str | None:
     return None if Path(path).exists() else path
 
 
+#: Column names (case-folded) that often name a cutout's object in another team's list, looked at when the
+#: model's object column is not there
+OBJECT_LIKE = ("id", "object", "objid", "obj_id", "object_name", "name", "source_id", "source", "target", "cluster_id")
+
+
+def _say_ungrouped(c: Comparison, group_column: str | None, implied: list[str], table: Table, shown: str) -> None:
+    """Say that the intervals resample rows one by one where a column that looks like the objects' repeats.
+
+    Another team's folder names its objects in ``id``; a model trained on ``object_id`` classified it, and
+    ``evaluate`` printed "138 objects paired row by row" with intervals over the 137 rows as if each were an
+    object, without a word of the 119 objects in ``id``. A table without such a column (label folders: every
+    image its own object) is scored row by row without a note, as before.
+    """
+    if (group_column is not None or not implied or c.interval_note is not None
+            or "accuracy_lo" not in c.summary.colnames):
+        return
+    for name in table.colnames:
+        if name.casefold() not in OBJECT_LIKE:
+            continue
+        cells = [str(v).strip() for v in np.asarray(table[name]).astype(str)]
+        distinct = len(set(cells))
+        if 1 < distinct < len(cells):
+            note = (f"95% intervals resample the {c.n_both} rows one by one: {shown} has no column {implied[0]!r} "
+                    f"(the objects' column the model reads), and its column {name!r} repeats values ({distinct} in "
+                    f"{len(cells)} rows): if it names each row's object, give --group-column {name}")
+            c.interval_note = note
+            c.notes.insert(0, note)
+            return
+
+
 def _check_group_column(column: str | None, ptab: Table, rtab: Table | None, pshown: str,
                         rshown: str | None, file_columns: Sequence[str]) -> None:
     """Refuse a group column (``--group-column``) that the prediction (and its reference) lacks, naming the files.
@@ -2519,6 +2552,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                                        by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
                                        group_column=group_of(None), sources=(pshown, pshown),
                                        group_said=group_said, progress=progress))
+            _say_ungrouped(comparisons[-1], group_of(None), implied, ptab, pshown)
             rt = ptab.copy(copy_data=False)
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
             cats[SELF_CATALOGUE] = rt
@@ -2552,6 +2586,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                                    by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
                                    group_column=group_of(rtab), sources=(pshown, said), group_said=group_said,
                                    progress=progress))
+        _say_ungrouped(comparisons[-1], group_of(rtab), implied, ptab, pshown)
         pairs_of[name] = comparisons[-1].pairs
     if scored:
         for c in comparisons:

@@ -284,11 +284,14 @@ def _read_predictions(path: Path) -> Table:
 
 
 def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str], key: str = ID,
-                     table_path: Path | None = None) -> dict[int, dict] | None:
+                     table_path: Path | None = None, files: list[str] | None = None) -> dict[int, dict] | None:
     """Each candidate row's model probabilities, top probability and predicted class.
 
     ``key`` is the column of the predictions that holds the candidates' ids (cutouts: ``file``);
     ``table_path`` is the file ``table`` came from, named when its own ``prob_<k>`` hold text.
+    ``files`` (cutouts) gives each candidate's file as an absolute path: where the predictions' files,
+    taken under the folder they record (``cutout_root``) or their own, pair more candidates than the ids
+    as written, they are paired so (the same cutouts listed otherwise: absolute paths, another folder).
     """
     if pred_path is not None:
         src = _read_predictions(pred_path)
@@ -311,8 +314,11 @@ def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str], key: 
                 raise StarclassError(f"predictions {pred_path}: {key} {str(v)!r} is given twice (rows "
                                      f"{by_id[str(v)] + 1} and {i + 1}); give one row per candidate")
             by_id[str(v)] = i
+    keys = list(ids)
+    if by_id is not None and files is not None and set(ids) - set(by_id):
+        by_id, keys = _by_file(src, pred_path, key, ids, files, by_id)
     out: dict[int, dict] = {}
-    for row, cid in enumerate(ids):
+    for row, cid in enumerate(keys):
         j = row if by_id is None else by_id.get(cid)
         if j is None:
             continue
@@ -327,6 +333,32 @@ def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str], key: 
     if pred_path is not None and not out:
         raise StarclassError(f"predictions {pred_path}: no id matches the candidate catalogue")
     return out
+
+
+def _by_file(src: Table, pred_path: Path, key: str, ids: list[str], files: list[str],
+             by_id: dict[str, int]) -> tuple[dict[str, int], list[str]]:
+    """The predictions' rows by the file each names (an absolute path), where that pairs more candidates.
+
+    A list that gave every fifth file with an absolute path, served with predictions of the same cutouts
+    listed with absolute paths throughout, showed the model's answer on 28 of its 138 candidates without a
+    word; the same cutouts listed relative to another folder were refused, "no id matches".
+    """
+    from starclass.io.cutout_folders import listed_path, recorded_roots
+
+    try:
+        roots = recorded_roots(src, pred_path)
+    except StarclassError:
+        return by_id, list(ids)  # a folder recorded for some rows only: no reading of the others is safe
+    own = pred_path.resolve().parent
+    by_file: dict[str, int] = {}
+    for i, f in enumerate(np.asarray(src[key]).astype(str)):
+        # a relative record is relative to the table's folder, as its files are (classify --stamps -o elsewhere)
+        root = own if roots is None else own / roots[i]
+        by_file.setdefault(str(listed_path(root, f.strip()).resolve()), i)
+    wanted = [str(Path(f).resolve()) for f in files]
+    if sum(f in by_file for f in wanted) > sum(c in by_id for c in ids):
+        return by_file, wanted
+    return by_id, list(ids)
 
 
 def refuse_xy_off_sky(table: Table, wcs: object, source: str | Path) -> None:

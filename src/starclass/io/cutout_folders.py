@@ -1516,6 +1516,57 @@ def _warn_split_layout(root: Path, labels: list[str]) -> None:
                   f"<split>/<label>/ give one split, e.g. --stamps {root / splits[0]}", stacklevel=4)
 
 
+def wrapped_labels_hint(source: str | os.PathLike, labels: Iterable[str], known: Iterable[str]) -> str:
+    """The end of an unknown-label message for an ImageFolder directory one level above its label folders.
+
+    A folder sent as ``cutouts/data/cluster/*.png`` and ``cutouts/data/galaxy/*.png`` and given as
+    ``--stamps cutouts`` is read with one label, ``data`` (images at any depth below a label folder belong
+    to it), and was refused with a task file mapping ``data`` to a class, which would have trained every
+    cutout as one class. When the folders of the labels the task does not know hold folders named as labels
+    it knows, this says which directory to give.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        The folder read (a CSV gives ``""``: its labels are a column's).
+    labels : iterable of str
+        The labels the task does not know.
+    known : iterable of str
+        The labels the task knows (its ``label_map`` keys or class names).
+
+    Returns
+    -------
+    str
+        ``"; ..."`` naming the folder and the directory to give, or ``""``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for lab in ("cluster", "galaxy"):
+    ...     (root / "data" / lab).mkdir(parents=True)
+    >>> print(wrapped_labels_hint(root, ["data"], ["cluster", "galaxy"])[:78])
+    ; the folder 'data' holds folders named as the task's labels (cluster, galaxy)
+    >>> wrapped_labels_hint(root, ["data"], ["star"])
+    ''
+    """
+    root = Path(source)
+    if not root.is_dir():
+        return ""
+    keys = {label_key(k): str(k) for k in known}
+    for lab in labels:
+        folder = root / str(lab).strip()
+        if not folder.is_dir():
+            continue
+        inner = sorted(d.name for d in folder.iterdir() if d.is_dir() and not is_os_clutter(d.name)
+                       and label_key(d.name) in keys)
+        if inner:
+            return (f"; the folder {folder.name!r} holds folders named as the task's labels ({', '.join(inner)}), "
+                    f"and the labels are the names of the folders directly below the directory given: give the "
+                    f"folder {folder} instead")
+    return ""
+
+
 def listed_path(root: Path, rel: str) -> Path:
     """The file a CSV cell names, relative to ``root`` (absolute paths as they are).
 
@@ -1564,10 +1615,46 @@ def listed_path(root: Path, rel: str) -> Path:
     return full
 
 
-def _missing_hint(rel: str, root: Path) -> str:
+def case_twin(path: Path) -> Path | None:
+    """The one existing file that ``path`` names but for the case of its letters, else None.
+
+    A CSV written on Windows or macOS, whose file systems ignore case, may list ``cluster/c0.png`` for
+    ``Cluster/C0.png``: here, where case matters, that was "no such file" and nothing more.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "Cluster").mkdir(); _ = (d / "Cluster" / "C0.png").write_bytes(b"")
+    >>> case_twin(d / "cluster" / "c0.PNG") == d / "Cluster" / "C0.png", case_twin(d / "cluster" / "c9.png")
+    (True, None)
+    """
+    parts = path.parts
+    here = Path(parts[0])
+    for part in parts[1:]:
+        if (here / part).exists():
+            here = here / part
+            continue
+        try:
+            alike = [e for e in here.iterdir() if e.name.casefold() == part.casefold()]
+        except OSError:
+            return None
+        if len(alike) != 1:
+            return None
+        here = alike[0]
+    return here if here.is_file() and here != path else None
+
+
+def _missing_hint(rel: str, root: Path, full: Path | None = None) -> str:
     """What to say of a listed file that is not there, when its spelling tells why."""
     if re.match(r"[A-Za-z]:[\\/]", rel) or rel.startswith("\\\\"):
         return "; a Windows path (drive or network share): write the paths relative to the CSV's folder"
+    # Cluster\C1.PNG from Windows for Cluster/c1.png: both the separators and the case differ
+    twins = [case_twin(f) for f in ([full, Path(str(full).replace("\\", "/"))] if "\\" in rel else [full])
+             if f is not None]
+    if (twin := next((t for t in twins if t is not None), None)) is not None:
+        return (f"; {twin} exists, named so but for the case of its letters: names are matched exactly here (a CSV "
+                "written on Windows or macOS, whose file systems ignore case, may differ): write them as on disk")
     here = resolved(Path.cwd())
     if not Path(rel).is_absolute() and here != resolved(root) and listed_path(here, rel).is_file():
         # 'data/cut/a.png' in data/labels.csv, written from the folder above: found from here, not from the CSV
@@ -1961,9 +2048,16 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
         if [b.lower() for b in cs.bands] != [b.lower() for b in first.bands]:
             raise StarclassError(f"--stamps {cs.source} has bands {cs.bands or 'file'}, {first.source} "
                                  f"{first.bands or 'file'}: lists trained together need the same file columns")
+    asked = next((cs.label_column for cs in sets if cs.label_column), "label")
     for cs in sets:
         if cs.labels is None:
-            raise StarclassError(f"--stamps {cs.source}: no labels; every list trained on needs a label column")
+            # train --stamps A.csv --stamps B.csv --label-column class, B's labels under 'label': "no labels"
+            # named no column, while B had one
+            like = label_like_column(cs.table.colnames, asked)
+            held = (f"; its labels may be in column {like!r}: one --label-column names the labels of every list, "
+                    f"so name it {asked!r} there" if like else "")
+            raise StarclassError(f"--stamps {cs.source}: no labels (no column {asked!r}, --label-column); every list "
+                                 f"trained on needs that column{held}")
     files = [str(listed_path(cs.root, f)) for cs in sets for f in cs.files]
     where: dict[str, Path] = {}
     for cs, start in zip(sets, np.cumsum([0] + [len(c) for c in sets[:-1]])):
@@ -2223,7 +2317,7 @@ def read_cutout_folder(
                 raise StarclassError(f"{where(i, rel)}: is a folder ({full}), not an image file; name one cutout "
                                      f"file per row in {col!r}")
             if not full.is_file():
-                raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root)}"
+                raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root, full)}"
                                      f"{_linked_csv_hint(src, rel) if is_csv and row_roots is None else ''}")
             full_paths.append(full)
             if (ext := fits_exposure_extension(full)) is not None:
@@ -3362,6 +3456,7 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             return out
         raise StarclassError(
             f"{cutouts.where(first_unknown)}: label {lab!r} is not known to the task (known: {sorted(label_map)})"
+            + wrapped_labels_hint(cutouts.source, unknown, label_map)
             + unknown_labels_note(unknown, label_map, preset=config.preset_name if config is not None else None,
                                   classes=names, numbered=cutouts.source.is_file(), task_file=task_file))
     return out
@@ -3671,9 +3766,22 @@ def cutout_rows(catalogue: Table, cutouts: CutoutSet, *, name: str = "classified
     if "file" not in catalogue.colnames:
         raise StarclassError(f"{name}: no 'file' column to find the cutouts of {cutouts.source} by")
     index = {f: i for i, f in enumerate(cutouts.files)}
+    cells = np.asarray(catalogue["file"]).astype(str).tolist()  # str, not np.str_: its repr is named
+    named: dict[str, int] = {}
+    roots: list[str] | None = None
+    if any(f.strip() not in index for f in cells) and cutouts.root is not None:
+        # the same cutouts listed otherwise (a classification of a list that gave absolute paths, report --stamps
+        # the list that gave them relative): "row 1 has file '/data/b/x.png', which b/labels.csv does not list"
+        named = {str(listed_path(cutouts.root, f).resolve()): i for i, f in enumerate(cutouts.files)}
+        try:
+            roots = recorded_roots(catalogue, name)
+        except StarclassError:
+            roots = None
     out = np.empty(len(catalogue), dtype=np.int64)
-    for i, f in enumerate(np.asarray(catalogue["file"]).astype(str).tolist()):  # str, not np.str_: its repr is named
+    for i, f in enumerate(cells):
         j = index.get(f.strip())
+        if j is None and named and (Path(f.strip()).is_absolute() or roots is not None):
+            j = named.get(str(listed_path(Path(roots[i]) if roots is not None else Path("/"), f.strip()).resolve()))
         if j is None:
             raise StarclassError(f"{name}: row {i + 1} has file {f!r}, which {cutouts.source} does not list")
         out[i] = j

@@ -185,6 +185,13 @@ def check_folder_task(source: str | os.PathLike, labels: Any, config: Any, *, mo
         label_map = getattr(config, "label_map", None) or {}
         knows = (f"its label_map knows {', '.join(sorted(label_map))}" if label_map
                  else "it has no label_map: it reads class numbers or its class names")
+        from starclass.io.cutout_folders import wrapped_labels_hint
+
+        known = list(label_map) + list(getattr(config, "class_names", None) or [])
+        if wrapped := wrapped_labels_hint(source, seen, known):
+            # cutouts/data/cluster/: 'data' read as the one label, and "the folder is of another task"
+            raise StarclassError(f"{source}: its labels ({shown}) are not those of task {task!r} of model {model} "
+                                 f"(classes {classes}; {knows}){wrapped}")
         raise StarclassError(
             f"{source}: its labels ({shown}) in column {column!r} are not those of task {task!r} of model "
             f"{model} (classes {classes}; {knows}): the folder is of another task{of_folder}, or give "
