@@ -60,6 +60,34 @@ def on_terminal(stream: TextIO | None = None) -> bool:
         return False
 
 
+def say_step(text: str, show: bool | None, stream: TextIO | None = None) -> None:
+    """One short line on stderr for a long step that has no count to draw a bar of, where bars are drawn.
+
+    Only with ``show`` True (a person at a terminal): a log file gets the steps' timed lines
+    (:class:`Progress`'s) instead, and ``False`` (``--no-progress``) nothing.
+
+    Parameters
+    ----------
+    text : str
+        What the step is doing, e.g. ``"evaluate: reading and pairing the catalogues ..."``.
+    show : bool or None
+        True: say it; None or False: say nothing.
+    stream : file-like, optional
+        Where to say it (default: stderr, where the bars go).
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> say_step("evaluate: reading ...", True, out); say_step("not said", None, out)
+    >>> out.getvalue()
+    'evaluate: reading ...\\n'
+    """
+    if show:
+        stream = sys.stderr if stream is None else stream
+        print(text, file=stream, flush=True)
+
+
 def duration(seconds: float) -> str:
     """A duration as a log line says it: ``35 s``, ``4 min 10 s``, ``2 h 05 min``.
 
