@@ -23,7 +23,7 @@ from starclass.cli._app import (
     check_ssp,
     command,
     echo,
-    progress_lines,
+    progress_option,
     refuse_few_matches_with_catalogs,
     refuse_given_with_catalogs,
     refuse_min_inspected_without_catalogs,
@@ -82,6 +82,8 @@ def evaluate(
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Replace an existing output folder's older results as a whole; without it "
                                         "the folder is kept."),
+    progress: bool | None = progress_option(
+        "Bars of the bootstraps and sections drawn (--catalogs: of its steps)."),
 ) -> None:
     """Accuracy (the task's classes and merges), confusion matrices, P/R/F1, ROC/PR, thresholds, PHANGS agreement.
 
@@ -105,14 +107,11 @@ def evaluate(
         # as for one catalogue: a file in the folder's place, or a folder of other files, is refused now
         check_inputs_readable([("--catalogs", catalogs)])  # named before an existing output is
         check_output(out, [catalogs], option="--output", overwrite=overwrite, folder=True, own=MANY_ENTRIES)
-        from starclass.io.progress import LOGGER
-
-        # into a log file (stderr no terminal) the catalogues read and the study's steps in timed lines: the
-        # 16 LEGUS fields took 31 s under load with no word on stderr. At a terminal their bars: the lines are for a
-        # log only, and until 2026-12-06 a person there saw nothing for those 20-40 s
-        with progress_lines(None, LOGGER):
-            res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected,
-                                      progress=bars_or_lines(None))
+        # into a log file (stderr no terminal) the catalogues read and the study's steps in timed lines (command()
+        # shows them): the 16 LEGUS fields took 31 s under load with no word on stderr. At a terminal their bars:
+        # the lines are for a log only, and until 2026-12-06 a person there saw nothing for those 20-40 s
+        res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected,
+                                  progress=bars_or_lines(progress))
         # the fields left out (too few inspected sources, an uncertain layout) are listed with the reason
         say_catalogs_fields(catalogs, res["n_fields"], res.get("n_skipped", 0), "tables/skipped.ecsv")
         if res.get("machine_only"):
@@ -133,7 +132,7 @@ def evaluate(
     check_ssp(ssp)  # a table that is not one is refused now, not drawn as a note under the figure
     # loaded here, so that an unknown or unreadable task is named as the option it came from
     task = None if task is None else task_option(task)
-    from starclass.report.build import EVALUATION_ENTRIES, run_evaluation
+    from starclass.report import EVALUATION_ENTRIES
 
     # references are paths or "self"; a path among them is an input like the predictions. A missing
     # input is named before an existing output: asked first for --overwrite, only the re-run with it said
@@ -148,18 +147,23 @@ def evaluate(
     for ref in [pred, *(reference or ())]:
         if ref != "self":  # a classified or labelled cutout folder: its figures must not become its cutouts
             check_output_outside_cutouts(out, ref, option="--output")
-    from starclass.io.progress import LOGGER
+    from starclass.io.progress import say_step
 
-    # evaluate has no --progress, as report: into a log file (stderr no terminal) each comparison's bootstrap says
-    # its resamples on stderr as report's do; `--bootstrap 10000 > log` was silent for minutes. stdout is unchanged
-    with progress_lines(None, LOGGER):
-        res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
-                             target_purity=target_purity, n_boot=n_boot, science=science, task=task,
-                             label_column=label_column, model=None if model is None else str(model),
-                             by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
-                             reference_column=reference_column,
-                             allow_few_matches=allow_few_matches, group_column=group_column,
-                             overwrite=overwrite, ssp=ssp, mag_limit=mag_limit, progress=None)
+    # into a log file (stderr no terminal) each comparison's bootstrap says its resamples on stderr as report's do
+    # (command() shows the lines); `--bootstrap 10000 > log` was silent for minutes. At a terminal a line now, then
+    # the bars of the bootstraps and the sections: until 2026-12-06 nothing until the results (9.6 s on a small
+    # field at a load of 8, 4 s of it importing what follows). stdout is unchanged
+    shown = bars_or_lines(progress)
+    say_step("evaluate: reading and pairing the catalogues ...", shown)
+    from starclass.report.build import run_evaluation
+
+    res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
+                         target_purity=target_purity, n_boot=n_boot, science=science, task=task,
+                         label_column=label_column, model=None if model is None else str(model),
+                         by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
+                         reference_column=reference_column,
+                         allow_few_matches=allow_few_matches, group_column=group_column,
+                         overwrite=overwrite, ssp=ssp, mag_limit=mag_limit, progress=shown)
     t = res["task"]
     from starclass.evaluate.task import class_labels, positive_origin
 

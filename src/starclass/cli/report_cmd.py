@@ -29,7 +29,7 @@ from starclass.cli._app import (
     echo_flagged,
     flags_option,
     pixel_flags,
-    progress_lines,
+    progress_option,
     refuse_few_matches_with_catalogs,
     refuse_given_with_catalogs,
     refuse_min_inspected_without_catalogs,
@@ -90,6 +90,8 @@ def report(
     mask_file: str | None = MASK_FILE_OPTION,
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace an existing HTML page and its tables/ folder; without it they are kept."),
+    progress: bool | None = progress_option(
+        "Bars of the bootstraps and sections drawn (--catalogs: of its steps)."),
 ) -> None:
     """Write the evaluation as one HTML page with embedded figures (open it in a browser).
 
@@ -125,14 +127,11 @@ def report(
         check_output(outdir / name, [catalogs], option="--output", overwrite=overwrite)
         check_output(outdir / "tables", [catalogs], option="--output (its tables/ folder)", overwrite=overwrite)
         check_tables_page(outdir, name)
-        from starclass.io.progress import LOGGER
-
-        # into a log file the catalogues read and the study's steps, as evaluate --catalogs (37 s without a word);
-        # at a terminal their bars, as evaluate --catalogs draws them
-        with progress_lines(None, LOGGER):
-            path = build_many_report(catalogs, outdir / name, title=title if title != "starclass report" else
-                                     "LEGUS fields", min_inspected=min_inspected, overwrite=overwrite,
-                                     progress=bars_or_lines(None))
+        # into a log file the catalogues read and the study's steps, as evaluate --catalogs (37 s without a word;
+        # command() shows the lines); at a terminal their bars, as evaluate --catalogs draws them
+        path = build_many_report(catalogs, outdir / name, title=title if title != "starclass report" else
+                                 "LEGUS fields", min_inspected=min_inspected, overwrite=overwrite,
+                                 progress=bars_or_lines(progress))
         from astropy.table import Table
 
         # what evaluate --catalogs says: the fields used and left out, the files not read (it said only its path)
@@ -199,17 +198,19 @@ def report(
         from starclass.stamps.images import GALLERY_PURPOSE, gallery_resampler
 
         resample, purpose = gallery_resampler(), GALLERY_PURPOSE
-    from starclass.io.progress import LOGGER
+    from starclass.io.progress import say_step
 
-    # report has no --progress: into a log file (stderr no terminal) it says its long sections, as demo's step
-    with progress_lines(None, LOGGER):
-        path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
-                            cutout_resample=resample, cutout_resample_purpose=purpose,
-                            model_path=model, mosaics=read if read is not None else mosaics or None, filename=name,
-                            radius=radius, n_boot=n_boot, group_column=group_column,
-                            task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),
-                            by_min_rows=by_min_rows, pred_column=pred_column,
-                            reference_column=reference_column, allow_few_matches=allow_few_matches,
-                            model=None if model is None or task is not None else str(model), overwrite=overwrite,
-                            ssp=ssp, mag_limit=mag_limit)
+    # into a log file (stderr no terminal) it says its long sections, as demo's step (command() shows the lines); at a
+    # terminal a line now, then the bars of the bootstraps and the sections: until 2026-12-06 nothing until the end
+    shown = bars_or_lines(progress)
+    say_step("report: reading and pairing the catalogues ...", shown)
+    path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
+                        cutout_resample=resample, cutout_resample_purpose=purpose,
+                        model_path=model, mosaics=read if read is not None else mosaics or None, filename=name,
+                        radius=radius, n_boot=n_boot, group_column=group_column,
+                        task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),
+                        by_min_rows=by_min_rows, pred_column=pred_column,
+                        reference_column=reference_column, allow_few_matches=allow_few_matches,
+                        model=None if model is None or task is not None else str(model), overwrite=overwrite,
+                        ssp=ssp, mag_limit=mag_limit, progress=shown)
     echo(f"report: {path}")

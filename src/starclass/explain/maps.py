@@ -282,6 +282,89 @@ def _hook_pooled_maps(model: nn.Module, pool: nn.Module | None, width: int,
     return [m.register_forward_hook(keep) for m in model.modules() if m is not model]
 
 
+def _cam_of_batch(lin: nn.Linear, a: torch.Tensor | None, logits: torch.Tensor, tgt: torch.Tensor,
+                  size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """CAM of one batch from the maps its head pooled (``a``) and its logits: raw ``[n, h, w]``, upsampled."""
+    _check_outputs(tgt, logits.shape[1])
+    if a is None:
+        raise StarclassError(
+            f"CAM: no feature map of the network has the {lin.in_features} channels its last linear "
+            "layer takes: the head is not global average pooling and one linear layer; use gradcam or "
+            "guided-gradcam")
+    if a.shape[1] != lin.in_features:
+        # MobileNetV3: pooled 576/960 maps -> Linear -> Hardswish -> Dropout -> Linear. The class
+        # score is not linear in the pooled maps, so no weight per map (and no CAM) exists
+        raise StarclassError(
+            f"CAM: the pooled feature maps ({a.shape[1]}) do not feed the last linear layer "
+            f"({lin.in_features} inputs): a hidden layer and its activation lie between them "
+            "(MobileNetV3's Linear + Hardswish), so the class score has no weight per feature map; "
+            "use gradcam or guided-gradcam")
+    with torch.no_grad():
+        w = lin.weight[tgt]  # [n, K]
+        raw = torch.einsum("nk,nkhw->nhw", w, a)
+        # a GAP + linear head means logit = mean(raw) + bias exactly; anything else is not a CAM
+        expect = raw.mean(dim=(1, 2)) + (lin.bias[tgt] if lin.bias is not None else 0)
+        got = logits.gather(1, tgt.view(-1, 1))[:, 0]
+        if not torch.allclose(expect, got, rtol=1e-3, atol=1e-3 * float(got.abs().max()) + 1e-4):
+            raise StarclassError(
+                "CAM: the logits are not the global average of the last feature maps through one linear "
+                "layer (the head has more layers); use gradcam or guided-gradcam")
+        up = F.interpolate(raw[:, None], size=size, mode="bilinear", align_corners=False)[:, 0]
+    return raw.cpu().numpy(), up.cpu().numpy()
+
+
+class CamCapture:
+    """CAM from a forward pass that runs anyway: hooks keep its logits and the maps the head pools.
+
+    explain's Grad-CAM pass (or its pass for the outputs) runs the explained network over each chunk; :func:`cam`
+    then ran it once more for the same maps and logits. Installed around that pass (a context manager), this
+    keeps them, and :meth:`maps` gives what :func:`cam` gives for them. Raises :class:`StarclassError` as
+    :func:`cam` does for a network without a GAP + linear head.
+
+    Examples
+    --------
+    >>> net = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+    ...                     nn.Linear(4, 3)).eval()
+    >>> x = torch.randn(2, 1, 8, 8)
+    >>> with CamCapture(net) as capture:
+    ...     _ = net(x)  # the pass that runs anyway
+    >>> maps, raw = capture.maps(x, [0, 2])
+    >>> bool(np.allclose(maps, cam(net, x, [0, 2])))
+    True
+    """
+
+    def __init__(self, model: nn.Module) -> None:
+        self.pool, self.lin = _gap_linear(model)
+        self.store: dict[str, torch.Tensor] = {}
+        self._model = model
+        self._hooks: list = []
+
+    def __enter__(self) -> CamCapture:
+        self.store.clear()
+        self._hooks = _hook_pooled_maps(self._model, self.pool, self.lin.in_features, self.store)
+        self._hooks.append(self._model.register_forward_hook(
+            lambda _m, _inp, out: self.store.__setitem__("logits", out.detach())))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for h in self._hooks:
+            h.remove()
+        self._hooks = []
+
+    def maps(self, inputs: torch.Tensor, target: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """CAM of the pass's ``inputs`` for ``target`` (an output index per stamp): normalised and raw maps.
+
+        Where the pass kept no logits of all of ``inputs`` (it ran in batches, or not at all), the network
+        runs once more, as :func:`cam`.
+        """
+        logits = self.store.get("logits")
+        if logits is None or logits.ndim != 2 or len(logits) != len(inputs):
+            return cam(self._model, inputs, target, return_raw=True)
+        tgt = torch.as_tensor(np.asarray(target), dtype=torch.long)
+        raw, up = _cam_of_batch(self.lin, self.store.get("a"), logits.float(), tgt, tuple(inputs.shape[-2:]))
+        return normalise_maps(up), raw
+
+
 def cam(model: nn.Module, inputs: np.ndarray | torch.Tensor, target: int | ArrayLike | None = None, *,
         batch_size: int = 64,
         return_raw: bool = False) -> np.ndarray:
@@ -335,33 +418,9 @@ def cam(model: nn.Module, inputs: np.ndarray | torch.Tensor, target: int | Array
                 tgt = logits.argmax(dim=1) if target is None else (
                     torch.full((len(x),), int(target), dtype=torch.long) if np.isscalar(target)
                     else torch.as_tensor(np.asarray(target)[s:s + batch_size], dtype=torch.long))
-                _check_outputs(tgt, logits.shape[1])
-                a = store.pop("a", None)
-                if a is None:
-                    raise StarclassError(
-                        f"CAM: no feature map of the network has the {lin.in_features} channels its last linear "
-                        "layer takes: the head is not global average pooling and one linear layer; use gradcam or "
-                        "guided-gradcam")
-                if a.shape[1] != lin.in_features:
-                    # MobileNetV3: pooled 576/960 maps -> Linear -> Hardswish -> Dropout -> Linear. The class
-                    # score is not linear in the pooled maps, so no weight per map (and no CAM) exists
-                    raise StarclassError(
-                        f"CAM: the pooled feature maps ({a.shape[1]}) do not feed the last linear layer "
-                        f"({lin.in_features} inputs): a hidden layer and its activation lie between them "
-                        "(MobileNetV3's Linear + Hardswish), so the class score has no weight per feature map; "
-                        "use gradcam or guided-gradcam")
-                w = lin.weight[tgt]  # [n, K]
-                raw = torch.einsum("nk,nkhw->nhw", w, a)
-                # a GAP + linear head means logit = mean(raw) + bias exactly; anything else is not a CAM
-                expect = raw.mean(dim=(1, 2)) + (lin.bias[tgt] if lin.bias is not None else 0)
-                got = logits.gather(1, tgt.view(-1, 1))[:, 0]
-                if not torch.allclose(expect, got, rtol=1e-3, atol=1e-3 * float(got.abs().max()) + 1e-4):
-                    raise StarclassError(
-                        "CAM: the logits are not the global average of the last feature maps through one linear "
-                        "layer (the head has more layers); use gradcam or guided-gradcam")
-                raws.append(raw.cpu().numpy())
-                ups.append(F.interpolate(raw[:, None], size=x.shape[-2:], mode="bilinear",
-                                         align_corners=False)[:, 0].cpu().numpy())
+                raw, up = _cam_of_batch(lin, store.pop("a", None), logits, tgt, tuple(x.shape[-2:]))
+                raws.append(raw)
+                ups.append(up)
     finally:
         for h in hooks:
             h.remove()

@@ -32,6 +32,7 @@ predicted class is the true one; without labels, the predicted classes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import warnings
@@ -47,8 +48,8 @@ from astropy.table import Table
 from starclass.errors import StarclassError, counted
 from starclass.explain.maps import (
     MIN_MAP_SIZE,
+    CamCapture,
     LayerChoice,
-    cam,
     choose_layer,
     guided_backprop,
     mask_no_data,
@@ -366,31 +367,42 @@ def _explain_chunks(net, x: np.ndarray, classes, methods, pick_layer, bar, targe
         prob_parts.append(ens)
         return np.array([where[int(c)] for c in ens.class_pred], dtype=np.int64)
 
+    capture = None
+    if "cam" in methods:
+        try:
+            # CAM's logits and pooled maps kept from the pass below (Grad-CAM's, or the one for the outputs): cam()
+            # ran the explained network once more over each chunk for them until 2026-12-06
+            capture = CamCapture(net)
+        except StarclassError as exc:  # no GAP + linear head: said once, as a note
+            cam_error = str(exc)
     for s in range(0, len(x), _CHUNK):
         xc = x[s:s + _CHUNK]
         xt = torch.from_numpy(xc)
         if pick_layer is not None and chosen is None:
             chosen = pick_layer(xt)
-        if chosen is not None:
-            # without targets, the pass's own outputs give the class (and the probabilities), before its backward
-            mine = targets[s:s + _CHUNK] if targets is not None else _Picked(pick, xc)
-            parts.setdefault("gradcam", []).append(gradcam(net, xt, mine, layer=chosen.module, backend="hooks"))
-            idx = mine if targets is not None else mine.idx
-        elif targets is not None:
-            idx = targets[s:s + _CHUNK]
-        else:
-            idx = pick(_logits(net, xt), xc)  # no Grad-CAM: a pass for the outputs alone
-        if "guided-backprop" in methods or "guided-gradcam" in methods:
-            parts.setdefault("guided-backprop", []).append(guided_backprop(net, xt, idx))
-        if "cam" in methods and cam_error is None:
+        with capture if capture is not None and cam_error is None else contextlib.nullcontext():
+            if chosen is not None:
+                # without targets, the pass's own outputs give the class (and the probabilities), before its
+                # backward
+                mine = targets[s:s + _CHUNK] if targets is not None else _Picked(pick, xc)
+                parts.setdefault("gradcam", []).append(gradcam(net, xt, mine, layer=chosen.module, backend="hooks"))
+                idx = mine if targets is not None else mine.idx
+            elif targets is not None:
+                idx = targets[s:s + _CHUNK]  # no pass here: CamCapture.maps runs the network for CAM
+            else:
+                idx = pick(_logits(net, xt), xc)  # no Grad-CAM: a pass for the outputs alone
+        if capture is not None and cam_error is None:
             try:
-                m, raw = cam(net, xt, idx, return_raw=True)
-            except StarclassError as exc:  # no GAP + linear head: said once, as a note; no partial CAM
+                m, raw = capture.maps(xt, idx)
+            except StarclassError as exc:  # not a GAP + linear head after all: said once, as a note; no partial CAM
                 cam_error = str(exc)
                 parts.pop("cam", None)
             else:
                 parts.setdefault("cam", []).append(m)
                 cam_size = (int(raw.shape[-2]), int(raw.shape[-1]))
+            capture.store.clear()
+        if "guided-backprop" in methods or "guided-gradcam" in methods:
+            parts.setdefault("guided-backprop", []).append(guided_backprop(net, xt, idx))
         bar.update(len(xc))
     for message in {str(w.message): w for w in caught}.values():
         warnings.warn_explicit(message.message, message.category, message.filename, message.lineno)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import sys
 import threading
 import time
@@ -41,6 +42,10 @@ LINE_AT_MOST_EVERY_S = 300.0
 #: ... and while the count does not move, a "still working" line each this many seconds without a line
 STILL_WORKING_S = 300.0
 
+#: The size of a bar (columns, rows) on a terminal that says it has none (0 x 0: ``script`` run without a terminal
+#: around it, some CI runners' pseudo-terminals): tqdm took 0 - 1 columns and rows there and drew nothing at all
+FALLBACK_SIZE = (80, 20)
+
 T = TypeVar("T")
 
 
@@ -58,6 +63,77 @@ def on_terminal(stream: TextIO | None = None) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):  # no isatty, or a closed stream: not a terminal
         return False
+
+
+def bar_options_sized(options: dict[str, Any], stream: TextIO | None = None) -> dict[str, Any]:
+    """``options`` of a tqdm bar on ``stream``, given a fixed size where its terminal says it is 0 wide or high.
+
+    tqdm asks the terminal its size and takes one column and row less; a terminal of 0 x 0 (a bare
+    ``script``, some CI runners) gave -1 rows, and tqdm then drew no bar at all, only blank lines. There the bar is
+    drawn :data:`FALLBACK_SIZE` (80 columns) wide, and not resized as it goes (``dynamic_ncols`` would ask again).
+    A stream that is no terminal, or one whose size is known, keeps ``options`` as given, as does a bar given its
+    own ``ncols`` and ``nrows``.
+
+    Parameters
+    ----------
+    options : dict
+        The bar's tqdm options (``ncols``, ``nrows``, ``dynamic_ncols``, ``file`` ...).
+    stream : file-like, optional
+        Where the bar goes: ``options["file"]``, else stderr (tqdm's).
+
+    Returns
+    -------
+    dict
+        ``options``, with ``ncols``, ``nrows`` and ``dynamic_ncols=False`` where the terminal has no size.
+
+    Examples
+    --------
+    >>> import io
+    >>> bar_options_sized({"unit": "tile"}, io.StringIO())  # no terminal: as given
+    {'unit': 'tile'}
+    """
+    if options.get("ncols") is not None and options.get("nrows") is not None:
+        return options
+    stream = options.get("file") or (sys.stderr if stream is None else stream)
+    try:
+        columns, rows = os.get_terminal_size(stream.fileno())
+    except (AttributeError, ValueError, OSError):  # no file descriptor, or not a terminal: tqdm's own choice
+        return options
+    if columns > 1 and rows > 1:
+        return options
+    sized = dict(options, dynamic_ncols=False)
+    for key, size in zip(("ncols", "nrows"), FALLBACK_SIZE):
+        if sized.get(key) is None:
+            sized[key] = size
+    return sized
+
+
+def say_step(text: str, show: bool | None, stream: TextIO | None = None) -> None:
+    """One short line on stderr for a long step that has no count to draw a bar of, where bars are drawn.
+
+    Only with ``show`` True (a person at a terminal): a log file gets the steps' timed lines
+    (:class:`Progress`'s) instead, and ``False`` (``--no-progress``) nothing.
+
+    Parameters
+    ----------
+    text : str
+        What the step is doing, e.g. ``"evaluate: reading and pairing the catalogues ..."``.
+    show : bool or None
+        True: say it; None or False: say nothing.
+    stream : file-like, optional
+        Where to say it (default: stderr, where the bars go).
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> say_step("evaluate: reading ...", True, out); say_step("not said", None, out)
+    >>> out.getvalue()
+    'evaluate: reading ...\\n'
+    """
+    if show:
+        stream = sys.stderr if stream is None else stream
+        print(text, file=stream, flush=True)
 
 
 def duration(seconds: float) -> str:
@@ -137,7 +213,7 @@ class Progress:
         if show:
             from tqdm.auto import tqdm
 
-            self._bar = tqdm(total=total, desc=desc, **bar_options)
+            self._bar = tqdm(total=total, desc=desc, **bar_options_sized(bar_options))
         self._start = self._said_at = self._moved_at = clock()
         self._said_n: int | None = None
         self._still_said = False

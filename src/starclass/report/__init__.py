@@ -8,6 +8,10 @@ mosaics=None, task=None) -> Path`` is the entry point (used by ``starclass repor
 
 import importlib
 
+#: What :func:`starclass.report.build.run_evaluation` writes in its folder: a folder holding only these may be
+#: replaced (here, not in the heavy report.build: ``starclass evaluate`` checks its output with it first)
+EVALUATION_ENTRIES = ("tables", "figures", "summary.json")
+
 #: The names of :mod:`starclass.report.build` this package gives, loaded on first use
 _FROM_BUILD = ("build_report", "evaluate_sections", "layout", "run_evaluation")
 

@@ -43,7 +43,7 @@ from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_folder
 from starclass.io.mosaic import read_mosaics
-from starclass.io.progress import LOGGER, Progress, duration
+from starclass.io.progress import LOGGER, Progress, duration, say_step
 from starclass.report import figures as F
 from starclass.report.sections import Section, render_html, slug, write_sections
 from starclass.schema import (
@@ -1123,7 +1123,8 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
         None (default): each science check says a line as it ends, and a section that took
         :data:`LONG_PART_S` or more too, on :data:`starclass.io.progress.LOGGER` (shown in the command
         line's log; quiet in Python unless a handler takes INFO), with "still working" lines while one
-        check goes on; False: none (True: as None, the report draws no bar).
+        check goes on; False: none; True: a bar of the sections drawn (a science check counts as one), the
+        lines left to a log.
     said_as
         The command those lines are of, their first word: ``"report"`` (:func:`build_report`) or
         ``"evaluate"`` (:func:`run_evaluation`), so that a log says which one is working.
@@ -1142,11 +1143,32 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
         check_distance_mpc(distance_mpc)  # the bound of --distance, before any reading
     parts = _Parts(quiet=progress is False, title=said_as)
     sections = [_catalogue_section(ev)]
+    science_checks = bool(science and ev.task.phangs_like)
+    # at a terminal a bar of the sections, each drawing its figures (9.6 s of a small field's evaluate without a
+    # word until 2026-12-06); the log keeps its lines of the long ones below, and gets no bar
+    total = (sum(1 + (c.scores is not None) + (c.trust is not None) + bool(c.by) + (c.agreement is not None)
+                 for c in ev.comparisons)
+             + (ev.agreement_table is not None or ev.agreement_table_note is not None) + bool(ev.humans)
+             + (len(SCIENCE_CHECKS) if science_checks else 0) + (cutouts is not None) + (gradcam_inputs is not None))
+    bar = Progress(total, desc=f"{said_as}: drawing the sections", noun="section", show=bool(progress))
 
     def add(section: Section) -> None:
         sections.append(section)
+        bar.update(1)
         parts.done(f"section '{section.title}'")
 
+    with bar:
+        _add_sections(ev, add, sections, parts, bar, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc,
+                      science_checks=science_checks, science=science, gradcam_inputs=gradcam_inputs,
+                      cutouts=cutouts, ssp=ssp, mag_limit=mag_limit, progress=progress, said_as=said_as)
+    return sections
+
+
+def _add_sections(ev: Evaluation, add: Callable[[Section], None], sections: list[Section], parts: _Parts,
+                  bar: Progress, *, radius: float, n_boot: int, distance_mpc: float | None, science_checks: bool,
+                  science: bool, gradcam_inputs: Any, cutouts: Any, ssp: str | Path | None, mag_limit: float | None,
+                  progress: bool | None, said_as: str) -> None:
+    """The sections of :func:`layout` after the first, each given to ``add`` as it is drawn."""
     for c in ev.comparisons:
         add(_metrics_section(c, ev.task, n_boot))
         if c.scores is not None:
@@ -1160,7 +1182,7 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     for extra in (_table1_section(ev, radius), _human_section(ev)):
         if extra is not None:
             add(extra)
-    if science and ev.task.phangs_like:
+    if science_checks:
         # one line a check, by name (the page's three took 17-37 s together, said in one line); the Progress
         # adds only its "still working" lines, while one check goes on
         checks = Progress(len(SCIENCE_CHECKS), desc=f"{said_as}: science checks", noun="check",
@@ -1168,6 +1190,7 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
 
         def checked(title: str) -> None:
             checks.update(1)
+            bar.update(1)
             parts.done(f"science check {checks.n} of {checks.total}, '{title}'", always=True)
 
         with checks:
@@ -1184,7 +1207,6 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     g = _gradcam_section(gradcam_inputs, ev.task.classes, dict(zip(ev.task.classes, ev.task.class_names)))
     if g is not None:
         add(g)
-    return sections
 
 
 def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | None = None, *, radius: float = 2.0,
@@ -1248,8 +1270,8 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
         Faint limit of the mass-completeness curve, as :func:`layout`.
     progress
         None (default): timed lines of each comparison's bootstrap (:func:`evaluate_catalogs`) and of
-        the science checks (:func:`layout`), shown in the command line's log; False: none (True: bars of the
-        bootstraps).
+        the science checks (:func:`layout`), shown in the command line's log; False: none; True: bars of the
+        bootstraps and of the sections, and a line before Grad-CAM's model is loaded.
 
     Returns
     -------
@@ -1269,13 +1291,16 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
                            allow_few_matches=allow_few_matches, reference_column=reference_column,
                            group_column=group_column, progress=progress)
     if callable(gradcam_inputs):
+        # the model, torch (13-19 s to import, measured) and the stamps: no count to draw a bar of
+        say_step("report: loading the model and its stamps for Grad-CAM ...", progress)
         gradcam_inputs = gradcam_inputs()
     return layout(ev, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc, science=science,
                   gradcam_inputs=gradcam_inputs, cutouts=cutouts, ssp=ssp, mag_limit=mag_limit, progress=progress)
 
 
-#: What :func:`run_evaluation` writes in its folder: a folder holding only these may be replaced.
-EVALUATION_ENTRIES = ("tables", "figures", "summary.json")
+# What run_evaluation writes in its folder, defined in the package's __init__: the command line checks its output
+# with it before importing this module (4 s: matplotlib, scikit-learn), after its first line at a terminal
+from starclass.report import EVALUATION_ENTRIES  # noqa: E402
 
 
 def _paired_count(c: Comparison) -> str:

@@ -91,6 +91,24 @@ def colours_of(labels: Sequence[int | str]) -> list[str]:
     return [one(k) for k in labels]
 
 
+def png_bbox(fig: Figure) -> str | None:
+    """The ``bbox_inches`` to save ``fig`` with: None for a constrained-layout figure, else ``"tight"``.
+
+    A tight box is found by drawing the figure once more before it is drawn into the PNG; constrained layout has
+    already fitted every label inside the figure, so there the box only trimmed a few pixels of margin, and
+    cost 20-25% of the many-field mass-age figure's 2-3 s (measured, 16 LEGUS fields).
+
+    Examples
+    --------
+    >>> png_bbox(plt.figure(layout="constrained")), png_bbox(plt.figure())
+    (None, 'tight')
+    >>> plt.close("all")
+    """
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    return None if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine) else "tight"
+
+
 def to_png_base64(fig: Figure, dpi: int = 85) -> str:
     """Render a figure as base64 PNG and close it.
 
@@ -102,7 +120,7 @@ def to_png_base64(fig: Figure, dpi: int = 85) -> str:
     (b'PNG', False)
     """
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=png_bbox(fig))
     plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
@@ -129,7 +147,7 @@ def save_png(fig: Figure, path: str | os.PathLike, dpi: int = 110, *, overwrite:
         plt.close(fig)
         raise OutputExistsError(exists_refusal(target), target)
     with atomic_path(target, suffix=".png") as tmp:
-        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight")
+        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches=png_bbox(fig))
     plt.close(fig)
 
 

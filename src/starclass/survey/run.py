@@ -2078,6 +2078,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     """:func:`run_survey`, holding the output folder's lock in ``locks`` once the cluster is there."""
     from tqdm.auto import tqdm
 
+    from starclass.io.progress import bar_options_sized
+
     t0 = time.perf_counter()
     outdir = Path(outdir)
     threads = int(threads_per_worker or 1)
@@ -2201,7 +2203,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         key_of = {f.key: j.key for f, j in zip(futures, todo)}
         bar = tqdm(total=len(prepared.jobs), initial=skipped + len(psf_errors), unit="tile", desc="survey",
                    disable=not progress,
-                   dynamic_ncols=True)
+                   **bar_options_sized({"dynamic_ncols": True}))  # a 0 x 0 terminal drew no bar
         bar.set_postfix(candidates=n_cand, failed=len(failed))
         # a log file's lines where there is no bar (the command line shows them, cli._app.progress_lines):
         # the start, then at most one each LOG_EVERY_S seconds, and the end
