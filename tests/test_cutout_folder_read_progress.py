@@ -80,3 +80,22 @@ def test_train_and_classify_stamps_into_a_log_say_the_images_read(folder, tmp_pa
                                    "cpu", "-o", str(tmp_path / "c.ecsv")])
     assert res.exit_code == 0, res.output
     assert _said(res.stderr) == [("0", "16"), ("16", "16")], res.stderr
+
+
+def test_report_stamps_into_a_log_says_the_images_read(tmp_path, monkeypatch, single_thread):
+    # report --stamps read its folder without the command's progress until 2026-12-06: silent however large
+    import starclass.io.cutout_folders as cf
+    from test_cutout_mixed_sizes import _folder
+    from test_mixed_sizes_info_report import _prediction
+
+    src = _folder(tmp_path / "f", sizes=(24,), n_each=6)
+    pred = _prediction(tmp_path, src)
+    args = ["report", str(pred), "--stamps", str(src), "--bootstrap", "0"]
+    monkeypatch.setattr(cf, "PROGRESS_FROM", 4)
+    res = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "rep" / "report.html")])
+    assert res.exit_code == 0, res.output
+    assert _said(res.stderr) == [("0", "6"), ("6", "6")], res.stderr
+    assert not _said(res.stdout), res.stdout
+    quiet = CliRunner().invoke(app, [*args, "--no-progress", "-o", str(tmp_path / "rep2" / "report.html")])
+    assert quiet.exit_code == 0, quiet.output
+    assert not _said(quiet.stderr), quiet.stderr

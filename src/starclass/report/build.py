@@ -1654,8 +1654,9 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
                              "classified from, not both")
     cutouts = None
     if stamps is not None:
+        # the command's bar or lines, as classify --stamps reads the folder: 2000+ cutouts took seconds unsaid
         cutouts = read_cutout_folder(stamps, require_group=False, require_labels=False, resample=cutout_resample,
-                                     resample_purpose=cutout_resample_purpose)
+                                     resample_purpose=cutout_resample_purpose, progress=kwargs.get("progress", False))
         kwargs["cutouts"] = cutouts
     if model_path is not None and cutouts is not None:
         from starclass.learn.checkpoint import read_manifest
