@@ -480,6 +480,9 @@ def test_evaluate_names_a_column_that_may_hold_the_objects_where_the_models_is_m
     assert "95% intervals resample the 24 rows one by one" in said, said
     assert "its column 'id' repeats values (12 in 24 rows): if it names each row's object, give --group-column id" \
         in said, said
+    # the rows may not be objects: called rows beside "resample the 24 rows" (said "24 objects paired" before)
+    assert "24 rows paired row by row" in said and "objects paired" not in said, said
+    assert "(24 rows)" in said and "(24 objects)" not in said, said
     named = runner.invoke(app, ["evaluate", str(tmp_path / "theirs.csv"), "--label-column", "label",
                                 "--group-column", "id", "-o", str(tmp_path / "ev2"), "--no-science"])
     assert named.exit_code == 0 and "one by one" not in named.output, named.output

@@ -1174,6 +1174,9 @@ class Comparison:
     interval_note: str | None = None
     #: the number of objects among the scored rows where ``group_column`` names them (else None: a row each)
     n_objects: int | None = None
+    #: True where no group column was given but a column like ``id`` repeats (:func:`_say_ungrouped`): the rows
+    #: may not be objects, so they are called rows ("138 objects paired" beside "resample the 138 rows")
+    rows_not_objects: bool = False
     #: why no figure has a bootstrap interval (:func:`no_intervals_note`), or None: printed by ``evaluate``
     #: and among ``notes`` (the report's), the one sentence in both
     no_intervals: str | None = None
@@ -1247,7 +1250,8 @@ class Comparison:
                        + f"balanced accuracy {r.balanced_accuracy:.3f}{bci} ("
                        # rows of fewer objects said so: "(80 objects)" beside "resample the 40 objects" read as a slip
                        + (f"{counted(r.n, 'row')} of {counted(self.n_objects, 'object')})"
-                          if self.n_objects is not None and self.n_objects < r.n else f"{counted(r.n, 'object')})"))
+                          if self.n_objects is not None and self.n_objects < r.n
+                          else f"{counted(r.n, 'row' if self.rows_not_objects else 'object')})"))
         if self.reference_note:
             out.append(f"  note: {self.reference_note}")
         if self.interval_note and "accuracy_lo" in self.summary.colnames:
@@ -2311,6 +2315,7 @@ def _say_ungrouped(c: Comparison, group_column: str | None, implied: list[str], 
                     f"(the objects' column the model reads), and its column {name!r} repeats values ({distinct} in "
                     f"{len(cells)} rows): if it names each row's object, give --group-column {name}")
             c.interval_note = note
+            c.rows_not_objects = True
             c.notes.insert(0, note)
             return
 

@@ -1312,11 +1312,14 @@ def _paired_count(c: Comparison) -> str:
     if c.n_objects is not None and c.n_objects < c.n_both:
         return (f"{counted(c.n_paired, 'row')} paired {c.paired_by}, {c.n_both} classified in both "
                 f"({counted(c.n_objects, 'object')})")
-    return f"{counted(c.n_paired, 'object')} paired {c.paired_by}, {c.n_both} classified in both"
+    return f"{counted(c.n_paired, _rows_noun(c))} paired {c.paired_by}, {c.n_both} classified in both"
 
 
 def _rows_noun(c: Comparison) -> str:
-    """What a scored row of ``c`` is called: "row" where rows repeat objects (several cutouts of one), else "object"."""
+    """What a scored row of ``c`` is called: "row" where rows repeat objects (several cutouts of one) or may
+    (``rows_not_objects``: a column like ``id`` repeats, no group column given), else "object"."""
+    if c.rows_not_objects:
+        return "row"
     return "row" if c.n_objects is not None and c.n_objects < c.n_both else "object"
 
 
