@@ -115,17 +115,20 @@ def test_given_positions_in_a_tile_off_one_band_are_measured_in_the_others_as_on
     # the model needs both bands: the row without one is unclassified, said once by the tile, not by classify
     assert table.column("class_pred").to_numpy(zero_copy_only=False)[corner].tolist() == [0]
     assert np.isfinite(_col(table, "prob_1")[~corner]).all()
+    # the band off the footprint: its whole aperture masked, as the warning says (masked_frac_<band> 1)
+    assert _col(table, f"masked_frac_{off}")[corner].tolist() == [1.0]
     notes = [s for s in said if "no usable pixel" in s]
     if off == "i":
         assert notes == ["field 'A', tile r000_c000: no usable pixel in band i (all NaN or masked): its 1 given "
-                         "position (ids 12) is measured in band g only (mag_i, magerr_i NaN) and left unclassified "
+                         "position (ids 12) is measured in band g only (mag_i, magerr_i NaN; masked_frac_i 1) and left "
+                         "unclassified "
                          "(class_pred 0, NaN probabilities): the model needs band i"], said
     else:  # the V band: no CI there, its aperture all on NaN
         assert _col(table, "masked_frac")[corner].tolist() == [1.0] and np.isnan(_col(table, "ci")[corner]).all()
         assert notes == ["field 'A', tile r000_c000: no usable pixel in band g (all NaN or masked): its 1 given "
-                         "position (ids 12) is measured in band i only (mag_g, magerr_g NaN; ci, mci_*, bkg, fwhm "
-                         "NaN too, measured in g, the V band; masked_frac 1) and left unclassified (class_pred 0, "
-                         "NaN probabilities): the model needs band g"], said
+                         "position (ids 12) is measured in band i only (mag_g, magerr_g NaN; masked_frac_g 1; ci, "
+                         "mci_*, bkg, fwhm NaN too, measured in g, the V band; masked_frac 1) and left unclassified "
+                         "(class_pred 0, NaN probabilities): the model needs band g"], said
     assert [s for s in said if "no usable stamp" in s] == [], said
 
 

@@ -89,8 +89,8 @@ def test_a_resumed_survey_says_again_the_warnings_of_the_tiles_it_reuses(root, c
     # the warning once, under the line that says whence it comes; before: not at all
     assert [s for s in lines if WARNING in s] == [
         "warning: field 'A', tile r000_c000: no usable pixel in band i (all NaN or masked): its 1 given position "
-        "(ids 11) is measured in band g only (mag_i, magerr_i NaN) and left unclassified (class_pred 0, NaN "
-        "probabilities): the model needs band i"], said
+        "(ids 11) is measured in band g only (mag_i, magerr_i NaN; masked_frac_i 1) and left unclassified "
+        "(class_pred 0, NaN probabilities): the model needs band i"], said
     # field X has no tile to run: its PSF task does not run, and its warning comes from its tiles' files
     assert [s for s in lines if "x_g.fits (band g)" in s and "to measure its PSF" in s] == psf, said
     n_x = len(list((root / "out" / "tiles" / "X").glob("*.parquet")))

@@ -29,7 +29,7 @@ from astropy.table import Table
 from starclass.errors import StarclassError, counted
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import Mosaics, PixelFlags
-from starclass.schema import FIELD, ID, TILE, X, Y, mag_col, magerr_col, prob_col
+from starclass.schema import FIELD, ID, TILE, X, Y, mag_col, magerr_col, masked_frac_col, prob_col
 from starclass.survey.tiles import MosaicWindow, Tile, in_core
 
 if TYPE_CHECKING:
@@ -701,7 +701,9 @@ def _warn_no_usable_pixel(job: TileJob, window: MosaicWindow, bands: list[str], 
         warnings.warn(f"{head}: {rows} {verb} kept unmeasured (NaN photometry, masked_frac 1) and unclassified "
                       "(class_pred 0, NaN probabilities)", stacklevel=2)
         return
-    lost = ", ".join(f"{mag_col(b)}, {magerr_col(b)}" for b in bands) + " NaN"
+    # the per-band share of the aperture off the footprint is all of it: said so, as masked_frac is for V
+    lost = (", ".join(f"{mag_col(b)}, {magerr_col(b)}" for b in bands) + " NaN; "
+            + ", ".join(masked_frac_col(b) for b in bands) + " 1")
     if window.v_band in bands:
         # the morphology is the V band's: without it there is no CI, and the V aperture is all on NaN
         lost += f"; ci, mci_*, bkg, fwhm NaN too, measured in {window.v_band}, the V band; masked_frac 1"
