@@ -162,7 +162,8 @@ def test_evaluate_and_report_name_histogram_binning():
                         meta={"calibration_method": "histogram", "temperature": None})
     assert study.to_dict()["calibration_method"] == "histogram"
     section = _trust_section(SimpleNamespace(trust=study, pred_name="classified", ref_name="truth",
-                                             heading=lambda: "classified vs truth", n_objects=None, n_both=40))
+                                             heading=lambda: "classified vs truth", n_objects=None, n_both=40,
+                                             rows_not_objects=False))
     table = next(i.content for i in section.items if i.kind == "table" and i.name.startswith("calibration"))
     assert "calibrated with histogram binning" in str(table["probabilities"][1])
 
