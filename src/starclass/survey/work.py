@@ -393,7 +393,7 @@ def tile_notes(path: str | os.PathLike) -> list[str]:
     try:
         raw = (pq.read_schema(path).metadata or {}).get(NOTES_KEY)
         notes = json.loads(raw) if raw else []
-    except Exception:  # a file an older starclass wrote, or damaged: it has nothing to say again
+    except (OSError, ValueError):  # missing or damaged (ArrowInvalid and bad JSON are ValueErrors): nothing to say
         return []
     return [str(n) for n in notes] if isinstance(notes, list) else []
 
