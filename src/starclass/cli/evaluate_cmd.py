@@ -118,6 +118,8 @@ def evaluate(
             echo(f"note: {res['machine_only']}")
         if res.get("ladder_note"):
             echo(f"note: {res['ladder_note']}")
+        if res.get("v_camera_note"):
+            echo(f"note: {res['v_camera_note']}")
         for task, accs in res["pooled"].items():
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "

@@ -86,6 +86,10 @@ def catalog_summary(table: Table, name: str = "") -> str:
         sure = "" if meta.get("layout_certain", True) else " (UNCERTAIN)"
         lines.append(f"LEGUS layout: {meta['legus_layout']}{sure}: {meta.get('layout_note', '')}")
         lines.append(f"bands from: {meta.get('bands_source', '?')}")
+        if meta.get("v_camera"):
+            # the SSP model's V offset (mass limits, completeness curves): an acs-wfc3 field's camera went unsaid
+            lines.append(f"V camera (the SSP model's AB - Vega offset): {str(meta['v_camera']).upper()}, "
+                         f"{meta.get('v_camera_source', '?')}")
         # the expert's 5 is its mark for "not inspected" (the README of the LEGUS data), not a bad value:
         # NGC 4449 printed "class values not 0-4 (set to 0): 1371", as of a damaged column
         marked = int(meta.get("class_not_inspected", 0) or 0)

@@ -47,7 +47,7 @@ import numpy as np
 from astropy.table import Table
 from numpy.typing import ArrayLike
 
-from starclass.bands import ACS_WFC, WFC3_UVIS
+from starclass.bands import ACS_WFC, BANDS, CAMERA_AB_MINUS_VEGA, WFC3_UVIS, ab_minus_vega, band_camera
 from starclass.errors import ColumnMapError, StarclassError
 from starclass.schema import (
     CI,
@@ -97,14 +97,19 @@ SED_NO_FIT = 200
 LEGUS_MIN_COLS = 34
 LEGUS_MAX_COLS = 60
 
-#: Filters of fields whose B and V are stated by a source we have (the V band is F555W or
-#: F606W, the B band F435W (ACS) or F438W (WFC3); the .tab files do not say which).
-KNOWN_FILTERS: dict[str, tuple[str, str, str]] = {
-    # field: (B, V, source)
-    "ngc628-c": ("f435w", "f555w", "the LEGUS readme of the file"),
-    "ngc1566": ("f438w", "f555w", "LEGUS readme text (WFC3 only)"),
-    "ngc4449": ("f435w", "f555w", "LEGUS HLSP image names (acs f435w, f555w)"),
-    "ngc5474": ("f438w", "f606w", "LEGUS HLSP image names (uvis f438w, acs f606w)"),
+#: Filters and cameras of the fields whose B and V a source we have states (the V band is F555W or
+#: F606W, the B band F435W (ACS) or F438W (WFC3); the .tab files do not say which), the one place
+#: starclass keeps them: field -> (B, V, camera of B and of V, source). The cameras put the SSP model
+#: on those filters' Vega system (``meta['cameras']``: mass limits, completeness curves, tracks); an
+#: ``acs-wfc3`` field not listed has its V camera *assumed* (:func:`v_camera`). In LEGUS a V of F606W
+#: and a B of F435W are ACS/WFC's, a B of F438W is WFC3/UVIS's (Perez et al. 2021, section 2: "B
+#: (either WFC3-F438W or ACS-F435W filter), V (either WFC3-F555W, ACS-F555W or ACS-F606W filter)").
+KNOWN_FILTERS: dict[str, tuple[str, str, str, str, str]] = {
+    # field: (B, V, B camera, V camera, source)
+    "ngc628-c": ("f435w", "f555w", ACS_WFC, ACS_WFC, "the LEGUS readme of the file (ACS/F435W, ACS/F555W)"),
+    "ngc1566": ("f438w", "f555w", WFC3_UVIS, WFC3_UVIS, "LEGUS readme text (WFC3 only)"),
+    "ngc4449": ("f435w", "f555w", ACS_WFC, ACS_WFC, "LEGUS HLSP image names (acs f435w, f555w)"),
+    "ngc5474": ("f438w", "f606w", WFC3_UVIS, ACS_WFC, "LEGUS HLSP image names (uvis f438w, acs f606w)"),
 }
 
 #: The 35 public LEGUS fields: field -> (RA, Dec of the centre in degrees, cameras of the file name).
@@ -643,6 +648,117 @@ def readme_cameras(path: Path) -> dict[str, str] | None:
     return cams
 
 
+def stated_cameras(field: str | None, bands: Sequence[str]) -> tuple[dict[str, str], str] | None:
+    """The cameras :data:`KNOWN_FILTERS` states for a field's B and V, where ``bands`` holds those filters.
+
+    Parameters
+    ----------
+    field : str or None
+        The LEGUS field (``ngc4449``), from the file name or its sources' positions.
+    bands : sequence of str
+        The five filters the catalogue is read with (a filter the table does not name for the
+        field, given by the user, takes none of its cameras).
+
+    Returns
+    -------
+    (dict, str) or None
+        Band -> camera, as a catalogue's ``meta['cameras']``, and the source that states them; None
+        for a field the table does not hold, or whose filters ``bands`` does not have.
+
+    Examples
+    --------
+    >>> stated_cameras("ngc5474", ["f275w", "f336w", "f438w", "f606w", "f814w"])
+    ({'f438w': 'wfc3/uvis', 'f606w': 'acs/wfc'}, 'LEGUS HLSP image names (uvis f438w, acs f606w)')
+    >>> stated_cameras("ugc5340", ["f275w", "f336w", "f435w", "f555w", "f814w"]) is None
+    True
+    """
+    if field not in KNOWN_FILTERS:
+        return None
+    b, v, b_cam, v_cam, src = KNOWN_FILTERS[field]
+    have = [x.lower() for x in bands]
+    cams = {band: cam for band, cam in ((b, b_cam), (v, v_cam)) if band in have}
+    return (cams, src) if cams else None
+
+
+def v_camera(v_band: str, cameras: Mapping[str, str] | None, cameras_source: str | None,
+             wfc3_only: bool) -> tuple[str, str]:
+    """The camera whose AB - Vega offset the SSP model's V takes beside a LEGUS catalogue, and why.
+
+    ACS/WFC's and WFC3/UVIS's F555W differ by 0.024 mag in AB - Vega (-0.006 against -0.030):
+    0.0096 dex in the mass limits and completeness curves. A camera a source states (a readme,
+    :data:`KNOWN_FILTERS`) or the file name (``wfc3`` alone) is that camera; for any other field
+    the filter-only offset (:func:`starclass.bands.ab_minus_vega` without a camera, WFC3/UVIS's for
+    F555W) is used, and the source says that it is *assumed* and by how much the other camera
+    would move the model.
+
+    Parameters
+    ----------
+    v_band : str
+        The catalogue's V filter (``f555w``, ``f606w``).
+    cameras : mapping or None
+        The catalogue's ``meta['cameras']``.
+    cameras_source : str or None
+        What states ``cameras`` (a readme's name, a :data:`KNOWN_FILTERS` source).
+    wfc3_only : bool
+        Whether the file name (or its field's) says WFC3 alone.
+
+    Returns
+    -------
+    (str, str)
+        The camera (``"acs/wfc"``, ``"wfc3/uvis"``) and its source, starting ``"assumed"`` where no
+        source states it.
+
+    Examples
+    --------
+    >>> v_camera("f555w", {"f555w": "acs/wfc"}, "readme x.readme", False)
+    ('acs/wfc', 'stated: readme x.readme')
+    >>> v_camera("f555w", None, None, True)
+    ('wfc3/uvis', 'the file name: WFC3 only')
+    >>> print(v_camera("f555w", None, None, False)[1])  # doctest: +NORMALIZE_WHITESPACE
+    assumed: no source states the camera of V (F555W of ACS/WFC or WFC3/UVIS); WFC3/UVIS's AB - Vega offset
+    -0.030 is used; ACS/WFC's (-0.006) would put the SSP model's V 0.024 mag brighter and the mass limits and
+    completeness curves 0.0096 dex lower
+    """
+    v = v_band.lower()
+    cam = band_camera(cameras, v)
+    if cam is not None:
+        return cam, f"stated: {cameras_source}" if cameras_source else "stated"
+    default = BANDS[v].camera if v in BANDS else ""
+    if wfc3_only:
+        return WFC3_UVIS, "the file name: WFC3 only"
+    used = ab_minus_vega(v) if v in BANDS else None
+    others = [c for c in (ACS_WFC, WFC3_UVIS) if c != default and (c, v) in CAMERA_AB_MINUS_VEGA]
+    if used is None or not default:
+        return default or "unknown", f"assumed: no source states the camera of V ({v.upper()})"
+    words = (f"assumed: no source states the camera of V ({v.upper()} of ACS/WFC or WFC3/UVIS); "
+             f"{default.upper()}'s AB - Vega offset {used:+.3f} is used")
+    if others:
+        alt = CAMERA_AB_MINUS_VEGA[(others[0], v)]
+        d = alt - used  # a larger AB - Vega offset makes the model's Vega magnitude brighter
+        words += (f"; {others[0].upper()}'s ({alt:+.3f}) would put the SSP model's V {abs(d):.3f} mag "
+                  f"{'brighter' if d > 0 else 'fainter'} and the mass limits and completeness curves "
+                  f"{0.4 * abs(d):.4f} dex {'lower' if d > 0 else 'higher'}")
+    return default, words
+
+
+def wfc3_only_name(path: Path, sky_field: str | None = None) -> bool:
+    """Whether a LEGUS file's name (or, for a renamed file, its field's) says WFC3 alone.
+
+    Examples
+    --------
+    >>> wfc3_only_name(Path("hlsp_legus_hst_wfc3_ngc1433_multiband_v1_padagb-mwext-avgapcor.tab"))
+    True
+    >>> wfc3_only_name(Path("ngc628c.tab"), "ngc628-c"), wfc3_only_name(Path("x.tab"), "ngc1433")
+    (False, True)
+    """
+    name = path.name.lower()
+    if "_wfc3_" in name and "_acs" not in name:
+        return True
+    if field_from_name(path.name) is None and "_acs" not in name and sky_field in LEGUS_FIELDS:
+        return LEGUS_FIELDS[sky_field][2] == "wfc3"
+    return False
+
+
 def legus_bands(path: Path, sky_field: str | None = None) -> tuple[list[str], str]:
     """The five filters of a LEGUS file, blue to red, and where they come from.
 
@@ -682,7 +798,7 @@ def legus_bands(path: Path, sky_field: str | None = None) -> tuple[list[str], st
         field, said = sky_field, f"field {sky_field} by the sources' sky positions (the file name does not say it); "
         name = f"_{LEGUS_FIELDS[sky_field][2]}_"
     if field in KNOWN_FILTERS:
-        b, v, src = KNOWN_FILTERS[field]
+        b, v, _, _, src = KNOWN_FILTERS[field]
         return ["f275w", "f336w", b, v, "f814w"], (f"{said}its filters: " if said else "") + src
     if "_acs-wfc3_" in name or "_acs_" in name:
         return (["f275w", "f336w", "f435w", "f555w", "f814w"],
@@ -1046,9 +1162,17 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         "field_from_sky": sky_field,
     })
     cams = readme_cameras(p) if bands_source.startswith("readme") else None
+    cams_source = None
     if cams is not None and set(cams) == set(bands):
         # the cameras the readme states: the SSP model (mass limits, tracks) is put on their Vega system
-        t.meta["cameras"] = cams
+        t.meta["cameras"], cams_source = cams, f"readme {_readme_of(p).name}"
+    elif (known := stated_cameras(named_field or sky_field, bands)) is not None:
+        # NGC 4449's and NGC 5474's ACS/WFC V (KNOWN_FILTERS): their model V took WFC3/UVIS's F555W offset and
+        # the filter-only F606W one, the mass limits 0.0096 and 0.0014 dex high
+        t.meta["cameras"], cams_source = known
+    # which camera the model's V is on, and whether a source says so (info, evaluate --catalogs)
+    t.meta["v_camera"], t.meta["v_camera_source"] = v_camera(bands[3], t.meta.get("cameras"), cams_source,
+                                                             wfc3_only_name(p, sky_field))
     rd = _readme_filters(p)
     if rd is not None and rd[1] is not None:
         t.meta["ci_cut"] = rd[1]

@@ -266,6 +266,9 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
         # the cameras a readme states (NGC 628-C: ACS/WFC's F555W): the mass limits and completeness curves put
         # the SSP model on their Vega system; dropped here, NGC 628-C's were WFC3/UVIS's, 0.01 dex high
         meta["cameras"] = dict(t.meta["cameras"])
+    for key in ("v_camera", "v_camera_source"):
+        if t.meta.get(key):
+            meta[key] = t.meta[key]  # which camera the model's V is on, and whether it is assumed
     t = t[[c for c in keep if c in t.colnames]]
     t.meta = meta
     return t
@@ -570,18 +573,69 @@ def field_summary(fields: Mapping[str, Table]) -> Table:
         cls = class_array(t, CLASS_REF)
         insp = np.isin(cls, (1, 2, 3, 4))
         q = field_quantities(t)
+        cam = str(t.meta.get("v_camera") or "")
+        if str(t.meta.get("v_camera_source", "")).startswith("assumed"):
+            cam += " (assumed)"
         mv = q["abs_mag_v"][insp]
         ci = q["ci"][insp]
         rows.append((name, t.meta["galaxy"], float(t.meta["distance_mpc"]), len(t), int(insp.sum()),
                      int(t.meta.get("machine_only", 0)),
-                     *(int(np.sum(cls == k)) for k in (1, 2, 3, 4)), t.meta["bands"][2], t.meta["bands"][3],
+                     *(int(np.sum(cls == k)) for k in (1, 2, 3, 4)), t.meta["bands"][2], t.meta["bands"][3], cam,
                      float(np.nanmin(ci)) if np.isfinite(ci).any() else np.nan,
                      float(np.nanpercentile(mv, 90)) if np.isfinite(mv).any() else np.nan))
     out = Table(rows=rows, names=("field", "galaxy", "distance_mpc", "n_rows", "n_inspected", "n_machine_only", "n_1",
-                                  "n_2", "n_3", "n_4", "band_b", "band_v", "ci_min", "mv_p90"))
+                                  "n_2", "n_3", "n_4", "band_b", "band_v", "v_camera", "ci_min", "mv_p90"))
     out["ci_min"].format = ".2f"
     out["mv_p90"].format = ".2f"
+    out.meta["v_camera_note"] = assumed_v_camera_note(fields)
     return out
+
+
+def assumed_v_camera_note(fields: Mapping[str, Table]) -> str:
+    """A sentence naming the fields whose V camera no source states (its AB - Vega offset assumed), or ``""``.
+
+    ACS/WFC's and WFC3/UVIS's F555W differ by 0.024 mag in AB - Vega: the mass limits and completeness
+    curves of such a field may be 0.0096 dex off (``starclass.io.legus.v_camera``).
+
+    Examples
+    --------
+    >>> from starclass.io.legus import v_camera
+    >>> cam, src = v_camera("f555w", None, None, False)
+    >>> bands = ["f275w", "f336w", "f435w", "f555w", "f814w"]
+    >>> t = Table(meta={"v_camera": cam, "v_camera_source": src, "bands": bands})
+    >>> print(assumed_v_camera_note({"ugc5340": t, "ugc695": t}))  # doctest: +NORMALIZE_WHITESPACE
+    V camera assumed for 2 fields, which no source states: ugc5340, ugc695; their F555W takes WFC3/UVIS's AB - Vega
+    offset (-0.030) in the SSP model (mass limits, completeness curves); ACS/WFC's (-0.006) would put those 0.0096
+    dex lower
+    """
+    from starclass.bands import ab_minus_vega
+
+    named = {f: (field_v_band(t), str(t.meta.get("v_camera", ""))) for f, t in fields.items()
+             if str(t.meta.get("v_camera_source", "")).startswith("assumed")}
+    if not named:
+        return ""
+    n = len(named)
+    head = f"V camera assumed for {n} field{'s' if n != 1 else ''}, which no source states: "
+    kinds = set(named.values())
+    if len(kinds) > 1:
+        # fields of F555W and F606W: each named with its band and camera
+        return head + ", ".join(f"{f} {v.upper()} {c.upper()}" for f, (v, c) in named.items()) + (
+            "; the filter-only AB - Vega offsets are used in the SSP model (mass limits, completeness curves)")
+    v, cam = kinds.pop()
+    used = ab_minus_vega(v)
+    words = (head + ", ".join(named) + f"; {'its' if n == 1 else 'their'} {v.upper()} takes {cam.upper()}'s "
+             f"AB - Vega offset ({used:+.3f}) in the SSP model (mass limits, completeness curves)")
+    other = "wfc3/uvis" if cam == "acs/wfc" else "acs/wfc"
+    try:
+        alt = ab_minus_vega(v, other)
+    except StarclassError:
+        return words
+    d = alt - used
+    if d:
+        # a larger AB - Vega offset makes the model's Vega V brighter, so the mass at a limit lower
+        words += (f"; {other.upper()}'s ({alt:+.3f}) would put those {0.4 * abs(d):.4f} dex "
+                  f"{'lower' if d > 0 else 'higher'}")
+    return words
 
 
 def class_distributions(fields: Mapping[str, Table]) -> Table:
@@ -729,7 +783,8 @@ def field_mass_completeness(fields: Mapping[str, Table], *, abs_mag_limit: float
     --------
     NGC 628-C of the synthetic folder, at 9.9 Mpc (DM 29.98), whose inspected sources' 90th
     percentile M_V (-6.15) is brighter than the cut: at the model's age nearest 10^8 yr its curve
-    is the mass its slope is fitted above:
+    is the mass its slope is fitted above (on ACS/WFC's F555W, which ``io.legus.KNOWN_FILTERS``
+    states for NGC 628-C; 3.59 on the WFC3/UVIS offset before 2026-12-06):
 
     >>> import tempfile
     >>> from starclass.datasets.catalogs import write_fake_legus_folder
@@ -741,7 +796,7 @@ def field_mass_completeness(fields: Mapping[str, Table], *, abs_mag_limit: float
     >>> str(r["band"]), float(r["mv_limit"]), str(r["limit_from"]), round(float(r["mag_limit"]), 2)
     ('f555w', -6.15, '90th pct of inspected M_V', 23.83)
     >>> round(float(r["log_mass_limit"]), 2), float(field_mass_slopes(fields)["log_mass_min"][2])
-    (3.59, 3.59)
+    (3.58, 3.58)
     """
     model = load_ssp(path)
     la = np.asarray(model["log_age"], float)
@@ -792,7 +847,7 @@ def field_mass_slopes(fields: Mapping[str, Table], *, classes: Sequence[int] = (
     >>> folder = write_fake_legus_folder(Path(tempfile.mkdtemp()) / "legus")  # three synthetic fields
     >>> m = field_mass_slopes(load_fields(folder)[0])
     >>> m["field"].tolist(), m["n"].tolist(), [round(float(b), 1) for b in m["beta"]]
-    (['ngc7793-w', 'ngc1433', 'ngc628-c'], [25, 25, 31], [-2.3, -2.0, -1.8])
+    (['ngc7793-w', 'ngc1433', 'ngc628-c'], [25, 25, 32], [-2.3, -2.0, -1.8])
     """
     rows = []
     for name, t in fields.items():
