@@ -162,3 +162,19 @@ def test_real_fields_say_where_their_v_camera_comes_from():
     assumed = sorted(f for f, (_, how) in got.items() if how == "assumed")
     # every acs-wfc3 field but NGC 628-C, NGC 4449 and NGC 5474: 21 of the 24
     assert len(assumed) == 21 and "ugc5340" in assumed and "ngc4449" not in assumed, assumed
+
+
+def test_info_on_a_folder_names_the_files_whose_v_camera_is_assumed(tmp_path):
+    from starclass.io.overview import summarise_dir
+
+    d = tmp_path / "legus"
+    d.mkdir()
+    for k, (field, cams) in enumerate((("ugc5340", "acs-wfc3"), ("ngc4449", "acs-wfc3"), ("ngc4656", "wfc3"))):
+        _write_tab(d / _name(field, cams), seed=k)
+    _, notes = summarise_dir(d)
+    said = [n for n in notes if n.startswith("V camera assumed")]
+    assert said == ["V camera assumed for 1 LEGUS file, which no source states (ugc5340): the SSP model's V takes "
+                    "the filter-only AB - Vega offset (F555W: WFC3/UVIS's -0.030, where ACS/WFC's -0.006 would put "
+                    "mass limits 0.0096 dex lower); starclass info FILE says so for one file"], notes
+    r = CliRunner().invoke(app, ["info", str(d)])
+    assert r.exit_code == 0 and "note: V camera assumed for 1 LEGUS file" in r.output, r.output

@@ -231,7 +231,7 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
                    and not (p.name.lower().endswith(".tab.gz") and p.with_name(p.name[:-3]).is_file()))
     numbered = {s: v for s, v in (column_map or {}).items() if is_column_number(s)}
     named = {s: v for s, v in (column_map or {}).items() if not is_column_number(s)}
-    rows, notes, certain = [], [], []
+    rows, notes, certain, v_assumed = [], [], [], []
     for p in files:
         t, err, caught = _read_caught(read, p, None)
         legus = t is not None and t.meta.get("format") == "legus"
@@ -271,6 +271,8 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
         rows.append(catalog_row(t, p.name))
         if note := hybrid_note(t):
             notes.append(f"{p.name}: {note}")
+        if legus and str(t.meta.get("v_camera_source", "")).startswith("assumed"):
+            v_assumed.append(str(t.meta.get("field") or p.stem))
     if not rows and allow_none:
         return Table(), notes
     if not rows:
@@ -278,6 +280,12 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     if numbered and certain:
         notes.append(f"--map ({_map_text(numbered)}) applied only to the LEGUS files whose layout is uncertain, not to "
                      f"the {len(certain)} read with a certain layout (starclass info FILE --map ... maps one file)")
+    if v_assumed:
+        # the row's "(assumed)" spoke of the filter names only; the camera, which moves the SSP model's V, went unsaid
+        notes.append(f"V camera assumed for {len(v_assumed)} LEGUS file{'s' if len(v_assumed) != 1 else ''}, which no "
+                     f"source states ({', '.join(sorted(v_assumed))}): the SSP model's V takes the filter-only AB - "
+                     "Vega offset (F555W: WFC3/UVIS's -0.030, where ACS/WFC's -0.006 would put mass limits 0.0096 dex "
+                     "lower); starclass info FILE says so for one file")
     out = Table(rows=rows, names=list(rows[0]))
     out.sort("field")
     return out, notes
