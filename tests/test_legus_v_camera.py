@@ -4,7 +4,7 @@ ACS/WFC's and WFC3/UVIS's F555W differ by 0.024 mag in AB - Vega (-0.006 against
 in the mass limits and completeness curves the SSP model gives. Before 2026-12-06 only a ``.readme``
 beside the file put its cameras into ``meta['cameras']`` (NGC 628-C); NGC 4449's and NGC 5474's V,
 which ``io.legus.KNOWN_FILTERS`` states to be ACS/WFC's (F555W and F606W), took the filter-only
-offsets (WFC3/UVIS's F555W, 0.0096 dex high; F606W 0.0014 dex), and for the other ``acs-wfc3`` fields
+offsets (WFC3/UVIS's F555W, mass limits 0.0096 dex high; F606W 0.0016 dex low), and for the other ``acs-wfc3`` fields
 nothing said which camera was assumed. Now ``KNOWN_FILTERS`` holds the cameras of B and V with the
 filters, the reader keeps them, and ``meta['v_camera']`` / ``meta['v_camera_source']`` say which
 camera the model's V is on and whether a source says so; ``info`` prints it, ``evaluate --catalogs``
@@ -64,6 +64,17 @@ def test_a_known_fields_v_camera_puts_the_model_on_its_vega_system(tmp_path):
     # NGC 5474: WFC3/UVIS F438W, ACS/WFC F606W
     t = read_catalog(_write_tab(tmp_path / _name("ngc5474")), fmt="legus")
     assert t.meta["cameras"] == {"f438w": "wfc3/uvis", "f606w": "acs/wfc"}
+    # its completeness curve on ACS/WFC's F606W (0.086): 0.0016 dex above the filter-only 0.09's
+    d = tmp_path / "one"
+    d.mkdir()
+    _write_tab(d / _name("ngc5474"))
+    f = many.read_legus_field(d / _name("ngc5474"))
+    c = many.field_mass_completeness({"ngc5474": f})
+    m_lim = many.field_mv_limit(f) + 5 * np.log10(6.8e6 / 10)
+    acs = np.log10(mass_completeness(c["log_age"], m_lim, 6.8, band="f606w", cameras={"f606w": "acs/wfc"}).value)
+    plain = np.log10(mass_completeness(c["log_age"], m_lim, 6.8, band="f606w").value)
+    np.testing.assert_allclose(c["log_mass_limit"], acs, atol=1e-9)
+    assert np.allclose(acs - plain, 0.4 * 0.004)
 
 
 def test_the_mass_limits_of_a_known_acs_field_use_acs_offsets(tmp_path):

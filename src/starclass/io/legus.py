@@ -1168,7 +1168,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         t.meta["cameras"], cams_source = cams, f"readme {_readme_of(p).name}"
     elif (known := stated_cameras(named_field or sky_field, bands)) is not None:
         # NGC 4449's and NGC 5474's ACS/WFC V (KNOWN_FILTERS): their model V took WFC3/UVIS's F555W offset and
-        # the filter-only F606W one, the mass limits 0.0096 and 0.0014 dex high
+        # the filter-only F606W one, the mass limits 0.0096 dex high and 0.0016 dex low
         t.meta["cameras"], cams_source = known
     # which camera the model's V is on, and whether a source says so (info, evaluate --catalogs)
     t.meta["v_camera"], t.meta["v_camera_source"] = v_camera(bands[3], t.meta.get("cameras"), cams_source,
