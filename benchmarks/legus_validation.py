@@ -52,7 +52,7 @@ def main() -> None:
     from starclass.science import colour
     from starclass.science import validation as V
     from starclass.science.agefunc import age_distribution
-    from starclass.science.massfunc import fit_powerlaw_binned, mass_completeness, mass_limit
+    from starclass.science.massfunc import catalog_mass_kind, fit_powerlaw_binned, mass_completeness, mass_limit
     from starclass.science.ssp import ssp_track
 
     out = Path(args.out)
@@ -100,8 +100,10 @@ def main() -> None:
     with np.errstate(divide="ignore", invalid="ignore"):
         la, lm = np.log10(age), np.log10(mass)
     fits = []
+    # the limits in the convention of LEGUS's masses (stellar, io.legus) and on its V camera, as section 3's table
+    kind, cams = catalog_mass_kind(t)[0], t.meta.get("cameras")
     for a0, a1 in ((6.0, 7.0), (7.0, 8.0), (8.0, 8.6)):
-        lo = 10 ** round(mass_limit(a1, -7.8), 2)
+        lo = 10 ** round(mass_limit(a1, -7.8, cameras=cams, mass_kind=kind), 2)
         fits.append((f"log τ {a0}-{a1}", fit_powerlaw_binned(mass[(la >= a0) & (la < a1)], lo=lo)))
     F.save_png(F.fig_powerlaw_bins(fits, "log M [Msun]", "log dN/dM", "LEGUS NGC 1566 class 1+2 mass functions"),
                out / "mass_functions.png", overwrite=True)
@@ -115,8 +117,8 @@ def main() -> None:
     # the report takes it without --mag-limit) has at each age of the SSP table, at the galaxy's distance
     m90 = float(np.nanpercentile(v, 90))
     grid = np.linspace(6.0, 10.1, 83)
-    curve = np.log10(mass_completeness(grid, m90, V.DISTANCE_MPC).value)
-    print(f"\nmass-completeness curve at V = {m90:.2f} (90th percentile), {V.DISTANCE_MPC} Mpc: "
+    curve = np.log10(mass_completeness(grid, m90, V.DISTANCE_MPC, cameras=cams, mass_kind=kind).value)
+    print(f"\nmass-completeness curve ({kind} mass) at V = {m90:.2f} (90th percentile), {V.DISTANCE_MPC} Mpc: "
           f"log M = {np.interp(7.0, grid, curve):.2f} at 10 Myr, {np.interp(8.0, grid, curve):.2f} at 100 Myr")
     F.save_png(F.fig_mass_age([("LEGUS class 1+2", mass, age)], "mass vs age",
                               curves=[(grid, curve, f"f555w = {m90:.2f} (90th pct)", "")]),

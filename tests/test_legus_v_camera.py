@@ -71,8 +71,10 @@ def test_a_known_fields_v_camera_puts_the_model_on_its_vega_system(tmp_path):
     f = many.read_legus_field(d / _name("ngc5474"))
     c = many.field_mass_completeness({"ngc5474": f})
     m_lim = many.field_mv_limit(f) + 5 * np.log10(6.8e6 / 10)
-    acs = np.log10(mass_completeness(c["log_age"], m_lim, 6.8, band="f606w", cameras={"f606w": "acs/wfc"}).value)
-    plain = np.log10(mass_completeness(c["log_age"], m_lim, 6.8, band="f606w").value)
+    # in stellar mass, as LEGUS's masses are (test_mass_kind.py)
+    acs = np.log10(mass_completeness(c["log_age"], m_lim, 6.8, band="f606w", cameras={"f606w": "acs/wfc"},
+                                     mass_kind="stellar").value)
+    plain = np.log10(mass_completeness(c["log_age"], m_lim, 6.8, band="f606w", mass_kind="stellar").value)
     np.testing.assert_allclose(c["log_mass_limit"], acs, atol=1e-9)
     assert np.allclose(acs - plain, 0.4 * 0.004)
 
@@ -86,12 +88,14 @@ def test_the_mass_limits_of_a_known_acs_field_use_acs_offsets(tmp_path):
     c = many.field_mass_completeness({"ngc4449": t})
     lim = many.field_mv_limit(t)
     dm = 5 * np.log10(4.31e6 / 10)
-    acs = np.log10(mass_completeness(c["log_age"], lim + dm, 4.31, cameras={"f555w": "acs/wfc"}).value)
-    uvis = np.log10(mass_completeness(c["log_age"], lim + dm, 4.31).value)
+    acs = np.log10(mass_completeness(c["log_age"], lim + dm, 4.31, cameras={"f555w": "acs/wfc"},
+                                     mass_kind="stellar").value)
+    uvis = np.log10(mass_completeness(c["log_age"], lim + dm, 4.31, mass_kind="stellar").value)
     np.testing.assert_allclose(c["log_mass_limit"], acs, atol=1e-9)
     assert np.allclose(uvis - acs, 0.4 * 0.024)  # what the filter-only (WFC3/UVIS) offset gave before
     s = many.field_mass_slopes({"ngc4449": t})
-    assert float(s["log_mass_min"][0]) == round(mass_limit(8.0, lim, cameras={"f555w": "acs/wfc"}), 2)
+    assert float(s["log_mass_min"][0]) == round(mass_limit(8.0, lim, cameras={"f555w": "acs/wfc"},
+                                                           mass_kind="stellar"), 2)
 
 
 def test_a_field_no_source_states_says_its_v_camera_is_assumed(tmp_path):

@@ -68,12 +68,16 @@ def two_fields(tmp_path):
 
 
 def _by_hand(dist_mpc: float, mv_limit: float, log_age: float) -> tuple[float, float]:
-    """(log M_lim, log age) at the SSP table's row nearest ``log_age``: M_ssp_mass 10^(-0.4 (m_lim - DM - M_ssp))."""
+    """(log M_lim, log age) at the SSP table's row nearest ``log_age``: M_ssp_mass 10^(-0.4 (m_lim - DM - M_ssp)).
+
+    M_ssp_mass is the table's Mstars, the stars left at the age of its 10^6 Msun formed: LEGUS's masses are
+    stellar (Mconverted, the mass formed, until 2026-12-06: 0.046 dex high at 10 Myr, test_mass_kind.py).
+    """
     ssp = load_ssp()
     k = int(np.argmin(np.abs(np.asarray(ssp["log_age"], float) - log_age)))
     dm = 5 * np.log10(dist_mpc * 1e6 / 10)
     m_lim = mv_limit + dm  # the field's apparent V limit
-    return float(np.log10(ssp["mconverted"][k]) - 0.4 * (m_lim - dm - ssp["mag_f555w"][k])), float(ssp["log_age"][k])
+    return float(np.log10(ssp["mstars"][k]) - 0.4 * (m_lim - dm - ssp["mag_f555w"][k])), float(ssp["log_age"][k])
 
 
 def test_each_field_gets_its_curve_at_its_distance_checked_by_hand(two_fields):
@@ -86,8 +90,9 @@ def test_each_field_gets_its_curve_at_its_distance_checked_by_hand(two_fields):
     assert float(c["mv_limit"][0]) == -6.0
     assert float(c["mag_limit"][0]) == pytest.approx(-6.0 + 27.6828, abs=1e-3)
     hand, la = _by_hand(3.44, -6.0, 7.0)
-    # the packaged model: M_V(10 Myr) = -14.013 for 10^6 Msun, so log M = 6 + 0.4 (-14.013 + 6) = 2.795
-    assert hand == pytest.approx(2.7948, abs=1e-4)
+    # the packaged model: M_V(10 Myr) = -14.013 for 10^6 Msun formed, 0.899 10^6 in stars at 10 Myr (10^7.0004 yr),
+    # so log M = log 0.899e6 + 0.4 (-14.013 + 6) = 2.749 (2.795 in mass formed)
+    assert hand == pytest.approx(2.7486, abs=1e-4)
     got = c[np.isclose(c["log_age"], la)]
     assert len(got) == 1 and float(got["log_mass_limit"][0]) == pytest.approx(hand, abs=1e-6)
     # NGC 1433: all sources brighter than M_V = -7.5, so its limit is their 90th percentile
@@ -149,6 +154,8 @@ def test_evaluate_and_report_catalogs_write_the_figure_and_the_curves(two_fields
     assert res.exit_code == 0, res.output
     html = page.read_text()
     assert "mass-completeness curve at its distance" in html
+    # which mass the curve is in, beside it: LEGUS's are stellar
+    assert "in stellar mass at the age (Yggdrasil" in html and "as the catalogues" in html
     assert (page.parent / "tables" / "mass_completeness.ecsv").is_file()
 
 
@@ -167,8 +174,8 @@ def test_an_f606w_fields_slope_is_fitted_above_its_own_v_band_limit(tmp_path):
     got = float(slopes["log_mass_min"][0])
     assert float(slopes["mv_limit"][0]) == -6.0
     # by hand: the mass visible at M_V = -6 at 10^8 yr in F606W, stored to 0.01 dex
-    assert got == round(mass_limit(8.0, -6.0, band="f606w"), 2)
-    assert abs(got - mass_limit(8.0, -6.0, band="f555w")) > 0.03  # the old code's F555W limit
+    assert got == round(mass_limit(8.0, -6.0, band="f606w", mass_kind="stellar"), 2)
+    assert abs(got - mass_limit(8.0, -6.0, band="f555w", mass_kind="stellar")) > 0.03  # the old code's F555W limit
     # the same band as the field's completeness curve: at 10^8 yr the curve is the slope's limit
     comp = many.field_mass_completeness(fields)
     assert set(comp["band"]) == {"f606w"}

@@ -109,7 +109,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -278,6 +278,16 @@ FOLD = "fold"
 R_GAL = "r_gal"
 AGE = "age"
 MASS = "mass"
+#: the meta key of a catalogue's mass convention: what its ``mass`` column measures (one of MASS_KINDS). A mass
+#: limit or completeness curve drawn over the masses is taken in the same convention
+#: (:func:`starclass.science.massfunc.mass_limit`'s ``mass_kind``): LEGUS's SED fits give the mass in stars at the
+#: fitted age (io.legus sets "stellar"), the simulator draws the mass formed ("formed"); the two differ by the SSP
+#: table's Mstars / Mconverted (0.046 dex at 10 Myr, 0.084 at 100 Myr, 0.099 at 400 Myr)
+MASS_KIND = "mass_kind"
+#: ``"stellar"``: the stars' present-day mass (Yggdrasil's Mstars); ``"formed"``: the mass turned into stars
+#: (Mconverted, what the SSP magnitudes are normalised to)
+MassKind = Literal["stellar", "formed"]
+MASS_KINDS: tuple[str, ...] = ("stellar", "formed")
 EBV = "ebv"
 RADIUS_PC = "radius_pc"
 ENTROPY = "entropy"

@@ -15,7 +15,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.bands import HST_BANDS
-from starclass.schema import CLASS_PRED, CLASS_REF, ID, X, Y, mag_col, magerr_col, prob_col
+from starclass.schema import CLASS_PRED, CLASS_REF, ID, MASS_KIND, X, Y, mag_col, magerr_col, prob_col
 from starclass.science.ssp import load_ssp
 
 
@@ -52,6 +52,8 @@ def fake_catalogs(n: int = 600, *, accuracy: float = 0.7, seed: int = 0, distanc
         m = np.interp(log_age, ssp["log_age"], ssp[mag_col(b)]) - 2.5 * np.log10(mass / 1e6) + dm
         truth[mag_col(b)] = m + rng.normal(0, 0.05, n)
         truth[magerr_col(b)] = np.full(n, 0.05)
+    # the magnitudes scale the table's 10^6 Msun formed: the masses are the mass formed
+    truth.meta[MASS_KIND] = "formed"
     truth["crowding"] = rng.poisson(2.0, n)
     truth["bkg"] = rng.lognormal(0, 0.5, n)
 
@@ -93,7 +95,9 @@ def write_fake_legus_folder(folder: str | os.PathLike, *, n: int = 200, seed: in
     so :func:`starclass.science.many.load_fields`, ``starclass report --catalogs`` and
     :func:`starclass.io.catalog.read_catalog` read it as they read the real ones. The objects are
     :func:`fake_catalogs`' truth at the field's distance (magnitudes along the SSP track, masses
-    drawn from dN/dM ~ M^-2): a known mass-function slope of -2. A tenth of the rows are not
+    drawn from dN/dM ~ M^-2): a known mass-function slope of -2. The mass column is the stars'
+    mass at the age (the mass formed times the SSP table's Mstars / Mconverted), as LEGUS's
+    are. A tenth of the rows are not
     inspected (class 0); clusters (classes 1, 2) have CI near 1.8, the rest near 1.4, so a CI
     rule separates them. No real LEGUS file is needed.
 
@@ -138,6 +142,7 @@ def write_fake_legus_folder(folder: str | os.PathLike, *, n: int = 200, seed: in
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 10:
         raise StarclassError(f"write_fake_legus_folder: n must be a whole number >= 10 (rows per field), not {n!r}")
     out = Path(folder)
+    ssp = load_ssp()
     with atomic_dir(out, overwrite=overwrite, own=("*.tab",)) as tmp:
         for k, part in enumerate(FAKE_LEGUS_FIELDS):
             field = part.split("_", 1)[1]
@@ -146,6 +151,9 @@ def write_fake_legus_folder(folder: str | os.PathLike, *, n: int = 200, seed: in
             cls = np.where(rng.uniform(size=n) < 0.1, 0, np.asarray(truth[CLASS_REF]))
             ci = np.where(np.isin(cls, (1, 2)), 1.8, 1.4) + rng.normal(0, 0.05, n)
             age, mass = np.asarray(truth["age"]), np.asarray(truth["mass"])
+            # LEGUS's SED fits give the stars' mass at the age (io.legus reads them as stellar): the mass formed
+            # times the table's Mstars / Mconverted, as a real file's mass column
+            mass = mass * np.interp(np.log10(age), ssp["log_age"], ssp["mstars"] / ssp["mconverted"])
             columns = [np.asarray(truth[ID]), np.asarray(truth[X]) + 1, np.asarray(truth[Y]) + 1,  # 1-based
                        10.0 + 1e-5 * np.asarray(truth[X]), -30.0 + 1e-5 * np.asarray(truth[Y])]
             for b in HST_BANDS:  # blue to red, as the five LEGUS filters of every field

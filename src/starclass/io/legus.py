@@ -62,6 +62,7 @@ from starclass.schema import (
     CLASSES,
     DEC,
     ID,
+    MASS_KIND,
     RA,
     X,
     Y,
@@ -1160,6 +1161,10 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         "class_not_inspected": not_inspected,
         "column_map_used": mapped, "field": named_field or sky_field or p.stem,
         "field_from_sky": sky_field,
+        # the SED fits' masses are the stars' mass at the fitted age: they match the Yggdrasil table's Mstars within
+        # 0.03 dex from 6 to 200 Myr, not its Mconverted (docs/legus_validation.md); mass limits drawn over them are
+        # taken in the same convention (science.massfunc.catalog_mass_kind)
+        MASS_KIND: "stellar",
     })
     cams = readme_cameras(p) if bands_source.startswith("readme") else None
     cams_source = None

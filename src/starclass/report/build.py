@@ -60,7 +60,14 @@ from starclass.schema import (
 )
 from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
-from starclass.science.massfunc import fit_powerlaw_binned, mass_completeness, mass_functions, mass_limit
+from starclass.science.massfunc import (
+    catalog_mass_kind,
+    fit_powerlaw_binned,
+    mass_completeness,
+    mass_functions,
+    mass_kind_words,
+    mass_limit,
+)
 from starclass.science.ssp import SUBSTITUTES, ssp_label, ssp_track
 
 # --------------------------------------------------------------------------------------------
@@ -461,6 +468,9 @@ def _attach_physical(cats: dict[str, Table], pname: str, radius: float) -> dict[
             col[ia] = np.asarray(d[c], float)[ib]
             t2[c] = col
         t2.meta["physical_from"] = donors[0]
+        # the donor's masses, so the donor's convention: a limit drawn over them takes it
+        if "mass_kind" in d.meta:
+            t2.meta["mass_kind"] = d.meta["mass_kind"]
         out[n] = t2
     return out
 
@@ -707,14 +717,17 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         src = t.meta.get("physical_from")
         if src:
             ms.note(f"{n}: ages and masses taken from the matched objects of {src}.")
-        mins = [round(mass_limit(hi, -7.8, path=ssp, cameras=t.meta.get("cameras")), 2) for hi in (7.0, 8.0, 8.6)]
+        # in the convention of the catalogue's masses (LEGUS: stellar, 0.05-0.10 dex below the mass formed)
+        kind, stated = catalog_mass_kind(t)
+        mins = [round(mass_limit(hi, -7.8, path=ssp, cameras=t.meta.get("cameras"), mass_kind=kind), 2)
+                for hi in (7.0, 8.0, 8.6)]
         mf = mass_functions(mass, age, log_mass_min=mins)
         ms.table(f"mass_functions_{n}", mf, f"{n}, class 1+2: dN/dM ∝ M^β; least squares on equal-number bins (_ls) "
                                             "and maximum likelihood (_ml); "
                                             "lower mass = visible at M_V = −7.8 at the oldest age"
                                             # the --ssp table's mass limits, not the packaged one's
                                             + (f" of the SSP table {Path(ssp).name}" if ssp is not None else "")
-                                            + ".")
+                                            + f" ({mass_kind_words(kind, stated)}).")
         fits = []
         for (a0, a1), lm in zip(((6.0, 7.0), (7.0, 8.0), (8.0, 8.6)), mins):
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -786,24 +799,28 @@ def _completeness_curve(ms: Section, name: str, t: Table, distance_mpc: float | 
     model = load_ssp(ssp)
     la = np.asarray(model["log_age"], float)
     la = la[(la >= 6.0) & (la <= 10.2)]  # the diagram's ages: the model's own rows, no interpolation
+    kind, stated = catalog_mass_kind(t)
     try:
-        # the model on the Vega system of the camera that took the catalogue's V, as m_lim is (vega_mag)
-        m = mass_completeness(la, m_lim, distance_mpc, band=band, path=ssp, cameras=t.meta.get("cameras"))
+        # the model on the Vega system of the camera that took the catalogue's V, as m_lim is (vega_mag); the mass in
+        # the convention of the catalogue's masses drawn under the line (LEGUS: stellar)
+        m = mass_completeness(la, m_lim, distance_mpc, band=band, path=ssp, cameras=t.meta.get("cameras"),
+                              mass_kind=kind)
     except StarclassError as exc:
         ms.note(f"{name}: no mass-completeness curve on the mass-age diagram: {exc}")
         return None
     dm = colour.distance_modulus(distance_mpc)
     ms.table(f"mass_completeness_{name}", Table({"log_age": la, "mass_limit": m, "log_mass_limit": np.log10(m.value)}),
              f"{name}: mass of a cluster at {band} = {m_lim:.2f} mag ({how}; Vega) at each age of the SSP table "
-             f"{ssp_label(model.meta)}, distance modulus {dm:.2f} ({distance_mpc:g} Mpc), no extinction: "
-             "M_lim = M_ssp_mass · 10^(−0.4 (m_lim − DM − M_ssp(age))).")
+             f"{ssp_label(model.meta)}, distance modulus {dm:.2f} ({distance_mpc:g} Mpc), no extinction, "
+             f"{mass_kind_words(kind, stated)}: M_lim = M_ssp_mass · 10^(−0.4 (m_lim − DM − M_ssp(age))).")
     # what the figure's line was drawn from, for callers and tests (the figure itself is a PNG)
     ms.meta.setdefault("completeness", {})[name] = {"band": band, "mag_limit": m_lim, "limit_from": how,
-                                                    "log_age": la, "mass": m}
+                                                    "log_age": la, "mass": m,
+                                                    "mass_kind": kind if stated else f"{kind} (assumed)"}
     legend = f"{band} = {m_lim:.2f} ({'--mag-limit' if faint_limit is not None else '90th pct'})"
     caption = (f"{name}: the line is the mass of a cluster at {band} = {m_lim:.2f} mag ({how}) at {distance_mpc:g} "
-               "Mpc for its age (SSP, no extinction): clusters below it are fainter than the limit, so the "
-               "catalogue is incomplete there.")
+               f"Mpc for its age (SSP, no extinction; {mass_kind_words(kind, stated)}): clusters below it are "
+               "fainter than the limit, so the catalogue is incomplete there.")
     return la, np.log10(m.value), legend, caption
 
 

@@ -228,6 +228,37 @@ def mass_age_figure(tables: dict[str, Table], *, ncols: int = 5) -> Figure:
                         curves=curves, ncols=ncols)
 
 
+def curve_mass_kind_text(comp: Table) -> str:
+    """Which mass the fields' completeness curves (and slope limits) are in, for the text beside them.
+
+    Parameters
+    ----------
+    comp : astropy.table.Table
+        :func:`starclass.science.many.field_mass_completeness`'s table (its ``mass_kind`` column).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> curve_mass_kind_text(Table({"field": ["a", "b"], "mass_kind": ["stellar", "stellar"]}))[:50]
+    "in stellar mass at the age (Yggdrasil's Mstars, 0."
+    >>> curve_mass_kind_text(Table({"field": ["a", "b"], "mass_kind": ["stellar", "formed (assumed)"]}))
+    "in each field's mass convention (a: stellar, b: formed (assumed))"
+    """
+    if "mass_kind" not in comp.colnames or not len(comp):
+        return "in mass formed"
+    per = dict(zip((str(f) for f in comp["field"]), (str(k) for k in comp["mass_kind"])))
+    kinds = set(per.values())
+    if kinds == {"stellar"}:
+        return ("in stellar mass at the age (Yggdrasil's Mstars, 0.05-0.10 dex below the mass formed at 10-400 Myr), "
+                "as the catalogues' masses")
+    if kinds == {"formed"}:
+        return "in mass formed (Yggdrasil's Mconverted), as the catalogues' masses"
+    return "in each field's mass convention (" + ", ".join(f"{f}: {k}" for f, k in per.items()) + ")"
+
+
 def machine_only_text(fields: Table) -> str:
     """A sentence naming the fields whose classes from a machine alone were left out, or ``""``.
 
@@ -311,15 +342,18 @@ def _many_sections(tables: dict[str, Table], bar: Progress) -> list[Section]:
            "M_V < -6, and the maximum-likelihood class 1+2 mass-function slope of clusters younger than 100 Myr "
            "above the mass visible at the field's limit.")
     b.table("boxes", tables["boxes"], "Counts per field, class group and box.")
-    b.table("mass_slopes", tables["mass_slopes"], "Mass-function slope per field (masked: too few clusters).")
+    kind_text = f"; log_mass_min {curve_mass_kind_text(tables['mass_completeness'])}" \
+        if "mass_completeness" in tables else ""
+    b.table("mass_slopes", tables["mass_slopes"],
+            f"Mass-function slope per field (masked: too few clusters){kind_text}.")
     if "mass_completeness" in tables:
         comp = tables["mass_completeness"]
         b.figure("mass_age_fields", mass_age_figure(tables),
                  "Class 1+2 mass against age (the catalogues' SED fits), one panel per field. The line is the "
                  "field's mass-completeness curve at its distance: the mass of a cluster at the field's V limit "
                  "(M_V = -6, the LEGUS inspection cut, or the 90th percentile of its inspected M_V where that is "
-                 "brighter, as for the slopes above) at each age of the SSP model, no extinction; below it the "
-                 "field's classes are incomplete.")
+                 "brighter, as for the slopes above) at each age of the SSP model, no extinction, "
+                 f"{curve_mass_kind_text(comp)}; below it the field's classes are incomplete.")
         bar.update()
         b.table("mass_completeness", comp, "Mass-completeness curve per field and age: M_lim = M_ssp_mass · "
                 "10^(−0.4 (m_lim − DM − M_ssp(age))), m_lim = M_V limit + DM in the field's V band.")

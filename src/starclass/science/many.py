@@ -50,6 +50,7 @@ from starclass.schema import (
     DEC,
     ID,
     MASS,
+    MASS_KIND,
     RA,
     X,
     Y,
@@ -60,7 +61,7 @@ from starclass.schema import (
     magerr_col,
 )
 from starclass.science.colour import box_counts
-from starclass.science.massfunc import fit_powerlaw_ml, mass_completeness, mass_limit
+from starclass.science.massfunc import catalog_mass_kind, fit_powerlaw_ml, mass_completeness, mass_limit
 from starclass.science.ssp import distance_modulus, load_ssp
 
 #: Fields with fewer human-classified sources (classes 1-4) are left out of the many-field
@@ -269,6 +270,9 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
     for key in ("v_camera", "v_camera_source"):
         if t.meta.get(key):
             meta[key] = t.meta[key]  # which camera the model's V is on, and whether it is assumed
+    if t.meta.get(MASS_KIND):
+        # LEGUS's masses are stellar (io.legus): the slopes' limits and the curves are taken in that convention
+        meta[MASS_KIND] = t.meta[MASS_KIND]
     t = t[[c for c in keep if c in t.colnames]]
     t.meta = meta
     return t
@@ -776,15 +780,18 @@ def field_mass_completeness(fields: Mapping[str, Table], *, abs_mag_limit: float
     -------
     astropy.table.Table
         One row per field and age: ``field, distance_mpc, band, mv_limit, limit_from, mag_limit,
-        log_age, log_mass_limit``. A field whose curve cannot be computed (its V band not in the
-        SSP table) has no rows; ``meta["notes"]`` says why.
+        log_age, log_mass_limit, mass_kind`` (the convention of the field's masses the curve is in,
+        :func:`starclass.science.massfunc.catalog_mass_kind`: ``stellar`` for LEGUS's, ``formed
+        (assumed)`` where the catalogue does not say). A field whose curve cannot be computed (its V
+        band not in the SSP table) has no rows; ``meta["notes"]`` says why.
 
     Examples
     --------
     NGC 628-C of the synthetic folder, at 9.9 Mpc (DM 29.98), whose inspected sources' 90th
-    percentile M_V (-6.15) is brighter than the cut: at the model's age nearest 10^8 yr its curve
-    is the mass its slope is fitted above (on ACS/WFC's F555W, which ``io.legus.KNOWN_FILTERS``
-    states for NGC 628-C; 3.59 on the WFC3/UVIS offset before 2026-12-06):
+    percentile M_V (-6.15) is brighter than the cut: at the model's age nearest 10^8 yr (10^8.001) its curve
+    is, within 0.01 dex, the mass its slope is fitted above (on ACS/WFC's F555W, which ``io.legus.KNOWN_FILTERS``
+    states for NGC 628-C; 3.59 on the WFC3/UVIS offset before 2026-12-06), in stellar mass as the
+    LEGUS masses are (3.58 in mass formed until 2026-12-06, 0.084 dex high):
 
     >>> import tempfile
     >>> from starclass.datasets.catalogs import write_fake_legus_folder
@@ -795,8 +802,8 @@ def field_mass_completeness(fields: Mapping[str, Table], *, abs_mag_limit: float
     >>> r = c628[np.argmin(np.abs(c628["log_age"] - 8.0))]
     >>> str(r["band"]), float(r["mv_limit"]), str(r["limit_from"]), round(float(r["mag_limit"]), 2)
     ('f555w', -6.15, '90th pct of inspected M_V', 23.83)
-    >>> round(float(r["log_mass_limit"]), 2), float(field_mass_slopes(fields)["log_mass_min"][2])
-    (3.58, 3.58)
+    >>> round(float(r["log_mass_limit"]), 2), float(field_mass_slopes(fields)["log_mass_min"][2]), str(r["mass_kind"])
+    (3.5, 3.49, 'stellar')
     """
     model = load_ssp(path)
     la = np.asarray(model["log_age"], float)
@@ -809,18 +816,25 @@ def field_mass_completeness(fields: Mapping[str, Table], *, abs_mag_limit: float
         mv = field_mv_limit(t, abs_mag_limit=abs_mag_limit)
         m_lim = mv + distance_modulus(d)
         try:
-            m = mass_completeness(la, m_lim, d, band=band, path=path, cameras=t.meta.get("cameras"))
+            # in the convention of the field's masses (LEGUS: stellar), as they are drawn under the curve
+            kind, stated = catalog_mass_kind(t)
+            m = mass_completeness(la, m_lim, d, band=band, path=path, cameras=t.meta.get("cameras"), mass_kind=kind)
         except StarclassError as exc:
             notes.append(f"{name}: no mass-completeness curve: {exc}")
             continue
+        if not stated:
+            notes.append(f"{name}: the catalogue does not say whether its masses are stellar or formed: its curve "
+                         "is in mass formed (assumed)")
         n = len(la)
         why = "inspection cut" if mv == abs_mag_limit else "90th pct of inspected M_V"
         parts.append(Table({"field": [name] * n, "distance_mpc": np.full(n, d), "band": [band] * n,
                             "mv_limit": np.full(n, round(mv, 2)), "limit_from": [why] * n,
-                            "mag_limit": np.full(n, m_lim), "log_age": la, "log_mass_limit": np.log10(m.value)}))
+                            "mag_limit": np.full(n, m_lim), "log_age": la, "log_mass_limit": np.log10(m.value),
+                            "mass_kind": [kind if stated else f"{kind} (assumed)"] * n}))
     out = vstack(parts) if parts else Table(
-        names=("field", "distance_mpc", "band", "mv_limit", "limit_from", "mag_limit", "log_age", "log_mass_limit"),
-        dtype=(str, float, str, float, str, float, float, float))
+        names=("field", "distance_mpc", "band", "mv_limit", "limit_from", "mag_limit", "log_age", "log_mass_limit",
+               "mass_kind"),
+        dtype=(str, float, str, float, str, float, float, float, str))
     for c in ("mag_limit", "log_age", "log_mass_limit"):
         out[c].format = ".3f"
     out.meta["notes"] = notes
@@ -833,7 +847,8 @@ def field_mass_slopes(fields: Mapping[str, Table], *, classes: Sequence[int] = (
 
     Clusters younger than 10^``log_age_max`` yr above the mass still visible at the field's
     limit at that age (:func:`starclass.science.massfunc.mass_limit` in the field's own V band,
-    :func:`field_v_band`: the range is complete above it). The limit is M_V = ``abs_mag_limit``
+    :func:`field_v_band`, and in the convention of its masses, ``meta['mass_kind']``: stellar for
+    LEGUS's; the range is complete above it). The limit is M_V = ``abs_mag_limit``
     or, where the field is limited by detection rather than by the inspection cut (NGC 1566),
     the 90th percentile of its inspected M_V, whichever is brighter. A field with fewer than
     ``min_n`` such clusters gets a masked slope and a note.
@@ -847,14 +862,16 @@ def field_mass_slopes(fields: Mapping[str, Table], *, classes: Sequence[int] = (
     >>> folder = write_fake_legus_folder(Path(tempfile.mkdtemp()) / "legus")  # three synthetic fields
     >>> m = field_mass_slopes(load_fields(folder)[0])
     >>> m["field"].tolist(), m["n"].tolist(), [round(float(b), 1) for b in m["beta"]]
-    (['ngc7793-w', 'ngc1433', 'ngc628-c'], [25, 25, 32], [-2.3, -2.0, -1.8])
+    (['ngc7793-w', 'ngc1433', 'ngc628-c'], [27, 29, 32], [-2.3, -2.1, -1.8])
     """
     rows = []
     for name, t in fields.items():
         cls = class_array(t, CLASS_REF)
         limit = field_mv_limit(t, abs_mag_limit=abs_mag_limit)
         # in the field's own V, as its completeness curve: F555W's limit for an F606W field was 0.05 dex high
-        log_m_min = mass_limit(log_age_max, limit, band=field_v_band(t), cameras=t.meta.get("cameras"))
+        # in the convention of the field's masses (LEGUS: stellar); the mass formed put it 0.08 dex high at 10^8 yr
+        log_m_min = mass_limit(log_age_max, limit, band=field_v_band(t), cameras=t.meta.get("cameras"),
+                               mass_kind=catalog_mass_kind(t)[0])
         age = np.asarray(t["age"], dtype=float)
         mass = np.asarray(t["mass"], dtype=float)
         sel = np.isin(cls, classes) & np.isfinite(age) & (age > 0) & (age < 10 ** log_age_max) & np.isfinite(mass)

@@ -148,7 +148,8 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
 
     Returns
     -------
-    Table with ``age`` [yr], ``log_age``, ``mstars`` [Msun] (10^6 Msun formed), ``mconverted``
+    Table with ``age`` [yr], ``log_age``, ``mstars`` [Msun] (the mass left in stars at the age of the
+    mass formed: 0.899 x 10^6 at 10 Myr in the packaged table), ``mconverted``
     [Msun] (the mass formed, which the magnitudes are for; where the table has the column),
     ``mag_ab_<band>`` for every model band (of a Vega table: those with a known offset) and
     ``mag_<band>`` (Vega) for the bands in :data:`starclass.bands.BANDS`, absolute magnitudes

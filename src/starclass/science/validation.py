@@ -30,7 +30,7 @@ from starclass.schema import (
 )
 from starclass.science.agefunc import age_distributions
 from starclass.science.colour import box_counts, quality_ratio
-from starclass.science.massfunc import mass_functions, mass_limit
+from starclass.science.massfunc import catalog_mass_kind, mass_functions, mass_limit
 
 DISTANCE_MPC = 17.7  # PHANGS paper
 ABS_MAG_LIMIT = -7.8  # M_V used for Table 2
@@ -105,14 +105,23 @@ def massfunction_check(table: Table, *, classes: Sequence[int] = (1, 2), class_c
     """beta for class 1+2 in log age 6-7, 7-8, 8-8.6 beside the published LEGUS column.
 
     The lower mass limit of each range is the mass visible at M_V = ``abs_mag_limit`` at the
-    range's oldest age (SSP model, :func:`starclass.science.massfunc.mass_limit`).
+    range's oldest age (SSP model, :func:`starclass.science.massfunc.mass_limit`), in the
+    convention of the catalogue's masses (``meta['mass_kind']``; mass formed where it does not say):
+    ``meta['mass_kind']`` of the result says which.
 
     Examples
     --------
     >>> t = Table({"class_ref": [1, 1, 2], "age": [1e6, 1e7, 1e8], "mass": [1e4, 2e4, 5e4]})
     >>> m = massfunction_check(t)
-    >>> m["beta_published"].tolist(), m["log_mass_min"].tolist()
-    ([-1.73, -2.01, -2.0], [3.51, 4.25, 4.68])
+    >>> m["beta_published"].tolist(), m["log_mass_min"].tolist(), m.meta["mass_kind"]
+    ([-1.73, -2.01, -2.0], [3.51, 4.25, 4.68], 'formed (assumed)')
+
+    A LEGUS catalogue's masses are stellar (``io.legus`` says so): the stars left at 10, 100 and 400 Myr,
+    0.05, 0.08 and 0.10 dex below the mass formed:
+
+    >>> t.meta["mass_kind"] = "stellar"
+    >>> massfunction_check(t)["log_mass_min"].tolist()
+    [3.47, 4.16, 4.58]
     """
     for c in ("age", "mass"):
         if c not in table.colnames:
@@ -121,11 +130,15 @@ def massfunction_check(table: Table, *, classes: Sequence[int] = (1, 2), class_c
     sel = np.isin(cls, classes)
     ranges = tuple(PUBLISHED_BETA)
     # on the Vega system of the catalogue's cameras where it names them (ACS/WFC's F555W: 0.024 mag)
-    mins = [round(mass_limit(hi, abs_mag_limit, cameras=table.meta.get("cameras")), 2) for _, hi in ranges]
+    # in the convention of the catalogue's masses: LEGUS's are stellar, 0.05-0.10 dex below the mass formed
+    kind, stated = catalog_mass_kind(table)
+    mins = [round(mass_limit(hi, abs_mag_limit, cameras=table.meta.get("cameras"), mass_kind=kind), 2)
+            for _, hi in ranges]
     t = mass_functions(np.asarray(table["mass"], float)[sel], np.asarray(table["age"], float)[sel],
                        age_ranges=ranges, log_mass_min=mins)
     t["beta_published"] = [PUBLISHED_BETA[r][0] for r in ranges]
     t["beta_published_err"] = [PUBLISHED_BETA[r][1] for r in ranges]
+    t.meta["mass_kind"] = kind if stated else f"{kind} (assumed)"
     return t
 
 

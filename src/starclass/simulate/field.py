@@ -27,7 +27,20 @@ from starclass.errors import OutputExistsError, StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import write_mosaic
 from starclass.io.progress import Progress
-from starclass.schema import CLASS_REF, DEC, ID, R_GAL, RA, X_LIGHT, Y_LIGHT, X, Y, mag_true_col, subclass_label
+from starclass.schema import (
+    CLASS_REF,
+    DEC,
+    ID,
+    MASS_KIND,
+    R_GAL,
+    RA,
+    X_LIGHT,
+    Y_LIGHT,
+    X,
+    Y,
+    mag_true_col,
+    subclass_label,
+)
 from starclass.simulate.config import SimConfig
 from starclass.simulate.galaxy import GalaxyMaps, build_galaxy
 from starclass.simulate.humans import simulate_humans
@@ -232,6 +245,9 @@ def _truth_table(config: SimConfig, cols: dict, wcs: WCS, centre: tuple[float, f
         f"seed={config.seed} distance_mpc={config.distance_mpc} pixel_scale={config.pixel_scale}",
         "class_ref = true class (1-4); subclass 4.1-4.12 for class 4 only",
     ]
+    # the masses drawn are the mass formed: cluster_mags scales the SSP table's magnitudes of its Mconverted
+    # (10^6 Msun formed) by them, so a mass limit drawn over them is in mass formed (massfunc.catalog_mass_kind)
+    t.meta[MASS_KIND] = "formed"
     return t
 
 
