@@ -66,6 +66,7 @@ fold                str               cross-validation fold that held the candid
 r_gal               float64  kpc      projected galactocentric radius
 age                 float64  yr       age of the cluster (truth or SED fit)
 mass                float64  solMass  stellar mass of the cluster (truth or SED fit)
+mass_kind           str               which mass a mass or mass limit is: stellar (left at the age) or formed
 ebv                 float64  mag      colour excess E(B-V)
 age_<bound>         float64  yr       lower / upper bound or error of age (LEGUS, PHANGS)
 mass_<bound>        float64  solMass  lower / upper bound or error of mass (LEGUS, PHANGS)
@@ -486,6 +487,7 @@ def _build_columns() -> dict[str, Column]:
         Column(R_GAL, "float64", u.kpc, "projected galactocentric radius"),
         Column(AGE, "float64", u.yr, "age of the cluster (truth or SED fit)"),
         Column(MASS, "float64", u.Msun, "stellar mass of the cluster (truth or SED fit)"),
+        Column(MASS_KIND, "str", None, "which mass a mass or mass limit is: stellar (left at the age) or formed"),
         Column(EBV, "float64", u.mag, "colour excess E(B-V)"),
         Column("age_<bound>", "float64", u.yr, "lower / upper bound or error of age (LEGUS, PHANGS)"),
         Column("mass_<bound>", "float64", u.Msun, "lower / upper bound or error of mass (LEGUS, PHANGS)"),
