@@ -145,3 +145,24 @@ def test_one_histogram_bin_takes_the_singular():
     y = (rng.random(200) < p[:, 1]).astype(int)
     cal = ModelCalibration.fit(p, y, [1, 2], method="histogram", n_bins=1)
     assert "(1 equal-mass bin per class, 200 rows per bin;" in cal.describe(), cal.describe()
+
+
+def test_the_purity_threshold_lies_in_its_printed_interval(tmp_path):
+    """evaluate on the PAndAS test clusters alone printed "threshold for 80% purity of class 1 (cluster)
+    ...: 0.057 [0.058, 0.207]": the threshold (the lowest score, 0.0578) is written rounded down, so
+    that classify --threshold selects the same, and its interval was rounded to the nearest."""
+    import re
+
+    rng = np.random.default_rng(7)
+    n = 64
+    p1 = np.r_[0.0578, rng.uniform(0.13, 0.99, n - 1)]
+    t = Table({"id": np.arange(n), "x": np.arange(n) * 10.0, "y": np.zeros(n), "class_ref": np.ones(n, int),
+               "class_pred": np.where(p1 >= 0.5, 1, 2), "prob_1": p1, "prob_2": 1 - p1})
+    write_catalog(t, tmp_path / "clusters.ecsv")
+    r = runner.invoke(app, ["evaluate", str(tmp_path / "clusters.ecsv"), "-r", "self", "--task", "m31-real",
+                            "-o", str(tmp_path / "ev")])
+    assert r.exit_code == 0, r.output
+    m = re.search(r"threshold for 80% purity of class 1 \(cluster\)[^:]*: ([0-9.]+) \[([0-9.]+), ([0-9.]+)\]", r.output)
+    assert m, r.output
+    shown, lo, hi = (float(v) for v in m.groups())
+    assert shown == 0.057 and lo <= shown <= hi, m.group(0)
