@@ -166,3 +166,20 @@ def test_the_purity_threshold_lies_in_its_printed_interval(tmp_path):
     assert m, r.output
     shown, lo, hi = (float(v) for v in m.groups())
     assert shown == 0.057 and lo <= shown <= hi, m.group(0)
+
+
+def test_a_list_of_one_class_says_why_it_has_no_roc_auc(tmp_path):
+    """evaluate on the PAndAS test clusters alone printed no ROC AUC line and no word why; the report
+    said "class 1: only members in the reference, no curve"."""
+    n = 40
+    p1 = np.linspace(0.05, 0.95, n)
+    t = Table({"id": np.arange(n), "x": np.arange(n) * 10.0, "y": np.zeros(n), "class_ref": np.ones(n, int),
+               "class_pred": np.where(p1 >= 0.5, 1, 2), "prob_1": p1, "prob_2": 1 - p1})
+    write_catalog(t, tmp_path / "clusters.ecsv")
+    r = runner.invoke(app, ["evaluate", str(tmp_path / "clusters.ecsv"), "-r", "self", "--task", "m31-real",
+                            "--bootstrap", "0", "-o", str(tmp_path / "ev")])
+    said = " ".join(r.output.split())
+    assert r.exit_code == 0, r.output
+    assert "ROC AUC 0" not in said
+    assert ("note: 2class ROC and precision-recall curves: class 1: every reference row is of it, so no curve, "
+            "ROC AUC or average precision") in said, said

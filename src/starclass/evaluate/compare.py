@@ -1285,6 +1285,8 @@ class Comparison:
                 for k, c in vals)
                 + f" (n_ref {row['n_ref']}, n_pred {row['n_pred']})")
         for cs in self.curves:
+            # a list of clusters only got no ROC AUC line and no word why (the report said it)
+            out.extend(f"  note: {cs.merge} ROC and precision-recall curves: {msg}" for msg in cs.skipped)
             if cs.areas is None:
                 continue
             for row in cs.areas:
