@@ -78,5 +78,5 @@ def test_conformal_fit_checks_the_coverage(coverage):
     """fit accepted coverage=1.5 and the error came only at the first predict_set; scikit-learn's
     habit (and CNNClassifier's) is that fit checks the constructor's parameters."""
     p, y = _probs_labels()
-    with pytest.raises(StarclassError, match=r"coverage .* (must be between 0 and 1|is not a number)"):
+    with pytest.raises(StarclassError, match=r"coverage .* (must be above 0 and below 1|is not a number)"):
         ClassConditionalConformal(coverage=coverage).fit(p, y)

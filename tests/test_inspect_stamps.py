@@ -315,6 +315,21 @@ def test_suggest_on_cutouts_notes_magnitudes_only_where_a_column_could_be_one(tm
     assert "name one with --mag-column, e.g. g_mag" in res.output, res.output
 
 
+def test_suggest_on_cutouts_says_a_typed_mag_bins_is_not_used(tmp_path):
+    # the note left out for cutouts (above) also left a --mag-bins 3 typed for a cutout folder without
+    # a word: the list came out unspread as if the option had been taken (PAndAS pool, 2026-12-06)
+    labels = make_folder(tmp_path / "data")
+    task = save_config(get_preset("m31-real", stamp_size=16), tmp_path / "tiny.yaml")
+    model = _untrained_model(tmp_path / "m0", task)
+    _classified_elsewhere(labels, model, tmp_path / "r1" / "classified.ecsv")
+    res = runner.invoke(cli, ["suggest", str(model), str(tmp_path / "r1" / "classified.ecsv"), "-n", "3",
+                              "--mag-bins", "3", "-o", str(tmp_path / "s.csv")])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 0, res.output
+    assert "--mag-bins 3: " in said and "the suggestions are not spread over magnitude" in said, said
+    assert "spread over 3 bins" not in said
+
+
 @pytest.mark.slow
 def test_suggest_inspect_export_train_resume_chain(tmp_path, monkeypatch):
     # 12 cutouts of 6 objects: -n 6 takes one cutout of each object (since 2026-12-06; 8 cutouts of 4 objects before)

@@ -53,3 +53,33 @@ def test_no_tie_or_no_export_says_nothing(tmp_path):
     _export(tmp_path, ["True"] * 16, with_n_labels=False)
     r = _train(tmp_path)
     assert r.exit_code == 0 and "ties of the people" not in r.output, r.output
+
+
+def test_with_the_labels_so_far_the_warning_offers_no_vote_training_that_is_refused(tmp_path):
+    """``train --stamps SO_FAR.csv --stamps round1.csv`` (the loop as docs/real_images.md runs it)
+    warned about round1's ties and offered "--labels round1.csv --label-model soft"; given with the
+    two lists, that is refused at once (votes are read from one --stamps list). The warning now
+    offers it only where it runs: one list."""
+    ties = [False] * 16
+    ties[4] = True
+    _export(tmp_path, ["True" if t else "False" for t in ties])
+    rng = np.random.default_rng(1)
+    rows = []
+    for i in range(12):
+        np.save(tmp_path / f"s{i}.npy", rng.normal(size=(16, 16)).astype(np.float32))
+        rows.append(f"s{i}.npy,{('cluster', 'galaxy')[i % 2]}\n")
+    (tmp_path / "so_far.csv").write_text("file,label\n" + "".join(rows))
+    both = ["train", "--stamps", str(tmp_path / "so_far.csv"), "--stamps", str(tmp_path / "round1.csv"), "--task",
+            str(tmp_path / "t.yaml"), "--no-progress", "--device", "cpu"]
+    r = CliRunner().invoke(app, [*both, "-o", str(tmp_path / "m2")])
+    said = " ".join(r.output.split())
+    assert r.exit_code == 0, r.output
+    assert "round1.csv: 1 row is a tie of the people who labelled it" in said, said
+    offered = f"--labels {tmp_path / 'round1.csv'} --label-model soft"
+    assert offered not in said and "reads the votes of one --stamps list, not of several" in said, said
+    # what the old warning offered, added to the same command: refused
+    r = CliRunner().invoke(app, [*both, *offered.split(), "-o", str(tmp_path / "m3")])
+    assert r.exit_code == 2 and "several cutout lists" in r.output, r.output
+    # one list: still offered (there it trains: run on the PAndAS round of 2026-12-06, 20 rows, exit 0)
+    r = _train(tmp_path)
+    assert r.exit_code == 0 and offered in " ".join(r.output.split()), r.output

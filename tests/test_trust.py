@@ -164,7 +164,7 @@ def test_conformal_p_values_are_crepes_own(smoothing):
 def test_conformal_errors_and_set_strings():
     with pytest.raises(StarclassError, match="every class"):
         ClassConditionalConformal().fit(np.array([[0.6, 0.4], [0.7, 0.3]]), np.array([0, 0]))
-    with pytest.raises(StarclassError, match="between 0 and 1"):
+    with pytest.raises(StarclassError, match="above 0 and below 1"):
         ClassConditionalConformal().fit(np.array([[0.6, 0.4], [0.3, 0.7]]), np.array([0, 1])).predict_set(
             np.array([[0.5, 0.5]]), coverage=1.5)
     sets = np.array([[True, False, True], [False, False, False], [False, True, False]])

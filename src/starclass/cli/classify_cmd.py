@@ -69,8 +69,8 @@ def classify_command(
              "the conformal sets on them)."),
     coverage: float = typer.Option(
         0.9, "--coverage",
-        help="Coverage of the class-conditional conformal sets pred_set / pred_set_size (0-1, e.g. 0.9); needs a "
-             "model with a calibration (trained with a validation split, or 'starclass calibrate')."),
+        help="Coverage of the class-conditional conformal sets pred_set / pred_set_size (above 0, below 1: e.g. "
+             "0.9); needs a model with a calibration (trained with a validation split, or 'starclass calibrate')."),
     votes: Path | None = typer.Option(
         None, "--votes",
         help="People's votes (id and a class column per person: humans.ecsv, inspect --export, or the catalogue "
@@ -408,6 +408,7 @@ def _echo_trust(out) -> None:
     line = f"{what} ({meta.get('calibration_n')} held-out rows: {meta.get('calibration_source')})"
     if "pred_set_size" in out.colnames:
         from starclass.evaluate.reliability import set_size_words
+        from starclass.learn.conformal import coverage_percent
 
         # an unclassified row (class_pred 0: no usable stamp) has no set at all; its size 0 was counted
         # as an empty set, "137 empty" on a field with NaN borders where no classified row had one
@@ -415,7 +416,7 @@ def _echo_trust(out) -> None:
         classified = np.asarray(out["class_pred"]) != 0 if "class_pred" in out.colnames else np.ones(len(out), bool)
         sizes, counts = np.unique(np.asarray(out["pred_set_size"])[classified], return_counts=True)
         # "sizes 1: 8, 2: 20" read as classes 1 and 2 of a task of classes 1, 2
-        line += (f"; conformal sets at {meta['coverage']:.0%} coverage: "
+        line += (f"; conformal sets at {coverage_percent(meta['coverage'])} coverage: "
                  + (set_size_words({int(s): int(c) for s, c in zip(sizes, counts)}) or "none"))
         if n_none := int((~classified).sum()):
             line += f" ({counted(n_none, 'unclassified candidate')} without a set)"

@@ -241,6 +241,10 @@ def suggest_command(
                     " (--mag-column names one; --mag-bins 1 says not to spread)"))
         # a cutout folder has no photometry: the note came with every suggestion list of one, the
         # loop of docs/real_images.md included, and asked for --mag-bins 1 to be quiet
+        elif mag_bins != DEFAULT_MAG_BINS:
+            # but a --mag-bins 3 typed for a cutout folder was then dropped without a word
+            echo(f"--mag-bins {mag_bins}: {candidates} has no magnitude column (no mag_<band>), so the suggestions "
+                 "are not spread over magnitude; --mag-column names a column to spread them over")
     # the PAndAS pool's two cutouts of one object (two CCDs) were suggested side by side, two labels for one object
     group = _object_column(table, model) if key != ID else None
     out = suggest(table, n, by=by, labelled=labelled, mag_column=mag, bins=mag_bins, key=key, group_column=group)

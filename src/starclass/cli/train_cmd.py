@@ -1256,13 +1256,15 @@ def _refuse_foreign_output(output: Path) -> None:
             "folder (refused even with --overwrite, which would leave them mixed with the model)")
 
 
-def tied_labels_note(table: Table, source: str | os.PathLike) -> str | None:
+def tied_labels_note(table: Table, source: str | os.PathLike, several_lists: bool = False) -> str | None:
     """The warning for an ``inspect --export`` whose ties were not adjudicated, trained on; None if none.
 
     The export gives a tied candidate (two people, two classes) the label scheme's tie rule as its
     ``label`` and marks it ``tie`` True, and says "N ties to adjudicate"; ``train --stamps`` read
     those labels as any other, without a word (round 1 of the PAndAS loop: 3 of 12 labels were
-    ties, two catalogue clusters trained as galaxies).
+    ties, two catalogue clusters trained as galaxies). ``several_lists``: the export is one of
+    several ``--stamps`` lists (the labels so far and a round's), where the votes cannot be trained
+    on (``--labels`` reads one list), so that way out is not offered.
 
     Examples
     --------
@@ -1273,6 +1275,8 @@ def tied_labels_note(table: Table, source: str | os.PathLike) -> str | None:
     'round1/labels.csv: 1 row is a tie of the people who labelled it'
     >>> tied_labels_note(t[1:], "round1/labels.csv") is None
     True
+    >>> tied_labels_note(t, "round1/labels.csv", several_lists=True).endswith("one --stamps list, not of several")
+    True
     """
     if "tie" not in table.colnames or "n_labels" not in table.colnames:
         return None  # not an inspect --export: a column of that name means something else there
@@ -1281,11 +1285,16 @@ def tied_labels_note(table: Table, source: str | os.PathLike) -> str | None:
     if not tied:
         return None
     rows = ", ".join(str(r) for r in tied[:8]) + (", ..." if len(tied) > 8 else "")
-    return (f"{source}: {counted(len(tied), 'row')} {'is a tie' if len(tied) == 1 else 'are ties'} of the people "
+    said = (f"{source}: {counted(len(tied), 'row')} {'is a tie' if len(tied) == 1 else 'are ties'} of the people "
             f"who labelled {'it' if len(tied) == 1 else 'them'} (column 'tie' of inspect --export: row(s) {rows}); "
             "the label is the label scheme's tie rule, not an agreement, and is trained on as given: adjudicate "
-            "the ties first (a third person's label on the page, then export again), or train on every "
-            f"person's vote instead (--labels {shlex.quote(str(source))} --label-model soft)")
+            "the ties first (a third person's label on the page, then export again)")
+    if several_lists:
+        # with the labels so far beside it, "--labels round1/labels.csv --label-model soft" was offered and
+        # refused at once ("--labels ... with several cutout lists: give one --stamps list")
+        return (f"{said}, or leave them out of this list; training on every person's vote (--labels LIST "
+                "--label-model soft) reads the votes of one --stamps list, not of several")
+    return f"{said}, or train on every person's vote instead (--labels {shlex.quote(str(source))} --label-model soft)"
 
 
 def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_column: str | None, label_column: str,
@@ -1326,7 +1335,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         parts = [read(src) for src in source]
         for part in parts:
             # each list's own ties, named by its own rows, before they are joined
-            if part.labels is not None and (said := tied_labels_note(part.table, part.source)):
+            if part.labels is not None and (said := tied_labels_note(part.table, part.source, several_lists=True)):
                 warnings.warn(said, UserWarning, stacklevel=2)
         cutouts = concat_cutout_sets(parts)
     else:

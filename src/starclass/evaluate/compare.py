@@ -1123,12 +1123,25 @@ def chosen_ci(chosen: Mapping, fig: str) -> str:
 
     Examples
     --------
+    The threshold's interval is rounded outwards (down, up), as the threshold itself is written rounded
+    down (:func:`starclass.evaluate.threshold.threshold_text`): rounded to the nearest, a list of clusters
+    only printed "0.057 [0.058, 0.207]", the threshold below its own interval, whose lower end is that
+    same threshold (0.0578).
+
     >>> chosen_ci({"purity": 0.8, "purity_lo": 0.8, "purity_hi": 0.95}, "purity"), chosen_ci({"f1": 0.5}, "f1")
     (' [0.800, 0.950]', '')
+    >>> chosen_ci({"threshold": 0.05783, "threshold_lo": 0.05783, "threshold_hi": 0.20714}, "threshold")
+    ' [0.057, 0.208]'
+    >>> chosen_ci({"threshold": 0.7, "threshold_lo": 0.7, "threshold_hi": 0.8}, "threshold")
+    ' [0.700, 0.800]'
     """
     lo, hi = chosen.get(f"{fig}_lo"), chosen.get(f"{fig}_hi")
     if lo is None or hi is None:
         return ""
+    if fig == "threshold":
+        # rounded to 1e-6 of a step first: 0.8 * 1000 is 800.0000000000001, which ceil sent to 0.801
+        lo_, hi_ = np.floor(round(float(lo) * 1000, 6)) / 1000, np.ceil(round(float(hi) * 1000, 6)) / 1000
+        return f" [{lo_:.3f}, {hi_:.3f}]"
     return f" [{float(lo):.3f}, {float(hi):.3f}]"
 
 
@@ -1272,6 +1285,8 @@ class Comparison:
                 for k, c in vals)
                 + f" (n_ref {row['n_ref']}, n_pred {row['n_pred']})")
         for cs in self.curves:
+            # a list of clusters only got no ROC AUC line and no word why (the report said it)
+            out.extend(f"  note: {cs.merge} ROC and precision-recall curves: {msg}" for msg in cs.skipped)
             if cs.areas is None:
                 continue
             for row in cs.areas:

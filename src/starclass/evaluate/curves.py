@@ -156,7 +156,10 @@ def one_vs_rest(ref: np.ndarray, probs: np.ndarray, merge: str = "4class",
         y = np.isin(ref, members)
         n_pos, n_neg = int(y.sum()), int((~y).sum())
         if n_pos == 0 or n_neg == 0:
-            skipped.append(f"class {name}: {'no' if n_pos == 0 else 'only'} members in the reference, no curve")
+            # "class 1: only members in the reference" (a list of clusters only) did not say that every row is one
+            which = "no reference row is of it" if n_pos == 0 else "every reference row is of it"
+            skipped.append(f"class {name}: {which}, so no curve, ROC AUC or average precision (they need reference "
+                           "rows in and out of the class)")
             continue
         fpr, tpr, _ = roc_curve(y, scores[name])
         roc.append(Curve(name, fpr, tpr, float(auc(fpr, tpr)), n_pos, n_neg))

@@ -41,7 +41,7 @@ import numpy as np
 from astropy.table import Table
 from numpy.typing import ArrayLike
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.schema import row_name
 
 __all__ = [
@@ -465,6 +465,8 @@ class TrustStudy:
     #: percentile of 200 label draws (:func:`ece_floor`); ``ece_floor_raw`` that of ``prob_<k>_raw``
     ece_floor: tuple[float, float] | None = None
     ece_floor_raw: tuple[float, float] | None = None
+    #: the number of classes (columns of the probabilities), or None where not known
+    n_classes: int | None = None
 
     def best_signal(self) -> str | None:
         """Name of the signal with the highest AUROC for predicting a mistake."""
@@ -487,7 +489,8 @@ class TrustStudy:
         """
         if self.n >= RELIABILITY_MIN_ROWS:
             return None
-        return (f"ECE and the reliability diagram from {self.n} rows are not meaningful (fewer than "
+        # "from 1 rows are": a count of one takes the singular (a cutout list of one row)
+        return (f"ECE and the reliability diagram from {counted(self.n, 'row')} are not meaningful (fewer than "
                 f"{RELIABILITY_MIN_ROWS}: perfectly calibrated probabilities would also score an ECE near 0.1 "
                 "or more, from the noise of so few rows per bin)")
 
@@ -543,23 +546,31 @@ class TrustStudy:
 
         # the floor beside the ECE: without it a small sample's ECE (biased upwards) read as miscalibration
         floor = f"; {self.floor_words()};" if self.floor_words() else ","
+        # on a binary task "Brier 0.36" read as the usual binary score (0-1), which is half of it:
+        # checked against scikit-learn's brier_score_loss, the figure looked twice too large
+        binary = (f" (the sum over both classes, 0-2; the binary Brier score, scikit-learn's brier_score_loss of "
+                  f"one class, is half: {self.brier / 2:.4f})" if self.n_classes == 2 else "")
         out = [f"  calibration: ECE {self.ece:.4f}{ci(self.ece_ci)} ({self.n_bins} equal-width bins){floor} "
-               f"Brier {self.brier:.4f}{ci(self.brier_ci)}{raw}"]
+               f"Brier {self.brier:.4f}{ci(self.brier_ci)}{binary}{raw}"]
         if self.few_rows():
             out.append(f"  note: {self.few_rows()}")
         if self.coverage_table is not None:
             from starclass.evaluate.task import class_labels
+            from starclass.learn.conformal import coverage_percent
 
             # by number and name, as the coverage table names the task's classes ('all' stays 'all')
             tab = self.coverage_table
             shown = [str(k) for k in tab["class"]]
             if "name" in tab.colnames:
                 shown = [class_labels([int(k)], [n])[int(k)] if k.isdigit() else k for k, n in zip(shown, tab["name"])]
-            covered = ", ".join(f"{k} {row['coverage']:.3f}" for k, row in zip(shown, tab))
+            # a class without a row of its own (a list of clusters only) printed "2 (non-cluster) nan";
+            # the report's table shows a dash, and the coverage of no rows is not a number
+            covered = ", ".join(f"{k} {row['coverage']:.3f}" if np.isfinite(row["coverage"]) else f"{k} - (no rows)"
+                                for k, row in zip(shown, tab))
             # "set sizes 1: 120, 2: 30" read as classes 1 and 2: the sizes said in words
             sizes = "; sets: " + set_size_words({int(row["set_size"]): int(row["n"]) for row in self.set_sizes})
             if self.coverage is not None:
-                out.append(f"  conformal coverage at {self.coverage:.0%}: {covered}{sizes}")
+                out.append(f"  conformal coverage at {coverage_percent(self.coverage)}: {covered}{sizes}")
             else:
                 # a CSV keeps no meta: "coverage asked for not recorded" read as if the user had
                 # forgotten an option; say what the figures are and why the target is missing
@@ -580,8 +591,8 @@ class TrustStudy:
                 row = self.signals[0]
                 if int(row["n_mistakes"]) in (0, int(row["n"])):
                     # an empty "mistake AUROC: " was printed: no AUC exists without both right and wrong rows
-                    out.append(f"  mistake AUROC: not defined ({int(row['n_mistakes'])} mistakes in {int(row['n'])} "
-                               "rows: an AUROC needs both right and wrong predictions)")
+                    out.append(f"  mistake AUROC: not defined ({counted(int(row['n_mistakes']), 'mistake')} in "
+                               f"{counted(int(row['n']), 'row')}: an AUROC needs both right and wrong predictions)")
                 else:
                     out.append("  mistake AUROC: not measured: " + ", ".join(
                         f"{r['signal']} ({r['note']})" for r in self.signals))
@@ -636,7 +647,7 @@ def trust_study(probs: np.ndarray, y: np.ndarray, pred_idx: np.ndarray, columns:
     p, y = _check(probs, y)
     study = TrustStudy(n=int(len(y)), n_bins=int(n_bins), ece=expected_calibration_error(p, y, n_bins),
                        brier=brier_score(p, y), reliability=reliability_table(p, y, n_bins),
-                       ece_floor=ece_floor(p, n_bins=n_bins) if len(y) else None)
+                       ece_floor=ece_floor(p, n_bins=n_bins) if len(y) else None, n_classes=int(p.shape[1]))
     t = meta.get("temperature")
     study.temperature = None if t is None else float(t)
     m = meta.get("calibration_method")

@@ -83,7 +83,7 @@ import torch
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
-from starclass.errors import OutputExistsError, StarclassError, check_fitted
+from starclass.errors import OutputExistsError, StarclassError, check_fitted, counted
 from starclass.learn.conformal import ClassConditionalConformal
 from starclass.learn.data import ModelInputs
 from starclass.schema import INFERENCE_BATCH_SIZE
@@ -1084,7 +1084,8 @@ class ModelCalibration:
             return ("vector scaling (scale " + "/".join(f"{v:.3f}" for v in self.scale) + ", bias "
                     + "/".join(f"{v:+.3f}" for v in self.bias) + f"; temperature alone {self.temperature:.3f})")
         if self.method == "histogram":
-            return (f"histogram binning ({self.n_bins} equal-mass bins per class, "
+            # "1 equal-mass bins per class" (--bins 1): a count of one takes the singular
+            return (f"histogram binning ({counted(int(self.n_bins), 'equal-mass bin')} per class, "
                     f"{self.n / max(int(self.n_bins), 1):.0f} rows per bin; temperature alone {self.temperature:.3f})")
         return f"temperature {self.temperature:.3f}"
 
@@ -1346,8 +1347,14 @@ def fit_model_calibration(loaded: LoadedModel, inputs: np.ndarray, labels: np.nd
     cfg = loaded.config
     absent = [int(c) for j, c in enumerate(cfg.classes) if not np.any(labels == j)]
     if absent:
-        raise StarclassError(f"calibration data ({source}): no row of class(es) {absent}; every class of the task "
-                             f"{list(cfg.classes)} needs held-out examples")
+        # "no row of class(es) [2]; every class of the task [1, 2] ..." named no class as the task names it
+        # (a list of clusters only, for m31-real): said as train's note says it, number and name, with the counts
+        names = dict(zip(cfg.classes, cfg.class_names or ()))
+        said = [f"{c} ({names[c]})" if names.get(c) else str(c) for c in cfg.classes]
+        counts = ", ".join(f"{w} {int(np.sum(labels == j))}" for j, w in enumerate(said))
+        missing = ", ".join(w for c, w in zip(cfg.classes, said) if int(c) in absent)
+        raise StarclassError(f"calibration data ({source}): no row of class{'es' if len(absent) > 1 else ''} "
+                             f"{missing} (rows per class: {counts}); every class of the task needs held-out examples")
     probs = calibration_probabilities(loaded, inputs, batch_size=batch_size, device=device, precision=precision,
                                       progress=progress)
     # stamps that are not square cannot be turned by 90 degrees: classify refuses --tta on them, nothing to fit

@@ -52,7 +52,8 @@ from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.
 
 from starclass.errors import StarclassError, check_fitted
 
-__all__ = ["ClassConditionalConformal", "format_sets", "check_coverage", "row_uniforms", "probability_keys"]
+__all__ = ["ClassConditionalConformal", "format_sets", "check_coverage", "coverage_percent", "row_uniforms",
+           "probability_keys"]
 
 #: Separator of the classes in the ``pred_set`` column ("1|2").
 SET_SEPARATOR = "|"
@@ -71,8 +72,35 @@ def check_coverage(coverage: float, option: str = "coverage") -> float:
     except (TypeError, ValueError):
         raise StarclassError(f"{option} {coverage!r} is not a number") from None
     if not (math.isfinite(c) and 0.0 < c < 1.0):
-        raise StarclassError(f"{option} {coverage!r} must be between 0 and 1 (e.g. 0.9 for 90%)")
+        # "--coverage 1.0 must be between 0 and 1" read as a contradiction: the ends are what is refused
+        raise StarclassError(f"{option} {coverage!r} must be above 0 and below 1 (e.g. 0.9 for 90%): at 1 every "
+                             "set would hold every class, at 0 no set any")
     return c
+
+
+def coverage_percent(coverage: float) -> str:
+    """``coverage`` as a percentage with the digits it has: ``0.875`` is ``'87.5%'``, not ``'88%'``.
+
+    The sets of ``classify --coverage 0.875`` were said to be "at 88%" and those of 0.995 "at 100%",
+    a coverage that is refused; the target is shown as it was given (up to 6 decimals of a percent).
+
+    Parameters
+    ----------
+    coverage : float
+        The coverage, a fraction between 0 and 1.
+
+    Returns
+    -------
+    str
+        The percentage, without trailing zeros.
+
+    Examples
+    --------
+    >>> coverage_percent(0.9), coverage_percent(0.875), coverage_percent(0.995), coverage_percent(0.9999999)
+    ('90%', '87.5%', '99.5%', '99.99999%')
+    """
+    # rounded to a millionth of a percent: 0.1 * 100 is 10.000000000000002
+    return f"{round(float(coverage) * 100, 6):.12g}%"
 
 
 class ClassConditionalConformal(BaseEstimator):

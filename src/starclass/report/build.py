@@ -356,9 +356,11 @@ def _trust_section(c: Comparison) -> Section:
              "Accuracy against mean confidence per bin (the diagonal is perfect calibration); rows per bin below.")
     s.table(f"reliability_{rname}", t.reliability, "Reliability diagram of the written probabilities.")
     if t.coverage_table is not None:
+        from starclass.learn.conformal import coverage_percent
+
         if t.coverage is not None:
-            about = (f"at {t.coverage:.0%}, per reference class: the fraction whose class is in its set, and the "
-                     "mean set size; gap_points = coverage - target in percentage points.")
+            about = (f"at {coverage_percent(t.coverage)}, per reference class: the fraction whose class is in its set, "
+                     "and the mean set size; gap_points = coverage - target in percentage points.")
         else:
             about = ("per reference class: the fraction whose class is in its set, and the mean set size. The "
                      "coverage the sets were made for (classify's --coverage) is not in the table (a CSV keeps no "
