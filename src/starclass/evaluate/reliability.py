@@ -548,8 +548,8 @@ class TrustStudy:
         floor = f"; {self.floor_words()};" if self.floor_words() else ","
         # on a binary task "Brier 0.36" read as the usual binary score (0-1), which is half of it:
         # checked against scikit-learn's brier_score_loss, the figure looked twice too large
-        binary = (f" (the sum over both classes, 0-2; the binary Brier score, scikit-learn's brier_score_loss of "
-                  f"one class, is half: {self.brier / 2:.4f})" if self.n_classes == 2 else "")
+        binary = (f" (summed over both classes, 0-2; binary form, as scikit-learn's brier_score_loss: "
+                  f"{self.brier / 2:.4f})" if self.n_classes == 2 else "")
         out = [f"  calibration: ECE {self.ece:.4f}{ci(self.ece_ci)} ({self.n_bins} equal-width bins){floor} "
                f"Brier {self.brier:.4f}{ci(self.brier_ci)}{binary}{raw}"]
         if self.few_rows():
