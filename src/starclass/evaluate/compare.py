@@ -1758,10 +1758,10 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
                      mags: np.ndarray | None, band: str | None, target_purity: float,
                      quantities: Mapping[str, np.ndarray] | None = None,
                      model_threshold: float | None = None, score_column: str | None = None,
-                     shown: str | None = None) -> ThresholdStudy:
+                     shown: str | None = None, noun: str = "object") -> ThresholdStudy:
     scan = threshold.threshold_scan(y, score)
     try:
-        chosen, note = threshold.threshold_for_purity(y, score, target_purity), None
+        chosen, note = threshold.threshold_for_purity(y, score, target_purity, noun=noun), None
     except StarclassError as exc:
         # name the class (``shown``: its number and the task's name): a five-class task prints one such line per class
         chosen, note = None, f"threshold for {target_purity:.0%} purity of class {shown or label}: {exc}"
@@ -1796,7 +1796,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             by_min_rows: int = 10, allow_few_matches: bool = False,
             columns: tuple[str, str] | None = None, group_column: str | None = None,
             sources: tuple[str, str] | None = None, group_said: str = "--group-column",
-            progress: bool | None = False) -> Comparison:
+            progress: bool | None = False, rows_not_objects: bool = False) -> Comparison:
     """Every metric of one prediction against one reference, for the task's class scheme.
 
     Parameters
@@ -1844,6 +1844,10 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     progress
         Of the bootstrap's resamples: True a bar, None timed lines (``report``'s log), False nothing;
         called ``bootstrap (<prediction> vs <reference>)``.
+    rows_not_objects
+        True where the rows may not be objects (no ``group_column``, but a column like ``id`` repeats:
+        :func:`_ungrouped_column`): messages and counts call them rows, as they do where
+        ``group_column`` shows several rows of one object; kept in ``Comparison.rows_not_objects``.
 
     Returns
     -------
@@ -1900,7 +1904,11 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     # the intervals are drawn at the end, once every figure they cover (ROC AUC, ECE, Brier) is computed
     out = Comparison(pname, rname, paired_by, int(ia.size),
                      int(both.sum()), results, summary_table(results, None, titles), notes, columns=columns,
-                     pairs=(ia, ib), n_objects=None if objects is None else int(np.unique(objects).size))
+                     pairs=(ia, ib), n_objects=None if objects is None else int(np.unique(objects).size),
+                     rows_not_objects=rows_not_objects)
+    # a warning given here (every row in one class, no threshold for the purity) called cutouts of one object
+    # "objects" before the caller learnt the rows were not objects: the noun is settled first
+    noun = "row" if rows_not_objects or (out.n_objects is not None and out.n_objects < int(both.sum())) else "object"
     if not ref_is_pred:
         # a LEGUS NGC 1566 reference's class_ref is, on its class_method 0 rows, a machine's class: a model scored
         # against it was scored in part against another classifier, and nothing said so (train and
@@ -1912,7 +1920,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     by_figs: list[tuple[str, GroupFigures]] = []
     used = np.unique(cp)
     if used.size == 1:
-        msg = (f"{pname} puts all {counted(cp.size, 'paired object')} in class {int(used[0])}: its accuracy is only "
+        msg = (f"{pname} puts all {counted(cp.size, 'paired ' + noun)} in class {int(used[0])}: its accuracy is only "
                f"the share of that class in {rname}, and constant probabilities give ROC AUC 0.5")
         warnings.warn(msg, UserWarning, stacklevel=2)
         out.notes.append(msg)
@@ -1991,7 +1999,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                 score, score_column = np.asarray(pred[raw], float)[ia][both], raw
             out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants,
                                                    float(model_thr) if use else None, score_column,
-                                                   shown=named.get(int(label)) if label.isdigit() else None))
+                                                   shown=named.get(int(label)) if label.isdigit() else None,
+                                                   noun=noun))
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
         trust_rows = _trust_rows(task, probs, cr)
     if task.phangs_like:
@@ -2294,30 +2303,42 @@ def _missing_recorded_model(t: Table) -> str | None:
 OBJECT_LIKE = ("id", "object", "objid", "obj_id", "object_name", "name", "source_id", "source", "target", "cluster_id")
 
 
-def _say_ungrouped(c: Comparison, group_column: str | None, implied: list[str], table: Table, shown: str) -> None:
-    """Say that the intervals resample rows one by one where a column that looks like the objects' repeats.
+def _ungrouped_column(group_column: str | None, implied: list[str], table: Table) -> tuple[str, int, int] | None:
+    """A column like ``id`` that repeats values where no group column names the objects, else None.
 
-    Another team's folder names its objects in ``id``; a model trained on ``object_id`` classified it, and
-    ``evaluate`` printed "138 objects paired row by row" with intervals over the 137 rows as if each were an
-    object, without a word of the 119 objects in ``id``. A table without such a column (label folders: every
-    image its own object) is scored row by row without a note, as before.
+    Returns (its name, its distinct values, its rows). Looked for before :func:`compare` runs, so that
+    what it warns of (every row in one class, no threshold for the purity) calls the rows rows: those
+    warnings said "objects" of cutouts of one object, and only the lines printed after it said rows.
     """
-    if (group_column is not None or not implied or c.interval_note is not None
-            or "accuracy_lo" not in c.summary.colnames):
-        return
+    if group_column is not None or not implied:
+        return None
     for name in table.colnames:
         if name.casefold() not in OBJECT_LIKE:
             continue
         cells = [str(v).strip() for v in np.asarray(table[name]).astype(str)]
         distinct = len(set(cells))
         if 1 < distinct < len(cells):
-            note = (f"95% intervals resample the {c.n_both} rows one by one: {shown} has no column {implied[0]!r} "
-                    f"(the objects' column the model reads), and its column {name!r} repeats values ({distinct} in "
-                    f"{len(cells)} rows): if it names each row's object, give --group-column {name}")
-            c.interval_note = note
-            c.rows_not_objects = True
-            c.notes.insert(0, note)
-            return
+            return name, distinct, len(cells)
+    return None
+
+
+def _say_ungrouped(c: Comparison, found: tuple[str, int, int] | None, implied: list[str], shown: str) -> None:
+    """Say that the intervals resample rows one by one where a column that looks like the objects' repeats.
+
+    Another team's folder names its objects in ``id``; a model trained on ``object_id`` classified it, and
+    ``evaluate`` printed "138 objects paired row by row" with intervals over the 137 rows as if each were an
+    object, without a word of the 119 objects in ``id``. A table without such a column (label folders: every
+    image its own object) is scored row by row without a note, as before. ``found`` is
+    :func:`_ungrouped_column`'s answer, which :func:`compare` was given as ``rows_not_objects``.
+    """
+    if found is None or c.interval_note is not None or "accuracy_lo" not in c.summary.colnames:
+        return
+    name, distinct, n = found
+    note = (f"95% intervals resample the {c.n_both} rows one by one: {shown} has no column {implied[0]!r} "
+            f"(the objects' column the model reads), and its column {name!r} repeats values ({distinct} in "
+            f"{n} rows): if it names each row's object, give --group-column {name}")
+    c.interval_note = note
+    c.notes.insert(0, note)
 
 
 def _check_group_column(column: str | None, ptab: Table, rtab: Table | None, pshown: str,
@@ -2556,8 +2577,10 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                                        quantities=quantities, by=by,
                                        by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
                                        group_column=group_of(None), sources=(pshown, pshown),
-                                       group_said=group_said, progress=progress))
-            _say_ungrouped(comparisons[-1], group_of(None), implied, ptab, pshown)
+                                       group_said=group_said, progress=progress,
+                                       rows_not_objects=(found := _ungrouped_column(group_of(None), implied,
+                                                                                    ptab)) is not None))
+            _say_ungrouped(comparisons[-1], found, implied, pshown)
             rt = ptab.copy(copy_data=False)
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
             cats[SELF_CATALOGUE] = rt
@@ -2590,8 +2613,10 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
                                    group_column=group_of(rtab), sources=(pshown, said), group_said=group_said,
-                                   progress=progress))
-        _say_ungrouped(comparisons[-1], group_of(rtab), implied, ptab, pshown)
+                                   progress=progress,
+                                   rows_not_objects=(found := _ungrouped_column(group_of(rtab), implied,
+                                                                                ptab)) is not None))
+        _say_ungrouped(comparisons[-1], found, implied, pshown)
         pairs_of[name] = comparisons[-1].pairs
     if scored:
         for c in comparisons:
