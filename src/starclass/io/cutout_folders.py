@@ -1553,6 +1553,7 @@ def wrapped_labels_hint(source: str | os.PathLike, labels: Iterable[str], known:
     root = Path(source)
     if not root.is_dir():
         return ""
+    labels = list(labels)
     keys = {label_key(k): str(k) for k in known}
     for lab in labels:
         folder = root / str(lab).strip()
@@ -1564,7 +1565,72 @@ def wrapped_labels_hint(source: str | os.PathLike, labels: Iterable[str], known:
             return (f"; the folder {folder.name!r} holds folders named as the task's labels ({', '.join(inner)}), "
                     f"and the labels are the names of the folders directly below the directory given: give the "
                     f"folder {folder} instead")
+    # labels of one's own below the one folder (data/GC/, data/bg/): the same mistake, said without the task's names
+    found = _one_folder_of_labels(root)
+    if found is not None and [str(lab).strip() for lab in labels] == [found[0].name]:
+        return f"; {one_folder_hint(root)}"
     return ""
+
+
+def one_folder_hint(source: str | os.PathLike) -> str:
+    """Words for an ImageFolder directory given one level too high: its one folder holds the label folders.
+
+    ``DIR/data/cluster/*.png`` and ``DIR/data/galaxy/*.png`` given as ``DIR`` are read with the one label
+    ``data``; ``info DIR`` printed "labels: data 12" without a word, and ``train`` and ``classify`` said so
+    only where the inner folders were named as the task's labels (:func:`wrapped_labels_hint`), so a folder
+    of labels of one's own (``GC``, ``bg``) was offered a task file mapping ``data`` to a class. Said where
+    ``source`` is a directory without ``labels.csv`` and without images of its own, holding one visible
+    folder that holds no image itself and has sub-folders holding images (at any depth).
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        The folder given.
+
+    Returns
+    -------
+    str
+        ``"DIR has one folder 'data' whose sub-folders look like labels (cluster, galaxy): did you mean
+        DIR/data?"``, or ``""``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for lab in ("GC", "bg"):
+    ...     (root / "data" / lab).mkdir(parents=True)
+    ...     _ = (root / "data" / lab / "a.png").write_bytes(b"")
+    >>> one_folder_hint(root) == (f"{root} has one folder 'data' whose sub-folders look like labels (bg, GC): "
+    ...                           f"did you mean {root / 'data'}?")
+    True
+    >>> one_folder_hint(root / "data")
+    ''
+    """
+    found = _one_folder_of_labels(Path(source))
+    if found is None:
+        return ""
+    inner, labels = found
+    shown = ", ".join(labels[:6]) + (", ..." if len(labels) > 6 else "")
+    return (f"{source} has one folder {inner.name!r} whose sub-folders look like labels ({shown}): "
+            f"did you mean {inner}?")
+
+
+def _one_folder_of_labels(root: Path) -> tuple[Path, list[str]] | None:
+    """The one folder of ``root`` and its sub-folders holding images, as :func:`one_folder_hint` says them."""
+    if not root.is_dir() or (root / LABELS_CSV).is_file():
+        return None
+    entries = [e for e in root.iterdir() if not is_os_clutter(e.name)]
+    folders = [e for e in entries if e.is_dir()]
+    if len(folders) != 1 or any(e.is_file() and image_format(e) is not None for e in entries):
+        return None
+    inner = folders[0]
+    if any(f.is_file() and image_format(f) is not None for f in inner.iterdir()):
+        return None  # images beside its sub-folders: a label folder of its own, its images sorted into nights
+    labels = sorted((d.name for d in inner.iterdir() if d.is_dir() and not is_os_clutter(d.name)
+                     and any(f.is_file() and image_format(f) is not None
+                             and not any(is_os_clutter(p) for p in f.relative_to(d).parts)
+                             for f in d.rglob("*"))), key=str.casefold)
+    return (inner, labels) if labels else None
 
 
 def listed_path(root: Path, rel: str) -> Path:
@@ -3454,11 +3520,15 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                           + note.replace("then --task my_task.yaml", "then evaluate --task my_task.yaml"),
                           stacklevel=2)
             return out
+        wrapped = wrapped_labels_hint(cutouts.source, unknown, label_map)
+        # a folder given one level too high: a task file mapping its one folder ('data') to a class would train
+        # every cutout as that class, so none is offered beside the folder to give
         raise StarclassError(
             f"{cutouts.where(first_unknown)}: label {lab!r} is not known to the task (known: {sorted(label_map)})"
-            + wrapped_labels_hint(cutouts.source, unknown, label_map)
-            + unknown_labels_note(unknown, label_map, preset=config.preset_name if config is not None else None,
-                                  classes=names, numbered=cutouts.source.is_file(), task_file=task_file))
+            + (wrapped or unknown_labels_note(unknown, label_map,
+                                              preset=config.preset_name if config is not None else None,
+                                              classes=names, numbered=cutouts.source.is_file(),
+                                              task_file=task_file)))
     return out
 
 
