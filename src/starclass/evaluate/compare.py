@@ -124,13 +124,14 @@ SELF_CATALOGUE = "reference"
 TABLE_FOLDER = "_starclass_table_folder"
 
 def load_catalog(obj: Table | str | Path, name: str = "catalogue",
-                 classes: tuple[str, ...] = (CLASS_PRED,)) -> Table:
+                 classes: tuple[str, ...] = (CLASS_PRED,), file_column: str | None = None) -> Table:
     """A Table as is, or a path read with :func:`starclass.io.catalog.read_catalog`.
 
     A file that is not a catalogue (no ``id`` or positions) but a classified cutout folder
     (``file``, ``class_pred``) is read as it is (:func:`read_cutout_output`); ``classes``
     names the class columns of which that needs one (a reference: ``class_ref`` or a label
-    column, so that the folder's own ``labels.csv`` is a reference).
+    column, so that the folder's own ``labels.csv`` is a reference). ``file_column``: its column of
+    image files where that is not ``file`` (``--file-column``).
 
     Examples
     --------
@@ -151,9 +152,9 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
         return read_catalog(path, require_xy=False)
     except StarclassError:
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
-        cut = read_cutout_output(path, name, classes)
+        cut = read_cutout_output(path, name, classes, file_column=file_column)
         if cut is None:
-            if CLASS_REF in classes and (said := _labels_table_error(path, name, classes)):
+            if CLASS_REF in classes and (said := _labels_table_error(path, name, classes, file_column)):
                 raise StarclassError(said) from None
             raise
         # the folder the table's relative paths are relative to where it records none (a labels.csv: its own),
@@ -163,7 +164,7 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
         return cut
 
 
-def _labels_table_error(path: Path, name: str, classes: tuple[str, ...]) -> str | None:
+def _labels_table_error(path: Path, name: str, classes: tuple[str, ...], file_column: str | None = None) -> str | None:
     """What a reference of cutout files without a class column lacks, and what to give; None if not such a table.
 
     ``evaluate OUT.csv -r labels.csv`` (the folder's ``file, label`` table) without ``--label-column``
@@ -178,7 +179,7 @@ def _labels_table_error(path: Path, name: str, classes: tuple[str, ...]) -> str 
         cols = Table.read(path, format=fmt, **text_table_options(path, fmt)).colnames
     except (OSError, ValueError, TypeError, KeyError):
         return None
-    if not file_columns(Table(names=cols)):
+    if not file_columns(Table(names=cols)) and not (file_column and file_column in cols):
         return None
     from starclass.io.cutout_folders import label_like_column
 
@@ -2364,7 +2365,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                       by: Sequence[str] = (), by_min_rows: int = 10,
                       pred_column: str | None = None, allow_few_matches: bool = False,
                       reference_column: str | None = None, group_column: str | None = None,
-                      progress: bool | None = False) -> Evaluation:
+                      progress: bool | None = False, file_column: str | None = None) -> Evaluation:
     """Evaluate a classified catalogue against its references, for its task.
 
     Parameters
@@ -2409,6 +2410,10 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
         classified without its labels, scored with ``-r labels.csv``); else every row is an object.
     progress
         Of each comparison's bootstrap resamples, as :func:`compare` (``report``: timed lines in its log).
+    file_column
+        The column of image files by which cutout tables are paired, where it is not ``file``
+        (``--file-column filename``), in the catalogue and in every reference that has it. None: the column
+        ``classify --stamps --file-column`` recorded in the catalogue (meta ``file_column``), else ``file``.
 
     Returns
     -------
@@ -2435,9 +2440,18 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     # the bounds of evaluate --radius and --bootstrap, before any reading: n_boot=10**8 ran for days
     check_match_radius(radius)
     check_n_boot(n_boot)
-    ptab = load_catalog(pred, pred_name)
+    ptab = load_catalog(pred, pred_name, file_column=file_column)
     etask, task_note = resolve_task(ptab, task, model=model)
     pshown = str(pred) if isinstance(pred, (str, Path)) else pred_name
+    if file_column is not None:
+        if file_column not in ptab.colnames:
+            raise StarclassError(f"--file-column {file_column!r}: {pshown} has no such column (the column naming each "
+                                 f"row's image file); its columns: {', '.join(ptab.colnames)}")
+        if ptab.meta.get("file_column") != file_column:
+            ptab = ptab.copy(copy_data=False)  # the caller's table keeps its meta
+            ptab.meta["file_column"] = file_column
+    # the references are paired by the files' column the catalogue was classified with (filename, path)
+    files_by = file_column or (str(ptab.meta.get("file_column") or "") or None)
     file_columns = list(ptab.colnames)
     # the columns that may name each row's object when --group-column is not given, first found first
     implied: list[str] = []
@@ -2596,7 +2610,11 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                 warnings.simplefilter("ignore")  # the prediction's warnings were given when it was read
             read_files |= {key} - {None}
             rtab = load_catalog(r, "reference" if isinstance(r, (str, Path)) else name,
-                                classes=(CLASS_REF, CLASS_PRED, *(() if label_column is None else (label_column,))))
+                                classes=(CLASS_REF, CLASS_PRED, *(() if label_column is None else (label_column,))),
+                                file_column=files_by)
+            if files_by and files_by in rtab.colnames and not rtab.meta.get("file_column"):
+                rtab = rtab.copy(copy_data=False)
+                rtab.meta["file_column"] = files_by
             if label_column is not None and label_column in rtab.colnames:
                 rtab = with_label_classes(rtab, label_column, etask, said)
         if (label_column is not None and label_column not in rtab.colnames and label_column not in ptab.colnames
