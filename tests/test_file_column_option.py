@@ -127,3 +127,23 @@ def test_the_rename_hint_offers_no_column_whose_files_do_not_exist(tmp_path):
     assert (f"column 'filename' looks like image files, but none of its first 5 cells names a file that exists "
             f"relative to {root}") in said, said
     assert not (tmp_path / "m").exists()
+
+
+def test_suggest_leaves_out_the_files_a_labels_list_names_in_the_same_column(folder, tmp_path):
+    """suggest --labels of the folder's own filename list was refused: "no 'file' column"."""
+    labels, model = folder
+    out = tmp_path / "out.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(labels), "--file-column", "filename", "--model", str(model),
+                              "-o", str(out), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    done = tmp_path / "folder" / "done.csv"
+    rows = list(csv.DictReader(open(labels)))
+    with open(done, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows[:4])
+    nxt = tmp_path / "next.csv"
+    res = runner.invoke(app, ["suggest", str(model), str(out), "--labels", str(done), "-o", str(nxt), "-n", "20"])
+    assert res.exit_code == 0, res.output
+    picked = set(Table.read(nxt, format="ascii.csv")["filename"])
+    assert picked and not picked & {r["filename"] for r in rows[:4]}, picked

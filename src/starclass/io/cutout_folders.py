@@ -1958,7 +1958,8 @@ def csv_has_labels(path: str | os.PathLike) -> bool:
     return labelled_rows(names, rows[:1]) is not None
 
 
-def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_only: bool = False) -> list[str]:
+def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_only: bool = False,
+                 file_column: str | None = None) -> list[str]:
     """Every image file a cutout folder lists, as written (relative to its folder); no image is read.
 
     A CSV gives the cells of its ``file`` column, else of every ``file_<band>`` column (all the
@@ -1975,6 +1976,9 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_on
     labelled_only : bool
         Only the rows that carry a label (:func:`labelled_rows`; every row of a CSV without a label
         column, and every image of an ImageFolder directory, whose sub-folders are the labels).
+    file_column : str, optional
+        The CSV's column of files where it has no ``file`` (``filename``: the column the candidates were
+        classified with, ``classify --stamps --file-column``).
 
     Returns
     -------
@@ -2006,6 +2010,9 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_on
     else:
         names, rows, _ = read_csv_rows(src)
         recorded = _recorded_file_column(names, rows) if "file" not in names else "file"
+        if (recorded == "file" and "file" not in names and file_column in names
+                and not str(file_column).lower().startswith("file_")):  # band columns: every band's files, below
+            recorded = str(file_column)
         columns = ([recorded] if recorded != "file" else
                    [c for c in names if c.lower().startswith("file_")]
                    if "file" not in names or file_is_a_band_copy(names, lambda c: [row.get(c) for row in rows])
