@@ -74,3 +74,17 @@ def test_the_option_needs_stamps(tmp_path):
     res = runner.invoke(app, ["classify", str(tmp_path), "-c", str(tmp_path / "c.ecsv"), "--group-column", "id",
                               "--model", str(model), "-o", str(tmp_path / "o.csv")])
     assert res.exit_code == 2 and "applies with --stamps" in " ".join(res.output.split()), res.output
+
+
+def test_label_folders_without_a_csv_say_what_the_group_column_would_have_done_for_classify(tmp_path):
+    """The warning spoke of a split only (train's), where classify records no objects for evaluate."""
+    root = tmp_path / "folder"
+    write_noise_cutout_folder(root, size=16, n=4)
+    (root / "labels.csv").unlink()
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real", stamp_size=16))
+    res = runner.invoke(app, ["classify", "--stamps", str(root), "--group-column", "object_id", "--model", str(model),
+                              "-o", str(tmp_path / "o.csv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert "group column 'object_id' is not applied" in said, said
+    assert "count as separate objects (classify's output, evaluate's intervals)" in said, said

@@ -2347,8 +2347,9 @@ def read_cutout_folder(
         if group_column is not None and require_group:
             # train --group-column on label folders: asked for, and left out without a word (every image its own group)
             warnings.warn(f"{src}: a folder of label folders has no columns, so group column {group_column!r} is not "
-                          f"applied: every image is its own group, and cutouts of one object may fall on both sides "
-                          f"of a split; list them in {src / LABELS_CSV} (file, label, {group_column}) to keep each "
+                          f"applied: every image is its own group, so cutouts of one object may fall on both sides "
+                          f"of a split (train) and count as separate objects (classify's output, evaluate's "
+                          f"intervals); list them in {src / LABELS_CSV} (file, label, {group_column}) to keep each "
                           "object together", UserWarning, stacklevel=2)
         group_column = None
     elif src.is_file():
