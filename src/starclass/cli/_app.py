@@ -540,7 +540,8 @@ def given_options(ctx: typer.Context, flags: dict[str, str]) -> list[str]:
 ONE_CATALOGUE_OPTIONS = {"reference": "--reference", "distance": "--distance", "radius": "--radius",
                          "task": "--task", "label_column": "--label-column", "model": "--model",
                          "target_purity": "--target-purity", "mosaics": "--mosaics", "stamps": "--stamps",
-                         "group_column": "--group-column", "ssp": "--ssp", "mag_limit": "--mag-limit"}
+                         "group_column": "--group-column", "ssp": "--ssp", "mag_limit": "--mag-limit",
+                         "file_column": "--file-column"}
 
 
 def refuse_given_with_catalogs(ctx: typer.Context, flags: dict[str, str] = ONE_CATALOGUE_OPTIONS) -> None:
