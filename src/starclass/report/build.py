@@ -1664,8 +1664,13 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
         # the command's bar or lines, as classify --stamps reads the folder: 2000+ cutouts took seconds unsaid
         # a folder listing its files in 'filename' (classify --stamps --file-column filename): the column given, else
         # the one the classification recorded
-        files_by = kwargs.get("file_column") or (str(load_catalog(pred, kwargs.get("pred_name", "prediction")).meta
-                                                     .get("file_column") or "") or "file")
+        files_by = kwargs.get("file_column")
+        if files_by is None:
+            try:
+                files_by = str(load_catalog(pred, kwargs.get("pred_name", "prediction")).meta.get("file_column") or "")
+            except StarclassError:
+                files_by = ""  # the catalogue's own refusal comes from the evaluation, as before
+        files_by = files_by or "file"
         cutouts = read_cutout_folder(stamps, require_group=False, require_labels=False, resample=cutout_resample,
                                      resample_purpose=cutout_resample_purpose, progress=kwargs.get("progress", False),
                                      file_column=files_by)
