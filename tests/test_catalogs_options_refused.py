@@ -26,6 +26,7 @@ runner = CliRunner()
     (["--radius", "2"], "--radius applies"),  # the default typed: still a sign the user expects it used
     (["--model", "model_dir"], "--model applies"),
     (["--group-column", "object_id"], "--group-column applies"),  # ignored without a word until 2026-12-05
+    (["--file-column", "filename"], "--file-column applies"),  # an option since 2026-12-06
 ])
 def test_an_option_of_one_catalogue_with_catalogs_is_refused_naming_it(tmp_path, command, extra, named):
     (tmp_path / "legus").mkdir()

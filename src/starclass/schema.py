@@ -81,6 +81,8 @@ prob_joint_<k>      float64           probability of class <k> given the image (
 n_votes             int16             number of people's votes the row has
 model               str               absolute path of the model that classified the row (CSV outputs: no meta)
 cutout_root         str               absolute folder a classified cutout's file is relative to (CSV: no meta)
+group_column        str               the column naming each cutout's object, classify --group-column (CSV)
+file_column         str               the column naming each cutout's file, --file-column other than file (CSV)
 threshold           float64           decision threshold on P(positive class) that set class_pred (CSV outputs)
 threshold_source    str               where the decision threshold came from, e.g. --threshold (CSV outputs)
 positive_class      int16             class set where its P >= threshold, else the other class (CSV outputs)
@@ -303,6 +305,10 @@ N_VOTES = "n_votes"
 MODEL_PATH = "model"
 #: the folder a classified cutout's ``file`` is relative to, written where the format keeps no metadata
 CUTOUT_ROOT = "cutout_root"
+#: the column naming each classified cutout's object (classify --stamps --group-column) and the column naming its
+#: file (--file-column): meta keys, written as columns of a CSV output, which keeps no metadata (one value each)
+GROUP_COLUMN = "group_column"
+FILE_COLUMN = "file_column"
 #: the decision threshold that set class_pred (classify --threshold or the model's), its source and the class it
 #: selects: the meta keys of those names, written as columns where the format keeps no metadata (CSV)
 THRESHOLD = "threshold"
@@ -502,6 +508,8 @@ def _build_columns() -> dict[str, Column]:
         Column(N_VOTES, "int16", None, "number of people's votes the row has"),
         Column(MODEL_PATH, "str", None, "absolute path of the model that classified the row (CSV outputs: no meta)"),
         Column(CUTOUT_ROOT, "str", None, "absolute folder a classified cutout's file is relative to (CSV: no meta)"),
+        Column(GROUP_COLUMN, "str", None, "the column naming each cutout's object, classify --group-column (CSV)"),
+        Column(FILE_COLUMN, "str", None, "the column naming each cutout's file, --file-column other than file (CSV)"),
         Column(THRESHOLD, "float64", None, "decision threshold on P(positive class) that set class_pred (CSV outputs)"),
         Column(THRESHOLD_SOURCE, "str", None, "where the decision threshold came from, e.g. --threshold (CSV outputs)"),
         Column(POSITIVE_CLASS, "int16", None, "class set where its P >= threshold, else the other class (CSV outputs)"),

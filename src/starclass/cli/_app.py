@@ -70,6 +70,12 @@ GROUP_COLUMN_OPTION = typer.Option(
          "whole objects (default: the one classify --stamps recorded, the model's, from the catalogue, else from a "
          "reference that has it).")
 
+#: ``--file-column`` of ``evaluate`` and ``report``
+FILE_COLUMN_OPTION = typer.Option(
+    None, "--file-column",
+    help="Column naming each cutout's image file, by which classified cutouts are paired with a labels CSV (-r) and "
+         "found in --stamps (e.g. filename; default: the one classify --stamps --file-column recorded, else file).")
+
 #: ``--allow-few-matches`` of ``evaluate`` and ``report``
 ALLOW_FEW_MATCHES_OPTION = typer.Option(
     False, "--allow-few-matches",
@@ -534,7 +540,8 @@ def given_options(ctx: typer.Context, flags: dict[str, str]) -> list[str]:
 ONE_CATALOGUE_OPTIONS = {"reference": "--reference", "distance": "--distance", "radius": "--radius",
                          "task": "--task", "label_column": "--label-column", "model": "--model",
                          "target_purity": "--target-purity", "mosaics": "--mosaics", "stamps": "--stamps",
-                         "group_column": "--group-column", "ssp": "--ssp", "mag_limit": "--mag-limit"}
+                         "group_column": "--group-column", "ssp": "--ssp", "mag_limit": "--mag-limit",
+                         "file_column": "--file-column"}
 
 
 def refuse_given_with_catalogs(ctx: typer.Context, flags: dict[str, str] = ONE_CATALOGUE_OPTIONS) -> None:

@@ -84,6 +84,15 @@ def classify_command(
         help="With --stamps: the cutout CSV's column of label strings (mapped to classes by the task's "
              "label_map), scored in the accuracy line and written as class_ref; as 'evaluate --label-column'. "
              "Default: the column the model was trained on (train --label-column), else label."),
+    group_column: str | None = typer.Option(
+        None, "--group-column",
+        help="With --stamps: the CSV's column naming each cutout's object, recorded in the output (evaluate "
+             "resamples whole objects, suggest lists one cutout per object). Default: the model's training "
+             "column, else the task's (m31-real: object_id)."),
+    file_column: str | None = typer.Option(
+        None, "--file-column",
+        help="With --stamps: the cutout CSV's column of image files (paths relative to the CSV), e.g. filename or "
+             "path (default: file); recorded in the output, so that evaluate and report pair the rows by it."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
@@ -128,6 +137,9 @@ def classify_command(
         raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder: it "
                              "applies with --stamps (with mosaics and --catalog, score the output with 'starclass "
                              "evaluate --label-column')")
+    for name, value in (("--group-column", group_column), ("--file-column", file_column)):
+        if value is not None and stamps is None:
+            raise StarclassError(f"{name} {value!r} names a column of a cutout folder's CSV: it applies with --stamps")
     if votes is not None and not votes.is_file():
         raise StarclassError(f"--votes {votes}: no such file")
     inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model, votes]
@@ -149,7 +161,8 @@ def classify_command(
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
                           device=device, precision=precision, calibration=calibration, coverage=coverage,
                           votes=votes, label_columns=label_columns, threshold=threshold, overwrite=overwrite,
-                          label_column=label_column, progress=progress)
+                          label_column=label_column, progress=progress, group_column=group_column,
+                          file_column=file_column or "file")
         return
     if not mosaics or catalog is None:
         raise StarclassError("give the mosaics and --catalog, or a cutout folder with --stamps")
@@ -273,6 +286,25 @@ def _record_root(out, root: Path, output: Path) -> None:
     from starclass.schema import CUTOUT_ROOT
 
     _record_path(out, CUTOUT_ROOT, str(resolved(root)), output)
+
+
+def _record_columns(out, output: Path, *, group: str | None, files: str | None) -> None:
+    """Record ``--group-column`` and ``--file-column`` in the meta, and for a CSV (no meta) as columns.
+
+    A CSV's objects were found through the model it names (its task's ``object_id``), so a column given
+    with ``--group-column`` was lost on the way to ``evaluate`` and ``suggest``; so was the files' column,
+    by which ``evaluate`` pairs a classification with its labels
+    (:func:`starclass.io.cutout_output.restore_csv_columns` reads them back).
+    """
+    from starclass.io.catalog import catalog_format
+    from starclass.schema import FILE_COLUMN, GROUP_COLUMN
+
+    for key, value in ((GROUP_COLUMN, group), (FILE_COLUMN, files)):
+        if value is None:
+            continue
+        out.meta[key] = value
+        if catalog_format(output) == "ascii.csv":
+            out[key] = [value] * len(out)  # ours: a column of that name passed through from the input is replaced
 
 
 def _record_path(out, name: str, path: str, output: Path) -> bool:
@@ -429,12 +461,16 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
                       device: str | None, precision: str | None, calibration: bool = True,
                       coverage: float | None = 0.9, votes: Path | None = None,
                       label_columns: str | None = None, threshold: float | None = None,
-                      overwrite: bool = False, label_column: str | None = None, progress: bool = True) -> None:
+                      overwrite: bool = False, label_column: str | None = None, progress: bool = True,
+                      group_column: str | None = None, file_column: str = "file") -> None:
     """``classify --stamps LABELS.csv|DIR``: one output row per input row, every column kept.
 
     ``label_column`` holds the label strings (None: the column the model was trained on, where
     its manifest records one and the folder has it, else ``label``); absent, the folder is
     unlabelled, unless the column was named on the command line (then it is an error).
+    ``group_column`` (``--group-column``) names each cutout's object, required in the CSV when given;
+    ``file_column`` (``--file-column``) the files. Both are recorded in the output's meta, and for a CSV
+    (no meta) as columns of those names.
     """
     import time
     import warnings
@@ -484,11 +520,12 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
 
     # the objects as training read them (train --group-column), else the task's column, where the folder has it:
     # the output records it, so that evaluate resamples whole objects
-    grouped_by = stored_group_column(loaded.training_group_column or cfg.group_column)
-    cutouts = read_cutout_folder(source, group_column=grouped_by, require_group=False,
+    # --group-column: another team's objects named in 'id' (the model reads object_id) were scored row by row
+    grouped_by = group_column or stored_group_column(loaded.training_group_column or cfg.group_column)
+    cutouts = read_cutout_folder(source, group_column=grouped_by, require_group=group_column is not None,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
                                  bands_of=f"model {model}", resample=cutout_resampler(cfg),
-                                 label_map=cfg.label_map, progress=progress)
+                                 label_map=cfg.label_map, progress=progress, file_column=file_column)
     from starclass.learn.folder_task import check_folder_task
 
     # a cool-core model on a galaxy-cluster folder took its labels 1, 2 as cool-core classes without a word
@@ -511,6 +548,8 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     _record_model(out, model, output)
     _record_root(out, cutouts.root, output)
     _record_threshold(out, cfg, threshold, loaded, output)
+    _record_columns(out, output, group=cutouts.group_column if group_column is not None else None,
+                    files=cutouts.file_column if cutouts.file_column != "file" else None)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     from starclass.learn.cutouts import colour_note
 

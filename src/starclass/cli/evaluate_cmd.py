@@ -10,6 +10,7 @@ from starclass.cli._app import (
     ALLOW_FEW_MATCHES_OPTION,
     BY_MIN_ROWS_OPTION,
     BY_OPTION,
+    FILE_COLUMN_OPTION,
     GROUP_COLUMN_OPTION,
     MAG_LIMIT_OPTION,
     MAX_BOOTSTRAP,
@@ -59,6 +60,7 @@ def evaluate(
                                help="Bootstrap resamples for confidence intervals (0: none; at most 10000, "
                                     "far more than a 95% interval needs)."),
     group_column: str | None = GROUP_COLUMN_OPTION,
+    file_column: str | None = FILE_COLUMN_OPTION,
     science: bool = typer.Option(True, "--science/--no-science",
                                  help="Colour-colour boxes, mass/age/luminosity functions."),
     out: Path = typer.Option(Path("evaluation"), "--output", "-o", "--out",
@@ -164,7 +166,7 @@ def evaluate(
                          label_column=label_column, model=None if model is None else str(model),
                          by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
                          reference_column=reference_column,
-                         allow_few_matches=allow_few_matches, group_column=group_column,
+                         allow_few_matches=allow_few_matches, group_column=group_column, file_column=file_column,
                          overwrite=overwrite, ssp=ssp, mag_limit=mag_limit, progress=shown)
     t = res["task"]
     from starclass.evaluate.task import class_labels, positive_origin

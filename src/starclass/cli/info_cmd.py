@@ -858,6 +858,12 @@ def cutout_summary(path: Path) -> str:
         names, counts = np.unique(cs.labels, return_counts=True)
         # an empty cell is an unlabelled row: classify takes it, train refuses it
         lines.append("labels: " + ", ".join(f"{n or '(none: classify only)'} {k}" for n, k in zip(names, counts)))
+        if names.size == 1 and not cs.source.is_file():
+            from starclass.io.cutout_folders import one_folder_hint
+
+            # DIR/data/<label>/ given as DIR: "labels: data 12" said nothing of the folder meant
+            if hint := one_folder_hint(cs.source):
+                lines.append(hint)
     if cs.source.is_file():
         lines.append("distinct values per column: " + ", ".join(_distinct_words(cs.table[col])
                                                               for col in cs.table.colnames))

@@ -638,13 +638,14 @@ def _labelled_cutouts(table, labels: Path, key: str = "file", source=None) -> tu
     roots = row_folders(table, f"candidates {source}" if source else "the candidates",
                         Path(source).parent if source else Path())
     if roots is None:
-        files = set(_labelled(labels, "file"))
+        files = set(_labelled(labels, key))
         return ([f for f in written if f in files],
                 f"files compared as written, e.g. {written[0]!r}: the candidates do not record their folder "
                 "(classified before 2026-12-03)")
     try:
         # the rows with a label only: an export with --include-unlabelled lists the whole pool
-        files = set(listed_files(labels, absolute=True, labelled_only=True))
+        # a list naming its files in 'filename', as the candidates were classified (classify --file-column)
+        files = set(listed_files(labels, absolute=True, labelled_only=True, file_column=key))
     except StarclassError as exc:
         raise StarclassError(f"--labels: the candidates are a classified cutout folder, named by file: {exc}") from None
     where = sorted({str(r) for r in roots})
@@ -681,6 +682,6 @@ def _labelled(labels: Path, key: str) -> list:
     # ImageFolder directory) read as the cutout reader reads it: a directory was "cannot read it as
     # a CSV (Is a directory)", file_<band> columns were refused for want of a 'file' column
     try:
-        return listed_files(labels, labelled_only=True)
+        return listed_files(labels, labelled_only=True, file_column=key)
     except StarclassError as exc:
         raise StarclassError(f"--labels: the candidates are a classified cutout folder, named by file: {exc}") from None

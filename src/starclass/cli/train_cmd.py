@@ -283,6 +283,10 @@ def train_command(
         None, "--group-column",
         help="Cutout folders: column naming each cutout's object, kept on one side of every split "
              "(default: the task's, m31-real: object_id)."),
+    file_column: str | None = typer.Option(
+        None, "--file-column",
+        help="Cutout folders: the CSV's column of image files (paths relative to the CSV), e.g. filename or path "
+             "(default: file)."),
     output: Path = typer.Option(..., "--output", "-o", help="Model directory to write (manifest.json + member_XX.pt)."),
     epochs: int | None = typer.Option(None, "--epochs", help="Epochs (default: the task's recipe)."),
     ensemble: int | None = typer.Option(None, "--ensemble", help="Members per architecture (default: the task's)."),
@@ -525,6 +529,7 @@ def train_command(
         _train_after_checks(
             task=task, mosaics=mosaics, catalogs=catalogs, label_column=label_column, stamp_list=stamp_list,
             group_column=group_column, output=output, epochs=epochs, ensemble=ensemble,
+            file_column=file_column or "file",
             target_purity=target_purity, cv_scheme=cv_scheme, holdout=holdout, seed=seed, device=device,
             precision=precision, resume=resume, progress=progress, init_from=init_from, resume_from=resume_from,
             labels=labels, label_columns=label_columns, label_model=label_model, use_votes=use_votes,
@@ -536,7 +541,7 @@ def train_command(
 def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, group_column, output, epochs, ensemble,
                         target_purity, cv_scheme, holdout, seed, device, precision, resume, progress, init_from,
                         resume_from, labels, label_columns, label_model, use_votes, field_specs, cfg,
-                        flags=None, pseudo_labels=None, task_typed: bool = True) -> None:
+                        flags=None, pseudo_labels=None, task_typed: bool = True, file_column: str = "file") -> None:
     """What `train_command` does once the options, the task and its networks are checked; ``task_typed``:
     ``--task`` was given (not left at its default, legus4)."""
     from starclass.io.catalog import read_catalog
@@ -575,8 +580,11 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                           cv_scheme=cv_scheme, default_task=not task_typed and resume_from is None,
                           task_file=task if cfg.preset_name is None and Path(task).is_file() else None,
                           votes=(labels, label_columns, label_model or "mode") if use_votes else None,
-                          resumed_from=resume_from)
+                          resumed_from=resume_from, file_column=file_column)
         return
+    if file_column != "file":
+        raise StarclassError(f"--file-column {file_column!r} names the column of image files of a cutout CSV "
+                             "(--stamps LABELS.csv): it does not apply to mosaics or stamp stores")
     extra = None
     votes = None
     if field_specs is not None:
@@ -1300,7 +1308,8 @@ def tied_labels_note(table: Table, source: str | os.PathLike, several_lists: boo
 def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_column: str | None, label_column: str,
                       precision: str | None, cv_scheme: int | str | None = None, default_task: bool = False,
                       target_purity: float | None = None, task_file: str | None = None,
-                      votes: tuple | None = None, resumed_from: Path | None = None, **fit_kwargs) -> None:
+                      votes: tuple | None = None, resumed_from: Path | None = None, file_column: str = "file",
+                      **fit_kwargs) -> None:
     """``train --stamps LABELS.csv|DIR`` (with ``--cv K``: k-fold); every check runs before the model
     directory is made. ``default_task``: no ``--task`` was given (legus4), which the messages say.
     ``task_file``: the ``--task`` file the task was read from, named when a label is unknown.
@@ -1311,7 +1320,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
 
     if votes is not None:
         _train_cutouts_on_votes(cfg, source, output=output, group_column=group_column, precision=precision,
-                                votes=votes, **fit_kwargs)
+                                votes=votes, file_column=file_column, **fit_kwargs)
         return
 
     # a folder of one's own without --task met legus4's five HST bands, and the message advised
@@ -1327,7 +1336,8 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         return read_cutout_folder(src, group_column=group_column or stored_group_column(cfg.group_column),
                                   require_group=group_column is not None, label_column=label_column,
                                   bands=list(cfg.bands), bands_of=whose, resample=cutout_resampler(cfg),
-                                  label_map=cfg.label_map, progress=fit_kwargs.get("progress", False))
+                                  label_map=cfg.label_map, progress=fit_kwargs.get("progress", False),
+                                  file_column=file_column)
 
     if isinstance(source, list):
         from starclass.io.cutout_folders import concat_cutout_sets
@@ -1453,7 +1463,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
 
 
 def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: str | None, precision: str | None,
-                            votes: tuple, **fit_kwargs) -> None:
+                            votes: tuple, file_column: str = "file", **fit_kwargs) -> None:
     """``train --stamps LABELS.csv --label-columns ... --label-model ...``: a cutout folder trained on votes.
 
     The votes are columns of the cutout CSV (one per person, as ``simulate --preset galaxy-cluster``'s
@@ -1471,7 +1481,7 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
                                  require_group=group_column is not None, label_column="label",
                                  bands=list(cfg.bands), bands_of=f"task {cfg.name!r}", require_labels=False,
                                  resample=cutout_resampler(cfg), label_map=cfg.label_map,
-                                 progress=fit_kwargs.get("progress", False))
+                                 progress=fit_kwargs.get("progress", False), file_column=file_column)
     if not cutouts.source.is_file():
         raise StarclassError(f"{cutouts.source}: a folder of label folders holds one label per image, not "
                              "people's votes: list the cutouts in a CSV with one vote column per person "

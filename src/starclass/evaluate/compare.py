@@ -124,13 +124,14 @@ SELF_CATALOGUE = "reference"
 TABLE_FOLDER = "_starclass_table_folder"
 
 def load_catalog(obj: Table | str | Path, name: str = "catalogue",
-                 classes: tuple[str, ...] = (CLASS_PRED,)) -> Table:
+                 classes: tuple[str, ...] = (CLASS_PRED,), file_column: str | None = None) -> Table:
     """A Table as is, or a path read with :func:`starclass.io.catalog.read_catalog`.
 
     A file that is not a catalogue (no ``id`` or positions) but a classified cutout folder
     (``file``, ``class_pred``) is read as it is (:func:`read_cutout_output`); ``classes``
     names the class columns of which that needs one (a reference: ``class_ref`` or a label
-    column, so that the folder's own ``labels.csv`` is a reference).
+    column, so that the folder's own ``labels.csv`` is a reference). ``file_column``: its column of
+    image files where that is not ``file`` (``--file-column``).
 
     Examples
     --------
@@ -151,9 +152,9 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
         return read_catalog(path, require_xy=False)
     except StarclassError:
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
-        cut = read_cutout_output(path, name, classes)
+        cut = read_cutout_output(path, name, classes, file_column=file_column)
         if cut is None:
-            if CLASS_REF in classes and (said := _labels_table_error(path, name, classes)):
+            if CLASS_REF in classes and (said := _labels_table_error(path, name, classes, file_column)):
                 raise StarclassError(said) from None
             raise
         # the folder the table's relative paths are relative to where it records none (a labels.csv: its own),
@@ -163,7 +164,7 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
         return cut
 
 
-def _labels_table_error(path: Path, name: str, classes: tuple[str, ...]) -> str | None:
+def _labels_table_error(path: Path, name: str, classes: tuple[str, ...], file_column: str | None = None) -> str | None:
     """What a reference of cutout files without a class column lacks, and what to give; None if not such a table.
 
     ``evaluate OUT.csv -r labels.csv`` (the folder's ``file, label`` table) without ``--label-column``
@@ -178,7 +179,7 @@ def _labels_table_error(path: Path, name: str, classes: tuple[str, ...]) -> str 
         cols = Table.read(path, format=fmt, **text_table_options(path, fmt)).colnames
     except (OSError, ValueError, TypeError, KeyError):
         return None
-    if not file_columns(Table(names=cols)):
+    if not file_columns(Table(names=cols)) and not (file_column and file_column in cols):
         return None
     from starclass.io.cutout_folders import label_like_column
 
@@ -1773,10 +1774,10 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
                      mags: np.ndarray | None, band: str | None, target_purity: float,
                      quantities: Mapping[str, np.ndarray] | None = None,
                      model_threshold: float | None = None, score_column: str | None = None,
-                     shown: str | None = None) -> ThresholdStudy:
+                     shown: str | None = None, noun: str = "object") -> ThresholdStudy:
     scan = threshold.threshold_scan(y, score)
     try:
-        chosen, note = threshold.threshold_for_purity(y, score, target_purity), None
+        chosen, note = threshold.threshold_for_purity(y, score, target_purity, noun=noun), None
     except StarclassError as exc:
         # name the class (``shown``: its number and the task's name): a five-class task prints one such line per class
         chosen, note = None, f"threshold for {target_purity:.0%} purity of class {shown or label}: {exc}"
@@ -1811,7 +1812,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             by_min_rows: int = 10, allow_few_matches: bool = False,
             columns: tuple[str, str] | None = None, group_column: str | None = None,
             sources: tuple[str, str] | None = None, group_said: str = "--group-column",
-            progress: bool | None = False) -> Comparison:
+            progress: bool | None = False, rows_not_objects: bool = False) -> Comparison:
     """Every metric of one prediction against one reference, for the task's class scheme.
 
     Parameters
@@ -1859,6 +1860,10 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     progress
         Of the bootstrap's resamples: True a bar, None timed lines (``report``'s log), False nothing;
         called ``bootstrap (<prediction> vs <reference>)``.
+    rows_not_objects
+        True where the rows may not be objects (no ``group_column``, but a column like ``id`` repeats:
+        :func:`_ungrouped_column`): messages and counts call them rows, as they do where
+        ``group_column`` shows several rows of one object; kept in ``Comparison.rows_not_objects``.
 
     Returns
     -------
@@ -1915,7 +1920,11 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     # the intervals are drawn at the end, once every figure they cover (ROC AUC, ECE, Brier) is computed
     out = Comparison(pname, rname, paired_by, int(ia.size),
                      int(both.sum()), results, summary_table(results, None, titles), notes, columns=columns,
-                     pairs=(ia, ib), n_objects=None if objects is None else int(np.unique(objects).size))
+                     pairs=(ia, ib), n_objects=None if objects is None else int(np.unique(objects).size),
+                     rows_not_objects=rows_not_objects)
+    # a warning given here (every row in one class, no threshold for the purity) called cutouts of one object
+    # "objects" before the caller learnt the rows were not objects: the noun is settled first
+    noun = "row" if rows_not_objects or (out.n_objects is not None and out.n_objects < int(both.sum())) else "object"
     if not ref_is_pred:
         # a LEGUS NGC 1566 reference's class_ref is, on its class_method 0 rows, a machine's class: a model scored
         # against it was scored in part against another classifier, and nothing said so (train and
@@ -1927,7 +1936,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     by_figs: list[tuple[str, GroupFigures]] = []
     used = np.unique(cp)
     if used.size == 1:
-        msg = (f"{pname} puts all {counted(cp.size, 'paired object')} in class {int(used[0])}: its accuracy is only "
+        msg = (f"{pname} puts all {counted(cp.size, 'paired ' + noun)} in class {int(used[0])}: its accuracy is only "
                f"the share of that class in {rname}, and constant probabilities give ROC AUC 0.5")
         warnings.warn(msg, UserWarning, stacklevel=2)
         out.notes.append(msg)
@@ -2006,7 +2015,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                 score, score_column = np.asarray(pred[raw], float)[ia][both], raw
             out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants,
                                                    float(model_thr) if use else None, score_column,
-                                                   shown=named.get(int(label)) if label.isdigit() else None))
+                                                   shown=named.get(int(label)) if label.isdigit() else None,
+                                                   noun=noun))
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
         trust_rows = _trust_rows(task, probs, cr)
     if task.phangs_like:
@@ -2309,30 +2319,42 @@ def _missing_recorded_model(t: Table) -> str | None:
 OBJECT_LIKE = ("id", "object", "objid", "obj_id", "object_name", "name", "source_id", "source", "target", "cluster_id")
 
 
-def _say_ungrouped(c: Comparison, group_column: str | None, implied: list[str], table: Table, shown: str) -> None:
-    """Say that the intervals resample rows one by one where a column that looks like the objects' repeats.
+def _ungrouped_column(group_column: str | None, implied: list[str], table: Table) -> tuple[str, int, int] | None:
+    """A column like ``id`` that repeats values where no group column names the objects, else None.
 
-    Another team's folder names its objects in ``id``; a model trained on ``object_id`` classified it, and
-    ``evaluate`` printed "138 objects paired row by row" with intervals over the 137 rows as if each were an
-    object, without a word of the 119 objects in ``id``. A table without such a column (label folders: every
-    image its own object) is scored row by row without a note, as before.
+    Returns (its name, its distinct values, its rows). Looked for before :func:`compare` runs, so that
+    what it warns of (every row in one class, no threshold for the purity) calls the rows rows: those
+    warnings said "objects" of cutouts of one object, and only the lines printed after it said rows.
     """
-    if (group_column is not None or not implied or c.interval_note is not None
-            or "accuracy_lo" not in c.summary.colnames):
-        return
+    if group_column is not None or not implied:
+        return None
     for name in table.colnames:
         if name.casefold() not in OBJECT_LIKE:
             continue
         cells = [str(v).strip() for v in np.asarray(table[name]).astype(str)]
         distinct = len(set(cells))
         if 1 < distinct < len(cells):
-            note = (f"95% intervals resample the {c.n_both} rows one by one: {shown} has no column {implied[0]!r} "
-                    f"(the objects' column the model reads), and its column {name!r} repeats values ({distinct} in "
-                    f"{len(cells)} rows): if it names each row's object, give --group-column {name}")
-            c.interval_note = note
-            c.rows_not_objects = True
-            c.notes.insert(0, note)
-            return
+            return name, distinct, len(cells)
+    return None
+
+
+def _say_ungrouped(c: Comparison, found: tuple[str, int, int] | None, implied: list[str], shown: str) -> None:
+    """Say that the intervals resample rows one by one where a column that looks like the objects' repeats.
+
+    Another team's folder names its objects in ``id``; a model trained on ``object_id`` classified it, and
+    ``evaluate`` printed "138 objects paired row by row" with intervals over the 137 rows as if each were an
+    object, without a word of the 119 objects in ``id``. A table without such a column (label folders: every
+    image its own object) is scored row by row without a note, as before. ``found`` is
+    :func:`_ungrouped_column`'s answer, which :func:`compare` was given as ``rows_not_objects``.
+    """
+    if found is None or c.interval_note is not None or "accuracy_lo" not in c.summary.colnames:
+        return
+    name, distinct, n = found
+    note = (f"95% intervals resample the {c.n_both} rows one by one: {shown} has no column {implied[0]!r} "
+            f"(the objects' column the model reads), and its column {name!r} repeats values ({distinct} in "
+            f"{n} rows): if it names each row's object, give --group-column {name}")
+    c.interval_note = note
+    c.notes.insert(0, note)
 
 
 def _check_group_column(column: str | None, ptab: Table, rtab: Table | None, pshown: str,
@@ -2358,7 +2380,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                       by: Sequence[str] = (), by_min_rows: int = 10,
                       pred_column: str | None = None, allow_few_matches: bool = False,
                       reference_column: str | None = None, group_column: str | None = None,
-                      progress: bool | None = False) -> Evaluation:
+                      progress: bool | None = False, file_column: str | None = None) -> Evaluation:
     """Evaluate a classified catalogue against its references, for its task.
 
     Parameters
@@ -2403,6 +2425,10 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
         classified without its labels, scored with ``-r labels.csv``); else every row is an object.
     progress
         Of each comparison's bootstrap resamples, as :func:`compare` (``report``: timed lines in its log).
+    file_column
+        The column of image files by which cutout tables are paired, where it is not ``file``
+        (``--file-column filename``), in the catalogue and in every reference that has it. None: the column
+        ``classify --stamps --file-column`` recorded in the catalogue (meta ``file_column``), else ``file``.
 
     Returns
     -------
@@ -2429,9 +2455,18 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     # the bounds of evaluate --radius and --bootstrap, before any reading: n_boot=10**8 ran for days
     check_match_radius(radius)
     check_n_boot(n_boot)
-    ptab = load_catalog(pred, pred_name)
+    ptab = load_catalog(pred, pred_name, file_column=file_column)
     etask, task_note = resolve_task(ptab, task, model=model)
     pshown = str(pred) if isinstance(pred, (str, Path)) else pred_name
+    if file_column is not None:
+        if file_column not in ptab.colnames:
+            raise StarclassError(f"--file-column {file_column!r}: {pshown} has no such column (the column naming each "
+                                 f"row's image file); its columns: {', '.join(ptab.colnames)}")
+        if ptab.meta.get("file_column") != file_column:
+            ptab = ptab.copy(copy_data=False)  # the caller's table keeps its meta
+            ptab.meta["file_column"] = file_column
+    # the references are paired by the files' column the catalogue was classified with (filename, path)
+    files_by = file_column or (str(ptab.meta.get("file_column") or "") or None)
     file_columns = list(ptab.colnames)
     # the columns that may name each row's object when --group-column is not given, first found first
     implied: list[str] = []
@@ -2571,8 +2606,10 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                                        quantities=quantities, by=by,
                                        by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
                                        group_column=group_of(None), sources=(pshown, pshown),
-                                       group_said=group_said, progress=progress))
-            _say_ungrouped(comparisons[-1], group_of(None), implied, ptab, pshown)
+                                       group_said=group_said, progress=progress,
+                                       rows_not_objects=(found := _ungrouped_column(group_of(None), implied,
+                                                                                    ptab)) is not None))
+            _say_ungrouped(comparisons[-1], found, implied, pshown)
             rt = ptab.copy(copy_data=False)
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
             cats[SELF_CATALOGUE] = rt
@@ -2588,7 +2625,11 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                 warnings.simplefilter("ignore")  # the prediction's warnings were given when it was read
             read_files |= {key} - {None}
             rtab = load_catalog(r, "reference" if isinstance(r, (str, Path)) else name,
-                                classes=(CLASS_REF, CLASS_PRED, *(() if label_column is None else (label_column,))))
+                                classes=(CLASS_REF, CLASS_PRED, *(() if label_column is None else (label_column,))),
+                                file_column=files_by)
+            if files_by and files_by in rtab.colnames and not rtab.meta.get("file_column"):
+                rtab = rtab.copy(copy_data=False)
+                rtab.meta["file_column"] = files_by
             if label_column is not None and label_column in rtab.colnames:
                 rtab = with_label_classes(rtab, label_column, etask, said)
         if (label_column is not None and label_column not in rtab.colnames and label_column not in ptab.colnames
@@ -2605,8 +2646,10 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
                                    group_column=group_of(rtab), sources=(pshown, said), group_said=group_said,
-                                   progress=progress))
-        _say_ungrouped(comparisons[-1], group_of(rtab), implied, ptab, pshown)
+                                   progress=progress,
+                                   rows_not_objects=(found := _ungrouped_column(group_of(rtab), implied,
+                                                                                ptab)) is not None))
+        _say_ungrouped(comparisons[-1], found, implied, pshown)
         pairs_of[name] = comparisons[-1].pairs
     if scored:
         for c in comparisons:

@@ -97,11 +97,15 @@ def threshold_scan(y_true: ArrayLike, score: ArrayLike, thresholds: ArrayLike | 
 
 
 def threshold_for_purity(y_true: ArrayLike, score: ArrayLike, target: float = 0.8, *,
-                         min_selected: int = MIN_SELECTED) -> dict:
+                         min_selected: int = MIN_SELECTED, noun: str = "object") -> dict:
     """Lowest threshold whose selection reaches ``target`` purity.
 
     The lowest such threshold keeps the most objects (the M31 paper's choice). Thresholds
     are taken at the observed scores, so the answer is exact for the sample.
+
+    ``noun`` is what the refusal calls a scored row: ``"row"`` where rows are cutouts that may
+    repeat an object (several cutouts of one, :class:`starclass.evaluate.compare.Comparison`'s
+    ``rows_not_objects``), so that "at least 10 objects selected" does not count cutouts as objects.
 
     Returns
     -------
@@ -139,11 +143,11 @@ def threshold_for_purity(y_true: ArrayLike, score: ArrayLike, target: float = 0.
     if not ok.any():
         if len(y) < min_selected:
             # no selection can be that large: "best purity 0.000" read as if the scores were useless
-            why = f"there {'is' if len(y) == 1 else 'are'} only {counted(len(y), 'object')}"
+            why = f"there {'is' if len(y) == 1 else 'are'} only {counted(len(y), noun)}"
         else:
             why = f"best purity {float(np.max(np.where(last_of_tie & (n >= min_selected), purity, 0))):.3f}"
         raise StarclassError(
-            f"no threshold reaches purity {target:.2f} with at least {counted(min_selected, 'object')} selected "
+            f"no threshold reaches purity {target:.2f} with at least {counted(min_selected, noun)} selected "
             f"({why})"
         )
     i = int(np.flatnonzero(ok)[-1])  # most objects kept

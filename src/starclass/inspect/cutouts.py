@@ -357,7 +357,7 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
 
         cells = [{c: str(v) for c, v in zip(table.colnames, row)} for row in table]
         raise StarclassError(f"--stamps {src}: no 'file' column (nor 'file_<band>' columns); columns: "
-                             f"{', '.join(table.colnames)}{file_column_hint(table.colnames, cells)}")
+                             f"{', '.join(table.colnames)}{file_column_hint(table.colnames, cells, src.parent)}")
     if len(table) == 0:
         raise StarclassError(f"--stamps {src}: no rows")
     for c in cols:

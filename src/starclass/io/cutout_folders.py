@@ -203,6 +203,9 @@ class CutoutSet:
     #: the column the groups (objects) were read from (None: every row its own group); a model trained on
     #: them records it, and classify's output names it for evaluate's bootstrap of whole objects
     group_column: str | None = None
+    #: the column the files were read from (``--file-column``): ``file`` (also for ``file_<band>`` columns and
+    #: a folder of label folders), or another that the output records so that evaluate pairs by it
+    file_column: str = "file"
     #: the bands the files' FITS headers name for the planes of one ``file`` (a Legacy Survey g, r, z cube:
     #: ``BAND0``...), in stored order; [] when they name none (:func:`fits_plane_bands`)
     plane_bands: list[str] = field(default_factory=list)
@@ -1553,6 +1556,7 @@ def wrapped_labels_hint(source: str | os.PathLike, labels: Iterable[str], known:
     root = Path(source)
     if not root.is_dir():
         return ""
+    labels = list(labels)
     keys = {label_key(k): str(k) for k in known}
     for lab in labels:
         folder = root / str(lab).strip()
@@ -1564,7 +1568,72 @@ def wrapped_labels_hint(source: str | os.PathLike, labels: Iterable[str], known:
             return (f"; the folder {folder.name!r} holds folders named as the task's labels ({', '.join(inner)}), "
                     f"and the labels are the names of the folders directly below the directory given: give the "
                     f"folder {folder} instead")
+    # labels of one's own below the one folder (data/GC/, data/bg/): the same mistake, said without the task's names
+    found = _one_folder_of_labels(root)
+    if found is not None and [str(lab).strip() for lab in labels] == [found[0].name]:
+        return f"; {one_folder_hint(root)}"
     return ""
+
+
+def one_folder_hint(source: str | os.PathLike) -> str:
+    """Words for an ImageFolder directory given one level too high: its one folder holds the label folders.
+
+    ``DIR/data/cluster/*.png`` and ``DIR/data/galaxy/*.png`` given as ``DIR`` are read with the one label
+    ``data``; ``info DIR`` printed "labels: data 12" without a word, and ``train`` and ``classify`` said so
+    only where the inner folders were named as the task's labels (:func:`wrapped_labels_hint`), so a folder
+    of labels of one's own (``GC``, ``bg``) was offered a task file mapping ``data`` to a class. Said where
+    ``source`` is a directory without ``labels.csv`` and without images of its own, holding one visible
+    folder that holds no image itself and has sub-folders holding images (at any depth).
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        The folder given.
+
+    Returns
+    -------
+    str
+        ``"DIR has one folder 'data' whose sub-folders look like labels (cluster, galaxy): did you mean
+        DIR/data?"``, or ``""``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for lab in ("GC", "bg"):
+    ...     (root / "data" / lab).mkdir(parents=True)
+    ...     _ = (root / "data" / lab / "a.png").write_bytes(b"")
+    >>> one_folder_hint(root) == (f"{root} has one folder 'data' whose sub-folders look like labels (bg, GC): "
+    ...                           f"did you mean {root / 'data'}?")
+    True
+    >>> one_folder_hint(root / "data")
+    ''
+    """
+    found = _one_folder_of_labels(Path(source))
+    if found is None:
+        return ""
+    inner, labels = found
+    shown = ", ".join(labels[:6]) + (", ..." if len(labels) > 6 else "")
+    return (f"{source} has one folder {inner.name!r} whose sub-folders look like labels ({shown}): "
+            f"did you mean {inner}?")
+
+
+def _one_folder_of_labels(root: Path) -> tuple[Path, list[str]] | None:
+    """The one folder of ``root`` and its sub-folders holding images, as :func:`one_folder_hint` says them."""
+    if not root.is_dir() or (root / LABELS_CSV).is_file():
+        return None
+    entries = [e for e in root.iterdir() if not is_os_clutter(e.name)]
+    folders = [e for e in entries if e.is_dir()]
+    if len(folders) != 1 or any(e.is_file() and image_format(e) is not None for e in entries):
+        return None
+    inner = folders[0]
+    if any(f.is_file() and image_format(f) is not None for f in inner.iterdir()):
+        return None  # images beside its sub-folders: a label folder of its own, its images sorted into nights
+    labels = sorted((d.name for d in inner.iterdir() if d.is_dir() and not is_os_clutter(d.name)
+                     and any(f.is_file() and image_format(f) is not None
+                             and not any(is_os_clutter(p) for p in f.relative_to(d).parts)
+                             for f in d.rglob("*"))), key=str.casefold)
+    return (inner, labels) if labels else None
 
 
 def listed_path(root: Path, rel: str) -> Path:
@@ -1719,8 +1788,29 @@ def image_file_columns(names: list[str], rows: list[dict[str, str]]) -> list[str
     return out
 
 
-def file_column_hint(names: list[str], rows: list[dict[str, str]]) -> str:
-    """The end of the "no 'file' column" message: the column that seems to hold the files, and the rename.
+def file_column_hint(names: list[str], rows: list[dict[str, str]], root: Path | None = None, *,
+                     asked: str | None = None) -> str:
+    """The end of the "no 'file' column" message: the column that seems to hold the files, and what to do.
+
+    A column whose cells look like image files is offered (rename it ``file``, or give ``--file-column``) only
+    where some of its first :data:`HINT_ROWS` cells name files that exist under ``root`` (the CSV's folder);
+    where none does, that is said instead: renamed, the list would be refused file by file ("no such file").
+
+    Parameters
+    ----------
+    names : list of str
+        The header's column names.
+    rows : list of dict
+        The rows, column name -> cell text.
+    root : Path, optional
+        The folder the paths are relative to; None: not checked (every such column offered).
+    asked : str, optional
+        The column given with ``--file-column`` that the CSV lacks (a case twin is named for it).
+
+    Returns
+    -------
+    str
+        ``"; ..."``, or ``""``.
 
     Examples
     --------
@@ -1728,20 +1818,57 @@ def file_column_hint(names: list[str], rows: list[dict[str, str]]) -> str:
     "; column 'filename' names image files: rename it 'file' (the cut"
     >>> file_column_hint(["id", "x"], [{"id": "1", "x": "2.5"}])
     ''
+    >>> import tempfile
+    >>> print(file_column_hint(["path"], [{"path": "nowhere/a.png"}], Path(tempfile.mkdtemp()))[:80])
+    ; column 'path' looks like image files, but none of its first 1 cells names a fi
     """
+    if asked is not None:
+        twins = [n for n in names if n.casefold() == asked.casefold()]
+        if twins:
+            return f"; column names are matched exactly, case included: give --file-column {twins[0]}"
     near = [n for n in names if n.casefold() == "file" or n.casefold().startswith("file_")]
-    if near:
+    if near and asked is None:
         # a spreadsheet's 'File' (or 'FILE_G') differs in case only: column names are matched exactly
         return (f"; column names are matched exactly, case included: rename {', '.join(map(repr, near))} to "
                 f"{', '.join(repr(n.lower()) for n in near)}")
-    found = image_file_columns(names, rows)
+    found = [n for n in image_file_columns(names, rows) if n != asked]
+    if root is not None:
+        missing = [n for n in found if not _some_listed_files_exist(rows, n, root)]
+        if missing and len(missing) == len(found):
+            n = missing[0]
+            cells = [c for c in ((row.get(n) or "").strip() for row in rows[:HINT_ROWS]) if c]
+            return (f"; column {n!r} looks like image files, but none of its first {len(cells)} cells names a file "
+                    f"that exists relative to {root} (e.g. {cells[0]!r}): paths in a cutout CSV are relative to "
+                    "the folder it is in (or absolute)")
+        found = [n for n in found if n not in missing]
     if len(found) == 1:
-        return (f"; column {found[0]!r} names image files: rename it 'file' (the cutouts' column; one "
-                "'file_<band>' column per band for several bands)")
+        return (f"; column {found[0]!r} names image files: rename it 'file' (the cutouts' column; one 'file_<band>' "
+                f"column per band for several bands), or give train, classify, evaluate and report --file-column "
+                f"{found[0]}")
     if found:
         return (f"; columns {', '.join(map(repr, found))} name image files: for one band rename the cutouts' "
-                "column 'file', for several bands name them 'file_<band>' (e.g. file_g, file_i)")
+                "column 'file' (or give --file-column NAME), for several bands name them 'file_<band>' (e.g. "
+                "file_g, file_i)")
     return ""
+
+
+#: How many rows :func:`file_column_hint` looks at for files that exist
+HINT_ROWS = 5
+
+
+def _some_listed_files_exist(rows: list[dict[str, str]], column: str, root: Path) -> bool:
+    """Whether any of the first :data:`HINT_ROWS` filled cells of ``column`` names an existing file under ``root``."""
+    cells = [c for c in ((row.get(column) or "").strip() for row in rows[:HINT_ROWS]) if c]
+    return any(listed_path(root, c).is_file() for c in cells)
+
+
+def _recorded_file_column(names: list[str], rows: list[dict[str, str]]) -> str:
+    """The files' column a classified CSV records in its ``file_column`` column (one value), else ``file``."""
+    if "file_column" not in names or not rows:
+        return "file"
+    cells = {(row.get("file_column") or "").strip() for row in rows}
+    name = cells.pop() if len(cells) == 1 else ""
+    return name if name in names and name != "file_column" else "file"
 
 
 def labelled_rows(names: list[str], rows: list[dict[str, str]]) -> list[bool] | None:
@@ -1831,7 +1958,8 @@ def csv_has_labels(path: str | os.PathLike) -> bool:
     return labelled_rows(names, rows[:1]) is not None
 
 
-def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_only: bool = False) -> list[str]:
+def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_only: bool = False,
+                 file_column: str | None = None) -> list[str]:
     """Every image file a cutout folder lists, as written (relative to its folder); no image is read.
 
     A CSV gives the cells of its ``file`` column, else of every ``file_<band>`` column (all the
@@ -1848,6 +1976,9 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_on
     labelled_only : bool
         Only the rows that carry a label (:func:`labelled_rows`; every row of a CSV without a label
         column, and every image of an ImageFolder directory, whose sub-folders are the labels).
+    file_column : str, optional
+        The CSV's column of files where it has no ``file`` (``filename``: the column the candidates were
+        classified with, ``classify --stamps --file-column``).
 
     Returns
     -------
@@ -1878,12 +2009,17 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_on
         raise StarclassError(f"{src}: no such file or directory")
     else:
         names, rows, _ = read_csv_rows(src)
-        columns = ([c for c in names if c.lower().startswith("file_")]
+        recorded = _recorded_file_column(names, rows) if "file" not in names else "file"
+        if (recorded == "file" and "file" not in names and file_column in names
+                and not str(file_column).lower().startswith("file_")):  # band columns: every band's files, below
+            recorded = str(file_column)
+        columns = ([recorded] if recorded != "file" else
+                   [c for c in names if c.lower().startswith("file_")]
                    if "file" not in names or file_is_a_band_copy(names, lambda c: [row.get(c) for row in rows])
                    else ["file"])
         if not columns:
             raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns for several bands); "
-                                 f"columns: {names}{file_column_hint(names, rows)}")
+                                 f"columns: {names}{file_column_hint(names, rows, src.parent)}")
         root = src.parent
         # a classified table written elsewhere: its files are relative to the folder it records, as read_cutout_folder
         # reads them
@@ -2116,6 +2252,7 @@ def read_cutout_folder(
     resample_purpose: str | None = None,
     label_map: dict[str, int] | None = None,
     progress: bool | None = False,
+    file_column: str = "file",
 ) -> CutoutSet:
     """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
 
@@ -2168,6 +2305,11 @@ def read_cutout_folder(
         The task's label -> class map, when a task reads the folder: the cutouts of one object are
         warned of only when their labels give different classes (``Cluster`` and ``cluster`` both
         mapped to 1 are one class). None: labels are compared as written.
+    file_column : str
+        The CSV's column of image files (``--file-column``; ``filename``, ``path`` as other tools write
+        them), one per row. The default ``file`` also takes ``file_<band>`` columns, and a classified
+        CSV's recorded ``file_column`` (:func:`starclass.io.cutout_output.restore_csv_columns`) where it
+        has no ``file``. Kept in :attr:`CutoutSet.file_column`.
 
     Returns
     -------
@@ -2195,14 +2337,19 @@ def read_cutout_folder(
         src = src / LABELS_CSV
     _check_group_name(group_column, src)
     lines: list[int] | None = None
+    if src.is_dir() and file_column != "file":
+        # asked for and not applied, the user would not learn that the option did nothing
+        raise StarclassError(f"--file-column {file_column!r} names the column of a CSV of cutouts; {src} is a folder "
+                             f"without {LABELS_CSV} (its sub-folders give the labels, their images the files)")
     if src.is_dir():
         root = src
         names, rows = _imagefolder_rows(src)
         if group_column is not None and require_group:
             # train --group-column on label folders: asked for, and left out without a word (every image its own group)
             warnings.warn(f"{src}: a folder of label folders has no columns, so group column {group_column!r} is not "
-                          f"applied: every image is its own group, and cutouts of one object may fall on both sides "
-                          f"of a split; list them in {src / LABELS_CSV} (file, label, {group_column}) to keep each "
+                          f"applied: every image is its own group, so cutouts of one object may fall on both sides "
+                          f"of a split (train) and count as separate objects (classify's output, evaluate's "
+                          f"intervals); list them in {src / LABELS_CSV} (file, label, {group_column}) to keep each "
                           "object together", UserWarning, stacklevel=2)
         group_column = None
     elif src.is_file():
@@ -2226,7 +2373,15 @@ def read_cutout_folder(
         return f"{src}: {_row_line(i, lines)}, file {f!r}" if is_csv else f"{root / f}"
 
     band_cols = [c for c in names if c.lower().startswith("file_")]
-    if "file" in names and not file_is_a_band_copy(names, lambda c: [row.get(c) for row in rows]):
+    if file_column == "file" and "file" not in names and is_csv:
+        # a classified CSV (classify --stamps --file-column filename) records its files' column as a column
+        file_column = _recorded_file_column(names, rows)
+    if file_column != "file":
+        if file_column not in names:
+            raise StarclassError(f"{src}: no column {file_column!r} (--file-column, the cutouts' files); columns: "
+                                 f"{names}{file_column_hint(names, rows, root, asked=file_column)}")
+        file_cols, band_names = [file_column], []
+    elif "file" in names and not file_is_a_band_copy(names, lambda c: [row.get(c) for row in rows]):
         file_cols, band_names = ["file"], []
     elif band_cols:
         by_band = {c[5:].lower(): c for c in band_cols}
@@ -2258,13 +2413,13 @@ def read_cutout_folder(
                           "of the counts file (its zero pixels then read as no data)", UserWarning, stacklevel=2)
     else:
         raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}"
-                             f"{file_column_hint(names, rows)}")
+                             f"{file_column_hint(names, rows, root)}")
     if is_csv and file_cols == ["file"]:
         _refuse_band_rows(names, rows, lines, src, group_column)
     if group_column is not None and group_column not in names and not require_group:
         group_column = None
     if group_column is not None and group_column not in names:
-        raise StarclassError(f"{src}: no group column {group_column!r}; columns: {names}")
+        raise StarclassError(f"{src}: no group column {group_column!r} (--group-column); columns: {names}")
     has_labels = label_column in names
     if has_labels and require_labels:
         # every empty label at once, before any image is read: the first alone was named, after the images
@@ -2480,7 +2635,8 @@ def read_cutout_folder(
                      origins=origins, label_column=label_column if labels is not None else None,
                      group_column=group_column, plane_bands=list(plane_bands or []), taken_planes=list(taken or []),
                      all_planes_named=bool(plane_bands) and n_named == len(rows), native_sizes=native,
-                     native_zero_padding=padding, named_cubes=n_named, pixel_kinds=kinds)
+                     native_zero_padding=padding, named_cubes=n_named, pixel_kinds=kinds,
+                     file_column=file_column if not band_names else "file")
 
 
 def grey_among_colour(shape: tuple[int, ...], first: tuple[int, ...], n_file_columns: int,
@@ -3454,11 +3610,15 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                           + note.replace("then --task my_task.yaml", "then evaluate --task my_task.yaml"),
                           stacklevel=2)
             return out
+        wrapped = wrapped_labels_hint(cutouts.source, unknown, label_map)
+        # a folder given one level too high: a task file mapping its one folder ('data') to a class would train
+        # every cutout as that class, so none is offered beside the folder to give
         raise StarclassError(
             f"{cutouts.where(first_unknown)}: label {lab!r} is not known to the task (known: {sorted(label_map)})"
-            + wrapped_labels_hint(cutouts.source, unknown, label_map)
-            + unknown_labels_note(unknown, label_map, preset=config.preset_name if config is not None else None,
-                                  classes=names, numbered=cutouts.source.is_file(), task_file=task_file))
+            + (wrapped or unknown_labels_note(unknown, label_map,
+                                              preset=config.preset_name if config is not None else None,
+                                              classes=names, numbered=cutouts.source.is_file(),
+                                              task_file=task_file)))
     return out
 
 
@@ -3763,10 +3923,13 @@ def cutout_rows(catalogue: Table, cutouts: CutoutSet, *, name: str = "classified
     >>> cutout_rows(Table({"file": ["b.png", "a.png"]}), cs).tolist()
     [1, 0]
     """
-    if "file" not in catalogue.colnames:
+    # the column classify --stamps --file-column recorded (filename), else file
+    col = str(catalogue.meta.get("file_column") or "")
+    col = col if col in catalogue.colnames else "file"
+    if col not in catalogue.colnames:
         raise StarclassError(f"{name}: no 'file' column to find the cutouts of {cutouts.source} by")
     index = {f: i for i, f in enumerate(cutouts.files)}
-    cells = np.asarray(catalogue["file"]).astype(str).tolist()  # str, not np.str_: its repr is named
+    cells = np.asarray(catalogue[col]).astype(str).tolist()  # str, not np.str_: its repr is named
     named: dict[str, int] = {}
     roots: list[str] | None = None
     if any(f.strip() not in index for f in cells) and cutouts.root is not None:

@@ -47,7 +47,7 @@ def text_table_options(path: str | Path, fmt: str) -> dict:
 
 
 def read_cutout_output(path: str | Path, name: str = "catalogue",
-                       classes: tuple[str, ...] = (CLASS_PRED,)) -> Table | None:
+                       classes: tuple[str, ...] = (CLASS_PRED,), file_column: str | None = None) -> Table | None:
     """A classified cutout folder (``file`` + ``class_pred``) read as it is, or None if it is not one.
 
     Such outputs have no ``id`` and no pixel positions, which a catalogue needs
@@ -65,6 +65,10 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
         What the messages call it (``"catalogue"``, ``"candidates x.csv"``).
     classes : tuple of str
         The columns of which one must be there.
+    file_column : str, optional
+        The column of image files where it is not ``file`` (``evaluate --file-column filename``, or the column
+        a classification it is compared with records): recorded in the meta (``file_column``) where the table
+        has it and records none of its own, so that :func:`file_columns` gives it.
 
     Returns
     -------
@@ -100,6 +104,7 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
 
             read_decimal_commas(t, path)  # saved again by European Excel: prob_1 0,46 read as the number
             restore_csv_decision(t)  # classify's decision threshold, kept as columns where there is no meta
+            restore_csv_columns(t)  # the columns classify read the objects and files from (--group/--file-column)
         if fmt == "fits":
             from starclass.io.catalog import restore_fits_meta
 
@@ -112,13 +117,56 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
         raise StarclassError(f"{name}: {not_utf8_message(path)}") from None
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise StarclassError(f"{name}: cannot read {path} ({type(exc).__name__}: {exc})") from None
+    if file_column and file_column in t.colnames and not t.meta.get("file_column"):
+        t.meta["file_column"] = file_column
     if not file_columns(t) or not any(c in t.colnames for c in classes):
         return None
     return check_prob_columns(t, path, name)
 
 
+def restore_csv_columns(t: Table) -> Table:
+    """Put back into the meta the column names ``classify --stamps`` keeps as columns of a CSV output.
+
+    ``classify --stamps --group-column id`` records ``group_column`` (the objects' column), and
+    ``--file-column filename`` records ``file_column`` (the files' column), in the meta of an ECSV,
+    Parquet or FITS output; a CSV keeps no meta, so they are written as columns of those names, one value
+    on every row, and read back here where that value names a column of the table (``evaluate`` then
+    resamples whole objects and pairs by that file column; ``suggest`` keeps one cutout per object).
+
+    Parameters
+    ----------
+    t : astropy.table.Table
+        A table read from a CSV file; its ``meta`` is changed in place.
+
+    Returns
+    -------
+    astropy.table.Table
+        ``t``.
+
+    Examples
+    --------
+    >>> t = Table({"filename": ["a.png", "b.png"], "id": ["A", "A"], "group_column": ["id", "id"],
+    ...            "file_column": ["filename", "filename"]})
+    >>> m = restore_csv_columns(t).meta
+    >>> m["group_column"], m["file_column"]
+    ('id', 'filename')
+    """
+    from starclass.schema import FILE_COLUMN, GROUP_COLUMN
+
+    for key in (GROUP_COLUMN, FILE_COLUMN):
+        if key not in t.colnames or t.meta.get(key) or not len(t):
+            continue
+        cells = {str(v).strip() for v in t[key].tolist()}
+        if len(cells) == 1 and (name := cells.pop()) in t.colnames and name != key:
+            t.meta[key] = name
+    return t
+
+
 def file_columns(t: Table) -> list[str]:
     """The columns naming a row's cutout file(s): ``file``, else the ``file_<band>`` columns.
+
+    A column recorded in the meta as ``file_column`` (``classify --stamps --file-column filename``,
+    :func:`restore_csv_columns` for a CSV) comes first, where the table has it.
 
     Parameters
     ----------
@@ -137,7 +185,11 @@ def file_columns(t: Table) -> list[str]:
     ['file_g', 'file_i']
     >>> file_columns(Table({"x": [1.0]}))
     []
+    >>> file_columns(Table({"filename": ["a.png"]}, meta={"file_column": "filename"}))
+    ['filename']
     """
+    if (named := str(t.meta.get("file_column") or "")) and named in t.colnames:
+        return [named]
     if "file" in t.colnames:
         return ["file"]
     return sorted(c for c in t.colnames if c.startswith("file_"))

@@ -1237,7 +1237,8 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
                       by_min_rows: int = 10, pred_column: str | None = None,
                       allow_few_matches: bool = False, reference_column: str | None = None,
                       group_column: str | None = None, ssp: str | Path | None = None,
-                      mag_limit: float | None = None, progress: bool | None = None) -> list[Section]:
+                      mag_limit: float | None = None, progress: bool | None = None,
+                      file_column: str | None = None) -> list[Section]:
     """All evaluation sections for a prediction against its references.
 
     Parameters
@@ -1287,6 +1288,9 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
         SSP model table of the science sections, as :func:`layout`.
     mag_limit
         Faint limit of the mass-completeness curve, as :func:`layout`.
+    file_column
+        The column of image files cutout tables are paired by, where it is not ``file`` (as
+        :func:`starclass.evaluate.compare.evaluate_catalogs`).
     progress
         None (default): timed lines of each comparison's bootstrap (:func:`evaluate_catalogs`) and of
         the science checks (:func:`layout`), shown in the command line's log; False: none; True: bars of the
@@ -1308,7 +1312,7 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
                            pred_name=pred_name, quantities=quantities, label_column=label_column, model=model,
                            by=by, by_min_rows=by_min_rows, pred_column=pred_column,
                            allow_few_matches=allow_few_matches, reference_column=reference_column,
-                           group_column=group_column, progress=progress)
+                           group_column=group_column, progress=progress, file_column=file_column)
     if callable(gradcam_inputs):
         # the model, torch (13-19 s to import, measured) and the stamps: no count to draw a bar of
         say_step("report: loading the model and its stamps for Grad-CAM ...", progress)
@@ -1677,8 +1681,18 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
     cutouts = None
     if stamps is not None:
         # the command's bar or lines, as classify --stamps reads the folder: 2000+ cutouts took seconds unsaid
+        # a folder listing its files in 'filename' (classify --stamps --file-column filename): the column given, else
+        # the one the classification recorded
+        files_by = kwargs.get("file_column")
+        if files_by is None:
+            try:
+                files_by = str(load_catalog(pred, kwargs.get("pred_name", "prediction")).meta.get("file_column") or "")
+            except StarclassError:
+                files_by = ""  # the catalogue's own refusal comes from the evaluation, as before
+        files_by = files_by or "file"
         cutouts = read_cutout_folder(stamps, require_group=False, require_labels=False, resample=cutout_resample,
-                                     resample_purpose=cutout_resample_purpose, progress=kwargs.get("progress", False))
+                                     resample_purpose=cutout_resample_purpose, progress=kwargs.get("progress", False),
+                                     file_column=files_by)
         kwargs["cutouts"] = cutouts
     if model_path is not None and cutouts is not None:
         from starclass.learn.checkpoint import read_manifest
