@@ -736,7 +736,8 @@ def _field_psfs(client, prepared: PreparedSurvey,
         try:
             r = fut.result()
             psf[name] = r["psf"]
-            notes += r["notes"]
+            if not r.get("shown"):  # a thread worker's were shown in this process as they were raised
+                notes += r["notes"]
             of_field[name] = tuple(r["notes"])
         except CancelledError as exc:  # the scheduler is gone: no tile can run either
             raise cluster_lost(exc, prepared.jobs[0].output) from None
@@ -2223,7 +2224,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                         raise cluster_lost(exc, todo[0].output, skipped + len(results), len(prepared.jobs)) from None
                     results.append(r)
                     n_cand += r["n"]
-                    for note in r.get("notes", ()):
+                    # a thread worker's were shown in this process as they were raised: kept in the file only
+                    for note in () if r.get("shown") else r.get("notes", ()):
                         if note not in notes_said:  # once for the survey, not once per worker process
                             notes_said.add(note)
                             bar.write(note, file=sys.stderr)  # on stderr above the bar, as the workers' own

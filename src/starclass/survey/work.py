@@ -10,6 +10,7 @@ the same digest is done (:func:`tile_done`): a rerun skips it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -19,6 +20,7 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -280,7 +282,7 @@ def _print_warning(message, category, filename, lineno, file=None, line=None) ->
     Deduplicated here, not with a ``"once"`` filter: the filters change (``catch_warnings``
     in the libraries a tile calls) between tiles, which empties Python's once-registry.
     Each is handed to the client instead (:func:`run_tile`'s ``notes``), which prints each text once for
-    the whole survey; a task that fails prints those still held (:func:`_print_held`).
+    the whole survey; a task that fails prints those still held (:func:`_held_or_print`).
     """
     kind = "" if category is UserWarning else f"({category.__name__}) "
     # keyed by the survey: a worker that outlives a survey (dask worker under --scheduler) took each text once for
@@ -292,6 +294,23 @@ def _print_warning(message, category, filename, lineno, file=None, line=None) ->
             _FOR_CLIENT.append(entry)
 
 
+def _keep_in_tasks(shown: Callable[..., None]) -> Callable[..., None]:
+    """``shown`` (the caller's ``warnings.showwarning``), which also keeps what a thread worker's task raises.
+
+    Thread workers run the tiles in the caller's own process, whose warnings stay the caller's (shown by
+    ``shown``, seen by its filters and ``catch_warnings``); a task's are kept as well, as a process worker
+    keeps them (:func:`_print_warning`), for the tile's file. Until 2026-12-06 they were shown only, and a
+    resumed survey could not say again the warnings of the tiles it reused.
+    """
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        if getattr(_TASK, "keeping", False):  # a tile's task runs in this thread, not the caller's own code
+            _print_warning(message, category, filename, lineno, file, line)
+        shown(message, category, filename, lineno, file, line)
+
+    show.starclass_keeps = True  # type: ignore[attr-defined]
+    return show
+
+
 def _held_notes() -> list[str]:
     """The warnings this process holds for the client of this thread's survey, taken: each is handed over once."""
     survey = getattr(_TASK, "survey", None)
@@ -301,10 +320,14 @@ def _held_notes() -> list[str]:
     return notes
 
 
-def _print_held() -> None:
-    """Print the warnings held for the client here: a failed task hands nothing over, and they may say why."""
+def _held_or_print(lines: bool) -> None:
+    """Take the warnings held for the client, printing them where they are lines (a process worker).
+
+    A failed task hands nothing over, and they may say why it failed; a thread worker's were shown as raised.
+    """
     for text in _held_notes():
-        print(text, file=sys.stderr, flush=True)
+        if lines:
+            print(text, file=sys.stderr, flush=True)
 
 
 def warm_up(client_pid: int | None = None) -> int:
@@ -348,11 +371,45 @@ def print_warnings_as_lines(client_pid: int | None, survey: str | None = None) -
     >>> print_warnings_as_lines(None), print_warnings_as_lines(os.getpid())
     (False, False)
     """
-    if client_pid is None or os.getpid() == client_pid:
-        return False  # a thread worker in the client's own process: its warnings are the client's
+    if client_pid is None:
+        return False
     _TASK.survey = survey
+    if os.getpid() == client_pid:
+        # a thread worker in the client's own process: its warnings are the client's, shown as they are raised,
+        # and kept for the tile's file too (keep_thread_warnings)
+        with _FOR_CLIENT_LOCK:
+            if not getattr(warnings.showwarning, "starclass_keeps", False):
+                warnings.showwarning = _keep_in_tasks(warnings.showwarning)
+        return False
     warnings.showwarning = _print_warning
     return True
+
+
+@contextlib.contextmanager
+def keep_thread_warnings(job: TileJob) -> Iterator[bool]:
+    """Run a task of ``job``; yields whether its warnings are printed as lines by the client (a process worker).
+
+    A thread worker (in the client's own process, ``job.client_pid``) shows them as they are raised and keeps
+    their texts while the task runs (:func:`_keep_in_tasks`), so that its tile's file holds them as a process
+    worker's does; the client does not print them again.
+
+    Examples
+    --------
+    >>> job = TileJob("north", Tile(0, 0, core=(0, 64, 0, 64), window=(0, 64, 0, 64)), (64, 64), {}, "model",
+    ...               "abc", "none", 64, None, 4.0, "t.parquet", "d1", client_pid=os.getpid(), survey="s1")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     with keep_thread_warnings(job) as lines:
+    ...         warnings.warn("edge")
+    ...     _held_notes(), lines, [str(w.message) for w in caught]
+    (['warning: edge'], False, ['edge'])
+    """
+    lines = print_warnings_as_lines(job.client_pid, job.survey)
+    keeping = not lines and job.client_pid is not None
+    _TASK.keeping = keeping
+    try:
+        yield lines
+    finally:
+        _TASK.keeping = False
 
 
 def tile_done(path: str | os.PathLike, digest: str) -> bool:
@@ -607,14 +664,14 @@ def field_psf_of(job: TileJob, positions: Table | None = None) -> dict[str, Any]
     ``psf`` (:func:`field_psf`'s) and ``notes``: the warnings this worker process held for the client (its
     PSF warning among them), which prints each text once for the survey, as :func:`run_tile`'s.
     """
-    print_warnings_as_lines(job.client_pid, job.survey)
-    try:
-        mosaics = _mosaics(job.mosaics, True, job.pixel_flags, job.magsys, job.padding_sides)
-        psf = field_psf(mosaics, job.photometry, positions, job.pixel_flags, job.photon_counts)
-    except BaseException:
-        _print_held()
-        raise
-    return {"psf": psf, "notes": _held_notes()}
+    with keep_thread_warnings(job) as lines:
+        try:
+            mosaics = _mosaics(job.mosaics, True, job.pixel_flags, job.magsys, job.padding_sides)
+            psf = field_psf(mosaics, job.photometry, positions, job.pixel_flags, job.photon_counts)
+        except BaseException:
+            _held_or_print(lines)
+            raise
+    return {"psf": psf, "notes": _held_notes(), "shown": not lines}
 
 
 def empty_bands(window: MosaicWindow) -> list[str]:
@@ -802,15 +859,16 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     RuntimeError
         When ``job.fail`` (fault injection).
     """
-    print_warnings_as_lines(job.client_pid, job.survey)
-    try:
-        out = _run_tile(job)
-    except BaseException:
-        _print_held()
-        raise
+    with keep_thread_warnings(job) as lines:
+        try:
+            out = _run_tile(job)
+        except BaseException:
+            _held_or_print(lines)
+            raise
     # this process's warnings not yet handed over (of this tile, or of one that ran beside it or before it): those
     # held when the file was written are in it too; any said after that are handed over here
     out["notes"] = out.get("notes", []) + _held_notes()
+    out["shown"] = not lines  # a thread worker's were shown in the client's process as they were raised
     return out
 
 
