@@ -944,7 +944,7 @@ def test_every_warning_of_a_tile_is_handed_to_the_client_not_printed_by_each_wor
     assert capsys.readouterr().err == "warning: about to fail\n"
     # the field's PSF task hands its warnings over too
     monkeypatch.setattr(work, "field_psf", lambda *a, **k: warnings.warn("the PSF", stacklevel=1) or {"fwhm": 2.0})
-    assert work.field_psf_of(jobs[0]) == {"psf": {"fwhm": 2.0}, "notes": ["warning: the PSF"]}
+    assert work.field_psf_of(jobs[0]) == {"psf": {"fwhm": 2.0}, "notes": ["warning: the PSF"], "shown": False}
     assert capsys.readouterr().err == ""
 
 
