@@ -44,7 +44,19 @@ from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.mosaic import SKY_POSITIONS, ZERO_PADDING_PX
 from starclass.io.paths import input_clash
 from starclass.learn.config import TaskConfig
-from starclass.schema import CLASS_PRED, CLASS_REF, DEC, ID, RA, X, Y, check_connect_timeout, rows_named
+from starclass.schema import (
+    CLASS_PRED,
+    CLASS_REF,
+    DEC,
+    ID,
+    RA,
+    X_LIGHT,
+    Y_LIGHT,
+    X,
+    Y,
+    check_connect_timeout,
+    rows_named,
+)
 from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import fill_flag_columns, merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, MAGSYS, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
@@ -1527,13 +1539,18 @@ def dashboard(client: Client) -> str | None:
 def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
     """Completeness and accuracy of one field's catalogue against its truth.
 
-    Matched one-to-one within ``radius`` pixels by :func:`starclass.evaluate.matching.match_catalogs`:
-    on the sky when both the catalogue and the truth have ``ra``, ``dec`` (the truth may give
-    only those), else on the pixels.
+    Matched one-to-one within ``radius`` pixels by :func:`starclass.detect.match.match_truth`, as
+    ``detect --truth`` matches: at each true object's position or, where the truth has ``x_light``,
+    ``y_light`` (a simulated truth), its centre of light; on the sky when both the catalogue and the
+    truth have ``ra``, ``dec`` (the truth may give only those; the centre of light is put on the sky
+    through the field's WCS), else on the pixels. Until 2026-12-06 the survey matched at the position
+    only (:func:`starclass.evaluate.matching.match_catalogs`), and a blend detected at its centre of
+    light counted as missed.
     """
     from astropy.table import Table
 
-    from starclass.evaluate.matching import match_catalogs, matched_on_sky
+    from starclass.detect.match import match_truth
+    from starclass.evaluate.matching import matched_on_sky
     from starclass.evaluate.metrics import accuracy_scores
     from starclass.evaluate.task import EvalTask
 
@@ -1546,9 +1563,10 @@ def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
         # an empty field against a non-empty truth found none of it: completeness 0, said in the summary
         # (it was left out, and the summary line said nothing of the truth)
         return out | {"n_matched": 0, "completeness": 0.0 if len(truth) else None}
-    it, ic, _ = match_catalogs(truth, cat, radius=radius, pixel_scale=info.pixel_scale,
-                               names=(f"truth {truth_path}", f"the catalogue of field {info.spec.name!r}"))
-    out["matched_on"] = "sky (ra, dec)" if matched_on_sky(truth, cat) else "pixels (x, y)"
+    it, ic, _ = match_truth(truth, cat, radius=radius, wcs=info.wcs)
+    out["matched_on"] = "sky (ra, dec)" if info.wcs is not None and matched_on_sky(truth, cat) else "pixels (x, y)"
+    lit = X_LIGHT in truth.colnames and Y_LIGHT in truth.colnames
+    out["matched_at"] = "x, y or x_light, y_light (the centre of light)" if lit else "x, y"
     out["n_matched"] = int(len(it))
     out["completeness"] = len(it) / len(truth)
     task = EvalTask.from_config(cfg)
