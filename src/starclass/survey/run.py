@@ -68,6 +68,7 @@ from starclass.survey.work import (
     run_tile,
     tile_done,
     tile_notes,
+    tile_state,
     warm_up,
     with_astropy_metadata,
 )
@@ -1582,7 +1583,26 @@ def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
     return out
 
 
-def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int = 0) -> None:
+def _tile_names(paths: list[Path], outdir: Path, most: int = 5) -> str:
+    """Tile files named under ``outdir/tiles`` (``A/r000_c001.parquet``), the first ``most`` of them.
+
+    Examples
+    --------
+    >>> _tile_names([Path("run/tiles/A/r000_c001.parquet"), Path("run/tiles/B/r001_c000.parquet")], Path("run"), 1)
+    'A/r000_c001.parquet and 1 more'
+    """
+    def name(p: Path) -> str:
+        try:
+            return p.relative_to(outdir / "tiles").as_posix()
+        except ValueError:
+            return str(p)
+
+    shown = ", ".join(name(p) for p in paths[:most])
+    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
+
+
+def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int = 0, *,
+                  damaged: Collection[Path] = (), missing: Collection[Path] = ()) -> None:
     from starclass.io.atomic import foreign_entries
     from starclass.io.paths import check_folder_writable
 
@@ -1604,11 +1624,21 @@ def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int =
             complete = False  # a later run over it did not finish: resumed, as a folder without a summary
         if complete and n_todo:
             # "finished tiles are reused" alone promised a merge of the old results under the new
-            # settings, where --overwrite reruns every tile whose inputs or settings changed
+            # settings, where --overwrite reruns every tile whose inputs or settings changed; a damaged or
+            # deleted tile file was said to be one of those too
+            n_changed = n_todo - len(damaged) - len(missing)
+            parts = ([f"for {n_changed} of its {n_tiles} tile(s) the plan's inputs, model or settings have changed "
+                      "since"] if n_changed else [])
+            if damaged:
+                parts.append(f"{counted(len(damaged), 'tile file')} of its {n_tiles} cannot be read (damaged or "
+                             f"truncated: {_tile_names(list(damaged), outdir)})")
+            if missing:
+                parts.append(f"{counted(len(missing), 'tile file')} of its {n_tiles} "
+                             f"{'is' if len(missing) == 1 else 'are'} missing ({_tile_names(list(missing), outdir)})")
             raise OutputExistsError(
-                f"survey output {outdir} is complete (summary.json), but for {n_todo} of its {n_tiles} tile(s) "
-                "the plan's inputs, model or settings have changed since; give overwrite=True to run those tiles "
-                "again (their files are replaced) and redo the merge and summary, or choose another folder", outdir)
+                f"survey output {outdir} is complete (summary.json), but {'; '.join(parts)}; give overwrite=True to "
+                "run those tiles again (their files are replaced) and redo the merge and summary, or choose another "
+                "folder", outdir)
         if complete:
             # a FileExistsError as every other overwrite refusal (a notebook's 'except FileExistsError'
             # missed the plain StarclassError); the command line still says --overwrite, exit 2
@@ -2104,11 +2134,18 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     threads = int(threads_per_worker or 1)
     prepared = prepare(plan, outdir, fail_tiles=fail_tiles, device=device, threads=threads)
     state["jobs"] = prepared.jobs  # for run_survey to count the finished tiles if the survey is stopped
-    todo = [j for j in prepared.jobs if not tile_done(j.output, j.digest)]
-    _check_outdir(outdir, overwrite, len(todo), len(prepared.jobs))
+    states = [tile_state(j.output, j.digest) for j in prepared.jobs]
+    todo = [j for j, st in zip(prepared.jobs, states) if st != "done"]
+    why = {st: [Path(j.output) for j, s2 in zip(prepared.jobs, states) if s2 == st] for st in ("damaged", "missing")}
+    _check_outdir(outdir, overwrite, len(todo), len(prepared.jobs), damaged=why["damaged"], missing=why["missing"])
     skipped = len(prepared.jobs) - len(todo)
     echo(f"survey: {len(prepared.fields)} field(s), {len(prepared.jobs)} tile(s) of {plan.tile_size} px "
          f"(overlap {prepared.overlap} px); {skipped} already done, {len(todo)} to run")
+    if why["damaged"]:
+        # run again without a word before: a truncated or overwritten tile file looked like a tile not yet run
+        echo(f"note: {counted(len(why['damaged']), 'tile file')} in {outdir / 'tiles'} cannot be read (damaged or "
+             f"truncated: {_tile_names(why['damaged'], outdir)}): {'it is' if len(why['damaged']) == 1 else 'they are'}"
+             " run again and replaced")
     for info in prepared.fields:
         for line in info.placed:
             echo(f"note: field {info.spec.name!r}: {line}")

@@ -420,16 +420,34 @@ def tile_done(path: str | os.PathLike, digest: str) -> bool:
     >>> tile_done("/nonexistent/tile.parquet", "abc")
     False
     """
+    return tile_state(path, digest) == "done"
+
+
+def tile_state(path: str | os.PathLike, digest: str) -> str:
+    """What ``path`` holds of a tile with this ``digest``: ``done``, ``missing``, ``damaged`` or ``changed``.
+
+    ``damaged``: not a Parquet file that can be read (truncated, overwritten, a folder); ``changed``: a tile of
+    another digest (the plan's inputs, model or settings have changed since it was made). All but ``done``
+    are run again; the survey says which (a damaged file was said to be a tile whose settings had changed).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "cut.parquet").write_bytes(b"PAR1 and then nothing")
+    >>> tile_state(d / "none.parquet", "abc"), tile_state(d / "cut.parquet", "abc"), tile_state(d, "abc")
+    ('missing', 'damaged', 'damaged')
+    """
     import pyarrow.parquet as pq
 
     p = Path(path)
-    if not p.is_file():
-        return False
+    if not p.exists():
+        return "missing"
     try:
         meta = pq.read_schema(p).metadata or {}
-    except Exception:  # a damaged file is not done: it is rewritten
-        return False
-    return meta.get(DIGEST_KEY, b"").decode() == digest
+    except Exception:  # a folder, unreadable, not Parquet, or Parquet pyarrow cannot read: rewritten, as before
+        return "damaged"
+    return "done" if meta.get(DIGEST_KEY, b"").decode() == digest else "changed"
 
 
 def tile_notes(path: str | os.PathLike) -> list[str]:
