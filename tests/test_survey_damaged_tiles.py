@@ -108,3 +108,54 @@ def test_info_does_not_count_a_damaged_tile_file_as_finished(survey_dir, tmp_pat
     # before: "not finished: 9 tiles finished in 1 field (f 9)"
     assert f"not finished: {len(tiles) - 1} tiles finished in 1 field (f {len(tiles) - 1})" in text, text
     assert f"1 tile file cannot be read (damaged or truncated: f/{tiles[0].name}): the survey runs it again" in text
+
+
+def _corrupt_data(path: Path) -> None:
+    """Overwrite a Parquet file's data pages, leaving its footer (schema, digest) readable."""
+    raw = bytearray(path.read_bytes())
+    footer = int.from_bytes(raw[-8:-4], "little")
+    for i in range(4, len(raw) - 8 - footer):
+        raw[i] = 0xAB
+    path.write_bytes(bytes(raw))
+
+
+def test_a_tile_file_damaged_past_its_footer_is_run_again_not_a_traceback(survey_dir, tmp_path):
+    """Its digest reads (so it counted as finished), its data do not: the resumed survey stopped with pyarrow's
+    ``OSError: Couldn't deserialize thrift ...`` and a traceback, before any tile ran. Now it is run again."""
+    from starclass.survey.work import tile_done
+
+    out = tmp_path / "run"
+    assert _run(survey_dir, out).ok
+    first = _catalogue(out)
+    (out / "summary.json").unlink()  # resumed: every other tile is reused
+    tile = sorted((out / "tiles" / "f").glob("*.parquet"))[4]
+    _corrupt_data(tile)
+    with pytest.raises(OSError):
+        pq.read_table(tile)  # the data cannot be read ...
+    assert tile_done(tile, pq.read_schema(tile).metadata[b"starclass_tile_digest"].decode())  # ... the digest can
+    said: list[str] = []
+    assert _run(survey_dir, out, said).ok
+    assert [s for s in said if "cannot be read" in s] == [
+        f"note: 1 tile file in {out / 'tiles'} cannot be read (damaged or truncated: f/{tile.name}): it is run "
+        "again and replaced"], said
+    again = _catalogue(out)
+    for c in ("id", "x", "y", "class_pred"):
+        assert np.array_equal(np.asarray(again[c]), np.asarray(first[c])), c
+    pq.read_table(tile)  # replaced
+
+
+def test_a_tile_file_the_merge_cannot_read_is_named_with_exit_status_2(survey_dir, tmp_path, monkeypatch):
+    """Damage the start's read does not meet (another column's pages) stops the merge naming the file, exit
+    status 2 and no traceback (pyarrow's OSError and exit status 1 before), nothing written."""
+    out = tmp_path / "run"
+    assert _run(survey_dir, out).ok
+    (out / "summary.json").unlink()
+    tile = sorted((out / "tiles" / "f").glob("*.parquet"))[4]
+    _corrupt_data(tile)
+    monkeypatch.setattr("starclass.survey.run.owned_rows", lambda path: 0)  # as if the start's read had passed
+    r = runner.invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--workers", "1",
+                            "--no-progress"])
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and f"error: tile file {tile} cannot be read (OSError: " in r.output, r.output
+    assert "Delete it and run the same command again" in r.output
+    assert not (out / "summary.json").exists() and len(list((out / "tiles" / "f").glob("*.parquet"))) == 9

@@ -2135,6 +2135,15 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     prepared = prepare(plan, outdir, fail_tiles=fail_tiles, device=device, threads=threads)
     state["jobs"] = prepared.jobs  # for run_survey to count the finished tiles if the survey is stopped
     states = [tile_state(j.output, j.digest) for j in prepared.jobs]
+    # the rows each reused tile owns (the bar's running count): read now, so that a file whose digest reads but
+    # whose data do not (damaged past its footer) is run again, where it stopped the survey with a traceback
+    owned: dict[int, int] = {}
+    for k, j in enumerate(prepared.jobs):
+        if states[k] == "done":
+            try:
+                owned[id(j)] = owned_rows(j.output)
+            except (OSError, ValueError):  # ArrowInvalid is a ValueError, ArrowIOError an OSError
+                states[k] = "damaged"
     todo = [j for j, st in zip(prepared.jobs, states) if st != "done"]
     why = {st: [Path(j.output) for j, s2 in zip(prepared.jobs, states) if s2 == st] for st in ("damaged", "missing")}
     _check_outdir(outdir, overwrite, len(todo), len(prepared.jobs), damaged=why["damaged"], missing=why["missing"])
@@ -2198,8 +2207,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     errors: dict[str, str] = {}
     # the bar counts the finished tiles at the start, and their candidates with them: a resumed
     # survey's bar ended on the candidates of the tiles run now, not on the merged count
-    running = {id(j) for j in todo}
-    n_cand = sum(owned_rows(j.output) for j in prepared.jobs if id(j) not in running)
+    n_cand = sum(owned.values())
     try:
         # once the cluster is there (a scheduler that cannot be reached wrote nothing), before any tile
         locks.enter_context(survey_lock(outdir))
