@@ -1052,6 +1052,11 @@ def check_scheduler_address(address: str) -> str:
     ... except StarclassError as exc:
     ...     print(str(exc).split(";")[0])
     --scheduler 'head': not a scheduler address (missing port number in address 'head')
+    >>> try:
+    ...     check_scheduler_address("/nonexistent/sched.json")
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(";")[0])
+    --scheduler '/nonexistent/sched.json': no such file
     """
     from distributed.comm.addressing import parse_address, parse_host_port
     from distributed.comm.registry import backends
@@ -1059,6 +1064,15 @@ def check_scheduler_address(address: str) -> str:
     given = address
     if "://" not in address and Path(address).is_file():
         address = _scheduler_file_address(Path(address))
+    elif "://" not in address and (address.lower().endswith((".json", ".yaml", ".yml")) or "/" in address
+                                   or os.sep in address):
+        # a scheduler file not there (yet: a job script that starts 'dask scheduler --scheduler-file F &' and then
+        # the survey, or a typo) was called an address 'missing port number'
+        what = "a folder, not a scheduler file" if Path(address).is_dir() else "no such file"
+        raise StarclassError(f"--scheduler {given!r}: {what}; a scheduler file is written by 'dask scheduler "
+                             "--scheduler-file FILE' once its "
+                             "scheduler is up: start the scheduler first (and wait for the file), check the path, "
+                             "or give its address, tcp://HOST:PORT")
     try:
         scheme, loc = parse_address(address)
         if scheme in ("http", "https"):
