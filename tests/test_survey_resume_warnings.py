@@ -170,3 +170,30 @@ def test_thread_workers_keep_their_tiles_warnings_in_the_tile_files_as_process_w
                     "when an earlier run made them, said again here:"], said
     assert [s for s in said if WARNING in s] == kept, said
     assert not any(WARNING in w for w in raised), raised  # said from the file, not raised again by a tile
+
+
+def test_thread_workers_say_each_warning_text_once_for_the_survey_as_process_workers_do(root, capfd):
+    """A warning every tile raises (given positions with a column of the photometry's name) was raised once per tile
+    by thread workers (three tiles, three times; 16 on a simulated field of 16 tiles), where the survey says a
+    process worker's once. Now once; the tile that raised it first keeps it in its file."""
+    import warnings
+
+    from starclass.survey import read_plan, run_survey
+    from starclass.survey.work import tile_notes
+
+    pos = Table.read(root / "pos.ecsv")
+    pos["crowding"] = 0.5  # as a simulated truth used as positions has
+    pos.write(root / "pos_crowding.ecsv")
+    (root / "plan_c.yaml").write_text("model: model\ntile_size: 64\noverlap: 56\nphotometry: ci\nretries: 0\n"
+                                      "fields:\n  - {name: A, mosaics: m, positions: pos_crowding.ecsv}\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run_survey(read_plan(root / "plan_c.yaml"), root / "out_c", n_workers=1, threads_per_worker=2,
+                            processes=False, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary
+    raised = [str(w.message) for w in caught if "'crowding' -> 'crowding_input'" in str(w.message)]
+    assert len(raised) == 1, raised  # before: 3, one per tile with given positions
+    kept = [n for t in (root / "out_c" / "tiles" / "A").glob("*.parquet") for n in tile_notes(t)
+            if "crowding_input" in n]
+    assert kept == [f"warning: {raised[0]}"], kept
+    assert "crowding_input" not in capfd.readouterr().err  # not printed a second time as a line

@@ -267,31 +267,35 @@ def _device(job: TileJob):
 #: (survey, warning text) this worker process has taken for that survey (each text once per survey: a worker of a
 #: long-lived cluster, ``dask worker`` under ``--scheduler``, runs survey after survey).
 _SHOWN: set[tuple[str | None, str]] = set()
-#: The warnings of this worker process's tasks, (survey, text), held for the client (each task's result hands over
-#: its survey's): each worker printed them once, so a warning of every tile (a field's positions, the mosaics'
-#: pixel scale) was printed twice with two workers and 64 times with 64.
-_FOR_CLIENT: list[tuple[str | None, str]] = []
+#: The warnings of this worker process's tasks, (survey, thread, text), held for the client (each task's result
+#: hands over those its own thread raised): each worker printed them once, so a warning of every tile (a field's
+#: positions, the mosaics' pixel scale) was printed twice with two workers and 64 times with 64. By thread: with
+#: two threads a tile took the warning of the tile beside it after its own file was written, and neither file kept it.
+_FOR_CLIENT: list[tuple[str | None, int, str]] = []
 _FOR_CLIENT_LOCK = threading.Lock()  # a worker of several threads runs several tiles at once
 #: The survey of the task this thread runs (:attr:`TileJob.survey`), set by :func:`print_warnings_as_lines`.
 _TASK = threading.local()
 
 
-def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def _print_warning(message, category, filename, lineno, file=None, line=None) -> bool:
     """``warning: message`` on stderr, once per text, as the command line prints warnings.
 
     Deduplicated here, not with a ``"once"`` filter: the filters change (``catch_warnings``
     in the libraries a tile calls) between tiles, which empties Python's once-registry.
     Each is handed to the client instead (:func:`run_tile`'s ``notes``), which prints each text once for
-    the whole survey; a task that fails prints those still held (:func:`_held_or_print`).
+    the whole survey; a task that fails prints those still held (:func:`_held_or_print`). Returns whether
+    the text is new to this process's share of the survey.
     """
     kind = "" if category is UserWarning else f"({category.__name__}) "
     # keyed by the survey: a worker that outlives a survey (dask worker under --scheduler) took each text once for
     # its whole life, and the next survey of the same fields or mosaics never said it
     entry = (getattr(_TASK, "survey", None), f"warning: {kind}{message}")
     with _FOR_CLIENT_LOCK:
-        if entry not in _SHOWN:
-            _SHOWN.add(entry)
-            _FOR_CLIENT.append(entry)
+        if entry in _SHOWN:
+            return False
+        _SHOWN.add(entry)
+        _FOR_CLIENT.append((entry[0], threading.get_ident(), entry[1]))
+        return True
 
 
 def _keep_in_tasks(shown: Callable[..., None]) -> Callable[..., None]:
@@ -299,12 +303,15 @@ def _keep_in_tasks(shown: Callable[..., None]) -> Callable[..., None]:
 
     Thread workers run the tiles in the caller's own process, whose warnings stay the caller's (shown by
     ``shown``, seen by its filters and ``catch_warnings``); a task's are kept as well, as a process worker
-    keeps them (:func:`_print_warning`), for the tile's file. Until 2026-12-06 they were shown only, and a
-    resumed survey could not say again the warnings of the tiles it reused.
+    keeps them (:func:`_print_warning`), for the tile's file, and shown once per text for the survey, as
+    the survey prints a process worker's. Until 2026-12-06 they were shown only, once per tile (16 times the
+    same positions warning for a field of 16 tiles: the tiles' ``catch_warnings`` empty Python's registry),
+    and a resumed survey could not say again the warnings of the tiles it reused.
     """
     def show(message, category, filename, lineno, file=None, line=None) -> None:
-        if getattr(_TASK, "keeping", False):  # a tile's task runs in this thread, not the caller's own code
-            _print_warning(message, category, filename, lineno, file, line)
+        # a tile's task runs in this thread, not the caller's own code: kept, and said once for the survey
+        if getattr(_TASK, "keeping", False) and not _print_warning(message, category, filename, lineno, file, line):
+            return
         shown(message, category, filename, lineno, file, line)
 
     show.starclass_keeps = True  # type: ignore[attr-defined]
@@ -312,11 +319,11 @@ def _keep_in_tasks(shown: Callable[..., None]) -> Callable[..., None]:
 
 
 def _held_notes() -> list[str]:
-    """The warnings this process holds for the client of this thread's survey, taken: each is handed over once."""
-    survey = getattr(_TASK, "survey", None)
+    """The warnings this thread raised for the client of its survey, taken: each is handed over once."""
+    key = (getattr(_TASK, "survey", None), threading.get_ident())
     with _FOR_CLIENT_LOCK:  # a worker of several threads runs several tiles at once, maybe of two surveys
-        notes = [text for s, text in _FOR_CLIENT if s == survey]
-        _FOR_CLIENT[:] = [(s, text) for s, text in _FOR_CLIENT if s != survey]
+        notes = [text for s, t, text in _FOR_CLIENT if (s, t) == key]
+        _FOR_CLIENT[:] = [e for e in _FOR_CLIENT if e[:2] != key]
     return notes
 
 
@@ -883,8 +890,8 @@ def run_tile(job: TileJob) -> dict[str, Any]:
         except BaseException:
             _held_or_print(lines)
             raise
-    # this process's warnings not yet handed over (of this tile, or of one that ran beside it or before it): those
-    # held when the file was written are in it too; any said after that are handed over here
+    # this thread's warnings not yet handed over: those held when the file was written are in it too; any said
+    # after that are handed over here
     out["notes"] = out.get("notes", []) + _held_notes()
     out["shown"] = not lines  # a thread worker's were shown in the client's process as they were raised
     return out
