@@ -1804,10 +1804,17 @@ def interrupted_left(outdir: Path, done: int | None, new_folder: bool, total: in
     >>> interrupted_left(Path("run"), 3, False, 12)  # doctest: +NORMALIZE_WHITESPACE
     '3 of 12 tiles finished, kept in run/tiles: the same command resumes the survey; the merged catalogue and
     summary.json are written once every tile is'
+    >>> interrupted_left(Path("run"), 12, False, 12)  # doctest: +NORMALIZE_WHITESPACE
+    '12 of 12 tiles finished (all), kept in run/tiles; stopped before the merged catalogue and summary.json were
+    written: the same command writes them from these tiles, running none again'
     >>> interrupted_left(Path("nowhere-at-all"), 0, True, 4)
     '0 of 4 tiles finished; nothing is left (no output folder nowhere-at-all): the same command starts the survey'
     """
     of = "" if total is None else f" of {counted(total, 'tile')}"
+    if done and done == total:
+        # stopped in the merge (or while the cluster closed): "written once every tile is" read as if tiles were left
+        return (f"{done}{of} finished (all), kept in {outdir / 'tiles'}; stopped before the merged catalogue and "
+                "summary.json were written: the same command writes them from these tiles, running none again")
     if done:
         return (f"{done}{of or ' tile(s)'} finished, kept in {outdir / 'tiles'}: the same command resumes the survey; "
                 "the merged catalogue and summary.json are written once every tile is")
