@@ -184,3 +184,31 @@ def test_realism_figures_write_units_in_square_brackets(name):
     assert set(labels) >= {"ci", "u_b", "v_i"}
     assert all(re.search(rf"\[{units}\]$", t) for t in labels.values()), labels
     assert [t for t in labels.values() if re.search(rf"\({units}\)", t)] == []
+
+
+def test_realism_fields_takes_its_fields_comma_or_space_separated(tmp_path, monkeypatch, capsys):
+    """``--fields ngc628c,ngc1566`` was refused ('invalid choice'): only space-separated names were taken."""
+    rf = load_benchmark("realism_fields")
+    ran: list[str] = []
+    monkeypatch.setattr(rf, "LEGUS", tmp_path)  # the real catalogues are not needed to choose the fields
+    monkeypatch.setattr(rf, "run_field", lambda name, args: ran.append(name) or {"_arrays": 0, "medians": [],
+                                                                                  "ladder": []})
+    monkeypatch.setattr(rf, "report", lambda res, tol: None)
+    for argv in (["--fields", "ngc628c,ngc1566"], ["--fields", "ngc628c", "ngc1566"],
+                 ["--fields", "ngc628c, ngc1566"], ["--fields", "ngc628c,", "ngc1566"]):
+        ran.clear()
+        monkeypatch.setattr("sys.argv", ["realism_fields.py", *argv])
+        rf.main()
+        assert ran == ["ngc628c", "ngc1566"], argv
+    capsys.readouterr()
+    monkeypatch.setattr("sys.argv", ["realism_fields.py", "--fields", "ngc628c,ngc9999"])
+    ran.clear()
+    with pytest.raises(SystemExit) as stop:
+        rf.main()
+    assert stop.value.code == 2 and ran == []
+    err = capsys.readouterr().err
+    assert "--fields" in err and "'ngc9999'" in err and "ngc1566" in err, err  # the bad name and the known ones
+    monkeypatch.setattr("sys.argv", ["realism_fields.py", "--help"])
+    with pytest.raises(SystemExit):
+        rf.main()
+    assert "comma" in capsys.readouterr().out

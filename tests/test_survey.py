@@ -684,6 +684,23 @@ def test_a_scheduler_file_reaches_the_running_cluster(survey_dir, cluster, clean
         assert "survey:" not in r.output and not out.exists()  # before the plan is read
 
 
+def test_a_scheduler_file_that_is_not_there_is_said_to_be_missing_not_an_address_without_a_port(tmp_path):
+    """'--scheduler sched.json' before 'dask scheduler --scheduler-file sched.json' had written it (a job script
+    that starts both at once), or with a typo, was refused as "not a scheduler address (missing port number in
+    address 'sched.json')"; a folder likewise."""
+    from starclass.survey.run import check_scheduler_address
+
+    for given, what in ((str(tmp_path / "sched.json"), "no such file"), ("sched.json", "no such file"),
+                        (str(tmp_path), "a folder, not a scheduler file")):
+        with pytest.raises(StarclassError) as refused:
+            check_scheduler_address(given)
+        msg = str(refused.value)
+        assert msg.startswith(f"--scheduler {given!r}: {what}; a scheduler file is written by 'dask scheduler "
+                              "--scheduler-file FILE' once its scheduler is up"), msg
+        assert "port" not in msg.split(";")[0], msg
+    assert check_scheduler_address("tcp://127.0.0.1:8786") == "tcp://127.0.0.1:8786"
+
+
 @pytest.mark.slow
 def test_cli_two_process_workers_load_the_model_once_each(survey_dir, tmp_path):
     from typer.testing import CliRunner
@@ -944,7 +961,7 @@ def test_every_warning_of_a_tile_is_handed_to_the_client_not_printed_by_each_wor
     assert capsys.readouterr().err == "warning: about to fail\n"
     # the field's PSF task hands its warnings over too
     monkeypatch.setattr(work, "field_psf", lambda *a, **k: warnings.warn("the PSF", stacklevel=1) or {"fwhm": 2.0})
-    assert work.field_psf_of(jobs[0]) == {"psf": {"fwhm": 2.0}, "notes": ["warning: the PSF"]}
+    assert work.field_psf_of(jobs[0]) == {"psf": {"fwhm": 2.0}, "notes": ["warning: the PSF"], "shown": False}
     assert capsys.readouterr().err == ""
 
 

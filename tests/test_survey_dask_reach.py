@@ -495,7 +495,9 @@ def test_ctrl_c_mid_survey_says_how_many_tiles_are_kept_and_writes_nothing_parti
     kept = sorted(p.name for p in (out / "tiles" / "f").iterdir())
     # the command's 'error: interrupted by Ctrl-C (SIGINT); ...' line
     said = (f"{len(kept)} of 4 tiles finished, kept in {out / 'tiles'}: the same command resumes the survey; the "
-            "merged catalogue and summary.json are written once every tile is")
+            "merged catalogue and summary.json are written once every tile is") if len(kept) < 4 else (
+            f"4 of 4 tiles finished (all), kept in {out / 'tiles'}; stopped before the merged catalogue and "
+            "summary.json were written: the same command writes them from these tiles, running none again")
     assert stop.value.left_behind == said and stop.value.__notes__ == [f"survey: {said}"]
     assert all(name.endswith(".parquet") and not name.startswith(".") for name in kept), kept
     assert 2 <= len(kept) <= 4
@@ -505,6 +507,26 @@ def test_ctrl_c_mid_survey_says_how_many_tiles_are_kept_and_writes_nothing_parti
     monkeypatch.setattr(distributed, "as_completed", real)
     again = run_survey(read_plan(plan_path), out, n_workers=1, processes=False, progress=False, echo=lines.append)
     assert again.ok and again.summary["n_tiles_skipped"] == len(kept)
+
+
+def test_ctrl_c_in_the_merge_says_every_tile_is_finished_and_the_merge_is_left(plan_path, tmp_path, monkeypatch):
+    """A Ctrl-C once every tile was in (in the merge, or while the cluster closed) said '4 of 4 tiles finished, ...:
+    the same command resumes the survey; the merged catalogue and summary.json are written once every tile is', as
+    if tiles were left (seen by hand with timeout -s INT 27). It says that only the merge is left."""
+    def ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(survey_run, "merge_tiles", ctrl_c)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt) as stop:
+        run_survey(read_plan(plan_path), out, n_workers=1, processes=False, progress=False, echo=lambda _: None)
+    assert stop.value.left_behind == (
+        f"4 of 4 tiles finished (all), kept in {out / 'tiles'}; stopped before the merged catalogue and summary.json "
+        "were written: the same command writes them from these tiles, running none again")
+    assert not (out / "catalogue").exists() and not (out / "summary.json").exists()
+    monkeypatch.undo()
+    again = run_survey(read_plan(plan_path), out, n_workers=1, processes=False, progress=False, echo=lambda _: None)
+    assert again.ok and again.summary["n_tiles_run"] == 0 and (out / "summary.json").is_file()
 
 
 

@@ -125,3 +125,75 @@ def test_the_notes_of_reused_tiles_are_said_once_each_under_one_line(tmp_path, c
         "note: 2 of the 2 reused tiles had warnings when an earlier run made them, said again here:",
         "warning: a", "warning: b"]
     assert _reused_notes(jobs, jobs) == [] and capsys.readouterr().err == ""  # none reused: nothing said
+
+
+def test_thread_workers_keep_their_tiles_warnings_in_the_tile_files_as_process_workers_do(root, capfd):
+    """Thread workers (``processes=False``: the tiles run in the caller's process) keep each tile's warnings too.
+
+    Until 2026-12-06 only process workers handed their warnings over with the tile; thread workers' were shown
+    as they were raised and never reached the tile's file, so a resumed survey could not say them again. Now
+    both keep them the same way; thread workers still raise them in the caller's process as they happen (a
+    Python caller's filters and ``catch_warnings`` see them), and the survey does not print them a second time.
+    """
+    import warnings
+
+    from starclass.survey import read_plan, run_survey
+    from starclass.survey.work import tile_notes
+
+    def run() -> tuple[list[str], list[str]]:
+        capfd.readouterr()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = run_survey(read_plan(root / "plan.yaml"), root / "out", n_workers=1, threads_per_worker=1,
+                                processes=False, progress=False, echo=lambda s: None)
+        assert result.ok, result.summary
+        return [str(w.message) for w in caught], capfd.readouterr().err.splitlines()
+
+    raised, said = run()
+    assert sum(WARNING in w for w in raised) == 1, raised
+    assert [s for s in said if WARNING in s] == [], said  # raised as a warning, not printed again as a line
+    corner = root / "out" / "tiles" / "A" / "r000_c000.parquet"
+    kept = [n for n in tile_notes(corner) if WARNING in n]
+    # before: the file kept nothing
+    assert kept == [f"warning: {next(w for w in raised if WARNING in w)}"], tile_notes(corner)
+    # the field PSF task's warning (field X, a counts image without stars) is kept with each of X's tiles
+    x_tiles = sorted((root / "out" / "tiles" / "X").glob("*.parquet"))
+    assert x_tiles and all(any("to measure its PSF" in n for n in tile_notes(t)) for t in x_tiles), x_tiles
+    # as a Ctrl-C leaves it: no summary, some tiles finished (the one with the warning among them)
+    tiles = sorted((root / "out" / "tiles" / "A").glob("*.parquet"))
+    for t in tiles[-2:]:
+        t.unlink()
+    (root / "out" / "summary.json").unlink()
+    raised, said = run()
+    head = [s for s in said if s.startswith("note: ") and "reused tiles" in s]
+    assert head == [f"note: {len(x_tiles) + 1} of the {len(tiles) - 2 + len(x_tiles)} reused tiles had warnings "
+                    "when an earlier run made them, said again here:"], said
+    assert [s for s in said if WARNING in s] == kept, said
+    assert not any(WARNING in w for w in raised), raised  # said from the file, not raised again by a tile
+
+
+def test_thread_workers_say_each_warning_text_once_for_the_survey_as_process_workers_do(root, capfd):
+    """A warning every tile raises (given positions with a column of the photometry's name) was raised once per tile
+    by thread workers (three tiles, three times; 16 on a simulated field of 16 tiles), where the survey says a
+    process worker's once. Now once; the tile that raised it first keeps it in its file."""
+    import warnings
+
+    from starclass.survey import read_plan, run_survey
+    from starclass.survey.work import tile_notes
+
+    pos = Table.read(root / "pos.ecsv")
+    pos["crowding"] = 0.5  # as a simulated truth used as positions has
+    pos.write(root / "pos_crowding.ecsv")
+    (root / "plan_c.yaml").write_text("model: model\ntile_size: 64\noverlap: 56\nphotometry: ci\nretries: 0\n"
+                                      "fields:\n  - {name: A, mosaics: m, positions: pos_crowding.ecsv}\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run_survey(read_plan(root / "plan_c.yaml"), root / "out_c", n_workers=1, threads_per_worker=2,
+                            processes=False, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary
+    raised = [str(w.message) for w in caught if "'crowding' -> 'crowding_input'" in str(w.message)]
+    assert len(raised) == 1, raised  # before: 3, one per tile with given positions
+    kept = [n for t in (root / "out_c" / "tiles" / "A").glob("*.parquet") for n in tile_notes(t)
+            if "crowding_input" in n]
+    assert kept == [f"warning: {raised[0]}"], kept
+    assert "crowding_input" not in capfd.readouterr().err  # not printed a second time as a line

@@ -10,6 +10,7 @@ figures, as ``info`` describes a ``train --cv`` folder.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -196,21 +197,56 @@ def survey_tile_files(folder: Path) -> dict[str, list[Path]]:
     return found
 
 
+def _parquet_whole(path: Path) -> bool:
+    """Whether ``path`` begins and ends with Parquet's magic bytes (a file cut short or overwritten does not).
+
+    Read without pyarrow: ``info`` stays quick, and this is what a truncated copy or a stray write breaks.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.parquet").write_bytes(b"PAR1" + bytes(8) + b"PAR1")
+    >>> _ = (d / "b.parquet").write_bytes(b"PAR1" + bytes(8))
+    >>> _parquet_whole(d / "a.parquet"), _parquet_whole(d / "b.parquet"), _parquet_whole(d / "none.parquet")
+    (True, False, False)
+    """
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+            f.seek(0, os.SEEK_END)
+            if f.tell() < 12:
+                return False
+            f.seek(-4, os.SEEK_END)
+            return head == b"PAR1" and f.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
 def _unfinished_survey_lines(folder: Path) -> list[str] | None:
     """A survey -o folder stopped before its merge (Ctrl-C, a failure, running now): its finished tiles, else None.
 
     ``info`` said "no catalogue could be read in run (looked for .tab, ...)" of the folder a Ctrl-C'd survey
     leaves (``tiles/`` and the lock file, no summary.json), which the survey itself had called resumable.
     """
-    tiles = survey_tile_files(folder)
-    if not tiles or (folder / "summary.json").exists():
+    every = survey_tile_files(folder)
+    if not every or (folder / "summary.json").exists():
         return None
+    # a truncated or overwritten tile file was counted as finished, though the survey runs that tile again
+    damaged = [f for files in every.values() for f in files if not _parquet_whole(f)]
+    tiles = {name: kept for name, files in every.items() if (kept := [f for f in files if f not in damaged])}
     n = sum(len(v) for v in tiles.values())
     per_field = ", ".join(f"{name} {len(files)}" for name, files in tiles.items())
     lines = [f"survey folder {folder} (starclass survey), not finished: {counted(n, 'tile')} finished in "
              f"{counted(len(tiles), 'field')} ({per_field}), kept in {folder / 'tiles'}",
              "  no merged catalogue and no summary.json yet: they are written once every tile of the plan is; "
              "the same starclass survey command resumes from these tiles (a survey stopped by Ctrl-C leaves them so)"]
+    if damaged:
+        names = ", ".join(f.relative_to(folder / "tiles").as_posix() for f in damaged[:5])
+        more = f" and {len(damaged) - 5} more" if len(damaged) > 5 else ""
+        lines.append(f"  {counted(len(damaged), 'tile file')} cannot be read "
+                     f"(damaged or truncated: {names}{more}): the survey runs "
+                     f"{'it' if len(damaged) == 1 else 'them'} again")
     holder = _json(folder / ".survey.lock")
     if holder is not None and isinstance(holder.get("pid"), int) and isinstance(holder.get("host"), str):
         lines.append(f"  its lock file names a survey (pid {holder['pid']} on {holder['host']}, started "

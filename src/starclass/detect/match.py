@@ -13,12 +13,14 @@ position or, where the truth gives one, near its centre of light.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from astropy.table import Table
 from scipy.spatial import cKDTree
 
 from starclass.errors import StarclassError
-from starclass.schema import X_LIGHT, Y_LIGHT, X, Y, check_match_radius
+from starclass.schema import DEC, RA, X_LIGHT, Y_LIGHT, X, Y, check_match_radius
 
 
 def _xy(cat, name: str) -> np.ndarray:
@@ -83,7 +85,7 @@ def _pairs_within(pa: np.ndarray, pb: np.ndarray, radius: float) -> tuple[np.nda
 
 
 def match_truth(truth: Table | np.ndarray, found: Table | np.ndarray,
-                radius: float = 2.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                radius: float = 2.0, *, wcs: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Match true objects to detections one-to-one: within ``radius`` of the position or the centre of light.
 
     A simulated object's ``x``, ``y`` is its cluster body's centre or, for a pair or triplet of
@@ -95,6 +97,13 @@ def match_truth(truth: Table | np.ndarray, found: Table | np.ndarray,
     reduced one-to-one nearest first (:func:`one_to_one`) on the smaller of the two separations.
     A truth without ``x_light``, ``y_light`` (or an array) is matched as by :func:`match_catalogs`.
 
+    With ``wcs``, where both tables have ``ra``, ``dec`` in every row, the match is on the sky, as
+    :func:`starclass.evaluate.matching.match_catalogs` matches two such catalogues: ``radius`` is in
+    pixels of ``wcs``, and the centre of light is put on the sky through ``wcs``. ``survey`` scores
+    each field against its truth so (the field's mosaics' WCS, on which the truth's pixels lie):
+    until 2026-12-06 it matched at ``ra``, ``dec`` (or ``x``, ``y``) only, and a blend detected at
+    its centre of light read as missed there though ``detect --truth`` found it.
+
     Parameters
     ----------
     truth
@@ -104,6 +113,9 @@ def match_truth(truth: Table | np.ndarray, found: Table | np.ndarray,
         The detections (table with ``x``, ``y``, or an ``(M, 2)`` array).
     radius
         Largest separation (px) of a match.
+    wcs
+        The celestial WCS of the truth's pixels (an :class:`astropy.wcs.WCS`), or None to match
+        on the pixels whatever the tables hold.
 
     Returns
     -------
@@ -123,22 +135,85 @@ def match_truth(truth: Table | np.ndarray, found: Table | np.ndarray,
     ([0, 1], [0, 1], [0.22, 0.2])
     >>> match_catalogs(truth, found)[0].tolist()  # at x, y only the cluster reads as missed
     [1]
+
+    The same on the sky (0.1"/px), as ``survey`` matches a field whose mosaics have a WCS:
+
+    >>> from astropy.wcs import WCS
+    >>> w = WCS(naxis=2)
+    >>> w.wcs.ctype, w.wcs.crval, w.wcs.cdelt = ["RA---TAN", "DEC--TAN"], [10.0, 20.0], [-0.1 / 3600, 0.1 / 3600]
+    >>> for t in (truth, found := Table({"x": found[:, 0], "y": found[:, 1]})):
+    ...     t["ra"], t["dec"] = w.wcs_pix2world(t["x"], t["y"], 0)
+    >>> match_truth(truth, found, wcs=w)[1].tolist()
+    [0, 1]
     """
     check_match_radius(radius)
     pt, pf = _xy(truth, "truth catalogue"), _xy(found, "detections")
-    i, j, d = _pairs_within(pt, pf, radius)
+    light = None
     if isinstance(truth, Table) and X_LIGHT in truth.colnames and Y_LIGHT in truth.colnames:
         light = np.column_stack([np.ma.filled(np.ma.asarray(truth[c], dtype=float), np.nan)
                                  for c in (X_LIGHT, Y_LIGHT)])
-        i2, j2, d2 = _pairs_within(light, pf, radius)
-        i, j, d = np.concatenate([i, i2]), np.concatenate([j, j2]), np.concatenate([d, d2])
-        if len(i):
-            # one candidate pair per (truth, detection): the smaller separation of the two points
-            order = np.lexsort((d, j, i))
-            i, j, d = i[order], j[order], d[order]
-            first = np.ones(len(i), dtype=bool)
-            first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
-            i, j, d = i[first], j[first], d[first]
+    if wcs is not None and _on_sky(truth) and _on_sky(found):
+        return _match_truth_on_sky(truth, found, light, radius, wcs)
+    i, j, d = _pairs_within(pt, pf, radius)
+    if light is not None:
+        i, j, d = _nearer_point(i, j, d, *_pairs_within(light, pf, radius))
+    return one_to_one(i, j, d)
+
+
+def _nearer_point(i: np.ndarray, j: np.ndarray, d: np.ndarray, i2: np.ndarray, j2: np.ndarray,
+                  d2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs found at either point of a true object, one per (truth, detection): the smaller separation."""
+    i, j, d = np.concatenate([i, i2]), np.concatenate([j, j2]), np.concatenate([d, d2])
+    if len(i):
+        order = np.lexsort((d, j, i))
+        i, j, d = i[order], j[order], d[order]
+        first = np.ones(len(i), dtype=bool)
+        first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
+        i, j, d = i[first], j[first], d[first]
+    return i, j, d
+
+
+def _on_sky(cat) -> bool:
+    """Whether ``cat`` is a table with ``ra``, ``dec`` finite in every row (the rule of evaluate's matching)."""
+    if not isinstance(cat, Table) or not all(c in cat.colnames for c in (RA, DEC)):
+        return False
+    radec = np.column_stack([np.ma.filled(np.ma.asarray(cat[c], dtype=float), np.nan) for c in (RA, DEC)])
+    return bool(len(radec)) and bool(np.isfinite(radec).all())
+
+
+def _match_truth_on_sky(truth: Table, found: Table, light: np.ndarray | None, radius: float,
+                        wcs: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`match_truth` on the sky: ``radius`` px of ``wcs``; the centre of light put on the sky through it."""
+    import astropy.units as u
+    from astropy.coordinates import SkyCoord
+    from astropy.wcs.utils import proj_plane_pixel_scales
+
+    celestial = wcs.celestial
+    scale = float(np.sqrt(np.prod(proj_plane_pixel_scales(celestial))) * 3600.0)  # arcsec per px
+    if not (np.isfinite(scale) and scale > 0):
+        raise StarclassError(f"match_truth: the WCS given has no usable pixel scale ({scale} arcsec/px)")
+
+    def radec(cat: Table) -> np.ndarray:
+        return np.column_stack([np.ma.filled(np.ma.asarray(cat[c], dtype=float), np.nan) for c in (RA, DEC)])
+
+    cf = SkyCoord(*(radec(found).T * u.deg), frame="icrs")
+
+    def pairs(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ok = np.flatnonzero(np.isfinite(points).all(axis=1))
+        if ok.size == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+        # search_around_sky returns (indices into the argument, indices into self, ...)
+        jf, it, sep, _ = SkyCoord(*(points[ok].T * u.deg), frame="icrs").search_around_sky(
+            cf, radius * scale * u.arcsec)
+        return ok[it], np.asarray(jf, dtype=np.int64), sep.to_value(u.arcsec) / scale
+
+    i, j, d = pairs(radec(truth))
+    if light is not None:
+        lit = np.full(light.shape, np.nan)
+        ok = np.isfinite(light).all(axis=1)
+        if ok.any():
+            lit[ok] = np.column_stack(celestial.wcs_pix2world(light[ok, 0], light[ok, 1], 0))
+        i, j, d = _nearer_point(i, j, d, *pairs(lit))
     return one_to_one(i, j, d)
 
 

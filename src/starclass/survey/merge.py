@@ -17,6 +17,7 @@ import numpy as np
 if TYPE_CHECKING:  # pyarrow is imported where the tiles are read
     import pyarrow as pa
 
+from starclass.errors import StarclassError
 from starclass.schema import CLASS_PRED, ID, STAMP_NO_DATA, TILE, X, Y
 from starclass.survey.work import IN_CORE, META_YAML, ORDER, with_astropy_metadata
 
@@ -139,6 +140,23 @@ def fill_flag_columns(table: pa.Table) -> pa.Table:
     return table
 
 
+def _read_tile(path: str | Path) -> pa.Table:
+    """A tile file read whole; one whose data cannot be read is named, with what to do, as a StarclassError.
+
+    A file damaged past its footer (its digest still readable, so it counted as finished) stopped the merge
+    with pyarrow's ``OSError: Corrupt snappy compressed data`` and a traceback, exit status 1.
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path)
+    except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError, ArrowIOError an OSError
+        raise StarclassError(
+            f"tile file {path} cannot be read ({type(exc).__name__}: {' '.join(str(exc).split()).rstrip('.')}): it is "
+            "damaged. Delete it and run the same command again: its tile is run again and the other finished tiles "
+            "are kept. No merged catalogue was written") from None
+
+
 def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 1.0,
                 tile_order: Sequence[str] = ()) -> pa.Table:
     """One field's catalogue from its tile files.
@@ -166,9 +184,8 @@ def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 
     0
     """
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    tables = [pq.read_table(f) for f in files]
+    tables = [_read_tile(f) for f in files]
     tables = [t for t in tables if t.num_rows] or tables[:1]
     if not tables:
         return pa.table({})

@@ -44,7 +44,19 @@ from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.mosaic import SKY_POSITIONS, ZERO_PADDING_PX
 from starclass.io.paths import input_clash
 from starclass.learn.config import TaskConfig
-from starclass.schema import CLASS_PRED, CLASS_REF, DEC, ID, RA, X, Y, check_connect_timeout, rows_named
+from starclass.schema import (
+    CLASS_PRED,
+    CLASS_REF,
+    DEC,
+    ID,
+    RA,
+    X_LIGHT,
+    Y_LIGHT,
+    X,
+    Y,
+    check_connect_timeout,
+    rows_named,
+)
 from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import fill_flag_columns, merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, MAGSYS, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
@@ -56,6 +68,7 @@ from starclass.survey.work import (
     run_tile,
     tile_done,
     tile_notes,
+    tile_state,
     warm_up,
     with_astropy_metadata,
 )
@@ -736,7 +749,8 @@ def _field_psfs(client, prepared: PreparedSurvey,
         try:
             r = fut.result()
             psf[name] = r["psf"]
-            notes += r["notes"]
+            if not r.get("shown"):  # a thread worker's were shown in this process as they were raised
+                notes += r["notes"]
             of_field[name] = tuple(r["notes"])
         except CancelledError as exc:  # the scheduler is gone: no tile can run either
             raise cluster_lost(exc, prepared.jobs[0].output) from None
@@ -1038,6 +1052,11 @@ def check_scheduler_address(address: str) -> str:
     ... except StarclassError as exc:
     ...     print(str(exc).split(";")[0])
     --scheduler 'head': not a scheduler address (missing port number in address 'head')
+    >>> try:
+    ...     check_scheduler_address("/nonexistent/sched.json")
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(";")[0])
+    --scheduler '/nonexistent/sched.json': no such file
     """
     from distributed.comm.addressing import parse_address, parse_host_port
     from distributed.comm.registry import backends
@@ -1045,6 +1064,15 @@ def check_scheduler_address(address: str) -> str:
     given = address
     if "://" not in address and Path(address).is_file():
         address = _scheduler_file_address(Path(address))
+    elif "://" not in address and (address.lower().endswith((".json", ".yaml", ".yml")) or "/" in address
+                                   or os.sep in address):
+        # a scheduler file not there (yet: a job script that starts 'dask scheduler --scheduler-file F &' and then
+        # the survey, or a typo) was called an address 'missing port number'
+        what = "a folder, not a scheduler file" if Path(address).is_dir() else "no such file"
+        raise StarclassError(f"--scheduler {given!r}: {what}; a scheduler file is written by 'dask scheduler "
+                             "--scheduler-file FILE' once its "
+                             "scheduler is up: start the scheduler first (and wait for the file), check the path, "
+                             "or give its address, tcp://HOST:PORT")
     try:
         scheme, loc = parse_address(address)
         if scheme in ("http", "https"):
@@ -1526,13 +1554,18 @@ def dashboard(client: Client) -> str | None:
 def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
     """Completeness and accuracy of one field's catalogue against its truth.
 
-    Matched one-to-one within ``radius`` pixels by :func:`starclass.evaluate.matching.match_catalogs`:
-    on the sky when both the catalogue and the truth have ``ra``, ``dec`` (the truth may give
-    only those), else on the pixels.
+    Matched one-to-one within ``radius`` pixels by :func:`starclass.detect.match.match_truth`, as
+    ``detect --truth`` matches: at each true object's position or, where the truth has ``x_light``,
+    ``y_light`` (a simulated truth), its centre of light; on the sky when both the catalogue and the
+    truth have ``ra``, ``dec`` (the truth may give only those; the centre of light is put on the sky
+    through the field's WCS), else on the pixels. Until 2026-12-06 the survey matched at the position
+    only (:func:`starclass.evaluate.matching.match_catalogs`), and a blend detected at its centre of
+    light counted as missed.
     """
     from astropy.table import Table
 
-    from starclass.evaluate.matching import match_catalogs, matched_on_sky
+    from starclass.detect.match import match_truth
+    from starclass.evaluate.matching import matched_on_sky
     from starclass.evaluate.metrics import accuracy_scores
     from starclass.evaluate.task import EvalTask
 
@@ -1545,9 +1578,10 @@ def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
         # an empty field against a non-empty truth found none of it: completeness 0, said in the summary
         # (it was left out, and the summary line said nothing of the truth)
         return out | {"n_matched": 0, "completeness": 0.0 if len(truth) else None}
-    it, ic, _ = match_catalogs(truth, cat, radius=radius, pixel_scale=info.pixel_scale,
-                               names=(f"truth {truth_path}", f"the catalogue of field {info.spec.name!r}"))
-    out["matched_on"] = "sky (ra, dec)" if matched_on_sky(truth, cat) else "pixels (x, y)"
+    it, ic, _ = match_truth(truth, cat, radius=radius, wcs=info.wcs)
+    out["matched_on"] = "sky (ra, dec)" if info.wcs is not None and matched_on_sky(truth, cat) else "pixels (x, y)"
+    lit = X_LIGHT in truth.colnames and Y_LIGHT in truth.colnames
+    out["matched_at"] = "x, y or x_light, y_light (the centre of light)" if lit else "x, y"
     out["n_matched"] = int(len(it))
     out["completeness"] = len(it) / len(truth)
     task = EvalTask.from_config(cfg)
@@ -1563,7 +1597,26 @@ def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
     return out
 
 
-def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int = 0) -> None:
+def _tile_names(paths: list[Path], outdir: Path, most: int = 5) -> str:
+    """Tile files named under ``outdir/tiles`` (``A/r000_c001.parquet``), the first ``most`` of them.
+
+    Examples
+    --------
+    >>> _tile_names([Path("run/tiles/A/r000_c001.parquet"), Path("run/tiles/B/r001_c000.parquet")], Path("run"), 1)
+    'A/r000_c001.parquet and 1 more'
+    """
+    def name(p: Path) -> str:
+        try:
+            return p.relative_to(outdir / "tiles").as_posix()
+        except ValueError:
+            return str(p)
+
+    shown = ", ".join(name(p) for p in paths[:most])
+    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
+
+
+def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int = 0, *,
+                  damaged: Collection[Path] = (), missing: Collection[Path] = ()) -> None:
     from starclass.io.atomic import foreign_entries
     from starclass.io.paths import check_folder_writable
 
@@ -1585,11 +1638,21 @@ def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int =
             complete = False  # a later run over it did not finish: resumed, as a folder without a summary
         if complete and n_todo:
             # "finished tiles are reused" alone promised a merge of the old results under the new
-            # settings, where --overwrite reruns every tile whose inputs or settings changed
+            # settings, where --overwrite reruns every tile whose inputs or settings changed; a damaged or
+            # deleted tile file was said to be one of those too
+            n_changed = n_todo - len(damaged) - len(missing)
+            parts = ([f"for {n_changed} of its {n_tiles} tile(s) the plan's inputs, model or settings have changed "
+                      "since"] if n_changed else [])
+            if damaged:
+                parts.append(f"{counted(len(damaged), 'tile file')} of its {n_tiles} cannot be read (damaged or "
+                             f"truncated: {_tile_names(list(damaged), outdir)})")
+            if missing:
+                parts.append(f"{counted(len(missing), 'tile file')} of its {n_tiles} "
+                             f"{'is' if len(missing) == 1 else 'are'} missing ({_tile_names(list(missing), outdir)})")
             raise OutputExistsError(
-                f"survey output {outdir} is complete (summary.json), but for {n_todo} of its {n_tiles} tile(s) "
-                "the plan's inputs, model or settings have changed since; give overwrite=True to run those tiles "
-                "again (their files are replaced) and redo the merge and summary, or choose another folder", outdir)
+                f"survey output {outdir} is complete (summary.json), but {'; '.join(parts)}; give overwrite=True to "
+                "run those tiles again (their files are replaced) and redo the merge and summary, or choose another "
+                "folder", outdir)
         if complete:
             # a FileExistsError as every other overwrite refusal (a notebook's 'except FileExistsError'
             # missed the plain StarclassError); the command line still says --overwrite, exit 2
@@ -1741,10 +1804,17 @@ def interrupted_left(outdir: Path, done: int | None, new_folder: bool, total: in
     >>> interrupted_left(Path("run"), 3, False, 12)  # doctest: +NORMALIZE_WHITESPACE
     '3 of 12 tiles finished, kept in run/tiles: the same command resumes the survey; the merged catalogue and
     summary.json are written once every tile is'
+    >>> interrupted_left(Path("run"), 12, False, 12)  # doctest: +NORMALIZE_WHITESPACE
+    '12 of 12 tiles finished (all), kept in run/tiles; stopped before the merged catalogue and summary.json were
+    written: the same command writes them from these tiles, running none again'
     >>> interrupted_left(Path("nowhere-at-all"), 0, True, 4)
     '0 of 4 tiles finished; nothing is left (no output folder nowhere-at-all): the same command starts the survey'
     """
     of = "" if total is None else f" of {counted(total, 'tile')}"
+    if done and done == total:
+        # stopped in the merge (or while the cluster closed): "written once every tile is" read as if tiles were left
+        return (f"{done}{of} finished (all), kept in {outdir / 'tiles'}; stopped before the merged catalogue and "
+                "summary.json were written: the same command writes them from these tiles, running none again")
     if done:
         return (f"{done}{of or ' tile(s)'} finished, kept in {outdir / 'tiles'}: the same command resumes the survey; "
                 "the merged catalogue and summary.json are written once every tile is")
@@ -2085,11 +2155,27 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     threads = int(threads_per_worker or 1)
     prepared = prepare(plan, outdir, fail_tiles=fail_tiles, device=device, threads=threads)
     state["jobs"] = prepared.jobs  # for run_survey to count the finished tiles if the survey is stopped
-    todo = [j for j in prepared.jobs if not tile_done(j.output, j.digest)]
-    _check_outdir(outdir, overwrite, len(todo), len(prepared.jobs))
+    states = [tile_state(j.output, j.digest) for j in prepared.jobs]
+    # the rows each reused tile owns (the bar's running count): read now, so that a file whose digest reads but
+    # whose data do not (damaged past its footer) is run again, where it stopped the survey with a traceback
+    owned: dict[int, int] = {}
+    for k, j in enumerate(prepared.jobs):
+        if states[k] == "done":
+            try:
+                owned[id(j)] = owned_rows(j.output)
+            except (OSError, ValueError):  # ArrowInvalid is a ValueError, ArrowIOError an OSError
+                states[k] = "damaged"
+    todo = [j for j, st in zip(prepared.jobs, states) if st != "done"]
+    why = {st: [Path(j.output) for j, s2 in zip(prepared.jobs, states) if s2 == st] for st in ("damaged", "missing")}
+    _check_outdir(outdir, overwrite, len(todo), len(prepared.jobs), damaged=why["damaged"], missing=why["missing"])
     skipped = len(prepared.jobs) - len(todo)
     echo(f"survey: {len(prepared.fields)} field(s), {len(prepared.jobs)} tile(s) of {plan.tile_size} px "
          f"(overlap {prepared.overlap} px); {skipped} already done, {len(todo)} to run")
+    if why["damaged"]:
+        # run again without a word before: a truncated or overwritten tile file looked like a tile not yet run
+        echo(f"note: {counted(len(why['damaged']), 'tile file')} in {outdir / 'tiles'} cannot be read (damaged or "
+             f"truncated: {_tile_names(why['damaged'], outdir)}): {'it is' if len(why['damaged']) == 1 else 'they are'}"
+             " run again and replaced")
     for info in prepared.fields:
         for line in info.placed:
             echo(f"note: field {info.spec.name!r}: {line}")
@@ -2142,8 +2228,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     errors: dict[str, str] = {}
     # the bar counts the finished tiles at the start, and their candidates with them: a resumed
     # survey's bar ended on the candidates of the tiles run now, not on the merged count
-    running = {id(j) for j in todo}
-    n_cand = sum(owned_rows(j.output) for j in prepared.jobs if id(j) not in running)
+    n_cand = sum(owned.values())
     try:
         # once the cluster is there (a scheduler that cannot be reached wrote nothing), before any tile
         locks.enter_context(survey_lock(outdir))
@@ -2223,7 +2308,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                         raise cluster_lost(exc, todo[0].output, skipped + len(results), len(prepared.jobs)) from None
                     results.append(r)
                     n_cand += r["n"]
-                    for note in r.get("notes", ()):
+                    # a thread worker's were shown in this process as they were raised: kept in the file only
+                    for note in () if r.get("shown") else r.get("notes", ()):
                         if note not in notes_said:  # once for the survey, not once per worker process
                             notes_said.add(note)
                             bar.write(note, file=sys.stderr)  # on stderr above the bar, as the workers' own

@@ -10,6 +10,7 @@ the same digest is done (:func:`tile_done`): a rerun skips it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -19,6 +20,7 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -265,46 +267,74 @@ def _device(job: TileJob):
 #: (survey, warning text) this worker process has taken for that survey (each text once per survey: a worker of a
 #: long-lived cluster, ``dask worker`` under ``--scheduler``, runs survey after survey).
 _SHOWN: set[tuple[str | None, str]] = set()
-#: The warnings of this worker process's tasks, (survey, text), held for the client (each task's result hands over
-#: its survey's): each worker printed them once, so a warning of every tile (a field's positions, the mosaics'
-#: pixel scale) was printed twice with two workers and 64 times with 64.
-_FOR_CLIENT: list[tuple[str | None, str]] = []
+#: The warnings of this worker process's tasks, (survey, thread, text), held for the client (each task's result
+#: hands over those its own thread raised): each worker printed them once, so a warning of every tile (a field's
+#: positions, the mosaics' pixel scale) was printed twice with two workers and 64 times with 64. By thread: with
+#: two threads a tile took the warning of the tile beside it after its own file was written, and neither file kept it.
+_FOR_CLIENT: list[tuple[str | None, int, str]] = []
 _FOR_CLIENT_LOCK = threading.Lock()  # a worker of several threads runs several tiles at once
 #: The survey of the task this thread runs (:attr:`TileJob.survey`), set by :func:`print_warnings_as_lines`.
 _TASK = threading.local()
 
 
-def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def _print_warning(message, category, filename, lineno, file=None, line=None) -> bool:
     """``warning: message`` on stderr, once per text, as the command line prints warnings.
 
     Deduplicated here, not with a ``"once"`` filter: the filters change (``catch_warnings``
     in the libraries a tile calls) between tiles, which empties Python's once-registry.
     Each is handed to the client instead (:func:`run_tile`'s ``notes``), which prints each text once for
-    the whole survey; a task that fails prints those still held (:func:`_print_held`).
+    the whole survey; a task that fails prints those still held (:func:`_held_or_print`). Returns whether
+    the text is new to this process's share of the survey.
     """
     kind = "" if category is UserWarning else f"({category.__name__}) "
     # keyed by the survey: a worker that outlives a survey (dask worker under --scheduler) took each text once for
     # its whole life, and the next survey of the same fields or mosaics never said it
     entry = (getattr(_TASK, "survey", None), f"warning: {kind}{message}")
     with _FOR_CLIENT_LOCK:
-        if entry not in _SHOWN:
-            _SHOWN.add(entry)
-            _FOR_CLIENT.append(entry)
+        if entry in _SHOWN:
+            return False
+        _SHOWN.add(entry)
+        _FOR_CLIENT.append((entry[0], threading.get_ident(), entry[1]))
+        return True
+
+
+def _keep_in_tasks(shown: Callable[..., None]) -> Callable[..., None]:
+    """``shown`` (the caller's ``warnings.showwarning``), which also keeps what a thread worker's task raises.
+
+    Thread workers run the tiles in the caller's own process, whose warnings stay the caller's (shown by
+    ``shown``, seen by its filters and ``catch_warnings``); a task's are kept as well, as a process worker
+    keeps them (:func:`_print_warning`), for the tile's file, and shown once per text for the survey, as
+    the survey prints a process worker's. Until 2026-12-06 they were shown only, once per tile (16 times the
+    same positions warning for a field of 16 tiles: the tiles' ``catch_warnings`` empty Python's registry),
+    and a resumed survey could not say again the warnings of the tiles it reused.
+    """
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        # a tile's task runs in this thread, not the caller's own code: kept, and said once for the survey
+        if getattr(_TASK, "keeping", False) and not _print_warning(message, category, filename, lineno, file, line):
+            return
+        shown(message, category, filename, lineno, file, line)
+
+    show.starclass_keeps = True  # type: ignore[attr-defined]
+    return show
 
 
 def _held_notes() -> list[str]:
-    """The warnings this process holds for the client of this thread's survey, taken: each is handed over once."""
-    survey = getattr(_TASK, "survey", None)
+    """The warnings this thread raised for the client of its survey, taken: each is handed over once."""
+    key = (getattr(_TASK, "survey", None), threading.get_ident())
     with _FOR_CLIENT_LOCK:  # a worker of several threads runs several tiles at once, maybe of two surveys
-        notes = [text for s, text in _FOR_CLIENT if s == survey]
-        _FOR_CLIENT[:] = [(s, text) for s, text in _FOR_CLIENT if s != survey]
+        notes = [text for s, t, text in _FOR_CLIENT if (s, t) == key]
+        _FOR_CLIENT[:] = [e for e in _FOR_CLIENT if e[:2] != key]
     return notes
 
 
-def _print_held() -> None:
-    """Print the warnings held for the client here: a failed task hands nothing over, and they may say why."""
+def _held_or_print(lines: bool) -> None:
+    """Take the warnings held for the client, printing them where they are lines (a process worker).
+
+    A failed task hands nothing over, and they may say why it failed; a thread worker's were shown as raised.
+    """
     for text in _held_notes():
-        print(text, file=sys.stderr, flush=True)
+        if lines:
+            print(text, file=sys.stderr, flush=True)
 
 
 def warm_up(client_pid: int | None = None) -> int:
@@ -348,11 +378,45 @@ def print_warnings_as_lines(client_pid: int | None, survey: str | None = None) -
     >>> print_warnings_as_lines(None), print_warnings_as_lines(os.getpid())
     (False, False)
     """
-    if client_pid is None or os.getpid() == client_pid:
-        return False  # a thread worker in the client's own process: its warnings are the client's
+    if client_pid is None:
+        return False
     _TASK.survey = survey
+    if os.getpid() == client_pid:
+        # a thread worker in the client's own process: its warnings are the client's, shown as they are raised,
+        # and kept for the tile's file too (keep_thread_warnings)
+        with _FOR_CLIENT_LOCK:
+            if not getattr(warnings.showwarning, "starclass_keeps", False):
+                warnings.showwarning = _keep_in_tasks(warnings.showwarning)
+        return False
     warnings.showwarning = _print_warning
     return True
+
+
+@contextlib.contextmanager
+def keep_thread_warnings(job: TileJob) -> Iterator[bool]:
+    """Run a task of ``job``; yields whether its warnings are printed as lines by the client (a process worker).
+
+    A thread worker (in the client's own process, ``job.client_pid``) shows them as they are raised and keeps
+    their texts while the task runs (:func:`_keep_in_tasks`), so that its tile's file holds them as a process
+    worker's does; the client does not print them again.
+
+    Examples
+    --------
+    >>> job = TileJob("north", Tile(0, 0, core=(0, 64, 0, 64), window=(0, 64, 0, 64)), (64, 64), {}, "model",
+    ...               "abc", "none", 64, None, 4.0, "t.parquet", "d1", client_pid=os.getpid(), survey="s1")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     with keep_thread_warnings(job) as lines:
+    ...         warnings.warn("edge")
+    ...     _held_notes(), lines, [str(w.message) for w in caught]
+    (['warning: edge'], False, ['edge'])
+    """
+    lines = print_warnings_as_lines(job.client_pid, job.survey)
+    keeping = not lines and job.client_pid is not None
+    _TASK.keeping = keeping
+    try:
+        yield lines
+    finally:
+        _TASK.keeping = False
 
 
 def tile_done(path: str | os.PathLike, digest: str) -> bool:
@@ -363,16 +427,34 @@ def tile_done(path: str | os.PathLike, digest: str) -> bool:
     >>> tile_done("/nonexistent/tile.parquet", "abc")
     False
     """
+    return tile_state(path, digest) == "done"
+
+
+def tile_state(path: str | os.PathLike, digest: str) -> str:
+    """What ``path`` holds of a tile with this ``digest``: ``done``, ``missing``, ``damaged`` or ``changed``.
+
+    ``damaged``: not a Parquet file that can be read (truncated, overwritten, a folder); ``changed``: a tile of
+    another digest (the plan's inputs, model or settings have changed since it was made). All but ``done``
+    are run again; the survey says which (a damaged file was said to be a tile whose settings had changed).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "cut.parquet").write_bytes(b"PAR1 and then nothing")
+    >>> tile_state(d / "none.parquet", "abc"), tile_state(d / "cut.parquet", "abc"), tile_state(d, "abc")
+    ('missing', 'damaged', 'damaged')
+    """
     import pyarrow.parquet as pq
 
     p = Path(path)
-    if not p.is_file():
-        return False
+    if not p.exists():
+        return "missing"
     try:
         meta = pq.read_schema(p).metadata or {}
-    except Exception:  # a damaged file is not done: it is rewritten
-        return False
-    return meta.get(DIGEST_KEY, b"").decode() == digest
+    except Exception:  # a folder, unreadable, not Parquet, or Parquet pyarrow cannot read: rewritten, as before
+        return "damaged"
+    return "done" if meta.get(DIGEST_KEY, b"").decode() == digest else "changed"
 
 
 def tile_notes(path: str | os.PathLike) -> list[str]:
@@ -607,14 +689,14 @@ def field_psf_of(job: TileJob, positions: Table | None = None) -> dict[str, Any]
     ``psf`` (:func:`field_psf`'s) and ``notes``: the warnings this worker process held for the client (its
     PSF warning among them), which prints each text once for the survey, as :func:`run_tile`'s.
     """
-    print_warnings_as_lines(job.client_pid, job.survey)
-    try:
-        mosaics = _mosaics(job.mosaics, True, job.pixel_flags, job.magsys, job.padding_sides)
-        psf = field_psf(mosaics, job.photometry, positions, job.pixel_flags, job.photon_counts)
-    except BaseException:
-        _print_held()
-        raise
-    return {"psf": psf, "notes": _held_notes()}
+    with keep_thread_warnings(job) as lines:
+        try:
+            mosaics = _mosaics(job.mosaics, True, job.pixel_flags, job.magsys, job.padding_sides)
+            psf = field_psf(mosaics, job.photometry, positions, job.pixel_flags, job.photon_counts)
+        except BaseException:
+            _held_or_print(lines)
+            raise
+    return {"psf": psf, "notes": _held_notes(), "shown": not lines}
 
 
 def empty_bands(window: MosaicWindow) -> list[str]:
@@ -802,15 +884,16 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     RuntimeError
         When ``job.fail`` (fault injection).
     """
-    print_warnings_as_lines(job.client_pid, job.survey)
-    try:
-        out = _run_tile(job)
-    except BaseException:
-        _print_held()
-        raise
-    # this process's warnings not yet handed over (of this tile, or of one that ran beside it or before it): those
-    # held when the file was written are in it too; any said after that are handed over here
+    with keep_thread_warnings(job) as lines:
+        try:
+            out = _run_tile(job)
+        except BaseException:
+            _held_or_print(lines)
+            raise
+    # this thread's warnings not yet handed over: those held when the file was written are in it too; any said
+    # after that are handed over here
     out["notes"] = out.get("notes", []) + _held_notes()
+    out["shown"] = not lines  # a thread worker's were shown in the client's process as they were raised
     return out
 
 
