@@ -239,11 +239,94 @@ def percentile_interval(values: np.ndarray, n_boot: int, level: float = 0.95) ->
     return float(lo), float(hi)
 
 
+def bias_corrected_interval(values: np.ndarray, point: float, n_boot: int,
+                            level: float = 0.95) -> tuple[float, float]:
+    """Bias-corrected percentile interval of a figure from its values over ``n_boot`` resamples.
+
+    The percentile interval (:func:`percentile_interval`) of a figure biased on small samples is
+    off centre: the ECE is biased upwards, its resamples (drawn from the sample, itself drawn
+    from the population) sit higher still, and an interval of their 2.5th to 97.5th percentiles
+    can lie wholly above the ECE measured on the data (``ECE 0.0832 [0.0854, 0.2214]`` on 64
+    PAndAS cutouts). The bias correction (Efron's BC, the BCa interval without its acceleration)
+    measures the offset from the same resamples: ``z0 = Phi^-1(share of resamples below the
+    point)``, ties counting a half, and takes the percentiles ``Phi(2 z0 -+ z)`` of them instead
+    of ``Phi(-+z)``. Where half the resamples lie below the point (an unbiased figure such as a
+    mean) it is the percentile interval. The share is kept within ``[1/(2B), 1 - 1/(2B)]`` of
+    the ``B`` finite resamples, so a point below (or above) every resample gives a finite
+    ``z0``.
+
+    Where fewer than ``(1 - level) / 2`` of the resamples lie below the point (or above it), the
+    bias-corrected interval moves past the point (``z0 < -z``): the ECE measured on 64 PAndAS
+    cutouts, below what a perfectly calibrated model shows at that n, gave 0.0832 [0.0711,
+    0.0808]. The interval is then widened to the point (``[0.0711, 0.0832]``), never narrowed:
+    an interval of a figure that leaves out the figure itself reads as an error.
+
+    On simulated binary data with a known population ECE (15 bins, 200 draws of 1,000 resamples
+    each; ``benchmarks/ece_interval_coverage.py``) the percentile interval covered it in 29 % of the draws
+    at 64 rows (true ECE 0.08), 68 % at 126 rows, 59 % at 867 rows with true ECE 0.03; this
+    interval in 77 %, 88 % and 87 % (94 % and 93 % at 867 rows, true ECE 0.08). No interval
+    covers a population ECE of 0: any sample's ECE is above it.
+
+    Parameters
+    ----------
+    values
+        The figure on each resample (NaN where undefined: skipped, and fewer than
+        ``max(10, n_boot // 10)`` finite ones refused, as :func:`percentile_interval`).
+    point
+        The figure on all the data.
+    n_boot
+        Number of resamples drawn.
+    level
+        Two-sided confidence level.
+
+    Returns
+    -------
+    lo, hi
+
+    Raises
+    ------
+    StarclassError
+        The figure was defined on too few resamples, or ``point`` is not finite.
+
+    Examples
+    --------
+    Resamples centred on the point give the percentile interval; resamples mostly above it (a
+    figure biased upwards) move the interval down:
+
+    >>> v = np.arange(1.0, 100.0)
+    >>> [round(x, 1) for x in percentile_interval(v, 99, level=0.8)]
+    [10.8, 89.2]
+    >>> [round(x, 1) for x in bias_corrected_interval(v, 50.0, 99, level=0.8)]
+    [10.8, 89.2]
+    >>> [round(x, 1) for x in bias_corrected_interval(v, 20.0, 99, level=0.8)]
+    [1.1, 33.9]
+    >>> [round(x, 1) for x in bias_corrected_interval(v, 0.5, 99, level=0.8)]  # below every resample: widened to it
+    [0.5, 1.0]
+    """
+    from scipy.stats import norm
+
+    vals = np.asarray(values, dtype=np.float64)
+    vals = vals[np.isfinite(vals)]
+    if vals.size < max(10, n_boot // 10):
+        raise StarclassError(
+            f"bootstrap: the metric was defined on only {vals.size} of {n_boot} resamples"
+        )
+    if not np.isfinite(point):
+        raise StarclassError(f"bootstrap: a bias-corrected interval needs a finite value on the data, got {point}")
+    b = vals.size
+    share = (np.sum(vals < point) + 0.5 * np.sum(vals == point)) / b
+    z0 = float(norm.ppf(np.clip(share, 0.5 / b, 1 - 0.5 / b)))
+    z = float(norm.ppf(0.5 + level / 2))
+    lo, hi = np.quantile(vals, norm.cdf([2 * z0 - z, 2 * z0 + z]))
+    return float(min(lo, point)), float(max(hi, point))
+
+
 def bootstrap_figures(stat: Callable[[np.ndarray], np.ndarray], n: int, *, n_boot: int = 1000,
                       level: float = 0.95, seed: int = 0, groups: np.ndarray | None = None,
                       progress: bool | None = False,
-                      desc: str = "bootstrap") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Percentile intervals of several figures, all from one set of resamples.
+                      desc: str = "bootstrap",
+                      points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Percentile (or bias-corrected percentile) intervals of several figures, all from one set of resamples.
 
     ``stat`` is given the weight of each row in a resample (how many times the resample drew
     it: ``np.bincount(idx, minlength=n)`` of the indices :func:`resamples` draws) and returns
@@ -265,6 +348,10 @@ def bootstrap_figures(stat: Callable[[np.ndarray], np.ndarray], n: int, *, n_boo
         ``report``'s log), False nothing.
     desc
         What the bar and the lines call the step.
+    points
+        Per figure, its value on all the data where its interval is to be bias-corrected
+        (:func:`bias_corrected_interval`: a figure biased on small samples, such as the ECE), NaN
+        where it is the percentile interval; None: every one the percentile interval.
 
     Returns
     -------
@@ -303,9 +390,13 @@ def bootstrap_figures(stat: Callable[[np.ndarray], np.ndarray], n: int, *, n_boo
     n_def = np.isfinite(vals).sum(axis=0)
     lo = np.full(vals.shape[1], np.nan)
     hi = np.full(vals.shape[1], np.nan)
+    pts = np.full(vals.shape[1], np.nan) if points is None else np.asarray(points, dtype=np.float64)
+    if pts.shape != (vals.shape[1],):
+        raise StarclassError(f"bootstrap: {pts.size} points for {vals.shape[1]} figures")
     for j in range(vals.shape[1]):
         try:
-            lo[j], hi[j] = percentile_interval(vals[:, j], n_boot, level)
+            lo[j], hi[j] = (percentile_interval(vals[:, j], n_boot, level) if not np.isfinite(pts[j])
+                            else bias_corrected_interval(vals[:, j], float(pts[j]), n_boot, level))
         except StarclassError:
             continue
     return lo, hi, n_def

@@ -1577,27 +1577,30 @@ def _make_outdir(outdir: Path) -> list[Path]:
 VALIDATION_ROWS_SEEN = "validation rows are rows the starting model"
 
 
-def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, init_from) -> int:
-    """Warn when a fine-tune's validation rows are rows its starting model was trained on; how many.
+def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, init_from) -> np.ndarray:
+    """Warn when a fine-tune's validation rows are rows its starting model was trained on; which are.
 
-    Early stopping, the validation accuracy and the calibration ``train`` fits on the validation
-    split take those rows for unseen, while the starting weights learnt them: the fine-tune on the
-    labels so far plus new ones (the active-learning loop) calibrated its temperature on them, too
-    confident, without a word.
+    Early stopping and the validation accuracy take those rows for unseen, while the starting
+    weights learnt them: the fine-tune on the labels so far plus new ones (the active-learning
+    loop) is optimistic there. The calibration leaves them out (:func:`_calibrate_on_validation`):
+    fitted on them, the temperature came out far too low (0.36 on the PAndAS cutouts, every
+    probability pushed to 0 or 1). Returns a bool per validation row, True where the starting
+    model trained on it.
     """
     import warnings
 
     from starclass.learn.provenance import overlap, row_digests
 
-    n_seen = int(overlap(row_digests(inputs, val_rows), seen).sum())
+    was_seen = overlap(row_digests(inputs, val_rows), seen)
+    n_seen = int(was_seen.sum())
     if n_seen:
         warnings.warn(
-            f"{n_seen} of the {len(val_rows)} {VALIDATION_ROWS_SEEN} {init_from} was trained on: early stopping, "
-            "the validation accuracy and the calibration fitted on them take them for unseen, so they are "
-            "optimistic (the temperature too low, the conformal sets too small); calibrate the new model on rows "
-            "neither model was trained on ('starclass calibrate MODEL --stamps HELD_OUT --overwrite')",
+            f"{n_seen} of the {len(val_rows)} {VALIDATION_ROWS_SEEN} {init_from} was trained on: early stopping "
+            "and the validation accuracy take them for unseen, so they are optimistic; the calibration leaves "
+            "them out (the notes say how it was fitted); calibrate the new model on rows neither model was "
+            "trained on ('starclass calibrate MODEL --stamps HELD_OUT --overwrite')",
             UserWarning, stacklevel=4)
-    return n_seen
+    return was_seen
 
 
 def _fit_members(config, inputs, data, members, identity, *, outdir: Path, device, amp, progress, init_from,
@@ -1615,8 +1618,9 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     inherited = starting_rows(init_from) if init_from is not None else None
     rows_record = training_record(inputs, data.train.indices, batch_size=int(config.recipe.batch_size),
                                   inherited=inherited)
+    seen_val = None
     if inherited is not None and len(inherited) and len(data.val.indices):
-        _warn_validation_rows_seen(inputs, data.val.indices, inherited, init_from)
+        seen_val = _warn_validation_rows_seen(inputs, data.val.indices, inherited, init_from)
 
     outcomes: list[MemberOutcome] = []
     notes: list[str] = []
@@ -1650,7 +1654,7 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
         notes.append(kept_note)
     else:
         notes.extend(_calibrate_on_validation(outdir, data, config, dev, label_model=label_model, progress=progress,
-                                              progress_label=progress_label))
+                                              progress_label=progress_label, seen=seen_val, init_from=init_from))
     if previous and previous.get(TUNED_THRESHOLD) and previous.get("members") == _manifest_members(members):
         set_tuned_threshold(outdir, previous[TUNED_THRESHOLD])  # chosen for this very ensemble
     return TrainResult(
@@ -1699,8 +1703,40 @@ def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device,
             "(refit it with 'starclass calibrate --overwrite')")
 
 
+def _keep_starting_calibration(outdir: Path, init_from, device, why: str) -> list[str]:
+    """Store the starting model's calibration (temperature or map, and conformal rows) in a fine-tune; its notes.
+
+    Used where the fine-tune's validation split holds too few rows the starting model did not train
+    on (``why`` says how many). A starting model without a calibration leaves the fine-tune without one.
+    """
+    from starclass.learn.calibration import ModelCalibration
+    from starclass.learn.checkpoint import MANIFEST, load_model, read_manifest, save_calibration, set_no_calibration
+
+    start = Path(init_from)
+    if start.is_file() and start.name != MANIFEST:
+        start = start.parent  # a member checkpoint: its folder's manifest
+    try:
+        cal = read_manifest(start).get("calibration")
+    except (StarclassError, OSError):
+        cal = None
+    fix = "fit it with 'starclass calibrate MODEL --stamps HELD_OUT.csv --overwrite' on rows neither model trained on"
+    if not cal:
+        set_no_calibration(outdir, f"not fitted at training: {why}, and the starting model {init_from} has none")
+        return [f"WARNING: no calibration and no conformal sets: {why}, and the starting model {init_from} has no "
+                f"calibration to keep; {fix}"]
+    kept = {k: v for k, v in cal.items() if k not in ("digest", "member_digests")}
+    kept["source"] = f"the starting model {init_from} ({cal.get('source', 'its calibration')})"
+    loaded = load_model(outdir, device=device, check_calibration=False)
+    save_calibration(outdir, kept, [c["digest"] for c in loaded.checkpoints], overwrite=True)
+    said = ModelCalibration.from_dict(kept, str(outdir)).describe()
+    return [f"WARNING: calibration kept from the starting model {init_from} ({said} and its conformal rows, fitted "
+            f"on {cal.get('source', 'its rows')} with the starting weights), not fitted on this run's validation "
+            f"split: {why}; {fix}"]
+
+
 def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, label_model: str | None = None,
-                            progress: bool | None = False, progress_label: str | None = None) -> list[str]:
+                            progress: bool | None = False, progress_label: str | None = None,
+                            seen: np.ndarray | None = None, init_from=None) -> list[str]:
     """Fit the finished ensemble's calibration on the validation rows and store it (calibration.py).
 
     The ensemble classifies the validation rows once (no augmentation), and once more averaged
@@ -1714,8 +1750,22 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
     ``mode`` each row is one-hot on the mode and is described so, not as soft targets. With
     ``progress`` True the passes draw a bar, None they say timed lines (:class:`starclass.io.progress.Progress`),
     each starting with ``progress_label``.
+
+    A fine-tune (``init_from``) whose validation rows include rows its starting model trained on
+    (``seen``, True per such validation row) is calibrated on the others alone where they are
+    enough (as many rows, and rows of each class, as :func:`starclass.learn.calibration.too_few_rows`
+    asks of a temperature or map to trust it), else it keeps the starting model's calibration
+    (:func:`_keep_starting_calibration`): fitted on rows the weights learnt, the temperature of a
+    ``train --resume-from`` on the labels so far plus new ones came out 0.36 on the PAndAS cutouts.
     """
-    from starclass.learn.calibration import HISTOGRAM_BINS, check_histogram_rows, fit_with_and_without_tta
+    from starclass.learn.calibration import (
+        CALIBRATION_MIN_ROWS,
+        CALIBRATION_MIN_ROWS_PER_CLASS,
+        HISTOGRAM_BINS,
+        check_histogram_rows,
+        fit_with_and_without_tta,
+        too_few_rows,
+    )
     from starclass.learn.checkpoint import load_model, save_calibration, set_no_calibration
     from starclass.learn.classify import member_probabilities
 
@@ -1741,6 +1791,22 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
                                    f"row of class(es) {said}")
         return [f"validation split has no row of class(es) {absent}: no calibration and no conformal sets; fit "
                 "them with 'starclass calibrate' on a labelled set holding every class"]
+    method = getattr(config.recipe, "calibration", "temperature")
+    fresh = None
+    if seen is not None and np.any(seen):
+        fresh = ~np.asarray(seen, dtype=bool)
+        n_fresh, n_val = int(fresh.sum()), len(data.val)
+        counts = {int(c): int(np.sum(targets[fresh] == j)) for j, c in enumerate(config.classes)}
+        # histogram binning checks its own rows below (and falls back to a temperature): the temperature's floor
+        short = too_few_rows(n_fresh, counts, "temperature" if method == "histogram" else method)
+        if short is not None or min(counts.values()) == 0:
+            names = dict(zip(config.classes, config.class_names))
+            per_class = ", ".join(f"{n} of class {c} ({names.get(c, c)})" for c, n in counts.items())
+            return _keep_starting_calibration(
+                outdir, init_from, device,
+                f"only {n_fresh} of the {n_val} validation rows ({per_class}) are rows the starting model did not "
+                f"train on (at least {CALIBRATION_MIN_ROWS} needed, and "
+                f"{CALIBRATION_MIN_ROWS_PER_CLASS['temperature' if method == 'histogram' else method]} of each class)")
     loaded = load_model(outdir, device=device, check_calibration=False)
     amp = getattr(config.recipe, "amp", True)
     parts, parts_tta = [], []
@@ -1762,8 +1828,14 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
     probs_tta = np.concatenate(parts_tta).astype(np.float64) if len(parts_tta) == len(parts) else None
     source = "validation split" + (" (most probable class of the soft targets)" if soft else
                                    " (the mode of the votes)" if mode else "")
-    method = getattr(config.recipe, "calibration", "temperature")
     fallback = []
+    if fresh is not None:
+        # the rows the starting weights learnt would make the temperature too low, the sets too small
+        fallback = [f"calibration fitted on the {int(fresh.sum())} of the {len(targets)} validation rows the starting "
+                    f"model {init_from} did not train on (the other {int((~fresh).sum())} left out)"]
+        source += f" ({int(fresh.sum())} rows the starting model did not train on)"
+        probs, targets = probs[fresh], targets[fresh]
+        probs_tta = probs_tta[fresh] if probs_tta is not None else None
     if method == "histogram":
         try:
             check_histogram_rows(len(targets), HISTOGRAM_BINS, "recipe.calibration histogram: bins")
