@@ -1,0 +1,95 @@
+"""A command says its first line before it imports what only its later work needs.
+
+``starclass report`` said ``report: reading and pairing the catalogues ...`` 2.9 s after it started (0.4 s of it
+``starclass --help``'s): it imported ``starclass.report.build`` (matplotlib, scikit-learn's metrics, the science
+code) for ``check_tables_page``, a check of one small file, and then ``build_report`` before the line. Each check
+here runs in a fresh interpreter (in the test process those modules are long loaded by other tests) and records
+which heavy modules are in ``sys.modules`` when the first line is said. ``benchmarks/startup.py`` times it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: What no command needs before its first line where the line does not come from the work they do.
+HEAVY = ("torch", "matplotlib", "sklearn", "starclass.report.build", "starclass.evaluate.compare")
+
+#: The command modules the CLI imports at its start (``starclass.cli._COMMAND_MODULES``).
+COMMAND_MODULES = ("simulate", "detect", "info", "cutouts", "train", "classify", "calibrate", "evaluate", "report",
+                   "explain", "inspect", "demo", "survey", "suggest")
+
+#: Run in a fresh interpreter: argv[1] is the command line (JSON), argv[2] the modules to watch. The first line a
+#: command says through ``starclass.io.progress.say_step`` prints which watched modules were loaded then, on the
+#: real stdout (CliRunner captures sys.stdout), and ends the process: the rest of the command is not the point.
+_FIRST_STEP = textwrap.dedent("""
+    import json, os, sys
+    import starclass.io.progress as progress
+    watch = json.loads(sys.argv[2])
+
+    def said(text, show, stream=None):
+        sys.__stdout__.write(json.dumps({"text": text, "loaded": [m for m in watch if m in sys.modules]}) + "\\n")
+        sys.__stdout__.flush()
+        os._exit(0)
+
+    progress.say_step = said
+    from typer.testing import CliRunner
+    from starclass.cli import app
+    res = CliRunner().invoke(app, json.loads(sys.argv[1]))
+    print(json.dumps({"exit": res.exit_code, "output": res.output[-2000:]}))
+""")
+
+
+def _run(code: str, *args: str) -> dict:
+    """The last line of ``code``'s output (JSON), run in a fresh interpreter on this checkout's ``src``."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    res = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("name", COMMAND_MODULES)
+def test_importing_a_command_module_loads_nothing_heavy(name):
+    code = (f"import json, sys\nimport starclass.cli.{name}_cmd\n"
+            "print(json.dumps([m for m in json.loads(sys.argv[1]) if m in sys.modules]))")
+    out = _run(code, json.dumps(HEAVY))
+    assert out == [], f"import starclass.cli.{name}_cmd loaded {out}"
+
+
+def test_report_says_its_first_line_before_it_imports_the_report_builder(tmp_path):
+    from starclass.datasets.catalogs import fake_catalogs
+
+    pred, truth = fake_catalogs(60, seed=0)
+    pred.write(tmp_path / "pred.ecsv")
+    truth.write(tmp_path / "truth.ecsv")
+    out = _run(_FIRST_STEP, json.dumps(["report", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "truth.ecsv"),
+                                        "-o", str(tmp_path / "out" / "report.html"), "--progress"]),
+               json.dumps(HEAVY))
+    # the command did get as far as its line (an early error would print exit and output instead)
+    assert out.get("text") == "report: reading and pairing the catalogues ...", out
+    assert out["loaded"] == [], f"loaded before the first line: {out['loaded']}"
+    assert not (tmp_path / "out").exists()  # stopped before anything was written
+
+
+def test_the_tables_page_check_is_the_report_builders(tmp_path):
+    """Moved to the light package module; ``starclass.report.build`` still gives the same names."""
+    from starclass import report
+    from starclass.errors import StarclassError
+    from starclass.report import build
+
+    assert build.check_tables_page is report.check_tables_page
+    assert (build.TABLES_PAGE, build.REPORT_TABLE_ENTRIES) == (".page", ("*.ecsv", ".page"))
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / ".page").write_text("a.html")
+    (tmp_path / "a.html").write_text("<html>")
+    report.check_tables_page(tmp_path, "a.html")
+    with pytest.raises(StarclassError, match="holds the tables of the page a.html"):
+        report.check_tables_page(tmp_path, "b.html")
