@@ -93,3 +93,49 @@ def test_the_tables_page_check_is_the_report_builders(tmp_path):
     report.check_tables_page(tmp_path, "a.html")
     with pytest.raises(StarclassError, match="holds the tables of the page a.html"):
         report.check_tables_page(tmp_path, "b.html")
+
+
+def test_the_demo_says_its_first_step_before_it_imports_the_model_code(tmp_path):
+    """``starclass.pipeline`` imported torch, the trainer, the classifier, Grad-CAM and the report builder at its top:
+    3 s on quiet cores (7 s under load) before ``[1/6] simulating the train field ...``. Each step imports its own."""
+    code = textwrap.dedent("""
+        import json, os, sys
+        watch = json.loads(sys.argv[2])
+        from starclass.pipeline import run_demo
+
+        def echo(text):
+            print(json.dumps({"text": text, "loaded": [m for m in watch if m in sys.modules]}), flush=True)
+            os._exit(0)
+
+        run_demo(sys.argv[1], size=64, n_candidates=5, epochs=1, progress=False, echo=echo)
+        print(json.dumps({"text": None}))
+    """)
+    out = _run(code, str(tmp_path / "demo"), json.dumps(HEAVY))
+    assert (out["text"] or "").startswith("[1/6] simulating the train field (64 x 64 px, seed 1)"), out
+    assert out["loaded"] == [], f"loaded before the first line: {out['loaded']}"
+
+
+def test_a_task_config_is_built_without_the_model_code():
+    """Every recipe checked its ``calibration`` with ``starclass.learn.calibration.check_method``, whose module loads
+    torch and scikit-learn: ``cutouts``, ``demo`` and every command reading a task paid 2-4 s for a name check."""
+    code = textwrap.dedent("""
+        import json, sys
+        from starclass.errors import StarclassError
+        from starclass.learn.config import get_preset
+        cfg = get_preset("legus4-compact")
+        try:
+            get_preset("legus4-compact", recipe={"calibration": "platt"})
+            refused = None
+        except StarclassError as exc:
+            refused = str(exc)
+        print(json.dumps({"calibration": cfg.recipe.calibration, "refused": refused,
+                          "loaded": [m for m in json.loads(sys.argv[1]) if m in sys.modules]}))
+    """)
+    out = _run(code, json.dumps(HEAVY))
+    assert out["loaded"] == [], f"building a task config loaded {out['loaded']}"
+    assert out["refused"] is not None and "recipe.calibration 'platt': use one of temperature, vector, histogram" \
+        in out["refused"], out
+    from starclass.learn import calibration, calibration_methods
+
+    assert calibration.check_method is calibration_methods.check_method  # the model code gives the same check
+    assert calibration.CALIBRATION_METHODS == ("temperature", "vector", "histogram")
