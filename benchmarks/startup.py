@@ -12,10 +12,11 @@ median's ratio to ``import torch``'s. A ratio under 1 means the command starts f
 imports: before torch was kept out of start-up (2026-12-05) every command imported it.
 The starclass imported is this checkout's ``src`` (put first on ``PYTHONPATH``).
 
-Then the first line of every command (:data:`VERBS`): the time from its start to the first line it
-prints (stdout or stderr, read through a pipe with ``PYTHONUNBUFFERED=1``) on a small real input, after
-which the command is stopped (SIGTERM to its process group; a run that printed nothing in 300 s, or
-whose first line is an ``error:``, stops the benchmark). The inputs (a 256-px ``starclass demo`` with its
+Then the first line of every command (:data:`VERBS`): the time from its start to the first text it
+shows (stdout and stderr on a pseudo-terminal, as a person sees them: the bars, and the lines said only
+there; ``--pipe``: through a pipe, as a log file gets them) on a small real input, after which the
+command is stopped (SIGTERM to its process group; a run that showed nothing in 300 s, or whose first
+line is an ``error:``, stops the benchmark). The inputs (a 256-px ``starclass demo`` with its
 one-epoch model and classified catalogue, a stamp store of its test field, two 256-px m31 fields with
 their survey plan and a one-epoch m31 model; about two minutes on two cores) are made in a temporary
 folder, or once in ``--inputs DIR`` and reused. Every run writes into a folder of its own, deleted after.
@@ -29,6 +30,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pty
+import re
 import select
 import shutil
 import signal
@@ -146,11 +149,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def first_line_time(argv: list[str], env: dict[str, str], inputs: Path, run_dir: Path,
-                    timeout: float = 300.0) -> tuple[float, str]:
-    """Seconds from the start of ``python -m starclass argv`` to its first printed line, and that line.
+#: A terminal's escape sequences (colours, cursor moves): not text a person reads
+_ESCAPES = re.compile(rb"\x1b(\[[0-9;?]*[A-Za-z]|\][^\x07]*\x07|[()][0-9A-Za-z])")
 
-    The command is stopped once it has printed it; ``run_dir`` (its output folder) is removed after.
+
+def first_line_time(argv: list[str], env: dict[str, str], inputs: Path, run_dir: Path, *, terminal: bool = True,
+                    timeout: float = 300.0) -> tuple[float, str]:
+    """Seconds from the start of ``python -m starclass argv`` to the first text it shows, and that line.
+
+    ``terminal``: stdout and stderr are a pseudo-terminal, as for a person at one (bars drawn, the steps' lines a
+    command says only there); else a pipe, as a log file gets them (its timed lines instead of bars). The command
+    is stopped once it has shown its line; ``run_dir`` (its output folder) is removed after.
     """
     run_dir.mkdir(parents=True)
     if argv[0].startswith("copy:"):
@@ -158,23 +167,37 @@ def first_line_time(argv: list[str], env: dict[str, str], inputs: Path, run_dir:
         shutil.copytree(src, run_dir / src.name)
         argv = argv[1:]
     argv = [a.replace(INPUTS, str(inputs)).replace(OUT, str(run_dir)).replace(PORT, str(free_port())) for a in argv]
+    if terminal:
+        reader, writer = pty.openpty()
+    else:
+        reader, writer = os.pipe()
     t0 = time.perf_counter()
     # a session of its own: SIGTERM reaches the command's workers too (survey's dask cluster)
     proc = subprocess.Popen([sys.executable, "-m", "starclass", *argv], env={**env, "PYTHONUNBUFFERED": "1"},
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    got = b""
+                            stdin=subprocess.DEVNULL, stdout=writer, stderr=writer, start_new_session=True)
+    os.close(writer)
+    got, dt = b"", None
     try:
-        while b"\n" not in got:
-            left = timeout - (time.perf_counter() - t0)
-            ready, _, _ = select.select([proc.stdout], [], [], max(left, 0))
+        while True:
+            text = _ESCAPES.sub(b"", got)
+            if dt is None and text.strip():
+                dt = time.perf_counter() - t0
+            # the line it is on: up to its end, or what came within a tenth of a second (a bar ends in \r)
+            if dt is not None and (re.search(rb"\S[^\r\n]*[\r\n]", text) or time.perf_counter() - t0 > dt + 0.1):
+                break
+            left = (timeout if dt is None else dt + 0.1) - (time.perf_counter() - t0)
+            ready, _, _ = select.select([reader], [], [], max(left, 0))
             if not ready:
-                raise SystemExit(f"error: starclass {' '.join(argv)} printed no line in {timeout:.0f} s")
-            chunk = os.read(proc.stdout.fileno(), 65536)
-            if not chunk:  # ended without a newline
+                if dt is None:
+                    raise SystemExit(f"error: starclass {' '.join(argv)} printed no line in {timeout:.0f} s")
+                continue
+            try:
+                chunk = os.read(reader, 65536)
+            except OSError:  # a pseudo-terminal whose command has ended
+                chunk = b""
+            if not chunk:
                 break
             got += chunk
-        dt = time.perf_counter() - t0
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -183,16 +206,17 @@ def first_line_time(argv: list[str], env: dict[str, str], inputs: Path, run_dir:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-        proc.stdout.close()
+        os.close(reader)
         shutil.rmtree(run_dir, ignore_errors=True)
-    line = got.decode(errors="replace").splitlines()[0] if got.strip() else ""
-    if not line or line.startswith("error:"):
+    lines = [ln.strip() for ln in re.split(r"[\r\n]", _ESCAPES.sub(b"", got).decode(errors="replace")) if ln.strip()]
+    line = lines[0] if lines else ""
+    if dt is None or line.startswith("error:"):
         raise SystemExit(f"error: starclass {' '.join(argv)}: first line {line!r}")
     return dt, line
 
 
 def time_verbs(names: list[str], repeats: int, env: dict[str, str], inputs: Path,
-               baseline_env: dict[str, str] | None) -> dict[str, list[float]]:
+               baseline_env: dict[str, str] | None, terminal: bool = True) -> dict[str, list[float]]:
     """Time the first line of each of :data:`VERBS` named, ``repeats`` times (and with the baseline), and print them."""
     runs = {"now": env} if baseline_env is None else {"now": env, "baseline": baseline_env}
     times: dict[tuple[str, str], list[float]] = {(n, k): [] for n in names for k in runs}
@@ -201,12 +225,14 @@ def time_verbs(names: list[str], repeats: int, env: dict[str, str], inputs: Path
         for r in range(repeats):
             for name in names:
                 for kind, kind_env in runs.items():
-                    dt, lines[name] = first_line_time(VERBS[name], kind_env, inputs, Path(tmp) / f"{name}_{kind}_{r}")
+                    dt, lines[name] = first_line_time(VERBS[name], kind_env, inputs, Path(tmp) / f"{name}_{kind}_{r}",
+                                                     terminal=terminal)
                     times[(name, kind)].append(dt)
     head = f"{'first line of':<14} {'median s':>9} {'fastest s':>9}"
     if baseline_env is not None:
         head += f" {'baseline s':>10} {'now/base':>8}"
-    print(f"{head}   ({repeats} runs each, load average {os.getloadavg()[0]:.1f}) first line")
+    where = "a terminal" if terminal else "a pipe"
+    print(f"{head}   ({repeats} runs each into {where}, load average {os.getloadavg()[0]:.1f}) first line")
     for name in names:
         now = times[(name, "now")]
         row = f"{name:<14} {statistics.median(now):9.2f} {min(now):9.2f}"
@@ -225,6 +251,8 @@ def main() -> None:
     ap.add_argument("--verbs", default=",".join(VERBS), help="commands whose first line to time (comma-separated)")
     ap.add_argument("--inputs", type=Path, default=None,
                     help="folder for the commands' inputs, made if missing and kept (default: a temporary one)")
+    ap.add_argument("--pipe", action="store_true",
+                    help="the commands write into a pipe (a log file's view), not a pseudo-terminal")
     ap.add_argument("--baseline", type=Path, default=None,
                     help="another checkout's src folder whose commands are timed too, for the ratio")
     args = ap.parse_args()
@@ -257,7 +285,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="startup_inputs_") as tmp:
             inputs = Path(tmp) if args.inputs is None else args.inputs.resolve()
             make_inputs(inputs, env)
-            times.update(time_verbs(names, args.repeats, env, inputs, base_env))
+            times.update(time_verbs(names, args.repeats, env, inputs, base_env, terminal=not args.pipe))
     if args.json is not None:
         doc = {"python": sys.executable, "repeats": args.repeats, "load_average": os.getloadavg()[0],
                "baseline": None if args.baseline is None else str(args.baseline),
