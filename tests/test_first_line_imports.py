@@ -139,3 +139,24 @@ def test_a_task_config_is_built_without_the_model_code():
 
     assert calibration.check_method is calibration_methods.check_method  # the model code gives the same check
     assert calibration.CALIBRATION_METHODS == ("temperature", "vector", "histogram")
+
+
+def test_simulate_of_a_field_does_not_import_the_cutout_simulator(tmp_path):
+    """``simulate`` imported the PAndAS cutout simulator (matplotlib through astropy.visualization, scipy.signal;
+    ~0.5 s) for the name of its preset, before the first line of every field it simulates."""
+    code = textwrap.dedent("""
+        import json, sys
+        from typer.testing import CliRunner
+        from starclass.cli import app
+        res = CliRunner().invoke(app, ["simulate", sys.argv[1], "--size", "64", "--n-candidates", "5",
+                                       "--no-progress"])
+        watch = ("matplotlib", "scipy.signal", "starclass.simulate.cutouts_m31")
+        print(json.dumps({"exit": res.exit_code, "output": res.output[-300:],
+                          "loaded": [m for m in watch if m in sys.modules]}))
+    """)
+    out = _run(code, str(tmp_path / "field"))
+    assert out["exit"] == 0 and (tmp_path / "field" / "truth.ecsv").is_file(), out
+    assert out["loaded"] == [], f"simulating a field loaded {out['loaded']}"
+    from starclass.simulate import config, cutouts_m31
+
+    assert cutouts_m31.CUTOUT_PRESETS is config.CUTOUT_PRESETS == ("pandas-cutouts",)
