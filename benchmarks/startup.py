@@ -11,6 +11,18 @@ falls on all of them alike), and prints the median and the fastest wall time of 
 median's ratio to ``import torch``'s. A ratio under 1 means the command starts faster than torch
 imports: before torch was kept out of start-up (2026-12-05) every command imported it.
 The starclass imported is this checkout's ``src`` (put first on ``PYTHONPATH``).
+
+Then the first line of every command (:data:`VERBS`): the time from its start to the first text it
+shows (stdout and stderr on a pseudo-terminal, as a person sees them: the bars, and the lines said only
+there; ``--pipe``: through a pipe, as a log file gets them) on a small real input, after which the
+command is stopped (SIGTERM to its process group; a run that showed nothing in 300 s, or whose first
+line is an ``error:``, stops the benchmark). The inputs (a 256-px ``starclass demo`` with its
+one-epoch model and classified catalogue, a stamp store of its test field, two 256-px m31 fields with
+their survey plan and a one-epoch m31 model; about two minutes on two cores) are made in a temporary
+folder, or once in ``--inputs DIR`` and reused. Every run writes into a folder of its own, deleted after.
+``--baseline SRC`` (another checkout's ``src``, e.g. ``git archive HEAD~1 src | tar -x -C /tmp/base``)
+times each command with it as well, in the same rounds, and prints the median's ratio now / baseline.
+``--skip-verbs`` times the table above alone; ``--verbs report,info`` a few commands.
 """
 
 from __future__ import annotations
@@ -18,6 +30,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pty
+import re
+import select
+import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -66,13 +84,186 @@ def wall_time(argv: list[str], env: dict[str, str]) -> float:
     return dt
 
 
+#: Stand for the inputs folder (:func:`make_inputs`), the run's own output folder and a free port in :data:`VERBS`
+INPUTS, OUT, PORT = "{inputs}", "{out}", "{port}"
+
+#: Each command and its argv on a small real input (after ``-m starclass``); a first element ``copy:<name>`` copies
+#: ``INPUTS/<name>`` into the run's folder first (calibrate rewrites its model's manifest).
+VERBS: dict[str, list[str]] = {
+    "simulate": ["simulate", f"{OUT}/field", "--size", "128", "--n-candidates", "50"],
+    "detect": ["detect", f"{INPUTS}/demo/test_field", "-o", f"{OUT}/cands.ecsv"],
+    "info": ["info", f"{INPUTS}/demo/classified.ecsv"],
+    "cutouts": ["cutouts", f"{INPUTS}/demo/test_field", "-c", f"{INPUTS}/demo/candidates.ecsv", "--task",
+                "legus4-compact", "-o", f"{OUT}/stamps.h5"],
+    "train": ["train", "--task", "legus4-compact", "-m", f"{INPUTS}/demo/train_field", "-c",
+              f"{INPUTS}/demo/train_field/truth.ecsv", "--epochs", "1", "-o", f"{OUT}/model"],
+    "classify": ["classify", f"{INPUTS}/demo/test_field", "-c", f"{INPUTS}/demo/candidates.ecsv", "--model",
+                 f"{INPUTS}/demo/model", "-o", f"{OUT}/classified.ecsv"],
+    "calibrate": ["copy:demo/model", "calibrate", f"{OUT}/model", f"{INPUTS}/demo/test_field", "-c",
+                  f"{INPUTS}/demo/test_field/truth.ecsv", "--overwrite"],
+    "evaluate": ["evaluate", f"{INPUTS}/demo/classified.ecsv", "-r", f"{INPUTS}/demo/test_field/truth.ecsv", "-o",
+                 f"{OUT}/evaluation"],
+    "report": ["report", f"{INPUTS}/demo/classified.ecsv", "-r", f"{INPUTS}/demo/test_field/truth.ecsv", "-o",
+               f"{OUT}/report.html"],
+    "explain": ["explain", f"{INPUTS}/demo/model", f"{INPUTS}/stamps.h5", "-o", f"{OUT}/explained"],
+    "inspect": ["inspect", f"{INPUTS}/demo/test_field", "--catalogue", f"{INPUTS}/demo/candidates.ecsv", "--db",
+                f"sqlite:///{OUT}/inspect.sqlite", "--init", "--port", PORT, "--no-prerender"],
+    "demo": ["demo", "-o", f"{OUT}/demo", "--size", "128", "--n-candidates", "50", "--epochs", "1"],
+    "survey": ["survey", f"{INPUTS}/sims/plan.yaml", "--model", f"{INPUTS}/m31model", "-o", f"{OUT}/run",
+               "--workers", "1", "--threads-per-worker", "1"],
+    "suggest": ["suggest", f"{INPUTS}/demo/model", f"{INPUTS}/demo/classified.ecsv", "-n", "20", "-o",
+                f"{OUT}/suggestions.ecsv"],
+}
+
+#: What :func:`make_inputs` runs (after ``-m starclass``), in order: what each makes, and its argv.
+INPUT_STEPS: list[tuple[str, list[str]]] = [
+    ("demo", ["demo", "-o", f"{INPUTS}/demo", "--size", "256", "--n-candidates", "150", "--epochs", "1"]),
+    ("stamps.h5", ["cutouts", f"{INPUTS}/demo/test_field", "-c", f"{INPUTS}/demo/candidates.ecsv", "--task",
+                   "legus4-compact", "-o", f"{INPUTS}/stamps.h5"]),
+    ("sims", ["simulate", f"{INPUTS}/sims", "--preset", "m31", "--fields", "2", "--size", "256", "--n-candidates",
+              "60"]),
+    ("m31model", ["train", "-m", f"{INPUTS}/sims/SIM-M31-001", "-c", f"{INPUTS}/sims/SIM-M31-001/truth.ecsv",
+                  "--task", "m31-binary-compact", "--epochs", "1", "-o", f"{INPUTS}/m31model"]),
+]
+
+
+def make_inputs(folder: Path, env: dict[str, str]) -> None:
+    """Run :data:`INPUT_STEPS` into ``folder``, each only if what it makes is not there yet."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for made, step in INPUT_STEPS:
+        if (folder / made).exists():
+            continue
+        argv = [a.replace(INPUTS, str(folder)) for a in step]
+        print(f"making the inputs: starclass {' '.join(argv)}", flush=True)
+        res = subprocess.run([sys.executable, "-m", "starclass", *argv], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+        if res.returncode != 0:
+            raise SystemExit(f"error: making the inputs: starclass {' '.join(argv)} exited {res.returncode}: "
+                             f"{res.stderr[-800:]}")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now, for inspect's server."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+#: A terminal's escape sequences (colours, cursor moves): not text a person reads
+_ESCAPES = re.compile(rb"\x1b(\[[0-9;?]*[A-Za-z]|\][^\x07]*\x07|[()][0-9A-Za-z])")
+
+
+def first_line_time(argv: list[str], env: dict[str, str], inputs: Path, run_dir: Path, *, terminal: bool = True,
+                    timeout: float = 300.0) -> tuple[float, str]:
+    """Seconds from the start of ``python -m starclass argv`` to the first text it shows, and that line.
+
+    ``terminal``: stdout and stderr are a pseudo-terminal, as for a person at one (bars drawn, the steps' lines a
+    command says only there); else a pipe, as a log file gets them (its timed lines instead of bars). The command
+    is stopped once it has shown its line; ``run_dir`` (its output folder) is removed after.
+    """
+    run_dir.mkdir(parents=True)
+    if argv[0].startswith("copy:"):
+        src = inputs / argv[0].removeprefix("copy:")
+        shutil.copytree(src, run_dir / src.name)
+        argv = argv[1:]
+    argv = [a.replace(INPUTS, str(inputs)).replace(OUT, str(run_dir)).replace(PORT, str(free_port())) for a in argv]
+    if terminal:
+        reader, writer = pty.openpty()
+    else:
+        reader, writer = os.pipe()
+    t0 = time.perf_counter()
+    # a session of its own: SIGTERM reaches the command's workers too (survey's dask cluster)
+    proc = subprocess.Popen([sys.executable, "-m", "starclass", *argv], env={**env, "PYTHONUNBUFFERED": "1"},
+                            stdin=subprocess.DEVNULL, stdout=writer, stderr=writer, start_new_session=True)
+    os.close(writer)
+    got, dt = b"", None
+    try:
+        while True:
+            text = _ESCAPES.sub(b"", got)
+            if dt is None and text.strip():
+                dt = time.perf_counter() - t0
+            # the line it is on: up to its end, or what came within a tenth of a second (a bar ends in \r)
+            if dt is not None and (re.search(rb"\S[^\r\n]*[\r\n]", text) or time.perf_counter() - t0 > dt + 0.1):
+                break
+            left = (timeout if dt is None else dt + 0.1) - (time.perf_counter() - t0)
+            ready, _, _ = select.select([reader], [], [], max(left, 0))
+            if not ready:
+                if dt is None:
+                    raise SystemExit(f"error: starclass {' '.join(argv)} printed no line in {timeout:.0f} s")
+                continue
+            try:
+                chunk = os.read(reader, 65536)
+            except OSError:  # a pseudo-terminal whose command has ended
+                chunk = b""
+            if not chunk:
+                break
+            got += chunk
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        os.close(reader)
+        shutil.rmtree(run_dir, ignore_errors=True)
+    lines = [ln.strip() for ln in re.split(r"[\r\n]", _ESCAPES.sub(b"", got).decode(errors="replace")) if ln.strip()]
+    line = lines[0] if lines else ""
+    if dt is None or line.startswith("error:"):
+        raise SystemExit(f"error: starclass {' '.join(argv)}: first line {line!r}")
+    return dt, line
+
+
+def time_verbs(names: list[str], repeats: int, env: dict[str, str], inputs: Path,
+               baseline_env: dict[str, str] | None, terminal: bool = True) -> dict[str, list[float]]:
+    """Time the first line of each of :data:`VERBS` named, ``repeats`` times (and with the baseline), and print them."""
+    runs = {"now": env} if baseline_env is None else {"now": env, "baseline": baseline_env}
+    times: dict[tuple[str, str], list[float]] = {(n, k): [] for n in names for k in runs}
+    lines: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="startup_runs_") as tmp:
+        for r in range(repeats):
+            for name in names:
+                for kind, kind_env in runs.items():
+                    dt, lines[name] = first_line_time(VERBS[name], kind_env, inputs, Path(tmp) / f"{name}_{kind}_{r}",
+                                                     terminal=terminal)
+                    times[(name, kind)].append(dt)
+    head = f"{'first line of':<14} {'median s':>9} {'fastest s':>9}"
+    if baseline_env is not None:
+        head += f" {'baseline s':>10} {'now/base':>8}"
+    where = "a terminal" if terminal else "a pipe"
+    print(f"{head}   ({repeats} runs each into {where}, load average {os.getloadavg()[0]:.1f}) first line")
+    for name in names:
+        now = times[(name, "now")]
+        row = f"{name:<14} {statistics.median(now):9.2f} {min(now):9.2f}"
+        if baseline_env is not None:
+            base = statistics.median(times[(name, "baseline")])
+            row += f" {base:10.2f} {statistics.median(now) / base:8.2f}"
+        print(f"{row}   {lines[name][:70]}")
+    return {f"{n} ({k})": v for (n, k), v in times.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5, help="runs of each command; the median is reported")
     ap.add_argument("--json", type=Path, default=None, help="also write the times to this JSON file")
+    ap.add_argument("--skip-verbs", action="store_true", help="time --help and info CATALOGUE alone")
+    ap.add_argument("--verbs", default=",".join(VERBS), help="commands whose first line to time (comma-separated)")
+    ap.add_argument("--inputs", type=Path, default=None,
+                    help="folder for the commands' inputs, made if missing and kept (default: a temporary one)")
+    ap.add_argument("--pipe", action="store_true",
+                    help="the commands write into a pipe (a log file's view), not a pseudo-terminal")
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="another checkout's src folder whose commands are timed too, for the ratio")
     args = ap.parse_args()
     if args.repeats < 1:
         ap.error(f"--repeats must be at least 1, got {args.repeats}")
+    names = [v for v in args.verbs.split(",") if v]
+    unknown = [v for v in names if v not in VERBS]
+    if unknown:
+        ap.error(f"--verbs: unknown command(s) {', '.join(unknown)}; known: {', '.join(VERBS)}")
+    if args.baseline is not None and not (args.baseline / "starclass" / "__init__.py").is_file():
+        ap.error(f"--baseline {args.baseline}: not a src folder (no starclass/__init__.py in it)")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH")) if p)}
     times: dict[str, list[float]] = {name: [] for name in COMMANDS}
     with tempfile.TemporaryDirectory(prefix="startup_") as tmp:
@@ -86,8 +277,18 @@ def main() -> None:
     for name, ts in times.items():
         median = statistics.median(ts)
         print(f"{name:<28} {median:9.2f} {min(ts):9.2f} {median / torch_median:15.2f}")
+    if not args.skip_verbs:
+        base_env = None if args.baseline is None else {
+            **env, "PYTHONPATH": os.pathsep.join(p for p in (str(args.baseline.resolve()),
+                                                            os.environ.get("PYTHONPATH")) if p)}
+        print()
+        with tempfile.TemporaryDirectory(prefix="startup_inputs_") as tmp:
+            inputs = Path(tmp) if args.inputs is None else args.inputs.resolve()
+            make_inputs(inputs, env)
+            times.update(time_verbs(names, args.repeats, env, inputs, base_env, terminal=not args.pipe))
     if args.json is not None:
         doc = {"python": sys.executable, "repeats": args.repeats, "load_average": os.getloadavg()[0],
+               "baseline": None if args.baseline is None else str(args.baseline),
                "seconds": times, "median_s": {k: statistics.median(v) for k, v in times.items()}}
         args.json.write_text(json.dumps(doc, indent=2) + "\n")
 

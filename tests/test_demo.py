@@ -87,13 +87,13 @@ def test_demo_overwrite_replaces_only_a_demo_folder(tmp_path):
 
 
 def test_a_failed_demo_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
-    import starclass.pipeline as pipeline
+    import starclass.learn.train as train  # the demo's training step imports fit from here when it starts
     from starclass.errors import StarclassError
 
     def broken_fit(*args, **kwargs):
         raise StarclassError("training failed")
 
-    monkeypatch.setattr(pipeline, "fit", broken_fit)
+    monkeypatch.setattr(train, "fit", broken_fit)
     out = tmp_path / "demo"
     out.mkdir()
     (out / "candidates.ecsv").write_text("earlier run")
@@ -107,6 +107,7 @@ def test_a_failed_demo_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
 def test_a_demo_into_a_log_gives_its_training_the_batch_lines(tmp_path, monkeypatch):
     """progress=None (a log file) reached fit as False: the demo's training said its epochs only, no batch
     counts and no "still working" line during a long epoch, where `starclass train` into a log says both."""
+    import starclass.learn.train as train
     import starclass.pipeline as pipeline
     from starclass.errors import StarclassError
 
@@ -116,7 +117,7 @@ def test_a_demo_into_a_log_gives_its_training_the_batch_lines(tmp_path, monkeypa
         seen.append(kwargs.get("progress", "not given"))
         raise StarclassError("stopped after recording what fit was given")
 
-    monkeypatch.setattr(pipeline, "fit", spy)
+    monkeypatch.setattr(train, "fit", spy)
     for progress in (None, False):
         with pytest.raises(StarclassError, match="stopped after recording"):
             pipeline.run_demo(tmp_path / f"demo_{progress}", size=256, n_candidates=60, epochs=1,

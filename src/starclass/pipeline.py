@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import Table
@@ -27,18 +28,18 @@ from starclass.evaluate.task import EvalTask
 from starclass.io.atomic import atomic_dir
 from starclass.io.catalog import read_catalog, write_catalog
 from starclass.io.mosaic import MosaicsLike, read_mosaics
-from starclass.learn.checkpoint import LoadedModel
-from starclass.learn.classify import classify
 from starclass.learn.config import load_config
-from starclass.learn.train import fit
-from starclass.report import build_report
-from starclass.report.sections import TABLE_META
 from starclass.schema import CLASS_PRED, CLASS_REF, X, Y, mag_true_col
-from starclass.science.gradcam import GradcamInputs
-from starclass.science.gradcam import gradcam_inputs as _gradcam_inputs
 from starclass.simulate import SimConfig, simulate_to_disk
 from starclass.stamps import make_inputs
 from starclass.stamps.noise import resolve_softening
+
+if TYPE_CHECKING:
+    # torch: the model code (training, classification, Grad-CAM), the report (matplotlib, scikit-learn's metrics)
+    # and their types are imported by the step that uses them, so that the demo's first line comes before them
+    # (7 s under load, 3 s on quiet cores, went by before "[1/6] simulating ..." until 2026-12-06)
+    from starclass.learn.checkpoint import LoadedModel
+    from starclass.science.gradcam import GradcamInputs
 
 #: What a demo run writes into its folder; ``--overwrite`` replaces a folder holding only these.
 #: (starclass.cli.info_outputs.DEMO_ENTRIES names the same, for info: importing this module costs torch)
@@ -128,6 +129,8 @@ def gradcam_inputs(mosaics: MosaicsLike, classified: Table, model_path: LoadedMo
     >>> inputs.shape, sorted(classes.tolist())
     ((4, 2, 16, 16), [1, 1, 2, 2])
     """
+    from starclass.science.gradcam import gradcam_inputs as _gradcam_inputs
+
     return _gradcam_inputs(model_path, classified, mosaics, per_class=per_class, seed=seed)
 
 
@@ -243,6 +246,8 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     humans = read_catalog(fields["test"]["humans"])
     comp_path = outdir / "completeness.ecsv"
     comp = completeness(truth, candidates, band=mosaics.v_band)
+    from starclass.report.sections import TABLE_META
+
     # said as a table demo wrote (info DIR named it a catalogue missing its 'id' column: "name a column 'id'")
     comp.meta[TABLE_META] = {"written_by": "starclass demo", "section": "detection",
                              "caption": f"Completeness of the detection in {mosaics.v_band} against the true "
@@ -264,6 +269,8 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     train_cat = read_catalog(fields["train"]["truth" if labels == "truth" else "humans"])
     echo(f"[3/6] training {config.name} ({config.architecture}) on {len(train_cat)} candidates "
          f"labelled by {labels} ...")
+    from starclass.learn.train import fit
+
     config, msg = resolve_softening(config, train_mosaics)
     if msg:
         echo(f"      {msg}")
@@ -279,6 +286,8 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     # 4. Classify the detected candidates of the test field.
     t = time.perf_counter()
     echo(f"[4/6] classifying {len(candidates)} candidates ...")
+    from starclass.learn.classify import classify
+
     classified = classify(mosaics, candidates, result.model_path, progress=progress)
     classified.meta["model"] = str(shown(result.model_path))  # not the temporary folder's name
     classified_path = outdir / "classified.ecsv"
@@ -304,6 +313,8 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     # 6. The report.
     t = time.perf_counter()
     echo("[6/6] writing the report ...")
+    from starclass.report import build_report
+
     report = build_report(classified, {"truth": truth, "humans": humans}, outdir / "report",
                           title="starclass demo: simulated field", distance_mpc=distance_mpc,
                           gradcam_inputs=gradcam_inputs(mosaics, classified, result.model_path))

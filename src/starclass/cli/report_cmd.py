@@ -110,7 +110,7 @@ def report(
         raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to "
                              "--mosaics (the Grad-CAM section with --model): give them too")
     out = Path(out)
-    from starclass.report.build import check_tables_page
+    from starclass.report import check_tables_page
 
     name = out.name if out.suffix.lower() in (".html", ".htm") else "report.html"
     outdir = out.parent if out.suffix.lower() in (".html", ".htm") else out
@@ -157,8 +157,6 @@ def report(
         # they serve only the Grad-CAM section: without --model they were read by nothing, silently
         raise StarclassError("--mosaics applies to --model (the Grad-CAM section); give the model too, or leave "
                              "them out")
-    from starclass.report.build import build_report
-
     # a missing input is named before an existing page or tables/ folder: asked first for --overwrite,
     # only the re-run with it said that the reference, cutouts or model were not there (as classify, 0e0b76f)
     check_inputs_readable([("PRED", pred), *(("--reference", r) for r in reference or () if r != "self"),
@@ -206,6 +204,10 @@ def report(
     # terminal a line now, then the bars of the bootstraps and the sections: until 2026-12-06 nothing until the end
     shown = bars_or_lines(progress)
     say_step("report: reading and pairing the catalogues ...", shown)
+    # after the line: report.build (matplotlib, scikit-learn's metrics) took 2.9 s to import, all of it before
+    # the line until 2026-12-06
+    from starclass.report.build import build_report
+
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
                         cutout_resample=resample, cutout_resample_purpose=purpose,
                         model_path=model, mosaics=read if read is not None else mosaics or None, filename=name,

@@ -93,9 +93,8 @@ def simulate_cmd(
     from starclass.simulate import preset as make_preset
     from starclass.simulate import simulate_to_disk
     from starclass.simulate.calibration import calibrate_field, write_calibration
+    from starclass.simulate.config import CUTOUT_PRESETS, place_by_seed
     from starclass.simulate.config import PRESETS as FIELD_PRESETS
-    from starclass.simulate.config import place_by_seed
-    from starclass.simulate.cutouts_m31 import CUTOUT_PRESETS, CutoutSimConfig, write_cutouts
     from starclass.simulate.field import FIELD_ENTRIES, estimate_memory
     from starclass.simulate.seed_presets import SEED_PRESETS, write_seed_preset
 
@@ -127,6 +126,8 @@ def simulate_cmd(
         given += [k for k, v in (("--png", png), ("--gallery", gallery), ("--calibrate", calibrate)) if v]
         if given:
             raise _field_options_error(preset, given)
+        from starclass.simulate.cutouts_m31 import CutoutSimConfig, write_cutouts
+
         cfg_c = CutoutSimConfig(n=869 if n is None else n, seed=seed)
         if not halo_clusters:
             cfg_c.cluster_halo = None

@@ -414,7 +414,7 @@ def train_command(
         if label_model not in LABEL_MODELS:
             raise StarclassError(f"--label-model {label_model!r}: use one of {', '.join(LABEL_MODELS)}")
     if calibration_method is not None:
-        from starclass.learn.calibration import check_method
+        from starclass.learn.calibration_methods import check_method
 
         check_method(calibration_method, "--calibration-method")
     if target_purity is not None and not 0.0 < target_purity < 1.0:

@@ -84,6 +84,7 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
 from starclass.errors import OutputExistsError, StarclassError, check_fitted, counted
+from starclass.learn.calibration_methods import CALIBRATION_METHODS, check_method
 from starclass.learn.conformal import ClassConditionalConformal
 from starclass.learn.data import ModelInputs
 from starclass.schema import INFERENCE_BATCH_SIZE
@@ -102,10 +103,6 @@ __all__ = [
     "HISTOGRAM_MIN_ROWS_PER_BIN", "HISTOGRAM_CROSS_FOLDS", "leave_out_blank", "CALIBRATION_MIN_ROWS", "NOT_PINNED_DOWN",
     "CALIBRATION_MIN_ROWS_PER_CLASS", "calibration_rows", "too_few_rows", "rows_words",
 ]
-
-#: Calibration maps a model can carry: one temperature, a scale and a bias per class, or
-#: one-vs-rest histogram binning.
-CALIBRATION_METHODS = ("temperature", "vector", "histogram")
 
 #: Default number of equal-mass bins per class of histogram binning (the fourth run of
 #: docs/uncertainty.md: 15 bins reach ECE <= 0.02 on simulated fields from 3,000 rows on).
@@ -478,21 +475,6 @@ def threshold_too_few_rows(n: int, class_counts: dict, threshold: float | str, t
             "reached there are not to be trusted on new data; choose it on a larger labelled held-out set "
             "('starclass classify ... -o OUT.ecsv', 'starclass evaluate OUT.ecsv --target-purity ...', then "
             "'classify --threshold'), or train with a larger --val-fraction")
-
-
-def check_method(method: str, what: str = "calibration method") -> str:
-    """``method`` if it is one of :data:`CALIBRATION_METHODS`, else a clear error naming ``what``.
-
-    Examples
-    --------
-    >>> check_method("vector")
-    'vector'
-    """
-    if method not in CALIBRATION_METHODS:
-        raise StarclassError(f"{what} {method!r}: use one of {', '.join(CALIBRATION_METHODS)}")
-    return method
-
-
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:

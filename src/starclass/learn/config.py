@@ -339,7 +339,7 @@ class TrainRecipe:
             if not whole or seed < 0:
                 raise StarclassError(f"recipe.seeds={self.seeds!r}: each seed must be a whole number >= 0")
         self.amp = parse_precision(self.amp, "recipe.amp")
-        from starclass.learn.calibration import check_method
+        from starclass.learn.calibration_methods import check_method
 
         check_method(self.calibration, "recipe.calibration")
 

@@ -44,6 +44,7 @@ from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_folder
 from starclass.io.mosaic import read_mosaics
 from starclass.io.progress import LOGGER, Progress, duration, say_step
+from starclass.report import REPORT_TABLE_ENTRIES, TABLES_PAGE, check_tables_page
 from starclass.report import figures as F
 from starclass.report.sections import Section, render_html, slug, write_sections
 from starclass.schema import (
@@ -1558,57 +1559,6 @@ def _finite_ci(row, col: str) -> str:
 def _joined(words: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
-
-
-#: The file in ``tables/`` naming the page whose tables they are (the page beside the folder).
-TABLES_PAGE = ".page"
-
-#: What :func:`build_report` writes in ``tables/``: a folder holding only these may be replaced.
-REPORT_TABLE_ENTRIES = ("*.ecsv", TABLES_PAGE)
-
-
-def check_tables_page(outdir: str | Path, filename: str) -> None:
-    """Refuse to replace the ``tables/`` of another page beside ``filename``, even with ``--overwrite``.
-
-    Every page puts its tables in ``tables/`` beside it, so ``report b.html --overwrite`` written
-    into the folder of ``a.html`` replaced a's tables without a word: a's links then opened b's
-    tables. The folder records its page (:data:`TABLES_PAGE`); folders of older versions do not,
-    and are replaced as before.
-
-    Parameters
-    ----------
-    outdir : str or Path
-        The folder of the page.
-    filename : str
-        The page to write there.
-
-    Raises
-    ------
-    StarclassError
-        ``tables/`` belongs to another page that is still there.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> (d / "tables").mkdir(); _ = (d / "tables" / TABLES_PAGE).write_text("a.html")
-    >>> _ = (d / "a.html").write_text("<html>")
-    >>> check_tables_page(d, "a.html")
-    >>> check_tables_page(d, "b.html")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    starclass.errors.StarclassError: .../tables holds the tables of the page a.html ...
-    """
-    marker = Path(outdir) / "tables" / TABLES_PAGE
-    try:
-        owner = marker.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return  # no record (a folder of an older version, or none): nothing to protect it by
-    if owner and owner != filename and (Path(outdir) / owner).is_file():
-        raise StarclassError(
-            f"{marker.parent} holds the tables of the page {owner} (its links open them); writing "
-            f"{filename} there would replace them, even with --overwrite: write this report into another folder "
-            f"(-o OTHER/{filename}), or remove {owner} first")
 
 
 def build_report(pred: Table | str | Path, references: ReferencesLike | None, outdir: str | os.PathLike, *,

@@ -425,9 +425,9 @@ def build_many_report(directory: str | os.PathLike, out: str | os.PathLike, *, t
     >>> build_many_report(write_fake_legus_folder("legus"), "report/legus.html")  # doctest: +SKIP
     PosixPath('report/legus.html')
     """
-    # here, not at the top: report.build loads evaluate.compare and scikit-learn's metrics (2.7 s of the 3.7 s
-    # that `evaluate --catalogs` spent importing before its first line, measured), which only this page needs
-    from starclass.report.build import REPORT_TABLE_ENTRIES, TABLES_PAGE, check_tables_page
+    # from the package, not report.build: that loads evaluate.compare and scikit-learn's metrics (2.7 s of the
+    # 3.7 s that `evaluate --catalogs` spent importing before its first line, measured), which this page does not need
+    from starclass.report import REPORT_TABLE_ENTRIES, TABLES_PAGE, check_tables_page
 
     out = Path(out)
     outdir = out.parent

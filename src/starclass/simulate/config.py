@@ -692,6 +692,10 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
 
 PRESETS: tuple[str, ...] = ("hst", "ngc1566", "m31", *LEGUS_FIELD_PRESETS)
 
+#: Presets reachable with ``starclass simulate OUT --preset ...`` that write cutout folders (here, not in the
+#: cutout simulator, which loads matplotlib and scipy.signal: ``simulate`` checks every preset's name first)
+CUTOUT_PRESETS: tuple[str, ...] = ("pandas-cutouts",)
+
 
 def seed_suffix(seed: int) -> str:
     """What a field of ``seed`` adds to its preset's galaxy name: nothing for seed 0, else ``-s<seed>``.

@@ -94,6 +94,7 @@ from starclass.errors import OutputExistsError, StarclassError
 from starclass.io.atomic import atomic_dir
 from starclass.io.progress import Progress
 from starclass.schema import R_GAL
+from starclass.simulate.config import CUTOUT_PRESETS  # noqa: F401 (still given here, where it was defined)
 
 #: Labels of the real PAndAS folder and their counts there (467 / 9 / 393).
 PANDAS_LABEL_COUNTS: dict[str, int] = {"cluster": 467, "extended_cluster": 9, "galaxy": 393}
@@ -101,9 +102,6 @@ PANDAS_LABEL_COUNTS: dict[str, int] = {"cluster": 467, "extended_cluster": 9, "g
 #: Galaxy kinds and their shares among simulated background galaxies.
 GALAXY_KINDS: dict[str, float] = {"elliptical": 0.45, "lenticular": 0.25, "spiral": 0.10,
                                   "edge_on": 0.06, "irregular": 0.07, "merger": 0.07}
-
-#: Presets reachable with ``starclass simulate OUT --preset ...`` that write cutout folders.
-CUTOUT_PRESETS: tuple[str, ...] = ("pandas-cutouts",)
 
 _ARCSEC_PER_RAD = 206264.806
 

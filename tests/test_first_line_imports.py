@@ -1,0 +1,162 @@
+"""A command says its first line before it imports what only its later work needs.
+
+``starclass report`` said ``report: reading and pairing the catalogues ...`` 2.9 s after it started (0.4 s of it
+``starclass --help``'s): it imported ``starclass.report.build`` (matplotlib, scikit-learn's metrics, the science
+code) for ``check_tables_page``, a check of one small file, and then ``build_report`` before the line. Each check
+here runs in a fresh interpreter (in the test process those modules are long loaded by other tests) and records
+which heavy modules are in ``sys.modules`` when the first line is said. ``benchmarks/startup.py`` times it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: What no command needs before its first line where the line does not come from the work they do.
+HEAVY = ("torch", "matplotlib", "sklearn", "starclass.report.build", "starclass.evaluate.compare")
+
+#: The command modules the CLI imports at its start (``starclass.cli._COMMAND_MODULES``).
+COMMAND_MODULES = ("simulate", "detect", "info", "cutouts", "train", "classify", "calibrate", "evaluate", "report",
+                   "explain", "inspect", "demo", "survey", "suggest")
+
+#: Run in a fresh interpreter: argv[1] is the command line (JSON), argv[2] the modules to watch. The first line a
+#: command says through ``starclass.io.progress.say_step`` prints which watched modules were loaded then, on the
+#: real stdout (CliRunner captures sys.stdout), and ends the process: the rest of the command is not the point.
+_FIRST_STEP = textwrap.dedent("""
+    import json, os, sys
+    import starclass.io.progress as progress
+    watch = json.loads(sys.argv[2])
+
+    def said(text, show, stream=None):
+        sys.__stdout__.write(json.dumps({"text": text, "loaded": [m for m in watch if m in sys.modules]}) + "\\n")
+        sys.__stdout__.flush()
+        os._exit(0)
+
+    progress.say_step = said
+    from typer.testing import CliRunner
+    from starclass.cli import app
+    res = CliRunner().invoke(app, json.loads(sys.argv[1]))
+    print(json.dumps({"exit": res.exit_code, "output": res.output[-2000:]}))
+""")
+
+
+def _run(code: str, *args: str) -> dict:
+    """The last line of ``code``'s output (JSON), run in a fresh interpreter on this checkout's ``src``."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    res = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("name", COMMAND_MODULES)
+def test_importing_a_command_module_loads_nothing_heavy(name):
+    code = (f"import json, sys\nimport starclass.cli.{name}_cmd\n"
+            "print(json.dumps([m for m in json.loads(sys.argv[1]) if m in sys.modules]))")
+    out = _run(code, json.dumps(HEAVY))
+    assert out == [], f"import starclass.cli.{name}_cmd loaded {out}"
+
+
+def test_report_says_its_first_line_before_it_imports_the_report_builder(tmp_path):
+    from starclass.datasets.catalogs import fake_catalogs
+
+    pred, truth = fake_catalogs(60, seed=0)
+    pred.write(tmp_path / "pred.ecsv")
+    truth.write(tmp_path / "truth.ecsv")
+    out = _run(_FIRST_STEP, json.dumps(["report", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "truth.ecsv"),
+                                        "-o", str(tmp_path / "out" / "report.html"), "--progress"]),
+               json.dumps(HEAVY))
+    # the command did get as far as its line (an early error would print exit and output instead)
+    assert out.get("text") == "report: reading and pairing the catalogues ...", out
+    assert out["loaded"] == [], f"loaded before the first line: {out['loaded']}"
+    assert not (tmp_path / "out").exists()  # stopped before anything was written
+
+
+def test_the_tables_page_check_is_the_report_builders(tmp_path):
+    """Moved to the light package module; ``starclass.report.build`` still gives the same names."""
+    from starclass import report
+    from starclass.errors import StarclassError
+    from starclass.report import build
+
+    assert build.check_tables_page is report.check_tables_page
+    assert (build.TABLES_PAGE, build.REPORT_TABLE_ENTRIES) == (".page", ("*.ecsv", ".page"))
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / ".page").write_text("a.html")
+    (tmp_path / "a.html").write_text("<html>")
+    report.check_tables_page(tmp_path, "a.html")
+    with pytest.raises(StarclassError, match="holds the tables of the page a.html"):
+        report.check_tables_page(tmp_path, "b.html")
+
+
+def test_the_demo_says_its_first_step_before_it_imports_the_model_code(tmp_path):
+    """``starclass.pipeline`` imported torch, the trainer, the classifier, Grad-CAM and the report builder at its top:
+    3 s on quiet cores (7 s under load) before ``[1/6] simulating the train field ...``. Each step imports its own."""
+    code = textwrap.dedent("""
+        import json, os, sys
+        watch = json.loads(sys.argv[2])
+        from starclass.pipeline import run_demo
+
+        def echo(text):
+            print(json.dumps({"text": text, "loaded": [m for m in watch if m in sys.modules]}), flush=True)
+            os._exit(0)
+
+        run_demo(sys.argv[1], size=64, n_candidates=5, epochs=1, progress=False, echo=echo)
+        print(json.dumps({"text": None}))
+    """)
+    out = _run(code, str(tmp_path / "demo"), json.dumps(HEAVY))
+    assert (out["text"] or "").startswith("[1/6] simulating the train field (64 x 64 px, seed 1)"), out
+    assert out["loaded"] == [], f"loaded before the first line: {out['loaded']}"
+
+
+def test_a_task_config_is_built_without_the_model_code():
+    """Every recipe checked its ``calibration`` with ``starclass.learn.calibration.check_method``, whose module loads
+    torch and scikit-learn: ``cutouts``, ``demo`` and every command reading a task paid 2-4 s for a name check."""
+    code = textwrap.dedent("""
+        import json, sys
+        from starclass.errors import StarclassError
+        from starclass.learn.config import get_preset
+        cfg = get_preset("legus4-compact")
+        try:
+            get_preset("legus4-compact", recipe={"calibration": "platt"})
+            refused = None
+        except StarclassError as exc:
+            refused = str(exc)
+        print(json.dumps({"calibration": cfg.recipe.calibration, "refused": refused,
+                          "loaded": [m for m in json.loads(sys.argv[1]) if m in sys.modules]}))
+    """)
+    out = _run(code, json.dumps(HEAVY))
+    assert out["loaded"] == [], f"building a task config loaded {out['loaded']}"
+    assert out["refused"] is not None and "recipe.calibration 'platt': use one of temperature, vector, histogram" \
+        in out["refused"], out
+    from starclass.learn import calibration, calibration_methods
+
+    assert calibration.check_method is calibration_methods.check_method  # the model code gives the same check
+    assert calibration.CALIBRATION_METHODS == ("temperature", "vector", "histogram")
+
+
+def test_simulate_of_a_field_does_not_import_the_cutout_simulator(tmp_path):
+    """``simulate`` imported the PAndAS cutout simulator (matplotlib through astropy.visualization, scipy.signal;
+    ~0.5 s) for the name of its preset, before the first line of every field it simulates."""
+    code = textwrap.dedent("""
+        import json, sys
+        from typer.testing import CliRunner
+        from starclass.cli import app
+        res = CliRunner().invoke(app, ["simulate", sys.argv[1], "--size", "64", "--n-candidates", "5",
+                                       "--no-progress"])
+        watch = ("matplotlib", "scipy.signal", "starclass.simulate.cutouts_m31")
+        print(json.dumps({"exit": res.exit_code, "output": res.output[-300:],
+                          "loaded": [m for m in watch if m in sys.modules]}))
+    """)
+    out = _run(code, str(tmp_path / "field"))
+    assert out["exit"] == 0 and (tmp_path / "field" / "truth.ecsv").is_file(), out
+    assert out["loaded"] == [], f"simulating a field loaded {out['loaded']}"
+    from starclass.simulate import config, cutouts_m31
+
+    assert cutouts_m31.CUTOUT_PRESETS is config.CUTOUT_PRESETS == ("pandas-cutouts",)
