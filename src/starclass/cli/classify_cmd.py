@@ -8,6 +8,7 @@ import typer
 
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
+    FILE_COLUMN_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     bars_or_lines,
@@ -89,10 +90,7 @@ def classify_command(
         help="With --stamps: the CSV's column naming each cutout's object, recorded in the output (evaluate "
              "resamples whole objects, suggest lists one cutout per object). Default: the model's training "
              "column, else the task's (m31-real: object_id)."),
-    file_column: str | None = typer.Option(
-        None, "--file-column",
-        help="With --stamps: the cutout CSV's column of image files (paths relative to the CSV), e.g. filename or "
-             "path (default: file); recorded in the output, so that evaluate and report pair the rows by it."),
+    file_column: str | None = FILE_COLUMN_OPTION,
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,

@@ -1843,8 +1843,8 @@ def file_column_hint(names: list[str], rows: list[dict[str, str]], root: Path | 
         found = [n for n in found if n not in missing]
     if len(found) == 1:
         return (f"; column {found[0]!r} names image files: rename it 'file' (the cutouts' column; one 'file_<band>' "
-                f"column per band for several bands), or give train, classify, evaluate and report --file-column "
-                f"{found[0]}")
+                f"column per band for several bands), or give --file-column {found[0]} (every command that reads "
+                "a cutout CSV takes it)")
     if found:
         return (f"; columns {', '.join(map(repr, found))} name image files: for one band rename the cutouts' "
                 "column 'file' (or give --file-column NAME), for several bands name them 'file_<band>' (e.g. "
