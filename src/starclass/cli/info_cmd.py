@@ -876,9 +876,11 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
         lines.append("labels: " + ", ".join(f"{n or '(none: classify only)'} {k}" for n, k in zip(names, counts)))
         if names.size == 1 and not cs.source.is_file():
             from starclass.io.cutout_folders import one_folder_hint
+            from starclass.learn.config import preset_labels
 
-            # DIR/data/<label>/ given as DIR: "labels: data 12" said nothing of the folder meant
-            if hint := one_folder_hint(cs.source):
+            # DIR/data/<label>/ given as DIR: "labels: data 12" said nothing of the folder meant; info has no task,
+            # so DIR/cluster/n1/ is told from it by the labels of every packaged task
+            if hint := one_folder_hint(cs.source, preset_labels()):
                 lines.append(hint)
     if cs.source.is_file():
         lines.append("distinct values per column: " + ", ".join(_distinct_words(cs.table[col])
