@@ -1896,6 +1896,50 @@ def _recorded_file_column(names: list[str], rows: list[dict[str, str]]) -> str:
     return name if name in names and name != "file_column" else "file"
 
 
+def recorded_columns(source: str | os.PathLike) -> dict[str, str]:
+    """The objects' and files' columns a classified cutout CSV records (``classify --stamps`` wrote it).
+
+    ``classify --stamps --group-column id --file-column filename -o out.csv`` writes ``group_column`` and
+    ``file_column`` columns (a CSV keeps no meta), each one value naming a column of the table. ``out.csv``
+    classified again without the options was grouped by the model's column and read by ``file``, and
+    the output recorded neither: the choice was lost on the way to ``evaluate`` and ``suggest``.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        A cutout CSV, or a folder holding ``labels.csv``.
+
+    Returns
+    -------
+    dict
+        ``{"group_column": ..., "file_column": ...}``, those recorded only; ``{}`` for anything else
+        (the reader then says what is wrong with it).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "out.csv").write_text("filename,id,file,group_column,file_column\\n"
+    ...                                "a.png,A,a.png,id,filename\\nb.png,A,b.png,id,filename\\n")
+    >>> recorded_columns(d / "out.csv")
+    {'group_column': 'id', 'file_column': 'filename'}
+    """
+    src = Path(source)
+    src = src / LABELS_CSV if src.is_dir() else src
+    if src.suffix.lower() != ".csv" or not src.is_file():
+        return {}
+    try:
+        names, rows, _ = read_csv_rows(src)
+    except (StarclassError, OSError, UnicodeDecodeError):
+        return {}
+    out = {}
+    for key in ("group_column", "file_column"):
+        cells = {(row.get(key) or "").strip() for row in rows} if key in names else set()
+        if len(cells) == 1 and (name := cells.pop()) in names and name != key:
+            out[key] = name
+    return out
+
+
 def labelled_rows(names: list[str], rows: list[dict[str, str]]) -> list[bool] | None:
     """Which rows of a cutout CSV carry a label, as ``suggest --labels`` counts them; None: no label column.
 
