@@ -137,3 +137,14 @@ def test_inspect_reads_the_list_by_the_column_and_its_export_says_so(tmp_path):
     assert read_cutout_folder(out, file_column="filename").labels.tolist() == ["cluster", "galaxy"]
     res = runner.invoke(app, ["inspect", str(tmp_path), "--file-column", "filename"])
     assert res.exit_code == 2 and "it applies with --stamps" in _said(res), res.output
+
+
+def test_suggest_on_an_unclassified_filename_list_gives_the_classify_command_with_the_option(tmp_path):
+    """suggest said "required column 'x' missing" of a filename,label list (a 'file' list got the two commands)."""
+    labels = _filename_list(tmp_path / "f")
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real", stamp_size=16))
+    res = runner.invoke(app, ["suggest", str(model), str(labels), "-o", str(tmp_path / "next.csv")])
+    assert res.exit_code == 2, res.output
+    said = _said(res)
+    assert f"cutout folder {labels} is not classified" in said, said
+    assert f"starclass classify --stamps {labels} --file-column filename --model {model}" in said, said
