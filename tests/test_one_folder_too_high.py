@@ -81,3 +81,32 @@ def test_one_known_label_sorted_into_nights_is_still_classified(tmp_path):
     res = runner.invoke(app, ["classify", "--stamps", str(root), "--model", str(model), "-o", str(tmp_path / "o.csv"),
                               "--no-progress"])
     assert res.exit_code == 0, res.output
+
+
+def _nights(root, label, nights):
+    rng = np.random.default_rng(2)
+    for night in nights:
+        (root / label / night).mkdir(parents=True)
+        np.save(root / label / night / "a.npy", rng.normal(size=(16, 16)).astype(np.float32))
+    return root
+
+
+@pytest.mark.parametrize(("label", "nights"), [
+    ("cluster", ("n1", "n2")),  # a label of a packaged task (m31-real), its images in nights of any names
+    ("cluster", ("north", "south")),
+    ("GC", ("night1", "night2", "night10")),  # a label of one's own, its sub-folders a numbered series
+    ("GC", ("2023-10-01", "2023-11-02")),
+])
+def test_info_asks_nothing_of_one_label_sorted_into_sub_folders(tmp_path, label, nights):
+    """info asked "did you mean DIR/cluster?" of DIR/cluster/n1/, DIR/cluster/n2/: one real label, no mistake."""
+    root = _nights(tmp_path / "cutouts", label, nights)
+    res = runner.invoke(app, ["info", str(root)])
+    assert res.exit_code == 0, res.output
+    assert f"labels: {label} {len(nights)}" in _said(res) and "did you mean" not in res.output, res.output
+
+
+def test_info_still_asks_where_a_sub_folder_is_named_as_a_label(tmp_path):
+    # the one folder named as a label, but so is one below it: a label folder wrapped in another
+    root = _nights(tmp_path / "cutouts", "cluster", ("galaxy", "n2"))
+    res = runner.invoke(app, ["info", str(root)])
+    assert res.exit_code == 0 and f"did you mean {root / 'cluster'}?" in _said(res), res.output

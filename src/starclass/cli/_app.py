@@ -70,11 +70,13 @@ GROUP_COLUMN_OPTION = typer.Option(
          "whole objects (default: the one classify --stamps recorded, the model's, from the catalogue, else from a "
          "reference that has it).")
 
-#: ``--file-column`` of ``evaluate`` and ``report``
+#: ``--file-column`` of every command that reads a cutout CSV (train, classify, evaluate, report, info, inspect,
+#: calibrate, explain): one definition, so that a verb added later takes the same words
 FILE_COLUMN_OPTION = typer.Option(
-    None, "--file-column",
-    help="Column naming each cutout's image file, by which classified cutouts are paired with a labels CSV (-r) and "
-         "found in --stamps (e.g. filename; default: the one classify --stamps --file-column recorded, else file).")
+    None, "--file-column", metavar="NAME",
+    help="A cutout CSV's column of image files (paths relative to the CSV), e.g. filename or path; classify records "
+         "it, and evaluate and report pair rows with a labels CSV (-r) by it (default: the column a classified CSV "
+         "records, else file).")
 
 #: ``--allow-few-matches`` of ``evaluate`` and ``report``
 ALLOW_FEW_MATCHES_OPTION = typer.Option(

@@ -8,6 +8,7 @@ import typer
 
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
+    FILE_COLUMN_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     bars_or_lines,
@@ -62,6 +63,7 @@ def calibrate_command(
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
     progress: bool | None = progress_option("Show a progress bar while the held-out rows are classified."),
+    file_column: str | None = FILE_COLUMN_OPTION,
 ) -> None:
     """Fit the ensemble's calibration (and the conformal calibration rows) on a labelled held-out set.
 
@@ -91,6 +93,10 @@ def calibrate_command(
         # refused rather than ignored: a cutout folder holds no FITS extensions to apply
         raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to "
                              "the mosaics' FITS extensions and mask files, not to a cutout folder (--stamps)")
+    if file_column is not None and stamps is None:
+        # a catalogue of positions names no files: the option would be ignored without a word
+        raise StarclassError(f"--file-column {file_column!r} names the column of image files of a cutout CSV: it "
+                             "applies with --stamps")
     if method == "histogram":
         check_histogram_rows(10**12, bins, "--bins")  # a bad --bins is refused before anything is read
     dev = pick_device(device)
@@ -127,7 +133,7 @@ def calibrate_command(
         cutouts = read_cutout_folder(stamps, group_column=stored_group_column(cfg.group_column), require_group=False,
                                      bands=list(cfg.bands), label_column=column,
                                      bands_of=f"model {model}", resample=cutout_resampler(cfg),
-                                     label_map=cfg.label_map)
+                                     label_map=cfg.label_map, file_column=file_column or "file")
         from starclass.learn.folder_task import check_folder_task
 
         # a cool-core model calibrated on a galaxy-cluster folder took its labels 1, 2 as its classes

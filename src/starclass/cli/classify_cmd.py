@@ -8,6 +8,7 @@ import typer
 
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
+    FILE_COLUMN_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     bars_or_lines,
@@ -89,10 +90,7 @@ def classify_command(
         help="With --stamps: the CSV's column naming each cutout's object, recorded in the output (evaluate "
              "resamples whole objects, suggest lists one cutout per object). Default: the model's training "
              "column, else the task's (m31-real: object_id)."),
-    file_column: str | None = typer.Option(
-        None, "--file-column",
-        help="With --stamps: the cutout CSV's column of image files (paths relative to the CSV), e.g. filename or "
-             "path (default: file); recorded in the output, so that evaluate and report pair the rows by it."),
+    file_column: str | None = FILE_COLUMN_OPTION,
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
@@ -162,7 +160,7 @@ def classify_command(
                           device=device, precision=precision, calibration=calibration, coverage=coverage,
                           votes=votes, label_columns=label_columns, threshold=threshold, overwrite=overwrite,
                           label_column=label_column, progress=progress, group_column=group_column,
-                          file_column=file_column or "file")
+                          file_column=file_column)
         return
     if not mosaics or catalog is None:
         raise StarclassError("give the mosaics and --catalog, or a cutout folder with --stamps")
@@ -300,6 +298,10 @@ def _record_columns(out, output: Path, *, group: str | None, files: str | None) 
     from starclass.schema import FILE_COLUMN, GROUP_COLUMN
 
     for key, value in ((GROUP_COLUMN, group), (FILE_COLUMN, files)):
+        if key in out.colnames:
+            # a classified CSV's own record, passed through: stale where this run reads otherwise (an ECSV kept
+            # 'file_column' filename beside a meta without it), and read back as this output's by evaluate
+            out.remove_column(key)
         if value is None:
             continue
         out.meta[key] = value
@@ -462,7 +464,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
                       coverage: float | None = 0.9, votes: Path | None = None,
                       label_columns: str | None = None, threshold: float | None = None,
                       overwrite: bool = False, label_column: str | None = None, progress: bool = True,
-                      group_column: str | None = None, file_column: str = "file") -> None:
+                      group_column: str | None = None, file_column: str | None = None) -> None:
     """``classify --stamps LABELS.csv|DIR``: one output row per input row, every column kept.
 
     ``label_column`` holds the label strings (None: the column the model was trained on, where
@@ -470,7 +472,8 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     unlabelled, unless the column was named on the command line (then it is an error).
     ``group_column`` (``--group-column``) names each cutout's object, required in the CSV when given;
     ``file_column`` (``--file-column``) the files. Both are recorded in the output's meta, and for a CSV
-    (no meta) as columns of those names.
+    (no meta) as columns of those names; a classified CSV classified again keeps those it records where
+    the options are not given (None).
     """
     import time
     import warnings
@@ -485,6 +488,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         label_like_column,
         model_label_column,
         read_cutout_folder,
+        recorded_columns,
         stamp_store_error,
         stored_group_column,
     )
@@ -521,6 +525,16 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     # the objects as training read them (train --group-column), else the task's column, where the folder has it:
     # the output records it, so that evaluate resamples whole objects
     # --group-column: another team's objects named in 'id' (the model reads object_id) were scored row by row
+    # a classified CSV classified again: the objects and files it was classified with (recorded as columns), not
+    # the model's column and 'file', whose output then recorded neither for evaluate and suggest
+    kept = {k: v for k, v in recorded_columns(source).items()
+            if (group_column if k == "group_column" else file_column) is None}
+    group_column = group_column or kept.get("group_column")
+    file_column = file_column or kept.get("file_column") or "file"
+    if kept:
+        them = "them" if len(kept) > 1 else "it"
+        echo(f"note: {' and '.join(f'{k} {v!r}' for k, v in kept.items())} kept as {source} records {them} (give "
+             f"{' or '.join('--' + k.replace('_', '-') for k in kept)} to change)")
     grouped_by = group_column or stored_group_column(loaded.training_group_column or cfg.group_column)
     cutouts = read_cutout_folder(source, group_column=grouped_by, require_group=group_column is not None,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import bars_or_lines, command, echo, progress_option
+from starclass.cli._app import FILE_COLUMN_OPTION, bars_or_lines, command, echo, progress_option
 from starclass.errors import StarclassError, counted
 
 
@@ -39,6 +39,7 @@ def explain_command(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder as a whole; "
                                                                      "without it it is kept."),
     progress: bool | None = progress_option("Show a progress bar over the stamps while the maps are computed."),
+    file_column: str | None = FILE_COLUMN_OPTION,
 ) -> None:
     """Explain a trained model: saliency overlays, per-class mean maps and radial profiles.
 
@@ -70,7 +71,7 @@ def explain_command(
         raise StarclassError(f"--min-map must be >= 1, got {min_map}")
     info = explain(model, stamps, out, methods=methods, per_class=per_class, max_stamps=max_stamps,
                    min_size=min_map, layer=layer, seed=seed, overwrite=overwrite, label_column=label_column,
-                   progress=progress)
+                   progress=progress, file_column=file_column)
     lay = info["layer"]
     if lay:
         echo(f"Grad-CAM layer {lay['name']} ({lay['map_size'][0]}x{lay['map_size'][1]} map): {lay['reason']}")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from starclass.cli._app import band_option, command, echo, warn_v_band
+from starclass.cli._app import FILE_COLUMN_OPTION, band_option, command, echo, warn_v_band
 from starclass.errors import StarclassError, counted
 from starclass.schema import DEC, ID, RA, X, Y
 
@@ -502,11 +502,13 @@ def mosaic_lines(paths: list[Path], magsys: str = "vega") -> list[str]:
     return lines
 
 
-def _cutout_csv(path: Path) -> Path | None:
+def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
     """The CSV of a labelled cutout folder at ``path`` (a ``.csv``, or a folder holding ``labels.csv``), else None.
 
     A catalogue has an ``id``; a cutout list has ``file`` (or ``file_<band>``) columns instead:
     ``starclass info labels.csv`` on the PAndAS folder failed with "required column 'id' missing".
+    Given ``file_column`` (``--file-column``), any CSV is taken for a list of cutouts: the cutout reader
+    names the column where the CSV lacks it.
     """
     import csv
 
@@ -515,6 +517,8 @@ def _cutout_csv(path: Path) -> Path | None:
     p = path / LABELS_CSV if path.is_dir() else path
     if p.suffix.lower() != ".csv" or not p.is_file():
         return None
+    if file_column is not None:
+        return p
     try:
         from starclass.io.catalog import csv_dialect, header_cells
 
@@ -775,13 +779,25 @@ def _loose_cutouts(path: Path, *, notes_beside: bool = False) -> bool:
     return "fits" not in kinds and bool(kinds - {None})
 
 
-def cutout_summary(path: Path) -> str:
+def cutout_summary(path: Path, *, file_column: str = "file") -> str:
     """Lines describing a labelled cutout folder: images, labels, columns, blank images.
 
     What ``train``/``classify --stamps`` will read, checked the same way (a bad file is an
     error naming it and its row), plus what a user needs before training: label counts, how
     many distinct values each column has (the candidates for ``--group-column``) and the
     blank (constant) images and those with no data (all NaN), which ``classify`` leaves unclassified.
+
+    Parameters
+    ----------
+    path : Path
+        The cutout CSV, or a folder (its ``labels.csv``, else its label folders or images).
+    file_column : str
+        The CSV's column of image files (``info --file-column``).
+
+    Returns
+    -------
+    str
+        The lines, joined by newlines.
 
     Examples
     --------
@@ -825,7 +841,7 @@ def cutout_summary(path: Path) -> str:
         # info has no --progress: a bar at a terminal, timed lines into a log file (a large folder read silently)
         with progress_lines(None, LOGGER):
             cs = read_cutout_folder(path, require_group=False, require_labels=False, resample=keep,
-                                    progress=bars_or_lines(None))
+                                    progress=bars_or_lines(None), file_column=file_column)
     said = f"{cs.source}: " + mixed_sizes_note(cs.native_sizes, int(cs.images.shape[-1])) if cs.native_sizes else None
     for w in caught:
         if str(w.message) != said:  # the sizes are the summary's own line, not "resampled to 48 px"
@@ -860,9 +876,11 @@ def cutout_summary(path: Path) -> str:
         lines.append("labels: " + ", ".join(f"{n or '(none: classify only)'} {k}" for n, k in zip(names, counts)))
         if names.size == 1 and not cs.source.is_file():
             from starclass.io.cutout_folders import one_folder_hint
+            from starclass.learn.config import preset_labels
 
-            # DIR/data/<label>/ given as DIR: "labels: data 12" said nothing of the folder meant
-            if hint := one_folder_hint(cs.source):
+            # DIR/data/<label>/ given as DIR: "labels: data 12" said nothing of the folder meant; info has no task,
+            # so DIR/cluster/n1/ is told from it by the labels of every packaged task
+            if hint := one_folder_hint(cs.source, preset_labels()):
                 lines.append(hint)
     if cs.source.is_file():
         lines.append("distinct values per column: " + ", ".join(_distinct_words(cs.table[col])
@@ -1033,6 +1051,7 @@ def info(
         None, "--ds9-coords", help="With --ds9: region coordinates, image (1-based px), icrs (ra, dec as they are) "
                                    "or fk5 (converted; default image, icrs for a catalogue of ra, dec only)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --ds9 file; without it it is kept."),
+    file_column: str | None = FILE_COLUMN_OPTION,
 ) -> None:
     """Summarise a catalogue (rows, columns, bands, class counts, magnitude ranges), a folder of
     catalogues (one row each: field, rows, inspected, classes 1-4, bands, CI cut, layout), FITS
@@ -1075,6 +1094,10 @@ def info(
     # the one check of every --bands: 'f275w,f336w,f555w,f555w,f814w' read one band's columns as another's, exit 0
     band_list = band_option(bands)
     zp_system = (magsys or "vega").lower()  # None: not given (refused where no mosaics are read), Vega
+    if file_column is not None and not (len(paths) == 1 and _cutout_csv(paths[0], file_column) is not None):
+        # asked for and not applied (a catalogue, a model, label folders without a CSV), it would do nothing unsaid
+        raise StarclassError(f"--file-column {file_column!r} names the column of image files of a cutout CSV (or of "
+                             f"a folder's labels.csv); {', '.join(map(str, paths))} is none")
     from starclass.learn.summary import cv_folder_summary, is_model_path, model_summary
 
     def refuse_ds9(kind: str, *, folder: bool = False, mosaics: bool = False) -> None:
@@ -1161,13 +1184,13 @@ def info(
         refuse_ds9(f"{paths[0]} is a stamp store (starclass cutouts)")
         echo("\n".join(store_lines(paths[0])))
         return
-    if len(paths) == 1 and (_cutout_csv(paths[0]) is not None or _is_imagefolder(paths[0])
+    if len(paths) == 1 and (_cutout_csv(paths[0], file_column) is not None or _is_imagefolder(paths[0])
                             or (paths[0].is_dir() and _loose_cutouts(paths[0]))):
         # a labels.csv given itself is its folder's list: 'is a cutout folder' of a CSV file read oddly
         refuse_ds9(f"{paths[0]} is {'a list of cutouts' if paths[0].is_file() else 'a cutout folder'} "
                    "(images, no positions)")
-        echo(cutout_summary(paths[0]))
-        if (csv_path := _cutout_csv(paths[0])) is not None and (counts := classified_csv_lines(csv_path)):
+        echo(cutout_summary(paths[0], file_column=file_column or "file"))
+        if (csv_path := _cutout_csv(paths[0], file_column)) is not None and (counts := classified_csv_lines(csv_path)):
             # classify --stamps -o OUT.csv: its class_pred counts were missing (OUT.ecsv showed them)
             echo("classified (classify --stamps):\n" + "\n".join(counts))
         if csv_path is not None and (people := _export_vote_lines(csv_path)):

@@ -10,6 +10,7 @@ import typer
 
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
+    FILE_COLUMN_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     check_on_image,
@@ -136,7 +137,7 @@ def _report_export_counts(out, path: Path) -> None:
 
 
 def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fwhm, dataset: str, flags=None,
-                stamps: Path | None = None, cfg=None):
+                stamps: Path | None = None, cfg=None, file_column: str | None = None):
     """The data folder (or with ``stamps`` the cutout list) read for serving (``--rgb`` checked first);
     ``flags`` from --mask-extension, --dq-good-bits, --mask-file."""
     bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
@@ -145,7 +146,7 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
     if stamps is not None:
         from starclass.inspect.cutouts import load_cutout_field, read_cutout_list
 
-        lst = read_cutout_list(stamps, cfg)
+        lst = read_cutout_list(stamps, cfg, file_column=file_column)
         field = load_cutout_field(stamps, cfg, predictions=predictions, dataset=dataset, star_fwhm=star_fwhm,
                                   rgb=bands, cutouts=lst)
         if cfg is not None and getattr(field.cache, "grey", None) == "mean":
@@ -395,7 +396,7 @@ def _list_model(stamps: Path, scheme: str) -> tuple[Path | None, str]:
 
 
 def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, summary, include_unlabelled: bool,
-                   scheme, overwrite: bool) -> None:
+                   scheme, overwrite: bool, file_column: str | None = None) -> None:
     """``--stamps ... --export OUT.csv``: the labels as a cutout CSV that ``train --stamps`` reads as it is."""
     import shlex
 
@@ -409,14 +410,17 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     check_output(export, inputs, option="--export", overwrite=overwrite, file=True)
     check_output(summary, inputs, option="--summary", overwrite=overwrite, file=True)
     check_distinct_outputs([("--export", export), ("--summary", summary)])
-    lst = read_cutout_list(stamps, cfg)
+    lst = read_cutout_list(stamps, cfg, file_column=file_column)
     out = export_labels(engine, dataset, export_catalogue(lst, export), export,
                         include_unlabelled=include_unlabelled, summary_path=summary, scheme=scheme,
                         overwrite=overwrite, label_strings=label_strings(cfg))
     _report_export(out, export)
+    # the export keeps the list's 'filename': train reads it only when told so
+    one = lst.file_columns[0] if len(lst.file_columns) == 1 else "file"
+    files_option = "" if one == "file" or one.lower().startswith("file_") else f" --file-column {shlex.quote(one)}"
     # --resume-from takes the model's own task (and label map): no --task to get wrong
     echo(f"{_export_files_note(out, resolved(export).parent)}; fine-tune with: starclass train --stamps "
-         f"{shlex.quote(str(export))} --resume-from MODEL -o NEW_MODEL")
+         f"{shlex.quote(str(export))}{files_option} --resume-from MODEL -o NEW_MODEL")
 
 
 def _export_files_note(out, folder: Path) -> str:
@@ -513,6 +517,7 @@ def inspect_command(
     mask_extension: str = MASK_EXTENSION_OPTION,
     dq_good_bits: str = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
+    file_column: str | None = FILE_COLUMN_OPTION,
 ) -> None:
     """Serve the web page where people classify candidates (the label scheme's keys: 1-4 with
     subclasses 4.1-4.12 for PHANGS, 0-2 scores for the M31 check, 1-5 for galaxy clusters).
@@ -542,6 +547,10 @@ def inspect_command(
     needs_task = not (add_user or set_password or list_users or backup)
     if stamps is not None:
         _check_stamps_options(data_dir, stamps, catalogue, flags, export)
+    elif file_column is not None:
+        # DATA_DIR's candidates are a catalogue of positions: the option would be ignored without a word
+        raise StarclassError(f"--file-column {file_column!r} names the column of image files of a cutout CSV: it "
+                             "applies with --stamps")
     elif data_dir is None:
         raise StarclassError("give DATA_DIR (a folder of FITS mosaics and candidates) or --stamps (a cutout folder)")
     require_extra("web", WEB_MODULES, "inspect")
@@ -634,7 +643,8 @@ def inspect_command(
     serving = not (add_user or set_password or list_users or export)
     # --init and serving: the data are read (and refused) before the database is made, so that a
     # folder without a catalogue leaves no new, empty inspect.sqlite behind
-    field = (_load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg)
+    field = (_load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg,
+                              file_column)
              if serving and init else None)
     if stamps is None and not serving and init:
         _refuse_init_without_catalogue(data_dir, catalogue, url)
@@ -685,7 +695,8 @@ def inspect_command(
             return
         if export and stamps is not None:
             _export_stamps(engine, stamps, cfg, export, dataset=dataset, summary=summary,
-                           include_unlabelled=include_unlabelled, scheme=asked, overwrite=overwrite)
+                           include_unlabelled=include_unlabelled, scheme=asked, overwrite=overwrite,
+                           file_column=file_column)
             return
         if export:
             # only --export reads the catalogue: inspect.export + field add 1.1 s (measured) to the database
@@ -730,7 +741,8 @@ def inspect_command(
         from starclass.inspect.app import serve
 
         if field is None:
-            field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg)
+            field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg,
+                              file_column)
         if not dbm.list_users(engine):
             where = f"--stamps {stamps} --task {task}" if stamps is not None else str(data_dir)
             echo(f"note: no accounts yet; create one with: starclass inspect {where} --add-user NAME")

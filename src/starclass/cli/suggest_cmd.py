@@ -579,10 +579,17 @@ def _refuse_unclassified_folder(candidates: Path, model: Path, output: Path, aga
     ...     print(str(exc).splitlines()[-1].strip().replace(str(d), "D"))
     starclass suggest m D/classified.ecsv -o D/next.csv -n 5
     """
-    from starclass.io.cutout_folders import csv_header, is_cutout_source
+    from starclass.io.cutout_folders import LABELS_CSV, csv_header, image_file_columns, is_cutout_source, read_csv_rows
 
     header = csv_header(candidates) if is_cutout_source(candidates) else []
-    if not any(h == "file" or h.startswith("file_") for h in header) and not (
+    named = []  # another team's filename,label list: classify reads it with --file-column filename
+    if header and not any(h == "file" or h.startswith("file_") for h in header):
+        try:
+            names, rows, _ = read_csv_rows(candidates / LABELS_CSV if candidates.is_dir() else candidates)
+            named = image_file_columns(names, rows[:50])
+        except StarclassError:
+            named = []
+    if not any(h == "file" or h.startswith("file_") for h in header) and not named and not (
             candidates.is_dir() and is_cutout_source(candidates)):
         return
     # a name that is neither there yet (classify refuses to overwrite) nor the suggestions' own
@@ -590,7 +597,9 @@ def _refuse_unclassified_folder(candidates: Path, model: Path, output: Path, aga
     while classified.exists() or classified == output:
         classified, k = output.parent / f"classified_{k}.ecsv", k + 1
     q = shlex.quote
-    classify = (f"starclass classify --stamps {q(str(candidates))} --model {q(str(model))} -o {q(str(classified))}"
+    files = f" --file-column {q(named[0])}" if len(named) == 1 else ""
+    classify = (f"starclass classify --stamps {q(str(candidates))}{files} --model {q(str(model))} -o "
+                f"{q(str(classified))}"
                 + (f" --device {q(device)}" if device else "") + (" --tta" if tta else ""))
     rank = " ".join(["starclass suggest", q(str(model)), q(str(classified)), "-o", q(str(output)),
                      *(q(a) for a in (again or []))])

@@ -16,6 +16,7 @@ from numpy.typing import ArrayLike
 
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
+    FILE_COLUMN_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     bars_or_lines,
@@ -283,10 +284,7 @@ def train_command(
         None, "--group-column",
         help="Cutout folders: column naming each cutout's object, kept on one side of every split "
              "(default: the task's, m31-real: object_id)."),
-    file_column: str | None = typer.Option(
-        None, "--file-column",
-        help="Cutout folders: the CSV's column of image files (paths relative to the CSV), e.g. filename or path "
-             "(default: file)."),
+    file_column: str | None = FILE_COLUMN_OPTION,
     output: Path = typer.Option(..., "--output", "-o", help="Model directory to write (manifest.json + member_XX.pt)."),
     epochs: int | None = typer.Option(None, "--epochs", help="Epochs (default: the task's recipe)."),
     ensemble: int | None = typer.Option(None, "--ensemble", help="Members per architecture (default: the task's)."),

@@ -175,7 +175,7 @@ def _unknown_label_use(cfg, label_column: str) -> tuple[str, str]:
 
 
 def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
-                        label_column: str | None = None) -> ExplainStamps:
+                        label_column: str | None = None, file_column: str | None = None) -> ExplainStamps:
     """Model inputs from a cutout folder/CSV or a stamp store, checked against the model's task.
 
     Parameters
@@ -189,6 +189,9 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         default (None) is the column the model was trained on where the folder has it, else
         ``label``, which may be absent (an unlabelled folder); a name given must exist. A
         stamp store has its labels in ``class_ref``, so only the default is accepted there.
+    file_column : str or None
+        A cutout CSV's column of image files (``--file-column filename``), which also names the
+        stamps in the tables; None: ``file``. A stamp store names no files, so it is refused there.
 
     Returns
     -------
@@ -233,7 +236,7 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         cut = read_cutout_folder(src, group_column=stored_group_column(cfg.group_column), require_group=False,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
                                  bands_of=f"the model's task {cfg.name!r}", resample=cutout_resampler(cfg),
-                                 label_map=cfg.label_map)
+                                 label_map=cfg.label_map, file_column=file_column or "file")
         from starclass.learn.folder_task import check_folder_task
 
         # a cool-core model on a galaxy-cluster folder took its labels 1, 2 as cool-core classes without a word
@@ -275,10 +278,13 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         padded, share = zero_padding_rows(cut, shown)
         if padded.any():
             warnings.warn(zero_padding_note(padded, share, cut.files), stacklevel=2)
-        return ExplainStamps(inputs, np.asarray(ref, int), list(cut.files), "file",
+        return ExplainStamps(inputs, np.asarray(ref, int), list(cut.files), cut.file_column,
                              str(cut.source), origins=list(cut.origins), pixel_scale=scale,
                              pixel_scale_note=scale_note, notes=notes, no_data=cutout_no_data(cut.images, cfg),
                              band_no_data=cutout_band_no_data(cut.images, cfg))
+    if file_column is not None:
+        raise StarclassError(f"--file-column {file_column!r} names the column of image files of a cutout CSV; stamp "
+                             f"store {src} holds stamps, not files")
     if label_column is not None and label_column != "label":
         raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder; stamp "
                              f"store {src} holds its labels in {CLASS_REF}")
@@ -743,7 +749,8 @@ def _missing_class_notes(res: ExplainResult, classes: list[int], class_names: li
 def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.PathLike, *,
             methods: tuple[str, ...] = METHODS, per_class: int = 6, max_stamps: int | None = 512,
             min_size: int = MIN_MAP_SIZE, layer: str | None = None, seed: int = 0,
-            overwrite: bool = False, label_column: str | None = None, progress: bool | None = False) -> dict[str, Any]:
+            overwrite: bool = False, label_column: str | None = None, progress: bool | None = False,
+            file_column: str | None = None) -> dict[str, Any]:
     """Explain a saved model on labelled stamps; write maps, tables and figures to ``out``.
 
     Parameters
@@ -772,6 +779,8 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
     progress : bool or None
         Show a tqdm bar over the stamps while the maps are computed (the command line's
         ``--progress``, on there by default on a terminal); None: a few timed lines instead.
+    file_column : str or None
+        A cutout CSV's column of image files (:func:`read_explain_stamps`; None: ``file``).
 
     Returns
     -------
@@ -801,7 +810,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         raise StarclassError(f"--seed (seed= in Python) must be >= 0, got {seed}")
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
     cfg = loaded.config
-    st = read_explain_stamps(stamps, loaded, label_column=label_column)
+    st = read_explain_stamps(stamps, loaded, label_column=label_column, file_column=file_column)
     rows, blank_note = _usable_rows(st, cfg)
     if max_stamps is not None and len(rows) > max_stamps:
         rows = np.sort(rows[np.random.default_rng(seed).permutation(len(rows))[:max_stamps]])

@@ -208,7 +208,7 @@ def _band_columns(names: list[str], bands: list[str]) -> list[str]:
     return list(by_band.values())
 
 
-def read_cutout_list(source: str | os.PathLike, cfg: TaskLike) -> CutoutList:
+def read_cutout_list(source: str | os.PathLike, cfg: TaskLike, *, file_column: str | None = None) -> CutoutList:
     """Read the cutouts ``inspect --stamps`` serves: a cutout folder, or a classification or suggestion of one.
 
     Parameters
@@ -221,6 +221,9 @@ def read_cutout_list(source: str | os.PathLike, cfg: TaskLike) -> CutoutList:
         ``cutout_root`` (column, else meta), else to its own folder.
     cfg : starclass.learn.config.TaskConfig
         The task: its bands pick the ``file_<band>`` columns, its ``group_column`` is kept.
+    file_column : str, optional
+        The column of image files (``inspect --stamps --file-column filename``); None: ``file``
+        (or the ``file_<band>`` columns, or the column a classified CSV records).
 
     Returns
     -------
@@ -265,16 +268,18 @@ def read_cutout_list(source: str | os.PathLike, cfg: TaskLike) -> CutoutList:
         cs = read_cutout_folder(src, group_column=stored_group_column(cfg.group_column), require_group=False,
                                 require_labels=False,
                                 bands=list(cfg.bands) or None, bands_of=f"task {cfg.name!r}", keep_planes=True,
-                                resample=cutout_resampler(cfg), label_map=cfg.label_map)
+                                resample=cutout_resampler(cfg), label_map=cfg.label_map,
+                                file_column=file_column or "file")
         table = cs.table
-        cols = _band_columns(table.colnames, cs.bands) if cs.bands else ["file"]
+        # a list naming its files in 'filename' (--file-column): keyed by that column, as classify records it
+        cols = _band_columns(table.colnames, cs.bands) if cs.bands else [cs.file_column]
         roots = [cs.root] * len(table)
         images = cs.images
         plane_bands = cs.plane_bands
         taken = cs.taken_planes
         named = cs.named_cubes
     else:
-        table, cols, roots = _read_listed_table(src, cfg)
+        table, cols, roots = _read_listed_table(src, cfg, file_column)
         images = None
         plane_bands = []
         taken = None
@@ -307,7 +312,8 @@ def read_cutout_list(source: str | os.PathLike, cfg: TaskLike) -> CutoutList:
         if drawing_origin(row_paths[0]) == "upper":
             images[i] = images[i][:, ::-1, :]
     as_stored = np.array([all(_is_eight_bit(p) for p in ps) for ps in paths])
-    bands = [c[5:] for c in cols] if cols != ["file"] else []
+    # 'filename' (--file-column) names no band, as 'file' does not
+    bands = [c[5:] for c in cols] if len(cols) > 1 or cols[0].lower().startswith("file_") else []
     cubes = all(image_format(ps[0]) in ("fits", "npy") for ps in paths)
     if not bands and not plane_bands and cubes and images.shape[1] > 1 and len(cfg.bands) == images.shape[1]:
         plane_bands = list(cfg.bands)  # a cube's planes are the task's bands, in its order (as the model reads them)
@@ -320,7 +326,7 @@ def read_cutout_list(source: str | os.PathLike, cfg: TaskLike) -> CutoutList:
                       named_cubes=named if cubes else 0)
 
 
-def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
+def _read_listed_table(src: Path, cfg, file_column: str | None = None) -> tuple[Table, list[str], list[Path]]:
     """A classified or suggested list: its table, file columns and the folder of each row's files."""
     fmt = LIST_FORMATS.get(src.suffix.lower())
     if src.is_file() and is_hdf5(src):
@@ -352,6 +358,11 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
     # a classification of a several-band folder: its 'file' is classify's copy of the first band's
     copy = file_is_a_band_copy(table.colnames, lambda c: np.asarray(table[c]).astype(str).tolist())
     cols = ["file"] if "file" in table.colnames and not copy else _band_columns(table.colnames, list(cfg.bands))
+    if file_column is not None:
+        if file_column not in table.colnames:
+            raise StarclassError(f"--stamps {src}: no column {file_column!r} (--file-column, the cutouts' files); "
+                                 f"columns: {', '.join(table.colnames)}")
+        cols = [file_column]
     if not cols:
         from starclass.io.cutout_folders import file_column_hint
 

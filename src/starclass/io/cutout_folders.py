@@ -1569,13 +1569,13 @@ def wrapped_labels_hint(source: str | os.PathLike, labels: Iterable[str], known:
                     f"and the labels are the names of the folders directly below the directory given: give the "
                     f"folder {folder} instead")
     # labels of one's own below the one folder (data/GC/, data/bg/): the same mistake, said without the task's names
-    found = _one_folder_of_labels(root)
+    found = _one_folder_of_labels(root, keys.values())
     if found is not None and [str(lab).strip() for lab in labels] == [found[0].name]:
-        return f"; {one_folder_hint(root)}"
+        return f"; {one_folder_hint(root, keys.values())}"
     return ""
 
 
-def one_folder_hint(source: str | os.PathLike) -> str:
+def one_folder_hint(source: str | os.PathLike, known: Iterable[str] | None = None) -> str:
     """Words for an ImageFolder directory given one level too high: its one folder holds the label folders.
 
     ``DIR/data/cluster/*.png`` and ``DIR/data/galaxy/*.png`` given as ``DIR`` are read with the one label
@@ -1583,12 +1583,18 @@ def one_folder_hint(source: str | os.PathLike) -> str:
     only where the inner folders were named as the task's labels (:func:`wrapped_labels_hint`), so a folder
     of labels of one's own (``GC``, ``bg``) was offered a task file mapping ``data`` to a class. Said where
     ``source`` is a directory without ``labels.csv`` and without images of its own, holding one visible
-    folder that holds no image itself and has sub-folders holding images (at any depth).
+    folder that holds no image itself and has sub-folders holding images (at any depth), unless those
+    look like no labels: where none of them is named as a label (of ``known``) and the one folder is, or
+    their names differ in digits only (``night1``, ``night2``), it is one label sorted into sub-folders
+    (``cluster/night1/``), and nothing is said.
 
     Parameters
     ----------
     source : str or os.PathLike
         The folder given.
+    known : iterable of str, optional
+        The labels of the task (``info``, which has none, gives those of every packaged task:
+        :func:`starclass.learn.config.preset_labels`); None: no label is known.
 
     Returns
     -------
@@ -1608,8 +1614,14 @@ def one_folder_hint(source: str | os.PathLike) -> str:
     True
     >>> one_folder_hint(root / "data")
     ''
+    >>> night = pathlib.Path(tempfile.mkdtemp())
+    >>> for n in ("n1", "n2"):
+    ...     (night / "cluster" / n).mkdir(parents=True)
+    ...     _ = (night / "cluster" / n / "a.png").write_bytes(b"")
+    >>> one_folder_hint(night, ["cluster", "galaxy"])
+    ''
     """
-    found = _one_folder_of_labels(Path(source))
+    found = _one_folder_of_labels(Path(source), known)
     if found is None:
         return ""
     inner, labels = found
@@ -1618,8 +1630,13 @@ def one_folder_hint(source: str | os.PathLike) -> str:
             f"did you mean {inner}?")
 
 
-def _one_folder_of_labels(root: Path) -> tuple[Path, list[str]] | None:
-    """The one folder of ``root`` and its sub-folders holding images, as :func:`one_folder_hint` says them."""
+def _one_folder_of_labels(root: Path, known: Iterable[str] | None = None) -> tuple[Path, list[str]] | None:
+    """The one folder of ``root`` and its sub-folders holding images, as :func:`one_folder_hint` says them.
+
+    None also where those sub-folders look like no labels: the one folder is named as a label (of
+    ``known``) and none of its sub-folders is, or their names differ in digits only (``n1``, ``n2``;
+    ``night1``, ``night2``; dates): one label whose images are sorted into nights, fields or CCDs.
+    """
     if not root.is_dir() or (root / LABELS_CSV).is_file():
         return None
     entries = [e for e in root.iterdir() if not is_os_clutter(e.name)]
@@ -1633,7 +1650,15 @@ def _one_folder_of_labels(root: Path) -> tuple[Path, list[str]] | None:
                      and any(f.is_file() and image_format(f) is not None
                              and not any(is_os_clutter(p) for p in f.relative_to(d).parts)
                              for f in d.rglob("*"))), key=str.casefold)
-    return (inner, labels) if labels else None
+    if not labels:
+        return None
+    keys = {label_key(k) for k in known or ()}
+    if not any(label_key(lab) in keys for lab in labels):
+        # cluster/n1/, cluster/n2/ (info asked "did you mean cluster?" of it): one label sorted into nights
+        series = len(labels) > 1 and len({re.sub(r"\d+", "#", lab) for lab in labels}) == 1
+        if label_key(inner.name) in keys or series:
+            return None
+    return inner, labels
 
 
 def listed_path(root: Path, rel: str) -> Path:
@@ -1843,8 +1868,8 @@ def file_column_hint(names: list[str], rows: list[dict[str, str]], root: Path | 
         found = [n for n in found if n not in missing]
     if len(found) == 1:
         return (f"; column {found[0]!r} names image files: rename it 'file' (the cutouts' column; one 'file_<band>' "
-                f"column per band for several bands), or give train, classify, evaluate and report --file-column "
-                f"{found[0]}")
+                f"column per band for several bands), or give --file-column {found[0]} (every command that reads "
+                "a cutout CSV takes it)")
     if found:
         return (f"; columns {', '.join(map(repr, found))} name image files: for one band rename the cutouts' "
                 "column 'file' (or give --file-column NAME), for several bands name them 'file_<band>' (e.g. "
@@ -1869,6 +1894,50 @@ def _recorded_file_column(names: list[str], rows: list[dict[str, str]]) -> str:
     cells = {(row.get("file_column") or "").strip() for row in rows}
     name = cells.pop() if len(cells) == 1 else ""
     return name if name in names and name != "file_column" else "file"
+
+
+def recorded_columns(source: str | os.PathLike) -> dict[str, str]:
+    """The objects' and files' columns a classified cutout CSV records (``classify --stamps`` wrote it).
+
+    ``classify --stamps --group-column id --file-column filename -o out.csv`` writes ``group_column`` and
+    ``file_column`` columns (a CSV keeps no meta), each one value naming a column of the table. ``out.csv``
+    classified again without the options was grouped by the model's column and read by ``file``, and
+    the output recorded neither: the choice was lost on the way to ``evaluate`` and ``suggest``.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        A cutout CSV, or a folder holding ``labels.csv``.
+
+    Returns
+    -------
+    dict
+        ``{"group_column": ..., "file_column": ...}``, those recorded only; ``{}`` for anything else
+        (the reader then says what is wrong with it).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "out.csv").write_text("filename,id,file,group_column,file_column\\n"
+    ...                                "a.png,A,a.png,id,filename\\nb.png,A,b.png,id,filename\\n")
+    >>> recorded_columns(d / "out.csv")
+    {'group_column': 'id', 'file_column': 'filename'}
+    """
+    src = Path(source)
+    src = src / LABELS_CSV if src.is_dir() else src
+    if src.suffix.lower() != ".csv" or not src.is_file():
+        return {}
+    try:
+        names, rows, _ = read_csv_rows(src)
+    except (StarclassError, OSError, UnicodeDecodeError):
+        return {}
+    out = {}
+    for key in ("group_column", "file_column"):
+        cells = {(row.get(key) or "").strip() for row in rows} if key in names else set()
+        if len(cells) == 1 and (name := cells.pop()) in names and name != key:
+            out[key] = name
+    return out
 
 
 def labelled_rows(names: list[str], rows: list[dict[str, str]]) -> list[bool] | None:

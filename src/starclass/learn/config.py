@@ -1561,6 +1561,34 @@ def list_presets() -> list[str]:
     return PRESETS.names()
 
 
+def preset_labels() -> frozenset[str]:
+    """Every label a packaged task knows: its ``label_map`` keys and its class names, of all presets.
+
+    Read from the preset files as written (no task is built: that takes seconds for them all), so
+    that a command without a task (``info``) can tell a folder named as a label (``cluster``) from
+    one that is not (``data``).
+
+    Returns
+    -------
+    frozenset of str
+        The labels, as :func:`starclass.schema.label_key` matches them.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import preset_labels
+    >>> {"cluster", "galaxy"} <= preset_labels() and "data" not in preset_labels()
+    True
+    """
+    from starclass.schema import label_key
+
+    out: set[str] = set()
+    for path in sorted(PRESET_DIR.glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        out.update(label_key(k) for k in (doc.get("label_map") or {}))
+        out.update(label_key(n) for n in (doc.get("class_names") or []))
+    return frozenset(out)
+
+
 def task_file_with(task: str | None, entries: str) -> str:
     """Words for a task file that changes ``entries`` of task ``task``, as a message offers one.
 
