@@ -207,3 +207,17 @@ def test_the_evaluate_package_still_exports_its_names():
     assert "evaluate_catalogs" in dir(evaluate) and "match_catalogs" in evaluate.__all__
     with pytest.raises(AttributeError, match="no_such_name"):
         evaluate.no_such_name  # noqa: B018
+
+
+def test_inspect_says_there_are_no_accounts_before_it_imports_the_web_server(tmp_path):
+    """``inspect DIR --init`` imported FastAPI and uvicorn (~2 s) before its note "no accounts yet": the check of
+    the ``web`` extra imported each module, and the field was loaded through ``starclass.inspect.app``. The
+    database (SQLAlchemy) is read for the note; the server's modules come after it."""
+    from starclass.datasets.labelling import make_demo_field
+
+    field = make_demo_field(tmp_path / "field", n=6, size=96, seed=1)
+    watch = ("fastapi", "uvicorn", "starlette", "starclass.inspect.app")
+    out = _run(_FIRST_ECHO, json.dumps(["inspect", str(field), "--db", f"sqlite:///{tmp_path / 'labels.sqlite'}",
+                                        "--init", "--port", "1", "--no-prerender"]), json.dumps(watch))
+    assert out.get("text", "").startswith("note: no accounts yet"), out
+    assert out["loaded"] == [], f"loaded before inspect's note: {out['loaded']}"
