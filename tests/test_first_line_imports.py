@@ -160,3 +160,64 @@ def test_simulate_of_a_field_does_not_import_the_cutout_simulator(tmp_path):
     from starclass.simulate import config, cutouts_m31
 
     assert cutouts_m31.CUTOUT_PRESETS is config.CUTOUT_PRESETS == ("pandas-cutouts",)
+
+
+#: Run in a fresh interpreter: the command line argv[1] (JSON); the first line it prints through ``typer.echo``
+#: reports which of the modules argv[2] names were loaded by then, and ends the process.
+_FIRST_ECHO = textwrap.dedent("""
+    import json, os, sys
+    import typer
+    watch = json.loads(sys.argv[2])
+
+    def said(message=None, *args, **kwargs):
+        sys.__stdout__.write(json.dumps({"text": str(message),
+                                         "loaded": [m for m in watch if m in sys.modules]}) + "\\n")
+        sys.__stdout__.flush()
+        os._exit(0)
+
+    typer.echo = said
+    from typer.testing import CliRunner
+    from starclass.cli import app
+    res = CliRunner().invoke(app, json.loads(sys.argv[1]))
+    print(json.dumps({"exit": res.exit_code, "output": res.output[-2000:]}))
+""")
+
+
+def test_info_of_a_catalogue_with_human_votes_does_not_load_the_detection_code(tmp_path):
+    """``info`` of a LEGUS catalogue reads ``starclass.evaluate.disagreement`` (numpy and astropy alone), but the
+    package's ``__init__`` imported ``evaluate.matching`` and with it the detection code (numba, scipy.spatial;
+    ~0.5 s) before the first line."""
+    from astropy.table import Table
+
+    Table({"id": [1, 2, 3], "x": [1.0, 2.0, 3.0], "y": [4.0, 5.0, 6.0], "class_ref": [1, 2, 4],
+           "class_human_mean": [1.0, 2.33, 3.67]}).write(tmp_path / "cat.ecsv")
+    watch = ("numba", "scipy.spatial", "starclass.detect.match", "starclass.evaluate.matching")
+    out = _run(_FIRST_ECHO, json.dumps(["info", str(tmp_path / "cat.ecsv")]), json.dumps(watch))
+    assert "text" in out, out  # the command printed a line (an early error prints exit and output instead)
+    assert out["loaded"] == [], f"loaded before info's first line: {out['loaded']}"
+
+
+def test_the_evaluate_package_still_exports_its_names():
+    import starclass.evaluate as evaluate
+    from starclass.evaluate import agreement, compare, matching, metrics
+
+    for name in evaluate.__all__:
+        # each name is the object of the submodule it was imported from before
+        assert any(getattr(m, name, None) is getattr(evaluate, name) for m in (agreement, matching, metrics, compare))
+    assert "evaluate_catalogs" in dir(evaluate) and "match_catalogs" in evaluate.__all__
+    with pytest.raises(AttributeError, match="no_such_name"):
+        evaluate.no_such_name  # noqa: B018
+
+
+def test_inspect_says_there_are_no_accounts_before_it_imports_the_web_server(tmp_path):
+    """``inspect DIR --init`` imported FastAPI and uvicorn (~2 s) before its note "no accounts yet": the check of
+    the ``web`` extra imported each module, and the field was loaded through ``starclass.inspect.app``. The
+    database (SQLAlchemy) is read for the note; the server's modules come after it."""
+    from starclass.datasets.labelling import make_demo_field
+
+    field = make_demo_field(tmp_path / "field", n=6, size=96, seed=1)
+    watch = ("fastapi", "uvicorn", "starlette", "starclass.inspect.app")
+    out = _run(_FIRST_ECHO, json.dumps(["inspect", str(field), "--db", f"sqlite:///{tmp_path / 'labels.sqlite'}",
+                                        "--init", "--port", "1", "--no-prerender"]), json.dumps(watch))
+    assert out.get("text", "").startswith("note: no accounts yet"), out
+    assert out["loaded"] == [], f"loaded before inspect's note: {out['loaded']}"

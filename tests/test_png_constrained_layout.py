@@ -1,10 +1,12 @@
-"""A constrained-layout figure is saved without a tight box: one draw fewer, nothing cut off.
+"""A figure laid out to fit its size is saved without a tight box: one draw fewer, nothing cut off.
 
 Until 2026-12-06 every report figure was saved with ``bbox_inches="tight"``, which draws the figure once
-more to find the box. The many-field mass-age figure (one panel per LEGUS field) and the colour-colour grid use
-constrained layout, which has already fitted their labels inside the figure: the box only trimmed a few pixels
-of margin (1454 x 1097 px against 1445 x 1088 for the 16 fields) for 20-45% of the figure's 2-6 s under load.
-Now they are saved at their own size; the other figures keep the tight box.
+more to find the box. The colour-colour grid uses constrained layout, and the many-field mass-age figure (one
+panel per LEGUS field) is placed once by ``report.figures.place_grid`` (it used constrained layout until its
+solve at each draw was found to take 40% of its time); both have already fitted their labels inside the figure:
+the box only trimmed a few pixels of margin (1454 x 1097 px against 1445 x 1088 for the 16 fields) for 20-45% of
+the figure's 2-6 s under load. Now they are saved at their own size (``report.figures.png_bbox``); the other
+figures keep the tight box.
 """
 
 from __future__ import annotations

@@ -166,7 +166,8 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
             if note := taken_planes_note(files, lst.plane_bands, lst.task_planes, cfg.name, page=True):
                 echo(note)
         return field
-    from starclass.inspect.app import load_field
+    # the field module itself: inspect.app (FastAPI, uvicorn; re-exports load_field) is for serving, after the notes
+    from starclass.inspect.field import load_field
 
     # rows placed from ra, dec through the mosaics' WCS: said in classify's line (it was silent here)
     return load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
@@ -737,9 +738,6 @@ def inspect_command(
             _report_export(out, export)
             return
 
-        # only serving needs the web app: inspect.app (FastAPI) adds 2.0 s (measured) to the database
-        from starclass.inspect.app import serve
-
         if field is None:
             field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg,
                               file_column)
@@ -747,6 +745,9 @@ def inspect_command(
             where = f"--stamps {stamps} --task {task}" if stamps is not None else str(data_dir)
             echo(f"note: no accounts yet; create one with: starclass inspect {where} --add-user NAME")
         echo(f"labels in {dbm.redact(url)} (schema version {version})")
+        # only serving needs the web app, and after the notes: inspect.app (FastAPI, uvicorn) adds 2.0 s (measured)
+        from starclass.inspect.app import serve
+
         serve(field, engine, host=host, port=port, prerender_all=prerender,
               force_secure_cookies=secure_cookies, echo=echo, scheme=asked)
     finally:

@@ -13,27 +13,30 @@ importable from here too (``from starclass.evaluate import evaluate_catalogs``).
 
 import importlib
 
-from starclass.evaluate.agreement import (  # noqa: F401
-    agreement_fractions,
-    agreement_table,
-    agreement_vs,
-    compare_catalogs,
-    human_baselines,
-    symmetric_confusion,
-)
-from starclass.evaluate.matching import match_catalogs  # noqa: F401
-from starclass.evaluate.metrics import (  # noqa: F401
-    MERGES,
-    classification_summary,
-    confusion,
-    merge_labels,
-    per_class_current_names,
-    per_class_table,
-)
+#: Each name this package exports and the submodule that defines it. They are loaded on first use (PEP 562), so
+#: that a command which needs one small submodule (``info`` reads ``evaluate.disagreement``) does not pay for the
+#: others: ``evaluate.matching`` brings the detection code (numba, scipy.spatial; 0.5 s measured) and
+#: ``evaluate.compare`` 1.4 s more.
+_EXPORTS = {
+    **dict.fromkeys(("agreement_fractions", "agreement_table", "agreement_vs", "compare_catalogs", "human_baselines",
+                     "symmetric_confusion"), "agreement"),
+    "match_catalogs": "matching",
+    **dict.fromkeys(("MERGES", "classification_summary", "confusion", "merge_labels", "per_class_current_names",
+                     "per_class_table"), "metrics"),
+    "evaluate_catalogs": "compare",
+}
+
+__all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str):
-    # loaded on first use: evaluate.compare takes 1.4 s more to import than this package (measured)
-    if name == "evaluate_catalogs":
-        return importlib.import_module("starclass.evaluate.compare").evaluate_catalogs
-    raise AttributeError(f"module 'starclass.evaluate' has no attribute {name!r}")
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'starclass.evaluate' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"starclass.evaluate.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
