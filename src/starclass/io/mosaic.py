@@ -583,6 +583,9 @@ class MosaicSet:
     padding_sides
         Band -> side (px) of the squares of zeros read as padding (:meth:`padding_side`), filled as
         each band is decided; a survey hands its tiles the decision it made on the whole mosaic.
+    given
+        What the reader was given: the folder(s) or the list of files, as named. A band missing from
+        a folder is added beside the others; one missing from a list of files, to that list.
 
     Examples
     --------
@@ -610,6 +613,7 @@ class MosaicSet:
     flags_in_data: bool = True
     zeropoint_origin: dict[str, str] = field(default_factory=dict)
     padding_sides: dict[str, int] = field(default_factory=dict)
+    given: tuple[Path, ...] = ()
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _padding: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
     _blank: dict[str, bool] = field(default_factory=dict, repr=False)
@@ -988,8 +992,16 @@ def read_mosaics(
         bands=list(order), data=data, wcs=wcs, zeropoint=zps, magsys=magsys, paths=paths_out,
         shape=(int(shape[0]), int(shape[1])), pixel_scale=scale, weights=weights, headers=headers,
         pixel_flags=pixel_flags if pixel_flags else None, flagged=flagged, flags_in_data=apply_flags,
-        zeropoint_origin=zp_origin,
+        zeropoint_origin=zp_origin, given=_given(paths),
     )
+
+
+def _given(paths: PathLike | Iterable[PathLike] | Mapping[str, PathLike]) -> tuple[Path, ...]:
+    if isinstance(paths, Mapping):
+        return tuple(Path(p) for p in paths.values())
+    if isinstance(paths, (str, os.PathLike)):
+        return (Path(paths),)
+    return tuple(Path(p) for p in paths)
 
 
 def flagged_pixels(path: PathLike, flags: PixelFlags) -> np.ndarray:

@@ -463,7 +463,8 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     try:
         # classify's words (2f86fe7): which folder lacks the band, how to add it, or the task file that trains
         # on the bands there are; the plan's refusal named the bands only
-        check_bands(list(cfg.bands), list(mos.bands), f"model {plan.model}", mos, task=cfg.name)
+        check_bands(list(cfg.bands), list(mos.bands), f"model {plan.model}", mos, task=cfg.name,
+                    listed=f"the mosaics of field {name!r} in {where}")
     except StarclassError as exc:
         raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     if plan.photometry != "skip" and (v_note := v_band_note(list(mos.bands), "survey")) is not None:
