@@ -209,7 +209,8 @@ def calibrate_command(
         mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],  # no V band used: none warned of
                            require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags,
                            warn_v_band=False)
-        check_bands(list(cfg.bands), list(mos.bands), f"model {model}", mos, task=cfg.name)
+        check_bands(list(cfg.bands), list(mos.bands), f"model {model}", mos, task=cfg.name,
+                    listed="the mosaics given on the command line")
         echo_flagged(mos)
         table = place_rows(table, mos, catalog)
         inputs, ok = make_inputs(mos, numeric_column(table, X), numeric_column(table, Y), cfg)

@@ -179,7 +179,8 @@ def classify_command(
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
                        require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags,
                        warn_v_band=False)
-    check_bands(list(cfg.bands), list(mos.bands), f"model {model}", mos, task=cfg.name)
+    check_bands(list(cfg.bands), list(mos.bands), f"model {model}", mos, task=cfg.name,
+                listed="the mosaics given on the command line")
     echo_flagged(mos)
     table = place_rows(table, mos, catalog)
     # named here, by id, rather than counted among "no usable stamp" after the classification

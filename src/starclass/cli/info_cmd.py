@@ -430,7 +430,9 @@ def _is_image_fits(path: Path) -> bool:
             has_table = any(isinstance(h, (fits.BinTableHDU, fits.TableHDU)) for h in hdul)
             has_image = any(h.is_image and h.header.get("NAXIS", 0) >= 2 for h in hdul)
     except Exception as exc:
-        raise StarclassError(f"cannot read FITS file {path}: {exc}") from None
+        from starclass.io.mosaic import unreadable_fits
+
+        raise StarclassError(unreadable_fits(path, exc)) from None
     return has_image and not has_table
 
 

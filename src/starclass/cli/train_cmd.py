@@ -857,7 +857,7 @@ def _field_specs(mosaics: list[Path] | None, catalogs: list[Path], fields: Path 
     return None
 
 
-def _read_field_mosaics(cfg, mosaics, where: str = "", flags=None):
+def _read_field_mosaics(cfg, mosaics, where: str = "", flags=None, listed: str = "--mosaics"):
     """One field's mosaics, with a pointer to the several-fields options when bands repeat.
 
     ``flags`` (``--mask-extension``, ``--dq-good-bits``): the pixels they flag are NaN, as classify makes them.
@@ -877,7 +877,7 @@ def _read_field_mosaics(cfg, mosaics, where: str = "", flags=None):
             raise StarclassError(f"{exc}{where}. For several fields give one --catalog per --mosaics folder (in "
                                  "the same order) or a fields list (--fields FILE)") from None
         raise
-    check_bands(list(cfg.bands), list(mos.bands), f"task {cfg.name!r}", mos, task=cfg.name)
+    check_bands(list(cfg.bands), list(mos.bands), f"task {cfg.name!r}", mos, task=cfg.name, listed=listed)
     echo_flagged(mos)
     return mos
 
@@ -906,7 +906,8 @@ def fields_training_inputs(cfg: TaskConfig, specs: Sequence[FieldSpec], *, label
         table = read_catalog(spec.catalog, require_xy=False)
         if len(table) == 0:
             raise StarclassError(f"field {spec.name}: catalogue {spec.catalog} has no rows")
-        mos = _read_field_mosaics(cfg, spec.mosaics, where=f" (field {spec.name})", flags=flags)
+        mos = _read_field_mosaics(cfg, spec.mosaics, where=f" (field {spec.name})", flags=flags,
+                                  listed=f"the mosaics of field {spec.name}")
         if flagged is not None:
             for band, n in mos.flagged.items():
                 flagged[band] = flagged.get(band, 0) + int(n)

@@ -771,6 +771,12 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # csv: UnicodeDecodeError: ... byte 0xe9 in position 27", a position in no line of the file
         raise StarclassError(not_utf8_message(p)) from None
     except Exception as exc:
+        if astropy_fmt == "fits" and isinstance(exc, OSError):
+            from starclass.io.mosaic import unreadable_fits
+
+            # the mosaics' words: "as fits: OSError: No SIMPLE card found ... try with ignore_missing_simple=True"
+            # offered an option no command has
+            raise StarclassError(unreadable_fits(p, exc)) from None
         if "Unable to guess table format" in str(exc):
             # astropy's message lists its ~60 guesses over 70 lines
             raise StarclassError(f"cannot read {p} as a table: none of astropy's text formats (CSV, ECSV, "

@@ -116,6 +116,11 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
         # saved in the Windows code page: "cannot read X (UnicodeDecodeError: ... in position 27)"
         raise StarclassError(f"{name}: {not_utf8_message(path)}") from None
     except (OSError, ValueError, TypeError, KeyError) as exc:
+        if fmt == "fits" and isinstance(exc, OSError):
+            from starclass.io.mosaic import unreadable_fits
+
+            # astropy's "try with ignore_missing_simple=True" named an option no command has
+            raise StarclassError(f"{name}: {unreadable_fits(path, exc)}") from None
         raise StarclassError(f"{name}: cannot read {path} ({type(exc).__name__}: {exc})") from None
     if file_column and file_column in t.colnames and not t.meta.get("file_column"):
         t.meta["file_column"] = file_column

@@ -260,7 +260,7 @@ class PixelFlags:
         try:
             hdul = fits.open(path, memmap=None, mode="readonly")
         except Exception as exc:
-            raise StarclassError(f"cannot read FITS file {path}: {exc}") from None
+            raise StarclassError(unreadable_fits(path, exc)) from None
         with hdul:
             # the named mask is not the image, whatever its EXTNAME (QUALITY, BADPIXMASK, ...)
             image = _first_image(hdul, skip=(self.mask_extension,) if self.mask_extension else ())
@@ -583,6 +583,9 @@ class MosaicSet:
     padding_sides
         Band -> side (px) of the squares of zeros read as padding (:meth:`padding_side`), filled as
         each band is decided; a survey hands its tiles the decision it made on the whole mosaic.
+    given
+        What the reader was given: the folder(s) or the list of files, as named. A band missing from
+        a folder is added beside the others; one missing from a list of files, to that list.
 
     Examples
     --------
@@ -610,6 +613,7 @@ class MosaicSet:
     flags_in_data: bool = True
     zeropoint_origin: dict[str, str] = field(default_factory=dict)
     padding_sides: dict[str, int] = field(default_factory=dict)
+    given: tuple[Path, ...] = ()
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _padding: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
     _blank: dict[str, bool] = field(default_factory=dict, repr=False)
@@ -988,8 +992,16 @@ def read_mosaics(
         bands=list(order), data=data, wcs=wcs, zeropoint=zps, magsys=magsys, paths=paths_out,
         shape=(int(shape[0]), int(shape[1])), pixel_scale=scale, weights=weights, headers=headers,
         pixel_flags=pixel_flags if pixel_flags else None, flagged=flagged, flags_in_data=apply_flags,
-        zeropoint_origin=zp_origin,
+        zeropoint_origin=zp_origin, given=_given(paths),
     )
+
+
+def _given(paths: PathLike | Iterable[PathLike] | Mapping[str, PathLike]) -> tuple[Path, ...]:
+    if isinstance(paths, Mapping):
+        return tuple(Path(p) for p in paths.values())
+    if isinstance(paths, (str, os.PathLike)):
+        return (Path(paths),)
+    return tuple(Path(p) for p in paths)
 
 
 def flagged_pixels(path: PathLike, flags: PixelFlags) -> np.ndarray:
@@ -1322,6 +1334,75 @@ def _collect(paths, skip: tuple[str, ...] = ()) -> dict[str, tuple[Path, tuple |
     return out
 
 
+def _first_bytes(path: Path, n: int = 6) -> bytes | None:
+    """The first ``n`` bytes of ``path`` as astropy reads them (a gzip, bzip2 or zip file decompressed),
+    or None where they cannot be had."""
+    import bz2
+    import gzip
+    import zipfile
+
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(n)
+        if raw.startswith(b"\x1f\x8b"):
+            with gzip.open(path, "rb") as fh:
+                return fh.read(n)
+        if raw.startswith(b"BZh"):
+            with bz2.open(path, "rb") as fh:
+                return fh.read(n)
+        if raw.startswith(b"PK\x03\x04"):
+            with zipfile.ZipFile(path) as zf:
+                names = zf.namelist()
+                return zf.read(names[0])[:n] if names else b""
+        return raw
+    except Exception:  # a damaged archive: what it holds is not known, astropy's words stand
+        return None
+
+
+def unreadable_fits(path: PathLike, exc: BaseException) -> str:
+    """Why astropy could not open ``path`` as FITS, in words a command-line user can act on.
+
+    The one wording of every reader of mosaics, masks, weight maps and FITS catalogues: astropy's
+    "No SIMPLE card found ... try with ignore_missing_simple=True" offered an option no command
+    has, for a file that is simply not FITS (a CSV, a PNG, an HTML error page saved as ``.fits``).
+
+    Parameters
+    ----------
+    path
+        The file astropy failed to open.
+    exc
+        What astropy raised: kept in the message where the file does start as FITS.
+
+    Returns
+    -------
+    str
+        ``"PATH is empty (0 bytes), not a FITS file"``, ``"PATH is not a FITS file (its first bytes
+        are not a FITS header)"``, else ``"cannot read FITS file PATH: <astropy's words>"``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "f555w.fits"
+    >>> _ = f.write_text("id,x,y\\n1,2,3\\n")
+    >>> try:
+    ...     fits.open(f)
+    ... except OSError as exc:
+    ...     print(unreadable_fits(f, exc).replace(str(f), "f555w.fits"))
+    f555w.fits is not a FITS file (its first bytes are not a FITS header)
+    """
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError:
+        size = None
+    if size == 0:
+        return f"{p} is empty (0 bytes), not a FITS file"
+    head = _first_bytes(p)
+    if head is not None and not head.startswith(b"SIMPLE"):
+        return f"{p} is not a FITS file (its first bytes are not a FITS header)"
+    return f"cannot read FITS file {p}: {exc}"
+
+
 def _check_exists(path: Path) -> None:
     if not path.exists():
         raise StarclassError(f"mosaic file not found: {path}")
@@ -1361,7 +1442,7 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
 
         # 'detect labels.db' said "No SIMPLE card found": the catalogue readers name inspect's database (5e77b1d)
         refuse_database(path, instead="a FITS mosaic")
-        raise StarclassError(f"cannot read FITS file {path}: {exc}") from None
+        raise StarclassError(unreadable_fits(path, exc)) from None
     short = _truncated(hdul, path)
     if short is not None:
         hdul.close()
@@ -1583,7 +1664,7 @@ def _mask_file_array(mask: Path, shape: tuple[int, ...], path: Path, option: str
     try:
         hdul = fits.open(mask, memmap=True, mode="readonly")
     except Exception as exc:
-        raise StarclassError(f"{option}: cannot read mask file {mask} (of {path}): {exc}") from None
+        raise StarclassError(f"{option}: mask file of {path}: {unreadable_fits(mask, exc)}") from None
     with hdul:
         hdu = next((h for h in hdul if h.is_image and h.data is not None and h.data.ndim >= 2), None)
         if hdu is None:
@@ -1884,7 +1965,7 @@ def _weight_beside(path: Path, shape) -> np.ndarray | None:
             except StarclassError:
                 raise
             except Exception as exc:
-                raise StarclassError(f"cannot read weight map {cand}: {exc}") from None
+                raise StarclassError(f"weight map of {path}: {unreadable_fits(cand, exc)}") from None
             if w.shape != tuple(shape):
                 raise StarclassError(
                     f"weight map {cand} has shape {w.shape[::-1]} but {path} has {tuple(shape)[::-1]} (nx x ny)")

@@ -888,7 +888,7 @@ def threshold_source(cfg: TaskConfig, threshold: float | None, tuned: dict | Non
 
 
 def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str = "model",
-                mosaics: object = None, task: str | None = None) -> None:
+                mosaics: object = None, task: str | None = None, listed: str | None = None) -> None:
     """Raise if a band the model was trained on is missing from the mosaics, saying what to do.
 
     Parameters
@@ -905,6 +905,10 @@ def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str
     task
         The task's name, for the task file the message offers (``extends:`` a preset's name, else that task's
         own file: :func:`starclass.learn.config.task_file_with`).
+    listed
+        Where the user listed the mosaics, when they were given as files (``"the mosaics given on the
+        command line"``, ``"the mosaics of field 'a' in plan P"``): the band's mosaic is to be added
+        there, not beside the others in their folder, which nothing reads. Default: "the list of mosaics".
 
     Raises
     ------
@@ -920,20 +924,40 @@ def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str
     ... except StarclassError as exc:
     ...     print(str(exc)[:84])
     task 'legus4' (trained on f275w, f555w): band(s) f275w missing from the mosaics (ava
+
+    Mosaics read from a list of files are added to that list:
+
+    >>> import tempfile
+    >>> from starclass.simulate import SimConfig, simulate_to_disk
+    >>> folder = Path(tempfile.mkdtemp()) / "field"
+    >>> _ = simulate_to_disk(SimConfig(seed=1, shape=(64, 64), n_candidates=4), folder)
+    >>> from starclass.io.mosaic import read_mosaics
+    >>> two = read_mosaics(sorted(folder.glob("*_f[58]*.fits")), warn_v_band=False)
+    >>> try:
+    ...     check_bands(["f336w", "f555w"], two.bands, mosaics=two, listed="the mosaics given")
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(". ")[1][:48])
+    Add the band's mosaic to the mosaics given (a FI
     """
     try:
         require_bands(model_bands, mosaic_bands, context=f"{model_name} (trained on {', '.join(model_bands)})")
     except StarclassError as exc:
         paths = getattr(mosaics, "paths", None) or {}
+        given = getattr(mosaics, "given", None) or ()
+        # mosaics given as files (a plan's 'mosaics: [...]', files on the command line): a file put beside
+        # them in their folder is read by nothing; it goes into the list
+        files = any(not Path(g).is_dir() for g in given)
         folders = sorted({str(Path(p).parent) for p in paths.values()})
-        where = f" ({'; '.join(folders)})" if folders else ""
+        where = f" ({'; '.join(folders)})" if folders and not files else ""
+        add = (f"Add the band's mosaic to {listed or 'the list of mosaics'}" if files
+               else "Add the band's mosaic beside the others")
         have = list(mosaic_bands)
         from starclass.learn.config import task_file_with
 
         # extends: takes a preset only: a user's task (or a model trained on one) is changed in its own file
         use = task_file_with(task, "'bands: [" + ", ".join(have) + "]'")
         raise StarclassError(
-            f"{exc}{where}. Add the band's mosaic beside the others (a FITS file with the filter in its FILTER "
+            f"{exc}{where}. {add} (a FITS file with the filter in its FILTER "
             f"keyword or its name, e.g. '_{next(b for b in model_bands if b not in have)}_'), or use the bands these "
             f"mosaics have: train with {use} "
             "(docs/models.md)") from None

@@ -235,8 +235,22 @@ def _path(value: Any, base: Path) -> Path:
     return p if p.is_absolute() else base / p
 
 
-def _field(entry: Any, index: int, base: Path, source: Path | None) -> FieldSpec:
-    where = f"{_where(source)}, field {index + 1}"
+def without_field(name: str) -> str:
+    """What a refused plan says last about a field at fault: nothing ran, and how to survey the others.
+
+    Every refusal that names a field ends so, whether the plan's reading or its check against the
+    model and mosaics found the fault.
+
+    Examples
+    --------
+    >>> without_field("ngc628")
+    "Nothing was run; to survey the other fields without it, delete field 'ngc628' from the plan"
+    """
+    return f"Nothing was run; to survey the other fields without it, delete field {name!r} from the plan"
+
+
+def _field(entry: Any, index: int, base: Path, source: Path | None, row: str | None = None) -> FieldSpec:
+    where = f"{_where(source)}, field {index + 1}" + (f" ({row})" if row else "")
     if not isinstance(entry, Mapping):
         raise StarclassError(f"{where}: expected a mapping with name and mosaics, got {entry!r}")
     unknown = sorted(set(entry) - set(FIELD_KEYS))
@@ -248,15 +262,18 @@ def _field(entry: Any, index: int, base: Path, source: Path | None) -> FieldSpec
     name = str(name).strip()
     if not _NAME.match(name):
         raise StarclassError(f"{where}: name {name!r} must be letters, digits and . _ + - (a folder name)")
-    where = f"{_where(source)}, field {name!r}"
+    where = f"{_where(source)}, field {name!r}" + (f" ({row})" if row else "")
+    # a named field at fault ends as the plan's check of its mosaics ends (prepare): a missing positions
+    # file stopped at "not found", with neither that nothing ran nor how to survey the other fields
+    tail = without_field(name)
     mos = entry.get("mosaics")
     if mos is None or mos == "" or mos == []:
-        raise StarclassError(f"{where}: no mosaics (a folder of band mosaics or a list of FITS files)")
+        raise StarclassError(f"{where}: no mosaics (a folder of band mosaics or a list of FITS files). {tail}")
     mos_list = mos if isinstance(mos, (list, tuple)) else [mos]
     paths = tuple(_path(m, base) for m in mos_list)
     for p in paths:
         if not p.exists():
-            raise StarclassError(f"{where}: mosaics {p} not found")
+            raise StarclassError(f"{where}: mosaics {p} not found. {tail}")
     out = {}
     for key in ("positions", "truth"):
         v = entry.get(key)
@@ -265,7 +282,7 @@ def _field(entry: Any, index: int, base: Path, source: Path | None) -> FieldSpec
             continue
         p = _path(v, base)
         if not p.is_file():
-            raise StarclassError(f"{where}: {key} catalogue {p} not found")
+            raise StarclassError(f"{where}: {key} catalogue {p} not found. {tail}")
         out[key] = p
     return FieldSpec(name, paths, out["positions"], out["truth"])
 
@@ -389,11 +406,9 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
                     f"plan {p}: unknown column(s) {', '.join(unknown)}; known: {', '.join(FIELD_KEYS)}")
             rows = []
             for i, row in enumerate(reader):
-                try:
-                    rows.append(_field(dict(row), i, base, p))
-                except StarclassError as exc:
-                    # "row 3 of the CSV" meant line 3; rows are counted from 1 below the header everywhere
-                    raise StarclassError(f"{exc} ({row_name(i, header_lines=1)})") from None
+                # "row 3 of the CSV" meant line 3; rows are counted from 1 below the header everywhere. Said
+                # beside the field, not after the message: it came after "delete field ... from the plan"
+                rows.append(_field(dict(row), i, base, p, row=row_name(i, header_lines=1)))
         return SurveyPlan(fields=tuple(rows), source=p)
     if suffix in (".yaml", ".yml"):
         import yaml

@@ -59,7 +59,16 @@ from starclass.schema import (
 )
 from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import fill_flag_columns, merge_tiles
-from starclass.survey.plan import DEFAULT_OVERLAP, MAGSYS, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
+from starclass.survey.plan import (
+    DEFAULT_OVERLAP,
+    MAGSYS,
+    PHOTOMETRY,
+    FieldSpec,
+    SurveyPlan,
+    file_digest,
+    model_digest,
+    without_field,
+)
 from starclass.survey.tiles import assign_tiles, tile_grid
 from starclass.survey.work import (
     ORDER,
@@ -357,8 +366,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
         except StarclassError as exc:
             # the whole survey stops here (nothing half done), whatever is wrong with the field:
             # say how to go on without it
-            raise StarclassError(f"{exc}. Nothing was run; to survey the other fields without it, delete field "
-                                 f"{spec.name!r} from the plan") from None
+            raise StarclassError(f"{exc}. {without_field(spec.name)}") from None
         infos.append(info)
         inputs += files
     check_bkg_units([(info.spec.name, info.bkg_unit) for info in infos], where)
@@ -455,7 +463,8 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     try:
         # classify's words (2f86fe7): which folder lacks the band, how to add it, or the task file that trains
         # on the bands there are; the plan's refusal named the bands only
-        check_bands(list(cfg.bands), list(mos.bands), f"model {plan.model}", mos, task=cfg.name)
+        check_bands(list(cfg.bands), list(mos.bands), f"model {plan.model}", mos, task=cfg.name,
+                    listed=f"the mosaics of field {name!r} in {where}")
     except StarclassError as exc:
         raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     if plan.photometry != "skip" and (v_note := v_band_note(list(mos.bands), "survey")) is not None:
