@@ -148,3 +148,24 @@ def test_suggest_on_an_unclassified_filename_list_gives_the_classify_command_wit
     said = _said(res)
     assert f"cutout folder {labels} is not classified" in said, said
     assert f"starclass classify --stamps {labels} --file-column filename --model {model}" in said, said
+
+
+@pytest.mark.parametrize("option", [["--list-users"], ["--backup", "copy.sqlite"], ["--add-user", "bob"]])
+def test_inspect_refuses_the_option_where_it_reads_no_cutout(tmp_path, option):
+    """--list-users, --backup and --add-user took --file-column and ignored it (they read no cutout file)."""
+    pytest.importorskip("fastapi")
+    from starclass.inspect import db
+
+    labels = _filename_list(tmp_path / "f")
+    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    engine = db.make_engine(url)
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    engine.dispose()
+    args = [str(tmp_path / a) if a.endswith(".sqlite") else a for a in option]
+    res = runner.invoke(app, ["inspect", "--stamps", str(labels), "--task", "m31-real", "--db", url,
+                              "--file-column", "filename", *args], input="a-long-password\na-long-password\n")
+    assert res.exit_code == 2, res.output
+    assert (f"--file-column 'filename' names the column of image files of a cutout CSV, and {option[0]} reads none: "
+            "it applies to serving --stamps and to --export") in _said(res), res.output
+    assert not (tmp_path / "copy.sqlite").exists()

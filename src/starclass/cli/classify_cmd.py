@@ -89,7 +89,7 @@ def classify_command(
         None, "--group-column",
         help="With --stamps: the CSV's column naming each cutout's object, recorded in the output (evaluate "
              "resamples whole objects, suggest lists one cutout per object). Default: the model's training "
-             "column, else the task's (m31-real: object_id)."),
+             "column, else the task's (m31-real: object_id); a classified CSV's recorded one first."),
     file_column: str | None = FILE_COLUMN_OPTION,
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
@@ -485,11 +485,11 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     from starclass.io.cutout_folders import (
         is_cutout_source,
         is_hdf5,
+        keep_recorded_columns,
         label_column_hint,
         label_like_column,
         model_label_column,
         read_cutout_folder,
-        recorded_columns,
         stamp_store_error,
         stored_group_column,
     )
@@ -528,14 +528,10 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     # --group-column: another team's objects named in 'id' (the model reads object_id) were scored row by row
     # a classified CSV classified again: the objects and files it was classified with (recorded as columns), not
     # the model's column and 'file', whose output then recorded neither for evaluate and suggest
-    kept = {k: v for k, v in recorded_columns(source).items()
-            if (group_column if k == "group_column" else file_column) is None}
-    group_column = group_column or kept.get("group_column")
-    file_column = file_column or kept.get("file_column") or "file"
+    group_column, file_column, kept = keep_recorded_columns(source, group_column, file_column)
+    file_column = file_column or "file"
     if kept:
-        them = "them" if len(kept) > 1 else "it"
-        echo(f"note: {' and '.join(f'{k} {v!r}' for k, v in kept.items())} kept as {source} records {them} (give "
-             f"{' or '.join('--' + k.replace('_', '-') for k in kept)} to change)")
+        echo(kept)
     grouped_by = group_column or stored_group_column(loaded.training_group_column or cfg.group_column)
     cutouts = read_cutout_folder(source, group_column=grouped_by, require_group=group_column is not None,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,

@@ -544,6 +544,12 @@ def inspect_command(
         raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to "
                              "the pictures served, not to --add-user, --set-password, --list-users, --export or "
                              "--backup")
+    if file_column is not None and (add_user or set_password or list_users or backup):
+        # these read no cutout file: the option was taken and ignored without a word
+        which = next(o for o, v in (("--add-user", add_user), ("--set-password", set_password),
+                                    ("--list-users", list_users), ("--backup", backup)) if v)
+        raise StarclassError(f"--file-column {file_column!r} names the column of image files of a cutout CSV, and "
+                             f"{which} reads none: it applies to serving --stamps and to --export")
     # accounts and backups need only the database beside the list; serving and --export need the task's classes
     needs_task = not (add_user or set_password or list_users or backup)
     if stamps is not None:

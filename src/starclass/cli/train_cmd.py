@@ -283,7 +283,7 @@ def train_command(
     group_column: str | None = typer.Option(
         None, "--group-column",
         help="Cutout folders: column naming each cutout's object, kept on one side of every split "
-             "(default: the task's, m31-real: object_id)."),
+             "(default: the one a classified CSV records, else the task's, m31-real: object_id)."),
     file_column: str | None = FILE_COLUMN_OPTION,
     output: Path = typer.Option(..., "--output", "-o", help="Model directory to write (manifest.json + member_XX.pt)."),
     epochs: int | None = typer.Option(None, "--epochs", help="Epochs (default: the task's recipe)."),
@@ -527,7 +527,7 @@ def train_command(
         _train_after_checks(
             task=task, mosaics=mosaics, catalogs=catalogs, label_column=label_column, stamp_list=stamp_list,
             group_column=group_column, output=output, epochs=epochs, ensemble=ensemble,
-            file_column=file_column or "file",
+            file_column=file_column,
             target_purity=target_purity, cv_scheme=cv_scheme, holdout=holdout, seed=seed, device=device,
             precision=precision, resume=resume, progress=progress, init_from=init_from, resume_from=resume_from,
             labels=labels, label_columns=label_columns, label_model=label_model, use_votes=use_votes,
@@ -539,11 +539,12 @@ def train_command(
 def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, group_column, output, epochs, ensemble,
                         target_purity, cv_scheme, holdout, seed, device, precision, resume, progress, init_from,
                         resume_from, labels, label_columns, label_model, use_votes, field_specs, cfg,
-                        flags=None, pseudo_labels=None, task_typed: bool = True, file_column: str = "file") -> None:
+                        flags=None, pseudo_labels=None, task_typed: bool = True,
+                        file_column: str | None = None) -> None:
     """What `train_command` does once the options, the task and its networks are checked; ``task_typed``:
     ``--task`` was given (not left at its default, legus4)."""
     from starclass.io.catalog import read_catalog
-    from starclass.io.cutout_folders import is_cutout_source
+    from starclass.io.cutout_folders import is_cutout_source, keep_recorded_columns
     from starclass.learn.train import fit
 
     lists = [s for s in stamp_list if is_cutout_source(s)]
@@ -569,6 +570,11 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
 
             column = _resumed_label_column(stamp_list[0], training_label_column_of(read_manifest(resume_from)),
                                            resume_from)
+        # a classified CSV's recorded objects: split by the task's column or by row, cutouts of one object
+        # fell on both sides of the validation split (and of --cv's folds)
+        group_column, file_column, kept = keep_recorded_columns(lists, group_column, file_column)
+        if kept:
+            echo(kept)
         # several lists (the labels so far and a round's new ones) are trained on as one
         _train_on_cutouts(cfg, stamp_list[0] if len(stamp_list) == 1 else list(stamp_list),
                           output=output, group_column=group_column, target_purity=target_purity,
@@ -578,9 +584,9 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                           cv_scheme=cv_scheme, default_task=not task_typed and resume_from is None,
                           task_file=task if cfg.preset_name is None and Path(task).is_file() else None,
                           votes=(labels, label_columns, label_model or "mode") if use_votes else None,
-                          resumed_from=resume_from, file_column=file_column)
+                          resumed_from=resume_from, file_column=file_column or "file")
         return
-    if file_column != "file":
+    if (file_column or "file") != "file":
         raise StarclassError(f"--file-column {file_column!r} names the column of image files of a cutout CSV "
                              "(--stamps LABELS.csv): it does not apply to mosaics or stamp stores")
     extra = None

@@ -1940,6 +1940,56 @@ def recorded_columns(source: str | os.PathLike) -> dict[str, str]:
     return out
 
 
+def keep_recorded_columns(sources: str | os.PathLike | Sequence[str | os.PathLike], group_column: str | None,
+                          file_column: str | None) -> tuple[str | None, str | None, str | None]:
+    """The objects' and files' columns to read cutout CSVs by: the options given, else those the CSVs record.
+
+    ``train --stamps out.csv`` (``out.csv`` from ``classify --group-column id --file-column filename``) split
+    by the task's column or row by row: cutouts of one object fell on both sides of the validation split.
+    Every command that reads a classified CSV keeps what :func:`recorded_columns` finds, as ``classify``
+    does. With several lists a column is kept only where each of them records the same one.
+
+    Parameters
+    ----------
+    sources : str, os.PathLike or sequence of them
+        The ``--stamps`` lists.
+    group_column, file_column : str or None
+        ``--group-column`` and ``--file-column`` (None: not given).
+
+    Returns
+    -------
+    tuple
+        ``(group_column, file_column, note)``: the columns (None where neither given nor recorded) and the
+        line that says which were kept (None where none was).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "out.csv").write_text("filename,id,file,group_column,file_column\\n"
+    ...                                "a.png,A,a.png,id,filename\\nb.png,A,b.png,id,filename\\n")
+    >>> group, files, note = keep_recorded_columns(d / "out.csv", None, "file")
+    >>> group, files, note.endswith("records it (give --group-column to change)")
+    ('id', 'file', True)
+    """
+    many = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)
+    found = [recorded_columns(s) for s in many]
+    given = {"group_column": group_column, "file_column": file_column}
+    kept = {}
+    for key, value in given.items():
+        names = {f.get(key) for f in found}
+        if value is None and len(names) == 1 and (name := names.pop()) is not None:
+            kept[key] = name
+    if not kept:
+        return group_column, file_column, None
+    them = "them" if len(kept) > 1 else "it"
+    named = ", ".join(str(s) for s in many)
+    note = (f"note: {' and '.join(f'{k} {v!r}' for k, v in kept.items())} kept as {named} "
+            f"record{'s' if len(many) == 1 else ''} {them} (give "
+            f"{' or '.join('--' + k.replace('_', '-') for k in kept)} to change)")
+    return kept.get("group_column", group_column), kept.get("file_column", file_column), note
+
+
 def labelled_rows(names: list[str], rows: list[dict[str, str]]) -> list[bool] | None:
     """Which rows of a cutout CSV carry a label, as ``suggest --labels`` counts them; None: no label column.
 
