@@ -779,6 +779,71 @@ def require_extra(extra: str, modules: Sequence[str], command_name: str) -> None
         )
 
 
+def _failed_extra_module(exc: ImportError, modules: Sequence[str]) -> str | None:
+    """Which of ``modules`` an ImportError came from: the one Python names, else the first of them whose code
+    was running when it was raised (a package that raises while it imports); None for neither."""
+    tops = {m.split(".")[0] for m in modules}
+    if exc.name and exc.name.split(".")[0] in tops:
+        return exc.name.split(".")[0]
+    tb = exc.__traceback__
+    while tb is not None:
+        top = str(tb.tb_frame.f_globals.get("__name__", "")).split(".")[0]
+        if top in tops:
+            return top
+        tb = tb.tb_next
+    return None
+
+
+@contextlib.contextmanager
+def importing_extra(extra: str, modules: Sequence[str], command_name: str) -> Iterator[None]:
+    """Turn an ImportError from an extra's modules, imported in this block, into :func:`require_extra`'s advice.
+
+    :func:`require_extra` only finds the modules (importing them is slow): one that is installed
+    but fails as it imports (a broken build, a missing shared library, an incompatible version of
+    what it needs) passed that check and failed here with a traceback. An ImportError raised in
+    starclass's own code, not in one of ``modules``, is passed on.
+
+    Parameters
+    ----------
+    extra
+        The extra that provides the modules (``"web"``).
+    modules
+        The modules of the extra (``"fastapi"``, ``"sqlalchemy"``, ...).
+    command_name
+        The command, for the message.
+
+    Yields
+    ------
+    None
+        Inside the block, the imports that need the extra.
+
+    Raises
+    ------
+    StarclassError
+        One of ``modules`` failed to import: the message names it, its error and the extra to install.
+
+    Examples
+    --------
+    >>> try:
+    ...     with importing_extra("web", ["json"], "inspect"):
+    ...         raise ImportError("libfoo.so: cannot open shared object file", name="json")
+    ... except StarclassError as exc:
+    ...     print(exc)  # doctest: +NORMALIZE_WHITESPACE
+    starclass inspect needs the optional 'web' dependencies: json is installed but fails to import (ImportError:
+    libfoo.so: cannot open shared object file); install them again with: pip install 'starclass[web]'
+    """
+    try:
+        yield
+    except ImportError as exc:
+        name = _failed_extra_module(exc, modules)
+        if name is None:
+            raise
+        raise StarclassError(
+            f"starclass {command_name} needs the optional {extra!r} dependencies: {name} is installed but fails "
+            f"to import ({type(exc).__name__}: {exc}); install them again with: pip install 'starclass[{extra}]'"
+        ) from None
+
+
 def echo(message: str) -> None:
     """Print a line to stdout (kept in one place so commands can be quietened later)."""
     typer.echo(message)

@@ -421,12 +421,12 @@ def _is_image_fits(path: Path) -> bool:
     # here, not at the top: astropy.io.fits adds 0.4 s (measured) to the 0.4 s of `starclass --help`
     from astropy.io import fits
 
-    from starclass.io.mosaic import is_fits_name
+    from starclass.io.mosaic import is_fits_name, open_fits
 
     if not is_fits_name(path):
         return False
     try:
-        with fits.open(path, memmap=True) as hdul:
+        with open_fits(path, memmap=True) as hdul:
             has_table = any(isinstance(h, (fits.BinTableHDU, fits.TableHDU)) for h in hdul)
             has_image = any(h.is_image and h.header.get("NAXIS", 0) >= 2 for h in hdul)
     except Exception as exc:

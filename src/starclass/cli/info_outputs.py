@@ -419,10 +419,12 @@ def _phangs_stamp_header(path: Path):
     """The primary header of a PHANGS-style stamp that ``cutouts --phangs-fits-dir`` wrote, else None."""
     if not path.is_file() or not path.name.lower().endswith((".fits", ".fit")):
         return None
-    from astropy.io import fits
+    from starclass.io.mosaic import open_fits
 
     try:
-        h = fits.getheader(path, 0)
+        # open_fits: a file cut short in its header printed astropy's warning here before the readers' error
+        with open_fits(path) as hdul:
+            h = hdul[0].header
     except Exception:  # not FITS after all: the other readers say why
         return None
     keys = ("ID", "X", "Y", "SIZE", "BANDS", "NBANDS")

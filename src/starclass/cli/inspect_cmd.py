@@ -17,6 +17,7 @@ from starclass.cli._app import (
     command,
     echo,
     flags_option,
+    importing_extra,
     pixel_flags,
     require_extra,
     task_option,
@@ -561,9 +562,10 @@ def inspect_command(
     elif data_dir is None:
         raise StarclassError("give DATA_DIR (a folder of FITS mosaics and candidates) or --stamps (a cutout folder)")
     require_extra("web", WEB_MODULES, "inspect")
-    # the web stack is optional, so it is imported only once it is known to be there
-    from starclass.inspect import db as dbm
-    from starclass.inspect.schemes import get_scheme, scheme_for_task
+    # the web stack is optional, so it is imported only once it is known to be there; found is not importable
+    with importing_extra("web", WEB_MODULES, "inspect"):
+        from starclass.inspect import db as dbm
+        from starclass.inspect.schemes import get_scheme, scheme_for_task
 
     dbm.check_keys(dataset)  # PostgreSQL refused a longer one with a DataError, SQLite stored it
 
@@ -752,7 +754,8 @@ def inspect_command(
             echo(f"note: no accounts yet; create one with: starclass inspect {where} --add-user NAME")
         echo(f"labels in {dbm.redact(url)} (schema version {version})")
         # only serving needs the web app, and after the notes: inspect.app (FastAPI, uvicorn) adds 2.0 s (measured)
-        from starclass.inspect.app import serve
+        with importing_extra("web", WEB_MODULES, "inspect"):
+            from starclass.inspect.app import serve
 
         serve(field, engine, host=host, port=port, prerender_all=prerender,
               force_secure_cookies=secure_cookies, echo=echo, scheme=asked)

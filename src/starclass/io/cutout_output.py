@@ -9,6 +9,7 @@ re-exports these names) ``info CATALOGUE`` paid for scikit-learn and pandas thro
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from astropy.table import Table
@@ -96,9 +97,14 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
     if fmt is None:
         return None
     try:
-        # a CSV saved again by Excel (byte-order mark, ';'): plainly read, its first column was '\ufefffile', or
-        # the whole header one column, and the table was refused as "required column 'id' missing"
-        t = Table.read(path, format=fmt, **text_table_options(path, fmt))
+        from starclass.io.mosaic import HEADER0_WARNING
+
+        with warnings.catch_warnings():
+            # a FITS file cut short in its header: unreadable_fits below says so, astropy's warning was noise
+            warnings.filterwarnings("ignore", message=HEADER0_WARNING)
+            # a CSV saved again by Excel (byte-order mark, ';'): plainly read, its first column was '\ufefffile', or
+            # the whole header one column, and the table was refused as "required column 'id' missing"
+            t = Table.read(path, format=fmt, **text_table_options(path, fmt))
         if fmt == "ascii.csv":
             from starclass.io.catalog import read_decimal_commas, restore_csv_decision
 

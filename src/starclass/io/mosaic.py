@@ -258,7 +258,7 @@ class PixelFlags:
             return None
         path = Path(path)
         try:
-            hdul = fits.open(path, memmap=None, mode="readonly")
+            hdul = open_fits(path, memmap=None, mode="readonly")
         except Exception as exc:
             raise StarclassError(unreadable_fits(path, exc)) from None
         with hdul:
@@ -1359,6 +1359,68 @@ def _first_bytes(path: Path, n: int = 6) -> bytes | None:
         return None
 
 
+#: How far a first header is looked for its END card (a header of 12,000 cards): a file holding no END within
+#: this is not a FITS file cut short but something else, left to astropy's words.
+_HEADER_SCAN = 2880 * 334
+
+#: astropy's warning that a file's first header cannot be read: its "Empty or corrupt FITS file" follows, which
+#: the readers reword (:func:`unreadable_fits`), so the warning printed before that error is only noise.
+HEADER0_WARNING = r"Error validating header for HDU #0 "
+
+
+def _cut_in_header(path: Path) -> int | None:
+    """The size of ``path`` where it ends inside its first FITS header (before its END card, or inside the
+    padding of END's 2880-byte block), else None; compressed files are left to astropy."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(_HEADER_SCAN)
+    except OSError:
+        return None
+    if not data.startswith(b"SIMPLE") or len(data) >= _HEADER_SCAN:
+        return None
+    end = next((i for i in range(0, len(data) - 79, 80) if data[i:i + 3] == b"END" and not data[i + 3:i + 80].strip()),
+               None)
+    if end is not None and len(data) >= -(-(end + 80) // 2880) * 2880:
+        return None
+    return len(data)
+
+
+def open_fits(path: PathLike, **kwargs: Any) -> fits.HDUList:
+    """:func:`astropy.io.fits.open`, without astropy's warning that the first header cannot be read.
+
+    That warning ("Error validating header for HDU #0 ... There may be extra bytes after the last
+    HDU or the file is corrupted") always comes before astropy's "Empty or corrupt FITS file",
+    which the readers reword (:func:`unreadable_fits`): printed before the clear error, it was noise.
+    Warnings about later HDUs, read while the file opens, are kept.
+
+    Parameters
+    ----------
+    path
+        The FITS file.
+    **kwargs
+        Passed to :func:`astropy.io.fits.open` (``memmap``, ``mode``, ...).
+
+    Returns
+    -------
+    astropy.io.fits.HDUList
+        The opened file (close it, or use it in a ``with``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "f555w.fits"
+    >>> fits.PrimaryHDU(np.zeros((4, 4), np.float32)).writeto(f)
+    >>> with open_fits(f, memmap=None) as hdul:
+    ...     hdul[0].data.shape
+    (4, 4)
+    """
+    from astropy.io.fits.verify import VerifyWarning
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=HEADER0_WARNING, category=VerifyWarning)
+        return fits.open(path, **kwargs)
+
+
 def unreadable_fits(path: PathLike, exc: BaseException) -> str:
     """Why astropy could not open ``path`` as FITS, in words a command-line user can act on.
 
@@ -1377,7 +1439,8 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
     -------
     str
         ``"PATH is empty (0 bytes), not a FITS file"``, ``"PATH is not a FITS file (its first bytes
-        are not a FITS header)"``, else ``"cannot read FITS file PATH: <astropy's words>"``.
+        are not a FITS header)"``, ``"PATH is cut short inside its FITS header (N bytes) ..."``, else
+        ``"cannot read FITS file PATH: <astropy's words>"``.
 
     Examples
     --------
@@ -1400,6 +1463,11 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
     head = _first_bytes(p)
     if head is not None and not head.startswith(b"SIMPLE"):
         return f"{p} is not a FITS file (its first bytes are not a FITS header)"
+    cut = _cut_in_header(p)
+    if cut is not None:
+        # astropy said "Empty or corrupt FITS file": an interrupted copy or download, which copying again mends
+        return (f"{p} is cut short inside its FITS header ({cut} bytes), as an interrupted copy or download "
+                "leaves it; copy it again")
     return f"cannot read FITS file {p}: {exc}"
 
 
@@ -1426,7 +1494,7 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
         with warnings.catch_warnings():
             # astropy's "File may have been truncated" is replaced by the error below, which names the file
             warnings.filterwarnings("ignore", message="File may have been truncated")
-            hdul = fits.open(path, memmap=None, mode="readonly")
+            hdul = open_fits(path, memmap=None, mode="readonly")
     except Exception as exc:  # astropy raises OSError, ValueError, TypeError... on garbage
         from starclass.io.cutout_folders import is_hdf5
 
@@ -1662,7 +1730,7 @@ def _mask_file_array(mask: Path, shape: tuple[int, ...], path: Path, option: str
         raise StarclassError(f"{option}: names the mosaic {path} itself, not a mask file beside it (e.g. "
                              "'{stem}_bpm.fits')")
     try:
-        hdul = fits.open(mask, memmap=True, mode="readonly")
+        hdul = open_fits(mask, memmap=True, mode="readonly")
     except Exception as exc:
         raise StarclassError(f"{option}: mask file of {path}: {unreadable_fits(mask, exc)}") from None
     with hdul:
@@ -1955,7 +2023,7 @@ def _weight_beside(path: Path, shape) -> np.ndarray | None:
     for cand in candidates:
         if cand != path and cand.exists():
             try:
-                with fits.open(cand, memmap=None) as hdul:  # scaled integer weights too (see _open_image)
+                with open_fits(cand, memmap=None) as hdul:  # scaled integer weights too (see _open_image)
                     for hdu in hdul:
                         if hdu.data is not None and hdu.data.ndim >= 2:
                             w = _as_2d(hdu.data, cand)

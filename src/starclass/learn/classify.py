@@ -949,16 +949,20 @@ def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str
         files = any(not Path(g).is_dir() for g in given)
         folders = sorted({str(Path(p).parent) for p in paths.values()})
         where = f" ({'; '.join(folders)})" if folders and not files else ""
-        add = (f"Add the band's mosaic to {listed or 'the list of mosaics'}" if files
-               else "Add the band's mosaic beside the others")
         have = list(mosaic_bands)
+        missing = [b for b in model_bands if b not in have]
+        # each missing band named: an example of one only had the user add it and meet the refusal again
+        what = ("the band's mosaic" if len(missing) == 1
+                else f"the mosaics of bands {', '.join(missing[:-1])} and {missing[-1]}")
+        add = f"Add {what} to {listed or 'the list of mosaics'}" if files else f"Add {what} beside the others"
+        eg = " or ".join(f"'_{b}_'" for b in missing)
         from starclass.learn.config import task_file_with
 
         # extends: takes a preset only: a user's task (or a model trained on one) is changed in its own file
         use = task_file_with(task, "'bands: [" + ", ".join(have) + "]'")
         raise StarclassError(
-            f"{exc}{where}. {add} (a FITS file with the filter in its FILTER "
-            f"keyword or its name, e.g. '_{next(b for b in model_bands if b not in have)}_'), or use the bands these "
+            f"{exc}{where}. {add} (a FITS file {'each ' if len(missing) > 1 else ''}with the filter in its "
+            f"FILTER keyword or its name, e.g. {eg}), or use the bands these "
             f"mosaics have: train with {use} "
             "(docs/models.md)") from None
 
