@@ -82,7 +82,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from astropy.io import fits
 from astropy.table import Table
 from astropy.wcs import WCS
 from numpy.typing import ArrayLike
@@ -95,6 +94,8 @@ from starclass.io.mosaic import (
     WEIGHT_EXTNAMES,
     asinh_scaling,
     linear_from_asinh,
+    open_fits,
+    unreadable_fits,
 )
 from starclass.io.paths import resolved
 from starclass.io.task_like import TaskLike
@@ -724,6 +725,7 @@ def fits_exposure_extension(path: str | os.PathLike) -> str | None:
 
     Examples
     --------
+    >>> from astropy.io import fits
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "x.fits"
     >>> fits.HDUList([fits.PrimaryHDU(np.zeros((4, 4))), fits.ImageHDU(np.ones((4, 4)), name="EXPOSURE")]).writeto(p)
@@ -734,7 +736,7 @@ def fits_exposure_extension(path: str | os.PathLike) -> str | None:
     if image_format(path) != "fits":
         return None
     try:
-        with fits.open(path, memmap=False) as hdul:
+        with open_fits(path, memmap=False) as hdul:
             _, weight = _image_hdus(hdul)
             return None if weight is None else _extname(hdul[weight])
     except (OSError, ValueError):
@@ -742,7 +744,13 @@ def fits_exposure_extension(path: str | os.PathLike) -> str | None:
 
 
 def _read_fits(path: Path) -> np.ndarray:
-    with fits.open(path, memmap=False) as hdul:
+    try:
+        opened = open_fits(path, memmap=False)
+    except (OSError, ValueError) as exc:
+        # a stamp cut short or not FITS at all is said as the mosaics say it (astropy's "Empty or corrupt FITS
+        # file" did not say that copying it again mends it)
+        raise StarclassError(unreadable_fits(path, exc)) from None
+    with opened as hdul:
         image, weight = _image_hdus(hdul)
         # the image by its name, not the first HDU with data: a file of an empty primary, an EXPOSURE map and
         # the counts handed the exposure map to the network as the image
@@ -803,6 +811,7 @@ def fits_plane_bands(path: str | os.PathLike) -> list[str] | None:
 
     Examples
     --------
+    >>> from astropy.io import fits
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "grz.fits"
     >>> fits.writeto(p, np.zeros((3, 4, 4), np.float32), fits.Header({"BAND0": "g", "BAND1": "r", "BAND2": "z"}))
@@ -812,7 +821,7 @@ def fits_plane_bands(path: str | os.PathLike) -> list[str] | None:
     if image_format(path) != "fits":
         return None
     try:
-        with fits.open(path, memmap=False) as hdul:
+        with open_fits(path, memmap=False) as hdul:
             image, _ = _image_hdus(hdul)  # the HDU read_image reads
             header = None if image is None else hdul[image].header
     except (OSError, ValueError):
@@ -846,6 +855,7 @@ def fits_celestial_wcs(path: str | os.PathLike) -> WCS | None:
 
     Examples
     --------
+    >>> from astropy.io import fits
     >>> import tempfile
     >>> from astropy.wcs import WCS
     >>> w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.cdelt = [-1e-3, 1e-3]
@@ -859,7 +869,7 @@ def fits_celestial_wcs(path: str | os.PathLike) -> WCS | None:
     from astropy.wcs import WCS, FITSFixedWarning
 
     try:
-        with fits.open(path, memmap=False) as hdul:
+        with open_fits(path, memmap=False) as hdul:
             # the header's NAXIS, not h.data: asking for the data read every pixel again (memmap off) per file
             image, _ = _image_hdus(hdul)
             if image is None:
@@ -946,6 +956,7 @@ def cutout_field_arcsec(cutouts: CutoutSet) -> float | None:
 
     Examples
     --------
+    >>> from astropy.io import fits
     >>> import tempfile
     >>> from astropy.wcs import WCS
     >>> d = Path(tempfile.mkdtemp())
@@ -990,6 +1001,7 @@ def band_grid_mismatch(paths: list[Path], shape: tuple[int, int]) -> tuple[int, 
 
     Examples
     --------
+    >>> from astropy.io import fits
     >>> import tempfile
     >>> from astropy.wcs import WCS
     >>> d = Path(tempfile.mkdtemp())
@@ -2603,7 +2615,10 @@ def read_cutout_folder(
             except StarclassError as exc:
                 # read_image names the file (resolved) first: after where() it said the path twice,
                 # 'data/galaxy/a.jpg: /home/.../data/galaxy/a.jpg: cannot read the image ...'
-                said = str(exc).removeprefix(f"{full}: ")
+                said = str(exc)
+                if said.startswith(f"{full} "):  # unreadable_fits: 'PATH is cut short inside its FITS header ...'
+                    raise StarclassError(f"{where(i, rel)} {said.removeprefix(f'{full} ')}") from None
+                said = said.removeprefix(f"{full}: ")
                 raise StarclassError(f"{where(i, rel)}: {said}") from None
             cube_names = fits_plane_bands(full) if len(file_cols) == 1 and planes[-1].shape[0] > 1 else None
             if cube_names is not None:
