@@ -12,6 +12,7 @@ from starclass.cli._app import (
     MASK_FILE_OPTION,
     command,
     echo,
+    importing_extra,
     pixel_flags,
     progress_lines,
     progress_option,
@@ -100,6 +101,10 @@ def survey_command(
     # bars only where a person watches them: a batch job's log keeps every redraw
     asked, progress = progress, show_progress(progress)
     require_extra("scale", ["distributed"], "survey")
+    # require_extra only finds distributed: installed but failing as it imports (a broken build, a dask of
+    # another version), it was a traceback where the scheduler was reached or the cluster started
+    with importing_extra("scale", ["distributed", "dask"], "survey"):
+        import distributed  # noqa: F401
     from starclass.errors import StarclassError
     from starclass.survey.batch import BatchSpec
     from starclass.survey.plan import read_plan
