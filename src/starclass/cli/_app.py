@@ -96,6 +96,14 @@ MAG_LIMIT_OPTION = typer.Option(
     help="Faint limit (apparent V, Vega) of the mass-completeness curve on the mass-age diagram; needs "
          "--distance (default: the catalogue's 90th percentile of V).")
 
+#: ``--mass-kind`` of ``evaluate`` and ``report``: which mass the catalogue's masses are, for the mass limits and the
+#: completeness curve (science.massfunc.mass_limit's mass_kind); a catalogue that does not say is taken as formed
+MASS_KIND_OPTION = typer.Option(
+    None, "--mass-kind", metavar="stellar|formed",
+    help="Which mass the catalogue's masses are: 'stellar' (left in stars at the age, as LEGUS's SED fits) or "
+         "'formed' (as the simulator's), for the mass-function limits and the mass-completeness curve; kept in "
+         "the tables written. Default: what the catalogue says, else formed (said to be assumed).")
+
 #: ``--pred-column`` of ``evaluate`` and ``report``
 PRED_COLUMN_OPTION = typer.Option(
     None, "--pred-column",
@@ -543,6 +551,7 @@ ONE_CATALOGUE_OPTIONS = {"reference": "--reference", "distance": "--distance", "
                          "task": "--task", "label_column": "--label-column", "model": "--model",
                          "target_purity": "--target-purity", "mosaics": "--mosaics", "stamps": "--stamps",
                          "group_column": "--group-column", "ssp": "--ssp", "mag_limit": "--mag-limit",
+                         "mass_kind": "--mass-kind",
                          "file_column": "--file-column"}
 
 

@@ -13,6 +13,7 @@ from starclass.cli._app import (
     FILE_COLUMN_OPTION,
     GROUP_COLUMN_OPTION,
     MAG_LIMIT_OPTION,
+    MASS_KIND_OPTION,
     MAX_BOOTSTRAP,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
@@ -81,6 +82,7 @@ def evaluate(
     allow_few_matches: bool = ALLOW_FEW_MATCHES_OPTION,
     ssp: Path | None = SSP_OPTION,
     mag_limit: float | None = MAG_LIMIT_OPTION,
+    mass_kind: str | None = MASS_KIND_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Replace an existing output folder's older results as a whole; without it "
                                         "the folder is kept."),
@@ -134,6 +136,10 @@ def evaluate(
     check_distance(distance)
     check_mag_limit(mag_limit, distance)
     check_ssp(ssp)  # a table that is not one is refused now, not drawn as a note under the figure
+    if mass_kind is not None:
+        from starclass.science.massfunc import check_mass_kind
+
+        mass_kind = check_mass_kind(mass_kind)  # before any work: "--mass-kind must be one of stellar, formed"
     # loaded here, so that an unknown or unreadable task is named as the option it came from
     task = None if task is None else task_option(task)
     from starclass.report import EVALUATION_ENTRIES
@@ -167,7 +173,7 @@ def evaluate(
                          by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
                          reference_column=reference_column,
                          allow_few_matches=allow_few_matches, group_column=group_column, file_column=file_column,
-                         overwrite=overwrite, ssp=ssp, mag_limit=mag_limit, progress=shown)
+                         overwrite=overwrite, ssp=ssp, mag_limit=mag_limit, mass_kind=mass_kind, progress=shown)
     t = res["task"]
     from starclass.evaluate.task import class_labels, positive_origin
 

@@ -16,6 +16,7 @@ from starclass.cli._app import (
     MAG_LIMIT_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
+    MASS_KIND_OPTION,
     MAX_BOOTSTRAP,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
@@ -87,6 +88,7 @@ def report(
     allow_few_matches: bool = ALLOW_FEW_MATCHES_OPTION,
     ssp: Path | None = SSP_OPTION,
     mag_limit: float | None = MAG_LIMIT_OPTION,
+    mass_kind: str | None = MASS_KIND_OPTION,
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
@@ -151,6 +153,10 @@ def report(
     check_distance(distance)
     check_mag_limit(mag_limit, distance)
     check_ssp(ssp)  # a table that is not one is refused now, not drawn as a note under the figure
+    if mass_kind is not None:
+        from starclass.science.massfunc import check_mass_kind
+
+        mass_kind = check_mass_kind(mass_kind)  # before any work: "--mass-kind must be one of stellar, formed"
     # loaded here, so that an unknown or unreadable task is named as the option it came from
     task = None if task is None else task_option(task)
     if mosaics and model is None and stamps is None:  # with --stamps too: build_report's "not both"
@@ -216,5 +222,5 @@ def report(
                         by_min_rows=by_min_rows, pred_column=pred_column,
                         reference_column=reference_column, allow_few_matches=allow_few_matches,
                         model=None if model is None or task is not None else str(model), overwrite=overwrite,
-                        ssp=ssp, mag_limit=mag_limit, progress=shown)
+                        ssp=ssp, mag_limit=mag_limit, mass_kind=mass_kind, progress=shown)
     echo(f"report: {path}")

@@ -52,6 +52,7 @@ from starclass.schema import (
     CLASS_REF,
     CLASSES,
     R_GAL,
+    MassKind,
     X,
     bands_in,
     check_distance_mpc,
@@ -63,6 +64,7 @@ from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
 from starclass.science.massfunc import (
     catalog_mass_kind,
+    check_mass_kind,
     fit_powerlaw_binned,
     mass_completeness,
     mass_functions,
@@ -479,6 +481,21 @@ def _attach_physical(cats: dict[str, Table], pname: str, radius: float) -> dict[
     return out
 
 
+def _mass_kind_of(t: Table, mass_kind: str | None) -> tuple[MassKind, str, str]:
+    """The convention a limit over ``t``'s masses is drawn in: (kind, words for a caption, label for a table).
+
+    ``mass_kind`` is the user's ``--mass-kind``: it overrides what the catalogue says or, where it says
+    nothing (a PHANGS or home-made catalogue), the assumed mass formed. The label is what the written
+    tables keep in ``meta['mass_kind']``: ``stellar``, ``formed (assumed)`` or ``stellar (--mass-kind)``.
+    """
+    kind, stated = catalog_mass_kind(t)
+    if mass_kind is None:
+        return kind, mass_kind_words(kind, stated), kind if stated else f"{kind} (assumed)"
+    given = check_mass_kind(mass_kind)
+    return (given, mass_kind_words(given, given_as="--mass-kind", catalogue_kind=kind if stated else None),
+            f"{given} (--mass-kind)")
+
+
 def _shown_columns(ev: Evaluation) -> dict[str, str]:
     """Catalogue name -> its class column as the user named it (the ``class_column`` of ``catalogues``)."""
     return {str(n): str(c) for n, c in zip(ev.counts["catalogue"], ev.counts["class_column"])}
@@ -614,7 +631,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                       radius: float, pname: str, *, common: dict[str, np.ndarray] | None = None,
                       common_note: str | None = None, shown: dict[str, str] | None = None,
                       columns_of: dict[str, str] | None = None, ssp: str | Path | None = None,
-                      faint_limit: float | None = None,
+                      faint_limit: float | None = None, mass_kind: str | None = None,
                       checked: Callable[[str], None] | None = None) -> list[Section]:
     """The science checks' sections (:data:`SCIENCE_CHECKS`); ``checked(title)`` is called as each one ends."""
     out = []
@@ -717,21 +734,23 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         sel = np.isin(cl, (1, 2))
         mass, age = np.asarray(t["mass"], float)[sel], np.asarray(t["age"], float)[sel]
         panels.append((n, mass, age))
-        curves.append(_completeness_curve(ms, n, t, distance_mpc, faint_limit, ssp))
+        curves.append(_completeness_curve(ms, n, t, distance_mpc, faint_limit, ssp, mass_kind))
         src = t.meta.get("physical_from")
         if src:
             ms.note(f"{n}: ages and masses taken from the matched objects of {src}.")
-        # in the convention of the catalogue's masses (LEGUS: stellar, 0.05-0.10 dex below the mass formed)
-        kind, stated = catalog_mass_kind(t)
+        # in the convention of the catalogue's masses (LEGUS: stellar, 0.05-0.10 dex below the mass formed), or the
+        # one --mass-kind states
+        kind, kind_words, kind_label = _mass_kind_of(t, mass_kind)
         mins = [round(mass_limit(hi, -7.8, path=ssp, cameras=t.meta.get("cameras"), mass_kind=kind), 2)
                 for hi in (7.0, 8.0, 8.6)]
         mf = mass_functions(mass, age, log_mass_min=mins)
+        mf.meta["mass_kind"] = kind_label  # which mass log_mass_min is in, kept in the written table
         ms.table(f"mass_functions_{n}", mf, f"{n}, class 1+2: dN/dM ∝ M^β; least squares on equal-number bins (_ls) "
                                             "and maximum likelihood (_ml); "
                                             "lower mass = visible at M_V = −7.8 at the oldest age"
                                             # the --ssp table's mass limits, not the packaged one's
                                             + (f" of the SSP table {Path(ssp).name}" if ssp is not None else "")
-                                            + f" ({mass_kind_words(kind, stated)}).")
+                                            + f" ({kind_words}).")
         fits = []
         for (a0, a1), lm in zip(((6.0, 7.0), (7.0, 8.0), (8.0, 8.6)), mins):
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -766,14 +785,16 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
 
 
 def _completeness_curve(ms: Section, name: str, t: Table, distance_mpc: float | None, faint_limit: float | None,
-                        ssp: str | Path | None) -> tuple[np.ndarray, np.ndarray, str, str] | None:
+                        ssp: str | Path | None,
+                        mass_kind: str | None = None) -> tuple[np.ndarray, np.ndarray, str, str] | None:
     """The mass-completeness curve of catalogue ``name`` (log age, log mass, legend, caption), tabled in ``ms``.
 
     The mass a cluster at the catalogue's faint limit has at each age of the SSP table
     (:func:`starclass.science.massfunc.mass_completeness`), in the catalogue's V band: the limit is
     ``faint_limit`` (``--mag-limit``) or else the 90th percentile of the catalogue's V magnitudes (all
-    rows, not only classes 1+2: the faintest detected one is set by a few outliers). None, with a note
-    saying why, where no curve can be drawn.
+    rows, not only classes 1+2: the faintest detected one is set by a few outliers). The mass is in the
+    convention of the catalogue's masses, or the one ``mass_kind`` (``--mass-kind``) states. None, with a
+    note saying why, where no curve can be drawn.
     """
     bands = bands_in(t)
     band = v_band(bands) if bands else None
@@ -803,7 +824,7 @@ def _completeness_curve(ms: Section, name: str, t: Table, distance_mpc: float | 
     model = load_ssp(ssp)
     la = np.asarray(model["log_age"], float)
     la = la[(la >= 6.0) & (la <= 10.2)]  # the diagram's ages: the model's own rows, no interpolation
-    kind, stated = catalog_mass_kind(t)
+    kind, kind_words, kind_label = _mass_kind_of(t, mass_kind)
     try:
         # the model on the Vega system of the camera that took the catalogue's V, as m_lim is (vega_mag); the mass in
         # the convention of the catalogue's masses drawn under the line (LEGUS: stellar)
@@ -813,17 +834,18 @@ def _completeness_curve(ms: Section, name: str, t: Table, distance_mpc: float | 
         ms.note(f"{name}: no mass-completeness curve on the mass-age diagram: {exc}")
         return None
     dm = colour.distance_modulus(distance_mpc)
-    ms.table(f"mass_completeness_{name}", Table({"log_age": la, "mass_limit": m, "log_mass_limit": np.log10(m.value)}),
+    ms.table(f"mass_completeness_{name}", Table({"log_age": la, "mass_limit": m, "log_mass_limit": np.log10(m.value)},
+                                                meta={"mass_kind": kind_label}),
              f"{name}: mass of a cluster at {band} = {m_lim:.2f} mag ({how}; Vega) at each age of the SSP table "
              f"{ssp_label(model.meta)}, distance modulus {dm:.2f} ({distance_mpc:g} Mpc), no extinction, "
-             f"{mass_kind_words(kind, stated)}: M_lim = M_ssp_mass · 10^(−0.4 (m_lim − DM − M_ssp(age))).")
+             f"{kind_words}: M_lim = M_ssp_mass · 10^(−0.4 (m_lim − DM − M_ssp(age))).")
     # what the figure's line was drawn from, for callers and tests (the figure itself is a PNG)
     ms.meta.setdefault("completeness", {})[name] = {"band": band, "mag_limit": m_lim, "limit_from": how,
                                                     "log_age": la, "mass": m,
-                                                    "mass_kind": kind if stated else f"{kind} (assumed)"}
+                                                    "mass_kind": kind_label}
     legend = f"{band} = {m_lim:.2f} ({'--mag-limit' if faint_limit is not None else '90th pct'})"
     caption = (f"{name}: the line is the mass of a cluster at {band} = {m_lim:.2f} mag ({how}) at {distance_mpc:g} "
-               f"Mpc for its age (SSP, no extinction; {mass_kind_words(kind, stated)}): clusters below it are "
+               f"Mpc for its age (SSP, no extinction; {kind_words}): clusters below it are "
                "fainter than the limit, so the catalogue is incomplete there.")
     return la, np.log10(m.value), legend, caption
 
@@ -1115,7 +1137,7 @@ class _Parts:
 
 def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_mpc: float | None = None,
            science: bool = True, gradcam_inputs: Any = None, cutouts: Any = None,
-           ssp: str | Path | None = None, mag_limit: float | None = None,
+           ssp: str | Path | None = None, mag_limit: float | None = None, mass_kind: str | None = None,
            progress: bool | None = None, said_as: str = "report") -> list[Section]:
     """Report sections of a computed evaluation.
 
@@ -1140,6 +1162,10 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     mag_limit
         The catalogues' faint limit (apparent V magnitude, Vega) for the mass-completeness curve of
         the mass-age diagram (default: each catalogue's 90th percentile of its V magnitudes).
+    mass_kind
+        ``"stellar"`` or ``"formed"``: which mass the catalogues' ``mass`` columns are (``--mass-kind``), for
+        the mass limits and the completeness curve; it overrides what a catalogue says (``meta['mass_kind']``)
+        and, where it says nothing, the mass formed the limits otherwise assume. The written tables keep it.
     progress
         None (default): each science check says a line as it ends, and a section that took
         :data:`LONG_PART_S` or more too, on :data:`starclass.io.progress.LOGGER` (shown in the command
@@ -1181,14 +1207,15 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     with bar:
         _add_sections(ev, add, sections, parts, bar, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc,
                       science_checks=science_checks, science=science, gradcam_inputs=gradcam_inputs,
-                      cutouts=cutouts, ssp=ssp, mag_limit=mag_limit, progress=progress, said_as=said_as)
+                      cutouts=cutouts, ssp=ssp, mag_limit=mag_limit, mass_kind=mass_kind, progress=progress,
+                      said_as=said_as)
     return sections
 
 
 def _add_sections(ev: Evaluation, add: Callable[[Section], None], sections: list[Section], parts: _Parts,
                   bar: Progress, *, radius: float, n_boot: int, distance_mpc: float | None, science_checks: bool,
                   science: bool, gradcam_inputs: Any, cutouts: Any, ssp: str | Path | None, mag_limit: float | None,
-                  progress: bool | None, said_as: str) -> None:
+                  mass_kind: str | None, progress: bool | None, said_as: str) -> None:
     """The sections of :func:`layout` after the first, each given to ``add`` as it is drawn."""
     for c in ev.comparisons:
         add(_metrics_section(c, ev.task, n_boot))
@@ -1218,7 +1245,7 @@ def _add_sections(ev: Evaluation, add: Callable[[Section], None], sections: list
             sections += _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name,
                                           common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev),
                                           columns_of=_two_columns_of_one(ev), ssp=ssp, faint_limit=mag_limit,
-                                          checked=checked)
+                                          mass_kind=mass_kind, checked=checked)
     elif science:
         # "use the PHANGS classes 1-4; task galaxy-cluster has classes [1, 2]: left out" on every galaxy-cluster,
         # cool-core or open-globular page read as if something were missing from the user's own task
@@ -1240,7 +1267,7 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
                       allow_few_matches: bool = False, reference_column: str | None = None,
                       group_column: str | None = None, ssp: str | Path | None = None,
                       mag_limit: float | None = None, progress: bool | None = None,
-                      file_column: str | None = None) -> list[Section]:
+                      file_column: str | None = None, mass_kind: str | None = None) -> list[Section]:
     """All evaluation sections for a prediction against its references.
 
     Parameters
@@ -1290,6 +1317,9 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
         SSP model table of the science sections, as :func:`layout`.
     mag_limit
         Faint limit of the mass-completeness curve, as :func:`layout`.
+    mass_kind
+        Which mass the catalogues' masses are, ``"stellar"`` or ``"formed"`` (``--mass-kind``), as
+        :func:`layout`.
     file_column
         The column of image files cutout tables are paired by, where it is not ``file`` (as
         :func:`starclass.evaluate.compare.evaluate_catalogs`).
@@ -1320,7 +1350,8 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
         say_step("report: loading the model and its stamps for Grad-CAM ...", progress)
         gradcam_inputs = gradcam_inputs()
     return layout(ev, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc, science=science,
-                  gradcam_inputs=gradcam_inputs, cutouts=cutouts, ssp=ssp, mag_limit=mag_limit, progress=progress)
+                  gradcam_inputs=gradcam_inputs, cutouts=cutouts, ssp=ssp, mag_limit=mag_limit, mass_kind=mass_kind,
+                  progress=progress)
 
 
 # What run_evaluation writes in its folder, defined in the package's __init__: the command line checks its output
@@ -1437,7 +1468,7 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
     if kwargs.get("distance_mpc") is not None:
         check_distance_mpc(kwargs["distance_mpc"])  # the bound of --distance, before any reading
     outdir = Path(outdir)
-    layout_keys = ("distance_mpc", "science", "gradcam_inputs", "cutouts", "ssp", "mag_limit")
+    layout_keys = ("distance_mpc", "science", "gradcam_inputs", "cutouts", "ssp", "mag_limit", "mass_kind")
     lk = {k: kwargs.pop(k) for k in layout_keys if k in kwargs}
     progress = kwargs.get("progress", False)
     parts = _Parts(quiet=progress is False, title="evaluate")

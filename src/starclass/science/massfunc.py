@@ -437,15 +437,21 @@ def catalog_mass_kind(table: Table) -> tuple[MassKind, bool]:
     return _checked_mass_kind(str(kind).strip().lower(), "the catalogue's meta['mass_kind']"), True
 
 
-def mass_kind_words(kind: MassKind, stated: bool = True) -> str:
+def mass_kind_words(kind: MassKind, stated: bool = True, given_as: str | None = None,
+                    catalogue_kind: str | None = None) -> str:
     """How a report says which mass a limit or curve is in, beside it.
 
     Parameters
     ----------
     kind : {"stellar", "formed"}
-        The convention (:func:`catalog_mass_kind`).
+        The convention (:func:`catalog_mass_kind`, or the user's ``--mass-kind``).
     stated : bool
         Whether the catalogue states it (False: assumed).
+    given_as : str, optional
+        The option the user stated it with (``"--mass-kind"``): then it is neither the catalogue's
+        word nor assumed, and the words say who stated it.
+    catalogue_kind : str, optional
+        With ``given_as``: the convention the catalogue itself states, named where it differs.
 
     Returns
     -------
@@ -457,14 +463,56 @@ def mass_kind_words(kind: MassKind, stated: bool = True) -> str:
     stellar mass at the age, as the catalogue's masses
     >>> print(mass_kind_words("formed", False))
     mass formed (assumed: the catalogue does not say whether its masses are stellar or formed)
+    >>> print(mass_kind_words("stellar", given_as="--mass-kind"))
+    stellar mass at the age, as --mass-kind states the catalogue's masses are
+    >>> print(mass_kind_words("formed", given_as="--mass-kind", catalogue_kind="stellar"))
+    mass formed, as --mass-kind states the catalogue's masses are (the catalogue itself says stellar)
     """
     if _checked_mass_kind(kind) == "stellar":
         words = "stellar mass at the age"
     else:
         words = "mass formed"
+    if given_as is not None:
+        # the user's word on their own catalogue: a PHANGS or home-made table says nothing of it
+        other = (f" (the catalogue itself says {catalogue_kind})"
+                 if catalogue_kind is not None and catalogue_kind != kind else "")
+        return f"{words}, as {given_as} states the catalogue's masses are{other}"
     if stated:
         return f"{words}, as the catalogue's masses"
     return f"{words} (assumed: the catalogue does not say whether its masses are stellar or formed)"
+
+
+def check_mass_kind(kind: str, what: str = "--mass-kind") -> MassKind:
+    """A mass convention the user states (``--mass-kind``), checked: ``"stellar"`` or ``"formed"``.
+
+    Parameters
+    ----------
+    kind : str
+        The stated convention; case and surrounding spaces do not matter.
+    what : str
+        How the error names where it came from.
+
+    Returns
+    -------
+    str
+        ``"stellar"`` or ``"formed"``.
+
+    Raises
+    ------
+    StarclassError
+        Any other value, naming ``what``.
+
+    Examples
+    --------
+    >>> check_mass_kind(" Stellar ")
+    'stellar'
+    >>> try:
+    ...     check_mass_kind("initial")
+    ... except StarclassError as exc:
+    ...     print(exc)
+    --mass-kind must be one of stellar, formed, got 'initial'
+    """
+    return _checked_mass_kind(str(kind).strip().lower(), what)
 
 
 def _checked_mass_kind(kind: str, what: str = "mass_kind") -> MassKind:
