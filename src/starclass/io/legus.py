@@ -958,9 +958,25 @@ def _at_lines(lines: np.ndarray, odd: np.ndarray) -> str:
     return f"line{'s' if at.size > 1 else ''} {shown}" + (f" and {at.size - 5} more" if at.size > 5 else "")
 
 
-def _odd_integers(v: np.ndarray, method: bool) -> np.ndarray:
-    """Values of an integer column that are no whole number, or (the method column) no method flag."""
-    return ~np.isin(v, METHOD_FLAGS) if method else ~(np.isfinite(v) & (v == np.round(v)))
+def _ids_values(ids: np.ndarray, v: np.ndarray, odd: np.ndarray) -> str:
+    """Which source holds which odd value, for a warning: ``" (id 386: 50)"``, five at most, then ``", ..."``."""
+    at = np.flatnonzero(odd)
+    pairs = ", ".join(f"id {ids[i]:.0f}: {v[i]:g}" if np.isfinite(ids[i]) else f"id ?: {v[i]:g}" for i in at[:5])
+    return f" ({pairs}{', ...' if at.size > 5 else ''})"
+
+
+#: The hybrid layout's class columns besides ``class_ref`` (NGC 1566 cols 36-39): classes 0-4, as col 34.
+_OTHER_CLASS_COLUMNS = (CLASS_HUMAN_MODE, CLASS_ML, CLASS_ML_CHECKED, CLASS_RECLASSIFIED)
+
+
+def _odd_integers(v: np.ndarray, method: bool, klass: bool = False) -> np.ndarray:
+    """Values of an integer column that are no whole number, (the method column) no method flag, or
+    (a class column) no class 0-4."""
+    if method:
+        return ~np.isin(v, METHOD_FLAGS)
+    if klass:
+        return ~np.isin(v, (0,) + CLASSES)
+    return ~(np.isfinite(v) & (v == np.round(v)))
 
 def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_based: bool = True,
                    column_map: Mapping[str, str] | None = None) -> Table:
@@ -1109,7 +1125,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                 where = _at_lines(lines, odd)
                 warnings.warn(f"{p.name}: column {k} (class_ref): {int(odd.sum())} of {len(v)} {what} "
                               f"({shown}) read as 0, not inspected, at {where} of "
-                              f"the file{mean}; if another column holds the class, "
+                              f"the file{_ids_values(col(1), v, odd)}{mean}; if another column holds the class, "
                               f"name it: --map class_ref=N (column_map={{'N': 'class_ref'}} in Python)",
                               stacklevel=2)
             if layout.name == "expert" and k == 34:
@@ -1129,19 +1145,24 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                           f"({', '.join(f'{x:g}' for x in np.unique(v[odd])[:5])}) read as {read}, "
                           f"at {_at_lines(lines, odd)} of the file", stacklevel=2)
             v[odd] = fill[odd]
-        elif name in _INT_COLUMNS and name != ID and (odd := _odd_integers(v, name == CLASS_METHOD)).any():
+        elif name in _INT_COLUMNS and name != ID and (
+                odd := _odd_integers(v, name == CLASS_METHOD, name in _OTHER_CLASS_COLUMNS)).any():
             # a NaN cast to an integer became -32768 or 0 with only numpy's "invalid value encountered in cast":
             # NGC 1566's one NaN method flag read as "the machine alone", a NaN class_ml as a class; a 2 there
-            # is a whole number, but no method
+            # is a whole number, but no method. A 7 in class_ml was read as class 7 without a word (NGC 1566's
+            # columns 36-39 hold only 0-4, as column 34)
             method = name == CLASS_METHOD
+            klass = name in _OTHER_CLASS_COLUMNS
             fill = -1 if method else 0
             what = (f"values that are no method flag {', '.join(map(str, METHOD_FLAGS[:-1]))} or {METHOD_FLAGS[-1]}"
                     if method
+                    else "values that are not classes 0-4" if klass
                     else "values that are not whole numbers")
             where = _at_lines(lines, odd)
             warnings.warn(f"{p.name}: column {k} ({name}): {int(odd.sum())} of {len(v)} {what} "
                           f"({', '.join(f'{x:g}' for x in np.unique(v[odd])[:5])}) read as {fill}"
-                          f"{' (method unknown)' if fill == -1 else ''}, at {where} of the file", stacklevel=2)
+                          f"{' (method unknown)' if fill == -1 else ', no class' if klass else ''}, at {where} "
+                          f"of the file{_ids_values(col(1), v, odd)}", stacklevel=2)
             v[odd] = fill
         t[name] = v.astype(np.int64 if name == ID else np.int16) if name in _INT_COLUMNS else v
     if layout.name == "hybrid" and CLASS_REF in t.colnames:
