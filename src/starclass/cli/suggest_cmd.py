@@ -813,11 +813,10 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
         write_catalog(out, tmp, overwrite=True)
     thresholds = ", ".join(f"{k} ({names.get(int(k), k)}) {'-' if v is None else f'{v:.3f}'}"
                            for k, v in meta["thresholds"].items())
-    echo(f"labels from column {column!r} (task {etask.name or '(unnamed)'}): {meta['n_scored']} labelled rows with "
-         f"probabilities; thresholds (mean probability of each class on its own rows): {thresholds}")
-    left = [w for w, k in (("without a label", "n_unlabelled"), ("without probabilities", "n_no_probabilities"))
-            if meta[k]]
-    if left:
+    of_task = f" (task {etask.name})" if etask.name else ""
+    echo(f"labels from column {column!r}{of_task}: {meta['n_scored']} labelled rows with probabilities; thresholds "
+         f"(mean probability of each class on its own rows): {thresholds}")
+    if meta["n_unlabelled"] or meta["n_no_probabilities"]:
         echo("left out: " + ", ".join(f"{meta[k]} {w}" for w, k in (("without a label", "n_unlabelled"),
                                                                    ("without probabilities", "n_no_probabilities"))
                                       if meta[k]))
@@ -834,6 +833,10 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
             q(etask.name) if etask.name else "TASK")
         echo(f"look at them again on the page: starclass inspect --stamps {q(str(output))} --task {what} --init "
              "(accounts with --add-user NAME; then --export LABELS.csv)")
+    elif len(out):
+        # a catalogue's rows are served with the mosaics they were cut from, which the table does not name
+        echo(f"look at them again on the page: starclass inspect DATA_DIR --catalogue {shlex.quote(str(output))} "
+             "(DATA_DIR: the folder of the mosaics; then --export LABELS.ecsv)")
 
 
 def _record_cutout_root(out, table, source: Path, output: Path, key: str) -> None:
