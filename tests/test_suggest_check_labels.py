@@ -108,6 +108,11 @@ def test_refusals_exit_2_name_the_problem_and_write_nothing(tmp_path):
     assert r.exit_code == 2 and "CANDIDATES" in r.output and not out.exists()
     r = runner.invoke(app, ["suggest", "-o", str(out)])
     assert r.exit_code == 2 and "give MODEL and CANDIDATES" in r.output
+    # a labels CSV without probabilities: refused for what it lacks, before any word on out-of-fold
+    r = runner.invoke(app, ["suggest", "--check-labels", str(root / "labels.csv"), "--task", "m31-real",
+                            "-o", str(out)])
+    assert r.exit_code == 2 and "needs out-of-fold probabilities" in r.output and "cannot tell" not in r.output
+    assert not out.exists()
     # an unknown label is named with its row
     t = Table.read(oof, format="ascii.csv")
     t["label"][5] = "star"

@@ -802,8 +802,8 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
         given = class_array(table, column)
         if etask.reference_map and np.any((given != 0) & ~np.isin(given, etask.classes)):
             given = etask.reference_labels(given, what=f"{source} column {column!r}")
+    out = label_issues(table, column, given=given, n=n, name=str(source))  # a table without probabilities: refused
     echo(_in_sample_line(table, Path(source), model))
-    out = label_issues(table, column, given=given, n=n, name=str(source))
     meta = out.meta["check_labels"]
     names = dict(zip(etask.classes, etask.class_names))
     files = file_columns(table)
