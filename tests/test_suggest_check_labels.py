@@ -20,6 +20,7 @@ from starclass.cli import app
 from starclass.learn.config import get_preset
 
 runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # an account for the page: a cheap hash (conftest.py)
 
 #: hand-made out-of-fold P(cluster) of eight cutouts, four labelled cluster and four galaxy
 #: clusters: 0.9, 0.8, 0.7, 0.2 -> t_cluster = 0.65; galaxies: P(galaxy) 0.9, 0.8, 0.7, 0.35 -> t_galaxy = 0.6875
@@ -75,6 +76,29 @@ def test_the_list_holds_the_hand_counted_rows_and_inspect_serves_their_files(tmp
     assert [Path(ps[0]).resolve() for ps in lst.paths] == [(root / f).resolve() for f in t["file"]]
     field = load_cutout_field(out, get_preset("m31-real"), cache_dir=tmp_path / "cache", cutouts=lst)
     assert field.ids == ["cluster/c3.png", "galaxy/g3.png"] and field.kind == "cutouts"
+    # and the page serves them: the queue holds the two, each picture is drawn, no given label is shown
+    import warnings
+
+    with warnings.catch_warnings():  # the installed starlette warns about httpx at import
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from starclass.inspect import db
+    from starclass.inspect.app import create_app
+    from starclass.inspect.cutouts import stamps_scheme
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    c = TestClient(create_app(field, engine, scheme=stamps_scheme(get_preset("m31-real"))))
+    c.get("/login")
+    r = c.post("/api/login", json={"name": "ann", "password": "ann-password"},
+               headers={"X-CSRF-Token": c.cookies.get("sc_csrf")})
+    assert r.status_code == 200, r.text
+    assert sorted(c.get("/api/queue").json()["ids"]) == ["cluster/c3.png", "galaxy/g3.png"]
+    body = c.get("/api/candidate/galaxy%2Fg3.png").json()
+    assert "label" not in body["values"] and "class_given" not in body["values"]
+    assert c.get(body["images"]["composite"]).content[:4] == b"\x89PNG"
+    engine.dispose()
 
 
 def test_names_mapped_by_the_task_on_a_csv_without_meta_and_n(tmp_path):
