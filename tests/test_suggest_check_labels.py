@@ -186,5 +186,7 @@ def test_cross_validation_records_the_cutout_folder_and_its_list_is_served(train
     r = runner.invoke(app, ["suggest", "--check-labels", str(trained / "cv" / "cv_predictions.ecsv"), "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert "out-of-fold: " in r.output and "--cv 2" in r.output and "warning" not in r.output
+    # the page's task: t16 is a task file's name, no preset inspect could load by that name
+    assert "--task TASK (the task file or model folder of task t16)" in r.output
     t = Table.read(out, format="ascii.csv")
     assert set(t["cutout_root"]) <= {str((trained / "data").resolve())}

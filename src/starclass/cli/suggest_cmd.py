@@ -829,8 +829,12 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
          f"{output}{kept}, least self-confident first. Candidates for a look, not established errors")
     if files and len(out):
         q = shlex.quote
+        from starclass.learn.config import PRESETS
+
+        # the task as inspect can load it: a task file's name alone (cv_predictions' 't16') is no preset
         what = q(task) if task is not None else q(str(model)) if model is not None else (
-            q(etask.name) if etask.name else "TASK")
+            q(etask.name) if etask.name.lower() in PRESETS.names() else
+            f"TASK (the task file or model folder of task {etask.name})" if etask.name else "TASK")
         echo(f"look at them again on the page: starclass inspect --stamps {q(str(output))} --task {what} --init "
              "(accounts with --add-user NAME; then --export LABELS.csv)")
     elif len(out):
