@@ -4,7 +4,8 @@
 cutouts. This script pools the five folds of one or more runs (their mean, with or without
 test-time augmentation) into one table in the form ``starclass classify --stamps`` writes:
 every column of ``labels.csv``, ``class_pred`` (P(cluster) >= 0.5), ``prob_1`` (cluster) and
-``prob_2`` (non-cluster), plus ``r_m31_deg``, the projected distance from M31's centre. The
+``prob_2`` (non-cluster), plus ``r_m31_deg``, the projected distance from M31's centre, and
+``cutout_root``, the folder the files are relative to. The
 package's own ``starclass evaluate`` then splits the errors by any column::
 
     .venv/bin/python benchmarks/real_pandas_errors.py --runs "resnet18-n128-e20 +TTA,compact-ft-sim12 +TTA" \\
@@ -146,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
         p = np.mean([pooled_probability(Path(args.out), r, len(labels), blank | centre) for r in runs], axis=0)
         t = oof_table(labels, p)
         t.meta["runs"] = runs
+        # the folder its file column is relative to, as classify --stamps records it (a CSV keeps no meta): a list
+        # made from the table elsewhere (suggest --check-labels) then finds the cutouts for inspect --stamps
+        t["cutout_root"] = str(labels_path.parent.resolve())
         write_catalog(t, args.output, overwrite=args.overwrite)
     except StarclassError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -75,6 +75,10 @@ radius_pc           float64  pc       simulated half-light radius
 entropy             float64           entropy of the predicted probabilities (nats)
 margin              float64           1 - (top probability - second): the score suggest --by margin ranks by
 suggest_rank        int64             place in the suggested labelling queue, 1 = most informative
+class_given         int16             the class a row's label gives (suggest --check-labels), 0 = none
+class_suggested     int16             the class out-of-fold probabilities point to instead (check-labels)
+prob_given          float64           out-of-fold probability of the given class (self-confidence)
+check_rank          int64             place in the list of labels to look at again, 1 = least self-confident
 pseudo_label        bool              True where class_ref is a model's class (pseudo-label), not a person's
 class_joint         int16             class from the model and the people's votes together, 0 = none
 prob_joint_<k>      float64           probability of class <k> given the image (model) and the votes
@@ -297,6 +301,12 @@ ENTROPY = "entropy"
 #: 1 - (top probability - second), the score ``suggest --by margin`` ranks by (written beside entropy)
 MARGIN = "margin"
 SUGGEST_RANK = "suggest_rank"
+#: suggest --check-labels: the class of a row's label, the class its out-of-fold probabilities point to
+#: instead, the probability of its label (self-confidence) and its place in the list to look at again
+CLASS_GIVEN = "class_given"
+CLASS_SUGGESTED = "class_suggested"
+PROB_GIVEN = "prob_given"
+CHECK_RANK = "check_rank"
 #: True where class_ref is a model's own confident class (a pseudo-label, suggest --pseudo-labels)
 PSEUDO_LABEL = "pseudo_label"
 CLASS_JOINT = "class_joint"
@@ -502,6 +512,10 @@ def _build_columns() -> dict[str, Column]:
         Column(ENTROPY, "float64", None, "entropy of the predicted probabilities (nats)"),
         Column(MARGIN, "float64", None, "1 - (top probability - second): the score suggest --by margin ranks by"),
         Column(SUGGEST_RANK, "int64", None, "place in the suggested labelling queue, 1 = most informative"),
+        Column(CLASS_GIVEN, "int16", None, "the class a row's label gives (suggest --check-labels), 0 = none"),
+        Column(CLASS_SUGGESTED, "int16", None, "the class out-of-fold probabilities point to instead (check-labels)"),
+        Column(PROB_GIVEN, "float64", None, "out-of-fold probability of the given class (self-confidence)"),
+        Column(CHECK_RANK, "int64", None, "place in the list of labels to look at again, 1 = least self-confident"),
         Column(PSEUDO_LABEL, "bool", None, "True where class_ref is a model's class (pseudo-label), not a person's"),
         Column(CLASS_JOINT, "int16", None, "class from the model and the people's votes together, 0 = none"),
         Column("prob_joint_<k>", "float64", None, "probability of class <k> given the image (model) and the votes"),

@@ -34,14 +34,17 @@ DEFAULT_N, DEFAULT_BY, DEFAULT_MAG_BINS, DEFAULT_MIN_CONFIDENCE = 200, "entropy"
 
 @command("suggest")
 def suggest_command(
-    model: Path = typer.Argument(..., help="Model directory from 'starclass train'."),
+    model: Path = typer.Argument(None, help="Model directory from 'starclass train' (with --check-labels: optional, "
+                                            "its task and training rows)."),
     candidates: Path = typer.Argument(
-        ..., help="Candidate catalogue (ECSV, CSV, Parquet, FITS); or one 'starclass classify' wrote with this "
+        None, help="Candidate catalogue (ECSV, CSV, Parquet, FITS); or one 'starclass classify' wrote with this "
                   "model (its prob_<k> columns are used, no --mosaics needed), a classified cutout folder "
                   "('classify --stamps' output) included."),
     output: Path = typer.Option(..., "--output", "-o", help="Suggestions to write (a catalogue: .ecsv, .parquet, "
                                                                     ".fits, .csv)."),
-    n: int = typer.Option(DEFAULT_N, "-n", help="How many candidates to suggest (at least 1)."),
+    n: int | None = typer.Option(
+        None, "-n", help=f"How many candidates to suggest (at least 1; default {DEFAULT_N}); --check-labels: at most "
+                         "this many rows (default: every one flagged)."),
     mosaics: list[Path] = typer.Option(
         None, "--mosaics", "-m", help="FITS mosaics (files or a directory) to classify the candidates on."),
     by: str = typer.Option(
@@ -77,6 +80,18 @@ def suggest_command(
     max_per_class: int | None = typer.Option(
         None, "--max-per-class",
         help="--pseudo-labels: at most this many per class, the most confident (default: no cap)."),
+    check_labels: Path | None = typer.Option(
+        None, "--check-labels",
+        help="Instead: the labelled rows of this table whose label its OUT-OF-FOLD prob_<k> (train --cv's "
+             "cv_predictions.ecsv) contradict, by confident learning, least self-confident first: labels worth a "
+             "second look (docs/uncertainty.md). Takes no CANDIDATES."),
+    label_column: str | None = typer.Option(
+        None, "--label-column",
+        help="--check-labels: the column of given labels, class numbers or names the task's label_map maps "
+             "(default: class_ref, else label)."),
+    task: str | None = typer.Option(
+        None, "--task", help="--check-labels: task (preset, task file or model folder) whose classes and label_map "
+                             "read the labels (default: MODEL's, else the table's own)."),
 ) -> None:
     """Pick the N unlabelled candidates whose labels would teach MODEL the most.
 
@@ -91,8 +106,34 @@ def suggest_command(
     both), export the labels (`--export LABELS.csv`, a cutout CSV) and fine-tune on them with the
     labels so far: `starclass train --stamps SO_FAR.csv --stamps LABELS.csv --resume-from MODEL -o NEW_MODEL`.
 
+    With --check-labels TABLE: the labelled rows whose label the table's out-of-fold probabilities
+    contradict (confident learning), least self-confident first, as a list to look at again
+    (columns class_given, class_suggested, prob_given, check_rank added). The probabilities must be
+    out-of-fold (each row scored by a model that never trained on it: train --cv's
+    cv_predictions.ecsv); rows MODEL (or the model the table names) was trained on are refused
+    where its record of training rows can tell.
+
     Example: starclass suggest model/ classified.ecsv -n 200 -o suggestions.ecsv
     """
+    if check_labels is not None:
+        given = {"CANDIDATES": candidates is not None, "--mosaics": bool(mosaics), "--by": by != DEFAULT_BY,
+                 "--labels": labels is not None, "--mag-column": mag_column is not None,
+                 "--mag-bins": mag_bins != DEFAULT_MAG_BINS, "--device": device is not None,
+                 "--pseudo-labels": pseudo_output is not None,
+                 "--min-confidence": min_confidence != DEFAULT_MIN_CONFIDENCE,
+                 "--max-per-class": max_per_class is not None,
+                 "--mask-extension/--dq-good-bits/--mask-file": any(
+                     v is not None for v in (mask_extension, dq_good_bits, mask_file))}
+        _check_labels_command(check_labels, output, model=model, n=n, label_column=label_column, task=task,
+                              overwrite=overwrite, not_for_it=[k for k, v in given.items() if v])
+        return
+    if label_column is not None or task is not None:
+        raise StarclassError(f"{'--label-column' if label_column is not None else '--task'} applies to "
+                             "--check-labels TABLE (the labels to look at again), not to suggestions")
+    if model is None or candidates is None:
+        raise StarclassError("give MODEL and CANDIDATES (the candidates to suggest from), or --check-labels TABLE "
+                             "(labels worth a second look)")
+    n = DEFAULT_N if n is None else n
     # bars only where a person watches them (a batch job's log keeps every redraw); plain lines there instead
     progress = bars_or_lines(progress)
     import numpy as np
@@ -694,3 +735,219 @@ def _labelled(labels: Path, key: str) -> list:
         return listed_files(labels, labelled_only=True, file_column=key)
     except StarclassError as exc:
         raise StarclassError(f"--labels: the candidates are a classified cutout folder, named by file: {exc}") from None
+
+
+def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: int | None, label_column: str | None,
+                          task: str | None, overwrite: bool, not_for_it: list[str]) -> None:
+    """``suggest --check-labels TABLE``: the labels worth a second look, written as a list ``inspect`` serves.
+
+    Each refusal comes before anything is written: an option of the suggestions (they rank unlabelled
+    candidates, this ranks labels), an existing output without ``--overwrite``, a table without
+    probabilities or labels, and probabilities of rows the model that made them was trained on
+    (:func:`_in_sample_line`).
+    """
+    from starclass.cli._app import task_option
+    from starclass.evaluate.task import check_probability_columns, resolve_task
+    from starclass.io.atomic import atomic_path
+    from starclass.io.catalog import catalog_format, read_catalog, write_catalog
+    from starclass.io.cutout_output import file_columns, read_cutout_output
+    from starclass.io.paths import check_output
+    from starclass.schema import CLASS_PRED, class_array
+    from starclass.suggest.relabel import label_issues
+
+    if "CANDIDATES" in not_for_it:
+        raise StarclassError("--check-labels TABLE takes the place of CANDIDATES: give MODEL at most (its task and "
+                             "training rows), or leave both out")
+    if not_for_it:
+        said = ", ".join(not_for_it)
+        raise StarclassError(f"--check-labels ranks the labels of its own table: {said} "
+                             f"{'applies' if len(not_for_it) == 1 else 'apply'} to suggestions of unlabelled "
+                             "candidates; leave " + ("it" if len(not_for_it) == 1 else "them") + " out (MODEL, "
+                             "optional, gives the task and the training rows to check against)")
+    if n is not None and n < 1:
+        raise StarclassError(f"-n must be >= 1, got {n}")
+    if model is not None and not Path(model).exists():
+        raise StarclassError(f"MODEL {model}: no such model folder")
+    if not Path(source).is_file():
+        raise StarclassError(f"--check-labels {source}: no such file" if not Path(source).exists() else
+                             f"--check-labels {source}: a folder; give the table of labels and out-of-fold "
+                             "probabilities (e.g. the cross-validation's cv_predictions.ecsv)")
+    check_output(output, [source, model], option="--output", overwrite=overwrite, file=True)
+    catalog_format(output)  # a wrong extension fails now, not after the table is read
+    name = f"--check-labels {source}"
+    cfg = task_option(task) if task is not None else None
+    table = read_cutout_output(source, name, classes=(CLASS_PRED, CLASS_REF, label_column or "label"))
+    if table is None:
+        table = read_catalog(source, allow_empty=True, require_xy=False)
+    if len(table) == 0:
+        raise StarclassError(f"{name} has no rows")
+    etask, note = resolve_task(table, cfg, model=model)
+    if note:
+        echo(f"note: {note}")
+    check_probability_columns(table, etask, str(source))
+    column = label_column or (CLASS_REF if CLASS_REF in table.colnames else "label")
+    if column not in table.colnames:
+        from starclass.io.cutout_folders import label_column_hint
+
+        raise StarclassError(f"{name}: no label column {column!r} (--label-column); columns: "
+                             f"{', '.join(table.colnames)}{label_column_hint(table.colnames, column)}")
+    import numpy as np
+
+    values = table[column]
+    if values.dtype.kind in "USO":
+        # label names ("galaxy"): the task's label_map gives the reference class, its merge the task's class
+        given = etask.reference_labels(etask.label_classes(values, what=f"{source} column {column!r}"),
+                                       what=f"{source} column {column!r}")
+    else:
+        given = class_array(table, column)
+        if etask.reference_map and np.any((given != 0) & ~np.isin(given, etask.classes)):
+            given = etask.reference_labels(given, what=f"{source} column {column!r}")
+    out = label_issues(table, column, given=given, n=n, name=str(source))  # a table without probabilities: refused
+    echo(_in_sample_line(table, Path(source), model))
+    meta = out.meta["check_labels"]
+    names = dict(zip(etask.classes, etask.class_names))
+    files = file_columns(table)
+    if files:
+        _record_cutout_root(out, table, Path(source), output, files[0])
+    with atomic_path(output) as tmp:
+        write_catalog(out, tmp, overwrite=True)
+    thresholds = ", ".join(f"{k} ({names.get(int(k), k)}) {'-' if v is None else f'{v:.3f}'}"
+                           for k, v in meta["thresholds"].items())
+    of_task = f" (task {etask.name})" if etask.name else ""
+    echo(f"labels from column {column!r}{of_task}: {meta['n_scored']} labelled rows with probabilities; thresholds "
+         f"(mean probability of each class on its own rows): {thresholds}")
+    if meta["n_unlabelled"] or meta["n_no_probabilities"]:
+        echo("left out: " + ", ".join(f"{meta[k]} {w}" for w, k in (("without a label", "n_unlabelled"),
+                                                                   ("without probabilities", "n_no_probabilities"))
+                                      if meta[k]))
+    pairs = "; ".join(f"labelled {names.get(int(a), a)}, probabilities for {names.get(int(b), b)}: {c}"
+                      for a, b, c in ((*p.split("->"), c) for p, c in meta["pairs"].items()))
+    per = ", ".join(f"{meta['flagged_by_given'][str(k)]} of {meta['labelled_by_class'][str(k)]} {names.get(k, k)}"
+                    for k in etask.classes)
+    kept = f" (the first {len(out)}: -n {n})" if n is not None and len(out) < meta["n_flagged"] else ""
+    echo(f"{meta['n_flagged']} labels worth a second look ({per}){': ' + pairs if pairs else ''}; written "
+         f"{output}{kept}, least self-confident first. Candidates for a look, not established errors")
+    if files and len(out):
+        q = shlex.quote
+        from starclass.learn.config import PRESETS
+
+        # the task as inspect can load it: a task file's name alone (cv_predictions' 't16') is no preset
+        what = q(task) if task is not None else q(str(model)) if model is not None else (
+            q(etask.name) if etask.name.lower() in PRESETS.names() else
+            f"TASK (the task file or model folder of task {etask.name})" if etask.name else "TASK")
+        echo(f"look at them again on the page: starclass inspect --stamps {q(str(output))} --task {what} --init "
+             "(accounts with --add-user NAME; then --export LABELS.csv)")
+    elif len(out):
+        # a catalogue's rows are served with the mosaics they were cut from, which the table does not name
+        echo(f"look at them again on the page: starclass inspect DATA_DIR --catalogue {shlex.quote(str(output))} "
+             "(DATA_DIR: the folder of the mosaics; then --export LABELS.ecsv)")
+
+
+def _record_cutout_root(out, table, source: Path, output: Path, key: str) -> None:
+    """Keep the folder the rows' files are relative to, so that ``inspect --stamps`` finds them from the list.
+
+    The table's own record (``cutout_root``: a column, kept with the input columns, or the meta of
+    ``classify --stamps`` and ``train --cv``), else the table's folder; a CSV list keeps it as a
+    column. Where the first file is not there either, said: the list cannot be served as it is.
+    """
+    from starclass.cli._app import warn
+    from starclass.cli.classify_cmd import _record_path
+    from starclass.io.cutout_folders import listed_path, row_folders
+    from starclass.io.paths import resolved
+    from starclass.schema import CUTOUT_ROOT
+
+    roots = row_folders(table, source, source.parent)
+    if roots is None:
+        root = resolved(source.parent)
+        if CUTOUT_ROOT not in out.colnames:
+            _record_path(out, CUTOUT_ROOT, str(root), output)
+    else:
+        root = roots[0]
+        if CUTOUT_ROOT not in out.colnames:
+            _record_path(out, CUTOUT_ROOT, str(resolved(root)), output)
+    first = str(table[key][0]).strip()
+    if first and not listed_path(root, first).exists():
+        warn(f"{source} does not record the folder its files are relative to ({CUTOUT_ROOT}), and its first file "
+             f"{first!r} is not in {root}: inspect --stamps will not find them; write the list into the cutout "
+             f"folder, or add a {CUTOUT_ROOT} column naming it")
+
+
+def _in_sample_line(table, source: Path, model: Path | None) -> str:
+    """What is known of whether ``table``'s probabilities are out-of-fold; refuse in-sample ones.
+
+    A cross-validation's held-out predictions (``train --cv``: meta ``cv`` or a ``fold`` column) are
+    out-of-fold. A classification names its model (meta or ``model`` column; else MODEL): where the
+    model records its training rows (:mod:`starclass.learn.provenance`) and the table lists cutout
+    files, each cutout's input is digested as the model sees it and compared with that record; any
+    row found there is refused, since a model agrees with the labels it was fitted to. Otherwise the
+    line says that this cannot be told.
+    """
+    from starclass.schema import FOLD, MODEL_PATH
+
+    if table.meta.get("cv") is not None or FOLD in table.colnames:
+        scheme = table.meta.get("cv")
+        return (f"out-of-fold: {source} holds the held-out predictions of a cross-validation"
+                + (f" (--cv {scheme})" if scheme is not None else f" ({FOLD} column)"))
+    recorded = table.meta.get(MODEL_PATH)
+    if not recorded and MODEL_PATH in table.colnames:
+        named = {str(v).strip() for v in table[MODEL_PATH]} - {""}
+        recorded = named.pop() if len(named) == 1 else None
+    used = Path(recorded) if recorded else model
+    cannot = (f"note: cannot tell whether the probabilities of {source} are out-of-fold ({{why}}): they must be, "
+              "each row scored by a model that never trained on it (train --cv's cv_predictions.ecsv); in-sample "
+              "probabilities agree with the labels they were fitted to and flag almost nothing")
+    if used is None:
+        return cannot.format(why="no cross-validation and no model recorded")
+    found = _training_rows_found(table, source, used)
+    if isinstance(found, str):
+        return cannot.format(why=found)
+    n_in, rows = found
+    if n_in:
+        from starclass.schema import rows_named
+
+        raise StarclassError(
+            f"--check-labels {source}: {n_in} of its {counted(len(table), 'row')} are cutouts model {used} was "
+            "trained on (its record of training rows), so their probabilities are in-sample: they agree with the "
+            "labels the model was fitted to, and hide the ones to look at again. Rank out-of-fold probabilities: "
+            f"train with --cv 5 and give its cv_predictions.ecsv. The rows: {rows_named(rows, limit=5)}")
+    return f"out-of-fold as far as model {used} records: none of the {len(table)} cutouts is one it was trained on"
+
+
+def _training_rows_found(table, source: Path, model: Path) -> tuple[int, list[int]] | str:
+    """How many of a cutout table's rows ``model`` was trained on (and which, 0-based), or why that is unknown."""
+    import tempfile
+
+    import numpy as np
+
+    from starclass.io.cutout_folders import listed_path, read_cutout_folder, row_folders
+    from starclass.io.cutout_output import file_columns
+    from starclass.learn.checkpoint import read_manifest
+    from starclass.learn.config import TaskConfig
+    from starclass.learn.provenance import overlap, recorded_digests, row_digests
+    from starclass.stamps.images import cutout_inputs, cutout_resampler
+
+    files = file_columns(table)
+    if files != ["file"]:
+        return "not a table of one cutout file per row" if not files else "cutouts of several bands"
+    try:
+        doc = read_manifest(model)
+        cfg = TaskConfig.from_dict(doc["config"])
+    except (StarclassError, KeyError, TypeError, ValueError) as exc:
+        return f"model {model} cannot be read: {exc}"
+    recorded = recorded_digests(doc)
+    if recorded is None:
+        return f"model {model} has no record of its training rows"
+    roots = row_folders(table, source, source.parent) or [source.parent] * len(table)
+    paths = [str(listed_path(Path(r), str(f).strip()).resolve()) for r, f in zip(roots, table["file"])]
+    with tempfile.TemporaryDirectory() as tmp:
+        listing = Path(tmp) / "cutouts.csv"
+        # the model's own reader of cutouts (bands, resampling), so that each input is digested as training saw it
+        listing.write_text("file\n" + "".join(f'"{p}"\n' for p in paths))
+        try:
+            cutouts = read_cutout_folder(listing, require_group=False, require_labels=False, bands=list(cfg.bands),
+                                         resample=cutout_resampler(cfg), label_column="label")
+        except StarclassError as exc:
+            return f"its cutouts cannot be read as model {model} reads them: {exc}"
+    inputs = cutout_inputs(cutouts.images, cfg)
+    seen = overlap(row_digests(inputs), recorded)
+    return int(seen.sum()), np.flatnonzero(seen).tolist()

@@ -291,7 +291,8 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                    init_from: str | os.PathLike | None = None, groups: np.ndarray | None = None,
                    known_data: dict[str, str] | None = None, pixel_flags: dict | None = None,
                    on_fold: Callable[[Path], None] | None = None,
-                   on_resume: Callable[[str], None] | None = None) -> CVResult:
+                   on_resume: Callable[[str], None] | None = None,
+                   meta: dict[str, Any] | None = None) -> CVResult:
     """Train one model per fold and score each on the candidates it never saw.
 
     Parameters
@@ -323,6 +324,9 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     on_resume
         Passed to each fold's :func:`starclass.learn.train.fit`: called before a fold trains with the
         line saying what it resumes from its checkpoints (the fold's folder named in it).
+    meta
+        More meta for ``cv_predictions.ecsv``: ``train --cv`` of a cutout folder records ``cutout_root``,
+        the folder its ``file`` column is relative to, so that a list made from it finds the cutouts.
 
     Returns
     -------
@@ -501,6 +505,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         **config.eval_merges_meta(),  # "none wanted" ({}) told from "not given", as classify writes it
         "reference_merge": {str(k): int(v) for k, v in config.merge.items()},
         "cv": str(scheme),
+        **(meta or {}),
     })
     if "group" in table.colnames:
         # each held-out row's object (train --cv of a cutout folder): evaluate's bootstrap intervals resample

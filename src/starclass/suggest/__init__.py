@@ -9,14 +9,17 @@ labels people give go back into ``starclass train --labels ... --resume-from MOD
 (pseudo-labels, trained on beside people's labels but never counted or validated on).
 :mod:`starclass.suggest.typical` picks for a small budget the most typical candidate of each
 unlabelled k-means cluster of an embedding (TypiClust), instead of the most uncertain.
+:mod:`starclass.suggest.relabel` ranks the *labelled* rows whose label out-of-fold probabilities
+contradict (confident learning; ``starclass suggest --check-labels``): labels worth a second look.
 """
 
 from starclass.suggest.pick import BY, entropy, informativeness, pick, suggest
 from starclass.suggest.pseudo import pseudo_labels
+from starclass.suggest.relabel import label_issues
 from starclass.suggest.typical import typical_pick, typicality
 
-__all__ = ["BY", "entropy", "informativeness", "mutual_information", "pick", "pseudo_labels", "suggest",
-           "typical_pick", "typicality"]
+__all__ = ["BY", "entropy", "informativeness", "label_issues", "mutual_information", "pick", "pseudo_labels",
+           "suggest", "typical_pick", "typicality"]
 
 
 def __getattr__(name: str):
