@@ -96,7 +96,13 @@ def catalog_summary(table: Table, name: str = "") -> str:
         if marked:
             lines.append(f"not inspected (5 in col 34, the expert's mark; read as 0): {marked}")
         if int(meta.get("class_other", 0) or 0) - marked > 0:
-            lines.append(f"class values not 0-4 (set to 0): {int(meta['class_other']) - marked}")
+            # which columns: a hybrid file's class_ml and class_ml_checked are read as 0 there too
+            per = dict(meta.get("class_other_columns") or {})
+            if marked and per.get("class_ref"):
+                per["class_ref"] -= marked
+            per = {c: k for c, k in per.items() if k}
+            where = f" ({', '.join(f'{c} {k}' for c, k in per.items())})" if set(per) - {"class_ref"} else ""
+            lines.append(f"class values not 0-4 (set to 0): {int(meta['class_other']) - marked}{where}")
         lines += _legus_source_lines(table)
     if "class_human_mean" in table.colnames and CLASS_REF in table.colnames:
         from starclass.evaluate.disagreement import catalog_disagreement
