@@ -181,3 +181,15 @@ def test_the_many_fields_note_names_the_fields():
         assert f"{f} F814W +0.4" in note and note.split(f"{f} F814W")[1].split(";")[0].endswith(
             "(AB models against Vega photometry, most likely)"), note
     assert "ugc695 F814W +0.40;" in note and "ngc628-c" not in note and "ngc6503" not in note
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not LEGUS.is_dir(), reason="needs ../shared/data/legus")
+@pytest.mark.parametrize("verb", ["evaluate", "report"])
+def test_catalogs_warns_of_the_fields(tmp_path, verb):
+    out = tmp_path / ("many" if verb == "evaluate" else "legus.html")
+    res = CliRunner().invoke(app, [verb, "--catalogs", str(LEGUS), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    said = [s for s in res.output.splitlines() if s.startswith("warning: SED fits (ages, masses, E(B-V)) that miss")]
+    assert len(said) == 1 and "ngc1566 F814W +0.42 (AB models against Vega photometry, most likely)" in said[0], \
+        res.output
