@@ -32,6 +32,7 @@ from starclass.cli._app import (
     refuse_one_catalogue_options,
     say_catalogs_fields,
     task_option,
+    warn,
 )
 from starclass.errors import counted
 
@@ -124,6 +125,8 @@ def evaluate(
             echo(f"note: {res['ladder_note']}")
         if res.get("v_camera_note"):
             echo(f"note: {res['v_camera_note']}")
+        if res.get("sed_note"):
+            warn(res["sed_note"])  # a warning, not a refusal: the fields are scored as published
         for task, accs in res["pooled"].items():
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "

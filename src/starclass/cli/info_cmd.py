@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from starclass.cli._app import FILE_COLUMN_OPTION, band_option, command, echo, warn_v_band
+from starclass.cli._app import FILE_COLUMN_OPTION, band_option, command, echo, warn, warn_v_band
 from starclass.errors import StarclassError, counted
 from starclass.schema import DEC, ID, RA, X, Y
 
@@ -61,6 +61,57 @@ def _legus_source_lines(table) -> list[str]:
     return lines
 
 
+def sed_offset_summary(table: Table) -> list[str]:
+    """The SED fits' median offsets from the SSP table, band by band relative to V (a catalogue with ages, E(B-V)).
+
+    NGC 1566's and NGC 1433's fits took AB models of B, V, I against their Vega photometry, which
+    nothing told a user of their ages and masses (:mod:`starclass.science.sedcheck`); the
+    command warns of each band beyond the tolerance (:func:`sed_check_warnings`).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> sed_offset_summary(Table({"mag_f555w": [20.0], "mag_f814w": [19.0]}))
+    []
+    >>> t = Table({"age": [2e7] * 30, "ebv": [0.0] * 30, "mag_f555w": [20.0] * 30, "mag_f814w": [19.0] * 30})
+    >>> print(sed_offset_summary(t)[0])  # doctest: +NORMALIZE_WHITESPACE, +ELLIPSIS
+    SED fit (age, E(B-V)) against the SSP table, median offset relative to F555W of 30 sources fitted at
+    10 Myr or older (+: fainter than the fit implies; warned of beyond 0.30 mag): F814W ...
+    """
+    from starclass.schema import bands_in
+    from starclass.science.sedcheck import sed_band_offsets
+
+    if "age" not in table.colnames or "ebv" not in table.colnames or len(bands_in(table)) < 2 or not len(table):
+        return []
+    try:
+        off = sed_band_offsets(table)
+    except StarclassError as exc:
+        return [f"SED fit (age, E(B-V)) against the SSP table: not checked ({exc})"]
+    m = off.meta
+    shown = ", ".join(f"{str(r['band']).upper()} " + (f"{float(r['offset']):+.2f}" if r["offset"] == r["offset"]
+                                                      else f"- ({int(r['n'])} sources)") for r in off)
+    return [f"SED fit (age, E(B-V)) against the SSP table, median offset relative to {str(m['v_band']).upper()} of "
+            f"{m['n_fitted']} sources fitted at {10 ** (m['min_log_age'] - 6):g} Myr or older (+: fainter than the fit "
+            f"implies; warned of beyond {m['tolerance']:.2f} mag): {shown}"]
+
+
+def sed_check_warnings(table: Table, name: str) -> list[str]:
+    """The SED-fit check's warnings of ``table`` (:func:`starclass.science.sedcheck.sed_check_lines`), none on error.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> sed_check_warnings(Table({"mag_f555w": [20.0]}), "x.ecsv")
+    []
+    """
+    from starclass.science.sedcheck import sed_check_lines
+
+    try:
+        return sed_check_lines(table, name)
+    except StarclassError:
+        return []  # the summary says why it was not checked
+
+
 def catalog_summary(table: Table, name: str = "") -> str:
     """Lines describing a schema table: rows, columns, bands, class counts, magnitude ranges."""
     # here, not at the top: starclass.schema (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
@@ -96,8 +147,15 @@ def catalog_summary(table: Table, name: str = "") -> str:
         if marked:
             lines.append(f"not inspected (5 in col 34, the expert's mark; read as 0): {marked}")
         if int(meta.get("class_other", 0) or 0) - marked > 0:
-            lines.append(f"class values not 0-4 (set to 0): {int(meta['class_other']) - marked}")
+            # which columns: a hybrid file's class_ml and class_ml_checked are read as 0 there too
+            per = dict(meta.get("class_other_columns") or {})
+            if marked and per.get("class_ref"):
+                per["class_ref"] -= marked
+            per = {c: k for c, k in per.items() if k}
+            where = f" ({', '.join(f'{c} {k}' for c, k in per.items())})" if set(per) - {"class_ref"} else ""
+            lines.append(f"class values not 0-4 (set to 0): {int(meta['class_other']) - marked}{where}")
         lines += _legus_source_lines(table)
+    lines += sed_offset_summary(table)
     if "class_human_mean" in table.colnames and CLASS_REF in table.colnames:
         from starclass.evaluate.disagreement import catalog_disagreement
 
@@ -1326,6 +1384,8 @@ def info(
                              f"{paths[0]} has no {', '.join(REGION_COLUMNS[coords])} (its positions are "
                              f"{', '.join(REGION_COLUMNS[other])}): give --ds9-coords {other}")
     echo(catalog_summary(table, str(paths[0])))
+    for line in sed_check_warnings(table, str(paths[0])):
+        warn(line)
     if ds9 is not None:
         # each circle labelled with its id, as detect --regions does: read back as a catalogue it keeps the ids
         # overwrite: check_output checked --overwrite

@@ -38,6 +38,7 @@ from starclass.cli._app import (
     refuse_one_catalogue_options,
     say_catalogs_fields,
     task_option,
+    warn,
     warn_flags_differ,
 )
 
@@ -141,9 +142,13 @@ def report(
         # what evaluate --catalogs says: the fields used and left out, the files not read (it said only its path)
         tables = outdir / "tables"
         skipped = tables / "skipped.ecsv"
-        say_catalogs_fields(catalogs, len(Table.read(tables / "fields.ecsv", format="ascii.ecsv")),
+        fields = Table.read(tables / "fields.ecsv", format="ascii.ecsv")
+        say_catalogs_fields(catalogs, len(fields),
                             len(Table.read(skipped, format="ascii.ecsv")) if skipped.is_file() else 0,
                             str(skipped))
+        if fields.meta.get("sed_note"):
+            # as evaluate --catalogs: the fields whose SED fits miss their photometry (the page's Fields text)
+            warn(fields.meta["sed_note"])
         echo(f"report: {path}")
         return
     if pred is None:

@@ -998,7 +998,8 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     -------
     astropy.table.Table
         ``meta`` holds ``legus_layout``, ``layout_note``, ``layout_certain``, ``bands_source``,
-        ``class_other`` (class values not 0-4 set to 0, e.g. NGC 4449's 5), ``class_not_inspected``
+        ``class_other`` (class values not 0-4 set to 0, e.g. NGC 4449's 5, in ``class_ref`` and the hybrid
+        layout's other class columns), ``class_other_columns`` (how many in each), ``class_not_inspected``
         (those of them that are the expert layout's 5, "not inspected") and ``ci_cut``
         (from a readme, else the smallest CI among inspected sources). Where a source has no SED
         fit (age 0, or :data:`SED_NO_FIT` in column 33) columns 17-32 are NaN and ``n_filters`` 0.
@@ -1080,6 +1081,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     no_fit = (col(17) <= 0) | (col(33) == SED_NO_FIT)
     class_other = 0
     not_inspected = 0  # the expert layout's 5 (not inspected), among class_other
+    class_other_columns: dict[str, int] = {}  # class column -> values not 0-4 read as 0 there
     for k in range(1, ncols + 1):
         name = names.get(k, f"legus_col{k}")
         v = col(k).copy()
@@ -1100,6 +1102,8 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         if name == CLASS_REF:
             bad = ~np.isin(v, (0,) + CLASSES)
             class_other += int(bad.sum())
+            if bad.any():
+                class_other_columns[name] = int(bad.sum())
             # the expert layout's 5 (not inspected) is expected; any other value means the column
             # may not be a class at all: `info DIR` showed such a file as 'standard' with 0 inspected
             # and no word of the values it had set to 0
@@ -1163,6 +1167,11 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                           f"({', '.join(f'{x:g}' for x in np.unique(v[odd])[:5])}) read as {fill}"
                           f"{' (method unknown)' if fill == -1 else ', no class' if klass else ''}, at {where} "
                           f"of the file{_ids_values(col(1), v, odd)}", stacklevel=2)
+            if klass:
+                # read as 0 as class_ref's are: `info` counted class_ref's alone ("class values not 0-4") and said
+                # nothing of a hybrid file's class_ml 7 it had just set to 0
+                class_other += int(odd.sum())
+                class_other_columns[name] = int(odd.sum())
             v[odd] = fill
         t[name] = v.astype(np.int64 if name == ID else np.int16) if name in _INT_COLUMNS else v
     if layout.name == "hybrid" and CLASS_REF in t.colnames:
@@ -1179,6 +1188,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     t.meta.update({
         "legus_layout": layout.name, "layout_note": note, "layout_certain": layout.certain,
         "legus_ncols": ncols, "bands_source": bands_source, "class_other": class_other,
+        "class_other_columns": class_other_columns,
         "class_not_inspected": not_inspected,
         "column_map_used": mapped, "field": named_field or sky_field or p.stem,
         "field_from_sky": sky_field,

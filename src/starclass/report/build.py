@@ -16,6 +16,7 @@ import json
 import logging
 import os  # at run time, not only for type checkers: typing.get_type_hints(build_report) needs it
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,7 @@ from starclass.science.massfunc import (
     mass_kind_words,
     mass_limit,
 )
+from starclass.science.sedcheck import sed_band_offsets, sed_offset_lines
 from starclass.science.ssp import SUBSTITUTES, ssp_label, ssp_track
 
 # --------------------------------------------------------------------------------------------
@@ -727,6 +729,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
     cats_phys = _attach_physical(cats, pname, radius)
     ms = Section(SCIENCE_CHECKS[2], key="massage")
     panels, curves = [], []
+    sed_warned: set[str] = set()
     for n, t in cats_phys.items():
         if "age" not in t.colnames or "mass" not in t.colnames:
             continue
@@ -762,6 +765,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         if fits:
             ms.figure(f"mass_functions_{n}",
                       F.fig_powerlaw_bins(fits, "log M [Msun]", "log dN/dM", f"{n}: mass functions"), "")
+        _sed_check(ms, n, t, ssp, sed_warned)
         ad = age_distributions(mass, age)
         ms.table(f"age_distributions_{n}", ad, f"{n}, class 1+2: dN/dτ ∝ τ^γ over log τ 6.5-9 (0.5 dex bins).")
         res = []
@@ -782,6 +786,35 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         out.append(ms)
     checked(ms.title)
     return out
+
+
+def _sed_check(ms: Section, name: str, t: Table, ssp: str | Path | None, warned: set[str]) -> None:
+    """Table and warn of how far ``t``'s SED fits (age, E(B-V)) miss its photometry, band by band relative to V.
+
+    The masses and ages drawn in the section are the catalogue's fits: NGC 1566's and NGC 1433's were made with
+    AB models of B, V, I against Vega photometry (:mod:`starclass.science.sedcheck`), and the page said nothing.
+    """
+    if "ebv" not in t.colnames or "age" not in t.colnames or t.meta.get("physical_from"):
+        return  # no fit of its own to check (a matched catalogue's ages are its donor's)
+    src = t.meta.get("source")
+    # 'prediction' and 'reference' alone named no file
+    said = f"{name} ({Path(str(src)).name})" if src else name
+    try:
+        off = sed_band_offsets(t, ssp=ssp)
+    except StarclassError as exc:
+        ms.note(f"{name}: SED fits not checked against the photometry: {exc}")
+        return
+    m = off.meta
+    ms.table(f"sed_offsets_{name}", off,
+             f"{name}: each band's median offset from the SSP table at the sources' fitted age and E(B-V), relative "
+             f"to {str(m['v_band']).upper()} (mass and distance cancel), over the {m['n_fitted']} sources fitted at "
+             f"{10 ** (m['min_log_age'] - 6):g} Myr or older; + is fainter than the fit implies; ab_minus_vega is the "
+             f"band's AB - Vega minus {str(m['v_band']).upper()}'s, which an AB/Vega mix-up of the fits would show.")
+    for line in sed_offset_lines(off, said):
+        ms.note(line)
+        if str(src or said) not in warned:  # -r self: one file, prediction and reference, warned of once
+            warnings.warn(line, stacklevel=2)
+    warned.add(str(src or said))
 
 
 def _completeness_curve(ms: Section, name: str, t: Table, distance_mpc: float | None, faint_limit: float | None,

@@ -62,6 +62,7 @@ from starclass.schema import (
 )
 from starclass.science.colour import box_counts
 from starclass.science.massfunc import catalog_mass_kind, fit_powerlaw_ml, mass_completeness, mass_limit
+from starclass.science.sedcheck import SED_OFFSET_TOLERANCE, sed_band_offsets, sed_offset_lines
 from starclass.science.ssp import distance_modulus, load_ssp
 
 #: Fields with fewer human-classified sources (classes 1-4) are left out of the many-field
@@ -273,9 +274,43 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
     if t.meta.get(MASS_KIND):
         # LEGUS's masses are stellar (io.legus): the slopes' limits and the curves are taken in that convention
         meta[MASS_KIND] = t.meta[MASS_KIND]
+    try:
+        # the field's SED fits against its own photometry, before ebv is dropped: NGC 1566's and NGC 1433's took AB
+        # models of B, V, I against Vega photometry, and the slopes and mass-age panels drawn from them said nothing
+        off = sed_band_offsets(t)
+        meta["sed_offsets"] = [(str(r["band"]), float(r["offset"])) for r in off if r["exceeds"]]
+        meta["sed_ab_vega"] = any("most likely used AB models" in line for line in sed_offset_lines(off, field))
+    except StarclassError:
+        pass  # no SED fit to check
     t = t[[c for c in keep if c in t.colnames]]
     t.meta = meta
     return t
+
+
+def sed_offsets_note(fields: Mapping[str, Table]) -> str:
+    """A sentence naming the fields whose SED fits miss their own photometry beyond the tolerance, or ``""``.
+
+    From each field's ``meta['sed_offsets']`` and ``meta['sed_ab_vega']``, which :func:`load_fields` sets
+    with :func:`starclass.science.sedcheck.sed_band_offsets`.
+
+    Examples
+    --------
+    >>> t = Table(meta={"sed_offsets": [("f814w", 0.417)], "sed_ab_vega": True})
+    >>> print(sed_offsets_note({"ngc1566": t, "ngc628-c": Table()}))  # doctest: +NORMALIZE_WHITESPACE
+    SED fits (ages, masses, E(B-V)) that miss their own photometry by more than 0.30 mag in a band, relative to V,
+    at the fitted age and E(B-V): ngc1566 F814W +0.42 (AB models against Vega photometry, most likely); the ages
+    and masses of the mass functions and mass-age panels of that field may be biased (starclass info FILE says more)
+    """
+    named = {f: t.meta for f, t in fields.items() if t.meta.get("sed_offsets")}
+    if not named:
+        return ""
+    parts = [f"{f} " + ", ".join(f"{b.upper()} {o:+.2f}" for b, o in m["sed_offsets"])
+             + (" (AB models against Vega photometry, most likely)" if m.get("sed_ab_vega") else "")
+             for f, m in named.items()]
+    return (f"SED fits (ages, masses, E(B-V)) that miss their own photometry by more than {SED_OFFSET_TOLERANCE:.2f} "
+            f"mag in a band, relative to V, at the fitted age and E(B-V): {'; '.join(parts)}; the ages and masses of "
+            f"the mass functions and mass-age panels of {'that field' if len(named) == 1 else 'those fields'} may "
+            "be biased (starclass info FILE says more)")
 
 
 def legus_files(directory: str | Path) -> list[Path]:
@@ -592,6 +627,7 @@ def field_summary(fields: Mapping[str, Table]) -> Table:
     out["ci_min"].format = ".2f"
     out["mv_p90"].format = ".2f"
     out.meta["v_camera_note"] = assumed_v_camera_note(fields)
+    out.meta["sed_note"] = sed_offsets_note(fields)
     return out
 
 

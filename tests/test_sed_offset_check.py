@@ -1,0 +1,195 @@
+"""The SED-fit check: does a catalogue's fitted age and E(B-V) reproduce its own photometry with the SSP table?
+
+NGC 1566's and NGC 1433's LEGUS fits look made with AB models of B, V, I against Vega photometry (their
+F814W 0.42-0.44 mag fainter than the fits imply relative to F555W, F814W's AB - Vega minus F555W's being
+0.45; docs/legus_validation.md), which biases their ages and masses, and nothing told a user. Now
+``starclass.science.sedcheck`` measures each band's median offset relative to V; ``info`` prints the
+figures and warns beyond 0.3 mag, naming the band, the offset and what it likely means; ``evaluate`` and
+``report`` table it and warn where they draw the mass and age science. On the old code: no such module,
+no line in ``info``, no table, no warning.
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from typer.testing import CliRunner
+
+from conftest import SHARED_DATA
+from starclass.bands import BANDS
+from starclass.cli import app
+from starclass.io.catalog import read_catalog
+from starclass.science.many import field_summary, load_fields
+from starclass.science.sedcheck import SED_OFFSET_TOLERANCE, sed_band_offsets, sed_offset_lines
+from starclass.science.ssp import distance_modulus, load_ssp
+
+LEGUS = SHARED_DATA / "legus"
+BANDS5 = ("f275w", "f336w", "f438w", "f555w", "f814w")
+
+
+def _fitted(n: int = 200, shift: dict[str, float] | None = None, seed: int = 1, system: str = "vega") -> Table:
+    """Clusters whose photometry is the SSP table's at their age, mass and E(B-V) (10 Mpc), plus ``shift``."""
+    rng = np.random.default_rng(seed)
+    ssp = load_ssp()
+    la = rng.uniform(7.0, 9.3, n)
+    ebv = rng.uniform(0.0, 0.3, n)
+    mass = 10 ** rng.uniform(4.0, 5.0, n)
+    t = Table({"id": np.arange(1, n + 1), "x": rng.uniform(0, 500, n), "y": rng.uniform(0, 500, n),
+               "class_ref": rng.integers(1, 5, n), "age": 10 ** la, "mass": mass, "ebv": ebv},
+              meta={"magsys": system})
+    for b in BANDS5:
+        col = f"mag_ab_{'f435w' if b == 'f438w' else b}" if system == "ab" else f"mag_{b}"
+        model = np.interp(la, np.asarray(ssp["log_age"]), np.asarray(ssp[col], float))
+        t[f"mag_{b}"] = (model + BANDS[b].a_over_ebv * ebv - 2.5 * np.log10(mass / 1e6) + distance_modulus(10.0)
+                         + (shift or {}).get(b, 0.0) + rng.normal(0, 0.02, n))
+        t[f"magerr_{b}"] = np.full(n, 0.02)
+    return t
+
+
+def _ab_against_vega() -> dict[str, float]:
+    # what fits made with AB models of B, V, I against Vega photometry leave, relative to V
+    return {"f438w": -0.15 + 0.03, "f814w": 0.42 + 0.03}
+
+
+def test_a_catalogue_its_fits_match_has_no_offset_and_no_warning():
+    off = sed_band_offsets(_fitted())
+    assert off["band"].tolist() == ["f275w", "f336w", "f438w", "f814w"] and off.meta["v_band"] == "f555w"
+    assert np.all(np.abs(off["offset"]) < 0.01), off
+    assert not off["exceeds"].any() and sed_offset_lines(off, "x") == []
+
+
+def test_ab_photometry_is_put_on_vega_before_the_check():
+    off = sed_band_offsets(_fitted(system="ab"))
+    assert np.all(np.abs(off["offset"]) < 0.01), off  # not F336W's 1.22 mag AB - Vega difference from F555W
+
+
+def test_a_deliberate_ab_vega_offset_is_found_and_named():
+    off = sed_band_offsets(_fitted(shift=_ab_against_vega()))
+    row = {r["band"]: r for r in off}
+    assert abs(row["f814w"]["offset"] - 0.45) < 0.01 and row["f814w"]["exceeds"] and row["f814w"]["ab_like"]
+    assert abs(row["f438w"]["offset"] + 0.12) < 0.01 and not row["f438w"]["exceeds"] and row["f438w"]["ab_like"]
+    (line,) = sed_offset_lines(off, "field.ecsv")
+    assert line.startswith("field.ecsv: its SED fits do not match its F814W: relative to F555W it is 0.45 mag fainter")
+    assert "F814W's AB - Vega minus F555W's (+0.45) within 0.10 mag, and F438W's -0.12 is its -0.12" in line
+    assert "most likely used AB models against Vega photometry" in line and "biases their ages, masses" in line
+
+
+def test_an_offset_unlike_ab_vega_is_said_to_be_something_else():
+    (line,) = sed_offset_lines(sed_band_offsets(_fitted(shift={"f336w": 0.4})), "f")
+    assert "its F336W: relative to F555W it is 0.40 mag fainter" in line
+    assert "It is not F336W's AB - Vega difference from F555W (+1.22)" in line and "AB models" not in line
+
+
+def test_only_fits_of_10_myr_or_older_count():
+    t = _fitted()
+    t["age"][:50] = 3e6  # young: the table's nebular light (covering fraction 1) would show
+    assert sed_band_offsets(t).meta["n_fitted"] == 150
+
+
+def test_info_prints_the_offsets_and_warns(tmp_path):
+    p = tmp_path / "field.ecsv"
+    _fitted(shift=_ab_against_vega()).write(p)
+    res = CliRunner().invoke(app, ["info", str(p)])
+    assert res.exit_code == 0, res.output  # a warning, not a refusal
+    assert ("SED fit (age, E(B-V)) against the SSP table, median offset relative to F555W of 200 sources fitted at "
+            "10 Myr or older") in res.output, res.output
+    assert "F438W -0.12, F814W +0.45" in res.output
+    assert f"warning: {p}: its SED fits do not match its F814W" in res.output
+    ok = tmp_path / "ok.ecsv"
+    _fitted().write(ok)
+    res = CliRunner().invoke(app, ["info", str(ok)])
+    assert res.exit_code == 0 and "SED fit (age, E(B-V)) against" in res.output and "warning" not in res.output
+
+
+def test_evaluate_tables_the_offsets_and_warns(tmp_path):
+    p = tmp_path / "field.ecsv"
+    _fitted(shift=_ab_against_vega()).write(p)
+    res = CliRunner().invoke(app, ["evaluate", str(p), "-r", "self", "--distance", "10", "--bootstrap", "0",
+                                   "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    said = [s for s in res.output.splitlines() if "its SED fits do not match" in s]
+    assert len(said) == 1 and said[0].startswith("warning: prediction (field.ecsv): its SED fits do not match its "
+                                                 "F814W"), res.output  # one file: warned of once
+    tab = Table.read(tmp_path / "ev" / "tables" / "sed_offsets_prediction.ecsv")
+    assert tab["band"].tolist() == ["f275w", "f336w", "f438w", "f814w"]
+    assert abs(tab["offset"][3] - 0.45) < 0.01 and bool(tab["exceeds"][3])
+
+
+def _read(field: str) -> Table:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # layout notes
+        return read_catalog(next(LEGUS.glob(f"*_{field}_*.tab")), fmt="legus")
+
+
+@pytest.mark.skipif(not LEGUS.is_dir(), reason="needs ../shared/data/legus")
+def test_the_real_fields():
+    said = {}
+    for f in ("ngc1566", "ngc1433", "ngc6503", "ngc628-c"):
+        off = sed_band_offsets(_read(f))
+        said[f] = ({r["band"]: round(float(r["offset"]), 2) for r in off}, sed_offset_lines(off, f))
+    for f in ("ngc1566", "ngc1433"):
+        offsets, lines = said[f]
+        assert 0.40 <= offsets["f814w"] <= 0.46 and -0.22 <= offsets["f438w"] <= -0.12, offsets
+        assert len(lines) == 1 and "F814W" in lines[0] and "most likely used AB models against Vega" in lines[0]
+    for f in ("ngc6503", "ngc628-c"):  # the same code and filters, fits on the photometry's system
+        offsets, lines = said[f]
+        assert max(abs(x) for x in offsets.values()) < 0.1 and lines == [], said[f]
+
+
+@pytest.mark.skipif(not LEGUS.is_dir(), reason="needs ../shared/data/legus")
+def test_the_tolerance_is_the_90th_percentile_of_the_35_fields():
+    offs = {}
+    for p in sorted(LEGUS.glob("*.tab")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t = read_catalog(p, fmt="legus")
+        offs[t.meta["field"]] = sed_band_offsets(t)
+    assert len(offs) == 35
+    every = np.abs(np.concatenate([np.asarray(o["offset"], float) for o in offs.values()]))
+    assert abs(np.percentile(every, 90) - SED_OFFSET_TOLERANCE) < 0.02
+    ab = {f for f, o in offs.items() if any("most likely used AB models" in s for s in sed_offset_lines(o, f))}
+    assert ab == {"ngc1566", "ngc1433", "ugc5340"}, ab
+    assert sum(bool(o["exceeds"].any()) for o in offs.values()) == 12
+
+
+@pytest.mark.slow
+def test_report_notes_the_offsets_where_it_draws_the_masses(tmp_path):
+    p = tmp_path / "field.ecsv"
+    _fitted(shift=_ab_against_vega()).write(p)
+    res = CliRunner().invoke(app, ["report", str(p), "-r", "self", "--distance", "10", "--bootstrap", "0",
+                                   "-o", str(tmp_path / "r.html")])
+    assert res.exit_code == 0, res.output
+    page = html.unescape((tmp_path / "r.html").read_text())
+    assert "prediction (field.ecsv): its SED fits do not match its F814W" in page
+    assert "its SED fits do not match its F814W" in res.output
+
+
+def test_the_fake_legus_folder_has_no_note(tmp_path):
+    from starclass.datasets.catalogs import write_fake_legus_folder
+
+    assert field_summary(load_fields(write_fake_legus_folder(tmp_path / "legus"))[0]).meta["sed_note"] == ""
+
+
+@pytest.mark.skipif(not LEGUS.is_dir(), reason="needs ../shared/data/legus")
+def test_the_many_fields_note_names_the_fields():
+    note = field_summary(load_fields(LEGUS)[0]).meta["sed_note"]  # evaluate --catalogs warns it, report shows it
+    for f in ("ngc1566", "ngc1433", "ugc5340"):
+        assert f"{f} F814W +0.4" in note and note.split(f"{f} F814W")[1].split(";")[0].endswith(
+            "(AB models against Vega photometry, most likely)"), note
+    assert "ugc695 F814W +0.40;" in note and "ngc628-c" not in note and "ngc6503" not in note
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not LEGUS.is_dir(), reason="needs ../shared/data/legus")
+@pytest.mark.parametrize("verb", ["evaluate", "report"])
+def test_catalogs_warns_of_the_fields(tmp_path, verb):
+    out = tmp_path / ("many" if verb == "evaluate" else "legus.html")
+    res = CliRunner().invoke(app, [verb, "--catalogs", str(LEGUS), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    said = [s for s in res.output.splitlines() if s.startswith("warning: SED fits (ages, masses, E(B-V)) that miss")]
+    assert len(said) == 1 and "ngc1566 F814W +0.42 (AB models against Vega photometry, most likely)" in said[0], \
+        res.output
