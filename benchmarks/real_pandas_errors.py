@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -148,8 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         t = oof_table(labels, p)
         t.meta["runs"] = runs
         # the folder its file column is relative to, as classify --stamps records it (a CSV keeps no meta): a list
-        # made from the table elsewhere (suggest --check-labels) then finds the cutouts for inspect --stamps
-        t["cutout_root"] = str(labels_path.parent.resolve())
+        # made from the table elsewhere (suggest --check-labels) then finds the cutouts for inspect --stamps.
+        # Absolute but with its links kept (a checkout's ../shared), so that such a list, which records it relative
+        # to itself, leads there through ../shared in any checkout, not through this machine's link target
+        t["cutout_root"] = os.path.abspath(labels_path.parent)
         write_catalog(t, args.output, overwrite=args.overwrite)
     except StarclassError as exc:
         print(f"error: {exc}", file=sys.stderr)

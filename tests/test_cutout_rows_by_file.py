@@ -46,3 +46,17 @@ def test_a_file_the_folder_does_not_hold_is_still_refused(tmp_path):
     cs = _set(root)
     with pytest.raises(StarclassError, match="row 2 has file .* which .* does not list"):
         cutout_rows(Table({"file": [str(root / "cluster/a.png"), str(tmp_path / "elsewhere/a.png")]}), cs)
+
+
+def test_a_relative_recorded_folder_is_taken_under_the_table_s_folder_not_the_working_one(tmp_path, monkeypatch):
+    """A list recording ``cutout_root`` relative to itself (suggest --check-labels writes it so) read by report
+    --stamps from another working folder: before, the record was taken under the working folder and refused."""
+    from starclass.io.cutout_folders import TABLE_FOLDER
+
+    root = tmp_path / "data"
+    cs = _set(root)
+    out = Table({"file": ["../data/galaxy/d.png", "../data/cluster/a.png"], "cutout_root": ["../lists"] * 2})
+    out.meta[TABLE_FOLDER] = str(tmp_path / "review")  # the list lies in review/, its files relative to lists/
+    (tmp_path / "elsewhere" / "deeper").mkdir(parents=True)  # under the working folder, ../lists is no folder
+    monkeypatch.chdir(tmp_path / "elsewhere" / "deeper")
+    assert cutout_rows(out, cs).tolist() == [2, 0]

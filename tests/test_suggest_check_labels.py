@@ -189,4 +189,127 @@ def test_cross_validation_records_the_cutout_folder_and_its_list_is_served(train
     # the page's task: t16 is a task file's name, no preset inspect could load by that name
     assert "--task TASK (the task file or model folder of task t16)" in r.output
     t = Table.read(out, format="ascii.csv")
-    assert set(t["cutout_root"]) <= {str((trained / "data").resolve())}
+    # relative to the list, where a relative path leads to the cutouts (a list moved with them is still served)
+    assert {(out.parent / c).resolve() for c in t["cutout_root"]} <= {(trained / "data").resolve()}
+
+
+def _add_unseen(root: Path, n: int = 4) -> list[str]:
+    """Cutouts the fixture's model never saw (other pixels), beside the ones it trained on."""
+    rng = np.random.default_rng(7)
+    files = [f"cluster/n{i}.png" for i in range(n // 2)] + [f"galaxy/n{i}.png" for i in range(n - n // 2)]
+    for f in files:
+        if not (root / f).exists():
+            Image.fromarray(rng.integers(0, 255, (16, 16)).astype(np.uint8)).save(root / f)
+    return files
+
+
+def test_held_out_only_drops_the_rows_the_model_trained_on_and_ranks_the_others(trained, tmp_path):
+    from astropy.table import vstack
+
+    from starclass.cli.suggest_cmd import _training_rows_found
+
+    seen = Table.read(trained / "classified.csv", format="ascii.csv")
+    # the rows the model trained on (train kept some of the eight for validation: those are held out already)
+    n_in, rows = _training_rows_found(seen, trained / "classified.csv", trained / "m")
+    assert n_in == len(rows) >= 4
+    seen = seen[rows]
+    files = _add_unseen(trained / "data")
+    # held out: clusters P(cluster) 0.9, 0.3 -> t_cluster 0.6; galaxies P(galaxy) 0.9, 0.25 -> t_galaxy 0.575
+    # flagged: galaxy/n1 (P(cluster) 0.75 >= 0.6, own 0.25), then cluster/n1 (P(galaxy) 0.7 >= 0.575, own 0.3)
+    p1 = [0.9, 0.3, 0.1, 0.75]
+    new = Table({c: [seen[c][0]] * len(files) for c in seen.colnames})
+    new["file"], new["label"] = files, ["cluster", "cluster", "galaxy", "galaxy"]
+    new["class_ref"] = [1, 1, 2, 2]
+    new["object_id"] = [f.replace("/", "_") for f in files]
+    new["prob_1"], new["prob_2"] = p1, [1 - p for p in p1]
+    new["class_pred"] = [1 if p >= 0.5 else 2 for p in p1]
+    table = tmp_path / "mixed.csv"
+    vstack([seen, new]).write(table, format="ascii.csv")
+    out = tmp_path / "review.csv"
+    # before: all or nothing, the table refused for its in-sample rows
+    r = runner.invoke(app, ["suggest", "--check-labels", str(table), "-o", str(out)])
+    assert r.exit_code == 2 and "--held-out-only" in r.output and not out.exists(), r.output
+    r = runner.invoke(app, ["suggest", "--check-labels", str(table), "--held-out-only", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert f"--held-out-only: dropped {n_in} of the {n_in + 4} rows" in r.output, r.output
+    assert "4 held-out rows remain" in r.output
+    assert "1 (cluster) 0.600, 2 (non-cluster) 0.575" in r.output  # thresholds of the held-out rows alone
+    t = Table.read(out, format="ascii.csv")
+    assert t["file"].tolist() == ["galaxy/n1.png", "cluster/n1.png"]
+    assert np.allclose(t["prob_given"], [0.25, 0.3]) and t["check_rank"].tolist() == [1, 2]
+    # every row trained on: nothing remains, refused, nothing written
+    seen.write(tmp_path / "trained_rows.csv", format="ascii.csv")
+    out2 = tmp_path / "none.csv"
+    r = runner.invoke(app, ["suggest", "--check-labels", str(tmp_path / "trained_rows.csv"), "--held-out-only",
+                            "-o", str(out2)])
+    assert r.exit_code == 2 and "no held-out row remains" in r.output and not out2.exists(), r.output
+
+
+def test_held_out_only_where_it_cannot_tell_or_need_not(trained, tmp_path):
+    root = _folder(tmp_path / "data")
+    out = tmp_path / "review.csv"
+    # no model recorded: which rows were trained on cannot be told, so none can be dropped: refused
+    bare = _oof(root, tmp_path / "oof.csv", meta=False)
+    r = runner.invoke(app, ["suggest", "--check-labels", str(bare), "--task", "m31-real", "--held-out-only",
+                            "-o", str(out)])
+    assert r.exit_code == 2 and "--held-out-only: cannot tell which rows" in r.output and not out.exists(), r.output
+    # a cross-validation: every row held out already
+    r = runner.invoke(app, ["suggest", "--check-labels", str(trained / "cv" / "cv_predictions.ecsv"),
+                            "--held-out-only", "-o", str(out)])
+    assert r.exit_code == 0 and "every row is held out, none dropped" in r.output, r.output
+    # not an option of the suggestions
+    r = runner.invoke(app, ["suggest", str(trained / "m"), str(trained / "classified.csv"), "--held-out-only",
+                            "-o", str(tmp_path / "s.csv")])
+    assert r.exit_code == 2 and "--held-out-only applies to --check-labels" in r.output, r.output
+
+
+@pytest.mark.parametrize("where, recorded", [("lists/review.csv", "../data"), ("review.csv", "data")])
+def test_a_list_moved_with_its_cutouts_is_still_served(tmp_path, where, recorded):
+    """Before: the list recorded this machine's absolute folder, gone once list and cutouts moved together."""
+    import shutil
+
+    from starclass.evaluate.compare import TABLE_FOLDER, load_catalog
+    from starclass.inspect.cutouts import read_cutout_list
+    from starclass.io.cutout_folders import cutout_rows, read_cutout_folder
+
+    here = tmp_path / "here"
+    root = _folder(here / "data")
+    oof = _oof(root, here / "cv" / "cv_predictions.ecsv")  # records the absolute folder, as train --cv does
+    out = here / where
+    r = runner.invoke(app, ["suggest", "--check-labels", str(oof), "--label-column", "label", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    moved = tmp_path / "there"
+    shutil.move(here, moved)
+    lst_path = moved / where
+    want = [(moved / "data" / f).resolve() for f in ["cluster/c3.png", "galaxy/g3.png"]]
+    # inspect --stamps
+    lst = read_cutout_list(lst_path, get_preset("m31-real"))
+    assert [Path(ps[0]).resolve() for ps in lst.paths] == want
+    # classify --stamps, info, train: the cutout folders' reader
+    cut = read_cutout_folder(lst_path, require_labels=False)
+    assert len(cut.files) == 2 and np.asarray(cut.images).shape[0] == 2
+    # evaluate, report: the table read from the file pairs by the files it names, report --stamps finds its rows
+    t = load_catalog(lst_path, classes=("class_pred",))
+    assert Path(t.meta[TABLE_FOLDER]) == lst_path.parent.resolve()
+    full = read_cutout_folder(moved / "data" / "labels.csv")
+    rows = cutout_rows(t, full)
+    assert [full.files[i] for i in rows] == ["cluster/c3.png", "galaxy/g3.png"]
+    # what made it so: the folder recorded relative to the list
+    assert set(Table.read(lst_path, format="ascii.csv")["cutout_root"]) == {recorded}
+
+
+REPO = Path(__file__).resolve().parents[1]
+REVIEWS = REPO / "benchmarks" / "results_real_pandas_check_labels_2026-12-06"
+
+
+@pytest.mark.parametrize("name", ["review_best.csv", "review_strong7.csv"])
+def test_the_committed_pandas_review_lists_are_served_from_the_checkout(name):
+    """Their cutout_root held this machine's /work/shared/...; now relative, through the checkout's ../shared."""
+    if not (REPO.parent / "shared" / "data" / "pandas-m31" / "labels.csv").is_file():
+        pytest.skip("the PAndAS cutouts (../shared/data/pandas-m31) are not here")
+    from starclass.inspect.cutouts import read_cutout_list
+
+    t = Table.read(REVIEWS / name, format="ascii.csv")
+    assert not any(Path(c).is_absolute() for c in t["cutout_root"])
+    lst = read_cutout_list(REVIEWS / name, get_preset("m31-real"))
+    assert len(lst.paths) == len(t) and all(Path(ps[0]).is_file() for ps in lst.paths)

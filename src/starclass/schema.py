@@ -84,7 +84,7 @@ class_joint         int16             class from the model and the people's vote
 prob_joint_<k>      float64           probability of class <k> given the image (model) and the votes
 n_votes             int16             number of people's votes the row has
 model               str               absolute path of the model that classified the row (CSV outputs: no meta)
-cutout_root         str               absolute folder a classified cutout's file is relative to (CSV: no meta)
+cutout_root         str               folder a cutout's file is relative to (absolute, or from the table's own)
 group_column        str               the column naming each cutout's object, classify --group-column (CSV)
 file_column         str               the column naming each cutout's file, --file-column other than file (CSV)
 threshold           float64           decision threshold on P(positive class) that set class_pred (CSV outputs)
@@ -521,7 +521,7 @@ def _build_columns() -> dict[str, Column]:
         Column("prob_joint_<k>", "float64", None, "probability of class <k> given the image (model) and the votes"),
         Column(N_VOTES, "int16", None, "number of people's votes the row has"),
         Column(MODEL_PATH, "str", None, "absolute path of the model that classified the row (CSV outputs: no meta)"),
-        Column(CUTOUT_ROOT, "str", None, "absolute folder a classified cutout's file is relative to (CSV: no meta)"),
+        Column(CUTOUT_ROOT, "str", None, "folder a cutout's file is relative to (absolute, or from the table's own)"),
         Column(GROUP_COLUMN, "str", None, "the column naming each cutout's object, classify --group-column (CSV)"),
         Column(FILE_COLUMN, "str", None, "the column naming each cutout's file, --file-column other than file (CSV)"),
         Column(THRESHOLD, "float64", None, "decision threshold on P(positive class) that set class_pred (CSV outputs)"),

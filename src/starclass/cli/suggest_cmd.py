@@ -92,6 +92,11 @@ def suggest_command(
     task: str | None = typer.Option(
         None, "--task", help="--check-labels: task (preset, task file or model folder) whose classes and label_map "
                              "read the labels (default: MODEL's, else the table's own)."),
+    held_out_only: bool = typer.Option(
+        False, "--held-out-only",
+        help="--check-labels: drop the rows the model that classified TABLE (or MODEL) was trained on, as its record "
+             "of training rows tells, and rank the others (the count dropped is said; refused if none remain or "
+             "the record cannot tell). Without it such a table is refused."),
 ) -> None:
     """Pick the N unlabelled candidates whose labels would teach MODEL the most.
 
@@ -111,7 +116,9 @@ def suggest_command(
     (columns class_given, class_suggested, prob_given, check_rank added). The probabilities must be
     out-of-fold (each row scored by a model that never trained on it: train --cv's
     cv_predictions.ecsv); rows MODEL (or the model the table names) was trained on are refused
-    where its record of training rows can tell.
+    where its record of training rows can tell (--held-out-only: dropped, the others ranked).
+    The list records the cutouts' folder (cutout_root) relative to itself where it can, so it
+    is served after it is moved together with its cutouts.
 
     Example: starclass suggest model/ classified.ecsv -n 200 -o suggestions.ecsv
     """
@@ -125,10 +132,12 @@ def suggest_command(
                  "--mask-extension/--dq-good-bits/--mask-file": any(
                      v is not None for v in (mask_extension, dq_good_bits, mask_file))}
         _check_labels_command(check_labels, output, model=model, n=n, label_column=label_column, task=task,
-                              overwrite=overwrite, not_for_it=[k for k, v in given.items() if v])
+                              overwrite=overwrite, not_for_it=[k for k, v in given.items() if v],
+                              held_out_only=held_out_only)
         return
-    if label_column is not None or task is not None:
-        raise StarclassError(f"{'--label-column' if label_column is not None else '--task'} applies to "
+    if label_column is not None or task is not None or held_out_only:
+        said = "--label-column" if label_column is not None else "--task" if task is not None else "--held-out-only"
+        raise StarclassError(f"{said} applies to "
                              "--check-labels TABLE (the labels to look at again), not to suggestions")
     if model is None or candidates is None:
         raise StarclassError("give MODEL and CANDIDATES (the candidates to suggest from), or --check-labels TABLE "
@@ -295,12 +304,17 @@ def suggest_command(
     out.meta["model"] = str(model)
     if key != ID:
         from starclass.cli.classify_cmd import _record_model, _record_path
+        from starclass.io.cutout_folders import recorded_roots
         from starclass.schema import CUTOUT_ROOT
 
         # the files are relative to the classified folder: a classification kept as ECSV says so in its
         # meta only, which a CSV of suggestions dropped, and the suggested files then resolved from
         # nowhere ('inspect --stamps' found none of them once the list was written to another folder)
-        if out.meta.get(CUTOUT_ROOT):
+        # relative to the suggestions written where it can be (a list and its cutouts moved together), and a
+        # relative record of the candidates is taken from their folder, not copied to point from the list's
+        if Path(candidates).is_file() and recorded_roots(out, candidates) is not None:
+            _record_cutout_root(out, Path(candidates), output)
+        elif out.meta.get(CUTOUT_ROOT):
             _record_path(out, CUTOUT_ROOT, str(out.meta[CUTOUT_ROOT]), output)
         # so is the model (and with it the task: classes, label map), as classify records it: suggestions of
         # an ECSV classification written as CSV had no model column, and 'evaluate suggest.csv --label-column
@@ -738,7 +752,8 @@ def _labelled(labels: Path, key: str) -> list:
 
 
 def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: int | None, label_column: str | None,
-                          task: str | None, overwrite: bool, not_for_it: list[str]) -> None:
+                          task: str | None, overwrite: bool, not_for_it: list[str],
+                          held_out_only: bool = False) -> None:
     """``suggest --check-labels TABLE``: the labels worth a second look, written as a list ``inspect`` serves.
 
     Each refusal comes before anything is written: an option of the suggestions (they rank unlabelled
@@ -803,12 +818,20 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
         if etask.reference_map and np.any((given != 0) & ~np.isin(given, etask.classes)):
             given = etask.reference_labels(given, what=f"{source} column {column!r}")
     out = label_issues(table, column, given=given, n=n, name=str(source))  # a table without probabilities: refused
-    echo(_in_sample_line(table, Path(source), model))
-    meta = out.meta["check_labels"]
-    names = dict(zip(etask.classes, etask.class_names))
+    line, in_sample = _in_sample_line(table, Path(source), model, held_out_only)
+    if in_sample:
+        # thresholds of the held-out rows alone: the in-sample ones, near their labels, would raise them
+        keep = np.ones(len(table), dtype=bool)
+        keep[in_sample] = False
+        table, given = table[keep], given[keep]
+        out = label_issues(table, column, given=given, n=n, name=f"{source} (its held-out rows)")
+    echo(line)
     files = file_columns(table)
     if files:
-        _record_cutout_root(out, table, Path(source), output, files[0])
+        _warn_unserved(table, Path(source), files[0])
+        _record_cutout_root(out, Path(source), output)
+    meta = out.meta["check_labels"]
+    names = dict(zip(etask.classes, etask.class_names))
     with atomic_path(output) as tmp:
         write_catalog(out, tmp, overwrite=True)
     thresholds = ", ".join(f"{k} ({names.get(int(k), k)}) {'-' if v is None else f'{v:.3f}'}"
@@ -843,28 +866,41 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
              "(DATA_DIR: the folder of the mosaics; then --export LABELS.ecsv)")
 
 
-def _record_cutout_root(out, table, source: Path, output: Path, key: str) -> None:
-    """Keep the folder the rows' files are relative to, so that ``inspect --stamps`` finds them from the list.
+def _record_cutout_root(out, source: Path, output: Path) -> None:
+    """Record in ``out`` (rows of the table read from ``source``) the folder its files are relative to.
 
-    The table's own record (``cutout_root``: a column, kept with the input columns, or the meta of
-    ``classify --stamps`` and ``train --cv``), else the table's folder; a CSV list keeps it as a
-    column. Where the first file is not there either, said: the list cannot be served as it is.
+    Each row's record (``cutout_root``: a column, kept with the input columns, or the meta of
+    ``classify --stamps`` and ``train --cv``; a relative one taken under ``source``'s folder), else
+    ``source``'s folder, is written relative to ``output``'s folder where a relative path leads there
+    (:func:`starclass.io.cutout_folders.portable_folder`): a list kept beside or under its cutouts is
+    served after both are moved or committed together, where the absolute folder named one machine's
+    data, and a relative record copied as it was pointed from the wrong folder. The meta (and, for a
+    CSV, which keeps none, a column) holds the one folder where every row has it.
     """
-    from starclass.cli._app import warn
     from starclass.cli.classify_cmd import _record_path
+    from starclass.io.cutout_folders import portable_folder, row_folders
+    from starclass.schema import CUTOUT_ROOT
+
+    roots = row_folders(out, source, source.parent) or [source.parent] * len(out)
+    written = {r: portable_folder(r, output) for r in set(roots)}
+    cells = [written[r] for r in roots]
+    if CUTOUT_ROOT in out.colnames and cells:
+        out[CUTOUT_ROOT] = cells
+    if len(set(cells)) == 1:
+        _record_path(out, CUTOUT_ROOT, cells[0], output)
+    else:
+        # rows of several folders (their own records replace the input's one), or none: no one folder to name
+        out.meta.pop(CUTOUT_ROOT, None)
+
+
+def _warn_unserved(table, source: Path, key: str) -> None:
+    """Say so where the first file of ``table`` is not in the folder it is relative to: no list of it is served."""
+    from starclass.cli._app import warn
     from starclass.io.cutout_folders import listed_path, row_folders
-    from starclass.io.paths import resolved
     from starclass.schema import CUTOUT_ROOT
 
     roots = row_folders(table, source, source.parent)
-    if roots is None:
-        root = resolved(source.parent)
-        if CUTOUT_ROOT not in out.colnames:
-            _record_path(out, CUTOUT_ROOT, str(root), output)
-    else:
-        root = roots[0]
-        if CUTOUT_ROOT not in out.colnames:
-            _record_path(out, CUTOUT_ROOT, str(resolved(root)), output)
+    root = source.parent if roots is None else roots[0]
     first = str(table[key][0]).strip()
     if first and not listed_path(root, first).exists():
         warn(f"{source} does not record the folder its files are relative to ({CUTOUT_ROOT}), and its first file "
@@ -872,22 +908,25 @@ def _record_cutout_root(out, table, source: Path, output: Path, key: str) -> Non
              f"folder, or add a {CUTOUT_ROOT} column naming it")
 
 
-def _in_sample_line(table, source: Path, model: Path | None) -> str:
-    """What is known of whether ``table``'s probabilities are out-of-fold; refuse in-sample ones.
+def _in_sample_line(table, source: Path, model: Path | None, held_out_only: bool = False) -> tuple[str, list[int]]:
+    """What is known of whether ``table``'s probabilities are out-of-fold, and the rows to drop as in-sample.
 
     A cross-validation's held-out predictions (``train --cv``: meta ``cv`` or a ``fold`` column) are
     out-of-fold. A classification names its model (meta or ``model`` column; else MODEL): where the
     model records its training rows (:mod:`starclass.learn.provenance`) and the table lists cutout
     files, each cutout's input is digested as the model sees it and compared with that record; any
-    row found there is refused, since a model agrees with the labels it was fitted to. Otherwise the
-    line says that this cannot be told.
+    row found there is refused, since a model agrees with the labels it was fitted to, unless
+    ``held_out_only`` (``--held-out-only``): then those rows (0-based) are returned to be dropped, and
+    refused only where none would remain, or where which rows the model trained on cannot be told.
+    Otherwise the line says that this cannot be told.
     """
     from starclass.schema import FOLD, MODEL_PATH
 
     if table.meta.get("cv") is not None or FOLD in table.colnames:
         scheme = table.meta.get("cv")
         return (f"out-of-fold: {source} holds the held-out predictions of a cross-validation"
-                + (f" (--cv {scheme})" if scheme is not None else f" ({FOLD} column)"))
+                + (f" (--cv {scheme})" if scheme is not None else f" ({FOLD} column)")
+                + ("; --held-out-only: every row is held out, none dropped" if held_out_only else "")), []
     recorded = table.meta.get(MODEL_PATH)
     if not recorded and MODEL_PATH in table.colnames:
         named = {str(v).strip() for v in table[MODEL_PATH]} - {""}
@@ -896,12 +935,29 @@ def _in_sample_line(table, source: Path, model: Path | None) -> str:
     cannot = (f"note: cannot tell whether the probabilities of {source} are out-of-fold ({{why}}): they must be, "
               "each row scored by a model that never trained on it (train --cv's cv_predictions.ecsv); in-sample "
               "probabilities agree with the labels they were fitted to and flag almost nothing")
+    refuse = (f"--held-out-only: cannot tell which rows of {source} the model trained on ({{why}}), so none can be "
+              "dropped; give MODEL (the model folder that classified the table, with its record of training rows), "
+              "or out-of-fold probabilities (train --cv's cv_predictions.ecsv) without --held-out-only")
     if used is None:
-        return cannot.format(why="no cross-validation and no model recorded")
+        why = "no cross-validation and no model recorded"
+        if held_out_only:
+            raise StarclassError(refuse.format(why=why))
+        return cannot.format(why=why), []
     found = _training_rows_found(table, source, used)
     if isinstance(found, str):
-        return cannot.format(why=found)
+        if held_out_only:
+            raise StarclassError(refuse.format(why=found))
+        return cannot.format(why=found), []
     n_in, rows = found
+    if n_in and held_out_only:
+        if n_in == len(table):
+            raise StarclassError(
+                f"--check-labels {source} --held-out-only: every one of its {counted(len(table), 'row')} is a cutout "
+                f"model {used} was trained on (its record of training rows): no held-out row remains to check. Rank "
+                "out-of-fold probabilities: train with --cv 5 and give its cv_predictions.ecsv")
+        return (f"--held-out-only: dropped {n_in} of the {counted(len(table), 'row')} of {source}, cutouts model "
+                f"{used} was trained on (its record of training rows; in-sample); {len(table) - n_in} held-out rows "
+                "remain, ranked among themselves"), rows
     if n_in:
         from starclass.schema import rows_named
 
@@ -909,8 +965,10 @@ def _in_sample_line(table, source: Path, model: Path | None) -> str:
             f"--check-labels {source}: {n_in} of its {counted(len(table), 'row')} are cutouts model {used} was "
             "trained on (its record of training rows), so their probabilities are in-sample: they agree with the "
             "labels the model was fitted to, and hide the ones to look at again. Rank out-of-fold probabilities: "
-            f"train with --cv 5 and give its cv_predictions.ecsv. The rows: {rows_named(rows, limit=5)}")
-    return f"out-of-fold as far as model {used} records: none of the {len(table)} cutouts is one it was trained on"
+            f"train with --cv 5 and give its cv_predictions.ecsv, or check only the other rows with --held-out-only. "
+            f"The rows: {rows_named(rows, limit=5)}")
+    return (f"out-of-fold as far as model {used} records: none of the {len(table)} cutouts is one it was trained on"
+            + ("; --held-out-only: none dropped" if held_out_only else "")), []
 
 
 def _training_rows_found(table, source: Path, model: Path) -> tuple[int, list[int]] | str:

@@ -59,6 +59,7 @@ from starclass.evaluate.task import (
     resolve_task,
 )
 from starclass.io.catalog import catalog_argument, is_dataframe, kept_input_name, read_catalog
+from starclass.io.cutout_folders import TABLE_FOLDER
 
 # their first home was here: `from starclass.evaluate.compare import read_cutout_output` still works
 from starclass.io.cutout_output import (
@@ -119,9 +120,6 @@ SELF_CATALOGUE = "reference"
 # inputs
 
 
-#: Meta key of a cutout table read from a file: that file's folder, which its relative paths are relative to
-#: where it records no ``cutout_root`` (set by :func:`load_catalog`, read only when pairing by file).
-TABLE_FOLDER = "_starclass_table_folder"
 
 def load_catalog(obj: Table | str | Path, name: str = "catalogue",
                  classes: tuple[str, ...] = (CLASS_PRED,), file_column: str | None = None) -> Table:

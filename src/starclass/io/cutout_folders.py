@@ -133,6 +133,12 @@ _MAX_LAST_CHANNELS = 4
 LABELS_CSV = "labels.csv"
 
 
+#: Meta key of a cutout table read from a file: that file's folder, which its relative paths (and a relative
+#: ``cutout_root``) are relative to (set by :func:`starclass.evaluate.compare.load_catalog`; read when pairing by
+#: file there and by :func:`cutout_rows`).
+TABLE_FOLDER = "_starclass_table_folder"
+
+
 def is_os_clutter(name: str) -> bool:
     """Whether a file or folder name is one the system or a tool keeps beside the cutouts, not a cutout.
 
@@ -3861,6 +3867,50 @@ def recorded_folder(cell: object, here: Path) -> Path | None:
     return None if root_not_recorded(cell) else here / str(cell).strip()
 
 
+def portable_folder(folder: str | os.PathLike, table: str | os.PathLike) -> str:
+    """``folder`` as a table written to ``table`` records it in ``cutout_root``: relative to the table's folder
+    where that leads to the same folder, else absolute.
+
+    An absolute record held one machine's path: a review list moved, or committed, with its cutouts
+    beside or under it named a folder the next machine does not have. Every reader takes a relative
+    record under the table's folder (:func:`recorded_folder`), the folder as given or with its links
+    followed (``evaluate``, ``inspect``'s field view), so the relative form is written only where both
+    lead to ``folder``; the path as typed is tried first, so that a data folder reached through a link
+    (a checkout's ``../shared``) stays reached through it.
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        The folder the table's files are relative to.
+    table : str or os.PathLike
+        The file the table is written to.
+
+    Returns
+    -------
+    str
+        The relative path (POSIX separators), or the absolute folder with its links followed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> top = Path(tempfile.mkdtemp())
+    >>> portable_folder(top / "cutouts", top / "lists" / "review.csv")
+    '../cutouts'
+    >>> portable_folder(top, top / "review.csv")
+    '.'
+    """
+    target = resolved(folder)
+    out_dir = Path(os.path.abspath(Path(table).parent))
+    for base, there in ((out_dir, os.path.abspath(folder)), (resolved(out_dir), str(target))):
+        try:
+            rel = os.path.relpath(there, base)
+        except ValueError:  # another drive (Windows): no relative path leads there
+            break
+        if all(resolved(b / rel) == target for b in (out_dir, resolved(out_dir))):
+            return Path(rel).as_posix()
+    return str(target)
+
+
 def row_folders(table: Table, source: str | os.PathLike, here: Path) -> list[Path] | None:
     """The folder each row's files are relative to, where ``table`` records it (:func:`recorded_roots`),
     a relative record taken under ``here`` (:func:`recorded_folder`); None when nothing is recorded.
@@ -4078,7 +4128,9 @@ def cutout_rows(catalogue: Table, cutouts: CutoutSet, *, name: str = "classified
     for i, f in enumerate(cells):
         j = index.get(f.strip())
         if j is None and named and (Path(f.strip()).is_absolute() or roots is not None):
-            j = named.get(str(listed_path(Path(roots[i]) if roots is not None else Path("/"), f.strip()).resolve()))
+            # a relative record is relative to the table's folder, as every reader takes it (not to the working one)
+            base = Path("/") if roots is None else Path(catalogue.meta.get(TABLE_FOLDER) or ".") / roots[i]
+            j = named.get(str(listed_path(base, f.strip()).resolve()))
         if j is None:
             raise StarclassError(f"{name}: row {i + 1} has file {f!r}, which {cutouts.source} does not list")
         out[i] = j
