@@ -112,19 +112,25 @@ def test_too_few_fresh_rows_rescore_the_starting_models_calibrate_stamps_rows(tm
     was = read_manifest(tmp_path / "m0")["calibration"]
     assert was["rows_from"]["stamps"] == str(held)
     x1, y1 = _folder_inputs(_noise_folder((tmp_path / "new").resolve(), 10, seed=3), cfg)
+    xh, yh = _folder_inputs(held, cfg)
     tuned_cfg = cfg.copy(recipe={"epochs": 3})
+    # the new labels include 12 of the calibration cutouts: those the fine-tune trains on are left out
     with pytest.warns(UserWarning, match="validation rows are rows the starting model"):
-        tuned = fit(tuned_cfg, np.concatenate([x0, x1]), np.concatenate([y0, y1]), outdir=tmp_path / "m1",
-                    init_from=tmp_path / "m0", progress=False, device="cpu")
+        tuned = fit(tuned_cfg, np.concatenate([x0, x1, xh[:12]]), np.concatenate([y0, y1, yh[:12]]),
+                    outdir=tmp_path / "m1", init_from=tmp_path / "m0", progress=False, device="cpu")
+    from starclass.learn.provenance import overlap, recorded_digests, row_digests
+
+    trained = overlap(row_digests(xh), recorded_digests(read_manifest(tmp_path / "m1")))
+    assert 0 < trained.sum() <= 12 and not trained[12:].any()
     cal = read_manifest(tmp_path / "m1")["calibration"]
-    assert cal["source"] == str(held) and cal["n"] == was["n"] == 60
+    assert cal["source"] == str(held) and was["n"] == 60 and cal["n"] == 60 - trained.sum()
     # the rows scored with the fine-tuned weights, not the starting ones
-    xh, _ = _folder_inputs(held, cfg)
-    now = calibration_probabilities(load_model(tmp_path / "m1", check_calibration=False), xh, device="cpu")
+    now = calibration_probabilities(load_model(tmp_path / "m1", check_calibration=False), xh[~trained], device="cpu")
     assert np.allclose(cal["probs"], now, atol=1e-6)
-    assert not np.allclose(cal["probs"], was["probs"], atol=1e-3)
+    assert not np.allclose(cal["probs"], np.asarray(was["probs"])[~trained], atol=1e-3)
     said = [n for n in tuned.notes if "calibration rows, classified with the fine-tuned weights" in n]
     assert len(said) == 1, tuned.notes
+    assert f"{trained.sum()} rows this fine-tune trained on left out" in said[0]
 
 
 def test_enough_fresh_validation_rows_fit_the_temperature_on_them_alone(start, tmp_path):

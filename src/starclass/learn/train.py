@@ -1734,13 +1734,14 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
     rows_from = cal.get("rows_from")
     if isinstance(rows_from, dict) and rows_from.get("stamps"):
         try:
-            new = _rescore_calibration_rows(outdir, rows_from, cal, device)
+            new, n_trained = _rescore_calibration_rows(outdir, rows_from, cal, device)
         except StarclassError as exc:
             cannot = f"its rows ({fitted_on}) could not be scored with the fine-tuned weights: {exc}"
         else:
             was = f"{cal.get('n')} rows" if isinstance(cal.get("n"), int) else "its rows"
+            left = f", {n_trained} rows this fine-tune trained on left out" if n_trained else ""
             return [f"calibration refitted on the starting model {init_from}'s calibration rows, classified with the "
-                    f"fine-tuned weights ({new.n} of {fitted_on}; the starting model's was fitted on {was}): "
+                    f"fine-tuned weights ({new.n} of {fitted_on}; the starting model's was fitted on {was}{left}): "
                     f"{new.describe()}, NLL {new.nll_before:.4f} -> {new.nll_after:.4f}; not fitted on this run's "
                     f"validation split: {why}"] + [f"WARNING: {c}" for c in new.cautions()]
     else:
@@ -1759,8 +1760,9 @@ def _rescore_calibration_rows(outdir: Path, rows_from: dict, cal: dict, device):
     """Fit a fine-tune's calibration on its starting model's ``calibrate --stamps`` rows, scored with its weights.
 
     ``rows_from`` is what :func:`starclass.learn.calibration.calibrate_model` recorded; ``cal`` the
-    starting model's entry (its method and bins are kept). Raises StarclassError where the folder
-    cannot be read or its rows are refused (rows the fine-tune trained on among them).
+    starting model's entry (its method and bins are kept). Rows the fine-tune trained on are left
+    out. Returns the calibration and how many rows were left out so; raises StarclassError where the
+    folder cannot be read or no row is left.
     """
     from starclass.io.cutout_folders import label_classes, read_cutout_folder, stored_group_column
     from starclass.learn.calibration import HISTOGRAM_BINS, calibrate_model
@@ -1782,13 +1784,22 @@ def _rescore_calibration_rows(outdir: Path, rows_from: dict, cal: dict, device):
     # as calibrate --stamps: a cutout without data at its centre is never classified, so not fitted on
     centre = (cutout_centre_no_data(cutouts.images, cfg) & (values != 0) & ~blank_bands(inputs, cfg).any(axis=1))
     values = np.where(centre, 0, values)
+    # rows the fine-tune trained on (its own new labels may include some of them) are left out, not a
+    # reason to refuse the rest, as calibrate would refuse them all: said in the note
+    from starclass.learn.provenance import overlap, recorded_digests, row_digests
+
+    recorded = recorded_digests(read_manifest(outdir))
+    trained = (overlap(row_digests(inputs), recorded) & (values != 0) if recorded is not None
+               else np.zeros(len(values), bool))
+    values = np.where(trained, 0, values)
     with warnings.catch_warnings():
         # the blank rows were counted when the starting model was calibrated on the same folder
         warnings.simplefilter("ignore", UserWarning)
-        return calibrate_model(outdir, inputs, values, source=str(rows_from["stamps"]), overwrite=True,
-                               device=device, method=str(cal.get("method", "temperature")),
-                               n_bins=int(cal.get("n_bins") or HISTOGRAM_BINS),
-                               no_data=cutout_band_no_data(cutouts.images, cfg), rows_from=rows_from)
+        new = calibrate_model(outdir, inputs, values, source=str(rows_from["stamps"]), overwrite=True,
+                              device=device, method=str(cal.get("method", "temperature")),
+                              n_bins=int(cal.get("n_bins") or HISTOGRAM_BINS),
+                              no_data=cutout_band_no_data(cutouts.images, cfg), rows_from=rows_from)
+    return new, int(trained.sum())
 
 
 def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, label_model: str | None = None,
