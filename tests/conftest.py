@@ -248,6 +248,23 @@ def bias_corrected_by_hand(values, point: float, level: float = 0.95) -> tuple[f
     return float(min(lo, point)), float(max(hi, point))
 
 
+def basic_by_hand(values, point: float, level: float = 0.95) -> tuple[float, float]:
+    """The basic bootstrap interval of a non-negative figure written out, as ``evaluate`` gives the ECE's.
+
+    The data's value less the resamples' offset from it at each end (``2 t - q(0.975)``,
+    ``2 t - q(0.025)``), each end at least 0, then widened to ``t`` where it leaves it out. The
+    independent computation the ECE intervals are checked against.
+    """
+    import numpy as np
+
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    alpha = (1 - level) / 2
+    q_lo, q_hi = np.quantile(values, [alpha, 1 - alpha])
+    lo, hi = max(0.0, point - (q_hi - point)), max(0.0, point + (point - q_lo))
+    return float(min(lo, point)), float(max(hi, point))
+
+
 def write_noise_cutout_folder(root: Path, size: int, object_ids: bool = False, n: int = 16) -> Path:
     """Write ``n`` noise cutouts (``size`` x ``size`` ``.npy``) alternating cluster/galaxy under ``root``.
 

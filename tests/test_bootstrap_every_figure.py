@@ -3,7 +3,7 @@
 Issue 12 asks for "bootstrap intervals" beside accuracy, P/R/F1 and ROC/AUC; until 2026-12-05 only
 accuracy and balanced accuracy had one. Precision, recall and F1 per class, the ROC AUC of each
 class against the rest, ECE and Brier now get theirs from the same resamples (whole objects where
-``--group-column`` names them); the ECE's is bias-corrected (since 2026-12-06, tests/test_ece_interval.py).
+``--group-column`` names them); the ECE's is the basic interval cut at 0 (since 2026-12-06, tests/test_ece_interval.py).
 Checked here against scikit-learn (point values) and against a
 resampler written out by hand that draws the same objects (intervals), for two- to five-class tasks.
 """
@@ -19,7 +19,7 @@ from astropy.table import Table
 from sklearn.metrics import brier_score_loss, f1_score, precision_score, recall_score, roc_auc_score
 from typer.testing import CliRunner
 
-from conftest import bias_corrected_by_hand, classified_objects, object_resamples
+from conftest import basic_by_hand, classified_objects, object_resamples
 from starclass.cli import app
 from starclass.errors import StarclassError
 from starclass.evaluate.bootstrap import bootstrap_ci
@@ -69,9 +69,9 @@ def _by_hand(t: Table, p: np.ndarray, k: int, binary: bool, n_boot: int, seed: i
             lo.append(a)
             hi.append(b)
         out[key] = np.array([lo, hi])
-    # the ECE's interval is bias-corrected (biased upwards, its percentile interval could miss it)
+    # the ECE's interval is the basic one cut at 0 (biased upwards, its percentile interval could miss it)
     ece = _sklearn_figures(ref, pred, p, k, binary)["ece"][0]
-    out["ece"] = np.array(bias_corrected_by_hand(np.array(draws["ece"])[:, 0], ece))[:, None]
+    out["ece"] = np.array(basic_by_hand(np.array(draws["ece"])[:, 0], ece))[:, None]
     return out
 
 

@@ -76,7 +76,10 @@ def test_two_cutout_lists_train_as_their_rows_merged_by_hand(tmp_path):
     ref = json.loads((tmp_path / "ref" / "manifest.json").read_text())
     assert got["training_rows"]["n"] == ref["training_rows"]["n"] > 12
     assert got["training_rows"] == ref["training_rows"]
-    assert got["calibration"]["temperature"] == ref["calibration"]["temperature"]
+    # the same calibration: here none (m0's was fitted on its validation split with m0's weights, and its rows
+    # cannot be scored again with the new ones: since 2026-12-06 it is not kept), said the same way
+    assert got.get("calibration") == ref.get("calibration")
+    assert got.get("no_calibration") and got.get("no_calibration") == ref.get("no_calibration")
 
     # a cutout listed in both lists: refused by name (exit 2), no model written
     (tmp_path / "again.csv").write_text(f"file,label,object_id\n{tmp_path / 'start' / start[0][0]},galaxy,x\n"

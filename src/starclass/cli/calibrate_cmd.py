@@ -193,6 +193,8 @@ def calibrate_command(
         # absolute: the manifest travels with the model, and classify names it from any folder ('heldout.csv' read
         # as a file beside wherever classify ran)
         source = str(Path(stamps).absolute())
+        # recorded so that a fine-tune of this model can read these rows again and score them with its own weights
+        rows_from = {"stamps": source, "label_column": column, "file_column": file_column or "file"}
     else:
         if not mosaics or catalog is None:
             raise StarclassError("give the mosaics and --catalog, or a labelled cutout folder with --stamps")
@@ -220,6 +222,7 @@ def calibrate_command(
         # as a file beside wherever classify ran)
         source = str(Path(catalog).absolute())
         no_data = None  # a mosaic's stamp without data is a row without a usable stamp (values 0 above)
+        rows_from = None  # the stamps need the mosaics and the pixel flags too: a fine-tune cannot re-read them
     if method == "histogram":
         from starclass.learn.calibration import calibration_rows
 
@@ -242,7 +245,7 @@ def calibrate_command(
         raise OutputExistsError(_has_calibration(model, doc["calibration"]), model / "manifest.json")
     cal = calibrate_model(model, inputs, values, source=source, overwrite=overwrite, batch_size=batch_size,
                           device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows,
-                          progress=progress, no_data=no_data)
+                          progress=progress, no_data=no_data, rows_from=rows_from)
     vs_t = (f" (temperature alone {cal.nll_temperature:.4f}"
             + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
     # per class as train, info and the warnings write it (a Python dict, "{1: 66, 2: 91}", was printed)

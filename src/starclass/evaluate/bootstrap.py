@@ -321,12 +321,81 @@ def bias_corrected_interval(values: np.ndarray, point: float, n_boot: int,
     return float(min(lo, point)), float(max(hi, point))
 
 
+def basic_interval(values: np.ndarray, point: float, n_boot: int, level: float = 0.95,
+                   lower: float = -np.inf) -> tuple[float, float]:
+    """Basic (reverse percentile) bootstrap interval of a figure biased on small samples, such as the ECE.
+
+    The basic interval (Davison & Hinkley 1997, ch. 5; ``scipy.stats.bootstrap(method="basic")``)
+    is ``[2 t - q(1 - a/2), 2 t - q(a/2)]``, ``t`` the figure on the data and ``q`` the quantiles
+    of its resamples: it takes the resamples' offset from the data for the data's offset from the
+    population, so a figure the resamples overshoot (the ECE, biased upwards, its resamples more
+    so) gets an interval moved down by as much, where the bias-corrected percentile interval
+    (:func:`bias_corrected_interval`) can only pick other quantiles of the same too-high
+    resamples. The interval is cut at ``lower`` (0 for the ECE, which cannot be negative) and
+    widened to the point where it leaves it out, never narrowed: an interval of a figure that
+    leaves out the figure itself reads as an error.
+
+    On simulated data with a known population ECE of 0.03 or 0.08 (15 bins, 200 draws of 1,000
+    resamples each; ``benchmarks/ece_interval_coverage.py``, two and four classes) this interval
+    held it in 54-93% of the draws of 50-500 rows, where the bias-corrected one held it in 0-88%
+    (a population ECE of 0.03: 54-93% against 0-80%); a population ECE of 0 in 36-70% against
+    never. docs/evaluation.md has the table.
+
+    Parameters
+    ----------
+    values
+        The figure on each resample (NaN where undefined: skipped, and fewer than
+        ``max(10, n_boot // 10)`` finite ones refused, as :func:`percentile_interval`).
+    point
+        The figure on all the data.
+    n_boot
+        Number of resamples drawn.
+    level
+        Two-sided confidence level.
+    lower
+        The least value the figure can take: the interval is cut there.
+
+    Returns
+    -------
+    lo, hi
+
+    Raises
+    ------
+    StarclassError
+        The figure was defined on too few resamples, or ``point`` is not finite.
+
+    Examples
+    --------
+    Resamples centred on the point give the percentile interval mirrored about it; resamples above it
+    (a figure biased upwards) move the interval down, here to 0 where it is cut:
+
+    >>> v = np.arange(1.0, 100.0)
+    >>> [round(x, 1) for x in basic_interval(v, 50.0, 99, level=0.8)]
+    [10.8, 89.2]
+    >>> [round(x, 1) for x in basic_interval(v, 30.0, 99, level=0.8, lower=0.0)]
+    [0.0, 49.2]
+    """
+    vals = np.asarray(values, dtype=np.float64)
+    vals = vals[np.isfinite(vals)]
+    if vals.size < max(10, n_boot // 10):
+        raise StarclassError(
+            f"bootstrap: the metric was defined on only {vals.size} of {n_boot} resamples"
+        )
+    if not np.isfinite(point):
+        raise StarclassError(f"bootstrap: a basic interval needs a finite value on the data, got {point}")
+    alpha = (1 - level) / 2
+    q_lo, q_hi = np.quantile(vals, [alpha, 1 - alpha])
+    lo, hi = max(2 * point - q_hi, lower), max(2 * point - q_lo, lower)
+    return float(min(lo, point)), float(max(hi, point))
+
+
 def bootstrap_figures(stat: Callable[[np.ndarray], np.ndarray], n: int, *, n_boot: int = 1000,
                       level: float = 0.95, seed: int = 0, groups: np.ndarray | None = None,
                       progress: bool | None = False,
                       desc: str = "bootstrap",
-                      points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Percentile (or bias-corrected percentile) intervals of several figures, all from one set of resamples.
+                      points: np.ndarray | None = None,
+                      method: str = "basic") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Percentile intervals of several figures from one set of resamples (basic ones for biased figures).
 
     ``stat`` is given the weight of each row in a resample (how many times the resample drew
     it: ``np.bincount(idx, minlength=n)`` of the indices :func:`resamples` draws) and returns
@@ -349,9 +418,13 @@ def bootstrap_figures(stat: Callable[[np.ndarray], np.ndarray], n: int, *, n_boo
     desc
         What the bar and the lines call the step.
     points
-        Per figure, its value on all the data where its interval is to be bias-corrected
-        (:func:`bias_corrected_interval`: a figure biased on small samples, such as the ECE), NaN
-        where it is the percentile interval; None: every one the percentile interval.
+        Per figure, its value on all the data where the interval is to allow for the figure's bias
+        on small samples (such as the ECE's), NaN where it is the percentile interval; None: every
+        one the percentile interval. Such a figure is taken to be non-negative.
+    method
+        The interval of the figures with a point: ``"basic"`` (:func:`basic_interval`, cut at 0;
+        ``evaluate``'s ECE since 2026-12-06, later) or ``"bc"`` (:func:`bias_corrected_interval`,
+        the ECE's before; kept for ``benchmarks/ece_interval_coverage.py``).
 
     Returns
     -------
@@ -378,6 +451,8 @@ def bootstrap_figures(stat: Callable[[np.ndarray], np.ndarray], n: int, *, n_boo
     """
     if not 0 < level < 1:
         raise StarclassError(f"bootstrap level must be between 0 and 1, got {level}")
+    if method not in ("basic", "bc"):
+        raise StarclassError(f"bootstrap: method must be 'basic' or 'bc', got {method!r}")
     from starclass.io.progress import Progress
 
     drawn = resamples(n, n_boot, seed=seed, groups=groups)
@@ -395,8 +470,12 @@ def bootstrap_figures(stat: Callable[[np.ndarray], np.ndarray], n: int, *, n_boo
         raise StarclassError(f"bootstrap: {pts.size} points for {vals.shape[1]} figures")
     for j in range(vals.shape[1]):
         try:
-            lo[j], hi[j] = (percentile_interval(vals[:, j], n_boot, level) if not np.isfinite(pts[j])
-                            else bias_corrected_interval(vals[:, j], float(pts[j]), n_boot, level))
+            if not np.isfinite(pts[j]):
+                lo[j], hi[j] = percentile_interval(vals[:, j], n_boot, level)
+            elif method == "basic":
+                lo[j], hi[j] = basic_interval(vals[:, j], float(pts[j]), n_boot, level, lower=0.0)
+            else:
+                lo[j], hi[j] = bias_corrected_interval(vals[:, j], float(pts[j]), n_boot, level)
         except StarclassError:
             continue
     return lo, hi, n_def

@@ -1508,8 +1508,10 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
         return np.concatenate([np.atleast_1d(f(w)) for _, _, f in parts])
 
     # the ECE is biased upwards at small n, its resamples more so: a percentile interval can lie wholly above
-    # it (0.0832 [0.0854, 0.2214] on 64 PAndAS cutouts), so its interval is bias-corrected. The Brier score, a
-    # mean of per-row terms, keeps the percentile interval (half its resamples lie below it).
+    # it (0.0832 [0.0854, 0.2214] on 64 PAndAS cutouts), and the bias-corrected one, quantiles of the same
+    # too-high resamples, held a population ECE of 0.03 in 0-46% of draws of 50-200 rows; the basic interval
+    # moves down by the resamples' overshoot (0.82-0.93 there). The Brier score, a mean of per-row terms, keeps
+    # the percentile interval (half its resamples lie below it).
     points = np.full(sum(size for _, size, _ in parts), np.nan)
     at = 0
     for name, size, fn in parts:

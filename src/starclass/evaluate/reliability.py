@@ -47,7 +47,7 @@ from starclass.schema import row_name
 __all__ = [
     "expected_calibration_error", "ece_floor", "brier_score", "reliability_table", "parse_sets", "coverage_table",
     "set_size_table", "set_size_words", "deferral_curve", "signal_aurocs", "trust_study", "TrustStudy", "DEFAULT_BINS",
-    "RELIABILITY_MIN_ROWS", "FLOOR_NORMAL_VARIANCE",
+    "RELIABILITY_MIN_ROWS", "FLOOR_NORMAL_VARIANCE", "ECE_INTERVAL_MIN_ROWS",
 ]
 
 #: Equal-width bins of top-class confidence for ECE and the reliability diagram.
@@ -63,6 +63,14 @@ DEFAULT_BINS = 15
 #: badly calibrated one. 100 is also the count under which ``calibrate`` warns that a fitted
 #: temperature is not pinned down (:data:`starclass.learn.calibration.CALIBRATION_MIN_ROWS`).
 RELIABILITY_MIN_ROWS = 100
+
+#: Fewer paired rows than this: the ECE's 95% bootstrap interval is said to be unreliable. Measured
+#: with ``benchmarks/ece_interval_coverage.py`` (200 samples each, a known population ECE, 15 bins;
+#: docs/evaluation.md has the table): the basic interval ``evaluate`` gives held a population ECE
+#: of 0.03-0.08 in 54-92% of the samples of 50-100 rows (two and four classes), in
+#: 82-93% from 200 rows on; a population ECE of 0 in 36-70% at any n (every sample's ECE is
+#: above it), which :meth:`TrustStudy.interval_caution` says where the ECE is within the floor.
+ECE_INTERVAL_MIN_ROWS = 200
 
 
 def _check(probs, y) -> tuple[np.ndarray, np.ndarray]:
@@ -494,6 +502,35 @@ class TrustStudy:
                 f"{RELIABILITY_MIN_ROWS}: perfectly calibrated probabilities would also score an ECE near 0.1 "
                 "or more, from the noise of so few rows per bin)")
 
+    def interval_caution(self) -> str | None:
+        """Why the ECE's 95% bootstrap interval is not to be read as one (few rows, or an ECE at the floor), or None.
+
+        The interval holds the population ECE in fewer than 95% of samples where the rows are few
+        (:data:`ECE_INTERVAL_MIN_ROWS`) or the population ECE is near 0, which an ECE within the 95th
+        percentile of the floor (:meth:`floor_words`) cannot rule out.
+
+        Examples
+        --------
+        >>> t = trust_study(np.array([[0.9, 0.1], [0.3, 0.7], [0.6, 0.4]]), np.array([0, 1, 1]),
+        ...                 np.array([0, 1, 0]), {}, [1, 2])
+        >>> t.interval_caution() is None  # no interval
+        True
+        >>> t.ece_ci = (0.0, 0.4)
+        >>> t.interval_caution()  # doctest: +ELLIPSIS
+        "the ECE's 95% interval from 3 rows is unreliable (fewer than 200: ..."
+        """
+        if self.ece_ci is None:
+            return None
+        if self.n < ECE_INTERVAL_MIN_ROWS:
+            return (f"the ECE's 95% interval from {counted(self.n, 'row')} is unreliable (fewer than "
+                    f"{ECE_INTERVAL_MIN_ROWS}: on simulated samples of 50-100 rows it held the population ECE in "
+                    "54-92% of them, not 95%; docs/evaluation.md)")
+        if self.ece_floor is not None and np.isfinite(self.ece_floor[1]) and self.ece <= self.ece_floor[1]:
+            return ("the ECE is within what a perfectly calibrated model shows at this n, so its 95% interval is "
+                    "unreliable: were the population ECE 0 it would hold it in only 36-70% of samples "
+                    "(docs/evaluation.md); read the ECE against the floor")
+        return None
+
     def floor_words(self, digits: int = 4) -> str | None:
         """The ECE floor in words, as ``evaluate`` prints it and the report says it, or None.
 
@@ -554,6 +591,8 @@ class TrustStudy:
                f"Brier {self.brier:.4f}{ci(self.brier_ci)}{binary}{raw}"]
         if self.few_rows():
             out.append(f"  note: {self.few_rows()}")
+        if self.interval_caution():
+            out.append(f"  note: {self.interval_caution()}")
         if self.coverage_table is not None:
             from starclass.evaluate.task import class_labels
             from starclass.learn.conformal import coverage_percent

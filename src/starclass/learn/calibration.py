@@ -1559,7 +1559,8 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
                     device: str | torch.device | None = None,
                     precision: bool | str | None = None, method: str = "temperature",
                     n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False,
-                    progress: bool | None = False, no_data: np.ndarray | None = None) -> ModelCalibration:
+                    progress: bool | None = False, no_data: np.ndarray | None = None,
+                    rows_from: dict[str, str] | None = None) -> ModelCalibration:
     """(Re)fit the calibration of a saved ensemble on labelled inputs and store it in its manifest.
 
     The rows must be held out from training: on the rows its weights were fitted on a network
@@ -1597,6 +1598,11 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
         Boolean ``[N, len(bands)]``: which band of each row's file holds no data at all (a cutout
         folder's, :func:`starclass.stamps.images.cutout_band_no_data`); such rows are left out
         as blank ones are, and said to have no data (:func:`leave_out_blank`).
+    rows_from : dict, optional
+        How to read the rows again (``calibrate --stamps``: ``{"stamps": PATH, "label_column": ...,
+        "file_column": ...}``), stored in the entry: a fine-tune of the model re-scores them with its
+        own weights (:func:`starclass.learn.train.fit` with ``init_from``) instead of keeping scores
+        of weights it no longer has.
 
     Returns
     -------
@@ -1672,6 +1678,9 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
                                 device=device, precision=precision, method=method, n_bins=n_bins,
                                 progress=progress)
     cal.n_training_rows = n_training
+    entry = cal.to_dict()
+    if rows_from:
+        entry["rows_from"] = {str(k): str(v) for k, v in rows_from.items()}
     # refused above without overwrite=True; checked again here, the rows take minutes to classify
-    save_calibration(path, cal.to_dict(), [c["digest"] for c in loaded.checkpoints], overwrite=overwrite)
+    save_calibration(path, entry, [c["digest"] for c in loaded.checkpoints], overwrite=overwrite)
     return cal

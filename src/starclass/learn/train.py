@@ -1703,14 +1703,20 @@ def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device,
             "(refit it with 'starclass calibrate --overwrite')")
 
 
-def _keep_starting_calibration(outdir: Path, init_from, device, why: str) -> list[str]:
-    """Store the starting model's calibration (temperature or map, and conformal rows) in a fine-tune; its notes.
+def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> list[str]:
+    """Refit the starting model's calibration rows with the fine-tuned weights, or leave the fine-tune without one.
 
     Used where the fine-tune's validation split holds too few rows the starting model did not train
-    on (``why`` says how many). A starting model without a calibration leaves the fine-tune without one.
+    on (``why`` says how many). The starting model's calibration (its map and the conformal rows'
+    scores) was fitted on probabilities of the starting weights; the fine-tune's differ, so kept as
+    they were the map and the sets' thresholds no longer give the stated coverage. Where the rows can
+    be read again (a calibration fitted with ``calibrate --stamps``, which records how: ``rows_from``)
+    they are classified with the new weights and the calibration is fitted on them as ``starclass
+    calibrate`` would (rows the fine-tune trained on refused). Otherwise the fine-tune carries no
+    calibration, recorded with the reason, so ``classify`` writes raw probabilities and no
+    ``pred_set`` and says why. Returns the notes.
     """
-    from starclass.learn.calibration import ModelCalibration
-    from starclass.learn.checkpoint import MANIFEST, load_model, read_manifest, save_calibration, set_no_calibration
+    from starclass.learn.checkpoint import MANIFEST, read_manifest, set_no_calibration
 
     start = Path(init_from)
     if start.is_file() and start.name != MANIFEST:
@@ -1723,15 +1729,77 @@ def _keep_starting_calibration(outdir: Path, init_from, device, why: str) -> lis
     if not cal:
         set_no_calibration(outdir, f"not fitted at training: {why}, and the starting model {init_from} has none")
         return [f"WARNING: no calibration and no conformal sets: {why}, and the starting model {init_from} has no "
-                f"calibration to keep; {fix}"]
-    kept = {k: v for k, v in cal.items() if k not in ("digest", "member_digests")}
-    kept["source"] = f"the starting model {init_from} ({cal.get('source', 'its calibration')})"
-    loaded = load_model(outdir, device=device, check_calibration=False)
-    save_calibration(outdir, kept, [c["digest"] for c in loaded.checkpoints], overwrite=True)
-    said = ModelCalibration.from_dict(kept, str(outdir)).describe()
-    return [f"WARNING: calibration kept from the starting model {init_from} ({said} and its conformal rows, fitted "
-            f"on {cal.get('source', 'its rows')} with the starting weights), not fitted on this run's validation "
-            f"split: {why}; {fix}"]
+                f"calibration to refit; {fix}"]
+    fitted_on = cal.get("source", "its rows")
+    rows_from = cal.get("rows_from")
+    if isinstance(rows_from, dict) and rows_from.get("stamps"):
+        try:
+            new, n_trained = _rescore_calibration_rows(outdir, rows_from, cal, device)
+        except StarclassError as exc:
+            cannot = f"its rows ({fitted_on}) could not be scored with the fine-tuned weights: {exc}"
+        else:
+            was = f"{cal.get('n')} rows" if isinstance(cal.get("n"), int) else "its rows"
+            left = f", {n_trained} rows this fine-tune trained on left out" if n_trained else ""
+            return [f"calibration refitted on the starting model {init_from}'s calibration rows, classified with the "
+                    f"fine-tuned weights ({new.n} of {fitted_on}; the starting model's was fitted on {was}{left}): "
+                    f"{new.describe()}, NLL {new.nll_before:.4f} -> {new.nll_after:.4f}; not fitted on this run's "
+                    f"validation split: {why}"] + [f"WARNING: {c}" for c in new.cautions()]
+    else:
+        cannot = (f"its rows ({fitted_on}) cannot be read again to score them with the fine-tuned weights (only a "
+                  "calibration fitted with 'starclass calibrate --stamps' records how)")
+    reason = (f"not fitted at training: {why}; the starting model {init_from}'s calibration was not kept, its map and "
+              f"conformal rows are scores of the starting weights, not of these (the sets would not hold the stated "
+              f"coverage), and {cannot}")
+    set_no_calibration(outdir, reason)
+    return [f"WARNING: no calibration and no conformal sets (classify writes raw probabilities and no pred_set): "
+            f"{why}; the starting model {init_from}'s calibration was fitted on scores of the starting weights, which "
+            f"the fine-tune changed, and {cannot}; {fix}"]
+
+
+def _rescore_calibration_rows(outdir: Path, rows_from: dict, cal: dict, device):
+    """Fit a fine-tune's calibration on its starting model's ``calibrate --stamps`` rows, scored with its weights.
+
+    ``rows_from`` is what :func:`starclass.learn.calibration.calibrate_model` recorded; ``cal`` the
+    starting model's entry (its method and bins are kept). Rows the fine-tune trained on are left
+    out. Returns the calibration and how many rows were left out so; raises StarclassError where the
+    folder cannot be read or no row is left.
+    """
+    from starclass.io.cutout_folders import label_classes, read_cutout_folder, stored_group_column
+    from starclass.learn.calibration import HISTOGRAM_BINS, calibrate_model
+    from starclass.learn.checkpoint import read_manifest
+    from starclass.learn.classify import blank_bands
+    from starclass.learn.config import TaskConfig
+    from starclass.stamps.images import cutout_band_no_data, cutout_centre_no_data, cutout_inputs, cutout_resampler
+
+    cfg = TaskConfig.from_dict(read_manifest(outdir)["config"])
+    cutouts = read_cutout_folder(rows_from["stamps"], group_column=stored_group_column(cfg.group_column),
+                                 require_group=False, bands=list(cfg.bands),
+                                 label_column=str(rows_from.get("label_column", "label")),
+                                 bands_of=f"model {outdir}", resample=cutout_resampler(cfg), label_map=cfg.label_map,
+                                 file_column=str(rows_from.get("file_column", "file")))
+    if cutouts.labels is None:
+        raise StarclassError(f"{rows_from['stamps']} has no label column {rows_from.get('label_column')!r} any more")
+    inputs = cutout_inputs(cutouts.images, cfg)
+    values = np.asarray(label_classes(cutouts, cfg.label_map, config=cfg))
+    # as calibrate --stamps: a cutout without data at its centre is never classified, so not fitted on
+    centre = (cutout_centre_no_data(cutouts.images, cfg) & (values != 0) & ~blank_bands(inputs, cfg).any(axis=1))
+    values = np.where(centre, 0, values)
+    # rows the fine-tune trained on (its own new labels may include some of them) are left out, not a
+    # reason to refuse the rest, as calibrate would refuse them all: said in the note
+    from starclass.learn.provenance import overlap, recorded_digests, row_digests
+
+    recorded = recorded_digests(read_manifest(outdir))
+    trained = (overlap(row_digests(inputs), recorded) & (values != 0) if recorded is not None
+               else np.zeros(len(values), bool))
+    values = np.where(trained, 0, values)
+    with warnings.catch_warnings():
+        # the blank rows were counted when the starting model was calibrated on the same folder
+        warnings.simplefilter("ignore", UserWarning)
+        new = calibrate_model(outdir, inputs, values, source=str(rows_from["stamps"]), overwrite=True,
+                              device=device, method=str(cal.get("method", "temperature")),
+                              n_bins=int(cal.get("n_bins") or HISTOGRAM_BINS),
+                              no_data=cutout_band_no_data(cutouts.images, cfg), rows_from=rows_from)
+    return new, int(trained.sum())
 
 
 def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, label_model: str | None = None,
@@ -1754,8 +1822,9 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
     A fine-tune (``init_from``) whose validation rows include rows its starting model trained on
     (``seen``, True per such validation row) is calibrated on the others alone where they are
     enough (as many rows, and rows of each class, as :func:`starclass.learn.calibration.too_few_rows`
-    asks of a temperature or map to trust it), else it keeps the starting model's calibration
-    (:func:`_keep_starting_calibration`): fitted on rows the weights learnt, the temperature of a
+    asks of a temperature or map to trust it), else it refits the starting model's calibration rows
+    scored with the new weights, or leaves the model without a calibration where they cannot be read
+    again (:func:`_refit_starting_calibration`): fitted on rows the weights learnt, the temperature of a
     ``train --resume-from`` on the labels so far plus new ones came out 0.36 on the PAndAS cutouts.
     """
     from starclass.learn.calibration import (
@@ -1802,7 +1871,7 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
         if short is not None or min(counts.values()) == 0:
             names = dict(zip(config.classes, config.class_names))
             per_class = ", ".join(f"{n} of class {c} ({names.get(c, c)})" for c, n in counts.items())
-            return _keep_starting_calibration(
+            return _refit_starting_calibration(
                 outdir, init_from, device,
                 f"only {n_fresh} of the {n_val} validation rows ({per_class}) are rows the starting model did not "
                 f"train on (at least {CALIBRATION_MIN_ROWS} needed, and "

@@ -351,13 +351,15 @@ def _trust_section(c: Comparison) -> Section:
              "ECE and Brier score (the catalogue has no raw probabilities to compare with)")
             + "; ece_floor (ece_floor_p95): the mean (95th percentile) ECE of a perfectly calibrated model with "
               "the same probabilities on as many rows"
-            + ("; the 95% bootstrap intervals (_lo, _hi) are those of the written probabilities, the ECE's "
-               "bias-corrected (it is biased upwards), the Brier score's the percentile interval."
+            + ("; the 95% bootstrap intervals (_lo, _hi) are those of the written probabilities, the ECE's a "
+               "basic interval cut at 0 (it is biased upwards), the Brier score's the percentile interval."
                if "ece_lo" in cal.colnames else "."))
     panels = [("raw", t.reliability_raw, t.ece_raw)] if t.reliability_raw is not None else []
     panels.append(("calibrated" if t.ece_raw is not None else "prob_<k>", t.reliability, t.ece))
     if t.few_rows():
         s.note(t.few_rows())
+    if t.interval_caution():
+        s.note(t.interval_caution())
     s.figure(f"reliability_{rname}", F.fig_reliability(panels, "reliability diagram", note=t.few_rows()),
              "Accuracy against mean confidence per bin (the diagonal is perfect calibration); rows per bin below.")
     s.table(f"reliability_{rname}", t.reliability, "Reliability diagram of the written probabilities.")
