@@ -40,6 +40,8 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     # TaskConfig of cli._app, evaluate.compare, .task and survey.run, kept here while learn's __init__ and
     # learn.precision loaded torch, is imported now)
     "starclass.learn.precision": {"torch"},
+    # reading a model's manifest (calibrate's and survey's checks before their first line) needs no torch
+    "starclass.learn.checkpoint": {"torch"},
     "starclass.survey.run": {"pa", "Client", "LocalCluster"},  # pyarrow, distributed
     "starclass.suggest.pick": {"torch", "LoadedModel"},
     "starclass.survey.work": {"torch", "pa", "LoadedModel"},

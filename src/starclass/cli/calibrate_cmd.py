@@ -83,9 +83,8 @@ def calibrate_command(
     import numpy as np
 
     from starclass.io.paths import check_output
-    from starclass.learn.calibration import calibrate_model, check_histogram_rows, check_method
+    from starclass.learn.calibration_methods import check_histogram_rows, check_method
     from starclass.learn.checkpoint import read_manifest
-    from starclass.learn.precision import pick_device
 
     check_method(method, "--method")
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
@@ -99,7 +98,10 @@ def calibrate_command(
                              "applies with --stamps")
     if method == "histogram":
         check_histogram_rows(10**12, bins, "--bins")  # a bad --bins is refused before anything is read
-    dev = pick_device(device)
+    from starclass.learn.precision import pick_device, plain_device
+
+    if not plain_device(device):
+        pick_device(device)  # a name torch refuses ('tpu'): at once, as before; cpu, cuda:N after the first line
     if not model.is_dir():
         raise StarclassError(f"model {model}: give the model directory 'starclass train' wrote (calibration is "
                              "stored in its manifest.json)")
@@ -107,6 +109,14 @@ def calibrate_command(
     # the manifest is rewritten in place (atomically, beside itself): a read-only model folder was refused
     # only after the held-out rows were cut, classified and the calibration fitted
     check_output(model / "manifest.json", [], option="MODEL", overwrite=True)
+    from starclass.io.progress import say_step
+
+    # at a terminal a line once the arguments that need no torch are checked, before torch and the model code
+    # load (3-4 s on shared cores: nothing was said until the classification's bar); a log gets timed lines
+    say_step(f"calibrate: reading the held-out rows and loading model {model} ...", progress)
+    from starclass.learn.calibration import calibrate_model
+
+    dev = pick_device(device)
     from starclass.learn.config import TaskConfig
 
     cfg = TaskConfig.from_dict(doc["config"])

@@ -111,14 +111,13 @@ def classify_command(
     from starclass.io.cutout_folders import LABELS_CSV, check_output_outside_cutouts
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output, resolved
-    from starclass.learn.checkpoint import load_model
-    from starclass.learn.classify import check_bands, classify, decision_threshold, no_data_line
-    from starclass.learn.conformal import check_coverage
-    from starclass.learn.precision import parse_precision, pick_device
+    from starclass.learn.calibration_methods import check_coverage
+    from starclass.learn.precision import parse_precision, pick_device, plain_device
 
     t0 = time.perf_counter()
     coverage = check_coverage(coverage, "--coverage")
-    dev = pick_device(device)  # a device this machine lacks is refused before any reading
+    if not plain_device(device):
+        pick_device(device)  # a name torch refuses ('tpu'): at once, as before; cpu, cuda:N after the first line
     if precision is not None:
         parse_precision(precision, "--precision")  # a misspelt precision fails now, not after the stamps
     # before the model is loaded: the output is never an input (its own catalogue, a mosaic, a
@@ -155,6 +154,16 @@ def classify_command(
     # beside the label folders is fine; in a new sub-folder (read next time as a label) it is not
     check_output_outside_cutouts(output, stamps, option="--output", file=True)
     catalog_format(output)  # a wrong extension fails now, not after the classification
+    from starclass.io.progress import say_step
+
+    # at a terminal a line once the options that need no torch are checked, before torch and the model code load
+    # (3-5 s on shared cores: nothing was said until the classification's bar); a log gets the timed lines
+    say_step(f"classify: loading model {model} and reading the {'cutouts' if stamps is not None else 'candidates'}"
+             " ...", progress)
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.classify import check_bands, classify, decision_threshold, no_data_line
+
+    dev = pick_device(device)  # a device this machine lacks is refused before any reading
     if stamps is not None:
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
                           device=device, precision=precision, calibration=calibration, coverage=coverage,

@@ -47,9 +47,8 @@ def explain_command(
     """
     # bars only where a person watches them (a batch job's log keeps every redraw); plain lines there instead
     progress = bars_or_lines(progress)
-    # torch and matplotlib load here, not at `starclass --help`
-    from starclass.explain import explain
-    from starclass.explain.run import METHODS, OWN_NAMES
+    # the names alone: torch and matplotlib load after the checks and the first line, not before a refusal
+    from starclass.explain import METHODS, OWN_NAMES, check_explain_arguments
     from starclass.io.cutout_folders import check_output_outside_cutouts
     from starclass.io.paths import check_output
 
@@ -69,6 +68,15 @@ def explain_command(
     check_output_outside_cutouts(out, stamps, option="--output")
     if min_map < 1:
         raise StarclassError(f"--min-map must be >= 1, got {min_map}")
+    # --per-class 0, --max-stamps 0: the library's own words, said before torch loads, not after
+    check_explain_arguments(methods, per_class=per_class, max_stamps=max_stamps, min_size=min_map, seed=seed)
+    from starclass.io.progress import say_step
+
+    # at a terminal a line before torch and the model load (2-5 s on shared cores), where nothing was said until
+    # the maps' bar; a log file gets the steps' timed lines, as before
+    say_step(f"explain: loading the model and reading the stamps ({', '.join(methods)}) ...", progress)
+    from starclass.explain.run import explain
+
     info = explain(model, stamps, out, methods=methods, per_class=per_class, max_stamps=max_stamps,
                    min_size=min_map, layer=layer, seed=seed, overwrite=overwrite, label_column=label_column,
                    progress=progress, file_column=file_column)

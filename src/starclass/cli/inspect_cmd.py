@@ -20,6 +20,7 @@ from starclass.cli._app import (
     importing_extra,
     pixel_flags,
     require_extra,
+    show_progress,
     task_option,
 )
 from starclass.errors import StarclassError, counted
@@ -561,7 +562,23 @@ def inspect_command(
                              "applies with --stamps")
     elif data_dir is None:
         raise StarclassError("give DATA_DIR (a folder of FITS mosaics and candidates) or --stamps (a cutout folder)")
+    # options that apply only with another: refused before SQLAlchemy and the field load (1-2 s on shared cores)
+    if cluster_cut is not None and not export:
+        raise StarclassError("--cluster-cut applies to --export")
+    # refused like --cluster-cut: without --export, --summary FILE started the server and wrote nothing
+    for option, given in (("--summary", summary is not None), ("--include-unlabelled", include_unlabelled)):
+        if given and not export:
+            raise StarclassError(f"{option} applies to --export")
+    if admin and not add_user:
+        raise StarclassError("--admin applies to --add-user (an existing account stays as it is)")
     require_extra("web", WEB_MODULES, "inspect")
+    if not (add_user or set_password or list_users or export or backup):
+        from starclass.io.progress import say_step
+
+        # serving, at a terminal: a line before the label database (SQLAlchemy) and the field load, where nothing
+        # was said for 2-3 s on shared cores until the notes; a log file gets the server's own lines, as before
+        say_step(f"inspect: opening the label database and loading {stamps if stamps is not None else data_dir} ...",
+                 show_progress(None))
     # the web stack is optional, so it is imported only once it is known to be there; found is not importable
     with importing_extra("web", WEB_MODULES, "inspect"):
         from starclass.inspect import db as dbm
@@ -600,14 +617,6 @@ def inspect_command(
             raise StarclassError(f"--scheme {asked.name} differs from the scheme of --task {task} "
                                  f"({from_task.name}); give one of them")
         asked = from_task
-    if cluster_cut is not None and not export:
-        raise StarclassError("--cluster-cut applies to --export")
-    # refused like --cluster-cut: without --export, --summary FILE started the server and wrote nothing
-    for option, given in (("--summary", summary is not None), ("--include-unlabelled", include_unlabelled)):
-        if given and not export:
-            raise StarclassError(f"{option} applies to --export")
-    if admin and not add_user:
-        raise StarclassError("--admin applies to --add-user (an existing account stays as it is)")
 
     data_dir = Path(data_dir)
     if not data_dir.is_dir():

@@ -169,9 +169,9 @@ def suggest_command(
         raise StarclassError(f"-n must be >= 1, got {n}")
     if mag_bins < 1:
         raise StarclassError(f"--mag-bins must be >= 1, got {mag_bins}")
-    if device is not None:
-        from starclass.learn.precision import pick_device
+    from starclass.learn.precision import pick_device, plain_device
 
+    if not plain_device(device):
         # in train's and classify's words, before any work: 'tpu' reached torch when the model was
         # loaded and stopped with its RuntimeError traceback
         pick_device(device)
@@ -197,6 +197,13 @@ def suggest_command(
         catalog_format(pseudo_output)
     elif max_per_class is not None:
         raise StarclassError("--max-per-class caps the pseudo-labels: give --pseudo-labels too")
+    from starclass.io.progress import say_step
+
+    # at a terminal a line once the options are checked: nothing was said until the suggestions were written, 3-4 s
+    # of torch and the model later on shared cores (minutes with --mosaics, whose classification has its own bar)
+    say_step(f"suggest: reading the candidates and loading model {model} ...", progress)
+    if device is not None:
+        pick_device(device)  # cpu, cuda:N: on this machine? once torch loads, still before anything is read
     key = ID
     try:
         # with --mosaics, ra, dec alone are placed through their WCS below, as classify places them

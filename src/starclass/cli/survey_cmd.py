@@ -100,19 +100,12 @@ def survey_command(
     """
     # bars only where a person watches them: a batch job's log keeps every redraw
     asked, progress = progress, show_progress(progress)
-    require_extra("scale", ["distributed"], "survey")
-    # require_extra only finds distributed: installed but failing as it imports (a broken build, a dask of
-    # another version), it was a traceback where the scheduler was reached or the cluster started
-    with importing_extra("scale", ["distributed", "dask"], "survey"):
-        import distributed  # noqa: F401
     from starclass.errors import StarclassError
-    from starclass.survey.batch import BatchSpec
-    from starclass.survey.plan import read_plan
-    from starclass.survey.run import run_survey, summary_lines
 
     batch_opts = {"--jobs": jobs, "--cores": cores, "--memory": memory, "--walltime": walltime, "--queue": queue}
     given = [k for k, v in batch_opts.items() if v is not None]
-    # an option that would be ignored is refused: the user believes it took effect
+    # an option that would be ignored is refused: the user believes it took effect. These need nothing imported:
+    # refused at once, not after distributed (1 s) loaded
     if jobqueue is None and given:
         raise StarclassError(f"{', '.join(given)} size batch jobs: give them with --jobqueue slurm|pbs "
                              "(a LocalCluster is sized by --workers, --threads-per-worker)")
@@ -122,6 +115,22 @@ def survey_command(
     if connect_timeout is not None and scheduler is None:
         raise StarclassError("--connect-timeout bounds the answer of a running scheduler: give it with --scheduler "
                              "(a LocalCluster or --jobqueue cluster is started by the survey itself)")
+    if jobqueue is not None and (scheduler is not None or workers is not None):
+        raise StarclassError("--jobqueue submits its own workers: give it without --scheduler and --workers")
+    require_extra("scale", ["distributed"], "survey")
+    from starclass.io.progress import say_step
+
+    # at a terminal a line before distributed, the plan's checks (every mosaic read) and the model load: nothing was
+    # said for 3-6 s on shared cores (minutes for a large plan) until the survey's own first line
+    say_step(f"survey: checking the plan {plan} ...", progress)
+    # require_extra only finds distributed: installed but failing as it imports (a broken build, a dask of
+    # another version), it was a traceback where the scheduler was reached or the cluster started
+    with importing_extra("scale", ["distributed", "dask"], "survey"):
+        import distributed  # noqa: F401
+    from starclass.survey.batch import BatchSpec
+    from starclass.survey.plan import read_plan
+    from starclass.survey.run import run_survey, summary_lines
+
     if scheduler is not None:
         from starclass.survey.run import reach_scheduler
 
@@ -130,8 +139,6 @@ def survey_command(
         reach_scheduler(scheduler, connect_timeout, "--connect-timeout")
     batch = None
     if jobqueue is not None:
-        if scheduler is not None or workers is not None:
-            raise StarclassError("--jobqueue submits its own workers: give it without --scheduler and --workers")
         from starclass.survey.batch import configured_sizes
 
         # what the options leave out comes from dask-jobqueue's configuration (a site's jobqueue.yaml), as the

@@ -396,9 +396,12 @@ def train_command(
     from starclass.io.cutout_folders import check_output_outside_cutouts, is_cutout_source
     from starclass.io.mosaic import mosaic_inputs
     from starclass.io.paths import check_folder_writable, input_clash
+    from starclass.learn.precision import pick_device, plain_device
 
+    # a plain --device (cpu, cuda:N) is looked for on this machine after the first line, once torch is loaded
     check_train_options(epochs=epochs, ensemble=ensemble, batch_size=batch_size, lr=lr, patience=patience,
-                        val_fraction=val_fraction, device=device, precision=precision)
+                        val_fraction=val_fraction, device=None if plain_device(device) else device,
+                        precision=precision)
     catalogs = list(catalog or [])
     stamp_list = list(stamps or [])
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
@@ -503,6 +506,13 @@ def train_command(
             raise StarclassError("--target-purity chooses the threshold on validation candidates: give "
                                  "--val-fraction > 0")
 
+    from starclass.io.progress import say_step
+
+    # at a terminal a line once the options are checked, before torch and the networks' code load (2-5 s on shared
+    # cores: nothing was said until the inputs had been read); a log file gets the epochs' lines, as before
+    say_step(f"train: task {cfg.name}: building its networks and reading the training inputs ...", progress)
+    if device is not None:
+        pick_device(device)  # cpu, cuda:N: on this machine? still before the data are read
     from starclass.learn.train import effective_config
     from starclass.models import check_members
     from starclass.models.torchvision_nets import frozen_over_random, missing_pretrained, no_weights_announced

@@ -46,6 +46,7 @@ import torch
 from astropy.table import Table
 
 from starclass.errors import StarclassError, counted
+from starclass.explain import METHODS, OWN_NAMES, check_explain_arguments
 from starclass.explain.maps import (
     MIN_MAP_SIZE,
     CamCapture,
@@ -75,13 +76,6 @@ from starclass.schema import CLASS_PRED, CLASS_REF, ID
 from starclass.science.gradcam import cutout_pixel_scale, gradcam, radial_profile
 
 __all__ = ["METHODS", "ExplainResult", "explain", "explain_inputs", "read_explain_stamps"]
-
-#: Methods in the order they are computed (guided Grad-CAM reuses Grad-CAM and guided backprop).
-METHODS = ("gradcam", "guided-gradcam", "guided-backprop", "cam")
-
-#: Names ``explain`` writes into its output folder (``--overwrite`` replaces only such a folder).
-OWN_NAMES = ("maps.npz", "tables", "figures", "explain.json")
-
 
 @dataclass
 class ExplainStamps:
@@ -796,18 +790,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
     if isinstance(methods, str):
         methods = (methods,)  # one method by name, as a notebook writes it: was read letter by letter
     # checked before the model and stamps are read, naming the argument of this call too
-    bad = [m for m in methods if m not in METHODS]
-    if bad:
-        raise StarclassError(f"--method (methods= in Python) {', '.join(bad)}: use any of {', '.join(METHODS)}")
-    if per_class < 1:
-        raise StarclassError(f"--per-class (per_class= in Python) must be >= 1, got {per_class}")
-    if max_stamps is not None and max_stamps < 1:
-        raise StarclassError(f"--max-stamps (max_stamps= in Python) must be >= 1, got {max_stamps}")
-    if int(min_size) < 1:
-        raise StarclassError(f"--min-map (min_size= in Python) must be >= 1, got {min_size}")
-    if int(seed) < 0:
-        # as explain --seed (min=0): numpy's generator stopped the draw of stamps with a traceback
-        raise StarclassError(f"--seed (seed= in Python) must be >= 0, got {seed}")
+    check_explain_arguments(methods, per_class=per_class, max_stamps=max_stamps, min_size=min_size, seed=seed)
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
     cfg = loaded.config
     st = read_explain_stamps(stamps, loaded, label_column=label_column, file_column=file_column)

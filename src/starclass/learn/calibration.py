@@ -84,7 +84,12 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
 from starclass.errors import OutputExistsError, StarclassError, check_fitted, counted
-from starclass.learn.calibration_methods import CALIBRATION_METHODS, check_method
+from starclass.learn.calibration_methods import (
+    CALIBRATION_METHODS,
+    HISTOGRAM_MIN_ROWS_PER_BIN,
+    check_histogram_rows,
+    check_method,
+)
 from starclass.learn.conformal import ClassConditionalConformal
 from starclass.learn.data import ModelInputs
 from starclass.schema import INFERENCE_BATCH_SIZE
@@ -108,14 +113,6 @@ __all__ = [
 #: docs/uncertainty.md: 15 bins reach ECE <= 0.02 on simulated fields from 3,000 rows on).
 HISTOGRAM_BINS = 15
 
-#: Fewest held-out rows per bin histogram binning accepts (docs/uncertainty.md, section 1c). On
-#: the real PAndAS cutouts (139 calibration rows per fold) it overfitted with 9 rows per bin (15
-#: bins; ECE 0.056 against 0.036 with the temperature) and still with 23 (6 bins; ECE 0.056). On
-#: simulated fields, rows drawn at random: with 40 per bin (600 rows) its test NLL was worse than
-#: the temperature's (1.032 against 1.008); from 100 per bin (1,500 rows) on it was no worse than
-#: the temperature's (1.006 against 1.008) with a lower ECE (0.018 against 0.030). Below 100 it
-#: is refused.
-HISTOGRAM_MIN_ROWS_PER_BIN = 100
 
 #: Fewest held-out rows under which a fitted temperature (or vector scaling) is reported as not
 #: to be trusted (:func:`too_few_rows`; a warning, the map is still fitted). Measured on simulated
@@ -605,51 +602,6 @@ class VectorScaler(BaseEstimator):
         return vector_scale(probs, self.scale_, self.bias_)
 
     transform = predict_proba
-
-
-def _check_n_bins(n_bins, what: str = "n_bins") -> int:
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or int(n_bins) < 1:
-        raise StarclassError(f"{what} must be a whole number >= 1, got {n_bins!r}")
-    return int(n_bins)
-
-
-def check_histogram_rows(n_rows: int, n_bins: int, what: str = "n_bins",
-                         min_rows_per_bin: int = HISTOGRAM_MIN_ROWS_PER_BIN, *, n_blank: int = 0,
-                         n_no_data: int = 0) -> int:
-    """``n_bins`` if ``n_rows`` calibration rows fill each bin with ``min_rows_per_bin``, else a clear error.
-
-    ``what`` names the option in the message (``--bins`` on the command line). ``n_rows`` are
-    the rows the bins are fitted on (:func:`calibration_rows`); ``n_blank`` labelled rows left
-    out as blank images are named beside them, so a user who gave more rows sees where they went;
-    ``n_no_data`` of them are images with no data (all NaN), said so
-    (:func:`starclass.learn.classify.blank_words`).
-
-    Examples
-    --------
-    >>> check_histogram_rows(3000, 15)
-    15
-    >>> try:
-    ...     check_histogram_rows(139, 15)
-    ... except StarclassError as exc:
-    ...     print(str(exc)[:70])
-    histogram binning (n_bins 15): 139 calibration rows are 9.3 per bin; i
-    """
-    n_bins = _check_n_bins(n_bins, what)
-    least = n_bins * int(min_rows_per_bin)
-    if n_rows < least:
-        from starclass.learn.classify import blank_words
-
-        blank = ""
-        if n_blank:
-            # an all-NaN cutout was counted among the "blank (constant) images": it holds no data
-            kinds = [f"{k} {blank_words(nd, k, image=True)}" for k, nd in ((n_blank - n_no_data, False),
-                                                                          (n_no_data, True)) if k]
-            blank = f" (of {n_rows + n_blank} labelled: {' and '.join(kinds)}, left out)"
-        raise StarclassError(
-            f"histogram binning ({what} {n_bins}): {n_rows} calibration rows{blank} are {n_rows / n_bins:.1f} per "
-            f"bin; it needs at least {int(min_rows_per_bin)} rows per bin ({least} rows). Give more labelled rows, "
-            "fewer bins, or use the temperature (small sets: docs/uncertainty.md, section 1c)")
-    return n_bins
 
 
 class HistogramBinner(BaseEstimator):

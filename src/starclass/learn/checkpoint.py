@@ -40,15 +40,18 @@ import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal, parse_error_text, torch_load_reason
 from starclass.io.atomic import atomic_path
 from starclass.io.paths import link_note, resolved
 from starclass.learn.config import TaskConfig
 from starclass.models import build_model
+
+if TYPE_CHECKING:
+    # torch (2 s) is imported where a model is saved or loaded: a command reads a manifest (warn_flags_differ,
+    # calibrate's checks) and says its first line before it
+    import torch
 
 FORMAT = "starclass-checkpoint"
 ENSEMBLE_FORMAT = "starclass-ensemble"
@@ -96,12 +99,15 @@ def state_digest(state_dict: dict[str, torch.Tensor]) -> str:
     --------
     The same tensors give the same digest; a changed value or dtype another:
 
+    >>> import torch
     >>> a = state_digest({"w": torch.zeros(2)})
     >>> a == state_digest({"w": torch.zeros(2)}), a == state_digest({"w": torch.ones(2)}), len(a)
     (True, False, 64)
     >>> a == state_digest({"w": torch.zeros(2, dtype=torch.float64)})
     False
     """
+    import torch
+
     h = hashlib.sha256()
     for name in sorted(state_dict):
         t = state_dict[name]
@@ -153,6 +159,7 @@ def cpu_state(state_dict: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
 
     Examples
     --------
+    >>> import torch
     >>> s = cpu_state({"w": torch.zeros(2, requires_grad=True)})
     >>> s["w"].requires_grad, s["w"].device.type
     (False, 'cpu')
@@ -184,6 +191,7 @@ def make_checkpoint(
     >>> from starclass.learn.config import get_preset
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
     >>> d = Path(tempfile.mkdtemp())
+    >>> import torch
     >>> _ = torch.manual_seed(0)
     >>> ckpt = make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0)
     >>> _ = save_checkpoint(ckpt, d / member_filename(0))
@@ -193,6 +201,8 @@ def make_checkpoint(
     >>> sorted(p.name for p in d.iterdir())
     ['manifest.json', 'member_01.pt']
     """
+    import torch
+
     cfg = config.to_dict() if hasattr(config, "to_dict") else dict(config)
     sd = cpu_state(state_dict)
     ckpt: dict[str, Any] = {
@@ -257,6 +267,8 @@ def save_checkpoint(ckpt: dict[str, Any], path: str | os.PathLike, *, overwrite:
     path = Path(path)
     if not overwrite and path.exists():
         raise OutputExistsError(exists_refusal(path, "checkpoint"), path)
+    import torch
+
     with atomic_path(path) as tmp:
         torch.save(ckpt, tmp)
     return path
@@ -300,6 +312,8 @@ def load_checkpoint(path: str | os.PathLike, *, kind: str | None = None) -> dict
     ...
     starclass.errors.StarclassError: ...broken.pt...
     """
+    import torch
+
     path = Path(path)
     if not path.is_file():
         raise StarclassError(f"checkpoint {path} does not exist")
@@ -589,6 +603,8 @@ def write_untrained_model(folder: str | os.PathLike, task: TaskConfig | str | os
     with atomic_dir(out, overwrite=overwrite, own=MODEL_ENTRIES) as tmp:
         # a forked generator: the weights depend on the seed only, and the caller's random state
         # (a notebook's next torch.rand) is not reset by a call that only writes a model
+        import torch
+
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             net = build_model(cfg, pretrained=False)
@@ -1270,6 +1286,8 @@ def _plain(obj: Any) -> Any:
 
 
 def _plain_keep_tensors(obj: Any) -> Any:
+    import torch
+
     if isinstance(obj, torch.Tensor):
         return obj.detach().cpu()
     if isinstance(obj, dict):

@@ -51,31 +51,13 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
 from starclass.errors import StarclassError, check_fitted
+from starclass.learn.calibration_methods import check_coverage  # light: classify checks it before torch
 
 __all__ = ["ClassConditionalConformal", "format_sets", "check_coverage", "coverage_percent", "row_uniforms",
            "probability_keys"]
 
 #: Separator of the classes in the ``pred_set`` column ("1|2").
 SET_SEPARATOR = "|"
-
-
-def check_coverage(coverage: float, option: str = "coverage") -> float:
-    """``coverage`` as a float strictly between 0 and 1, else a clear error naming ``option``.
-
-    Examples
-    --------
-    >>> check_coverage(0.9)
-    0.9
-    """
-    try:
-        c = float(coverage)
-    except (TypeError, ValueError):
-        raise StarclassError(f"{option} {coverage!r} is not a number") from None
-    if not (math.isfinite(c) and 0.0 < c < 1.0):
-        # "--coverage 1.0 must be between 0 and 1" read as a contradiction: the ends are what is refused
-        raise StarclassError(f"{option} {coverage!r} must be above 0 and below 1 (e.g. 0.9 for 90%): at 1 every "
-                             "set would hold every class, at 0 no set any")
-    return c
 
 
 def coverage_percent(coverage: float) -> str:

@@ -217,6 +217,37 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
     return dev
 
 
+def plain_device(device: object) -> bool:
+    """Whether ``device`` is None or a name :func:`device_name` takes as it is: ``cpu``, ``mps``, ``cuda``, ``cuda:N``.
+
+    Found without torch: a command checks such a device (:func:`pick_device`: is it on this machine?) after its
+    first line, once torch has loaded, and any other name at once, where the name alone refuses it.
+
+    Parameters
+    ----------
+    device : object
+        What ``--device`` (or ``device=``) gave.
+
+    Returns
+    -------
+    bool
+        True for None and the plain names.
+
+    Examples
+    --------
+    >>> plain_device(None), plain_device("cuda:1"), plain_device("cpu"), plain_device("tpu"), plain_device("cuda:")
+    (True, True, True, False, False)
+    """
+    if device is None:
+        return True
+    if not isinstance(device, str):
+        return False
+    kind, colon, index = device.partition(":")
+    if kind in ("cpu", "mps"):
+        return not colon
+    return kind == "cuda" and (not colon or (index.isdigit() and index.isascii()))
+
+
 def device_name(device: str | torch.device) -> torch.device:
     """``device`` read as a torch device of a kind starclass runs on, without asking this machine for it.
 

@@ -588,10 +588,13 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
     n = len(panels)
     ncol = min(4, n)
     nrow = int(np.ceil(n / ncol))
-    # constrained layout leaves room for the suptitle: drawn at the top edge it ran into the
-    # first row's panel titles
+    # room for the suptitle (drawn at the top edge it ran into the first row's panel titles): one row, the report's
+    # four classes, is placed once by place_grid as constrained layout placed it, whose solve at each draw was most
+    # of the figure's time; several rows keep constrained layout (only the last shows its x labels, which
+    # place_grid, measuring the first row, would not leave room for)
+    one_row = nrow == 1
     fig, axes = plt.subplots(nrow, ncol, figsize=(3.2 * ncol, 3.4 * nrow), squeeze=False, sharex=True, sharey=True,
-                             layout="constrained")
+                             layout=None if one_row else "constrained")
     for ax, (label, ub, vi) in zip(axes.ravel(), panels):
         ok = np.isfinite(ub) & np.isfinite(vi)
         key = label.split()[-1] if label.startswith("class") else ""
@@ -621,7 +624,9 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
         ax.set_ylabel("U - B [mag]")
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
-    fig.suptitle(title, fontsize=11)
+    suptitle = fig.suptitle(title, fontsize=11)
+    if one_row:
+        place_grid(fig, axes, n, suptitle=suptitle)
     return fig
 
 

@@ -1,0 +1,241 @@
+"""The commands that need torch (and inspect, which needs SQLAlchemy) say their first line, and refuse bad
+arguments, before they import it.
+
+``benchmarks/startup.py --repeats 5`` on two shared cores, 2026-12-06: train, survey, suggest, explain, classify
+and calibrate showed nothing for 2.6-4 s (torch, a model, the field) against 0.75 s for evaluate and report, and an
+option out of its range (``explain --per-class 0``, ``calibrate --method platt``) was refused only once torch had
+loaded. Each check runs the command in a fresh interpreter (in the test process torch is long loaded by other
+tests): the first line said through ``starclass.io.progress.say_step`` reports which watched modules were loaded
+then and ends the process; a command that ends first (a refusal) reports its exit status, output and the modules
+loaded by its end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: What none of these commands needs before its first line or to refuse an option
+WATCH = ("torch", "sklearn", "sqlalchemy")
+
+_RUN = textwrap.dedent("""
+    import json, os, sys
+    import starclass.io.progress as progress
+    watch = json.loads(sys.argv[2])
+
+    def loaded():
+        return [m for m in watch if m in sys.modules]
+
+    def said(text, show, stream=None):
+        if show:
+            sys.__stdout__.write(json.dumps({"text": text, "loaded": loaded()}) + "\\n")
+            sys.__stdout__.flush()
+            os._exit(0)
+
+    progress.say_step = said
+    if sys.argv[3] == "terminal":
+        progress.on_terminal = lambda stream=None: True  # stderr a terminal, for a command with no --progress
+    from typer.testing import CliRunner
+    from starclass.cli import app
+    res = CliRunner().invoke(app, json.loads(sys.argv[1]))
+    print(json.dumps({"exit": res.exit_code, "stdout": res.stdout[-2000:], "stderr": res.stderr[-2000:],
+                      "loaded": loaded()}))
+""")
+
+
+def run_cli(argv: list[str], watch: tuple[str, ...] = WATCH, *, terminal: bool = False) -> dict:
+    """``starclass argv`` in a fresh interpreter on this checkout's ``src``: its first say_step line or its end.
+
+    ``terminal``: stderr is taken for a terminal (where a command without ``--progress`` says its line).
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    res = subprocess.run([sys.executable, "-c", _RUN, json.dumps([str(a) for a in argv]), json.dumps(watch),
+                          "terminal" if terminal else "pipe"], capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def refused(argv: list[str], message: str, watch: tuple[str, ...] = WATCH) -> dict:
+    """Run ``argv``, check it is refused with exit 2 and ``message`` (no traceback), before any watched import."""
+    out = run_cli(argv, watch)
+    assert out.get("exit") == 2, out
+    assert f"error: {message}" in out["stderr"] and "Traceback" not in out["stderr"], out
+    assert out["loaded"] == [], f"loaded before the refusal: {out['loaded']}"
+    return out
+
+
+def first_line(argv: list[str], start: str, watch: tuple[str, ...] = WATCH) -> dict:
+    """Run ``argv`` (with ``--progress``): its first line starts with ``start`` and comes before any watched import."""
+    out = run_cli([*argv, "--progress"], watch)
+    assert out.get("text", "").startswith(start), out
+    assert out["loaded"] == [], f"loaded before the first line: {out['loaded']}"
+    return out
+
+
+# ---- explain
+
+
+def test_explain_says_its_first_line_before_torch(tmp_path):
+    first_line(["explain", tmp_path / "model", tmp_path / "stamps.h5", "-o", tmp_path / "out"],
+               "explain: loading the model and reading the stamps (gradcam, guided-gradcam, cam) ...")
+    assert not (tmp_path / "out").exists()
+
+
+def test_explain_refuses_a_bad_count_before_torch(tmp_path):
+    refused(["explain", tmp_path / "model", tmp_path / "stamps.h5", "-o", tmp_path / "out", "--per-class", "0"],
+            "--per-class (per_class= in Python) must be >= 1, got 0")
+    refused(["explain", tmp_path / "model", tmp_path / "stamps.h5", "-o", tmp_path / "out", "-m", "lime"],
+            "--method lime: use any of gradcam, guided-gradcam, guided-backprop, cam")
+    assert not (tmp_path / "out").exists()
+
+
+# ---- calibrate
+
+
+def _manifest_model(folder: Path) -> Path:
+    """A model folder whose manifest reads (the members are never loaded here)."""
+    from starclass.learn.checkpoint import write_manifest
+    from starclass.learn.config import get_preset
+
+    write_manifest(folder, get_preset("galaxy-cluster-compact", stamp_size=16),
+                   [{"file": "member_01.pt", "architecture": "compact", "seed": 0}])
+    return folder
+
+
+def test_calibrate_says_its_first_line_before_torch(tmp_path):
+    model = _manifest_model(tmp_path / "model")
+    first_line(["calibrate", model, tmp_path / "field", "-c", tmp_path / "held.ecsv"],
+               f"calibrate: reading the held-out rows and loading model {model} ...")
+    assert sorted(p.name for p in model.iterdir()) == ["manifest.json"]
+
+
+def test_calibrate_refuses_a_bad_option_or_model_before_torch(tmp_path):
+    model = _manifest_model(tmp_path / "model")
+    refused(["calibrate", model, "--stamps", tmp_path / "s.csv", "--method", "platt"],
+            "--method 'platt': use one of temperature, vector, histogram")
+    refused(["calibrate", model, "--stamps", tmp_path / "s.csv", "--method", "histogram", "--bins", "0"],
+            "--bins must be a whole number >= 1, got 0")
+    refused(["calibrate", tmp_path / "nomodel", "--stamps", tmp_path / "s.csv"],
+            f"model {tmp_path / 'nomodel'}: give the model directory 'starclass train' wrote")
+    (tmp_path / "half").mkdir()
+    refused(["calibrate", tmp_path / "half", "--stamps", tmp_path / "s.csv"],
+            f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")
+
+
+# ---- classify
+
+
+def test_classify_says_its_first_line_before_torch(tmp_path):
+    first_line(["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "--model", tmp_path / "model", "-o",
+                tmp_path / "out.ecsv"],
+               f"classify: loading model {tmp_path / 'model'} and reading the candidates ...")
+    assert not (tmp_path / "out.ecsv").exists()
+
+
+def test_classify_refuses_a_bad_option_before_torch(tmp_path):
+    base = ["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "--model", tmp_path / "model"]
+    refused([*base, "-o", tmp_path / "out.ecsv", "--coverage", "1"], "--coverage 1.0 must be above 0 and below 1")
+    refused([*base, "-o", tmp_path / "out.txt"], f"cannot tell the catalogue format of {tmp_path / 'out.txt'}")
+    refused([*base, "-o", tmp_path / "out.ecsv", "--label-columns", "class_h1"],
+            "--label-columns names the vote columns of --votes: give --votes too")
+    refused([*base, "-o", tmp_path / "out.ecsv", "--precision", "fp8"], "--precision='fp8': use one of auto, fp32")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_device_torch_would_not_take_is_still_refused_at_once(tmp_path):
+    """Only the plain names (cpu, cuda:N, mps) wait for the first line; 'tpu' is refused first, as before."""
+    from starclass.learn.precision import plain_device
+
+    assert [plain_device(d) for d in (None, "cpu", "cuda", "cuda:3", "mps", "tpu", "cuda:", "cpu:0", 0)] == \
+        [True, True, True, True, True, False, False, False, False]
+    out = run_cli(["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "--model", tmp_path / "model",
+                   "-o", tmp_path / "out.txt", "--device", "tpu"])
+    assert out["exit"] == 2 and "error: --device (device= in Python) 'tpu' is not a device" in out["stderr"], out
+
+
+# ---- suggest
+
+
+def test_suggest_says_its_first_line_before_torch(tmp_path):
+    first_line(["suggest", tmp_path / "model", tmp_path / "classified.ecsv", "-o", tmp_path / "s.ecsv"],
+               f"suggest: reading the candidates and loading model {tmp_path / 'model'} ...")
+    assert not (tmp_path / "s.ecsv").exists()
+
+
+def test_suggest_refuses_a_bad_option_before_torch_even_with_a_device(tmp_path):
+    base = ["suggest", tmp_path / "model", tmp_path / "classified.ecsv", "--device", "cpu"]
+    refused([*base, "-o", tmp_path / "s.txt"], f"cannot tell the catalogue format of {tmp_path / 's.txt'}")
+    refused([*base, "-o", tmp_path / "s.ecsv", "--max-per-class", "3"],
+            "--max-per-class caps the pseudo-labels: give --pseudo-labels too")
+
+
+# ---- survey
+
+
+def test_survey_says_its_first_line_before_distributed_and_torch(tmp_path):
+    first_line(["survey", tmp_path / "plan.yaml", "-o", tmp_path / "run", "--workers", "1"],
+               f"survey: checking the plan {tmp_path / 'plan.yaml'} ...", watch=(*WATCH, "distributed"))
+    assert not (tmp_path / "run").exists()
+
+
+def test_survey_refuses_options_that_do_not_go_together_before_distributed(tmp_path):
+    base = ["survey", tmp_path / "plan.yaml", "-o", tmp_path / "run"]
+    watch = (*WATCH, "distributed")
+    refused([*base, "--connect-timeout", "5"],
+            "--connect-timeout bounds the answer of a running scheduler: give it with --scheduler", watch)
+    refused([*base, "--jobs", "2"], "--jobs size batch jobs: give them with --jobqueue slurm|pbs", watch)
+    refused([*base, "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"],
+            "--workers sizes a LocalCluster; with --scheduler the running cluster's workers are used", watch)
+    # said before the scheduler is reached: it was tried first (5 s for one that does not answer)
+    refused([*base, "--jobqueue", "slurm", "--scheduler", "tcp://127.0.0.1:1"],
+            "--jobqueue submits its own workers: give it without --scheduler and --workers", watch)
+    assert not (tmp_path / "run").exists()
+
+
+# ---- train
+
+
+def test_train_says_its_first_line_before_torch(tmp_path):
+    first_line(["train", "--task", "legus4-compact", "-m", tmp_path / "field", "-c", tmp_path / "truth.ecsv", "-o",
+                tmp_path / "model", "--device", "cpu"],
+               "train: task legus4-compact: building its networks and reading the training inputs ...")
+    assert not (tmp_path / "model").exists()
+
+
+def test_train_refuses_a_bad_option_before_torch_even_with_a_device(tmp_path):
+    base = ["train", "--task", "legus4-compact", "-m", tmp_path / "field", "-c", tmp_path / "truth.ecsv", "-o",
+            tmp_path / "model", "--device", "cpu"]
+    refused([*base, "--precision", "fp8"], "--precision='fp8': use one of auto, fp32")
+    refused([*base, "--target-purity", "1.5"], "--target-purity must be between 0 and 1 (exclusive), got 1.5")
+    assert not (tmp_path / "model").exists()
+
+
+# ---- inspect
+
+
+def test_inspect_says_its_first_line_before_sqlalchemy_at_a_terminal(tmp_path):
+    (tmp_path / "field").mkdir()
+    argv = ["inspect", tmp_path / "field", "--db", f"sqlite:///{tmp_path / 'labels.sqlite'}", "--init", "--port", "1",
+            "--no-prerender"]
+    out = run_cli(argv, terminal=True)
+    assert out.get("text") == f"inspect: opening the label database and loading {tmp_path / 'field'} ...", out
+    assert out["loaded"] == [], f"loaded before the first line: {out['loaded']}"
+    assert not (tmp_path / "labels.sqlite").exists()
+    # into a log file (no terminal) no such line: the notes come first, as before
+    assert run_cli([*argv, "--admin"])["stderr"].strip() == "error: --admin applies to --add-user (an existing " \
+        "account stays as it is)"
+
+
+def test_inspect_refuses_options_that_need_another_before_sqlalchemy(tmp_path):
+    (tmp_path / "field").mkdir()
+    base = ["inspect", tmp_path / "field", "--db", f"sqlite:///{tmp_path / 'labels.sqlite'}"]
+    refused([*base, "--admin"], "--admin applies to --add-user (an existing account stays as it is)")
+    refused([*base, "--cluster-cut", "2"], "--cluster-cut applies to --export")
+    refused([*base, "--include-unlabelled"], "--include-unlabelled applies to --export")
+    assert not (tmp_path / "labels.sqlite").exists()
