@@ -2618,7 +2618,9 @@ def read_cutout_folder(
                 said = str(exc)
                 if said.startswith(f"{full} "):  # unreadable_fits: 'PATH is cut short inside its FITS header ...'
                     raise StarclassError(f"{where(i, rel)} {said.removeprefix(f'{full} ')}") from None
-                said = said.removeprefix(f"{full}: ")
+                # unreadable_fits' last resort, 'cannot read FITS file PATH: ...', named the file a second time
+                said = said.removeprefix(f"{full}: ").replace(f"cannot read FITS file {full}: ",
+                                                                "cannot read it as FITS: ", 1)
                 raise StarclassError(f"{where(i, rel)}: {said}") from None
             cube_names = fits_plane_bands(full) if len(file_cols) == 1 and planes[-1].shape[0] > 1 else None
             if cube_names is not None:
