@@ -213,7 +213,9 @@ def suggest_command(
         # no positions, which a catalogue needs; it carries its classification, and file names it
         from starclass.io.cutout_output import read_cutout_output
 
-        table = read_cutout_output(candidates, f"candidates {candidates}")
+        # 'candidates', not 'candidates PATH': each of its messages names the file ('candidates x.csv: x.csv: line 1
+        # is not UTF-8 text ...' said it twice)
+        table = read_cutout_output(candidates, "candidates")
         if table is None:
             # the user's own options go into the rerun: the command said before lacked -o and failed as given
             # (--pseudo-labels and its options too: the rerun printed wrote no pseudo-labels)

@@ -139,7 +139,14 @@ def survey_command(
         reach_scheduler(scheduler, connect_timeout, "--connect-timeout")
     batch = None
     if jobqueue is not None:
-        from starclass.survey.batch import configured_sizes
+        from starclass.survey.batch import SYSTEMS, configured_sizes, import_dask_jobqueue
+
+        if jobqueue.lower() in SYSTEMS:  # an unknown system is said by batch.check() below
+            # installed but failing as it imports (a broken build, a dask of another version), dask-jobqueue was
+            # taken for missing ('--jobqueue needs dask-jobqueue: pip install ...', where it is installed)
+            require_extra("scale", ["dask_jobqueue"], "survey")
+            with importing_extra("scale", ["dask_jobqueue"], "survey"):
+                import_dask_jobqueue()
 
         # what the options leave out comes from dask-jobqueue's configuration (a site's jobqueue.yaml), as the
         # account does: 1 core, 4GiB and an hour replaced it, and the jobs were killed after an hour

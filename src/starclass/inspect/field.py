@@ -271,6 +271,10 @@ def _read_predictions(path: Path) -> Table:
     """A predictions table needs only ``id`` and ``prob_<k>``/``class_pred``: read it as is."""
     name = path.name.lower()
     fmt = "ascii.csv" if name.endswith(".csv") else None
+    if path.is_file() and path.stat().st_size == 0:
+        # astropy's words were "ECSV header line like '# %ECSV <version>' not found as first line", or "Empty or
+        # corrupt FITS file": as the catalogue readers say it
+        raise StarclassError(f"predictions {path} is empty (0 bytes), not a table")
     try:
         # a classification saved again by Excel (byte-order mark, ';'): read as the catalogue reader reads it
         table = Table.read(path, format=fmt, **csv_table_options(path)) if fmt else Table.read(path)

@@ -717,6 +717,13 @@ def read_table(path: PathLike) -> Table:
     return _read_generic(p, guess_format(p))
 
 
+def _is_empty_file(p: Path) -> bool:
+    try:
+        return p.is_file() and p.stat().st_size == 0
+    except OSError:
+        return False
+
+
 def _read_generic(p: Path, fmt: str) -> Table:
     from starclass.io.cutout_folders import is_hdf5, not_utf8_message, stamp_store_error
 
@@ -727,6 +734,11 @@ def _read_generic(p: Path, fmt: str) -> Table:
     # the label database of 'starclass inspect --db' given as a catalogue (info, evaluate, report): read as text
     # it failed with "cannot read labels.db as ascii: UnicodeDecodeError ..."
     refuse_database(p)
+    if fmt not in ("fits", "phangs") and _is_empty_file(p):
+        # astropy's words for it were "ECSV header line like '# %ECSV <version>' not found as first line" (ECSV),
+        # "required column 'id' missing ... (columns: none)" (CSV), "none of astropy's text formats ... reads it";
+        # a FITS file says so itself (io.mosaic.unreadable_fits)
+        raise StarclassError(f"{p} is empty (0 bytes), not a table")
     astropy_fmt = {
         "csv": "ascii.csv", "ecsv": "ascii.ecsv", "parquet": "parquet", "fits": "fits",
         "phangs": "fits" if p.name.lower().endswith((".fits", ".fit", ".fits.gz")) else None,

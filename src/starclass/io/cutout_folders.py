@@ -285,6 +285,30 @@ def _row_line(i: int, lines: list[int] | None) -> str:
     return f"row {i + 1} (line {lines[i]} of the file)"
 
 
+def _not_a_cutout_list(path: Path) -> str | None:
+    """What ``path`` is where it is plainly no CSV of cutouts (empty, an image, a FITS or Parquet file, an ECSV
+    table), in words that follow "is"; None where it may be one (a ``.csv``, or text under another name)."""
+    if path.suffix.lower() == ".csv":
+        return None  # read as one: its own errors (no header, not UTF-8) name the row or line
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(9)
+    except OSError:
+        return None
+    if size == 0:
+        return "empty (0 bytes)"
+    if head.startswith(b"SIMPLE"):
+        return "a FITS file"
+    if head.startswith(b"PAR1"):
+        return "a Parquet table"
+    if head.startswith(b"# %ECSV"):
+        return "an ECSV table"
+    if image_format(path) is not None:
+        return f"an image ({image_format(path).upper()})"
+    return None
+
+
 def is_cutout_source(path: str | os.PathLike) -> bool:
     """Whether ``path`` is a cutout folder (a directory or a ``.csv``), not a stamp store.
 
@@ -2497,6 +2521,12 @@ def read_cutout_folder(
         from starclass.io.catalog import refuse_database
 
         refuse_database(src)  # inspect's --db: "cannot read the CSV ('utf-8' codec can't decode ...)"
+        if (what := _not_a_cutout_list(src)) is not None:
+            # report and calibrate --stamps read any file as a CSV: a mosaic was 'line 1 is not UTF-8 text ...
+            # convert it to UTF-8', a catalogue 'row 3 has more cells than the header', an empty file 'the CSV
+            # has no header'
+            raise StarclassError(f"{src} is {what}, not a list of cutouts, which is read from a .csv (file, label, "
+                                 "...) or a folder of images")
         root = src.parent
         names, rows, lines = read_csv_rows(src)
     else:
@@ -2624,7 +2654,9 @@ def read_cutout_folder(
                 said = str(exc)
                 if said.startswith(f"{full} "):  # unreadable_fits: 'PATH is cut short inside its FITS header ...'
                     raise StarclassError(f"{where(i, rel)} {said.removeprefix(f'{full} ')}") from None
-                said = said.removeprefix(f"{full}: ")
+                # unreadable_fits' last resort, 'cannot read FITS file PATH: ...', named the file a second time
+                said = said.removeprefix(f"{full}: ").replace(f"cannot read FITS file {full}: ",
+                                                                "cannot read it as FITS: ", 1)
                 raise StarclassError(f"{where(i, rel)}: {said}") from None
             cube_names = fits_plane_bands(full) if len(file_cols) == 1 and planes[-1].shape[0] > 1 else None
             if cube_names is not None:

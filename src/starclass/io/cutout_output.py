@@ -96,6 +96,11 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
     fmt = CUTOUT_OUTPUT_FORMATS.get(path.suffix.lower())
     if fmt is None:
         return None
+    if path.is_file() and path.stat().st_size == 0:
+        # as the catalogue reader says it: astropy's "ECSV header line like ... not found as first line" for an
+        # ECSV, a FITS file's own words (io.mosaic.unreadable_fits) below
+        if fmt != "fits":
+            raise StarclassError(f"{name}: {path} is empty (0 bytes), not a table")
     try:
         from starclass.io.mosaic import HEADER0_WARNING
 

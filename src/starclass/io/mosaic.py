@@ -1368,9 +1368,17 @@ _HEADER_SCAN = 2880 * 334
 HEADER0_WARNING = r"Error validating header for HDU #0 "
 
 
+def _header_cut(data: bytes) -> bool:
+    """Whether the first bytes of a FITS file, ``data`` (all of it, under :data:`_HEADER_SCAN`), end inside its
+    first header: before its END card, or inside the padding of END's 2880-byte block."""
+    end = next((i for i in range(0, len(data) - 79, 80) if data[i:i + 3] == b"END" and not data[i + 3:i + 80].strip()),
+               None)
+    return end is None or len(data) < -(-(end + 80) // 2880) * 2880
+
+
 def _cut_in_header(path: Path) -> int | None:
     """The size of ``path`` where it ends inside its first FITS header (before its END card, or inside the
-    padding of END's 2880-byte block), else None; compressed files are left to astropy."""
+    padding of END's 2880-byte block), else None; compressed files are left to :func:`_cut_compressed`."""
     try:
         with open(path, "rb") as fh:
             data = fh.read(_HEADER_SCAN)
@@ -1378,11 +1386,49 @@ def _cut_in_header(path: Path) -> int | None:
         return None
     if not data.startswith(b"SIMPLE") or len(data) >= _HEADER_SCAN:
         return None
-    end = next((i for i in range(0, len(data) - 79, 80) if data[i:i + 3] == b"END" and not data[i + 3:i + 80].strip()),
-               None)
-    if end is not None and len(data) >= -(-(end + 80) // 2880) * 2880:
+    return len(data) if _header_cut(data) else None
+
+
+def _cut_compressed(path: Path) -> tuple[str, bool] | None:
+    """``(kind, in_header)`` where ``path`` is a gzip or bzip2 file whose compressed data end before their
+    end-of-stream marker (``in_header``: what they hold ends inside the first FITS header), else None.
+
+    A file cut short as it was copied ends so; astropy's "Empty or corrupt FITS file" (or its
+    decompressor's error) did not say it, and :func:`_cut_in_header` reads the file as it is on disk.
+    """
+    import bz2
+    import zlib
+
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(3)
+            if magic.startswith(b"\x1f\x8b"):
+                kind, unpack = "gzip", zlib.decompressobj(wbits=31)
+            elif magic == b"BZh":
+                kind, unpack = "bzip2", bz2.BZ2Decompressor()
+            else:
+                return None
+            fh.seek(0)
+            head = b""
+            # streamed, only the first header kept: the file may be a mosaic of gigabytes, read here only
+            # because astropy failed on it
+            while chunk := fh.read(1 << 20):
+                while chunk:
+                    out = unpack.decompress(chunk)
+                    if len(head) < _HEADER_SCAN:
+                        head += out[:_HEADER_SCAN - len(head)]
+                    if not unpack.eof:
+                        break
+                    # a gzip file may hold several members one after another: each must end
+                    chunk = unpack.unused_data
+                    if not chunk:
+                        break
+                    unpack = zlib.decompressobj(wbits=31) if kind == "gzip" else bz2.BZ2Decompressor()
+    except (OSError, EOFError, ValueError, zlib.error):  # damaged, not cut short: astropy's words stand
         return None
-    return len(data)
+    if unpack.eof:
+        return None
+    return kind, head.startswith(b"SIMPLE") and len(head) < _HEADER_SCAN and _header_cut(head)
 
 
 def open_fits(path: PathLike, **kwargs: Any) -> fits.HDUList:
@@ -1439,8 +1485,10 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
     -------
     str
         ``"PATH is empty (0 bytes), not a FITS file"``, ``"PATH is not a FITS file (its first bytes
-        are not a FITS header)"``, ``"PATH is cut short inside its FITS header (N bytes) ..."``, else
-        ``"cannot read FITS file PATH: <astropy's words>"``.
+        are not a FITS header)"``, ``"PATH is cut short inside its FITS header (N bytes) ..."``, for a
+        gzip or bzip2 file whose compressed data end early ``"PATH is cut short [inside its FITS
+        header] (a gzip file whose compressed data end early, N bytes) ..."``, else ``"cannot read
+        FITS file PATH: <astropy's words>"``.
 
     Examples
     --------
@@ -1468,6 +1516,11 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
         # astropy said "Empty or corrupt FITS file": an interrupted copy or download, which copying again mends
         return (f"{p} is cut short inside its FITS header ({cut} bytes), as an interrupted copy or download "
                 "leaves it; copy it again")
+    packed = _cut_compressed(p)
+    if packed is not None:
+        kind, in_header = packed
+        return (f"{p} is cut short{' inside its FITS header' if in_header else ''} (a {kind} file whose compressed "
+                f"data end early, {size} bytes), as an interrupted copy or download leaves it; copy it again")
     return f"cannot read FITS file {p}: {exc}"
 
 

@@ -1304,11 +1304,16 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _read_mapping(path: Path) -> dict[str, Any]:
     """The top-level mapping of a YAML or JSON file, with errors naming the file (and a key given twice)."""
     try:
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8")
         data = (json.loads(text, object_pairs_hook=_unique_pairs) if path.suffix.lower() == ".json"
                 else yaml.load(text, Loader=_UniqueKeyLoader))  # a SafeLoader: no Python objects
     except OSError as exc:
         raise StarclassError(f"task config {path}: cannot read: {exc}") from None
+    except UnicodeDecodeError:
+        from starclass.io.cutout_folders import not_utf8_message
+
+        # "cannot parse: 'utf-8' codec can't decode byte 0xe9 in position 29" named a position in no line
+        raise StarclassError(f"task config {not_utf8_message(path)}") from None
     except (ValueError, yaml.YAMLError) as exc:
         # one line: PyYAML's own message quoted the line with a '^' under the column, over several lines
         raise StarclassError(f"task config {path}: cannot parse: {parse_error_text(exc)}") from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # dask-jobqueue (the [scale] extra) is imported where a cluster is made
@@ -192,7 +193,7 @@ def configured_sizes(system: str) -> dict[str, tuple[Any, str | None]]:
         return {k: (v, None) for k, v in SIZE_DEFAULTS.items()}
     try:
         import dask
-        _dask_jobqueue()  # loads dask-jobqueue's configuration
+        import_dask_jobqueue()  # loads dask-jobqueue's configuration
     except ImportError:
         return {k: (v, None) for k, v in SIZE_DEFAULTS.items()}
     shipped: dict[str, Any] = {}
@@ -216,13 +217,33 @@ def configured_sizes(system: str) -> dict[str, tuple[Any, str | None]]:
     return out
 
 
-def _dask_jobqueue():
+def import_dask_jobqueue() -> ModuleType:
     """``import dask_jobqueue``, keeping this process's Ctrl-C handler.
 
     dask-jobqueue's ``runner`` module (imported with the package) sets SIGINT to ``sys.exit()``
     when imported: a Ctrl-C while ``survey --jobqueue`` waited for its first worker ended the
     survey with exit status 0 and no word (its jobs cancelled), not the command's "interrupted
     by Ctrl-C" and 130.
+
+    Returns
+    -------
+    types.ModuleType
+        The ``dask_jobqueue`` package.
+
+    Raises
+    ------
+    ImportError
+        dask-jobqueue is missing, or fails as it imports (the command line words it with
+        :func:`starclass.cli._app.importing_extra`).
+
+    Examples
+    --------
+    >>> import signal
+    >>> before = signal.getsignal(signal.SIGINT)
+    >>> import_dask_jobqueue().__name__
+    'dask_jobqueue'
+    >>> signal.getsignal(signal.SIGINT) is before
+    True
     """
     import signal
     import threading
@@ -249,7 +270,7 @@ def job_script(spec: BatchSpec, scheduler: str = "tcp://SCHEDULER:8786") -> str:
     >>> "--cpus-per-task=2" in s and "-t 00:30:00" in s
     True
     """
-    job_cls = getattr(_dask_jobqueue(), SYSTEMS[spec.system][0]).job_cls
+    job_cls = getattr(import_dask_jobqueue(), SYSTEMS[spec.system][0]).job_cls
     # submitted by hand, every job runs this same script: a fixed worker name ('starclass-survey')
     # made the workers of a second job clash with the first's at the scheduler, which refuses a
     # name already taken; the job id (set by the batch system, expanded by bash) tells them apart
@@ -275,7 +296,7 @@ def check_submit(spec: BatchSpec) -> None:
     #!/usr/bin/env bash
     """
     try:
-        _dask_jobqueue()  # job_script needs it
+        import_dask_jobqueue()  # job_script needs it
     except ImportError:
         raise StarclassError("--jobqueue needs dask-jobqueue: pip install 'starclass[scale]'") from None
     submit = SYSTEMS[spec.system][1]
@@ -320,7 +341,7 @@ def batch_cluster(spec: BatchSpec) -> JobQueueCluster:
     """
     spec.check()
     try:
-        dask_jobqueue = _dask_jobqueue()
+        dask_jobqueue = import_dask_jobqueue()
     except ImportError:
         raise StarclassError("--jobqueue needs dask-jobqueue: pip install 'starclass[scale]'") from None
     check_submit(spec)

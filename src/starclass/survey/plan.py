@@ -391,6 +391,14 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
         raise StarclassError(f"plan {p} not found")
     base = p.parent
     suffix = p.suffix.lower()
+    if suffix in (".csv", ".yaml", ".yml"):
+        from starclass.io.cutout_folders import not_utf8_message
+
+        try:
+            p.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            # saved in the Windows code page (a spreadsheet's 'CSV', an editor's): a UnicodeDecodeError traceback
+            raise StarclassError(f"plan {not_utf8_message(p)}") from None
     if suffix == ".csv":
         from starclass.io.catalog import csv_dialect
 
@@ -414,7 +422,7 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
         import yaml
 
         try:
-            doc = yaml.safe_load(p.read_text())
+            doc = yaml.safe_load(p.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             # one line: PyYAML's own message quoted the line with a '^' under the column, over several lines
             raise StarclassError(f"plan {p}: not valid YAML: {parse_error_text(exc)}") from None
