@@ -270,8 +270,9 @@ def test_mosaic_rows_moved_with_the_model_are_found_changed_ones_drop_the_calibr
     tuned, _ = _fine_tune(cfg, toy, moved / "m0", tmp_path / "m2")
     doc = read_manifest(tmp_path / "m2")
     assert "calibration" not in doc and f"{cat} changed since" in doc["no_calibration"]
-    assert any(n.startswith("WARNING: no calibration and no conformal sets") and f"{cat} changed since" in n
-               for n in tuned.notes), tuned.notes
+    said = [n for n in tuned.notes if n.startswith("WARNING: no calibration and no conformal sets")]
+    assert len(said) == 1 and f"{cat} changed since" in said[0], tuned.notes
+    assert "'starclass calibrate MODEL MOSAICS -c HELD_OUT.ecsv --overwrite'" in said[0]  # the kind of rows it had
     # a mosaic gone
     gone = read_manifest(moved / "m0")["calibration"]["rows_from"]["mosaics_relative"][0]
     os.remove(moved / "m0" / gone)

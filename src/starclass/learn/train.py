@@ -1733,6 +1733,10 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
                 f"calibration to refit; {fix}"]
     fitted_on = cal.get("source", "its rows")
     rows_from = cal.get("rows_from")
+    if isinstance(rows_from, dict) and rows_from.get("mosaics"):
+        # calibrated on a catalogue over mosaics: the same kind of rows, not a cutout folder the user may not have
+        fix = ("fit it with 'starclass calibrate MODEL MOSAICS -c HELD_OUT.ecsv --overwrite' on rows neither model "
+               "trained on")
     if isinstance(rows_from, dict) and (rows_from.get("stamps") or rows_from.get("mosaics")):
         try:
             new, n_trained = _rescore_calibration_rows(outdir, rows_from, cal, device, start)
