@@ -259,9 +259,13 @@ def test_mosaic_rows_moved_with_the_model_are_found_changed_ones_drop_the_calibr
     moved = tmp_path / "moved"
     shutil.copytree(data, moved)
     shutil.rmtree(data / "held")
+    for f in (moved / "held").rglob("*"):
+        os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))  # copytree keeps the times; cp does not
     _fine_tune(cfg, toy, moved / "m0", tmp_path / "m1")
     cal = read_manifest(tmp_path / "m1")["calibration"]
     assert cal["source"] == str(moved / "held" / "held.ecsv")
+    # its record holds the copies' times, so its own fine-tune compares times first
+    assert cal["rows_from"]["stamps_of_files"][-1]["mtime_ns"] == (moved / "held" / "held.ecsv").stat().st_mtime_ns
     # a catalogue changed since the calibration (a row dropped): its rows are not those the start was calibrated on
     cat = moved / "held" / "held.ecsv"
     from astropy.table import Table

@@ -1787,7 +1787,7 @@ def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     """
     from starclass.io.catalog import numeric_column, place_on_mosaics, read_catalog
     from starclass.io.mosaic import PixelFlags, read_mosaics
-    from starclass.learn.calibration import relative_to, stale_file
+    from starclass.learn.calibration import file_stamp, relative_to, stale_file
     from starclass.learn.classify import check_bands
     from starclass.stamps import make_inputs
 
@@ -1813,7 +1813,9 @@ def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     # the fine-tune's own record: the files as found, relative to its own folder
     rebased = {**rows_from, "mosaics": [str(f.absolute()) for f in files], "catalog": str(catalog.absolute()),
                "mosaics_relative": [relative_to(f, outdir) for f in files],
-               "catalog_relative": relative_to(catalog, outdir)}
+               "catalog_relative": relative_to(catalog, outdir),
+               # as found (a copy's new times): the next fine-tune compares times first, not the sampled digests
+               "stamps_of_files": [file_stamp(f) for f in [*files, catalog]]}
     return inputs, values, None, str(catalog), rebased
 
 
