@@ -105,6 +105,11 @@ def test_too_few_fresh_rows_rescore_the_starting_models_calibrate_stamps_rows(tm
                      recipe={"epochs": 1, "val_fraction": 0.3, "ensemble_size": 1, "batch_size": 16})
     x0, y0 = _folder_inputs(_noise_folder((tmp_path / "train").resolve(), 60, seed=1), cfg)
     held = _noise_folder((tmp_path / "held").resolve(), 60, seed=2)
+    # a 61st, blank (constant) cutout: calibrate leaves it out with a warning; the fine-tune's re-scoring
+    # hid that warning (old code) and now lets it through, once
+    np.save(held.parent / "cluster" / "blank.npy", np.ones((16, 16), np.float32))
+    with open(held, "a") as fh:
+        fh.write("cluster/blank.npy,cluster,S2-blank\n")
     fit(cfg, x0, y0, outdir=tmp_path / "m0", progress=False, device="cpu")
     res = CliRunner().invoke(app, ["calibrate", str(tmp_path / "m0"), "--stamps", str(held), "--overwrite",
                                    "--device", "cpu"])
@@ -115,9 +120,12 @@ def test_too_few_fresh_rows_rescore_the_starting_models_calibrate_stamps_rows(tm
     xh, yh = _folder_inputs(held, cfg)
     tuned_cfg = cfg.copy(recipe={"epochs": 3})
     # the new labels include 12 of the calibration cutouts: those the fine-tune trains on are left out
-    with pytest.warns(UserWarning, match="validation rows are rows the starting model"):
+    with pytest.warns(UserWarning, match="validation rows are rows the starting model") as warned:
         tuned = fit(tuned_cfg, np.concatenate([x0, x1, xh[:12]]), np.concatenate([y0, y1, yh[:12]]),
                     outdir=tmp_path / "m1", init_from=tmp_path / "m0", progress=False, device="cpu")
+    blank = [str(w.message) for w in warned if "left out, as classify leaves them unclassified" in str(w.message)]
+    assert len(blank) == 1 and f"rows of {held} is a blank (constant) image (row 61)" in blank[0], blank
+    xh, yh = xh[:60], yh[:60]  # the blank one is never fitted on
     from starclass.learn.provenance import overlap, recorded_digests, row_digests
 
     trained = overlap(row_digests(xh), recorded_digests(read_manifest(tmp_path / "m1")))
@@ -131,6 +139,9 @@ def test_too_few_fresh_rows_rescore_the_starting_models_calibrate_stamps_rows(tm
     said = [n for n in tuned.notes if "calibration rows, classified with the fine-tuned weights" in n]
     assert len(said) == 1, tuned.notes
     assert f"{trained.sum()} rows this fine-tune trained on left out" in said[0]
+    # 60 rows are too few to trust a temperature: the caution names the classes as calibrate's does
+    cautions = [n for n in tuned.notes if n.startswith("WARNING: the temperature")]
+    assert len(cautions) == 1 and "1 (cluster): " in cautions[0], tuned.notes
 
 
 def test_enough_fresh_validation_rows_fit_the_temperature_on_them_alone(start, tmp_path):
@@ -155,3 +166,119 @@ def test_enough_fresh_validation_rows_fit_the_temperature_on_them_alone(start, t
     refit = calibrate_model(tmp_path / "tuned", inputs[fresh_rows], labels[fresh_rows], source="fresh",
                             overwrite=True, device="cpu")
     assert cal["temperature"] == pytest.approx(refit.temperature, rel=1e-6)
+
+
+def _field_inputs(folder, cfg):
+    """The stamps of ``write_toy_held_out``'s field, cut as calibrate cuts them: (inputs, class values)."""
+    from starclass.io.catalog import numeric_column, read_catalog
+    from starclass.io.mosaic import read_mosaics
+    from starclass.stamps import make_inputs
+
+    table = read_catalog(folder / "held.ecsv")
+    inputs, ok = make_inputs(read_mosaics(folder / "mos"), numeric_column(table, "x"), numeric_column(table, "y"),
+                             cfg)
+    values = np.asarray(table["class_ref"], dtype=float)
+    values[~np.asarray(ok, bool)] = 0
+    return inputs, values
+
+
+def _fine_tune(cfg, toy, start_model, outdir, extra_x=None, extra_y=None):
+    from starclass.datasets.stamps import make_synthetic
+    from starclass.learn.train import fit
+
+    new = make_synthetic(cfg, 20, seed=12)
+    xs, ys = [toy.inputs, new.inputs], [toy.class_ref, new.class_ref]
+    if extra_x is not None:
+        xs.append(extra_x)
+        ys.append(extra_y)
+    with pytest.warns(UserWarning, match="validation rows are rows the starting model") as said:
+        tuned = fit(cfg, np.concatenate(xs), np.concatenate(ys), outdir=outdir, init_from=start_model,
+                    progress=False, device="cpu", ensemble=1)
+    return tuned, said
+
+
+@pytest.fixture()
+def mosaic_calibrated(start, tmp_path):
+    """The toy model copied and calibrated with 'calibrate MOSAICS -c CATALOGUE' on a 60-object held-out field."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from conftest import write_toy_held_out  # tests/ is on sys.path under pytest
+    from starclass.cli import app
+
+    root, cfg, toy, result = start
+    shutil.copytree(root / "model", tmp_path / "data" / "m0")
+    held = tmp_path / "data" / "held"
+    write_toy_held_out(cfg, held, 60, seed=21)
+    res = CliRunner().invoke(app, ["calibrate", str(tmp_path / "data" / "m0"), str(held / "mos"), "-c",
+                                   str(held / "held.ecsv"), "--overwrite", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    return tmp_path / "data", cfg, toy
+
+
+def test_too_few_fresh_rows_rescore_the_starting_models_calibrate_mosaic_rows(mosaic_calibrated, tmp_path):
+    # a start calibrated with 'calibrate MOSAICS -c CATALOGUE' recorded no way to read its rows again (old
+    # code): the fine-tune was left without a calibration. Now it cuts them again and scores them anew
+    from starclass.learn.calibration import calibration_probabilities
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.provenance import overlap, recorded_digests, row_digests
+
+    data, cfg, toy = mosaic_calibrated
+    was = read_manifest(data / "m0")["calibration"]
+    rec = was["rows_from"]
+    assert rec["catalog"] == str(data / "held" / "held.ecsv") and rec["catalog_relative"] == "../held/held.ecsv"
+    assert len(rec["mosaics"]) == len(cfg.bands) and rec["bands"] == list(cfg.bands)
+    xh, yh = _field_inputs(data / "held", cfg)
+    usable = np.isin(yh, cfg.classes)
+    assert was["n"] == usable.sum()
+    # the fine-tune's new labels include 8 of the calibration rows: left out of its calibration
+    tuned, _ = _fine_tune(cfg, toy, data / "m0", tmp_path / "m1", xh[usable][:8], yh[usable][:8])
+    doc = read_manifest(tmp_path / "m1")
+    assert "calibration" in doc, doc.get("no_calibration")
+    cal = doc["calibration"]
+    trained = overlap(row_digests(xh), recorded_digests(doc)) & usable
+    assert 0 < trained.sum() <= 8
+    assert cal["source"] == rec["catalog"] and cal["n"] == was["n"] - trained.sum()
+    now = calibration_probabilities(load_model(tmp_path / "m1", check_calibration=False), xh[usable & ~trained],
+                                    device="cpu")
+    assert np.allclose(cal["probs"], now, atol=1e-6)
+    # its own record points to the same files, relative to its own folder
+    assert cal["rows_from"]["catalog_relative"] == str(
+        __import__("os").path.relpath(data / "held" / "held.ecsv", tmp_path / "m1"))
+    said = [n for n in tuned.notes if "calibration rows, classified with the fine-tuned weights" in n]
+    assert len(said) == 1 and f"{trained.sum()} rows this fine-tune trained on left out" in said[0], tuned.notes
+
+
+def test_mosaic_rows_moved_with_the_model_are_found_changed_ones_drop_the_calibration(mosaic_calibrated, tmp_path):
+    import os
+    import shutil
+
+    data, cfg, toy = mosaic_calibrated
+    # moved together (copied: new modification times, same bytes): found relative to the starting model
+    moved = tmp_path / "moved"
+    shutil.copytree(data, moved)
+    shutil.rmtree(data / "held")
+    for f in (moved / "held").rglob("*"):
+        os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))  # copytree keeps the times; cp does not
+    _fine_tune(cfg, toy, moved / "m0", tmp_path / "m1")
+    cal = read_manifest(tmp_path / "m1")["calibration"]
+    assert cal["source"] == str(moved / "held" / "held.ecsv")
+    # its record holds the copies' times, so its own fine-tune compares times first
+    assert cal["rows_from"]["stamps_of_files"][-1]["mtime_ns"] == (moved / "held" / "held.ecsv").stat().st_mtime_ns
+    # a catalogue changed since the calibration (a row dropped): its rows are not those the start was calibrated on
+    cat = moved / "held" / "held.ecsv"
+    from astropy.table import Table
+
+    Table.read(cat)[:-1].write(cat, overwrite=True)
+    tuned, _ = _fine_tune(cfg, toy, moved / "m0", tmp_path / "m2")
+    doc = read_manifest(tmp_path / "m2")
+    assert "calibration" not in doc and f"{cat} changed since" in doc["no_calibration"]
+    said = [n for n in tuned.notes if n.startswith("WARNING: no calibration and no conformal sets")]
+    assert len(said) == 1 and f"{cat} changed since" in said[0], tuned.notes
+    assert "'starclass calibrate MODEL MOSAICS -c HELD_OUT.ecsv --overwrite'" in said[0]  # the kind of rows it had
+    # a mosaic gone
+    gone = read_manifest(moved / "m0")["calibration"]["rows_from"]["mosaics_relative"][0]
+    os.remove(moved / "m0" / gone)
+    _fine_tune(cfg, toy, moved / "m0", tmp_path / "m3")
+    assert "is gone" in read_manifest(tmp_path / "m3")["no_calibration"]

@@ -204,7 +204,11 @@ def calibrate_command(
         # as a file beside wherever classify ran)
         source = str(Path(stamps).absolute())
         # recorded so that a fine-tune of this model can read these rows again and score them with its own weights
-        rows_from = {"stamps": source, "label_column": column, "file_column": file_column or "file"}
+        from starclass.learn.calibration import relative_to
+
+        # relative too: a model moved with its data still finds them
+        rows_from = {"stamps": source, "stamps_relative": relative_to(source, model), "label_column": column,
+                     "file_column": file_column or "file"}
     else:
         if not mosaics or catalog is None:
             raise StarclassError("give the mosaics and --catalog, or a labelled cutout folder with --stamps")
@@ -232,7 +236,14 @@ def calibrate_command(
         # as a file beside wherever classify ran)
         source = str(Path(catalog).absolute())
         no_data = None  # a mosaic's stamp without data is a row without a usable stamp (values 0 above)
-        rows_from = None  # the stamps need the mosaics and the pixel flags too: a fine-tune cannot re-read them
+        from starclass.learn.calibration import mosaic_rows_from
+
+        # recorded so that a fine-tune of this model can cut these rows again and score them with its own weights;
+        # the files' size, time and a sampled digest tell it where they changed since
+        rows_from = mosaic_rows_from(model, [mos.paths[b] for b in mos.bands], catalog, label_column,
+                                     bands=list(mos.bands), stamp_size=cfg.stamp_size,
+                                     pixel_flags={"mask_extension": mask_extension, "dq_good_bits": dq_good_bits,
+                                                  "mask_file": mask_file})
     if method == "histogram":
         from starclass.learn.calibration import calibration_rows
 

@@ -1512,7 +1512,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
                     precision: bool | str | None = None, method: str = "temperature",
                     n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False,
                     progress: bool | None = False, no_data: np.ndarray | None = None,
-                    rows_from: dict[str, str] | None = None) -> ModelCalibration:
+                    rows_from: dict[str, Any] | None = None) -> ModelCalibration:
     """(Re)fit the calibration of a saved ensemble on labelled inputs and store it in its manifest.
 
     The rows must be held out from training: on the rows its weights were fitted on a network
@@ -1552,9 +1552,9 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
         as blank ones are, and said to have no data (:func:`leave_out_blank`).
     rows_from : dict, optional
         How to read the rows again (``calibrate --stamps``: ``{"stamps": PATH, "label_column": ...,
-        "file_column": ...}``), stored in the entry: a fine-tune of the model re-scores them with its
-        own weights (:func:`starclass.learn.train.fit` with ``init_from``) instead of keeping scores
-        of weights it no longer has.
+        "file_column": ...}``; mosaics and a catalogue: :func:`mosaic_rows_from`), stored in the entry:
+        a fine-tune of the model re-scores them with its own weights (:func:`starclass.learn.train.fit`
+        with ``init_from``) instead of keeping scores of weights it no longer has.
 
     Returns
     -------
@@ -1632,7 +1632,124 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
     cal.n_training_rows = n_training
     entry = cal.to_dict()
     if rows_from:
-        entry["rows_from"] = {str(k): str(v) for k, v in rows_from.items()}
+        # as JSON holds it (a list of mosaics, the files' stamps), so the entry's digest is the one read back
+        import json
+
+        entry["rows_from"] = json.loads(json.dumps({str(k): v for k, v in rows_from.items()}, default=str))
     # refused above without overwrite=True; checked again here, the rows take minutes to classify
     save_calibration(path, entry, [c["digest"] for c in loaded.checkpoints], overwrite=overwrite)
     return cal
+
+
+# 8 blocks of 64 KiB spread over the file: a copy (new mtime, same bytes) is told from an edited file
+# without reading a mosaic of gigabytes
+_SAMPLE_BLOCKS, _SAMPLE_BLOCK = 8, 1 << 16
+
+
+def _file_sample(path: Path, size: int) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for k in range(_SAMPLE_BLOCKS):
+            fh.seek(max(0, (size - _SAMPLE_BLOCK) * k // max(1, _SAMPLE_BLOCKS - 1)))
+            h.update(fh.read(_SAMPLE_BLOCK))
+    return h.hexdigest()
+
+
+def file_stamp(path: str | os.PathLike) -> dict[str, Any]:
+    """Size, modification time and a sampled digest of a file: enough to tell, cheaply, that it changed.
+
+    Recorded with a calibration's rows (``rows_from``) so that a fine-tune re-reading them can
+    check they are the ones the starting model was calibrated on (:func:`stale_file`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "cat.csv"
+    >>> _ = f.write_text("x,y\\n1,2\\n")
+    >>> sorted(file_stamp(f)), file_stamp(f)["size"]
+    (['mtime_ns', 'sample', 'size'], 8)
+    """
+    p = Path(path)
+    st = p.stat()
+    return {"size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns), "sample": _file_sample(p, int(st.st_size))}
+
+
+def stale_file(path: str | os.PathLike, stamp: dict[str, Any]) -> str | None:
+    """Why ``path`` is not the file :func:`file_stamp` recorded (gone, another size, other bytes), or None.
+
+    The same modification time and size are taken as the same file; a copy (new time) is
+    compared by its sampled digest.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "cat.csv"
+    >>> _ = f.write_text("x,y\\n1,2\\n")
+    >>> stamp = file_stamp(f)
+    >>> stale_file(f, stamp) is None
+    True
+    >>> _ = f.write_text("x,y\\n1,2\\n3,4\\n")
+    >>> stale_file(f, stamp)[-42:]
+    'changed since (8 bytes then, 12 bytes now)'
+    """
+    p = Path(path)
+    if not p.is_file():
+        return f"{p} is gone"
+    st = p.stat()
+    if int(st.st_size) != int(stamp.get("size", -1)):
+        return f"{p} changed since ({stamp.get('size')} bytes then, {st.st_size} bytes now)"
+    if int(st.st_mtime_ns) == int(stamp.get("mtime_ns", -1)):
+        return None
+    if _file_sample(p, int(st.st_size)) != stamp.get("sample"):
+        return f"{p} changed since (same size, other bytes)"
+    return None
+
+
+def relative_to(path: str | os.PathLike, base: str | os.PathLike) -> str | None:
+    """``path`` relative to the folder ``base`` (both made absolute), or None where there is none (another drive).
+
+    Examples
+    --------
+    >>> relative_to("/data/field/cat.ecsv", "/data/models/m0")
+    '../../field/cat.ecsv'
+    """
+    try:
+        return os.path.relpath(Path(path).absolute(), Path(base).absolute())
+    except ValueError:  # another drive (Windows): no relative path
+        return None
+
+
+def mosaic_rows_from(model_path: str | os.PathLike, mosaics: Sequence[str | os.PathLike],
+                     catalog: str | os.PathLike, label_column: str, *, bands: Sequence[str],
+                     pixel_flags: dict[str, str | None] | None = None,
+                     stamp_size: int | None = None) -> dict[str, Any]:
+    """How to read a ``calibrate MOSAICS -c CATALOGUE`` calibration's rows again: its ``rows_from``.
+
+    The mosaic files (one per band) and the catalogue, absolute and relative to the model folder
+    (a model moved with its data still finds them), each with its :func:`file_stamp`; the label
+    column, the bands and the pixel flags (``--mask-extension``, ``--dq-good-bits``,
+    ``--mask-file``) that shaped the stamps, and their size. A fine-tune of the model cuts the
+    rows again and scores them with its own weights (:func:`starclass.learn.train.fit` with
+    ``init_from``) instead of keeping scores of weights it no longer has.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("model", "data"):
+    ...     (root / name).mkdir()
+    >>> for name in ("f555w.fits", "cat.ecsv"):
+    ...     _ = (root / "data" / name).write_text("x")
+    >>> rec = mosaic_rows_from(root / "model", [root / "data/f555w.fits"], root / "data/cat.ecsv", "class_ref",
+    ...                        bands=["f555w"])
+    >>> rec["mosaics_relative"], rec["catalog_relative"], rec["label_column"]
+    (['../data/f555w.fits'], '../data/cat.ecsv', 'class_ref')
+    """
+    files = [Path(m).absolute() for m in mosaics]
+    cat = Path(catalog).absolute()
+    return {"mosaics": [str(f) for f in files], "mosaics_relative": [relative_to(f, model_path) for f in files],
+            "catalog": str(cat), "catalog_relative": relative_to(cat, model_path), "label_column": str(label_column),
+            "bands": [str(b) for b in bands], "pixel_flags": dict(pixel_flags or {}), "stamp_size": stamp_size,
+            "stamps_of_files": [file_stamp(f) for f in files] + [file_stamp(cat)]}

@@ -1710,9 +1710,10 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
     on (``why`` says how many). The starting model's calibration (its map and the conformal rows'
     scores) was fitted on probabilities of the starting weights; the fine-tune's differ, so kept as
     they were the map and the sets' thresholds no longer give the stated coverage. Where the rows can
-    be read again (a calibration fitted with ``calibrate --stamps``, which records how: ``rows_from``)
-    they are classified with the new weights and the calibration is fitted on them as ``starclass
-    calibrate`` would (rows the fine-tune trained on refused). Otherwise the fine-tune carries no
+    be read again (``calibrate`` records how, ``rows_from``: the cutout folder, or the mosaics, the
+    catalogue and the options that shaped the stamps, with the files' stamps) they are classified
+    with the new weights and the calibration is fitted on them as ``starclass calibrate`` would
+    (rows the fine-tune trained on left out; files gone or changed since: none). Otherwise the fine-tune carries no
     calibration, recorded with the reason, so ``classify`` writes raw probabilities and no
     ``pred_set`` and says why. Returns the notes.
     """
@@ -1732,21 +1733,29 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
                 f"calibration to refit; {fix}"]
     fitted_on = cal.get("source", "its rows")
     rows_from = cal.get("rows_from")
-    if isinstance(rows_from, dict) and rows_from.get("stamps"):
+    if isinstance(rows_from, dict) and rows_from.get("mosaics"):
+        # calibrated on a catalogue over mosaics: the same kind of rows, not a cutout folder the user may not have
+        fix = ("fit it with 'starclass calibrate MODEL MOSAICS -c HELD_OUT.ecsv --overwrite' on rows neither model "
+               "trained on")
+    if isinstance(rows_from, dict) and (rows_from.get("stamps") or rows_from.get("mosaics")):
         try:
-            new, n_trained = _rescore_calibration_rows(outdir, rows_from, cal, device)
+            new, n_trained = _rescore_calibration_rows(outdir, rows_from, cal, device, start)
         except StarclassError as exc:
             cannot = f"its rows ({fitted_on}) could not be scored with the fine-tuned weights: {exc}"
         else:
+            from starclass.learn.config import TaskConfig
+
+            names = list(TaskConfig.from_dict(read_manifest(outdir)["config"]).class_names)
             was = f"{cal.get('n')} rows" if isinstance(cal.get("n"), int) else "its rows"
             left = f", {n_trained} rows this fine-tune trained on left out" if n_trained else ""
             return [f"calibration refitted on the starting model {init_from}'s calibration rows, classified with the "
                     f"fine-tuned weights ({new.n} of {fitted_on}; the starting model's was fitted on {was}{left}): "
                     f"{new.describe()}, NLL {new.nll_before:.4f} -> {new.nll_after:.4f}; not fitted on this run's "
-                    f"validation split: {why}"] + [f"WARNING: {c}" for c in new.cautions()]
+                    f"validation split: {why}"] + [f"WARNING: {c}" for c in new.cautions(names)]
     else:
         cannot = (f"its rows ({fitted_on}) cannot be read again to score them with the fine-tuned weights (only a "
-                  "calibration fitted with 'starclass calibrate --stamps' records how)")
+                  "calibration fitted with 'starclass calibrate' records how, since 2026-12-06; a validation "
+                  "split's rows are not kept)")
     reason = (f"not fitted at training: {why}; the starting model {init_from}'s calibration was not kept, its map and "
               f"conformal rows are scores of the starting weights, not of these (the sets would not hold the stated "
               f"coverage), and {cannot}")
@@ -1756,34 +1765,105 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
             f"the fine-tune changed, and {cannot}; {fix}"]
 
 
-def _rescore_calibration_rows(outdir: Path, rows_from: dict, cal: dict, device):
-    """Fit a fine-tune's calibration on its starting model's ``calibrate --stamps`` rows, scored with its weights.
+def _recorded_path(rows_from: dict, key: str, start: Path, index: int | None = None) -> Path:
+    """A file ``calibrate`` recorded: where it was, else where it is relative to the starting model (moved together)."""
+    given, rel = rows_from.get(key), rows_from.get(f"{key}_relative")
+    if index is not None:
+        given = given[index]
+        rel = rel[index] if isinstance(rel, list) and index < len(rel) else None
+    path = Path(str(given))
+    if not path.exists() and rel and (start / str(rel)).exists():
+        return Path(os.path.normpath(start.absolute() / str(rel)))  # named without 'm0/..' in the notes
+    return path
 
-    ``rows_from`` is what :func:`starclass.learn.calibration.calibrate_model` recorded; ``cal`` the
-    starting model's entry (its method and bins are kept). Rows the fine-tune trained on are left
-    out. Returns the calibration and how many rows were left out so; raises StarclassError where the
-    folder cannot be read or no row is left.
+
+def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
+    """Cut the stamps of a ``calibrate MOSAICS -c CATALOGUE`` calibration again.
+
+    Returns (inputs, class values, None, source, the record rebased on ``outdir``).
+
+    Raises StarclassError where a mosaic or the catalogue is gone or changed since (their recorded
+    :func:`starclass.learn.calibration.file_stamp`).
+    """
+    from starclass.io.catalog import numeric_column, place_on_mosaics, read_catalog
+    from starclass.io.mosaic import PixelFlags, read_mosaics
+    from starclass.learn.calibration import file_stamp, relative_to, stale_file
+    from starclass.learn.classify import check_bands
+    from starclass.stamps import make_inputs
+
+    files = [_recorded_path(rows_from, "mosaics", start, k) for k in range(len(rows_from["mosaics"]))]
+    catalog = _recorded_path(rows_from, "catalog", start)
+    stamps = rows_from.get("stamps_of_files") or []
+    changed = [why for f, st in zip([*files, catalog], stamps) if (why := stale_file(f, st))]
+    if changed:
+        raise StarclassError("; ".join(changed))
+    flags = {k: v for k, v in (rows_from.get("pixel_flags") or {}).items() if v is not None}
+    mos = read_mosaics(files if len(files) > 1 else files[0], require_zeropoint=cfg.normalisation in ("rgb", "flux"),
+                       pixel_flags=PixelFlags(**flags) if flags else None, warn_v_band=False)
+    check_bands(list(cfg.bands), list(mos.bands), "the fine-tune", mos, task=cfg.name,
+                listed="the starting model's calibration mosaics")
+    column = str(rows_from.get("label_column", "class_ref"))
+    table = read_catalog(catalog, require_xy=False)
+    if column not in table.colnames:
+        raise StarclassError(f"{catalog} has no label column {column!r} any more")
+    table = place_on_mosaics(table, mos, catalog, say=lambda line: None)  # said when the start was calibrated
+    inputs, ok = make_inputs(mos, numeric_column(table, X), numeric_column(table, Y), cfg)
+    values = np.asarray(numeric_column(table, column, f"catalogue {catalog}"), dtype=float).copy()
+    values[~np.asarray(ok, bool)] = 0  # no usable stamp: left out, as calibrate leaves it out
+    # the fine-tune's own record: the files as found, relative to its own folder
+    rebased = {**rows_from, "mosaics": [str(f.absolute()) for f in files], "catalog": str(catalog.absolute()),
+               "mosaics_relative": [relative_to(f, outdir) for f in files],
+               "catalog_relative": relative_to(catalog, outdir),
+               # as found (a copy's new times): the next fine-tune compares times first, not the sampled digests
+               "stamps_of_files": [file_stamp(f) for f in [*files, catalog]]}
+    return inputs, values, None, str(catalog), rebased
+
+
+def _stamps_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
+    """Read a ``calibrate --stamps`` calibration's cutouts again.
+
+    Returns (inputs, class values, no-data flags, source, the record rebased on ``outdir``).
     """
     from starclass.io.cutout_folders import label_classes, read_cutout_folder, stored_group_column
-    from starclass.learn.calibration import HISTOGRAM_BINS, calibrate_model
-    from starclass.learn.checkpoint import read_manifest
+    from starclass.learn.calibration import relative_to
     from starclass.learn.classify import blank_bands
-    from starclass.learn.config import TaskConfig
     from starclass.stamps.images import cutout_band_no_data, cutout_centre_no_data, cutout_inputs, cutout_resampler
 
-    cfg = TaskConfig.from_dict(read_manifest(outdir)["config"])
-    cutouts = read_cutout_folder(rows_from["stamps"], group_column=stored_group_column(cfg.group_column),
+    folder = _recorded_path(rows_from, "stamps", start)
+    cutouts = read_cutout_folder(folder, group_column=stored_group_column(cfg.group_column),
                                  require_group=False, bands=list(cfg.bands),
                                  label_column=str(rows_from.get("label_column", "label")),
                                  bands_of=f"model {outdir}", resample=cutout_resampler(cfg), label_map=cfg.label_map,
                                  file_column=str(rows_from.get("file_column", "file")))
     if cutouts.labels is None:
-        raise StarclassError(f"{rows_from['stamps']} has no label column {rows_from.get('label_column')!r} any more")
+        raise StarclassError(f"{folder} has no label column {rows_from.get('label_column')!r} any more")
     inputs = cutout_inputs(cutouts.images, cfg)
     values = np.asarray(label_classes(cutouts, cfg.label_map, config=cfg))
     # as calibrate --stamps: a cutout without data at its centre is never classified, so not fitted on
     centre = (cutout_centre_no_data(cutouts.images, cfg) & (values != 0) & ~blank_bands(inputs, cfg).any(axis=1))
-    values = np.where(centre, 0, values)
+    rebased = {**rows_from, "stamps": str(folder.absolute()), "stamps_relative": relative_to(folder, outdir)}
+    return inputs, np.where(centre, 0, values), cutout_band_no_data(cutouts.images, cfg), str(folder), rebased
+
+
+def _rescore_calibration_rows(outdir: Path, rows_from: dict, cal: dict, device, start: Path):
+    """Fit a fine-tune's calibration on its starting model's ``calibrate`` rows, scored with its weights.
+
+    ``rows_from`` is what :func:`starclass.learn.calibration.calibrate_model` recorded (a cutout
+    folder, or mosaics and a catalogue); ``cal`` the starting model's entry (its method and bins are
+    kept); ``start`` the starting model's folder (recorded paths relative to it are tried where the
+    absolute ones are gone). Rows the fine-tune trained on are left out. Returns the calibration and
+    how many rows were left out so; raises StarclassError where the files are gone or changed, or
+    no row is left.
+    """
+    from starclass.learn.calibration import HISTOGRAM_BINS, calibrate_model
+    from starclass.learn.checkpoint import read_manifest
+    from starclass.learn.config import TaskConfig
+
+    cfg = TaskConfig.from_dict(read_manifest(outdir)["config"])
+    if rows_from.get("mosaics"):
+        inputs, values, no_data, source, record = _mosaic_calibration_rows(rows_from, cfg, outdir, start)
+    else:
+        inputs, values, no_data, source, record = _stamps_calibration_rows(rows_from, cfg, outdir, start)
     # rows the fine-tune trained on (its own new labels may include some of them) are left out, not a
     # reason to refuse the rest, as calibrate would refuse them all: said in the note
     from starclass.learn.provenance import overlap, recorded_digests, row_digests
@@ -1792,13 +1872,10 @@ def _rescore_calibration_rows(outdir: Path, rows_from: dict, cal: dict, device):
     trained = (overlap(row_digests(inputs), recorded) & (values != 0) if recorded is not None
                else np.zeros(len(values), bool))
     values = np.where(trained, 0, values)
-    with warnings.catch_warnings():
-        # the blank rows were counted when the starting model was calibrated on the same folder
-        warnings.simplefilter("ignore", UserWarning)
-        new = calibrate_model(outdir, inputs, values, source=str(rows_from["stamps"]), overwrite=True,
-                              device=device, method=str(cal.get("method", "temperature")),
-                              n_bins=int(cal.get("n_bins") or HISTOGRAM_BINS),
-                              no_data=cutout_band_no_data(cutouts.images, cfg), rows_from=rows_from)
+    # calibrate_model's warnings (blank cutouts left out, named by row) pass through: said once, for this fit
+    new = calibrate_model(outdir, inputs, values, source=source, overwrite=True,
+                          device=device, method=str(cal.get("method", "temperature")),
+                          n_bins=int(cal.get("n_bins") or HISTOGRAM_BINS), no_data=no_data, rows_from=record)
     return new, int(trained.sum())
 
 
