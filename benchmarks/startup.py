@@ -22,7 +22,10 @@ their survey plan and a one-epoch m31 model; about two minutes on two cores) are
 folder, or once in ``--inputs DIR`` and reused. Every run writes into a folder of its own, deleted after.
 ``--baseline SRC`` (another checkout's ``src``, e.g. ``git archive HEAD~1 src | tar -x -C /tmp/base``)
 times each command with it as well, in the same rounds, and prints the median's ratio now / baseline.
-``--skip-verbs`` times the table above alone; ``--verbs report,info`` a few commands.
+``--skip-verbs`` times the table above alone; ``--verbs report,info`` a few commands (``--verbs ''`` none).
+``--ends all`` (or some of :data:`ENDS`) also times runs to their end, through a pipe: refusals said before torch
+loads (classify given a model that is not there, or an output that exists without ``--overwrite``) and suggest
+ranking a classified catalogue (its model's classes read from the manifest).
 """
 
 from __future__ import annotations
@@ -115,6 +118,18 @@ VERBS: dict[str, list[str]] = {
                 f"{OUT}/suggestions.ecsv"],
 }
 
+#: Runs timed to their end (through a pipe, ``--ends``): label, the exit status expected and argv as in :data:`VERBS`.
+#: Refusals a user meets at once where nothing needs torch, and suggest ranking a classified catalogue.
+ENDS: dict[str, tuple[int, list[str]]] = {
+    "classify-no-model": (2, ["classify", f"{INPUTS}/demo/test_field", "-c", f"{INPUTS}/demo/candidates.ecsv",
+                                    "--model", f"{OUT}/nomodel", "-o", f"{OUT}/classified.ecsv"]),
+    "classify-output-there": (2, ["copy:demo/classified.ecsv", "classify", f"{INPUTS}/demo/test_field", "-c",
+                                   f"{INPUTS}/demo/candidates.ecsv", "--model", f"{INPUTS}/demo/model", "-o",
+                                   f"{OUT}/classified.ecsv"]),
+    "suggest-classified": (0, ["suggest", f"{INPUTS}/demo/model", f"{INPUTS}/demo/classified.ecsv", "-n", "20", "-o",
+                               f"{OUT}/suggestions.ecsv"]),
+}
+
 #: What :func:`make_inputs` runs (after ``-m starclass``), in order: what each makes, and its argv.
 INPUT_STEPS: list[tuple[str, list[str]]] = [
     ("demo", ["demo", "-o", f"{INPUTS}/demo", "--size", "256", "--n-candidates", "150", "--epochs", "1"]),
@@ -153,6 +168,64 @@ def free_port() -> int:
 _ESCAPES = re.compile(rb"\x1b(\[[0-9;?]*[A-Za-z]|\][^\x07]*\x07|[()][0-9A-Za-z])")
 
 
+def _prepared(argv: list[str], inputs: Path, run_dir: Path) -> list[str]:
+    """``argv`` with its inputs, run folder (made) and port filled in, and a ``copy:<name>`` copied into the folder."""
+    run_dir.mkdir(parents=True)
+    if argv[0].startswith("copy:"):
+        src = inputs / argv[0].removeprefix("copy:")
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, run_dir / src.name)
+        argv = argv[1:]
+    return [a.replace(INPUTS, str(inputs)).replace(OUT, str(run_dir)).replace(PORT, str(free_port())) for a in argv]
+
+
+def end_time(argv: list[str], want: int, env: dict[str, str], inputs: Path, run_dir: Path) -> tuple[float, str]:
+    """Seconds ``python -m starclass argv`` takes to its end (output into a pipe), and its last line.
+
+    An exit status other than ``want`` stops the benchmark; ``run_dir`` is removed after.
+    """
+    argv = _prepared(argv, inputs, run_dir)
+    try:
+        t0 = time.perf_counter()
+        res = subprocess.run([sys.executable, "-m", "starclass", *argv], env=env, stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True, timeout=600)
+        dt = time.perf_counter() - t0
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    lines = [ln.strip() for ln in (res.stdout + res.stderr).splitlines() if ln.strip()]
+    if res.returncode != want:
+        raise SystemExit(f"error: starclass {' '.join(argv)} exited {res.returncode}, not {want}: "
+                         f"{(res.stdout + res.stderr)[-500:]}")
+    return dt, lines[-1] if lines else ""
+
+
+def time_ends(names: list[str], repeats: int, env: dict[str, str], inputs: Path,
+              baseline_env: dict[str, str] | None) -> dict[str, list[float]]:
+    """Time each of :data:`ENDS` named to its end, ``repeats`` times (and with the baseline), and print them."""
+    runs = {"now": env} if baseline_env is None else {"now": env, "baseline": baseline_env}
+    times: dict[tuple[str, str], list[float]] = {(n, k): [] for n in names for k in runs}
+    last: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="startup_ends_") as tmp:
+        for r in range(repeats):
+            for i, name in enumerate(names):
+                for kind, kind_env in runs.items():
+                    want, argv = ENDS[name]
+                    dt, said = end_time(argv, want, kind_env, inputs, Path(tmp) / f"end{i}_{kind}_{r}")
+                    times[(name, kind)].append(dt)
+                    last[name] = said if kind == "now" else last.get(name, said)
+    head = f"{'run to its end':<24} {'median s':>9} {'fastest s':>9}"
+    if baseline_env is not None:
+        head += f" {'baseline s':>10} {'now/base':>8}"
+    print(f"{head}   ({repeats} runs each into a pipe, load average {os.getloadavg()[0]:.1f}) last line")
+    for name in names:
+        now = times[(name, "now")]
+        row = f"{name:<24} {statistics.median(now):9.2f} {min(now):9.2f}"
+        if baseline_env is not None:
+            base = statistics.median(times[(name, "baseline")])
+            row += f" {base:10.2f} {statistics.median(now) / base:8.2f}"
+        print(f"{row}   {last[name][:70]}")
+    return {f"{n} ({k})": v for (n, k), v in times.items()}
+
+
 def first_line_time(argv: list[str], env: dict[str, str], inputs: Path, run_dir: Path, *, terminal: bool = True,
                     timeout: float = 300.0) -> tuple[float, str]:
     """Seconds from the start of ``python -m starclass argv`` to the first text it shows, and that line.
@@ -161,12 +234,7 @@ def first_line_time(argv: list[str], env: dict[str, str], inputs: Path, run_dir:
     command says only there); else a pipe, as a log file gets them (its timed lines instead of bars). The command
     is stopped once it has shown its line; ``run_dir`` (its output folder) is removed after.
     """
-    run_dir.mkdir(parents=True)
-    if argv[0].startswith("copy:"):
-        src = inputs / argv[0].removeprefix("copy:")
-        shutil.copytree(src, run_dir / src.name)
-        argv = argv[1:]
-    argv = [a.replace(INPUTS, str(inputs)).replace(OUT, str(run_dir)).replace(PORT, str(free_port())) for a in argv]
+    argv = _prepared(argv, inputs, run_dir)
     if terminal:
         reader, writer = pty.openpty()
     else:
@@ -249,6 +317,8 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None, help="also write the times to this JSON file")
     ap.add_argument("--skip-verbs", action="store_true", help="time --help and info CATALOGUE alone")
     ap.add_argument("--verbs", default=",".join(VERBS), help="commands whose first line to time (comma-separated)")
+    ap.add_argument("--ends", default="",
+                    help=f"runs to time to their end (comma-separated, or all): {', '.join(ENDS)}")
     ap.add_argument("--inputs", type=Path, default=None,
                     help="folder for the commands' inputs, made if missing and kept (default: a temporary one)")
     ap.add_argument("--pipe", action="store_true",
@@ -262,6 +332,10 @@ def main() -> None:
     unknown = [v for v in names if v not in VERBS]
     if unknown:
         ap.error(f"--verbs: unknown command(s) {', '.join(unknown)}; known: {', '.join(VERBS)}")
+    ends = list(ENDS) if args.ends == "all" else [v for v in args.ends.split(",") if v]
+    unknown = [v for v in ends if v not in ENDS]
+    if unknown:
+        ap.error(f"--ends: unknown run(s) {', '.join(unknown)}; known: {', '.join(ENDS)}, or all")
     if args.baseline is not None and not (args.baseline / "starclass" / "__init__.py").is_file():
         ap.error(f"--baseline {args.baseline}: not a src folder (no starclass/__init__.py in it)")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH")) if p)}
@@ -285,7 +359,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="startup_inputs_") as tmp:
             inputs = Path(tmp) if args.inputs is None else args.inputs.resolve()
             make_inputs(inputs, env)
-            times.update(time_verbs(names, args.repeats, env, inputs, base_env, terminal=not args.pipe))
+            if names:
+                times.update(time_verbs(names, args.repeats, env, inputs, base_env, terminal=not args.pipe))
+            if ends:
+                print()
+                times.update(time_ends(ends, args.repeats, env, inputs, base_env))
     if args.json is not None:
         doc = {"python": sys.executable, "repeats": args.repeats, "load_average": os.getloadavg()[0],
                "baseline": None if args.baseline is None else str(args.baseline),

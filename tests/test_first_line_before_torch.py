@@ -132,9 +132,11 @@ def test_calibrate_refuses_a_bad_option_or_model_before_torch(tmp_path):
 
 
 def test_classify_says_its_first_line_before_torch(tmp_path):
-    first_line(["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "--model", tmp_path / "model", "-o",
+    model = _manifest_model(tmp_path / "model")  # a model that is not there is refused before the line (below)
+    (model / "member_01.pt").write_bytes(b"")
+    first_line(["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "--model", model, "-o",
                 tmp_path / "out.ecsv"],
-               f"classify: loading model {tmp_path / 'model'} and reading the candidates ...")
+               f"classify: loading model {model} and reading the candidates ...")
     assert not (tmp_path / "out.ecsv").exists()
 
 
@@ -146,6 +148,40 @@ def test_classify_refuses_a_bad_option_before_torch(tmp_path):
             "--label-columns names the vote columns of --votes: give --votes too")
     refused([*base, "-o", tmp_path / "out.ecsv", "--precision", "fp8"], "--precision='fp8': use one of auto, fp32")
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_classify_refuses_a_missing_model_before_torch(tmp_path):
+    """A model that is not there, or a folder without manifest.json, was named once torch and the inputs had loaded."""
+    from astropy.table import Table
+
+    (tmp_path / "field").mkdir()
+    (tmp_path / "field" / "f555w.fits").write_bytes(b"")
+    Table({"id": [1], "x": [5.0], "y": [5.0]}).write(tmp_path / "cands.ecsv")  # read before the model until now
+    base = ["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "-o", tmp_path / "out.ecsv"]
+    refused([*base, "--model", tmp_path / "nomodel"], f"model {tmp_path / 'nomodel'} does not exist")
+    (tmp_path / "half").mkdir()
+    refused([*base, "--model", tmp_path / "half"],
+            f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cands.ecsv", "field", "half"]
+
+
+def test_classify_refuses_an_existing_output_before_reading_its_inputs_and_torch(tmp_path):
+    """Inputs there (so none to name first: tests/test_classify_inputs_first.py): --overwrite is asked at once.
+
+    The catalogue and the mosaic are not even valid files: only their being there is looked at before the question.
+    """
+    model = _manifest_model(tmp_path / "model")
+    (model / "member_01.pt").write_bytes(b"not read")
+    (tmp_path / "field").mkdir()
+    (tmp_path / "field" / "f555w.fits").write_bytes(b"not read")
+    (tmp_path / "cands.ecsv").write_text("not read\n")
+    old = tmp_path / "old.ecsv"
+    old.write_text("kept\n")
+    says = f"--output {old} exists; give --overwrite to replace it"
+    refused(["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "--model", model, "-o", old], says)
+    (tmp_path / "stamps").mkdir()
+    refused(["classify", "--stamps", tmp_path / "stamps", "--model", model, "-o", old], says)
+    assert old.read_text() == "kept\n"
 
 
 def test_a_device_torch_would_not_take_is_still_refused_at_once(tmp_path):
@@ -166,6 +202,34 @@ def test_suggest_says_its_first_line_before_torch(tmp_path):
     first_line(["suggest", tmp_path / "model", tmp_path / "classified.ecsv", "-o", tmp_path / "s.ecsv"],
                f"suggest: reading the candidates and loading model {tmp_path / 'model'} ...")
     assert not (tmp_path / "s.ecsv").exists()
+
+
+def test_suggest_ranks_a_classified_catalogue_without_torch(tmp_path):
+    """Without --mosaics the catalogue's prob_<k> are ranked: the model's classes come from its manifest.
+
+    Its members were loaded (torch, 3-4 s) to learn two lists; here the member file is no checkpoint at all.
+    """
+    from astropy.table import Table
+
+    model = _manifest_model(tmp_path / "model")  # galaxy-cluster-compact: classes 1, 2
+    (model / "member_01.pt").write_bytes(b"not read")
+    Table({"id": [1, 2, 3], "x": [5.0, 9.0, 12.0], "y": [5.0, 9.0, 12.0], "prob_1": [0.5, 0.9, 0.3],
+           "prob_2": [0.5, 0.1, 0.7], "class_pred": [1, 1, 2]}).write(tmp_path / "classified.ecsv")
+    out = run_cli(["suggest", model, tmp_path / "classified.ecsv", "-n", "2", "--mag-bins", "1", "-o",
+                   tmp_path / "s.ecsv"])
+    assert out["exit"] == 0 and "suggested 2 of the 3 candidates by entropy" in out["stdout"], out
+    assert out["loaded"] == [], f"loaded: {out['loaded']}"
+    assert list(Table.read(tmp_path / "s.ecsv")["id"]) == [1, 3]  # most uncertain first
+    # another task's probabilities are still refused, from the manifest's classes
+    Table({"id": [1], "x": [5.0], "y": [5.0], "prob_1": [0.5], "prob_2": [0.3], "prob_3": [0.2]}).write(
+        tmp_path / "three.ecsv")
+    refused(["suggest", model, tmp_path / "three.ecsv", "-o", tmp_path / "t.ecsv"],
+            "the candidates carry no classification by this model (prob_<k> columns for classes [1, 2]; found "
+            "[1, 2, 3]")
+    # and a member file that is missing, as load_model said it
+    (model / "member_01.pt").unlink()
+    refused(["suggest", model, tmp_path / "classified.ecsv", "-o", tmp_path / "u.ecsv"],
+            f"ensemble {model}: member files missing: {model / 'member_01.pt'}")
 
 
 def test_suggest_refuses_a_bad_option_before_torch_even_with_a_device(tmp_path):

@@ -154,6 +154,15 @@ def classify_command(
     # beside the label folders is fine; in a new sub-folder (read next time as a label) it is not
     check_output_outside_cutouts(output, stamps, option="--output", file=True)
     catalog_format(output)  # a wrong extension fails now, not after the classification
+    from starclass.learn.checkpoint import member_paths
+
+    # a missing model, or a folder without manifest.json, is said from the manifest, before torch loads (3-4 s on
+    # shared cores): the same words load_model says, before any input is read
+    member_paths(model)
+    if not overwrite and _inputs_there(mosaics, catalog, stamps):
+        # every input there and readable: an existing output is refused before the inputs are read in full and the
+        # model loads; a missing or unreadable one goes on to be named first, in its reader's words (0e0b76f)
+        check_output(output, option="--output", overwrite=False, file=True)
     from starclass.io.progress import say_step
 
     # at a terminal a line once the options that need no torch are checked, before torch and the model code load
@@ -219,6 +228,31 @@ def classify_command(
     if joint_line:
         echo(joint_line)
     echo(f"written {output}")
+
+
+def _inputs_there(mosaics: list[Path] | None, catalog: Path | None, stamps: Path | None) -> bool:
+    """Whether every input is there and readable, as far as telling needs no reading of its contents.
+
+    Mosaics and ``--catalog``, or ``--stamps`` (a CSV or a folder); a mosaic folder must hold a FITS file.
+    False where one is missing, unreadable or not given: the command then names it in its reader's words.
+    """
+    import os
+
+    from starclass.io.mosaic import mosaic_inputs
+
+    def readable(p: Path) -> bool:
+        return p.exists() and os.access(p, os.R_OK | os.X_OK if p.is_dir() else os.R_OK)
+
+    if stamps is not None:
+        return readable(stamps) and (stamps.is_dir() or stamps.suffix.lower() == ".csv")
+    if not mosaics or catalog is None or not catalog.is_file() or not readable(catalog):
+        return False
+    for m in mosaics:
+        if not readable(m):
+            return False
+        if m.is_dir() and len(mosaic_inputs([m])) < 2:  # the folder itself, then its FITS files
+            return False
+    return True
 
 
 def _check_votes(table, votes: Path | None, label_columns: str | None, where: str, cfg=None) -> None:

@@ -607,7 +607,8 @@ def classified(model: LoadedModel | str | os.PathLike, table: Table, mosaics: Mo
     them with a one-member model).
 
     Without mosaics the table must already hold a classification with the model's classes
-    (``starclass classify`` output); it is used as it is.
+    (``starclass classify`` output); it is used as it is, and a model directory's classes are read
+    from its manifest (no network is built, torch is not imported).
 
     Raises
     ------
@@ -631,13 +632,17 @@ def classified(model: LoadedModel | str | os.PathLike, table: Table, mosaics: Mo
     ...
     starclass.errors.StarclassError: the candidates carry no classification by this model (prob_<k> columns ...
     """
-    from starclass.learn.checkpoint import load_model
-    from starclass.learn.classify import classify
+    told = _manifest_task(model) if mosaics is None else None
+    if told is None:
+        from starclass.learn.checkpoint import load_model
+        from starclass.learn.classify import classify
 
-    loaded = load_model(model, device=device or "cpu")
-    classes = [int(c) for c in loaded.config.classes]
-    if mosaics is not None:
-        return classify(mosaics, table, loaded, batch_size=batch_size, device=device, progress=progress, tta=tta)
+        loaded = load_model(model, device=device or "cpu")
+        if mosaics is not None:
+            return classify(mosaics, table, loaded, batch_size=batch_size, device=device, progress=progress,
+                            tta=tta)
+        told = [int(c) for c in loaded.config.classes], loaded.config.name
+    classes, task = told
     have = prob_classes(table)
     if have != classes:
         # the model that wrote them, where recorded (meta, or a CSV's model column): another task's, most often
@@ -650,8 +655,34 @@ def classified(model: LoadedModel | str | os.PathLike, table: Table, mosaics: Mo
             raise StarclassError(f"{said}: classify the cutouts with this model first (starclass classify --stamps "
                                  f"LIST --model {model} -o CLASSIFIED.ecsv) and suggest from that classification")
         raise StarclassError(f"{said}: give the mosaics (--mosaics) to classify them")
-    check_classified_by(table, model, task=loaded.config.name)
+    check_classified_by(table, model, task=task)
     return table
+
+
+def _manifest_task(model: LoadedModel | str | os.PathLike) -> tuple[list[int], str] | None:
+    """The classes and task name of a model directory, from its manifest alone; None where the members must say.
+
+    Ranking a table's own ``prob_<k>`` needs no network: loading the model imported torch and read every member
+    (3-4 s on shared cores) to learn two lists. A missing model, a folder without ``manifest.json`` and missing
+    member files are refused in :func:`~starclass.learn.checkpoint.load_model`'s words; a single member file, a
+    model in memory or a manifest without a config (an old model) are loaded as before.
+    """
+    if not isinstance(model, (str, os.PathLike)):
+        return None
+    from pathlib import Path
+
+    from starclass.learn.checkpoint import member_paths, read_manifest
+    from starclass.learn.config import TaskConfig
+
+    path = Path(model)
+    member_paths(path)
+    if not (path.is_dir() or path.suffix == ".json"):
+        return None
+    config = read_manifest(path).get("config")
+    if not isinstance(config, dict):
+        return None
+    cfg = TaskConfig.from_dict(config)  # checked by read_manifest already
+    return [int(c) for c in cfg.classes], cfg.name
 
 
 def check_classified_by(table: Table, model: LoadedModel | str | os.PathLike, *, task: str | None = None) -> None:
