@@ -16,6 +16,7 @@ from starclass.cli._app import (
     echo,
     echo_flagged,
     flags_option,
+    given_options,
     pixel_flags,
     place_rows,
     progress_option,
@@ -27,6 +28,7 @@ from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE, X, Y
 
 @command("calibrate")
 def calibrate_command(
+    ctx: typer.Context,
     model: Path = typer.Argument(..., help="Model directory from 'starclass train' (its manifest.json is updated)."),
     mosaics: list[Path] = typer.Argument(
         None, help="FITS mosaics, one per band (or a directory of *.fits, *.fits.gz, *.fits.fz), with --catalog. "
@@ -87,6 +89,10 @@ def calibrate_command(
     from starclass.learn.checkpoint import read_manifest
 
     check_method(method, "--method")
+    if method != "histogram" and given_options(ctx, {"bins": "--bins"}):
+        # refused rather than ignored: a temperature or vector map has no bins, and the user meant a histogram
+        raise StarclassError(f"--bins {bins} applies to --method histogram (its equal-mass bins per class), not "
+                             f"to --method {method}: add --method histogram, or leave --bins out")
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
     if flags is not None and stamps is not None:
         # refused rather than ignored: a cutout folder holds no FITS extensions to apply

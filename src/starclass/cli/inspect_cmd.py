@@ -624,6 +624,8 @@ def inspect_command(
     from starclass.io.paths import resolved  # not Path.resolve: a link loop there was a RuntimeError traceback
 
     url = db or f"sqlite:///{resolved(data_dir / 'inspect.sqlite')}"
+    if init:
+        dbm.refuse_empty_foreign_file(url)  # before the field is read: SQLite takes any empty file for a new database
     if backup is not None:
         path = dbm.sqlite_path(url)
         if path is not None and not path.exists():

@@ -307,6 +307,58 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path).absolute()
 
 
+#: Name endings of a file that ``--init`` may make the label database of while it is empty (0 bytes): a
+#: placeholder made for it (``touch labels.sqlite``), not a catalogue, a note or a log named by a slip.
+SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+def refuse_empty_foreign_file(url: str) -> None:
+    """Refuse ``--init`` on an existing empty file whose name is not a database's (``notes.txt``, ``cat.csv``).
+
+    SQLite takes a 0-byte file for a new database: ``inspect DIR --init --db sqlite:///cat.csv`` turned
+    an empty ``cat.csv`` into a 77 kB label database without a word. A non-empty file that is no
+    database is refused where it is opened (:func:`open_error_message`).
+
+    Parameters
+    ----------
+    url
+        The ``--db`` URL or path.
+
+    Raises
+    ------
+    StarclassError
+        The file exists, is empty, and its name does not end with one of :data:`SQLITE_SUFFIXES`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "labels.sqlite").touch()
+    >>> refuse_empty_foreign_file(f"sqlite:///{folder / 'labels.sqlite'}")  # made for it: fine
+    >>> (folder / "notes.txt").touch()
+    >>> try:
+    ...     refuse_empty_foreign_file(f"sqlite:///{folder / 'notes.txt'}")
+    ... except StarclassError as exc:
+    ...     print(str(exc).replace(str(folder), "DIR").split(";")[0])  # doctest: +NORMALIZE_WHITESPACE
+    --db sqlite:///DIR/notes.txt: DIR/notes.txt is an empty file (0 bytes) whose name is not a database's
+    (.sqlite, .sqlite3, .db)
+    """
+    path = sqlite_path(url)
+    if path is None or path.name.lower().endswith(SQLITE_SUFFIXES) or not _empty_file(path):
+        return
+    raise StarclassError(
+        f"--db {redact(url)}: {path} is an empty file (0 bytes) whose name is not a database's "
+        f"({', '.join(SQLITE_SUFFIXES)}); --init would make it the label database: name a new file "
+        f"(e.g. {path.with_suffix('.sqlite')}), or one made for it (nothing was changed)")
+
+
+def _empty_file(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return False
+
+
 def open_error_message(url: str, exc: BaseException) -> str:
     """What to tell someone whose ``--db`` could not be opened, and what to do about it.
 

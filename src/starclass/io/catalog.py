@@ -89,6 +89,9 @@ LEGUS_COLUMN_RANGE = (LEGUS_MIN_COLS, LEGUS_MAX_COLS)
 _EXT_FORMATS = {
     ".ecsv": "ecsv", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
     ".fits": "fits", ".fit": "fits", ".fts": "fits", ".fits.gz": "fits",
+    # astropy opens these compressed too: read as text, one cut short was "cannot read x.fits.bz2 as ascii:
+    # EOFError: Compressed file ended before the end-of-stream marker was reached"
+    ".fits.bz2": "fits", ".fit.gz": "fits", ".fit.bz2": "fits", ".fts.gz": "fits", ".fts.bz2": "fits",
     ".tab": "legus", ".tab.gz": "legus", ".mrt": "mrt", ".cds": "cds", ".reg": "ds9",
 }
 
@@ -741,7 +744,7 @@ def _read_generic(p: Path, fmt: str) -> Table:
         raise StarclassError(f"{p} is empty (0 bytes), not a table")
     astropy_fmt = {
         "csv": "ascii.csv", "ecsv": "ascii.ecsv", "parquet": "parquet", "fits": "fits",
-        "phangs": "fits" if p.name.lower().endswith((".fits", ".fit", ".fits.gz")) else None,
+        "phangs": "fits" if p.name.lower().endswith(tuple(e for e, f in _EXT_FORMATS.items() if f == "fits")) else None,
         "cds": "ascii.cds", "mrt": "ascii.mrt", "ascii": "ascii", "ds9": None,
     }[fmt]
     if fmt == "ds9":
@@ -1341,6 +1344,12 @@ def _read_fits_table(p: Path) -> Table:
         for i, hdu in enumerate(hdul):
             if isinstance(hdu, (fits.BinTableHDU, fits.TableHDU)):
                 return Table.read(p, hdu=i)
+    from starclass.io.mosaic import fits_cut_short
+
+    # astropy stops at the end of what a file cut short holds: its table was "no table HDU"
+    cut = fits_cut_short(p)
+    if cut is not None:
+        raise StarclassError(cut)
     raise StarclassError(f"no table HDU in FITS file {p}")
 
 

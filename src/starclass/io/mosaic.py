@@ -1511,6 +1511,26 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
     head = _first_bytes(p)
     if head is not None and not head.startswith(b"SIMPLE"):
         return f"{p} is not a FITS file (its first bytes are not a FITS header)"
+    cut = fits_cut_short(p)
+    return cut if cut is not None else f"cannot read FITS file {p}: {exc}"
+
+
+def fits_cut_short(path: PathLike) -> str | None:
+    """What to say of a FITS file cut short inside its header, or a gzip/bzip2 one whose data end early; else None.
+
+    The words of :func:`unreadable_fits`, for readers that astropy did not fail but that found
+    less than the file should hold (a compressed table cut short read as no table HDU).
+
+    Examples
+    --------
+    >>> import gzip, tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "cat.fits.gz"
+    >>> _ = f.write_bytes(gzip.compress(b"SIMPLE  =                    T" + b" " * 50000)[:60])
+    >>> print(fits_cut_short(f).replace(str(f), "cat.fits.gz"))  # doctest: +NORMALIZE_WHITESPACE
+    cat.fits.gz is cut short inside its FITS header (a gzip file whose compressed data end early, 60 bytes),
+    as an interrupted copy or download leaves it; copy it again
+    """
+    p = Path(path)
     cut = _cut_in_header(p)
     if cut is not None:
         # astropy said "Empty or corrupt FITS file": an interrupted copy or download, which copying again mends
@@ -1519,9 +1539,13 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
     packed = _cut_compressed(p)
     if packed is not None:
         kind, in_header = packed
+        try:
+            size = p.stat().st_size
+        except OSError:
+            size = None
         return (f"{p} is cut short{' inside its FITS header' if in_header else ''} (a {kind} file whose compressed "
                 f"data end early, {size} bytes), as an interrupted copy or download leaves it; copy it again")
-    return f"cannot read FITS file {p}: {exc}"
+    return None
 
 
 def _check_exists(path: Path) -> None:

@@ -767,6 +767,28 @@ def cv_fold_models(path: str | os.PathLike, *, started: bool = False) -> list[Pa
     return sorted(folds, key=order)
 
 
+def _manifest_cut_short(exc: ValueError, path: Path) -> str | None:
+    """How a manifest JSON refused was cut short ('is empty (0 bytes)', 'ends mid-way, ...'); None if not.
+
+    Examples
+    --------
+    >>> try:
+    ...     json.loads('{"format": "starclass-ens')
+    ... except ValueError as exc:
+    ...     print(_manifest_cut_short(exc, Path("m.json")))
+    ends mid-way, after 25 bytes
+    """
+    doc = getattr(exc, "doc", None)
+    if not isinstance(doc, str):
+        return None
+    if not doc.strip():
+        return "is empty (0 bytes)" if not doc else f"holds only blank space ({len(doc.encode())} bytes)"
+    # the parser stopped at the end of the text: what came before was valid, the rest is missing
+    if getattr(exc, "pos", -1) >= len(doc.rstrip()) or "Unterminated string" in str(exc):
+        return f"ends mid-way, after {len(doc.encode())} bytes"
+    return None
+
+
 def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
     """Read and check an ensemble manifest (a directory or its ``manifest.json``).
 
@@ -810,10 +832,20 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
                 "starclass train command to resume it")
         raise StarclassError(f"model {path.parent}: no {MANIFEST} (not a starclass model directory)")
     try:
-        doc = json.loads(path.read_text())
+        text = path.read_text()
+        doc = json.loads(text)
     except OSError as exc:
         raise StarclassError(f"ensemble manifest {path}: cannot read: {exc}") from None
     except ValueError as exc:
+        # starclass writes the manifest atomically: an empty or unfinished one was cut short after
+        # (a copy or sync interrupted, a full disk), and "line 1, column 1" said nothing of that
+        cut = _manifest_cut_short(exc, path)
+        if cut:
+            raise StarclassError(
+                f"ensemble manifest {path} {cut}, cut short (an interrupted copy or save of the model, a full "
+                "disk); the member files "
+                "alone hold no calibration or training record: copy the model folder again from where it came "
+                "from, or train it again (starclass train ... -o MODEL --overwrite)") from None
         raise StarclassError(f"ensemble manifest {path} is not valid JSON: {parse_error_text(exc)}") from None
     if not isinstance(doc, dict) or doc.get("format") != ENSEMBLE_FORMAT:
         raise StarclassError(f"{path} is not a starclass ensemble manifest (format != {ENSEMBLE_FORMAT!r})")

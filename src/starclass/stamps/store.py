@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,42 @@ def _not_hdf5(path: Path) -> bool:
     from starclass.io.cutout_folders import is_hdf5
 
     return path.is_file() and not is_hdf5(path)
+
+
+#: Bytes of the smallest HDF5 start h5py writes (a version 0 superblock and its root group entry): a shorter
+#: file with the signature was cut short before the library could read how long it should be.
+_HDF5_SUPERBLOCK_BYTES = 96
+
+
+def _cut_short_store(path: Path, exc: BaseException) -> str | None:
+    """What to say of a stamp store cut short (an interrupted copy or download), as the FITS readers say it.
+
+    h5py's words were "Unable to synchronously open file (truncated file: eof = 4000,
+    sblock->base_addr = 0, stored_eof = 17896)", or for a file cut inside its first bytes "bad byte
+    number in an address". None where ``exc`` is not of a file cut short.
+
+    Examples
+    --------
+    >>> err = OSError("Unable to synchronously open file (truncated file: eof = 4000, sblock->base_addr = 0, "
+    ...               "stored_eof = 17896)")
+    >>> print(_cut_short_store(Path("stamps.h5"), err))  # doctest: +NORMALIZE_WHITESPACE
+    stamp store stamps.h5 is cut short (4000 bytes of 17896), as an interrupted copy or download leaves it; copy it
+    again (or cut the stamps again with starclass cutouts)
+    """
+    again = ("as an interrupted copy or download leaves it; copy it again (or cut the stamps again with "
+             "starclass cutouts)")
+    m = re.search(r"truncated file: eof = (\d+),.*stored_eof = (\d+)", str(exc))
+    if m:
+        return f"stamp store {path} is cut short ({m.group(1)} bytes of {m.group(2)}), {again}"
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    from starclass.io.cutout_folders import is_hdf5
+
+    if is_hdf5(path) and size < _HDF5_SUPERBLOCK_BYTES:
+        return f"stamp store {path} is cut short inside its HDF5 header ({size} bytes), {again}"
+    return None
 
 
 def not_a_store_message(path: str | os.PathLike) -> str:
@@ -389,6 +426,9 @@ class StampStore:
                 refuse_database(self.path, instead="a stamp store nor a list of cutouts (a .csv or a folder of "
                                                    "images)")
                 raise StarclassError(not_a_store_message(self.path)) from None
+            cut = _cut_short_store(self.path, exc)
+            if cut is not None:
+                raise StarclassError(cut) from None
             raise StarclassError(f"stamp store {self.path}: cannot read HDF5 ({exc})") from exc
         self.meta = {k: (json.loads(v) if k in ("bands", "channels", "scales", "zeropoints", "sources", "extra") else v)
                      for k, v in attrs.items()}
