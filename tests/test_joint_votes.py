@@ -181,8 +181,15 @@ def test_classify_votes_refusals_name_the_option(toy_model, tmp_path):
 def test_classify_votes_are_checked_before_the_model_is_loaded(tmp_path):
     """A duplicate or unknown id, a word for a class, or no vote columns was found only after the
     whole classification (its warnings printed first); now before the model is even loaded."""
+    from starclass.learn.checkpoint import write_untrained_model
+    from starclass.learn.config import get_preset
+
     (tmp_path / "mos").mkdir()
-    (tmp_path / "model").mkdir()  # not a model: loading it would be the first error
+    # a manifest (checked before the first line, without torch) over a member that is no checkpoint: loading it
+    # would be the first error, so the votes' refusal proves they are read before the model loads
+    model = write_untrained_model(tmp_path / "model", get_preset("galaxy-cluster-compact", stamp_size=16))
+    for member in model.glob("member_*.pt"):
+        member.write_bytes(b"not a checkpoint")
     write_catalog(Table({"id": [1, 2, 3], "x": [5.0, 6.0, 7.0], "y": [5.0, 6.0, 7.0]}), tmp_path / "cat.ecsv")
     cases = {"dup.ecsv": (Table({"id": [1, 1], "class_h1": [1, 2]}), "id 1 appears 2 times"),
              "unknown.ecsv": (Table({"id": [1, 9], "class_h1": [1, 2]}), "first at row 2; e.g. 9"),
