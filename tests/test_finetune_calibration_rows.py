@@ -282,3 +282,50 @@ def test_mosaic_rows_moved_with_the_model_are_found_changed_ones_drop_the_calibr
     os.remove(moved / "m0" / gone)
     _fine_tune(cfg, toy, moved / "m0", tmp_path / "m3")
     assert "is gone" in read_manifest(tmp_path / "m3")["no_calibration"]
+
+
+def test_a_mask_file_changed_since_the_mosaic_calibration_drops_it(start, tmp_path):
+    # the bad-pixel mask files (--mask-file) shape the stamps as the mosaics do, but were not stamped: a mask
+    # edited since the calibration went unnoticed and the fine-tune refitted on other stamps than those
+    import shutil
+
+    from astropy.io import fits
+    from typer.testing import CliRunner
+
+    from conftest import write_toy_held_out  # tests/ is on sys.path under pytest
+    from starclass.cli import app
+
+    root, cfg, toy, result = start
+    data = tmp_path / "data"
+    shutil.copytree(root / "model", data / "m0")
+    held = data / "held"
+    write_toy_held_out(cfg, held, 60, seed=21)
+    masks = []
+    for mosaic in sorted((held / "mos").glob("toy_*.fits")):
+        shape = fits.getdata(mosaic).shape
+        masks.append(mosaic.with_name(mosaic.name.replace(".fits", "_bpm.fits")))
+        fits.PrimaryHDU(np.zeros(shape, dtype=np.uint8)).writeto(masks[-1])
+    res = CliRunner().invoke(app, ["calibrate", str(data / "m0"), str(held / "mos"), "-c", str(held / "held.ecsv"),
+                                   "--mask-file", "{stem}_bpm.fits", "--overwrite", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    rec = read_manifest(data / "m0")["calibration"]["rows_from"]
+    assert sorted(rec["mask_files"]) == sorted(str(m) for m in masks)
+    assert len(rec["stamps_of_mask_files"]) == len(masks) > 1
+    # unchanged masks: the rows are cut again with them and scored anew
+    _fine_tune(cfg, toy, data / "m0", tmp_path / "m1")
+    doc = read_manifest(tmp_path / "m1")
+    assert "calibration" in doc, doc.get("no_calibration")
+    assert sorted(doc["calibration"]["rows_from"]["mask_files"]) == sorted(str(m) for m in masks)
+    # a mask edited since (a column flagged bad: same size, other bytes): dropped, with the reason
+    with fits.open(masks[0], mode="update") as hdul:
+        hdul[0].data[:, 5] = 1
+    tuned, _ = _fine_tune(cfg, toy, data / "m0", tmp_path / "m2")
+    doc = read_manifest(tmp_path / "m2")
+    assert "calibration" not in doc
+    assert f"{masks[0]} changed since (same size, other bytes)" in doc["no_calibration"]
+    said = [n for n in tuned.notes if n.startswith("WARNING: no calibration and no conformal sets")]
+    assert len(said) == 1 and f"{masks[0]} changed since" in said[0], tuned.notes
+    # a mask gone
+    masks[1].unlink()
+    _fine_tune(cfg, toy, data / "m0", tmp_path / "m3")
+    assert f"{masks[1]} is gone" in read_manifest(tmp_path / "m3")["no_calibration"]

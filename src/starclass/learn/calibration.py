@@ -1730,9 +1730,11 @@ def mosaic_rows_from(model_path: str | os.PathLike, mosaics: Sequence[str | os.P
     The mosaic files (one per band) and the catalogue, absolute and relative to the model folder
     (a model moved with its data still finds them), each with its :func:`file_stamp`; the label
     column, the bands and the pixel flags (``--mask-extension``, ``--dq-good-bits``,
-    ``--mask-file``) that shaped the stamps, and their size. A fine-tune of the model cuts the
-    rows again and scores them with its own weights (:func:`starclass.learn.train.fit` with
-    ``init_from``) instead of keeping scores of weights it no longer has.
+    ``--mask-file``) that shaped the stamps, and their size. The bad-pixel mask files that
+    ``--mask-file`` names beside the mosaics are stamped too (``mask_files``,
+    ``stamps_of_mask_files``): a mask edited since changes the stamps as an edited mosaic does.
+    A fine-tune of the model cuts the rows again and scores them with its own weights
+    (:func:`starclass.learn.train.fit` with ``init_from``) instead of keeping scores of weights it no longer has.
 
     Examples
     --------
@@ -1746,10 +1748,46 @@ def mosaic_rows_from(model_path: str | os.PathLike, mosaics: Sequence[str | os.P
     ...                        bands=["f555w"])
     >>> rec["mosaics_relative"], rec["catalog_relative"], rec["label_column"]
     (['../data/f555w.fits'], '../data/cat.ecsv', 'class_ref')
+    >>> _ = (root / "data" / "f555w_bpm.fits").write_text("m")
+    >>> rec = mosaic_rows_from(root / "model", [root / "data/f555w.fits"], root / "data/cat.ecsv", "class_ref",
+    ...                        bands=["f555w"], pixel_flags={"mask_file": "{stem}_bpm.fits"})
+    >>> [pathlib.Path(m).name for m in rec["mask_files"]], rec["stamps_of_mask_files"][0]["size"]
+    (['f555w_bpm.fits'], 1)
     """
     files = [Path(m).absolute() for m in mosaics]
     cat = Path(catalog).absolute()
+    masks = mask_files_of(files, (pixel_flags or {}).get("mask_file"))
     return {"mosaics": [str(f) for f in files], "mosaics_relative": [relative_to(f, model_path) for f in files],
             "catalog": str(cat), "catalog_relative": relative_to(cat, model_path), "label_column": str(label_column),
             "bands": [str(b) for b in bands], "pixel_flags": dict(pixel_flags or {}), "stamp_size": stamp_size,
-            "stamps_of_files": [file_stamp(f) for f in files] + [file_stamp(cat)]}
+            "stamps_of_files": [file_stamp(f) for f in files] + [file_stamp(cat)],
+            "mask_files": [str(m) for m in masks], "stamps_of_mask_files": [file_stamp(m) for m in masks]}
+
+
+def mask_files_of(mosaics: Sequence[str | os.PathLike], mask_file: str | None) -> list[Path]:
+    """The bad-pixel mask files ``--mask-file`` (a name template) names for the ``mosaics``, each once, absolute.
+
+    One per band where the template has ``{stem}``; one for every band where it has not. Empty
+    without ``mask_file``.
+
+    Examples
+    --------
+    >>> [p.name for p in mask_files_of(["/d/g_f555w.fits", "/d/g_f814w.fits"], "{stem}_bpm.fits")]
+    ['g_f555w_bpm.fits', 'g_f814w_bpm.fits']
+    >>> [str(p) for p in mask_files_of(["/d/g_f555w.fits", "/d/g_f814w.fits"], "/masks/all.fits")]
+    ['/masks/all.fits']
+    >>> mask_files_of(["/d/g_f555w.fits"], None)
+    []
+    """
+    if mask_file is None:
+        return []
+    from starclass.io.mosaic import PixelFlags
+
+    flags = PixelFlags(mask_file=str(mask_file))
+    out: list[Path] = []
+    for m in mosaics:
+        path = flags.mask_path(m)
+        path = path.absolute() if path is not None else None
+        if path is not None and path not in out:
+            out.append(path)
+    return out

@@ -1782,12 +1782,13 @@ def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
 
     Returns (inputs, class values, None, source, the record rebased on ``outdir``).
 
-    Raises StarclassError where a mosaic or the catalogue is gone or changed since (their recorded
-    :func:`starclass.learn.calibration.file_stamp`).
+    Raises StarclassError where a mosaic, the catalogue or a bad-pixel mask file (``--mask-file``) is gone or
+    changed since (their recorded :func:`starclass.learn.calibration.file_stamp`), or the mask files were
+    not recorded.
     """
     from starclass.io.catalog import numeric_column, place_on_mosaics, read_catalog
     from starclass.io.mosaic import PixelFlags, read_mosaics
-    from starclass.learn.calibration import file_stamp, relative_to, stale_file
+    from starclass.learn.calibration import file_stamp, mask_files_of, relative_to, stale_file
     from starclass.learn.classify import check_bands
     from starclass.stamps import make_inputs
 
@@ -1795,9 +1796,20 @@ def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     catalog = _recorded_path(rows_from, "catalog", start)
     stamps = rows_from.get("stamps_of_files") or []
     changed = [why for f, st in zip([*files, catalog], stamps) if (why := stale_file(f, st))]
+    flags = {k: v for k, v in (rows_from.get("pixel_flags") or {}).items() if v is not None}
+    # the mask files shape the stamps as the mosaics do: found beside the mosaics as found (moved with them)
+    masks = mask_files_of(files, flags.get("mask_file"))
+    mask_stamps = rows_from.get("stamps_of_mask_files")
+    if masks and mask_stamps is None:
+        changed.append(f"its bad-pixel mask files (--mask-file {flags['mask_file']}) were not recorded with it "
+                       "(calibrated before they were), so whether they changed since cannot be told")
+    elif masks:
+        recorded = [Path(str(m)).name for m in rows_from.get("mask_files") or []]
+        if len(recorded) != len(masks):
+            changed.append(f"its bad-pixel mask files are {len(masks)} now, {len(recorded)} then")
+        changed += [why for m, st in zip(masks, mask_stamps) if (why := stale_file(m, st))]
     if changed:
         raise StarclassError("; ".join(changed))
-    flags = {k: v for k, v in (rows_from.get("pixel_flags") or {}).items() if v is not None}
     mos = read_mosaics(files if len(files) > 1 else files[0], require_zeropoint=cfg.normalisation in ("rgb", "flux"),
                        pixel_flags=PixelFlags(**flags) if flags else None, warn_v_band=False)
     check_bands(list(cfg.bands), list(mos.bands), "the fine-tune", mos, task=cfg.name,
@@ -1815,7 +1827,8 @@ def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
                "mosaics_relative": [relative_to(f, outdir) for f in files],
                "catalog_relative": relative_to(catalog, outdir),
                # as found (a copy's new times): the next fine-tune compares times first, not the sampled digests
-               "stamps_of_files": [file_stamp(f) for f in [*files, catalog]]}
+               "stamps_of_files": [file_stamp(f) for f in [*files, catalog]],
+               "mask_files": [str(m) for m in masks], "stamps_of_mask_files": [file_stamp(m) for m in masks]}
     return inputs, values, None, str(catalog), rebased
 
 
