@@ -1577,7 +1577,39 @@ def _make_outdir(outdir: Path) -> list[Path]:
 VALIDATION_ROWS_SEEN = "validation rows are rows the starting model"
 
 
-def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, init_from) -> np.ndarray:
+#: ``calibrate``'s two forms, on held-out rows of the kind a model trains on
+_CALIBRATE_STAMPS = "'starclass calibrate MODEL --stamps HELD_OUT.csv --overwrite'"
+_CALIBRATE_MOSAICS = "'starclass calibrate MODEL MOSAICS -c HELD_OUT.ecsv --overwrite'"
+
+
+def _calibrate_form(init_from, pixel_flags: dict[str, Any] | None) -> str:
+    """The ``calibrate`` command that fits a fine-tune of ``init_from``: the form of the rows it trains on.
+
+    ``pixel_flags`` is this run's record (a dict where the stamps were cut from mosaics, directly or
+    through stamp stores: ``calibrate`` takes those rows as mosaics and a catalogue). Without it,
+    the starting model's manifest says: trained on a cutout folder (``training_cutouts``) or on
+    mosaics (``pixel_flags``). Where neither tells, both forms are named.
+    """
+    if isinstance(pixel_flags, dict):
+        return _CALIBRATE_MOSAICS
+    from starclass.learn.checkpoint import MANIFEST, TRAINING_CUTOUTS, read_manifest
+
+    start = Path(init_from) if init_from is not None else None
+    if start is not None and start.is_file() and start.name != MANIFEST:
+        start = start.parent  # a member checkpoint: its folder's manifest
+    try:
+        doc = read_manifest(start) if start is not None else {}
+    except (StarclassError, OSError):
+        doc = {}
+    if doc.get(TRAINING_CUTOUTS):
+        return _CALIBRATE_STAMPS
+    if isinstance(doc.get("pixel_flags"), dict):
+        return _CALIBRATE_MOSAICS
+    return f"{_CALIBRATE_STAMPS} on a cutout folder, or {_CALIBRATE_MOSAICS} on mosaics and a catalogue"
+
+
+def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, init_from,
+                               pixel_flags: dict[str, Any] | None = None) -> np.ndarray:
     """Warn when a fine-tune's validation rows are rows its starting model was trained on; which are.
 
     Early stopping and the validation accuracy take those rows for unseen, while the starting
@@ -1598,7 +1630,7 @@ def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, i
             f"{n_seen} of the {len(val_rows)} {VALIDATION_ROWS_SEEN} {init_from} was trained on: early stopping "
             "and the validation accuracy take them for unseen, so they are optimistic; the calibration leaves "
             "them out (the notes say how it was fitted); calibrate the new model on rows neither model was "
-            "trained on ('starclass calibrate MODEL --stamps HELD_OUT --overwrite')",
+            f"trained on ({_calibrate_form(init_from, pixel_flags)})",
             UserWarning, stacklevel=4)
     return was_seen
 
@@ -1620,7 +1652,7 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
                                   inherited=inherited)
     seen_val = None
     if inherited is not None and len(inherited) and len(data.val.indices):
-        seen_val = _warn_validation_rows_seen(inputs, data.val.indices, inherited, init_from)
+        seen_val = _warn_validation_rows_seen(inputs, data.val.indices, inherited, init_from, pixel_flags)
 
     outcomes: list[MemberOutcome] = []
     notes: list[str] = []
@@ -1726,7 +1758,11 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
         cal = read_manifest(start).get("calibration")
     except (StarclassError, OSError):
         cal = None
-    fix = "fit it with 'starclass calibrate MODEL --stamps HELD_OUT.csv --overwrite' on rows neither model trained on"
+    try:
+        ours = read_manifest(outdir).get("pixel_flags")  # this run's, written before it is calibrated
+    except (StarclassError, OSError):
+        ours = None
+    fix = f"fit it with {_calibrate_form(init_from, ours)} on rows neither model trained on"
     if not cal:
         set_no_calibration(outdir, f"not fitted at training: {why}, and the starting model {init_from} has none")
         return [f"WARNING: no calibration and no conformal sets: {why}, and the starting model {init_from} has no "
@@ -1735,8 +1771,7 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
     rows_from = cal.get("rows_from")
     if isinstance(rows_from, dict) and rows_from.get("mosaics"):
         # calibrated on a catalogue over mosaics: the same kind of rows, not a cutout folder the user may not have
-        fix = ("fit it with 'starclass calibrate MODEL MOSAICS -c HELD_OUT.ecsv --overwrite' on rows neither model "
-               "trained on")
+        fix = f"fit it with {_CALIBRATE_MOSAICS} on rows neither model trained on"
     if isinstance(rows_from, dict) and (rows_from.get("stamps") or rows_from.get("mosaics")):
         try:
             new, n_trained = _rescore_calibration_rows(outdir, rows_from, cal, device, start)
