@@ -62,15 +62,24 @@ def test_votes_reader_names_a_stamp_store(tmp_path):
 
 @pytest.mark.parametrize("args", [
     ["train", "--stamps", "{db}", "-o", "{out}"],  # the stamp-store reader, which explain's STAMPS shares
-    ["classify", "--stamps", "{db}", "--model", "{absent}", "-o", "{out}.csv"],
+    ["classify", "--stamps", "{db}", "--model", "{model}", "-o", "{out}.csv"],
     ["detect", "{db}", "-o", "{out}.ecsv"],  # the mosaic reader
 ])
-def test_stamp_and_mosaic_readers_name_the_database_too(database, tmp_path, args):
+def test_stamp_and_mosaic_readers_name_the_database_too(database, tmp_path, tmp_path_factory, args):
     # 5e77b1d named the database in the catalogue, votes and cutout-list readers, but train --stamps labels.db
     # (and explain) said "not a stamp store nor a list of cutouts", classify --stamps / inspect --stamps
     # "give a cutout folder ...", detect labels.db "cannot read FITS file labels.db: No SIMPLE card found"
     out = tmp_path / "out"
-    res = CliRunner().invoke(app, [a.format(db=database, out=out, absent=tmp_path / "absent") for a in args])
+    model = ""
+    if "{model}" in args:
+        from starclass.learn.checkpoint import write_untrained_model
+        from starclass.learn.config import get_preset
+
+        # a model with a manifest, in a folder of its own: classify refuses a missing one from its manifest before
+        # reading --stamps (d673f1a7), which would hide the reader's words this test is about
+        model = write_untrained_model(tmp_path_factory.mktemp("model") / "m",
+                                      get_preset("galaxy-cluster-compact", stamp_size=16))
+    res = CliRunner().invoke(app, [a.format(db=database, out=out, model=model) for a in args])
     assert res.exit_code == 2, res.output
     assert f"{database} is a SQLite database" in res.output and "--export labels.ecsv" in res.output, res.output
     assert "SIMPLE" not in res.output and sorted(p.name for p in tmp_path.iterdir()) == ["labels.db"]
