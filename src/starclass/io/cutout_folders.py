@@ -90,6 +90,7 @@ from starclass.errors import StarclassError, counted
 from starclass.io.atomic import is_os_file
 from starclass.io.mosaic import (
     ANCILLARY_EXTNAMES,
+    FITS_SUFFIXES,
     MASK_EXTNAMES,
     WEIGHT_EXTNAMES,
     asinh_scaling,
@@ -104,9 +105,9 @@ from starclass.schema import label_key, row_name, rows_named
 #: Suffix -> format name of the images the reader understands.
 IMAGE_SUFFIXES: dict[str, str] = {
     ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
-    ".fits": "fits", ".fit": "fits", ".fts": "fits", ".fits.gz": "fits", ".fit.gz": "fits",
-    # fpack's tile-compressed FITS (survey cutout services hand these out), read by astropy
-    ".fits.fz": "fits", ".fit.fz": "fits", ".fz": "fits",
+    # every FITS name (io.mosaic.FITS_SUFFIXES): whole-file gzip, bzip2, xz, and fpack's tile-compressed .fz
+    # (survey cutout services hand these out), all read by astropy
+    **dict.fromkeys(FITS_SUFFIXES, "fits"),
     ".npy": "npy",
     # other formats PIL reads and torchvision's ImageFolder takes: in an ImageFolder directory they
     # were left out without a word (a folder of 16-bit TIFFs read as "no images")
