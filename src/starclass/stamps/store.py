@@ -30,7 +30,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-from starclass.errors import OutputExistsError, StarclassError, exists_refusal
+from starclass.errors import OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import FITS_SUFFIXES
@@ -91,7 +91,7 @@ def _cut_short_store(path: Path, exc: BaseException) -> str | None:
     from starclass.io.cutout_folders import is_hdf5
 
     if is_hdf5(path) and size < _HDF5_SUPERBLOCK_BYTES:
-        return f"stamp store {path} is cut short inside its HDF5 header ({size} bytes), {again}"
+        return f"stamp store {path} is cut short inside its HDF5 header ({counted(size, 'byte')}), {again}"
     return None
 
 
