@@ -57,7 +57,9 @@ def explain_command(
     if bad:
         # checked before the model and stamps are read; -m is --mosaics in train, report and suggest, so
         # 'explain ... -m mosaics/' is a slip worth naming
-        paths = [m for m in bad if Path(m).exists() or m.lower().endswith((".fits", ".fits.gz", ".fit"))]
+        from starclass.io.mosaic import is_fits_name
+
+        paths = [m for m in bad if Path(m).exists() or is_fits_name(m)]
         hint = (f" ({', '.join(paths)}: -m is --method in explain, which takes no mosaics; train, report and "
                 "suggest take -m for --mosaics)") if paths else ""
         raise StarclassError(f"--method {', '.join(bad)}: use any of {', '.join(METHODS)}{hint}")

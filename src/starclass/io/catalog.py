@@ -51,7 +51,7 @@ from numpy.typing import ArrayLike
 from starclass.errors import ColumnMapError, OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_line_token, legus_tokens, read_legus_tab
-from starclass.io.mosaic import MosaicSet
+from starclass.io.mosaic import FITS_SUFFIXES, MosaicSet
 from starclass.io.paths import no_such_path
 from starclass.schema import (
     CLASS_PRED,
@@ -88,10 +88,9 @@ LEGUS_COLUMN_RANGE = (LEGUS_MIN_COLS, LEGUS_MAX_COLS)
 
 _EXT_FORMATS = {
     ".ecsv": "ecsv", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
-    ".fits": "fits", ".fit": "fits", ".fts": "fits", ".fits.gz": "fits",
-    # astropy opens these compressed too: read as text, one cut short was "cannot read x.fits.bz2 as ascii:
-    # EOFError: Compressed file ended before the end-of-stream marker was reached"
-    ".fits.bz2": "fits", ".fit.gz": "fits", ".fit.bz2": "fits", ".fts.gz": "fits", ".fts.bz2": "fits",
+    # every FITS name, compressed ones too (io.mosaic.FITS_SUFFIXES): read as text, a .fits.bz2 cut short was
+    # "cannot read x.fits.bz2 as ascii: EOFError: Compressed file ended before the end-of-stream marker was reached"
+    **dict.fromkeys((s.lower() for s in FITS_SUFFIXES), "fits"),
     ".tab": "legus", ".tab.gz": "legus", ".mrt": "mrt", ".cds": "cds", ".reg": "ds9",
 }
 

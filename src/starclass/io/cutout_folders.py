@@ -90,6 +90,7 @@ from starclass.errors import StarclassError, counted
 from starclass.io.atomic import is_os_file
 from starclass.io.mosaic import (
     ANCILLARY_EXTNAMES,
+    FITS_SUFFIXES,
     MASK_EXTNAMES,
     WEIGHT_EXTNAMES,
     asinh_scaling,
@@ -104,9 +105,9 @@ from starclass.schema import label_key, row_name, rows_named
 #: Suffix -> format name of the images the reader understands.
 IMAGE_SUFFIXES: dict[str, str] = {
     ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
-    ".fits": "fits", ".fit": "fits", ".fts": "fits", ".fits.gz": "fits", ".fit.gz": "fits",
-    # fpack's tile-compressed FITS (survey cutout services hand these out), read by astropy
-    ".fits.fz": "fits", ".fit.fz": "fits", ".fz": "fits",
+    # every FITS name (io.mosaic.FITS_SUFFIXES): whole-file gzip, bzip2, xz, and fpack's tile-compressed .fz
+    # (survey cutout services hand these out), all read by astropy
+    **dict.fromkeys(FITS_SUFFIXES, "fits"),
     ".npy": "npy",
     # other formats PIL reads and torchvision's ImageFolder takes: in an ImageFolder directory they
     # were left out without a word (a folder of 16-bit TIFFs read as "no images")
@@ -1251,8 +1252,16 @@ def read_image(path: str | os.PathLike, *, return_kind: bool = False) -> np.ndar
     return out
 
 
+#: The 8 bytes every HDF5 file starts with.
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
 def is_hdf5(path: Path) -> bool:
-    """Whether a file starts with the HDF5 signature (a stamp store, whatever its name).
+    """Whether a file starts with the HDF5 signature (a stamp store, whatever its name), or is cut short inside it.
+
+    A file of 1 to 7 bytes that begin the signature is a store cut short (an interrupted copy): taken
+    for one, the store reader says it is cut short, where it was "not a stamp store nor a list of
+    cutouts" or, given to ``info``, "line 1 is not UTF-8 text".
 
     Examples
     --------
@@ -1261,12 +1270,16 @@ def is_hdf5(path: Path) -> bool:
     >>> _ = p.write_text("file,label")
     >>> is_hdf5(p)
     False
+    >>> _ = p.write_bytes(HDF5_SIGNATURE[:5])
+    >>> is_hdf5(p)
+    True
     """
     try:
         with open(path, "rb") as fh:
-            return fh.read(8) == b"\x89HDF\r\n\x1a\n"
+            head = fh.read(8)
     except OSError:
         return False
+    return head == HDF5_SIGNATURE or (0 < len(head) < 8 and HDF5_SIGNATURE.startswith(head))
 
 
 def stamp_store_error(path: str | os.PathLike, *, catalogue: bool = False) -> StarclassError:

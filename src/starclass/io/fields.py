@@ -67,7 +67,9 @@ class FieldSpec:
 def _default_name(mosaics: tuple[Path, ...]) -> str:
     """A directory's name, or the common stem of band files (``m31_f1_f475w.fits`` -> its folder)."""
     first = mosaics[0]
-    if len(mosaics) == 1 and first.suffix.lower() not in (".fits", ".fit", ".fz", ".gz"):
+    from starclass.io.mosaic import is_fits_name
+
+    if len(mosaics) == 1 and not is_fits_name(first):
         return first.name
     return first.parent.name or first.stem
 

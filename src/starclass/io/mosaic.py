@@ -209,8 +209,8 @@ class PixelFlags:
             return None
         path = Path(path)
         name = path.name
-        stem = next((name[: -len(ext)] for ext in (".fits.gz", ".fits.fz", ".fits", ".fit")
-                     if name.lower().endswith(ext)), path.stem)
+        suffix = fits_suffix(name)
+        stem = name[: -len(suffix)] if suffix else path.stem
         out = Path(self.mask_file.format(stem=stem)).expanduser()
         return out if out.is_absolute() else path.parent / out
 
@@ -1171,22 +1171,48 @@ def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
     return None
 
 
-#: File names read as FITS images: .fits/.fit/.fts, gzipped (.gz) or fpack-compressed (.fz, .fits.fz).
-_FITS_NAME = re.compile(r"(\.(fits|fit|fts)(\.gz|\.fz)?|\.fz)$", re.IGNORECASE)
+#: Whole-file compressions astropy.io.fits opens by itself (Python's gzip, bz2, lzma): ``x.fits.bz2`` is read
+#: as ``x.fits``. fpack's ``.fz`` is not one: that file is FITS already, its HDUs tile-compressed.
+FITS_COMPRESSIONS = (".gz", ".bz2", ".xz")
+
+#: File names read as FITS: .fits/.fit/.fts, whole-file compressed (FITS_COMPRESSIONS) or fpack's (.fz, .fits.fz).
+_FITS_NAME = re.compile(r"(\.(fits|fit|fts)(\.fz|" + "|".join(re.escape(c) for c in FITS_COMPRESSIONS)
+                        + r")?|\.fz)$", re.IGNORECASE)
+
+#: Every FITS suffix :func:`is_fits_name` takes, for tables of suffixes (catalogue formats, image types).
+FITS_SUFFIXES = tuple(f"{base}{comp}" for base in (".fits", ".fit", ".fts")
+                      for comp in ("", ".fz", *FITS_COMPRESSIONS)) + (".fz",)
 
 
-def is_fits_name(path: PathLike) -> bool:
-    """True if the file name is that of a FITS file (``.fits``, ``.fit``, ``.fts``, ``.gz``, ``.fz``).
+def fits_suffix(path: PathLike) -> str | None:
+    """The FITS part of a file's name as written (``.fits.bz2``, ``.fz``), or None when it is no FITS name.
 
-    The one rule for which files of a folder are mosaics: fpack's tile-compressed ``.fits.fz``
-    are read like any other (astropy decompresses them), so a folder of them is a field too.
+    The one rule for which names are FITS (a mosaic in a folder, a FITS table, a FITS stamp): until
+    2026-12-06 some places knew ``.fits.gz`` but not ``.fits.bz2``, and a folder of bzip2-compressed
+    mosaics was "no FITS images found".
 
     Examples
     --------
-    >>> [is_fits_name(n) for n in ("a_f555w.fits", "a.fits.fz", "a.fz", "a.FITS.GZ", "cat.ecsv")]
-    [True, True, True, True, False]
+    >>> [fits_suffix(n) for n in ("g_f555w.FITS.bz2", "a.fits.fz", "a.fz", "cat.ecsv")]
+    ['.FITS.bz2', '.fits.fz', '.fz', None]
     """
-    return bool(_FITS_NAME.search(Path(path).name))
+    m = _FITS_NAME.search(Path(path).name)
+    return m.group(0) if m else None
+
+
+def is_fits_name(path: PathLike) -> bool:
+    """True if the file name is a FITS file's (``.fits``, ``.fit``, ``.fts``; ``.gz``, ``.bz2``, ``.xz``, ``.fz``).
+
+    The one rule for which files of a folder are mosaics: fpack's tile-compressed ``.fits.fz``
+    are read like any other (astropy decompresses them), so a folder of them is a field too, and so
+    are whole files compressed with gzip, bzip2 or xz (:data:`FITS_COMPRESSIONS`).
+
+    Examples
+    --------
+    >>> [is_fits_name(n) for n in ("a_f555w.fits", "a.fits.fz", "a.fz", "a.FITS.GZ", "a.fits.bz2", "cat.ecsv")]
+    [True, True, True, True, True, False]
+    """
+    return fits_suffix(path) is not None
 
 
 def _is_weight_file(path: Path) -> bool:
@@ -1681,10 +1707,10 @@ def _truncated(hdul: fits.HDUList, path: Path) -> str | None:
 
     A truncated file (an interrupted copy or download) used to fail with astropy's "buffer is too
     small for requested array" after a separate warning; this names the file, both sizes and the remedy.
-    Compressed files (``.gz``, tile-compressed HDUs) are left to astropy: their size on disk is not
+    Compressed files (``.gz``, ``.bz2``, ``.xz``, tile-compressed HDUs) are left to astropy: their size on disk is not
     the size the headers describe.
     """
-    if str(path).lower().endswith((".gz", ".fz")):
+    if str(path).lower().endswith((*FITS_COMPRESSIONS, ".fz")):
         return None
     try:
         size = os.path.getsize(path)
@@ -2079,24 +2105,23 @@ def _weight_beside(path: Path, shape) -> np.ndarray | None:
     if re.search(r"sci", name, flags=re.I):
         candidates.append(path.with_name(re.sub(r"sci(?!.*sci)", lambda m: _in_case_of("wht", m.group(0)), name,
                                                 flags=re.I)))
-    for ext in (".fits.gz", ".fits.fz", ".fits", ".fit"):
-        if name.lower().endswith(ext):
-            stem, ext_as_named = name[: -len(ext)], name[-len(ext):]
-            wht = _in_case_of("_wht", stem)
-            candidates.append(path.with_name(f"{stem}{wht}{ext_as_named}"))
-            for tag in ("_drc", "_drz"):
-                if stem.lower().endswith(tag):
-                    candidates.append(path.with_name(f"{stem[: -len(tag)]}{wht}{ext_as_named}"))
-            # an exposure map (X-ray): after the weight maps, which say more where both lie there
-            for tag in ("_exp", "_expmap"):
-                candidates.append(path.with_name(f"{stem}{_in_case_of(tag, stem)}{ext_as_named}"))
-            for tag in ("exp", "expmap"):
-                # the 'img' word of the name: pn_img.fits -> pn_exp.fits
-                swapped = re.sub(r"(^|[_\-.])(img)(?=[_\-.]|$)",
-                                 lambda m, t=tag: m.group(1) + _in_case_of(t, m.group(2)), stem, flags=re.I)
-                if swapped != stem:
-                    candidates.append(path.with_name(swapped + ext_as_named))
-            break
+    suffix = fits_suffix(name)
+    if suffix:
+        stem, ext_as_named = name[: -len(suffix)], suffix
+        wht = _in_case_of("_wht", stem)
+        candidates.append(path.with_name(f"{stem}{wht}{ext_as_named}"))
+        for tag in ("_drc", "_drz"):
+            if stem.lower().endswith(tag):
+                candidates.append(path.with_name(f"{stem[: -len(tag)]}{wht}{ext_as_named}"))
+        # an exposure map (X-ray): after the weight maps, which say more where both lie there
+        for tag in ("_exp", "_expmap"):
+            candidates.append(path.with_name(f"{stem}{_in_case_of(tag, stem)}{ext_as_named}"))
+        for tag in ("exp", "expmap"):
+            # the 'img' word of the name: pn_img.fits -> pn_exp.fits
+            swapped = re.sub(r"(^|[_\-.])(img)(?=[_\-.]|$)",
+                             lambda m, t=tag: m.group(1) + _in_case_of(t, m.group(2)), stem, flags=re.I)
+            if swapped != stem:
+                candidates.append(path.with_name(swapped + ext_as_named))
     for cand in candidates:
         if cand != path and cand.exists():
             try:

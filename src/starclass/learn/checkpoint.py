@@ -916,9 +916,8 @@ def check_manifest_entries(doc: dict[str, Any], path: str | os.PathLike) -> None
 #: swapped), an image, a stamp store, a task file. Read as a checkpoint, each was "not a readable starclass
 #: checkpoint (damaged, or not written by starclass): Unsupported operand 102".
 _NOT_A_MODEL = {".csv": "a CSV table", ".ecsv": "an ECSV table", ".parquet": "a Parquet table",
-                ".pq": "a Parquet table", ".tab": "a table", ".txt": "a text file", ".fits": "a FITS file",
-                ".fit": "a FITS file",
-                ".fits.gz": "a FITS file", ".fits.fz": "a FITS file", ".png": "an image", ".jpg": "an image",
+                ".pq": "a Parquet table", ".tab": "a table", ".txt": "a text file", ".png": "an image",
+                ".jpg": "an image",
                 ".jpeg": "an image", ".tif": "an image", ".tiff": "an image", ".npy": "a NumPy array",
                 ".h5": "an HDF5 file (a stamp store?)", ".hdf5": "an HDF5 file (a stamp store?)",
                 ".yaml": "a YAML file (a task file?)", ".yml": "a YAML file (a task file?)"}
@@ -955,6 +954,10 @@ def member_paths(model_path: str | os.PathLike) -> list[Path]:
         return paths
     what = next((w for ext, w in sorted(_NOT_A_MODEL.items(), key=lambda kv: -len(kv[0]))
                  if p.name.lower().endswith(ext)), None)
+    if what is None:
+        from starclass.io.mosaic import is_fits_name  # the one rule for FITS names, compressed ones too
+
+        what = "a FITS file" if is_fits_name(p) else None
     if what is not None:
         raise StarclassError(f"model {p} is {what}, not a model: give the directory 'starclass train' wrote (or "
                              "one of its member_NN.pt files)")

@@ -30,9 +30,10 @@ from typing import Any
 import h5py
 import numpy as np
 
-from starclass.errors import OutputExistsError, StarclassError, exists_refusal
+from starclass.errors import OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
+from starclass.io.mosaic import FITS_SUFFIXES
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
 from starclass.stamps.extract import resolve_images
 from starclass.stamps.inputs import _iter_batches, input_spec, resolve_spec
@@ -47,7 +48,7 @@ _TABLE_COLS = (ID, X, Y, CLASS_REF, GALAXY, FIELD)
 
 
 #: Suffixes of tables that are not stamp stores, read by astropy's Table.read (a cutout list kept as ECSV or FITS).
-_TABLE_SUFFIXES = (".ecsv", ".fits", ".fit", ".fts", ".fits.gz", ".tsv", ".txt", ".dat", ".tab", ".parquet",
+_TABLE_SUFFIXES = (".ecsv", *(s.lower() for s in FITS_SUFFIXES), ".tsv", ".txt", ".dat", ".tab", ".parquet",
                    ".vot", ".xml")
 
 
@@ -90,7 +91,7 @@ def _cut_short_store(path: Path, exc: BaseException) -> str | None:
     from starclass.io.cutout_folders import is_hdf5
 
     if is_hdf5(path) and size < _HDF5_SUPERBLOCK_BYTES:
-        return f"stamp store {path} is cut short inside its HDF5 header ({size} bytes), {again}"
+        return f"stamp store {path} is cut short inside its HDF5 header ({counted(size, 'byte')}), {again}"
     return None
 
 
