@@ -91,6 +91,10 @@ def test_device_checks(monkeypatch, tmp_path):
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 0)
     with pytest.raises(StarclassError, match="no CUDA GPU is available"):
         pick_device("cuda")
+    import starclass.learn.checkpoint as checkpoint
+
+    # tmp_path is no model: classify checks the manifest before --device since d673f1a7, so that check is faked
+    monkeypatch.setattr(checkpoint, "member_paths", lambda *a, **k: [])
     res, out = _run(["classify", tmp_path, "--catalog", tmp_path / "absent.ecsv", "--model", tmp_path,
                      "-o", tmp_path / "out.ecsv", "--device", "cuda:0"])
     assert res.exit_code == 2 and "error: --device (device= in Python) 'cuda:0': no CUDA GPU" in out, out
