@@ -198,6 +198,17 @@ def resamples(n: int, n_boot: int, *, seed: int = 0, groups: np.ndarray | None =
     return gen()
 
 
+def _finite_resamples(values: np.ndarray, n_boot: int) -> np.ndarray:
+    """The finite figures of ``values``, refused when fewer than ``max(10, n_boot // 10)`` (the intervals' one rule)."""
+    vals = np.asarray(values, dtype=np.float64)
+    vals = vals[np.isfinite(vals)]
+    if vals.size < max(10, n_boot // 10):
+        raise StarclassError(
+            f"bootstrap: the metric was defined on only {vals.size} of {n_boot} resamples"
+        )
+    return vals
+
+
 def percentile_interval(values: np.ndarray, n_boot: int, level: float = 0.95) -> tuple[float, float]:
     """Percentile interval of a figure's finite values over ``n_boot`` resamples.
 
@@ -228,12 +239,7 @@ def percentile_interval(values: np.ndarray, n_boot: int, level: float = 0.95) ->
     >>> percentile_interval(np.array([0.1, 0.2, np.nan] * 10), 30, level=0.5)
     (0.1, 0.2)
     """
-    vals = np.asarray(values, dtype=np.float64)
-    vals = vals[np.isfinite(vals)]
-    if vals.size < max(10, n_boot // 10):
-        raise StarclassError(
-            f"bootstrap: the metric was defined on only {vals.size} of {n_boot} resamples"
-        )
+    vals = _finite_resamples(values, n_boot)
     alpha = (1 - level) / 2
     lo, hi = np.quantile(vals, [alpha, 1 - alpha])
     return float(lo), float(hi)
@@ -305,12 +311,7 @@ def bias_corrected_interval(values: np.ndarray, point: float, n_boot: int,
     """
     from scipy.stats import norm
 
-    vals = np.asarray(values, dtype=np.float64)
-    vals = vals[np.isfinite(vals)]
-    if vals.size < max(10, n_boot // 10):
-        raise StarclassError(
-            f"bootstrap: the metric was defined on only {vals.size} of {n_boot} resamples"
-        )
+    vals = _finite_resamples(values, n_boot)
     if not np.isfinite(point):
         raise StarclassError(f"bootstrap: a bias-corrected interval needs a finite value on the data, got {point}")
     b = vals.size
@@ -375,12 +376,7 @@ def basic_interval(values: np.ndarray, point: float, n_boot: int, level: float =
     >>> [round(x, 1) for x in basic_interval(v, 30.0, 99, level=0.8, lower=0.0)]
     [0.0, 49.2]
     """
-    vals = np.asarray(values, dtype=np.float64)
-    vals = vals[np.isfinite(vals)]
-    if vals.size < max(10, n_boot // 10):
-        raise StarclassError(
-            f"bootstrap: the metric was defined on only {vals.size} of {n_boot} resamples"
-        )
+    vals = _finite_resamples(values, n_boot)
     if not np.isfinite(point):
         raise StarclassError(f"bootstrap: a basic interval needs a finite value on the data, got {point}")
     alpha = (1 - level) / 2
