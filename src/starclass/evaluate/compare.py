@@ -68,6 +68,7 @@ from starclass.io.cutout_output import (
     read_cutout_output,
     text_table_options,
 )
+from starclass.io.legus import STRAY_CLASS_VALUES, stray_class_values
 from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
 from starclass.schema import (
@@ -81,7 +82,6 @@ from starclass.schema import (
     CLASS_PRED,
     CLASS_RECLASSIFIED,
     CLASS_REF,
-    CLASSES,
     DEC,
     ID,
     MODEL_PATH,
@@ -357,11 +357,68 @@ def legus_class_columns(t: Table) -> list[str]:
         m = re.fullmatch(r"legus_col(\d+)", c)
         if not m or int(m.group(1)) < LEGUS_FIRST_CLASS_COLUMN or t[c].dtype.kind not in "iuf":
             continue
-        v = np.asarray(np.ma.filled(t[c], np.nan) if np.ma.isMaskedArray(t[c]) else t[c], dtype=float)
-        v = v[np.isfinite(v)]
-        if v.size and np.all(np.isin(v, (0, *CLASSES))) and np.any(v > 0):
+        # a value typed by hand on a few rows (NGC 4242's 50 at line 386 of its column 35) does not make the
+        # column none of classes: --reference-column legus_col35, the recipe for its people's classes, was refused
+        if stray_class_values(_float_values(t[c])) is not None:
             out.append(c)
     return out
+
+
+def _float_values(column) -> np.ndarray:
+    """A column's values as floats, NaN where masked."""
+    return np.asarray(np.ma.filled(np.ma.asarray(column, dtype=float), np.nan), dtype=float)
+
+
+def legus_column_classes(t: Table, column: str, name: str) -> np.ndarray:
+    """The classes of a LEGUS numbered column (``legus_colN``), its few values outside 0-4 read as 0, no class.
+
+    Such values (at most 1% of the rows, one at least: :func:`~starclass.io.legus.stray_class_values`)
+    are hand edits, not classes: each is warned of with its line of the file and its source id where
+    the reader recorded them (``meta['stray_class_values']``), else with its row of the table.
+
+    Parameters
+    ----------
+    t
+        The catalogue.
+    column
+        One of :func:`legus_class_columns`.
+    name
+        The catalogue, for the warning (its file).
+
+    Returns
+    -------
+    numpy.ndarray
+        The column's values (floats), 0 where a value was no class.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> t = Table({"legus_col35": [1.0, 50.0, 0.0] + [4.0] * 10})
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     legus_column_classes(t, "legus_col35", "a.tab").tolist()[:4]
+    [1.0, 0.0, 0.0, 4.0]
+    >>> print(said[0].message)  # doctest: +NORMALIZE_WHITESPACE
+    a.tab: legus_col35: 1 of 13 values outside 0-4 (50) at row 2 of the table read as 0, no class: a hand
+    edit (a typo?) in a column of classes 0-4, so that row is not scored
+    """
+    v = _float_values(t[column])
+    stray = stray_class_values(v)
+    if stray is None or not stray.any():
+        return v
+    where = (t.meta.get(STRAY_CLASS_VALUES) or {}).get(column)
+    if where is None:
+        at = np.flatnonzero(stray) + 1
+        rows = ", ".join(str(i) for i in at[:5]) + (f" and {at.size - 5} more" if at.size > 5 else "")
+        shown = ", ".join(f"{x:g}" for x in np.unique(v[stray])[:5])
+        where = (f"{column}: {int(stray.sum())} of {len(v)} values outside 0-4 ({shown}) at "
+                 f"row{'s' if at.size > 1 else ''} {rows} of the table")
+    n = int(stray.sum())
+    warnings.warn(f"{Path(name).name}: {where} read as 0, no class: a hand edit (a typo?) in a column of classes "
+                  f"0-4, so {'that row is' if n == 1 else 'those rows are'} not scored", stacklevel=2)
+    v = v.copy()
+    v[stray] = 0
+    return v
 
 
 def scorable_columns(t: Table, exclude: Sequence[str] = ()) -> list[str]:
@@ -488,7 +545,11 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
                              "a LEGUS catalogue's class_ml, class_human_mode, ...)")
     if column == CLASS_PRED:
         return t, f"scored column class_pred of {name}"
-    values = class_array(t, column, name=name)
+    if column in legus_class_columns(t):
+        # the column's few hand edits (NGC 4242's 50) named and read as no class, as a reference's are
+        values = class_array(Table({column: legus_column_classes(t, column, name)}), column, name=name)
+    else:
+        values = class_array(t, column, name=name)
     kept = kept_input_name(column)
     if column not in MODEL_CLASS_COLUMNS and not (kept and kept[0] in MODEL_CLASS_COLUMNS):
         # a person's classes are in the reference scheme (LEGUS 1-4), as a reference is read
@@ -662,7 +723,7 @@ def with_reference_column(t: Table, column: str, name: str) -> Table:
     if column == CLASS_REF:
         return t
     view = t.copy(copy_data=False)
-    view[CLASS_REF] = t[column]
+    view[CLASS_REF] = legus_column_classes(t, column, name) if column in legus_class_columns(t) else t[column]
     return view
 
 

@@ -321,6 +321,51 @@ def _few(count: int, n: int) -> bool:
     return count <= max(1, n // 100)
 
 
+#: ``meta`` key of a LEGUS catalogue as read: its numbered columns (``legus_colN``, N >= 34) that hold classes
+#: 0-4 but on a few rows (:func:`stray_class_values`), each with where those rows are in the file
+#: (``"column 35 (legus_col35): 1 of 1080 values outside 0-4 (50) at line 386 of the file (id 386: 50)"``), for
+#: whoever reads such a column as classes (``evaluate --reference-column legus_col35``) to name them.
+STRAY_CLASS_VALUES = "stray_class_values"
+
+
+def stray_class_values(values: ArrayLike) -> np.ndarray | None:
+    """Where a column of classes 0-4 holds something else on a few rows: a hand edit, not a class.
+
+    A column is one of classes when its values are 0-4 (NaN: no class), one at least a class 1-4,
+    but for values on at most 1% of the rows (one at least), as a layout is told apart
+    (:func:`detect_layout`), and ten classes 1-4 at least for each of them (in a table of three rows
+    one value of three is no typo). NGC 4242's column 35, the people's classes its users name, holds 50
+    on line 386 among 1-4 on its 233 other inspected rows: a typo, which made the whole column "not a
+    class column" to ``evaluate --reference-column legus_col35``.
+
+    Parameters
+    ----------
+    values
+        The column (floats; NaN for no value).
+
+    Returns
+    -------
+    numpy.ndarray of bool or None
+        True on the rows that hold no class 0-4 (all False where every value is one); None where
+        the column is no column of classes.
+
+    Examples
+    --------
+    >>> stray_class_values([1, 2, 3, 4] * 3 + [0, 50]).tolist()[-3:]
+    [False, False, True]
+    >>> stray_class_values([0, 1, np.nan]).tolist()
+    [False, False, False]
+    >>> stray_class_values([0.5, 2.0, 1.0]) is None, stray_class_values([0, 0, 0]) is None
+    (True, True)
+    """
+    v = np.asarray(values, dtype=float)
+    odd = np.isfinite(v) & ~np.isin(v, (0,) + CLASSES)
+    n_odd, n_classes = int(odd.sum()), int(np.isin(v, CLASSES).sum())
+    if not n_classes or (n_odd and not (_few(n_odd, v.size) and n_classes >= 10 * n_odd)):
+        return None
+    return odd
+
+
 def _is_method_flag(v: np.ndarray) -> bool:
     """Whether a 39-column file's col 35 is NGC 1566's method flag, a few hand-edited values aside.
 
@@ -1082,6 +1127,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     class_other = 0
     not_inspected = 0  # the expert layout's 5 (not inspected), among class_other
     class_other_columns: dict[str, int] = {}  # class column -> values not 0-4 read as 0 there
+    strays: dict[str, str] = {}  # legus_colN of classes but on a few rows -> where those rows are
     for k in range(1, ncols + 1):
         name = names.get(k, f"legus_col{k}")
         v = col(k).copy()
@@ -1173,6 +1219,13 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                 class_other += int(odd.sum())
                 class_other_columns[name] = int(odd.sum())
             v[odd] = fill
+        elif name == f"legus_col{k}" and k >= LEGUS_MIN_COLS and (stray := stray_class_values(v)) is not None \
+                and stray.any():
+            # a column of unknown meaning is kept as the file has it; where it holds classes, the file's line of
+            # each odd value is known here alone, for evaluate to name when it reads the column as classes
+            strays[name] = (f"column {k} ({name}): {int(stray.sum())} of {len(v)} values outside 0-4 "
+                            f"({', '.join(f'{x:g}' for x in np.unique(v[stray])[:5])}) at {_at_lines(lines, stray)} "
+                            f"of the file{_ids_values(col(1), v, stray)}")
         t[name] = v.astype(np.int64 if name == ID else np.int16) if name in _INT_COLUMNS else v
     if layout.name == "hybrid" and CLASS_REF in t.colnames:
         t[CLASS_HYBRID] = t[CLASS_REF].copy()
@@ -1189,7 +1242,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         "legus_layout": layout.name, "layout_note": note, "layout_certain": layout.certain,
         "legus_ncols": ncols, "bands_source": bands_source, "class_other": class_other,
         "class_other_columns": class_other_columns,
-        "class_not_inspected": not_inspected,
+        "class_not_inspected": not_inspected, STRAY_CLASS_VALUES: strays,
         "column_map_used": mapped, "field": named_field or sky_field or p.stem,
         "field_from_sky": sky_field,
         # the SED fits' masses are the stars' mass at the fitted age: they match the Yggdrasil table's Mstars within
