@@ -23,14 +23,23 @@ from pathlib import Path
 import numpy as np
 
 from starclass.io.catalog import read_catalog
-from starclass.science.sedcheck import SED_OFFSET_TOLERANCE, sed_band_offsets, sed_offset_lines
+from starclass.science.sedcheck import (
+    AGE_BINS,
+    AGE_WORDS,
+    SED_OFFSET_TOLERANCE,
+    sed_band_offsets,
+    sed_offsets_by_age,
+    sed_readings,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "legus"
 
-#: Bins of fitted age (log10 yr) of ``--by-age``: red supergiants light the I band most at 10-30 Myr.
-AGE_BINS = ((7.0, 7.5), (7.5, 8.0), (8.0, 8.5), (8.5, 10.5))
-AGE_WORDS = ("10-30 Myr", "30-100 Myr", "0.1-0.3 Gyr", "> 0.3 Gyr")
+#: What the table's reading column says of each of sedcheck.sed_readings' readings (the worst of a field's bands).
+READING_WORDS = {"age": "depends on the fitted age (models' metallicity or the V band)",
+                 "ab_vega": "AB models against Vega photometry, most likely",
+                 "ab_band": "the band's AB - Vega difference, no other band's",
+                 "other": "not an AB - Vega difference"}
 
 
 def _read(p: Path, v_band: str | None):
@@ -49,15 +58,13 @@ def by_age(folder: Path, v_band: str | None = None, ssp: Path | None = None) -> 
     print("|---|---|" + "---|" * len(heads))
     for p in sorted(folder.glob("*.tab")):
         t = _read(p, v_band)
-        age = np.asarray(t["age"], float)
-        la = np.log10(np.where(age > 0, age, 1.0))
+        # the bins are sedcheck's, the ones its age rule reads (10-30 against 30-100 Myr)
+        pooled = sed_offsets_by_age(t, ssp=ssp, bins=((AGE_BINS[0][0], AGE_BINS[-1][1]),))
+        by = sed_offsets_by_age(t, ssp=ssp)
         cells = []
-        for lo, hi in ((7.0, 10.5), *AGE_BINS):
-            off = sed_band_offsets(t[(la >= lo - 1e-9) & (la < hi)], min_log_age=lo, ssp=ssp)
-            r = off[off["band"] == "f814w"]
-            ok = len(r) and np.isfinite(r["offset"][0])
-            cells.append(f"{float(r['offset'][0]):+.2f} ({int(r['n'][0])})" if ok else
-                         f"- ({int(r['n'][0]) if len(r) else 0})")
+        for r in (*pooled[pooled["band"] == "f814w"], *by[by["band"] == "f814w"]):
+            ok = np.isfinite(r["offset"])
+            cells.append(f"{float(r['offset']):+.2f} ({int(r['n'])})" if ok else f"- ({int(r['n'])})")
         print(f"| {t.meta['field']} | " + " | ".join(cells) + " |")
 
 
@@ -69,12 +76,9 @@ def main(folder: Path = DEFAULT, v_band: str | None = None, ssp: Path | None = N
         t = _read(p, v_band)
         off = sed_band_offsets(t, ssp=ssp)
         every += [float(x) for x in off["offset"]]
-        lines = sed_offset_lines(off, t.meta["field"])
+        said = set(sed_readings(off).values())
         over = [f"{str(r['band']).upper()} {float(r['offset']):+.2f}" for r in off if r["exceeds"]]
-        reading = ("AB models against Vega photometry, most likely" if any("most likely used AB" in s for s in lines)
-                   else "the band's AB - Vega difference, no other band's" if any("but no other band" in s
-                                                                                   for s in lines)
-                   else "not an AB - Vega difference" if lines else "")
+        reading = next((w for k, w in READING_WORDS.items() if k in said), "")
         cams = p.name.split("_")[3]
         cells = " | ".join(f"{float(r['offset']):+.2f}" for r in off)
         print(f"| {t.meta['field']} | {cams} | {str(off.meta['v_band']).upper()} | {off.meta['n_fitted']} | {cells} "

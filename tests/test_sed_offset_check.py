@@ -24,7 +24,14 @@ from starclass.bands import BANDS
 from starclass.cli import app
 from starclass.io.catalog import read_catalog
 from starclass.science.many import field_summary, load_fields
-from starclass.science.sedcheck import SED_OFFSET_TOLERANCE, sed_band_offsets, sed_offset_lines
+from starclass.science.sedcheck import (
+    AGE_TREND,
+    SED_OFFSET_TOLERANCE,
+    sed_band_offsets,
+    sed_offset_lines,
+    sed_offsets_by_age,
+    sed_readings,
+)
 from starclass.science.ssp import distance_modulus, load_ssp
 
 LEGUS = SHARED_DATA / "legus"
@@ -76,6 +83,49 @@ def test_a_deliberate_ab_vega_offset_is_found_and_named():
     assert line.startswith("field.ecsv: its SED fits do not match its F814W: relative to F555W it is 0.45 mag fainter")
     assert "F814W's AB - Vega minus F555W's (+0.45) within 0.10 mag, and F438W's -0.12 is its -0.12" in line
     assert "most likely used AB models against Vega photometry" in line and "biases their ages, masses" in line
+
+
+def _aged_i_offset(t: Table, young: float = 0.75, older: float = 0.42) -> Table:
+    """F814W fainter by ``young`` at 10-30 Myr and ``older`` after: what models of another metallicity leave."""
+    t["mag_f814w"] += np.where(np.log10(np.asarray(t["age"], float)) < 7.5, young, older)
+    return t
+
+
+def test_an_offset_that_changes_with_age_is_not_said_to_be_ab_against_vega():
+    # pooled, F814W is +0.42 and F438W -0.12: the AB - Vega differences, as the old reading took them; but the
+    # offset is +0.75 at 10-30 Myr and +0.42 at 30-100 Myr, which no mix-up of magnitude systems makes
+    off = sed_band_offsets(_aged_i_offset(_fitted(n=400, shift={"f438w": -0.12})))
+    row = {r["band"]: r for r in off}["f814w"]
+    assert row["exceeds"] and row["ab_like"] and row["age_dependent"]
+    assert abs(row["offset_10_30_myr"] - 0.75) < 0.015 and abs(row["offset_30_100_myr"] - 0.42) < 0.015
+    assert sed_readings(off) == {"f814w": "age"}
+    (line,) = sed_offset_lines(off, "dwarf.ecsv")
+    assert line.startswith("dwarf.ecsv: its SED fits do not match its F814W: relative to F555W it is 0.4")
+    assert (f"It depends on the fitted age: {row['offset_10_30_myr']:+.2f} at 10-30 Myr, "
+            f"{row['offset_30_100_myr']:+.2f} at 30-100 Myr ({int(row['n_10_30_myr'])} and "
+            f"{int(row['n_30_100_myr'])} sources), where an AB - Vega mix-up would move every age alike") in line
+    assert "the fits' models (their metallicity" in line and "or their V band (another filter than F555W?)" in line
+    assert "most likely used AB" not in line
+
+
+def test_a_flat_ab_vega_offset_keeps_its_reading_and_the_rule_has_its_margin():
+    # the same pooled offsets, flat with age (NGC 1566's shape): AB against Vega, as before
+    flat = sed_band_offsets(_fitted(n=400, shift=_ab_against_vega()))
+    assert not flat["age_dependent"].any() and sed_readings(flat) == {"f814w": "ab_vega"}
+    # a change of AGE_TREND or less between the bins is read as flat; one beyond it is not
+    for step, aged in ((AGE_TREND - 0.05, False), (AGE_TREND + 0.05, True)):
+        off = sed_band_offsets(_aged_i_offset(_fitted(n=400, shift={"f438w": -0.12}), 0.45 + step, 0.45))
+        assert bool({r["band"]: r for r in off}["f814w"]["age_dependent"]) is aged, (step, off)
+
+
+def test_the_age_rule_reads_the_bins_of_sed_offsets_by_age():
+    t = _aged_i_offset(_fitted(n=400))
+    by = sed_offsets_by_age(t)
+    i = by[by["band"] == "f814w"]
+    row = {r["band"]: r for r in sed_band_offsets(t)}["f814w"]
+    assert np.allclose(i["offset"][:2], [0.75, 0.42], atol=0.015) and np.abs(i["offset"][2:]).max() > 0.4
+    assert (int(i["n"][0]), float(i["offset"][0])) == (int(row["n_10_30_myr"]), float(row["offset_10_30_myr"]))
+    assert (int(i["n"][1]), float(i["offset"][1])) == (int(row["n_30_100_myr"]), float(row["offset_30_100_myr"]))
 
 
 def test_an_offset_unlike_ab_vega_is_said_to_be_something_else():
@@ -152,7 +202,15 @@ def test_the_tolerance_is_the_90th_percentile_of_the_35_fields():
     every = np.abs(np.concatenate([np.asarray(o["offset"], float) for o in offs.values()]))
     assert abs(np.percentile(every, 90) - SED_OFFSET_TOLERANCE) < 0.02
     ab = {f for f, o in offs.items() if any("most likely used AB models" in s for s in sed_offset_lines(o, f))}
-    assert ab == {"ngc1566", "ngc1433", "ugc5340"}, ab
+    # UGC 5340's F814W is +0.68 at 10-30 Myr and +0.38 at 30-100 Myr, as the dwarf fields' (not flat as the AB
+    # fields'): its offset is said to depend on age, not AB against Vega
+    assert ab == {"ngc1566", "ngc1433"}, ab
+    aged = {f for f, o in offs.items() if any("It depends on the fitted age" in s for s in sed_offset_lines(o, f))}
+    assert aged == {"ugc5340", "ic4247", "ngc5477", "ugc685", "ugc7408", "ugca281", "ugc7242"}, aged
+    assert {f: sed_readings(o) for f, o in offs.items() if f in aged | ab | {"ugc695"}} == {
+        **{f: {"f814w": "age"} for f in aged}, "ugca281": {"f336w": "age", "f814w": "age"},
+        "ugc7242": {"f336w": "age", "f814w": "age"}, "ngc1566": {"f814w": "ab_vega"}, "ngc1433": {"f814w": "ab_vega"},
+        "ugc695": {"f814w": "ab_band"}}  # UGC 695: 7 sources at 30-100 Myr, no trend measured
     assert sum(bool(o["exceeds"].any()) for o in offs.values()) == 12
 
 
@@ -177,9 +235,10 @@ def test_the_fake_legus_folder_has_no_note(tmp_path):
 @pytest.mark.skipif(not LEGUS.is_dir(), reason="needs ../shared/data/legus")
 def test_the_many_fields_note_names_the_fields():
     note = field_summary(load_fields(LEGUS)[0]).meta["sed_note"]  # evaluate --catalogs warns it, report shows it
-    for f in ("ngc1566", "ngc1433", "ugc5340"):
+    for f in ("ngc1566", "ngc1433"):
         assert f"{f} F814W +0.4" in note and note.split(f"{f} F814W")[1].split(";")[0].endswith(
             "(AB models against Vega photometry, most likely)"), note
+    assert "ugc5340 F814W +0.42 (depends on the fitted age: the models' metallicity or the V band);" in note, note
     assert "ugc695 F814W +0.40;" in note and "ngc628-c" not in note and "ngc6503" not in note
 
 

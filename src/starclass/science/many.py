@@ -62,7 +62,7 @@ from starclass.schema import (
 )
 from starclass.science.colour import box_counts
 from starclass.science.massfunc import catalog_mass_kind, fit_powerlaw_ml, mass_completeness, mass_limit
-from starclass.science.sedcheck import SED_OFFSET_TOLERANCE, sed_band_offsets, sed_offset_lines
+from starclass.science.sedcheck import SED_OFFSET_TOLERANCE, sed_band_offsets, sed_readings
 from starclass.science.ssp import distance_modulus, load_ssp
 
 #: Fields with fewer human-classified sources (classes 1-4) are left out of the many-field
@@ -279,7 +279,9 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
         # models of B, V, I against Vega photometry, and the slopes and mass-age panels drawn from them said nothing
         off = sed_band_offsets(t)
         meta["sed_offsets"] = [(str(r["band"]), float(r["offset"])) for r in off if r["exceeds"]]
-        meta["sed_ab_vega"] = any("most likely used AB models" in line for line in sed_offset_lines(off, field))
+        readings = sed_readings(off)
+        meta["sed_ab_vega"] = "ab_vega" in readings.values()
+        meta["sed_by_age"] = "age" in readings.values()
     except StarclassError:
         pass  # no SED fit to check
     t = t[[c for c in keep if c in t.colnames]]
@@ -290,8 +292,8 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
 def sed_offsets_note(fields: Mapping[str, Table]) -> str:
     """A sentence naming the fields whose SED fits miss their own photometry beyond the tolerance, or ``""``.
 
-    From each field's ``meta['sed_offsets']`` and ``meta['sed_ab_vega']``, which :func:`load_fields` sets
-    with :func:`starclass.science.sedcheck.sed_band_offsets`.
+    From each field's ``meta['sed_offsets']``, ``meta['sed_ab_vega']`` and ``meta['sed_by_age']``, which
+    :func:`load_fields` sets with :func:`starclass.science.sedcheck.sed_readings`.
 
     Examples
     --------
@@ -305,7 +307,9 @@ def sed_offsets_note(fields: Mapping[str, Table]) -> str:
     if not named:
         return ""
     parts = [f"{f} " + ", ".join(f"{b.upper()} {o:+.2f}" for b, o in m["sed_offsets"])
-             + (" (AB models against Vega photometry, most likely)" if m.get("sed_ab_vega") else "")
+             + (" (AB models against Vega photometry, most likely)" if m.get("sed_ab_vega")
+                else " (depends on the fitted age: the models' metallicity or the V band)" if m.get("sed_by_age")
+                else "")
              for f, m in named.items()]
     return (f"SED fits (ages, masses, E(B-V)) that miss their own photometry by more than {SED_OFFSET_TOLERANCE:.2f} "
             f"mag in a band, relative to V, at the fitted age and E(B-V): {'; '.join(parts)}; the ages and masses of "

@@ -10,6 +10,14 @@ differences from F555W (0.45 and -0.12 on WFC3/UVIS): fits made with AB models o
 Vega photometry, which biases the ages, masses and E(B-V) (docs/legus_validation.md, "SED fits
 against their own photometry"). Only sources fitted at 10 Myr or older count: younger, the
 table's nebular covering fraction (1, LEGUS's models 0.5) moves the bands apart by itself.
+
+A mix-up of magnitude systems moves every fitted age alike; an offset that changes with age does not
+come from one. Each band's offset is therefore also taken at 10-30 and at 30-100 Myr
+(:data:`AGE_BINS`, :func:`sed_offsets_by_age`); where the two differ by more than :data:`AGE_TREND`
+the warning says the offset depends on age (the models' metallicity, or the V band) instead of AB
+against Vega: UGC 5340's and six dwarf fields' F814W are 0.17-0.35 mag fainter at 10-30 Myr than at
+30-100 Myr, NGC 1566's and NGC 1433's 0.03-0.04 (docs/legus_validation.md, "An offset that changes
+with age"). :func:`sed_readings` is the one place that reading is made.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from astropy.table import Table
+from astropy.table import Row, Table
 
 from starclass.bands import BANDS, v_band
 from starclass.errors import StarclassError
@@ -37,6 +45,19 @@ MIN_LOG_AGE = 7.0
 
 #: Fewest sources a band's median is given for.
 MIN_SOURCES = 20
+
+#: Bins of fitted age (log10 yr) of :func:`sed_offsets_by_age`: red supergiants light the red bands most at
+#: 10-30 Myr, and how much depends on the stars' metallicity.
+AGE_BINS = ((7.0, 7.5), (7.5, 8.0), (8.0, 8.5), (8.5, 10.5))
+
+#: :data:`AGE_BINS` in words.
+AGE_WORDS = ("10-30 Myr", "30-100 Myr", "0.1-0.3 Gyr", "> 0.3 Gyr")
+
+#: How far apart (mag) a band's offsets at 10-30 and 30-100 Myr may lie before the offset is said to depend on
+#: age. Between those bins the AB fields' F814W moves 0.03-0.04 mag (NGC 1433, NGC 1566), UGC 5340's and six
+#: dwarf fields' 0.17-0.35 (docs/legus_validation.md, "An offset that changes with age"); the 0.1-0.3 Gyr bin
+#: is left out of the rule: there many fields' offsets scatter by +-0.5 mag, whatever their system.
+AGE_TREND = 0.15
 
 
 def sed_band_offsets(table: Table, *, ssp: str | Path | None = None, min_log_age: float = MIN_LOG_AGE,
@@ -68,8 +89,11 @@ def sed_band_offsets(table: Table, *, ssp: str | Path | None = None, min_log_age
     astropy.table.Table
         One row per band other than V: ``band``, ``n`` (sources), ``offset`` (median, mag; NaN
         under :data:`MIN_SOURCES` sources), ``scatter`` (1.4826 times the median absolute
-        deviation), ``ab_minus_vega`` (the band's AB - Vega minus V's), ``exceeds``, ``ab_like``.
-        ``meta`` holds ``v_band``, ``tolerance``, ``match``, ``min_log_age`` and ``n_fitted``.
+        deviation), ``ab_minus_vega`` (the band's AB - Vega minus V's), ``exceeds``, ``ab_like``;
+        ``n_10_30_myr``, ``offset_10_30_myr``, ``n_30_100_myr``, ``offset_30_100_myr`` (the first two
+        :data:`AGE_BINS`, as :func:`sed_offsets_by_age`) and ``age_dependent`` (both medians given and,
+        as printed, more than :data:`AGE_TREND` apart). ``meta`` holds ``v_band``, ``tolerance``,
+        ``match``, ``min_log_age``, ``n_fitted`` and ``age_trend``.
 
     Raises
     ------
@@ -96,6 +120,35 @@ def sed_band_offsets(table: Table, *, ssp: str | Path | None = None, min_log_age
     >>> round(float(row["offset"]), 2), float(row["ab_minus_vega"]), bool(row["exceeds"]), bool(row["ab_like"])
     (0.45, 0.45, True, True)
     """
+    v, la, fitted, rel, diffs = _relative_residuals(table, ssp, min_log_age)
+    young, older = ((la >= lo - 1e-9) & (la < hi - 1e-9) for lo, hi in AGE_BINS[:2])
+    rows = []
+    for b, r_all in rel.items():
+        med, scatter, n = _median(r_all, fitted)
+        med_y, _, n_y = _median(r_all, fitted & young)
+        med_o, _, n_o = _median(r_all, fitted & older)
+        d = diffs[b]
+        # rounded as printed: AB - Vega offsets are tabulated to 3 decimals (0.42 + 0.03 was 0.44999999999999996)
+        # exceeds as printed (2 decimals): a -0.3002 was warned of as "-0.30" beyond a tolerance of 0.30
+        rows.append((b, n, round(med, 4), round(scatter, 4), round(d, 3), bool(abs(round(med, 2)) > tolerance),
+                     bool(abs(med - d) <= match), n_y, round(med_y, 4), n_o, round(med_o, 4),
+                     bool(abs(round(med_y, 2) - round(med_o, 2)) > AGE_TREND)))
+    out = Table(rows=rows or None, names=("band", "n", "offset", "scatter", "ab_minus_vega", "exceeds", "ab_like",
+                                          "n_10_30_myr", "offset_10_30_myr", "n_30_100_myr", "offset_30_100_myr",
+                                          "age_dependent"),
+                dtype=(str, int, float, float, float, bool, bool, int, float, int, float, bool))
+    for c in ("offset", "scatter", "ab_minus_vega", "offset_10_30_myr", "offset_30_100_myr"):
+        out[c].unit = "mag"
+        out[c].format = ".3f"
+    out.meta.update({"v_band": v, "tolerance": tolerance, "match": match, "min_log_age": min_log_age,
+                     "n_fitted": int(fitted.sum()), "age_trend": AGE_TREND})
+    return out
+
+
+def _relative_residuals(table: Table, ssp: str | Path | None,
+                        min_log_age: float) -> tuple[str, np.ndarray, np.ndarray, dict[str, np.ndarray],
+                                                     dict[str, float]]:
+    """V band, log age, fitted rows, each band's (observed - model) minus V's, and its AB - Vega minus V's."""
     from starclass.science.colour import vega_mag
     from starclass.science.ssp import load_ssp
 
@@ -124,36 +177,136 @@ def sed_band_offsets(table: Table, *, ssp: str | Path | None = None, min_log_age
 
     rv = residual(v)
     offsets = model.meta.get("ab_minus_vega", {})
-    rows = []
+    rel, diffs = {}, {}
     for b in bands:
         if b == v or mag_col(b) not in model.colnames:
             continue
-        r = residual(b) - rv
-        r = r[fitted & np.isfinite(r)]
-        med = float(np.median(r)) if len(r) >= MIN_SOURCES else float("nan")
-        scatter = float(1.4826 * np.median(np.abs(r - med))) if len(r) >= MIN_SOURCES else float("nan")
-        d = float(offsets.get(b, BANDS[b].ab_minus_vega) - offsets.get(v, BANDS[v].ab_minus_vega))
-        # rounded as printed: AB - Vega offsets are tabulated to 3 decimals (0.42 + 0.03 was 0.44999999999999996)
-        # exceeds as printed (2 decimals): a -0.3002 was warned of as "-0.30" beyond a tolerance of 0.30
-        rows.append((b, len(r), round(med, 4), round(scatter, 4), round(d, 3), bool(abs(round(med, 2)) > tolerance),
-                     bool(abs(med - d) <= match)))
-    out = Table(rows=rows or None, names=("band", "n", "offset", "scatter", "ab_minus_vega", "exceeds", "ab_like"),
-                dtype=(str, int, float, float, float, bool, bool))
-    for c in ("offset", "scatter", "ab_minus_vega"):
-        out[c].unit = "mag"
-        out[c].format = ".3f"
-    out.meta.update({"v_band": v, "tolerance": tolerance, "match": match, "min_log_age": min_log_age,
-                     "n_fitted": int(fitted.sum())})
+        rel[b] = residual(b) - rv
+        diffs[b] = float(offsets.get(b, BANDS[b].ab_minus_vega) - offsets.get(v, BANDS[v].ab_minus_vega))
+    return v, la, fitted, rel, diffs
+
+
+def _median(r: np.ndarray, rows: np.ndarray) -> tuple[float, float, int]:
+    """Median and 1.4826 x median absolute deviation of ``r`` on ``rows`` (NaN under MIN_SOURCES), and the count."""
+    r = r[rows & np.isfinite(r)]
+    if len(r) < MIN_SOURCES:
+        return float("nan"), float("nan"), len(r)
+    med = float(np.median(r))
+    return med, float(1.4826 * np.median(np.abs(r - med))), len(r)
+
+
+def sed_offsets_by_age(table: Table, *, ssp: str | Path | None = None,
+                       bins: tuple[tuple[float, float], ...] = AGE_BINS) -> Table:
+    """Each band's median offset relative to V (as :func:`sed_band_offsets`) in bins of fitted age.
+
+    An AB - Vega mix-up of the fits moves every age alike; models of another metallicity move the
+    red bands most at 10-30 Myr, where red supergiants light them.
+
+    Parameters
+    ----------
+    table
+        A catalogue with ``age`` [yr], ``ebv`` and ``mag_<band>`` columns.
+    ssp
+        An SSP table (as ``--ssp``); default the packaged one.
+    bins
+        (low, high) log10 age [yr] of each bin, low included.
+
+    Returns
+    -------
+    astropy.table.Table
+        One row per band other than V and bin: ``band``, ``log_age_min``, ``log_age_max``, ``n``,
+        ``offset`` (median, mag; NaN under :data:`MIN_SOURCES` sources). ``meta['v_band']`` is V.
+
+    Raises
+    ------
+    StarclassError
+        No ``age`` or ``ebv`` column, or fewer than two bands.
+
+    Examples
+    --------
+    A catalogue made from the table, whose F814W is 0.3 mag fainter at 10-30 Myr only:
+
+    >>> from starclass.science.ssp import load_ssp
+    >>> ssp = load_ssp()
+    >>> la = np.linspace(7.0, 8.99, 100)
+    >>> t = Table({"age": 10**la, "ebv": np.zeros(100)})
+    >>> for b in ("f555w", "f814w"):
+    ...     t[f"mag_{b}"] = np.interp(la, ssp["log_age"], ssp[f"mag_{b}"]) + 25.0
+    >>> t["mag_f814w"] += np.where(la < 7.5, 0.3, 0.0)
+    >>> by = sed_offsets_by_age(t, bins=((7.0, 7.5), (7.5, 8.0), (8.0, 9.0)))
+    >>> [(int(r["n"]), round(float(r["offset"]), 2)) for r in by]
+    [(25, 0.3), (25, 0.0), (50, 0.0)]
+
+    :func:`sed_band_offsets` takes the first two bins for its age rule:
+
+    >>> row = sed_band_offsets(t)[0]
+    >>> round(float(row["offset_10_30_myr"]), 2), round(float(row["offset_30_100_myr"]), 2), bool(row["age_dependent"])
+    (0.3, 0.0, True)
+    """
+    v, la, fitted, rel, _ = _relative_residuals(table, ssp, min(lo for lo, _ in bins))
+    rows = []
+    for b, r in rel.items():
+        for lo, hi in bins:
+            med, _, n = _median(r, fitted & (la >= lo - 1e-9) & (la < hi - 1e-9))
+            rows.append((b, lo, hi, n, round(med, 4)))
+    out = Table(rows=rows or None, names=("band", "log_age_min", "log_age_max", "n", "offset"),
+                dtype=(str, float, float, int, float))
+    out["offset"].unit = "mag"
+    out["offset"].format = ".3f"
+    out.meta["v_band"] = v
     return out
+
+
+def sed_readings(offsets: Table) -> dict[str, str]:
+    """What each band beyond the tolerance most likely means: the one rule the warnings and benchmarks read.
+
+    ``"age"`` where the band's offset at 10-30 Myr and at 30-100 Myr differ by more than
+    :data:`AGE_TREND` (``age_dependent``): a mix-up of magnitude systems moves every age alike, so the
+    fits' models (their metallicity) or their V band differ. Else ``"ab_vega"`` where every band beyond
+    the tolerance lies within ``match`` of its AB - Vega difference from V, none depends on age, and
+    another band with a difference of 0.05 mag or more lies at its own too: the fits most likely took AB
+    models against Vega photometry (or the reverse). Else ``"ab_band"`` where the band alone shows its
+    difference, and ``"other"``. A table without ``age_dependent`` (one made before the age bins) is
+    read as flat.
+
+    Parameters
+    ----------
+    offsets
+        A :func:`sed_band_offsets` table.
+
+    Returns
+    -------
+    dict of str to str
+        Band (lower case) to reading, for the bands beyond the tolerance only.
+
+    Examples
+    --------
+    >>> off = Table({"band": ["f438w", "f814w"], "offset": [-0.19, 0.42], "ab_minus_vega": [-0.12, 0.448],
+    ...              "exceeds": [False, True], "ab_like": [True, True], "age_dependent": [False, False]})
+    >>> sed_readings(off)
+    {'f814w': 'ab_vega'}
+    >>> off["age_dependent"][1] = True
+    >>> sed_readings(off)
+    {'f814w': 'age'}
+    """
+    def aged(r: Row) -> bool:
+        return "age_dependent" in r.colnames and bool(r["age_dependent"])
+
+    over = [r for r in offsets if bool(r["exceeds"])]
+    support = [r for r in offsets if not r["exceeds"] and r["ab_like"] and abs(float(r["ab_minus_vega"])) >= 0.05
+               and np.isfinite(r["offset"])]
+    ab = bool(over) and all(r["ab_like"] and not aged(r) for r in over) and bool(support)
+    return {str(r["band"]): "age" if aged(r) else "ab_vega" if ab else "ab_band" if r["ab_like"] else "other"
+            for r in over}
 
 
 def sed_offset_lines(offsets: Table, name: str = "catalogue") -> list[str]:
     """Warnings, one a band whose median offset exceeds the tolerance, saying what it likely means.
 
-    Where every such band lies within ``match`` of its AB - Vega difference from V, and another
-    band with a difference of 0.05 mag or more does too, the fits most likely took AB models
-    against Vega photometry (or the reverse); otherwise the models (metallicity, nebular covering
-    fraction), a filter or the photometry differ.
+    The reading is :func:`sed_readings`': an offset that changes with the fitted age is said to depend
+    on age (the models' metallicity, or the V band); a flat one at the bands' AB - Vega differences
+    from V is said to be AB models against Vega photometry, most likely; otherwise the models
+    (metallicity, nebular covering fraction), a filter or the photometry differ.
 
     Parameters
     ----------
@@ -172,7 +325,10 @@ def sed_offset_lines(offsets: Table, name: str = "catalogue") -> list[str]:
     >>> off = Table({"band": ["f336w", "f438w", "f814w"], "n": [1188, 1190, 1190],
     ...              "offset": [-0.02, -0.19, 0.42], "scatter": [0.2, 0.1, 0.1],
     ...              "ab_minus_vega": [1.22, -0.12, 0.448], "exceeds": [False, False, True],
-    ...              "ab_like": [False, True, True]},
+    ...              "ab_like": [False, True, True],
+    ...              "n_10_30_myr": [901, 903, 903], "offset_10_30_myr": [0.0, -0.2, 0.44],
+    ...              "n_30_100_myr": [181, 181, 181], "offset_30_100_myr": [0.0, -0.2, 0.40],
+    ...              "age_dependent": [False, False, False]},
     ...             meta={"v_band": "f555w", "tolerance": 0.3, "match": 0.1, "min_log_age": 7.0})
     >>> print(sed_offset_lines(off, "ngc1566")[0])  # doctest: +NORMALIZE_WHITESPACE
     ngc1566: its SED fits do not match its F814W: relative to F555W it is 0.42 mag fainter than the SSP
@@ -180,27 +336,50 @@ def sed_offset_lines(offsets: Table, name: str = "catalogue") -> list[str]:
     tolerance 0.30 mag). That is F814W's AB - Vega minus F555W's (+0.45) within 0.10 mag, and F438W's -0.19
     is its -0.12: the fits most likely used AB models against Vega photometry (or the reverse), which biases
     their ages, masses and E(B-V)
+
+    The same offset, +0.68 at 10-30 Myr and +0.38 at 30-100 Myr (UGC 5340's):
+
+    >>> off["offset_10_30_myr"][2], off["offset_30_100_myr"][2], off["age_dependent"][2] = 0.68, 0.38, True
+    >>> print(sed_offset_lines(off, "ugc5340")[0])  # doctest: +NORMALIZE_WHITESPACE
+    ugc5340: its SED fits do not match its F814W: relative to F555W it is 0.42 mag fainter than the SSP
+    table gives at each source's fitted age and E(B-V) (median of 1190 sources fitted at 10 Myr or older;
+    tolerance 0.30 mag). It depends on the fitted age: +0.68 at 10-30 Myr, +0.38 at 30-100 Myr (903 and 181
+    sources), where an AB - Vega mix-up would move every age alike (its median lies within 0.10 mag of
+    F814W's AB - Vega minus F555W's, +0.45, all the same): the fits' models (their metallicity: the table is
+    one metallicity) or their V band (another filter than F555W?) differ from the table's; the fitted ages,
+    masses and E(B-V) may be biased
     """
     meta = offsets.meta
     v, tol, match = str(meta["v_band"]).upper(), float(meta["tolerance"]), float(meta["match"])
     young = f"{10 ** (float(meta['min_log_age']) - 6):g} Myr"
-    over = [r for r in offsets if bool(r["exceeds"])]
+    readings = sed_readings(offsets)
     support = [r for r in offsets if not r["exceeds"] and r["ab_like"] and abs(float(r["ab_minus_vega"])) >= 0.05
                and np.isfinite(r["offset"])]
-    ab = bool(over) and all(r["ab_like"] for r in over) and bool(support)
     lines = []
-    for r in over:
+    for r in offsets:
+        if str(r["band"]) not in readings:
+            continue
+        reading = readings[str(r["band"])]
         b, off, d = str(r["band"]).upper(), float(r["offset"]), float(r["ab_minus_vega"])
         head = (f"{name}: its SED fits do not match its {b}: relative to {v} it is {abs(off):.2f} mag "
                 f"{'fainter' if off > 0 else 'brighter'} than the SSP table gives at each source's fitted age and "
                 f"E(B-V) (median of {int(r['n'])} sources fitted at {young} or older; tolerance {tol:.2f} mag). ")
-        if ab:
+        if reading == "age":
+            near = (f" (its median lies within {match:.2f} mag of {b}'s AB - Vega minus {v}'s, {d:+.2f}, all the "
+                    "same)" if r["ab_like"] else "")
+            lines.append(head + f"It depends on the fitted age: {float(r['offset_10_30_myr']):+.2f} at "
+                         f"{AGE_WORDS[0]}, {float(r['offset_30_100_myr']):+.2f} at {AGE_WORDS[1]} "
+                         f"({int(r['n_10_30_myr'])} and {int(r['n_30_100_myr'])} sources), where an AB - Vega "
+                         f"mix-up would move every age alike{near}: the fits' models (their metallicity: the table "
+                         f"is one metallicity) or their V band (another filter than {v}?) differ from the table's; "
+                         "the fitted ages, masses and E(B-V) may be biased")
+        elif reading == "ab_vega":
             also = ", ".join(f"{str(s['band']).upper()}'s {float(s['offset']):+.2f} is its "
                              f"{float(s['ab_minus_vega']):+.2f}" for s in support)
             lines.append(head + f"That is {b}'s AB - Vega minus {v}'s ({d:+.2f}) within {match:.2f} mag, and {also}: "
                          "the fits most likely used AB models against Vega photometry (or the reverse), which "
                          "biases their ages, masses and E(B-V)")
-        elif r["ab_like"]:
+        elif reading == "ab_band":
             lines.append(head + f"That is {b}'s AB - Vega minus {v}'s ({d:+.2f}) within {match:.2f} mag, but no "
                          "other band shows its own: an AB/Vega mix-up or another model (metallicity: the table is "
                          "one metallicity) may explain it; the fitted ages, masses and E(B-V) may be biased")
