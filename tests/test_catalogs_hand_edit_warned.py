@@ -42,7 +42,8 @@ def _folder(tmp_path):
 def test_a_hand_edited_class_is_warned_of_by_the_field_reader(tmp_path):
     _, edited = _folder(tmp_path)
     with pytest.warns(UserWarning, match=r"column 34 \(class_ref\): 1 of 120 values outside 0-4 \(7\) read as 0, "
-                                         r"not inspected, at line 3 of the file"):
+                                         r"no class: the class is unknown \(a value outside the "
+                                         r"scheme of classes 0-4\), at line 3 of the file"):
         t = read_legus_field(edited)
     assert t["class_ref"][2] == 0
 

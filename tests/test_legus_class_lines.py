@@ -18,8 +18,9 @@ def test_the_lines_of_odd_classes_are_named(tmp_path):
     rows = [_line(_standard_row(i, c, float(c))) for i, c in enumerate((1, 2, 3, 4, 2), 1)]
     rows[3] = rows[3].replace(" 4 4", " nan 4")  # row 4: its class (col 34) lost
     p.write_text("# my copy, edited by hand\n\n" + "\n".join(rows) + "\n")
-    with pytest.warns(UserWarning, match=r"1 of 5 values that are not classes 0-4 \(nan\) read as 0, not "
-                                         r"inspected, at line 6 of the file \(id 4: nan\);"):
+    with pytest.warns(UserWarning, match=r"1 of 5 values that are not classes 0-4 \(nan\) read as 0, no class: "
+                                         r"the class is unknown \(a value outside the scheme of classes 0-4\), "
+                                         r"at line 6 of the file \(id 4: nan\);"):
         t = read_catalog(p)
     assert t["class_ref"].tolist() == [1, 2, 3, 0, 2]
 

@@ -66,7 +66,8 @@ def test_the_class_warning_names_each_rows_id_and_value(tmp_path):
     p.write_text("\n".join(_line(_standard_row(i, c, 0.0)) for i, c in zip((11, 12, 13, 14), (7, 9, 0, 10)))
                  + "\n")
     with pytest.warns(UserWarning, match=r"column 34 \(class_ref\): 3 of 4 values outside 0-4 \(7, 9, 10\) read as 0, "
-                                         r"not inspected, at lines 1, 2, 4 of the file \(id 11: 7, id 12: 9, "
+                                         r"no class: the class is unknown \(a value outside the "
+                                         r"scheme of classes 0-4\), at lines 1, 2, 4 of the file \(id 11: 7, id 12: 9, "
                                          r"id 14: 10\);"):
         t = read_catalog(p)
     assert t["class_ref"].tolist() == [0, 0, 0, 0]
@@ -84,8 +85,15 @@ def test_the_real_files_hold_no_class_outside_0_4_but_ngc4242s_typo():
     f = next(LEGUS.glob("*_ngc4242_*.tab"))
     # read, not refused, as docs/io.md has it read; the one typo named by line, id and value
     with pytest.warns(UserWarning, match=r"column 35 \(class_ref\): 1 of 1080 values outside 0-4 \(50\) read as 0, "
-                                         r"not inspected, at line 386 of the file \(id 386: 50\)"):
+                                         r"no class: the class is unknown \(a value outside the "
+                                         r"scheme of classes 0-4\), at line 386 of the file \(id 386: 50\)") as rec:
         t = read_catalog(f, column_map={"35": "class_ref"})
+    # its row was inspected: columns 36-37 are non-zero on the rows with a class 1-4 and on it alone besides (2, 2
+    # there), 0 on the 846 without: its class is unknown, the warning must not call it "not inspected"
+    looked = (raw["ngc4242"][:, 35] > 0) & (raw["ngc4242"][:, 36] > 0)
+    assert np.flatnonzero(looked & ~np.isin(c35, [1, 2, 3, 4])).tolist() == [385]
+    assert np.isin(c35, [1, 2, 3, 4]).sum() == 233 and (looked & np.isin(c35, [1, 2, 3, 4])).sum() == 233
+    assert not any("not inspected" in str(w.message) for w in rec if "column 35" in str(w.message))
     assert t["class_ref"][385] == 0 and int((t["class_ref"] == 1).sum()) == 117
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -39,7 +39,8 @@ def test_the_mean_class_mapped_as_the_class_is_said_to_be_a_mean(tmp_path):
 def test_whole_values_outside_0_4_keep_their_words_and_no_mean_hint(tmp_path):
     p = tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_x.tab"
     p.write_text("\n".join(_line(_standard_row(i, c, 0.0)) for i, c in enumerate((7, 9, 0, 10), 1)) + "\n")
-    with pytest.warns(UserWarning, match=r"3 of 4 values outside 0-4 \(7, 9, 10\) read as 0, not inspected, at lines "
+    with pytest.warns(UserWarning, match=r"3 of 4 values outside 0-4 \(7, 9, 10\) read as 0, no class: the "
+                                         r"class is unknown \(a value outside the scheme of classes 0-4\), at lines "
                                          r"1, 2, 4 of the file \(id 1: 7, id 2: 9, id 4: 10\);") as rec:
         read_catalog(p)
     assert not any("mean of the people" in str(w.message) for w in rec)

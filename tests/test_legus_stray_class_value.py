@@ -60,9 +60,25 @@ def _accuracy(out):
 
 def test_the_mapped_class_names_the_line_of_the_file_not_the_row(tmp_path):
     with pytest.warns(UserWarning, match=r"column 35 \(class_ref\): 1 of 14 values outside 0-4 \(50\) read as 0, "
-                                         r"not inspected, at line 6 of the file \(id 5: 50\)"):
+                                         r"no class: the class is unknown \(a value outside the "
+                                         r"scheme of classes 0-4\), at line 6 of the file \(id 5: 50\)"):
         t = read_catalog(_file(tmp_path), column_map={"35": "class_ref"})
     assert t["class_ref"].tolist() == [1, 2, 3, 4, 0, 2, 3, 1, 4, 4, 1, 2, 0, 0]
+
+
+def test_info_says_the_typed_class_is_unknown_not_uninspected(tmp_path):
+    # the 50 stands among the people's classes on a row they inspected (col 34 is 1 there): the warning said
+    # "read as 0, not inspected" of it until 2026-12-06
+    p = _file(tmp_path)
+    before = p.read_bytes()
+    res = runner.invoke(app, ["info", str(p), "--map", "class_ref=35"])
+    assert res.exit_code == 0, res.output
+    (said,) = [s for s in res.output.splitlines() if "column 35 (class_ref)" in s]
+    assert ("1 of 14 values outside 0-4 (50) read as 0, no class: the class is unknown (a value outside the scheme "
+            "of classes 0-4), at line 6 of the file (id 5: 50)") in said, said
+    assert "not inspected" not in said
+    assert "class_ref: 1: 3  2: 3  3: 2  4: 3  (11 classified, 3 without class)" in res.output, res.output
+    assert p.read_bytes() == before and sorted(x.name for x in tmp_path.iterdir()) == [NAME]
 
 
 def test_as_the_reference_the_typo_is_named_by_line_and_not_scored(tmp_path):

@@ -1171,10 +1171,12 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                             "standard LEGUS file holds in column 35, after their mode, the class, in column 34: "
                             f"in column 34 they mean that the file lost its class column (it has {ncols} columns): "
                             "compare it with the original)")
-                # where: a hand-edited file's one NaN or 7 was named by value alone
+                # where: a hand-edited file's one NaN or 7 was named by value alone. "not inspected" it was said
+                # to be, of NGC 4242's 50 among people's classes 1-4 too: no value outside the scheme says that
                 where = _at_lines(lines, odd)
                 warnings.warn(f"{p.name}: column {k} (class_ref): {int(odd.sum())} of {len(v)} {what} "
-                              f"({shown}) read as 0, not inspected, at {where} of "
+                              f"({shown}) read as 0, no class: the class is unknown (a value outside the scheme of "
+                              f"classes 0-4), at {where} of "
                               f"the file{_ids_values(col(1), v, odd)}{mean}; if another column holds the class, "
                               f"name it: --map class_ref=N (column_map={{'N': 'class_ref'}} in Python)",
                               stacklevel=2)

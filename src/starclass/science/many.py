@@ -228,7 +228,7 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
     p = Path(path)
     with warnings.catch_warnings():
         # an uncertain layout is reported in meta["skip"] (and the skipped table), not as a warning; only that
-        # one: every warning was ignored, and a hand-edited field's class 7 (read as 0, not inspected) left the
+        # one: every warning was ignored, and a hand-edited field's class 7 (read as 0, no class) left the
         # study's counts without the word `info` says about it, naming the line
         warnings.filterwarnings("ignore", message=LAYOUT_UNCERTAIN_WARNING)
         t = read_catalog(p, fmt="legus")
