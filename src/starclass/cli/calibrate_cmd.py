@@ -245,7 +245,7 @@ def calibrate_command(
         from starclass.learn.calibration import mosaic_rows_from
 
         # recorded so that a fine-tune of this model can cut these rows again and score them with its own weights;
-        # the files' size, time and a sampled digest tell it where they changed since
+        # the files' size, time and SHA-256 tell it where they changed since
         rows_from = mosaic_rows_from(model, [mos.paths[b] for b in mos.bands], catalog, label_column,
                                      bands=list(mos.bands), stamp_size=cfg.stamp_size,
                                      pixel_flags={"mask_extension": mask_extension, "dq_good_bits": dq_good_bits,

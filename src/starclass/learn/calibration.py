@@ -1641,8 +1641,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
     return cal
 
 
-# 8 blocks of 64 KiB spread over the file: a copy (new mtime, same bytes) is told from an edited file
-# without reading a mosaic of gigabytes
+# 8 blocks of 64 KiB spread over the file: what a stamp held until 2026-12-06 (read back from such records only)
 _SAMPLE_BLOCKS, _SAMPLE_BLOCK = 8, 1 << 16
 
 
@@ -1657,11 +1656,23 @@ def _file_sample(path: Path, size: int) -> str:
     return h.hexdigest()
 
 
+def _file_digest(path: Path) -> str:
+    import hashlib
+
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def file_stamp(path: str | os.PathLike) -> dict[str, Any]:
-    """Size, modification time and a sampled digest of a file: enough to tell, cheaply, that it changed.
+    """Size, modification time and the SHA-256 of a file: enough to tell that it changed.
 
     Recorded with a calibration's rows (``rows_from``) so that a fine-tune re-reading them can
-    check they are the ones the starting model was calibrated on (:func:`stale_file`).
+    check they are the ones the starting model was calibrated on (:func:`stale_file`). The digest is
+    of the whole file: a sample of it (8 blocks of 64 KiB, until 2026-12-06) missed an in-place edit
+    of a large mosaic between the sampled blocks, and the fine-tune re-scored the calibration rows on
+    the changed pixels without a word. About 1 s a GB on one core (``benchmarks/file_stamp_cost.py``),
+    once when calibrating (which reads the mosaics anyway) and again only for a file whose
+    modification time changed.
 
     Examples
     --------
@@ -1669,30 +1680,32 @@ def file_stamp(path: str | os.PathLike) -> dict[str, Any]:
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "cat.csv"
     >>> _ = f.write_text("x,y\\n1,2\\n")
     >>> sorted(file_stamp(f)), file_stamp(f)["size"]
-    (['mtime_ns', 'sample', 'size'], 8)
+    (['mtime_ns', 'sha256', 'size'], 8)
     """
     p = Path(path)
     st = p.stat()
-    return {"size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns), "sample": _file_sample(p, int(st.st_size))}
+    return {"size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns), "sha256": _file_digest(p)}
 
 
 def stale_file(path: str | os.PathLike, stamp: dict[str, Any]) -> str | None:
     """Why ``path`` is not the file :func:`file_stamp` recorded (gone, another size, other bytes), or None.
 
-    The same modification time and size are taken as the same file; a copy (new time) is
-    compared by its sampled digest.
+    The same modification time and size are taken as the same file; a file modified since (an edit,
+    or a copy: a new time) is compared by the digest of its whole content. A stamp recorded before
+    2026-12-06 holds a sample of the bytes only, which cannot tell an edit between the sampled blocks
+    from a copy: such a file, modified since, is taken as changed.
 
     Examples
     --------
-    >>> import tempfile, pathlib
+    >>> import tempfile, pathlib, os
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "cat.csv"
     >>> _ = f.write_text("x,y\\n1,2\\n")
     >>> stamp = file_stamp(f)
     >>> stale_file(f, stamp) is None
     True
-    >>> _ = f.write_text("x,y\\n1,2\\n3,4\\n")
-    >>> stale_file(f, stamp)[-42:]
-    'changed since (8 bytes then, 12 bytes now)'
+    >>> _ = f.write_text("x,y\\n1,3\\n"); os.utime(f, ns=(0, stamp["mtime_ns"] + 10**9))
+    >>> stale_file(f, stamp)[-38:]
+    'changed since (same size, other bytes)'
     """
     p = Path(path)
     if not p.is_file():
@@ -1702,9 +1715,12 @@ def stale_file(path: str | os.PathLike, stamp: dict[str, Any]) -> str | None:
         return f"{p} changed since ({stamp.get('size')} bytes then, {st.st_size} bytes now)"
     if int(st.st_mtime_ns) == int(stamp.get("mtime_ns", -1)):
         return None
+    if stamp.get("sha256"):
+        return None if _file_digest(p) == stamp["sha256"] else f"{p} changed since (same size, other bytes)"
     if _file_sample(p, int(st.st_size)) != stamp.get("sample"):
         return f"{p} changed since (same size, other bytes)"
-    return None
+    return (f"{p} was modified since (a new modification time) and its record holds a sample of its bytes only "
+            "(calibrated before 2026-12-06), which cannot tell an edit from a copy")
 
 
 def relative_to(path: str | os.PathLike, base: str | os.PathLike) -> str | None:

@@ -1861,7 +1861,7 @@ def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     rebased = {**rows_from, "mosaics": [str(f.absolute()) for f in files], "catalog": str(catalog.absolute()),
                "mosaics_relative": [relative_to(f, outdir) for f in files],
                "catalog_relative": relative_to(catalog, outdir),
-               # as found (a copy's new times): the next fine-tune compares times first, not the sampled digests
+               # as found (a copy's new times): the next fine-tune compares times first, not the digests of whole files
                "stamps_of_files": [file_stamp(f) for f in [*files, catalog]],
                "mask_files": [str(m) for m in masks], "stamps_of_mask_files": [file_stamp(m) for m in masks]}
     return inputs, values, None, str(catalog), rebased
