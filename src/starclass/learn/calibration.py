@@ -1780,6 +1780,75 @@ def mosaic_rows_from(model_path: str | os.PathLike, mosaics: Sequence[str | os.P
             "mask_files": [str(m) for m in masks], "stamps_of_mask_files": [file_stamp(m) for m in masks]}
 
 
+def stamps_rows_from(model_path: str | os.PathLike, stamps: str | os.PathLike, label_column: str,
+                     file_column: str = "file") -> dict[str, Any]:
+    """How to read a ``calibrate --stamps`` calibration's rows again: its ``rows_from``.
+
+    The cutout folder or CSV, absolute and relative to the model folder (a model moved with its
+    data still finds it), its label and file columns, and the :func:`file_stamp` of the list the
+    rows and their labels are read from (``stamps_of_list``: the CSV, or the folder's ``labels.csv``;
+    none for a folder of label folders, whose labels are its folder names). A fine-tune of the model
+    reads the rows again and scores them with its own weights; a list changed since (labels edited,
+    rows added) is not the set the model was calibrated on, and the fine-tune drops the calibration
+    with the reason, as it does for a changed catalogue or mosaic (:func:`stale_cutout_list`). Until
+    2026-12-06 the list was not stamped and an edited CSV was re-read as it was.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "model").mkdir(); (root / "data").mkdir()
+    >>> _ = (root / "data" / "held.csv").write_text("file,label\\na.png,cluster\\n")
+    >>> rec = stamps_rows_from(root / "model", root / "data" / "held.csv", "label")
+    >>> rec["stamps_relative"], rec["label_column"], rec["stamps_of_list"]["size"]
+    ('../data/held.csv', 'label', 25)
+    """
+    from starclass.io.cutout_folders import LABELS_CSV
+
+    source = Path(stamps).absolute()
+    listing = source / LABELS_CSV if source.is_dir() else source
+    return {"stamps": str(source), "stamps_relative": relative_to(source, model_path), "label_column": label_column,
+            "file_column": file_column,
+            "stamps_of_list": file_stamp(listing) if listing.is_file() else None}
+
+
+def stale_cutout_list(folder: str | os.PathLike, rows_from: dict[str, Any]) -> str | None:
+    """Why the cutout list a ``calibrate --stamps`` calibration read (``rows_from``) is not the one read now, or None.
+
+    ``folder`` is where the list is found now (the CSV, or a folder holding ``labels.csv``). A record
+    without a stamp of its list (calibrated earlier on 2026-12-06) cannot tell whether the list changed
+    since, which is said as a reason too, as for the mosaics' mask files; a folder of label folders
+    (no CSV then) is not checked.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "held.csv").write_text("file,label\\na.png,cluster\\n")
+    >>> rec = stamps_rows_from(d, d / "held.csv", "label")
+    >>> stale_cutout_list(d / "held.csv", rec) is None
+    True
+    >>> _ = (d / "held.csv").write_text("file,label\\na.png,galaxy\\n")
+    >>> why = stale_cutout_list(d / "held.csv", rec)
+    >>> "held.csv changed since (25 bytes then, 24 bytes now): its rows or labels are not those" in why
+    True
+    """
+    from starclass.io.cutout_folders import LABELS_CSV
+
+    here = Path(folder)
+    listing = here / LABELS_CSV if here.is_dir() else here
+    if "stamps_of_list" not in rows_from:
+        if not listing.is_file():
+            return None  # label folders: nothing was stamped, nor could be
+        return (f"its list {listing} was not stamped when it was calibrated (before lists were, 2026-12-06), so "
+                "whether its rows and labels changed since cannot be told")
+    stamp = rows_from.get("stamps_of_list")
+    if stamp is None:
+        return None if not listing.is_file() else f"{listing} is a list of cutouts now, a folder of label folders then"
+    why = stale_file(listing, stamp)
+    return None if why is None else f"{why}: its rows or labels are not those the starting model was calibrated on"
+
+
 def mask_files_of(mosaics: Sequence[str | os.PathLike], mask_file: str | None) -> list[Path]:
     """The bad-pixel mask files ``--mask-file`` (a name template) names for the ``mosaics``, each once, absolute.
 
