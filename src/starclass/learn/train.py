@@ -1787,6 +1787,13 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
                     f"fine-tuned weights ({new.n} of {fitted_on}; the starting model's was fitted on {was}{left}): "
                     f"{new.describe()}, NLL {new.nll_before:.4f} -> {new.nll_after:.4f}; not fitted on this run's "
                     f"validation split: {why}"] + [f"WARNING: {c}" for c in new.cautions(names)]
+    elif cal.get("source") and not str(fitted_on).startswith("validation split"):
+        # fitted with 'starclass calibrate' before it recorded its rows: "only a calibration fitted with
+        # 'starclass calibrate' records how" read as if this one had not been, and named no way out for the start
+        cannot = (f"it was fitted with 'starclass calibrate' on {fitted_on} before calibrate recorded how to read "
+                  "its rows again (2026-12-06), so they cannot be re-scored with the fine-tuned weights")
+        fix += (f"; and calibrate the starting model {start} again on {fitted_on} ('starclass calibrate "
+                f"{start} ... --overwrite', which now records its rows), so that its next fine-tunes re-score them")
     else:
         cannot = (f"its rows ({fitted_on}) cannot be read again to score them with the fine-tuned weights (only a "
                   "calibration fitted with 'starclass calibrate' records how, since 2026-12-06; a validation "
