@@ -558,7 +558,9 @@ def _own_labels(table, key: str, candidates: Path) -> str:
     roots = row_folders(table, candidates, Path(candidates).parent) if len(table) else None
     if not roots:
         return "LABELS.csv (the cutout folder's labels)"
-    root = roots[0]
+    # named as a path to type: a relative record (classify --stamps writes one since 2026-12-06) gave
+    # 'results/../data/labels.csv'; the record is written relative only where it leads there either way
+    root = Path(os.path.normpath(roots[0]))
     if root.is_dir() and not (root / LABELS_CSV).is_file():
         # the folder holds no labels.csv (an ImageFolder directory, or a list under another name): the note
         # named root/labels.csv, which --labels then refused as no such file

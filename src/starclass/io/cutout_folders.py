@@ -4000,7 +4000,6 @@ def row_folders(table: Table, source: str | os.PathLike, here: Path,
     >>> row_folders(t, "c.csv", Path(tempfile.mkdtemp())) == [data]
     True
     """
-
     roots = recorded_roots(table, source)
     if roots is None:
         return None
@@ -4123,7 +4122,7 @@ def recorded_roots(table: Table, source: str | os.PathLike) -> list[str] | None:
     if CUTOUT_ROOT in table.colnames:
         col = table[CUTOUT_ROOT]
         mask = np.ma.getmaskarray(np.ma.asarray(col))
-        # cell by cell: a CUTOUT_ROOT of NaN is read as floats, an all-empty one as masked integers
+        # cell by cell: a column of NaN is read as floats, an all-empty one as masked integers
         cells = [None if m else v for v, m in zip(np.asarray(col).tolist(), mask)]
         missing = [root_not_recorded(c) for c in cells]
         if not all(missing):
