@@ -213,7 +213,9 @@ def test_suggest_labels_of_the_training_folder_when_the_names_repeat(tmp_path):
                               "-o", str(out), "--no-progress"])
     assert res.exit_code == 0, res.output
     t = Table.read(out, format="ascii.csv")
-    assert set(t["cutout_root"]) == {str((tmp_path / "new data").resolve())}
+    # relative to the output (a folder moved whole), and absolute beside it (a list moved alone)
+    assert set(t["cutout_root"]) == {"new data"}
+    assert set(t["cutout_root_abs"]) == {str((tmp_path / "new data").resolve())}
     res = runner.invoke(app, ["suggest", str(tmp_path / "model"), str(out), "-o", str(tmp_path / "next.csv"),
                               "-n", "5", "--labels", str(p)])
     assert res.exit_code == 0, res.output

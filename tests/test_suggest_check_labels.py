@@ -181,7 +181,9 @@ def test_in_sample_probabilities_of_the_model_that_trained_on_the_rows_are_refus
 def test_cross_validation_records_the_cutout_folder_and_its_list_is_served(trained, tmp_path):
     cv = Table.read(trained / "cv" / "cv_predictions.ecsv")
     # before: cv_predictions.ecsv named its files relative to a folder it did not record
-    assert cv.meta.get("cutout_root") == str((trained / "data").resolve())
+    # relative to the table (a folder moved whole) and absolute (the table moved alone)
+    assert (trained / "cv" / cv.meta.get("cutout_root")).resolve() == (trained / "data").resolve()
+    assert cv.meta.get("cutout_root_abs") == str((trained / "data").resolve())
     out = tmp_path / "review.csv"
     r = runner.invoke(app, ["suggest", "--check-labels", str(trained / "cv" / "cv_predictions.ecsv"), "-o", str(out)])
     assert r.exit_code == 0, r.output

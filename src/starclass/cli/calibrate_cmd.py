@@ -210,11 +210,11 @@ def calibrate_command(
         # as a file beside wherever classify ran)
         source = str(Path(stamps).absolute())
         # recorded so that a fine-tune of this model can read these rows again and score them with its own weights
-        from starclass.learn.calibration import relative_to
+        from starclass.learn.calibration import stamps_rows_from
 
-        # relative too: a model moved with its data still finds them
-        rows_from = {"stamps": source, "stamps_relative": relative_to(source, model), "label_column": column,
-                     "file_column": file_column or "file"}
+        # relative too: a model moved with its data still finds them; the list stamped, so that one edited
+        # since (its labels changed) is not re-read as if it were the one calibrated on
+        rows_from = stamps_rows_from(model, source, column, file_column or "file")
     else:
         if not mosaics or catalog is None:
             raise StarclassError("give the mosaics and --catalog, or a labelled cutout folder with --stamps")
@@ -245,7 +245,7 @@ def calibrate_command(
         from starclass.learn.calibration import mosaic_rows_from
 
         # recorded so that a fine-tune of this model can cut these rows again and score them with its own weights;
-        # the files' size, time and a sampled digest tell it where they changed since
+        # the files' size, time and SHA-256 tell it where they changed since
         rows_from = mosaic_rows_from(model, [mos.paths[b] for b in mos.bands], catalog, label_column,
                                      bands=list(mos.bands), stamp_size=cfg.stamp_size,
                                      pixel_flags={"mask_extension": mask_extension, "dq_good_bits": dq_good_bits,

@@ -319,15 +319,32 @@ def _record_root(out, root: Path, output: Path) -> None:
 
     ``suggest --labels`` compares the candidates' files with a labelled folder's: relative paths
     alone matched ``g/o000.png`` of a training folder with ``g/o000.png`` of another folder, and
-    every candidate was "already labelled". The absolute folder, recorded as the model is
-    (:func:`_record_model`), lets both sides be compared as files. An input column of that name
-    (a classified table classified again) was renamed ``cutout_root_input`` before
+    every candidate was "already labelled". The folder, recorded as every writer records it
+    (:func:`_record_cutout_roots`), lets both sides be compared as files. An input column of that
+    name (a classified table classified again) was renamed ``cutout_root_input`` before
     (:func:`starclass.learn.cutouts.classify_cutouts`).
     """
-    from starclass.io.paths import resolved
-    from starclass.schema import CUTOUT_ROOT
+    _record_cutout_roots(out, [root] * len(out), output)
 
-    _record_path(out, CUTOUT_ROOT, str(resolved(root)), output)
+
+def _record_cutout_roots(out, folders: list[Path], output: Path) -> None:
+    """Record in ``out``, to be written to ``output``, the folder each row's files are relative to.
+
+    Both records of :func:`starclass.io.cutout_folders.cutout_root_records` (``cutout_root``, relative
+    to ``output``'s folder where it can be, and ``cutout_root_abs``): in the meta where every row
+    has one folder (and, for a CSV or FITS table, which keep no meta, as columns), else as columns.
+    A column of either name already in ``out`` (kept from the input) is rewritten.
+    """
+    from starclass.io.cutout_folders import cutout_root_records
+
+    for name, cells in cutout_root_records(folders, output).items():
+        if name in out.colnames or len(set(cells)) > 1:
+            out[name] = cells
+        if len(set(cells)) == 1:
+            _record_path(out, name, cells[0], output)
+        else:
+            # rows of several folders: no one folder to name in the meta
+            out.meta.pop(name, None)
 
 
 def _record_columns(out, output: Path, *, group: str | None, files: str | None) -> None:

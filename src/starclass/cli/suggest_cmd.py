@@ -312,7 +312,7 @@ def suggest_command(
         echo(f"--by {by}: the classification carries no conformal prediction set; ranked by {used} instead")
     out.meta["model"] = str(model)
     if key != ID:
-        from starclass.cli.classify_cmd import _record_model, _record_path
+        from starclass.cli.classify_cmd import _record_cutout_roots, _record_model
         from starclass.io.cutout_folders import recorded_roots
         from starclass.schema import CUTOUT_ROOT
 
@@ -323,8 +323,8 @@ def suggest_command(
         # relative record of the candidates is taken from their folder, not copied to point from the list's
         if Path(candidates).is_file() and recorded_roots(out, candidates) is not None:
             _record_cutout_root(out, Path(candidates), output)
-        elif out.meta.get(CUTOUT_ROOT):
-            _record_path(out, CUTOUT_ROOT, str(out.meta[CUTOUT_ROOT]), output)
+        elif out.meta.get(CUTOUT_ROOT) and len(out):
+            _record_cutout_roots(out, [Path(str(out.meta[CUTOUT_ROOT]))] * len(out), output)
         # so is the model (and with it the task: classes, label map), as classify records it: suggestions of
         # an ECSV classification written as CSV had no model column, and 'evaluate suggest.csv --label-column
         # label' said "task '(unnamed)' has no label_map", info counted the classes by number
@@ -558,7 +558,9 @@ def _own_labels(table, key: str, candidates: Path) -> str:
     roots = row_folders(table, candidates, Path(candidates).parent) if len(table) else None
     if not roots:
         return "LABELS.csv (the cutout folder's labels)"
-    root = roots[0]
+    # named as a path to type: a relative record (classify --stamps writes one since 2026-12-06) gave
+    # 'results/../data/labels.csv'; the record is written relative only where it leads there either way
+    root = Path(os.path.normpath(roots[0]))
     if root.is_dir() and not (root / LABELS_CSV).is_file():
         # the folder holds no labels.csv (an ImageFolder directory, or a list under another name): the note
         # named root/labels.csv, which --labels then refused as no such file
@@ -879,27 +881,17 @@ def _record_cutout_root(out, source: Path, output: Path) -> None:
     """Record in ``out`` (rows of the table read from ``source``) the folder its files are relative to.
 
     Each row's record (``cutout_root``: a column, kept with the input columns, or the meta of
-    ``classify --stamps`` and ``train --cv``; a relative one taken under ``source``'s folder), else
-    ``source``'s folder, is written relative to ``output``'s folder where a relative path leads there
-    (:func:`starclass.io.cutout_folders.portable_folder`): a list kept beside or under its cutouts is
-    served after both are moved or committed together, where the absolute folder named one machine's
-    data, and a relative record copied as it was pointed from the wrong folder. The meta (and, for a
-    CSV, which keeps none, a column) holds the one folder where every row has it.
+    ``classify --stamps`` and ``train --cv``; read by :func:`starclass.io.cutout_folders.row_folders`),
+    else ``source``'s folder, is recorded as every writer records it
+    (:func:`starclass.cli.classify_cmd._record_cutout_roots`): relative to ``output``'s folder where a
+    relative path leads there, so that a list moved together with its cutouts finds them, and absolute
+    beside it, so that a list moved alone does too (the relative record alone lost them then).
     """
-    from starclass.cli.classify_cmd import _record_path
-    from starclass.io.cutout_folders import portable_folder, row_folders
-    from starclass.schema import CUTOUT_ROOT
+    from starclass.cli.classify_cmd import _record_cutout_roots
+    from starclass.io.cutout_folders import row_folders
 
-    roots = row_folders(out, source, source.parent) or [source.parent] * len(out)
-    written = {r: portable_folder(r, output) for r in set(roots)}
-    cells = [written[r] for r in roots]
-    if CUTOUT_ROOT in out.colnames and cells:
-        out[CUTOUT_ROOT] = cells
-    if len(set(cells)) == 1:
-        _record_path(out, CUTOUT_ROOT, cells[0], output)
-    else:
-        # rows of several folders (their own records replace the input's one), or none: no one folder to name
-        out.meta.pop(CUTOUT_ROOT, None)
+    if len(out):
+        _record_cutout_roots(out, row_folders(out, source, source.parent) or [source.parent] * len(out), output)
 
 
 def _warn_unserved(table, source: Path, key: str) -> None:

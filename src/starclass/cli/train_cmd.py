@@ -1458,14 +1458,15 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
             set_training_cutouts(fold_model, cutouts.images.shape, label_column=cutouts.label_column,
                                  field_arcsec=field_arcsec, group_column=cutouts.group_column)
 
-        from starclass.io.paths import resolved
-        from starclass.schema import CUTOUT_ROOT
+        from starclass.io.cutout_folders import cutout_root_records
 
         # the held-out predictions' files are relative to the folder: not recorded, a list of them made elsewhere
-        # (suggest --check-labels) named files inspect --stamps could not find
+        # (suggest --check-labels) named files inspect --stamps could not find. Recorded as every writer does
+        # (relative to the table, and absolute): the absolute one alone was lost with a folder moved whole
+        roots = {k: v[0] for k, v in cutout_root_records([cutouts.root], Path(output) / "cv_predictions.ecsv").items()}
         cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                              extra_columns=extra, groups=cutouts.groups[keep], known_data=known,
-                             on_fold=record_cutouts, meta={CUTOUT_ROOT: str(resolved(cutouts.root))}, **fit_kwargs)
+                             on_fold=record_cutouts, meta=roots, **fit_kwargs)
         _print_cv(cvr)
         return
     result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)

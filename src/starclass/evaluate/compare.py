@@ -776,19 +776,19 @@ def _resolved_file_keys(t: Table, cols: list[str]) -> list[str] | None:
     >>> _resolved_file_keys(Table({"file": ["a.png"]}), ["file"]) is None
     True
     """
-    from starclass.io.cutout_folders import listed_path, recorded_roots
+    from starclass.io.cutout_folders import listed_path, row_folders
 
+    own = t.meta.get(TABLE_FOLDER)
     try:
-        roots = recorded_roots(t, "table")
+        # a relative record is relative to the table's folder, as its files are
+        roots = row_folders(t, "table", Path(own or "."), files=np.asarray(t[cols[0]]).astype(str).tolist())
     except StarclassError:
         return None  # a folder recorded for some rows only: no reading of the others is safe
-    own = t.meta.get(TABLE_FOLDER)
     keys = []
     for i, parts in enumerate(zip(*(np.asarray(t[c]).astype(str) for c in cols))):
         root = Path(own) if roots is None and own else None
         if roots is not None:
-            # a relative record is relative to the table's folder, as its files are
-            root = Path(own or ".") / roots[i] if not Path(roots[i]).is_absolute() else Path(roots[i])
+            root = roots[i]
         if root is None and not all(Path(f).is_absolute() for f in parts):
             return None
         keys.append("|".join(str(listed_path(root or Path("/"), f.strip())) for f in parts))

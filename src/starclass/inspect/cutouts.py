@@ -71,7 +71,7 @@ from starclass.io.cutout_folders import (
 from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
 from starclass.io.paths import resolved
 from starclass.io.task_like import TaskLike
-from starclass.schema import CUTOUT_ROOT, ID
+from starclass.schema import CUTOUT_ROOT, CUTOUT_ROOT_ABSOLUTE, ID
 
 #: Display pixels the page gives the composite (``index.html``); the cutout is zoomed to about this.
 PAGE_PIXELS = 246
@@ -786,7 +786,7 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
     ``id`` is each row's candidate id; the file columns are rewritten relative to the export's
     folder (so ``train --stamps OUT.csv`` finds the images wherever the list was), except those
     the list gave as absolute paths, which stay absolute; the list's
-    ``cutout_root`` is left out (the files are no longer relative to it), and so is its own
+    ``cutout_root`` (and ``cutout_root_abs``) is left out (the files are no longer relative to it), and so is its own
     ``id`` when it holds these ids (an earlier export served as the list), else it is kept as
     ``id_list``. Every other column of the list is kept.
 
@@ -810,9 +810,10 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
     """
     out_dir = resolved(out_path).parent
     t = cutouts.table.copy(copy_data=True)
-    t.meta.pop(CUTOUT_ROOT, None)
-    if CUTOUT_ROOT in t.colnames:
-        t.remove_column(CUTOUT_ROOT)
+    for name in (CUTOUT_ROOT, CUTOUT_ROOT_ABSOLUTE):
+        t.meta.pop(name, None)
+        if name in t.colnames:
+            t.remove_column(name)
     for j, c in enumerate(cutouts.file_columns):
         # a path the list gave as absolute stays absolute: made relative it became a climb of
         # ../../.. from the export's folder, which breaks as soon as either folder moves

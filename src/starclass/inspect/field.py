@@ -347,17 +347,18 @@ def _by_file(src: Table, pred_path: Path, key: str, ids: list[str], files: list[
     listed with absolute paths throughout, showed the model's answer on 28 of its 138 candidates without a
     word; the same cutouts listed relative to another folder were refused, "no id matches".
     """
-    from starclass.io.cutout_folders import listed_path, recorded_roots
+    from starclass.io.cutout_folders import listed_path, row_folders
 
+    own = pred_path.resolve().parent
+    cells = np.asarray(src[key]).astype(str).tolist()
     try:
-        roots = recorded_roots(src, pred_path)
+        # a relative record is relative to the table's folder, as its files are (classify --stamps -o elsewhere)
+        roots = row_folders(src, pred_path, own, files=cells)
     except StarclassError:
         return by_id, list(ids)  # a folder recorded for some rows only: no reading of the others is safe
-    own = pred_path.resolve().parent
     by_file: dict[str, int] = {}
-    for i, f in enumerate(np.asarray(src[key]).astype(str)):
-        # a relative record is relative to the table's folder, as its files are (classify --stamps -o elsewhere)
-        root = own if roots is None else own / roots[i]
+    for i, f in enumerate(cells):
+        root = own if roots is None else roots[i]
         by_file.setdefault(str(listed_path(root, f.strip()).resolve()), i)
     wanted = [str(Path(f).resolve()) for f in files]
     if sum(f in by_file for f in wanted) > sum(c in by_id for c in ids):

@@ -3240,11 +3240,15 @@ def _recorded_csv_roots(names: list[str], rows: list[dict[str, str]], src: Path,
     ...                     Path(".")) is None
     True
     """
-    from starclass.schema import CUTOUT_ROOT
+    from starclass.schema import CUTOUT_ROOT, CUTOUT_ROOT_ABSOLUTE
 
     if CUTOUT_ROOT not in names:
         return None
-    return row_folders(Table({CUTOUT_ROOT: [row.get(CUTOUT_ROOT) or "" for row in rows]}), src, here)
+    recorded = Table({c: [row.get(c) or "" for row in rows] for c in (CUTOUT_ROOT, CUTOUT_ROOT_ABSOLUTE) if c in names})
+    column = _recorded_file_column(names, rows)
+    column = column if column in names else next((c for c in names if c.lower().startswith("file_")), None)
+    files = None if column is None else [row.get(column) or "" for row in rows]
+    return row_folders(recorded, src, here, files=files)
 
 
 def _channel_words(n: int) -> str:
@@ -3956,12 +3960,18 @@ def portable_folder(folder: str | os.PathLike, table: str | os.PathLike) -> str:
     return str(target)
 
 
-def row_folders(table: Table, source: str | os.PathLike, here: Path) -> list[Path] | None:
+def row_folders(table: Table, source: str | os.PathLike, here: Path,
+                files: Sequence[str] | None = None) -> list[Path] | None:
     """The folder each row's files are relative to, where ``table`` records it (:func:`recorded_roots`),
     a relative record taken under ``here`` (:func:`recorded_folder`); None when nothing is recorded.
 
-    The one reading of a recorded folder for :func:`read_cutout_folder` (a classified CSV) and
-    ``inspect --stamps`` (a classified or suggested table of any format).
+    The one reading of a recorded folder for every reader of a cutout table (:func:`read_cutout_folder`
+    of a classified CSV, ``inspect --stamps``, ``suggest``, ``evaluate``'s pairing by file). A writer
+    records the folder twice (:func:`cutout_root_records`): ``cutout_root`` relative to the table where it
+    can, and ``cutout_root_abs``, absolute. The relative one is taken where it holds the rows' files (a
+    list moved together with its cutouts), else the absolute one where that does (a list moved alone),
+    else the relative one (whose "no such file" then names the folder looked in). Without files to try
+    (none given, no file column), the first of the two that is a folder is taken.
 
     Parameters
     ----------
@@ -3969,6 +3979,9 @@ def row_folders(table: Table, source: str | os.PathLike, here: Path) -> list[Pat
         As for :func:`recorded_roots`, which refuses a folder recorded for some rows only.
     here : Path
         The table's folder.
+    files : sequence of str, optional
+        The (first) file of each row, to choose between the two records by; default: the table's first
+        file column (:func:`starclass.io.cutout_output.file_columns`).
 
     Returns
     -------
@@ -3978,9 +3991,97 @@ def row_folders(table: Table, source: str | os.PathLike, here: Path) -> list[Pat
     --------
     >>> [p.as_posix() for p in row_folders(Table({"cutout_root": ["/data", "rel"]}), "c.csv", Path("out"))]
     ['/data', 'out/rel']
+
+    A list moved alone: its relative record leads nowhere, the absolute one holds the file.
+
+    >>> import tempfile
+    >>> data = Path(tempfile.mkdtemp()); _ = (data / "a.png").write_bytes(b"")
+    >>> t = Table({"file": ["a.png"], "cutout_root": ["../cuts"], "cutout_root_abs": [str(data)]})
+    >>> row_folders(t, "c.csv", Path(tempfile.mkdtemp())) == [data]
+    True
     """
     roots = recorded_roots(table, source)
-    return None if roots is None else [recorded_folder(r, here) for r in roots]
+    if roots is None:
+        return None
+    firsts = [recorded_folder(r, here) for r in roots]
+    fallbacks = _absolute_records(table)
+    if fallbacks is None:
+        return firsts
+    if files is None:
+        from starclass.io.cutout_output import file_columns
+
+        cols = file_columns(table)
+        files = np.asarray(table[cols[0]]).astype(str).tolist() if cols else None
+    # one choice per pair of records, from the first row whose file either holds: the rows of one folder stay together
+    chosen: dict[tuple[Path, Path | None], Path] = {}
+    for i, key in enumerate(zip(firsts, fallbacks)):
+        first, other = key
+        if key in chosen or other is None:
+            continue
+        if files is None:
+            chosen[key] = first if first.is_dir() or not other.is_dir() else other
+            continue
+        rel = str(files[i]).strip()
+        if rel and listed_path(first, rel).is_file():
+            chosen[key] = first
+        elif rel and listed_path(other, rel).is_file():
+            chosen[key] = other
+    return [chosen.get(key, key[0]) for key in zip(firsts, fallbacks)]
+
+
+def _absolute_records(table: Table) -> list[Path | None] | None:
+    """Each row's ``cutout_root_abs`` (column, else meta; None where a cell records nothing), or None.
+
+    A fallback only: rows without one (a list of an older classification joined to a newer one) keep their
+    ``cutout_root`` alone, rather than being refused as a ``cutout_root`` recorded for some rows is.
+    """
+    from starclass.schema import CUTOUT_ROOT_ABSOLUTE
+
+    if CUTOUT_ROOT_ABSOLUTE in table.colnames:
+        col = table[CUTOUT_ROOT_ABSOLUTE]
+        mask = np.ma.getmaskarray(np.ma.asarray(col))
+        cells = [None if m or root_not_recorded(v) else Path(str(v).strip())
+                 for v, m in zip(np.asarray(col).tolist(), mask)]
+        return cells if any(c is not None for c in cells) else None
+    meta = table.meta.get(CUTOUT_ROOT_ABSOLUTE)
+    return None if meta is None or root_not_recorded(meta) else [Path(str(meta).strip())] * len(table)
+
+
+def cutout_root_records(folders: Sequence[str | os.PathLike], table: str | os.PathLike) -> dict[str, list[str]]:
+    """What a table written to ``table`` records of the folder each row's files are relative to.
+
+    The one rule of every writer (``classify --stamps``, ``train --cv``'s ``cv_predictions.ecsv``,
+    ``suggest``): ``cutout_root`` relative to the table's folder where it can be
+    (:func:`portable_folder`), so that a list moved together with its cutouts still finds them, and
+    ``cutout_root_abs``, the absolute folder, so that a list moved alone does too; :func:`row_folders`
+    reads them. ``classify --stamps`` and ``train --cv`` wrote the absolute folder alone (a folder
+    moved whole lost its cutouts), ``suggest`` the relative one alone (a list moved alone lost them).
+
+    Parameters
+    ----------
+    folders : sequence of str or os.PathLike
+        Each row's folder (as given or absolute).
+    table : str or os.PathLike
+        The file the table is written to.
+
+    Returns
+    -------
+    dict
+        ``{"cutout_root": [...], "cutout_root_abs": [...]}``, one cell per row.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> top = Path(tempfile.mkdtemp())
+    >>> rec = cutout_root_records([top / "cutouts"], top / "lists" / "review.csv")
+    >>> rec["cutout_root"], rec["cutout_root_abs"] == [str(resolved(top / "cutouts"))]
+    (['../cutouts'], True)
+    """
+    from starclass.schema import CUTOUT_ROOT, CUTOUT_ROOT_ABSOLUTE
+
+    written = {f: (portable_folder(f, table), str(resolved(f))) for f in set(map(str, folders))}
+    cells = [written[str(f)] for f in folders]
+    return {CUTOUT_ROOT: [c[0] for c in cells], CUTOUT_ROOT_ABSOLUTE: [c[1] for c in cells]}
 
 
 def recorded_roots(table: Table, source: str | os.PathLike) -> list[str] | None:
@@ -4160,21 +4261,21 @@ def cutout_rows(catalogue: Table, cutouts: CutoutSet, *, name: str = "classified
     index = {f: i for i, f in enumerate(cutouts.files)}
     cells = np.asarray(catalogue[col]).astype(str).tolist()  # str, not np.str_: its repr is named
     named: dict[str, int] = {}
-    roots: list[str] | None = None
+    roots: list[Path] | None = None
     if any(f.strip() not in index for f in cells) and cutouts.root is not None:
         # the same cutouts listed otherwise (a classification of a list that gave absolute paths, report --stamps
         # the list that gave them relative): "row 1 has file '/data/b/x.png', which b/labels.csv does not list"
         named = {str(listed_path(cutouts.root, f).resolve()): i for i, f in enumerate(cutouts.files)}
         try:
-            roots = recorded_roots(catalogue, name)
+            # a relative record is relative to the table's folder, as every reader takes it (not to the working one)
+            roots = row_folders(catalogue, name, Path(catalogue.meta.get(TABLE_FOLDER) or "."), files=cells)
         except StarclassError:
             roots = None
     out = np.empty(len(catalogue), dtype=np.int64)
     for i, f in enumerate(cells):
         j = index.get(f.strip())
         if j is None and named and (Path(f.strip()).is_absolute() or roots is not None):
-            # a relative record is relative to the table's folder, as every reader takes it (not to the working one)
-            base = Path("/") if roots is None else Path(catalogue.meta.get(TABLE_FOLDER) or ".") / roots[i]
+            base = Path("/") if roots is None else roots[i]
             j = named.get(str(listed_path(base, f.strip()).resolve()))
         if j is None:
             raise StarclassError(f"{name}: row {i + 1} has file {f!r}, which {cutouts.source} does not list")

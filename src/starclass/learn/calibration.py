@@ -1641,8 +1641,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
     return cal
 
 
-# 8 blocks of 64 KiB spread over the file: a copy (new mtime, same bytes) is told from an edited file
-# without reading a mosaic of gigabytes
+# 8 blocks of 64 KiB spread over the file: what a stamp held until 2026-12-06 (read back from such records only)
 _SAMPLE_BLOCKS, _SAMPLE_BLOCK = 8, 1 << 16
 
 
@@ -1657,11 +1656,23 @@ def _file_sample(path: Path, size: int) -> str:
     return h.hexdigest()
 
 
+def _file_digest(path: Path) -> str:
+    import hashlib
+
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def file_stamp(path: str | os.PathLike) -> dict[str, Any]:
-    """Size, modification time and a sampled digest of a file: enough to tell, cheaply, that it changed.
+    """Size, modification time and the SHA-256 of a file: enough to tell that it changed.
 
     Recorded with a calibration's rows (``rows_from``) so that a fine-tune re-reading them can
-    check they are the ones the starting model was calibrated on (:func:`stale_file`).
+    check they are the ones the starting model was calibrated on (:func:`stale_file`). The digest is
+    of the whole file: a sample of it (8 blocks of 64 KiB, until 2026-12-06) missed an in-place edit
+    of a large mosaic between the sampled blocks, and the fine-tune re-scored the calibration rows on
+    the changed pixels without a word. About 1 s a GB on one core (``benchmarks/file_stamp_cost.py``),
+    once when calibrating (which reads the mosaics anyway) and again only for a file whose
+    modification time changed.
 
     Examples
     --------
@@ -1669,30 +1680,32 @@ def file_stamp(path: str | os.PathLike) -> dict[str, Any]:
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "cat.csv"
     >>> _ = f.write_text("x,y\\n1,2\\n")
     >>> sorted(file_stamp(f)), file_stamp(f)["size"]
-    (['mtime_ns', 'sample', 'size'], 8)
+    (['mtime_ns', 'sha256', 'size'], 8)
     """
     p = Path(path)
     st = p.stat()
-    return {"size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns), "sample": _file_sample(p, int(st.st_size))}
+    return {"size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns), "sha256": _file_digest(p)}
 
 
 def stale_file(path: str | os.PathLike, stamp: dict[str, Any]) -> str | None:
     """Why ``path`` is not the file :func:`file_stamp` recorded (gone, another size, other bytes), or None.
 
-    The same modification time and size are taken as the same file; a copy (new time) is
-    compared by its sampled digest.
+    The same modification time and size are taken as the same file; a file modified since (an edit,
+    or a copy: a new time) is compared by the digest of its whole content. A stamp recorded before
+    2026-12-06 holds a sample of the bytes only, which cannot tell an edit between the sampled blocks
+    from a copy: such a file, modified since, is taken as changed.
 
     Examples
     --------
-    >>> import tempfile, pathlib
+    >>> import tempfile, pathlib, os
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "cat.csv"
     >>> _ = f.write_text("x,y\\n1,2\\n")
     >>> stamp = file_stamp(f)
     >>> stale_file(f, stamp) is None
     True
-    >>> _ = f.write_text("x,y\\n1,2\\n3,4\\n")
-    >>> stale_file(f, stamp)[-42:]
-    'changed since (8 bytes then, 12 bytes now)'
+    >>> _ = f.write_text("x,y\\n1,3\\n"); os.utime(f, ns=(0, stamp["mtime_ns"] + 10**9))
+    >>> stale_file(f, stamp)[-38:]
+    'changed since (same size, other bytes)'
     """
     p = Path(path)
     if not p.is_file():
@@ -1702,9 +1715,12 @@ def stale_file(path: str | os.PathLike, stamp: dict[str, Any]) -> str | None:
         return f"{p} changed since ({stamp.get('size')} bytes then, {st.st_size} bytes now)"
     if int(st.st_mtime_ns) == int(stamp.get("mtime_ns", -1)):
         return None
+    if stamp.get("sha256"):
+        return None if _file_digest(p) == stamp["sha256"] else f"{p} changed since (same size, other bytes)"
     if _file_sample(p, int(st.st_size)) != stamp.get("sample"):
         return f"{p} changed since (same size, other bytes)"
-    return None
+    return (f"{p} was modified since (a new modification time) and its record holds a sample of its bytes only "
+            "(calibrated before 2026-12-06), which cannot tell an edit from a copy")
 
 
 def relative_to(path: str | os.PathLike, base: str | os.PathLike) -> str | None:
@@ -1762,6 +1778,75 @@ def mosaic_rows_from(model_path: str | os.PathLike, mosaics: Sequence[str | os.P
             "bands": [str(b) for b in bands], "pixel_flags": dict(pixel_flags or {}), "stamp_size": stamp_size,
             "stamps_of_files": [file_stamp(f) for f in files] + [file_stamp(cat)],
             "mask_files": [str(m) for m in masks], "stamps_of_mask_files": [file_stamp(m) for m in masks]}
+
+
+def stamps_rows_from(model_path: str | os.PathLike, stamps: str | os.PathLike, label_column: str,
+                     file_column: str = "file") -> dict[str, Any]:
+    """How to read a ``calibrate --stamps`` calibration's rows again: its ``rows_from``.
+
+    The cutout folder or CSV, absolute and relative to the model folder (a model moved with its
+    data still finds it), its label and file columns, and the :func:`file_stamp` of the list the
+    rows and their labels are read from (``stamps_of_list``: the CSV, or the folder's ``labels.csv``;
+    none for a folder of label folders, whose labels are its folder names). A fine-tune of the model
+    reads the rows again and scores them with its own weights; a list changed since (labels edited,
+    rows added) is not the set the model was calibrated on, and the fine-tune drops the calibration
+    with the reason, as it does for a changed catalogue or mosaic (:func:`stale_cutout_list`). Until
+    2026-12-06 the list was not stamped and an edited CSV was re-read as it was.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "model").mkdir(); (root / "data").mkdir()
+    >>> _ = (root / "data" / "held.csv").write_text("file,label\\na.png,cluster\\n")
+    >>> rec = stamps_rows_from(root / "model", root / "data" / "held.csv", "label")
+    >>> rec["stamps_relative"], rec["label_column"], rec["stamps_of_list"]["size"]
+    ('../data/held.csv', 'label', 25)
+    """
+    from starclass.io.cutout_folders import LABELS_CSV
+
+    source = Path(stamps).absolute()
+    listing = source / LABELS_CSV if source.is_dir() else source
+    return {"stamps": str(source), "stamps_relative": relative_to(source, model_path), "label_column": label_column,
+            "file_column": file_column,
+            "stamps_of_list": file_stamp(listing) if listing.is_file() else None}
+
+
+def stale_cutout_list(folder: str | os.PathLike, rows_from: dict[str, Any]) -> str | None:
+    """Why the cutout list a ``calibrate --stamps`` calibration read (``rows_from``) is not the one read now, or None.
+
+    ``folder`` is where the list is found now (the CSV, or a folder holding ``labels.csv``). A record
+    without a stamp of its list (calibrated earlier on 2026-12-06) cannot tell whether the list changed
+    since, which is said as a reason too, as for the mosaics' mask files; a folder of label folders
+    (no CSV then) is not checked.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "held.csv").write_text("file,label\\na.png,cluster\\n")
+    >>> rec = stamps_rows_from(d, d / "held.csv", "label")
+    >>> stale_cutout_list(d / "held.csv", rec) is None
+    True
+    >>> _ = (d / "held.csv").write_text("file,label\\na.png,galaxy\\n")
+    >>> why = stale_cutout_list(d / "held.csv", rec)
+    >>> "held.csv changed since (25 bytes then, 24 bytes now): its rows or labels are not those" in why
+    True
+    """
+    from starclass.io.cutout_folders import LABELS_CSV
+
+    here = Path(folder)
+    listing = here / LABELS_CSV if here.is_dir() else here
+    if "stamps_of_list" not in rows_from:
+        if not listing.is_file():
+            return None  # label folders: nothing was stamped, nor could be
+        return (f"its list {listing} was not stamped when it was calibrated (before lists were, 2026-12-06), so "
+                "whether its rows and labels changed since cannot be told")
+    stamp = rows_from.get("stamps_of_list")
+    if stamp is None:
+        return None if not listing.is_file() else f"{listing} is a list of cutouts now, a folder of label folders then"
+    why = stale_file(listing, stamp)
+    return None if why is None else f"{why}: its rows or labels are not those the starting model was calibrated on"
 
 
 def mask_files_of(mosaics: Sequence[str | os.PathLike], mask_file: str | None) -> list[Path]:

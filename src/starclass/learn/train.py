@@ -1787,6 +1787,13 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
                     f"fine-tuned weights ({new.n} of {fitted_on}; the starting model's was fitted on {was}{left}): "
                     f"{new.describe()}, NLL {new.nll_before:.4f} -> {new.nll_after:.4f}; not fitted on this run's "
                     f"validation split: {why}"] + [f"WARNING: {c}" for c in new.cautions(names)]
+    elif cal.get("source") and not str(fitted_on).startswith("validation split"):
+        # fitted with 'starclass calibrate' before it recorded its rows: "only a calibration fitted with
+        # 'starclass calibrate' records how" read as if this one had not been, and named no way out for the start
+        cannot = (f"it was fitted with 'starclass calibrate' on {fitted_on} before calibrate recorded how to read "
+                  "its rows again (2026-12-06), so they cannot be re-scored with the fine-tuned weights")
+        fix += (f"; and calibrate the starting model {start} again on {fitted_on} ('starclass calibrate "
+                f"{start} ... --overwrite', which now records its rows), so that its next fine-tunes re-score them")
     else:
         cannot = (f"its rows ({fitted_on}) cannot be read again to score them with the fine-tuned weights (only a "
                   "calibration fitted with 'starclass calibrate' records how, since 2026-12-06; a validation "
@@ -1861,7 +1868,7 @@ def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     rebased = {**rows_from, "mosaics": [str(f.absolute()) for f in files], "catalog": str(catalog.absolute()),
                "mosaics_relative": [relative_to(f, outdir) for f in files],
                "catalog_relative": relative_to(catalog, outdir),
-               # as found (a copy's new times): the next fine-tune compares times first, not the sampled digests
+               # as found (a copy's new times): the next fine-tune compares times first, not the digests of whole files
                "stamps_of_files": [file_stamp(f) for f in [*files, catalog]],
                "mask_files": [str(m) for m in masks], "stamps_of_mask_files": [file_stamp(m) for m in masks]}
     return inputs, values, None, str(catalog), rebased
@@ -1871,13 +1878,20 @@ def _stamps_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     """Read a ``calibrate --stamps`` calibration's cutouts again.
 
     Returns (inputs, class values, no-data flags, source, the record rebased on ``outdir``).
+
+    Raises StarclassError where the list is gone or changed since (its recorded
+    :func:`starclass.learn.calibration.file_stamp`), or was not stamped (calibrated before that).
     """
-    from starclass.io.cutout_folders import label_classes, read_cutout_folder, stored_group_column
-    from starclass.learn.calibration import relative_to
+    from starclass.io.cutout_folders import LABELS_CSV, label_classes, read_cutout_folder, stored_group_column
+    from starclass.learn.calibration import file_stamp, relative_to, stale_cutout_list
     from starclass.learn.classify import blank_bands
     from starclass.stamps.images import cutout_band_no_data, cutout_centre_no_data, cutout_inputs, cutout_resampler
 
     folder = _recorded_path(rows_from, "stamps", start)
+    # a list edited since (its labels changed) is other rows than those calibrated on: dropped with the
+    # reason, as a changed catalogue or mosaic is (it was re-read as it is, without a word)
+    if (why := stale_cutout_list(folder, rows_from)) is not None:
+        raise StarclassError(why)
     cutouts = read_cutout_folder(folder, group_column=stored_group_column(cfg.group_column),
                                  require_group=False, bands=list(cfg.bands),
                                  label_column=str(rows_from.get("label_column", "label")),
@@ -1889,7 +1903,10 @@ def _stamps_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     values = np.asarray(label_classes(cutouts, cfg.label_map, config=cfg))
     # as calibrate --stamps: a cutout without data at its centre is never classified, so not fitted on
     centre = (cutout_centre_no_data(cutouts.images, cfg) & (values != 0) & ~blank_bands(inputs, cfg).any(axis=1))
-    rebased = {**rows_from, "stamps": str(folder.absolute()), "stamps_relative": relative_to(folder, outdir)}
+    listing = folder / LABELS_CSV if folder.is_dir() else folder
+    rebased = {**rows_from, "stamps": str(folder.absolute()), "stamps_relative": relative_to(folder, outdir),
+               # as found (a copy's new time): the next fine-tune compares times first
+               "stamps_of_list": file_stamp(listing) if listing.is_file() else None}
     return inputs, np.where(centre, 0, values), cutout_band_no_data(cutouts.images, cfg), str(folder), rebased
 
 
