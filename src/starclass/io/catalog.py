@@ -785,7 +785,8 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # csv: UnicodeDecodeError: ... byte 0xe9 in position 27", a position in no line of the file
         raise StarclassError(not_utf8_message(p)) from None
     except Exception as exc:
-        if astropy_fmt == "fits" and isinstance(exc, OSError):
+        # ImportError: astropy's "optional package uncompresspy is necessary" for a .fits.Z, said with the remedy
+        if astropy_fmt == "fits" and isinstance(exc, (OSError, ImportError)):
             from starclass.io.mosaic import unreadable_fits
 
             # the mosaics' words: "as fits: OSError: No SIMPLE card found ... try with ignore_missing_simple=True"

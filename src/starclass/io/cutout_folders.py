@@ -30,8 +30,9 @@ Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or p
 palette whose pixels are all grey reads as grey; 16-bit colour at its 16 bits), JPEG (CMYK read as RGB),
 TIFF (8/16-bit or float; a stack of pages is one channel per page; several planes of 16 bits or floats in
 one page, contiguous or planar, read with tifffile at their full depth), BMP, WebP, FITS (the primary HDU, or the
-first image HDU when the primary is empty; ``.fits``, ``.fit``, ``.fts``, optionally ``.gz``;
-fpack's ``.fz``; leading axes of length 1 beyond three dropped, as a radio cutout's
+first image HDU when the primary is empty; ``.fits``, ``.fit``, ``.fts``, optionally ``.gz``, ``.bz2``, ``.xz``,
+``.zip``, ``.Z`` (:data:`starclass.io.mosaic.FITS_COMPRESSIONS`); fpack's ``.fz``; leading axes of
+length 1 beyond three dropped, as a radio cutout's
 ``(1, 1, H, W)``) and NPY (a 2-D array, or 3-D with channels first; an array ``(H, W, C)``
 with at most 4 channels after a longer first axis, numpy's and PIL's habit, is read channels
 last). Cutouts are centred on the object; one that is not square (64 x 80 px, or trimmed at its
@@ -105,9 +106,10 @@ from starclass.schema import label_key, row_name, rows_named
 #: Suffix -> format name of the images the reader understands.
 IMAGE_SUFFIXES: dict[str, str] = {
     ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
-    # every FITS name (io.mosaic.FITS_SUFFIXES): whole-file gzip, bzip2, xz, and fpack's tile-compressed .fz
-    # (survey cutout services hand these out), all read by astropy
-    **dict.fromkeys(FITS_SUFFIXES, "fits"),
+    # every FITS name (io.mosaic.FITS_SUFFIXES): whole-file gzip, bzip2, xz, zip, compress, and fpack's
+    # tile-compressed .fz (survey cutout services hand these out), all read by astropy; lower-cased as the names
+    # are when looked up (".fits.Z" is compress's own case)
+    **dict.fromkeys((s.lower() for s in FITS_SUFFIXES), "fits"),
     ".npy": "npy",
     # other formats PIL reads and torchvision's ImageFolder takes: in an ImageFolder directory they
     # were left out without a word (a folder of 16-bit TIFFs read as "no images")

@@ -1171,9 +1171,11 @@ def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
     return None
 
 
-#: Whole-file compressions astropy.io.fits opens by itself (Python's gzip, bz2, lzma): ``x.fits.bz2`` is read
-#: as ``x.fits``. fpack's ``.fz`` is not one: that file is FITS already, its HDUs tile-compressed.
-FITS_COMPRESSIONS = (".gz", ".bz2", ".xz")
+#: Whole-file compressions astropy.io.fits opens by itself: gzip, bzip2, xz (Python's own modules), a zip archive
+#: of one member (extracted to a temporary file), Unix ``compress`` (only with the optional package uncompresspy:
+#: without it the readers say to uncompress the file, :func:`unopenable_compression`). ``x.fits.bz2`` is read as
+#: ``x.fits``. fpack's ``.fz`` is not one: that file is FITS already, its HDUs tile-compressed.
+FITS_COMPRESSIONS = (".gz", ".bz2", ".xz", ".zip", ".Z")
 
 #: File names read as FITS: .fits/.fit/.fts, whole-file compressed (FITS_COMPRESSIONS) or fpack's (.fz, .fits.fz).
 _FITS_NAME = re.compile(r"(\.(fits|fit|fts)(\.fz|" + "|".join(re.escape(c) for c in FITS_COMPRESSIONS)
@@ -1193,19 +1195,20 @@ def fits_suffix(path: PathLike) -> str | None:
 
     Examples
     --------
-    >>> [fits_suffix(n) for n in ("g_f555w.FITS.bz2", "a.fits.fz", "a.fz", "cat.ecsv")]
-    ['.FITS.bz2', '.fits.fz', '.fz', None]
+    >>> [fits_suffix(n) for n in ("g_f555w.FITS.bz2", "a.fits.fz", "a.fz", "a.fits.zip", "a.fits.Z", "cat.ecsv")]
+    ['.FITS.bz2', '.fits.fz', '.fz', '.fits.zip', '.fits.Z', None]
     """
     m = _FITS_NAME.search(Path(path).name)
     return m.group(0) if m else None
 
 
 def is_fits_name(path: PathLike) -> bool:
-    """True if the file name is a FITS file's (``.fits``, ``.fit``, ``.fts``; ``.gz``, ``.bz2``, ``.xz``, ``.fz``).
+    """True if the file name is a FITS file's (``.fits``, ``.fit``, ``.fts``; ``.gz``, ``.bz2``, ``.xz``, ``.zip``,
+    ``.Z``, ``.fz``).
 
     The one rule for which files of a folder are mosaics: fpack's tile-compressed ``.fits.fz``
     are read like any other (astropy decompresses them), so a folder of them is a field too, and so
-    are whole files compressed with gzip, bzip2 or xz (:data:`FITS_COMPRESSIONS`).
+    are whole files compressed with gzip, bzip2, xz, zip or Unix compress (:data:`FITS_COMPRESSIONS`).
 
     Examples
     --------
@@ -1361,10 +1364,11 @@ def _collect(paths, skip: tuple[str, ...] = ()) -> dict[str, tuple[Path, tuple |
 
 
 def _first_bytes(path: Path, n: int = 6) -> bytes | None:
-    """The first ``n`` bytes of ``path`` as astropy reads them (a gzip, bzip2 or zip file decompressed),
+    """The first ``n`` bytes of ``path`` as astropy reads them (a gzip, bzip2, xz or zip file decompressed),
     or None where they cannot be had."""
     import bz2
     import gzip
+    import lzma
     import zipfile
 
     try:
@@ -1375,6 +1379,9 @@ def _first_bytes(path: Path, n: int = 6) -> bytes | None:
                 return fh.read(n)
         if raw.startswith(b"BZh"):
             with bz2.open(path, "rb") as fh:
+                return fh.read(n)
+        if raw.startswith(b"\xfd7zXZ"):
+            with lzma.open(path, "rb") as fh:
                 return fh.read(n)
         if raw.startswith(b"PK\x03\x04"):
             with zipfile.ZipFile(path) as zf:
@@ -1534,11 +1541,85 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
         size = None
     if size == 0:
         return f"{p} is empty (0 bytes), not a FITS file"
+    refusal = unopenable_compression(p)
+    if refusal is not None:
+        return refusal
     head = _first_bytes(p)
     if head is not None and not head.startswith(b"SIMPLE"):
         return f"{p} is not a FITS file (its first bytes are not a FITS header)"
     cut = fits_cut_short(p)
     return cut if cut is not None else f"cannot read FITS file {p}: {exc}"
+
+
+#: The first bytes of a file compressed with Unix ``compress`` (LZW) and of a zip archive, as astropy tells them.
+_LZW_MAGIC = b"\x1f\x9d"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _astropy_reads_lzw() -> bool:
+    # astropy's own flag, so this says what its fits.open will do
+    from astropy.utils.compat.optional_deps import HAS_UNCOMPRESSPY
+
+    return bool(HAS_UNCOMPRESSPY)
+
+
+def unopenable_compression(path: PathLike) -> str | None:
+    """Why astropy cannot open ``path``'s compression here, with what to do instead; None when it can.
+
+    astropy.io.fits opens a zip archive of one member only, and a Unix ``compress`` file (``.fits.Z``) only
+    with the optional package uncompresspy. Its own words ("Zip files with multiple members are not
+    supported", "The optional package uncompresspy is necessary ...") named no file, and a ``.fits.Z``
+    in a cutout folder was "neither an image file ... nor a stamp store".
+
+    Parameters
+    ----------
+    path
+        A file whose name or first bytes say FITS, about to be opened (or that astropy failed to open).
+
+    Returns
+    -------
+    str or None
+        ``"PATH is compressed with Unix compress (.Z), ...; uncompress it ..."``, ``"PATH is a zip archive
+        of 3 files ...; unzip it ..."``, or None (any other file, whose reading is left to astropy).
+
+    Examples
+    --------
+    >>> import tempfile, zipfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> with zipfile.ZipFile(d / "field.fits.zip", "w") as zf:
+    ...     zf.writestr("f555w.fits", b"SIMPLE")
+    ...     zf.writestr("f814w.fits", b"SIMPLE")
+    >>> print(unopenable_compression(d / "field.fits.zip").replace(str(d), "d"))  # doctest: +NORMALIZE_WHITESPACE
+    d/field.fits.zip is a zip archive of 2 files, and astropy reads a zip holding one FITS file only; unzip it
+    and give the FITS files themselves
+    >>> _ = (d / "f555w.fits").write_bytes(b"SIMPLE  =                    T")
+    >>> unopenable_compression(d / "f555w.fits") is None
+    True
+    """
+    import zipfile
+
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return None
+    if head.startswith(_LZW_MAGIC) and not _astropy_reads_lzw():
+        return (f"{p} is compressed with Unix compress (.Z), which astropy reads only with the optional package "
+                f"uncompresspy; uncompress it first ('gzip -d {p}' or 'uncompress {p}' writes the FITS file "
+                "beside it), or 'pip install uncompresspy'")
+    if head.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(p) as zf:
+                # counted as astropy counts them: a folder entry is a member too
+                members = len(zf.namelist())
+        except (OSError, zipfile.BadZipFile):  # damaged or cut short: astropy's words stand
+            return None
+        if members != 1:
+            what = "nothing" if not members else f"{members} files"
+            return (f"{p} is a zip archive of {what}, and astropy reads a zip holding one FITS file only; unzip it "
+                    "and give the FITS files themselves")
+    return None
 
 
 def fits_cut_short(path: PathLike) -> str | None:
@@ -1710,7 +1791,8 @@ def _truncated(hdul: fits.HDUList, path: Path) -> str | None:
     Compressed files (``.gz``, ``.bz2``, ``.xz``, tile-compressed HDUs) are left to astropy: their size on disk is not
     the size the headers describe.
     """
-    if str(path).lower().endswith((*FITS_COMPRESSIONS, ".fz")):
+    # lower-cased both sides: ".Z" is a name's own case, and a zip's size on disk is not its member's either
+    if str(path).lower().endswith(tuple(c.lower() for c in (*FITS_COMPRESSIONS, ".fz"))):
         return None
     try:
         size = os.path.getsize(path)
