@@ -58,6 +58,7 @@ from starclass.bands import (
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import counts_tally, photon_counts
+from starclass.io.fits_names import FITS_BASES, FITS_COMPRESSIONS, FITS_NAMES, FITS_SUFFIXES  # noqa: F401 (re-exported)
 from starclass.io.paths import resolved
 from starclass.schema import check_distinct_bands
 
@@ -837,8 +838,7 @@ def read_mosaics(
     ----------
     paths
         The images: a list of files (band read from each file), a mapping ``band -> file``,
-        a single file, or a directory (all ``*.fits``/``*.fits.gz``/``*.fits.fz``/``*.fit`` in it, weight
-        maps excluded).
+        a single file, or a directory (every FITS file in it, :data:`FITS_SUFFIXES`, weight maps excluded).
     bands
         Bands wanted, in this order. Default: every band found, ordered by wavelength.
         A band asked for but not found is an error naming the files searched.
@@ -915,7 +915,7 @@ def read_mosaics(
     skip = (pixel_flags.mask_extension,) if pixel_flags and pixel_flags.mask_extension else ()
     by_band = _collect(paths, skip=skip)
     if not by_band:
-        raise StarclassError(f"no FITS images found in {paths!s}")
+        raise StarclassError(f"no FITS images found in {paths!s} (read: {FITS_NAMES})")
 
     if wanted is not None:
         missing = [b for b in wanted if b not in by_band]
@@ -1171,19 +1171,9 @@ def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
     return None
 
 
-#: Whole-file compressions astropy.io.fits opens by itself: gzip, bzip2, xz (Python's own modules), a zip archive
-#: of one member (extracted to a temporary file), Unix ``compress`` (only with the optional package uncompresspy:
-#: without it the readers say to uncompress the file, :func:`unopenable_compression`). ``x.fits.bz2`` is read as
-#: ``x.fits``. fpack's ``.fz`` is not one: that file is FITS already, its HDUs tile-compressed.
-FITS_COMPRESSIONS = (".gz", ".bz2", ".xz", ".zip", ".Z")
-
 #: File names read as FITS: .fits/.fit/.fts, whole-file compressed (FITS_COMPRESSIONS) or fpack's (.fz, .fits.fz).
-_FITS_NAME = re.compile(r"(\.(fits|fit|fts)(\.fz|" + "|".join(re.escape(c) for c in FITS_COMPRESSIONS)
-                        + r")?|\.fz)$", re.IGNORECASE)
-
-#: Every FITS suffix :func:`is_fits_name` takes, for tables of suffixes (catalogue formats, image types).
-FITS_SUFFIXES = tuple(f"{base}{comp}" for base in (".fits", ".fit", ".fts")
-                      for comp in ("", ".fz", *FITS_COMPRESSIONS)) + (".fz",)
+_FITS_NAME = re.compile(r"((" + "|".join(re.escape(b) for b in FITS_BASES) + r")(\.fz|"
+                        + "|".join(re.escape(c) for c in FITS_COMPRESSIONS) + r")?|\.fz)$", re.IGNORECASE)
 
 
 def fits_suffix(path: PathLike) -> str | None:
