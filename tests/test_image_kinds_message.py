@@ -1,7 +1,7 @@
 """A file that is no image is refused naming it and the kinds of image read, in a few words.
 
-The messages listed every suffix of io.cutout_folders.IMAGE_SUFFIXES, sorted: 34 of them (``.fit.bz2``,
-``.fits.zip``, ``.fts.fz``, ...), which buried the file's name at the start of a 400-character line.
+The messages listed every suffix of io.cutout_folders.IMAGE_SUFFIXES, sorted: 30 of them (``.fit.bz2``,
+``.fits.zip``, ``.fts.fz``, ...), which buried the file's name at the start of a line of some 300 characters.
 They now name the kinds, from the same constants (io.cutout_folders.IMAGE_KINDS over IMAGE_SUFFIXES and
 io.fits_names.FITS_NAMES): "FITS (.fits, .fit, .fts, compressed .gz/...), PNG, JPEG (.jpg/.jpeg), ...".
 """
