@@ -117,3 +117,14 @@ def test_what_astropy_opens_is_not_refused(tmp_path):
     _, packed, names = _zipped_field(tmp_path)
     assert unopenable_compression(packed / f"{names[0]}.zip") is None
     assert unopenable_compression(tmp_path / "plain" / names[0]) is None
+
+
+def test_a_zipped_fits_catalogue_is_read(tmp_path):
+    # astropy's Table.read tells FITS by the name or the first bytes, and a .fits.zip shows neither: 'info' said
+    # "cannot read cat.fits.zip as fits: IORegistryError: Format could not be identified ..." and a 70-line table
+    Table({"id": [1, 2], "x": [1.0, 2.0], "y": [3.0, 4.0]}).write(tmp_path / "cat.fits")
+    with zipfile.ZipFile(tmp_path / "cat.fits.zip", "w") as zf:
+        zf.write(tmp_path / "cat.fits", arcname="cat.fits")
+    res = runner.invoke(app, ["info", str(tmp_path / "cat.fits.zip")])
+    assert res.exit_code == 0, res.output
+    assert "rows: 2" in res.output and "IORegistryError" not in res.output

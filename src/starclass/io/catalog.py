@@ -1343,7 +1343,8 @@ def _read_fits_table(p: Path) -> Table:
     with fits.open(p) as hdul:
         for i, hdu in enumerate(hdul):
             if isinstance(hdu, (fits.BinTableHDU, fits.TableHDU)):
-                return Table.read(p, hdu=i)
+                # format named: astropy tells FITS by name or first bytes, and a .fits.zip shows neither
+                return Table.read(p, hdu=i, format="fits")
     from starclass.io.mosaic import fits_cut_short
 
     # astropy stops at the end of what a file cut short holds: its table was "no table HDU"
