@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import zipfile
 
+import numpy as np
 import pytest
+from astropy.io import fits
 from astropy.table import Table
 from typer.testing import CliRunner
 
@@ -128,3 +130,37 @@ def test_a_zipped_fits_catalogue_is_read(tmp_path):
     res = runner.invoke(app, ["info", str(tmp_path / "cat.fits.zip")])
     assert res.exit_code == 0, res.output
     assert "rows: 2" in res.output and "IORegistryError" not in res.output
+
+
+def _cutout_folder(tmp_path):
+    """Two labels of three zipped FITS cutouts each, in a folder with a space and an accent."""
+    root = tmp_path / "cuts é x"
+    for label in ("cluster", "star"):
+        (root / label).mkdir(parents=True)
+        for i in range(3):
+            plain = tmp_path / f"c{i}.fits"
+            fits.PrimaryHDU(np.random.default_rng(i).normal(size=(16, 16)).astype(np.float32)).writeto(
+                plain, overwrite=True)
+            with zipfile.ZipFile(root / label / f"c{i}.fits.zip", "w") as zf:
+                zf.write(plain, arcname=plain.name)
+    return root
+
+
+def test_a_folder_of_zipped_fits_cutouts_is_read(tmp_path):
+    res = runner.invoke(app, ["info", str(_cutout_folder(tmp_path))])
+    assert res.exit_code == 0, res.output
+    assert "cutouts: 6" in res.output and "labels: cluster 3, star 3" in res.output
+
+
+def test_a_compress_cutout_is_refused_by_name_not_with_a_traceback(tmp_path, monkeypatch):
+    # the cutout readers' helpers pass over a file they cannot open (OSError) for read_image to say why; astropy's
+    # ModuleNotFoundError went past them as a traceback
+    monkeypatch.setattr(mosaic, "_astropy_reads_lzw", lambda: False)
+    root = _cutout_folder(tmp_path)
+    z = root / "star" / "z.fits.Z"
+    z.write_bytes(b"\x1f\x9d\x90" + b"\0" * 64)
+    res = runner.invoke(app, ["info", str(root)])
+    assert res.exit_code == 2, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+    out = " ".join(res.output.split())
+    assert "z.fits.Z is compressed with Unix compress (.Z)" in out and "gzip -d" in out

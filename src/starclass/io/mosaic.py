@@ -1460,7 +1460,9 @@ def open_fits(path: PathLike, **kwargs: Any) -> fits.HDUList:
     That warning ("Error validating header for HDU #0 ... There may be extra bytes after the last
     HDU or the file is corrupted") always comes before astropy's "Empty or corrupt FITS file",
     which the readers reword (:func:`unreadable_fits`): printed before the clear error, it was noise.
-    Warnings about later HDUs, read while the file opens, are kept.
+    Warnings about later HDUs, read while the file opens, are kept. A compression astropy cannot open here
+    (:func:`unopenable_compression`: a ``.fits.Z`` without uncompresspy, a zip of several files) raises
+    OSError with its reason and remedy, as astropy's own failures to open a file do.
 
     Parameters
     ----------
@@ -1485,6 +1487,11 @@ def open_fits(path: PathLike, **kwargs: Any) -> fits.HDUList:
     """
     from astropy.io.fits.verify import VerifyWarning
 
+    # an OSError, as astropy's own failures: a .fits.Z without uncompresspy raised ModuleNotFoundError, which the
+    # helpers that pass over an unreadable cutout (catching OSError) let through as a traceback
+    refusal = unopenable_compression(path)
+    if refusal is not None:
+        raise OSError(refusal)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=HEADER0_WARNING, category=VerifyWarning)
         return fits.open(path, **kwargs)
