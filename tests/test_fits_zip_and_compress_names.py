@@ -9,6 +9,7 @@ zipped mosaics was "no FITS images found", and a ``.fits.Z`` was said in astropy
 
 from __future__ import annotations
 
+import lzma
 import zipfile
 
 import numpy as np
@@ -164,3 +165,20 @@ def test_a_compress_cutout_is_refused_by_name_not_with_a_traceback(tmp_path, mon
     assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
     out = " ".join(res.output.split())
     assert "z.fits.Z is compressed with Unix compress (.Z)" in out and "gzip -d" in out
+
+
+@pytest.mark.parametrize("kind", ["zip", "xz"])
+def test_a_zip_or_xz_mosaic_cut_short_is_said_so(tmp_path, kind):
+    # as a .fits.gz or .fits.bz2 cut short is: astropy said "File is not a zip file" and "Empty or corrupt FITS file"
+    plain, packed, names = _zipped_field(tmp_path)
+    raw = (plain / names[0]).read_bytes()
+    whole = (packed / f"{names[0]}.zip").read_bytes() if kind == "zip" else lzma.compress(raw)
+    cut = tmp_path / f"cut_{names[0]}.{kind}"
+    cut.write_bytes(whole[: len(whole) // 2])
+    res = runner.invoke(app, ["info", str(cut)])
+    assert res.exit_code == 2, res.output
+    out = " ".join(res.output.split())
+    said = ("a zip archive cut short or damaged" if kind == "zip"
+            else "is cut short (an xz file whose compressed data end")
+    assert said in out and "copy it again" in out, out
+    assert "Traceback" not in out

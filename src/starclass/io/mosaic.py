@@ -1413,24 +1413,32 @@ def _cut_in_header(path: Path) -> int | None:
 
 
 def _cut_compressed(path: Path) -> tuple[str, bool] | None:
-    """``(kind, in_header)`` where ``path`` is a gzip or bzip2 file whose compressed data end before their
+    """``(kind, in_header)`` where ``path`` is a gzip, bzip2 or xz file whose compressed data end before their
     end-of-stream marker (``in_header``: what they hold ends inside the first FITS header), else None.
 
     A file cut short as it was copied ends so; astropy's "Empty or corrupt FITS file" (or its
     decompressor's error) did not say it, and :func:`_cut_in_header` reads the file as it is on disk.
     """
     import bz2
+    import lzma
     import zlib
+
+    def decompressor(kind: str) -> Any:
+        return {"gzip": lambda: zlib.decompressobj(wbits=31), "bzip2": bz2.BZ2Decompressor,
+                "xz": lzma.LZMADecompressor}[kind]()
 
     try:
         with open(path, "rb") as fh:
-            magic = fh.read(3)
+            magic = fh.read(6)
             if magic.startswith(b"\x1f\x8b"):
-                kind, unpack = "gzip", zlib.decompressobj(wbits=31)
-            elif magic == b"BZh":
-                kind, unpack = "bzip2", bz2.BZ2Decompressor()
+                kind = "gzip"
+            elif magic.startswith(b"BZh"):
+                kind = "bzip2"
+            elif magic == b"\xfd7zXZ\x00":
+                kind = "xz"
             else:
                 return None
+            unpack = decompressor(kind)
             fh.seek(0)
             head = b""
             # streamed, only the first header kept: the file may be a mosaic of gigabytes, read here only
@@ -1446,8 +1454,8 @@ def _cut_compressed(path: Path) -> tuple[str, bool] | None:
                     chunk = unpack.unused_data
                     if not chunk:
                         break
-                    unpack = zlib.decompressobj(wbits=31) if kind == "gzip" else bz2.BZ2Decompressor()
-    except (OSError, EOFError, ValueError, zlib.error):  # damaged, not cut short: astropy's words stand
+                    unpack = decompressor(kind)
+    except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError):  # damaged, not cut short: astropy's words stand
         return None
     if unpack.eof:
         return None
@@ -1516,7 +1524,7 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
     str
         ``"PATH is empty (0 bytes), not a FITS file"``, ``"PATH is not a FITS file (its first bytes
         are not a FITS header)"``, ``"PATH is cut short inside its FITS header (N bytes) ..."``, for a
-        gzip or bzip2 file whose compressed data end early ``"PATH is cut short [inside its FITS
+        gzip, bzip2 or xz file whose compressed data end early ``"PATH is cut short [inside its FITS
         header] (a gzip file whose compressed data end early, N bytes) ..."``, else ``"cannot read
         FITS file PATH: <astropy's words>"``.
 
@@ -1610,7 +1618,12 @@ def unopenable_compression(path: PathLike) -> str | None:
             with zipfile.ZipFile(p) as zf:
                 # counted as astropy counts them: a folder entry is a member too
                 members = len(zf.namelist())
-        except (OSError, zipfile.BadZipFile):  # damaged or cut short: astropy's words stand
+        except zipfile.BadZipFile:
+            # astropy said "File is not a zip file" of a zip that starts as one: its list of members, written
+            # last, is missing, as an interrupted copy or download leaves it
+            return (f"{p} is a zip archive cut short or damaged (its list of members, at its end, is missing), as an "
+                    "interrupted copy or download leaves it; copy it again")
+        except OSError:
             return None
         if members != 1:
             what = "nothing" if not members else f"{members} files"
@@ -1620,7 +1633,7 @@ def unopenable_compression(path: PathLike) -> str | None:
 
 
 def fits_cut_short(path: PathLike) -> str | None:
-    """What to say of a FITS file cut short inside its header, or a gzip/bzip2 one whose data end early; else None.
+    """What to say of a FITS file cut short inside its header, or a gzip/bzip2/xz one whose data end early; else None.
 
     The words of :func:`unreadable_fits`, for readers that astropy did not fail but that found
     less than the file should hold (a compressed table cut short read as no table HDU).
@@ -1647,8 +1660,10 @@ def fits_cut_short(path: PathLike) -> str | None:
             size = p.stat().st_size
         except OSError:
             size = None
-        return (f"{p} is cut short{' inside its FITS header' if in_header else ''} (a {kind} file whose compressed "
-                f"data end early, {size} bytes), as an interrupted copy or download leaves it; copy it again")
+        article = "an" if kind == "xz" else "a"
+        where = " inside its FITS header" if in_header else ""
+        return (f"{p} is cut short{where} ({article} {kind} file whose compressed data end early, {size} bytes), as "
+                "an interrupted copy or download leaves it; copy it again")
     return None
 
 
