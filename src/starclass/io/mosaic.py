@@ -1585,7 +1585,8 @@ def unopenable_compression(path: PathLike) -> str | None:
     -------
     str or None
         ``"PATH is compressed with Unix compress (.Z), ...; uncompress it ..."``, ``"PATH is a zip archive
-        of 3 files ...; unzip it ..."``, or None (any other file, whose reading is left to astropy).
+        of 3 files ...; unzip it ..."``, ``"PATH is a zip archive cut short or damaged ...; copy it again"``,
+        or None (any other file, whose reading is left to astropy).
 
     Examples
     --------
