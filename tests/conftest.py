@@ -30,7 +30,8 @@ SSP_TABLE = SHARED_DATA / "ssp" / "yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt
 
 @pytest.fixture(autouse=True)
 def _close_figures() -> Iterator[None]:
-    """Close the figures a test left open (the report functions return theirs, for notebooks).
+    """Close the pyplot figures a test left open (a test's own: since 2026-12-06 the report functions return
+    figures pyplot does not hold, tests/test_report_figures_no_pyplot.py).
 
     A test's open figures stayed with its worker: past 20, matplotlib's "More than 20 figures"
     RuntimeWarning reached the next command run in that process, whose "warning:" lines a test

@@ -19,7 +19,7 @@ from astropy.table import Table
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from starclass.report.figures import fig_colour_colour, plt, to_png_base64
+from starclass.report.figures import fig_colour_colour, to_png_base64
 
 
 def _figure(n: int) -> Figure:
@@ -94,4 +94,3 @@ def test_every_label_is_inside_the_figure_and_clear_of_the_other_panels(n):
     assert all(ax.get_xlim() == (-1.0, 2.0) and ax.get_ylim() == (1.2, -2.2) for ax in shown)
     cols = min(4, n)
     assert tuple(fig.get_size_inches()) == pytest.approx((3.2 * cols, 3.4 * -(-n // cols)))
-    plt.close(fig)

@@ -115,7 +115,8 @@ def test_each_field_gets_its_curve_at_its_distance_checked_by_hand(two_fields):
 
 
 def test_the_figure_draws_every_fields_clusters_and_its_curve(two_fields):
-    from starclass.report.figures import plt
+    import matplotlib.pyplot as plt
+
     from starclass.report.many import mass_age_figure
 
     tables = many.many_field_tables(two_fields, min_inspected=10, ladder=False)
@@ -187,7 +188,9 @@ def test_an_f606w_fields_slope_is_fitted_above_its_own_v_band_limit(tmp_path):
 def test_the_completeness_legend_stays_inside_its_panel():
     # the legend ran past the panel into the next one ("mass at f555w = 22.11 (M_V = -6.34, 90th pct of
     # inspected M_V)" on one line, at 6 pt, in report --catalogs' grid of five panels a row)
-    from starclass.report.figures import fig_mass_age, plt
+    import matplotlib.pyplot as plt
+
+    from starclass.report.figures import fig_mass_age
 
     text = "f555w = 22.11 (M_V = -6.34, 90th pct of inspected M_V)"
     panels = [(f"field {k} (4.9 Mpc)", np.array([1e4, 1e5]), np.array([1e7, 1e8])) for k in range(5)]

@@ -18,7 +18,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from starclass.report.figures import fig_mass_age, plt, png_bbox, to_png_base64
+from starclass.report.figures import fig_mass_age, new_figure, png_bbox, to_png_base64
 
 
 def _figure(n: int, ncols: int | None = None) -> Figure:
@@ -60,8 +60,7 @@ def test_the_mass_age_figure_is_saved_with_one_draw_and_no_layout_solve(draws):
     from PIL import Image
 
     assert Image.open(io.BytesIO(base64.b64decode(png))).size == (round(width), round(height))
-    assert png_bbox(plt.figure()) == "tight"  # a figure of another kind keeps its tight box
-    plt.close("all")
+    assert png_bbox(new_figure()) == "tight"  # a figure of another kind keeps its tight box
 
 
 @pytest.mark.parametrize(("n", "ncols"), [(1, None), (2, None), (3, None), (7, 5), (16, 5)])
@@ -92,4 +91,3 @@ def test_every_label_is_inside_the_figure_and_clear_of_the_other_panels(n, ncols
     w, h = fig.get_size_inches()
     cols = min(n, ncols or n)
     assert (w, h) == pytest.approx((3.4 * cols, 3.2 * -(-n // cols)))
-    plt.close(fig)

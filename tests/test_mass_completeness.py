@@ -149,7 +149,6 @@ def test_the_figure_draws_the_curve_per_panel():
     fig = F.fig_mass_age([("a", mass, age), ("b", mass, age)], "t",
                          curves=[(np.array([7.0, 8.0]), np.array([3.5, 4.2]), "f555w = 24.00 (90th pct)", ""), None])
     assert fig.axes[0].lines[0].get_ydata().tolist() == [3.5, 4.2] and not fig.axes[1].lines
-    F.plt.close(fig)
 
 
 @pytest.mark.parametrize("extra, says", [

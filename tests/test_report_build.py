@@ -440,7 +440,6 @@ def test_magnitude_and_colour_axes_give_their_unit():
     assert F.fig_agreement_vs(bins, trends, "mag_f555w", "a").axes[0].get_xlabel().startswith("mag_f555w [mag] (")
     # a column without a unit gets none
     assert F.fig_agreement_vs(bins, trends, "crowding", "a").axes[0].get_xlabel().startswith("crowding (")
-    F.plt.close("all")
 
 
 def _titles_under_suptitle(fig) -> list[str]:

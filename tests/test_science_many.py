@@ -249,7 +249,6 @@ def test_machine_only_classes_of_a_hybrid_field_are_not_human_labels(legus_dir, 
 def test_one_galaxy_summary_says_why_its_ladder_panels_are_empty(legus_dir, tmp_path):
     # a folder of NGC 628-C and -E only (one galaxy: no galaxy to leave out) drew the two ladder
     # panels as bare 0..1 axes, and one field was "1 fields" in the title and on the terminal
-    from starclass.report.figures import plt
     from starclass.report.many import summary_figure
 
     for p in legus_dir.iterdir():
@@ -262,7 +261,6 @@ def test_one_galaxy_summary_says_why_its_ladder_panels_are_empty(legus_dir, tmp_
         assert "all of one galaxy" in said and "ngc628" in said, said
         assert "leave-one-galaxy-out" in ax.get_title()
     assert fig._suptitle.get_text().startswith("LEGUS catalogues: 2 fields with")
-    plt.close(fig)
     (legus_dir / tab_name("acs-wfc3_ngc628-e")).unlink()
     res = CliRunner().invoke(app, ["evaluate", "--catalogs", str(legus_dir), "-o", str(tmp_path / "one"),
                                    "--min-inspected", "10"])
@@ -270,4 +268,3 @@ def test_one_galaxy_summary_says_why_its_ladder_panels_are_empty(legus_dir, tmp_
     assert f"1 field from {legus_dir}\n" in res.output and "1 fields" not in res.output
     fig = summary_figure(many.many_field_tables(legus_dir, min_inspected=10))
     assert fig._suptitle.get_text().startswith("LEGUS catalogues: 1 field with")
-    plt.close(fig)

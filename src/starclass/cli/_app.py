@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import typer
 
 from starclass.errors import StarclassError, cli_words
+from starclass.io.fits_names import FITS_NAMES
 from starclass.learn.config import TaskConfig, load_config
 from starclass.schema import (  # noqa: F401
     ID,
@@ -121,6 +122,10 @@ REFERENCE_COLUMN_OPTION = typer.Option(
 
 
 #: What every ``--progress/--no-progress`` help ends with: the default, decided by :func:`show_progress`
+#: The mosaics argument's help, its FITS names from the readers' own list (io.fits_names): four helps
+#: spelt "*.fits, *.fits.gz, *.fits.fz" by hand while the readers took .fit, .fts, .bz2 and .xz too.
+MOSAICS_HELP = f"FITS mosaics, one per band (or a directory of them: {FITS_NAMES})"
+
 PROGRESS_DEFAULT = ("Default: only when stderr is a terminal, so a log file (> run.log 2>&1) gets no bar redraws; "
                     "--progress shows them anyway.")
 

@@ -11,6 +11,7 @@ from starclass.cli._app import (
     FILE_COLUMN_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
+    MOSAICS_HELP,
     bars_or_lines,
     command,
     echo,
@@ -31,8 +32,7 @@ def calibrate_command(
     ctx: typer.Context,
     model: Path = typer.Argument(..., help="Model directory from 'starclass train' (its manifest.json is updated)."),
     mosaics: list[Path] = typer.Argument(
-        None, help="FITS mosaics, one per band (or a directory of *.fits, *.fits.gz, *.fits.fz), with --catalog. "
-                   "Not used with --stamps."),
+        None, help=f"{MOSAICS_HELP}, with --catalog. Not used with --stamps."),
     catalog: Path | None = typer.Option(
         None, "--catalog", "-c",
         help="Labelled candidates (0-based x, y and the label column; a LEGUS .tab's 1-based x, y are converted "

@@ -11,6 +11,7 @@ from starclass.cli._app import (
     FILE_COLUMN_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
+    MOSAICS_HELP,
     bars_or_lines,
     check_on_image,
     command,
@@ -30,8 +31,7 @@ from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE
 def classify_command(
     mosaics: list[Path] = typer.Argument(
         None,
-        help="FITS mosaics, one per band (or a directory of *.fits, *.fits.gz, *.fits.fz); must include the "
-             "model's bands. Not used with --stamps."),
+        help=f"{MOSAICS_HELP}; must include the model's bands. Not used with --stamps."),
     catalog: Path | None = typer.Option(
         None, "--catalog", "-c",
         help="Candidates with 0-based x, y (ECSV, CSV, Parquet, FITS), or a LEGUS .tab as it is (its 1-based "

@@ -13,6 +13,7 @@ from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
+    MOSAICS_HELP,
     band_option,
     bars_or_lines,
     check_on_image,
@@ -279,8 +280,8 @@ def cutouts_fields(specs: Sequence[FieldSpec], output: Path, *, overwrite: bool 
 @command("cutouts")
 def cutouts_command(
     mosaics: list[Path] = typer.Argument(
-        None, help="FITS mosaics, one per band (or a directory of *.fits, *.fits.gz, *.fits.fz); several fields: "
-                   "one directory per field, each with its --catalog. With --merge: the stamp stores to merge."),
+        None, help=f"{MOSAICS_HELP}; several fields: one directory per field, each with its --catalog. "
+                   "With --merge: the stamp stores to merge."),
     catalog: list[Path] = typer.Option(None, "--catalog", "-c",
         help="Candidate catalogue (0-based x, y; ECSV, Parquet, FITS, CSV; a LEGUS .tab as it is, its 1-based "
              "x, y converted on reading). Several fields: one per mosaics directory, in the same order."),

@@ -12,6 +12,7 @@ from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
+    MOSAICS_HELP,
     QUIET_OPTION,
     band_option,
     bars_or_lines,
@@ -89,7 +90,7 @@ def _measure_on_image(ms, given, positions: Path, **kw):
 @command("detect")
 def detect_command(
     mosaics: list[Path] = typer.Argument(
-        ..., help="FITS mosaics, one per band (or a directory of *.fits, *.fits.gz, *.fits.fz)."),
+        ..., help=f"{MOSAICS_HELP}."),
     output: Path = typer.Option(..., "--output", "-o",
         help="Candidate catalogue to write (.ecsv, .parquet, .fits, .csv)."),
     truth: Path | None = typer.Option(None, "--truth",

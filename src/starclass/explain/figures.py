@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
 import os
 
-import matplotlib.pyplot as plt
+import matplotlib
 import numpy as np
 from astropy.table import Table
 from matplotlib.colors import ListedColormap
@@ -18,7 +15,16 @@ from starclass.explain.maps import mean_over_data
 
 # here, not in this module: the report's figures wrap their titles too, and report must not import
 # explain (whose package imports torch)
-from starclass.report.figures import bar_below, fit_titles, map_top, panel_width, wrap_title, zero_map_title
+from starclass.report.figures import (
+    bar_below,
+    fit_titles,
+    map_top,
+    new_figure,
+    new_subplots,
+    panel_width,
+    wrap_title,
+    zero_map_title,
+)
 from starclass.report.figures import save_png as report_png
 
 __all__ = ["MAP_LABEL", "fig_mean_maps", "fig_overlays", "fig_profiles", "fit_titles", "save_png", "wrap_title"]
@@ -47,7 +53,7 @@ def save_png(fig: Figure, path: str | os.PathLike, dpi: int = 100, *, overwrite:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> fig, ax = plt.subplots()
+    >>> fig, ax = new_subplots()
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "map.png"
     >>> save_png(fig, path)
     >>> path.exists()
@@ -103,7 +109,7 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
     # room above each row for its longest title once wrapped (fit_titles wraps them as drawn)
     width = panel_width(panel_w * ncol, ncol)
     extra = max([wrap_title(t, width, size).count("\n") for t in titles.values()] or [0]) * size * 1.25 / 72
-    fig, axes = plt.subplots(max(1, len(classes)), ncol,
+    fig, axes = new_subplots(max(1, len(classes)), ncol,
                              figsize=(panel_w * ncol, (1.9 + extra) * max(1, len(classes)) + 0.4), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
@@ -150,7 +156,7 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
     """
     methods, classes = list(maps), list(groups)
     # every panel placed in inches: a title (up to three lines once wrapped) above it, its colour bar and
-    # the bar's label below it, then the next row. plt.subplots' default gaps drew "mean gradcam" over the
+    # the bar's label below it, then the next row. pyplot.subplots' default gaps drew "mean gradcam" over the
     # title of the row below, in every figure of more than one method
     panel, above, below, column = 1.8, 0.55, 0.65, 2.3
     width = column * len(classes)
@@ -160,7 +166,7 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
     caption = wrap_title(MEAN_NO_DATA_CAPTION, width, 7) if masked else ""
     foot = 0.15 * (caption.count("\n") + 1) + 0.1 if caption else 0.0
     height = head + len(methods) * (above + panel + below) + foot
-    fig = plt.figure(figsize=(width, height))
+    fig = new_figure(figsize=(width, height))
     axes = np.array([[fig.add_axes(((j * column + (column - panel) / 2) / width,
                                     (height - head - i * (above + panel + below) - above - panel) / height,
                                     panel / width, panel / height))
@@ -171,7 +177,7 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
             mean = mean_over_data(maps[m][groups[c]])
             ax = axes[i, j]
             # NaN (no stamp with data there) drawn apart: transparent, it read as the figure's white margin
-            im = ax.imshow(mean, cmap=plt.get_cmap("inferno").with_extremes(bad=NO_DATA_COLOUR), origin=origin,
+            im = ax.imshow(mean, cmap=matplotlib.colormaps["inferno"].with_extremes(bad=NO_DATA_COLOUR), origin=origin,
                            vmin=0, vmax=map_top(np.nan_to_num(mean)))
             ax.set_title(zero_map_title(f"{m}\n{names.get(c, c)} (n={len(groups[c])})", np.nan_to_num(mean),
                                         "all maps"), fontsize=7)
@@ -196,7 +202,7 @@ def fig_profiles(profiles: Table, names: dict[int, str], title: str) -> Figure:
     1
     """
     methods = list(dict.fromkeys(str(m) for m in profiles["method"]))
-    fig, axes = plt.subplots(1, max(1, len(methods)), figsize=(3.4 * max(1, len(methods)), 3.0), squeeze=False)
+    fig, axes = new_subplots(1, max(1, len(methods)), figsize=(3.4 * max(1, len(methods)), 3.0), squeeze=False)
     use_arcsec = len(profiles) and not np.allclose(profiles["radius_arcsec"], profiles["radius_px"])
     for ax, m in zip(axes[0], methods):
         sub = profiles[profiles["method"] == m]

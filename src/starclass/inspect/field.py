@@ -31,6 +31,7 @@ from starclass.io.catalog import (
     restore_fits_meta,
 )
 from starclass.io.counts import photon_counts
+from starclass.io.fits_names import FITS_NAMES
 from starclass.io.mosaic import PixelFlags, is_fits_name, is_weight_file, read_mosaics, value_unit
 from starclass.io.paths import resolved
 from starclass.io.progress import LOGGER as PROGRESS_LOGGER
@@ -596,7 +597,7 @@ def mosaic_files(data_dir: Path, skip: set[Path] = frozenset()) -> list[Path]:
     images = [p for p in sorted(d.iterdir())
               if p.is_file() and is_fits_name(p) and resolved(p) not in skip and not p.name.startswith(".")]
     if not images:
-        raise StarclassError(f"no FITS mosaics (*.fits, *.fits.gz, *.fits.fz) in {d}")
+        raise StarclassError(f"no FITS mosaics ({FITS_NAMES}) in {d}")
     return [p for p in images if not is_weight_file(p)]
 
 

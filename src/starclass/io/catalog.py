@@ -785,7 +785,8 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # csv: UnicodeDecodeError: ... byte 0xe9 in position 27", a position in no line of the file
         raise StarclassError(not_utf8_message(p)) from None
     except Exception as exc:
-        if astropy_fmt == "fits" and isinstance(exc, OSError):
+        # ImportError: astropy's "optional package uncompresspy is necessary" for a .fits.Z, said with the remedy
+        if astropy_fmt == "fits" and isinstance(exc, (OSError, ImportError)):
             from starclass.io.mosaic import unreadable_fits
 
             # the mosaics' words: "as fits: OSError: No SIMPLE card found ... try with ignore_missing_simple=True"
@@ -1342,7 +1343,8 @@ def _read_fits_table(p: Path) -> Table:
     with fits.open(p) as hdul:
         for i, hdu in enumerate(hdul):
             if isinstance(hdu, (fits.BinTableHDU, fits.TableHDU)):
-                return Table.read(p, hdu=i)
+                # format named: astropy tells FITS by name or first bytes, and a .fits.zip shows neither
+                return Table.read(p, hdu=i, format="fits")
     from starclass.io.mosaic import fits_cut_short
 
     # astropy stops at the end of what a file cut short holds: its table was "no table HDU"

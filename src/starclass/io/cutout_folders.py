@@ -30,8 +30,9 @@ Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or p
 palette whose pixels are all grey reads as grey; 16-bit colour at its 16 bits), JPEG (CMYK read as RGB),
 TIFF (8/16-bit or float; a stack of pages is one channel per page; several planes of 16 bits or floats in
 one page, contiguous or planar, read with tifffile at their full depth), BMP, WebP, FITS (the primary HDU, or the
-first image HDU when the primary is empty; ``.fits``, ``.fit``, ``.fts``, optionally ``.gz``;
-fpack's ``.fz``; leading axes of length 1 beyond three dropped, as a radio cutout's
+first image HDU when the primary is empty; ``.fits``, ``.fit``, ``.fts``, optionally ``.gz``, ``.bz2``, ``.xz``,
+``.zip``, ``.Z`` (:data:`starclass.io.mosaic.FITS_COMPRESSIONS`); fpack's ``.fz``; leading axes of
+length 1 beyond three dropped, as a radio cutout's
 ``(1, 1, H, W)``) and NPY (a 2-D array, or 3-D with channels first; an array ``(H, W, C)``
 with at most 4 channels after a longer first axis, numpy's and PIL's habit, is read channels
 last). Cutouts are centred on the object; one that is not square (64 x 80 px, or trimmed at its
@@ -88,6 +89,7 @@ from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError, counted
 from starclass.io.atomic import is_os_file
+from starclass.io.fits_names import FITS_NAMES
 from starclass.io.mosaic import (
     ANCILLARY_EXTNAMES,
     FITS_SUFFIXES,
@@ -105,14 +107,38 @@ from starclass.schema import label_key, row_name, rows_named
 #: Suffix -> format name of the images the reader understands.
 IMAGE_SUFFIXES: dict[str, str] = {
     ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
-    # every FITS name (io.mosaic.FITS_SUFFIXES): whole-file gzip, bzip2, xz, and fpack's tile-compressed .fz
-    # (survey cutout services hand these out), all read by astropy
-    **dict.fromkeys(FITS_SUFFIXES, "fits"),
+    # every FITS name (io.mosaic.FITS_SUFFIXES): whole-file gzip, bzip2, xz, zip, compress, and fpack's
+    # tile-compressed .fz (survey cutout services hand these out), all read by astropy; lower-cased as the names
+    # are when looked up (".fits.Z" is compress's own case)
+    **dict.fromkeys((s.lower() for s in FITS_SUFFIXES), "fits"),
     ".npy": "npy",
     # other formats PIL reads and torchvision's ImageFolder takes: in an ImageFolder directory they
     # were left out without a word (a folder of 16-bit TIFFs read as "no images")
     ".tif": "tiff", ".tiff": "tiff", ".bmp": "bmp", ".webp": "webp",
 }
+
+#: Each format's name in a message, in the order a message lists them (every format of IMAGE_SUFFIXES).
+_FORMAT_WORDS = {"fits": "FITS", "png": "PNG", "jpeg": "JPEG", "tiff": "TIFF", "bmp": "BMP", "webp": "WebP",
+                 "npy": "NPY"}
+
+
+def _kinds_phrase() -> str:
+    # a format's suffixes are named where its name does not say them (JPEG: .jpg/.jpeg); FITS by the readers' own
+    # phrase: the message listed all 34 suffixes, .fits.bz2 and .fts.fz among them, sorted, before the file's name
+    # could be found again
+    parts = []
+    for fmt, word in _FORMAT_WORDS.items():
+        if fmt == "fits":
+            parts.append(f"{word} ({FITS_NAMES})")
+            continue
+        suffixes = [s for s, f in IMAGE_SUFFIXES.items() if f == fmt]
+        parts.append(word if suffixes == [f".{word.lower()}"] else f"{word} ({'/'.join(suffixes)})")
+    return f"{', '.join(parts[:-1])} or {parts[-1]}"
+
+
+#: The images a cutout folder may hold, in a few words for messages: "FITS (.fits, .fit, .fts, compressed
+#: .gz/.bz2/.xz/.zip/.Z/.fz), PNG, JPEG (.jpg/.jpeg), TIFF (.tif/.tiff), BMP, WebP or NPY".
+IMAGE_KINDS = _kinds_phrase()
 
 #: Formats read with PIL (rows from the top, channels last).
 _PIL_FORMATS = ("png", "jpeg", "tiff", "bmp", "webp")
@@ -384,8 +410,8 @@ def drawing_origin(path: str | os.PathLike) -> str:
         return _ORIGIN_OF_FORMAT[fmt]
     if Path(path).suffix.lower() in STAMP_STORE_SUFFIXES:
         return "lower"
-    raise StarclassError(f"{path}: neither an image file ({', '.join(sorted(IMAGE_SUFFIXES))}) nor a stamp "
-                         f"store ({', '.join(STAMP_STORE_SUFFIXES)}): no orientation to draw it with")
+    raise StarclassError(f"{path}: neither an image file nor a stamp store ({'/'.join(STAMP_STORE_SUFFIXES)}), so no "
+                         f"orientation to draw it with; images read are {IMAGE_KINDS}")
 
 
 def common_origin(origins: Iterable[str]) -> str:
@@ -1197,7 +1223,7 @@ def read_image(path: str | os.PathLike, *, return_kind: bool = False) -> np.ndar
     p = Path(path)
     fmt = image_format(p)
     if fmt is None:
-        raise StarclassError(f"{p}: not an image file (suffixes: {', '.join(sorted(IMAGE_SUFFIXES))})")
+        raise StarclassError(f"{p}: not an image file; images read are {IMAGE_KINDS}")
     if p.is_dir():
         raise StarclassError(f"{p}: is a folder, not an image file")
     if not p.is_file():
@@ -1529,8 +1555,8 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
     if skipped:
         # a .gif or .ppm cutout (torchvision reads them) was left out without a word
         warnings.warn(f"{root}: {len(skipped)} file(s) in the label folders are not images starclass reads and are "
-                      f"left out ({', '.join(skipped[:5])}{', ...' if len(skipped) > 5 else ''}); images are "
-                      f"{', '.join(sorted(IMAGE_SUFFIXES))}", stacklevel=3)
+                      f"left out ({', '.join(skipped[:5])}{', ...' if len(skipped) > 5 else ''}); images read "
+                      f"are {IMAGE_KINDS}", stacklevel=3)
     # images directly in the directory, in no label folder
     loose = sorted(p.name for p in root.iterdir()
                    if p.is_file() and not is_os_clutter(p.name) and image_format(p) is not None)

@@ -58,6 +58,7 @@ from starclass.bands import (
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import counts_tally, photon_counts
+from starclass.io.fits_names import FITS_BASES, FITS_COMPRESSIONS, FITS_NAMES, FITS_SUFFIXES  # noqa: F401 (re-exported)
 from starclass.io.paths import resolved
 from starclass.schema import check_distinct_bands
 
@@ -837,8 +838,7 @@ def read_mosaics(
     ----------
     paths
         The images: a list of files (band read from each file), a mapping ``band -> file``,
-        a single file, or a directory (all ``*.fits``/``*.fits.gz``/``*.fits.fz``/``*.fit`` in it, weight
-        maps excluded).
+        a single file, or a directory (every FITS file in it, :data:`FITS_SUFFIXES`, weight maps excluded).
     bands
         Bands wanted, in this order. Default: every band found, ordered by wavelength.
         A band asked for but not found is an error naming the files searched.
@@ -915,7 +915,7 @@ def read_mosaics(
     skip = (pixel_flags.mask_extension,) if pixel_flags and pixel_flags.mask_extension else ()
     by_band = _collect(paths, skip=skip)
     if not by_band:
-        raise StarclassError(f"no FITS images found in {paths!s}")
+        raise StarclassError(f"no FITS images found in {paths!s} (read: {FITS_NAMES})")
 
     if wanted is not None:
         missing = [b for b in wanted if b not in by_band]
@@ -1171,17 +1171,9 @@ def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
     return None
 
 
-#: Whole-file compressions astropy.io.fits opens by itself (Python's gzip, bz2, lzma): ``x.fits.bz2`` is read
-#: as ``x.fits``. fpack's ``.fz`` is not one: that file is FITS already, its HDUs tile-compressed.
-FITS_COMPRESSIONS = (".gz", ".bz2", ".xz")
-
 #: File names read as FITS: .fits/.fit/.fts, whole-file compressed (FITS_COMPRESSIONS) or fpack's (.fz, .fits.fz).
-_FITS_NAME = re.compile(r"(\.(fits|fit|fts)(\.fz|" + "|".join(re.escape(c) for c in FITS_COMPRESSIONS)
-                        + r")?|\.fz)$", re.IGNORECASE)
-
-#: Every FITS suffix :func:`is_fits_name` takes, for tables of suffixes (catalogue formats, image types).
-FITS_SUFFIXES = tuple(f"{base}{comp}" for base in (".fits", ".fit", ".fts")
-                      for comp in ("", ".fz", *FITS_COMPRESSIONS)) + (".fz",)
+_FITS_NAME = re.compile(r"((" + "|".join(re.escape(b) for b in FITS_BASES) + r")(\.fz|"
+                        + "|".join(re.escape(c) for c in FITS_COMPRESSIONS) + r")?|\.fz)$", re.IGNORECASE)
 
 
 def fits_suffix(path: PathLike) -> str | None:
@@ -1193,19 +1185,20 @@ def fits_suffix(path: PathLike) -> str | None:
 
     Examples
     --------
-    >>> [fits_suffix(n) for n in ("g_f555w.FITS.bz2", "a.fits.fz", "a.fz", "cat.ecsv")]
-    ['.FITS.bz2', '.fits.fz', '.fz', None]
+    >>> [fits_suffix(n) for n in ("g_f555w.FITS.bz2", "a.fits.fz", "a.fz", "a.fits.zip", "a.fits.Z", "cat.ecsv")]
+    ['.FITS.bz2', '.fits.fz', '.fz', '.fits.zip', '.fits.Z', None]
     """
     m = _FITS_NAME.search(Path(path).name)
     return m.group(0) if m else None
 
 
 def is_fits_name(path: PathLike) -> bool:
-    """True if the file name is a FITS file's (``.fits``, ``.fit``, ``.fts``; ``.gz``, ``.bz2``, ``.xz``, ``.fz``).
+    """True if the file name is a FITS file's (``.fits``, ``.fit``, ``.fts``; ``.gz``, ``.bz2``, ``.xz``, ``.zip``,
+    ``.Z``, ``.fz``).
 
     The one rule for which files of a folder are mosaics: fpack's tile-compressed ``.fits.fz``
     are read like any other (astropy decompresses them), so a folder of them is a field too, and so
-    are whole files compressed with gzip, bzip2 or xz (:data:`FITS_COMPRESSIONS`).
+    are whole files compressed with gzip, bzip2, xz, zip or Unix compress (:data:`FITS_COMPRESSIONS`).
 
     Examples
     --------
@@ -1361,10 +1354,11 @@ def _collect(paths, skip: tuple[str, ...] = ()) -> dict[str, tuple[Path, tuple |
 
 
 def _first_bytes(path: Path, n: int = 6) -> bytes | None:
-    """The first ``n`` bytes of ``path`` as astropy reads them (a gzip, bzip2 or zip file decompressed),
+    """The first ``n`` bytes of ``path`` as astropy reads them (a gzip, bzip2, xz or zip file decompressed),
     or None where they cannot be had."""
     import bz2
     import gzip
+    import lzma
     import zipfile
 
     try:
@@ -1375,6 +1369,9 @@ def _first_bytes(path: Path, n: int = 6) -> bytes | None:
                 return fh.read(n)
         if raw.startswith(b"BZh"):
             with bz2.open(path, "rb") as fh:
+                return fh.read(n)
+        if raw.startswith(b"\xfd7zXZ"):
+            with lzma.open(path, "rb") as fh:
                 return fh.read(n)
         if raw.startswith(b"PK\x03\x04"):
             with zipfile.ZipFile(path) as zf:
@@ -1416,24 +1413,32 @@ def _cut_in_header(path: Path) -> int | None:
 
 
 def _cut_compressed(path: Path) -> tuple[str, bool] | None:
-    """``(kind, in_header)`` where ``path`` is a gzip or bzip2 file whose compressed data end before their
+    """``(kind, in_header)`` where ``path`` is a gzip, bzip2 or xz file whose compressed data end before their
     end-of-stream marker (``in_header``: what they hold ends inside the first FITS header), else None.
 
     A file cut short as it was copied ends so; astropy's "Empty or corrupt FITS file" (or its
     decompressor's error) did not say it, and :func:`_cut_in_header` reads the file as it is on disk.
     """
     import bz2
+    import lzma
     import zlib
+
+    def decompressor(kind: str) -> Any:
+        return {"gzip": lambda: zlib.decompressobj(wbits=31), "bzip2": bz2.BZ2Decompressor,
+                "xz": lzma.LZMADecompressor}[kind]()
 
     try:
         with open(path, "rb") as fh:
-            magic = fh.read(3)
+            magic = fh.read(6)
             if magic.startswith(b"\x1f\x8b"):
-                kind, unpack = "gzip", zlib.decompressobj(wbits=31)
-            elif magic == b"BZh":
-                kind, unpack = "bzip2", bz2.BZ2Decompressor()
+                kind = "gzip"
+            elif magic.startswith(b"BZh"):
+                kind = "bzip2"
+            elif magic == b"\xfd7zXZ\x00":
+                kind = "xz"
             else:
                 return None
+            unpack = decompressor(kind)
             fh.seek(0)
             head = b""
             # streamed, only the first header kept: the file may be a mosaic of gigabytes, read here only
@@ -1449,8 +1454,8 @@ def _cut_compressed(path: Path) -> tuple[str, bool] | None:
                     chunk = unpack.unused_data
                     if not chunk:
                         break
-                    unpack = zlib.decompressobj(wbits=31) if kind == "gzip" else bz2.BZ2Decompressor()
-    except (OSError, EOFError, ValueError, zlib.error):  # damaged, not cut short: astropy's words stand
+                    unpack = decompressor(kind)
+    except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError):  # damaged, not cut short: astropy's words stand
         return None
     if unpack.eof:
         return None
@@ -1463,7 +1468,9 @@ def open_fits(path: PathLike, **kwargs: Any) -> fits.HDUList:
     That warning ("Error validating header for HDU #0 ... There may be extra bytes after the last
     HDU or the file is corrupted") always comes before astropy's "Empty or corrupt FITS file",
     which the readers reword (:func:`unreadable_fits`): printed before the clear error, it was noise.
-    Warnings about later HDUs, read while the file opens, are kept.
+    Warnings about later HDUs, read while the file opens, are kept. A compression astropy cannot open here
+    (:func:`unopenable_compression`: a ``.fits.Z`` without uncompresspy, a zip of several files) raises
+    OSError with its reason and remedy, as astropy's own failures to open a file do.
 
     Parameters
     ----------
@@ -1488,6 +1495,11 @@ def open_fits(path: PathLike, **kwargs: Any) -> fits.HDUList:
     """
     from astropy.io.fits.verify import VerifyWarning
 
+    # an OSError, as astropy's own failures: a .fits.Z without uncompresspy raised ModuleNotFoundError, which the
+    # helpers that pass over an unreadable cutout (catching OSError) let through as a traceback
+    refusal = unopenable_compression(path)
+    if refusal is not None:
+        raise OSError(refusal)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=HEADER0_WARNING, category=VerifyWarning)
         return fits.open(path, **kwargs)
@@ -1512,7 +1524,7 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
     str
         ``"PATH is empty (0 bytes), not a FITS file"``, ``"PATH is not a FITS file (its first bytes
         are not a FITS header)"``, ``"PATH is cut short inside its FITS header (N bytes) ..."``, for a
-        gzip or bzip2 file whose compressed data end early ``"PATH is cut short [inside its FITS
+        gzip, bzip2 or xz file whose compressed data end early ``"PATH is cut short [inside its FITS
         header] (a gzip file whose compressed data end early, N bytes) ..."``, else ``"cannot read
         FITS file PATH: <astropy's words>"``.
 
@@ -1534,6 +1546,9 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
         size = None
     if size == 0:
         return f"{p} is empty (0 bytes), not a FITS file"
+    refusal = unopenable_compression(p)
+    if refusal is not None:
+        return refusal
     head = _first_bytes(p)
     if head is not None and not head.startswith(b"SIMPLE"):
         return f"{p} is not a FITS file (its first bytes are not a FITS header)"
@@ -1541,8 +1556,85 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
     return cut if cut is not None else f"cannot read FITS file {p}: {exc}"
 
 
+#: The first bytes of a file compressed with Unix ``compress`` (LZW) and of a zip archive, as astropy tells them.
+_LZW_MAGIC = b"\x1f\x9d"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _astropy_reads_lzw() -> bool:
+    # astropy's own flag, so this says what its fits.open will do
+    from astropy.utils.compat.optional_deps import HAS_UNCOMPRESSPY
+
+    return bool(HAS_UNCOMPRESSPY)
+
+
+def unopenable_compression(path: PathLike) -> str | None:
+    """Why astropy cannot open ``path``'s compression here, with what to do instead; None when it can.
+
+    astropy.io.fits opens a zip archive of one member only, and a Unix ``compress`` file (``.fits.Z``) only
+    with the optional package uncompresspy. Its own words ("Zip files with multiple members are not
+    supported", "The optional package uncompresspy is necessary ...") named no file, and a ``.fits.Z``
+    in a cutout folder was "neither an image file ... nor a stamp store".
+
+    Parameters
+    ----------
+    path
+        A file whose name or first bytes say FITS, about to be opened (or that astropy failed to open).
+
+    Returns
+    -------
+    str or None
+        ``"PATH is compressed with Unix compress (.Z), ...; uncompress it ..."``, ``"PATH is a zip archive
+        of 3 files ...; unzip it ..."``, ``"PATH is a zip archive cut short or damaged ...; copy it again"``,
+        or None (any other file, whose reading is left to astropy).
+
+    Examples
+    --------
+    >>> import tempfile, zipfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> with zipfile.ZipFile(d / "field.fits.zip", "w") as zf:
+    ...     zf.writestr("f555w.fits", b"SIMPLE")
+    ...     zf.writestr("f814w.fits", b"SIMPLE")
+    >>> print(unopenable_compression(d / "field.fits.zip").replace(str(d), "d"))  # doctest: +NORMALIZE_WHITESPACE
+    d/field.fits.zip is a zip archive of 2 files, and astropy reads a zip holding one FITS file only; unzip it
+    and give the FITS files themselves
+    >>> _ = (d / "f555w.fits").write_bytes(b"SIMPLE  =                    T")
+    >>> unopenable_compression(d / "f555w.fits") is None
+    True
+    """
+    import zipfile
+
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return None
+    if head.startswith(_LZW_MAGIC) and not _astropy_reads_lzw():
+        return (f"{p} is compressed with Unix compress (.Z), which astropy reads only with the optional package "
+                f"uncompresspy; uncompress it first ('gzip -d {p}' or 'uncompress {p}' writes the FITS file "
+                "beside it), or 'pip install uncompresspy'")
+    if head.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(p) as zf:
+                # counted as astropy counts them: a folder entry is a member too
+                members = len(zf.namelist())
+        except zipfile.BadZipFile:
+            # astropy said "File is not a zip file" of a zip that starts as one: its list of members, written
+            # last, is missing, as an interrupted copy or download leaves it
+            return (f"{p} is a zip archive cut short or damaged (its list of members, at its end, is missing), as an "
+                    "interrupted copy or download leaves it; copy it again")
+        except OSError:
+            return None
+        if members != 1:
+            what = "nothing" if not members else f"{members} files"
+            return (f"{p} is a zip archive of {what}, and astropy reads a zip holding one FITS file only; unzip it "
+                    "and give the FITS files themselves")
+    return None
+
+
 def fits_cut_short(path: PathLike) -> str | None:
-    """What to say of a FITS file cut short inside its header, or a gzip/bzip2 one whose data end early; else None.
+    """What to say of a FITS file cut short inside its header, or a gzip/bzip2/xz one whose data end early; else None.
 
     The words of :func:`unreadable_fits`, for readers that astropy did not fail but that found
     less than the file should hold (a compressed table cut short read as no table HDU).
@@ -1569,8 +1661,10 @@ def fits_cut_short(path: PathLike) -> str | None:
             size = p.stat().st_size
         except OSError:
             size = None
-        return (f"{p} is cut short{' inside its FITS header' if in_header else ''} (a {kind} file whose compressed "
-                f"data end early, {size} bytes), as an interrupted copy or download leaves it; copy it again")
+        article = "an" if kind == "xz" else "a"
+        where = " inside its FITS header" if in_header else ""
+        return (f"{p} is cut short{where} ({article} {kind} file whose compressed data end early, {size} bytes), as "
+                "an interrupted copy or download leaves it; copy it again")
     return None
 
 
@@ -1710,7 +1804,8 @@ def _truncated(hdul: fits.HDUList, path: Path) -> str | None:
     Compressed files (``.gz``, ``.bz2``, ``.xz``, tile-compressed HDUs) are left to astropy: their size on disk is not
     the size the headers describe.
     """
-    if str(path).lower().endswith((*FITS_COMPRESSIONS, ".fz")):
+    # lower-cased both sides: ".Z" is a name's own case, and a zip's size on disk is not its member's either
+    if str(path).lower().endswith(tuple(c.lower() for c in (*FITS_COMPRESSIONS, ".fz"))):
         return None
     try:
         size = os.path.getsize(path)

@@ -1,4 +1,9 @@
-"""Matplotlib figures of the report (each function returns a Figure; the Agg backend is used).
+"""Matplotlib figures of the report (each function returns a Figure drawn with Agg, in no pyplot state).
+
+Every figure is a :class:`matplotlib.figure.Figure` of its own (:func:`new_figure`, :func:`new_subplots`),
+never registered with pyplot: a notebook calling the report functions 20+ times got matplotlib's "More than
+20 figures have been opened" warning, and the figures stayed in memory until ``plt.close``. Importing this
+module no longer calls ``matplotlib.use("Agg")`` either, which changed pyplot's backend for the whole session.
 
 Colours of the four classes follow the PHANGS DS9 convention (red, green, blue, yellow; the
 yellow is darkened to read on white).
@@ -8,25 +13,24 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
+import sys
 import textwrap
 import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
-
-matplotlib.use("Agg")
-import os
-
-import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.colorbar import Colorbar
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from starclass.errors import OutputExistsError, exists_refusal
@@ -39,6 +43,68 @@ if TYPE_CHECKING:
 
 CLASS_COLOURS = {"1": "#d62728", "2": "#2ca02c", "3": "#1f77b4", "4": "#c9a400", "1+2": "#9467bd",
                  "3+4": "#7f7f7f", "1+2+3": "#8c564b"}
+
+
+def new_figure(**kwargs: object) -> Figure:
+    """A figure of its own, drawn with Agg: pyplot neither keeps it open nor counts it.
+
+    Parameters
+    ----------
+    **kwargs
+        Passed to :class:`matplotlib.figure.Figure` (``figsize``, ``dpi``, ``layout``, ...).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; it is freed with its last reference (no ``plt.close`` needed).
+
+    Examples
+    --------
+    >>> fig = new_figure(figsize=(2, 1))
+    >>> fig.get_size_inches().tolist(), type(fig.canvas).__name__
+    ([2.0, 1.0], 'FigureCanvasAgg')
+    """
+    fig = Figure(**kwargs)
+    # Agg, not the base canvas Figure() gets: place_grid and fit_titles measure text with its renderer
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def new_subplots(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] | None = None,
+                 layout: str | None = None, **kwargs: object) -> tuple[Figure, Any]:
+    """:func:`matplotlib.pyplot.subplots` without pyplot: a figure of its own (:func:`new_figure`) and its panels.
+
+    Parameters
+    ----------
+    nrows, ncols : int
+        The grid of panels.
+    figsize : tuple of float, optional
+        The figure's size in inches.
+    layout : str, optional
+        The figure's layout engine (``"constrained"``).
+    **kwargs
+        Passed to :meth:`matplotlib.figure.Figure.subplots` (``squeeze``, ``sharex``, ``gridspec_kw``, ...).
+
+    Returns
+    -------
+    tuple
+        The figure and its axes (one, or an array as ``squeeze`` leaves it).
+
+    Examples
+    --------
+    >>> fig, axes = new_subplots(1, 2, figsize=(4, 2), squeeze=False)
+    >>> axes.shape, len(fig.axes)
+    ((1, 2), 2)
+    """
+    fig = new_figure(figsize=figsize, layout=layout)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
+
+
+def _close(fig: Figure) -> None:
+    # a figure a caller made with pyplot is closed as before; the module's own are in no pyplot state
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close(fig)
 
 
 def colour_of(label: int | str) -> str:
@@ -118,7 +184,7 @@ def place_grid(fig: Figure, axes: np.ndarray, n: int, *, suptitle: Text | None =
     fig : matplotlib.figure.Figure
         A figure without a layout engine, its content drawn.
     axes : numpy.ndarray
-        Its panels, rows x columns (``plt.subplots(..., squeeze=False)``).
+        Its panels, rows x columns (``new_subplots(..., squeeze=False)``).
     n : int
         How many panels (in row order) are shown; the others are hidden.
     suptitle : matplotlib.text.Text, optional
@@ -126,7 +192,7 @@ def place_grid(fig: Figure, axes: np.ndarray, n: int, *, suptitle: Text | None =
 
     Examples
     --------
-    >>> fig, axes = plt.subplots(2, 2, figsize=(6, 5), squeeze=False, sharey=True)
+    >>> fig, axes = new_subplots(2, 2, figsize=(6, 5), squeeze=False, sharey=True)
     >>> for ax in axes.flat:
     ...     _ = ax.plot([0, 1], [2, 3]); _ = ax.set_title("panel", fontsize=9); _ = ax.set_xlabel("x")
     >>> _ = axes[0, 0].set_ylabel("y")
@@ -134,7 +200,6 @@ def place_grid(fig: Figure, axes: np.ndarray, n: int, *, suptitle: Text | None =
     >>> box = axes[0, 0].get_position()
     >>> bool(0.05 < box.x0 < 0.2), bool(box.x1 < axes[0, 1].get_position().x0), fig.get_size_inches().tolist()
     (True, True, [6.0, 5.0])
-    >>> plt.close(fig)
     """
     rows, cols = axes.shape
     width, height = fig.get_size_inches()
@@ -190,11 +255,10 @@ def png_bbox(fig: Figure) -> str | None:
 
     Examples
     --------
-    >>> fig, axes = plt.subplots(1, 2, squeeze=False)
+    >>> fig, axes = new_subplots(1, 2, squeeze=False)
     >>> place_grid(fig, axes, 2)
-    >>> png_bbox(plt.figure(layout="constrained")), png_bbox(plt.figure()), png_bbox(fig)
+    >>> png_bbox(new_figure(layout="constrained")), png_bbox(new_figure()), png_bbox(fig)
     (None, 'tight', None)
-    >>> plt.close("all")
     """
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
@@ -202,23 +266,22 @@ def png_bbox(fig: Figure) -> str | None:
 
 
 def to_png_base64(fig: Figure, dpi: int = 85) -> str:
-    """Render a figure as base64 PNG and close it.
+    """Render a figure as base64 PNG (a figure made with pyplot is closed).
 
     Examples
     --------
-    >>> fig, ax = plt.subplots(figsize=(1, 1))
-    >>> png = base64.b64decode(to_png_base64(fig))
-    >>> png[1:4], plt.fignum_exists(fig.number)  # a PNG; the figure is closed
-    (b'PNG', False)
+    >>> fig, ax = new_subplots(figsize=(1, 1))
+    >>> base64.b64decode(to_png_base64(fig))[1:4]
+    b'PNG'
     """
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches=png_bbox(fig))
-    plt.close(fig)
+    _close(fig)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def save_png(fig: Figure, path: str | os.PathLike, dpi: int = 110, *, overwrite: bool = False) -> None:
-    """Write a figure as PNG, atomically, and close it.
+    """Write a figure as PNG, atomically (a figure made with pyplot is closed).
 
     An existing file is refused unless ``overwrite`` (a notebook's second figure of the same name
     replaced the first without a word).
@@ -236,11 +299,11 @@ def save_png(fig: Figure, path: str | os.PathLike, dpi: int = 110, *, overwrite:
     """
     target = Path(path)
     if target.exists() and not overwrite:
-        plt.close(fig)
+        _close(fig)
         raise OutputExistsError(exists_refusal(target), target)
     with atomic_path(target, suffix=".png") as tmp:
         fig.savefig(tmp, format="png", dpi=dpi, bbox_inches=png_bbox(fig))
-    plt.close(fig)
+    _close(fig)
 
 
 def fig_confusion(counts: np.ndarray, fractions: np.ndarray, names: list[str], title: str,
@@ -253,10 +316,9 @@ def fig_confusion(counts: np.ndarray, fractions: np.ndarray, names: list[str], t
     ...                     ["cluster", "non-cluster"], "truth vs prediction")
     >>> sorted(t.get_text() for t in fig.axes[0].texts)[:2], fig.axes[0].get_ylabel()
     (['0.17\\n(1)', '0.33\\n(2)'], 'reference')
-    >>> plt.close(fig)
     """
     k = len(names)
-    fig, ax = plt.subplots(figsize=(1.1 * k + 2.0, 1.0 * k + 1.6))
+    fig, ax = new_subplots(figsize=(1.1 * k + 2.0, 1.0 * k + 1.6))
     ax.imshow(fractions, cmap="Blues", vmin=0, vmax=1)
     for i in range(k):
         for j in range(k):
@@ -301,9 +363,8 @@ def fig_curves(roc: Sequence[Curve], pr: Sequence[Curve], title: str,
     >>> fig = fig_curves(roc, pr, "two classes")
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]  # AUC 3/4: one pair of four misordered
     ['class 1 (AUC 0.75)', 'class 2 (AUC 0.75)']
-    >>> plt.close(fig)
     """
-    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.8))
+    fig, (a, b) = new_subplots(1, 2, figsize=(9, 3.8))
     colour = dict(zip([str(c.label) for c in roc], colours_of([c.label for c in roc])))
     for c in roc:
         a.plot(c.x, c.y, color=colour[str(c.label)], label=f"{shown_name(c.label, names)} (AUC {c.area:.2f})")
@@ -333,9 +394,8 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     >>> fig = fig_score_cdf({1: np.array([0.6, 0.9]), 2: np.array([0.7])}, "scores")
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['class 1 (n=2)', 'class 2 (n=1)']
-    >>> plt.close(fig)
     """
-    fig, ax = plt.subplots(figsize=(5, 3.6))
+    fig, ax = new_subplots(figsize=(5, 3.6))
     for (k, s), col in zip(dists.items(), colours_of(dists)):
         ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=col,
                 label=f"{shown_name(k, names)} (n={len(s)})")
@@ -364,15 +424,13 @@ def fig_by_group(tab: Table, column: str, title: str) -> Figure:
     (['a (n=10)', 'b (n=20)'], 'all: 0.700')
     >>> fig.axes[0].get_xlabel()
     'accuracy (95% Wilson interval)'
-    >>> plt.close(fig)
     >>> tab.meta["interval_note"] = "95% bootstrap interval, 200 resamples of the 20 objects (object_id) drawn whole"
     >>> fig = fig_by_group(tab, "field", "accuracy per field")
     >>> fig.axes[0].get_xlabel()
     'accuracy (95% bootstrap interval over the 20 objects)'
-    >>> plt.close(fig)
     """
     rows = [r for r in tab if r["group"] != "(all)"]
-    fig, ax = plt.subplots(figsize=(5.5, 0.9 + 0.32 * max(len(rows), 1)))
+    fig, ax = new_subplots(figsize=(5.5, 0.9 + 0.32 * max(len(rows), 1)))
     y = np.arange(len(rows))
     acc = np.array([float(r["accuracy"]) for r in rows])
     # rounding leaves -1e-16 where the interval ends at the accuracy itself (all right or all wrong)
@@ -426,7 +484,7 @@ def fig_threshold(scan: Table | Mapping[str, np.ndarray], chosen: dict | None, t
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1]
     'chosen 0.800 (purity 0.90)'
     """
-    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    fig, ax = new_subplots(figsize=(5.5, 3.6))
     thr = np.asarray(scan["threshold"])
     for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
         v = np.ma.masked_array(np.asarray(scan[c]), np.ma.getmaskarray(scan[c]))
@@ -460,9 +518,8 @@ def fig_vs_magnitude(tab: Table, title: str, band: str) -> Figure:
     >>> fig = fig_vs_magnitude(tab, "class 1 vs rest", "f555w")
     >>> fig.axes[0].get_xlabel(), fig.axes[0].lines[0].get_ydata().tolist()  # purity
     ('limiting magnitude (f555w) [mag]', [1.0, 0.75, 0.75])
-    >>> plt.close(fig)
     """
-    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    fig, ax = new_subplots(figsize=(5.5, 3.6))
     x = np.asarray(tab["mag_hi"])
     for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
         v = np.ma.masked_array(np.asarray(tab[c]), np.ma.getmaskarray(tab[c]))
@@ -488,9 +545,8 @@ def fig_vs_quantity(tab: Table, title: str, quantity: str) -> Figure:
     >>> fig = fig_vs_quantity(tab, "class 1 vs rest", "fwhm")
     >>> fig.axes[0].get_xlabel(), fig.axes[0].lines[0].get_ydata().tolist()  # purity: 1 of 2, 1 of 1
     ('fwhm', [0.5, 1.0])
-    >>> plt.close(fig)
     """
-    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    fig, ax = new_subplots(figsize=(5.5, 3.6))
     lo, hi = np.asarray(tab["lo"], float), np.asarray(tab["hi"], float)
     x = 0.5 * (lo + hi)
     for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
@@ -518,12 +574,11 @@ def fig_agreement_bars(table: Table, title: str) -> Figure:
     >>> fig = fig_agreement_bars(t, "agreement")
     >>> [round(float(p.get_height()), 2) for p in fig.axes[0].patches]
     [0.8, 0.6, 0.5, 0.7, 0.65, 0.9]
-    >>> plt.close(fig)
     """
     renamed_result_columns(table)  # an agreement_table.ecsv written before 2026-12-05 (class_1+2)
     cols = [group_column(k) for k in (1, 2, 3, 4)] + ["mean", group_column("1+2")]
     rows = [r for r in table if r["comparison"] != "mean for above values"]
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    fig, ax = new_subplots(figsize=(7, 3.6))
     width = 0.8 / max(1, len(rows))
     for i, r in enumerate(rows):
         vals = [np.nan if np.ma.is_masked(r[c]) else float(r[c]) for c in cols]
@@ -547,9 +602,8 @@ def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str) -> F
     >>> fig = fig_agreement_vs(bins, trends, "mag_f555w", "agreement vs magnitude")
     >>> fig.axes[0].get_xlabel(), fig.axes[0].lines[0].get_ydata().tolist()  # class 1 per bin
     ('mag_f555w [mag] (bin median, equal-number bins)', [1.0, 0.75, 0.5])
-    >>> plt.close(fig)
     """
-    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    fig, ax = new_subplots(figsize=(5.5, 3.6))
     renamed_result_columns(bins)
     x = np.asarray(bins[f"{quantity}_median"], float)
     for r in trends:
@@ -583,7 +637,6 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
     >>> fig = fig_colour_colour([panel], title="colours")
     >>> fig.axes[0].get_title(), fig.axes[0].get_xlabel()  # the NaN colour is not counted
     ('class 1 (n=2)', 'V - I [mag]')
-    >>> plt.close(fig)
     """
     n = len(panels)
     ncol = min(4, n)
@@ -593,14 +646,14 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
     # of the figure's time; several rows keep constrained layout (only the last shows its x labels, which
     # place_grid, measuring the first row, would not leave room for)
     one_row = nrow == 1
-    fig, axes = plt.subplots(nrow, ncol, figsize=(3.2 * ncol, 3.4 * nrow), squeeze=False, sharex=True, sharey=True,
+    fig, axes = new_subplots(nrow, ncol, figsize=(3.2 * ncol, 3.4 * nrow), squeeze=False, sharex=True, sharey=True,
                              layout=None if one_row else "constrained")
     for ax, (label, ub, vi) in zip(axes.ravel(), panels):
         ok = np.isfinite(ub) & np.isfinite(vi)
         key = label.split()[-1] if label.startswith("class") else ""
         ax.scatter(vi[ok], ub[ok], s=4, alpha=0.6, color=colour_of(key) if key else "k")
         for k, (v0, v1, u0, u1) in BOXES.items():
-            ax.add_patch(plt.Rectangle((v0, u0), v1 - v0, u1 - u0, fill=False, lw=0.8, ls="--", color="grey"))
+            ax.add_patch(Rectangle((v0, u0), v1 - v0, u1 - u0, fill=False, lw=0.8, ls="--", color="grey"))
             ax.text(v0 + 0.03, u0 + 0.04, f"box {k}", fontsize=7, color="grey", va="top")
         if track is not None:
             ax.plot(track["v_i"], track["u_b"], color="black", lw=1)
@@ -640,9 +693,8 @@ def fig_powerlaw_bins(fits: list[tuple[str, object]], xlabel: str, ylabel: str, 
     >>> fig = fig_powerlaw_bins([("class 1+2", f)], "log M", "log dN/dM", "mass function")
     >>> fig.axes[0].get_legend().get_texts()[0].get_text()
     'class 1+2: -2.08 ± 0.07'
-    >>> plt.close(fig)
     """
-    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    fig, ax = new_subplots(figsize=(5.5, 3.8))
     for i, (label, f) in enumerate(fits):
         b = f.bins
         off = -0.0 * i
@@ -667,9 +719,8 @@ def fig_age_distributions(results: list[tuple[str, dict]], title: str) -> Figure
     >>> fig = fig_age_distributions([("log M > 4", r)], "age distribution")
     >>> fig.axes[0].get_legend().get_texts()[0].get_text()
     'log M > 4: γ = -1.62 ± 0.09'
-    >>> plt.close(fig)
     """
-    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    fig, ax = new_subplots(figsize=(5.5, 3.8))
     for label, r in results:
         b = r["bins"]
         m = ~np.ma.getmaskarray(b["log_dndt"])
@@ -702,7 +753,6 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *
     ('class 1 (n=2)', [[7.0, 4.0], [8.0, 5.0]])
     >>> fig.axes[0].lines[0].get_ydata().tolist(), fig.axes[0].get_legend().get_texts()[0].get_text()
     ([3.6, 4.3], 'mass at f555w = 22.00')
-    >>> plt.close(fig)
     """
     n = len(panels)
     curves = list(curves) if curves is not None else [None] * n
@@ -710,7 +760,7 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *
     rows = -(-max(n, 1) // cols)
     # placed as constrained layout would (the suptitle "class 1+2: mass vs age" overlapped the panel titles without
     # it), once: constrained layout's solve at each draw was 40% of the time of the 16 LEGUS fields' figure
-    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 3.2 * rows), squeeze=False, sharey=True)
+    fig, axes = new_subplots(rows, cols, figsize=(3.4 * cols, 3.2 * rows), squeeze=False, sharey=True)
     for ax in axes.flat[n:]:
         ax.set_visible(False)  # the grid's last row is not full
     for ax, (label, mass, age), curve in zip(axes.flat, panels, curves):
@@ -740,9 +790,8 @@ def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str) -> Fi
     >>> fig = fig_luminosity([("all", lf["hist"])], "f555w", "luminosity function")
     >>> fig.axes[0].get_xlabel(), lf["hist"]["n"].tolist()
     ('m (f555w) [mag]', [1, 1, 2, 1, 0])
-    >>> plt.close(fig)
     """
-    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    fig, ax = new_subplots(figsize=(5.5, 3.6))
     for label, h in hists:
         mid = 0.5 * (np.asarray(h["mag_lo"]) + np.asarray(h["mag_hi"]))
         ax.step(mid, np.maximum(np.asarray(h["n"]), 0.5), where="mid", label=label)
@@ -802,7 +851,7 @@ def fit_titles(fig: Figure) -> None:
 
     Examples
     --------
-    >>> fig, ax = plt.subplots(figsize=(1.5, 1.5))
+    >>> fig, ax = new_subplots(figsize=(1.5, 1.5))
     >>> _ = ax.set_title("symmetric cluster -> compact association", fontsize=7)
     >>> fit_titles(fig)
     >>> ax.get_title().count("\\n") >= 1
@@ -822,7 +871,7 @@ def bar_below(fig: Figure, ax: Axes, mappable: ScalarMappable, label: str) -> Co
 
     Examples
     --------
-    >>> fig, ax = plt.subplots()
+    >>> fig, ax = new_subplots()
     >>> bar_below(fig, ax, ax.imshow(np.eye(3)), "mean map").ax.get_xlabel()
     'mean map'
     """
@@ -905,7 +954,7 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     # one empty column between the mean maps and the profile panel: its y label fell on the
     # last mean map (a two- and a five-class report, 2026-12-02)
     ncols = max(n_ex, nav + 3)
-    fig = plt.figure(figsize=(2.0 * ncols, 6.2))
+    fig = new_figure(figsize=(2.0 * ncols, 6.2))
     gs = fig.add_gridspec(2, ncols)
     for i in range(n_ex):
         ax = fig.add_subplot(gs[0, i])
@@ -958,7 +1007,7 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     n = len(images)
     ncols = max(1, min(ncols, n))
     nrows = max(1, -(-n // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.9 * ncols, 2.1 * nrows + 0.4), squeeze=False)
+    fig, axes = new_subplots(nrows, ncols, figsize=(1.9 * ncols, 2.1 * nrows + 0.4), squeeze=False)
     for ax in axes.ravel()[n:]:
         fig.delaxes(ax)
     for ax, img, t in zip(axes.ravel(), images, titles):
@@ -987,9 +1036,8 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
     >>> fig = fig_reliability([("model", t, 0.25)], "reliability")
     >>> [x.get_text() for x in fig.axes[0].get_legend().get_texts()]
     ['perfect', 'model (ECE 0.250)']
-    >>> plt.close(fig)
     """
-    fig, (ax, axh) = plt.subplots(2, 1, figsize=(4.6, 5.0), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    fig, (ax, axh) = new_subplots(2, 1, figsize=(4.6, 5.0), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="perfect")
     colours = ("#d62728", "#1f77b4", "#2ca02c")
     width = None
@@ -1024,9 +1072,8 @@ def fig_deferral(curves: dict[str, object], title: str) -> Figure:
     >>> fig = fig_deferral({"entropy": t}, "deferral")
     >>> fig.axes[0].lines[0].get_ydata().tolist()  # 3 of 4 right; leaving the most uncertain: 3 of 3
     [0.75, 1.0]
-    >>> plt.close(fig)
     """
-    fig, ax = plt.subplots(figsize=(4.6, 3.4))
+    fig, ax = new_subplots(figsize=(4.6, 3.4))
     for (label, t), col in zip(curves.items(), ("#1f77b4", "#d62728", "#2ca02c")):
         ax.plot(np.asarray(t["fraction_to_people"], float), np.asarray(t["accuracy_kept"], float), "o-", ms=3,
                 color=col, label=label)

@@ -23,7 +23,7 @@ from starclass import __version__
 from starclass.errors import counted
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.progress import Progress
-from starclass.report.figures import colour_of, plt
+from starclass.report.figures import colour_of, new_subplots
 from starclass.report.sections import Section, render_html, write_sections
 from starclass.schema import renamed_result_columns
 from starclass.science.many import MIN_INSPECTED, QUANTITIES, ladder_column, many_field_tables
@@ -103,12 +103,11 @@ def summary_figure(tables: dict[str, Table]) -> Figure:
     >>> fig = summary_figure(many_field_tables(folder, ladder=False))
     >>> len(fig.axes), fig.axes[0].get_title(), fig.axes[7].get_title()
     (8, 'class mix (field, Mpc)', 'class 1+2 mass function slope (age < 100 Myr)')
-    >>> plt.close(fig)
     """
     fields = tables["fields"]
     dist = tables["distributions"]
     d = {str(r["field"]): float(r["distance_mpc"]) for r in fields}
-    fig, axes = plt.subplots(2, 4, figsize=(17, 7.5))
+    fig, axes = new_subplots(2, 4, figsize=(17, 7.5))
     ax = axes[0, 0]
     x = np.arange(len(fields))
     bottom = np.zeros(len(fields))
@@ -203,7 +202,6 @@ def mass_age_figure(tables: dict[str, Table], *, ncols: int = 5) -> Figure:
     >>> ax = fig.axes[2]
     >>> ax.get_title().split(" (n=")[0], ax.get_legend().get_texts()[0].get_text()
     ('ngc628-c (9.9 Mpc)', 'mass at f555w = 23.83\\n(M_V = -6.15, 90th pct of inspected M_V)')
-    >>> plt.close(fig)
     """
     from starclass.report.figures import fig_mass_age
 

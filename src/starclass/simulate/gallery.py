@@ -105,11 +105,9 @@ def write_composite(images: dict[str, np.ndarray], path: str | os.PathLike, *, m
     starclass.errors.OutputExistsError: ...composite.png exists (overwrite=False); give overwrite=True to replace it
     """
     _refuse_existing_file(path, overwrite)
-    # pyplot takes 1.8 s to import (measured): only the simulate CLI's pictures pay for it
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # matplotlib takes a second or two to import: only the simulate CLI's pictures pay for it; a figure of its
+    # own, not pyplot's, so a notebook's pyplot backend and open figures are left as they were
+    from matplotlib.figure import Figure
 
     bands = list(images)
     ny, nx = next(iter(images.values())).shape
@@ -122,7 +120,7 @@ def write_composite(images: dict[str, np.ndarray], path: str | os.PathLike, *, m
     noise = float(np.nanstd(ref[np.isfinite(ref) & (ref < np.nanpercentile(ref, 50))])) or 1.0
     rgb = _colour_stamp(small, bands, slice(None), slice(None), stretch=max(noise * 30, 1e-6), q=10)
     dpi = 100
-    fig = plt.figure(figsize=(rgb.shape[1] / dpi, rgb.shape[0] / dpi), dpi=dpi)
+    fig = Figure(figsize=(rgb.shape[1] / dpi, rgb.shape[0] / dpi), dpi=dpi)
     ax = fig.add_axes([0, 0, 1, 1])
     ax.imshow(rgb, origin="lower", interpolation="nearest")
     ax.set_axis_off()
@@ -131,7 +129,6 @@ def write_composite(images: dict[str, np.ndarray], path: str | os.PathLike, *, m
     out = Path(path)
     with atomic_path(out) as tmp:
         fig.savefig(tmp, format="png", dpi=dpi)
-    plt.close(fig)
     return out
 
 
@@ -156,11 +153,9 @@ def write_gallery(images: dict[str, np.ndarray], truth: Table, path: str | os.Pa
     b'\\x89PNG'
     """
     _refuse_existing_file(path, overwrite)
-    # pyplot takes 1.8 s to import (measured): only the simulate CLI's pictures pay for it
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # matplotlib takes a second or two to import: only the simulate CLI's pictures pay for it; a figure of its
+    # own, not pyplot's, so a notebook's pyplot backend and open figures are left as they were
+    from matplotlib.figure import Figure
 
     bands = list(images)
     vb = v_band or find_v_band(bands)
@@ -183,7 +178,8 @@ def write_gallery(images: dict[str, np.ndarray], truth: Table, path: str | os.Pa
     sample = v[:: max(1, ny // 256), :: max(1, nx // 256)]
     sig = float(np.nanstd(sample[np.isfinite(sample) & (sample < np.nanpercentile(sample, 60))])) or 1.0
     nrow = 2 * len(groups)
-    fig, axes = plt.subplots(nrow, per_group, figsize=(per_group * 1.15, nrow * 1.2), squeeze=False)
+    fig = Figure(figsize=(per_group * 1.15, nrow * 1.2))
+    axes = fig.subplots(nrow, per_group, squeeze=False)
     for gi, (name, idx) in enumerate(groups):
         pick = rng.choice(idx, size=min(per_group, len(idx)), replace=False)
         for k in range(per_group):
@@ -211,5 +207,4 @@ def write_gallery(images: dict[str, np.ndarray], truth: Table, path: str | os.Pa
     out = Path(path)
     with atomic_path(out) as tmp:
         fig.savefig(tmp, format="png", dpi=90)
-    plt.close(fig)
     return out
