@@ -20,6 +20,7 @@ from starclass.cli._app import (
     pixel_flags,
     place_rows,
     progress_option,
+    refuse_cutouts_as_mosaics,
     warn_flags_differ,
 )
 from starclass.errors import StarclassError, counted
@@ -139,6 +140,9 @@ def classify_command(
             raise StarclassError(f"{name} {value!r} names a column of a cutout folder's CSV: it applies with --stamps")
     if votes is not None and not votes.is_file():
         raise StarclassError(f"--votes {votes}: no such file")
+    if stamps is None:
+        # a cutout folder typed where the mosaics go (or its CSV as --catalog): said so, before the model loads
+        refuse_cutouts_as_mosaics(mosaics, [catalog])
     inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model, votes]
     if stamps is not None and stamps.is_dir():
         if not (stamps / LABELS_CSV).exists() and resolved(output) == resolved(stamps / LABELS_CSV):

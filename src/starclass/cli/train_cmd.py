@@ -30,6 +30,7 @@ from starclass.cli._app import (
     place_rows,
     progress_lines,
     progress_option,
+    refuse_cutouts_as_mosaics,
     task_option,
 )
 from starclass.errors import StarclassError, counted
@@ -404,6 +405,9 @@ def train_command(
                         precision=precision)
     catalogs = list(catalog or [])
     stamp_list = list(stamps or [])
+    if not stamp_list:
+        # a cutout folder given as --mosaics (or its CSV as --catalog): said so, not "give the labelled catalogue"
+        refuse_cutouts_as_mosaics(mosaics, catalogs)
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
     if flags is not None and stamp_list:
         # refused rather than ignored: stamps already cut hold no FITS extensions to apply
