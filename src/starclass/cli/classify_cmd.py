@@ -507,6 +507,42 @@ def _echo_trust(out) -> None:
         typer.echo(f"WARNING: {caution}", err=True)
 
 
+def next_after_classifying(output: str | Path, model: str | Path, stamps: str | Path, *, labelled: bool) -> str:
+    """The line after ``classify --stamps``' "written OUT": what to run on the classification next.
+
+    A new user's classification ended with "written out.csv" and nothing on how to score it, see it as a
+    page, or choose what to label: labelled cutouts are scored (``evaluate``) and reported (``report``, its
+    gallery of mistakes and Grad-CAM need ``--stamps`` and ``--model``); unlabelled ones are ranked for
+    people to label (``suggest``).
+
+    Parameters
+    ----------
+    output, model, stamps : str or Path
+        The classification written, the model and the cutout folder, as given.
+    labelled : bool
+        Whether some row has a label of the task (``class_ref`` > 0).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> next_after_classifying("out.csv", "m", "cut", labelled=True)
+    "next: score it with 'starclass evaluate out.csv', or as one page with 'starclass report out.csv --model m \
+--stamps cut -o report'"
+    >>> next_after_classifying("out.csv", "m", "pool", labelled=False)
+    "next: choose the cutouts people should label with 'starclass suggest m out.csv -n 20 -o suggest.csv'"
+    """
+    import shlex
+
+    out, m, cut = (shlex.quote(str(p)) for p in (output, model, stamps))
+    if labelled:
+        return (f"next: score it with 'starclass evaluate {out}', or as one page with 'starclass report {out} "
+                f"--model {m} --stamps {cut} -o report'")
+    return f"next: choose the cutouts people should label with 'starclass suggest {m} {out} -n 20 -o suggest.csv'"
+
+
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,
                       device: str | None, precision: str | None, calibration: bool = True,
                       coverage: float | None = 0.9, votes: Path | None = None,
@@ -660,3 +696,5 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     if joint_line:
         echo(joint_line)
     echo(f"written {output}")
+    labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
+    echo(next_after_classifying(output, model, source, labelled=labelled))
