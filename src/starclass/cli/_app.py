@@ -390,6 +390,51 @@ def refuse_one_catalogue_options(by: Sequence[str] | None, pred_column: str | No
                              "not to --catalogs")
 
 
+def refuse_cutouts_as_mosaics(mosaics: Sequence[str | os.PathLike] | None,
+                              catalogs: Sequence[str | os.PathLike | None] = ()) -> None:
+    """Refuse a cutout folder or list given as the mosaics or as ``--catalog``, saying to give it with ``--stamps``.
+
+    ``train``, ``classify`` and ``calibrate`` take a cutout folder through ``--stamps`` only; the same
+    folder typed where the mosaics go, or its CSV as ``--catalog``, was refused in words about mosaics
+    or catalogues ("give the mosaics and --catalog ...", "no FITS images found in my_cutouts",
+    "required column 'id' missing") that did not say the folder was right and the option wrong.
+
+    Parameters
+    ----------
+    mosaics : sequence of path-like, optional
+        The paths given as mosaics (arguments, or ``--mosaics``).
+    catalogs : sequence of path-like
+        The ``--catalog`` values (None for one not given).
+
+    Raises
+    ------
+    StarclassError
+        Naming the path, what it is and the option to give it with.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "labels.csv").write_text("file,label\\na.png,cluster\\n")
+    >>> refuse_cutouts_as_mosaics([], [None])
+    >>> try:
+    ...     refuse_cutouts_as_mosaics([], [folder / "labels.csv"])
+    ... except StarclassError as exc:
+    ...     print(str(exc).replace(str(folder), "DIR").replace(": give", ":\\ngive"))
+    --catalog DIR/labels.csv is a list of cutout images (column 'file'), not a catalogue of candidates on FITS mosaics:
+    give it with --stamps DIR/labels.csv
+    """
+    from starclass.io.cutout_folders import cutouts_not_mosaics
+
+    for path in mosaics or ():
+        if what := cutouts_not_mosaics(path):
+            raise StarclassError(f"{path} is {what}, not FITS mosaics: give it with --stamps {path}")
+    for path in catalogs:
+        if path is not None and (what := cutouts_not_mosaics(path)):
+            raise StarclassError(f"--catalog {path} is {what}, not a catalogue of candidates on FITS mosaics: "
+                                 f"give it with --stamps {path}")
+
+
 def check_radius(radius: float) -> None:
     """Refuse a ``--radius`` (``evaluate``, ``report``) that is not a positive number of pixels, naming the option.
 

@@ -21,6 +21,7 @@ from starclass.cli._app import (
     pixel_flags,
     place_rows,
     progress_option,
+    refuse_cutouts_as_mosaics,
     warn_flags_differ,
 )
 from starclass.errors import OutputExistsError, StarclassError, counted
@@ -102,6 +103,9 @@ def calibrate_command(
         # a catalogue of positions names no files: the option would be ignored without a word
         raise StarclassError(f"--file-column {file_column!r} names the column of image files of a cutout CSV: it "
                              "applies with --stamps")
+    if stamps is None:
+        # a cutout folder typed where the mosaics go (or its CSV as --catalog): said so, before the model loads
+        refuse_cutouts_as_mosaics(mosaics, [catalog])
     if method == "histogram":
         check_histogram_rows(10**12, bins, "--bins")  # a bad --bins is refused before anything is read
     from starclass.learn.precision import pick_device, plain_device

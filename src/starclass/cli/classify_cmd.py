@@ -21,6 +21,7 @@ from starclass.cli._app import (
     pixel_flags,
     place_rows,
     progress_option,
+    refuse_cutouts_as_mosaics,
     warn_flags_differ,
 )
 from starclass.errors import StarclassError, counted
@@ -139,6 +140,9 @@ def classify_command(
             raise StarclassError(f"{name} {value!r} names a column of a cutout folder's CSV: it applies with --stamps")
     if votes is not None and not votes.is_file():
         raise StarclassError(f"--votes {votes}: no such file")
+    if stamps is None:
+        # a cutout folder typed where the mosaics go (or its CSV as --catalog): said so, before the model loads
+        refuse_cutouts_as_mosaics(mosaics, [catalog])
     inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model, votes]
     if stamps is not None and stamps.is_dir():
         if not (stamps / LABELS_CSV).exists() and resolved(output) == resolved(stamps / LABELS_CSV):
@@ -520,6 +524,42 @@ def _echo_trust(out) -> None:
         typer.echo(f"WARNING: {caution}", err=True)
 
 
+def next_after_classifying(output: str | Path, model: str | Path, stamps: str | Path, *, labelled: bool) -> str:
+    """The line after ``classify --stamps``' "written OUT": what to run on the classification next.
+
+    A new user's classification ended with "written out.csv" and nothing on how to score it, see it as a
+    page, or choose what to label: labelled cutouts are scored (``evaluate``) and reported (``report``, its
+    gallery of mistakes and Grad-CAM need ``--stamps`` and ``--model``); unlabelled ones are ranked for
+    people to label (``suggest``).
+
+    Parameters
+    ----------
+    output, model, stamps : str or Path
+        The classification written, the model and the cutout folder, as given.
+    labelled : bool
+        Whether some row has a label of the task (``class_ref`` > 0).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> next_after_classifying("out.csv", "m", "cut", labelled=True)
+    "next: score it with 'starclass evaluate out.csv', or as one page with 'starclass report out.csv --model m \
+--stamps cut -o report'"
+    >>> next_after_classifying("out.csv", "m", "pool", labelled=False)
+    "next: choose the cutouts people should label with 'starclass suggest m out.csv -n 20 -o suggest.csv'"
+    """
+    import shlex
+
+    out, m, cut = (shlex.quote(str(p)) for p in (output, model, stamps))
+    if labelled:
+        return (f"next: score it with 'starclass evaluate {out}', or as one page with 'starclass report {out} "
+                f"--model {m} --stamps {cut} -o report'")
+    return f"next: choose the cutouts people should label with 'starclass suggest {m} {out} -n 20 -o suggest.csv'"
+
+
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,
                       device: str | None, precision: str | None, calibration: bool = True,
                       coverage: float | None = 0.9, votes: Path | None = None,
@@ -673,3 +713,5 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     if joint_line:
         echo(joint_line)
     echo(f"written {output}")
+    labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
+    echo(next_after_classifying(output, model, source, labelled=labelled))

@@ -762,6 +762,10 @@ def inspect_command(
                               file_column)
         if not dbm.list_users(engine):
             where = f"--stamps {stamps} --task {task}" if stamps is not None else str(data_dir)
+            if db is not None:
+                # without the --db served from, the account went to the default database beside the list (the
+                # command refused "no label database at ...; pass --init", and with --init made a second one)
+                where += f" --db {dbm.redact(db)}"
             echo(f"note: no accounts yet; create one with: starclass inspect {where} --add-user NAME")
         echo(f"labels in {dbm.redact(url)} (schema version {version})")
         # only serving needs the web app, and after the notes: inspect.app (FastAPI, uvicorn) adds 2.0 s (measured)

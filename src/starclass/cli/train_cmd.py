@@ -30,6 +30,7 @@ from starclass.cli._app import (
     place_rows,
     progress_lines,
     progress_option,
+    refuse_cutouts_as_mosaics,
     task_option,
 )
 from starclass.errors import StarclassError, counted
@@ -404,6 +405,9 @@ def train_command(
                         precision=precision)
     catalogs = list(catalog or [])
     stamp_list = list(stamps or [])
+    if not stamp_list:
+        # a cutout folder given as --mosaics (or its CSV as --catalog): said so, not "give the labelled catalogue"
+        refuse_cutouts_as_mosaics(mosaics, catalogs)
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
     if flags is not None and stamp_list:
         # refused rather than ignored: stamps already cut hold no FITS extensions to apply
@@ -1470,7 +1474,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         _print_cv(cvr)
         return
     result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)
-    _summarise(cfg, result, output, precision)
+    _summarise(cfg, result, output, precision, cutouts=True)
     if target_purity is not None:
         # on the grouped validation split, as for mosaics (it was refused for cutout folders, the M31
         # task's own data); val_index holds folder rows, blank ones counted, so every row's input is given
@@ -1542,7 +1546,7 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
         write_catalog(out.annotators, Path(output) / "annotators.ecsv", overwrite=True)
         echo(f"Dawid-Skene confusion matrix of each annotator written to {Path(output) / 'annotators.ecsv'}")
     _summarise(cfg, result, output, precision, soft=out.model != "mode",
-               left_out=_left_out(result.n_unlabelled, out.voted, out.targets, 0))
+               left_out=_left_out(result.n_unlabelled, out.voted, out.targets, 0), cutouts=True)
 
 
 def volunteer_vote_columns(table: Table, name: str = "the cutout CSV") -> tuple[Table, list[str]]:
@@ -1631,8 +1635,44 @@ def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad:
     return ", ".join(parts) + " left out"
 
 
+def next_after_training(output: str | Path, *, cutouts: bool) -> str:
+    """The line after "model written to M": the command that uses the model, as a new user looks for it.
+
+    ``train`` ended with "model written to M" and nothing on what to run next; the classify command of a
+    cutout folder (``--stamps``) differs from that of mosaics, so the line gives the one for the data
+    trained on.
+
+    Parameters
+    ----------
+    output : str or Path
+        The model directory written.
+    cutouts : bool
+        Trained on a cutout folder (``--stamps`` with a CSV or directory), else on mosaics or stamp stores.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> next_after_training("my model", cutouts=True)
+    "next: classify cutouts with 'starclass classify --stamps CUTOUTS --model 'my model' -o classified.csv' (CUTOUTS: \
+a folder or CSV of cutouts, labelled or not); 'starclass info 'my model'' describes the model"
+    >>> next_after_training("m", cutouts=False)[:102]
+    "next: classify candidates with 'starclass classify MOSAICS -c CANDIDATES --model m -o classified.ecsv'"
+    """
+    import shlex
+
+    model = shlex.quote(str(output))
+    if cutouts:
+        return (f"next: classify cutouts with 'starclass classify --stamps CUTOUTS --model {model} -o classified.csv' "
+                f"(CUTOUTS: a folder or CSV of cutouts, labelled or not); 'starclass info {model}' describes the model")
+    return (f"next: classify candidates with 'starclass classify MOSAICS -c CANDIDATES --model {model} -o "
+            f"classified.ecsv'; 'starclass info {model}' describes the model")
+
+
 def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False,
-               left_out: str | None = None) -> None:
+               left_out: str | None = None, cutouts: bool = False) -> None:
     _echo_notes(result.notes)
     from starclass.learn.precision import compute_dtype, cpu_has_bf16_units, dtype_name
 
@@ -1677,3 +1717,4 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
             acc_txt += f" after batch-norm recalibration ({at_ep:.3f} at epoch {ep} during training)"
         echo(f"  member {i + 1}: kept epoch {ep}, validation accuracy {acc_txt}")
     echo(f"model written to {output}")
+    echo(next_after_training(output, cutouts=cutouts))

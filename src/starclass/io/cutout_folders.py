@@ -96,6 +96,7 @@ from starclass.io.mosaic import (
     MASK_EXTNAMES,
     WEIGHT_EXTNAMES,
     asinh_scaling,
+    fits_suffix,
     linear_from_asinh,
     open_fits,
     unreadable_fits,
@@ -348,6 +349,77 @@ def is_cutout_source(path: str | os.PathLike) -> bool:
     """
     p = Path(path)
     return p.is_dir() or p.suffix.lower() == ".csv"
+
+
+def cutouts_not_mosaics(path: str | os.PathLike) -> str | None:
+    """What ``path`` is, where it is a cutout folder or list given where mosaics or a catalogue belong; else None.
+
+    A user with a folder of labelled PNGs who types ``classify my_cutouts --model M`` (the folder where
+    the mosaics go) was told "give the mosaics and --catalog, or a cutout folder with --stamps", or
+    "no FITS images found in my_cutouts", or, for its CSV given as ``--catalog``, "required column
+    'id' missing": none said that the folder itself is right and only the option is wrong. A folder
+    with a FITS file at its top is a mosaic folder (None); one with a ``labels.csv``, with images in
+    sub-folders, or with pictures (PNG, JPEG, NPY, ...) at its top is a cutout folder; a CSV is a
+    list of cutouts where a column names image files (:func:`image_file_columns`).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The path given as a mosaic (or mosaic folder) or as a catalogue.
+
+    Returns
+    -------
+    str or None
+        Words that follow "is" (``a folder of labelled cutouts (one sub-folder per label: cluster,
+        galaxy)``), or None where the path is not plainly cutouts (missing, FITS, a catalogue).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for label in ("cluster", "galaxy"):
+    ...     (root / "cut" / label).mkdir(parents=True)
+    ...     np.save(root / "cut" / label / "a.npy", np.zeros((8, 8), np.float32))
+    >>> cutouts_not_mosaics(root / "cut")
+    'a folder of labelled cutouts (one sub-folder per label: cluster, galaxy)'
+    >>> _ = (root / "list.csv").write_text("file,label\\ncluster/a.npy,cluster\\n")
+    >>> cutouts_not_mosaics(root / "list.csv")
+    "a list of cutout images (column 'file')"
+    >>> _ = (root / "cat.csv").write_text("id,x,y\\n1,5,5\\n")
+    >>> cutouts_not_mosaics(root / "cat.csv") is None, cutouts_not_mosaics(root / "missing") is None
+    (True, True)
+    """
+    p = Path(path)
+    if p.is_dir():
+        try:
+            entries = [e for e in p.iterdir() if not is_os_clutter(e.name)]
+        except OSError:
+            return None
+        files = [e for e in entries if e.is_file()]
+        if any(fits_suffix(e) is not None for e in files):
+            return None  # FITS at the top: mosaics (read_mosaics says what is wrong with them)
+        if (p / LABELS_CSV).is_file():
+            return f"a folder of labelled cutouts (its {LABELS_CSV})"
+        labels = sorted(d.name for d in entries if d.is_dir()
+                        and any(image_format(f) is not None for f in d.rglob("*") if f.is_file()))
+        if labels:
+            shown = ", ".join(labels[:5]) + (", ..." if len(labels) > 5 else "")
+            return f"a folder of labelled cutouts (one sub-folder per label: {shown})"
+        pictures = [e for e in files if image_format(e) is not None]
+        if pictures:
+            kinds = "/".join(sorted({image_format(e).upper() for e in pictures}))
+            return f"a folder of cutout images ({counted(len(pictures), f'{kinds} file')})"
+        return None
+    if p.suffix.lower() != ".csv" or not p.is_file():
+        return None
+    try:
+        names, rows, _ = read_csv_rows(p)
+    except (StarclassError, OSError, UnicodeError, csv.Error):
+        return None  # the reader of the option it was given says what is wrong with it
+    columns = image_file_columns(names, rows)
+    if not columns:
+        return None
+    return f"a list of cutout images (column{'s' if len(columns) > 1 else ''} {', '.join(map(repr, columns))})"
 
 
 def image_format(path: str | os.PathLike) -> str | None:

@@ -1627,6 +1627,56 @@ def _joined(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def _recorded_cutouts_hint(pred: Table | str | Path, pred_name: str) -> str:
+    """``"; PRED was classified from ... give --stamps FOLDER"`` for a classified cutout folder recording it, else "".
+
+    ``report out.csv --model M`` on the output of ``classify --stamps`` was refused for its Grad-CAM with "needs
+    the mosaics ... or its cutout folder (--stamps)", while ``out.csv`` names that folder in its ``cutout_root``
+    column: the user had to find it there. A list in the folder named otherwise than ``labels.csv`` is named.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> hint = _recorded_cutouts_hint(Table({"file": ["a.png"], "cutout_root": [str(folder)]}), "prediction")
+    >>> hint.replace(str(folder), "DIR")
+    '; prediction was classified from the cutout folder DIR (its cutout_root): give --stamps DIR'
+    >>> _ = (folder / "held.csv").write_text("file,label\\na.png,cluster\\n")
+    >>> _recorded_cutouts_hint(Table({"file": ["a.png"], "cutout_root": [str(folder)]}), "p").endswith("held.csv")
+    True
+    >>> _recorded_cutouts_hint(Table({"id": [1], "x": [1.0], "y": [2.0]}), "prediction")
+    ''
+    """
+    from starclass.io.cutout_folders import (
+        LABELS_CSV,
+        TABLE_FOLDER,
+        recorded_folder,
+        recorded_roots,
+        stray_cutout_csvs,
+    )
+
+    try:
+        table = load_catalog(pred, pred_name)
+        roots = recorded_roots(table, pred if isinstance(pred, (str, Path)) else pred_name)
+    except StarclassError:
+        return ""  # the catalogue's own refusal comes from the evaluation
+    if not roots or len(set(roots)) != 1:
+        return ""
+    folder = recorded_folder(roots[0], Path(table.meta.get(TABLE_FOLDER) or "."))
+    if folder is None or not folder.is_dir():
+        return ""
+    where = pred if isinstance(pred, (str, Path)) else pred_name
+    said = f"; {where} was classified from the cutout folder {folder} (its cutout_root): give --stamps "
+    # the folder is read through its labels.csv; a list named otherwise is given by its name, else the folder's
+    # label sub-folders or images are read (a list of another name beside them would be passed over)
+    others = stray_cutout_csvs(folder)
+    if (folder / LABELS_CSV).is_file() or not others:
+        return said + str(folder)
+    if len(others) == 1:
+        return said + str(others[0])
+    return said + f"with the list of its cutouts there ({', '.join(o.name for o in others)})"
+
+
 def build_report(pred: Table | str | Path, references: ReferencesLike | None, outdir: str | os.PathLike, *,
                  title: str = "starclass report",
                  distance_mpc: float | None = None,
@@ -1723,7 +1773,8 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
     if model_path is not None and kwargs.get("gradcam_inputs") is None:
         if cutouts is None and mosaics is None:
             raise StarclassError(f"Grad-CAM of model {model_path} needs the mosaics the catalogue was classified on "
-                                 "(--mosaics) or its cutout folder (--stamps)")
+                                 "(--mosaics; mosaics= in Python) or its cutout folder (--stamps; stamps= in Python)"
+                                 + _recorded_cutouts_hint(pred, kwargs.get("pred_name", "prediction")))
 
         def make_gradcam_inputs():
             # made only once the evaluation has passed (evaluate_sections calls this): a report refused
