@@ -134,6 +134,9 @@ def test_calibrate_refuses_a_bad_option_or_model_before_torch(tmp_path):
 def test_classify_says_its_first_line_before_torch(tmp_path):
     model = _manifest_model(tmp_path / "model")  # a model that is not there is refused before the line (below)
     (model / "member_01.pt").write_bytes(b"")
+    (tmp_path / "field").mkdir()  # missing inputs are refused before the line too (below); these are never read
+    (tmp_path / "field" / "f555w.fits").write_bytes(b"")
+    (tmp_path / "cands.ecsv").write_text("")
     first_line(["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "--model", model, "-o",
                 tmp_path / "out.ecsv"],
                f"classify: loading model {model} and reading the candidates ...")
@@ -163,6 +166,32 @@ def test_classify_refuses_a_missing_model_before_torch(tmp_path):
     refused([*base, "--model", tmp_path / "half"],
             f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cands.ecsv", "field", "half"]
+
+
+def test_classify_refuses_a_missing_input_before_torch(tmp_path):
+    """A misspelt catalogue was named once torch and the model had loaded; a missing mosaic or --stamps after the
+    model's member files were read, whose damage ('not a readable starclass checkpoint') was said instead."""
+    model = _manifest_model(tmp_path / "model")
+    (model / "member_01.pt").write_bytes(b"not a checkpoint")  # read only once torch loads
+    (tmp_path / "field").mkdir()
+    (tmp_path / "field" / "f555w.fits").write_bytes(b"not read")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "cands.ecsv").write_text("not read\n")
+    out = ["--model", model, "-o", tmp_path / "out.ecsv"]
+    refused(["classify", tmp_path / "field", "-c", tmp_path / "nocands.ecsv", *out],
+            f"catalogue {tmp_path / 'nocands.ecsv'}: no such file or directory")
+    refused(["classify", tmp_path / "nofield", "-c", tmp_path / "cands.ecsv", *out],
+            f"mosaic {tmp_path / 'nofield'}: no such file or directory")
+    refused(["classify", tmp_path / "f814w.fits", tmp_path / "field" / "f555w.fits", "-c", tmp_path / "cands.ecsv",
+             *out], f"mosaic {tmp_path / 'f814w.fits'}: no such file or directory")
+    refused(["classify", tmp_path / "empty", "-c", tmp_path / "cands.ecsv", *out],
+            f"mosaic folder {tmp_path / 'empty'} holds no FITS image")
+    refused(["classify", tmp_path / "field", *out], "give the mosaics and --catalog, or a cutout folder with --stamps")
+    for stamps in (tmp_path / "cutouts.csv", tmp_path / "cutouts"):
+        refused(["classify", "--stamps", stamps, *out], f"--stamps {stamps}: no such file or directory")
+    (tmp_path / "stamps.h5").write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(100))
+    refused(["classify", "--stamps", tmp_path / "stamps.h5", *out], f"--stamps {tmp_path / 'stamps.h5'}")
+    assert not (tmp_path / "out.ecsv").exists()
 
 
 def test_classify_refuses_an_existing_output_before_reading_its_inputs_and_torch(tmp_path):
