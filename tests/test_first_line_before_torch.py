@@ -261,6 +261,25 @@ def test_suggest_ranks_a_classified_catalogue_without_torch(tmp_path):
             f"ensemble {model}: member files missing: {model / 'member_01.pt'}")
 
 
+def test_suggest_ranks_a_classified_catalogue_without_torch_even_with_a_device(tmp_path):
+    """--device cpu asked torch whether the device is there, loading it (3-4 s), though no network runs."""
+    from astropy.table import Table
+
+    model = _manifest_model(tmp_path / "model")
+    (model / "member_01.pt").write_bytes(b"not read")
+    Table({"id": [1, 2, 3], "x": [5.0, 9.0, 12.0], "y": [5.0, 9.0, 12.0], "prob_1": [0.5, 0.9, 0.3],
+           "prob_2": [0.5, 0.1, 0.7], "class_pred": [1, 1, 2]}).write(tmp_path / "classified.ecsv")
+    out = run_cli(["suggest", model, tmp_path / "classified.ecsv", "-n", "2", "--mag-bins", "1", "--device", "cpu",
+                   "-o", tmp_path / "s.ecsv"])
+    assert out["exit"] == 0 and "suggested 2 of the 3 candidates by entropy" in out["stdout"], out
+    assert out["loaded"] == [], f"loaded: {out['loaded']}"
+    assert list(Table.read(tmp_path / "s.ecsv")["id"]) == [1, 3]
+    # a name torch would never take is still refused at once (torch says which), as with --mosaics
+    out = run_cli(["suggest", model, tmp_path / "classified.ecsv", "--device", "tpu", "-o", tmp_path / "t.ecsv"])
+    assert out["exit"] == 2 and "error: --device (device= in Python) 'tpu' is not a device" in out["stderr"], out
+    assert not (tmp_path / "t.ecsv").exists()
+
+
 def test_suggest_refuses_a_bad_option_before_torch_even_with_a_device(tmp_path):
     base = ["suggest", tmp_path / "model", tmp_path / "classified.ecsv", "--device", "cpu"]
     refused([*base, "-o", tmp_path / "s.txt"], f"cannot tell the catalogue format of {tmp_path / 's.txt'}")
