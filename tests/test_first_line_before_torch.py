@@ -310,6 +310,41 @@ def test_survey_refuses_options_that_do_not_go_together_before_distributed(tmp_p
     assert not (tmp_path / "run").exists()
 
 
+def test_survey_refuses_a_bad_plan_before_distributed(tmp_path):
+    """A plan naming a mosaic folder that is not there, a bad setting or a missing model was refused only once
+    distributed (and dask) had loaded, after a scheduler was reached or dask-jobqueue imported."""
+    model = _manifest_model(tmp_path / "model")
+    (model / "member_01.pt").write_bytes(b"not read")
+    (tmp_path / "f1").mkdir()
+    (tmp_path / "f1" / "f555w.fits").write_bytes(b"not read")
+    watch = (*WATCH, "distributed", "dask")
+    run = ["-o", tmp_path / "run"]
+    (tmp_path / "plan.csv").write_text("name,mosaics\nf1,f1\nf2,nothere\n")
+    says = (f"plan {tmp_path / 'plan.csv'}, field 'f2' (row 2 (line 3 of the file)): mosaics {tmp_path / 'nothere'} "
+            "not found")
+    refused(["survey", tmp_path / "plan.csv", "--model", model, *run], says, watch)
+    (tmp_path / "tiles.yaml").write_text("model: model\ntile_size: 3\nfields:\n  - name: f1\n    mosaics: f1\n")
+    refused(["survey", tmp_path / "tiles.yaml", *run], f"plan {tmp_path / 'tiles.yaml'}: tile_size must be >= 64, "
+            "got 3", watch)
+    (tmp_path / "ok.yaml").write_text("model: model\nfields:\n  - name: f1\n    mosaics: f1\n")
+    refused(["survey", tmp_path / "ok.yaml", "--photometry", "aperture", *run],
+            f"plan {tmp_path / 'ok.yaml'}: photometry 'aperture' unknown", watch)
+    refused(["survey", tmp_path / "ok.yaml", "--model", tmp_path / "nomodel", *run],
+            f"plan {tmp_path / 'ok.yaml'}: model {tmp_path / 'nomodel'} not found", watch)
+    (tmp_path / "half").mkdir()
+    refused(["survey", tmp_path / "ok.yaml", "--model", tmp_path / "half", *run],
+            f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)", watch)
+    (tmp_path / "empty.yaml").write_text("model: model\nfields: []\n")
+    refused(["survey", tmp_path / "empty.yaml", *run], f"plan {tmp_path / 'empty.yaml'}: no fields", watch)
+    # the plan comes before a scheduler is reached (one that does not answer: seconds) and before dask-jobqueue
+    refused(["survey", tmp_path / "plan.csv", "--model", model, "--scheduler", "tcp://127.0.0.1:1", *run], says,
+            watch)
+    refused(["survey", tmp_path / "plan.csv", "--model", model, "--jobqueue", "slurm", *run], says, watch)
+    refused(["survey", tmp_path / "plan.csv", "--model", model, "--jobqueue", "slrum", *run],
+            "--jobqueue 'slrum': unknown; use one of slurm, pbs", watch)
+    assert not (tmp_path / "run").exists()
+
+
 # ---- train
 
 

@@ -360,6 +360,59 @@ def plan_from_mapping(doc: Mapping[str, Any], base: Path, source: Path | None = 
     return plan
 
 
+def check_settings(plan: SurveyPlan) -> str:
+    """Refuse a plan whose settings cannot run, from the plan and the model's manifest alone.
+
+    Fields there and named once, known photometry and magnitude system, a model with its member files, a tile
+    size of at least 64 px. ``starclass survey`` calls it before distributed loads and a scheduler is reached;
+    :func:`~starclass.survey.run.prepare` again, before it reads the model and the mosaics.
+
+    Parameters
+    ----------
+    plan
+        The plan, with the command line's settings applied (:meth:`SurveyPlan.with_options`).
+
+    Returns
+    -------
+    str
+        ``plan PATH`` (or ``plan``), as the messages about the plan begin.
+
+    Raises
+    ------
+    StarclassError
+        Naming the plan file and the setting at fault.
+
+    Examples
+    --------
+    >>> check_settings(SurveyPlan(fields=(FieldSpec("f1", (Path("f1"),)),), photometry="aperture"))
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: plan: photometry 'aperture' unknown; use one of growth, ci, none, skip
+    """
+    where = _where(plan.source)
+    if not plan.fields:
+        raise StarclassError(f"{where}: no fields")
+    dup = sorted({n for n in plan.field_names if plan.field_names.count(n) > 1})
+    if dup:
+        raise StarclassError(f"{where}: field name(s) {', '.join(dup)} used twice")
+    if plan.photometry not in PHOTOMETRY:
+        raise StarclassError(f"{where}: photometry {plan.photometry!r} unknown; use one of {', '.join(PHOTOMETRY)}")
+    if plan.magsys not in MAGSYS:
+        said = "--magsys" if "magsys" in plan.from_command_line else f"{where}: magsys"
+        raise StarclassError(f"{said} {plan.magsys!r} unknown; use one of {', '.join(MAGSYS)}")
+    if plan.model is None:
+        raise StarclassError(f"{where}: no model (give 'model:' in the plan or --model)")
+    if not Path(plan.model).exists():
+        raise StarclassError(f"{where}: model {plan.model} not found")
+    from starclass.learn.checkpoint import member_paths
+
+    # a folder without manifest.json, or with member files missing: the words load_model says, without torch
+    member_paths(plan.model)
+    if plan.tile_size < 64:
+        raise StarclassError(f"{where}: tile_size must be >= 64, got {plan.tile_size}")
+    return where
+
+
 def read_plan(path: str | os.PathLike) -> SurveyPlan:
     """Read a YAML or CSV plan; paths are taken relative to the plan's folder.
 
