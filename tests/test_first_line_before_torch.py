@@ -363,6 +363,23 @@ def test_train_refuses_a_bad_option_before_torch_even_with_a_device(tmp_path):
     assert not (tmp_path / "model").exists()
 
 
+def test_train_refuses_a_member_that_cannot_take_the_stamps_before_its_first_line_and_torch(tmp_path):
+    """check_members imported each network's module (torch) to learn its rule: a VGG given 16 px stamps was refused
+    only after the first line, once torch had loaded."""
+    base = ["train", "--task", "phangs4", "--stamp-size", "16", "-m", tmp_path / "field", "-c", tmp_path / "truth.ecsv",
+            "-o", tmp_path / "model"]
+    native = [*base, "--input-size", "0"]  # the stamps as they are, not resampled to phangs4's input size
+    says = "task config 'phangs4': resnet18"  # the first member is fine: the VGG is named
+    out = refused(native, "task config 'phangs4': vgg19_bn halves its input five times and needs at least 32 px, but "
+                  "stamp_size=16 (--stamp-size; no input_size) gives it 16 px")
+    assert says not in out["stderr"]
+    out = run_cli([*native, "--progress"])  # refused, not the first line said then the refusal
+    assert out.get("exit") == 2 and "vgg19_bn halves its input" in out["stderr"] and out["loaded"] == [], out
+    # --input-size 32 resamples the stamps for it: the first line comes, still before torch
+    first_line([*base, "--input-size", "32"], "train: task phangs4: building its networks")
+    assert not (tmp_path / "model").exists()
+
+
 # ---- inspect
 
 
