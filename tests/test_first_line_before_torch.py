@@ -110,6 +110,9 @@ def _manifest_model(folder: Path) -> Path:
 
 def test_calibrate_says_its_first_line_before_torch(tmp_path):
     model = _manifest_model(tmp_path / "model")
+    (tmp_path / "field").mkdir()  # missing inputs are refused before the line (below); these are never read
+    (tmp_path / "field" / "f555w.fits").write_bytes(b"")
+    (tmp_path / "held.ecsv").write_text("")
     first_line(["calibrate", model, tmp_path / "field", "-c", tmp_path / "held.ecsv"],
                f"calibrate: reading the held-out rows and loading model {model} ...")
     assert sorted(p.name for p in model.iterdir()) == ["manifest.json"]
@@ -126,6 +129,23 @@ def test_calibrate_refuses_a_bad_option_or_model_before_torch(tmp_path):
     (tmp_path / "half").mkdir()
     refused(["calibrate", tmp_path / "half", "--stamps", tmp_path / "s.csv"],
             f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")
+
+
+def test_calibrate_refuses_a_missing_input_before_torch(tmp_path):
+    """As classify: a misspelt held-out catalogue, mosaic or --stamps was named once torch had loaded."""
+    model = _manifest_model(tmp_path / "model")
+    (tmp_path / "field").mkdir()
+    (tmp_path / "field" / "f555w.fits").write_bytes(b"not read")
+    (tmp_path / "held.ecsv").write_text("not read\n")
+    refused(["calibrate", model, tmp_path / "field", "-c", tmp_path / "nope.ecsv"],
+            f"catalogue {tmp_path / 'nope.ecsv'}: no such file or directory")
+    refused(["calibrate", model, tmp_path / "nofield", "-c", tmp_path / "held.ecsv"],
+            f"mosaic {tmp_path / 'nofield'}: no such file or directory")
+    refused(["calibrate", model, "--stamps", tmp_path / "held.csv"],
+            f"--stamps {tmp_path / 'held.csv'}: no such file or directory")
+    refused(["calibrate", model, tmp_path / "field"],
+            "give the mosaics and --catalog, or a labelled cutout folder with --stamps")
+    assert sorted(p.name for p in model.iterdir()) == ["manifest.json"]
 
 
 # ---- classify
