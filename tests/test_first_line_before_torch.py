@@ -82,8 +82,28 @@ def first_line(argv: list[str], start: str, watch: tuple[str, ...] = WATCH) -> d
 
 
 def test_explain_says_its_first_line_before_torch(tmp_path):
-    first_line(["explain", tmp_path / "model", tmp_path / "stamps.h5", "-o", tmp_path / "out"],
+    model = _manifest_model(tmp_path / "model")  # a missing model or STAMPS is refused before the line (below)
+    (model / "member_01.pt").write_bytes(b"not read")
+    (tmp_path / "stamps.h5").write_bytes(b"not read")
+    first_line(["explain", model, tmp_path / "stamps.h5", "-o", tmp_path / "out"],
                "explain: loading the model and reading the stamps (gradcam, guided-gradcam, cam) ...")
+    assert not (tmp_path / "out").exists()
+
+
+def test_explain_refuses_a_missing_model_or_stamps_before_torch(tmp_path):
+    """Both were named once torch and the model had loaded; missing STAMPS beside a damaged member file was said as
+    the member's damage ('not a readable starclass checkpoint')."""
+    model = _manifest_model(tmp_path / "model")
+    (model / "member_01.pt").write_bytes(b"not a checkpoint")
+    (tmp_path / "stamps.h5").write_bytes(b"not read")
+    out = ["-o", tmp_path / "out"]
+    refused(["explain", model, tmp_path / "nostamps.h5", *out], f"STAMPS {tmp_path / 'nostamps.h5'}: no such file or "
+            "folder")
+    refused(["explain", tmp_path / "nomodel", tmp_path / "stamps.h5", *out], f"model {tmp_path / 'nomodel'} does not "
+            "exist")
+    (tmp_path / "half").mkdir()
+    refused(["explain", tmp_path / "half", tmp_path / "stamps.h5", *out],
+            f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")
     assert not (tmp_path / "out").exists()
 
 
