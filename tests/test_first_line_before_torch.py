@@ -82,8 +82,28 @@ def first_line(argv: list[str], start: str, watch: tuple[str, ...] = WATCH) -> d
 
 
 def test_explain_says_its_first_line_before_torch(tmp_path):
-    first_line(["explain", tmp_path / "model", tmp_path / "stamps.h5", "-o", tmp_path / "out"],
+    model = _manifest_model(tmp_path / "model")  # a missing model or STAMPS is refused before the line (below)
+    (model / "member_01.pt").write_bytes(b"not read")
+    (tmp_path / "stamps.h5").write_bytes(b"not read")
+    first_line(["explain", model, tmp_path / "stamps.h5", "-o", tmp_path / "out"],
                "explain: loading the model and reading the stamps (gradcam, guided-gradcam, cam) ...")
+    assert not (tmp_path / "out").exists()
+
+
+def test_explain_refuses_a_missing_model_or_stamps_before_torch(tmp_path):
+    """Both were named once torch and the model had loaded; missing STAMPS beside a damaged member file was said as
+    the member's damage ('not a readable starclass checkpoint')."""
+    model = _manifest_model(tmp_path / "model")
+    (model / "member_01.pt").write_bytes(b"not a checkpoint")
+    (tmp_path / "stamps.h5").write_bytes(b"not read")
+    out = ["-o", tmp_path / "out"]
+    refused(["explain", model, tmp_path / "nostamps.h5", *out], f"STAMPS {tmp_path / 'nostamps.h5'}: no such file or "
+            "folder")
+    refused(["explain", tmp_path / "nomodel", tmp_path / "stamps.h5", *out], f"model {tmp_path / 'nomodel'} does not "
+            "exist")
+    (tmp_path / "half").mkdir()
+    refused(["explain", tmp_path / "half", tmp_path / "stamps.h5", *out],
+            f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")
     assert not (tmp_path / "out").exists()
 
 
@@ -110,6 +130,9 @@ def _manifest_model(folder: Path) -> Path:
 
 def test_calibrate_says_its_first_line_before_torch(tmp_path):
     model = _manifest_model(tmp_path / "model")
+    (tmp_path / "field").mkdir()  # missing inputs are refused before the line (below); these are never read
+    (tmp_path / "field" / "f555w.fits").write_bytes(b"")
+    (tmp_path / "held.ecsv").write_text("")
     first_line(["calibrate", model, tmp_path / "field", "-c", tmp_path / "held.ecsv"],
                f"calibrate: reading the held-out rows and loading model {model} ...")
     assert sorted(p.name for p in model.iterdir()) == ["manifest.json"]
@@ -128,12 +151,32 @@ def test_calibrate_refuses_a_bad_option_or_model_before_torch(tmp_path):
             f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")
 
 
+def test_calibrate_refuses_a_missing_input_before_torch(tmp_path):
+    """As classify: a misspelt held-out catalogue, mosaic or --stamps was named once torch had loaded."""
+    model = _manifest_model(tmp_path / "model")
+    (tmp_path / "field").mkdir()
+    (tmp_path / "field" / "f555w.fits").write_bytes(b"not read")
+    (tmp_path / "held.ecsv").write_text("not read\n")
+    refused(["calibrate", model, tmp_path / "field", "-c", tmp_path / "nope.ecsv"],
+            f"catalogue {tmp_path / 'nope.ecsv'}: no such file or directory")
+    refused(["calibrate", model, tmp_path / "nofield", "-c", tmp_path / "held.ecsv"],
+            f"mosaic {tmp_path / 'nofield'}: no such file or directory")
+    refused(["calibrate", model, "--stamps", tmp_path / "held.csv"],
+            f"--stamps {tmp_path / 'held.csv'}: no such file or directory")
+    refused(["calibrate", model, tmp_path / "field"],
+            "give the mosaics and --catalog, or a labelled cutout folder with --stamps")
+    assert sorted(p.name for p in model.iterdir()) == ["manifest.json"]
+
+
 # ---- classify
 
 
 def test_classify_says_its_first_line_before_torch(tmp_path):
     model = _manifest_model(tmp_path / "model")  # a model that is not there is refused before the line (below)
     (model / "member_01.pt").write_bytes(b"")
+    (tmp_path / "field").mkdir()  # missing inputs are refused before the line too (below); these are never read
+    (tmp_path / "field" / "f555w.fits").write_bytes(b"")
+    (tmp_path / "cands.ecsv").write_text("")
     first_line(["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "--model", model, "-o",
                 tmp_path / "out.ecsv"],
                f"classify: loading model {model} and reading the candidates ...")
@@ -163,6 +206,32 @@ def test_classify_refuses_a_missing_model_before_torch(tmp_path):
     refused([*base, "--model", tmp_path / "half"],
             f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cands.ecsv", "field", "half"]
+
+
+def test_classify_refuses_a_missing_input_before_torch(tmp_path):
+    """A misspelt catalogue was named once torch and the model had loaded; a missing mosaic or --stamps after the
+    model's member files were read, whose damage ('not a readable starclass checkpoint') was said instead."""
+    model = _manifest_model(tmp_path / "model")
+    (model / "member_01.pt").write_bytes(b"not a checkpoint")  # read only once torch loads
+    (tmp_path / "field").mkdir()
+    (tmp_path / "field" / "f555w.fits").write_bytes(b"not read")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "cands.ecsv").write_text("not read\n")
+    out = ["--model", model, "-o", tmp_path / "out.ecsv"]
+    refused(["classify", tmp_path / "field", "-c", tmp_path / "nocands.ecsv", *out],
+            f"catalogue {tmp_path / 'nocands.ecsv'}: no such file or directory")
+    refused(["classify", tmp_path / "nofield", "-c", tmp_path / "cands.ecsv", *out],
+            f"mosaic {tmp_path / 'nofield'}: no such file or directory")
+    refused(["classify", tmp_path / "f814w.fits", tmp_path / "field" / "f555w.fits", "-c", tmp_path / "cands.ecsv",
+             *out], f"mosaic {tmp_path / 'f814w.fits'}: no such file or directory")
+    refused(["classify", tmp_path / "empty", "-c", tmp_path / "cands.ecsv", *out],
+            f"mosaic folder {tmp_path / 'empty'} holds no FITS image")
+    refused(["classify", tmp_path / "field", *out], "give the mosaics and --catalog, or a cutout folder with --stamps")
+    for stamps in (tmp_path / "cutouts.csv", tmp_path / "cutouts"):
+        refused(["classify", "--stamps", stamps, *out], f"--stamps {stamps}: no such file or directory")
+    (tmp_path / "stamps.h5").write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(100))
+    refused(["classify", "--stamps", tmp_path / "stamps.h5", *out], f"--stamps {tmp_path / 'stamps.h5'}")
+    assert not (tmp_path / "out.ecsv").exists()
 
 
 def test_classify_refuses_an_existing_output_before_reading_its_inputs_and_torch(tmp_path):
@@ -232,6 +301,25 @@ def test_suggest_ranks_a_classified_catalogue_without_torch(tmp_path):
             f"ensemble {model}: member files missing: {model / 'member_01.pt'}")
 
 
+def test_suggest_ranks_a_classified_catalogue_without_torch_even_with_a_device(tmp_path):
+    """--device cpu asked torch whether the device is there, loading it (3-4 s), though no network runs."""
+    from astropy.table import Table
+
+    model = _manifest_model(tmp_path / "model")
+    (model / "member_01.pt").write_bytes(b"not read")
+    Table({"id": [1, 2, 3], "x": [5.0, 9.0, 12.0], "y": [5.0, 9.0, 12.0], "prob_1": [0.5, 0.9, 0.3],
+           "prob_2": [0.5, 0.1, 0.7], "class_pred": [1, 1, 2]}).write(tmp_path / "classified.ecsv")
+    out = run_cli(["suggest", model, tmp_path / "classified.ecsv", "-n", "2", "--mag-bins", "1", "--device", "cpu",
+                   "-o", tmp_path / "s.ecsv"])
+    assert out["exit"] == 0 and "suggested 2 of the 3 candidates by entropy" in out["stdout"], out
+    assert out["loaded"] == [], f"loaded: {out['loaded']}"
+    assert list(Table.read(tmp_path / "s.ecsv")["id"]) == [1, 3]
+    # a name torch would never take is still refused at once (torch says which), as with --mosaics
+    out = run_cli(["suggest", model, tmp_path / "classified.ecsv", "--device", "tpu", "-o", tmp_path / "t.ecsv"])
+    assert out["exit"] == 2 and "error: --device (device= in Python) 'tpu' is not a device" in out["stderr"], out
+    assert not (tmp_path / "t.ecsv").exists()
+
+
 def test_suggest_refuses_a_bad_option_before_torch_even_with_a_device(tmp_path):
     base = ["suggest", tmp_path / "model", tmp_path / "classified.ecsv", "--device", "cpu"]
     refused([*base, "-o", tmp_path / "s.txt"], f"cannot tell the catalogue format of {tmp_path / 's.txt'}")
@@ -262,6 +350,41 @@ def test_survey_refuses_options_that_do_not_go_together_before_distributed(tmp_p
     assert not (tmp_path / "run").exists()
 
 
+def test_survey_refuses_a_bad_plan_before_distributed(tmp_path):
+    """A plan naming a mosaic folder that is not there, a bad setting or a missing model was refused only once
+    distributed (and dask) had loaded, after a scheduler was reached or dask-jobqueue imported."""
+    model = _manifest_model(tmp_path / "model")
+    (model / "member_01.pt").write_bytes(b"not read")
+    (tmp_path / "f1").mkdir()
+    (tmp_path / "f1" / "f555w.fits").write_bytes(b"not read")
+    watch = (*WATCH, "distributed", "dask")
+    run = ["-o", tmp_path / "run"]
+    (tmp_path / "plan.csv").write_text("name,mosaics\nf1,f1\nf2,nothere\n")
+    says = (f"plan {tmp_path / 'plan.csv'}, field 'f2' (row 2 (line 3 of the file)): mosaics {tmp_path / 'nothere'} "
+            "not found")
+    refused(["survey", tmp_path / "plan.csv", "--model", model, *run], says, watch)
+    (tmp_path / "tiles.yaml").write_text("model: model\ntile_size: 3\nfields:\n  - name: f1\n    mosaics: f1\n")
+    refused(["survey", tmp_path / "tiles.yaml", *run], f"plan {tmp_path / 'tiles.yaml'}: tile_size must be >= 64, "
+            "got 3", watch)
+    (tmp_path / "ok.yaml").write_text("model: model\nfields:\n  - name: f1\n    mosaics: f1\n")
+    refused(["survey", tmp_path / "ok.yaml", "--photometry", "aperture", *run],
+            f"plan {tmp_path / 'ok.yaml'}: photometry 'aperture' unknown", watch)
+    refused(["survey", tmp_path / "ok.yaml", "--model", tmp_path / "nomodel", *run],
+            f"plan {tmp_path / 'ok.yaml'}: model {tmp_path / 'nomodel'} not found", watch)
+    (tmp_path / "half").mkdir()
+    refused(["survey", tmp_path / "ok.yaml", "--model", tmp_path / "half", *run],
+            f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)", watch)
+    (tmp_path / "empty.yaml").write_text("model: model\nfields: []\n")
+    refused(["survey", tmp_path / "empty.yaml", *run], f"plan {tmp_path / 'empty.yaml'}: no fields", watch)
+    # the plan comes before a scheduler is reached (one that does not answer: seconds) and before dask-jobqueue
+    refused(["survey", tmp_path / "plan.csv", "--model", model, "--scheduler", "tcp://127.0.0.1:1", *run], says,
+            watch)
+    refused(["survey", tmp_path / "plan.csv", "--model", model, "--jobqueue", "slurm", *run], says, watch)
+    refused(["survey", tmp_path / "plan.csv", "--model", model, "--jobqueue", "slrum", *run],
+            "--jobqueue 'slrum': unknown; use one of slurm, pbs", watch)
+    assert not (tmp_path / "run").exists()
+
+
 # ---- train
 
 
@@ -277,6 +400,23 @@ def test_train_refuses_a_bad_option_before_torch_even_with_a_device(tmp_path):
             tmp_path / "model", "--device", "cpu"]
     refused([*base, "--precision", "fp8"], "--precision='fp8': use one of auto, fp32")
     refused([*base, "--target-purity", "1.5"], "--target-purity must be between 0 and 1 (exclusive), got 1.5")
+    assert not (tmp_path / "model").exists()
+
+
+def test_train_refuses_a_member_that_cannot_take_the_stamps_before_its_first_line_and_torch(tmp_path):
+    """check_members imported each network's module (torch) to learn its rule: a VGG given 16 px stamps was refused
+    only after the first line, once torch had loaded."""
+    base = ["train", "--task", "phangs4", "--stamp-size", "16", "-m", tmp_path / "field", "-c", tmp_path / "truth.ecsv",
+            "-o", tmp_path / "model"]
+    native = [*base, "--input-size", "0"]  # the stamps as they are, not resampled to phangs4's input size
+    says = "task config 'phangs4': resnet18"  # the first member is fine: the VGG is named
+    out = refused(native, "task config 'phangs4': vgg19_bn halves its input five times and needs at least 32 px, but "
+                  "stamp_size=16 (--stamp-size; no input_size) gives it 16 px")
+    assert says not in out["stderr"]
+    out = run_cli([*native, "--progress"])  # refused, not the first line said then the refusal
+    assert out.get("exit") == 2 and "vgg19_bn halves its input" in out["stderr"] and out["loaded"] == [], out
+    # --input-size 32 resamples the stamps for it: the first line comes, still before torch
+    first_line([*base, "--input-size", "32"], "train: task phangs4: building its networks")
     assert not (tmp_path / "model").exists()
 
 

@@ -132,7 +132,16 @@ def test_cli_job_sizes_it_is_not_given_come_from_dask_jobqueue_s_configuration(t
     from starclass.cli import app
 
     monkeypatch.setenv("PATH", str(tmp_path))  # no sbatch: the job script is printed, exit 2, nothing submitted
-    (tmp_path / "plan.yaml").write_text("fields: []\n")
+    from starclass.learn.checkpoint import write_manifest
+    from starclass.learn.config import get_preset
+
+    # a plan that reads (checked before the job script: 'fields: []' is refused first): the files are never opened
+    (tmp_path / "field").mkdir()
+    (tmp_path / "field" / "f555w.fits").write_bytes(b"not read")
+    write_manifest(tmp_path / "model", get_preset("galaxy-cluster-compact", stamp_size=16),
+                   [{"file": "member_01.pt", "architecture": "compact", "seed": 0}])
+    (tmp_path / "model" / "member_01.pt").write_bytes(b"not read")
+    (tmp_path / "plan.yaml").write_text("model: model\nfields:\n  - name: f1\n    mosaics: field\n")
     base = ["survey", str(tmp_path / "plan.yaml"), "-o", str(tmp_path / "out"), "--jobqueue", "slurm"]
     site = {"jobqueue.slurm.cores": 8, "jobqueue.slurm.memory": "16GiB", "jobqueue.slurm.walltime": "24:00:00"}
     with dask.config.set(site):

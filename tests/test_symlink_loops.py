@@ -297,6 +297,7 @@ def test_a_complete_survey_is_kept_with_a_file_exists_error(tmp_path, monkeypatc
             return self
 
     monkeypatch.setattr(plan_module, "read_plan", lambda path: Plan())
+    monkeypatch.setattr(plan_module, "check_settings", lambda plan: "plan")  # the stand-in has no settings to check
     monkeypatch.setattr(run_module, "run_survey", lambda plan, output, overwrite, **kw: run_module._check_outdir(
         Path(output), overwrite))
     (tmp_path / "plan.yaml").write_text("fields: []\n")

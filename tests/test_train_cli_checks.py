@@ -95,7 +95,11 @@ def test_device_checks(monkeypatch, tmp_path):
 
     # tmp_path is no model: classify checks the manifest before --device since d673f1a7, so that check is faked
     monkeypatch.setattr(checkpoint, "member_paths", lambda *a, **k: [])
-    res, out = _run(["classify", tmp_path, "--catalog", tmp_path / "absent.ecsv", "--model", tmp_path,
+    # and the inputs are there (a missing one is named before torch loads), never read: the device is refused first
+    (tmp_path / "field").mkdir()
+    (tmp_path / "field" / "f555w.fits").write_bytes(b"not read")
+    (tmp_path / "cands.ecsv").write_text("not read\n")
+    res, out = _run(["classify", tmp_path / "field", "--catalog", tmp_path / "cands.ecsv", "--model", tmp_path,
                      "-o", tmp_path / "out.ecsv", "--device", "cuda:0"])
     assert res.exit_code == 2 and "error: --device (device= in Python) 'cuda:0': no CUDA GPU" in out, out
     assert pick_device("cpu").type == "cpu"

@@ -1015,3 +1015,55 @@ def check_on_image(table: Table, shape: tuple[int, int], source: str | os.PathLi
 
     # one function with the web page's check (inspect.field.load_field), so both say it alike
     return refuse_off_image(table, shape, str(source), consequence=consequence, action=action, warn=warn)
+
+
+def check_image_inputs(mosaics: Sequence[Path] | None, catalog: Path | None, stamps: Path | None, *,
+                       need: str) -> None:
+    """Refuse a missing catalogue, mosaic or cutout folder by name, from the paths alone.
+
+    Called before a command loads torch and its model (3-5 s on shared cores): ``classify`` with a misspelt
+    catalogue said so only once both had loaded, and a missing mosaic was met after the model's member files
+    were read, whose damage was then said instead of the mosaic's absence.
+
+    Parameters
+    ----------
+    mosaics
+        The mosaic files or folders given (a folder must hold a FITS file).
+    catalog
+        ``--catalog``.
+    stamps
+        ``--stamps``: given, it is the one input checked here.
+    need
+        The error when neither the mosaics with ``--catalog`` nor ``--stamps`` are given.
+
+    Raises
+    ------
+    StarclassError
+        ``catalogue PATH: no such file or directory`` (the catalogue reader's words), ``mosaic PATH: ...``,
+        ``--stamps PATH: ...``, ``mosaic folder PATH holds no FITS image ...``, or ``need``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "cands.ecsv").write_text("")
+    >>> _ = (d / "f555w.fits").write_bytes(b"")
+    >>> check_image_inputs([d / "f555w.fits"], d / "cands.ecsv", None, need="give them")
+    >>> check_image_inputs([d / "f814w.fits"], d / "cands.ecsv", None, need="give them")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: mosaic .../f814w.fits: no such file or directory
+    """
+    from starclass.io.mosaic import mosaic_inputs
+    from starclass.io.paths import check_inputs_readable
+
+    if stamps is not None:
+        check_inputs_readable([("--stamps", stamps)])
+        return
+    if not mosaics or catalog is None:
+        raise StarclassError(need)
+    # the catalogue first: one file, named by the reader's own words; then each mosaic as given
+    check_inputs_readable([("catalogue", catalog), *(("mosaic", m) for m in mosaics)])
+    for m in mosaics:
+        if m.is_dir() and len(mosaic_inputs([m])) < 2:  # the folder itself, then its FITS files
+            raise StarclassError(f"mosaic folder {m} holds no FITS image (*.fits, *.fits.gz, *.fits.fz)")

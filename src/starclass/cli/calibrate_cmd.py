@@ -13,6 +13,7 @@ from starclass.cli._app import (
     MASK_FILE_OPTION,
     MOSAICS_HELP,
     bars_or_lines,
+    check_image_inputs,
     command,
     echo,
     echo_flagged,
@@ -26,6 +27,9 @@ from starclass.cli._app import (
 )
 from starclass.errors import OutputExistsError, StarclassError, counted
 from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE, X, Y
+
+#: Neither mosaics with a catalogue nor a cutout folder
+_NEED_INPUTS = "give the mosaics and --catalog, or a labelled cutout folder with --stamps"
 
 
 @command("calibrate")
@@ -119,6 +123,8 @@ def calibrate_command(
     # the manifest is rewritten in place (atomically, beside itself): a read-only model folder was refused
     # only after the held-out rows were cut, classified and the calibration fitted
     check_output(model / "manifest.json", [], option="MODEL", overwrite=True)
+    # a misspelt catalogue, mosaic or --stamps was named only once torch and the model code had loaded, as classify
+    check_image_inputs(mosaics, catalog, stamps, need=_NEED_INPUTS)
     from starclass.io.progress import say_step
 
     # at a terminal a line once the arguments that need no torch are checked, before torch and the model code
@@ -220,8 +226,6 @@ def calibrate_command(
         # since (its labels changed) is not re-read as if it were the one calibrated on
         rows_from = stamps_rows_from(model, source, column, file_column or "file")
     else:
-        if not mosaics or catalog is None:
-            raise StarclassError("give the mosaics and --catalog, or a labelled cutout folder with --stamps")
         from starclass.io.catalog import numeric_column, read_catalog
         from starclass.io.mosaic import read_mosaics
         from starclass.learn.classify import check_bands

@@ -13,6 +13,7 @@ from starclass.cli._app import (
     MASK_FILE_OPTION,
     MOSAICS_HELP,
     bars_or_lines,
+    check_image_inputs,
     check_on_image,
     command,
     echo,
@@ -163,6 +164,11 @@ def classify_command(
     # a missing model, or a folder without manifest.json, is said from the manifest, before torch loads (3-4 s on
     # shared cores): the same words load_model says, before any input is read
     member_paths(model)
+    # a misspelt catalogue or mosaic, or a missing --stamps, was named only once torch and the model had loaded
+    # (a missing mosaic after the model's member files were read: their damage was said instead)
+    check_image_inputs(mosaics, catalog, stamps, need=_NEED_INPUTS)
+    if stamps is not None:
+        _check_cutout_source(stamps)
     if not overwrite and _inputs_there(mosaics, catalog, stamps):
         # every input there and readable: an existing output is refused before the inputs are read in full and the
         # model loads; a missing or unreadable one goes on to be named first, in its reader's words (0e0b76f)
@@ -184,8 +190,6 @@ def classify_command(
                           label_column=label_column, progress=progress, group_column=group_column,
                           file_column=file_column)
         return
-    if not mosaics or catalog is None:
-        raise StarclassError("give the mosaics and --catalog, or a cutout folder with --stamps")
     # ra, dec without x, y is placed through the mosaics' WCS once they are read
     table = read_catalog(catalog, allow_empty=True, require_xy=False)
     if len(table) == 0:
@@ -257,6 +261,26 @@ def _inputs_there(mosaics: list[Path] | None, catalog: Path | None, stamps: Path
         if m.is_dir() and len(mosaic_inputs([m])) < 2:  # the folder itself, then its FITS files
             return False
     return True
+
+
+#: Neither mosaics with a catalogue nor a cutout folder
+_NEED_INPUTS = "give the mosaics and --catalog, or a cutout folder with --stamps"
+
+
+def _check_cutout_source(source: Path) -> None:
+    """Refuse a ``--stamps`` that is no cutout folder (a stamp store, inspect's database, another file)."""
+    from starclass.io.cutout_folders import is_cutout_source, is_hdf5, stamp_store_error
+
+    if is_cutout_source(source):
+        return
+    if Path(source).is_file() and is_hdf5(Path(source)):
+        # what `starclass cutouts -o stamps.h5` wrote, as train --stamps takes it: "give a
+        # cutout folder" did not say that classify cannot read a store, nor what to give instead
+        raise stamp_store_error(f"--stamps {source}")
+    from starclass.io.catalog import refuse_database
+
+    refuse_database(source, instead="a cutout folder (a .csv or a directory)")  # inspect's database: say so
+    raise StarclassError(f"--stamps {source}: give a cutout folder (a .csv or a directory)")
 
 
 def _check_votes(table, votes: Path | None, label_columns: str | None, where: str, cfg=None) -> None:
@@ -583,14 +607,11 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
 
     from starclass.io.catalog import catalog_format, check_fits_text, write_catalog
     from starclass.io.cutout_folders import (
-        is_cutout_source,
-        is_hdf5,
         keep_recorded_columns,
         label_column_hint,
         label_like_column,
         model_label_column,
         read_cutout_folder,
-        stamp_store_error,
         stored_group_column,
     )
     from starclass.io.paths import check_output
@@ -601,15 +622,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     from starclass.learn.precision import pick_device
 
     t0 = time.perf_counter()
-    if not is_cutout_source(source):
-        if Path(source).is_file() and is_hdf5(Path(source)):
-            # what `starclass cutouts -o stamps.h5` wrote, as train --stamps takes it: "give a
-            # cutout folder" did not say that classify cannot read a store, nor what to give instead
-            raise stamp_store_error(f"--stamps {source}")
-        from starclass.io.catalog import refuse_database
-
-        refuse_database(source, instead="a cutout folder (a .csv or a directory)")  # inspect's database: say so
-        raise StarclassError(f"--stamps {source}: give a cutout folder (a .csv or a directory)")
+    _check_cutout_source(source)
     dev = pick_device(device)
     loaded = load_model(model, device=dev)
     cfg = loaded.config

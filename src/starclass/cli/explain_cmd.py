@@ -72,6 +72,15 @@ def explain_command(
         raise StarclassError(f"--min-map must be >= 1, got {min_map}")
     # --per-class 0, --max-stamps 0: the library's own words, said before torch loads, not after
     check_explain_arguments(methods, per_class=per_class, max_stamps=max_stamps, min_size=min_map, seed=seed)
+    from starclass.learn.checkpoint import member_paths
+
+    # a model that is not there (or a folder without manifest.json) and missing STAMPS were named once torch and the
+    # model had loaded, the model's damaged member file said in place of the missing stamps: from the paths, now
+    member_paths(model)
+    if not Path(stamps).exists():
+        from starclass.io.paths import link_note
+
+        raise StarclassError(f"STAMPS {stamps}: no such file or folder{link_note(stamps)}")
     from starclass.io.progress import say_step
 
     # at a terminal a line before torch and the model load (2-5 s on shared cores), where nothing was said until

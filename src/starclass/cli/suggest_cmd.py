@@ -62,7 +62,9 @@ def suggest_command(
         None, "--mag-column", help="Magnitude column to spread the suggestions over (default: the V band's)."),
     mag_bins: int = typer.Option(DEFAULT_MAG_BINS, "--mag-bins",
                                  help="Magnitude bins sharing the suggestions equally (at least 1; 1: none)."),
-    device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
+    device: str | None = typer.Option(
+        None, "--device", help="cpu, cuda, ... to classify the candidates on --mosaics (default: CUDA when "
+                               "available); a classified catalogue's probabilities need none."),
     progress: bool | None = progress_option("Show a progress bar while the candidates are classified on --mosaics."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
@@ -202,8 +204,10 @@ def suggest_command(
     # at a terminal a line once the options are checked: nothing was said until the suggestions were written, 3-4 s
     # of torch and the model later on shared cores (minutes with --mosaics, whose classification has its own bar)
     say_step(f"suggest: reading the candidates and loading model {model} ...", progress)
-    if device is not None:
-        pick_device(device)  # cpu, cuda:N: on this machine? once torch loads, still before anything is read
+    if device is not None and mosaics:
+        # cpu, cuda:N: on this machine? once torch loads, still before anything is read. Without --mosaics no
+        # network runs (the catalogue's prob_<k> are ranked): asking torch loaded it for nothing (3-4 s)
+        pick_device(device)
     key = ID
     try:
         # with --mosaics, ra, dec alone are placed through their WCS below, as classify places them

@@ -31,7 +31,8 @@ STOPPED_BEFORE = ("stopped before the survey started, nothing was written (the o
 @command("survey", interrupted=STOPPED_BEFORE)
 def survey_command(
     plan: Path = typer.Argument(..., help="Survey plan: YAML (settings and fields) or CSV (name,mosaics[,positions,"
-                                          "truth] per field). See docs/survey.md."),
+                                          "truth] per field); a field's mosaics are a folder, FITS files or a "
+                                          "pattern (fields/a_*.fits, relative to the plan). See docs/survey.md."),
     output: Path = typer.Option(..., "--output", "-o",
                                 help="Output folder; an unfinished survey there is resumed, finished tiles reused."),
     model: Path | None = typer.Option(None, "--model", help="Model directory (overrides the plan's)."),
@@ -117,25 +118,42 @@ def survey_command(
                              "(a LocalCluster or --jobqueue cluster is started by the survey itself)")
     if jobqueue is not None and (scheduler is not None or workers is not None):
         raise StarclassError("--jobqueue submits its own workers: give it without --scheduler and --workers")
+    if jobqueue is not None:
+        from starclass.survey.batch import SYSTEMS
+
+        if jobqueue.lower() not in SYSTEMS:  # a typo in an option is the first thing to say, before the plan
+            raise StarclassError(f"--jobqueue {jobqueue!r}: unknown; use one of {', '.join(SYSTEMS)}")
     require_extra("scale", ["distributed"], "survey")
+    pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before the plan is read
     from starclass.io.progress import say_step
 
     # at a terminal a line before distributed, the plan's checks (every mosaic read) and the model load: nothing was
     # said for 3-6 s on shared cores (minutes for a large plan) until the survey's own first line
     say_step(f"survey: checking the plan {plan} ...", progress)
+    from starclass.survey.plan import check_settings, read_plan
+
+    # the plan file, its keys and rows, and that every field's mosaics and catalogues are there: read before
+    # distributed (1 s), a scheduler (up to --connect-timeout) or dask-jobqueue, which a plan with a misspelt
+    # mosaic folder waited for. Reading the mosaics themselves (run_survey's check) still comes after them.
+    the_plan = read_plan(plan).with_options(model=model, task=task, tile_size=tile_size, overlap=overlap,
+                                            photometry=photometry.lower() if photometry else None, retries=retries,
+                                            magsys=magsys.lower() if magsys else None,
+                                            mask_extension=mask_extension, dq_good_bits=dq_good_bits,
+                                            mask_file=mask_file)
+    check_settings(the_plan)  # no fields, no model or one without its manifest, a bad setting: said now too
     # require_extra only finds distributed: installed but failing as it imports (a broken build, a dask of
     # another version), it was a traceback where the scheduler was reached or the cluster started
     with importing_extra("scale", ["distributed", "dask"], "survey"):
         import distributed  # noqa: F401
     from starclass.survey.batch import BatchSpec
-    from starclass.survey.plan import read_plan
     from starclass.survey.run import run_survey, summary_lines
 
     if scheduler is not None:
         from starclass.survey.run import reach_scheduler
 
-        # before the plan is read: 'head' without its port was a traceback, and an address where no scheduler
-        # answers was told after the plan's checks (and 20 s, or never for a port that takes it but never speaks)
+        # before the plan's mosaics are read: 'head' without its port was a traceback, and an address where no
+        # scheduler answers was told after the plan's checks (and 20 s, or never for a port that takes it but never
+        # speaks)
         reach_scheduler(scheduler, connect_timeout, "--connect-timeout")
     batch = None
     if jobqueue is not None:
@@ -154,7 +172,7 @@ def survey_command(
         batch = BatchSpec(jobqueue.lower(), jobs=jobs or 1, cores=cores or sizes["cores"][0],
                           memory=memory or sizes["memory"][0], walltime=walltime or sizes["walltime"][0],
                           queue=queue, threads_per_worker=threads_per_worker or 1)
-        batch.check()  # before the plan is read: a typo in an option is the first thing to say
+        batch.check()  # before the plan's mosaics are read and any job is submitted
         from starclass.survey.batch import BatchScriptError, check_submit
 
         try:
@@ -164,7 +182,6 @@ def survey_command(
             # error message on stderr after the survey's own lines, where no batch system could read it
             typer.echo(exc.script)
             raise StarclassError(f"{exc.message} (the job script is on standard output)") from None
-    pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before the plan is read
     if device is not None:
         from starclass.learn.precision import device_name, pick_device
 
@@ -174,11 +191,6 @@ def survey_command(
             pick_device(device)
         else:
             device_name(device)
-    the_plan = read_plan(plan).with_options(model=model, task=task, tile_size=tile_size, overlap=overlap,
-                                            photometry=photometry.lower() if photometry else None, retries=retries,
-                                            magsys=magsys.lower() if magsys else None,
-                                            mask_extension=mask_extension, dq_good_bits=dq_good_bits,
-                                            mask_file=mask_file)
     if the_plan.model is not None:
         # every tile is classified on stamps cut with the plan's flags: said once, before any tile runs
         warn_flags_differ(the_plan.model, the_plan.pixel_flags())

@@ -510,6 +510,14 @@ def train_command(
             raise StarclassError("--target-purity chooses the threshold on validation candidates: give "
                                  "--val-fraction > 0")
 
+    from starclass.learn.config import effective_config
+    from starclass.models import check_members
+
+    # the members that will be trained (--ensemble): phangs4 --ensemble 1 trains two, not twenty
+    trained = effective_config(cfg, ensemble=ensemble)
+    # a stamp too small for a member's network, or an unknown one: refused from the task alone, before the first
+    # line and torch (it came after both, 2-5 s on shared cores), and before the data are read
+    check_members(trained)
     from starclass.io.progress import say_step
 
     # at a terminal a line once the options are checked, before torch and the networks' code load (2-5 s on shared
@@ -517,13 +525,8 @@ def train_command(
     say_step(f"train: task {cfg.name}: building its networks and reading the training inputs ...", progress)
     if device is not None:
         pick_device(device)  # cpu, cuda:N: on this machine? still before the data are read
-    from starclass.learn.train import effective_config
-    from starclass.models import check_members
     from starclass.models.torchvision_nets import frozen_over_random, missing_pretrained, no_weights_announced
 
-    # the members that will be trained (--ensemble): phangs4 --ensemble 1 trains two, not twenty
-    trained = effective_config(cfg, ensemble=ensemble)
-    check_members(trained)  # a stamp too small for a member's network: refused before the data are read
     # a resumed member is built as its run started (its checkpoint's record), not from the weights now: a
     # weights file given and since deleted stopped the rerun ("pretrained weights file ... does not exist"),
     # even of a finished model, and cached weights removed since were said to leave it FROM SCRATCH

@@ -1760,6 +1760,14 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         if c in table.colnames:
             v = numeric_column(table, c, where=where, ids=ids)
             bad = ~np.isfinite(v) & ~blank
+            if bad.any() and not filled and np.isnan(v).all():
+                # an empty or all-NaN column (an export that dropped its values, a column of another meaning) was
+                # "no valid position in row 1 (id 1)", read as one bad row to mend
+                rows = "its one row" if len(v) == 1 else f"all {len(v)} rows"
+                how = (" (ra, dec place a row only where its x and y are both empty: leave out both columns, or "
+                       f"empty {X if c == Y else Y} too)" if has_sky else "")
+                raise StarclassError(f"column {c!r}{where}: every value is missing (empty or NaN in {rows}), so no "
+                                     f"row has a pixel position{how}")
             if bad.any():
                 r = int(np.flatnonzero(bad)[0])
                 if filled:

@@ -1126,6 +1126,41 @@ PRESET_DIR = Path(__file__).resolve().parent / "presets"
 _BASE_KEYS = ("extends", "preset")
 
 
+def effective_config(config: TaskConfig, *, epochs: int | None = None, ensemble: int | None = None,
+                     seed: int | None = None) -> TaskConfig:
+    """A copy of ``config`` with command-line overrides applied (what the checkpoints store).
+
+    Here, beside :class:`TaskConfig`, not in :mod:`starclass.learn.train` (which imports torch): ``starclass
+    train`` checks the members it will build (:func:`starclass.models.check_members`) before torch loads.
+
+    ``ensemble`` sets ``recipe.ensemble_size`` for a single architecture, or every entry's
+    ``n`` for a list of architectures; ``seed`` sets the base seed (member ``i`` uses
+    ``seed + i``).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> c = effective_config(get_preset("galaxy-cluster-compact"), epochs=3, ensemble=2, seed=7)
+    >>> c.recipe.epochs, c.recipe.ensemble_size
+    (3, 2)
+    """
+    changes: dict[str, Any] = {}
+    recipe: dict[str, Any] = {}
+    if epochs is not None:
+        recipe["epochs"] = int(epochs)
+    if seed is not None:
+        recipe["seeds"] = int(seed)
+    if ensemble is not None:
+        if int(ensemble) < 1:
+            raise StarclassError(f"ensemble size must be >= 1, got {ensemble}")
+        if isinstance(config.architecture, str):
+            recipe["ensemble_size"] = int(ensemble)
+        else:
+            changes["architecture"] = [dict(e, n=int(ensemble)) for e in config.architecture]
+    if recipe:
+        changes["recipe"] = recipe
+    return config.copy(**changes)
+
 
 def merge_collapse_note(merge: Mapping[int, int], classes: Any, class_ref: Any, *, task: str | None,
                         what: str, class_names: Any = None, otherwise: str = "nothing is wrong",

@@ -81,7 +81,7 @@ from starclass.learn.checkpoint import (
     set_tuned_threshold,
     write_manifest,
 )
-from starclass.learn.config import RECIPE_NEUTRAL, TASK_NEUTRAL, TaskConfig, merge_collapse_note
+from starclass.learn.config import RECIPE_NEUTRAL, TASK_NEUTRAL, TaskConfig, effective_config, merge_collapse_note
 from starclass.learn.data import InputSource, ModelInputs, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
@@ -119,39 +119,6 @@ class MemberSpec:
     index: int
     architecture: str
     seed: int
-
-
-def effective_config(config: TaskConfig, *, epochs: int | None = None, ensemble: int | None = None,
-                     seed: int | None = None) -> TaskConfig:
-    """A copy of ``config`` with command-line overrides applied (what the checkpoints store).
-
-    ``ensemble`` sets ``recipe.ensemble_size`` for a single architecture, or every entry's
-    ``n`` for a list of architectures; ``seed`` sets the base seed (member ``i`` uses
-    ``seed + i``).
-
-    Examples
-    --------
-    >>> from starclass.learn.config import get_preset
-    >>> c = effective_config(get_preset("galaxy-cluster-compact"), epochs=3, ensemble=2, seed=7)
-    >>> c.recipe.epochs, c.recipe.ensemble_size
-    (3, 2)
-    """
-    changes: dict[str, Any] = {}
-    recipe: dict[str, Any] = {}
-    if epochs is not None:
-        recipe["epochs"] = int(epochs)
-    if seed is not None:
-        recipe["seeds"] = int(seed)
-    if ensemble is not None:
-        if int(ensemble) < 1:
-            raise StarclassError(f"ensemble size must be >= 1, got {ensemble}")
-        if isinstance(config.architecture, str):
-            recipe["ensemble_size"] = int(ensemble)
-        else:
-            changes["architecture"] = [dict(e, n=int(ensemble)) for e in config.architecture]
-    if recipe:
-        changes["recipe"] = recipe
-    return config.copy(**changes)
 
 
 def ensemble_members(config: TaskConfig) -> list[MemberSpec]:

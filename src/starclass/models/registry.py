@@ -41,6 +41,51 @@ _MODULES = {
 }
 
 
+#: Smallest network input (px) of the built-in networks that have one: five 2x2 max-poolings need 32 px to leave
+#: 1. Here, not in the network's module (which imports torch), so that check_members reads it without torch.
+MIN_INPUT = {"vgg16": 32, "vgg19_bn": 32}
+
+
+def check_min_input(arch: str, config: Any) -> None:
+    """Refuse a task whose network input ``arch`` cannot take (:data:`MIN_INPUT`), naming the parameter.
+
+    Parameters
+    ----------
+    arch
+        The architecture's name.
+    config : starclass.learn.config.TaskConfig
+        The task: its ``input_size``, else its ``stamp_size``, is the network's input.
+
+    Raises
+    ------
+    StarclassError
+        The input is smaller than the network takes (``stamp_size`` / ``--stamp-size`` or ``input_size`` /
+        ``--input-size`` named).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> check_min_input("vgg16", get_preset("phangs4", stamp_size=64, input_size=None))
+    >>> try:
+    ...     check_min_input("vgg16", get_preset("phangs4", stamp_size=16, input_size=None))
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(", but")[0])
+    task config 'phangs4': vgg16 halves its input five times and needs at least 32 px
+    """
+    least = MIN_INPUT.get(arch)
+    size = int(config.input_size or config.stamp_size)
+    if least is None or size >= least:
+        return
+    # checked before any training: the forward pass failed in torch's max-pool ("Output size is too small")
+    # with a traceback after the data had been read
+    which = (f"input_size={config.input_size} (--input-size)" if config.input_size
+             else f"stamp_size={config.stamp_size} (--stamp-size; no input_size)")
+    raise StarclassError(
+        f"task config {config.name!r}: {arch} halves its input five times and needs at least "
+        f"{least} px, but {which} gives it {size} px; raise --stamp-size, or give "
+        f"--input-size {least} or more (the model then resamples the stamps)")
+
+
 def register(name: str, check: Callable[[Any], None] | None = None
              ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator: register ``builder(config, **options)`` under ``name``.
@@ -118,13 +163,16 @@ def check_members(config: Any) -> None:
     task config 'phangs4': vgg19_bn halves its input five times and needs at least 32 px
     """
     for name in dict.fromkeys(m["architecture"] for m in config.members()):
-        try:
-            _builder(name)  # imports the module, which registers its check
-        except StarclassError as exc:
+        if name not in _BUILDERS and name not in _MODULES:
             # "unknown architecture 'resnet99'" named neither the task nor its key
-            raise StarclassError(f"task config {getattr(config, 'name', None)!r}: architecture: {exc}") from None
+            raise StarclassError(f"task config {getattr(config, 'name', None)!r}: architecture: unknown "
+                                 f"architecture {name!r}; available: {', '.join(available())}")
+        # a built-in network is checked without importing its module (torch: 2-5 s on shared cores), so that
+        # 'starclass train' refuses a stamp too small before its first line; one registered since, by its own check
         if name in _CHECKS:
             _CHECKS[name](config)
+        else:
+            check_min_input(name, config)
 
 
 def describe(name: str) -> str:

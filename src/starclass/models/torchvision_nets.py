@@ -51,7 +51,7 @@ from torch import nn
 from starclass.errors import StarclassError, torch_load_reason
 from starclass.io.task_like import TaskLike
 from starclass.models._common import check_input, resize_input
-from starclass.models.registry import register
+from starclass.models.registry import MIN_INPUT, check_min_input, register
 
 log = logging.getLogger("starclass.models")
 
@@ -72,7 +72,7 @@ CHECKPOINT_FILES: dict[str, tuple[str, ...]] = {
 ADAPTERS = ("conv1x1", "widen", "none")
 
 #: Smallest network input of the VGGs (px): five 2x2 max-poolings need 32 px to leave 1.
-VGG_MIN_INPUT = 32
+VGG_MIN_INPUT = MIN_INPUT["vgg16"]
 
 #: End of the training note of a member whose frozen layers were not frozen (no weights).
 NOT_FROZEN_NOTE = "asked to be frozen were NOT frozen"
@@ -803,16 +803,7 @@ class TorchvisionNet(nn.Module):
 
 def _make_check(arch: str):
     def check(config) -> None:
-        size = int(config.input_size or config.stamp_size)
-        if arch.startswith("vgg") and size < VGG_MIN_INPUT:
-            # checked before any training: the forward pass failed in torch's max-pool
-            # ("Output size is too small") with a traceback after the data had been read
-            which = (f"input_size={config.input_size} (--input-size)" if config.input_size
-                     else f"stamp_size={config.stamp_size} (--stamp-size; no input_size)")
-            raise StarclassError(
-                f"task config {config.name!r}: {arch} halves its input five times and needs at least "
-                f"{VGG_MIN_INPUT} px, but {which} gives it {size} px; raise --stamp-size, or give "
-                f"--input-size {VGG_MIN_INPUT} or more (the model then resamples the stamps)")
+        check_min_input(arch, config)  # the one rule, which check_members applies without importing this module
 
     check.__doc__ = f"Refuse a task whose network input {arch} cannot take (StarclassError naming the parameter)."
     return check

@@ -281,7 +281,7 @@ def job_script(spec: BatchSpec, scheduler: str = "tcp://SCHEDULER:8786") -> str:
 def check_submit(spec: BatchSpec) -> None:
     """Raise :class:`BatchScriptError` (the job script in it) when the submit command is not on this machine.
 
-    The command line calls it before the plan is read, so that nothing else is printed on
+    The command line calls it before the plan's mosaics are read, so that nothing else is printed on
     standard output with the script.
 
     Examples

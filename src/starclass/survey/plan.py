@@ -18,12 +18,16 @@ the settings then come from the command line). Paths in a plan are relative to t
     mask_file: "{stem}_bpm.fits"  # optional: each mosaic's bad-pixel mask file, relative to its folder
     fields:
       - name: M31-A
-        mosaics: m31_a/           # folder of band mosaics (or a list of FITS files)
+        mosaics: m31_a/           # folder of band mosaics (or a list of FITS files, or a pattern: m31_a/*_drc.fits)
         positions: m31_a/cat.ecsv # optional: given positions, detection skipped
         truth: m31_a/truth.ecsv   # optional: scored against it (class_ref)
 
 CSV plans hold the ``fields`` rows only, with columns ``name``, ``mosaics`` and optionally
 ``positions`` and ``truth``.
+
+A ``mosaics`` entry (a YAML list item, or a CSV cell) that names no file or folder but holds ``*``, ``?`` or
+``[...]`` is a pattern, expanded as a shell expands ``detect field/*.fits`` (relative to the plan's folder, sorted,
+hidden files left out); a pattern that matches nothing is refused naming the field, its CSV row and the pattern.
 
 Everything is checked by :func:`read_plan` / :func:`validate_plan` before a tile is run: unknown
 keys, missing folders, unreadable mosaics, bands the model lacks, catalogues without ``x``/``y``,
@@ -33,6 +37,7 @@ an overlap smaller than the model's stamp. Each error names the plan file and th
 from __future__ import annotations
 
 import csv
+import glob
 import hashlib
 import json
 import os
@@ -60,6 +65,8 @@ MAGSYS = ("vega", "ab")
 
 #: Field names become folder names (``field=<name>``): keep them to portable characters.
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
+#: The characters that make a mosaics entry a pattern (glob.glob's): *, ? and [...]
+_MAGIC = re.compile(r"[*?[]")
 
 #: Overlap used when a plan gives none and the model's stamp is smaller: detection's background
 #: mesh (32 px boxes) and the growth-curve photometry (light out to 32 px) need that much.
@@ -268,12 +275,27 @@ def _field(entry: Any, index: int, base: Path, source: Path | None, row: str | N
     tail = without_field(name)
     mos = entry.get("mosaics")
     if mos is None or mos == "" or mos == []:
-        raise StarclassError(f"{where}: no mosaics (a folder of band mosaics or a list of FITS files). {tail}")
+        raise StarclassError(f"{where}: no mosaics (a folder of band mosaics, a list of FITS files or a pattern such "
+                             f"as field/*.fits). {tail}")
     mos_list = mos if isinstance(mos, (list, tuple)) else [mos]
-    paths = tuple(_path(m, base) for m in mos_list)
-    for p in paths:
-        if not p.exists():
+    found: list[Path] = []
+    for m in mos_list:
+        p = _path(m, base)
+        if p.exists():  # a name as it is, even one with [ or * in it
+            found.append(p)
+            continue
+        if not _MAGIC.search(str(m)):
             raise StarclassError(f"{where}: mosaics {p} not found. {tail}")
+        # a pattern, as a shell expands it on the command line (detect field/*.fits): a CSV row holds one cell, and
+        # 'fields/*.fits' was "not found" as a file of that name. Relative to the plan's folder, whose own name is
+        # taken literally; hidden files are left out as the shell leaves them
+        given = os.path.expanduser(str(m))
+        pattern = given if os.path.isabs(given) else os.path.join(glob.escape(str(base)), given)
+        matched = sorted(Path(q) for q in glob.glob(pattern))
+        if not matched:
+            raise StarclassError(f"{where}: mosaics pattern {str(m)!r} matches no file (in {base}). {tail}")
+        found.extend(matched)
+    paths = tuple(found)
     out = {}
     for key in ("positions", "truth"):
         v = entry.get(key)
@@ -358,6 +380,59 @@ def plan_from_mapping(doc: Mapping[str, Any], base: Path, source: Path | None = 
     plan = SurveyPlan(fields=specs, source=source, **kw)
     plan.pixel_flags()  # an expression astropy refuses: said now, naming the plan
     return plan
+
+
+def check_settings(plan: SurveyPlan) -> str:
+    """Refuse a plan whose settings cannot run, from the plan and the model's manifest alone.
+
+    Fields there and named once, known photometry and magnitude system, a model with its member files, a tile
+    size of at least 64 px. ``starclass survey`` calls it before distributed loads and a scheduler is reached;
+    :func:`~starclass.survey.run.prepare` again, before it reads the model and the mosaics.
+
+    Parameters
+    ----------
+    plan
+        The plan, with the command line's settings applied (:meth:`SurveyPlan.with_options`).
+
+    Returns
+    -------
+    str
+        ``plan PATH`` (or ``plan``), as the messages about the plan begin.
+
+    Raises
+    ------
+    StarclassError
+        Naming the plan file and the setting at fault.
+
+    Examples
+    --------
+    >>> check_settings(SurveyPlan(fields=(FieldSpec("f1", (Path("f1"),)),), photometry="aperture"))
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: plan: photometry 'aperture' unknown; use one of growth, ci, none, skip
+    """
+    where = _where(plan.source)
+    if not plan.fields:
+        raise StarclassError(f"{where}: no fields")
+    dup = sorted({n for n in plan.field_names if plan.field_names.count(n) > 1})
+    if dup:
+        raise StarclassError(f"{where}: field name(s) {', '.join(dup)} used twice")
+    if plan.photometry not in PHOTOMETRY:
+        raise StarclassError(f"{where}: photometry {plan.photometry!r} unknown; use one of {', '.join(PHOTOMETRY)}")
+    if plan.magsys not in MAGSYS:
+        said = "--magsys" if "magsys" in plan.from_command_line else f"{where}: magsys"
+        raise StarclassError(f"{said} {plan.magsys!r} unknown; use one of {', '.join(MAGSYS)}")
+    if plan.model is None:
+        raise StarclassError(f"{where}: no model (give 'model:' in the plan or --model)")
+    if not Path(plan.model).exists():
+        raise StarclassError(f"{where}: model {plan.model} not found")
+    from starclass.learn.checkpoint import member_paths
+
+    # a folder without manifest.json, or with member files missing: the words load_model says, without torch
+    member_paths(plan.model)
+    if plan.tile_size < 64:
+        raise StarclassError(f"{where}: tile_size must be >= 64, got {plan.tile_size}")
+    return where
 
 
 def read_plan(path: str | os.PathLike) -> SurveyPlan:

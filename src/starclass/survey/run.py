@@ -61,10 +61,9 @@ from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import fill_flag_columns, merge_tiles
 from starclass.survey.plan import (
     DEFAULT_OVERLAP,
-    MAGSYS,
-    PHOTOMETRY,
     FieldSpec,
     SurveyPlan,
+    check_settings,
     file_digest,
     model_digest,
     without_field,
@@ -330,23 +329,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
     from starclass.learn.checkpoint import load_model
     from starclass.stamps import base_size
 
-    where = f"plan {plan.source}" if plan.source else "plan"
-    if not plan.fields:
-        raise StarclassError(f"{where}: no fields")
-    dup = sorted({n for n in plan.field_names if plan.field_names.count(n) > 1})
-    if dup:
-        raise StarclassError(f"{where}: field name(s) {', '.join(dup)} used twice")
-    if plan.photometry not in PHOTOMETRY:
-        raise StarclassError(f"{where}: photometry {plan.photometry!r} unknown; use one of {', '.join(PHOTOMETRY)}")
-    if plan.magsys not in MAGSYS:
-        said = "--magsys" if "magsys" in plan.from_command_line else f"{where}: magsys"
-        raise StarclassError(f"{said} {plan.magsys!r} unknown; use one of {', '.join(MAGSYS)}")
-    if plan.model is None:
-        raise StarclassError(f"{where}: no model (give 'model:' in the plan or --model)")
-    if not Path(plan.model).exists():
-        raise StarclassError(f"{where}: model {plan.model} not found")
-    if plan.tile_size < 64:
-        raise StarclassError(f"{where}: tile_size must be >= 64, got {plan.tile_size}")
+    where = check_settings(plan)  # the settings alone, as the command checked them before distributed loaded
     loaded = load_model(plan.model, device="cpu")
     cfg = loaded.config
     check_task(plan, cfg, where)
@@ -1275,7 +1258,7 @@ def reach_scheduler(scheduler: str, connect_timeout: float | None = None, name: 
     """The address of the Dask scheduler ``scheduler`` names, refused unless one answers there now.
 
     :func:`check_scheduler_address`, then :func:`scheduler_problem`: the command line calls it
-    before the plan is read, so an address where no scheduler answers is told within seconds,
+    before the plan's mosaics are read, so an address where no scheduler answers is told within seconds,
     not after the plan's checks (and, until 2026-12-05, after 20 s or never).
 
     Parameters
