@@ -1938,8 +1938,8 @@ def _stamps_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     Raises StarclassError where the list is gone or changed since (its recorded
     :func:`starclass.learn.calibration.file_stamp`), or was not stamped (calibrated before that).
     """
-    from starclass.io.cutout_folders import LABELS_CSV, label_classes, read_cutout_folder, stored_group_column
-    from starclass.learn.calibration import file_stamp, relative_to, stale_cutout_list
+    from starclass.io.cutout_folders import label_classes, read_cutout_folder, stored_group_column
+    from starclass.learn.calibration import stale_cutout_list, stamps_rows_from
     from starclass.learn.classify import blank_bands
     from starclass.stamps.images import cutout_band_no_data, cutout_centre_no_data, cutout_inputs, cutout_resampler
 
@@ -1959,10 +1959,9 @@ def _stamps_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     values = np.asarray(label_classes(cutouts, cfg.label_map, config=cfg))
     # as calibrate --stamps: a cutout without data at its centre is never classified, so not fitted on
     centre = (cutout_centre_no_data(cutouts.images, cfg) & (values != 0) & ~blank_bands(inputs, cfg).any(axis=1))
-    listing = folder / LABELS_CSV if folder.is_dir() else folder
-    rebased = {**rows_from, "stamps": str(folder.absolute()), "stamps_relative": relative_to(folder, outdir),
-               # as found (a copy's new time): the next fine-tune compares times first
-               "stamps_of_list": file_stamp(listing) if listing.is_file() else None}
+    # as found, relative to the fine-tune's folder (a copy's new times: the next fine-tune compares times first)
+    rebased = {**rows_from, **stamps_rows_from(outdir, folder, str(rows_from.get("label_column", "label")),
+                                               str(rows_from.get("file_column", "file")))}
     return inputs, np.where(centre, 0, values), cutout_band_no_data(cutouts.images, cfg), str(folder), rebased
 
 
