@@ -316,19 +316,18 @@ def suggest_command(
         echo(f"--by {by}: the classification carries no conformal prediction set; ranked by {used} instead")
     out.meta["model"] = str(model)
     if key != ID:
-        from starclass.cli.classify_cmd import _record_cutout_roots, _record_model
-        from starclass.io.cutout_folders import recorded_roots
-        from starclass.schema import CUTOUT_ROOT
+        from starclass.cli.classify_cmd import _record_model
 
         # the files are relative to the classified folder: a classification kept as ECSV says so in its
         # meta only, which a CSV of suggestions dropped, and the suggested files then resolved from
         # nowhere ('inspect --stamps' found none of them once the list was written to another folder)
         # relative to the suggestions written where it can be (a list and its cutouts moved together), and a
-        # relative record of the candidates is taken from their folder, not copied to point from the list's
-        if Path(candidates).is_file() and recorded_roots(out, candidates) is not None:
+        # relative record of the candidates is taken from their folder, not copied to point from the list's.
+        # Read as the one reader reads it (row_folders): a record that says nothing ('none', 'nan' in an ECSV's
+        # meta) and no record at all are the candidates' own folder (such a meta was taken as a folder of that
+        # name under the working directory, and no record recorded nothing: a list written elsewhere lost them)
+        if Path(candidates).is_file():
             _record_cutout_root(out, Path(candidates), output)
-        elif out.meta.get(CUTOUT_ROOT) and len(out):
-            _record_cutout_roots(out, [Path(str(out.meta[CUTOUT_ROOT]))] * len(out), output)
         # so is the model (and with it the task: classes, label map), as classify records it: suggestions of
         # an ECSV classification written as CSV had no model column, and 'evaluate suggest.csv --label-column
         # label' said "task '(unnamed)' has no label_map", info counted the classes by number

@@ -1787,7 +1787,9 @@ def stamps_rows_from(model_path: str | os.PathLike, stamps: str | os.PathLike, l
     The cutout folder or CSV, absolute and relative to the model folder (a model moved with its
     data still finds it), its label and file columns, and the :func:`file_stamp` of the list the
     rows and their labels are read from (``stamps_of_list``: the CSV, or the folder's ``labels.csv``;
-    none for a folder of label folders, whose labels are its folder names). A fine-tune of the model
+    none for a folder of label folders, whose labels are its folder names: its ``listing`` instead, each
+    image under its label folder), and the images themselves (``stamps_of_images``: each as the list names it,
+    with its size, modification time and SHA-256, as :func:`file_stamp` gives them). A fine-tune of the model
     reads the rows again and scores them with its own weights; a list changed since (labels edited,
     rows added) is not the set the model was calibrated on, and the fine-tune drops the calibration
     with the reason, as it does for a changed catalogue or mosaic (:func:`stale_cutout_list`). Until
@@ -1799,17 +1801,74 @@ def stamps_rows_from(model_path: str | os.PathLike, stamps: str | os.PathLike, l
     >>> root = pathlib.Path(tempfile.mkdtemp())
     >>> (root / "model").mkdir(); (root / "data").mkdir()
     >>> _ = (root / "data" / "held.csv").write_text("file,label\\na.png,cluster\\n")
+    >>> _ = (root / "data" / "a.png").write_bytes(b"png")
     >>> rec = stamps_rows_from(root / "model", root / "data" / "held.csv", "label")
     >>> rec["stamps_relative"], rec["label_column"], rec["stamps_of_list"]["size"]
     ('../data/held.csv', 'label', 25)
+    >>> rec["stamps_of_images"][0][:2]
+    ['a.png', 3]
     """
-    from starclass.io.cutout_folders import LABELS_CSV
+    from starclass.io.cutout_folders import LABELS_CSV, listed_files
 
     source = Path(stamps).absolute()
     listing = source / LABELS_CSV if source.is_dir() else source
-    return {"stamps": str(source), "stamps_relative": relative_to(source, model_path), "label_column": label_column,
-            "file_column": file_column,
-            "stamps_of_list": file_stamp(listing) if listing.is_file() else None}
+    rec = {"stamps": str(source), "stamps_relative": relative_to(source, model_path), "label_column": label_column,
+           "file_column": file_column,
+           "stamps_of_list": file_stamp(listing) if listing.is_file() else None}
+    if not listing.is_file():
+        # a folder of label folders: its labels are its folder names, so its listing is what the list's stamp is
+        # to a CSV (a cutout moved from cluster/ to galaxy/ was re-scored under its new label without a word)
+        rec["listing"] = sorted(listed_files(source))
+    # and the images: one overwritten with other pixels was re-scored on them without a word
+    rec["stamps_of_images"] = [[name, *file_stamp(path).values()] for name, path in _listed_images(source, file_column)]
+    return rec
+
+
+def _listed_images(source: Path, file_column: str) -> list[tuple[str, Path]]:
+    """Each image a cutout list or folder names, once: as written (the key a record keeps) and where it is now."""
+    from starclass.io.cutout_folders import listed_files
+
+    names = listed_files(source, file_column=file_column)
+    paths = listed_files(source, absolute=True, file_column=file_column)
+    return list(dict(zip(names, (Path(p) for p in paths))).items())
+
+
+def _stale_images(here: Path, rows_from: dict[str, Any]) -> str | None:
+    """Which images of a ``calibrate --stamps`` calibration changed since (:func:`stale_file`), or None."""
+    from starclass.errors import counted
+
+    recorded = rows_from.get("stamps_of_images")
+    if not isinstance(recorded, list):
+        return (f"its images ({here}) were not stamped when it was calibrated (before they were, 2026-12-06), so "
+                "whether their pixels changed since cannot be told")
+    now = dict(_listed_images(here, str(rows_from.get("file_column", "file"))))
+    changed = []
+    for name, size, mtime_ns, sha in recorded:
+        path = now.get(name)
+        why = (f"{name} is no longer listed in {here}" if path is None else
+               stale_file(path, {"size": size, "mtime_ns": mtime_ns, "sha256": sha}))
+        if why:
+            changed.append(why)
+    if not changed:
+        return None
+    more = f" (and {counted(len(changed) - 3, 'other image')})" if len(changed) > 3 else ""
+    return f"{'; '.join(changed[:3])}{more}: its pixels are not those the starting model was calibrated on"
+
+
+def _listing_change(then: Sequence[str], now: Sequence[str], where: Path) -> str | None:
+    """What changed between two listings of a folder of label folders (files gone, files new), or None."""
+    from starclass.errors import counted
+
+    before, after = set(then), set(now)
+    gone, new = sorted(before - after), sorted(after - before)
+    if not gone and not new:
+        return None
+
+    def named(files: list[str], what: str) -> str:
+        return f"{counted(len(files), 'file')} {what} ({', '.join(files[:3])}{', ...' if len(files) > 3 else ''})"
+
+    said = [named(gone, "gone") if gone else "", named(new, "new") if new else ""]
+    return f"the listing of {where} changed since: {'; '.join(w for w in said if w)}"
 
 
 def stale_cutout_list(folder: str | os.PathLike, rows_from: dict[str, Any]) -> str | None:
@@ -1817,36 +1876,55 @@ def stale_cutout_list(folder: str | os.PathLike, rows_from: dict[str, Any]) -> s
 
     ``folder`` is where the list is found now (the CSV, or a folder holding ``labels.csv``). A record
     without a stamp of its list (calibrated earlier on 2026-12-06) cannot tell whether the list changed
-    since, which is said as a reason too, as for the mosaics' mask files; a folder of label folders
-    (no CSV then) is not checked.
+    since, which is said as a reason too, as for the mosaics' mask files. A folder of label folders
+    (no CSV) is checked by its listing, each image under its label folder: a cutout moved from one label
+    folder to another, added or removed is named (until 2026-12-06 such a folder was not checked). The
+    images are checked as :func:`stale_file` checks a file (the same time and size: unchanged; a new time:
+    hashed), each changed one named; until 2026-12-06 they were not stamped and an image overwritten
+    with other pixels was re-scored on them, and a record without their stamps cannot tell.
 
     Examples
     --------
-    >>> import tempfile, pathlib
+    >>> import tempfile, pathlib, os
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "held.csv").write_text("file,label\\na.png,cluster\\n")
+    >>> _ = (d / "a.png").write_bytes(b"png")
     >>> rec = stamps_rows_from(d, d / "held.csv", "label")
     >>> stale_cutout_list(d / "held.csv", rec) is None
+    True
+    >>> _ = (d / "a.png").write_bytes(b"gif")
+    >>> os.utime(d / "a.png", ns=(0, rec["stamps_of_images"][0][2] + 10**9))
+    >>> why = stale_cutout_list(d / "held.csv", rec)
+    >>> "a.png changed since (same size, other bytes): its pixels are not those" in why
     True
     >>> _ = (d / "held.csv").write_text("file,label\\na.png,galaxy\\n")
     >>> why = stale_cutout_list(d / "held.csv", rec)
     >>> "held.csv changed since (25 bytes then, 24 bytes now): its rows or labels are not those" in why
     True
     """
-    from starclass.io.cutout_folders import LABELS_CSV
+    from starclass.io.cutout_folders import LABELS_CSV, listed_files
 
     here = Path(folder)
     listing = here / LABELS_CSV if here.is_dir() else here
+    if not listing.is_file() and (rows_from.get("stamps_of_list") is None):
+        # a folder of label folders: its listing (each file under its label folder) is its list
+        if not isinstance(rows_from.get("listing"), list):
+            return (f"its label folders {here} were not listed when it was calibrated (before they were, "
+                    "2026-12-06), so whether cutouts were added, removed or moved between them since cannot be told")
+        why = _listing_change(rows_from["listing"], sorted(listed_files(here)), here)
+        if why is not None:
+            return f"{why}: its rows or labels are not those the starting model was calibrated on"
+        return _stale_images(here, rows_from)
     if "stamps_of_list" not in rows_from:
-        if not listing.is_file():
-            return None  # label folders: nothing was stamped, nor could be
         return (f"its list {listing} was not stamped when it was calibrated (before lists were, 2026-12-06), so "
                 "whether its rows and labels changed since cannot be told")
     stamp = rows_from.get("stamps_of_list")
     if stamp is None:
-        return None if not listing.is_file() else f"{listing} is a list of cutouts now, a folder of label folders then"
+        return f"{listing} is a list of cutouts now, a folder of label folders then"
     why = stale_file(listing, stamp)
-    return None if why is None else f"{why}: its rows or labels are not those the starting model was calibrated on"
+    if why is not None:
+        return f"{why}: its rows or labels are not those the starting model was calibrated on"
+    return _stale_images(here, rows_from)
 
 
 def mask_files_of(mosaics: Sequence[str | os.PathLike], mask_file: str | None) -> list[Path]:

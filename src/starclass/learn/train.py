@@ -1483,6 +1483,10 @@ def fit(
             "(starclass.stamps.noise.resolve_softening, as `starclass train` does) so that the model "
             "stores the number its inputs were made with")
     dev = pick_device(device)  # before the directory is made: a bad device leaves nothing behind
+    if init_from is not None:
+        # as `train --resume-from` refused it: a starting calibration edited or fitted for other weights is
+        # refused before anything is written (it was dropped without a word where the CLI did not load the model)
+        check_starting_calibration(init_from)
     outdir = Path(outdir)
     amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
@@ -1527,6 +1531,58 @@ def fit(
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
         raise
+
+
+def check_starting_calibration(init_from: str | os.PathLike) -> None:
+    """Refuse a starting model whose calibration entry was edited or fitted for other weights than its members'.
+
+    A fine-tune refits (or drops) its starting model's calibration from that entry (its rows, its
+    method); one that no longer matches its digest or its members cannot be trusted for either, as
+    :func:`starclass.learn.checkpoint.load_model` refuses it for classify. A member checkpoint is
+    checked against its folder's manifest; a model without a calibration passes, and members that
+    cannot be read are left to the reading of the starting weights to refuse.
+
+    Parameters
+    ----------
+    init_from : str or os.PathLike
+        A model directory, its manifest or a member checkpoint (as :func:`fit` takes it).
+
+    Raises
+    ------
+    StarclassError
+        The entry does not match its digest, its members' weights or classes: named with the manifest and
+        the ``starclass calibrate`` that refits it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.learn.checkpoint import write_untrained_model
+    >>> d = write_untrained_model(tempfile.mkdtemp() + "/m", get_preset("galaxy-cluster-compact", stamp_size=16))
+    >>> check_starting_calibration(d) is None  # no calibration: nothing to refuse
+    True
+    """
+    from starclass.learn.checkpoint import MANIFEST, load_model, read_manifest
+
+    start = Path(init_from)
+    if start.is_file() and start.name != MANIFEST:
+        start = start.parent  # a member checkpoint: its folder's manifest
+    if not (start.is_dir() and (start / MANIFEST).is_file()) and start.name != MANIFEST:
+        return
+    try:
+        cal = read_manifest(start).get("calibration")
+    except (StarclassError, OSError):
+        return  # an unreadable manifest is said where the weights are read
+    if cal is None:
+        return
+    try:
+        load_model(start, device="cpu")
+    except StarclassError as exc:
+        try:
+            load_model(start, device="cpu", check_calibration=False)
+        except StarclassError:
+            return  # the members themselves are at fault: said where their weights are read, as before
+        raise StarclassError(f"starting model: {exc} ({start / MANIFEST if start.is_dir() else start})") from None
 
 
 def _make_outdir(outdir: Path) -> list[Path]:
@@ -1849,8 +1905,8 @@ def _stamps_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     Raises StarclassError where the list is gone or changed since (its recorded
     :func:`starclass.learn.calibration.file_stamp`), or was not stamped (calibrated before that).
     """
-    from starclass.io.cutout_folders import LABELS_CSV, label_classes, read_cutout_folder, stored_group_column
-    from starclass.learn.calibration import file_stamp, relative_to, stale_cutout_list
+    from starclass.io.cutout_folders import label_classes, read_cutout_folder, stored_group_column
+    from starclass.learn.calibration import stale_cutout_list, stamps_rows_from
     from starclass.learn.classify import blank_bands
     from starclass.stamps.images import cutout_band_no_data, cutout_centre_no_data, cutout_inputs, cutout_resampler
 
@@ -1870,10 +1926,9 @@ def _stamps_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     values = np.asarray(label_classes(cutouts, cfg.label_map, config=cfg))
     # as calibrate --stamps: a cutout without data at its centre is never classified, so not fitted on
     centre = (cutout_centre_no_data(cutouts.images, cfg) & (values != 0) & ~blank_bands(inputs, cfg).any(axis=1))
-    listing = folder / LABELS_CSV if folder.is_dir() else folder
-    rebased = {**rows_from, "stamps": str(folder.absolute()), "stamps_relative": relative_to(folder, outdir),
-               # as found (a copy's new time): the next fine-tune compares times first
-               "stamps_of_list": file_stamp(listing) if listing.is_file() else None}
+    # as found, relative to the fine-tune's folder (a copy's new times: the next fine-tune compares times first)
+    rebased = {**rows_from, **stamps_rows_from(outdir, folder, str(rows_from.get("label_column", "label")),
+                                               str(rows_from.get("file_column", "file")))}
     return inputs, np.where(centre, 0, values), cutout_band_no_data(cutouts.images, cfg), str(folder), rebased
 
 
