@@ -23,7 +23,7 @@ from starclass.cli._app import (
     show_progress,
     task_option,
 )
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, shell_word, shown_command
 
 PASSWORD_ENV = "STARCLASS_INSPECT_PASSWORD"
 
@@ -236,11 +236,12 @@ def _refuse_init_without_catalogue(data_dir: Path, catalogue, url: str) -> None:
     path = sqlite_path(url)
     if path is not None and path.exists():
         return
+    written = Path(data_dir) / "candidates.ecsv"
     raise StarclassError(
         f"no candidate catalogue in {data_dir} (looked for {', '.join(CATALOGUE_NAMES)}): --init makes the "
         "label database of a field's candidates, so it needs them; nothing was created. Write one with "
-        f"'starclass detect {data_dir} -o {data_dir / 'candidates.ecsv'}' or give --catalogue FILE, then run "
-        "this again")
+        f"{shown_command(f'starclass detect {shell_word(data_dir)} -o {shell_word(written)}')} or give "
+        "--catalogue FILE, then run this again")
 
 
 def _refuse_task_path(task: str) -> None:

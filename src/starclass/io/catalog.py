@@ -48,7 +48,15 @@ from astropy.table.meta import get_header_from_yaml
 from astropy.wcs import WCS
 from numpy.typing import ArrayLike
 
-from starclass.errors import ColumnMapError, OutputExistsError, StarclassError, counted, exists_refusal
+from starclass.errors import (
+    ColumnMapError,
+    OutputExistsError,
+    StarclassError,
+    counted,
+    exists_refusal,
+    shell_word,
+    shown_command,
+)
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_line_token, legus_tokens, read_legus_tab
 from starclass.io.mosaic import FITS_SUFFIXES, MosaicSet
@@ -928,8 +936,9 @@ def refuse_database(path: PathLike, *, instead: str = "a catalogue (a CSV, ECSV,
     if _is_sqlite(p):
         raise StarclassError(
             f"{p} is a SQLite database (the label database of 'starclass inspect --db'?), not {instead}; "
-            f"export its labels as a table first: 'starclass inspect DATA_DIR --db {p} "
-            "--export labels.ecsv' (or --stamps LIST --task MODEL for cutouts), and give that file")
+            "export its labels as a table first: "
+            f"{shown_command(f'starclass inspect DATA_DIR --db {shell_word(p)} --export labels.ecsv')} (or --stamps "
+            "LIST --task MODEL for cutouts), and give that file")
 
 
 def _is_sqlite(p: Path) -> bool:

@@ -30,7 +30,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-from starclass.errors import OutputExistsError, StarclassError, counted, exists_refusal
+from starclass.errors import OutputExistsError, StarclassError, counted, exists_refusal, shell_word, shown_command
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import FITS_SUFFIXES
@@ -129,8 +129,9 @@ def not_a_store_message(path: str | os.PathLike) -> str:
     if cols is not None and "file" not in cols:
         # a candidate catalogue (truth.ecsv): "write this table as CSV" led to a CSV without a file column
         shown = ", ".join(cols[:8]) + (", ..." if len(cols) > 8 else "")
+        cut = shown_command(f"starclass cutouts MOSAICS --catalog {shell_word(p)} --task TASK_OR_MODEL -o STAMPS.h5")
         return (f"{text}: it is a catalogue (columns {shown}; no 'file' column naming cutouts); cut its stamps "
-                f"from the mosaics with 'starclass cutouts MOSAICS --catalog {p} --task TASK_OR_MODEL -o STAMPS.h5'")
+                f"from the mosaics with {cut}")
     csv_path = p.with_name(p.name[: -len(table)] + ".csv")
     return f"{text}: write this table as CSV, e.g. with astropy Table.read({str(p)!r}).write({str(csv_path)!r})"
 
