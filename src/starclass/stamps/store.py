@@ -33,7 +33,7 @@ import numpy as np
 from starclass.errors import OutputExistsError, StarclassError, counted, exists_refusal, shell_word, shown_command
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
-from starclass.io.mosaic import FITS_SUFFIXES
+from starclass.io.mosaic import FITS_SUFFIXES, is_fits_name
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
 from starclass.stamps.extract import resolve_images
 from starclass.stamps.inputs import _iter_batches, input_spec, resolve_spec
@@ -133,7 +133,10 @@ def not_a_store_message(path: str | os.PathLike) -> str:
         return (f"{text}: it is a catalogue (columns {shown}; no 'file' column naming cutouts); cut its stamps "
                 f"from the mosaics with {cut}")
     csv_path = p.with_name(p.name[: -len(table)] + ".csv")
-    return f"{text}: write this table as CSV, e.g. with astropy Table.read({str(p)!r}).write({str(csv_path)!r})"
+    # format named for every FITS name, as the catalogue reader names it: Table.read('x.fits.zip') alone
+    # cannot tell the format (neither the name nor the zip's first bytes say FITS)
+    how = ", format='fits'" if is_fits_name(p) else ""
+    return f"{text}: write this table as CSV, e.g. with astropy Table.read({str(p)!r}{how}).write({str(csv_path)!r})"
 
 
 def _table_columns(path: Path) -> list[str] | None:
@@ -141,7 +144,10 @@ def _table_columns(path: Path) -> list[str] | None:
     try:
         from astropy.table import Table
 
-        return list(Table.read(path).colnames)
+        # a FITS name's format named: by its name and first bytes astropy told a .fits, .fits.gz or .fits.bz2
+        # catalogue, not a .fits.zip one, whose columns went unseen ("write this table as CSV", not "it is a
+        # catalogue ...; cut its stamps ...")
+        return list(Table.read(path, **({"format": "fits"} if is_fits_name(path) else {})).colnames)
     except Exception:  # any failure to read leaves the message as it was
         return None
 
