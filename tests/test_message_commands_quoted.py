@@ -111,3 +111,32 @@ def test_a_plain_path_is_shown_as_before(tmp_path):
     from starclass.errors import shell_word, shown_command
 
     assert shown_command(f"starclass info {shell_word(tmp_path / 'a.h5')}") == f"'starclass info {tmp_path}/a.h5'"
+
+
+def test_info_of_a_simulation_json_offers_an_info_that_runs(spaced):
+    import json
+
+    doc = spaced / "simulation.json"
+    doc.write_text(json.dumps({"config": {"seed": 3}, "preset": "legus-like"}))
+    res = runner.invoke(app, ["info", str(doc)])
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.output.split())
+    assert f"the simulated data: starclass info {shlex.quote(str(spaced))}" in flat, flat
+
+
+def test_a_demo_folder_offers_infos_that_run(spaced):
+    from starclass.cli.info_outputs import DEMO_ENTRIES, demo_lines
+
+    for name in DEMO_ENTRIES:
+        (spaced / name).mkdir() if "." not in name else (spaced / name).write_text("")
+    lines = demo_lines(spaced)
+    model = next(ln for ln in lines if "model:" in ln)
+    assert shlex.split(model.split("model: ", 1)[1]) == ["starclass", "info", str(spaced / "model")], model
+
+
+def test_the_legus_reference_hint_quotes_the_catalogue():
+    from starclass.evaluate.compare import legus_class_hint
+
+    t = Table({"legus_col34": [0, 1], "legus_col35": [2.0, 0.0]}, meta={"legus_layout": "unknown-class"})
+    said = legus_class_hint(t, "ngc 45.tab")
+    assert "PRED -r 'ngc 45.tab' --reference-column" in said and "starclass info 'ngc 45.tab' --map" in said, said

@@ -762,7 +762,8 @@ def inspect_command(
             field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg,
                               file_column)
         if not dbm.list_users(engine):
-            where = f"--stamps {stamps} --task {task}" if stamps is not None else str(data_dir)
+            where = (f"--stamps {shell_word(stamps)} --task {shell_word(task)}" if stamps is not None
+                     else shell_word(data_dir))
             echo(f"note: no accounts yet; create one with: starclass inspect {where} --add-user NAME")
         echo(f"labels in {dbm.redact(url)} (schema version {version})")
         # only serving needs the web app, and after the notes: inspect.app (FastAPI, uvicorn) adds 2.0 s (measured)
