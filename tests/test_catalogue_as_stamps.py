@@ -75,3 +75,22 @@ def test_a_compressed_fits_table_is_told_as_the_plain_one(tmp_path, suffix):
     assert f"Table.read('{lst}{suffix}', format='fits').write('{tmp_path / 'list.csv'}')" in said, said
     Table.read(f"{lst}{suffix}", format="fits").write(tmp_path / "list.csv")
     assert list(Table.read(tmp_path / "list.csv")["file"]) == ["a.png", "b.png"]
+
+
+def test_a_fits_table_astropy_cannot_open_here_is_said_so(tmp_path, monkeypatch):
+    """``train --stamps cat.fits.Z`` without uncompresspy said "write this table as CSV, e.g. with astropy
+    Table.read('cat.fits.Z', format='fits')...", advice that fails as the reading did; it now says what the
+    mosaic and catalogue readers say of the file (uncompress it)."""
+    import starclass.io.mosaic as mosaic
+
+    monkeypatch.setattr(mosaic, "_astropy_reads_lzw", lambda: False)
+    plain = tmp_path / "cat.fits"
+    Table({"id": [1, 2], "x": [3.0, 4.0], "y": [5.0, 6.0]}).write(plain)
+    z = tmp_path / "cat.fits.Z"
+    z.write_bytes(b"\x1f\x9d\x90" + plain.read_bytes()[:200])
+    said = not_a_store_message(z)
+    assert f"{z} is compressed with Unix compress (.Z)" in said and "uncompress it first" in said, said
+    assert "write this table as CSV" not in said
+    res = CliRunner().invoke(app, ["train", "--task", "m31-real", "--stamps", str(z), "-o", str(tmp_path / "m")])
+    assert res.exit_code == 2 and "compressed with Unix compress" in " ".join(res.output.split()), res.output
+    assert not (tmp_path / "m").exists()

@@ -33,7 +33,7 @@ import numpy as np
 from starclass.errors import OutputExistsError, StarclassError, counted, exists_refusal, shell_word, shown_command
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
-from starclass.io.mosaic import FITS_SUFFIXES, is_fits_name
+from starclass.io.mosaic import FITS_SUFFIXES, is_fits_name, unopenable_compression
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
 from starclass.stamps.extract import resolve_images
 from starclass.stamps.inputs import _iter_batches, input_spec, resolve_spec
@@ -125,6 +125,11 @@ def not_a_store_message(path: str | os.PathLike) -> str:
     table = next((s for s in _TABLE_SUFFIXES if name.endswith(s)), None)
     if table is None:
         return text
+    # a .fits.Z without uncompresspy, a zip of several files: "write this table as CSV" gave advice that fails
+    # the same way, Table.read raising astropy's words
+    why = unopenable_compression(p) if is_fits_name(p) else None
+    if why is not None:
+        return f"{text}: {why}"
     cols = _table_columns(p)
     if cols is not None and "file" not in cols:
         # a candidate catalogue (truth.ecsv): "write this table as CSV" led to a CSV without a file column
