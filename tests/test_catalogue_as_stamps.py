@@ -7,6 +7,7 @@ gives a CSV without a ``file`` column, refused next. A table that has a ``file``
 
 from __future__ import annotations
 
+import pytest
 from astropy.table import Table
 from typer.testing import CliRunner
 
@@ -32,3 +33,64 @@ def test_a_cutout_list_in_ecsv_is_still_told_to_be_written_as_csv(tmp_path):
     said = not_a_store_message(lst)
     assert f"write this table as CSV, e.g. with astropy Table.read({str(lst)!r})" in said
     assert "catalogue" not in said
+
+
+def _compressed(plain, suffix):
+    """``plain`` (a .fits file) as ``plain`` + ``suffix``, compressed as that suffix says."""
+    import bz2
+    import gzip
+    import lzma
+    import zipfile
+
+    out = plain.with_name(plain.name + suffix)
+    data = plain.read_bytes()
+    if suffix == ".zip":
+        with zipfile.ZipFile(out, "w") as zf:
+            zf.writestr(plain.name, data)
+    else:
+        out.write_bytes({".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}[suffix](data))
+    return out
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz", ".zip"])
+def test_a_compressed_fits_table_is_told_as_the_plain_one(tmp_path, suffix):
+    """``train --stamps cat.fits.zip`` said "write this table as CSV, e.g. with astropy Table.read('cat.fits.zip')
+    ...", where ``cat.fits`` (and .fits.gz, .fits.bz2) is "a catalogue ...; cut its stamps ...": the store's
+    look at the table let astropy guess the format, and a zip shows FITS neither by name nor by its first
+    bytes. The advice given a cutout list is one that reads the file."""
+    cat, lst = tmp_path / "cat.fits", tmp_path / "list.fits"
+    Table({"id": [1, 2], "x": [3.0, 4.0], "y": [5.0, 6.0], "class_ref": [1, 4]}).write(cat)
+    Table({"file": ["a.png", "b.png"], "label": ["cluster", "galaxy"]}).write(lst)
+    for plain in (cat, lst):
+        packed = _compressed(plain, suffix)
+        said = not_a_store_message(packed)
+        assert said == not_a_store_message(plain).replace(str(plain), str(packed)), (said, not_a_store_message(plain))
+        res = CliRunner().invoke(app, ["train", "--task", "m31-real", "--stamps", str(packed), "-o",
+                                       str(tmp_path / "m")])
+        assert res.exit_code == 2 and " ".join(said.split()) in " ".join(res.output.split()), res.output
+        assert not (tmp_path / "m").exists()
+    assert "it is a catalogue (columns id, x, y, class_ref" in not_a_store_message(_compressed(cat, suffix))
+    # the advice for the list, run as it is given, writes the CSV a cutout list is read from
+    said = not_a_store_message(_compressed(lst, suffix))
+    assert f"Table.read('{lst}{suffix}', format='fits').write('{tmp_path / 'list.csv'}')" in said, said
+    Table.read(f"{lst}{suffix}", format="fits").write(tmp_path / "list.csv")
+    assert list(Table.read(tmp_path / "list.csv")["file"]) == ["a.png", "b.png"]
+
+
+def test_a_fits_table_astropy_cannot_open_here_is_said_so(tmp_path, monkeypatch):
+    """``train --stamps cat.fits.Z`` without uncompresspy said "write this table as CSV, e.g. with astropy
+    Table.read('cat.fits.Z', format='fits')...", advice that fails as the reading did; it now says what the
+    mosaic and catalogue readers say of the file (uncompress it)."""
+    import starclass.io.mosaic as mosaic
+
+    monkeypatch.setattr(mosaic, "_astropy_reads_lzw", lambda: False)
+    plain = tmp_path / "cat.fits"
+    Table({"id": [1, 2], "x": [3.0, 4.0], "y": [5.0, 6.0]}).write(plain)
+    z = tmp_path / "cat.fits.Z"
+    z.write_bytes(b"\x1f\x9d\x90" + plain.read_bytes()[:200])
+    said = not_a_store_message(z)
+    assert f"{z} is compressed with Unix compress (.Z)" in said and "uncompress it first" in said, said
+    assert "write this table as CSV" not in said
+    res = CliRunner().invoke(app, ["train", "--task", "m31-real", "--stamps", str(z), "-o", str(tmp_path / "m")])
+    assert res.exit_code == 2 and "compressed with Unix compress" in " ".join(res.output.split()), res.output
+    assert not (tmp_path / "m").exists()

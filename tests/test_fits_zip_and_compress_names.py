@@ -10,6 +10,7 @@ zipped mosaics was "no FITS images found", and a ``.fits.Z`` was said in astropy
 from __future__ import annotations
 
 import lzma
+import shlex
 import zipfile
 
 import numpy as np
@@ -98,7 +99,7 @@ def test_a_compress_file_is_refused_by_name_with_the_remedy(tmp_path, monkeypatc
     res = runner.invoke(app, [command, str(target)] + (["-o", str(out)] if command == "detect" else []))
     assert res.exit_code == 2, res.output
     assert f"{z} is compressed with Unix compress (.Z)" in res.output
-    assert f"gzip -d {z}" in res.output and "uncompresspy" in res.output
+    assert f"gzip -d {shlex.quote(str(z))}" in res.output and "uncompresspy" in res.output
     assert "Traceback" not in res.output and "ModuleNotFoundError" not in res.output
     assert "not UTF-8" not in res.output and "no FITS images" not in res.output
     assert _snapshot(tmp_path) == before

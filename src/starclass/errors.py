@@ -10,6 +10,8 @@ scikit-learn's, whose import costs seconds that ``starclass --help`` should not 
 
 from __future__ import annotations
 
+import shlex
+
 
 class StarclassError(ValueError):
     """Bad input: the message names the file, column, row or parameter at fault.
@@ -248,6 +250,52 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     ('1 row', '3 rows', '0 galaxies')
     """
     return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def shell_word(value: object) -> str:
+    """``value`` (a path, a task) as one word of a shell command a message offers: quoted where a shell would split it.
+
+    Messages wrap the commands they offer in single quotes (``'gzip -d X.fits.Z'``); a path with a space
+    was printed bare inside them, and the command copied from the message split it in two.
+
+    Parameters
+    ----------
+    value : object
+        A path or any value; its ``str`` is quoted with :func:`shlex.quote` where it needs quoting.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> shell_word("d/field.fits.Z"), shell_word("my data/field.fits.Z")
+    ('d/field.fits.Z', "'my data/field.fits.Z'")
+    """
+    return shlex.quote(str(value))
+
+
+def shown_command(command: str) -> str:
+    """A shell command as a message shows it: in single quotes, or in double quotes when it quotes a word itself.
+
+    Parameters
+    ----------
+    command : str
+        The command, its paths made with :func:`shell_word`.
+
+    Returns
+    -------
+    str
+        The command in quotes, to copy from between them.
+
+    Examples
+    --------
+    >>> print(shown_command(f"gzip -d {shell_word('d/f.fits.Z')}"))
+    'gzip -d d/f.fits.Z'
+    >>> print(shown_command(f"gzip -d {shell_word('my data/f.fits.Z')}"))
+    "gzip -d 'my data/f.fits.Z'"
+    """
+    return f'"{command}"' if "'" in command else f"'{command}'"
 
 
 def parse_error_text(exc: BaseException) -> str:

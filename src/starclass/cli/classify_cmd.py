@@ -25,7 +25,7 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, shell_word, shown_command
 from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE
 
 
@@ -704,9 +704,10 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         ref = np.asarray(cfg.map_classes(np.asarray(out[CLASS_REF])))
         # labels already in the task's own classes (binary 1/2 for m31-binary) were merged from the PHANGS
         # four too, 2 -> 1, and the line below counted the non-clusters as mistakes without a word
+        score = shown_command(f"starclass evaluate {shell_word(output)} --task")
         if said := merge_collapse_note(cfg.merge, cfg.classes, np.asarray(out[CLASS_REF]), task=cfg.name,
                                        what=f"the labels of {cutouts.source}", class_names=cfg.class_names,
-                                       how=f"to 'starclass evaluate {output} --task' to score them as they are"):
+                                       how=f"to {score} to score them as they are"):
             warnings.warn(said, UserWarning, stacklevel=2)
         # over the classified rows, as evaluate scores them: a blank cutout (class_pred 0) is not a mistake
         classified, labelled = np.asarray(out["class_pred"]) > 0, ref > 0

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from starclass.cli._app import FILE_COLUMN_OPTION, band_option, command, echo, warn, warn_v_band
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, shell_word
 from starclass.schema import DEC, ID, RA, X, Y
 
 if TYPE_CHECKING:  # astropy.table (0.35 s) is imported where a file is read, not at every command's --help
@@ -1106,7 +1106,7 @@ def _own_table_note(directory: Path, note: str) -> str:
         return note
     # "DIR/NAME: a table starclass demo wrote into DIR, not a catalogue of candidates (...)"
     what = said[0].split(": ", 1)[1].split(", not a catalogue")[0]
-    return f"{name}: {what}, not a catalogue (starclass info {directory / name} shows it)"
+    return f"{name}: {what}, not a catalogue (starclass info {shell_word(directory / name)} shows it)"
 
 
 #: The files of a cross-validation folder (train --cv) other than its fold models, and what each holds.
@@ -1282,7 +1282,7 @@ def info(
                 else out_lines[0].split(" (")[0])
         if out_format != "text":
             raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues, not to {kind}; "
-                                 f"starclass info {paths[0]} describes it as text")
+                                 f"starclass info {shell_word(paths[0])} describes it as text")
         if ds9 is not None:
             raise StarclassError(f"--ds9: {kind} is not a catalogue with positions")
         refuse_catalogue_options(f"{kind} is not one")
@@ -1326,7 +1326,8 @@ def info(
             refuse_ds9(f"{paths[0]} holds FITS mosaics only, no catalogue", mosaics=True)
             echo("\n".join(mosaic_lines(images, zp_system)))
             return
-        refuse_ds9(f"{paths[0]} is a folder: give one catalogue in it (starclass info {paths[0]} lists them)",
+        refuse_ds9(f"{paths[0]} is a folder: give one catalogue in it (starclass info {shell_word(paths[0])} lists "
+                   "them)",
                    folder=True, mosaics=True)
         if not images:
             refuse_magsys(f"{paths[0]} holds no FITS mosaics")
@@ -1341,7 +1342,8 @@ def info(
                 if out_format == "text":
                     echo("\n" + "\n".join(lines))
                 else:
-                    typer.echo(f"note: {lines[0]} (starclass info {paths[0]} describes them as text)", err=True)
+                    typer.echo(f"note: {lines[0]} (starclass info {shell_word(paths[0])} describes them as text)",
+                               err=True)
         except StarclassError as exc:
             # a README.txt beside the label folders, or notes.txt inside one, looks like a
             # catalogue to the quick test above; when no catalogue reads, sub-folders of
@@ -1354,7 +1356,8 @@ def info(
                     # 'no catalogue could be read' of a folder of cutouts listed in a Labels.CSV from Windows
                     raise StarclassError(f"{paths[0]}: no catalogue, but {', '.join(p.name for p in stray)} lists "
                                          f"cutouts (a 'file' column); a folder is read through {LABELS_CSV} (this "
-                                         f"name, in lower case): give the CSV itself, starclass info {stray[0]}, or "
+                                         "name, in lower case): give the CSV itself, starclass info "
+                                         f"{shell_word(stray[0])}, or "
                                          f"rename it {LABELS_CSV}") from None
                 from starclass.cli.info_outputs import plan_parse_error
 

@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path
 
-from starclass.errors import counted
+from starclass.errors import counted, shell_word
 
 #: The JSON file starclass writes into each of these folders, and what it holds.
 FOLDER_FILES = {"summary.json": "the headline numbers of the folder",
@@ -40,9 +40,9 @@ def demo_lines(folder: Path) -> list[str] | None:
     page = _report_page(folder / "report")
     return [f"demo folder {folder} (starclass demo): simulated fields {folder / 'train_field'} (trained on) and "
             f"{folder / 'test_field'} (detected, classified: the catalogues above)",
-            f"  model: starclass info {folder / 'model'}",
+            f"  model: starclass info {shell_word(folder / 'model')}",
             f"  report: open {page or folder / 'report'} in a browser",
-            f"  completeness of the detection: starclass info {folder / 'completeness.ecsv'}"]
+            f"  completeness of the detection: starclass info {shell_word(folder / 'completeness.ecsv')}"]
 
 
 def _json(path: Path) -> dict | None:
@@ -101,7 +101,7 @@ def _tables_figures(folder: Path, *, figures: bool = True) -> list[str]:
     if tables:
         # the headline table where there is one (evaluate's summary_<reference>.ecsv), else the first by name
         first = next((t for t in tables if t.name.startswith("summary_")), tables[0])
-        lines.append(f"  one table (each with its rows): starclass info {first}")
+        lines.append(f"  one table (each with its rows): starclass info {shell_word(first)}")
     return lines
 
 
@@ -155,7 +155,7 @@ def _survey_lines(folder: Path, doc: dict) -> list[str]:
         lines.append(f"  merged catalogue{earlier}: {folder / 'catalogue'} (Parquet, one part per field)")
     found = sorted((folder / "fields").glob("*/catalogue.parquet")) if (folder / "fields").is_dir() else []
     if found:
-        lines.append(f"  one field's catalogue{earlier}: starclass info {found[0]}")
+        lines.append(f"  one field's catalogue{earlier}: starclass info {shell_word(found[0])}")
     return lines
 
 
@@ -340,11 +340,11 @@ def _plan_lines(folder: Path) -> list[str] | None:
     shown = ", ".join(names[:10]) + (f", ... ({len(names) - 10} more)" if len(names) > 10 else "")
     lines = [f"fields folder {folder} (a survey plan, {folder / 'plan.yaml'}; starclass simulate --fields writes "
              f"one): {counted(len(fields), 'field')}: {shown}",
-             f"  survey them: starclass survey {folder / 'plan.yaml'}"
+             f"  survey them: starclass survey {shell_word(folder / 'plan.yaml')}"
              + ("" if doc.get("model") else " --model MODEL") + " -o OUT"]
     first = next((folder / str(f["mosaics"]) for f in fields if f.get("mosaics")), None)
     if first is not None and first.is_dir():
-        lines.append(f"  one field (its catalogues and mosaics): starclass info {first}")
+        lines.append(f"  one field (its catalogues and mosaics): starclass info {shell_word(first)}")
     return lines
 
 
@@ -367,13 +367,14 @@ def _merged_catalogue_lines(folder: Path) -> list[str] | None:
              f"{counted(sum(rows.values()), 'row')} in {counted(len(rows), 'field')}"]
     lines += [f"  {name}: {counted(n, 'row')}" for name, n in rows.items()]
     lines.append(f"  read it whole: pyarrow.parquet.read_table('{folder}') (docs/survey.md); one field: "
-                 f"starclass info {parts[0]}")
+                 f"starclass info {shell_word(parts[0])}")
     from starclass.survey.run import unfinished_run
 
     if (run := unfinished_run(folder.parent)) is not None:
         # read on its own, the catalogue of an earlier run beside an unfinished rerun's tiles passed for the folder's
         lines.insert(1, f"  of an earlier run: a survey run over {folder.parent} started "
-                        f"{run.get('started', '(time unknown)')} has not finished (starclass info {folder.parent})")
+                        f"{run.get('started', '(time unknown)')} has not finished (starclass info "
+                        f"{shell_word(folder.parent)})")
     return lines
 
 
@@ -386,7 +387,7 @@ def _simulation_lines(path: Path) -> list[str] | None:
     said = ", ".join(f"{k} {cfg[k]}" for k in ("seed", "shape", "n_candidates", "n", "size") if k in cfg)
     what = f"preset {doc['preset']}" if doc.get("preset") else "a field"
     return [f"{path} holds the settings starclass simulate drew {what} from ({said or 'its config'}); "
-            f"the simulated data: starclass info {path.parent}"]
+            f"the simulated data: starclass info {shell_word(path.parent)}"]
 
 
 def _agreement_lines(path: Path) -> list[str] | None:
@@ -444,7 +445,7 @@ def _phangs_stamp_lines(path: Path) -> list[str] | None:
         return [f"{path}: a PHANGS-style stamp starclass cutouts --phangs-fits-dir wrote (one extension per band), "
                 f"not a mosaic: candidate {h['ID']} at x {h['X']:.1f}, y {h['Y']:.1f} (0-based), "
                 f"{h['SIZE']} x {h['SIZE']} px, bands {h['BANDS'].replace(',', ', ')}",
-                f"  its folder: starclass info {path.parent}"]
+                f"  its folder: starclass info {shell_word(path.parent)}"]
     if not path.is_dir():
         return None
     files = sorted(f for f in path.iterdir() if f.name.lower().endswith((".fits", ".fit")))
@@ -461,7 +462,7 @@ def _phangs_stamp_lines(path: Path) -> list[str] | None:
             f"{counted(len(files), 'candidate')}, one FITS file each with one extension per band",
             f"  stamps {first['SIZE']} x {first['SIZE']} px, bands {first['BANDS'].replace(',', ', ')}; "
             f"candidate ids {first['ID']} ({files[0].name}) .. {last['ID']} ({files[-1].name})",
-            f"  one stamp: starclass info {files[0]}"]
+            f"  one stamp: starclass info {shell_word(files[0])}"]
 
 
 #: The parts of the folders above, by name, and what each holds.

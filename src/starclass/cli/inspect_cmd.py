@@ -23,7 +23,7 @@ from starclass.cli._app import (
     show_progress,
     task_option,
 )
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, shell_word, shown_command
 
 PASSWORD_ENV = "STARCLASS_INSPECT_PASSWORD"
 
@@ -236,11 +236,12 @@ def _refuse_init_without_catalogue(data_dir: Path, catalogue, url: str) -> None:
     path = sqlite_path(url)
     if path is not None and path.exists():
         return
+    written = Path(data_dir) / "candidates.ecsv"
     raise StarclassError(
         f"no candidate catalogue in {data_dir} (looked for {', '.join(CATALOGUE_NAMES)}): --init makes the "
         "label database of a field's candidates, so it needs them; nothing was created. Write one with "
-        f"'starclass detect {data_dir} -o {data_dir / 'candidates.ecsv'}' or give --catalogue FILE, then run "
-        "this again")
+        f"{shown_command(f'starclass detect {shell_word(data_dir)} -o {shell_word(written)}')} or give "
+        "--catalogue FILE, then run this again")
 
 
 def _refuse_task_path(task: str) -> None:
@@ -761,11 +762,12 @@ def inspect_command(
             field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg,
                               file_column)
         if not dbm.list_users(engine):
-            where = f"--stamps {stamps} --task {task}" if stamps is not None else str(data_dir)
+            where = (f"--stamps {shell_word(stamps)} --task {shell_word(task)}" if stamps is not None
+                     else shell_word(data_dir))
             if db is not None:
                 # without the --db served from, the account went to the default database beside the list (the
                 # command refused "no label database at ...; pass --init", and with --init made a second one)
-                where += f" --db {dbm.redact(db)}"
+                where += f" --db {shell_word(dbm.redact(db))}"
             echo(f"note: no accounts yet; create one with: starclass inspect {where} --add-user NAME")
         echo(f"labels in {dbm.redact(url)} (schema version {version})")
         # only serving needs the web app, and after the notes: inspect.app (FastAPI, uvicorn) adds 2.0 s (measured)

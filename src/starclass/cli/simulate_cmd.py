@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from starclass.cli._app import QUIET_OPTION, band_option, bars_or_lines, command, echo, progress_option
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, shell_word
 
 
 @command("simulate")
@@ -236,7 +236,8 @@ def _simulate_fields(cfg, outdir: Path, n: int, *, overwrite: bool, progress: bo
         written = simulate_survey(cfg, tmpdir, n, progress=progress, overwrite=True)  # a fresh staged folder
     for name in written:
         echo(f"{name:>14s}: {outdir / name}")
-    echo(f"{'plan':>14s}: {outdir / PLAN_NAME}  (starclass survey {outdir / PLAN_NAME} --model MODEL -o OUT)")
+    echo(f"{'plan':>14s}: {outdir / PLAN_NAME}  (starclass survey {shell_word(outdir / PLAN_NAME)} --model MODEL "
+         "-o OUT)")
 
 
 def _field_options_error(preset: str, given: list[str]) -> StarclassError:

@@ -33,7 +33,7 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     task_option,
 )
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, shell_word, shown_command
 from starclass.io.fields import FieldSpec
 from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
@@ -1096,17 +1096,21 @@ def _no_images(catalogs, task: str, labels=None) -> str:
     """
     routes = ("several fields: --fields LIST (a CSV of mosaics and catalog per field); cutouts of your own: "
               "--stamps with a labelled cutout folder (labels.csv, or a folder with a sub-folder per label)")
+
+    def cut(catalog: str) -> str:
+        return shown_command(f"starclass cutouts MOSAICS --catalog {shell_word(catalog)} --task {shell_word(task)} "
+                             "-o stamps.h5")
+
     if not catalogs and labels is not None:
         return (f"--labels {labels} holds the people's votes, not the images: give the FITS mosaics of its "
                 f"candidates (--mosaics FILES or DIR; the votes are the catalogue, or give it with --catalog), or a "
-                f"stamp store cut from them for the task ('starclass cutouts MOSAICS --catalog {labels} --task "
-                f"{task} -o stamps.h5', then --stamps stamps.h5 --labels {labels})")
+                f"stamp store cut from them for the task ({cut(labels)}, then --stamps stamps.h5 --labels "
+                f"{shell_word(labels)})")
     if catalogs:
         cat = catalogs[0]
         return (f"--catalog {cat} holds the labels, not the images: give the FITS mosaics its x, y are on "
-                "(--mosaics FILES or DIR), or a stamp store cut from them for the task ('starclass cutouts MOSAICS "
-                f"--catalog {cat} --task {task} -o stamps.h5', then --stamps stamps.h5, with or without "
-                f"--catalog {cat}); {routes}")
+                f"(--mosaics FILES or DIR), or a stamp store cut from them for the task ({cut(cat)}, then --stamps "
+                f"stamps.h5, with or without --catalog {shell_word(cat)}); {routes}")
     return ("nothing to train on: give FITS mosaics and their labelled catalogue (--mosaics, --catalog), or a "
             f"stamp store from 'starclass cutouts' (--stamps STORE.h5); {routes}")
 

@@ -28,7 +28,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.bands import BANDS, v_band
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, shell_word
 from starclass.evaluate import curves, threshold
 from starclass.evaluate.agreement import (
     agreement_fractions,
@@ -280,10 +280,11 @@ def legus_class_hint(t: Table, name: str) -> str:
     cols = [int(m.group(1)) for c in t.colnames if (m := re.fullmatch(r"legus_col(\d+)", c)) and int(m.group(1)) >= 34]
     span = f"legus_col{cols[0]}" + (f"-{cols[-1]}" if cols[-1] != cols[0] else "") if cols else ""
     here = f"{span} here, of uncertain meaning; " if cols else ""
+    file = shell_word(Path(name).name)
     return ("a LEGUS catalogue of layout 'unknown-class': col 34 holds only 0/1, so which column holds the people's "
-            f"classes is not known; name one as the reference of evaluate or report: PRED -r {Path(name).name} "
+            f"classes is not known; name one as the reference of evaluate or report: PRED -r {file} "
             "--reference-column "
-            f"legus_colN ({here}starclass info {Path(name).name} --map class_ref=N shows column N's class counts)")
+            f"legus_colN ({here}starclass info {file} --map class_ref=N shows column N's class counts)")
 
 
 def class_column(t: Table, prefer: str, name: str | None = None) -> str:

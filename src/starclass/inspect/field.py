@@ -271,18 +271,26 @@ def read_candidates(path: Path, *, require_xy: bool = True) -> Table:
 def _read_predictions(path: Path) -> Table:
     """A predictions table needs only ``id`` and ``prob_<k>``/``class_pred``: read it as is."""
     name = path.name.lower()
-    fmt = "ascii.csv" if name.endswith(".csv") else None
+    # a FITS name's format named, as the catalogue reader names it: astropy tells a .fits.zip neither by its
+    # name nor by its first bytes ("IORegistryError: Format could not be identified" and 70 lines of formats)
+    fmt = "ascii.csv" if name.endswith(".csv") else "fits" if is_fits_name(path) else None
     if path.is_file() and path.stat().st_size == 0:
         # astropy's words were "ECSV header line like '# %ECSV <version>' not found as first line", or "Empty or
         # corrupt FITS file": as the catalogue readers say it
         raise StarclassError(f"predictions {path} is empty (0 bytes), not a table")
     try:
         # a classification saved again by Excel (byte-order mark, ';'): read as the catalogue reader reads it
-        table = Table.read(path, format=fmt, **csv_table_options(path)) if fmt else Table.read(path)
-        if fmt:
+        table = Table.read(path, format=fmt, **(csv_table_options(path) if fmt == "ascii.csv" else {}))
+        if fmt == "ascii.csv":
             read_decimal_commas(table, path)  # European Excel's decimal commas in a ';' CSV: numbers
         restore_fits_meta(table, path)  # a FITS table's meta kept as JSON (no such card elsewhere)
     except Exception as exc:  # astropy raises many kinds
+        from astropy.io.registry import IORegistryError
+
+        if isinstance(exc, IORegistryError):
+            raise StarclassError(f"predictions {path}: cannot read: astropy cannot tell its format from its name or "
+                                 "first bytes; give the predictions as ECSV (.ecsv), CSV (.csv), Parquet (.parquet) "
+                                 f"or FITS ({FITS_NAMES})") from None
         raise StarclassError(f"predictions {path}: cannot read ({type(exc).__name__}: {exc})") from None
     # a prob_<k> cell of text was shown as no probability at all, without a word
     return check_prob_columns(table, path, "predictions")

@@ -48,10 +48,18 @@ from astropy.table.meta import get_header_from_yaml
 from astropy.wcs import WCS
 from numpy.typing import ArrayLike
 
-from starclass.errors import ColumnMapError, OutputExistsError, StarclassError, counted, exists_refusal
+from starclass.errors import (
+    ColumnMapError,
+    OutputExistsError,
+    StarclassError,
+    counted,
+    exists_refusal,
+    shell_word,
+    shown_command,
+)
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_line_token, legus_tokens, read_legus_tab
-from starclass.io.mosaic import FITS_SUFFIXES, MosaicSet
+from starclass.io.mosaic import FITS_NAMES, FITS_SUFFIXES, MosaicSet
 from starclass.io.paths import no_such_path
 from starclass.schema import (
     CLASS_PRED,
@@ -93,6 +101,19 @@ _EXT_FORMATS = {
     **dict.fromkeys((s.lower() for s in FITS_SUFFIXES), "fits"),
     ".tab": "legus", ".tab.gz": "legus", ".mrt": "mrt", ".cds": "cds", ".reg": "ds9",
 }
+
+_KIND_WORDS = {"csv": "CSV", "ecsv": "ECSV", "parquet": "Parquet", "fits": "FITS", "legus": "LEGUS", "mrt": "MRT",
+               "cds": "CDS", "ds9": "DS9 regions"}
+
+
+def _read_kinds() -> str:
+    """The tables starclass tells by their names, each with its suffixes, from the table the format guess uses."""
+    kinds = []
+    for fmt in dict.fromkeys(_EXT_FORMATS.values()):
+        names = FITS_NAMES if fmt == "fits" else ", ".join(e for e, f in _EXT_FORMATS.items() if f == fmt)
+        kinds.append(f"{_KIND_WORDS[fmt]} ({names})")
+    return ", ".join(kinds[:-1]) + f" or {kinds[-1]}"
+
 
 _WRITE_FORMATS = {
     ".ecsv": "ascii.ecsv", ".csv": "ascii.csv", ".parquet": "parquet", ".pq": "parquet",
@@ -796,6 +817,13 @@ def _read_generic(p: Path, fmt: str) -> Table:
             # astropy's message lists its ~60 guesses over 70 lines
             raise StarclassError(f"cannot read {p} as a table: none of astropy's text formats (CSV, ECSV, "
                                  "whitespace-separated, CDS/MRT, ...) reads it") from None
+        from astropy.io.registry import IORegistryError
+
+        if isinstance(exc, IORegistryError):
+            # astropy's "Format could not be identified" came with its 70-line table of formats
+            # ('info junk.dat --format phangs': a PHANGS table's container is told by its name)
+            raise StarclassError(f"cannot read {p} as {fmt}: astropy cannot tell its format from its name or first "
+                                 f"bytes; name it with its format's suffix: starclass reads {_read_kinds()}") from None
         raise StarclassError(f"cannot read {p} as {fmt}: {type(exc).__name__}: {exc}") from None
     if fmt == "csv":
         # European Excel's ';' CSV writes 11,5 for 11.5; outside the reader's silenced warnings, since a
@@ -928,8 +956,9 @@ def refuse_database(path: PathLike, *, instead: str = "a catalogue (a CSV, ECSV,
     if _is_sqlite(p):
         raise StarclassError(
             f"{p} is a SQLite database (the label database of 'starclass inspect --db'?), not {instead}; "
-            f"export its labels as a table first: 'starclass inspect DATA_DIR --db {p} "
-            "--export labels.ecsv' (or --stamps LIST --task MODEL for cutouts), and give that file")
+            "export its labels as a table first: "
+            f"{shown_command(f'starclass inspect DATA_DIR --db {shell_word(p)} --export labels.ecsv')} (or --stamps "
+            "LIST --task MODEL for cutouts), and give that file")
 
 
 def _is_sqlite(p: Path) -> bool:

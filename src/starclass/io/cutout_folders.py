@@ -87,7 +87,7 @@ from astropy.table import Table
 from astropy.wcs import WCS
 from numpy.typing import ArrayLike
 
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, shell_word, shown_command
 from starclass.io.atomic import is_os_file
 from starclass.io.fits_names import FITS_NAMES
 from starclass.io.mosaic import (
@@ -1408,7 +1408,7 @@ def stamp_store_error(path: str | os.PathLike, *, catalogue: bool = False) -> St
         return StarclassError(
             f"{store}, not a catalogue (a CSV, ECSV, Parquet or FITS table); give the catalogue its stamps were "
             f"cut from (cutouts --catalog), with their mosaics where the command needs stamps; "
-            f"'starclass info {path}' describes the store")
+            f"{shown_command(f'starclass info {shell_word(path)}')} describes the store")
     return StarclassError(
         f"{store}, not a cutout folder (a CSV of file,label or a folder of images); stamps of catalogue candidates "
         "come from their mosaics: give those instead (report: --mosaics; classify, calibrate: MOSAICS --catalog; "

@@ -55,7 +55,7 @@ from starclass.bands import (
     v_band,
     v_band_note,
 )
-from starclass.errors import OutputExistsError, StarclassError, exists_refusal
+from starclass.errors import OutputExistsError, StarclassError, exists_refusal, shell_word, shown_command
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import counts_tally, photon_counts
 from starclass.io.fits_names import FITS_BASES, FITS_COMPRESSIONS, FITS_NAMES, FITS_SUFFIXES  # noqa: F401 (re-exported)
@@ -1612,8 +1612,9 @@ def unopenable_compression(path: PathLike) -> str | None:
         return None
     if head.startswith(_LZW_MAGIC) and not _astropy_reads_lzw():
         return (f"{p} is compressed with Unix compress (.Z), which astropy reads only with the optional package "
-                f"uncompresspy; uncompress it first ('gzip -d {p}' or 'uncompress {p}' writes the FITS file "
-                "beside it), or 'pip install uncompresspy'")
+                f"uncompresspy; uncompress it first ({shown_command(f'gzip -d {shell_word(p)}')} or "
+                f"{shown_command(f'uncompress {shell_word(p)}')} writes the FITS file beside it), or "
+                "'pip install uncompresspy'")
     if head.startswith(_ZIP_MAGIC):
         try:
             with zipfile.ZipFile(p) as zf:
@@ -1701,8 +1702,9 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
             raise StarclassError(
                 f"{path} is an HDF5 stamp store (written by 'starclass cutouts'), not a FITS mosaic; give the "
                 "mosaics its stamps were cut from (a folder of FITS images), or use the store where one is "
-                f"read: 'starclass train --stamps {path}', 'starclass explain MODEL {path}', "
-                f"'starclass info {path}'") from None
+                f"read: {shown_command(f'starclass train --stamps {shell_word(path)}')}, "
+                f"{shown_command(f'starclass explain MODEL {shell_word(path)}')}, "
+                f"{shown_command(f'starclass info {shell_word(path)}')}") from None
         from starclass.io.catalog import refuse_database
 
         # 'detect labels.db' said "No SIMPLE card found": the catalogue readers name inspect's database (5e77b1d)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, shell_word
 
 __all__ = ["is_model_path", "model_summary", "cv_folder_summary"]
 
@@ -312,7 +312,7 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
                      "train command to resume it")
         # the tables are written with cv_summary.json, at the end: they were named though not there
         if folds:
-            lines.append(f"  one finished fold's model: starclass info {folds[0]}")
+            lines.append(f"  one finished fold's model: starclass info {shell_word(folds[0])}")
         return lines
     scheme = doc.get("scheme")
     split = "leave one galaxy (field) out" if scheme == "logo" else f"{scheme}-fold"
@@ -331,5 +331,5 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
     if names:
         lines.append("  per fold, mean +- std: " + ", ".join(f"{k} {mean[k]:.3f} +- {std[k]:.3f}" for k in names))
     lines.append(f"  held-out predictions: {p / 'cv_predictions.ecsv'}; per fold: {p / 'cv_metrics.ecsv'}")
-    lines.append(f"  one fold's model: starclass info {folds[0]}")
+    lines.append(f"  one fold's model: starclass info {shell_word(folds[0])}")
     return lines

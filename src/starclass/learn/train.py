@@ -64,7 +64,7 @@ import torch.nn.functional as F
 # the package, not its build_model: looked up at each call, so a build_model patched at run
 # time (tests watch the networks fit builds) is the one used
 import starclass.models as models
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, shell_word, shown_command
 from starclass.io.progress import Progress
 from starclass.learn.augment import augment_batch
 from starclass.learn.checkpoint import (
@@ -1815,8 +1815,9 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
         # 'starclass calibrate' records how" read as if this one had not been, and named no way out for the start
         cannot = (f"it was fitted with 'starclass calibrate' on {fitted_on} before calibrate recorded how to read "
                   "its rows again (2026-12-06), so they cannot be re-scored with the fine-tuned weights")
-        fix += (f"; and calibrate the starting model {start} again on {fitted_on} ('starclass calibrate "
-                f"{start} ... --overwrite', which now records its rows), so that its next fine-tunes re-score them")
+        fix += (f"; and calibrate the starting model {start} again on {fitted_on} "
+                f"({shown_command(f'starclass calibrate {shell_word(start)} ... --overwrite')}, which now records its "
+                "rows), so that its next fine-tunes re-score them")
     else:
         cannot = (f"its rows ({fitted_on}) cannot be read again to score them with the fine-tuned weights (only a "
                   "calibration fitted with 'starclass calibrate' records how, since 2026-12-06; a validation "

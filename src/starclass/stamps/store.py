@@ -30,10 +30,10 @@ from typing import Any
 import h5py
 import numpy as np
 
-from starclass.errors import OutputExistsError, StarclassError, counted, exists_refusal
+from starclass.errors import OutputExistsError, StarclassError, counted, exists_refusal, shell_word, shown_command
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
-from starclass.io.mosaic import FITS_SUFFIXES
+from starclass.io.mosaic import FITS_SUFFIXES, is_fits_name, unopenable_compression
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
 from starclass.stamps.extract import resolve_images
 from starclass.stamps.inputs import _iter_batches, input_spec, resolve_spec
@@ -125,14 +125,23 @@ def not_a_store_message(path: str | os.PathLike) -> str:
     table = next((s for s in _TABLE_SUFFIXES if name.endswith(s)), None)
     if table is None:
         return text
+    # a .fits.Z without uncompresspy, a zip of several files: "write this table as CSV" gave advice that fails
+    # the same way, Table.read raising astropy's words
+    why = unopenable_compression(p) if is_fits_name(p) else None
+    if why is not None:
+        return f"{text}: {why}"
     cols = _table_columns(p)
     if cols is not None and "file" not in cols:
         # a candidate catalogue (truth.ecsv): "write this table as CSV" led to a CSV without a file column
         shown = ", ".join(cols[:8]) + (", ..." if len(cols) > 8 else "")
+        cut = shown_command(f"starclass cutouts MOSAICS --catalog {shell_word(p)} --task TASK_OR_MODEL -o STAMPS.h5")
         return (f"{text}: it is a catalogue (columns {shown}; no 'file' column naming cutouts); cut its stamps "
-                f"from the mosaics with 'starclass cutouts MOSAICS --catalog {p} --task TASK_OR_MODEL -o STAMPS.h5'")
+                f"from the mosaics with {cut}")
     csv_path = p.with_name(p.name[: -len(table)] + ".csv")
-    return f"{text}: write this table as CSV, e.g. with astropy Table.read({str(p)!r}).write({str(csv_path)!r})"
+    # format named for every FITS name, as the catalogue reader names it: Table.read('x.fits.zip') alone
+    # cannot tell the format (neither the name nor the zip's first bytes say FITS)
+    how = ", format='fits'" if is_fits_name(p) else ""
+    return f"{text}: write this table as CSV, e.g. with astropy Table.read({str(p)!r}{how}).write({str(csv_path)!r})"
 
 
 def _table_columns(path: Path) -> list[str] | None:
@@ -140,7 +149,10 @@ def _table_columns(path: Path) -> list[str] | None:
     try:
         from astropy.table import Table
 
-        return list(Table.read(path).colnames)
+        # a FITS name's format named: by its name and first bytes astropy told a .fits, .fits.gz or .fits.bz2
+        # catalogue, not a .fits.zip one, whose columns went unseen ("write this table as CSV", not "it is a
+        # catalogue ...; cut its stamps ...")
+        return list(Table.read(path, **({"format": "fits"} if is_fits_name(path) else {})).colnames)
     except Exception:  # any failure to read leaves the message as it was
         return None
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, shell_word
 from starclass.io.mosaic import MosaicsLike
 from starclass.io.paths import resolved
 from starclass.schema import (
@@ -653,7 +653,8 @@ def classified(model: LoadedModel | str | os.PathLike, table: Table, mosaics: Mo
             # a classified cutout folder (file, prob_<k>, no id or positions) is not cut from mosaics: "give the
             # mosaics" sent the user to --mosaics, which suggest then refused for a cutout folder
             raise StarclassError(f"{said}: classify the cutouts with this model first (starclass classify --stamps "
-                                 f"LIST --model {model} -o CLASSIFIED.ecsv) and suggest from that classification")
+                                 f"LIST --model {shell_word(model)} -o CLASSIFIED.ecsv) and suggest from that "
+                                 "classification")
         raise StarclassError(f"{said}: give the mosaics (--mosaics) to classify them")
     check_classified_by(table, model, task=task)
     return table
@@ -725,8 +726,9 @@ def check_classified_by(table: Table, model: LoadedModel | str | os.PathLike, *,
     given = Path(model)
     # a classified cutout folder has no positions, so no --mosaics: it is classified again with classify --stamps
     cutouts = "file" in table.colnames and not ({X, Y} <= set(table.colnames))
-    remedy = (f"classify the cutouts with it (starclass classify --stamps LABELS.csv --model {given} -o OUT.csv) "
-              f"and suggest from that" if cutouts else f"give --mosaics to classify them with {given}")
+    remedy = ("classify the cutouts with it (starclass classify --stamps LABELS.csv --model "
+              f"{shell_word(given)} -o OUT.csv) and suggest from that" if cutouts
+              else f"give --mosaics to classify them with {given}")
     recorded_task = table.meta.get("task")
     if task is not None and recorded_task and str(recorded_task) != str(task):
         raise StarclassError(f"the candidates were classified for task {recorded_task!r} (their meta) but model "
