@@ -64,3 +64,14 @@ def test_info_of_a_labels_csv_without_class_pred_adds_no_counts(tmp_path):
     res = runner.invoke(app, ["info", str(out)])
     assert res.exit_code == 0, res.output
     assert "class_pred" not in res.output and "classified (classify --stamps)" not in res.output, res.output
+
+
+def test_info_gives_the_probability_columns_a_range_not_a_distinct_count(tmp_path):
+    # before: "distinct values per column: ..., prob_1 4, prob_2 4, ...", a count that said only that no two
+    # probabilities were equal; now each float column's range, and the counts for the others
+    out = _classified_csv(tmp_path, "m")
+    res = runner.invoke(app, ["info", str(out)])
+    assert res.exit_code == 0, res.output
+    distinct = next(ln for ln in res.output.splitlines() if ln.startswith("distinct values per column:"))
+    assert "prob_" not in distinct and "class_pred 3" in distinct, distinct
+    assert "range of each float column: prob_1 0.1 .. 0.9, prob_2 0.1 .. 0.9" in res.output, res.output

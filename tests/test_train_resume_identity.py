@@ -61,7 +61,9 @@ def test_finished_model_refuses_other_settings_and_labels_and_keeps_its_files(to
     relabelled = np.where(data.class_ref == 1, 2, np.where(data.class_ref == 2, 1, data.class_ref))
     with pytest.raises(StarclassError, match="other training data") as err:
         _fit(cfg, data, model, labels=relabelled)
-    assert "--no-resume" in str(err.value) and "member_01.pt" in str(err.value)
+    # the finished model is named, with how to train it further (--resume-from) or afresh
+    assert "--no-resume" in str(err.value) and f"{model} is a finished model" in str(err.value)
+    assert f"--resume-from {model}" in str(err.value)
     # nothing was rewritten: the manifest still describes the weights it lists
     assert {p.name: p.read_bytes() for p in model.iterdir()} == before
     # the same data and settings keep the finished member

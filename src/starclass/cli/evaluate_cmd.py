@@ -152,6 +152,13 @@ def evaluate(
     # that the reference was not there (as classify, 0e0b76f)
     check_inputs_readable([("PRED", pred), *(("--reference", r) for r in reference or () if r != "self"),
                            ("--model", model)])
+    from starclass.evaluate.compare import check_comparable
+
+    # a catalogue with nothing to compare (an unlabelled classification) is refused before the output is looked
+    # at: with ./evaluation present it asked for --overwrite, and only the re-run with it said "nothing to compare"
+    check_comparable(pred, reference or None, task=task, label_column=label_column,
+                     model=None if model is None else str(model), pred_column=pred_column,
+                     reference_column=reference_column, file_column=file_column)
     # a file in the folder's place, or a folder of other files, is refused now, not after the evaluation
     check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--output", overwrite=overwrite,
                  folder=True, own=EVALUATION_ENTRIES)

@@ -48,11 +48,11 @@ def explain_command(
     # bars only where a person watches them (a batch job's log keeps every redraw); plain lines there instead
     progress = bars_or_lines(progress)
     # the names alone: torch and matplotlib load after the checks and the first line, not before a refusal
-    from starclass.explain import METHODS, OWN_NAMES, check_explain_arguments
+    from starclass.explain import DEFAULT_METHODS, METHODS, OWN_NAMES, check_explain_arguments
     from starclass.io.cutout_folders import check_output_outside_cutouts
     from starclass.io.paths import check_output
 
-    methods = tuple(method) if method else ("gradcam", "guided-gradcam", "cam")
+    methods = tuple(method) if method else DEFAULT_METHODS
     bad = [m for m in methods if m not in METHODS]
     if bad:
         # checked before the model and stamps are read; -m is --mosaics in train, report and suggest, so
@@ -85,7 +85,9 @@ def explain_command(
 
     # at a terminal a line before torch and the model load (2-5 s on shared cores), where nothing was said until
     # the maps' bar; a log file gets the steps' timed lines, as before
-    say_step(f"explain: loading the model and reading the stamps ({', '.join(methods)}) ...", progress)
+    # the methods are not named here: whether cam runs is known once the model is loaded (it was named, then
+    # skipped with a note); the bar over the stamps names those that run
+    say_step("explain: loading the model and reading the stamps ...", progress)
     from starclass.explain.run import explain
 
     info = explain(model, stamps, out, methods=methods, per_class=per_class, max_stamps=max_stamps,

@@ -626,6 +626,42 @@ def _distinct_words(column) -> str:
     return f"{column.info.name} {n}" + (f" ({int(empty.sum())} empty)" if empty.any() else "")
 
 
+def _is_float_column(column) -> bool:
+    """Whether a column holds floats (probabilities, positions): :func:`_range_words` says them, not a count."""
+    import numpy as np
+
+    return np.ma.asarray(column).dtype.kind == "f"
+
+
+def _range_words(column) -> str:
+    """``prob_1 0.0312 .. 0.968``: a float column's range over its finite cells, its empty ones apart.
+
+    A classified CSV's ``prob_1 30, prob_2 30, prob_1_raw 30`` among the distinct values said only that
+    no two probabilities were equal.
+
+    Examples
+    --------
+    >>> from astropy.table import Column
+    >>> _range_words(Column([0.25, float("nan"), 0.75], name="prob_1"))
+    'prob_1 0.25 .. 0.75 (1 empty)'
+    >>> _range_words(Column([0.5, 0.5], name="match_sep_arcsec"))
+    'match_sep_arcsec 0.5 (every row)'
+    """
+    import numpy as np
+
+    values = np.ma.asarray(column).astype(float)
+    cells = np.ma.filled(values, np.nan)
+    finite = np.isfinite(cells)
+    n_empty = int((~finite).sum())
+    empty = f" ({n_empty} empty)" if n_empty else ""
+    if not finite.any():
+        return f"{column.info.name} (every cell empty)"
+    lo, hi = float(cells[finite].min()), float(cells[finite].max())
+    if lo == hi:
+        return f"{column.info.name} {lo:.4g} ({'every row' if not n_empty else 'every filled row'}){empty}"
+    return f"{column.info.name} {lo:.4g} .. {hi:.4g}{empty}"
+
+
 #: Columns of a cutout list that say where each label comes from (the PAndAS list's ``source_table``: the
 #: published catalogue of its class), as ``info`` names them.
 PROVENANCE_COLUMNS = ("source_table", "source_catalogue", "source_catalog", "provenance")
@@ -998,8 +1034,13 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
             if hint := one_folder_hint(cs.source, preset_labels()):
                 lines.append(hint)
     if cs.source.is_file():
-        lines.append("distinct values per column: " + ", ".join(_distinct_words(cs.table[col])
-                                                              for col in cs.table.colnames))
+        # the float columns (probabilities, positions) by their range: "prob_1 30" said only that no two differed
+        floats = [c for c in cs.table.colnames if _is_float_column(cs.table[c])]
+        others = [c for c in cs.table.colnames if c not in floats]
+        if others:
+            lines.append("distinct values per column: " + ", ".join(_distinct_words(cs.table[col]) for col in others))
+        if floats:
+            lines.append("range of each float column: " + ", ".join(_range_words(cs.table[col]) for col in floats))
         lines += _provenance_lines(cs.table, cs.files)
     # the pixels as read (of each size), not as resampled to one
     flats = [np.ravel(img) for img in natives] if cs.native_sizes else list(cs.images.reshape(len(cs), -1))

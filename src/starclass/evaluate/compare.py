@@ -2443,6 +2443,108 @@ def _check_group_column(column: str | None, ptab: Table, rtab: Table | None, psh
                          f"{', '.join(file_columns)}")
 
 
+def _references_to_compare(ptab: Table, etask: EvalTask, pred: Table | str | Path, pred_name: str,
+                            references: ReferencesLike | None, label_column: str | None, pred_column: str | None,
+                            reference_column: str | None) -> tuple[Table, dict, bool, str]:
+    """The prediction (its labels read), its named references, whether it is compared with itself, the reference column.
+
+    Raises the "nothing to compare" refusal: :func:`evaluate_catalogs` and :func:`check_comparable` (which
+    ``starclass evaluate`` calls before it looks at its output folder) decide it here alike.
+    """
+    check_probability_columns(ptab, etask, pred if isinstance(pred, (str, Path)) else pred_name)
+    given = [references] if isinstance(references, (str, Path, Table)) or is_dataframe(references) else references
+    has_self = given is not None and not isinstance(given, Mapping) and any(
+        isinstance(r, str) and r == SELF for r in given)
+    # the catalogue compared with itself is the catalogue 'reference' (SELF_CATALOGUE): a file of that stem
+    # given beside -r self replaced it, and any file of that stem was left out of the agreement table
+    refs = reference_names(references, reserved=(pred_name, SELF_CATALOGUE) if has_self else (pred_name,))
+    # with a reference (-r LABELS.csv --label-column label) the labels may be the reference's only: a
+    # folder classified without labels was refused for lacking the column the reference holds
+    if label_column is not None and (label_column in ptab.colnames or not refs):
+        # the file in messages ("prediction: no label column" named no file)
+        ptab = with_label_classes(ptab, label_column, etask,
+                                  str(pred) if isinstance(pred, (str, Path)) else pred_name)
+    ref_col = reference_column or CLASS_REF
+    # a catalogue of human classes (a LEGUS .tab) has no class_pred: a column named by --pred-column is its
+    # prediction, compared with its own reference column (it was refused as "nothing to compare")
+    if not refs and ref_col in ptab.colnames and (CLASS_PRED in ptab.colnames or pred_column is not None):
+        refs = {SELF: SELF}
+    has_self = any(isinstance(r, str) and r == SELF for r in refs.values())
+    if not refs:
+        # say which column is missing: a human catalogue (a LEGUS .tab) has class_ref but no
+        # class_pred, and the message used to claim it had no class_ref
+        # a column given with --pred-column is the prediction: only the reference is missing (it said
+        # "no class_pred and no class_ref column" of `evaluate ngc45.tab --pred-column legus_col35`)
+        missing = [c for c in (CLASS_PRED, CLASS_REF) if c not in ptab.colnames
+                   and not (c == CLASS_PRED and pred_column is not None)]
+        # NGC 1566's class_hybrid is column 34, class_ref itself: offered here, it scored 1.000 against itself
+        others = [c for c in scorable_columns(ptab, [CLASS_REF]) if not _same_classes(ptab, c, CLASS_REF)]
+        what = ("has class_ref but no class_pred (its own classes are the prediction; give a reference "
+                "catalogue with -r to compare them with, or score another of its class columns against them with "
+                "--pred-column" + (f": {', '.join(others)}" if others else "") + ")"
+                if missing == [CLASS_PRED] else f"has no {' and no '.join(missing)} column")
+        if reference_column is not None and reference_column not in ptab.colnames:
+            what = (f"has no column {reference_column!r} (--reference-column) to compare with itself; "
+                    f"its class columns: {', '.join(scorable_columns(ptab)) or 'none'}")
+        if missing == [CLASS_REF] and "file" in ptab.colnames:
+            # the output of classify --stamps on a folder without labels: "prediction has no class_ref
+            # column" named neither the file nor that the folder had no labels, nor how to give them
+            from starclass.io.cutout_folders import label_like_column
+
+            # its own label column named, as a labels table given with -r is (it said "--label-column NAME")
+            alike = label_like_column(ptab.colnames, "")
+            what += (" (a classified cutout folder without labels: classify --stamps writes class_ref only for a "
+                     "folder with a label column or label sub-folders); "
+                     + (f"column {alike!r} may hold the labels: give --label-column {alike}, " if alike else
+                        "give --label-column NAME for a column of labels, ")
+                     + "or a CSV of the files' labels with -r LABELS.csv --label-column label (paired by file)")
+        where = str(pred) if isinstance(pred, (str, Path)) else pred_name
+        if hint := legus_class_hint(ptab, where):
+            what += f": {hint}"
+        also = ""
+        if missing == [CLASS_PRED] and ptab.meta.get("legus_layout") and isinstance(pred, (str, Path)):
+            # a LEGUS field's own classes: their science checks need no second classification, and nothing
+            # said where they were
+            also = (f"; for the tables and figures of its people's classes alone (class mix, CI, colours, "
+                    f"colour-colour boxes, mass slope, mass-age), give it as --catalogs {pred}")
+        raise StarclassError(f"no reference given and {where} {what}: nothing to compare{also}")
+    return ptab, refs, has_self, ref_col
+
+
+def check_comparable(pred: str | Path, references: ReferencesLike | None = None, *,
+                     task: str | TaskConfig | EvalTask | None = None, label_column: str | None = None,
+                     model: str | Path | None = None, pred_column: str | None = None,
+                     reference_column: str | None = None, file_column: str | None = None) -> None:
+    """Refuse now, as :func:`evaluate_catalogs` would, a catalogue with nothing to compare.
+
+    ``starclass evaluate`` calls it before it checks its output folder: an unlabelled classification with
+    ``./evaluation`` present was asked for ``--overwrite`` first, and only the re-run with it said that
+    there was nothing to compare. The arguments are those of :func:`evaluate_catalogs`.
+
+    Raises
+    ------
+    StarclassError
+        Naming the catalogue and what it lacks (as :func:`evaluate_catalogs` does).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from astropy.table import Table
+    >>> d = tempfile.mkdtemp()
+    >>> Table({"file": ["a.png", "b.png"], "class_pred": [1, 2]}).write(os.path.join(d, "c.csv"))
+    >>> try:
+    ...     check_comparable(os.path.join(d, "c.csv"), task="galaxy-cluster")
+    ... except StarclassError as e:
+    ...     print("nothing to compare" in str(e))
+    True
+    """
+    ptab = load_catalog(pred, "prediction", file_column=file_column)
+    etask, _ = resolve_task(ptab, task, model=model)
+    if file_column is not None and file_column in ptab.colnames and ptab.meta.get("file_column") != file_column:
+        ptab.meta["file_column"] = file_column
+    _references_to_compare(ptab, etask, pred, "prediction", references, label_column, pred_column, reference_column)
+
+
 def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | None = None, *,
                       task: str | TaskConfig | EvalTask | None = None,
                       radius: float = 2.0, n_boot: int = 200, target_purity: float = 0.8,
@@ -2570,63 +2672,8 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     # empty", an option the user had not given: the message says where the column came from instead
     group_said = ("--group-column" if group_column is not None else
                   "the object column the model reads; fill it in, or name another with --group-column")
-    check_probability_columns(ptab, etask, pred if isinstance(pred, (str, Path)) else pred_name)
-    given = [references] if isinstance(references, (str, Path, Table)) or is_dataframe(references) else references
-    has_self = given is not None and not isinstance(given, Mapping) and any(
-        isinstance(r, str) and r == SELF for r in given)
-    # the catalogue compared with itself is the catalogue 'reference' (SELF_CATALOGUE): a file of that stem
-    # given beside -r self replaced it, and any file of that stem was left out of the agreement table
-    refs = reference_names(references, reserved=(pred_name, SELF_CATALOGUE) if has_self else (pred_name,))
-    # with a reference (-r LABELS.csv --label-column label) the labels may be the reference's only: a
-    # folder classified without labels was refused for lacking the column the reference holds
-    if label_column is not None and (label_column in ptab.colnames or not refs):
-        # the file in messages ("prediction: no label column" named no file)
-        ptab = with_label_classes(ptab, label_column, etask,
-                                  str(pred) if isinstance(pred, (str, Path)) else pred_name)
-    ref_col = reference_column or CLASS_REF
-    # a catalogue of human classes (a LEGUS .tab) has no class_pred: a column named by --pred-column is its
-    # prediction, compared with its own reference column (it was refused as "nothing to compare")
-    if not refs and ref_col in ptab.colnames and (CLASS_PRED in ptab.colnames or pred_column is not None):
-        refs = {SELF: SELF}
-    has_self = any(isinstance(r, str) and r == SELF for r in refs.values())
-    if not refs:
-        # say which column is missing: a human catalogue (a LEGUS .tab) has class_ref but no
-        # class_pred, and the message used to claim it had no class_ref
-        # a column given with --pred-column is the prediction: only the reference is missing (it said
-        # "no class_pred and no class_ref column" of `evaluate ngc45.tab --pred-column legus_col35`)
-        missing = [c for c in (CLASS_PRED, CLASS_REF) if c not in ptab.colnames
-                   and not (c == CLASS_PRED and pred_column is not None)]
-        # NGC 1566's class_hybrid is column 34, class_ref itself: offered here, it scored 1.000 against itself
-        others = [c for c in scorable_columns(ptab, [CLASS_REF]) if not _same_classes(ptab, c, CLASS_REF)]
-        what = ("has class_ref but no class_pred (its own classes are the prediction; give a reference "
-                "catalogue with -r to compare them with, or score another of its class columns against them with "
-                "--pred-column" + (f": {', '.join(others)}" if others else "") + ")"
-                if missing == [CLASS_PRED] else f"has no {' and no '.join(missing)} column")
-        if reference_column is not None and reference_column not in ptab.colnames:
-            what = (f"has no column {reference_column!r} (--reference-column) to compare with itself; "
-                    f"its class columns: {', '.join(scorable_columns(ptab)) or 'none'}")
-        if missing == [CLASS_REF] and "file" in ptab.colnames:
-            # the output of classify --stamps on a folder without labels: "prediction has no class_ref
-            # column" named neither the file nor that the folder had no labels, nor how to give them
-            from starclass.io.cutout_folders import label_like_column
-
-            # its own label column named, as a labels table given with -r is (it said "--label-column NAME")
-            alike = label_like_column(ptab.colnames, "")
-            what += (" (a classified cutout folder without labels: classify --stamps writes class_ref only for a "
-                     "folder with a label column or label sub-folders); "
-                     + (f"column {alike!r} may hold the labels: give --label-column {alike}, " if alike else
-                        "give --label-column NAME for a column of labels, ")
-                     + "or a CSV of the files' labels with -r LABELS.csv --label-column label (paired by file)")
-        where = str(pred) if isinstance(pred, (str, Path)) else pred_name
-        if hint := legus_class_hint(ptab, where):
-            what += f": {hint}"
-        also = ""
-        if missing == [CLASS_PRED] and ptab.meta.get("legus_layout") and isinstance(pred, (str, Path)):
-            # a LEGUS field's own classes: their science checks need no second classification, and nothing
-            # said where they were
-            also = (f"; for the tables and figures of its people's classes alone (class mix, CI, colours, "
-                    f"colour-colour boxes, mass slope, mass-age), give it as --catalogs {pred}")
-        raise StarclassError(f"no reference given and {where} {what}: nothing to compare{also}")
+    ptab, refs, has_self, ref_col = _references_to_compare(ptab, etask, pred, pred_name, references, label_column,
+                                                           pred_column, reference_column)
     scored = None
     if reference_column is not None and pred_column is not None and any(
             isinstance(r, str) and r == SELF for r in refs.values()):

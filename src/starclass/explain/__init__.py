@@ -18,6 +18,10 @@ from starclass.errors import StarclassError
 #: Grad-CAM reuses Grad-CAM and guided backprop); here, not in the torch code, so the command checks them at once
 METHODS = ("gradcam", "guided-gradcam", "guided-backprop", "cam")
 
+#: The methods ``starclass explain`` and :func:`starclass.explain.run.explain` compute when none are named: the
+#: command had these and the Python function all of :data:`METHODS` (a guided-backprop map more), with no word
+DEFAULT_METHODS = ("gradcam", "guided-gradcam", "cam")
+
 #: Names ``explain`` writes into its output folder (``--overwrite`` replaces only such a folder).
 OWN_NAMES = ("maps.npz", "tables", "figures", "explain.json")
 
@@ -89,5 +93,5 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
 
 
-__all__ = ["METHODS", "cam", "check_explain_arguments", "choose_layer", "explain", "explain_inputs", "guided_backprop",
-           "guided_gradcam"]
+__all__ = ["DEFAULT_METHODS", "METHODS", "cam", "check_explain_arguments", "choose_layer", "explain", "explain_inputs",
+           "guided_backprop", "guided_gradcam"]

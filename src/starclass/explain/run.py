@@ -46,11 +46,12 @@ import torch
 from astropy.table import Table
 
 from starclass.errors import StarclassError, counted
-from starclass.explain import METHODS, OWN_NAMES, check_explain_arguments
+from starclass.explain import DEFAULT_METHODS, METHODS, OWN_NAMES, check_explain_arguments
 from starclass.explain.maps import (
     MIN_MAP_SIZE,
     CamCapture,
     LayerChoice,
+    cam,
     choose_layer,
     guided_backprop,
     mask_no_data,
@@ -529,6 +530,16 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     if "gradcam" in methods or "guided-gradcam" in methods:
         def pick_layer(xt):
             return choose_layer(net, xt, min_size=min_size, name=layer)
+    cam_unusable = None
+    asked = methods
+    if "cam" in methods:
+        try:
+            # one stamp's CAM, before the bar: a head that is not GAP + linear is found by the pass
+            cam(net, x[:1], 0)
+        except StarclassError as exc:
+            # the bar named cam, which was then skipped: it names the methods that run, the note says why
+            cam_unusable = str(exc)
+            methods = tuple(m for m in methods if m != "cam")
     from starclass.io.progress import Progress
 
     # chunk by chunk of stamps, every method on each, so that a bar can follow: a few hundred stamps of a
@@ -579,6 +590,7 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     maps: dict[str, np.ndarray] = {m: np.concatenate(parts[m]) for m in ("gradcam", "guided-backprop") if m in parts}
     if "guided-gradcam" in methods:
         maps["guided-gradcam"] = normalise_maps(maps["guided-backprop"] * maps["gradcam"])
+    cam_error = cam_error if cam_unusable is None else cam_unusable
     if cam_error is not None:
         # maps raises its reason as "CAM: ..." (an error of its own where CAM is computed directly): say "cam" once
         notes.append(f"cam skipped: {cam_error.removeprefix('CAM: ')}")
@@ -594,7 +606,7 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
         # only cam was asked for and the network has no CAM: an output folder without a single map
         # (and exit status 0) would read as a result; say why and write nothing
         why = "; ".join(notes) or "no method given"
-        raise StarclassError(f"--method {', '.join(methods) or '(none)'} gives no map for this model ({why}); "
+        raise StarclassError(f"--method {', '.join(asked) or '(none)'} gives no map for this model ({why}); "
                              f"nothing was written")
     if no_data is not None and no_data.any():
         # the network saw the fill there, not the sky: no evidence to show, nor a peak to scale the rest by
@@ -741,7 +753,7 @@ def _missing_class_notes(res: ExplainResult, classes: list[int], class_names: li
 
 
 def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.PathLike, *,
-            methods: tuple[str, ...] = METHODS, per_class: int = 6, max_stamps: int | None = 512,
+            methods: tuple[str, ...] = DEFAULT_METHODS, per_class: int = 6, max_stamps: int | None = 512,
             min_size: int = MIN_MAP_SIZE, layer: str | None = None, seed: int = 0,
             overwrite: bool = False, label_column: str | None = None, progress: bool | None = False,
             file_column: str | None = None) -> dict[str, Any]:
@@ -756,7 +768,9 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
     out : path
         Output folder (written atomically; an existing non-empty one only with ``overwrite``).
     methods : tuple of str
-        Any of :data:`METHODS`.
+        Any of :data:`METHODS`; by default :data:`starclass.explain.DEFAULT_METHODS` (gradcam, guided-gradcam
+        and cam), as ``starclass explain``. ``cam`` is skipped with a note for networks without a
+        global-average-pooling + linear head.
     per_class : int
         Example overlays per class in the figures.
     max_stamps : int or None

@@ -1006,6 +1006,29 @@ class ModelCalibration:
             return None  # vector scaling and histogram bins are not one number at a bound
         return temperature_at_bound(self.temperature, self.probs, self.labels, n_training=self.n_training_rows)
 
+    def __repr__(self) -> str:
+        """A line: the map, its rows per class and where they came from, its NLL; not the arrays.
+
+        The dataclass's own repr printed every held-out probability and label (hundreds of lines in a
+        notebook for ``clf.calibration_``, ``load_model(...).calibration``).
+
+        Examples
+        --------
+        >>> p = np.array([[0.99, 0.01]] * 4 + [[0.01, 0.99]] * 4)
+        >>> ModelCalibration.fit(p, [0, 0, 0, 1, 1, 1, 1, 0], [1, 2])  # doctest: +ELLIPSIS
+        ModelCalibration(temperature ...; 8 rows (class 1: 4, class 2: 4), validation split; NLL ... -> ...)
+        """
+        counts = ", ".join(f"class {c}: {n}" for c, n in self.class_counts().items())
+        extra = [f"{counted(self.n_training_rows, 'training row')} among them"] if self.n_training_rows else []
+        if self.tta:
+            extra.append("TTA")
+        if self.with_tta is not None:
+            extra.append("a TTA fit too (with_tta)")
+        nll = (f"; NLL {self.nll_before:.3f} -> {self.nll_after:.3f}"
+               if math.isfinite(self.nll_before) and math.isfinite(self.nll_after) else "")
+        return (f"ModelCalibration({self.describe()}; {counted(self.n, 'row')} ({counts}), {self.source}{nll}"
+                + "".join(f"; {e}" for e in extra) + ")")
+
     def describe(self) -> str:
         """The map in words, for messages: ``temperature 1.035`` or the per-class terms.
 

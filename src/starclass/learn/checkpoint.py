@@ -1014,6 +1014,9 @@ class LoadedModel:
     pixel_flags: dict[str, Any] | None = None
     #: pixel size of the cutouts it was trained on (:func:`set_training_cutouts`; None: not recorded)
     training_cutouts: dict[str, int] | None = None
+    #: fitted here on model inputs the caller made (``CNNClassifier.fit(X, y)``, e.g. ``cutout_inputs`` of 128 px
+    #: cutouts): nothing says from what cutouts or stamps, so no size is assumed (not stored with the model)
+    fitted_on_inputs: bool = False
     #: the cutout CSV's label column it was trained on (:func:`set_training_cutouts`; None: not recorded)
     training_label_column: str | None = None
     #: the cutout CSV's group (object) column it was trained with (:func:`set_training_cutouts`; None: not recorded)

@@ -522,6 +522,10 @@ def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str 
                 f"was trained on cutouts covering {_arcmin(trained_field)} ({rec['width']} px); each is resampled "
                 f"over its whole field to {config.stamp_size} px, so their objects look {ratio:.2f} times as "
                 f"large to the network as in training: cut them to the training field ({_arcmin(trained_field)})")
+    if rec is None and loaded is not None and loaded.fitted_on_inputs:
+        # a CNNClassifier fitted on cutout_inputs(cs.images, cfg) of 128 px cutouts was said to take 64 px cutouts
+        # (m31-real): its inputs were the task's preparation of cutouts of unknown size, as these are prepared
+        return None
     if rec is None:
         # a model trained on stamps cut from mosaics (or on cutouts before their size was recorded):
         # its field is stamp_size px, and 64 px cutouts were squeezed to a 16 px model's stamps silently

@@ -380,6 +380,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
                 progress=self.progress, device=self.device, epochs=self.epochs,
                 ensemble=self.ensemble, holdout=holdout, val_index=val_index)
             model = load_model(result.model_path, device=result.device)
+            model.fitted_on_inputs = True  # classify_cutouts assumes no stamp_size cutouts of it (see the field)
         finally:
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)

@@ -1212,7 +1212,7 @@ class MemberTrainer:
 def _kept_member(path: Path, config, spec: MemberSpec, identity: dict[str, str] | None = None) -> MemberOutcome:
     """A member a previous run finished, read back from its checkpoint."""
     done = load_checkpoint(path, kind="member")
-    note = _check_same_run(path, done, config, spec, identity)
+    note = _check_same_run(path, done, config, spec, identity, finished=True)
     if note:
         # it differs only in entries that change no weight (RESUME_NEUTRAL_KEYS): given the values now, so that the
         # members, the manifest and the next run agree (a kept member's config is the model's: load_model)
@@ -2117,7 +2117,7 @@ def _check_resumable(outdir: Path, config, members: list[MemberSpec], identity: 
                            (outdir / epoch_filename(spec.index), "epoch")):
             if path.exists():
                 ckpt = load_checkpoint(path, kind=kind)
-                note = _check_same_run(path, ckpt, config, spec, identity, known_data)
+                note = _check_same_run(path, ckpt, config, spec, identity, known_data, finished=kind == "member")
                 found.append((f"member {spec.index + 1} already trained" if kind == "member" else
                               f"member {spec.index + 1} after epoch {int(ckpt['epoch'])} of "
                               f"{int(config.recipe.epochs)}") + (f" ({note})" if note else ""))
@@ -2192,11 +2192,14 @@ def _as_yaml(diff: list[tuple[str, Any, Any]]) -> str:
 
 
 def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
-                    identity: dict[str, str] | None = None, known_data: dict[str, str] | None = None) -> str | None:
+                    identity: dict[str, str] | None = None, known_data: dict[str, str] | None = None, *,
+                    finished: bool = False) -> str | None:
     """Refuse to resume from a checkpoint of another task, architecture, seed, data or settings.
 
     Returns a note when the checkpoint differs from ``config`` only in entries that change no
     weight (:data:`RESUME_NEUTRAL_KEYS`): it resumes, and the note says what differs; else None.
+    ``finished``: the checkpoint is a finished member (not an interrupted run's epoch), and a refusal
+    says how to train that model further (fine-tune it into a new folder) or afresh.
     """
     cfg = ckpt.get("config", {})
     if cfg.get("name") != config.name or ckpt.get("architecture") != spec.architecture \
@@ -2218,7 +2221,7 @@ def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
     if ckpt.get("label_model") != identity.get("label_model"):
         what.append(f"another label model ({ckpt.get('label_model') or 'none'} there, "
                     f"{identity.get('label_model') or 'none'} now)")
-    note, back = None, ""
+    note, back, started = None, "", ""
     if ckpt["settings_digest"] != identity.get("settings_digest"):
         diff = _config_diff(_settings(ckpt.get("config")), _settings(config))
         weighty = [d for d in diff if d[0] not in RESUME_NEUTRAL_KEYS]
@@ -2233,11 +2236,11 @@ def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
             old = _as_yaml(weighty)
             preset = getattr(config, "preset_name", None)
             # the way to continue the run, not only to give it up: the settings it was started with
-            back = ("" if not old else
-                    f"; to continue it, train with the settings it was started with (a task file with 'extends: "
-                    f"{preset}' and {old}, or the options that set them); or" if preset else
-                    f"; to continue it, train with the settings it was started with ({old} in the task file, or the "
-                    "options that set them); or")
+            started = ("" if not old else
+                       f"the settings it was started with (a task file with 'extends: {preset}' and {old}, or the "
+                       "options that set them)" if preset else
+                       f"the settings it was started with ({old} in the task file, or the options that set them)")
+            back = f"; to continue it, train with {started}; or" if started else ""
             what.append(f"other settings ({said})")
     if ckpt["data_digest"] != identity.get("data_digest"):
         # an earlier reading of these very data (rows since left out) is named for what it was
@@ -2247,6 +2250,19 @@ def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
         what.append("another starting model (init_from: "
                     + ("none there" if ckpt.get("init_digest") is None else "other weights there")
                     + (", none now)" if identity.get("init_digest") is None else ", other weights now)"))
+    # a written model (its manifest there), not one member of an ensemble still training, nor a fold of a
+    # cross-validation (which is retrained as a whole, not fine-tuned fold by fold)
+    finished = finished and (path.parent / MANIFEST).is_file() and not path.parent.name.startswith("fold_")
+    if what and finished:
+        # `train --epochs 3 -o mymodel` after a finished 2-epoch run was told to continue with the settings it was
+        # started with (recipe: {epochs: 2}), which trains nothing more: the ways to train more are named instead
+        model = path.parent
+        keep = f"; to keep it as it is, run with {started}" if started else ""
+        raise StarclassError(
+            f"{model} is a finished model, trained with {' and '.join(what)}; to train it further, fine-tune it into "
+            f"a new folder: --resume-from {model} -o {model}_more (init_from= in Python){keep}; to train it afresh "
+            "with the settings now, give --overwrite (or --no-resume; resume=False), which replaces it; or train "
+            "into another directory")
     if what:
         # back ends "; or": joined with another "; " it read "...set them); or; train into another directory"
         raise StarclassError(f"{path} was trained with {' and '.join(what)}{back}{' ' if back else '; '}{fresh}")

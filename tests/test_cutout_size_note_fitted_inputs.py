@@ -1,0 +1,44 @@
+"""No false size warning for a CNNClassifier fitted on the task's preparation of the same cutouts.
+
+Before: ``CNNClassifier("m31-real").fit(cutout_inputs(cs.images, cfg), y)`` then ``classify_cutouts(cs, clf)``
+warned that the 128 px cutouts must be cut to 64 px (the model "records no training cutouts (it learnt from
+stamps cut from mosaics ...)"), though it learnt from those very cutouts, prepared as classify prepares them.
+A model without the record that was not fitted on inputs given to it (trained on mosaics) still warns
+(tests/test_cutout_folders.py::test_classify_warns_of_cutouts_of_another_size_than_a_mosaic_trained_models_stamps).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from PIL import Image
+
+from starclass.io.cutout_folders import label_classes, read_cutout_folder
+from starclass.learn import CNNClassifier, get_preset
+from starclass.learn.cutouts import classify_cutouts, cutout_size_note
+from starclass.stamps.images import cutout_inputs
+
+
+def test_a_classifier_fitted_on_cutout_inputs_is_not_told_to_cut_them(tmp_path):
+    rng = np.random.default_rng(0)
+    rows = ["file,label"]
+    for i in range(12):
+        label = ("cluster", "galaxy")[i % 2]
+        Image.fromarray((rng.random((128, 128)) * 255).astype(np.uint8)).save(tmp_path / f"c{i}.png")
+        rows.append(f"c{i}.png,{label}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    cfg = get_preset("m31-real")
+    cs = read_cutout_folder(tmp_path / "labels.csv")
+    clf = CNNClassifier("m31-real", epochs=1, seed=0, progress=False, device="cpu")
+    clf.fit(cutout_inputs(cs.images, cfg), label_classes(cs, cfg.label_map))
+    assert cutout_size_note(cs, clf.model_, "clf") is None
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        out = classify_cutouts(cs, clf)
+    assert not [w for w in said if "px" in str(w.message)], [str(w.message) for w in said]
+    assert len(out) == 12
+    # the same network as if trained on mosaics (no record, not fitted here): the warning stays
+    clf.model_.fitted_on_inputs = False
+    note = cutout_size_note(cs, clf.model_, "clf")
+    assert note is not None and "the cutouts are 128 x 128 px" in note
