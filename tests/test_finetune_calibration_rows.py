@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from finetune_setup import calibrated_model, folder_inputs  # tests/ is on sys.path under pytest
 from starclass.learn.calibration import calibrate_model
 from starclass.learn.checkpoint import read_manifest
 
@@ -60,69 +61,31 @@ def test_too_few_fresh_validation_rows_leave_no_stale_calibration(start, tmp_pat
     assert "scores of the starting weights" in meta["calibration_note"]
 
 
-def _noise_folder(root, n: int, seed: int):
-    """``n`` 16 px noise cutouts, labels alternating cluster / galaxy, each with a faint bright centre."""
-    import csv
-
-    rng = np.random.default_rng(seed)
-    rows = []
-    for k in range(n):
-        label = ("cluster", "galaxy")[k % 2]
-        img = rng.normal(size=(16, 16)).astype(np.float32)
-        img[6:10, 6:10] += 1.5 if label == "cluster" else 0.0  # something the network can learn
-        (root / label).mkdir(parents=True, exist_ok=True)
-        np.save(root / f"{label}/obj{k:03d}.npy", img)
-        rows.append({"file": f"{label}/obj{k:03d}.npy", "label": label, "object_id": f"S{seed}-{k}"})
-    with open(root / "labels.csv", "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    return root / "labels.csv"
-
-
-def _folder_inputs(path, cfg):
-    from starclass.io.cutout_folders import label_classes, read_cutout_folder
-    from starclass.stamps.images import cutout_inputs
-
-    cut = read_cutout_folder(path, require_group=False, bands=list(cfg.bands), label_map=cfg.label_map)
-    return cutout_inputs(cut.images, cfg), np.asarray(label_classes(cut, cfg.label_map, config=cfg))
+def _add_a_blank_cutout(held):
+    """A 61st, blank (constant) cutout: calibrate leaves it out with a warning; the fine-tune's re-scoring
+    hid that warning (old code) and now lets it through, once."""
+    np.save(held.parent / "cluster" / "blank.npy", np.ones((16, 16), np.float32))
+    with open(held, "a") as fh:
+        fh.write("cluster/blank.npy,cluster,S2-blank\n")
 
 
 def test_too_few_fresh_rows_rescore_the_starting_models_calibrate_stamps_rows(tmp_path):
     # a start calibrated with 'calibrate --stamps': the fine-tune classifies those rows with its own
     # weights and fits its calibration and conformal rows on them (old code: the start's scores kept)
-    import torch
-    from typer.testing import CliRunner
-
-    from starclass.cli import app
     from starclass.learn.calibration import calibration_probabilities
     from starclass.learn.checkpoint import load_model
-    from starclass.learn.config import get_preset
     from starclass.learn.train import fit
 
-    torch.set_num_threads(1)
-    cfg = get_preset("m31-real", stamp_size=16, scales=[1.0],
-                     recipe={"epochs": 1, "val_fraction": 0.3, "ensemble_size": 1, "batch_size": 16})
-    x0, y0 = _folder_inputs(_noise_folder((tmp_path / "train").resolve(), 60, seed=1), cfg)
-    held = _noise_folder((tmp_path / "held").resolve(), 60, seed=2)
-    # a 61st, blank (constant) cutout: calibrate leaves it out with a warning; the fine-tune's re-scoring
-    # hid that warning (old code) and now lets it through, once
-    np.save(held.parent / "cluster" / "blank.npy", np.ones((16, 16), np.float32))
-    with open(held, "a") as fh:
-        fh.write("cluster/blank.npy,cluster,S2-blank\n")
-    fit(cfg, x0, y0, outdir=tmp_path / "m0", progress=False, device="cpu")
-    res = CliRunner().invoke(app, ["calibrate", str(tmp_path / "m0"), "--stamps", str(held), "--overwrite",
-                                   "--device", "cpu"])
-    assert res.exit_code == 0, res.output
-    was = read_manifest(tmp_path / "m0")["calibration"]
+    made = calibrated_model(tmp_path, 60, object_ids=True, before_calibrating=_add_a_blank_cutout)
+    cfg, held = made.cfg, made.held
+    was = read_manifest(made.model)["calibration"]
     assert was["rows_from"]["stamps"] == str(held)
-    x1, y1 = _folder_inputs(_noise_folder((tmp_path / "new").resolve(), 10, seed=3), cfg)
-    xh, yh = _folder_inputs(held, cfg)
+    xh, yh = folder_inputs(held, cfg)
     tuned_cfg = cfg.copy(recipe={"epochs": 3})
     # the new labels include 12 of the calibration cutouts: those the fine-tune trains on are left out
     with pytest.warns(UserWarning, match="validation rows are rows the starting model") as warned:
-        tuned = fit(tuned_cfg, np.concatenate([x0, x1, xh[:12]]), np.concatenate([y0, y1, yh[:12]]),
-                    outdir=tmp_path / "m1", init_from=tmp_path / "m0", progress=False, device="cpu")
+        tuned = fit(tuned_cfg, np.concatenate([made.x, xh[:12]]), np.concatenate([made.y, yh[:12]]),
+                    outdir=tmp_path / "m1", init_from=made.model, progress=False, device="cpu")
     blank = [str(w.message) for w in warned if "left out, as classify leaves them unclassified" in str(w.message)]
     assert len(blank) == 1 and f"rows of {held} is a blank (constant) image (row 61)" in blank[0], blank
     xh, yh = xh[:60], yh[:60]  # the blank one is never fitted on

@@ -16,49 +16,29 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from finetune_setup import calibrated_model, fine_tune  # tests/ is on sys.path under pytest
 from starclass.cli import app
 from starclass.learn.checkpoint import read_manifest, save_calibration
-from starclass.learn.config import get_preset
-from test_finetune_stamps_list_changed import _inputs, _noise_folder  # tests/ is on sys.path under pytest
 
 
 @pytest.fixture(scope="module")
 def old_model(tmp_path_factory):
     """m0 calibrated with 'calibrate --stamps', its entry saved again without rows_from (as one made before)."""
-    import torch
-
-    from starclass.learn.train import fit
-
-    torch.set_num_threads(1)
-    tmp = tmp_path_factory.mktemp("old_cal")
-    cfg = get_preset("m31-real", stamp_size=16, scales=[1.0],
-                     recipe={"epochs": 1, "val_fraction": 0.3, "ensemble_size": 1, "batch_size": 16})
-    train = _noise_folder((tmp / "train").resolve(), 60, seed=1)
-    held = _noise_folder((tmp / "held").resolve(), 60, seed=2)
-    new = _noise_folder((tmp / "new").resolve(), 10, seed=3)
-    x0, y0 = _inputs(train, cfg)
-    fit(cfg, x0, y0, outdir=tmp / "m0", progress=False, device="cpu")
-    res = CliRunner().invoke(app, ["calibrate", str(tmp / "m0"), "--stamps", str(held), "--overwrite",
-                                   "--device", "cpu"])
-    assert res.exit_code == 0, res.output
-    cal = read_manifest(tmp / "m0")["calibration"]
+    made = calibrated_model(tmp_path_factory.mktemp("old_cal"), 60)
+    cal = read_manifest(made.model)["calibration"]
     assert "rows_from" in cal
     entry = {k: v for k, v in cal.items() if k not in ("digest", "member_digests", "rows_from")}
-    save_calibration(tmp / "m0", entry, cal["member_digests"], overwrite=True)  # a valid entry, as an old model's
-    assert "rows_from" not in read_manifest(tmp / "m0")["calibration"]
-    x1, y1 = _inputs(new, cfg)
-    return tmp, cfg, held, train, new, np.concatenate([x0, x1]), np.concatenate([y0, y1])
+    save_calibration(made.model, entry, cal["member_digests"], overwrite=True)  # a valid entry, as an old model's
+    assert "rows_from" not in read_manifest(made.model)["calibration"]
+    return made
 
 
 def test_the_fine_tune_drops_it_and_says_why_and_what_to_run(old_model, tmp_path):
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import trust_columns
-    from starclass.learn.train import fit
 
-    tmp, cfg, held, _, _, x, y = old_model
-    with pytest.warns(UserWarning, match="validation rows are rows the starting model"):
-        tuned = fit(cfg.copy(recipe={"epochs": 1}), x, y, outdir=tmp_path / "m1", init_from=tmp / "m0",
-                    progress=False, device="cpu")
+    cfg, held = old_model.cfg, old_model.held
+    tuned = fine_tune(old_model, tmp_path / "m1")
     doc = read_manifest(tmp_path / "m1")
     assert "calibration" not in doc  # the start's scores are not kept
     plain = (f"it was fitted with 'starclass calibrate' on {held} before calibrate recorded how to read its rows "
@@ -67,17 +47,16 @@ def test_the_fine_tune_drops_it_and_says_why_and_what_to_run(old_model, tmp_path
     said = [n for n in tuned.notes if n.startswith("WARNING: no calibration and no conformal sets")]
     assert len(said) == 1 and plain in said[0], tuned.notes
     assert "'starclass calibrate MODEL --stamps HELD_OUT.csv --overwrite'" in said[0]  # this fine-tune's
-    assert f"calibrate the starting model {tmp / 'm0'} again on {held}" in said[0]  # and the start's
+    assert f"calibrate the starting model {old_model.model} again on {held}" in said[0]  # and the start's
     # classify then writes raw probabilities and no pred_set, and says why
     cols, meta = trust_columns(load_model(tmp_path / "m1"), np.full((3, cfg.n_classes), 1 / cfg.n_classes))
     assert "pred_set" not in cols and plain in meta["calibration_note"]
 
 
 def test_train_resume_from_it_on_the_command_line(old_model, tmp_path):
-    tmp, cfg, held, train, new, _, _ = old_model
-    res = CliRunner().invoke(app, ["train", "--stamps", str(train), "--stamps", str(new), "--resume-from",
-                                   str(tmp / "m0"), "-o", str(tmp_path / "m1"), "--no-progress", "--epochs", "1",
-                                   "--device", "cpu"])
+    res = CliRunner().invoke(app, ["train", "--stamps", str(old_model.train), "--stamps", str(old_model.new),
+                                   "--resume-from", str(old_model.model), "-o", str(tmp_path / "m1"), "--no-progress",
+                                   "--epochs", "1", "--device", "cpu"])
     assert res.exit_code == 0, res.output
     assert "cannot be re-scored with the fine-tuned weights" in res.output, res.output
     assert "Traceback" not in res.output
@@ -85,12 +64,11 @@ def test_train_resume_from_it_on_the_command_line(old_model, tmp_path):
 
 def test_a_hand_edited_entry_is_refused_by_its_digest(old_model, tmp_path):
     """An entry edited by hand (rows_from deleted, a source changed) breaks its digest: refused plainly (exit 2)."""
-    tmp, cfg, held, train, new, _, _ = old_model
-    shutil.copytree(tmp / "m0", tmp_path / "edited")
+    shutil.copytree(old_model.model, tmp_path / "edited")
     doc = json.loads((tmp_path / "edited" / "manifest.json").read_text())
     doc["calibration"]["source"] = "hand-edited"
     (tmp_path / "edited" / "manifest.json").write_text(json.dumps(doc))
-    res = CliRunner().invoke(app, ["train", "--stamps", str(train), "--resume-from", str(tmp_path / "edited"),
+    res = CliRunner().invoke(app, ["train", "--stamps", str(old_model.train), "--resume-from", str(tmp_path / "edited"),
                                    "-o", str(tmp_path / "m1"), "--no-progress", "--epochs", "1", "--device", "cpu"])
     assert res.exit_code == 2, res.output
     assert "does not match its digest (edited or damaged)" in res.output and "starclass calibrate" in res.output
