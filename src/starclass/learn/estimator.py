@@ -729,7 +729,9 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
             # so do the records classify compares its inputs with (pixel flags, training cutouts' size):
             # a model loaded and saved again lost them, and with them classify's warnings
             write_manifest(tmp, model.config, entries, training_rows=model.training_rows,
-                           pixel_flags=getattr(model, "pixel_flags", None))
+                           pixel_flags=getattr(model, "pixel_flags", None),
+                           # loaded again, a model fitted on cutout_inputs was told to cut 128 px cutouts to 64 px
+                           fitted_on_inputs=bool(getattr(model, "fitted_on_inputs", False)))
             if getattr(model, "training_cutouts", None):
                 from starclass.learn.checkpoint import set_training_cutouts
 
