@@ -1,7 +1,7 @@
 """``info`` gives an RA column its range the short way round the circle.
 
 Before: the PAndAS labels (M31's fields straddle RA 0h) read "ra 1.179 .. 357.3", as if they covered the
-whole sky; now "ra 357.3 .. 1.179 (through 0)". A range that does not cross 0 and a column that is no angle
+whole sky; now "ra 357.3 .. 26.03 (through 0)". A range that does not cross 0 and a column that is no angle
 (a probability) are said as before.
 """
 
