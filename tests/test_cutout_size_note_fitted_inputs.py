@@ -78,3 +78,23 @@ def test_the_marker_survives_save_and_load(tmp_path):
     del doc["fitted_on_inputs"]
     man.write_text(json.dumps(doc))
     assert load_model(tmp_path / "model").fitted_on_inputs is False
+
+
+def test_the_model_left_in_outdir_is_marked_too(tmp_path):
+    # before: CNNClassifier(outdir=D).fit(cutout_inputs(...), y), then load_model(D) (or classify_cutouts(cs, D)):
+    # the model in D did not say it was fitted on inputs, and the false "cut them to 64 px" came back
+    from starclass.learn.checkpoint import load_model
+
+    rng = np.random.default_rng(2)
+    rows = ["file,label"]
+    for i in range(8):
+        Image.fromarray((rng.random((128, 128)) * 255).astype(np.uint8)).save(tmp_path / f"c{i}.png")
+        rows.append(f"c{i}.png,{('cluster', 'galaxy')[i % 2]}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    cfg = get_preset("m31-real")
+    cs = read_cutout_folder(tmp_path / "labels.csv")
+    clf = CNNClassifier("m31-real", epochs=1, seed=0, progress=False, device="cpu", outdir=tmp_path / "run")
+    clf.fit(cutout_inputs(cs.images, cfg), label_classes(cs, cfg.label_map))
+    left = load_model(tmp_path / "run")
+    assert left.fitted_on_inputs is True
+    assert cutout_size_note(cs, left, "run") is None

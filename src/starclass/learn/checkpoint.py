@@ -480,6 +480,30 @@ def set_no_calibration(model_dir: str | os.PathLike, reason: str) -> Path:
     return path
 
 
+def set_fitted_on_inputs(model_dir: str | os.PathLike) -> Path:
+    """Record in a model's manifest that it was fitted on model inputs the caller made (atomically).
+
+    ``CNNClassifier(outdir=D).fit(X, y)`` leaves its model in ``D``; loaded from there, it was told to
+    cut its cutouts to ``stamp_size`` (:attr:`LoadedModel.fitted_on_inputs`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> d = tempfile.mkdtemp()
+    >>> _ = write_manifest(d, get_preset("m31-binary"), [{"file": "member_01.pt"}])
+    >>> _ = set_fitted_on_inputs(d)
+    >>> read_manifest(d)["fitted_on_inputs"]
+    True
+    """
+    path = Path(model_dir) / MANIFEST
+    doc = read_manifest(path)
+    doc[FITTED_ON_INPUTS] = True
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    return path
+
+
 def write_manifest(outdir: str | os.PathLike, config: TaskConfig, members: list[dict[str, Any]],
                    training: dict[str, Any] | None = None,
                    training_rows: dict[str, Any] | None = None,

@@ -379,6 +379,11 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
                 seed=self.seed, resume=bool(self.resume) and workdir is not None,
                 progress=self.progress, device=self.device, epochs=self.epochs,
                 ensemble=self.ensemble, holdout=holdout, val_index=val_index)
+            if workdir is not None and Path(result.model_path).is_dir():
+                from starclass.learn.checkpoint import set_fitted_on_inputs
+
+                # the model left in outdir, loaded from there, was told to cut its cutouts to stamp_size
+                set_fitted_on_inputs(result.model_path)
             model = load_model(result.model_path, device=result.device)
             model.fitted_on_inputs = True  # classify_cutouts assumes no stamp_size cutouts of it (see the field)
         finally:
