@@ -42,3 +42,59 @@ def test_a_classifier_fitted_on_cutout_inputs_is_not_told_to_cut_them(tmp_path):
     clf.model_.fitted_on_inputs = False
     note = cutout_size_note(cs, clf.model_, "clf")
     assert note is not None and "the cutouts are 128 x 128 px" in note
+
+
+def test_the_marker_survives_save_and_load(tmp_path):
+    # before: clf.save(p); CNNClassifier.load(p) dropped fitted_on_inputs, and the false "cut them to 64 px" came back
+    import json
+
+    from starclass.learn.checkpoint import load_model, write_untrained_model
+
+    rng = np.random.default_rng(1)
+    rows = ["file,label"]
+    for i in range(8):
+        Image.fromarray((rng.random((128, 128)) * 255).astype(np.uint8)).save(tmp_path / f"c{i}.png")
+        rows.append(f"c{i}.png,{('cluster', 'galaxy')[i % 2]}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    cfg = get_preset("m31-real")
+    cs = read_cutout_folder(tmp_path / "labels.csv")
+    clf = CNNClassifier("m31-real", epochs=1, seed=0, progress=False, device="cpu")
+    clf.fit(cutout_inputs(cs.images, cfg), label_classes(cs, cfg.label_map))
+    back = CNNClassifier.load(clf.save(tmp_path / "model"), device="cpu")
+    assert back.model_.fitted_on_inputs is True
+    assert cutout_size_note(cs, back.model_, "model") is None
+    # saved again from the loaded one, it is still there
+    again = CNNClassifier.load(back.save(tmp_path / "model2"), device="cpu")
+    assert again.model_.fitted_on_inputs is True
+    # a manifest without the key (every model written before it, and train's) reads as before: warned
+    old = write_untrained_model(tmp_path / "old", "m31-real")
+    assert "fitted_on_inputs" not in json.loads((old / "manifest.json").read_text())
+    assert load_model(old).fitted_on_inputs is False
+    note = cutout_size_note(cs, load_model(old), "old")
+    assert note is not None and "the cutouts are 128 x 128 px" in note
+    # the key removed by hand from the saved model's manifest: the marker goes with it
+    man = tmp_path / "model" / "manifest.json"
+    doc = json.loads(man.read_text())
+    del doc["fitted_on_inputs"]
+    man.write_text(json.dumps(doc))
+    assert load_model(tmp_path / "model").fitted_on_inputs is False
+
+
+def test_the_model_left_in_outdir_is_marked_too(tmp_path):
+    # before: CNNClassifier(outdir=D).fit(cutout_inputs(...), y), then load_model(D) (or classify_cutouts(cs, D)):
+    # the model in D did not say it was fitted on inputs, and the false "cut them to 64 px" came back
+    from starclass.learn.checkpoint import load_model
+
+    rng = np.random.default_rng(2)
+    rows = ["file,label"]
+    for i in range(8):
+        Image.fromarray((rng.random((128, 128)) * 255).astype(np.uint8)).save(tmp_path / f"c{i}.png")
+        rows.append(f"c{i}.png,{('cluster', 'galaxy')[i % 2]}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    cfg = get_preset("m31-real")
+    cs = read_cutout_folder(tmp_path / "labels.csv")
+    clf = CNNClassifier("m31-real", epochs=1, seed=0, progress=False, device="cpu", outdir=tmp_path / "run")
+    clf.fit(cutout_inputs(cs.images, cfg), label_classes(cs, cfg.label_map))
+    left = load_model(tmp_path / "run")
+    assert left.fitted_on_inputs is True
+    assert cutout_size_note(cs, left, "run") is None

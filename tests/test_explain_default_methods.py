@@ -43,3 +43,14 @@ def test_the_bar_does_not_name_cam_for_a_network_without_a_gap_head(monkeypatch)
     assert any(n.startswith("cam skipped:") for n in res.notes)  # still said why
     assert said and "explain (gradcam, guided-gradcam)" in said and not any("cam)" in d and "cam," not in d
                                                                             and d.endswith(", cam)") for d in said)
+
+
+def test_explain_inputs_defaults_to_the_same_list():
+    # before: explain_inputs(net, x, ref, classes) computed all four METHODS (a guided-backprop map more) where
+    # explain() and the command compute DEFAULT_METHODS
+    assert inspect.signature(explain_inputs).parameters["methods"].default == DEFAULT_METHODS
+    net = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                        nn.Linear(4, 2))
+    x = np.random.default_rng(1).normal(size=(4, 1, 16, 16)).astype("float32")
+    res = explain_inputs(net, x, np.array([1, 2, 1, 2]), [1, 2])
+    assert sorted(res.maps) == sorted(DEFAULT_METHODS) and "guided-backprop" not in res.maps

@@ -659,7 +659,57 @@ def _range_words(column) -> str:
     lo, hi = float(cells[finite].min()), float(cells[finite].max())
     if lo == hi:
         return f"{column.info.name} {lo:.4g} ({'every row' if not n_empty else 'every filled row'}){empty}"
+    if _is_angle_column(column) and (wrapped := _short_arc(cells[finite])) is not None:
+        # M31's fields straddle RA 0h: "ra 1.179 .. 357.3" read as the whole sky
+        return f"{column.info.name} {wrapped[0]:.4g} .. {wrapped[1]:.4g} (through 0){empty}"
     return f"{column.info.name} {lo:.4g} .. {hi:.4g}{empty}"
+
+
+#: Column names read as an angle in degrees (a right ascension) when the column carries no unit.
+ANGLE_NAMES = ("ra", "ra_deg", "raj2000", "ra_j2000", "ra_icrs", "_raj2000")
+
+
+def _is_angle_column(column) -> bool:
+    """Whether :func:`_range_words` gives a column its range around the circle: deg units, or an RA name.
+
+    Examples
+    --------
+    >>> from astropy.table import Column
+    >>> _is_angle_column(Column([1.0], name="RA")), _is_angle_column(Column([1.0], name="l", unit="deg"))
+    (True, True)
+    >>> _is_angle_column(Column([1.0], name="prob_1"))
+    False
+    """
+    unit = getattr(column, "unit", None)
+    if unit is not None and str(unit) in ("deg", "degree"):
+        return True
+    return str(column.info.name).lower() in ANGLE_NAMES
+
+
+def _short_arc(degrees) -> tuple[float, float] | None:
+    """``(start, end)`` of the shortest arc holding every angle when it runs through 0, else None.
+
+    None too for angles outside 0 .. 360 (their plain range is already the short one, as -2.7 .. 1.2).
+
+    Examples
+    --------
+    >>> _short_arc([357.3, 1.179, 10.5])
+    (357.3, 10.5)
+    >>> _short_arc([10.0, 100.0, 200.0]) is None  # the plain range leaves out the widest gap, 200 .. 10
+    True
+    """
+    import numpy as np
+
+    values = np.unique(np.asarray(degrees, dtype=float))
+    if len(values) < 2 or values[0] < 0 or values[-1] > 360:
+        return None
+    gaps = np.diff(values)
+    widest = int(np.argmax(gaps))
+    # the plain range leaves out the gap through 0 (first + 360 - last); the arc through 0 leaves out the widest
+    # gap between neighbours, and is the shorter when that gap is the wider
+    if gaps[widest] <= values[0] + 360.0 - values[-1]:
+        return None
+    return float(values[widest + 1]), float(values[widest])
 
 
 #: Columns of a cutout list that say where each label comes from (the PAndAS list's ``source_table``: the

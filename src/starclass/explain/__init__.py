@@ -18,8 +18,9 @@ from starclass.errors import StarclassError
 #: Grad-CAM reuses Grad-CAM and guided backprop); here, not in the torch code, so the command checks them at once
 METHODS = ("gradcam", "guided-gradcam", "guided-backprop", "cam")
 
-#: The methods ``starclass explain`` and :func:`starclass.explain.run.explain` compute when none are named: the
-#: command had these and the Python function all of :data:`METHODS` (a guided-backprop map more), with no word
+#: The methods ``starclass explain``, :func:`starclass.explain.run.explain` and ``explain_inputs`` compute when none
+#: are named: the command had these and the Python functions all of :data:`METHODS` (a guided-backprop map more),
+#: with no word
 DEFAULT_METHODS = ("gradcam", "guided-gradcam", "cam")
 
 #: Names ``explain`` writes into its output folder (``--overwrite`` replaces only such a folder).

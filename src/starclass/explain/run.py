@@ -429,7 +429,8 @@ def _check_outputs(n_out: int, classes, what: str) -> None:
 
 
 def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarray, classes: list[int], *,
-                   methods: tuple[str, ...] = METHODS, min_size: int = MIN_MAP_SIZE, layer: str | None = None,
+                   methods: tuple[str, ...] = DEFAULT_METHODS, min_size: int = MIN_MAP_SIZE,
+                   layer: str | None = None,
                    pixel_scale: float = 1.0, progress: bool | None = False,
                    no_data: np.ndarray | None = None) -> ExplainResult:
     """Maps, class means and radial profiles for one network and its inputs.
@@ -451,8 +452,10 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     classes : list of int
         The task's classes, in the network's output order.
     methods : tuple of str
-        Any of :data:`METHODS`. ``cam`` is skipped with a note for networks without a
-        global-average-pooling + linear head; the others work for any CNN.
+        Any of :data:`METHODS`; by default :data:`starclass.explain.DEFAULT_METHODS` (gradcam,
+        guided-gradcam and cam), as :func:`explain` and ``starclass explain`` (all four, a
+        guided-backprop map more, until 2026-12-06). ``cam`` is skipped with a note for networks
+        without a global-average-pooling + linear head; the others work for any CNN.
     min_size : int
         Smallest Grad-CAM map side (:func:`starclass.explain.maps.choose_layer`).
     layer : str or None
@@ -489,7 +492,7 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     >>> res = explain_inputs(net, np.random.default_rng(0).normal(size=(6, 1, 16, 16)).astype("float32"),
     ...                      np.array([1, 2, 1, 2, 1, 2]), [1, 2])
     >>> sorted(res.maps)
-    ['cam', 'gradcam', 'guided-backprop', 'guided-gradcam']
+    ['cam', 'gradcam', 'guided-gradcam']
     """
     if isinstance(methods, str):
         methods = (methods,)  # methods="gradcam" was read letter by letter: "--method g, r, a, d, c, a, m"

@@ -480,17 +480,44 @@ def set_no_calibration(model_dir: str | os.PathLike, reason: str) -> Path:
     return path
 
 
+def set_fitted_on_inputs(model_dir: str | os.PathLike) -> Path:
+    """Record in a model's manifest that it was fitted on model inputs the caller made (atomically).
+
+    ``CNNClassifier(outdir=D).fit(X, y)`` leaves its model in ``D``; loaded from there, it was told to
+    cut its cutouts to ``stamp_size`` (:attr:`LoadedModel.fitted_on_inputs`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> d = tempfile.mkdtemp()
+    >>> _ = write_manifest(d, get_preset("m31-binary"), [{"file": "member_01.pt"}])
+    >>> _ = set_fitted_on_inputs(d)
+    >>> read_manifest(d)["fitted_on_inputs"]
+    True
+    """
+    path = Path(model_dir) / MANIFEST
+    doc = read_manifest(path)
+    doc[FITTED_ON_INPUTS] = True
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    return path
+
+
 def write_manifest(outdir: str | os.PathLike, config: TaskConfig, members: list[dict[str, Any]],
                    training: dict[str, Any] | None = None,
                    training_rows: dict[str, Any] | None = None,
-                   pixel_flags: dict[str, Any] | None = None, *, overwrite: bool = False) -> Path:
+                   pixel_flags: dict[str, Any] | None = None, *, overwrite: bool = False,
+                   fitted_on_inputs: bool = False) -> Path:
     """Write the ensemble manifest ``outdir/manifest.json`` atomically.
 
     ``training`` (the run's ``data_digest`` and ``settings_digest``) is stored under
     ``"training"`` when given; ``training_rows`` (the digests of the rows the weights were
     fitted on, :mod:`starclass.learn.provenance`) under ``"training_rows"``; ``pixel_flags``
     (the mask and DQ flags the training stamps were cut with,
-    :func:`starclass.learn.provenance.flags_record`) under ``"pixel_flags"``. An existing manifest
+    :func:`starclass.learn.provenance.flags_record`) under ``"pixel_flags"``; ``fitted_on_inputs`` (fitted
+    by ``CNNClassifier.fit`` on model inputs the caller made, see :class:`LoadedModel`) as
+    ``"fitted_on_inputs": true`` (a manifest without the key reads as False). An existing manifest
     (with the model's calibration and records) is kept unless ``overwrite``: this raises
     :class:`~starclass.errors.OutputExistsError` then, nothing written.
 
@@ -522,6 +549,9 @@ def write_manifest(outdir: str | os.PathLike, config: TaskConfig, members: list[
         from starclass.learn.provenance import FLAGS_KEY
 
         doc[FLAGS_KEY] = _plain(pixel_flags)
+    if fitted_on_inputs:
+        # written only when set: manifests of other models stay as they were
+        doc[FITTED_ON_INPUTS] = True
     path = outdir / MANIFEST
     if not overwrite and path.exists():
         raise OutputExistsError(exists_refusal(path, "model manifest"), path)
@@ -619,6 +649,8 @@ TUNED_THRESHOLD = "tuned_threshold"
 
 #: Manifest key of the pixel size of the cutouts a model was trained on (``train --stamps``).
 TRAINING_CUTOUTS = "training_cutouts"
+#: the manifest key of LoadedModel.fitted_on_inputs (written by CNNClassifier.save; absent reads as False)
+FITTED_ON_INPUTS = "fitted_on_inputs"
 
 
 def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int, ...],
@@ -1015,7 +1047,8 @@ class LoadedModel:
     #: pixel size of the cutouts it was trained on (:func:`set_training_cutouts`; None: not recorded)
     training_cutouts: dict[str, int] | None = None
     #: fitted here on model inputs the caller made (``CNNClassifier.fit(X, y)``, e.g. ``cutout_inputs`` of 128 px
-    #: cutouts): nothing says from what cutouts or stamps, so no size is assumed (not stored with the model)
+    #: cutouts): nothing says from what cutouts or stamps, so no size is assumed (the manifest's
+    #: ``fitted_on_inputs``, written by ``CNNClassifier.save``)
     fitted_on_inputs: bool = False
     #: the cutout CSV's label column it was trained on (:func:`set_training_cutouts`; None: not recorded)
     training_label_column: str | None = None
@@ -1186,6 +1219,8 @@ def load_model(model_path: str | os.PathLike | LoadedModel | Any, device: str | 
                        pixel_flags=recorded_flags(doc), training_cutouts=training_cutouts_of(doc),
                        training_label_column=training_label_column_of(doc),
                        training_group_column=training_group_column_of(doc),
+                       # only a literal true: a manifest without the key (every older one) or edited to a string
+                       fitted_on_inputs=doc is not None and doc.get(FITTED_ON_INPUTS) is True,
                        tuned_threshold=dict(doc[TUNED_THRESHOLD]) if tuned is not None else None)
 
 

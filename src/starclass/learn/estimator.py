@@ -379,6 +379,11 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
                 seed=self.seed, resume=bool(self.resume) and workdir is not None,
                 progress=self.progress, device=self.device, epochs=self.epochs,
                 ensemble=self.ensemble, holdout=holdout, val_index=val_index)
+            if workdir is not None and Path(result.model_path).is_dir():
+                from starclass.learn.checkpoint import set_fitted_on_inputs
+
+                # the model left in outdir, loaded from there, was told to cut its cutouts to stamp_size
+                set_fitted_on_inputs(result.model_path)
             model = load_model(result.model_path, device=result.device)
             model.fitted_on_inputs = True  # classify_cutouts assumes no stamp_size cutouts of it (see the field)
         finally:
@@ -729,7 +734,9 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
             # so do the records classify compares its inputs with (pixel flags, training cutouts' size):
             # a model loaded and saved again lost them, and with them classify's warnings
             write_manifest(tmp, model.config, entries, training_rows=model.training_rows,
-                           pixel_flags=getattr(model, "pixel_flags", None))
+                           pixel_flags=getattr(model, "pixel_flags", None),
+                           # loaded again, a model fitted on cutout_inputs was told to cut 128 px cutouts to 64 px
+                           fitted_on_inputs=bool(getattr(model, "fitted_on_inputs", False)))
             if getattr(model, "training_cutouts", None):
                 from starclass.learn.checkpoint import set_training_cutouts
 
