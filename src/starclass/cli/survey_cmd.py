@@ -123,6 +123,9 @@ def survey_command(
 
         if jobqueue.lower() not in SYSTEMS:  # a typo in an option is the first thing to say, before the plan
             raise StarclassError(f"--jobqueue {jobqueue!r}: unknown; use one of {', '.join(SYSTEMS)}")
+    from starclass.learn.precision import check_device_name
+
+    check_device_name(device)  # 'tpu': at once, without torch; whether this machine has a cuda: with the plan below
     require_extra("scale", ["distributed"], "survey")
     pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before the plan is read
     from starclass.io.progress import say_step
