@@ -31,8 +31,9 @@ STOPPED_BEFORE = ("stopped before the survey started, nothing was written (the o
 @command("survey", interrupted=STOPPED_BEFORE)
 def survey_command(
     plan: Path = typer.Argument(..., help="Survey plan: YAML (settings and fields) or CSV (name,mosaics[,positions,"
-                                          "truth] per field); a field's mosaics are a folder, FITS files or a "
-                                          "pattern (fields/a_*.fits, relative to the plan). See docs/survey.md."),
+                                          "truth] per field); a field's mosaics are a folder, FITS files (in a CSV "
+                                          "cell separated by ;) or a pattern (fields/a_*.fits, relative to the "
+                                          "plan). See docs/survey.md."),
     output: Path = typer.Option(..., "--output", "-o",
                                 help="Output folder; an unfinished survey there is resumed, finished tiles reused."),
     model: Path | None = typer.Option(None, "--model", help="Model directory (overrides the plan's)."),
