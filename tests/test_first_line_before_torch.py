@@ -443,3 +443,32 @@ def test_inspect_refuses_options_that_need_another_before_sqlalchemy(tmp_path):
     refused([*base, "--cluster-cut", "2"], "--cluster-cut applies to --export")
     refused([*base, "--include-unlabelled"], "--include-unlabelled applies to --export")
     assert not (tmp_path / "labels.sqlite").exists()
+
+
+# ---- --device: one name check for every verb, before torch
+
+
+def test_every_verb_refuses_a_device_name_torch_would_not_take_before_torch(tmp_path):
+    """'tpu' (and 'cuda:', 'xla') were refused through torch.device: torch loaded (1-4 s) first, in every verb."""
+    model = _manifest_model(tmp_path / "model")
+    (model / "member_01.pt").write_bytes(b"not read")
+    (tmp_path / "field").mkdir()
+    (tmp_path / "field" / "f555w.fits").write_bytes(b"")
+    (tmp_path / "cands.ecsv").write_text("")
+    field, cands = tmp_path / "field", tmp_path / "cands.ecsv"
+    verbs = {
+        "classify": ["classify", field, "-c", cands, "--model", model, "-o", tmp_path / "o.ecsv"],
+        "calibrate": ["calibrate", model, field, "-c", cands],
+        "suggest": ["suggest", model, cands, "-o", tmp_path / "s.ecsv"],
+        "train": ["train", "--task", "legus4-compact", "-m", field, "-c", cands, "-o", tmp_path / "m"],
+        "survey": ["survey", tmp_path / "plan.yaml", "-o", tmp_path / "run", "--workers", "1"],
+    }
+    for verb, argv in verbs.items():
+        for name, says in (("tpu", "'tpu' is not a device; use cpu, cuda or cuda:N"),
+                           ("cuda:", "'cuda:' is not a device"),
+                           ("xla", "'xla': starclass runs on cpu, cuda or mps, not 'xla'")):
+            out = run_cli([*argv, "--device", name], (*WATCH, "distributed"))
+            assert out.get("exit") == 2 and f"error: --device (device= in Python) {says}" in out["stderr"], \
+                (verb, name, out)
+            assert out["loaded"] == [], (verb, name, out["loaded"])
+    assert not any((tmp_path / p).exists() for p in ("o.ecsv", "s.ecsv", "m", "run"))

@@ -95,3 +95,25 @@ def test_a_pattern_plan_is_checked_against_model_and_mosaics_as_a_folder_plan(tm
         plan = read_plan(tmp_path / "plan.csv").with_options(model=tmp_path / "model", tile_size=64, overlap=56)
         prepared = prepare(plan, tmp_path / "run")
         assert [sorted(info.band_paths) for info in prepared.fields] == [["g", "i"]], given
+
+
+def test_a_csv_cell_lists_several_files_separated_by_semicolons_as_a_fields_list_does(tmp_path):
+    """'f1/a.fits;f1/b.fits' was looked for as one file of that name ('not found'), though train's and cutouts'
+    --fields lists split such a cell on ';' (one helper now, io.fields.split_list_cell)."""
+    from starclass.io.fields import read_fields_list
+
+    _files(tmp_path / "f1", "b.fits", "a.fits", "c_1.fits", "c_2.fits")
+    (tmp_path / "cat.ecsv").write_text("")
+    (tmp_path / "plan.csv").write_text("name,mosaics\none,f1/b.fits; f1/a.fits\ntwo,f1/a.fits;f1/c_*.fits;\n")
+    plan = read_plan(tmp_path / "plan.csv")
+    # in the order given (the band order is the mosaics' own, read later), a pattern among them expanded
+    assert plan.fields[0].mosaics == (tmp_path / "f1" / "b.fits", tmp_path / "f1" / "a.fits")
+    assert plan.fields[1].mosaics == tuple(tmp_path / "f1" / n for n in ("a.fits", "c_1.fits", "c_2.fits"))
+    # the same cell in a fields list gives the same files
+    (tmp_path / "fields.csv").write_text("mosaics,catalog\nf1/b.fits; f1/a.fits,cat.ecsv\n")
+    assert read_fields_list(tmp_path / "fields.csv")[0].mosaics == plan.fields[0].mosaics
+    # one of them missing is named alone, with its field and row
+    (tmp_path / "bad.csv").write_text("name,mosaics\none,f1/a.fits;f1/gone.fits\n")
+    with pytest.raises(StarclassError, match=r"field 'one' \(row 1 \(line 2 of the file\)\): mosaics .*f1/gone\.fits "
+                                             r"not found"):
+        read_plan(tmp_path / "bad.csv")

@@ -112,10 +112,9 @@ def calibrate_command(
         refuse_cutouts_as_mosaics(mosaics, [catalog])
     if method == "histogram":
         check_histogram_rows(10**12, bins, "--bins")  # a bad --bins is refused before anything is read
-    from starclass.learn.precision import pick_device, plain_device
+    from starclass.learn.precision import check_device_name, pick_device
 
-    if not plain_device(device):
-        pick_device(device)  # a name torch refuses ('tpu'): at once, as before; cpu, cuda:N after the first line
+    check_device_name(device)  # a name torch refuses ('tpu'): at once, without torch; cpu, cuda:N after the first line
     if not model.is_dir():
         raise StarclassError(f"model {model}: give the model directory 'starclass train' wrote (calibration is "
                              "stored in its manifest.json)")

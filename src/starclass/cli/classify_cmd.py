@@ -114,12 +114,11 @@ def classify_command(
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output, resolved
     from starclass.learn.calibration_methods import check_coverage
-    from starclass.learn.precision import parse_precision, pick_device, plain_device
+    from starclass.learn.precision import check_device_name, parse_precision, pick_device
 
     t0 = time.perf_counter()
     coverage = check_coverage(coverage, "--coverage")
-    if not plain_device(device):
-        pick_device(device)  # a name torch refuses ('tpu'): at once, as before; cpu, cuda:N after the first line
+    check_device_name(device)  # a name torch refuses ('tpu'): at once, without torch; cpu, cuda:N after the first line
     if precision is not None:
         parse_precision(precision, "--precision")  # a misspelt precision fails now, not after the stamps
     # before the model is loaded: the output is never an input (its own catalogue, a mosaic, a

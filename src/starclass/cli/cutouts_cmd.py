@@ -16,6 +16,7 @@ from starclass.cli._app import (
     MOSAICS_HELP,
     band_option,
     bars_or_lines,
+    check_image_inputs,
     check_on_image,
     command,
     echo,
@@ -113,6 +114,9 @@ def cutouts(
     from starclass.stamps.normalise import check_method
     from starclass.stamps.store import StampStore, make_store
 
+    # the catalogue first, in the words classify and calibrate use: mosaic_inputs said 'mosaic file not found'
+    # of a missing mosaic before a missing catalogue was looked at
+    check_image_inputs([Path(m) for m in mosaics], Path(catalog), None, need="give the mosaics and --catalog")
     inputs = [*mosaic_inputs(mosaics), catalog]
     check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
     _check_store_name(output)

@@ -171,12 +171,11 @@ def suggest_command(
         raise StarclassError(f"-n must be >= 1, got {n}")
     if mag_bins < 1:
         raise StarclassError(f"--mag-bins must be >= 1, got {mag_bins}")
-    from starclass.learn.precision import pick_device, plain_device
+    from starclass.learn.precision import check_device_name, pick_device
 
-    if not plain_device(device):
-        # in train's and classify's words, before any work: 'tpu' reached torch when the model was
-        # loaded and stopped with its RuntimeError traceback
-        pick_device(device)
+    # in train's and classify's words, before any work and without torch: 'tpu' reached torch when the model was
+    # loaded and stopped with its RuntimeError traceback
+    check_device_name(device)
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
     if flags is not None and not mosaics:
         # refused rather than ignored: without --mosaics no stamp is cut (the catalogue's prob_<k> are ranked)

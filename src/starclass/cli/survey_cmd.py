@@ -31,8 +31,9 @@ STOPPED_BEFORE = ("stopped before the survey started, nothing was written (the o
 @command("survey", interrupted=STOPPED_BEFORE)
 def survey_command(
     plan: Path = typer.Argument(..., help="Survey plan: YAML (settings and fields) or CSV (name,mosaics[,positions,"
-                                          "truth] per field); a field's mosaics are a folder, FITS files or a "
-                                          "pattern (fields/a_*.fits, relative to the plan). See docs/survey.md."),
+                                          "truth] per field); a field's mosaics are a folder, FITS files (in a CSV "
+                                          "cell separated by ;) or a pattern (fields/a_*.fits, relative to the "
+                                          "plan). See docs/survey.md."),
     output: Path = typer.Option(..., "--output", "-o",
                                 help="Output folder; an unfinished survey there is resumed, finished tiles reused."),
     model: Path | None = typer.Option(None, "--model", help="Model directory (overrides the plan's)."),
@@ -123,6 +124,9 @@ def survey_command(
 
         if jobqueue.lower() not in SYSTEMS:  # a typo in an option is the first thing to say, before the plan
             raise StarclassError(f"--jobqueue {jobqueue!r}: unknown; use one of {', '.join(SYSTEMS)}")
+    from starclass.learn.precision import check_device_name
+
+    check_device_name(device)  # 'tpu': at once, without torch; whether this machine has a cuda: with the plan below
     require_extra("scale", ["distributed"], "survey")
     pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before the plan is read
     from starclass.io.progress import say_step

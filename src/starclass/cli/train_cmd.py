@@ -67,7 +67,7 @@ def check_train_options(*, epochs: int | None = None, ensemble: int | None = Non
     StarclassError
         ``--epochs``, ``--ensemble`` or ``--batch-size`` below 1, ``--lr`` not a positive
         finite number, ``--patience`` negative, ``--val-fraction`` outside [0, 1), a
-        ``--device`` this machine does not have, or a ``--precision`` that is none (in classify's words).
+        ``--device`` name torch would not take, or a ``--precision`` that is none (in classify's words).
 
     Examples
     --------
@@ -87,10 +87,10 @@ def check_train_options(*, epochs: int | None = None, ensemble: int | None = Non
     if val_fraction is not None and not (0 <= val_fraction < 1):
         raise StarclassError(f"--val-fraction must be in [0, 1) (0: no validation set), got {val_fraction}")
     if device is not None:
-        # pick_device imports torch (1.2 s of a start): only a command given --device pays for it
-        from starclass.learn.precision import pick_device
+        from starclass.learn.precision import check_device_name
 
-        pick_device(device)
+        # the name only, without torch (1-4 s); whether this machine has the device is asked after the first line
+        check_device_name(device)
     if precision is not None:
         from starclass.learn.precision import parse_precision
 
@@ -397,11 +397,11 @@ def train_command(
     from starclass.io.cutout_folders import check_output_outside_cutouts, is_cutout_source
     from starclass.io.mosaic import mosaic_inputs
     from starclass.io.paths import check_folder_writable, input_clash
-    from starclass.learn.precision import pick_device, plain_device
+    from starclass.learn.precision import pick_device
 
-    # a plain --device (cpu, cuda:N) is looked for on this machine after the first line, once torch is loaded
+    # --device's name is checked here; the device itself is looked for on this machine after the first line
     check_train_options(epochs=epochs, ensemble=ensemble, batch_size=batch_size, lr=lr, patience=patience,
-                        val_fraction=val_fraction, device=None if plain_device(device) else device,
+                        val_fraction=val_fraction, device=device,
                         precision=precision)
     catalogs = list(catalog or [])
     stamp_list = list(stamps or [])

@@ -27,10 +27,36 @@ from pathlib import Path
 from starclass.errors import StarclassError
 from starclass.schema import row_name
 
-__all__ = ["FieldSpec", "read_fields_list", "pair_fields"]
+__all__ = ["FieldSpec", "read_fields_list", "pair_fields", "split_list_cell"]
 
 #: Columns a fields list must have.
 REQUIRED = ("mosaics", "catalog")
+
+
+def split_list_cell(cell: str) -> list[str]:
+    """The paths of one CSV cell that lists several, separated by ``;`` (blanks around each and empty ones dropped).
+
+    One rule for every CSV that lists a field's mosaics: a fields list (``train``/``cutouts --fields``) and a
+    survey's CSV plan, where 'f1/a.fits;f1/b.fits' was taken for one file of that name.
+
+    Parameters
+    ----------
+    cell : str
+        The cell's text.
+
+    Returns
+    -------
+    list of str
+        Its paths, in their order.
+
+    Examples
+    --------
+    >>> split_list_cell(" f1/a.fits; f1/b.fits;")
+    ['f1/a.fits', 'f1/b.fits']
+    >>> split_list_cell("fields/*.fits")
+    ['fields/*.fits']
+    """
+    return [p.strip() for p in cell.split(";") if p.strip()]
 
 
 @dataclass(frozen=True)
@@ -175,7 +201,7 @@ def read_fields_list(path: str | Path) -> list[FieldSpec]:
         for col in REQUIRED:
             if not row.get(col):
                 raise StarclassError(f"fields list {path}, {where}: empty {col}")
-        mosaics = tuple(base / p.strip() for p in row["mosaics"].split(";") if p.strip())
+        mosaics = tuple(base / p for p in split_list_cell(row["mosaics"]))
         catalog = base / row["catalog"]
         for p in (*mosaics, catalog):
             if not p.exists():

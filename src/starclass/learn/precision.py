@@ -217,6 +217,51 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
     return dev
 
 
+#: The device kinds torch.device takes by name (torch 2.x); starclass computes on the first three. Kept here so
+#: that a name is judged without importing torch (1-4 s): tests/test_device_names.py checks it against torch.
+_TORCH_KINDS = ("cpu", "cuda", "mps", "xpu", "xla", "meta", "hip", "ipu", "hpu", "mtia", "maia", "opengl", "opencl",
+                "ideep", "ve", "fpga", "lazy", "vulkan", "privateuseone")
+
+
+def check_device_name(device: object) -> None:
+    """Refuse a ``--device`` name that torch or starclass would not take, without importing torch.
+
+    Every command checks the name at once, before its first line and before torch loads (a 'tpu' was refused
+    only once torch had loaded, 1-4 s); :func:`pick_device` later asks this machine whether the device is there.
+
+    Parameters
+    ----------
+    device : object
+        What ``--device`` (or ``device=``) gave; None (the default device) and anything not a string (a
+        ``torch.device``, left to :func:`device_name`) pass.
+
+    Raises
+    ------
+    StarclassError
+        ``'tpu' is not a device`` for a name torch does not know (or a malformed index: ``cuda:``, ``cuda:01``),
+        ``starclass runs on cpu, cuda or mps, not 'xla'`` for one it knows that starclass does not run on.
+
+    Examples
+    --------
+    >>> check_device_name("cuda:1"), check_device_name("cpu"), check_device_name(None)
+    (None, None, None)
+    >>> check_device_name("tpu")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --device (device= in Python) 'tpu' is not a device; use cpu, cuda or cuda:N
+    """
+    if not isinstance(device, str):
+        return
+    where = f"--device (device= in Python) {device!r}"
+    kind, colon, index = device.partition(":")
+    # torch's own form: a lower-case kind, then optionally ':N' with no sign, space or leading zero
+    good_index = not colon or (index.isascii() and index.isdigit() and (index == "0" or not index.startswith("0")))
+    if kind not in _TORCH_KINDS or not good_index:
+        raise StarclassError(f"{where} is not a device; use cpu, cuda or cuda:N")
+    if kind not in ("cpu", "cuda", "mps"):
+        raise StarclassError(f"{where}: starclass runs on cpu, cuda or mps, not {kind!r}")
+
+
 def plain_device(device: object) -> bool:
     """Whether ``device`` is None or a name :func:`device_name` takes as it is: ``cpu``, ``mps``, ``cuda``, ``cuda:N``.
 
@@ -276,6 +321,7 @@ def device_name(device: str | torch.device) -> torch.device:
     """
     import torch
 
+    check_device_name(device)  # a name, in the words every command says before torch loads
     # a notebook's CNNClassifier(device=...) meets these too: the parameter is named with the option
     where = f"--device (device= in Python) {device!r}"
     try:

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from starclass.errors import StarclassError, parse_error_text
+from starclass.io.fields import split_list_cell
 from starclass.io.mosaic import PixelFlags
 from starclass.io.paths import resolved
 from starclass.schema import INFERENCE_BATCH_SIZE, check_match_radius, row_name
@@ -491,7 +492,11 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
             for i, row in enumerate(reader):
                 # "row 3 of the CSV" meant line 3; rows are counted from 1 below the header everywhere. Said
                 # beside the field, not after the message: it came after "delete field ... from the plan"
-                rows.append(_field(dict(row), i, base, p, row=row_name(i, header_lines=1)))
+                entry = dict(row)
+                if isinstance(entry.get("mosaics"), str):
+                    # 'f1/a.fits;f1/b.fits' was looked for as one file of that name: split as a fields list is
+                    entry["mosaics"] = split_list_cell(entry["mosaics"])
+                rows.append(_field(entry, i, base, p, row=row_name(i, header_lines=1)))
         return SurveyPlan(fields=tuple(rows), source=p)
     if suffix in (".yaml", ".yml"):
         import yaml
