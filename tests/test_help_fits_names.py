@@ -53,3 +53,18 @@ def test_the_phrase_says_exactly_what_the_readers_take():
     assert said == set(FITS_SUFFIXES)
     assert all(is_fits_name(f"g_f555w{s}") for s in said)
     assert not is_fits_name("g_f555w.fits.rar")
+
+
+def test_an_empty_mosaic_folder_is_refused_naming_the_readers_list(tmp_path):
+    """check_image_inputs (classify, calibrate, cutouts) spelt "(*.fits, *.fits.gz, *.fits.fz)" by hand."""
+    from starclass.cli._app import check_image_inputs
+    from starclass.errors import StarclassError
+
+    (tmp_path / "mos").mkdir()
+    (tmp_path / "cat.ecsv").write_text("id\n1\n")
+    try:
+        check_image_inputs([tmp_path / "mos"], tmp_path / "cat.ecsv", None, need="give them")
+    except StarclassError as e:
+        assert "holds no FITS image" in str(e) and FITS_NAMES in str(e), str(e)
+    else:
+        raise AssertionError("an empty mosaic folder was accepted")

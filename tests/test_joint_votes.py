@@ -185,6 +185,9 @@ def test_classify_votes_are_checked_before_the_model_is_loaded(tmp_path):
     from starclass.learn.config import get_preset
 
     (tmp_path / "mos").mkdir()
+    # a mosaic name is enough: the paths are checked before the votes (classify's check_image_inputs), the
+    # pixels only after them
+    (tmp_path / "mos" / "f555w.fits").write_bytes(b"")
     # a manifest (checked before the first line, without torch) over a member that is no checkpoint: loading it
     # would be the first error, so the votes' refusal proves they are read before the model loads
     model = write_untrained_model(tmp_path / "model", get_preset("galaxy-cluster-compact", stamp_size=16))

@@ -1066,4 +1066,4 @@ def check_image_inputs(mosaics: Sequence[Path] | None, catalog: Path | None, sta
     check_inputs_readable([("catalogue", catalog), *(("mosaic", m) for m in mosaics)])
     for m in mosaics:
         if m.is_dir() and len(mosaic_inputs([m])) < 2:  # the folder itself, then its FITS files
-            raise StarclassError(f"mosaic folder {m} holds no FITS image (*.fits, *.fits.gz, *.fits.fz)")
+            raise StarclassError(f"mosaic folder {m} holds no FITS image ({FITS_NAMES})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import typer
@@ -154,14 +155,20 @@ def evaluate(
                            ("--model", model)])
     from starclass.evaluate.compare import check_comparable
 
-    # a catalogue with nothing to compare (an unlabelled classification) is refused before the output is looked
-    # at: with ./evaluation present it asked for --overwrite, and only the re-run with it said "nothing to compare"
-    check_comparable(pred, reference or None, task=task, label_column=label_column,
-                     model=None if model is None else str(model), pred_column=pred_column,
-                     reference_column=reference_column, file_column=file_column)
-    # a file in the folder's place, or a folder of other files, is refused now, not after the evaluation
-    check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--output", overwrite=overwrite,
-                 folder=True, own=EVALUATION_ENTRIES)
+    inputs = [pred, *(r for r in reference or () if r != "self")]
+    # what is wrong with the output whatever --overwrite says (an input given as the output, a file in the
+    # folder's place) is said first, from the paths alone
+    check_output(out, inputs, option="--output", overwrite=True, folder=True, own=EVALUATION_ENTRIES)
+    # a catalogue with nothing to compare (an unlabelled classification) is refused before --overwrite is asked
+    # for: with ./evaluation present it asked for --overwrite, and only the re-run with it said "nothing to
+    # compare". Its reading warnings are left to the evaluation, which reads the catalogue again: said here as
+    # well, each came twice
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_comparable(pred, reference or None, task=task, label_column=label_column,
+                         model=None if model is None else str(model), pred_column=pred_column,
+                         reference_column=reference_column, file_column=file_column)
+    check_output(out, inputs, option="--output", overwrite=overwrite, folder=True, own=EVALUATION_ENTRIES)
     from starclass.io.cutout_folders import check_output_outside_cutouts
 
     for ref in [pred, *(reference or ())]:
