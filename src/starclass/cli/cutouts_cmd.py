@@ -114,9 +114,6 @@ def cutouts(
     from starclass.stamps.normalise import check_method
     from starclass.stamps.store import StampStore, make_store
 
-    # the catalogue first, in the words classify and calibrate use: mosaic_inputs said 'mosaic file not found'
-    # of a missing mosaic before a missing catalogue was looked at
-    check_image_inputs([Path(m) for m in mosaics], Path(catalog), None, need="give the mosaics and --catalog")
     inputs = [*mosaic_inputs(mosaics), catalog]
     check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
     _check_store_name(output)
@@ -153,6 +150,10 @@ def cutouts(
             band_list = list(config.bands)
     except StarclassError as exc:
         raise option_message(exc, given) from None
+    # after the options (each named as typed, from its value alone) and before any pixel is read: the catalogue
+    # first, in the words classify and calibrate use (read_mosaics said 'mosaic file not found' of a missing
+    # mosaic before a missing catalogue was looked at)
+    check_image_inputs([Path(m) for m in mosaics], Path(catalog), None, need="give the mosaics and --catalog")
     try:
         # stamps of the bands asked for: no V band is used, so none is warned of
         mset = read_mosaics([str(p) for p in mosaics], bands=band_list, require_zeropoint=False, pixel_flags=flags,

@@ -161,13 +161,22 @@ def evaluate(
     check_output(out, inputs, option="--output", overwrite=True, folder=True, own=EVALUATION_ENTRIES)
     # a catalogue with nothing to compare (an unlabelled classification) is refused before --overwrite is asked
     # for: with ./evaluation present it asked for --overwrite, and only the re-run with it said "nothing to
-    # compare". Its reading warnings are left to the evaluation, which reads the catalogue again: said here as
-    # well, each came twice
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        check_comparable(pred, reference or None, task=task, label_column=label_column,
-                         model=None if model is None else str(model), pred_column=pred_column,
-                         reference_column=reference_column, file_column=file_column)
+    # compare". Its reading warnings are held back: the evaluation reads the catalogue again and says them
+    # (said here as well, each came twice); only with the refusal are they said here, as its context
+    with warnings.catch_warnings(record=True) as held:
+        warnings.simplefilter("always")
+        try:
+            check_comparable(pred, reference or None, task=task, label_column=label_column,
+                             model=None if model is None else str(model), pred_column=pred_column,
+                             reference_column=reference_column, file_column=file_column)
+        except StarclassError as exc:
+            refusal: StarclassError | None = exc
+        else:
+            refusal = None
+    if refusal is not None:
+        for w in held:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        raise refusal
     check_output(out, inputs, option="--output", overwrite=overwrite, folder=True, own=EVALUATION_ENTRIES)
     from starclass.io.cutout_folders import check_output_outside_cutouts
 
