@@ -20,16 +20,20 @@ from starclass.learn.cutouts import classify_cutouts, cutout_size_note
 from starclass.stamps.images import cutout_inputs
 
 
-def test_a_classifier_fitted_on_cutout_inputs_is_not_told_to_cut_them(tmp_path):
-    rng = np.random.default_rng(0)
+def _noise_folder(root, n: int, seed: int):
+    """``n`` 128 px noise PNGs labelled cluster / galaxy in turn, listed in ``root/labels.csv``, read back."""
+    rng = np.random.default_rng(seed)
     rows = ["file,label"]
-    for i in range(12):
-        label = ("cluster", "galaxy")[i % 2]
-        Image.fromarray((rng.random((128, 128)) * 255).astype(np.uint8)).save(tmp_path / f"c{i}.png")
-        rows.append(f"c{i}.png,{label}")
-    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    for i in range(n):
+        Image.fromarray((rng.random((128, 128)) * 255).astype(np.uint8)).save(root / f"c{i}.png")
+        rows.append(f"c{i}.png,{('cluster', 'galaxy')[i % 2]}")
+    (root / "labels.csv").write_text("\n".join(rows) + "\n")
+    return read_cutout_folder(root / "labels.csv")
+
+
+def test_a_classifier_fitted_on_cutout_inputs_is_not_told_to_cut_them(tmp_path):
+    cs = _noise_folder(tmp_path, 12, 0)
     cfg = get_preset("m31-real")
-    cs = read_cutout_folder(tmp_path / "labels.csv")
     clf = CNNClassifier("m31-real", epochs=1, seed=0, progress=False, device="cpu")
     clf.fit(cutout_inputs(cs.images, cfg), label_classes(cs, cfg.label_map))
     assert cutout_size_note(cs, clf.model_, "clf") is None
@@ -50,14 +54,8 @@ def test_the_marker_survives_save_and_load(tmp_path):
 
     from starclass.learn.checkpoint import load_model, write_untrained_model
 
-    rng = np.random.default_rng(1)
-    rows = ["file,label"]
-    for i in range(8):
-        Image.fromarray((rng.random((128, 128)) * 255).astype(np.uint8)).save(tmp_path / f"c{i}.png")
-        rows.append(f"c{i}.png,{('cluster', 'galaxy')[i % 2]}")
-    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    cs = _noise_folder(tmp_path, 8, 1)
     cfg = get_preset("m31-real")
-    cs = read_cutout_folder(tmp_path / "labels.csv")
     clf = CNNClassifier("m31-real", epochs=1, seed=0, progress=False, device="cpu")
     clf.fit(cutout_inputs(cs.images, cfg), label_classes(cs, cfg.label_map))
     back = CNNClassifier.load(clf.save(tmp_path / "model"), device="cpu")
@@ -85,14 +83,8 @@ def test_the_model_left_in_outdir_is_marked_too(tmp_path):
     # the model in D did not say it was fitted on inputs, and the false "cut them to 64 px" came back
     from starclass.learn.checkpoint import load_model
 
-    rng = np.random.default_rng(2)
-    rows = ["file,label"]
-    for i in range(8):
-        Image.fromarray((rng.random((128, 128)) * 255).astype(np.uint8)).save(tmp_path / f"c{i}.png")
-        rows.append(f"c{i}.png,{('cluster', 'galaxy')[i % 2]}")
-    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    cs = _noise_folder(tmp_path, 8, 2)
     cfg = get_preset("m31-real")
-    cs = read_cutout_folder(tmp_path / "labels.csv")
     clf = CNNClassifier("m31-real", epochs=1, seed=0, progress=False, device="cpu", outdir=tmp_path / "run")
     clf.fit(cutout_inputs(cs.images, cfg), label_classes(cs, cfg.label_map))
     left = load_model(tmp_path / "run")
