@@ -1255,7 +1255,8 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
 
 #: What train writes into --output: a model directory (:data:`starclass.learn.checkpoint.MODEL_ENTRIES`) or a
 #: train --cv folder; names starting with '.' (a temporary file of an atomic write, a Finder's .DS_Store) pass.
-TRAIN_OUTPUT_ENTRIES = ("manifest.json", "member_*.pt", "annotators.ecsv", "cv_folds.json", "cv_metrics.ecsv",
+TRAIN_OUTPUT_ENTRIES = ("manifest.json", "member_*.pt", "annotators.ecsv", "calibration_images_*.json",
+                        "cv_folds.json", "cv_metrics.ecsv",
                         "cv_predictions.ecsv", "cv_summary.json", "fold_*", ".*")
 
 

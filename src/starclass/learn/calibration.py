@@ -1812,11 +1812,12 @@ def stamps_rows_from(model_path: str | os.PathLike, stamps: str | os.PathLike, l
     rows and their labels are read from (``stamps_of_list``: the CSV, or the folder's ``labels.csv``;
     none for a folder of label folders, whose labels are its folder names: its ``listing`` instead, each
     image under its label folder), and the images themselves (``stamps_of_images``: each as the list names it,
-    with its size, modification time and SHA-256, as :func:`file_stamp` gives them). A fine-tune of the model
-    reads the rows again and scores them with its own weights; a list changed since (labels edited,
-    rows added) is not the set the model was calibrated on, and the fine-tune drops the calibration
-    with the reason, as it does for a changed catalogue or mosaic (:func:`stale_cutout_list`). Until
-    2026-12-06 the list was not stamped and an edited CSV was re-read as it was.
+    with its size, modification time and SHA-256, as :func:`file_stamp` gives them; the model's manifest
+    keeps their digest, the rows a side file beside it: :func:`starclass.learn.checkpoint.save_calibration`).
+    A fine-tune of the model reads the rows again and scores them with its own weights; a list changed
+    since (labels edited, rows added) is not the set the model was calibrated on, and the fine-tune drops
+    the calibration with the reason, as it does for a changed catalogue or mosaic (:func:`stale_cutout_list`).
+    Until 2026-12-06 the list was not stamped and an edited CSV was re-read as it was.
 
     Examples
     --------
@@ -1859,8 +1860,13 @@ def _listed_images(source: Path, file_column: str) -> list[tuple[str, Path]]:
 def _stale_images(here: Path, rows_from: dict[str, Any]) -> str | None:
     """Which images of a ``calibrate --stamps`` calibration changed since (:func:`stale_file`), or None."""
     from starclass.errors import counted
+    from starclass.learn.checkpoint import IMAGES_RECORD, MANIFEST
 
     recorded = rows_from.get("stamps_of_images")
+    if not isinstance(recorded, list) and isinstance(rows_from.get(IMAGES_RECORD), dict):
+        side = rows_from[IMAGES_RECORD].get("file")
+        return (f"the record of its images' stamps ({side}, beside the starting model's {MANIFEST}) is gone or is "
+                "not the one its manifest names, so whether their pixels changed since cannot be told")
     if not isinstance(recorded, list):
         return (f"its images ({here}) were not stamped when it was calibrated (before they were, 2026-12-06), so "
                 "whether their pixels changed since cannot be told")

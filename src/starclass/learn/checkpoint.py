@@ -58,9 +58,19 @@ ENSEMBLE_FORMAT = "starclass-ensemble"
 VERSION = 2
 MANIFEST = "manifest.json"
 #: Glob patterns of what a model directory holds: the manifest (with the calibration), the
-#: members and their resumable epoch states, and train's Dawid-Skene annotator table. A folder
+#: members and their resumable epoch states, train's Dawid-Skene annotator table and the side file of a
+#: ``calibrate --stamps`` calibration's image stamps (:data:`IMAGE_STAMPS_GLOB`). A folder
 #: holding anything else is not replaced by :meth:`CNNClassifier.save`.
-MODEL_ENTRIES: tuple[str, ...] = (MANIFEST, "member_*.pt", "annotators.ecsv")
+MODEL_ENTRIES: tuple[str, ...] = (MANIFEST, "member_*.pt", "annotators.ecsv", "calibration_images_*.json")
+
+#: Key of a ``calibrate --stamps`` calibration's ``rows_from`` that names the side file holding its images' stamps
+#: (:func:`save_calibration`); the manifest keeps the file's name, the number of images and their digest.
+IMAGES_RECORD = "images_record"
+#: ``format`` of that side file.
+IMAGE_STAMPS_FORMAT = "starclass-calibration-images"
+#: Glob pattern of the side files in a model directory.
+IMAGE_STAMPS_GLOB = "calibration_images_*.json"
+_IMAGE_STAMPS_COLUMNS = ("names", "sizes", "mtimes_ns", "sha256")
 
 #: Entries left out of :func:`member_digest`: the digest itself, the weights (covered by their
 #: own digest, which is folded in) and the optimizer and scaler state of epoch checkpoints,
@@ -391,7 +401,89 @@ def calibration_digest(entry: dict[str, Any]) -> str:
     False
     """
     body = {k: v for k, v in entry.items() if k != "digest"}
+    rows_from = body.get("rows_from")
+    if isinstance(rows_from, dict) and IMAGES_RECORD in rows_from:
+        # the images' stamps live in a side file the record's digest binds; read_manifest puts them back in memory
+        body["rows_from"] = {k: v for k, v in rows_from.items() if k != "stamps_of_images"}
     return hashlib.sha256(json.dumps(_plain(body), sort_keys=True).encode()).hexdigest()
+
+
+def image_stamps_digest(rows: list[list[Any]]) -> str:
+    """SHA-256 of a calibration's per-image stamps (``[name, size, mtime_ns, sha256]`` rows), in name order.
+
+    The digest a manifest keeps of its ``calibrate --stamps`` images (:data:`IMAGES_RECORD`); the rows
+    themselves are in a side file beside it.
+
+    Examples
+    --------
+    >>> a, b = ["a.png", 3, 1, "ab"], ["b.png", 4, 2, "cd"]
+    >>> image_stamps_digest([a, b]) == image_stamps_digest([b, a]) != image_stamps_digest([a])
+    True
+    """
+    canonical = sorted([str(r[0]), int(r[1]), int(r[2]), str(r[3])] for r in rows)
+    return hashlib.sha256(json.dumps(canonical, separators=(",", ":")).encode()).hexdigest()
+
+
+def _write_image_stamps(model_dir: Path, rows: list[list[Any]]) -> dict[str, Any]:
+    """Write a calibration's per-image stamps as columns into a side file of ``model_dir``; the manifest's record.
+
+    Named by its digest: a manifest written before still names its own file, so a save cut short between the
+    two files leaves the model as it was (its older side file is removed once the new manifest is written).
+    """
+    digest = image_stamps_digest(rows)
+    name = f"calibration_images_{digest[:16]}.json"
+    columns = {"format": IMAGE_STAMPS_FORMAT, "names": [str(r[0]) for r in rows],
+               "sizes": [int(r[1]) for r in rows], "mtimes_ns": [int(r[2]) for r in rows],
+               "sha256": [str(r[3]) for r in rows]}
+    with atomic_path(model_dir / name) as tmp:
+        # one line a column: the names, sizes, times and digests at a glance, no indentation per value
+        tmp.write_text("{\n" + ",\n".join(f"{json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}"
+                                           for k, v in columns.items()) + "\n}\n")
+    return {"file": name, "count": len(rows), "sha256": digest}
+
+
+def _read_image_stamps(model_dir: Path, record: Any) -> list[list[Any]] | None:
+    """The per-image stamps of a manifest's :data:`IMAGES_RECORD`, or None (no such file, or not the one recorded)."""
+    if not isinstance(record, dict) or not isinstance(record.get("file"), str):
+        return None
+    path = model_dir / Path(record["file"]).name  # a name in the model directory, never a path elsewhere
+    try:
+        doc = json.loads(path.read_text())
+        rows = [list(r) for r in zip(*(doc[c] for c in _IMAGE_STAMPS_COLUMNS), strict=True)]
+        if doc.get("format") != IMAGE_STAMPS_FORMAT or image_stamps_digest(rows) != record.get("sha256"):
+            return None
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return rows
+
+
+def _put_back_image_stamps(doc: dict[str, Any], model_dir: Path) -> None:
+    """Read a manifest's side file of image stamps into its calibration's ``rows_from`` (in memory)."""
+    cal = doc.get("calibration")
+    rows_from = cal.get("rows_from") if isinstance(cal, dict) else None
+    if not isinstance(rows_from, dict) or IMAGES_RECORD not in rows_from:
+        return
+    rows = _read_image_stamps(model_dir, rows_from[IMAGES_RECORD])
+    if rows is not None:
+        # missing or edited: left out, and the fine-tune's check says it cannot tell whether the images changed
+        rows_from["stamps_of_images"] = rows
+
+
+def _dump_manifest(path: Path, doc: dict[str, Any]) -> None:
+    """Write a manifest atomically, its images' stamps left to their side file; side files it no longer names go."""
+    stored = doc
+    cal = doc.get("calibration")
+    rows_from = cal.get("rows_from") if isinstance(cal, dict) else None
+    if isinstance(rows_from, dict) and IMAGES_RECORD in rows_from and "stamps_of_images" in rows_from:
+        stored = {**doc, "calibration": {**cal, "rows_from": {k: v for k, v in rows_from.items()
+                                                               if k != "stamps_of_images"}}}
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(stored, indent=2) + "\n")
+    kept = rows_from.get(IMAGES_RECORD) if isinstance(rows_from, dict) else None
+    kept_name = kept.get("file") if isinstance(kept, dict) else None
+    for side in path.parent.glob(IMAGE_STAMPS_GLOB):
+        if side.name != kept_name:
+            side.unlink(missing_ok=True)
 
 
 def save_calibration(model_dir: str | os.PathLike, entry: dict[str, Any], member_digests: list[str], *,
@@ -440,11 +532,17 @@ def save_calibration(model_dir: str | os.PathLike, entry: dict[str, Any], member
         raise StarclassError(f"model {model_dir}: {len(member_digests)} member digests for "
                              f"{len(doc['members'])} members")
     cal = dict(_plain(entry), member_digests=[str(d) for d in member_digests])
+    rows_from = cal.get("rows_from")
+    if isinstance(rows_from, dict) and isinstance(rows_from.get("stamps_of_images"), list):
+        # one [name, size, time, SHA-256] a cutout made the manifest of a model calibrated on the 869 PAndAS
+        # cutouts 155 KB larger: they go to a side file, the manifest keeps its name and their digest
+        record = _write_image_stamps(path.parent, rows_from["stamps_of_images"])
+        cal["rows_from"] = {**{k: v for k, v in rows_from.items() if k not in ("stamps_of_images", IMAGES_RECORD)},
+                            IMAGES_RECORD: record}
     cal["digest"] = calibration_digest(cal)
     doc["calibration"] = cal
     doc.pop(NO_CALIBRATION, None)  # the model has one now: why it had none no longer applies
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    _dump_manifest(path, doc)
     return path
 
 
@@ -475,8 +573,7 @@ def set_no_calibration(model_dir: str | os.PathLike, reason: str) -> Path:
     path = Path(model_dir) / MANIFEST
     doc = read_manifest(path)
     doc[NO_CALIBRATION] = str(reason)
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    _dump_manifest(path, doc)
     return path
 
 
@@ -499,8 +596,7 @@ def set_fitted_on_inputs(model_dir: str | os.PathLike) -> Path:
     path = Path(model_dir) / MANIFEST
     doc = read_manifest(path)
     doc[FITTED_ON_INPUTS] = True
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    _dump_manifest(path, doc)
     return path
 
 
@@ -555,8 +651,7 @@ def write_manifest(outdir: str | os.PathLike, config: TaskConfig, members: list[
     path = outdir / MANIFEST
     if not overwrite and path.exists():
         raise OutputExistsError(exists_refusal(path, "model manifest"), path)
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    _dump_manifest(path, doc)
     return path
 
 
@@ -584,7 +679,8 @@ def write_untrained_model(folder: str | os.PathLike, task: TaskConfig | str | os
         caller's torch random state is left as it was.
     overwrite : bool
         Replace a model folder at ``folder`` as a whole. A folder holding anything but a model's
-        files (``manifest.json``, ``member_*.pt``, ``annotators.ecsv``) is refused even then.
+        files (``manifest.json``, ``member_*.pt``, ``annotators.ecsv``, ``calibration_images_*.json``) is refused
+        even then.
 
     Returns
     -------
@@ -710,8 +806,7 @@ def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int,
         doc[TRAINING_CUTOUTS]["group_column"] = str(group_column)
     if field_arcsec is not None and math.isfinite(field_arcsec) and field_arcsec > 0:
         doc[TRAINING_CUTOUTS]["field_arcsec"] = float(field_arcsec)
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    _dump_manifest(path, doc)
     return path
 
 
@@ -753,8 +848,7 @@ def set_tuned_threshold(model_path: str | os.PathLike, info: dict[str, Any]) -> 
         path = path / MANIFEST
     doc = read_manifest(path)
     doc[TUNED_THRESHOLD] = _plain(dict(info, threshold=thr))
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    _dump_manifest(path, doc)
     return path
 
 
@@ -892,6 +986,7 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
                 "member file in the model directory (e.g. \"member_01.pt\")"
             )
     check_manifest_entries(doc, path)
+    _put_back_image_stamps(doc, path.parent)
     return doc
 
 

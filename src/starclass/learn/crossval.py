@@ -350,7 +350,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import write_catalog
     from starclass.learn.calibration import NOT_PINNED_DOWN
-    from starclass.learn.checkpoint import MANIFEST, load_model
+    from starclass.learn.checkpoint import IMAGE_STAMPS_GLOB, MANIFEST, load_model
     from starclass.learn.classify import predict_inputs
     from starclass.learn.data import InputSource
     from starclass.learn.precision import pick_device
@@ -467,7 +467,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
 
     for folder in stale:
         # --no-resume / --overwrite replaces the checkpoints there: an earlier run's fold models go, and only them
-        for f in [folder / MANIFEST, *folder.glob("member_*.pt")]:
+        for f in [folder / MANIFEST, *folder.glob("member_*.pt"), *folder.glob(IMAGE_STAMPS_GLOB)]:
             f.unlink(missing_ok=True)
         if not any(folder.iterdir()):
             folder.rmdir()

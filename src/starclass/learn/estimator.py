@@ -671,8 +671,8 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
             Directory (created). An existing non-empty one is refused unless ``overwrite``.
         overwrite : bool
             Replace a model directory at ``path`` as a whole. A folder that holds anything but
-            a model's files (``manifest.json``, ``member_*.pt``, ``annotators.ecsv``) is refused
-            even then, so that no other file is deleted.
+            a model's files (``manifest.json``, ``member_*.pt``, ``annotators.ecsv``,
+            ``calibration_images_*.json``) is refused even then, so that no other file is deleted.
 
         Raises
         ------
