@@ -61,7 +61,7 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     "starclass.models.starcnet": {"TaskLike"},
     # torch is loaded, but starclass.learn.config reaches astropy.wcs and .coordinates through starclass.io
     "starclass.learn.calibration": {"LoadedModel", "TaskConfig"},
-    "starclass.learn.crossval": {"TaskConfig"},
+    "starclass.learn.crossval": {"LoadedModel", "TaskConfig"},
     "starclass.learn.labels": {"TaskConfig"},
     # torch, astropy.table (and starclass.io.mosaic's FITS, WCS and coordinates) and starclass.stamps (h5py,
     # scipy, numba) are imported where a command uses them, not at every command's start and --help

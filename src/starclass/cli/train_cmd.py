@@ -464,7 +464,7 @@ def train_command(
         if init_from is not None and Path(init_from) != Path(resume_from):
             raise StarclassError("give --init-from or --resume-from, not both")
         init_from = resume_from
-    cfg = _task_of(task, resume_from)
+    cfg, starting_model = _task_of(task, resume_from)
     changes: dict = {}
     recipe: dict = {}
     if stamp_size is not None:
@@ -549,6 +549,7 @@ def train_command(
             precision=precision, resume=resume, progress=progress, init_from=init_from, resume_from=resume_from,
             labels=labels, label_columns=label_columns, label_model=label_model, use_votes=use_votes,
             field_specs=field_specs, cfg=cfg, flags=flags, pseudo_labels=pseudo_labels,
+            starting_model=starting_model,
             # only a --task left out is 'the default' in the messages: a typed --task legus4 was called so too
             task_typed=bool(given_options(ctx, {"task": "--task"})))
 
@@ -557,9 +558,10 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                         target_purity, cv_scheme, holdout, seed, device, precision, resume, progress, init_from,
                         resume_from, labels, label_columns, label_model, use_votes, field_specs, cfg,
                         flags=None, pseudo_labels=None, task_typed: bool = True,
-                        file_column: str | None = None) -> None:
+                        file_column: str | None = None, starting_model=None) -> None:
     """What `train_command` does once the options, the task and its networks are checked; ``task_typed``:
-    ``--task`` was given (not left at its default, legus4)."""
+    ``--task`` was given (not left at its default, legus4); ``starting_model``: the ``--resume-from`` model
+    where it was loaded for its task (fit checks its calibration on it instead of loading it again)."""
     from starclass.io.catalog import read_catalog
     from starclass.io.cutout_folders import is_cutout_source, keep_recorded_columns
     from starclass.learn.train import fit
@@ -598,7 +600,8 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                           label_column=column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
                           device=device, epochs=epochs, ensemble=ensemble, init_from=init_from, on_resume=echo,
-                          cv_scheme=cv_scheme, default_task=not task_typed and resume_from is None,
+                          starting_model=starting_model, cv_scheme=cv_scheme,
+                          default_task=not task_typed and resume_from is None,
                           task_file=task if cfg.preset_name is None and Path(task).is_file() else None,
                           votes=(labels, label_columns, label_model or "mode") if use_votes else None,
                           resumed_from=resume_from, file_column=file_column or "file")
@@ -685,12 +688,12 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         cvr = cross_validate(cfg, inputs, y, scheme=cv_scheme, outdir=output, positions=positions,
                              galaxies=galaxies, extra_columns=extra, seed=seed, resume=resume, progress=progress,
                              device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
-                             pixel_flags=record, on_resume=echo)
+                             pixel_flags=record, on_resume=echo, starting_model=starting_model)
         _print_cv(cvr)
         return
     result = fit(cfg, inputs, y, outdir=output, positions=positions, galaxies=galaxies,
                  seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
-                 ensemble=ensemble, holdout=holdout, init_from=init_from,
+                 ensemble=ensemble, holdout=holdout, init_from=init_from, starting_model=starting_model,
                  label_model=None if votes is None else votes.model,
                  pseudo_index=None if field_specs is not None else pseudo_rows, pixel_flags=record,
                  on_resume=echo)
@@ -1215,12 +1218,14 @@ def _resumed_label_column(source: Path, trained_on: str | None, model: Path) -> 
 
 
 def _task_of(task: str, resume_from: Path | None):
-    """The task config: ``--task``, or with ``--resume-from`` and the default task, that model's own."""
+    """The task config: ``--task``, or with ``--resume-from`` and the default task, that model's own; and the
+    model where it was loaded for it (None otherwise), which fit then checks instead of loading it again."""
     if resume_from is None or task != "legus4":
-        return task_option(task)
+        return task_option(task), None
     from starclass.learn.checkpoint import load_model
 
-    return load_model(resume_from, device="cpu").config
+    loaded = load_model(resume_from, device="cpu")
+    return loaded.config, loaded
 
 
 def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None, label_columns: str | None,

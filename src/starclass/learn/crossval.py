@@ -43,6 +43,7 @@ from starclass.learn.data import ModelInputs
 from starclass.schema import CLASS_PRED, CLASS_REF, FOLD, INFERENCE_BATCH_SIZE, prob_col
 
 if TYPE_CHECKING:
+    from starclass.learn.checkpoint import LoadedModel
     from starclass.learn.config import TaskConfig
 
 __all__ = ["parse_cv", "cv_folds", "fold_metrics", "CVResult", "cross_validate", "read_cv_folds", "METRIC_NAMES",
@@ -292,7 +293,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                    known_data: dict[str, str] | None = None, pixel_flags: dict | None = None,
                    on_fold: Callable[[Path], None] | None = None,
                    on_resume: Callable[[str], None] | None = None,
-                   meta: dict[str, Any] | None = None) -> CVResult:
+                   meta: dict[str, Any] | None = None, starting_model: LoadedModel | None = None) -> CVResult:
     """Train one model per fold and score each on the candidates it never saw.
 
     Parameters
@@ -327,6 +328,10 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     meta
         More meta for ``cv_predictions.ecsv``: ``train --cv`` of a cutout folder records ``cutout_root``,
         the folder its ``file`` column is relative to, so that a list made from it finds the cutouts.
+    starting_model
+        ``init_from`` as already loaded (:func:`starclass.learn.checkpoint.load_model`), or None: its
+        calibration is checked once here (:func:`starclass.learn.train.check_starting_calibration`), before
+        any fold, and the model so loaded is given to every fold's ``fit`` instead of each loading it again.
 
     Returns
     -------
@@ -387,6 +392,11 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
             f"{outdir} holds {', '.join(f.name for f in stale)} of an earlier cross-validation, no fold of this "
             f"one ({', '.join(sorted(ours))}); train into another directory, or start afresh with --overwrite (or "
             "--no-resume), which replaces them")
+    if init_from is not None:
+        from starclass.learn.train import check_starting_calibration
+
+        # once for every fold, before anything is written: each fold's fit loaded the whole starting model again
+        starting_model = check_starting_calibration(init_from, starting_model)
     # what this run was asked for, before any fold trains: stopped before its cv_summary.json, a folder said
     # neither how many folds it was asked for nor which were still to train, and a resume with other
     # folds (--cv 3 stopped after fold 2, then --cv 2) was refused only as "other training data"
@@ -422,6 +432,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                                  galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
                                  epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
                                  known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume,
+                                 starting_model=starting_model,
                                  progress_label=label)  # the bar's label and each line of the batches and epochs
         except BaseException:
             # fit removes a fold's manifest once it trains (a refusal leaves it): stopped there (Ctrl-C,

@@ -70,6 +70,7 @@ from starclass.learn.augment import augment_batch
 from starclass.learn.checkpoint import (
     MANIFEST,
     TUNED_THRESHOLD,
+    LoadedModel,
     cpu_state,
     epoch_filename,
     load_checkpoint,
@@ -1382,6 +1383,7 @@ def fit(
     pixel_flags: dict[str, Any] | None = None,
     on_resume: Callable[[str], None] | None = None,
     progress_label: str | None = None,
+    starting_model: LoadedModel | None = None,
 ) -> TrainResult:
     """Train the ensemble of a task config and write it to ``outdir``.
 
@@ -1456,6 +1458,10 @@ def fit(
     progress_label
         What starts each bar's label, batch line and epoch line (``"fold 2/5"``: the folds of
         :func:`starclass.learn.crossval.cross_validate` read alike without it); None: nothing.
+    starting_model
+        ``init_from`` as :func:`starclass.learn.checkpoint.load_model` already loaded it: its calibration
+        entry is checked against it (:func:`check_starting_calibration`) instead of by loading its members
+        again. None: they are loaded for the check.
 
     Returns
     -------
@@ -1486,7 +1492,7 @@ def fit(
     if init_from is not None:
         # as `train --resume-from` refused it: a starting calibration edited or fitted for other weights is
         # refused before anything is written (it was dropped without a word where the CLI did not load the model)
-        check_starting_calibration(init_from)
+        check_starting_calibration(init_from, starting_model)
     outdir = Path(outdir)
     amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
@@ -1533,7 +1539,7 @@ def fit(
         raise
 
 
-def check_starting_calibration(init_from: str | os.PathLike) -> None:
+def check_starting_calibration(init_from: str | os.PathLike, loaded: LoadedModel | None = None) -> LoadedModel | None:
     """Refuse a starting model whose calibration entry was edited or fitted for other weights than its members'.
 
     A fine-tune refits (or drops) its starting model's calibration from that entry (its rows, its
@@ -1546,43 +1552,69 @@ def check_starting_calibration(init_from: str | os.PathLike) -> None:
     ----------
     init_from : str or os.PathLike
         A model directory, its manifest or a member checkpoint (as :func:`fit` takes it).
+    loaded : LoadedModel, optional
+        That model as :func:`starclass.learn.checkpoint.load_model` already gave it: the entry is checked
+        against its members' digests, and no member is read again (``train --resume-from`` loads the model
+        for its task; :func:`starclass.learn.crossval.cross_validate` checks once for all its folds).
+
+    Returns
+    -------
+    LoadedModel or None
+        The starting model as loaded for the check (``loaded`` when given), to give the next check; None
+        where there was nothing to check (no manifest, no calibration) or its members could not be read.
 
     Raises
     ------
     StarclassError
         The entry does not match its digest, its members' weights or classes: named with the manifest and
-        the ``starclass calibrate`` that refits it.
+        the ``starclass calibrate`` that refits it; or ``loaded`` is not the model ``init_from`` names.
 
     Examples
     --------
     >>> import tempfile
     >>> from starclass.learn.config import get_preset
-    >>> from starclass.learn.checkpoint import write_untrained_model
+    >>> from starclass.learn.checkpoint import load_model, write_untrained_model
     >>> d = write_untrained_model(tempfile.mkdtemp() + "/m", get_preset("galaxy-cluster-compact", stamp_size=16))
     >>> check_starting_calibration(d) is None  # no calibration: nothing to refuse
     True
+    >>> m = load_model(d)
+    >>> check_starting_calibration(d, m) is m  # nothing is read again
+    True
     """
-    from starclass.learn.checkpoint import MANIFEST, load_model, read_manifest
+    from starclass.learn.checkpoint import MANIFEST, _checked_calibration, load_model, member_paths, read_manifest
 
     start = Path(init_from)
     if start.is_file() and start.name != MANIFEST:
         start = start.parent  # a member checkpoint: its folder's manifest
+    if loaded is not None:
+        # the paths are compared, not the weights: a model loaded from elsewhere would check another entry
+        given = sorted(Path(p).absolute() for p in loaded.paths)
+        if not given or given != sorted(Path(p).absolute() for p in member_paths(start)):
+            raise StarclassError(f"starting model {init_from}: the loaded model given with it was loaded from "
+                                 f"{given[0].parent if given else 'no file'}, not from it")
     if not (start.is_dir() and (start / MANIFEST).is_file()) and start.name != MANIFEST:
-        return
+        return loaded
     try:
         cal = read_manifest(start).get("calibration")
     except (StarclassError, OSError):
-        return  # an unreadable manifest is said where the weights are read
+        return loaded  # an unreadable manifest is said where the weights are read
     if cal is None:
-        return
+        return loaded
+    where = start / MANIFEST if start.is_dir() else start
+    if loaded is not None:
+        try:
+            _checked_calibration(start, loaded.checkpoints)
+        except StarclassError as exc:
+            raise StarclassError(f"starting model: {exc} ({where})") from None
+        return loaded
     try:
-        load_model(start, device="cpu")
+        return load_model(start, device="cpu")
     except StarclassError as exc:
         try:
             load_model(start, device="cpu", check_calibration=False)
         except StarclassError:
-            return  # the members themselves are at fault: said where their weights are read, as before
-        raise StarclassError(f"starting model: {exc} ({start / MANIFEST if start.is_dir() else start})") from None
+            return None  # the members themselves are at fault: said where their weights are read, as before
+        raise StarclassError(f"starting model: {exc} ({where})") from None
 
 
 def _make_outdir(outdir: Path) -> list[Path]:
