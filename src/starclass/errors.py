@@ -90,6 +90,50 @@ _CLI_WORDS = (("give overwrite=True", "give --overwrite"), ("even with overwrite
               ("worker_wait", "--worker-wait"))
 
 
+class StarclassWarning(UserWarning):
+    """Base of starclass's own warning categories: a ``UserWarning``, so filters of those still catch them.
+
+    Examples
+    --------
+    >>> issubclass(CalibrationWarning, UserWarning)
+    True
+    """
+
+
+class CalibrationWarning(StarclassWarning):
+    """A calibration not to be trusted as it stands, warned by the Python functions that fit one.
+
+    ``learn.calibration.calibrate_model`` and ``CNNClassifier.calibrate`` warn with it where
+    ``starclass calibrate`` says ``WARNING:``: a map fitted on too few held-out rows, a temperature
+    or a vector scale at an end of its search, rows the model was trained on (fitted anyway) or rows
+    that cannot be checked against its training rows. The command prints these warnings (it keeps no
+    copy of their conditions); a notebook sees them as warnings, once each, and can filter them by class.
+    Those about the fitted map are :class:`CalibrationFitWarning`.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("the temperature 1.2 was fitted on only 20 held-out rows", CalibrationWarning)
+    >>> said[0].category.__name__
+    'CalibrationWarning'
+    """
+
+
+class CalibrationFitWarning(CalibrationWarning):
+    """The fitted map itself is not to be trusted: too few held-out rows, a temperature or scale at a bound.
+
+    What ``starclass calibrate`` prints as ``WARNING:`` after its result line (the other
+    :class:`CalibrationWarning` ones, about the rows, come as the rows are checked).
+
+    Examples
+    --------
+    >>> issubclass(CalibrationFitWarning, CalibrationWarning)
+    True
+    """
+
+
 class OutputExistsError(StarclassError, FileExistsError):
     """A writer keeps an existing output (``overwrite=False``): the message names the path and the argument.
 

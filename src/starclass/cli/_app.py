@@ -776,12 +776,52 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
     return decorator
 
 
+@contextlib.contextmanager
+def held_warnings(category: type[Warning]) -> Iterator[list[str]]:
+    """Hold the warnings of ``category`` raised inside the block (each message once, in order); show the others.
+
+    A command says a library's warnings of a kind where they belong (``calibrate``: the calibration's
+    cautions after the result they qualify, as ``WARNING:``) instead of keeping its own copy of their
+    conditions; every other warning is shown as it comes, through the hook in place
+    (:func:`show_warning` in a command).
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err), warnings.catch_warnings():
+    ...     warnings.simplefilter("always")
+    ...     warnings.showwarning = show_warning  # as every command has it
+    ...     with held_warnings(DeprecationWarning) as held:
+    ...         warnings.warn("old option", DeprecationWarning)
+    ...         warnings.warn("old option", DeprecationWarning)
+    ...         warnings.warn("band f814w is constant", UserWarning)
+    >>> held, err.getvalue()
+    (['old option'], 'warning: band f814w is constant\\n')
+    """
+    held: list[str] = []
+    with warnings.catch_warnings():
+        outer = warnings.showwarning
+        warnings.simplefilter("always", category)  # said again in one process (a notebook, tests): held again
+
+        def hold(message, kind, filename, lineno, file=None, line=None):
+            if issubclass(kind, category):
+                if str(message) not in held:
+                    held.append(str(message))
+            else:
+                outer(message, kind, filename, lineno, file, line)
+
+        warnings.showwarning = hold
+        yield held
+
+
 def show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
                  file: TextIO | None = None, line: str | None = None) -> None:
     """Print a Python warning as ``warning: message`` on stderr (the :func:`warnings.showwarning` hook).
 
-    Other categories than ``UserWarning`` keep their name in brackets, so that a library's
-    deprecation notice is told apart from starclass's own warnings.
+    Other categories than ``UserWarning`` and starclass's own (:class:`starclass.errors.StarclassWarning`)
+    keep their name in brackets, so that a library's deprecation notice is told apart from starclass's
+    own warnings.
 
     Examples
     --------
@@ -794,7 +834,10 @@ def show_warning(message: Warning | str, category: type[Warning], filename: str,
     warning: band f814w is constant
     warning: (DeprecationWarning) old option
     """
-    kind = "" if category is UserWarning else f"({category.__name__}) "
+    from starclass.errors import StarclassWarning
+
+    # starclass's own categories (CalibrationWarning) read as its other warnings do
+    kind = "" if category is UserWarning or issubclass(category, StarclassWarning) else f"({category.__name__}) "
     typer.echo(f"warning: {kind}{message}", err=True)
 
 

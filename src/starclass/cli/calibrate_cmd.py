@@ -19,13 +19,14 @@ from starclass.cli._app import (
     echo_flagged,
     flags_option,
     given_options,
+    held_warnings,
     pixel_flags,
     place_rows,
     progress_option,
     refuse_cutouts_as_mosaics,
     warn_flags_differ,
 )
-from starclass.errors import OutputExistsError, StarclassError, counted
+from starclass.errors import CalibrationFitWarning, OutputExistsError, StarclassError, counted
 from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE, X, Y
 
 #: Neither mosaics with a catalogue nor a cutout folder
@@ -277,9 +278,12 @@ def calibrate_command(
     # catalogue without the label column was said only after the user re-ran with --overwrite
     if doc.get("calibration") and not overwrite:
         raise OutputExistsError(_has_calibration(model, doc["calibration"]), model / "manifest.json")
-    cal = calibrate_model(model, inputs, values, source=source, overwrite=overwrite, batch_size=batch_size,
-                          device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows,
-                          progress=progress, no_data=no_data, rows_from=rows_from)
+    # the fitted map's cautions are the library's warnings (a notebook sees the same): held, and said after the
+    # result they qualify; the command keeps no copy of their conditions (those about the rows come as they are read)
+    with held_warnings(CalibrationFitWarning) as cautions:
+        cal = calibrate_model(model, inputs, values, source=source, overwrite=overwrite, batch_size=batch_size,
+                              device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows,
+                              progress=progress, no_data=no_data, rows_from=rows_from)
     vs_t = (f" (temperature alone {cal.nll_temperature:.4f}"
             + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
     # per class as train, info and the warnings write it (a Python dict, "{1: 66, 2: 91}", was printed)
@@ -297,8 +301,8 @@ def calibrate_command(
                  if tta is not None else "; none under TTA (stamps not square: classify refuses --tta on them)")
     echo(f"calibrated {model} on {counted(cal.n, 'row')} of {source}{trained_on} (per class {per_class}): "
          f"{cal.describe()}, NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}{under_tta}")
-    for caution in cal.cautions(list(cfg.class_names)):
-        # too few rows to pin the map down, or a temperature at an end of its search
+    for caution in cautions:
+        # too few rows to pin the map down, or a temperature (a scale) at an end of its search
         typer.echo(f"WARNING: {caution}", err=True)
 
 

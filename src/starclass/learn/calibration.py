@@ -83,7 +83,14 @@ import torch
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
-from starclass.errors import OutputExistsError, StarclassError, check_fitted, counted
+from starclass.errors import (
+    CalibrationFitWarning,
+    CalibrationWarning,
+    OutputExistsError,
+    StarclassError,
+    check_fitted,
+    counted,
+)
 from starclass.learn.calibration_methods import (
     CALIBRATION_METHODS,
     HISTOGRAM_MIN_ROWS_PER_BIN,
@@ -106,7 +113,8 @@ __all__ = [
     "calibrate_model", "calibration_probabilities", "CALIBRATION_METHODS", "check_method", "HistogramBinner",
     "histogram_calibrate", "cross_fitted_histogram", "check_histogram_rows", "HISTOGRAM_BINS",
     "HISTOGRAM_MIN_ROWS_PER_BIN", "HISTOGRAM_CROSS_FOLDS", "leave_out_blank", "CALIBRATION_MIN_ROWS", "NOT_PINNED_DOWN",
-    "CALIBRATION_MIN_ROWS_PER_CLASS", "calibration_rows", "too_few_rows", "rows_words",
+    "CALIBRATION_MIN_ROWS_PER_CLASS", "calibration_rows", "too_few_rows", "rows_words", "warn_cautions",
+    "CalibrationWarning", "CalibrationFitWarning",
 ]
 
 #: Default number of equal-mass bins per class of histogram binning (the fourth run of
@@ -1380,8 +1388,11 @@ def merge_emptied_note(cfg: TaskConfig, class_values: ArrayLike, y: np.ndarray, 
             f"each label as a reference class the merge sends to its class ({as_ref})")
 
 
-def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str, allow: bool) -> int:
-    """Refuse (or, with ``allow``, warn about) calibration rows the model was trained on; how many there are."""
+def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str, allow: bool,
+                    stacklevel: int = 3) -> int:
+    """Refuse (or, with ``allow``, warn about) calibration rows the model was trained on; how many there are.
+
+    ``stacklevel`` as :func:`warnings.warn` takes it here (3: the caller of this function's caller)."""
     import warnings
 
     from starclass.learn.provenance import overlap, recorded_digests, row_digests
@@ -1391,7 +1402,7 @@ def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str
         # models trained before train recorded its rows: nothing to compare with
         warnings.warn(f"model {path} has no record of its training rows (trained before starclass recorded "
                       "them): the calibration rows cannot be checked against them; they must be held out",
-                      stacklevel=3)
+                      CalibrationWarning, stacklevel=stacklevel)
         return 0
     n_in = int(overlap(row_digests(inputs, rows), recorded).sum())
     if not n_in:
@@ -1401,7 +1412,7 @@ def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str
     if not allow:
         raise StarclassError(f"{what}. Calibrate on held-out rows, or fit anyway with --allow-training-rows "
                              "(allow_training_rows=True)")
-    warnings.warn(f"{what} (fitted anyway: --allow-training-rows)", stacklevel=3)
+    warnings.warn(f"{what} (fitted anyway: --allow-training-rows)", CalibrationWarning, stacklevel=stacklevel)
     return n_in
 
 
@@ -1529,6 +1540,49 @@ def calibration_rows(inputs: np.ndarray, cfg: TaskConfig, class_values: ArrayLik
     return labelled & ~blank_bands(np.asarray(inputs), cfg).any(axis=1)
 
 
+def warn_cautions(cal: ModelCalibration, class_names: Sequence[str] | None = None, *,
+                  stacklevel: int = 2) -> list[str]:
+    """Warn each caution of a fitted calibration (:meth:`ModelCalibration.cautions`) as a CalibrationFitWarning.
+
+    The class is :class:`starclass.errors.CalibrationFitWarning`, a ``CalibrationWarning`` (both importable
+    from here too).
+
+    What ``starclass calibrate`` prints as ``WARNING:`` after its result: the command prints these
+    warnings, so a notebook's :func:`calibrate_model` or ``CNNClassifier.calibrate`` says the same,
+    each once (a ``"default"`` filter shows one message once per place).
+
+    Parameters
+    ----------
+    cal : ModelCalibration
+        The fitted calibration.
+    class_names : sequence of str, optional
+        The task's class names, in the order of its classes (the counts are named by them).
+    stacklevel : int
+        As :func:`warnings.warn` would take it in the function that calls this one (2: that function's caller).
+
+    Returns
+    -------
+    list of str
+        The cautions warned (empty: none).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> cal = ModelCalibration.fit([[0.9, 0.1], [0.6, 0.4], [0.3, 0.7]], [0, 1, 1], [1, 2])
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     _ = warn_cautions(cal)
+    >>> said[0].category.__name__, str(said[0].message)[:40]
+    ('CalibrationFitWarning', 'the temperature 0.665 was fitted on only')
+    """
+    import warnings
+
+    cautions = cal.cautions(None if class_names is None else list(class_names))
+    for caution in cautions:
+        warnings.warn(caution, CalibrationFitWarning, stacklevel=stacklevel + 1)
+    return cautions
+
+
 def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_values: np.ndarray, *, source: str,
                     overwrite: bool = False, batch_size: int = INFERENCE_BATCH_SIZE,
                     device: str | torch.device | None = None,
@@ -1607,6 +1661,20 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
     >>> calibrate_model(model, held_out.inputs, held_out.class_ref, source="held-out rows").method
     'temperature'
     """
+    cal, class_names = _calibrate_model(
+        model_path, inputs, class_values, source=source, overwrite=overwrite, batch_size=batch_size, device=device,
+        precision=precision, method=method, n_bins=n_bins, allow_training_rows=allow_training_rows, progress=progress,
+        no_data=no_data, rows_from=rows_from)
+    # where starclass calibrate says WARNING: (it prints these warnings); a fine-tune's refit keeps them in its notes
+    warn_cautions(cal, class_names, stacklevel=2)
+    return cal
+
+
+def _calibrate_model(model_path, inputs, class_values, *, source: str, overwrite: bool = False,
+                     batch_size: int = INFERENCE_BATCH_SIZE, device=None, precision=None, method: str = "temperature",
+                     n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False, progress: bool | None = False,
+                     no_data=None, rows_from=None) -> tuple[ModelCalibration, list[str]]:
+    """:func:`calibrate_model` without warning the fitted map's cautions; the calibration and the task's class names."""
     from starclass.learn.checkpoint import load_model, read_manifest, save_calibration
     from starclass.learn.data import refuse_catalogue
 
@@ -1648,7 +1716,8 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
         # binary labels (1 cluster, 2 non-cluster) of an m31-binary model went through its merge from the
         # PHANGS four, 2 -> 1, and calibrate said only "no row of class(es) [2]"
         raise StarclassError(why)
-    n_training = _check_held_out(doc, path, inputs, np.flatnonzero(keep), source, allow_training_rows)
+    n_training = _check_held_out(doc, path, inputs, np.flatnonzero(keep), source, allow_training_rows,
+                                 stacklevel=4)  # the caller of calibrate_model
     cal = fit_model_calibration(loaded, np.asarray(inputs)[keep], y[keep], source=source, batch_size=batch_size,
                                 device=device, precision=precision, method=method, n_bins=n_bins,
                                 progress=progress)
@@ -1661,7 +1730,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
         entry["rows_from"] = json.loads(json.dumps({str(k): v for k, v in rows_from.items()}, default=str))
     # refused above without overwrite=True; checked again here, the rows take minutes to classify
     save_calibration(path, entry, [c["digest"] for c in loaded.checkpoints], overwrite=overwrite)
-    return cal
+    return cal, list(cfg.class_names)
 
 
 # 8 blocks of 64 KiB spread over the file: what a stamp held until 2026-12-06 (read back from such records only)

@@ -386,6 +386,12 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
                 set_fitted_on_inputs(result.model_path)
             model = load_model(result.model_path, device=result.device)
             model.fitted_on_inputs = True  # classify_cutouts assumes no stamp_size cutouts of it (see the field)
+            if model.calibration is not None:
+                from starclass.learn.calibration import ModelCalibration, warn_cautions
+
+                # the validation split's calibration cautions, which starclass train prints among its notes: a
+                # notebook's fit said nothing of a temperature fitted on 9 rows
+                warn_cautions(ModelCalibration.from_dict(model.calibration), cfg.class_names, stacklevel=2)
         finally:
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
@@ -530,6 +536,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
             check_method,
             fit_model_calibration,
             leave_out_blank,
+            warn_cautions,
         )
 
         model = self._fitted()
@@ -556,6 +563,8 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
                                     device=self.device, precision=self.precision, method=method,
                                     n_bins=HISTOGRAM_BINS if n_bins is None else int(n_bins))
         cal.n_training_rows = n_training
+        # as starclass calibrate says them: too few rows, a map at an end of its search
+        warn_cautions(cal, cfg.class_names, stacklevel=2)
         model.calibration = cal.to_dict()
         model.no_calibration = None
         return self

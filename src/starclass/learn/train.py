@@ -1975,7 +1975,7 @@ def _rescore_calibration_rows(outdir: Path, rows_from: dict, cal: dict, device, 
     how many rows were left out so; raises StarclassError where the files are gone or changed, or
     no row is left.
     """
-    from starclass.learn.calibration import HISTOGRAM_BINS, calibrate_model
+    from starclass.learn.calibration import HISTOGRAM_BINS, _calibrate_model
     from starclass.learn.checkpoint import read_manifest
     from starclass.learn.config import TaskConfig
 
@@ -1993,9 +1993,10 @@ def _rescore_calibration_rows(outdir: Path, rows_from: dict, cal: dict, device, 
                else np.zeros(len(values), bool))
     values = np.where(trained, 0, values)
     # calibrate_model's warnings (blank cutouts left out, named by row) pass through: said once, for this fit
-    new = calibrate_model(outdir, inputs, values, source=source, overwrite=True,
-                          device=device, method=str(cal.get("method", "temperature")),
-                          n_bins=int(cal.get("n_bins") or HISTOGRAM_BINS), no_data=no_data, rows_from=record)
+    # its cautions (too few rows, a map at an end of its search) are this fit's notes, not warnings said twice
+    new, _ = _calibrate_model(outdir, inputs, values, source=source, overwrite=True,
+                              device=device, method=str(cal.get("method", "temperature")),
+                              n_bins=int(cal.get("n_bins") or HISTOGRAM_BINS), no_data=no_data, rows_from=record)
     return new, int(trained.sum())
 
 
