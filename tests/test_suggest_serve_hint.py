@@ -71,3 +71,24 @@ def test_suggest_hint_without_mosaics_keeps_the_placeholder(tmp_path, monkeypatc
     write_catalog(cand, tmp_path / "cand.ecsv")
     line = _hint(["suggest", model, "cand.ecsv", "-o", "s.ecsv", "-n", 2, "--mag-bins", 1])
     assert line.startswith("serve them: starclass inspect DATA_DIR --catalogue s.ecsv; "), line
+
+
+def test_the_first_round_is_told_to_make_the_label_database_and_an_account(toy, cheap_argon2):
+    """The serve line failed as printed on a field with no inspect.sqlite yet ('no label database ...; pass
+    --init'), and the page then had no account to log in with; the next round (database there) is not told."""
+    model, data, _ = toy
+    base = ["suggest", model, "cands.ecsv", "-n", 3, "--mag-bins", 1, "--device", "cpu", "--no-progress",
+            "--mosaics", "my d1"]
+    res = runner.invoke(app, [str(a) for a in [*base, "-o", "sug1.ecsv"]])
+    assert res.exit_code == 0, res.output
+    first = [line for line in res.output.splitlines() if line.startswith("first round:")]
+    assert len(first) == 1, res.output
+    command = shlex.split(first[0].split("before serving: ", 1)[1].split(" (once")[0])
+    assert command == ["starclass", "inspect", "my d1", "--catalogue", "sug1.ecsv", "--init", "--add-user", "NAME"]
+    pytest.importorskip("sqlalchemy")
+    made = runner.invoke(app, command[1:], env={"STARCLASS_INSPECT_PASSWORD": "a-long-password"})
+    assert made.exit_code == 0 and "created user NAME" in made.output, made.output  # it runs as printed
+    assert (data / "inspect.sqlite").is_file()
+    res = runner.invoke(app, [str(a) for a in [*base, "-o", "sug2.ecsv"]])
+    assert res.exit_code == 0, res.output
+    assert "first round:" not in res.output and "serve them:" in res.output

@@ -230,3 +230,26 @@ def test_ctrl_c_is_still_the_survey_s_after_dask_jobqueue_is_imported():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "True", (r.stdout, r.stderr)
+
+
+@pytest.mark.parametrize(("sizes", "said"), [
+    (["--memory", "4XB"], "--memory '4XB': not a size"),
+    (["--walltime", "99:99"], "--walltime '99:99': give HH:MM:SS"),
+    (["--cores", "6", "--threads-per-worker", "4"], "--cores 6 is not a multiple of --threads-per-worker 4"),
+])
+def test_cli_a_bad_job_size_is_said_with_the_options_before_the_plan_is_read(tmp_path, sizes, said):
+    """A bad --memory or --walltime was refused only after the plan had been read and checked and distributed
+    imported: with a plan that is not there the user was told of the plan first, and fixing it got the size refused
+    after a second wait. Now it is said with the other options; the plan named here does not exist."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    pytest.importorskip("dask")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["survey", str(tmp_path / "no_plan.yaml"), "-o", str(out), "--no-progress",
+                                 "--jobqueue", "slurm", *sizes])
+    assert r.exit_code == 2, r.output
+    assert said in r.output, r.output
+    assert "no_plan.yaml" not in r.output and "Traceback" not in r.output
+    assert not out.exists()

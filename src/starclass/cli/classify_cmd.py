@@ -235,6 +235,10 @@ def classify_command(
     if joint_line:
         echo(joint_line)
     echo(f"written {output}")
+    import numpy as np
+
+    labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
+    echo(next_after_classifying_mosaics(output, model, mosaics, labelled=labelled))
 
 
 def _inputs_there(mosaics: list[Path] | None, catalog: Path | None, stamps: Path | None) -> bool:
@@ -581,6 +585,52 @@ def next_after_classifying(output: str | Path, model: str | Path, stamps: str | 
         return (f"next: score it with 'starclass evaluate {out}', or as one page with 'starclass report {out} "
                 f"--model {m} --stamps {cut} -o report'")
     return f"next: choose the cutouts people should label with 'starclass suggest {m} {out} -n 20 -o suggest.csv'"
+
+
+def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaics: list[Path] | None, *,
+                                   labelled: bool) -> str:
+    """The line after ``classify MOSAICS``' "written OUT": how to score the classification, or what to label.
+
+    A new user's walk of docs/uncertainty.md (2026-12-06) ended ``classify`` on mosaics with "written
+    classified.ecsv" and nothing more, where ``classify --stamps`` (:func:`next_after_classifying`) and
+    ``train`` say what comes next. A catalogue with labels (``class_ref``) is scored against them; one
+    without is scored against a labelled catalogue of the field (``-r``, paired by position), or ranked
+    for people to label (``suggest``, on the same mosaics, so that its own hint names their folder).
+
+    Parameters
+    ----------
+    output, model : str or Path
+        The classification written and the model, as given.
+    mosaics : list of Path or None
+        The mosaics given (files or a folder).
+    labelled : bool
+        Whether some row has a label of the task (``class_ref`` > 0).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> next_after_classifying_mosaics("out.ecsv", "m", None, labelled=True)
+    "next: score it with 'starclass evaluate out.ecsv', or as one page with 'starclass report out.ecsv'"
+    >>> print(next_after_classifying_mosaics("out.ecsv", "m", None, labelled=False))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    next: score it against a labelled catalogue of the field with 'starclass evaluate out.ecsv -r TRUTH.ecsv',
+    or as one page with 'starclass report out.ecsv -r TRUTH.ecsv'; or choose the candidates people should label
+    with 'starclass suggest m out.ecsv --mosaics DATA_DIR -n 200 -o suggestions.ecsv'
+    """
+    import shlex
+
+    from starclass.cli.suggest_cmd import data_dir_words
+
+    out, m = (shlex.quote(str(p)) for p in (output, model))
+    if labelled:
+        return f"next: score it with 'starclass evaluate {out}', or as one page with 'starclass report {out}'"
+    return (f"next: score it against a labelled catalogue of the field with 'starclass evaluate {out} -r "
+            f"TRUTH.ecsv', or as one page with 'starclass report {out} -r TRUTH.ecsv'; or choose the candidates "
+            f"people should label with 'starclass suggest {m} {out} --mosaics {data_dir_words(mosaics)} -n 200 -o "
+            "suggestions.ecsv'")
 
 
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,

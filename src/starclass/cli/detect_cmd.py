@@ -25,7 +25,7 @@ from starclass.cli._app import (
     warn,
     warn_v_band,
 )
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, shell_word
 
 
 def parse_polygon(text: str | None) -> list[list[float]] | None:
@@ -324,6 +324,37 @@ def detect_command(
         echo(f"wrote {regions}")
     if comp is not None:
         echo(f"wrote {png} and {comp_path}")
+    echo(next_after_detecting(mosaics, output))
+
+
+def next_after_detecting(mosaics: list[Path], output: Path) -> str:
+    """The line after ``detect``'s "wrote OUT": classify the candidates on the same mosaics.
+
+    A new user's walk of docs/uncertainty.md (2026-12-06) ended ``detect`` with "wrote candidates.ecsv
+    (525 rows)" and nothing on what to run on it, where ``train`` and ``classify`` say their next step.
+
+    Parameters
+    ----------
+    mosaics : list of Path
+        The mosaics given (files or a folder): their folder is named, else the placeholder MOSAICS.
+    output : Path
+        The catalogue written.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> next_after_detecting([Path("a/x_f555w.fits"), Path("b/y_f814w.fits")], Path("c.ecsv"))
+    "next: classify them with 'starclass classify MOSAICS -c c.ecsv --model MODEL -o classified.ecsv' (MODEL: \
+a model folder from train)"
+    """
+    from starclass.cli.suggest_cmd import data_dir_words
+
+    data = data_dir_words(mosaics)
+    return (f"next: classify them with 'starclass classify {data if data != 'DATA_DIR' else 'MOSAICS'} -c "
+            f"{shell_word(output)} --model MODEL -o classified.ecsv' (MODEL: a model folder from train)")
 
 
 def _echo_no_data(cat, ms, aperture_radius: float) -> None:

@@ -56,9 +56,11 @@ def report(
     reference: list[str] = typer.Option(
         None, "--reference", "-r",
         help="Reference catalogue; repeat for several ('self': the catalogue's own class_ref)."),
-    out: Path = typer.Option(Path("report.html"), "--output", "-o", "--out",
+    out: Path = typer.Option(None, "--output", "-o", "--out", show_default=False,
                              help="HTML page to write (a name ending in .html), or a folder to write report.html "
-                                  "into (any other name); tables go to tables/ beside the page."),
+                                  "into (any other name); tables go to tables/ beside the page. Default: the "
+                                  "folder <catalogue>_report/ in the current folder, named after PRED (or "
+                                  "--catalogs), e.g. classified_report/report.html."),
     title: str = typer.Option("starclass report", "--title", help="Title of the page."),
     radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels (at most 50)."),
     distance: float = typer.Option(None, "--distance", help="Distance in Mpc, 0.01-1000 (absolute-magnitude limits)."),
@@ -100,6 +102,8 @@ def report(
 ) -> None:
     """Write the evaluation as one HTML page with embedded figures (open it in a browser).
 
+    Without -o the page goes to <catalogue>_report/report.html in the current folder.
+
     Example: starclass report classified.ecsv -r test/truth.ecsv --model model/ -m test/ -o report.html
     """
     # here, not at the top: starclass.report adds 2.8 s (matplotlib; measured) to the 0.4 s of `starclass --help`
@@ -112,7 +116,11 @@ def report(
         # refused rather than ignored: only the Grad-CAM section's mosaics (--mosaics) have extensions to apply
         raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to "
                              "--mosaics (the Grad-CAM section with --model): give them too")
-    out = Path(out)
+    # not given: a folder named after the input, in the current folder. A fixed report.html there made the
+    # reports of two catalogues clash (and with it their tables/ folder, which a page's name alone cannot
+    # separate); beside the input it would write into data folders, often read-only or shared
+    out_option = "--output" if out is not None else "--output (not given: the default)"
+    out = Path(out) if out is not None else _default_output(pred if pred is not None else catalogs)
     from starclass.report import check_tables_page
 
     name = out.name if out.suffix.lower() in (".html", ".htm") else "report.html"
@@ -129,7 +137,7 @@ def report(
         from starclass.report.many import build_many_report
 
         check_inputs_readable([("--catalogs", catalogs)])  # named before an existing output is
-        check_output(outdir / name, [catalogs], option="--output", overwrite=overwrite)
+        check_output(outdir / name, [catalogs], option=out_option, overwrite=overwrite)
         check_output(outdir / "tables", [catalogs], option="--output (its tables/ folder)", overwrite=overwrite)
         check_tables_page(outdir, name)
         # into a log file the catalogues read and the study's steps, as evaluate --catalogs (37 s without a word;
@@ -177,16 +185,16 @@ def report(
     if outdir == out and (out.exists() or out.is_symlink()) and not out.is_dir():
         # a name without .html is the report's folder: a file there (-o classified.ecsv, an input) is
         # refused now; it failed after the whole evaluation with "cannot write classified.ecsv/tables"
-        check_output(out, inputs, option="--output", overwrite=True)  # names an input as such
-        raise StarclassError(f"--output {out} is a file, not a folder: name the page (.html) or a folder")
-    check_output(outdir / name, inputs, option="--output", overwrite=overwrite)
+        check_output(out, inputs, option=out_option, overwrite=True)  # names an input as such
+        raise StarclassError(f"{out_option} {out} is a file, not a folder: name the page (.html) or a folder")
+    check_output(outdir / name, inputs, option=out_option, overwrite=overwrite)
     # the tables beside the page are an output too: an older report's (or evaluate's) are kept unless --overwrite
     check_output(outdir / "tables", inputs, option="--output (its tables/ folder)", overwrite=overwrite)
     check_tables_page(outdir, name)  # before the evaluation: another page's tables are never replaced
     from starclass.io.cutout_folders import check_output_outside_cutouts
 
     # a tables/ folder beside the label folders of --stamps DATA was read next time as a label
-    check_output_outside_cutouts(outdir / name, stamps, option="--output", file=True)
+    check_output_outside_cutouts(outdir / name, stamps, option=out_option, file=True)
     check_output_outside_cutouts(outdir / "tables", stamps, option="--output (its tables/ folder)")
     read = None
     if mosaics and model is not None:
@@ -229,3 +237,20 @@ def report(
                         model=None if model is None or task is not None else str(model), overwrite=overwrite,
                         ssp=ssp, mag_limit=mag_limit, mass_kind=mass_kind, progress=shown)
     echo(f"report: {path}")
+
+
+#: Compression suffixes dropped before a catalogue's own suffix when its name makes the default output.
+_COMPRESSED = (".gz", ".bz2", ".xz", ".fz", ".zip")
+
+
+def _default_output(source: Path | None) -> Path:
+    """The folder ``report`` writes to without ``-o``: ``<name>_report`` for ``classified.ecsv`` or ``legus/``."""
+    if source is None:
+        return Path("report")  # no input: refused below, before anything is written
+    name = Path(source).name
+    for suffix in _COMPRESSED:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    stem = Path(name).stem if not Path(source).is_dir() else name
+    return Path(f"{stem or 'catalogue'}_report")

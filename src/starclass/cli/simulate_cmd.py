@@ -222,6 +222,10 @@ def simulate_cmd(
         echo(f"{key:>10s}: {p}")
     for key, p in final_extra.items():
         echo(f"{key.rstrip('0123456789'):>10s}: {p}")
+    # a field ended with its file list and nothing on what to run on it (found walking docs/uncertainty.md)
+    echo(f"next: find the candidates with 'starclass detect {shell_word(outdir)} -o candidates.ecsv'; truth.ecsv "
+         f"holds the classes to train on ('starclass train -m {shell_word(outdir)} -c "
+         f"{shell_word(outdir / 'truth.ecsv')} ...')")
 
 
 def _simulate_fields(cfg, outdir: Path, n: int, *, overwrite: bool, progress: bool | None, extras: list[str]) -> None:

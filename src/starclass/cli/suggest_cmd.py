@@ -378,6 +378,9 @@ def suggest_command(
              f"{shlex.quote(str(model))} -o NEW_MODEL")
     else:
         echo(_mosaic_page_hint(mosaics, Path(candidates), Path(output), Path(model)))
+        first = _first_round_hint(mosaics, Path(output))
+        if first:
+            echo(first)
 
 
 def _object_column(table, model: Path) -> str | None:
@@ -414,6 +417,34 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
             f"from the whole catalogue and fine-tune: starclass inspect {data} --catalogue {q(str(candidates))} "
             f"--export LABELS.ecsv, then starclass train --mosaics {mos} --catalog {q(str(candidates))} --labels "
             f"LABELS.ecsv --resume-from {q(str(model))} -o NEW_MODEL")
+
+
+def _first_round_hint(mosaics: list[Path] | None, output: Path) -> str | None:
+    """What the first round needs before the page serves: a label database and an account, or None.
+
+    The serve command printed above failed as printed on a field without ``inspect.sqlite`` ("no label
+    database ...; pass --init"), and the page then had nobody to log in. None where the data folder
+    is not one folder (the placeholder is printed) or already holds its database.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()) / "f1"; d.mkdir()
+    >>> _first_round_hint([d], Path("sug.ecsv")).endswith(f"starclass inspect {d} --catalogue sug.ecsv --init "
+    ...                                                 "--add-user NAME (once; the password is asked)")
+    True
+    >>> _ = (d / "inspect.sqlite").write_bytes(b""); _first_round_hint([d], Path("sug.ecsv")) is None
+    True
+    """
+    data = data_dir_words(mosaics)
+    if data == "DATA_DIR":
+        return None
+    folder = Path(shlex.split(data)[0])
+    if (folder / "inspect.sqlite").exists():
+        return None
+    return (f"first round: {data} has no label database (inspect.sqlite) yet; make it and an account before "
+            f"serving: starclass inspect {data} --catalogue {shlex.quote(str(output))} --init --add-user NAME "
+            "(once; the password is asked)")
 
 
 def data_dir_words(mosaics: list[Path] | None) -> str:

@@ -128,6 +128,13 @@ def survey_command(
 
     check_device_name(device)  # 'tpu': at once, without torch; whether this machine has a cuda: with the plan below
     require_extra("scale", ["distributed"], "survey")
+    if jobqueue is not None:
+        from starclass.survey.batch import check_sizes
+
+        # with the other options, before the plan is read: '--memory 4XB' was said only after the plan's checks
+        # and distributed's import (dask's own parser is imported here, 0.15 s, the extra found just above)
+        with importing_extra("scale", ["dask"], "survey"):
+            check_sizes(memory=memory, walltime=walltime, cores=cores, threads_per_worker=threads_per_worker)
     pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before the plan is read
     from starclass.io.progress import say_step
 

@@ -34,6 +34,54 @@ _WALLTIME = re.compile(r"^(?:(\d+)-)?(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
 SIZE_DEFAULTS: dict[str, Any] = {"cores": 1, "memory": "4GiB", "walltime": "01:00:00"}
 
 
+def check_sizes(*, memory: str | None = None, walltime: str | None = None, cores: int | None = None,
+                threads_per_worker: int | None = None) -> None:
+    """Refuse a job size given on the command line that no batch job can take, naming the option.
+
+    Only what is given is checked (``None``: left to dask-jobqueue's configuration), so
+    ``starclass survey`` can say a bad ``--memory`` or ``--walltime`` with its other options,
+    before the plan is read and before distributed or dask-jobqueue is imported.
+    :meth:`BatchSpec.check` calls it again on the sizes the jobs will have.
+
+    Parameters
+    ----------
+    memory
+        Memory per job as ``--memory`` takes it (``4GiB``, ``3000MB``).
+    walltime
+        ``[D-]HH:MM[:SS]``.
+    cores, threads_per_worker
+        Cores per job and threads per worker: the first must be a multiple of the second.
+
+    Raises
+    ------
+    StarclassError
+        Naming the option and the value.
+
+    Examples
+    --------
+    >>> check_sizes(memory="16GiB", walltime="02:00:00")
+    >>> check_sizes(walltime="99:99")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --walltime '99:99': give HH:MM:SS (or D-HH:MM:SS)
+    """
+    if cores is not None and threads_per_worker is not None and cores % threads_per_worker:
+        raise StarclassError(f"--cores {cores} is not a multiple of --threads-per-worker "
+                             f"{threads_per_worker} (each job runs cores / threads workers)")
+    if memory is not None:
+        # dask's parser, as dask-jobqueue reads the size: a size it would refuse is refused here too
+        from dask.utils import parse_bytes
+
+        try:
+            ok = parse_bytes(memory) > 0
+        except (ValueError, TypeError):
+            ok = False
+        if not ok:
+            raise StarclassError(f"--memory {memory!r}: not a size; give e.g. 4GiB or 3000MB")
+    if walltime is not None and not _WALLTIME.match(walltime):
+        raise StarclassError(f"--walltime {walltime!r}: give HH:MM:SS (or D-HH:MM:SS)")
+
+
 class BatchScriptError(StarclassError):
     """No batch system to submit to: the message says so, :attr:`script` is the job script.
 
@@ -92,23 +140,12 @@ class BatchSpec:
         ...
         starclass.errors.StarclassError: --memory 'lots': not a size; give e.g. 4GiB or 3000MB
         """
-        from dask.utils import parse_bytes
-
         if self.system not in SYSTEMS:
             raise StarclassError(f"--jobqueue {self.system!r}: unknown; use one of {', '.join(SYSTEMS)}")
         if self.jobs < 1 or self.cores < 1:
             raise StarclassError(f"--jobs and --cores must be >= 1 (got {self.jobs}, {self.cores})")
-        if self.cores % self.threads_per_worker:
-            raise StarclassError(f"--cores {self.cores} is not a multiple of --threads-per-worker "
-                                 f"{self.threads_per_worker} (each job runs cores / threads workers)")
-        try:
-            ok = parse_bytes(self.memory) > 0
-        except (ValueError, TypeError):
-            ok = False
-        if not ok:
-            raise StarclassError(f"--memory {self.memory!r}: not a size; give e.g. 4GiB or 3000MB")
-        if not _WALLTIME.match(self.walltime):
-            raise StarclassError(f"--walltime {self.walltime!r}: give HH:MM:SS (or D-HH:MM:SS)")
+        check_sizes(memory=self.memory, walltime=self.walltime, cores=self.cores,
+                    threads_per_worker=self.threads_per_worker)
 
     def batch_walltime(self) -> str:
         """``walltime`` as the batch system reads it: hours, minutes and seconds always written.
