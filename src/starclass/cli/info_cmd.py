@@ -497,9 +497,15 @@ def _is_image_fits(path: Path) -> bool:
 
 def _image_fits_in(directory: Path) -> list[Path]:
     """The FITS images (not tables) directly in ``directory``; unreadable FITS files are left to the
-    catalogue summary, which names them."""
+    catalogue summary, which names them, except a compression astropy cannot open here, refused by name."""
+    from starclass.io.mosaic import is_fits_name, unopenable_compression
+
     out = []
     for f in sorted(directory.iterdir()):
+        # a .fits.Z without uncompresspy, a zip of several files: the catalogue summary looks at no such name, so
+        # the folder was described without that band (exit 0), where detect and cutouts of it refuse it
+        if f.is_file() and is_fits_name(f) and (refusal := unopenable_compression(f)) is not None:
+            raise StarclassError(refusal)
         try:
             if f.is_file() and _is_image_fits(f):
                 out.append(f)
@@ -525,16 +531,14 @@ def mosaic_lines(paths: list[Path], magsys: str = "vega") -> list[str]:
     mosaics: 1 band(s): f555w
     shape: 30 x 20 px (nx x ny), pixel scale nan arcsec/px, magnitudes VEGA, V band f555w
     """
-    from astropy.io import fits
-
-    from starclass.io.mosaic import band_of, read_mosaics
+    from starclass.io.mosaic import band_of, open_fits, read_mosaics
 
     try:
         ms = read_mosaics([str(p) for p in paths], magsys=magsys, require_zeropoint=False, warn_v_band=False)
     except StarclassError as exc:
         lines = [f"FITS images: {len(paths)}, not one set of mosaics ({exc}):"]
         for p in paths:
-            with fits.open(p, memmap=True) as hdul:
+            with open_fits(p, memmap=True) as hdul:
                 hdu = next(h for h in hdul if h.is_image and h.header.get("NAXIS", 0) >= 2)
                 h = hdu.header
                 ctype = [str(h.get(k, "")) for k in ("CTYPE1", "CTYPE2") if h.get(k)]

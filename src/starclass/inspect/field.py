@@ -287,6 +287,12 @@ def _read_predictions(path: Path) -> Table:
     except Exception as exc:  # astropy raises many kinds
         from astropy.io.registry import IORegistryError
 
+        if fmt == "fits" and isinstance(exc, (OSError, ImportError)):
+            from starclass.io.mosaic import unreadable_fits
+
+            # as the catalogue reader says it: a .fits.Z without uncompresspy was "cannot read (ModuleNotFoundError:
+            # The optional package uncompresspy is necessary ...)", a zip of several files astropy's bare OSError
+            raise StarclassError(f"predictions: {unreadable_fits(path, exc)}") from None
         if isinstance(exc, IORegistryError):
             raise StarclassError(f"predictions {path}: cannot read: astropy cannot tell its format from its name or "
                                  "first bytes; give the predictions as ECSV (.ecsv), CSV (.csv), Parquet (.parquet) "

@@ -1369,7 +1369,9 @@ def _zero_padded_id_columns(lines: list[str], sep: str | None) -> list[str]:
 
 
 def _read_fits_table(p: Path) -> Table:
-    with fits.open(p) as hdul:
+    from starclass.io.mosaic import open_fits
+
+    with open_fits(p) as hdul:
         for i, hdu in enumerate(hdul):
             if isinstance(hdu, (fits.BinTableHDU, fits.TableHDU)):
                 # format named: astropy tells FITS by name or first bytes, and a .fits.zip shows neither

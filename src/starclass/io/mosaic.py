@@ -1242,7 +1242,7 @@ def _has_image(path: Path) -> bool:
         with warnings.catch_warnings():
             # a truncated file is reported by the reader, by name, not by astropy's warning here
             warnings.filterwarnings("ignore", message="File may have been truncated")
-            hdul = fits.open(path, memmap=True)
+            hdul = open_fits(path, memmap=True)
         with hdul:
             has_table = False
             for hdu in hdul:
@@ -1870,7 +1870,7 @@ def weight_extension(path: PathLike) -> str | None:
     >>> weight_extension(p)
     'WGT'
     """
-    with fits.open(path, memmap=True) as hdul:
+    with open_fits(path, memmap=True) as hdul:
         for hdu in hdul:
             if str(hdu.header.get("EXTNAME", "")).strip().upper() in WEIGHT_EXTNAMES and _is_2d_image(hdu):
                 return str(hdu.header["EXTNAME"]).strip().upper()
@@ -1983,7 +1983,7 @@ def _quantisation_steps(path: Path, index: int, shape: tuple[int, int]) -> np.nd
     None where the HDU is not quantised so (lossless, integer, ``NO_DITHER`` or
     ``SUBTRACTIVE_DITHER_2``, which keeps zeros). A tile stored losslessly has step 0.
     """
-    with fits.open(path, disable_image_compression=True, memmap=False) as raw:
+    with open_fits(path, disable_image_compression=True, memmap=False) as raw:
         table = raw[index]
         head = table.header
         if str(head.get("ZQUANTIZ", "")).strip().upper() != "SUBTRACTIVE_DITHER_1":
@@ -2121,7 +2121,7 @@ def quantised_zeros(path: PathLike) -> str | None:
     >>> quantised_zeros(p) is None
     True
     """
-    with fits.open(path, disable_image_compression=True, memmap=True) as hdul:
+    with open_fits(path, disable_image_compression=True, memmap=True) as hdul:
         for hdu in hdul:
             head = hdu.header
             if isinstance(hdu, fits.BinTableHDU) and head.get("ZIMAGE"):
