@@ -224,6 +224,8 @@ def _sky_lines(table) -> list[str]:
     ...     print(line)
     sky positions (deg): ra 155.12708 .. 157.50000, dec -1.25000 .. 41.26917
     ra, dec read from text: sexagesimal ra in hours (10:20:30.5), dec in degrees; plain numbers in degrees
+    >>> _sky_lines(Table({"ra": [359.5, 0.0, 2.5], "dec": [41.0, 41.5, 42.0]}))[0]
+    'sky positions (deg): ra 359.50000 .. 2.50000 (through 0), dec 41.00000 .. 42.00000'
     """
     import numpy as np
 
@@ -239,7 +241,12 @@ def _sky_lines(table) -> list[str]:
             ok = np.isfinite(ra) & np.isfinite(dec)
             if ok.any():
                 lack = f" ({int((~ok).sum())} of {counted(len(table), 'row')} without ra, dec)" if not ok.all() else ""
-                lines.append(f"sky positions (deg): ra {ra[ok].min():.5f} .. {ra[ok].max():.5f}, "
+                # a field straddling RA 0h (M31's; a row of 24:00:00 wrapped to 0) was "ra 0.00000 .. 359.99958",
+                # as if it covered the whole sky: the short way round, as the cutout lists' ranges say it
+                arc = _short_arc(ra[ok])
+                ra_words = (f"ra {ra[ok].min():.5f} .. {ra[ok].max():.5f}" if arc is None
+                            else f"ra {arc[0]:.5f} .. {arc[1]:.5f} (through 0)")
+                lines.append(f"sky positions (deg): {ra_words}, "
                              f"dec {dec[ok].min():.5f} .. {dec[ok].max():.5f}{lack}")
     text = dict(table.meta.get("sky_text") or {})
     if text:
