@@ -37,9 +37,7 @@ def _zip_two(dst, files):
 
 
 def _snapshot(folder):
-    # inspect's render cache is left aside: it is made before the predictions are read, whatever refuses them
-    return sorted((p.relative_to(folder), p.stat().st_size) for p in folder.rglob("*")
-                  if ".inspect_cache" not in p.parts)
+    return sorted((p.relative_to(folder), p.stat().st_size) for p in folder.rglob("*"))
 
 
 @pytest.fixture()
@@ -103,8 +101,23 @@ def test_inspect_refuses_compressed_predictions_by_name(tmp_path, no_lzw, kind):
     out = " ".join(res.output.split())
     assert f"predictions: {_refusal(packed)}" in out, out
     assert "ModuleNotFoundError" not in out and "multiple members" not in out
+    # inspect's render cache was made in DATA_DIR before the predictions were read: an empty .inspect_cache/KEY
+    # was left behind by any refused predictions file
     assert _snapshot(tmp_path) == before
-    assert not (data / "inspect.sqlite").exists()
+    assert not (data / "inspect.sqlite").exists() and not (data / ".inspect_cache").exists()
+
+
+def test_inspect_leaves_no_render_cache_for_unreadable_predictions(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    write_toy_mosaics(data)
+    Table({"id": [1, 2], "x": [20.0, 40.0], "y": [30.0, 50.0]}).write(data / "candidates.ecsv")
+    (tmp_path / "pred.ecsv").write_text("not a table\n")
+    before = _snapshot(tmp_path)
+    res = runner.invoke(app, ["inspect", str(data), "--init", "--predictions", str(tmp_path / "pred.ecsv"),
+                              "--port", "18731"])
+    assert res.exit_code == 2 and "predictions" in res.output, res.output
+    assert _snapshot(tmp_path) == before
 
 
 @pytest.mark.parametrize("reader", [mosaic.weight_extension, mosaic.quantised_zeros])

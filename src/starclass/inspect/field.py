@@ -583,6 +583,8 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     settings = RenderSettings(rgb=rgb, v_band=vb, star_fwhm=float(star_fwhm), stamp_size=stamp_size,
                               pixel_flags=pixel_flags.describe() if pixel_flags else "", counts=counts,
                               value_label=value_unit(mosaics.headers[vb], photon_counts=vb in counts))
+    # before the render cache, whose folder is made in DATA_DIR: refused predictions left an empty one behind
+    predictions = _prediction_rows(table, pred_path, ids)
     cache = RenderCache(
         data={b: mosaics.data[b] for b in bands},
         xs=np.asarray(table[X], float), ys=np.asarray(table[Y], float), settings=settings,
@@ -591,7 +593,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
         bad=lambda band, window: mosaics.mask(band, window=window),
     )
     return Field(data_dir=resolved(d), table=table, ids=ids, row_of={c: i for i, c in enumerate(ids)},
-                 cache=cache, bands=bands, v_band=vb, predictions=_prediction_rows(table, pred_path, ids),
+                 cache=cache, bands=bands, v_band=vb, predictions=predictions,
                  catalogue_path=cat_path, dataset=dataset, field_key=mosaic_key(images),
                  served=frozenset(resolved(p) for p in [*images, cat_path, pred_path] if p is not None))
 
