@@ -61,8 +61,9 @@ def _packed_field(tmp_path, kind):
     return field, packed
 
 
-def _refusal(packed):
-    return (f"{packed} is compressed with Unix compress (.Z)" if packed.suffix == ".Z"
+def _refusal(packed, kind=None):
+    """What the readers say of ``packed``; ``kind`` ("Z", "zip") where its name does not say it."""
+    return (f"{packed} is compressed with Unix compress (.Z)" if (kind or packed.suffix.lstrip(".")) == "Z"
             else f"{packed} is a zip archive of 2 files")
 
 
@@ -127,3 +128,30 @@ def test_header_helpers_raise_oserror_naming_the_file(tmp_path, no_lzw, reader):
     with pytest.raises(OSError, match="compressed with Unix compress") as err:
         reader(packed)
     assert str(packed) in str(err.value)
+
+
+@pytest.mark.parametrize("kind", ["Z", "zip"])
+@pytest.mark.parametrize("role", ["prediction", "reference", "--stamps"])
+def test_a_fits_named_table_that_is_compressed_is_refused_by_name(tmp_path, no_lzw, kind, role):
+    # astropy tells a compression by the first bytes, not the name: a Unix compress file saved as ref.fits raised
+    # ModuleNotFoundError past evaluate's readers (a traceback, exit 1) and inspect --stamps said astropy's words
+    t = Table({"id": [1, 2], "x": [20.0, 40.0], "y": [30.0, 50.0], "class_ref": [1, 2], "class_pred": [1, 2]})
+    t.write(tmp_path / "plain.fits")
+    (tmp_path / "other.fits").write_bytes((tmp_path / "plain.fits").read_bytes())
+    packed = tmp_path / "table.fits"
+    if kind == "Z":
+        _compress(tmp_path / "plain.fits", packed)
+    else:
+        _zip_two(packed, [tmp_path / "plain.fits", tmp_path / "other.fits"])
+    t.write(tmp_path / "ok.ecsv")
+    out = tmp_path / "out"
+    args = {"prediction": ["evaluate", str(packed), "-r", str(tmp_path / "ok.ecsv"), "-o", str(out)],
+            "reference": ["evaluate", str(tmp_path / "ok.ecsv"), "-r", str(packed), "-o", str(out)],
+            "--stamps": ["inspect", "--stamps", str(packed), "--task", "legus4", "--init", "--port", "18731"]}[role]
+    before = _snapshot(tmp_path)
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2, res.output
+    out_text = " ".join(res.output.split())
+    assert f"{role}: {_refusal(packed, kind)}" in out_text, out_text
+    assert "ModuleNotFoundError" not in out_text and "multiple members" not in out_text
+    assert _snapshot(tmp_path) == before

@@ -280,7 +280,12 @@ def _read_predictions(path: Path) -> Table:
         raise StarclassError(f"predictions {path} is empty (0 bytes), not a table")
     try:
         # a classification saved again by Excel (byte-order mark, ';'): read as the catalogue reader reads it
-        table = Table.read(path, format=fmt, **(csv_table_options(path) if fmt == "ascii.csv" else {}))
+        if fmt == "fits":
+            from starclass.io.mosaic import read_fits_table
+
+            table = read_fits_table(path)
+        else:
+            table = Table.read(path, format=fmt, **(csv_table_options(path) if fmt == "ascii.csv" else {}))
         if fmt == "ascii.csv":
             read_decimal_commas(table, path)  # European Excel's decimal commas in a ';' CSV: numbers
         restore_fits_meta(table, path)  # a FITS table's meta kept as JSON (no such card elsewhere)

@@ -40,6 +40,7 @@ import astropy.units as u
 import numpy as np
 from astropy.coordinates import SkyCoord
 from astropy.io import fits
+from astropy.table import Table
 from astropy.wcs import WCS
 from astropy.wcs.utils import proj_plane_pixel_scales
 from numpy.typing import ArrayLike
@@ -1503,6 +1504,40 @@ def open_fits(path: PathLike, **kwargs: Any) -> fits.HDUList:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=HEADER0_WARNING, category=VerifyWarning)
         return fits.open(path, **kwargs)
+
+
+def read_fits_table(path: PathLike, **kwargs: Any) -> Table:
+    """:meth:`astropy.table.Table.read` of a FITS table, refusing first what :func:`open_fits` refuses.
+
+    A compression astropy cannot open here (:func:`unopenable_compression`) raises OSError with its reason and
+    remedy, as astropy's own failures to open a file do, so the readers that reword those
+    (:func:`unreadable_fits`) say it: astropy's ModuleNotFoundError for a Unix ``compress`` file went past
+    them (``evaluate OUT.ecsv -r ref.fits`` of such a file ended in a traceback).
+
+    Parameters
+    ----------
+    path
+        The FITS file (any FITS name, or another name: the format is given to astropy).
+    **kwargs
+        Passed to :meth:`astropy.table.Table.read` (``hdu``, ...).
+
+    Returns
+    -------
+    astropy.table.Table
+        The table.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "cat.fits"
+    >>> Table({"id": [1, 2]}).write(f)
+    >>> read_fits_table(f)["id"].tolist()
+    [1, 2]
+    """
+    refusal = unopenable_compression(path)
+    if refusal is not None:
+        raise OSError(refusal)
+    return Table.read(path, format="fits", **kwargs)
 
 
 def unreadable_fits(path: PathLike, exc: BaseException) -> str:
