@@ -224,6 +224,8 @@ def _sky_lines(table) -> list[str]:
     ...     print(line)
     sky positions (deg): ra 155.12708 .. 157.50000, dec -1.25000 .. 41.26917
     ra, dec read from text: sexagesimal ra in hours (10:20:30.5), dec in degrees; plain numbers in degrees
+    >>> _sky_lines(Table({"ra": [359.5, 0.0, 2.5], "dec": [41.0, 41.5, 42.0]}))[0]
+    'sky positions (deg): ra 359.50000 .. 2.50000 (through 0), dec 41.00000 .. 42.00000'
     """
     import numpy as np
 
@@ -239,7 +241,12 @@ def _sky_lines(table) -> list[str]:
             ok = np.isfinite(ra) & np.isfinite(dec)
             if ok.any():
                 lack = f" ({int((~ok).sum())} of {counted(len(table), 'row')} without ra, dec)" if not ok.all() else ""
-                lines.append(f"sky positions (deg): ra {ra[ok].min():.5f} .. {ra[ok].max():.5f}, "
+                # a field straddling RA 0h (M31's; a row of 24:00:00 wrapped to 0) was "ra 0.00000 .. 359.99958",
+                # as if it covered the whole sky: the short way round, as the cutout lists' ranges say it
+                arc = _short_arc(ra[ok])
+                ra_words = (f"ra {ra[ok].min():.5f} .. {ra[ok].max():.5f}" if arc is None
+                            else f"ra {arc[0]:.5f} .. {arc[1]:.5f} (through 0)")
+                lines.append(f"sky positions (deg): {ra_words}, "
                              f"dec {dec[ok].min():.5f} .. {dec[ok].max():.5f}{lack}")
     text = dict(table.meta.get("sky_text") or {})
     if text:
@@ -497,9 +504,15 @@ def _is_image_fits(path: Path) -> bool:
 
 def _image_fits_in(directory: Path) -> list[Path]:
     """The FITS images (not tables) directly in ``directory``; unreadable FITS files are left to the
-    catalogue summary, which names them."""
+    catalogue summary, which names them, except a compression astropy cannot open here, refused by name."""
+    from starclass.io.mosaic import is_fits_name, unopenable_compression
+
     out = []
     for f in sorted(directory.iterdir()):
+        # a .fits.Z without uncompresspy, a zip of several files: the catalogue summary looks at no such name, so
+        # the folder was described without that band (exit 0), where detect and cutouts of it refuse it
+        if f.is_file() and is_fits_name(f) and (refusal := unopenable_compression(f)) is not None:
+            raise StarclassError(refusal)
         try:
             if f.is_file() and _is_image_fits(f):
                 out.append(f)
@@ -525,16 +538,14 @@ def mosaic_lines(paths: list[Path], magsys: str = "vega") -> list[str]:
     mosaics: 1 band(s): f555w
     shape: 30 x 20 px (nx x ny), pixel scale nan arcsec/px, magnitudes VEGA, V band f555w
     """
-    from astropy.io import fits
-
-    from starclass.io.mosaic import band_of, read_mosaics
+    from starclass.io.mosaic import band_of, open_fits, read_mosaics
 
     try:
         ms = read_mosaics([str(p) for p in paths], magsys=magsys, require_zeropoint=False, warn_v_band=False)
     except StarclassError as exc:
         lines = [f"FITS images: {len(paths)}, not one set of mosaics ({exc}):"]
         for p in paths:
-            with fits.open(p, memmap=True) as hdul:
+            with open_fits(p, memmap=True) as hdul:
                 hdu = next(h for h in hdul if h.is_image and h.header.get("NAXIS", 0) >= 2)
                 h = hdu.header
                 ctype = [str(h.get(k, "")) for k in ("CTYPE1", "CTYPE2") if h.get(k)]

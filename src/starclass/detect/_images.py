@@ -13,7 +13,6 @@ import warnings
 from collections.abc import Mapping
 
 import numpy as np
-from astropy.io import fits
 
 from starclass.bands import require_bands
 from starclass.io.mosaic import (
@@ -24,6 +23,7 @@ from starclass.io.mosaic import (
     Mosaics,
     calibrated_counts,
     in_counts,
+    open_fits,
 )
 from starclass.io.mosaic import exposure_time as _exposure
 from starclass.schema import check_distinct_bands
@@ -66,6 +66,7 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
     Examples
     --------
     >>> from types import SimpleNamespace
+    >>> from astropy.io import fits
     >>> des_coadd = SimpleNamespace(headers={"r": fits.Header({"MAGZERO": 30.0, "EXPTIME": 540.0, "GAIN": 23.4})})
     >>> rate = ArrayMosaics({"r": np.ones((4, 4))}, {"r": 25.0}, exptime={"r": 400})
     >>> exptime_of(des_coadd, "r"), exptime_of(rate, "r")
@@ -88,7 +89,7 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
         return _exposure(hdr)
     if path:
         try:
-            with fits.open(path, memmap=True) as hdul:
+            with open_fits(path, memmap=True) as hdul:
                 for hdu in hdul:
                     if calibrated_counts(hdu.header) is not None:
                         return _calibrated(band, hdu.header, path)

@@ -174,7 +174,12 @@ def _labels_table_error(path: Path, name: str, classes: tuple[str, ...], file_co
     if fmt is None:
         return None
     try:
-        cols = Table.read(path, format=fmt, **text_table_options(path, fmt)).colnames
+        if fmt == "fits":
+            from starclass.io.mosaic import read_fits_table
+
+            cols = read_fits_table(path).colnames  # a compression astropy cannot open: OSError, said by the reader
+        else:
+            cols = Table.read(path, format=fmt, **text_table_options(path, fmt)).colnames
     except (OSError, ValueError, TypeError, KeyError):
         return None
     if not file_columns(Table(names=cols)) and not (file_column and file_column in cols):

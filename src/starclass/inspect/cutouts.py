@@ -344,7 +344,12 @@ def _read_listed_table(src: Path, cfg, file_column: str | None = None) -> tuple[
         from starclass.io.catalog import csv_table_options
 
         # a list saved again by Excel (byte-order mark, ';') was "no 'file' column" beside a column shown as file
-        table = Table.read(src, format=fmt, **(csv_table_options(src) if fmt == "ascii.csv" else {}))
+        if fmt == "fits":
+            from starclass.io.mosaic import read_fits_table
+
+            table = read_fits_table(src)
+        else:
+            table = Table.read(src, format=fmt, **(csv_table_options(src) if fmt == "ascii.csv" else {}))
         if fmt == "ascii.csv":
             from starclass.io.catalog import read_decimal_commas
 
@@ -354,6 +359,12 @@ def _read_listed_table(src: Path, cfg, file_column: str | None = None) -> tuple[
 
             restore_fits_meta(table, src)  # the meta kept as JSON, as read_catalog reads it
     except Exception as exc:  # astropy raises many kinds for a broken table
+        if fmt == "fits" and isinstance(exc, OSError):
+            from starclass.io.mosaic import unreadable_fits
+
+            # the FITS readers' words: a zip of several files was "cannot read it (OSError: Zip files with multiple
+            # members are not supported.)", a .fits.Z astropy's ModuleNotFoundError
+            raise StarclassError(f"--stamps: {unreadable_fits(src, exc)}") from None
         raise StarclassError(f"--stamps {src}: cannot read it ({type(exc).__name__}: {exc})") from None
     # a classification of a several-band folder: its 'file' is classify's copy of the first band's
     copy = file_is_a_band_copy(table.colnames, lambda c: np.asarray(table[c]).astype(str).tolist())

@@ -280,13 +280,24 @@ def _read_predictions(path: Path) -> Table:
         raise StarclassError(f"predictions {path} is empty (0 bytes), not a table")
     try:
         # a classification saved again by Excel (byte-order mark, ';'): read as the catalogue reader reads it
-        table = Table.read(path, format=fmt, **(csv_table_options(path) if fmt == "ascii.csv" else {}))
+        if fmt == "fits":
+            from starclass.io.mosaic import read_fits_table
+
+            table = read_fits_table(path)
+        else:
+            table = Table.read(path, format=fmt, **(csv_table_options(path) if fmt == "ascii.csv" else {}))
         if fmt == "ascii.csv":
             read_decimal_commas(table, path)  # European Excel's decimal commas in a ';' CSV: numbers
         restore_fits_meta(table, path)  # a FITS table's meta kept as JSON (no such card elsewhere)
     except Exception as exc:  # astropy raises many kinds
         from astropy.io.registry import IORegistryError
 
+        if fmt == "fits" and isinstance(exc, (OSError, ImportError)):
+            from starclass.io.mosaic import unreadable_fits
+
+            # as the catalogue reader says it: a .fits.Z without uncompresspy was "cannot read (ModuleNotFoundError:
+            # The optional package uncompresspy is necessary ...)", a zip of several files astropy's bare OSError
+            raise StarclassError(f"predictions: {unreadable_fits(path, exc)}") from None
         if isinstance(exc, IORegistryError):
             raise StarclassError(f"predictions {path}: cannot read: astropy cannot tell its format from its name or "
                                  "first bytes; give the predictions as ECSV (.ecsv), CSV (.csv), Parquet (.parquet) "
@@ -577,6 +588,8 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     settings = RenderSettings(rgb=rgb, v_band=vb, star_fwhm=float(star_fwhm), stamp_size=stamp_size,
                               pixel_flags=pixel_flags.describe() if pixel_flags else "", counts=counts,
                               value_label=value_unit(mosaics.headers[vb], photon_counts=vb in counts))
+    # before the render cache, whose folder is made in DATA_DIR: refused predictions left an empty one behind
+    predictions = _prediction_rows(table, pred_path, ids)
     cache = RenderCache(
         data={b: mosaics.data[b] for b in bands},
         xs=np.asarray(table[X], float), ys=np.asarray(table[Y], float), settings=settings,
@@ -585,7 +598,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
         bad=lambda band, window: mosaics.mask(band, window=window),
     )
     return Field(data_dir=resolved(d), table=table, ids=ids, row_of={c: i for i, c in enumerate(ids)},
-                 cache=cache, bands=bands, v_band=vb, predictions=_prediction_rows(table, pred_path, ids),
+                 cache=cache, bands=bands, v_band=vb, predictions=predictions,
                  catalogue_path=cat_path, dataset=dataset, field_key=mosaic_key(images),
                  served=frozenset(resolved(p) for p in [*images, cat_path, pred_path] if p is not None))
 

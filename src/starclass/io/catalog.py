@@ -1369,7 +1369,9 @@ def _zero_padded_id_columns(lines: list[str], sep: str | None) -> list[str]:
 
 
 def _read_fits_table(p: Path) -> Table:
-    with fits.open(p) as hdul:
+    from starclass.io.mosaic import open_fits
+
+    with open_fits(p) as hdul:
         for i, hdu in enumerate(hdul):
             if isinstance(hdu, (fits.BinTableHDU, fits.TableHDU)):
                 # format named: astropy tells FITS by name or first bytes, and a .fits.zip shows neither
@@ -1567,7 +1569,7 @@ def _reconcile_units(t: Table, p: Path | str) -> None:
         if want == u.mag and isinstance(have, u.MagUnit):
             continue
         try:
-            factor = float(have.to(want))
+            factor = _exact_factor(have, want)
         except (u.UnitsError, TypeError, ValueError):
             raise StarclassError(
                 f"column {name!r} in {p} is in {have}, but starclass reads {name} in {want}; convert the "
@@ -1577,6 +1579,23 @@ def _reconcile_units(t: Table, p: Path | str) -> None:
         converted[name] = f"{have} -> {want}"
     if converted:
         t.meta["units_converted"] = converted
+
+
+def _exact_factor(have: u.UnitBase, want: u.UnitBase) -> float:
+    """The factor from unit ``have`` to ``want``; hours to degrees exactly 15.
+
+    astropy's hourangle -> deg factor is 15 less one unit in the last place: an ``ra`` of 24 h came out
+    359.99999999999994, short of the 360 that is wrapped to 0 (:func:`_check_right_ascensions`), and 12 h as
+    179.99999999999997.
+
+    Examples
+    --------
+    >>> _exact_factor(u.hourangle, u.deg), round(_exact_factor(u.rad, u.deg), 6)
+    (15.0, 57.29578)
+    """
+    if have == u.hourangle and want == u.deg:
+        return 15.0
+    return float(have.to(want))
 
 
 def _numeric_like(col) -> bool:
@@ -2127,11 +2146,12 @@ _NO_TEXT = ("", "--", "n/a", "nan", "none", "null")
 
 
 def _sky_in_degrees(table: Table, where: str = "") -> dict[str, str]:
-    """``ra``, ``dec`` given as text become degrees (in place); returns ``{column: "unit (text) -> deg"}``.
+    """``ra``, ``dec`` as text, or numbers in another angle unit, become degrees (in place); returns what was converted.
 
     The one place text positions are read: a file's columns (:func:`read_catalog`) and a table
     handed to :func:`validate_catalog` go through it alike. A column with an angle unit (an ECSV's
-    ``unit: hourangle``) is read in that unit, always; text without one (a CSV) is read when both
+    ``unit: hourangle``) is read in that unit, always, as are numbers in one (hours times 15 exactly,
+    :func:`_exact_factor`); text without one (a CSV) is read when both
     ``ra`` and ``dec`` are there, by :func:`sky_text_degrees`'s rule. Empty cells become NaN
     (named later, where a position is needed). ``meta["sky_text"]`` records how each column was
     read (its declared unit, or ``""``), which ``starclass info`` says.
@@ -2147,6 +2167,17 @@ def _sky_in_degrees(table: Table, where: str = "") -> dict[str, str]:
     both = RA in table.colnames and DEC in table.colnames
     converted: dict[str, str] = {}
     for col in (RA, DEC):
+        if col in table.colnames and table[col].dtype.kind in "iuf":
+            unit = table[col].unit
+            if unit is None or isinstance(unit, u.UnrecognizedUnit) or unit == u.deg or unit.physical_type != "angle":
+                continue
+            # numbers in a declared angle unit: a file's were converted by _reconcile_units, but a Table handed to
+            # validate_catalog kept ra 24 (hourangle) as 24 degrees
+            values = np.ma.asarray(table[col]).astype(float) * _exact_factor(unit, u.deg)
+            table[col] = MaskedColumn(values) if np.ma.is_masked(values) else np.ma.getdata(values)
+            table[col].unit = u.deg
+            converted[col] = f"{unit} -> deg"
+            continue
         if col not in table.colnames or table[col].dtype.kind not in "USO":
             continue
         unit = table[col].unit
@@ -2297,6 +2328,8 @@ def sky_text_degrees(cells: Sequence[str], col: str, unit: u.UnitBase | None = N
     ...
     starclass.errors.StarclassError: catalogue in c.csv, row 2 (id 8): dec '4x1' is neither a number of degrees ...
     """
+    from astropy.coordinates.angles.errors import IllegalHourWarning
+
     text = [str(v).strip() for v in np.ma.filled(np.ma.asarray(cells).astype(str), "")]
     guess = u.hourangle if col == RA else u.deg
     out = np.full(len(text), np.nan)
@@ -2311,15 +2344,20 @@ def sky_text_degrees(cells: Sequence[str], col: str, unit: u.UnitBase | None = N
                 except ValueError:
                     pass
             fallback = unit if unit is not None else guess
-            if _NO_UNIT_TEXT.fullmatch(v):
-                # digits and separators only: no unit of its own to try first (2x faster)
-                angle = Angle(v, unit=fallback)
-            else:
-                try:
-                    # text that names its own unit (h, d, a degree sign) is read in it, exactly
-                    angle = Angle(v)
-                except u.UnitsError:
+            with warnings.catch_warnings():
+                # '24:00:00' (23:59:59.96 rounded) is read as 24 h and wrapped to 0 with the catalogue's own
+                # warning (_check_right_ascensions); astropy's "IllegalHourWarning: 'hour' was found to be '24.0'"
+                # line before it, once per row, was noise
+                warnings.simplefilter("ignore", IllegalHourWarning)
+                if _NO_UNIT_TEXT.fullmatch(v):
+                    # digits and separators only: no unit of its own to try first (2x faster)
                     angle = Angle(v, unit=fallback)
+                else:
+                    try:
+                        # text that names its own unit (h, d, a degree sign) is read in it, exactly
+                        angle = Angle(v)
+                    except u.UnitsError:
+                        angle = Angle(v, unit=fallback)
         except (ValueError, TypeError, u.UnitsError):
             who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
             name = _col_words(col, source)
@@ -2342,7 +2380,8 @@ def sky_text_degrees(cells: Sequence[str], col: str, unit: u.UnitBase | None = N
             who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
             raise StarclassError(f"column {source or col!r}{where}, {who}: {v!r} is in hours, which a "
                                  "declination never is (are ra and dec swapped?)")
-        out[i] = angle.to_value(u.deg)
+        # hours times 15 exactly (_exact_factor): '24:00:00' was 359.99999999999994, not wrapped to 0
+        out[i] = angle.hour * 15.0 if angle.unit == u.hourangle else angle.to_value(u.deg)
     return out
 
 

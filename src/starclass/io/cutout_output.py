@@ -109,7 +109,13 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
             warnings.filterwarnings("ignore", message=HEADER0_WARNING)
             # a CSV saved again by Excel (byte-order mark, ';'): plainly read, its first column was '\ufefffile', or
             # the whole header one column, and the table was refused as "required column 'id' missing"
-            t = Table.read(path, format=fmt, **text_table_options(path, fmt))
+            if fmt == "fits":
+                from starclass.io.mosaic import read_fits_table
+
+                # a compression astropy cannot open here is an OSError said below, not a ModuleNotFoundError traceback
+                t = read_fits_table(path)
+            else:
+                t = Table.read(path, format=fmt, **text_table_options(path, fmt))
         if fmt == "ascii.csv":
             from starclass.io.catalog import read_decimal_commas, restore_csv_decision
 

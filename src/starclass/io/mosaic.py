@@ -40,6 +40,7 @@ import astropy.units as u
 import numpy as np
 from astropy.coordinates import SkyCoord
 from astropy.io import fits
+from astropy.table import Table
 from astropy.wcs import WCS
 from astropy.wcs.utils import proj_plane_pixel_scales
 from numpy.typing import ArrayLike
@@ -1242,7 +1243,7 @@ def _has_image(path: Path) -> bool:
         with warnings.catch_warnings():
             # a truncated file is reported by the reader, by name, not by astropy's warning here
             warnings.filterwarnings("ignore", message="File may have been truncated")
-            hdul = fits.open(path, memmap=True)
+            hdul = open_fits(path, memmap=True)
         with hdul:
             has_table = False
             for hdu in hdul:
@@ -1503,6 +1504,40 @@ def open_fits(path: PathLike, **kwargs: Any) -> fits.HDUList:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=HEADER0_WARNING, category=VerifyWarning)
         return fits.open(path, **kwargs)
+
+
+def read_fits_table(path: PathLike, **kwargs: Any) -> Table:
+    """:meth:`astropy.table.Table.read` of a FITS table, refusing first what :func:`open_fits` refuses.
+
+    A compression astropy cannot open here (:func:`unopenable_compression`) raises OSError with its reason and
+    remedy, as astropy's own failures to open a file do, so the readers that reword those
+    (:func:`unreadable_fits`) say it: astropy's ModuleNotFoundError for a Unix ``compress`` file went past
+    them (``evaluate OUT.ecsv -r ref.fits`` of such a file ended in a traceback).
+
+    Parameters
+    ----------
+    path
+        The FITS file (any FITS name, or another name: the format is given to astropy).
+    **kwargs
+        Passed to :meth:`astropy.table.Table.read` (``hdu``, ...).
+
+    Returns
+    -------
+    astropy.table.Table
+        The table.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "cat.fits"
+    >>> Table({"id": [1, 2]}).write(f)
+    >>> read_fits_table(f)["id"].tolist()
+    [1, 2]
+    """
+    refusal = unopenable_compression(path)
+    if refusal is not None:
+        raise OSError(refusal)
+    return Table.read(path, format="fits", **kwargs)
 
 
 def unreadable_fits(path: PathLike, exc: BaseException) -> str:
@@ -1870,7 +1905,7 @@ def weight_extension(path: PathLike) -> str | None:
     >>> weight_extension(p)
     'WGT'
     """
-    with fits.open(path, memmap=True) as hdul:
+    with open_fits(path, memmap=True) as hdul:
         for hdu in hdul:
             if str(hdu.header.get("EXTNAME", "")).strip().upper() in WEIGHT_EXTNAMES and _is_2d_image(hdu):
                 return str(hdu.header["EXTNAME"]).strip().upper()
@@ -1983,7 +2018,7 @@ def _quantisation_steps(path: Path, index: int, shape: tuple[int, int]) -> np.nd
     None where the HDU is not quantised so (lossless, integer, ``NO_DITHER`` or
     ``SUBTRACTIVE_DITHER_2``, which keeps zeros). A tile stored losslessly has step 0.
     """
-    with fits.open(path, disable_image_compression=True, memmap=False) as raw:
+    with open_fits(path, disable_image_compression=True, memmap=False) as raw:
         table = raw[index]
         head = table.header
         if str(head.get("ZQUANTIZ", "")).strip().upper() != "SUBTRACTIVE_DITHER_1":
@@ -2121,7 +2156,7 @@ def quantised_zeros(path: PathLike) -> str | None:
     >>> quantised_zeros(p) is None
     True
     """
-    with fits.open(path, disable_image_compression=True, memmap=True) as hdul:
+    with open_fits(path, disable_image_compression=True, memmap=True) as hdul:
         for hdu in hdul:
             head = hdu.header
             if isinstance(hdu, fits.BinTableHDU) and head.get("ZIMAGE"):

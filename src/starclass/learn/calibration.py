@@ -1146,7 +1146,12 @@ class ModelCalibration:
         _check_probs_labels(out.probs, out.labels, f"{where}: stored calibration rows")
         out.n_training_rows = int(d.get("n_training_rows", 0) or 0)
         # entries written before 2026-12-05 have no "tta": every one was fitted without it
-        out.tta = bool(d.get("tta", False))
+        tta = d.get("tta", False)
+        if not isinstance(tta, bool):
+            # bool("false") was True: a calibration fitted without TTA applied to TTA runs
+            raise StarclassError(f"{where}: the calibration entry is malformed (its 'tta' is {tta!r}, not true or "
+                                 "false); refit it with 'starclass calibrate'")
+        out.tta = tta
         if d.get("with_tta") is not None:
             if not isinstance(d["with_tta"], dict):
                 raise StarclassError(f"{where}: the calibration entry is malformed (its 'with_tta' is not an entry); "

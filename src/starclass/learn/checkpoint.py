@@ -38,6 +38,7 @@ import math
 import operator
 import os
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1030,6 +1031,8 @@ def check_manifest_entries(doc: dict[str, Any], path: str | os.PathLike) -> None
         raise StarclassError(
             f"ensemble manifest {path}: key 'version' is {version!r}; this starclass reads versions 1 to {VERSION}"
             + (": upgrade starclass" if newer else " (the file was edited or damaged)"))
+    for key in MANIFEST_BOOLEANS:
+        manifest_bool(doc, key, path)
     if "config" not in doc:
         return
     try:
@@ -1037,6 +1040,63 @@ def check_manifest_entries(doc: dict[str, Any], path: str | os.PathLike) -> None
     except StarclassError as exc:
         raise StarclassError(f"ensemble manifest {path}: key 'config' does not hold a valid task config "
                              f"(the file was edited or damaged): {exc}") from None
+
+
+#: The true/false entries of a manifest, as key paths; each holds a JSON boolean where present (:func:`manifest_bool`).
+MANIFEST_BOOLEANS = ((FITTED_ON_INPUTS,), ("pixel_flags", "flagged"), ("calibration", "tta"),
+                     ("calibration", "with_tta", "tta"))
+
+
+def manifest_bool(doc: Mapping[str, Any], key: tuple[str, ...], path: str | os.PathLike,
+                  default: bool = False) -> bool:
+    """A true/false entry of a model manifest: its JSON boolean, or ``default`` where the key is absent.
+
+    The one reader of the manifest's booleans (:data:`MANIFEST_BOOLEANS`, each checked by
+    :func:`check_manifest_entries`). Until 2026-12-06 ``"fitted_on_inputs": "yes"`` in a hand-edited
+    manifest was read as false without a word, and ``"pixel_flags": {"flagged": "false"}`` as true.
+
+    Parameters
+    ----------
+    doc
+        The manifest's contents.
+    key
+        The key path: ``("fitted_on_inputs",)``, ``("pixel_flags", "flagged")``.
+    path
+        The manifest, for the message.
+    default
+        The value of an absent key (or of a missing entry above it): what models written before the key read as.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    StarclassError
+        The key holds anything but true or false (``"yes"``, ``1``, ``null``), naming the manifest and the key.
+
+    Examples
+    --------
+    >>> manifest_bool({"fitted_on_inputs": True}, ("fitted_on_inputs",), "m/manifest.json")
+    True
+    >>> manifest_bool({}, ("pixel_flags", "flagged"), "m/manifest.json")
+    False
+    >>> manifest_bool({"fitted_on_inputs": "yes"}, ("fitted_on_inputs",), "m/manifest.json")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: ensemble manifest m/manifest.json: key 'fitted_on_inputs' is 'yes', not true or ...
+    """
+    node: Any = doc
+    for k in key[:-1]:
+        node = node.get(k) if isinstance(node, Mapping) else None
+    if not isinstance(node, Mapping) or key[-1] not in node:
+        return default
+    value = node[key[-1]]
+    if not isinstance(value, bool):
+        # bool('false') is True, and 'is True' read every other value as false: neither is what the editor meant
+        raise StarclassError(f"ensemble manifest {path}: key {'.'.join(key)!r} is {value!r}, not true or false "
+                             "(the file was edited or damaged)")
+    return value
 
 
 #: Files given where a model goes, by name: a cutout list or catalogue (the arguments of ``explain MODEL STAMPS``
@@ -1314,8 +1374,9 @@ def load_model(model_path: str | os.PathLike | LoadedModel | Any, device: str | 
                        pixel_flags=recorded_flags(doc), training_cutouts=training_cutouts_of(doc),
                        training_label_column=training_label_column_of(doc),
                        training_group_column=training_group_column_of(doc),
-                       # only a literal true: a manifest without the key (every older one) or edited to a string
-                       fitted_on_inputs=doc is not None and doc.get(FITTED_ON_INPUTS) is True,
+                       # a manifest without the key (every older one) reads as false; anything but true/false is
+                       # refused by read_manifest
+                       fitted_on_inputs=doc is not None and manifest_bool(doc, (FITTED_ON_INPUTS,), mp),
                        tuned_threshold=dict(doc[TUNED_THRESHOLD]) if tuned is not None else None)
 
 

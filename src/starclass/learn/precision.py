@@ -252,21 +252,31 @@ def check_device_name(device: object) -> None:
     """
     if not isinstance(device, str):
         return
+    refusal = _device_refusal(device)
+    if refusal is not None:
+        raise StarclassError(refusal)
+
+
+def _device_refusal(device: str) -> str | None:
+    """Why torch or starclass would not take the device name ``device``; None where both take it."""
     where = f"--device (device= in Python) {device!r}"
     kind, colon, index = device.partition(":")
     # torch's own form: a lower-case kind, then optionally ':N' with no sign, space or leading zero
     good_index = not colon or (index.isascii() and index.isdigit() and (index == "0" or not index.startswith("0")))
     if kind not in _TORCH_KINDS or not good_index:
-        raise StarclassError(f"{where} is not a device; use cpu, cuda or cuda:N")
+        return f"{where} is not a device; use cpu, cuda or cuda:N"
     if kind not in ("cpu", "cuda", "mps"):
-        raise StarclassError(f"{where}: starclass runs on cpu, cuda or mps, not {kind!r}")
+        return f"{where}: starclass runs on cpu, cuda or mps, not {kind!r}"
+    return None
 
 
 def plain_device(device: object) -> bool:
     """Whether ``device`` is None or a name :func:`device_name` takes as it is: ``cpu``, ``mps``, ``cuda``, ``cuda:N``.
 
-    Found without torch: a command checks such a device (:func:`pick_device`: is it on this machine?) after its
-    first line, once torch has loaded, and any other name at once, where the name alone refuses it.
+    Found without torch, by the rule of :func:`check_device_name`, so that the two and ``torch.device`` agree: a
+    command checks such a device (:func:`pick_device`: is it on this machine?) after its first line, once torch
+    has loaded, and any other name at once, where the name alone refuses it. Until 2026-12-06 ``"cuda:01"``,
+    which torch refuses ("Invalid device string"), was plain, and ``"cpu:0"``, which it takes, was not.
 
     Parameters
     ----------
@@ -282,15 +292,12 @@ def plain_device(device: object) -> bool:
     --------
     >>> plain_device(None), plain_device("cuda:1"), plain_device("cpu"), plain_device("tpu"), plain_device("cuda:")
     (True, True, True, False, False)
+    >>> plain_device("cuda:01"), plain_device("CUDA"), plain_device("cpu:0")
+    (False, False, True)
     """
     if device is None:
         return True
-    if not isinstance(device, str):
-        return False
-    kind, colon, index = device.partition(":")
-    if kind in ("cpu", "mps"):
-        return not colon
-    return kind == "cuda" and (not colon or (index.isdigit() and index.isascii()))
+    return isinstance(device, str) and _device_refusal(device) is None
 
 
 def device_name(device: str | torch.device) -> torch.device:
