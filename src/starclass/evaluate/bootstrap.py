@@ -461,8 +461,9 @@ def bootstrap_figures(stat: Callable[[np.ndarray], np.ndarray], n: int, *, n_boo
         one the percentile interval. Such a figure is taken to be non-negative.
     method
         The interval of the figures with a point: ``"basic"`` (:func:`basic_interval`, cut at 0;
-        ``evaluate``'s ECE since 2026-12-06, later) or ``"bc"`` (:func:`bias_corrected_interval`,
-        the ECE's before; kept for comparison).
+        ``evaluate`` takes it of the ECE and of the debiased ECE and joins the two, :func:`ece_interval`)
+        or ``"bc"`` (:func:`bias_corrected_interval`, the ECE's in the morning of 2026-12-06; kept for
+        comparison).
 
     Returns
     -------
