@@ -11,7 +11,11 @@ red supergiants light the I band. ``--v-band f606w`` reads every field's V as F6
 fields whose V no source states. ``--ssp FILE`` takes another SSP table (another metallicity, where one
 is at hand; ``../shared/data/ssp`` holds Z = 0.020 alone).
 
-    PYTHONPATH=src .venv/bin/python benchmarks/legus_sed_offsets.py [folder] [--by-age] [--v-band f606w]
+``--trend-floor`` measures ``sedcheck.AGE_TREND_FLOOR``: over the fields whose every band lies within half
+the tolerance (fits that match their photometry), each band's change of offset between 10-30 and 30-100 Myr,
+its sampling error, and the root mean square of the change less that error.
+
+    PYTHONPATH=src .venv/bin/python benchmarks/legus_sed_offsets.py [folder] [--by-age | --trend-floor] [--v-band f606w]
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import numpy as np
 from starclass.io.catalog import read_catalog
 from starclass.science.sedcheck import (
     AGE_BINS,
+    AGE_TREND_FLOOR,
     AGE_WORDS,
     SED_OFFSET_TOLERANCE,
     sed_band_offsets,
@@ -68,9 +73,36 @@ def by_age(folder: Path, v_band: str | None = None, ssp: Path | None = None) -> 
         print(f"| {t.meta['field']} | " + " | ".join(cells) + " |")
 
 
+def trend_floor(folder: Path = DEFAULT, v_band: str | None = None, ssp: Path | None = None) -> float:
+    """The systematic floor of the age trend: its RMS less its sampling error over the fields that match their fits."""
+    trends, errs, fields = [], [], set()
+    print("| field | band | 10-30 minus 30-100 Myr | sampling error |")
+    print("|---|---|---|---|")
+    for p in sorted(folder.glob("*.tab")):
+        t = _read(p, v_band)
+        off = sed_band_offsets(t, ssp=ssp)
+        if not (np.abs(np.asarray(off["offset"], float)) <= SED_OFFSET_TOLERANCE / 2).all():
+            continue
+        for r in off:
+            if not np.isfinite(r["age_trend"]):
+                continue
+            sampling = float(np.sqrt(max(r["age_trend_err"] ** 2 - AGE_TREND_FLOOR ** 2, 0.0)))
+            trends.append(float(r["age_trend"]))
+            fields.add(t.meta["field"])
+            errs.append(sampling)
+            print(f"| {t.meta['field']} | {str(r['band']).upper()} | {float(r['age_trend']):+.3f} | {sampling:.3f} |")
+    d, e = np.asarray(trends), np.asarray(errs)
+    floor = float(np.sqrt(max(np.mean(d ** 2 - e ** 2), 0.0)))
+    print(f"\n{len(d)} bands of {len(fields)} fields within {SED_OFFSET_TOLERANCE / 2:.2f} mag in every band: "
+          f"RMS change {np.sqrt(np.mean(d ** 2)):.3f} mag, RMS sampling error {np.sqrt(np.mean(e ** 2)):.3f}, "
+          f"floor (RMS change less sampling error, in quadrature) {floor:.3f}; "
+          f"sedcheck.AGE_TREND_FLOOR {AGE_TREND_FLOOR}")
+    return floor
+
+
 def main(folder: Path = DEFAULT, v_band: str | None = None, ssp: Path | None = None) -> None:
-    print("| field | cameras | V | n | UV | U | B | I | beyond 0.30 | reading |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| field | cameras | V | n | UV | U | B | I | I, 10-30 minus 30-100 Myr (z) | beyond 0.30 | reading |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     every = []
     for p in sorted(folder.glob("*.tab")):
         t = _read(p, v_band)
@@ -81,8 +113,11 @@ def main(folder: Path = DEFAULT, v_band: str | None = None, ssp: Path | None = N
         reading = next((w for k, w in READING_WORDS.items() if k in said), "")
         cams = p.name.split("_")[3]
         cells = " | ".join(f"{float(r['offset']):+.2f}" for r in off)
+        i = off[off["band"] == "f814w"]
+        trend = (f"{float(i['age_trend'][0]):+.2f} ± {float(i['age_trend_err'][0]):.2f} "
+                 f"({float(i['age_trend_z'][0]):+.1f})" if len(i) and np.isfinite(i["age_trend"][0]) else "-")
         print(f"| {t.meta['field']} | {cams} | {str(off.meta['v_band']).upper()} | {off.meta['n_fitted']} | {cells} "
-              f"| {', '.join(over) or '-'} | {reading or '-'} |")
+              f"| {trend} | {', '.join(over) or '-'} | {reading or '-'} |")
     a = np.abs(np.asarray(every))
     q = np.percentile(a, [50, 75, 90])
     print(f"\n{len(a)} field-band offsets: |offset| median {q[0]:.3f}, 75th percentile {q[1]:.3f}, 90th {q[2]:.3f}; "
@@ -93,8 +128,10 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("folder", nargs="?", type=Path, default=DEFAULT, help="the LEGUS .tab files")
     ap.add_argument("--by-age", action="store_true", help="F814W's offset by bin of fitted age, one row a field")
+    ap.add_argument("--trend-floor", action="store_true",
+                    help="measure the age trend's systematic floor on the fields that match their fits")
     ap.add_argument("--v-band", choices=("f555w", "f606w"), default=None,
                     help="read every field's V as this filter (a what-if; default: as the reader finds it)")
     ap.add_argument("--ssp", type=Path, default=None, help="another SSP table (default: the packaged Z = 0.020 one)")
     args = ap.parse_args()
-    (by_age if args.by_age else main)(args.folder, args.v_band, args.ssp)
+    (by_age if args.by_age else trend_floor if args.trend_floor else main)(args.folder, args.v_band, args.ssp)

@@ -282,6 +282,40 @@ def basic_by_hand(values, point: float, level: float = 0.95) -> tuple[float, flo
     return float(min(lo, point)), float(max(hi, point))
 
 
+def debiased_ece_by_hand(p, y, n_bins: int = 15) -> float:
+    """The debiased ECE written out bin by bin, ``E|N(g, s^2)|`` from scipy's folded normal.
+
+    Rows binned by top-class confidence into ``(b/B, (b+1)/B]`` (0 in the first); each bin's gap
+    ``g`` = accuracy - mean confidence, ``s`` = the binomial sd of its accuracy (never below
+    ``0.5 / n``), and the bin adds ``n (2 |g| - E|N(g, s^2)|)``; divided by the rows. The independent
+    computation ``reliability.debiased_ece`` and evaluate's joined ECE interval are checked against.
+    """
+    import numpy as np
+    from scipy.stats import foldnorm
+
+    p = np.asarray(p, dtype=np.float64)
+    y = np.asarray(y)
+    conf = p.max(axis=1)
+    right = p.argmax(axis=1) == y
+    total = 0.0
+    for b in range(n_bins):
+        rows = (conf > b / n_bins) & (conf <= (b + 1) / n_bins) if b else conf <= 1 / n_bins
+        n = int(rows.sum())
+        if n == 0:
+            continue
+        acc = float(right[rows].mean())
+        g = acc - float(conf[rows].mean())
+        s = np.sqrt(max(acc * (1 - acc), 0.25 / n) / n)
+        total += n * (2 * abs(g) - foldnorm.mean(abs(g) / s, scale=s))
+    return float(total / len(conf))
+
+
+def ece_interval_by_hand(ece_draws, ece: float, debiased_draws, debiased: float) -> tuple[float, float]:
+    """evaluate's ECE interval written out: the basic intervals of the ECE and the debiased ECE joined, cut at 0."""
+    a, b = basic_by_hand(ece_draws, ece), basic_by_hand(debiased_draws, debiased)
+    return max(min(a[0], b[0]), 0.0), max(a[1], b[1], 0.0)
+
+
 def write_noise_cutout_folder(root: Path, size: int, object_ids: bool = False, n: int = 16) -> Path:
     """Write ``n`` noise cutouts (``size`` x ``size`` ``.npy``) alternating cluster/galaxy under ``root``.
 

@@ -3,7 +3,8 @@
 Issue 12 asks for "bootstrap intervals" beside accuracy, P/R/F1 and ROC/AUC; until 2026-12-05 only
 accuracy and balanced accuracy had one. Precision, recall and F1 per class, the ROC AUC of each
 class against the rest, ECE and Brier now get theirs from the same resamples (whole objects where
-``--group-column`` names them); the ECE's is the basic interval cut at 0 (since 2026-12-06, tests/test_ece_interval.py).
+``--group-column`` names them); the ECE's is its basic interval joined to the debiased ECE's, cut at 0
+(since 2026-12-06, evening; tests/test_ece_interval.py).
 Checked here against scikit-learn (point values) and against a
 resampler written out by hand that draws the same objects (intervals), for two- to five-class tasks.
 """
@@ -19,7 +20,7 @@ from astropy.table import Table
 from sklearn.metrics import brier_score_loss, f1_score, precision_score, recall_score, roc_auc_score
 from typer.testing import CliRunner
 
-from conftest import basic_by_hand, classified_objects, object_resamples
+from conftest import classified_objects, debiased_ece_by_hand, ece_interval_by_hand, object_resamples
 from starclass.cli import app
 from starclass.errors import StarclassError
 from starclass.evaluate.bootstrap import bootstrap_ci
@@ -48,6 +49,7 @@ def _sklearn_figures(ref: np.ndarray, pred: np.ndarray, p: np.ndarray, k: int, b
     # (for two classes: twice the positive class's)
     out["brier"] = np.array([sum(brier_score_loss(ref == c, p[:, c - 1]) for c in labels)])
     out["ece"] = np.array([expected_calibration_error(p, ref - 1)])
+    out["ece_debiased"] = np.array([debiased_ece_by_hand(p, ref - 1)])
     return out
 
 
@@ -69,9 +71,12 @@ def _by_hand(t: Table, p: np.ndarray, k: int, binary: bool, n_boot: int, seed: i
             lo.append(a)
             hi.append(b)
         out[key] = np.array([lo, hi])
-    # the ECE's interval is the basic one cut at 0 (biased upwards, its percentile interval could miss it)
-    ece = _sklearn_figures(ref, pred, p, k, binary)["ece"][0]
-    out["ece"] = np.array(basic_by_hand(np.array(draws["ece"])[:, 0], ece))[:, None]
+    # the ECE's interval: its basic interval joined to the debiased ECE's, cut at 0 (biased upwards, its
+    # percentile interval could miss it)
+    whole = _sklearn_figures(ref, pred, p, k, binary)
+    joined = ece_interval_by_hand(np.array(draws["ece"])[:, 0], whole["ece"][0],
+                                  np.array(draws["ece_debiased"])[:, 0], whole["ece_debiased"][0])
+    out["ece"] = np.array(joined)[:, None]
     return out
 
 

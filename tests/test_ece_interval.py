@@ -148,13 +148,82 @@ def test_evaluate_says_when_the_ece_interval_is_unreliable():
     c = evaluate_catalogs(_classified(600, 2, 3.0), task=toy_task(2), n_boot=N_BOOT).comparisons[0]
     assert c.trust.ece > c.trust.ece_floor[1]
     text = "\n".join(c.lines())
-    assert "the ECE's 95% interval" not in text and "so its 95% interval is unreliable" not in text, text
+    assert "the ECE's 95% interval" not in text and "so its 95% interval is approximate" not in text, text
     # enough rows of a calibrated model: the ECE is within the floor, and its interval is said unreliable there
     c = evaluate_catalogs(_classified(600, 3, 1.0), task=toy_task(2), n_boot=N_BOOT).comparisons[0]
     assert c.trust.ece <= c.trust.ece_floor[1]
     assert "the ECE is within what a perfectly calibrated model shows at this n, so its 95% interval is " \
-           "unreliable" in "\n".join(c.lines())
+           "approximate: were the population ECE 0 it would hold it in 91-95%" in "\n".join(c.lines())
     # no interval (--bootstrap 0): nothing to caution about
     c = evaluate_catalogs(_classified(150, 1, 3.0), task=toy_task(2), n_boot=0).comparisons[0]
     text = "\n".join(c.lines())
     assert "the ECE's 95% interval" not in text and "unreliable" not in text, text
+
+
+# --- the ECE's interval joined to the debiased ECE's (2026-12-06, evening) ---------------------------------------
+# The basic interval held a population ECE of 0 in 66% of simulated samples of 200 rows (and a mixed
+# miscalibration's 0.046 in 88%); evaluate now joins it to the basic interval of the debiased ECE
+# (reliability.debiased_ece), which held every generator's in 93-98% there (benchmarks/ece_interval_coverage.py).
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_the_debiased_ece_is_the_folded_normal_written_out(seed):
+    from conftest import debiased_ece_by_hand
+    from starclass.evaluate.reliability import debiased_ece
+
+    rng = np.random.default_rng(seed)
+    n, k = 40 + 30 * seed, 2 + seed % 3
+    p = rng.dirichlet(np.full(k, 0.7), n)
+    y = rng.integers(0, k, n)
+    assert debiased_ece(p, y) == pytest.approx(debiased_ece_by_hand(p, y), rel=1e-9, abs=1e-12)
+    # below the ECE: each bin's expected overshoot taken off
+    assert debiased_ece(p, y) < expected_calibration_error(p, y)
+
+
+@pytest.mark.parametrize(("n", "delta", "seed"), [(126, 0.05, 1), (200, 0.0, 2)])
+def test_the_ece_interval_is_scipys_basic_intervals_joined(n, delta, seed):
+    # rows: scipy.stats.bootstrap(method="basic") with its own 3,000 draws of the ECE and of the debiased ECE
+    # (written out with scipy's folded normal), cut at 0 and joined: evaluate's interval within resampling noise
+    from conftest import debiased_ece_by_hand
+    from starclass.evaluate.bootstrap import ece_interval
+    from starclass.evaluate.reliability import _debiased_of_bins
+
+    b, conf, right = _draw(n, delta, np.random.default_rng(seed))
+    probs = np.column_stack([conf, 1 - conf])
+    y = np.where(right > 0, 0, 1)
+
+    def figures(w):
+        nb = np.bincount(b, weights=w, minlength=DEFAULT_BINS)
+        kb = np.bincount(b, weights=w * right, minlength=DEFAULT_BINS)
+        sb = np.bincount(b, weights=w * conf, minlength=DEFAULT_BINS)
+        return np.array([np.abs(kb - sb).sum() / w.sum(), _debiased_of_bins(nb, kb, sb)])
+
+    points = figures(np.ones(n))
+    assert points[1] == pytest.approx(debiased_ece_by_hand(probs, y), rel=1e-9, abs=1e-12)
+    lo, hi, _ = bootstrap_figures(figures, n, n_boot=3000, points=points)
+    got = ece_interval((lo[0], hi[0]), (lo[1], hi[1]))
+    ece_rows = bootstrap((np.arange(n),), lambda i: expected_calibration_error(probs[i], y[i]), vectorized=False,
+                         n_resamples=3000, method="basic", random_state=0).confidence_interval
+    db_rows = bootstrap((np.arange(n),), lambda i: debiased_ece_by_hand(probs[i], y[i]), vectorized=False,
+                        n_resamples=3000, method="basic", random_state=0).confidence_interval
+    # each basic interval widened to its figure, as evaluate gives them, then joined and cut at 0
+    want_lo = max(min(ece_rows.low, points[0], db_rows.low, points[1]), 0.0)
+    want_hi = max(ece_rows.high, points[0], db_rows.high, points[1], 0.0)
+    assert got == (pytest.approx(want_lo, abs=0.01), pytest.approx(want_hi, abs=0.01))
+    assert got[0] <= points[0] <= got[1]
+
+
+def test_evaluates_ece_interval_holds_a_calibrated_models_population_ece_of_0():
+    # 40 calibrated binary tables of 200 rows (population ECE 0): the ECE's basic interval alone held 0 in
+    # 66% of 200 such samples (benchmark), joined to the debiased ECE's in 94%; the old code's interval here
+    # held it in about two thirds of the 40
+    from conftest import toy_task
+
+    held = 0
+    for r in range(40):
+        c = evaluate_catalogs(_classified(200, 100 + r, 1.0), task=toy_task(2), n_boot=N_BOOT).comparisons[0]
+        lo, hi = c.trust.ece_ci
+        # widened to the ECE: the same sum in another order, so equal to the last bit or two
+        assert lo <= c.trust.ece + 1e-12 and c.trust.ece <= hi + 1e-12
+        held += lo == 0.0
+    assert held >= 34, held

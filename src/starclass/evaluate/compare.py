@@ -1511,12 +1511,13 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
     from starclass.evaluate.bootstrap import (
         NO_SPREAD_NOTE,
         bootstrap_figures,
+        ece_interval,
         group_codes,
         ranking_figures,
         settle_zero_width,
     )
     from starclass.evaluate.metrics import merge_groups, merge_labels, merged_names
-    from starclass.evaluate.reliability import _bin_index
+    from starclass.evaluate.reliability import _bin_index, _debiased_of_bins
 
     n = len(cr)
     parts: list[tuple[str, int, Callable[[np.ndarray], np.ndarray]]] = []
@@ -1561,12 +1562,15 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
             wt = w[rows]
             tot = wt.sum()
             if tot == 0:
-                return np.array([np.nan, np.nan])
-            gap = np.abs(np.bincount(b, weights=wt * correct, minlength=nb) - np.bincount(b, weights=wt * conf,
-                                                                                            minlength=nb))
-            return np.array([gap.sum() / tot, np.sum(wt * term) / tot])
+                return np.array([np.nan, np.nan, np.nan])
+            n_b = np.bincount(b, weights=wt, minlength=nb)
+            right_b = np.bincount(b, weights=wt * correct, minlength=nb)
+            conf_b = np.bincount(b, weights=wt * conf, minlength=nb)
+            # ECE, Brier, and the debiased ECE whose basic interval is joined to the ECE's (below)
+            return np.array([np.abs(right_b - conf_b).sum() / tot, np.sum(wt * term) / tot,
+                             _debiased_of_bins(n_b, right_b, conf_b)])
 
-        parts.append(("calibration", 2, calib))
+        parts.append(("calibration", 3, calib))
     for j, (_, figs) in enumerate(by_figs):
         # each --by table's accuracy, recalls and ROC AUC per group
         parts.append((f"by {j}", figs.size, figs))
@@ -1575,15 +1579,16 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
         return np.concatenate([np.atleast_1d(f(w)) for _, _, f in parts])
 
     # the ECE is biased upwards at small n, its resamples more so: a percentile interval can lie wholly above
-    # it (0.0832 [0.0854, 0.2214] on 64 PAndAS cutouts), and the bias-corrected one, quantiles of the same
-    # too-high resamples, held a population ECE of 0.03 in 0-46% of draws of 50-200 rows; the basic interval
-    # moves down by the resamples' overshoot (0.82-0.93 there). The Brier score, a mean of per-row terms, keeps
-    # the percentile interval (half its resamples lie below it).
+    # it (0.0832 [0.0854, 0.2214] on 64 PAndAS cutouts); the basic interval moves down by the resamples'
+    # overshoot but held a population ECE of 0 in 66% of draws of 200 rows, so the ECE's interval joins it to
+    # the basic interval of the debiased ECE (0.92-0.98 there; docs/uncertainty.md). The Brier score, a mean
+    # of per-row terms, keeps the percentile interval (half its resamples lie below it).
     points = np.full(sum(size for _, size, _ in parts), np.nan)
     at = 0
     for name, size, fn in parts:
         if name == "calibration":
-            points[at] = fn(np.ones(n))[0]
+            whole = fn(np.ones(n))
+            points[at], points[at + 2] = whole[0], whole[2]
         at += size
     try:
         lo, hi, n_def = bootstrap_figures(stat, n, n_boot=n_boot, groups=objects, progress=progress, desc=desc,
@@ -1645,7 +1650,7 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
             for fig, lo_, hi_ in zip(threshold.PURITY_CHOICE_FIGURES, l_, h_):
                 st.chosen[f"{fig}_lo"], st.chosen[f"{fig}_hi"] = float(lo_), float(hi_)
         else:
-            out.trust.ece_ci = None if not np.isfinite(l_[0]) else (float(l_[0]), float(h_[0]))
+            out.trust.ece_ci = ece_interval((l_[0], h_[0]), (l_[2], h_[2]))
             out.trust.brier_ci = None if not np.isfinite(l_[1]) else (float(l_[1]), float(h_[1]))
     if undefined:
         out.notes.append(f"no 95% interval for {', '.join(undefined)}: defined on too few of the {n_boot} resamples "
