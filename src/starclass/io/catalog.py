@@ -660,8 +660,15 @@ def _phangs_to_schema(raw: Table, path: Path, one_based: bool) -> Table:
         id_src = next((c for c in raw.colnames if c.upper().startswith("ID_PHANGS")), None)
     if id_src is None and ID in raw.colnames:
         id_src = ID
+    where = f" in {path}"
     if id_src is not None:
-        t[ID] = np.asarray(raw[id_src]).astype(np.int64)
+        # a text id ('11a', a blank) in a text table ended in a traceback: "invalid literal for int()"
+        ids = numeric_column(raw, id_src, where=where)
+        if (bad := np.flatnonzero(~np.isfinite(ids) | (np.nan_to_num(ids) % 1 != 0))).size:
+            value = np.ma.asarray(raw[id_src]).tolist()[bad[0]]
+            raise StarclassError(f"catalogue column {id_src!r}{where} row {bad[0] + 1} is "
+                                 f"{'blank' if value is None else repr(value)}, not a whole number (an id)")
+        t[ID] = ids.astype(np.int64)
         used.add(id_src)
     if "PHANGS_CLUSTER_CLASS_HUMAN" not in upper and "PHANGS_CLUSTER_CLASS" in upper:
         upper_map = dict(_PHANGS_FIXED, PHANGS_CLUSTER_CLASS=CLASS_REF)
@@ -669,27 +676,30 @@ def _phangs_to_schema(raw: Table, path: Path, one_based: bool) -> Table:
         upper_map = dict(_PHANGS_FIXED)
     if "PHANGS_CLUSTER_CLASS_ML_VGG" not in upper and "PHANGS_CLUSTER_CLASS_ML_RESNET" in upper:
         upper_map["PHANGS_CLUSTER_CLASS_ML_RESNET"] = CLASS_PRED
+    src_of: dict[str, str] = {}
     for src_u, dst in upper_map.items():
         if src_u in upper:
             src = upper[src_u]
             t[dst] = _plain(raw[src])
             used.add(src)
+            src_of[dst] = src
     off = 1.0 if one_based else 0.0
     for c in (X, Y):
         if c in t.colnames:
-            t[c] = np.asarray(t[c], dtype=float) - off
+            # named as the file names it (PHANGS_X), row by row: a text cell was a bare "could not convert string"
+            t[c] = numeric_column(raw, src_of[c], where=where) - off
     for c in raw.colnames:
         m = _PHANGS_MAG.match(c)
         if m:
             band = m.group(1).lower()
             name = magerr_col(band) if m.group(2) else mag_col(band)
-            v = np.asarray(_plain(raw[c]), dtype=float).copy()
+            v = numeric_column(raw, c, where=where).copy()
             v[(v >= MAG_MISSING) | (v <= -MAG_MISSING)] = np.nan
             t[name] = v
             used.add(c)
     for cls in (CLASS_REF, CLASS_PRED):
         if cls in t.colnames:
-            v = np.asarray(_plain(t[cls]), dtype=float)
+            v = numeric_column(raw, src_of[cls], where=where)
             v = np.where(np.isfinite(v) & np.isin(v, CLASSES), v, 0)
             t[cls] = v.astype(np.int16)
     for c in raw.colnames:
