@@ -46,4 +46,6 @@ def test_check_comparable_agrees_with_a_scorable_catalogue(tmp_path):
     t = Table.read(pred)
     t["class_ref"] = [1, 2, 1]
     t.write(labelled)
-    assert check_comparable(labelled, task="galaxy-cluster") is None  # a reference column: something to compare
+    # a reference column: something to compare; the table read is handed back, for the evaluation to use (read once)
+    read = check_comparable(labelled, task="galaxy-cluster")
+    assert list(read["class_ref"]) == [1, 2, 1] and len(read) == 3

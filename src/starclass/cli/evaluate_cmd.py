@@ -153,29 +153,41 @@ def evaluate(
     # that the reference was not there (as classify, 0e0b76f)
     check_inputs_readable([("PRED", pred), *(("--reference", r) for r in reference or () if r != "self"),
                            ("--model", model)])
-    from starclass.evaluate.compare import check_comparable
-
     inputs = [pred, *(r for r in reference or () if r != "self")]
     # what is wrong with the output whatever --overwrite says (an input given as the output, a file in the
     # folder's place) is said first, from the paths alone
     check_output(out, inputs, option="--output", overwrite=True, folder=True, own=EVALUATION_ENTRIES)
+    from starclass.io.progress import say_step
+
+    # into a log file (stderr no terminal) each comparison's bootstrap says its resamples on stderr as report's do
+    # (command() shows the lines); `--bootstrap 10000 > log` was silent for minutes. At a terminal a line, then the
+    # bars of the bootstraps and the sections. The line comes before evaluate.compare is imported (2.6 s under
+    # load, measured) and the catalogue read: after them it came 1.97 s after the start (median of 5), the
+    # slowest first line of any verb. stdout is unchanged
+    shown = bars_or_lines(progress)
+    say_step("evaluate: reading and pairing the catalogues ...", shown)
+    from starclass.evaluate.compare import check_comparable, load_catalog
+
     # a catalogue with nothing to compare (an unlabelled classification) is refused before --overwrite is asked
     # for: with ./evaluation present it asked for --overwrite, and only the re-run with it said "nothing to
-    # compare". Its reading warnings are held back: the evaluation reads the catalogue again and says them
-    # (said here as well, each came twice); only with the refusal are they said here, as its context
+    # compare". The catalogue is read here once and handed to the evaluation (it read it a second time). Its
+    # reading warnings are held until the evaluation starts, or said with the refusal they explain; the check's
+    # own (rows without a label) only with a refusal: the evaluation makes the same check and says them then
     with warnings.catch_warnings(record=True) as held:
         warnings.simplefilter("always")
+        n_read = 0
         try:
+            table = load_catalog(pred, "prediction", file_column=file_column)
+            n_read = len(held)
             check_comparable(pred, reference or None, task=task, label_column=label_column,
                              model=None if model is None else str(model), pred_column=pred_column,
-                             reference_column=reference_column, file_column=file_column)
+                             reference_column=reference_column, file_column=file_column, pred_table=table)
         except StarclassError as exc:
             refusal: StarclassError | None = exc
         else:
             refusal = None
     if refusal is not None:
-        for w in held:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        _say(held)
         raise refusal
     check_output(out, inputs, option="--output", overwrite=overwrite, folder=True, own=EVALUATION_ENTRIES)
     from starclass.io.cutout_folders import check_output_outside_cutouts
@@ -183,14 +195,7 @@ def evaluate(
     for ref in [pred, *(reference or ())]:
         if ref != "self":  # a classified or labelled cutout folder: its figures must not become its cutouts
             check_output_outside_cutouts(out, ref, option="--output")
-    from starclass.io.progress import say_step
-
-    # into a log file (stderr no terminal) each comparison's bootstrap says its resamples on stderr as report's do
-    # (command() shows the lines); `--bootstrap 10000 > log` was silent for minutes. At a terminal a line now, then
-    # the bars of the bootstraps and the sections: until 2026-12-06 nothing until the results (9.6 s on a small
-    # field at a load of 8, 4 s of it importing what follows). stdout is unchanged
-    shown = bars_or_lines(progress)
-    say_step("evaluate: reading and pairing the catalogues ...", shown)
+    _say(held[:n_read])  # the catalogue's reading warnings: the evaluation does not read it again
     from starclass.report.build import run_evaluation
 
     res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
@@ -199,7 +204,8 @@ def evaluate(
                          by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
                          reference_column=reference_column,
                          allow_few_matches=allow_few_matches, group_column=group_column, file_column=file_column,
-                         overwrite=overwrite, ssp=ssp, mag_limit=mag_limit, mass_kind=mass_kind, progress=shown)
+                         overwrite=overwrite, ssp=ssp, mag_limit=mag_limit, mass_kind=mass_kind, progress=shown,
+                         pred_table=table)
     t = res["task"]
     from starclass.evaluate.task import class_labels, positive_origin
 
@@ -226,3 +232,9 @@ def evaluate(
         echo(f"SSP track of the colour-colour figures: {res['ssp']}")
     echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
          f"{res['outdir']}")
+
+
+def _say(held: list[warnings.WarningMessage]) -> None:
+    """Say warnings recorded while they were held back, as they would have been said then."""
+    for w in held:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

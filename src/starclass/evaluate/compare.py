@@ -2524,12 +2524,19 @@ def _references_to_compare(ptab: Table, etask: EvalTask, pred: Table | str | Pat
 def check_comparable(pred: str | Path, references: ReferencesLike | None = None, *,
                      task: str | TaskConfig | EvalTask | None = None, label_column: str | None = None,
                      model: str | Path | None = None, pred_column: str | None = None,
-                     reference_column: str | None = None, file_column: str | None = None) -> None:
+                     reference_column: str | None = None, file_column: str | None = None,
+                     pred_table: Table | None = None) -> Table:
     """Refuse now, as :func:`evaluate_catalogs` would, a catalogue with nothing to compare.
 
     ``starclass evaluate`` calls it before it checks its output folder: an unlabelled classification with
     ``./evaluation`` present was asked for ``--overwrite`` first, and only the re-run with it said that
     there was nothing to compare. The arguments are those of :func:`evaluate_catalogs`.
+
+    Returns
+    -------
+    astropy.table.Table
+        The catalogue as read from ``pred`` (``pred_table`` where given), to give :func:`evaluate_catalogs` as
+        its ``pred_table``: the file is then read once.
 
     Raises
     ------
@@ -2547,12 +2554,18 @@ def check_comparable(pred: str | Path, references: ReferencesLike | None = None,
     ... except StarclassError as e:
     ...     print("nothing to compare" in str(e))
     True
+    >>> Table({"file": ["a.png"], "class_pred": [1], "class_ref": [2]}).write(os.path.join(d, "l.csv"))
+    >>> len(check_comparable(os.path.join(d, "l.csv"), task="galaxy-cluster"))
+    1
     """
-    ptab = load_catalog(pred, "prediction", file_column=file_column)
+    read = load_catalog(pred, "prediction", file_column=file_column) if pred_table is None else pred_table
+    ptab = read
     etask, _ = resolve_task(ptab, task, model=model)
     if file_column is not None and file_column in ptab.colnames and ptab.meta.get("file_column") != file_column:
+        ptab = ptab.copy(copy_data=False)  # the table handed on is left as it was read
         ptab.meta["file_column"] = file_column
     _references_to_compare(ptab, etask, pred, "prediction", references, label_column, pred_column, reference_column)
+    return read
 
 
 def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | None = None, *,
@@ -2564,7 +2577,8 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                       by: Sequence[str] = (), by_min_rows: int = 10,
                       pred_column: str | None = None, allow_few_matches: bool = False,
                       reference_column: str | None = None, group_column: str | None = None,
-                      progress: bool | None = False, file_column: str | None = None) -> Evaluation:
+                      progress: bool | None = False, file_column: str | None = None,
+                      pred_table: Table | None = None) -> Evaluation:
     """Evaluate a classified catalogue against its references, for its task.
 
     Parameters
@@ -2613,6 +2627,9 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
         The column of image files by which cutout tables are paired, where it is not ``file``
         (``--file-column filename``), in the catalogue and in every reference that has it. None: the column
         ``classify --stamps --file-column`` recorded in the catalogue (meta ``file_column``), else ``file``.
+    pred_table
+        The catalogue already read from the file ``pred`` (:func:`check_comparable`'s answer): used as it is,
+        the file not read again; messages still name the file. None: ``pred`` is read.
 
     Returns
     -------
@@ -2639,7 +2656,8 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     # the bounds of evaluate --radius and --bootstrap, before any reading: n_boot=10**8 ran for days
     check_match_radius(radius)
     check_n_boot(n_boot)
-    ptab = load_catalog(pred, pred_name, file_column=file_column)
+    # `starclass evaluate` read the file for its check before its output folder: read twice, it cost the time twice
+    ptab = load_catalog(pred, pred_name, file_column=file_column) if pred_table is None else pred_table
     etask, task_note = resolve_task(ptab, task, model=model)
     pshown = str(pred) if isinstance(pred, (str, Path)) else pred_name
     if file_column is not None:

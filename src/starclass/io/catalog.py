@@ -660,8 +660,15 @@ def _phangs_to_schema(raw: Table, path: Path, one_based: bool) -> Table:
         id_src = next((c for c in raw.colnames if c.upper().startswith("ID_PHANGS")), None)
     if id_src is None and ID in raw.colnames:
         id_src = ID
+    where = f" in {path}"
     if id_src is not None:
-        t[ID] = np.asarray(raw[id_src]).astype(np.int64)
+        # a text id ('11a', a blank) in a text table ended in a traceback: "invalid literal for int()"
+        ids = numeric_column(raw, id_src, where=where)
+        if (bad := np.flatnonzero(~np.isfinite(ids) | (np.nan_to_num(ids) % 1 != 0))).size:
+            value = np.ma.asarray(raw[id_src]).tolist()[bad[0]]
+            raise StarclassError(f"catalogue column {id_src!r}{where} row {bad[0] + 1} is "
+                                 f"{'blank' if value is None else repr(value)}, not a whole number (an id)")
+        t[ID] = ids.astype(np.int64)
         used.add(id_src)
     if "PHANGS_CLUSTER_CLASS_HUMAN" not in upper and "PHANGS_CLUSTER_CLASS" in upper:
         upper_map = dict(_PHANGS_FIXED, PHANGS_CLUSTER_CLASS=CLASS_REF)
@@ -669,27 +676,30 @@ def _phangs_to_schema(raw: Table, path: Path, one_based: bool) -> Table:
         upper_map = dict(_PHANGS_FIXED)
     if "PHANGS_CLUSTER_CLASS_ML_VGG" not in upper and "PHANGS_CLUSTER_CLASS_ML_RESNET" in upper:
         upper_map["PHANGS_CLUSTER_CLASS_ML_RESNET"] = CLASS_PRED
+    src_of: dict[str, str] = {}
     for src_u, dst in upper_map.items():
         if src_u in upper:
             src = upper[src_u]
             t[dst] = _plain(raw[src])
             used.add(src)
+            src_of[dst] = src
     off = 1.0 if one_based else 0.0
     for c in (X, Y):
         if c in t.colnames:
-            t[c] = np.asarray(t[c], dtype=float) - off
+            # named as the file names it (PHANGS_X), row by row: a text cell was a bare "could not convert string"
+            t[c] = numeric_column(raw, src_of[c], where=where) - off
     for c in raw.colnames:
         m = _PHANGS_MAG.match(c)
         if m:
             band = m.group(1).lower()
             name = magerr_col(band) if m.group(2) else mag_col(band)
-            v = np.asarray(_plain(raw[c]), dtype=float).copy()
+            v = numeric_column(raw, c, where=where).copy()
             v[(v >= MAG_MISSING) | (v <= -MAG_MISSING)] = np.nan
             t[name] = v
             used.add(c)
     for cls in (CLASS_REF, CLASS_PRED):
         if cls in t.colnames:
-            v = np.asarray(_plain(t[cls]), dtype=float)
+            v = numeric_column(raw, src_of[cls], where=where)
             v = np.where(np.isfinite(v) & np.isin(v, CLASSES), v, 0)
             t[cls] = v.astype(np.int16)
     for c in raw.colnames:
@@ -757,16 +767,17 @@ def _read_generic(p: Path, fmt: str) -> Table:
     # the label database of 'starclass inspect --db' given as a catalogue (info, evaluate, report): read as text
     # it failed with "cannot read labels.db as ascii: UnicodeDecodeError ..."
     refuse_database(p)
-    if fmt not in ("fits", "phangs") and _is_empty_file(p):
+    # what holds the table: a PHANGS catalogue (--format phangs) is a FITS, CSV, ... or whitespace text table
+    container = _phangs_container(p) if fmt == "phangs" else fmt
+    if container not in ("fits", None) and _is_empty_file(p):
         # astropy's words for it were "ECSV header line like '# %ECSV <version>' not found as first line" (ECSV),
         # "required column 'id' missing ... (columns: none)" (CSV), "none of astropy's text formats ... reads it";
         # a FITS file says so itself (io.mosaic.unreadable_fits)
         raise StarclassError(f"{p} is empty (0 bytes), not a table")
     astropy_fmt = {
         "csv": "ascii.csv", "ecsv": "ascii.ecsv", "parquet": "parquet", "fits": "fits",
-        "phangs": "fits" if p.name.lower().endswith(tuple(e for e, f in _EXT_FORMATS.items() if f == "fits")) else None,
-        "cds": "ascii.cds", "mrt": "ascii.mrt", "ascii": "ascii", "ds9": None,
-    }[fmt]
+        "cds": "ascii.cds", "mrt": "ascii.mrt", "ascii": "ascii", "ds9": None, None: None,
+    }[container]
     if fmt == "ds9":
         # a DS9 region file of positions: read as a whitespace table it was refused with "required column
         # 'id' missing ... (columns: image)", or "none of astropy's text formats ... reads it" for fk5
@@ -798,7 +809,7 @@ def _read_generic(p: Path, fmt: str) -> Table:
             elif astropy_fmt == "parquet":
                 table = _read_parquet(p)
             else:
-                table = Table.read(p, format=astropy_fmt, **_text_options(p, fmt))
+                table = Table.read(p, format=astropy_fmt, **_text_options(p, container))
     except StarclassError:
         raise
     except UnicodeDecodeError:
@@ -814,6 +825,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
             # offered an option no command has
             raise StarclassError(unreadable_fits(p, exc)) from None
         if "Unable to guess table format" in str(exc):
+            # a row with a field more or fewer than the others (a value left out, a name with a space in it) made
+            # every guess fail: the message named neither the row nor why
+            if container == "ascii" and (ragged := _ragged_line(p)) is not None:
+                raise StarclassError(f"cannot read {p} as a table: {ragged}") from None
             # astropy's message lists its ~60 guesses over 70 lines
             raise StarclassError(f"cannot read {p} as a table: none of astropy's text formats (CSV, ECSV, "
                                  "whitespace-separated, CDS/MRT, ...) reads it") from None
@@ -825,20 +840,99 @@ def _read_generic(p: Path, fmt: str) -> Table:
             raise StarclassError(f"cannot read {p} as {fmt}: astropy cannot tell its format from its name or first "
                                  f"bytes; name it with its format's suffix: starclass reads {_read_kinds()}") from None
         raise StarclassError(f"cannot read {p} as {fmt}: {type(exc).__name__}: {exc}") from None
-    if fmt == "csv":
+    if container == "ascii" and len(table.colnames) == 1 and "\t" in table.colnames[0] and (
+            ragged := _ragged_line(p)) is not None:
+        # a tab table with a row of a field more or fewer passes astropy's guesses as one column of whole lines,
+        # each cell a row's text ('invalid literal for int()' of a PHANGS id, a traceback)
+        raise StarclassError(f"cannot read {p} as a table: {ragged}")
+    if container == "csv":
         # European Excel's ';' CSV writes 11,5 for 11.5; outside the reader's silenced warnings, since a
         # tab-separated file's decimal commas are warned of
         read_decimal_commas(table, p)
     if astropy_fmt == "fits":
         restore_fits_meta(table, p)
-    if fmt == "csv" and len(table.colnames) > 1 and is_index_header(_csv_header(p)):
+    if container == "csv" and len(table.colnames) > 1 and is_index_header(_csv_header(p)):
         # pandas' row index (to_csv's default): it was a column 'col0' beside the data
         table.remove_column(table.colnames[0])
         warnings.warn(index_column_note(p), UserWarning, stacklevel=3)
-    if fmt == "csv":
+    if container == "csv":
         restore_csv_decision(table)  # classify's decision threshold, kept as columns where there is no meta
     check_recorded_meta(table, p)
     return table
+
+
+#: The containers a PHANGS table is read from as their names tell them; any other name is read as a text table
+_PHANGS_CONTAINERS = ("fits", "csv", "ecsv", "parquet", "cds", "mrt")
+
+
+def _phangs_container(p: Path) -> str | None:
+    """The format of the file that holds a PHANGS table (``--format phangs``): its name's, else text, else None.
+
+    A name that tells none (``cat.dat``, ``cat.txt``) is read as a text table (whitespace, tab, ...: astropy's
+    guesses), as a catalogue of that name without ``--format`` is: astronomers keep PHANGS catalogues as plain
+    text with a header line, and ``info cat.dat --format phangs`` was refused as a format astropy cannot tell.
+    A file of binary bytes (a NUL in its first 4 kB) is not text: None, and astropy is asked to tell it.
+    """
+    kind = guess_format(p)
+    if kind in _PHANGS_CONTAINERS:
+        return kind
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return "ascii"  # the reader names the file it cannot open
+    # UTF-16 text (Excel's "Unicode Text", its byte-order mark first) has a NUL in every other byte
+    return "ascii" if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" not in head else None
+
+
+#: A field of a whitespace-separated line: a double-quoted value (spaces and all), else a run of non-blanks
+_FIELD = re.compile(r'"(?:[^"]|"")*"|[^\s"]+')
+
+
+def _ragged_line(p: Path) -> str | None:
+    r"""Which line of a whitespace or tab table has more or fewer fields than its first, and how many; else None.
+
+    The first line that is neither blank nor a ``#`` comment (the header line, or the first row of a table
+    without one) sets the count; fields are split on tabs where that line has one, else on blanks (a
+    double-quoted value is one field). Lines are counted from 1, as an editor numbers them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "cat.dat"
+    >>> _ = f.write_text("# PHANGS clusters\nid x y class\n1 2.5 3.0 1\n2 4.0 2\n")
+    >>> _ragged_line(f).split(";")[0]
+    'line 4 has 3 fields where the header (line 2) has 4'
+    >>> _ = f.write_text("id x y\n1 2.5 3.0\n")
+    >>> _ragged_line(f) is None
+    True
+    """
+    try:
+        with open(p, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = raw.decode("utf-16", errors="replace")
+    else:
+        text = raw.decode("utf-8-sig", errors="replace")
+    first: tuple[int, int, list[str]] | None = None
+    tabs = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if first is None:
+            tabs = "\t" in line
+        n = len(line.rstrip("\r\n").split("\t")) if tabs else len(_FIELD.findall(line))
+        if first is None:
+            first = (number, n, _FIELD.findall(line))
+        elif n != first[1]:
+            head = "the first row" if all(_is_float(v) for v in first[2]) else "the header"
+            how = ("each line needs a value in every column, between tabs" if tabs else
+                   "values are separated by blanks: one with a blank in it goes in double quotes, and a missing "
+                   "one needs a placeholder (nan, --)")
+            return f"line {number} has {counted(n, 'field')} where {head} (line {first[0]}) has {first[1]}; {how}"
+    return None
 
 
 def _is_number(value: Any) -> bool:

@@ -83,7 +83,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from astropy.table import Table
+from astropy.table import MaskedColumn, Table
 from astropy.wcs import WCS
 from numpy.typing import ArrayLike
 
@@ -2480,7 +2480,9 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
         table = vstack(parts, join_type="exact")
     except (TableMergeError, TypeError, ValueError):
         # a column typed a number in one list and text in another (an empty column reads as text)
-        table = vstack([Table({c: np.asarray(t[c]).astype(str) for c in common}) for t in parts], join_type="exact")
+        # a masked cell (a blank in a column of numbers) is a blank again, not its fill value
+        table = vstack([Table({c: np.where(np.ma.getmaskarray(t[c]), "", np.asarray(t[c]).astype(str))
+                               for c in common}) for t in parts], join_type="exact")
     if "file" in table.colnames:
         table["file"] = files  # each relative to its own list's folder: as absolute paths, one folder for all
     groups = np.concatenate([np.asarray(cs.groups).astype(str) for cs in sets])
@@ -2893,7 +2895,10 @@ def read_cutout_folder(
 
     # European Excel's ';' CSV writes ra 11,1231667: passed through classify as text, evaluate --by ra grouped text
     comma = is_csv and csv_dialect(src)[1] == ";"
-    table = Table({c: _typed([row.get(c, "") for row in rows], decimal_comma=comma) for c in names})
+    # the columns whose cells are used as the strings written (labels, objects, folds, files) keep a blank a blank
+    as_written = {label_column, group_column, fold_column, *file_cols}
+    table = Table({c: _typed([row.get(c, "") for row in rows], decimal_comma=comma, blanks_missing=c not in as_written)
+                   for c in names})
     if is_csv and csv_dialect(src)[1] == "\t":
         from starclass.io.catalog import warn_decimal_commas
 
@@ -3477,7 +3482,7 @@ def _check_channels(n_channels: int, bands: list[str], file_cols: list[str], src
                          f"{len(bands)} band(s) {bands}{hint}")
 
 
-def _typed(values: list[str], decimal_comma: bool = False) -> np.ndarray:
+def _typed(values: list[str], decimal_comma: bool = False, blanks_missing: bool = True) -> np.ndarray:
     """A CSV column as int or float when every cell parses so, else as strings.
 
     Label, group and file columns are used as the strings written in the CSV whatever this
@@ -3485,6 +3490,17 @@ def _typed(values: list[str], decimal_comma: bool = False) -> np.ndarray:
     ``decimal_comma`` (a ``;``-separated CSV, as European Excel writes it): a column whose every
     non-blank cell is a decimal-comma number (``11,1231667``) is read as floats, blanks NaN
     (:func:`starclass.io.catalog.decimal_comma_values`); it passed through as text.
+    ``blanks_missing``: a column whose every non-blank cell is a number, some cells blank, is a
+    masked column of those numbers (floats NaN under the mask), as astropy reads such a CSV; it was
+    text, so a magnitude with a few blanks passed through ``classify --stamps`` as strings and
+    ``evaluate --by`` took each value for a group of its own. A column of blanks alone stays text.
+
+    Examples
+    --------
+    >>> _typed(["21.5", "", "22.0"]).tolist(), _typed(["3", " ", "4"]).tolist(), _typed(["a", "", "b"]).tolist()
+    ([21.5, None, 22.0], [3, None, 4], ['a', '', 'b'])
+    >>> _typed(["007", "", "8"]).tolist(), _typed(["3", "", "4"], blanks_missing=False).tolist()
+    (['007', '', '8'], ['3', '', '4'])
     """
     as_text = np.array([str(v) for v in values])
     if decimal_comma:
@@ -3493,6 +3509,13 @@ def _typed(values: list[str], decimal_comma: bool = False) -> np.ndarray:
         comma = decimal_comma_values(values)
         if comma is not None:
             return comma
+    blank = np.array([not str(v).strip() for v in values], dtype=bool)
+    if blanks_missing and blank.any() and not blank.all():
+        numbers = _typed([v for v, b in zip(values, blank) if not b], blanks_missing=False)
+        if numbers.dtype.kind in "if":
+            data = np.full(len(values), np.nan if numbers.dtype.kind == "f" else 0, dtype=numbers.dtype)
+            data[~blank] = numbers
+            return MaskedColumn(data, mask=blank)
     try:
         ints = [int(v) for v in values]
     except (TypeError, ValueError):
