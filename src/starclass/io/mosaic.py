@@ -1603,6 +1603,33 @@ def _astropy_reads_lzw() -> bool:
     return bool(HAS_UNCOMPRESSPY)
 
 
+def _uncompress_remedy(p: Path) -> str:
+    # gzip -d and uncompress (gzip's script and ncompress alike) take a name ending in .Z only: "unknown suffix --
+    # ignored" of X.fits, and ncompress looks for X.fits.Z. A file not named .Z is renamed so, in its own folder
+    # (the mosaic readers scan folders: a second, plain copy beside it would be one band twice)
+    if p.name.endswith(".Z"):
+        return (f"{shown_command(f'gzip -d {shell_word(p)}')} or {shown_command(f'uncompress {shell_word(p)}')} "
+                "writes the FITS file beside it")
+    plain = p.name
+    for comp in (".gz", ".bz2", ".xz", ".zip", ".fz"):
+        if plain.lower().endswith(comp) and len(plain) > len(comp):
+            plain = plain[: -len(comp)]
+            break
+    packed = p.with_name(plain + ".Z")
+    plain_path = p.with_name(plain)
+    if packed.exists() or (plain_path != p and plain_path.exists()):
+        # renaming would replace a file already there: decompress to a new name instead
+        base = next((b for b in FITS_BASES if plain.lower().endswith(b)), "")
+        stem, base = (plain[: len(plain) - len(base)], plain[len(plain) - len(base):]) if base else (plain, ".fits")
+        new = p.with_name(f"{stem}_uncompressed{base}")
+        return (f"{shown_command(f'gzip -dc {shell_word(p)} > {shell_word(new)}')} or "
+                f"{shown_command(f'uncompress -c < {shell_word(p)} > {shell_word(new)}')} writes the FITS file as "
+                f"{new}; give that one and move this one away")
+    return (f"{shown_command(f'mv {shell_word(p)} {shell_word(packed)}')}, then "
+            f"{shown_command(f'uncompress {shell_word(packed)}')} or {shown_command(f'gzip -d {shell_word(packed)}')} "
+            f"writes the FITS file as {plain_path}")
+
+
 def unopenable_compression(path: PathLike) -> str | None:
     """Why astropy cannot open ``path``'s compression here, with what to do instead; None when it can.
 
@@ -1647,9 +1674,7 @@ def unopenable_compression(path: PathLike) -> str | None:
         return None
     if head.startswith(_LZW_MAGIC) and not _astropy_reads_lzw():
         return (f"{p} is compressed with Unix compress (.Z), which astropy reads only with the optional package "
-                f"uncompresspy; uncompress it first ({shown_command(f'gzip -d {shell_word(p)}')} or "
-                f"{shown_command(f'uncompress {shell_word(p)}')} writes the FITS file beside it), or "
-                "'pip install uncompresspy'")
+                f"uncompresspy; uncompress it first ({_uncompress_remedy(p)}), or 'pip install uncompresspy'")
     if head.startswith(_ZIP_MAGIC):
         try:
             with zipfile.ZipFile(p) as zf:
