@@ -59,7 +59,7 @@ from starclass.bands import (
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal, shell_word, shown_command
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import counts_tally, photon_counts
-from starclass.io.fits_names import FITS_BASES, FITS_COMPRESSIONS, FITS_NAMES, FITS_SUFFIXES  # noqa: F401 (re-exported)
+from starclass.io.fits_names import FITS_BASES, FITS_COMPRESSIONS, FITS_NAMES, FITS_SUFFIXES
 from starclass.io.paths import resolved
 from starclass.schema import check_distinct_bands
 
@@ -2246,6 +2246,35 @@ def _in_case_of(word: str, like: str) -> str:
     return word.upper() if like.isupper() else word
 
 
+def _under_every_fits_name(candidates: list[Path], suffix: str | None) -> list[Path]:
+    """Each candidate name under its image's FITS suffix first, then under every other FITS name.
+
+    A weight map is often stored compressed beside a plain image (``x_f555w.fits`` and ``x_f555w_wht.fits.gz``,
+    ``.fits.fz``, ``.fits.Z``): until 2026-12-06 only the image's own suffix was looked for, and such a map was
+    passed over without a word ("no weight map"), its zero-weight pixels read as data.
+
+    Examples
+    --------
+    >>> names = [p.name for p in _under_every_fits_name([Path("x_wht.fits")], ".fits")]
+    >>> names[:4], "x_wht.fits.Z" in names, "x_wht.fz" in names
+    (['x_wht.fits', 'x_wht.fits.fz', 'x_wht.fits.gz', 'x_wht.fits.bz2'], True, True)
+    """
+    if not suffix:
+        return list(candidates)
+    # the image's own FITS word (.fits, .FITS, .fit) with each compression, before the other words
+    base = next((suffix[: len(b)] for b in FITS_BASES if suffix.lower().startswith(b)), None)
+    own = [f"{base}{comp}" for comp in ("", ".fz", *FITS_COMPRESSIONS)] if base else []
+    out: list[Path] = []
+    for cand in candidates:
+        stem = cand.name[: len(cand.name) - len(suffix)] if cand.name.endswith(suffix) else None
+        if stem is None:
+            out.append(cand)
+            continue
+        for ext in dict.fromkeys([suffix, *own, *FITS_SUFFIXES]):
+            out.append(cand.with_name(stem + ext))
+    return list(dict.fromkeys(out))
+
+
 def _weight_beside(path: Path, shape) -> np.ndarray | None:
     """A weight map next to ``path`` ('sci' -> 'wht', or '_wht' appended to the stem), else an exposure map.
 
@@ -2257,12 +2286,13 @@ def _weight_beside(path: Path, shape) -> np.ndarray | None:
     """
     name = path.name
     candidates = []
+    suffix = fits_suffix(name)
     # the weight map's name in the image name's case: NGC628C_F555W_SCI.fits -> ..._WHT.fits (a lower-case
     # 'wht' alone missed it on a case-sensitive file system, and the zero-weight pixels were read as data)
-    if re.search(r"sci", name, flags=re.I):
-        candidates.append(path.with_name(re.sub(r"sci(?!.*sci)", lambda m: _in_case_of("wht", m.group(0)), name,
-                                                flags=re.I)))
-    suffix = fits_suffix(name)
+    if re.search(r"sci", name[: len(name) - len(suffix or "")], flags=re.I):
+        swapped = re.sub(r"sci(?!.*sci)", lambda m: _in_case_of("wht", m.group(0)),
+                         name[: len(name) - len(suffix or "")], flags=re.I)
+        candidates.append(path.with_name(swapped + (suffix or "")))
     if suffix:
         stem, ext_as_named = name[: -len(suffix)], suffix
         wht = _in_case_of("_wht", stem)
@@ -2279,7 +2309,7 @@ def _weight_beside(path: Path, shape) -> np.ndarray | None:
                              lambda m, t=tag: m.group(1) + _in_case_of(t, m.group(2)), stem, flags=re.I)
             if swapped != stem:
                 candidates.append(path.with_name(swapped + ext_as_named))
-    for cand in candidates:
+    for cand in _under_every_fits_name(candidates, suffix):
         if cand != path and cand.exists():
             try:
                 with open_fits(cand, memmap=None) as hdul:  # scaled integer weights too (see _open_image)
