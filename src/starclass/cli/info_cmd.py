@@ -857,7 +857,10 @@ def _cutout_output(path: Path):
         return None
     if table is None or ID in table.colnames:
         return None
-    table.meta["format"] = f"{path.suffix.lower().lstrip('.')}, a classified cutout folder"
+    from starclass.io.cutout_output import cutout_output_format
+
+    fmt = "fits" if cutout_output_format(path) == "fits" else path.suffix.lower().lstrip(".")
+    table.meta["format"] = f"{fmt}, a classified cutout folder"
     return table
 
 

@@ -380,7 +380,11 @@ def _list_model(stamps: Path, scheme: str) -> tuple[Path | None, str]:
     try:
         from astropy.table import Table
 
-        meta = Table.read(stamps).meta
+        from starclass.io.cutout_output import cutout_output_format
+        from starclass.io.mosaic import read_fits_table
+
+        # a FITS name astropy does not tell by itself (.fits.bz2, .fits.zip) is read as FITS, as the list is
+        meta = (read_fits_table(stamps) if cutout_output_format(stamps) == "fits" else Table.read(stamps)).meta
         named = meta.get("model", meta.get("MODEL"))  # a FITS header keeps its keys in capitals
     except Exception:  # the list is read (and its errors named) later, by the export or the server
         return None, ""

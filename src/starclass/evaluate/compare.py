@@ -63,7 +63,8 @@ from starclass.io.cutout_folders import TABLE_FOLDER
 
 # their first home was here: `from starclass.evaluate.compare import read_cutout_output` still works
 from starclass.io.cutout_output import (
-    CUTOUT_OUTPUT_FORMATS,
+    CUTOUT_OUTPUT_FORMATS,  # noqa: F401 (re-exported)
+    cutout_output_format,
     file_columns,
     read_cutout_output,
     text_table_options,
@@ -170,7 +171,7 @@ def _labels_table_error(path: Path, name: str, classes: tuple[str, ...], file_co
     labels. Its label strings are read only with ``--label-column`` (through the task's ``label_map``),
     as the prediction's own label column is: the message names the column to give.
     """
-    fmt = CUTOUT_OUTPUT_FORMATS.get(path.suffix.lower())
+    fmt = cutout_output_format(path)
     if fmt is None:
         return None
     try:

@@ -68,6 +68,7 @@ from starclass.io.cutout_folders import (
     stamp_store_error,
     stored_group_column,
 )
+from starclass.io.cutout_output import CUTOUT_OUTPUT_NAMES, cutout_output_format
 from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
 from starclass.io.paths import resolved
 from starclass.io.task_like import TaskLike
@@ -79,9 +80,6 @@ PAGE_PIXELS = 246
 CONTEXT_PIXELS = 161
 #: PIL modes of 8-bit pictures: shown as stored (they carry their own display stretch).
 EIGHT_BIT_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA"})
-#: Table formats a classified or suggested list may come in, by suffix.
-LIST_FORMATS = {".csv": "ascii.csv", ".ecsv": "ascii.ecsv", ".parquet": "parquet", ".pq": "parquet",
-                ".fits": "fits", ".fit": "fits"}
 
 
 @dataclass
@@ -328,7 +326,7 @@ def read_cutout_list(source: str | os.PathLike, cfg: TaskLike, *, file_column: s
 
 def _read_listed_table(src: Path, cfg, file_column: str | None = None) -> tuple[Table, list[str], list[Path]]:
     """A classified or suggested list: its table, file columns and the folder of each row's files."""
-    fmt = LIST_FORMATS.get(src.suffix.lower())
+    fmt = cutout_output_format(src)
     if src.is_file() and is_hdf5(src):
         # the store `starclass cutouts` writes: "give a cutout folder ... or a classified or suggested list"
         # did not say what it is, nor what inspect serves its candidates from (as classify --stamps now says)
@@ -339,7 +337,7 @@ def _read_listed_table(src: Path, cfg, file_column: str | None = None) -> tuple[
         # --stamps inspect.sqlite (the page's own database, by the list it served) said only "give a cutout folder"
         refuse_database(src, instead="a cutout folder (a CSV or a directory) nor a classified or suggested list")
         raise StarclassError(f"--stamps {src}: give a cutout folder (a CSV or a directory) or a classified or "
-                             f"suggested list of one ({', '.join(LIST_FORMATS)})")
+                             f"suggested list of one ({CUTOUT_OUTPUT_NAMES})")
     try:
         from starclass.io.catalog import csv_table_options
 

@@ -22,6 +22,43 @@ CUTOUT_OUTPUT_FORMATS = {".csv": "ascii.csv", ".ecsv": "ascii.ecsv", ".parquet":
                          ".fits": "fits", ".fit": "fits"}
 
 
+def cutout_output_format(path: str | Path) -> str | None:
+    """The astropy format of a classified or suggested cutout list by its name; None for another name.
+
+    Any FITS name (:data:`~starclass.io.fits_names.FITS_SUFFIXES`: ``.fits.gz``, ``.fit``, ``.fits.Z``, ...) is
+    ``"fits"``, read through :func:`starclass.io.mosaic.read_fits_table`, which opens what astropy can and
+    refuses the rest by name; otherwise the last suffix's entry of :data:`CUTOUT_OUTPUT_FORMATS`. Until
+    2026-12-06 only the last suffix was looked up, so ``inspect --stamps classified.fits.gz`` was "give a cutout
+    folder ... (.csv, .ecsv, .parquet, .pq, .fits, .fit)" and ``evaluate classified.fits.gz`` "required column
+    'id' missing".
+
+    Parameters
+    ----------
+    path : str or Path
+        The list's file name.
+
+    Returns
+    -------
+    str or None
+        ``"fits"``, ``"ascii.csv"``, ``"ascii.ecsv"``, ``"parquet"``, or None.
+
+    Examples
+    --------
+    >>> [cutout_output_format(n) for n in ("out.fits.gz", "out.FIT", "out.csv", "out.tab.gz")]
+    ['fits', 'fits', 'ascii.csv', None]
+    """
+    from starclass.io.fits_names import FITS_SUFFIXES
+
+    name = Path(path).name.lower()
+    if any(name.endswith(s.lower()) and len(name) > len(s) for s in FITS_SUFFIXES):
+        return "fits"
+    return CUTOUT_OUTPUT_FORMATS.get(Path(path).suffix.lower())
+
+
+#: The names :func:`cutout_output_format` takes, for messages.
+CUTOUT_OUTPUT_NAMES = ".csv, .ecsv, .parquet, .pq, or FITS (.fits, .fit, .fts, also compressed)"
+
+
 def text_table_options(path: str | Path, fmt: str) -> dict:
     """:func:`starclass.io.catalog.csv_table_options` for a CSV (``fmt`` ``ascii.csv``), none for other formats.
 
@@ -93,7 +130,7 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
     from starclass.io.catalog import check_prob_columns
 
     path = Path(path)
-    fmt = CUTOUT_OUTPUT_FORMATS.get(path.suffix.lower())
+    fmt = cutout_output_format(path)
     if fmt is None:
         return None
     if path.is_file() and path.stat().st_size == 0:

@@ -59,7 +59,7 @@ from starclass.bands import (
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal, shell_word, shown_command
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import counts_tally, photon_counts
-from starclass.io.fits_names import FITS_BASES, FITS_COMPRESSIONS, FITS_NAMES, FITS_SUFFIXES  # noqa: F401 (re-exported)
+from starclass.io.fits_names import FITS_BASES, FITS_COMPRESSIONS, FITS_NAMES, FITS_SUFFIXES
 from starclass.io.paths import resolved
 from starclass.schema import check_distinct_bands
 
@@ -1603,6 +1603,33 @@ def _astropy_reads_lzw() -> bool:
     return bool(HAS_UNCOMPRESSPY)
 
 
+def _uncompress_remedy(p: Path) -> str:
+    # gzip -d and uncompress (gzip's script and ncompress alike) take a name ending in .Z only: "unknown suffix --
+    # ignored" of X.fits, and ncompress looks for X.fits.Z. A file not named .Z is renamed so, in its own folder
+    # (the mosaic readers scan folders: a second, plain copy beside it would be one band twice)
+    if p.name.endswith(".Z"):
+        return (f"{shown_command(f'gzip -d {shell_word(p)}')} or {shown_command(f'uncompress {shell_word(p)}')} "
+                "writes the FITS file beside it")
+    plain = p.name
+    for comp in (".gz", ".bz2", ".xz", ".zip", ".fz"):
+        if plain.lower().endswith(comp) and len(plain) > len(comp):
+            plain = plain[: -len(comp)]
+            break
+    packed = p.with_name(plain + ".Z")
+    plain_path = p.with_name(plain)
+    if packed.exists() or (plain_path != p and plain_path.exists()):
+        # renaming would replace a file already there: decompress to a new name instead
+        base = next((b for b in FITS_BASES if plain.lower().endswith(b)), "")
+        stem, base = (plain[: len(plain) - len(base)], plain[len(plain) - len(base):]) if base else (plain, ".fits")
+        new = p.with_name(f"{stem}_uncompressed{base}")
+        return (f"{shown_command(f'gzip -dc {shell_word(p)} > {shell_word(new)}')} or "
+                f"{shown_command(f'uncompress -c < {shell_word(p)} > {shell_word(new)}')} writes the FITS file as "
+                f"{new}; give that one and move this one away")
+    return (f"{shown_command(f'mv {shell_word(p)} {shell_word(packed)}')}, then "
+            f"{shown_command(f'uncompress {shell_word(packed)}')} or {shown_command(f'gzip -d {shell_word(packed)}')} "
+            f"writes the FITS file as {plain_path}")
+
+
 def unopenable_compression(path: PathLike) -> str | None:
     """Why astropy cannot open ``path``'s compression here, with what to do instead; None when it can.
 
@@ -1647,9 +1674,7 @@ def unopenable_compression(path: PathLike) -> str | None:
         return None
     if head.startswith(_LZW_MAGIC) and not _astropy_reads_lzw():
         return (f"{p} is compressed with Unix compress (.Z), which astropy reads only with the optional package "
-                f"uncompresspy; uncompress it first ({shown_command(f'gzip -d {shell_word(p)}')} or "
-                f"{shown_command(f'uncompress {shell_word(p)}')} writes the FITS file beside it), or "
-                "'pip install uncompresspy'")
+                f"uncompresspy; uncompress it first ({_uncompress_remedy(p)}), or 'pip install uncompresspy'")
     if head.startswith(_ZIP_MAGIC):
         try:
             with zipfile.ZipFile(p) as zf:
@@ -2221,6 +2246,35 @@ def _in_case_of(word: str, like: str) -> str:
     return word.upper() if like.isupper() else word
 
 
+def _under_every_fits_name(candidates: list[Path], suffix: str | None) -> list[Path]:
+    """Each candidate name under its image's FITS suffix first, then under every other FITS name.
+
+    A weight map is often stored compressed beside a plain image (``x_f555w.fits`` and ``x_f555w_wht.fits.gz``,
+    ``.fits.fz``, ``.fits.Z``): until 2026-12-06 only the image's own suffix was looked for, and such a map was
+    passed over without a word ("no weight map"), its zero-weight pixels read as data.
+
+    Examples
+    --------
+    >>> names = [p.name for p in _under_every_fits_name([Path("x_wht.fits")], ".fits")]
+    >>> names[:4], "x_wht.fits.Z" in names, "x_wht.fz" in names
+    (['x_wht.fits', 'x_wht.fits.fz', 'x_wht.fits.gz', 'x_wht.fits.bz2'], True, True)
+    """
+    if not suffix:
+        return list(candidates)
+    # the image's own FITS word (.fits, .FITS, .fit) with each compression, before the other words
+    base = next((suffix[: len(b)] for b in FITS_BASES if suffix.lower().startswith(b)), None)
+    own = [f"{base}{comp}" for comp in ("", ".fz", *FITS_COMPRESSIONS)] if base else []
+    out: list[Path] = []
+    for cand in candidates:
+        stem = cand.name[: len(cand.name) - len(suffix)] if cand.name.endswith(suffix) else None
+        if stem is None:
+            out.append(cand)
+            continue
+        for ext in dict.fromkeys([suffix, *own, *FITS_SUFFIXES]):
+            out.append(cand.with_name(stem + ext))
+    return list(dict.fromkeys(out))
+
+
 def _weight_beside(path: Path, shape) -> np.ndarray | None:
     """A weight map next to ``path`` ('sci' -> 'wht', or '_wht' appended to the stem), else an exposure map.
 
@@ -2232,12 +2286,13 @@ def _weight_beside(path: Path, shape) -> np.ndarray | None:
     """
     name = path.name
     candidates = []
+    suffix = fits_suffix(name)
     # the weight map's name in the image name's case: NGC628C_F555W_SCI.fits -> ..._WHT.fits (a lower-case
     # 'wht' alone missed it on a case-sensitive file system, and the zero-weight pixels were read as data)
-    if re.search(r"sci", name, flags=re.I):
-        candidates.append(path.with_name(re.sub(r"sci(?!.*sci)", lambda m: _in_case_of("wht", m.group(0)), name,
-                                                flags=re.I)))
-    suffix = fits_suffix(name)
+    if re.search(r"sci", name[: len(name) - len(suffix or "")], flags=re.I):
+        swapped = re.sub(r"sci(?!.*sci)", lambda m: _in_case_of("wht", m.group(0)),
+                         name[: len(name) - len(suffix or "")], flags=re.I)
+        candidates.append(path.with_name(swapped + (suffix or "")))
     if suffix:
         stem, ext_as_named = name[: -len(suffix)], suffix
         wht = _in_case_of("_wht", stem)
@@ -2254,7 +2309,7 @@ def _weight_beside(path: Path, shape) -> np.ndarray | None:
                              lambda m, t=tag: m.group(1) + _in_case_of(t, m.group(2)), stem, flags=re.I)
             if swapped != stem:
                 candidates.append(path.with_name(swapped + ext_as_named))
-    for cand in candidates:
+    for cand in _under_every_fits_name(candidates, suffix):
         if cand != path and cand.exists():
             try:
                 with open_fits(cand, memmap=None) as hdul:  # scaled integer weights too (see _open_image)
