@@ -282,6 +282,9 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
         readings = sed_readings(off)
         meta["sed_ab_vega"] = "ab_vega" in readings.values()
         meta["sed_by_age"] = "age" in readings.values()
+        # the evidence of an age reading, said with it: the change between the bins, its error, its significance
+        meta["sed_age_trends"] = [(str(r["band"]), float(r["age_trend"]), float(r["age_trend_err"]),
+                                   float(r["age_trend_z"])) for r in off if readings.get(str(r["band"])) == "age"]
     except StarclassError:
         pass  # no SED fit to check
     t = t[[c for c in keep if c in t.colnames]]
@@ -289,11 +292,19 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
     return t
 
 
+def _trends_said(trends: list[tuple[str, float, float, float]]) -> str:
+    """', F814W +0.30 ± 0.06 mag at 10-30 against 30-100 Myr, 4.8 standard errors' of a field's aged bands."""
+    return "".join(f", {b.upper()} {t:+.2f} ± {e:.2f} mag at 10-30 against 30-100 Myr, {abs(z):.1f} standard errors"
+                   for b, t, e, z in trends)
+
+
 def sed_offsets_note(fields: Mapping[str, Table]) -> str:
     """A sentence naming the fields whose SED fits miss their own photometry beyond the tolerance, or ``""``.
 
-    From each field's ``meta['sed_offsets']``, ``meta['sed_ab_vega']`` and ``meta['sed_by_age']``, which
-    :func:`load_fields` sets with :func:`starclass.science.sedcheck.sed_readings`.
+    From each field's ``meta['sed_offsets']``, ``meta['sed_ab_vega']``, ``meta['sed_by_age']`` and
+    ``meta['sed_age_trends']`` (band, change of offset from 30-100 to 10-30 Myr, its standard error and their
+    ratio, of each band read as depending on age), which :func:`load_fields` sets with
+    :func:`starclass.science.sedcheck.sed_readings`.
 
     Examples
     --------
@@ -302,13 +313,22 @@ def sed_offsets_note(fields: Mapping[str, Table]) -> str:
     SED fits (ages, masses, E(B-V)) that miss their own photometry by more than 0.30 mag in a band, relative to V,
     at the fitted age and E(B-V): ngc1566 F814W +0.42 (AB models against Vega photometry, most likely); the ages
     and masses of the mass functions and mass-age panels of that field may be biased (starclass info FILE says more)
+
+    An offset that depends on the fitted age is said with its change between the bins, error and significance:
+
+    >>> t.meta.update({"sed_ab_vega": False, "sed_by_age": True, "sed_age_trends": [("f814w", 0.30, 0.0625, 4.8)]})
+    >>> print(sed_offsets_note({"ugc5340": t}).split(": ", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
+    ugc5340 F814W +0.42 (depends on the fitted age, F814W +0.30 ± 0.06 mag at 10-30 against 30-100 Myr, 4.8 standard
+    errors: the models' metallicity or the V band); the ages and masses of the mass functions and mass-age panels of
+    that field may be biased (starclass info FILE says more)
     """
     named = {f: t.meta for f, t in fields.items() if t.meta.get("sed_offsets")}
     if not named:
         return ""
     parts = [f"{f} " + ", ".join(f"{b.upper()} {o:+.2f}" for b, o in m["sed_offsets"])
              + (" (AB models against Vega photometry, most likely)" if m.get("sed_ab_vega")
-                else " (depends on the fitted age: the models' metallicity or the V band)" if m.get("sed_by_age")
+                else f" (depends on the fitted age{_trends_said(m.get('sed_age_trends', []))}: the models' "
+                     "metallicity or the V band)" if m.get("sed_by_age")
                 else "")
              for f, m in named.items()]
     return (f"SED fits (ages, masses, E(B-V)) that miss their own photometry by more than {SED_OFFSET_TOLERANCE:.2f} "
