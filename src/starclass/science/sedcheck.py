@@ -20,7 +20,9 @@ says the offset depends on age (the models' metallicity, or the V band) instead 
 UGC 5340's and five dwarf fields' F814W are 0.24-0.35 mag fainter at 10-30 Myr than at 30-100 Myr (4.2-6.8
 standard errors), NGC 1566's and NGC 1433's 0.02-0.04 (under 1), UGCA 281's 0.17 from few sources (1.9)
 (docs/legus_validation.md, "The age rule weighs the trend against its errors"). :func:`sed_readings` is
-the one place that reading is made.
+the one place that reading is made. A band within the tolerance that changes with age as significantly is
+said in a note, not a warning (:func:`sed_trend_notes`: NGC 4449's, NGC 4485's F814W; the UV and U of most
+dwarf fields).
 """
 
 from __future__ import annotations
@@ -477,6 +479,80 @@ def sed_offset_lines(offsets: Table, name: str = "catalogue") -> list[str]:
             # the evidence the reading rests on, so a user can judge it: a flat offset is what AB - Vega leaves
             lines[-1] += f". With the fitted age: {age_trend_words(r)}"
     return lines
+
+
+def sed_trend_notes(offsets: Table, name: str = "catalogue") -> list[str]:
+    """A note where bands within the tolerance change with the fitted age: proportionate, not a warning.
+
+    A band whose offset pooled over every age is within the tolerance is not warned of, yet its offset at
+    10-30 Myr and at 30-100 Myr may differ by more than :data:`AGE_TREND_SIGNIFICANCE` standard errors
+    (``age_dependent``): NGC 4449's, NGC 4485's, NGC 3274's, UGC 5139's, UGC 4459's and IC 559's F814W by
+    0.18-0.21 mag (3.1-4.2 standard errors), and the UV and U of most dwarf fields. The fits' models and the
+    SSP table then differ in how the band changes with age (the table has one metallicity), which no mix-up
+    of magnitude systems does: ages fitted with the table would differ from the catalogue's most at 10-100 Myr.
+    That is said once a catalogue, naming each such band with its change, error and significance.
+
+    Parameters
+    ----------
+    offsets
+        A :func:`sed_band_offsets` table.
+    name
+        The catalogue, as the line names it.
+
+    Returns
+    -------
+    list of str
+        One line, or none where no band within the tolerance depends on age.
+
+    Examples
+    --------
+    >>> off = Table({"band": ["f336w", "f814w"], "exceeds": [False, False], "age_dependent": [True, True],
+    ...              "age_trend": [-0.33, 0.18], "age_trend_err": [0.0465, 0.0486], "age_trend_z": [-7.1, 3.7]},
+    ...             meta={"v_band": "f555w", "tolerance": 0.3})
+    >>> print(sed_trend_notes(off, "ngc4449")[0])  # doctest: +NORMALIZE_WHITESPACE
+    ngc4449: its SED fits' offsets from the SSP table, relative to F555W, change with the fitted age in bands
+    within 0.30 mag pooled over every age: F336W 0.33 ± 0.05 mag brighter at 10-30 than at 30-100 Myr (7.1
+    standard errors), F814W 0.18 ± 0.05 mag fainter (3.7); 3 standard errors or more is read as a change with age.
+    The fits' models differ from the table's (one metallicity) in how those bands change with age: ages fitted
+    with the table would differ from the catalogue's most at 10-100 Myr, where the ages, masses and E(B-V) may be
+    biased
+    >>> off["age_dependent"] = [False, False]
+    >>> sed_trend_notes(off, "ngc4449")
+    []
+    """
+    if "age_dependent" not in offsets.colnames or "age_trend_err" not in offsets.colnames:
+        return []  # a table made before the age bins or their errors
+    aged = [r for r in offsets if bool(r["age_dependent"]) and not bool(r["exceeds"])]
+    if not aged:
+        return []
+    parts = []
+    for k, r in enumerate(aged):
+        trend, err, z = float(r["age_trend"]), float(r["age_trend_err"]), abs(float(r["age_trend_z"]))
+        way = "fainter" if trend >= 0 else "brighter"
+        parts.append(f"{str(r['band']).upper()} {abs(trend):.2f} ± {err:.2f} mag {way}"
+                     + (f" at {AGE_WORDS[0].split(' ')[0]} than at {AGE_WORDS[1]} ({z:.1f} standard errors)" if k == 0
+                        else f" ({z:.1f})"))
+    meta = offsets.meta
+    return [f"{name}: its SED fits' offsets from the SSP table, relative to {str(meta['v_band']).upper()}, change with "
+            f"the fitted age in {'bands' if len(aged) > 1 else 'a band'} within {float(meta['tolerance']):.2f} mag "
+            "pooled over every age: "
+            f"{', '.join(parts)}; {AGE_TREND_SIGNIFICANCE:g} standard errors or more is read as a change with age. "
+            "The fits' models differ from the table's (one metallicity) in how "
+            f"{'those bands change' if len(aged) > 1 else 'that band changes'} with age: ages fitted with the table "
+            "would differ from the catalogue's most at 10-100 Myr, where the ages, masses and E(B-V) may be biased"]
+
+
+def sed_check_notes(table: Table, name: str = "catalogue", ssp: str | Path | None = None) -> list[str]:
+    """:func:`sed_trend_notes` of ``table``, or none where it has no SED fit to check.
+
+    Examples
+    --------
+    >>> sed_check_notes(Table({"mag_f555w": [20.0], "mag_f814w": [19.5]}))
+    []
+    """
+    if "age" not in table.colnames or "ebv" not in table.colnames or len(bands_in(table)) < 2:
+        return []
+    return sed_trend_notes(sed_band_offsets(table, ssp=ssp), name)
 
 
 def sed_check_lines(table: Table, name: str = "catalogue", ssp: str | Path | None = None) -> list[str]:
