@@ -15,7 +15,11 @@ is at hand; ``../shared/data/ssp`` holds Z = 0.020 alone).
 the tolerance (fits that match their photometry), each band's change of offset between 10-30 and 30-100 Myr,
 its sampling error, and the root mean square of the change less that error.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/legus_sed_offsets.py [folder] [--by-age | --trend-floor] [--v-band f606w]
+``--trend-notes`` lists the fields the check notes (``sedcheck.sed_trend_notes``): a band within the tolerance
+whose offset at 10-30 and at 30-100 Myr differ by more than three standard errors.
+
+    PYTHONPATH=src .venv/bin/python benchmarks/legus_sed_offsets.py [folder] [--by-age | --trend-floor | --trend-notes]
+        [--v-band f606w]
 """
 
 from __future__ import annotations
@@ -100,6 +104,24 @@ def trend_floor(folder: Path = DEFAULT, v_band: str | None = None, ssp: Path | N
     return floor
 
 
+def trend_notes(folder: Path = DEFAULT, v_band: str | None = None, ssp: Path | None = None) -> None:
+    """Each field's bands within the tolerance whose offset changes with age (``sedcheck.sed_trend_notes``)."""
+    print("| field | warned of (beyond 0.30) | noted: within 0.30, 10-30 minus 30-100 Myr ± error (z) |")
+    print("|---|---|---|")
+    n = 0
+    for p in sorted(folder.glob("*.tab")):
+        t = _read(p, v_band)
+        off = sed_band_offsets(t, ssp=ssp)
+        noted = [f"{str(r['band']).upper()} {float(r['age_trend']):+.2f} ± {float(r['age_trend_err']):.2f} "
+                 f"({float(r['age_trend_z']):+.1f})" for r in off if r["age_dependent"] and not r["exceeds"]]
+        over = [str(r["band"]).upper() for r in off if r["exceeds"]]
+        if noted:
+            n += 1
+            print(f"| {t.meta['field']} | {', '.join(over) or '-'} | {', '.join(noted)} |")
+    print(f"\n{n} fields noted (sedcheck.sed_trend_notes: a band within {SED_OFFSET_TOLERANCE} mag whose offset at "
+          "10-30 and 30-100 Myr differ by more than 3 standard errors)")
+
+
 def main(folder: Path = DEFAULT, v_band: str | None = None, ssp: Path | None = None) -> None:
     print("| field | cameras | V | n | UV | U | B | I | I, 10-30 minus 30-100 Myr (z) | beyond 0.30 | reading |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -133,5 +155,8 @@ if __name__ == "__main__":
     ap.add_argument("--v-band", choices=("f555w", "f606w"), default=None,
                     help="read every field's V as this filter (a what-if; default: as the reader finds it)")
     ap.add_argument("--ssp", type=Path, default=None, help="another SSP table (default: the packaged Z = 0.020 one)")
+    ap.add_argument("--trend-notes", action="store_true",
+                    help="the bands within the tolerance whose offset changes with age (the check's notes)")
     args = ap.parse_args()
-    (by_age if args.by_age else trend_floor if args.trend_floor else main)(args.folder, args.v_band, args.ssp)
+    (by_age if args.by_age else trend_floor if args.trend_floor else trend_notes if args.trend_notes
+     else main)(args.folder, args.v_band, args.ssp)

@@ -128,6 +128,8 @@ def evaluate(
             echo(f"note: {res['v_camera_note']}")
         if res.get("sed_note"):
             warn(res["sed_note"])  # a warning, not a refusal: the fields are scored as published
+        if res.get("sed_trend_note"):
+            echo(f"note: {res['sed_trend_note']}")  # within the tolerance: said, not warned of
         for task, accs in res["pooled"].items():
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "

@@ -113,6 +113,23 @@ def sed_check_warnings(table: Table, name: str) -> list[str]:
         return []  # the summary says why it was not checked
 
 
+def sed_check_notes(table: Table, name: str) -> list[str]:
+    """The SED-fit check's notes of ``table`` (:func:`starclass.science.sedcheck.sed_check_notes`), none on error.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> sed_check_notes(Table({"mag_f555w": [20.0]}), "x.ecsv")
+    []
+    """
+    from starclass.science.sedcheck import sed_check_notes as notes
+
+    try:
+        return notes(table, name)
+    except StarclassError:
+        return []  # the summary says why it was not checked
+
+
 def catalog_summary(table: Table, name: str = "") -> str:
     """Lines describing a schema table: rows, columns, bands, class counts, magnitude ranges."""
     # here, not at the top: starclass.schema (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
@@ -1550,6 +1567,8 @@ def info(
     echo(catalog_summary(table, str(paths[0])))
     for line in sed_check_warnings(table, str(paths[0])):
         warn(line)
+    for line in sed_check_notes(table, str(paths[0])):
+        echo(f"note: {line}")  # an age trend within the tolerance: said, not warned of
     if ds9 is not None:
         # each circle labelled with its id, as detect --regions does: read back as a catalogue it keeps the ids
         # overwrite: check_output checked --overwrite

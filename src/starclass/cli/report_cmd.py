@@ -157,6 +157,8 @@ def report(
         if fields.meta.get("sed_note"):
             # as evaluate --catalogs: the fields whose SED fits miss their photometry (the page's Fields text)
             warn(fields.meta["sed_note"])
+        if fields.meta.get("sed_trend_note"):
+            echo(f"note: {fields.meta['sed_trend_note']}")  # as evaluate --catalogs: a note, not a warning
         echo(f"report: {path}")
         return
     if pred is None:

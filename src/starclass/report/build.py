@@ -72,7 +72,7 @@ from starclass.science.massfunc import (
     mass_kind_words,
     mass_limit,
 )
-from starclass.science.sedcheck import sed_band_offsets, sed_offset_lines
+from starclass.science.sedcheck import sed_band_offsets, sed_offset_lines, sed_trend_notes
 from starclass.science.ssp import SUBSTITUTES, ssp_label, ssp_track
 
 # --------------------------------------------------------------------------------------------
@@ -811,11 +811,15 @@ def _sed_check(ms: Section, name: str, t: Table, ssp: str | Path | None, warned:
              f"{name}: each band's median offset from the SSP table at the sources' fitted age and E(B-V), relative "
              f"to {str(m['v_band']).upper()} (mass and distance cancel), over the {m['n_fitted']} sources fitted at "
              f"{10 ** (m['min_log_age'] - 6):g} Myr or older; + is fainter than the fit implies; ab_minus_vega is the "
-             f"band's AB - Vega minus {str(m['v_band']).upper()}'s, which an AB/Vega mix-up of the fits would show.")
+             f"band's AB - Vega minus {str(m['v_band']).upper()}'s, which an AB/Vega mix-up of the fits would show."
+             # evaluate writes the caption into the table's meta: the note reaches its tables as well as the page
+             + "".join(f" Note: {line}." for line in sed_trend_notes(off, said)))
     for line in sed_offset_lines(off, said):
         ms.note(line)
         if str(src or said) not in warned:  # -r self: one file, prediction and reference, warned of once
             warnings.warn(line, stacklevel=2)
+    for line in sed_trend_notes(off, said):
+        ms.note(line)  # an age trend within the tolerance: on the page, not a warning
     warned.add(str(src or said))
 
 

@@ -311,7 +311,8 @@ def _many_sections(tables: dict[str, Table], bar: Progress) -> list[Section]:
            "mv_p90: 90th percentile of the inspected sources' M_V (LEGUS inspected to M_V = -6)."
            + machine_only_text(fields)
            + (f" {fields.meta['v_camera_note']}." if fields.meta.get("v_camera_note") else "")
-           + (f" {fields.meta['sed_note']}." if fields.meta.get("sed_note") else ""))
+           + (f" {fields.meta['sed_note']}." if fields.meta.get("sed_note") else "")
+           + (f" {fields.meta['sed_trend_note']}." if fields.meta.get("sed_trend_note") else ""))
     s.table("fields", fields, "One row per field.")
     if fields.meta.get("ladder_note"):
         s.text(fields.meta["ladder_note"] + ".")
@@ -404,6 +405,7 @@ def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike,
             "ladder_note": tables["fields"].meta.get("ladder_note"),
             "v_camera_note": tables["fields"].meta.get("v_camera_note"),
             "sed_note": tables["fields"].meta.get("sed_note"),
+            "sed_trend_note": tables["fields"].meta.get("sed_trend_note"),
             "outdir": outdir, "tables": written["tables"], "figures": written["figures"], "pooled": pooled,
             "n_fields": len(tables["fields"]), "n_skipped": 0 if skipped is None else len(skipped)}
 

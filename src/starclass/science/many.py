@@ -282,6 +282,13 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
         readings = sed_readings(off)
         meta["sed_ab_vega"] = "ab_vega" in readings.values()
         meta["sed_by_age"] = "age" in readings.values()
+        # the evidence of an age reading, said with it: the change between the bins, its error, its significance
+        meta["sed_age_trends"] = [(str(r["band"]), float(r["age_trend"]), float(r["age_trend_err"]),
+                                   float(r["age_trend_z"])) for r in off if readings.get(str(r["band"])) == "age"]
+        # bands within the tolerance whose offset changes with age all the same: a note (sedcheck.sed_trend_notes)
+        meta["sed_trends_within"] = [(str(r["band"]), float(r["age_trend"]), float(r["age_trend_err"]),
+                                      float(r["age_trend_z"])) for r in off
+                                     if bool(r["age_dependent"]) and not bool(r["exceeds"])]
     except StarclassError:
         pass  # no SED fit to check
     t = t[[c for c in keep if c in t.colnames]]
@@ -289,11 +296,19 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
     return t
 
 
+def _trends_said(trends: list[tuple[str, float, float, float]]) -> str:
+    """', F814W +0.30 ± 0.06 mag at 10-30 against 30-100 Myr, 4.8 standard errors' of a field's aged bands."""
+    return "".join(f", {b.upper()} {t:+.2f} ± {e:.2f} mag at 10-30 against 30-100 Myr, {abs(z):.1f} standard errors"
+                   for b, t, e, z in trends)
+
+
 def sed_offsets_note(fields: Mapping[str, Table]) -> str:
     """A sentence naming the fields whose SED fits miss their own photometry beyond the tolerance, or ``""``.
 
-    From each field's ``meta['sed_offsets']``, ``meta['sed_ab_vega']`` and ``meta['sed_by_age']``, which
-    :func:`load_fields` sets with :func:`starclass.science.sedcheck.sed_readings`.
+    From each field's ``meta['sed_offsets']``, ``meta['sed_ab_vega']``, ``meta['sed_by_age']`` and
+    ``meta['sed_age_trends']`` (band, change of offset from 30-100 to 10-30 Myr, its standard error and their
+    ratio, of each band read as depending on age), which :func:`load_fields` sets with
+    :func:`starclass.science.sedcheck.sed_readings`.
 
     Examples
     --------
@@ -302,19 +317,61 @@ def sed_offsets_note(fields: Mapping[str, Table]) -> str:
     SED fits (ages, masses, E(B-V)) that miss their own photometry by more than 0.30 mag in a band, relative to V,
     at the fitted age and E(B-V): ngc1566 F814W +0.42 (AB models against Vega photometry, most likely); the ages
     and masses of the mass functions and mass-age panels of that field may be biased (starclass info FILE says more)
+
+    An offset that depends on the fitted age is said with its change between the bins, error and significance:
+
+    >>> t.meta.update({"sed_ab_vega": False, "sed_by_age": True, "sed_age_trends": [("f814w", 0.30, 0.0625, 4.8)]})
+    >>> print(sed_offsets_note({"ugc5340": t}).split(": ", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
+    ugc5340 F814W +0.42 (depends on the fitted age, F814W +0.30 ± 0.06 mag at 10-30 against 30-100 Myr, 4.8 standard
+    errors: the models' metallicity or the V band); the ages and masses of the mass functions and mass-age panels of
+    that field may be biased (starclass info FILE says more)
     """
     named = {f: t.meta for f, t in fields.items() if t.meta.get("sed_offsets")}
     if not named:
         return ""
     parts = [f"{f} " + ", ".join(f"{b.upper()} {o:+.2f}" for b, o in m["sed_offsets"])
              + (" (AB models against Vega photometry, most likely)" if m.get("sed_ab_vega")
-                else " (depends on the fitted age: the models' metallicity or the V band)" if m.get("sed_by_age")
+                else f" (depends on the fitted age{_trends_said(m.get('sed_age_trends', []))}: the models' "
+                     "metallicity or the V band)" if m.get("sed_by_age")
                 else "")
              for f, m in named.items()]
     return (f"SED fits (ages, masses, E(B-V)) that miss their own photometry by more than {SED_OFFSET_TOLERANCE:.2f} "
             f"mag in a band, relative to V, at the fitted age and E(B-V): {'; '.join(parts)}; the ages and masses of "
             f"the mass functions and mass-age panels of {'that field' if len(named) == 1 else 'those fields'} may "
             "be biased (starclass info FILE says more)")
+
+
+def sed_trends_note(fields: Mapping[str, Table]) -> str:
+    """A sentence naming the fields with a band within the tolerance whose SED-fit offset changes with age, or ``""``.
+
+    From each field's ``meta['sed_trends_within']`` (band, change of offset from 30-100 to 10-30 Myr, its
+    standard error and their ratio), which :func:`load_fields` sets: the bands
+    :func:`starclass.science.sedcheck.sed_trend_notes` notes. A note, not a warning (their pooled offsets are
+    within the tolerance), so the fields whose ages the fits' models may bias at 10-100 Myr are named all the same.
+
+    Examples
+    --------
+    >>> t = Table(meta={"sed_trends_within": [("f814w", 0.18, 0.0486, 3.7)]})
+    >>> print(sed_trends_note({"ngc4449": t, "ngc628-c": Table()}))  # doctest: +NORMALIZE_WHITESPACE
+    SED-fit offsets within 0.30 mag that change with the fitted age (10-30 against 30-100 Myr, 3 standard errors or
+    more): ngc4449 F814W +0.18 ± 0.05 mag (3.7); the fits' models and the SSP table (one metallicity) differ in how
+    that band changes with age, so the ages, masses and E(B-V) of that field at 10-100 Myr may be biased
+    (starclass info FILE says more)
+    """
+    from starclass.science.sedcheck import AGE_TREND_SIGNIFICANCE
+
+    named = {f: t.meta["sed_trends_within"] for f, t in fields.items() if t.meta.get("sed_trends_within")}
+    if not named:
+        return ""
+    parts = [f"{f} " + ", ".join(f"{b.upper()} {d:+.2f} ± {e:.2f} mag ({abs(z):.1f})" for b, d, e, z in trends)
+             for f, trends in named.items()]
+    many_bands = sum(len(x) for x in named.values()) > 1
+    bands = "those bands change" if many_bands else "that band changes"
+    return (f"SED-fit offsets within {SED_OFFSET_TOLERANCE:.2f} mag that change with the fitted age (10-30 against "
+            f"30-100 Myr, {AGE_TREND_SIGNIFICANCE:g} standard errors or more): {'; '.join(parts)}; the fits' models "
+            f"and the SSP table (one metallicity) differ in how {bands} with age, so the ages, masses and E(B-V) of "
+            f"{'those fields' if len(named) > 1 else 'that field'} at 10-100 Myr may be biased (starclass info FILE "
+            "says more)")
 
 
 def legus_files(directory: str | Path) -> list[Path]:
@@ -632,6 +689,7 @@ def field_summary(fields: Mapping[str, Table]) -> Table:
     out["mv_p90"].format = ".2f"
     out.meta["v_camera_note"] = assumed_v_camera_note(fields)
     out.meta["sed_note"] = sed_offsets_note(fields)
+    out.meta["sed_trend_note"] = sed_trends_note(fields)
     return out
 
 

@@ -20,7 +20,9 @@ says the offset depends on age (the models' metallicity, or the V band) instead 
 UGC 5340's and five dwarf fields' F814W are 0.24-0.35 mag fainter at 10-30 Myr than at 30-100 Myr (4.2-6.8
 standard errors), NGC 1566's and NGC 1433's 0.02-0.04 (under 1), UGCA 281's 0.17 from few sources (1.9)
 (docs/legus_validation.md, "The age rule weighs the trend against its errors"). :func:`sed_readings` is
-the one place that reading is made.
+the one place that reading is made. A band within the tolerance that changes with age as significantly is
+said in a note, not a warning (:func:`sed_trend_notes`: NGC 4449's, NGC 4485's F814W; the UV and U of most
+dwarf fields).
 """
 
 from __future__ import annotations
@@ -334,6 +336,55 @@ def sed_readings(offsets: Table) -> dict[str, str]:
             for r in over}
 
 
+def age_trend_words(row: Row) -> str:
+    """A band's offset at 10-30 and at 30-100 Myr and their difference, its error and significance, in words.
+
+    What the warnings say of the age rule's evidence (:func:`sed_band_offsets`' ``offset_10_30_myr``,
+    ``offset_30_100_myr``, their ``n_``, ``age_trend``, ``age_trend_err``, ``age_trend_z``), so a reader can
+    judge a reading: how far apart the two medians are, give or take how much, and how many standard errors
+    that is against the :data:`AGE_TREND_SIGNIFICANCE` the rule asks.
+
+    Parameters
+    ----------
+    row
+        A row of a :func:`sed_band_offsets` table.
+
+    Returns
+    -------
+    str
+        A clause without a capital or a full stop; "not measured (...)" where a bin has under
+        :data:`MIN_SOURCES` sources.
+
+    Examples
+    --------
+    >>> t = Table({"n_10_30_myr": [56, 64], "offset_10_30_myr": [0.68, 0.40], "n_30_100_myr": [104, 7],
+    ...            "offset_30_100_myr": [0.38, np.nan], "age_trend": [0.30, np.nan],
+    ...            "age_trend_err": [0.0625, np.nan], "age_trend_z": [4.8, np.nan]})
+    >>> print(age_trend_words(t[0]))  # doctest: +NORMALIZE_WHITESPACE
+    +0.68 at 10-30 Myr, +0.38 at 30-100 Myr (56 and 104 sources): 0.30 ± 0.06 mag fainter at 10-30 than at
+    30-100 Myr, 4.8 standard errors (beyond 3, read as a change with age; the error is the two medians' and a
+    floor of 0.045 mag)
+    >>> print(age_trend_words(t[1]))
+    not measured (7 sources at 30-100 Myr; a median needs 20 in each bin)
+    """
+    n_y, n_o = int(row["n_10_30_myr"]), int(row["n_30_100_myr"])
+    y, o = float(row["offset_10_30_myr"]), float(row["offset_30_100_myr"])
+    if not (np.isfinite(y) and np.isfinite(o)):
+        few = "; ".join(f"{n} sources at {w}" for n, w in ((n_y, AGE_WORDS[0]), (n_o, AGE_WORDS[1])) if n < MIN_SOURCES)
+        return f"not measured ({few}; a median needs {MIN_SOURCES} in each bin)"
+    said = f"{y:+.2f} at {AGE_WORDS[0]}, {o:+.2f} at {AGE_WORDS[1]} ({n_y} and {n_o} sources)"
+    if "age_trend_err" not in row.colnames:
+        return said  # a table made before the errors
+    trend, err, z = float(row["age_trend"]), float(row["age_trend_err"]), abs(float(row["age_trend_z"]))
+    # the bar as the rule applies it: z above the significance
+    bar = f"{AGE_TREND_SIGNIFICANCE:g}"
+    verdict = (f"beyond {bar}, read as a change with age" if z > AGE_TREND_SIGNIFICANCE
+               else f"under the {bar} that read as a change with age")
+    return (f"{said}: {abs(trend):.2f} ± {err:.2f} mag {'fainter' if trend >= 0 else 'brighter'} at "
+            f"{AGE_WORDS[0].split(' ')[0]} than at {AGE_WORDS[1]}, {z:.1f} standard errors ({verdict}; the error is "
+            f"the two medians' and a floor of {AGE_TREND_FLOOR:g} mag)")
+
+
 def sed_offset_lines(offsets: Table, name: str = "catalogue") -> list[str]:
     """Warnings, one a band whose median offset exceeds the tolerance, saying what it likely means.
 
@@ -362,26 +413,31 @@ def sed_offset_lines(offsets: Table, name: str = "catalogue") -> list[str]:
     ...              "ab_like": [False, True, True],
     ...              "n_10_30_myr": [901, 903, 903], "offset_10_30_myr": [0.0, -0.2, 0.44],
     ...              "n_30_100_myr": [181, 181, 181], "offset_30_100_myr": [0.0, -0.2, 0.40],
-    ...              "age_dependent": [False, False, False]},
+    ...              "age_trend": [0.0, 0.0, 0.04], "age_trend_err": [0.05, 0.05, 0.0454],
+    ...              "age_trend_z": [0.0, 0.0, 0.88], "age_dependent": [False, False, False]},
     ...             meta={"v_band": "f555w", "tolerance": 0.3, "match": 0.1, "min_log_age": 7.0})
     >>> print(sed_offset_lines(off, "ngc1566")[0])  # doctest: +NORMALIZE_WHITESPACE
     ngc1566: its SED fits do not match its F814W: relative to F555W it is 0.42 mag fainter than the SSP
     table gives at each source's fitted age and E(B-V) (median of 1190 sources fitted at 10 Myr or older;
     tolerance 0.30 mag). That is F814W's AB - Vega minus F555W's (+0.45) within 0.10 mag, and F438W's -0.19
     is its -0.12: the fits most likely used AB models against Vega photometry (or the reverse), which biases
-    their ages, masses and E(B-V)
+    their ages, masses and E(B-V). With the fitted age: +0.44 at 10-30 Myr, +0.40 at 30-100 Myr (903 and 181
+    sources): 0.04 ± 0.05 mag fainter at 10-30 than at 30-100 Myr, 0.9 standard errors (under the 3 that
+    read as a change with age; the error is the two medians' and a floor of 0.045 mag)
 
     The same offset, +0.68 at 10-30 Myr and +0.38 at 30-100 Myr (UGC 5340's):
 
     >>> off["offset_10_30_myr"][2], off["offset_30_100_myr"][2], off["age_dependent"][2] = 0.68, 0.38, True
+    >>> off["age_trend"][2], off["age_trend_err"][2], off["age_trend_z"][2] = 0.30, 0.0625, 4.8
     >>> print(sed_offset_lines(off, "ugc5340")[0])  # doctest: +NORMALIZE_WHITESPACE
     ugc5340: its SED fits do not match its F814W: relative to F555W it is 0.42 mag fainter than the SSP
     table gives at each source's fitted age and E(B-V) (median of 1190 sources fitted at 10 Myr or older;
     tolerance 0.30 mag). It depends on the fitted age: +0.68 at 10-30 Myr, +0.38 at 30-100 Myr (903 and 181
-    sources), where an AB - Vega mix-up would move every age alike (its median lies within 0.10 mag of
-    F814W's AB - Vega minus F555W's, +0.45, all the same): the fits' models (their metallicity: the table is
-    one metallicity) or their V band (another filter than F555W?) differ from the table's; the fitted ages,
-    masses and E(B-V) may be biased
+    sources): 0.30 ± 0.06 mag fainter at 10-30 than at 30-100 Myr, 4.8 standard errors (beyond 3, read as a
+    change with age; the error is the two medians' and a floor of 0.045 mag). An AB - Vega mix-up would move
+    every age alike (its median lies within 0.10 mag of F814W's AB - Vega minus F555W's, +0.45, all the
+    same): the fits' models (their metallicity: the table is one metallicity) or their V band (another
+    filter than F555W?) differ from the table's; the fitted ages, masses and E(B-V) may be biased
     """
     meta = offsets.meta
     v, tol, match = str(meta["v_band"]).upper(), float(meta["tolerance"]), float(meta["match"])
@@ -401,12 +457,10 @@ def sed_offset_lines(offsets: Table, name: str = "catalogue") -> list[str]:
         if reading == "age":
             near = (f" (its median lies within {match:.2f} mag of {b}'s AB - Vega minus {v}'s, {d:+.2f}, all the "
                     "same)" if r["ab_like"] else "")
-            lines.append(head + f"It depends on the fitted age: {float(r['offset_10_30_myr']):+.2f} at "
-                         f"{AGE_WORDS[0]}, {float(r['offset_30_100_myr']):+.2f} at {AGE_WORDS[1]} "
-                         f"({int(r['n_10_30_myr'])} and {int(r['n_30_100_myr'])} sources), where an AB - Vega "
-                         f"mix-up would move every age alike{near}: the fits' models (their metallicity: the table "
-                         f"is one metallicity) or their V band (another filter than {v}?) differ from the table's; "
-                         "the fitted ages, masses and E(B-V) may be biased")
+            lines.append(head + f"It depends on the fitted age: {age_trend_words(r)}. An AB - Vega mix-up would "
+                         f"move every age alike{near}: the fits' models (their metallicity: the table is one "
+                         f"metallicity) or their V band (another filter than {v}?) differ from the table's; the fitted "
+                         "ages, masses and E(B-V) may be biased")
         elif reading == "ab_vega":
             also = ", ".join(f"{str(s['band']).upper()}'s {float(s['offset']):+.2f} is its "
                              f"{float(s['ab_minus_vega']):+.2f}" for s in support)
@@ -421,7 +475,84 @@ def sed_offset_lines(offsets: Table, name: str = "catalogue") -> list[str]:
             lines.append(head + f"It is not {b}'s AB - Vega difference from {v} ({d:+.2f}): the fits' models "
                          "(metallicity: the table is one metallicity; nebular light), a filter or the photometry "
                          "differ; the fitted ages, masses and E(B-V) may be biased")
+        if reading != "age" and "offset_10_30_myr" in r.colnames:
+            # the evidence the reading rests on, so a user can judge it: a flat offset is what AB - Vega leaves
+            lines[-1] += f". With the fitted age: {age_trend_words(r)}"
     return lines
+
+
+def sed_trend_notes(offsets: Table, name: str = "catalogue") -> list[str]:
+    """A note where bands within the tolerance change with the fitted age: proportionate, not a warning.
+
+    A band whose offset pooled over every age is within the tolerance is not warned of, yet its offset at
+    10-30 Myr and at 30-100 Myr may differ by more than :data:`AGE_TREND_SIGNIFICANCE` standard errors
+    (``age_dependent``): NGC 4449's, NGC 4485's, NGC 3274's, UGC 5139's, UGC 4459's and IC 559's F814W by
+    0.18-0.21 mag (3.1-4.2 standard errors), and the UV and U of most dwarf fields. The fits' models and the
+    SSP table then differ in how the band changes with age (the table has one metallicity), which no mix-up
+    of magnitude systems does: ages fitted with the table would differ from the catalogue's most at 10-100 Myr.
+    That is said once a catalogue, naming each such band with its change, error and significance.
+
+    Parameters
+    ----------
+    offsets
+        A :func:`sed_band_offsets` table.
+    name
+        The catalogue, as the line names it.
+
+    Returns
+    -------
+    list of str
+        One line, or none where no band within the tolerance depends on age.
+
+    Examples
+    --------
+    >>> off = Table({"band": ["f336w", "f814w"], "exceeds": [False, False], "age_dependent": [True, True],
+    ...              "age_trend": [-0.33, 0.18], "age_trend_err": [0.0465, 0.0486], "age_trend_z": [-7.1, 3.7]},
+    ...             meta={"v_band": "f555w", "tolerance": 0.3})
+    >>> print(sed_trend_notes(off, "ngc4449")[0])  # doctest: +NORMALIZE_WHITESPACE
+    ngc4449: its SED fits' offsets from the SSP table, relative to F555W, change with the fitted age in bands
+    within 0.30 mag pooled over every age: F336W 0.33 ± 0.05 mag brighter at 10-30 than at 30-100 Myr (7.1
+    standard errors), F814W 0.18 ± 0.05 mag fainter (3.7); 3 standard errors or more is read as a change with age.
+    The fits' models differ from the table's (one metallicity) in how those bands change with age: ages fitted
+    with the table would differ from the catalogue's most at 10-100 Myr, where the ages, masses and E(B-V) may be
+    biased
+    >>> off["age_dependent"] = [False, False]
+    >>> sed_trend_notes(off, "ngc4449")
+    []
+    """
+    if "age_dependent" not in offsets.colnames or "age_trend_err" not in offsets.colnames:
+        return []  # a table made before the age bins or their errors
+    aged = [r for r in offsets if bool(r["age_dependent"]) and not bool(r["exceeds"])]
+    if not aged:
+        return []
+    parts = []
+    for k, r in enumerate(aged):
+        trend, err, z = float(r["age_trend"]), float(r["age_trend_err"]), abs(float(r["age_trend_z"]))
+        way = "fainter" if trend >= 0 else "brighter"
+        parts.append(f"{str(r['band']).upper()} {abs(trend):.2f} ± {err:.2f} mag {way}"
+                     + (f" at {AGE_WORDS[0].split(' ')[0]} than at {AGE_WORDS[1]} ({z:.1f} standard errors)" if k == 0
+                        else f" ({z:.1f})"))
+    meta = offsets.meta
+    return [f"{name}: its SED fits' offsets from the SSP table, relative to {str(meta['v_band']).upper()}, change with "
+            f"the fitted age in {'bands' if len(aged) > 1 else 'a band'} within {float(meta['tolerance']):.2f} mag "
+            "pooled over every age: "
+            f"{', '.join(parts)}; {AGE_TREND_SIGNIFICANCE:g} standard errors or more is read as a change with age. "
+            "The fits' models differ from the table's (one metallicity) in how "
+            f"{'those bands change' if len(aged) > 1 else 'that band changes'} with age: ages fitted with the table "
+            "would differ from the catalogue's most at 10-100 Myr, where the ages, masses and E(B-V) may be biased"]
+
+
+def sed_check_notes(table: Table, name: str = "catalogue", ssp: str | Path | None = None) -> list[str]:
+    """:func:`sed_trend_notes` of ``table``, or none where it has no SED fit to check.
+
+    Examples
+    --------
+    >>> sed_check_notes(Table({"mag_f555w": [20.0], "mag_f814w": [19.5]}))
+    []
+    """
+    if "age" not in table.colnames or "ebv" not in table.colnames or len(bands_in(table)) < 2:
+        return []
+    return sed_trend_notes(sed_band_offsets(table, ssp=ssp), name)
 
 
 def sed_check_lines(table: Table, name: str = "catalogue", ssp: str | Path | None = None) -> list[str]:
