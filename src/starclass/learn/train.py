@@ -64,7 +64,14 @@ import torch.nn.functional as F
 # the package, not its build_model: looked up at each call, so a build_model patched at run
 # time (tests watch the networks fit builds) is the one used
 import starclass.models as models
-from starclass.errors import StarclassError, counted, shell_word, shown_command
+from starclass.errors import (
+    CalibrationFitWarning,
+    StarclassError,
+    UncalibratedWarning,
+    counted,
+    shell_word,
+    shown_command,
+)
 from starclass.io.progress import Progress
 from starclass.learn.augment import augment_batch
 from starclass.learn.checkpoint import (
@@ -99,6 +106,7 @@ __all__ = [
     "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
     "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
     "EarlyStopping", "MemberTrainer", "MemberOutcome", "data_digest", "settings_digest", "init_digest",
+    "CautionNote", "warn_caution_notes",
 ]
 
 
@@ -295,6 +303,69 @@ def data_digest(inputs: ModelInputs, labels: np.ndarray, *, positions: tuple[np.
 
 
 # ----------------------------------------------------------------------------- results
+
+
+class CautionNote(str):
+    """A note of :class:`TrainResult` that is also a warning: ``"WARNING: " + message`` as a note.
+
+    :func:`fit` warns each (:func:`warn_caution_notes`) with its ``category``, once, and keeps it among
+    its notes; ``starclass train`` prints the warnings, not these notes, so nothing is said twice.
+
+    Parameters
+    ----------
+    message : str
+        The warning's text.
+    category : type of Warning
+        Its class: :class:`starclass.errors.CalibrationFitWarning` (a map fitted on too few rows, at an
+        end of its search) or :class:`starclass.errors.UncalibratedWarning` (a fine-tune left without one).
+    text : str, optional
+        The note as it reads among the others (default ``"WARNING: " + message``).
+
+    Examples
+    --------
+    >>> note = CautionNote("the temperature 3.1 was fitted on only 9 held-out rows")
+    >>> note.startswith("WARNING: the temperature"), note.message[:15], note.category.__name__
+    (True, 'the temperature', 'CalibrationFitWarning')
+    """
+
+    message: str
+    category: type[Warning]
+
+    def __new__(cls, message: str, category: type[Warning] = CalibrationFitWarning, *,
+                text: str | None = None) -> CautionNote:
+        note = super().__new__(cls, f"WARNING: {message}" if text is None else text)
+        note.message, note.category = str(message), category
+        return note
+
+
+def warn_caution_notes(notes: Sequence[str], *, stacklevel: int = 2) -> list[CautionNote]:
+    """Warn each :class:`CautionNote` among ``notes`` with its category, each message once; the ones warned.
+
+    Parameters
+    ----------
+    notes : sequence of str
+        Notes of :func:`fit` (or of a cross-validation); plain strings are passed over.
+    stacklevel : int
+        As :func:`warnings.warn` would take it in the function that calls this one (2: that function's caller).
+
+    Returns
+    -------
+    list of CautionNote
+
+    Examples
+    --------
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     _ = warn_caution_notes(["member 1: early stop", CautionNote("too few rows"), CautionNote("too few rows")])
+    >>> [(w.category.__name__, str(w.message)) for w in said]
+    [('CalibrationFitWarning', 'too few rows')]
+    """
+    warned: list[CautionNote] = []
+    for note in notes:
+        if isinstance(note, CautionNote) and note.message not in {w.message for w in warned}:
+            warnings.warn(note.message, note.category, stacklevel=stacklevel + 1)
+            warned.append(note)
+    return warned
 
 
 @dataclass
@@ -1467,6 +1538,14 @@ def fit(
     -------
     TrainResult
 
+    Warns
+    -----
+    starclass.errors.CalibrationFitWarning
+        The validation split's calibration fitted on too few rows, or at an end of its search.
+    starclass.errors.UncalibratedWarning
+        A fine-tune left without a calibration (its starting model's cannot be refitted with its weights).
+        Each once; the result's ``notes`` keep them (:class:`CautionNote`).
+
     Examples
     --------
     >>> import tempfile
@@ -1526,10 +1605,10 @@ def fit(
     # no label at all): such a failure left an empty model directory behind
     made = _make_outdir(outdir)
     try:
-        return _fit_members(config, inputs, data, members, identity, outdir=outdir, device=dev, amp=amp,
-                            progress=progress, progress_label=progress_label, init_from=init_from, resume=resume,
-                            t_start=t_start,
-                            label_model=label_model, pixel_flags=pixel_flags)
+        result = _fit_members(config, inputs, data, members, identity, outdir=outdir, device=dev, amp=amp,
+                              progress=progress, progress_label=progress_label, init_from=init_from, resume=resume,
+                              t_start=t_start,
+                              label_model=label_model, pixel_flags=pixel_flags)
     except BaseException:
         # a failure (or Ctrl-C) before the first checkpoint leaves no empty folder; one with
         # checkpoints is kept, for the same command to resume
@@ -1537,6 +1616,10 @@ def fit(
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
         raise
+    # the calibration's cautions (too few rows, a map at an end of its search, a fine-tune left without one):
+    # said in a notebook too, not only in the notes starclass train printed; train prints these warnings
+    warn_caution_notes(result.notes, stacklevel=2)
+    return result
 
 
 def check_starting_calibration(init_from: str | os.PathLike, loaded: LoadedModel | None = None) -> LoadedModel | None:
@@ -1820,8 +1903,8 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
     fix = f"fit it with {_calibrate_form(init_from, ours)} on rows neither model trained on"
     if not cal:
         set_no_calibration(outdir, f"not fitted at training: {why}, and the starting model {init_from} has none")
-        return [f"WARNING: no calibration and no conformal sets: {why}, and the starting model {init_from} has no "
-                f"calibration to refit; {fix}"]
+        return [CautionNote(f"no calibration and no conformal sets: {why}, and the starting model {init_from} has no "
+                            f"calibration to refit; {fix}", UncalibratedWarning)]
     fitted_on = cal.get("source", "its rows")
     rows_from = cal.get("rows_from")
     if isinstance(rows_from, dict) and rows_from.get("mosaics"):
@@ -1841,7 +1924,7 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
             return [f"calibration refitted on the starting model {init_from}'s calibration rows, classified with the "
                     f"fine-tuned weights ({new.n} of {fitted_on}; the starting model's was fitted on {was}{left}): "
                     f"{new.describe()}, NLL {new.nll_before:.4f} -> {new.nll_after:.4f}; not fitted on this run's "
-                    f"validation split: {why}"] + [f"WARNING: {c}" for c in new.cautions(names)]
+                    f"validation split: {why}"] + [CautionNote(c) for c in new.cautions(names)]
     elif cal.get("source") and not str(fitted_on).startswith("validation split"):
         # fitted with 'starclass calibrate' before it recorded its rows: "only a calibration fitted with
         # 'starclass calibrate' records how" read as if this one had not been, and named no way out for the start
@@ -1858,9 +1941,9 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
               f"conformal rows are scores of the starting weights, not of these (the sets would not hold the stated "
               f"coverage), and {cannot}")
     set_no_calibration(outdir, reason)
-    return [f"WARNING: no calibration and no conformal sets (classify writes raw probabilities and no pred_set): "
-            f"{why}; the starting model {init_from}'s calibration was fitted on scores of the starting weights, which "
-            f"the fine-tune changed, and {cannot}; {fix}"]
+    return [CautionNote(f"no calibration and no conformal sets (classify writes raw probabilities and no pred_set): "
+                        f"{why}; the starting model {init_from}'s calibration was fitted on scores of the starting "
+                        f"weights, which the fine-tune changed, and {cannot}; {fix}", UncalibratedWarning)]
 
 
 def _recorded_path(rows_from: dict, key: str, start: Path, index: int | None = None) -> Path:
@@ -2115,7 +2198,7 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
     cal = fit_with_and_without_tta(probs, probs_tta, targets, config.classes, source=source, method=method)
     save_calibration(outdir, cal.to_dict(), [c["digest"] for c in loaded.checkpoints], overwrite=True)
     # too few validation rows to pin the map down, or a temperature at an end of its search
-    fallback += [f"WARNING: {c}" for c in cal.cautions(list(config.class_names))]  # named as info names them
+    fallback += [CautionNote(c) for c in cal.cautions(list(config.class_names))]  # named as info names them
     under_tta = f"; under TTA {cal.with_tta.describe()}" if cal.with_tta is not None else ""
     return fallback + [f"calibration: {cal.describe()} fitted on {cal.n} validation rows "
             f"(NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}){under_tta}" + ("; soft targets: each row as its most "
