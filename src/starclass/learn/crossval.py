@@ -404,6 +404,13 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
 
         # once for every fold, before anything is written: each fold's fit loaded the whole starting model again
         starting_model = check_starting_calibration(init_from, starting_model)
+        if starting_model is None and (Path(init_from).is_dir() or Path(init_from).suffix == ".json"):
+            # nothing to check (no calibration): loaded still, once, for every fold's starting weights, which
+            # each fold's members read from their files again (initial_state)
+            try:
+                starting_model = load_model(init_from, device="cpu", check_calibration=False)
+            except StarclassError:
+                pass  # said by the first fold, where the starting weights are read, as before
     # what this run was asked for, before any fold trains: stopped before its cv_summary.json, a folder said
     # neither how many folds it was asked for nor which were still to train, and a resume with other
     # folds (--cv 3 stopped after fold 2, then --cv 2) was refused only as "other training data"

@@ -930,6 +930,9 @@ class MemberTrainer:
     progress_label : str, optional
         What starts the bar's label, each batch line and each epoch line (``"fold 2/5"``: the bars and
         lines of the folds of a cross-validation were alike).
+    starting_model : LoadedModel, optional
+        ``init_from`` as :func:`starclass.learn.checkpoint.load_model` loaded it: its weights are taken from
+        there, not read from its member file again (:func:`starclass.learn.finetune.initial_state`).
 
     Examples
     --------
@@ -948,7 +951,8 @@ class MemberTrainer:
     def __init__(self, config: TaskConfig, spec: MemberSpec, data: TrainData, *, outdir: Path, device: torch.device,
                  amp: torch.dtype | None, progress: bool | str | None = False, n_members: int = 1,
                  identity: dict[str, str] | None = None,
-                 init_from: str | os.PathLike | None = None, progress_label: str | None = None) -> None:
+                 init_from: str | os.PathLike | None = None, progress_label: str | None = None,
+                 starting_model: LoadedModel | None = None) -> None:
         if isinstance(progress, str):  # the older spelling of a labelled bar
             progress, progress_label = True, progress
         self.config = config
@@ -962,6 +966,7 @@ class MemberTrainer:
         self.progress_label = progress_label
         self.n_members = n_members
         self.init_from = init_from
+        self.starting_model = starting_model if init_from is not None else None
         self.batch_size = int(getattr(self.recipe, "batch_size", 128) or 128)
         self.n_epochs = int(self.recipe.epochs)
         self.final_path = outdir / member_filename(spec.index)
@@ -1001,7 +1006,7 @@ class MemberTrainer:
         if self.init_from is not None:
             # fine-tuning: only the weights are carried over; optimizer and history start afresh
             self.model.load_state_dict(initial_state(self.init_from, self.config, self.spec.index,
-                                                     self.spec.architecture, self.model))
+                                                     self.spec.architecture, self.model, self.starting_model))
             self.notes.append(f"member {self.spec.index + 1}: initialised from {self.init_from}")
         source = str(getattr(self.model, "weights_source", "scratch")) if started is None else str(started)
         # where the weights training started from, kept in the member file (starclass info MODEL):
@@ -1532,7 +1537,8 @@ def fit(
     starting_model
         ``init_from`` as :func:`starclass.learn.checkpoint.load_model` already loaded it: its calibration
         entry is checked against it (:func:`check_starting_calibration`) instead of by loading its members
-        again. None: they are loaded for the check.
+        again, and the members start from its weights, not read from their files again. None: they are loaded
+        for the check (where it has a calibration) and that load gives the weights; else each member file is read.
 
     Returns
     -------
@@ -1571,7 +1577,8 @@ def fit(
     if init_from is not None:
         # as `train --resume-from` refused it: a starting calibration edited or fitted for other weights is
         # refused before anything is written (it was dropped without a word where the CLI did not load the model)
-        check_starting_calibration(init_from, starting_model)
+        # and what it loaded gives the members their starting weights: not read again, member by member
+        starting_model = check_starting_calibration(init_from, starting_model)
     outdir = Path(outdir)
     amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
@@ -1607,7 +1614,7 @@ def fit(
     try:
         result = _fit_members(config, inputs, data, members, identity, outdir=outdir, device=dev, amp=amp,
                               progress=progress, progress_label=progress_label, init_from=init_from, resume=resume,
-                              t_start=t_start,
+                              t_start=t_start, starting_model=starting_model,
                               label_model=label_model, pixel_flags=pixel_flags)
     except BaseException:
         # a failure (or Ctrl-C) before the first checkpoint leaves no empty folder; one with
@@ -1775,7 +1782,7 @@ def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, i
 
 def _fit_members(config, inputs, data, members, identity, *, outdir: Path, device, amp, progress, init_from,
                  resume: bool, t_start: float, progress_label: str | None = None, label_model: str | None = None,
-                 pixel_flags: dict[str, Any] | None = None) -> TrainResult:
+                 pixel_flags: dict[str, Any] | None = None, starting_model: LoadedModel | None = None) -> TrainResult:
     """Train (or keep) every member, write the manifest and calibrate: the part of :func:`fit` after its checks."""
     if isinstance(progress, str):  # the older spelling of a labelled bar
         progress, progress_label = True, progress
@@ -1802,7 +1809,7 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     for spec in members:
         trainer = MemberTrainer(config, spec, data, outdir=outdir, device=dev, amp=amp,
                                 progress=progress, n_members=len(members), identity=identity,
-                                init_from=init_from, progress_label=progress_label)
+                                init_from=init_from, progress_label=progress_label, starting_model=starting_model)
         outcome = trainer.run(resume)
         outcomes.append(outcome)
         notes.extend(outcome.notes)
