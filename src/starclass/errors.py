@@ -134,6 +134,21 @@ class CalibrationFitWarning(CalibrationWarning):
     """
 
 
+class UncalibratedWarning(CalibrationWarning):
+    """A trained model is left without a calibration (no conformal sets) where it was to have one.
+
+    ``learn.train.fit`` of a fine-tune (``init_from``) warns it where its validation split holds too few
+    rows the starting model did not train on and the starting model's calibration cannot be refitted with
+    the new weights (none, its rows changed since or cannot be read again): ``classify`` then writes raw
+    probabilities and no ``pred_set``. ``starclass train`` prints it as ``WARNING:``.
+
+    Examples
+    --------
+    >>> issubclass(UncalibratedWarning, CalibrationWarning), issubclass(UncalibratedWarning, CalibrationFitWarning)
+    (True, False)
+    """
+
+
 class OutputExistsError(StarclassError, FileExistsError):
     """A writer keeps an existing output (``overwrite=False``): the message names the path and the argument.
 

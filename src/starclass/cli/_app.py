@@ -777,8 +777,8 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
 
 
 @contextlib.contextmanager
-def held_warnings(category: type[Warning]) -> Iterator[list[str]]:
-    """Hold the warnings of ``category`` raised inside the block (each message once, in order); show the others.
+def held_warnings(category: type[Warning] | tuple[type[Warning], ...]) -> Iterator[list[str]]:
+    """Hold the warnings of ``category`` (a class or a tuple) raised in the block, each message once; show the others.
 
     A command says a library's warnings of a kind where they belong (``calibrate``: the calibration's
     cautions after the result they qualify, as ``WARNING:``) instead of keeping its own copy of their
@@ -802,7 +802,8 @@ def held_warnings(category: type[Warning]) -> Iterator[list[str]]:
     held: list[str] = []
     with warnings.catch_warnings():
         outer = warnings.showwarning
-        warnings.simplefilter("always", category)  # said again in one process (a notebook, tests): held again
+        for kind in category if isinstance(category, tuple) else (category,):
+            warnings.simplefilter("always", kind)  # said again in one process (a notebook, tests): held again
 
         def hold(message, kind, filename, lineno, file=None, line=None):
             if issubclass(kind, category):

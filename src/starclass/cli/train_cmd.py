@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import shlex
@@ -26,6 +27,7 @@ from starclass.cli._app import (
     echo_flagged,
     flags_option,
     given_options,
+    held_warnings,
     pixel_flags,
     place_rows,
     progress_lines,
@@ -685,25 +687,28 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                                  "(give one or the other)")
         from starclass.learn.crossval import cross_validate
 
-        cvr = cross_validate(cfg, inputs, y, scheme=cv_scheme, outdir=output, positions=positions,
-                             galaxies=galaxies, extra_columns=extra, seed=seed, resume=resume, progress=progress,
-                             device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
-                             pixel_flags=record, on_resume=echo, starting_model=starting_model)
-        _print_cv(cvr)
+        with _held_cautions() as cautions:
+            cvr = cross_validate(cfg, inputs, y, scheme=cv_scheme, outdir=output, positions=positions,
+                                 galaxies=galaxies, extra_columns=extra, seed=seed, resume=resume, progress=progress,
+                                 device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
+                                 pixel_flags=record, on_resume=echo, starting_model=starting_model)
+        _print_cv(cvr, cautions)
         return
-    result = fit(cfg, inputs, y, outdir=output, positions=positions, galaxies=galaxies,
-                 seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
-                 ensemble=ensemble, holdout=holdout, init_from=init_from, starting_model=starting_model,
-                 label_model=None if votes is None else votes.model,
-                 pseudo_index=None if field_specs is not None else pseudo_rows, pixel_flags=record,
-                 on_resume=echo)
+    with _held_cautions() as cautions:
+        result = fit(cfg, inputs, y, outdir=output, positions=positions, galaxies=galaxies,
+                     seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
+                     ensemble=ensemble, holdout=holdout, init_from=init_from, starting_model=starting_model,
+                     label_model=None if votes is None else votes.model,
+                     pseudo_index=None if field_specs is not None else pseudo_rows, pixel_flags=record,
+                     on_resume=echo)
     if votes is not None and votes.annotators is not None:
         from starclass.io.catalog import write_catalog
 
         write_catalog(votes.annotators, Path(output) / "annotators.ecsv", overwrite=True)
         echo(f"Dawid-Skene confusion matrix of each annotator written to {Path(output) / 'annotators.ecsv'}")
     left_out = None if votes is None else _left_out(result.n_unlabelled, votes.voted, y, n_bad)
-    _summarise(cfg, result, output, precision, soft=votes is not None and votes.model != "mode", left_out=left_out)
+    _summarise(cfg, result, output, precision, soft=votes is not None and votes.model != "mode", left_out=left_out,
+               cautions=cautions)
     if target_purity is not None:
         # not in the resume digests: it changes no weights, and a rerun chooses it again on the same rows
         tune_threshold(cfg, output, inputs, y, result.val_index, target_purity, device=device, progress=progress)
@@ -1032,11 +1037,11 @@ def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampS
     return info
 
 
-def _print_cv(cvr) -> None:
-    """The per-fold and pooled metrics as a small table."""
+def _print_cv(cvr, cautions: Sequence[str] = ()) -> None:
+    """The per-fold and pooled metrics as a small table, after the notes and the cautions (:func:`_echo_notes`)."""
     from starclass.learn.crossval import METRIC_NAMES
 
-    _echo_notes(cvr.notes)
+    _echo_notes(cvr.notes, cautions)
     # the positive class's figures for a binary task (its F1 is always defined there); a purity of a fold that
     # selects nothing is undefined: shown as a dash, as evaluate shows it
     binary = not np.isnan(cvr.pooled.get("f1", np.nan))
@@ -1481,13 +1486,15 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         # (suggest --check-labels) named files inspect --stamps could not find. Recorded as every writer does
         # (relative to the table, and absolute): the absolute one alone was lost with a folder moved whole
         roots = {k: v[0] for k, v in cutout_root_records([cutouts.root], Path(output) / "cv_predictions.ecsv").items()}
-        cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
-                             extra_columns=extra, groups=cutouts.groups[keep], known_data=known,
-                             on_fold=record_cutouts, meta=roots, **fit_kwargs)
-        _print_cv(cvr)
+        with _held_cautions() as cautions:
+            cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
+                                 extra_columns=extra, groups=cutouts.groups[keep], known_data=known,
+                                 on_fold=record_cutouts, meta=roots, **fit_kwargs)
+        _print_cv(cvr, cautions)
         return
-    result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)
-    _summarise(cfg, result, output, precision, cutouts=True)
+    with _held_cautions() as cautions:
+        result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)
+    _summarise(cfg, result, output, precision, cutouts=True, cautions=cautions)
     if target_purity is not None:
         # on the grouped validation split, as for mosaics (it was refused for cutout folders, the M31
         # task's own data); val_index holds folder rows, blank ones counted, so every row's input is given
@@ -1552,14 +1559,15 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
     echo(f"labels: {counted(out.n_labelled, 'cutout')} with votes in {', '.join(out.columns)} "
          f"({counted(out.n_votes, 'vote')}), label model {label_model}"
          f"{negative_votes_note(table if votes_table is None else votes_table, out.columns)}")
-    result = fit_cutouts(cfg, cutouts, outdir=output, targets=out.targets, label_model=out.model, **fit_kwargs)
+    with _held_cautions() as cautions:
+        result = fit_cutouts(cfg, cutouts, outdir=output, targets=out.targets, label_model=out.model, **fit_kwargs)
     if out.annotators is not None:
         from starclass.io.catalog import write_catalog
 
         write_catalog(out.annotators, Path(output) / "annotators.ecsv", overwrite=True)
         echo(f"Dawid-Skene confusion matrix of each annotator written to {Path(output) / 'annotators.ecsv'}")
     _summarise(cfg, result, output, precision, soft=out.model != "mode",
-               left_out=_left_out(result.n_unlabelled, out.voted, out.targets, 0), cutouts=True)
+               left_out=_left_out(result.n_unlabelled, out.voted, out.targets, 0), cutouts=True, cautions=cautions)
 
 
 def volunteer_vote_columns(table: Table, name: str = "the cutout CSV") -> tuple[Table, list[str]]:
@@ -1611,19 +1619,33 @@ def volunteer_vote_columns(table: Table, name: str = "the cutout CSV") -> tuple[
     return out, cols
 
 
-def _echo_notes(notes: list[str]) -> None:
-    """Print fit's notes, less the "NOT frozen" ones when train said it before training.
+def _held_cautions() -> contextlib.AbstractContextManager[list[str]]:
+    """Hold the calibration cautions fit and cross_validate warn (:func:`starclass.learn.train.warn_caution_notes`)."""
+    from starclass.errors import CalibrationFitWarning, UncalibratedWarning
+
+    return held_warnings((CalibrationFitWarning, UncalibratedWarning))
+
+
+def _echo_notes(notes: list[str], cautions: Sequence[str] = ()) -> None:
+    """Print fit's notes, less the "NOT frozen" ones when train said it before training; then its cautions.
 
     The open-globular preset without ImageNet weights printed its "NOT frozen" warning three
     times (train's own before training, the network's log line and fit's note, once per member
     and per fold with --cv); train's is kept, the notes stay in the member files.
+
+    ``cautions`` are the warnings fit (or cross_validate) gave, held while it ran: printed as ``WARNING:``
+    after the notes, whose copies of them (:class:`starclass.learn.train.CautionNote`) are not printed.
     """
+    from starclass.learn.train import CautionNote
     from starclass.models.torchvision_nets import NOT_FROZEN_NOTE, no_weights_were_announced
 
     for note in notes:
-        if NOT_FROZEN_NOTE in note and no_weights_were_announced():
+        if (NOT_FROZEN_NOTE in note and no_weights_were_announced()) or isinstance(note, CautionNote):
             continue
         echo(note)
+    for caution in cautions:
+        # too few rows to pin the map down, a map at an end of its search, a fine-tune left without one
+        typer.echo(f"WARNING: {caution}", err=True)
 
 
 def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad: int) -> str:
@@ -1685,8 +1707,8 @@ a folder or CSV of cutouts, labelled or not); 'starclass info 'my model'' descri
 
 
 def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False,
-               left_out: str | None = None, cutouts: bool = False) -> None:
-    _echo_notes(result.notes)
+               left_out: str | None = None, cutouts: bool = False, cautions: Sequence[str] = ()) -> None:
+    _echo_notes(result.notes, cautions)
     from starclass.learn.precision import compute_dtype, cpu_has_bf16_units, dtype_name
 
     dtype = compute_dtype(cfg.recipe.amp, result.device)

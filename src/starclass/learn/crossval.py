@@ -37,7 +37,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-from starclass.errors import StarclassError, counted
+from starclass.errors import CalibrationFitWarning, StarclassError, UncalibratedWarning, counted
 from starclass.io.progress import Progress
 from starclass.learn.data import ModelInputs
 from starclass.schema import CLASS_PRED, CLASS_REF, FOLD, INFERENCE_BATCH_SIZE, prob_col
@@ -359,7 +359,14 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     from starclass.learn.classify import predict_inputs
     from starclass.learn.data import InputSource
     from starclass.learn.precision import pick_device
-    from starclass.learn.train import UNLABELLED_LEFT_OUT, VALIDATION_ROWS_SEEN, fit, label_indices
+    from starclass.learn.train import (
+        UNLABELLED_LEFT_OUT,
+        VALIDATION_ROWS_SEEN,
+        CautionNote,
+        fit,
+        label_indices,
+        warn_caution_notes,
+    )
 
     outdir = Path(outdir)
     labels = _cv_labels(labels)
@@ -397,6 +404,13 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
 
         # once for every fold, before anything is written: each fold's fit loaded the whole starting model again
         starting_model = check_starting_calibration(init_from, starting_model)
+        if starting_model is None and (Path(init_from).is_dir() or Path(init_from).suffix == ".json"):
+            # nothing to check (no calibration): loaded still, once, for every fold's starting weights, which
+            # each fold's members read from their files again (initial_state)
+            try:
+                starting_model = load_model(init_from, device="cpu", check_calibration=False)
+            except StarclassError:
+                pass  # said by the first fold, where the starting weights are read, as before
     # what this run was asked for, before any fold trains: stopped before its cv_summary.json, a folder said
     # neither how many folds it was asked for nor which were still to train, and a resume with other
     # folds (--cv 3 stopped after fold 2, then --cv 2) was refused only as "other training data"
@@ -427,6 +441,9 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                 # each fold's validation rows seen by the starting model: said once, for every held-out row,
                 # by _warn_starting_rows_held_out (the folds' own warnings repeated it fold by fold)
                 warnings.filterwarnings("ignore", message=rf".* {VALIDATION_ROWS_SEEN} ")
+                # the fold's calibration cautions are warned below, named by fold, and the repeats of one said once
+                for said_below in (CalibrationFitWarning, UncalibratedWarning):
+                    warnings.filterwarnings("ignore", category=said_below)
                 with _unsaid(UNLABELLED_LEFT_OUT):
                     result = fit(cfg, inputs, hidden, outdir=fold_dir, positions=positions,
                                  galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
@@ -457,7 +474,8 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                 few_rows.append(name)
                 if len(few_rows) > 1:
                     continue
-            notes.append(f"fold {name}: {n}")
+            notes.append(CautionNote(f"fold {name}: {n.message}", n.category, text=f"fold {name}: {n}")
+                         if isinstance(n, CautionNote) else f"fold {name}: {n}")
         model = load_model(result.model_path, dev)
         preds, probs = [], []
         # the fold's pass over its held-out rows, after its training's last bar or line: said as they are
@@ -546,7 +564,10 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     if len(few_rows) > 1:
         # "folds 2" of a 2-fold cross-validation: one fold is a fold
         which = f"{'fold' if len(few_rows) == 2 else 'folds'} {', '.join(few_rows[1:])}"
-        notes.append(f"{which}: the same WARNING as fold {few_rows[0]} (a calibration fitted on too few held-out rows)")
+        same = f"{which}: the same WARNING as fold {few_rows[0]} (a calibration fitted on too few held-out rows)"
+        notes.append(CautionNote(same, CalibrationFitWarning, text=same))
+    # as fit warns them, fold by fold: starclass train --cv prints these warnings, not the notes' copies
+    warn_caution_notes(notes, stacklevel=2)
     return CVResult(per_fold, pooled, mean, std, table, outdir, notes)
 
 

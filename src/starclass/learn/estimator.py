@@ -23,13 +23,14 @@ import os
 import shutil
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from starclass.errors import OutputExistsError, StarclassError
+from starclass.errors import CalibrationFitWarning, OutputExistsError, StarclassError
 from starclass.learn.checkpoint import (
     MODEL_ENTRIES,
     LoadedModel,
@@ -374,11 +375,14 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         workdir = None if self.outdir is None else Path(self.outdir)
         scratch = tempfile.mkdtemp(prefix="starclass-fit-") if workdir is None else None
         try:
-            result = train_fit(
-                cfg, X, y, outdir=workdir or scratch, positions=positions, galaxies=galaxies,
-                seed=self.seed, resume=bool(self.resume) and workdir is not None,
-                progress=self.progress, device=self.device, epochs=self.epochs,
-                ensemble=self.ensemble, holdout=holdout, val_index=val_index)
+            with warnings.catch_warnings():
+                # train_fit warns the calibration's cautions at this line; warned below at the caller's
+                warnings.filterwarnings("ignore", category=CalibrationFitWarning)
+                result = train_fit(
+                    cfg, X, y, outdir=workdir or scratch, positions=positions, galaxies=galaxies,
+                    seed=self.seed, resume=bool(self.resume) and workdir is not None,
+                    progress=self.progress, device=self.device, epochs=self.epochs,
+                    ensemble=self.ensemble, holdout=holdout, val_index=val_index)
             if workdir is not None and Path(result.model_path).is_dir():
                 from starclass.learn.checkpoint import set_fitted_on_inputs
 

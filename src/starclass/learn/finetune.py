@@ -21,7 +21,7 @@ from pathlib import Path
 import torch
 
 from starclass.errors import StarclassError
-from starclass.learn.checkpoint import load_checkpoint, member_paths
+from starclass.learn.checkpoint import LoadedModel, load_checkpoint, member_paths
 from starclass.learn.config import TaskConfig
 
 __all__ = ["CHECKED_KEYS", "initial_state"]
@@ -33,7 +33,7 @@ CHECKED_KEYS: tuple[str, ...] = ("bands", "classes", "stamp_size", "scales", "no
 
 
 def initial_state(source: str | os.PathLike, config: TaskConfig, member: int, architecture: str,
-                  model: torch.nn.Module) -> dict[str, torch.Tensor]:
+                  model: torch.nn.Module, loaded: LoadedModel | None = None) -> dict[str, torch.Tensor]:
     """The saved weights a new member starts from, checked against the network they go into.
 
     Parameters
@@ -49,6 +49,10 @@ def initial_state(source: str | os.PathLike, config: TaskConfig, member: int, ar
         The new member's architecture.
     model : torch.nn.Module
         The freshly built network (its state dict gives the names and shapes expected).
+    loaded : LoadedModel, optional
+        ``source`` as :func:`starclass.learn.checkpoint.load_model` loaded it: where it was loaded from the
+        very files ``source`` names, the weights and the checked entries are taken from it and no member file
+        is read again (a cross-validation's every fold read every member checkpoint again); else the file is read.
 
     Returns
     -------
@@ -75,14 +79,23 @@ def initial_state(source: str | os.PathLike, config: TaskConfig, member: int, ar
     <All keys matched successfully>
     >>> all(torch.equal(a, saved[k]) for k, a in net.state_dict().items())
     True
+    >>> from starclass.learn.checkpoint import load_model
+    >>> net.load_state_dict(initial_state("sim_model", cfg, 0, "compact", net, load_model("sim_model")))
+    <All keys matched successfully>
     >>> initial_state("sim_model", cfg.copy(stamp_size=32), 0, "compact", net)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     starclass.errors.StarclassError: the model to start from ... its stamp_size is 16 but the task ... trains 32; ...
     """
     paths = member_paths(Path(source))
-    path = paths[min(int(member), len(paths) - 1)]
-    ckpt = load_checkpoint(path, kind="member")
+    k = min(int(member), len(paths) - 1)
+    path = paths[k]
+    if loaded is not None and [Path(p).absolute() for p in loaded.paths] == [p.absolute() for p in paths]:
+        # load_model keeps the weights in the networks, the rest of each checkpoint in .checkpoints
+        ckpt = {**loaded.checkpoints[k], "state_dict": loaded.members[k].state_dict()}
+    else:
+        # not given, or loaded from other files (the folder of the one member file named): read it
+        ckpt = load_checkpoint(path, kind="member")
     cfg = config.to_dict() if hasattr(config, "to_dict") else dict(config)
     wanted = {"architecture": str(architecture), "bands": [str(b) for b in cfg.get("bands", [])],
               "classes": [int(c) for c in cfg.get("classes", [])], "stamp_size": cfg.get("stamp_size"),

@@ -64,7 +64,14 @@ import torch.nn.functional as F
 # the package, not its build_model: looked up at each call, so a build_model patched at run
 # time (tests watch the networks fit builds) is the one used
 import starclass.models as models
-from starclass.errors import StarclassError, counted, shell_word, shown_command
+from starclass.errors import (
+    CalibrationFitWarning,
+    StarclassError,
+    UncalibratedWarning,
+    counted,
+    shell_word,
+    shown_command,
+)
 from starclass.io.progress import Progress
 from starclass.learn.augment import augment_batch
 from starclass.learn.checkpoint import (
@@ -99,6 +106,7 @@ __all__ = [
     "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
     "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
     "EarlyStopping", "MemberTrainer", "MemberOutcome", "data_digest", "settings_digest", "init_digest",
+    "CautionNote", "warn_caution_notes",
 ]
 
 
@@ -295,6 +303,69 @@ def data_digest(inputs: ModelInputs, labels: np.ndarray, *, positions: tuple[np.
 
 
 # ----------------------------------------------------------------------------- results
+
+
+class CautionNote(str):
+    """A note of :class:`TrainResult` that is also a warning: ``"WARNING: " + message`` as a note.
+
+    :func:`fit` warns each (:func:`warn_caution_notes`) with its ``category``, once, and keeps it among
+    its notes; ``starclass train`` prints the warnings, not these notes, so nothing is said twice.
+
+    Parameters
+    ----------
+    message : str
+        The warning's text.
+    category : type of Warning
+        Its class: :class:`starclass.errors.CalibrationFitWarning` (a map fitted on too few rows, at an
+        end of its search) or :class:`starclass.errors.UncalibratedWarning` (a fine-tune left without one).
+    text : str, optional
+        The note as it reads among the others (default ``"WARNING: " + message``).
+
+    Examples
+    --------
+    >>> note = CautionNote("the temperature 3.1 was fitted on only 9 held-out rows")
+    >>> note.startswith("WARNING: the temperature"), note.message[:15], note.category.__name__
+    (True, 'the temperature', 'CalibrationFitWarning')
+    """
+
+    message: str
+    category: type[Warning]
+
+    def __new__(cls, message: str, category: type[Warning] = CalibrationFitWarning, *,
+                text: str | None = None) -> CautionNote:
+        note = super().__new__(cls, f"WARNING: {message}" if text is None else text)
+        note.message, note.category = str(message), category
+        return note
+
+
+def warn_caution_notes(notes: Sequence[str], *, stacklevel: int = 2) -> list[CautionNote]:
+    """Warn each :class:`CautionNote` among ``notes`` with its category, each message once; the ones warned.
+
+    Parameters
+    ----------
+    notes : sequence of str
+        Notes of :func:`fit` (or of a cross-validation); plain strings are passed over.
+    stacklevel : int
+        As :func:`warnings.warn` would take it in the function that calls this one (2: that function's caller).
+
+    Returns
+    -------
+    list of CautionNote
+
+    Examples
+    --------
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     _ = warn_caution_notes(["member 1: early stop", CautionNote("too few rows"), CautionNote("too few rows")])
+    >>> [(w.category.__name__, str(w.message)) for w in said]
+    [('CalibrationFitWarning', 'too few rows')]
+    """
+    warned: list[CautionNote] = []
+    for note in notes:
+        if isinstance(note, CautionNote) and note.message not in {w.message for w in warned}:
+            warnings.warn(note.message, note.category, stacklevel=stacklevel + 1)
+            warned.append(note)
+    return warned
 
 
 @dataclass
@@ -859,6 +930,9 @@ class MemberTrainer:
     progress_label : str, optional
         What starts the bar's label, each batch line and each epoch line (``"fold 2/5"``: the bars and
         lines of the folds of a cross-validation were alike).
+    starting_model : LoadedModel, optional
+        ``init_from`` as :func:`starclass.learn.checkpoint.load_model` loaded it: its weights are taken from
+        there, not read from its member file again (:func:`starclass.learn.finetune.initial_state`).
 
     Examples
     --------
@@ -877,7 +951,8 @@ class MemberTrainer:
     def __init__(self, config: TaskConfig, spec: MemberSpec, data: TrainData, *, outdir: Path, device: torch.device,
                  amp: torch.dtype | None, progress: bool | str | None = False, n_members: int = 1,
                  identity: dict[str, str] | None = None,
-                 init_from: str | os.PathLike | None = None, progress_label: str | None = None) -> None:
+                 init_from: str | os.PathLike | None = None, progress_label: str | None = None,
+                 starting_model: LoadedModel | None = None) -> None:
         if isinstance(progress, str):  # the older spelling of a labelled bar
             progress, progress_label = True, progress
         self.config = config
@@ -891,6 +966,7 @@ class MemberTrainer:
         self.progress_label = progress_label
         self.n_members = n_members
         self.init_from = init_from
+        self.starting_model = starting_model if init_from is not None else None
         self.batch_size = int(getattr(self.recipe, "batch_size", 128) or 128)
         self.n_epochs = int(self.recipe.epochs)
         self.final_path = outdir / member_filename(spec.index)
@@ -930,7 +1006,7 @@ class MemberTrainer:
         if self.init_from is not None:
             # fine-tuning: only the weights are carried over; optimizer and history start afresh
             self.model.load_state_dict(initial_state(self.init_from, self.config, self.spec.index,
-                                                     self.spec.architecture, self.model))
+                                                     self.spec.architecture, self.model, self.starting_model))
             self.notes.append(f"member {self.spec.index + 1}: initialised from {self.init_from}")
         source = str(getattr(self.model, "weights_source", "scratch")) if started is None else str(started)
         # where the weights training started from, kept in the member file (starclass info MODEL):
@@ -1461,11 +1537,20 @@ def fit(
     starting_model
         ``init_from`` as :func:`starclass.learn.checkpoint.load_model` already loaded it: its calibration
         entry is checked against it (:func:`check_starting_calibration`) instead of by loading its members
-        again. None: they are loaded for the check.
+        again, and the members start from its weights, not read from their files again. None: they are loaded
+        for the check (where it has a calibration) and that load gives the weights; else each member file is read.
 
     Returns
     -------
     TrainResult
+
+    Warns
+    -----
+    starclass.errors.CalibrationFitWarning
+        The validation split's calibration fitted on too few rows, or at an end of its search.
+    starclass.errors.UncalibratedWarning
+        A fine-tune left without a calibration (its starting model's cannot be refitted with its weights).
+        Each once; the result's ``notes`` keep them (:class:`CautionNote`).
 
     Examples
     --------
@@ -1492,7 +1577,8 @@ def fit(
     if init_from is not None:
         # as `train --resume-from` refused it: a starting calibration edited or fitted for other weights is
         # refused before anything is written (it was dropped without a word where the CLI did not load the model)
-        check_starting_calibration(init_from, starting_model)
+        # and what it loaded gives the members their starting weights: not read again, member by member
+        starting_model = check_starting_calibration(init_from, starting_model)
     outdir = Path(outdir)
     amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
@@ -1526,10 +1612,10 @@ def fit(
     # no label at all): such a failure left an empty model directory behind
     made = _make_outdir(outdir)
     try:
-        return _fit_members(config, inputs, data, members, identity, outdir=outdir, device=dev, amp=amp,
-                            progress=progress, progress_label=progress_label, init_from=init_from, resume=resume,
-                            t_start=t_start,
-                            label_model=label_model, pixel_flags=pixel_flags)
+        result = _fit_members(config, inputs, data, members, identity, outdir=outdir, device=dev, amp=amp,
+                              progress=progress, progress_label=progress_label, init_from=init_from, resume=resume,
+                              t_start=t_start, starting_model=starting_model,
+                              label_model=label_model, pixel_flags=pixel_flags)
     except BaseException:
         # a failure (or Ctrl-C) before the first checkpoint leaves no empty folder; one with
         # checkpoints is kept, for the same command to resume
@@ -1537,6 +1623,10 @@ def fit(
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
         raise
+    # the calibration's cautions (too few rows, a map at an end of its search, a fine-tune left without one):
+    # said in a notebook too, not only in the notes starclass train printed; train prints these warnings
+    warn_caution_notes(result.notes, stacklevel=2)
+    return result
 
 
 def check_starting_calibration(init_from: str | os.PathLike, loaded: LoadedModel | None = None) -> LoadedModel | None:
@@ -1692,7 +1782,7 @@ def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, i
 
 def _fit_members(config, inputs, data, members, identity, *, outdir: Path, device, amp, progress, init_from,
                  resume: bool, t_start: float, progress_label: str | None = None, label_model: str | None = None,
-                 pixel_flags: dict[str, Any] | None = None) -> TrainResult:
+                 pixel_flags: dict[str, Any] | None = None, starting_model: LoadedModel | None = None) -> TrainResult:
     """Train (or keep) every member, write the manifest and calibrate: the part of :func:`fit` after its checks."""
     if isinstance(progress, str):  # the older spelling of a labelled bar
         progress, progress_label = True, progress
@@ -1719,7 +1809,7 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     for spec in members:
         trainer = MemberTrainer(config, spec, data, outdir=outdir, device=dev, amp=amp,
                                 progress=progress, n_members=len(members), identity=identity,
-                                init_from=init_from, progress_label=progress_label)
+                                init_from=init_from, progress_label=progress_label, starting_model=starting_model)
         outcome = trainer.run(resume)
         outcomes.append(outcome)
         notes.extend(outcome.notes)
@@ -1820,8 +1910,8 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
     fix = f"fit it with {_calibrate_form(init_from, ours)} on rows neither model trained on"
     if not cal:
         set_no_calibration(outdir, f"not fitted at training: {why}, and the starting model {init_from} has none")
-        return [f"WARNING: no calibration and no conformal sets: {why}, and the starting model {init_from} has no "
-                f"calibration to refit; {fix}"]
+        return [CautionNote(f"no calibration and no conformal sets: {why}, and the starting model {init_from} has no "
+                            f"calibration to refit; {fix}", UncalibratedWarning)]
     fitted_on = cal.get("source", "its rows")
     rows_from = cal.get("rows_from")
     if isinstance(rows_from, dict) and rows_from.get("mosaics"):
@@ -1841,7 +1931,7 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
             return [f"calibration refitted on the starting model {init_from}'s calibration rows, classified with the "
                     f"fine-tuned weights ({new.n} of {fitted_on}; the starting model's was fitted on {was}{left}): "
                     f"{new.describe()}, NLL {new.nll_before:.4f} -> {new.nll_after:.4f}; not fitted on this run's "
-                    f"validation split: {why}"] + [f"WARNING: {c}" for c in new.cautions(names)]
+                    f"validation split: {why}"] + [CautionNote(c) for c in new.cautions(names)]
     elif cal.get("source") and not str(fitted_on).startswith("validation split"):
         # fitted with 'starclass calibrate' before it recorded its rows: "only a calibration fitted with
         # 'starclass calibrate' records how" read as if this one had not been, and named no way out for the start
@@ -1858,9 +1948,9 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
               f"conformal rows are scores of the starting weights, not of these (the sets would not hold the stated "
               f"coverage), and {cannot}")
     set_no_calibration(outdir, reason)
-    return [f"WARNING: no calibration and no conformal sets (classify writes raw probabilities and no pred_set): "
-            f"{why}; the starting model {init_from}'s calibration was fitted on scores of the starting weights, which "
-            f"the fine-tune changed, and {cannot}; {fix}"]
+    return [CautionNote(f"no calibration and no conformal sets (classify writes raw probabilities and no pred_set): "
+                        f"{why}; the starting model {init_from}'s calibration was fitted on scores of the starting "
+                        f"weights, which the fine-tune changed, and {cannot}; {fix}", UncalibratedWarning)]
 
 
 def _recorded_path(rows_from: dict, key: str, start: Path, index: int | None = None) -> Path:
@@ -2115,7 +2205,7 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
     cal = fit_with_and_without_tta(probs, probs_tta, targets, config.classes, source=source, method=method)
     save_calibration(outdir, cal.to_dict(), [c["digest"] for c in loaded.checkpoints], overwrite=True)
     # too few validation rows to pin the map down, or a temperature at an end of its search
-    fallback += [f"WARNING: {c}" for c in cal.cautions(list(config.class_names))]  # named as info names them
+    fallback += [CautionNote(c) for c in cal.cautions(list(config.class_names))]  # named as info names them
     under_tta = f"; under TTA {cal.with_tta.describe()}" if cal.with_tta is not None else ""
     return fallback + [f"calibration: {cal.describe()} fitted on {cal.n} validation rows "
             f"(NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}){under_tta}" + ("; soft targets: each row as its most "
