@@ -102,3 +102,52 @@ def test_the_cutout_list_reader_says_both_counts(tmp_path: Path) -> None:
     with pytest.raises(StarclassError, match=r"row 2 \(line 4 of the file\) has 3 cells where the header \(line 1\) "
                                              "has 2; a value with a semicolon in it goes in double quotes"):
         read_csv_rows(path)
+
+
+# --- a row with fewer fields than the header: astropy filled it with blanks, and the message blamed a column
+
+
+def test_info_refuses_a_short_row_by_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "b.csv"
+    path.write_text("id,x,y\n1,2,3\n4,5\n")
+    res = CliRunner().invoke(app, ["info", str(path)])
+    assert res.exit_code == 2, res.output
+    assert res.output.strip() == (f"error: cannot read {path} as a table: line 3 has 2 fields where the header "
+                                  "(line 1) has 3; a row needs a cell for every column: leave a missing value empty "
+                                  "but keep its comma"), res.output
+
+
+def test_a_trailing_separator_is_a_blank_cell_not_a_short_row(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,x,y,mag\n1,2,3,20.5\n4,5,6,\n")
+    table = read_table(path)
+    assert table["mag"].mask.tolist() == [False, True]
+    assert table["id"].tolist() == [1, 4]
+
+
+@pytest.mark.parametrize("text, line, n, header", [
+    ("sep=;\nid;x;y\n1;2;3\n\n4;5\n", 5, 2, 2),
+    ("id\tx\ty\n1\t2\t3\n4\t5\n", 3, 2, 1),
+])
+def test_votes_and_spreadsheet_csvs_refuse_a_short_row(tmp_path: Path, text: str, line: int, n: int,
+                                                      header: int) -> None:
+    path = tmp_path / "votes.csv"
+    path.write_text(text)
+    with pytest.raises(StarclassError, match=rf"line {line} has {n} fields where the header \(line {header}\) has 3"):
+        read_table(path)
+
+
+def test_evaluate_and_inspect_refuse_a_short_row_of_a_classified_list(tmp_path: Path) -> None:
+    from starclass.inspect.field import _read_predictions
+    from starclass.io.cutout_output import read_cutout_output
+
+    path = tmp_path / "classified.csv"
+    path.write_text("file,label,class_pred,prob_1,prob_2\na.png,cluster,1,0.9,0.1\nb.png,cluster,2,0.2\n")
+    with pytest.raises(StarclassError, match=r"^prediction: .* line 3 has 4 fields where the header \(line 1\) has 5"):
+        read_cutout_output(path, "prediction")
+    with pytest.raises(StarclassError, match=r"^predictions: .* line 3 has 4 fields where the header"):
+        _read_predictions(path)
+    res = CliRunner().invoke(app, ["evaluate", str(path), "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 2, res.output
+    assert "line 3 has 4 fields where the header (line 1) has 5" in res.output
+    assert not (tmp_path / "ev").exists()

@@ -850,6 +850,7 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # each cell a row's text ('invalid literal for int()' of a PHANGS id, a traceback)
         raise StarclassError(f"cannot read {p} as a table: {ragged}")
     if container == "csv":
+        refuse_short_rows(table, p)
         # European Excel's ';' CSV writes 11,5 for 11.5; outside the reader's silenced warnings, since a
         # tab-separated file's decimal commas are warned of
         read_decimal_commas(table, p)
@@ -1003,7 +1004,7 @@ def _ragged_csv_words(line: int, n: int, header: tuple[int, int], sep: str) -> s
     if n > header[1]:
         how = f"a value with a {name} in it goes in double quotes"
     else:
-        how = f"a row needs a cell for every column: a missing value is an empty cell between {name}s"
+        how = f"a row needs a cell for every column: leave a missing value empty but keep its {name}"
     return f"line {line} has {counted(n, 'field')} where the header (line {header[0]}) has {header[1]}; {how}"
 
 
@@ -1041,11 +1042,55 @@ def read_csv_table(path: PathLike) -> Table:
     """
     p = Path(path)
     try:
-        return Table.read(p, format="ascii.csv", **csv_table_options(p))
+        table = Table.read(p, format="ascii.csv", **csv_table_options(p))
     except ValueError:  # astropy's InconsistentTableError: "... in data line 1"
         if (ragged := csv_ragged_line(p)) is not None:
             raise StarclassError(f"cannot read {p} as a table: {ragged}") from None
         raise
+    return refuse_short_rows(table, p)
+
+
+def refuse_short_rows(table: Table, path: PathLike) -> Table:
+    r"""Refuse a CSV read with astropy whose row has fewer fields than the header, naming its file line.
+
+    astropy fills a short row's missing cells as blanks (masked), so ``4,5`` under ``id,x,y`` was
+    read as a row with no ``y``, and the message that followed blamed the column ("no valid position
+    in row 2"), not the row that lost a field. Only a table with a blank cell is looked at again
+    (:func:`csv_ragged_line`); a row ending in a separator (``4,5,``) has its last cell empty, not missing.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The table as astropy read it from ``path``.
+    path : str or os.PathLike
+        The CSV.
+
+    Returns
+    -------
+    astropy.table.Table
+        ``table``, unchanged.
+
+    Raises
+    ------
+    StarclassError
+        A row with fewer (or more) fields than the header, naming the file and the line.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "b.csv"
+    >>> _ = f.write_text("id,x,y\n1,2,3\n4,5,\n")
+    >>> refuse_short_rows(Table.read(f, format="ascii.csv"), f)["y"].mask.tolist()
+    [False, True]
+    >>> _ = f.write_text("id,x,y\n1,2,3\n4,5\n")
+    >>> refuse_short_rows(Table.read(f, format="ascii.csv"), f)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: cannot read .../b.csv as a table: line 3 has 2 fields where the header ...
+    """
+    if table.has_masked_values and (ragged := csv_ragged_line(path)) is not None:
+        raise StarclassError(f"cannot read {path} as a table: {ragged}")
+    return table
 
 
 def _is_number(value: Any) -> bool:
