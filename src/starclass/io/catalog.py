@@ -980,6 +980,7 @@ def csv_ragged_line(path: PathLike) -> str | None:
     options = _text_options(p, "csv")
     sep = options.get("delimiter", ",")
     header: tuple[int, int] | None = None
+    header_comment = False
     try:
         with open(p, encoding=options.get("encoding", "utf-8"), errors="replace", newline="") as fh:
             reader = csv.reader(fh, delimiter=sep)
@@ -991,17 +992,24 @@ def csv_ragged_line(path: PathLike) -> str | None:
                 if header is None:
                     if not is_sep_line(cells):  # Excel's 'sep=;' above the header
                         header = (start, len(cells))
+                        header_comment = cells[0].lstrip().startswith("#")
                     continue
                 if len(cells) != header[1]:
-                    return _ragged_csv_words(start, len(cells), header, sep)
+                    comment = header[0] if header_comment else start if cells[0].lstrip().startswith("#") else None
+                    return _ragged_csv_words(start, len(cells), header, sep, comment)
     except (OSError, csv.Error):
         return None
     return None
 
 
-def _ragged_csv_words(line: int, n: int, header: tuple[int, int], sep: str) -> str:
+def _ragged_csv_words(line: int, n: int, header: tuple[int, int], sep: str, comment: int | None = None) -> str:
     name = _SEPARATOR_NAMES.get(sep, repr(sep))
-    if n > header[1]:
+    if comment is not None:
+        # astropy's CSV reader has no comment lines: a '# written by ...' line above the header is read as the
+        # header, one among the rows as a row; "a value with a comma in it goes in double quotes" misled
+        how = (f"line {comment} starts with '#', but a CSV has no comment lines: it is read as "
+               f"{'the header' if comment == header[0] else 'a row'}; delete it")
+    elif n > header[1]:
         how = f"a value with a {name} in it goes in double quotes"
     else:
         how = f"a row needs a cell for every column: leave a missing value empty but keep its {name}"
