@@ -339,15 +339,17 @@ def _read_listed_table(src: Path, cfg, file_column: str | None = None) -> tuple[
         raise StarclassError(f"--stamps {src}: give a cutout folder (a CSV or a directory) or a classified or "
                              f"suggested list of one ({CUTOUT_OUTPUT_NAMES})")
     try:
-        from starclass.io.catalog import csv_table_options
+        from starclass.io.catalog import read_csv_table
 
         # a list saved again by Excel (byte-order mark, ';') was "no 'file' column" beside a column shown as file
         if fmt == "fits":
             from starclass.io.mosaic import read_fits_table
 
             table = read_fits_table(src)
+        elif fmt == "ascii.csv":
+            table = read_csv_table(src)  # a row of more or fewer fields than the header named by its file line
         else:
-            table = Table.read(src, format=fmt, **(csv_table_options(src) if fmt == "ascii.csv" else {}))
+            table = Table.read(src, format=fmt)
         if fmt == "ascii.csv":
             from starclass.io.catalog import read_decimal_commas
 
@@ -356,6 +358,8 @@ def _read_listed_table(src: Path, cfg, file_column: str | None = None) -> tuple[
             from starclass.io.catalog import restore_fits_meta
 
             restore_fits_meta(table, src)  # the meta kept as JSON, as read_catalog reads it
+    except StarclassError as exc:
+        raise StarclassError(f"--stamps: {exc}") from None
     except Exception as exc:  # astropy raises many kinds for a broken table
         if fmt == "fits" and isinstance(exc, OSError):
             from starclass.io.mosaic import unreadable_fits

@@ -23,10 +23,10 @@ from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
 from starclass.io.catalog import (
     check_prob_columns,
-    csv_table_options,
     pixel_sky_distance,
     place_on_mosaics,
     read_catalog,
+    read_csv_table,
     read_decimal_commas,
     restore_fits_meta,
 )
@@ -284,11 +284,15 @@ def _read_predictions(path: Path) -> Table:
             from starclass.io.mosaic import read_fits_table
 
             table = read_fits_table(path)
+        elif fmt == "ascii.csv":
+            table = read_csv_table(path)  # a row of more or fewer fields than the header named by its file line
         else:
-            table = Table.read(path, format=fmt, **(csv_table_options(path) if fmt == "ascii.csv" else {}))
+            table = Table.read(path, format=fmt)
         if fmt == "ascii.csv":
             read_decimal_commas(table, path)  # European Excel's decimal commas in a ';' CSV: numbers
         restore_fits_meta(table, path)  # a FITS table's meta kept as JSON (no such card elsewhere)
+    except StarclassError as exc:
+        raise StarclassError(f"predictions: {exc}") from None
     except Exception as exc:  # astropy raises many kinds
         from astropy.io.registry import IORegistryError
 

@@ -824,6 +824,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
             # the mosaics' words: "as fits: OSError: No SIMPLE card found ... try with ignore_missing_simple=True"
             # offered an option no command has
             raise StarclassError(unreadable_fits(p, exc)) from None
+        if container == "csv" and (ragged := csv_ragged_line(p)) is not None:
+            # astropy's "Number of header columns (3) inconsistent with data columns in data line 1" counted the
+            # data rows from 0 after the header, where the row is line 3 of the file
+            raise StarclassError(f"cannot read {p} as a table: {ragged}") from None
         if "Unable to guess table format" in str(exc):
             # a row with a field more or fewer than the others (a value left out, a name with a space in it) made
             # every guess fail: the message named neither the row nor why
@@ -846,6 +850,7 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # each cell a row's text ('invalid literal for int()' of a PHANGS id, a traceback)
         raise StarclassError(f"cannot read {p} as a table: {ragged}")
     if container == "csv":
+        refuse_short_rows(table, p)
         # European Excel's ';' CSV writes 11,5 for 11.5; outside the reader's silenced warnings, since a
         # tab-separated file's decimal commas are warned of
         read_decimal_commas(table, p)
@@ -933,6 +938,167 @@ def _ragged_line(p: Path) -> str | None:
                    "one needs a placeholder (nan, --)")
             return f"line {number} has {counted(n, 'field')} where {head} (line {first[0]}) has {first[1]}; {how}"
     return None
+
+
+#: How a message names a CSV's field separator
+_SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def csv_ragged_line(path: PathLike) -> str | None:
+    r"""Which line of a CSV has more or fewer fields than its header, and how many; else None.
+
+    The file is split as the catalogue reader splits it (:func:`csv_table_options`: the
+    separator, the encoding, Excel's ``sep=`` line). Lines are counted from 1 as an editor
+    numbers them, the header and blank lines included (astropy's "data line 1" counted the
+    data rows from 0). A quoted value may hold the separator, and a row ending in a separator
+    ends in an empty cell (``4,5,`` is three fields), so neither is ragged.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV.
+
+    Returns
+    -------
+    str or None
+        ``"line L has N fields where the header (line H) has M; ..."`` with what to do, for the
+        first such line; None when every row has as many fields as the header, or the file
+        cannot be read (its reader says why).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+    >>> _ = f.write_text("id,x,y\n1,2,3\n4,5,6,7\n")
+    >>> csv_ragged_line(f).split(";")[0]
+    'line 3 has 4 fields where the header (line 1) has 3'
+    >>> _ = f.write_text("id,x,y\n1,\"2,5\",3\n4,5,\n")
+    >>> csv_ragged_line(f) is None
+    True
+    """
+    p = Path(path)
+    options = _text_options(p, "csv")
+    sep = options.get("delimiter", ",")
+    header: tuple[int, int] | None = None
+    header_comment = False
+    try:
+        with open(p, encoding=options.get("encoding", "utf-8"), errors="replace", newline="") as fh:
+            reader = csv.reader(fh, delimiter=sep)
+            before = 0
+            for cells in reader:
+                start, before = before + 1, reader.line_num  # a quoted value may run over lines
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
+                    continue  # a blank line, skipped by astropy too
+                if header is None:
+                    if not is_sep_line(cells):  # Excel's 'sep=;' above the header
+                        header = (start, len(cells))
+                        header_comment = cells[0].lstrip().startswith("#")
+                    continue
+                if len(cells) != header[1]:
+                    comment = header[0] if header_comment else start if cells[0].lstrip().startswith("#") else None
+                    return _ragged_csv_words(start, len(cells), header, sep, comment)
+    except (OSError, csv.Error):
+        return None
+    return None
+
+
+def _ragged_csv_words(line: int, n: int, header: tuple[int, int], sep: str, comment: int | None = None) -> str:
+    name = _SEPARATOR_NAMES.get(sep, repr(sep))
+    if comment is not None:
+        # astropy's CSV reader has no comment lines: a '# written by ...' line above the header is read as the
+        # header, one among the rows as a row; "a value with a comma in it goes in double quotes" misled
+        how = (f"line {comment} starts with '#', but a CSV has no comment lines: it is read as "
+               f"{'the header' if comment == header[0] else 'a row'}; delete it")
+    elif n > header[1]:
+        how = f"a value with a {name} in it goes in double quotes"
+    else:
+        how = f"a row needs a cell for every column: leave a missing value empty but keep its {name}"
+    return f"line {line} has {counted(n, 'field')} where the header (line {header[0]}) has {header[1]}; {how}"
+
+
+def read_csv_table(path: PathLike) -> Table:
+    r"""A CSV read with astropy as the catalogue reader reads it, a row of more or fewer fields refused by line.
+
+    For the readers of CSV tables outside :func:`read_catalog` (classified cutout lists,
+    predictions): :func:`csv_table_options` (a spreadsheet's separator, byte-order mark and
+    ``sep=`` line), and a row whose fields do not match the header named by its file line
+    (:func:`csv_ragged_line`), where astropy named its "data line" counted from 0 after the header.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV.
+
+    Returns
+    -------
+    astropy.table.Table
+
+    Raises
+    ------
+    StarclassError
+        A row with more fields than the header, naming the file and the line.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "out.csv"
+    >>> _ = f.write_text("file,class_pred\na.png,1\nb.png,0,2\n")
+    >>> read_csv_table(f)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: cannot read .../out.csv as a table: line 3 has 3 fields where the header ...
+    """
+    p = Path(path)
+    try:
+        table = Table.read(p, format="ascii.csv", **csv_table_options(p))
+    except ValueError:  # astropy's InconsistentTableError: "... in data line 1"
+        if (ragged := csv_ragged_line(p)) is not None:
+            raise StarclassError(f"cannot read {p} as a table: {ragged}") from None
+        raise
+    return refuse_short_rows(table, p)
+
+
+def refuse_short_rows(table: Table, path: PathLike) -> Table:
+    r"""Refuse a CSV read with astropy whose row has fewer fields than the header, naming its file line.
+
+    astropy fills a short row's missing cells as blanks (masked), so ``4,5`` under ``id,x,y`` was
+    read as a row with no ``y``, and the message that followed blamed the column ("no valid position
+    in row 2"), not the row that lost a field. Only a table with a blank cell is looked at again
+    (:func:`csv_ragged_line`); a row ending in a separator (``4,5,``) has its last cell empty, not missing.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The table as astropy read it from ``path``.
+    path : str or os.PathLike
+        The CSV.
+
+    Returns
+    -------
+    astropy.table.Table
+        ``table``, unchanged.
+
+    Raises
+    ------
+    StarclassError
+        A row with fewer (or more) fields than the header, naming the file and the line.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "b.csv"
+    >>> _ = f.write_text("id,x,y\n1,2,3\n4,5,\n")
+    >>> refuse_short_rows(Table.read(f, format="ascii.csv"), f)["y"].mask.tolist()
+    [False, True]
+    >>> _ = f.write_text("id,x,y\n1,2,3\n4,5\n")
+    >>> refuse_short_rows(Table.read(f, format="ascii.csv"), f)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: cannot read .../b.csv as a table: line 3 has 2 fields where the header ...
+    """
+    if table.has_masked_values and (ragged := csv_ragged_line(path)) is not None:
+        raise StarclassError(f"cannot read {path} as a table: {ragged}")
+    return table
 
 
 def _is_number(value: Any) -> bool:

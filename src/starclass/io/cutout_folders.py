@@ -1463,6 +1463,8 @@ def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, st
     rows: list[dict[str, str]] = []
     lines: list[int] = []
     names: list[str] = []
+    header_line = width = 1
+    sep = ","
     try:
         from starclass.io.catalog import csv_dialect, is_sep_line
 
@@ -1475,6 +1477,7 @@ def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, st
                         continue  # Excel's 'sep=;' above the header: csv_dialect has split the file on it
                     # blank lines above the header are skipped, as csv.DictReader skips them
                     names = [c.strip() for c in cells]
+                    header_line, width = reader.line_num, len(cells)
                     continue
                 if not cells:
                     continue
@@ -1514,7 +1517,10 @@ def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, st
         raise StarclassError(f"{path}: the header names a column twice ({where}); rename one of them")
     for i, row in enumerate(rows):
         if None in row:  # more cells than header names
-            raise StarclassError(f"{path}: {_row_line(i, lines)} has more cells than the header")
+            # the counts, as the catalogue reader says them (io.catalog.csv_ragged_line)
+            name = {",": "comma", ";": "semicolon", "\t": "tab"}.get(sep, repr(sep))
+            raise StarclassError(f"{path}: {_row_line(i, lines)} has {width + len(row[None])} cells where the header "
+                                 f"(line {header_line}) has {width}; a value with a {name} in it goes in double quotes")
     if not rows:
         raise StarclassError(f"{path}: the CSV has no rows")
     return names, rows, lines

@@ -151,6 +151,10 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
 
                 # a compression astropy cannot open here is an OSError said below, not a ModuleNotFoundError traceback
                 t = read_fits_table(path)
+            elif fmt == "ascii.csv":
+                from starclass.io.catalog import read_csv_table
+
+                t = read_csv_table(path)  # a row of more or fewer fields than the header named by its file line
             else:
                 t = Table.read(path, format=fmt, **text_table_options(path, fmt))
         if fmt == "ascii.csv":
@@ -164,6 +168,8 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
 
             # the task (classes, merges, label map) kept as JSON: the header cards alone lost it
             restore_fits_meta(t, path)
+    except StarclassError as exc:
+        raise StarclassError(f"{name}: {exc}") from None
     except UnicodeDecodeError:
         from starclass.io.cutout_folders import not_utf8_message
 
