@@ -39,7 +39,10 @@ def test_the_next_lines_chain_train_classify_evaluate_report_suggest(tmp_path, m
                        tmp_path / "tiny.yaml")
     res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(listed), "-o", "model"])
     assert res.exit_code == 0, res.output
-    (classify, info), = [_next(res.output)]
+    # trained on 16 cutouts: its temperature, from a few validation rows, sends the user to calibrate first
+    # (tests/test_train_next_calibrate_first.py runs that command); classify and info follow
+    calibrate, classify, info = _next(res.output)
+    assert calibrate[:2] == ["calibrate", "model"]
     assert classify[:2] == ["classify", "--stamps"] and info == ["info", "model"]
     assert runner.invoke(app, info).exit_code == 0
     res = runner.invoke(app, [classify[0], classify[1], str(listed), *classify[3:]])  # CUTOUTS: the folder's list

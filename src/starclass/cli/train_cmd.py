@@ -1670,12 +1670,14 @@ def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad:
     return ", ".join(parts) + " left out"
 
 
-def next_after_training(output: str | Path, *, cutouts: bool) -> str:
+def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: str | None = None) -> str:
     """The line after "model written to M": the command that uses the model, as a new user looks for it.
 
     ``train`` ended with "model written to M" and nothing on what to run next; the classify command of a
     cutout folder (``--stamps``) differs from that of mosaics, so the line gives the one for the data
-    trained on.
+    trained on. A model whose calibration is missing or not to be trusted (``calibrate_first``, why:
+    :func:`calibration_to_refit`) is sent to ``calibrate`` first: classify with it wrote probabilities
+    flattened by a temperature fitted on 4 rows while the line pointed straight to classify.
 
     Parameters
     ----------
@@ -1683,6 +1685,8 @@ def next_after_training(output: str | Path, *, cutouts: bool) -> str:
         The model directory written.
     cutouts : bool
         Trained on a cutout folder (``--stamps`` with a CSV or directory), else on mosaics or stamp stores.
+    calibrate_first : str, optional
+        Why the model is to be calibrated before classifying (words following "calibrate it first:").
 
     Returns
     -------
@@ -1690,20 +1694,72 @@ def next_after_training(output: str | Path, *, cutouts: bool) -> str:
 
     Examples
     --------
-    >>> next_after_training("my model", cutouts=True)
-    "next: classify cutouts with 'starclass classify --stamps CUTOUTS --model 'my model' -o classified.csv' (CUTOUTS: \
-a folder or CSV of cutouts, labelled or not); 'starclass info 'my model'' describes the model"
+    >>> print(next_after_training("my model", cutouts=True))
+    next: classify cutouts with "starclass classify --stamps CUTOUTS --model 'my model' -o classified.csv" (CUTOUTS: \
+a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" describes the model
     >>> next_after_training("m", cutouts=False)[:102]
     "next: classify candidates with 'starclass classify MOSAICS -c CANDIDATES --model m -o classified.ecsv'"
+    >>> next_after_training("m", cutouts=True, calibrate_first="it has no calibration")[:93]
+    "next: calibrate it first, it has no calibration: 'starclass calibrate m --stamps HELD_OUT.csv"
     """
-    import shlex
-
-    model = shlex.quote(str(output))
+    # a model path with a space is quoted inside the command, which is then shown in double quotes: printed
+    # in single quotes as before, 'starclass info 'my model'' did not copy as one command
+    model = shell_word(output)
+    first = ""
+    if calibrate_first:
+        held = (f"{shown_command(f'starclass calibrate {model} --stamps HELD_OUT.csv --overwrite')} (HELD_OUT.csv: "
+                "labelled cutouts it was not trained on)" if cutouts else
+                f"{shown_command(f'starclass calibrate {model} MOSAICS -c HELD_OUT.ecsv --overwrite')} (HELD_OUT.ecsv: "
+                "labelled candidates it was not trained on)")
+        first = f"calibrate it first, {calibrate_first}: {held}; then "
+    info = shown_command(f"starclass info {model}")
     if cutouts:
-        return (f"next: classify cutouts with 'starclass classify --stamps CUTOUTS --model {model} -o classified.csv' "
-                f"(CUTOUTS: a folder or CSV of cutouts, labelled or not); 'starclass info {model}' describes the model")
-    return (f"next: classify candidates with 'starclass classify MOSAICS -c CANDIDATES --model {model} -o "
-            f"classified.ecsv'; 'starclass info {model}' describes the model")
+        classify = shown_command(f"starclass classify --stamps CUTOUTS --model {model} -o classified.csv")
+        return (f"next: {first}classify cutouts with {classify} (CUTOUTS: a folder or CSV of cutouts, labelled or "
+                f"not); {info} describes the model")
+    classify = shown_command(f"starclass classify MOSAICS -c CANDIDATES --model {model} -o classified.ecsv")
+    return f"next: {first}classify candidates with {classify}; {info} describes the model"
+
+
+def calibration_to_refit(model: str | Path) -> str | None:
+    """Why the model's calibration is to be fitted with ``calibrate`` before classifying; None where it may be used.
+
+    A model without a calibration (classify writes no ``pred_set``), or with one fitted on fewer rows
+    than ``calibrate`` trusts or at an end of its search (:meth:`ModelCalibration.cautions`).
+
+    Parameters
+    ----------
+    model : str or Path
+        A model directory.
+
+    Returns
+    -------
+    str or None
+        The reason in a few words, for :func:`next_after_training`.
+
+    Examples
+    --------
+    >>> from starclass.learn.checkpoint import write_untrained_model
+    >>> from starclass.learn.config import get_preset
+    >>> calibration_to_refit(write_untrained_model("m_uncal", get_preset("m31-real", stamp_size=16)))
+    'it has no calibration (classify would write raw probabilities and no pred_set)'
+    """
+    from starclass.learn.calibration import ModelCalibration, too_few_rows
+    from starclass.learn.checkpoint import read_manifest
+
+    try:
+        doc = read_manifest(Path(model))
+        entry = doc.get("calibration")
+        cal = ModelCalibration.from_dict(entry) if entry else None
+    except (StarclassError, OSError):
+        return None  # nothing to judge: the line points to classify, which says what is wrong
+    if cal is None:
+        return "it has no calibration (classify would write raw probabilities and no pred_set)"
+    if not cal.cautions():
+        return None
+    if too_few_rows(cal.n, cal.class_counts(), cal.method) is not None:
+        return f"its calibration was fitted on only {cal.n} rows (too few to trust: the WARNING above)"
+    return "its calibration is at an end of its search (not to be trusted: the WARNING above)"
 
 
 def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False,
@@ -1752,4 +1808,4 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
             acc_txt += f" after batch-norm recalibration ({at_ep:.3f} at epoch {ep} during training)"
         echo(f"  member {i + 1}: kept epoch {ep}, validation accuracy {acc_txt}")
     echo(f"model written to {output}")
-    echo(next_after_training(output, cutouts=cutouts))
+    echo(next_after_training(output, cutouts=cutouts, calibrate_first=calibration_to_refit(output)))

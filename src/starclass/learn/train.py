@@ -2113,7 +2113,9 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
     asks of a temperature or map to trust it), else it refits the starting model's calibration rows
     scored with the new weights, or leaves the model without a calibration where they cannot be read
     again (:func:`_refit_starting_calibration`): fitted on rows the weights learnt, the temperature of a
-    ``train --resume-from`` on the labels so far plus new ones came out 0.36 on the PAndAS cutouts.
+    ``train --resume-from`` on the labels so far plus new ones came out 0.36 on the PAndAS cutouts. A
+    fine-tune whose validation rows are all fresh but too few (a few new labels alone), or whose map ends
+    at an end of its search, takes the same way: 4 rows gave T = 19.997, every probability flattened.
     """
     from starclass.learn.calibration import (
         CALIBRATION_MIN_ROWS,
@@ -2150,20 +2152,27 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
                 "them with 'starclass calibrate' on a labelled set holding every class"]
     method = getattr(config.recipe, "calibration", "temperature")
     fresh = None
-    if seen is not None and np.any(seen):
-        fresh = ~np.asarray(seen, dtype=bool)
-        n_fresh, n_val = int(fresh.sum()), len(data.val)
-        counts = {int(c): int(np.sum(targets[fresh] == j)) for j, c in enumerate(config.classes)}
+    if init_from is not None:
+        # a fine-tune on a few new labels alone has a validation split of a handful of rows, none seen by the
+        # start: fitted on 4 of them the temperature ended at 19.997 (every probability flattened) although the
+        # start was calibrated on 300 rows; too few rows are judged as calibrate judges them, seen or not
+        was_seen = np.zeros(len(targets), bool) if seen is None else np.asarray(seen, dtype=bool)
+        n_fresh, n_val = int((~was_seen).sum()), len(data.val)
+        counts = {int(c): int(np.sum(targets[~was_seen] == j)) for j, c in enumerate(config.classes)}
         # histogram binning checks its own rows below (and falls back to a temperature): the temperature's floor
         short = too_few_rows(n_fresh, counts, "temperature" if method == "histogram" else method)
         if short is not None or min(counts.values()) == 0:
             names = dict(zip(config.classes, config.class_names))
             per_class = ", ".join(f"{n} of class {c} ({names.get(c, c)})" for c, n in counts.items())
-            return _refit_starting_calibration(
-                outdir, init_from, device,
-                f"only {n_fresh} of the {n_val} validation rows ({per_class}) are rows the starting model did not "
-                f"train on (at least {CALIBRATION_MIN_ROWS} needed, and "
-                f"{CALIBRATION_MIN_ROWS_PER_CLASS['temperature' if method == 'histogram' else method]} of each class)")
+            need = (f"at least {CALIBRATION_MIN_ROWS} needed, and "
+                    f"{CALIBRATION_MIN_ROWS_PER_CLASS['temperature' if method == 'histogram' else method]} of each "
+                    "class")
+            why = (f"only {n_fresh} of the {n_val} validation rows ({per_class}) are rows the starting model did not "
+                   f"train on ({need})" if was_seen.any() else
+                   f"the validation split holds only {n_val} rows ({per_class}; {need})")
+            return _refit_starting_calibration(outdir, init_from, device, why)
+        if was_seen.any():
+            fresh = ~was_seen
     loaded = load_model(outdir, device=device, check_calibration=False)
     amp = getattr(config.recipe, "amp", True)
     parts, parts_tta = [], []
@@ -2203,6 +2212,12 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
             fallback = [f"{exc}; fitted the temperature instead (refit with 'starclass calibrate --method "
                         "histogram' on a larger labelled set)"]
     cal = fit_with_and_without_tta(probs, probs_tta, targets, config.classes, source=source, method=method)
+    at_end = (cal.warning() or cal._scales_at_bound()) if init_from is not None else None
+    if at_end:
+        # the map found no minimum on these rows: stored, it would flatten (or sharpen) every probability of
+        # a fine-tune whose start carries a calibration that can be re-scored with the new weights
+        return _refit_starting_calibration(outdir, init_from, device,
+                                           f"fitted on the {cal.n} validation rows, {at_end.split(': ')[0]}")
     save_calibration(outdir, cal.to_dict(), [c["digest"] for c in loaded.checkpoints], overwrite=True)
     # too few validation rows to pin the map down, or a temperature at an end of its search
     fallback += [CautionNote(c) for c in cal.cautions(list(config.class_names))]  # named as info names them
