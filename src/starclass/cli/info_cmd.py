@@ -609,13 +609,13 @@ def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
     if file_column is not None:
         return p
     try:
-        from starclass.io.catalog import csv_dialect, header_cells
+        from starclass.io.catalog import CsvLines, csv_dialect, header_cells
 
         encoding, sep = csv_dialect(p)
         # the header only: a row below it in another encoding is named by the cutout reader (read as a
         # catalogue it was "cannot read ... as csv: UnicodeDecodeError")
         with open(p, newline="", encoding=encoding, errors="replace") as fh:
-            header = [c.strip().lower() for c in header_cells(csv.reader(fh, delimiter=sep))]
+            header = [c.strip().lower() for c in header_cells(csv.reader(CsvLines(fh), delimiter=sep))]
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     has_files = "file" in header or any(c.startswith("file_") for c in header)
@@ -832,10 +832,10 @@ def _header_and_rows(path: Path, encoding: str, sep: str) -> tuple[list[str], li
     """
     import csv
 
-    from starclass.io.catalog import header_cells
+    from starclass.io.catalog import CsvLines, header_cells
 
     with open(path, newline="", encoding=encoding, errors="replace") as fh:
-        reader = csv.reader(fh, delimiter=sep)
+        reader = csv.reader(CsvLines(fh), delimiter=sep)  # '#' comment lines skipped, as the cutout reader does
         names = [c.strip() for c in header_cells(reader)]
         rows = [dict(zip(names, cells)) for cells in reader if cells]
     return names, rows

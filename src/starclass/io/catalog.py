@@ -769,6 +769,8 @@ def _read_generic(p: Path, fmt: str) -> Table:
     refuse_database(p)
     # what holds the table: a PHANGS catalogue (--format phangs) is a FITS, CSV, ... or whitespace text table
     container = _phangs_container(p) if fmt == "phangs" else fmt
+    if container == "csv" and is_ecsv_text(p):
+        container = "ecsv"  # an ECSV named .csv: its header is '#' lines, which a CSV's comments now skip
     if container not in ("fits", None) and _is_empty_file(p):
         # astropy's words for it were "ECSV header line like '# %ECSV <version>' not found as first line" (ECSV),
         # "required column 'id' missing ... (columns: none)" (CSV), "none of astropy's text formats ... reads it";
@@ -944,6 +946,54 @@ def _ragged_line(p: Path) -> str | None:
 _SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
+class CsvLines:
+    r"""The lines of an open CSV for :func:`csv.reader`, its ``#`` comment lines left out, each line's number kept.
+
+    VizieR and TOPCAT exports, and hand-kept files, start with ``#`` lines (a query, a note), and a
+    source is commented out among the rows; astropy's CSV reader read such a line as the header or a
+    row. A line whose first non-blank character is ``#`` is a comment, as the catalogue reader
+    (``comment="#"``) skips it, unless it continues a quoted value that runs over lines; a ``#``
+    after the first cell (``1,#2``) or inside quotes (``"# x",1``) is data.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        The file's lines (an open file, ``newline=""``).
+
+    Attributes
+    ----------
+    numbers : list of int
+        The file line (from 1) of each line handed on, for messages.
+
+    Examples
+    --------
+    >>> import csv, io
+    >>> lines = CsvLines(io.StringIO('# TOPCAT\nid,note\n# 2 left out\n1,"# a\n# b"\n3,x#\n'))
+    >>> list(csv.reader(lines)), lines.numbers
+    ([['id', 'note'], ['1', '# a\n# b'], ['3', 'x#']], [2, 4, 5, 6])
+    """
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self._number = 0
+        self._quoted = False
+        self.numbers: list[int] = []
+
+    def __iter__(self) -> CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        while True:
+            line = next(self._lines)
+            self._number += 1
+            if self._quoted or not line.lstrip().startswith("#"):
+                break
+        # an odd count of quotes leaves a quoted value open into the next line ("" is a quote inside one)
+        self._quoted ^= line.count('"') % 2 == 1
+        self.numbers.append(self._number)
+        return line
+
+
 def csv_ragged_line(path: PathLike) -> str | None:
     r"""Which line of a CSV has more or fewer fields than its header, and how many; else None.
 
@@ -980,40 +1030,55 @@ def csv_ragged_line(path: PathLike) -> str | None:
     options = _text_options(p, "csv")
     sep = options.get("delimiter", ",")
     header: tuple[int, int] | None = None
-    header_comment = False
     try:
         with open(p, encoding=options.get("encoding", "utf-8"), errors="replace", newline="") as fh:
-            reader = csv.reader(fh, delimiter=sep)
-            before = 0
+            lines = CsvLines(fh)
+            reader = csv.reader(lines, delimiter=sep)
+            seen = 0
             for cells in reader:
-                start, before = before + 1, reader.line_num  # a quoted value may run over lines
+                start, seen = lines.numbers[seen], len(lines.numbers)  # a quoted value may run over lines
                 if not cells or (len(cells) == 1 and not cells[0].strip()):
                     continue  # a blank line, skipped by astropy too
                 if header is None:
                     if not is_sep_line(cells):  # Excel's 'sep=;' above the header
                         header = (start, len(cells))
-                        header_comment = cells[0].lstrip().startswith("#")
                     continue
                 if len(cells) != header[1]:
-                    comment = header[0] if header_comment else start if cells[0].lstrip().startswith("#") else None
-                    return _ragged_csv_words(start, len(cells), header, sep, comment)
+                    return _ragged_csv_words(start, len(cells), header, sep)
     except (OSError, csv.Error):
         return None
     return None
 
 
-def _ragged_csv_words(line: int, n: int, header: tuple[int, int], sep: str, comment: int | None = None) -> str:
+def _ragged_csv_words(line: int, n: int, header: tuple[int, int], sep: str) -> str:
     name = _SEPARATOR_NAMES.get(sep, repr(sep))
-    if comment is not None:
-        # astropy's CSV reader has no comment lines: a '# written by ...' line above the header is read as the
-        # header, one among the rows as a row; "a value with a comma in it goes in double quotes" misled
-        how = (f"line {comment} starts with '#', but a CSV has no comment lines: it is read as "
-               f"{'the header' if comment == header[0] else 'a row'}; delete it")
-    elif n > header[1]:
+    if n > header[1]:
         how = f"a value with a {name} in it goes in double quotes"
     else:
         how = f"a row needs a cell for every column: leave a missing value empty but keep its {name}"
     return f"line {line} has {counted(n, 'field')} where the header (line {header[0]}) has {header[1]}; {how}"
+
+
+def is_ecsv_text(path: PathLike) -> bool:
+    r"""Whether a file starts as an ECSV does (``# %ECSV``), whatever its name.
+
+    A CSV's ``#`` lines are comments, skipped; an ECSV's header is ``#`` lines too, and an ECSV
+    named ``.csv`` is read as ECSV, not as the one column of its space-separated rows.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = f.write_text("# %ECSV 1.0\n# ---\nid x\n1 2\n")
+    >>> is_ecsv_text(f), is_ecsv_text(f.with_name("none.csv"))
+    (True, False)
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return head.removeprefix(_BOM).startswith(b"# %ECSV")
 
 
 def read_csv_table(path: PathLike) -> Table:
@@ -1049,6 +1114,8 @@ def read_csv_table(path: PathLike) -> Table:
     starclass.errors.StarclassError: cannot read .../out.csv as a table: line 3 has 3 fields where the header ...
     """
     p = Path(path)
+    if is_ecsv_text(p):
+        return Table.read(p, format="ascii.ecsv")  # its header, '#' lines, would be skipped as a CSV's comments
     try:
         table = Table.read(p, format="ascii.csv", **csv_table_options(p))
     except ValueError:  # astropy's InconsistentTableError: "... in data line 1"
@@ -1254,7 +1321,8 @@ def _text_options(p: Path, fmt: str) -> dict:
     the line below it (read as the header it failed with "Number of header columns (1)
     inconsistent with data columns"). A file that starts with a UTF-16 byte-order mark (Excel's
     "Unicode Text", tab-separated) is read as UTF-16, as :func:`csv_dialect` reads it: it was
-    refused as "not UTF-8 text", saved in the Windows code page.
+    refused as "not UTF-8 text", saved in the Windows code page. A CSV's ``#`` lines are comments
+    (:class:`CsvLines`).
 
     Examples
     --------
@@ -1262,13 +1330,13 @@ def _text_options(p: Path, fmt: str) -> dict:
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
     >>> _ = f.write_bytes("id\tx\ty\r\n1\t2.5\t3\r\n".encode("utf-16"))
     >>> sorted(_text_options(f, "csv").items())
-    [('delimiter', '\t'), ('encoding', 'utf-16')]
+    [('comment', '#'), ('delimiter', '\t'), ('encoding', 'utf-16')]
     >>> _ = f.write_bytes(b"\xef\xbb\xbfid;x;y\n1;2.5;3\n")
     >>> sorted(_text_options(f, "csv").items())
-    [('delimiter', ';'), ('encoding', 'utf-8-sig')]
+    [('comment', '#'), ('delimiter', ';'), ('encoding', 'utf-8-sig')]
     >>> _ = f.write_bytes(b"sep=;\r\nid;x;y\r\n1;2.5;3\r\n")
     >>> sorted(_text_options(f, "csv").items())
-    [('data_start', 2), ('delimiter', ';'), ('header_start', 1)]
+    [('comment', '#'), ('data_start', 2), ('delimiter', ';'), ('header_start', 1)]
     """
     try:
         with open(p, "rb") as fh:
@@ -1287,6 +1355,9 @@ def _text_options(p: Path, fmt: str) -> dict:
     else:
         text = head.decode("utf-8", errors="replace")
     if fmt == "csv":
+        # '#' lines (a VizieR or TOPCAT export's notes, a source commented out) are comments, as CsvLines skips
+        # them; astropy's CSV reader read them as the header or a row
+        options["comment"] = "#"
         lines = text.splitlines()
         body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
         declared = None
@@ -1516,8 +1587,8 @@ def csv_table_options(path: PathLike) -> dict:
     Returns
     -------
     dict
-        Keyword arguments for ``Table.read(path, format="ascii.csv", **options)``; empty for a
-        plain comma-separated UTF-8 file.
+        Keyword arguments for ``Table.read(path, format="ascii.csv", **options)``; for a plain
+        comma-separated UTF-8 file only ``comment="#"`` (a ``#`` line is a comment, :class:`CsvLines`).
 
     Examples
     --------

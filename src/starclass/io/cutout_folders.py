@@ -1466,18 +1466,19 @@ def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, st
     header_line = width = 1
     sep = ","
     try:
-        from starclass.io.catalog import csv_dialect, is_sep_line
+        from starclass.io.catalog import CsvLines, csv_dialect, is_sep_line
 
         encoding, sep = csv_dialect(path)  # a spreadsheet's ';' or tab, and its byte-order mark
         with open(path, newline="", encoding=encoding) as fh:
-            reader = csv.reader(fh, delimiter=sep)
+            numbered = CsvLines(fh)  # '#' comment lines (a note, a cutout left out) skipped, file lines kept
+            reader = csv.reader(numbered, delimiter=sep)
             for cells in reader:
                 if not names:
                     if is_sep_line(cells):
                         continue  # Excel's 'sep=;' above the header: csv_dialect has split the file on it
                     # blank lines above the header are skipped, as csv.DictReader skips them
                     names = [c.strip() for c in cells]
-                    header_line, width = reader.line_num, len(cells)
+                    header_line, width = numbered.numbers[-1], len(cells)
                     continue
                 if not cells:
                     continue
@@ -1490,7 +1491,7 @@ def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, st
                 if None not in row and not any((v or "").strip() for v in row.values()):
                     continue
                 rows.append(row)
-                lines.append(reader.line_num)  # the reader's count: blank lines above are skipped
+                lines.append(numbered.numbers[-1])  # the file line: comment lines above counted too
     except UnicodeDecodeError:
         raise StarclassError(not_utf8_message(path)) from None
     except (OSError, csv.Error) as exc:
@@ -4482,11 +4483,11 @@ def csv_values(source: str | os.PathLike, columns: tuple[str, ...]) -> dict[str,
     path = source / LABELS_CSV if source.is_dir() else source
     if not path.is_file():
         return {}
-    from starclass.io.catalog import csv_dialect, header_cells
+    from starclass.io.catalog import CsvLines, csv_dialect, header_cells
 
     encoding, sep = csv_dialect(path)
     with open(path, encoding=encoding, errors="replace", newline="") as f:
-        rows = csv.reader(f, delimiter=sep)
+        rows = csv.reader(CsvLines(f), delimiter=sep)  # '#' comment lines skipped, as read_csv_rows does
         header = [h.strip() for h in header_cells(rows)]
         idx = {c: header.index(c) for c in columns if c in header}
         out: dict[str, set[str]] = {c: set() for c in idx}
@@ -4509,14 +4510,14 @@ def csv_header(source: str | os.PathLike) -> list[str]:
     (['file', 'label'], [])
     """
     source = Path(source)
-    from starclass.io.catalog import csv_dialect, header_cells
+    from starclass.io.catalog import CsvLines, csv_dialect, header_cells
 
     path = source / LABELS_CSV if source.is_dir() else source
     if not path.is_file():
         return []  # an ImageFolder directory: its labels are its sub-folders' names
     encoding, sep = csv_dialect(path)
     with open(path, encoding=encoding, errors="replace", newline="") as f:
-        names = [h.strip() for h in header_cells(csv.reader(f, delimiter=sep))]
+        names = [h.strip() for h in header_cells(csv.reader(CsvLines(f), delimiter=sep))]
     from starclass.io.catalog import is_index_header
 
     return names[1:] if is_index_header(names) else names  # pandas' index column: left out, as the reader does

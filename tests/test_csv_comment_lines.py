@@ -1,0 +1,102 @@
+"""A CSV's ``#`` lines are comments, skipped by every CSV reader; an ECSV named ``.csv`` is read as ECSV.
+
+VizieR and TOPCAT exports, and hand-kept catalogues, start with ``#`` lines (the query, a note), and a source
+is commented out among the rows. astropy's CSV reader has no comment lines: a ``#`` line above the header was
+read as a header of one column and the file refused ("line 2 has 3 fields where the header (line 1) has 1"),
+one among the rows as a row. Now the catalogue reader (``info``, ``evaluate``), the classified-list reader
+(``read_csv_table``) and the cutout-list reader (``read_csv_rows``) skip them, and still name a bad row by its
+file line; a ``#`` inside a quoted value or after the first cell is data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from astropy.table import Table
+from typer.testing import CliRunner
+
+from starclass.cli import app
+from starclass.io.catalog import read_catalog, read_csv_table
+from starclass.io.cutout_folders import read_csv_rows
+
+TOPCAT = ("# Table exported by TOPCAT\n#   query: NGC 628 clusters\nid,x,y,note\n1,10.5,20.0,ok\n"
+          "# 2,11.0,21.0,left out by hand\n3,12.5,22.0,\"# kept\"\n4,13.0,23.0,a#b\n")
+
+
+def test_info_reads_a_csv_with_comment_lines(tmp_path: Path) -> None:
+    path = tmp_path / "cat.csv"
+    path.write_text(TOPCAT)
+    res = CliRunner().invoke(app, ["info", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "rows: 3" in res.output
+    assert "columns (4): id, x, y, note" in res.output
+
+
+def test_read_catalog_skips_comments_and_keeps_hashes_in_values(tmp_path: Path) -> None:
+    path = tmp_path / "cat.csv"
+    path.write_text(TOPCAT)
+    table = read_catalog(path)
+    assert list(table["id"]) == [1, 3, 4]
+    assert list(table["x"]) == [10.5, 12.5, 13.0]
+    assert list(table["note"]) == ["ok", "# kept", "a#b"]
+
+
+def test_read_csv_table_skips_comments(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    path.write_text("# classified by hand\nfile,class_pred\na.png,1\n  # b.png,2\n\"#c.png\",3\n")
+    table = read_csv_table(path)
+    assert table.colnames == ["file", "class_pred"]
+    assert list(table["file"]) == ["a.png", "#c.png"]
+    assert list(table["class_pred"]) == [1, 3]
+
+
+def test_read_csv_rows_skips_comments_and_keeps_file_lines(tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text("# labels of 2026-12-06\nfile,label\na.png,cluster\n# b.png,galaxy\n"
+                    "c.png,\"star\n# not a comment\"\nd.png,#2\n")
+    names, rows, lines = read_csv_rows(path)
+    assert names == ["file", "label"]
+    assert [r["file"] for r in rows] == ["a.png", "c.png", "d.png"]
+    assert rows[1]["label"] == "star\n# not a comment"  # a quoted value running over lines keeps its '#' line
+    assert rows[2]["label"] == "#2"
+    assert lines == [3, 6, 7]
+
+
+def test_read_csv_rows_names_the_file_line_of_a_long_row_after_comments(tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text("# one\n# two\nfile,label\na.png,cluster\n# three\nb.png,galaxy,extra\n")
+    try:
+        read_csv_rows(path)
+    except Exception as exc:  # StarclassError
+        message = str(exc)
+    else:
+        raise AssertionError("a row of 3 cells under a header of 2 was read")
+    assert "(line 6 of the file) has 3 cells where the header (line 3) has 2" in message, message
+
+
+def test_an_ecsv_named_csv_is_read_as_ecsv(tmp_path: Path) -> None:
+    path = tmp_path / "cat.csv"
+    Table({"id": [1, 2], "x": [1.5, 2.5], "y": [3.0, 4.0]}).write(path, format="ascii.ecsv")
+    table = read_catalog(path)
+    assert list(table["id"]) == [1, 2]
+    assert list(table["x"]) == [1.5, 2.5]
+    assert list(read_csv_table(path)["y"]) == [3.0, 4.0]
+
+
+def test_info_reads_a_cutout_list_with_comment_lines_as_one(tmp_path: Path) -> None:
+    # info tells a cutout list from a catalogue by its header: the '# ...' line was taken for it, and the list
+    # was "a table of 2 rows, not a catalogue of candidates"
+    import numpy as np
+    from PIL import Image
+
+    from starclass.io.cutout_folders import csv_header
+
+    for name in ("a", "b", "c"):
+        Image.fromarray(np.full((8, 8), 40, dtype=np.uint8)).save(tmp_path / f"{name}.png")
+    path = tmp_path / "labels.csv"
+    path.write_text("# labels by hand\nfile,label\na.png,cluster\n# b.png,galaxy\nc.png,galaxy\n")
+    assert csv_header(path) == ["file", "label"]
+    res = CliRunner().invoke(app, ["info", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "cutouts: 2" in res.output
+    assert "labels: cluster 1, galaxy 1" in res.output
