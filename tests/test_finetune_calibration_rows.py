@@ -99,7 +99,7 @@ def test_too_few_fresh_rows_rescore_the_starting_models_calibrate_stamps_rows(tm
     now = calibration_probabilities(load_model(tmp_path / "m1", check_calibration=False), xh[~trained], device="cpu")
     assert np.allclose(cal["probs"], now, atol=1e-6)
     assert not np.allclose(cal["probs"], np.asarray(was["probs"])[~trained], atol=1e-3)
-    said = [n for n in tuned.notes if "calibration rows, classified with the fine-tuned weights" in n]
+    said = [n for n in tuned.notes if "calibration refitted on the calibration rows of the starting model " in n]
     assert len(said) == 1, tuned.notes
     assert f"{trained.sum()} rows this fine-tune trained on left out" in said[0]
     # 60 rows are too few to trust a temperature: the caution names the classes as calibrate's does
@@ -209,7 +209,7 @@ def test_too_few_fresh_rows_rescore_the_starting_models_calibrate_mosaic_rows(mo
     # its own record points to the same files, relative to its own folder
     assert cal["rows_from"]["catalog_relative"] == str(
         __import__("os").path.relpath(data / "held" / "held.ecsv", tmp_path / "m1"))
-    said = [n for n in tuned.notes if "calibration rows, classified with the fine-tuned weights" in n]
+    said = [n for n in tuned.notes if "calibration refitted on the calibration rows of the starting model " in n]
     assert len(said) == 1 and f"{trained.sum()} rows this fine-tune trained on left out" in said[0], tuned.notes
 
 

@@ -47,7 +47,7 @@ def test_the_fine_tune_drops_it_and_says_why_and_what_to_run(old_model, tmp_path
     said = [n for n in tuned.notes if n.startswith("WARNING: no calibration and no conformal sets")]
     assert len(said) == 1 and plain in said[0], tuned.notes
     assert "'starclass calibrate MODEL --stamps HELD_OUT.csv --overwrite'" in said[0]  # this fine-tune's
-    assert f"calibrate the starting model {old_model.model} again on {held}" in said[0]  # and the start's
+    assert f"calibrate the starting model '{old_model.model}' again on {held}" in said[0]  # and the start's
     # classify then writes raw probabilities and no pred_set, and says why
     cols, meta = trust_columns(load_model(tmp_path / "m1"), np.full((3, cfg.n_classes), 1 / cfg.n_classes))
     assert "pred_set" not in cols and plain in meta["calibration_note"]

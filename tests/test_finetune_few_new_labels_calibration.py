@@ -38,7 +38,7 @@ def test_a_few_new_labels_re_score_the_starting_models_calibration_rows(tmp_path
     xh, _ = folder_inputs(made.held, made.cfg)
     now = calibration_probabilities(load_model(tmp_path / "m1", check_calibration=False), xh, device="cpu")
     assert np.allclose(cal["probs"], now, atol=1e-6)  # scored with the fine-tuned weights
-    said = [n for n in tuned.notes if "calibration rows, classified with the fine-tuned weights" in n]
+    said = [n for n in tuned.notes if "calibration refitted on the calibration rows of the starting model " in n]
     assert len(said) == 1, tuned.notes
     assert f"the validation split holds only {tuned.n_val} rows" in said[0]
 
@@ -87,5 +87,5 @@ def test_a_temperature_at_the_end_of_its_search_is_not_stored_by_a_fine_tune(tmp
                 init_from=made.model, progress=False, device="cpu")
     cal = read_manifest(tmp_path / "m1")["calibration"]
     assert cal["source"] == str(made.held) and cal["temperature"] != pytest.approx(19.997)
-    said = [n for n in tuned.notes if "calibration rows, classified with the fine-tuned weights" in n]
+    said = [n for n in tuned.notes if "calibration refitted on the calibration rows of the starting model " in n]
     assert len(said) == 1 and "is at the upper end of its search" in said[0], tuned.notes

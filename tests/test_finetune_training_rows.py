@@ -79,7 +79,7 @@ def test_a_fine_tune_on_the_labels_so_far_warns_of_its_validation_rows(start, tm
     said = [str(w.message) for w in caught if "validation rows are rows the starting model" in str(w.message)]
     assert len(said) == 1, said
     assert said[0].startswith(f"{seen} of the {tuned.val_index.size} validation rows are rows the starting model "
-                              f"{root / 'model'} was trained on: ")
+                              f"'{root / 'model'}' was trained on: ")
 
 
 def test_cross_validation_says_it_once_not_fold_by_fold(start, tmp_path):

@@ -56,7 +56,7 @@ def test_a_fine_tune_left_without_a_calibration_warns_so(tmp_path):
     said, tuned = _fit_said(config=cfg, inputs=x, labels=y, outdir=tmp_path / "m1", init_from=tmp_path / "m0")
     none = [str(w.message) for w in said if w.category is UncalibratedWarning]
     assert len(none) == 1 and none[0].startswith("no calibration and no conformal sets"), [str(w.message) for w in said]
-    assert f"the starting model {tmp_path / 'm0'} has no calibration to refit" in none[0]
+    assert f"the starting model '{tmp_path / 'm0'}' has no calibration to refit" in none[0]
     assert [s for s in tuned.notes if s.startswith("WARNING: no calibration")] == [f"WARNING: {none[0]}"]
 
 

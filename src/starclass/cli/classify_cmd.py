@@ -148,8 +148,9 @@ def classify_command(
         if not (stamps / LABELS_CSV).exists() and resolved(output) == resolved(stamps / LABELS_CSV):
             # "is one of the command's inputs" named a file that was not there: the folder is read by
             # its sub-folders now, and through this file once written
-            raise StarclassError(f"--output {output} would be {stamps}'s labels.csv, which 'train --stamps "
-                                 f"{stamps}' and 'classify --stamps {stamps}' would then read in place of its "
+            raise StarclassError(f"--output {output} would be the labels.csv of the cutout folder {stamps}, which "
+                                 f"'train --stamps {shell_word(stamps)}' and 'classify --stamps {shell_word(stamps)}' "
+                                 "would then read in place of its "
                                  f"label sub-folders; choose another name (e.g. {stamps / 'classified.csv'})")
         inputs.append(stamps / LABELS_CSV)  # a cutout directory is read through its labels.csv
     # the existing output is refused once the inputs are read (below): refused here, a missing --stamps

@@ -266,7 +266,7 @@ def _warn_starting_rows_held_out(init_from, inputs, folds) -> int:
     active-learning loop's labels so far), the cross-validated metrics are those of rows the
     network has seen, optimistic without a word. Returns how many rows are so.
     """
-    from starclass.learn.provenance import overlap, row_digests, starting_rows
+    from starclass.learn.provenance import overlap, row_digests, starting_rows, the_starting_model
 
     seen = starting_rows(init_from)
     if seen is None or not len(seen):
@@ -275,7 +275,7 @@ def _warn_starting_rows_held_out(init_from, inputs, folds) -> int:
     n_seen = int(overlap(row_digests(inputs, held_out), seen).sum())
     if n_seen:
         warnings.warn(
-            f"{n_seen} of the {held_out.size} rows the folds hold out are rows the starting model {init_from} was "
+            f"{n_seen} of the {held_out.size} rows the folds hold out are rows {the_starting_model(init_from)} was "
             "trained on (its manifest's training_rows): every fold starts from weights fitted on them and scores "
             "them as unseen, so the cross-validated metrics are optimistic; cross-validate from a model trained "
             "on other rows (e.g. simulated cutouts), or without --init-from/--resume-from", stacklevel=3)

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MANIFEST_KEY", "ROW_DIGEST", "row_digests", "training_record", "recorded_digests", "starting_rows",
-           "overlap",
+           "the_starting_model", "overlap",
            "library_versions", "FLAGS_KEY", "flags_record", "recorded_flags", "describe_flags", "flags_mismatch"]
 
 #: The manifest key of the record.
@@ -41,6 +41,7 @@ MANIFEST_KEY = "training_rows"
 #: What each digest is of (stored with the record, so another scheme later is told apart).
 ROW_DIGEST = "blake2b-8 of the float32 model input [C, H, W]"
 _BYTES = 8
+_QUOTE = "'"
 #: The manifest key of the pixel flags the training stamps were cut with (as detect's catalogue
 #: meta and a stamp store's ``extra`` name theirs).
 FLAGS_KEY = "pixel_flags"
@@ -166,6 +167,35 @@ def starting_rows(model_path: Any) -> np.ndarray | None:
     except (StarclassError, OSError):
         return None
     return recorded_digests(doc)
+
+
+def the_starting_model(model_path: Any) -> str:
+    """A fine-tune's starting model as its messages name it: ``the starting model 'PATH'``.
+
+    Said bare, the folder's name ran into the words about it: a start in a folder called ``model``
+    read "the starting model model's calibration rows". Quoted (as a shell would take it, so a path
+    with a space is quoted once) the name stands apart whatever it is, and the messages say "the
+    calibration rows of" it rather than adding "'s" to a path.
+
+    Parameters
+    ----------
+    model_path : path-like
+        The starting model (its folder, manifest or a member checkpoint), as given.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> the_starting_model("model"), the_starting_model("runs/my model")
+    ("the starting model 'model'", "the starting model 'runs/my model'")
+    """
+    from starclass.errors import shell_word
+
+    word = shell_word(model_path)
+    # shell_word quotes only a path a shell would split; the name is quoted here either way
+    return f"the starting model {word if word.startswith(_QUOTE) else _QUOTE + word + _QUOTE}"
 
 
 def overlap(digests: np.ndarray, recorded: np.ndarray) -> np.ndarray:

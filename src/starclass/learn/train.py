@@ -93,7 +93,7 @@ from starclass.learn.config import RECIPE_NEUTRAL, TASK_NEUTRAL, TaskConfig, eff
 from starclass.learn.data import InputSource, ModelInputs, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
-from starclass.learn.provenance import starting_rows, training_record
+from starclass.learn.provenance import starting_rows, the_starting_model, training_record
 from starclass.learn.splits import split_indices
 from starclass.schema import X, Y
 
@@ -1680,7 +1680,7 @@ def check_starting_calibration(init_from: str | os.PathLike, loaded: LoadedModel
         # the paths are compared, not the weights: a model loaded from elsewhere would check another entry
         given = sorted(Path(p).absolute() for p in loaded.paths)
         if not given or given != sorted(Path(p).absolute() for p in member_paths(start)):
-            raise StarclassError(f"starting model {init_from}: the loaded model given with it was loaded from "
+            raise StarclassError(f"{the_starting_model(init_from)}: the loaded model given with it was loaded from "
                                  f"{given[0].parent if given else 'no file'}, not from it")
     if not (start.is_dir() and (start / MANIFEST).is_file()) and start.name != MANIFEST:
         return loaded
@@ -1772,9 +1772,10 @@ def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, i
     n_seen = int(was_seen.sum())
     if n_seen:
         warnings.warn(
-            f"{n_seen} of the {len(val_rows)} {VALIDATION_ROWS_SEEN} {init_from} was trained on: early stopping "
-            "and the validation accuracy take them for unseen, so they are optimistic; the calibration leaves "
-            "them out (the notes say how it was fitted); calibrate the new model on rows neither model was "
+            f"{n_seen} of the {len(val_rows)} validation rows are rows {the_starting_model(init_from)} was trained "
+            "on: early stopping and the validation accuracy take them for unseen, so they are optimistic; the "
+            "calibration leaves them out (the notes say how it was fitted); calibrate the new model on rows neither "
+            "model was "
             f"trained on ({_calibrate_form(init_from, pixel_flags)})",
             UserWarning, stacklevel=4)
     return was_seen
@@ -1908,9 +1909,10 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
     except (StarclassError, OSError):
         ours = None
     fix = f"fit it with {_calibrate_form(init_from, ours)} on rows neither model trained on"
+    start_named = the_starting_model(init_from)
     if not cal:
-        set_no_calibration(outdir, f"not fitted at training: {why}, and the starting model {init_from} has none")
-        return [CautionNote(f"no calibration and no conformal sets: {why}, and the starting model {init_from} has no "
+        set_no_calibration(outdir, f"not fitted at training: {why}, and {start_named} has none")
+        return [CautionNote(f"no calibration and no conformal sets: {why}, and {start_named} has no "
                             f"calibration to refit; {fix}", UncalibratedWarning)]
     fitted_on = cal.get("source", "its rows")
     rows_from = cal.get("rows_from")
@@ -1928,7 +1930,7 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
             names = list(TaskConfig.from_dict(read_manifest(outdir)["config"]).class_names)
             was = f"{cal.get('n')} rows" if isinstance(cal.get("n"), int) else "its rows"
             left = f", {n_trained} rows this fine-tune trained on left out" if n_trained else ""
-            return [f"calibration refitted on the starting model {init_from}'s calibration rows, classified with the "
+            return [f"calibration refitted on the calibration rows of {start_named}, classified with the "
                     f"fine-tuned weights ({new.n} of {fitted_on}; the starting model's was fitted on {was}{left}): "
                     f"{new.describe()}, NLL {new.nll_before:.4f} -> {new.nll_after:.4f}; not fitted on this run's "
                     f"validation split: {why}"] + [CautionNote(c) for c in new.cautions(names)]
@@ -1937,19 +1939,19 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
         # 'starclass calibrate' records how" read as if this one had not been, and named no way out for the start
         cannot = (f"it was fitted with 'starclass calibrate' on {fitted_on} before calibrate recorded how to read "
                   "its rows again (2026-12-06), so they cannot be re-scored with the fine-tuned weights")
-        fix += (f"; and calibrate the starting model {start} again on {fitted_on} "
+        fix += (f"; and calibrate {the_starting_model(start)} again on {fitted_on} "
                 f"({shown_command(f'starclass calibrate {shell_word(start)} ... --overwrite')}, which now records its "
                 "rows), so that its next fine-tunes re-score them")
     else:
         cannot = (f"its rows ({fitted_on}) cannot be read again to score them with the fine-tuned weights (only a "
                   "calibration fitted with 'starclass calibrate' records how, since 2026-12-06; a validation "
                   "split's rows are not kept)")
-    reason = (f"not fitted at training: {why}; the starting model {init_from}'s calibration was not kept, its map and "
+    reason = (f"not fitted at training: {why}; the calibration of {start_named} was not kept, its map and "
               f"conformal rows are scores of the starting weights, not of these (the sets would not hold the stated "
               f"coverage), and {cannot}")
     set_no_calibration(outdir, reason)
     return [CautionNote(f"no calibration and no conformal sets (classify writes raw probabilities and no pred_set): "
-                        f"{why}; the starting model {init_from}'s calibration was fitted on scores of the starting "
+                        f"{why}; the calibration of {start_named} was fitted on scores of the starting "
                         f"weights, which the fine-tune changed, and {cannot}; {fix}", UncalibratedWarning)]
 
 
@@ -2197,8 +2199,8 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
     fallback = []
     if fresh is not None:
         # the rows the starting weights learnt would make the temperature too low, the sets too small
-        fallback = [f"calibration fitted on the {int(fresh.sum())} of the {len(targets)} validation rows the starting "
-                    f"model {init_from} did not train on (the other {int((~fresh).sum())} left out)"]
+        fallback = [f"calibration fitted on the {int(fresh.sum())} of the {len(targets)} validation rows "
+                    f"{the_starting_model(init_from)} did not train on (the other {int((~fresh).sum())} left out)"]
         source += f" ({int(fresh.sum())} rows the starting model did not train on)"
         probs, targets = probs[fresh], targets[fresh]
         probs_tta = probs_tta[fresh] if probs_tta is not None else None
