@@ -100,3 +100,45 @@ def test_info_reads_a_cutout_list_with_comment_lines_as_one(tmp_path: Path) -> N
     assert res.exit_code == 0, res.output
     assert "cutouts: 2" in res.output
     assert "labels: cluster 1, galaxy 1" in res.output
+
+
+def _two_fields(tmp_path: Path) -> None:
+    for name in ("north", "south"):
+        (tmp_path / name).mkdir()
+        (tmp_path / f"{name}.ecsv").touch()
+
+
+def test_a_survey_plan_csv_skips_comment_lines(tmp_path: Path) -> None:
+    from starclass.survey.plan import read_plan
+
+    _two_fields(tmp_path)
+    # a note above the header was read as the header ("needs columns name and mosaics"), one among the rows
+    # as a field named '# s2 later'
+    (tmp_path / "plan.csv").write_text("# survey of NGC 628, 2026\nname,mosaics\nn,north\n  # s2,later\ns,south\n")
+    assert read_plan(tmp_path / "plan.csv").field_names == ["n", "s"]
+
+
+def test_a_fields_list_skips_indented_comment_lines(tmp_path: Path) -> None:
+    from starclass.io.fields import read_fields_list
+
+    _two_fields(tmp_path)
+    # an unindented '#' line was skipped already; an indented one became a field ("# x/y does not exist")
+    (tmp_path / "fields.csv").write_text("# fields\nname,mosaics,catalog\nn,north,north.ecsv\n"
+                                         "  # s2,gone,gone.ecsv\ns,south,south.ecsv\n")
+    assert [f.name for f in read_fields_list(tmp_path / "fields.csv")] == ["n", "s"]
+
+
+def test_a_seed_preset_counts_skip_comment_lines(tmp_path: Path, monkeypatch) -> None:
+    import starclass.simulate.star_clusters_dss as dss
+    from starclass.simulate.seed_presets import SEED_PRESETS, write_seed_preset
+
+    def write(config, outdir, overwrite=False, progress=None):  # a labels.csv with a note, as a hand edit leaves
+        path = Path(outdir) / "labels.csv"
+        path.parent.mkdir(parents=True)
+        path.write_text("# simulated\nfile,label,class_name\na.png,0,open\n# b.png,1,globular\nc.png,1,globular\n")
+        return path
+
+    monkeypatch.setattr(dss, "write_open_globular", write)
+    name = next(n for n in SEED_PRESETS if n not in ("cool-core", "galaxy-cluster"))
+    _, counts = write_seed_preset(name, tmp_path / "seed")
+    assert counts == {"open": 1, "globular": 1}

@@ -476,11 +476,12 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
             # saved in the Windows code page (a spreadsheet's 'CSV', an editor's): a UnicodeDecodeError traceback
             raise StarclassError(f"plan {not_utf8_message(p)}") from None
     if suffix == ".csv":
-        from starclass.io.catalog import csv_dialect
+        from starclass.io.catalog import CsvLines, csv_dialect
 
         encoding, sep = csv_dialect(p)  # a spreadsheet's ';' or tab, and its byte-order mark
         with open(p, newline="", encoding=encoding) as fh:
-            reader = csv.DictReader(fh, delimiter=sep)
+            # a '# note' line above the header was taken for the header ("needs columns name and mosaics")
+            reader = csv.DictReader(CsvLines(fh), delimiter=sep)
             cols = reader.fieldnames or []
             if "name" not in cols or "mosaics" not in cols:
                 raise StarclassError(f"plan {p}: a CSV plan needs columns name and mosaics (has {', '.join(cols)})")
