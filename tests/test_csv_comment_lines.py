@@ -142,3 +142,43 @@ def test_a_seed_preset_counts_skip_comment_lines(tmp_path: Path, monkeypatch) ->
     name = next(n for n in SEED_PRESETS if n not in ("cool-core", "galaxy-cluster"))
     _, counts = write_seed_preset(name, tmp_path / "seed")
     assert counts == {"open": 1, "globular": 1}
+
+
+def test_a_header_written_as_a_comment_is_named(tmp_path: Path) -> None:
+    # '#id,x,y' was skipped as a comment and the first row taken for the header: "required column 'id' missing
+    # (columns: 1, 10.5, 20.0)", which did not say why
+    path = tmp_path / "cat.csv"
+    path.write_text("# exported by a pipeline\n#id,x,y\n1,10.5,20.0\n2,11.0,21.0\n")
+    res = CliRunner().invoke(app, ["info", str(path)])
+    assert res.exit_code == 2, res.output
+    assert "line 2 '#id,x,y' looks like the header written as a comment; remove the '#'" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_comment_lines_above_a_real_header_are_not_taken_for_one(tmp_path: Path) -> None:
+    from starclass.io.catalog import commented_header
+
+    path = tmp_path / "cat.csv"
+    # a '#' line of as many fields above a header of its own: the file reads, its comment is no header
+    path.write_text("#a,b,c\nid,x,y\n1,10.5,20.0\n")
+    assert list(read_catalog(path)["id"]) == [1]
+    # a row commented out above a headerless table is all numbers: not said to be a header
+    path.write_text("# 0,1.0,2.0\n1,10.5,20.0\n")
+    assert commented_header(path) is None
+    res = CliRunner().invoke(app, ["info", str(path)])
+    assert res.exit_code == 2 and "written as a comment" not in res.output, res.output
+
+
+def test_a_cutout_list_header_written_as_a_comment_is_named(tmp_path: Path) -> None:
+    import pytest
+
+    from starclass.errors import StarclassError
+    from starclass.io.cutout_folders import read_cutout_folder
+
+    for name in ("a.png", "b.png"):
+        (tmp_path / name).write_bytes(b"")
+    path = tmp_path / "stamps.csv"
+    path.write_text("#file,label\na.png,cluster\nb.png,galaxy\n")
+    # was "no 'file' column ...; columns: ['a.png', 'cluster']" and a hint about the paths of column 'a.png'
+    with pytest.raises(StarclassError, match=r"line 1 '#file,label' looks like the header written as a comment"):
+        read_cutout_folder(path)
