@@ -182,3 +182,16 @@ def test_a_cutout_list_header_written_as_a_comment_is_named(tmp_path: Path) -> N
     # was "no 'file' column ...; columns: ['a.png', 'cluster']" and a hint about the paths of column 'a.png'
     with pytest.raises(StarclassError, match=r"line 1 '#file,label' looks like the header written as a comment"):
         read_cutout_folder(path)
+
+
+def test_a_plan_and_fields_list_with_excels_sep_line(tmp_path: Path) -> None:
+    from starclass.io.fields import read_fields_list
+    from starclass.survey.plan import read_plan
+
+    _two_fields(tmp_path)
+    # Excel's 'sep=;' line was taken for the header: the plan "needs columns name and mosaics (has sep=, )",
+    # the fields list an AttributeError traceback
+    (tmp_path / "plan.csv").write_text("sep=;\n# a note\nname;mosaics\nn;north\ns;south\n")
+    assert read_plan(tmp_path / "plan.csv").field_names == ["n", "s"]
+    (tmp_path / "fields.csv").write_text("sep=;\nname;mosaics;catalog\nn;north;north.ecsv\ns;south;south.ecsv\n")
+    assert [f.name for f in read_fields_list(tmp_path / "fields.csv")] == ["n", "s"]

@@ -1705,6 +1705,42 @@ def header_cells(reader: Iterator[list[str]]) -> list[str]:
     return []
 
 
+def csv_dict_reader(lines: Iterable[str], sep: str = ",") -> csv.DictReader:
+    r"""A :class:`csv.DictReader` of a CSV's lines, its ``#`` comment lines and Excel's ``sep=`` line left out.
+
+    A survey plan or ``--fields`` list saved by Excel with its ``sep=;`` line above the header took that line
+    for the header: "a CSV plan needs columns name and mosaics (has sep=, )", or an AttributeError traceback
+    from the fields list. The header is the first row neither blank nor ``sep=``; the rows follow it.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        The file's lines (an open file, ``newline=""``).
+    sep : str
+        The field separator (:func:`csv_dialect`).
+
+    Returns
+    -------
+    csv.DictReader
+        Its ``fieldnames`` the header's cells (``[]`` for a file without one).
+
+    Examples
+    --------
+    >>> import io
+    >>> rows = csv_dict_reader(io.StringIO("sep=;\n# a note\nname;mosaics\nn;north\n"), ";")
+    >>> rows.fieldnames, [dict(r) for r in rows]
+    (['name', 'mosaics'], [{'name': 'n', 'mosaics': 'north'}])
+    """
+    numbered = CsvLines(lines)
+    header: list[str] = []
+    for cells in csv.reader(numbered, delimiter=sep):
+        # csv.reader reads no further than the row it hands on: the DictReader below goes on from the next line
+        if cells and not is_sep_line(cells):
+            header = cells
+            break
+    return csv.DictReader(numbered, fieldnames=header, delimiter=sep)
+
+
 def is_index_header(names: Sequence[str]) -> bool:
     """Whether a CSV header starts with an empty cell before named ones: pandas' row index.
 
