@@ -100,3 +100,98 @@ def test_info_reads_a_cutout_list_with_comment_lines_as_one(tmp_path: Path) -> N
     assert res.exit_code == 0, res.output
     assert "cutouts: 2" in res.output
     assert "labels: cluster 1, galaxy 1" in res.output
+
+
+def _two_fields(tmp_path: Path) -> None:
+    for name in ("north", "south"):
+        (tmp_path / name).mkdir()
+        (tmp_path / f"{name}.ecsv").touch()
+
+
+def test_a_survey_plan_csv_skips_comment_lines(tmp_path: Path) -> None:
+    from starclass.survey.plan import read_plan
+
+    _two_fields(tmp_path)
+    # a note above the header was read as the header ("needs columns name and mosaics"), one among the rows
+    # as a field named '# s2 later'
+    (tmp_path / "plan.csv").write_text("# survey of NGC 628, 2026\nname,mosaics\nn,north\n  # s2,later\ns,south\n")
+    assert read_plan(tmp_path / "plan.csv").field_names == ["n", "s"]
+
+
+def test_a_fields_list_skips_indented_comment_lines(tmp_path: Path) -> None:
+    from starclass.io.fields import read_fields_list
+
+    _two_fields(tmp_path)
+    # an unindented '#' line was skipped already; an indented one became a field ("# x/y does not exist")
+    (tmp_path / "fields.csv").write_text("# fields\nname,mosaics,catalog\nn,north,north.ecsv\n"
+                                         "  # s2,gone,gone.ecsv\ns,south,south.ecsv\n")
+    assert [f.name for f in read_fields_list(tmp_path / "fields.csv")] == ["n", "s"]
+
+
+def test_a_seed_preset_counts_skip_comment_lines(tmp_path: Path, monkeypatch) -> None:
+    import starclass.simulate.star_clusters_dss as dss
+    from starclass.simulate.seed_presets import SEED_PRESETS, write_seed_preset
+
+    def write(config, outdir, overwrite=False, progress=None):  # a labels.csv with a note, as a hand edit leaves
+        path = Path(outdir) / "labels.csv"
+        path.parent.mkdir(parents=True)
+        path.write_text("# simulated\nfile,label,class_name\na.png,0,open\n# b.png,1,globular\nc.png,1,globular\n")
+        return path
+
+    monkeypatch.setattr(dss, "write_open_globular", write)
+    name = next(n for n in SEED_PRESETS if n not in ("cool-core", "galaxy-cluster"))
+    _, counts = write_seed_preset(name, tmp_path / "seed")
+    assert counts == {"open": 1, "globular": 1}
+
+
+def test_a_header_written_as_a_comment_is_named(tmp_path: Path) -> None:
+    # '#id,x,y' was skipped as a comment and the first row taken for the header: "required column 'id' missing
+    # (columns: 1, 10.5, 20.0)", which did not say why
+    path = tmp_path / "cat.csv"
+    path.write_text("# exported by a pipeline\n#id,x,y\n1,10.5,20.0\n2,11.0,21.0\n")
+    res = CliRunner().invoke(app, ["info", str(path)])
+    assert res.exit_code == 2, res.output
+    assert "line 2 '#id,x,y' looks like the header written as a comment; remove the '#'" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_comment_lines_above_a_real_header_are_not_taken_for_one(tmp_path: Path) -> None:
+    from starclass.io.catalog import commented_header
+
+    path = tmp_path / "cat.csv"
+    # a '#' line of as many fields above a header of its own: the file reads, its comment is no header
+    path.write_text("#a,b,c\nid,x,y\n1,10.5,20.0\n")
+    assert list(read_catalog(path)["id"]) == [1]
+    # a row commented out above a headerless table is all numbers: not said to be a header
+    path.write_text("# 0,1.0,2.0\n1,10.5,20.0\n")
+    assert commented_header(path) is None
+    res = CliRunner().invoke(app, ["info", str(path)])
+    assert res.exit_code == 2 and "written as a comment" not in res.output, res.output
+
+
+def test_a_cutout_list_header_written_as_a_comment_is_named(tmp_path: Path) -> None:
+    import pytest
+
+    from starclass.errors import StarclassError
+    from starclass.io.cutout_folders import read_cutout_folder
+
+    for name in ("a.png", "b.png"):
+        (tmp_path / name).write_bytes(b"")
+    path = tmp_path / "stamps.csv"
+    path.write_text("#file,label\na.png,cluster\nb.png,galaxy\n")
+    # was "no 'file' column ...; columns: ['a.png', 'cluster']" and a hint about the paths of column 'a.png'
+    with pytest.raises(StarclassError, match=r"line 1 '#file,label' looks like the header written as a comment"):
+        read_cutout_folder(path)
+
+
+def test_a_plan_and_fields_list_with_excels_sep_line(tmp_path: Path) -> None:
+    from starclass.io.fields import read_fields_list
+    from starclass.survey.plan import read_plan
+
+    _two_fields(tmp_path)
+    # Excel's 'sep=;' line was taken for the header: the plan "needs columns name and mosaics (has sep=, )",
+    # the fields list an AttributeError traceback
+    (tmp_path / "plan.csv").write_text("sep=;\n# a note\nname;mosaics\nn;north\ns;south\n")
+    assert read_plan(tmp_path / "plan.csv").field_names == ["n", "s"]
+    (tmp_path / "fields.csv").write_text("sep=;\nname;mosaics;catalog\nn;north;north.ecsv\ns;south;south.ecsv\n")
+    assert [f.name for f in read_fields_list(tmp_path / "fields.csv")] == ["n", "s"]

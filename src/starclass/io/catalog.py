@@ -387,6 +387,10 @@ def read_catalog(
     gal = galaxy or (re.sub(r"-[a-z]$", "", sky_field) if sky_field else galaxy_from_name(p.name))
     if gal and "galaxy" not in table.colnames:
         table["galaxy"] = np.full(len(table), gal, dtype=f"<U{max(len(gal), 1)}")
+    lacks = ID not in table.colnames or not ({X, Y} <= set(table.colnames) or {RA, DEC} <= set(table.colnames))
+    if fmt == "csv" and lacks and (header := commented_header(p)) is not None:
+        # '#id,x,y' skipped as a comment: "required column 'id' missing (columns: 1, 10.5, 20.0)" said not why
+        raise StarclassError(f"required columns missing in {p}: {header}")
     return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy)
 
 
@@ -992,6 +996,75 @@ class CsvLines:
         self._quoted ^= line.count('"') % 2 == 1
         self.numbers.append(self._number)
         return line
+
+
+def commented_header(path: PathLike) -> str | None:
+    r"""Words for a CSV whose header looks written as a comment (``#id,x,y``); else None.
+
+    Some exports write the header line as ``#id,x,y``. A ``#`` line is a comment (:class:`CsvLines`), so the first
+    row was taken for the header and the file refused with "required column 'id' missing (columns: 1, 10.5,
+    20.0)", which did not say why. The last ``#`` line above the first line that is no comment looks like the
+    header when it splits into as many fields as that line (two or more) and one of them is not a number (a row
+    commented out is all numbers but its text cells, a header none). The caller says this only where the
+    table lacks its required columns: a file with a header of its own keeps its ``#`` lines as comments.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV.
+
+    Returns
+    -------
+    str or None
+        ``"line 1 '#id,x,y' looks like the header written as a comment; remove the '#'"``, else None (no such
+        line, or the file cannot be read: its reader says why).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+    >>> _ = f.write_text("# exported 2026-12-06\n#id,x,y\n1,2,3\n")
+    >>> commented_header(f)
+    "line 2 '#id,x,y' looks like the header written as a comment; remove the '#'"
+    >>> _ = f.write_text("# 1,2,3\n4,5,6\n")
+    >>> commented_header(f) is None
+    True
+    """
+    p = Path(path)
+    encoding, sep = csv_dialect(p)
+    last: tuple[int, str] | None = None
+    try:
+        with open(p, encoding=encoding, errors="replace", newline="") as fh:
+            for number, line in enumerate(fh, start=1):
+                text = line.strip()
+                if not text:
+                    continue
+                if text.startswith("#"):
+                    last = (number, text)
+                    continue
+                first = next(csv.reader([text], delimiter=sep), [])
+                if is_sep_line(first):
+                    continue  # Excel's 'sep=;' above the rows
+                break
+            else:
+                return None
+    except (OSError, csv.Error):
+        return None
+    if last is None:
+        return None
+    cells = [c.strip() for c in next(csv.reader([last[1].lstrip("#").strip()], delimiter=sep), [])]
+    if len(cells) < 2 or len(cells) != len(first) or not any(c and not _reads_as_number(c) for c in cells):
+        return None
+    shown = last[1] if len(last[1]) <= 60 else last[1][:57] + "..."
+    return f"line {last[0]} {shown!r} looks like the header written as a comment; remove the '#'"
+
+
+def _reads_as_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def csv_ragged_line(path: PathLike) -> str | None:
@@ -1630,6 +1703,42 @@ def header_cells(reader: Iterator[list[str]]) -> list[str]:
         if not is_sep_line(cells):
             return cells
     return []
+
+
+def csv_dict_reader(lines: Iterable[str], sep: str = ",") -> csv.DictReader:
+    r"""A :class:`csv.DictReader` of a CSV's lines, its ``#`` comment lines and Excel's ``sep=`` line left out.
+
+    A survey plan or ``--fields`` list saved by Excel with its ``sep=;`` line above the header took that line
+    for the header: "a CSV plan needs columns name and mosaics (has sep=, )", or an AttributeError traceback
+    from the fields list. The header is the first row neither blank nor ``sep=``; the rows follow it.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        The file's lines (an open file, ``newline=""``).
+    sep : str
+        The field separator (:func:`csv_dialect`).
+
+    Returns
+    -------
+    csv.DictReader
+        Its ``fieldnames`` the header's cells (``[]`` for a file without one).
+
+    Examples
+    --------
+    >>> import io
+    >>> rows = csv_dict_reader(io.StringIO("sep=;\n# a note\nname;mosaics\nn;north\n"), ";")
+    >>> rows.fieldnames, [dict(r) for r in rows]
+    (['name', 'mosaics'], [{'name': 'n', 'mosaics': 'north'}])
+    """
+    numbered = CsvLines(lines)
+    header: list[str] = []
+    for cells in csv.reader(numbered, delimiter=sep):
+        # csv.reader reads no further than the row it hands on: the DictReader below goes on from the next line
+        if cells and not is_sep_line(cells):
+            header = cells
+            break
+    return csv.DictReader(numbered, fieldnames=header, delimiter=sep)
 
 
 def is_index_header(names: Sequence[str]) -> bool:

@@ -422,6 +422,18 @@ def cutouts_not_mosaics(path: str | os.PathLike) -> str | None:
     return f"a list of cutout images (column{'s' if len(columns) > 1 else ''} {', '.join(map(repr, columns))})"
 
 
+def _header_note(src: Path) -> str:
+    """``; line 1 '#file,label' looks like the header written as a comment; ...`` for a CSV list, else ``""``."""
+    if Path(src).suffix.lower() != ".csv":
+        return ""
+    from starclass.io.catalog import commented_header
+
+    # '#file,label' was skipped as a comment and the first row read as the header: "no 'file' column; columns:
+    # ['a.png', 'cluster']" said not why
+    note = commented_header(src)
+    return f"; {note}" if note else ""
+
+
 def image_format(path: str | os.PathLike) -> str | None:
     """The format name of an image file from its suffix (None when not an image).
 
@@ -2298,7 +2310,7 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_on
                    else ["file"])
         if not columns:
             raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns for several bands); "
-                                 f"columns: {names}{file_column_hint(names, rows, src.parent)}")
+                                 f"columns: {names}{_header_note(src) or file_column_hint(names, rows, src.parent)}")
         root = src.parent
         # a classified table written elsewhere: its files are relative to the folder it records, as read_cutout_folder
         # reads them
@@ -2700,7 +2712,7 @@ def read_cutout_folder(
                           "of the counts file (its zero pixels then read as no data)", UserWarning, stacklevel=2)
     else:
         raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}"
-                             f"{file_column_hint(names, rows, root)}")
+                             f"{_header_note(src) or file_column_hint(names, rows, root)}")
     if is_csv and file_cols == ["file"]:
         _refuse_band_rows(names, rows, lines, src, group_column)
     if group_column is not None and group_column not in names and not require_group:

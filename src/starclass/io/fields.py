@@ -20,7 +20,6 @@ its data.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,13 +177,13 @@ def read_fields_list(path: str | Path) -> list[FieldSpec]:
     path = Path(path)
     if not path.is_file():
         raise StarclassError(f"fields list {path}: no such file")
-    from starclass.io.catalog import csv_dialect
+    from starclass.io.catalog import csv_dialect, csv_dict_reader
 
     encoding, sep = csv_dialect(path)  # a spreadsheet's ';' or tab, and its byte-order mark
     with path.open(newline="", encoding=encoding) as fh:
-        # ECSV headers are comment lines: skipping them lets one reader serve both
-        rows = list(csv.DictReader((line for line in fh if not line.startswith("#") and line.strip()),
-                                   delimiter=sep))
+        # ECSV headers and notes are comment lines, indented ones too (an indented '# note' was read as the
+        # header or a field), as every CSV reader skips them; Excel's 'sep=;' line was the header (a traceback)
+        rows = list(csv_dict_reader((line for line in fh if line.strip()), sep))
     if not rows:
         raise StarclassError(f"fields list {path}: no fields (expected a header and one row per field)")
     have = [c.strip() for c in rows[0]]

@@ -75,8 +75,10 @@ def write_seed_preset(name: str, outdir: str | os.PathLike, *, n: int | None = N
         from starclass.simulate.star_clusters_dss import DSSSimConfig, write_open_globular
 
         path = write_open_globular(DSSSimConfig(**over), outdir, overwrite=overwrite, progress=progress)
+    from starclass.io.catalog import CsvLines
+
     with open(path, newline="") as fh:
-        rows = list(csv.DictReader(fh))
+        rows = list(csv.DictReader(CsvLines(fh)))  # '#' lines are comments, as every CSV reader skips them
     key = "class_name" if rows and "class_name" in rows[0] else ("expert_name" if rows and "expert_name" in rows[0]
                                                                  else "label")
     number = {"class_name": "label", "expert_name": "expert"}.get(key)

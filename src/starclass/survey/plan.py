@@ -36,7 +36,6 @@ an overlap smaller than the model's stamp. Each error names the plan file and th
 
 from __future__ import annotations
 
-import csv
 import glob
 import hashlib
 import json
@@ -476,11 +475,13 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
             # saved in the Windows code page (a spreadsheet's 'CSV', an editor's): a UnicodeDecodeError traceback
             raise StarclassError(f"plan {not_utf8_message(p)}") from None
     if suffix == ".csv":
-        from starclass.io.catalog import csv_dialect
+        from starclass.io.catalog import csv_dialect, csv_dict_reader
 
         encoding, sep = csv_dialect(p)  # a spreadsheet's ';' or tab, and its byte-order mark
         with open(p, newline="", encoding=encoding) as fh:
-            reader = csv.DictReader(fh, delimiter=sep)
+            # a '# note' or Excel's 'sep=;' line above the header was taken for the header ("needs columns name
+            # and mosaics")
+            reader = csv_dict_reader(fh, sep)
             cols = reader.fieldnames or []
             if "name" not in cols or "mosaics" not in cols:
                 raise StarclassError(f"plan {p}: a CSV plan needs columns name and mosaics (has {', '.join(cols)})")
