@@ -339,25 +339,10 @@ def _read_listed_table(src: Path, cfg, file_column: str | None = None) -> tuple[
         raise StarclassError(f"--stamps {src}: give a cutout folder (a CSV or a directory) or a classified or "
                              f"suggested list of one ({CUTOUT_OUTPUT_NAMES})")
     try:
-        from starclass.io.catalog import read_csv_table
+        from starclass.io.cutout_output import read_table_as
 
         # a list saved again by Excel (byte-order mark, ';') was "no 'file' column" beside a column shown as file
-        if fmt == "fits":
-            from starclass.io.mosaic import read_fits_table
-
-            table = read_fits_table(src)
-        elif fmt == "ascii.csv":
-            table = read_csv_table(src)  # a row of more or fewer fields than the header named by its file line
-        else:
-            table = Table.read(src, format=fmt)
-        if fmt == "ascii.csv":
-            from starclass.io.catalog import read_decimal_commas
-
-            read_decimal_commas(table, src)  # European Excel's decimal commas in a ';' CSV: numbers
-        if fmt == "fits":
-            from starclass.io.catalog import restore_fits_meta
-
-            restore_fits_meta(table, src)  # the meta kept as JSON, as read_catalog reads it
+        table = read_table_as(src, fmt)
     except StarclassError as exc:
         raise StarclassError(f"--stamps: {exc}") from None
     except Exception as exc:  # astropy raises many kinds for a broken table

@@ -26,11 +26,9 @@ from starclass.io.catalog import (
     pixel_sky_distance,
     place_on_mosaics,
     read_catalog,
-    read_csv_table,
-    read_decimal_commas,
-    restore_fits_meta,
 )
 from starclass.io.counts import photon_counts
+from starclass.io.cutout_output import read_table_as
 from starclass.io.fits_names import FITS_NAMES
 from starclass.io.mosaic import PixelFlags, is_fits_name, is_weight_file, read_mosaics, value_unit
 from starclass.io.paths import resolved
@@ -280,17 +278,7 @@ def _read_predictions(path: Path) -> Table:
         raise StarclassError(f"predictions {path} is empty (0 bytes), not a table")
     try:
         # a classification saved again by Excel (byte-order mark, ';'): read as the catalogue reader reads it
-        if fmt == "fits":
-            from starclass.io.mosaic import read_fits_table
-
-            table = read_fits_table(path)
-        elif fmt == "ascii.csv":
-            table = read_csv_table(path)  # a row of more or fewer fields than the header named by its file line
-        else:
-            table = Table.read(path, format=fmt)
-        if fmt == "ascii.csv":
-            read_decimal_commas(table, path)  # European Excel's decimal commas in a ';' CSV: numbers
-        restore_fits_meta(table, path)  # a FITS table's meta kept as JSON (no such card elsewhere)
+        table = read_table_as(path, fmt)
     except StarclassError as exc:
         raise StarclassError(f"predictions: {exc}") from None
     except Exception as exc:  # astropy raises many kinds

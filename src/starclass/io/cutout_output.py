@@ -84,6 +84,49 @@ def text_table_options(path: str | Path, fmt: str) -> dict:
     return csv_table_options(path) if fmt == "ascii.csv" else {}
 
 
+def read_table_as(path: str | Path, fmt: str | None) -> Table:
+    """A table read by its astropy format as the catalogue reader reads it, its kept meta put back.
+
+    FITS through :func:`starclass.io.mosaic.read_fits_table` (a compression astropy cannot open here
+    refused by name); CSV through :func:`starclass.io.catalog.read_csv_table` (a spreadsheet's separator
+    and byte-order mark, a ragged row named by its file line) and its decimal commas read as numbers;
+    any other format by astropy. The meta :func:`starclass.io.catalog.write_catalog` keeps as JSON in a
+    FITS header is put back (:func:`starclass.io.catalog.restore_fits_meta`; nothing to do elsewhere).
+
+    Parameters
+    ----------
+    path : str or Path
+        The table.
+    fmt : str or None
+        Its astropy format (``"fits"``, ``"ascii.csv"``, ``"ascii.ecsv"``, ``"parquet"``), or None to let
+        astropy tell.
+
+    Returns
+    -------
+    astropy.table.Table
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "out.csv"
+    >>> _ = f.write_text("file;prob_1\\na.png;0,25\\n")
+    >>> read_table_as(f, "ascii.csv")["prob_1"][0]
+    np.float64(0.25)
+    """
+    from starclass.io.catalog import read_csv_table, read_decimal_commas, restore_fits_meta
+
+    if fmt == "fits":
+        from starclass.io.mosaic import read_fits_table
+
+        table = read_fits_table(path)
+    elif fmt == "ascii.csv":
+        table = read_csv_table(path)
+        read_decimal_commas(table, path)  # saved again by European Excel: 0,46 read as the number
+    else:
+        table = Table.read(path, format=fmt)
+    return restore_fits_meta(table, path)
+
+
 def read_cutout_output(path: str | Path, name: str = "catalogue",
                        classes: tuple[str, ...] = (CLASS_PRED,), file_column: str | None = None) -> Table | None:
     """A classified cutout folder (``file`` + ``class_pred``) read as it is, or None if it is not one.
@@ -145,29 +188,14 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
             # a FITS file cut short in its header: unreadable_fits below says so, astropy's warning was noise
             warnings.filterwarnings("ignore", message=HEADER0_WARNING)
             # a CSV saved again by Excel (byte-order mark, ';'): plainly read, its first column was '\ufefffile', or
-            # the whole header one column, and the table was refused as "required column 'id' missing"
-            if fmt == "fits":
-                from starclass.io.mosaic import read_fits_table
-
-                # a compression astropy cannot open here is an OSError said below, not a ModuleNotFoundError traceback
-                t = read_fits_table(path)
-            elif fmt == "ascii.csv":
-                from starclass.io.catalog import read_csv_table
-
-                t = read_csv_table(path)  # a row of more or fewer fields than the header named by its file line
-            else:
-                t = Table.read(path, format=fmt, **text_table_options(path, fmt))
+            # the whole header one column, and the table was refused as "required column 'id' missing"; a FITS
+            # compression astropy cannot open here is an OSError said below, not a ModuleNotFoundError traceback
+            t = read_table_as(path, fmt)
         if fmt == "ascii.csv":
-            from starclass.io.catalog import read_decimal_commas, restore_csv_decision
+            from starclass.io.catalog import restore_csv_decision
 
-            read_decimal_commas(t, path)  # saved again by European Excel: prob_1 0,46 read as the number
             restore_csv_decision(t)  # classify's decision threshold, kept as columns where there is no meta
             restore_csv_columns(t)  # the columns classify read the objects and files from (--group/--file-column)
-        if fmt == "fits":
-            from starclass.io.catalog import restore_fits_meta
-
-            # the task (classes, merges, label map) kept as JSON: the header cards alone lost it
-            restore_fits_meta(t, path)
     except StarclassError as exc:
         raise StarclassError(f"{name}: {exc}") from None
     except UnicodeDecodeError:
