@@ -207,7 +207,8 @@ def guess_format(path: PathLike) -> str:
                 if _looks_like_cds(p):
                     return "cds"
                 lines = _head(p).lstrip(_HEAD_BOM).splitlines()
-                first = next((ln for ln in lines if ln.strip() and not ln.startswith("#")), "")
+                # an indented '   # note' above the rows was taken for the first row: a header, so no LEGUS file
+                first = next((ln for ln in lines if ln.strip() and not is_comment_line(ln)), "")
                 tokens = legus_tokens(first)
                 # sexagesimal RA, Dec in a row of numbers are no header: the LEGUS reader names them
                 if tokens and not all(legus_line_token(v) for v in tokens):
@@ -235,7 +236,8 @@ def _looks_like_legus(p: Path) -> bool:
     copy was read as a generic table, its columns col1..col36, and refused for "required column 'id'".
     """
     lines = [ln for ln in _head(p).lstrip(_HEAD_BOM).splitlines() if ln.strip()]
-    first = next((ln for ln in lines if not ln.startswith("#")), "")
+    # the comment rule of every reader (is_comment_line): an indented '  # exported' line was the first data line
+    first = next((ln for ln in lines if not is_comment_line(ln)), "")
     tokens = legus_tokens(first)
     # a decimal comma in a tab-separated copy (Excel's "Unicode Text"): the LEGUS reader says what to do
     return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(legus_line_token(v) for v in tokens)
@@ -930,7 +932,7 @@ def _ragged_line(p: Path) -> str | None:
     first: tuple[int, int, list[str]] | None = None
     tabs = False
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
+        if not line.strip() or is_comment_line(line):
             continue
         if first is None:
             tabs = "\t" in line
@@ -948,6 +950,30 @@ def _ragged_line(p: Path) -> str | None:
 
 #: How a message names a CSV's field separator
 _SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def is_comment_line(line: str) -> bool:
+    r"""Whether a line of a text table is a comment: its first non-blank character is ``#``.
+
+    The one rule of every text reader (CSV, whitespace and LEGUS tables, cutout lists, fields
+    lists, survey plans), so that they agree on which line is the first of the data: an indented
+    ``   # note`` is a comment as much as ``# note`` is. A ``#`` after other text is data.
+
+    Parameters
+    ----------
+    line : str
+        One line of the file, with or without its line end.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_comment_line("# exported"), is_comment_line("  \t# note"), is_comment_line("1,#2")
+    (True, True, False)
+    """
+    return line.lstrip().startswith("#")
 
 
 class CsvLines:
@@ -990,7 +1016,7 @@ class CsvLines:
         while True:
             line = next(self._lines)
             self._number += 1
-            if self._quoted or not line.lstrip().startswith("#"):
+            if self._quoted or not is_comment_line(line):
                 break
         # an odd count of quotes leaves a quoted value open into the next line ("" is a quote inside one)
         self._quoted ^= line.count('"') % 2 == 1
@@ -1432,7 +1458,7 @@ def _text_options(p: Path, fmt: str) -> dict:
         # them; astropy's CSV reader read them as the header or a row
         options["comment"] = "#"
         lines = text.splitlines()
-        body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        body = [ln for ln in lines if ln.strip() and not is_comment_line(ln)]
         declared = None
         if body and re.fullmatch(r"sep=.?", body[0].strip("\r\n "), flags=re.IGNORECASE):
             # astropy counts the header and data lines past blank and comment lines, as body does
@@ -1448,7 +1474,7 @@ def _text_options(p: Path, fmt: str) -> dict:
     elif fmt == "ascii":
         # a whitespace or tab table (.txt, .dat) lost its zero-padded ids as the CSV did ('007' read as 7,
         # where the same rows as .csv kept '007' and matched their source's ids)
-        body = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        body = [ln for ln in text.splitlines() if ln.strip() and not is_comment_line(ln)]
         if len(head) == 65536:
             body = body[:-1]
         text_ids = _zero_padded_id_columns(body, "\t" if body and "\t" in body[0] else None)
@@ -1774,7 +1800,7 @@ def _csv_header(p: Path) -> list[str]:
     encoding, sep = csv_dialect(p)
     try:
         with open(p, encoding=encoding, errors="replace", newline="") as fh:
-            lines = (line for line in fh if line.strip() and not line.lstrip().startswith("#"))
+            lines = (line for line in fh if line.strip() and not is_comment_line(line))
             return next(csv.reader(lines, delimiter=sep), [])
     except OSError:
         return []
