@@ -977,13 +977,15 @@ def is_comment_line(line: str) -> bool:
 
 
 class CsvLines:
-    r"""The lines of an open CSV for :func:`csv.reader`, its ``#`` comment lines left out, each line's number kept.
+    r"""The lines of an open CSV for :func:`csv.reader`, its comment and blank lines left out, each line's number kept.
 
     VizieR and TOPCAT exports, and hand-kept files, start with ``#`` lines (a query, a note), and a
     source is commented out among the rows; astropy's CSV reader read such a line as the header or a
-    row. A line whose first non-blank character is ``#`` is a comment, as the catalogue reader
-    (``comment="#"``) skips it, unless it continues a quoted value that runs over lines; a ``#``
-    after the first cell (``1,#2``) or inside quotes (``"# x",1``) is data.
+    row. A line whose first non-blank character is ``#`` (:func:`is_comment_line`) is a comment, as
+    the catalogue reader (``comment="#"``) skips it, unless it continues a quoted value that runs
+    over lines; a ``#`` after the first cell (``1,#2``) or inside quotes (``"# x",1``) is data. A
+    blank line, spaces or tabs only (an editor's trailing line), is left out as astropy leaves it out,
+    except inside a quoted value, where it is part of the value as written (a note of two paragraphs).
 
     Parameters
     ----------
@@ -1001,6 +1003,9 @@ class CsvLines:
     >>> lines = CsvLines(io.StringIO('# TOPCAT\nid,note\n# 2 left out\n1,"# a\n# b"\n3,x#\n'))
     >>> list(csv.reader(lines)), lines.numbers
     ([['id', 'note'], ['1', '# a\n# b'], ['3', 'x#']], [2, 4, 5, 6])
+    >>> lines = CsvLines(io.StringIO('id,note\n1,"a\n\nb"\n  \n'))
+    >>> list(csv.reader(lines)), lines.numbers
+    ([['id', 'note'], ['1', 'a\n\nb']], [1, 2, 3, 4])
     """
 
     def __init__(self, lines: Iterable[str]) -> None:
@@ -1016,7 +1021,7 @@ class CsvLines:
         while True:
             line = next(self._lines)
             self._number += 1
-            if self._quoted or not is_comment_line(line):
+            if self._quoted or (line.strip() and not is_comment_line(line)):
                 break
         # an odd count of quotes leaves a quoted value open into the next line ("" is a quote inside one)
         self._quoted ^= line.count('"') % 2 == 1
@@ -1731,6 +1736,23 @@ def header_cells(reader: Iterator[list[str]]) -> list[str]:
     return []
 
 
+class _NumberedDictReader(csv.DictReader):
+    """A :class:`csv.DictReader` over :class:`CsvLines` that knows the file line each row starts on."""
+
+    def __init__(self, numbered: CsvLines, fieldnames: list[str], sep: str) -> None:
+        super().__init__(numbered, fieldnames=fieldnames, delimiter=sep)
+        self._numbered = numbered
+        #: The file line (from 1) of the row last handed on; 0 before the first
+        self.line = 0
+
+    def __next__(self) -> dict:
+        # CsvLines hands on no blank line outside a quoted value, so the row starts at the next line it hands on
+        start = len(self._numbered.numbers)
+        row = super().__next__()
+        self.line = self._numbered.numbers[start]
+        return row
+
+
 def csv_dict_reader(lines: Iterable[str], sep: str = ",") -> csv.DictReader:
     r"""A :class:`csv.DictReader` of a CSV's lines, its ``#`` comment lines and Excel's ``sep=`` line left out.
 
@@ -1748,14 +1770,16 @@ def csv_dict_reader(lines: Iterable[str], sep: str = ",") -> csv.DictReader:
     Returns
     -------
     csv.DictReader
-        Its ``fieldnames`` the header's cells (``[]`` for a file without one).
+        Its ``fieldnames`` the header's cells (``[]`` for a file without one); its ``line`` the file line
+        (from 1, comment and blank lines counted) of the row last read, for messages: "row 2 (line 3 of
+        the file)" was the wrong line below a ``#`` note or a ``sep=`` line.
 
     Examples
     --------
     >>> import io
     >>> rows = csv_dict_reader(io.StringIO("sep=;\n# a note\nname;mosaics\nn;north\n"), ";")
-    >>> rows.fieldnames, [dict(r) for r in rows]
-    (['name', 'mosaics'], [{'name': 'n', 'mosaics': 'north'}])
+    >>> rows.fieldnames, [(dict(r), rows.line) for r in rows]
+    (['name', 'mosaics'], [({'name': 'n', 'mosaics': 'north'}, 4)])
     """
     numbered = CsvLines(lines)
     header: list[str] = []
@@ -1764,7 +1788,7 @@ def csv_dict_reader(lines: Iterable[str], sep: str = ",") -> csv.DictReader:
         if cells and not is_sep_line(cells):
             header = cells
             break
-    return csv.DictReader(numbered, fieldnames=header, delimiter=sep)
+    return _NumberedDictReader(numbered, header, sep)
 
 
 def is_index_header(names: Sequence[str]) -> bool:

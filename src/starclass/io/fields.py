@@ -182,8 +182,11 @@ def read_fields_list(path: str | Path) -> list[FieldSpec]:
     encoding, sep = csv_dialect(path)  # a spreadsheet's ';' or tab, and its byte-order mark
     with path.open(newline="", encoding=encoding) as fh:
         # ECSV headers and notes are comment lines, indented ones too (an indented '# note' was read as the
-        # header or a field), as every CSV reader skips them; Excel's 'sep=;' line was the header (a traceback)
-        rows = list(csv_dict_reader((line for line in fh if line.strip()), sep))
+        # header or a field), as every CSV reader skips them; Excel's 'sep=;' line was the header (a traceback).
+        # Blank lines are skipped there too, but not inside a quoted value: a note's empty line was dropped here
+        reader = csv_dict_reader(fh, sep)
+        numbered = [(dict(row), reader.line) for row in reader]
+    rows = [row for row, _ in numbered]
     if not rows:
         raise StarclassError(f"fields list {path}: no fields (expected a header and one row per field)")
     have = [c.strip() for c in rows[0]]
@@ -193,9 +196,10 @@ def read_fields_list(path: str | Path) -> list[FieldSpec]:
                              f"expected {', '.join(REQUIRED)} and optionally name, galaxy")
     base = path.parent
     fields = []
-    for i, row in enumerate(rows):
-        # "row 2 (line 3 of the file)": rows counted from 1 below the header, as every reader names them
-        where = row_name(i, header_lines=1)
+    for i, (row, line) in enumerate(numbered):
+        # "row 2 (line 3 of the file)": rows counted from 1 below the header, as every reader names them, and the
+        # line as an editor numbers it (a '# note' or 'sep=;' line above the header made it one line short)
+        where = row_name(i, header_lines=line - i - 1)
         row = {str(k).strip(): (v or "").strip() for k, v in row.items() if k is not None}
         for col in REQUIRED:
             if not row.get(col):

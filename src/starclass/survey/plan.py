@@ -497,7 +497,8 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
                 if isinstance(entry.get("mosaics"), str):
                     # 'f1/a.fits;f1/b.fits' was looked for as one file of that name: split as a fields list is
                     entry["mosaics"] = split_list_cell(entry["mosaics"])
-                rows.append(_field(entry, i, base, p, row=row_name(i, header_lines=1)))
+                # the line as an editor numbers it: a '# note' or 'sep=;' line above the header made it one short
+                rows.append(_field(entry, i, base, p, row=row_name(i, header_lines=reader.line - i - 1)))
         return SurveyPlan(fields=tuple(rows), source=p)
     if suffix in (".yaml", ".yml"):
         import yaml
