@@ -857,6 +857,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # a tab table with a row of a field more or fewer passes astropy's guesses as one column of whole lines,
         # each cell a row's text ('invalid literal for int()' of a PHANGS id, a traceback)
         raise StarclassError(f"cannot read {p} as a table: {ragged}")
+    if container in ("csv", "ascii"):
+        # '--' (astropy's masked value), 'null', 'N/A' ... and typeset minus signs: the column was kept as text and
+        # info stopped on a magnitude '--' with a traceback
+        read_spelled_numbers(table, p)
     if container == "csv":
         refuse_short_rows(table, p)
         # European Excel's ';' CSV writes 11,5 for 11.5; outside the reader's silenced warnings, since a
@@ -1226,6 +1230,7 @@ def read_csv_table(path: PathLike) -> Table:
         if (ragged := csv_ragged_line(p)) is not None:
             raise StarclassError(f"cannot read {p} as a table: {ragged}") from None
         raise
+    read_spelled_numbers(table, p)  # '--', 'N/A' and typeset minus signs, as the catalogue reader reads them
     return refuse_short_rows(table, p)
 
 
@@ -1547,6 +1552,107 @@ def _separator(lines: Sequence[str]) -> str:
     return "," if "," in header else next((c for c in (";", "\t") if c in header), ",")
 
 
+#: How tables spell a missing number, lower case: astropy's masked value (``--``), databases' and pandas'
+#: (``null``, ``NA``, ``None``), spreadsheets' (``N/A``, ``#N/A``, ``-``) and ``nan``, besides an empty cell.
+MISSING_SPELLINGS = frozenset({"", "--", "-", "null", "n/a", "#n/a", "na", "none", "nan"})
+
+#: The minus sign of typeset tables (U+2212), copied from a paper's PDF or HTML: no minus to ``float``
+UNICODE_MINUS = "\u2212"
+
+
+def _spelled_number(text: str) -> float | None:
+    try:
+        return None if "_" in text else float(text.replace(UNICODE_MINUS, "-"))
+    except ValueError:
+        return None
+
+
+def spelled_numbers(values: Sequence[Any]) -> np.ma.MaskedArray | None:
+    r"""A text column as numbers where each cell is a number or a missing value's spelling; else None.
+
+    Tables written by astropy (``--`` for a masked value), databases and pandas (``null``, ``NA``,
+    ``None``) and spreadsheets (``N/A``, ``-``) spell a missing number as text, and numbers copied
+    from a paper carry its minus sign (U+2212, ``−1.5``); the CSV reader kept such a column as text,
+    and ``info`` stopped on a magnitude ``'--'`` with a traceback. Only a column with at least one
+    number, and one such spelling or minus sign, is converted; every other text column is left as it is.
+
+    Parameters
+    ----------
+    values : sequence
+        The column's cells (masked ones None).
+
+    Returns
+    -------
+    numpy.ma.MaskedArray or None
+        Integers where every number is whole, else floats; masked where a value is missing
+        (:data:`MISSING_SPELLINGS`, case and blanks aside).
+
+    Examples
+    --------
+    >>> spelled_numbers(["21.5", "--", "N/A", "\u22120.25"]).tolist()
+    [21.5, None, None, -0.25]
+    >>> spelled_numbers(["1", "null", "3"]).dtype.kind, spelled_numbers(["1", "n/a", "star"])
+    ('i', None)
+    """
+    cells = [None if v is None or v is np.ma.masked else str(v).strip() for v in values]
+    numbers: list[float | None] = []
+    changed = False
+    for c in cells:
+        if c is None or c.lower() in MISSING_SPELLINGS:
+            numbers.append(None)
+            changed = changed or (c is not None and c.lower() != "nan")
+            continue
+        number = _spelled_number(c)
+        if number is None:
+            return None
+        numbers.append(number)
+        changed = changed or UNICODE_MINUS in c
+    if not changed or all(n is None for n in numbers):
+        return None
+    given = [n for n in numbers if n is not None]
+    whole = all(np.isfinite(n) and float(n).is_integer() and "." not in c and "e" not in c.lower()
+                for n, c in zip(numbers, cells) if n is not None)
+    dtype = np.int64 if whole and max(abs(n) for n in given) < 2 ** 62 else float
+    filled = [0 if n is None else n for n in numbers]
+    return np.ma.MaskedArray(np.asarray(filled, dtype=dtype), mask=[n is None for n in numbers])
+
+
+def read_spelled_numbers(table: Table, path: PathLike | None = None) -> list[str]:
+    r"""Read a text table's columns of numbers with spelled missing values or U+2212 minus signs as numbers, in place.
+
+    :func:`spelled_numbers` for each text column; a missing value becomes a masked cell, as an empty
+    cell is read.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        As read from a CSV or whitespace table.
+    path : str or os.PathLike, optional
+        The file (unused; for the callers' symmetry with :func:`read_decimal_commas`).
+
+    Returns
+    -------
+    list of str
+        The columns converted.
+
+    Examples
+    --------
+    >>> t = Table({"mag_f555w": ["21.5", "--"], "name": ["a", "-"]})
+    >>> read_spelled_numbers(t), t["mag_f555w"].mask.tolist()
+    (['mag_f555w'], [False, True])
+    """
+    done = []
+    for name in table.colnames:
+        col = table[name]
+        if col.dtype.kind not in "US" or col.ndim != 1:
+            continue
+        values = spelled_numbers(_cells(col))
+        if values is not None:
+            table[name] = MaskedColumn(values, name=name, unit=col.unit, description=col.description)
+            done.append(name)
+    return done
+
+
 #: A number as a spreadsheet with a decimal comma writes it (``11,1231667``, ``-0,5``, ``1,5e-05``):
 #: what European Excel (and pandas ``to_csv(sep=';', decimal=',')``) puts in a ``;``-separated CSV.
 _DECIMAL_COMMA = re.compile(r"[+-]?(?:\d+,\d*|,\d+|\d+)(?:[eE][+-]?\d+)?")
@@ -1566,7 +1672,9 @@ def decimal_comma_values(values: Sequence[str] | np.ndarray) -> np.ndarray | Non
     >>> decimal_comma_values(["1,2,3", "4,5"]) is None, decimal_comma_values(["1", "2"]) is None
     (True, True)
     """
-    cells = [None if v is None or v is np.ma.masked else str(v).strip() for v in values]
+    cells = [None if v is None or v is np.ma.masked else str(v).strip().replace(UNICODE_MINUS, "-") for v in values]
+    # a missing value spelled out ('--', 'N/A': MISSING_SPELLINGS) is a blank cell here as in spelled_numbers
+    cells = [None if c is None or c.lower() in MISSING_SPELLINGS else c for c in cells]
     filled = [c for c in cells if c]
     if not filled or not any("," in c for c in filled) or not all(_DECIMAL_COMMA.fullmatch(c) for c in filled):
         return None
