@@ -59,6 +59,7 @@ from starclass.errors import (
 )
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_line_token, legus_tokens, read_legus_tab
+from starclass.io.legus import SENTINELS as LEGUS_SENTINELS
 from starclass.io.mosaic import FITS_NAMES, FITS_SUFFIXES, MosaicSet
 from starclass.io.paths import no_such_path
 from starclass.schema import (
@@ -2122,15 +2123,47 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict
     t.meta["one_based_input"] = bool(convert)
     for c in t.colnames:
         if c.startswith(("mag_", "magerr_")) and t[c].dtype.kind in "fiu":
-            # masked cells (MRT/CDS null values such as ?=99.999) and sentinels >= 90 -> NaN
+            # masked cells (MRT/CDS null values such as ?=99.999) and sentinels -> NaN
             v = np.asarray(_plain(t[c]), dtype=float).copy()
-            v[v >= MAG_MISSING] = np.nan
+            v[sentinel_magnitudes(v)] = np.nan
             unit = t[c].unit
             t[c] = v
             # set_units gives the schema's bands theirs back; a kept mag_f555w_input is no band, and kept its own
             t[c].unit = unit
     set_units(t)
     return t
+
+
+def sentinel_magnitudes(values: ArrayLike) -> np.ndarray:
+    """Which magnitudes (or their errors) are markers for "no measurement", not measurements.
+
+    At or beyond :data:`MAG_MISSING` (LEGUS's 99.999 "not detected", SExtractor's 99), LEGUS's other
+    markers 66.666 (outside the filter's footprint) and 44.444 (aperture correction undefined), as
+    the LEGUS readme has them, and at or below ``-MAG_MISSING`` (the -99 of many catalogues). A LEGUS
+    catalogue saved as a CSV with named columns kept 66.666 as a magnitude (``info``: "f814w ... 66.666",
+    44756 such cells in the 35 public files), and -99 as the brightest source.
+
+    Parameters
+    ----------
+    values : array-like
+        Magnitudes or magnitude errors.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean, True at a marker.
+
+    Examples
+    --------
+    >>> sentinel_magnitudes([21.5, 66.666, 44.444, 99.999, -99.0, 39.9]).tolist()
+    [False, True, True, True, True, False]
+    """
+    v = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = (v >= MAG_MISSING) | (v <= -MAG_MISSING)
+    for marker in LEGUS_SENTINELS:
+        bad |= np.isclose(v, marker, rtol=0, atol=5e-4)
+    return bad
 
 
 def _reconcile_units(t: Table, p: Path | str) -> None:
