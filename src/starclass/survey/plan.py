@@ -469,8 +469,12 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
     if suffix in (".csv", ".yaml", ".yml"):
         from starclass.io.cutout_folders import not_utf8_message
 
+        raw = p.read_bytes()
         try:
-            p.read_bytes().decode("utf-8")
+            if not (suffix == ".csv" and raw.startswith((b"\xff\xfe", b"\xfe\xff"))):
+                # a CSV saved as Excel's "Unicode Text" (UTF-16, its byte-order mark first) is read as such by
+                # csv_dialect, as the fields list is: it was refused here as "not UTF-8 text"
+                raw.decode("utf-8")
         except UnicodeDecodeError:
             # saved in the Windows code page (a spreadsheet's 'CSV', an editor's): a UnicodeDecodeError traceback
             raise StarclassError(f"plan {not_utf8_message(p)}") from None
