@@ -219,7 +219,7 @@ def guess_format(path: PathLike) -> str:
                 # ("required column 'id' missing (columns: 1, 3839.345, ...); name a column 'id'")
                 return "legus"
             return fmt
-    if _head(p).lstrip("\xef\xbb\xbf \t\r\n").lower().startswith("# region file format"):
+    if _head(p).lstrip(_HEAD_BOM + " \t\r\n").lower().startswith("# region file format"):
         return "ds9"  # a DS9 region file named otherwise (.txt): its header line says so
     if _looks_like_cds(p):
         return "mrt" if _head(p).lstrip().startswith("Title:") and "Byte-by-byte" in _head(p) else "cds"
@@ -3335,8 +3335,8 @@ def _is_float(v: str) -> bool:
     return True
 
 
-#: A UTF-8 byte-order mark as :func:`_head` (latin-1) decodes it.
-_HEAD_BOM = "\xef\xbb\xbf"
+#: A UTF-8 byte-order mark as :func:`_head` decodes it.
+_HEAD_BOM = "\ufeff"
 
 
 def _head(p: Path, n: int = 4096) -> str:
@@ -3350,7 +3350,10 @@ def _head(p: Path, n: int = 4096) -> str:
         # Excel's "Unicode Text" (UTF-16, its byte-order mark first): read as latin-1, every other character
         # was a NUL, and a LEGUS copy saved so was no LEGUS catalogue. n bytes may end inside a character
         return head.decode("utf-16", errors="replace")
-    return head.decode("latin-1")
+    # as UTF-8, as the readers read it: as latin-1 a typeset minus sign (U+2212) was three characters, no minus,
+    # and a LEGUS copy holding one was no LEGUS catalogue. Bytes that are no UTF-8 (and n bytes ending inside a
+    # character) are replaced, never an error
+    return head.decode("utf-8", errors="replace")
 
 
 def _looks_like_cds(p: Path) -> bool:

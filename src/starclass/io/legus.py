@@ -1288,7 +1288,8 @@ def legus_tokens(line: str) -> list[str]:
     splits the line only where every piece is then a number, so a decimal comma (``1,5``) is not split
     into two values of a whitespace-separated line, and a header line stays one token. Quoted cells
     (``"1";"3839,345"``) are read as a CSV reader reads them; a tab-separated save (Excel's "Text",
-    "Unicode Text") is whitespace-separated.
+    "Unicode Text") is whitespace-separated. A typeset minus sign (U+2212, a table copied from a paper)
+    is a minus: the copy was taken for a table with a header and refused as "required column 'id' missing".
 
     Examples
     --------
@@ -1296,8 +1297,10 @@ def legus_tokens(line: str) -> list[str]:
     (['1', '10.5', '20.0'], ['1', '10.5', '20.0'], ['id,x,y'])
     >>> legus_tokens("1;3839,345;-47,19173;0,000e+00"), legus_tokens("id;x;y")
     (['1', '3839.345', '-47.19173', '0.000e+00'], ['id;x;y'])
+    >>> legus_tokens("2 24.17906 \u221215.81370")
+    ['2', '24.17906', '-15.81370']
     """
-    s = line.strip()
+    s = line.strip().replace("\u2212", "-")
     for sep in (";", ","):
         if sep not in s:
             continue
