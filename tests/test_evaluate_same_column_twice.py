@@ -45,7 +45,7 @@ def test_scoring_it_says_the_figures_are_1_by_construction(tmp_path):
                               "0", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     assert "accuracy[4class] = 1.000" in res.output
-    assert f"class_hybrid holds class_ref's class on every one of the {int((ref > 0).sum())} rows" in res.output
+    assert f"class_hybrid holds the class of class_ref on every one of the {int((ref > 0).sum())} rows" in res.output
     assert BY_CONSTRUCTION in res.output
 
 

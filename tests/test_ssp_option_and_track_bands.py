@@ -82,7 +82,7 @@ def test_report_takes_the_users_ssp_table_and_names_it(files, tmp_path):
     assert "Z = 0.020" not in first and "solar" not in first
     assert "U-B = F336W − F438W" in first
     # the reference's own bands, said under its figure
-    (second,) = re.findall(r"Black line on truth's figure: [^\n]*", text)
+    (second,) = re.findall(r"Black line on the figure of truth: [^\n]*", text)
     assert "U-B = F336W − F435W" in second
     assert "F438W" not in second
     # the mass functions' lower masses are the given table's too, and say so

@@ -460,7 +460,7 @@ def _export_files_note(out, folder: Path) -> str:
             f"{len(cells) - absolute}")
 
 
-@command("inspect", interrupted=None)  # Ctrl-C is how the server is stopped
+@command("inspect", interrupted=None)  # Ctrl-C and SIGTERM are how the server is stopped
 def inspect_command(
     data_dir: Path = typer.Argument(None, help="Folder with one FITS mosaic per band and candidates.ecsv "
                                               "(optionally predictions.ecsv); or give --stamps instead."),
@@ -778,7 +778,13 @@ def inspect_command(
         with importing_extra("web", WEB_MODULES, "inspect"):
             from starclass.inspect.app import serve
 
-        serve(field, engine, host=host, port=port, prerender_all=prerender,
-              force_secure_cookies=secure_cookies, echo=echo, scheme=asked)
+        stopped = serve(field, engine, host=host, port=port, prerender_all=prerender,
+                        force_secure_cookies=secure_cookies, echo=echo, scheme=asked)
+        engine.dispose()  # before it is said to be closed
+        if stopped:
+            # a signal is how a server is stopped: it ended with status 143 (SIGTERM) or 130 without a word,
+            # and systemd and `docker stop` logged that as a failure
+            echo(f"starclass inspect: stopped by {stopped}; the requests being answered were finished and "
+                 f"the labels database closed ({dbm.redact(url)})")
     finally:
         engine.dispose()

@@ -2723,8 +2723,9 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
             scored += "; " + hybrid_line
         if same:
             # class_hybrid against class_ref (NGC 1566's column 34 under two names) scored 1.000 without a word
-            scored += (f"; note: {pred_column} holds {ref_col}'s class on every one of the {counted(same, 'row')} it "
-                       f"classifies (one column of the file under two names?): the figures are 1 by construction; "
+            scored += (f"; note: {pred_column} holds the class of {ref_col} on every one of the "
+                       f"{counted(same, 'row')} it classifies (one column of the file under two names?): the figures "
+                       "are 1 by construction; "
                        "score another column (--pred-column) or against another reference (--reference-column)")
     elif CLASS_PRED not in ptab.colnames and CLASS_REF in ptab.colnames:
         # the prediction's class_ref stands in for a model's classes: `evaluate truth.ecsv -r humans.ecsv`

@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import signal
 import socket
 import sys
 import threading
@@ -269,10 +270,47 @@ def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
     return app
 
 
+class _StoppedServer(uvicorn.Server):
+    """A uvicorn server that, stopped by a signal, returns after its graceful shutdown instead of dying of it.
+
+    uvicorn catches SIGINT and SIGTERM, lets the requests being answered finish and the app shut down
+    (the pre-render stopped), then raises the signal again with the handlers it found: under the
+    ``starclass`` script SIGTERM ended ``inspect`` with exit status 143 and not a word (systemd and
+    ``docker stop`` logged a failure), Ctrl-C with 130. For a server a signal is how it is stopped:
+    :attr:`stopped_by` names the signal, and the caller closes the database and says so.
+    """
+
+    stopped_by: str | None = None
+
+    def handle_exit(self, sig: int, frame: object) -> None:
+        if self.stopped_by is None:
+            self.stopped_by = signal.Signals(sig).name
+        super().handle_exit(sig, frame)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        # uvicorn's own, less the signal raised again at its end
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        from uvicorn.server import HANDLED_SIGNALS
+
+        before = {sig: signal.signal(sig, self.handle_exit) for sig in HANDLED_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in before.items():
+                signal.signal(sig, handler)
+
+
 def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 8000, *,
           prerender_all: bool = True, force_secure_cookies: bool = False,
-          echo: Callable[[str], object] = print, scheme: LabelScheme | str | None = None) -> None:
+          echo: Callable[[str], object] = print, scheme: LabelScheme | str | None = None) -> str | None:
     """Run the app with uvicorn (blocking); prints the address first.
+
+    SIGTERM (``kill``, systemd, ``docker stop``) and Ctrl-C stop it as uvicorn does: no new connection,
+    the requests being answered finished (their labels written), the background pre-render stopped;
+    then it returns the signal's name instead of ending the process with it.
 
     Parameters
     ----------
@@ -290,10 +328,15 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
     scheme
         The label scheme (see :func:`create_app`).
 
+    Returns
+    -------
+    str or None
+        The signal that stopped the server (``"SIGTERM"``, ``"SIGINT"``), None when it stopped otherwise.
+
     Examples
     --------
     Not run as a doctest (``+SKIP``): it listens on a port and blocks, serving the page until
-    Ctrl-C, for a field and a label database made beforehand. ``tests/test_inspect_app.py`` drives
+    Ctrl-C or SIGTERM, for a field and a label database made beforehand. ``tests/test_inspect_app.py`` drives
     :func:`create_app`, the app it serves, and runs it on a port already in use (refused at once):
 
     >>> serve(field, engine, port=8001)  # doctest: +SKIP
@@ -323,8 +366,10 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
     echo(f"open http://{shown}:{port}/ (Ctrl-C to stop)")
     if not loopback:
         echo(f"warning: bound to {host}, reachable from other machines; use HTTPS in front of it")
+    server = _StoppedServer(uvicorn.Config(app, log_level="warning"))
     with _info_lines_shown(log):
-        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+        server.run(sockets=[sock])
+    return server.stopped_by
 
 
 @contextlib.contextmanager

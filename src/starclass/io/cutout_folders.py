@@ -2469,7 +2469,7 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
     for cs in sets[1:]:
         if cs.images.shape[1:] != first.images.shape[1:]:
             raise StarclassError(f"--stamps {cs.source}: cutouts of {cs.images.shape[1]} x {cs.images.shape[-2]} x "
-                                 f"{cs.images.shape[-1]} (channels x px), but {first.source}'s are "
+                                 f"{cs.images.shape[-1]} (channels x px), but those of {first.source} are "
                                  f"{first.images.shape[1]} x {first.images.shape[-2]} x {first.images.shape[-1]}: "
                                  "lists trained together need cutouts of one kind")
         if [b.lower() for b in cs.bands] != [b.lower() for b in first.bands]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as _dt
+import html
 import json
 import logging
 import os  # at run time, not only for type checkers: typing.get_type_hints(build_report) needs it
@@ -26,7 +27,7 @@ from astropy.table import MaskedColumn, Table, vstack
 
 from starclass import __version__
 from starclass.bands import ubvi_bands, v_band
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, shell_word
 from starclass.evaluate.compare import (  # noqa: F401
     Comparison,
     Evaluation,
@@ -576,7 +577,10 @@ def _track_texts(s: Section, t: Table, name: str | None,
     ``name`` is None for the first set of bands drawn; otherwise the catalogue whose figure the
     caption is of (another catalogue's bands, drawn in its own).
     """
-    whose = "" if name is None else f" on {name}'s figure"
+    # "on out's figure" read as a possessive of a path or label (a reference file out.ecsv is named "out"):
+    # the figure is titled by the catalogue's name, so say "the figure of" it, quoted where a shell would split it
+    label = None if name is None else shell_word(name)
+    whose = "" if label is None else f" on the figure of {label}"
     try:
         # on the Vega system of the catalogue's cameras where it names them, as its magnitudes are (vega_mag)
         track = ssp_track(bands_in(t), path=ssp, cameras=t.meta.get("cameras"))
@@ -598,10 +602,10 @@ def _track_texts(s: Section, t: Table, name: str | None,
         s.text(f"Black line: SSP track of {ssp_label(track.meta)}, in U-B = {r['u']} − {r['b']}, "
                f"V-I = {r['v']} − {r['i']}, {system}" + (f" ({', '.join(subs)})" if subs else "") + ".")
     else:
-        s.text(f"Black line{whose}: the same SSP track in {name}'s own bands, U-B = {r['u']} − {r['b']}, "
-               f"V-I = {r['v']} − {r['i']}" + (f" ({', '.join(subs)})" if subs else "") + ".")
+        s.text(html.escape(f"Black line{whose}: the same SSP track in the bands of {label}, U-B = {r['u']} − {r['b']}, "
+                           f"V-I = {r['v']} − {r['i']}" + (f" ({', '.join(subs)})" if subs else "") + "."))
     d_vi, d_ub = colour.reddening_vector(track.meta["bands"], 1.0)
-    s.text(f"Red arrow{whose}: reddening by A_V = 1 mag (Cardelli, Clayton &amp; Mathis 1989, R_V = 3.1), "
+    s.text(f"Red arrow{html.escape(whose)}: reddening by A_V = 1 mag (Cardelli, Clayton &amp; Mathis 1989, R_V = 3.1), "
            f"Δ(V-I) = {d_vi:+.2f}, Δ(U-B) = {d_ub:+.2f}" + (": a reddened young cluster moves along it, "
            "towards the older boxes (the colours are not corrected for it)." if name is None else "."))
     return track, (d_vi, d_ub, "A_V = 1")

@@ -1,0 +1,52 @@
+"""The commands at the top of docs/uncertainty.md can be run in the order shown, on what they made.
+
+Until 2026-12-06 the block used candidates.ecsv, heldout/*.fits with heldout.ecsv and `-r truth.ecsv`
+that no command of it made (no simulate, no detect), and it classified before it calibrated, so the
+catalogue it then evaluated carried the training split's temperature, not the refitted one (train's
+own 'next:' line says to calibrate first). Now it simulates the two fields and detects the candidates
+first, calibrates before it classifies, and names the files it made.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md"
+#: Options whose value is a catalogue the command reads.
+READS = ("--catalog", "-c", "-r", "--reference")
+
+
+def _first_block() -> list[list[str]]:
+    text = DOC.read_text()
+    block = re.search(r"```bash\n(.*?)```", text, re.S).group(1)
+    lines = [ln.split("#")[0].strip() for ln in block.splitlines()]
+    return [shlex.split(ln)[1:] for ln in lines if ln.startswith("starclass ")]
+
+
+def _made(words: list[str]) -> list[str]:
+    out = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-o", "--output")]
+    if words[0] == "simulate":
+        out.append(words[1].rstrip("/") + "/")
+    return out
+
+
+def _read(words: list[str]) -> list[str]:
+    return [words[i + 1] for i, w in enumerate(words[:-1]) if w in READS]
+
+
+def test_every_catalogue_the_first_block_reads_was_made_by_a_line_above_it():
+    made: list[str] = []
+    for words in _first_block():
+        for path in _read(words):
+            assert any(path == m or (m.endswith("/") and path.startswith(m)) for m in made), \
+                f"{' '.join(words)}: {path} is made by no command above it in {DOC.name}"
+        made += _made(words)
+
+
+def test_the_first_block_calibrates_the_model_before_it_classifies_with_it():
+    verbs = [w[0] for w in _first_block()]
+    assert "calibrate" in verbs and "classify" in verbs
+    first_classify = verbs.index("classify")
+    assert verbs.index("calibrate") < first_classify, verbs
+    assert "evaluate" in verbs[first_classify:], verbs
