@@ -3579,7 +3579,13 @@ def _warn_mixed_labels(labels: np.ndarray, groups: np.ndarray, files: list[str],
 
     def same_class(a: str, b: str) -> bool:
         # the class through the map, as label_classes reads it; unknown labels as written
-        return a == b or (label_key(a) in keyed and keyed[label_key(a)] == keyed.get(label_key(b)))
+        return a == b or (class_of(a) is not None and class_of(a) == class_of(b))
+
+    def class_of(a: str) -> int | None:
+        if label_key(a) in keyed:
+            return keyed[label_key(a)]
+        key = mapped_label(label_key(a), label_map or {})  # 'Cluster' beside 'cluster': one class
+        return None if key is None else label_map[key]
 
     first: dict[str, int] = {}
     mixed: list[str] = []
@@ -3646,8 +3652,7 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     (the M31 paper's other negatives) was refused for ``star``, and after that was mapped, again
     for ``artefact``. The note lists them all and gives a task file to copy, whose ``label_map``
     keeps the task's own labels (a ``label_map`` replaces the one it extends) and adds the unknown
-    ones: a label that differs from a known one only in case gets that label's class, the others
-    ``N``, to be replaced by a class number.
+    ones, each ``N``, to be replaced by a class number.
 
     Parameters
     ----------
@@ -3693,10 +3698,13 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     listed = ", ".join(f"{lab!r} ({_row_list(rows, numbered=numbered)})" for lab, rows in rows_of.items())
     unit = "row" if numbered else "image"
     out = f"; {n_rows} {unit}(s) carry {len(rows_of)} label(s) the task does not know: {listed}"
-    cased = {lab: next((k for k in label_map if k.casefold() == lab.casefold()), None) for lab in rows_of}
-    same = [f"{lab!r} is not {k!r}" for lab, k in cased.items() if k is not None]
+    cased = {lab: case_twin_label(lab, label_map) for lab in rows_of}
+    # keys in other cases that the map gives different classes: which one the label means is the user's to say
+    twins = {lab: [k for k in label_map if label_key(k).casefold() == label_key(lab).casefold()] for lab in rows_of}
+    same = [f"{lab!r} could be {' or '.join(f'{k!r} (class {label_map[k]})' for k in ks)}"
+            for lab, ks in twins.items() if len(ks) > 1 and cased[lab] is None]
     if same:
-        out += f"; labels are matched exactly, case included: {', '.join(same)}"
+        out += f"; a label in another case is read as the task's only where that gives one class: {', '.join(same)}"
     if not remedy:
         return out
     base = preset or "<the task file you trained with>"
@@ -3768,28 +3776,67 @@ def _named_labels_note(labels, config, *, numbered: bool = True, task_file: str 
 
 
 def mapped_label(label: str, label_map: dict[str, int]) -> str | None:
-    """The ``label_map`` key ``label`` stands for: itself, or for a number written as a float its whole number.
+    """The ``label_map`` key ``label`` stands for: itself, a float of it, or it in another case.
 
     A spreadsheet or pandas writes a column of numbers with a gap as floats (``1.0``, ``2.0``, ``""``):
     a task without a ``label_map`` reads ``2.0`` as class 2, but one whose map names the labels ``"1"``
     and ``"2"`` (a galaxy-cluster task whose real candidates are ``2``) refused every ``2.0`` as a label
-    it did not know. An exact key wins (a map with ``"1.0"`` keeps it); None when neither is a key.
+    it did not know. An exact key wins (a map with ``"1.0"`` keeps it).
+
+    A label that differs from keys only in the case of its letters (a ``Cluster/`` folder, a
+    ``CLUSTER`` cell, for ``m31-real``'s ``cluster``) is the key when every such key gives one class;
+    where keys differing only in case give different classes, the label is none of them. Until
+    2026-12-06 such labels were refused, and a folder named as people write labels needed a task file.
+    None when no key fits.
 
     Examples
     --------
     >>> mapped_label("2.0", {"1": 2, "2": 1}), mapped_label("2", {"1": 2, "2": 1}), mapped_label("2.5", {"2": 1})
     ('2', '2', None)
+    >>> mapped_label(" Cluster", {"cluster": 1, "galaxy": 2}), mapped_label("GC", {"gc": 1, "Gc": 2})
+    ('cluster', None)
     """
     if label in label_map:
         return label
     try:
         number = float(label)
     except ValueError:
+        number = None
+    if number is not None and np.isfinite(number) and number == int(number):
+        whole = str(int(number))
+        if whole in label_map:
+            return whole
+    return case_twin_label(label, label_map)
+
+
+def case_twin_label(label: str, label_map: dict[str, int]) -> str | None:
+    """The key of ``label_map`` that ``label`` is in another case, when the keys it could be give one class; else None.
+
+    Compared stripped and in one Unicode form (:func:`starclass.schema.label_key`), then case-folded.
+
+    Examples
+    --------
+    >>> case_twin_label("Globular Cluster", {"globular cluster": 1}), case_twin_label("x", {"y": 1})
+    ('globular cluster', None)
+    """
+    folded = label_key(label).casefold()
+    twins = [k for k in label_map if label_key(k).casefold() == folded]
+    if not twins or len({int(label_map[k]) for k in twins}) != 1:
         return None
-    if not np.isfinite(number) or number != int(number):
-        return None
-    whole = str(int(number))
-    return whole if whole in label_map else None
+    return twins[0]
+
+
+def case_matched_note(matched: dict[tuple[str, str], int], *, numbered: bool = True) -> str:
+    """The words for labels read as a ``label_map`` key in another case: ``'Cluster' as 'cluster' (60 rows)``.
+
+    Examples
+    --------
+    >>> case_matched_note({("Cluster", "cluster"): 3, ("GALAXY", "galaxy"): 1})
+    "labels read as the task's labels in another case: 'Cluster' as 'cluster' (3 rows), 'GALAXY' as 'galaxy' (1 row)"
+    """
+    unit = "row" if numbered else "image"
+    listed = ", ".join(f"{lab!r} as {key!r} ({n} {unit}{'s' if n != 1 else ''})" for (lab, key), n in matched.items())
+    return f"labels read as the task's labels in another case: {listed}"
 
 
 def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False,
@@ -3841,6 +3888,7 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
     first_unknown = -1
     # matched in one Unicode form (schema.label_key): a Mac's label folder 'ste\u0301llaire' is 'stéllaire'
     keyed = {label_key(k): v for k, v in (label_map or {}).items()}
+    cased: dict[tuple[str, str], int] = {}  # (label, key) -> rows, the labels matched in another case
     for i, lab in enumerate(cutouts.labels):
         lab = str(lab).strip()
         if not lab:
@@ -3852,13 +3900,15 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             if label_key(lab) in keyed:
                 out[i] = int(keyed[label_key(lab)])
                 continue
-            lab = mapped_label(lab, label_map) or lab
-            if lab not in label_map:
+            key = mapped_label(lab, label_map)
+            if key is None:
                 unknown.setdefault(lab, []).append(i + 1)
                 first_unknown = i if first_unknown < 0 else first_unknown
                 out[i] = 0
                 continue
-            out[i] = int(label_map[lab])
+            if key == case_twin_label(lab, label_map):
+                cased[(lab, key)] = cased.get((lab, key), 0) + 1
+            out[i] = int(label_map[key])
         else:
             try:
                 number = float(lab)
@@ -3916,6 +3966,10 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                     f"takes only {', '.join(map(str, config.classes))}. Map your labels in a task file: "
                     f"label_map: {{{yaml}}}, each N a class of the task")
             out[i] = int(number)
+    if cased:
+        # said, not silent: 'Cluster' and 'cluster' are one class here because the task's map has one of them
+        warnings.warn(f"{cutouts.source}: {case_matched_note(cased, numbered=cutouts.source.is_file())}",
+                      UserWarning, stacklevel=2)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
         # what each number of a label_map becomes: with a merge, a reference class (m31-binary: 3 and 4 are
