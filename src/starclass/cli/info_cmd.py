@@ -591,6 +591,14 @@ def mosaic_lines(paths: list[Path], magsys: str = "vega") -> list[str]:
     return lines
 
 
+def _list_kind(path: Path) -> str:
+    """``a CSV of cutouts``, or ``an ECSV table of cutouts`` for a list given as another kind of table."""
+    from starclass.io.cutout_folders import cutout_list_format
+
+    kind = {"ascii.ecsv": "an ECSV", "parquet": "a Parquet", "fits": "a FITS"}.get(cutout_list_format(path))
+    return "a CSV of cutouts" if kind is None else f"{kind} table of cutouts"
+
+
 def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
     """The CSV of a labelled cutout folder at ``path`` (a ``.csv``, or a folder holding ``labels.csv``), else None.
 
@@ -604,8 +612,18 @@ def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
     from starclass.io.cutout_folders import LABELS_CSV
 
     p = path / LABELS_CSV if path.is_dir() else path
-    if p.suffix.lower() != ".csv" or not p.is_file():
+    if not p.is_file():
         return None
+    if p.suffix.lower() != ".csv":
+        from starclass.io.cutout_folders import csv_header, cutout_list_format
+        from starclass.schema import CLASS_PRED
+
+        if cutout_list_format(p) is None:
+            return None
+        # the same list as an ECSV, Parquet or FITS table (one that names cutout files: cutout_list_format); a
+        # classified one (class_pred) is described by _cutout_output, a catalogue (id) as a catalogue
+        header = csv_header(p)
+        return p if file_column is not None or (ID not in header and CLASS_PRED not in header) else None
     if file_column is not None:
         return p
     try:
@@ -1078,7 +1096,7 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
     for w in caught:
         if str(w.message) != said:  # the sizes are the summary's own line, not "resampled to 48 px"
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    kind = ("a CSV of cutouts" if cs.source.is_file() else "one sub-folder per label" if cs.labels is not None
+    kind = (_list_kind(cs.source) if cs.source.is_file() else "one sub-folder per label" if cs.labels is not None
             else "images without labels")
     c, h, w = cs.images.shape[1:]
     bands = f", bands {', '.join(cs.bands)}" if cs.bands else ""

@@ -72,6 +72,7 @@ twice, an empty label or group, a group split across folds, a fold (or, for a ta
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import re
@@ -310,14 +311,16 @@ def _row_line(i: int, lines: list[int] | None) -> str:
     """
     if lines is None:
         return row_name(i, header_lines=1)
+    if not lines[i]:
+        return f"row {i + 1}"  # a FITS, Parquet or ECSV list: read as a table, no line of a CSV to name
     return f"row {i + 1} (line {lines[i]} of the file)"
 
 
 def _not_a_cutout_list(path: Path) -> str | None:
     """What ``path`` is where it is plainly no CSV of cutouts (empty, an image, a FITS or Parquet file, an ECSV
     table), in words that follow "is"; None where it may be one (a ``.csv``, or text under another name)."""
-    if path.suffix.lower() == ".csv":
-        return None  # read as one: its own errors (no header, not UTF-8) name the row or line
+    if cutout_list_format(path) is not None:
+        return None  # read as one: its own errors (no header, not UTF-8, no 'file' column) name the row or line
     try:
         size = path.stat().st_size
         with open(path, "rb") as fh:
@@ -338,17 +341,87 @@ def _not_a_cutout_list(path: Path) -> str | None:
 
 
 def is_cutout_source(path: str | os.PathLike) -> bool:
-    """Whether ``path`` is a cutout folder (a directory or a ``.csv``), not a stamp store.
+    """Whether ``path`` is a cutout folder (a directory, or a list: :func:`cutout_list_format`), not a stamp store.
 
     Examples
     --------
-    >>> is_cutout_source("labels.csv")
-    True
+    >>> is_cutout_source("labels.csv"), is_cutout_source("labels.ecsv")
+    (True, True)
     >>> is_cutout_source("stamps.h5")
     False
     """
     p = Path(path)
-    return p.is_dir() or p.suffix.lower() == ".csv"
+    return p.is_dir() or cutout_list_format(p) is not None
+
+
+#: The kinds of table a list of cutouts is read from, for messages.
+CUTOUT_LIST_KINDS = "a CSV, ECSV, Parquet or FITS table"
+
+
+def cutout_list_format(path: str | os.PathLike) -> str | None:
+    """The astropy format a list of cutouts named ``path`` is read in; None where the name is no table's.
+
+    A list is a CSV, or the same columns (``file``, ``label``, ...) as an ECSV, Parquet or FITS table, as
+    astronomers keep tables and as ``classify --stamps -o out.ecsv`` writes them: ``"ascii.csv"``,
+    ``"ascii.ecsv"``, ``"parquet"`` or ``"fits"`` (any FITS name,
+    :func:`starclass.io.cutout_output.cutout_output_format`). A FITS file that exists and holds no table
+    (a cutout image given as ``--stamps``) is None. Until 2026-12-06 only a ``.csv`` was a list, and
+    ``train --stamps labels.ecsv`` was told to write the table as CSV.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The list's file name (it need not exist).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> [cutout_list_format(n) for n in ("a.csv", "a.ecsv", "a.fits.gz", "a.pq", "a.png", "a.h5")]
+    ['ascii.csv', 'ascii.ecsv', 'fits', 'parquet', None, None]
+    """
+    from starclass.io.cutout_output import cutout_output_format
+
+    p = Path(path)
+    fmt = cutout_output_format(p)
+    if fmt in (None, "ascii.csv") or not p.is_file():
+        return fmt
+    try:
+        stat = p.stat()
+    except OSError:
+        return fmt
+    return fmt if _table_lists_cutouts(str(p), stat.st_mtime_ns, stat.st_size, fmt) else None
+
+
+@functools.lru_cache(maxsize=32)
+def _table_lists_cutouts(path: str, mtime_ns: int, size: int, fmt: str) -> bool:
+    """Whether an ECSV, Parquet or FITS table names cutout files: a ``file`` or ``file_<band>`` column, or a
+    column of image file names (:func:`image_file_columns`). A FITS image, a candidate catalogue (``id``,
+    ``x``, ``y``) or an unreadable file is not (the stamp-store and catalogue readers say what it is).
+    Cached by the file's time and size: every command asks several times of one list."""
+    from starclass.io.cutout_output import read_table_as
+
+    try:
+        if fmt == "fits":
+            from astropy.io import fits
+
+            with fits.open(path) as hdul:
+                if not any(isinstance(h, (fits.BinTableHDU, fits.TableHDU)) and not isinstance(h, fits.CompImageHDU)
+                           for h in hdul):
+                    return False
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the list's reader says them when it reads it
+            table = read_table_as(path, fmt)
+    except Exception:  # any reader failure: no list here; the reader of what it is names the failure
+        return False
+    names = [str(c).strip() for c in table.colnames]
+    if "file" in names or any(n.lower().startswith("file_") for n in names):
+        return True
+    first = table[:20]
+    rows = [{n: ("" if np.ma.is_masked(v) else str(v)) for n, v in zip(names, row)} for row in first]
+    return bool(image_file_columns(names, rows))
 
 
 def cutouts_not_mosaics(path: str | os.PathLike) -> str | None:
@@ -410,7 +483,7 @@ def cutouts_not_mosaics(path: str | os.PathLike) -> str | None:
             kinds = "/".join(sorted({image_format(e).upper() for e in pictures}))
             return f"a folder of cutout images ({counted(len(pictures), f'{kinds} file')})"
         return None
-    if p.suffix.lower() != ".csv" or not p.is_file():
+    if cutout_list_format(p) is None or not p.is_file():
         return None
     try:
         names, rows, _ = read_csv_rows(p)
@@ -1472,6 +1545,8 @@ def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, st
     (['file', 'label'], ['cluster', 'galaxy'], [3, 5])
     """
     path = Path(path)
+    if cutout_list_format(path) not in (None, "ascii.csv"):
+        return _table_list_rows(path, cutout_list_format(path))
     rows: list[dict[str, str]] = []
     lines: list[int] = []
     names: list[str] = []
@@ -1537,6 +1612,51 @@ def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, st
     if not rows:
         raise StarclassError(f"{path}: the CSV has no rows")
     return names, rows, lines
+
+
+def _table_list_rows(path: Path, fmt: str) -> tuple[list[str], list[dict[str, str]], list[int]]:
+    """:func:`read_csv_rows` of a list given as an ECSV, Parquet or FITS table: its cells as a CSV would hold them.
+
+    Read by :func:`starclass.io.cutout_output.read_table_as` (as every table of cutouts is); a masked cell is
+    empty, a number its text. What a classified list records in its meta (``cutout_root``, ``group_column``,
+    ``file_column``), which a classified CSV holds as columns, is given as those columns, so that the CSV's
+    readers find it. Rows have no file line (0: :func:`_row_line` names the row only).
+    """
+    from starclass.io.cutout_output import read_table_as
+    from starclass.schema import CUTOUT_ROOT, CUTOUT_ROOT_ABSOLUTE, FILE_COLUMN, GROUP_COLUMN
+
+    try:
+        table = read_table_as(path, fmt)
+    except StarclassError:
+        raise
+    except Exception as exc:  # astropy's and pyarrow's many errors: the file is named
+        raise StarclassError(f"{path}: cannot read it as {CUTOUT_LIST_KINDS} of cutouts "
+                             f"({type(exc).__name__}: {exc})") from None
+    names = [str(c).strip() for c in table.colnames]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise StarclassError(f"{path}: columns {dup} are named twice once stripped of spaces; rename one of them")
+    cells: dict[str, list[str]] = {}
+    for name, column in zip(names, table.columns.values()):
+        if getattr(column, "ndim", 1) > 1:
+            raise StarclassError(f"{path}: column {name!r} holds arrays of shape {column.shape[1:]} per row; a list "
+                                 "of cutouts holds one value per cell")
+        mask = np.ma.getmaskarray(np.ma.asarray(column))
+        cells[name] = ["" if m else (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v))
+                       for v, m in zip(column.tolist(), mask.tolist())]
+    for key in (CUTOUT_ROOT, CUTOUT_ROOT_ABSOLUTE, GROUP_COLUMN, FILE_COLUMN):
+        value = table.meta.get(key)
+        if isinstance(value, str) and value and key not in cells:
+            names.append(key)
+            cells[key] = [value] * len(table)
+    rows = [{n: cells[n][i] for n in names} for i in range(len(table))]
+    # a row that holds nothing is a blank row, as the CSV reader skips one
+    rows = [r for r in rows if any(v.strip() for v in r.values())]
+    if not names:
+        raise StarclassError(f"{path}: the table has no columns")
+    if not rows:
+        raise StarclassError(f"{path}: the table has no rows")
+    return names, rows, [0] * len(rows)
 
 
 def not_utf8_message(path: str | os.PathLike) -> str:
@@ -2098,7 +2218,7 @@ def recorded_columns(source: str | os.PathLike) -> dict[str, str]:
     """
     src = Path(source)
     src = src / LABELS_CSV if src.is_dir() else src
-    if src.suffix.lower() != ".csv" or not src.is_file():
+    if cutout_list_format(src) is None or not src.is_file():
         return {}
     try:
         names, rows, _ = read_csv_rows(src)
@@ -2657,8 +2777,8 @@ def read_cutout_folder(
             # report and calibrate --stamps read any file as a CSV: a mosaic was 'line 1 is not UTF-8 text ...
             # convert it to UTF-8', a catalogue 'row 3 has more cells than the header', an empty file 'the CSV
             # has no header'
-            raise StarclassError(f"{src} is {what}, not a list of cutouts, which is read from a .csv (file, label, "
-                                 "...) or a folder of images")
+            raise StarclassError(f"{src} is {what}, not a list of cutouts, which is read from {CUTOUT_LIST_KINDS} "
+                                 "naming the files (file, label, ...) or a folder of images")
         root = src.parent
         names, rows, lines = read_csv_rows(src)
     else:
@@ -3968,8 +4088,9 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             out[i] = int(number)
     if cased:
         # said, not silent: 'Cluster' and 'cluster' are one class here because the task's map has one of them
+        # stacklevel 1: one place, so said once where train reads the labels at several steps
         warnings.warn(f"{cutouts.source}: {case_matched_note(cased, numbered=cutouts.source.is_file())}",
-                      UserWarning, stacklevel=2)
+                      UserWarning, stacklevel=1)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
         # what each number of a label_map becomes: with a merge, a reference class (m31-binary: 3 and 4 are
@@ -4378,7 +4499,7 @@ def check_output_outside_cutouts(output: str | os.PathLike | None, source: str |
     if output is None or source is None:
         return
     src = Path(source)
-    if not (src.is_dir() or (src.is_file() and src.suffix.lower() == ".csv")):
+    if not (src.is_dir() or (src.is_file() and cutout_list_format(src) is not None)):
         return
     out = resolved(output)
     scanned = src.is_dir() and not (src / LABELS_CSV).is_file()
@@ -4549,6 +4670,9 @@ def csv_values(source: str | os.PathLike, columns: tuple[str, ...]) -> dict[str,
     path = source / LABELS_CSV if source.is_dir() else source
     if not path.is_file():
         return {}
+    if cutout_list_format(path) not in (None, "ascii.csv"):
+        names, cells, _ = read_csv_rows(path)  # an ECSV, Parquet or FITS list
+        return {c: {(r.get(c) or "").strip() for r in cells} - {""} for c in columns if c in names}
     from starclass.io.catalog import CsvLines, csv_dialect, header_cells
 
     encoding, sep = csv_dialect(path)
@@ -4581,6 +4705,11 @@ def csv_header(source: str | os.PathLike) -> list[str]:
     path = source / LABELS_CSV if source.is_dir() else source
     if not path.is_file():
         return []  # an ImageFolder directory: its labels are its sub-folders' names
+    if cutout_list_format(path) not in (None, "ascii.csv"):
+        try:
+            return read_csv_rows(path)[0]  # an ECSV, Parquet or FITS list
+        except StarclassError:
+            return []  # the list's reader says what is wrong with it
     encoding, sep = csv_dialect(path)
     with open(path, encoding=encoding, errors="replace", newline="") as f:
         names = [h.strip() for h in header_cells(csv.reader(CsvLines(f), delimiter=sep))]
