@@ -256,9 +256,10 @@ def test_one_row_per_band_file_is_refused(tmp_path):
     assert len(read_cutout_folder(tmp_path / "g.csv")) == 4
 
 
-def test_a_cutout_list_kept_as_ecsv_or_fits_says_to_write_a_csv(tmp_path):
+def test_a_cutout_list_kept_as_ecsv_or_fits_is_trained_on(tmp_path):
     # train/explain --stamps labels.ecsv said "stamp store labels.ecsv: cannot read HDF5 (Unable to
-    # synchronously open file (file signature not found))"
+    # synchronously open file (file signature not found))", then (until 2026-12-06) to write it as CSV;
+    # it is read as the list it is since (tests/test_cutout_list_tables.py)
     from astropy.table import Table
 
     rng = np.random.default_rng(3)
@@ -271,16 +272,10 @@ def test_a_cutout_list_kept_as_ecsv_or_fits_says_to_write_a_csv(tmp_path):
     for name in ("labels.ecsv", "labels.fits"):
         t.write(tmp_path / name)
         res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / name),
-                                  "-o", str(tmp_path / "m"), "--epochs", "1", "--no-progress"])
-        assert res.exit_code == 2 and "Traceback" not in res.output, res.output
-        assert "not a stamp store" in res.output and "signature" not in res.output
-        how = ", format='fits'" if name.endswith(".fits") else ""
-        said = res.output.replace("\n", "")
-        assert f"Table.read('{tmp_path / name}'{how}).write('{tmp_path / 'labels.csv'}')" in said, said
-        assert not (tmp_path / "m").exists()
-    # what it says to do is read
-    Table.read(tmp_path / "labels.ecsv").write(tmp_path / "labels.csv")
-    assert read_cutout_folder(tmp_path / "labels.csv").labels.tolist() == ["galaxy", "cluster"] * 2
+                                  "-o", str(tmp_path / f"m_{name}"), "--epochs", "1", "--no-progress"])
+        assert res.exit_code == 0 and "Traceback" not in res.output, res.output
+        assert "cutouts: 4 images of " in res.output and (tmp_path / f"m_{name}").is_dir()
+    assert read_cutout_folder(tmp_path / "labels.fits").labels.tolist() == ["galaxy", "cluster"] * 2
 
 
 def test_a_missing_band_file_names_the_objects_other_file(tmp_path):
@@ -603,10 +598,12 @@ def test_every_unknown_label_is_named_with_a_task_file_that_maps_them(tmp_path):
     with pytest.raises(StarclassError) as info:
         EvalTask.from_config(cfg).label_classes(["cluster", "star", "Galaxy", "star", "yes"])
     msg = str(info.value)
-    assert "row 2 has label 'star'" in msg and "'star' (2 rows: 2, 4), 'Galaxy' (row 3), 'yes' (row 5)" in msg
-    # a label differing only in case gets the known label's class; a YAML word stays text
+    # 'Galaxy' is read as the task's 'galaxy' (since 2026-12-06: tests/test_label_case_matched.py)
+    assert "row 2 has label 'star'" in msg and "'star' (2 rows: 2, 4), 'yes' (row 5)" in msg
+    assert "'Galaxy'" not in msg
+    # a YAML word stays text
     mine = _snippet_task(msg, tmp_path, 2)
-    assert mine.label_map["Galaxy"] == 2 and mine.label_map["yes"] == 2 and mine.label_map["galaxy"] == 2
+    assert mine.label_map["yes"] == 2 and mine.label_map["galaxy"] == 2
     assert "label_map: {}" not in msg
     # class numbers for labels: the task without a label map is named
     with pytest.raises(StarclassError, match=r"'1' \(row 1\), '2' \(row 2\).*read as such by a task without a "
@@ -617,38 +614,39 @@ def test_every_unknown_label_is_named_with_a_task_file_that_maps_them(tmp_path):
 def test_an_imagefolder_with_labels_of_its_own_counts_images_not_rows(tmp_path):
     _make_csv_folder(tmp_path)
     (tmp_path / "labels.csv").unlink()
-    (tmp_path / "cluster").rename(tmp_path / "Cluster")
+    (tmp_path / "cluster").rename(tmp_path / "Globular Cluster")
     (tmp_path / "galaxy").rename(tmp_path / "background galaxy")
     cs = read_cutout_folder(tmp_path)
     cfg = get_preset("m31-real")
     with pytest.raises(StarclassError) as info:
         label_classes(cs, cfg.label_map, config=cfg)
     msg = str(info.value)
-    n_c = sum(lab == "Cluster" for lab in cs.labels)
-    assert f"'Cluster' ({n_c} images)" in msg and "rows" not in msg.split("carry")[1]
+    n_c = sum(lab == "Globular Cluster" for lab in cs.labels)
+    assert f"'Globular Cluster' ({n_c} images)" in msg and "rows" not in msg.split("carry")[1]
     mine = _snippet_task(msg, tmp_path, 2)
-    assert mine.label_map["Cluster"] == 1 and mine.label_map["background galaxy"] == 2
+    assert mine.label_map["Globular Cluster"] == 2 and mine.label_map["background galaxy"] == 2
 
 
-def test_a_label_that_differs_in_case_is_pointed_out(tmp_path):
-    # an ImageFolder with Cluster/ and Galaxy/ was refused as "label 'Cluster' is not known",
-    # leaving the user to spot the capital letter
+def test_a_label_that_differs_in_case_is_read_as_the_tasks(tmp_path):
+    # an ImageFolder with Cluster/ and Galaxy/ was refused as "label 'Galaxy' is not known" until 2026-12-06;
+    # now read as the task's 'galaxy', said once
     _make_csv_folder(tmp_path)
     (tmp_path / "labels.csv").unlink()
     (tmp_path / "galaxy").rename(tmp_path / "Galaxy")
     cs = read_cutout_folder(tmp_path)
-    with pytest.raises(StarclassError, match="'Galaxy' is not known.*case included: 'Galaxy' is not 'galaxy'"):
-        label_classes(cs, get_preset("m31-real").label_map)
-    # evaluate --label-column says the same
+    cfg = get_preset("m31-real")
+    with pytest.warns(UserWarning, match="'Galaxy' as 'galaxy'"):
+        classes = label_classes(cs, cfg.label_map)
+    assert classes.tolist() == [cfg.label_map[str(lab).lower()] for lab in cs.labels]
     from starclass.evaluate.task import EvalTask
 
-    task = EvalTask.from_config(get_preset("m31-real"))
-    with pytest.raises(StarclassError, match="row 2 has label 'GALAXY'.*case included: 'GALAXY' is not 'galaxy'"):
-        task.label_classes(["cluster", "GALAXY"])
+    task = EvalTask.from_config(cfg)
+    with pytest.warns(UserWarning, match="'GALAXY' as 'galaxy' \\(1 row\\)"):
+        assert task.label_classes(["cluster", "GALAXY"]).tolist() == [1, 2]
     # a label with no other spelling among the known ones gets no such hint
     with pytest.raises(StarclassError) as info:
         task.label_classes(["star"])
-    assert "case included" not in str(info.value)
+    assert "could be" not in str(info.value)
 
 
 def test_group_split_across_folds(tmp_path):

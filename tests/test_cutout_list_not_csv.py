@@ -22,7 +22,8 @@ from starclass.errors import StarclassError
 from starclass.io.cutout_folders import read_cutout_folder
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
-TAIL = "not a list of cutouts, which is read from a .csv (file, label, ...) or a folder of images"
+TAIL = ("not a list of cutouts, which is read from a CSV, ECSV, Parquet or FITS table naming the files (file, label, "
+        "...) or a folder of images")
 
 
 def _mosaic(path: Path) -> Path:

@@ -1,11 +1,12 @@
 """Cutouts of one object are warned of when their labels give different classes, not when they differ in writing.
 
-A spreadsheet's labels (``Cluster``, ``cluster``, ``CLUSTER``) need a task file whose ``label_map`` maps
-each to class 1 (the unknown-label message writes that file). Until 2026-12-05 every command that read
-such a folder (train, classify, calibrate, explain, inspect --stamps) still warned "cutouts of one object
-carry different labels" for an object with a ``Cluster`` and a ``cluster`` cutout: one class to the model,
-so a false alarm naming rows that are fine. The labels are now compared by the class the task's map gives
-them; a folder read without a task (``info``) still compares them as written.
+A spreadsheet's labels (``Cluster``, ``cluster``, ``CLUSTER``) are one class (a task file may map each to
+class 1; since 2026-12-06 a label in another case than the map's key is read as it). Until 2026-12-05
+every command that read such a folder (train, classify, calibrate, explain, inspect --stamps) still
+warned "cutouts of one object carry different labels" for an object with a ``Cluster`` and a ``cluster``
+cutout: one class to the model, so a false alarm naming rows that are fine. The labels are now compared
+by the class the task's map gives them; a folder read without a task (``info``) still compares them as
+written.
 """
 
 from __future__ import annotations

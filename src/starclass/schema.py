@@ -938,7 +938,8 @@ def label_key(label: object) -> str:
     A label folder copied from a Mac is named in the decomposed form (``é`` as ``e`` and a combining
     accent, NFD) while a task file typed by hand holds the composed one: both print alike, and
     ``train`` refused "label 'amas stéllaire' is not known to the task (known: ['amas stéllaire'])".
-    Case still matters (``Cluster`` is not ``cluster``).
+    Case is kept here (``Cluster`` is not ``cluster``); a label in another case than a map's key is
+    matched by :func:`starclass.io.cutout_folders.mapped_label`.
 
     Examples
     --------

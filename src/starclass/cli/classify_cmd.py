@@ -256,7 +256,9 @@ def _inputs_there(mosaics: list[Path] | None, catalog: Path | None, stamps: Path
         return p.exists() and os.access(p, os.R_OK | os.X_OK if p.is_dir() else os.R_OK)
 
     if stamps is not None:
-        return readable(stamps) and (stamps.is_dir() or stamps.suffix.lower() == ".csv")
+        from starclass.io.cutout_folders import is_cutout_source
+
+        return readable(stamps) and is_cutout_source(stamps)
     if not mosaics or catalog is None or not catalog.is_file() or not readable(catalog):
         return False
     for m in mosaics:
@@ -282,9 +284,11 @@ def _check_cutout_source(source: Path) -> None:
         # cutout folder" did not say that classify cannot read a store, nor what to give instead
         raise stamp_store_error(f"--stamps {source}")
     from starclass.io.catalog import refuse_database
+    from starclass.io.cutout_folders import CUTOUT_LIST_KINDS
 
-    refuse_database(source, instead="a cutout folder (a .csv or a directory)")  # inspect's database: say so
-    raise StarclassError(f"--stamps {source}: give a cutout folder (a .csv or a directory)")
+    refuse_database(source, instead="a cutout folder (a list of cutouts or a directory)")  # inspect's database
+    raise StarclassError(f"--stamps {source}: give a cutout folder (a directory of images, or a list of cutouts: "
+                         f"{CUTOUT_LIST_KINDS} with a 'file' column)")
 
 
 def _check_votes(table, votes: Path | None, label_columns: str | None, where: str, cfg=None) -> None:

@@ -591,6 +591,14 @@ def mosaic_lines(paths: list[Path], magsys: str = "vega") -> list[str]:
     return lines
 
 
+def _list_kind(path: Path) -> str:
+    """``a CSV of cutouts``, or ``an ECSV table of cutouts`` for a list given as another kind of table."""
+    from starclass.io.cutout_folders import cutout_list_format
+
+    kind = {"ascii.ecsv": "an ECSV", "parquet": "a Parquet", "fits": "a FITS"}.get(cutout_list_format(path))
+    return "a CSV of cutouts" if kind is None else f"{kind} table of cutouts"
+
+
 def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
     """The CSV of a labelled cutout folder at ``path`` (a ``.csv``, or a folder holding ``labels.csv``), else None.
 
@@ -604,8 +612,18 @@ def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
     from starclass.io.cutout_folders import LABELS_CSV
 
     p = path / LABELS_CSV if path.is_dir() else path
-    if p.suffix.lower() != ".csv" or not p.is_file():
+    if not p.is_file():
         return None
+    if p.suffix.lower() != ".csv":
+        from starclass.io.cutout_folders import csv_header, cutout_list_format
+        from starclass.schema import CLASS_PRED
+
+        if cutout_list_format(p) is None:
+            return None
+        # the same list as an ECSV, Parquet or FITS table (one that names cutout files: cutout_list_format); a
+        # classified one (class_pred) is described by _cutout_output, a catalogue (id) as a catalogue
+        header = csv_header(p)
+        return p if file_column is not None or (ID not in header and CLASS_PRED not in header) else None
     if file_column is not None:
         return p
     try:
@@ -1078,7 +1096,7 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
     for w in caught:
         if str(w.message) != said:  # the sizes are the summary's own line, not "resampled to 48 px"
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    kind = ("a CSV of cutouts" if cs.source.is_file() else "one sub-folder per label" if cs.labels is not None
+    kind = (_list_kind(cs.source) if cs.source.is_file() else "one sub-folder per label" if cs.labels is not None
             else "images without labels")
     c, h, w = cs.images.shape[1:]
     bands = f", bands {', '.join(cs.bands)}" if cs.bands else ""
@@ -1167,7 +1185,35 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
                  for i in padded[:5]]
         lines.append(f"images with {ZERO_PADDING_WORDS}: {padded.size} ({', '.join(where)}"
                      f"{', ...' if padded.size > 5 else ''}): read as data; {ZERO_PADDING_ADVICE}")
+    # as read, as the other lines: a mixed-size folder's cutouts before they are resampled
+    if (line := _no_data_line(cs, natives if cs.native_sizes else list(cs.images), empty)) is not None:
+        lines.append(line)
     return "\n".join(lines)
+
+
+def _no_data_line(cs, images, empty) -> str | None:
+    """``images partly without data (NaN ...): 56 ...``: the cutouts with some pixels NaN (none when there are none).
+
+    A FITS cutout at a chip's edge holds NaN beyond it; ``classify --stamps`` counts each one's share
+    (``stamp_no_data``) and leaves one whose centre pixel is NaN unclassified, ``train`` fills them, but ``info``
+    said nothing of them (until 2026-12-06): 56 of 120 101 px FITS cutouts with NaN chip edges were described by
+    their size, labels and pixel range only. All-NaN cutouts are said with the blank ones, above.
+    """
+    import numpy as np
+
+    bad = [~np.isfinite(img).all(axis=0) for img in images]  # each [H, W]: no data in some channel
+    share = np.array([b.mean() for b in bad])
+    rows = np.flatnonzero((share > 0) & ~np.asarray(empty, dtype=bool))
+    if not rows.size:
+        return None
+    centre = [i for i in rows if bad[i][bad[i].shape[0] // 2, bad[i].shape[1] // 2]]
+    where = [f"{f'row {i + 1} ' if cs.source.is_file() else ''}{cs.files[i]} {100 * share[i]:.2g}%" for i in rows[:5]]
+    at_centre = (f"; {len(centre)} without data at the centre pixel, which classify leaves unclassified"
+                 if centre else "")
+    return (f"images partly without data (NaN, or zero exposure): {rows.size} ({', '.join(where)}"
+            f"{', ...' if rows.size > 5 else ''}; up to {100 * float(share[rows].max()):.2g}% of the pixels): "
+            f"left out of the normalisation and given the background in the network's input; classify --stamps "
+            f"gives each one's share in column stamp_no_data{at_centre}")
 
 
 def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format: str,

@@ -399,7 +399,9 @@ class EvalTask:
         unknown: dict[str, list[int]] = {}  # every unknown label with its rows: named together below
         zeros: list[int] = []  # 0-based rows whose label is 0 with no label_map: "no class"
         missing: list[int] = []  # 0-based rows with no label (empty, masked or NaN)
-        from starclass.io.cutout_folders import mapped_label
+        from starclass.io.cutout_folders import case_matched_note, case_twin_label, mapped_label
+
+        cased: dict[tuple[str, str], int] = {}
 
         keyed = {label_key(k): v for k, v in (self.label_map or {}).items()}
         for i, v in enumerate(vals.data):
@@ -414,12 +416,14 @@ class EvalTask:
                     out[i] = keyed[label_key(lab)]  # in one Unicode form, as train matched them
                     continue
                 # '2.0' of a numeric column with gaps is the label '2', as train reads it
-                lab = mapped_label(lab, self.label_map) or lab
-                if lab not in self.label_map:
+                key = mapped_label(lab, self.label_map)
+                if key is None:
                     unknown.setdefault(lab, []).append(i + 1)
                     out[i] = 0
                     continue
-                out[i] = self.label_map[lab]
+                if key == case_twin_label(lab, self.label_map):
+                    cased[(lab, key)] = cased.get((lab, key), 0) + 1  # 'Cluster' for the map's 'cluster'
+                out[i] = self.label_map[key]
                 continue
             try:
                 number = float(lab)
@@ -441,6 +445,8 @@ class EvalTask:
         from starclass.errors import counted
         from starclass.schema import rows_named
 
+        if cased:
+            warnings.warn(f"{what}: {case_matched_note(cased)}", stacklevel=2)
         if missing:
             # a folder labelled in part is scored on its labelled rows, but the count must be said: an empty
             # or NaN label left rows out of every score without a word

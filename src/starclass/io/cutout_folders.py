@@ -72,6 +72,7 @@ twice, an empty label or group, a group split across folds, a fold (or, for a ta
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import re
@@ -310,14 +311,16 @@ def _row_line(i: int, lines: list[int] | None) -> str:
     """
     if lines is None:
         return row_name(i, header_lines=1)
+    if not lines[i]:
+        return f"row {i + 1}"  # a FITS, Parquet or ECSV list: read as a table, no line of a CSV to name
     return f"row {i + 1} (line {lines[i]} of the file)"
 
 
 def _not_a_cutout_list(path: Path) -> str | None:
     """What ``path`` is where it is plainly no CSV of cutouts (empty, an image, a FITS or Parquet file, an ECSV
     table), in words that follow "is"; None where it may be one (a ``.csv``, or text under another name)."""
-    if path.suffix.lower() == ".csv":
-        return None  # read as one: its own errors (no header, not UTF-8) name the row or line
+    if cutout_list_format(path) is not None:
+        return None  # read as one: its own errors (no header, not UTF-8, no 'file' column) name the row or line
     try:
         size = path.stat().st_size
         with open(path, "rb") as fh:
@@ -338,17 +341,87 @@ def _not_a_cutout_list(path: Path) -> str | None:
 
 
 def is_cutout_source(path: str | os.PathLike) -> bool:
-    """Whether ``path`` is a cutout folder (a directory or a ``.csv``), not a stamp store.
+    """Whether ``path`` is a cutout folder (a directory, or a list: :func:`cutout_list_format`), not a stamp store.
 
     Examples
     --------
-    >>> is_cutout_source("labels.csv")
-    True
+    >>> is_cutout_source("labels.csv"), is_cutout_source("labels.ecsv")
+    (True, True)
     >>> is_cutout_source("stamps.h5")
     False
     """
     p = Path(path)
-    return p.is_dir() or p.suffix.lower() == ".csv"
+    return p.is_dir() or cutout_list_format(p) is not None
+
+
+#: The kinds of table a list of cutouts is read from, for messages.
+CUTOUT_LIST_KINDS = "a CSV, ECSV, Parquet or FITS table"
+
+
+def cutout_list_format(path: str | os.PathLike) -> str | None:
+    """The astropy format a list of cutouts named ``path`` is read in; None where the name is no table's.
+
+    A list is a CSV, or the same columns (``file``, ``label``, ...) as an ECSV, Parquet or FITS table, as
+    astronomers keep tables and as ``classify --stamps -o out.ecsv`` writes them: ``"ascii.csv"``,
+    ``"ascii.ecsv"``, ``"parquet"`` or ``"fits"`` (any FITS name,
+    :func:`starclass.io.cutout_output.cutout_output_format`). A FITS file that exists and holds no table
+    (a cutout image given as ``--stamps``) is None. Until 2026-12-06 only a ``.csv`` was a list, and
+    ``train --stamps labels.ecsv`` was told to write the table as CSV.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The list's file name (it need not exist).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> [cutout_list_format(n) for n in ("a.csv", "a.ecsv", "a.fits.gz", "a.pq", "a.png", "a.h5")]
+    ['ascii.csv', 'ascii.ecsv', 'fits', 'parquet', None, None]
+    """
+    from starclass.io.cutout_output import cutout_output_format
+
+    p = Path(path)
+    fmt = cutout_output_format(p)
+    if fmt in (None, "ascii.csv") or not p.is_file():
+        return fmt
+    try:
+        stat = p.stat()
+    except OSError:
+        return fmt
+    return fmt if _table_lists_cutouts(str(p), stat.st_mtime_ns, stat.st_size, fmt) else None
+
+
+@functools.lru_cache(maxsize=32)
+def _table_lists_cutouts(path: str, mtime_ns: int, size: int, fmt: str) -> bool:
+    """Whether an ECSV, Parquet or FITS table names cutout files: a ``file`` or ``file_<band>`` column, or a
+    column of image file names (:func:`image_file_columns`). A FITS image, a candidate catalogue (``id``,
+    ``x``, ``y``) or an unreadable file is not (the stamp-store and catalogue readers say what it is).
+    Cached by the file's time and size: every command asks several times of one list."""
+    from starclass.io.cutout_output import read_table_as
+
+    try:
+        if fmt == "fits":
+            from astropy.io import fits
+
+            with fits.open(path) as hdul:
+                if not any(isinstance(h, (fits.BinTableHDU, fits.TableHDU)) and not isinstance(h, fits.CompImageHDU)
+                           for h in hdul):
+                    return False
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the list's reader says them when it reads it
+            table = read_table_as(path, fmt)
+    except Exception:  # any reader failure: no list here; the reader of what it is names the failure
+        return False
+    names = [str(c).strip() for c in table.colnames]
+    if "file" in names or any(n.lower().startswith("file_") for n in names):
+        return True
+    first = table[:20]
+    rows = [{n: ("" if np.ma.is_masked(v) else str(v)) for n, v in zip(names, row)} for row in first]
+    return bool(image_file_columns(names, rows))
 
 
 def cutouts_not_mosaics(path: str | os.PathLike) -> str | None:
@@ -410,7 +483,7 @@ def cutouts_not_mosaics(path: str | os.PathLike) -> str | None:
             kinds = "/".join(sorted({image_format(e).upper() for e in pictures}))
             return f"a folder of cutout images ({counted(len(pictures), f'{kinds} file')})"
         return None
-    if p.suffix.lower() != ".csv" or not p.is_file():
+    if cutout_list_format(p) is None or not p.is_file():
         return None
     try:
         names, rows, _ = read_csv_rows(p)
@@ -1472,6 +1545,8 @@ def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, st
     (['file', 'label'], ['cluster', 'galaxy'], [3, 5])
     """
     path = Path(path)
+    if cutout_list_format(path) not in (None, "ascii.csv"):
+        return _table_list_rows(path, cutout_list_format(path))
     rows: list[dict[str, str]] = []
     lines: list[int] = []
     names: list[str] = []
@@ -1537,6 +1612,51 @@ def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, st
     if not rows:
         raise StarclassError(f"{path}: the CSV has no rows")
     return names, rows, lines
+
+
+def _table_list_rows(path: Path, fmt: str) -> tuple[list[str], list[dict[str, str]], list[int]]:
+    """:func:`read_csv_rows` of a list given as an ECSV, Parquet or FITS table: its cells as a CSV would hold them.
+
+    Read by :func:`starclass.io.cutout_output.read_table_as` (as every table of cutouts is); a masked cell is
+    empty, a number its text. What a classified list records in its meta (``cutout_root``, ``group_column``,
+    ``file_column``), which a classified CSV holds as columns, is given as those columns, so that the CSV's
+    readers find it. Rows have no file line (0: :func:`_row_line` names the row only).
+    """
+    from starclass.io.cutout_output import read_table_as
+    from starclass.schema import CUTOUT_ROOT, CUTOUT_ROOT_ABSOLUTE, FILE_COLUMN, GROUP_COLUMN
+
+    try:
+        table = read_table_as(path, fmt)
+    except StarclassError:
+        raise
+    except Exception as exc:  # astropy's and pyarrow's many errors: the file is named
+        raise StarclassError(f"{path}: cannot read it as {CUTOUT_LIST_KINDS} of cutouts "
+                             f"({type(exc).__name__}: {exc})") from None
+    names = [str(c).strip() for c in table.colnames]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise StarclassError(f"{path}: columns {dup} are named twice once stripped of spaces; rename one of them")
+    cells: dict[str, list[str]] = {}
+    for name, column in zip(names, table.columns.values()):
+        if getattr(column, "ndim", 1) > 1:
+            raise StarclassError(f"{path}: column {name!r} holds arrays of shape {column.shape[1:]} per row; a list "
+                                 "of cutouts holds one value per cell")
+        mask = np.ma.getmaskarray(np.ma.asarray(column))
+        cells[name] = ["" if m else (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v))
+                       for v, m in zip(column.tolist(), mask.tolist())]
+    for key in (CUTOUT_ROOT, CUTOUT_ROOT_ABSOLUTE, GROUP_COLUMN, FILE_COLUMN):
+        value = table.meta.get(key)
+        if isinstance(value, str) and value and key not in cells:
+            names.append(key)
+            cells[key] = [value] * len(table)
+    rows = [{n: cells[n][i] for n in names} for i in range(len(table))]
+    # a row that holds nothing is a blank row, as the CSV reader skips one
+    rows = [r for r in rows if any(v.strip() for v in r.values())]
+    if not names:
+        raise StarclassError(f"{path}: the table has no columns")
+    if not rows:
+        raise StarclassError(f"{path}: the table has no rows")
+    return names, rows, [0] * len(rows)
 
 
 def not_utf8_message(path: str | os.PathLike) -> str:
@@ -2098,7 +2218,7 @@ def recorded_columns(source: str | os.PathLike) -> dict[str, str]:
     """
     src = Path(source)
     src = src / LABELS_CSV if src.is_dir() else src
-    if src.suffix.lower() != ".csv" or not src.is_file():
+    if cutout_list_format(src) is None or not src.is_file():
         return {}
     try:
         names, rows, _ = read_csv_rows(src)
@@ -2657,8 +2777,8 @@ def read_cutout_folder(
             # report and calibrate --stamps read any file as a CSV: a mosaic was 'line 1 is not UTF-8 text ...
             # convert it to UTF-8', a catalogue 'row 3 has more cells than the header', an empty file 'the CSV
             # has no header'
-            raise StarclassError(f"{src} is {what}, not a list of cutouts, which is read from a .csv (file, label, "
-                                 "...) or a folder of images")
+            raise StarclassError(f"{src} is {what}, not a list of cutouts, which is read from {CUTOUT_LIST_KINDS} "
+                                 "naming the files (file, label, ...) or a folder of images")
         root = src.parent
         names, rows, lines = read_csv_rows(src)
     else:
@@ -3579,7 +3699,13 @@ def _warn_mixed_labels(labels: np.ndarray, groups: np.ndarray, files: list[str],
 
     def same_class(a: str, b: str) -> bool:
         # the class through the map, as label_classes reads it; unknown labels as written
-        return a == b or (label_key(a) in keyed and keyed[label_key(a)] == keyed.get(label_key(b)))
+        return a == b or (class_of(a) is not None and class_of(a) == class_of(b))
+
+    def class_of(a: str) -> int | None:
+        if label_key(a) in keyed:
+            return keyed[label_key(a)]
+        key = mapped_label(label_key(a), label_map or {})  # 'Cluster' beside 'cluster': one class
+        return None if key is None else label_map[key]
 
     first: dict[str, int] = {}
     mixed: list[str] = []
@@ -3646,8 +3772,7 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     (the M31 paper's other negatives) was refused for ``star``, and after that was mapped, again
     for ``artefact``. The note lists them all and gives a task file to copy, whose ``label_map``
     keeps the task's own labels (a ``label_map`` replaces the one it extends) and adds the unknown
-    ones: a label that differs from a known one only in case gets that label's class, the others
-    ``N``, to be replaced by a class number.
+    ones, each ``N``, to be replaced by a class number.
 
     Parameters
     ----------
@@ -3693,10 +3818,13 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     listed = ", ".join(f"{lab!r} ({_row_list(rows, numbered=numbered)})" for lab, rows in rows_of.items())
     unit = "row" if numbered else "image"
     out = f"; {n_rows} {unit}(s) carry {len(rows_of)} label(s) the task does not know: {listed}"
-    cased = {lab: next((k for k in label_map if k.casefold() == lab.casefold()), None) for lab in rows_of}
-    same = [f"{lab!r} is not {k!r}" for lab, k in cased.items() if k is not None]
+    cased = {lab: case_twin_label(lab, label_map) for lab in rows_of}
+    # keys in other cases that the map gives different classes: which one the label means is the user's to say
+    twins = {lab: [k for k in label_map if label_key(k).casefold() == label_key(lab).casefold()] for lab in rows_of}
+    same = [f"{lab!r} could be {' or '.join(f'{k!r} (class {label_map[k]})' for k in ks)}"
+            for lab, ks in twins.items() if len(ks) > 1 and cased[lab] is None]
     if same:
-        out += f"; labels are matched exactly, case included: {', '.join(same)}"
+        out += f"; a label in another case is read as the task's only where that gives one class: {', '.join(same)}"
     if not remedy:
         return out
     base = preset or "<the task file you trained with>"
@@ -3768,28 +3896,67 @@ def _named_labels_note(labels, config, *, numbered: bool = True, task_file: str 
 
 
 def mapped_label(label: str, label_map: dict[str, int]) -> str | None:
-    """The ``label_map`` key ``label`` stands for: itself, or for a number written as a float its whole number.
+    """The ``label_map`` key ``label`` stands for: itself, a float of it, or it in another case.
 
     A spreadsheet or pandas writes a column of numbers with a gap as floats (``1.0``, ``2.0``, ``""``):
     a task without a ``label_map`` reads ``2.0`` as class 2, but one whose map names the labels ``"1"``
     and ``"2"`` (a galaxy-cluster task whose real candidates are ``2``) refused every ``2.0`` as a label
-    it did not know. An exact key wins (a map with ``"1.0"`` keeps it); None when neither is a key.
+    it did not know. An exact key wins (a map with ``"1.0"`` keeps it).
+
+    A label that differs from keys only in the case of its letters (a ``Cluster/`` folder, a
+    ``CLUSTER`` cell, for ``m31-real``'s ``cluster``) is the key when every such key gives one class;
+    where keys differing only in case give different classes, the label is none of them. Until
+    2026-12-06 such labels were refused, and a folder named as people write labels needed a task file.
+    None when no key fits.
 
     Examples
     --------
     >>> mapped_label("2.0", {"1": 2, "2": 1}), mapped_label("2", {"1": 2, "2": 1}), mapped_label("2.5", {"2": 1})
     ('2', '2', None)
+    >>> mapped_label(" Cluster", {"cluster": 1, "galaxy": 2}), mapped_label("GC", {"gc": 1, "Gc": 2})
+    ('cluster', None)
     """
     if label in label_map:
         return label
     try:
         number = float(label)
     except ValueError:
+        number = None
+    if number is not None and np.isfinite(number) and number == int(number):
+        whole = str(int(number))
+        if whole in label_map:
+            return whole
+    return case_twin_label(label, label_map)
+
+
+def case_twin_label(label: str, label_map: dict[str, int]) -> str | None:
+    """The key of ``label_map`` that ``label`` is in another case, when the keys it could be give one class; else None.
+
+    Compared stripped and in one Unicode form (:func:`starclass.schema.label_key`), then case-folded.
+
+    Examples
+    --------
+    >>> case_twin_label("Globular Cluster", {"globular cluster": 1}), case_twin_label("x", {"y": 1})
+    ('globular cluster', None)
+    """
+    folded = label_key(label).casefold()
+    twins = [k for k in label_map if label_key(k).casefold() == folded]
+    if not twins or len({int(label_map[k]) for k in twins}) != 1:
         return None
-    if not np.isfinite(number) or number != int(number):
-        return None
-    whole = str(int(number))
-    return whole if whole in label_map else None
+    return twins[0]
+
+
+def case_matched_note(matched: dict[tuple[str, str], int], *, numbered: bool = True) -> str:
+    """The words for labels read as a ``label_map`` key in another case: ``'Cluster' as 'cluster' (60 rows)``.
+
+    Examples
+    --------
+    >>> case_matched_note({("Cluster", "cluster"): 3, ("GALAXY", "galaxy"): 1})
+    "labels read as the task's labels in another case: 'Cluster' as 'cluster' (3 rows), 'GALAXY' as 'galaxy' (1 row)"
+    """
+    unit = "row" if numbered else "image"
+    listed = ", ".join(f"{lab!r} as {key!r} ({n} {unit}{'s' if n != 1 else ''})" for (lab, key), n in matched.items())
+    return f"labels read as the task's labels in another case: {listed}"
 
 
 def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False,
@@ -3841,6 +4008,7 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
     first_unknown = -1
     # matched in one Unicode form (schema.label_key): a Mac's label folder 'ste\u0301llaire' is 'stéllaire'
     keyed = {label_key(k): v for k, v in (label_map or {}).items()}
+    cased: dict[tuple[str, str], int] = {}  # (label, key) -> rows, the labels matched in another case
     for i, lab in enumerate(cutouts.labels):
         lab = str(lab).strip()
         if not lab:
@@ -3852,13 +4020,15 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             if label_key(lab) in keyed:
                 out[i] = int(keyed[label_key(lab)])
                 continue
-            lab = mapped_label(lab, label_map) or lab
-            if lab not in label_map:
+            key = mapped_label(lab, label_map)
+            if key is None:
                 unknown.setdefault(lab, []).append(i + 1)
                 first_unknown = i if first_unknown < 0 else first_unknown
                 out[i] = 0
                 continue
-            out[i] = int(label_map[lab])
+            if key == case_twin_label(lab, label_map):
+                cased[(lab, key)] = cased.get((lab, key), 0) + 1
+            out[i] = int(label_map[key])
         else:
             try:
                 number = float(lab)
@@ -3916,6 +4086,11 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                     f"takes only {', '.join(map(str, config.classes))}. Map your labels in a task file: "
                     f"label_map: {{{yaml}}}, each N a class of the task")
             out[i] = int(number)
+    if cased:
+        # said, not silent: 'Cluster' and 'cluster' are one class here because the task's map has one of them
+        # stacklevel 1: one place, so said once where train reads the labels at several steps
+        warnings.warn(f"{cutouts.source}: {case_matched_note(cased, numbered=cutouts.source.is_file())}",
+                      UserWarning, stacklevel=1)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
         # what each number of a label_map becomes: with a merge, a reference class (m31-binary: 3 and 4 are
@@ -4324,7 +4499,7 @@ def check_output_outside_cutouts(output: str | os.PathLike | None, source: str |
     if output is None or source is None:
         return
     src = Path(source)
-    if not (src.is_dir() or (src.is_file() and src.suffix.lower() == ".csv")):
+    if not (src.is_dir() or (src.is_file() and cutout_list_format(src) is not None)):
         return
     out = resolved(output)
     scanned = src.is_dir() and not (src / LABELS_CSV).is_file()
@@ -4495,6 +4670,9 @@ def csv_values(source: str | os.PathLike, columns: tuple[str, ...]) -> dict[str,
     path = source / LABELS_CSV if source.is_dir() else source
     if not path.is_file():
         return {}
+    if cutout_list_format(path) not in (None, "ascii.csv"):
+        names, cells, _ = read_csv_rows(path)  # an ECSV, Parquet or FITS list
+        return {c: {(r.get(c) or "").strip() for r in cells} - {""} for c in columns if c in names}
     from starclass.io.catalog import CsvLines, csv_dialect, header_cells
 
     encoding, sep = csv_dialect(path)
@@ -4527,6 +4705,11 @@ def csv_header(source: str | os.PathLike) -> list[str]:
     path = source / LABELS_CSV if source.is_dir() else source
     if not path.is_file():
         return []  # an ImageFolder directory: its labels are its sub-folders' names
+    if cutout_list_format(path) not in (None, "ascii.csv"):
+        try:
+            return read_csv_rows(path)[0]  # an ECSV, Parquet or FITS list
+        except StarclassError:
+            return []  # the list's reader says what is wrong with it
     encoding, sep = csv_dialect(path)
     with open(path, encoding=encoding, errors="replace", newline="") as f:
         names = [h.strip() for h in header_cells(csv.reader(CsvLines(f), delimiter=sep))]

@@ -130,9 +130,13 @@ def _known(label: str, config: Any) -> bool:
         return True  # a number: whether it is a class of the task is label_classes' check
     except ValueError:
         pass
-    keys = {label_key(k) for k in (getattr(config, "label_map", None) or {})}
+    from starclass.io.cutout_folders import case_twin_label
+
+    label_map = getattr(config, "label_map", None) or {}
+    keys = {label_key(k) for k in label_map}
     names = {label_key(n) for n in (getattr(config, "class_names", None) or [])}
-    return label_key(label) in keys or label_key(label) in names
+    # 'Cluster' for a map of 'cluster' is read as it (io.cutout_folders.mapped_label)
+    return label_key(label) in keys or label_key(label) in names or case_twin_label(label, label_map) is not None
 
 
 def check_folder_task(source: str | os.PathLike, labels: Any, config: Any, *, model: str | os.PathLike,

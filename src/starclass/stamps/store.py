@@ -96,11 +96,13 @@ def _cut_short_store(path: Path, exc: BaseException) -> str | None:
 
 
 def not_a_store_message(path: str | os.PathLike) -> str:
-    """What to say of a file given as a stamp store that is no HDF5 file (a cutout list as ECSV or FITS).
+    """What to say of a file given as a stamp store that is no HDF5 file (a catalogue, a table in another format).
 
     ``train --stamps labels.ecsv`` said "stamp store labels.ecsv: cannot read HDF5 (Unable to
     synchronously open file (file signature not found))": that a cutout list is read from a
-    ``.csv`` only was left for the user to guess.
+    ``.csv`` only was left for the user to guess. Since 2026-12-06 a list of cutouts is read from an
+    ECSV, Parquet or FITS table too (:func:`starclass.io.cutout_folders.cutout_list_format`); this is said
+    of other tables (``.tsv``, VOTable) and of tables that name no cutout files (a candidate catalogue).
 
     Parameters
     ----------
@@ -113,14 +115,14 @@ def not_a_store_message(path: str | os.PathLike) -> str:
 
     Examples
     --------
-    >>> print(not_a_store_message("labels.ecsv"))  # doctest: +NORMALIZE_WHITESPACE
-    labels.ecsv: not a stamp store (the HDF5 file 'starclass cutouts' writes) nor a list of cutouts, which is
-    read from a .csv (file, label, ...) or a folder of images: write this table as CSV, e.g. with astropy
-    Table.read('labels.ecsv').write('labels.csv')
+    >>> print(not_a_store_message("labels.tsv"))  # doctest: +NORMALIZE_WHITESPACE
+    labels.tsv: not a stamp store (the HDF5 file 'starclass cutouts' writes) nor a list of cutouts, which is
+    read from a CSV, ECSV, Parquet or FITS table (file, label, ...) or a folder of images: write this table as
+    CSV, e.g. with astropy Table.read('labels.tsv').write('labels.csv')
     """
     p = Path(path)
     text = (f"{p}: not a stamp store (the HDF5 file 'starclass cutouts' writes) nor a list of cutouts, which is read "
-            "from a .csv (file, label, ...) or a folder of images")
+            "from a CSV, ECSV, Parquet or FITS table (file, label, ...) or a folder of images")
     name = p.name.lower()
     table = next((s for s in _TABLE_SUFFIXES if name.endswith(s)), None)
     if table is None:
@@ -436,8 +438,8 @@ class StampStore:
 
                 # train --stamps labels.db / explain MODEL inspect.sqlite: said only "not a stamp store nor a list
                 # of cutouts", where the catalogue and cutout-list readers name inspect's database (5e77b1d)
-                refuse_database(self.path, instead="a stamp store nor a list of cutouts (a .csv or a folder of "
-                                                   "images)")
+                refuse_database(self.path, instead="a stamp store nor a list of cutouts (a table of files or a "
+                                                   "folder of images)")
                 raise StarclassError(not_a_store_message(self.path)) from None
             cut = _cut_short_store(self.path, exc)
             if cut is not None:
