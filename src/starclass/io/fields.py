@@ -175,6 +175,10 @@ def read_fields_list(path: str | Path) -> list[FieldSpec]:
     [('n', 'north', 'M31'), ('s', 'south', 'M31')]
     """
     path = Path(path)
+    if path.is_dir():
+        # "no such file" of a folder that is there
+        raise StarclassError(f"fields list {path} is a directory; give the CSV that lists the fields (columns "
+                             f"{', '.join(REQUIRED)})")
     if not path.is_file():
         raise StarclassError(f"fields list {path}: no such file")
     from starclass.io.catalog import csv_dialect, csv_dict_reader

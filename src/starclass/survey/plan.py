@@ -462,6 +462,9 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
     ['f1']
     """
     p = Path(path)
+    if p.is_dir():
+        # "plan runs.csv not found" of a folder that is there
+        raise StarclassError(f"plan {p} is a directory; give the plan's .yaml or .csv file")
     if not p.is_file():
         raise StarclassError(f"plan {p} not found")
     base = p.parent
