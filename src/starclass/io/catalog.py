@@ -1462,6 +1462,11 @@ def _text_options(p: Path, fmt: str) -> dict:
         # as "not UTF-8 text ... saved in the Windows code page" before. The head may end inside a character
         options["encoding"] = "utf-16"
         text = head.decode("utf-16", errors="replace")
+    elif (unmarked := utf16_without_mark(head)) is not None:
+        # UTF-16 without its mark (a script's or database's export): read as UTF-8 every other character was a NUL,
+        # invisible in the messages ("a CSV plan needs columns name and mosaics (has name, mosaics)")
+        options["encoding"] = unmarked
+        text = head.decode(unmarked, errors="replace")
     else:
         text = head.decode("utf-8", errors="replace")
     if fmt == "csv":
@@ -1498,6 +1503,41 @@ def _text_options(p: Path, fmt: str) -> dict:
     return options
 
 
+def utf16_without_mark(head: bytes) -> str | None:
+    r"""``"utf-16-le"`` or ``"utf-16-be"`` for text that is UTF-16 without a byte-order mark; else None.
+
+    Text of the Latin alphabet in UTF-16 has a NUL in every other byte: the second of each pair (little
+    endian) or the first (big endian). Most of those bytes NUL, and next to none of the others, says so;
+    a binary file's NULs fall anywhere.
+
+    Parameters
+    ----------
+    head : bytes
+        The file's first bytes.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> utf16_without_mark("id,x\n1,2\n".encode("utf-16-le")), utf16_without_mark("id,x\n".encode("utf-16-be"))
+    ('utf-16-le', 'utf-16-be')
+    >>> utf16_without_mark(b"id,x\n1,2\n") is None, utf16_without_mark(bytes(range(16))) is None
+    (True, True)
+    """
+    pairs = len(head) // 2
+    if pairs < 2 or b"\0" not in head:
+        return None
+    even = head[0:2 * pairs:2].count(0) / pairs
+    odd = head[1:2 * pairs:2].count(0) / pairs
+    if odd >= 0.6 and even <= 0.05:
+        return "utf-16-le"
+    if even >= 0.6 and odd <= 0.05:
+        return "utf-16-be"
+    return None
+
+
 def csv_dialect(path: PathLike) -> tuple[str, str]:
     r"""Encoding and field separator of a CSV as spreadsheets write it, for :mod:`csv` readers.
 
@@ -1520,7 +1560,8 @@ def csv_dialect(path: PathLike) -> tuple[str, str]:
     ('utf-16', '\t')
     """
     options = _text_options(Path(path), "csv")  # UTF-16 (Excel's "Unicode Text") included, its sep= line too
-    return ("utf-16" if options.get("encoding") == "utf-16" else "utf-8-sig"), options.get("delimiter", ",")
+    encoding = options.get("encoding", "")
+    return (encoding if encoding.startswith("utf-16") else "utf-8-sig"), options.get("delimiter", ",")
 
 
 def _separator(lines: Sequence[str]) -> str:

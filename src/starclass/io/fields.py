@@ -175,17 +175,31 @@ def read_fields_list(path: str | Path) -> list[FieldSpec]:
     [('n', 'north', 'M31'), ('s', 'south', 'M31')]
     """
     path = Path(path)
+    if path.is_dir():
+        # "no such file" of a folder that is there
+        raise StarclassError(f"fields list {path} is a directory; give the CSV that lists the fields (columns "
+                             f"{', '.join(REQUIRED)})")
     if not path.is_file():
         raise StarclassError(f"fields list {path}: no such file")
     from starclass.io.catalog import csv_dialect, csv_dict_reader
 
     encoding, sep = csv_dialect(path)  # a spreadsheet's ';' or tab, and its byte-order mark
-    with path.open(newline="", encoding=encoding) as fh:
-        # ECSV headers and notes are comment lines, indented ones too (an indented '# note' was read as the
-        # header or a field), as every CSV reader skips them; Excel's 'sep=;' line was the header (a traceback).
-        # Blank lines are skipped there too, but not inside a quoted value: a note's empty line was dropped here
-        reader = csv_dict_reader(fh, sep)
-        numbered = [(dict(row), reader.line) for row in reader]
+    try:
+        with path.open(newline="", encoding=encoding) as fh:
+            # ECSV headers and notes are comment lines, indented ones too (an indented '# note' was read as the
+            # header or a field), as every CSV reader skips them; Excel's 'sep=;' line was the header (a
+            # traceback). Blank lines are skipped there too, but not inside a quoted value: a note's empty line
+            # was dropped here
+            reader = csv_dict_reader(fh, sep)
+            numbered = [(dict(row), reader.line) for row in reader]
+    except UnicodeDecodeError:
+        from starclass.io.cutout_folders import not_utf8_message
+
+        # the Windows code page ('é' as 0xe9): a UnicodeDecodeError traceback
+        raise StarclassError(f"fields list {not_utf8_message(path)}") from None
+    except OSError as exc:
+        # no read permission: a PermissionError traceback from Python (the command line checks it first)
+        raise StarclassError(f"fields list {path}: cannot read it ({exc.strerror or exc})") from None
     rows = [row for row, _ in numbered]
     if not rows:
         raise StarclassError(f"fields list {path}: no fields (expected a header and one row per field)")

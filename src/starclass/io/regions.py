@@ -226,9 +226,26 @@ def read_regions_table(path: PathLike) -> Table:
 
     p = Path(path)
     try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise StarclassError(f"cannot read {p} as a DS9 region file: {exc.strerror or exc}") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"  # saved as Windows' "Unicode": 'utf-8' codec can't decode byte 0xff, before
+    else:
+        # Notepad's "UTF-8 with BOM": the mark was read as part of the first line ('Unable to parse line "\ufeff#
+        # Region file format: ds9 version 4.1"')
+        encoding = "utf-8-sig"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        from starclass.io.cutout_folders import not_utf8_message
+
+        raise StarclassError(not_utf8_message(p)) from None
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the parser warns of each region it does not know, named below
-            regs = Regions.read(str(p), format="ds9")
+            # one line end, whatever the file's (CRLF, an old Mac's lone CR), as reading the file gave the parser
+            regs = Regions.parse("\n".join(text.splitlines()) + "\n", format="ds9")
     except Exception as exc:
         raise StarclassError(f"cannot read {p} as a DS9 region file: {exc}") from None
     pix, sky, texts = [], [], []

@@ -1337,6 +1337,10 @@ def read_votes(path: str | os.PathLike, option: str = "train --labels / classify
     from starclass.io.catalog import catalog_format, guess_format, read_catalog, read_table, refuse_database
 
     p = Path(path)
+    if p.is_dir():
+        # "not found" of a folder that is there
+        raise StarclassError(f"votes table {p} ({option}) is a directory; give the table of votes (a CSV, ECSV, "
+                             "Parquet or FITS file with id and class_h<k> columns)")
     if not p.is_file():
         raise StarclassError(f"votes table {p} not found ({option})")
     refuse_database(p)  # inspect's --db: "cannot tell the catalogue format of labels.db" said nothing of --export

@@ -462,6 +462,9 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
     ['f1']
     """
     p = Path(path)
+    if p.is_dir():
+        # "plan runs.csv not found" of a folder that is there
+        raise StarclassError(f"plan {p} is a directory; give the plan's .yaml or .csv file")
     if not p.is_file():
         raise StarclassError(f"plan {p} not found")
     base = p.parent
@@ -469,7 +472,11 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
     if suffix in (".csv", ".yaml", ".yml"):
         from starclass.io.cutout_folders import not_utf8_message
 
-        raw = p.read_bytes()
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:
+            # no read permission: a PermissionError traceback from Python (the command line checks it first)
+            raise StarclassError(f"plan {p}: cannot read it ({exc.strerror or exc})") from None
         try:
             if not (suffix == ".csv" and raw.startswith((b"\xff\xfe", b"\xfe\xff"))):
                 # a CSV saved as Excel's "Unicode Text" (UTF-16, its byte-order mark first) is read as such by
