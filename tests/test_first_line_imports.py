@@ -238,3 +238,125 @@ def test_inspect_says_there_are_no_accounts_before_it_imports_the_web_server(tmp
                                         "--init", "--port", "1", "--no-prerender"]), json.dumps(watch))
     assert out.get("text", "").startswith("note: no accounts yet"), out
     assert out["loaded"] == [], f"loaded before inspect's note: {out['loaded']}"
+
+
+#: The detection code: the finder and photometry bring numba, scipy.spatial and the stamp code (~1 s under load).
+DETECTION = ("numba", "scipy.spatial", "starclass.detect.find", "starclass.detect.photometry",
+             "starclass.stamps.store", "starclass.stamps.export")
+
+#: Run in a fresh interpreter: ``starclass simulate`` with argv[1] as its folder, stopped where it starts to render
+#: (the render bar is its first line); prints which of the modules argv[2] names were loaded by then.
+_SIMULATE_STARTS = textwrap.dedent("""
+    import json, os, sys
+    import starclass.simulate as simulate
+    watch = json.loads(sys.argv[2])
+
+    def starts(*args, **kwargs):
+        sys.__stdout__.write(json.dumps({"loaded": [m for m in watch if m in sys.modules]}) + "\\n")
+        sys.__stdout__.flush()
+        os._exit(0)
+
+    simulate.simulate_to_disk = starts
+    from typer.testing import CliRunner
+    from starclass.cli import app
+    res = CliRunner().invoke(app, ["simulate", sys.argv[1], "--size", "64", "--n-candidates", "5", "--no-progress"])
+    print(json.dumps({"exit": res.exit_code, "output": res.output[-2000:]}))
+""")
+
+
+def test_simulate_starts_rendering_before_it_imports_the_detection_code(tmp_path):
+    """``simulate`` imported ``starclass.simulate.calibration`` (for ``--calibrate`` alone) and, through the field's
+    ``from starclass.detect import ArrayMosaics``, the whole detection package before its render bar."""
+    # scipy.spatial is the simulator's own (objects placed apart before the rendering)
+    watch = [*HEAVY, *(m for m in DETECTION if m != "scipy.spatial")]
+    out = _run(_SIMULATE_STARTS, str(tmp_path / "field"), json.dumps(watch))
+    assert "loaded" in out, out  # it got as far as the rendering (an early error prints exit and output instead)
+    assert out["loaded"] == [], f"loaded before the rendering: {out['loaded']}"
+
+
+def test_detect_says_its_first_line_before_it_imports_the_finder(tmp_path):
+    """``detect`` imported the finder and photometry with its option checks, ~1 s before ``mosaics: ...``."""
+    from starclass.simulate import simulate_to_disk
+    from starclass.simulate.config import SimConfig
+
+    simulate_to_disk(SimConfig(seed=1, shape=(64, 64), n_candidates=5), tmp_path / "field", progress=False)
+    out = _run(_FIRST_ECHO, json.dumps(["detect", str(tmp_path / "field"), "-o", str(tmp_path / "cands.ecsv")]),
+               json.dumps([*HEAVY, *DETECTION]))
+    assert out.get("text", "").startswith("mosaics: "), out
+    assert out["loaded"] == [], f"loaded before detect's first line: {out['loaded']}"
+    assert not (tmp_path / "cands.ecsv").exists()
+
+
+def test_the_demo_says_its_first_step_before_it_imports_the_detection_code(tmp_path):
+    """``starclass.pipeline`` imported the finder, the matcher and the stamp code at its top."""
+    code = textwrap.dedent("""
+        import json, os, sys
+        watch = json.loads(sys.argv[2])
+        from starclass.pipeline import run_demo
+
+        def echo(text):
+            print(json.dumps({"text": text, "loaded": [m for m in watch if m in sys.modules]}), flush=True)
+            os._exit(0)
+
+        run_demo(sys.argv[1], size=64, n_candidates=5, epochs=1, progress=False, echo=echo)
+        print(json.dumps({"text": None}))
+    """)
+    # scipy.spatial is the simulator's own (objects placed apart before the rendering)
+    watch = [*(m for m in DETECTION if m != "scipy.spatial"), "starclass.stamps.inputs"]
+    out = _run(code, str(tmp_path / "demo"), json.dumps(watch))
+    assert (out["text"] or "").startswith("[1/6] simulating the train field"), out
+    assert out["loaded"] == [], f"loaded before the first line: {out['loaded']}"
+
+
+def test_the_detect_and_stamps_packages_still_export_their_names():
+    """Both packages now load their submodules on first use (PEP 562); every name is still the one it was."""
+    import importlib
+
+    import starclass.detect as detect
+    import starclass.stamps as stamps
+
+    def modules(*names):
+        return [importlib.import_module(n) for n in names]
+
+    for pkg, defining in ((detect, modules(*(f"starclass.detect.{m}" for m in ("completeness", "find", "match",
+                                                                               "photometry", "select")),
+                                           "starclass.io.mosaic")),
+                          (stamps, modules(*(f"starclass.stamps.{m}" for m in ("export", "extract", "inputs", "merge",
+                                                                               "multiscale", "normalise", "store"))))):
+        for name in pkg.__all__:
+            assert name in dir(pkg)
+            assert any(getattr(m, name, None) is getattr(pkg, name) for m in defining), name
+    # a function named as its module is the function, even after its module was imported on its own
+    assert callable(detect.completeness) and callable(stamps.normalise) and callable(stamps.multiscale)
+    with pytest.raises(AttributeError, match="no_such_name"):
+        stamps.no_such_name  # noqa: B018
+
+
+def test_cutouts_starts_cutting_before_it_imports_the_fits_export(tmp_path):
+    """``cutouts`` imported the PHANGS FITS export (``--phangs-fits-dir`` alone uses it), and through the stamps
+    package every stamp module, before its first bar."""
+    from starclass.simulate import simulate_to_disk
+    from starclass.simulate.config import SimConfig
+
+    paths = simulate_to_disk(SimConfig(seed=1, shape=(64, 64), n_candidates=5), tmp_path / "field", progress=False)
+    code = textwrap.dedent("""
+        import json, os, sys
+        import starclass.stamps.store as store
+        watch = json.loads(sys.argv[2])
+
+        def starts(*args, **kwargs):
+            sys.__stdout__.write(json.dumps({"loaded": [m for m in watch if m in sys.modules]}) + "\\n")
+            sys.__stdout__.flush()
+            os._exit(0)
+
+        store.make_store = starts
+        from typer.testing import CliRunner
+        from starclass.cli import app
+        res = CliRunner().invoke(app, json.loads(sys.argv[1]))
+        print(json.dumps({"exit": res.exit_code, "output": res.output[-2000:]}))
+    """)
+    out = _run(code, json.dumps(["cutouts", str(tmp_path / "field"), "-c", str(paths["truth"]), "--task",
+                                 "legus4-compact", "-o", str(tmp_path / "stamps.h5"), "--no-progress"]),
+               json.dumps([*HEAVY, "starclass.stamps.export", "starclass.detect.find"]))
+    assert "loaded" in out, out  # it got as far as the cutting (an early error prints exit and output instead)
+    assert out["loaded"] == [], f"loaded before the cutting: {out['loaded']}"

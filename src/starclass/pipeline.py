@@ -19,11 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from astropy.table import Table
 
-from starclass.detect.completeness import completeness
-from starclass.detect.find import detect
-from starclass.detect.match import match_catalogs, match_truth
 from starclass.errors import StarclassError
-from starclass.evaluate.metrics import accuracy_scores
 from starclass.evaluate.task import EvalTask
 from starclass.io.atomic import atomic_dir
 from starclass.io.catalog import read_catalog, write_catalog
@@ -31,8 +27,6 @@ from starclass.io.mosaic import MosaicsLike, read_mosaics
 from starclass.learn.config import load_config
 from starclass.schema import CLASS_PRED, CLASS_REF, X, Y, mag_true_col
 from starclass.simulate import SimConfig, simulate_to_disk
-from starclass.stamps import make_inputs
-from starclass.stamps.noise import resolve_softening
 
 if TYPE_CHECKING:
     # torch: the model code (training, classification, Grad-CAM), the report (matplotlib, scikit-learn's metrics)
@@ -95,6 +89,8 @@ def _band_paths(written: dict[str, Path]) -> list[Path]:
 
 def _accuracy(task: EvalTask, pred: np.ndarray, ref: np.ndarray, merge: str) -> float:
     """Accuracy of one of the task's merges on the objects classified on both sides (NaN if none)."""
+    from starclass.evaluate.metrics import accuracy_scores
+
     try:
         # the simulator's truth and people are PHANGS classes by construction: a field that matched only
         # classes 1 and 2 is no reference already in a binary task's classes, so no merge note
@@ -225,7 +221,6 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
 
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-
     # 1. Two fields of the same galaxy type: one to train on, one never seen in training.
     fields = {}
     for name, s in (("train", seed), ("test", seed + 1000)):
@@ -237,6 +232,14 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
 
     # 2. Detection and photometry on the test field, scored against its truth.
     t = time.perf_counter()
+    # each step imports its own code, after the first line: imported at the top, the detection code (numba, scipy)
+    # and the stamp code came before "[1/6] simulating", as the model code did
+    from starclass.detect.completeness import completeness
+    from starclass.detect.find import detect
+    from starclass.detect.match import match_catalogs, match_truth
+    from starclass.stamps.inputs import make_inputs
+    from starclass.stamps.noise import resolve_softening
+
     mosaics = read_mosaics(_band_paths(fields["test"]))
     echo(f"[2/6] detecting candidates in {mosaics.v_band} and measuring {len(mosaics.bands)} bands ...")
     candidates = detect(mosaics, galaxy="SIM-TEST", progress=progress)

@@ -108,7 +108,6 @@ def cutouts(
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output
-    from starclass.stamps.export import export_phangs_fits
     from starclass.stamps.inputs import InputSpec, input_spec, parse_softening_mag
     from starclass.stamps.multiscale import parse_scales
     from starclass.stamps.normalise import check_method
@@ -208,6 +207,8 @@ def cutouts(
         if phangs_fits_dir is not None:
             # one file per candidate: written as a folder and moved into place whole, so a kill never
             # leaves a folder mixing an older export's stamps with this one's
+            from starclass.stamps.export import export_phangs_fits  # only with --phangs-fits-dir
+
             tmpdir = staged.enter_context(atomic_dir(phangs_fits_dir, overwrite=overwrite, own=("*.fits",)))
             paths = export_phangs_fits(mset, table, tmpdir, size=phangs_size,
                                        bands=list(spec.bands or mset.bands), weights=weights, progress=progress)

@@ -146,26 +146,9 @@ def detect_command(
     # here, not at the top: starclass.detect adds ~2 s (measured) to the 0.4 s of `starclass --help`
     import numpy as np
 
-    from starclass.detect.completeness import (
-        check_truth,
-        completeness,
-        fraction_brighter,
-        on_data,
-        plot_completeness,
-    )
-    from starclass.detect.find import detect
-    from starclass.detect.photometry import (
-        PSF_TABULATED,
-        keep_given_photometry,
-        tabulated_psf_message,
-    )
-    from starclass.detect.select import select_candidates
-    from starclass.io.atomic import atomic_path
-    from starclass.io.catalog import catalog_format, keep_input_columns, read_catalog, write_catalog
-    from starclass.io.mosaic import SKY_POSITIONS, mosaic_inputs, read_mosaics
+    from starclass.io.catalog import catalog_format
+    from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_distinct_outputs, check_output
-    from starclass.io.regions import write_regions
-    from starclass.schema import CLASS_REF, GALAXY
 
     # every output is checked before minutes of detection: never an input, never replaced silently
     inputs = [*mosaic_inputs(mosaics), truth, positions]
@@ -200,6 +183,28 @@ def detect_command(
     ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower(), pixel_flags=flags, warn_v_band=False)
     warn_v_band(ms, "detect")
     echo(f"mosaics: {', '.join(ms.bands)}  {ms.shape[1]} x {ms.shape[0]} px  V band {ms.v_band}  ({ms.magsys})")
+    # after the first line: the finder and the photometry (numba, scipy, the stamp code) took ~1 s to import
+    # before it, while the checks above need none of them
+    from starclass.detect.completeness import (
+        check_truth,
+        completeness,
+        fraction_brighter,
+        on_data,
+        plot_completeness,
+    )
+    from starclass.detect.find import detect
+    from starclass.detect.photometry import (
+        PSF_TABULATED,
+        keep_given_photometry,
+        tabulated_psf_message,
+    )
+    from starclass.detect.select import select_candidates
+    from starclass.io.atomic import atomic_path
+    from starclass.io.catalog import keep_input_columns, read_catalog, write_catalog
+    from starclass.io.mosaic import SKY_POSITIONS
+    from starclass.io.regions import write_regions
+    from starclass.schema import CLASS_REF, GALAXY
+
     # a keyword zeropoint on an image in counts is taken as of the stored counts (no EXPTIME added):
     # the convention differs between archives, so the line says which one the magnitudes assume
     as_stored = {b: o for b, o in getattr(ms, "zeropoint_origin", {}).items() if "no EXPTIME added" in o}

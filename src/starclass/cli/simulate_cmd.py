@@ -92,7 +92,6 @@ def simulate_cmd(
     from starclass.io.paths import check_output
     from starclass.simulate import preset as make_preset
     from starclass.simulate import simulate_to_disk
-    from starclass.simulate.calibration import calibrate_field, write_calibration
     from starclass.simulate.config import CUTOUT_PRESETS, place_by_seed
     from starclass.simulate.config import PRESETS as FIELD_PRESETS
     from starclass.simulate.field import FIELD_ENTRIES, estimate_memory
@@ -208,6 +207,9 @@ def simulate_cmd(
                                                  title=f"{cfg.galaxy}: 8 stamps per class / subclass (V, colour)",
                                                  overwrite=True)  # the fresh staged folder
             if calibrate:
+                # only --calibrate measures (starclass.detect: numba, the photometry; ~0.5 s before the first line)
+                from starclass.simulate.calibration import calibrate_field, write_calibration
+
                 humans_t = Table.read(paths["humans"], format="ascii.ecsv")
                 cut = ci_min if ci_min is not None else (1.35 if cfg.telescope == "HST" else None)
                 result = calibrate_field(mos, truth, humans_t, ci_min=cut, progress=progress)

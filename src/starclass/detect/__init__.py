@@ -12,13 +12,37 @@
 Positions are 0-based pixels (x = column, y = row) throughout.
 """
 
+import importlib
+
+# eager: the function shares the name of its module (``starclass.detect.completeness`` is the function, as it was),
+# which a later import of the module would otherwise rebind on the package
 from starclass.detect.completeness import completeness
-from starclass.detect.find import detect
-from starclass.detect.match import match_catalogs
-from starclass.detect.photometry import CandidatePhotometry, measure
-from starclass.detect.select import select_candidates
-from starclass.io.mosaic import ArrayMosaics
+
+#: Each name this package exports and the module that defines it, loaded on first use (PEP 562): the package
+#: imported them all, so a command needing one small part (the simulator's ArrayMosaics, detect's MCI polygon
+#: for its option check) paid for the finder and photometry (numba, scipy.spatial, the stamp code) before its
+#: first line.
+_EXPORTS = {
+    "detect": "starclass.detect.find",
+    "match_catalogs": "starclass.detect.match",
+    "CandidatePhotometry": "starclass.detect.photometry",
+    "measure": "starclass.detect.photometry",
+    "select_candidates": "starclass.detect.select",
+    "ArrayMosaics": "starclass.io.mosaic",
+}
 
 __all__ = ["ArrayMosaics", "CandidatePhotometry", "measure", "match_catalogs", "detect", "select_candidates",
            "completeness"]
 
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'starclass.detect' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from astropy.table import Table
-from scipy.spatial import cKDTree
 
 from starclass.errors import StarclassError
 from starclass.schema import DEC, RA, X_LIGHT, Y_LIGHT, X, Y, check_match_radius
@@ -76,6 +75,9 @@ def _pairs_within(pa: np.ndarray, pb: np.ndarray, radius: float) -> tuple[np.nda
     fb = np.flatnonzero(np.isfinite(pb).all(axis=1))
     if fa.size == 0 or fb.size == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    # here: scipy.spatial takes 0.3 s to import, and starclass.detect imports this module with its completeness
+    from scipy.spatial import cKDTree
+
     sparse = cKDTree(pa[fa]).sparse_distance_matrix(cKDTree(pb[fb]), radius, output_type="ndarray")
     if len(sparse) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)

@@ -399,6 +399,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
             f"{outdir} holds {', '.join(f.name for f in stale)} of an earlier cross-validation, no fold of this "
             f"one ({', '.join(sorted(ours))}); train into another directory, or start afresh with --overwrite (or "
             "--no-resume), which replaces them")
+    start_digest = None
     if init_from is not None:
         from starclass.learn.train import check_starting_calibration
 
@@ -411,6 +412,11 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                 starting_model = load_model(init_from, device="cpu", check_calibration=False)
             except StarclassError:
                 pass  # said by the first fold, where the starting weights are read, as before
+        from starclass.learn.train import init_digest
+
+        # once for every fold (each fold's fit read every member file again to hash it), before anything is
+        # written: a member file missing is refused here as the first fold refused it
+        start_digest = init_digest(init_from)
     # what this run was asked for, before any fold trains: stopped before its cv_summary.json, a folder said
     # neither how many folds it was asked for nor which were still to train, and a resume with other
     # folds (--cv 3 stopped after fold 2, then --cv 2) was refused only as "other training data"
@@ -449,7 +455,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                                  galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
                                  epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
                                  known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume,
-                                 starting_model=starting_model,
+                                 starting_model=starting_model, starting_digest=start_digest,
                                  progress_label=label)  # the bar's label and each line of the batches and epochs
         except BaseException:
             # fit removes a fold's manifest once it trains (a refusal leaves it): stopped there (Ctrl-C,

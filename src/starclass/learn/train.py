@@ -1460,6 +1460,7 @@ def fit(
     on_resume: Callable[[str], None] | None = None,
     progress_label: str | None = None,
     starting_model: LoadedModel | None = None,
+    starting_digest: str | None = None,
 ) -> TrainResult:
     """Train the ensemble of a task config and write it to ``outdir``.
 
@@ -1539,6 +1540,10 @@ def fit(
         entry is checked against it (:func:`check_starting_calibration`) instead of by loading its members
         again, and the members start from its weights, not read from their files again. None: they are loaded
         for the check (where it has a calibration) and that load gives the weights; else each member file is read.
+    starting_digest
+        :func:`init_digest` of ``init_from`` as already computed: recorded as it is instead of reading every
+        member file again (:func:`starclass.learn.crossval.cross_validate` hashes its starting model once for
+        all its folds). None: computed here.
 
     Returns
     -------
@@ -1595,7 +1600,7 @@ def fit(
     if init_from is not None:
         # the starting weights are part of what a run is: resuming a fine-tune from another
         # starting model would mix two runs under one name
-        identity["init_digest"] = init_digest(init_from)
+        identity["init_digest"] = init_digest(init_from) if starting_digest is None else starting_digest
     if label_model is not None:
         identity["label_model"] = str(label_model)
     if resume:

@@ -22,10 +22,9 @@ from astropy.wcs import WCS
 from scipy.spatial import cKDTree
 
 from starclass.bands import BANDS
-from starclass.detect import ArrayMosaics
 from starclass.errors import OutputExistsError, StarclassError
 from starclass.io.atomic import atomic_path
-from starclass.io.mosaic import write_mosaic
+from starclass.io.mosaic import ArrayMosaics, write_mosaic
 from starclass.io.progress import Progress
 from starclass.schema import (
     CLASS_REF,

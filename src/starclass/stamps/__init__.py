@@ -5,13 +5,23 @@ Positions are 0-based pixels; a stamp of side S has the candidate's pixel
 ``(floor(x + 0.5), floor(y + 0.5))`` at index ``S // 2`` (see :mod:`.extract`).
 """
 
-from starclass.stamps.export import export_phangs_fits
-from starclass.stamps.extract import centre_pixels, cut_boxes, extract_stamps, off_image, off_image_message
-from starclass.stamps.inputs import InputBatch, InputSpec, input_shape, input_spec, iter_inputs, make_inputs
-from starclass.stamps.merge import StampStores, merge_stores
+import importlib
+
+# eager: their functions share the names of their modules (``starclass.stamps.normalise`` is the function, as it
+# was), which a later import of the module would otherwise rebind on the package; both are light
 from starclass.stamps.multiscale import base_size, multiscale, parse_scales, resample, scale_indices
 from starclass.stamps.normalise import METHODS, normalise, rgb_groups, robust_stats
-from starclass.stamps.store import StampStore, StampStoreWriter, make_store, write_stamp_store
+
+#: Each name this package exports and the submodule that defines it, loaded on first use (PEP 562): the package
+#: imported them all, so ``from starclass.stamps.extract import ...`` (detection's photometry, the simulator through
+#: it) brought the stamp store (h5py), the model inputs and the FITS export too, before a command's first line.
+_EXPORTS = {
+    "export_phangs_fits": "export",
+    **dict.fromkeys(("centre_pixels", "cut_boxes", "extract_stamps", "off_image", "off_image_message"), "extract"),
+    **dict.fromkeys(("InputBatch", "InputSpec", "input_shape", "input_spec", "iter_inputs", "make_inputs"), "inputs"),
+    **dict.fromkeys(("StampStores", "merge_stores"), "merge"),
+    **dict.fromkeys(("StampStore", "StampStoreWriter", "make_store", "write_stamp_store"), "store"),
+}
 
 __all__ = [
     "extract_stamps", "centre_pixels", "cut_boxes", "off_image", "off_image_message",
@@ -22,3 +32,15 @@ __all__ = [
     "StampStores", "merge_stores",
 ]
 
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'starclass.stamps' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"starclass.stamps.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -353,7 +353,8 @@ def warm_up(client_pid: int | None = None) -> int:
     >>> warm_up() > 0
     True
     """
-    import starclass.detect
+    import starclass.detect.find
+    import starclass.detect.photometry
     import starclass.learn.classify  # noqa: F401
 
     print_warnings_as_lines(client_pid)
