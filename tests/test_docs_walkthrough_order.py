@@ -66,3 +66,25 @@ def test_the_survey_page_makes_the_model_its_first_survey_command_uses():
         made += _made(words)
     else:
         raise AssertionError("no 'starclass survey ... --model' in survey.md's first block")
+
+
+def test_the_inspect_quick_start_keeps_each_folder_in_one_label_scheme():
+    # until 2026-12-06 docs/inspect.md served DATA_DIR under phangs, then `inspect DATA_DIR --task m31-binary`,
+    # which the tool refuses (exit 2: the folder's labels are in phangs), as it must
+    text = (DOC.parent / "inspect.md").read_text()
+    block = re.search(r"## Quick start\n+```bash\n(.*?)```", text, re.S).group(1)
+    scheme_of: dict[tuple[str, str], str] = {}
+    for ln in block.splitlines():
+        if not ln.startswith("starclass inspect "):
+            continue
+        words = shlex.split(ln.split("#")[0])[2:]
+        opts = dict(zip(words, words[1:]))
+        if "--export" in words or "--backup" in words or "--add-user" in words and "--init" not in words:
+            continue  # read or add accounts: the scheme is the one recorded
+        folder = words[0]
+        dataset = opts.get("--dataset", "")
+        scheme = opts.get("--scheme") or ("m31-check" if opts.get("--task", "").startswith("m31-binary")
+                                          else opts.get("--task", "phangs"))
+        had = scheme_of.setdefault((folder, dataset), scheme)
+        assert had == scheme, f"{ln.strip()}: {folder} (dataset {dataset!r}) was served under {had} above"
+    assert len({s for s in scheme_of.values()}) >= 2  # the block shows two schemes: the check can fail
