@@ -1,4 +1,4 @@
-"""The commands at the top of docs/uncertainty.md can be run in the order shown, on what they made.
+"""The commands at the top of docs/uncertainty.md (and docs/survey.md) can be run in the order shown, on what they made.
 
 Until 2026-12-06 the block used candidates.ecsv, heldout/*.fits with heldout.ecsv and `-r truth.ecsv`
 that no command of it made (no simulate, no detect), and it classified before it calibrated, so the
@@ -50,3 +50,41 @@ def test_the_first_block_calibrates_the_model_before_it_classifies_with_it():
     first_classify = verbs.index("classify")
     assert verbs.index("calibrate") < first_classify, verbs
     assert "evaluate" in verbs[first_classify:], verbs
+
+
+def test_the_survey_page_makes_the_model_its_first_survey_command_uses():
+    # until 2026-12-06 docs/survey.md simulated the fields and surveyed them with a model/ nothing made
+    text = (DOC.parent / "survey.md").read_text()
+    block = re.search(r"```bash\n(.*?)```", text, re.S).group(1)
+    lines = [shlex.split(ln.split("#")[0])[1:] for ln in block.splitlines() if ln.startswith("starclass ")]
+    made: list[str] = []
+    for words in lines:
+        if words[0] == "survey" and "--model" in words:
+            model = words[words.index("--model") + 1]
+            assert model in made, f"{' '.join(words)}: {model} is made by no command above it in survey.md"
+            break
+        made += _made(words)
+    else:
+        raise AssertionError("no 'starclass survey ... --model' in survey.md's first block")
+
+
+def test_the_inspect_quick_start_keeps_each_folder_in_one_label_scheme():
+    # until 2026-12-06 docs/inspect.md served DATA_DIR under phangs, then `inspect DATA_DIR --task m31-binary`,
+    # which the tool refuses (exit 2: the folder's labels are in phangs), as it must
+    text = (DOC.parent / "inspect.md").read_text()
+    block = re.search(r"## Quick start\n+```bash\n(.*?)```", text, re.S).group(1)
+    scheme_of: dict[tuple[str, str], str] = {}
+    for ln in block.splitlines():
+        if not ln.startswith("starclass inspect "):
+            continue
+        words = shlex.split(ln.split("#")[0])[2:]
+        opts = dict(zip(words, words[1:]))
+        if "--export" in words or "--backup" in words or "--add-user" in words and "--init" not in words:
+            continue  # read or add accounts: the scheme is the one recorded
+        folder = words[0]
+        dataset = opts.get("--dataset", "")
+        scheme = opts.get("--scheme") or ("m31-check" if opts.get("--task", "").startswith("m31-binary")
+                                          else opts.get("--task", "phangs"))
+        had = scheme_of.setdefault((folder, dataset), scheme)
+        assert had == scheme, f"{ln.strip()}: {folder} (dataset {dataset!r}) was served under {had} above"
+    assert len({s for s in scheme_of.values()}) >= 2  # the block shows two schemes: the check can fail

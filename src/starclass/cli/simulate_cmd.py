@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from starclass.cli._app import QUIET_OPTION, band_option, bars_or_lines, command, echo, progress_option
-from starclass.errors import StarclassError, shell_word
+from starclass.errors import StarclassError, shell_word, shown_command
 
 
 @command("simulate")
@@ -244,6 +244,30 @@ def _simulate_fields(cfg, outdir: Path, n: int, *, overwrite: bool, progress: bo
         echo(f"{name:>14s}: {outdir / name}")
     echo(f"{'plan':>14s}: {outdir / PLAN_NAME}  (starclass survey {shell_word(outdir / PLAN_NAME)} --model MODEL "
          "-o OUT)")
+    # the plan asked for a MODEL and nothing said where one comes from (found walking docs/survey.md): the
+    # fields carry their truth, so one of them trains it
+    first = outdir / next(iter(written))
+    train = shown_command(f"starclass train --task {_quick_task(cfg.bands)} -m {shell_word(first)} "
+                          f"-c {shell_word(first / 'truth.ecsv')} -o model")
+    survey = shown_command(f"starclass survey {shell_word(outdir / PLAN_NAME)} --model model -o run")
+    echo(f"next: train a model on one field with {train}, then survey them all with {survey}")
+
+
+def _quick_task(bands: list[str] | tuple[str, ...]) -> str:
+    """The first compact task preset (quick on a CPU) of exactly these bands, or ``TASK`` where none is.
+
+    Examples
+    --------
+    >>> _quick_task(["g", "i"]), _quick_task(["f275w", "f336w", "f438w", "f555w", "f814w"]), _quick_task(["u"])
+    ('m31-binary-compact', 'legus4-compact', 'TASK')
+    """
+    from starclass.learn.config import PRESETS, get_preset
+
+    want = [b.lower() for b in bands]
+    for name in PRESETS:
+        if name.endswith("-compact") and [b.lower() for b in get_preset(name).bands] == want:
+            return name
+    return "TASK"
 
 
 def _field_options_error(preset: str, given: list[str]) -> StarclassError:
