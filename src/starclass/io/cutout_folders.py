@@ -3994,6 +3994,10 @@ def case_matched_note(matched: dict[tuple[str, str], int], *, numbered: bool = T
     return f"labels read as the task's labels in another case: {listed}"
 
 
+#: The case notes :func:`label_classes` has given in this process (each said once).
+_CASE_NOTES_SAID: set[str] = set()
+
+
 def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False,
                   config: TaskLike | None = None, allow_unknown: bool = False, task_file: str | None = None,
                   unknown_use: tuple[str, str] | None = None) -> np.ndarray:
@@ -4121,11 +4125,13 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                     f"takes only {', '.join(map(str, config.classes))}. Map your labels in a task file: "
                     f"label_map: {{{yaml}}}, each N a class of the task")
             out[i] = int(number)
-    if cased:
-        # said, not silent: 'Cluster' and 'cluster' are one class here because the task's map has one of them
-        # stacklevel 1: one place, so said once where train reads the labels at several steps
-        warnings.warn(f"{cutouts.source}: {case_matched_note(cased, numbered=cutouts.source.is_file())}",
-                      UserWarning, stacklevel=1)
+    note = f"{cutouts.source}: {case_matched_note(cased, numbered=cutouts.source.is_file())}" if cased else None
+    if note is not None and note not in _CASE_NOTES_SAID:
+        # said, not silent: 'Cluster' and 'cluster' are one class here because the task's map has one of them.
+        # Once a process: train reads the labels at several steps, one of them from the folder read again, with
+        # warnings filters reset in between, so Python's once-per-place rule said it twice
+        _CASE_NOTES_SAID.add(note)
+        warnings.warn(note, UserWarning, stacklevel=2)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
         # what each number of a label_map becomes: with a merge, a reference class (m31-binary: 3 and 4 are
