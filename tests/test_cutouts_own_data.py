@@ -269,9 +269,10 @@ def test_colour_cutouts_for_a_one_band_task_are_said_to_be_averaged_to_grey(tmp_
     p = _make_csv_folder(tmp_path / "data", fmt="rgb")
     res = _train(_task(tmp_path), p, tmp_path / "model")
     assert res.exit_code == 0, res.output
-    # once per run, with the count of files and how to use the planes as bands (tests/test_averaged_planes.py)
-    note = re.compile(r"warning: \d+ cutout files have 3 planes \(\d+ RGB pictures\) but task 'm31-real' has one "
-                      r"band \(g\): each file's planes are averaged into one grey plane")
+    # once per run, with the count of files; these RGB PNGs hold a grey picture in each plane, which is said
+    # (since 2026-12-06; a colour file's warning is tests/test_averaged_planes.py's, tests/test_grey_saved_as_colour.py)
+    note = re.compile(r"note: the \d+ cutout files with 3 planes hold the same picture in each plane \(grey saved as "
+                      r"colour\): read as that grey plane, the one band \(g\) of task 'm31-real'")
     assert len(note.findall(res.output)) == 1, res.output
     res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"),
                               "-o", str(tmp_path / "out.csv"), "--no-progress"])

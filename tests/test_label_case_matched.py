@@ -46,6 +46,7 @@ def test_train_classify_evaluate_read_labels_in_another_case(tmp_path):
     said = " ".join(res.output.split())
     assert res.exit_code == 0, res.output
     assert "'Cluster' as 'cluster' (6 images)" in said and "'GALAXY' as 'galaxy' (6 images)" in said
+    assert said.count("labels read as the task's labels in another case") == 1  # once, though read at several steps
     assert "training counts per class: 1 (cluster): " in said
     out = tmp_path / "out.ecsv"
     res = runner.invoke(app, ["classify", "--stamps", str(src), "--model", str(tmp_path / "m"), "-o", str(out)])

@@ -28,7 +28,9 @@ def test_colour_note_names_the_task_without_a_doubled_quote():
     from starclass.learn.config import get_preset
     from starclass.learn.cutouts import CutoutSet, colour_note
 
-    cs = CutoutSet(images=np.zeros((2, 3, 8, 8), np.float32), table=Table(), files=["a", "b"], labels=None,
+    # planes of their own: grey saved as colour (equal planes) gets a note without the task file (2026-12-06)
+    rgb = np.random.default_rng(0).random((2, 3, 8, 8)).astype(np.float32)
+    cs = CutoutSet(images=rgb, table=Table(), files=["a", "b"], labels=None,
                    groups=np.array(["a", "b"]))
     note = colour_note(cs, get_preset("m31-real"))
     assert "''" not in note and "task 'm31-real' has one band (g)" in note and "'extends: m31-real'" in note

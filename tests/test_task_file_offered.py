@@ -28,8 +28,9 @@ def _rgb_folder(root):
     rng = np.random.default_rng(0)
     for i, lab in enumerate(["cluster", "galaxy"] * 2):
         (root / lab).mkdir(parents=True, exist_ok=True)
-        grey = rng.integers(0, 256, (16, 16), dtype=np.uint8)
-        Image.fromarray(np.stack([grey] * 3, axis=-1)).save(root / lab / f"o{i}.png")
+        # three planes of their own: a grey picture saved as RGB is said to be grey, with no task file (2026-12-06)
+        planes = rng.integers(0, 256, (16, 16, 3), dtype=np.uint8)
+        Image.fromarray(planes).save(root / lab / f"o{i}.png")
     return root
 
 

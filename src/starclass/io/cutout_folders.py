@@ -3520,7 +3520,8 @@ def _channels_advice(n: int, first: int, bands) -> str:
 
 
 def averaged_planes_note(files: list[str], n_channels: int, bands: Sequence[str], task: str, *, page: bool = False,
-                         named: int = 0, plane_bands: Sequence[str] = (), is_preset: bool = True) -> str | None:
+                         named: int = 0, plane_bands: Sequence[str] = (), is_preset: bool = True,
+                         grey: int = 0) -> str | None:
     """The one warning of a run whose 3-plane files are averaged to grey for a one-band task; None otherwise.
 
     :func:`starclass.stamps.images.cutout_inputs` averages the three planes of an RGB picture or
@@ -3550,11 +3551,16 @@ def averaged_planes_note(files: list[str], n_channels: int, bands: Sequence[str]
         Whether ``task`` is a preset's name (``TaskConfig.preset_name``): the task file offered then
         ``extends:`` it; else the line says to set the bands in the task's own file, since ``extends:``
         takes a preset only (it offered ``extends: m31-real-2ep``, refused by ``--task``).
+    grey : int
+        How many of the files hold one grey picture in their three planes (:func:`grey_in_colour`). When
+        all do, nothing is lost by the mean: the line is a ``note:`` saying so, without the advice to use
+        the planes as bands (a grey JPEG saved as RGB was told "the model sees no colour; to use the planes
+        as bands, give a task of 3 bands", until 2026-12-06).
 
     Returns
     -------
     str or None
-        One line starting ``warning:``, or None when nothing is averaged.
+        One line starting ``warning:`` (``note:`` when every file is grey), or None when nothing is averaged.
 
     Examples
     --------
@@ -3575,6 +3581,9 @@ def averaged_planes_note(files: list[str], n_channels: int, bands: Sequence[str]
     """
     if len(bands) != 1 or n_channels != 3 or not files:
         return None
+    if grey == len(files):
+        return (f"note: the {counted(len(files), 'cutout file')} with 3 planes hold the same picture in each plane "
+                f"(grey saved as colour): read as that grey plane, the one band ({bands[0]}) of task {task!r}")
     # extends: takes a preset only: a user's task (or a model trained on one) is changed in its own file
     # (the words of starclass.learn.config.task_file_with, which io cannot import)
     use = (f"a task file with 'extends: {task}' and 'bands: [b1, b2, b3]'" if is_preset
@@ -3594,10 +3603,36 @@ def averaged_planes_note(files: list[str], n_channels: int, bands: Sequence[str]
                  f"(BAND0...), but planes are taken by name only when every cube does: give the other "
                  f"{cubes - named} the same {cards} headers and task {task!r} takes plane {taken[0]} ({bands[0]}) "
                  "of each")
+    if grey:
+        done += f" ({grey} of them hold the same picture in each plane: grey saved as colour, nothing lost)"
     return (f"warning: {counted(len(files), 'cutout file')} {'has' if len(files) == 1 else 'have'} 3 planes "
             f"({kinds}) but task {task!r} has one band ({bands[0]}): {done}; to use the planes as bands, give a task "
             f"of 3 bands ({use} in the files' plane order, "
             "docs/real_images.md)")
+
+
+def grey_in_colour(images: np.ndarray) -> np.ndarray:
+    """Which 3-plane cutouts hold one picture in every plane, ``[N]`` bool (a grey picture saved as RGB).
+
+    Equal within 1% of each cutout's range, which a grey JPEG's colour rounding stays inside; NaN
+    pixels are left out. Cutouts of another number of planes are False.
+
+    Examples
+    --------
+    >>> g = np.random.default_rng(0).random((2, 1, 8, 8)).astype(np.float32)
+    >>> rgb = np.concatenate([g, g, g], axis=1)
+    >>> rgb[1, 0] *= 0.5  # a red plane of its own
+    >>> grey_in_colour(rgb).tolist()
+    [True, False]
+    """
+    x = np.asarray(images, dtype=np.float32)
+    if x.ndim != 4 or x.shape[1] != 3 or not len(x):
+        return np.zeros(len(x), dtype=bool)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN cutout: no range, not grey
+        span = np.nanmax(x, axis=(1, 2, 3)) - np.nanmin(x, axis=(1, 2, 3))
+        off = np.nanmax(np.abs(x - x.mean(axis=1, keepdims=True)), axis=(1, 2, 3))
+    return np.isfinite(off) & (off <= 0.01 * np.where(span > 0, span, 1.0))
 
 
 def _check_channels(n_channels: int, bands: list[str], file_cols: list[str], src: Path,
@@ -3959,6 +3994,10 @@ def case_matched_note(matched: dict[tuple[str, str], int], *, numbered: bool = T
     return f"labels read as the task's labels in another case: {listed}"
 
 
+#: The case notes :func:`label_classes` has given in this process (each said once).
+_CASE_NOTES_SAID: set[str] = set()
+
+
 def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False,
                   config: TaskLike | None = None, allow_unknown: bool = False, task_file: str | None = None,
                   unknown_use: tuple[str, str] | None = None) -> np.ndarray:
@@ -4086,11 +4125,13 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                     f"takes only {', '.join(map(str, config.classes))}. Map your labels in a task file: "
                     f"label_map: {{{yaml}}}, each N a class of the task")
             out[i] = int(number)
-    if cased:
-        # said, not silent: 'Cluster' and 'cluster' are one class here because the task's map has one of them
-        # stacklevel 1: one place, so said once where train reads the labels at several steps
-        warnings.warn(f"{cutouts.source}: {case_matched_note(cased, numbered=cutouts.source.is_file())}",
-                      UserWarning, stacklevel=1)
+    note = f"{cutouts.source}: {case_matched_note(cased, numbered=cutouts.source.is_file())}" if cased else None
+    if note is not None and note not in _CASE_NOTES_SAID:
+        # said, not silent: 'Cluster' and 'cluster' are one class here because the task's map has one of them.
+        # Once a process: train reads the labels at several steps, one of them from the folder read again, with
+        # warnings filters reset in between, so Python's once-per-place rule said it twice
+        _CASE_NOTES_SAID.add(note)
+        warnings.warn(note, UserWarning, stacklevel=2)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
         # what each number of a label_map becomes: with a merge, a reference class (m31-binary: 3 and 4 are

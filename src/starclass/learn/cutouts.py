@@ -27,6 +27,7 @@ from starclass.io.cutout_folders import (
     CutoutSet,
     averaged_planes_note,
     cutout_field_arcsec,
+    grey_in_colour,
     label_classes,
     mixed_scale_note,
     taken_planes_note,
@@ -92,7 +93,8 @@ def colour_note(cutouts: CutoutSet, config: TaskConfig) -> str | None:
     >>> import numpy as np
     >>> from astropy.table import Table
     >>> from starclass.learn.config import get_preset
-    >>> cs = CutoutSet(images=np.zeros((2, 3, 8, 8), np.float32), table=Table(), files=["a.png", "b.png"],
+    >>> rgb = np.random.default_rng(0).random((2, 3, 8, 8)).astype(np.float32)  # three planes of their own
+    >>> cs = CutoutSet(images=rgb, table=Table(), files=["a.png", "b.png"],
     ...                labels=None, groups=np.array(["a", "b"]))
     >>> colour_note(cs, get_preset("m31-real"))[:80]
     "warning: 2 cutout files have 3 planes (2 RGB pictures) but task 'm31-real' has o"
@@ -102,9 +104,10 @@ def colour_note(cutouts: CutoutSet, config: TaskConfig) -> str | None:
     if cutouts.taken_planes:
         return taken_planes_note([str(f) for f in cutouts.files], cutouts.plane_bands, cutouts.taken_planes,
                                  config.name)
+    grey = int(grey_in_colour(cutouts.images).sum()) if len(config.bands) == 1 else 0
     return averaged_planes_note([str(f) for f in cutouts.files], cutouts.images.shape[1], config.bands, config.name,
                                 named=getattr(cutouts, "named_cubes", 0), plane_bands=cutouts.plane_bands,
-                                is_preset=config.preset_name is not None)
+                                is_preset=config.preset_name is not None, grey=grey)
 
 
 def check_pixel_scales(cutouts: CutoutSet, config: TaskConfig, what: str) -> None:
