@@ -23,7 +23,11 @@ interval holds the population ECE:
 * ``union``: from the lower of ``basic``'s and ``debiased-basic``'s ends to the higher: evaluate's since
   2026-12-06, evening (:func:`starclass.evaluate.bootstrap.ece_interval`; the debiased ECE is
   :func:`starclass.evaluate.reliability.debiased_ece`, checked equal on every sample);
-* ``basic-99``: ``basic`` at a nominal 99% (a wider interval of the same kind).
+* ``basic-99``: ``basic`` at a nominal 99% (a wider interval of the same kind);
+* ``now``: evaluate's since 2026-12-06, late: ``basic`` joined to
+  :func:`starclass.evaluate.bootstrap.debiased_interval` (``[2 d - q99.5, d + (q99 - q50)]`` of the debiased
+  ECE), cut at 0. The cells also give, for ``union`` and ``now``, the share of samples whose upper end lies
+  below the population ECE (``above``) and the median width.
 
 Run (2 shared cores, ``nice``: about 25 minutes, most of it at 2,000 rows; the small ones a few minutes)::
 
@@ -32,7 +36,13 @@ Run (2 shared cores, ``nice``: about 25 minutes, most of it at 2,000 rows; the s
     PYTHONPATH=src OMP_NUM_THREADS=1 nice python benchmarks/ece_interval_coverage.py --reps 200 \
         --rows 50 100 200 --classes 4
 
-``--rows``, ``--generators``, ``--classes`` pick a part. The output of those three commands is in
+Since 2026-12-06 (late), with ``--no-bca`` (scipy's BCa is most of the time at 2,000 rows and more)::
+
+    PYTHONPATH=src OMP_NUM_THREADS=1 nice python benchmarks/ece_interval_coverage.py --reps 200 \
+        --rows 100 500 2000 10000 --classes 2 --no-bca      # and --classes 4; about 25 minutes each
+
+wrote ``results_ece_interval_coverage_2026-12-06c.txt`` (docs/uncertainty.md, "The ECE's interval at large
+samples"). ``--rows``, ``--generators``, ``--classes`` pick a part. The output of those three commands is in
 ``results_ece_interval_coverage_2026-12-06b.txt`` (scipy's warnings that BCa cannot be computed on
 some samples left out: their mean width reads ``nan``); docs/uncertainty.md ("How sure is the ECE")
 tables it. The earlier script (offset generators only, 50-500 rows, percentile / bias-corrected / basic;
@@ -47,7 +57,7 @@ import time
 import numpy as np
 from scipy import stats
 
-from starclass.evaluate.bootstrap import basic_interval, ece_interval
+from starclass.evaluate.bootstrap import basic_interval, debiased_interval, ece_interval
 from starclass.evaluate.reliability import DEFAULT_BINS, _bin_index, _debiased_of_bins
 
 GENERATORS = ("calibrated", "offset", "overconfident", "mixed")
@@ -117,12 +127,15 @@ def debiased_ece(n: np.ndarray, k: np.ndarray, s: np.ndarray) -> np.ndarray:
     return per_bin.sum(axis=-1) / n.sum(axis=-1)
 
 
-def coverage(name: str, n: int, reps: int, n_boot: int, classes: int, truth: float, seed: int = 1) -> dict[str, float]:
-    """Share of ``reps`` samples of ``n`` rows whose interval of each kind holds ``truth``, and their mean widths."""
+def coverage(name: str, n: int, reps: int, n_boot: int, classes: int, truth: float, seed: int = 1,
+             bca: bool = True) -> dict[str, float]:
+    """Share of ``reps`` samples of ``n`` rows whose interval of each kind holds ``truth``; mean and median widths."""
     rng = np.random.default_rng(seed)
-    kinds = ("basic", "percentile", "bca", "debiased", "debiased-basic", "union", "basic-99")
+    kinds = ("basic", "percentile", "bca", "debiased", "debiased-basic", "union", "basic-99", "now")
     hits = dict.fromkeys(kinds, 0)
+    above = dict.fromkeys(kinds, 0)
     width = dict.fromkeys(kinds, 0.0)
+    widths: dict[str, list[float]] = {k: [] for k in kinds}
     point_sum = dict.fromkeys(("ece", "debiased"), 0.0)
     for r in range(reps):
         c = draw_confidence(rng, n, classes)
@@ -145,6 +158,7 @@ def coverage(name: str, n: int, reps: int, n_boot: int, classes: int, truth: flo
             "basic-99": basic_interval(vals, t, n_boot, 0.99, lower=0.0),
         }
         iv["union"] = ece_interval(iv["basic"], iv["debiased-basic"])
+        iv["now"] = ece_interval(iv["basic"], debiased_interval(vals_db, t_db, n_boot, 0.95))
 
         def stat(cc: np.ndarray, rr: np.ndarray, axis: int = -1) -> np.ndarray:
             bb = _bin_index(cc.ravel(), DEFAULT_BINS).reshape(cc.shape)
@@ -153,17 +167,24 @@ def coverage(name: str, n: int, reps: int, n_boot: int, classes: int, truth: flo
                 gap[..., j] = np.sum(np.where(bb == j, rr - cc, 0.0), axis=-1)
             return np.abs(gap).sum(axis=-1) / cc.shape[-1]
 
-        res = stats.bootstrap((c, right), stat, paired=True, vectorized=True, n_resamples=n_boot,
-                              method="BCa", random_state=np.random.default_rng(r), batch=200)
-        iv["bca"] = (float(res.confidence_interval.low), float(res.confidence_interval.high))
+        if bca:
+            res = stats.bootstrap((c, right), stat, paired=True, vectorized=True, n_resamples=n_boot,
+                                  method="BCa", random_state=np.random.default_rng(r), batch=200)
+            iv["bca"] = (float(res.confidence_interval.low), float(res.confidence_interval.high))
+        else:
+            iv["bca"] = (np.nan, np.nan)
         for k in kinds:
             lo, hi = iv[k]
             hits[k] += lo <= truth <= hi
+            above[k] += truth > hi
             width[k] += hi - lo
+            widths[k].append(hi - lo)
         point_sum["ece"] += t
         point_sum["debiased"] += t_db
     out = {k: hits[k] / reps for k in kinds}
     out.update({f"width_{k}": width[k] / reps for k in kinds})
+    out.update({f"median_width_{k}": float(np.median(widths[k])) for k in kinds})
+    out.update({f"above_{k}": above[k] / reps for k in kinds})
     out.update({f"mean_{k}": v / reps for k, v in point_sum.items()})
     return out
 
@@ -175,6 +196,9 @@ def main() -> None:
     ap.add_argument("--rows", type=int, nargs="+", default=[200, 500, 2000], help="row counts to draw")
     ap.add_argument("--classes", type=int, default=2, help="number of classes (2 or more)")
     ap.add_argument("--generators", nargs="+", default=list(GENERATORS), choices=GENERATORS)
+    ap.add_argument("--no-bca", action="store_true",
+                    help="skip scipy's BCa interval (most of the time at 2,000 rows and more; it never held a small "
+                         "population ECE)")
     args = ap.parse_args()
     print(f"reps {args.reps}, {args.n_boot} resamples, K={args.classes}, 15 bins; coverage of the population ECE "
           "(mean width); nominal 0.95", flush=True)
@@ -182,10 +206,12 @@ def main() -> None:
         truth = population_ece(name, args.classes)
         for n in args.rows:
             t0 = time.perf_counter()
-            f = coverage(name, n, args.reps, args.n_boot, args.classes, truth)
+            f = coverage(name, n, args.reps, args.n_boot, args.classes, truth, bca=not args.no_bca)
             cells = ", ".join(f"{k} {f[k]:.3f} ({f['width_' + k]:.3f})"
                               for k in ("basic", "percentile", "bca", "debiased", "debiased-basic", "union",
-                                        "basic-99"))
+                                        "basic-99", "now"))
+            cells += "; " + ", ".join(f"{k}: above {f['above_' + k]:.3f}, median width {f['median_width_' + k]:.4f}"
+                                      for k in ("union", "now"))
             print(f"{name:13s} true ECE {truth:.4f} n={n:5d}: mean ECE {f['mean_ece']:.4f}, debiased "
                   f"{f['mean_debiased']:.4f}; {cells}  [{time.perf_counter() - t0:.0f} s]", flush=True)
 

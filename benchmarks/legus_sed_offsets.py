@@ -18,7 +18,12 @@ its sampling error, and the root mean square of the change less that error.
 ``--trend-notes`` lists the fields the check notes (``sedcheck.sed_trend_notes``): a band within the tolerance
 whose offset at 10-30 and at 30-100 Myr differ by more than three standard errors.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/legus_sed_offsets.py [folder] [--by-age | --trend-floor | --trend-notes]
+``--causes`` measures the causes of the UV, U and I age trends (docs/legus_validation.md, "The UV and U age
+trends are the fits' own"): per field, the change as checked, of LEGUS's own fit residuals, of the table's model less
+LEGUS's, without extinction and without the fits' 10 Myr node.
+
+    PYTHONPATH=src .venv/bin/python benchmarks/legus_sed_offsets.py [folder] [--by-age | --trend-floor | --trend-notes
+        | --causes]
         [--v-band f606w]
 """
 
@@ -35,6 +40,8 @@ from starclass.science.sedcheck import (
     AGE_BINS,
     AGE_TREND_FLOOR,
     AGE_WORDS,
+    MIN_LOG_AGE,
+    MIN_SOURCES,
     SED_OFFSET_TOLERANCE,
     sed_band_offsets,
     sed_offsets_by_age,
@@ -122,6 +129,97 @@ def trend_notes(folder: Path = DEFAULT, v_band: str | None = None, ssp: Path | N
           "10-30 and 30-100 Myr differ by more than 3 standard errors)")
 
 
+def _bin_trend(rel: np.ndarray, la: np.ndarray, rows: np.ndarray) -> tuple[float, int, int]:
+    """Median of ``rel`` at 10-30 Myr less at 30-100 Myr on ``rows`` (NaN where a bin has under 20), and the counts."""
+    meds, ns = [], []
+    for lo, hi in AGE_BINS[:2]:
+        sel = rows & np.isfinite(rel) & (la >= lo - 1e-9) & (la < hi - 1e-9)
+        ns.append(int(sel.sum()))
+        meds.append(float(np.median(rel[sel])) if sel.sum() >= MIN_SOURCES else float("nan"))
+    return meds[0] - meds[1], ns[0], ns[1]
+
+
+#: LEGUS's fit residual columns (1-based 26-30: the five filters blue to red), by the check's band slot.
+LEGUS_RESIDUAL = {"uv": "legus_col26", "u": "legus_col27", "b": "legus_col28", "v": "legus_col29", "i": "legus_col30"}
+
+
+def causes(folder: Path = DEFAULT, v_band: str | None = None, ssp: Path | None = None) -> None:
+    """The UV, U and I age trends against each cause an astronomer would check, one row a field.
+
+    Each cell is a band's change of offset relative to V between 10-30 and 30-100 Myr of fitted age (mag;
+    negative: brighter at 10-30 Myr), from the sources the check reads (10 Myr or older), four ways:
+    **checked**, as ``sed_band_offsets`` gives it (against the Z = 0.020 table); **LEGUS**, the same change of
+    LEGUS's own fit residual (columns 26-30, positive where the observed flux is above the fit's best model:
+    minus its difference from V's, so observed minus LEGUS's model in this check's sign); **table - LEGUS**, of
+    the per-source difference of the two (the table's model less LEGUS's best model at the same fitted age,
+    mass and E(B-V): where it is flat, the table, its metallicity, the filters, the magnitude system and the
+    extinction starclass applies reproduce LEGUS's models' change with age, and the trend is the fits' own
+    misfit); **E(B-V) <= 0.05**, the check on the sources fitted with (nearly) no extinction, which no
+    extinction law moves; and **no 10 Myr**, the check without the sources fitted at 10 Myr, the first node of
+    the fits' age grid and its largest pile. A Vega - AB mix-up adds one constant to a band at every age and
+    moves none of these.
+    The summary lines give the medians over the v1 and the v2 files (the v2 files are the dwarf galaxies'),
+    and the change of the table's F336W - F390W between the bins, of which a U filter 8 A redder than F336W
+    (ACS/HRC F330W's pivot against WFC3/UVIS F336W's) would move the U trend 8/569.
+    """
+    from starclass.science.sedcheck import _relative_residuals
+    from starclass.science.ssp import load_ssp
+
+    model = load_ssp(ssp)
+    la_m = np.asarray(model["log_age"], float)
+    colour = np.asarray(model["mag_ab_f336w"], float) - np.asarray(model["mag_ab_f390w"], float)
+    slots = (("uv", "f275w"), ("u", "f336w"), ("i", "f814w"))
+    kinds = ("checked", "LEGUS", "table - LEGUS", "E(B-V) <= 0.05", "no 10 Myr")
+    heads = [f"{w.upper()}: {k}" for w, _ in slots for k in kinds]
+    print("| field | version | n (10-30, 30-100 Myr) | " + " | ".join(heads) + " |")
+    print("|---|---|---|" + "---|" * len(heads))
+    rows = []
+    for p in sorted(folder.glob("*.tab")):
+        t = _read(p, v_band)
+        v, la, fitted, rel, _ = _relative_residuals(t, ssp, MIN_LOG_AGE)
+        ebv = np.asarray(t["ebv"], float)
+        # the fits' ages lie on a grid (10, 11, ..., 15, 20, 30, ... Myr) whose first node holds the most sources
+        grid_edge = np.isclose(np.asarray(t["age"], float), 1e7, rtol=1e-3)
+        legus_v = np.asarray(t[LEGUS_RESIDUAL["v"]], float) if LEGUS_RESIDUAL["v"] in t.colnames else None
+        row = {"field": t.meta["field"], "version": p.name.split("_")[6]}
+        cells = []
+        n_bins = _bin_trend(np.zeros(len(t)), la, fitted)[1:]
+        for slot, band in slots:
+            r = rel.get(band)
+            col = LEGUS_RESIDUAL[slot]
+            if r is None or legus_v is None or col not in t.colnames:
+                row[slot] = (np.nan,) * len(kinds)
+                cells += ["-"] * len(kinds)
+                continue
+            # LEGUS's residual is in flux's sense (positive: brighter than the model); minus it is observed - model
+            theirs = -(np.asarray(t[col], float) - legus_v)
+            sane = np.abs(theirs) < 5  # a few residuals of sources not detected in a band are sentinels
+            got = (_bin_trend(r, la, fitted)[0], _bin_trend(theirs, la, fitted & sane)[0],
+                   _bin_trend(r - theirs, la, fitted & sane)[0], _bin_trend(r, la, fitted & (ebv <= 0.05))[0],
+                   _bin_trend(r, la, fitted & ~grid_edge)[0])
+            row[slot] = got
+            cells += [f"{x:+.2f}" if np.isfinite(x) else "-" for x in got]
+        c = np.interp(la, la_m, colour)
+        row["colour"] = _bin_trend(c, la, fitted)[0]
+        rows.append(row)
+        print(f"| {row['field']} | {row['version']} | {n_bins[0]}, {n_bins[1]} | " + " | ".join(cells) + " |")
+    print()
+    for slot, _ in slots:
+        for version in ("v1", "v2"):
+            got = np.array([r[slot] for r in rows if r["version"] == version and np.isfinite(r[slot][0])])
+            if len(got):
+                med = np.nanmedian(got, axis=0)
+                over = [int((np.abs(got[:, j]) > 0.15).sum()) for j in (0, 2)]
+                print(f"{slot.upper()}, {version} files ({len(got)} with both bins): median change checked "
+                      f"{med[0]:+.2f}, LEGUS's residual {med[1]:+.2f}, table - LEGUS {med[2]:+.2f}, E(B-V) <= 0.05 "
+                      f"{med[3]:+.2f}, no 10 Myr {med[4]:+.2f}; |change| over 0.15 mag: checked {over[0]}, "
+                      f"table - LEGUS {over[1]}")
+    dc = np.array([r["colour"] for r in rows])
+    print(f"table F336W - F390W at the fitted ages, 10-30 less 30-100 Myr: median {np.nanmedian(dc):+.2f} mag "
+          f"(range {np.nanmin(dc):+.2f} to {np.nanmax(dc):+.2f}); an 8 A redder U filter moves the U trend by "
+          f"{8 / 569 * np.nanmax(np.abs(dc)):.3f} mag at most")
+
+
 def main(folder: Path = DEFAULT, v_band: str | None = None, ssp: Path | None = None) -> None:
     print("| field | cameras | V | n | UV | U | B | I | I, 10-30 minus 30-100 Myr (z) | beyond 0.30 | reading |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -157,6 +255,9 @@ if __name__ == "__main__":
     ap.add_argument("--ssp", type=Path, default=None, help="another SSP table (default: the packaged Z = 0.020 one)")
     ap.add_argument("--trend-notes", action="store_true",
                     help="the bands within the tolerance whose offset changes with age (the check's notes)")
+    ap.add_argument("--causes", action="store_true",
+                    help="the UV and U age trends under each cause: extinction, the fits' age grid, LEGUS's own "
+                         "residuals, the U filter")
     args = ap.parse_args()
-    (by_age if args.by_age else trend_floor if args.trend_floor else trend_notes if args.trend_notes
-     else main)(args.folder, args.v_band, args.ssp)
+    (causes if args.causes else by_age if args.by_age else trend_floor if args.trend_floor
+     else trend_notes if args.trend_notes else main)(args.folder, args.v_band, args.ssp)

@@ -310,9 +310,23 @@ def debiased_ece_by_hand(p, y, n_bins: int = 15) -> float:
     return float(total / len(conf))
 
 
+def debiased_interval_by_hand(values, point: float) -> tuple[float, float]:
+    """The debiased ECE's part of evaluate's 95% ECE interval, written out (since 2026-12-06, late).
+
+    Lower end: ``2 d - q(0.995)`` (the basic interval's lower end at 99%), at most ``d``; upper end:
+    ``d`` plus the resamples' spread from their median to their 99th percentile.
+    """
+    import numpy as np
+
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    q_far, q_hi, q_mid = np.quantile(values, [0.995, 0.99, 0.5])
+    return min(2 * point - q_far, point), point + max(q_hi - q_mid, 0.0)
+
+
 def ece_interval_by_hand(ece_draws, ece: float, debiased_draws, debiased: float) -> tuple[float, float]:
-    """evaluate's ECE interval written out: the basic intervals of the ECE and the debiased ECE joined, cut at 0."""
-    a, b = basic_by_hand(ece_draws, ece), basic_by_hand(debiased_draws, debiased)
+    """evaluate's ECE interval written out: the ECE's basic interval joined to the debiased ECE's part, cut at 0."""
+    a, b = basic_by_hand(ece_draws, ece), debiased_interval_by_hand(debiased_draws, debiased)
     return max(min(a[0], b[0]), 0.0), max(a[1], b[1], 0.0)
 
 

@@ -43,7 +43,14 @@ def test_the_ece_interval_holds_the_ece_where_the_percentile_interval_lay_above_
     assert old[0] > ece
     lo, hi = c.trust.ece_ci
     assert 0 <= lo <= c.trust.ece <= hi
-    assert (lo, hi) == pytest.approx(basic_by_hand(draws, ece), rel=1e-9, abs=1e-12)
+    # the ECE's basic interval joined to the debiased ECE's part (since 2026-12-06, late: its upper end the debiased
+    # ECE plus its resamples' upper spread), from the same resamples
+    from conftest import ece_interval_by_hand
+    from starclass.evaluate.reliability import debiased_ece
+
+    db = np.array([debiased_ece(p[idx], ref[idx]) for idx in object_resamples(t["object_id"], N_BOOT)])
+    assert (lo, hi) == pytest.approx(ece_interval_by_hand(draws, ece, db, debiased_ece(p, ref)), rel=1e-9, abs=1e-12)
+    assert lo <= basic_by_hand(draws, ece)[0] and hi >= basic_by_hand(draws, ece)[1]
     # the Brier score keeps the percentile interval of the same resamples
     brier = np.array([np.sum((p[idx] - np.eye(2)[ref[idx]]) ** 2, axis=1).mean()
                       for idx in object_resamples(t["object_id"], N_BOOT)])
@@ -182,8 +189,10 @@ def test_the_debiased_ece_is_the_folded_normal_written_out(seed):
 
 @pytest.mark.parametrize(("n", "delta", "seed"), [(126, 0.05, 1), (200, 0.0, 2)])
 def test_the_ece_interval_is_scipys_basic_intervals_joined(n, delta, seed):
-    # rows: scipy.stats.bootstrap(method="basic") with its own 3,000 draws of the ECE and of the debiased ECE
-    # (written out with scipy's folded normal), cut at 0 and joined: evaluate's interval within resampling noise
+    # rows: scipy.stats.bootstrap with its own 3,000 draws of the ECE and of the debiased ECE (written out with
+    # scipy's folded normal): the ECE's basic interval, and of the debiased ECE the basic interval's lower end at 99%
+    # and the figure plus its 98% percentile interval's upper spread above the draws' median (since 2026-12-06, late;
+    # tests/test_ece_interval_large_n.py), cut at 0 and joined: evaluate's interval within resampling noise
     from conftest import debiased_ece_by_hand
     from starclass.evaluate.bootstrap import ece_interval
     from starclass.evaluate.reliability import _debiased_of_bins
@@ -200,15 +209,20 @@ def test_the_ece_interval_is_scipys_basic_intervals_joined(n, delta, seed):
 
     points = figures(np.ones(n))
     assert points[1] == pytest.approx(debiased_ece_by_hand(probs, y), rel=1e-9, abs=1e-12)
-    lo, hi, _ = bootstrap_figures(figures, n, n_boot=3000, points=points)
+    lo, hi, _ = bootstrap_figures(figures, n, n_boot=3000, points=points, debiased=np.array([False, True]))
     got = ece_interval((lo[0], hi[0]), (lo[1], hi[1]))
-    ece_rows = bootstrap((np.arange(n),), lambda i: expected_calibration_error(probs[i], y[i]), vectorized=False,
-                         n_resamples=3000, method="basic", random_state=0).confidence_interval
-    db_rows = bootstrap((np.arange(n),), lambda i: debiased_ece_by_hand(probs[i], y[i]), vectorized=False,
-                        n_resamples=3000, method="basic", random_state=0).confidence_interval
-    # each basic interval widened to its figure, as evaluate gives them, then joined and cut at 0
-    want_lo = max(min(ece_rows.low, points[0], db_rows.low, points[1]), 0.0)
-    want_hi = max(ece_rows.high, points[0], db_rows.high, points[1], 0.0)
+
+    def rows(stat, **kw):
+        return bootstrap((np.arange(n),), stat, vectorized=False, n_resamples=3000, random_state=0, **kw)
+
+    ece_rows = rows(lambda i: expected_calibration_error(probs[i], y[i]), method="basic").confidence_interval
+    db_99 = rows(lambda i: debiased_ece_by_hand(probs[i], y[i]), method="basic", confidence_level=0.99)
+    db_perc = rows(lambda i: debiased_ece_by_hand(probs[i], y[i]), method="percentile",
+                   confidence_level=0.98)
+    db_hi = points[1] + db_perc.confidence_interval.high - np.median(db_perc.bootstrap_distribution)
+    # the ECE's basic interval widened to the ECE, as evaluate gives it, then joined and cut at 0
+    want_lo = max(min(ece_rows.low, points[0], db_99.confidence_interval.low, points[1]), 0.0)
+    want_hi = max(ece_rows.high, points[0], db_hi, 0.0)
     assert got == (pytest.approx(want_lo, abs=0.01), pytest.approx(want_hi, abs=0.01))
     assert got[0] <= points[0] <= got[1]
 

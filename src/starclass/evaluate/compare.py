@@ -1567,7 +1567,7 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
             n_b = np.bincount(b, weights=wt, minlength=nb)
             right_b = np.bincount(b, weights=wt * correct, minlength=nb)
             conf_b = np.bincount(b, weights=wt * conf, minlength=nb)
-            # ECE, Brier, and the debiased ECE whose basic interval is joined to the ECE's (below)
+            # ECE, Brier, and the debiased ECE whose interval is joined to the ECE's (below)
             return np.array([np.abs(right_b - conf_b).sum() / tot, np.sum(wt * term) / tot,
                              _debiased_of_bins(n_b, right_b, conf_b)])
 
@@ -1582,18 +1582,21 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
     # the ECE is biased upwards at small n, its resamples more so: a percentile interval can lie wholly above
     # it (0.0832 [0.0854, 0.2214] on 64 PAndAS cutouts); the basic interval moves down by the resamples'
     # overshoot but held a population ECE of 0 in 66% of draws of 200 rows, so the ECE's interval joins it to
-    # the basic interval of the debiased ECE (0.92-0.98 there; docs/uncertainty.md). The Brier score, a mean
-    # of per-row terms, keeps the percentile interval (half its resamples lie below it).
+    # the debiased ECE's (bootstrap.debiased_interval: no bias taken off its upper end, whose basic form fell below
+    # a miscalibrated model's ECE at 2,000 rows; 0.96-1.00 at 100-10,000 rows, docs/uncertainty.md). The Brier
+    # score, a mean of per-row terms, keeps the percentile interval (half its resamples lie below it).
     points = np.full(sum(size for _, size, _ in parts), np.nan)
+    debiased = np.zeros(points.size, dtype=bool)
     at = 0
     for name, size, fn in parts:
         if name == "calibration":
             whole = fn(np.ones(n))
             points[at], points[at + 2] = whole[0], whole[2]
+            debiased[at + 2] = True
         at += size
     try:
         lo, hi, n_def = bootstrap_figures(stat, n, n_boot=n_boot, groups=objects, progress=progress, desc=desc,
-                                          points=points)
+                                          points=points, debiased=debiased)
     except StarclassError as exc:
         # "bootstrap_ci: need at least 2 objects": the function's name is no part of what the user is told
         return None, no_intervals_note(str(exc).removeprefix("bootstrap_ci: "))

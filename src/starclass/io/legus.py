@@ -327,6 +327,12 @@ def _few(count: int, n: int) -> bool:
 #: whoever reads such a column as classes (``evaluate --reference-column legus_col35``) to name them.
 STRAY_CLASS_VALUES = "stray_class_values"
 
+#: ``meta`` key of a LEGUS catalogue as read: each band's column of the SED fits' own residual (columns 26-30, the
+#: five filters blue to red as the magnitudes; the NGC 628-C readme: "if positive the flux observed at that
+#: wavelength is higher than predicted by the best fitted model"), in magnitudes. The SED check
+#: (:mod:`starclass.science.sedcheck`) weighs its offsets from the SSP table against them.
+FIT_RESIDUALS = "fit_residuals"
+
 
 def stray_class_values(values: ArrayLike) -> np.ndarray | None:
     """Where a column of classes 0-4 holds something else on a few rows: a hand edit, not a class.
@@ -1251,6 +1257,9 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         # 0.03 dex from 6 to 200 Myr, not its Mconverted (docs/legus_validation.md); mass limits drawn over them are
         # taken in the same convention (science.massfunc.catalog_mass_kind)
         MASS_KIND: "stellar",
+        # where a column map moved one elsewhere, that band has none
+        FIT_RESIDUALS: {b: f"legus_col{26 + i}" for i, b in enumerate(bands)
+                        if names.get(26 + i) == f"legus_col{26 + i}"},
     })
     cams = readme_cameras(p) if bands_source.startswith("readme") else None
     cams_source = None

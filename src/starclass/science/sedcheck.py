@@ -22,7 +22,10 @@ standard errors), NGC 1566's and NGC 1433's 0.02-0.04 (under 1), UGCA 281's 0.17
 (docs/legus_validation.md, "The age rule weighs the trend against its errors"). :func:`sed_readings` is
 the one place that reading is made. A band within the tolerance that changes with age as significantly is
 said in a note, not a warning (:func:`sed_trend_notes`: NGC 4449's, NGC 4485's F814W; the UV and U of most
-dwarf fields).
+dwarf fields). Where the catalogue carries its fits' own residuals (LEGUS's columns 26-30), the change of those
+and of the table's model less the fits' says whose the trend is (:func:`trend_cause`): LEGUS's own residuals
+carry the UV and U trends (the photometry departs from the fits' own models), while in F814W the table and the
+fits' models differ (docs/legus_validation.md, "The UV and U age trends are the fits' own").
 """
 
 from __future__ import annotations
@@ -75,6 +78,17 @@ AGE_TREND_FLOOR = 0.045
 #: "The age rule weighs the trend against its errors"). The 0.1-0.3 Gyr bin is left out of the rule: there many
 #: fields' offsets scatter by +-0.5 mag, whatever their system.
 AGE_TREND_SIGNIFICANCE = 3.0
+
+#: A fit residual (LEGUS columns 26-30) at least this large in magnitude is none: LEGUS writes 200 for a band
+#: left out of the fit.
+FIT_RESIDUAL_MISSING = 100.0
+
+#: Where docs/legus_validation.md measures the causes of the trends (what the notes and warnings point to).
+TREND_CAUSES_DOC = 'docs/legus_validation.md, "The UV and U age trends are the fits\' own"'
+
+#: :func:`trend_cause`'s readings: the catalogue's own fits leave the change in their residuals too, or the
+#: fits' models and the table differ in it.
+TREND_CAUSES = ("fits", "models")
 
 
 def sed_band_offsets(table: Table, *, ssp: str | Path | None = None, min_log_age: float = MIN_LOG_AGE,
@@ -141,6 +155,7 @@ def sed_band_offsets(table: Table, *, ssp: str | Path | None = None, min_log_age
     (0.45, 0.45, True, True)
     """
     v, la, fitted, rel, diffs = _relative_residuals(table, ssp, min_log_age)
+    own = _fit_residuals(table, v)
     young, older = ((la >= lo - 1e-9) & (la < hi - 1e-9) for lo, hi in AGE_BINS[:2])
     rows = []
     for b, r_all in rel.items():
@@ -148,20 +163,30 @@ def sed_band_offsets(table: Table, *, ssp: str | Path | None = None, min_log_age
         med_y, sc_y, n_y = _median(r_all, fitted & young)
         med_o, sc_o, n_o = _median(r_all, fitted & older)
         trend, err = _age_trend(med_y, sc_y, n_y, med_o, sc_o, n_o)
+        # the same change of the fits' own residual, and of the table's model less the fits' (per source)
+        fit, fit_err = _bin_change(own[b], fitted, young, older) if b in own else (np.nan, np.nan)
+        model, model_err = _bin_change(r_all - own[b], fitted, young, older) if b in own else (np.nan, np.nan)
         d = diffs[b]
         # rounded as printed: AB - Vega offsets are tabulated to 3 decimals (0.42 + 0.03 was 0.44999999999999996)
         # exceeds as printed (2 decimals): a -0.3002 was warned of as "-0.30" beyond a tolerance of 0.30
         rows.append((b, n, round(med, 4), round(scatter, 4), round(d, 3), bool(abs(round(med, 2)) > tolerance),
                      bool(abs(med - d) <= match), n_y, round(med_y, 4), n_o, round(med_o, 4),
                      round(trend, 4), round(err, 4), round(trend / err, 2),
-                     bool(abs(trend / err) > AGE_TREND_SIGNIFICANCE)))
+                     bool(abs(trend / err) > AGE_TREND_SIGNIFICANCE),
+                     round(fit, 4), round(fit / fit_err, 2), round(model, 4), round(model_err, 4),
+                     round(model / model_err, 2),
+                     trend_cause(trend, trend / err, fit, fit / fit_err, model, model / model_err)))
     out = Table(rows=rows or None, names=("band", "n", "offset", "scatter", "ab_minus_vega", "exceeds", "ab_like",
                                           "n_10_30_myr", "offset_10_30_myr", "n_30_100_myr", "offset_30_100_myr",
-                                          "age_trend", "age_trend_err", "age_trend_z", "age_dependent"),
-                dtype=(str, int, float, float, float, bool, bool, int, float, int, float, float, float, float, bool))
-    out["age_trend_z"].format = ".1f"
+                                          "age_trend", "age_trend_err", "age_trend_z", "age_dependent",
+                                          "fit_trend", "fit_trend_z", "model_trend", "model_trend_err",
+                                          "model_trend_z", "trend_cause"),
+                dtype=(str, int, float, float, float, bool, bool, int, float, int, float, float, float, float, bool,
+                       float, float, float, float, float, str))
+    for c in ("age_trend_z", "fit_trend_z", "model_trend_z"):
+        out[c].format = ".1f"
     for c in ("offset", "scatter", "ab_minus_vega", "offset_10_30_myr", "offset_30_100_myr", "age_trend",
-              "age_trend_err"):
+              "age_trend_err", "fit_trend", "model_trend", "model_trend_err"):
         out[c].unit = "mag"
         out[c].format = ".3f"
     out.meta.update({"v_band": v, "tolerance": tolerance, "match": match, "min_log_age": min_log_age,
@@ -179,6 +204,76 @@ def _age_trend(med_y: float, sc_y: float, n_y: int, med_o: float, sc_o: float, n
     """
     se_y, se_o = (np.sqrt(np.pi / 2) * sc / np.sqrt(n) if n else np.nan for sc, n in ((sc_y, n_y), (sc_o, n_o)))
     return med_y - med_o, float(np.sqrt(se_y ** 2 + se_o ** 2 + AGE_TREND_FLOOR ** 2))
+
+
+def _bin_change(r: np.ndarray, fitted: np.ndarray, young: np.ndarray, older: np.ndarray) -> tuple[float, float]:
+    """The change of ``r``'s median between the two age bins and its standard error (:func:`_age_trend`)."""
+    return _age_trend(*_median(r, fitted & young), *_median(r, fitted & older))
+
+
+def _fit_residuals(table: Table, v: str) -> dict[str, np.ndarray]:
+    """Each band's residual of the catalogue's own SED fits relative to V's, as observed - model (mag); {} without.
+
+    The residual columns are named in ``meta`` (:data:`starclass.io.legus.FIT_RESIDUALS`); they are positive where
+    the observed flux is above the fit's model, so minus a band's less V's is observed minus the fit's model in
+    the sense of this check's offsets.
+    """
+    from starclass.io.legus import FIT_RESIDUALS
+
+    cols = table.meta.get(FIT_RESIDUALS) or {}
+    if v not in cols or any(c not in table.colnames for c in cols.values()):
+        return {}
+
+    def mag(col: str) -> np.ndarray:
+        x = np.asarray(table[col], float)
+        return np.where(np.abs(x) < FIT_RESIDUAL_MISSING, x, np.nan)
+
+    rv = mag(cols[v])
+    return {b: -(mag(c) - rv) for b, c in cols.items() if b != v}
+
+
+def trend_cause(trend: float, z: float, fit: float, fit_z: float, model: float, model_z: float) -> str:
+    """Whether a band's change with age is the catalogue's own fits' or a difference of the fits' models from the table.
+
+    ``"models"`` where the table's model less the fits' own (per source) changes between the age bins in the
+    same direction as the check's offset by more than :data:`AGE_TREND_SIGNIFICANCE` standard errors: the fits
+    were made with models that change otherwise with age (another metallicity, most likely). ``"fits"``
+    where that is not so and the fits' own residuals change in that direction by more than as many standard
+    errors: the photometry departs from the fits' own models there as from the table, so nothing starclass
+    applies (the table's metallicity, filters, magnitude system, extinction) makes the change. ``""`` where
+    the check's change is not significant, the catalogue has no fit residuals (NaN), or neither reading holds.
+
+    Parameters
+    ----------
+    trend, z
+        The check's change of offset between 10-30 and 30-100 Myr (mag) and its significance.
+    fit, fit_z
+        The same change of the fits' own residuals, and its significance.
+    model, model_z
+        The same change of the table's model less the fits' own, and its significance.
+
+    Returns
+    -------
+    str
+        One of :data:`TREND_CAUSES`, or "".
+
+    Examples
+    --------
+    NGC 4449's F336W (LEGUS's own residuals change alike) and F814W (the models differ):
+
+    >>> trend_cause(-0.33, -7.1, -0.31, -6.0, 0.08, 1.5), trend_cause(0.18, 3.7, -0.21, -4.0, 0.35, 6.9)
+    ('fits', 'models')
+    >>> trend_cause(0.18, 3.7, float("nan"), float("nan"), float("nan"), float("nan"))
+    ''
+    """
+    if not (np.isfinite(z) and abs(z) > AGE_TREND_SIGNIFICANCE):
+        return ""
+    way = np.sign(trend)
+    if np.isfinite(model_z) and np.sign(model) == way and abs(model_z) > AGE_TREND_SIGNIFICANCE:
+        return "models"
+    if np.isfinite(fit_z) and np.sign(fit) == way and abs(fit_z) > AGE_TREND_SIGNIFICANCE:
+        return "fits"
+    return ""
 
 
 def _relative_residuals(table: Table, ssp: str | Path | None,
@@ -457,10 +552,20 @@ def sed_offset_lines(offsets: Table, name: str = "catalogue") -> list[str]:
         if reading == "age":
             near = (f" (its median lies within {match:.2f} mag of {b}'s AB - Vega minus {v}'s, {d:+.2f}, all the "
                     "same)" if r["ab_like"] else "")
-            lines.append(head + f"It depends on the fitted age: {age_trend_words(r)}. An AB - Vega mix-up would "
-                         f"move every age alike{near}: the fits' models (their metallicity: the table is one "
-                         f"metallicity) or their V band (another filter than {v}?) differ from the table's; the fitted "
-                         "ages, masses and E(B-V) may be biased")
+            cause = str(r["trend_cause"]) if "trend_cause" in r.colnames else ""
+            if cause == "fits":
+                lines.append(head + f"It depends on the fitted age: {age_trend_words(r)}. An AB - Vega mix-up would "
+                             f"move every age alike{near}, and the catalogue's own fit residuals change alike "
+                             f"({float(r['fit_trend']):+.2f} mag): its photometry departs from its fits' own models "
+                             f"at those ages as it does from the table ({TREND_CAUSES_DOC}); the fitted ages, masses "
+                             "and E(B-V) may be biased")
+            else:
+                evidence = (f" (the table less the fits' own models changes by {float(r['model_trend']):+.2f} mag, "
+                            f"{abs(float(r['model_trend_z'])):.1f} standard errors)" if cause == "models" else "")
+                lines.append(head + f"It depends on the fitted age: {age_trend_words(r)}. An AB - Vega mix-up would "
+                             f"move every age alike{near}: the fits' models (their metallicity: the table is one "
+                             f"metallicity) or their V band (another filter than {v}?) differ from the table's"
+                             f"{evidence}; the fitted ages, masses and E(B-V) may be biased")
         elif reading == "ab_vega":
             also = ", ".join(f"{str(s['band']).upper()}'s {float(s['offset']):+.2f} is its "
                              f"{float(s['ab_minus_vega']):+.2f}" for s in support)
@@ -533,13 +638,41 @@ def sed_trend_notes(offsets: Table, name: str = "catalogue") -> list[str]:
                      + (f" at {AGE_WORDS[0].split(' ')[0]} than at {AGE_WORDS[1]} ({z:.1f} standard errors)" if k == 0
                         else f" ({z:.1f})"))
     meta = offsets.meta
-    return [f"{name}: its SED fits' offsets from the SSP table, relative to {str(meta['v_band']).upper()}, change with "
+    head = (f"{name}: its SED fits' offsets from the SSP table, relative to {str(meta['v_band']).upper()}, change with "
             f"the fitted age in {'bands' if len(aged) > 1 else 'a band'} within {float(meta['tolerance']):.2f} mag "
             "pooled over every age: "
-            f"{', '.join(parts)}; {AGE_TREND_SIGNIFICANCE:g} standard errors or more is read as a change with age. "
-            "The fits' models differ from the table's (one metallicity) in how "
-            f"{'those bands change' if len(aged) > 1 else 'that band changes'} with age: ages fitted with the table "
-            "would differ from the catalogue's most at 10-100 Myr, where the ages, masses and E(B-V) may be biased"]
+            f"{', '.join(parts)}; {AGE_TREND_SIGNIFICANCE:g} standard errors or more is read as a change with age. ")
+    own = [r for r in aged if "trend_cause" in r.colnames and str(r["trend_cause"]) == "fits"]
+    rest = [r for r in aged if r not in own]
+    if not own and not any("trend_cause" in r.colnames and str(r["trend_cause"]) == "models" for r in rest):
+        # no fit residuals to weigh it against: the table's one metallicity is the likely difference
+        return [head + "The fits' models differ from the table's (one metallicity) in how "
+                f"{'those bands change' if len(aged) > 1 else 'that band changes'} with age: ages fitted with the "
+                "table would differ from the catalogue's most at 10-100 Myr, where the ages, masses and E(B-V) may be "
+                "biased"]
+    changes = ", ".join(f"{str(r['band']).upper()} {abs(float(r['fit_trend'])):.2f} mag "
+                        f"{'fainter' if float(r['fit_trend']) >= 0 else 'brighter'}" for r in own)
+    said = [] if not own else [
+        f"In {_band_list(own)} the catalogue's own fit residuals change alike ({changes} at 10-30 than at 30-100 "
+        "Myr): its photometry departs from its fits' own models there as it does from the table, so neither the "
+        "table's metallicity nor the filters, magnitude system or extinction the check applies makes "
+        f"{'them' if len(own) > 1 else 'it'} ({TREND_CAUSES_DOC})"]
+    if rest:
+        evidence = "; ".join(f"{str(r['band']).upper()} {float(r['model_trend']):+.2f} mag, "
+                             f"{abs(float(r['model_trend_z'])):.1f} standard errors"
+                             for r in rest if np.isfinite(r["model_trend"]))
+        said.append(f"In {_band_list(rest)} the fits' models differ from the table's (one metallicity) in how "
+                    f"{'they change' if len(rest) > 1 else 'it changes'} with age"
+                    + (f" (the table less the fits' own models, 10-30 less 30-100 Myr: {evidence})" if evidence else "")
+                    + ": ages fitted with the table would differ from the catalogue's most at 10-100 Myr, where the "
+                    "ages, masses and E(B-V) may be biased")
+    return [head + ". ".join(said)]
+
+
+def _band_list(rows: list[Row]) -> str:
+    """The rows' bands in capitals, "A", "A and B", "A, B and C"."""
+    names = [str(r["band"]).upper() for r in rows]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def sed_check_notes(table: Table, name: str = "catalogue", ssp: str | Path | None = None) -> list[str]:
