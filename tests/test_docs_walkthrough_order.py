@@ -88,3 +88,11 @@ def test_the_inspect_quick_start_keeps_each_folder_in_one_label_scheme():
         had = scheme_of.setdefault((folder, dataset), scheme)
         assert had == scheme, f"{ln.strip()}: {folder} (dataset {dataset!r}) was served under {had} above"
     assert len({s for s in scheme_of.values()}) >= 2  # the block shows two schemes: the check can fail
+
+
+def test_the_training_page_calibrates_before_it_classifies():
+    # until 2026-12-06 docs/training.md classified with the model, then refitted its calibration
+    text = (DOC.parent / "training.md").read_text()
+    block = re.search(r"## From the command line\n+```bash\n(.*?)```", text, re.S).group(1)
+    verbs = [shlex.split(ln.split("#")[0])[1] for ln in block.splitlines() if ln.startswith("starclass ")]
+    assert verbs.index("train") < verbs.index("calibrate") < verbs.index("classify"), verbs

@@ -82,3 +82,28 @@ def test_a_signal_stops_the_server_with_status_0_and_the_labels_kept(tmp_path, s
     with sqlite3.connect(data / "inspect.sqlite") as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert con.execute("SELECT candidate_id, cls FROM labels").fetchall() == [(first, 2)]
+
+
+@pytest.mark.parametrize("stop, status, said", [
+    (KeyboardInterrupt, 130, "error: interrupted by Ctrl-C (SIGINT); "),
+    ("sigterm", 143, "error: stopped by SIGTERM; "),
+])
+def test_a_signal_before_the_server_serves_is_said(tmp_path, monkeypatch, stop, status, said):
+    """Stopped while it reads the field (before serving), inspect ended with 143 or 130 and not a word."""
+    from typer.testing import CliRunner
+
+    import starclass.cli.inspect_cmd as inspect_cmd
+    from starclass.cli import app
+    from starclass.cli._app import Terminated
+    from starclass.datasets.labelling import make_demo_field
+
+    data = make_demo_field(tmp_path / "demo", n=4, size=100)
+
+    def stopped(*args, **kwargs):
+        raise Terminated(128 + signal.SIGTERM) if stop == "sigterm" else stop()
+
+    monkeypatch.setattr(inspect_cmd, "_load_field", stopped)
+    res = CliRunner().invoke(app, ["inspect", str(data), "--init", "--port", str(free_port())])
+    assert res.exit_code == status, res.output
+    assert said in res.output, res.output  # the old code said nothing
+    assert not (data / "inspect.sqlite").exists()  # read before the database is made: none left behind

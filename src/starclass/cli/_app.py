@@ -725,7 +725,8 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
 
     Ctrl-C (``KeyboardInterrupt``, exit status 130) and SIGTERM (:class:`Terminated`, 143) print
     one line, ``error: interrupted by ...; <interrupted>``, saying what the command left behind;
-    ``interrupted=None`` prints nothing (a server, which Ctrl-C stops by design). Code that caught
+    ``interrupted=None`` prints nothing (for a command whose normal end is an interruption; ``inspect``'s
+    server catches its signals itself and says it stopped). Code that caught
     the interruption, cleaned up and knows what it kept says so in the exception's ``left_behind``
     attribute, which replaces ``interrupted`` (a survey stopped before any tile keeps none).
 

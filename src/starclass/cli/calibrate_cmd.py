@@ -26,7 +26,14 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     warn_flags_differ,
 )
-from starclass.errors import CalibrationFitWarning, OutputExistsError, StarclassError, counted
+from starclass.errors import (
+    CalibrationFitWarning,
+    OutputExistsError,
+    StarclassError,
+    counted,
+    shell_word,
+    shown_command,
+)
 from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE, X, Y
 
 #: Neither mosaics with a catalogue nor a cutout folder
@@ -304,6 +311,38 @@ def calibrate_command(
     for caution in cautions:
         # too few rows to pin the map down, or a temperature (a scale) at an end of its search
         typer.echo(f"WARNING: {caution}", err=True)
+    # it ended on the fit's figures, and nothing said what to run with the refitted model (train, classify,
+    # detect and simulate each end with a 'next:' line; found walking docs/uncertainty.md)
+    echo(calibrate_next_line(model, stamps=stamps is not None, tta=tta is not None))
+
+
+def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool) -> str:
+    """The 'next:' line ``calibrate`` ends with: classify with the refitted model, as its inputs were given.
+
+    Parameters
+    ----------
+    model : pathlib.Path or str
+        The model folder calibrated.
+    stamps : bool
+        Calibrated on a cutout list (``--stamps``), not on mosaics and a catalogue.
+    tta : bool
+        A second fit under TTA was made (square stamps), which ``classify --tta`` applies.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(calibrate_next_line("model", stamps=False, tta=False))
+    next: classify with it: 'starclass classify MOSAICS -c CANDIDATES --model model -o classified.ecsv'
+    >>> print(calibrate_next_line("my model", stamps=True, tta=True))  # doctest: +NORMALIZE_WHITESPACE
+    next: classify with it: "starclass classify --stamps LIST --model 'my model' -o classified.ecsv"
+    (--tta uses the fit under TTA)
+    """
+    source = "--stamps LIST" if stamps else "MOSAICS -c CANDIDATES"
+    command = shown_command(f"starclass classify {source} --model {shell_word(model)} -o classified.ecsv")
+    return f"next: classify with it: {command}" + (" (--tta uses the fit under TTA)" if tta else "")
 
 
 def _has_calibration(model: Path, cal: dict) -> str:

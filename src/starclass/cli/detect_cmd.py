@@ -355,10 +355,11 @@ def next_after_detecting(mosaics: list[Path], output: Path) -> str:
     "next: classify them with 'starclass classify MOSAICS -c c.ecsv --model MODEL -o classified.ecsv' (MODEL: \
 a model folder from train)"
     """
-    from starclass.cli.suggest_cmd import data_dir_words
+    from starclass.cli.suggest_cmd import data_dir_of
 
-    data = data_dir_words(mosaics)
-    return (f"next: classify them with 'starclass classify {data if data != 'DATA_DIR' else 'MOSAICS'} -c "
+    # the folder, not its words: a folder named DATA_DIR was taken for the placeholder and printed MOSAICS
+    folder = data_dir_of(mosaics)
+    return (f"next: classify them with 'starclass classify {'MOSAICS' if folder is None else shell_word(folder)} -c "
             f"{shell_word(output)} --model MODEL -o classified.ecsv' (MODEL: a model folder from train)")
 
 

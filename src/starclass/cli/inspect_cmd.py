@@ -460,7 +460,9 @@ def _export_files_note(out, folder: Path) -> str:
             f"{len(cells) - absolute}")
 
 
-@command("inspect", interrupted=None)  # Ctrl-C and SIGTERM are how the server is stopped
+# a signal while it serves stops the server (serve returns and says so); one before it serves (reading the
+# field, an export) is said as every command says it: it was silent, exit 143 or 130 without a word
+@command("inspect")
 def inspect_command(
     data_dir: Path = typer.Argument(None, help="Folder with one FITS mosaic per band and candidates.ecsv "
                                               "(optionally predictions.ecsv); or give --stamps instead."),

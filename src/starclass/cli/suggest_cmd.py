@@ -412,7 +412,7 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
     q = shlex.quote
     # inspect reads every FITS file of one folder: several folders (or none given) cannot be named as one
     data = data_dir_words(mosaics)
-    mos = data if data != "DATA_DIR" else "MOSAICS"
+    mos = data if data_dir_of(mosaics) is not None else "MOSAICS"
     return (f"serve them: starclass inspect {data} --catalogue {q(str(output))}; then export every label so far "
             f"from the whole catalogue and fine-tune: starclass inspect {data} --catalogue {q(str(candidates))} "
             f"--export LABELS.ecsv, then starclass train --mosaics {mos} --catalog {q(str(candidates))} --labels "
@@ -436,12 +436,11 @@ def _first_round_hint(mosaics: list[Path] | None, output: Path) -> str | None:
     >>> _ = (d / "inspect.sqlite").write_bytes(b""); _first_round_hint([d], Path("sug.ecsv")) is None
     True
     """
-    data = data_dir_words(mosaics)
-    if data == "DATA_DIR":
+    # the folder itself, not its words: one named DATA_DIR, as the docs name it, was taken for the placeholder
+    folder = data_dir_of(mosaics)
+    if folder is None or (folder / "inspect.sqlite").exists():
         return None
-    folder = Path(shlex.split(data)[0])
-    if (folder / "inspect.sqlite").exists():
-        return None
+    data = shlex.quote(str(folder))
     return (f"first round: {data} has no label database (inspect.sqlite) yet; make it and an account before "
             f"serving: starclass inspect {data} --catalogue {shlex.quote(str(output))} --init --add-user NAME "
             "(once; the password is asked)")
@@ -465,13 +464,38 @@ def data_dir_words(mosaics: list[Path] | None) -> str:
     >>> data_dir_words(None), data_dir_words([Path("a/x.fits"), Path("b/y.fits")])
     ('DATA_DIR', 'DATA_DIR')
     """
+    folder = data_dir_of(mosaics)
+    return "DATA_DIR" if folder is None else shlex.quote(str(folder))
+
+
+def data_dir_of(mosaics: list[Path] | None) -> Path | None:
+    """The one folder ``--mosaics`` names (a folder, or files all in one folder); None where there is none.
+
+    The closing hints test this, not the words :func:`data_dir_words` prints: a data folder named
+    ``DATA_DIR``, as the docs name it, was taken for the placeholder, and detect's hint then said
+    ``MOSAICS`` and suggest's first-round hint (``--init --add-user``) was left out.
+
+    Parameters
+    ----------
+    mosaics : list of pathlib.Path or None
+        The mosaics given on the command line.
+
+    Returns
+    -------
+    pathlib.Path or None
+
+    Examples
+    --------
+    >>> data_dir_of([Path("DATA_DIR")]), data_dir_of([Path("f/a_g.fits"), Path("f/a_i.fits")])
+    (PosixPath('DATA_DIR'), PosixPath('f'))
+    >>> data_dir_of(None), data_dir_of([Path("a/x.fits"), Path("b/y.fits")])
+    (None, None)
+    """
     if not mosaics:
-        return "DATA_DIR"
+        return None
     # a path not on disk (an example, a typo refused later) is read as a folder unless it has a suffix
     folders = {p if p.is_dir() or (not p.exists() and not p.suffix) else p.parent for p in map(Path, mosaics)}
-    if len(folders) != 1:
-        return "DATA_DIR"
-    return shlex.quote(str(folders.pop()))
+    return folders.pop() if len(folders) == 1 else None
 
 
 def _pool_database(table, key: str, candidates: Path) -> Path:

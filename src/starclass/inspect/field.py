@@ -663,6 +663,10 @@ def prerender(field: Field, rows: list[int] | None = None, *, stop: threading.Ev
     # the pictures to draw, not those cached: the server said "rendering the pictures of 24 candidates" and its
     # lines then counted "0 of 50", the 26 cached by an earlier run among them
     rows = [r for r in rows if not field.cache.is_cached(r)]
+    if not rows:
+        # every picture cached (a restarted server): the log said "rendering: 0 of 0 candidates (100%), 0 s"
+        # after the server had said nothing of rendering
+        return 0
     # the bar only where a person watches it, as the command line's: its redraws are junk in a log file
     show = None if progress is None else (True if on_terminal() else None) if progress else False
     n = 0

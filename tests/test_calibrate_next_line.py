@@ -1,0 +1,57 @@
+"""``starclass calibrate`` ends with a 'next:' line: classify with the refitted model, as it was given.
+
+Until 2026-12-06 it ended on the fit's figures ("calibrated model on 175 rows ...: temperature 1.211, ...")
+while train, classify, detect and simulate each end with what to run next; walking docs/uncertainty.md a
+user was left to find the classify command. Now the line gives it, with the model as typed (quoted where a
+shell would split it), mosaics or --stamps as calibrate was given, and --tta when a fit under TTA was made.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import numpy as np
+from typer.testing import CliRunner
+
+from conftest import write_toy_held_out, write_untrained_model  # tests/ is on sys.path under pytest
+from starclass.cli import app
+from starclass.learn.config import get_preset
+
+runner = CliRunner()
+
+
+def _next(output: str) -> list[str]:
+    (line,) = [s for s in output.splitlines() if s.startswith("next: ")]
+    assert line.startswith("next: classify with it: ")
+    quoted = line[len("next: classify with it: "):].split(" (--tta")[0]
+    return shlex.split(shlex.split(quoted)[0])
+
+
+def test_calibrate_on_mosaics_ends_with_the_classify_command(tmp_path, single_thread):
+    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0])
+    write_toy_held_out(cfg, tmp_path, 40, seed=21)
+    model = write_untrained_model(tmp_path / "my model", cfg, seed=0)
+    res = runner.invoke(app, ["calibrate", str(model), str(tmp_path / "mos"), "--catalog", str(tmp_path / "held.ecsv"),
+                              "--device", "cpu", "--overwrite", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    words = _next(res.output)
+    assert words[:2] == ["starclass", "classify"] and words[2] == "MOSAICS"
+    assert words[words.index("--model") + 1] == str(model)  # one word, though the folder has a space
+    assert "(--tta uses the fit under TTA)" in res.output  # square stamps: a second fit was made
+
+
+def test_calibrate_on_stamps_ends_with_the_classify_stamps_command(tmp_path, single_thread):
+    rng = np.random.default_rng(0)
+    lines = ["file,label"]
+    for i, lab in enumerate(["cluster", "galaxy"] * 12):
+        (tmp_path / lab).mkdir(exist_ok=True)
+        np.save(tmp_path / lab / f"obj{i}.npy", rng.normal(size=(16, 16)).astype(np.float32))
+        lines.append(f"{lab}/obj{i}.npy,{lab}")
+    (tmp_path / "held.csv").write_text("\n".join(lines) + "\n")
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real").copy(name="mine", stamp_size=16))
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(tmp_path / "held.csv"), "--device", "cpu",
+                              "--overwrite", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    words = _next(res.output)
+    assert words[:4] == ["starclass", "classify", "--stamps", "LIST"], words
+    assert words[words.index("--model") + 1] == str(model)
