@@ -86,3 +86,20 @@ def test_case_note_is_said_for_each_folder_once(tmp_path):
     assert len(said) == 2, said
     assert "one" in said[0] and "'Cluster' as 'cluster'" in said[0]
     assert "two" in said[1] and "'GALAXY' as 'galaxy'" in said[1]
+
+
+def test_case_note_is_not_said_again_for_the_same_labels_in_other_counts(tmp_path):
+    # train reads the labels at several steps, some with rows left out (blank cutouts): the same labels of the
+    # same file in other counts are no news (said twice before, the remembered note holding its counts)
+    for i in range(3):
+        np.save(tmp_path / f"c{i}.npy", np.arange(64.0).reshape(8, 8))
+    lst = tmp_path / "l.csv"
+    said = []
+    for rows in (["Cluster", "cluster", "Cluster"], ["Cluster", "cluster"]):
+        lst.write_text("file,label\n" + "".join(f"c{i}.npy,{lab}\n" for i, lab in enumerate(rows)))
+        cs = read_cutout_folder(lst, require_group=False)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            label_classes(cs, {"cluster": 1, "galaxy": 2})
+        said += [str(w.message) for w in caught if "another case" in str(w.message)]
+    assert len(said) == 1, said
