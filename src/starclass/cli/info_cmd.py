@@ -1124,6 +1124,14 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
         names, counts = np.unique(cs.labels, return_counts=True)
         # an empty cell is an unlabelled row: classify takes it, train refuses it
         lines.append("labels: " + ", ".join(f"{n or '(none: classify only)'} {k}" for n, k in zip(names, counts)))
+        from starclass.io.cutout_folders import case_twin_groups
+
+        # 'CLUSTER 1, Cluster 1, cluster 3' read as three labels here, where train and classify read them as one
+        if twins := case_twin_groups(cs.labels):
+            groups = "; ".join(", ".join(f"{n} {k}" for n, k in g) + f" ({sum(k for _, k in g)} in all)"
+                               for g in twins)
+            lines.append(f"labels that differ only in case: {groups}: a task whose label_map names one spelling of "
+                         "a group reads the group as that one label (train and classify say so)")
         if names.size == 1 and not cs.source.is_file():
             from starclass.io.cutout_folders import one_folder_hint
             from starclass.learn.config import preset_labels
@@ -1137,7 +1145,15 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
         floats = [c for c in cs.table.colnames if _is_float_column(cs.table[c])]
         others = [c for c in cs.table.colnames if c not in floats]
         if others:
-            lines.append("distinct values per column: " + ", ".join(_distinct_words(cs.table[col]) for col in others))
+            from astropy.table import Column
+
+            # the label column as the reader reads it (stripped): ' cluster' and 'cluster' were two values in a
+            # CSV, one in the same list as ECSV (astropy strips its cells), where train reads one label
+            def as_read(col):
+                read = col == cs.label_column and cs.labels is not None
+                return Column(cs.labels, name=col) if read else cs.table[col]
+
+            lines.append("distinct values per column: " + ", ".join(_distinct_words(as_read(col)) for col in others))
         if floats:
             lines.append("range of each float column: " + ", ".join(_range_words(cs.table[col]) for col in floats))
         lines += _provenance_lines(cs.table, cs.files)

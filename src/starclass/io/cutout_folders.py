@@ -3994,8 +3994,40 @@ def case_matched_note(matched: dict[tuple[str, str], int], *, numbered: bool = T
     return f"labels read as the task's labels in another case: {listed}"
 
 
-#: The case notes :func:`label_classes` has given in this process (each said once).
-_CASE_NOTES_SAID: set[str] = set()
+def case_twin_groups(labels: Iterable[str]) -> list[list[tuple[str, int]]]:
+    """The labels that differ only in case, in groups, each spelling with its count (groups of one left out).
+
+    Grouped by the rule :func:`case_twin_label` matches a label to a task's ``label_map`` key by (stripped,
+    one Unicode form, case-folded), so ``info`` says of a list what ``train`` and ``classify`` will read:
+    ``CLUSTER``, ``Cluster`` and ``cluster`` are one label to a task whose map names one of them.
+
+    Parameters
+    ----------
+    labels : Iterable[str]
+        The labels as the cutout reader gives them (:attr:`CutoutSet.labels`); empty ones are left out.
+
+    Returns
+    -------
+    list[list[tuple[str, int]]]
+        Each group's spellings with their counts, spellings and groups in sorted order.
+
+    Examples
+    --------
+    >>> case_twin_groups(["CLUSTER", "cluster", "cluster", "galaxy", "Galaxy", "star"])
+    [[('CLUSTER', 1), ('cluster', 2)], [('Galaxy', 1), ('galaxy', 1)]]
+    """
+    from collections import Counter
+
+    counts = Counter(str(lab) for lab in labels if str(lab).strip())
+    groups: dict[str, list[tuple[str, int]]] = {}
+    for lab in sorted(counts):
+        groups.setdefault(label_key(lab).casefold(), []).append((lab, counts[lab]))
+    return [g for _, g in sorted(groups.items()) if len(g) > 1]
+
+
+#: The case notes :func:`label_classes` has given in this process: said once for each labels file or folder and
+#: the labels matched there (its source and the pairs), so a second folder with other case twins is told too.
+_CASE_NOTES_SAID: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
 
 
 def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False,
@@ -4126,11 +4158,12 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                     f"label_map: {{{yaml}}}, each N a class of the task")
             out[i] = int(number)
     note = f"{cutouts.source}: {case_matched_note(cased, numbered=cutouts.source.is_file())}" if cased else None
-    if note is not None and note not in _CASE_NOTES_SAID:
+    said_key = (str(Path(cutouts.source).resolve()), tuple(sorted(cased)))
+    if note is not None and said_key not in _CASE_NOTES_SAID:
         # said, not silent: 'Cluster' and 'cluster' are one class here because the task's map has one of them.
         # Once a process: train reads the labels at several steps, one of them from the folder read again, with
         # warnings filters reset in between, so Python's once-per-place rule said it twice
-        _CASE_NOTES_SAID.add(note)
+        _CASE_NOTES_SAID.add(said_key)
         warnings.warn(note, UserWarning, stacklevel=2)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
