@@ -776,6 +776,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
     refuse_database(p)
     # what holds the table: a PHANGS catalogue (--format phangs) is a FITS, CSV, ... or whitespace text table
     container = _phangs_container(p) if fmt == "phangs" else fmt
+    if container == "ascii" and is_semicolon_text(p):
+        # a ';' table saved as .txt or .dat (European Excel's CSV renamed): astropy's whitespace reader made its
+        # header one column, refused as "required column 'id' missing (columns: id;x;y)"
+        container = "csv"
     if container == "csv" and is_ecsv_text(p):
         container = "ecsv"  # an ECSV named .csv: its header is '#' lines, which a CSV's comments now skip
     if container not in ("fits", None) and _is_empty_file(p):
@@ -858,6 +862,11 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # a tab table with a row of a field more or fewer passes astropy's guesses as one column of whole lines,
         # each cell a row's text ('invalid literal for int()' of a PHANGS id, a traceback)
         raise StarclassError(f"cannot read {p} as a table: {ragged}")
+    if container == "ascii" and len(table.colnames) == 1 and ";" in table.colnames[0] and (
+            ragged := csv_ragged_line(p)) is not None:
+        # a ';' table renamed .txt with a row of a field more or fewer (not read as ';', is_semicolon_text): it was
+        # "required column 'id' missing (columns: id;x;y)", which did not say what is wrong with the file
+        raise StarclassError(f"cannot read {p} as a table separated by ';': {ragged}")
     if container in ("csv", "ascii"):
         # '--' (astropy's masked value), 'null', 'N/A' ... and typeset minus signs: the column was kept as text and
         # info stopped on a magnitude '--' with a traceback
@@ -901,6 +910,59 @@ def _phangs_container(p: Path) -> str | None:
         return "ascii"  # the reader names the file it cannot open
     # UTF-16 text (Excel's "Unicode Text", its byte-order mark first) has a NUL in every other byte
     return "ascii" if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" not in head else None
+
+
+def is_semicolon_text(path: PathLike) -> bool:
+    r"""Whether a text table not named ``.csv`` is separated by ``;``, as European Excel writes a CSV.
+
+    True where its header line (the first neither blank nor a comment, :func:`is_comment_line`) splits into
+    more cells on ``;`` than on blanks, none of them empty, and each of the next 50 rows into as many.
+    Only then: such a header read as whitespace-separated is one column named ``id;x;y``, a table no command
+    takes, so a file read before is read as before; a row of a different count further down is named by
+    the CSV reader (:func:`csv_ragged_line`).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The text table (``.txt``, ``.dat``, ...).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.txt"
+    >>> _ = f.write_text("# from Excel\nid;x;note\n1;2,5;NGC 628\n")
+    >>> is_semicolon_text(f)
+    True
+    >>> _ = f.write_text("id x note\n1 2.5 a;b\n")
+    >>> is_semicolon_text(f)
+    False
+    """
+    p = Path(path)
+    encoding, sep = csv_dialect(p)
+    if sep != ";":
+        return False
+    try:
+        with open(p, encoding=encoding, newline="") as fh:
+            lines = CsvLines(fh)
+            rows = []
+            for row in csv.reader(lines, delimiter=";"):
+                rows.append(row)
+                if len(rows) > 50:
+                    break
+    except (OSError, UnicodeError, csv.Error):
+        return False
+    if rows and is_sep_line(rows[0]):
+        rows = rows[1:]  # Excel's 'sep=;' line above the header says it too
+    if not rows:
+        return False
+    header = [cell.strip() for cell in rows[0]]
+    blank_split = len(";".join(rows[0]).split())
+    return (len(header) > max(1, blank_split) and all(header)
+            and all(len(row) == len(header) for row in rows[1:]))
 
 
 #: A field of a whitespace-separated line: a double-quoted value (spaces and all), else a run of non-blanks
