@@ -787,6 +787,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # "required column 'id' missing ... (columns: none)" (CSV), "none of astropy's text formats ... reads it";
         # a FITS file says so itself (io.mosaic.unreadable_fits)
         raise StarclassError(f"{p} is empty (0 bytes), not a table")
+    if container in ("csv", "ecsv", "ascii", "cds", "mrt"):
+        # a NUL byte (a binary file named .csv, a copy cut short) was "cannot read x.csv as csv:
+        # InconsistentTableError: Number of header columns (0) inconsistent with data columns in data line 0"
+        refuse_non_text(p)
     astropy_fmt = {
         "csv": "ascii.csv", "ecsv": "ascii.ecsv", "parquet": "parquet", "fits": "fits",
         "cds": "ascii.cds", "mrt": "ascii.mrt", "ascii": "ascii", "ds9": None, None: None,
@@ -1272,7 +1276,8 @@ def read_csv_table(path: PathLike) -> Table:
     Raises
     ------
     StarclassError
-        A row with more fields than the header, naming the file and the line.
+        A row with more fields than the header, naming the file and the line; a directory, an empty file
+        or one with a NUL byte (:func:`refuse_non_text`).
 
     Examples
     --------
@@ -1285,6 +1290,9 @@ def read_csv_table(path: PathLike) -> Table:
     starclass.errors.StarclassError: cannot read .../out.csv as a table: line 3 has 3 fields where the header ...
     """
     p = Path(path)
+    # a directory, an empty file and a binary one were IsADirectoryError, a table of no columns, and astropy's
+    # "Number of header columns (0) inconsistent with data columns in data line 0"
+    refuse_non_text(p)
     if is_ecsv_text(p):
         return Table.read(p, format="ascii.ecsv")  # its header, '#' lines, would be skipped as a CSV's comments
     try:
@@ -1295,6 +1303,51 @@ def read_csv_table(path: PathLike) -> Table:
         raise
     read_spelled_numbers(table, p)  # '--', 'N/A' and typeset minus signs, as the catalogue reader reads them
     return refuse_short_rows(table, p)
+
+
+def refuse_non_text(path: PathLike) -> None:
+    r"""Refuse, naming it, a path that is no text table: a directory, an empty or blank file, one with a NUL byte.
+
+    A NUL byte is in no text table: the file is binary (an image, a store) or was cut short when a disk
+    filled. UTF-16 text (Excel's "Unicode Text", with or without its byte-order mark) is text, its NULs
+    every other byte. A file that cannot be opened is left to the reader, which names it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The table.
+
+    Raises
+    ------
+    StarclassError
+        Naming the file, and the line of the first NUL byte.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = f.write_bytes(b"file,label\na.png,1\n\0\0\0\n")
+    >>> refuse_non_text(f)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: cannot read .../t.csv as a table: line 3 holds a NUL byte, which no text ...
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise StarclassError(f"{p} is a directory, not a table file")
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return
+    if not head:
+        raise StarclassError(f"{p} is empty (0 bytes), not a table")
+    if len(head) < 65536 and not head.lstrip(_BOM).strip():
+        raise StarclassError(f"{p} holds only blank lines, not a table")
+    if b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and utf16_without_mark(head) is None:
+        line = head[:head.index(b"\0")].count(b"\n") + 1
+        raise StarclassError(f"cannot read {p} as a table: line {line} holds a NUL byte, which no text table "
+                             "does (a binary file, or one cut short when a disk filled)")
 
 
 def refuse_short_rows(table: Table, path: PathLike) -> Table:
