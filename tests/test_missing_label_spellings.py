@@ -89,3 +89,6 @@ def test_classify_stamps_keeps_a_nan_labelled_row_unlabelled(tmp_path):
     assert r.exit_code == 2, r.output
     assert "label 'nan' (a missing label?)" in " ".join(r.output.split()) and "Traceback" not in r.output
     assert not (tmp_path / "m2").exists()
+    # info says it looks missing
+    r = runner.invoke(app, ["info", str(root / "labels.csv")])
+    assert r.exit_code == 0 and "N/A (a missing label? unless the task names it: classify only) 1" in r.output, r.output
