@@ -23,7 +23,9 @@ def test_float_written_whole_numbers_are_classes():
     assert label_classes(_set(["1.0", "2", " 3.0 "]), {}).tolist() == [1, 2, 3]
 
 
-@pytest.mark.parametrize("bad", ["2.5", "inf", "nan", "1e400"])
+# 'nan' is a missing value's spelling: refused as "(a missing label?)" since 2026-12-06
+# (tests/test_missing_label_spellings.py)
+@pytest.mark.parametrize("bad", ["2.5", "inf", "1e400"])
 def test_a_label_that_is_no_whole_number_is_refused_naming_its_row(bad):
     with pytest.raises(StarclassError, match=rf"o1.png: label '{bad}' is not a (whole )?class number"):
         label_classes(_set(["1", bad]), {})

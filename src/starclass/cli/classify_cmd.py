@@ -769,8 +769,11 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         if done.any():
             # each reason counted on its own, so the line says which rows were left out and why
             # a row whose label the task does not know has a label: "unlabelled" misnamed it
-            named = (np.array([bool(str(v).strip()) for v in cutouts.labels]) if cutouts.labels is not None
-                     else np.zeros(len(out), dtype=bool))
+            # 'N/A', 'nan' the task's map does not name: unlabelled, as an empty cell (is_missing_label)
+            from starclass.io.cutout_folders import is_missing_label
+
+            named = (np.array([not is_missing_label(v, cfg.label_map) for v in cutouts.labels])
+                     if cutouts.labels is not None else np.zeros(len(out), dtype=bool))
             parts = [f"{n} {what}" for n, what in (
                 (int((~classified).sum()), "unclassified"),
                 (int((classified & ~labelled & ~named).sum()), "unlabelled"),

@@ -1122,8 +1122,16 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
         lines.append(f"labels: none ({why}): classify only{hint}")
     else:
         names, counts = np.unique(cs.labels, return_counts=True)
-        # an empty cell is an unlabelled row: classify takes it, train refuses it
-        lines.append("labels: " + ", ".join(f"{n or '(none: classify only)'} {k}" for n, k in zip(names, counts)))
+        from starclass.io.cutout_folders import is_missing_label
+
+        # an empty cell is an unlabelled row: classify takes it, train refuses it; so is 'N/A' a task's map does not
+        # name, which was listed as a label like any other
+        def shown(n: str) -> str:
+            if not n:
+                return "(none: classify only)"
+            return f"{n} (a missing label? unless the task names it: classify only)" if is_missing_label(n, None) else n
+
+        lines.append("labels: " + ", ".join(f"{shown(n)} {k}" for n, k in zip(names, counts)))
         from starclass.io.cutout_folders import case_twin_groups
 
         # 'CLUSTER 1, Cluster 1, cluster 3' read as three labels here, where train and classify read them as one

@@ -370,7 +370,9 @@ class EvalTask:
         Parameters
         ----------
         values
-            One label per row (strings). A masked or empty cell is an unlabelled row: class 0,
+            One label per row (strings). A masked or empty cell, or a missing value's spelling the map does not
+            name (``N/A``, ``nan``, ``--``: :data:`starclass.io.cutout_folders.MISSING_LABELS`), is an unlabelled
+            row: class 0,
             which evaluation leaves out as it leaves out a catalogue's class 0 (``classify
             --stamps`` classifies a folder labelled in part and writes such rows).
         what
@@ -399,7 +401,7 @@ class EvalTask:
         unknown: dict[str, list[int]] = {}  # every unknown label with its rows: named together below
         zeros: list[int] = []  # 0-based rows whose label is 0 with no label_map: "no class"
         missing: list[int] = []  # 0-based rows with no label (empty, masked or NaN)
-        from starclass.io.cutout_folders import case_matched_note, case_twin_label, mapped_label
+        from starclass.io.cutout_folders import case_matched_note, case_twin_label, is_missing_label, mapped_label
 
         cased: dict[tuple[str, str], int] = {}
 
@@ -407,7 +409,9 @@ class EvalTask:
         for i, v in enumerate(vals.data):
             # a NaN is a missing label: pandas writes a numeric column with gaps as floats ('2.0', '')
             lab = "" if mask[i] or _is_nan(v) else str(v).strip()
-            if not lab:
+            # 'N/A', '--', 'null' the map does not name: no label, as classify --stamps reads them (a class named
+            # so, 'none' among them, is that class)
+            if is_missing_label(lab, self.label_map):
                 out[i] = 0
                 missing.append(i)
                 continue

@@ -776,6 +776,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
     refuse_database(p)
     # what holds the table: a PHANGS catalogue (--format phangs) is a FITS, CSV, ... or whitespace text table
     container = _phangs_container(p) if fmt == "phangs" else fmt
+    if container == "ascii" and is_semicolon_text(p):
+        # a ';' table saved as .txt or .dat (European Excel's CSV renamed): astropy's whitespace reader made its
+        # header one column, refused as "required column 'id' missing (columns: id;x;y)"
+        container = "csv"
     if container == "csv" and is_ecsv_text(p):
         container = "ecsv"  # an ECSV named .csv: its header is '#' lines, which a CSV's comments now skip
     if container not in ("fits", None) and _is_empty_file(p):
@@ -783,6 +787,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # "required column 'id' missing ... (columns: none)" (CSV), "none of astropy's text formats ... reads it";
         # a FITS file says so itself (io.mosaic.unreadable_fits)
         raise StarclassError(f"{p} is empty (0 bytes), not a table")
+    if container in ("csv", "ecsv", "ascii", "cds", "mrt"):
+        # a NUL byte (a binary file named .csv, a copy cut short) was "cannot read x.csv as csv:
+        # InconsistentTableError: Number of header columns (0) inconsistent with data columns in data line 0"
+        refuse_non_text(p)
     astropy_fmt = {
         "csv": "ascii.csv", "ecsv": "ascii.ecsv", "parquet": "parquet", "fits": "fits",
         "cds": "ascii.cds", "mrt": "ascii.mrt", "ascii": "ascii", "ds9": None, None: None,
@@ -858,6 +866,11 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # a tab table with a row of a field more or fewer passes astropy's guesses as one column of whole lines,
         # each cell a row's text ('invalid literal for int()' of a PHANGS id, a traceback)
         raise StarclassError(f"cannot read {p} as a table: {ragged}")
+    if container == "ascii" and len(table.colnames) == 1 and ";" in table.colnames[0] and (
+            ragged := csv_ragged_line(p)) is not None:
+        # a ';' table renamed .txt with a row of a field more or fewer (not read as ';', is_semicolon_text): it was
+        # "required column 'id' missing (columns: id;x;y)", which did not say what is wrong with the file
+        raise StarclassError(f"cannot read {p} as a table separated by ';': {ragged}")
     if container in ("csv", "ascii"):
         # '--' (astropy's masked value), 'null', 'N/A' ... and typeset minus signs: the column was kept as text and
         # info stopped on a magnitude '--' with a traceback
@@ -901,6 +914,59 @@ def _phangs_container(p: Path) -> str | None:
         return "ascii"  # the reader names the file it cannot open
     # UTF-16 text (Excel's "Unicode Text", its byte-order mark first) has a NUL in every other byte
     return "ascii" if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" not in head else None
+
+
+def is_semicolon_text(path: PathLike) -> bool:
+    r"""Whether a text table not named ``.csv`` is separated by ``;``, as European Excel writes a CSV.
+
+    True where its header line (the first neither blank nor a comment, :func:`is_comment_line`) splits into
+    more cells on ``;`` than on blanks, none of them empty, and each of the next 50 rows into as many.
+    Only then: such a header read as whitespace-separated is one column named ``id;x;y``, a table no command
+    takes, so a file read before is read as before; a row of a different count further down is named by
+    the CSV reader (:func:`csv_ragged_line`).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The text table (``.txt``, ``.dat``, ...).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.txt"
+    >>> _ = f.write_text("# from Excel\nid;x;note\n1;2,5;NGC 628\n")
+    >>> is_semicolon_text(f)
+    True
+    >>> _ = f.write_text("id x note\n1 2.5 a;b\n")
+    >>> is_semicolon_text(f)
+    False
+    """
+    p = Path(path)
+    encoding, sep = csv_dialect(p)
+    if sep != ";":
+        return False
+    try:
+        with open(p, encoding=encoding, newline="") as fh:
+            lines = CsvLines(fh)
+            rows = []
+            for row in csv.reader(lines, delimiter=";"):
+                rows.append(row)
+                if len(rows) > 50:
+                    break
+    except (OSError, UnicodeError, csv.Error):
+        return False
+    if rows and is_sep_line(rows[0]):
+        rows = rows[1:]  # Excel's 'sep=;' line above the header says it too
+    if not rows:
+        return False
+    header = [cell.strip() for cell in rows[0]]
+    blank_split = len(";".join(rows[0]).split())
+    return (len(header) > max(1, blank_split) and all(header)
+            and all(len(row) == len(header) for row in rows[1:]))
 
 
 #: A field of a whitespace-separated line: a double-quoted value (spaces and all), else a run of non-blanks
@@ -1210,7 +1276,8 @@ def read_csv_table(path: PathLike) -> Table:
     Raises
     ------
     StarclassError
-        A row with more fields than the header, naming the file and the line.
+        A row with more fields than the header, naming the file and the line; a directory, an empty file
+        or one with a NUL byte (:func:`refuse_non_text`).
 
     Examples
     --------
@@ -1223,6 +1290,9 @@ def read_csv_table(path: PathLike) -> Table:
     starclass.errors.StarclassError: cannot read .../out.csv as a table: line 3 has 3 fields where the header ...
     """
     p = Path(path)
+    # a directory, an empty file and a binary one were IsADirectoryError, a table of no columns, and astropy's
+    # "Number of header columns (0) inconsistent with data columns in data line 0"
+    refuse_non_text(p)
     if is_ecsv_text(p):
         return Table.read(p, format="ascii.ecsv")  # its header, '#' lines, would be skipped as a CSV's comments
     try:
@@ -1233,6 +1303,51 @@ def read_csv_table(path: PathLike) -> Table:
         raise
     read_spelled_numbers(table, p)  # '--', 'N/A' and typeset minus signs, as the catalogue reader reads them
     return refuse_short_rows(table, p)
+
+
+def refuse_non_text(path: PathLike) -> None:
+    r"""Refuse, naming it, a path that is no text table: a directory, an empty or blank file, one with a NUL byte.
+
+    A NUL byte is in no text table: the file is binary (an image, a store) or was cut short when a disk
+    filled. UTF-16 text (Excel's "Unicode Text", with or without its byte-order mark) is text, its NULs
+    every other byte. A file that cannot be opened is left to the reader, which names it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The table.
+
+    Raises
+    ------
+    StarclassError
+        Naming the file, and the line of the first NUL byte.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = f.write_bytes(b"file,label\na.png,1\n\0\0\0\n")
+    >>> refuse_non_text(f)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: cannot read .../t.csv as a table: line 3 holds a NUL byte, which no text ...
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise StarclassError(f"{p} is a directory, not a table file")
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return
+    if not head:
+        raise StarclassError(f"{p} is empty (0 bytes), not a table")
+    if len(head) < 65536 and not head.lstrip(_BOM).strip():
+        raise StarclassError(f"{p} holds only blank lines, not a table")
+    if b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and utf16_without_mark(head) is None:
+        line = head[:head.index(b"\0")].count(b"\n") + 1
+        raise StarclassError(f"cannot read {p} as a table: line {line} holds a NUL byte, which no text table "
+                             "does (a binary file, or one cut short when a disk filled)")
 
 
 def refuse_short_rows(table: Table, path: PathLike) -> Table:

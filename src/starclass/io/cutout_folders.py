@@ -4042,7 +4042,9 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
     label_map : dict of str to int
         Label -> class. Empty: labels must be integers and are returned as classes.
     allow_empty : bool
-        An empty label is class 0 ("no class": an unlabelled row) instead of an error.
+        An empty label is class 0 ("no class": an unlabelled row) instead of an error; so is a missing value's
+        spelling (``N/A``, ``nan``, ``--``: :data:`MISSING_LABELS`) that ``label_map`` does not name, which is
+        otherwise refused as "(a missing label?)".
     config : starclass.learn.config.TaskConfig, optional
         The task the map is from: its name and class names make the unknown-label message's
         task file to copy (:func:`unknown_labels_note`).
@@ -4080,6 +4082,7 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
     # matched in one Unicode form (schema.label_key): a Mac's label folder 'ste\u0301llaire' is 'stéllaire'
     keyed = {label_key(k): v for k, v in (label_map or {}).items()}
     cased: dict[tuple[str, str], int] = {}  # (label, key) -> rows, the labels matched in another case
+    missing: list[int] = []  # rows whose label is a missing value's spelling the map does not know ('N/A')
     for i, lab in enumerate(cutouts.labels):
         lab = str(lab).strip()
         if not lab:
@@ -4087,10 +4090,16 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                 raise StarclassError(f"{cutouts.where(i)}: empty label")
             out[i] = 0
             continue
+        if label_map and label_key(lab) in keyed:
+            out[i] = int(keyed[label_key(lab)])  # a class the task names so ('none', 'NA') is that class
+            continue
+        if is_missing_label(lab, label_map):
+            # a spreadsheet's or pandas' missing value: classify refused 'nan' as "not a whole class number" and
+            # warned of 'N/A' as a label the task does not know, where an empty cell is an unlabelled row
+            missing.append(i)
+            out[i] = 0
+            continue
         if label_map:
-            if label_key(lab) in keyed:
-                out[i] = int(keyed[label_key(lab)])
-                continue
             key = mapped_label(lab, label_map)
             if key is None:
                 unknown.setdefault(lab, []).append(i + 1)
@@ -4157,6 +4166,14 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                     f"takes only {', '.join(map(str, config.classes))}. Map your labels in a task file: "
                     f"label_map: {{{yaml}}}, each N a class of the task")
             out[i] = int(number)
+    if missing and not allow_empty:
+        first = missing[0]
+        lab = str(cutouts.labels[first]).strip()
+        more = (f"; {counted(len(missing), 'row')} have a missing value's spelling as label: "
+                f"{rows_named(missing, limit=5)}" if len(missing) > 1 else "")
+        raise StarclassError(f"{cutouts.where(first)}: label {lab!r} (a missing label?){more}; train and calibrate "
+                             "need a label on every row (classify, explain, evaluate and report take a folder "
+                             "labelled in part): label those rows, or leave them out of the CSV")
     note = f"{cutouts.source}: {case_matched_note(cased, numbered=cutouts.source.is_file())}" if cased else None
     said_key = (str(Path(cutouts.source).resolve()), tuple(sorted(cased)))
     if note is not None and said_key not in _CASE_NOTES_SAID:
@@ -4198,6 +4215,41 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                                               classes=names, numbered=cutouts.source.is_file(),
                                               task_file=task_file)))
     return out
+
+
+#: Label text (case-folded) read as no label, as an empty cell is, where the task's ``label_map`` does not name
+#: it: the missing values of spreadsheets (``N/A``, ``#N/A``), pandas (``nan``, ``NA``), astropy (``--``) and
+#: databases (``null``). ``none`` is not among them: it is a class name some tasks use.
+MISSING_LABELS = frozenset({"n/a", "#n/a", "nan", "na", "--", "null"})
+
+def is_missing_label(label: str, label_map: dict[str, int] | None) -> bool:
+    """Whether a label cell means no label: empty, or a missing value's spelling ``label_map`` does not name.
+
+    The one rule of ``classify --stamps`` (an unlabelled row, class_ref 0), train and calibrate (refused as
+    "a missing label?") and ``evaluate --label-column`` (left out of the scores, counted).
+
+    Parameters
+    ----------
+    label : str
+        The cell as written.
+    label_map : dict of str to int or None
+        The task's label -> class map; a key spelled so (``none``, ``NA``) is a class.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_missing_label(" N/A ", {"cluster": 1}), is_missing_label("nan", {}), is_missing_label("none", {})
+    (True, True, False)
+    >>> is_missing_label("NA", {"NA": 3}), is_missing_label("", {"cluster": 1})
+    (False, True)
+    """
+    lab = str(label).strip()
+    if not lab:
+        return True
+    return lab.casefold() in MISSING_LABELS and not (label_map and mapped_label(lab, label_map) is not None)
 
 
 #: Text of a ``cutout_root`` cell that means "not recorded": empty, or a missing value as pandas,
