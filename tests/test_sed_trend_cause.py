@@ -118,3 +118,34 @@ def test_on_the_legus_files_the_uv_and_u_trends_are_the_fits_and_the_i_trend_the
     # a spiral whose fits match the table: the table is LEGUS's model there, no change to explain
     rows = {r["band"]: r for r in sed_band_offsets(_field("ngc628-c"))}
     assert all(r["trend_cause"] == "" and abs(float(r["model_trend"])) < 0.05 for r in rows.values())
+
+
+def test_the_fields_note_names_whose_each_trend_is_as_info_does():
+    from starclass.science.many import sed_trends_note
+    from starclass.science.sedcheck import trend_cause_words
+
+    t = Table(meta={"sed_trends_within": [("f275w", -0.31, 0.05, -6.4, "fits"), ("f336w", -0.33, 0.05, -7.1, "fits"),
+                                          ("f814w", 0.18, 0.05, 3.7, "models")]})
+    note = sed_trends_note({"ngc4449": t})
+    # the reading is info's own sentence (one wording), not a copy that can drift from it
+    assert trend_cause_words(["F275W", "F336W"], ["F814W"]) in note, note
+    assert "In F275W and F336W the catalogue's own fit residuals change alike" in note, note
+    assert "In F814W the fits' models differ" in note and "the SSP table (one metallicity) differ" not in note
+    # a band read one way in one field and the other way in another is named with its fields in each reading
+    u = Table(meta={"sed_trends_within": [("f336w", -0.25, 0.05, -5.0, "models")]})
+    note = sed_trends_note({"ngc4449": t, "ugc685": u})
+    assert "In F275W and F336W of ngc4449 the catalogues' own" in note, note
+    assert "In F336W of ugc685 and F814W the fits' models differ" in note, note
+
+
+@pytest.mark.skipif(not LEGUS.is_dir(), reason="no ../shared/data/legus")
+def test_a_legus_field_carries_whose_its_trends_are_to_the_fields_note():
+    from starclass.science.many import read_legus_field, sed_trends_note
+
+    (p,) = LEGUS.glob("hlsp_legus_*_ngc3274_multiband_*.tab")
+    t = read_legus_field(p)
+    causes = {b: c for b, *_, c in t.meta["sed_trends_within"]}
+    assert causes == {"f336w": "fits", "f814w": "models"}, t.meta["sed_trends_within"]
+    note = sed_trends_note({"ngc3274": t})
+    assert "In F336W the catalogue's own fit residuals change alike" in note, note
+    assert "In F814W the fits' models differ" in note, note

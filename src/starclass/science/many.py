@@ -286,8 +286,11 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
         meta["sed_age_trends"] = [(str(r["band"]), float(r["age_trend"]), float(r["age_trend_err"]),
                                    float(r["age_trend_z"])) for r in off if readings.get(str(r["band"])) == "age"]
         # bands within the tolerance whose offset changes with age all the same: a note (sedcheck.sed_trend_notes)
+        # with whose the change is (sedcheck.trend_cause: the fits' own, the models', or "" where nothing tells),
+        # so the fields' note names the cause info names
         meta["sed_trends_within"] = [(str(r["band"]), float(r["age_trend"]), float(r["age_trend_err"]),
-                                      float(r["age_trend_z"])) for r in off
+                                      float(r["age_trend_z"]),
+                                      str(r["trend_cause"]) if "trend_cause" in off.colnames else "") for r in off
                                      if bool(r["age_dependent"]) and not bool(r["exceeds"])]
     except StarclassError:
         pass  # no SED fit to check
@@ -345,33 +348,66 @@ def sed_trends_note(fields: Mapping[str, Table]) -> str:
     """A sentence naming the fields with a band within the tolerance whose SED-fit offset changes with age, or ``""``.
 
     From each field's ``meta['sed_trends_within']`` (band, change of offset from 30-100 to 10-30 Myr, its
-    standard error and their ratio), which :func:`load_fields` sets: the bands
-    :func:`starclass.science.sedcheck.sed_trend_notes` notes. A note, not a warning (their pooled offsets are
-    within the tolerance), so the fields whose ages the fits' models may bias at 10-100 Myr are named all the same.
+    standard error, their ratio and whose the change is, :func:`starclass.science.sedcheck.trend_cause`), which
+    :func:`load_fields` sets: the bands :func:`starclass.science.sedcheck.sed_trend_notes` notes. A note, not a
+    warning (their pooled offsets are within the tolerance), so the fields whose ages may be biased at 10-100 Myr
+    are named all the same. Whose the change is, is said in the words of ``info``'s note
+    (:func:`starclass.science.sedcheck.trend_cause_words`): the fits' own in the UV and U of the LEGUS dwarf
+    fields, the models' in F814W. Until 2026-12-06 this note named the models for every band.
 
     Examples
     --------
-    >>> t = Table(meta={"sed_trends_within": [("f814w", 0.18, 0.0486, 3.7)]})
+    >>> t = Table(meta={"sed_trends_within": [("f336w", -0.33, 0.0465, -7.1, "fits"),
+    ...                                       ("f814w", 0.18, 0.0486, 3.7, "models")]})
     >>> print(sed_trends_note({"ngc4449": t, "ngc628-c": Table()}))  # doctest: +NORMALIZE_WHITESPACE
     SED-fit offsets within 0.30 mag that change with the fitted age (10-30 against 30-100 Myr, 3 standard errors or
-    more): ngc4449 F814W +0.18 ± 0.05 mag (3.7); the fits' models and the SSP table (one metallicity) differ in how
-    that band changes with age, so the ages, masses and E(B-V) of that field at 10-100 Myr may be biased
-    (starclass info FILE says more)
-    """
-    from starclass.science.sedcheck import AGE_TREND_SIGNIFICANCE
+    more): ngc4449 F336W -0.33 ± 0.05 mag (7.1), F814W +0.18 ± 0.05 mag (3.7). In F336W the catalogue's own fit
+    residuals change alike: its photometry departs from its fits' own models there as it does from the table, so
+    neither the table's metallicity nor the filters, magnitude system or extinction the check applies makes it
+    (docs/legus_validation.md, "The UV and U age trends are the fits' own"). In F814W the fits' models differ from
+    the table's (one metallicity) in how it changes with age: ages fitted with the table would differ from the
+    catalogue's most at 10-100 Myr, where the ages, masses and E(B-V) may be biased (starclass info FILE says more)
 
-    named = {f: t.meta["sed_trends_within"] for f, t in fields.items() if t.meta.get("sed_trends_within")}
+    A band whose cause differs between fields is named with its fields in each reading; where no field tells
+    (no fit residuals), the models are named:
+
+    >>> u = Table(meta={"sed_trends_within": [("f336w", -0.25, 0.05, -5.0, "models")]})
+    >>> print(sed_trends_note({"ngc4449": t, "ugc685": u}).split("): ", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
+    ngc4449 F336W -0.33 ± 0.05 mag (7.1), F814W +0.18 ± 0.05 mag (3.7); ugc685 F336W -0.25 ± 0.05 mag (5.0). In
+    F336W of ngc4449 the catalogues' own fit residuals change alike: their photometry departs from their fits' own
+    models there as it does from the table, so neither the table's metallicity nor the filters, magnitude system or
+    extinction the check applies makes it (docs/legus_validation.md, "The UV and U age trends are the fits' own").
+    In F336W of ugc685 and F814W the fits' models differ from the table's (one metallicity) in how they change with
+    age: ages fitted with the table would differ from the catalogues' most at 10-100 Myr, where the ages, masses
+    and E(B-V) may be biased (starclass info FILE says more)
+    >>> v = Table(meta={"sed_trends_within": [("f814w", 0.18, 0.0486, 3.7)]})  # made before the cause was kept
+    >>> sed_trends_note({"ngc4485": v}).split(". ", 1)[1][:60]
+    "The fits' models differ from the table's (one metallicity) i"
+    """
+    from starclass.science.sedcheck import AGE_TREND_SIGNIFICANCE, trend_cause_words
+
+    named = {f: [(*x[:4], x[4] if len(x) > 4 else "") for x in t.meta["sed_trends_within"]]
+             for f, t in fields.items() if t.meta.get("sed_trends_within")}
     if not named:
         return ""
-    parts = [f"{f} " + ", ".join(f"{b.upper()} {d:+.2f} ± {e:.2f} mag ({abs(z):.1f})" for b, d, e, z in trends)
+    parts = [f"{f} " + ", ".join(f"{b.upper()} {d:+.2f} ± {e:.2f} mag ({abs(z):.1f})" for b, d, e, z, _ in trends)
              for f, trends in named.items()]
-    many_bands = sum(len(x) for x in named.values()) > 1
-    bands = "those bands change" if many_bands else "that band changes"
+    # each band once a reading; a band read one way in some fields and the other in others names its fields
+    by_band: dict[str, dict[bool, list[str]]] = {}
+    for f, trends in named.items():
+        for b, *_, cause in trends:
+            by_band.setdefault(b.upper(), {True: [], False: []})[cause == "fits"].append(f)
+    fits, models = [], []
+    for b, where in by_band.items():
+        mixed = bool(where[True]) and bool(where[False])
+        for own, out in ((True, fits), (False, models)):
+            if where[own]:
+                out.append(f"{b} of {', '.join(where[own])}" if mixed else b)
+    known = any(cause in ("fits", "models") for trends in named.values() for *_, cause in trends)
     return (f"SED-fit offsets within {SED_OFFSET_TOLERANCE:.2f} mag that change with the fitted age (10-30 against "
-            f"30-100 Myr, {AGE_TREND_SIGNIFICANCE:g} standard errors or more): {'; '.join(parts)}; the fits' models "
-            f"and the SSP table (one metallicity) differ in how {bands} with age, so the ages, masses and E(B-V) of "
-            f"{'those fields' if len(named) > 1 else 'that field'} at 10-100 Myr may be biased (starclass info FILE "
-            "says more)")
+            f"30-100 Myr, {AGE_TREND_SIGNIFICANCE:g} standard errors or more): {'; '.join(parts)}. "
+            + trend_cause_words(fits, models, known=known, many=len(named) > 1)
+            + " (starclass info FILE says more)")
 
 
 def legus_files(directory: str | Path) -> list[Path]:

@@ -30,6 +30,7 @@ fits' models differ (docs/legus_validation.md, "The UV and U age trends are the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -644,34 +645,73 @@ def sed_trend_notes(offsets: Table, name: str = "catalogue") -> list[str]:
             f"{', '.join(parts)}; {AGE_TREND_SIGNIFICANCE:g} standard errors or more is read as a change with age. ")
     own = [r for r in aged if "trend_cause" in r.colnames and str(r["trend_cause"]) == "fits"]
     rest = [r for r in aged if r not in own]
-    if not own and not any("trend_cause" in r.colnames and str(r["trend_cause"]) == "models" for r in rest):
-        # no fit residuals to weigh it against: the table's one metallicity is the likely difference
-        return [head + "The fits' models differ from the table's (one metallicity) in how "
-                f"{'those bands change' if len(aged) > 1 else 'that band changes'} with age: ages fitted with the "
-                "table would differ from the catalogue's most at 10-100 Myr, where the ages, masses and E(B-V) may be "
-                "biased"]
     changes = ", ".join(f"{str(r['band']).upper()} {abs(float(r['fit_trend'])):.2f} mag "
                         f"{'fainter' if float(r['fit_trend']) >= 0 else 'brighter'}" for r in own)
-    said = [] if not own else [
-        f"In {_band_list(own)} the catalogue's own fit residuals change alike ({changes} at 10-30 than at 30-100 "
-        "Myr): its photometry departs from its fits' own models there as it does from the table, so neither the "
+    evidence = "; ".join(f"{str(r['band']).upper()} {float(r['model_trend']):+.2f} mag, "
+                         f"{abs(float(r['model_trend_z'])):.1f} standard errors"
+                         for r in rest if "model_trend" in r.colnames and np.isfinite(r["model_trend"]))
+    known = bool(own) or any("trend_cause" in r.colnames and str(r["trend_cause"]) == "models" for r in rest)
+    return [head + trend_cause_words([str(r["band"]).upper() for r in own], [str(r["band"]).upper() for r in rest],
+                                     known=known, fit_changes=changes, model_evidence=evidence)]
+
+
+def trend_cause_words(fits: Sequence[str], models: Sequence[str], *, known: bool = True, many: bool = False,
+                      fit_changes: str = "", model_evidence: str = "") -> str:
+    """Whose an age trend is, in words: the one wording of ``info``'s note and ``evaluate --catalogs``'s.
+
+    :func:`sed_trend_notes` (one catalogue) and :func:`starclass.science.many.sed_trends_note` (the fields of
+    ``--catalogs``) both say it with this, so the two cannot come to name different causes for one band.
+
+    Parameters
+    ----------
+    fits
+        The bands as said (``"F336W"``, or ``"F336W of ngc4449"``) whose :func:`trend_cause` is ``"fits"``.
+    models
+        The other age-dependent bands: the fits' models and the table differ in them, or nothing tells.
+    known
+        False where no band has a cause (no fit residuals to weigh it against): the table's one metallicity is
+        then named for every band, without naming them.
+    many
+        Said of several catalogues ("the catalogues' own fit residuals").
+    fit_changes, model_evidence
+        The numbers each reading rests on, said in brackets after it where given.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(trend_cause_words(["F336W"], ["F814W"], many=True))  # doctest: +NORMALIZE_WHITESPACE
+    In F336W the catalogues' own fit residuals change alike: their photometry departs from their fits' own models
+    there as it does from the table, so neither the table's metallicity nor the filters, magnitude system or
+    extinction the check applies makes it (docs/legus_validation.md, "The UV and U age trends are the fits' own").
+    In F814W the fits' models differ from the table's (one metallicity) in how it changes with age: ages fitted
+    with the table would differ from the catalogues' most at 10-100 Myr, where the ages, masses and E(B-V) may be
+    biased
+    """
+    whose, its = ("the catalogues'", "their") if many else ("the catalogue's", "its")
+    tail = (f": ages fitted with the table would differ from {whose} most at 10-100 Myr, where the ages, masses and "
+            "E(B-V) may be biased")
+    if not known:
+        return ("The fits' models differ from the table's (one metallicity) in how "
+                f"{'those bands change' if len(models) > 1 else 'that band changes'} with age" + tail)
+    said = [] if not fits else [
+        f"In {_names(fits)} {whose} own fit residuals change alike"
+        + (f" ({fit_changes} at 10-30 than at 30-100 Myr)" if fit_changes else "")
+        + f": {its} photometry departs from {its} fits' own models there as it does from the table, so neither the "
         "table's metallicity nor the filters, magnitude system or extinction the check applies makes "
-        f"{'them' if len(own) > 1 else 'it'} ({TREND_CAUSES_DOC})"]
-    if rest:
-        evidence = "; ".join(f"{str(r['band']).upper()} {float(r['model_trend']):+.2f} mag, "
-                             f"{abs(float(r['model_trend_z'])):.1f} standard errors"
-                             for r in rest if np.isfinite(r["model_trend"]))
-        said.append(f"In {_band_list(rest)} the fits' models differ from the table's (one metallicity) in how "
-                    f"{'they change' if len(rest) > 1 else 'it changes'} with age"
-                    + (f" (the table less the fits' own models, 10-30 less 30-100 Myr: {evidence})" if evidence else "")
-                    + ": ages fitted with the table would differ from the catalogue's most at 10-100 Myr, where the "
-                    "ages, masses and E(B-V) may be biased")
-    return [head + ". ".join(said)]
+        f"{'them' if len(fits) > 1 else 'it'} ({TREND_CAUSES_DOC})"]
+    if models:
+        said.append(f"In {_names(models)} the fits' models differ from the table's (one metallicity) in how "
+                    f"{'they change' if len(models) > 1 else 'it changes'} with age"
+                    + (f" (the table less the fits' own models, 10-30 less 30-100 Myr: {model_evidence})"
+                       if model_evidence else "") + tail)
+    return ". ".join(said)
 
 
-def _band_list(rows: list[Row]) -> str:
-    """The rows' bands in capitals, "A", "A and B", "A, B and C"."""
-    names = [str(r["band"]).upper() for r in rows]
+def _names(names: Sequence[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
