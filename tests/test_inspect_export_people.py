@@ -124,3 +124,17 @@ def test_two_people_have_no_weights_and_the_summary_is_strict_json(tmp_path):
     # three labels on a candidate: weights computed, as before
     _, computed = cs.consensus_table(np.array([[1, 1, 2], [2, 2, 2]]), ["a", "b"], ["ann", "bob", "cat"])
     assert computed["weights"] == {"ann": 1.0, "bob": 1.0, "cat": 0.5} and "weights_note" not in computed
+
+
+@pytest.mark.parametrize("people", [["ann"], ["ann", "bob"]])
+def test_the_vs_mode_note_speaks_of_the_people_there_are(people):
+    # one labeller's export said "(with 2 labels the mode is either both labels or a tie ...)": no
+    # candidate had 2 labels, there being one person
+    M = np.array([[1, 2][: len(people)], [3, 3][: len(people)]])
+    _, summary = cs.consensus_table(M, ["x", "y"], people)
+    note = summary["vs_mode_note"]
+    assert "not computed, no candidate has 3 or more labels" in note
+    if len(people) == 1:
+        assert "one person labelled" in note and "2 labels" not in note and "both labels" not in note, note
+    else:
+        assert "2 people labelled" in note and "at most 2 labels" in note, note

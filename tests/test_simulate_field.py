@@ -41,7 +41,7 @@ def test_shapes_bands_and_truth_columns(small_field):
     t = f.truth
     assert len(t) == 60
     for col in ("id", "x", "y", "ra", "dec", "class_ref", "subclass", "age", "mass", "ebv", "radius_pc",
-                "crowding", "mag_true_f555w"):
+                "crowding_true", "mag_true_f555w"):
         assert col in t.colnames
     assert ((t["x"] >= 0) & (t["x"] < 256) & (t["y"] >= 0) & (t["y"] < 256)).all()
     cls = np.asarray(t["class_ref"])

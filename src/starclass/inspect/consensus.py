@@ -336,16 +336,27 @@ def individual_vs_mode(M: ArrayLike, people: Sequence[str] | None = None, *, mer
             "min_labels": int(min_labels)}
 
 
-def vs_mode_note(n_objects: int, min_labels: int = VS_MODE_MIN_LABELS) -> str:
+def vs_mode_note(n_objects: int, min_labels: int = VS_MODE_MIN_LABELS, n_people: int | None = None) -> str:
     """What the individual-vs-mode agreement was computed on, in words (for the summary and output).
+
+    ``n_people`` (how many people labelled) words the reason for what there is: with one labeller
+    the note spoke of "2 labels ... both labels or a tie", which no candidate had.
 
     Examples
     --------
     >>> vs_mode_note(0)[:46]
     'individual vs mode: not computed, no candidate'
+    >>> vs_mode_note(0, n_people=1).split("(")[1]
+    'one person labelled: a label is its own mode, so that person would agree with it by construction)'
     """
-    why = (f"with {min_labels - 1} labels the mode is either both labels or a tie, so a person would agree "
-           "by construction")
+    if n_people == 1:
+        why = "one person labelled: a label is its own mode, so that person would agree with it by construction"
+    elif n_people is not None and n_people < min_labels:
+        why = (f"{n_people} people labelled: with at most {n_people} labels a candidate's mode is either every "
+               "label or a tie, so a person would agree by construction")
+    else:
+        why = (f"with {min_labels - 1} labels the mode is either both labels or a tie, so a person would agree "
+               "by construction")
     if n_objects == 0:
         return f"individual vs mode: not computed, no candidate has {min_labels} or more labels ({why})"
     return f"individual vs mode: on the {n_objects} candidates with {min_labels} or more labels and no tie ({why})"
@@ -559,7 +570,7 @@ def consensus_table(M: ArrayLike, ids: Sequence[str], people: Sequence[str],
         summary[f"people_{key}"] = [dict(zip(vm["people"].colnames, map(_py, r))) for r in vm["people"]]
         summary[f"vs_mode_n_{key}"] = vm["n_objects"]
     summary["vs_mode_min_labels"] = VS_MODE_MIN_LABELS
-    summary["vs_mode_note"] = vs_mode_note(summary[f"vs_mode_n_{all_key}"])
+    summary["vs_mode_note"] = vs_mode_note(summary[f"vs_mode_n_{all_key}"], n_people=len(people))
     summary["inspectors"] = inspector_agreement(M, people, classes, missing=0, ordinal=scheme.ordinal)
     return t, summary
 

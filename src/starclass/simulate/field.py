@@ -49,6 +49,13 @@ from starclass.simulate.render import BandNoise, noise_models, render_band
 #: Radius (px) of the truth catalogue's crowding count (same as detect's default).
 CROWDING_RADIUS = 10.0
 
+#: The truth catalogue's count of other candidates within :data:`CROWDING_RADIUS`. Not
+#: ``crowding``, the schema's measured column: a truth given as a survey field's positions (every
+#: plan of ``simulate --fields``) had its ``crowding`` kept renamed ``crowding_input`` with a
+#: warning on every run, as a catalogue's own photometry is, though the user had done nothing
+#: wrong (the true magnitudes are ``mag_true_<band>`` for the same reason).
+CROWDING_TRUE = "crowding_true"
+
 
 def stage_rng(seed: int, stage: str) -> np.random.Generator:
     """The random generator of one stage (stable across runs, platforms and band choices).
@@ -100,7 +107,7 @@ class SimulatedField:
         Celestial WCS shared by the bands.
     truth
         Truth catalogue (schema columns plus class, subclass, age, mass, ebv, radius_pc,
-        mag_true_<band>, crowding, asym, n_stars, diffuse_frac).
+        mag_true_<band>, crowding_true, asym, n_stars, diffuse_frac).
     humans
         Simulated human labels: id, x, y, class_h1..class_hK, class_ref (the mode).
     zeropoint
@@ -226,9 +233,9 @@ def _truth_table(config: SimConfig, cols: dict, wcs: WCS, centre: tuple[float, f
     if n > 1:
         tree = cKDTree(np.column_stack([t[X], t[Y]]))
         near = tree.query_ball_point(np.column_stack([t[X], t[Y]]), CROWDING_RADIUS)
-        t["crowding"] = np.array([len(v) - 1 for v in near], dtype=np.int64)
+        t[CROWDING_TRUE] = np.array([len(v) - 1 for v in near], dtype=np.int64)
     else:
-        t["crowding"] = np.zeros(n, dtype=np.int64)
+        t[CROWDING_TRUE] = np.zeros(n, dtype=np.int64)
     if centre is not None:
         # projected (on-sky) distance from the simulated galaxy's centre, as catalogues of M31's
         # clusters give it (schema.R_GAL): the selection trends of evaluate/report use it

@@ -151,7 +151,8 @@ def ambiguity(truth: Table, mag_limit: float, v_band: str,
     ----------
     truth
         The simulator's truth table (``class_ref``, ``subclass``, the V ``mag_true`` column,
-        ``asym``, ``n_stars``, ``diffuse_frac`` and optionally ``crowding``).
+        ``asym``, ``n_stars``, ``diffuse_frac`` and optionally ``crowding_true``, or
+        ``crowding`` in a truth written before 2026-12-06).
     mag_limit
         Faintest candidate magnitude in V: the faintness term grows over the last 1.5 mag.
     v_band
@@ -196,7 +197,9 @@ def ambiguity(truth: Table, mag_limit: float, v_band: str,
     border = np.where((cls == 4) & np.isin(subr, [4.2, 4.3]), np.where(dif > 0, 0.8, 0.25), border)
     border = np.where((cls == 4) & (subr == 4.1), 0.1, border)
     border = np.where((cls == 4) & np.isin(subr, [4.7, 4.8]), 0.5, border)
-    crowd = np.asarray(truth["crowding"], dtype=float) if "crowding" in truth.colnames else np.zeros(n)
+    # crowding_true since 2026-12-06; a truth.ecsv written before names it crowding
+    crowd_col = next((c for c in ("crowding_true", "crowding") if c in truth.colnames), None)
+    crowd = np.asarray(truth[crowd_col], dtype=float) if crowd_col else np.zeros(n)
     h = HUMAN_BASE + W_FAINT * faint + W_BORDER * border + W_CROWD * np.minimum(crowd, 5)
     if scale:
         # per class first, then per class-4 subclass (which overrides its class's factor)
