@@ -138,3 +138,16 @@ def test_the_vs_mode_note_speaks_of_the_people_there_are(people):
         assert "one person labelled" in note and "2 labels" not in note and "both labels" not in note, note
     else:
         assert "2 people labelled" in note and "at most 2 labels" in note, note
+
+
+@pytest.mark.parametrize("people", [["ann"], ["ann", "bob"]])
+def test_the_weights_note_speaks_of_the_people_there_are(people):
+    # one person: the note spoke of "2 labels a candidate ... both labels or a tie", which no candidate had
+    votes = np.array([[1] * len(people), [3] * len(people)])
+    _, summary = cs.consensus_table(votes, ["x", "y"], people)
+    note = summary["weights_note"]
+    assert note.startswith("weights: not computed, no candidate has 3 or more labels")
+    if len(people) == 1:
+        assert "one person labelled" in note and "both labels" not in note
+    else:
+        assert "2 people labelled" in note and "with at most 2 labels" in note

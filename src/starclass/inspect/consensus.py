@@ -349,23 +349,41 @@ def vs_mode_note(n_objects: int, min_labels: int = VS_MODE_MIN_LABELS, n_people:
     >>> vs_mode_note(0, n_people=1).split("(")[1]
     'one person labelled: a label is its own mode, so that person would agree with it by construction)'
     """
-    if n_people == 1:
-        why = "one person labelled: a label is its own mode, so that person would agree with it by construction"
-    elif n_people is not None and n_people < min_labels:
-        why = (f"{n_people} people labelled: with at most {n_people} labels a candidate's mode is either every "
-               "label or a tie, so a person would agree by construction")
-    else:
-        why = (f"with {min_labels - 1} labels the mode is either both labels or a tie, so a person would agree "
-               "by construction")
+    why = _few_labels_reason(n_people, min_labels, "a person would agree by construction",
+                             "that person would agree with it by construction")
     if n_objects == 0:
         return f"individual vs mode: not computed, no candidate has {min_labels} or more labels ({why})"
     return f"individual vs mode: on the {n_objects} candidates with {min_labels} or more labels and no tie ({why})"
 
 
-#: Why the summary's weights are null (and the export's weighted_frac empty) when none could be computed.
-WEIGHTS_NOTE = (f"weights: not computed, no candidate has {VS_MODE_MIN_LABELS} or more labels (people cannot be "
-                f"weighted against a consensus of others with {VS_MODE_MIN_LABELS - 1} labels a candidate: the "
-                "majority is then both labels or a tie); class_weighted is the mode, weighted_frac is empty")
+def _few_labels_reason(n_people: int | None, min_labels: int, consequence: str, alone: str) -> str:
+    """Why fewer than ``min_labels`` labels a candidate prove nothing, worded for the people there are.
+
+    ``alone`` is the consequence when one person labelled, ``consequence`` when more did.
+    """
+    if n_people == 1:
+        return f"one person labelled: a label is its own mode, so {alone}"
+    if n_people is not None and n_people < min_labels:
+        return (f"{n_people} people labelled: with at most {n_people} labels a candidate's mode is either every "
+                f"label or a tie, so {consequence}")
+    return f"with {min_labels - 1} labels the mode is either both labels or a tie, so {consequence}"
+
+
+def weights_note(n_people: int | None = None, min_labels: int = VS_MODE_MIN_LABELS) -> str:
+    """Why the summary's weights are null (and the export's weighted_frac empty), in words.
+
+    ``n_people`` (how many people labelled) words the reason for what there is: with one labeller the
+    note spoke of "2 labels a candidate ... both labels or a tie", which no candidate had.
+
+    Examples
+    --------
+    >>> weights_note(1).split("(")[1].split(")")[0]
+    'one person labelled: a label is its own mode, so there is no one else to weigh that person against'
+    """
+    why = _few_labels_reason(n_people, min_labels, "people cannot be weighted against a consensus of others",
+                             "there is no one else to weigh that person against")
+    return (f"weights: not computed, no candidate has {min_labels} or more labels ({why}); class_weighted is the "
+            "mode, weighted_frac is empty")
 
 
 def weights_computed(M: ArrayLike, min_labels: int = VS_MODE_MIN_LABELS) -> bool:
@@ -555,7 +573,7 @@ def consensus_table(M: ArrayLike, ids: Sequence[str], people: Sequence[str],
                      "weights": {p: (float(x) if weighted else None) for p, x in zip(people, w)},
                      "n_ties": int(tie.sum()), "n_labelled": int((n > 0).sum())}
     if not weighted:
-        summary["weights_note"] = WEIGHTS_NOTE
+        summary["weights_note"] = weights_note(len(people))
     # the all-classes keys are named by the scheme's class count ("pairwise_2class" for a two-class task;
     # they said 4class whatever the task); class_key / agreement_value read old summaries too
     for merge, key in ((None, all_key), ("12v34", "binary")):
