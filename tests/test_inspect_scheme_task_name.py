@@ -96,13 +96,17 @@ def test_the_server_names_a_long_task_beside_its_cut_scheme_name(tmp_path, monke
     from starclass.inspect import app as app_module
 
     class NoServer:  # serving would block the test
+        stopped_by = None
+
         def __init__(self, *a, **k):
             pass
 
         def run(self, *a, **k):
             return None
 
-    monkeypatch.setattr(app_module.uvicorn, "Server", NoServer)
+    # serve's own server class (a uvicorn.Server made when the module loads): patching uvicorn.Server served
+    # for real and blocked the test until killed
+    monkeypatch.setattr(app_module, "_StoppedServer", NoServer)
     labels = make_folder(tmp_path / "data")
     cfg = load_config(save_config(get_preset("m31-real").copy(name=LONG), tmp_path / "long.yaml"))
     engine = db.make_engine(f"sqlite:///{tmp_path / 'l.sqlite'}", create=True)
