@@ -767,9 +767,6 @@ def inspect_command(
         if field is None:
             field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg,
                               file_column)
-        # said once the server has the field and the scheme: a database in another scheme printed
-        # "labels in ..." on stdout, then was refused
-        notes: list[str] = []
         if not dbm.list_users(engine):
             where = (f"--stamps {shell_word(stamps)} --task {shell_word(task)}" if stamps is not None
                      else shell_word(data_dir))
@@ -777,14 +774,14 @@ def inspect_command(
                 # without the --db served from, the account went to the default database beside the list (the
                 # command refused "no label database at ...; pass --init", and with --init made a second one)
                 where += f" --db {shell_word(dbm.redact(db))}"
-            notes.append(f"note: no accounts yet; create one with: starclass inspect {where} --add-user NAME")
-        notes.append(f"labels in {dbm.redact(url)} (schema version {version})")
+            echo(f"note: no accounts yet; create one with: starclass inspect {where} --add-user NAME")
+        echo(f"labels in {dbm.redact(url)} (schema version {version})")
         # only serving needs the web app, and after the notes: inspect.app (FastAPI, uvicorn) adds 2.0 s (measured)
         with importing_extra("web", WEB_MODULES, "inspect"):
             from starclass.inspect.app import serve
 
         stopped = serve(field, engine, host=host, port=port, prerender_all=prerender,
-                        force_secure_cookies=secure_cookies, echo=echo, scheme=asked, notes=notes)
+                        force_secure_cookies=secure_cookies, echo=echo, scheme=asked)
         engine.dispose()  # before it is said to be closed
         if stopped:
             # a signal is how a server is stopped: it ended with status 143 (SIGTERM) or 130 without a word,

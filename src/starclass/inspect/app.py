@@ -40,7 +40,7 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import anyio
@@ -305,8 +305,7 @@ class _StoppedServer(uvicorn.Server):
 
 def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 8000, *,
           prerender_all: bool = True, force_secure_cookies: bool = False,
-          echo: Callable[[str], object] = print, scheme: LabelScheme | str | None = None,
-          notes: Sequence[str] = ()) -> str | None:
+          echo: Callable[[str], object] = print, scheme: LabelScheme | str | None = None) -> str | None:
     """Run the app with uvicorn (blocking); prints the address first.
 
     SIGTERM (``kill``, systemd, ``docker stop``) and Ctrl-C stop it as uvicorn does: no new connection,
@@ -328,9 +327,6 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
         Where the address and warnings are printed.
     scheme
         The label scheme (see :func:`create_app`).
-    notes
-        Lines echoed first, once the database has taken the field and the scheme: a refusal
-        (labels in another scheme, another field) prints none of them.
 
     Returns
     -------
@@ -350,15 +346,9 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
     # `starclass inspect`) the address was printed as "open http://...", then uvicorn failed
     # with "[Errno 98] ... address already in use", and the printed address served the other one
     sock = listening_socket(host, port)
-    try:
-        app = create_app(field, engine, prerender_all=prerender_all,
-                         allowed_hosts=LOOPBACK_HOSTS if loopback else None,
-                         force_secure_cookies=force_secure_cookies, scheme=scheme)
-    except BaseException:
-        sock.close()
-        raise
-    for line in notes:
-        echo(line)
+    app = create_app(field, engine, prerender_all=prerender_all,
+                     allowed_hosts=LOOPBACK_HOSTS if loopback else None,
+                     force_secure_cookies=force_secure_cookies, scheme=scheme)
     shown = f"[{host}]" if ":" in host else host
     echo(f"starclass inspect: serving {counted(len(field.ids), 'candidate')} from {field.data_dir}")
     s = app.state.scheme
