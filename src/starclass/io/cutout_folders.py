@@ -404,15 +404,17 @@ def _table_lists_cutouts(path: str, mtime_ns: int, size: int, fmt: str) -> bool:
     from starclass.io.cutout_output import read_table_as
 
     try:
-        if fmt == "fits":
-            from astropy.io import fits
-
-            with fits.open(path) as hdul:
-                if not any(isinstance(h, (fits.BinTableHDU, fits.TableHDU)) and not isinstance(h, fits.CompImageHDU)
-                           for h in hdul):
-                    return False
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the list's reader says them when it reads it
+            # the list's reader says them when it reads it; astropy's VerifyWarning of a FITS file cut short
+            # inside its header came before the error naming the cut
+            warnings.simplefilter("ignore")
+            if fmt == "fits":
+                from astropy.io import fits
+
+                with fits.open(path) as hdul:
+                    if not any(isinstance(h, (fits.BinTableHDU, fits.TableHDU))
+                               and not isinstance(h, fits.CompImageHDU) for h in hdul):
+                        return False
             table = read_table_as(path, fmt)
     except Exception:  # any reader failure: no list here; the reader of what it is names the failure
         return False
