@@ -1,0 +1,393 @@
+"""Every figure ``evaluate`` reports, checked against scikit-learn and hand counts on random catalogues.
+
+For tasks of 2, 3, 4 and 5 classes (the presets m31-binary, m31-real, galaxy-cluster, open-globular,
+cool-core, legus4, a four-class task of its own names and a five-class task with a two-group merge),
+seeded random catalogues are written as ``classify`` writes them (``class_pred``, ``prob_<k>``,
+``pred_set``, the task in the meta) with the reference beside them (``class_ref``, or label strings
+for ``--label-column``), scored by :func:`starclass.evaluate.compare.evaluate_catalogs` (what
+``starclass evaluate`` runs), and every figure it reports compared with an independent computation:
+accuracy, balanced accuracy, the confusion matrix (counts and row fractions), precision, recall, F1
+and the one-vs-rest accuracies per class, ROC AUC and average precision with their curves, the
+threshold for the target purity and the purity, recall and F1 at it, ECE (the documented bins), the
+reliability table, Brier, conformal coverage and set sizes, the mistake AUROCs, and which merges are
+scored. Edge cases: a class absent from the reference, a class never predicted, tied probabilities, a
+one-class predictor (ROC AUC 0.5 and a warning), every prediction right, unlabelled rows (left out and
+counted), probabilities rounded so that they do not sum to 1, and label strings.
+
+``evaluate`` reports no macro or weighted F1 and no log-loss (nothing to check there).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    balanced_accuracy_score,
+    brier_score_loss,
+    confusion_matrix,
+    precision_recall_curve,
+    precision_recall_fscore_support,
+    roc_auc_score,
+    roc_curve,
+)
+
+from starclass.evaluate.compare import evaluate_catalogs
+from starclass.evaluate.task import EvalTask
+from starclass.learn.config import get_preset
+
+OWN4 = EvalTask.from_classes((1, 2, 3, 4), name="own4", class_names=["cluster", "galaxy", "star", "artefact"])
+FIVE = EvalTask.from_classes((1, 2, 3, 4, 5), name="five", class_names=["a", "b", "c", "d", "e"],
+                             eval_merges={"ab_vs_cde": {"ab": (1, 2), "cde": (3, 4, 5)}})
+TASKS = {
+    "m31-binary": EvalTask.from_config(get_preset("m31-binary")),
+    "m31-real": EvalTask.from_config(get_preset("m31-real")),
+    "galaxy-cluster": EvalTask.from_config(get_preset("galaxy-cluster")),
+    "open-globular": EvalTask.from_config(get_preset("open-globular")),
+    "cool-core": EvalTask.from_config(get_preset("cool-core")),
+    "legus4": EvalTask.from_config(get_preset("legus4")),
+    "own4": OWN4,
+    "five": FIVE,
+}
+MODES = ("random", "absent", "never", "ties", "one_class", "all_right", "unlabelled", "rounded", "calibrated")
+#: ECE bins as documented (reliability.py): bin b holds (b/B, (b+1)/B], the first also 0
+N_BINS = 15
+
+
+def _catalogue(rng: np.random.Generator, task: EvalTask, mode: str, n: int) -> Table:
+    """A catalogue as ``classify`` writes one, with the reference (in the task's reference scheme) beside it."""
+    k = len(task.classes)
+    classes = np.array(task.classes)
+    y = rng.integers(0, k, n)
+    if mode == "absent":
+        y = rng.integers(0, k - 1, n)  # the last class is in no reference row
+    logits = rng.normal(size=(n, k)) * rng.uniform(0.5, 3)
+    logits[np.arange(n), y] += rng.uniform(0, 2.5)  # better than chance, by a random margin
+    if mode == "never":
+        logits[:, 1] -= 50  # the second class is never the most probable
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    raw = p
+    if mode in ("ties", "calibrated"):
+        # calibrated: histogram-binning-like probabilities of a few values, the raw ones beside them
+        p = np.round(p, 1)
+        p[:, -1] = np.clip(1 - p[:, :-1].sum(axis=1), 0, 1)
+    if mode == "rounded":
+        p = np.round(p, 3)  # a CSV's three decimals: rows sum to 1 only within rounding
+    if mode == "one_class":
+        p = np.tile(np.full(k, 1.0 / k), (n, 1))
+    pred_idx = (raw if mode == "calibrated" else p).argmax(axis=1)  # classify decides on the raw ones
+    if mode == "all_right":
+        p = np.zeros((n, k))
+        p[np.arange(n), y] = rng.uniform(0.6, 1.0, n)
+        p[np.arange(n), (y + 1) % k] += 1 - p[np.arange(n), y]
+        pred_idx = y
+    class_pred = classes[pred_idx]
+    class_ref = classes[y]
+    if task.reference_map:
+        # the reference is in the reference scheme (m31-binary: the PHANGS four), the map's sources of each class
+        sources = {c: [s for s, d in task.reference_map.items() if d == c] for c in task.classes}
+        class_ref = np.array([rng.choice(sources[int(c)]) for c in class_ref])
+    if mode == "unlabelled":
+        class_ref = class_ref.copy()
+        class_ref[rng.uniform(size=n) < 0.2] = 0  # no reference class: left out
+        class_pred = class_pred.copy()
+        gone = rng.uniform(size=n) < 0.1  # classify could not classify them: class_pred 0, NaN probabilities
+        class_pred[gone] = 0
+        p = p.copy()
+        p[gone] = np.nan
+    t = Table()
+    t["id"] = np.arange(1, n + 1)
+    t["class_pred"] = class_pred
+    for j, c in enumerate(task.classes):
+        t[f"prob_{c}"] = p[:, j]
+    if mode == "calibrated":
+        for j, c in enumerate(task.classes):
+            t[f"prob_{c}_raw"] = raw[:, j]
+    # conformal sets: the classes down to a random cumulative share (at least the top one)
+    sets = []
+    for i in range(n):
+        if not np.isfinite(p[i]).all():
+            sets.append("")
+            continue
+        order = np.argsort(-p[i], kind="stable")
+        m = 1 + int(np.searchsorted(np.cumsum(p[i][order]), rng.uniform(0.5, 0.99)))
+        sets.append("|".join(str(task.classes[j]) for j in sorted(order[:min(m, k)])))
+    t["pred_set"] = sets
+    if task.label_map:
+        inverse: dict[int, list[str]] = {}
+        for lab, c in task.label_map.items():
+            inverse.setdefault(c, []).append(lab)
+        t["label"] = ["" if c == 0 else str(rng.choice(inverse[int(c)])) for c in class_ref]
+    else:
+        t["class_ref"] = class_ref
+    t.meta.update(task.to_meta())
+    t.meta["coverage"] = 0.9
+    return t
+
+
+def _mapped_reference(t: Table, task: EvalTask) -> np.ndarray:
+    """The reference classes the hard way: label strings through the map, then the reference merge."""
+    if task.label_map:
+        ref = np.array([task.label_map[s] if s else 0 for s in t["label"]])
+    else:
+        ref = np.asarray(t["class_ref"], dtype=int)
+    if task.reference_map:
+        ref = np.array([task.reference_map.get(int(c), 0) for c in ref])
+    return ref
+
+
+def _masked_to_nan(column) -> np.ndarray:
+    return np.ma.filled(np.ma.asarray(column, dtype=float), np.nan)
+
+
+def _check_merge(result, ref: np.ndarray, pred: np.ndarray, groups: dict[str, tuple[int, ...]]) -> int:
+    """The figures of one merge against scikit-learn; returns the number of figures compared."""
+    names = list(groups)
+    g = len(names)
+    lut = {c: j + 1 for j, members in enumerate(groups.values()) for c in members}
+    r = np.array([lut[int(c)] for c in ref])
+    p = np.array([lut[int(c)] for c in pred])
+    labels = list(range(1, g + 1))
+    assert result.names == names
+    assert result.n == len(r)
+    assert result.accuracy == pytest.approx(accuracy_score(r, p), abs=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "y_pred contains classes not in y_true"
+        assert result.balanced_accuracy == pytest.approx(balanced_accuracy_score(r, p), abs=1e-12)
+        # zero_division NaN: precision NaN where nothing is predicted, recall where the class is absent, F1
+        # (2 TP / (2 TP + FP + FN)) only where the class is in neither column: where evaluate masks them
+        prec, rec, f1, support = precision_recall_fscore_support(r, p, labels=labels, zero_division=np.nan)
+    cm = confusion_matrix(r, p, labels=labels)
+    np.testing.assert_array_equal(result.counts, cm)
+    rows = cm.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(result.fractions, np.where(rows > 0, cm / np.maximum(rows, 1), 0.0), atol=1e-12)
+    tab = result.per_class
+    assert tab["n_ref"].tolist() == support.tolist()
+    assert tab["n_pred"].tolist() == [int(np.sum(p == k)) for k in labels]
+    np.testing.assert_allclose(_masked_to_nan(tab["precision"]), prec, atol=1e-12)
+    np.testing.assert_allclose(_masked_to_nan(tab["recall"]), rec, atol=1e-12)
+    np.testing.assert_allclose(_masked_to_nan(tab["f1"]), f1, atol=1e-12)
+    # "class k or not", counted by hand: (TP + TN) / N, and the mean of the recalls of k and of not-k
+    ovr_acc, ovr_bal = [], []
+    for k in labels:
+        yk, pk = r == k, p == k
+        ovr_acc.append(np.mean(yk == pk))
+        ovr_bal.append(0.5 * (np.mean(pk[yk]) + np.mean(~pk[~yk])) if 0 < yk.sum() < len(yk) else np.nan)
+    np.testing.assert_allclose(_masked_to_nan(tab["one_vs_rest_accuracy"]), ovr_acc, atol=1e-12)
+    np.testing.assert_allclose(_masked_to_nan(tab["one_vs_rest_balanced_accuracy"]), ovr_bal, atol=1e-12)
+    return 3 + cm.size * 2 + 7 * g
+
+
+def _curve_groups(task: EvalTask) -> dict[str, list[str]]:
+    """Which merges get curves, and of which groups (the documented choice)."""
+    out = {}
+    for i, (merge, groups) in enumerate(task.merges.items()):
+        if task.phangs_like and merge not in ("4class", "12v34"):
+            continue
+        if task.is_binary and i == 0:
+            out[merge] = [str(task.positive)]
+        elif not task.phangs_like and len(groups) == 2:
+            out[merge] = [list(groups)[0]]
+        else:
+            out[merge] = list(groups)
+    return out
+
+
+def _hand_threshold(y: np.ndarray, score: np.ndarray, target: float, min_selected: int = 10) -> dict | None:
+    """The lowest threshold at an observed score selecting >= min_selected rows at purity >= target."""
+    best = None
+    for thr in np.unique(score):
+        sel = score >= thr
+        n_sel = int(sel.sum())
+        if n_sel >= min_selected and y[sel].sum() / n_sel >= target and (best is None or thr < best):
+            best = thr
+    if best is None or not y.any():
+        return None
+    sel = score >= best
+    tp = int((sel & y).sum())
+    return {"threshold": float(best), "purity": tp / int(sel.sum()), "recall": tp / int(y.sum()),
+            "f1": 2 * tp / (int(sel.sum()) + int(y.sum())), "n_selected": int(sel.sum())}
+
+
+def _hand_auc(y: np.ndarray, score: np.ndarray) -> float:
+    """ROC AUC by hand (Mann-Whitney): the share of (positive, negative) pairs ranked right, ties a half."""
+    diff = score[y][:, None] - score[~y][None, :]
+    return float(np.mean(diff > 0) + 0.5 * np.mean(diff == 0))
+
+
+def _hand_ece(probs: np.ndarray, y_idx: np.ndarray) -> tuple[float, list[int]]:
+    """ECE over the documented bins, counted bin by bin with the edges b/B compared directly."""
+    conf = probs.max(axis=1)
+    right = probs.argmax(axis=1) == y_idx
+    total, counts = 0.0, []
+    for b in range(N_BINS):
+        lo, hi = b / N_BINS, (b + 1) / N_BINS
+        sel = (conf > lo) & (conf <= hi)
+        if b == 0:
+            sel |= conf == 0
+        counts.append(int(sel.sum()))
+        if sel.any():
+            total += sel.sum() * abs(right[sel].mean() - conf[sel].mean())
+    return total / len(conf), counts
+
+
+def _check_catalogue(t: Table, task: EvalTask, mode: str) -> int:
+    """Score ``t`` as evaluate does and compare every figure; the number of figures compared."""
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        ev = evaluate_catalogs(t, ["self"], n_boot=0, label_column="label" if task.label_map else None)
+    assert ev.task.classes == task.classes and ev.task.name == task.name
+    assert list(ev.task.merges) == list(task.merges)
+    # the PHANGS merges for the PHANGS classes only
+    assert ("12v34" in ev.task.merges) == (task.name == "legus4")
+    (c,) = ev.comparisons
+    ref_all = _mapped_reference(t, task)
+    pred_all = np.asarray(t["class_pred"], dtype=int)
+    both = (ref_all > 0) & (pred_all > 0)
+    # unlabelled and unclassified rows are left out, and counted
+    assert c.n_paired == len(t) and c.n_both == int(both.sum())
+    if task.label_map and (ref_all == 0).any():
+        assert any("no label, left out of the scores" in str(w.message) for w in said)
+    ref, pred = ref_all[both], pred_all[both]
+    probs = np.column_stack([np.asarray(t[f"prob_{k}"], float) for k in task.classes])[both]
+    raw = (np.column_stack([np.asarray(t[f"prob_{k}_raw"], float) for k in task.classes])[both]
+           if f"prob_{task.classes[0]}_raw" in t.colnames else None)
+    # the areas on prob_<k>_raw are given beside the calibrated ones where these tie the rows (docs: fewer
+    # than half the raw rows' distinct values)
+    tied = raw is not None and len(np.unique(probs, axis=0)) < 0.5 * len(np.unique(raw, axis=0))
+    n_fig = 0
+    for result, (merge, groups) in zip(c.results, task.merges.items(), strict=True):
+        assert result.merge == merge
+        n_fig += _check_merge(result, ref, pred, groups)
+    # a one-class predictor: warned of, and its constant probabilities rank at ROC AUC 0.5
+    one_class = np.unique(pred).size == 1
+    assert one_class == any("puts all" in str(w.message) for w in said)
+    # ROC AUC, average precision and their curves, per group of each merge that gets curves
+    want = _curve_groups(task)
+    assert [cs.merge for cs in c.curves] == list(want)
+    for cs in c.curves:
+        groups = task.merges[cs.merge]
+        scored = []
+        for label in want[cs.merge]:
+            yk = np.isin(ref, groups[label])
+            score = probs[:, [task.classes.index(m) for m in groups[label]]].sum(axis=1)
+            if yk.all() or not yk.any():
+                assert any(s.startswith(f"class {label}:") for s in cs.skipped)
+                continue
+            scored.append(label)
+            roc = next(x for x in cs.roc if x.label == label)
+            pr = next(x for x in cs.pr if x.label == label)
+            auc = _hand_auc(yk, score)
+            assert roc.area == pytest.approx(auc, abs=1e-12)
+            if np.ptp(probs, axis=0).max() == 0:
+                assert roc.area == pytest.approx(0.5)  # constant probabilities rank nothing
+            assert pr.area == pytest.approx(average_precision_score(yk, score), abs=1e-12)
+            fpr, tpr, _ = roc_curve(yk, score)
+            np.testing.assert_allclose(roc.x, fpr)
+            np.testing.assert_allclose(roc.y, tpr)
+            prec, rec, _ = precision_recall_curve(yk, score)
+            np.testing.assert_allclose(pr.x, rec)
+            np.testing.assert_allclose(pr.y, prec)
+            assert (roc.n_pos, roc.n_neg) == (int(yk.sum()), int((~yk).sum()))
+            row = cs.areas[[str(v) for v in cs.areas["class"]].index(label)]
+            assert float(row["roc_auc"]) == pytest.approx(auc, abs=1e-12)
+            assert float(row["average_precision"]) == pytest.approx(pr.area, abs=1e-12)
+            assert ("roc_auc_raw" in cs.areas.colnames) == tied
+            if tied:
+                raw_score = raw[:, [task.classes.index(m) for m in groups[label]]].sum(axis=1)
+                assert float(row["roc_auc_raw"]) == pytest.approx(_hand_auc(yk, raw_score), abs=1e-12)
+                assert float(row["average_precision_raw"]) == pytest.approx(
+                    average_precision_score(yk, raw_score), abs=1e-12)
+                n_fig += 2
+            n_fig += 6
+        assert [x.label for x in cs.roc] == scored
+    # the threshold for the target purity (80%), per selection
+    if task.phangs_like:
+        selections = [("1+2", (1, 2))]
+    elif task.positive is not None:
+        selections = [(str(task.positive), (task.positive,))]
+    else:
+        selections = [(str(k), (k,)) for k in task.classes]
+    assert [(st.label, tuple(st.members)) for st in c.thresholds] == selections
+    for st, (_, members) in zip(c.thresholds, selections):
+        yk = np.isin(ref, members)
+        score = probs[:, [task.classes.index(m) for m in members]].sum(axis=1)
+        if task.is_binary and raw is not None:
+            score = raw[:, task.classes.index(members[0])]  # on the scale classify --threshold applies
+            assert st.score_column == f"prob_{members[0]}_raw"
+        hand = _hand_threshold(yk, score, 0.8)
+        if hand is None:
+            assert st.chosen is None and st.note
+            continue
+        assert st.chosen is not None
+        for key in ("threshold", "purity", "recall", "f1"):
+            assert st.chosen[key] == pytest.approx(hand[key], abs=1e-12), key
+        assert st.chosen["n_selected"] == hand["n_selected"]
+        # the threshold as written selects the same rows as the threshold itself
+        assert np.array_equal(score >= float(st.chosen["shown"]), score >= st.chosen["threshold"])
+        n_fig += 6
+    # calibration: ECE (documented bins), the reliability table, Brier (multi-class; binary twice sklearn's)
+    tr = c.trust
+    y_idx = np.array([task.classes.index(int(v)) for v in ref])
+    ece, counts = _hand_ece(probs, y_idx)
+    assert tr.ece == pytest.approx(ece, abs=1e-12)
+    assert tr.reliability["n"].tolist() == counts
+    onehot = np.eye(len(task.classes))[y_idx]
+    brier = float(np.mean(np.sum((probs - onehot) ** 2, axis=1)))
+    assert tr.brier == pytest.approx(brier, abs=1e-12)
+    if task.is_binary:
+        j = task.classes.index(task.positive)
+        assert tr.brier / 2 == pytest.approx(brier_score_loss(y_idx == j, probs[:, j]), abs=1e-12)
+    n_fig += 2 + N_BINS
+    if raw is not None:
+        assert tr.ece_raw == pytest.approx(_hand_ece(raw, y_idx)[0], abs=1e-12)
+        assert tr.brier_raw == pytest.approx(float(np.mean(np.sum((raw - onehot) ** 2, axis=1))), abs=1e-12)
+        n_fig += 2
+    # conformal coverage per reference class (hand count of the sets holding it), and the set sizes
+    sets = [str(s).split("|") if str(s) else [] for s in np.asarray(t["pred_set"])[both]]
+    hits = np.array([str(int(r)) in s for r, s in zip(ref, sets)])
+    sizes = np.array([len(s) for s in sets])
+    cov = tr.coverage_table
+    for k in task.classes:
+        row = cov[[str(v) for v in cov["class"]].index(str(k))]
+        sel = ref == k
+        assert int(row["n"]) == int(sel.sum())
+        if sel.any():
+            assert float(row["coverage"]) == pytest.approx(hits[sel].mean(), abs=1e-12)
+            assert float(row["mean_set_size"]) == pytest.approx(sizes[sel].mean(), abs=1e-12)
+        else:
+            assert not np.isfinite(float(row["coverage"]))
+    assert float(cov[-1]["coverage"]) == pytest.approx(hits.mean(), abs=1e-12)
+    assert tr.set_sizes["n"].tolist() == np.bincount(sizes, minlength=len(task.classes) + 1).tolist()
+    n_fig += 3 * len(task.classes) + 1 + len(task.classes) + 1
+    # which signal predicts a mistake: ROC AUC of each for "class_pred is wrong"
+    wrong = pred != ref
+    if 0 < wrong.sum() < len(wrong):
+        aurocs = {str(r["signal"]): float(r["auroc"]) for r in tr.signals}
+        signal = 1 - probs.max(axis=1)
+        if np.ptp(signal) == 0:
+            # a constant signal says nothing: NaN with a note (documented), not scikit-learn's 0.5
+            assert np.isnan(aurocs["1 - confidence"])
+        else:
+            assert aurocs["1 - confidence"] == pytest.approx(roc_auc_score(wrong, signal), abs=1e-12)
+        n_fig += 1
+    if mode == "all_right":
+        assert all(r.accuracy == 1.0 for r in c.results)
+    return n_fig
+
+
+@pytest.mark.parametrize("name", list(TASKS))
+def test_every_figure_agrees_with_sklearn_and_hand_counts(name):
+    task = TASKS[name]
+    rng = np.random.default_rng(sum(map(ord, name)))
+    n_fig = 0
+    for mode in MODES:
+        for _ in range(3):
+            n = int(rng.integers(12, 80))
+            n_fig += _check_catalogue(_catalogue(rng, task, mode, n), task, mode)
+    assert n_fig > 800  # every catalogue was compared figure by figure
