@@ -2626,22 +2626,82 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
             col = table[cls]
             mask = np.asarray(getattr(col, "mask", np.zeros(len(col), bool)), dtype=bool)
             v = numeric_column(table, cls, where=where, ids=ids)
+            allowed = declared_classes(table, reference=cls == CLASS_REF)
             infinite = ~mask & np.isinf(v)
             if infinite.any():
                 # NaN or empty is "no class"; inf is a broken cell, and was read as no class without a word
                 r = int(np.flatnonzero(infinite)[0])
                 raise StarclassError(f"column {cls!r}{where}: class {v[r]:g} in row {r + 1} (id {ids[r]}) is not "
-                                     "0-4 (leave the cell empty for no class)")
+                                     f"{_classes_words(allowed)} (leave the cell empty for no class)")
             v = np.where(mask | ~np.isfinite(v), 0, v)
-            bad = ~np.isin(v, (0,) + CLASSES)
+            bad = ~np.isin(v, allowed)
             if bad.any():
                 r = int(np.flatnonzero(bad)[0])
                 raise StarclassError(
-                    f"column {cls!r}{where}: class {v[r]:g} in row {r + 1} (id {ids[r]}) is not 0-4")
+                    f"column {cls!r}{where}: class {v[r]:g} in row {r + 1} (id {ids[r]}) is not "
+                    f"{_classes_words(allowed)}")
             table[cls] = v.astype(np.int16)
     check_prob_columns(table, path)
     set_units(table)
     return table
+
+
+def declared_classes(table: Table, *, reference: bool = False) -> tuple[int, ...]:
+    """The class values a table's class column may hold: 0 (none), the PHANGS 1-4, and those it declares.
+
+    A task may have any classes (five of its own, say), and ``classify`` writes them in ``class_pred``
+    with one ``prob_<k>`` per class and the task's ``classes`` in the meta (a CSV keeps no meta, only
+    the columns). A reference column (``reference=True``) may also hold the reference classes the
+    meta's ``reference_merge`` maps from. Until 2026-12-06 only 0-4 were read: a five-class task's
+    output was refused by ``evaluate`` ("class 5 in row 1 (id 1) is not 0-4").
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A catalogue (its meta and column names are read).
+    reference : bool
+        Whether the column is a reference (``class_ref``): the ``reference_merge`` sources count too.
+
+    Returns
+    -------
+    tuple of int
+        Sorted, 0 first.
+
+    Examples
+    --------
+    >>> declared_classes(Table({"id": [1], "prob_1": [0.1], "prob_5": [0.9]}))
+    (0, 1, 2, 3, 4, 5)
+    >>> t = Table({"id": [1]}, meta={"classes": [1, 2], "reference_merge": {"7": 1, "8": 2}})
+    >>> declared_classes(t), declared_classes(t, reference=True)
+    ((0, 1, 2, 3, 4), (0, 1, 2, 3, 4, 7, 8))
+    """
+    from starclass.schema import prob_classes
+
+    found = set(CLASSES) | set(prob_classes(table))
+    keys = [table.meta.get("classes")]
+    if reference and isinstance(table.meta.get("reference_merge"), dict):
+        keys.append(list(table.meta["reference_merge"]))
+    for values in keys:
+        if isinstance(values, str):  # a FITS header holds a list as comma-separated text
+            values = values.split(",")
+        if isinstance(values, (list, tuple)):
+            for v in values:
+                try:
+                    k = int(str(v).strip())
+                except ValueError:
+                    continue  # not a class number: the task reader names it (evaluate.task.EvalTask.from_meta)
+                if k > 0:
+                    found.add(k)
+    return (0, *sorted(found))
+
+
+def _classes_words(allowed: tuple[int, ...]) -> str:
+    """``0-4`` for 0..4 (the PHANGS classes' words, as before), ``one of 0-5`` or ``one of 0, 1, 7`` otherwise."""
+    if allowed == (0,) + tuple(CLASSES):
+        return "0-4"
+    if allowed == tuple(range(allowed[-1] + 1)):
+        return f"one of 0-{allowed[-1]}"
+    return "one of " + ", ".join(map(str, allowed))
 
 
 def blank_xy_rows(table: Table) -> np.ndarray:
