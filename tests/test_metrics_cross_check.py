@@ -14,11 +14,17 @@ scored. Edge cases: a class absent from the reference, a class never predicted, 
 one-class predictor (ROC AUC 0.5 and a warning), every prediction right, unlabelled rows (left out and
 counted), probabilities rounded so that they do not sum to 1, and label strings.
 
+The command line (``starclass evaluate OUT --bootstrap 0``, ECSV with the task in its meta, CSV with
+``--task`` and ``--label-column``) prints and writes (``summary.json``, ``tables/*.ecsv``) the figures of
+the library on the same file.
+
 ``evaluate`` reports no macro or weighted F1 and no log-loss (nothing to check there).
 """
 
 from __future__ import annotations
 
+import json
+import re
 import warnings
 
 import numpy as np
@@ -102,6 +108,7 @@ def _catalogue(rng: np.random.Generator, task: EvalTask, mode: str, n: int) -> T
         p[gone] = np.nan
     t = Table()
     t["id"] = np.arange(1, n + 1)
+    t["x"], t["y"] = rng.uniform(0, 4000, n), rng.uniform(0, 4000, n)  # classify's candidates have positions
     t["class_pred"] = class_pred
     for j, c in enumerate(task.classes):
         t[f"prob_{c}"] = p[:, j]
@@ -391,3 +398,88 @@ def test_every_figure_agrees_with_sklearn_and_hand_counts(name):
             n = int(rng.integers(12, 80))
             n_fig += _check_catalogue(_catalogue(rng, task, mode, n), task, mode)
     assert n_fig > 800  # every catalogue was compared figure by figure
+
+
+#: the catalogues the command line scores: (task, mode, file suffix, options beyond the defaults)
+#: (each run draws some twenty figures: 5-9 s on the loaded shared machine, so two of the four are marked slow)
+CLI_CASES = (
+    ("m31-binary", "calibrated", ".ecsv", []),
+    ("m31-real", "unlabelled", ".csv", ["--task", "m31-real", "--label-column", "label"]),
+    pytest.param("legus4", "absent", ".ecsv", [], marks=pytest.mark.slow),
+    pytest.param("five", "ties", ".ecsv", [], marks=pytest.mark.slow),
+)
+
+_LINES = {
+    "accuracy": re.compile(r"accuracy\[(\S+)\] = ([\d.]+)"),
+    "class": re.compile(r"^  class (\d+)[^:]*: precision (\S+), recall (\S+), F1 (\S+), one-vs-rest balanced accuracy "
+                        r"(\S+), one-vs-rest accuracy (\S+) \(n_ref (\d+), n_pred (\d+)\)$", re.M),
+    "area": re.compile(r"^  (\S+) class (\S+)(?: \([^)]*\))? vs rest: ROC AUC ([\d.]+), average precision ([\d.]+)",
+                       re.M),
+    "threshold": re.compile(r"threshold for 80% purity of class (\S+)[^:]*: ([\d.]+) \(purity ([\d.]+), recall "
+                            r"([\d.]+), F1 ([\d.]+), (\d+) selected\)"),
+    "calibration": re.compile(r"calibration: ECE ([\d.]+) .*?Brier ([\d.]+)"),
+}
+
+
+def _shown(value, digits: int = 3) -> str:
+    return "-" if np.ma.is_masked(value) else f"{float(value):.{digits}f}"
+
+
+@pytest.mark.parametrize("name, mode, suffix, options", CLI_CASES)
+def test_the_command_line_prints_and_writes_the_figures_of_the_library(tmp_path, name, mode, suffix, options):
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    task = TASKS[name]
+    t = _catalogue(np.random.default_rng(len(name) * 7 + len(mode)), task, mode, 70)
+    path = tmp_path / f"classified{suffix}"
+    t.write(path, format="ascii.ecsv" if suffix == ".ecsv" else "ascii.csv")
+    out = tmp_path / "evaluation"
+    res = CliRunner().invoke(app, ["evaluate", str(path), "-o", str(out), "--bootstrap", "0", "--no-science",
+                                   *options])
+    assert res.exit_code == 0, res.output
+    text = res.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ev = evaluate_catalogs(str(path), None, n_boot=0, task=name if options else None,
+                               label_column="label" if task.label_map else None)
+    (c,) = ev.comparisons
+    # the accuracies: printed (3 decimals), summary.json (4) and the summary table (unrounded)
+    assert dict(_LINES["accuracy"].findall(text)) == {r.merge: f"{r.accuracy:.3f}" for r in c.results}
+    doc = json.loads((out / "summary.json").read_text())
+    ((_, headline),) = doc["headline"].items()
+    assert headline == {r.merge: round(r.accuracy, 4) for r in c.results}
+    summary = Table.read(next((out / "tables").glob("summary_*.ecsv")))
+    np.testing.assert_allclose(summary["accuracy"], [r.accuracy for r in c.results], atol=1e-12)
+    np.testing.assert_allclose(summary["balanced_accuracy"], [r.balanced_accuracy for r in c.results], atol=1e-12)
+    # per class: printed and in the per-class table
+    own = c.results[0].per_class
+    figs = ("precision", "recall", "f1", "one_vs_rest_balanced_accuracy", "one_vs_rest_accuracy")
+    printed = {m[0]: m[1:] for m in _LINES["class"].findall(text)}
+    assert printed == {str(r["class"]): (*(_shown(r[f]) for f in figs), str(r["n_ref"]), str(r["n_pred"]))
+                       for r in own}
+    written = Table.read(next((out / "tables").glob("per_class_*.ecsv")))
+    for f in figs:
+        np.testing.assert_allclose(_masked_to_nan(written[f]), _masked_to_nan(own[f]), atol=1e-12, equal_nan=True)
+    # ROC AUC and average precision, printed and in each merge's table
+    areas = {(cs.merge, str(r["class"])): (f"{r['roc_auc']:.3f}", f"{r['average_precision']:.3f}")
+             for cs in c.curves if cs.areas is not None for r in cs.areas}
+    assert {(m, k): (a, p) for m, k, a, p in _LINES["area"].findall(text)} == areas
+    for cs in c.curves:
+        if cs.areas is not None:
+            tab = Table.read(out / "tables" / f"auc_{cs.merge}_{next(iter(doc['headline']))}.ecsv")
+            np.testing.assert_allclose(tab["roc_auc"], cs.areas["roc_auc"], atol=1e-12)
+            np.testing.assert_allclose(tab["average_precision"], cs.areas["average_precision"], atol=1e-12)
+    # the threshold for the target purity
+    chosen = {st.label: (st.chosen["shown"], *(f"{st.chosen[k]:.3f}" for k in ("purity", "recall", "f1")),
+                         str(st.chosen["n_selected"])) for st in c.thresholds if st.chosen}
+    assert {m[0]: m[1:] for m in _LINES["threshold"].findall(text)} == chosen
+    # calibration and coverage: printed and in summary.json
+    ece, brier = _LINES["calibration"].search(text).groups()
+    assert (ece, brier) == (f"{c.trust.ece:.4f}", f"{c.trust.brier:.4f}")
+    ((_, trust),) = doc["trust"].items()
+    assert trust["ece"] == round(c.trust.ece, 5) and trust["brier"] == round(c.trust.brier, 5)
+    assert trust["coverage"] == {str(r["class"]): None if not np.isfinite(r["coverage"]) else
+                                 round(float(r["coverage"]), 5) for r in c.trust.coverage_table}
+    assert trust["set_sizes"] == {str(r["set_size"]): int(r["n"]) for r in c.trust.set_sizes}
