@@ -1,7 +1,8 @@
 """Every figure ``evaluate`` reports, checked against scikit-learn and hand counts on random catalogues.
 
 For tasks of 2, 3, 4 and 5 classes (the presets m31-binary, m31-real, galaxy-cluster, open-globular,
-cool-core, legus4, a four-class task of its own names and a five-class task with a two-group merge),
+a binary task whose positive class is 2, cool-core, legus4, a four-class task of its own names and a
+five-class task with a two-group merge),
 seeded random catalogues are written as ``classify`` writes them (``class_pred``, ``prob_<k>``,
 ``pred_set``, the task in the meta) with the reference beside them (``class_ref``, or label strings
 for ``--label-column``), scored by :func:`starclass.evaluate.compare.evaluate_catalogs` (what
@@ -17,6 +18,9 @@ counted), probabilities rounded so that they do not sum to 1, and label strings.
 The command line (``starclass evaluate OUT --bootstrap 0``, ECSV with the task in its meta, CSV with
 ``--task`` and ``--label-column``) prints and writes (``summary.json``, ``tables/*.ecsv``) the figures of
 the library on the same file.
+
+The figures of row weights that every bootstrap interval is drawn from are, on a resample, those of
+its rows; ``bootstrap_ci``'s percentile interval is scipy's.
 
 ``evaluate`` reports no macro or weighted F1 and no log-loss (nothing to check there).
 """
@@ -54,6 +58,9 @@ TASKS = {
     "m31-real": EvalTask.from_config(get_preset("m31-real")),
     "galaxy-cluster": EvalTask.from_config(get_preset("galaxy-cluster")),
     "open-globular": EvalTask.from_config(get_preset("open-globular")),
+    # a binary task whose positive class is its second
+    "star-cluster": EvalTask.from_classes((1, 2), name="star-cluster", class_names=["star", "cluster"],
+                                          positive_class=2),
     "cool-core": EvalTask.from_config(get_preset("cool-core")),
     "legus4": EvalTask.from_config(get_preset("legus4")),
     "own4": OWN4,
@@ -483,3 +490,73 @@ def test_the_command_line_prints_and_writes_the_figures_of_the_library(tmp_path,
     assert trust["coverage"] == {str(r["class"]): None if not np.isfinite(r["coverage"]) else
                                  round(float(r["coverage"]), 5) for r in c.trust.coverage_table}
     assert trust["set_sizes"] == {str(r["set_size"]): int(r["n"]) for r in c.trust.set_sizes}
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5])
+def test_a_resamples_figures_are_those_of_its_rows(k):
+    """Every interval comes from figures of row weights (a resample's draw counts, bootstrap_figures): on
+    a resample they are scikit-learn's, and the hand threshold's, on the rows it drew."""
+    from starclass.evaluate.bootstrap import auc_of_weights, ranking_figures
+    from starclass.evaluate.compare import _per_class_figures
+    from starclass.evaluate.threshold import purity_choice_of_weights
+
+    rng = np.random.default_rng(40 + k)
+    labels = list(range(1, k + 1))
+    for _ in range(8):
+        n = int(rng.integers(15, 90))
+        ref = rng.integers(1, k + 1, n)
+        pred = np.where(rng.uniform(size=n) < 0.6, ref, rng.integers(1, k + 1, n))
+        score = np.round(np.clip((ref == 1) * 0.35 + rng.uniform(size=n) * 0.65, 0, 1), int(rng.integers(1, 4)))
+        y = ref == 1
+        per_class = _per_class_figures(ref, pred, k + 1)
+        ranking, auc, choose = ranking_figures(y, score), auc_of_weights(y, score), purity_choice_of_weights(y, score)
+        for _ in range(8):
+            idx = rng.integers(0, n, n)
+            w = np.bincount(idx, minlength=n).astype(float)
+            r, p, yy, ss = ref[idx], pred[idx], y[idx], score[idx]
+            got = per_class(w)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                want_bal = balanced_accuracy_score(r, p)
+                prec, rec, f1, _ = precision_recall_fscore_support(r, p, labels=labels, zero_division=np.nan)
+            ovr_acc = [np.mean((r == c) == (p == c)) for c in labels]
+            ovr_bal = [0.5 * (np.mean(p[r == c] == c) + np.mean(p[r != c] != c)) if 0 < (r == c).sum() < n
+                       else np.nan for c in labels]
+            np.testing.assert_allclose(got, [accuracy_score(r, p), want_bal, *prec, *rec, *f1, *ovr_bal, *ovr_acc],
+                                       atol=1e-12)
+            if 0 < yy.sum() < n:
+                np.testing.assert_allclose(ranking(w), [roc_auc_score(yy, ss), average_precision_score(yy, ss)],
+                                           atol=1e-12)
+                assert auc(w) == pytest.approx(roc_auc_score(yy, ss), abs=1e-12)
+            hand = _hand_threshold(yy, ss, 0.8)
+            got_thr = choose(w)
+            if hand is None:
+                assert np.isnan(got_thr).all()
+            else:
+                np.testing.assert_allclose(got_thr, [hand[f] for f in ("threshold", "purity", "recall", "f1")],
+                                           atol=1e-12)
+
+
+def test_bootstrap_ci_percentile_interval_is_scipys():
+    """bootstrap_ci's percentile interval against scipy.stats.bootstrap(method='percentile'): with one seed the
+    two draw the same resamples (one rng.integers(0, n, n) each) and agree; with other seeds the interval
+    still holds the point and is as wide, to the resampling noise."""
+    from scipy.stats import bootstrap
+
+    from starclass.evaluate.bootstrap import bootstrap_ci
+
+    rng = np.random.default_rng(12)
+    ref = rng.integers(1, 4, 80)
+    pred = np.where(rng.uniform(size=80) < 0.7, ref, rng.integers(1, 4, 80))
+
+    def accuracy(r, p, axis=-1):
+        return np.mean(r == p, axis=axis)
+
+    value, lo, hi = bootstrap_ci(accuracy, ref, pred, n_boot=1000, seed=0)
+    same = bootstrap((ref, pred), accuracy, paired=True, vectorized=False, n_resamples=1000, method="percentile",
+                     random_state=np.random.default_rng(0)).confidence_interval
+    assert (lo, hi) == pytest.approx((same.low, same.high), abs=1e-3)
+    other = bootstrap((ref, pred), accuracy, paired=True, n_resamples=1000, method="percentile",
+                      random_state=np.random.default_rng(99)).confidence_interval
+    assert lo <= value <= hi and other.low <= value <= other.high
+    assert 0.8 < (hi - lo) / (other.high - other.low) < 1.25
