@@ -64,3 +64,26 @@ def test_a_class_the_table_does_not_declare_is_still_refused(tmp_path):
     plain.write(tmp_path / "plain.csv")
     with pytest.raises(StarclassError, match=r"class 5 in row 2 \(id 2\) is not 0-4"):
         read_catalog(tmp_path / "plain.csv")
+
+
+def test_a_five_class_truth_catalogue_is_a_reference(tmp_path):
+    """A reference catalogue (a simulation's truth: id, x, y, class_ref) declares no classes of its own: its class
+    5 was refused ("is not 0-4") though the task being scored has it. It is read with the task's classes."""
+    t = _classified()
+    t.remove_column("class_ref")
+    t.write(tmp_path / "out.ecsv")
+    truth = _classified()["id", "x", "y", "class_ref"]
+    truth.meta.clear()
+    truth.write(tmp_path / "truth.ecsv")
+    res = CliRunner().invoke(app, ["evaluate", str(tmp_path / "out.ecsv"), "-r", str(tmp_path / "truth.ecsv"), "-o",
+                                   str(tmp_path / "ev"), "--bootstrap", "0", "--no-science"])
+    assert res.exit_code == 0, res.output
+    acc = float(np.mean(_classified()["class_pred"] == truth["class_ref"]))
+    assert f"accuracy[5class] = {acc:.3f}" in res.output
+    # a class the task has not is still refused, naming the file and the row
+    truth["class_ref"][4] = 6
+    truth.write(tmp_path / "truth.ecsv", overwrite=True)
+    res = CliRunner().invoke(app, ["evaluate", str(tmp_path / "out.ecsv"), "-r", str(tmp_path / "truth.ecsv"), "-o",
+                                   str(tmp_path / "ev2"), "--bootstrap", "0", "--no-science"])
+    assert res.exit_code == 2
+    assert "truth.ecsv: class 6 in row 5 (id 5) is not one of 0-5" in res.output, res.output

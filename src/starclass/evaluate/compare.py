@@ -123,14 +123,17 @@ SELF_CATALOGUE = "reference"
 
 
 def load_catalog(obj: Table | str | Path, name: str = "catalogue",
-                 classes: tuple[str, ...] = (CLASS_PRED,), file_column: str | None = None) -> Table:
+                 classes: tuple[str, ...] = (CLASS_PRED,), file_column: str | None = None,
+                 task_classes: Sequence[int] = ()) -> Table:
     """A Table as is, or a path read with :func:`starclass.io.catalog.read_catalog`.
 
     A file that is not a catalogue (no ``id`` or positions) but a classified cutout folder
     (``file``, ``class_pred``) is read as it is (:func:`read_cutout_output`); ``classes``
     names the class columns of which that needs one (a reference: ``class_ref`` or a label
     column, so that the folder's own ``labels.csv`` is a reference). ``file_column``: its column of
-    image files where that is not ``file`` (``--file-column``).
+    image files where that is not ``file`` (``--file-column``). ``task_classes``: class values its class
+    columns may hold beyond 0-4 and those it declares (``read_catalog``'s ``classes``): a reference read for
+    a task of five classes records no task of its own, and its class 5 was refused.
 
     Examples
     --------
@@ -148,7 +151,7 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
         raise StarclassError(f"{name}: file not found: {path}")
     try:
         # ra, dec without x, y are enough: both tables are then paired on the sky (evaluate.matching)
-        return read_catalog(path, require_xy=False)
+        return read_catalog(path, require_xy=False, classes=task_classes)
     except StarclassError:
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
         cut = read_cutout_output(path, name, classes, file_column=file_column)
@@ -2776,9 +2779,11 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
             if key is not None and key in read_files:
                 warnings.simplefilter("ignore")  # the prediction's warnings were given when it was read
             read_files |= {key} - {None}
+            # read with the task's classes (and the reference classes its merge maps from): a truth catalogue of
+            # a five-class task records no task, and its class 5 was refused as "not 0-4"
             rtab = load_catalog(r, "reference" if isinstance(r, (str, Path)) else name,
                                 classes=(CLASS_REF, CLASS_PRED, *(() if label_column is None else (label_column,))),
-                                file_column=files_by)
+                                file_column=files_by, task_classes=(*etask.classes, *etask.reference_map))
             if files_by and files_by in rtab.colnames and not rtab.meta.get("file_column"):
                 rtab = rtab.copy(copy_data=False)
                 rtab.meta["file_column"] = files_by

@@ -293,6 +293,7 @@ def read_catalog(
     galaxy: str | None = None,
     bands: list[str] | tuple[str, ...] | None = None,
     require_xy: bool = True,
+    classes: Sequence[int] = (),
 ) -> Table:
     """Read a catalogue and return it in the starclass schema.
 
@@ -326,6 +327,10 @@ def read_catalog(
         If False, a catalogue with ra, dec but no x, y (and no WCS) is accepted, as are rows
         with empty x, y and a valid ra, dec (left NaN, placed by :func:`place_on_mosaics`); a
         row with neither is always an error.
+    classes
+        Class values ``class_ref`` and ``class_pred`` may hold beyond 0-4 and those the table declares
+        (:func:`declared_classes`): the classes of the task it is read for (``evaluate`` passes them for a
+        reference catalogue, which records no task of its own).
 
     Returns
     -------
@@ -394,7 +399,7 @@ def read_catalog(
     if fmt == "csv" and lacks and (header := commented_header(p)) is not None:
         # '#id,x,y' skipped as a comment: "required column 'id' missing (columns: 1, 10.5, 20.0)" said not why
         raise StarclassError(f"required columns missing in {p}: {header}")
-    return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy)
+    return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy, classes=classes)
 
 
 def catalog_format(path: PathLike) -> str:
@@ -2479,13 +2484,14 @@ def catalog_argument(table: Any, what: str = "the table") -> Table:
 
 
 def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty: bool = False,
-                     wcs: WCS | None = None, require_xy: bool = True) -> Table:
+                     wcs: WCS | None = None, require_xy: bool = True, classes: Sequence[int] = ()) -> Table:
     """Check a schema table: rows, id, positions, classes. Returns the (normalised) table.
 
     ra, dec with a WCS fill in missing x, y (the columns, or the rows where both are empty; without
     a WCS and ``require_xy=False`` such rows stay NaN for :func:`place_on_mosaics`).
     ``class_ref``/``class_pred`` become int16 with
-    0 for none; any other value than 0-4 is an error naming the row.
+    0 for none; any other value than 0-4, those the table declares (:func:`declared_classes`) and
+    ``classes`` is an error naming the row.
 
     Parameters
     ----------
@@ -2499,6 +2505,8 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         Places rows that have only ``ra``, ``dec``.
     require_xy : bool
         Refuse rows without a position in pixels (False: they stay NaN, to be placed later).
+    classes : sequence of int
+        Class values allowed beyond 0-4 and the declared ones (a task's classes: :func:`read_catalog`).
 
     Returns
     -------
@@ -2626,7 +2634,8 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
             col = table[cls]
             mask = np.asarray(getattr(col, "mask", np.zeros(len(col), bool)), dtype=bool)
             v = numeric_column(table, cls, where=where, ids=ids)
-            allowed = declared_classes(table, reference=cls == CLASS_REF)
+            allowed = tuple(sorted(set(declared_classes(table, reference=cls == CLASS_REF))
+                                   | {int(c) for c in classes if int(c) > 0}))
             infinite = ~mask & np.isinf(v)
             if infinite.any():
                 # NaN or empty is "no class"; inf is a broken cell, and was read as no class without a word
