@@ -10,8 +10,8 @@ for ``--label-column``), scored by :func:`starclass.evaluate.compare.evaluate_ca
 accuracy, balanced accuracy, the confusion matrix (counts and row fractions), precision, recall, F1
 and the one-vs-rest accuracies per class, ROC AUC and average precision with their curves, the
 threshold for the target purity and the purity, recall and F1 at it, ECE (the documented bins), the
-reliability table, Brier, conformal coverage and set sizes, the mistake AUROCs, and which merges are
-scored. Edge cases: a class absent from the reference, a class never predicted, tied probabilities, a
+reliability table, Brier, conformal coverage and set sizes, the mistake AUROCs, the PHANGS agreement
+fractions (PHANGS classes only), and which merges are scored. Edge cases: a class absent from the reference, a class never predicted, tied probabilities, a
 one-class predictor (ROC AUC 0.5 and a warning), every prediction right, unlabelled rows (left out and
 counted), probabilities rounded so that they do not sum to 1, and label strings.
 
@@ -390,6 +390,27 @@ def _check_catalogue(t: Table, task: EvalTask, mode: str) -> int:
         else:
             assert aurocs["1 - confidence"] == pytest.approx(roc_auc_score(wrong, signal), abs=1e-12)
         n_fig += 1
+    if task.phangs_like:
+        # the PHANGS agreement fraction of class k (and 1+2): the mean of the shares of each side's class k that
+        # the other calls k too, undefined where either side has none; their mean over the defined of 1-4
+        fr = c.agreement.fractions
+        means = []
+        for key, members in (("1", (1,)), ("2", (2,)), ("3", (3,)), ("4", (4,)), ("1+2", (1, 2))):
+            row = fr[[str(v) for v in fr["class"]].index(key)]
+            ina, inb = np.isin(pred, members), np.isin(ref, members)
+            both_k = int((ina & inb).sum())
+            assert (int(row[fr.colnames[1]]), int(row[fr.colnames[2]]), int(row["n_both"])) == (
+                int(ina.sum()), int(inb.sum()), both_k)
+            if ina.any() and inb.any():
+                want = 0.5 * (both_k / ina.sum() + both_k / inb.sum())
+                assert float(row["agreement"]) == pytest.approx(want, abs=1e-12)
+                if key != "1+2":
+                    means.append(want)
+                    assert c.agreement.symmetric[int(key) - 1, int(key) - 1] == pytest.approx(want, abs=1e-12)
+            else:
+                assert np.ma.is_masked(row["agreement"])
+            n_fig += 4
+        assert c.agreement.mean == pytest.approx(np.mean(means) if means else None)
     if mode == "all_right":
         assert all(r.accuracy == 1.0 for r in c.results)
     return n_fig
