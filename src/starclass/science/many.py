@@ -282,6 +282,10 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
         readings = sed_readings(off)
         meta["sed_ab_vega"] = "ab_vega" in readings.values()
         meta["sed_by_age"] = "age" in readings.values()
+        # the other two readings, so the fields' warning says one for every field (UGC 695's F814W +0.40, its AB -
+        # Vega difference with no other band at its own, was named bare beside NGC 1433's "AB models ... most likely")
+        meta["sed_ab_band"] = "ab_band" in readings.values()
+        meta["sed_other"] = "other" in readings.values()
         # the evidence of an age reading, said with it: the change between the bins, its error, its significance
         meta["sed_age_trends"] = [(str(r["band"]), float(r["age_trend"]), float(r["age_trend_err"]),
                                    float(r["age_trend_z"])) for r in off if readings.get(str(r["band"])) == "age"]
@@ -328,6 +332,15 @@ def sed_offsets_note(fields: Mapping[str, Table]) -> str:
     ugc5340 F814W +0.42 (depends on the fitted age, F814W +0.30 ± 0.06 mag at 10-30 against 30-100 Myr, 4.8 standard
     errors: the models' metallicity or the V band); the ages and masses of the mass functions and mass-age panels of
     that field may be biased (starclass info FILE says more)
+
+    A band at its AB - Vega difference that no other band backs (UGC 695's F814W) is said to be either; until
+    2026-12-06 (evening) it was named with no reading at all:
+
+    >>> u = Table(meta={"sed_offsets": [("f814w", 0.40)], "sed_ab_band": True})
+    >>> print(sed_offsets_note({"ugc695": u}).split(": ", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
+    ugc695 F814W +0.40 (that band's AB - Vega difference from V, but no other band shows its own: an AB/Vega mix-up
+    or the models' metallicity, not told apart); the ages and masses of the mass functions and mass-age panels of
+    that field may be biased (starclass info FILE says more)
     """
     named = {f: t.meta for f, t in fields.items() if t.meta.get("sed_offsets")}
     if not named:
@@ -336,7 +349,10 @@ def sed_offsets_note(fields: Mapping[str, Table]) -> str:
              + (" (AB models against Vega photometry, most likely)" if m.get("sed_ab_vega")
                 else f" (depends on the fitted age{_trends_said(m.get('sed_age_trends', []))}: the models' "
                      "metallicity or the V band)" if m.get("sed_by_age")
-                else "")
+                else " (that band's AB - Vega difference from V, but no other band shows its own: an AB/Vega "
+                     "mix-up or the models' metallicity, not told apart)" if m.get("sed_ab_band")
+                else " (not an AB - Vega difference: the fits' models, a filter or the photometry)"
+                if m.get("sed_other") else "")
              for f, m in named.items()]
     return (f"SED fits (ages, masses, E(B-V)) that miss their own photometry by more than {SED_OFFSET_TOLERANCE:.2f} "
             f"mag in a band, relative to V, at the fitted age and E(B-V): {'; '.join(parts)}; the ages and masses of "
