@@ -32,8 +32,8 @@ from starclass.cli._app import (
     refuse_min_inspected_without_catalogs,
     refuse_one_catalogue_options,
     say_catalogs_fields,
+    say_catalogs_notes,
     task_option,
-    warn,
 )
 from starclass.errors import counted
 
@@ -120,16 +120,7 @@ def evaluate(
                                   progress=bars_or_lines(progress))
         # the fields left out (too few inspected sources, an uncertain layout) are listed with the reason
         say_catalogs_fields(catalogs, res["n_fields"], res.get("n_skipped", 0), "tables/skipped.ecsv")
-        if res.get("machine_only"):
-            echo(f"note: {res['machine_only']}")
-        if res.get("ladder_note"):
-            echo(f"note: {res['ladder_note']}")
-        if res.get("v_camera_note"):
-            echo(f"note: {res['v_camera_note']}")
-        if res.get("sed_note"):
-            warn(res["sed_note"])  # a warning, not a refusal: the fields are scored as published
-        if res.get("sed_trend_note"):
-            echo(f"note: {res['sed_trend_note']}")  # within the tolerance: said, not warned of
+        say_catalogs_notes(res)  # the lines report --catalogs says too
         for task, accs in res["pooled"].items():
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
