@@ -38,7 +38,7 @@ from starclass.cli._app import (
 )
 from starclass.errors import counted
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # astropy.table is imported where the catalogue is read, not at evaluate --help
     from astropy.table import Table
 
 
