@@ -1273,6 +1273,9 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     import io
 
+    import numpy as np
+    from astropy.table import MaskedColumn
+
     from starclass.io.overview import summarise_dir
 
     # with mosaics, a stray pos.txt or notes.txt that is no catalogue must not hide them: info said only
@@ -1300,6 +1303,11 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
         if not any(table["mapped"]):
             table.remove_column("mapped")
         table["ci_cut"].format = ".2f"
+        cut = np.asarray(table["ci_cut"], float)
+        if not np.isfinite(cut).all():
+            # a file with no inspected source (no class column: NGC 3351, NGC 4242, NGC 45) has no cut: "--", as
+            # astropy prints an empty cell, where "nan" read as a cut that came out wrong
+            table["ci_cut"] = MaskedColumn(cut, mask=~np.isfinite(cut), format=".2f")
         echo("\n".join(table.pformat(max_lines=-1, max_width=-1)))
         for n in notes:
             echo(f"note: {n}")
