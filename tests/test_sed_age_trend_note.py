@@ -123,8 +123,8 @@ def test_catalogs_notes_the_fields_with_an_age_trend_within_the_tolerance():
     assert "ngc4485" not in meta["sed_note"]  # within the tolerance: not in the warning
     # whose each change is, as info says it (sedcheck.trend_cause): the fits' own in the UV and U (and UGC 4305's
     # F435W), the models' in F814W; until 2026-12-06 this note named the models for every band
-    assert "In F275W, F336W and F435W the catalogues' own fit residuals change alike" in note, note
-    assert "In F814W the fits' models differ from the table's (one metallicity) in how it changes" in note, note
+    assert "In F275W, F336W and F435W the catalogues' own fit residuals change with age in the same way" in note, note
+    assert "In F814W the fits' models change with age differently from the table, which has one metallicity" in note
     assert "the fits' models and the SSP table (one metallicity) differ" not in note, note
 
 

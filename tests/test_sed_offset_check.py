@@ -316,7 +316,9 @@ def test_the_many_fields_note_names_the_fields():
             "(AB models against Vega photometry, most likely)"), note
     assert ("ugc5340 F814W +0.42 (depends on the fitted age, F814W +0.30 ± 0.06 mag at 10-30 against 30-100 Myr, "
             "4.8 standard errors: the models' metallicity or the V band);") in note, note
-    assert "ugc695 F814W +0.40;" in note and "ngc628-c" not in note and "ngc6503" not in note
+    # UGC 695's F814W is at its AB - Vega difference with no other band at its own: either cause (it was bare)
+    assert "ugc695 F814W +0.40 (that band's AB - Vega difference from V" in note, note
+    assert "ngc628-c" not in note and "ngc6503" not in note
 
 
 @pytest.mark.slow

@@ -68,15 +68,17 @@ def test_a_trend_the_fits_own_residuals_show_is_said_to_be_the_fits(tmp_path):
     assert float(u["fit_trend"]) == pytest.approx(float(u["age_trend"]), abs=0.03)
     assert abs(float(u["model_trend"])) < 0.03
     (line,) = sed_trend_notes(off, "dwarf")
-    assert "In F336W the catalogue's own fit residuals change alike (F336W 0.30 mag brighter" in line, line
+    assert ("In F336W the catalogue's own fit residuals change with age in the same way (F336W 0.30 mag brighter"
+            in line), line
     assert "The UV and U age trends are the fits' own" in line
-    assert "The fits' models differ from the table's" not in line, line
+    assert "the fits' models change with age differently" not in line, line
     # info prints the same note for a catalogue written out and read back (the column names travel in meta)
     p = tmp_path / "dwarf.ecsv"
     _catalogue(-0.3, fits_see_it=True).write(p)
     res = CliRunner().invoke(app, ["info", str(p)])
     assert res.exit_code == 0, res.output
-    assert "own fit residuals change alike" in res.output and "warning" not in res.output, res.output
+    assert "own fit residuals change with age in the same way" in res.output and "warning" not in res.output, \
+        res.output
 
 
 def test_a_trend_the_fits_residuals_do_not_show_is_said_to_be_the_models():
@@ -85,13 +87,13 @@ def test_a_trend_the_fits_residuals_do_not_show_is_said_to_be_the_models():
     assert u["age_dependent"] and u["trend_cause"] == "models", off
     assert abs(float(u["fit_trend"])) < 0.03 and float(u["model_trend"]) == pytest.approx(-0.3, abs=0.03)
     (line,) = sed_trend_notes(off, "dwarf")
-    assert "In F336W the fits' models differ from the table's (one metallicity) in how it changes with age" in line
+    assert "In F336W the fits' models change with age differently from the table, which has one metallicity" in line
     # without residual columns the note is as before
     t = _catalogue(-0.3, fits_see_it=False)
     del t.meta[FIT_RESIDUALS]
     off = sed_band_offsets(t)
     assert off["trend_cause"][off["band"] == "f336w"][0] == "" and np.isnan(off["fit_trend"]).all()
-    assert "The fits' models differ from the table's (one metallicity) in how that band changes" in \
+    assert "In that band the fits' models change with age differently from the table" in \
         sed_trend_notes(off, "dwarf")[0]
 
 
@@ -129,13 +131,14 @@ def test_the_fields_note_names_whose_each_trend_is_as_info_does():
     note = sed_trends_note({"ngc4449": t})
     # the reading is info's own sentence (one wording), not a copy that can drift from it
     assert trend_cause_words(["F275W", "F336W"], ["F814W"]) in note, note
-    assert "In F275W and F336W the catalogue's own fit residuals change alike" in note, note
-    assert "In F814W the fits' models differ" in note and "the SSP table (one metallicity) differ" not in note
+    assert "In F275W and F336W the catalogue's own fit residuals change with age in the same way" in note, note
+    assert "In F814W the fits' models change with age differently" in note
+    assert "the SSP table (one metallicity) differ" not in note
     # a band read one way in one field and the other way in another is named with its fields in each reading
     u = Table(meta={"sed_trends_within": [("f336w", -0.25, 0.05, -5.0, "models")]})
     note = sed_trends_note({"ngc4449": t, "ugc685": u})
-    assert "In F275W and F336W of ngc4449 the catalogues' own" in note, note
-    assert "In F336W of ugc685 and F814W the fits' models differ" in note, note
+    assert "In F275W and in ngc4449's F336W the catalogue's own" in note, note
+    assert "In F814W and in ugc685's F336W the fits' models change" in note, note
 
 
 @pytest.mark.skipif(not LEGUS.is_dir(), reason="no ../shared/data/legus")
@@ -147,5 +150,5 @@ def test_a_legus_field_carries_whose_its_trends_are_to_the_fields_note():
     causes = {b: c for b, *_, c in t.meta["sed_trends_within"]}
     assert causes == {"f336w": "fits", "f814w": "models"}, t.meta["sed_trends_within"]
     note = sed_trends_note({"ngc3274": t})
-    assert "In F336W the catalogue's own fit residuals change alike" in note, note
-    assert "In F814W the fits' models differ" in note, note
+    assert "In F336W the catalogue's own fit residuals change with age in the same way" in note, note
+    assert "In F814W the fits' models change with age differently" in note, note

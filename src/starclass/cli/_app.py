@@ -11,7 +11,7 @@ import math
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -680,6 +680,33 @@ def say_catalogs_fields(catalogs: Path, n_fields: int, n_skipped: int, where_ski
     if others:
         echo(f"note: {counted(len(others), 'file')} not read as LEGUS catalogues: " + ", ".join(others[:8])
              + (f", ... ({len(others) - 8} more)" if len(others) > 8 else ""))
+
+
+def say_catalogs_notes(said: Mapping[str, Any]) -> None:
+    """The notes and the SED warning ``evaluate`` and ``report`` say of ``--catalogs DIR``, in one order.
+
+    Until 2026-12-06 (evening) ``report --catalogs`` said only the SED ones: not that NGC 1566's machine-only
+    classes count as not inspected, why there is no leave-one-galaxy-out ladder, or which fields' V camera is
+    assumed, which ``evaluate --catalogs`` of the same folder said.
+
+    Parameters
+    ----------
+    said : Mapping
+        ``machine_only``, ``ladder_note``, ``v_camera_note``, ``sed_note`` (a warning: fits beyond the tolerance)
+        and ``sed_trend_note``; each empty or absent where there is nothing to say.
+
+    Examples
+    --------
+    >>> say_catalogs_notes({"machine_only": "ngc1566: 654 classes ... count as not inspected.", "sed_note": ""})
+    note: ngc1566: 654 classes ... count as not inspected.
+    """
+    for key in ("machine_only", "ladder_note", "v_camera_note"):
+        if said.get(key):
+            echo(f"note: {said[key]}")
+    if said.get("sed_note"):
+        warn(said["sed_note"])  # a warning, not a refusal: the fields are scored as published
+    if said.get("sed_trend_note"):
+        echo(f"note: {said['sed_trend_note']}")  # within the tolerance: said, not warned of
 
 
 @app.callback()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -32,10 +33,13 @@ from starclass.cli._app import (
     refuse_min_inspected_without_catalogs,
     refuse_one_catalogue_options,
     say_catalogs_fields,
+    say_catalogs_notes,
     task_option,
-    warn,
 )
 from starclass.errors import counted
+
+if TYPE_CHECKING:  # astropy.table is imported where the catalogue is read, not at evaluate --help
+    from astropy.table import Table
 
 
 @command("evaluate")
@@ -120,16 +124,7 @@ def evaluate(
                                   progress=bars_or_lines(progress))
         # the fields left out (too few inspected sources, an uncertain layout) are listed with the reason
         say_catalogs_fields(catalogs, res["n_fields"], res.get("n_skipped", 0), "tables/skipped.ecsv")
-        if res.get("machine_only"):
-            echo(f"note: {res['machine_only']}")
-        if res.get("ladder_note"):
-            echo(f"note: {res['ladder_note']}")
-        if res.get("v_camera_note"):
-            echo(f"note: {res['v_camera_note']}")
-        if res.get("sed_note"):
-            warn(res["sed_note"])  # a warning, not a refusal: the fields are scored as published
-        if res.get("sed_trend_note"):
-            echo(f"note: {res['sed_trend_note']}")  # within the tolerance: said, not warned of
+        say_catalogs_notes(res)  # the lines report --catalogs says too
         for task, accs in res["pooled"].items():
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
@@ -232,8 +227,44 @@ def evaluate(
     if res.get("ssp"):
         # which model the colour-colour figures' track is (metallicity, IMF, system): --ssp changes it
         echo(f"SSP track of the colour-colour figures: {res['ssp']}")
+    if science and distance is None and res.get("ssp"):
+        # the page says it under its figures; here it went unsaid, and a LEGUS catalogue's PHANGS Table 2 counts
+        # came out over every magnitude with nothing to tell them from the M_V < -7.8 ones the docs compare with
+        echo("note: " + no_distance_note(table))
     echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
          f"{res['outdir']}")
+
+
+def no_distance_note(table: Table) -> str:
+    """What ``evaluate`` without ``--distance`` leaves out, and the distance of a LEGUS galaxy it knows.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The classified catalogue as read: a LEGUS one names its galaxy (column ``galaxy``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> print(no_distance_note(Table({"galaxy": ["ngc1566"]})))  # doctest: +NORMALIZE_WHITESPACE
+    no --distance: the colour-colour box counts and luminosity functions take every magnitude, not M_V < -7.8 as
+    PHANGS Table 2 does, and the M_V < -10 bright end is not counted; ngc1566's distance in the LEGUS study is
+    17.9 Mpc (--distance 17.9)
+    >>> no_distance_note(Table({"x": [1.0]})).endswith("is not counted")
+    True
+    """
+    from starclass.science.many import FIELD_DISTANCES_MPC
+
+    galaxies = {str(g).lower() for g in table["galaxy"]} if "galaxy" in table.colnames else set()
+    known = FIELD_DISTANCES_MPC.get(next(iter(galaxies))) if len(galaxies) == 1 else None
+    return ("no --distance: the colour-colour box counts and luminosity functions take every magnitude, not "
+            "M_V < -7.8 as PHANGS Table 2 does, and the M_V < -10 bright end is not counted"
+            + (f"; {next(iter(galaxies))}'s distance in the LEGUS study is {known:g} Mpc (--distance {known:g})"
+               if known is not None else ""))
 
 
 def _say(held: list[warnings.WarningMessage]) -> None:

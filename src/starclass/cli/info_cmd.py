@@ -41,6 +41,17 @@ def _legus_source_lines(table) -> list[str]:
     1 three people (3)
     >>> sed
     'SED fit (age, mass, ebv): 3 of 4 rows (NaN on the other 1)'
+
+    The columns 26-32 of a LEGUS file keep their numbers (``legus_col26``...); what they hold is said, as the
+    LEGUS readme gives it (``io.legus`` records the residuals' bands in ``meta['fit_residuals']``):
+
+    >>> t.meta["fit_residuals"] = {"f275w": "legus_col26", "f336w": "legus_col27"}
+    >>> for c in ("legus_col26", "legus_col27", "legus_col31", "legus_col32"):
+    ...     t[c] = [0.0] * 4
+    >>> print(_legus_source_lines(t)[-1])  # doctest: +NORMALIZE_WHITESPACE
+    SED-fit columns (the LEGUS readme's): legus_col26 F275W, legus_col27 F336W the fit residuals (positive where
+    the observed flux is above the best-fit model); legus_col31 the reduced chi2; legus_col32 the fit's Q
+    probability (near 1 a good fit, near 0 a poorly constrained one)
     """
     import numpy as np
 
@@ -59,6 +70,17 @@ def _legus_source_lines(table) -> list[str]:
         fitted = int(np.sum(np.isfinite(np.asarray(table[AGE], float))))
         lines.append(f"SED fit (age, mass, ebv): {fitted} of {len(table)} rows "
                      f"(NaN on the other {len(table) - fitted})")
+    # LEGUS's columns 26-32 are listed by number only (legus_col26 ... legus_col32): what they are was in the
+    # readme and docs/io.md, not on the screen where a new user meets the names
+    residuals = {b: c for b, c in (table.meta.get("fit_residuals") or {}).items() if c in table.colnames}
+    said = [", ".join(f"{c} {b.upper()}" for b, c in residuals.items())
+            + " the fit residuals (positive where the observed flux is above the best-fit model)"] if residuals else []
+    said += [f"{c} {what}" for c, what in (("legus_col31", "the reduced chi2"),
+                                          ("legus_col32", "the fit's Q probability (near 1 a good fit, near 0 a "
+                                                          "poorly constrained one)"))
+             if residuals and c in table.colnames]
+    if said:
+        lines.append("SED-fit columns (the LEGUS readme's): " + "; ".join(said))
     return lines
 
 
@@ -1251,6 +1273,9 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     import io
 
+    import numpy as np
+    from astropy.table import MaskedColumn
+
     from starclass.io.overview import summarise_dir
 
     # with mosaics, a stray pos.txt or notes.txt that is no catalogue must not hide them: info said only
@@ -1278,6 +1303,11 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
         if not any(table["mapped"]):
             table.remove_column("mapped")
         table["ci_cut"].format = ".2f"
+        cut = np.asarray(table["ci_cut"], float)
+        if not np.isfinite(cut).all():
+            # a file with no inspected source (no class column: NGC 3351, NGC 4242, NGC 45) has no cut: "--", as
+            # astropy prints an empty cell, where "nan" read as a cut that came out wrong
+            table["ci_cut"] = MaskedColumn(cut, mask=~np.isfinite(cut), format=".2f")
         echo("\n".join(table.pformat(max_lines=-1, max_width=-1)))
         for n in notes:
             echo(f"note: {n}")

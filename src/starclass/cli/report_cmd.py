@@ -37,8 +37,8 @@ from starclass.cli._app import (
     refuse_min_inspected_without_catalogs,
     refuse_one_catalogue_options,
     say_catalogs_fields,
+    say_catalogs_notes,
     task_option,
-    warn,
     warn_flags_differ,
 )
 
@@ -154,11 +154,11 @@ def report(
         say_catalogs_fields(catalogs, len(fields),
                             len(Table.read(skipped, format="ascii.ecsv")) if skipped.is_file() else 0,
                             str(skipped))
-        if fields.meta.get("sed_note"):
-            # as evaluate --catalogs: the fields whose SED fits miss their photometry (the page's Fields text)
-            warn(fields.meta["sed_note"])
-        if fields.meta.get("sed_trend_note"):
-            echo(f"note: {fields.meta['sed_trend_note']}")  # as evaluate --catalogs: a note, not a warning
+        from starclass.report.many import machine_only_text
+
+        # what evaluate --catalogs says of the folder, in its words and order (the page's Fields text): until
+        # 2026-12-06 (evening) the SED lines only, not the machine-only classes, the ladder or the V camera
+        say_catalogs_notes({**fields.meta, "machine_only": machine_only_text(fields).strip()})
         echo(f"report: {path}")
         return
     if pred is None:

@@ -1482,6 +1482,38 @@ else 2 (galaxy)"
             f"where {col} >= {thr:g}" + (f", else {others}" if others else ""))
 
 
+def scored_lines(scored: str | None) -> list[str]:
+    """The "scored column ..." line as evaluate prints it: each note it carries on a line of its own.
+
+    The notes ride on the one line (``"...; note: class_ref, the hybrid class, is class_ml itself on 654 rows
+    ..."``), where a reader of the terminal took them for the tail of "no ROC, threshold or calibration figures";
+    said apart they read as the caveats they are (found walking docs/evaluation.md, 2026-12-06).
+
+    Parameters
+    ----------
+    scored : str or None
+        :attr:`starclass.evaluate.compare.Evaluation.scored`.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> for line in scored_lines("scored column class_ml of a.tab, class_ml has no probabilities; note: class_ref, "
+    ...                          "the hybrid class, is class_ml itself on 654 rows"):
+    ...     print(line)
+    scored column class_ml of a.tab, class_ml has no probabilities
+    note: class_ref, the hybrid class, is class_ml itself on 654 rows
+    >>> scored_lines(None)
+    []
+    """
+    if not scored:
+        return []
+    head, *notes = scored.split("; note: ")
+    return [head, *(f"note: {n}" for n in notes)]
+
+
 def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None = None,
                    outdir: str | Path = "evaluation", *, overwrite: bool = False, **kwargs: Any) -> dict:
     """Evaluate and write every table (ECSV) and figure (PNG) under ``outdir``.
@@ -1544,7 +1576,7 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
     parts.done(f"the folder ({counted(len(written['tables']), 'table')}, {counted(len(written['figures']), 'figure')})"
                " written")
     # how the rows were paired is printed: sky or pixels, by file or by row, changes what is compared
-    details = ([ev.scored] if ev.scored else []) + [line for c in ev.comparisons
+    details = scored_lines(ev.scored) + [line for c in ev.comparisons
                for line in [f"{_said(c)}: {_paired_count(c)}",
                             *c.lines()]]
     by_lines = [line for c in ev.comparisons for col, (tab, note) in c.by.items()

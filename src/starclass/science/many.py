@@ -282,6 +282,10 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
         readings = sed_readings(off)
         meta["sed_ab_vega"] = "ab_vega" in readings.values()
         meta["sed_by_age"] = "age" in readings.values()
+        # the other two readings, so the fields' warning says one for every field (UGC 695's F814W +0.40, its AB -
+        # Vega difference with no other band at its own, was named bare beside NGC 1433's "AB models ... most likely")
+        meta["sed_ab_band"] = "ab_band" in readings.values()
+        meta["sed_other"] = "other" in readings.values()
         # the evidence of an age reading, said with it: the change between the bins, its error, its significance
         meta["sed_age_trends"] = [(str(r["band"]), float(r["age_trend"]), float(r["age_trend_err"]),
                                    float(r["age_trend_z"])) for r in off if readings.get(str(r["band"])) == "age"]
@@ -328,6 +332,15 @@ def sed_offsets_note(fields: Mapping[str, Table]) -> str:
     ugc5340 F814W +0.42 (depends on the fitted age, F814W +0.30 ± 0.06 mag at 10-30 against 30-100 Myr, 4.8 standard
     errors: the models' metallicity or the V band); the ages and masses of the mass functions and mass-age panels of
     that field may be biased (starclass info FILE says more)
+
+    A band at its AB - Vega difference that no other band backs (UGC 695's F814W) is said to be either; until
+    2026-12-06 (evening) it was named with no reading at all:
+
+    >>> u = Table(meta={"sed_offsets": [("f814w", 0.40)], "sed_ab_band": True})
+    >>> print(sed_offsets_note({"ugc695": u}).split(": ", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
+    ugc695 F814W +0.40 (that band's AB - Vega difference from V, but no other band shows its own: an AB/Vega mix-up
+    or the models' metallicity, not told apart); the ages and masses of the mass functions and mass-age panels of
+    that field may be biased (starclass info FILE says more)
     """
     named = {f: t.meta for f, t in fields.items() if t.meta.get("sed_offsets")}
     if not named:
@@ -336,7 +349,10 @@ def sed_offsets_note(fields: Mapping[str, Table]) -> str:
              + (" (AB models against Vega photometry, most likely)" if m.get("sed_ab_vega")
                 else f" (depends on the fitted age{_trends_said(m.get('sed_age_trends', []))}: the models' "
                      "metallicity or the V band)" if m.get("sed_by_age")
-                else "")
+                else " (that band's AB - Vega difference from V, but no other band shows its own: an AB/Vega "
+                     "mix-up or the models' metallicity, not told apart)" if m.get("sed_ab_band")
+                else " (not an AB - Vega difference: the fits' models, a filter or the photometry)"
+                if m.get("sed_other") else "")
              for f, m in named.items()]
     return (f"SED fits (ages, masses, E(B-V)) that miss their own photometry by more than {SED_OFFSET_TOLERANCE:.2f} "
             f"mag in a band, relative to V, at the fitted age and E(B-V): {'; '.join(parts)}; the ages and masses of "
@@ -353,36 +369,43 @@ def sed_trends_note(fields: Mapping[str, Table]) -> str:
     warning (their pooled offsets are within the tolerance), so the fields whose ages may be biased at 10-100 Myr
     are named all the same. Whose the change is, is said in the words of ``info``'s note
     (:func:`starclass.science.sedcheck.trend_cause_words`): the fits' own in the UV and U of the LEGUS dwarf
-    fields, the models' in F814W. Until 2026-12-06 this note named the models for every band.
+    fields, the models' in F814W. Until 2026-12-06 this note named the models for every band; until that evening
+    a band read both ways was "F336W of ngc4449" among the others ("In F275W and F336W of ngc4449 the
+    catalogues' own ...": the field read as qualifying every band, and one field was "the catalogues'"), and
+    the changes' sign was not said.
 
     Examples
     --------
     >>> t = Table(meta={"sed_trends_within": [("f336w", -0.33, 0.0465, -7.1, "fits"),
     ...                                       ("f814w", 0.18, 0.0486, 3.7, "models")]})
     >>> print(sed_trends_note({"ngc4449": t, "ngc628-c": Table()}))  # doctest: +NORMALIZE_WHITESPACE
-    SED-fit offsets within 0.30 mag that change with the fitted age (10-30 against 30-100 Myr, 3 standard errors or
-    more): ngc4449 F336W -0.33 ± 0.05 mag (7.1), F814W +0.18 ± 0.05 mag (3.7). In F336W the catalogue's own fit
-    residuals change alike: its photometry departs from its fits' own models there as it does from the table, so
-    neither the table's metallicity nor the filters, magnitude system or extinction the check applies makes it
-    (docs/legus_validation.md, "The UV and U age trends are the fits' own"). In F814W the fits' models differ from
-    the table's (one metallicity) in how it changes with age: ages fitted with the table would differ from the
-    catalogue's most at 10-100 Myr, where the ages, masses and E(B-V) may be biased (starclass info FILE says more)
+    SED-fit offsets within 0.30 mag that change with the fitted age (10-30 against 30-100 Myr, negative where
+    brighter at 10-30 Myr; 3 standard errors or more): ngc4449 F336W -0.33 ± 0.05 mag (7.1), F814W +0.18 ± 0.05
+    mag (3.7). In F336W the catalogue's own fit residuals change with age in the same way: its photometry departs
+    from its fits' own models there as it does from the table, so the trend lies in the photometry or the fits,
+    not in the table's metallicity or in the filters, magnitude system or extinction the check applies
+    (docs/legus_validation.md, "The UV and U age trends are the fits' own"). In F814W the fits' models change with
+    age differently from the table, which has one metallicity: ages fitted with the table would differ from the
+    catalogue's most at 10-100 Myr, where its ages, masses and E(B-V) may be biased (starclass info FILE says
+    more)
 
-    A band whose cause differs between fields is named with its fields in each reading; where no field tells
-    (no fit residuals), the models are named:
+    A band whose cause differs between fields is named with its field in each reading ("ngc4449's F336W"), after
+    the bands read alike, and each reading speaks of the fields it rests on; where no field tells (no fit
+    residuals), the models are named:
 
     >>> u = Table(meta={"sed_trends_within": [("f336w", -0.25, 0.05, -5.0, "models")]})
     >>> print(sed_trends_note({"ngc4449": t, "ugc685": u}).split("): ", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
     ngc4449 F336W -0.33 ± 0.05 mag (7.1), F814W +0.18 ± 0.05 mag (3.7); ugc685 F336W -0.25 ± 0.05 mag (5.0). In
-    F336W of ngc4449 the catalogues' own fit residuals change alike: their photometry departs from their fits' own
-    models there as it does from the table, so neither the table's metallicity nor the filters, magnitude system or
-    extinction the check applies makes it (docs/legus_validation.md, "The UV and U age trends are the fits' own").
-    In F336W of ugc685 and F814W the fits' models differ from the table's (one metallicity) in how they change with
-    age: ages fitted with the table would differ from the catalogues' most at 10-100 Myr, where the ages, masses
-    and E(B-V) may be biased (starclass info FILE says more)
+    ngc4449's F336W the catalogue's own fit residuals change with age in the same way: its photometry departs from
+    its fits' own models there as it does from the table, so the trend lies in the photometry or the fits, not in
+    the table's metallicity or in the filters, magnitude system or extinction the check applies
+    (docs/legus_validation.md, "The UV and U age trends are the fits' own"). In F814W and in ugc685's F336W the
+    fits' models change with age differently from the table, which has one metallicity: ages fitted with the table
+    would differ from the catalogues' most at 10-100 Myr, where their ages, masses and E(B-V) may be biased
+    (starclass info FILE says more)
     >>> v = Table(meta={"sed_trends_within": [("f814w", 0.18, 0.0486, 3.7)]})  # made before the cause was kept
     >>> sed_trends_note({"ngc4485": v}).split(". ", 1)[1][:60]
-    "The fits' models differ from the table's (one metallicity) i"
+    "In that band the fits' models change with age differently fr"
     """
     from starclass.science.sedcheck import AGE_TREND_SIGNIFICANCE, trend_cause_words
 
@@ -402,12 +425,28 @@ def sed_trends_note(fields: Mapping[str, Table]) -> str:
         mixed = bool(where[True]) and bool(where[False])
         for own, out in ((True, fits), (False, models)):
             if where[own]:
-                out.append(f"{b} of {', '.join(where[own])}" if mixed else b)
+                # as an astronomer writes it: "ngc4449's F336W", "the F336W of ngc4449 and ngc5253"; the
+                # catalogue-qualified bands go last, so that "In F275W and in ngc4449's F336W" binds the field
+                # to its own band only ("F336W of ngc4449" read as if of every band before it)
+                out.append(b if not mixed else f"{where[own][0]}'s {b}" if len(where[own]) == 1
+                           else f"the {b} of {_field_list(where[own])}")
+    fits.sort(key=lambda n: " " in n)
+    models.sort(key=lambda n: " " in n)
+    # each reading speaks of the catalogues it rests on: one field's band is "the catalogue's", not "the
+    # catalogues'", though the note names several fields
+    rests = {own: {f for f, trends in named.items() for _, *_, cause in trends if (cause == "fits") == own}
+             for own in (True, False)}
     known = any(cause in ("fits", "models") for trends in named.values() for *_, cause in trends)
     return (f"SED-fit offsets within {SED_OFFSET_TOLERANCE:.2f} mag that change with the fitted age (10-30 against "
-            f"30-100 Myr, {AGE_TREND_SIGNIFICANCE:g} standard errors or more): {'; '.join(parts)}. "
-            + trend_cause_words(fits, models, known=known, many=len(named) > 1)
+            f"30-100 Myr, negative where brighter at 10-30 Myr; {AGE_TREND_SIGNIFICANCE:g} standard errors or more): "
+            f"{'; '.join(parts)}. "
+            + trend_cause_words(fits, models, known=known, many=(len(rests[True]) > 1, len(rests[False]) > 1))
             + " (starclass info FILE says more)")
+
+
+def _field_list(fields: Sequence[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return fields[0] if len(fields) == 1 else ", ".join(fields[:-1]) + " and " + fields[-1]
 
 
 def legus_files(directory: str | Path) -> list[Path]:

@@ -619,9 +619,9 @@ def sed_trend_notes(offsets: Table, name: str = "catalogue") -> list[str]:
     ngc4449: its SED fits' offsets from the SSP table, relative to F555W, change with the fitted age in bands
     within 0.30 mag pooled over every age: F336W 0.33 ± 0.05 mag brighter at 10-30 than at 30-100 Myr (7.1
     standard errors), F814W 0.18 ± 0.05 mag fainter (3.7); 3 standard errors or more is read as a change with age.
-    The fits' models differ from the table's (one metallicity) in how those bands change with age: ages fitted
-    with the table would differ from the catalogue's most at 10-100 Myr, where the ages, masses and E(B-V) may be
-    biased
+    In those bands the fits' models change with age differently from the table, which has one metallicity: ages
+    fitted with the table would differ from the catalogue's most at 10-100 Myr, where its ages, masses and E(B-V)
+    may be biased
     >>> off["age_dependent"] = [False, False]
     >>> sed_trend_notes(off, "ngc4449")
     []
@@ -655,8 +655,8 @@ def sed_trend_notes(offsets: Table, name: str = "catalogue") -> list[str]:
                                      known=known, fit_changes=changes, model_evidence=evidence)]
 
 
-def trend_cause_words(fits: Sequence[str], models: Sequence[str], *, known: bool = True, many: bool = False,
-                      fit_changes: str = "", model_evidence: str = "") -> str:
+def trend_cause_words(fits: Sequence[str], models: Sequence[str], *, known: bool = True,
+                      many: bool | tuple[bool, bool] = False, fit_changes: str = "", model_evidence: str = "") -> str:
     """Whose an age trend is, in words: the one wording of ``info``'s note and ``evaluate --catalogs``'s.
 
     :func:`sed_trend_notes` (one catalogue) and :func:`starclass.science.many.sed_trends_note` (the fields of
@@ -665,14 +665,16 @@ def trend_cause_words(fits: Sequence[str], models: Sequence[str], *, known: bool
     Parameters
     ----------
     fits
-        The bands as said (``"F336W"``, or ``"F336W of ngc4449"``) whose :func:`trend_cause` is ``"fits"``.
+        The bands as said (``"F336W"``, or ``"ngc4449's F336W"`` where the band is read the other way in
+        another catalogue) whose :func:`trend_cause` is ``"fits"``.
     models
         The other age-dependent bands: the fits' models and the table differ in them, or nothing tells.
     known
         False where no band has a cause (no fit residuals to weigh it against): the table's one metallicity is
         then named for every band, without naming them.
     many
-        Said of several catalogues ("the catalogues' own fit residuals").
+        Said of several catalogues ("the catalogues' own fit residuals"); a pair says it of each reading
+        apart (the fits', the models'), so that a reading resting on one field of several speaks of one.
     fit_changes, model_evidence
         The numbers each reading rests on, said in brackets after it where given.
 
@@ -683,36 +685,65 @@ def trend_cause_words(fits: Sequence[str], models: Sequence[str], *, known: bool
     Examples
     --------
     >>> print(trend_cause_words(["F336W"], ["F814W"], many=True))  # doctest: +NORMALIZE_WHITESPACE
-    In F336W the catalogues' own fit residuals change alike: their photometry departs from their fits' own models
-    there as it does from the table, so neither the table's metallicity nor the filters, magnitude system or
-    extinction the check applies makes it (docs/legus_validation.md, "The UV and U age trends are the fits' own").
-    In F814W the fits' models differ from the table's (one metallicity) in how it changes with age: ages fitted
-    with the table would differ from the catalogues' most at 10-100 Myr, where the ages, masses and E(B-V) may be
-    biased
+    In F336W the catalogues' own fit residuals change with age in the same way: their photometry departs from
+    their fits' own models there as it does from the table, so the trend lies in the photometry or the fits, not
+    in the table's metallicity or in the filters, magnitude system or extinction the check applies
+    (docs/legus_validation.md, "The UV and U age trends are the fits' own"). In F814W the fits' models change
+    with age differently from the table, which has one metallicity: ages fitted with the table would differ from
+    the catalogues' most at 10-100 Myr, where their ages, masses and E(B-V) may be biased
+
+    A band read one way in one catalogue and the other way in another is named with its catalogue:
+
+    >>> print(trend_cause_words(["F275W", "ngc4449's F336W"], ["ugc685's F336W", "F814W"], many=(False, True))
+    ...       )  # doctest: +NORMALIZE_WHITESPACE
+    In F275W and in ngc4449's F336W the catalogue's own fit residuals change with age in the same way: its
+    photometry departs from its fits' own models there as it does from the table, so the trend lies in the
+    photometry or the fits, not in the table's metallicity or in the filters, magnitude system or extinction the
+    check applies (docs/legus_validation.md, "The UV and U age trends are the fits' own"). In ugc685's F336W and
+    in F814W the fits' models change with age differently from the table, which has one metallicity: ages fitted
+    with the table would differ from the catalogues' most at 10-100 Myr, where their ages, masses and E(B-V) may
+    be biased
     """
-    whose, its = ("the catalogues'", "their") if many else ("the catalogue's", "its")
-    tail = (f": ages fitted with the table would differ from {whose} most at 10-100 Myr, where the ages, masses and "
-            "E(B-V) may be biased")
+    fits_many, models_many = many if isinstance(many, tuple) else (many, many)
+
+    def whose(several: bool) -> tuple[str, str]:
+        return ("the catalogues'", "their") if several else ("the catalogue's", "its")
+
+    def tail(several: bool) -> str:
+        owner, its = whose(several)
+        return (f": ages fitted with the table would differ from {owner} most at 10-100 Myr, where {its} ages, "
+                "masses and E(B-V) may be biased")
+
     if not known:
-        return ("The fits' models differ from the table's (one metallicity) in how "
-                f"{'those bands change' if len(models) > 1 else 'that band changes'} with age" + tail)
-    said = [] if not fits else [
-        f"In {_names(fits)} {whose} own fit residuals change alike"
-        + (f" ({fit_changes} at 10-30 than at 30-100 Myr)" if fit_changes else "")
-        + f": {its} photometry departs from {its} fits' own models there as it does from the table, so neither the "
-        "table's metallicity nor the filters, magnitude system or extinction the check applies makes "
-        f"{'them' if len(fits) > 1 else 'it'} ({TREND_CAUSES_DOC})"]
+        return (f"In {'those bands' if len(models) > 1 else 'that band'} the fits' models change with age differently "
+                "from the table, which has one metallicity" + tail(models_many))
+    said = []
+    if fits:
+        owner, its = whose(fits_many)
+        said.append(f"In {_band_list(fits)} {owner} own fit residuals change with age in the same way"
+                    + (f" ({fit_changes} at 10-30 than at 30-100 Myr)" if fit_changes else "")
+                    + f": {its} photometry departs from {its} fits' own models there as it does from the table, so "
+                    "the trend lies in the photometry or the fits, not in the table's metallicity or in the filters, "
+                    f"magnitude system or extinction the check applies ({TREND_CAUSES_DOC})")
     if models:
-        said.append(f"In {_names(models)} the fits' models differ from the table's (one metallicity) in how "
-                    f"{'they change' if len(models) > 1 else 'it changes'} with age"
+        said.append(f"In {_band_list(models)} the fits' models change with age differently from the table, which has "
+                    "one metallicity"
                     + (f" (the table less the fits' own models, 10-30 less 30-100 Myr: {model_evidence})"
-                       if model_evidence else "") + tail)
+                       if model_evidence else "") + tail(models_many))
     return ". ".join(said)
 
 
 def _names(names: Sequence[str]) -> str:
     """"A", "A and B", "A, B and C"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _band_list(names: Sequence[str]) -> str:
+    """Bands as a sentence lists them: "F275W, F336W and F435W"; "F275W and in ngc4449's F336W" where one is a
+    catalogue's own (a band name has no blank), so that the catalogue is not read as qualifying the bands before."""
+    if all(" " not in n for n in names):
+        return _names(names)
+    return _names([n if k == 0 else f"in {n}" for k, n in enumerate(names)])
 
 
 def sed_check_notes(table: Table, name: str = "catalogue", ssp: str | Path | None = None) -> list[str]:
