@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 pytest.importorskip("uvicorn")
 
-from starclass.cli import app as cli  # noqa: E402
-from starclass.inspect import app as app_module  # noqa: E402
-from starclass.inspect import db  # noqa: E402
-from webtools import free_port  # noqa: E402  (tests/ is on sys.path under pytest)
+from starclass.cli import app as cli
+from starclass.inspect import app as app_module
+from starclass.inspect import db
+from webtools import free_port  # tests/ is on sys.path under pytest
 
 
 class _NoServer:
@@ -94,7 +94,8 @@ def test_a_database_of_another_field_is_refused_before_any_line(tmp_path, no_ser
 def test_the_scheme_of_the_labels_is_served_with_its_lines(tmp_path, no_server):
     # the check refuses only what the server refuses: the same scheme says both lines and serves
     data, dbfile, _ = _database(tmp_path, lambda e: db.bind_scheme(e, "", "phangs"))
-    res = CliRunner().invoke(cli, ["inspect", str(data), "--scheme", "phangs", "--port", str(free_port()), "--no-prerender"])
+    res = CliRunner().invoke(cli, ["inspect", str(data), "--scheme", "phangs", "--port", str(free_port()),
+                                   "--no-prerender"])
     assert res.exit_code == 0, (res.output, res.exception)
     lines = res.stdout.splitlines()
     assert lines[0].startswith("note: no accounts yet"), lines
