@@ -244,7 +244,7 @@ def test_missing_required_columns_named(tmp_path):
 
 def test_empty_catalogue(tmp_path):
     p = write_catalog(schema_table()[:0], tmp_path / "empty.ecsv")
-    with pytest.raises(StarclassError, match=r"empty.ecsv has no rows"):
+    with pytest.raises(StarclassError, match=r"empty.ecsv has a header but no rows"):
         read_catalog(p)
     assert len(read_catalog(p, allow_empty=True)) == 0
     tab = tmp_path / "empty.tab"

@@ -11,6 +11,7 @@ scikit-learn's, whose import costs seconds that ``starclass --help`` should not 
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sized
 
 
 class StarclassError(ValueError):
@@ -63,6 +64,48 @@ def exists_refusal(path: object, what: str = "") -> str:
     'c.ecsv exists; give --overwrite to replace it'
     """
     return f"{what + ' ' if what else ''}{path} exists{KEPT_PYTHON}"
+
+
+def refuse_no_rows(rows: Sized, path: object, what: str = "", *, header: bool = True, why: str = "") -> None:
+    """Refuse a table read from ``path`` that has no rows, naming the file: ``FILE has a header but no rows``.
+
+    A table of column names and no rows (a spreadsheet saved with its header alone, a votes or candidates
+    list emptied by hand) reads as a table of 0 rows. A votes table passed ``train --labels`` and was
+    refused later as "vote column 'class_h1' is empty ...; give --label-columns without it", and each
+    reader that did refuse one said it in its own words; every reader of an input table calls this one
+    check before it writes anything.
+
+    Parameters
+    ----------
+    rows : Sized
+        The table (or its rows) as read.
+    path : object
+        The file, as the user named it.
+    what : str
+        What it is, said before it (``"catalogue"``, ``"votes table"``).
+    header : bool
+        Whether the file's format has a header: a LEGUS ``.tab`` has none, and so "has no rows".
+    why : str
+        Said after it (``": nothing to classify"``).
+
+    Raises
+    ------
+    StarclassError
+        ``rows`` is empty.
+
+    Examples
+    --------
+    >>> refuse_no_rows([1], "c.csv")
+    >>> try:
+    ...     refuse_no_rows([], "c.csv", "catalogue", why=": nothing to classify")
+    ... except StarclassError as exc:
+    ...     print(exc)
+    catalogue c.csv has a header but no rows: nothing to classify
+    """
+    if len(rows):
+        return
+    said = "has a header but no rows" if header else "has no rows"
+    raise StarclassError(f"{what + ' ' if what else ''}{path} {said}{why}")
 
 
 def cli_words(message: str) -> str:

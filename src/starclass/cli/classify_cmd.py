@@ -25,7 +25,7 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError, counted, shell_word, shown_command
+from starclass.errors import StarclassError, counted, refuse_no_rows, shell_word, shown_command
 from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE
 
 
@@ -192,8 +192,7 @@ def classify_command(
         return
     # ra, dec without x, y is placed through the mosaics' WCS once they are read
     table = read_catalog(catalog, allow_empty=True, require_xy=False)
-    if len(table) == 0:
-        raise StarclassError(f"catalogue {catalog} has no candidates: nothing to classify")
+    refuse_no_rows(table, catalog, "catalogue", why=": nothing to classify")
     _check_votes(table, votes, label_columns, f"--catalog {catalog}")  # before the model is even loaded
     loaded = load_model(model, device=dev)
     cfg = loaded.config

@@ -27,7 +27,7 @@ from starclass.cli._app import (
     progress_option,
     task_option,
 )
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, refuse_no_rows
 from starclass.io.fields import FieldSpec
 from starclass.schema import MAX_STAMP_SIZE, MIN_STAMP_SIZE
 
@@ -165,7 +165,9 @@ def cutouts(
         raise
     echo_flagged(mset)
     # ra, dec without x, y: placed through the mosaics' WCS
-    table = place_rows(read_catalog(catalog, allow_empty=True, require_xy=False), mset, catalog)
+    table = read_catalog(catalog, allow_empty=True, require_xy=False)
+    refuse_no_rows(table, catalog, "catalogue", why=": no candidates, nothing to cut")
+    table = place_rows(table, mset, catalog)
     if len(table) == 0:
         raise StarclassError(f"catalogue {catalog}: no candidates, nothing to cut")
     check_on_image(table, mset.shape, catalog, consequence="their stamps are flagged ok=False", action="cut")

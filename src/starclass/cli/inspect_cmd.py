@@ -767,6 +767,9 @@ def inspect_command(
         if field is None:
             field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg,
                               file_column)
+        # the server's refusals of another field or scheme, before its lines: "no accounts yet" and "labels
+        # in ..." were printed on stdout, then create_app refused, and a script took them for a server starting
+        dbm.check_binding(engine, field.dataset, field.field_key, asked)
         if not dbm.list_users(engine):
             where = (f"--stamps {shell_word(stamps)} --task {shell_word(task)}" if stamps is not None
                      else shell_word(data_dir))

@@ -24,7 +24,7 @@ from starclass.cli._app import (
     progress_option,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, refuse_no_rows
 from starclass.schema import CLASS_REF, ID
 
 #: The defaults of -n, --by, --mag-bins and --min-confidence: the options and the rerun a cutout folder not
@@ -247,8 +247,7 @@ def suggest_command(
             raise StarclassError(f"--pseudo-labels: {candidates} is a classified cutout folder; pseudo-labels are "
                                  "written for a catalogue of candidates with ids (train --pseudo-labels matches "
                                  "them by id)") from None
-    if len(table) == 0:
-        raise StarclassError(f"catalogue {candidates} has no candidates")
+    refuse_no_rows(table, candidates, "candidates", why=": no candidates to suggest from")
     labelled = None
     if labels is not None:
         labelled, how = _labelled_cutouts(table, labels, key, candidates) if key != ID else (_labelled(labels, key), "")
@@ -862,8 +861,7 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
     table = read_cutout_output(source, name, classes=(CLASS_PRED, CLASS_REF, label_column or "label"))
     if table is None:
         table = read_catalog(source, allow_empty=True, require_xy=False)
-    if len(table) == 0:
-        raise StarclassError(f"{name} has no rows")
+    refuse_no_rows(table, source, "--check-labels")
     etask, note = resolve_task(table, cfg, model=model)
     if note:
         echo(f"note: {note}")

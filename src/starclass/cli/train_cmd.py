@@ -35,7 +35,7 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     task_option,
 )
-from starclass.errors import StarclassError, counted, shell_word, shown_command
+from starclass.errors import StarclassError, counted, refuse_no_rows, shell_word, shown_command
 from starclass.io.fields import FieldSpec
 from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
@@ -637,8 +637,8 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
             raise StarclassError("give the labelled catalogue (--catalog)")
         # with mosaics, ra, dec without x, y is placed through their WCS below
         table = read_catalog(catalogs[0], require_xy=bool(stamp_list)) if catalogs else None
-        if table is not None and len(table) == 0:
-            raise StarclassError(f"catalogue {catalogs[0]} has no rows")
+        if table is not None:
+            refuse_no_rows(table, catalogs[0], "catalogue")
         if use_votes:
             # the votes (file, columns, classes, ids) before the mosaics: a mistake in them was named
             # only after every mosaic had been read
@@ -935,8 +935,7 @@ def fields_training_inputs(cfg: TaskConfig, specs: Sequence[FieldSpec], *, label
     parts = []
     for spec in specs:
         table = read_catalog(spec.catalog, require_xy=False)
-        if len(table) == 0:
-            raise StarclassError(f"field {spec.name}: catalogue {spec.catalog} has no rows")
+        refuse_no_rows(table, spec.catalog, f"field {spec.name}: catalogue")
         mos = _read_field_mosaics(cfg, spec.mosaics, where=f" (field {spec.name})", flags=flags,
                                   listed=f"the mosaics of field {spec.name}")
         if flagged is not None:

@@ -28,7 +28,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.bands import BANDS, v_band
-from starclass.errors import StarclassError, counted, shell_word
+from starclass.errors import StarclassError, counted, refuse_no_rows, shell_word
 from starclass.evaluate import curves, threshold
 from starclass.evaluate.agreement import (
     agreement_fractions,
@@ -159,6 +159,8 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
             if CLASS_REF in classes and (said := _labels_table_error(path, name, classes, file_column)):
                 raise StarclassError(said) from None
             raise
+        # a classified cutout list of no rows was scored as "0 objects pair up but none is classified in both"
+        refuse_no_rows(cut, path, name)
         # the folder the table's relative paths are relative to where it records none (a labels.csv: its own),
         # so that tables naming the same files otherwise (absolute paths) still pair by file (_pair_by_file);
         # evaluate and report write no catalogue they read, so the key goes nowhere

@@ -249,6 +249,8 @@ def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
     app.state.login_throttle = login_throttle if login_throttle is not None else LoginThrottle()
     app.state.hash_slots = HashSlots()
     app.state.db_identity = db.file_identity(engine)
+    # the refusals read first (the command's own check, inspect_cmd): a refused field or scheme writes nothing
+    db.check_binding(engine, field.dataset, field.field_key, scheme)
     # before the scheme: a field that is not the dataset's is refused whatever its scheme
     db.bind_field(engine, field.dataset, field.field_key)
     if scheme is not None:

@@ -41,7 +41,7 @@ import numpy as np
 from astropy.table import Table
 from PIL import Image, ImageDraw
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, refuse_no_rows
 from starclass.inspect.field import Field
 from starclass.inspect.render import (
     _MPL_LOCK,
@@ -367,8 +367,7 @@ def _read_listed_table(src: Path, cfg, file_column: str | None = None) -> tuple[
         cells = [{c: str(v) for c, v in zip(table.colnames, row)} for row in table]
         raise StarclassError(f"--stamps {src}: no 'file' column (nor 'file_<band>' columns); columns: "
                              f"{', '.join(table.colnames)}{file_column_hint(table.colnames, cells, src.parent)}")
-    if len(table) == 0:
-        raise StarclassError(f"--stamps {src}: no rows")
+    refuse_no_rows(table, src, "--stamps")
     for c in cols:
         # a masked (empty) cell was read as the text '--' and refused as "file '--': no such file"
         cells = np.ma.asarray(table[c])

@@ -1846,3 +1846,57 @@ def bind_field(engine: Engine, dataset: str, key: str) -> None:
                 raise
     if have != key:
         raise _field_refusal(dataset, have, key)
+
+
+def check_binding(engine: Engine, dataset: str, key: str, scheme: LabelScheme | str | None) -> None:
+    """Refuse a field or label scheme the dataset's labels are not in, as serving would (reads only).
+
+    The refusals of :func:`bind_field` and :func:`bind_scheme`, in their order (the field first:
+    another field is refused whatever its scheme), without writing. ``inspect DATA_DIR --task
+    m31-binary`` on a database whose labels are in ``phangs`` printed "no accounts yet" and
+    "labels in ..." on stdout, then the server's :func:`~starclass.inspect.app.create_app` refused
+    it; the command calls this before those lines, and before the web app is imported.
+
+    Parameters
+    ----------
+    engine
+        The label database (read only: a refusal leaves it as it was).
+    dataset
+        The dataset key (``--dataset``).
+    key
+        The field's key (:func:`starclass.inspect.field.mosaic_key`); empty: the field is not checked.
+    scheme
+        The scheme asked for; None: the dataset's own, so nothing to refuse.
+
+    Raises
+    ------
+    StarclassError
+        Another field is recorded for the dataset, its labels are in another scheme, or in a task
+        scheme of the same name with other classes.
+
+    Examples
+    --------
+    >>> engine = make_engine("sqlite://")
+    >>> init_db(engine)
+    2
+    >>> bind_scheme(engine, "", "phangs")
+    'phangs'
+    >>> check_binding(engine, "", "", "phangs")
+    >>> try:
+    ...     check_binding(engine, "", "", "m31-check")
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:80])
+    the labels of this database (default dataset) are in label scheme phangs, not m3
+    """
+    check_field(engine, dataset, key)
+    if scheme is None:
+        return
+    scheme = get_scheme(scheme)
+    with engine.connect() as conn:
+        # what bind_scheme finds: the recorded scheme, else phangs for labels made before the table
+        have = dataset_scheme(conn, dataset)
+        if have is not None and have != scheme.name:
+            _read_task_names(conn)  # the refusal names the recorded task whole, as bind_scheme's does
+            raise StarclassError(scheme_conflict(dataset, have, scheme.name))
+        if have is not None:
+            check_scheme_classes(conn, dataset, scheme)

@@ -54,6 +54,7 @@ from starclass.errors import (
     StarclassError,
     counted,
     exists_refusal,
+    refuse_no_rows,
     shell_word,
     shown_command,
 )
@@ -2530,7 +2531,10 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
     """
     where = f" in {path}" if path is not None else ""
     if len(table) == 0 and not allow_empty:
-        raise StarclassError(f"catalogue {path} has no rows" if path is not None else "catalogue has no rows")
+        if path is None:
+            raise StarclassError("catalogue has no rows")
+        # a LEGUS .tab and DS9 regions have no header: theirs is a file of no rows
+        refuse_no_rows(table, path, "catalogue", header=table.meta.get("format") not in ("legus", "ds9"))
     if ID not in table.colnames:
         raise StarclassError(
             f"required column 'id' missing{where} (columns: {_short_cols(table)}); name a column 'id' in the "

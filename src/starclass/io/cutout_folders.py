@@ -88,7 +88,7 @@ from astropy.table import MaskedColumn, Table
 from astropy.wcs import WCS
 from numpy.typing import ArrayLike
 
-from starclass.errors import StarclassError, counted, shell_word, shown_command
+from starclass.errors import StarclassError, counted, refuse_no_rows, shell_word, shown_command
 from starclass.io.atomic import is_os_file
 from starclass.io.fits_names import FITS_NAMES
 from starclass.io.mosaic import (
@@ -1611,8 +1611,7 @@ def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, st
             name = {",": "comma", ";": "semicolon", "\t": "tab"}.get(sep, repr(sep))
             raise StarclassError(f"{path}: {_row_line(i, lines)} has {width + len(row[None])} cells where the header "
                                  f"(line {header_line}) has {width}; a value with a {name} in it goes in double quotes")
-    if not rows:
-        raise StarclassError(f"{path}: the CSV has no rows")
+    refuse_no_rows(rows, path)
     return names, rows, lines
 
 
@@ -1656,8 +1655,7 @@ def _table_list_rows(path: Path, fmt: str) -> tuple[list[str], list[dict[str, st
     rows = [r for r in rows if any(v.strip() for v in r.values())]
     if not names:
         raise StarclassError(f"{path}: the table has no columns")
-    if not rows:
-        raise StarclassError(f"{path}: the table has no rows")
+    refuse_no_rows(rows, path)
     return names, rows, [0] * len(rows)
 
 

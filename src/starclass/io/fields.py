@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, refuse_no_rows
 from starclass.schema import row_name
 
 __all__ = ["FieldSpec", "read_fields_list", "pair_fields", "split_list_cell"]
@@ -192,6 +192,7 @@ def read_fields_list(path: str | Path) -> list[FieldSpec]:
             # was dropped here
             reader = csv_dict_reader(fh, sep)
             numbered = [(dict(row), reader.line) for row in reader]
+            header = bool(reader.fieldnames)
     except UnicodeDecodeError:
         from starclass.io.cutout_folders import not_utf8_message
 
@@ -201,6 +202,9 @@ def read_fields_list(path: str | Path) -> list[FieldSpec]:
         # no read permission: a PermissionError traceback from Python (the command line checks it first)
         raise StarclassError(f"fields list {path}: cannot read it ({exc.strerror or exc})") from None
     rows = [row for row, _ in numbered]
+    if header:
+        # its header alone was told "no fields (expected a header and one row per field)", as a blank file is
+        refuse_no_rows(rows, path, "fields list", why=": no fields (one row per field)")
     if not rows:
         raise StarclassError(f"fields list {path}: no fields (expected a header and one row per field)")
     have = [c.strip() for c in rows[0]]

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, refuse_no_rows
 from starclass.schema import (
     CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
@@ -1322,7 +1322,7 @@ def read_votes(path: str | os.PathLike, option: str = "train --labels / classify
     Raises
     ------
     StarclassError
-        The file is missing, unreadable or has no ``id`` column.
+        The file is missing, unreadable, has no ``id`` column or a header but no rows.
 
     Examples
     --------
@@ -1362,6 +1362,9 @@ def read_votes(path: str | os.PathLike, option: str = "train --labels / classify
         # "labels file" puzzled a classify --votes user (the option names it votes); and why an id
         raise StarclassError(f"votes table {p} ({option}) has no 'id' column: votes are "
                              f"matched to the candidates by id (columns: {', '.join(table.colnames)})")
+    # it was read as 0 rows and refused later as "vote column 'class_h1' is empty ...; give --label-columns
+    # without it", which no --label-columns mends
+    refuse_no_rows(table, p, "votes table", why=f" ({option}): no votes to read")
     add_people_beside(table, p)
     return table
 

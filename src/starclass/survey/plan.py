@@ -46,7 +46,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from starclass.errors import StarclassError, parse_error_text
+from starclass.errors import StarclassError, parse_error_text, refuse_no_rows
 from starclass.io.fields import split_list_cell
 from starclass.io.mosaic import PixelFlags
 from starclass.io.paths import resolved
@@ -510,6 +510,7 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
                     entry["mosaics"] = split_list_cell(entry["mosaics"])
                 # the line as an editor numbers it: a '# note' or 'sep=;' line above the header made it one short
                 rows.append(_field(entry, i, base, p, row=row_name(i, header_lines=reader.line - i - 1)))
+        refuse_no_rows(rows, p, "plan", why=": no fields (one row per field)")  # said "no fields" at the check
         return SurveyPlan(fields=tuple(rows), source=p)
     if suffix in (".yaml", ".yml"):
         import yaml
