@@ -848,6 +848,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
         if "Unable to guess table format" in str(exc):
             # a row with a field more or fewer than the others (a value left out, a name with a space in it) made
             # every guess fail: the message named neither the row nor why
+            if container == "ascii" and _semicolon_header_only(p) and (ragged := csv_ragged_line(p)) is not None:
+                # 'id; x; y' with a short row: its lines were counted in blank-separated words ("values are
+                # separated by blanks"), though the header is a ';' table's
+                raise StarclassError(f"cannot read {p} as a table separated by ';': {ragged}") from None
             if container == "ascii" and (ragged := _ragged_line(p)) is not None:
                 raise StarclassError(f"cannot read {p} as a table: {ragged}") from None
             # astropy's message lists its ~60 guesses over 70 lines
@@ -920,7 +924,8 @@ def is_semicolon_text(path: PathLike) -> bool:
     r"""Whether a text table not named ``.csv`` is separated by ``;``, as European Excel writes a CSV.
 
     True where its header line (the first neither blank nor a comment, :func:`is_comment_line`) splits into
-    more cells on ``;`` than on blanks, none of them empty, and each of the next 50 rows into as many.
+    more cells on ``;`` than on blanks, none of them empty, and each of the next 50 rows into as many; blanks
+    beside a ``;`` (``id; x; y``) are no separators of their own, so such a header reads as ``id;x;y`` does.
     Only then: such a header read as whitespace-separated is one column named ``id;x;y``, a table no command
     takes, so a file read before is read as before; a row of a different count further down is named by
     the CSV reader (:func:`csv_ragged_line`).
@@ -939,6 +944,9 @@ def is_semicolon_text(path: PathLike) -> bool:
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.txt"
     >>> _ = f.write_text("# from Excel\nid;x;note\n1;2,5;NGC 628\n")
+    >>> is_semicolon_text(f)
+    True
+    >>> _ = f.write_text("id; x; note\n1; 2,5; NGC 628\n")
     >>> is_semicolon_text(f)
     True
     >>> _ = f.write_text("id x note\n1 2.5 a;b\n")
@@ -963,10 +971,31 @@ def is_semicolon_text(path: PathLike) -> bool:
         rows = rows[1:]  # Excel's 'sep=;' line above the header says it too
     if not rows:
         return False
-    header = [cell.strip() for cell in rows[0]]
-    blank_split = len(";".join(rows[0]).split())
-    return (len(header) > max(1, blank_split) and all(header)
-            and all(len(row) == len(header) for row in rows[1:]))
+    return _semicolon_header(rows[0]) and all(len(row) == len(rows[0]) for row in rows[1:])
+
+
+def _semicolon_header(cells: list[str]) -> bool:
+    """Whether a header line split on ``;`` into ``cells`` is a ``;`` table's: more cells than blank-separated
+    words, none empty. Blanks beside a ``;`` are padding (``id; x; y``, as people type it and some exports
+    write it), not separators: counted as such, ``id; x; y`` split into as many cells on blanks as on ``;``
+    and was read as columns ``id;``, ``x;``."""
+    blank_split = len(re.sub(r"\s*;\s*", ";", ";".join(cells)).split())
+    return len(cells) > max(1, blank_split) and all(cell.strip() for cell in cells)
+
+
+def _semicolon_header_only(p: Path) -> bool:
+    """Whether the header line of a text table is a ``;`` table's (:func:`_semicolon_header`), its rows aside."""
+    encoding, sep = csv_dialect(p)
+    if sep != ";":
+        return False
+    try:
+        with open(p, encoding=encoding, newline="") as fh:
+            rows = [row for _, row in zip(range(2), csv.reader(CsvLines(fh), delimiter=";"))]
+    except (OSError, UnicodeError, csv.Error):
+        return False
+    if rows and is_sep_line(rows[0]):
+        rows = rows[1:]
+    return bool(rows) and _semicolon_header(rows[0])
 
 
 #: A field of a whitespace-separated line: a double-quoted value (spaces and all), else a run of non-blanks
