@@ -383,6 +383,9 @@ def read_catalog(
             table = _generic_to_schema(raw, p, one_based=one_based, mapped=dict(column_map or {}))
     table.meta["source"] = str(p)
     table.meta["format"] = fmt
+    if fmt in ("ascii", "csv"):
+        # which text it is, for people (format_words): 'info c.txt' of a ';' table said "(format ascii)"
+        table.meta["text_separator"] = text_separator(p) if fmt == "ascii" else csv_dialect(p)[1]
 
     sky_field = table.meta.get("field_from_sky")
     # a renamed LEGUS file (ngc628c.tab) is the galaxy its positions lie in, not 'ngc628c'; a pointing's
@@ -395,6 +398,94 @@ def read_catalog(
         # '#id,x,y' skipped as a comment: "required column 'id' missing (columns: 1, 10.5, 20.0)" said not why
         raise StarclassError(f"required columns missing in {p}: {header}")
     return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy)
+
+
+#: What a person calls each reader's tables (:func:`format_words`); ``ascii`` is said by its separator
+_FORMAT_WORDS = {
+    "legus": "LEGUS", "phangs": "PHANGS", "cds": "CDS (VizieR byte-by-byte)", "mrt": "AAS machine-readable table",
+    "csv": "CSV", "ecsv": "ECSV", "parquet": "Parquet", "pq": "Parquet", "fits": "FITS", "ds9": "DS9 regions",
+}
+
+#: A text table's separator as a person names it
+_SEPARATOR_WORDS = {";": "semicolon", "\t": "tab", ",": "comma", " ": "whitespace"}
+
+
+def format_words(fmt: str, separator: str | None = None) -> str:
+    r"""What a person calls a table of reader format ``fmt`` (one of :data:`FORMATS`), for messages and ``info``.
+
+    ``ascii`` is astropy's name for the text tables it reads by guessing; it said nothing to the person who
+    saved a ``;`` table as ``.txt``. Such a table is named by its separator (``separator``, as
+    :func:`read_catalog` records it in ``meta["text_separator"]``): ``semicolon-separated text``; a CSV
+    separated by other than commas says so too.
+
+    Parameters
+    ----------
+    fmt : str
+        The reader's format (``table.meta["format"]``); a name not known is returned as it is.
+    separator : str, optional
+        The text table's field separator (``;``, a tab, ``,``, or a blank for whitespace).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_words("ascii", ";"), format_words("ascii", " "), format_words("csv", "\t")
+    ('semicolon-separated text', 'whitespace-separated text', 'CSV, tab-separated')
+    >>> format_words("legus"), format_words("fits"), format_words("mrt")
+    ('LEGUS', 'FITS', 'AAS machine-readable table')
+    """
+    sep = _SEPARATOR_WORDS.get(separator or "")
+    if fmt == "ascii":
+        return f"{sep or 'whitespace'}-separated text"
+    words = _FORMAT_WORDS.get(fmt, fmt)
+    if fmt == "csv" and sep and separator != ",":
+        words += f", {sep}-separated"
+    return words
+
+
+def text_separator(path: PathLike) -> str:
+    r"""The field separator of a text table read by astropy's guesses (``.txt``, ``.dat``): ``;``, a tab, ``,`` or
+    a blank (whitespace).
+
+    ``;`` where :func:`is_semicolon_text` says so (the table is then read as a ``;`` CSV); a tab where the
+    header line (the first neither blank nor a comment) has one; ``,`` where the header and the rows below
+    split on commas into one count of more than one cell; else a blank.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The text table.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.txt"
+    >>> _ = f.write_text("# note\nid\tx\n1\t2.5\n")
+    >>> text_separator(f) == "\t"
+    True
+    >>> _ = f.write_text("id x\n1 2.5\n")
+    >>> text_separator(f)
+    ' '
+    """
+    p = Path(path)
+    if is_semicolon_text(p):
+        return ";"
+    lines = [ln for ln in _head(p, 65536).splitlines() if ln.strip() and not is_comment_line(ln)][:51]
+    if not lines:
+        return " "
+    if "\t" in lines[0]:
+        return "\t"
+    if _separator(lines) == ",":
+        counts = [len(row) for row in csv.reader(lines) if row]
+        if counts[0] > 1 and all(c == counts[0] for c in counts):
+            return ","
+    return " "
 
 
 def catalog_format(path: PathLike) -> str:
@@ -2952,7 +3043,7 @@ def pixel_sky_distance(table: Table, wcs: WCS) -> float:
 
 
 #: ``meta`` keys that record what one read of a file did (:func:`read_catalog`): a file's own are dropped.
-READ_RECORDS = ("units_converted", "sky_text", "xy_from_wcs", "xy_from_wcs_rows")
+READ_RECORDS = ("units_converted", "sky_text", "xy_from_wcs", "xy_from_wcs_rows", "text_separator")
 
 #: Angle text without a unit symbol of its own (``10:20:30.5``, ``-54 56 14.8``): read in the column's unit.
 _NO_UNIT_TEXT = re.compile(r"[0-9\s:.+\-]*")
