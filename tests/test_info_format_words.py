@@ -13,7 +13,7 @@ from astropy.table import Table
 from typer.testing import CliRunner
 
 from starclass.cli import app
-from starclass.io.catalog import FORMATS, format_words, read_catalog
+from starclass.io.catalog import FORMATS, read_catalog
 
 runner = CliRunner()
 
@@ -49,6 +49,8 @@ def test_info_names_binary_and_ecsv_tables(tmp_path, suffix, words):
 
 def test_no_reader_name_is_said_as_it_is():
     # every format a catalogue is read in has words of its own: none is said as the reader's lower-case name
+    from starclass.io.catalog import format_words
+
     for fmt in FORMATS:
         assert format_words(fmt) != fmt, fmt
 

@@ -141,7 +141,8 @@ def catalog_summary(table: Table, name: str = "") -> str:
     from starclass.io.catalog import format_words
 
     # what a person calls it: astropy's reader name 'ascii' said nothing of a ';' table saved as .txt
-    fmt = format_words(str(table.meta["format"]), table.meta.get("text_separator")) if table.meta.get("format") else None
+    fmt = table.meta.get("format")
+    fmt = format_words(str(fmt), table.meta.get("text_separator")) if fmt else None
     gal = table.meta.get("galaxy") or (str(table["galaxy"][0]) if "galaxy" in table.colnames and len(table) else None)
     head = f"catalogue: {name}" if name else "catalogue"
     extras = [s for s in (f"format {fmt}" if fmt else "", f"galaxy {gal}" if gal else "") if s]
@@ -895,9 +896,8 @@ def _cutout_output(path: Path):
         return None
     if table is None or ID in table.colnames:
         return None
-    from starclass.io.cutout_output import cutout_output_format
-
     from starclass.io.catalog import format_words
+    from starclass.io.cutout_output import cutout_output_format
 
     fmt = "fits" if cutout_output_format(path) == "fits" else path.suffix.lower().lstrip(".")
     table.meta["format"] = f"{format_words(fmt)}, a classified cutout folder"
