@@ -395,6 +395,82 @@ def cutout_list_format(path: str | os.PathLike) -> str | None:
     return fmt if _table_lists_cutouts(str(p), stat.st_mtime_ns, stat.st_size, fmt) else None
 
 
+def table_read_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions a failed read of a table file raises: what a probe that reads one may take as "unreadable".
+
+    Checked with astropy 7 on damaged files: ``OSError`` (not FITS, cut short, a compression refused by
+    :func:`starclass.io.mosaic.open_fits`), ``ValueError`` (astropy's ``InconsistentTableError`` of an ECSV,
+    ``UnicodeDecodeError`` of text in another encoding, pyarrow's ``ArrowInvalid`` of a damaged Parquet, "No
+    table found" of a FITS file without one, a column that fails to convert; :class:`StarclassError`
+    too), ``EOFError`` (a gzip, bzip2 or xz file cut short), ``zlib.error`` and ``lzma.LZMAError`` (damaged
+    compressed data), ``zipfile.BadZipFile``, astropy's ``VerifyError`` (a FITS header it cannot fix) and
+    ``IORegistryError`` (a format astropy cannot tell). Not ``TypeError``, ``KeyError`` and the like: raised
+    by our own code they are bugs, and astropy's of a malformed ECSV header are told apart by where they
+    were raised (:func:`raised_by_reader`).
+
+    Returns
+    -------
+    tuple of exception types
+
+    Examples
+    --------
+    >>> errors = table_read_errors()
+    >>> OSError in errors, EOFError in errors, TypeError in errors
+    (True, True, False)
+    """
+    import lzma
+    import zipfile
+    import zlib
+
+    from astropy.io.fits.verify import VerifyError
+    from astropy.io.registry import IORegistryError
+
+    return (OSError, ValueError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, VerifyError,
+            IORegistryError)
+
+
+def raised_by_reader(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised inside astropy or pyarrow (a reader's failure on a malformed file), not in starclass.
+
+    astropy's ECSV reader takes the YAML of a file's ``#`` header as it comes: a header of another shape
+    (``datatype: 5``, a column without its ``datatype``) fails inside astropy with ``TypeError``,
+    ``KeyError`` or ``IndexError``. Those are failed reads; the same types raised in starclass's own code
+    are bugs, which a probe must not take for an unreadable file. Told by the innermost frame of the
+    traceback: the line that raised it.
+
+    Parameters
+    ----------
+    exc : BaseException
+        A caught exception, its traceback attached.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import io
+    >>> from astropy.table import Table
+    >>> try:
+    ...     Table.read(io.StringIO("# %ECSV 1.0\\n# ---\\n# datatype: 5\\na\\n1\\n"), format="ascii.ecsv")
+    ... except TypeError as exc:
+    ...     raised_by_reader(exc)
+    True
+    >>> try:
+    ...     len(5)
+    ... except TypeError as exc:
+    ...     raised_by_reader(exc)
+    False
+    """
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    module = str(tb.tb_frame.f_globals.get("__name__", ""))
+    return module.split(".")[0] in ("astropy", "pyarrow", "yaml")
+
+
 @functools.lru_cache(maxsize=32)
 def _table_lists_cutouts(path: str, mtime_ns: int, size: int, fmt: str) -> bool:
     """Whether an ECSV, Parquet or FITS table names cutout files: a ``file`` or ``file_<band>`` column, or a
@@ -411,13 +487,22 @@ def _table_lists_cutouts(path: str, mtime_ns: int, size: int, fmt: str) -> bool:
             if fmt == "fits":
                 from astropy.io import fits
 
-                with fits.open(path) as hdul:
+                from starclass.io.mosaic import open_fits
+
+                # the project's opener: a .fits.Z without uncompresspy raised astropy's ModuleNotFoundError here
+                with open_fits(path) as hdul:
                     if not any(isinstance(h, (fits.BinTableHDU, fits.TableHDU))
                                and not isinstance(h, fits.CompImageHDU) for h in hdul):
                         return False
             table = read_table_as(path, fmt)
-    except Exception:  # any reader failure: no list here; the reader of what it is names the failure
+    except table_read_errors():
+        # a file that does not read is no list here: the reader of what it is names the failure
+        # (stamps.store.not_a_store_message). Only those: a bug of ours (a TypeError) was taken for a bad file
         return False
+    except (TypeError, KeyError, IndexError, AttributeError, NotImplementedError) as exc:
+        if raised_by_reader(exc):
+            return False  # astropy's of a malformed ECSV header (datatype: 5): a failed read
+        raise
     names = [str(c).strip() for c in table.colnames]
     if "file" in names or any(n.lower().startswith("file_") for n in names):
         return True
