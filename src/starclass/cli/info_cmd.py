@@ -1192,6 +1192,16 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
         how = (f" ({ranges[0][0]}: {PIXEL_KIND_WORDS[ranges[0][1]]})" if ranges and ranges[0][1] in PIXEL_KIND_WORDS
                else "")
         lines.append(f"pixel values: {float(np.nanmin(lo)):.4g} .. {float(np.nanmax(hi)):.4g}{how}")
+    from starclass.io.cutout_folders import mixed_units_note, units_seen
+
+    if seen := units_seen(cs):
+        # BUNIT and EXPTIME went unread: a set of cutouts in counts beside counts/s was described by its range alone
+        lines.append(f"FITS units (BUNIT; EXPTIME of those in counts): {seen}")
+    if units_note := mixed_units_note(cs):
+        warnings.warn(f"{cs.source}: {units_note}. A task that normalises each stamp (zscore, zstd, asinh, rgb; "
+                      "m31-real: zscore) divides out a factor per cutout, so this changes nothing for it; under "
+                      "normalisation 'none' or 'flux' the network sees these cutouts on different scales: convert "
+                      "them to one unit (counts / EXPTIME = counts/s)", UserWarning, stacklevel=2)
     from starclass.learn.classify import blank_words
 
     # an all-NaN cutout was listed among the "blank (constant) images": it holds no data, which is not the same fault
