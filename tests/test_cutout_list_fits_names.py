@@ -59,7 +59,7 @@ def test_a_compressed_fits_list_is_read_as_the_plain_one(tmp_path, name):
     assert t is not None and list(t["class_pred"]) == [1, 2]
     res = runner.invoke(app, ["info", str(lst)])
     assert res.exit_code == 0, res.output
-    assert f"catalogue: {lst} (format fits, a classified cutout folder)" in " ".join(res.output.split())
+    assert f"catalogue: {lst} (format FITS, a classified cutout folder)" in " ".join(res.output.split())
 
 
 def test_a_compress_list_without_uncompresspy_is_refused_by_name(tmp_path, monkeypatch):

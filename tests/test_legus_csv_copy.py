@@ -25,7 +25,7 @@ def test_a_comma_separated_copy_reads_as_the_original(tmp_path, name):
     assert t["class_ref"].tolist() == [1, 3, 4] and float(t["class_human_mean"][1]) == 2.667
     assert float(t["ci"][0]) == 1.5 and float(t["x"][0]) == 10.0  # 1-based 11 in the file
     res = invoke("info", str(p))
-    assert res.exit_code == 0 and "format legus" in res.output, res.output
+    assert res.exit_code == 0 and "format LEGUS" in res.output, res.output
 
 
 def test_a_csv_with_a_header_is_no_legus_file(tmp_path):

@@ -74,7 +74,7 @@ def test_a_spreadsheet_save_reads_as_the_original(tmp_path, form, name):
     assert float(t["ci"][0]) == 1.5 and float(t["x"][0]) == 10.0  # 1-based 11 in the file
     assert _same(t, read_catalog(orig))
     res = invoke("info", str(p))
-    assert res.exit_code == 0 and "format legus" in res.output, res.output
+    assert res.exit_code == 0 and "format LEGUS" in res.output, res.output
 
 
 def test_a_tab_separated_copy_with_decimal_commas_is_refused_naming_the_line(tmp_path):

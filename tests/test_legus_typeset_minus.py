@@ -32,4 +32,4 @@ def test_a_typeset_minus_is_a_minus(tmp_path, name, sep):
     assert t["id"].tolist() == [1, 2, 3] and t["class_ref"].tolist() == [1, 2, 4]
     assert np.allclose(np.asarray(t["dec"], dtype=float), dec)
     res = invoke("info", str(p))
-    assert res.exit_code == 0 and "format legus" in res.output, res.output
+    assert res.exit_code == 0 and "format LEGUS" in res.output, res.output

@@ -59,7 +59,7 @@ def test_info_of_a_text_table_given_as_phangs(tmp_path):
     _phangs().write(path, format="ascii.basic")
     res = runner.invoke(app, ["info", str(path), "--format", "phangs"])
     assert res.exit_code == 0, res.output
-    assert "(format phangs)" in res.output and "rows: 5" in res.output, res.output
+    assert "(format PHANGS)" in res.output and "rows: 5" in res.output, res.output
     assert "class_ref: 1: 1  2: 1  3: 1  4: 1" in res.output, res.output
 
 

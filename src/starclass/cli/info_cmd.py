@@ -160,7 +160,11 @@ def catalog_summary(table: Table, name: str = "") -> str:
     from starclass.schema import CLASS_REF, CLASSES, bands_in, human_cols, mag_col
 
     lines = []
+    from starclass.io.catalog import format_words
+
+    # what a person calls it: astropy's reader name 'ascii' said nothing of a ';' table saved as .txt
     fmt = table.meta.get("format")
+    fmt = format_words(str(fmt), table.meta.get("text_separator")) if fmt else None
     gal = table.meta.get("galaxy") or (str(table["galaxy"][0]) if "galaxy" in table.colnames and len(table) else None)
     head = f"catalogue: {name}" if name else "catalogue"
     extras = [s for s in (f"format {fmt}" if fmt else "", f"galaxy {gal}" if gal else "") if s]
@@ -914,10 +918,11 @@ def _cutout_output(path: Path):
         return None
     if table is None or ID in table.colnames:
         return None
+    from starclass.io.catalog import format_words
     from starclass.io.cutout_output import cutout_output_format
 
     fmt = "fits" if cutout_output_format(path) == "fits" else path.suffix.lower().lstrip(".")
-    table.meta["format"] = f"{fmt}, a classified cutout folder"
+    table.meta["format"] = f"{format_words(fmt)}, a classified cutout folder"
     return table
 
 
@@ -1209,6 +1214,16 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
         how = (f" ({ranges[0][0]}: {PIXEL_KIND_WORDS[ranges[0][1]]})" if ranges and ranges[0][1] in PIXEL_KIND_WORDS
                else "")
         lines.append(f"pixel values: {float(np.nanmin(lo)):.4g} .. {float(np.nanmax(hi)):.4g}{how}")
+    from starclass.io.cutout_folders import mixed_units_note, units_seen
+
+    if seen := units_seen(cs):
+        # BUNIT and EXPTIME went unread: a set of cutouts in counts beside counts/s was described by its range alone
+        lines.append(f"FITS units (BUNIT; EXPTIME of those in counts): {seen}")
+    if units_note := mixed_units_note(cs):
+        warnings.warn(f"{cs.source}: {units_note}. A task that normalises each stamp (zscore, zstd, asinh, rgb; "
+                      "m31-real: zscore) divides out a factor per cutout, so this changes nothing for it; under "
+                      "normalisation 'none' or 'flux' the network sees these cutouts on different scales: convert "
+                      "them to one unit (counts / EXPTIME = counts/s)", UserWarning, stacklevel=2)
     from starclass.learn.classify import blank_words
 
     # an all-NaN cutout was listed among the "blank (constant) images": it holds no data, which is not the same fault

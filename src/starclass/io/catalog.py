@@ -389,6 +389,9 @@ def read_catalog(
             table = _generic_to_schema(raw, p, one_based=one_based, mapped=dict(column_map or {}))
     table.meta["source"] = str(p)
     table.meta["format"] = fmt
+    if fmt in ("ascii", "csv"):
+        # which text it is, for people (format_words): 'info c.txt' of a ';' table said "(format ascii)"
+        table.meta["text_separator"] = text_separator(p) if fmt == "ascii" else csv_dialect(p)[1]
 
     sky_field = table.meta.get("field_from_sky")
     # a renamed LEGUS file (ngc628c.tab) is the galaxy its positions lie in, not 'ngc628c'; a pointing's
@@ -401,6 +404,94 @@ def read_catalog(
         # '#id,x,y' skipped as a comment: "required column 'id' missing (columns: 1, 10.5, 20.0)" said not why
         raise StarclassError(f"required columns missing in {p}: {header}")
     return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy, classes=classes)
+
+
+#: What a person calls each reader's tables (:func:`format_words`); ``ascii`` is said by its separator
+_FORMAT_WORDS = {
+    "legus": "LEGUS", "phangs": "PHANGS", "cds": "CDS (VizieR byte-by-byte)", "mrt": "AAS machine-readable table",
+    "csv": "CSV", "ecsv": "ECSV", "parquet": "Parquet", "pq": "Parquet", "fits": "FITS", "ds9": "DS9 regions",
+}
+
+#: A text table's separator as a person names it
+_SEPARATOR_WORDS = {";": "semicolon", "\t": "tab", ",": "comma", " ": "whitespace"}
+
+
+def format_words(fmt: str, separator: str | None = None) -> str:
+    r"""What a person calls a table of reader format ``fmt`` (one of :data:`FORMATS`), for messages and ``info``.
+
+    ``ascii`` is astropy's name for the text tables it reads by guessing; it said nothing to the person who
+    saved a ``;`` table as ``.txt``. Such a table is named by its separator (``separator``, as
+    :func:`read_catalog` records it in ``meta["text_separator"]``): ``semicolon-separated text``; a CSV
+    separated by other than commas says so too.
+
+    Parameters
+    ----------
+    fmt : str
+        The reader's format (``table.meta["format"]``); a name not known is returned as it is.
+    separator : str, optional
+        The text table's field separator (``;``, a tab, ``,``, or a blank for whitespace).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_words("ascii", ";"), format_words("ascii", " "), format_words("csv", "\t")
+    ('semicolon-separated text', 'whitespace-separated text', 'CSV, tab-separated')
+    >>> format_words("legus"), format_words("fits"), format_words("mrt")
+    ('LEGUS', 'FITS', 'AAS machine-readable table')
+    """
+    sep = _SEPARATOR_WORDS.get(separator or "")
+    if fmt == "ascii":
+        return f"{sep or 'whitespace'}-separated text"
+    words = _FORMAT_WORDS.get(fmt, fmt)
+    if fmt == "csv" and sep and separator != ",":
+        words += f", {sep}-separated"
+    return words
+
+
+def text_separator(path: PathLike) -> str:
+    r"""The field separator of a text table read by astropy's guesses (``.txt``, ``.dat``): ``;``, a tab, ``,`` or
+    a blank (whitespace).
+
+    ``;`` where :func:`is_semicolon_text` says so (the table is then read as a ``;`` CSV); a tab where the
+    header line (the first neither blank nor a comment) has one; ``,`` where the header and the rows below
+    split on commas into one count of more than one cell; else a blank.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The text table.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.txt"
+    >>> _ = f.write_text("# note\nid\tx\n1\t2.5\n")
+    >>> text_separator(f) == "\t"
+    True
+    >>> _ = f.write_text("id x\n1 2.5\n")
+    >>> text_separator(f)
+    ' '
+    """
+    p = Path(path)
+    if is_semicolon_text(p):
+        return ";"
+    lines = [ln for ln in _head(p, 65536).splitlines() if ln.strip() and not is_comment_line(ln)][:51]
+    if not lines:
+        return " "
+    if "\t" in lines[0]:
+        return "\t"
+    if _separator(lines) == ",":
+        counts = [len(row) for row in csv.reader(lines) if row]
+        if counts[0] > 1 and all(c == counts[0] for c in counts):
+            return ","
+    return " "
 
 
 def catalog_format(path: PathLike) -> str:
@@ -854,6 +945,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
         if "Unable to guess table format" in str(exc):
             # a row with a field more or fewer than the others (a value left out, a name with a space in it) made
             # every guess fail: the message named neither the row nor why
+            if container == "ascii" and _semicolon_header_only(p) and (ragged := csv_ragged_line(p)) is not None:
+                # 'id; x; y' with a short row: its lines were counted in blank-separated words ("values are
+                # separated by blanks"), though the header is a ';' table's
+                raise StarclassError(f"cannot read {p} as a table separated by ';': {ragged}") from None
             if container == "ascii" and (ragged := _ragged_line(p)) is not None:
                 raise StarclassError(f"cannot read {p} as a table: {ragged}") from None
             # astropy's message lists its ~60 guesses over 70 lines
@@ -926,7 +1021,8 @@ def is_semicolon_text(path: PathLike) -> bool:
     r"""Whether a text table not named ``.csv`` is separated by ``;``, as European Excel writes a CSV.
 
     True where its header line (the first neither blank nor a comment, :func:`is_comment_line`) splits into
-    more cells on ``;`` than on blanks, none of them empty, and each of the next 50 rows into as many.
+    more cells on ``;`` than on blanks, none of them empty, and each of the next 50 rows into as many; blanks
+    beside a ``;`` (``id; x; y``) are no separators of their own, so such a header reads as ``id;x;y`` does.
     Only then: such a header read as whitespace-separated is one column named ``id;x;y``, a table no command
     takes, so a file read before is read as before; a row of a different count further down is named by
     the CSV reader (:func:`csv_ragged_line`).
@@ -945,6 +1041,9 @@ def is_semicolon_text(path: PathLike) -> bool:
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.txt"
     >>> _ = f.write_text("# from Excel\nid;x;note\n1;2,5;NGC 628\n")
+    >>> is_semicolon_text(f)
+    True
+    >>> _ = f.write_text("id; x; note\n1; 2,5; NGC 628\n")
     >>> is_semicolon_text(f)
     True
     >>> _ = f.write_text("id x note\n1 2.5 a;b\n")
@@ -969,10 +1068,31 @@ def is_semicolon_text(path: PathLike) -> bool:
         rows = rows[1:]  # Excel's 'sep=;' line above the header says it too
     if not rows:
         return False
-    header = [cell.strip() for cell in rows[0]]
-    blank_split = len(";".join(rows[0]).split())
-    return (len(header) > max(1, blank_split) and all(header)
-            and all(len(row) == len(header) for row in rows[1:]))
+    return _semicolon_header(rows[0]) and all(len(row) == len(rows[0]) for row in rows[1:])
+
+
+def _semicolon_header(cells: list[str]) -> bool:
+    """Whether a header line split on ``;`` into ``cells`` is a ``;`` table's: more cells than blank-separated
+    words, none empty. Blanks beside a ``;`` are padding (``id; x; y``, as people type it and some exports
+    write it), not separators: counted as such, ``id; x; y`` split into as many cells on blanks as on ``;``
+    and was read as columns ``id;``, ``x;``."""
+    blank_split = len(re.sub(r"\s*;\s*", ";", ";".join(cells)).split())
+    return len(cells) > max(1, blank_split) and all(cell.strip() for cell in cells)
+
+
+def _semicolon_header_only(p: Path) -> bool:
+    """Whether the header line of a text table is a ``;`` table's (:func:`_semicolon_header`), its rows aside."""
+    encoding, sep = csv_dialect(p)
+    if sep != ";":
+        return False
+    try:
+        with open(p, encoding=encoding, newline="") as fh:
+            rows = [row for _, row in zip(range(2), csv.reader(CsvLines(fh), delimiter=";"))]
+    except (OSError, UnicodeError, csv.Error):
+        return False
+    if rows and is_sep_line(rows[0]):
+        rows = rows[1:]
+    return bool(rows) and _semicolon_header(rows[0])
 
 
 #: A field of a whitespace-separated line: a double-quoted value (spaces and all), else a run of non-blanks
@@ -2996,7 +3116,7 @@ def pixel_sky_distance(table: Table, wcs: WCS) -> float:
 
 
 #: ``meta`` keys that record what one read of a file did (:func:`read_catalog`): a file's own are dropped.
-READ_RECORDS = ("units_converted", "sky_text", "xy_from_wcs", "xy_from_wcs_rows")
+READ_RECORDS = ("units_converted", "sky_text", "xy_from_wcs", "xy_from_wcs_rows", "text_separator")
 
 #: Angle text without a unit symbol of its own (``10:20:30.5``, ``-54 56 14.8``): read in the column's unit.
 _NO_UNIT_TEXT = re.compile(r"[0-9\s:.+\-]*")

@@ -267,6 +267,9 @@ class CutoutSet:
     #: their type's maximum, so in 0-1), ``"stored"`` (FITS and other NPY: values as stored) or ``"mixed"``
     #: (band files of both kinds); [] for a set built by hand
     pixel_kinds: list[str] = field(default_factory=list)
+    #: ``(file as listed, unit, exposure time or None)`` of each FITS file read, from its headers
+    #: (:func:`fits_cutout_unit`): the units :func:`units_seen` and :func:`mixed_units_note` speak of
+    fits_units: list[tuple[str, str, float | None]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -395,6 +398,82 @@ def cutout_list_format(path: str | os.PathLike) -> str | None:
     return fmt if _table_lists_cutouts(str(p), stat.st_mtime_ns, stat.st_size, fmt) else None
 
 
+def table_read_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions a failed read of a table file raises: what a probe that reads one may take as "unreadable".
+
+    Checked with astropy 7 on damaged files: ``OSError`` (not FITS, cut short, a compression refused by
+    :func:`starclass.io.mosaic.open_fits`), ``ValueError`` (astropy's ``InconsistentTableError`` of an ECSV,
+    ``UnicodeDecodeError`` of text in another encoding, pyarrow's ``ArrowInvalid`` of a damaged Parquet, "No
+    table found" of a FITS file without one, a column that fails to convert; :class:`StarclassError`
+    too), ``EOFError`` (a gzip, bzip2 or xz file cut short), ``zlib.error`` and ``lzma.LZMAError`` (damaged
+    compressed data), ``zipfile.BadZipFile``, astropy's ``VerifyError`` (a FITS header it cannot fix) and
+    ``IORegistryError`` (a format astropy cannot tell). Not ``TypeError``, ``KeyError`` and the like: raised
+    by our own code they are bugs, and astropy's of a malformed ECSV header are told apart by where they
+    were raised (:func:`raised_by_reader`).
+
+    Returns
+    -------
+    tuple of exception types
+
+    Examples
+    --------
+    >>> errors = table_read_errors()
+    >>> OSError in errors, EOFError in errors, TypeError in errors
+    (True, True, False)
+    """
+    import lzma
+    import zipfile
+    import zlib
+
+    from astropy.io.fits.verify import VerifyError
+    from astropy.io.registry import IORegistryError
+
+    return (OSError, ValueError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, VerifyError,
+            IORegistryError)
+
+
+def raised_by_reader(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised inside astropy or pyarrow (a reader's failure on a malformed file), not in starclass.
+
+    astropy's ECSV reader takes the YAML of a file's ``#`` header as it comes: a header of another shape
+    (``datatype: 5``, a column without its ``datatype``) fails inside astropy with ``TypeError``,
+    ``KeyError`` or ``IndexError``. Those are failed reads; the same types raised in starclass's own code
+    are bugs, which a probe must not take for an unreadable file. Told by the innermost frame of the
+    traceback: the line that raised it.
+
+    Parameters
+    ----------
+    exc : BaseException
+        A caught exception, its traceback attached.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import io
+    >>> from astropy.table import Table
+    >>> try:
+    ...     Table.read(io.StringIO("# %ECSV 1.0\\n# ---\\n# datatype: 5\\na\\n1\\n"), format="ascii.ecsv")
+    ... except TypeError as exc:
+    ...     raised_by_reader(exc)
+    True
+    >>> try:
+    ...     len(5)
+    ... except TypeError as exc:
+    ...     raised_by_reader(exc)
+    False
+    """
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    module = str(tb.tb_frame.f_globals.get("__name__", ""))
+    return module.split(".")[0] in ("astropy", "pyarrow", "yaml")
+
+
 @functools.lru_cache(maxsize=32)
 def _table_lists_cutouts(path: str, mtime_ns: int, size: int, fmt: str) -> bool:
     """Whether an ECSV, Parquet or FITS table names cutout files: a ``file`` or ``file_<band>`` column, or a
@@ -411,13 +490,22 @@ def _table_lists_cutouts(path: str, mtime_ns: int, size: int, fmt: str) -> bool:
             if fmt == "fits":
                 from astropy.io import fits
 
-                with fits.open(path) as hdul:
+                from starclass.io.mosaic import open_fits
+
+                # the project's opener: a .fits.Z without uncompresspy raised astropy's ModuleNotFoundError here
+                with open_fits(path) as hdul:
                     if not any(isinstance(h, (fits.BinTableHDU, fits.TableHDU))
                                and not isinstance(h, fits.CompImageHDU) for h in hdul):
                         return False
             table = read_table_as(path, fmt)
-    except Exception:  # any reader failure: no list here; the reader of what it is names the failure
+    except table_read_errors():
+        # a file that does not read is no list here: the reader of what it is names the failure
+        # (stamps.store.not_a_store_message). Only those: a bug of ours (a TypeError) was taken for a bad file
         return False
+    except (TypeError, KeyError, IndexError, AttributeError, NotImplementedError) as exc:
+        if raised_by_reader(exc):
+            return False  # astropy's of a malformed ECSV header (datatype: 5): a failed read
+        raise
     names = [str(c).strip() for c in table.colnames]
     if "file" in names or any(n.lower().startswith("file_") for n in names):
         return True
@@ -1005,6 +1093,129 @@ def _no_exposure_as_nan(data: np.ndarray, weight_hdu, path: Path) -> np.ndarray:
     out = np.array(data, dtype=np.float32)
     out[..., none] = np.nan
     return out
+
+
+def fits_cutout_unit(path: str | os.PathLike) -> tuple[str, float | None] | None:
+    """The unit of a FITS cutout's pixel values and its exposure time (s), from the headers; None if unreadable.
+
+    The unit as the mosaic reader names it (:func:`starclass.io.mosaic.value_unit`: ``counts`` for ``BUNIT``
+    ``COUNTS``, ``ELECTRONS``, ``ct``, ``e-``; ``counts/s`` for a rate; ``MJy/sr``, ``nanomaggies``, ``DN``, ...;
+    ``pixel value`` without ``BUNIT``) and the exposure time (``EXPTIME``, else ``TEXPTIME``, ``XPOSURE``;
+    :func:`starclass.io.mosaic.exposure_time`), read from the image's HDU (the one :func:`read_image` reads),
+    else the primary header, where HST and many archives keep them. Headers only: no pixel is read.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A FITS cutout.
+
+    Returns
+    -------
+    tuple of (str, float or None), or None
+
+    Examples
+    --------
+    >>> from astropy.io import fits
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "c.fits"
+    >>> fits.PrimaryHDU(np.zeros((4, 4), np.float32), fits.Header({"BUNIT": "ELECTRONS", "EXPTIME": 400.0})).writeto(p)
+    >>> fits_cutout_unit(p)
+    ('counts', 400.0)
+    """
+    from starclass.io.mosaic import exposure_time, value_unit
+
+    try:
+        with open_fits(path) as hdul:
+            image, _ = _image_hdus(hdul)
+            keys = {}
+            for k in dict.fromkeys((0, image if image is not None else 0)):
+                # the image's own cards over the primary's: an extension's BUNIT is the image's
+                keys.update({c: v for c, v in hdul[k].header.items() if c not in ("", "COMMENT", "HISTORY")})
+    except (OSError, ValueError):
+        return None  # read_image names a file it cannot read
+    return value_unit(keys), exposure_time(keys)
+
+
+#: Normalisations that keep the pixel values' scale (:mod:`starclass.stamps.normalise`): under them, cutouts in
+#: different units (counts beside counts/s) reach the network on different scales. The others (zscore, zstd, asinh,
+#: rgb) divide each stamp by its own robust sigma, so a constant factor per cutout changes nothing.
+UNIT_KEEPING_NORMALISATIONS = ("none", "flux")
+
+#: value_unit's word for no BUNIT, and how a list of units says it
+_UNKNOWN_UNIT_WORDS = ("pixel value", "no BUNIT")
+
+
+def units_seen(cutouts: CutoutSet) -> str | None:
+    """The units of a set's FITS cutouts in words, with the exposure times of those in counts; None without FITS.
+
+    Examples
+    --------
+    >>> cs = CutoutSet(images=np.zeros((3, 1, 4, 4), np.float32), table=None, files=["a", "b", "c"], labels=None,
+    ...                groups=np.array(["a", "b", "c"]), fits_units=[
+    ...                    ("a.fits", "counts", 400.0), ("b.fits", "counts", 1200.0), ("c.fits", "counts/s", 400.0)])
+    >>> units_seen(cs)
+    'counts (2 files, EXPTIME 400 .. 1200 s), counts/s (1 file)'
+    """
+    if not cutouts.fits_units:
+        return None
+    parts = []
+    for unit in dict.fromkeys(u for _, u, _ in cutouts.fits_units):
+        times = [t for _, v, t in cutouts.fits_units if v == unit]
+        said = counted(len(times), "file")
+        known = [t for t in times if t is not None]
+        if unit == "counts" and known:
+            lo, hi = min(known), max(known)
+            span = f"{lo:g} s" if lo == hi else f"{lo:g} .. {hi:g} s"
+            said += f", EXPTIME {span}" + (f"; {len(times) - len(known)} without" if len(known) < len(times) else "")
+        parts.append(f"{unit if unit != _UNKNOWN_UNIT_WORDS[0] else _UNKNOWN_UNIT_WORDS[1]} ({said})")
+    return ", ".join(parts)
+
+
+def mixed_units_note(cutouts: CutoutSet) -> str | None:
+    """What differs between a set's FITS cutouts in unit: two example files with their units; None where one unit.
+
+    Cutouts in counts beside counts/s (or MJy/sr, or no ``BUNIT``) differ by a factor per cutout (the exposure
+    time, a calibration), as do cutouts in counts of different exposure times (the same source gives 3 times
+    the counts in 1200 s as in 400 s). A normalisation per stamp divides that factor out; one that keeps the
+    values' scale (:data:`UNIT_KEEPING_NORMALISATIONS`) hands it to the network. The caller says which applies.
+
+    Parameters
+    ----------
+    cutouts : CutoutSet
+        The set as read (:attr:`CutoutSet.fits_units`).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> cs = CutoutSet(images=np.zeros((2, 1, 4, 4), np.float32), table=None, files=["a", "b"], labels=None,
+    ...                groups=np.array(["a", "b"]),
+    ...                fits_units=[("a.fits", "counts", 400.0), ("b.fits", "counts/s", None)])
+    >>> print(mixed_units_note(cs))  # doctest: +NORMALIZE_WHITESPACE
+    FITS cutouts in 2 units: a.fits in counts (EXPTIME 400 s), b.fits in counts/s; counts (1 file, EXPTIME 400 s),
+    counts/s (1 file)
+    """
+    units = cutouts.fits_units
+
+    def said(entry: tuple[str, str, float | None]) -> str:
+        name, unit, t = entry
+        unit = _UNKNOWN_UNIT_WORDS[1] if unit == _UNKNOWN_UNIT_WORDS[0] else unit
+        return f"{name} in {unit}" + (f" (EXPTIME {t:g} s)" if unit == "counts" and t is not None else "")
+
+    distinct = list(dict.fromkeys(u for _, u, _ in units))
+    if len(distinct) > 1:
+        a = next(e for e in units if e[1] == distinct[0])
+        b = next(e for e in units if e[1] == distinct[1])
+        return f"FITS cutouts in {len(distinct)} units: {said(a)}, {said(b)}; {units_seen(cutouts)}"
+    timed = [e for e in units if e[1] == "counts" and e[2] is not None]
+    if timed:
+        short, long = min(timed, key=lambda e: e[2]), max(timed, key=lambda e: e[2])
+        if long[2] > short[2] * 1.01:
+            return (f"FITS cutouts in counts of different exposure times: {said(short)}, {said(long)}; the same "
+                    f"source gives {long[2] / short[2]:.3g} times the counts in the longer")
+    return None
 
 
 def fits_plane_bands(path: str | os.PathLike) -> list[str] | None:
@@ -2643,7 +2854,8 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
                      plane_bands=list(first.plane_bands), taken_planes=list(first.taken_planes),
                      all_planes_named=all(cs.all_planes_named for cs in sets),
                      named_cubes=sum(cs.named_cubes for cs in sets), native_sizes=joined("native_sizes"),
-                     native_zero_padding=joined("native_zero_padding"), pixel_kinds=joined("pixel_kinds"))
+                     native_zero_padding=joined("native_zero_padding"), pixel_kinds=joined("pixel_kinds"),
+                     fits_units=[u for cs in sets for u in cs.fits_units])
 
 
 #: A cutout folder of this many rows or more shows the progress of its reading (read_cutout_folder's ``progress``)
@@ -2865,6 +3077,7 @@ def read_cutout_folder(
     named_row = 0
     n_named = 0  # rows whose cube's header names its planes: planes are taken by name only when all do
     exposed: list[tuple[int, str, str]] = []  # (row, file, EXTNAME) of FITS files with an exposure map
+    units: list[tuple[str, str, float | None]] = []  # (file, unit, EXPTIME) of each FITS file (fits_cutout_unit)
     from starclass.io.progress import Progress
 
     # 1.2 ms a 128 px PNG: 40000 cutouts took 50 s without a word; a small folder's second needs no line
@@ -2900,6 +3113,8 @@ def read_cutout_folder(
                 plane, how = read_image(full, return_kind=True)
                 planes.append(plane)
                 row_kinds.add(how)
+                if image_format(full) == "fits" and (unit := fits_cutout_unit(full)) is not None:
+                    units.append((rel, *unit))
             except StarclassError as exc:
                 # read_image names the file (resolved) first: after where() it said the path twice,
                 # 'data/galaxy/a.jpg: /home/.../data/galaxy/a.jpg: cannot read the image ...'
@@ -3062,7 +3277,7 @@ def read_cutout_folder(
                      origins=origins, label_column=label_column if labels is not None else None,
                      group_column=group_column, plane_bands=list(plane_bands or []), taken_planes=list(taken or []),
                      all_planes_named=bool(plane_bands) and n_named == len(rows), native_sizes=native,
-                     native_zero_padding=padding, named_cubes=n_named, pixel_kinds=kinds,
+                     native_zero_padding=padding, named_cubes=n_named, pixel_kinds=kinds, fits_units=units,
                      file_column=file_column if not band_names else "file")
 
 

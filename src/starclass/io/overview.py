@@ -100,7 +100,11 @@ def catalog_row(table: Table, name: str) -> dict:
     meta = table.meta
     field = meta.get("field") or (str(table["galaxy"][0]) if "galaxy" in table.colnames and len(table)
                                   else Path(name).stem)
-    layout = meta.get("legus_layout") or meta.get("format", "")
+    from starclass.io.catalog import format_words
+
+    # a table that is no LEGUS file is described by what it is: astropy's reader name 'ascii' said nothing
+    layout = meta.get("legus_layout") or (format_words(str(meta["format"]), meta.get("text_separator"))
+                                          if meta.get("format") else "")
     if meta.get("legus_layout") and not meta.get("layout_certain", True):
         layout += " (uncertain)"
     if CLASS_REF not in table.colnames and CLASS_PRED in table.colnames:

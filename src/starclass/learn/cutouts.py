@@ -24,12 +24,14 @@ from sklearn.model_selection import StratifiedGroupKFold
 from starclass.errors import StarclassError, counted
 from starclass.io.catalog import keep_input_columns
 from starclass.io.cutout_folders import (
+    UNIT_KEEPING_NORMALISATIONS,
     CutoutSet,
     averaged_planes_note,
     cutout_field_arcsec,
     grey_in_colour,
     label_classes,
     mixed_scale_note,
+    mixed_units_note,
     taken_planes_note,
 )
 from starclass.learn.calibration import leave_out_blank
@@ -122,6 +124,12 @@ def check_pixel_scales(cutouts: CutoutSet, config: TaskConfig, what: str) -> Non
     finished catalogue is easily missed, so it is refused (exit 2) before any work, saying how to
     fix it. (``info`` describes the same folder per format: :func:`mixed_scale_note`.)
 
+    FITS cutouts in different units (``BUNIT`` counts beside counts/s, or counts of different ``EXPTIME``:
+    :func:`~starclass.io.cutout_folders.mixed_units_note`) are warned of under a normalisation that keeps the
+    values' scale (``none``, ``flux``), naming two files with their units; a per-stamp normalisation divides
+    the factor out, so they pass in silence. Warned, not refused: a folder whose files lack ``BUNIT`` in part
+    may well be of one unit.
+
     Parameters
     ----------
     cutouts : CutoutSet
@@ -150,7 +158,14 @@ def check_pixel_scales(cutouts: CutoutSet, config: TaskConfig, what: str) -> Non
     ...     print(str(exc)[:62])
     .: 1 picture file scaled to 0-1 beside 1 FITS/NPY file whose s
     """
-    if getattr(config, "normalisation", None) != "none" or (note := mixed_scale_note(cutouts)) is None:
+    norm = getattr(config, "normalisation", None)
+    if norm in UNIT_KEEPING_NORMALISATIONS and (units := mixed_units_note(cutouts)) is not None:
+        # BUNIT and EXPTIME went unread: counts beside counts/s reached the network a factor EXPTIME apart
+        warnings.warn(f"{cutouts.source}: {units}. Task {config.name!r} has normalisation {norm!r}, which keeps the "
+                      f"values' scale, so the network sees these cutouts on different scales in {what}: convert them "
+                      "to one unit (counts / EXPTIME = counts/s), or use a task that normalises each stamp "
+                      "('normalisation: zscore', zstd or asinh in its task file)", UserWarning, stacklevel=2)
+    if norm != "none" or (note := mixed_scale_note(cutouts)) is None:
         return
     raise StarclassError(
         f"{cutouts.source}: {note}. Task {config.name!r} has normalisation 'none', so the network would see the "

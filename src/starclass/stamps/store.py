@@ -118,7 +118,7 @@ def not_a_store_message(path: str | os.PathLike) -> str:
     >>> print(not_a_store_message("labels.tsv"))  # doctest: +NORMALIZE_WHITESPACE
     labels.tsv: not a stamp store (the HDF5 file 'starclass cutouts' writes) nor a list of cutouts, which is
     read from a CSV, ECSV, Parquet or FITS table (file, label, ...) or a folder of images: write this table as
-    CSV, e.g. with astropy Table.read('labels.tsv').write('labels.csv')
+    CSV, e.g. with astropy Table.read('labels.tsv', format='ascii.tab').write('labels.csv')
     """
     p = Path(path)
     text = (f"{p}: not a stamp store (the HDF5 file 'starclass cutouts' writes) nor a list of cutouts, which is read "
@@ -132,7 +132,11 @@ def not_a_store_message(path: str | os.PathLike) -> str:
     why = unopenable_compression(p) if is_fits_name(p) else None
     if why is not None:
         return f"{text}: {why}"
-    cols = _table_columns(p)
+    cols, failure = _table_columns(p)
+    if failure is not None and (is_fits_name(p) or name.endswith((".ecsv", ".parquet"))):
+        # a list damaged or cut short (its format told by its name): "write this table as CSV, e.g. with astropy
+        # Table.read(...)" gave advice that fails as the list's reader did, without saying why
+        return f"{text}: {failure}"
     if cols is not None and "file" not in cols:
         # a candidate catalogue (truth.ecsv): "write this table as CSV" led to a CSV without a file column
         shown = ", ".join(cols[:8]) + (", ..." if len(cols) > 8 else "")
@@ -142,21 +146,53 @@ def not_a_store_message(path: str | os.PathLike) -> str:
     csv_path = p.with_name(p.name[: -len(table)] + ".csv")
     # format named for every FITS name, as the catalogue reader names it: Table.read('x.fits.zip') alone
     # cannot tell the format (neither the name nor the zip's first bytes say FITS)
-    how = ", format='fits'" if is_fits_name(p) else ""
+    # a .tsv neither: astropy tells no format by that name ("Format could not be identified")
+    how = ", format='fits'" if is_fits_name(p) else ", format='ascii.tab'" if name.endswith(".tsv") else ""
     return f"{text}: write this table as CSV, e.g. with astropy Table.read({str(p)!r}{how}).write({str(csv_path)!r})"
 
 
-def _table_columns(path: Path) -> list[str] | None:
-    """The column names of a table file, or None where astropy cannot read it (no such file, another format)."""
-    try:
-        from astropy.table import Table
+def _table_columns(path: Path) -> tuple[list[str] | None, str | None]:
+    """The column names of a table file, else None and why astropy cannot read it (damaged, another format).
 
-        # a FITS name's format named: by its name and first bytes astropy told a .fits, .fits.gz or .fits.bz2
-        # catalogue, not a .fits.zip one, whose columns went unseen ("write this table as CSV", not "it is a
-        # catalogue ...; cut its stamps ...")
-        return list(Table.read(path, **({"format": "fits"} if is_fits_name(path) else {})).colnames)
-    except Exception:  # any failure to read leaves the message as it was
-        return None
+    Only the failures of a read are taken (:func:`starclass.io.cutout_folders.table_read_errors`, and
+    astropy's own ``TypeError`` ... of a malformed ECSV header): a bug of ours is not passed off as a bad file.
+    Astropy's warnings are kept from the screen (a FITS file cut short inside its header printed its
+    VerifyWarning before the message naming the cut).
+    """
+    import warnings
+    import zlib
+
+    from starclass.io.cutout_folders import not_utf8_message, raised_by_reader, table_read_errors
+    from starclass.io.cutout_output import read_table_as
+    from starclass.io.mosaic import unreadable_fits
+
+    fits_name = is_fits_name(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # a FITS name's format named: by its name and first bytes astropy told a .fits, .fits.gz or .fits.bz2
+            # catalogue, not a .fits.zip one, whose columns went unseen ("write this table as CSV", not "it is a
+            # catalogue ...; cut its stamps ...")
+            return list(read_table_as(path, "fits" if fits_name else None).colnames), None
+    except UnicodeDecodeError:
+        return None, not_utf8_message(path)
+    except table_read_errors() as exc:
+        reason = exc
+    except (TypeError, KeyError, IndexError, AttributeError, NotImplementedError) as exc:
+        if not raised_by_reader(exc):
+            raise
+        # astropy's words of an ECSV header of another shape ('int' object is not iterable) said nothing of where
+        return None, (f"its ECSV header (the YAML in its '#' lines) is not as astropy writes it "
+                      f"({type(exc).__name__}: {exc}); write the table again, or save it as CSV")
+    if fits_name and isinstance(reason, OSError):
+        return None, unreadable_fits(path, reason)
+    said = str(reason).strip().splitlines()[0] if str(reason).strip() else ""
+    if isinstance(reason, zlib.error):
+        # zlib's "Error -3 while decompressing data: invalid block type" said nothing of the file
+        return None, f"its gzip data are damaged (zlib: {said}), as a copy that went wrong leaves them; copy it again"
+    kind = "FITS" if fits_name else {".ecsv": "ECSV", ".parquet": "Parquet", ".pq": "Parquet"}.get(
+        Path(path).suffix.lower(), "a table")
+    return None, f"it does not read as {kind} ({type(reason).__name__}{': ' + said if said else ''})"
 
 
 def refuse_existing_store(path: Path, overwrite: bool) -> None:
