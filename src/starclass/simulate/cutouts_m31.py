@@ -95,6 +95,7 @@ from starclass.io.atomic import atomic_dir
 from starclass.io.progress import Progress
 from starclass.schema import R_GAL
 from starclass.simulate.config import CUTOUT_PRESETS  # noqa: F401 (still given here, where it was defined)
+from starclass.simulate.render import add_at_pixels
 
 #: Labels of the real PAndAS folder and their counts there (467 / 9 / 393).
 PANDAS_LABEL_COUNTS: dict[str, int] = {"cluster": 467, "extended_cluster": 9, "galaxy": 393}
@@ -501,7 +502,7 @@ class _Scene:
         ix = np.floor((x + half) / self.step).astype(int)
         iy = np.floor((y + half) / self.step).astype(int)
         ok = (ix >= 0) & (ix < self.n_os) & (iy >= 0) & (iy < self.n_os)
-        np.add.at(self.image, (iy[ok], ix[ok]), self.flux(np.atleast_1d(mag))[ok])
+        add_at_pixels(self.image, iy[ok], ix[ok], self.flux(np.atleast_1d(mag))[ok])
 
     def at(self, x0, y0):
         return self.dx - x0, self.dy - y0
