@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from starclass import lazy_exports
-
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 CHILD = r"""
@@ -52,6 +50,8 @@ def test_the_simulate_package_still_exports_its_names():
 
 
 def test_lazy_exports_loads_on_first_use_and_keeps_the_name():
+    from starclass import lazy_exports
+
     ns: dict = {}
     getattr_, dir_ = lazy_exports("starclass.simulate", {"stage_rng": ".field", "loads": "json"}, ns)
     from starclass.simulate.field import stage_rng
