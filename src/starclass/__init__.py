@@ -13,11 +13,13 @@ import importlib.abc
 import importlib.machinery
 import sys
 import warnings
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from starclass.errors import StarclassError
 
 __version__ = "0.1.0"
-__all__ = ["StarclassError", "__version__"]
+__all__ = ["StarclassError", "__version__", "lazy_exports"]
 
 #: Import paths that moved in 0.2 (old -> new). They keep working for one release, with a
 #: DeprecationWarning, so notebooks written against 0.1 still run.
@@ -62,3 +64,51 @@ class _MovedModuleFinder(importlib.abc.MetaPathFinder):
 
 if not any(isinstance(f, _MovedModuleFinder) for f in sys.meta_path):
     sys.meta_path.insert(0, _MovedModuleFinder())
+
+
+def lazy_exports(package: str, exports: Mapping[str, str],
+                 namespace: dict[str, Any]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A package's ``__getattr__`` and ``__dir__`` (PEP 562) that load each exported name's module on first use.
+
+    A stage package that imported all its modules made ``from starclass.simulate import preset``
+    pay for the whole simulator; with these, each name's module is imported when the name is
+    first asked for, then kept in the package's namespace (later look-ups are plain).
+
+    Parameters
+    ----------
+    package : str
+        The package's ``__name__``.
+    exports : Mapping[str, str]
+        Each name and the module that defines it: relative to the package (``".field"``) or absolute.
+    namespace : dict
+        The package's ``globals()``, where a loaded name is kept.
+
+    Returns
+    -------
+    tuple of callable
+        ``(__getattr__, __dir__)``, to be bound to those names in the package.
+
+    Examples
+    --------
+    >>> ns = {}
+    >>> getattr_, dir_ = lazy_exports("starclass", {"sqrt": "math"}, ns)
+    >>> getattr_("sqrt")(9.0), "sqrt" in ns, dir_()
+    (3.0, True, ['sqrt'])
+    >>> getattr_("cube")
+    Traceback (most recent call last):
+    ...
+    AttributeError: module 'starclass' has no attribute 'cube'
+    """
+
+    def __getattr__(name: str) -> Any:
+        module = exports.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module, package), name)
+        namespace[name] = value  # later look-ups skip this function
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(namespace) | set(exports))
+
+    return __getattr__, __dir__

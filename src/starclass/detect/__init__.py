@@ -12,7 +12,7 @@
 Positions are 0-based pixels (x = column, y = row) throughout.
 """
 
-import importlib
+from starclass import lazy_exports
 
 # eager: the function shares the name of its module (``starclass.detect.completeness`` is the function, as it was),
 # which a later import of the module would otherwise rebind on the package
@@ -35,14 +35,4 @@ __all__ = ["ArrayMosaics", "CandidatePhotometry", "measure", "match_catalogs", "
            "completeness"]
 
 
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'starclass.detect' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

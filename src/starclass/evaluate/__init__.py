@@ -11,7 +11,7 @@ The class scheme comes from the task (:mod:`starclass.evaluate.task`); everythin
 importable from here too (``from starclass.evaluate import evaluate_catalogs``).
 """
 
-import importlib
+from starclass import lazy_exports
 
 #: Each name this package exports and the submodule that defines it. They are loaded on first use (PEP 562), so
 #: that a command which needs one small submodule (``info`` reads ``evaluate.disagreement``) does not pay for the
@@ -19,24 +19,14 @@ import importlib
 #: ``evaluate.compare`` 1.4 s more.
 _EXPORTS = {
     **dict.fromkeys(("agreement_fractions", "agreement_table", "agreement_vs", "compare_catalogs", "human_baselines",
-                     "symmetric_confusion"), "agreement"),
-    "match_catalogs": "matching",
+                     "symmetric_confusion"), ".agreement"),
+    "match_catalogs": ".matching",
     **dict.fromkeys(("MERGES", "classification_summary", "confusion", "merge_labels", "per_class_current_names",
-                     "per_class_table"), "metrics"),
-    "evaluate_catalogs": "compare",
+                     "per_class_table"), ".metrics"),
+    "evaluate_catalogs": ".compare",
 }
 
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'starclass.evaluate' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"starclass.evaluate.{module}"), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -81,7 +81,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
 from starclass.errors import (
     CalibrationFitWarning,
@@ -99,6 +98,7 @@ from starclass.learn.calibration_methods import (
 )
 from starclass.learn.conformal import ClassConditionalConformal
 from starclass.learn.data import ModelInputs
+from starclass.learn.sklearn_params import SklearnParams  # get_params / set_params: sklearn.base.clone works
 from starclass.schema import INFERENCE_BATCH_SIZE
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ def _check_probs_labels(probs, y, what: str = "calibration data") -> tuple[np.nd
     return p, y.astype(np.int64)
 
 
-class TemperatureScaler(BaseEstimator):
+class TemperatureScaler(SklearnParams):
     """One temperature for a classifier's probabilities, fitted by minimising the NLL.
 
     scikit-learn style: :meth:`fit` learns ``temperature_``; :meth:`predict_proba` (alias
@@ -539,7 +539,7 @@ def _vector_nll_grad(theta: np.ndarray, logp: np.ndarray, onehot: np.ndarray) ->
     return nll, np.concatenate([(resid * logp).sum(axis=0), resid.sum(axis=0)])
 
 
-class VectorScaler(BaseEstimator):
+class VectorScaler(SklearnParams):
     """A scale and a bias per class on the log-probabilities, fitted by minimising the NLL.
 
     ``p_cal = softmax(scale_ * log p + bias_)`` (Guo et al. 2017's vector scaling, on the
@@ -612,7 +612,7 @@ class VectorScaler(BaseEstimator):
     transform = predict_proba
 
 
-class HistogramBinner(BaseEstimator):
+class HistogramBinner(SklearnParams):
     """One-vs-rest histogram binning (Zadrozny & Elkan 2001), equal-mass bins, rows renormalised.
 
     For each class ``k`` the held-out values of ``p(k)`` are cut into ``n_bins`` bins holding

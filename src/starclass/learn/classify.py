@@ -94,9 +94,9 @@ from starclass.schema import (
     rows_named,
     unit_of,
 )
-from starclass.stamps import iter_inputs
-from starclass.stamps.extract import position_values
-from starclass.stamps.images import NO_DATA_IN_FILE_WORDS
+
+# starclass.stamps (its normalisations, numba: about 55 MiB) is imported where stamps are cut and
+# read (classify, no_data_line): train uses this module's probabilities and band checks only
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +177,8 @@ def no_data_line(out: Table, what: str = "candidates") -> str | None:
     classified = int(np.sum(np.asarray(out[CLASS_PRED]) != 0))
     most = float(np.nanmax(np.asarray(out[STAMP_NO_DATA], dtype=float)))
     if what == "cutouts":
+        from starclass.stamps.images import NO_DATA_IN_FILE_WORDS
+
         # a cutout is its stamp: "has a stamp" read as if one were cut from it
         has = "is" if n == 1 else "are"
         # the centre-pixel refusal's words (CENTRE_NO_DATA_WORDS is built on them): one source, so they cannot drift
@@ -1096,6 +1098,9 @@ def classify(
     for col in (X, Y):
         if col not in candidates.colnames:
             raise StarclassError(f"candidate table has no column {col!r} (0-based pixel positions)")
+    from starclass.stamps import iter_inputs
+    from starclass.stamps.extract import position_values
+
     # a masked cell is no position: np.asarray gave the value under the mask, and the row was classified there
     x, y = position_values(candidates[X]), position_values(candidates[Y])
     bad = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))

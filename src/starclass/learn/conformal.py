@@ -48,10 +48,10 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
 from starclass.errors import StarclassError, check_fitted
 from starclass.learn.calibration_methods import check_coverage  # light: classify checks it before torch
+from starclass.learn.sklearn_params import SklearnParams  # get_params / set_params: sklearn.base.clone works
 
 __all__ = ["ClassConditionalConformal", "format_sets", "check_coverage", "coverage_percent", "row_uniforms",
            "probability_keys"]
@@ -85,7 +85,7 @@ def coverage_percent(coverage: float) -> str:
     return f"{round(float(coverage) * 100, 6):.12g}%"
 
 
-class ClassConditionalConformal(BaseEstimator):
+class ClassConditionalConformal(SklearnParams):
     """Class-conditional split-conformal prediction sets on top of class probabilities (crepes).
 
     Parameters

@@ -12,8 +12,16 @@ difficulty check), :mod:`.cutouts_m31` (labelled PAndAS-like cutout folders, pre
 ``pandas-cutouts``). Positions are 0-based pixels.
 """
 
-from starclass.simulate.config import PRESETS, SimConfig, preset
-from starclass.simulate.field import SimulatedField, simulate_field, simulate_labels, simulate_to_disk, write_field
+from starclass import lazy_exports
+from starclass.simulate.config import PRESETS, SimConfig, preset  # light: dataclasses and the band tables
+
+#: The names of :mod:`.field`, loaded on first use (PEP 562): the package imported it, so
+#: ``from starclass.simulate import preset`` (a command's option check) paid for the whole simulator
+#: (galaxy, objects, rendering, scipy; about 2 s measured) before its first line.
+_EXPORTS = dict.fromkeys(("SimulatedField", "simulate_field", "simulate_labels", "simulate_to_disk", "write_field"),
+                         ".field")
 
 __all__ = ["SimConfig", "SimulatedField", "PRESETS", "preset", "simulate_field", "simulate_labels", "simulate_to_disk",
            "write_field"]
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

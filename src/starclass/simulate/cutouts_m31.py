@@ -501,7 +501,10 @@ class _Scene:
         ix = np.floor((x + half) / self.step).astype(int)
         iy = np.floor((y + half) / self.step).astype(int)
         ok = (ix >= 0) & (ix < self.n_os) & (iy >= 0) & (iy < self.n_os)
-        np.add.at(self.image, (iy[ok], ix[ok]), self.flux(np.atleast_1d(mag))[ok])
+        # flat indices into the (contiguous) canvas: numpy's fast ufunc.at loop, the same sums in the same
+        # order as np.add.at(image, (iy, ix), ...) (render.add_at_pixels; not imported: the field renderer
+        # brings the galaxy and SSP code, half a second, which cutouts do not use)
+        np.add.at(self.image.reshape(-1), iy[ok] * self.n_os + ix[ok], self.flux(np.atleast_1d(mag))[ok])
 
     def at(self, x0, y0):
         return self.dx - x0, self.dy - y0

@@ -5,7 +5,7 @@ Positions are 0-based pixels; a stamp of side S has the candidate's pixel
 ``(floor(x + 0.5), floor(y + 0.5))`` at index ``S // 2`` (see :mod:`.extract`).
 """
 
-import importlib
+from starclass import lazy_exports
 
 # eager: their functions share the names of their modules (``starclass.stamps.normalise`` is the function, as it
 # was), which a later import of the module would otherwise rebind on the package; both are light
@@ -16,11 +16,11 @@ from starclass.stamps.normalise import METHODS, normalise, rgb_groups, robust_st
 #: imported them all, so ``from starclass.stamps.extract import ...`` (detection's photometry, the simulator through
 #: it) brought the stamp store (h5py), the model inputs and the FITS export too, before a command's first line.
 _EXPORTS = {
-    "export_phangs_fits": "export",
-    **dict.fromkeys(("centre_pixels", "cut_boxes", "extract_stamps", "off_image", "off_image_message"), "extract"),
-    **dict.fromkeys(("InputBatch", "InputSpec", "input_shape", "input_spec", "iter_inputs", "make_inputs"), "inputs"),
-    **dict.fromkeys(("StampStores", "merge_stores"), "merge"),
-    **dict.fromkeys(("StampStore", "StampStoreWriter", "make_store", "write_stamp_store"), "store"),
+    "export_phangs_fits": ".export",
+    **dict.fromkeys(("centre_pixels", "cut_boxes", "extract_stamps", "off_image", "off_image_message"), ".extract"),
+    **dict.fromkeys(("InputBatch", "InputSpec", "input_shape", "input_spec", "iter_inputs", "make_inputs"), ".inputs"),
+    **dict.fromkeys(("StampStores", "merge_stores"), ".merge"),
+    **dict.fromkeys(("StampStore", "StampStoreWriter", "make_store", "write_stamp_store"), ".store"),
 }
 
 __all__ = [
@@ -33,14 +33,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'starclass.stamps' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"starclass.stamps.{module}"), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
