@@ -2192,7 +2192,9 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         by_figs.append((col, figs))
     by_cis: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     cis, boot_note = (_bootstrap(out, cr, cp, task, n_boot, objects, probs, trust_rows, raw_probs, by_figs, by_cis,
-                                 progress=progress, desc=f"bootstrap ({pred_name} vs {ref_name})")
+                                 # named as the headings and the lines below name the comparison: for -r self
+                                 # it read "bootstrap (prediction vs prediction class_ref)"
+                                 progress=progress, desc=f"bootstrap ({out.heading()})")
                       if n_boot > 0 else (None, no_intervals_note("0 resamples asked for (--bootstrap 0)")))
     out.no_intervals = boot_note
     for col, figs in by_figs:
