@@ -1431,6 +1431,82 @@ def read_csv_table(path: PathLike) -> Table:
     return refuse_short_rows(table, p)
 
 
+#: First bytes of whole-file compressions -> (the compressor's name, the command that writes the text beside it)
+_COMPRESSIONS = {
+    b"\x1f\x8b": ("gzip", "gzip -dc"), b"BZh": ("bzip2", "bzip2 -dc"), b"\xfd7zXZ\x00": ("xz", "xz -dc"),
+    b"\x1f\x9d": ("Unix compress (.Z)", "uncompress -c <"), b"PK\x03\x04": ("zip", "unzip -p"),
+}
+
+
+def compressed_text_refusal(path: PathLike, head: bytes | None = None) -> str | None:
+    r"""What to say of a text table kept compressed (``cat.csv.gz``, ``.bz2``, ``.xz``, ``.Z``, ``.zip``); else None.
+
+    starclass reads compressed FITS files (astropy opens them) and LEGUS ``.tab.gz`` catalogues, not compressed
+    text tables: the readers of CSV and other text look at the file's lines (its separator, encoding, comment
+    lines, the line of a bad row) before astropy does. The compression is told by the first bytes, whatever the
+    name, and the message gives the command that writes the text beside it (``gzip -dc cat.csv.gz >
+    cat.csv``); Unix compress (``.Z``) is said so by name, and ``uncompress`` decompresses it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The table.
+    head : bytes, optional
+        Its first bytes, where the caller has read them.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> import gzip, tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "cat.csv.gz"
+    >>> _ = f.write_bytes(gzip.compress(b"id,x,y\n1,2,3\n"))
+    >>> print(compressed_text_refusal(f).replace(str(f.parent), "d"))  # doctest: +NORMALIZE_WHITESPACE
+    d/cat.csv.gz is a text table compressed with gzip, which starclass does not read compressed (it reads
+    compressed FITS files); decompress it first: 'gzip -dc d/cat.csv.gz > d/cat.csv' writes d/cat.csv
+    """
+    p = Path(path)
+    if head is None:
+        try:
+            with open(p, "rb") as fh:
+                head = fh.read(8)
+        except OSError:
+            return None
+    found = next(((name, how) for magic, (name, how) in _COMPRESSIONS.items() if head.startswith(magic)), None)
+    if found is None:
+        return None
+    name, how = found
+    if name == "zip":
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(p) as zf:
+                members = zf.namelist()
+        except (OSError, zipfile.BadZipFile):
+            return None  # a zip cut short: the reader's own words
+        if "[Content_Types].xml" in members or "mimetype" in members:
+            # an Excel or LibreOffice workbook is a zip too: "unzip" would give its XML parts, not a table
+            return f"{p} is a spreadsheet workbook (Excel or OpenDocument), not a text table; save it as CSV UTF-8"
+        if len(members) != 1:
+            return (f"{p} is a zip archive of {counted(len(members), 'file')}, not a table; unzip it and give the "
+                    "table itself")
+    plain = p.name
+    for comp in (".gz", ".bz2", ".xz", ".z", ".zip", ".tgz"):
+        if plain.lower().endswith(comp) and len(plain) > len(comp):
+            plain = plain[: -len(comp)]
+            break
+    out = p.with_name(plain)
+    if out == p or out.exists():
+        # a name that does not say the compression, or a plain copy already there: written under a new name
+        stem, dot, ext = plain.rpartition(".")
+        out = p.with_name(f"{stem}_uncompressed.{ext}" if dot and stem else f"{plain}_uncompressed")
+    command = shown_command(f"{how} {shell_word(p)} > {shell_word(out)}")
+    return (f"{p} is a text table compressed with {name}, which starclass does not read compressed (it reads "
+            f"compressed FITS files); decompress it first: {command} writes {out}")
+
+
 def refuse_non_text(path: PathLike) -> None:
     r"""Refuse, naming it, a path that is no text table: a directory, an empty or blank file, one with a NUL byte.
 
@@ -1468,6 +1544,10 @@ def refuse_non_text(path: PathLike) -> None:
         return
     if not head:
         raise StarclassError(f"{p} is empty (0 bytes), not a table")
+    if (refusal := compressed_text_refusal(p, head)) is not None:
+        # a VizieR or archive download kept compressed (cat.csv.gz): "line 1 holds a NUL byte, which no text table
+        # does (a binary file, or one cut short when a disk filled)" said nothing of the compression
+        raise StarclassError(refusal)
     if len(head) < 65536 and not head.lstrip(_BOM).strip():
         raise StarclassError(f"{p} holds only blank lines, not a table")
     if b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and utf16_without_mark(head) is None:

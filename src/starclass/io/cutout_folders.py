@@ -1900,6 +1900,11 @@ def not_utf8_message(path: str | os.PathLike) -> str:
     line 2 is not UTF-8 text ('caf\xe9.png,cluster', byte 0xe9)
     """
     path = Path(path)
+    from starclass.io.catalog import compressed_text_refusal
+
+    if (compressed := compressed_text_refusal(path)) is not None:
+        # a list kept compressed (labels.csv from gzip): "line 1 is not UTF-8 text ... save it as 'CSV UTF-8'"
+        return compressed
     csv = path.suffix.lower() == ".csv"
     raw = path.read_bytes()
     for number, line in enumerate(raw.splitlines(), start=1):

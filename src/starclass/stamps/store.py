@@ -126,7 +126,11 @@ def not_a_store_message(path: str | os.PathLike) -> str:
     name = p.name.lower()
     table = next((s for s in _TABLE_SUFFIXES if name.endswith(s)), None)
     if table is None:
-        return text
+        from starclass.io.catalog import compressed_text_refusal
+
+        # a list kept compressed (labels.csv.gz): the message stopped at what it is not
+        compressed = None if is_fits_name(p) else compressed_text_refusal(p)
+        return f"{text}; {compressed}" if compressed else text
     # a .fits.Z without uncompresspy, a zip of several files: "write this table as CSV" gave advice that fails
     # the same way, Table.read raising astropy's words
     why = unopenable_compression(p) if is_fits_name(p) else None

@@ -1,0 +1,130 @@
+"""A text table kept compressed (``cat.csv.gz``, ``.bz2``, ``.xz``, ``.Z``, ``.zip``) is refused saying so, with a
+command that works as printed; compressed FITS tables are read.
+
+starclass reads compressed FITS files (astropy opens them) and LEGUS ``.tab.gz`` files, not compressed text:
+its text readers look at a file's lines before astropy does. Until 2026-12-06 ``info cat.csv.gz`` (a VizieR
+download kept as it came) said "line 1 holds a NUL byte, which no text table does (a binary file, or one cut
+short when a disk filled)", and a gzipped ``labels.csv`` given to ``train --stamps`` "line 1 is not UTF-8 text
+... save it as 'CSV UTF-8'". Unix ``compress`` has no writer in Python: :func:`_lzw` writes one here.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from astropy.table import Table
+from typer.testing import CliRunner
+
+from starclass.cli import app
+
+runner = CliRunner()
+
+_TEXT = b"id,x,y,class_ref\n1,10.5,20.0,1\n2,30.0,40.0,2\n3,5.0,6.0,4\n"
+
+
+def _lzw(data: bytes) -> bytes:
+    """``data`` in Unix ``compress`` format (magic 1f 9d, block mode, 16-bit maximum), 9-bit codes throughout.
+
+    Every code is a literal byte; a CLEAR code (256) after each run of 255 keeps the dictionary from growing
+    past 9 bits (256 + 255 new entries < 512), so the code width never changes and any decoder reads it.
+    Codes are packed least significant bit first; after a CLEAR, decoders skip to the end of the current
+    group of 8 codes, so each run is padded to a multiple of 8 codes with CLEARs.
+    """
+    codes: list[int] = []
+    for start in range(0, len(data), 255):
+        codes.extend(data[start:start + 255])
+        codes.append(256)
+        codes.extend([256] * (-len(codes) % 8))
+    out, bits, n = bytearray(b"\x1f\x9d\x90"), 0, 0
+    for code in codes:
+        bits |= code << n
+        n += 9
+        while n >= 8:
+            out.append(bits & 0xFF)
+            bits >>= 8
+            n -= 8
+    if n:
+        out.append(bits & 0xFF)
+    return bytes(out)
+
+
+def _zip(data: bytes) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("cat.csv", data)
+    return buf.getvalue()
+
+
+_KINDS = {
+    ".gz": ("gzip", gzip.compress, "gzip"),
+    ".bz2": ("bzip2", bz2.compress, "bzip2"),
+    ".xz": ("xz", lzma.compress, "xz"),
+    ".Z": ("Unix compress (.Z)", _lzw, "uncompress"),
+    ".zip": ("zip", _zip, "unzip"),
+}
+
+
+@pytest.mark.parametrize("suffix", list(_KINDS))
+def test_a_compressed_csv_is_refused_and_the_printed_command_makes_it_readable(tmp_path, suffix):
+    name, pack, tool = _KINDS[suffix]
+    packed = tmp_path / f"cat.csv{suffix}"
+    packed.write_bytes(pack(_TEXT))
+    res = runner.invoke(app, ["info", str(packed)])
+    assert res.exit_code == 2, res.output
+    said = " ".join(res.output.split())
+    assert f"{packed} is a text table compressed with {name}" in said, said
+    assert "NUL byte" not in said and "Traceback" not in res.output, said
+    if shutil.which(tool) is None:
+        pytest.skip(f"no {tool} here to run the printed command")
+    command = re.search(r"decompress it first: '([^']+)'", said).group(1)
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path)
+    plain = tmp_path / "cat.csv"
+    assert plain.read_bytes() == _TEXT
+    res = runner.invoke(app, ["info", str(plain)])
+    assert res.exit_code == 0 and "rows: 3" in res.output, res.output
+
+
+def test_a_compressed_table_under_a_plain_name_is_told_by_its_bytes(tmp_path):
+    # a gzipped labels.csv given as a cutout list: it was "line 1 is not UTF-8 text ... save it as 'CSV UTF-8'"
+    labels = tmp_path / "labels.csv"
+    labels.write_bytes(gzip.compress(b"file,label\na.npy,cluster\n"))
+    res = runner.invoke(app, ["train", "--stamps", str(labels), "-o", str(tmp_path / "m")])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and f"{labels} is a text table compressed with gzip" in said, said
+    assert "not UTF-8" not in said and not (tmp_path / "m").exists()
+    # the new name is beside it, not over it
+    assert f"> {tmp_path / 'labels_uncompressed.csv'}'" in said, said
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_a_compressed_fits_catalogue_is_read(tmp_path, suffix):
+    plain = tmp_path / "cat.fits"
+    Table({"id": [1, 2], "x": [10.5, 30.0], "y": [20.0, 40.0], "class_ref": [1, 2]}).write(plain)
+    pack = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}[suffix]
+    packed = Path(f"{plain}{suffix}")
+    packed.write_bytes(pack(plain.read_bytes()))
+    res = runner.invoke(app, ["info", str(packed)])
+    assert res.exit_code == 0, res.output
+    assert "rows: 2" in res.output and "1: 1  2: 1" in res.output, res.output
+
+
+def test_a_spreadsheet_workbook_is_not_told_to_be_unzipped(tmp_path):
+    # an .xlsx is a zip of XML parts: "unzip -p" would give them, not a table
+    book = tmp_path / "cat.xlsx"
+    with zipfile.ZipFile(book, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    res = runner.invoke(app, ["info", str(book)])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and "is a spreadsheet workbook (Excel or OpenDocument), not a text table" in said, said
+    assert "unzip" not in said
