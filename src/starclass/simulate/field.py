@@ -41,8 +41,7 @@ from starclass.schema import (
     subclass_label,
 )
 from starclass.simulate.config import SimConfig
-# re-exported: defined in the light module the CLI checks a field with before its first line
-from starclass.simulate.footprint import (  # noqa: F401
+from starclass.simulate.footprint import (  # noqa: F401  re-exported: the CLI's checks before its first line
     FIELD_ENTRIES,
     READBACK_BYTES_PER_PIXEL_BAND,
     RENDER_BYTES_PER_PIXEL,
