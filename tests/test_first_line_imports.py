@@ -388,3 +388,25 @@ def test_the_field_module_gives_the_light_modules_names():
 
     for name in ("FIELD_ENTRIES", "estimate_memory", "RENDER_BYTES_PER_PIXEL", "READBACK_BYTES_PER_PIXEL_BAND"):
         assert getattr(field, name) is getattr(footprint, name), name
+
+
+def test_the_demo_says_its_first_step_before_it_imports_the_simulator(tmp_path):
+    """``starclass.pipeline`` imported ``simulate_to_disk`` (the simulator: scipy, the galaxy, objects and rendering)
+    and the catalogue and mosaic readers at its top: 1-3 s before ``[1/6] simulating the train field ...``."""
+    code = textwrap.dedent("""
+        import json, os, sys
+        watch = json.loads(sys.argv[2])
+        from starclass.pipeline import run_demo
+
+        def echo(text):
+            print(json.dumps({"text": text, "loaded": [m for m in watch if m in sys.modules]}), flush=True)
+            os._exit(0)
+
+        run_demo(sys.argv[1], size=64, n_candidates=5, epochs=1, progress=False, echo=echo)
+        print(json.dumps({"text": None}))
+    """)
+    watch = [*SIMULATOR, "starclass.io.mosaic", "starclass.io.catalog"]
+    watch.remove("astropy.table")  # the task's config (starclass.learn.config) loads it before the line, as before
+    out = _run(code, str(tmp_path / "demo"), json.dumps(watch))
+    assert (out["text"] or "").startswith("[1/6] simulating the train field"), out
+    assert out["loaded"] == [], f"loaded before the first line: {out['loaded']}"
