@@ -27,12 +27,12 @@ from starclass.schema import CLASS_PRED, CLASS_REF, X, Y, mag_true_col
 from starclass.simulate.config import SimConfig
 
 if TYPE_CHECKING:
-    # the simulator (scipy, the galaxy, objects and rendering code), the catalogue and mosaic readers (astropy's WCS
-    # and coordinates) likewise: the demo's first line came 1-3 s after its start, after the simulator's import
-    from starclass.io.mosaic import MosaicsLike
     # torch: the model code (training, classification, Grad-CAM), the report (matplotlib, scikit-learn's metrics)
     # and their types are imported by the step that uses them, so that the demo's first line comes before them
-    # (7 s under load, 3 s on quiet cores, went by before "[1/6] simulating ..." until 2026-12-06)
+    # (7 s under load, 3 s on quiet cores, went by before "[1/6] simulating ..." until 2026-12-06); the simulator
+    # (scipy, the galaxy, objects and rendering code) and the catalogue and mosaic readers (astropy's WCS and
+    # coordinates) likewise, since the evening of 2026-12-06 (1-3 s before the line)
+    from starclass.io.mosaic import MosaicsLike
     from starclass.learn.checkpoint import LoadedModel
     from starclass.science.gradcam import GradcamInputs
 
