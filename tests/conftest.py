@@ -72,6 +72,28 @@ def shared_ssp() -> Path:
     return SSP_TABLE
 
 
+@pytest.fixture(autouse=True)
+def _default_port_any_free(monkeypatch) -> None:
+    """``inspect``'s default port (8000) is bound as port 0, any free one, in every test.
+
+    ``starclass inspect`` binds its port before it opens the label database
+    (:func:`starclass.inspect.listen.listening_socket`): a test that serves through the command with
+    ``serve`` stubbed and no ``--port`` bound 127.0.0.1:8000 for real, and failed ("port 8000 ...
+    already in use") wherever another program or another test had it, as on this shared machine.
+    A test that names a port (a free one, or one it took itself) gets that port, bound for real. A
+    command run in a subprocess is out of this fixture's reach: give it ``--port`` of
+    :func:`webtools.free_port`.
+    """
+    from starclass.inspect import listen
+
+    bind = listen.listening_socket
+
+    def default_to_any(host: str, port: int):
+        return bind(host, 0 if port == listen.DEFAULT_PORT else port)
+
+    monkeypatch.setattr(listen, "listening_socket", default_to_any)
+
+
 @pytest.fixture(scope="module")
 def cheap_argon2():
     """Cheap argon2 parameters for one module: the inspect tests make many accounts on a shared machine.

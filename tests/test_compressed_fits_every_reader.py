@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 import starclass.io.mosaic as mosaic
 from conftest import write_toy_mosaics
 from starclass.cli import app
+from webtools import free_port  # tests/ is on sys.path under pytest
 
 runner = CliRunner()
 
@@ -97,7 +98,8 @@ def test_inspect_refuses_compressed_predictions_by_name(tmp_path, no_lzw, kind):
     else:
         _zip_two(packed, [tmp_path / "pred.fits", data / "candidates.ecsv"])
     before = _snapshot(tmp_path)
-    res = runner.invoke(app, ["inspect", str(data), "--init", "--predictions", str(packed), "--port", "18731"])
+    res = runner.invoke(app, ["inspect", str(data), "--init", "--predictions", str(packed),
+                              "--port", str(free_port())])
     assert res.exit_code == 2, res.output
     out = " ".join(res.output.split())
     assert f"predictions: {_refusal(packed)}" in out, out
@@ -116,7 +118,7 @@ def test_inspect_leaves_no_render_cache_for_unreadable_predictions(tmp_path):
     (tmp_path / "pred.ecsv").write_text("not a table\n")
     before = _snapshot(tmp_path)
     res = runner.invoke(app, ["inspect", str(data), "--init", "--predictions", str(tmp_path / "pred.ecsv"),
-                              "--port", "18731"])
+                              "--port", str(free_port())])
     assert res.exit_code == 2 and "predictions" in res.output, res.output
     assert _snapshot(tmp_path) == before
 
@@ -147,7 +149,8 @@ def test_a_fits_named_table_that_is_compressed_is_refused_by_name(tmp_path, no_l
     out = tmp_path / "out"
     args = {"prediction": ["evaluate", str(packed), "-r", str(tmp_path / "ok.ecsv"), "-o", str(out)],
             "reference": ["evaluate", str(tmp_path / "ok.ecsv"), "-r", str(packed), "-o", str(out)],
-            "--stamps": ["inspect", "--stamps", str(packed), "--task", "legus4", "--init", "--port", "18731"]}[role]
+            "--stamps": ["inspect", "--stamps", str(packed), "--task", "legus4", "--init",
+                         "--port", str(free_port())]}[role]
     before = _snapshot(tmp_path)
     res = runner.invoke(app, args)
     assert res.exit_code == 2, res.output

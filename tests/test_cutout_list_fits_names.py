@@ -25,6 +25,7 @@ from starclass.inspect.cutouts import read_cutout_list
 from starclass.io.cutout_output import read_cutout_output
 from starclass.learn.config import get_preset
 from test_inspect_stamps import make_folder
+from webtools import free_port  # tests/ is on sys.path under pytest
 
 runner = CliRunner()
 
@@ -68,7 +69,8 @@ def test_a_compress_list_without_uncompresspy_is_refused_by_name(tmp_path, monke
     with pytest.raises(StarclassError) as err:
         read_cutout_list(lst, get_preset("m31-real"))
     assert f"--stamps: {lst} is compressed with Unix compress (.Z)" in str(err.value), err.value
-    res = runner.invoke(app, ["inspect", "--stamps", str(lst), "--task", "m31-real", "--init", "--port", "18732"])
+    res = runner.invoke(app, ["inspect", "--stamps", str(lst), "--task", "m31-real", "--init",
+                              "--port", str(free_port())])
     assert res.exit_code == 2, res.output
     said = " ".join(res.output.split())
     assert f"{lst} is compressed with Unix compress (.Z)" in said and "Traceback" not in said, said

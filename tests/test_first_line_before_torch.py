@@ -19,6 +19,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from webtools import free_port  # tests/ is on sys.path under pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 #: What none of these commands needs before its first line or to refuse an option
@@ -426,8 +428,8 @@ def test_train_refuses_a_member_that_cannot_take_the_stamps_before_its_first_lin
 
 def test_inspect_says_its_first_line_before_sqlalchemy_at_a_terminal(tmp_path):
     (tmp_path / "field").mkdir()
-    argv = ["inspect", tmp_path / "field", "--db", f"sqlite:///{tmp_path / 'labels.sqlite'}", "--init", "--port", "1",
-            "--no-prerender"]
+    argv = ["inspect", tmp_path / "field", "--db", f"sqlite:///{tmp_path / 'labels.sqlite'}", "--init",
+            "--port", str(free_port()), "--no-prerender"]
     out = run_cli(argv, terminal=True)
     assert out.get("text") == f"inspect: opening the label database and loading {tmp_path / 'field'} ...", out
     assert out["loaded"] == [], f"loaded before the first line: {out['loaded']}"

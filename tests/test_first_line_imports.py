@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from webtools import free_port  # tests/ is on sys.path under pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 #: What no command needs before its first line where the line does not come from the work they do.
@@ -235,7 +237,7 @@ def test_inspect_says_there_are_no_accounts_before_it_imports_the_web_server(tmp
     field = make_demo_field(tmp_path / "field", n=6, size=96, seed=1)
     watch = ("fastapi", "uvicorn", "starlette", "starclass.inspect.app")
     out = _run(_FIRST_ECHO, json.dumps(["inspect", str(field), "--db", f"sqlite:///{tmp_path / 'labels.sqlite'}",
-                                        "--init", "--port", "1", "--no-prerender"]), json.dumps(watch))
+                                        "--init", "--port", str(free_port()), "--no-prerender"]), json.dumps(watch))
     assert out.get("text", "").startswith("note: no accounts yet"), out
     assert out["loaded"] == [], f"loaded before inspect's note: {out['loaded']}"
 

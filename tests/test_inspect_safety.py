@@ -26,7 +26,7 @@ from starclass.errors import StarclassError
 from starclass.inspect import app as app_module
 from starclass.inspect import db
 from starclass.inspect.app import create_app, load_field
-from webtools import PostgresUnavailable, throwaway_postgres
+from webtools import PostgresUnavailable, free_port, throwaway_postgres
 
 pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
 
@@ -601,7 +601,7 @@ def test_a_db_that_is_not_sqlite_is_named_so_by_every_writing_action(demo_dir, t
     monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "pw12345678")
     text = tmp_path / "notes.sqlite"
     text.write_text("id,ra\n1,10.0\n")
-    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", str(text), "--port", "1", *extra])
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", str(text), "--port", str(free_port()), *extra])
     assert r.exit_code == 2, r.output
     assert f"{text} is not a SQLite database (another kind of file, or a damaged one)" in r.output, r.output
     assert "cannot be written" not in r.output and text.read_text() == "id,ra\n1,10.0\n"

@@ -11,9 +11,11 @@ accuracy, balanced accuracy, the confusion matrix (counts and row fractions), pr
 and the one-vs-rest accuracies per class, ROC AUC and average precision with their curves, the
 threshold for the target purity and the purity, recall and F1 at it, ECE (the documented bins), the
 reliability table, Brier, conformal coverage and set sizes, the mistake AUROCs, the PHANGS agreement
-fractions (PHANGS classes only), and which merges are scored. Edge cases: a class absent from the reference, a class never predicted, tied probabilities, a
-one-class predictor (ROC AUC 0.5 and a warning), every prediction right, unlabelled rows (left out and
-counted), probabilities rounded so that they do not sum to 1, and label strings.
+fractions (PHANGS classes only), and which merges are scored. Edge cases: a class absent from the
+reference, a class never predicted, tied probabilities, a one-class predictor (a warning; ROC AUC 0.5
+where its probabilities are constant), every prediction right, unlabelled rows (left out and counted),
+probabilities rounded so that they do not sum to 1, calibrated probabilities that tie (prob_<k>_raw
+beside them), and label strings.
 
 The command line (``starclass evaluate OUT --bootstrap 0``, ECSV with the task in its meta, CSV with
 ``--task`` and ``--label-column``) prints and writes (``summary.json``, ``tables/*.ecsv``) the figures of

@@ -19,6 +19,7 @@ import pytest
 
 from starclass.errors import StarclassError
 from starclass.io.mosaic import write_mosaic
+from webtools import free_port  # tests/ is on sys.path under pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 BROKEN = "libbroken.so.1: cannot open shared object file: No such file or directory"
@@ -32,6 +33,8 @@ def _broken(fake: Path, name: str) -> Path:
 
 def _inspect(fake: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=f"{fake}{os.pathsep}{SRC}", OMP_NUM_THREADS="1")
+    # a port of its own: the command binds it before it opens the database (8000 may be taken here)
+    args = (*args, "--port", str(free_port()))
     return subprocess.run([sys.executable, "-m", "starclass", "inspect", *args], capture_output=True, text=True,
                           env=env, timeout=180)
 

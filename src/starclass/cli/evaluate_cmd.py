@@ -123,7 +123,10 @@ def evaluate(
         res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected,
                                   progress=bars_or_lines(progress))
         # the fields left out (too few inspected sources, an uncertain layout) are listed with the reason
-        say_catalogs_fields(catalogs, res["n_fields"], res.get("n_skipped", 0), "tables/skipped.ecsv")
+        # the table's path as the user can open it ("many/tables/skipped.ecsv"), as report names its own: it said
+        # "tables/skipped.ecsv", a file that is not there from the folder the command ran in
+        say_catalogs_fields(catalogs, res["n_fields"], res.get("n_skipped", 0),
+                            str(Path(res["outdir"]) / "tables" / "skipped.ecsv"))
         say_catalogs_notes(res)  # the lines report --catalogs says too
         for task, accs in res["pooled"].items():
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import warnings
 from pathlib import Path
 
@@ -460,10 +461,26 @@ def _export_files_note(out, folder: Path) -> str:
             f"{len(cells) - absolute}")
 
 
+def _bound_port(ctx: typer.Context, host: str, port: int) -> socket.socket:
+    """The socket serving listens on, bound to ``--host``/``--port`` before the label database is opened.
+
+    A port in use (or a host that is no address here) is refused before any line and before
+    ``--init`` makes a database; the server runs on this socket. The bind needs the standard
+    library alone (:mod:`starclass.inspect.listen`): FastAPI and uvicorn come after the notes.
+    The socket is closed when the command's context ends (``ctx``), whichever way the command ends.
+    """
+    from starclass.inspect import listen
+
+    sock = listen.listening_socket(host, port)
+    ctx.call_on_close(sock.close)
+    return sock
+
+
 # a signal while it serves stops the server (serve returns and says so); one before it serves (reading the
 # field, an export) is said as every command says it: it was silent, exit 143 or 130 without a word
 @command("inspect")
 def inspect_command(
+    ctx: typer.Context,
     data_dir: Path = typer.Argument(None, help="Folder with one FITS mosaic per band and candidates.ecsv "
                                               "(optionally predictions.ecsv); or give --stamps instead."),
     stamps: Path = typer.Option(None, "--stamps", help="Serve a cutout folder instead of DATA_DIR: a CSV (file, "
@@ -472,6 +489,7 @@ def inspect_command(
                                 "classes are the keys); --export then writes a CSV that 'train --stamps' reads."),
     host: str = typer.Option("127.0.0.1", help="Address to bind; the default is reachable only from "
                                                "this machine."),
+    # starclass.inspect.listen.DEFAULT_PORT, not imported here: the inspect package loads astropy (~1 s)
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port (1-65535)."),
     db: str = typer.Option(None, "--db", help="Database URL: sqlite:///path.sqlite (default "
                                               "DATA_DIR/inspect.sqlite; --stamps: inspect.sqlite beside the "
@@ -579,7 +597,10 @@ def inspect_command(
     if admin and not add_user:
         raise StarclassError("--admin applies to --add-user (an existing account stays as it is)")
     require_extra("web", WEB_MODULES, "inspect")
-    if not (add_user or set_password or list_users or export or backup):
+    # serving: the port bound before any line and before --init makes anything (the server bound it last: with
+    # the port taken, "no accounts yet" and "labels in ..." were printed and --init left a new database behind)
+    sock = _bound_port(ctx, host, port) if not (add_user or set_password or list_users or export or backup) else None
+    if sock is not None:
         from starclass.io.progress import say_step
 
         # serving, at a terminal: a line before the label database (SQLAlchemy) and the field load, where nothing
@@ -784,7 +805,7 @@ def inspect_command(
             from starclass.inspect.app import serve
 
         stopped = serve(field, engine, host=host, port=port, prerender_all=prerender,
-                        force_secure_cookies=secure_cookies, echo=echo, scheme=asked)
+                        force_secure_cookies=secure_cookies, echo=echo, scheme=asked, sock=sock)
         engine.dispose()  # before it is said to be closed
         if stopped:
             # a signal is how a server is stopped: it ended with status 143 (SIGTERM) or 130 without a word,

@@ -159,7 +159,7 @@ def report(
         # what evaluate --catalogs says of the folder, in its words and order (the page's Fields text): until
         # 2026-12-06 (evening) the SED lines only, not the machine-only classes, the ladder or the V camera
         say_catalogs_notes({**fields.meta, "machine_only": machine_only_text(fields).strip()})
-        echo(f"report: {path}")
+        echo(f"report: {path}{_tables_said(outdir)}")
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
@@ -238,7 +238,14 @@ def report(
                         reference_column=reference_column, allow_few_matches=allow_few_matches,
                         model=None if model is None or task is not None else str(model), overwrite=overwrite,
                         ssp=ssp, mag_limit=mag_limit, mass_kind=mass_kind, progress=shown)
-    echo(f"report: {path}")
+    echo(f"report: {path}{_tables_said(outdir)}")
+
+
+def _tables_said(outdir: Path) -> str:
+    """Where the page's tables went, said after its path: a tables/ folder appeared beside it without a word."""
+    tables = Path(outdir) / "tables"
+    n = len(list(tables.glob("*.ecsv"))) if tables.is_dir() else 0
+    return f" (its {n} tables in {tables})" if n else ""
 
 
 #: Compression suffixes dropped before a catalogue's own suffix when its name makes the default output.

@@ -1821,6 +1821,55 @@ def _phangs_agreement(cp: np.ndarray, cr: np.ndarray, pred: Table, ref: Table, i
     return out
 
 
+#: How far a row's ``prob_<k>`` may sum from 1 and still be read as rounded probabilities: a CSV's three
+#: decimals put five classes at most 0.0025 off.
+PROB_SUM_TOLERANCE = 0.01
+
+
+def probability_sum_note(probs: np.ndarray, rows: np.ndarray, name: str, classes: Sequence[int]) -> str | None:
+    """What to say when the scored rows' probabilities do not sum to 1 (beyond rounding), else None.
+
+    The ECE and its floor take the largest probability of a row as its confidence and draw classes
+    from the row (:mod:`starclass.evaluate.reliability`), the Brier score sums the squared errors of
+    every class: each reads the row as probabilities of the task's classes, which sum to 1. Rows
+    summing to 1.6 (scores of their own, one sigmoid per class, or columns of another task) were scored
+    so without a word. Sums within :data:`PROB_SUM_TOLERANCE` of 1 (rounded probabilities) are not said.
+
+    Parameters
+    ----------
+    probs
+        N x K probabilities of the scored rows.
+    rows
+        Each scored row's row in the catalogue (0-based), to name the first.
+    name
+        The catalogue, for the message.
+    classes
+        The task's classes (the columns ``prob_<k>``).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> p = np.array([[0.333, 0.333, 0.333], [0.9, 0.6, 0.1]])
+    >>> probability_sum_note(p, np.array([0, 1]), "out.csv", (1, 2, 3))[:72]
+    'out.csv: prob_1, prob_2, prob_3 of 1 scored row do not sum to 1 (row 2: '
+    >>> probability_sum_note(p[:1], np.array([0]), "out.csv", (1, 2, 3)) is None
+    True
+    """
+    sums = np.asarray(probs, dtype=np.float64).sum(axis=1)
+    off = np.abs(sums - 1.0) > PROB_SUM_TOLERANCE
+    if not off.any():
+        return None
+    first = int(np.flatnonzero(off)[0])
+    cols = ", ".join(prob_col(k) for k in classes)
+    return (f"{name}: {cols} of {counted(int(off.sum()), 'scored row')} do not sum to 1 (row "
+            f"{int(rows[first]) + 1}: {sums[first]:.3f}): the ECE, its floor and the Brier score read each row as "
+            "probabilities of the task's classes, which sum to 1; scores of their own (one per class) or "
+            "another task's columns make them meaningless")
+
+
 #: calibrated rows fewer than this share of the raw rows' distinct values: the ranks are tied (histogram binning)
 TIED_SHARE = 0.5
 
@@ -2042,6 +2091,10 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                          "no ROC, precision-recall or threshold study.")
     else:
         probs = probs_all[ia][both]
+        # named by its file, as the other messages of the catalogue's rows name it
+        if (said := probability_sum_note(probs, ia[both], (sources or (pname, rname))[0], task.classes)) is not None:
+            warnings.warn(said, UserWarning, stacklevel=2)
+            out.notes.append(said)
         try:
             raw_all = curves.prob_matrix(pred, task.classes, rows=scored,
                                          columns=[prob_raw_col(k) for k in task.classes])
@@ -2139,7 +2192,9 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         by_figs.append((col, figs))
     by_cis: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     cis, boot_note = (_bootstrap(out, cr, cp, task, n_boot, objects, probs, trust_rows, raw_probs, by_figs, by_cis,
-                                 progress=progress, desc=f"bootstrap ({pred_name} vs {ref_name})")
+                                 # named as the headings and the lines below name the comparison: for -r self
+                                 # it read "bootstrap (prediction vs prediction class_ref)"
+                                 progress=progress, desc=f"bootstrap ({out.heading()})")
                       if n_boot > 0 else (None, no_intervals_note("0 resamples asked for (--bootstrap 0)")))
     out.no_intervals = boot_note
     for col, figs in by_figs:

@@ -36,6 +36,9 @@ routes
     One FastAPI router per thing served (pages, sessions, candidates, labels, data files).
 app
     The FastAPI application (``create_app`` assembles the routers) and ``serve``.
+listen
+    The socket ``serve`` listens on, bound by the command before it opens the database (standard
+    library alone: a port in use is refused before FastAPI and uvicorn are imported).
 """
 
 from starclass.inspect.consensus import (  # noqa: F401

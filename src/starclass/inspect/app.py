@@ -34,7 +34,6 @@ CSRF header, see :mod:`starclass.inspect.auth`):
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
 import signal
 import socket
@@ -54,7 +53,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from starclass.errors import StarclassError, counted
-from starclass.inspect import db
+from starclass.inspect import db, listen
 from starclass.inspect.field import (
     CATALOGUE_NAMES,
     ORDERS,
@@ -70,6 +69,7 @@ from starclass.inspect.limits import (
     HashSlots,
     LoginThrottle,
 )
+from starclass.inspect.listen import DEFAULT_PORT, listening_socket
 from starclass.inspect.routes import candidates, datafiles, labels, pages, sessions
 from starclass.inspect.routes.datafiles import safe_path
 from starclass.inspect.routes.pages import SUBCLASS_KEYS
@@ -80,7 +80,7 @@ from starclass.schema import SUBCLASS_NAMES
 __all__ = [
     "CATALOGUE_NAMES", "LOOPBACK_HOSTS", "ORDERS", "PREDICTION_NAMES", "SHOWN_COLUMNS",
     "SUBCLASS_KEYS", "SUBCLASS_NAMES", "Field", "create_app", "load_field", "prerender",
-    "safe_path", "serve",
+    "listening_socket", "safe_path", "serve",
 ]
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -305,9 +305,10 @@ class _StoppedServer(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
-def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 8000, *,
+def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *,
           prerender_all: bool = True, force_secure_cookies: bool = False,
-          echo: Callable[[str], object] = print, scheme: LabelScheme | str | None = None) -> str | None:
+          echo: Callable[[str], object] = print, scheme: LabelScheme | str | None = None,
+          sock: socket.socket | None = None) -> str | None:
     """Run the app with uvicorn (blocking); prints the address first.
 
     SIGTERM (``kill``, systemd, ``docker stop``) and Ctrl-C stop it as uvicorn does: no new connection,
@@ -329,6 +330,10 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
         Where the address and warnings are printed.
     scheme
         The label scheme (see :func:`create_app`).
+    sock
+        The socket to serve on, already bound to ``host:port``
+        (:func:`starclass.inspect.listen.listening_socket`): ``starclass inspect`` binds it before it
+        opens the database, so that a port in use is refused before any line. None: bound here.
 
     Returns
     -------
@@ -347,7 +352,8 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
     # bound before anything is printed: with the port taken (another program, another
     # `starclass inspect`) the address was printed as "open http://...", then uvicorn failed
     # with "[Errno 98] ... address already in use", and the printed address served the other one
-    sock = listening_socket(host, port)
+    if sock is None:
+        sock = listen.listening_socket(host, port)
     app = create_app(field, engine, prerender_all=prerender_all,
                      allowed_hosts=LOOPBACK_HOSTS if loopback else None,
                      force_secure_cookies=force_secure_cookies, scheme=scheme)
@@ -394,41 +400,3 @@ def _info_lines_shown(logger: logging.Logger) -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
-
-
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host:port``, for :func:`serve` to hand to uvicorn.
-
-    Raises
-    ------
-    StarclassError
-        The port is taken or the host is not an address of this machine; names both and the
-        option to change.
-
-    Examples
-    --------
-    >>> s = listening_socket("127.0.0.1", 0)   # port 0: any free port
-    >>> s.getsockname()[1] > 0
-    True
-    >>> s.close()
-    """
-    # IPv4 unless the host is an IPv6 address, as uvicorn bound it: a name that resolves to ::1
-    # first ('localhost' on macOS) was bound on IPv6 alone, and http://127.0.0.1 reached nothing
-    want = socket.AF_INET6 if ":" in host else socket.AF_INET
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, family=want, type=socket.SOCK_STREAM)[0]
-    except socket.gaierror as exc:
-        raise StarclassError(f"--host {host}: not an address of this machine ({exc})") from None
-    sock = socket.socket(family, kind, proto)
-    # as uvicorn binds: a port left in TIME_WAIT by a stopped server is reused at once
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind(address)
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise StarclassError(f"port {port} on {host} is already in use (another program, or another "
-                                 "'starclass inspect'): choose a free one with --port") from None
-        raise StarclassError(f"cannot listen on {host}:{port} (--host, --port): {exc.strerror or exc}") from None
-    sock.set_inheritable(True)
-    return sock
