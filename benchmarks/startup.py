@@ -293,9 +293,11 @@ def time_verbs(names: list[str], repeats: int, env: dict[str, str], inputs: Path
         for r in range(repeats):
             for name in names:
                 for kind, kind_env in runs.items():
-                    dt, lines[name] = first_line_time(VERBS[name], kind_env, inputs, Path(tmp) / f"{name}_{kind}_{r}",
-                                                     terminal=terminal)
+                    dt, line = first_line_time(VERBS[name], kind_env, inputs, Path(tmp) / f"{name}_{kind}_{r}",
+                                               terminal=terminal)
                     times[(name, kind)].append(dt)
+                    # the table shows this checkout's line: the baseline's, run last, was shown in its place
+                    lines[name] = line if kind == "now" else lines.get(name, line)
     head = f"{'first line of':<14} {'median s':>9} {'fastest s':>9}"
     if baseline_env is not None:
         head += f" {'baseline s':>10} {'now/base':>8}"

@@ -362,3 +362,53 @@ def test_cutouts_starts_cutting_before_it_imports_the_fits_export(tmp_path):
                json.dumps([*HEAVY, "starclass.stamps.export", "starclass.detect.find"]))
     assert "loaded" in out, out  # it got as far as the cutting (an early error prints exit and output instead)
     assert out["loaded"] == [], f"loaded before the cutting: {out['loaded']}"
+
+
+#: The simulator proper: the field, its galaxy, objects and rendering, and what they import (scipy; astropy's
+#: tables and WCS)
+SIMULATOR = ("scipy", "astropy.table", "astropy.wcs", "starclass.simulate.field", "starclass.simulate.galaxy",
+             "starclass.simulate.objects", "starclass.simulate.render", "starclass.simulate.survey")
+
+
+@pytest.mark.parametrize(("extra", "said"), [([], "simulate: SIM-1, 64 x 64 px, 5 bands, 5 candidates: building"),
+                                             (["--fields", "2"], "simulate: 2 fields from SIM-1, 64 x 64 px")])
+def test_simulate_says_its_first_line_before_it_imports_the_simulator(tmp_path, extra, said):
+    """``simulate`` imported ``starclass.simulate.field`` (the galaxy, objects and rendering code, scipy, astropy's
+    tables) for ``FIELD_ENTRIES`` and ``estimate_memory``, its folder and memory checks, and then built the scene:
+    its first line was the render bar, 1-2 s of imports and the galaxy's building after its start."""
+    out = _run(_FIRST_STEP, json.dumps(["simulate", str(tmp_path / "field"), "--size", "64", "--n-candidates", "5",
+                                        "--progress", *extra]), json.dumps([*HEAVY, *SIMULATOR]))
+    # the command did say a line (one that ran to its end prints exit and output instead)
+    assert (out.get("text") or "").startswith(said), out
+    assert out["loaded"] == [], f"loaded before the first line: {out['loaded']}"
+    assert not (tmp_path / "field").exists()  # stopped before anything was written
+
+
+def test_the_field_module_gives_the_light_modules_names():
+    """One definition of each: the folder and memory checks' names live in ``simulate.footprint``."""
+    from starclass.simulate import field, footprint
+
+    for name in ("FIELD_ENTRIES", "estimate_memory", "RENDER_BYTES_PER_PIXEL", "READBACK_BYTES_PER_PIXEL_BAND"):
+        assert getattr(field, name) is getattr(footprint, name), name
+
+
+def test_the_demo_says_its_first_step_before_it_imports_the_simulator(tmp_path):
+    """``starclass.pipeline`` imported ``simulate_to_disk`` (the simulator: scipy, the galaxy, objects and rendering)
+    and the catalogue and mosaic readers at its top: 1-3 s before ``[1/6] simulating the train field ...``."""
+    code = textwrap.dedent("""
+        import json, os, sys
+        watch = json.loads(sys.argv[2])
+        from starclass.pipeline import run_demo
+
+        def echo(text):
+            print(json.dumps({"text": text, "loaded": [m for m in watch if m in sys.modules]}), flush=True)
+            os._exit(0)
+
+        run_demo(sys.argv[1], size=64, n_candidates=5, epochs=1, progress=False, echo=echo)
+        print(json.dumps({"text": None}))
+    """)
+    watch = [*SIMULATOR, "starclass.io.mosaic", "starclass.io.catalog"]
+    watch.remove("astropy.table")  # the task's config (starclass.learn.config) loads it before the line, as before
+    out = _run(code, str(tmp_path / "demo"), json.dumps(watch))
+    assert (out["text"] or "").startswith("[1/6] simulating the train field"), out
+    assert out["loaded"] == [], f"loaded before the first line: {out['loaded']}"

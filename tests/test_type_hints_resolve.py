@@ -77,8 +77,9 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     # starclass.evaluate's __init__ loads the matching code and with it starclass.detect (numba, photutils), 1 s of
     # `evaluate --catalogs`' start that its figures never use (tests/test_import_time.py)
     "starclass.report.figures": {"Curve"},
-    # the demo imports the model code (torch) at its training step, so that its first line comes first
-    "starclass.pipeline": {"LoadedModel", "GradcamInputs"},
+    # the demo imports the model code (torch) at its training step, so that its first line comes first; the
+    # mosaic reader (astropy's WCS and coordinates) at its detection step
+    "starclass.pipeline": {"LoadedModel", "GradcamInputs", "MosaicsLike"},
 }
 
 

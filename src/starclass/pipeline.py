@@ -22,16 +22,17 @@ from astropy.table import Table
 from starclass.errors import StarclassError
 from starclass.evaluate.task import EvalTask
 from starclass.io.atomic import atomic_dir
-from starclass.io.catalog import read_catalog, write_catalog
-from starclass.io.mosaic import MosaicsLike, read_mosaics
 from starclass.learn.config import load_config
 from starclass.schema import CLASS_PRED, CLASS_REF, X, Y, mag_true_col
-from starclass.simulate import SimConfig, simulate_to_disk
+from starclass.simulate.config import SimConfig
 
 if TYPE_CHECKING:
     # torch: the model code (training, classification, Grad-CAM), the report (matplotlib, scikit-learn's metrics)
     # and their types are imported by the step that uses them, so that the demo's first line comes before them
-    # (7 s under load, 3 s on quiet cores, went by before "[1/6] simulating ..." until 2026-12-06)
+    # (7 s under load, 3 s on quiet cores, went by before "[1/6] simulating ..." until 2026-12-06); the simulator
+    # (scipy, the galaxy, objects and rendering code) and the catalogue and mosaic readers (astropy's WCS and
+    # coordinates) likewise, since the evening of 2026-12-06 (1-3 s before the line)
+    from starclass.io.mosaic import MosaicsLike
     from starclass.learn.checkpoint import LoadedModel
     from starclass.science.gradcam import GradcamInputs
 
@@ -227,6 +228,8 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
         cfg = SimConfig(seed=s, shape=(size, size), n_candidates=n_candidates,
                         distance_mpc=distance_mpc, galaxy=f"SIM-{name.upper()}")
         echo(f"[1/6] simulating the {name} field ({size} x {size} px, seed {s}) ...")
+        from starclass.simulate.field import simulate_to_disk  # after the first line (see the imports above)
+
         fields[name] = simulate_to_disk(cfg, outdir / f"{name}_field", progress=progress)
     seconds["simulate"] = time.perf_counter() - t0
 
@@ -237,6 +240,8 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     from starclass.detect.completeness import completeness
     from starclass.detect.find import detect
     from starclass.detect.match import match_catalogs, match_truth
+    from starclass.io.catalog import read_catalog, write_catalog
+    from starclass.io.mosaic import read_mosaics
     from starclass.stamps.inputs import make_inputs
     from starclass.stamps.noise import resolve_softening
 

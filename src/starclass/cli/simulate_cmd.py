@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from starclass.cli._app import QUIET_OPTION, band_option, bars_or_lines, command, echo, progress_option
-from starclass.errors import StarclassError, shell_word, shown_command
+from starclass.errors import StarclassError, counted, shell_word, shown_command
 
 
 @command("simulate")
@@ -83,18 +83,17 @@ def simulate_cmd(
     """
     # bars where a person watches them, plain lines into a log file (bars_or_lines); --quiet: neither
     progress = bars_or_lines(progress) if not quiet else False
-    # here, not at the top: starclass.simulate adds 2.2 s (measured) to the 0.4 s of `starclass --help`
-    from astropy.table import Table
-
+    # light modules alone before the first line (the option checks, the folder and memory checks); the simulator
+    # (starclass.simulate.field: galaxy, objects, rendering, scipy, astropy's tables and WCS) after it: its
+    # import took 1-2 s, said nothing, before the first line of every field
     from starclass.io.atomic import atomic_dir
     from starclass.io.memory import check_memory
-    from starclass.io.mosaic import read_mosaics
     from starclass.io.paths import check_output
-    from starclass.simulate import preset as make_preset
-    from starclass.simulate import simulate_to_disk
+    from starclass.io.progress import say_step
     from starclass.simulate.config import CUTOUT_PRESETS, place_by_seed
     from starclass.simulate.config import PRESETS as FIELD_PRESETS
-    from starclass.simulate.field import FIELD_ENTRIES, estimate_memory
+    from starclass.simulate.config import preset as make_preset
+    from starclass.simulate.footprint import FIELD_ENTRIES, estimate_memory
     from starclass.simulate.seed_presets import SEED_PRESETS, write_seed_preset
 
     known = (*FIELD_PRESETS, *CUTOUT_PRESETS, *SEED_PRESETS)
@@ -183,12 +182,18 @@ def simulate_cmd(
         return
     # before the rendering, naming the argument
     check_output(outdir, (), option="OUTDIR", overwrite=overwrite, folder=True, own=FIELD_ENTRIES)
+    say_step(_first_step(cfg), progress)
+    from starclass.simulate import simulate_to_disk  # the simulator: after the line (see the imports above)
     # the whole field is written to a hidden folder beside OUTDIR and moved into place at the end:
     # a kill leaves the old field or the new one, and two --galaxy names never mix in one folder
     with atomic_dir(outdir, overwrite=overwrite, own=FIELD_ENTRIES) as tmpdir:
         paths = simulate_to_disk(cfg, tmpdir, progress=progress)
         extra: dict[str, Path] = {}
         if png or gallery or calibrate:
+            from astropy.table import Table
+
+            from starclass.io.mosaic import read_mosaics
+
             mos = read_mosaics({b: paths[b] for b in cfg.bands})
             truth = Table.read(paths["truth"], format="ascii.ecsv")
             images = {b: mos.data[b] for b in cfg.bands}
@@ -230,13 +235,35 @@ def simulate_cmd(
          f"{shell_word(outdir / 'truth.ecsv')} ...')")
 
 
+def _first_step(cfg, fields: int | None = None) -> str:
+    """The line ``simulate`` says (at a terminal) before it imports the simulator and builds the field's scene.
+
+    Examples
+    --------
+    >>> from starclass.simulate.config import SimConfig
+    >>> _first_step(SimConfig(galaxy="SIM-1", shape=(128, 256), n_candidates=50))
+    'simulate: SIM-1, 256 x 128 px, 5 bands, 50 candidates: building the galaxy and its objects ...'
+    >>> _first_step(SimConfig(galaxy="SIM-1", shape=(128, 128), n_candidates=50), fields=3)
+    'simulate: 3 fields from SIM-1, 128 x 128 px, 5 bands, 50 candidates each: building the first ...'
+    """
+    ny, nx = cfg.shape
+    what = f"{nx} x {ny} px, {counted(len(cfg.bands), 'band')}, {counted(cfg.n_candidates, 'candidate')}"
+    if fields is None:
+        return f"simulate: {cfg.galaxy}, {what}: building the galaxy and its objects ..."
+    return f"simulate: {counted(fields, 'field')} from {cfg.galaxy}, {what} each: building the first ..."
+
+
 def _simulate_fields(cfg, outdir: Path, n: int, *, overwrite: bool, progress: bool | None, extras: list[str]) -> None:
     """``simulate OUTDIR --fields N``: N fields and a survey plan, written as one folder."""
     from starclass.io.atomic import atomic_dir
-    from starclass.simulate.survey import PLAN_NAME, simulate_survey
+    from starclass.io.progress import say_step
 
     if extras:
         raise StarclassError(f"{', '.join(extras)} apply to a single field, not to --fields")
+    say_step(_first_step(cfg, n), progress)
+    # the simulator (through survey's field import): after the line
+    from starclass.simulate.survey import PLAN_NAME, simulate_survey
+
     own = [f"{cfg.galaxy}-*", PLAN_NAME]
     with atomic_dir(outdir, overwrite=overwrite, own=own) as tmpdir:
         written = simulate_survey(cfg, tmpdir, n, progress=progress, overwrite=True)  # a fresh staged folder

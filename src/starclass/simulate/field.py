@@ -41,6 +41,12 @@ from starclass.schema import (
     subclass_label,
 )
 from starclass.simulate.config import SimConfig
+from starclass.simulate.footprint import (  # noqa: F401  re-exported: the CLI's checks before its first line
+    FIELD_ENTRIES,
+    READBACK_BYTES_PER_PIXEL_BAND,
+    RENDER_BYTES_PER_PIXEL,
+    estimate_memory,
+)
 from starclass.simulate.galaxy import GalaxyMaps, build_galaxy
 from starclass.simulate.humans import simulate_humans
 from starclass.simulate.objects import Components, make_objects
@@ -302,12 +308,6 @@ def _fits_header(config: SimConfig, band: str, noise: BandNoise) -> dict:
     }
 
 
-#: Glob patterns of what ``starclass simulate`` writes in a field folder (mosaics, tables and
-#: the optional --png, --gallery, --calibrate files): a folder holding only these may be replaced.
-FIELD_ENTRIES = ("*.fits", "truth.ecsv", "humans.ecsv", "simulation.json", "composite.png", "gallery.png",
-                 "calibration.json", "calibration.md")
-
-
 def _band_path(outdir: Path, galaxy: str, band: str) -> Path:
     return outdir / f"{galaxy}_{band}.fits"
 
@@ -401,43 +401,6 @@ def write_field(field: SimulatedField, outdir: str | os.PathLike, *, overwrite: 
                                    overwrite=True)  # the folder was checked above (_refuse_existing)
     paths.update(_write_tables(outdir, field.truth, field.humans, cfg, field.noise))
     return paths
-
-
-#: Peak bytes per pixel of :func:`simulate_to_disk`, measured with ``tracemalloc`` (184 at 512 and
-#: 1024 px, the same for 1, 2 and 5 bands: bands are rendered one at a time, and the per-pixel
-#: cost is the galaxy maps, the blank mask and one band's float32/float64 working copies), rounded up.
-RENDER_BYTES_PER_PIXEL = 192
-#: Extra bytes per pixel and band when the whole field is read back (``--png``, ``--gallery``,
-#: ``--calibrate``): the float32 mosaics plus one float64 working copy, rounded up.
-READBACK_BYTES_PER_PIXEL_BAND = 16
-
-
-def estimate_memory(config: SimConfig, *, read_back: bool = False) -> int:
-    """Peak bytes that simulating ``config`` to disk needs, estimated before any allocation.
-
-    Parameters
-    ----------
-    config
-        The field to simulate (its shape and bands).
-    read_back
-        Whether all bands are read back afterwards (composite, gallery, calibration).
-
-    Returns
-    -------
-    int
-        Estimated peak bytes: pixels x (rendering cost + bands x read-back cost).
-
-    Examples
-    --------
-    >>> from starclass.simulate import preset
-    >>> estimate_memory(preset("hst", shape=(1024, 1024))) // 2 ** 20  # MiB
-    192
-    """
-    pixels = int(config.shape[0]) * int(config.shape[1])
-    per_pixel = RENDER_BYTES_PER_PIXEL
-    if read_back:
-        per_pixel += READBACK_BYTES_PER_PIXEL_BAND * len(config.bands)
-    return pixels * per_pixel
 
 
 def simulate_to_disk(config: SimConfig, outdir: str | os.PathLike, *, progress: bool | None = False,
