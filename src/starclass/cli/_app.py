@@ -734,6 +734,7 @@ def say_catalogs_fields(catalogs: Path, n_fields: int, n_skipped: int, where_ski
     16 fields from nowhere (19 left out: tables/skipped.ecsv says why)
     """
     from starclass.errors import counted
+    from starclass.io.overview import files_not_read_note
     from starclass.science.many import other_files
 
     left = f" ({n_skipped} left out: {where_skipped} says why)" if n_skipped else ""
@@ -741,8 +742,7 @@ def say_catalogs_fields(catalogs: Path, n_fields: int, n_skipped: int, where_ski
     # a catalogue re-saved with a header line is no longer known as LEGUS: say which files were not read
     others = [q.name for q in other_files(catalogs)] if Path(catalogs).is_dir() else []
     if others:
-        echo(f"note: {counted(len(others), 'file')} not read as LEGUS catalogues: " + ", ".join(others[:8])
-             + (f", ... ({len(others) - 8} more)" if len(others) > 8 else ""))
+        echo(f"note: {files_not_read_note(others, 'LEGUS catalogues')}")
 
 
 def say_catalogs_notes(said: Mapping[str, Any]) -> None:
