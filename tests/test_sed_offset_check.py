@@ -231,8 +231,9 @@ def test_evaluate_tables_the_offsets_and_warns(tmp_path):
                                    "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     said = [s for s in res.output.splitlines() if "its SED fits do not match" in s]
-    assert len(said) == 1 and said[0].startswith("warning: prediction (field.ecsv): its SED fits do not match its "
-                                                 "F814W"), res.output  # one file: warned of once
+    assert len(said) == 1 and said[0].startswith("warning: field.ecsv: its SED fits do not match its "
+                                                 "F814W"), res.output  # one file: warned of once, by its name
+    # (it read "warning: prediction (field.ecsv): ...", naming the role before the file)
     tab = Table.read(tmp_path / "ev" / "tables" / "sed_offsets_prediction.ecsv")
     assert tab["band"].tolist() == ["f275w", "f336w", "f438w", "f814w"]
     assert abs(tab["offset"][3] - 0.45) < 0.01 and bool(tab["exceeds"][3])
@@ -298,7 +299,8 @@ def test_report_notes_the_offsets_where_it_draws_the_masses(tmp_path):
                                    "-o", str(tmp_path / "r.html")])
     assert res.exit_code == 0, res.output
     page = html.unescape((tmp_path / "r.html").read_text())
-    assert "prediction (field.ecsv): its SED fits do not match its F814W" in page
+    assert "field.ecsv: its SED fits do not match its F814W" in page
+    assert "prediction (field.ecsv)" not in page
     assert "its SED fits do not match its F814W" in res.output
 
 

@@ -1862,3 +1862,23 @@ def test_a_survey_into_a_log_says_its_tiles_in_plain_lines(survey_dir, cluster, 
     assert said and said[0] == f"survey: {n - 2}/{n} tiles done, 2 to run", said
     assert said[-1] == f"survey: {n}/{n} tiles, {result.summary['n_candidates']} candidates, 0 failed", said
     assert len(said) == 3, said
+
+
+def test_the_first_line_counts_fields_and_tiles_in_words(survey_dir, cluster, clean_run):
+    """The first line read "survey: 2 field(s), 6 tile(s) of 64 px" though the fields' sides are not whole
+    tiles (their edge tiles are narrower): now "2 fields, 6 tiles of up to 64 px"."""
+    import shutil
+
+    out = survey_dir / "worded"
+    shutil.copytree(clean_run.outdir / "tiles", out / "tiles")
+    said: list[str] = []
+    result = run_survey(read_plan(survey_dir / "plan.yaml"), out, cluster=cluster, progress=False, echo=said.append)
+    assert result.ok
+    s = result.summary
+    first = [line for line in said if line.startswith("survey: ")][0]
+    assert first.startswith(f"survey: {s['n_fields']} fields, {s['n_tiles']} tiles of up to 64 px (overlap"), said
+    assert "(s)" not in first
+    from starclass.survey.run import tiles_words
+
+    assert tiles_words([(128, 64)], 2, 64) == "1 field, 2 tiles of 64 px"
+    assert tiles_words([(100, 64)], 1, 128) == "1 field, 1 tile of up to 128 px"

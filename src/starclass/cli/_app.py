@@ -37,6 +37,68 @@ if TYPE_CHECKING:
 
     from starclass.io.mosaic import Mosaics, MosaicSet, PixelFlags
 
+def fit_help_tables() -> None:
+    """Make typer's ``--help`` tables wrap instead of cutting words off with "…" (idempotent).
+
+    typer draws each command's options (and the command list) as rich tables whose columns end
+    an over-long cell with "…": in an 80-column terminal ``info --help`` showed its default bands as
+    ``f275w,f336w,f435w,f606w,f81…`` and ``evaluate --help`` ``--reference-colu…``, the rest lost.
+    The tables typer makes are given columns that fold a word too long for its column onto the next
+    line, and the option names keep one line (the help column wraps around them), so every character
+    of the help is shown whatever the width.
+
+    Examples
+    --------
+    >>> fit_help_tables()
+    >>> import typer.rich_utils
+    >>> typer.rich_utils.Table.__name__
+    'HelpTable'
+    """
+    # typer imports its rich layer only when it draws a help or an error: patch it then, not at every start
+    import rich.table
+    import rich.text
+    import typer.rich_utils as rich_utils
+
+    if getattr(rich_utils.Table, "__name__", "") == "HelpTable":
+        return
+
+    class HelpTable(rich.table.Table):
+        """A rich table whose cells fold rather than end in "…" (the options' names kept on one line)."""
+
+        def add_row(self, *renderables: Any, **kwargs: Any) -> None:
+            # an option's help is a rich Columns of Texts (help, default, "required"), drawn in a grid of
+            # its own whose columns also end in "…": a Text's own overflow is the one rich follows
+            for cell in renderables:
+                for text in getattr(cell, "renderables", [cell]):
+                    if isinstance(text, rich.text.Text):
+                        text.overflow = "fold"
+            super().add_row(*renderables, **kwargs)
+            # the options table: [required,] long, short, --no- long, --no- short, type, help; the commands
+            # table: name, description. The last column wraps, the type may fold, the names do not break
+            for i, column in enumerate(self.columns):
+                column.overflow = "fold"
+                if i < len(self.columns) - 2:
+                    column.no_wrap = True
+
+    rich_utils.Table = HelpTable  # type: ignore[misc]
+
+
+class HelpCommand(typer.core.TyperCommand):
+    """A command whose ``--help`` shows every word (:func:`fit_help_tables`)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        fit_help_tables()
+        return super().format_help(ctx, formatter)
+
+
+class HelpGroup(typer.core.TyperGroup):
+    """The command group whose ``--help`` shows every word (:func:`fit_help_tables`)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        fit_help_tables()
+        return super().format_help(ctx, formatter)
+
+
 app = typer.Typer(
     name="starclass",
     help=(
@@ -51,6 +113,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=HelpGroup,
 )
 
 
@@ -671,6 +734,7 @@ def say_catalogs_fields(catalogs: Path, n_fields: int, n_skipped: int, where_ski
     16 fields from nowhere (19 left out: tables/skipped.ecsv says why)
     """
     from starclass.errors import counted
+    from starclass.io.overview import files_not_read_note
     from starclass.science.many import other_files
 
     left = f" ({n_skipped} left out: {where_skipped} says why)" if n_skipped else ""
@@ -678,8 +742,7 @@ def say_catalogs_fields(catalogs: Path, n_fields: int, n_skipped: int, where_ski
     # a catalogue re-saved with a header line is no longer known as LEGUS: say which files were not read
     others = [q.name for q in other_files(catalogs)] if Path(catalogs).is_dir() else []
     if others:
-        echo(f"note: {counted(len(others), 'file')} not read as LEGUS catalogues: " + ", ".join(others[:8])
-             + (f", ... ({len(others) - 8} more)" if len(others) > 8 else ""))
+        echo(f"note: {files_not_read_note(others, 'LEGUS catalogues')}")
 
 
 def say_catalogs_notes(said: Mapping[str, Any]) -> None:
@@ -799,6 +862,7 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
         # (no lists): one line each, which rich wraps; the blank lines between paragraphs stay
         if "help" not in kwargs and func.__doc__:
             kwargs["help"] = "\n\n".join(" ".join(p.split()) for p in inspect.cleandoc(func.__doc__).split("\n\n"))
+        kwargs.setdefault("cls", HelpCommand)
         return app.command(name, **kwargs)(wrapper)
 
     return decorator

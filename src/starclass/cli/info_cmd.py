@@ -1295,8 +1295,8 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
 
     # with mosaics, a stray pos.txt or notes.txt that is no catalogue must not hide them: info said only
     # "no catalogue could be read in DIR"
-    table, notes = summarise_dir(directory, column_map, allow_none=bool(images))
     skip = {p.name for p in images}
+    table, notes = summarise_dir(directory, column_map, allow_none=bool(images), read_elsewhere=skip)
     notes = [n for n in notes if n.split(":", 1)[0] not in skip]
     # a table starclass wrote beside the catalogues (demo's completeness.ecsv) was "not read as a catalogue,
     # skipped: required column 'id' missing ... name a column 'id' in the file"

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import ColumnMapError, StarclassError
+from starclass.errors import ColumnMapError, StarclassError, counted
 from starclass.io.legus import machine_only
 from starclass.schema import CLASS_METHOD, CLASS_PRED, CLASS_REF, CLASSES, bands_in, class_array, is_known
 
@@ -24,6 +24,41 @@ from starclass.schema import CLASS_METHOD, CLASS_PRED, CLASS_REF, CLASSES, bands
 #: keeps it; read_catalog read one, but a folder scan skipped it).
 CATALOG_SUFFIXES = (".tab", ".tab.gz", ".ecsv", ".csv", ".parquet", ".pq", ".fits", ".fit", ".mrt", ".cds",
                     ".dat", ".txt")
+
+
+def files_not_read_note(names: Sequence[str], as_what: str, shown: int = 8) -> str:
+    """A folder's files not read, named in one line: "3 files not read as LEGUS catalogues: a, b, c".
+
+    ``info DIR`` and ``evaluate --catalogs DIR`` say the files of a folder they leave out in these words
+    (info left a README and a ``.readme`` out without a word, where evaluate named them).
+
+    Parameters
+    ----------
+    names : sequence of str
+        The files' names, in the order to show them.
+    as_what : str
+        What they were not read as (plural): ``"LEGUS catalogues"``, ``"catalogues"``.
+    shown : int
+        The most names given; the rest are counted.
+
+    Returns
+    -------
+    str
+        Empty where ``names`` is.
+
+    Examples
+    --------
+    >>> files_not_read_note(["README.md", "layouts.csv"], "LEGUS catalogues")
+    '2 files not read as LEGUS catalogues: README.md, layouts.csv'
+    >>> files_not_read_note(["notes.md"], "catalogues")
+    '1 file not read as catalogues: notes.md'
+    >>> files_not_read_note([f"{k}.md" for k in range(5)], "catalogues", shown=2)
+    '5 files not read as catalogues: 0.md, 1.md, ... (3 more)'
+    """
+    if not names:
+        return ""
+    more = f", ... ({len(names) - shown} more)" if len(names) > shown else ""
+    return f"{counted(len(names), 'file')} not read as {as_what}: {', '.join(names[:shown])}{more}"
 
 
 def parse_column_map(items: Iterable[str] | None) -> dict[str, str] | None:
@@ -183,7 +218,7 @@ def _map_text(column_map: Mapping[str, str]) -> str:
 
 def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | None = None, *,
                   read: Callable[..., Table] | None = None,
-                  allow_none: bool = False) -> tuple[Table, list[str]]:
+                  allow_none: bool = False, read_elsewhere: Collection[str] = ()) -> tuple[Table, list[str]]:
     """Read every catalogue in ``directory`` and summarise them, one row per file.
 
     A folder mixes files that need no map with the few that do, so ``column_map`` is applied
@@ -205,6 +240,10 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
         When no file reads as a catalogue, return an empty table and the notes (each file
         named with why it was skipped) instead of raising: ``starclass info`` on a folder of
         FITS mosaics beside a stray ``pos.txt`` describes the mosaics and notes the file.
+    read_elsewhere
+        Names of files the caller reads as something else (``info``'s FITS mosaics): not among the
+        files the notes say were not read. The others whose names no catalogue has (a README, a
+        ``.readme``) are named in one note, as ``evaluate --catalogs`` names them.
 
     Returns
     -------
@@ -236,6 +275,13 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     numbered = {s: v for s, v in (column_map or {}).items() if is_column_number(s)}
     named = {s: v for s, v in (column_map or {}).items() if not is_column_number(s)}
     rows, notes, certain, v_assumed = [], [], [], []
+    # the files left out by their names (a README, a .readme), said as evaluate --catalogs says them: they were
+    # left out without a word. Hidden files and a .tab.gz beside its .tab are not counted (as there)
+    by_name = [p.name for p in sorted(d.iterdir()) if p.is_file() and p not in files and not p.name.startswith(".")
+               and p.name not in read_elsewhere
+               and not (p.name.lower().endswith(".tab.gz") and p.with_name(p.name[:-3]).is_file())]
+    if by_name:
+        notes.append(files_not_read_note(by_name, "catalogues"))
     for p in files:
         t, err, caught = _read_caught(read, p, None)
         legus = t is not None and t.meta.get("format") == "legus"

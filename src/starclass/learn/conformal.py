@@ -234,11 +234,36 @@ class ClassConditionalConformal(SklearnParams):
             rows = ", ".join(f"{self._named([j])} has {int(self.class_counts_[j])}" for j in small)
             msg = (f"conformal sets at coverage {c}: too few calibration rows (need >= "
                    f"{math.ceil(1.0 / (1.0 - c)) - 1}) to leave a class out of a set but at random (smoothed "
-                   f"p-values), so it is in (nearly) every set: {rows}")
+                   f"p-values), so it is in (nearly) every set: {rows}; {_few_rows_remedy(self.class_counts_, c)}")
             warnings.warn(msg, stacklevel=2)  # not also logged: that printed it twice on the command line
         pv = self.predict_p(probs, keys=keys)
         with np.errstate(invalid="ignore"):
             return pv >= 1.0 - c
+
+
+def _few_rows_remedy(counts: Sequence[int] | np.ndarray, coverage: float) -> str:
+    """The next step where a class has too few calibration rows for sets at ``coverage``: how many rows, what coverage.
+
+    A class with ``n`` calibration rows can be left out of a set only at a coverage of at most
+    ``1 - 1/(n + 1)``; the warning said so of the classes but not what to do.
+
+    Examples
+    --------
+    >>> _few_rows_remedy([40, 5], 0.9).split(", or ")  # 1/(1 - 0.9) is a hair over 10 in floats: 10 rows
+    ['calibrate the model on at least 10 held-out rows of each class (starclass calibrate)', \
+'ask for a coverage of at most 0.83 (classify --coverage)']
+    >>> _few_rows_remedy([40, 0], 0.9)  # no rows of a class: no coverage leaves it out
+    'calibrate the model on at least 10 held-out rows of each class (starclass calibrate)'
+    """
+    need = math.ceil(1.0 / (1.0 - coverage)) - 1
+    fewest = int(min(counts))
+    out = f"calibrate the model on at least {need} held-out rows of each class (starclass calibrate)"
+    if fewest > 0:
+        # the largest two-decimal coverage that the fewest rows allow (a hair under, as the check's float would see it)
+        most = math.floor((1.0 - 1.0 / (fewest + 1)) * 100 - 1e-9) / 100
+        if most > 0:
+            out += f", or ask for a coverage of at most {most:.2f} (classify --coverage)"
+    return out
 
 
 #: Odd 64-bit constants of SplitMix64 (Steele, Lea & Flood 2014): the seed and the class are

@@ -803,8 +803,9 @@ def _sed_check(ms: Section, name: str, t: Table, ssp: str | Path | None, warned:
     if "ebv" not in t.colnames or "age" not in t.colnames or t.meta.get("physical_from"):
         return  # no fit of its own to check (a matched catalogue's ages are its donor's)
     src = t.meta.get("source")
-    # 'prediction' and 'reference' alone named no file
-    said = f"{name} ({Path(str(src)).name})" if src else name
+    # named by its file: 'prediction' and 'reference' alone named none, and "warning: prediction (hlsp_...tab):"
+    # read as if the prediction (the scored classes) were what missed the photometry, where it is the file's SED fits
+    said = Path(str(src)).name if src else name
     try:
         off = sed_band_offsets(t, ssp=ssp)
     except StarclassError as exc:

@@ -31,7 +31,7 @@ import time
 import uuid
 import warnings
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,6 +153,37 @@ class FieldInfo:
         (True, False)
         """
         return self.positions is None
+
+
+def tiles_words(shapes: Sequence[tuple[int, int]], n_tiles: int, tile_size: int) -> str:
+    """The survey's first line's count of fields and tiles: "2 fields, 4 tiles of up to 2048 px".
+
+    It read "2 field(s), 2 tile(s) of 2048 px" for two fields of 1000 x 1000 px, whose tiles are
+    1000 px: the tiles are "up to" the size where a field's side is not a whole number of them
+    (a small field is one smaller tile, a large one has narrower tiles at its right and top edges).
+
+    Parameters
+    ----------
+    shapes : sequence of (int, int)
+        Each field's ``(ny, nx)``.
+    n_tiles : int
+        Tiles in all.
+    tile_size : int
+        ``--tile-size``, the side of a full tile's core (px).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> tiles_words([(1000, 1000), (900, 800)], 2, 2048)
+    '2 fields, 2 tiles of up to 2048 px'
+    >>> tiles_words([(4096, 2048)], 2, 2048)
+    '1 field, 2 tiles of 2048 px'
+    """
+    exact = all(side % tile_size == 0 for shape in shapes for side in shape)
+    return f"{counted(len(shapes), 'field')}, {counted(n_tiles, 'tile')} of {'' if exact else 'up to '}{tile_size} px"
 
 
 @dataclass
@@ -2161,7 +2192,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     why = {st: [Path(j.output) for j, s2 in zip(prepared.jobs, states) if s2 == st] for st in ("damaged", "missing")}
     _check_outdir(outdir, overwrite, len(todo), len(prepared.jobs), damaged=why["damaged"], missing=why["missing"])
     skipped = len(prepared.jobs) - len(todo)
-    echo(f"survey: {len(prepared.fields)} field(s), {len(prepared.jobs)} tile(s) of {plan.tile_size} px "
+    echo(f"survey: {tiles_words([i.shape for i in prepared.fields], len(prepared.jobs), plan.tile_size)} "
          f"(overlap {prepared.overlap} px); {skipped} already done, {len(todo)} to run")
     if why["damaged"]:
         # run again without a word before: a truncated or overwritten tile file looked like a tile not yet run

@@ -1,0 +1,42 @@
+"""``info DIR`` names the files of a folder it does not read, in the words ``evaluate --catalogs`` uses.
+
+On the LEGUS folder, ``evaluate --catalogs`` said "note: 3 files not read as LEGUS catalogues: README.md,
+hlsp_..._ngc628-c_...readme, layouts.csv"; ``info`` said only why layouts.csv was skipped, and left the
+README and the ``.readme`` out without a word.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from astropy.table import Table
+from typer.testing import CliRunner
+
+from starclass.cli import app
+
+LEGUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "legus"
+
+
+def test_info_names_the_files_it_does_not_read(tmp_path):
+    Table({"id": [1, 2], "x": [5.0, 9.0], "y": [3.0, 4.0], "class_ref": [1, 4]}).write(tmp_path / "a.ecsv")
+    (tmp_path / "README.md").write_text("# notes\n")
+    (tmp_path / "field.readme").write_text("five filters\n")
+    (tmp_path / ".hidden").write_text("x\n")
+    res = CliRunner().invoke(app, ["info", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    said = [line for line in res.output.splitlines() if "not read as" in line]
+    assert said == ["note: 2 files not read as catalogues: README.md, field.readme"], res.output
+    from starclass.io.overview import files_not_read_note  # the words evaluate --catalogs uses
+
+    assert said == [f"note: {files_not_read_note(['README.md', 'field.readme'], 'catalogues')}"], res.output
+
+
+def test_info_on_the_legus_folder_names_its_readmes():
+    if not (LEGUS_DIR / "layouts.csv").is_file():
+        pytest.skip("../shared/data/legus not available")
+    res = CliRunner().invoke(app, ["info", str(LEGUS_DIR)])
+    assert res.exit_code == 0, res.output
+    said = [line for line in res.output.splitlines() if "not read as catalogues" in line]
+    assert len(said) == 1 and said[0].startswith("note: 2 files not read as catalogues: README.md, hlsp_"), said
+    assert said[0].endswith(".readme"), said
