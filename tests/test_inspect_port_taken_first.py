@@ -87,3 +87,40 @@ def test_the_command_s_default_port_is_the_one_the_tests_remap():
     command = typer.main.get_command(cli).commands["inspect"]
     port = next(p for p in command.params if p.name == "port")
     assert port.default == listen.DEFAULT_PORT
+
+
+def test_stamps_without_task_on_a_taken_port_says_no_recorded_task(tmp_path, taken_port):
+    """``--stamps LIST`` without ``--task`` takes the task the database records and says so in a line
+    (``--task m31-real: the label scheme the database records``): on a taken port that line is not printed
+    either, since the port is bound before the database is read."""
+    import numpy as np
+    from PIL import Image
+
+    from starclass.inspect.cutouts import stamps_scheme
+    from starclass.learn.config import get_preset
+
+    rows = ["file,label"]
+    for lab in ("cluster", "galaxy"):
+        (tmp_path / lab).mkdir()
+        Image.fromarray(np.full((16, 16), 120, np.uint8)).save(tmp_path / lab / "o0.png")
+        rows.append(f"{lab}/o0.png,{lab}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    dbfile = tmp_path / "inspect.sqlite"  # the default database beside the list
+    engine = db.make_engine(f"sqlite:///{dbfile}", create=True)
+    try:
+        db.init_db(engine, create=True)
+        db.bind_scheme(engine, "", stamps_scheme(get_preset("m31-real")))
+    finally:
+        engine.dispose()
+    free = CliRunner().invoke(cli, ["inspect", "--stamps", str(tmp_path / "labels.csv"), "--export",
+                                    str(tmp_path / "out.csv"), "--include-unlabelled"])
+    # the database does record the task: where no port is bound (an export) its line is said
+    assert free.exit_code == 0 and "--task m31-real: the label scheme the database records" in free.stdout, \
+        free.output
+    (tmp_path / "out.csv").unlink()
+    before = _rows(dbfile)
+    res = CliRunner().invoke(cli, ["inspect", "--stamps", str(tmp_path / "labels.csv"), "--port", str(taken_port),
+                                   "--no-prerender"])
+    _refused(res, taken_port)
+    assert _rows(dbfile) == before
+    assert not (tmp_path / ".inspect_cache").exists()

@@ -1033,10 +1033,122 @@ def importing_extra(extra: str, modules: Sequence[str], command_name: str) -> It
         name = _failed_extra_module(exc, modules)
         if name is None:
             raise
-        raise StarclassError(
-            f"starclass {command_name} needs the optional {extra!r} dependencies: {name} is installed but fails "
-            f"to import ({type(exc).__name__}: {exc}); install them again with: pip install 'starclass[{extra}]'"
-        ) from None
+        raise StarclassError(_broken_extra(extra, name, f"{type(exc).__name__}: {exc}", command_name)) from None
+
+
+def _broken_extra(extra: str, name: str, error: str, command_name: str) -> str:
+    """The advice for a module of an extra that is installed but fails to import (``error``: 'Type: text')."""
+    return (f"starclass {command_name} needs the optional {extra!r} dependencies: {name} is installed but fails "
+            f"to import ({error}); install them again with: pip install 'starclass[{extra}]'")
+
+
+#: Run by :class:`ImportProbe` in a child interpreter: argv[1] the parent's sys.path, argv[2] the modules (JSON).
+#: The first that fails is printed, behind a marker (a module may print as it imports), as the module of the
+#: extra it came from (the one Python names, else the one being imported), its error's type and text.
+_PROBE_CODE = """
+import importlib, json, sys
+sys.path[:] = json.loads(sys.argv[1])
+modules = json.loads(sys.argv[2])
+tops = {m.split(".")[0] for m in modules}
+for module in modules:
+    try:
+        importlib.import_module(module)
+    except Exception as exc:
+        named = (getattr(exc, "name", None) or "").split(".")[0]
+        failed = {"module": named if named in tops else module.split(".")[0], "error": f"{type(exc).__name__}: {exc}"}
+        sys.stdout.write("\\n@@starclass-probe@@" + json.dumps(failed) + "\\n")
+        sys.stdout.flush()
+        break
+"""
+_PROBE_MARK = "@@starclass-probe@@"
+
+
+class ImportProbe:
+    """An extra's modules imported in a child interpreter while the command reads its inputs.
+
+    :func:`require_extra` only finds the modules, and :func:`importing_extra` reports one that
+    fails as the command imports it, which for the web server is after ``inspect --init`` has
+    made the label database: a broken uvicorn left a new ``inspect.sqlite`` behind (and said
+    "no accounts yet" on stdout) before the refusal. Importing the server here instead would make
+    the command's first line wait ~1.3 s for it; the child imports it meanwhile, and
+    :meth:`check` is called before anything is created. Modules this interpreter has already
+    imported are not probed (they import); with none left, nothing is started.
+
+    Parameters
+    ----------
+    extra
+        The extra that provides the modules (``"web"``).
+    modules
+        The modules to import, in order.
+    command_name
+        The command, for the message.
+
+    Examples
+    --------
+    >>> import sys, tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (Path(d) / "broken_probe_example.py").write_text("raise ImportError('libx.so: no such file')")
+    ...     sys.path.insert(0, d)
+    ...     probe = ImportProbe("web", ["json", "broken_probe_example"], "inspect")
+    ...     try:
+    ...         probe.check()
+    ...     except StarclassError as exc:
+    ...         print(exc)
+    ...     finally:
+    ...         sys.path.remove(d)  # doctest: +NORMALIZE_WHITESPACE
+    starclass inspect needs the optional 'web' dependencies: broken_probe_example is installed but fails to
+    import (ImportError: libx.so: no such file); install them again with: pip install 'starclass[web]'
+    >>> ImportProbe("web", ["json"], "inspect").check()  # json is imported here already: nothing started
+    """
+
+    def __init__(self, extra: str, modules: Sequence[str], command_name: str) -> None:
+        import json
+        import subprocess
+
+        self.extra, self.command_name = extra, command_name
+        todo = [m for m in modules if m not in sys.modules]
+        self._child: subprocess.Popen | None = None
+        if not todo or not sys.executable:  # nothing to learn, or no interpreter to start
+            return
+        try:
+            # stderr dropped: a module's warnings as it imports are the command's own import's to say
+            self._child = subprocess.Popen([sys.executable, "-c", _PROBE_CODE, json.dumps(sys.path),
+                                            json.dumps(todo)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                           stderr=subprocess.DEVNULL, text=True)
+        except OSError:
+            self._child = None  # the command's own import says it, as before
+
+    def check(self, timeout: float = 120.0) -> None:
+        """Wait for the child; raise :func:`importing_extra`'s advice when a module failed to import.
+
+        A child that crashes, is killed or runs past ``timeout`` seconds is not taken for a failed
+        import: the command's own import then says what is wrong, as it did before the probe.
+        """
+        import json
+        import subprocess
+
+        if self._child is None:
+            return
+        try:
+            out, _ = self._child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.close()
+            return
+        finally:
+            child, self._child = self._child, None
+        if child.returncode != 0 or _PROBE_MARK not in (out or ""):
+            return
+        failed = json.loads(out.rsplit(_PROBE_MARK, 1)[1].splitlines()[0])
+        raise StarclassError(_broken_extra(self.extra, failed["module"], failed["error"], self.command_name))
+
+    def close(self) -> None:
+        """Stop the child if it is still running (the command ended before :meth:`check`)."""
+        child, self._child = self._child, None
+        if child is not None and child.poll() is None:
+            child.kill()
+        if child is not None:
+            child.communicate()
 
 
 def echo(message: str) -> None:

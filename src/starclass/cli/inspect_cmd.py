@@ -14,6 +14,7 @@ from starclass.cli._app import (
     FILE_COLUMN_OPTION,
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
+    ImportProbe,
     check_on_image,
     command,
     echo,
@@ -597,9 +598,10 @@ def inspect_command(
     if admin and not add_user:
         raise StarclassError("--admin applies to --add-user (an existing account stays as it is)")
     require_extra("web", WEB_MODULES, "inspect")
+    serving = not (add_user or set_password or list_users or export or backup)
     # serving: the port bound before any line and before --init makes anything (the server bound it last: with
     # the port taken, "no accounts yet" and "labels in ..." were printed and --init left a new database behind)
-    sock = _bound_port(ctx, host, port) if not (add_user or set_password or list_users or export or backup) else None
+    sock = _bound_port(ctx, host, port) if serving else None
     if sock is not None:
         from starclass.io.progress import say_step
 
@@ -654,6 +656,15 @@ def inspect_command(
     url = db or f"sqlite:///{resolved(data_dir / 'inspect.sqlite')}"
     if init:
         dbm.refuse_empty_foreign_file(url)  # before the field is read: SQLite takes any empty file for a new database
+    probe = None
+    if serving and init:
+        path = dbm.sqlite_path(url)
+        if path is None or not path.exists():  # PostgreSQL's tables cannot be looked at cheaply
+            # the server's modules imported by a child while the field is read, checked before the database is made:
+            # a broken uvicorn was found by the import after the notes, with the new inspect.sqlite left behind.
+            # Not imported here: "no accounts yet" would wait ~1.3 s for them
+            probe = ImportProbe("web", WEB_MODULES, "inspect")
+            ctx.call_on_close(probe.close)
     if backup is not None:
         path = dbm.sqlite_path(url)
         if path is not None and not path.exists():
@@ -688,7 +699,6 @@ def inspect_command(
         finally:
             engine.dispose()
         return
-    serving = not (add_user or set_password or list_users or export)
     # --init and serving: the data are read (and refused) before the database is made, so that a
     # folder without a catalogue leaves no new, empty inspect.sqlite behind
     field = (_load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg,
@@ -709,6 +719,8 @@ def inspect_command(
         new_user = dbm.user_name(add_user)
         password = _password(new_user)
         check_new_password(new_user, password)
+    if probe is not None:
+        probe.check()  # before the database is made, and before any line on stdout
     # never a new database unless asked: a deleted one must not come back empty without a word
     engine = dbm.make_engine(url, create=init)
     # pooled SQLite connections hold the -wal/-shm files open: left to the garbage collector they
