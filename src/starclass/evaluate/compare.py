@@ -1980,7 +1980,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         recall per group, and ROC AUC for a binary task
         (:func:`starclass.evaluate.groups.metrics_by_group`), in ``Comparison.by``.
     by_min_rows
-        Groups with fewer paired rows are pooled into one ``(other ...)`` row.
+        Two or more groups with fewer paired rows are pooled into one ``(other ...)`` row (a single
+        one keeps its name).
     allow_few_matches
         Score a positional match that pairs under :data:`FEW_PAIRS_SHARE` of the smaller table
         (refused otherwise: :func:`pairing`).
