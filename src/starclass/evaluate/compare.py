@@ -2020,7 +2020,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     -----
     UserWarning
         When the prediction puts every paired object in one class (its accuracy is then the
-        share of that class, and its ROC AUC is 0.5 for constant probabilities).
+        share of that class); the warning says whether its probabilities are constant too (ROC
+        AUC 0.5, average precision the class share) or still vary (the areas rank them as usual).
 
     Examples
     --------
@@ -2076,17 +2077,28 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     probs = trust_rows = raw_probs = None
     by_figs: list[tuple[str, GroupFigures]] = []
     used = np.unique(cp)
-    if used.size == 1:
-        msg = (f"{pname} puts all {counted(cp.size, 'paired ' + noun)} in class {int(used[0])}: its accuracy is only "
-               f"the share of that class in {rname}, and constant probabilities give ROC AUC 0.5")
-        warnings.warn(msg, UserWarning, stacklevel=2)
-        out.notes.append(msg)
 
     # only the rows scored here must have finite probabilities: classify leaves NaN (class_pred 0)
     # where it could not classify (a blank cutout, a candidate off the image)
     scored = np.zeros(len(pred), dtype=bool)
     scored[ia[both]] = True
     probs_all = curves.prob_matrix(pred, task.classes, rows=scored)
+    if used.size == 1:
+        # what its ROC AUC means, from its own probabilities: "constant probabilities give ROC AUC 0.5" was said
+        # also of varying ones, whose AUC ranks them as any model's does (0.9 is possible with one class predicted)
+        kept = None if probs_all is None else probs_all[ia][both]
+        if kept is None:
+            auc_said = "it has no probabilities, so no ROC AUC"
+        elif float(np.ptp(kept, axis=0).max()) == 0.0:
+            auc_said = ("its probabilities are constant too, so its ROC AUC is 0.5 and its average precision the "
+                        "share of the class")
+        else:
+            auc_said = ("its probabilities still vary, so its ROC AUC and average precision rank them as for any "
+                        "model (0.5 only for constant probabilities)")
+        msg = (f"{pname} puts all {counted(cp.size, 'paired ' + noun)} in class {int(used[0])}: its accuracy is only "
+               f"the share of that class in {rname}; {auc_said}")
+        warnings.warn(msg, UserWarning, stacklevel=2)
+        out.notes.append(msg)
     if probs_all is None:
         out.notes.append(f"{pname} has no {', '.join(f'prob_{k}' for k in task.classes)} columns: "
                          "no ROC, precision-recall or threshold study.")
