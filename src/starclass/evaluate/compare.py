@@ -1159,13 +1159,13 @@ class PhangsAgreement:
 
     Examples
     --------
-    The reference calls the class-3 object 4: class 4 agrees (1/1 + 1/2) / 2 and class 3 is
-    undefined (absent from the reference):
+    The reference calls the class-3 object 4: class 4 agrees (1/1 + 1/2) / 2 and class 3, which
+    only the prediction uses, 0 (its one object is not agreed); a class neither used would be None:
 
     >>> t = Table({"x": [0.0, 10, 20, 30], "y": [0.0, 0, 0, 0], "class_pred": [1, 2, 3, 4], "class_ref": [1, 2, 4, 4]})
     >>> a = compare(t, t, EvalTask.from_classes((1, 2, 3, 4)), ref_is_pred=True, n_boot=0).agreement
     >>> a.fractions["agreement"].tolist(), round(a.mean, 4)
-    ([1.0, 1.0, None, 0.75, 1.0], 0.9167)
+    ([1.0, 1.0, 0.0, 0.75, 1.0], 0.6875)
     """
 
     fractions: Table
