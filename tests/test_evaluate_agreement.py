@@ -24,17 +24,34 @@ def test_agreement_fraction_by_hand():
     # class 1: both 2, n_a 3, n_b 2 -> (2/3 + 1)/2
     assert r["1"]["fraction"] == pytest.approx((2 / 3 + 1) / 2)
     assert r["2"]["fraction"] == pytest.approx((1 + 2 / 3) / 2)
-    assert r["3"]["fraction"] is None  # B has no class 3: undefined, not 0 and not NaN
+    # B has no class 3: A's one class 3 is not agreed, 0 (the ratio over B's none is left out)
+    assert r["3"]["fraction"] == 0.0
     assert r["4"]["fraction"] == pytest.approx((1 + 2 / 3) / 2)
     assert r["1+2"]["fraction"] == pytest.approx(1.0)
 
 
-def test_class_absent_in_one_catalogue_is_undefined():
+def test_class_in_one_catalogue_only_is_zero_and_absent_from_both_is_undefined():
     a = np.array([1, 2, 3, 3])
     b = np.array([1, 2, 4, 4])
+    r = agreement_fractions(a, b, classes=(1, 2, 3, 4, 5))
+    # hand count: class 3 is called by A twice and never by B, class 4 the other way round: no
+    # object either side called 3 (or 4) is agreed; class 5 is used by neither
+    assert r["3"]["fraction"] == 0.0 and r["4"]["fraction"] == 0.0
+    assert r["5"]["fraction"] is None
+    assert r["mean"] == pytest.approx((1 + 1 + 0 + 0) / 4) and r["mean_n"] == 4
+
+
+def test_symmetric_confusion_diagonal_is_agreement_when_one_side_lacks_a_class():
+    # B never says 3 nor 4, A never says 2: the diagonal must still be the agreement fraction
+    a = np.array([1, 1, 1, 3, 3, 4, 4, 4, 1])
+    b = np.array([1, 1, 2, 1, 2, 1, 2, 2, 2])
+    S = symmetric_confusion(a, b)
     r = agreement_fractions(a, b)
-    assert r["3"]["fraction"] is None and r["4"]["fraction"] is None
-    assert r["mean"] == pytest.approx(1.0) and r["mean_n"] == 2
+    np.testing.assert_allclose(np.diag(S), [r[str(k)]["fraction"] for k in (1, 2, 3, 4)])
+    # hand count: class 1 A 4, B 4, both 2 -> (2/4 + 2/4) / 2; classes 2, 3, 4: nobody agrees
+    np.testing.assert_allclose(np.diag(S), [(2 / 4 + 2 / 4) / 2, 0.0, 0.0, 0.0])
+    # every row of a class someone uses is still the mean of distributions: sums to 1
+    np.testing.assert_allclose(S.sum(axis=1), 1.0)
 
 
 def test_symmetric_confusion_diagonal_is_agreement():

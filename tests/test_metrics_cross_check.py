@@ -394,7 +394,8 @@ def _check_catalogue(t: Table, task: EvalTask, mode: str) -> int:
         n_fig += 1
     if task.phangs_like:
         # the PHANGS agreement fraction of class k (and 1+2): the mean of the shares of each side's class k that
-        # the other calls k too, undefined where either side has none; their mean over the defined of 1-4
+        # the other calls k too, a share over none left out (so 0 where one side alone has k), undefined where
+        # neither has it; their mean over the defined of 1-4; the symmetric matrix's diagonal is the same
         fr = c.agreement.fractions
         means = []
         for key, members in (("1", (1,)), ("2", (2,)), ("3", (3,)), ("4", (4,)), ("1+2", (1, 2))):
@@ -403,14 +404,17 @@ def _check_catalogue(t: Table, task: EvalTask, mode: str) -> int:
             both_k = int((ina & inb).sum())
             assert (int(row[fr.colnames[1]]), int(row[fr.colnames[2]]), int(row["n_both"])) == (
                 int(ina.sum()), int(inb.sum()), both_k)
-            if ina.any() and inb.any():
-                want = 0.5 * (both_k / ina.sum() + both_k / inb.sum())
+            shares = [both_k / side.sum() for side in (ina, inb) if side.any()]
+            if shares:
+                want = float(np.mean(shares))
                 assert float(row["agreement"]) == pytest.approx(want, abs=1e-12)
                 if key != "1+2":
                     means.append(want)
-                    assert c.agreement.symmetric[int(key) - 1, int(key) - 1] == pytest.approx(want, abs=1e-12)
             else:
                 assert np.ma.is_masked(row["agreement"])
+                want = 0.0  # the symmetric matrix's row of a class neither side uses
+            if key != "1+2":
+                assert c.agreement.symmetric[int(key) - 1, int(key) - 1] == pytest.approx(want, abs=1e-12)
             n_fig += 4
         assert c.agreement.mean == pytest.approx(np.mean(means) if means else None)
     if mode == "all_right":

@@ -125,7 +125,9 @@ BY_OPTION = typer.Option(
 
 #: ``--by-min-rows`` of ``evaluate`` and ``report``
 BY_MIN_ROWS_OPTION = typer.Option(10, "--by-min-rows", min=1,
-                                  help="With --by: groups with fewer rows are pooled into one '(other ...)' row.")
+                                  help="With --by: two or more groups with fewer rows are pooled into one "
+                                       "'(other ...)' row; a single one keeps its name (alone it would only be "
+                                       "renamed), and '(missing)' is never pooled.")
 
 #: ``--group-column`` of ``evaluate`` and ``report`` (``train``'s names the same column for its splits)
 GROUP_COLUMN_OPTION = typer.Option(

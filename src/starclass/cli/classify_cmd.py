@@ -179,6 +179,7 @@ def classify_command(
     # (3-5 s on shared cores: nothing was said until the classification's bar); a log gets the timed lines
     say_step(f"classify: loading model {model} and reading the {'cutouts' if stamps is not None else 'candidates'}"
              " ...", progress)
+    from starclass.evaluate.task import model_catalogue_classes
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import check_bands, classify, decision_threshold, no_data_line
 
@@ -191,7 +192,9 @@ def classify_command(
                           file_column=file_column)
         return
     # ra, dec without x, y is placed through the mosaics' WCS once they are read
-    table = read_catalog(catalog, allow_empty=True, require_xy=False)
+    # with the model's classes (its config alone, no network yet): a five-class task's candidates (class_ref 5,
+    # no task recorded) were refused as "not 0-4"; a model that cannot be read is said by load_model below
+    table = read_catalog(catalog, allow_empty=True, require_xy=False, classes=model_catalogue_classes(model))
     refuse_no_rows(table, catalog, "catalogue", why=": nothing to classify")
     _check_votes(table, votes, label_columns, f"--catalog {catalog}")  # before the model is even loaded
     loaded = load_model(model, device=dev)

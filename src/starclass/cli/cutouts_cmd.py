@@ -165,7 +165,9 @@ def cutouts(
         raise
     echo_flagged(mset)
     # ra, dec without x, y: placed through the mosaics' WCS
-    table = read_catalog(catalog, allow_empty=True, require_xy=False)
+    # with the task's classes: a five-class task's candidates (class_ref 5, no task recorded) were refused
+    table = read_catalog(catalog, allow_empty=True, require_xy=False,
+                         classes=config.catalogue_classes if config is not None else ())
     refuse_no_rows(table, catalog, "catalogue", why=": no candidates, nothing to cut")
     table = place_rows(table, mset, catalog)
     if len(table) == 0:

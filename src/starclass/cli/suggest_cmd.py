@@ -149,6 +149,7 @@ def suggest_command(
     progress = bars_or_lines(progress)
     import numpy as np
 
+    from starclass.evaluate.task import model_catalogue_classes
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
@@ -210,7 +211,9 @@ def suggest_command(
     key = ID
     try:
         # with --mosaics, ra, dec alone are placed through their WCS below, as classify places them
-        table = read_catalog(candidates, allow_empty=True, require_xy=not mosaics)
+        # with the model's classes: a five-class task's candidates (class_ref 5, no task recorded) were refused
+        table = read_catalog(candidates, allow_empty=True, require_xy=not mosaics,
+                             classes=model_catalogue_classes(model))
     except StarclassError:
         # a classified cutout folder (classify --stamps: file, class_pred, prob_<k>) has no id and
         # no positions, which a catalogue needs; it carries its classification, and file names it
@@ -829,7 +832,7 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
     (:func:`_in_sample_line`).
     """
     from starclass.cli._app import task_option
-    from starclass.evaluate.task import check_probability_columns, resolve_task
+    from starclass.evaluate.task import check_probability_columns, model_catalogue_classes, resolve_task
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.cutout_output import file_columns, read_cutout_output
@@ -860,7 +863,8 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
     cfg = task_option(task) if task is not None else None
     table = read_cutout_output(source, name, classes=(CLASS_PRED, CLASS_REF, label_column or "label"))
     if table is None:
-        table = read_catalog(source, allow_empty=True, require_xy=False)
+        table = read_catalog(source, allow_empty=True, require_xy=False,
+                             classes=cfg.catalogue_classes if cfg is not None else model_catalogue_classes(model))
     refuse_no_rows(table, source, "--check-labels")
     etask, note = resolve_task(table, cfg, model=model)
     if note:

@@ -636,7 +636,9 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         if not stamp_list and not catalogs:
             raise StarclassError("give the labelled catalogue (--catalog)")
         # with mosaics, ra, dec without x, y is placed through their WCS below
-        table = read_catalog(catalogs[0], require_xy=bool(stamp_list)) if catalogs else None
+        # with the task's classes: a five-class task's catalogue (class_ref 5, no task recorded) was refused
+        table = (read_catalog(catalogs[0], require_xy=bool(stamp_list), classes=cfg.catalogue_classes)
+                 if catalogs else None)
         if table is not None:
             refuse_no_rows(table, catalogs[0], "catalogue")
         if use_votes:
@@ -934,7 +936,7 @@ def fields_training_inputs(cfg: TaskConfig, specs: Sequence[FieldSpec], *, label
 
     parts = []
     for spec in specs:
-        table = read_catalog(spec.catalog, require_xy=False)
+        table = read_catalog(spec.catalog, require_xy=False, classes=cfg.catalogue_classes)
         refuse_no_rows(table, spec.catalog, f"field {spec.name}: catalogue")
         mos = _read_field_mosaics(cfg, spec.mosaics, where=f" (field {spec.name})", flags=flags,
                                   listed=f"the mosaics of field {spec.name}")
@@ -1076,7 +1078,7 @@ def _check_votes(cfg, catalog, labels, label_columns: str | None, label_model: s
     from starclass.io.catalog import read_catalog
     from starclass.learn.labels import check_several_people, read_votes, votes_for_catalogue
 
-    table = read_catalog(catalog)
+    table = read_catalog(catalog, classes=cfg.catalogue_classes)
     votes_table = None
     # resolved, not Path.resolve: --labels given as a loop of links was a RuntimeError traceback
     if labels is not None and resolved(labels) != resolved(catalog):

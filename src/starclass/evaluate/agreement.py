@@ -36,19 +36,24 @@ def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple
 
     Returns
     -------
-    dict with, per class key ``"1".."4"`` and ``"1+2"``: ``{"n_a", "n_b", "n_both", "fraction"}``
-    (fraction None when the class is absent from either catalogue: it is undefined), and
-    ``"mean"``: the mean over the classes whose fraction is defined, ``"mean_n"`` how many.
+    dict with, per class key ``"1".."4"`` and ``"1+2"``: ``{"n_a", "n_b", "n_both", "fraction"}``,
+    and ``"mean"``: the mean over the classes whose fraction is defined, ``"mean_n"`` how many.
+    A ratio whose denominator is zero is left out of the mean of the two, as in
+    :func:`symmetric_confusion` (whose diagonal this is): a class that only one catalogue uses
+    has fraction 0 (every object either side calls k is a disagreement; leaving it out would
+    flatter a classifier that never predicts a hard class), and a class that neither uses has
+    fraction None (undefined) and is left out of ``mean``.
 
     Examples
     --------
-    Class 1: A has 2, B has 1, both agree on 1, so (1/2 + 1/1) / 2; class 4 is absent from B:
+    Class 1: A has 2, B has 1, both agree on 1, so (1/2 + 1/1) / 2; class 4 is absent from B,
+    so none of A's class 4 is agreed: 0, and it counts in the mean:
 
     >>> r = agreement_fractions(np.array([1, 1, 2, 3, 4]), np.array([1, 2, 2, 3, 3]))
     >>> r["1"]
     {'n_a': 2, 'n_b': 1, 'n_both': 1, 'fraction': 0.75}
-    >>> r["4"]["fraction"] is None, r["1+2"]["fraction"], r["mean"], r["mean_n"]
-    (True, 1.0, 0.75, 3)
+    >>> r["4"]["fraction"], r["1+2"]["fraction"], r["mean"], r["mean_n"]
+    (0.0, 1.0, 0.5625, 4)
     """
     a = np.asarray(class_a, int)
     b = np.asarray(class_b, int)
@@ -64,7 +69,9 @@ def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple
         ina = np.isin(a, members)
         inb = np.isin(b, members)
         n_a, n_b, n_both = int(ina.sum()), int(inb.sum()), int((ina & inb).sum())
-        frac = 0.5 * (n_both / n_a + n_both / n_b) if n_a and n_b else None
+        # the mean of the ratios that are defined: with n_b = 0 only n_both / n_a (= 0) is
+        ratios = [n_both / n for n in (n_a, n_b) if n]
+        frac = float(np.mean(ratios)) if ratios else None
         out[key] = {"n_a": n_a, "n_b": n_b, "n_both": n_both, "fraction": frac}
     defined = [out[str(k)]["fraction"] for k in classes if out[str(k)]["fraction"] is not None]
     out["mean"] = float(np.mean(defined)) if defined else None
@@ -200,9 +207,10 @@ def agreement_table(catalogs: dict[str, Table], radius: float = 2.0, *, class_co
 def symmetric_confusion(class_a: np.ndarray, class_b: np.ndarray, classes: tuple[int, ...] = CLASSES) -> np.ndarray:
     """PHANGS symmetric confusion matrix: S[i, j] = mean(C[i, j] / n_A(i), C[j, i] / n_B(i)).
 
-    ``C`` counts A's class (rows) against B's class (columns). The diagonal is the agreement
-    fraction. A term whose denominator is zero is left out of the mean; a cell with no term at
-    all is 0 (there is nothing to confuse).
+    ``C`` counts A's class (rows) against B's class (columns). A term whose denominator is zero
+    is left out of the mean, so the diagonal is the agreement fraction of
+    :func:`agreement_fractions` (0 for a class only one catalogue uses); a class neither
+    catalogue uses has no term at all and its row is 0 (its agreement fraction is None).
 
     Examples
     --------

@@ -1159,13 +1159,13 @@ class PhangsAgreement:
 
     Examples
     --------
-    The reference calls the class-3 object 4: class 4 agrees (1/1 + 1/2) / 2 and class 3 is
-    undefined (absent from the reference):
+    The reference calls the class-3 object 4: class 4 agrees (1/1 + 1/2) / 2 and class 3, which
+    only the prediction uses, 0 (its one object is not agreed); a class neither used would be None:
 
     >>> t = Table({"x": [0.0, 10, 20, 30], "y": [0.0, 0, 0, 0], "class_pred": [1, 2, 3, 4], "class_ref": [1, 2, 4, 4]})
     >>> a = compare(t, t, EvalTask.from_classes((1, 2, 3, 4)), ref_is_pred=True, n_boot=0).agreement
     >>> a.fractions["agreement"].tolist(), round(a.mean, 4)
-    ([1.0, 1.0, None, 0.75, 1.0], 0.9167)
+    ([1.0, 1.0, 0.0, 0.75, 1.0], 0.6875)
     """
 
     fractions: Table
@@ -1980,7 +1980,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         recall per group, and ROC AUC for a binary task
         (:func:`starclass.evaluate.groups.metrics_by_group`), in ``Comparison.by``.
     by_min_rows
-        Groups with fewer paired rows are pooled into one ``(other ...)`` row.
+        Two or more groups with fewer paired rows are pooled into one ``(other ...)`` row (a single
+        one keeps its name).
     allow_few_matches
         Score a positional match that pairs under :data:`FEW_PAIRS_SHARE` of the smaller table
         (refused otherwise: :func:`pairing`).
@@ -2019,7 +2020,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     -----
     UserWarning
         When the prediction puts every paired object in one class (its accuracy is then the
-        share of that class, and its ROC AUC is 0.5 for constant probabilities).
+        share of that class); the warning says whether its probabilities are constant too (ROC
+        AUC 0.5, average precision the class share) or still vary (the areas rank them as usual).
 
     Examples
     --------
@@ -2075,17 +2077,28 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     probs = trust_rows = raw_probs = None
     by_figs: list[tuple[str, GroupFigures]] = []
     used = np.unique(cp)
-    if used.size == 1:
-        msg = (f"{pname} puts all {counted(cp.size, 'paired ' + noun)} in class {int(used[0])}: its accuracy is only "
-               f"the share of that class in {rname}, and constant probabilities give ROC AUC 0.5")
-        warnings.warn(msg, UserWarning, stacklevel=2)
-        out.notes.append(msg)
 
     # only the rows scored here must have finite probabilities: classify leaves NaN (class_pred 0)
     # where it could not classify (a blank cutout, a candidate off the image)
     scored = np.zeros(len(pred), dtype=bool)
     scored[ia[both]] = True
     probs_all = curves.prob_matrix(pred, task.classes, rows=scored)
+    if used.size == 1:
+        # what its ROC AUC means, from its own probabilities: "constant probabilities give ROC AUC 0.5" was said
+        # also of varying ones, whose AUC ranks them as any model's does (0.9 is possible with one class predicted)
+        kept = None if probs_all is None else probs_all[ia][both]
+        if kept is None:
+            auc_said = "it has no probabilities, so no ROC AUC"
+        elif float(np.ptp(kept, axis=0).max()) == 0.0:
+            auc_said = ("its probabilities are constant too, so its ROC AUC is 0.5 and its average precision the "
+                        "share of the class")
+        else:
+            auc_said = ("its probabilities still vary, so its ROC AUC and average precision rank them as for any "
+                        "model (0.5 only for constant probabilities)")
+        msg = (f"{pname} puts all {counted(cp.size, 'paired ' + noun)} in class {int(used[0])}: its accuracy is only "
+               f"the share of that class in {rname}; {auc_said}")
+        warnings.warn(msg, UserWarning, stacklevel=2)
+        out.notes.append(msg)
     if probs_all is None:
         out.notes.append(f"{pname} has no {', '.join(f'prob_{k}' for k in task.classes)} columns: "
                          "no ROC, precision-recall or threshold study.")

@@ -507,9 +507,10 @@ def metrics_by_group(ref: np.ndarray, pred: np.ndarray, groups: ArrayLike, class
     max_groups, n_bins
         As :func:`group_labels`.
     min_rows
-        Groups with fewer rows are pooled into one row, ``(other: K groups of < min_rows)``
+        Two or more groups with fewer rows are pooled into one row, ``(other: K groups of < min_rows)``
         (a handful of rows gives an interval too wide to say anything; a survey field list
-        has dozens of such groups). :data:`MISSING` is never pooled.
+        has dozens of such groups); a single such group keeps its own name (pooled alone it
+        would only lose it, its figures the same). :data:`MISSING` is never pooled.
     confidence
         Level of the intervals (the accuracy's: Wilson score interval,
         :func:`astropy.stats.binom_conf_interval`, or the bootstrap's with ``objects``).

@@ -512,6 +512,25 @@ class EvalTask:
                 "label_map": dict(self.label_map)}
 
 
+def model_catalogue_classes(model: str | os.PathLike) -> tuple[int, ...]:
+    """Class values a catalogue read for a model's task may hold beyond 0-4, or () when unknown.
+
+    The task's classes and those its merge maps from (the ``classes`` of
+    :func:`starclass.io.catalog.read_catalog`), from the model's saved config alone: a model
+    that cannot be read gives () here and is said by whoever loads it.
+
+    Examples
+    --------
+    >>> model_catalogue_classes("no-such-model")
+    ()
+    """
+    try:
+        task = model_task(model)
+    except StarclassError:
+        return ()
+    return tuple(dict.fromkeys((*task.classes, *task.reference_map)))
+
+
 def model_task(model: str | os.PathLike) -> EvalTask:
     """The task saved with a trained model (its manifest, or one member's checkpoint).
 

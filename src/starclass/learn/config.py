@@ -857,6 +857,21 @@ class TaskConfig:
 
     # ------------------------------------------------------------------ shapes
     @property
+    def catalogue_classes(self) -> tuple[int, ...]:
+        """Class values a catalogue read for this task may hold beyond 0-4.
+
+        The task's own classes and those its ``merge`` maps from: the ``classes`` of
+        :func:`starclass.io.catalog.read_catalog`, so that a five-class task's candidate catalogue
+        (``class_ref`` 5, no task recorded in it) is read and not refused as "not 0-4".
+
+        Examples
+        --------
+        >>> get_preset("legus4", classes=[1, 2, 3, 4, 5], class_names=list("abcde")).catalogue_classes
+        (1, 2, 3, 4, 5)
+        """
+        return tuple(dict.fromkeys([*map(int, self.classes), *map(int, self.merge)]))
+
+    @property
     def n_classes(self) -> int:
         """Number of network outputs.
 

@@ -2010,7 +2010,7 @@ def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     check_bands(list(cfg.bands), list(mos.bands), "the fine-tune", mos, task=cfg.name,
                 listed="the starting model's calibration mosaics")
     column = str(rows_from.get("label_column", "class_ref"))
-    table = read_catalog(catalog, require_xy=False)
+    table = read_catalog(catalog, require_xy=False, classes=cfg.catalogue_classes)
     if column not in table.colnames:
         raise StarclassError(f"{catalog} has no label column {column!r} any more")
     table = place_on_mosaics(table, mos, catalog, say=lambda line: None)  # said when the start was calibrated
