@@ -373,7 +373,14 @@ def cutouts_command(
         specs = pair_fields(mosaics, catalogs)
     else:
         specs = None
+    from starclass.io.progress import say_step
+
+    # at a terminal a line once the arguments are checked, before the stamp code loads: the option checks below
+    # (parse_scales, check_method, ...) import starclass.stamps' modules, and with them numba, h5py and scipy, so
+    # the first thing said was the stamps bar, 2.8 s after the start (benchmarks/startup.py). The refusals of bad
+    # options and existing outputs still come before anything is written; a log gets the steps' timed lines
     if specs is not None:
+        say_step(f"cutouts: {counted(len(specs), 'field')}: reading the mosaics and catalogues ...", progress)
         s = cutouts_fields(specs, output, overwrite=overwrite, **options)
         echo(f"wrote {output}: {counted(s['n'], 'candidate')} from {counted(len(specs), 'field')} "
              f"({', '.join(s['fields'])}), inputs "
@@ -383,6 +390,7 @@ def cutouts_command(
         raise StarclassError("give the mosaics (one per band, or a directory)")
     if not catalogs:
         raise StarclassError("give the candidate catalogue (--catalog)")
+    say_step("cutouts: reading the mosaics and the catalogue ...", progress)
     s = cutouts(mosaics, catalogs[0], output, overwrite=overwrite, **options)
     echo(f"wrote {output}: {counted(s['n'], 'candidate')}, inputs {list(s['shape'])} "
          f"(bands {','.join(s['bands'])}; scales {','.join(f'{v:g}' for v in s['scales'])}; "
