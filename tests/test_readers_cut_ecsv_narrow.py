@@ -88,3 +88,14 @@ def test_read_image_still_says_a_readers_own_type_error(tmp_path, monkeypatch):
     monkeypatch.setattr(cutout_folders, "_read_fits", reader_fails)
     with pytest.raises(StarclassError, match=r"a\.fits: cannot read the image \(TypeError"):
         cutout_folders.read_image(path)
+
+
+def test_a_fits_list_cut_after_its_primary_header_given_as_stamps_names_it_once(tmp_path):
+    path = _cut_list(tmp_path)
+    out = tmp_path / "model"
+    result = runner.invoke(app, ["train", "--stamps", str(path), "--output", str(out)])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert f"{path} ends after its primary header (2880 bytes)" in text
+    assert f"cannot read FITS file {path}" not in text  # named once, not "cannot read FITS file X: X ends ..."
+    assert not out.exists()

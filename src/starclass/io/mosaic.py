@@ -1595,6 +1595,10 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
     if head is not None and not head.startswith(b"SIMPLE"):
         return f"{p} is not a FITS file (its first bytes are not a FITS header)"
     cut = fits_cut_short(p)
+    if cut is None:
+        # a refusal of ours that names the file already (read_fits_table's of a table cut after its primary
+        # header) was said twice: "cannot read FITS file X: X ends after ..."
+        cut = ends_after_primary_header(p) if str(exc).startswith(str(p)) else None
     return cut if cut is not None else f"cannot read FITS file {p}: {exc}"
 
 
