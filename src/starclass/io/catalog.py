@@ -961,6 +961,15 @@ def _read_generic(p: Path, fmt: str) -> Table:
             # ('info junk.dat --format phangs': a PHANGS table's container is told by its name)
             raise StarclassError(f"cannot read {p} as {fmt}: astropy cannot tell its format from its name or first "
                                  f"bytes; name it with its format's suffix: starclass reads {_read_kinds()}") from None
+        if container == "ecsv" and isinstance(exc, (TypeError, KeyError, IndexError, AttributeError)):
+            from starclass.io.cutout_folders import raised_by_reader
+
+            if raised_by_reader(exc):
+                # astropy's "TypeError: 'int' object is not iterable" of '# datatype: 5' said nothing of where
+                raise StarclassError(f"cannot read {p} as ECSV: its header (the YAML in its '#' lines) is not as "
+                                     f"astropy writes it ({type(exc).__name__}: {exc}); write the table again, "
+                                     "or save it as CSV") from None
+            raise  # raised in starclass: a bug, not a bad file
         raise StarclassError(f"cannot read {p} as {fmt}: {type(exc).__name__}: {exc}") from None
     if container == "ascii" and len(table.colnames) == 1 and "\t" in table.colnames[0] and (
             ragged := _ragged_line(p)) is not None:
@@ -2337,10 +2346,10 @@ def _read_fits_table(p: Path) -> Table:
             if isinstance(hdu, (fits.BinTableHDU, fits.TableHDU)):
                 # format named: astropy tells FITS by name or first bytes, and a .fits.zip shows neither
                 return Table.read(p, hdu=i, format="fits")
-    from starclass.io.mosaic import fits_cut_short
+    from starclass.io.mosaic import ends_after_primary_header, fits_cut_short
 
     # astropy stops at the end of what a file cut short holds: its table was "no table HDU"
-    cut = fits_cut_short(p)
+    cut = fits_cut_short(p) or ends_after_primary_header(p)
     if cut is not None:
         raise StarclassError(cut)
     raise StarclassError(f"no table HDU in FITS file {p}")

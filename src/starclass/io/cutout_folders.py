@@ -432,7 +432,7 @@ def table_read_errors() -> tuple[type[BaseException], ...]:
             IORegistryError)
 
 
-def raised_by_reader(exc: BaseException) -> bool:
+def raised_by_reader(exc: BaseException, readers: tuple[str, ...] = ("astropy", "pyarrow", "yaml")) -> bool:
     """Whether ``exc`` was raised inside astropy or pyarrow (a reader's failure on a malformed file), not in starclass.
 
     astropy's ECSV reader takes the YAML of a file's ``#`` header as it comes: a header of another shape
@@ -445,6 +445,8 @@ def raised_by_reader(exc: BaseException) -> bool:
     ----------
     exc : BaseException
         A caught exception, its traceback attached.
+    readers : tuple of str
+        The top-level packages whose code counts as a reader's (the image readers pass PIL, numpy, ...).
 
     Returns
     -------
@@ -471,7 +473,7 @@ def raised_by_reader(exc: BaseException) -> bool:
     while tb.tb_next is not None:
         tb = tb.tb_next
     module = str(tb.tb_frame.f_globals.get("__name__", ""))
-    return module.split(".")[0] in ("astropy", "pyarrow", "yaml")
+    return module.split(".")[0] in readers
 
 
 @functools.lru_cache(maxsize=32)
@@ -1552,6 +1554,10 @@ def taken_planes_note(files: list[str], plane_bands: Sequence[str], taken: list[
             f"each{done}")
 
 
+#: The packages whose code reads cutouts: a TypeError, IndexError or KeyError raised inside them is a damaged file.
+_IMAGE_READERS = ("PIL", "numpy", "astropy", "tifffile")
+
+
 def read_image(path: str | os.PathLike, *, return_kind: bool = False) -> np.ndarray | tuple[np.ndarray, str]:
     """Read one cutout as float32 ``[C, H, W]`` (see the module notes on pixel values).
 
@@ -1617,8 +1623,14 @@ def read_image(path: str | os.PathLike, *, return_kind: bool = False) -> np.ndar
                 from None
         raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc})") from None
     # what PIL, astropy.io.fits and numpy raise for broken, truncated or foreign files
-    except (OSError, EOFError, SyntaxError, TypeError, IndexError, KeyError) as exc:
+    except (OSError, EOFError, SyntaxError) as exc:
         # (a TIFF of float planes, which PIL cannot open, is read by tifffile above since 2026-12-04)
+        raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc})") from None
+    except (TypeError, IndexError, KeyError) as exc:
+        # the readers raise these too for damaged files (PIL's KeyError of an unknown TIFF tag value, numpy's
+        # TypeError of a damaged .npy header); raised in starclass they are bugs, which must not read as a bad file
+        if not raised_by_reader(exc, _IMAGE_READERS):
+            raise
         raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc})") from None
     a = np.asarray(a)
     if a.dtype.kind not in _PIXEL_KINDS:

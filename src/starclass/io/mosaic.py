@@ -1537,7 +1537,14 @@ def read_fits_table(path: PathLike, **kwargs: Any) -> Table:
     refusal = unopenable_compression(path)
     if refusal is not None:
         raise OSError(refusal)
-    return Table.read(path, format="fits", **kwargs)
+    try:
+        return Table.read(path, format="fits", **kwargs)
+    except ValueError as exc:
+        # astropy's "No table found" of a table file cut short after its primary header: say it is cut short
+        cut = ends_after_primary_header(path) if "No table found" in str(exc) else None
+        if cut is None:
+            raise
+        raise OSError(cut) from None
 
 
 def unreadable_fits(path: PathLike, exc: BaseException) -> str:
@@ -1588,6 +1595,10 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
     if head is not None and not head.startswith(b"SIMPLE"):
         return f"{p} is not a FITS file (its first bytes are not a FITS header)"
     cut = fits_cut_short(p)
+    if cut is None:
+        # a refusal of ours that names the file already (read_fits_table's of a table cut after its primary
+        # header) was said twice: "cannot read FITS file X: X ends after ..."
+        cut = ends_after_primary_header(p) if str(exc).startswith(str(p)) else None
     return cut if cut is not None else f"cannot read FITS file {p}: {exc}"
 
 
@@ -1727,6 +1738,53 @@ def fits_cut_short(path: PathLike) -> str | None:
         return (f"{p} is cut short{where} ({article} {kind} file whose compressed data end early, {size} bytes), as "
                 "an interrupted copy or download leaves it; copy it again")
     return None
+
+
+def ends_after_primary_header(path: PathLike) -> str | None:
+    """What to say of a FITS file that ends right after an empty primary header announcing extensions; else None.
+
+    A table written by astropy is an empty primary header (``NAXIS = 0``, ``EXTEND = T``) and the table after
+    it. A copy interrupted at the 2880-byte boundary keeps only that header: astropy read it as a whole file
+    and said "No table found", which sent the user looking for a table that was never written. Only a file
+    as it is on disk (compressed ones are :func:`fits_cut_short`'s).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A FITS file in which no table was found.
+
+    Returns
+    -------
+    str or None
+        ``"PATH ends after its primary header (N bytes) with no data and no table after it: ..."``, or None.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "list.fits"
+    >>> Table({"file": ["a.png"]}).write(f)
+    >>> _ = f.write_bytes(f.read_bytes()[:2880])
+    >>> print(ends_after_primary_header(f).replace(str(f), "list.fits"))  # doctest: +NORMALIZE_WHITESPACE
+    list.fits ends after its primary header (2880 bytes) with no data and no table after it: cut short, as an
+    interrupted copy or download leaves it; copy it again
+    """
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            data = fh.read(_HEADER_SCAN)
+    except OSError:
+        return None
+    if not data.startswith(b"SIMPLE") or len(data) >= _HEADER_SCAN or len(data) % 2880 or _header_cut(data):
+        return None
+    try:
+        header = fits.Header.fromstring(data.decode("ascii", "replace"))
+    except (ValueError, OSError):  # a header astropy cannot parse: its own words stand
+        return None
+    end = next(i for i in range(0, len(data) - 79, 80) if data[i:i + 3] == b"END" and not data[i + 3:i + 80].strip())
+    if header.get("NAXIS", 0) != 0 or header.get("EXTEND") is not True or len(data) != -(-(end + 80) // 2880) * 2880:
+        return None
+    return (f"{p} ends after its primary header ({len(data)} bytes) with no data and no table after it: cut short, "
+            "as an interrupted copy or download leaves it; copy it again")
 
 
 def _check_exists(path: Path) -> None:
