@@ -5,7 +5,7 @@ starclass reads compressed FITS files (astropy opens them) and LEGUS ``.tab.gz``
 its text readers look at a file's lines before astropy does. Until 2026-12-06 ``info cat.csv.gz`` (a VizieR
 download kept as it came) said "line 1 holds a NUL byte, which no text table does (a binary file, or one cut
 short when a disk filled)", and a gzipped ``labels.csv`` given to ``train --stamps`` "line 1 is not UTF-8 text
-... save it as 'CSV UTF-8'". Unix ``compress`` has no writer in Python: :func:`_lzw` writes one here.
+... save it as 'CSV UTF-8'". Unix ``compress`` has no writer in Python: :func:`compress_z.lzw_compress` writes one.
 """
 
 from __future__ import annotations
@@ -23,37 +23,12 @@ import pytest
 from astropy.table import Table
 from typer.testing import CliRunner
 
+from compress_z import lzw_compress
 from starclass.cli import app
 
 runner = CliRunner()
 
 _TEXT = b"id,x,y,class_ref\n1,10.5,20.0,1\n2,30.0,40.0,2\n3,5.0,6.0,4\n"
-
-
-def _lzw(data: bytes) -> bytes:
-    """``data`` in Unix ``compress`` format (magic 1f 9d, block mode, 16-bit maximum), 9-bit codes throughout.
-
-    Every code is a literal byte; a CLEAR code (256) after each run of 255 keeps the dictionary from growing
-    past 9 bits (256 + 255 new entries < 512), so the code width never changes and any decoder reads it.
-    Codes are packed least significant bit first; after a CLEAR, decoders skip to the end of the current
-    group of 8 codes, so each run is padded to a multiple of 8 codes with CLEARs.
-    """
-    codes: list[int] = []
-    for start in range(0, len(data), 255):
-        codes.extend(data[start:start + 255])
-        codes.append(256)
-        codes.extend([256] * (-len(codes) % 8))
-    out, bits, n = bytearray(b"\x1f\x9d\x90"), 0, 0
-    for code in codes:
-        bits |= code << n
-        n += 9
-        while n >= 8:
-            out.append(bits & 0xFF)
-            bits >>= 8
-            n -= 8
-    if n:
-        out.append(bits & 0xFF)
-    return bytes(out)
 
 
 def _zip(data: bytes) -> bytes:
@@ -69,7 +44,7 @@ _KINDS = {
     ".gz": ("gzip", gzip.compress, "gzip"),
     ".bz2": ("bzip2", bz2.compress, "bzip2"),
     ".xz": ("xz", lzma.compress, "xz"),
-    ".Z": ("Unix compress (.Z)", _lzw, "uncompress"),
+    ".Z": ("Unix compress (.Z)", lzw_compress, "uncompress"),
     ".zip": ("zip", _zip, "unzip"),
 }
 

@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 import starclass.io.mosaic as mosaic
+from compress_z import lzw_compress
 from conftest import write_toy_mosaics
 from starclass.cli import app
 
@@ -23,28 +24,6 @@ runner = CliRunner()
 
 pytestmark = pytest.mark.skipif(not (shutil.which("gzip") and shutil.which("uncompress")),
                                 reason="needs gzip and uncompress")
-
-
-def _lzw(data: bytes) -> bytes:
-    """``data`` as Unix ``compress`` writes it (block mode, 16 bits), in the simplest valid stream.
-
-    Each 9-byte group holds seven literal 9-bit codes and a CLEAR code, so the code width never grows; any
-    decompressor of the format reads it.
-    """
-    codes: list[int] = []
-    for i in range(0, len(data), 7):
-        codes.extend(data[i:i + 7])
-        codes.append(256)
-    codes.extend([256] * (-len(codes) % 8))
-    out, acc, nbits = bytearray(b"\x1f\x9d\x90"), 0, 0
-    for c in codes:
-        acc |= c << nbits
-        nbits += 9
-        while nbits >= 8:
-            out.append(acc & 0xFF)
-            acc >>= 8
-            nbits -= 8
-    return bytes(out)
 
 
 def _commands(text: str) -> list[str]:
@@ -61,7 +40,7 @@ def test_the_printed_remedy_makes_the_field_readable(tmp_path, monkeypatch, suff
     plain = field / names[0]
     original = plain.read_bytes()
     packed = field / (names[0] + suffix.split("+")[0])
-    packed.write_bytes(_lzw(original))
+    packed.write_bytes(lzw_compress(original))
     if packed != plain:
         plain.unlink()
     if suffix.startswith("+"):
