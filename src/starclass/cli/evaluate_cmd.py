@@ -122,8 +122,8 @@ def evaluate(
         # the lines are for a log only, and until 2026-12-06 a person there saw nothing for those 20-40 s
         res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected,
                                   progress=bars_or_lines(progress))
-        # the fields left out (too few inspected sources, an uncertain layout) are listed with the reason
-        # the table's path as the user can open it ("many/tables/skipped.ecsv"), as report names its own: it said
+        # the fields left out (too few inspected sources, an uncertain layout) are counted, and the table of reasons
+        # named by a path the user can open ("many/tables/skipped.ecsv"), as report names its own: it said
         # "tables/skipped.ecsv", a file that is not there from the folder the command ran in
         say_catalogs_fields(catalogs, res["n_fields"], res.get("n_skipped", 0),
                             str(Path(res["outdir"]) / "tables" / "skipped.ecsv"))
