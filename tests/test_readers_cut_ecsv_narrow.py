@@ -1,8 +1,9 @@
 """Three readers' messages and one narrowed catch (found, not fixed, by the readers' session of 2026-12-06).
 
 - A FITS table (a cutout list, a catalogue) cut short right after its primary header: ``info`` said "no table
-  HDU in FITS file ..." and the list reader astropy's "No table found"; both now say it ends after its primary
-  header (its size) and is cut short (io.mosaic.ends_after_primary_header).
+  HDU in FITS file ..." and the list reader astropy's "No table found"; both now say it is only an empty primary
+  header (its size), and to copy it again if it should hold a table (io.mosaic.ends_after_primary_header; since
+  2026-12-07 not "cut short": a file written so on purpose is the same bytes, tests/test_fits_primary_header_only.py).
 - An ECSV whose header YAML is of another shape (``# datatype: 5``) read as a catalogue: ``info`` showed
   astropy's raw "TypeError: 'int' object is not iterable"; it now names the file and its ECSV header.
 - ``read_image`` took any TypeError, IndexError or KeyError for a damaged file: one raised in starclass's own
@@ -37,10 +38,11 @@ def test_a_fits_list_cut_after_its_primary_header_is_said_cut_short(tmp_path):
     path = _cut_list(tmp_path)
     result = runner.invoke(app, ["info", str(path)])
     assert result.exit_code == 2
-    assert f"{path} ends after its primary header (2880 bytes)" in result.output
-    assert "cut short" in result.output and "copy it again" in result.output
+    said = " ".join(result.output.split())
+    assert f"{path} is a FITS file with no table or image HDU: only an empty primary header (2880 bytes)" in said
+    assert "copied in part" in said and "copy it again" in said
     assert "No table found" not in result.output and "no table HDU" not in result.output
-    with pytest.raises(OSError, match="ends after its primary header"):
+    with pytest.raises(OSError, match="only an empty primary header"):
         read_fits_table(path)
 
 
@@ -96,6 +98,6 @@ def test_a_fits_list_cut_after_its_primary_header_given_as_stamps_names_it_once(
     result = runner.invoke(app, ["train", "--stamps", str(path), "--output", str(out)])
     assert result.exit_code == 2
     text = " ".join(result.output.split())
-    assert f"{path} ends after its primary header (2880 bytes)" in text
+    assert f"{path} is a FITS file with no table or image HDU" in text
     assert f"cannot read FITS file {path}" not in text  # named once, not "cannot read FITS file X: X ends ..."
     assert not out.exists()

@@ -2348,7 +2348,8 @@ def _read_fits_table(p: Path) -> Table:
                 return Table.read(p, hdu=i, format="fits")
     from starclass.io.mosaic import ends_after_primary_header, fits_cut_short
 
-    # astropy stops at the end of what a file cut short holds: its table was "no table HDU"
+    # astropy stops at the end of what a file cut short holds: its table was "no table HDU"; a file that is only an
+    # empty primary header is said so (ends_after_primary_header)
     cut = fits_cut_short(p) or ends_after_primary_header(p)
     if cut is not None:
         raise StarclassError(cut)

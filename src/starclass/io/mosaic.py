@@ -1540,7 +1540,7 @@ def read_fits_table(path: PathLike, **kwargs: Any) -> Table:
     try:
         return Table.read(path, format="fits", **kwargs)
     except ValueError as exc:
-        # astropy's "No table found" of a table file cut short after its primary header: say it is cut short
+        # astropy's "No table found" of a file that is only an empty primary header: say what it is
         cut = ends_after_primary_header(path) if "No table found" in str(exc) else None
         if cut is None:
             raise
@@ -1596,8 +1596,8 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
         return f"{p} is not a FITS file (its first bytes are not a FITS header)"
     cut = fits_cut_short(p)
     if cut is None:
-        # a refusal of ours that names the file already (read_fits_table's of a table cut after its primary
-        # header) was said twice: "cannot read FITS file X: X ends after ..."
+        # a refusal of ours that names the file already (read_fits_table's of a file that is only an empty primary
+        # header) was said twice: "cannot read FITS file X: X is a FITS file with no table ..."
         cut = ends_after_primary_header(p) if str(exc).startswith(str(p)) else None
     return cut if cut is not None else f"cannot read FITS file {p}: {exc}"
 
@@ -1741,12 +1741,14 @@ def fits_cut_short(path: PathLike) -> str | None:
 
 
 def ends_after_primary_header(path: PathLike) -> str | None:
-    """What to say of a FITS file that ends right after an empty primary header announcing extensions; else None.
+    """What to say of a FITS file that is only an empty primary header (no table, no image); else None.
 
-    A table written by astropy is an empty primary header (``NAXIS = 0``, ``EXTEND = T``) and the table after
-    it. A copy interrupted at the 2880-byte boundary keeps only that header: astropy read it as a whole file
-    and said "No table found", which sent the user looking for a table that was never written. Only a file
-    as it is on disk (compressed ones are :func:`fits_cut_short`'s).
+    ``fits.PrimaryHDU().writeto(f)`` writes such a file on purpose: a FITS file with no table or image HDU.
+    Until 2026-12-07 it was called "cut short, as an interrupted copy or download leaves it", which it is not;
+    before that astropy's "No table found" or "no table HDU". A table written by astropy starts with the same
+    header (``NAXIS = 0``, ``EXTEND = T``), so a copy of one interrupted at the 2880-byte boundary is the same
+    bytes: where the header announces extensions (``EXTEND = T``) the message says so, and what to do if a
+    table was expected. Only a file as it is on disk (compressed ones cut short are :func:`fits_cut_short`'s).
 
     Parameters
     ----------
@@ -1756,17 +1758,17 @@ def ends_after_primary_header(path: PathLike) -> str | None:
     Returns
     -------
     str or None
-        ``"PATH ends after its primary header (N bytes) with no data and no table after it: ..."``, or None.
+        ``"PATH is a FITS file with no table or image HDU: only an empty primary header (N bytes) ..."``, or
+        None (a file with data or more HDUs, one cut inside its header, one astropy cannot parse).
 
     Examples
     --------
     >>> import tempfile
     >>> f = Path(tempfile.mkdtemp()) / "list.fits"
-    >>> Table({"file": ["a.png"]}).write(f)
-    >>> _ = f.write_bytes(f.read_bytes()[:2880])
+    >>> fits.PrimaryHDU().writeto(f)
     >>> print(ends_after_primary_header(f).replace(str(f), "list.fits"))  # doctest: +NORMALIZE_WHITESPACE
-    list.fits ends after its primary header (2880 bytes) with no data and no table after it: cut short, as an
-    interrupted copy or download leaves it; copy it again
+    list.fits is a FITS file with no table or image HDU: only an empty primary header (2880 bytes), announcing
+    extensions that are not there; a table copied in part would end so too: if it should hold one, copy it again
     """
     p = Path(path)
     try:
@@ -1781,10 +1783,14 @@ def ends_after_primary_header(path: PathLike) -> str | None:
     except (ValueError, OSError):  # a header astropy cannot parse: its own words stand
         return None
     end = next(i for i in range(0, len(data) - 79, 80) if data[i:i + 3] == b"END" and not data[i + 3:i + 80].strip())
-    if header.get("NAXIS", 0) != 0 or header.get("EXTEND") is not True or len(data) != -(-(end + 80) // 2880) * 2880:
+    if header.get("NAXIS", 0) != 0 or len(data) != -(-(end + 80) // 2880) * 2880:
         return None
-    return (f"{p} ends after its primary header ({len(data)} bytes) with no data and no table after it: cut short, "
-            "as an interrupted copy or download leaves it; copy it again")
+    said = f"{p} is a FITS file with no table or image HDU: only an empty primary header ({len(data)} bytes)"
+    if header.get("EXTEND") is not True:
+        return said
+    # the bytes of a table's file interrupted after its first block: said, not assumed
+    return (f"{said}, announcing extensions that are not there; a table copied in part would end so too: if it "
+            "should hold one, copy it again")
 
 
 def _check_exists(path: Path) -> None:
