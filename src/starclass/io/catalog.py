@@ -30,11 +30,12 @@ table keeps its whole meta as JSON in the header card :data:`FITS_META_KEY`, rea
 from __future__ import annotations
 
 import csv
-import gzip
 import json
+import lzma
 import os
 import re
 import warnings
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -59,9 +60,15 @@ from starclass.errors import (
     shown_command,
 )
 from starclass.io.atomic import atomic_path
+from starclass.io.compressed_text import (
+    astropy_reads_lzw,
+    compressed_damage,
+    inner_name,
+    open_table_file,
+)
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_line_token, legus_tokens, read_legus_tab
 from starclass.io.legus import SENTINELS as LEGUS_SENTINELS
-from starclass.io.mosaic import FITS_NAMES, FITS_SUFFIXES, MosaicSet
+from starclass.io.mosaic import FITS_NAMES, FITS_SUFFIXES, MosaicSet, is_fits_name
 from starclass.io.paths import no_such_path
 from starclass.schema import (
     CLASS_PRED,
@@ -202,6 +209,10 @@ def guess_format(path: PathLike) -> str:
     """
     p = Path(path)
     name = p.name.lower()
+    if not any(name.endswith(ext) for ext in _EXT_FORMATS):
+        # a text table kept compressed is the format of the name inside: cat.csv.gz a CSV, cat.ecsv.xz an ECSV
+        # (a .fits.gz and a LEGUS .tab.gz are named in the table as they are)
+        name = inner_name(name)
     for ext in sorted(_EXT_FORMATS, key=len, reverse=True):
         if name.endswith(ext):
             fmt = _EXT_FORMATS[ext]
@@ -257,7 +268,7 @@ def _starts_as_html(p: Path) -> bool:
     True
     """
     try:
-        with open(p, "rb") as fh:
+        with open_table_file(p, "rb") as fh:
             head = fh.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf")[:14].lower()
     except OSError:
         return False
@@ -276,7 +287,7 @@ def _starts_as_json(p: Path) -> bool:
     True
     """
     try:
-        with open(p, "rb") as fh:
+        with open_table_file(p, "rb") as fh:
             head = fh.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf")[:1]
     except OSError:
         return False
@@ -363,6 +374,9 @@ def read_catalog(
         raise StarclassError(no_such_path(p, "catalogue"))
     if p.is_dir():
         raise StarclassError(f"expected a catalogue file, got a directory: {p}")
+    if not is_fits_name(p) and (damage := compressed_damage(p)) is not None:
+        # a text table kept compressed and cut short (a LEGUS .tab.gz, a .csv.gz): said before its format is told
+        raise StarclassError(damage)
     fmt = (fmt or guess_format(p)).lower()
     if fmt not in FORMATS:
         raise StarclassError(f"unknown catalogue format {fmt!r} for {p}; known: {', '.join(FORMATS)}")
@@ -871,6 +885,9 @@ def _read_generic(p: Path, fmt: str) -> Table:
     # the label database of 'starclass inspect --db' given as a catalogue (info, evaluate, report): read as text
     # it failed with "cannot read labels.db as ascii: UnicodeDecodeError ..."
     refuse_database(p)
+    if fmt not in ("fits", "parquet") and (damage := compressed_damage(p)) is not None:
+        # a .csv.gz cut short, before the looks at its lines below meet its end: astropy's "chr() arg not in range"
+        raise StarclassError(damage)
     # what holds the table: a PHANGS catalogue (--format phangs) is a FITS, CSV, ... or whitespace text table
     container = _phangs_container(p) if fmt == "phangs" else fmt
     if container == "ascii" and is_semicolon_text(p):
@@ -1018,7 +1035,7 @@ def _phangs_container(p: Path) -> str | None:
     if kind in _PHANGS_CONTAINERS:
         return kind
     try:
-        with open(p, "rb") as fh:
+        with open_table_file(p, "rb") as fh:
             head = fh.read(4096)
     except OSError:
         return "ascii"  # the reader names the file it cannot open
@@ -1064,7 +1081,7 @@ def is_semicolon_text(path: PathLike) -> bool:
     if sep != ";":
         return False
     try:
-        with open(p, encoding=encoding, newline="") as fh:
+        with open_table_file(p, encoding=encoding, newline="") as fh:
             lines = CsvLines(fh)
             rows = []
             for row in csv.reader(lines, delimiter=";"):
@@ -1095,7 +1112,7 @@ def _semicolon_header_only(p: Path) -> bool:
     if sep != ";":
         return False
     try:
-        with open(p, encoding=encoding, newline="") as fh:
+        with open_table_file(p, encoding=encoding, newline="") as fh:
             rows = [row for _, row in zip(range(2), csv.reader(CsvLines(fh), delimiter=";"))]
     except (OSError, UnicodeError, csv.Error):
         return False
@@ -1127,7 +1144,7 @@ def _ragged_line(p: Path) -> str | None:
     True
     """
     try:
-        with open(p, "rb") as fh:
+        with open_table_file(p, "rb") as fh:
             raw = fh.read()
     except OSError:
         return None
@@ -1271,7 +1288,7 @@ def commented_header(path: PathLike) -> str | None:
     encoding, sep = csv_dialect(p)
     last: tuple[int, str] | None = None
     try:
-        with open(p, encoding=encoding, errors="replace", newline="") as fh:
+        with open_table_file(p, encoding=encoding, errors="replace", newline="") as fh:
             for number, line in enumerate(fh, start=1):
                 text = line.strip()
                 if not text:
@@ -1341,7 +1358,7 @@ def csv_ragged_line(path: PathLike) -> str | None:
     sep = options.get("delimiter", ",")
     header: tuple[int, int] | None = None
     try:
-        with open(p, encoding=options.get("encoding", "utf-8"), errors="replace", newline="") as fh:
+        with open_table_file(p, encoding=options.get("encoding", "utf-8"), errors="replace", newline="") as fh:
             lines = CsvLines(fh)
             reader = csv.reader(lines, delimiter=sep)
             seen = 0
@@ -1384,7 +1401,7 @@ def is_ecsv_text(path: PathLike) -> bool:
     (True, False)
     """
     try:
-        with open(path, "rb") as fh:
+        with open_table_file(path, "rb") as fh:
             head = fh.read(16)
     except OSError:
         return False
@@ -1447,21 +1464,24 @@ _COMPRESSIONS = {
 }
 
 
-def compressed_text_refusal(path: PathLike, head: bytes | None = None) -> str | None:
-    r"""What to say of a text table kept compressed (``cat.csv.gz``, ``.bz2``, ``.xz``, ``.Z``, ``.zip``); else None.
+def compressed_text_refusal(path: PathLike, head: bytes | None = None, *, catalogue: bool = False) -> str | None:
+    r"""What to say of a text table kept compressed that is not read so here (``.zip``, ``.Z``, ...); else None.
 
-    starclass reads compressed FITS files (astropy opens them) and LEGUS ``.tab.gz`` catalogues, not compressed
-    text tables: the readers of CSV and other text look at the file's lines (its separator, encoding, comment
-    lines, the line of a bad row) before astropy does. The compression is told by the first bytes, whatever the
-    name, and the message gives the command that writes the text beside it (``gzip -dc cat.csv.gz >
-    cat.csv``); Unix compress (``.Z``) is said so by name, and ``uncompress`` decompresses it.
+    The catalogue readers (``catalogue=True``) read a text table compressed with gzip, bzip2 or xz, and Unix
+    compress (``.Z``) where astropy does (with the optional package uncompresspy), as the text inside
+    (:func:`starclass.io.compressed_text.open_table_file`); a zip archive is read as a FITS file only. The
+    readers of cutout lists read none compressed. The compression is told by the first bytes, whatever the
+    name, and the message gives the command that writes the text beside it (``gzip -dc labels.csv.gz >
+    labels.csv``); Unix compress (``.Z``) is said so by name, and ``uncompress`` decompresses it.
 
     Parameters
     ----------
     path : str or os.PathLike
         The table.
     head : bytes, optional
-        Its first bytes, where the caller has read them.
+        Its first bytes (as on disk), where the caller has read them.
+    catalogue : bool
+        Said for a catalogue reader, which reads gzip, bzip2 and xz (and ``.Z`` with uncompresspy): None for them.
 
     Returns
     -------
@@ -1470,11 +1490,14 @@ def compressed_text_refusal(path: PathLike, head: bytes | None = None) -> str | 
     Examples
     --------
     >>> import gzip, tempfile, pathlib
-    >>> f = pathlib.Path(tempfile.mkdtemp()) / "cat.csv.gz"
-    >>> _ = f.write_bytes(gzip.compress(b"id,x,y\n1,2,3\n"))
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "labels.csv.gz"
+    >>> _ = f.write_bytes(gzip.compress(b"file,label\na.png,1\n"))
     >>> print(compressed_text_refusal(f).replace(str(f.parent), "d"))  # doctest: +NORMALIZE_WHITESPACE
-    d/cat.csv.gz is a text table compressed with gzip, which starclass does not read compressed (it reads
-    compressed FITS files); decompress it first: 'gzip -dc d/cat.csv.gz > d/cat.csv' writes d/cat.csv
+    d/labels.csv.gz is a text table compressed with gzip, which the reader of cutout lists does not read
+    compressed (catalogues and FITS files are read compressed); decompress it first: 'gzip -dc d/labels.csv.gz >
+    d/labels.csv' writes d/labels.csv
+    >>> compressed_text_refusal(f, catalogue=True) is None
+    True
     """
     p = Path(path)
     if head is None:
@@ -1487,6 +1510,9 @@ def compressed_text_refusal(path: PathLike, head: bytes | None = None) -> str | 
     if found is None:
         return None
     name, how = found
+    lzw = name.startswith("Unix compress")
+    if catalogue and (name in ("gzip", "bzip2", "xz") or (lzw and astropy_reads_lzw())):
+        return None  # read as the text inside (open_table_file)
     if name == "zip":
         import zipfile
 
@@ -1512,8 +1538,14 @@ def compressed_text_refusal(path: PathLike, head: bytes | None = None) -> str | 
         stem, dot, ext = plain.rpartition(".")
         out = p.with_name(f"{stem}_uncompressed.{ext}" if dot and stem else f"{plain}_uncompressed")
     command = shown_command(f"{how} {shell_word(p)} > {shell_word(out)}")
-    return (f"{p} is a text table compressed with {name}, which starclass does not read compressed (it reads "
-            f"compressed FITS files); decompress it first: {command} writes {out}")
+    if not catalogue:
+        why = ("which the reader of cutout lists does not read compressed (catalogues and FITS files are read "
+               "compressed)")
+    elif lzw:
+        why = "which astropy reads only with the optional package uncompresspy ('pip install uncompresspy')"
+    else:
+        why = "which starclass reads as a FITS file only (a text table may be compressed with gzip, bzip2 or xz)"
+    return f"{p} is a text table compressed with {name}, {why}; decompress it first: {command} writes {out}"
 
 
 def refuse_non_text(path: PathLike) -> None:
@@ -1521,7 +1553,10 @@ def refuse_non_text(path: PathLike) -> None:
 
     A NUL byte is in no text table: the file is binary (an image, a store) or was cut short when a disk
     filled. UTF-16 text (Excel's "Unicode Text", with or without its byte-order mark) is text, its NULs
-    every other byte. A file that cannot be opened is left to the reader, which names it.
+    every other byte. A file that cannot be opened is left to the reader, which names it. A text table
+    compressed with gzip, bzip2 or xz is looked at inside (:func:`starclass.io.compressed_text.open_table_file`);
+    one cut short or damaged, a zip archive and a ``.Z`` astropy cannot read here are refused naming it
+    (:func:`compressed_text_refusal`).
 
     Parameters
     ----------
@@ -1546,17 +1581,21 @@ def refuse_non_text(path: PathLike) -> None:
     p = Path(path)
     if p.is_dir():
         raise StarclassError(f"{p} is a directory, not a table file")
+    if (refusal := compressed_text_refusal(p, catalogue=True)) is not None:
+        # a zip, or a .Z without uncompresspy: "line 1 holds a NUL byte, which no text table does (a binary file, or
+        # one cut short when a disk filled)" said nothing of the compression
+        raise StarclassError(refusal)
+    if (damage := compressed_damage(p)) is not None:
+        # a .csv.gz cut short: astropy's "chr() arg not in range(0x110000)", or a row cut mid-line
+        raise StarclassError(damage)
     try:
-        with open(p, "rb") as fh:
+        # a gzip, bzip2 or xz file looked at inside: an archive's cat.csv.gz is read as the CSV it holds
+        with open_table_file(p, "rb") as fh:
             head = fh.read(65536)
     except OSError:
         return
     if not head:
         raise StarclassError(f"{p} is empty (0 bytes), not a table")
-    if (refusal := compressed_text_refusal(p, head)) is not None:
-        # a VizieR or archive download kept compressed (cat.csv.gz): "line 1 holds a NUL byte, which no text table
-        # does (a binary file, or one cut short when a disk filled)" said nothing of the compression
-        raise StarclassError(refusal)
     if len(head) < 65536 and not head.lstrip(_BOM).strip():
         raise StarclassError(f"{p} holds only blank lines, not a table")
     if b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and utf16_without_mark(head) is None:
@@ -1779,7 +1818,7 @@ def _text_options(p: Path, fmt: str) -> dict:
     [('comment', '#'), ('data_start', 2), ('delimiter', ';'), ('header_start', 1)]
     """
     try:
-        with open(p, "rb") as fh:
+        with open_table_file(p, "rb") as fh:
             head = fh.read(65536)
     except OSError:
         return {}  # the reader reports the file
@@ -2303,7 +2342,7 @@ def _csv_header(p: Path) -> list[str]:
     """The header cells of a CSV (the first line neither blank nor a ``#`` comment), as written."""
     encoding, sep = csv_dialect(p)
     try:
-        with open(p, encoding=encoding, errors="replace", newline="") as fh:
+        with open_table_file(p, encoding=encoding, errors="replace", newline="") as fh:
             lines = (line for line in fh if line.strip() and not is_comment_line(line))
             return next(csv.reader(lines, delimiter=sep), [])
     except OSError:
@@ -3780,10 +3819,10 @@ _HEAD_BOM = "\ufeff"
 
 def _head(p: Path, n: int = 4096) -> str:
     try:
-        # a gzipped catalogue is looked at inside: its compressed bytes say nothing of the format
-        with (gzip.open(p, "rb") if p.name.lower().endswith(".gz") else open(p, "rb")) as fh:
+        # a compressed catalogue is looked at inside: its compressed bytes say nothing of the format
+        with open_table_file(p, "rb") as fh:
             head = fh.read(n)
-    except (OSError, EOFError):
+    except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError):  # damaged: its reader says so
         return ""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode Text" (UTF-16, its byte-order mark first): read as latin-1, every other character

@@ -35,7 +35,6 @@ correction undefined) become NaN, and so does a CI made from the 99.999 marker (
 from __future__ import annotations
 
 import csv
-import gzip
 import re
 import warnings
 from collections import Counter
@@ -49,6 +48,7 @@ from numpy.typing import ArrayLike
 
 from starclass.bands import ACS_WFC, BANDS, CAMERA_AB_MINUS_VEGA, WFC3_UVIS, ab_minus_vega, band_camera
 from starclass.errors import ColumnMapError, StarclassError
+from starclass.io.compressed_text import inner_name, open_table_file
 from starclass.schema import (
     CI,
     CLASS_HUMAN_MEAN,
@@ -633,15 +633,12 @@ def field_from_sky(ra: ArrayLike, dec: ArrayLike, x: ArrayLike | None = None,
 
 
 def _readme_of(path: Path) -> Path:
-    """The ``.readme`` beside a catalogue: ``x.readme`` for ``x.tab`` and for ``x.tab.gz`` alike.
+    """The ``.readme`` beside a catalogue: ``x.readme`` for ``x.tab`` and for ``x.tab.gz`` (``.bz2``, ``.xz``) alike.
 
-    >>> _readme_of(Path("d/x.tab.gz")).as_posix(), _readme_of(Path("d/x.tab")).as_posix()
+    >>> _readme_of(Path("d/x.tab.gz")).as_posix(), _readme_of(Path("d/x.tab.xz")).as_posix()
     ('d/x.readme', 'd/x.readme')
     """
-    name = path.name
-    if name.lower().endswith(".gz"):
-        name = name[:-3]
-    return path.with_name(name).with_suffix(".readme")
+    return path.with_name(inner_name(path.name)).with_suffix(".readme")
 
 
 def _readme_filters(path: Path) -> tuple[list[str], float | None] | None:
@@ -1363,14 +1360,15 @@ def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
     line_of: list[int] = []
     comments: list[tuple[int, str]] = []  # comment lines among the rows (after the first one)
     try:
-        # hlsp_..._avgapcor.tab.gz as kept in an archive: read inside, not refused as "not a LEGUS .tab"
-        opener = gzip.open if p.name.lower().endswith(".gz") else open
+        # hlsp_..._avgapcor.tab.gz as kept in an archive: read inside, not refused as "not a LEGUS .tab"; a .tab.bz2
+        # or .xz too, told by its first bytes as every catalogue reader tells them
+        opener = open_table_file
         # utf-8-sig: a copy saved by Windows Notepad starts with a byte-order mark, which read as part of
         # the first id ("not a number"); any other non-ASCII text is still no number and named so. A copy
         # saved as Excel's "Unicode Text" is UTF-16 (its own byte-order mark): "not text" before
         with opener(p, "rb") as fh:
             encoding = "utf-16" if fh.read(2) in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
-        with opener(p, "rt", encoding=encoding, errors="strict") as fh:
+        with opener(p, "r", encoding=encoding, errors="strict") as fh:
             numbered = [(lineno, line.strip()) for lineno, line in enumerate(fh, start=1)]
         data = [(lineno, legus_tokens(s)) for lineno, s in numbered if s and not s.startswith("#")]
         last = data[-1][0] if data else 0
