@@ -1015,7 +1015,52 @@ def _read_generic(p: Path, fmt: str) -> Table:
         warnings.warn(index_column_note(p), UserWarning, stacklevel=3)
     if container == "csv":
         restore_csv_decision(table)  # classify's decision threshold, kept as columns where there is no meta
+    # Parquet and FITS keep a text cell's padding ('cluster   ' of a fixed-width FITS column), where the CSV and ECSV
+    # readers strip it: the same labels were other class names, info counts and label maps by format
+    strip_text_columns(table)
     check_recorded_meta(table, p)
+    return table
+
+
+def strip_text_columns(table: Table) -> Table:
+    """Strip the blanks around every text cell of ``table``, in place, as astropy's CSV and ECSV readers strip them.
+
+    The one place the table readers (:func:`read_table`, :func:`read_catalog`, classified lists) do it: a
+    Parquet or FITS table keeps the padding a fixed-width string column was written with (``'cluster   '``), or a
+    leading blank, which a CSV of the same table loses, so the same labelled table printed other class names,
+    counted other labels and matched a task's label map otherwise by its format. Masked cells stay masked; byte
+    strings are stripped as bytes.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A table as read.
+
+    Returns
+    -------
+    astropy.table.Table
+        The same table.
+
+    Examples
+    --------
+    >>> t = strip_text_columns(Table({"label": ["cluster   ", " star"], "n": [1, 2]}))
+    >>> t["label"].tolist(), t["n"].tolist()
+    (['cluster', 'star'], [1, 2])
+    """
+    for name in table.colnames:
+        col = table[name]
+        if getattr(col, "dtype", None) is None or col.dtype.kind not in "US" or not len(col):
+            continue
+        data = np.asarray(col.data if not hasattr(col, "mask") else np.ma.getdata(col))
+        stripped = np.char.strip(data)
+        if np.array_equal(stripped, data):
+            continue  # nothing to strip: the column (its width, its meta) as read
+        if isinstance(col, MaskedColumn):
+            new = MaskedColumn(stripped, mask=col.mask, name=name, unit=col.unit, description=col.description,
+                               meta=col.meta)
+        else:
+            new = Column(stripped, name=name, unit=col.unit, description=col.description, meta=col.meta)
+        table.replace_column(name, new)
     return table
 
 

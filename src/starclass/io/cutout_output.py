@@ -113,7 +113,7 @@ def read_table_as(path: str | Path, fmt: str | None) -> Table:
     >>> read_table_as(f, "ascii.csv")["prob_1"][0]
     np.float64(0.25)
     """
-    from starclass.io.catalog import read_csv_table, read_decimal_commas, restore_fits_meta
+    from starclass.io.catalog import read_csv_table, read_decimal_commas, restore_fits_meta, strip_text_columns
 
     if fmt == "fits":
         from starclass.io.mosaic import read_fits_table
@@ -124,6 +124,7 @@ def read_table_as(path: str | Path, fmt: str | None) -> Table:
         read_decimal_commas(table, path)  # saved again by European Excel: 0,46 read as the number
     else:
         table = Table.read(path, format=fmt)
+    strip_text_columns(table)  # a Parquet's or FITS's padded labels, as the catalogue reader strips them
     return restore_fits_meta(table, path)
 
 
