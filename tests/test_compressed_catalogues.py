@@ -132,3 +132,18 @@ def test_a_legus_tab_compressed_with_xz_or_bzip2_is_read_as_its_gzip_copy(tmp_pa
         got = read_catalog(packed)
         assert got.meta["format"] == "legus" and len(got) == len(want)
         assert np.array_equal(got["class_ref"], want["class_ref"]) and np.allclose(got["x"], want["x"])
+
+
+def test_a_folder_of_compressed_catalogues_is_summarised(tmp_path):
+    # info DIR of VizieR downloads kept as they came: "no catalogue could be read in DIR (looked for .tab, ...)"
+    folder = tmp_path / "cats"
+    folder.mkdir()
+    plain = _plain(tmp_path, "cat.csv")
+    for name, suffix in (("ngc1566_cands.csv", ".gz"), ("ngc628_cands.csv", ".xz")):
+        (folder / f"{name}{suffix}").write_bytes(_PACK[suffix](plain.read_bytes()))
+    # a plain copy beside its compressed one is one catalogue, listed once
+    (folder / "ngc628_cands.csv").write_bytes(plain.read_bytes())
+    res = runner.invoke(app, ["info", str(folder), "--out-format", "csv"])
+    assert res.exit_code == 0, res.output
+    t = Table.read(res.stdout, format="ascii.csv")
+    assert list(t["field"]) == ["ngc1566", "ngc628"] and list(t["rows"]) == [3, 3], res.stdout

@@ -17,13 +17,25 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import ColumnMapError, StarclassError, counted
+from starclass.io.compressed_text import inner_name
 from starclass.io.legus import machine_only
 from starclass.schema import CLASS_METHOD, CLASS_PRED, CLASS_REF, CLASSES, bands_in, class_array, is_known
 
 #: File endings :func:`summarise_dir` reads as catalogues (``.tab.gz``: a LEGUS catalogue as an archive
-#: keeps it; read_catalog read one, but a folder scan skipped it).
+#: keeps it; read_catalog read one, but a folder scan skipped it). A text table compressed with gzip, bzip2 or
+#: xz (``cat.csv.gz`` as VizieR hands it out) is read as the one inside (io.compressed_text): a folder of them
+#: was "no catalogue could be read" until 2026-12-07.
+_TEXT_CATALOG_SUFFIXES = (".tab", ".ecsv", ".csv", ".mrt", ".cds", ".dat", ".txt")
 CATALOG_SUFFIXES = (".tab", ".tab.gz", ".ecsv", ".csv", ".parquet", ".pq", ".fits", ".fit", ".mrt", ".cds",
-                    ".dat", ".txt")
+                    ".dat", ".txt",
+                    *(f"{base}{comp}" for base in _TEXT_CATALOG_SUFFIXES for comp in (".gz", ".bz2", ".xz")
+                      if f"{base}{comp}" != ".tab.gz"))
+
+
+def _plain_copy_beside(p: Path) -> bool:
+    """Whether ``p`` is a compressed catalogue beside its plain copy (``x.tab.gz`` beside ``x.tab``): one catalogue."""
+    plain = inner_name(p.name)
+    return plain != p.name and p.with_name(plain).is_file()
 
 
 def files_not_read_note(names: Sequence[str], as_what: str, shown: int = 8) -> str:
@@ -270,16 +282,16 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     d = Path(directory)
     files = sorted(p for p in d.iterdir() if p.is_file() and p.name.lower().endswith(CATALOG_SUFFIXES)
                    and not p.name.lower().endswith(".readme")
-                   # a .tab.gz beside its .tab is the same catalogue: listed once
-                   and not (p.name.lower().endswith(".tab.gz") and p.with_name(p.name[:-3]).is_file()))
+                   # a .tab.gz beside its .tab (a .csv.gz beside its .csv) is the same catalogue: listed once
+                   and not _plain_copy_beside(p))
     numbered = {s: v for s, v in (column_map or {}).items() if is_column_number(s)}
     named = {s: v for s, v in (column_map or {}).items() if not is_column_number(s)}
     rows, notes, certain, v_assumed = [], [], [], []
     # the files left out by their names (a README, a .readme), said as evaluate --catalogs says them: they were
-    # left out without a word. Hidden files and a .tab.gz beside its .tab are not counted (as there)
+    # left out without a word. Hidden files and a .tab.gz beside its .tab (a .csv.gz ...) are not counted (as there)
     by_name = [p.name for p in sorted(d.iterdir()) if p.is_file() and p not in files and not p.name.startswith(".")
                and p.name not in read_elsewhere
-               and not (p.name.lower().endswith(".tab.gz") and p.with_name(p.name[:-3]).is_file())]
+               and not _plain_copy_beside(p)]
     if by_name:
         notes.append(files_not_read_note(by_name, "catalogues"))
     for p in files:
@@ -326,7 +338,10 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     if not rows and allow_none:
         return Table(), notes
     if not rows:
-        raise StarclassError(f"no catalogue could be read in {d} (looked for {', '.join(CATALOG_SUFFIXES)})")
+        # the plain endings, the compressed ones in a word: 32 endings made a line no one reads
+        plain = [sfx for sfx in CATALOG_SUFFIXES if not sfx.endswith((".gz", ".bz2", ".xz"))]
+        raise StarclassError(f"no catalogue could be read in {d} (looked for {', '.join(plain)}, .tab.gz, and the "
+                             "text ones compressed .gz/.bz2/.xz)")
     if numbered and certain:
         notes.append(f"--map ({_map_text(numbered)}) applied only to the LEGUS files whose layout is uncertain, not to "
                      f"the {len(certain)} read with a certain layout (starclass info FILE --map ... maps one file)")
