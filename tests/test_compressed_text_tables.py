@@ -119,3 +119,15 @@ def test_a_spreadsheet_workbook_is_not_told_to_be_unzipped(tmp_path):
     said = " ".join(res.output.split())
     assert res.exit_code == 2 and "is a spreadsheet workbook (Excel or OpenDocument), not a text table" in said, said
     assert "unzip" not in said
+
+
+def test_info_of_a_compressed_cutout_list_says_to_decompress_it(tmp_path):
+    # read as a catalogue since catalogues are read compressed, it was only "not a catalogue of candidates: no id,
+    # position ... (file, label)", where before the refusal gave the command that lets info describe the list
+    labels = tmp_path / "labels.csv.gz"
+    labels.write_bytes(gzip.compress(b"file,label\na.npy,cluster\nb.npy,star\n"))
+    res = runner.invoke(app, ["info", str(labels)])
+    said = " ".join(res.output.split())
+    assert "not a catalogue of candidates" in said, said
+    assert f"{labels} is a text table compressed with gzip, which the reader of cutout lists does not read" in said
+    assert f"'gzip -dc {labels} > {tmp_path / 'labels.csv'}'" in said, said

@@ -3842,7 +3842,12 @@ def not_a_catalogue_reason(path: PathLike, column_map: Mapping[str, str] | None 
     if catalogue_roles(renamed):
         return None
     shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
-    return f"no id, position (x, y or ra, dec) or class column among its {counted(len(names), 'column')} ({shown})"
+    why = f"no id, position (x, y or ra, dec) or class column among its {counted(len(names), 'column')} ({shown})"
+    if "file" in names and (compressed := compressed_text_refusal(p)) is not None:
+        # a list of cutouts kept compressed (labels.csv.gz), read here as a catalogue because the cutout-list reader
+        # does not take it: until 2026-12-07 the refusal with its command, which said what to do
+        why = f"{why}; {compressed}"
+    return why
 
 
 def _short_cols(table: Table) -> str:
