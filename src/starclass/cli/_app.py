@@ -383,9 +383,31 @@ DQ_GOOD_BITS_OPTION = typer.Option(
 #: ``--mask-file TEMPLATE`` of every command that takes ``--mask-extension``: a bad-pixel mask file beside each mosaic
 MASK_FILE_OPTION = typer.Option(
     None, "--mask-file", metavar="TEMPLATE",
-    help="Bad-pixel mask file of each mosaic, as a name template: {stem} is the mosaic's file name without .fits, "
+    help="Bad-pixel mask file of each mosaic, as a name template: {stem} is the mosaic's name without .fits, "
          "relative to its folder: '{stem}_bpm.fits' (g_f555w.fits -> g_f555w_bpm.fits), 'masks/{stem}.fits'. "
          "Nonzero pixels are set to NaN, as --mask-extension's. Default: none (docs/io.md).")
+
+
+def plan_default(option: Any) -> Any:
+    """A shared option as ``survey`` takes it: its help's "Default: ..." is the plan's setting, else that.
+
+    ``survey --mask-extension`` (``--dq-good-bits``, ``--mask-file``) said "Default: not applied" as every
+    command does, where a survey plan's ``mask_extension`` applies when the option is not given.
+
+    Examples
+    --------
+    >>> plan_default(MASK_FILE_OPTION).help[-44:]
+    "Default: the plan's, else none (docs/io.md)."
+    >>> MASK_FILE_OPTION.help.endswith("Default: none (docs/io.md).")  # the other commands' stays
+    True
+    """
+    import copy
+
+    if option.help.count("Default: ") != 1:
+        raise ValueError(f"{option.param_decls}: its help says no single 'Default: ...'")
+    taken = copy.copy(option)
+    taken.help = option.help.replace("Default: ", "Default: the plan's, else ")
+    return taken
 
 
 def flags_option(mask_extension: str | None, dq_good_bits: str | None, mask_file: str | None = None) -> str:

@@ -353,8 +353,8 @@ def cutouts_command(
     normalisation, zeropoints, source files).
 
     The candidate pixel floor(x+0.5), floor(y+0.5) (0-based) sits at index S//2. Pixels off the
-    image, NaN or of zero weight are filled with 0; a candidate whose own pixel is bad is flagged
-    (ok = False).
+    image, NaN or (with --masks, the default) of zero weight are filled with 0; a candidate whose
+    own pixel is bad is flagged (ok = False).
 
     Example: starclass cutouts field/ -c field/truth.ecsv --task legus4-compact -o stamps.h5
     """

@@ -484,10 +484,10 @@ def inspect_command(
     ctx: typer.Context,
     data_dir: Path = typer.Argument(None, help="Folder with one FITS mosaic per band and candidates.ecsv "
                                               "(optionally predictions.ecsv); or give --stamps instead."),
-    stamps: Path = typer.Option(None, "--stamps", help="Serve a cutout folder instead of DATA_DIR: a CSV (file, "
-                                "optional label and group column), an ImageFolder directory, or a 'classify "
-                                "--stamps' / 'suggest' output of one; one candidate per file. Needs --task (its "
-                                "classes are the keys); --export then writes a CSV that 'train --stamps' reads."),
+    stamps: Path = typer.Option(None, "--stamps", help="A cutout folder to serve instead of DATA_DIR: a CSV (file, "
+                                "optional label and group columns), an ImageFolder directory, or a 'classify "
+                                "--stamps' / 'suggest' output of one. Needs --task with --init (later runs take the "
+                                "task the database recorded); --export writes a CSV for 'train --stamps'."),
     host: str = typer.Option("127.0.0.1", help="Address to bind; the default is reachable only from "
                                                "this machine."),
     # starclass.inspect.listen.DEFAULT_PORT, not imported here: the inspect package loads astropy (~1 s)
