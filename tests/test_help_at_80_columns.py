@@ -99,3 +99,18 @@ def test_the_command_list_is_not_cut_off_at_80_columns():
     flat = SPACE.sub("", shown)
     for name in COMMANDS:
         assert name in flat
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_flag_shows_no_value_but_an_option_that_takes_one_shows_its_type(name):
+    # typer drew every flag as "--overwrite <bool>", as if it took a value: 'info --overwrite true x' then took
+    # "true" for the path it reads ("error: true: no such file or directory")
+    sub = typer.main.get_command(app).commands[name]
+    shown = _help([name])
+    options = [p for p in sub.params if isinstance(p, typer.core.TyperOption)]
+    assert any(p.is_flag for p in options) and "<bool>" not in shown, shown
+    flat = SPACE.sub("", shown)
+    ctx = typer.Context(sub)
+    for p in options:
+        if not p.is_flag:
+            assert SPACE.sub("", p.display_type_rich(ctx)) in flat, (name, p.opts)

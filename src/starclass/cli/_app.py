@@ -47,6 +47,8 @@ def fit_help_tables() -> None:
     line, and the option names keep one line (the help column wraps around them), so every character
     of the help is shown whatever the width.
 
+    A flag's type column is left empty: typer showed ``--overwrite <bool>``, as if it took a value.
+
     typer also gives an option's long names, short name, ``--no-`` name and its short one a column each,
     every column as wide as its longest cell in any row: at 80 columns ``evaluate --help`` kept 18
     characters for the help (``--reference-column``, ``-r`` and ``--no-progress`` side by side). An
@@ -76,6 +78,10 @@ def fit_help_tables() -> None:
             if len(renderables) in (6, 7):
                 # an options row: [required,] long, short, --no- long, --no- short, type, help
                 head, names, tail = renderables[:-6], renderables[-6:-2], renderables[-2:]
+                if str(tail[0]) == "<bool>":
+                    # a flag takes no value: "--overwrite <bool>" read as "--overwrite true", and "true" was then
+                    # taken for the next argument ("error: true: no such file or directory")
+                    tail = (rich.text.Text(""), tail[1])
                 renderables = (*head, _names_cell(*names), *tail)
                 # the type's range ("<int range> [0<=x<=10000]") goes below it rather than widen the
                 # column: rich narrows the widest column first, which was the help's
