@@ -609,18 +609,20 @@ def inspect_command(
         # was said for 2-3 s on shared cores until the notes; a log file gets the server's own lines, as before
         say_step(f"inspect: opening the label database and loading {stamps if stamps is not None else data_dir} ...",
                  show_progress(None))
+    # the web stack is optional, so it is imported only once it is known to be there; found is not importable
+    with importing_extra("web", WEB_MODULES, "inspect"):
+        from starclass.inspect import db as dbm
+        from starclass.inspect.schemes import get_scheme, scheme_for_task
+
     probe = None
     if serving:
         # the server's modules imported by a child while this one reads the database and the field, checked before
         # the database is made or upgraded and before any line on stdout: a broken uvicorn was found by the import
         # after the notes, with --init's new inspect.sqlite left behind, and without --init an older schema
-        # upgraded. Not imported here: "no accounts yet" would wait ~1.3 s for them
+        # upgraded. Not imported here: "no accounts yet" would wait ~1.3 s for them. After the database layer's
+        # import: the child then imports only what this process has not (SQLAlchemy and argon2 are imported)
         probe = ImportProbe("web", WEB_MODULES, "inspect")
         ctx.call_on_close(probe.close)
-    # the web stack is optional, so it is imported only once it is known to be there; found is not importable
-    with importing_extra("web", WEB_MODULES, "inspect"):
-        from starclass.inspect import db as dbm
-        from starclass.inspect.schemes import get_scheme, scheme_for_task
 
     dbm.check_keys(dataset)  # PostgreSQL refused a longer one with a DataError, SQLite stored it
 
