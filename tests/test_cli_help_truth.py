@@ -105,10 +105,10 @@ def _stated_defaults() -> list[tuple[str, str, str]]:
         ("cutouts", "--size", f"default {spec.stamp_size}"),
         ("cutouts", "--normalisation", f"default {spec.normalisation}"),
         ("cutouts", "--softening-mag", f"or {spec.softening_mag:g}"),
-        ("survey", "--tile-size", f"default {plan.tile_size}"),
+        ("survey", "--tile-size", f"the plan's, else {plan.tile_size}"),
         ("survey", "--overlap", f"max({DEFAULT_OVERLAP}, stamp)"),
         ("survey", "--photometry", f"else {plan.photometry}"),
-        ("survey", "--retries", f"default {plan.retries}"),
+        ("survey", "--retries", f"the plan's, else {plan.retries}"),
         # where dask-jobqueue's configuration gives none (survey.batch.configured_sizes)
         ("survey", "--cores", f"configuration, else {batch.cores}"),
         ("survey", "--memory", f"configuration, else {batch.memory}"),
@@ -430,3 +430,31 @@ def test_every_command_that_classifies_has_a_progress_switch():
                if not any("--progress" in p.opts and "--no-progress" in p.secondary_opts
                           for p in cmd.commands[name].params)]
     assert not lacking, lacking
+
+
+def test_every_survey_option_a_plan_can_set_says_the_plan_gives_its_default():
+    """``survey --tile-size`` said "(default 2048)", ``--retries`` "(default 2)", ``--overlap`` "default max(64, stamp)"
+    and ``--mask-extension``/``--dq-good-bits``/``--mask-file`` "Default: not applied" (the words every command shares),
+    where the plan's tile_size, retries, overlap, mask_extension ... apply when the option is not given
+    (``SurveyPlan.with_options`` keeps the plan's value for an option left out)."""
+    from starclass.survey.plan import PLAN_KEYS, SurveyPlan
+
+    helps = _helps()
+    options = [(key, f"--{key.replace('_', '-')}") for key in PLAN_KEYS]
+    taken = [(key, option) for key, option in options if ("survey", option) in helps]
+    assert len(taken) >= 9, taken  # the plan keys survey takes as options (model, task, tile_size, ...)
+    plan = SurveyPlan(fields=(), tile_size=512, retries=5, mask_extension="BPM")
+    kept = plan.with_options(**{key: None for key, _ in taken})
+    assert (kept.tile_size, kept.retries, kept.mask_extension) == (512, 5, "BPM")  # the plan's, the option left out
+    silent = {option: helps[("survey", option)] for _, option in taken if "the plan's" not in helps[("survey", option)]}
+    assert not silent, silent
+
+
+def test_inspect_stamps_help_says_a_later_run_takes_the_recorded_task():
+    """``inspect --stamps`` said "Needs --task", while ``--task`` said "(default: the database's)": a list served once
+    (its task recorded by the first, --init run) is served and exported again without --task
+    (``inspect_cmd._recorded_task``); only --init, whose new database records none, needs it."""
+    helps = _helps()
+    assert "default: the database's" in helps[("inspect", "--task")]
+    stamps = helps[("inspect", "--stamps")]
+    assert "Needs --task with --init" in stamps and "later runs take the task the database recorded" in stamps, stamps

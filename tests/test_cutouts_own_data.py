@@ -261,7 +261,8 @@ def test_calibrate_after_train_says_why_it_needs_overwrite(tmp_path):
     assert f"has the calibration 'starclass train' fitted on its {n_val} validation rows" in res.output
     assert "--overwrite" in res.output and "already has" not in res.output
     res = runner.invoke(app, ["calibrate", "--help"], env={"COLUMNS": "200"})
-    assert "a first calibrate needs it too" in res.output
+    # the words as read, wherever the help's table breaks its lines
+    assert "a first calibrate needs it too" in " ".join(res.output.replace("│", " ").split())
 
 
 def test_colour_cutouts_for_a_one_band_task_are_said_to_be_averaged_to_grey(tmp_path):

@@ -22,13 +22,13 @@ COMMANDS = sorted(typer.main.get_command(app).commands)
 SPACE = re.compile(r"\s+")
 
 
-def _help_column(shown: str) -> str:
-    """The help column's text of each options panel, its lines joined, without white space.
+def _help_panels(shown: str) -> list[tuple[int, list[str]]]:
+    """Each options panel's help column: its width in characters and its lines.
 
     In a panel the help is the table's last column: where most lines' last cell starts (the type
     column's pieces, wrapped below an option's name, start further left).
     """
-    text = []
+    panels = []
     for panel in re.split(r"^╰.*$", shown, flags=re.M):
         inner = [line[1:-1] for line in panel.splitlines() if line.startswith("│") and line.endswith("│")]
         starts = [[m.start() for m in re.finditer(r"\S+(?: \S+)*", line)] for line in inner]
@@ -36,8 +36,13 @@ def _help_column(shown: str) -> str:
         if not last:
             continue
         x = Counter(last).most_common(1)[0][0]
-        text += [line[x:] for line in inner]
-    return SPACE.sub("", "".join(text))
+        panels.append((len(inner[0]) - x, [line[x:] for line in inner]))
+    return panels
+
+
+def _help_column(shown: str) -> str:
+    """The help column's text of each options panel, its lines joined, without white space."""
+    return SPACE.sub("", "".join(line for _, lines in _help_panels(shown) for line in lines))
 
 
 def _help(args: list[str]) -> str:
@@ -65,9 +70,47 @@ def test_no_option_help_is_cut_off_at_80_columns(name):
             assert SPACE.sub("", p.help) in helps, (name, p.opts, p.help)
 
 
+#: the fewest characters a line of an option's help may hold at 80 columns (a sentence of 5-6 words)
+MIN_HELP_WIDTH = 30
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_the_help_column_is_wide_enough_to_read_at_80_columns(name):
+    # typer gave an option's long names, short name and --no- name a column each, all as wide as their
+    # longest cell: at 80 columns evaluate's help was 18 characters wide (a word or two a line), train's 15
+    shown = _help([name])
+    widths = [width for width, _ in _help_panels(shown)]
+    assert widths and min(widths) >= MIN_HELP_WIDTH, (name, widths, shown)
+    # the names are still all there, each short name beside its long one and each --no- name shown
+    flat = SPACE.sub("", shown)
+    sub = typer.main.get_command(app).commands[name]
+    for p in sub.params:
+        for opts in (p.opts, getattr(p, "secondary_opts", [])):
+            longs = [o for o in opts if o.startswith("--")]
+            shorts = [o for o in opts if not o.startswith("--")]
+            if longs:
+                assert ",".join([*shorts, longs[0]]) in flat, (name, opts)
+            assert all(o in flat for o in longs), (name, opts)
+
+
 def test_the_command_list_is_not_cut_off_at_80_columns():
     shown = _help([])
     assert "…" not in shown
     flat = SPACE.sub("", shown)
     for name in COMMANDS:
         assert name in flat
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_flag_shows_no_value_but_an_option_that_takes_one_shows_its_type(name):
+    # typer drew every flag as "--overwrite <bool>", as if it took a value: 'info --overwrite true x' then took
+    # "true" for the path it reads ("error: true: no such file or directory")
+    sub = typer.main.get_command(app).commands[name]
+    shown = _help([name])
+    options = [p for p in sub.params if isinstance(p, typer.core.TyperOption)]
+    assert any(p.is_flag for p in options) and "<bool>" not in shown, shown
+    flat = SPACE.sub("", shown)
+    ctx = typer.Context(sub)
+    for p in options:
+        if not p.is_flag:
+            assert SPACE.sub("", p.display_type_rich(ctx)) in flat, (name, p.opts)

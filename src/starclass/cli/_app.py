@@ -47,6 +47,14 @@ def fit_help_tables() -> None:
     line, and the option names keep one line (the help column wraps around them), so every character
     of the help is shown whatever the width.
 
+    A flag's type column is left empty: typer showed ``--overwrite <bool>``, as if it took a value.
+
+    typer also gives an option's long names, short name, ``--no-`` name and its short one a column each,
+    every column as wide as its longest cell in any row: at 80 columns ``evaluate --help`` kept 18
+    characters for the help (``--reference-column``, ``-r`` and ``--no-progress`` side by side). An
+    option's names are drawn as one cell instead, one name a line (``-r, --reference-column``; an alias
+    below, after a comma; the ``--no-`` name below), which leaves the help column 30 characters or more.
+
     Examples
     --------
     >>> fit_help_tables()
@@ -66,6 +74,18 @@ def fit_help_tables() -> None:
         """A rich table whose cells fold rather than end in "…" (the options' names kept on one line)."""
 
         def add_row(self, *renderables: Any, **kwargs: Any) -> None:
+            type_width = 0
+            if len(renderables) in (6, 7):
+                # an options row: [required,] long, short, --no- long, --no- short, type, help
+                head, names, tail = renderables[:-6], renderables[-6:-2], renderables[-2:]
+                if str(tail[0]) == "<bool>":
+                    # a flag takes no value: "--overwrite <bool>" read as "--overwrite true", and "true" was then
+                    # taken for the next argument ("error: true: no such file or directory")
+                    tail = (rich.text.Text(""), tail[1])
+                renderables = (*head, _names_cell(*names), *tail)
+                # the type's range ("<int range> [0<=x<=10000]") goes below it rather than widen the
+                # column: rich narrows the widest column first, which was the help's
+                type_width = max((len(piece) for piece in str(tail[0]).split(" [")), default=0)
             # an option's help is a rich Columns of Texts (help, default, "required"), drawn in a grid of
             # its own whose columns also end in "…": a Text's own overflow is the one rich follows
             for cell in renderables:
@@ -73,12 +93,38 @@ def fit_help_tables() -> None:
                     if isinstance(text, rich.text.Text):
                         text.overflow = "fold"
             super().add_row(*renderables, **kwargs)
-            # the options table: [required,] long, short, --no- long, --no- short, type, help; the commands
-            # table: name, description. The last column wraps, the type may fold, the names do not break
+            # the options table: [required,] names, type, help; the commands table: name, description.
+            # The last column wraps, the type may fold, the names do not break
             for i, column in enumerate(self.columns):
                 column.overflow = "fold"
                 if i < len(self.columns) - 2:
                     column.no_wrap = True
+            if type_width:
+                self.columns[-2].max_width = max(self.columns[-2].max_width or 1, type_width + 1)
+
+    def _names_cell(long: Any, short: Any, no_long: Any, no_short: Any) -> Any:
+        """One cell of an option's names, one a line: ``-o, --output,`` / ``--out`` / ``--no-...``.
+
+        typer gives each cell as a highlighted Text, aliases joined by ",": split, their styles kept.
+        An argument's name comes as its short name (``pred``), alone on its line.
+        """
+        def parts(cell: Any) -> list[Any]:
+            if not isinstance(cell, rich.text.Text):
+                cell = rich.text.Text(str(cell or ""))
+            return [part for part in cell.split(",") if part.plain] if cell.plain else []
+
+        lines = []
+        for shorts, longs in ((parts(short), parts(long)), (parts(no_short), parts(no_long))):
+            names = [*shorts, *longs]
+            # aliases of one option: a comma after each but the last, as click's own help lists them;
+            # the short names share the first long name's line (the way man pages show them)
+            first = len(shorts) + 1 if longs else len(names)
+            group = [rich.text.Text(", ").join(names[:first])] + names[first:]
+            group = [rich.text.Text.assemble(line, "," if i < len(group) - 1 else "") for i, line in enumerate(group)]
+            lines += [line for line in group if line.plain]
+        cell = rich.text.Text("\n").join(lines)
+        cell.no_wrap = True
+        return cell
 
     rich_utils.Table = HelpTable  # type: ignore[misc]
 
@@ -343,9 +389,31 @@ DQ_GOOD_BITS_OPTION = typer.Option(
 #: ``--mask-file TEMPLATE`` of every command that takes ``--mask-extension``: a bad-pixel mask file beside each mosaic
 MASK_FILE_OPTION = typer.Option(
     None, "--mask-file", metavar="TEMPLATE",
-    help="Bad-pixel mask file of each mosaic, as a name template: {stem} is the mosaic's file name without .fits, "
+    help="Bad-pixel mask file of each mosaic, as a name template: {stem} is the mosaic's name without .fits, "
          "relative to its folder: '{stem}_bpm.fits' (g_f555w.fits -> g_f555w_bpm.fits), 'masks/{stem}.fits'. "
          "Nonzero pixels are set to NaN, as --mask-extension's. Default: none (docs/io.md).")
+
+
+def plan_default(option: Any) -> Any:
+    """A shared option as ``survey`` takes it: its help's "Default: ..." is the plan's setting, else that.
+
+    ``survey --mask-extension`` (``--dq-good-bits``, ``--mask-file``) said "Default: not applied" as every
+    command does, where a survey plan's ``mask_extension`` applies when the option is not given.
+
+    Examples
+    --------
+    >>> plan_default(MASK_FILE_OPTION).help[-44:]
+    "Default: the plan's, else none (docs/io.md)."
+    >>> MASK_FILE_OPTION.help.endswith("Default: none (docs/io.md).")  # the other commands' stays
+    True
+    """
+    import copy
+
+    if option.help.count("Default: ") != 1:
+        raise ValueError(f"{option.param_decls}: its help says no single 'Default: ...'")
+    taken = copy.copy(option)
+    taken.help = option.help.replace("Default: ", "Default: the plan's, else ")
+    return taken
 
 
 def flags_option(mask_extension: str | None, dq_good_bits: str | None, mask_file: str | None = None) -> str:

@@ -106,17 +106,14 @@ def cutouts(
 
     from starclass.io.atomic import atomic_dir, atomic_path
     from starclass.io.catalog import read_catalog
-    from starclass.io.mosaic import mosaic_inputs, read_mosaics
-    from starclass.io.paths import check_output
+    from starclass.io.mosaic import read_mosaics
+    from starclass.io.paths import mosaic_inputs
     from starclass.stamps.inputs import InputSpec, input_spec, parse_softening_mag
     from starclass.stamps.multiscale import parse_scales
     from starclass.stamps.normalise import check_method
     from starclass.stamps.store import StampStore, make_store
 
-    inputs = [*mosaic_inputs(mosaics), catalog]
-    check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
-    _check_store_name(output)
-    check_output(phangs_fits_dir, inputs, option="--phangs-fits-dir", overwrite=overwrite)
+    _check_outputs(output, [*mosaic_inputs(mosaics), catalog], overwrite=overwrite, phangs_fits_dir=phangs_fits_dir)
     if phangs_fits_dir is not None and not 1 <= int(phangs_size) <= MAX_PHANGS_SIZE:
         # now, not after the stamp store is written: the export's own check came last and left the store;
         # and a side of 100000 asked numpy for 5.8 TiB at once (a MemoryError traceback, after the work)
@@ -246,6 +243,29 @@ def _check_store_name(output: Path) -> None:
                              f"{', '.join(STORE_SUFFIXES)}")
 
 
+def _check_outputs(output: Path, inputs: list[Path], *, overwrite: bool, phangs_fits_dir: Path | None = None) -> None:
+    """Refuse a stamp store (and PHANGS folder) that is an input, exists without ``overwrite`` or is no .h5 name.
+
+    Light (no astropy, no stamp code): the command runs it before its first line, the library functions again.
+    """
+    from starclass.io.paths import check_output
+
+    check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
+    _check_store_name(output)
+    check_output(phangs_fits_dir, inputs, option="--phangs-fits-dir", overwrite=overwrite)
+
+
+def _check_fields_outputs(specs: Sequence[FieldSpec], output: Path, *, overwrite: bool,
+                          phangs_fits_dir: Path | None = None) -> None:
+    """The refusals of :func:`cutouts_fields` that need no mosaic read: --phangs-fits-dir, the store."""
+    from starclass.io.paths import mosaic_inputs
+
+    if phangs_fits_dir is not None:
+        raise StarclassError("--phangs-fits-dir works one field at a time; run cutouts per field for it")
+    _check_outputs(output, [p for f in specs for p in (*mosaic_inputs(list(f.mosaics)), f.catalog)],
+                   overwrite=overwrite)
+
+
 def cutouts_fields(specs: Sequence[FieldSpec], output: Path, *, overwrite: bool = False, **options: Any) -> dict:
     """Stamps of several fields into one store: each field cut on its own, then merged.
 
@@ -255,15 +275,9 @@ def cutouts_fields(specs: Sequence[FieldSpec], output: Path, *, overwrite: bool 
     import tempfile
 
     from starclass.io.atomic import notice_leftovers, temp_prefix
-    from starclass.io.mosaic import mosaic_inputs
-    from starclass.io.paths import check_output
     from starclass.stamps import StampStore, merge_stores
 
-    if options.get("phangs_fits_dir") is not None:
-        raise StarclassError("--phangs-fits-dir works one field at a time; run cutouts per field for it")
-    _check_store_name(output)
-    inputs = [p for f in specs for p in (*mosaic_inputs(list(f.mosaics)), f.catalog)]
-    check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
+    _check_fields_outputs(specs, output, overwrite=overwrite, phangs_fits_dir=options.get("phangs_fits_dir"))
     # the per-field stores live beside the output (same file system, so no large copy) and go with it.
     # Named as the output's temporaries are (.s.h5.XXXXXXXX), so that a kill's leftover folder is named by the
     # next run writing s.h5; '.cutouts-fields-XXXXXXXX' was named by none. The folder is read for leftovers
@@ -339,8 +353,8 @@ def cutouts_command(
     normalisation, zeropoints, source files).
 
     The candidate pixel floor(x+0.5), floor(y+0.5) (0-based) sits at index S//2. Pixels off the
-    image, NaN or of zero weight are filled with 0; a candidate whose own pixel is bad is flagged
-    (ok = False).
+    image, NaN or (with --masks, the default) of zero weight are filled with 0; a candidate whose
+    own pixel is bad is flagged (ok = False).
 
     Example: starclass cutouts field/ -c field/truth.ecsv --task legus4-compact -o stamps.h5
     """
@@ -378,8 +392,11 @@ def cutouts_command(
     # at a terminal a line once the arguments are checked, before the stamp code loads: the option checks below
     # (parse_scales, check_method, ...) import starclass.stamps' modules, and with them numba, h5py and scipy, so
     # the first thing said was the stamps bar, 2.8 s after the start (benchmarks/startup.py). The refusals of bad
-    # options and existing outputs still come before anything is written; a log gets the steps' timed lines
+    # options still come before anything is written; a log gets the steps' timed lines.
+    # The outputs are refused before the line, as every command does (they need no mosaic read): `-o existing.h5
+    # --progress` said "cutouts: reading the mosaics and the catalogue ..." and only then refused the store
     if specs is not None:
+        _check_fields_outputs(specs, output, overwrite=overwrite, phangs_fits_dir=phangs_fits_dir)
         say_step(f"cutouts: {counted(len(specs), 'field')}: reading the mosaics and catalogues ...", progress)
         s = cutouts_fields(specs, output, overwrite=overwrite, **options)
         echo(f"wrote {output}: {counted(s['n'], 'candidate')} from {counted(len(specs), 'field')} "
@@ -390,6 +407,10 @@ def cutouts_command(
         raise StarclassError("give the mosaics (one per band, or a directory)")
     if not catalogs:
         raise StarclassError("give the candidate catalogue (--catalog)")
+    from starclass.io.paths import mosaic_inputs
+
+    _check_outputs(output, [*mosaic_inputs(mosaics), catalogs[0]], overwrite=overwrite,
+                   phangs_fits_dir=phangs_fits_dir)
     say_step("cutouts: reading the mosaics and the catalogue ...", progress)
     s = cutouts(mosaics, catalogs[0], output, overwrite=overwrite, **options)
     echo(f"wrote {output}: {counted(s['n'], 'candidate')}, inputs {list(s['shape'])} "

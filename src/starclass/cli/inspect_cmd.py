@@ -484,10 +484,10 @@ def inspect_command(
     ctx: typer.Context,
     data_dir: Path = typer.Argument(None, help="Folder with one FITS mosaic per band and candidates.ecsv "
                                               "(optionally predictions.ecsv); or give --stamps instead."),
-    stamps: Path = typer.Option(None, "--stamps", help="Serve a cutout folder instead of DATA_DIR: a CSV (file, "
-                                "optional label and group column), an ImageFolder directory, or a 'classify "
-                                "--stamps' / 'suggest' output of one; one candidate per file. Needs --task (its "
-                                "classes are the keys); --export then writes a CSV that 'train --stamps' reads."),
+    stamps: Path = typer.Option(None, "--stamps", help="A cutout folder to serve instead of DATA_DIR: a CSV (file, "
+                                "optional label and group columns), an ImageFolder directory, or a 'classify "
+                                "--stamps' / 'suggest' output of one. Needs --task with --init (later runs take the "
+                                "task the database recorded); --export writes a CSV for 'train --stamps'."),
     host: str = typer.Option("127.0.0.1", help="Address to bind; the default is reachable only from "
                                                "this machine."),
     # starclass.inspect.listen.DEFAULT_PORT, not imported here: the inspect package loads astropy (~1 s)
@@ -614,6 +614,16 @@ def inspect_command(
         from starclass.inspect import db as dbm
         from starclass.inspect.schemes import get_scheme, scheme_for_task
 
+    probe = None
+    if serving:
+        # the server's modules imported by a child while this one reads the database and the field, checked before
+        # the database is made or upgraded and before any line on stdout: a broken uvicorn was found by the import
+        # after the notes, with --init's new inspect.sqlite left behind, and without --init an older schema
+        # upgraded. Not imported here: "no accounts yet" would wait ~1.3 s for them. After the database layer's
+        # import: the child then imports only what this process has not (SQLAlchemy and argon2 are imported)
+        probe = ImportProbe("web", WEB_MODULES, "inspect")
+        ctx.call_on_close(probe.close)
+
     dbm.check_keys(dataset)  # PostgreSQL refused a longer one with a DataError, SQLite stored it
 
     cfg = None
@@ -656,15 +666,6 @@ def inspect_command(
     url = db or f"sqlite:///{resolved(data_dir / 'inspect.sqlite')}"
     if init:
         dbm.refuse_empty_foreign_file(url)  # before the field is read: SQLite takes any empty file for a new database
-    probe = None
-    if serving and init:
-        path = dbm.sqlite_path(url)
-        if path is None or not path.exists():  # PostgreSQL's tables cannot be looked at cheaply
-            # the server's modules imported by a child while the field is read, checked before the database is made:
-            # a broken uvicorn was found by the import after the notes, with the new inspect.sqlite left behind.
-            # Not imported here: "no accounts yet" would wait ~1.3 s for them
-            probe = ImportProbe("web", WEB_MODULES, "inspect")
-            ctx.call_on_close(probe.close)
     if backup is not None:
         path = dbm.sqlite_path(url)
         if path is not None and not path.exists():
@@ -719,7 +720,7 @@ def inspect_command(
         new_user = dbm.user_name(add_user)
         password = _password(new_user)
         check_new_password(new_user, password)
-    if probe is not None:
+    if probe is not None and init:
         probe.check()  # before the database is made, and before any line on stdout
     # never a new database unless asked: a deleted one must not come back empty without a word
     engine = dbm.make_engine(url, create=init)
@@ -731,7 +732,11 @@ def inspect_command(
         try:
             if writes:  # before the first login finds out, with a 500
                 dbm.check_writable(engine)
-            version = dbm.init_db(engine, create=init)
+            if serving:
+                # refused as init_db refuses it, read only: made or upgraded below, once the field is checked
+                dbm.check_version(engine, create=init)
+            else:
+                version = dbm.init_db(engine, create=init)
         except StarclassError:
             raise
         except Exception as exc:  # connection refused, bad credentials ...
@@ -800,9 +805,18 @@ def inspect_command(
         if field is None:
             field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg,
                               file_column)
+        if probe is not None:
+            probe.check()  # before the database is upgraded, and before any line on stdout
         # the server's refusals of another field or scheme, before its lines: "no accounts yet" and "labels
-        # in ..." were printed on stdout, then create_app refused, and a script took them for a server starting
-        dbm.check_binding(engine, field.dataset, field.field_key, asked)
+        # in ..." were printed on stdout, then create_app refused, and a script took them for a server starting.
+        # Checked in the transaction that makes or upgrades the schema: a refusal leaves the database as it was
+        try:
+            version = dbm.init_db(engine, create=init,
+                                  check=lambda conn: dbm.check_binding(conn, field.dataset, field.field_key, asked))
+        except StarclassError:
+            raise
+        except Exception as exc:  # the database went away or was locked meanwhile
+            raise StarclassError(dbm.open_error_message(url, exc)) from None
         if not dbm.list_users(engine):
             where = (f"--stamps {shell_word(stamps)} --task {shell_word(task)}" if stamps is not None
                      else shell_word(data_dir))

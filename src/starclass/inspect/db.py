@@ -50,12 +50,13 @@ unique-key race on the first insert is retried. A scheme that takes a fixed numb
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import numbers
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -621,37 +622,38 @@ def check_ours(engine: Engine) -> None:
             "not made by starclass inspect; use another --db")
 
 
-def init_db(engine: Engine, *, create: bool = True) -> int:
-    """Create the schema, or migrate an older one; returns the version (= SCHEMA_VERSION).
+def check_version(engine: Engine, *, create: bool = True) -> int | None:
+    """The database's schema version, refused as :func:`init_db` refuses it, without writing anything.
+
+    ``inspect DATA_DIR`` checks its database with this before it reads the field, and upgrades it
+    (:func:`init_db`) only once the field is checked against it: a refused command leaves the file
+    as it was.
 
     Parameters
     ----------
     engine
         The label database.
     create
-        Whether an empty database may get a new schema. The CLI passes its ``--init`` flag:
-        an empty database where labels are expected (a file that was deleted and recreated
-        empty, a new PostgreSQL database) is then an error rather than a fresh start.
+        Whether an empty database may get a new schema (``--init``).
 
     Returns
     -------
-    int
-        The schema version, :data:`SCHEMA_VERSION`.
+    int or None
+        The version found (older ones included); None for an empty database that ``create`` allows.
 
     Raises
     ------
     StarclassError
-        The database is newer than this code, has tables but no version (not ours), or is
-        empty and ``create`` is False.
+        As :func:`init_db`: newer than this code, tables but no version, empty without ``create``.
 
     Examples
     --------
-    >>> init_db(make_engine("sqlite://"))
-    2
-    >>> init_db(make_engine("sqlite://"), create=False)
-    Traceback (most recent call last):
-    ...
-    starclass.errors.StarclassError: database sqlite:// has no tables; pass --init to create them
+    >>> e = make_engine("sqlite://")
+    >>> check_version(e) is None
+    True
+    >>> create_v1_schema(e)
+    >>> check_version(e), current_version(e)  # found, not upgraded
+    (1, 1)
     """
     version = current_version(engine)
     url = redact(str(engine.url))
@@ -662,22 +664,81 @@ def init_db(engine: Engine, *, create: bool = True) -> int:
         if not create:
             raise StarclassError(
                 f"database {url} has no tables; pass --init to create them")
-        with engine.begin() as conn:
-            metadata.create_all(conn)
-            conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=utcnow()))
-        return SCHEMA_VERSION
+        return None
     if version > SCHEMA_VERSION:
         raise StarclassError(
             f"database {url} has schema version {version}, newer than this starclass "
             f"({SCHEMA_VERSION}); upgrade starclass")
-    while version < SCHEMA_VERSION:
-        step = MIGRATIONS[version]
-        with engine.begin() as conn:
-            step(conn)
-            conn.execute(schema_version.insert().values(version=version + 1, applied_at=utcnow()))
-        version += 1
-    _widen_candidate_ids(engine)
     return version
+
+
+def init_db(engine: Engine, *, create: bool = True, check: Callable[[sa.Connection], None] | None = None) -> int:
+    """Create the schema, or migrate an older one; returns the version (= SCHEMA_VERSION).
+
+    Parameters
+    ----------
+    engine
+        The label database.
+    create
+        Whether an empty database may get a new schema. The CLI passes its ``--init`` flag:
+        an empty database where labels are expected (a file that was deleted and recreated
+        empty, a new PostgreSQL database) is then an error rather than a fresh start.
+    check
+        Run on the database at :data:`SCHEMA_VERSION` before anything is committed: in the
+        transaction that creates or upgrades it, so that a refusal it raises leaves the database
+        as it was (``inspect`` checks the field and scheme served, :func:`check_binding`, so); on
+        a current database, on a connection that writes nothing.
+
+    Returns
+    -------
+    int
+        The schema version, :data:`SCHEMA_VERSION`.
+
+    Raises
+    ------
+    StarclassError
+        The database is newer than this code, has tables but no version (not ours), or is
+        empty and ``create`` is False; or ``check`` refused it.
+
+    Examples
+    --------
+    >>> init_db(make_engine("sqlite://"))
+    2
+    >>> init_db(make_engine("sqlite://"), create=False)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: database sqlite:// has no tables; pass --init to create them
+    >>> e = make_engine("sqlite://")
+    >>> create_v1_schema(e)
+    >>> def refuse(conn):
+    ...     raise StarclassError("not this field")
+    >>> try:
+    ...     init_db(e, check=refuse)
+    ... except StarclassError as exc:
+    ...     print(exc, current_version(e))  # the upgrade was undone with the refusal
+    not this field 1
+    """
+    version = check_version(engine, create=create)
+    if version == SCHEMA_VERSION:
+        if check is not None:
+            with engine.connect() as conn:
+                check(conn)
+    else:
+        # one transaction for the new schema or every step of an upgrade, and the check: all or nothing
+        with engine.begin() as conn:
+            if version is None:
+                metadata.create_all(conn)
+                conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=utcnow()))
+            else:
+                for step in range(version, SCHEMA_VERSION):
+                    MIGRATIONS[step](conn)
+                    conn.execute(schema_version.insert().values(version=step + 1, applied_at=utcnow()))
+            if check is not None:
+                check(conn)
+        if version is None:
+            return SCHEMA_VERSION
+    _widen_candidate_ids(engine)
+    return SCHEMA_VERSION
 
 
 def _widen_candidate_ids(engine: Engine) -> None:
@@ -1777,7 +1838,17 @@ def dataset_field(engine: Engine | sa.Connection, dataset: str) -> str | None:
         return read(conn)
 
 
-def check_field(engine: Engine, dataset: str, key: str) -> None:
+@contextlib.contextmanager
+def _connected(engine: Engine | sa.Connection) -> Iterator[sa.Connection]:
+    """A connection of ``engine``, or ``engine`` itself when it is one (a transaction the caller holds)."""
+    if isinstance(engine, sa.Connection):
+        yield engine
+    else:
+        with engine.connect() as conn:
+            yield conn
+
+
+def check_field(engine: Engine | sa.Connection, dataset: str, key: str) -> None:
     """Refuse ``key`` when the dataset's labels belong to another field (reads only).
 
     Raises
@@ -1848,7 +1919,7 @@ def bind_field(engine: Engine, dataset: str, key: str) -> None:
         raise _field_refusal(dataset, have, key)
 
 
-def check_binding(engine: Engine, dataset: str, key: str, scheme: LabelScheme | str | None) -> None:
+def check_binding(engine: Engine | sa.Connection, dataset: str, key: str, scheme: LabelScheme | str | None) -> None:
     """Refuse a field or label scheme the dataset's labels are not in, as serving would (reads only).
 
     The refusals of :func:`bind_field` and :func:`bind_scheme`, in their order (the field first:
@@ -1860,7 +1931,8 @@ def check_binding(engine: Engine, dataset: str, key: str, scheme: LabelScheme | 
     Parameters
     ----------
     engine
-        The label database (read only: a refusal leaves it as it was).
+        The label database (read only: a refusal leaves it as it was), or a connection to it (the
+        transaction of :func:`init_db`'s upgrade, which a refusal rolls back).
     dataset
         The dataset key (``--dataset``).
     key
@@ -1892,7 +1964,7 @@ def check_binding(engine: Engine, dataset: str, key: str, scheme: LabelScheme | 
     if scheme is None:
         return
     scheme = get_scheme(scheme)
-    with engine.connect() as conn:
+    with _connected(engine) as conn:
         # what bind_scheme finds: the recorded scheme, else phangs for labels made before the table
         have = dataset_scheme(conn, dataset)
         if have is not None and have != scheme.name:

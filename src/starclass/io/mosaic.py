@@ -59,8 +59,18 @@ from starclass.bands import (
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal, shell_word, shown_command
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import counts_tally, photon_counts
-from starclass.io.fits_names import FITS_BASES, FITS_COMPRESSIONS, FITS_NAMES, FITS_SUFFIXES
-from starclass.io.paths import resolved
+
+# fits_suffix, is_fits_name and mosaic_inputs live in light modules (no astropy): the output checks run them
+# before a command's first line; imported here, where the readers use them and callers have found them
+from starclass.io.fits_names import (
+    FITS_BASES,
+    FITS_COMPRESSIONS,
+    FITS_NAMES,
+    FITS_SUFFIXES,
+    fits_suffix,
+    is_fits_name,
+)
+from starclass.io.paths import mosaic_inputs, resolved  # noqa: F401
 from starclass.schema import check_distinct_bands
 
 PathLike = str | os.PathLike
@@ -1172,43 +1182,6 @@ def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
     return None
 
 
-#: File names read as FITS: .fits/.fit/.fts, whole-file compressed (FITS_COMPRESSIONS) or fpack's (.fz, .fits.fz).
-_FITS_NAME = re.compile(r"((" + "|".join(re.escape(b) for b in FITS_BASES) + r")(\.fz|"
-                        + "|".join(re.escape(c) for c in FITS_COMPRESSIONS) + r")?|\.fz)$", re.IGNORECASE)
-
-
-def fits_suffix(path: PathLike) -> str | None:
-    """The FITS part of a file's name as written (``.fits.bz2``, ``.fz``), or None when it is no FITS name.
-
-    The one rule for which names are FITS (a mosaic in a folder, a FITS table, a FITS stamp): until
-    2026-12-06 some places knew ``.fits.gz`` but not ``.fits.bz2``, and a folder of bzip2-compressed
-    mosaics was "no FITS images found".
-
-    Examples
-    --------
-    >>> [fits_suffix(n) for n in ("g_f555w.FITS.bz2", "a.fits.fz", "a.fz", "a.fits.zip", "a.fits.Z", "cat.ecsv")]
-    ['.FITS.bz2', '.fits.fz', '.fz', '.fits.zip', '.fits.Z', None]
-    """
-    m = _FITS_NAME.search(Path(path).name)
-    return m.group(0) if m else None
-
-
-def is_fits_name(path: PathLike) -> bool:
-    """True if the file name is a FITS file's (``.fits``, ``.fit``, ``.fts``; ``.gz``, ``.bz2``, ``.xz``, ``.zip``,
-    ``.Z``, ``.fz``).
-
-    The one rule for which files of a folder are mosaics: fpack's tile-compressed ``.fits.fz``
-    are read like any other (astropy decompresses them), so a folder of them is a field too, and so
-    are whole files compressed with gzip, bzip2, xz, zip or Unix compress (:data:`FITS_COMPRESSIONS`).
-
-    Examples
-    --------
-    >>> [is_fits_name(n) for n in ("a_f555w.fits", "a.fits.fz", "a.fz", "a.FITS.GZ", "a.fits.bz2", "cat.ecsv")]
-    [True, True, True, True, True, False]
-    """
-    return fits_suffix(path) is not None
-
-
 def _is_weight_file(path: Path) -> bool:
     name = path.name.lower()
     # mask, data-quality, variance, segmentation files too: beside the images in a folder, each read as a
@@ -1264,46 +1237,6 @@ def _fits_in_dir(directory: Path) -> list[Path]:
         if p.is_file() and not p.name.startswith(".") and is_fits_name(p)
     )
     return [p for p in files if not _is_weight_file(p)]
-
-
-def mosaic_inputs(paths: PathLike | Iterable[PathLike] | Mapping[str, PathLike] | None) -> list[Path]:
-    """Every file and folder that reading ``paths`` as mosaics may open (for output-path checks).
-
-    A folder stands for itself and every FITS file in it (weight maps included, as the reader
-    opens them beside their images), hidden files excepted as the scan skips them.
-
-    Parameters
-    ----------
-    paths
-        What :func:`read_mosaics` takes: a path, a list of paths (files or folders), a mapping
-        band -> path, or None.
-
-    Returns
-    -------
-    list of pathlib.Path
-
-    Examples
-    --------
-    >>> mosaic_inputs(["v.fits", "i.fits"])
-    [PosixPath('v.fits'), PosixPath('i.fits')]
-    >>> mosaic_inputs(None)
-    []
-    """
-    if paths is None:
-        return []
-    if isinstance(paths, Mapping):
-        paths = list(paths.values())
-    elif isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    out: list[Path] = []
-    for item in paths:
-        p = Path(item)
-        out.append(p)
-        if p.is_dir():
-            out.extend(f for f in sorted(p.iterdir())
-                       if f.is_file() and not f.name.startswith(".")
-                       and is_fits_name(f))
-    return out
 
 
 def _collect(paths, skip: tuple[str, ...] = ()) -> dict[str, tuple[Path, tuple | None]]:

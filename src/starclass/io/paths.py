@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from starclass.errors import StarclassError
 from starclass.io.atomic import foreign_entries
+from starclass.io.fits_names import is_fits_name
 
 PathLike = str | os.PathLike
 
@@ -94,6 +95,46 @@ def _inside(inner: Path, outer: Path) -> bool:
     return resolved(outer) in resolved(inner).parents
 
 
+def mosaic_inputs(paths: PathLike | Iterable[PathLike] | Mapping[str, PathLike] | None) -> list[Path]:
+    """Every file and folder that reading ``paths`` as mosaics may open (for output-path checks).
+
+    A folder stands for itself and every FITS file in it (weight maps included, as the reader
+    opens them beside their images), hidden files excepted as the scan skips them.
+
+    Parameters
+    ----------
+    paths
+        What :func:`read_mosaics` takes: a path, a list of paths (files or folders), a mapping
+        band -> path, or None.
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Examples
+    --------
+    >>> mosaic_inputs(["v.fits", "i.fits"])
+    [PosixPath('v.fits'), PosixPath('i.fits')]
+    >>> mosaic_inputs(None)
+    []
+    """
+    if paths is None:
+        return []
+    if isinstance(paths, Mapping):
+        paths = list(paths.values())
+    elif isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    out: list[Path] = []
+    for item in paths:
+        p = Path(item)
+        out.append(p)
+        if p.is_dir():
+            out.extend(f for f in sorted(p.iterdir())
+                       if f.is_file() and not f.name.startswith(".")
+                       and is_fits_name(f))
+    return out
+
+
 def input_clash(output: PathLike, inputs: Iterable[PathLike | None]) -> Path | None:
     """The first input that writing ``output`` would clobber, or None.
 
@@ -107,7 +148,7 @@ def input_clash(output: PathLike, inputs: Iterable[PathLike | None]) -> Path | N
         The path a command is about to write (a file or a folder).
     inputs
         Every path the command reads; None entries are skipped. A folder of mosaics should be
-        given with the files the command reads in it (:func:`starclass.io.mosaic.mosaic_inputs`).
+        given with the files the command reads in it (:func:`mosaic_inputs`).
 
     Returns
     -------
