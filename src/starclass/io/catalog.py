@@ -295,6 +295,7 @@ def read_catalog(
     bands: list[str] | tuple[str, ...] | None = None,
     require_xy: bool = True,
     classes: Sequence[int] = (),
+    any_classes: bool = False,
 ) -> Table:
     """Read a catalogue and return it in the starclass schema.
 
@@ -332,6 +333,9 @@ def read_catalog(
         Class values ``class_ref`` and ``class_pred`` may hold beyond 0-4 and those the table declares
         (:func:`declared_classes`): the classes of the task it is read for (``evaluate`` passes them for a
         reference catalogue, which records no task of its own).
+    any_classes
+        Accept any positive whole class value (``info`` without ``--task``: a catalogue described, not used;
+        it counts the values no task declares by number and says so). Other values are still refused.
 
     Returns
     -------
@@ -403,7 +407,8 @@ def read_catalog(
     if fmt == "csv" and lacks and (header := commented_header(p)) is not None:
         # '#id,x,y' skipped as a comment: "required column 'id' missing (columns: 1, 10.5, 20.0)" said not why
         raise StarclassError(f"required columns missing in {p}: {header}")
-    return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy, classes=classes)
+    return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy, classes=classes,
+                            any_classes=any_classes)
 
 
 #: What a person calls each reader's tables (:func:`format_words`); ``ascii`` is said by its separator
@@ -2694,7 +2699,8 @@ def catalog_argument(table: Any, what: str = "the table") -> Table:
 
 
 def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty: bool = False,
-                     wcs: WCS | None = None, require_xy: bool = True, classes: Sequence[int] = ()) -> Table:
+                     wcs: WCS | None = None, require_xy: bool = True, classes: Sequence[int] = (),
+                     any_classes: bool = False) -> Table:
     """Check a schema table: rows, id, positions, classes. Returns the (normalised) table.
 
     ra, dec with a WCS fill in missing x, y (the columns, or the rows where both are empty; without
@@ -2717,6 +2723,8 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         Refuse rows without a position in pixels (False: they stay NaN, to be placed later).
     classes : sequence of int
         Class values allowed beyond 0-4 and the declared ones (a task's classes: :func:`read_catalog`).
+    any_classes : bool
+        Allow any positive whole class value (below 32768, the int16 the column becomes) as well.
 
     Returns
     -------
@@ -2856,6 +2864,11 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
                 raise StarclassError(f"column {cls!r}{where}: class {v[r]:g} in row {r + 1} (id {ids[r]}) is not "
                                      f"{_classes_words(allowed)} (leave the cell empty for no class)")
             v = np.where(mask | ~np.isfinite(v), 0, v)
+            if any_classes:
+                # a catalogue only described (info without --task): a class no task declares is counted, not refused;
+                # a fraction, a negative number or one beyond int16 is still no class
+                whole = (v > 0) & (v == np.floor(v)) & (v < 2 ** 15)
+                allowed = tuple(sorted(set(allowed) | {int(k) for k in np.unique(v[whole])}))
             bad = ~np.isin(v, allowed)
             if bad.any():
                 r = int(np.flatnonzero(bad)[0])
