@@ -1574,6 +1574,45 @@ def dashboard(client: Client) -> str | None:
     return client.dashboard_link if "dashboard" in services else None
 
 
+def trained_on(info: FieldInfo, recorded: list[dict[str, Any]] | None) -> bool | None:
+    """Whether the model was trained on ``info``'s field: its truth or one of its mosaics is among ``recorded``.
+
+    ``recorded`` is the model's record of its training fields
+    (:func:`starclass.learn.checkpoint.trained_fields`); None (a model trained before the record, or
+    on stamps) gives None: it cannot be told. The survey scored such a field as any other, and its
+    accuracy, on the objects the weights were fitted on, read as held-out.
+
+    Examples
+    --------
+    >>> from starclass.survey.plan import FieldSpec
+    >>> info = FieldInfo(FieldSpec("a", (Path("a"),), truth=Path("a/truth.ecsv")), (64, 64), {"g": "a/g.fits"})
+    >>> trained_on(info, None) is None
+    True
+    >>> trained_on(info, [{"mosaics": [str(Path("a/g.fits").absolute())], "catalog": "elsewhere.ecsv"}])
+    True
+    >>> trained_on(info, [{"mosaics": ["/b/g.fits"], "catalog": "/b/truth.ecsv"}])
+    False
+    """
+    from starclass.io.paths import resolved
+
+    if recorded is None:
+        return None
+    truth = str(resolved(info.spec.truth)) if info.spec.truth is not None else None
+    files = {str(resolved(p)) for p in info.band_paths.values()}
+    return any((truth is not None and f.get("catalog") == truth) or bool(files & set(f.get("mosaics") or []))
+               for f in recorded)
+
+
+def _recorded_fields(model: Any) -> list[dict[str, Any]] | None:
+    """The model's record of the fields it was trained on; None where it has none or cannot be read."""
+    from starclass.learn.checkpoint import read_manifest, trained_fields
+
+    try:
+        return trained_fields(read_manifest(model))
+    except (StarclassError, OSError, ValueError):
+        return None
+
+
 def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
     """Completeness and accuracy of one field's catalogue against its truth.
 
@@ -2400,6 +2439,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         echo(f"note: {line}")
     if converted:
         summary["units_converted"] = converted
+    recorded = _recorded_fields(plan.model) if any(info.spec.truth is not None for info in prepared.fields) else None
     with atomic_dir(outdir / "catalogue", overwrite=True, own=("field=*",)) as tmp_cat:
         for info in prepared.fields:
             name = info.spec.name
@@ -2424,6 +2464,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                 entry["class_pred_counts"] = {str(int(c)): int(n) for c, n in zip(classes, counts)}
             if info.spec.truth is not None:
                 ev = _evaluate(table, info, prepared.config, plan.match_radius)
+                # the field the model learnt from is scored too, but is no test of it: marked (None: not known)
+                ev["trained_on"] = trained_on(info, recorded)
                 _write_json(fdir / "evaluation.json", ev)
                 entry["evaluation"] = ev
             per_field[name] = entry
@@ -2643,7 +2685,15 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
                 bal = a.get("balanced_accuracy")
                 line += f", accuracy ({merge}) {a['accuracy']:.3f}" + (
                     f" (balanced {bal:.3f})" if bal is not None and np.isfinite(bal) else "")
+            if ev.get("trained_on"):
+                # its truth (or mosaics) were the model's training data: the accuracy read as held-out
+                line += " (the model was trained on this field: not a held-out score)"
         lines.append(line)
+    unknown = [n for n, f in summary["fields"].items() if (f.get("evaluation") or {}).get("completeness") is not None
+               and "trained_on" in f["evaluation"] and f["evaluation"]["trained_on"] is None]
+    if unknown:
+        lines.append(f"note: whether the model was trained on {', '.join(unknown)} cannot be told: its manifest "
+                     "records no training fields (trained on stamps, or before 2026-12-07)")
     rss = summary.get("peak_rss_per_worker_bytes")
     if rss:
         label = "peak memory per worker"
