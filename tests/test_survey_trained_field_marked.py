@@ -78,3 +78,37 @@ def test_train_from_mosaics_records_the_field_it_learnt_from(toy_trust_model, tm
     rec = trained_fields(read_manifest(tmp_path / "model"))
     assert rec is not None and rec[0]["catalog"] == str((tmp_path / "held.ecsv").resolve()), rec
     assert rec[0]["mosaics"] and all(Path(m).parent == (tmp_path / "mos").resolve() for m in rec[0]["mosaics"]), rec
+
+
+@pytest.mark.slow  # a two-field survey on a LocalCluster
+def test_a_survey_marks_the_trained_field_in_its_catalogue_summary_and_line(tmp_path):
+    pytest.importorskip("distributed")
+    from distributed import LocalCluster
+
+    from starclass.survey.plan import read_plan
+    from starclass.survey.run import run_survey
+    from test_survey import _make_field, _make_model  # tests/ is on sys.path under pytest
+
+    _make_model(tmp_path / "model")
+    xy = [(40.0, 40.0), (120.0, 60.0), (160.0, 150.0)]
+    _make_field(tmp_path / "a", xy, seed=1)
+    _make_field(tmp_path / "b", xy, seed=2)
+    # as train records a model fitted on field a's mosaics and truth
+    set_training_fields(tmp_path / "model", [([tmp_path / "a"], tmp_path / "a" / "truth.ecsv")])
+    (tmp_path / "plan.yaml").write_text(
+        "model: model\ntile_size: 128\noverlap: 56\nphotometry: ci\nretries: 0\nfields:\n"
+        "  - {name: a, mosaics: a, positions: a/truth.ecsv, truth: a/truth.ecsv}\n"
+        "  - {name: b, mosaics: b, positions: b/truth.ecsv, truth: b/truth.ecsv}\n")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
+                      silence_logs=40) as cluster:
+        result = run_survey(read_plan(tmp_path / "plan.yaml"), tmp_path / "out", cluster=cluster, progress=False,
+                            echo=lambda s: None)
+    assert result.ok, result.summary
+    import pyarrow.parquet as pq
+
+    for name, flag in (("a", True), ("b", False)):
+        col = pq.read_table(tmp_path / "out" / "fields" / name / "catalogue.parquet").column("trained_field")
+        assert set(col.to_pylist()) == {flag}
+        assert result.summary["fields"][name]["evaluation"]["trained_on"] is flag
+    lines = summary_lines(result.summary)
+    assert [s.startswith("  a:") for s in lines if "trained on this field" in s] == [True], lines

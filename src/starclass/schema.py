@@ -282,6 +282,7 @@ SUBCLASS = "subclass"
 GALAXY = "galaxy"
 FIELD = "field"
 TILE = "tile"
+TRAINED_FIELD = "trained_field"
 FOLD = "fold"
 R_GAL = "r_gal"
 AGE = "age"
@@ -503,6 +504,8 @@ def _build_columns() -> dict[str, Column]:
         Column(GALAXY, "str", None, "galaxy (or field) name"),
         Column(FIELD, "str", None, "field of the candidate (survey field; mosaics + catalogue in train)"),
         Column(TILE, "str", None, "survey tile whose core holds the centre, r<row>_c<col>"),
+        Column(TRAINED_FIELD, "bool", None, "survey: the field is one the model was trained on (its truth or mosaics "
+               "in the model's record), so its figures are not held-out"),
         Column(FOLD, "str", None, "cross-validation fold that held the candidate out"),
         Column(R_GAL, "float64", u.kpc, "projected galactocentric radius"),
         Column(AGE, "float64", u.yr, "age of the cluster (truth or SED fit)"),

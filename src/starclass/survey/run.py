@@ -50,6 +50,7 @@ from starclass.schema import (
     DEC,
     ID,
     RA,
+    TRAINED_FIELD,
     X_LIGHT,
     Y_LIGHT,
     X,
@@ -2428,6 +2429,16 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         name = info.spec.name
         merged[name] = merge_tiles([j.output for j in by_field[name]], detected=info.detected,
                                    tile_order=prepared.tile_order[name])
+    # the fields the model was trained on (its manifest's record; None: not recorded, cannot be told), marked in a
+    # column of every field's catalogue where it is known, in summary.json and on the field's line
+    recorded = _recorded_fields(plan.model)
+    trained = {info.spec.name: trained_on(info, recorded) for info in prepared.fields}
+    if recorded is not None:
+        import pyarrow as pa
+
+        for name, flag in trained.items():
+            merged[name] = merged[name].append_column(
+                TRAINED_FIELD, pa.array(np.full(merged[name].num_rows, bool(flag)), pa.bool_()))
     # every partition gets the same columns: a reader of the partitioned folder takes the schema of
     # the first file it finds, so a first field without a WCS (no ra, dec) or without a band dropped
     # those columns from every field without a word (pandas and pyarrow alike)
@@ -2439,7 +2450,6 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         echo(f"note: {line}")
     if converted:
         summary["units_converted"] = converted
-    recorded = _recorded_fields(plan.model) if any(info.spec.truth is not None for info in prepared.fields) else None
     with atomic_dir(outdir / "catalogue", overwrite=True, own=("field=*",)) as tmp_cat:
         for info in prepared.fields:
             name = info.spec.name
@@ -2456,7 +2466,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
             pq.write_table(with_astropy_metadata(fill_flag_columns(_conform(in_one_unit[name], union)).drop_columns(
                 [c for c in ("field",) if c in union.names])), part / "part-0.parquet")
             entry: dict[str, Any] = {"n_candidates": table.num_rows, "shape": list(info.shape),
-                                     "n_tiles": len(by_field[name]), "detected": info.detected}
+                                     "n_tiles": len(by_field[name]), "detected": info.detected,
+                                     "trained_on": trained[name]}
             if info.no_wcs is not None:
                 entry[SKY_POSITIONS] = f"none: {info.no_wcs} carry no celestial WCS"
             if table.num_rows and CLASS_PRED in table.column_names:
@@ -2465,7 +2476,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
             if info.spec.truth is not None:
                 ev = _evaluate(table, info, prepared.config, plan.match_radius)
                 # the field the model learnt from is scored too, but is no test of it: marked (None: not known)
-                ev["trained_on"] = trained_on(info, recorded)
+                ev["trained_on"] = trained[name]
                 _write_json(fdir / "evaluation.json", ev)
                 entry["evaluation"] = ev
             per_field[name] = entry
@@ -2685,9 +2696,10 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
                 bal = a.get("balanced_accuracy")
                 line += f", accuracy ({merge}) {a['accuracy']:.3f}" + (
                     f" (balanced {bal:.3f})" if bal is not None and np.isfinite(bal) else "")
-            if ev.get("trained_on"):
-                # its truth (or mosaics) were the model's training data: the accuracy read as held-out
-                line += " (the model was trained on this field: not a held-out score)"
+        if f.get("trained_on") or (ev or {}).get("trained_on"):
+            # its truth (or mosaics) were the model's training data: the accuracy read as held-out
+            line += (" (the model was trained on this field: not a held-out score)" if (ev or {}).get("accuracy")
+                     else " (the model was trained on this field)")
         lines.append(line)
     unknown = [n for n, f in summary["fields"].items() if (f.get("evaluation") or {}).get("completeness") is not None
                and "trained_on" in f["evaluation"] and f["evaluation"]["trained_on"] is None]
