@@ -10,12 +10,11 @@ import typer
 
 from starclass.cli._app import FILE_COLUMN_OPTION, band_option, command, echo, warn, warn_v_band
 from starclass.errors import StarclassError, counted, shell_word
+from starclass.learn.config import TaskConfig  # cli._app imports it already: nothing more to load
 from starclass.schema import DEC, ID, RA, X, Y
 
 if TYPE_CHECKING:  # astropy.table (0.35 s) is imported where a file is read, not at every command's --help
     from astropy.table import Table
-
-    from starclass.learn.config import TaskConfig
 
 #: The columns a DS9 region file of each --ds9-coords is written from.
 REGION_COLUMNS = {"image": (X, Y), "icrs": (RA, DEC), "fk5": (RA, DEC)}
@@ -164,11 +163,11 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
     --------
     >>> from astropy.table import Table
     >>> t = Table({"id": [1, 2, 3], "class_ref": [1, 5, 5]})
-    >>> for line in catalog_summary(t, "five.csv").splitlines()[3:]:
+    >>> for line in catalog_summary(t, "five.csv").splitlines()[4:]:
     ...     print(line)  # doctest: +NORMALIZE_WHITESPACE
     class_ref: 1: 1  2: 0  3: 0  4: 0  5: 2  (3 classified, 0 without class)
-    note: class_ref holds class 5, which five.csv declares no task of (a CSV keeps none): counted by number; give
-    --task TASK (as evaluate, train and classify need) to count it for a task
+    note: class_ref holds class 5, which five.csv declares no task of: counted by number; give --task TASK (as
+    evaluate, train and classify need) to count it for a task
     """
     # here, not at the top: starclass.schema (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     import numpy as np
