@@ -63,3 +63,14 @@ def test_info_task_is_refused_where_no_catalogue_is_read(tmp_path):
     _five_csv(tmp_path / "five.csv")
     res = runner.invoke(app, ["info", str(tmp_path), "--task", "legus4"])
     assert res.exit_code == 2 and "--task needs one catalogue" in res.output, res.output
+
+
+def test_info_of_a_folder_whose_one_table_is_skipped_says_why(tmp_path):
+    # the folder's table counts the classes 1-4: a five-class CSV is skipped there, and with no other table the
+    # refusal was "no catalogue could be read in DIR (looked for .tab, ...)" without its reason
+    _five_csv(tmp_path / "five.csv")
+    res = runner.invoke(app, ["info", str(tmp_path)])
+    assert res.exit_code == 2, res.output
+    said = " ".join(res.output.split())
+    assert "no catalogue could be read in" in said and "five.csv: not read as a catalogue, skipped: column " \
+        "'class_ref'" in said and "class 5 in row 5 (id 5) is not 0-4" in said, said

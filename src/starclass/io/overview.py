@@ -326,7 +326,10 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     if not rows and allow_none:
         return Table(), notes
     if not rows:
-        raise StarclassError(f"no catalogue could be read in {d} (looked for {', '.join(CATALOG_SUFFIXES)})")
+        # why each table was skipped: a folder of one five-class CSV ("class 5 ... is not 0-4") said only this
+        skipped = [n for n in notes if ", skipped: " in n]
+        raise StarclassError(f"no catalogue could be read in {d} (looked for {', '.join(CATALOG_SUFFIXES)})"
+                             + (f"; {'; '.join(skipped)}" if skipped else ""))
     if numbered and certain:
         notes.append(f"--map ({_map_text(numbered)}) applied only to the LEGUS files whose layout is uncertain, not to "
                      f"the {len(certain)} read with a certain layout (starclass info FILE --map ... maps one file)")
