@@ -58,6 +58,11 @@ def test_a_recorded_training_field_is_found_by_its_truth_or_its_mosaics(tmp_path
     # the training catalogue scored on other mosaics is still the training data
     assert trained_on(info("b", tmp_path / "a" / "truth.ecsv"), rec) is True
     assert trained_on(info("a", tmp_path / "a" / "truth.ecsv"), None) is None
+    # a member file given as the survey's model: the record of its folder's manifest
+    from starclass.survey.run import _recorded_fields
+
+    (tmp_path / "model" / "member_01.pt").write_bytes(b"weights")
+    assert _recorded_fields(tmp_path / "model" / "member_01.pt") == rec
 
 
 @pytest.mark.slow  # trains the toy model (about 30 s on a loaded machine)

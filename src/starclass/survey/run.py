@@ -1608,8 +1608,10 @@ def _recorded_fields(model: Any) -> list[dict[str, Any]] | None:
     """The model's record of the fields it was trained on; None where it has none or cannot be read."""
     from starclass.learn.checkpoint import read_manifest, trained_fields
 
+    path = Path(model)
     try:
-        return trained_fields(read_manifest(model))
+        # a member file given as the model: its folder's manifest records what the ensemble was trained on
+        return trained_fields(read_manifest(path.parent if path.suffix == ".pt" and path.is_file() else path))
     except (StarclassError, OSError, ValueError):
         return None
 
