@@ -62,6 +62,7 @@ subclass            str               class-4 subclass as text "4.1".."4.12" (""
 galaxy              str               galaxy (or field) name
 field               str               field of the candidate (survey field; mosaics + catalogue in train)
 tile                str               survey tile whose core holds the centre, r<row>_c<col>
+trained_field       bool              survey: the field is one the model was trained on (no held-out figures)
 fold                str               cross-validation fold that held the candidate out
 r_gal               float64  kpc      projected galactocentric radius
 age                 float64  yr       age of the cluster (truth or SED fit)
@@ -282,6 +283,7 @@ SUBCLASS = "subclass"
 GALAXY = "galaxy"
 FIELD = "field"
 TILE = "tile"
+TRAINED_FIELD = "trained_field"
 FOLD = "fold"
 R_GAL = "r_gal"
 AGE = "age"
@@ -503,6 +505,7 @@ def _build_columns() -> dict[str, Column]:
         Column(GALAXY, "str", None, "galaxy (or field) name"),
         Column(FIELD, "str", None, "field of the candidate (survey field; mosaics + catalogue in train)"),
         Column(TILE, "str", None, "survey tile whose core holds the centre, r<row>_c<col>"),
+        Column(TRAINED_FIELD, "bool", None, "survey: the field is one the model was trained on (no held-out figures)"),
         Column(FOLD, "str", None, "cross-validation fold that held the candidate out"),
         Column(R_GAL, "float64", u.kpc, "projected galactocentric radius"),
         Column(AGE, "float64", u.yr, "age of the cluster (truth or SED fit)"),

@@ -10,6 +10,7 @@ import typer
 
 from starclass.cli._app import FILE_COLUMN_OPTION, band_option, command, echo, warn, warn_v_band
 from starclass.errors import StarclassError, counted, shell_word
+from starclass.learn.config import TaskConfig  # cli._app imports it already: nothing more to load
 from starclass.schema import DEC, ID, RA, X, Y
 
 if TYPE_CHECKING:  # astropy.table (0.35 s) is imported where a file is read, not at every command's --help
@@ -152,8 +153,22 @@ def sed_check_notes(table: Table, name: str) -> list[str]:
         return []  # the summary says why it was not checked
 
 
-def catalog_summary(table: Table, name: str = "") -> str:
-    """Lines describing a schema table: rows, columns, bands, class counts, magnitude ranges."""
+def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None) -> str:
+    """Lines describing a schema table: rows, columns, bands, class counts, magnitude ranges.
+
+    ``task`` (``info --task``) gives the classes counted and their names; without it, those the
+    table records (:func:`_task_classes`), and any other class value in it by number, with a note.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"id": [1, 2, 3], "class_ref": [1, 5, 5]})
+    >>> for line in catalog_summary(t, "five.csv").splitlines()[4:]:
+    ...     print(line)  # doctest: +NORMALIZE_WHITESPACE
+    class_ref: 1: 1  2: 0  3: 0  4: 0  5: 2  (3 classified, 0 without class)
+    note: class_ref holds class 5, which five.csv declares no task of: counted by number; give --task TASK (as
+    evaluate, train and classify need) to count it for a task
+    """
     # here, not at the top: starclass.schema (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     import numpy as np
 
@@ -173,8 +188,21 @@ def catalog_summary(table: Table, name: str = "") -> str:
     lines.append(f"columns ({len(table.colnames)}): {', '.join(table.colnames)}")
     bands = bands_in(table)
     lines.append(f"bands: {', '.join(bands) if bands else 'none'}")
-    classes, labels = _task_classes(table.meta, _file_classes(table, CLASSES))
-    lines += _class_count_lines(table, classes, labels)
+    if task is not None:
+        from starclass.schema import class_labels
+
+        labels = class_labels([int(k) for k in task.classes], task.class_names)
+        lines += _given_task_count_lines(table, task)
+    else:
+        classes, labels = _task_classes(table.meta, _file_classes(table, CLASSES))
+        extra = _undeclared_classes(table, classes)
+        lines += _class_count_lines(table, sorted({*classes, *(k for ks in extra.values() for k in ks)}), labels)
+        # a five-class catalogue without its task (a CSV keeps no meta) was refused "class 5 ... is not 0-4":
+        # counted now, and said, since the other commands read such values only for a task given with --task
+        lines += [f"note: {col} holds {'class' if len(ks) == 1 else 'classes'} {', '.join(map(str, ks))}, which "
+                  f"{name or 'the catalogue'} declares no task of{' (a CSV keeps none)' if _is_csv(table) else ''}: "
+                  "counted by number; give --task TASK (as evaluate, train and classify need) to count "
+                  f"{'it' if len(ks) == 1 else 'them'} for a task" for col, ks in extra.items()]
     meta = table.meta
     lines += _decision_lines(table, labels)
     if meta.get("legus_layout"):
@@ -304,6 +332,70 @@ def _sky_lines(table) -> list[str]:
     converted = dict(table.meta.get("units_converted") or {})
     if converted:
         lines.append("units converted: " + ", ".join(f"{c} {how}" for c, how in converted.items()))
+    return lines
+
+
+def _is_csv(table) -> bool:
+    """Whether ``table`` was read from a CSV (or other plain text), which keeps no meta such as a task."""
+    return str(table.meta.get("format", "")) in ("csv", "ascii")
+
+
+def _undeclared_classes(table, classes) -> dict[str, list[int]]:
+    """Per class column, the positive class values of ``table`` that neither ``classes`` nor its meta declares.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> _undeclared_classes(Table({"class_ref": [1, 5, 0], "class_pred": [2, 2, 7]}), [1, 2, 3, 4])
+    {'class_ref': [5], 'class_pred': [7]}
+    """
+    import numpy as np
+
+    from starclass.io.catalog import declared_classes
+    from starclass.schema import CLASS_PRED, CLASS_REF
+
+    out = {}
+    for col in (CLASS_REF, CLASS_PRED):
+        if col in table.colnames and len(table):
+            known = {*map(int, classes), *declared_classes(table, reference=col == CLASS_REF)}
+            found = sorted({int(k) for k in np.unique(np.asarray(table[col]).astype(int)) if k > 0} - known)
+            if found:
+                out[col] = found
+    return out
+
+
+def _given_task_count_lines(table, task: TaskConfig) -> list[str]:
+    """The class counts of ``table`` for ``info --task``: the task's classes by name, and a line saying so.
+
+    A task with a merge reads ``class_ref`` as the reference classes it maps from: those are counted
+    by number, the task's names being of ``class_pred``'s classes.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> from starclass.learn.config import get_preset
+    >>> five = get_preset("legus4", name="five", classes=[1, 2, 3, 4, 5], class_names=list("abcde"))
+    >>> for line in _given_task_count_lines(Table({"class_ref": [1, 5, 5, 0]}), five):
+    ...     print(line)
+    classes of --task five: 1 (a), 2 (b), 3 (c), 4 (d), 5 (e)
+    class_ref: 1 (a): 1  2 (b): 0  3 (c): 0  4 (d): 0  5 (e): 2  (3 classified, 1 without class)
+    """
+    from starclass.schema import CLASS_PRED, CLASS_REF, class_labels
+
+    classes = [int(k) for k in task.classes]
+    labels = class_labels(classes, task.class_names)
+    lines = [f"classes of --task {task.name or '(unnamed)'}: {', '.join(labels.values())}"]
+    for col in (CLASS_REF, CLASS_PRED):
+        if col not in table.colnames:
+            continue
+        merged = col == CLASS_REF and bool(task.merge)
+        own = sorted(int(k) for k in task.merge) if merged else classes
+        # 0-4 are read whatever the task: one that it does not have is counted too, so no row hides as unclassified
+        extra = _undeclared_classes(table[[col]], own).get(col, [])
+        counts = _class_count_lines(table[[col]], sorted({*own, *extra}) if extra else own, {} if merged else labels)
+        # the task's names are of its own classes, not of the reference classes a merge maps from
+        lines += [c.replace(f"{col}:", f"{col} (the reference classes the task merges from):", 1) if merged else c
+                  for c in counts]
     return lines
 
 
@@ -1405,6 +1497,9 @@ def info(
                                    "or fk5 (converted; default image, icrs for a catalogue of ra, dec only)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --ds9 file; without it it is kept."),
     file_column: str | None = FILE_COLUMN_OPTION,
+    task: str = typer.Option(None, "--task", help="One catalogue: the task preset, task file or trained model folder "
+                                                  "whose classes to read and count it for (a CSV keeps no task: "
+                                                  "classes beyond 1-4 are otherwise counted by number)."),
 ) -> None:
     """Summarise a catalogue (rows, columns, bands, class counts, magnitude ranges), a folder of
     catalogues (one row each: field, rows, inspected, classes 1-4, bands, CI cut, layout), FITS
@@ -1447,6 +1542,10 @@ def info(
     # the one check of every --bands: 'f275w,f336w,f555w,f555w,f814w' read one band's columns as another's, exit 0
     band_list = band_option(bands)
     zp_system = (magsys or "vega").lower()  # None: not given (refused where no mosaics are read), Vega
+    # loaded here, so that an unknown or unreadable task is named as the option it came from (as evaluate)
+    from starclass.cli._app import task_option
+
+    cfg = None if task is None else task_option(task)
     if file_column is not None and not (len(paths) == 1 and _cutout_csv(paths[0], file_column) is not None):
         # asked for and not applied (a catalogue, a model, label folders without a CSV), it would do nothing unsaid
         raise StarclassError(f"--file-column {file_column!r} names the column of image files of a cutout CSV (or of "
@@ -1474,7 +1573,8 @@ def info(
         # read as its own format); --map is applied to a folder's catalogues (summarise_dir), so not refused there
         one = None if one_based is None else ("--one-based" if one_based else "--zero-based")
         given = [o for o, on in (("--format", fmt is not None), ("--bands", bool(band_list)),
-                                 ("--map", bool(cmap) and not folder), (one, one is not None)) if on]
+                                 ("--map", bool(cmap) and not folder), (one, one is not None),
+                                 ("--task", cfg is not None)) if on]
         if not given:
             return
         names = " and ".join([", ".join(given[:-1]), given[-1]] if len(given) > 1 else given)
@@ -1482,7 +1582,7 @@ def info(
         if not folder:
             raise StarclassError(f"{names} {need} a catalogue; {kind}")
         why = {"--format": "each file is read in its own format", "--bands": "each LEGUS .tab takes its own filters",
-               one: "the table shows no positions"}
+               one: "the table shows no positions", "--task": "its table counts the classes 1-4"}
         parts = [why[o] for o in given]
         said = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
         raise StarclassError(f"{names} {need} one catalogue (in a folder {said}); {kind}")
@@ -1635,13 +1735,16 @@ def info(
     if fmt is None and not cmap and not band_list and (cut := _cutout_output(paths[0])) is not None:
         # classify --stamps -o OUT.ecsv/.parquet/.fits: "required column 'id' missing" before
         refuse_ds9(f"{paths[0]} is a classified cutout folder (files, no positions)")
-        echo(catalog_summary(cut, str(paths[0])))
+        echo(catalog_summary(cut, str(paths[0]), cfg))
         return
     try:
         # a catalogue of no rows is described, not refused: detect writes one when no candidate passes its
         # cuts ("wrote c.ecsv (0 rows)"), and info said only "error: catalogue c.ecsv has no rows" (exit 2)
+        # for --task its classes; without, any class value is read and counted by number (said in a note): a
+        # five-class CSV was refused "class 5 ... is not 0-4" with no way to say its classes
         table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
-                             allow_empty=True, require_xy=False)
+                             allow_empty=True, require_xy=False,
+                             classes=() if cfg is None else cfg.catalogue_classes, any_classes=cfg is None)
         if len(table) == 0 and _blank_file(paths[0]):
             # a file with nothing in it (no header, no columns) is no catalogue at all
             raise StarclassError(f"catalogue {paths[0]} has no rows")
@@ -1656,7 +1759,8 @@ def info(
         # the options of a catalogue (its positions, a LEGUS .tab's bands) were met with the same hint to
         # "name a column 'id' in the file" (--ds9), or were ignored without a word (--bands, --one-based)
         given = (["--ds9"] if ds9 is not None else []) + (["--bands"] if band_list else []) + \
-            ([] if one_based is None else ["--one-based" if one_based else "--zero-based"])
+            ([] if one_based is None else ["--one-based" if one_based else "--zero-based"]) + \
+            (["--task"] if cfg is not None else [])
         if given:
             raise StarclassError(f"{' and '.join(given)} {'need' if len(given) > 1 else 'needs'} a catalogue; "
                                  f"{paths[0]} is a table of {rows}, not a catalogue of candidates: {why}") from None
@@ -1679,7 +1783,7 @@ def info(
         raise StarclassError(f"--ds9-coords {coords} writes the catalogue's {', '.join(REGION_COLUMNS[coords])}; "
                              f"{paths[0]} has no {', '.join(REGION_COLUMNS[coords])} (its positions are "
                              f"{', '.join(REGION_COLUMNS[other])}): give --ds9-coords {other}")
-    echo(catalog_summary(table, str(paths[0])))
+    echo(catalog_summary(table, str(paths[0]), cfg))
     for line in sed_check_warnings(table, str(paths[0])):
         warn(line)
     for line in sed_check_notes(table, str(paths[0])):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -141,9 +142,9 @@ def _report_export_counts(out, path: Path) -> None:
 
 
 def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fwhm, dataset: str, flags=None,
-                stamps: Path | None = None, cfg=None, file_column: str | None = None):
+                stamps: Path | None = None, cfg=None, file_column: str | None = None, classes: Sequence[int] = ()):
     """The data folder (or with ``stamps`` the cutout list) read for serving (``--rgb`` checked first);
-    ``flags`` from --mask-extension, --dq-good-bits, --mask-file."""
+    ``flags`` from --mask-extension, --dq-good-bits, --mask-file; ``classes`` the --task preset's (a data folder)."""
     bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
     if bands is not None and len(bands) != 3:
         raise StarclassError(f"--rgb needs three bands (red,green,blue), got {rgb!r}")
@@ -175,10 +176,11 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
 
     # rows placed from ra, dec through the mosaics' WCS: said in classify's line (it was silent here)
     return load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
-                      star_fwhm=star_fwhm, dataset=dataset, pixel_flags=flags, say=echo)
+                      star_fwhm=star_fwhm, dataset=dataset, pixel_flags=flags, say=echo, classes=classes)
 
 
-def _check_catalogue_on_mosaics(data_dir: Path, catalogue, predictions, *, consequence: str) -> None:
+def _check_catalogue_on_mosaics(data_dir: Path, catalogue, predictions, *, consequence: str,
+                                classes: Sequence[int] = ()) -> None:
     """Refuse a catalogue of DATA_DIR that lies wholly off its mosaics; warn with the count of a partly off one.
 
     ``--init``, ``--add-user`` and ``--export`` read neither the pictures nor, before the export, the
@@ -210,7 +212,7 @@ def _check_catalogue_on_mosaics(data_dir: Path, catalogue, predictions, *, conse
     except StarclassError:
         return
     mosaics = read_mosaics(images, require_zeropoint=False, warn_v_band=False)
-    table = read_candidates(cat_path, require_xy=False)
+    table = read_candidates(cat_path, require_xy=False, classes=classes)
     # the band serving will show as V: the catalogue's detect band where it records one
     _, note = shown_v_band(table, list(mosaics.bands), cat_path)
     if note is not None:
@@ -627,6 +629,7 @@ def inspect_command(
     dbm.check_keys(dataset)  # PostgreSQL refused a longer one with a DataError, SQLite stored it
 
     cfg = None
+    classes: tuple[int, ...] = ()  # with DATA_DIR: the --task preset's classes, below
     if stamps is not None and needs_task and not task:
         if init:
             raise StarclassError(NEEDS_TASK)  # a new database records no scheme
@@ -657,6 +660,8 @@ def inspect_command(
             raise StarclassError(f"--scheme {asked.name} differs from the scheme of --task {task} "
                                  f"({from_task.name}); give one of them")
         asked = from_task
+        # the preset's classes, which the candidates and predictions may hold (as train and evaluate read them)
+        classes = task_option(task).catalogue_classes
 
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -703,14 +708,14 @@ def inspect_command(
     # --init and serving: the data are read (and refused) before the database is made, so that a
     # folder without a catalogue leaves no new, empty inspect.sqlite behind
     field = (_load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg,
-                              file_column)
+                              file_column, classes)
              if serving and init else None)
     if stamps is None and not serving and init:
         _refuse_init_without_catalogue(data_dir, catalogue, url)
     if stamps is None and not serving and (init or add_user or export):
         # before any database is made or a password asked for
         _check_catalogue_on_mosaics(data_dir, catalogue, predictions,
-                                    consequence="their pictures are blank, so they cannot be labelled")
+                                    consequence="their pictures are blank, so they cannot be labelled", classes=classes)
     new_user = password = None
     if add_user:
         # the name and the password are checked (the password asked for) before any database is made:
@@ -796,7 +801,7 @@ def inspect_command(
                 except StarclassError:
                     key = ""  # no mosaics here: nothing to tell the fields apart by, as before the check
                 dbm.check_field(engine, dataset, key)
-            out = export_labels(engine, dataset, read_candidates(cat_path, require_xy=False), export,
+            out = export_labels(engine, dataset, read_candidates(cat_path, require_xy=False, classes=classes), export,
                                 include_unlabelled=include_unlabelled, summary_path=summary,
                                 scheme=asked, cluster_cut=cluster_cut, overwrite=overwrite)
             _report_export(out, export)
@@ -804,7 +809,7 @@ def inspect_command(
 
         if field is None:
             field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg,
-                              file_column)
+                                file_column, classes)
         if probe is not None:
             probe.check()  # before the database is upgraded, and before any line on stdout
         # the server's refusals of another field or scheme, before its lines: "no accounts yet" and "labels

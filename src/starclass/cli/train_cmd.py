@@ -708,6 +708,12 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
 
         write_catalog(votes.annotators, Path(output) / "annotators.ecsv", overwrite=True)
         echo(f"Dawid-Skene confusion matrix of each annotator written to {Path(output) / 'annotators.ecsv'}")
+    if not stamp_list and (field_specs is not None or (mosaics and catalogs)):
+        from starclass.learn.checkpoint import set_training_fields
+
+        # the fields it learnt from: survey scored such a field as any other, and its accuracy read as held-out
+        set_training_fields(output, [(list(f.mosaics), f.catalog)
+                                     for f in field_specs] if field_specs is not None else [(mosaics, catalogs[0])])
     left_out = None if votes is None else _left_out(result.n_unlabelled, votes.voted, y, n_bad)
     _summarise(cfg, result, output, precision, soft=votes is not None and votes.model != "mode", left_out=left_out,
                cautions=cautions)

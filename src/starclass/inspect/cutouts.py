@@ -884,8 +884,10 @@ def load_cutout_field(source: str | os.PathLike, cfg: TaskLike, *, predictions: 
     cache = cutout_cache(lst, Path(cache_dir) if cache_dir else folder / ".inspect_cache", star_fwhm=star_fwhm,
                          rgb=rgb)
     pred_path = find_file(folder, predictions, (), "predictions") if predictions is not None else None
+    # the task's classes: a five-class model's class_pred 5 is one, a 9 is refused naming the file and row
     preds = _prediction_rows(lst.table, pred_path, lst.ids, key=lst.file_columns[0], table_path=lst.source,
-                             files=[str(ps[0]) for ps in lst.paths])
+                             files=[str(ps[0]) for ps in lst.paths],
+                             classes=cfg.catalogue_classes if cfg is not None else ())
     shown = tuple(lst.file_columns) + ((lst.group_column,) if lst.group_column else ())
     listed = [lst.source] if lst.source.is_file() else []
     served = frozenset(resolved(p) for p in [*listed, *(p for ps in lst.paths for p in ps)]

@@ -11,7 +11,7 @@ import hashlib
 import math
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
 from starclass.io.catalog import (
     check_prob_columns,
+    class_values,
     pixel_sky_distance,
     place_on_mosaics,
     read_catalog,
@@ -240,8 +241,11 @@ def find_file(data_dir: Path, given: str | Path | None, names: tuple[str, ...], 
     return None
 
 
-def read_candidates(path: Path, *, require_xy: bool = True) -> Table:
+def read_candidates(path: Path, *, require_xy: bool = True, classes: Sequence[int] = ()) -> Table:
     """The candidate catalogue at ``path`` (any format :func:`~starclass.io.catalog.read_catalog` reads).
+
+    Its ``class_ref`` and ``class_pred`` may hold 0-4, the classes it declares and ``classes``; any other
+    value is refused naming the file, row and column, as every command's reader refuses it.
 
     Parameters
     ----------
@@ -249,6 +253,8 @@ def read_candidates(path: Path, *, require_xy: bool = True) -> Table:
         The catalogue file.
     require_xy
         Refuse a catalogue without pixel positions.
+    classes
+        The task's classes (``inspect --task``: :attr:`starclass.learn.config.TaskConfig.catalogue_classes`).
 
     Returns
     -------
@@ -263,7 +269,7 @@ def read_candidates(path: Path, *, require_xy: bool = True) -> Table:
     >>> len(read_candidates(folder / "candidates.ecsv"))
     3
     """
-    return read_catalog(path, require_xy=require_xy)
+    return read_catalog(path, require_xy=require_xy, classes=classes)
 
 
 def _read_predictions(path: Path) -> Table:
@@ -300,7 +306,8 @@ def _read_predictions(path: Path) -> Table:
 
 
 def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str], key: str = ID,
-                     table_path: Path | None = None, files: list[str] | None = None) -> dict[int, dict] | None:
+                     table_path: Path | None = None, files: list[str] | None = None,
+                     classes: Sequence[int] = ()) -> dict[int, dict] | None:
     """Each candidate row's model probabilities, top probability and predicted class.
 
     ``key`` is the column of the predictions that holds the candidates' ids (cutouts: ``file``);
@@ -321,6 +328,12 @@ def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str], key: 
                    key=lambda c: int(c[5:]))
     if not probs and CLASS_PRED not in src.colnames:
         return None
+    if CLASS_PRED in src.colnames and len(src) and (pred_path is not None or table_path is not None):
+        # a class_pred no task declares (9, or a five-class model's 5 beside a four-class task) was shown on the
+        # page as the model's answer without a word, where the candidates' own class_pred is refused
+        where = f" in predictions {pred_path}" if pred_path is not None else f" in {table_path}"
+        class_values(src, CLASS_PRED, where=where, ids=np.asarray(src[key]) if key in src.colnames else None,
+                     classes=classes)
     by_id = None
     if pred_path is not None:
         by_id = {}
@@ -502,7 +515,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
                predictions: str | Path | None = None, rgb: tuple[str, str, str] | None = None,
                cache_dir: str | Path | None = None, star_fwhm: float | None = None,
                dataset: str = "", stamp_size: int = 41, pixel_flags: PixelFlags | None = None,
-               say: Callable[[str], object] | None = None) -> Field:
+               say: Callable[[str], object] | None = None, classes: Sequence[int] = ()) -> Field:
     """Open the mosaics and the candidate catalogue of a data directory.
 
     Parameters
@@ -528,6 +541,9 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     say
         Given the one line that says how many rows were placed from ``ra``, ``dec`` through the
         mosaics' WCS (:func:`starclass.io.catalog.placed_note`, as the other commands say it).
+    classes
+        The task's classes, which the candidates' and the predictions' classes may hold beyond 0-4 and
+        those the files declare (:func:`read_candidates`); any other class is refused.
 
     Returns
     -------
@@ -550,7 +566,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
                              "or --catalogue")
     pred_path = find_file(d, predictions, PREDICTION_NAMES, "predictions")
     # ra, dec without x, y: placed through the mosaics' WCS once they are read (below)
-    table = read_candidates(cat_path, require_xy=False)
+    table = read_candidates(cat_path, require_xy=False, classes=classes)
     ids = [str(v) for v in table[ID]]
     if len(set(ids)) != len(ids):
         raise StarclassError(f"catalogue {cat_path}: ids are not unique")
@@ -581,7 +597,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
                               pixel_flags=pixel_flags.describe() if pixel_flags else "", counts=counts,
                               value_label=value_unit(mosaics.headers[vb], photon_counts=vb in counts))
     # before the render cache, whose folder is made in DATA_DIR: refused predictions left an empty one behind
-    predictions = _prediction_rows(table, pred_path, ids)
+    predictions = _prediction_rows(table, pred_path, ids, classes=classes)
     cache = RenderCache(
         data={b: mosaics.data[b] for b in bands},
         xs=np.asarray(table[X], float), ys=np.asarray(table[Y], float), settings=settings,

@@ -306,6 +306,7 @@ def read_catalog(
     bands: list[str] | tuple[str, ...] | None = None,
     require_xy: bool = True,
     classes: Sequence[int] = (),
+    any_classes: bool = False,
 ) -> Table:
     """Read a catalogue and return it in the starclass schema.
 
@@ -343,6 +344,9 @@ def read_catalog(
         Class values ``class_ref`` and ``class_pred`` may hold beyond 0-4 and those the table declares
         (:func:`declared_classes`): the classes of the task it is read for (``evaluate`` passes them for a
         reference catalogue, which records no task of its own).
+    any_classes
+        Accept any positive whole class value (``info`` without ``--task``: a catalogue described, not used;
+        it counts the values no task declares by number and says so). Other values are still refused.
 
     Returns
     -------
@@ -417,7 +421,8 @@ def read_catalog(
     if fmt == "csv" and lacks and (header := commented_header(p)) is not None:
         # '#id,x,y' skipped as a comment: "required column 'id' missing (columns: 1, 10.5, 20.0)" said not why
         raise StarclassError(f"required columns missing in {p}: {header}")
-    return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy, classes=classes)
+    return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy, classes=classes,
+                            any_classes=any_classes)
 
 
 #: What a person calls each reader's tables (:func:`format_words`); ``ascii`` is said by its separator
@@ -2779,7 +2784,8 @@ def catalog_argument(table: Any, what: str = "the table") -> Table:
 
 
 def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty: bool = False,
-                     wcs: WCS | None = None, require_xy: bool = True, classes: Sequence[int] = ()) -> Table:
+                     wcs: WCS | None = None, require_xy: bool = True, classes: Sequence[int] = (),
+                     any_classes: bool = False) -> Table:
     """Check a schema table: rows, id, positions, classes. Returns the (normalised) table.
 
     ra, dec with a WCS fill in missing x, y (the columns, or the rows where both are empty; without
@@ -2802,6 +2808,8 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         Refuse rows without a position in pixels (False: they stay NaN, to be placed later).
     classes : sequence of int
         Class values allowed beyond 0-4 and the declared ones (a task's classes: :func:`read_catalog`).
+    any_classes : bool
+        Allow any positive whole class value (below 32768, the int16 the column becomes) as well.
 
     Returns
     -------
@@ -2929,28 +2937,77 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
             table[c] = v
     for cls in (CLASS_REF, CLASS_PRED):
         if cls in table.colnames:
-            col = table[cls]
-            mask = np.asarray(getattr(col, "mask", np.zeros(len(col), bool)), dtype=bool)
-            v = numeric_column(table, cls, where=where, ids=ids)
-            allowed = tuple(sorted(set(declared_classes(table, reference=cls == CLASS_REF))
-                                   | {int(c) for c in classes if int(c) > 0}))
-            infinite = ~mask & np.isinf(v)
-            if infinite.any():
-                # NaN or empty is "no class"; inf is a broken cell, and was read as no class without a word
-                r = int(np.flatnonzero(infinite)[0])
-                raise StarclassError(f"column {cls!r}{where}: class {v[r]:g} in row {r + 1} (id {ids[r]}) is not "
-                                     f"{_classes_words(allowed)} (leave the cell empty for no class)")
-            v = np.where(mask | ~np.isfinite(v), 0, v)
-            bad = ~np.isin(v, allowed)
-            if bad.any():
-                r = int(np.flatnonzero(bad)[0])
-                raise StarclassError(
-                    f"column {cls!r}{where}: class {v[r]:g} in row {r + 1} (id {ids[r]}) is not "
-                    f"{_classes_words(allowed)}")
-            table[cls] = v.astype(np.int16)
+            table[cls] = class_values(table, cls, where=where, ids=ids, classes=classes, any_classes=any_classes)
     check_prob_columns(table, path)
     set_units(table)
     return table
+
+
+def class_values(table: Table, column: str, *, where: str = "", ids: np.ndarray | None = None,
+                 classes: Sequence[int] = (), any_classes: bool = False) -> np.ndarray:
+    """A class column as int16 (empty or NaN: 0, no class), or an error naming the row of a class not allowed.
+
+    Allowed: 0-4, the classes the table declares (:func:`declared_classes`) and ``classes`` (a task's).
+    The one check of :func:`validate_catalog` (``class_ref``, ``class_pred``) and of the predictions
+    ``inspect`` shows beside the candidates (:func:`starclass.inspect.field.read_candidates`).
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The table (its meta and ``prob_<k>`` columns declare classes).
+    column : str
+        The class column (``class_ref`` also allows the ``reference_merge`` sources).
+    where : str
+        `` in FILE``, said after the column's name.
+    ids : numpy.ndarray, optional
+        The rows' ids, said with the row (default: the ``id`` column, else none).
+    classes : sequence of int
+        Class values allowed beyond 0-4 and the declared ones.
+    any_classes : bool
+        Allow any positive whole class value (below 32768, the int16 the column becomes) as well.
+
+    Returns
+    -------
+    numpy.ndarray
+        int16, one per row.
+
+    Examples
+    --------
+    >>> class_values(Table({"class_pred": [1, 5]}), "class_pred", classes=[5]).tolist()
+    [1, 5]
+    >>> class_values(Table({"id": [7, 8], "class_pred": [1, 9]}), "class_pred", where=" in p.ecsv")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: column 'class_pred' in p.ecsv: class 9 in row 2 (id 8) is not 0-4
+    """
+    if ids is None and ID in table.colnames:
+        ids = np.asarray(_plain(table[ID]))
+    col = table[column]
+    mask = np.asarray(getattr(col, "mask", np.zeros(len(col), bool)), dtype=bool)
+    v = numeric_column(table, column, where=where, ids=ids)
+    allowed = tuple(sorted(set(declared_classes(table, reference=column == CLASS_REF))
+                           | {int(c) for c in classes if int(c) > 0}))
+
+    def row(r: int) -> str:
+        return f"row {r + 1}" + (f" (id {ids[r]})" if ids is not None else "")
+
+    infinite = ~mask & np.isinf(v)
+    if infinite.any():
+        # NaN or empty is "no class"; inf is a broken cell, and was read as no class without a word
+        r = int(np.flatnonzero(infinite)[0])
+        raise StarclassError(f"column {column!r}{where}: class {v[r]:g} in {row(r)} is not "
+                             f"{_classes_words(allowed)} (leave the cell empty for no class)")
+    v = np.where(mask | ~np.isfinite(v), 0, v)
+    if any_classes:
+        # a catalogue only described (info without --task): a class no task declares is counted, not refused;
+        # a fraction, a negative number or one beyond int16 is still no class
+        whole = (v > 0) & (v == np.floor(v)) & (v < 2 ** 15)
+        allowed = tuple(sorted(set(allowed) | {int(k) for k in np.unique(v[whole])}))
+    bad = ~np.isin(v, allowed)
+    if bad.any():
+        r = int(np.flatnonzero(bad)[0])
+        raise StarclassError(f"column {column!r}{where}: class {v[r]:g} in {row(r)} is not {_classes_words(allowed)}")
+    return v.astype(np.int16)
 
 
 def declared_classes(table: Table, *, reference: bool = False) -> tuple[int, ...]:

@@ -340,8 +340,10 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     if not rows:
         # the plain endings, the compressed ones in a word: 32 endings made a line no one reads
         plain = [sfx for sfx in CATALOG_SUFFIXES if not sfx.endswith((".gz", ".bz2", ".xz"))]
+        # why each table was skipped: a folder of one five-class CSV ("class 5 ... is not 0-4") said only this
+        skipped = [n for n in notes if ", skipped: " in n]
         raise StarclassError(f"no catalogue could be read in {d} (looked for {', '.join(plain)}, .tab.gz, and the "
-                             "text ones compressed .gz/.bz2/.xz)")
+                             "text ones compressed .gz/.bz2/.xz)" + (f"; {'; '.join(skipped)}" if skipped else ""))
     if numbered and certain:
         notes.append(f"--map ({_map_text(numbered)}) applied only to the LEGUS files whose layout is uncertain, not to "
                      f"the {len(certain)} read with a certain layout (starclass info FILE --map ... maps one file)")

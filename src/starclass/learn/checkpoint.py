@@ -38,7 +38,7 @@ import math
 import operator
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -809,6 +809,67 @@ def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int,
         doc[TRAINING_CUTOUTS]["field_arcsec"] = float(field_arcsec)
     _dump_manifest(path, doc)
     return path
+
+
+#: Manifest key of the fields (mosaic files, catalogue) a model was trained on (``train -m/-c``, ``--fields``).
+TRAINING_FIELDS = "training_fields"
+
+
+def set_training_fields(model_path: str | os.PathLike,
+                        fields: Sequence[tuple[Sequence[str | os.PathLike], str | os.PathLike]]) -> Path:
+    """Record in a model's manifest the fields it was trained on: each one's mosaic files and catalogue.
+
+    ``survey`` scored the field a model was trained on as any other, and its accuracy read as held-out;
+    with this record it marks that field (:func:`trained_fields`). Paths are kept absolute (resolved), the
+    mosaics as the files a folder of them holds. The member checkpoints are left as they are.
+
+    Parameters
+    ----------
+    model_path
+        Model directory (or its manifest).
+    fields
+        ``(mosaics, catalogue)`` per field: the mosaic files or folders, and the labelled catalogue.
+
+    Returns
+    -------
+    pathlib.Path
+        The manifest written (atomically).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = write_manifest(d, get_preset("m31-real"), [{"file": "member_00.pt"}])
+    >>> _ = set_training_fields(d, [([d / "f555w.fits"], d / "truth.ecsv")])
+    >>> [Path(f["catalog"]).name for f in read_manifest(d)["training_fields"]]
+    ['truth.ecsv']
+    """
+    from starclass.io.mosaic import mosaic_inputs
+    from starclass.io.paths import resolved
+
+    path = Path(model_path)
+    if path.is_dir():
+        path = path / MANIFEST
+    doc = read_manifest(path)
+    doc[TRAINING_FIELDS] = [{"mosaics": [str(resolved(f)) for f in mosaic_inputs(list(mosaics)) if Path(f).is_file()],
+                             "catalog": str(resolved(catalog))} for mosaics, catalog in fields]
+    _dump_manifest(path, doc)
+    return path
+
+
+def trained_fields(doc: dict[str, Any] | None) -> list[dict[str, Any]] | None:
+    """The fields a manifest records its model was trained on (:func:`set_training_fields`); None: not recorded.
+
+    Examples
+    --------
+    >>> trained_fields({}) is None, trained_fields({"training_fields": [{"mosaics": ["a.fits"], "catalog": "c"}]})
+    (True, [{'mosaics': ['a.fits'], 'catalog': 'c'}])
+    """
+    rec = (doc or {}).get(TRAINING_FIELDS)
+    if not isinstance(rec, list):
+        return None
+    return [f for f in rec if isinstance(f, dict)]
 
 
 def set_tuned_threshold(model_path: str | os.PathLike, info: dict[str, Any]) -> Path:

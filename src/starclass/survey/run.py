@@ -50,6 +50,7 @@ from starclass.schema import (
     DEC,
     ID,
     RA,
+    TRAINED_FIELD,
     X_LIGHT,
     Y_LIGHT,
     X,
@@ -1574,6 +1575,47 @@ def dashboard(client: Client) -> str | None:
     return client.dashboard_link if "dashboard" in services else None
 
 
+def trained_on(info: FieldInfo, recorded: list[dict[str, Any]] | None) -> bool | None:
+    """Whether the model was trained on ``info``'s field: its truth or one of its mosaics is among ``recorded``.
+
+    ``recorded`` is the model's record of its training fields
+    (:func:`starclass.learn.checkpoint.trained_fields`); None (a model trained before the record, or
+    on stamps) gives None: it cannot be told. The survey scored such a field as any other, and its
+    accuracy, on the objects the weights were fitted on, read as held-out.
+
+    Examples
+    --------
+    >>> from starclass.survey.plan import FieldSpec
+    >>> info = FieldInfo(FieldSpec("a", (Path("a"),), truth=Path("a/truth.ecsv")), (64, 64), {"g": "a/g.fits"})
+    >>> trained_on(info, None) is None
+    True
+    >>> trained_on(info, [{"mosaics": [str(Path("a/g.fits").absolute())], "catalog": "elsewhere.ecsv"}])
+    True
+    >>> trained_on(info, [{"mosaics": ["/b/g.fits"], "catalog": "/b/truth.ecsv"}])
+    False
+    """
+    from starclass.io.paths import resolved
+
+    if recorded is None:
+        return None
+    truth = str(resolved(info.spec.truth)) if info.spec.truth is not None else None
+    files = {str(resolved(p)) for p in info.band_paths.values()}
+    return any((truth is not None and f.get("catalog") == truth) or bool(files & set(f.get("mosaics") or []))
+               for f in recorded)
+
+
+def _recorded_fields(model: Any) -> list[dict[str, Any]] | None:
+    """The model's record of the fields it was trained on; None where it has none or cannot be read."""
+    from starclass.learn.checkpoint import read_manifest, trained_fields
+
+    path = Path(model)
+    try:
+        # a member file given as the model: its folder's manifest records what the ensemble was trained on
+        return trained_fields(read_manifest(path.parent if path.suffix == ".pt" and path.is_file() else path))
+    except (StarclassError, OSError, ValueError):
+        return None
+
+
 def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
     """Completeness and accuracy of one field's catalogue against its truth.
 
@@ -2389,6 +2431,16 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         name = info.spec.name
         merged[name] = merge_tiles([j.output for j in by_field[name]], detected=info.detected,
                                    tile_order=prepared.tile_order[name])
+    # the fields the model was trained on (its manifest's record; None: not recorded, cannot be told), marked in a
+    # column of every field's catalogue where it is known, in summary.json and on the field's line
+    recorded = _recorded_fields(plan.model)
+    trained = {info.spec.name: trained_on(info, recorded) for info in prepared.fields}
+    if recorded is not None:
+        import pyarrow as pa
+
+        for name, flag in trained.items():
+            merged[name] = merged[name].append_column(
+                TRAINED_FIELD, pa.array(np.full(merged[name].num_rows, bool(flag)), pa.bool_()))
     # every partition gets the same columns: a reader of the partitioned folder takes the schema of
     # the first file it finds, so a first field without a WCS (no ra, dec) or without a band dropped
     # those columns from every field without a word (pandas and pyarrow alike)
@@ -2416,7 +2468,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
             pq.write_table(with_astropy_metadata(fill_flag_columns(_conform(in_one_unit[name], union)).drop_columns(
                 [c for c in ("field",) if c in union.names])), part / "part-0.parquet")
             entry: dict[str, Any] = {"n_candidates": table.num_rows, "shape": list(info.shape),
-                                     "n_tiles": len(by_field[name]), "detected": info.detected}
+                                     "n_tiles": len(by_field[name]), "detected": info.detected,
+                                     "trained_on": trained[name]}
             if info.no_wcs is not None:
                 entry[SKY_POSITIONS] = f"none: {info.no_wcs} carry no celestial WCS"
             if table.num_rows and CLASS_PRED in table.column_names:
@@ -2424,6 +2477,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                 entry["class_pred_counts"] = {str(int(c)): int(n) for c, n in zip(classes, counts)}
             if info.spec.truth is not None:
                 ev = _evaluate(table, info, prepared.config, plan.match_radius)
+                # the field the model learnt from is scored too, but is no test of it: marked (None: not known)
+                ev["trained_on"] = trained[name]
                 _write_json(fdir / "evaluation.json", ev)
                 entry["evaluation"] = ev
             per_field[name] = entry
@@ -2643,7 +2698,16 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
                 bal = a.get("balanced_accuracy")
                 line += f", accuracy ({merge}) {a['accuracy']:.3f}" + (
                     f" (balanced {bal:.3f})" if bal is not None and np.isfinite(bal) else "")
+        if f.get("trained_on") or (ev or {}).get("trained_on"):
+            # its truth (or mosaics) were the model's training data: the accuracy read as held-out
+            line += (" (the model was trained on this field: not a held-out score)" if (ev or {}).get("accuracy")
+                     else " (the model was trained on this field)")
         lines.append(line)
+    unknown = [n for n, f in summary["fields"].items() if (f.get("evaluation") or {}).get("completeness") is not None
+               and "trained_on" in f["evaluation"] and f["evaluation"]["trained_on"] is None]
+    if unknown:
+        lines.append(f"note: whether the model was trained on {', '.join(unknown)} cannot be told: its manifest "
+                     "records no training fields (trained on stamps, or before 2026-12-07)")
     rss = summary.get("peak_rss_per_worker_bytes")
     if rss:
         label = "peak memory per worker"
