@@ -50,7 +50,8 @@ def test_one_column_scored_against_another_as_sklearn_scores_it(tmp_path):
     assert head["4class"] == pytest.approx(round(accuracy_score(y, yp), 4))
     side = lambda a: np.where(a <= 2, 1, 2)  # noqa: E731  (clusters 1+2 against 3+4)
     assert head["12v34"] == pytest.approx(round(accuracy_score(side(y), side(yp)), 4))
-    assert f"4class: balanced accuracy {balanced_accuracy_score(y, yp):.3f}" in res.output
+    assert (f"4class: accuracy {accuracy_score(y, yp):.3f}, balanced accuracy {balanced_accuracy_score(y, yp):.3f}"
+            in res.output)
     assert summary["prediction_column"] == "class_ml"
     counts = Table.read(tmp_path / "ev" / "tables" / "catalogues.ecsv")
     assert counts["class_column"].tolist() == ["class_ml", "class_human_mode"]

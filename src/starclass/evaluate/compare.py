@@ -1312,7 +1312,7 @@ class Comparison:
         ...            "prob_1": [0.9, 0.2, 0.4, 0.7], "prob_2": [0.1, 0.8, 0.6, 0.3]})
         >>> c = compare(t, t, EvalTask.from_classes((1, 2), positive_class=1), ref_is_pred=True, n_boot=0)
         >>> c.lines()[0]
-        '  2class: balanced accuracy 0.833 (4 objects)'
+        '  2class: accuracy 0.750, balanced accuracy 0.833 (4 objects)'
         """
         out = []
         # the task's classes by number and name, as the per-class tables name them (their 'name' column):
@@ -1331,7 +1331,9 @@ class Comparison:
             ci = (f" [{row['accuracy_lo']:.3f}, {row['accuracy_hi']:.3f}]" if "accuracy_lo" in row.colnames else "")
             bci = (f" [{row['balanced_accuracy_lo']:.3f}, {row['balanced_accuracy_hi']:.3f}]"
                    if "balanced_accuracy_lo" in row.colnames else "")
-            out.append(f"  {r.merge}: " + (f"accuracy {r.accuracy:.3f}{ci}, " if ci else "")
+            # the accuracy whether or not it has an interval: with --bootstrap 0 the line kept the balanced
+            # accuracy alone, while --bootstrap 200 printed both (each figure the same, the intervals aside)
+            out.append(f"  {r.merge}: accuracy {r.accuracy:.3f}{ci}, "
                        + f"balanced accuracy {r.balanced_accuracy:.3f}{bci} ("
                        # rows of fewer objects said so: "(80 objects)" beside "resample the 40 objects" read as a slip
                        + (f"{counted(r.n, 'row')} of {counted(self.n_objects, 'object')})"
