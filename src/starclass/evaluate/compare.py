@@ -1556,6 +1556,7 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
         group_codes,
         ranking_figures,
         settle_zero_width,
+        too_few_defined,
     )
     from starclass.evaluate.metrics import merge_groups, merge_labels, merged_names
     from starclass.evaluate.reliability import _bin_index, _debiased_of_bins
@@ -1655,8 +1656,8 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
         if kind == "merge":
             if not np.isfinite(l_[:2]).all():
                 # the accuracies undefined on most resamples: no interval at all, as before
-                return None, no_intervals_note(f"the accuracies were defined on only {int(d_[:2].min())} of "
-                                               f"{n_boot} resamples")
+                # said by the rule: "defined on only 5 of 5 resamples" blamed the data for --bootstrap 5
+                return None, no_intervals_note(too_few_defined(int(d_[:2].min()), n_boot, "the accuracies"))
             l_, h_ = _settle_proportions(fn(np.ones(n)), l_, h_, cr, cp, task, merge, codes, settled)
             cis[merge] = {"accuracy": (float(l_[0]), float(h_[0])), "balanced_accuracy": (float(l_[1]), float(h_[1]))}
             table = by_merge[merge].per_class
