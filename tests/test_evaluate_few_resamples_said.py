@@ -20,7 +20,8 @@ def _catalogue(path, n=60):
     rng = np.random.default_rng(2)
     ref = rng.integers(1, 3, n)
     pred = np.where(rng.random(n) < 0.8, ref, 3 - ref)
-    Table({"id": np.arange(n), "x": np.arange(n) * 10.0, "y": np.zeros(n), "class_pred": pred, "class_ref": ref}).write(path)
+    Table({"id": np.arange(n), "x": np.arange(n) * 10.0, "y": np.zeros(n), "class_pred": pred,
+           "class_ref": ref}).write(path)
 
 
 def test_too_few_resamples_are_said_as_such(tmp_path):
