@@ -1613,7 +1613,8 @@ def group_lines(tab: Table, title: str) -> list[str]:
     accuracy's is Wilson's where each row is an object, the bootstrap's over whole objects where a
     group column names them; the ROC AUC's and the recalls' (``recall_<k>``, in the table) are the
     bootstrap's, over the rows or the objects. One line where they are the same. A figure without an
-    interval (a group too few resamples draw) is printed without one.
+    interval (a group too few resamples draw) is printed without one; a group whose reference is of one
+    class has no ROC AUC, and says so.
 
     Examples
     --------
@@ -1641,6 +1642,10 @@ def group_lines(tab: Table, title: str) -> list[str]:
       (all): n 40, accuracy 0.725 [0.574, 0.850], 11 errors, ROC AUC 0.870 [0.698, 0.970]
       accuracy, ROC AUC and recall_<k> intervals: 95% bootstrap interval, 200 resamples of the 20 objects
       (object_id) drawn whole
+    >>> tab, _ = metrics_by_group(ref, np.where(score >= 0.5, 1, 2), np.where(ref == 1, "a", "b"), (1, 2),
+    ...                           score=score, positive=1, n_boot=0)
+    >>> group_lines(tab, "truth by field")[1]
+    '  a: n 17, accuracy 0.765 [0.527, 0.904], 4 errors, no ROC AUC (one reference class only)'
     """
     out = [f"{title}:"]
     for r in tab:
@@ -1651,6 +1656,10 @@ def group_lines(tab: Table, title: str) -> list[str]:
                 f"{e} error{'' if e == 1 else 's'}")
         if "roc_auc" in tab.colnames and np.isfinite(float(r["roc_auc"])):
             line += f", ROC AUC {float(r['roc_auc']):.3f}{_finite_ci(r, 'roc_auc')}"
+        elif "roc_auc" in tab.colnames:
+            # the ROC AUC needs both sides of the positive class in the reference: a group of clusters only
+            # (PAndAS --by source_table: di_tullio_zinn_13_table2) printed none beside its neighbours' without a word
+            line += ", no ROC AUC (one reference class only)"
         out.append(line)
     notes = dict(tab.meta.get("interval_notes") or {})
     if not notes and tab.meta.get("interval_note"):  # a table written before the recalls had intervals
