@@ -49,7 +49,8 @@ def foreign_options(text: str, name: str) -> list[str]:
 
 
 def test_helper_finds_a_foreign_option():
-    assert foreign_options("name it with --map class_ref=N", "evaluate") == ["--map"]
+    # classify: evaluate and report take --map too since 2026-12-06 (with --catalogs)
+    assert foreign_options("name it with --map class_ref=N", "classify") == ["--map"]
     assert foreign_options("name it with --map class_ref=N", "info") == []
 
 

@@ -43,7 +43,7 @@ def test_evaluate_into_a_log_says_its_bootstrap_and_keeps_its_stdout(catalogues,
     logged = _evaluate(catalogues)
     boots = [BOOT.match(ln) for ln in logged.stderr.splitlines() if BOOT.match(ln)]
     assert [(m["pair"], m["n"], m["total"]) for m in boots] == [
-        ("prediction vs truth", "0", "7"), ("prediction vs truth", "7", "7")], logged.stderr
+        ("pred vs truth", "0", "7"), ("pred vs truth", "7", "7")], logged.stderr  # pred.ecsv by its stem
     assert "\r" not in logged.stderr, repr(logged.stderr)  # lines, no bar's redraws
     # the evaluation's own lines only: the sections' name the report
     assert not re.search(r"^\d\d:\d\d:\d\d report: ", logged.stderr, re.M), logged.stderr

@@ -50,7 +50,8 @@ def test_one_column_scored_against_another_as_sklearn_scores_it(tmp_path):
     assert head["4class"] == pytest.approx(round(accuracy_score(y, yp), 4))
     side = lambda a: np.where(a <= 2, 1, 2)  # noqa: E731  (clusters 1+2 against 3+4)
     assert head["12v34"] == pytest.approx(round(accuracy_score(side(y), side(yp)), 4))
-    assert f"4class: balanced accuracy {balanced_accuracy_score(y, yp):.3f}" in res.output
+    assert (f"4class: accuracy {accuracy_score(y, yp):.3f}, balanced accuracy {balanced_accuracy_score(y, yp):.3f}"
+            in res.output)
     assert summary["prediction_column"] == "class_ml"
     counts = Table.read(tmp_path / "ev" / "tables" / "catalogues.ecsv")
     assert counts["class_column"].tolist() == ["class_ml", "class_human_mode"]
@@ -99,8 +100,8 @@ def test_report_takes_the_reference_column(tmp_path):
                               "class_human_mode", "--bootstrap", "0", "-o", str(page)])
     assert res.exit_code == 0, res.output
     html = page.read_text()
-    # the columns compared, not "prediction vs prediction class_human_mode"
-    assert "class_ml vs class_human_mode in prediction: metrics" in html and "prediction vs prediction" not in html
+    # the columns compared, not "prediction vs prediction class_human_mode"; the catalogue by its file's stem
+    assert "class_ml vs class_human_mode in cat: metrics" in html and "prediction vs prediction" not in html
 
 
 def test_pred_column_outside_the_tasks_classes_is_named(tmp_path):
@@ -161,7 +162,7 @@ def test_terminal_names_a_self_comparison_as_the_report_headings_do(tmp_path):
     headings = re.findall(r"<h2>([^<]*)</h2>", page.read_text())
     said = {line.split(": ", 1)[0] for line in ev.output.splitlines()
             if ": accuracy[" in line or "objects paired" in line}
-    assert said == {"class_ml vs class_human_mode in prediction"}, ev.output
+    assert said == {"class_ml vs class_human_mode in cat"}, ev.output
     assert f"{said.pop()}: metrics" in headings, headings
     assert "prediction class_human_mode:" not in ev.output
 
@@ -177,7 +178,7 @@ def test_evaluate_names_the_two_columns_compared_on_the_terminal_as_the_report_d
     assert res.exit_code == 0, res.output
     both = (np.asarray(t["class_human_mode"]) > 0) & (np.asarray(t["class_ml"]) > 0)
     acc = accuracy_score(np.asarray(t["class_human_mode"])[both], np.asarray(t["class_ml"])[both])
-    head = "class_ml vs class_human_mode in prediction"
+    head = "class_ml vs class_human_mode in cat"  # the catalogue by its file's stem, cat.ecsv
     assert f"{head}: accuracy[4class] = {acc:.3f}" in res.output, res.output
     assert f"{head}: {len(t)} objects paired row by row, {both.sum()} classified in both" in res.output, res.output
     assert "prediction class_human_mode" not in res.output, res.output

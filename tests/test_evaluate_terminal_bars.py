@@ -52,7 +52,7 @@ def test_one_catalogue_at_a_terminal_says_its_steps(command, catalogues, monkeyp
     at_terminal = _run(command, catalogues)
     err = at_terminal.stderr
     first = err.index(f"{command}: reading and pairing the catalogues ...\n")
-    boot = re.search(BAR.format(desc=re.escape("bootstrap (prediction vs truth)")), err)
+    boot = re.search(BAR.format(desc=re.escape("bootstrap (pred vs truth)")), err)
     sections = re.search(BAR.format(desc=f"{command}: drawing the sections"), err)
     assert boot and sections, repr(err)
     assert first < boot.start() < sections.start(), repr(err)  # in the order they run

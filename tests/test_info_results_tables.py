@@ -28,7 +28,7 @@ def test_info_on_evaluates_per_class_table_says_what_it_is_and_shows_it(tmp_path
     assert res.exit_code == 0, res.output
     assert "required column 'id'" not in res.output
     assert f"{path}: a table starclass evaluate wrote into {tmp_path / 'ev'}, not a catalogue" in res.output
-    assert "section: class_pred vs class_ref in prediction: metrics" in res.output
+    assert "section: class_pred vs class_ref in cls: metrics" in res.output
     t = Table.read(path, format="ascii.ecsv")
     assert "  2 rows:" in res.output and "precision" in res.output
     assert f"{t['precision'][0]:.3f}" in res.output  # the table itself is shown

@@ -87,7 +87,7 @@ def test_two_columns_of_one_catalogue_are_counted_on_the_rows_both_classify(tmp_
     assert int(row["box_4"]) == want[("3", 4)][0]
     html = (out / "report.html").read_text()
     n_both = int(np.sum((ml > 0) & (people > 0)))
-    assert f"on the same objects (the {n_both} rows of prediction where both class_ml and class_human_mode are " \
+    assert f"on the same objects (the {n_both} rows of cat where both class_ml and class_human_mode are " \
            "classified" in html
 
 

@@ -59,7 +59,7 @@ def test_each_catalogue_figure_has_the_track_in_its_own_bands(files, monkeypatch
     f438 = ssp_track(["f336w", "f438w", "f555w", "f814w"])
     f435 = ssp_track(["f336w", "f435w", "f555w", "f814w"])
     assert not np.allclose(f438["u_b"], f435["u_b"])  # the two tracks differ: the check below can fail
-    pred_track, _ = drawn["prediction"]
+    pred_track, _ = drawn["pred"]  # the figure titled by the catalogue's file, pred.ecsv
     truth_track, truth_arrow = drawn["truth"]
     np.testing.assert_allclose(pred_track["u_b"], f438["u_b"])
     np.testing.assert_allclose(truth_track["u_b"], f435["u_b"])  # the old code drew f438's here

@@ -757,6 +757,25 @@ def refuse_given_with_catalogs(ctx: typer.Context, flags: dict[str, str] = ONE_C
                          f"catalogue (PRED), not to --catalogs{why}")
 
 
+#: ``--map`` of ``evaluate --catalogs`` and ``report --catalogs``: the meaning of ``info``'s in a folder
+CATALOGS_MAP_HELP = ("With --catalogs: name a column of the LEGUS files whose layout info calls uncertain, by "
+                     "number as info --map does (class_ref=35); FIELD:class_ref=35 for one field alone "
+                     "(ngc3351:class_ref=35); repeatable.")
+
+
+def refuse_map_without_catalogs(ctx: typer.Context) -> None:
+    """Refuse ``--map`` without ``--catalogs``: it names the columns of a folder's LEGUS files.
+
+    Examples
+    --------
+    >>> refuse_map_without_catalogs(None)  # outside a command nothing was typed
+    """
+    if given_options(ctx, {"column_map": "--map"}):
+        raise StarclassError("--map applies to --catalogs DIR (the LEGUS files of uncertain layout), not to one "
+                             "classified catalogue (PRED): name its columns in the file, or see starclass info "
+                             "FILE --map")
+
+
 def refuse_min_inspected_without_catalogs(ctx: typer.Context) -> None:
     """Refuse ``--min-inspected`` without ``--catalogs``: it picks the fields of a folder, and one
     catalogue (PRED) ignored it without a word.
@@ -825,15 +844,16 @@ def say_catalogs_notes(said: Mapping[str, Any]) -> None:
     Parameters
     ----------
     said : Mapping
-        ``machine_only``, ``ladder_note``, ``v_camera_note``, ``sed_note`` (a warning: fits beyond the tolerance)
-        and ``sed_trend_note``; each empty or absent where there is nothing to say.
+        ``machine_only``, ``ladder_note``, ``v_camera_note``, ``map_note`` (the fields read through ``--map``),
+        ``sed_note`` (a warning: fits beyond the tolerance) and ``sed_trend_note``; each empty or absent where
+        there is nothing to say.
 
     Examples
     --------
     >>> say_catalogs_notes({"machine_only": "ngc1566: 654 classes ... count as not inspected.", "sed_note": ""})
     note: ngc1566: 654 classes ... count as not inspected.
     """
-    for key in ("machine_only", "ladder_note", "v_camera_note"):
+    for key in ("machine_only", "ladder_note", "v_camera_note", "map_note"):
         if said.get(key):
             echo(f"note: {said[key]}")
     if said.get("sed_note"):

@@ -12,6 +12,7 @@ from starclass.cli._app import (
     ALLOW_FEW_MATCHES_OPTION,
     BY_MIN_ROWS_OPTION,
     BY_OPTION,
+    CATALOGS_MAP_HELP,
     FILE_COLUMN_OPTION,
     GROUP_COLUMN_OPTION,
     MAG_LIMIT_OPTION,
@@ -30,6 +31,7 @@ from starclass.cli._app import (
     progress_option,
     refuse_few_matches_with_catalogs,
     refuse_given_with_catalogs,
+    refuse_map_without_catalogs,
     refuse_min_inspected_without_catalogs,
     refuse_one_catalogue_options,
     say_catalogs_fields,
@@ -54,6 +56,7 @@ def evaluate(
              "figure, instead of PRED."),
     min_inspected: int = typer.Option(100, "--min-inspected", min=1,
                                       help="With --catalogs: fields with fewer human-classified sources are left out."),
+    column_map: list[str] = typer.Option(None, "--map", help=CATALOGS_MAP_HELP),
     reference: list[str] = typer.Option(
         None, "--reference", "-r",
         help="Reference catalogue (truth, human labels or another model); repeat for several. "
@@ -115,13 +118,16 @@ def evaluate(
         from starclass.report.many import MANY_ENTRIES, run_many_evaluation
 
         # as for one catalogue: a file in the folder's place, or a folder of other files, is refused now
+        from starclass.science.many import parse_field_maps
+
+        field_maps = parse_field_maps(column_map)  # a malformed item before any reading
         check_inputs_readable([("--catalogs", catalogs)])  # named before an existing output is
         check_output(out, [catalogs], option="--output", overwrite=overwrite, folder=True, own=MANY_ENTRIES)
         # into a log file (stderr no terminal) the catalogues read and the study's steps in timed lines (command()
         # shows them): the 16 LEGUS fields took 31 s under load with no word on stderr. At a terminal their bars:
         # the lines are for a log only, and until 2026-12-06 a person there saw nothing for those 20-40 s
         res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected,
-                                  progress=bars_or_lines(progress))
+                                  progress=bars_or_lines(progress), column_maps=field_maps)
         # the fields left out (too few inspected sources, an uncertain layout) are counted, and the table of reasons
         # named by a path the user can open ("many/tables/skipped.ecsv"), as report names its own: it said
         # "tables/skipped.ecsv", a file that is not there from the folder the command ran in
@@ -136,6 +142,7 @@ def evaluate(
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
     refuse_min_inspected_without_catalogs(ctx)
+    refuse_map_without_catalogs(ctx)
     check_radius(radius)  # before any work, naming the option
     check_distance(distance)
     check_mag_limit(mag_limit, distance)

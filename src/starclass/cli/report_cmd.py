@@ -10,6 +10,7 @@ from starclass.cli._app import (
     ALLOW_FEW_MATCHES_OPTION,
     BY_MIN_ROWS_OPTION,
     BY_OPTION,
+    CATALOGS_MAP_HELP,
     DQ_GOOD_BITS_OPTION,
     FILE_COLUMN_OPTION,
     GROUP_COLUMN_OPTION,
@@ -34,6 +35,7 @@ from starclass.cli._app import (
     progress_option,
     refuse_few_matches_with_catalogs,
     refuse_given_with_catalogs,
+    refuse_map_without_catalogs,
     refuse_min_inspected_without_catalogs,
     refuse_one_catalogue_options,
     say_catalogs_fields,
@@ -53,6 +55,7 @@ def report(
                                        "ladder, summary figure) instead of PRED."),
     min_inspected: int = typer.Option(100, "--min-inspected", min=1,
                                       help="With --catalogs: fields with fewer human-classified sources are left out."),
+    column_map: list[str] = typer.Option(None, "--map", help=CATALOGS_MAP_HELP),
     reference: list[str] = typer.Option(
         None, "--reference", "-r",
         help="Reference catalogue; repeat for several ('self': the catalogue's own class_ref)."),
@@ -135,7 +138,9 @@ def report(
             raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
                                  "not both")
         from starclass.report.many import build_many_report
+        from starclass.science.many import parse_field_maps
 
+        field_maps = parse_field_maps(column_map)  # a malformed item before any reading
         check_inputs_readable([("--catalogs", catalogs)])  # named before an existing output is
         check_output(outdir / name, [catalogs], option=out_option, overwrite=overwrite)
         check_output(outdir / "tables", [catalogs], option="--output (its tables/ folder)", overwrite=overwrite)
@@ -144,7 +149,7 @@ def report(
         # command() shows the lines); at a terminal their bars, as evaluate --catalogs draws them
         path = build_many_report(catalogs, outdir / name, title=title if title != "starclass report" else
                                  "LEGUS fields", min_inspected=min_inspected, overwrite=overwrite,
-                                 progress=bars_or_lines(progress))
+                                 progress=bars_or_lines(progress), column_maps=field_maps)
         from astropy.table import Table
 
         # what evaluate --catalogs says: the fields used and left out, the files not read (it said only its path)
@@ -164,6 +169,7 @@ def report(
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
     refuse_min_inspected_without_catalogs(ctx)
+    refuse_map_without_catalogs(ctx)
     check_radius(radius)  # before any work, naming the option
     check_distance(distance)
     check_mag_limit(mag_limit, distance)

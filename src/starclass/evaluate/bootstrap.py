@@ -198,14 +198,33 @@ def resamples(n: int, n_boot: int, *, seed: int = 0, groups: np.ndarray | None =
     return gen()
 
 
+def too_few_defined(n_defined: int, n_boot: int, what: str = "the metric") -> str:
+    """Why a figure defined on ``n_defined`` of ``n_boot`` resamples has no interval, in words.
+
+    The rule is ``max(10, n_boot // 10)`` resamples; where fewer than 10 were drawn, none could meet it:
+    "the accuracies were defined on only 5 of 5 resamples" blamed the data for the count asked for.
+
+    Examples
+    --------
+    >>> too_few_defined(5, 5, "the accuracies")
+    'the accuracies need 10 resamples or more for an interval; 5 were drawn (--bootstrap 10 or more)'
+    >>> too_few_defined(3, 200, "the accuracies")
+    'the accuracies were defined on only 3 of 200 resamples (at least 20 needed)'
+    """
+    need = max(10, n_boot // 10)
+    if n_boot < need:
+        return (f"{what} need{'s' if what == 'the metric' else ''} {need} resamples or more for an interval; "
+                f"{n_boot} {'was' if n_boot == 1 else 'were'} drawn (--bootstrap {need} or more)")
+    return f"{what} {'was' if what == 'the metric' else 'were'} defined on only {n_defined} of {n_boot} resamples " \
+           f"(at least {need} needed)"
+
+
 def _finite_resamples(values: np.ndarray, n_boot: int) -> np.ndarray:
     """The finite figures of ``values``, refused when fewer than ``max(10, n_boot // 10)`` (the intervals' one rule)."""
     vals = np.asarray(values, dtype=np.float64)
     vals = vals[np.isfinite(vals)]
     if vals.size < max(10, n_boot // 10):
-        raise StarclassError(
-            f"bootstrap: the metric was defined on only {vals.size} of {n_boot} resamples"
-        )
+        raise StarclassError(f"bootstrap: {too_few_defined(vals.size, n_boot)}")
     return vals
 
 

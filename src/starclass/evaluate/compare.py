@@ -1268,10 +1268,27 @@ class Comparison:
     #: how many of the reference classes scored no person gave (:func:`machine_reference_note`), or None:
     #: printed by ``evaluate`` and among ``notes`` (the report's)
     reference_note: str | None = None
+    #: how headings and axes name the catalogue scored, where it is not ``pred_name`` (a key of the tables and of
+    #: ``summary.json``): its file's stem. "prediction vs truth" named a human catalogue scored against a
+    #: reference (``evaluate humans.ecsv -r truth.ecsv``) a prediction
+    pred_label: str | None = None
+
+    @property
+    def pred_shown(self) -> str:
+        """The catalogue scored as headings name it: ``pred_label``, else ``pred_name``.
+
+        Examples
+        --------
+        >>> t = Table({"class_pred": [1, 2], "class_ref": [1, 2]})
+        >>> compare(t, t, EvalTask.from_classes((1, 2)), ref_is_pred=True, n_boot=0, pred_label="humans").pred_shown
+        'humans'
+        """
+        return self.pred_label or self.pred_name
 
     def heading(self) -> str:
-        """What is compared with what, for titles: ``prediction vs truth``, or for two columns of one
-        catalogue (``-r self``) ``class_pred vs class_ref in prediction``.
+        """What is compared with what, for titles: ``classified vs truth`` (the catalogues' file stems,
+        :attr:`pred_shown`), or for two columns of one catalogue (``-r self``) ``class_pred vs class_ref
+        in classified``.
 
         ``ref_name`` (``prediction class_ref``, a key of tables and of ``summary.json``) read
         "prediction vs prediction class_ref" in every heading of the report.
@@ -1284,8 +1301,8 @@ class Comparison:
         'class_pred vs class_ref in prediction'
         """
         if self.columns is not None:
-            return f"{self.columns[0]} vs {self.columns[1]} in {self.pred_name}"
-        return f"{self.pred_name} vs {self.ref_name}"
+            return f"{self.columns[0]} vs {self.columns[1]} in {self.pred_shown}"
+        return f"{self.pred_shown} vs {self.ref_name}"
 
     def accuracies(self) -> dict[str, float]:
         """Accuracy per merge, rounded to 4 decimals (the headline).
@@ -1312,7 +1329,7 @@ class Comparison:
         ...            "prob_1": [0.9, 0.2, 0.4, 0.7], "prob_2": [0.1, 0.8, 0.6, 0.3]})
         >>> c = compare(t, t, EvalTask.from_classes((1, 2), positive_class=1), ref_is_pred=True, n_boot=0)
         >>> c.lines()[0]
-        '  2class: balanced accuracy 0.833 (4 objects)'
+        '  2class: accuracy 0.750, balanced accuracy 0.833 (4 objects)'
         """
         out = []
         # the task's classes by number and name, as the per-class tables name them (their 'name' column):
@@ -1331,7 +1348,9 @@ class Comparison:
             ci = (f" [{row['accuracy_lo']:.3f}, {row['accuracy_hi']:.3f}]" if "accuracy_lo" in row.colnames else "")
             bci = (f" [{row['balanced_accuracy_lo']:.3f}, {row['balanced_accuracy_hi']:.3f}]"
                    if "balanced_accuracy_lo" in row.colnames else "")
-            out.append(f"  {r.merge}: " + (f"accuracy {r.accuracy:.3f}{ci}, " if ci else "")
+            # the accuracy whether or not it has an interval: with --bootstrap 0 the line kept the balanced
+            # accuracy alone, while --bootstrap 200 printed both (each figure the same, the intervals aside)
+            out.append(f"  {r.merge}: accuracy {r.accuracy:.3f}{ci}, "
                        + f"balanced accuracy {r.balanced_accuracy:.3f}{bci} ("
                        # rows of fewer objects said so: "(80 objects)" beside "resample the 40 objects" read as a slip
                        + (f"{counted(r.n, 'row')} of {counted(self.n_objects, 'object')})"
@@ -1425,6 +1444,22 @@ class Evaluation:
     common: dict[str, np.ndarray] | None = None
     #: which objects ``common`` holds, in words (for captions)
     common_note: str | None = None
+    #: how captions and messages name the catalogue scored where not ``pred_name`` (its file's stem,
+    #: :attr:`Comparison.pred_label`)
+    pred_label: str | None = None
+
+    def shown(self, name: str) -> str:
+        """Catalogue ``name`` (a key of ``catalogues``) as captions name it: the scored one by ``pred_label``.
+
+        Examples
+        --------
+        >>> t = Table({"class_pred": [1, 2, 2, 1], "class_ref": [1, 2, 1, 1]})
+        >>> ev = evaluate_catalogs(t, ["self"], task=EvalTask.from_classes((1, 2)), n_boot=0)
+        >>> ev.pred_label = "humans"
+        >>> ev.shown("prediction"), ev.shown("truth")
+        ('humans', 'truth')
+        """
+        return self.pred_label or name if name == self.pred_name else name
 
     def headline(self) -> dict[str, dict[str, float]]:
         """Accuracy per merge for each reference.
@@ -1521,6 +1556,7 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
         group_codes,
         ranking_figures,
         settle_zero_width,
+        too_few_defined,
     )
     from starclass.evaluate.metrics import merge_groups, merge_labels, merged_names
     from starclass.evaluate.reliability import _bin_index, _debiased_of_bins
@@ -1620,8 +1656,8 @@ def _bootstrap(out: Comparison, cr: np.ndarray, cp: np.ndarray, task: EvalTask, 
         if kind == "merge":
             if not np.isfinite(l_[:2]).all():
                 # the accuracies undefined on most resamples: no interval at all, as before
-                return None, no_intervals_note(f"the accuracies were defined on only {int(d_[:2].min())} of "
-                                               f"{n_boot} resamples")
+                # said by the rule: "defined on only 5 of 5 resamples" blamed the data for --bootstrap 5
+                return None, no_intervals_note(too_few_defined(int(d_[:2].min()), n_boot, "the accuracies"))
             l_, h_ = _settle_proportions(fn(np.ones(n)), l_, h_, cr, cp, task, merge, codes, settled)
             cis[merge] = {"accuracy": (float(l_[0]), float(h_[0])), "balanced_accuracy": (float(l_[1]), float(h_[1]))}
             table = by_merge[merge].per_class
@@ -1914,7 +1950,8 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
                      mags: np.ndarray | None, band: str | None, target_purity: float,
                      quantities: Mapping[str, np.ndarray] | None = None,
                      model_threshold: float | None = None, score_column: str | None = None,
-                     shown: str | None = None, noun: str = "object") -> ThresholdStudy:
+                     shown: str | None = None, noun: str = "object",
+                     catalogue: str = "the prediction") -> ThresholdStudy:
     scan = threshold.threshold_scan(y, score)
     try:
         chosen, note = threshold.threshold_for_purity(y, score, target_purity, noun=noun), None
@@ -1936,7 +1973,8 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
         except StarclassError as exc:
             study.magnitude_note = (study.magnitude_note or "") + f" metrics against {qname}: {exc}."
     if mags is None:
-        study.magnitude_note = "metrics against magnitude: the prediction has no magnitude column"
+        # the catalogue by its name ("the prediction has no magnitude column" named a human catalogue so)
+        study.magnitude_note = f"metrics against magnitude: {catalogue} has no magnitude column"
         return study
     try:
         study.magnitude = threshold.metrics_vs_magnitude(y, score, mags, thr)
@@ -1952,7 +1990,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             by_min_rows: int = 10, allow_few_matches: bool = False,
             columns: tuple[str, str] | None = None, group_column: str | None = None,
             sources: tuple[str, str] | None = None, group_said: str = "--group-column",
-            progress: bool | None = False, rows_not_objects: bool = False) -> Comparison:
+            progress: bool | None = False, rows_not_objects: bool = False,
+            pred_label: str | None = None) -> Comparison:
     """Every metric of one prediction against one reference, for the task's class scheme.
 
     Parameters
@@ -2001,6 +2040,9 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     progress
         Of the bootstrap's resamples: True a bar, None timed lines (``report``'s log), False nothing;
         called ``bootstrap (<prediction> vs <reference>)``.
+    pred_label
+        How headings name ``pred`` where not ``pred_name`` (:attr:`Comparison.pred_label`; :func:`evaluate_catalogs`
+        gives its file's stem).
     rows_not_objects
         True where the rows may not be objects (no ``group_column``, but a column like ``id`` repeats:
         :func:`_ungrouped_column`): messages and counts call them rows, as they do where
@@ -2063,7 +2105,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     out = Comparison(pname, rname, paired_by, int(ia.size),
                      int(both.sum()), results, summary_table(results, None, titles), notes, columns=columns,
                      pairs=(ia, ib), n_objects=None if objects is None else int(np.unique(objects).size),
-                     rows_not_objects=rows_not_objects)
+                     rows_not_objects=rows_not_objects, pred_label=pred_label)
     # a warning given here (every row in one class, no threshold for the purity) called cutouts of one object
     # "objects" before the caller learnt the rows were not objects: the noun is settled first
     noun = "row" if rows_not_objects or (out.n_objects is not None and out.n_objects < int(both.sum())) else "object"
@@ -2173,7 +2215,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants,
                                                    float(model_thr) if use else None, score_column,
                                                    shown=named.get(int(label)) if label.isdigit() else None,
-                                                   noun=noun))
+                                                   noun=noun, catalogue=out.pred_label or "the prediction"))
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
         trust_rows = _trust_rows(task, probs, cr)
     if task.phangs_like:
@@ -2779,6 +2821,12 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                   "the object column the model reads; fill it in, or name another with --group-column")
     ptab, refs, has_self, ref_col = _references_to_compare(ptab, etask, pred, pred_name, references, label_column,
                                                            pred_column, reference_column)
+    # headings name the catalogue scored by its file, as the references are named (their stems): "prediction vs
+    # truth" called a human catalogue or a reference scored against another a prediction. Its path as given
+    # where a reference has its stem ("a/cat vs cat" rather than "cat vs cat"); pred_name stays the key
+    pred_label = Path(pred).stem if isinstance(pred, (str, Path)) else None
+    if pred_label is not None and pred_label in refs:
+        pred_label = str(pred)
     scored = None
     if reference_column is not None and pred_column is not None and any(
             isinstance(r, str) and r == SELF for r in refs.values()):
@@ -2823,7 +2871,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     for name, r in refs.items():
         if isinstance(r, str) and r == SELF:
             if CLASS_REF not in ptab.colnames:
-                raise StarclassError(f"{pred_name} has no class_ref column to compare with itself")
+                raise StarclassError(f"{pshown} has no class_ref column to compare with itself")
             _check_group_column(group_column, ptab, None, pshown, None, file_columns)
             comparisons.append(compare(ptab, ptab, etask, pred_name=pred_name, ref_name=f"{pred_name} {ref_col}",
                                        columns=(pred_column or CLASS_PRED, ref_col),
@@ -2831,7 +2879,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                                        quantities=quantities, by=by,
                                        by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
                                        group_column=group_of(None), sources=(pshown, pshown),
-                                       group_said=group_said, progress=progress,
+                                       group_said=group_said, progress=progress, pred_label=pred_label,
                                        rows_not_objects=(found := _ungrouped_column(group_of(None), implied,
                                                                                     ptab)) is not None))
             _say_ungrouped(comparisons[-1], found, implied, pshown)
@@ -2873,7 +2921,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
                                    group_column=group_of(rtab), sources=(pshown, said), group_said=group_said,
-                                   progress=progress,
+                                   progress=progress, pred_label=pred_label,
                                    rows_not_objects=(found := _ungrouped_column(group_of(rtab), implied,
                                                                                 ptab)) is not None))
         _say_ungrouped(comparisons[-1], found, implied, pshown)
@@ -2888,19 +2936,19 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
              **{n: ref_col for n in cats if n != pred_name and reference_column is not None}}
     counts["class_column"] = [shown.get(str(n), str(c)) for n, c in zip(counts["catalogue"], counts["class_column"])]
     ev = Evaluation(etask, task_note, pred_name, cats, cols, counts, comparisons,
-                    scored=scored, pred_column=pred_column or CLASS_PRED)
+                    scored=scored, pred_column=pred_column or CLASS_PRED, pred_label=pred_label)
     # the objects every catalogue classifies: the Quality Ratio compares the catalogues' counts on them
     # (it compared each catalogue's counts over its own rows: NGC 1566's 2432 machine classes with the
     # people's 1061, a QR of 11 for class 3 that said more of who classified what than how)
     ev.common = common_rows(cats, cols, pairs_of, etask, pred_name)
     n_common = int(ev.common[pred_name].size)
     if set(pairs_of) == {SELF_CATALOGUE}:
-        ev.common_note = (f"the {counted(n_common, 'row')} of {pred_name} where both {shown[pred_name]} and "
+        ev.common_note = (f"the {counted(n_common, 'row')} of {ev.shown(pred_name)} where both {shown[pred_name]} and "
                           f"{shown.get(SELF_CATALOGUE, ref_col)} are classified")
     else:
         how = "; ".join(f"{c.ref_name}: {c.paired_by}" for c in comparisons)
-        ev.common_note = (f"the {counted(n_common, 'object')} that every catalogue ({', '.join(cats)}) classifies, "
-                          f"paired as scored ({how})")
+        ev.common_note = (f"the {counted(n_common, 'object')} that every catalogue "
+                          f"({', '.join(map(ev.shown, cats))}) classifies, paired as scored ({how})")
     if etask.phangs_like:
         # the catalogue compared with itself is not another catalogue to agree with
         usable = {n: t for n, t in cats.items() if not (has_self and n == SELF_CATALOGUE) and has_positions(t)}

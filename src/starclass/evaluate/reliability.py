@@ -639,9 +639,11 @@ class TrustStudy:
 
     def lines(self) -> list[str]:
         """Lines ``starclass evaluate`` prints."""
-        raw_floor = (f" (floor {self.ece_floor_raw[0]:.4f})" if self.ece_floor_raw is not None
-                     and np.isfinite(self.ece_floor_raw[0]) else "")
-        raw = (f" (raw: ECE {self.ece_raw:.4f}{raw_floor}, Brier {self.brier_raw:.4f})"
+        # the raw figures' floor said as the calibrated one is: "(raw: ECE 0.0466 (floor 0.0300), ...)" left the
+        # reader to guess what a floor was, and "raw" of which column
+        raw_floor = (f" against {self.ece_floor_raw[0]:.4f} of a perfectly calibrated model"
+                     if self.ece_floor_raw is not None and np.isfinite(self.ece_floor_raw[0]) else "")
+        raw = (f" (raw, prob_<k>_raw: ECE {self.ece_raw:.4f}{raw_floor}, Brier {self.brier_raw:.4f})"
                if self.ece_raw is not None else "")
         def ci(v: tuple[float, float] | None) -> str:
             return f" [{v[0]:.4f}, {v[1]:.4f}]" if v is not None else ""

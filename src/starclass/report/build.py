@@ -172,8 +172,9 @@ def quantity_label(quantity: str) -> str:
 
 def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
     rname = c.ref_name
-    # the two columns where both are the one catalogue's (-r self): "prediction" / "prediction class_ref" before
-    pname, rshown = c.columns or (c.pred_name, rname)
+    # the two columns where both are the one catalogue's (-r self): "prediction" / "prediction class_ref" before;
+    # else the catalogue scored by its file's stem, as the heading names it ("prediction" named a human catalogue)
+    pname, rshown = c.columns or (c.pred_shown, rname)
     s = Section(f"{c.heading()}: metrics", key=f"metrics_{rname}")
     # the terminal's words: "46 objects paired" here beside "resample the 40 objects" below (several cutouts of one)
     s.text(f"{_paired_count(c)}. Rows of confusion matrices are the reference ({rshown}), normalised to 1; counts "
@@ -640,8 +641,13 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                       common_note: str | None = None, shown: dict[str, str] | None = None,
                       columns_of: dict[str, str] | None = None, ssp: str | Path | None = None,
                       faint_limit: float | None = None, mass_kind: str | None = None,
-                      checked: Callable[[str], None] | None = None) -> list[Section]:
-    """The science checks' sections (:data:`SCIENCE_CHECKS`); ``checked(title)`` is called as each one ends."""
+                      checked: Callable[[str], None] | None = None,
+                      said: Callable[[str], str] | None = None) -> list[Section]:
+    """The science checks' sections (:data:`SCIENCE_CHECKS`); ``checked(title)`` is called as each one ends.
+
+    ``said(name)`` names a catalogue in captions and titles (:meth:`~starclass.evaluate.compare.Evaluation.shown`:
+    the scored one by its file's stem); the keys ``name`` name the tables and figures."""
+    said = said or str
     out = []
     shown = shown or {}
     checked = checked or (lambda title: None)
@@ -662,27 +668,28 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         try:
             ub, vi, v = colour.colours(t)
         except StarclassError as exc:
-            s.note(f"{n}: {exc}")
+            s.note(f"{said(n)}: {exc}")
             continue
         roles = tuple(ubvi_bands(bands_in(t)).items())
         if roles not in tracks:
-            tracks[roles] = _track_texts(s, t, n if tracks else None, ssp)
+            tracks[roles] = _track_texts(s, t, said(n) if tracks else None, ssp)
         track, reddening = tracks[roles]
         s.meta.setdefault("tracks", {})[n] = track
         ab_note = colour.ab_bands_note(t)
         if ab_note:
             # the boxes, the M_V limit and the track are Vega: AB colours drawn against them put young
             # clusters 1.3 mag redder in U-B, among the old boxes
-            s.text(f"{n}: {ab_note} (starclass.bands, from the STScI zeropoint tables), as the boxes, the "
+            s.text(f"{said(n)}: {ab_note} (starclass.bands, from the STScI zeropoint tables), as the boxes, the "
                    "M_V limit and the SSP track are Vega.")
         cl = class_array(t, cols[n], name=n)
         bright = np.isfinite(v) & ((v < mag_limit) if mag_limit is not None else True)
         panels = [(f"class {k}", ub[bright & (cl == k)], vi[bright & (cl == k)]) for k in CLASSES]
-        s.figure(f"colour_colour_{n}", F.fig_colour_colour(panels, track, f"{n}: U-B vs V-I", reddening=reddening), "")
+        s.figure(f"colour_colour_{n}", F.fig_colour_colour(panels, track, f"{said(n)}: U-B vs V-I",
+                                                            reddening=reddening), "")
         counts[n] = colour.box_counts(t, class_col=cols[n], mag_limit=mag_limit)
         n_classified = int(np.sum(cl > 0))
         s.table(f"box_counts_{n}", counts[n],
-                f"{n}" + (f" ({shown[n]})" if n in shown else "") + f": objects per class and box, over all "
+                f"{said(n)}" + (f" ({shown[n]})" if n in shown else "") + f": objects per class and box, over all "
                 f"{n_classified} of its own classified rows (not the objects the other catalogues classify: "
                 "the Quality Ratio below compares those).")
     if len(cats) >= 2 and common is not None:
@@ -708,9 +715,9 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         try:
             r = luminosity.luminosity_function(m, mag_limit=mag_limit)
         except StarclassError as exc:
-            lf.note(f"{n}: {exc}")
+            lf.note(f"{said(n)}: {exc}")
             continue
-        hists.append((n, r["hist"]))
+        hists.append((said(n), r["hist"]))
         if r["alpha"] is not None:
             # the range fitted: without --distance every magnitude is, the faint end where the catalogue is
             # incomplete too, which flattens alpha (NGC 1566, class_ml: -1.87 against -2.21 above M_V = -7.8),
@@ -718,13 +725,13 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             fitted = (f"m_V &lt; {mag_limit:.2f} (M_V &lt; −7.8 at {distance_mpc:g} Mpc)" if mag_limit is not None else
                       "every magnitude: no --distance, so the faint end, where the catalogue is incomplete, is "
                       "in the fit and flattens α; give --distance to fit above M_V = −7.8")
-            lf.text(f"{n}, class 1+2: dN/dL ∝ L^α with α = {r['alpha']:.2f} ± {r['alpha_err']:.2f} "
+            lf.text(f"{said(n)}, class 1+2: dN/dL ∝ L^α with α = {r['alpha']:.2f} ± {r['alpha_err']:.2f} "
                     f"({r['n_fit']} objects; fitted over {fitted}).")
         else:
-            lf.note(f"{n}: luminosity function slope: {r['note']}")
+            lf.note(f"{said(n)}: luminosity function slope: {r['note']}")
         if distance_mpc is not None:
             objs, cnt = luminosity.bright_end(t, distance_mpc, class_col=cols[n])
-            lf.table(f"bright_end_{n}", cnt, f"{n}: classes of the {len(objs)} objects brighter than M_V = −10 "
+            lf.table(f"bright_end_{n}", cnt, f"{said(n)}: classes of the {len(objs)} objects brighter than M_V = −10 "
                                              "(Humphreys-Davidson limit: should be clusters or foreground stars).")
     if hists:
         lf.figure("luminosity_functions", F.fig_luminosity(hists, "V", "class 1+2 luminosity functions"), "")
@@ -742,11 +749,11 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         cl = class_array(t, cols[n], name=n)
         sel = np.isin(cl, (1, 2))
         mass, age = np.asarray(t["mass"], float)[sel], np.asarray(t["age"], float)[sel]
-        panels.append((n, mass, age))
+        panels.append((said(n), mass, age))
         curves.append(_completeness_curve(ms, n, t, distance_mpc, faint_limit, ssp, mass_kind))
         src = t.meta.get("physical_from")
         if src:
-            ms.note(f"{n}: ages and masses taken from the matched objects of {src}.")
+            ms.note(f"{said(n)}: ages and masses taken from the matched objects of {src}.")
         # in the convention of the catalogue's masses (LEGUS: stellar, 0.05-0.10 dex below the mass formed), or the
         # one --mass-kind states
         kind, kind_words, kind_label = _mass_kind_of(t, mass_kind)
@@ -754,7 +761,8 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                 for hi in (7.0, 8.0, 8.6)]
         mf = mass_functions(mass, age, log_mass_min=mins)
         mf.meta["mass_kind"] = kind_label  # which mass log_mass_min is in, kept in the written table
-        ms.table(f"mass_functions_{n}", mf, f"{n}, class 1+2: dN/dM ∝ M^β; least squares on equal-number bins (_ls) "
+        ms.table(f"mass_functions_{n}", mf, f"{said(n)}, class 1+2: dN/dM ∝ M^β; least squares on equal-number bins "
+                                            "(_ls) "
                                             "and maximum likelihood (_ml); "
                                             "lower mass = visible at M_V = −7.8 at the oldest age"
                                             # the --ssp table's mass limits, not the packaged one's
@@ -767,13 +775,13 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             try:
                 fits.append((f"log τ {a0}-{a1}", fit_powerlaw_binned(mass[(la >= a0) & (la < a1)], lo=10**lm)))
             except StarclassError as exc:  # too few objects: say so instead of drawing a fit
-                ms.note(f"{n}: no mass-function panel for log τ {a0}-{a1}: {exc}")
+                ms.note(f"{said(n)}: no mass-function panel for log τ {a0}-{a1}: {exc}")
         if fits:
             ms.figure(f"mass_functions_{n}",
-                      F.fig_powerlaw_bins(fits, "log M [Msun]", "log dN/dM", f"{n}: mass functions"), "")
+                      F.fig_powerlaw_bins(fits, "log M [Msun]", "log dN/dM", f"{said(n)}: mass functions"), "")
         _sed_check(ms, n, t, ssp, sed_warned)
         ad = age_distributions(mass, age)
-        ms.table(f"age_distributions_{n}", ad, f"{n}, class 1+2: dN/dτ ∝ τ^γ over log τ 6.5-9 (0.5 dex bins).")
+        ms.table(f"age_distributions_{n}", ad, f"{said(n)}, class 1+2: dN/dτ ∝ τ^γ over log τ 6.5-9 (0.5 dex bins).")
         res = []
         with np.errstate(divide="ignore", invalid="ignore"):
             lm_all = np.log10(mass)
@@ -782,9 +790,9 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             try:
                 res.append((f"log M {m0}-{m1 or 'max'}", age_distribution(age[selm])))
             except StarclassError as exc:
-                ms.note(f"{n}: no age-distribution panel for log M {m0}-{m1 or 'max'}: {exc}")
+                ms.note(f"{said(n)}: no age-distribution panel for log M {m0}-{m1 or 'max'}: {exc}")
         if res:
-            ms.figure(f"age_distributions_{n}", F.fig_age_distributions(res, f"{n}: age distributions"), "")
+            ms.figure(f"age_distributions_{n}", F.fig_age_distributions(res, f"{said(n)}: age distributions"), "")
     if panels:
         drawn = [c for c in curves if c is not None]
         ms.figure("mass_age", F.fig_mass_age(panels, "class 1+2: mass vs age", curves=curves),
@@ -1072,11 +1080,11 @@ def mistakes_table(ev: Evaluation, n: int = 16) -> Table:
     """
     t = ev.catalogues[ev.pred_name]
     if CLASS_REF not in t.colnames or CLASS_PRED not in t.colnames:
-        raise StarclassError(f"{ev.pred_name}: a gallery of mistakes needs class_pred and class_ref (or "
+        raise StarclassError(f"{ev.shown(ev.pred_name)}: a gallery of mistakes needs class_pred and class_ref (or "
                              "--label-column)")
     pcols = [prob_col(k) for k in ev.task.classes]
     if not all(c in t.colnames for c in pcols):
-        raise StarclassError(f"{ev.pred_name}: a gallery of mistakes needs the columns {pcols}")
+        raise StarclassError(f"{ev.shown(ev.pred_name)}: a gallery of mistakes needs the columns {pcols}")
     pred = task_labels(t, CLASS_PRED, ev.task, ev.pred_name)
     ref = task_labels(t, CLASS_REF, ev.task, ev.pred_name)
     probs = np.column_stack([np.asarray(t[c], float) for c in pcols])
@@ -1289,7 +1297,7 @@ def _add_sections(ev: Evaluation, add: Callable[[Section], None], sections: list
             sections += _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name,
                                           common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev),
                                           columns_of=_two_columns_of_one(ev), ssp=ssp, faint_limit=mag_limit,
-                                          mass_kind=mass_kind, checked=checked)
+                                          mass_kind=mass_kind, checked=checked, said=ev.shown)
     elif science:
         # "use the PHANGS classes 1-4; task galaxy-cluster has classes [1, 2]: left out" on every galaxy-cluster,
         # cool-core or open-globular page read as if something were missing from the user's own task
@@ -1605,7 +1613,8 @@ def group_lines(tab: Table, title: str) -> list[str]:
     accuracy's is Wilson's where each row is an object, the bootstrap's over whole objects where a
     group column names them; the ROC AUC's and the recalls' (``recall_<k>``, in the table) are the
     bootstrap's, over the rows or the objects. One line where they are the same. A figure without an
-    interval (a group too few resamples draw) is printed without one.
+    interval (a group too few resamples draw) is printed without one; a group whose reference is of one
+    class has no ROC AUC, and says so.
 
     Examples
     --------
@@ -1633,6 +1642,10 @@ def group_lines(tab: Table, title: str) -> list[str]:
       (all): n 40, accuracy 0.725 [0.574, 0.850], 11 errors, ROC AUC 0.870 [0.698, 0.970]
       accuracy, ROC AUC and recall_<k> intervals: 95% bootstrap interval, 200 resamples of the 20 objects
       (object_id) drawn whole
+    >>> tab, _ = metrics_by_group(ref, np.where(score >= 0.5, 1, 2), np.where(ref == 1, "a", "b"), (1, 2),
+    ...                           score=score, positive=1, n_boot=0)
+    >>> group_lines(tab, "truth by field")[1]
+    '  a: n 17, accuracy 0.765 [0.527, 0.904], 4 errors, no ROC AUC (one reference class only)'
     """
     out = [f"{title}:"]
     for r in tab:
@@ -1643,6 +1656,10 @@ def group_lines(tab: Table, title: str) -> list[str]:
                 f"{e} error{'' if e == 1 else 's'}")
         if "roc_auc" in tab.colnames and np.isfinite(float(r["roc_auc"])):
             line += f", ROC AUC {float(r['roc_auc']):.3f}{_finite_ci(r, 'roc_auc')}"
+        elif "roc_auc" in tab.colnames:
+            # the ROC AUC needs both sides of the positive class in the reference: a group of clusters only
+            # (PAndAS --by source_table: di_tullio_zinn_13_table2) printed none beside its neighbours' without a word
+            line += ", no ROC AUC (one reference class only)"
         out.append(line)
     notes = dict(tab.meta.get("interval_notes") or {})
     if not notes and tab.meta.get("interval_note"):  # a table written before the recalls had intervals

@@ -13,6 +13,7 @@ import datetime as _dt
 import json
 import os
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -316,6 +317,8 @@ def _many_sections(tables: dict[str, Table], bar: Progress) -> list[Section]:
     s.table("fields", fields, "One row per field.")
     if fields.meta.get("ladder_note"):
         s.text(fields.meta["ladder_note"] + ".")
+    if fields.meta.get("map_note"):
+        s.text(fields.meta["map_note"] + ".")  # which fields are read through --map, said as the terminal says it
     if len(tables["skipped"]):
         s.table("skipped", tables["skipped"], "Files left out and why.")
     s.figure("many_fields_summary", summary_figure(tables), "Per-field class mix, per-class medians and "
@@ -365,14 +368,16 @@ def _many_sections(tables: dict[str, Table], bar: Progress) -> list[Section]:
 
 def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike, *, overwrite: bool = False,
                         min_inspected: int = MIN_INSPECTED,
-                        seed: int = 0, progress: bool | None = False) -> dict:
+                        seed: int = 0, progress: bool | None = False,
+                        column_maps: Mapping[str, Mapping[str, str]] | None = None) -> dict:
     """Evaluate a directory of LEGUS catalogues; write ``tables/*.ecsv``, ``figures/*.png``, ``summary.json``.
 
     The folder is written beside ``outdir`` and moved into place as a whole; an existing
     non-empty ``outdir`` is replaced only with ``overwrite`` and never when it holds other files
     than :data:`MANY_ENTRIES`. ``progress`` shows the files read, the tables made and the ladder's
     models (:func:`starclass.science.many.many_field_tables`) and the figures drawn (:func:`many_sections`):
-    True a bar, None timed lines, False nothing.
+    True a bar, None timed lines, False nothing. ``column_maps`` (``--map``) names the columns of the files of
+    uncertain layout (:func:`starclass.science.many.load_fields`).
 
     Examples
     --------
@@ -385,7 +390,8 @@ def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike,
     {'majority': 0.6538, 'ci_tree': 1.0, 'tree3': 1.0, 'gbm': 0.9945}
     """
     outdir = Path(outdir)
-    tables = many_field_tables(directory, min_inspected=min_inspected, seed=seed, progress=progress)
+    tables = many_field_tables(directory, min_inspected=min_inspected, seed=seed, progress=progress,
+                               column_maps=column_maps)
     sections = many_sections(tables, progress=progress)
     pooled = {}
     for r in tables.get("ladder_pooled", []):
@@ -406,16 +412,19 @@ def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike,
             "v_camera_note": tables["fields"].meta.get("v_camera_note"),
             "sed_note": tables["fields"].meta.get("sed_note"),
             "sed_trend_note": tables["fields"].meta.get("sed_trend_note"),
+            "map_note": tables["fields"].meta.get("map_note"),
             "outdir": outdir, "tables": written["tables"], "figures": written["figures"], "pooled": pooled,
             "n_fields": len(tables["fields"]), "n_skipped": 0 if skipped is None else len(skipped)}
 
 
 def build_many_report(directory: str | os.PathLike, out: str | os.PathLike, *, title: str = "LEGUS fields",
                       min_inspected: int = MIN_INSPECTED,
-                      seed: int = 0, overwrite: bool = False, progress: bool | None = False) -> Path:
+                      seed: int = 0, overwrite: bool = False, progress: bool | None = False,
+                      column_maps: Mapping[str, Mapping[str, str]] | None = None) -> Path:
     """One HTML page (figure embedded) plus every table as ECSV beside it; returns the page's path.
 
-    ``progress`` shows the study's steps as :func:`run_many_evaluation`'s does.
+    ``progress`` shows the study's steps as :func:`run_many_evaluation`'s does; ``column_maps`` (``--map``) is
+    its too.
 
     Examples
     --------
@@ -435,7 +444,7 @@ def build_many_report(directory: str | os.PathLike, out: str | os.PathLike, *, t
     outdir = out.parent
     check_tables_page(outdir, out.name)
     sections = many_sections(many_field_tables(directory, min_inspected=min_inspected, seed=seed,
-                                               progress=progress), progress=progress)
+                                               progress=progress, column_maps=column_maps), progress=progress)
     # tables/ as a whole, as build_report does: an older report's tables are never left beside new ones
     with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
         write_sections(sections, outdir, figures=False, tables_dir=tmp_tables, written_by="starclass report",

@@ -182,7 +182,49 @@ def usable_layout(table: Table) -> str | None:
     return None
 
 
-def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None = None) -> Table:
+def parse_field_maps(items: Sequence[str] | None) -> dict[str, dict[str, str]]:
+    """``evaluate --catalogs`` / ``report --catalogs`` ``--map`` items -> field (``""``: every field) -> map.
+
+    An item is what ``starclass info --map`` takes, LEGUS column numbers (``class_ref=35``, or several
+    separated by commas), applied to every file of uncertain layout; ``FIELD:`` before it (``ngc3351:class_ref=35``)
+    applies it to that field alone, in place of the map for every field: one folder holds the three fields
+    whose class is in column 35 and the three whose class is in column 34 but whose layout is still uncertain.
+
+    Raises
+    ------
+    StarclassError
+        An item that ``info``'s ``--map`` refuses, or one naming a column by name: LEGUS files have none.
+
+    Examples
+    --------
+    >>> parse_field_maps(["class_ref=34", "ngc3351:class_ref=35", "NGC45:35=class_ref"])
+    {'': {'34': 'class_ref'}, 'ngc3351': {'35': 'class_ref'}, 'ngc45': {'35': 'class_ref'}}
+    >>> parse_field_maps(None)
+    {}
+    """
+    from starclass.io.overview import is_column_number, parse_column_map
+
+    out: dict[str, dict[str, str]] = {}
+    for item in items or ():
+        text = str(item)
+        field = ""
+        head, eq, _ = text.partition("=")
+        if eq and ":" in head:
+            field, _, text = text.partition(":")
+            field = field.strip().lower()
+            if not field:
+                raise StarclassError(f"--map item {item!r}: name the field before ':' (e.g. ngc3351:class_ref=35)")
+        for src, dst in (parse_column_map([text]) or {}).items():
+            if not is_column_number(src):
+                raise StarclassError(f"--map item {item!r}: with --catalogs it takes LEGUS column numbers "
+                                     f"(class_ref=35); {src!r} is no column number (LEGUS .tab files have no "
+                                     "column names)")
+            out.setdefault(field, {})[src] = dst
+    return out
+
+
+def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None = None,
+                     column_map: Mapping[str, str] | None = None) -> Table:
     """One LEGUS field as a schema table with ``field``, ``galaxy``, ``bands`` and ``distance_mpc`` in meta.
 
     Read by ``starclass.io.catalog.read_catalog`` (filters per field from
@@ -195,6 +237,11 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
     distances : mapping, optional
         Galaxy (lower case, e.g. ``"ugc5340"``) -> distance (Mpc) taking the place of
         :data:`FIELD_DISTANCES_MPC`'s (checked by :func:`load_fields`).
+    column_map : mapping, optional
+        LEGUS column number -> schema name (``{"35": "class_ref"}``, ``--map class_ref=35``), as ``starclass
+        info --map`` takes it: applied only where the reader calls the file's layout uncertain (NGC 3351's class
+        is not known from the file), which is then used as the map reads it when the map names ``class_ref``
+        (``meta["mapped"]``); a file of a certain layout is read with its own (``meta["map_not_applied"]``).
 
     Returns
     -------
@@ -232,6 +279,11 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
         # study's counts without the word `info` says about it, naming the line
         warnings.filterwarnings("ignore", message=LAYOUT_UNCERTAIN_WARNING)
         t = read_catalog(p, fmt="legus")
+        mapped = bool(column_map) and not t.meta.get("layout_certain", True)
+        if mapped:
+            # as info reads a folder with --map: the map where the layout is uncertain, never over a certain one
+            # (class_ref=35 on a standard file would read its class means as classes)
+            t = read_catalog(p, fmt="legus", column_map=dict(column_map or {}))
     # a renamed file (ngc628c.tab) is the field its sources' positions lie at (io.legus.field_from_sky): it was
     # 'ngc628c', of no known distance, its ACS filters assumed to be WFC3's
     sky_field = t.meta.get("field_from_sky")
@@ -249,7 +301,9 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
                 f"{p}: {unplaced_field_words(t[RA], t[DEC])}, so its distance is not known; give it its LEGUS file "
                 "name (hlsp_legus_hst_<cameras>_<field>_multiband_...tab)")
         raise StarclassError(f"{p}: no distance known for galaxy {galaxy!r} (FIELD_DISTANCES_MPC)")
-    skip = usable_layout(t)
+    # a map naming the class column is the user's word on the layout: the field is used as it reads it (NGC 3351,
+    # NGC 4242 and NGC 45 with class_ref=35 were left out, "no class column known", with no way to name it)
+    skip = None if mapped and CLASS_REF in dict(column_map or {}).values() else usable_layout(t)
     machine_only = 0
     if CLASS_METHOD in t.colnames and CLASS_REF in t.colnames:
         # NGC 1566's hybrid col 34 is, for class_method 0, the ML classifier's class: scored as a human
@@ -263,7 +317,9 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
     keep += [c for b in bands for c in (mag_col(b), magerr_col(b))]
     meta = {"field": field, "galaxy": galaxy, "distance_mpc": known[galaxy], "bands": bands,
             "bands_source": bands_source, "source": str(p), "legus_layout": t.meta.get("legus_layout"),
-            "skip": skip, "machine_only": machine_only}
+            "skip": skip, "machine_only": machine_only,
+            "mapped": dict(t.meta.get("column_map_used") or {}) if mapped else {},
+            "map_not_applied": bool(column_map) and not mapped}
     if t.meta.get("cameras"):
         # the cameras a readme states (NGC 628-C: ACS/WFC's F555W): the mass limits and completeness curves put
         # the SSP model on their Vega system; dropped here, NGC 628-C's were WFC3/UVIS's, 0.01 dex high
@@ -536,6 +592,7 @@ def other_files(directory: str | Path) -> list[Path]:
 
 def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
                 distances: Mapping[str, float] | None = None,
+                column_maps: Mapping[str, Mapping[str, str]] | None = None,
                 progress: bool | None = False) -> tuple[dict[str, Table], Table]:
     """Read every LEGUS catalogue in a directory (:func:`legus_files`); keep the fields with enough inspected sources.
 
@@ -550,6 +607,11 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
         ``{"ugc5340": 5.9}`` (the distance starclass gave DDO 68 before its TRGB 12.65 Mpc): absolute
         magnitudes, box counts and mass limits follow. A galaxy none of the files is of, or a
         distance outside 0.01-1000 Mpc, is refused.
+    column_maps : mapping, optional
+        Field (``"ngc3351"``) or ``""`` (every field) -> LEGUS column map (``{"35": "class_ref"}``), as
+        ``evaluate --catalogs DIR --map [FIELD:]class_ref=35`` gives it (:func:`parse_field_maps`): applied
+        to the files whose layout the reader calls uncertain (:func:`read_legus_field`), a field's own
+        map in place of the one for every field. A field none of the files is of is refused.
     progress : bool or None
         The files read, as :class:`starclass.io.progress.Progress` shows them: True a bar, None timed
         lines (the command line's log file), False nothing.
@@ -596,6 +658,7 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     given = {}
     for key, value in (distances or {}).items():
         given[str(key).lower()] = check_distance_mpc(value, f"distances[{key!r}]")
+    maps = {str(k).lower(): dict(v) for k, v in (column_maps or {}).items() if v}
     fields: dict[str, Table] = {}
     skipped: list[tuple[str, str]] = []
     seen: dict[str, Path] = {}
@@ -613,7 +676,7 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
         seen[name] = f
         galaxies_read.add(galaxy_of(name))
         try:
-            t = read_legus_field(f, distances=given)
+            t = read_legus_field(f, distances=given, column_map=maps.get(name, maps.get("")))
         except StarclassError as exc:
             skipped.append((name, str(exc)))
             # a damaged file (cut short, a column lost, text in a number's place) was left out with its
@@ -639,6 +702,11 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
             skipped.append((name, f"{n} inspected sources (< {min_inspected})"))
             continue
         fields[name] = t
+    unmapped = sorted(set(maps) - {""} - set(seen))
+    if unmapped:
+        # a misspelt field ('ngc3315:class_ref=35') would leave its field out as before, without a word
+        raise StarclassError(f"--map: no catalogue in {d} is of field {', '.join(map(repr, unmapped))} (its "
+                             f"fields: {', '.join(sorted(seen))})")
     unused = sorted(set(given) - galaxies_read)
     if unused:
         # a misspelt galaxy ('ugc5430') would leave the distance it was meant to change as it was, without a word
@@ -1226,12 +1294,37 @@ def logo_ladder(fields: Mapping[str, Table], *, rules: Sequence[str] = RULES, se
     return per, pooled
 
 
+def map_note(fields: Mapping[str, Table]) -> str:
+    """Which fields ``--map`` named columns of, and how many fields it left as read (their layout is certain).
+
+    Examples
+    --------
+    >>> used = {"ngc3351": Table(meta={"mapped": {"col35": "class_ref"}}),
+    ...         "ngc628-c": Table(meta={"mapped": {}, "map_not_applied": True})}
+    >>> print(map_note(used))  # doctest: +NORMALIZE_WHITESPACE
+    --map read ngc3351 with col35 -> class_ref (a layout the reader calls uncertain); not applied to 1 field of a
+    certain layout (ngc628-c)
+    """
+    done = {f: t.meta["mapped"] for f, t in fields.items() if t.meta.get("mapped")}
+    left = [f for f, t in fields.items() if t.meta.get("map_not_applied")]
+    said = "; ".join(f"{f} with {', '.join(f'{s} -> {d}' for s, d in m.items())}" for f, m in done.items())
+    out = (f"--map read {said} ({'layouts' if len(done) > 1 else 'a layout'} the reader calls uncertain)" if done
+           else "--map applied to no field used: none of them has a layout the reader calls uncertain")
+    if left:
+        out += (f"; not applied to {len(left)} field{'s' if len(left) != 1 else ''} of a certain layout "
+                f"({', '.join(left[:5])}{', ...' if len(left) > 5 else ''})")
+    return out
+
+
 def many_field_tables(directory: str | Path, *, min_inspected: int = MIN_INSPECTED, seed: int = 0,
                       ladder: bool = True, distances: Mapping[str, float] | None = None,
+                      column_maps: Mapping[str, Mapping[str, str]] | None = None,
                       progress: bool | None = False) -> dict[str, Table]:
     """Every many-field table for a directory of LEGUS catalogues.
 
-    ``distances`` (galaxy -> Mpc) overrides :data:`FIELD_DISTANCES_MPC` as :func:`load_fields` says.
+    ``distances`` (galaxy -> Mpc) overrides :data:`FIELD_DISTANCES_MPC` as :func:`load_fields` says, and
+    ``column_maps`` (``--map``) names the columns of the files of uncertain layout as it says; the fields read
+    through a map are said in ``fields.meta["map_note"]`` (:func:`map_note`).
     ``progress`` shows the files read, the tables made and the ladder's models as
     :class:`starclass.io.progress.Progress` does (True a bar, None timed lines, False nothing).
 
@@ -1256,7 +1349,8 @@ def many_field_tables(directory: str | Path, *, min_inspected: int = MIN_INSPECT
     (['boxes', 'distributions', 'fields', 'mass_age', 'mass_completeness', 'mass_slopes', 'skipped'],
      ['ngc7793-w', 'ngc1433', 'ngc628-c'])
     """
-    fields, skipped = load_fields(directory, min_inspected=min_inspected, distances=distances, progress=progress)
+    fields, skipped = load_fields(directory, min_inspected=min_inspected, distances=distances,
+                                  column_maps=column_maps, progress=progress)
     steps = {"fields": field_summary, "distributions": class_distributions, "boxes": field_boxes,
              "mass_slopes": field_mass_slopes, "mass_age": field_mass_age,
              "mass_completeness": field_mass_completeness}
@@ -1267,6 +1361,8 @@ def many_field_tables(directory: str | Path, *, min_inspected: int = MIN_INSPECT
             bar.update()
     out = {"fields": made.pop("fields"), "skipped": skipped, **made}  # the order the tables always had
     out["fields"].meta["min_inspected"] = min_inspected
+    if column_maps:
+        out["fields"].meta["map_note"] = map_note(fields)
     galaxies = sorted({str(t.meta["galaxy"]) for t in fields.values()})
     if ladder and len(galaxies) < 2:
         # the per-field tables stand on their own: a folder of NGC 628-C and -E wrote nothing at all, with
