@@ -354,7 +354,7 @@ def member_probabilities(
     """Softmax probabilities of every member on one batch: ``[M, B, K]`` float32.
 
     With ``tta`` each member's probabilities are the mean over the eight dihedral transforms
-    of the batch (run as one batch of ``8 B``). ``amp`` is a precision setting
+    of the batch (run one view at a time, ``B`` rows each). ``amp`` is a precision setting
     (:mod:`starclass.learn.precision`: True = mixed on CUDA only, "bf16", False).
     ``return_views`` (with ``tta``) also returns the member-mean probabilities of every view,
     ``[8, B, K]``, for the TTA spread; with ``per_member`` too, every member's views
@@ -381,20 +381,24 @@ def member_probabilities(
     dev = torch.device(device)
     dtype = compute_dtype(amp, dev)
     xt = torch.as_tensor(x, dtype=torch.float32).to(dev, non_blocking=True)
-    b = xt.shape[0]
-    if tta:
-        xt = torch.cat([dihedral(xt, d) for d in DIHEDRAL], dim=0)
-    xt = to_memory_format(xt, dev, dtype)
+    # with tta the views go through the network one at a time: the eight as one batch of 8 B held eight copies of
+    # the stamps and the activations of all of them at once, +175 MiB over the +14 MiB of one plain pass for 128
+    # rows of legus4-compact (benchmarks/fit_memory.py --phases), the peak of a whole training run (its calibration)
+    views_of = [(lambda t, d=d: dihedral(t, d)) for d in DIHEDRAL] if tta else [lambda t: t]
     out = []
     views = []
     for net in members:
-        with autocast(dev, dtype):
-            logits = net(xt)
-        p = torch.softmax(logits.float(), dim=1)
+        per_view = []
+        for view in views_of:
+            with autocast(dev, dtype):
+                logits = net(to_memory_format(view(xt), dev, dtype))
+            per_view.append(torch.softmax(logits.float(), dim=1))
         if tta:
-            pv = p.reshape(len(DIHEDRAL), b, -1)
+            pv = torch.stack(per_view)  # [8, B, K], as the batch of 8 B reshaped was
             views.append(pv)
             p = pv.mean(dim=0)
+        else:
+            p = per_view[0]
         out.append(p)
     probs = torch.stack(out).cpu().numpy()
     if not return_views:

@@ -493,7 +493,8 @@ def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: torch.
 
 @torch.no_grad()
 def recalibrate_batchnorm(model: torch.nn.Module, dataset: StampDataset, batch_size: int, device: torch.device | str,
-                          dtype: torch.dtype | None = None, on_batch: Callable[[int], None] | None = None) -> int:
+                          dtype: torch.dtype | None = None, on_batch: Callable[[int], None] | None = None, *,
+                          seed: int = 0) -> int:
     """Recompute batch-norm running statistics of the final weights over the training set.
 
     During training the running mean and variance are exponential averages over batches
@@ -501,6 +502,9 @@ def recalibrate_batchnorm(model: torch.nn.Module, dataset: StampDataset, batch_s
     they can be far from the statistics of the final network, and a deep network in
     inference mode can then overflow. One pass over the (unaugmented) training set with a
     cumulative average fixes them (as :func:`torch.optim.swa_utils.update_bn` does).
+    The pass takes the rows in a random order drawn from ``seed`` (the same on every call), as
+    training drew its batches, not in the rows' own order: a set sorted by class made batches of
+    one class, whose variances leave out the spread between the classes.
     Batch-norm layers whose affine parameters are frozen keep their statistics. Returns the
     number of layers updated. ``dtype`` is the autocast dtype training used (None: float32);
     ``on_batch(1)`` is called after each batch of the pass (a :meth:`starclass.io.progress.Progress.update`).
@@ -529,7 +533,13 @@ def recalibrate_batchnorm(model: torch.nn.Module, dataset: StampDataset, batch_s
         m.reset_running_stats()
         m.momentum = None  # cumulative moving average
     model.train()
-    for xb, _ in loader(dataset, batches(np.arange(len(dataset)), batch_size)):
+    # shuffled: the PAndAS labels.csv lists 467 clusters, then 9 extended clusters, then 393 galaxies, and taken in
+    # that order the batches held one class each; the mean of their variances left out the spread between classes.
+    # On class-sorted synthetic rows (legus4-compact, batches of 32) the running variances came out down to 0.80 of
+    # those of all training rows as one batch (5th percentile; 0.99 shuffled) and the validation loss 0.484 against
+    # 0.470. Each batch is still read in the order of its rows (StampDataset.read_batch), as training reads them
+    order = np.random.default_rng(seed).permutation(len(dataset))
+    for xb, _ in loader(dataset, batches(order, batch_size)):
         if xb.shape[0] >= 2:
             with autocast(device, dtype):
                 model(to_memory_format(xb.to(device, non_blocking=True), device, dtype))
@@ -1210,7 +1220,8 @@ class MemberTrainer:
         with Progress(n_train + n_val, desc=f"{self._said()}{self.config.name} member {self.spec.index + 1}/"
                       f"{self.n_members} ({self.spec.architecture}), batch-norm statistics and final validation",
                       noun="batch", plural="batches", show=self.progress, unit="batch", dynamic_ncols=True) as bar:
-            n_bn = recalibrate_batchnorm(self.model, self.data.train, self.batch_size, dev, amp, on_batch=bar.update)
+            n_bn = recalibrate_batchnorm(self.model, self.data.train, self.batch_size, dev, amp, on_batch=bar.update,
+                                         seed=self.spec.seed)
             final_val_loss, final_val_acc = _evaluate(self.model, self.data.val, self.batch_size, dev, amp,
                                                       on_batch=bar.update)
         if len(self.data.val) and not math.isfinite(final_val_loss):
