@@ -634,13 +634,17 @@ def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
     names the column where the CSV lacks it.
     """
     import csv
+    import lzma
+    import zlib
 
     from starclass.io.cutout_folders import LABELS_CSV
 
     p = path / LABELS_CSV if path.is_dir() else path
     if not p.is_file():
         return None
-    if p.suffix.lower() != ".csv":
+    from starclass.io.compressed_text import open_table_file, table_suffix
+
+    if table_suffix(p) != ".csv":  # labels.csv.gz is the CSV it holds
         from starclass.io.cutout_folders import csv_header, cutout_list_format
         from starclass.schema import CLASS_PRED
 
@@ -658,10 +662,10 @@ def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
         encoding, sep = csv_dialect(p)
         # the header only: a row below it in another encoding is named by the cutout reader (read as a
         # catalogue it was "cannot read ... as csv: UnicodeDecodeError")
-        with open(p, newline="", encoding=encoding, errors="replace") as fh:
+        with open_table_file(p, newline="", encoding=encoding, errors="replace") as fh:
             header = [c.strip().lower() for c in header_cells(csv.reader(CsvLines(fh), delimiter=sep))]
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
+    except (OSError, UnicodeDecodeError, csv.Error, EOFError, zlib.error, lzma.LZMAError):
+        return None  # a list cut short or damaged (EOFError, zlib's and lzma's errors): the catalogue reader says so
     has_files = "file" in header or any(c.startswith("file_") for c in header)
     if not has_files and "x" not in header and _names_images(p, encoding, sep):
         # cutouts listed under 'filename' (or 'path'): read as a catalogue, "required column 'id' missing ...
@@ -877,8 +881,9 @@ def _header_and_rows(path: Path, encoding: str, sep: str) -> tuple[list[str], li
     import csv
 
     from starclass.io.catalog import CsvLines, header_cells
+    from starclass.io.compressed_text import open_table_file
 
-    with open(path, newline="", encoding=encoding, errors="replace") as fh:
+    with open_table_file(path, newline="", encoding=encoding, errors="replace") as fh:
         reader = csv.reader(CsvLines(fh), delimiter=sep)  # '#' comment lines skipped, as the cutout reader does
         names = [c.strip() for c in header_cells(reader)]
         rows = [dict(zip(names, cells)) for cells in reader if cells]
@@ -908,7 +913,9 @@ def _cutout_output(path: Path):
     "required column 'id' missing". A CSV is :func:`_cutout_csv`'s; a file that does not read is
     left to the catalogue reader and its message.
     """
-    if path.suffix.lower() == ".csv" or not path.is_file():
+    from starclass.io.compressed_text import table_suffix
+
+    if table_suffix(path) == ".csv" or not path.is_file():
         return None
     from starclass.io.cutout_output import read_cutout_output
 
@@ -921,7 +928,7 @@ def _cutout_output(path: Path):
     from starclass.io.catalog import format_words
     from starclass.io.cutout_output import cutout_output_format
 
-    fmt = "fits" if cutout_output_format(path) == "fits" else path.suffix.lower().lstrip(".")
+    fmt = "fits" if cutout_output_format(path) == "fits" else table_suffix(path).lstrip(".")
     table.meta["format"] = f"{format_words(fmt)}, a classified cutout folder"
     return table
 

@@ -80,6 +80,19 @@ def inner_name(name: str) -> str:
     return name
 
 
+def table_suffix(path: PathLike) -> str:
+    """The lower-case suffix of a table's name inside its compression (``labels.csv.gz`` -> ``.csv``).
+
+    For the readers that tell a table's kind by its name: a cutout list kept compressed is the list it holds.
+
+    Examples
+    --------
+    >>> table_suffix("labels.csv.gz"), table_suffix("OUT.ECSV.XZ"), table_suffix("labels.csv"), table_suffix("a.gz")
+    ('.csv', '.ecsv', '.csv', '')
+    """
+    return Path(inner_name(Path(path).name)).suffix.lower()
+
+
 def _lzw_bytes(path: Path) -> bytes:
     # astropy's own opener, which reads LZW through uncompresspy; a catalogue is small enough to hold
     from astropy.utils.data import get_readable_fileobj
