@@ -48,9 +48,8 @@ def cutout_output_format(path: str | Path) -> str | None:
     >>> [cutout_output_format(n) for n in ("out.fits.gz", "out.FIT", "out.csv", "out.tab.gz", "labels.csv.gz")]
     ['fits', 'fits', 'ascii.csv', None, 'ascii.csv']
     """
-    from starclass.io.fits_names import FITS_SUFFIXES
-
     from starclass.io.compressed_text import table_suffix
+    from starclass.io.fits_names import FITS_SUFFIXES
 
     name = Path(path).name.lower()
     if any(name.endswith(s.lower()) and len(name) > len(s) for s in FITS_SUFFIXES):
