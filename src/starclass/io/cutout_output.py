@@ -130,7 +130,9 @@ def read_table_as(path: str | Path, fmt: str | None) -> Table:
         table = read_csv_table(path)
         read_decimal_commas(table, path)  # saved again by European Excel: 0,46 read as the number
     else:
-        table = Table.read(path, format=fmt)
+        from starclass.io.compressed_text import table_source
+
+        table = Table.read(table_source(path), format=fmt)  # an out.ecsv.xz: the bytes the looks decompressed
     strip_text_columns(table)  # a Parquet's or FITS's padded labels, as the catalogue reader strips them
     return restore_fits_meta(table, path)
 
