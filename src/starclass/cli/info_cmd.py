@@ -333,7 +333,7 @@ def _class_count_lines(table, classes, labels: dict[int, str]) -> list[str]:
 
 
 def classified_csv_lines(path: Path) -> list[str]:
-    """The class counts of a cutout CSV that ``classify --stamps -o OUT.csv`` wrote, else ``[]``.
+    """The class counts of a cutout list that ``classify --stamps -o OUT.csv`` (or ``.ecsv``, ...) wrote, else ``[]``.
 
     ``info OUT.csv`` described it only as a labelled cutout folder, without its ``class_pred``
     counts, which ``info OUT.ecsv`` gives. A CSV keeps no meta: the task is the one of the model
@@ -360,6 +360,13 @@ def classified_csv_lines(path: Path) -> list[str]:
         return []  # the cutout summary has read it already; a CSV it reads but astropy does not: no counts
     if table is None or CLASS_PRED not in table.colnames:
         return []
+    if table.meta.get("classes"):
+        from starclass.schema import CLASSES
+
+        # an ECSV, Parquet or FITS list keeps classify's task in its meta: its classes named as catalog_summary
+        # names them (the same list as CSV is named from its model column below)
+        classes, labels = _task_classes(table.meta, _file_classes(table, CLASSES))
+        return _class_count_lines(table, classes, labels) + _decision_lines(table, labels)
     models = sorted(set(np.asarray(table["model"]).astype(str).tolist())) if "model" in table.colnames else []
     why, classes, labels = "no model column", None, {}
     if len(models) > 1:
@@ -646,14 +653,14 @@ def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
 
     if table_suffix(p) != ".csv":  # labels.csv.gz is the CSV it holds
         from starclass.io.cutout_folders import csv_header, cutout_list_format
-        from starclass.schema import CLASS_PRED
 
         if cutout_list_format(p) is None:
             return None
-        # the same list as an ECSV, Parquet or FITS table (one that names cutout files: cutout_list_format); a
-        # classified one (class_pred) is described by _cutout_output, a catalogue (id) as a catalogue
+        # the same list as an ECSV, Parquet or FITS table (one that names cutout files: cutout_list_format), a
+        # classified one (class_pred) too, as the CSV is: it was "catalogue: o.parquet (format Parquet, a classified
+        # cutout folder) ... bands: none" where o.csv was described with its images; a catalogue (id) as a catalogue
         header = csv_header(p)
-        return p if file_column is not None or (ID not in header and CLASS_PRED not in header) else None
+        return p if file_column is not None or ID not in header else None
     if file_column is not None:
         return p
     try:
@@ -907,15 +914,16 @@ def _lists_tables(path: Path, encoding: str, sep: str) -> bool:
 
 
 def _cutout_output(path: Path):
-    """A classified cutout folder written as ECSV, Parquet or FITS (``classify --stamps -o``), else None.
+    """A classified cutout list (``classify --stamps -o``, any format) read as a table, else None.
 
     It has ``file`` and ``class_pred`` columns and no ``id``: read as a catalogue it was refused with
-    "required column 'id' missing". A CSV is :func:`_cutout_csv`'s; a file that does not read is
-    left to the catalogue reader and its message.
+    "required column 'id' missing". Described so where its images do not read (a list away from its
+    cutouts), whatever its format; otherwise :func:`_cutout_csv`'s cutout summary describes it. A file that
+    does not read is left to the catalogue reader and its message.
     """
     from starclass.io.compressed_text import table_suffix
 
-    if table_suffix(path) == ".csv" or not path.is_file():
+    if not path.is_file():
         return None
     from starclass.io.cutout_output import read_cutout_output
 
@@ -1549,7 +1557,17 @@ def info(
         # a labels.csv given itself is its folder's list: 'is a cutout folder' of a CSV file read oddly
         refuse_ds9(f"{paths[0]} is {'a list of cutouts' if paths[0].is_file() else 'a cutout folder'} "
                    "(images, no positions)")
-        echo(cutout_summary(paths[0], file_column=file_column or "file"))
+        try:
+            summary = cutout_summary(paths[0], file_column=file_column or "file")
+        except StarclassError as exc:
+            if (cut := _cutout_output(paths[0])) is None:
+                raise
+            # a classified list away from its cutouts: o.ecsv was described (rows, class counts) where o.csv was
+            # "row 1 ...: no such file", exit 2; both are described now, and why their images are not
+            echo(catalog_summary(cut, str(paths[0])))
+            echo(f"images: not read ({exc})")
+            return
+        echo(summary)
         if (csv_path := _cutout_csv(paths[0], file_column)) is not None and (counts := classified_csv_lines(csv_path)):
             # classify --stamps -o OUT.csv: its class_pred counts were missing (OUT.ecsv showed them)
             echo("classified (classify --stamps):\n" + "\n".join(counts))
