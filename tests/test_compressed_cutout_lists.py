@@ -104,3 +104,13 @@ def test_a_compressed_list_cut_short_is_refused_naming_it(tmp_path, suffix, comm
     said = " ".join(res.output.split())
     assert res.exit_code == 2 and f"cannot read {packed}: a " in said and "cut short" in said, said
     assert "Traceback" not in res.output and not (tmp_path / "m").exists()
+
+
+def test_a_folder_whose_list_is_kept_compressed_says_to_give_the_list(tmp_path):
+    # the folder is read through labels.csv: its labels.csv.gz was passed over without a word ("images without
+    # labels", "nothing to train on"); it is named now, with the option that reads it
+    labels = tmp_path / "labels.csv.gz"
+    labels.write_bytes(gzip.compress(_folder(tmp_path, n=4)))
+    res = runner.invoke(app, ["info", str(tmp_path)])
+    said = " ".join(res.output.split())
+    assert "labels.csv.gz lists cutouts but is not read" in said and f"--stamps {labels}" in said, said

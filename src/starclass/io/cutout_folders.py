@@ -1959,10 +1959,12 @@ def stray_cutout_csvs(folder: str | os.PathLike) -> list[Path]:
     folder = Path(folder)
     found = []
     for f in sorted(folder.iterdir()):
-        if f.is_file() and f.suffix.lower() == ".csv" and f.name != LABELS_CSV and not is_os_clutter(f.name):
+        # labels.csv.gz too (a folder unpacked from an archive, its list kept compressed): it was passed over without
+        # a word, the folder read as "images without labels"
+        if f.is_file() and table_suffix(f) == ".csv" and f.name != LABELS_CSV and not is_os_clutter(f.name):
             try:
                 names = [n.casefold() for n in csv_header(f)]
-            except (OSError, UnicodeDecodeError, csv.Error):
+            except (OSError, UnicodeDecodeError, csv.Error, EOFError, zlib.error, lzma.LZMAError):
                 continue
             # a classification written beside the label folders (classify --stamps DIR -o DIR/c.csv) is no list
             if ("file" in names or any(n.startswith("file_") for n in names)) and "class_pred" not in names:
