@@ -108,3 +108,38 @@ def test_evaluate_catalogs_names_the_files_it_does_not_read(fake_legus, tmp_path
     res = CliRunner().invoke(app, ["evaluate", "--catalogs", str(fake_legus), "-o", str(tmp_path / "out2"),
                                    "--bootstrap", "0"])
     assert res.exit_code == 0 and "not read as LEGUS" not in res.output, res.output
+
+
+def test_fields_kept_compressed_are_read_as_info_reads_them(fake_legus, tmp_path):
+    # LEGUS .tab files kept as xz or bzip2 (info DIR reads them since 2026-12-07): the scan knew .tab and .tab.gz
+    # only, so a renamed ngc1433.tab.xz was read by its lines as the field 'ngc1433.tab', and a .tab.xz beside its
+    # .tab was read as one more file (or named as a file not read)
+    import bz2
+    import lzma
+
+    from starclass.science.many import field_name, legus_files, other_files
+
+    d = tmp_path / "legus"
+    shutil.copytree(fake_legus, d)
+    tabs = {t.name.split("_")[4]: t for t in d.glob("*.tab")}
+    short = d / "ngc1433.tab.xz"  # renamed as a user keeps it
+    short.write_bytes(lzma.compress(tabs["ngc1433"].read_bytes()))
+    tabs["ngc1433"].unlink()
+    packed = d / f"{tabs['ngc628-c'].name}.bz2"
+    packed.write_bytes(bz2.compress(tabs["ngc628-c"].read_bytes()))
+    tabs["ngc628-c"].unlink()
+    beside = d / f"{tabs['ngc7793-w'].name}.xz"  # beside its plain copy: the same field
+    beside.write_bytes(lzma.compress(tabs["ngc7793-w"].read_bytes()))
+    assert field_name(short) == "ngc1433"
+    assert sorted(p.name for p in legus_files(d)) == sorted([short.name, packed.name, tabs["ngc7793-w"].name])
+    assert other_files(d) == []
+    fields, _ = load_fields(d)
+    original, _ = load_fields(fake_legus)
+    assert sorted(fields) == sorted(original)
+    for name in original:
+        assert np.array_equal(fields[name]["class_ref"], original[name]["class_ref"]), name
+    assert legus_files(short) == [short]  # one field given alone
+    from starclass.io.catalog import read_catalog
+
+    with pytest.warns(UserWarning, match="so it is read as field 'ngc1433' with its filters assumed"):
+        assert read_catalog(short).meta["field"] == "ngc1433"  # not 'ngc1433.tab'

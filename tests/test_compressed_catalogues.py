@@ -147,3 +147,30 @@ def test_a_folder_of_compressed_catalogues_is_summarised(tmp_path):
     assert res.exit_code == 0, res.output
     t = Table.read(res.stdout, format="ascii.csv")
     assert list(t["field"]) == ["ngc1566", "ngc628"] and list(t["rows"]) == [3, 3], res.stdout
+
+
+@pytest.mark.parametrize("name", ["cat.csv", "cat.ecsv", "cat_semicolon.csv"])
+def test_a_compressed_catalogue_is_decompressed_once_per_read(tmp_path, monkeypatch, name):
+    # every look of the readers at the file (damage, head, separator, encoding) and astropy's read of the path
+    # decompressed it anew: a .csv.gz was decompressed some four times over by one read_catalog
+    plain = _plain(tmp_path, name)
+    packed = _packed(tmp_path, plain, ".gz")
+    size = plain.stat().st_size
+    given = {"bytes": 0}
+    read = gzip.GzipFile.read
+
+    def counting(self, *args):
+        out = read(self, *args)
+        given["bytes"] += len(out)
+        return out
+
+    monkeypatch.setattr(gzip.GzipFile, "read", counting)
+    from starclass.io import compressed_text
+
+    compressed_text._LAST.clear() if hasattr(compressed_text, "_LAST") else None  # a read of this file before
+    table = read_catalog(packed)
+    assert given["bytes"] == size, (given["bytes"], size)  # the text once, not once per look
+    ref = read_catalog(plain)
+    assert table.colnames == ref.colnames and len(table) == len(ref)
+    for c in ("x", "y", "class_ref"):
+        assert np.array_equal(np.asarray(table[c]), np.asarray(ref[c])), c

@@ -4,9 +4,9 @@ FITS tables are read.
 
 Until 2026-12-06 ``info cat.csv.gz`` (a VizieR download kept as it came) said "line 1 holds a NUL byte, which no text
 table does (a binary file, or one cut short when a disk filled)"; then until 2026-12-07 it was refused with the
-command that decompresses it. Now the catalogue readers read it (tests/test_compressed_catalogues.py); a gzipped
-``labels.csv`` given to ``train --stamps`` (the cutout-list reader reads none compressed) is refused with the
-command. Unix ``compress`` has no writer in Python: :func:`compress_z.lzw_compress` writes one.
+command that decompresses it. Now the catalogue readers read it (tests/test_compressed_catalogues.py), and so
+does the reader of cutout lists (a gzipped ``labels.csv``: tests/test_compressed_cutout_lists.py). Unix ``compress``
+has no writer in Python: :func:`compress_z.lzw_compress` writes one.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from astropy.table import Table
 from typer.testing import CliRunner
@@ -86,15 +87,16 @@ def test_a_compressed_csv_is_read_as_the_csv_inside(tmp_path, suffix):
 
 
 def test_a_compressed_table_under_a_plain_name_is_told_by_its_bytes(tmp_path):
-    # a gzipped labels.csv given as a cutout list: it was "line 1 is not UTF-8 text ... save it as 'CSV UTF-8'"
+    # a gzipped labels.csv given as a cutout list: it was "line 1 is not UTF-8 text ... save it as 'CSV UTF-8'", then
+    # the command that decompresses it; now it is read as the list it holds (tests/test_compressed_cutout_lists.py)
     labels = tmp_path / "labels.csv"
-    labels.write_bytes(gzip.compress(b"file,label\na.npy,cluster\n"))
-    res = runner.invoke(app, ["train", "--stamps", str(labels), "-o", str(tmp_path / "m")])
+    labels.write_bytes(gzip.compress(b"file,label\na.npy,cluster\nb.npy,star\n"))
+    for name in ("a.npy", "b.npy"):
+        np.save(tmp_path / name, np.arange(64, dtype=np.float32).reshape(8, 8))
+    res = runner.invoke(app, ["info", str(labels)])
     said = " ".join(res.output.split())
-    assert res.exit_code == 2 and f"{labels} is a text table compressed with gzip" in said, said
-    assert "not UTF-8" not in said and not (tmp_path / "m").exists()
-    # the new name is beside it, not over it
-    assert f"> {tmp_path / 'labels_uncompressed.csv'}'" in said, said
+    assert res.exit_code == 0 and "cutouts: 2" in said and "labels: cluster 1, star 1" in said, said
+    assert "not UTF-8" not in said and "decompress" not in said
 
 
 @pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
@@ -121,13 +123,16 @@ def test_a_spreadsheet_workbook_is_not_told_to_be_unzipped(tmp_path):
     assert "unzip" not in said
 
 
-def test_info_of_a_compressed_cutout_list_says_to_decompress_it(tmp_path):
-    # read as a catalogue since catalogues are read compressed, it was only "not a catalogue of candidates: no id,
-    # position ... (file, label)", where before the refusal gave the command that lets info describe the list
+def test_info_of_a_compressed_cutout_list_describes_it(tmp_path):
+    # read as a catalogue since catalogues are read compressed, it was "not a catalogue of candidates: no id,
+    # position ... (file, label)" with the command that decompresses it; the cutout-list reader now reads it
     labels = tmp_path / "labels.csv.gz"
     labels.write_bytes(gzip.compress(b"file,label\na.npy,cluster\nb.npy,star\n"))
+    for name in ("a.npy", "b.npy"):
+        np.save(tmp_path / name, np.arange(64, dtype=np.float32).reshape(8, 8))
     res = runner.invoke(app, ["info", str(labels)])
     said = " ".join(res.output.split())
-    assert "not a catalogue of candidates" in said, said
-    assert f"{labels} is a text table compressed with gzip, which the reader of cutout lists does not read" in said
-    assert f"'gzip -dc {labels} > {tmp_path / 'labels.csv'}'" in said, said
+    assert res.exit_code == 0, said
+    assert f"cutout folder: {labels} (a CSV of cutouts)" in said and "labels: cluster 1, star 1" in said, said
+    assert "not a catalogue" not in said and "decompress" not in said, said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.npy", "b.npy", labels.name]  # nothing written

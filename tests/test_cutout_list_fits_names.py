@@ -60,7 +60,10 @@ def test_a_compressed_fits_list_is_read_as_the_plain_one(tmp_path, name):
     assert t is not None and list(t["class_pred"]) == [1, 2]
     res = runner.invoke(app, ["info", str(lst)])
     assert res.exit_code == 0, res.output
-    assert f"catalogue: {lst} (format FITS, a classified cutout folder)" in " ".join(res.output.split())
+    said = " ".join(res.output.split())
+    # described as the same list as CSV is (its images, then its classes) since 2026-12-07
+    assert f"cutout folder: {lst} (a FITS table of cutouts)" in said and "cutouts: 2" in said, said
+    assert "classified (classify --stamps): class_pred: 1: 1 2: 1 (2 classified, 0 without class)" in said, said
 
 
 def test_a_compress_list_without_uncompresspy_is_refused_by_name(tmp_path, monkeypatch):

@@ -138,7 +138,8 @@ def test_positions_option_on_what_starclass_wrote_is_refused(tmp_path):
     out = tmp_path / "out.ecsv"
     Table({"file": ["a.png", "b.png"], "class_pred": [1, 2]}).write(out)
     _refused(_info(out, "--one-based"),
-             f"--one-based needs a catalogue; {out} is a classified cutout folder (files, no positions)")
+             # said of it as of the same list as CSV (a list of cutouts) since 2026-12-07
+             f"--one-based needs a catalogue; {out} is a list of cutouts (images, no positions)")
 
 
 @pytest.mark.parametrize(("folder", "opts", "said"), [

@@ -425,7 +425,7 @@ def _class_count_lines(table, classes, labels: dict[int, str]) -> list[str]:
 
 
 def classified_csv_lines(path: Path) -> list[str]:
-    """The class counts of a cutout CSV that ``classify --stamps -o OUT.csv`` wrote, else ``[]``.
+    """The class counts of a cutout list that ``classify --stamps -o OUT.csv`` (or ``.ecsv``, ...) wrote, else ``[]``.
 
     ``info OUT.csv`` described it only as a labelled cutout folder, without its ``class_pred``
     counts, which ``info OUT.ecsv`` gives. A CSV keeps no meta: the task is the one of the model
@@ -452,6 +452,13 @@ def classified_csv_lines(path: Path) -> list[str]:
         return []  # the cutout summary has read it already; a CSV it reads but astropy does not: no counts
     if table is None or CLASS_PRED not in table.colnames:
         return []
+    if table.meta.get("classes"):
+        from starclass.schema import CLASSES
+
+        # an ECSV, Parquet or FITS list keeps classify's task in its meta: its classes named as catalog_summary
+        # names them (the same list as CSV is named from its model column below)
+        classes, labels = _task_classes(table.meta, _file_classes(table, CLASSES))
+        return _class_count_lines(table, classes, labels) + _decision_lines(table, labels)
     models = sorted(set(np.asarray(table["model"]).astype(str).tolist())) if "model" in table.colnames else []
     why, classes, labels = "no model column", None, {}
     if len(models) > 1:
@@ -726,22 +733,26 @@ def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
     names the column where the CSV lacks it.
     """
     import csv
+    import lzma
+    import zlib
 
     from starclass.io.cutout_folders import LABELS_CSV
 
     p = path / LABELS_CSV if path.is_dir() else path
     if not p.is_file():
         return None
-    if p.suffix.lower() != ".csv":
+    from starclass.io.compressed_text import open_table_file, table_suffix
+
+    if table_suffix(p) != ".csv":  # labels.csv.gz is the CSV it holds
         from starclass.io.cutout_folders import csv_header, cutout_list_format
-        from starclass.schema import CLASS_PRED
 
         if cutout_list_format(p) is None:
             return None
-        # the same list as an ECSV, Parquet or FITS table (one that names cutout files: cutout_list_format); a
-        # classified one (class_pred) is described by _cutout_output, a catalogue (id) as a catalogue
+        # the same list as an ECSV, Parquet or FITS table (one that names cutout files: cutout_list_format), a
+        # classified one (class_pred) too, as the CSV is: it was "catalogue: o.parquet (format Parquet, a classified
+        # cutout folder) ... bands: none" where o.csv was described with its images; a catalogue (id) as a catalogue
         header = csv_header(p)
-        return p if file_column is not None or (ID not in header and CLASS_PRED not in header) else None
+        return p if file_column is not None or ID not in header else None
     if file_column is not None:
         return p
     try:
@@ -750,10 +761,10 @@ def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
         encoding, sep = csv_dialect(p)
         # the header only: a row below it in another encoding is named by the cutout reader (read as a
         # catalogue it was "cannot read ... as csv: UnicodeDecodeError")
-        with open(p, newline="", encoding=encoding, errors="replace") as fh:
+        with open_table_file(p, newline="", encoding=encoding, errors="replace") as fh:
             header = [c.strip().lower() for c in header_cells(csv.reader(CsvLines(fh), delimiter=sep))]
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
+    except (OSError, UnicodeDecodeError, csv.Error, EOFError, zlib.error, lzma.LZMAError):
+        return None  # a list cut short or damaged (EOFError, zlib's and lzma's errors): the catalogue reader says so
     has_files = "file" in header or any(c.startswith("file_") for c in header)
     if not has_files and "x" not in header and _names_images(p, encoding, sep):
         # cutouts listed under 'filename' (or 'path'): read as a catalogue, "required column 'id' missing ...
@@ -969,8 +980,9 @@ def _header_and_rows(path: Path, encoding: str, sep: str) -> tuple[list[str], li
     import csv
 
     from starclass.io.catalog import CsvLines, header_cells
+    from starclass.io.compressed_text import open_table_file
 
-    with open(path, newline="", encoding=encoding, errors="replace") as fh:
+    with open_table_file(path, newline="", encoding=encoding, errors="replace") as fh:
         reader = csv.reader(CsvLines(fh), delimiter=sep)  # '#' comment lines skipped, as the cutout reader does
         names = [c.strip() for c in header_cells(reader)]
         rows = [dict(zip(names, cells)) for cells in reader if cells]
@@ -994,13 +1006,16 @@ def _lists_tables(path: Path, encoding: str, sep: str) -> bool:
 
 
 def _cutout_output(path: Path):
-    """A classified cutout folder written as ECSV, Parquet or FITS (``classify --stamps -o``), else None.
+    """A classified cutout list (``classify --stamps -o``, any format) read as a table, else None.
 
     It has ``file`` and ``class_pred`` columns and no ``id``: read as a catalogue it was refused with
-    "required column 'id' missing". A CSV is :func:`_cutout_csv`'s; a file that does not read is
-    left to the catalogue reader and its message.
+    "required column 'id' missing". Described so where its images do not read (a list away from its
+    cutouts), whatever its format; otherwise :func:`_cutout_csv`'s cutout summary describes it. A file that
+    does not read is left to the catalogue reader and its message.
     """
-    if path.suffix.lower() == ".csv" or not path.is_file():
+    from starclass.io.compressed_text import table_suffix
+
+    if not path.is_file():
         return None
     from starclass.io.cutout_output import read_cutout_output
 
@@ -1013,7 +1028,7 @@ def _cutout_output(path: Path):
     from starclass.io.catalog import format_words
     from starclass.io.cutout_output import cutout_output_format
 
-    fmt = "fits" if cutout_output_format(path) == "fits" else path.suffix.lower().lstrip(".")
+    fmt = "fits" if cutout_output_format(path) == "fits" else table_suffix(path).lstrip(".")
     table.meta["format"] = f"{format_words(fmt)}, a classified cutout folder"
     return table
 
@@ -1642,7 +1657,17 @@ def info(
         # a labels.csv given itself is its folder's list: 'is a cutout folder' of a CSV file read oddly
         refuse_ds9(f"{paths[0]} is {'a list of cutouts' if paths[0].is_file() else 'a cutout folder'} "
                    "(images, no positions)")
-        echo(cutout_summary(paths[0], file_column=file_column or "file"))
+        try:
+            summary = cutout_summary(paths[0], file_column=file_column or "file")
+        except StarclassError as exc:
+            if (cut := _cutout_output(paths[0])) is None:
+                raise
+            # a classified list away from its cutouts: o.ecsv was described (rows, class counts) where o.csv was
+            # "row 1 ...: no such file", exit 2; both are described now, and why their images are not
+            echo(catalog_summary(cut, str(paths[0])))
+            echo(f"images: not read ({exc})")
+            return
+        echo(summary)
         if (csv_path := _cutout_csv(paths[0], file_column)) is not None and (counts := classified_csv_lines(csv_path)):
             # classify --stamps -o OUT.csv: its class_pred counts were missing (OUT.ecsv showed them)
             echo("classified (classify --stamps):\n" + "\n".join(counts))

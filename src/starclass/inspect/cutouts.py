@@ -259,7 +259,9 @@ def read_cutout_list(source: str | os.PathLike, cfg: TaskLike, *, file_column: s
     if not src.exists():
         raise StarclassError(f"--stamps {src}: no such file or directory")
     csv_path = src / LABELS_CSV if src.is_dir() else src
-    if src.is_dir() or (src.suffix.lower() == ".csv" and not _csv_root_elsewhere(csv_path)):
+    from starclass.io.compressed_text import table_suffix
+
+    if src.is_dir() or (table_suffix(src) == ".csv" and not _csv_root_elsewhere(csv_path)):
         # the folder as train --stamps reads it: the same checks, the same messages
         from starclass.stamps.images import cutout_resampler
 

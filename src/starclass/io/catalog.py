@@ -65,6 +65,7 @@ from starclass.io.compressed_text import (
     compressed_damage,
     inner_name,
     open_table_file,
+    table_source,
 )
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_line_token, legus_tokens, read_legus_tab
 from starclass.io.legus import SENTINELS as LEGUS_SENTINELS
@@ -945,7 +946,9 @@ def _read_generic(p: Path, fmt: str) -> Table:
             elif astropy_fmt == "parquet":
                 table = _read_parquet(p)
             else:
-                table = Table.read(p, format=astropy_fmt, **_text_options(p, container))
+                # a compressed table's bytes as the looks above decompressed them: astropy's own decompression was one
+                # more of the whole file (benchmarks/bench_compressed_read.py)
+                table = Table.read(table_source(p), format=astropy_fmt, **_text_options(p, container))
     except StarclassError:
         raise
     except UnicodeDecodeError:
@@ -1496,9 +1499,10 @@ def read_csv_table(path: PathLike) -> Table:
     # "Number of header columns (0) inconsistent with data columns in data line 0"
     refuse_non_text(p)
     if is_ecsv_text(p):
-        return Table.read(p, format="ascii.ecsv")  # its header, '#' lines, would be skipped as a CSV's comments
+        # its header, '#' lines, would be skipped as a CSV's comments
+        return Table.read(table_source(p), format="ascii.ecsv")
     try:
-        table = Table.read(p, format="ascii.csv", **csv_table_options(p))
+        table = Table.read(table_source(p), format="ascii.csv", **csv_table_options(p))
     except ValueError:  # astropy's InconsistentTableError: "... in data line 1"
         if (ragged := csv_ragged_line(p)) is not None:
             raise StarclassError(f"cannot read {p} as a table: {ragged}") from None
@@ -1514,15 +1518,16 @@ _COMPRESSIONS = {
 }
 
 
-def compressed_text_refusal(path: PathLike, head: bytes | None = None, *, catalogue: bool = False) -> str | None:
+def compressed_text_refusal(path: PathLike, head: bytes | None = None) -> str | None:
     r"""What to say of a text table kept compressed that is not read so here (``.zip``, ``.Z``, ...); else None.
 
-    The catalogue readers (``catalogue=True``) read a text table compressed with gzip, bzip2 or xz, and Unix
+    The readers of catalogues and of cutout lists read a text table compressed with gzip, bzip2 or xz, and Unix
     compress (``.Z``) where astropy does (with the optional package uncompresspy), as the text inside
-    (:func:`starclass.io.compressed_text.open_table_file`); a zip archive is read as a FITS file only. The
-    readers of cutout lists read none compressed. The compression is told by the first bytes, whatever the
-    name, and the message gives the command that writes the text beside it (``gzip -dc labels.csv.gz >
-    labels.csv``); Unix compress (``.Z``) is said so by name, and ``uncompress`` decompresses it.
+    (:func:`starclass.io.compressed_text.open_table_file`): None for them. A zip archive is read as a FITS file
+    only. The compression is told by the first bytes, whatever the name, and the message gives the command that
+    writes the text beside it (``unzip -p cat.csv.zip > cat.csv``); Unix compress (``.Z``) is said so by name,
+    and ``uncompress`` decompresses it. Until 2026-12-07 the reader of cutout lists read none compressed and
+    was refused here with the command (``gzip -dc labels.csv.gz > labels.csv``).
 
     Parameters
     ----------
@@ -1530,8 +1535,6 @@ def compressed_text_refusal(path: PathLike, head: bytes | None = None, *, catalo
         The table.
     head : bytes, optional
         Its first bytes (as on disk), where the caller has read them.
-    catalogue : bool
-        Said for a catalogue reader, which reads gzip, bzip2 and xz (and ``.Z`` with uncompresspy): None for them.
 
     Returns
     -------
@@ -1539,15 +1542,17 @@ def compressed_text_refusal(path: PathLike, head: bytes | None = None, *, catalo
 
     Examples
     --------
-    >>> import gzip, tempfile, pathlib
-    >>> f = pathlib.Path(tempfile.mkdtemp()) / "labels.csv.gz"
-    >>> _ = f.write_bytes(gzip.compress(b"file,label\na.png,1\n"))
-    >>> print(compressed_text_refusal(f).replace(str(f.parent), "d"))  # doctest: +NORMALIZE_WHITESPACE
-    d/labels.csv.gz is a text table compressed with gzip, which the reader of cutout lists does not read
-    compressed (catalogues and FITS files are read compressed); decompress it first: 'gzip -dc d/labels.csv.gz >
-    d/labels.csv' writes d/labels.csv
-    >>> compressed_text_refusal(f, catalogue=True) is None
+    >>> import gzip, io, tempfile, pathlib, zipfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "labels.csv.gz").write_bytes(gzip.compress(b"file,label\na.png,1\n"))
+    >>> compressed_text_refusal(d / "labels.csv.gz") is None
     True
+    >>> with zipfile.ZipFile(d / "cat.csv.zip", "w") as zf:
+    ...     zf.writestr("cat.csv", "id,x,y\n1,2,3\n")
+    >>> print(compressed_text_refusal(d / "cat.csv.zip").replace(str(d), "d"))  # doctest: +NORMALIZE_WHITESPACE
+    d/cat.csv.zip is a text table compressed with zip, which starclass reads as a FITS file only (a text table
+    may be compressed with gzip, bzip2 or xz); decompress it first: 'unzip -p d/cat.csv.zip > d/cat.csv' writes
+    d/cat.csv
     """
     p = Path(path)
     if head is None:
@@ -1561,7 +1566,7 @@ def compressed_text_refusal(path: PathLike, head: bytes | None = None, *, catalo
         return None
     name, how = found
     lzw = name.startswith("Unix compress")
-    if catalogue and (name in ("gzip", "bzip2", "xz") or (lzw and astropy_reads_lzw())):
+    if name in ("gzip", "bzip2", "xz") or (lzw and astropy_reads_lzw()):
         return None  # read as the text inside (open_table_file)
     if name == "zip":
         import zipfile
@@ -1588,10 +1593,7 @@ def compressed_text_refusal(path: PathLike, head: bytes | None = None, *, catalo
         stem, dot, ext = plain.rpartition(".")
         out = p.with_name(f"{stem}_uncompressed.{ext}" if dot and stem else f"{plain}_uncompressed")
     command = shown_command(f"{how} {shell_word(p)} > {shell_word(out)}")
-    if not catalogue:
-        why = ("which the reader of cutout lists does not read compressed (catalogues and FITS files are read "
-               "compressed)")
-    elif lzw:
+    if lzw:
         why = "which astropy reads only with the optional package uncompresspy ('pip install uncompresspy')"
     else:
         why = "which starclass reads as a FITS file only (a text table may be compressed with gzip, bzip2 or xz)"
@@ -1631,7 +1633,7 @@ def refuse_non_text(path: PathLike) -> None:
     p = Path(path)
     if p.is_dir():
         raise StarclassError(f"{p} is a directory, not a table file")
-    if (refusal := compressed_text_refusal(p, catalogue=True)) is not None:
+    if (refusal := compressed_text_refusal(p)) is not None:
         # a zip, or a .Z without uncompresspy: "line 1 holds a NUL byte, which no text table does (a binary file, or
         # one cut short when a disk filled)" said nothing of the compression
         raise StarclassError(refusal)
@@ -3900,10 +3902,6 @@ def not_a_catalogue_reason(path: PathLike, column_map: Mapping[str, str] | None 
         return None
     shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
     why = f"no id, position (x, y or ra, dec) or class column among its {counted(len(names), 'column')} ({shown})"
-    if "file" in names and (compressed := compressed_text_refusal(p)) is not None:
-        # a list of cutouts kept compressed (labels.csv.gz), read here as a catalogue because the cutout-list reader
-        # does not take it: until 2026-12-07 the refusal with its command, which said what to do
-        why = f"{why}; {compressed}"
     return why
 
 

@@ -74,10 +74,12 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import lzma
 import os
 import re
 import unicodedata
 import warnings
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +92,7 @@ from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError, counted, refuse_no_rows, shell_word, shown_command
 from starclass.io.atomic import is_os_file
+from starclass.io.compressed_text import compressed_damage, open_table_file, table_suffix
 from starclass.io.fits_names import FITS_NAMES
 from starclass.io.mosaic import (
     ANCILLARY_EXTNAMES,
@@ -589,7 +592,7 @@ def cutouts_not_mosaics(path: str | os.PathLike) -> str | None:
 
 def _header_note(src: Path) -> str:
     """``; line 1 '#file,label' looks like the header written as a comment; ...`` for a CSV list, else ``""``."""
-    if Path(src).suffix.lower() != ".csv":
+    if table_suffix(src) != ".csv":
         return ""
     from starclass.io.catalog import commented_header
 
@@ -1781,7 +1784,8 @@ def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, st
         from starclass.io.catalog import CsvLines, csv_dialect, is_sep_line
 
         encoding, sep = csv_dialect(path)  # a spreadsheet's ';' or tab, and its byte-order mark
-        with open(path, newline="", encoding=encoding) as fh:
+        # a list kept compressed (labels.csv.gz from an archive) read as the text inside, its lines numbered so
+        with open_table_file(path, newline="", encoding=encoding) as fh:
             numbered = CsvLines(fh)  # '#' comment lines (a note, a cutout left out) skipped, file lines kept
             reader = csv.reader(numbered, delimiter=sep)
             for cells in reader:
@@ -1806,8 +1810,10 @@ def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, st
                 lines.append(numbered.numbers[-1])  # the file line: comment lines above counted too
     except UnicodeDecodeError:
         raise StarclassError(not_utf8_message(path)) from None
-    except (OSError, csv.Error) as exc:
-        raise StarclassError(f"{path}: cannot read the CSV ({exc})") from None
+    except (OSError, csv.Error, EOFError, zlib.error, lzma.LZMAError) as exc:
+        # a list kept compressed and cut short or damaged: said so, naming it (EOFError: "Compressed file ended
+        # before the end-of-stream marker was reached")
+        raise StarclassError(compressed_damage(path) or f"{path}: cannot read the CSV ({exc})") from None
     if not names:
         raise StarclassError(f"{path}: the CSV has no header")
     from starclass.io.catalog import index_column_note, is_index_header
@@ -1917,8 +1923,9 @@ def not_utf8_message(path: str | os.PathLike) -> str:
     if (compressed := compressed_text_refusal(path)) is not None:
         # a list kept compressed (labels.csv from gzip): "line 1 is not UTF-8 text ... save it as 'CSV UTF-8'"
         return compressed
-    csv = path.suffix.lower() == ".csv"
-    raw = path.read_bytes()
+    csv = table_suffix(path) == ".csv"
+    with open_table_file(path, "rb") as fh:
+        raw = fh.read()  # the text inside a list kept compressed: its lines as the reader numbered them
     for number, line in enumerate(raw.splitlines(), start=1):
         try:
             line.decode("utf-8")
@@ -1952,10 +1959,12 @@ def stray_cutout_csvs(folder: str | os.PathLike) -> list[Path]:
     folder = Path(folder)
     found = []
     for f in sorted(folder.iterdir()):
-        if f.is_file() and f.suffix.lower() == ".csv" and f.name != LABELS_CSV and not is_os_clutter(f.name):
+        # labels.csv.gz too (a folder unpacked from an archive, its list kept compressed): it was passed over without
+        # a word, the folder read as "images without labels"
+        if f.is_file() and table_suffix(f) == ".csv" and f.name != LABELS_CSV and not is_os_clutter(f.name):
             try:
                 names = [n.casefold() for n in csv_header(f)]
-            except (OSError, UnicodeDecodeError, csv.Error):
+            except (OSError, UnicodeDecodeError, csv.Error, EOFError, zlib.error, lzma.LZMAError):
                 continue
             # a classification written beside the label folders (classify --stamps DIR -o DIR/c.csv) is no list
             if ("file" in names or any(n.startswith("file_") for n in names)) and "class_pred" not in names:
@@ -5034,7 +5043,7 @@ def csv_values(source: str | os.PathLike, columns: tuple[str, ...]) -> dict[str,
     from starclass.io.catalog import CsvLines, csv_dialect, header_cells
 
     encoding, sep = csv_dialect(path)
-    with open(path, encoding=encoding, errors="replace", newline="") as f:
+    with open_table_file(path, encoding=encoding, errors="replace", newline="") as f:
         rows = csv.reader(CsvLines(f), delimiter=sep)  # '#' comment lines skipped, as read_csv_rows does
         header = [h.strip() for h in header_cells(rows)]
         idx = {c: header.index(c) for c in columns if c in header}
@@ -5069,7 +5078,7 @@ def csv_header(source: str | os.PathLike) -> list[str]:
         except StarclassError:
             return []  # the list's reader says what is wrong with it
     encoding, sep = csv_dialect(path)
-    with open(path, encoding=encoding, errors="replace", newline="") as f:
+    with open_table_file(path, encoding=encoding, errors="replace", newline="") as f:
         names = [h.strip() for h in header_cells(csv.reader(CsvLines(f), delimiter=sep))]
     from starclass.io.catalog import is_index_header
 

@@ -27,7 +27,8 @@ def cutout_output_format(path: str | Path) -> str | None:
 
     Any FITS name (:data:`~starclass.io.fits_names.FITS_SUFFIXES`: ``.fits.gz``, ``.fit``, ``.fits.Z``, ...) is
     ``"fits"``, read through :func:`starclass.io.mosaic.read_fits_table`, which opens what astropy can and
-    refuses the rest by name; otherwise the last suffix's entry of :data:`CUTOUT_OUTPUT_FORMATS`. Until
+    refuses the rest by name; otherwise the last suffix's entry of :data:`CUTOUT_OUTPUT_FORMATS`, or for a CSV or
+    ECSV kept compressed (``labels.csv.gz``, ``.bz2``, ``.xz``) the format of the name inside. Until
     2026-12-06 only the last suffix was looked up, so ``inspect --stamps classified.fits.gz`` was "give a cutout
     folder ... (.csv, .ecsv, .parquet, .pq, .fits, .fit)" and ``evaluate classified.fits.gz`` "required column
     'id' missing".
@@ -44,15 +45,21 @@ def cutout_output_format(path: str | Path) -> str | None:
 
     Examples
     --------
-    >>> [cutout_output_format(n) for n in ("out.fits.gz", "out.FIT", "out.csv", "out.tab.gz")]
-    ['fits', 'fits', 'ascii.csv', None]
+    >>> [cutout_output_format(n) for n in ("out.fits.gz", "out.FIT", "out.csv", "out.tab.gz", "labels.csv.gz")]
+    ['fits', 'fits', 'ascii.csv', None, 'ascii.csv']
     """
+    from starclass.io.compressed_text import table_suffix
     from starclass.io.fits_names import FITS_SUFFIXES
 
     name = Path(path).name.lower()
     if any(name.endswith(s.lower()) and len(name) > len(s) for s in FITS_SUFFIXES):
         return "fits"
-    return CUTOUT_OUTPUT_FORMATS.get(Path(path).suffix.lower())
+    fmt = CUTOUT_OUTPUT_FORMATS.get(Path(path).suffix.lower())
+    if fmt is None and (inner := CUTOUT_OUTPUT_FORMATS.get(table_suffix(path))) in ("ascii.csv", "ascii.ecsv"):
+        # a text list kept compressed (labels.csv.gz, out.ecsv.xz, as archives hand them out) is read as the list
+        # inside (io.compressed_text.open_table_file); a Parquet inside gzip is no Parquet to pyarrow
+        return inner
+    return fmt
 
 
 #: The names :func:`cutout_output_format` takes, for messages.
@@ -123,7 +130,9 @@ def read_table_as(path: str | Path, fmt: str | None) -> Table:
         table = read_csv_table(path)
         read_decimal_commas(table, path)  # saved again by European Excel: 0,46 read as the number
     else:
-        table = Table.read(path, format=fmt)
+        from starclass.io.compressed_text import table_source
+
+        table = Table.read(table_source(path), format=fmt)  # an out.ecsv.xz: the bytes the looks decompressed
     strip_text_columns(table)  # a Parquet's or FITS's padded labels, as the catalogue reader strips them
     return restore_fits_meta(table, path)
 

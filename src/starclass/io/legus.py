@@ -1081,6 +1081,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     names: dict[int, str] = {1: ID, 2: X, 3: Y, 4: RA, 5: DEC, 16: CI, 33: "n_filters"}
     # the field its positions lie at (columns 4, 5): a renamed file's name no longer says it
     named_field = field_from_name(p.name)
+    plain_stem = Path(inner_name(p.name)).stem  # ngc1433.tab.xz: the field 'ngc1433', as science.many.field_name
     sky_field = field_from_sky(a[:, 3], a[:, 4], a[:, 1], a[:, 2]) if named_field is None else None
     if (named_field or sky_field) == "ngc1566" and layout.name != "hybrid":
         # a copy of NGC 1566 that lost (or gained) a column after col 34 was 'standard+extra' with the note
@@ -1091,7 +1092,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         if named_field is None and sky_field is None and bands_source.startswith("assumed"):
             # a renamed copy whose rows say no field: its filters (and field, and so its galaxy's distance)
             # were assumed with no word outside `info`'s "bands from" line
-            warnings.warn(f"{p.name}: {unplaced_field_words(a[:, 3], a[:, 4])}, so it is read as field '{p.stem}' "
+            warnings.warn(f"{p.name}: {unplaced_field_words(a[:, 3], a[:, 4])}, so it is read as field '{plain_stem}' "
                           "with its filters "
                           f"assumed: {', '.join(b.upper() for b in bands)} (B may be F435W, V F606W); give them "
                           "(starclass info --bands, bands= in Python) or keep the LEGUS file name", stacklevel=2)
@@ -1248,7 +1249,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         "legus_ncols": ncols, "bands_source": bands_source, "class_other": class_other,
         "class_other_columns": class_other_columns,
         "class_not_inspected": not_inspected, STRAY_CLASS_VALUES: strays,
-        "column_map_used": mapped, "field": named_field or sky_field or p.stem,
+        "column_map_used": mapped, "field": named_field or sky_field or plain_stem,
         "field_from_sky": sky_field,
         # the SED fits' masses are the stars' mass at the fitted age: they match the Yggdrasil table's Mstars within
         # 0.03 dex from 6 to 200 Myr, not its Mconverted (docs/legus_validation.md); mass limits drawn over them are

@@ -31,9 +31,21 @@ CATALOG_SUFFIXES = (".tab", ".tab.gz", ".ecsv", ".csv", ".parquet", ".pq", ".fit
                     *(f"{base}{comp}" for base in _TEXT_CATALOG_SUFFIXES for comp in (".gz", ".bz2", ".xz")
                       if f"{base}{comp}" != ".tab.gz"))
 
+#: The endings of a LEGUS ``.tab`` as :data:`CATALOG_SUFFIXES` reads it: plain, or compressed with gzip, bzip2, xz
+#: (``evaluate --catalogs DIR`` finds them by these, as ``info DIR`` does)
+LEGUS_SUFFIXES = tuple(s for s in CATALOG_SUFFIXES if inner_name(s) == ".tab")
 
-def _plain_copy_beside(p: Path) -> bool:
-    """Whether ``p`` is a compressed catalogue beside its plain copy (``x.tab.gz`` beside ``x.tab``): one catalogue."""
+
+def plain_copy_beside(p: Path) -> bool:
+    """Whether ``p`` is a compressed catalogue beside its plain copy (``x.tab.gz`` beside ``x.tab``): one catalogue.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()); _ = (d / "x.tab").write_text(""); _ = (d / "x.tab.xz").write_text("")
+    >>> plain_copy_beside(d / "x.tab.xz"), plain_copy_beside(d / "x.tab")
+    (True, False)
+    """
     plain = inner_name(p.name)
     return plain != p.name and p.with_name(plain).is_file()
 
@@ -283,7 +295,7 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     files = sorted(p for p in d.iterdir() if p.is_file() and p.name.lower().endswith(CATALOG_SUFFIXES)
                    and not p.name.lower().endswith(".readme")
                    # a .tab.gz beside its .tab (a .csv.gz beside its .csv) is the same catalogue: listed once
-                   and not _plain_copy_beside(p))
+                   and not plain_copy_beside(p))
     numbered = {s: v for s, v in (column_map or {}).items() if is_column_number(s)}
     named = {s: v for s, v in (column_map or {}).items() if not is_column_number(s)}
     rows, notes, certain, v_assumed = [], [], [], []
@@ -291,7 +303,7 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     # left out without a word. Hidden files and a .tab.gz beside its .tab (a .csv.gz ...) are not counted (as there)
     by_name = [p.name for p in sorted(d.iterdir()) if p.is_file() and p not in files and not p.name.startswith(".")
                and p.name not in read_elsewhere
-               and not _plain_copy_beside(p)]
+               and not plain_copy_beside(p)]
     if by_name:
         notes.append(files_not_read_note(by_name, "catalogues"))
     for p in files:

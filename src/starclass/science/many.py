@@ -137,13 +137,14 @@ def field_name(path: str | Path) -> str:
     'ngc628-c'
     >>> field_name("my_catalogue.tab")
     'my_catalogue'
-    >>> field_name("my_catalogue.tab.gz")
-    'my_catalogue'
+    >>> field_name("my_catalogue.tab.gz"), field_name("my_catalogue.tab.xz")
+    ('my_catalogue', 'my_catalogue')
     """
+    from starclass.io.compressed_text import inner_name
     from starclass.io.legus import field_from_name
 
     name = Path(path).name
-    stem = name[: -len(".tab.gz")] if name.lower().endswith(".tab.gz") else Path(path).stem
+    stem = Path(inner_name(name)).stem  # ngc1433.tab.xz: the field 'ngc1433', not 'ngc1433.tab'
     return field_from_name(name) or stem.lower()
 
 
@@ -508,8 +509,9 @@ def _field_list(fields: Sequence[str]) -> str:
 def legus_files(directory: str | Path) -> list[Path]:
     """The LEGUS catalogues of a folder, in every form ``starclass info`` reads as LEGUS, sorted.
 
-    A ``.tab``; a ``.tab.gz`` as an archive keeps it (one beside its ``.tab`` is the same field,
-    read once); and a copy under another name (``.csv`` from a spreadsheet, ``.txt``, ``.dat``),
+    A ``.tab``; a ``.tab.gz``, ``.tab.bz2`` or ``.tab.xz`` as an archive keeps it
+    (:data:`starclass.io.overview.LEGUS_SUFFIXES`, the endings ``info DIR`` reads; one beside its ``.tab`` is
+    the same field, read once); and a copy under another name (``.csv`` from a spreadsheet, ``.txt``, ``.dat``),
     which :func:`starclass.io.catalog.guess_format` knows by its lines of 34-60 numbers. Until
     2026-12-05 only ``.tab`` and ``.tab.gz`` were read: a field copied as ``.csv`` was left out of
     ``evaluate --catalogs`` without a word, though ``info`` read it. Hidden files, a ``.readme``,
@@ -537,29 +539,31 @@ def legus_files(directory: str | Path) -> list[Path]:
     (['ngc1433.txt', 'ngc628c.tab'], ['ngc628c.tab'])
     """
     from starclass.io.catalog import guess_format
+    from starclass.io.overview import LEGUS_SUFFIXES, plain_copy_beside
 
     if Path(directory).is_file():
         # one field's catalogue given alone: its people's classes have no other table to be scored against,
         # so `evaluate FILE` had nothing to compare, and --catalogs refused a file
         one = Path(directory)
         low = one.name.lower()
-        return [one] if low.endswith((".tab", ".tab.gz")) or guess_format(one) == "legus" else []
+        return [one] if low.endswith(LEGUS_SUFFIXES) or guess_format(one) == "legus" else []
     found = []
     for p in sorted(Path(directory).iterdir()):
         low = p.name.lower()
         if not p.is_file() or low.startswith("."):
             continue
-        if low.endswith(".tab") or (low.endswith(".tab.gz") and not p.with_name(p.name[:-3]).is_file()):
-            found.append(p)
-        elif not low.endswith(".tab.gz") and guess_format(p) == "legus":
-            found.append(p)  # a copy under another name, read as info reads it
+        if plain_copy_beside(p):
+            continue  # x.tab.xz beside its x.tab is the same field, read once (it was read twice, as 'x.tab')
+        if low.endswith(LEGUS_SUFFIXES) or guess_format(p) == "legus":
+            found.append(p)  # a .tab (kept compressed, as info reads it), or a copy under another name
     return found
 
 
 def other_files(directory: str | Path) -> list[Path]:
     """The files of a folder that :func:`legus_files` does not read as LEGUS catalogues, sorted.
 
-    Hidden files and a ``.tab.gz`` beside its ``.tab`` (the same field) are not counted. ``evaluate
+    Hidden files and a compressed copy beside its plain one (``x.tab.xz`` beside ``x.tab``: the same field) are
+    not counted. ``evaluate
     --catalogs`` names them, so that a catalogue a spreadsheet re-saved with a header line (no longer
     lines of numbers) is not left out without a word.
 
@@ -584,10 +588,11 @@ def other_files(directory: str | Path) -> list[Path]:
     """
     if Path(directory).is_file():
         return []  # one file given: read, or refused by load_fields naming it
+    from starclass.io.overview import plain_copy_beside
+
     read = set(legus_files(directory))
     return [p for p in sorted(Path(directory).iterdir())
-            if p.is_file() and not p.name.startswith(".") and p not in read
-            and not (p.name.lower().endswith(".tab.gz") and p.with_name(p.name[:-3]).is_file())]
+            if p.is_file() and not p.name.startswith(".") and p not in read and not plain_copy_beside(p)]
 
 
 def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
