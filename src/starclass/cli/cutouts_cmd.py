@@ -11,7 +11,6 @@ import typer
 
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
-    MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     MOSAICS_HELP,
     band_option,
@@ -22,6 +21,7 @@ from starclass.cli._app import (
     echo,
     echo_flagged,
     flags_option,
+    mask_extension_option,
     pixel_flags,
     place_rows,
     progress_option,
@@ -336,7 +336,7 @@ def cutouts_command(
         help="Candidates cut per batch (memory only; default: as many as fit in 256 MiB)."),
     use_masks: bool = typer.Option(True, "--masks/--no-masks",
         help="Treat zero-weight pixels (weight maps) as invalid, like NaN."),
-    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    mask_extension: str | None = mask_extension_option("in the stamps written"),
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
     phangs_fits_dir: Path | None = typer.Option(None, "--phangs-fits-dir",

@@ -10,7 +10,6 @@ import typer
 
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
-    MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     MOSAICS_HELP,
     QUIET_OPTION,
@@ -19,6 +18,7 @@ from starclass.cli._app import (
     command,
     echo,
     echo_flagged,
+    mask_extension_option,
     pixel_flags,
     place_rows,
     progress_option,
@@ -123,7 +123,7 @@ def detect_command(
     galaxy: str | None = typer.Option(
         None, "--galaxy", help="Galaxy name written in the 'galaxy' column (default: none; a --positions "
                                "catalogue's own column is kept, as galaxy_input when this differs)."),
-    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    mask_extension: str | None = mask_extension_option("and left out of detection and photometry"),
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
     completeness_png: Path | None = typer.Option(None, "--completeness-png",

@@ -12,7 +12,6 @@ import typer
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     FILE_COLUMN_OPTION,
-    MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     ImportProbe,
     check_on_image,
@@ -20,6 +19,7 @@ from starclass.cli._app import (
     echo,
     flags_option,
     importing_extra,
+    mask_extension_option,
     pixel_flags,
     require_extra,
     show_progress,
@@ -547,7 +547,7 @@ def inspect_command(
     cluster_cut: int = typer.Option(None, "--cluster-cut", help="With --export, score schemes: the smallest "
                                                                 "summed score that makes a cluster (m31-check: "
                                                                 "default 3, the paper's 3 and 4)."),
-    mask_extension: str = MASK_EXTENSION_OPTION,
+    mask_extension: str = mask_extension_option("in the pictures served, and do not set their stretch"),
     dq_good_bits: str = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
     file_column: str | None = FILE_COLUMN_OPTION,
