@@ -727,7 +727,17 @@ class RenderCache:
 
     @property
     def dir(self) -> Path:
-        """The folder of the pictures, made (and checked writable) on first use: :meth:`make_folder`."""
+        """The folder of the pictures, made (and checked writable) on first use: :meth:`make_folder`.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp()) / ".inspect_cache"
+        >>> cache = RenderCache({"v": np.zeros((20, 20))}, np.array([10.0]), np.array([10.0]),
+        ...                     RenderSettings(("v", "v", "v"), "v"), root)
+        >>> root.exists(), cache.dir.parent == root, root.is_dir()  # made when first asked for
+        (False, True, True)
+        """
         return self._dir if self._dir is not None else self.make_folder()
 
     def make_folder(self) -> Path:
