@@ -148,8 +148,17 @@ def detect_command(
 
     from starclass.io.catalog import catalog_format
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
-    from starclass.io.paths import check_distinct_outputs, check_output
+    from starclass.io.paths import check_distinct_outputs, check_inputs_readable, check_output
 
+    # a missing --truth or --positions was refused after the line of the mosaics read; and 'detect field/ --truth
+    # truth.ecsv' (docs/detect.md) of a simulated field names field/truth.ecsv: said where it is
+    for option, given in (("--truth", truth), ("--positions", positions)):
+        if given is not None and not given.exists() and not given.is_absolute():
+            beside = [Path(m) / given for m in mosaics if Path(m).is_dir() and (Path(m) / given).is_file()]
+            if beside:
+                raise StarclassError(f"{option} {given}: no such file or directory (relative to the current "
+                                     f"folder; the mosaics' folder has one: {option} {beside[0]})")
+    check_inputs_readable([("--truth", truth), ("--positions", positions)])
     # every output is checked before minutes of detection: never an input, never replaced silently
     inputs = [*mosaic_inputs(mosaics), truth, positions]
     png = completeness_png or output.with_name(output.stem + "_completeness.png")
