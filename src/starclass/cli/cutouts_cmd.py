@@ -399,9 +399,7 @@ def cutouts_command(
         _check_fields_outputs(specs, output, overwrite=overwrite, phangs_fits_dir=phangs_fits_dir)
         say_step(f"cutouts: {counted(len(specs), 'field')}: reading the mosaics and catalogues ...", progress)
         s = cutouts_fields(specs, output, overwrite=overwrite, **options)
-        echo(f"wrote {output}: {counted(s['n'], 'candidate')} from {counted(len(specs), 'field')} "
-             f"({', '.join(s['fields'])}), inputs "
-             f"{list(s['shape'])}")
+        _say_written(output, s, f" from {counted(len(specs), 'field')} ({', '.join(s['fields'])})")
         return
     if not mosaics:
         raise StarclassError("give the mosaics (one per band, or a directory)")
@@ -413,10 +411,21 @@ def cutouts_command(
                    phangs_fits_dir=phangs_fits_dir)
     say_step("cutouts: reading the mosaics and the catalogue ...", progress)
     s = cutouts(mosaics, catalogs[0], output, overwrite=overwrite, **options)
-    echo(f"wrote {output}: {counted(s['n'], 'candidate')}, inputs {list(s['shape'])} "
+    _say_written(output, s)
+    if phangs_fits_dir is not None:
+        echo(f"wrote {counted(s['fits'], 'PHANGS-style FITS file')} to {phangs_fits_dir}")
+
+
+def _say_written(output: Path, s: dict, fields: str = "") -> None:
+    """The lines of a store written, of one field or of several (``fields``: " from 2 fields (a, b)").
+
+    Several fields (``--fields``, ``--catalog`` per folder) said neither the bands, scales and normalisation nor
+    how many candidates were flagged (``ok`` False), which one field's store says.
+    """
+    echo(f"wrote {output}: {counted(s['n'], 'candidate')}{fields}, inputs {list(s['shape'])} "
          f"(bands {','.join(s['bands'])}; scales {','.join(f'{v:g}' for v in s['scales'])}; "
          f"normalisation {s['normalisation']})")
     if s["n_invalid"]:
-        echo(f"{s['n_invalid']} candidate(s) have their own pixel off the image or bad: flagged (ok=False)")
-    if phangs_fits_dir is not None:
-        echo(f"wrote {s['fits']} PHANGS-style FITS file(s) to {phangs_fits_dir}")
+        n = s["n_invalid"]
+        echo(f"{counted(n, 'candidate')} {'has its' if n == 1 else 'have their'} own pixel off the image or bad: "
+             "flagged (ok=False)")
