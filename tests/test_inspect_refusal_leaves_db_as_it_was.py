@@ -99,6 +99,30 @@ def test_a_broken_uvicorn_is_refused_before_any_line_and_any_upgrade(tmp_path, v
     assert r.stdout == "", r.stdout  # no "no accounts yet", no "labels in ..."
     assert _digest(dbfile) == before and _version(dbfile) == version
     assert sorted(p.name for p in field.glob("inspect.sqlite*")) == ["inspect.sqlite"]
+    # the field was read before the refusal: its picture folder was made then, and left behind empty
+    assert not (field / ".inspect_cache").exists()
+
+
+def test_a_broken_uvicorn_refuses_stamps_init_before_the_grey_note_and_leaves_nothing(tmp_path):
+    """``--stamps LIST --task m31-real --init`` of RGB pictures (averaged to grey for a one-band task): the note
+    saying so was printed on stdout, then the broken uvicorn refused, and ``.inspect_cache`` was left beside the
+    list. The notes are said once nothing is left to refuse; the folder is made then."""
+    from PIL import Image
+
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    rng = np.random.default_rng(0)
+    rows = ["file,label"]
+    for i, lab in enumerate(("cluster", "galaxy")):
+        Image.fromarray(rng.integers(0, 255, (16, 16, 3)).astype(np.uint8)).save(cut / f"o{i}.png")
+        rows.append(f"o{i}.png,{lab}")
+    (cut / "labels.csv").write_text("\n".join(rows) + "\n")
+    r = _serve_with_broken_uvicorn(tmp_path, "--stamps", str(cut / "labels.csv"), "--task", "m31-real", "--init")
+    said = " ".join(r.stderr.split())
+    assert r.returncode == 2, (r.stdout, said)
+    assert "uvicorn is installed but fails to import" in said, said
+    assert r.stdout == "", r.stdout
+    assert sorted(p.name for p in cut.iterdir()) == ["labels.csv", "o0.png", "o1.png"]
 
 
 @pytest.fixture()
@@ -121,6 +145,7 @@ def test_an_older_database_refused_for_its_scheme_is_not_upgraded(tmp_path, no_s
     assert "are in label scheme phangs, not m31-check" in said, said
     assert res.stdout == "", res.stdout
     assert _digest(dbfile) == before and _version(dbfile) == 1
+    assert not (field / ".inspect_cache").exists()  # the pictures' folder is made once nothing is refused
 
 
 def test_an_older_database_served_in_its_scheme_is_upgraded(tmp_path, no_server):
@@ -133,6 +158,7 @@ def test_an_older_database_served_in_its_scheme_is_upgraded(tmp_path, no_server)
     assert res.exit_code == 0, (res.output, res.exception)
     assert f"labels in sqlite:///{dbfile} (schema version {db.SCHEMA_VERSION})" in res.stdout, res.stdout
     assert _version(dbfile) == db.SCHEMA_VERSION
+    assert (field / ".inspect_cache").is_dir()  # made once nothing was refused
     engine = db.make_engine(f"sqlite:///{dbfile}", create=False)
     try:
         assert [(r.candidate_id, r.cls) for r in db.labels_of(engine, "")] == [("1", 1)]

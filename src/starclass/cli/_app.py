@@ -129,8 +129,31 @@ def fit_help_tables() -> None:
     rich_utils.Table = HelpTable  # type: ignore[misc]
 
 
+class UpperArgument(typer.core.TyperArgument):
+    """An argument named in capitals (``PRED``, ``MOSAICS``), in the usage line, the help and the errors.
+
+    typer names an argument by its parameter (``Usage: starclass evaluate [OPTIONS] [pred]``,
+    ``simulate [OPTIONS] {outdir}``) while every help text and doc calls it PRED, OUTDIR, as most
+    Unix tools do; a ``metavar`` given is kept as it is.
+    """
+
+    @property
+    def display_name_raw(self) -> str:
+        return self.metavar if self.metavar is not None else (self.name or "").upper()
+
+
 class HelpCommand(typer.core.TyperCommand):
-    """A command whose ``--help`` shows every word (:func:`fit_help_tables`)."""
+    """A command whose ``--help`` shows every word (:func:`fit_help_tables`) and names its arguments in capitals.
+
+    Its arguments are :class:`UpperArgument`: typer makes them itself (``typer.Argument`` takes no class), so
+    their class is set here, once.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is typer.core.TyperArgument:
+                param.__class__ = UpperArgument
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         fit_help_tables()
@@ -370,13 +393,27 @@ def progress_lines(progress: bool | None, *loggers: str) -> Iterator[None]:
 QUIET_OPTION = typer.Option(
     False, "--quiet", help="No progress bars and no notes (warnings, errors and what was written are still shown).")
 
-#: ``--mask-extension NAME`` of the commands that read mosaics (detect, cutouts, classify, train, calibrate,
-#: suggest, inspect, report, survey)
-MASK_EXTENSION_OPTION = typer.Option(
-    None, "--mask-extension", metavar="NAME",
-    help="Bad-pixel mask extension of each mosaic file (EXTNAME, e.g. BPM): nonzero pixels are set to NaN and "
-         "left out of detection, photometry and stamps; the count per band is printed. Default: not applied "
-         "(docs/io.md).")
+def mask_extension_option(where: str) -> Any:
+    """``--mask-extension NAME`` of a command that reads mosaics, its help saying what that command does with it.
+
+    One help for every command said the flagged pixels were "left out of detection, photometry and
+    stamps", in ``inspect`` (which serves pictures) and ``calibrate`` (which classifies stamps) alike.
+
+    Parameters
+    ----------
+    where
+        What the command does with the flagged pixels, after "nonzero pixels are set to NaN".
+
+    Examples
+    --------
+    >>> mask_extension_option("in the pictures served").help.split(": ")[1]
+    'nonzero pixels are set to NaN in the pictures served; the count per band is printed. Default'
+    """
+    return typer.Option(
+        None, "--mask-extension", metavar="NAME",
+        help=f"Bad-pixel mask extension of each mosaic file (EXTNAME, e.g. BPM): nonzero pixels are set to NaN "
+             f"{where}; the count per band is printed. Default: not applied (docs/io.md).")
+
 
 #: ``--dq-good-bits EXPR`` of the commands that read mosaics
 DQ_GOOD_BITS_OPTION = typer.Option(

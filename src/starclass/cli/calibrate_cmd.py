@@ -9,7 +9,6 @@ import typer
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     FILE_COLUMN_OPTION,
-    MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     MOSAICS_HELP,
     bars_or_lines,
@@ -20,6 +19,7 @@ from starclass.cli._app import (
     flags_option,
     given_options,
     held_warnings,
+    mask_extension_option,
     pixel_flags,
     place_rows,
     progress_option,
@@ -74,7 +74,7 @@ def calibrate_command(
         False, "--allow-training-rows",
         help="Fit even when some rows are ones the model was trained on (refused without it: the calibration "
              "would be too confident and the conformal sets too small); a warning says how many."),
-    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    mask_extension: str | None = mask_extension_option("in the stamps classified for the fit"),
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
     progress: bool | None = progress_option("Show a progress bar while the held-out rows are classified."),

@@ -9,7 +9,6 @@ import typer
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     FILE_COLUMN_OPTION,
-    MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     MOSAICS_HELP,
     bars_or_lines,
@@ -19,6 +18,7 @@ from starclass.cli._app import (
     echo,
     echo_flagged,
     flags_option,
+    mask_extension_option,
     pixel_flags,
     place_rows,
     progress_option,
@@ -93,7 +93,7 @@ def classify_command(
              "resamples whole objects, suggest lists one cutout per object). Default: the model's training "
              "column, else the task's (m31-real: object_id); a classified CSV's recorded one first."),
     file_column: str | None = FILE_COLUMN_OPTION,
-    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    mask_extension: str | None = mask_extension_option("in the stamps the model classifies"),
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output; without it it is kept."),

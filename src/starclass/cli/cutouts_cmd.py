@@ -11,9 +11,9 @@ import typer
 
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
-    MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     MOSAICS_HELP,
+    QUIET_OPTION,
     band_option,
     bars_or_lines,
     check_image_inputs,
@@ -22,6 +22,7 @@ from starclass.cli._app import (
     echo,
     echo_flagged,
     flags_option,
+    mask_extension_option,
     pixel_flags,
     place_rows,
     progress_option,
@@ -93,8 +94,11 @@ def cutouts(
     overwrite: bool = False,
     field: str | None = None,
     galaxy: str | None = None,
+    quiet: bool = False,
 ) -> dict:
     """Importable body of the command: read, cut, store; returns a summary dict.
+
+    ``quiet`` (``--quiet``) leaves out the notes (the pixels the flags set to NaN), as ``detect``'s does.
 
     ``field`` and ``galaxy`` (one name for every candidate) are stored in the ``field`` and
     ``galaxy`` columns when given (a catalogue's own ``galaxy`` column is kept otherwise).
@@ -160,7 +164,7 @@ def cutouts(
             raise StarclassError(f"{exc}. For several fields give one --catalog per mosaics folder (in the same "
                                  "order) or a fields list (--fields FILE)") from None
         raise
-    echo_flagged(mset)
+    echo_flagged(mset, quiet=quiet)
     # ra, dec without x, y: placed through the mosaics' WCS
     # with the task's classes: a five-class task's candidates (class_ref 5, no task recorded) were refused
     table = read_catalog(catalog, allow_empty=True, require_xy=False,
@@ -290,7 +294,8 @@ def cutouts_fields(specs: Sequence[FieldSpec], output: Path, *, overwrite: bool 
             part = Path(tmp) / f"field{len(parts):03d}.h5"
             cutouts(list(spec.mosaics), spec.catalog, part, field=spec.name, galaxy=spec.galaxy, **options)
             parts.append(part)
-            echo(f"field {spec.name}: {counted(len(StampStore(part)), 'candidate')} from {spec.catalog}")
+            if not options.get("quiet"):
+                echo(f"field {spec.name}: {counted(len(StampStore(part)), 'candidate')} from {spec.catalog}")
             soft = (StampStore(part).meta.get("extra") or {}).get("softening_mag")
             if soft is not None and options.get("softening_mag") in (None, "auto"):
                 options["softening_mag"] = repr(float(soft))
@@ -336,13 +341,15 @@ def cutouts_command(
         help="Candidates cut per batch (memory only; default: as many as fit in 256 MiB)."),
     use_masks: bool = typer.Option(True, "--masks/--no-masks",
         help="Treat zero-weight pixels (weight maps) as invalid, like NaN."),
-    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    mask_extension: str | None = mask_extension_option("in the stamps written"),
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
     phangs_fits_dir: Path | None = typer.Option(None, "--phangs-fits-dir",
         help="Also write one multi-extension FITS per candidate (PHANGS style) here."),
     phangs_size: int = typer.Option(299, "--phangs-size", help="Side of the PHANGS-style FITS stamps (px), 1-1024."),
     progress: bool | None = progress_option("Show progress bars."),
+    # as detect's and simulate's: 'cutouts --quiet' in a script was refused "No such option"
+    quiet: bool = QUIET_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite",
         help="Replace an existing stamp store (and --phangs-fits-dir folder); without it they are kept."),
 ) -> None:
@@ -359,7 +366,7 @@ def cutouts_command(
     Example: starclass cutouts field/ -c field/truth.ecsv --task legus4-compact -o stamps.h5
     """
     # bars only where a person watches them (a batch job's log keeps every redraw); plain lines there instead
-    progress = bars_or_lines(progress)
+    progress = bars_or_lines(progress) if not quiet else False
     mosaics = list(mosaics or [])
     catalogs = list(catalog or [])
     if merge_stores_:
@@ -375,7 +382,7 @@ def cutouts_command(
     options = dict(task=task, size=size, scales=scales, normalisation=normalisation,
                    softening_mag=softening_mag, bands=bands, batch_size=batch_size, use_masks=use_masks,
                    flags=pixel_flags(mask_extension, dq_good_bits, mask_file),
-                   phangs_fits_dir=phangs_fits_dir, phangs_size=phangs_size, progress=progress)
+                   phangs_fits_dir=phangs_fits_dir, phangs_size=phangs_size, progress=progress, quiet=quiet)
     from starclass.io.fields import pair_fields, read_fields_list
 
     if fields is not None:
@@ -399,9 +406,7 @@ def cutouts_command(
         _check_fields_outputs(specs, output, overwrite=overwrite, phangs_fits_dir=phangs_fits_dir)
         say_step(f"cutouts: {counted(len(specs), 'field')}: reading the mosaics and catalogues ...", progress)
         s = cutouts_fields(specs, output, overwrite=overwrite, **options)
-        echo(f"wrote {output}: {counted(s['n'], 'candidate')} from {counted(len(specs), 'field')} "
-             f"({', '.join(s['fields'])}), inputs "
-             f"{list(s['shape'])}")
+        _say_written(output, s, f" from {counted(len(specs), 'field')} ({', '.join(s['fields'])})")
         return
     if not mosaics:
         raise StarclassError("give the mosaics (one per band, or a directory)")
@@ -413,10 +418,21 @@ def cutouts_command(
                    phangs_fits_dir=phangs_fits_dir)
     say_step("cutouts: reading the mosaics and the catalogue ...", progress)
     s = cutouts(mosaics, catalogs[0], output, overwrite=overwrite, **options)
-    echo(f"wrote {output}: {counted(s['n'], 'candidate')}, inputs {list(s['shape'])} "
+    _say_written(output, s)
+    if phangs_fits_dir is not None:
+        echo(f"wrote {counted(s['fits'], 'PHANGS-style FITS file')} to {phangs_fits_dir}")
+
+
+def _say_written(output: Path, s: dict, fields: str = "") -> None:
+    """The lines of a store written, of one field or of several (``fields``: " from 2 fields (a, b)").
+
+    Several fields (``--fields``, ``--catalog`` per folder) said neither the bands, scales and normalisation nor
+    how many candidates were flagged (``ok`` False), which one field's store says.
+    """
+    echo(f"wrote {output}: {counted(s['n'], 'candidate')}{fields}, inputs {list(s['shape'])} "
          f"(bands {','.join(s['bands'])}; scales {','.join(f'{v:g}' for v in s['scales'])}; "
          f"normalisation {s['normalisation']})")
     if s["n_invalid"]:
-        echo(f"{s['n_invalid']} candidate(s) have their own pixel off the image or bad: flagged (ok=False)")
-    if phangs_fits_dir is not None:
-        echo(f"wrote {s['fits']} PHANGS-style FITS file(s) to {phangs_fits_dir}")
+        n = s["n_invalid"]
+        echo(f"{counted(n, 'candidate')} {'has its' if n == 1 else 'have their'} own pixel off the image or bad: "
+             "flagged (ok=False)")

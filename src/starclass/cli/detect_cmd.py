@@ -10,7 +10,6 @@ import typer
 
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
-    MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     MOSAICS_HELP,
     QUIET_OPTION,
@@ -19,6 +18,7 @@ from starclass.cli._app import (
     command,
     echo,
     echo_flagged,
+    mask_extension_option,
     pixel_flags,
     place_rows,
     progress_option,
@@ -123,7 +123,7 @@ def detect_command(
     galaxy: str | None = typer.Option(
         None, "--galaxy", help="Galaxy name written in the 'galaxy' column (default: none; a --positions "
                                "catalogue's own column is kept, as galaxy_input when this differs)."),
-    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    mask_extension: str | None = mask_extension_option("and left out of detection and photometry"),
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
     completeness_png: Path | None = typer.Option(None, "--completeness-png",
@@ -148,8 +148,17 @@ def detect_command(
 
     from starclass.io.catalog import catalog_format
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
-    from starclass.io.paths import check_distinct_outputs, check_output
+    from starclass.io.paths import check_distinct_outputs, check_inputs_readable, check_output
 
+    # a missing --truth or --positions was refused after the line of the mosaics read; and 'detect field/ --truth
+    # truth.ecsv' (docs/detect.md) of a simulated field names field/truth.ecsv: said where it is
+    for option, given in (("--truth", truth), ("--positions", positions)):
+        if given is not None and not given.exists() and not given.is_absolute():
+            beside = [Path(m) / given for m in mosaics if Path(m).is_dir() and (Path(m) / given).is_file()]
+            if beside:
+                raise StarclassError(f"{option} {given}: no such file or directory (relative to the current "
+                                     f"folder; the mosaics' folder has one: {option} {beside[0]})")
+    check_inputs_readable([("--truth", truth), ("--positions", positions)])
     # every output is checked before minutes of detection: never an input, never replaced silently
     inputs = [*mosaic_inputs(mosaics), truth, positions]
     png = completeness_png or output.with_name(output.stem + "_completeness.png")
@@ -378,13 +387,14 @@ def _echo_no_data(cat, ms, aperture_radius: float) -> None:
     from starclass.stamps.extract import off_image
 
     on = ~off_image(np.asarray(cat[X], dtype=float), np.asarray(cat[Y], dtype=float), tuple(ms.shape))
+    # (band, count, column) of the candidates with part of an aperture off the data: said in one line at the end
+    parts: list[tuple[str, int, str]] = []
     vband = cat.meta.get("detect_v_band", ms.v_band)
     if MASKED_FRAC in cat.colnames:
         frac = np.asarray(cat[MASKED_FRAC], dtype=float)
         part, none = on & (frac > 0) & (frac < 1), on & (frac >= 1)
         if part.any():
-            echo(f"note: {int(part.sum())} candidate(s) have part of their {aperture_radius:g} px V aperture on NaN, "
-                 f"zero-weight or off-image pixels (column {MASKED_FRAC} > 0): their magnitudes miss that light")
+            parts.append((f"{vband} (V)", int(part.sum()), MASKED_FRAC))
         if none.any():
             echo(f"note: {counted(int(none.sum()), 'candidate')} {'has' if none.sum() == 1 else 'have'} no data in "
                  f"the whole {aperture_radius:g} px aperture of the V band {vband} (NaN or zero weight: beyond its "
@@ -403,6 +413,47 @@ def _echo_no_data(cat, ms, aperture_radius: float) -> None:
             frac = np.asarray(cat[col], dtype=float)
             part = on & ~lack & (frac > 0)
             if part.any():
-                echo(f"note: {counted(int(part.sum()), 'candidate')} {'has' if part.sum() == 1 else 'have'} part of "
-                     f"{'its' if part.sum() == 1 else 'their'} {aperture_radius:g} px aperture in band {b} on NaN, "
-                     f"zero-weight or off-image pixels (column {col} > 0): mag_{b} misses that light")
+                parts.append((b, int(part.sum()), col))
+    if parts:
+        echo(_part_aperture_note(parts, aperture_radius))
+
+
+def _part_aperture_note(parts: list[tuple[str, int, str]], aperture_radius: float) -> str:
+    """The one note of the candidates with part of an aperture on NaN, zero-weight or off-image pixels.
+
+    One line per band said the same of the same candidates (five on a simulated HST field, whose
+    edge candidates are on the edge in every band); now one line for every band.
+
+    Examples
+    --------
+    >>> _part_aperture_note([("f555w (V)", 1, "masked_frac")], 4)
+    'note: 1 candidate has part of its 4 px aperture in band f555w (V) on NaN, zero-weight or off-image pixels \
+(column masked_frac > 0): its magnitudes miss that light'
+    >>> _part_aperture_note([("f555w (V)", 15, "masked_frac"), ("f814w", 15, "masked_frac_f814w")], 4)
+    'note: 15 candidates have part of their 4 px aperture on NaN, zero-weight or off-image pixels in f555w (V) and \
+f814w (columns masked_frac, masked_frac_f814w > 0): their magnitudes there miss that light'
+    >>> _part_aperture_note([("g (V)", 2, "masked_frac"), ("i", 3, "masked_frac_i")], 4).split(": ")[2]
+    '2 in g (V), 3 in i (columns masked_frac, masked_frac_i > 0)'
+    """
+    columns = ", ".join(c for _, _, c in parts)
+    if len(parts) == 1:
+        band, n, col = parts[0]
+        one = n == 1
+        # the V aperture's fraction is of every magnitude's aperture (and CI's); a band's of its own magnitude
+        tail = f"{'its' if one else 'their'} magnitudes miss that light" if " (V)" in band else \
+            f"mag_{band} misses that light"
+        return (f"note: {counted(n, 'candidate')} {'has' if one else 'have'} part of {'its' if one else 'their'} "
+                f"{aperture_radius:g} px aperture in band {band} on NaN, zero-weight or off-image pixels (column {col} "
+                f"> 0): {tail}")
+    bands = [b for b, _, _ in parts]
+    where = f"{', '.join(bands[:-1])} and {bands[-1]}"
+    counts = {n for _, n, _ in parts}
+    if len(counts) == 1:
+        n = counts.pop()
+        one = n == 1
+        return (f"note: {counted(n, 'candidate')} {'has' if one else 'have'} part of {'its' if one else 'their'} "
+                f"{aperture_radius:g} px aperture on NaN, zero-weight or off-image pixels in {where} (columns "
+                f"{columns} > 0): {'its' if one else 'their'} magnitudes there miss that light")
+    return (f"note: candidates with part of their {aperture_radius:g} px aperture on NaN, zero-weight or off-image "
+            f"pixels: {', '.join(f'{n} in {b}' for b, n, _ in parts)} (columns {columns} > 0): their magnitudes there "
+            "miss that light")

@@ -13,7 +13,6 @@ import typer
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     FILE_COLUMN_OPTION,
-    MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     ImportProbe,
     check_on_image,
@@ -21,6 +20,7 @@ from starclass.cli._app import (
     echo,
     flags_option,
     importing_extra,
+    mask_extension_option,
     pixel_flags,
     require_extra,
     show_progress,
@@ -142,9 +142,15 @@ def _report_export_counts(out, path: Path) -> None:
 
 
 def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fwhm, dataset: str, flags=None,
-                stamps: Path | None = None, cfg=None, file_column: str | None = None, classes: Sequence[int] = ()):
+                stamps: Path | None = None, cfg=None, file_column: str | None = None, classes: Sequence[int] = (),
+                say=echo):
     """The data folder (or with ``stamps`` the cutout list) read for serving (``--rgb`` checked first);
-    ``flags`` from --mask-extension, --dq-good-bits, --mask-file; ``classes`` the --task preset's (a data folder)."""
+    ``flags`` from --mask-extension, --dq-good-bits, --mask-file; ``classes`` the --task preset's (a data folder);
+    its notes given to ``say``.
+
+    The pictures' folder is not made: the command makes it (``field.cache.make_folder()``) once
+    nothing is left to refuse, so a refused command leaves no ``.inspect_cache`` behind.
+    """
     bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
     if bands is not None and len(bands) != 3:
         raise StarclassError(f"--rgb needs three bands (red,green,blue), got {rgb!r}")
@@ -153,7 +159,7 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
 
         lst = read_cutout_list(stamps, cfg, file_column=file_column)
         field = load_cutout_field(stamps, cfg, predictions=predictions, dataset=dataset, star_fwhm=star_fwhm,
-                                  rgb=bands, cutouts=lst)
+                                  rgb=bands, cutouts=lst, make_cache=False)
         if cfg is not None and getattr(field.cache, "grey", None) == "mean":
             from starclass.io.cutout_folders import averaged_planes_note
 
@@ -162,21 +168,22 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
             if note := averaged_planes_note(files, field.cache.images.shape[1], cfg.bands, cfg.name, page=True,
                                             named=lst.named_cubes, plane_bands=lst.plane_bands,
                                             is_preset=cfg.preset_name is not None):
-                echo(note)
+                say(note)
         elif cfg is not None and lst.task_planes and field.cache.grey == lst.task_planes[0]:
             from starclass.io.cutout_folders import taken_planes_note
 
             # the grey stamp is the plane the cubes' headers name as the task's band, as train and classify take it
             files = [str(f) for f in field.table[field.shown[0]]]
             if note := taken_planes_note(files, lst.plane_bands, lst.task_planes, cfg.name, page=True):
-                echo(note)
+                say(note)
         return field
     # the field module itself: inspect.app (FastAPI, uvicorn; re-exports load_field) is for serving, after the notes
     from starclass.inspect.field import load_field
 
     # rows placed from ra, dec through the mosaics' WCS: said in classify's line (it was silent here)
     return load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
-                      star_fwhm=star_fwhm, dataset=dataset, pixel_flags=flags, say=echo, classes=classes)
+                      star_fwhm=star_fwhm, dataset=dataset, pixel_flags=flags, say=say, classes=classes,
+                      make_cache=False)
 
 
 def _check_catalogue_on_mosaics(data_dir: Path, catalogue, predictions, *, consequence: str,
@@ -545,7 +552,7 @@ def inspect_command(
     cluster_cut: int = typer.Option(None, "--cluster-cut", help="With --export, score schemes: the smallest "
                                                                 "summed score that makes a cluster (m31-check: "
                                                                 "default 3, the paper's 3 and 4)."),
-    mask_extension: str = MASK_EXTENSION_OPTION,
+    mask_extension: str = mask_extension_option("in the pictures served, and do not set their stretch"),
     dq_good_bits: str = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
     file_column: str | None = FILE_COLUMN_OPTION,
@@ -627,6 +634,10 @@ def inspect_command(
         ctx.call_on_close(probe.close)
 
     dbm.check_keys(dataset)  # PostgreSQL refused a longer one with a DataError, SQLite stored it
+    # serving: the notes of reading the field (and the task the database recorded) are said once nothing is left
+    # to refuse; said as they came, a broken web extra or another field's database was refused after them
+    notes: list[str] = []
+    say = notes.append if serving else echo
 
     cfg = None
     classes: tuple[int, ...] = ()  # with DATA_DIR: the --task preset's classes, below
@@ -638,7 +649,7 @@ def inspect_command(
         # the database records the scheme of its labels: an export (or a later server) can take it from there
         folder = stamps if stamps.is_dir() else stamps.parent
         task, line = _recorded_task(db or f"sqlite:///{resolved(folder / 'inspect.sqlite')}", dataset, stamps)
-        echo(line)
+        say(line)
     if stamps is not None:
         from starclass.inspect.cutouts import stamps_scheme
 
@@ -708,7 +719,7 @@ def inspect_command(
     # --init and serving: the data are read (and refused) before the database is made, so that a
     # folder without a catalogue leaves no new, empty inspect.sqlite behind
     field = (_load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg,
-                              file_column, classes)
+                         file_column, classes, say=say)
              if serving and init else None)
     if stamps is None and not serving and init:
         _refuse_init_without_catalogue(data_dir, catalogue, url)
@@ -809,19 +820,25 @@ def inspect_command(
 
         if field is None:
             field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg,
-                                file_column, classes)
+                                file_column, classes, say=say)
         if probe is not None:
             probe.check()  # before the database is upgraded, and before any line on stdout
         # the server's refusals of another field or scheme, before its lines: "no accounts yet" and "labels
         # in ..." were printed on stdout, then create_app refused, and a script took them for a server starting.
-        # Checked in the transaction that makes or upgrades the schema: a refusal leaves the database as it was
+        # Checked in the transaction that makes or upgrades the schema: a refusal leaves the database as it was.
+        # The pictures' folder is made there too, after that check: one that cannot be made refuses the upgrade
+        def check(conn) -> None:
+            dbm.check_binding(conn, field.dataset, field.field_key, asked)
+            field.cache.make_folder()
+
         try:
-            version = dbm.init_db(engine, create=init,
-                                  check=lambda conn: dbm.check_binding(conn, field.dataset, field.field_key, asked))
+            version = dbm.init_db(engine, create=init, check=check)
         except StarclassError:
             raise
         except Exception as exc:  # the database went away or was locked meanwhile
             raise StarclassError(dbm.open_error_message(url, exc)) from None
+        for note in notes:
+            echo(note)
         if not dbm.list_users(engine):
             where = (f"--stamps {shell_word(stamps)} --task {shell_word(task)}" if stamps is not None
                      else shell_word(data_dir))

@@ -11,7 +11,6 @@ import typer
 
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
-    MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     bars_or_lines,
     check_on_image,
@@ -19,6 +18,7 @@ from starclass.cli._app import (
     echo,
     echo_flagged,
     flags_option,
+    mask_extension_option,
     pixel_flags,
     place_rows,
     progress_option,
@@ -66,7 +66,7 @@ def suggest_command(
         None, "--device", help="cpu, cuda, ... to classify the candidates on --mosaics (default: CUDA when "
                                "available); a classified catalogue's probabilities need none."),
     progress: bool | None = progress_option("Show a progress bar while the candidates are classified on --mosaics."),
-    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    mask_extension: str | None = mask_extension_option("in the stamps the model scores"),
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output; without it it is kept."),

@@ -8,11 +8,11 @@ import typer
 
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
-    MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     command,
     echo,
     importing_extra,
+    mask_extension_option,
     pixel_flags,
     plan_default,
     progress_lines,
@@ -85,7 +85,8 @@ def survey_command(
                                                   "cluster closed, no tile run; 0: for ever). Default 120 with a "
                                                   "LocalCluster, 600 with --scheduler, 3600 with --jobqueue."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: one GPU per worker if any)."),
-    mask_extension: str | None = plan_default(MASK_EXTENSION_OPTION),
+    mask_extension: str | None = plan_default(
+        mask_extension_option("and left out of detection, photometry and the stamps classified")),
     dq_good_bits: str | None = plan_default(DQ_GOOD_BITS_OPTION),
     mask_file: str | None = plan_default(MASK_FILE_OPTION),
     progress: bool | None = progress_option("Show the progress bar."),

@@ -18,7 +18,6 @@ from numpy.typing import ArrayLike
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     FILE_COLUMN_OPTION,
-    MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     bars_or_lines,
     check_on_image,
@@ -28,6 +27,7 @@ from starclass.cli._app import (
     flags_option,
     given_options,
     held_warnings,
+    mask_extension_option,
     pixel_flags,
     place_rows,
     progress_lines,
@@ -373,7 +373,7 @@ def train_command(
         help="How votes become targets: mode (majority; ties as inspect --export's class_ref), soft (the vote "
              "distribution) or dawid-skene (posterior of the annotator model; confusion matrices saved as "
              "annotators.ecsv). Default with --labels: mode."),
-    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    mask_extension: str | None = mask_extension_option("in the training stamps"),
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
     pseudo_labels: Path | None = typer.Option(

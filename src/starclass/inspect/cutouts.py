@@ -49,7 +49,6 @@ from starclass.inspect.render import (
     RenderSettings,
     _png_from_rgb,
     _scale,
-    cache_folder,
     display_plane,
     profile_png,
 )
@@ -534,8 +533,8 @@ class CutoutRenderCache(RenderCache):
         if any(v != ZERO_PADDING_PX for v in self.padding_sides.values()):
             # pictures cached before the counts side (5 x 5 squares: the sparse sky masked) are not served
             h.update(repr(sorted(self.padding_sides.items(), key=str)).encode())
-        # a read-only folder of cutouts (--db elsewhere): the user's cache instead of a traceback
-        self.dir = cache_folder(Path(self.root) / f"cutouts-{h.hexdigest()[:12]}")
+        # made on first use; a read-only folder of cutouts (--db elsewhere): the user's cache instead of a traceback
+        self._set_folder(Path(self.root) / f"cutouts-{h.hexdigest()[:12]}")
 
     def plane(self, row: int) -> np.ndarray:
         """The grey picture of a row (float32, row 0 at the bottom)."""
@@ -837,7 +836,7 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
 def load_cutout_field(source: str | os.PathLike, cfg: TaskLike, *, predictions: str | os.PathLike | None = None,
                       cache_dir: str | os.PathLike | None = None, dataset: str = "",
                       star_fwhm: float | None = None, rgb: tuple[str, str, str] | None = None,
-                      cutouts: CutoutList | None = None) -> Field:
+                      cutouts: CutoutList | None = None, make_cache: bool = True) -> Field:
     """A cutout list as the :class:`~starclass.inspect.field.Field` the page serves.
 
     Parameters
@@ -860,6 +859,9 @@ def load_cutout_field(source: str | os.PathLike, cfg: TaskLike, *, predictions: 
         Three bands shown as red, green, blue (``file_<band>`` bands, or a cube's named planes).
     cutouts : CutoutList, optional
         The list already read.
+    make_cache : bool
+        Make the pictures' folder now (False: on first use, or ``field.cache.make_folder()``; ``inspect``
+        makes it once nothing is left to refuse).
 
     Returns
     -------
@@ -891,6 +893,8 @@ def load_cutout_field(source: str | os.PathLike, cfg: TaskLike, *, predictions: 
                              files=[str(ps[0]) for ps in lst.paths],
                              classes=cfg.catalogue_classes if cfg is not None else ())
     shown = tuple(lst.file_columns) + ((lst.group_column,) if lst.group_column else ())
+    if make_cache:  # after the predictions' refusals: a refused list leaves no empty folder beside it
+        cache.make_folder()
     listed = [lst.source] if lst.source.is_file() else []
     served = frozenset(resolved(p) for p in [*listed, *(p for ps in lst.paths for p in ps)]
                        if resolved(p).is_relative_to(resolved(folder)))

@@ -515,7 +515,8 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
                predictions: str | Path | None = None, rgb: tuple[str, str, str] | None = None,
                cache_dir: str | Path | None = None, star_fwhm: float | None = None,
                dataset: str = "", stamp_size: int = 41, pixel_flags: PixelFlags | None = None,
-               say: Callable[[str], object] | None = None, classes: Sequence[int] = ()) -> Field:
+               say: Callable[[str], object] | None = None, classes: Sequence[int] = (),
+               make_cache: bool = True) -> Field:
     """Open the mosaics and the candidate catalogue of a data directory.
 
     Parameters
@@ -544,6 +545,9 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     classes
         The task's classes, which the candidates' and the predictions' classes may hold beyond 0-4 and
         those the files declare (:func:`read_candidates`); any other class is refused.
+    make_cache
+        Make the pictures' folder now (False: on first use, or ``field.cache.make_folder()``; ``inspect``
+        makes it once nothing is left to refuse).
 
     Returns
     -------
@@ -605,6 +609,8 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
         # zero-weight pixels (drizzle padding) and flagged ones: their values set a stamp's stretch
         bad=lambda band, window: mosaics.mask(band, window=window),
     )
+    if make_cache:
+        cache.make_folder()
     return Field(data_dir=resolved(d), table=table, ids=ids, row_of={c: i for i, c in enumerate(ids)},
                  cache=cache, bands=bands, v_band=vb, predictions=predictions,
                  catalogue_path=cat_path, dataset=dataset, field_key=mosaic_key(images),

@@ -716,10 +716,46 @@ class RenderCache:
             # the profiles show these values: another catalogue must not be served stale fits
             self.fwhm = np.asarray(self.fwhm, dtype=float)
             key += "-" + hashlib.sha256(self.fwhm.tobytes()).hexdigest()[:8]
-        # a data folder that cannot be written: the user's cache instead of a traceback
-        self.dir = cache_folder(Path(self.root) / key)
+        self._set_folder(Path(self.root) / key)
         self._order = np.argsort(self.xs)
         self._xs_sorted = np.asarray(self.xs)[self._order]
+
+    def _set_folder(self, wanted: Path) -> None:
+        # not made here: a command that loads the field and then refuses (a broken web extra, another field's
+        # database) left an empty .inspect_cache in the user's data folder; made on first use (or make_folder)
+        self._wanted, self._dir = wanted, None
+
+    @property
+    def dir(self) -> Path:
+        """The folder of the pictures, made (and checked writable) on first use: :meth:`make_folder`.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp()) / ".inspect_cache"
+        >>> cache = RenderCache({"v": np.zeros((20, 20))}, np.array([10.0]), np.array([10.0]),
+        ...                     RenderSettings(("v", "v", "v"), "v"), root)
+        >>> root.exists(), cache.dir.parent == root, root.is_dir()  # made when first asked for
+        (False, True, True)
+        """
+        return self._dir if self._dir is not None else self.make_folder()
+
+    def make_folder(self) -> Path:
+        """Make the pictures' folder (:func:`cache_folder`: the user's cache where the data's cannot be written).
+
+        Called by whoever serves, once nothing is left to refuse: :func:`~starclass.inspect.field.load_field`
+        calls it unless told not to (``make_cache=False``), and ``inspect`` after its checks.
+
+        Raises
+        ------
+        StarclassError
+            Neither folder can be written.
+        """
+        with self._guard:
+            if self._dir is None:
+                # a data folder that cannot be written: the user's cache instead of a traceback
+                self._dir = cache_folder(self._wanted)
+        return self._dir
 
     def path(self, row: int, kind: str) -> Path:
         if kind not in KINDS:

@@ -1,0 +1,47 @@
+"""Every subcommand's usage line names its arguments as its help text does: in capitals (PRED, OUTDIR).
+
+typer (0.29) named an argument by its parameter in the usage line, ``Usage: starclass evaluate
+[OPTIONS] [pred]``, ``simulate [OPTIONS] {outdir}``, and in the arguments panel and the error of a
+missing one ("Missing argument 'outdir'"), while the help of the options, the docs and the
+examples call it PRED, OUTDIR, MOSAICS, as most Unix tools do. The arguments of every command are
+now :class:`starclass.cli._app.UpperArgument`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from starclass.cli import app
+
+COMMANDS = sorted(typer.main.get_command(app).commands)
+
+
+def _arguments(name: str) -> list:
+    command = typer.main.get_command(app).commands[name]
+    return [p for p in command.params if p.param_type_name == "argument"]
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_the_usage_line_and_the_panel_name_each_argument_in_capitals(name):
+    args = _arguments(name)
+    if not args:
+        pytest.skip(f"{name} takes no argument")
+    shown = CliRunner().invoke(app, [name, "--help"], env={"COLUMNS": "200", "TERMINAL_WIDTH": "200"}).output
+    usage = next(line for line in shown.splitlines() if "Usage:" in line)
+    after = usage.split("[OPTIONS]", 1)[1]
+    named = re.findall(r"[\[{]?([A-Za-z_]+)[\]}]?(?:\.\.\.)?", after)
+    assert named == [p.name.upper() for p in args], usage
+    panel = shown.split("Arguments", 1)[1].split("╰", 1)[0]
+    for p in args:
+        assert re.search(rf"│\s+(\*\s+)?{p.name.upper()}\b", panel), (p.name, panel)
+        assert not re.search(rf"│\s+(\*\s+)?{p.name}\b", panel), (p.name, panel)
+
+
+def test_a_missing_argument_is_named_as_the_help_names_it():
+    result = CliRunner().invoke(app, ["simulate"])
+    assert result.exit_code == 2
+    assert "Missing argument 'OUTDIR'" in " ".join(result.output.split()), result.output
