@@ -378,7 +378,6 @@ def _list_model(stamps: Path, scheme: str) -> tuple[Path | None, str]:
     (None, '')
     """
     from starclass.inspect.schemes import task_scheme_name
-
     from starclass.io.compressed_text import table_suffix
 
     # a plain CSV keeps no meta, kept compressed (labels.csv.gz) or not
