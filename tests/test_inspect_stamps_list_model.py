@@ -10,6 +10,7 @@ one; otherwise the refusal stays, saying what the list named and why it cannot b
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import warnings
 
@@ -61,6 +62,14 @@ def test_export_without_task_takes_the_model_the_classified_list_names(tmp_path)
                               "--export", str(tmp_path / "b.csv")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+    # the list kept compressed, as archives hand lists out: its meta read as the list is read (astropy alone told
+    # no format from the name, so its model was not found and the export refused)
+    packed = listed.with_name("classified.ecsv.gz")
+    packed.write_bytes(gzip.compress(listed.read_bytes()))
+    res = runner.invoke(cli, ["inspect", "--stamps", str(packed), "--db", url, "--export", str(tmp_path / "z.csv")])
+    assert res.exit_code == 0, res.output
+    assert f"--task {model}: the model {packed} was classified with" in " ".join(res.output.split())
+    assert (tmp_path / "z.csv").read_text() == (tmp_path / "a.csv").read_text()
 
     # a plain CSV records no model: the refusal stays and names what to give, nothing written
     res = runner.invoke(cli, ["inspect", "--stamps", str(labels), "--db", url, "--export", str(tmp_path / "c.csv")])

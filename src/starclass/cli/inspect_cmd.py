@@ -385,17 +385,17 @@ def _list_model(stamps: Path, scheme: str) -> tuple[Path | None, str]:
     (None, '')
     """
     from starclass.inspect.schemes import task_scheme_name
+    from starclass.io.compressed_text import table_suffix
 
-    if not stamps.is_file() or stamps.suffix.lower() == ".csv":
+    # a plain CSV keeps no meta, kept compressed (labels.csv.gz) or not
+    if not stamps.is_file() or table_suffix(stamps) == ".csv":
         return None, ""
     try:
-        from astropy.table import Table
+        from starclass.io.cutout_output import cutout_output_format, read_table_as
 
-        from starclass.io.cutout_output import cutout_output_format
-        from starclass.io.mosaic import read_fits_table
-
-        # a FITS name astropy does not tell by itself (.fits.bz2, .fits.zip) is read as FITS, as the list is
-        meta = (read_fits_table(stamps) if cutout_output_format(stamps) == "fits" else Table.read(stamps)).meta
+        # read as the list itself is read (read_cutout_list): astropy told no format from classified.ecsv.gz,
+        # so the model that list names was not found and the export without --task was refused
+        meta = read_table_as(stamps, cutout_output_format(stamps)).meta
         named = meta.get("model", meta.get("MODEL"))  # a FITS header keeps its keys in capitals
     except Exception:  # the list is read (and its errors named) later, by the export or the server
         return None, ""

@@ -536,14 +536,28 @@ def catalog_format(path: PathLike) -> str:
 
     Examples
     --------
-    >>> catalog_format("candidates.ecsv")
-    'ascii.ecsv'
+    >>> catalog_format("candidates.ecsv"), catalog_format("out.fits.gz")
+    ('ascii.ecsv', 'fits')
+    >>> catalog_format("out.csv.gz")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: cannot write out.csv.gz compressed: catalogues are written uncompressed, \
+but for FITS (.fits.gz); give out.csv (then compress it, e.g. gzip out.csv) or a .fits.gz name
     """
     p = Path(path)
     name = p.name.lower()
     for ext in sorted(_WRITE_FORMATS, key=len, reverse=True):
         if name.endswith(ext):
             return _WRITE_FORMATS[ext]
+    from starclass.io.compressed_text import inner_name
+
+    inner = inner_name(p.name)
+    if inner != p.name and any(inner.lower().endswith(ext) for ext in _WRITE_FORMATS):
+        # the readers take out.csv.gz since 2026-12-06: said why the writers do not, and what to give instead of
+        # "cannot tell the catalogue format", which read as if .csv.gz were unknown
+        raise StarclassError(f"cannot write {p} compressed: catalogues are written uncompressed, but for FITS "
+                             f"(.fits.gz); give {p.with_name(inner)} (then compress it, e.g. gzip "
+                             f"{p.with_name(inner).name}) or a .fits.gz name")
     raise StarclassError(
         f"cannot tell the catalogue format of {p}: use one of {', '.join(sorted(_WRITE_FORMATS))}")
 
