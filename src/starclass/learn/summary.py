@@ -154,6 +154,11 @@ def model_summary(path: str | os.PathLike) -> list[str]:
                          "(classify --stamps warns of cutouts of another size)")
     else:
         lines.append(f"  pixel flags of the training stamps: {describe_flags(lm.pixel_flags)}")
+    fields = _training_fields_line(path)
+    if fields is not None and (tc is None or "not recorded" not in fields):
+        # what survey reads to mark a field the model learnt from: info said nothing of it, nor of a fold
+        # model's (train --cv), whose fields differ fold by fold
+        lines.append(fields)
     archs: dict[str, int] = {}
     params: dict[str, int] = {}  # of the first member of each architecture
     for ck, net in zip(lm.checkpoints, lm.members):
@@ -230,6 +235,43 @@ def model_summary(path: str | os.PathLike) -> list[str]:
     else:
         lines.append(f"  calibration: none; {lm.no_calibration}")
     return lines
+
+
+def _training_fields_line(path: str | os.PathLike) -> str | None:
+    """The line of ``info MODEL`` naming the fields the model learnt from (its manifest's ``training_fields``).
+
+    None where no manifest is at hand (a member file alone).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.checkpoint import set_training_fields, write_manifest
+    >>> from starclass.learn.config import get_preset
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = write_manifest(d, get_preset("m31-real"), [{"file": "member_01.pt"}])
+    >>> _training_fields_line(d).startswith("  training fields: not recorded")
+    True
+    >>> _ = set_training_fields(d, [([], d / "south.ecsv")])
+    >>> _training_fields_line(d)  # doctest: +ELLIPSIS
+    '  training fields (survey marks them: not held out): catalogue .../south.ecsv'
+    """
+    from starclass.learn.checkpoint import MANIFEST, read_manifest, trained_fields
+
+    p = Path(path)
+    manifest = p / MANIFEST if p.is_dir() else p if p.name == MANIFEST else p.parent / MANIFEST
+    if not manifest.is_file():
+        return None
+    rec = trained_fields(read_manifest(manifest))
+    if rec is None:
+        return ("  training fields: not recorded (trained on stamp stores, in Python, or before 2026-12-07): a "
+                "survey cannot tell which of its fields this model learnt from")
+
+    def one(f: dict) -> str:
+        folders = sorted({str(Path(m).parent) for m in f.get("mosaics") or []})
+        where = f" (mosaics in {', '.join(folders)})" if folders else ""
+        return f"catalogue {f.get('catalog')}{where}"
+
+    return f"  training fields (survey marks them: not held out): {'; '.join(one(f) for f in rec) or 'none'}"
 
 
 def _cv_asked_line(asked: dict, done: list[str], unfinished: list[str]) -> str:
