@@ -1446,7 +1446,13 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         # a cool-core model resumed on a galaxy-cluster folder took its labels 1, 2 as its classes
         check_folder_task(cutouts.source, cutouts.labels, cfg, model=resumed_from, column=label_column)
     n_groups = len(set(cutouts.groups.tolist()))
-    labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
+    # each label with its count, in words: it printed Python's list, "labels ['cluster', 'extended_cluster',
+    # 'galaxy']", and not how many of each (9 extended clusters of 869 cutouts is worth seeing before training)
+    if cutouts.labels is not None:
+        seen, count = np.unique(np.asarray(cutouts.labels).astype(str), return_counts=True)
+        labels_seen = ", ".join(f"{v} {n}" for v, n in zip(seen, count))
+    else:
+        labels_seen = "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
          f"from {cutouts.source}; labels {labels_seen}")
     from starclass.io.cutout_folders import label_classes
