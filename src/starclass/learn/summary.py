@@ -99,6 +99,69 @@ def _description(cfg) -> str:
     return f" ({cfg.description})"
 
 
+def _task_lines(cfg) -> list[str]:
+    """The classes and inputs of a task, as ``info`` says them of a model and of a task file."""
+    names = list(cfg.class_names or [])
+    classes = ", ".join(f"{c} {names[i]}" if i < len(names) and names[i] else str(c)
+                        for i, c in enumerate(cfg.classes))
+    return [f"  classes (output order of prob_<k>): {classes}",
+            f"  bands: {', '.join(map(str, cfg.bands))}; stamps {cfg.stamp_size} px, scales "
+            f"{list(cfg.scales)}, normalisation {cfg.normalisation}; network input "
+            f"{cfg.input_size or cfg.stamp_size} px, {cfg.n_channels} channel(s)"]
+
+
+def task_summary(given: str | os.PathLike) -> list[str]:
+    """Lines describing a task (a preset's name or a task file): classes, inputs, network, recipe.
+
+    ``starclass info mine.yaml`` refused a task file as "not a catalogue", and a preset's name as no
+    such file, though ``info`` describes a model's task in these words.
+
+    Parameters
+    ----------
+    given : str or path-like
+        A preset name or a task file (YAML or JSON), as ``--task`` takes it.
+
+    Returns
+    -------
+    list of str
+        Text lines for ``starclass info``.
+
+    Raises
+    ------
+    starclass.errors.StarclassError
+        Not a task (the message names the file and the key, as ``--task`` does).
+
+    Examples
+    --------
+    >>> print("\n".join(task_summary("m31-real")[:2]))  # doctest: +ELLIPSIS
+    task 'm31-real' (preset; Real PAndAS g-band cutouts ...)
+      classes (output order of prob_<k>): 1 cluster, 2 non-cluster
+    """
+    from starclass.learn.config import PRESETS, load_config
+
+    cfg = load_config(given)
+    what = "preset" if str(given).lower() in PRESETS and not Path(given).is_file() else f"task file {given}"
+    desc = _description(cfg)
+    head = (f"task {cfg.name!r} ({what}; {desc[2:]}" if desc else f"task {cfg.name!r} ({what})")
+    members = cfg.members()
+    archs: dict[str, int] = {}
+    for m in members:
+        archs[m["architecture"]] = archs.get(m["architecture"], 0) + 1
+    r = cfg.recipe
+    merged = {k: v for k, v in cfg.merge.items() if int(k) != int(v)}
+    lines = [head, *_task_lines(cfg)]
+    if merged:
+        lines.append("  reference classes merged: " + ", ".join(f"{k} -> {v}" for k, v in merged.items()))
+    if cfg.threshold is not None:
+        lines.append(f"  decision: class {cfg.positive_class} when its probability >= {cfg.threshold:g}")
+    lines += [f"  network: {len(members)} member(s) ({', '.join(f'{n} {a}' for a, n in archs.items())})",
+              f"  recipe: up to {r.epochs} epochs, batch {r.batch_size}, {r.optimizer} lr {r.lr:g}, "
+              f"validation {r.val_fraction:g} ({r.split} split"
+              + (f", whole {cfg.group_column} groups of a cutout folder)" if cfg.group_column else ")"),
+              f"  train it: starclass train --task {given} ... (see starclass train --help)"]
+    return lines
+
+
 def model_summary(path: str | os.PathLike) -> list[str]:
     """Lines describing a trained model: task, classes, inputs, members, training, decision.
 
@@ -128,14 +191,7 @@ def model_summary(path: str | os.PathLike) -> list[str]:
 
     lm = load_model(path, "cpu")
     cfg = lm.config
-    names = list(cfg.class_names or [])
-    classes = ", ".join(f"{c} {names[i]}" if i < len(names) and names[i] else str(c)
-                        for i, c in enumerate(cfg.classes))
-    lines = [f"model {path}: task {cfg.name!r}" + _description(cfg),
-             f"  classes (output order of prob_<k>): {classes}",
-             f"  bands: {', '.join(map(str, cfg.bands))}; stamps {cfg.stamp_size} px, scales "
-             f"{list(cfg.scales)}, normalisation {cfg.normalisation}; network input "
-             f"{cfg.input_size or cfg.stamp_size} px, {cfg.n_channels} channel(s)"]
+    lines = [f"model {path}: task {cfg.name!r}" + _description(cfg), *_task_lines(cfg)]
     from starclass.learn.provenance import describe_flags
 
     # classify compares the flags it is given with these (and warns): the user needs to see them
