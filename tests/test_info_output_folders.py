@@ -125,6 +125,10 @@ def test_info_on_an_explain_folder_gives_its_model_stamps_and_methods(explained)
         assert f"{doc['n_stamps']} stamps of {doc['stamps']} explained" in res.output
         assert "methods: gradcam;" in res.output
         assert f"saliency maps: {explained / 'maps.npz'}" in res.output
+        # the tables named (it said "tables: 2 in ex/tables"), and the hint to one of them said as one
+        said = " ".join(res.output.split())
+        assert f"tables: 2 in {explained / 'tables'} (profiles.ecsv, stamps.ecsv)" in said, res.output
+        assert f"a table with its rows: starclass info {explained / 'tables' / 'profiles.ecsv'}" in said, res.output
     res = runner.invoke(app, ["info", str(explained / "maps.npz")])  # was "line 1 is not UTF-8 text"
     assert res.exit_code == 0, res.output
     assert res.output.startswith(f"{explained / 'maps.npz'} holds the saliency maps (NumPy .npz")

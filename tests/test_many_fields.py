@@ -213,3 +213,26 @@ def test_cutouts_of_two_fields_keep_their_parts_where_a_kill_is_named_by_the_nex
     hidden = {n for names in seen for n in names}
     assert hidden and all(is_leftover(n, out) for n in hidden), hidden
     assert sorted(p.name for p in out.parent.iterdir()) == ["both.h5"]
+
+
+def test_cv_fold_models_record_the_fields_they_learnt_from(fields):
+    """A fold model recorded no training fields: a survey with it could not tell the fields it learnt from."""
+    from starclass.learn.checkpoint import read_manifest, trained_fields
+
+    (fields / "fields2.csv").write_text("name,mosaics,catalog\nnorth,north,north.ecsv\nsouth,south,south.ecsv\n")
+    out_dir = fields / "cv_logo_rec"
+    code, out = _run("train", *_common(fields), "--fields", fields / "fields2.csv", "--cv", "logo", "-o", out_dir)
+    assert code == 0, out
+    for fold, other in (("north", "south"), ("south", "north")):
+        rec = trained_fields(read_manifest(out_dir / f"fold_{fold}"))
+        # leave one field out: the fold learnt from the other field only
+        assert rec is not None and [r["catalog"] for r in rec] == [str((fields / f"{other}.ecsv").resolve())], rec
+        assert rec[0]["mosaics"] and all(f"/{other}/" in m for m in rec[0]["mosaics"]), rec
+    # K folds of one field: every fold learnt from part of it
+    out_k = fields / "cv_k_rec"
+    code, out = _run("train", *_common(fields), "--mosaics", fields / "north", "--catalog", fields / "north.ecsv",
+                     "--cv", "2", "-o", out_k)
+    assert code == 0, out
+    for fold in ("1", "2"):
+        rec = trained_fields(read_manifest(out_k / f"fold_{fold}"))
+        assert rec is not None and [r["catalog"] for r in rec] == [str((fields / "north.ecsv").resolve())], rec

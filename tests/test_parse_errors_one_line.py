@@ -120,9 +120,13 @@ def test_a_task_file_given_as_a_catalogue_says_it_is_yaml(tmp_path):
     good, broken = tmp_path / "mine.yaml", tmp_path / "syn.yaml"
     good.write_text("extends: m31-real\n")
     broken.write_text("classes: [1, 2\n")
-    for path in (good, broken):
-        res = runner.invoke(app, ["info", str(path)])
-        out = _one_line(res)
-        assert f"cannot read {path} as a table: it is YAML (a task file, given as --task, or a survey plan" in out, out
+    # info describes a task file since 2026-12-07 (tests/test_info_task.py); a broken one is named in one line
+    res = runner.invoke(app, ["info", str(good)])
+    assert res.exit_code == 0 and "task 'mine' (task file" in res.output, res.output
+    out = _one_line(runner.invoke(app, ["info", str(broken)]))
+    assert f"task config {broken}: cannot parse: line 2, column 1" in out, out
+    res = runner.invoke(app, ["evaluate", str(good), "-r", "self", "-o", str(tmp_path / "ev")])
+    out = _one_line(res)
+    assert f"cannot read {good} as a table: it is YAML (a task file, given as --task, or a survey plan" in out, out
     res = runner.invoke(app, ["evaluate", str(good), "-r", "self", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 2 and "it is YAML" in res.output and not (tmp_path / "ev").exists(), res.output

@@ -1483,12 +1483,36 @@ def _cv_metrics_lines(path: Path) -> list[str]:
     return out
 
 
+def _is_task(path: Path) -> bool:
+    """Whether ``info PATH`` is given a task: a preset's name (no such file) or a YAML file that is no survey plan.
+
+    Examples
+    --------
+    >>> _is_task(Path("m31-real")), _is_task(Path("no-such-task"))
+    (True, False)
+    """
+    from starclass.learn.config import PRESETS
+
+    if not path.exists():
+        return str(path).lower() in PRESETS
+    if not path.is_file() or path.suffix.lower() not in (".yaml", ".yml"):
+        return False
+    import yaml
+
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return True  # named as a task file: load_config says what is wrong with it
+    # a survey plan lists its fields (and the model); read_catalog's refusal names both kinds of YAML
+    return not (isinstance(doc, dict) and "fields" in doc)
+
+
 @command("info")
 def info(
     paths: list[Path] = typer.Argument(
         ..., help="A catalogue (LEGUS .tab, PHANGS, CDS/MRT, CSV, ECSV, Parquet, FITS), a folder of catalogues, "
-                  "FITS mosaics (one per band), a labelled cutout folder, or a trained model (directory or "
-                  "member .pt)."),
+                  "FITS mosaics (one per band), a labelled cutout folder, a trained model (directory or "
+                  "member .pt), or a task (a preset's name or a task file)."),
     fmt: str = typer.Option(None, "--format", "-f",
                             help="Catalogue format: legus, phangs, cds, mrt, csv, ecsv, parquet, fits, "
                                  "ds9 (a region file of positions), ascii (default: guessed from the "
@@ -1524,9 +1548,10 @@ def info(
     folder (task, folds, pooled and per-fold metrics), or a stamp store from 'starclass cutouts'
     (candidates, inputs, bands, scales, classes), or a table that evaluate, report or explain wrote (what it
     holds, its rows), or a folder that evaluate, report, explain, survey, simulate --fields or cutouts
-    --phangs-fits-dir wrote (what it is, its headline numbers). Positions are reported 0-based.
+    --phangs-fits-dir wrote (what it is, its headline numbers), or a task, a preset's name or a task file (classes,
+    inputs, network, recipe). Positions are reported 0-based.
 
-    Examples: starclass info field/truth.ecsv; starclass info field/; starclass info model/
+    Examples: starclass info field/truth.ecsv; starclass info field/; starclass info model/; starclass info m31-real
     """
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     from starclass.io.catalog import read_catalog
@@ -1535,6 +1560,16 @@ def info(
     from starclass.io.paths import check_inputs_readable, check_output
     from starclass.io.regions import class_column, write_regions
 
+    if len(paths) == 1 and _is_task(paths[0]):
+        # a task file was refused as "not a catalogue", a preset's name as no such file: described as info
+        # describes a model's task (the options of a table or mosaics are refused, as for a model)
+        if ds9 is not None or fmt is not None or column_map or bands is not None or one_based is not None \
+                or magsys is not None or task is not None or file_column is not None or out_format != "text":
+            raise StarclassError(f"{paths[0]} is a task (as --task takes it): info describes it with no other option")
+        from starclass.learn.summary import task_summary
+
+        echo("\n".join(task_summary(paths[0])))
+        return
     # each path first, in the words of every command's missing input: 'info LOOP' said "catalogue file not
     # found: loop" where evaluate adds "(a link to loop)"
     check_inputs_readable([("", p) for p in paths])

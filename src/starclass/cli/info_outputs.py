@@ -55,9 +55,24 @@ def _json(path: Path) -> dict | None:
 
 
 def _listing(folder: Path, sub: str, kind: str, suffix: str) -> str:
-    """``tables: 12 in ev/tables`` (what a folder's sub-folder holds), or ``tables: none``."""
+    """``tables: 12 in ev/tables`` (what a folder's sub-folder holds; up to 6 named), or ``tables: none``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> (d / "tables").mkdir()
+    >>> for n in ("stamps.ecsv", "profiles.ecsv"):
+    ...     _ = (d / "tables" / n).write_text("")
+    >>> _listing(d, "tables", "tables", ".ecsv") == f"tables: 2 in {d / 'tables'} (profiles.ecsv, stamps.ecsv)"
+    True
+    """
     files = sorted((folder / sub).glob(f"*{suffix}")) if (folder / sub).is_dir() else []
-    return f"{kind}: {len(files)} in {folder / sub}" if files else f"{kind}: none"
+    if not files:
+        return f"{kind}: none"
+    # named where few: "tables: 2 in ex/tables" left a user to list the folder to learn which
+    named = f" ({', '.join(f.name for f in files)})" if len(files) <= 6 else ""
+    return f"{kind}: {len(files)} in {folder / sub}{named}"
 
 
 def _evaluation_lines(folder: Path, doc: dict) -> list[str]:
@@ -118,7 +133,8 @@ def _tables_figures(folder: Path, *, figures: bool = True) -> list[str]:
     if tables:
         # the headline table where there is one (evaluate's summary_<reference>.ecsv), else the first by name
         first = next((t for t in tables if t.name.startswith("summary_")), tables[0])
-        lines.append(f"  one table (each with its rows): starclass info {shell_word(first)}")
+        # "one table (each with its rows): starclass info ..." read as if it listed the tables
+        lines.append(f"  a table with its rows: starclass info {shell_word(first)}")
     return lines
 
 

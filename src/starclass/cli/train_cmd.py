@@ -7,7 +7,7 @@ import math
 import os
 import shlex
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -689,11 +689,15 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                                  "(give one or the other)")
         from starclass.learn.crossval import cross_validate
 
+        on_fold = None
+        if not stamp_list and (field_specs is not None or (mosaics and catalogs)):
+            on_fold = _fold_fields_recorder(field_specs, mosaics, catalogs, extra)
         with _held_cautions() as cautions:
             cvr = cross_validate(cfg, inputs, y, scheme=cv_scheme, outdir=output, positions=positions,
                                  galaxies=galaxies, extra_columns=extra, seed=seed, resume=resume, progress=progress,
                                  device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
-                                 pixel_flags=record, on_resume=echo, starting_model=starting_model)
+                                 pixel_flags=record, on_resume=echo, starting_model=starting_model,
+                                 on_fold=on_fold)
         _print_cv(cvr, cautions)
         return
     with _held_cautions() as cautions:
@@ -970,6 +974,32 @@ def fields_training_inputs(cfg: TaskConfig, specs: Sequence[FieldSpec], *, label
     galaxies = np.concatenate([p[4] for p in parts])
     extra = {ID: np.concatenate([p[7] for p in parts]), FIELD: np.concatenate([p[6] for p in parts]), X: x, Y: y}
     return inputs, labels, (x, y), galaxies, sum(p[5] for p in parts), cfg, extra
+
+
+def _fold_fields_recorder(field_specs: Sequence[FieldSpec] | None, mosaics: Sequence[str | os.PathLike],
+                          catalogs: Sequence[str | os.PathLike],
+                          extra: dict[str, np.ndarray] | None) -> Callable[[Path, np.ndarray], None]:
+    """``train --cv``'s ``on_fold``: each fold model records the fields whose rows it was trained on.
+
+    A fold of ``--cv logo`` over ``--fields`` learnt from every field but the one it holds out, a fold of
+    ``--cv K`` from part of every field; a fold model recorded none, and ``survey`` could not tell
+    a field it had learnt from (:func:`starclass.learn.checkpoint.set_training_fields`).
+    """
+    from starclass.learn.checkpoint import set_training_fields
+
+    if field_specs is None:
+        fields = [(list(mosaics), catalogs[0])]
+        row_field = None  # one field: every fold learnt from it
+    else:
+        fields = [(list(f.mosaics), f.catalog) for f in field_specs]
+        index = {f.name: i for i, f in enumerate(field_specs)}
+        row_field = np.array([index[str(v)] for v in extra[FIELD]])
+
+    def record(fold_model: Path, trained_rows: np.ndarray) -> None:
+        used = set(range(len(fields))) if row_field is None else set(np.unique(row_field[trained_rows]).tolist())
+        set_training_fields(fold_model, [f for i, f in enumerate(fields) if i in used])
+
+    return record
 
 
 def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampStore | StampStores, labels: ArrayLike,
@@ -1416,7 +1446,13 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         # a cool-core model resumed on a galaxy-cluster folder took its labels 1, 2 as its classes
         check_folder_task(cutouts.source, cutouts.labels, cfg, model=resumed_from, column=label_column)
     n_groups = len(set(cutouts.groups.tolist()))
-    labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
+    # each label with its count, in words: it printed Python's list, "labels ['cluster', 'extended_cluster',
+    # 'galaxy']", and not how many of each (9 extended clusters of 869 cutouts is worth seeing before training)
+    if cutouts.labels is not None:
+        seen, count = np.unique(np.asarray(cutouts.labels).astype(str), return_counts=True)
+        labels_seen = ", ".join(f"{v} {n}" for v, n in zip(seen, count))
+    else:
+        labels_seen = "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
          f"from {cutouts.source}; labels {labels_seen}")
     from starclass.io.cutout_folders import label_classes
@@ -1480,7 +1516,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
 
         field_arcsec = cutout_field_arcsec(cutouts)
 
-        def record_cutouts(fold_model: Path) -> None:
+        def record_cutouts(fold_model: Path, _trained_rows: np.ndarray) -> None:
             # each fold model records its training cutouts' size, as fit_cutouts does for one model:
             # classify --stamps with a fold model warned of nothing on cutouts of another size. As each
             # fold ends: recorded after the last one, a run stopped in fold 3 left folds 1-2 without it

@@ -71,7 +71,7 @@ from starclass.io.cutout_output import CUTOUT_OUTPUT_NAMES, cutout_output_format
 from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
 from starclass.io.paths import resolved
 from starclass.io.task_like import TaskLike
-from starclass.schema import CUTOUT_ROOT, CUTOUT_ROOT_ABSOLUTE, ID
+from starclass.schema import CLASS_REF, CUTOUT_ROOT, CUTOUT_ROOT_ABSOLUTE, ID
 
 #: Display pixels the page gives the composite (``index.html``); the cutout is zoomed to about this.
 PAGE_PIXELS = 246
@@ -283,6 +283,13 @@ def read_cutout_list(source: str | os.PathLike, cfg: TaskLike, *, file_column: s
         plane_bands = []
         taken = None
     ids = [str(v).strip() for v in np.asarray(table[cols[0]]).astype(str)]
+    if CLASS_REF in table.colnames:
+        from starclass.io.catalog import class_values
+
+        # the list's own class_ref, checked as every catalogue reader checks it: a 7 under a five-class task was
+        # taken by --init and exported as class_ref_catalogue, a class no task of this list knows
+        class_values(table, CLASS_REF, where=f" of --stamps {src}", ids=np.asarray(ids),
+                     classes=cfg.catalogue_classes if cfg is not None else ())
     # as the reader found them: a Windows CSV's 'cluster\\a.png', a Mac's accents (a path joined here named
     # no file, so an 8-bit picture was taken for a stretched one and left out of what the page serves)
     # a recorded cutout_root that is gone falls back to the list's folder, as classify --stamps reads it

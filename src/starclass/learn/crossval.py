@@ -291,7 +291,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                    epochs: int | None = None, ensemble: int | None = None, batch_size: int = INFERENCE_BATCH_SIZE,
                    init_from: str | os.PathLike | None = None, groups: np.ndarray | None = None,
                    known_data: dict[str, str] | None = None, pixel_flags: dict | None = None,
-                   on_fold: Callable[[Path], None] | None = None,
+                   on_fold: Callable[[Path, np.ndarray], None] | None = None,
                    on_resume: Callable[[str], None] | None = None,
                    meta: dict[str, Any] | None = None, starting_model: LoadedModel | None = None) -> CVResult:
     """Train one model per fold and score each on the candidates it never saw.
@@ -319,7 +319,8 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         The mask and DQ flags the inputs were cut with, recorded in every fold model's manifest
         (as :func:`starclass.learn.train.fit` takes it).
     on_fold
-        Called with each fold's model directory as soon as it is trained (or kept), before the
+        Called with each fold's model directory and the rows it was trained on (indices into
+        ``labels``: neither held out nor unlabelled) as soon as it is trained (or kept), before the
         next fold: what is recorded in a fold's manifest is there even when a later fold is
         interrupted.
     on_resume
@@ -471,7 +472,10 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         if result.n_kept < len(result.members):
             _forget_tables(outdir)
         if on_fold is not None:
-            on_fold(result.model_path)
+            from starclass.learn.train import label_indices
+
+            # the rows the fold learnt from (its held-out and unlabelled rows hidden): what it was trained on
+            on_fold(result.model_path, np.flatnonzero(label_indices(cfg, hidden) >= 0))
         for n in result.notes:
             if NOT_PINNED_DOWN in n:
                 # every fold calibrates on its own validation rows, about as few in each: the

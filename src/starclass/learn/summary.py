@@ -99,6 +99,69 @@ def _description(cfg) -> str:
     return f" ({cfg.description})"
 
 
+def _task_lines(cfg) -> list[str]:
+    """The classes and inputs of a task, as ``info`` says them of a model and of a task file."""
+    names = list(cfg.class_names or [])
+    classes = ", ".join(f"{c} {names[i]}" if i < len(names) and names[i] else str(c)
+                        for i, c in enumerate(cfg.classes))
+    return [f"  classes (output order of prob_<k>): {classes}",
+            f"  bands: {', '.join(map(str, cfg.bands))}; stamps {cfg.stamp_size} px, scales "
+            f"{list(cfg.scales)}, normalisation {cfg.normalisation}; network input "
+            f"{cfg.input_size or cfg.stamp_size} px, {cfg.n_channels} channel(s)"]
+
+
+def task_summary(given: str | os.PathLike) -> list[str]:
+    """Lines describing a task (a preset's name or a task file): classes, inputs, network, recipe.
+
+    ``starclass info mine.yaml`` refused a task file as "not a catalogue", and a preset's name as no
+    such file, though ``info`` describes a model's task in these words.
+
+    Parameters
+    ----------
+    given : str or path-like
+        A preset name or a task file (YAML or JSON), as ``--task`` takes it.
+
+    Returns
+    -------
+    list of str
+        Text lines for ``starclass info``.
+
+    Raises
+    ------
+    starclass.errors.StarclassError
+        Not a task (the message names the file and the key, as ``--task`` does).
+
+    Examples
+    --------
+    >>> lines = task_summary("m31-real")
+    >>> lines[0].startswith("task 'm31-real' (preset; Real PAndAS"), lines[1]
+    (True, '  classes (output order of prob_<k>): 1 cluster, 2 non-cluster')
+    """
+    from starclass.learn.config import PRESETS, load_config
+
+    cfg = load_config(given)
+    what = "preset" if str(given).lower() in PRESETS and not Path(given).is_file() else f"task file {given}"
+    desc = _description(cfg)
+    head = (f"task {cfg.name!r} ({what}; {desc[2:]}" if desc else f"task {cfg.name!r} ({what})")
+    members = cfg.members()
+    archs: dict[str, int] = {}
+    for m in members:
+        archs[m["architecture"]] = archs.get(m["architecture"], 0) + 1
+    r = cfg.recipe
+    merged = {k: v for k, v in cfg.merge.items() if int(k) != int(v)}
+    lines = [head, *_task_lines(cfg)]
+    if merged:
+        lines.append("  reference classes merged: " + ", ".join(f"{k} -> {v}" for k, v in merged.items()))
+    if cfg.threshold is not None:
+        lines.append(f"  decision: class {cfg.positive_class} when its probability >= {cfg.threshold:g}")
+    lines += [f"  network: {len(members)} member(s) ({', '.join(f'{n} {a}' for a, n in archs.items())})",
+              f"  recipe: up to {r.epochs} epochs, batch {r.batch_size}, {r.optimizer} lr {r.lr:g}, "
+              f"validation {r.val_fraction:g} ({r.split} split"
+              + (f", whole {cfg.group_column} groups of a cutout folder)" if cfg.group_column else ")"),
+              f"  train it: starclass train --task {given} ... (see starclass train --help)"]
+    return lines
+
+
 def model_summary(path: str | os.PathLike) -> list[str]:
     """Lines describing a trained model: task, classes, inputs, members, training, decision.
 
@@ -128,14 +191,7 @@ def model_summary(path: str | os.PathLike) -> list[str]:
 
     lm = load_model(path, "cpu")
     cfg = lm.config
-    names = list(cfg.class_names or [])
-    classes = ", ".join(f"{c} {names[i]}" if i < len(names) and names[i] else str(c)
-                        for i, c in enumerate(cfg.classes))
-    lines = [f"model {path}: task {cfg.name!r}" + _description(cfg),
-             f"  classes (output order of prob_<k>): {classes}",
-             f"  bands: {', '.join(map(str, cfg.bands))}; stamps {cfg.stamp_size} px, scales "
-             f"{list(cfg.scales)}, normalisation {cfg.normalisation}; network input "
-             f"{cfg.input_size or cfg.stamp_size} px, {cfg.n_channels} channel(s)"]
+    lines = [f"model {path}: task {cfg.name!r}" + _description(cfg), *_task_lines(cfg)]
     from starclass.learn.provenance import describe_flags
 
     # classify compares the flags it is given with these (and warns): the user needs to see them
@@ -154,6 +210,11 @@ def model_summary(path: str | os.PathLike) -> list[str]:
                          "(classify --stamps warns of cutouts of another size)")
     else:
         lines.append(f"  pixel flags of the training stamps: {describe_flags(lm.pixel_flags)}")
+    fields = _training_fields_line(path)
+    if fields is not None and (tc is None or "not recorded" not in fields):
+        # what survey reads to mark a field the model learnt from: info said nothing of it, nor of a fold
+        # model's (train --cv), whose fields differ fold by fold
+        lines.append(fields)
     archs: dict[str, int] = {}
     params: dict[str, int] = {}  # of the first member of each architecture
     for ck, net in zip(lm.checkpoints, lm.members):
@@ -230,6 +291,43 @@ def model_summary(path: str | os.PathLike) -> list[str]:
     else:
         lines.append(f"  calibration: none; {lm.no_calibration}")
     return lines
+
+
+def _training_fields_line(path: str | os.PathLike) -> str | None:
+    """The line of ``info MODEL`` naming the fields the model learnt from (its manifest's ``training_fields``).
+
+    None where no manifest is at hand (a member file alone).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.checkpoint import set_training_fields, write_manifest
+    >>> from starclass.learn.config import get_preset
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = write_manifest(d, get_preset("m31-real"), [{"file": "member_01.pt"}])
+    >>> _training_fields_line(d).startswith("  training fields: not recorded")
+    True
+    >>> _ = set_training_fields(d, [([], d / "south.ecsv")])
+    >>> _training_fields_line(d)  # doctest: +ELLIPSIS
+    '  training fields (survey marks them: not held out): catalogue .../south.ecsv'
+    """
+    from starclass.learn.checkpoint import MANIFEST, read_manifest, trained_fields
+
+    p = Path(path)
+    manifest = p / MANIFEST if p.is_dir() else p if p.name == MANIFEST else p.parent / MANIFEST
+    if not manifest.is_file():
+        return None
+    rec = trained_fields(read_manifest(manifest))
+    if rec is None:
+        return ("  training fields: not recorded (trained on stamp stores, in Python, or before 2026-12-07): a "
+                "survey cannot tell which of its fields this model learnt from")
+
+    def one(f: dict) -> str:
+        folders = sorted({str(Path(m).parent) for m in f.get("mosaics") or []})
+        where = f" (mosaics in {', '.join(folders)})" if folders else ""
+        return f"catalogue {f.get('catalog')}{where}"
+
+    return f"  training fields (survey marks them: not held out): {'; '.join(one(f) for f in rec) or 'none'}"
 
 
 def _cv_asked_line(asked: dict, done: list[str], unfinished: list[str]) -> str:
