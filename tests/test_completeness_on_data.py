@@ -48,3 +48,22 @@ def test_truth_on_the_nan_border_is_left_out_of_the_completeness(tmp_path):
     comp = Table.read(tmp_path / "c_completeness.ecsv")
     assert int(np.sum(comp["n_true"])) == 2 and int(np.sum(comp["n_found"])) == 2  # 4 and 2 before
     assert np.nanmin(comp["completeness"]) == 1.0  # 0.5 before
+
+
+def test_the_printed_table_tells_counts_from_fractions(tmp_path):
+    # the table printed "n_true found complete selected": "found" a count and "selected" a
+    # fraction under headers alike; they are now the written table's column names
+    test_truth_on_the_nan_border_is_left_out_of_the_completeness(tmp_path)
+    r = runner.invoke(app, ["detect", str(tmp_path / "f"), "-o", str(tmp_path / "c2.ecsv"),
+                            "--truth", str(tmp_path / "truth.ecsv"), "--quiet"])
+    assert r.exit_code == 0, r.output
+    comp = Table.read(tmp_path / "c2_completeness.ecsv")
+    lines = r.output.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.split()[:2] == ["mag", "range"])
+    names = lines[head].split()[2:]
+    assert names == ["n_true", "n_found", "n_selected", "completeness", "completeness_selected"], lines[head]
+    assert all(name in comp.colnames for name in names)
+    shown = [line.split()[1:] for line in lines[head + 1:head + 1 + int(np.sum(comp["n_true"] > 0))]]
+    for values, row in zip(shown, comp[comp["n_true"] > 0]):
+        assert [int(v) for v in values[:3]] == [row[name] for name in names[:3]]
+        assert [float(v) for v in values[3:]] == [round(float(row[name]), 3) for name in names[3:]]

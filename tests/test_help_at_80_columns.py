@@ -114,3 +114,18 @@ def test_a_flag_shows_no_value_but_an_option_that_takes_one_shows_its_type(name)
     for p in options:
         if not p.is_flag:
             assert SPACE.sub("", p.display_type_rich(ctx)) in flat, (name, p.opts)
+
+
+def test_each_help_follows_the_width_the_environment_says_then():
+    # typer read TERMINAL_WIDTH once, at its first help in the process: after a help drawn at
+    # TERMINAL_WIDTH=80, train --help at COLUMNS=300 came out 80 wide (and a test reading a phrase
+    # of it on one line failed, or not, as xdist put the tests in its workers)
+    narrow = _help(["train"])
+    wide = CliRunner().invoke(app, ["train", "--help"], env={"COLUMNS": "200", "TERMINAL_WIDTH": None})
+    assert wide.exit_code == 0, wide.output
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    assert max(len(line) for line in wide.output.splitlines()) > 80, wide.output
+    wider = CliRunner().invoke(app, ["train", "--help"], env={"COLUMNS": "300", "TERMINAL_WIDTH": "300"})
+    assert max(len(line) for line in wider.output.splitlines()) > 200, wider.output
+    again = _help(["train"])
+    assert max(len(line) for line in again.splitlines()) <= 80

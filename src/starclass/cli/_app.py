@@ -55,6 +55,8 @@ def fit_help_tables() -> None:
     option's names are drawn as one cell instead, one name a line (``-r, --reference-column``; an alias
     below, after a comma; the ``--no-`` name below), which leaves the help column 30 characters or more.
 
+    typer's ``TERMINAL_WIDTH`` is read again at each call, not only when typer first drew a help.
+
     Examples
     --------
     >>> fit_help_tables()
@@ -67,6 +69,12 @@ def fit_help_tables() -> None:
     import rich.text
     import typer.rich_utils as rich_utils
 
+    # typer reads TERMINAL_WIDTH once, when rich_utils is first imported, into MAX_WIDTH: a help drawn
+    # later in the same process (a test's CliRunner, a notebook) kept that width whatever the
+    # environment then said (train --help at COLUMNS=300 came out 80 wide after one drawn at
+    # TERMINAL_WIDTH=80). Read it again at every help.
+    width = os.environ.get("TERMINAL_WIDTH", "")
+    rich_utils.MAX_WIDTH = int(width) if width.isdigit() else None
     if getattr(rich_utils.Table, "__name__", "") == "HelpTable":
         return
 

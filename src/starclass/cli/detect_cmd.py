@@ -304,11 +304,14 @@ def detect_command(
         at = " of x, y or the centre of light (x_light, y_light)" if lit else ""
         echo(f"truth: {counted(comp.meta['n_truth'], 'object')}; matched within 2 px{at}: {comp.meta['matched']} "
              f"before selection, {comp_sel.meta['matched']} after")
-        echo(f"{'mag range':>13s} {'n_true':>7s} {'found':>6s} {'complete':>9s} {'selected':>9s}")
+        # the headers are the .ecsv's column names: "found" (a count) and "selected" (a fraction) read
+        # alike, so a count's header starts n_ and a fraction's is completeness, as in the table written
+        echo(f"{'mag range':>13s} {'n_true':>7s} {'n_found':>7s} {'n_selected':>10s} {'completeness':>12s} "
+             f"{'completeness_selected':>21s}")
         for row in comp:
             if row["n_true"]:
-                echo(f"{row['mag_lo']:6.2f}-{row['mag_hi']:<6.2f} {row['n_true']:7d} {row['n_found']:6d} "
-                     f"{row['completeness']:9.3f} {row['completeness_selected']:9.3f}")
+                echo(f"{row['mag_lo']:6.2f}-{row['mag_hi']:<6.2f} {row['n_true']:7d} {row['n_found']:7d} "
+                     f"{row['n_selected']:10d} {row['completeness']:12.3f} {row['completeness_selected']:21.3f}")
         if CLASS_REF in truth_table.colnames:
             frac, n = fraction_brighter(truth_table, found, 23.5, band=vb, classes=(1, 2, 3))
             # the detection band's magnitude (g on a ground-based field): "m_V" named a band the field has not
