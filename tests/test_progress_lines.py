@@ -432,6 +432,18 @@ def test_simulate_a_field_into_a_log_says_its_bands(tmp_path):
     assert steps.get("render") and steps["render"][-1][2] == 100, steps
 
 
+def test_simulate_pictures_are_counted_into_a_log(tmp_path):
+    """--png --gallery said nothing after the render's last line (80 s for a 2048 px field on shared cores)."""
+    logged = runner.invoke(app, ["simulate", str(tmp_path / "f"), "--size", "64", "--n-candidates", "5", "--png",
+                                 "--gallery"])
+    _said_start_to_end(_steps(logged), "pictures", 2)
+    assert (tmp_path / "f" / "composite.png").is_file() and (tmp_path / "f" / "gallery.png").is_file()
+    one = runner.invoke(app, ["simulate", str(tmp_path / "g"), "--size", "64", "--n-candidates", "5", "--png"])
+    _said_start_to_end(_steps(one), "pictures", 1)
+    assert "pictures" not in _steps(runner.invoke(app, ["simulate", str(tmp_path / "h"), "--size", "64",
+                                                       "--n-candidates", "5"]))
+
+
 @pytest.mark.slow
 def test_demo_into_a_log_says_each_step(tmp_path):
     """The demo's render, detect, photometry and classify steps, and its training's epoch line (as train's)."""
