@@ -20,7 +20,9 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +60,7 @@ from starclass.evaluate.task import (
     model_group_column,
     resolve_task,
 )
-from starclass.io.catalog import catalog_argument, is_dataframe, kept_input_name, read_catalog
+from starclass.io.catalog import catalog_argument, guess_format, is_dataframe, kept_input_name, read_catalog
 from starclass.io.cutout_folders import TABLE_FOLDER
 
 # their first home was here: `from starclass.evaluate.compare import read_cutout_output` still works
@@ -122,6 +124,40 @@ SELF_CATALOGUE = "reference"
 
 
 
+#: ``evaluate``/``report FILE.tab --map``: the column map of the LEGUS ``.tab`` files read while it is set
+#: (:func:`legus_column_map`). A context, not a parameter: the files are read in six places of the evaluation
+#: and the report (the classified catalogue, each reference, the report's own reads), all by :func:`load_catalog`
+_LEGUS_MAP: ContextVar[Mapping[str, str] | None] = ContextVar("legus_column_map", default=None)
+
+
+@contextmanager
+def legus_column_map(column_map: Mapping[str, str] | None) -> Iterator[None]:
+    """Read every LEGUS ``.tab`` that :func:`load_catalog` reads inside the block with ``column_map``.
+
+    It is ``info FILE.tab --map``'s map (``{"35": "class_ref"}``) for ``evaluate`` and ``report`` of one
+    catalogue: the LEGUS reader's warning of a class column holding no classes advises ``--map class_ref=N``,
+    which until 2026-12-07 only ``info`` and ``--catalogs`` took. Other catalogues are read as they are.
+
+    Parameters
+    ----------
+    column_map : mapping or None
+        LEGUS column number -> schema name (:func:`starclass.io.overview.parse_column_map`); None: none.
+
+    Examples
+    --------
+    >>> with legus_column_map({"35": "class_ref"}):
+    ...     _LEGUS_MAP.get()
+    {'35': 'class_ref'}
+    >>> _LEGUS_MAP.get() is None
+    True
+    """
+    token = _LEGUS_MAP.set(dict(column_map) if column_map else None)
+    try:
+        yield
+    finally:
+        _LEGUS_MAP.reset(token)
+
+
 def load_catalog(obj: Table | str | Path, name: str = "catalogue",
                  classes: tuple[str, ...] = (CLASS_PRED,), file_column: str | None = None,
                  task_classes: Sequence[int] = ()) -> Table:
@@ -151,6 +187,9 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
         raise StarclassError(f"{name}: file not found: {path}")
     try:
         # ra, dec without x, y are enough: both tables are then paired on the sky (evaluate.matching)
+        cmap = _LEGUS_MAP.get()
+        if cmap and guess_format(path) == "legus":
+            return read_catalog(path, column_map=cmap, require_xy=False, classes=task_classes)
         return read_catalog(path, require_xy=False, classes=task_classes)
     except StarclassError:
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
