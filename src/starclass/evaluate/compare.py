@@ -1245,14 +1245,24 @@ def chosen_ci(chosen: Mapping, fig: str) -> str:
     ' [0.057, 0.208]'
     >>> chosen_ci({"threshold": 0.7, "threshold_lo": 0.7, "threshold_hi": 0.8}, "threshold")
     ' [0.700, 0.800]'
+
+    With as many decimals as the threshold is written with (``shown``, four where three would select other
+    objects): "0.4267 [0.367, 0.523]" mixed two precisions in one figure.
+
+    >>> chosen_ci({"threshold": 0.42675, "shown": "0.4267", "threshold_lo": 0.3671, "threshold_hi": 0.5228},
+    ...           "threshold")
+    ' [0.3671, 0.5228]'
     """
     lo, hi = chosen.get(f"{fig}_lo"), chosen.get(f"{fig}_hi")
     if lo is None or hi is None:
         return ""
     if fig == "threshold":
+        shown = str(chosen.get("shown", ""))
+        d = max(3, len(shown.partition(".")[2])) if shown.replace(".", "", 1).isdigit() else 3
         # rounded to 1e-6 of a step first: 0.8 * 1000 is 800.0000000000001, which ceil sent to 0.801
-        lo_, hi_ = np.floor(round(float(lo) * 1000, 6)) / 1000, np.ceil(round(float(hi) * 1000, 6)) / 1000
-        return f" [{lo_:.3f}, {hi_:.3f}]"
+        step = 10.0 ** d
+        lo_, hi_ = np.floor(round(float(lo) * step, 6)) / step, np.ceil(round(float(hi) * step, 6)) / step
+        return f" [{lo_:.{d}f}, {hi_:.{d}f}]"
     return f" [{float(lo):.3f}, {float(hi):.3f}]"
 
 
