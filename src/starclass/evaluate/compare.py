@@ -2273,7 +2273,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         trust_rows = _trust_rows(task, probs, cr)
     if task.phangs_like:
         # two columns of one catalogue (-r self) are named by their columns, as the caption names them
-        out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, *(columns or (pred_name, ref_name)), quantities)
+        out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, *(columns or (pred_name, ref_name)),
+                                          quantities)
     for col in by:
         if col in pred.colnames:
             values = pred[col][ia[both]]
