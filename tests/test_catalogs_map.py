@@ -91,7 +91,7 @@ def test_map_refused_as_it_must_be(command, tmp_path):
     assert not (tmp_path / "o").exists()
     (tmp_path / "p.ecsv").write_text("# %ECSV 1.0\n# ---\n# datatype:\n# - {name: id, datatype: int64}\nid\n1\n")
     res = runner.invoke(app, [command, str(tmp_path / "p.ecsv"), "--map", "class_ref=35", "-o", str(tmp_path / "o")])
-    assert res.exit_code == 2 and "--map applies to --catalogs DIR" in res.output, res.output
+    assert res.exit_code == 2 and "or to --catalogs DIR, and none of p.ecsv is one" in res.output, res.output
 
 
 LEGUS = SHARED_DATA / "legus"

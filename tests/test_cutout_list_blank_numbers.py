@@ -88,6 +88,6 @@ def test_classified_list_is_scored_by_its_magnitude_bins(tmp_path):
     assert ev.exit_code == 0, ev.output
     assert "by mag (binned at the quantiles into 5 bins):" in ev.output, ev.output
     # the rows without a magnitude are one group, counted
-    assert f"(missing): n {sum(BLANK)}," in ev.output, ev.output
+    assert f"(missing): {sum(BLANK)} objects," in ev.output, ev.output
     by = [ln for ln in ev.output.splitlines() if ln.startswith("  [")]
-    assert len(by) == 5 and sum(int(ln.split(": n ")[1].split(",")[0]) for ln in by) == N - sum(BLANK), ev.output
+    assert len(by) == 5 and sum(int(ln.split(": ")[1].split(" ")[0]) for ln in by) == N - sum(BLANK), ev.output

@@ -50,3 +50,24 @@ def test_the_cv_table_says_which_class_purity_and_recall_are_of(tmp_path):
     folds = t[t["fold"] != "pooled"]
     assert (folds["n_train"] + folds["n_val"] + folds["n_test"]).tolist() == [16, 16], t
     assert folds["n_val"].min() > 0
+
+
+def test_the_cv_run_names_the_evaluate_command_of_its_pooled_predictions(tmp_path):
+    """``train --cv`` ended with the files it wrote: the fold table has no intervals or curves, and nothing said
+    that ``evaluate`` scores ``cv_predictions.ecsv`` (until 2026-12-07). The command printed runs as printed."""
+    import shlex
+
+    root = tmp_path / "data"
+    write_noise_cutout_folder(root, size=16)
+    cfg = get_preset("m31-real", stamp_size=16, recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "task.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(root / "labels.csv"), "--cv", "2",
+                              "-o", str(tmp_path / "cv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    line = res.output.strip().splitlines()[-1]
+    assert line.startswith("next: ") and "cv_predictions.ecsv" in line, res.output
+    args = shlex.split(line.split("'")[1])
+    assert args[:2] == ["starclass", "evaluate"]
+    ev = runner.invoke(app, [*args[1:], "--bootstrap", "0", "--no-science"])
+    assert ev.exit_code == 0, ev.output
+    assert (tmp_path / "cv_evaluation" / "summary.json").is_file()

@@ -80,7 +80,8 @@ def test_no_file_in_common_shows_a_file_of_each(tmp_path):
     Table({"file": [f"elsewhere/{f}" for f in t["file"]], "label": t["label"]}).write(tmp_path / "labels.csv")
     res = _evaluate(tmp_path / "results" / "classified.csv", tmp_path / "labels.csv", tmp_path / "ev")
     assert res.exit_code == 2, res.output
-    assert "have no file in common" in res.output and f"'{t['file'][0]}' in prediction" in res.output
+    # the classified table named by its file's name (until 2026-12-07 'prediction')
+    assert "have no file in common" in res.output and f"'{t['file'][0]}' in classified" in res.output
     assert "Traceback" not in res.output and not (tmp_path / "ev").exists()
 
 

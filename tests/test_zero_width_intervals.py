@@ -126,7 +126,7 @@ def test_evaluate_by_prints_wilsons_interval_and_no_auc_interval(tmp_path):
     assert hux["recall_2"] == 1.0 and np.isclose(hux["recall_2_lo"], _wilson_all_right(2)), hux
     assert np.isclose(hux["accuracy_lo"], _wilson_all_right(2))
     assert dtz["roc_auc"] == 1.0 and np.isnan(dtz["roc_auc_lo"]) and np.isnan(dtz["roc_auc_hi"])
-    assert "  dtz: n 11, accuracy 1.000 [0.741, 1.000], 0 errors, ROC AUC 1.000\n" in res.output, res.output
+    assert "  dtz: 11 rows, accuracy 1.000 [0.741, 1.000], 0 errors, ROC AUC 1.000\n" in res.output, res.output
     assert f"none (nan) where {NO_SPREAD_NOTE}" in res.output
     assert "the 95% Wilson interval on the objects (object_id) behind the figure" in res.output
     assert "[1.000, 1.000]" not in res.output

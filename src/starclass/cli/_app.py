@@ -803,22 +803,52 @@ def refuse_given_with_catalogs(ctx: typer.Context, flags: dict[str, str] = ONE_C
 
 
 #: ``--map`` of ``evaluate --catalogs`` and ``report --catalogs``: the meaning of ``info``'s in a folder
-CATALOGS_MAP_HELP = ("With --catalogs: name a column of the LEGUS files whose layout info calls uncertain, by "
-                     "number as info --map does (class_ref=35); FIELD:class_ref=35 for one field alone "
-                     "(ngc3351:class_ref=35); repeatable.")
+CATALOGS_MAP_HELP = ("Name a LEGUS .tab column by number as info --map does (class_ref=35): of the .tab files "
+                     "given as PRED or -r, or with --catalogs of the files whose layout info calls uncertain "
+                     "(FIELD:class_ref=35 for one field alone: ngc3351:class_ref=35); repeatable.")
 
 
-def refuse_map_without_catalogs(ctx: typer.Context) -> None:
-    """Refuse ``--map`` without ``--catalogs``: it names the columns of a folder's LEGUS files.
+def one_catalogue_map(column_map: list[str] | None, files: Sequence[str | Path]) -> dict[str, str] | None:
+    """``evaluate``/``report --map`` without ``--catalogs``: the map of the LEGUS ``.tab`` files among ``files``.
+
+    It has ``info FILE.tab --map``'s meaning (a column number of the file: ``class_ref=35``), and is applied to
+    the LEGUS files given as PRED or ``--reference`` (:func:`starclass.evaluate.compare.legus_column_map`); the
+    reader's warning of a class column that holds no classes advises it. Until 2026-12-07 it was refused there,
+    "--map applies to --catalogs DIR", so that advice named an option the command could not take.
+
+    Parameters
+    ----------
+    column_map : list of str or None
+        The ``--map`` items.
+    files : sequence of path
+        PRED and the ``--reference`` paths (``self`` left out), all existing.
+
+    Returns
+    -------
+    dict or None
+        Column -> schema name; None without ``--map``.
+
+    Raises
+    ------
+    StarclassError
+        A malformed item, or no LEGUS ``.tab`` among ``files``.
 
     Examples
     --------
-    >>> refuse_map_without_catalogs(None)  # outside a command nothing was typed
+    >>> one_catalogue_map(None, ["c.ecsv"]) is None
+    True
     """
-    if given_options(ctx, {"column_map": "--map"}):
-        raise StarclassError("--map applies to --catalogs DIR (the LEGUS files of uncertain layout), not to one "
-                             "classified catalogue (PRED): name its columns in the file, or see starclass info "
-                             "FILE --map")
+    if not column_map:
+        return None
+    from starclass.io.catalog import guess_format
+    from starclass.io.overview import parse_column_map
+
+    cmap = parse_column_map(column_map)
+    if not any(Path(f).is_file() and guess_format(f) == "legus" for f in files):
+        raise StarclassError("--map applies to a LEGUS .tab catalogue given as PRED or --reference (its column "
+                             "numbers, as starclass info FILE.tab --map names them) or to --catalogs DIR, and "
+                             f"none of {', '.join(Path(f).name for f in files)} is one: name the columns in the file")
+    return cmap
 
 
 def refuse_min_inspected_without_catalogs(ctx: typer.Context) -> None:

@@ -28,10 +28,10 @@ from starclass.cli._app import (
     check_ssp,
     command,
     echo,
+    one_catalogue_map,
     progress_option,
     refuse_few_matches_with_catalogs,
     refuse_given_with_catalogs,
-    refuse_map_without_catalogs,
     refuse_min_inspected_without_catalogs,
     refuse_one_catalogue_options,
     say_catalogs_fields,
@@ -142,7 +142,6 @@ def evaluate(
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
     refuse_min_inspected_without_catalogs(ctx)
-    refuse_map_without_catalogs(ctx)
     check_radius(radius)  # before any work, naming the option
     check_distance(distance)
     check_mag_limit(mag_limit, distance)
@@ -161,6 +160,7 @@ def evaluate(
     check_inputs_readable([("PRED", pred), *(("--reference", r) for r in reference or () if r != "self"),
                            ("--model", model)])
     inputs = [pred, *(r for r in reference or () if r != "self")]
+    cmap = one_catalogue_map(column_map, inputs)  # info FILE.tab --map's meaning, for the .tab files among them
     # what is wrong with the output whatever --overwrite says (an input given as the output, a file in the
     # folder's place) is said first, from the paths alone
     check_output(out, inputs, option="--output", overwrite=True, folder=True, own=EVALUATION_ENTRIES)
@@ -173,7 +173,9 @@ def evaluate(
     # slowest first line of any verb. stdout is unchanged
     shown = bars_or_lines(progress)
     say_step("evaluate: reading and pairing the catalogues ...", shown)
-    from starclass.evaluate.compare import check_comparable, load_catalog
+    from starclass.evaluate.compare import check_comparable, legus_column_map, load_catalog
+
+    ctx.with_resource(legus_column_map(cmap))  # every read of a .tab from here to the end of the command
 
     # a catalogue with nothing to compare (an unlabelled classification) is refused before --overwrite is asked
     # for: with ./evaluation present it asked for --overwrite, and only the re-run with it said "nothing to

@@ -31,11 +31,11 @@ from starclass.cli._app import (
     echo_flagged,
     flags_option,
     mask_extension_option,
+    one_catalogue_map,
     pixel_flags,
     progress_option,
     refuse_few_matches_with_catalogs,
     refuse_given_with_catalogs,
-    refuse_map_without_catalogs,
     refuse_min_inspected_without_catalogs,
     refuse_one_catalogue_options,
     say_catalogs_fields,
@@ -169,7 +169,6 @@ def report(
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
     refuse_min_inspected_without_catalogs(ctx)
-    refuse_map_without_catalogs(ctx)
     check_radius(radius)  # before any work, naming the option
     check_distance(distance)
     check_mag_limit(mag_limit, distance)
@@ -190,6 +189,8 @@ def report(
                            ("--model", model), ("--stamps", stamps), *(("--mosaics", m) for m in mosaics or ())])
     # the page is what the option names; the tables beside it are rewritten with it
     inputs = [pred, model, stamps, *mosaic_inputs(mosaics or None), *(r for r in reference or () if r != "self")]
+    # info FILE.tab --map's meaning, for the LEGUS .tab files among PRED and the references
+    cmap = one_catalogue_map(column_map, [pred, *(r for r in reference or () if r != "self")])
     if outdir == out and (out.exists() or out.is_symlink()) and not out.is_dir():
         # a name without .html is the report's folder: a file there (-o classified.ecsv, an input) is
         # refused now; it failed after the whole evaluation with "cannot write classified.ecsv/tables"
@@ -233,7 +234,10 @@ def report(
     say_step("report: reading and pairing the catalogues ...", shown)
     # after the line: report.build (matplotlib, scikit-learn's metrics) took 2.9 s to import, all of it before
     # the line until 2026-12-06
+    from starclass.evaluate.compare import legus_column_map
     from starclass.report.build import build_report
+
+    ctx.with_resource(legus_column_map(cmap))  # every read of a .tab from here to the end of the command
 
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
                         cutout_resample=resample, cutout_resample_purpose=purpose,

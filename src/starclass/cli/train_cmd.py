@@ -1102,6 +1102,11 @@ def _print_cv(cvr, cautions: Sequence[str] = ()) -> None:
         named = f" ({names[positive]})" if positive in names else ""
         echo(f"purity, recall and f1 are of class {positive}{named}, the positive class; n_test: held-out rows")
     echo(f"fold models, cv_metrics.ecsv, cv_predictions.ecsv and cv_summary.json written to {cvr.outdir}")
+    # the table has no intervals, curves or calibration: a user of docs/real_images.md's --cv command was left with
+    # mean and std and no word that evaluate scores the pooled out-of-fold predictions (until 2026-12-07)
+    pooled = Path(cvr.outdir) / "cv_predictions.ecsv"
+    echo(f"next: 95% intervals, curves and calibration of the pooled held-out predictions with 'starclass evaluate "
+         f"{shell_word(str(pooled))} -o {shell_word(str(Path(cvr.outdir)) + '_evaluation')}'")
 
 
 def _check_votes(cfg, catalog, labels, label_columns: str | None, label_model: str = "mode") -> None:

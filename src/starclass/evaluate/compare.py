@@ -20,7 +20,9 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +60,7 @@ from starclass.evaluate.task import (
     model_group_column,
     resolve_task,
 )
-from starclass.io.catalog import catalog_argument, is_dataframe, kept_input_name, read_catalog
+from starclass.io.catalog import catalog_argument, guess_format, is_dataframe, kept_input_name, read_catalog
 from starclass.io.cutout_folders import TABLE_FOLDER
 
 # their first home was here: `from starclass.evaluate.compare import read_cutout_output` still works
@@ -122,6 +124,40 @@ SELF_CATALOGUE = "reference"
 
 
 
+#: ``evaluate``/``report FILE.tab --map``: the column map of the LEGUS ``.tab`` files read while it is set
+#: (:func:`legus_column_map`). A context, not a parameter: the files are read in six places of the evaluation
+#: and the report (the classified catalogue, each reference, the report's own reads), all by :func:`load_catalog`
+_LEGUS_MAP: ContextVar[Mapping[str, str] | None] = ContextVar("legus_column_map", default=None)
+
+
+@contextmanager
+def legus_column_map(column_map: Mapping[str, str] | None) -> Iterator[None]:
+    """Read every LEGUS ``.tab`` that :func:`load_catalog` reads inside the block with ``column_map``.
+
+    It is ``info FILE.tab --map``'s map (``{"35": "class_ref"}``) for ``evaluate`` and ``report`` of one
+    catalogue: the LEGUS reader's warning of a class column holding no classes advises ``--map class_ref=N``,
+    which until 2026-12-07 only ``info`` and ``--catalogs`` took. Other catalogues are read as they are.
+
+    Parameters
+    ----------
+    column_map : mapping or None
+        LEGUS column number -> schema name (:func:`starclass.io.overview.parse_column_map`); None: none.
+
+    Examples
+    --------
+    >>> with legus_column_map({"35": "class_ref"}):
+    ...     _LEGUS_MAP.get()
+    {'35': 'class_ref'}
+    >>> _LEGUS_MAP.get() is None
+    True
+    """
+    token = _LEGUS_MAP.set(dict(column_map) if column_map else None)
+    try:
+        yield
+    finally:
+        _LEGUS_MAP.reset(token)
+
+
 def load_catalog(obj: Table | str | Path, name: str = "catalogue",
                  classes: tuple[str, ...] = (CLASS_PRED,), file_column: str | None = None,
                  task_classes: Sequence[int] = ()) -> Table:
@@ -151,6 +187,9 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
         raise StarclassError(f"{name}: file not found: {path}")
     try:
         # ra, dec without x, y are enough: both tables are then paired on the sky (evaluate.matching)
+        cmap = _LEGUS_MAP.get()
+        if cmap and guess_format(path) == "legus":
+            return read_catalog(path, column_map=cmap, require_xy=False, classes=task_classes)
         return read_catalog(path, require_xy=False, classes=task_classes)
     except StarclassError:
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
@@ -1206,14 +1245,24 @@ def chosen_ci(chosen: Mapping, fig: str) -> str:
     ' [0.057, 0.208]'
     >>> chosen_ci({"threshold": 0.7, "threshold_lo": 0.7, "threshold_hi": 0.8}, "threshold")
     ' [0.700, 0.800]'
+
+    With as many decimals as the threshold is written with (``shown``, four where three would select other
+    objects): "0.4267 [0.367, 0.523]" mixed two precisions in one figure.
+
+    >>> chosen_ci({"threshold": 0.42675, "shown": "0.4267", "threshold_lo": 0.3671, "threshold_hi": 0.5228},
+    ...           "threshold")
+    ' [0.3671, 0.5228]'
     """
     lo, hi = chosen.get(f"{fig}_lo"), chosen.get(f"{fig}_hi")
     if lo is None or hi is None:
         return ""
     if fig == "threshold":
+        shown = str(chosen.get("shown", ""))
+        d = max(3, len(shown.partition(".")[2])) if shown.replace(".", "", 1).isdigit() else 3
         # rounded to 1e-6 of a step first: 0.8 * 1000 is 800.0000000000001, which ceil sent to 0.801
-        lo_, hi_ = np.floor(round(float(lo) * 1000, 6)) / 1000, np.ceil(round(float(hi) * 1000, 6)) / 1000
-        return f" [{lo_:.3f}, {hi_:.3f}]"
+        step = 10.0 ** d
+        lo_, hi_ = np.floor(round(float(lo) * step, 6)) / step, np.ceil(round(float(hi) * step, 6)) / step
+        return f" [{lo_:.{d}f}, {hi_:.{d}f}]"
     return f" [{float(lo):.3f}, {float(hi):.3f}]"
 
 
@@ -2074,7 +2123,11 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     ({'2class': 0.75}, 1.0)
     """
     check_n_boot(n_boot)  # the bound of --bootstrap (the radius is the matcher's)
-    pname, rname = pred_name, ref_name
+    # the messages name the catalogue as the headings do (its file's stem): "prediction puts all 40 paired
+    # objects in class 1" was said above "class_pred vs class_ref in out" of one file; -r self's reference too
+    pname = pred_label or pred_name
+    rname = (f"{pred_label}{ref_name[len(pred_name):]}" if pred_label and ref_is_pred
+             and ref_name.startswith(pred_name) else ref_name)
     ia, ib, paired_by = pairing(pred, ref, ref_is_pred, radius, (pname, rname), allow_few=allow_few_matches)
     pcol = class_column(pred, CLASS_PRED, pred_name)
     rcol = CLASS_REF if ref_is_pred else class_column(ref, CLASS_REF, ref_name)
@@ -2102,7 +2155,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                                        group_said) if group_column is not None else (None, None))
     titles = {m: task.merge_title(m) for m in task.merges}
     # the intervals are drawn at the end, once every figure they cover (ROC AUC, ECE, Brier) is computed
-    out = Comparison(pname, rname, paired_by, int(ia.size),
+    out = Comparison(pred_name, ref_name, paired_by, int(ia.size),
                      int(both.sum()), results, summary_table(results, None, titles), notes, columns=columns,
                      pairs=(ia, ib), n_objects=None if objects is None else int(np.unique(objects).size),
                      rows_not_objects=rows_not_objects, pred_label=pred_label)
@@ -2220,7 +2273,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         trust_rows = _trust_rows(task, probs, cr)
     if task.phangs_like:
         # two columns of one catalogue (-r self) are named by their columns, as the caption names them
-        out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, *(columns or (pname, rname)), quantities)
+        out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, *(columns or (pred_name, ref_name)),
+                                          quantities)
     for col in by:
         if col in pred.colnames:
             values = pred[col][ia[both]]

@@ -637,6 +637,28 @@ class TrustStudy:
             out["best_signal"] = self.best_signal()
         return out
 
+    def ece_ci_text(self, digits: int = 4) -> str:
+        """`` [lo, hi]`` of the ECE's interval, or "", with a word where its lower end was cut at 0.
+
+        The interval is joined to the debiased ECE's, which may run below 0, and cut there
+        (:func:`starclass.evaluate.bootstrap.ece_interval`): "[0.000, 0.040]" read as a lower end measured at 0.
+
+        Examples
+        --------
+        >>> t = trust_study(np.array([[0.9, 0.1], [0.3, 0.7], [0.6, 0.4]]), np.array([0, 1, 1]),
+        ...                 np.array([0, 1, 0]), {}, [1, 2])
+        >>> t.ece_ci_text()
+        ''
+        >>> t.ece_ci = (0.0, 0.04)
+        >>> t.ece_ci_text(3)
+        ' [0.000, 0.040] (its lower end cut at 0, below which no ECE lies)'
+        """
+        if self.ece_ci is None:
+            return ""
+        lo, hi = self.ece_ci
+        cut = " (its lower end cut at 0, below which no ECE lies)" if lo <= 0 else ""
+        return f" [{lo:.{digits}f}, {hi:.{digits}f}]{cut}"
+
     def lines(self) -> list[str]:
         """Lines ``starclass evaluate`` prints."""
         # the raw figures' floor said as the calibrated one is: "(raw: ECE 0.0466 (floor 0.0300), ...)" left the
@@ -654,7 +676,7 @@ class TrustStudy:
         # checked against scikit-learn's brier_score_loss, the figure looked twice too large
         binary = (f" (summed over both classes, 0-2; binary form, as scikit-learn's brier_score_loss: "
                   f"{self.brier / 2:.4f})" if self.n_classes == 2 else "")
-        out = [f"  calibration: ECE {self.ece:.4f}{ci(self.ece_ci)} ({self.n_bins} equal-width bins){floor} "
+        out = [f"  calibration: ECE {self.ece:.4f}{self.ece_ci_text()} ({self.n_bins} equal-width bins){floor} "
                f"Brier {self.brier:.4f}{ci(self.brier_ci)}{binary}{raw}"]
         if self.few_rows():
             out.append(f"  note: {self.few_rows()}")

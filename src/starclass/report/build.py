@@ -327,8 +327,7 @@ def _trust_section(c: Comparison) -> Section:
            f"(mean of the sum over classes of (p - [true])<sup>2</sup>; 0 best, 2 worst), on {_rows_words(c, t.n)}.")
     if t.floor_words(3):
         # ECE is biased upwards at small n: the floor is what to read it against (the table had the ECE alone)
-        ci = f" [{t.ece_ci[0]:.3f}, {t.ece_ci[1]:.3f}]" if t.ece_ci is not None else ""
-        s.text(f"ECE {t.ece:.3f}{ci}; {t.floor_words(3)}, from the sampling noise of so many rows alone "
+        s.text(f"ECE {t.ece:.3f}{t.ece_ci_text(3)}; {t.floor_words(3)}, from the sampling noise of so many rows alone "
                "(labels drawn from the probabilities themselves, 200 draws): an ECE near it cannot be told "
                "from perfect calibration.")
 
@@ -1589,7 +1588,7 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
                for line in [f"{_said(c)}: {_paired_count(c)}",
                             *c.lines()]]
     by_lines = [line for c in ev.comparisons for col, (tab, note) in c.by.items()
-                for line in group_lines(tab, f"{_said(c)} by {col}" + (f" ({note})" if note else ""))]
+                for line in group_lines(tab, f"{_said(c)} by {col}" + (f" ({note})" if note else ""), _rows_noun(c))]
     # unrounded, for printing: the headline's 4 decimals printed with 3 rounded twice (27/132 gave
     # "accuracy[4class] = 0.204" above the details' "accuracy 0.205")
     exact = {slug(c.ref_name): {r.merge: float(r.accuracy) for r in c.results} for c in ev.comparisons}
@@ -1606,8 +1605,12 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
             "ssp": next((sec.meta["ssp"] for sec in sections if sec.meta.get("ssp")), None), **written}
 
 
-def group_lines(tab: Table, title: str) -> list[str]:
+def group_lines(tab: Table, title: str, noun: str = "row") -> list[str]:
     """Printed lines of a :func:`starclass.evaluate.groups.metrics_by_group` table.
+
+    Each group's count (the table's ``n``) is said with ``noun``, what a scored row is (``"object"``, or
+    ``"row"`` where rows repeat objects): a bare "n 40" beside "200 resamples of the 20 objects" did not say
+    which it counted.
 
     The last lines say which interval each column has (the table's ``interval_notes``): the
     accuracy's is Wilson's where each row is an object, the bootstrap's over whole objects where a
@@ -1622,9 +1625,9 @@ def group_lines(tab: Table, title: str) -> list[str]:
     >>> tab, _ = metrics_by_group(np.array([1, 2, 2]), np.array([1, 1, 2]), ["a", "b", "b"], (1, 2))
     >>> print("\\n".join(group_lines(tab, "truth by field")))  # doctest: +NORMALIZE_WHITESPACE
     truth by field:
-      a: n 1, accuracy 1.000 [0.207, 1.000], 0 errors
-      b: n 2, accuracy 0.500 [0.095, 0.905], 1 error
-      (all): n 3, accuracy 0.667 [0.208, 0.939], 1 error
+      a: 1 row, accuracy 1.000 [0.207, 1.000], 0 errors
+      b: 2 rows, accuracy 0.500 [0.095, 0.905], 1 error
+      (all): 3 rows, accuracy 0.667 [0.208, 0.939], 1 error
       accuracy intervals: 95% Wilson interval
       recall_<k> intervals: 95% bootstrap interval, 200 resamples of the 3 rows; where every resample gave the
       same value, the 95% Wilson interval on the rows behind the figure
@@ -1638,21 +1641,21 @@ def group_lines(tab: Table, title: str) -> list[str]:
     ...                           objects=np.arange(40) // 2, object_column="object_id")
     >>> print("\\n".join(group_lines(tab, "truth by field")))  # doctest: +NORMALIZE_WHITESPACE
     truth by field:
-      a: n 40, accuracy 0.725 [0.574, 0.850], 11 errors, ROC AUC 0.870 [0.698, 0.970]
-      (all): n 40, accuracy 0.725 [0.574, 0.850], 11 errors, ROC AUC 0.870 [0.698, 0.970]
+      a: 40 rows, accuracy 0.725 [0.574, 0.850], 11 errors, ROC AUC 0.870 [0.698, 0.970]
+      (all): 40 rows, accuracy 0.725 [0.574, 0.850], 11 errors, ROC AUC 0.870 [0.698, 0.970]
       accuracy, ROC AUC and recall_<k> intervals: 95% bootstrap interval, 200 resamples of the 20 objects
       (object_id) drawn whole
     >>> tab, _ = metrics_by_group(ref, np.where(score >= 0.5, 1, 2), np.where(ref == 1, "a", "b"), (1, 2),
     ...                           score=score, positive=1, n_boot=0)
-    >>> group_lines(tab, "truth by field")[1]
-    '  a: n 17, accuracy 0.765 [0.527, 0.904], 4 errors, no ROC AUC (one reference class only)'
+    >>> group_lines(tab, "truth by field", "object")[1]
+    '  a: 17 objects, accuracy 0.765 [0.527, 0.904], 4 errors, no ROC AUC (one reference class only)'
     """
     out = [f"{title}:"]
     for r in tab:
         e = int(r["errors"])
         lo, hi = float(r["accuracy_lo"]), float(r["accuracy_hi"])
         ci = f" [{lo:.3f}, {hi:.3f}]" if np.isfinite(lo) and np.isfinite(hi) else ""
-        line = (f"  {r['group']}: n {int(r['n'])}, accuracy {float(r['accuracy']):.3f}{ci}, "
+        line = (f"  {r['group']}: {counted(int(r['n']), noun)}, accuracy {float(r['accuracy']):.3f}{ci}, "
                 f"{e} error{'' if e == 1 else 's'}")
         if "roc_auc" in tab.colnames and np.isfinite(float(r["roc_auc"])):
             line += f", ROC AUC {float(r['roc_auc']):.3f}{_finite_ci(r, 'roc_auc')}"
