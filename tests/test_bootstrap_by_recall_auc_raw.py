@@ -230,8 +230,8 @@ def test_evaluate_prints_and_writes_the_by_intervals(tmp_path):
     res = runner.invoke(app, [*args, "--group-column", "object_id", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     n_obj = len(set(t["object_id"]))
-    assert re.search(r"  disc: n \d+, accuracy [0-9.]+ \[[0-9.]+, [0-9.]+\], \d+ errors?, ROC AUC [0-9.]+ "
-                     r"\[[0-9.]+, [0-9.]+\]", res.output), res.output
+    assert re.search(r"  disc: \d+ (?:rows|objects), accuracy [0-9.]+ \[[0-9.]+, [0-9.]+\], \d+ errors?, "
+                     r"ROC AUC [0-9.]+ \[[0-9.]+, [0-9.]+\]", res.output), res.output
     # one line per note; a small field's figure the same on every resample adds to its column's note
     # (tests/test_zero_width_intervals.py)
     boot = f"95% bootstrap interval, 100 resamples of the {n_obj} objects (object_id) drawn whole"

@@ -170,7 +170,7 @@ def test_cli_end_to_end(tmp_path):
             "--phangs-fits-dir", str(tmp_path / "fits"), "--phangs-size", "15"]
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
-    assert "12 candidates" in res.output and "1 candidate(s)" in res.output
+    assert "12 candidates" in res.output and "1 candidate has its own pixel off the image or bad" in res.output
     s = StampStore(tmp_path / "s.h5")
     assert s.shape == (12, 15, 16, 16) and s.normalisation == "asinh" and s.bands == HST5
     assert s.meta["sources"]["f555w"].endswith("img_f555w.fits")
