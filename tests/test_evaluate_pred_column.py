@@ -125,7 +125,7 @@ def test_evaluate_cli_prints_what_it_scored(tmp_path):
     assert "scored column class_joint" in res.output and f"= {acc:.3f}" in res.output
     # the comparison is named as in the lines below it ("prediction_class_ref: accuracy" read as another one)
     # and as the report's headings name it (it read "prediction class_ref" while class_joint was scored)
-    assert f"class_joint vs class_ref in prediction: accuracy[3class] = {acc:.3f}" in res.output, res.output
+    assert f"class_joint vs class_ref in classified: accuracy[3class] = {acc:.3f}" in res.output, res.output
     import json
 
     assert json.loads((tmp_path / "ev" / "summary.json").read_text())["prediction_column"] == "class_joint"
