@@ -46,7 +46,7 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ from starclass.bands import require_bands
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
 from starclass.io.catalog import catalog_argument, keep_input_columns
+from starclass.io.progress import Progress
 from starclass.learn.augment import DIHEDRAL, dihedral
 from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.learn.config import TaskConfig
@@ -350,6 +351,7 @@ def member_probabilities(
     amp: bool | str = True,
     return_views: bool = False,
     per_member: bool = False,
+    on_pass: Callable[[int], None] | None = None,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Softmax probabilities of every member on one batch: ``[M, B, K]`` float32.
 
@@ -359,6 +361,8 @@ def member_probabilities(
     ``return_views`` (with ``tta``) also returns the member-mean probabilities of every view,
     ``[8, B, K]``, for the TTA spread; with ``per_member`` too, every member's views
     ``[M, 8, B, K]`` instead (for the mutual information over views x members).
+    ``on_pass`` is called with ``B`` after each pass of one view through one member (``8 M`` calls
+    with ``tta``, ``M`` without): a progress bar that moves per view, not once per batch.
 
     Examples
     --------
@@ -377,6 +381,10 @@ def member_probabilities(
     >>> p, views = member_probabilities(m.members, x, tta=True, return_views=True, per_member=True)
     >>> views.shape
     (1, 8, 6, 2)
+    >>> passes = []
+    >>> _ = member_probabilities(m.members, x, tta=True, on_pass=passes.append)
+    >>> passes
+    [6, 6, 6, 6, 6, 6, 6, 6]
     """
     dev = torch.device(device)
     dtype = compute_dtype(amp, dev)
@@ -393,6 +401,8 @@ def member_probabilities(
             with autocast(dev, dtype):
                 logits = net(to_memory_format(view(xt), dev, dtype))
             per_view.append(torch.softmax(logits.float(), dim=1))
+            if on_pass is not None:
+                on_pass(int(xt.shape[0]))
         if tta:
             pv = torch.stack(per_view)  # [8, B, K], as the batch of 8 B reshaped was
             views.append(pv)
@@ -627,6 +637,50 @@ def check_input_geometry(shape: tuple[int, ...], cfg: Any, *, tta: bool = False)
             "MODEL'), or resample cutouts to it with starclass.stamps.images.cutout_inputs(images, config)")
 
 
+def classify_progress(n: int, task: str, n_members: int, tta: bool, show: bool | None) -> Progress:
+    """The progress of classifying ``n`` candidates: in candidates, or under ``tta`` in views.
+
+    Under TTA every candidate goes through each of the ``n_members`` networks once per rotation/flip
+    (:data:`~starclass.learn.augment.DIHEDRAL`, eight): the count is of those views, ``8 M`` a candidate,
+    and moves after each pass of a batch through one member in one view. Counted in candidates, it moved once
+    per batch of 512 rows, after all ``8 M`` passes: minutes without a move on a CPU. The label says
+    which (``TTA: 8 views a candidate``), so that a log's ``0 of 320 views`` is read right.
+
+    Parameters
+    ----------
+    n : int
+        Candidates to classify.
+    task : str
+        The model's task, for the label.
+    n_members : int
+        Members of the model (ensemble).
+    tta : bool
+        Whether the views are averaged (``--tta``).
+    show : bool or None
+        As :class:`starclass.io.progress.Progress`: True the bar, None the timed lines, False nothing.
+
+    Returns
+    -------
+    Progress
+        Its ``total`` is ``n``, or ``8 n M`` under TTA.
+
+    Examples
+    --------
+    >>> p = classify_progress(40, "legus4-compact", 1, True, False)
+    >>> p.desc, p.total, p.noun
+    ('classify (legus4-compact, 1 member, TTA: 8 views a candidate)', 320, 'view')
+    >>> classify_progress(40, "legus4-compact", 2, False, False).desc
+    'classify (legus4-compact, 2 members)'
+    """
+    m = int(n_members)
+    desc = f"classify ({task}, {m} member{'s' * (m > 1)}"
+    if not tta:
+        return Progress(n, desc=desc + ")", noun="candidate", show=show, unit="cand", dynamic_ncols=True)
+    per = len(DIHEDRAL) * m
+    return Progress(n * per, desc=f"{desc}, TTA: {per} views a candidate)", noun="view", show=show, unit="view",
+                    dynamic_ncols=True)
+
+
 def predict_inputs(
     model: LoadedModel | str | os.PathLike | Any,
     inputs: np.ndarray,
@@ -724,13 +778,9 @@ def predict_inputs(
     parts = []
     view_parts = []
     mi_parts = []
-    from starclass.io.progress import Progress
-
-    m = len(loaded.members)
     # calibrate classified its held-out rows (minutes on a large set, on a CPU) without a word; its second pass,
     # under TTA (8x as long), read in a log as the first one said again: the lines say which
-    bar = Progress(n, desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)}{', TTA' * bool(tta)})", noun="candidate",
-                   show=progress, unit="cand", dynamic_ncols=True)
+    bar = classify_progress(n, cfg.name, len(loaded.members), tta, progress)
     try:
         _predict_batches(loaded, inputs, batch_size, tta, dev, amp, parts, view_parts, mi_parts, bar, given)
     finally:
@@ -797,8 +847,9 @@ def _predict_batches(loaded, inputs, batch_size, tta, dev, amp, parts, view_part
                 "starclass.stamps.make_inputs (which fills bad pixels)"
             )
         if tta:
+            # the bar counts views under TTA (classify_progress): it moves after each member's pass over each view
             pb, vb = member_probabilities(loaded.members, xb, tta=True, device=dev, amp=amp, return_views=True,
-                                          per_member=True)
+                                          per_member=True, on_pass=bar.update)
             view_parts.append(vb.mean(axis=0))
         elif given:
             ran = iter(member_probabilities(run, xb, tta=False, device=dev, amp=amp) if run else ())
@@ -810,7 +861,8 @@ def _predict_batches(loaded, inputs, batch_size, tta, dev, amp, parts, view_part
         _check_finite(pb, np.ones(len(xb), dtype=bool), s, "model")
         parts.append(pb)
         mi_parts.append(view_mutual_info(pb, vb))
-        bar.update(len(xb))
+        if not tta:
+            bar.update(len(xb))
 
 
 def _check_finite(p: np.ndarray, valid: np.ndarray, start: int, name: str) -> None:
@@ -1091,8 +1143,6 @@ def classify(
     """
     from astropy.table import Table
 
-    from starclass.io.progress import Progress
-
     if candidates is None:
         raise StarclassError("the candidate list is empty: nothing to classify")
     # a DataFrame converted, x in arcsec refused, ra in rad converted: it was all read as numbers of pix and deg
@@ -1157,8 +1207,10 @@ def classify(
         from starclass.learn.conformal import check_coverage
 
         coverage = check_coverage(coverage, "coverage (--coverage)")  # before hours of work, not after
-    bar = Progress(n, desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)}{', TTA' * bool(tta)})", noun="candidate",
-                   show=progress, unit="cand", dynamic_ncols=True)
+    bar = classify_progress(n, cfg.name, m, tta, progress)
+    # under TTA the bar counts views, each pass of one member over one view of the batch: it moved once a batch,
+    # after 8 M passes of 512 rows (minutes of silence on a CPU)
+    on_pass = bar.update if tta else None
     try:
         for batch in iter_inputs(mosaics, x, y, cfg, batch_size=int(batch_size)):
             s, e = batch.start, batch.stop
@@ -1174,7 +1226,7 @@ def classify(
             valid = valid & ~blank[s:e].any(axis=1)
             if tta:
                 p, views = member_probabilities(loaded.members, inputs, tta=True, device=dev, amp=amp,
-                                                return_views=True, per_member=True)
+                                                return_views=True, per_member=True, on_pass=on_pass)
             else:
                 p, views = member_probabilities(loaded.members, inputs, tta=False, device=dev, amp=amp), None
             _check_finite(p, valid, s, name)
@@ -1197,7 +1249,8 @@ def classify(
             if mi is not None:
                 mi[s:e] = view_mutual_info(p, None if views is None else np.where(valid[None, None, :, None],
                                                                                   views, np.nan))
-            bar.update(e - s)
+            if not tta:
+                bar.update(e - s)
     finally:
         bar.close()
 
