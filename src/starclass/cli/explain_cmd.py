@@ -81,13 +81,14 @@ def explain_command(
         from starclass.io.paths import link_note
 
         raise StarclassError(f"STAMPS {stamps}: no such file or folder{link_note(stamps)}")
-    from starclass.io.progress import say_step
+    from starclass.io.progress import say_start
 
-    # at a terminal a line before torch and the model load (2-5 s on shared cores), where nothing was said until
-    # the maps' bar; a log file gets the steps' timed lines, as before
-    # the methods are not named here: whether cam runs is known once the model is loaded (it was named, then
-    # skipped with a note); the bar over the stamps names those that run
-    say_step("explain: loading the model and reading the stamps ...", progress)
+    # a line before torch and the model load (2-5 s on shared cores), where nothing was said until the maps' bar;
+    # in a log file too (say_start): loading, reading and classifying the stamps took 76 s on a loaded machine
+    # before the maps' first line. The methods are not named here: whether cam runs is known once the model is
+    # loaded (it was named, then skipped with a note); the bar over the stamps names those that run. How many stamps
+    # is known once they are read: the most that are drawn is said
+    say_start(explain_first_line(stamps, max_stamps), progress)
     from starclass.explain.run import explain
 
     info = explain(model, stamps, out, methods=methods, per_class=per_class, max_stamps=max_stamps,
@@ -108,3 +109,14 @@ def explain_command(
          f"{info['grouping']}: " + (", ".join(f"{names.get(k, k)}: {v}" for k, v in info["n_per_class"].items())
                                     or "none (see the notes)"))
     echo(f"written {out}")
+
+
+def explain_first_line(stamps: Path, max_stamps: int) -> str:
+    """The first line ``explain`` says: what it reads and at most how many stamps it explains.
+
+    Examples
+    --------
+    >>> explain_first_line(Path("cut/labels.csv"), 512)
+    'explain: loading the model and reading the stamps of cut/labels.csv (at most 512 explained) ...'
+    """
+    return f"explain: loading the model and reading the stamps of {stamps} (at most {max_stamps} explained) ..."

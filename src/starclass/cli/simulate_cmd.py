@@ -89,7 +89,7 @@ def simulate_cmd(
     from starclass.io.atomic import atomic_dir
     from starclass.io.memory import check_memory
     from starclass.io.paths import check_output
-    from starclass.io.progress import say_step
+    from starclass.io.progress import say_start
     from starclass.simulate.config import CUTOUT_PRESETS, place_by_seed
     from starclass.simulate.config import PRESETS as FIELD_PRESETS
     from starclass.simulate.config import preset as make_preset
@@ -182,7 +182,9 @@ def simulate_cmd(
         return
     # before the rendering, naming the argument
     check_output(outdir, (), option="OUTDIR", overwrite=overwrite, folder=True, own=FIELD_ENTRIES)
-    say_step(_first_step(cfg), progress)
+    # in a log file too (say_start): building the galaxy took 30-40 s on a loaded machine before the render's
+    # first line, with nothing in the log
+    say_start(_first_step(cfg), progress)
     from starclass.simulate import simulate_to_disk  # the simulator: after the line (see the imports above)
     # the whole field is written to a hidden folder beside OUTDIR and moved into place at the end:
     # a kill leaves the old field or the new one, and two --galaxy names never mix in one folder
@@ -246,7 +248,7 @@ def simulate_cmd(
 
 
 def _first_step(cfg, fields: int | None = None) -> str:
-    """The line ``simulate`` says (at a terminal) before it imports the simulator and builds the field's scene.
+    """The line ``simulate`` says (in a log file too) before it imports the simulator and builds the scene.
 
     Examples
     --------
@@ -266,11 +268,11 @@ def _first_step(cfg, fields: int | None = None) -> str:
 def _simulate_fields(cfg, outdir: Path, n: int, *, overwrite: bool, progress: bool | None, extras: list[str]) -> None:
     """``simulate OUTDIR --fields N``: N fields and a survey plan, written as one folder."""
     from starclass.io.atomic import atomic_dir
-    from starclass.io.progress import say_step
+    from starclass.io.progress import say_start
 
     if extras:
         raise StarclassError(f"{', '.join(extras)} apply to a single field, not to --fields")
-    say_step(_first_step(cfg, n), progress)
+    say_start(_first_step(cfg, n), progress)
     # the simulator (through survey's field import): after the line
     from starclass.simulate.survey import PLAN_NAME, simulate_survey
 

@@ -136,6 +136,43 @@ def say_step(text: str, show: bool | None, stream: TextIO | None = None) -> None
         print(text, file=stream, flush=True)
 
 
+def say_start(text: str, show: bool | None, stream: TextIO | None = None) -> None:
+    """The first line of a command whose first counted line comes late: at a terminal and in a log file.
+
+    :func:`say_step` says its line at a terminal only: a log file waited for the step's timed lines
+    (:class:`Progress`), and a command that builds or loads for long before its first count said nothing
+    there (``simulate ... > log 2>&1``: 30-40 s building the galaxy before ``render: 0 of 5 bands``,
+    ``explain``: 76 s loading the model and classifying the stamps before its maps' first line, on a loaded
+    machine). Here the line is said at a terminal as :func:`say_step` says it, and with ``show`` None as a
+    timed INFO line on :data:`LOGGER`, which the command line shows in a log file and the Python API leaves
+    quiet; ``False`` (``--no-progress``, ``--quiet``) says nothing.
+
+    Parameters
+    ----------
+    text : str
+        What the command is doing and for how many, e.g. ``"simulate: SIM-1, ...: building the galaxy ..."``.
+    show : bool or None
+        True: at a terminal (:func:`say_step`); None: a line on :data:`LOGGER`; False: nothing.
+    stream : file-like, optional
+        Where the terminal's line goes (default: stderr).
+
+    Examples
+    --------
+    >>> import io, logging
+    >>> out, log = io.StringIO(), logging.getLogger(LOGGER)
+    >>> shown = logging.StreamHandler(out)
+    >>> log.addHandler(shown); log.setLevel(logging.INFO)  # as the command line does for a log file
+    >>> say_start("explain: loading ...", None); say_start("not said", False)
+    >>> log.removeHandler(shown); log.setLevel(logging.NOTSET)
+    >>> out.getvalue()
+    'explain: loading ...\n'
+    """
+    if show:
+        say_step(text, show, stream)
+    elif show is None:
+        logging.getLogger(LOGGER).info("%s", text)
+
+
 def duration(seconds: float) -> str:
     """A duration as a log line says it: ``35 s``, ``4 min 10 s``, ``2 h 05 min``.
 

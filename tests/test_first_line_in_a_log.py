@@ -1,0 +1,63 @@
+"""``simulate`` and ``explain`` say what they are doing, and for how many, first, in a log file too.
+
+Their first line (``io.progress.say_step``) was said at a terminal only: ``starclass simulate ... > log 2>&1``
+was silent for 30-40 s (building the galaxy and its objects) before ``render: 0 of 5 bands``, and ``explain``
+for 76 s (loading the model, reading and classifying the stamps) before its maps' first line, on a loaded
+machine. Now the line comes first in a log as a timed line (``io.progress.say_start``); ``--no-progress``
+still says nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from typer.testing import CliRunner
+
+from conftest import write_noise_cutout_folder, write_untrained_model  # tests/ is on sys.path under pytest
+from starclass.cli import app
+
+runner = CliRunner()
+
+#: a timed line, as the command line writes the progress lines into a log file
+TIMED = re.compile(r"^\d\d:\d\d:\d\d (?P<text>.+)$")
+
+
+def timed_lines(stderr: str) -> list[str]:
+    return [m["text"] for m in map(TIMED.match, stderr.splitlines()) if m]
+
+
+def test_simulate_into_a_log_says_the_field_before_building_it(tmp_path):
+    args = ["simulate", str(tmp_path / "f"), "--size", "64", "--n-candidates", "6"]
+    res = runner.invoke(app, args)  # the runner's stderr is no terminal and no option is given: a log file
+    assert res.exit_code == 0, res.output
+    lines = timed_lines(res.stderr)
+    assert lines and lines[0] == "simulate: SIM-1, 64 x 64 px, 5 bands, 6 candidates: building the galaxy and its " \
+                                 "objects ...", res.stderr
+    assert lines[1].startswith("render: 0 of 5 bands"), lines  # before the render's first line
+    quiet = runner.invoke(app, ["simulate", str(tmp_path / "q"), "--size", "64", "--n-candidates", "6",
+                                "--no-progress"])
+    assert quiet.exit_code == 0 and "building the galaxy" not in quiet.stderr, quiet.stderr
+
+
+def test_simulate_fields_into_a_log_says_how_many_first(tmp_path):
+    res = runner.invoke(app, ["simulate", str(tmp_path / "s"), "--size", "64", "--n-candidates", "4", "--fields",
+                              "2"])
+    assert res.exit_code == 0, res.output
+    lines = timed_lines(res.stderr)
+    assert lines and lines[0].startswith("simulate: 2 fields from SIM-1, 64 x 64 px, 5 bands, 4 candidates each: "
+                                         "building the first ..."), res.stderr
+
+
+def test_explain_into_a_log_says_its_stamps_before_loading(tmp_path, single_thread):
+    labels = write_noise_cutout_folder(tmp_path / "cut", 16, n=6)
+    from starclass.learn.config import get_preset
+
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real").copy(name="mine", stamp_size=16))
+    res = runner.invoke(app, ["explain", str(model), str(labels), "-o", str(tmp_path / "ex"), "--max-stamps", "4",
+                              "-m", "gradcam", "--per-class", "1"])
+    assert res.exit_code == 0, res.output
+    lines = timed_lines(res.stderr)
+    assert lines and lines[0] == f"explain: loading the model and reading the stamps of {labels} (at most 4 " \
+                                 "explained) ...", res.stderr
+    assert any(ln.startswith("explain (gradcam): 0 of 4 stamps") for ln in lines[1:]), lines
+
