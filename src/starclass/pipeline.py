@@ -141,7 +141,7 @@ def run_demo(
     epochs: int | None = 40,
     labels: str = "truth",
     distance_mpc: float = 10.0,
-    progress: bool | None = True,
+    progress: bool | None = False,
     overwrite: bool = False,
     echo: Callable[[str], None] = print,
 ) -> DemoResult:
@@ -170,7 +170,8 @@ def run_demo(
         Distance of the simulated galaxy.
     progress
         Show progress bars; None: a few timed lines on the ``starclass.progress`` logger instead (and the
-        epochs' lines on ``starclass.learn.train``), what ``starclass demo`` writes into a log file.
+        epochs' lines on ``starclass.learn.train``), what ``starclass demo`` writes into a log file. Default
+        False: quiet, as every library function.
     overwrite
         Replace an existing non-empty ``outdir`` (only if it holds nothing but a demo's
         outputs, :data:`DEMO_OUTPUTS`); without it such a folder is refused before any work.

@@ -535,7 +535,7 @@ def detect(
     bands: list[str] | None = None,
     max_candidates: int | None = None,
     galaxy: str | None = None,
-    progress: bool | None = True,
+    progress: bool | None = False,
     keep_empty_bands: bool = False,
 ) -> Table:
     """Find candidates in the V band, measure them in every band, apply the selection.
@@ -572,7 +572,8 @@ def detect(
     galaxy
         Value of the ``galaxy`` column (default: none added).
     progress
-        Show progress bars (None: a few timed lines instead, :class:`starclass.io.progress.Progress`).
+        Show progress bars (None: a few timed lines instead, :class:`starclass.io.progress.Progress`). Default
+        False, quiet, as every library function: a script's log or a notebook's cell got a bar it never asked for.
     keep_empty_bands
         A band other than the detection band with no usable pixel (all NaN or masked: a survey tile off
         that band's footprint) gets NaN magnitudes, named in ``meta["no_usable_pixel"]``, as candidates

@@ -1067,7 +1067,7 @@ def classify(
     batch_size: int = INFERENCE_BATCH_SIZE,
     tta: bool = False,
     device: str | torch.device | None = None,
-    progress: bool | None = True,
+    progress: bool | None = False,
     precision: bool | str | None = None,
     threshold: float | None = None,
     calibrated: bool = True,
@@ -1097,7 +1097,8 @@ def classify(
         ``"cpu"``, ``"cuda"``, ...; default CUDA when available.
     progress
         Show a tqdm progress bar; None: a few timed lines on the ``starclass.progress`` logger instead
-        (:class:`starclass.io.progress.Progress`, what the command line writes into a log file).
+        (:class:`starclass.io.progress.Progress`, what the command line writes into a log file). Default
+        False: quiet, as every library function.
     precision
         "auto", "fp32" or "bf16" (:mod:`starclass.learn.precision`); default: the model's own
         ``recipe.amp``, so a model trained in bfloat16 runs in bfloat16.

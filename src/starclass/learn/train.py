@@ -1456,7 +1456,7 @@ def fit(
     galaxies: np.ndarray | None = None,
     seed: int | None = None,
     resume: bool = True,
-    progress: bool | str | None = True,
+    progress: bool | str | None = False,
     device: str | torch.device | None = None,
     epochs: int | None = None,
     ensemble: int | None = None,
@@ -1507,7 +1507,8 @@ def fit(
     progress
         Show tqdm progress bars (loss and validation accuracy); None: timed lines of each member's batches
         instead, on :data:`starclass.io.progress.LOGGER` (``train`` into a log file), "still working" ones
-        included; a string: the bars, ``progress_label`` being the string.
+        included; a string: the bars, ``progress_label`` being the string. Default False: quiet, as every
+        library function.
     device
         ``"cpu"``, ``"cuda"``, ...; default CUDA when available.
     epochs, ensemble

@@ -1736,7 +1736,7 @@ def run_survey(
     threads_per_worker: int | None = None,
     processes: bool = True,
     overwrite: bool = False,
-    progress: bool = True,
+    progress: bool = False,
     device: str | None = None,
     fail_tiles: Collection[str] = (),
     echo: Callable[[str], None] = print,
@@ -1761,7 +1761,8 @@ def run_survey(
     overwrite
         Redo the merge and summary of a finished survey.
     progress
-        One progress bar over tiles (candidates in its postfix).
+        One progress bar over tiles (candidates in its postfix). Default False: quiet, as every library
+        function.
     device
         Torch device of the workers (None: one GPU per worker when there are GPUs, else CPU).
     fail_tiles
