@@ -35,7 +35,7 @@ def test_make_inputs_gives_no_stamp_for_a_masked_position(field):
     _, ok = make_inputs(images, x, table["y"], TASK)
     assert ok.tolist() == [True, False, True, True, True, True]
     batches = list(iter_inputs(images, x, table["y"], TASK))
-    assert np.concatenate([b.valid for b in batches]).tolist() == ok.tolist()
+    assert np.concatenate([b.ok for b in batches]).tolist() == ok.tolist()
     _, valid = extract_stamps(images, x, table["y"], size=16)
     assert not valid[1].any() and valid[0].all()
 

@@ -259,7 +259,7 @@ def test_iter_inputs_equals_make_inputs_in_batches():
     batches = list(iter_inputs(imgs, x, y, cfg, batch_size=64))
     assert [(b.start, b.stop) for b in batches] == [(0, 64), (64, 128), (128, 192), (192, 250)]
     np.testing.assert_array_equal(np.concatenate([b.inputs for b in batches]), full)
-    np.testing.assert_array_equal(np.concatenate([b.valid for b in batches]), fvalid)
+    np.testing.assert_array_equal(np.concatenate([b.ok for b in batches]), fvalid)
     with pytest.raises(StarclassError, match="batch_size"):
         list(iter_inputs(imgs, x, y, cfg, batch_size=0))
 

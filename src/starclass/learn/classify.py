@@ -1215,7 +1215,7 @@ def classify(
     try:
         for batch in iter_inputs(mosaics, x, y, cfg, batch_size=int(batch_size)):
             s, e = batch.start, batch.stop
-            valid = np.asarray(batch.valid, dtype=bool)
+            valid = np.asarray(batch.ok, dtype=bool)
             inputs = batch.inputs
             if not np.all(np.isfinite(inputs)):  # the stamps module promises none; never trust NaN
                 row_bad = ~np.all(np.isfinite(inputs.reshape(len(inputs), -1)), axis=1)

@@ -19,10 +19,11 @@ network that does not resample itself.
 Invalid stamps
 --------------
 Pixels off the image or NaN are filled (``fill``, default 0 = the normalised background).
-A candidate whose own pixel (the stamp centre) is invalid in any band has ``valid[n]``
-False: its input is all ``fill`` or partly filled, and callers must not trust a
-prediction for it (``classify`` reports such candidates as class 0). NaN never reaches a
-model. An empty candidate list gives arrays with N = 0.
+A candidate whose own pixel (the stamp centre) is invalid in any band has ``ok[n]``
+False (``valid`` names each pixel's validity, :func:`~starclass.stamps.extract_stamps`): its
+input is all ``fill`` or partly filled, and callers must not trust a prediction for it
+(``classify`` reports such candidates as class 0). NaN never reaches a model. An empty
+candidate list gives arrays with N = 0.
 """
 
 from __future__ import annotations
@@ -302,9 +303,9 @@ def make_inputs(
     inputs : numpy.ndarray
         float32 ``[N, C, H, W]``, C = n_scales * n_bands (or n_scales * 3 for ``rgb``),
         scale-major, H = W = ``stamp_size`` (``input_size`` with ``resize``); no NaN.
-    valid : numpy.ndarray
+    ok : numpy.ndarray
         bool ``[N]``: False where the candidate's own pixel is off the image or NaN in a
-        band (see the module docstring).
+        band (see the module docstring); :attr:`InputBatch.ok` of :func:`iter_inputs`.
 
     Examples
     --------
@@ -327,18 +328,36 @@ def make_inputs(
 class InputBatch(NamedTuple):
     """One batch from :func:`iter_inputs`: candidates ``start:stop`` of the input order.
 
+    ``ok`` is each candidate's validity (``[n]``, its own pixel on the image and finite in every band), as
+    :func:`make_inputs` returns it and a stamp store keeps it (``/ok``). Until 2026-12-07 it was named
+    ``valid``, which everywhere else (:func:`~starclass.stamps.extract_stamps`, the store's ``/valid``,
+    ``normalise_scales(valid=...)``) is the validity of each *pixel* (``[n, S, S]``): ``batch.valid`` still
+    reads it, with a DeprecationWarning, for one release.
+
     Examples
     --------
-    >>> InputBatch(0, 2, None, None).stop
-    2
+    >>> import numpy as np
+    >>> b = InputBatch(0, 2, None, np.array([True, False]))
+    >>> b.stop, b.ok.tolist()
+    (2, [True, False])
     """
 
     start: int
     stop: int
     inputs: np.ndarray
-    valid: np.ndarray
+    #: bool ``[n]``: False where the candidate's own pixel is off the image or NaN in a band (not classified)
+    ok: np.ndarray
     #: share of each candidate's input pixels (over its scales) that are fill, not data (:func:`no_data_fraction`)
     no_data: np.ndarray | None = None
+
+    @property
+    def valid(self) -> np.ndarray:
+        """Deprecated name of :attr:`ok` (the per-candidate validity; ``valid`` is per pixel elsewhere)."""
+        import warnings
+
+        warnings.warn("InputBatch.valid is now InputBatch.ok (each candidate's validity; 'valid' names each "
+                      "pixel's elsewhere); the old name goes in the next release", DeprecationWarning, stacklevel=2)
+        return self.ok
 
 
 def auto_batch_size(config: Any, n_bands: int, budget_bytes: int = 256 * 2**20, resize: bool = False) -> int:
@@ -377,7 +396,7 @@ def iter_inputs(
     weight maps), plus ``batch_size`` (default: as many as fit
     in 256 MiB) and ``progress`` (a tqdm bar; None: a few timed lines instead,
     :class:`starclass.io.progress.Progress`). Each item is an :class:`InputBatch`
-    ``(start, stop, inputs, valid)``; the base-stamp buffer is reused between batches,
+    ``(start, stop, inputs, ok, no_data)``; the base-stamp buffer is reused between batches,
     the ``inputs`` array of each batch is new (safe to keep).
 
     Examples
@@ -387,15 +406,15 @@ def iter_inputs(
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
     >>> images = {b: np.random.default_rng(0).random((64, 64)).astype(np.float32) for b in cfg.bands}
     >>> for batch in iter_inputs(images, [10.0, 30.0, 50.0], [20.0, 20.0, 20.0], cfg, batch_size=2):
-    ...     print(batch.start, batch.stop, batch.inputs.shape, batch.valid.tolist())
+    ...     print(batch.start, batch.stop, batch.inputs.shape, batch.ok.tolist())
     0 2 (2, 2, 16, 16) [True, True]
     2 3 (1, 2, 16, 16) [True]
     """
     spec = input_spec(config)
-    for start, stop, inputs, valid, valid_px in _iter_batches(
+    for start, stop, inputs, ok, valid_px in _iter_batches(
         mosaics, x, y, spec, batch_size, zeropoints, masks, resize, progress, weights
     ):
-        yield InputBatch(start, stop, inputs, valid, no_data_fraction(valid_px, spec))
+        yield InputBatch(start, stop, inputs, ok, no_data_fraction(valid_px, spec))
 
 
 def no_data_fraction(valid_px: np.ndarray, config: Any) -> np.ndarray:
