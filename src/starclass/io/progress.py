@@ -165,7 +165,7 @@ def say_start(text: str, show: bool | None, stream: TextIO | None = None) -> Non
     >>> say_start("explain: loading ...", None); say_start("not said", False)
     >>> log.removeHandler(shown); log.setLevel(logging.NOTSET)
     >>> out.getvalue()
-    'explain: loading ...\n'
+    'explain: loading ...\\n'
     """
     if show:
         say_step(text, show, stream)

@@ -352,7 +352,16 @@ class InputBatch(NamedTuple):
 
     @property
     def valid(self) -> np.ndarray:
-        """Deprecated name of :attr:`ok` (the per-candidate validity; ``valid`` is per pixel elsewhere)."""
+        """Deprecated name of :attr:`ok` (the per-candidate validity; ``valid`` is per pixel elsewhere).
+
+        Examples
+        --------
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as said:
+        ...     warnings.simplefilter("always")
+        ...     InputBatch(0, 1, None, np.array([True])).valid.tolist(), said[0].category.__name__
+        ([True], 'DeprecationWarning')
+        """
         import warnings
 
         warnings.warn("InputBatch.valid is now InputBatch.ok (each candidate's validity; 'valid' names each "
