@@ -61,3 +61,25 @@ def test_explain_into_a_log_says_its_stamps_before_loading(tmp_path, single_thre
                                  "explained) ...", res.stderr
     assert any(ln.startswith("explain (gradcam): 0 of 4 stamps") for ln in lines[1:]), lines
 
+
+
+def test_classify_train_and_calibrate_into_a_log_say_what_they_load_first(tmp_path, single_thread):
+    """classify --stamps of the 869 PAndAS cutouts said nothing for 45 s into a log (torch, the model, the images)
+    before its first count, train for 30 s; calibrate loads the same. Each now says its first line there too."""
+    from starclass.learn.config import get_preset
+
+    labels = write_noise_cutout_folder(tmp_path / "cut", 16, n=8)
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real").copy(name="mine", stamp_size=16))
+    runs = {
+        f"classify: loading model {model} and reading the cutouts ...":
+            ["classify", "--stamps", str(labels), "--model", str(model), "-o", str(tmp_path / "c.csv")],
+        f"calibrate: reading the held-out rows and loading model {model} ...":
+            ["calibrate", str(model), "--stamps", str(labels), "--overwrite"],
+        "train: task m31-real: building its networks and reading the training inputs ...":
+            ["train", "--task", "m31-real", "--stamps", str(labels), "--stamp-size", "16", "--epochs", "1",
+             "-o", str(tmp_path / "trained")],
+    }
+    for first, args in runs.items():
+        res = runner.invoke(app, args)
+        lines = timed_lines(res.stderr)  # whether or not the run succeeds: the line comes before anything is read
+        assert lines and lines[0] == first, (args, res.output)

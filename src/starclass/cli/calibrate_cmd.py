@@ -132,11 +132,11 @@ def calibrate_command(
     check_output(model / "manifest.json", [], option="MODEL", overwrite=True)
     # a misspelt catalogue, mosaic or --stamps was named only once torch and the model code had loaded, as classify
     check_image_inputs(mosaics, catalog, stamps, need=_NEED_INPUTS)
-    from starclass.io.progress import say_step
+    from starclass.io.progress import say_start
 
-    # at a terminal a line once the arguments that need no torch are checked, before torch and the model code
-    # load (3-4 s on shared cores: nothing was said until the classification's bar); a log gets timed lines
-    say_step(f"calibrate: reading the held-out rows and loading model {model} ...", progress)
+    # a line once the arguments that need no torch are checked, before torch and the model code load (3-4 s on
+    # shared cores: nothing was said until the classification's bar); in a log file too (say_start), as classify
+    say_start(f"calibrate: reading the held-out rows and loading model {model} ...", progress)
     from starclass.learn.calibration import calibrate_model
 
     dev = pick_device(device)

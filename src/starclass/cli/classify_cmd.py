@@ -173,11 +173,12 @@ def classify_command(
         # every input there and readable: an existing output is refused before the inputs are read in full and the
         # model loads; a missing or unreadable one goes on to be named first, in its reader's words (0e0b76f)
         check_output(output, option="--output", overwrite=False, file=True)
-    from starclass.io.progress import say_step
+    from starclass.io.progress import say_start
 
-    # at a terminal a line once the options that need no torch are checked, before torch and the model code load
-    # (3-5 s on shared cores: nothing was said until the classification's bar); a log gets the timed lines
-    say_step(f"classify: loading model {model} and reading the {'cutouts' if stamps is not None else 'candidates'}"
+    # a line once the options that need no torch are checked, before torch and the model code load (3-5 s on shared
+    # cores: nothing was said until the classification's bar); in a log file too (say_start), where 869 PAndAS
+    # cutouts left it silent for 45 s on a loaded machine before the classification's first line
+    say_start(f"classify: loading model {model} and reading the {'cutouts' if stamps is not None else 'candidates'}"
              " ...", progress)
     from starclass.evaluate.task import model_catalogue_classes
     from starclass.learn.checkpoint import load_model

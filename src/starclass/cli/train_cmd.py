@@ -520,11 +520,12 @@ def train_command(
     # a stamp too small for a member's network, or an unknown one: refused from the task alone, before the first
     # line and torch (it came after both, 2-5 s on shared cores), and before the data are read
     check_members(trained)
-    from starclass.io.progress import say_step
+    from starclass.io.progress import say_start
 
-    # at a terminal a line once the options are checked, before torch and the networks' code load (2-5 s on shared
-    # cores: nothing was said until the inputs had been read); a log file gets the epochs' lines, as before
-    say_step(f"train: task {cfg.name}: building its networks and reading the training inputs ...", progress)
+    # a line once the options are checked, before torch and the networks' code load (2-5 s on shared cores: nothing
+    # was said until the inputs had been read); in a log file too (say_start): 30 s of silence there before the
+    # inputs' line (869 PAndAS cutouts, a loaded machine)
+    say_start(f"train: task {cfg.name}: building its networks and reading the training inputs ...", progress)
     if device is not None:
         pick_device(device)  # cpu, cuda:N: on this machine? still before the data are read
     from starclass.models.torchvision_nets import frozen_over_random, missing_pretrained, no_weights_announced
