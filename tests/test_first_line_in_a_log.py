@@ -46,6 +46,10 @@ def test_simulate_fields_into_a_log_says_how_many_first(tmp_path):
     lines = timed_lines(res.stderr)
     assert lines and lines[0].startswith("simulate: 2 fields from SIM-1, 64 x 64 px, 5 bands, 4 candidates each: "
                                          "building the first ..."), res.stderr
+    # each field after the first is named before it is built: the render lines of two fields read alike
+    second = lines.index("simulate: SIM-1-002 (field 2 of 2): building the galaxy and its objects ...")
+    assert [ln.split(":")[0] for ln in lines[1:second]] == ["render", "render"], lines
+    assert lines[second + 1].startswith("render: 0 of 5 bands"), lines
 
 
 def test_explain_into_a_log_says_its_stamps_before_loading(tmp_path, single_thread):

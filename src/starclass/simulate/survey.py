@@ -15,6 +15,7 @@ from pathlib import Path
 
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.io.atomic import atomic_path
+from starclass.io.progress import say_start
 from starclass.simulate.config import SimConfig
 from starclass.simulate.field import simulate_to_disk
 
@@ -46,7 +47,8 @@ def simulate_survey(config: SimConfig, outdir: str | Path, n_fields: int, *, pro
     n_fields
         Number of fields (>= 1).
     progress
-        Progress bars per field (None: a few timed lines, :class:`starclass.io.progress.Progress`).
+        Progress bars per field (None: a few timed lines, :class:`starclass.io.progress.Progress`); from the
+        second field on, a line names each field before it is built (:func:`starclass.io.progress.say_start`).
     positions
         List each field's truth as its given positions in the plan (as in the M31 search, which
         classifies a catalogue); otherwise the plan asks for detection.
@@ -82,6 +84,11 @@ def simulate_survey(config: SimConfig, outdir: str | Path, n_fields: int, *, pro
         # fields at the same ra, dec
         step = 1.05 * config.shape[0] * config.pixel_scale / 3600.0
         cfg = config.replace(seed=config.seed + k - 1, galaxy=name, dec=config.dec + (k - 1) * step)
+        if k > 1:
+            # each field's render lines said "render: 0 of 2 bands" alike, with no word of which field, and the
+            # building of each next one (30-40 s for a 2048 px field on a loaded machine) came between them unsaid;
+            # the first field is said by the command ("building the first ...")
+            say_start(f"simulate: {name} (field {k} of {n_fields}): building the galaxy and its objects ...", progress)
         out[name] = simulate_to_disk(cfg, outdir / name, progress=progress, overwrite=overwrite)
         entry = f"  - {{name: {name}, mosaics: {name}"
         if positions:
