@@ -1704,6 +1704,8 @@ def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad:
     row whose votes are all for classes the task leaves out, not one without any vote.
     ``targets`` are the rows' training targets as fit was given them (a pseudo-labelled row has one).
     """
+    if int(n_left) == 0 and not n_bad:
+        return ""  # none left out: nothing to say ("0 whose labels map to no output class left out" was said)
     if voted is None or len(voted) != len(targets):
         return f"{n_left} without an output class left out"
     t = np.asarray(targets, dtype=float)
@@ -1824,14 +1826,16 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
         # nothing trained: the data and settings matched the finished model's (fit checks it)
         # a member that differed only in entries that change no weight (pixel_scale, ...) was given the values now
         retold = any("changes no weight" in n or "change no weight" in n for n in result.notes)
-        echo(f"all {kept} member(s) of task {cfg.name!r} were already trained on these data with these "
+        echo(f"all {counted(kept, 'member')} of task {cfg.name!r} were already trained on these data with these "
              + (f"settings; kept their weights in {output}, with the values now of the entries above that change no "
                 "weight" if retold else f"settings; kept {output} unchanged"))
         return
-    echo(f"trained {len(result.members) - kept} member(s) of task {cfg.name!r} on {result.device} "
+    # "(0 without an output class left out)" was said of every run that left none out: said only where some were
+    left_out = left_out or (f"{result.n_unlabelled} without an output class left out" if result.n_unlabelled else "")
+    echo(f"trained {counted(len(result.members) - kept, 'member')} of task {cfg.name!r} on {result.device} "
          f"({dtype_name(dtype)}): "
          f"{result.n_train} training, {result.n_val} validation candidates "
-         f"({left_out or f'{result.n_unlabelled} without an output class left out'}) in {result.seconds:.1f} s")
+         f"{f'({left_out}) ' if left_out else ''}in {result.seconds:.1f} s")
     # soft targets (--label-model soft / dawid-skene) count a candidate fractionally in every
     # class it may be: the rounded expected counts need not add up to the training candidates
     # (720 training and counts summing to 719 read as a row lost)

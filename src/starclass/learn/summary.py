@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from starclass.errors import StarclassError, shell_word
+from starclass.errors import StarclassError, counted, shell_word
 
 __all__ = ["is_model_path", "model_summary", "cv_folder_summary"]
 
@@ -154,7 +154,7 @@ def task_summary(given: str | os.PathLike) -> list[str]:
         lines.append("  reference classes merged: " + ", ".join(f"{k} -> {v}" for k, v in merged.items()))
     if cfg.threshold is not None:
         lines.append(f"  decision: class {cfg.positive_class} when its probability >= {cfg.threshold:g}")
-    lines += [f"  network: {len(members)} member(s) ({', '.join(f'{n} {a}' for a, n in archs.items())})",
+    lines += [f"  network: {counted(len(members), 'member')} ({', '.join(f'{n} {a}' for a, n in archs.items())})",
               f"  recipe: up to {r.epochs} epochs, batch {r.batch_size}, {r.optimizer} lr {r.lr:g}, "
               f"validation {r.val_fraction:g} ({r.split} split"
               + (f", whole {cfg.group_column} groups of a cutout folder)" if cfg.group_column else ")"),
