@@ -30,3 +30,15 @@ def test_a_summary_without_a_balanced_accuracy_reads_as_before():
     for acc in ({"accuracy": 0.9125}, {"accuracy": 0.9125, "balanced_accuracy": float("nan")}):
         line = next(s for s in summary_lines(_summary({"2class": acc})) if s.startswith("  SIM-M31-001:"))
         assert line.endswith("accuracy (2class) 0.912"), line
+
+
+def test_a_field_classified_all_in_one_class_is_said_so():
+    """The user walk of 2026-12-07: 'accuracy (2class) 0.900 (balanced 0.500)' for a field whose 300 candidates the
+    model all called class 2, where evaluate warns that the catalogue puts every object in one class."""
+    summary = _summary({"2class": {"accuracy": 0.9, "balanced_accuracy": 0.5}})
+    summary["fields"]["SIM-M31-001"]["class_pred_counts"] = {"2": 400}
+    line = next(s for s in summary_lines(summary) if s.startswith("  SIM-M31-001:"))
+    assert line.endswith("(balanced 0.500); every classified candidate is class 2"), line
+    mixed = next(s for s in summary_lines(_summary({"2class": {"accuracy": 0.9, "balanced_accuracy": 0.5}}))
+                 if s.startswith("  SIM-M31-001:"))
+    assert "every classified candidate" not in mixed, mixed  # 1 and 399: two classes

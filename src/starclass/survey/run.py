@@ -2699,6 +2699,11 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
                 bal = a.get("balanced_accuracy")
                 line += f", accuracy ({merge}) {a['accuracy']:.3f}" + (
                     f" (balanced {bal:.3f})" if bal is not None and np.isfinite(bal) else "")
+            # evaluate warns of a catalogue with all its paired objects in one class; the survey's line gave the
+            # accuracy of such a field (0.900, balanced 0.500) without a word of it (user walk, 2026-12-07)
+            counts = {k: v for k, v in (f.get("class_pred_counts") or {}).items() if k != "0" and v}
+            if ev.get("accuracy") and len(counts) == 1 and f["n_candidates"] > 1:
+                line += f"; every classified candidate is class {next(iter(counts))}"
         if f.get("trained_on") or (ev or {}).get("trained_on"):
             # its truth (or mosaics) were the model's training data: the accuracy read as held-out
             line += (" (the model was trained on this field: not a held-out score)" if (ev or {}).get("accuracy")
