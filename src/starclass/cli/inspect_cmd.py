@@ -311,21 +311,24 @@ NEEDS_TASK = ("--stamps needs --task: the task (preset, task file or model folde
               "e.g. --task m31-real")
 
 
-def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[str, str]:
+def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[str, object | None, str]:
     """``--stamps`` without ``--task``: the task whose scheme the label database records for ``dataset``.
 
     The first server records its scheme (``task:m31-real``), so an export of the same labels
     needs no ``--task`` to know their classes. A task that is no preset (a task file's, a model
     folder's) is not known by its name: the model a ``classify --stamps`` list records (meta
     ``model``, :func:`_list_model`) gives it when it is still there and its task is the recorded
-    one. Refused, naming what to give, where nothing is recorded for the dataset (the datasets
-    that are, with their schemes, are the choices), where the scheme names no task
-    (``phangs``), or where its task is no preset and the list names no such model.
+    one. A database that records the whole task (``label_task_configs``: ``inspect --stamps --init``
+    and every server since 2026-12-07) gives it, whatever it is. Refused, naming what to give, where
+    nothing is recorded for the dataset (the datasets that are, with their schemes, are the choices),
+    where the scheme names no task (``phangs``), or where its task is no preset and neither the
+    database nor the list's model gives it.
 
     Returns
     -------
-    tuple of str
-        The ``--task`` value and the line saying where it came from.
+    tuple
+        The ``--task`` value, the task made from the database's record (a ``TaskConfig``; None: make
+        it from the value) and the line saying where it came from.
     """
     from starclass.inspect import db as dbm
     from starclass.inspect.schemes import TASK_SCHEME_PREFIX, task_of
@@ -338,6 +341,7 @@ def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[
     try:
         have = dbm.dataset_scheme(engine, dataset)
         recorded = dbm.dataset_schemes(engine)
+        config = dbm.dataset_task_config(engine, dataset)  # read only: an older database has none
     except StarclassError:
         raise
     except Exception as exc:  # not a label database, connection refused ...
@@ -362,14 +366,106 @@ def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[
     cut = f", task {task}" if task != have[len(TASK_SCHEME_PREFIX):] else ""
     said = f"the label scheme the database records ({have}{cut})"
     if task.lower() in PRESETS.names():
-        return task, f"--task {task}: {said}"
+        return task, None, f"--task {task}: {said}"
     model, why = _list_model(stamps, have) if stamps is not None else (None, "")
     if model is not None:
-        return str(model), (f"--task {model}: the model {stamps} was classified with (its meta 'model'), "
-                            f"whose task is {said}")
+        return str(model), None, (f"--task {model}: the model {stamps} was classified with (its meta 'model'), "
+                                  f"whose task is {said}")
+    made = _recorded_config(config, have) if config is not None else None
+    if made is not None:
+        # the task the labels were given in, as recorded by --init or the first server: a task file gone alike
+        return task, made, f"--task {task}: {said}, its task as recorded there ({made.description})"
     # the database holds the scheme's name only (32 characters), not the file or folder it came from
     raise StarclassError(f"{where} records label scheme {have} for {which(dataset)}, and task {task} is no "
                          f"preset; give --task with its task file or model folder{why}")
+
+
+def _recorded_config(config: dict, scheme: str):
+    """The task a label database records for a scheme (``TaskConfig``), or None where it is not that scheme's.
+
+    A record that no longer reads as a task (written by another version) is None: the task is then
+    asked for by its name, as before the record.
+    """
+    from starclass.inspect.schemes import task_scheme_name
+    from starclass.learn.config import TaskConfig
+
+    try:
+        cfg = TaskConfig.from_dict(config)
+    except (StarclassError, TypeError, ValueError, KeyError):
+        return None
+    return cfg if task_scheme_name(cfg.name).lower() == scheme.lower() else None
+
+
+def _labels_task(stamps: Path, dataset: str = ""):
+    """``inspect --stamps LIST --init`` without ``--task``: a task whose classes are the list's own labels.
+
+    Its classes are the list's label strings, sorted (1 = the first), each named and written back
+    by ``--export`` as written in the list; a list of class numbers (1-9) keeps them, without a
+    label map. The rest is ``m31-real``'s (a single-band cutout task; a list's ``file_<band>`` columns
+    give its bands), named ``<list>-labels``. None for a list without labels: the task must be given.
+
+    Parameters
+    ----------
+    stamps : pathlib.Path
+        The list (``--stamps``).
+    dataset : str
+        The ``--dataset`` key, named in the task's description.
+
+    Returns
+    -------
+    starclass.learn.config.TaskConfig or None
+
+    Raises
+    ------
+    StarclassError
+        More labels than the page has keys (9).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "round1.csv"
+    >>> _ = p.write_text("file,label\\na.png,star\\nb.png,cluster\\nc.png,star\\n")
+    >>> cfg = _labels_task(p)
+    >>> cfg.name, cfg.classes, cfg.label_map
+    ('round1-labels', [1, 2], {'cluster': 1, 'star': 2})
+    """
+    from starclass.io.cutout_folders import listed_labels
+    from starclass.io.paths import resolved
+    from starclass.learn.config import get_preset
+
+    labels = sorted(set(listed_labels(stamps)), key=lambda v: (v.casefold(), v))
+    if not labels:
+        return None
+    where = stamps if stamps.is_file() else stamps / "labels.csv"
+    if all(v.isdigit() and 1 <= int(v) <= 9 for v in labels):
+        # class numbers (a task without a label map reads them as classes)
+        classes = sorted({int(v) for v in labels})
+        names, label_map = [f"class {k}" for k in classes], {}
+    else:
+        if len(labels) > 9:
+            raise StarclassError(f"--stamps {stamps}: {len(labels)} labels ({', '.join(labels[:12])}"
+                                 f"{', ...' if len(labels) > 12 else ''}), more than the page's 9 keys: give --task, "
+                                 "a task file whose label_map sends them to at most 9 classes")
+        classes = list(range(1, len(labels) + 1))
+        names, label_map = list(labels), {v: k for k, v in zip(classes, labels)}
+    stem = resolved(where).parent.name if where.name.lower().startswith("labels.") else where.name.split(".")[0]
+    base = get_preset("m31-real")
+    heads = [c[5:] for c in _list_header(where) if c.lower().startswith("file_")]
+    return base.copy(name=f"{stem or 'cutouts'}-labels", bands=heads or list(base.bands), classes=classes,
+                     class_names=names, label_map=label_map, positive_class=classes[0],
+                     description=f"the labels of {where}" + (f" (dataset {dataset!r})" if dataset else ""))
+
+
+def _list_header(path: Path) -> list[str]:
+    """A cutout CSV's column names ([] for a directory or a list that is no CSV: its reader names what is wrong)."""
+    from starclass.io.cutout_folders import read_csv_rows
+
+    if not path.is_file():
+        return []
+    try:
+        return read_csv_rows(path)[0]
+    except StarclassError:
+        return []
 
 
 def _list_model(stamps: Path, scheme: str) -> tuple[Path | None, str]:
@@ -495,8 +591,9 @@ def inspect_command(
                                               "(optionally predictions.ecsv); or give --stamps instead."),
     stamps: Path = typer.Option(None, "--stamps", help="A cutout folder to serve instead of DATA_DIR: a CSV (file, "
                                 "optional label and group columns), an ImageFolder directory, or a 'classify "
-                                "--stamps' / 'suggest' output of one. Needs --task with --init (later runs take the "
-                                "task the database recorded); --export writes a CSV for 'train --stamps'."),
+                                "--stamps' / 'suggest' output of one. --init records the task of --task, else of the "
+                                "list's own labels (later runs take the task the database recorded); --export "
+                                "writes a CSV for 'train --stamps'."),
     host: str = typer.Option("127.0.0.1", help="Address to bind; the default is reachable only from "
                                                "this machine."),
     # starclass.inspect.listen.DEFAULT_PORT, not imported here: the inspect package loads astropy (~1 s)
@@ -548,7 +645,8 @@ def inspect_command(
                                                   "phangs4* -> phangs; m31* -> m31-check; galaxy-cluster* -> "
                                                   "galaxy-cluster); not a file: with a task file give --scheme. "
                                                   "With --stamps: the task (preset, task file or model folder) "
-                                                  "whose classes are the keys (default: the database's)."),
+                                                  "whose classes are the keys (default: the database's; with "
+                                                  "--init, the list's labels)."),
     cluster_cut: int = typer.Option(None, "--cluster-cut", help="With --export, score schemes: the smallest "
                                                                 "summed score that makes a cluster (m31-check: "
                                                                 "default 3, the paper's 3 and 4)."),
@@ -641,20 +739,33 @@ def inspect_command(
 
     cfg = None
     classes: tuple[int, ...] = ()  # with DATA_DIR: the --task preset's classes, below
-    if stamps is not None and needs_task and not task:
-        if init:
-            raise StarclassError(NEEDS_TASK)  # a new database records no scheme
+    task_given = bool(task)
+    # --init with --stamps records the task of the labels (from --task, else the list's labels) whatever the
+    # action: 'inspect --stamps L --init --add-user ann' made a database that recorded none, and the export
+    # without --task was then refused
+    records_task = stamps is not None and init and backup is None
+    if stamps is not None and not task and records_task:
+        cfg = _labels_task(stamps, dataset)
+        if cfg is None and needs_task:
+            raise StarclassError(f"{NEEDS_TASK} (the list {stamps} has no labels to take the classes from)")
+        if cfg is not None:
+            task = cfg.name
+            pairs = ", ".join(f"{k} = {v}" for k, v in zip(cfg.classes, cfg.label_map or cfg.class_names))
+            say(f"--stamps without --task: the classes of the list's labels ({pairs}), task {cfg.name}, recorded "
+                "in the label database (give --task to label in a task's classes)")
+    elif stamps is not None and needs_task and not task:
         from starclass.io.paths import resolved  # not Path.resolve: a link loop there was a RuntimeError traceback
 
         # the database records the scheme of its labels: an export (or a later server) can take it from there
         folder = stamps if stamps.is_dir() else stamps.parent
-        task, line = _recorded_task(db or f"sqlite:///{resolved(folder / 'inspect.sqlite')}", dataset, stamps)
+        task, cfg, line = _recorded_task(db or f"sqlite:///{resolved(folder / 'inspect.sqlite')}", dataset, stamps)
         say(line)
     if stamps is not None:
         from starclass.inspect.cutouts import stamps_scheme
 
         # an unknown task is named here, before any database or picture
-        cfg = task_option(task) if task and needs_task else None
+        if cfg is None:
+            cfg = task_option(task) if task and (needs_task or records_task) else None
         asked = stamps_scheme(cfg, scheme) if cfg is not None else None
         # the database and the picture cache go beside the list, as beside a data directory
         data_dir = stamps if stamps.is_dir() else stamps.parent
@@ -758,6 +869,10 @@ def inspect_command(
         except Exception as exc:  # connection refused, bad credentials ...
             raise StarclassError(dbm.open_error_message(url, exc)) from None
 
+        if records_task and not serving and asked is not None:
+            # the server binds its scheme when it starts; an account made first records it here, so that
+            # the export and later servers take the task from the database
+            dbm.bind_scheme(engine, dataset, asked)
         if add_user:
             uid = dbm.add_user(engine, new_user, password, admin=admin)
             echo(f"created user {new_user} (id {uid}{', admin' if admin else ''}) in {dbm.redact(url)}")
@@ -840,8 +955,9 @@ def inspect_command(
         for note in notes:
             echo(note)
         if not dbm.list_users(engine):
-            where = (f"--stamps {shell_word(stamps)} --task {shell_word(task)}" if stamps is not None
-                     else shell_word(data_dir))
+            # --task only where it was given: a task of the list's labels or of the database is recorded there
+            where = (f"--stamps {shell_word(stamps)}" + (f" --task {shell_word(task)}" if task_given else "")
+                     if stamps is not None else shell_word(data_dir))
             if db is not None:
                 # without the --db served from, the account went to the default database beside the list (the
                 # command refused "no label database at ...; pass --init", and with --init made a second one)

@@ -2606,6 +2606,51 @@ def csv_has_labels(path: str | os.PathLike) -> bool:
     return labelled_rows(names, rows[:1]) is not None
 
 
+def listed_labels(path: str | os.PathLike) -> list[str]:
+    """The label strings a cutout folder gives its rows, in row order; no image is read.
+
+    A CSV (or a table of cutouts) gives its ``label`` column's non-blank cells, a directory its
+    ``labels.csv``'s, else the names of its label sub-folders (ImageFolder layout), one per image.
+    A missing value's spelling (``N/A``, ``nan``: :data:`MISSING_LABELS`) is no label.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A CSV of cutouts or a directory, as :func:`read_cutout_folder` takes it.
+
+    Returns
+    -------
+    list of str
+        The labels as written (stripped), one per labelled row; empty for a list without labels.
+
+    Raises
+    ------
+    StarclassError
+        No such file or directory, or a list that cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "labels.csv"
+    >>> _ = p.write_text("file,label\\na.png,galaxy\\nb.png,\\nc.png,cluster\\n")
+    >>> listed_labels(p)
+    ['galaxy', 'cluster']
+    """
+    src = Path(path)
+    if src.is_dir() and (src / LABELS_CSV).is_file():
+        src = src / LABELS_CSV
+    if src.is_dir():
+        names, rows = _imagefolder_rows(src)
+    elif not src.is_file():
+        raise StarclassError(f"{src}: no such file or directory")
+    else:
+        names, rows, _ = read_csv_rows(src)
+    if "label" not in names:
+        return []
+    cells = ((row.get("label") or "").strip() for row in rows)
+    return [c for c in cells if c and not is_missing_label(c, None)]
+
+
 def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_only: bool = False,
                  file_column: str | None = None) -> list[str]:
     """Every image file a cutout folder lists, as written (relative to its folder); no image is read.
