@@ -736,9 +736,9 @@ def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
     import lzma
     import zlib
 
-    from starclass.io.cutout_folders import LABELS_CSV
+    from starclass.io.cutout_folders import cutout_list_path
 
-    p = path / LABELS_CSV if path.is_dir() else path
+    p = cutout_list_path(path)  # a folder's labels.csv, else its labels.csv.gz
     if not p.is_file():
         return None
     from starclass.io.compressed_text import open_table_file, table_suffix

@@ -429,14 +429,14 @@ def _labels_task(stamps: Path, dataset: str = ""):
     >>> cfg.name, cfg.classes, cfg.label_map
     ('round1-labels', [1, 2], {'cluster': 1, 'star': 2})
     """
-    from starclass.io.cutout_folders import listed_labels
+    from starclass.io.cutout_folders import cutout_list_path, listed_labels
     from starclass.io.paths import resolved
     from starclass.learn.config import get_preset
 
     labels = sorted(set(listed_labels(stamps)), key=lambda v: (v.casefold(), v))
     if not labels:
         return None
-    where = stamps if stamps.is_file() else stamps / "labels.csv"
+    where = cutout_list_path(stamps)
     if all(v.isdigit() and 1 <= int(v) <= 9 for v in labels):
         # class numbers (a task without a label map reads them as classes)
         classes = sorted({int(v) for v in labels})
@@ -518,10 +518,11 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     from starclass.inspect.cutouts import export_catalogue, read_cutout_list
     from starclass.inspect.export import export_labels
     from starclass.inspect.schemes import label_strings
+    from starclass.io.cutout_folders import cutout_list_path
     from starclass.io.paths import check_distinct_outputs, check_output, resolved
 
     db_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
-    inputs = [stamps if stamps.is_file() else stamps / "labels.csv", db_file or None]
+    inputs = [cutout_list_path(stamps), db_file or None]  # a folder's labels.csv, else its labels.csv.gz
     check_output(export, inputs, option="--export", overwrite=overwrite, file=True)
     check_output(summary, inputs, option="--summary", overwrite=overwrite, file=True)
     check_distinct_outputs([("--export", export), ("--summary", summary)])
