@@ -17,7 +17,7 @@ from astropy.table import Table
 from typer.testing import CliRunner
 
 from starclass.cli import app
-from starclass.io.cutout_folders import cutout_list_path, folder_labels_csv, read_cutout_folder
+from starclass.io.cutout_folders import read_cutout_folder
 from starclass.learn.config import get_preset, save_config
 from test_inspect_stamps import make_folder  # tests/ is on sys.path under pytest
 
@@ -41,6 +41,8 @@ def _said(res) -> str:
 
 
 def test_the_folder_is_read_through_its_compressed_list(packed):
+    from starclass.io.cutout_folders import cutout_list_path, folder_labels_csv
+
     assert folder_labels_csv(packed) == cutout_list_path(packed) == packed / "labels.csv.gz"
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "lists cutouts but is not read"
