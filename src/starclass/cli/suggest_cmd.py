@@ -607,7 +607,7 @@ def _own_labels(table, key: str, candidates: Path) -> str:
     >>> _own_labels(Table({"file": ["a.png"], "class_ref": [2], "cutout_root": ["/data/cuts"]}), "file", Path("o.csv"))
     '/data/cuts/labels.csv'
     """
-    from starclass.io.cutout_folders import cutout_list_path, folder_labels_csv, row_folders
+    from starclass.io.cutout_folders import LABELS_CSV, folder_labels_csv, row_folders
     from starclass.io.paths import resolved
 
     if key == ID:
@@ -637,7 +637,8 @@ def _own_labels(table, key: str, candidates: Path) -> str:
         if any(Path(f).parent != root and root in Path(f).parents for f in files):
             return str(root)  # read as an ImageFolder directory: its sub-folders are the labels
         return f"LABELS.csv (the labels CSV of the cutouts in {root})"
-    return str(cutout_list_path(root))  # its labels.csv, or labels.csv.gz where that is the list
+    # its labels.csv, or labels.csv.gz where that is the list (a folder not here: the name it would have)
+    return str(folder_labels_csv(root) or root / LABELS_CSV)
 
 
 def _files_listed(path: Path, key: str, files: set[str]) -> tuple[int, int]:
