@@ -962,7 +962,7 @@ def _export_vote_lines(path: Path) -> list[str]:
         return []
     n_each = ", ".join(f"{c} {int((np.ma.filled(np.ma.asarray(table[c], dtype=float), 0) > 0).sum())}"
                        for c in humans)
-    line = f"people's votes (inspect --export): {len(humans)} people ({n_each} cutouts labelled)"
+    line = f"people's votes (inspect --export): {counted(len(humans), 'person', 'people')} ({n_each} cutouts labelled)"
     if "tie" in table.colnames:
         n_ties = sum(str(v).strip().lower() in ("true", "1") for v in np.asarray(table["tie"]).astype(str))
         line += (f"; {counted(n_ties, 'tie')} of the people (column tie, rows labelled by the scheme's tie rule): "

@@ -35,10 +35,24 @@ WEB_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "jinja2", "argon2")
 
 
 def _password(name: str) -> str:
+    """The new password of ``name``: ``$STARCLASS_INSPECT_PASSWORD``, else asked for twice at the terminal.
+
+    Without a terminal (a script, a pipe, a job) there is nobody to ask: the command said "Aborted." after
+    getpass's "Can not control echo on the terminal" warning, exit status 1; it is refused now naming the
+    variable, exit status 2, before any database is made.
+    """
+    import sys
+
     pw = os.environ.get(PASSWORD_ENV)
     if pw:
         return pw
-    return typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True)
+    if not sys.stdin.isatty():
+        raise StarclassError(f"no password for {name}: there is no terminal to ask at; set {PASSWORD_ENV} "
+                             f"(e.g. {PASSWORD_ENV}=... starclass inspect ...) or run the command at a terminal")
+    try:
+        return typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True)
+    except (typer.Abort, EOFError):  # Ctrl-D at the prompt
+        raise StarclassError(f"no password for {name} given: nothing was changed") from None
 
 
 def _backup(engine, dest: Path, overwrite: bool) -> None:
@@ -118,12 +132,19 @@ def _report_export_counts(out, path: Path) -> None:
         echo(f"wrote {what} to {path} ({counted(int(out['tie'].sum()), 'tie')} to adjudicate)")
         from starclass.inspect.consensus import agreement_value
 
-        echo(f"agreement: pairwise {_fmt(agreement_value(agr, 'pairwise'))} (all classes), "
-             f"{_fmt(agr.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
-             f"{_fmt(agreement_value(agr, 'vs_mode'))} / {_fmt(agr.get('vs_mode_binary'))}")
-        if agr.get("vs_mode_note"):
+        people = [c for c in out.colnames if c.startswith("class_h") and c[7:].isdigit()]
+        if len(people) == 1:
+            # three lines of "n/a" and two notes said, at length, that one person agrees with nobody
+            who = (out.meta.get("people") or {}).get(people[0], people[0])
+            echo(f"agreement: one person labelled ({who}): none to measure; a second person labelling the same "
+                 "candidates (--add-user) gives the pairwise agreement, Cohen's kappa and the cross-table")
+        else:
+            echo(f"agreement: pairwise {_fmt(agreement_value(agr, 'pairwise'))} (all classes), "
+                 f"{_fmt(agr.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
+                 f"{_fmt(agreement_value(agr, 'vs_mode'))} / {_fmt(agr.get('vs_mode_binary'))}")
+        if len(people) > 1 and agr.get("vs_mode_note"):
             echo(f"  ({agr['vs_mode_note']})")  # on what it was computed: only candidates with 3+ labels
-        if agr.get("weights_note"):
+        if len(people) > 1 and agr.get("weights_note"):
             echo(f"  ({agr['weights_note']})")
     renamed = out.meta.get("catalogue_columns_renamed") or {}
     if renamed:
@@ -336,7 +357,10 @@ def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[
 
     path = dbm.sqlite_path(url)
     if path is not None and not path.exists():
-        raise StarclassError(f"{NEEDS_TASK} (no label database at {path} records one yet)")
+        # the first run's --init makes the database and records the task (--task, else the list's labels): a
+        # served list without one was told "--stamps needs --task", and with --task then "pass --init"
+        raise StarclassError(f"no label database at {path}: the first run, with --init, makes it and records the "
+                             "task whose classes people give (--task TASK, else the list's own labels)")
     engine = dbm.make_engine(url, create=False)
     try:
         have = dbm.dataset_scheme(engine, dataset)
