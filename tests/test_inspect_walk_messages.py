@@ -64,3 +64,19 @@ def test_one_persons_export_says_so_in_one_line_and_info_counts_one_person(tmp_p
     assert "n/a" not in said and "not computed" not in said, said
     res = runner.invoke(app, ["info", str(out)])
     assert res.exit_code == 0 and "people's votes (inspect --export): 1 person (class_h1 2" in _said(res), _said(res)
+
+
+def test_set_password_of_no_account_says_so_before_asking_for_a_password(tmp_path, monkeypatch):
+    # the password was asked for (twice, at a terminal) and checked, and then "no user 'zed'"
+    monkeypatch.delenv("STARCLASS_INSPECT_PASSWORD", raising=False)
+    labels = make_folder(tmp_path / "pool", n=1)
+    engine = db.make_engine(f"sqlite:///{labels.parent / 'inspect.sqlite'}", create=True)
+    try:
+        db.init_db(engine)
+        db.add_user(engine, "ann", "ann-password")
+    finally:
+        engine.dispose()
+    res = runner.invoke(app, ["inspect", "--stamps", str(labels), "--set-password", "zed"])
+    said = _said(res)
+    assert res.exit_code == 2 and "no user 'zed'" in said and "--list-users" in said, said
+    assert "password" not in said.split("no user")[0], said  # nothing asked first

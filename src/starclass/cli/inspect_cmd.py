@@ -903,6 +903,13 @@ def inspect_command(
             echo(f"created user {new_user} (id {uid}{', admin' if admin else ''}) in {dbm.redact(url)}")
             return
         if set_password:
+            # the account is looked up before its new password is asked for (twice): 'no user' came after both
+            import unicodedata
+
+            wanted = unicodedata.normalize("NFC", set_password).strip()  # as set_password looks it up
+            if wanted not in {u["name"] for u in dbm.list_users(engine)}:
+                raise StarclassError(f"no user {wanted!r} in {dbm.redact(url)}; the accounts are listed by "
+                                     "--list-users, and --add-user NAME makes one")
             dbm.set_password(engine, set_password, _password(set_password))
             echo(f"password of {set_password} changed; their sessions were closed")
             return
