@@ -459,4 +459,4 @@ def test_inspect_stamps_help_says_a_later_run_takes_the_recorded_task():
     assert "default: the database's" in helps[("inspect", "--task")]
     stamps = helps[("inspect", "--stamps")]
     assert "--init records the task of --task, else of the list's own labels" in stamps, stamps
-    assert "later runs take the task the database recorded" in stamps, stamps
+    assert "later runs take the recorded task" in stamps, stamps

@@ -614,11 +614,11 @@ def inspect_command(
     ctx: typer.Context,
     data_dir: Path = typer.Argument(None, help="Folder with one FITS mosaic per band and candidates.ecsv "
                                               "(optionally predictions.ecsv); or give --stamps instead."),
-    stamps: Path = typer.Option(None, "--stamps", help="A cutout folder to serve instead of DATA_DIR: a CSV (file, "
-                                "optional label and group columns), an ImageFolder directory, or a 'classify "
-                                "--stamps' / 'suggest' output of one. --init records the task of --task, else of the "
-                                "list's own labels (later runs take the task the database recorded); --export "
-                                "writes a CSV for 'train --stamps'."),
+    stamps: Path = typer.Option(None, "--stamps", help="A cutout folder to serve instead of DATA_DIR: a CSV of files "
+                                "(and labels), an ImageFolder directory, or a 'classify --stamps' / "
+                                "'suggest' output of one. --init records the task of --task, else of the list's own "
+                                "labels (later runs take the recorded task); --export: a CSV for 'train "
+                                "--stamps'."),
     host: str = typer.Option("127.0.0.1", help="Address to bind; the default is reachable only from "
                                                "this machine."),
     # starclass.inspect.listen.DEFAULT_PORT, not imported here: the inspect package loads astropy (~1 s)
@@ -666,12 +666,12 @@ def inspect_command(
                                                       "(scores 0/1/2 by two inspectors, summed 0-4) or "
                                                       "galaxy-cluster (classes 1-5, mode). Default: from "
                                                       "--task, else the dataset's, else phangs."),
-    task: str = typer.Option(None, "--task", help="Task preset name whose label scheme to use (legus4*, "
+    task: str = typer.Option(None, "--task", help="Task preset whose label scheme to use (legus4*, "
                                                   "phangs4* -> phangs; m31* -> m31-check; galaxy-cluster* -> "
                                                   "galaxy-cluster); not a file: with a task file give --scheme. "
-                                                  "With --stamps: the task (preset, task file or model folder) "
-                                                  "whose classes are the keys (default: the database's; with "
-                                                  "--init, the list's labels)."),
+                                                  "With --stamps: a preset, task file or model folder whose "
+                                                  "classes are the keys (default: the database's; --init: the "
+                                                  "list's labels)."),
     cluster_cut: int = typer.Option(None, "--cluster-cut", help="With --export, score schemes: the smallest "
                                                                 "summed score that makes a cluster (m31-check: "
                                                                 "default 3, the paper's 3 and 4)."),
