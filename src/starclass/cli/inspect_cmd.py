@@ -894,7 +894,7 @@ def inspect_command(
         except Exception as exc:  # connection refused, bad credentials ...
             raise StarclassError(dbm.open_error_message(url, exc)) from None
 
-        if records_task and not serving and asked is not None:
+        if records_task and writes and not serving and asked is not None:
             # the server binds its scheme when it starts; an account made first records it here, so that
             # the export and later servers take the task from the database
             dbm.bind_scheme(engine, dataset, asked)
