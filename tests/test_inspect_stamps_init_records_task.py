@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from starclass.cli import app as cli
 from starclass.inspect import db, schemes
 from starclass.inspect.schemes import task_scheme
-from starclass.learn.config import TaskConfig, get_preset, save_config
+from starclass.io.cutout_folders import label_classes, read_cutout_folder
+from starclass.learn.config import TaskConfig, get_preset, load_config, save_config
 from test_inspect_stamps import make_folder  # tests/ is on sys.path under pytest
 
 pytestmark = pytest.mark.usefixtures("cheap_argon2")  # accounts: cheap hashes (conftest.py)
@@ -67,6 +68,7 @@ def test_init_with_a_preset_records_it_for_the_export(tmp_path, new_process):
     assert "--task m31-real: the label scheme the database records (task:m31-real)" in res.output
     t = Table.read(out, format="ascii.csv")
     assert dict(zip(t["file"], t["label"])) == {"pool/cluster/o0.png": "cluster", "pool/galaxy/o1.png": "galaxy"}
+    assert not out.with_suffix(".task.yaml").exists()  # a preset: --task m31-real reads them
 
 
 def test_init_without_task_takes_the_lists_labels_as_the_classes(tmp_path, new_process):
@@ -83,6 +85,18 @@ def test_init_without_task_takes_the_lists_labels_as_the_classes(tmp_path, new_p
     t = Table.read(out, format="ascii.csv")
     got = dict(zip(t["file"], t["label"]))
     assert got == {"pool/cluster/o0.png": "cluster", "pool/galaxy/o0.png": "galaxy", "pool/galaxy/o1.png": "star"}
+    # the task is in the database alone: written beside the export, the --task a first train reads them with
+    task = out.with_suffix(".task.yaml")
+    assert f"train a first model on them with: starclass train --task {task}" in " ".join(res.output.split())
+    cfg = load_config(task)
+    assert cfg.name == "pool-labels" and cfg.label_map == {"cluster": 1, "galaxy": 2, "star": 3}
+    cs = read_cutout_folder(out, require_group=False)
+    assert label_classes(cs, cfg.label_map, config=cfg).tolist() == [1, 2, 3]
+    # exported again: the task file is an output like the export, kept unless --overwrite
+    res = runner.invoke(cli, ["inspect", "--stamps", str(labels), "--export", str(out)])
+    assert res.exit_code == 2 and "--overwrite" in res.output, res.output
+    res = runner.invoke(cli, ["inspect", "--stamps", str(labels), "--export", str(out), "--overwrite"])
+    assert res.exit_code == 0 and load_config(task) == cfg, res.output
 
 
 def test_a_task_file_gone_since_init_is_made_again_from_the_database(tmp_path, new_process):

@@ -535,8 +535,13 @@ def _list_model(stamps: Path, scheme: str) -> tuple[Path | None, str]:
 
 
 def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, summary, include_unlabelled: bool,
-                   scheme, overwrite: bool, file_column: str | None = None) -> None:
-    """``--stamps ... --export OUT.csv``: the labels as a cutout CSV that ``train --stamps`` reads as it is."""
+                   scheme, overwrite: bool, file_column: str | None = None, write_task: bool = False) -> None:
+    """``--stamps ... --export OUT.csv``: the labels as a cutout CSV that ``train --stamps`` reads as it is.
+
+    ``write_task``: the task is known to the label database alone (the list's own labels, or a task file that
+    has gone): it is written beside the export as ``OUT.task.yaml``, the ``--task`` a first ``train`` reads
+    them with (no preset's ``label_map`` may read the list's labels, and no file held the task).
+    """
     import shlex
 
     from starclass.inspect.cutouts import export_catalogue, read_cutout_list
@@ -549,7 +554,9 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     inputs = [cutout_list_path(stamps), db_file or None]  # a folder's labels.csv, else its labels.csv.gz
     check_output(export, inputs, option="--export", overwrite=overwrite, file=True)
     check_output(summary, inputs, option="--summary", overwrite=overwrite, file=True)
-    check_distinct_outputs([("--export", export), ("--summary", summary)])
+    task_file = Path(export).with_suffix(".task.yaml") if write_task else None
+    check_output(task_file, inputs, option="--export's task file", overwrite=overwrite, file=True)
+    check_distinct_outputs([("--export", export), ("--summary", summary), ("--export's task file", task_file)])
     lst = read_cutout_list(stamps, cfg, file_column=file_column)
     out = export_labels(engine, dataset, export_catalogue(lst, export), export,
                         include_unlabelled=include_unlabelled, summary_path=summary, scheme=scheme,
@@ -561,6 +568,14 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     # --resume-from takes the model's own task (and label map): no --task to get wrong
     echo(f"{_export_files_note(out, resolved(export).parent)}; fine-tune with: starclass train --stamps "
          f"{shlex.quote(str(export))}{files_option} --resume-from MODEL -o NEW_MODEL")
+    if task_file is not None:
+        from starclass.learn.config import save_config
+
+        # the task of these labels was in the database only: 'train --stamps OUT.csv' had no --task that reads them
+        save_config(cfg, task_file, overwrite=True)  # checked with the export above
+        echo(f"task {cfg.name} (the classes these labels were given in, recorded in the label database) written to "
+             f"{task_file}; train a first model on them with: starclass train --task {shlex.quote(str(task_file))} "
+             f"--stamps {shlex.quote(str(export))}{files_option} -o MODEL")
 
 
 def _export_files_note(out, folder: Path) -> str:
@@ -765,6 +780,7 @@ def inspect_command(
     cfg = None
     classes: tuple[int, ...] = ()  # with DATA_DIR: the --task preset's classes, below
     task_given = bool(task)
+    task_in_db = False  # the task made from the list's labels or the database's record: in no file
     # --init with --stamps records the task of the labels (from --task, else the list's labels) whatever the
     # action: 'inspect --stamps L --init --add-user ann' made a database that recorded none, and the export
     # without --task was then refused
@@ -774,7 +790,7 @@ def inspect_command(
         if cfg is None and needs_task:
             raise StarclassError(f"{NEEDS_TASK} (the list {stamps} has no labels to take the classes from)")
         if cfg is not None:
-            task = cfg.name
+            task, task_in_db = cfg.name, True
             pairs = ", ".join(f"{k} = {v}" for k, v in zip(cfg.classes, cfg.label_map or cfg.class_names))
             say(f"--stamps without --task: the classes of the list's labels ({pairs}), task {cfg.name}, recorded "
                 "in the label database (give --task to label in a task's classes)")
@@ -784,6 +800,7 @@ def inspect_command(
         # the database records the scheme of its labels: an export (or a later server) can take it from there
         folder = stamps if stamps.is_dir() else stamps.parent
         task, cfg, line = _recorded_task(db or f"sqlite:///{resolved(folder / 'inspect.sqlite')}", dataset, stamps)
+        task_in_db = cfg is not None and cfg.preset_name is None
         say(line)
     if stamps is not None:
         from starclass.inspect.cutouts import stamps_scheme
@@ -922,7 +939,7 @@ def inspect_command(
                      "administrator)")
             return
         if export and stamps is not None:
-            _export_stamps(engine, stamps, cfg, export, dataset=dataset, summary=summary,
+            _export_stamps(engine, stamps, cfg, export, dataset=dataset, summary=summary, write_task=task_in_db,
                            include_unlabelled=include_unlabelled, scheme=asked, overwrite=overwrite,
                            file_column=file_column)
             return
