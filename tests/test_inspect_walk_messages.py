@@ -80,3 +80,19 @@ def test_set_password_of_no_account_says_so_before_asking_for_a_password(tmp_pat
     said = _said(res)
     assert res.exit_code == 2 and "no user 'zed'" in said and "--list-users" in said, said
     assert "password" not in said.split("no user")[0], said  # nothing asked first
+
+
+def test_an_export_before_any_label_says_nobody_labelled(tmp_path):
+    # --include-unlabelled before the first label printed "agreement: pairwise n/a ... n/a / n/a"
+    labels = make_folder(tmp_path / "pool", n=1)
+    engine = db.make_engine(f"sqlite:///{labels.parent / 'inspect.sqlite'}", create=True)
+    try:
+        db.init_db(engine)
+        db.bind_scheme(engine, "", task_scheme(get_preset("m31-real")))
+    finally:
+        engine.dispose()
+    res = runner.invoke(app, ["inspect", "--stamps", str(labels), "--export", str(tmp_path / "all.csv"),
+                              "--include-unlabelled"])
+    said = _said(res)
+    assert res.exit_code == 0 and "agreement: nobody has labelled these candidates yet" in said, said
+    assert "n/a" not in said, said

@@ -138,6 +138,8 @@ def _report_export_counts(out, path: Path) -> None:
             who = (out.meta.get("people") or {}).get(people[0], people[0])
             echo(f"agreement: one person labelled ({who}): none to measure; a second person labelling the same "
                  "candidates (--add-user) gives the pairwise agreement, Cohen's kappa and the cross-table")
+        elif not people:  # --include-unlabelled before any label: "n/a" four times
+            echo("agreement: nobody has labelled these candidates yet: none to measure")
         else:
             echo(f"agreement: pairwise {_fmt(agreement_value(agr, 'pairwise'))} (all classes), "
                  f"{_fmt(agr.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
