@@ -453,8 +453,10 @@ def test_every_survey_option_a_plan_can_set_says_the_plan_gives_its_default():
 def test_inspect_stamps_help_says_a_later_run_takes_the_recorded_task():
     """``inspect --stamps`` said "Needs --task", while ``--task`` said "(default: the database's)": a list served once
     (its task recorded by the first, --init run) is served and exported again without --task
-    (``inspect_cmd._recorded_task``); only --init, whose new database records none, needs it."""
+    (``inspect_cmd._recorded_task``); --init records the task of --task, else of the list's labels
+    (``inspect_cmd._labels_task``; until 2026-12-07 --init needed --task, and --init --add-user recorded none)."""
     helps = _helps()
     assert "default: the database's" in helps[("inspect", "--task")]
     stamps = helps[("inspect", "--stamps")]
-    assert "Needs --task with --init" in stamps and "later runs take the task the database recorded" in stamps, stamps
+    assert "--init records the task of --task, else of the list's own labels" in stamps, stamps
+    assert "later runs take the recorded task" in stamps, stamps

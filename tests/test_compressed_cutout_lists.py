@@ -106,11 +106,12 @@ def test_a_compressed_list_cut_short_is_refused_naming_it(tmp_path, suffix, comm
     assert "Traceback" not in res.output and not (tmp_path / "m").exists()
 
 
-def test_a_folder_whose_list_is_kept_compressed_says_to_give_the_list(tmp_path):
-    # the folder is read through labels.csv: its labels.csv.gz was passed over without a word ("images without
-    # labels", "nothing to train on"); it is named now, with the option that reads it
+def test_a_folder_whose_list_is_kept_compressed_is_read_through_it(tmp_path):
+    # the folder's labels.csv.gz was passed over without a word ("images without labels", "nothing to train on"),
+    # then (2026-12-07, morning) warned "lists cutouts but is not read"; it is the folder's list now, as
+    # labels.csv is (io.cutout_folders.folder_labels_csv; tests/test_cutout_folder_compressed_list.py)
     labels = tmp_path / "labels.csv.gz"
     labels.write_bytes(gzip.compress(_folder(tmp_path, n=4)))
     res = runner.invoke(app, ["info", str(tmp_path)])
     said = " ".join(res.output.split())
-    assert "labels.csv.gz lists cutouts but is not read" in said and f"--stamps {labels}" in said, said
+    assert res.exit_code == 0 and "not read" not in said and "labels: 1 2, 2 2" in said, said

@@ -54,6 +54,10 @@ def test_inspect_without_task_names_a_long_task_whole(tmp_path, db_url, new_proc
     _serve(labels, task, engine, tmp_path)
     (recorded,) = db.dataset_schemes(engine).values()
     assert len(recorded) == 32 and LONG not in recorded  # the scheme's name is still cut
+    with engine.begin() as conn:
+        # as a database of before 2026-12-07, which records the task's name but not the task (label_task_configs,
+        # with which the export needs no --task: tests/test_inspect_stamps_init_records_task.py)
+        db.label_task_configs.drop(conn, checkfirst=True)
     new_process()
     # another scheme on the dataset is refused naming the task whole (the option that serves its labels)
     with pytest.raises(StarclassError, match=rf"give --task {LONG} \(its task file"):

@@ -375,7 +375,7 @@ def test_suggest_inspect_export_train_resume_chain(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("args, says", [
     (["--task", "m99"], "--task 'm99' is neither a file nor a preset"),
-    ([], "--stamps needs --task"),
+    ([], "the first run, with --init, makes it and records the task"),
     (["--task", "m31-real", "--scheme", "m31-check"], "does not give the classes of task 'm31-real'"),
     (["--task", "m31-real", "--export", "x.ecsv"], "give a name ending in .csv"),
 ])

@@ -52,6 +52,10 @@ def test_export_without_task_takes_the_model_the_classified_list_names(tmp_path)
     uid = db.add_user(engine, "ann", "ann-password")
     db.save_label(engine, "", "cluster/o0.png", uid, 1, scheme=scheme)
     db.save_label(engine, "", "galaxy/o1.png", uid, 2, scheme=scheme)
+    with engine.begin() as conn:
+        # a database of before 2026-12-07, which records no whole task (label_task_configs): the list's model
+        # gives it (tests/test_inspect_stamps_init_records_task.py: one that records it needs none)
+        db.label_task_configs.drop(conn, checkfirst=True)
     engine.dispose()
 
     res = runner.invoke(cli, ["inspect", "--stamps", str(listed), "--db", url, "--export", str(tmp_path / "a.csv")])

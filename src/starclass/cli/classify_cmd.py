@@ -111,7 +111,12 @@ def classify_command(
     import time
 
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
-    from starclass.io.cutout_folders import LABELS_CSV, check_output_outside_cutouts
+    from starclass.io.cutout_folders import (
+        LABELS_CSV,
+        LABELS_CSV_NAMES,
+        check_output_outside_cutouts,
+        folder_labels_csv,
+    )
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output, resolved
     from starclass.learn.calibration_methods import check_coverage
@@ -146,14 +151,19 @@ def classify_command(
         refuse_cutouts_as_mosaics(mosaics, [catalog])
     inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model, votes]
     if stamps is not None and stamps.is_dir():
-        if not (stamps / LABELS_CSV).exists() and resolved(output) == resolved(stamps / LABELS_CSV):
+        listed = folder_labels_csv(stamps)  # labels.csv, else labels.csv.gz
+        out = resolved(output)
+        if (out.parent == resolved(stamps) and out.name in LABELS_CSV_NAMES and listed is None) or (
+                listed is not None and out == resolved(stamps / LABELS_CSV) and listed.name != LABELS_CSV):
             # "is one of the command's inputs" named a file that was not there: the folder is read by
-            # its sub-folders now, and through this file once written
-            raise StarclassError(f"--output {output} would be the labels.csv of the cutout folder {stamps}, which "
+            # its sub-folders now (or its labels.csv.gz), and through this file once written
+            instead = f"its {listed.name}" if listed is not None else "its label sub-folders"
+            raise StarclassError(f"--output {output} would be the {out.name} of the cutout folder {stamps}, which "
                                  f"'train --stamps {shell_word(stamps)}' and 'classify --stamps {shell_word(stamps)}' "
-                                 "would then read in place of its "
-                                 f"label sub-folders; choose another name (e.g. {stamps / 'classified.csv'})")
-        inputs.append(stamps / LABELS_CSV)  # a cutout directory is read through its labels.csv
+                                 f"would then read in place of {instead}; choose another name (e.g. "
+                                 f"{stamps / 'classified.csv'})")
+        if listed is not None:
+            inputs.append(listed)  # a cutout directory is read through its labels.csv (or labels.csv.gz)
     # the existing output is refused once the inputs are read (below): refused here, a missing --stamps
     # file or catalogue was said only after the user re-ran with --overwrite (as calibrate, 4b91dc0)
     check_output(output, inputs, option="--output", overwrite=True, file=True)

@@ -736,9 +736,9 @@ def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
     import lzma
     import zlib
 
-    from starclass.io.cutout_folders import LABELS_CSV
+    from starclass.io.cutout_folders import cutout_list_path
 
-    p = path / LABELS_CSV if path.is_dir() else path
+    p = cutout_list_path(path)  # a folder's labels.csv, else its labels.csv.gz
     if not p.is_file():
         return None
     from starclass.io.compressed_text import open_table_file, table_suffix
@@ -962,7 +962,7 @@ def _export_vote_lines(path: Path) -> list[str]:
         return []
     n_each = ", ".join(f"{c} {int((np.ma.filled(np.ma.asarray(table[c], dtype=float), 0) > 0).sum())}"
                        for c in humans)
-    line = f"people's votes (inspect --export): {len(humans)} people ({n_each} cutouts labelled)"
+    line = f"people's votes (inspect --export): {counted(len(humans), 'person', 'people')} ({n_each} cutouts labelled)"
     if "tie" in table.colnames:
         n_ties = sum(str(v).strip().lower() in ("true", "1") for v in np.asarray(table["tie"]).astype(str))
         line += (f"; {counted(n_ties, 'tie')} of the people (column tie, rows labelled by the scheme's tie rule): "

@@ -35,10 +35,24 @@ WEB_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "jinja2", "argon2")
 
 
 def _password(name: str) -> str:
+    """The new password of ``name``: ``$STARCLASS_INSPECT_PASSWORD``, else asked for twice at the terminal.
+
+    Without a terminal (a script, a pipe, a job) there is nobody to ask: the command said "Aborted." after
+    getpass's "Can not control echo on the terminal" warning, exit status 1; it is refused now naming the
+    variable, exit status 2, before any database is made.
+    """
+    import sys
+
     pw = os.environ.get(PASSWORD_ENV)
     if pw:
         return pw
-    return typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True)
+    if not sys.stdin.isatty():
+        raise StarclassError(f"no password for {name}: there is no terminal to ask at; set {PASSWORD_ENV} "
+                             f"(e.g. {PASSWORD_ENV}=... starclass inspect ...) or run the command at a terminal")
+    try:
+        return typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True)
+    except (typer.Abort, EOFError):  # Ctrl-D at the prompt
+        raise StarclassError(f"no password for {name} given: nothing was changed") from None
 
 
 def _backup(engine, dest: Path, overwrite: bool) -> None:
@@ -118,12 +132,21 @@ def _report_export_counts(out, path: Path) -> None:
         echo(f"wrote {what} to {path} ({counted(int(out['tie'].sum()), 'tie')} to adjudicate)")
         from starclass.inspect.consensus import agreement_value
 
-        echo(f"agreement: pairwise {_fmt(agreement_value(agr, 'pairwise'))} (all classes), "
-             f"{_fmt(agr.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
-             f"{_fmt(agreement_value(agr, 'vs_mode'))} / {_fmt(agr.get('vs_mode_binary'))}")
-        if agr.get("vs_mode_note"):
+        people = [c for c in out.colnames if c.startswith("class_h") and c[7:].isdigit()]
+        if len(people) == 1:
+            # three lines of "n/a" and two notes said, at length, that one person agrees with nobody
+            who = (out.meta.get("people") or {}).get(people[0], people[0])
+            echo(f"agreement: one person labelled ({who}): none to measure; a second person labelling the same "
+                 "candidates (--add-user) gives the pairwise agreement, Cohen's kappa and the cross-table")
+        elif not people:  # --include-unlabelled before any label: "n/a" four times
+            echo("agreement: nobody has labelled these candidates yet: none to measure")
+        else:
+            echo(f"agreement: pairwise {_fmt(agreement_value(agr, 'pairwise'))} (all classes), "
+                 f"{_fmt(agr.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
+                 f"{_fmt(agreement_value(agr, 'vs_mode'))} / {_fmt(agr.get('vs_mode_binary'))}")
+        if len(people) > 1 and agr.get("vs_mode_note"):
             echo(f"  ({agr['vs_mode_note']})")  # on what it was computed: only candidates with 3+ labels
-        if agr.get("weights_note"):
+        if len(people) > 1 and agr.get("weights_note"):
             echo(f"  ({agr['weights_note']})")
     renamed = out.meta.get("catalogue_columns_renamed") or {}
     if renamed:
@@ -311,21 +334,24 @@ NEEDS_TASK = ("--stamps needs --task: the task (preset, task file or model folde
               "e.g. --task m31-real")
 
 
-def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[str, str]:
+def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[str, object | None, str]:
     """``--stamps`` without ``--task``: the task whose scheme the label database records for ``dataset``.
 
     The first server records its scheme (``task:m31-real``), so an export of the same labels
     needs no ``--task`` to know their classes. A task that is no preset (a task file's, a model
     folder's) is not known by its name: the model a ``classify --stamps`` list records (meta
     ``model``, :func:`_list_model`) gives it when it is still there and its task is the recorded
-    one. Refused, naming what to give, where nothing is recorded for the dataset (the datasets
-    that are, with their schemes, are the choices), where the scheme names no task
-    (``phangs``), or where its task is no preset and the list names no such model.
+    one. A database that records the whole task (``label_task_configs``: ``inspect --stamps --init``
+    and every server since 2026-12-07) gives it, whatever it is. Refused, naming what to give, where
+    nothing is recorded for the dataset (the datasets that are, with their schemes, are the choices),
+    where the scheme names no task (``phangs``), or where its task is no preset and neither the
+    database nor the list's model gives it.
 
     Returns
     -------
-    tuple of str
-        The ``--task`` value and the line saying where it came from.
+    tuple
+        The ``--task`` value, the task made from the database's record (a ``TaskConfig``; None: make
+        it from the value) and the line saying where it came from.
     """
     from starclass.inspect import db as dbm
     from starclass.inspect.schemes import TASK_SCHEME_PREFIX, task_of
@@ -333,11 +359,15 @@ def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[
 
     path = dbm.sqlite_path(url)
     if path is not None and not path.exists():
-        raise StarclassError(f"{NEEDS_TASK} (no label database at {path} records one yet)")
+        # the first run's --init makes the database and records the task (--task, else the list's labels): a
+        # served list without one was told "--stamps needs --task", and with --task then "pass --init"
+        raise StarclassError(f"no label database at {path}: the first run, with --init, makes it and records the "
+                             "task whose classes people give (--task TASK, else the list's own labels)")
     engine = dbm.make_engine(url, create=False)
     try:
         have = dbm.dataset_scheme(engine, dataset)
         recorded = dbm.dataset_schemes(engine)
+        config = dbm.dataset_task_config(engine, dataset)  # read only: an older database has none
     except StarclassError:
         raise
     except Exception as exc:  # not a label database, connection refused ...
@@ -362,14 +392,106 @@ def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[
     cut = f", task {task}" if task != have[len(TASK_SCHEME_PREFIX):] else ""
     said = f"the label scheme the database records ({have}{cut})"
     if task.lower() in PRESETS.names():
-        return task, f"--task {task}: {said}"
+        return task, None, f"--task {task}: {said}"
     model, why = _list_model(stamps, have) if stamps is not None else (None, "")
     if model is not None:
-        return str(model), (f"--task {model}: the model {stamps} was classified with (its meta 'model'), "
-                            f"whose task is {said}")
+        return str(model), None, (f"--task {model}: the model {stamps} was classified with (its meta 'model'), "
+                                  f"whose task is {said}")
+    made = _recorded_config(config, have) if config is not None else None
+    if made is not None:
+        # the task the labels were given in, as recorded by --init or the first server: a task file gone alike
+        return task, made, f"--task {task}: {said}, its task as recorded there ({made.description})"
     # the database holds the scheme's name only (32 characters), not the file or folder it came from
     raise StarclassError(f"{where} records label scheme {have} for {which(dataset)}, and task {task} is no "
                          f"preset; give --task with its task file or model folder{why}")
+
+
+def _recorded_config(config: dict, scheme: str):
+    """The task a label database records for a scheme (``TaskConfig``), or None where it is not that scheme's.
+
+    A record that no longer reads as a task (written by another version) is None: the task is then
+    asked for by its name, as before the record.
+    """
+    from starclass.inspect.schemes import task_scheme_name
+    from starclass.learn.config import TaskConfig
+
+    try:
+        cfg = TaskConfig.from_dict(config)
+    except (StarclassError, TypeError, ValueError, KeyError):
+        return None
+    return cfg if task_scheme_name(cfg.name).lower() == scheme.lower() else None
+
+
+def _labels_task(stamps: Path, dataset: str = ""):
+    """``inspect --stamps LIST --init`` without ``--task``: a task whose classes are the list's own labels.
+
+    Its classes are the list's label strings, sorted (1 = the first), each named and written back
+    by ``--export`` as written in the list; a list of class numbers (1-9) keeps them, without a
+    label map. The rest is ``m31-real``'s (a single-band cutout task; a list's ``file_<band>`` columns
+    give its bands), named ``<list>-labels``. None for a list without labels: the task must be given.
+
+    Parameters
+    ----------
+    stamps : pathlib.Path
+        The list (``--stamps``).
+    dataset : str
+        The ``--dataset`` key, named in the task's description.
+
+    Returns
+    -------
+    starclass.learn.config.TaskConfig or None
+
+    Raises
+    ------
+    StarclassError
+        More labels than the page has keys (9).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "round1.csv"
+    >>> _ = p.write_text("file,label\\na.png,star\\nb.png,cluster\\nc.png,star\\n")
+    >>> cfg = _labels_task(p)
+    >>> cfg.name, cfg.classes, cfg.label_map
+    ('round1-labels', [1, 2], {'cluster': 1, 'star': 2})
+    """
+    from starclass.io.cutout_folders import cutout_list_path, listed_labels
+    from starclass.io.paths import resolved
+    from starclass.learn.config import get_preset
+
+    labels = sorted(set(listed_labels(stamps)), key=lambda v: (v.casefold(), v))
+    if not labels:
+        return None
+    where = cutout_list_path(stamps)
+    if all(v.isdigit() and 1 <= int(v) <= 9 for v in labels):
+        # class numbers (a task without a label map reads them as classes)
+        classes = sorted({int(v) for v in labels})
+        names, label_map = [f"class {k}" for k in classes], {}
+    else:
+        if len(labels) > 9:
+            raise StarclassError(f"--stamps {stamps}: {len(labels)} labels ({', '.join(labels[:12])}"
+                                 f"{', ...' if len(labels) > 12 else ''}), more than the page's 9 keys: give --task, "
+                                 "a task file whose label_map sends them to at most 9 classes")
+        classes = list(range(1, len(labels) + 1))
+        names, label_map = list(labels), {v: k for k, v in zip(classes, labels)}
+    stem = resolved(where).parent.name if where.name.lower().startswith("labels.") else where.name.split(".")[0]
+    base = get_preset("m31-real")
+    heads = [c[5:] for c in _list_header(where) if c.lower().startswith("file_")]
+    return base.copy(name=f"{stem or 'cutouts'}-labels", bands=heads or list(base.bands), classes=classes,
+                     class_names=names, label_map=label_map, positive_class=classes[0],
+                     description=f"the labels of {where}" + (f" (dataset {dataset!r})" if dataset else ""))
+
+
+def _list_header(path: Path) -> list[str]:
+    """A cutout CSV's column names ([] for a directory or a list that is no CSV: its reader names what is wrong)."""
+    from starclass.io.cutout_folders import read_csv_rows
+
+    if not path.is_file():
+        return []
+    try:
+        return read_csv_rows(path)[0]
+    except StarclassError:
+        return []
 
 
 def _list_model(stamps: Path, scheme: str) -> tuple[Path | None, str]:
@@ -415,20 +537,28 @@ def _list_model(stamps: Path, scheme: str) -> tuple[Path | None, str]:
 
 
 def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, summary, include_unlabelled: bool,
-                   scheme, overwrite: bool, file_column: str | None = None) -> None:
-    """``--stamps ... --export OUT.csv``: the labels as a cutout CSV that ``train --stamps`` reads as it is."""
+                   scheme, overwrite: bool, file_column: str | None = None, write_task: bool = False) -> None:
+    """``--stamps ... --export OUT.csv``: the labels as a cutout CSV that ``train --stamps`` reads as it is.
+
+    ``write_task``: the task is known to the label database alone (the list's own labels, or a task file that
+    has gone): it is written beside the export as ``OUT.task.yaml``, the ``--task`` a first ``train`` reads
+    them with (no preset's ``label_map`` may read the list's labels, and no file held the task).
+    """
     import shlex
 
     from starclass.inspect.cutouts import export_catalogue, read_cutout_list
     from starclass.inspect.export import export_labels
     from starclass.inspect.schemes import label_strings
+    from starclass.io.cutout_folders import cutout_list_path
     from starclass.io.paths import check_distinct_outputs, check_output, resolved
 
     db_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
-    inputs = [stamps if stamps.is_file() else stamps / "labels.csv", db_file or None]
+    inputs = [cutout_list_path(stamps), db_file or None]  # a folder's labels.csv, else its labels.csv.gz
     check_output(export, inputs, option="--export", overwrite=overwrite, file=True)
     check_output(summary, inputs, option="--summary", overwrite=overwrite, file=True)
-    check_distinct_outputs([("--export", export), ("--summary", summary)])
+    task_file = Path(export).with_suffix(".task.yaml") if write_task else None
+    check_output(task_file, inputs, option="--export's task file", overwrite=overwrite, file=True)
+    check_distinct_outputs([("--export", export), ("--summary", summary), ("--export's task file", task_file)])
     lst = read_cutout_list(stamps, cfg, file_column=file_column)
     out = export_labels(engine, dataset, export_catalogue(lst, export), export,
                         include_unlabelled=include_unlabelled, summary_path=summary, scheme=scheme,
@@ -440,6 +570,14 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     # --resume-from takes the model's own task (and label map): no --task to get wrong
     echo(f"{_export_files_note(out, resolved(export).parent)}; fine-tune with: starclass train --stamps "
          f"{shlex.quote(str(export))}{files_option} --resume-from MODEL -o NEW_MODEL")
+    if task_file is not None:
+        from starclass.learn.config import save_config
+
+        # the task of these labels was in the database only: 'train --stamps OUT.csv' had no --task that reads them
+        save_config(cfg, task_file, overwrite=True)  # checked with the export above
+        echo(f"task {cfg.name} (the classes these labels were given in, recorded in the label database) written to "
+             f"{task_file}; train a first model on them with: starclass train --task {shlex.quote(str(task_file))} "
+             f"--stamps {shlex.quote(str(export))}{files_option} -o MODEL")
 
 
 def _export_files_note(out, folder: Path) -> str:
@@ -493,10 +631,11 @@ def inspect_command(
     ctx: typer.Context,
     data_dir: Path = typer.Argument(None, help="Folder with one FITS mosaic per band and candidates.ecsv "
                                               "(optionally predictions.ecsv); or give --stamps instead."),
-    stamps: Path = typer.Option(None, "--stamps", help="A cutout folder to serve instead of DATA_DIR: a CSV (file, "
-                                "optional label and group columns), an ImageFolder directory, or a 'classify "
-                                "--stamps' / 'suggest' output of one. Needs --task with --init (later runs take the "
-                                "task the database recorded); --export writes a CSV for 'train --stamps'."),
+    stamps: Path = typer.Option(None, "--stamps", help="A cutout folder to serve instead of DATA_DIR: a CSV of files "
+                                "(and labels), an ImageFolder directory, or a 'classify --stamps' / "
+                                "'suggest' output of one. --init records the task of --task, else of the list's own "
+                                "labels (later runs take the recorded task); --export: a CSV for 'train "
+                                "--stamps'."),
     host: str = typer.Option("127.0.0.1", help="Address to bind; the default is reachable only from "
                                                "this machine."),
     # starclass.inspect.listen.DEFAULT_PORT, not imported here: the inspect package loads astropy (~1 s)
@@ -544,11 +683,12 @@ def inspect_command(
                                                       "(scores 0/1/2 by two inspectors, summed 0-4) or "
                                                       "galaxy-cluster (classes 1-5, mode). Default: from "
                                                       "--task, else the dataset's, else phangs."),
-    task: str = typer.Option(None, "--task", help="Task preset name whose label scheme to use (legus4*, "
+    task: str = typer.Option(None, "--task", help="Task preset whose label scheme to use (legus4*, "
                                                   "phangs4* -> phangs; m31* -> m31-check; galaxy-cluster* -> "
                                                   "galaxy-cluster); not a file: with a task file give --scheme. "
-                                                  "With --stamps: the task (preset, task file or model folder) "
-                                                  "whose classes are the keys (default: the database's)."),
+                                                  "With --stamps: a preset, task file or model folder whose "
+                                                  "classes are the keys (default: the database's; --init: the "
+                                                  "list's labels)."),
     cluster_cut: int = typer.Option(None, "--cluster-cut", help="With --export, score schemes: the smallest "
                                                                 "summed score that makes a cluster (m31-check: "
                                                                 "default 3, the paper's 3 and 4)."),
@@ -641,20 +781,35 @@ def inspect_command(
 
     cfg = None
     classes: tuple[int, ...] = ()  # with DATA_DIR: the --task preset's classes, below
-    if stamps is not None and needs_task and not task:
-        if init:
-            raise StarclassError(NEEDS_TASK)  # a new database records no scheme
+    task_given = bool(task)
+    task_in_db = False  # the task made from the list's labels or the database's record: in no file
+    # --init with --stamps records the task of the labels (from --task, else the list's labels) whatever the
+    # action: 'inspect --stamps L --init --add-user ann' made a database that recorded none, and the export
+    # without --task was then refused
+    records_task = stamps is not None and init and backup is None
+    if stamps is not None and not task and records_task:
+        cfg = _labels_task(stamps, dataset)
+        if cfg is None and needs_task:
+            raise StarclassError(f"{NEEDS_TASK} (the list {stamps} has no labels to take the classes from)")
+        if cfg is not None:
+            task, task_in_db = cfg.name, True
+            pairs = ", ".join(f"{k} = {v}" for k, v in zip(cfg.classes, cfg.label_map or cfg.class_names))
+            say(f"--stamps without --task: the classes of the list's labels ({pairs}), task {cfg.name}, recorded "
+                "in the label database (give --task to label in a task's classes)")
+    elif stamps is not None and needs_task and not task:
         from starclass.io.paths import resolved  # not Path.resolve: a link loop there was a RuntimeError traceback
 
         # the database records the scheme of its labels: an export (or a later server) can take it from there
         folder = stamps if stamps.is_dir() else stamps.parent
-        task, line = _recorded_task(db or f"sqlite:///{resolved(folder / 'inspect.sqlite')}", dataset, stamps)
+        task, cfg, line = _recorded_task(db or f"sqlite:///{resolved(folder / 'inspect.sqlite')}", dataset, stamps)
+        task_in_db = cfg is not None and cfg.preset_name is None
         say(line)
     if stamps is not None:
         from starclass.inspect.cutouts import stamps_scheme
 
         # an unknown task is named here, before any database or picture
-        cfg = task_option(task) if task and needs_task else None
+        if cfg is None:
+            cfg = task_option(task) if task and (needs_task or records_task) else None
         asked = stamps_scheme(cfg, scheme) if cfg is not None else None
         # the database and the picture cache go beside the list, as beside a data directory
         data_dir = stamps if stamps.is_dir() else stamps.parent
@@ -758,11 +913,22 @@ def inspect_command(
         except Exception as exc:  # connection refused, bad credentials ...
             raise StarclassError(dbm.open_error_message(url, exc)) from None
 
+        if records_task and writes and not serving and asked is not None:
+            # the server binds its scheme when it starts; an account made first records it here, so that
+            # the export and later servers take the task from the database
+            dbm.bind_scheme(engine, dataset, asked)
         if add_user:
             uid = dbm.add_user(engine, new_user, password, admin=admin)
             echo(f"created user {new_user} (id {uid}{', admin' if admin else ''}) in {dbm.redact(url)}")
             return
         if set_password:
+            # the account is looked up before its new password is asked for (twice): 'no user' came after both
+            import unicodedata
+
+            wanted = unicodedata.normalize("NFC", set_password).strip()  # as set_password looks it up
+            if wanted not in {u["name"] for u in dbm.list_users(engine)}:
+                raise StarclassError(f"no user {wanted!r} in {dbm.redact(url)}; the accounts are listed by "
+                                     "--list-users, and --add-user NAME makes one")
             dbm.set_password(engine, set_password, _password(set_password))
             echo(f"password of {set_password} changed; their sessions were closed")
             return
@@ -775,7 +941,7 @@ def inspect_command(
                      "administrator)")
             return
         if export and stamps is not None:
-            _export_stamps(engine, stamps, cfg, export, dataset=dataset, summary=summary,
+            _export_stamps(engine, stamps, cfg, export, dataset=dataset, summary=summary, write_task=task_in_db,
                            include_unlabelled=include_unlabelled, scheme=asked, overwrite=overwrite,
                            file_column=file_column)
             return
@@ -840,8 +1006,9 @@ def inspect_command(
         for note in notes:
             echo(note)
         if not dbm.list_users(engine):
-            where = (f"--stamps {shell_word(stamps)} --task {shell_word(task)}" if stamps is not None
-                     else shell_word(data_dir))
+            # --task only where it was given: a task of the list's labels or of the database is recorded there
+            where = (f"--stamps {shell_word(stamps)}" + (f" --task {shell_word(task)}" if task_given else "")
+                     if stamps is not None else shell_word(data_dir))
             if db is not None:
                 # without the --db served from, the account went to the default database beside the list (the
                 # command refused "no label database at ...; pass --init", and with --init made a second one)

@@ -607,7 +607,7 @@ def _own_labels(table, key: str, candidates: Path) -> str:
     >>> _own_labels(Table({"file": ["a.png"], "class_ref": [2], "cutout_root": ["/data/cuts"]}), "file", Path("o.csv"))
     '/data/cuts/labels.csv'
     """
-    from starclass.io.cutout_folders import LABELS_CSV, row_folders
+    from starclass.io.cutout_folders import LABELS_CSV, folder_labels_csv, row_folders
     from starclass.io.paths import resolved
 
     if key == ID:
@@ -620,7 +620,7 @@ def _own_labels(table, key: str, candidates: Path) -> str:
     # named as a path to type: a relative record (classify --stamps writes one since 2026-12-06) gave
     # 'results/../data/labels.csv'; the record is written relative only where it leads there either way
     root = Path(os.path.normpath(roots[0]))
-    if root.is_dir() and not (root / LABELS_CSV).is_file():
+    if root.is_dir() and folder_labels_csv(root) is None:
         # the folder holds no labels.csv (an ImageFolder directory, or a list under another name): the note
         # named root/labels.csv, which --labels then refused as no such file
         files = {os.path.normpath(os.path.join(root, str(v))) for v in table[key] if str(v).strip()}
@@ -637,7 +637,8 @@ def _own_labels(table, key: str, candidates: Path) -> str:
         if any(Path(f).parent != root and root in Path(f).parents for f in files):
             return str(root)  # read as an ImageFolder directory: its sub-folders are the labels
         return f"LABELS.csv (the labels CSV of the cutouts in {root})"
-    return str(root / LABELS_CSV)
+    # its labels.csv, or labels.csv.gz where that is the list (a folder not here: the name it would have)
+    return str(folder_labels_csv(root) or root / LABELS_CSV)
 
 
 def _files_listed(path: Path, key: str, files: set[str]) -> tuple[int, int]:
@@ -704,13 +705,19 @@ def _refuse_unclassified_folder(candidates: Path, model: Path, output: Path, aga
     ...     print(str(exc).splitlines()[-1].strip().replace(str(d), "D"))
     starclass suggest m D/classified.ecsv -o D/next.csv -n 5
     """
-    from starclass.io.cutout_folders import LABELS_CSV, csv_header, image_file_columns, is_cutout_source, read_csv_rows
+    from starclass.io.cutout_folders import (
+        csv_header,
+        cutout_list_path,
+        image_file_columns,
+        is_cutout_source,
+        read_csv_rows,
+    )
 
     header = csv_header(candidates) if is_cutout_source(candidates) else []
     named = []  # another team's filename,label list: classify reads it with --file-column filename
     if header and not any(h == "file" or h.startswith("file_") for h in header):
         try:
-            names, rows, _ = read_csv_rows(candidates / LABELS_CSV if candidates.is_dir() else candidates)
+            names, rows, _ = read_csv_rows(cutout_list_path(candidates))
             named = image_file_columns(names, rows[:50])
         except StarclassError:
             named = []

@@ -244,7 +244,7 @@ def read_cutout_list(source: str | os.PathLike, cfg: TaskLike, *, file_column: s
     ['cluster/a.npy', 'galaxy/a.npy']
     """
     from starclass.io.cutout_folders import (
-        LABELS_CSV,
+        cutout_list_path,
         drawing_origin,
         fits_plane_bands,
         image_format,
@@ -257,7 +257,7 @@ def read_cutout_list(source: str | os.PathLike, cfg: TaskLike, *, file_column: s
     src = Path(source)
     if not src.exists():
         raise StarclassError(f"--stamps {src}: no such file or directory")
-    csv_path = src / LABELS_CSV if src.is_dir() else src
+    csv_path = cutout_list_path(src)  # a folder's labels.csv, else its labels.csv.gz
     from starclass.io.compressed_text import table_suffix
 
     if src.is_dir() or (table_suffix(src) == ".csv" and not _csv_root_elsewhere(csv_path)):

@@ -31,6 +31,12 @@ change migrates the labels rather than losing them.
   recorded by :func:`bind_scheme` and read back wherever the task is named or made again
   (``inspect --stamps`` without ``--task``, the messages refusing another scheme). A scheme bound
   before it records its task's name on its next server.
+* version 2 + ``label_task_configs`` (additive, likewise): the whole task (its config as JSON) a
+  dataset's task scheme was made from, recorded by :func:`bind_scheme` (``inspect --stamps --init``,
+  the first server or label) and read back by :func:`dataset_task_config`, so that ``inspect
+  --stamps`` serves and exports the labels without ``--task``, also for a task file or model folder
+  that has gone. A database without it is read as before (a preset's task by its name); the table
+  is made only by a write (a server, ``--init``, a label), never by ``--export``.
 * version 2 with ``candidate_id`` of :data:`CANDIDATE_ID_CHARS` (1024) characters, not 64 (a
   cutout folder's ids are file paths): a PostgreSQL database made before is widened when opened
   (:func:`init_db`); the code before reads it alike, so no version changes.
@@ -52,6 +58,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import json
 import numbers
 import os
 import re
@@ -209,6 +216,16 @@ label_scheme_tasks = sa.Table(
     "label_scheme_tasks", metadata,
     sa.Column("scheme", sa.String(32), primary_key=True),
     sa.Column("task", sa.Text, nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
+)
+#: The whole task each dataset's task scheme was made from (additive, as ``label_schemes``): its config as JSON
+#: (``TaskConfig.to_dict``). The scheme's name alone made a preset's task again, but not a task file's or a
+#: model's, so an export of a database made with one needed ``--task`` again.
+label_task_configs = sa.Table(
+    "label_task_configs", metadata,
+    sa.Column("dataset", sa.String(255), primary_key=True),
+    sa.Column("scheme", sa.String(32), nullable=False),
+    sa.Column("config", sa.Text, nullable=False),
     sa.Column("recorded_at", UTCDateTime(), nullable=False),
 )
 sa.Index("ix_labels_dataset_candidate", labels.c.dataset, labels.c.candidate_id)
@@ -1343,6 +1360,67 @@ def _record_task_name(conn: sa.Connection, name: str) -> None:
         conn.execute(label_scheme_tasks.insert().values(scheme=name, task=task, recorded_at=utcnow()))
 
 
+def _record_task_config(conn: sa.Connection, dataset: str, scheme: LabelScheme) -> None:
+    """Record the task a dataset's task scheme was made from, if the scheme knows it and none is recorded yet.
+
+    The first one stays: the classes are checked apart (:func:`_classes_conflict`), and a task file edited
+    later (its recipe) does not change the labels given.
+    """
+    if not scheme.task_config:
+        return
+    label_task_configs.create(conn, checkfirst=True)
+    if conn.execute(sa.select(label_task_configs.c.dataset)
+                    .where(label_task_configs.c.dataset == dataset)).first() is None:
+        conn.execute(label_task_configs.insert().values(dataset=dataset, scheme=scheme.name,
+                                                        config=scheme.task_config, recorded_at=utcnow()))
+
+
+def dataset_task_config(engine: Engine | sa.Connection, dataset: str) -> dict | None:
+    """The task (its config as a dict, ``TaskConfig.to_dict``) a dataset's labels were given in, if recorded.
+
+    Read only: a database made before the table (or a dataset in a named scheme) gives None, and
+    the table is not made.
+
+    Parameters
+    ----------
+    engine
+        The label database, or a connection to it.
+    dataset
+        The dataset key (``--dataset``).
+
+    Returns
+    -------
+    dict or None
+        The recorded config, for :meth:`starclass.learn.config.TaskConfig.from_dict`; None when
+        none is recorded for the dataset's scheme.
+
+    Examples
+    --------
+    >>> from starclass.inspect.schemes import task_scheme
+    >>> from starclass.learn.config import get_preset
+    >>> engine = make_engine("sqlite://")
+    >>> _ = init_db(engine)
+    >>> dataset_task_config(engine, "") is None
+    True
+    >>> bind_scheme(engine, "", task_scheme(get_preset("m31-real")))
+    'task:m31-real'
+    >>> dataset_task_config(engine, "")["label_map"]
+    {'cluster': 1, 'extended_cluster': 1, 'galaxy': 2}
+    """
+    with _connected(engine) as conn:
+        if not sa.inspect(conn).has_table("label_task_configs"):
+            return None
+        row = conn.execute(sa.select(label_task_configs.c.scheme, label_task_configs.c.config)
+                           .where(label_task_configs.c.dataset == dataset)).first()
+        if row is None or dataset_scheme(conn, dataset) != row.scheme:
+            return None  # no config, or one of a scheme the dataset is no longer in
+        try:
+            config = json.loads(row.config)
+        except ValueError:
+            return None  # written by hand or cut short: the task is asked for, as before the table
+        return config if isinstance(config, dict) else None
+
+
 def dataset_scheme(engine: Engine | sa.Connection, dataset: str) -> str | None:
     """The label scheme a dataset's labels are in, or None when it is free to choose.
 
@@ -1546,6 +1624,7 @@ def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
                     # the task's whole name: a scheme name holds 32 characters, and a longer task read back
                     # from it was "mytask-pandas-round2-... (a longer name)"
                     _record_task_name(conn, name)
+                    _record_task_config(conn, dataset, scheme)
             break
         except (IntegrityError, sa.exc.ProgrammingError):
             # another server created the table or bound the dataset meanwhile: read again

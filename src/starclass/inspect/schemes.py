@@ -33,8 +33,9 @@ that the export's label strings are what ``train --stamps`` reads back.
 from __future__ import annotations
 
 import hashlib
+import json
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from starclass.errors import StarclassError
@@ -105,6 +106,11 @@ class LabelScheme:
         Task schemes (:func:`task_scheme`): each class and the label string ``--export`` writes for
         it (``"1 = cluster, 2 = galaxy"``), recorded in the label database beside the name, since a
         task file may change its classes and keep its name; ``""`` for the named schemes.
+    task_config : str
+        Task schemes: the whole task (its config as JSON, ``TaskConfig.to_dict``) the scheme was
+        made from, recorded by the label database with the scheme (``label_task_configs``) so that
+        a later ``inspect --stamps --export`` makes the same task again without ``--task``, a task
+        file or model folder that has gone too; ``""`` for the named schemes. Not compared.
 
     Examples
     --------
@@ -126,6 +132,7 @@ class LabelScheme:
     subclass_of: int | None = None
     tie_rule: str = "highest"
     classes: str = ""
+    task_config: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.consensus not in CONSENSUS_RULES:
@@ -396,10 +403,19 @@ def task_scheme(cfg: TaskLike) -> LabelScheme:
     scheme = LabelScheme(
         task_scheme_name(cfg.name), f"the classes of task {cfg.name} (the label strings its "
         "label_map reads back)", tuple(values), consensus="mode", cluster_values=(int(positive),),
-        tie_rule="highest", classes=", ".join(f"{int(k)} = {strings[int(k)]}" for k in cfg.classes))
+        tie_rule="highest", classes=", ".join(f"{int(k)} = {strings[int(k)]}" for k in cfg.classes),
+        task_config=_config_json(cfg))
     TASK_SCHEMES_MADE[scheme.name.lower()] = scheme  # found by name again in this process (a task file too)
     TASK_NAMES[scheme.name.lower()] = str(cfg.name)  # the whole name, where the scheme's is cut
     return scheme
+
+
+def _config_json(cfg: TaskLike) -> str:
+    """The task as JSON (``TaskConfig.to_dict``), as the label database records it; ``""`` for a task without one."""
+    to_dict = getattr(cfg, "to_dict", None)
+    if to_dict is None:  # a TaskLike that is no TaskConfig: nothing to make it again from
+        return ""
+    return json.dumps(to_dict(), sort_keys=True, default=str)
 
 
 #: Longest scheme name the label database holds (``label_schemes.scheme``).

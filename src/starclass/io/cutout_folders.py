@@ -164,6 +164,75 @@ _MAX_LAST_CHANNELS = 4
 #: Name of the CSV read when a directory holds one.
 LABELS_CSV = "labels.csv"
 
+#: The names a directory's label list is read under, in this order: :data:`LABELS_CSV`, then kept compressed
+#: (``labels.csv.gz``, as archives hand a folder out; read as the text inside, :mod:`starclass.io.compressed_text`).
+LABELS_CSV_NAMES = (LABELS_CSV, *(LABELS_CSV + s for s in (".gz", ".bz2", ".xz", ".Z")))
+
+
+def folder_labels_csv(folder: str | os.PathLike) -> Path | None:
+    """The label list a cutout directory is read through, or None where it has none (or is no directory).
+
+    The one rule of every command that looks for a folder's list (train, classify, calibrate, info, inspect,
+    suggest, report): ``labels.csv``, else the same list kept compressed (``labels.csv.gz``, ``.bz2``, ``.xz``,
+    ``.Z``), which the readers read as the text inside. A folder holding only ``labels.csv.gz`` was read by its
+    label sub-folders by some commands, warned "lists cutouts but is not read", its group column lost.
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        A cutout directory (a file or a missing path gives None).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The list's path, ``labels.csv`` first where there are several.
+
+    Examples
+    --------
+    >>> import gzip, tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> folder_labels_csv(d) is None
+    True
+    >>> _ = (d / "labels.csv.gz").write_bytes(gzip.compress(b"file,label\\na.png,galaxy\\n"))
+    >>> folder_labels_csv(d).name
+    'labels.csv.gz'
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        return None
+    return next((root / n for n in LABELS_CSV_NAMES if (root / n).is_file()), None)
+
+
+def cutout_list_path(source: str | os.PathLike) -> Path:
+    """The file a cutout source is read from: a directory's label list (:func:`folder_labels_csv`), else the path.
+
+    A directory without a list gives its ``labels.csv``, the name it would be read through once written
+    (a message names it; :meth:`pathlib.Path.is_file` tells it is not there).
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        A cutout list or directory.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> import gzip, tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> cutout_list_path(d).name, cutout_list_path(d / "round1.csv").name
+    ('labels.csv', 'round1.csv')
+    >>> _ = (d / "labels.csv.gz").write_bytes(gzip.compress(b"file,label\\na.png,galaxy\\n"))
+    >>> cutout_list_path(d).name
+    'labels.csv.gz'
+    """
+    src = Path(source)
+    if not src.is_dir():
+        return src
+    return folder_labels_csv(src) or src / LABELS_CSV
+
 
 #: Meta key of a cutout table read from a file: that file's folder, which its relative paths (and a relative
 #: ``cutout_root``) are relative to (set by :func:`starclass.evaluate.compare.load_catalog`; read when pairing by
@@ -566,8 +635,8 @@ def cutouts_not_mosaics(path: str | os.PathLike) -> str | None:
         files = [e for e in entries if e.is_file()]
         if any(fits_suffix(e) is not None for e in files):
             return None  # FITS at the top: mosaics (read_mosaics says what is wrong with them)
-        if (p / LABELS_CSV).is_file():
-            return f"a folder of labelled cutouts (its {LABELS_CSV})"
+        if (listed := folder_labels_csv(p)) is not None:
+            return f"a folder of labelled cutouts (its {listed.name})"
         labels = sorted(d.name for d in entries if d.is_dir()
                         and any(image_format(f) is not None for f in d.rglob("*") if f.is_file()))
         if labels:
@@ -1957,11 +2026,13 @@ def stray_cutout_csvs(folder: str | os.PathLike) -> list[Path]:
     ['Labels.CSV']
     """
     folder = Path(folder)
+    own = folder_labels_csv(folder)
     found = []
     for f in sorted(folder.iterdir()):
         # labels.csv.gz too (a folder unpacked from an archive, its list kept compressed): it was passed over without
         # a word, the folder read as "images without labels"
-        if f.is_file() and table_suffix(f) == ".csv" and f.name != LABELS_CSV and not is_os_clutter(f.name):
+        # the one read (labels.csv, else labels.csv.gz: folder_labels_csv) is no stray
+        if f.is_file() and table_suffix(f) == ".csv" and f != own and not is_os_clutter(f.name):
             try:
                 names = [n.casefold() for n in csv_header(f)]
             except (OSError, UnicodeDecodeError, csv.Error, EOFError, zlib.error, lzma.LZMAError):
@@ -1977,7 +2048,8 @@ def _warn_stray_csvs(root: Path) -> None:
     stray = stray_cutout_csvs(root)
     if stray:
         warnings.warn(f"{root}: {', '.join(p.name for p in stray)} lists cutouts but is not read: a folder is read "
-                      f"through {LABELS_CSV} (this name, in lower case) or else by its label folders; give the CSV "
+                      f"through {LABELS_CSV} (this name, in lower case; or {LABELS_CSV}.gz) or else by its label "
+                      "folders; give the CSV "
                       f"itself (--stamps {stray[0]}) or rename it {LABELS_CSV}", UserWarning, stacklevel=4)
 
 
@@ -2166,7 +2238,7 @@ def _one_folder_of_labels(root: Path, known: Iterable[str] | None = None) -> tup
     ``known``) and none of its sub-folders is, or their names differ in digits only (``n1``, ``n2``;
     ``night1``, ``night2``; dates): one label whose images are sorted into nights, fields or CCDs.
     """
-    if not root.is_dir() or (root / LABELS_CSV).is_file():
+    if not root.is_dir() or folder_labels_csv(root) is not None:
         return None
     entries = [e for e in root.iterdir() if not is_os_clutter(e.name)]
     folders = [e for e in entries if e.is_dir()]
@@ -2454,7 +2526,7 @@ def recorded_columns(source: str | os.PathLike) -> dict[str, str]:
     {'group_column': 'id', 'file_column': 'filename'}
     """
     src = Path(source)
-    src = src / LABELS_CSV if src.is_dir() else src
+    src = cutout_list_path(src)
     if cutout_list_format(src) is None or not src.is_file():
         return {}
     try:
@@ -2595,8 +2667,8 @@ def csv_has_labels(path: str | os.PathLike) -> bool:
     (False, True)
     """
     src = Path(path)
-    if src.is_dir() and (src / LABELS_CSV).is_file():
-        src = src / LABELS_CSV
+    if src.is_dir():
+        src = folder_labels_csv(src) or src  # labels.csv, else labels.csv.gz: the folder's list
     if not src.is_file():
         return True
     try:
@@ -2604,6 +2676,51 @@ def csv_has_labels(path: str | os.PathLike) -> bool:
     except StarclassError:
         return True
     return labelled_rows(names, rows[:1]) is not None
+
+
+def listed_labels(path: str | os.PathLike) -> list[str]:
+    """The label strings a cutout folder gives its rows, in row order; no image is read.
+
+    A CSV (or a table of cutouts) gives its ``label`` column's non-blank cells, a directory its
+    ``labels.csv``'s, else the names of its label sub-folders (ImageFolder layout), one per image.
+    A missing value's spelling (``N/A``, ``nan``: :data:`MISSING_LABELS`) is no label.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A CSV of cutouts or a directory, as :func:`read_cutout_folder` takes it.
+
+    Returns
+    -------
+    list of str
+        The labels as written (stripped), one per labelled row; empty for a list without labels.
+
+    Raises
+    ------
+    StarclassError
+        No such file or directory, or a list that cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "labels.csv"
+    >>> _ = p.write_text("file,label\\na.png,galaxy\\nb.png,\\nc.png,cluster\\n")
+    >>> listed_labels(p)
+    ['galaxy', 'cluster']
+    """
+    src = Path(path)
+    if src.is_dir():
+        src = folder_labels_csv(src) or src  # labels.csv, else labels.csv.gz: the folder's list
+    if src.is_dir():
+        names, rows = _imagefolder_rows(src)
+    elif not src.is_file():
+        raise StarclassError(f"{src}: no such file or directory")
+    else:
+        names, rows, _ = read_csv_rows(src)
+    if "label" not in names:
+        return []
+    cells = ((row.get("label") or "").strip() for row in rows)
+    return [c for c in cells if c and not is_missing_label(c, None)]
 
 
 def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_only: bool = False,
@@ -2648,8 +2765,8 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False, labelled_on
     ['g/a.png', 'i/a.png']
     """
     src = Path(path)
-    if src.is_dir() and (src / LABELS_CSV).is_file():
-        src = src / LABELS_CSV
+    if src.is_dir():
+        src = folder_labels_csv(src) or src  # labels.csv, else labels.csv.gz: the folder's list
     if src.is_dir():
         root, files = src, [row["file"] for row in _imagefolder_rows(src)[1]]
         bases = [root] * len(files)
@@ -2984,8 +3101,8 @@ def read_cutout_folder(
     >>> import shutil; shutil.rmtree(root)  # the images are read: the example leaves nothing behind
     """
     src = Path(path)
-    if src.is_dir() and (src / LABELS_CSV).is_file():
-        src = src / LABELS_CSV
+    if src.is_dir():
+        src = folder_labels_csv(src) or src  # labels.csv, else labels.csv.gz: the folder's list
     _check_group_name(group_column, src)
     lines: list[int] | None = None
     if src.is_dir() and file_column != "file":
@@ -4869,7 +4986,7 @@ def check_output_outside_cutouts(output: str | os.PathLike | None, source: str |
     if not (src.is_dir() or (src.is_file() and cutout_list_format(src) is not None)):
         return
     out = resolved(output)
-    scanned = src.is_dir() and not (src / LABELS_CSV).is_file()
+    scanned = src.is_dir() and folder_labels_csv(src) is None
     root = resolved(src if src.is_dir() else src.parent)
     if scanned:
         why = None
@@ -4882,8 +4999,8 @@ def check_output_outside_cutouts(output: str | os.PathLike | None, source: str |
                 why = f"it would create the folder {out.parent.relative_to(root)}/, read next time as a label"
             elif image_format(out) is not None:
                 why = "it is an image, read next time as a cutout"
-            elif out.parent == root and out.name.lower() == LABELS_CSV:
-                why = f"the directory would then be read through this {LABELS_CSV}"
+            elif out.parent == root and out.name.lower() in {n.lower() for n in LABELS_CSV_NAMES}:
+                why = f"the directory would then be read through this {out.name}"
         if why:
             raise StarclassError(f"{option} {output} lies inside the cutout folder {source} (one sub-folder per "
                                  f"label): {why}; write it outside {source}")
@@ -5034,7 +5151,7 @@ def csv_values(source: str | os.PathLike, columns: tuple[str, ...]) -> dict[str,
     {'label': ['1', '2']}
     """
     source = Path(source)
-    path = source / LABELS_CSV if source.is_dir() else source
+    path = cutout_list_path(source)
     if not path.is_file():
         return {}
     if cutout_list_format(path) not in (None, "ascii.csv"):
@@ -5069,7 +5186,7 @@ def csv_header(source: str | os.PathLike) -> list[str]:
     source = Path(source)
     from starclass.io.catalog import CsvLines, csv_dialect, header_cells
 
-    path = source / LABELS_CSV if source.is_dir() else source
+    path = cutout_list_path(source)
     if not path.is_file():
         return []  # an ImageFolder directory: its labels are its sub-folders' names
     if cutout_list_format(path) not in (None, "ascii.csv"):

@@ -20,6 +20,8 @@ its data.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,8 +91,30 @@ class FieldSpec:
     galaxy: str | None = None
 
 
-def _default_name(mosaics: tuple[Path, ...]) -> str:
-    """A directory's name, or the common stem of band files (``m31_f1_f475w.fits`` -> its folder)."""
+def default_field_name(mosaics: Sequence[str | os.PathLike]) -> str:
+    """A field's name from its mosaics: a directory's name, or the folder of its band files.
+
+    The one rule of every command that names a field it was not given a name for: ``cutouts`` and
+    ``train`` of several fields (one mosaics folder per ``--catalog``, a fields list without ``name``)
+    and ``cutouts --merge`` of stores cut apart, from the mosaics each store records
+    (:func:`starclass.stamps.merge.field_names`), so one field has one name however it was cut.
+
+    Parameters
+    ----------
+    mosaics : sequence of path-like
+        The field's mosaics: one directory, or band files.
+
+    Returns
+    -------
+    str
+        The directory's name; for band files their folder's name (a file's stem where it has no folder).
+
+    Examples
+    --------
+    >>> default_field_name(["m31/f1"]), default_field_name(["m31/f1/f475w.fits", "m31/f1/f814w.fits"])
+    ('f1', 'f1')
+    """
+    mosaics = tuple(Path(m) for m in mosaics)
     first = mosaics[0]
     from starclass.io.mosaic import is_fits_name
 
@@ -140,7 +164,7 @@ def pair_fields(mosaics: list[Path], catalogs: list[Path]) -> list[FieldSpec]:
         raise StarclassError(
             f"{len(mosaics)} mosaics folder(s) but {len(catalogs)} --catalog: for several fields give one --catalog "
             "per mosaics folder, in the same order (or a fields list: --fields FILE)")
-    fields = [FieldSpec(_default_name((Path(m),)), (Path(m),), Path(c)) for m, c in zip(mosaics, catalogs)]
+    fields = [FieldSpec(default_field_name((Path(m),)), (Path(m),), Path(c)) for m, c in zip(mosaics, catalogs)]
     return _check_unique(fields, "mosaics folders and --catalog")
 
 
@@ -227,6 +251,6 @@ def read_fields_list(path: str | Path) -> list[FieldSpec]:
         for p in (*mosaics, catalog):
             if not p.exists():
                 raise StarclassError(f"fields list {path}, {where}: {p} does not exist")
-        fields.append(FieldSpec(row.get("name") or _default_name(mosaics), mosaics, catalog,
+        fields.append(FieldSpec(row.get("name") or default_field_name(mosaics), mosaics, catalog,
                                 row.get("galaxy") or None))
     return _check_unique(fields, f"fields list {path}")

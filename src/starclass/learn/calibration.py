@@ -1906,10 +1906,10 @@ def stamps_rows_from(model_path: str | os.PathLike, stamps: str | os.PathLike, l
     >>> rec["stamps_of_images"][0][:2]
     ['a.png', 3]
     """
-    from starclass.io.cutout_folders import LABELS_CSV, listed_files
+    from starclass.io.cutout_folders import cutout_list_path, listed_files
 
     source = Path(stamps).absolute()
-    listing = source / LABELS_CSV if source.is_dir() else source
+    listing = cutout_list_path(source)  # a folder's labels.csv, else its labels.csv.gz
     rec = {"stamps": str(source), "stamps_relative": relative_to(source, model_path), "label_column": label_column,
            "file_column": file_column,
            "stamps_of_list": file_stamp(listing) if listing.is_file() else None}
@@ -2005,10 +2005,10 @@ def stale_cutout_list(folder: str | os.PathLike, rows_from: dict[str, Any]) -> s
     >>> "held.csv changed since (25 bytes then, 24 bytes now): its rows or labels are not those" in why
     True
     """
-    from starclass.io.cutout_folders import LABELS_CSV, listed_files
+    from starclass.io.cutout_folders import cutout_list_path, listed_files
 
     here = Path(folder)
-    listing = here / LABELS_CSV if here.is_dir() else here
+    listing = cutout_list_path(here)
     if not listing.is_file() and (rows_from.get("stamps_of_list") is None):
         # a folder of label folders: its listing (each file under its label folder) is its list
         if not isinstance(rows_from.get("listing"), list):

@@ -6,8 +6,9 @@ cross-validation can keep a field (or a galaxy) whole. :class:`StampStores` read
 stores as one without copying them; :func:`merge_stores` writes them into one store.
 
 Every row keeps a ``field`` column (the store's own ``field`` column where it has one, as a
-store merged before does, else the name given for the store, by default its file name
-without suffix) and a ``galaxy`` column (the store's own where present, else the field).
+store merged before does, else the name given for the store, by default the name of the field
+its mosaics were cut from, as ``cutouts --fields`` names it, else its file name without suffix)
+and a ``galaxy`` column (the store's own where present, else the field).
 Stores must agree on what their inputs are (bands, channels, stamp size, scales,
 normalisation and its softening): stamps normalised differently would mean different things
 to one network.
@@ -26,7 +27,7 @@ from starclass.io.paths import resolved
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
 from starclass.stamps.store import StampStore, StampStoreWriter, refuse_existing_store
 
-__all__ = ["StampStores", "merge_stores", "field_names"]
+__all__ = ["StampStores", "merge_stores", "field_names", "recorded_field_name"]
 
 #: Store properties that must agree before stores are read or written as one.
 _MUST_AGREE = ("bands", "channels", "stamp_size", "scales", "normalisation")
@@ -34,8 +35,50 @@ _MUST_AGREE = ("bands", "channels", "stamp_size", "scales", "normalisation")
 _EXTRA_AGREE = ("softening_mag", "softening")
 
 
-def field_names(paths: Sequence[str | Path], names: Sequence[str] | None = None) -> list[str]:
-    """One field name per store: ``names`` when given, else each file's name without suffix.
+def recorded_field_name(store: StampStore) -> str | None:
+    """The name of the field a store of one field was cut from, by its recorded mosaics; None if it records none.
+
+    ``cutouts MOSAICS -c CAT -o s.h5`` records its mosaics (meta ``sources``, band -> file): the field is
+    named from them as ``cutouts --fields`` and ``train`` of several fields name it
+    (:func:`starclass.io.fields.default_field_name`: ``m31_a/f555w.fits`` -> ``m31_a``). A store of several
+    fields (its own ``field`` column) or one made otherwise (``simulate``, a store without sources) gives None.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> from starclass.stamps import write_stamp_store
+    >>> d = Path(tempfile.mkdtemp())
+    >>> s = write_stamp_store(d / "s.h5", np.zeros((1, 1, 4, 4), np.float32), np.ones((1, 4, 4), bool),
+    ...                       {"x": np.zeros(1), "y": np.zeros(1)}, channels=["g"])
+    >>> recorded_field_name(StampStore(s)) is None
+    True
+    """
+    from starclass.io.fields import default_field_name
+    from starclass.io.mosaic import is_fits_name
+
+    sources = store.meta.get("sources")
+    if FIELD in store.table or not isinstance(sources, dict) or not sources:
+        return None
+    files = [str(v) for v in sources.values()]
+    if not all(isinstance(v, str) and v and is_fits_name(Path(v)) for v in sources.values()):
+        return None  # not a store cut from mosaics
+    return default_field_name(files) or None
+
+
+def _stem(path: Path) -> str:
+    """A store's file name without its suffix (the field name of a store that records none)."""
+    return path.stem if path.suffix else path.name
+
+
+def field_names(paths: Sequence[str | Path], names: Sequence[str] | None = None,
+                recorded: Sequence[str | None] | None = None) -> list[str]:
+    """One field name per store: ``names`` when given, else each store's recorded field, else its file name.
+
+    A store of one field is named by the folder of the mosaics it was cut from (``recorded``, from
+    :func:`recorded_field_name`), as ``cutouts --fields`` and ``train`` of several fields name the same
+    field; until 2026-12-07 ``cutouts --merge`` named it by its file (``stamps_a`` for the field that
+    ``--fields`` called ``a``). Where those names would repeat (two stores cut from one folder, or from
+    two folders of one name) or a store records none, every store is named by its file, as before.
 
     Parameters
     ----------
@@ -43,6 +86,8 @@ def field_names(paths: Sequence[str | Path], names: Sequence[str] | None = None)
         The stores (or any paths) in order.
     names
         Explicit names, one per path.
+    recorded
+        The field each store records (None: none), used where ``names`` is not given.
 
     Returns
     -------
@@ -58,6 +103,10 @@ def field_names(paths: Sequence[str | Path], names: Sequence[str] | None = None)
     --------
     >>> field_names(["a/m31_f1.h5", "b/m31_f2.h5"])
     ['m31_f1', 'm31_f2']
+    >>> field_names(["stamps_a.h5", "stamps_b.h5"], recorded=["a", "b"])
+    ['a', 'b']
+    >>> field_names(["train.h5", "test.h5"], recorded=["f1", "f1"])  # one folder: named by file
+    ['train', 'test']
     >>> field_names(["a/stamps.h5", "b/stamps.h5"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -65,7 +114,12 @@ def field_names(paths: Sequence[str | Path], names: Sequence[str] | None = None)
     """
     paths = [Path(p) for p in paths]
     if names is None:
-        names = [p.stem if p.suffix else p.name for p in paths]
+        stems = [_stem(p) for p in paths]
+        # the recorded fields only where every store records one and they differ: mixed with file names, or
+        # repeated, rows of two stores could take one name (or two fields' names mix their two rules)
+        ok = recorded is not None and len(recorded) == len(paths) and all(recorded) \
+            and len(set(recorded)) == len(recorded)
+        names = [str(r) for r in recorded] if ok else stems
     names = [str(n) for n in names]
     if len(names) != len(paths):
         raise StarclassError(f"{len(names)} field names for {len(paths)} fields")
@@ -130,8 +184,16 @@ class StampStores:
         paths = [Path(p) for p in paths]
         if not paths:
             raise StarclassError("no stamp stores given")
-        self.names = field_names(paths, names)
         self.stores = [StampStore(p) for p in paths]
+        # by the field each store was cut from (its recorded mosaics), as cutouts --fields names it; a store of
+        # several fields keeps its own field column, its name (its file's) naming no row
+        recorded = [recorded_field_name(s) or (_stem(p) if FIELD in s.table else None)
+                    for p, s in zip(paths, self.stores)]
+        try:
+            self.names = field_names(paths, names, recorded)
+        except StarclassError:
+            self.close()
+            raise
         self.paths = paths
         first = _signature(self.stores[0])
         for path, store in zip(paths[1:], self.stores[1:]):
@@ -328,7 +390,7 @@ def merge_stores(paths: Sequence[str | Path], output: str | Path, *, names: Sequ
     output
         The merged ``.h5`` store, written atomically.
     names
-        Field name per store (default: file names without suffix).
+        Field name per store (default: the field each store was cut from, as :func:`field_names` names it).
     batch_size
         Candidates copied at a time (bounds the memory used).
     overwrite

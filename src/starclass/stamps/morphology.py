@@ -294,12 +294,11 @@ def folder_statistics(labels_csv: str | os.PathLike, per_label: int | None = Non
     >>> [round(float(r), 1) for r in t["r50"]]  # the half-light radius (px) tells them apart
     [6.4, 1.7, 1.7, 6.4]
     """
-    path = Path(labels_csv)
-    if path.is_dir():
-        path = path / "labels.csv"
+    from starclass.io.cutout_folders import cutout_list_path, listed_path, read_csv_rows
+
+    path = cutout_list_path(labels_csv)  # a folder's labels.csv, else its labels.csv.gz
     if not path.exists():
         raise StarclassError(f"{path}: no labels.csv")
-    from starclass.io.cutout_folders import listed_path, read_csv_rows
 
     # the cutout folders' reader: a spreadsheet's ';' file, UTF-16 or a 'sep=' line, which
     # train and classify take, was "needs columns file and label, has file;label" here

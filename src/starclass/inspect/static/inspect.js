@@ -380,7 +380,11 @@ function classify(cls) {
 
 function togglePrediction() {
   const box = $("show-pred");
-  if (box.disabled) return;
+  if (box.disabled) {
+    // the key did nothing without a word: there is no model's answer to show for this field
+    setStatus("no model prediction to show: served without predictions (give --predictions, a classify output)");
+    return;
+  }
   state.showPred = !state.showPred;
   box.checked = state.showPred;
   show(state.idx);
