@@ -183,6 +183,45 @@ def usable_layout(table: Table) -> str | None:
     return None
 
 
+def layout_remedy(field: str, table: Table) -> str:
+    """What keeps a field that :func:`usable_layout` leaves out: the ``--map`` that names its class column, or "".
+
+    The reason alone ("layout 'unknown-class': no class column known") left the user of ``evaluate --catalogs``
+    and ``report --catalogs`` with no next step, though ``--map FIELD:class_ref=N`` keeps such a field. A map
+    is applied only where the reader calls the layout uncertain (:func:`read_legus_field`), so a layout it is
+    sure of gets no step.
+
+    Parameters
+    ----------
+    field
+        The field's name, as ``--map FIELD:`` takes it (``ngc3351``).
+    table
+        The field as the reader read it (its ``class_ref`` column, if the layout gives one, and
+        ``meta['layout_certain']``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(layout_remedy("ngc3351", Table({"legus_col35": [1]}, meta={"layout_certain": False})))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    name its class column to use it: --map ngc3351:class_ref=N (starclass info FILE --map class_ref=N shows its
+    counts)
+    >>> layout_remedy("ngc4449", Table({"class_ref": [1]}, meta={"layout_certain": False}))
+    '--map ngc4449:class_ref=34 uses its column 34 as the class all the same'
+    >>> layout_remedy("ngc4449", Table({"class_ref": [1]}, meta={"layout_certain": True}))
+    ''
+    """
+    if table.meta.get("layout_certain", True):
+        return ""  # --map is never applied over a layout the reader is sure of
+    if CLASS_REF not in table.colnames:
+        return (f"name its class column to use it: --map {field}:class_ref=N (starclass info FILE --map class_ref=N "
+                "shows its counts)")
+    return f"--map {field}:class_ref=34 uses its column 34 as the class all the same"
+
+
 def parse_field_maps(items: Sequence[str] | None) -> dict[str, dict[str, str]]:
     """``evaluate --catalogs`` / ``report --catalogs`` ``--map`` items -> field (``""``: every field) -> map.
 
@@ -305,6 +344,9 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
     # a map naming the class column is the user's word on the layout: the field is used as it reads it (NGC 3351,
     # NGC 4242 and NGC 45 with class_ref=35 were left out, "no class column known", with no way to name it)
     skip = None if mapped and CLASS_REF in dict(column_map or {}).values() else usable_layout(t)
+    if skip and (remedy := layout_remedy(field, t)):
+        # with the step that keeps it: skipped.ecsv and the page said why a field was left out, not how to keep it
+        skip += f"; {remedy}"
     machine_only = 0
     if CLASS_METHOD in t.colnames and CLASS_REF in t.colnames:
         # NGC 1566's hybrid col 34 is, for class_method 0, the ML classifier's class: scored as a human
@@ -648,7 +690,7 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     >>> load_fields(folder, min_inspected=190)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: --catalogs: no field in ... left out: ngc628-c: 181 inspected sources (< 190); ...
+    starclass.errors.StarclassError: --catalogs: no field in ... left out: ngc628-c: 181 inspected sources (< 190; ...
     """
     d = Path(directory)
     if not d.is_dir() and not d.is_file():
@@ -704,7 +746,8 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
             continue
         n = int(np.isin(class_array(t, CLASS_REF), (1, 2, 3, 4)).sum())
         if n < min_inspected:
-            skipped.append((name, f"{n} inspected sources (< {min_inspected})"))
+            skipped.append((name, f"{n} inspected sources (< {min_inspected}"
+                                  + (f"; --min-inspected {n} keeps it)" if n else ")")))
             continue
         fields[name] = t
     unmapped = sorted(set(maps) - {""} - set(seen))
