@@ -370,6 +370,9 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
     for key in ("v_camera", "v_camera_source"):
         if t.meta.get(key):
             meta[key] = t.meta[key]  # which camera the model's V is on, and whether it is assumed
+    if t.meta.get("ci_cut") is not None:
+        # the reader's CI cut (the readme's, else the smallest CI inspected), the one info DIR shows as ci_cut
+        meta["ci_cut"] = float(t.meta["ci_cut"])
     if t.meta.get(MASS_KIND):
         # LEGUS's masses are stellar (io.legus): the slopes' limits and the curves are taken in that convention
         meta[MASS_KIND] = t.meta[MASS_KIND]
@@ -842,6 +845,9 @@ def field_quantities(table: Table) -> dict[str, np.ndarray]:
 def field_summary(fields: Mapping[str, Table]) -> Table:
     """One row per field: distance, rows, inspected, classes 1-4, bands, CI cut, inspection check.
 
+    ``ci_cut`` is the field's CI cut as the LEGUS reader gives it and ``starclass info DIR`` shows it (the
+    readme's where one states it, else the smallest CI of an inspected source).
+
     ``n_machine_only`` counts the classes no person gave (NGC 1566's ``class_method`` 0), which
     are not in ``n_inspected`` nor in the class counts.
 
@@ -872,11 +878,13 @@ def field_summary(fields: Mapping[str, Table]) -> Table:
         rows.append((name, t.meta["galaxy"], float(t.meta["distance_mpc"]), len(t), int(insp.sum()),
                      int(t.meta.get("machine_only", 0)),
                      *(int(np.sum(cls == k)) for k in (1, 2, 3, 4)), t.meta["bands"][2], t.meta["bands"][3], cam,
-                     float(np.nanmin(ci)) if np.isfinite(ci).any() else np.nan,
+                     float(t.meta["ci_cut"]) if t.meta.get("ci_cut") is not None
+                     else float(np.nanmin(ci)) if np.isfinite(ci).any() else np.nan,
                      float(np.nanpercentile(mv, 90)) if np.isfinite(mv).any() else np.nan))
     out = Table(rows=rows, names=("field", "galaxy", "distance_mpc", "n_rows", "n_inspected", "n_machine_only", "n_1",
-                                  "n_2", "n_3", "n_4", "band_b", "band_v", "v_camera", "ci_min", "mv_p90"))
-    out["ci_min"].format = ".2f"
+                                  "n_2", "n_3", "n_4", "band_b", "band_v", "v_camera", "ci_cut", "mv_p90"))
+    # ci_cut, as info DIR names the same number (this table called it ci_min until 2026-12-07)
+    out["ci_cut"].format = ".2f"
     out["mv_p90"].format = ".2f"
     out.meta["v_camera_note"] = assumed_v_camera_note(fields)
     out.meta["sed_note"] = sed_offsets_note(fields)
