@@ -553,6 +553,7 @@ def create_v1_schema(engine: Engine) -> None:
     with engine.begin() as conn:
         md.create_all(conn)
         conn.execute(md.tables["schema_version"].insert().values(version=1, applied_at=utcnow()))
+    _set_wal(engine)  # as a released version-1 file is: made through an engine that set WAL on connect
 
 
 def _migrate_1_to_2(conn: sa.Connection) -> None:
