@@ -143,6 +143,17 @@ def _bin_trend(rel: np.ndarray, la: np.ndarray, rows: np.ndarray) -> tuple[float
 LEGUS_RESIDUAL = {"uv": "legus_col26", "u": "legus_col27", "b": "legus_col28", "v": "legus_col29", "i": "legus_col30"}
 
 
+#: What each column of :func:`causes`' table is and where it is read from, printed under the table.
+CAUSES_LEGEND = (
+    "Columns: each cell is a band's change of offset relative to V, 10-30 less 30-100 Myr of fitted age (mag; "
+    "negative: brighter at 10-30 Myr). checked: starclass's check, the photometry against the SSP table "
+    "(starclass.science.sedcheck.sed_band_offsets); LEGUS: the change of LEGUS's own SED-fit residual, read from "
+    "each file's columns 26 (UV), 27 (U) and 30 (I) less column 29 (V) (legus_col26-30, the fit's residual per "
+    "filter), its sign turned to observed - model; table - LEGUS: the per-source difference of the two (the SSP "
+    "table's model less LEGUS's best model); E(B-V) <= 0.05: checked, on the sources fitted with no extinction to "
+    "speak of; no 10 Myr: checked, without the sources fitted at 10 Myr. n: the sources in the two age bins.")
+
+
 def causes(folder: Path = DEFAULT, v_band: str | None = None, ssp: Path | None = None) -> None:
     """The UV, U and I age trends against each cause an astronomer would check, one row a field.
 
@@ -203,6 +214,10 @@ def causes(folder: Path = DEFAULT, v_band: str | None = None, ssp: Path | None =
         row["colour"] = _bin_trend(c, la, fitted)[0]
         rows.append(row)
         print(f"| {row['field']} | {row['version']} | {n_bins[0]}, {n_bins[1]} | " + " | ".join(cells) + " |")
+    print()
+    # where each column comes from, said with the table: the LEGUS column (the UV/U excess of the fits' own
+    # residuals) was printed with no word of its source, read as if starclass had computed it against the table
+    print(CAUSES_LEGEND)
     print()
     for slot, _ in slots:
         for version in ("v1", "v2"):

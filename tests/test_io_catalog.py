@@ -316,3 +316,30 @@ def test_write_catalog_refuses_an_existing_file_by_default(tmp_path):
     assert target.read_bytes() == before
     write_catalog(schema_table()[:2], target, overwrite=True)
     assert len(read_catalog(target)) == 2
+
+
+def test_galaxy_from_name_keeps_an_eso_galaxys_object():
+    # ESO 486-G021 was read as 'eso486' (its ESO field alone), which names no galaxy: the LEGUS file's galaxy
+    # column said so, and evaluate gave no LEGUS distance for it (FIELD_DISTANCES_MPC knows 'eso486-g021')
+    from starclass.science.many import FIELD_DISTANCES_MPC
+
+    name = "hlsp_legus_hst_wfc3_eso486-g021_multiband_v2_padagb-mwext-avgapcor.tab"
+    assert galaxy_from_name(name) == "eso486-g021"
+    assert galaxy_from_name(name) in FIELD_DISTANCES_MPC
+    assert galaxy_from_name("ESO_486-G021_f555w.fits") == "eso486-g021"
+    assert galaxy_from_name("eso486g21.csv") == "eso486-g21"
+    assert galaxy_from_name("eso_486.csv") == "eso486"  # no object named: the field is all there is
+    assert galaxy_from_name("ugca281.tab") == "ugca281"
+
+
+def test_eso_legus_file_gets_its_distance_note(tmp_path):
+    # evaluate's note without --distance names the LEGUS distance of the catalogue's galaxy: none for ESO 486-G021
+    from starclass.cli.evaluate_cmd import no_distance_note
+
+    rows = "\n".join(" ".join(["1", "10.0", "12.0", "75.8", "-25.4"] + ["22.0", "0.05"] * 5 + ["1.5"]
+                              + ["0"] * 17 + ["2"]) for _ in range(1))
+    p = tmp_path / "hlsp_legus_hst_wfc3_eso486-g021_multiband_v2_padagb-mwext-avgapcor.tab"
+    p.write_text(rows + "\n")
+    t = read_catalog(p)
+    assert set(t["galaxy"]) == {"eso486-g021"}
+    assert "--distance 9.5" in no_distance_note(t)

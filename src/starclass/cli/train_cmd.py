@@ -100,6 +100,38 @@ def check_train_options(*, epochs: int | None = None, ensemble: int | None = Non
         parse_precision(precision, "--precision")
 
 
+def recut_words(sources: object, task: str) -> str:
+    """How to get a stamp store that fits ``task``: the ``cutouts`` command, from the mosaics a store was cut from.
+
+    Parameters
+    ----------
+    sources
+        The store's ``meta['sources']`` (band to mosaic file, as ``cutouts`` recorded them), or None.
+    task
+        The task's name, as ``--task`` takes it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(recut_words({"f555w": "field/g_f555w.fits", "f814w": "field/g_f814w.fits"}, "legus4"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    cut a store for it from the same mosaics: 'starclass cutouts field --catalog CATALOGUE --task legus4 -o STORE.h5'
+    (CATALOGUE: the candidates with their labels), or train from the mosaics with -m and --catalog
+    >>> recut_words(None, "legus4").split(": ", 1)[1].startswith("'starclass cutouts MOSAICS --catalog CATALOGUE")
+    True
+    """
+    files = [Path(str(f)) for f in (sources.values() if isinstance(sources, dict) else [])]
+    folders = {f.parent for f in files}
+    where = (shell_word(next(iter(folders))) if len(folders) == 1
+             else " ".join(shell_word(f) for f in files) if files else "MOSAICS")
+    command = f"starclass cutouts {where} --catalog CATALOGUE --task {shell_word(task)} -o STORE.h5"
+    return (f"cut a store for it from the same mosaics: {shown_command(command)} (CATALOGUE: the candidates with "
+            "their labels), or train from the mosaics with -m and --catalog")
+
+
 def training_inputs(cfg: TaskConfig, table: Table | None, *, mosaics: MosaicsLike | None = None,
                     stamps: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
                     label_column: str = CLASS_REF, progress: bool = True, targets: np.ndarray | None = None,
@@ -145,6 +177,9 @@ def training_inputs(cfg: TaskConfig, table: Table | None, *, mosaics: MosaicsLik
             raise StarclassError(
                 f"stamp store {stamps} does not fit task {cfg.name!r}: "
                 + "; ".join(f"{k} is {a} in the store, {b} in the task" for k, (a, b) in diff.items())
+                # the next step: a store cut with cutouts' defaults (zscore, one scale) met the default task
+                # (flux, three scales) with the differences alone, and no word of how to get a store that fits
+                + "; " + recut_words(store.meta.get("sources"), cfg.name)
             )
         n = len(store)
         if table is not None:

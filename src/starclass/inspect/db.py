@@ -478,12 +478,43 @@ def _create_private(path: str | None) -> None:
                              "make the folder writable or give another --db") from None
 
 
+def _holds_a_database(path: str | None) -> bool:
+    """Whether ``path`` is a SQLite file with something in it (a new or empty file, or memory: False)."""
+    if path in (None, "", ":memory:") or str(path).startswith("file:"):
+        return False
+    try:
+        return os.path.getsize(path) > 0
+    except OSError:
+        return False
+
+
+def _set_wal(engine: Engine) -> None:
+    """Put a SQLite file database in WAL mode (several readers beside one writer); a no-op elsewhere.
+
+    Done by :func:`init_db` once it has created the schema in a file that was empty, which the connect
+    hook leaves as it is (so that a refused command writes nothing into it).
+    """
+    if engine.dialect.name != "sqlite" or not _holds_a_database(engine.url.database):
+        return
+    # on the driver's connection, outside any transaction (the engine's connections begin one, in which the
+    # journal mode cannot change)
+    raw = engine.raw_connection()
+    try:
+        cur = raw.driver_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.close()
+    finally:
+        raw.close()
+
+
 def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised through the engine
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
         cur = dbapi_conn.cursor()
-        if engine.url.database not in (None, "", ":memory:"):
+        if _holds_a_database(engine.url.database):
+            # not on an empty file: setting WAL writes SQLite's header into it, and a refused command (an empty
+            # --db without --init) turned the user's 0-byte file into a 4 KiB database; init_db sets it there
             cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA foreign_keys=ON")
@@ -539,6 +570,7 @@ def create_v1_schema(engine: Engine) -> None:
     with engine.begin() as conn:
         md.create_all(conn)
         conn.execute(md.tables["schema_version"].insert().values(version=1, applied_at=utcnow()))
+    _set_wal(engine)  # as a released version-1 file is: made through an engine that set WAL on connect
 
 
 def _migrate_1_to_2(conn: sa.Connection) -> None:
@@ -753,6 +785,7 @@ def init_db(engine: Engine, *, create: bool = True, check: Callable[[sa.Connecti
             if check is not None:
                 check(conn)
         if version is None:
+            _set_wal(engine)  # a file that was empty: its connections left the journal mode alone
             return SCHEMA_VERSION
     _widen_candidate_ids(engine)
     return SCHEMA_VERSION

@@ -752,16 +752,37 @@ def keep_input_columns(out: Table, names: Iterable[str], source: str | os.PathLi
 
 
 def galaxy_from_name(name: str) -> str | None:
-    """A galaxy name found in a file name (``ngc1566``, ``ngc0628c``, ``ic4247``, ``m51``), or None.
+    """A galaxy name found in a file name (``ngc1566``, ``ngc0628c``, ``ic4247``, ``m51``, ``eso486-g021``), or None.
+
+    An ESO galaxy is named by its ESO field and its object in that field (ESO 486-G021): both are
+    kept, as ``eso486-g021``, the name :data:`starclass.science.many.FIELD_DISTANCES_MPC` knows.
+
+    Parameters
+    ----------
+    name
+        A file name (a LEGUS ``hlsp_legus_hst_<cameras>_<field>_multiband_...tab``, a mosaic).
+
+    Returns
+    -------
+    str or None
+        The galaxy in lower case without spaces or underscores, None where the name holds none.
 
     Examples
     --------
     >>> galaxy_from_name("hlsp_legus_hst_wfc3_ngc1566_multiband.tab"), galaxy_from_name("field_a.csv")
     ('ngc1566', None)
+    >>> galaxy_from_name("hlsp_legus_hst_wfc3_eso486-g021_multiband_v2_padagb-mwext-avgapcor.tab")
+    'eso486-g021'
     """
-    m = re.search(r"(?<![a-z0-9])((?:ngc|ic|ugc|ugca|eso|pgc)[-_]?\d+[a-z]?|m\d{1,3})(?![0-9])",
-                  name.lower())
-    return m.group(1).replace("_", "").replace("-", "") if m else None
+    m = re.search(r"(?<![a-z0-9])(eso[-_]?(\d+)[-_]?g[-_]?(\d+)|(?:ngc|ic|ugc|ugca|eso|pgc)[-_]?\d+[a-z]?|m\d{1,3})"
+                  r"(?![0-9])", name.lower())
+    if not m:
+        return None
+    if m.group(2):
+        # ESO 486-G021: the field alone ('eso486', which it was read as until 2026-12-07) is no galaxy, and
+        # no distance is known under it, so evaluate said none for the LEGUS file of ESO 486-G021
+        return f"eso{m.group(2)}-g{m.group(3)}"
+    return m.group(1).replace("_", "").replace("-", "")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ from starclass.science.massfunc import (
     mass_kind_words,
     mass_limit,
 )
-from starclass.science.sedcheck import sed_band_offsets, sed_offset_lines, sed_trend_notes
+from starclass.science.sedcheck import sed_band_offsets, sed_offset_lines, sed_trend_notes, trend_columns_words
 from starclass.science.ssp import SUBSTITUTES, ssp_label, ssp_track
 
 # --------------------------------------------------------------------------------------------
@@ -823,7 +823,9 @@ def _sed_check(ms: Section, name: str, t: Table, ssp: str | Path | None, warned:
              f"{name}: each band's median offset from the SSP table at the sources' fitted age and E(B-V), relative "
              f"to {str(m['v_band']).upper()} (mass and distance cancel), over the {m['n_fitted']} sources fitted at "
              f"{10 ** (m['min_log_age'] - 6):g} Myr or older; + is fainter than the fit implies; ab_minus_vega is the "
-             f"band's AB - Vega minus {str(m['v_band']).upper()}'s, which an AB/Vega mix-up of the fits would show."
+             f"band's AB - Vega minus {str(m['v_band']).upper()}'s, which an AB/Vega mix-up of the fits would show. "
+             # the UV/U fit_trend of the LEGUS dwarfs was shown with no word of its source (LEGUS cols 26-30)
+             + trend_columns_words(t, str(m["v_band"]))
              # evaluate writes the caption into the table's meta: the note reaches its tables as well as the page
              + "".join(f" Note: {line}." for line in sed_trend_notes(off, said)))
     for line in sed_offset_lines(off, said):

@@ -183,6 +183,45 @@ def usable_layout(table: Table) -> str | None:
     return None
 
 
+def layout_remedy(field: str, table: Table) -> str:
+    """What keeps a field that :func:`usable_layout` leaves out: the ``--map`` that names its class column, or "".
+
+    The reason alone ("layout 'unknown-class': no class column known") left the user of ``evaluate --catalogs``
+    and ``report --catalogs`` with no next step, though ``--map FIELD:class_ref=N`` keeps such a field. A map
+    is applied only where the reader calls the layout uncertain (:func:`read_legus_field`), so a layout it is
+    sure of gets no step.
+
+    Parameters
+    ----------
+    field
+        The field's name, as ``--map FIELD:`` takes it (``ngc3351``).
+    table
+        The field as the reader read it (its ``class_ref`` column, if the layout gives one, and
+        ``meta['layout_certain']``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(layout_remedy("ngc3351", Table({"legus_col35": [1]}, meta={"layout_certain": False})))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    name its class column to use it: --map ngc3351:class_ref=N (starclass info FILE --map class_ref=N shows its
+    counts)
+    >>> layout_remedy("ngc4449", Table({"class_ref": [1]}, meta={"layout_certain": False}))
+    '--map ngc4449:class_ref=34 uses its column 34 as the class all the same'
+    >>> layout_remedy("ngc4449", Table({"class_ref": [1]}, meta={"layout_certain": True}))
+    ''
+    """
+    if table.meta.get("layout_certain", True):
+        return ""  # --map is never applied over a layout the reader is sure of
+    if CLASS_REF not in table.colnames:
+        return (f"name its class column to use it: --map {field}:class_ref=N (starclass info FILE --map class_ref=N "
+                "shows its counts)")
+    return f"--map {field}:class_ref=34 uses its column 34 as the class all the same"
+
+
 def parse_field_maps(items: Sequence[str] | None) -> dict[str, dict[str, str]]:
     """``evaluate --catalogs`` / ``report --catalogs`` ``--map`` items -> field (``""``: every field) -> map.
 
@@ -305,6 +344,9 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
     # a map naming the class column is the user's word on the layout: the field is used as it reads it (NGC 3351,
     # NGC 4242 and NGC 45 with class_ref=35 were left out, "no class column known", with no way to name it)
     skip = None if mapped and CLASS_REF in dict(column_map or {}).values() else usable_layout(t)
+    if skip and (remedy := layout_remedy(field, t)):
+        # with the step that keeps it: skipped.ecsv and the page said why a field was left out, not how to keep it
+        skip += f"; {remedy}"
     machine_only = 0
     if CLASS_METHOD in t.colnames and CLASS_REF in t.colnames:
         # NGC 1566's hybrid col 34 is, for class_method 0, the ML classifier's class: scored as a human
@@ -328,6 +370,9 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
     for key in ("v_camera", "v_camera_source"):
         if t.meta.get(key):
             meta[key] = t.meta[key]  # which camera the model's V is on, and whether it is assumed
+    if t.meta.get("ci_cut") is not None:
+        # the reader's CI cut (the readme's, else the smallest CI inspected), the one info DIR shows as ci_cut
+        meta["ci_cut"] = float(t.meta["ci_cut"])
     if t.meta.get(MASS_KIND):
         # LEGUS's masses are stellar (io.legus): the slopes' limits and the curves are taken in that convention
         meta[MASS_KIND] = t.meta[MASS_KIND]
@@ -648,7 +693,7 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     >>> load_fields(folder, min_inspected=190)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: --catalogs: no field in ... left out: ngc628-c: 181 inspected sources (< 190); ...
+    starclass.errors.StarclassError: --catalogs: no field in ... left out: ngc628-c: 181 inspected sources (< 190; ...
     """
     d = Path(directory)
     if not d.is_dir() and not d.is_file():
@@ -704,7 +749,8 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
             continue
         n = int(np.isin(class_array(t, CLASS_REF), (1, 2, 3, 4)).sum())
         if n < min_inspected:
-            skipped.append((name, f"{n} inspected sources (< {min_inspected})"))
+            skipped.append((name, f"{n} inspected sources (< {min_inspected}"
+                                  + (f"; --min-inspected {n} keeps it)" if n else ")")))
             continue
         fields[name] = t
     unmapped = sorted(set(maps) - {""} - set(seen))
@@ -799,6 +845,9 @@ def field_quantities(table: Table) -> dict[str, np.ndarray]:
 def field_summary(fields: Mapping[str, Table]) -> Table:
     """One row per field: distance, rows, inspected, classes 1-4, bands, CI cut, inspection check.
 
+    ``ci_cut`` is the field's CI cut as the LEGUS reader gives it and ``starclass info DIR`` shows it (the
+    readme's where one states it, else the smallest CI of an inspected source).
+
     ``n_machine_only`` counts the classes no person gave (NGC 1566's ``class_method`` 0), which
     are not in ``n_inspected`` nor in the class counts.
 
@@ -829,11 +878,13 @@ def field_summary(fields: Mapping[str, Table]) -> Table:
         rows.append((name, t.meta["galaxy"], float(t.meta["distance_mpc"]), len(t), int(insp.sum()),
                      int(t.meta.get("machine_only", 0)),
                      *(int(np.sum(cls == k)) for k in (1, 2, 3, 4)), t.meta["bands"][2], t.meta["bands"][3], cam,
-                     float(np.nanmin(ci)) if np.isfinite(ci).any() else np.nan,
+                     float(t.meta["ci_cut"]) if t.meta.get("ci_cut") is not None
+                     else float(np.nanmin(ci)) if np.isfinite(ci).any() else np.nan,
                      float(np.nanpercentile(mv, 90)) if np.isfinite(mv).any() else np.nan))
     out = Table(rows=rows, names=("field", "galaxy", "distance_mpc", "n_rows", "n_inspected", "n_machine_only", "n_1",
-                                  "n_2", "n_3", "n_4", "band_b", "band_v", "v_camera", "ci_min", "mv_p90"))
-    out["ci_min"].format = ".2f"
+                                  "n_2", "n_3", "n_4", "band_b", "band_v", "v_camera", "ci_cut", "mv_p90"))
+    # ci_cut, as info DIR names the same number (this table called it ci_min until 2026-12-07)
+    out["ci_cut"].format = ".2f"
     out["mv_p90"].format = ".2f"
     out.meta["v_camera_note"] = assumed_v_camera_note(fields)
     out.meta["sed_note"] = sed_offsets_note(fields)

@@ -233,6 +233,58 @@ def _fit_residuals(table: Table, v: str) -> dict[str, np.ndarray]:
     return {b: -(mag(c) - rv) for b, c in cols.items() if b != v}
 
 
+def trend_columns_words(table: Table, v: str) -> str:
+    """What a :func:`sed_band_offsets` table's age-trend columns hold, and the columns ``fit_trend`` is from.
+
+    The table's caption says it (``report``'s page, ``evaluate``'s ``sed_offsets_*.ecsv``): the UV and U
+    ``fit_trend`` of the LEGUS dwarf fields (their own fits' excess at 10-30 Myr) was shown with no word of
+    where it came from, the catalogue's fit residuals (LEGUS columns 26-30) and not the SSP table.
+
+    Parameters
+    ----------
+    table
+        The catalogue the offsets were taken of (its ``meta['fit_residuals']``: band to column).
+    v
+        The V band the offsets are relative to.
+
+    Returns
+    -------
+    str
+        Sentences for a caption.
+
+    Examples
+    --------
+    >>> t = Table({"legus_col26": [0.1], "legus_col27": [0.2]},
+    ...           meta={"fit_residuals": {"f336w": "legus_col26", "f555w": "legus_col27"}})
+    >>> print(trend_columns_words(t, "f555w"))  # doctest: +NORMALIZE_WHITESPACE
+    age_trend: offset_10_30_myr less offset_30_100_myr (age_trend_err its standard error, age_trend_z their
+    ratio). fit_trend: the same change of the catalogue's own SED-fit residuals, not of the SSP table: its
+    columns legus_col26 (F336W) and legus_col27 (F555W) (LEGUS columns 26-30, observed less the fit's best
+    model), each less V's, the sign turned so that + is fainter, as offset; fit_trend_z its significance.
+    model_trend: the table's model less the fits' own, per source (model_trend_err, model_trend_z).
+    trend_cause: 'fits' or 'models' where either makes a significant change (docs/legus_validation.md,
+    "The UV and U age trends are the fits' own").
+    >>> print(trend_columns_words(Table({"x": [1.0]}), "f555w").split(". ")[1])  # doctest: +NORMALIZE_WHITESPACE
+    fit_trend, fit_trend_z, model_trend and its error and trend_cause are empty (NaN): the catalogue has no
+    SED-fit residual columns.
+    """
+    from starclass.io.legus import FIT_RESIDUALS
+
+    head = ("age_trend: offset_10_30_myr less offset_30_100_myr (age_trend_err its standard error, age_trend_z "
+            "their ratio). ")
+    cols = table.meta.get(FIT_RESIDUALS) or {}
+    if v not in cols or any(c not in table.colnames for c in cols.values()):
+        return head + ("fit_trend, fit_trend_z, model_trend and its error and trend_cause are empty (NaN): the "
+                       "catalogue has no SED-fit residual columns.")
+    named = [f"{c} ({str(b).upper()})" for b, c in cols.items()]
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    return (head + f"fit_trend: the same change of the catalogue's own SED-fit residuals, not of the SSP table: its "
+            f"columns {listed} (LEGUS columns 26-30, observed less the fit's best model), each less V's, the sign "
+            "turned so that + is fainter, as offset; fit_trend_z its significance. model_trend: the table's model "
+            "less the fits' own, per source (model_trend_err, model_trend_z). trend_cause: 'fits' or 'models' where "
+            f"either makes a significant change ({TREND_CAUSES_DOC}).")
+
+
 def trend_cause(trend: float, z: float, fit: float, fit_z: float, model: float, model_z: float) -> str:
     """Whether a band's change with age is the catalogue's own fits' or a difference of the fits' models from the table.
 

@@ -1,0 +1,47 @@
+"""``train --stamps`` of a store cut for another task says how to cut one that fits.
+
+``starclass cutouts`` with its defaults (zscore, one scale) writes a store the default task (``legus4``: flux,
+three scales) cannot train on; ``train`` refused it listing the differences alone ("scales is [1.0] in the store,
+[1.0, 1.6, 3.2] in the task; ...") with no next step. The refusal now ends with the ``cutouts`` command for the
+task, from the mosaics the store was cut from, and the store that command writes fits.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from typer.testing import CliRunner
+
+from starclass.bands import BANDS
+from starclass.cli import app
+from starclass.cli.train_cmd import training_inputs
+from starclass.datasets.stamps import make_synthetic_field
+from starclass.io.catalog import write_catalog
+from starclass.io.mosaic import write_mosaic
+from starclass.learn.config import get_preset
+
+runner = CliRunner()
+
+
+def test_a_store_of_another_geometry_is_told_the_cutouts_that_fits(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    images, table = make_synthetic_field(get_preset("legus4"), 12, seed=3)
+    for band, img in images.items():
+        write_mosaic(tmp_path / "field" / f"toy_{band}.fits", img, band, None,
+                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    write_catalog(table, tmp_path / "truth.ecsv")
+    res = runner.invoke(app, ["cutouts", "field", "--catalog", "truth.ecsv", "-o", "plain.h5", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["train", "--stamps", "plain.h5", "-o", "model", "--no-progress", "--epochs", "1"])
+    assert res.exit_code == 2 and "does not fit task 'legus4'" in res.output, res.output
+    said = re.search(r"'(starclass cutouts [^']*)'", res.output)
+    assert said, res.output
+    words = shlex.split(said.group(1))
+    assert words[:3] == ["starclass", "cutouts", "field"] and "--task" in words, words
+    # the command as the message gives it, its placeholders filled in, writes a store the task trains on
+    words = [{"CATALOGUE": "truth.ecsv", "STORE.h5": "fits.h5"}.get(w, w) for w in words[1:]]
+    res = runner.invoke(app, [*words, "--no-progress"])
+    assert res.exit_code == 0, res.output
+    inputs, labels, *_ = training_inputs(get_preset("legus4"), None, stamps="fits.h5")
+    assert len(labels) == len(table)
