@@ -45,7 +45,7 @@ def test_cli_train_then_classify(field, tmp_path):
                      "--catalog", root / "truth.ecsv", "-o", model, "--no-progress", "--device", "cpu",
                      "--seed", "3"])
     assert res.exit_code == 0, out
-    assert "trained 1 member(s)" in out and (model / "manifest.json").exists()
+    assert "trained 1 member" in out and (model / "manifest.json").exists()
     classified = tmp_path / "classified.ecsv"
     res, out = _run(["classify", root / "mosaics", "--catalog", root / "truth.ecsv", "--model", model,
                      "-o", classified, "--no-progress", "--device", "cpu"])

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, agreeing
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def require_bands(
     if missing:
         where = f"{context}: " if context else ""
         raise StarclassError(
-            f"{where}band(s) {', '.join(missing)} missing from the mosaics "
+            f"{where}{agreeing(len(missing), 'band')} {', '.join(missing)} missing from the mosaics "
             f"(available: {', '.join(have) or 'none'})"
         )
     return want

@@ -222,7 +222,7 @@ def classify_command(
     _record_model(out, model, output)
     _record_threshold(out, cfg, threshold, loaded, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
-    echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({len(loaded.members)} member(s)"
+    echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({counted(len(loaded.members), 'member')}"
          f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo(_counts_line(out, cfg))
     if line := _decision_line(out, cfg, output):
@@ -768,7 +768,8 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
             echo(f"note: no {label_column!r} column, so the cutouts are read as unlabelled; column {alike!r} may "
                  f"hold their labels: give --label-column {alike}")
     echo(f"classified {counted(len(out), 'cutout')} from {cutouts.source} with task {cfg.name!r} "
-         f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
+         f"({counted(len(loaded.members), 'member')}{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s "
+         f"on {dev}")
     echo(_counts_line(out, cfg))
     if line := _decision_line(out, cfg, output):
         echo(line)
