@@ -189,7 +189,7 @@ def require_bands(
     >>> require_bands(["f336w"], ["f555w"], context="--rgb")
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: --rgb: band(s) f336w missing from the mosaics (available: f555w)
+    starclass.errors.StarclassError: --rgb: band f336w missing from the mosaics (available: f555w)
     """
     have = [b.lower() for b in available]
     if requested is None:

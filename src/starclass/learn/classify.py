@@ -931,7 +931,7 @@ def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str
     ...     check_bands(["f275w", "f555w"], ["f555w"], "task 'legus4'", task="legus4")
     ... except StarclassError as exc:
     ...     print(str(exc)[:84])
-    task 'legus4' (trained on f275w, f555w): band(s) f275w missing from the mosaics (ava
+    task 'legus4' (trained on f275w, f555w): band f275w missing from the mosaics (availa
 
     Mosaics read from a list of files are added to that list:
 

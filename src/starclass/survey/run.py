@@ -1033,7 +1033,7 @@ def cluster_lost(exc: BaseException, tile_file: str, n_done: int | None = None,
     >>> print(cluster_lost(CancelledError("tile-a/r000_c000-1f cancelled for reason: scheduler-connection-lost."),
     ...                    "run/tiles/a/r000_c000.parquet", 3, 8))  # doctest: +NORMALIZE_WHITESPACE
     lost the survey's Dask cluster (tile-a/r000_c000-1f cancelled for reason: scheduler-connection-lost.): 3 of 8
-    tile(s) are finished and kept in run/tiles; start the cluster (its scheduler) again and run the same command:
+    tiles are finished and kept in run/tiles; start the cluster (its scheduler) again and run the same command:
     it resumes from them
     """
     why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
