@@ -15,7 +15,7 @@ from starclass.inspect.app import load_field
 from starclass.learn.classify import check_bands as model_check_bands
 from starclass.stamps.extract import extract_stamps
 
-MESSAGE = r"band\(s\) f336w missing from the mosaics \(available: f555w, f814w\)"
+MESSAGE = r"band f336w missing from the mosaics \(available: f555w, f814w\)"
 
 
 def _mosaics() -> ArrayMosaics:
@@ -30,7 +30,7 @@ def test_require_bands_returns_lower_case_in_order():
 
 def test_require_bands_names_missing_once_and_available():
     with pytest.raises(StarclassError,
-                       match=r"task x: band\(s\) f336w, g missing from the mosaics \(available: f555w\)"):
+                       match=r"task x: bands f336w, g missing from the mosaics \(available: f555w\)"):
         require_bands(["f336w", "F336W", "g", "f555w"], ["f555w"], context="task x")
 
 
@@ -48,7 +48,7 @@ def test_every_stage_gives_the_same_message():
 
 def test_labelling_page_rgb_uses_the_same_check(tmp_path):
     d = make_demo_field(tmp_path / "f", n=3, size=80, predictions=False)
-    with pytest.raises(StarclassError, match=r"--rgb: band\(s\) g missing from the mosaics \(available: "):
+    with pytest.raises(StarclassError, match=r"--rgb: band g missing from the mosaics \(available: "):
         load_field(d, rgb=("F814W", "f555w", "g"), cache_dir=tmp_path / "c")
     assert load_field(d, rgb=("F814W", "f555w", "f336w"), cache_dir=tmp_path / "c").cache.settings.rgb == (
         "f814w", "f555w", "f336w")

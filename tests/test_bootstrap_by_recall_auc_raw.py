@@ -237,9 +237,9 @@ def test_evaluate_prints_and_writes_the_by_intervals(tmp_path):
     boot = f"95% bootstrap interval, 100 resamples of the {n_obj} objects (object_id) drawn whole"
     assert f"intervals: {boot}" in res.output
     assert "accuracy" in res.output.split(f"intervals: {boot}")[0].splitlines()[-1]
-    by_notes = Table.read(tmp_path / "ev" / "tables" / "by_field_prediction_class_ref.ecsv").meta["interval_notes"]
+    by_notes = Table.read(tmp_path / "ev" / "tables" / "by_field_out_class_ref.ecsv").meta["interval_notes"]
     assert all(v.startswith(boot) for v in by_notes.values()), by_notes
-    by = Table.read(tmp_path / "ev" / "tables" / "by_field_prediction_class_ref.ecsv")
+    by = Table.read(tmp_path / "ev" / "tables" / "by_field_out_class_ref.ecsv")
     assert {"recall_1_lo", "recall_1_hi", "recall_2_lo", "recall_2_hi", "roc_auc_lo", "roc_auc_hi"} <= set(by.colnames)
     assert by.meta["interval_notes"]["roc_auc"].startswith("95% bootstrap interval, 100 resamples of the")
     assert (np.asarray(by["recall_1_lo"]) <= np.asarray(by["recall_1"]) + 1e-12).all()

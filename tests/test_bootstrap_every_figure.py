@@ -188,14 +188,14 @@ def test_evaluate_writes_and_prints_every_interval(tmp_path):
     assert res.exit_code == 0, res.output
     assert re.search(r"class 1 \(cluster\): precision [0-9.]+ \[[0-9.]+, [0-9.]+\]", res.output), res.output
     assert re.search(r"ROC AUC [0-9.]+ \[[0-9.]+, [0-9.]+\]", res.output), res.output
-    pc = Table.read(tmp_path / "ev" / "tables" / "per_class_prediction_class_ref.ecsv")
+    pc = Table.read(tmp_path / "ev" / "tables" / "per_class_out_class_ref.ecsv")
     assert {"precision_lo", "recall_hi", "f1_lo", "f1_hi"} <= set(pc.colnames)
     assert float(pc["f1_lo"][0]) <= float(pc["f1"][0]) <= float(pc["f1_hi"][0])
-    auc = Table.read(tmp_path / "ev" / "tables" / "auc_2class_prediction_class_ref.ecsv")
+    auc = Table.read(tmp_path / "ev" / "tables" / "auc_2class_out_class_ref.ecsv")
     assert float(auc["roc_auc_lo"][0]) <= float(auc["roc_auc"][0]) <= float(auc["roc_auc_hi"][0])
-    trust = json.loads((tmp_path / "ev" / "summary.json").read_text())["trust"]["prediction_class_ref"]
+    trust = json.loads((tmp_path / "ev" / "summary.json").read_text())["trust"]["out_class_ref"]
     assert trust["brier_lo"] <= trust["brier"] <= trust["brier_hi"]
-    cal = Table.read(tmp_path / "ev" / "tables" / "calibration_prediction_class_ref.ecsv")
+    cal = Table.read(tmp_path / "ev" / "tables" / "calibration_out_class_ref.ecsv")
     assert "ece_lo" in cal.colnames
     none = runner.invoke(app, ["evaluate", str(path), "--task", "m31-real", "--label-column", "label", "--no-science",
                                "--bootstrap", "0", "-o", str(tmp_path / "ev0")])

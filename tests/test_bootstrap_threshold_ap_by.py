@@ -161,10 +161,10 @@ def test_evaluate_prints_and_writes_the_new_intervals(tmp_path):
     # (a small field's figure the same on every resample adds to its column's note: test_zero_width_intervals)
     assert (f"intervals: 95% bootstrap interval, 100 resamples of the {n_obj} "
             "objects (object_id) drawn whole") in res.output
-    auc = Table.read(tmp_path / "ev" / "tables" / "auc_2class_prediction_class_ref.ecsv")
+    auc = Table.read(tmp_path / "ev" / "tables" / "auc_2class_out_class_ref.ecsv")
     assert float(auc["average_precision_lo"][0]) <= float(auc["average_precision"][0]) <= \
         float(auc["average_precision_hi"][0])
-    by = Table.read(tmp_path / "ev" / "tables" / "by_field_prediction_class_ref.ecsv")
+    by = Table.read(tmp_path / "ev" / "tables" / "by_field_out_class_ref.ecsv")
     assert by.meta["interval_note"].startswith("95% bootstrap interval")
     res = runner.invoke(app, [*args, "-o", str(tmp_path / "ev_rows")])
     assert res.exit_code == 0, res.output

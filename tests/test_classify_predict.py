@@ -53,7 +53,7 @@ def test_classify_adds_columns_and_streams(trained):
 def test_band_mismatch_names_the_bands(trained):
     _, images, table, model = trained
     fewer = {b: a for b, a in images.items() if b != "f336w"}
-    with pytest.raises(StarclassError, match=r"band\(s\) f336w missing from the mosaics \(available: "):
+    with pytest.raises(StarclassError, match=r"band f336w missing from the mosaics \(available: "):
         classify(fewer, table, model, progress=False)
 
 

@@ -82,7 +82,7 @@ def test_cutouts_fields_count_mismatch_names_no_missing_option(tmp_path):
     res = runner.invoke(app, ["cutouts", str(tmp_path / "f1"), str(tmp_path / "f2"), "--catalog", str(cat),
                               "--catalog", str(cat), "--catalog", str(cat), "-o", str(tmp_path / "s.h5")])
     assert res.exit_code == 2
-    assert "2 mosaics folder(s) but 3 --catalog" in res.output
+    assert "2 mosaics folders but 3 --catalog" in res.output
     assert foreign_options(res.output, "cutouts") == []
     assert not (tmp_path / "s.h5").exists()
 

@@ -76,12 +76,12 @@ def test_info_of_a_folder_refuses_the_mosaic_it_cannot_open(tmp_path, no_lzw, ki
     assert res.exit_code == 2, res.output
     out = " ".join(res.output.split())
     assert _refusal(packed) in out, out
-    assert "mosaics: 1 band(s)" not in out and "Traceback" not in out
+    assert "mosaics: 1 band:" not in out and "Traceback" not in out
     assert _snapshot(tmp_path) == before
     # the same folder with the mosaic plain is described in both bands
     (tmp_path / "plain" / "candidates.ecsv").unlink(missing_ok=True)
     res = runner.invoke(app, ["info", str(tmp_path / "plain")])
-    assert res.exit_code == 0 and "mosaics: 2 band(s): f555w, f814w" in res.output, res.output
+    assert res.exit_code == 0 and "mosaics: 2 bands: f555w, f814w" in res.output, res.output
 
 
 @pytest.mark.parametrize("kind", ["Z", "zip"])

@@ -101,9 +101,9 @@ def test_an_all_nan_cutout_is_said_to_have_no_data(model, tmp_path):
     said = [str(w.message) for w in caught if "blank_bands" in str(w.message)]
     # the old code: "band xray is blank (constant) in the stamps of 2 of 6 candidates (row(s) 5, 6)"
     assert said == [
-        "band xray is blank (constant) in 1 of 6 cutouts (row(s) 6): they are not classified (class_pred 0) and "
+        "band xray is blank (constant) in 1 of 6 cutouts (row 6): they are not classified (class_pred 0) and "
         "flagged in column blank_bands",
-        "band xray has no data (all NaN) in 1 of 6 cutouts (row(s) 5): they are not classified (class_pred 0) and "
+        "band xray has no data (all NaN) in 1 of 6 cutouts (row 5): they are not classified (class_pred 0) and "
         "flagged in column blank_bands"], said
 
 
@@ -112,7 +112,7 @@ def test_the_mosaic_wording_is_kept():
         col = blank_column(np.array([[False, True], [False, False], [False, True]]), ["f438w", "f555w"])
     assert col.tolist() == ["f555w", "", "f555w"]
     assert [str(w.message) for w in caught] == [
-        "band f555w is blank (constant) in the stamps of 2 of 3 candidates (row(s) 1, 3): they are not classified "
+        "band f555w is blank (constant) in the stamps of 2 of 3 candidates (rows 1, 3): they are not classified "
         "(class_pred 0) and flagged in column blank_bands"]
 
 

@@ -443,7 +443,7 @@ def test_a_plain_folder_of_images_is_read_unlabelled(tmp_path):
     assert res.exit_code == 2 and "3 images without labels" in res.output and not (tmp_path / "m").exists()
     # beside label folders, an image in none of them is left out with a word, not silently
     _write(tmp_path / "new" / "cluster" / "c.png", _blob(rng, "cluster"), "png8")
-    with pytest.warns(UserWarning, match=r"3 image\(s\) lie directly in the folder.*o0.png, o1.png, o2.png"):
+    with pytest.warns(UserWarning, match=r"3 images lie directly in the folder.*o0.png, o1.png, o2.png"):
         cs = read_cutout_folder(tmp_path / "new")
     assert cs.files == ["cluster/c.png"]
 
@@ -584,7 +584,7 @@ def test_every_unknown_label_is_named_with_a_task_file_that_maps_them(tmp_path):
         label_classes(cs, cfg.label_map, config=cfg)
     msg = str(info.value)
     assert "row 11 (line 12 of the file)" in msg and "label 'star' is not known" in msg
-    assert "4 row(s) carry 3 label(s)" in msg
+    assert "4 rows carry 3 labels" in msg
     assert "'star' (2 rows: 11, 17), 'artefact' (row 14), 'background galaxy' (row 21)" in msg
     assert "extends: m31-real" in msg and "1 = cluster, 2 = non-cluster" in msg
     # the offered task file, N filled in, keeps the task's own labels and reads the folder
@@ -814,7 +814,7 @@ def test_cli_train_then_classify_cutouts(tmp_path):
     res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "--group-column", "object_id",
                               "-o", str(tmp_path / "model"), "--no-progress"])
     assert res.exit_code == 0, res.output
-    assert "24 groups" in res.output
+    assert "of 24 objects (object_id)" in res.output
     out = tmp_path / "out.csv"
     res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"),
                               "-o", str(out), "--no-progress"])
@@ -1017,10 +1017,10 @@ def test_cli_cv_on_a_folder_with_several_cutouts_per_object(tmp_path):
 
     t = Table.read(tmp_path / "cv" / "cv_predictions.ecsv")
     assert len(t) == 30
-    for g in np.unique(t["group"]):
-        assert np.unique(t["fold"][t["group"] == g]).size == 1
+    for g in np.unique(t["object_id"]):
+        assert np.unique(t["fold"][t["object_id"] == g]).size == 1
     # the object of each file, as in the CSV
-    assert all(str(gr) == f"OBJ-{int(str(f).split('obj')[1][:3])}" for f, gr in zip(t["file"], t["group"]))
+    assert all(str(gr) == f"OBJ-{int(str(f).split('obj')[1][:3])}" for f, gr in zip(t["file"], t["object_id"]))
     # every fold model records its training cutouts' size (classify --stamps compares with it)
     from starclass.learn.checkpoint import read_manifest
 
@@ -1030,7 +1030,8 @@ def test_cli_cv_on_a_folder_with_several_cutouts_per_object(tmp_path):
                                                              "label_column": "label", "group_column": "object_id"}
                for f in folds)
     # and the held-out predictions name their object column: evaluate resamples whole objects
-    assert t.meta["group_column"] == "group"
+    # under the column the list names them by (it was 'group'), so that one name means one thing
+    assert t.meta["group_column"] == "object_id" and "group" not in t.colnames
 
 
 def test_a_cv_folder_is_named_as_one_by_info_and_where_a_model_is_asked_for(tmp_path):
@@ -1049,7 +1050,7 @@ def test_a_cv_folder_is_named_as_one_by_info_and_where_a_model_is_asked_for(tmp_
     summary = json.loads((cv / "cv_summary.json").read_text())
     res = runner.invoke(app, ["info", str(cv)])
     assert res.exit_code == 0, res.output
-    assert f"cross-validation folder {cv} (train --cv): 2 fold model(s), fold_1 .. fold_2" in res.output
+    assert f"cross-validation folder {cv} (train --cv): 2 fold models, fold_1 .. fold_2" in res.output
     assert f"pooled over {summary['pooled']['n']} held-out rows: accuracy {summary['pooled']['accuracy']:.3f}" \
         in res.output, res.output
     assert f"starclass info {cv / 'fold_1'}" in res.output
@@ -1376,7 +1377,7 @@ def test_info_shows_the_training_cutouts_size_of_a_model_trained_on_cutouts(tiny
     model, _ = tiny_model
     res = runner.invoke(app, ["info", str(model)])
     assert res.exit_code == 0, res.output
-    assert "training cutouts: 24 x 24 px, 1 channel(s)" in res.output
+    assert "training cutouts: 24 x 24 px, 1 channel" in res.output
 
 
 def test_a_model_loaded_and_saved_again_keeps_its_records(tmp_path, tiny_model):
@@ -1442,7 +1443,7 @@ def test_info_on_mosaics_with_a_png_preview_still_describes_the_mosaics(tmp_path
         fits.writeto(tmp_path / f"field_{band}.fits", rng.normal(0, 1, (120, 100)).astype(np.float32), hdr)
     Image.fromarray(np.zeros((50, 60), np.uint8)).save(tmp_path / "preview.png")
     res = runner.invoke(app, ["info", str(tmp_path)])
-    assert res.exit_code == 0 and "mosaics: 2 band(s)" in res.output, res.output
+    assert res.exit_code == 0 and "mosaics: 2 bands" in res.output, res.output
 
 
 def test_a_linked_csv_whose_files_lie_beside_its_target_says_so(tmp_path):

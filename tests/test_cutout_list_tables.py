@@ -69,7 +69,7 @@ def test_train_classify_and_classify_again_from_ecsv_and_fits(tmp_path):
     task.write_text("extends: m31-real\nstamp_size: 16\nrecipe: {epochs: 1, batch_size: 4}\n")
     res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(lst), "-o", str(tmp_path / "m")])
     assert res.exit_code == 0, res.output
-    assert "8 images of 16 px in 6 groups" in " ".join(res.output.split())
+    assert "8 images of 16 px of 6 objects (object_id)" in " ".join(res.output.split())
     out = tmp_path / "run" / "out.ecsv"
     out.parent.mkdir()
     res = runner.invoke(app, ["classify", "--stamps", str(lst), "--model", str(tmp_path / "m"), "-o", str(out)])

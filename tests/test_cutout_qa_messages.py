@@ -82,7 +82,7 @@ def test_two_band_model_on_a_one_band_folder_names_the_folder_and_the_bands(tmp_
         res = runner.invoke(app, cmd)
         assert res.exit_code == 2 and "Traceback" not in res.output, res.output
         text = " ".join(res.output.split())
-        assert str(p) in text and "1 channel(s)" in text and "2 band(s) ['g', 'i']" in text, text
+        assert str(p) in text and "1 channel" in text and "2 bands ['g', 'i']" in text, text
         assert "file_g, file_i" in text
         assert (f"model {model}" if cmd[0] == "classify" else "the model's task 'm31-real'") in text
     assert not (tmp_path / "o.csv").exists() and not (tmp_path / "ex").exists()
@@ -102,7 +102,7 @@ def test_few_rows_of_a_class_warn_in_our_words_once():
         tr, va = group_validation(labels, groups, 0.25, seed=0)
     texts = [str(w.message) for w in seen]
     assert not any("least populated" in t for t in texts), texts
-    assert len(texts) == 1 and texts[0].startswith("validation split: class 2 has only 3 cutout(s) of 3 object(s)")
+    assert len(texts) == 1 and texts[0].startswith("validation split: class 2 has only 3 cutouts of 3 objects")
     assert "fewer than the 4 parts" in texts[0] and "may hold none of it" in texts[0]
     assert sorted(np.concatenate([tr, va]).tolist()) == list(range(23))
     # every class with enough rows: no warning at all
@@ -126,7 +126,7 @@ def test_cli_train_says_which_class_is_too_small_for_the_split(tmp_path):
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())
     assert "least populated" not in text
-    assert text.count("class 2 (extended_cluster) has only 2 cutout(s) of 2 object(s)") == 1, text
+    assert text.count("class 2 (extended_cluster) has only 2 cutouts of 2 objects") == 1, text
 
 
 def test_classify_says_why_the_model_has_no_calibration(tmp_path):

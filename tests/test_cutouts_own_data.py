@@ -130,7 +130,7 @@ def test_classify_stamps_says_once_which_cutouts_are_blank(tmp_path):
                               "-o", str(tmp_path / "out.csv"), "--no-progress"])
     assert res.exit_code == 0, res.output
     assert res.output.count("blank (constant)") == 1, res.output
-    assert "(row(s) 4)" in res.output and "class_pred 0" in res.output and "blank_bands" in res.output
+    assert "(row 4)" in res.output and "class_pred 0" in res.output and "blank_bands" in res.output
 
 
 # ----------------------------------------------------------------------------- evaluate's trust lines
@@ -327,7 +327,7 @@ def test_files_an_imagefolder_cannot_read_are_named_not_dropped_silently(tmp_pat
         Image.fromarray(np.eye(12, dtype=np.uint8) * 200).save(tmp_path / lab / "a.png")
     Image.fromarray(np.eye(12, dtype=np.uint8) * 200).save(tmp_path / "GC" / "b.gif")
     (tmp_path / "README.txt").write_text("beside the label folders: not a cutout\n")
-    with pytest.warns(UserWarning, match=r"1 file\(s\) in the label folders are not images .* \(GC/b.gif\)"):
+    with pytest.warns(UserWarning, match=r"1 file in the label folders is not an image .* \(GC/b.gif\)"):
         cs = read_cutout_folder(tmp_path)
     assert len(cs) == 2
     res = runner.invoke(app, ["info", str(tmp_path)])

@@ -86,7 +86,7 @@ def test_stopped_in_fold_1_the_folder_says_so_and_the_same_call_resumes_it(tmp_p
     assert any("fold 1: member 1: resumed after epoch 1" in n for n in done.notes), done.notes
     assert (cv / "cv_summary.json").is_file()
     res = runner.invoke(app, ["info", str(cv)])
-    assert "2 fold model(s), fold_1 .. fold_2" in res.output and "pooled over 24 held-out rows" in res.output
+    assert "2 fold models, fold_1 .. fold_2" in res.output and "pooled over 24 held-out rows" in res.output
 
 
 def test_stopped_in_the_last_fold_no_table_is_named_and_the_fold_is(tmp_path, toy, monkeypatch):
@@ -99,7 +99,7 @@ def test_stopped_in_the_last_fold_no_table_is_named_and_the_fold_is(tmp_path, to
     assert not any((cv / t).exists() for t in ("cv_summary.json", "cv_metrics.ecsv", "cv_predictions.ecsv"))
     res = runner.invoke(app, ["info", str(cv)])
     assert res.exit_code == 0, res.output
-    assert "1 fold model(s), fold_1 .. fold_1" in res.output
+    assert "1 fold model, fold_1 .. fold_1" in res.output
     assert "fold_2: training did not finish" in res.output, res.output
     assert f"held-out predictions: {cv / 'cv_predictions.ecsv'}" not in res.output
     res = runner.invoke(app, ["classify", "--model", str(cv), "--stamps", str(tmp_path / "x.csv"),
@@ -174,7 +174,7 @@ def test_fold_models_of_an_earlier_cross_validation_are_not_counted_as_this_ones
     assert not (cv / "fold_3").exists()
     assert any(n.startswith("removed fold_3: a fold model of an earlier cross-validation") for n in done.notes)
     res = runner.invoke(app, ["info", str(cv)])
-    assert "2 fold model(s), fold_1 .. fold_2" in res.output, res.output
+    assert "2 fold models, fold_1 .. fold_2" in res.output, res.output
 
 
 def test_a_cv_folder_resumed_with_other_folds_is_refused_naming_both(tmp_path, toy, monkeypatch):

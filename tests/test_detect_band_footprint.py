@@ -88,8 +88,8 @@ def test_measure_names_the_rows_off_the_image_and_points_to_measure_on_image():
         measure(m, given, aperture_correction=None)
     said = str(err.value)
     # both faults in one message, each row by its number and id
-    assert "missing/non-finite x or y in 1 row(s): row 3 (id 9)" in said, said
-    assert "positions off the 160 x 160 image in 1 row(s): row 2 (id 8) x=500.00" in said, said
+    assert "missing/non-finite x or y in 1 row: row 3 (id 9)" in said, said
+    assert "positions off the 160 x 160 image in 1 row: row 2 (id 8) x=500.00" in said, said
     assert "measure_on_image() measures the others and keeps these rows unmeasured" in said, said
     out, off = measure_on_image(m, given, aperture_correction=None)
     assert off.tolist() == [False, True, True, False]

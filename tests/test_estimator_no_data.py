@@ -48,9 +48,9 @@ def test_predict_proba_and_predict_leave_them_unclassified(clf):
     # the old code: StarclassError "model inputs 0-3 contain NaN or inf"
     prob, said = _said(lambda: clf.predict_proba(x))
     assert np.isnan(prob[[0, 2]]).all() and np.allclose(prob[[1, 3]].sum(axis=1), 1)
-    assert ("band xray has no data (all NaN) in 1 of 4 rows of X (row(s) 0): they are not classified (NaN "
+    assert ("band xray has no data (all NaN) in 1 of 4 rows of X (row 0): they are not classified (NaN "
             "probabilities; predict gives class 0), as classify leaves them") in said, said
-    assert "band xray is blank (constant) in 1 of 4 rows of X (row(s) 2)" in " ".join(said), said
+    assert "band xray is blank (constant) in 1 of 4 rows of X (row 2)" in " ".join(said), said
     pred, _ = _said(lambda: clf.predict(x))
     assert pred[0] == 0 and pred[2] == 0 and set(pred[[1, 3]]) <= {1, 2}
     # the rows classified get what they get alone

@@ -61,7 +61,7 @@ def test_evaluate_of_the_ecsv_output_scores_the_merges_the_task_wanted(tmp_path,
                                   str(tmp_path / "ev"), "--overwrite", *how])
         assert res.exit_code == 0, res.output
         summary = json.loads((tmp_path / "ev" / "summary.json").read_text())
-        assert list(summary["headline"]["prediction_class_ref"]) == scored, (how, res.output)
+        assert list(summary["headline"]["out_class_ref"]) == scored, (how, res.output)
     assert Table.read(out).meta.get("eval_merges_given") is (eval_merges is not None)
     # train --cv's held-out predictions carry the same meta: their {} read as "not given" too
     res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / "d" / "labels.csv"), "--cv",
@@ -71,7 +71,7 @@ def test_evaluate_of_the_ecsv_output_scores_the_merges_the_task_wanted(tmp_path,
                               "--no-science", "-o", str(tmp_path / "evcv")])
     assert res.exit_code == 0, res.output
     summary = json.loads((tmp_path / "evcv" / "summary.json").read_text())
-    assert list(summary["headline"]["prediction_class_ref"]) == scored, res.output
+    assert list(summary["headline"]["cv_predictions_class_ref"]) == scored, res.output
 
 
 def test_meta_round_trips_through_ecsv_and_parquet_and_old_files_read_as_before(tmp_path):

@@ -148,9 +148,9 @@ def test_cli_evaluate_by(tmp_path):
                               "--by", "mag", "-o", str(out), "--bootstrap", "0"])
     assert res.exit_code == 0, res.output
     assert "by field:" in res.output and "by mag (binned at the quantiles into 5 bins):" in res.output
-    tab = Table.read(out / "tables" / "by_field_prediction_class_ref.ecsv")
+    tab = Table.read(out / "tables" / "by_field_classified_class_ref.ecsv")
     assert tab["n"][-1] == 80 and tab["group"][-1] == ALL
-    assert (out / "figures" / "by_mag_prediction_class_ref.png").is_file()
+    assert (out / "figures" / "by_mag_classified_class_ref.png").is_file()
     assert any("by_field" in p for p in json.loads((out / "summary.json").read_text())["tables"])
     # a column the catalogue lacks: exit 2, named, nothing written
     bad = tmp_path / "ev2"
@@ -200,5 +200,5 @@ def test_cli_report_by(tmp_path):
     assert res.exit_code == 0, res.output
     assert "accuracy by field" in (tmp_path / "rep" / "report.html").read_text() or \
         "by group" in (tmp_path / "rep" / "report.html").read_text()
-    tab = Table.read(tmp_path / "rep" / "tables" / "by_field_prediction_class_ref.ecsv")
+    tab = Table.read(tmp_path / "rep" / "tables" / "by_field_classified_class_ref.ecsv")
     assert set(tab["group"]) == {"m233", "m248", ALL}

@@ -389,7 +389,7 @@ def test_cli_evaluate_cutout_output_against_the_folders_labels_pairs_by_file(tmp
     assert res.exit_code == 0, res.output
     truth = dict(zip(ref["file"], ref["label"]))
     y = np.array([M31_CLASS[truth[f]] for f in t["file"]])
-    assert f"labels: accuracy[2class] = {accuracy_score(y, t['class_pred']):.3f}" in res.output
+    assert f"out vs labels: accuracy[2class] = {accuracy_score(y, t['class_pred']):.3f}" in res.output
     assert f"ROC AUC {roc_auc_score(y == 1, t['prob_1']):.3f}" in res.output
     ia, ib = pair(t, ref, False, 2.0, ("out", "labels"))
     assert (np.asarray(t["file"])[ia] == np.asarray(ref["file"])[ib]).all() and ia.size == n

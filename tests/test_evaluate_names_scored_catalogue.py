@@ -52,7 +52,9 @@ def test_self_comparison_names_the_catalogue(tmp_path):
     assert "class_pred vs class_ref in cat: accuracy[" in res.output, res.output
     assert "in prediction" not in res.output
     summary = json.loads((tmp_path / "ev" / "summary.json").read_text())
-    assert list(summary["headline"]) == ["prediction_class_ref"]
+    # its key and its tables' names too (prediction_class_ref until 2026-12-07)
+    assert list(summary["headline"]) == ["cat_class_ref"]
+    assert (tmp_path / "ev" / "tables" / "per_class_cat_class_ref.ecsv").exists()
 
 
 def test_a_reference_of_the_same_stem_leaves_the_catalogue_its_path(tmp_path):
@@ -65,3 +67,47 @@ def test_a_reference_of_the_same_stem_leaves_the_catalogue_its_path(tmp_path):
     assert res.exit_code == 0, res.output
     # "truth vs truth" would not say which is which
     assert f"bootstrap ({pred} vs truth)" in res.stderr, res.stderr
+
+
+def test_what_evaluate_writes_names_the_catalogue_by_its_file(tmp_path):
+    """The Catalogues table, the science checks' tables and the agreement columns said "prediction" (2026-12-07)."""
+    from starclass.datasets.catalogs import fake_catalogs
+
+    pred, truth = fake_catalogs(120, seed=1)
+    pred.write(tmp_path / "classified.ecsv")
+    truth.write(tmp_path / "truth.ecsv")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "classified.ecsv"), "-r", str(tmp_path / "truth.ecsv"),
+                              "--distance", "10", "--bootstrap", "0", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    tables = tmp_path / "ev" / "tables"
+    names = sorted(p.name for p in tables.glob("*.ecsv"))
+    assert not [n for n in names if "prediction" in n], names
+    assert "box_counts_classified.ecsv" in names, names
+    cats = Table.read(tables / "catalogues.ecsv")
+    assert list(cats["catalogue"]) == ["classified", "truth"]
+    agreement = [n for n in names if n.startswith("agreement")]
+    assert agreement, names
+    for n in agreement:
+        cols = Table.read(tables / n).colnames
+        assert "n_prediction" not in cols, (n, cols)
+    assert "n_classified" in Table.read(tables / "agreement_truth.ecsv").colnames
+    assert "n_classified" in Table.read(tables / "quality_ratio.ecsv").colnames
+    summary = json.loads((tmp_path / "ev" / "summary.json").read_text())
+    assert "prediction" not in json.dumps(summary.get("headline")), summary.get("headline")
+    # the words of the terminal say no "prediction" of a file that has a name
+    assert "prediction" not in res.output.replace("prediction set", ""), res.output
+
+
+def test_a_catalogue_given_in_python_keeps_the_role_name():
+    from starclass.evaluate import evaluate_catalogs
+    from starclass.evaluate.compare import scored_name
+    from starclass.evaluate.task import EvalTask
+
+    rng = np.random.default_rng(1)
+    t = Table({"class_pred": rng.integers(1, 3, 20), "class_ref": rng.integers(1, 3, 20)})
+    ev = evaluate_catalogs(t, ["self"], task=EvalTask.from_classes((1, 2)), n_boot=0, progress=False)
+    assert list(ev.headline()) == ["prediction class_ref"]
+    # a stem a reference has, or one of evaluate's own names, keeps the role name: no two catalogues share one
+    assert scored_name("a/truth.ecsv", ["b/truth.ecsv"]) == "prediction"
+    assert scored_name("reference.ecsv", ["self"]) == "prediction"
+    assert scored_name("run/classified.ecsv", ["truth.ecsv"]) == "classified"

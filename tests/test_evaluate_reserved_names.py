@@ -50,13 +50,20 @@ def test_a_reference_named_prediction_is_numbered_not_a_traceback(tmp_path):
     res = _evaluate(tmp_path, tmp_path / "new.ecsv", [tmp_path / "prediction.ecsv"])
     assert res.exit_code == 0, res.output
     assert "Traceback" not in res.output and "Duplicate column names" not in str(res.exception)
-    # the prediction keeps its own counts (class_pred), the reference file its own
-    assert _counts(tmp_path) == {"prediction": [10, 0, 5, 5], "prediction_2": [5, 0, 0, 15]}
+    # the prediction keeps its own counts (class_pred), the reference file its own; since 2026-12-07 the
+    # catalogue scored is named by its file (new), so a reference file named prediction keeps its name
+    assert _counts(tmp_path) == {"new": [10, 0, 5, 5], "prediction": [5, 0, 0, 15]}
     headline = json.loads((tmp_path / "ev" / "summary.json").read_text())["headline"]
-    assert list(headline) == ["prediction_2"]
+    assert list(headline) == ["prediction"]
     # row by row (1, 1), (1, 4), (3, 4), (4, 4): half agree
-    assert headline["prediction_2"]["4class"] == 0.5
-    assert (tmp_path / "ev" / "tables" / "summary_prediction_2.ecsv").exists()
+    assert headline["prediction"]["4class"] == 0.5
+    assert (tmp_path / "ev" / "tables" / "summary_prediction.ecsv").exists()
+    # a catalogue scored that is itself named prediction.ecsv has it, and the reference of that stem is numbered
+    (tmp_path / "b").mkdir()
+    _catalogue(tmp_path / "b" / "prediction.ecsv", [1, 2, 3, 4] * 5, pred=[1, 1, 3, 4] * 5)
+    res = _evaluate(tmp_path, tmp_path / "b" / "prediction.ecsv", [tmp_path / "prediction.ecsv"], out="ev2")
+    assert res.exit_code == 0, res.output
+    assert _counts(tmp_path, "ev2") == {"prediction": [10, 0, 5, 5], "prediction_2": [5, 0, 0, 15]}
 
 
 def test_a_reference_named_reference_beside_self_keeps_its_own_row(tmp_path):
@@ -65,11 +72,11 @@ def test_a_reference_named_reference_beside_self_keeps_its_own_row(tmp_path):
     res = _evaluate(tmp_path, tmp_path / "new.ecsv", ["self", tmp_path / "reference.ecsv"])
     assert res.exit_code == 0, res.output
     # the catalogue's own class_ref under -r self, and the file: one row each (the file's replaced the other)
-    assert _counts(tmp_path) == {"prediction": [10, 0, 5, 5], "reference": [5, 5, 5, 5],
+    assert _counts(tmp_path) == {"new": [10, 0, 5, 5], "reference": [5, 5, 5, 5],
                                  "reference_2": [5, 0, 0, 15]}
     # the file is another catalogue, so it is in the agreement table; the catalogue's own column is not
     agreement = Table.read(tmp_path / "ev" / "tables" / "agreement_table.ecsv")
-    assert list(agreement["comparison"]) == ["prediction vs. reference_2"]
+    assert list(agreement["comparison"]) == ["new vs. reference_2"]
 
 
 def test_a_reference_file_named_reference_is_in_the_agreement_table(tmp_path):
@@ -78,9 +85,9 @@ def test_a_reference_file_named_reference_is_in_the_agreement_table(tmp_path):
     res = _evaluate(tmp_path, tmp_path / "new.ecsv", [tmp_path / "reference.ecsv"])
     assert res.exit_code == 0, res.output
     # alone, with no -r self, the file keeps its own name
-    assert _counts(tmp_path) == {"prediction": [10, 0, 5, 5], "reference": [5, 0, 0, 15]}
+    assert _counts(tmp_path) == {"new": [10, 0, 5, 5], "reference": [5, 0, 0, 15]}
     agreement = Table.read(tmp_path / "ev" / "tables" / "agreement_table.ecsv")
-    assert list(agreement["comparison"]) == ["prediction vs. reference"]
+    assert list(agreement["comparison"]) == ["new vs. reference"]
 
 
 def test_a_python_reference_named_prediction_is_numbered(tmp_path):
@@ -88,6 +95,11 @@ def test_a_python_reference_named_prediction_is_numbered(tmp_path):
 
     _catalogue(tmp_path / "new.ecsv", [1, 2, 3, 4] * 5, pred=[1, 1, 3, 4] * 5)
     _catalogue(tmp_path / "ref.ecsv", [1, 4, 4, 4] * 5)
-    res = run_evaluation(str(tmp_path / "new.ecsv"), {"prediction": str(tmp_path / "ref.ecsv")}, tmp_path / "ev",
-                         n_boot=0, science=False)
+    # a catalogue given as a Table is "prediction": a reference of that name is numbered
+    res = run_evaluation(Table.read(tmp_path / "new.ecsv"), {"prediction": str(tmp_path / "ref.ecsv")},
+                         tmp_path / "ev", n_boot=0, science=False)
     assert list(res["headline"]) == ["prediction_2"] and res["headline"]["prediction_2"]["4class"] == 0.5
+    # one given by its file is named by it (new), and the reference keeps its name
+    res = run_evaluation(str(tmp_path / "new.ecsv"), {"prediction": str(tmp_path / "ref.ecsv")}, tmp_path / "ev2",
+                         n_boot=0, science=False)
+    assert list(res["headline"]) == ["prediction"]

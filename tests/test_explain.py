@@ -427,7 +427,7 @@ def test_explain_says_what_it_does_with_labels_the_task_does_not_know(trained, t
     said = " ".join(r.output.split())
     assert ("every row is explained, but those whose label the task does not know get class_ref 0 (no reference "
             "class): the mean maps and radial profiles per class leave them out") in said, said
-    assert "2 label(s) the task does not know: 'caldwell' (6 rows: 1, 3, 5, 7, 9, ...), 'huxor09'" in said, said
+    assert "2 labels the task does not know: 'caldwell' (6 rows: 1, 3, 5, 7, 9, ...), 'huxor09'" in said, said
     assert ("the model's task knows the class numbers 1 (cool core), 2 (weak cool core), 3 (non-cool core): "
             "--label-column names the column that holds them (column 'source_table' was read)") in said, said
     assert "accuracy" not in said and "evaluate" not in said and "classified" not in said

@@ -55,7 +55,7 @@ def _scored(tmp_path, path) -> tuple[list[str], str]:
     assert res.exit_code == 0, res.output
     summary = json.loads((out / "summary.json").read_text())
     # stdout's first line: a progress line on stderr (a long section, under load) may come first in output
-    return list(summary["headline"]["prediction_class_ref"]), res.stdout.splitlines()[0]
+    return list(summary["headline"][f"{path.stem}_class_ref"]), res.stdout.splitlines()[0]
 
 
 @pytest.mark.parametrize("eval_merges, classes, names, scored", [
@@ -121,4 +121,4 @@ def test_a_classified_cutout_folder_in_fits_keeps_its_label_map(tmp_path):
     # stdout: a progress line on stderr (a section of 3 s or more, under load) may come first in output
     assert res.stdout.startswith("task t3: classes 1 (cluster), 2 (galaxy), 3 (star) (from meta)"), res.output
     summary = json.loads((tmp_path / "ev" / "summary.json").read_text())
-    assert list(summary["headline"]["prediction_class_ref"]) == ["3class", "cl_vs_rest"], summary["headline"]
+    assert list(summary["headline"]["out_class_ref"]) == ["3class", "cl_vs_rest"], summary["headline"]

@@ -62,7 +62,7 @@ def test_info_on_one_zipped_mosaic(tmp_path):
     res = runner.invoke(app, ["info", str(packed / f"{names[0]}.zip")])
     assert res.exit_code == 0, res.output
     assert "not UTF-8" not in res.output
-    assert "mosaics: 1 band(s): f555w" in res.output
+    assert "mosaics: 1 band: f555w" in res.output
 
 
 def test_detect_on_a_folder_of_zipped_mosaics_finds_what_the_plain_ones_give(tmp_path):

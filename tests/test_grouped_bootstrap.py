@@ -189,7 +189,7 @@ def test_evaluate_group_column_resamples_objects_and_says_so(tmp_path):
     lo_r, hi_r = _accuracy_interval(rows.output)
     assert hi_g - lo_g > hi_r - lo_r
     # the tables written hold the objects' intervals, and the report's note says what was resampled
-    summ = Table.read(tmp_path / "g" / "tables" / "summary_prediction_class_ref.ecsv")
+    summ = Table.read(tmp_path / "g" / "tables" / "summary_out_class_ref.ecsv")
     assert float(summ["accuracy_lo"][0]) == pytest.approx(lo_g, abs=5e-4)
 
 
@@ -400,7 +400,7 @@ def test_evaluate_takes_the_model_group_column_from_the_reference_when_the_outpu
     assert "95% intervals resample the 12 objects (object_id), not the 24 rows" in ref.output
     assert _accuracy_interval(ev.output) == _accuracy_interval(ref.output)
     got = Table.read(tmp_path / "ev" / "tables" / "summary_labels.ecsv")
-    want = Table.read(tmp_path / "ev_hand" / "tables" / "summary_prediction_class_ref.ecsv")
+    want = Table.read(tmp_path / "ev_hand" / "tables" / "summary_hand_class_ref.ecsv")
     for col in ("accuracy", "accuracy_lo", "accuracy_hi", "balanced_accuracy_lo", "balanced_accuracy_hi"):
         assert float(got[col][0]) == pytest.approx(float(want[col][0]), abs=1e-12), col
     # --group-column naming a column only the reference has: the same

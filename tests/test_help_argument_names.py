@@ -45,3 +45,22 @@ def test_a_missing_argument_is_named_as_the_help_names_it():
     result = CliRunner().invoke(app, ["simulate"])
     assert result.exit_code == 2
     assert "Missing argument 'OUTDIR'" in " ".join(result.output.split()), result.output
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_required_argument_reads_bare_in_the_usage_line(name):
+    """``simulate [OPTIONS] {OUTDIR}``, ``info [OPTIONS] {PATHS}...`` until 2026-12-07: braces in a usage line
+    mean a choice among the words inside; a required argument reads bare (OUTDIR), an optional one in
+    brackets ([PRED]), as the options' metavars do."""
+    args = _arguments(name)
+    if not args:
+        pytest.skip(f"{name} takes no argument")
+    shown = CliRunner().invoke(app, [name, "--help"], env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"}).output
+    lines = shown.split("Usage:", 1)[1].splitlines()
+    # the usage line, wrapped at 80 columns, ends at the first blank line
+    usage = " ".join(" ".join(lines[:next(i for i, line in enumerate(lines) if i and not line.strip())]).split())
+    assert "{" not in usage and "}" not in usage, usage
+    for p in args:
+        word = p.name.upper()
+        shown_as = word if p.required else f"[{word}]"
+        assert re.search(rf"(?<![\w\[]){re.escape(shown_as)}(?:\.\.\.)?(?!\w)", usage), (shown_as, usage)

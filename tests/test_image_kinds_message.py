@@ -60,7 +60,7 @@ def test_a_label_folder_warns_of_other_files_in_the_same_words(tmp_path):
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         read_cutout_folder(tmp_path)
-    said = [str(w.message) for w in seen if "not images starclass reads" in str(w.message)]
+    said = [str(w.message) for w in seen if "starclass reads and" in str(w.message)]
     assert len(said) == 1, [str(w.message) for w in seen]
     _says_the_kinds_briefly(said[0], "cluster/a.gif", str(tmp_path))
 

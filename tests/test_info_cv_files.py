@@ -38,7 +38,7 @@ def test_info_on_cv_metrics_prints_the_folds_and_their_folder(cv):
     assert res.exit_code == 0, res.output
     assert "column 'id'" not in res.output
     assert f"{out / 'cv_metrics.ecsv'} holds the metrics of each fold and pooled" in res.output
-    assert f"cross-validation folder {out} (train --cv): 2 fold model(s)" in res.output
+    assert f"cross-validation folder {out} (train --cv): 2 fold models" in res.output
     lines = res.output.splitlines()
     header = next(line for line in lines if line.split()[:4] == ["fold", "n_train", "n_val", "n_test"])
     rows = lines[lines.index(header) + 1:]

@@ -36,7 +36,7 @@ def test_info_on_a_folder_of_mosaics_describes_them(tmp_path):
     _mosaics(tmp_path)
     r = _info(tmp_path)
     assert r.exit_code == 0, r.output
-    assert "mosaics: 2 band(s): f438w, f555w" in r.output
+    assert "mosaics: 2 bands: f438w, f555w" in r.output
     assert "shape: 50 x 40 px" in r.output and "WCS: RA---TAN, DEC--TAN" in r.output
     assert "0.0396 arcsec/px" in r.output  # 1.1e-5 deg
     # a table format of a folder summary does not apply: said, not ignored
@@ -49,7 +49,7 @@ def test_info_on_a_field_folder_lists_catalogues_then_mosaics(tmp_path):
     Table({"id": [1, 2], "x": [3.0, 4.0], "y": [5.0, 6.0], "class_ref": [1, 2]}).write(tmp_path / "truth.ecsv")
     r = _info(tmp_path)
     assert r.exit_code == 0, r.output
-    assert "inspected" in r.output and "mosaics: 2 band(s)" in r.output  # the catalogue row, then the mosaics
+    assert "inspected" in r.output and "mosaics: 2 bands" in r.output  # the catalogue row, then the mosaics
     assert "no table HDU" not in r.output and "skipped" not in r.output, r.output
 
 
@@ -88,10 +88,10 @@ def test_a_folder_of_fpack_compressed_mosaics_is_a_field(tmp_path):
         np.testing.assert_array_equal(ms.data[b], ref.data[b])
     r = _info(packed)
     assert r.exit_code == 0, r.output
-    assert "mosaics: 2 band(s): f438w, f555w" in r.output and "f_f555w.fits.fz" in r.output
+    assert "mosaics: 2 bands: f438w, f555w" in r.output and "f_f555w.fits.fz" in r.output
     r = _info(packed / "f_f555w.fits.fz")
     assert r.exit_code == 0, r.output
-    assert "mosaics: 1 band(s): f555w" in r.output
+    assert "mosaics: 1 band: f555w" in r.output
 
 
 def test_inspect_field_reads_fpack_compressed_mosaics(tmp_path):
@@ -124,7 +124,7 @@ def test_a_stray_text_file_beside_the_mosaics_does_not_hide_them(tmp_path):
         (d / name).write_text(text)
         r = _info(d)
         assert r.exit_code == 0, r.output
-        assert "mosaics: 2 band(s): f438w, f555w" in r.output and "WCS: RA---TAN, DEC--TAN" in r.output
+        assert "mosaics: 2 bands: f438w, f555w" in r.output and "WCS: RA---TAN, DEC--TAN" in r.output
         assert f"note: {name}: not read as a catalogue" in r.output, r.output
         r = _info(d, "--out-format", "csv")  # a table of catalogues has no row to give: said, naming the file
         assert r.exit_code == 2 and f"no file that reads as a catalogue ({name})" in " ".join(r.output.split())

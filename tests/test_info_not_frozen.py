@@ -34,4 +34,4 @@ def test_info_names_the_layers_asked_to_be_frozen_that_were_not(tmp_path, empty_
     assert res.exit_code == 0, res.output
     member = next(line for line in res.output.splitlines() if "member_01.pt" in line)
     assert "trained from scratch" in member
-    assert "the 3 layer(s) asked to be frozen NOT frozen (no pretrained weights to freeze)" in member
+    assert "the 3 layers asked to be frozen NOT frozen (no pretrained weights to freeze)" in member

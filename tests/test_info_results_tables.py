@@ -19,7 +19,7 @@ def _evaluated(tmp_path):
     write_two_class_classified(tmp_path / "cls.csv")
     res = CliRunner().invoke(cli, ["evaluate", str(tmp_path / "cls.csv"), "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
-    return tmp_path / "ev" / "tables" / "per_class_prediction_class_ref.ecsv"
+    return tmp_path / "ev" / "tables" / "per_class_cls_class_ref.ecsv"
 
 
 def test_info_on_evaluates_per_class_table_says_what_it_is_and_shows_it(tmp_path):

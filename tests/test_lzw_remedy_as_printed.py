@@ -68,4 +68,4 @@ def test_the_printed_remedy_makes_the_field_readable(tmp_path, monkeypatch, suff
     written = [p for p in field.iterdir() if p.name.startswith(names[0].split(".")[0])]
     assert len(written) == 1 and written[0].read_bytes() == original, written
     res = runner.invoke(app, ["info", str(field)])
-    assert res.exit_code == 0 and "mosaics: 2 band(s): f555w, f814w" in res.output, res.output
+    assert res.exit_code == 0 and "mosaics: 2 bands: f555w, f814w" in res.output, res.output

@@ -66,7 +66,7 @@ def test_one_catalogue_for_two_field_folders_says_how_to_give_several_fields(fie
 def test_mismatched_option_counts_and_bad_fields_list_name_the_problem(fields):
     code, out = _run("train", *_common(fields), "--mosaics", fields / "north", "--catalog", fields / "north.ecsv",
                      "--catalog", fields / "south.ecsv", "-o", fields / "m_bad2")
-    assert code == 2 and "1 mosaics folder(s) but 2 --catalog" in out, out
+    assert code == 2 and "1 mosaics folder but 2 --catalog" in out, out
     (fields / "bad.csv").write_text("mosaics,catalog\nnorth,north.ecsv\nwest,south.ecsv\n")
     with pytest.raises(StarclassError, match=r"row 2 \(line 3 of the file\): .*west does not exist"):
         read_fields_list(fields / "bad.csv")

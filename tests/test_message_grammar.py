@@ -175,3 +175,32 @@ def test_the_merge_note_has_no_two_parenthetical_remarks_in_a_row():
     assert ("calibrate the model trained with it, since calibrate reads labels through the merge of its "
             "model's task; if they are") in notes[0]
     assert "The label column: its classes (1: 2, 2: 2)" in notes[0]
+
+
+def test_no_count_is_followed_by_a_plural_in_brackets():
+    """Messages said "(1 member(s))", "mosaics: 1 band(s)", "no valid id in row(s) 2" where the count (or the
+    list) is known: each such noun now agrees with it (``counted``, ``agreeing``; 2026-12-07). A count
+    placeholder followed (within two words) by ``word(s)``, or ``word(s)`` followed by a listed placeholder, in
+    an f-string of the package is refused here, naming the line."""
+    count_then = re.compile(r"\}\s+(?:[A-Za-z-]+\s+){0,2}[A-Za-z]+\(s\)")
+    then_list = re.compile(r"[A-Za-z]\(s\)\s+\{")
+    hits = []
+    for p in sorted(SRC.rglob("*.py")):
+        for i, line in enumerate(p.read_text().splitlines(), 1):
+            code = line.split("#", 1)[0] if line.lstrip().startswith("#") else line
+            if count_then.search(code) or then_list.search(code):
+                hits.append(f"{p.relative_to(SRC)}:{i}: {line.strip()}")
+    assert hits == [], "\n".join(hits)
+
+
+
+def test_messages_of_one_and_of_several_agree():
+    """One unknown label in one row: "1 row(s) carry 1 label(s)" until 2026-12-07."""
+    from starclass.errors import agreeing
+    from starclass.io.cutout_folders import unknown_labels_note
+
+    assert [agreeing(1, "band"), agreeing(2, "band"), agreeing(0, "key")] == ["band", "bands", "keys"]
+    one = unknown_labels_note({"star": [6]}, {"cluster": 1}, remedy=False)
+    assert one.startswith("; 1 row carries 1 label the task does not know: 'star'"), one
+    two = unknown_labels_note({"star": [6, 7], "blob": [9]}, {"cluster": 1}, remedy=False)
+    assert two.startswith("; 3 rows carry 2 labels the task does not know:"), two

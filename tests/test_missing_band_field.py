@@ -35,7 +35,7 @@ def test_train_on_two_fields_names_the_one_without_a_band_and_the_task_file(tmp_
                               "--no-progress"])
     out = " ".join(res.output.split())
     assert res.exit_code == 2, out
-    assert "band(s) f275w missing" in out
+    assert "band f275w missing" in out
     # the old message did not say which of the two fields lacks the band, nor what to do
     assert str(tmp_path / "no_uv") in out
     task_file = re.search(r"'extends: ([\w-]+)' and 'bands: \[([\w, ]+)\]'", out)

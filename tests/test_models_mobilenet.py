@@ -158,7 +158,7 @@ def test_frozen_layers_only_over_weights(torch_home, tmp_path, caplog):
     assert all(p.requires_grad for c in convs for p in c.parameters())
     assert "FROM SCRATCH" in caplog.text and "NOT frozen" in caplog.text and "mobilenet_v2-7ebf99e0.pth" in caplog.text
     msgs = frozen_over_random(cfg)
-    assert len(msgs) == 1 and msgs[0].startswith("member 1 (mobilenet_v2)") and "3 layer(s)" in msgs[0]
+    assert len(msgs) == 1 and msgs[0].startswith("member 1 (mobilenet_v2)") and "3 layers" in msgs[0]
     # over weights, the first three convolutions and their batch norms are frozen
     torch.save(torchvision.models.mobilenet_v2(weights=None).state_dict(), tmp_path / "mn.pth")
     net = build_model(cfg.copy(arch_options={"pretrained": str(tmp_path / "mn.pth"), "frozen_layers": 3}))

@@ -78,7 +78,7 @@ def test_two_columns_of_one_catalogue_are_counted_on_the_rows_both_classify(tmp_
         else:
             assert np.ma.is_masked(r["qr"])
     # each catalogue's own counts are still there, over all of its rows
-    own = Table.read(out / "tables" / "box_counts_prediction.ecsv")
+    own = Table.read(out / "tables" / "box_counts_cat.ecsv")
     bright = v < LIMIT
     assert int(own["box_4"][own["class"] == "3"][0]) == int(np.sum(bright & (box == 4) & (ml == 3)))
     common = Table.read(out / "tables" / "box_counts_common.ecsv")
@@ -134,7 +134,7 @@ def test_separate_catalogues_are_counted_on_the_objects_all_of_them_classify(tmp
     want = _expected(box, v < LIMIT, [pred_cls, t_of, o_of])
     assert _qr_counts(out / "tables" / "quality_ratio.ecsv") == want
     q = Table.read(out / "tables" / "quality_ratio.ecsv")
-    assert q.colnames[2:5] == ["n_prediction", "n_truth", "n_other_ref"]
+    assert q.colnames[2:5] == ["n_pred", "n_truth", "n_other_ref"]
     common = Table.read(out / "tables" / "box_counts_common.ecsv")
     assert common.meta["objects"] == int(np.sum((pred_cls > 0) & (t_of > 0) & (o_of > 0)))
     # the truth's own counts stay over its own rows, the 40 objects the prediction lacks among them
@@ -166,7 +166,7 @@ def test_table_column_names_are_identifiers(tmp_path):
         assert not any(spaced.values()), {k: v for k, v in spaced.items() if v}
     counts = Table.read(tmp_path / "ev0" / "tables" / "catalogues.ecsv")
     assert counts["class_column"].tolist() == ["class_ml", "class_human_mode"]
-    agreement = Table.read(tmp_path / "ev0" / "tables" / "agreement_prediction_class_human_mode.ecsv")
+    agreement = Table.read(tmp_path / "ev0" / "tables" / "agreement_cat_class_human_mode.ecsv")
     assert agreement.colnames[:3] == ["class", "n_class_ml", "n_class_human_mode"]
 
 
@@ -199,13 +199,14 @@ def test_ngc1566_machine_and_people_counted_on_the_same_objects(legus_tab):
 
     ev = evaluate_catalogs(legus_tab, "self", pred_column="class_ml", reference_column="class_human_mode",
                            n_boot=0, quantities=())
-    assert ev.common["prediction"].tolist() == np.flatnonzero(both).tolist()
+    scored = ev.pred_name  # the file's stem (it was "prediction" until 2026-12-07)
+    assert ev.common[scored].tolist() == np.flatnonzero(both).tolist()
     cats, rows = ev.catalogues, ev.common
-    counts = matched_box_counts(cats["prediction"][rows["prediction"]],
+    counts = matched_box_counts(cats[scored][rows[scored]],
                                 {n: np.asarray(cats[n][ev.class_cols[n]])[rows[n]] for n in cats},
                                 abs_mag_limit=-7.8, distance_mpc=17.7)
     q = qr_table(counts)
-    got = {(str(r["class"]), int(r["box"])): [int(r["n_prediction"]), int(r["n_reference"])] for r in q}
+    got = {(str(r["class"]), int(r["box"])): [int(r[q.colnames[2]]), int(r["n_reference"])] for r in q}
     assert got == want
     qr = {(str(r["class"]), int(r["box"])): float(r["qr"]) for r in q if not np.ma.is_masked(r["qr"])}
     assert qr[("3", 4)] == pytest.approx(np.std([316, 174], ddof=1) / np.sqrt(245), abs=1e-9)  # 6.41

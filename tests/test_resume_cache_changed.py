@@ -57,6 +57,6 @@ def test_a_resumed_run_keeps_the_start_it_had(tmp_path, empty_hub, monkeypatch, 
         # put in the cache after its first epoch
         assert "trained from scratch" in member and "ImageNet" not in member, member
     elif change == "weights added":
-        assert "trained from scratch" in member and "3 layer(s) asked to be frozen NOT frozen" in member, member
+        assert "trained from scratch" in member and "3 layers asked to be frozen NOT frozen" in member, member
     else:
-        assert "started from ImageNet weights" in member and "first 3 convolution(s) frozen" in member, member
+        assert "started from ImageNet weights" in member and "first 3 convolutions frozen" in member, member

@@ -65,7 +65,7 @@ def test_a_weights_file_deleted_after_training_does_not_stop_the_same_command(tm
     said = "member 1 already trained" if finished else "member 1 after epoch 1 of 2"
     assert f"resuming from the checkpoints in {tmp_path / 'm'}: {said}" in res.output, res.output
     member = _member_line(tmp_path)
-    assert f"started from ImageNet weights ({weights})" in member and "first 3 convolution(s) frozen" in member, member
+    assert f"started from ImageNet weights ({weights})" in member and "first 3 convolutions frozen" in member, member
     # the file is still needed to start afresh: --overwrite says so, as before
     again = CliRunner().invoke(app, [*args, "--overwrite"])
     assert again.exit_code == 2 and f"pretrained weights file {weights} does not exist" in again.output, again.output
@@ -100,7 +100,7 @@ def test_a_run_started_from_scratch_and_resumed_over_cached_weights_says_it_goes
     assert res.exit_code == 0, (res.output, res.exception)
     # said before the run goes on: the weights now in the cache are not used by a resume
     assert ("WARNING: member 1 (resnet18): the interrupted run resumed here started FROM SCRATCH (no pretrained "
-            "weights were found then) and goes on so: the 3 layer(s) asked to be frozen are NOT frozen; "
+            "weights were found then) and goes on so: the 3 layers asked to be frozen are NOT frozen; "
             f"--overwrite starts afresh over the weights found now ({cached})") in res.output, res.output
     assert "trained from scratch" in _member_line(tmp_path)
 

@@ -234,7 +234,7 @@ def test_evaluate_tables_the_offsets_and_warns(tmp_path):
     assert len(said) == 1 and said[0].startswith("warning: field.ecsv: its SED fits do not match its "
                                                  "F814W"), res.output  # one file: warned of once, by its name
     # (it read "warning: prediction (field.ecsv): ...", naming the role before the file)
-    tab = Table.read(tmp_path / "ev" / "tables" / "sed_offsets_prediction.ecsv")
+    tab = Table.read(tmp_path / "ev" / "tables" / "sed_offsets_field.ecsv")
     assert tab["band"].tolist() == ["f275w", "f336w", "f438w", "f814w"]
     assert abs(tab["offset"][3] - 0.45) < 0.01 and bool(tab["exceeds"][3])
 

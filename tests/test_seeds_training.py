@@ -196,7 +196,7 @@ def test_member_file_records_the_weights_training_started_from(empty_hub, tmp_pa
     res = fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "a", seed=0, progress=False, device="cpu")
     ck = load_checkpoint(tmp_path / "a" / "member_01.pt")
     assert ck["init_weights"] == f"imagenet:{tmp_path / 'r18.pth'}" and ck["frozen_layers"] == 2
-    assert any("ImageNet weights in" in n and "r18.pth" in n and "2 convolution(s) frozen" in n for n in res.notes)
+    assert any("ImageNet weights in" in n and "r18.pth" in n and "2 convolutions frozen" in n for n in res.notes)
     scratch = fit(_tiny(), toy.inputs, toy.class_ref, outdir=tmp_path / "b", seed=0, progress=False, device="cpu")
     ck = load_checkpoint(tmp_path / "b" / "member_01.pt")
     assert ck["init_weights"] == "scratch" and ck["frozen_layers"] == 0

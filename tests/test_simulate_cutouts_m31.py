@@ -125,7 +125,7 @@ def test_a_partial_folder_left_by_an_older_version_is_named_as_such(tmp_path):
     for i in range(3):
         (out / "cluster" / f"sim_{i:06d}.png").write_bytes(b"")
     cfg = CutoutSimConfig(counts={"cluster": 1, "extended_cluster": 0, "galaxy": 0}, size=32)
-    with pytest.raises(StarclassError, match=r"incomplete cutout set: 3 cutout\(s\) in cluster/ but no labels.csv"):
+    with pytest.raises(StarclassError, match=r"incomplete cutout set: 3 cutouts in cluster/ but no labels.csv"):
         write_cutouts(cfg, out)
     write_cutouts(cfg, out, overwrite=True)
     assert len(_rows(out / "labels.csv")) == 1 and len(list((out / "cluster").iterdir())) == 1

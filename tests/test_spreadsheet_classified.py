@@ -76,7 +76,7 @@ def test_evaluate_scores_a_resaved_classification_and_labels(tmp_path, style):
                               "-o", str(tmp_path / "ev"), "--bootstrap", "0"])
     assert res.exit_code == 0, res.output
     summary = json.loads((tmp_path / "ev" / "summary.json").read_text())
-    assert summary["headline"]["prediction_class_ref"]["2class"] == pytest.approx(want, abs=1e-4)
+    assert summary["headline"]["out_class_ref"]["2class"] == pytest.approx(want, abs=1e-4)
     # the folder's labels as the reference (-r), saved by Excel, beside a plain classification
     t.write(tmp_path / "plain.csv")
     labels = _as_excel_saves(t["file", "label"], tmp_path / "labels.csv", style)

@@ -68,7 +68,7 @@ def test_deterministic_with_a_seed():
 
 @pytest.mark.parametrize("kwargs, match", [
     ({"features": np.zeros(5), "n": 1}, "N, D"),
-    ({"features": np.array([[0.0], [np.nan]]), "n": 1}, r"row\(s\) \[1\]"),
+    ({"features": np.array([[0.0], [np.nan]]), "n": 1}, r"row \[1\] is not finite"),
     ({"features": np.zeros((3, 2)), "n": 0}, "n must be >= 1"),
     ({"features": np.zeros((3, 2)), "n": 1, "labelled": [5]}, "0..2"),
     ({"features": np.zeros((3, 2)), "n": 1, "labelled": np.array([True, False])}, "3 entries"),

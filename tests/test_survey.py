@@ -141,7 +141,7 @@ def test_reconcile_keeps_one_row_per_source_across_an_edge():
 
 # -- plans ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("text", "message"), [
-    ("model: m\nfields: []\ncolour: red\n", r"unknown key\(s\) colour"),
+    ("model: m\nfields: []\ncolour: red\n", r"unknown key colour"),
     ("model: m\nfields:\n  - {name: a, mosaics: nowhere}\n", "field 'a': mosaics .*nowhere not found"),
     ("model: m\nfields:\n  - {name: a, mosaic: x}\n", "field 1: unknown key"),
     ("model: m\ntile_size: 10\nfields: []\n", "tile_size must be >= 64"),
@@ -291,7 +291,7 @@ def test_tiles_of_a_field_that_failed_alike_are_listed_on_one_line():
     summary = {"complete": False, "failed_tiles": ["b/r001_c002", *tiles],
                "errors": {"b/r001_c002": "RuntimeError('injected fault')", **dict.fromkeys(tiles, err)}}
     lines = summary_lines(summary)
-    assert lines[0] == "survey INCOMPLETE: 17 tile(s) failed after retries:"
+    assert lines[0] == "survey INCOMPLETE: 17 tiles failed after retries:"
     assert lines[1] == "  b/r001_c002: RuntimeError('injected fault')"
     assert lines[2] == f"  c: 16 tiles (r000_c000, r000_c001, r000_c002, r000_c003, ... r003_c003): {err}"
     assert len(lines) == 4 and lines[3].startswith("rerun the same command")
@@ -338,7 +338,7 @@ def test_the_dashboard_and_the_field_psf_phase_are_said_before_the_psf_tasks_run
     seen = [p.read_text().splitlines() for p in sorted(seen_dir.iterdir())]
     assert result.ok and len(seen) == 2, seen
     for before in seen:
-        assert any(line.startswith("dask: 2 worker(s); dashboard:") for line in before), before
+        assert any(line.startswith("dask: 2 workers; dashboard:") for line in before), before
         assert "measuring the PSF of 2 fields on the whole mosaic (one task per field, for every tile's aperture " \
                "corrections), then the tiles" in before, before
 
@@ -546,7 +546,7 @@ def test_a_complete_survey_rerun_with_other_settings_says_its_tiles_would_run_ag
     with pytest.raises(StarclassError) as err:
         run_survey(read_plan(survey_dir / "plan.yaml").with_options(photometry="none"), clean_run.outdir,
                    cluster=cluster, progress=False, echo=lambda s: None)
-    assert f"for {n} of its {n} tile(s) the plan's inputs, model or settings have changed" in str(err.value)
+    assert f"for {n} of its {n} tiles the plan's inputs, model or settings have changed" in str(err.value)
     assert "give overwrite=True to run those tiles again" in str(err.value)  # run_survey's argument
     assert "finished tiles are reused" not in str(err.value)
     # the same settings: nothing to run, the merge alone is redone
@@ -1066,7 +1066,7 @@ def test_cli_jobqueue_without_a_batch_system_prints_the_job_script_and_exits_2(s
     r = CliRunner().invoke(app, [*base, "--jobqueue", "slurm", "--jobs", "3", "--cores", "2", "--memory", "3GiB",
                                  "--walltime", "00:30:00", "--queue", "short"])
     assert r.exit_code == 2, r.output
-    assert "sbatch not found" in r.output and "nothing was submitted" in r.output and "3 job(s)" in r.output
+    assert "sbatch not found" in r.output and "nothing was submitted" in r.output and "3 jobs" in r.output
     for line in ("#SBATCH --cpus-per-task=2", "#SBATCH --mem=3G", "#SBATCH -t 00:30:00", "#SBATCH -p short",
                  "--nworkers 2", "--nthreads 1"):
         assert line in r.output, line
@@ -1133,7 +1133,7 @@ def test_jobqueue_says_its_dashboard_link_when_it_submits(survey_dir, tmp_path, 
         run_survey(read_plan(survey_dir / "plan.yaml"), tmp_path / "out", progress=False, echo=echo,
                    batch=BatchSpec("slurm", jobs=1, cores=1, walltime="00:10:00"))
     said = lines[-1]
-    assert said.startswith("submitted 1 SLURM job(s); waiting for the first worker"), lines
+    assert said.startswith("submitted 1 SLURM job; waiting for the first worker"), lines
     assert "; dashboard: http://" in said and said.endswith("/status"), said
     assert (bin_dir / "cancelled").read_text().split() == ["4242"]  # the queued job: cancelled
 
@@ -1373,7 +1373,7 @@ def test_every_field_error_of_the_plan_check_says_how_to_leave_the_field_out(sur
         prepare(read_plan(plan), tmp_path / "o")
     plan.write_text(plan.read_text().replace(f"  - {{name: dup, mosaics: {survey_dir / 'given'}, positions: "
                                              f"{tmp_path / 'dup.ecsv'}}}\n", ""))
-    with pytest.raises(StarclassError, match=r"field 'one-band': model .* band\(s\) i missing from the mosaics "
+    with pytest.raises(StarclassError, match=r"field 'one-band': model .* band i missing from the mosaics "
                                              r".*delete field 'one-band'"):
         prepare(read_plan(plan), tmp_path / "o")
     assert not (tmp_path / "o").exists()

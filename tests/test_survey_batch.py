@@ -117,7 +117,7 @@ def test_a_job_the_batch_system_refuses_is_an_error_naming_it_not_a_wait_for_eve
     with pytest.raises(StarclassError) as err:
         batch_cluster(BatchSpec("slurm", jobs=2, cores=1, walltime="00:10:00"))
     assert time.monotonic() - t0 < 60
-    assert str(err.value).startswith("--jobqueue slurm: sbatch refused 1 of 2 job(s) (exit code 1): sbatch: error: "
+    assert str(err.value).startswith("--jobqueue slurm: sbatch refused 1 of 2 jobs (exit code 1): sbatch: error: "
                                      "QOSMaxSubmitJobPerUserLimit; nothing is left queued"), str(err.value)
     assert (stand_in_sbatch / "cancelled").read_text().split() == ["4242"]  # the queued one: cancelled
 
@@ -149,7 +149,7 @@ def test_cli_job_sizes_it_is_not_given_come_from_dask_jobqueue_s_configuration(t
         assert r.exit_code == 2, r.output
         for line in ("#SBATCH --cpus-per-task=8", "#SBATCH --mem=16G", "#SBATCH -t 24:00:00", "--nworkers 8"):
             assert line in r.output, (line, r.output)
-        assert "each 8 worker(s) of 1 thread(s)" in r.output
+        assert "each 8 workers of 1 thread" in r.output
         r = CliRunner().invoke(app, [*base, "--cores", "2", "--walltime", "00:20:00"])  # the options win
         assert "#SBATCH --cpus-per-task=2" in r.output and "#SBATCH -t 00:20:00" in r.output, r.output
         assert "#SBATCH --mem=16G" in r.output

@@ -177,7 +177,7 @@ def test_a_given_column_with_a_unit_in_one_field_and_none_in_another_is_refused(
     assert "the positions catalogues' column bkg states a unit in some fields and none in others" in said
     assert "field 'a': ct / pix (" in said and "a/pos.ecsv)" in said
     assert "field 'b': no unit (" in said and "b/pos.csv)" in said
-    assert "field(s) 'b' would be read as ct / pix" in said and "Nothing was run" in said
+    assert "field 'b' would be read as ct / pix" in said and "Nothing was run" in said
     assert not (tmp_path / "out").exists()
     # the same without bkg: x, y in pix beside the CSV's plain x, y are what starclass reads them as
     Table({"id": [1, 2], "x": [30.0, 70.0] * u.pix, "y": [30.0, 60.0] * u.pix}).write(tmp_path / "a" / "pos.ecsv",

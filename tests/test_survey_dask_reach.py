@@ -302,7 +302,7 @@ def test_queued_batch_jobs_are_waited_on_with_progress_lines_then_cancelled(plan
         run_survey(read_plan(plan_path), out, batch=BatchSpec("slurm", jobs=2), worker_wait=1.6, progress=False,
                    echo=lines.append)
     message = str(err.value)
-    assert message.startswith(f"none of the 2 SLURM job(s) started a worker that joined the scheduler "
+    assert message.startswith(f"none of the 2 SLURM jobs started a worker that joined the scheduler "
                               f"{made[0].scheduler_address} in 1.6 s (worker_wait=1.6); the jobs are cancelled. "
                               "Check the queue ('squeue -u $USER': still pending, and why), the jobs' output "
                               "(slurm-JOBID.out"), message
@@ -327,7 +327,7 @@ def test_a_local_cluster_whose_workers_do_not_start_says_how_many_did():
     lines: list[str] = []
     with pytest.raises(StarclassError) as err:
         survey_run.wait_for_workers(Slow(), 4, source="local", within=0.3, every=0.1, echo=lines.append)
-    assert str(err.value).startswith("only 1 of the LocalCluster's 4 worker(s) started in 0.3 s (worker_wait=0.3)")
+    assert str(err.value).startswith("only 1 of the LocalCluster's 4 workers started in 0.3 s (worker_wait=0.3)")
     assert lines and lines[0].startswith("dask: still 1 of 4 workers after 0 s"), lines
 
 
@@ -346,7 +346,7 @@ def test_a_local_cluster_worker_that_cannot_start_is_an_error_naming_it_not_a_tr
     with pytest.raises(StarclassError) as err:
         run_survey(read_plan(plan_path), out, n_workers=2, threads_per_worker=1, processes=False, progress=False,
                    echo=lambda line: None)
-    assert str(err.value).startswith("could not start the survey's LocalCluster (2 worker(s) of 1 thread(s)): a worker "
+    assert str(err.value).startswith("could not start the survey's LocalCluster (2 workers of 1 thread): a worker "
                                      "failed to start (OSError: [Errno 28] No space left on device); check dask's "
                                      "configuration"), err.value
     assert str(err.value).endswith("No tile was run and nothing was written")
@@ -365,7 +365,7 @@ def test_cli_a_local_cluster_that_cannot_start_exits_2_naming_the_cause(plan_pat
     with dask.config.set({"temporary-directory": str(nowhere / "dask")}):
         r, _ = _cli(plan_path, out, "--workers", "1")
     assert r.exit_code == 2, (r.output, r.exception)
-    assert "error: could not start the survey's LocalCluster (1 worker(s) of 1 thread(s)): its scheduler failed to " \
+    assert "error: could not start the survey's LocalCluster (1 worker of 1 thread): its scheduler failed to " \
            f"start (NotADirectoryError: [Errno 20] Not a directory: '{nowhere / 'dask'}')" in r.output, r.output
     assert "Traceback" not in r.output and "--workers" in r.output and "nothing was written" in r.output
     assert not out.exists()

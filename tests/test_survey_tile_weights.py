@@ -116,5 +116,5 @@ def test_a_field_without_a_model_band_is_refused_with_classifys_advice(tmp_path)
     with pytest.raises(StarclassError) as exc:
         prepare(read_plan(tmp_path / "plan.yaml"), tmp_path / "out")
     text = str(exc.value)
-    assert "field 'two'" in text and "band(s) f336w missing from the mosaics" in text, text
+    assert "field 'two'" in text and "band f336w missing from the mosaics" in text, text
     assert str(tmp_path / "two") in text and f"'extends: {cfg.name}'" in text and "delete field 'two'" in text, text

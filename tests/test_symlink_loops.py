@@ -282,7 +282,7 @@ def test_a_complete_survey_is_kept_with_a_file_exists_error(tmp_path, monkeypatc
     out = tmp_path / "sv"
     out.mkdir()
     (out / "summary.json").write_text(json.dumps({"complete": True}))
-    for todo, words in ((0, "redo the merge and summary"), (3, "for 3 of its 4 tile(s)")):
+    for todo, words in ((0, "redo the merge and summary"), (3, "for 3 of its 4 tiles")):
         with pytest.raises(OutputExistsError, match=r"is complete \(summary\.json\)") as err:
             run_module._check_outdir(out, False, todo, 4)
         assert isinstance(err.value, FileExistsError) and err.value.filename == str(out)

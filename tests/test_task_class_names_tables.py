@@ -41,7 +41,7 @@ def test_per_class_tables_name_the_classes_and_the_positive_class_is_the_tasks(t
                               str(tmp_path / "contam.yaml"), "--bootstrap", "0", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     tables = tmp_path / "ev" / "tables"
-    per_class = Table.read(tables / "per_class_prediction_class_ref.ecsv")
+    per_class = Table.read(tables / "per_class_out_class_ref.ecsv")
     assert per_class.colnames[:2] == ["class", "name"]
     assert [(str(c), str(n)) for c, n in zip(per_class["class"], per_class["name"])] == [("1", "star"),
                                                                                           ("2", "galaxy")]
@@ -50,13 +50,13 @@ def test_per_class_tables_name_the_classes_and_the_positive_class_is_the_tasks(t
     assert np.allclose(per_class["precision"], prec) and np.allclose(per_class["recall"], rec)
     assert np.allclose(per_class["f1"], f1)
     # the binary ROC is the task's positive class, galaxy (2), scored on its own probability
-    auc = Table.read(tables / "auc_2class_prediction_class_ref.ecsv")
+    auc = Table.read(tables / "auc_2class_out_class_ref.ecsv")
     assert [(str(c), str(n)) for c, n in zip(auc["class"], auc["name"])] == [("2", "galaxy")]
     assert np.isclose(auc["roc_auc"][0], roc_auc_score(y == 2, out["prob_2"]))
     assert np.isclose(auc["average_precision"][0], average_precision_score(y == 2, out["prob_2"]))
-    quart = Table.read(tables / "score_quantiles_prediction_class_ref.ecsv")
+    quart = Table.read(tables / "score_quantiles_out_class_ref.ecsv")
     assert list(quart["name"]) == ["star", "galaxy"]
-    cov = Table.read(tables / "coverage_prediction_class_ref.ecsv")
+    cov = Table.read(tables / "coverage_out_class_ref.ecsv")
     assert [str(n) if n else "" for n in cov["name"].filled("")] == ["star", "galaxy", ""]
     sets = [set(map(int, s.split("|"))) for s in out["pred_set"]]
     assert np.isclose(cov["coverage"][1], np.mean([2 in s for s, k in zip(sets, y) if k == 2]))
@@ -76,5 +76,5 @@ def test_the_report_names_the_classes_in_its_tables_and_by_group_caption(tmp_pat
     assert res.exit_code == 0, res.output
     page = (tmp_path / "rep" / "r.html").read_text()
     assert "recall_k; nan: none of that class; k is the class: 1 star, 2 galaxy" in page
-    per_class = Table.read(tmp_path / "rep" / "tables" / "per_class_prediction_class_ref.ecsv")
+    per_class = Table.read(tmp_path / "rep" / "tables" / "per_class_out_class_ref.ecsv")
     assert list(per_class["name"]) == ["star", "galaxy"]

@@ -3,7 +3,7 @@
 Found walking the X-ray galaxy-cluster task with a ResNet-18 as a user: ``extends: galaxy-cluster`` and
 ``architecture: resnet18`` keeps the small CNN's ``arch_options`` (``widths``, ``dense``: every field but
 ``recipe`` is replaced whole, docs/models.md), and ``train`` stopped (exit 2) with "architecture 'resnet18'
-has no option(s) ['dense', 'widths']; its options: [...]", options the file never wrote. The message now says
+has no options ['dense', 'widths']; its options: [...]", options the file never wrote. The message now says
 they are the preset's and what to write (``arch_options: {}``), which then trains.
 """
 
@@ -24,7 +24,7 @@ def test_inherited_options_of_another_network_are_explained(tmp_path):
     with pytest.raises(StarclassError) as err:
         build_model(load_config(path), pretrained=False)
     msg = str(err.value)
-    assert "has no option(s) ['dense', 'widths']" in msg
+    assert "has no options ['dense', 'widths']" in msg
     assert "keeps the arch_options of the preset it extends" in msg and "'arch_options: {}'" in msg
 
 
@@ -39,5 +39,5 @@ def test_a_preset_given_bad_options_in_python_gets_no_task_file_advice():
     cfg = get_preset("galaxy-cluster", arch_options={"nonsense": 1})
     with pytest.raises(StarclassError) as err:
         build_model(cfg, pretrained=False)
-    assert "has no option(s) ['nonsense']" in str(err.value) and "task file" not in str(err.value)
+    assert "has no option ['nonsense']" in str(err.value) and "task file" not in str(err.value)
 

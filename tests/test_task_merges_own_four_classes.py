@@ -52,7 +52,7 @@ def test_four_classes_of_ones_own_are_scored_on_their_own_merges_only(tmp_path, 
     cfg = get_preset("m31-real", name="four", classes=[1, 2, 3, 4], class_names=NAMES, positive_class=None,
                      label_map={n: k + 1 for k, n in enumerate(NAMES)}, eval_merges=merges)
     output, summary = _evaluate(tmp_path, save_config(cfg, tmp_path / "four.yaml"))
-    assert list(summary["headline"]["prediction_class_ref"]) == scored
+    assert list(summary["headline"]["out_class_ref"]) == scored
     assert "12v34" not in output and "agreement" not in json.dumps(summary)
     assert not list((tmp_path / "ev" / "tables").glob("*12v34*"))
 
@@ -61,7 +61,7 @@ def test_an_empty_eval_merges_turns_the_phangs_merges_off(tmp_path):
     _four_class_output().write(tmp_path / "out.csv", format="ascii.csv")
     cfg = get_preset("legus4", name="plain4", label_map={n: k + 1 for k, n in enumerate(NAMES)}, eval_merges={})
     _, summary = _evaluate(tmp_path, save_config(cfg, tmp_path / "plain4.yaml"))
-    assert list(summary["headline"]["prediction_class_ref"]) == ["4class"]
+    assert list(summary["headline"]["out_class_ref"]) == ["4class"]
 
 
 def test_the_phangs_classes_keep_their_merges():

@@ -68,7 +68,7 @@ def test_histogram_calibrated_probabilities_get_the_raw_ranking_beside_them(tmp_
     assert float(m.group(3)) > float(m.group(1))  # the ties cost area here
     assert re.search(r"note: prob_<k> \(calibrated: histogram\) take \d+ distinct values on these 400 rows where "
                      r"prob_<k>_raw take 400", out), out
-    auc = Table.read(tmp_path / "ev" / "tables" / "auc_2class_prediction_class_ref.ecsv")
+    auc = Table.read(tmp_path / "ev" / "tables" / "auc_2class_out_class_ref.ecsv")
     assert np.isclose(auc["roc_auc_raw"][0], roc_auc_score(y, raw[:, 1]))
     assert np.isclose(auc["roc_auc"][0], roc_auc_score(y, cal[:, 1]))
 
@@ -81,5 +81,5 @@ def test_a_monotone_calibration_keeps_its_ranks_and_gets_no_note(tmp_path):
     _output(tmp_path, tempered)
     out = _evaluate(tmp_path)
     assert "prob_2_raw: ROC AUC" not in out and "distinct values" not in out, out
-    auc = Table.read(tmp_path / "ev" / "tables" / "auc_2class_prediction_class_ref.ecsv")
+    auc = Table.read(tmp_path / "ev" / "tables" / "auc_2class_out_class_ref.ecsv")
     assert "roc_auc_raw" not in auc.colnames

@@ -206,7 +206,7 @@ def test_classify_cutouts_flags_blank_images(tmp_path):
     # the warning names the row as the CSV reader does (row 1 = first data row), and the command
     # prints it once: a log.warning beside warnings.warn printed it twice (logging's last-resort
     # handler, which pytest's own log capture hides: hence a subprocess)
-    assert "row(s) 4)" in out, out
+    assert "row 4)" in out, out
     # the printed accuracy is over the classified rows, as evaluate scores them (it counted row 4 wrong)
     done = np.asarray(t["class_pred"]) > 0
     acc = np.mean(np.asarray(t["class_pred"])[done] == np.asarray(t["class_ref"])[done])

@@ -54,13 +54,13 @@ def test_train_on_a_classified_csv_splits_by_the_objects_it_records(classified, 
     said = _said(res)
     assert (f"note: group_column 'id' and file_column 'filename' kept as {out} records them (give --group-column "
             "or --file-column to change)") in said, res.output
-    assert "16 images of 16 px in 8 groups" in said, res.output
+    assert "16 images of 16 px of 8 objects (id)" in said, res.output
     # the option given wins, and the other is still kept
     res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(out), "-o", str(tmp_path / "m2"),
                               "--group-column", "filename", "--no-progress"])
     assert res.exit_code == 0, res.output
     assert f"note: file_column 'filename' kept as {out} records it (give --file-column to change)" in _said(res)
-    assert "in 16 groups" in _said(res), res.output
+    assert "of 16 objects (filename)" in _said(res), res.output
 
 
 def test_cv_folds_keep_each_recorded_object_whole(classified, tmp_path):
@@ -70,8 +70,8 @@ def test_cv_folds_keep_each_recorded_object_whole(classified, tmp_path):
     assert res.exit_code == 0, res.output
     t = Table.read(tmp_path / "cv" / "cv_predictions.ecsv")
     ids = {r["filename"]: r["id"] for r in csv.DictReader(open(out))}
-    assert [str(g) for g in t["group"]] == [ids[str(f)] for f in t["file"]]
+    assert [str(g) for g in t["id"]] == [ids[str(f)] for f in t["file"]]
     folds = {}
-    for group, fold in zip(t["group"], t["fold"]):
+    for group, fold in zip(t["id"], t["fold"]):
         folds.setdefault(str(group), set()).add(int(fold))
     assert len(folds) == 8 and all(len(f) == 1 for f in folds.values()), folds

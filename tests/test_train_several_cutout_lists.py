@@ -63,8 +63,8 @@ def test_two_cutout_lists_train_as_their_rows_merged_by_hand(tmp_path):
                       "-o", tmp_path / "m1"])
     assert res.exit_code == 0, text
     # the rows warnings name are the joined set's: each list says which are its own
-    assert (f"cutouts: 18 images of 16 px in 18 groups from {tmp_path / 'start' / 'labels.csv'} (rows 1-12) + "
-            f"{tmp_path / 'round1' / 'labels.csv'} (rows 13-18)") in text, text
+    assert (f"cutouts: 18 images of 16 px of 18 objects (object_id) from {tmp_path / 'start' / 'labels.csv'} "
+            f"(rows 1-12) + {tmp_path / 'round1' / 'labels.csv'} (rows 13-18)") in text, text
     # the same rows merged by hand (absolute paths, the common columns): the same training rows
     merged = tmp_path / "merged.csv"
     merged.write_text("file,label,object_id\n"

@@ -23,7 +23,7 @@ def test_a_typed_legus4_is_not_called_the_default(tmp_path):
         res = runner.invoke(app, ["train", flag, "legus4", "--stamps", str(p), "-o", str(tmp_path / "m"),
                                   "--no-progress"])
         assert res.exit_code == 2, res.output
-        assert "task 'legus4' expects 5 band(s)" in res.output
+        assert "task 'legus4' expects 5 bands" in res.output
         assert DEFAULT not in res.output
         assert not (tmp_path / "m").exists()
 

@@ -41,7 +41,7 @@ def test_ties_of_an_export_are_named_before_training(tmp_path):
     r = _train(tmp_path)
     assert r.exit_code == 0, r.output
     assert "round1.csv: 2 rows are ties of the people who labelled them" in r.output, r.output
-    assert "row(s) 3, 10)" in r.output and "--label-model soft" in r.output
+    assert "rows 3, 10)" in r.output and "--label-model soft" in r.output
 
 
 def test_no_tie_or_no_export_says_nothing(tmp_path):

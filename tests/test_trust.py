@@ -325,12 +325,12 @@ def test_evaluate_reports_calibration_and_coverage_from_a_classified_table(tmp_p
     t.meta.update({"classes": [1, 2, 3], "coverage": 0.9, "temperature": 2.0})
     write_catalog(t, tmp_path / "p.ecsv")
     res = run_evaluation(str(tmp_path / "p.ecsv"), None, tmp_path / "ev", n_boot=0, science=False)
-    trust = json.loads((tmp_path / "ev" / "summary.json").read_text())["trust"]["prediction_class_ref"]
+    trust = json.loads((tmp_path / "ev" / "summary.json").read_text())["trust"]["p_class_ref"]
     assert trust["ece"] == pytest.approx(expected_calibration_error(p, y - 1), abs=1e-5)
     assert trust["brier_raw"] == pytest.approx(brier_score(temper(p, 0.5), y - 1), abs=1e-5)
     assert trust["coverage"]["2"] == pytest.approx(np.mean(sets[y == 2, 1]), abs=1e-5)
-    assert {f.name for f in res["figures"]} >= {"reliability_prediction_class_ref.png",
-                                                 "deferral_prediction_class_ref.png"}
+    assert {f.name for f in res["figures"]} >= {"reliability_p_class_ref.png",
+                                                 "deferral_p_class_ref.png"}
     assert any("conformal coverage at 90%" in line for line in res["details"])
 
 
@@ -423,10 +423,10 @@ def test_evaluate_scores_the_mutual_information_beside_the_other_signals(tmp_pat
                          science=False)
     name = "BALD mutual information (mutual_info)"
     summary = json.loads((tmp_path / "ev" / "summary.json").read_text())
-    aurocs = summary["trust"]["prediction_class_ref"]["signal_auroc"]
+    aurocs = summary["trust"]["tta_class_ref"]["signal_auroc"]
     assert aurocs[name] == pytest.approx(roc_auc_score(wrong, mi), abs=1e-5)
     assert {"entropy", "TTA spread (tta_std)"} <= set(aurocs)
-    table = Table.read(tmp_path / "ev" / "tables" / "mistake_auroc_prediction_class_ref.ecsv")
+    table = Table.read(tmp_path / "ev" / "tables" / "mistake_auroc_tta_class_ref.ecsv")
     assert name in list(table["signal"])
     line = [x for x in res["details"] if "mistake AUROC" in x][0]
     assert f"{name} {roc_auc_score(wrong, mi):.3f}" in line

@@ -47,7 +47,7 @@ def test_info_describes_a_band_without_a_vega_offset(tmp_path):
     path = _acs_f658n(tmp_path / "jcdu04010_drc.fits")
     r = runner.invoke(app, ["info", str(path)])
     assert r.exit_code == 0, r.output  # exit 2 before: "no AB - Vega offset known for band 'f475w' ..."
-    assert "mosaics: 1 band(s): f658n" in r.output
+    assert "mosaics: 1 band: f658n" in r.output
     assert "zeropoint      nan" in r.output, r.output
     assert "(none: no AB - Vega offset known for band 'f658n'" in r.output, r.output
     ms = read_mosaics(path, require_zeropoint=False)  # what cutouts reads

@@ -38,5 +38,5 @@ def test_info_on_a_phangs_folder_describes_the_mosaics(tmp_path):
     res = runner.invoke(app, ["info", str(tmp_path)])
     assert res.exit_code == 0, res.output
     assert "not one set of mosaics" not in res.output
-    assert "mosaics: 2 band(s): f555w, f814w" in res.output
+    assert "mosaics: 2 bands: f555w, f814w" in res.output
     assert res.output.count("weight map") == 2 and "no weight map" not in res.output

@@ -120,7 +120,7 @@ def test_evaluate_by_prints_wilsons_interval_and_no_auc_interval(tmp_path):
                               "--by", "source_table", "--group-column", "object_id", "--bootstrap", "300",
                               "-o", str(out)])
     assert res.exit_code == 0, res.output
-    by = Table.read(Path(out) / "tables" / "by_source_table_prediction_class_ref.ecsv")
+    by = Table.read(Path(out) / "tables" / "by_source_table_oof_class_ref.ecsv")
     rows = {str(r["group"]): r for r in by}
     hux, dtz = rows["huxor"], rows["dtz"]
     assert hux["recall_2"] == 1.0 and np.isclose(hux["recall_2_lo"], _wilson_all_right(2)), hux

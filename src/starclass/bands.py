@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, agreeing
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ def require_bands(
     >>> require_bands(["f336w"], ["f555w"], context="--rgb")
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: --rgb: band(s) f336w missing from the mosaics (available: f555w)
+    starclass.errors.StarclassError: --rgb: band f336w missing from the mosaics (available: f555w)
     """
     have = [b.lower() for b in available]
     if requested is None:
@@ -199,7 +199,7 @@ def require_bands(
     if missing:
         where = f"{context}: " if context else ""
         raise StarclassError(
-            f"{where}band(s) {', '.join(missing)} missing from the mosaics "
+            f"{where}{agreeing(len(missing), 'band')} {', '.join(missing)} missing from the mosaics "
             f"(available: {', '.join(have) or 'none'})"
         )
     return want

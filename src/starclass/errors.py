@@ -351,7 +351,31 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     >>> counted(1, "row"), counted(3, "row"), counted(0, "galaxy", "galaxies")
     ('1 row', '3 rows', '0 galaxies')
     """
-    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+    return f"{n} {agreeing(n, noun, plural)}"
+
+
+def agreeing(n: int, noun: str, plural: str | None = None) -> str:
+    """``noun`` in the number ``n`` asks for, without the count: "unknown band(s) x" where the list is known.
+
+    Parameters
+    ----------
+    n : int
+        How many there are (a list's length where the message lists them).
+    noun : str
+        The singular noun.
+    plural : str, optional
+        The plural where it is not ``noun + "s"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> f"unknown {agreeing(1, 'band')} x", f"unknown {agreeing(2, 'key')} a, b", agreeing(3, "entry", "entries")
+    ('unknown band x', 'unknown keys a, b', 'entries')
+    """
+    return noun if n == 1 else (plural or noun + "s")
 
 
 def shell_word(value: object) -> str:

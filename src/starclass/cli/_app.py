@@ -149,6 +149,16 @@ class UpperArgument(typer.core.TyperArgument):
     def display_name_raw(self) -> str:
         return self.metavar if self.metavar is not None else (self.name or "").upper()
 
+    def _usage_display_name(self) -> str:
+        """The argument in the usage line: ``OUTDIR`` where required, ``[PRED]`` where not, ``...`` for several.
+
+        typer (0.29) wrapped a required argument in braces (``simulate [OPTIONS] {OUTDIR}``,
+        ``info [OPTIONS] {PATHS}...``), which in usage lines means a choice of one of the words inside;
+        the options' own metavars and most Unix tools show a required argument bare.
+        """
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 else "")
+
 
 class HelpCommand(typer.core.TyperCommand):
     """A command whose ``--help`` shows every word (:func:`fit_help_tables`) and names its arguments in capitals.

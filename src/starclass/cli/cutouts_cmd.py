@@ -28,7 +28,7 @@ from starclass.cli._app import (
     progress_option,
     task_option,
 )
-from starclass.errors import StarclassError, counted, refuse_no_rows
+from starclass.errors import StarclassError, agreeing, counted, refuse_no_rows
 from starclass.io.fields import FieldSpec
 from starclass.schema import MAX_STAMP_SIZE, MIN_STAMP_SIZE
 
@@ -190,7 +190,8 @@ def cutouts(
     if spec.normalisation in ("rgb", "flux"):
         bad = [b for b in spec.bands or mset.bands if not np.isfinite(mset.zeropoint.get(b, np.nan))]
         if bad:
-            raise StarclassError(f"--normalisation {spec.normalisation} needs zeropoints; none for band(s) "
+            raise StarclassError(f"--normalisation {spec.normalisation} needs zeropoints; none for "
+                                 f"{agreeing(len(bad), 'band')} "
                                  f"{', '.join(bad)} (PHOTFLAM/PHOTPLAM missing from the FITS headers)")
     weights = "auto" if use_masks else None
     # the store and the PHANGS export are one set, renamed into place together at the end: stored

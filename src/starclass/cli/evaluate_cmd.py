@@ -223,6 +223,9 @@ def evaluate(
     echo(f"task {t.name or '(unnamed)'}: classes {', '.join(names.values())}"
          + (f"; positive class {names[t.positive]}{positive_origin(t)}" if t.positive is not None else "")
          + f" (from {t.source})")
+    if res.get("task_note"):
+        # "(from default)" said nothing of what was assumed or how to change it; the report's page said it
+        echo(f"note: {res['task_note']}")
     if res.get("decision"):
         # classify --threshold 0.4 (or the model's target-purity threshold) decided class_pred: never said here
         echo(res["decision"])

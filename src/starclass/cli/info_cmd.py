@@ -677,7 +677,7 @@ def mosaic_lines(paths: list[Path], magsys: str = "vega") -> list[str]:
     >>> _ = write_mosaic(d / "f_f555w.fits", np.zeros((20, 30), "f4"), "f555w", None, photflam=1e-19,
     ...                  photplam=5360.0)
     >>> print("\\n".join(mosaic_lines([d / "f_f555w.fits"])[:2]))
-    mosaics: 1 band(s): f555w
+    mosaics: 1 band: f555w
     shape: 30 x 20 px (nx x ny), pixel scale nan arcsec/px, magnitudes VEGA, V band f555w
     """
     from starclass.io.mosaic import band_of, open_fits, read_mosaics
@@ -701,7 +701,7 @@ def mosaic_lines(paths: list[Path], magsys: str = "vega") -> list[str]:
         return lines
     # info has no option to choose the V band: the warning names detect's
     warn_v_band(ms, "info")
-    lines = [f"mosaics: {len(ms.bands)} band(s): {', '.join(ms.bands)}", *ms.describe().splitlines()]
+    lines = [f"mosaics: {counted(len(ms.bands), 'band')}: {', '.join(ms.bands)}", *ms.describe().splitlines()]
     lines.append(f"WCS: {'none' if ms.wcs is None else ', '.join(ms.wcs.wcs.ctype)}")
     for b in ms.bands:
         if ms.weights.get(b) is not None:

@@ -35,7 +35,7 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     task_option,
 )
-from starclass.errors import StarclassError, counted, refuse_no_rows, shell_word, shown_command
+from starclass.errors import StarclassError, agreeing, counted, refuse_no_rows, shell_word, shown_command
 from starclass.io.fields import FieldSpec
 from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
@@ -1409,7 +1409,8 @@ def tied_labels_note(table: Table, source: str | os.PathLike, several_lists: boo
         return None
     rows = ", ".join(str(r) for r in tied[:8]) + (", ..." if len(tied) > 8 else "")
     said = (f"{source}: {counted(len(tied), 'row')} {'is a tie' if len(tied) == 1 else 'are ties'} of the people "
-            f"who labelled {'it' if len(tied) == 1 else 'them'} (column 'tie' of inspect --export: row(s) {rows}); "
+            f"who labelled {'it' if len(tied) == 1 else 'them'} (column 'tie' of inspect --export: "
+            f"{agreeing(len(tied), 'row')} {rows}); "
             "the label is the label scheme's tie rule, not an agreement, and is trained on as given: adjudicate "
             "the ties first (a third person's label on the page, then export again)")
     if several_lists:
@@ -1494,7 +1495,15 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         labels_seen = ", ".join(f"{v} {n}" for v, n in zip(seen, count))
     else:
         labels_seen = "none"
-    echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
+    # the objects named by the group column the folder was read with; "in 200 groups" of a list with no such
+    # column (each file its own object) named groups the user never gave
+    if cutouts.group_column:
+        objects = f"of {counted(n_groups, 'object')} ({cutouts.group_column})"
+    elif n_groups == len(cutouts):
+        objects = "each its own object (no group column)"
+    else:  # lists joined, some with a group column and some without
+        objects = f"of {counted(n_groups, 'object')}"
+    echo(f"cutouts: {counted(len(cutouts), 'image')} of {cutouts.images.shape[-1]} px {objects} "
          f"from {cutouts.source}; labels {labels_seen}")
     from starclass.io.cutout_folders import label_classes
     from starclass.learn.cutouts import colour_note
@@ -1538,7 +1547,11 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         if note := runaway_zscore_note(cutouts, keep, inputs[keep], cfg):
             warnings.warn(note, stacklevel=2)
         # 'row' stays the folder's row (0-based), not the position among the rows kept
-        extra = {"row": keep, "file": np.asarray(cutouts.files)[keep], "group": np.asarray(cutouts.groups)[keep]}
+        extra = {"row": keep, "file": np.asarray(cutouts.files)[keep]}
+        if cutouts.group_column and cutouts.group_column not in (*extra, "fold", CLASS_REF, "class_pred"):
+            # each held-out row's object under the column the list names it by (object_id, as --group-column
+            # says): it was 'group', and held the file again where the list has no group column
+            extra[cutouts.group_column] = np.asarray(cutouts.groups)[keep]
         known = None
         if keep.size < len(cutouts):
             # fold models of a run started before blank cutouts were left out were trained on
@@ -1570,6 +1583,9 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         # (suggest --check-labels) named files inspect --stamps could not find. Recorded as every writer does
         # (relative to the table, and absolute): the absolute one alone was lost with a folder moved whole
         roots = {k: v[0] for k, v in cutout_root_records([cutouts.root], Path(output) / "cv_predictions.ecsv").items()}
+        if cutouts.group_column in extra:
+            # evaluate of cv_predictions.ecsv resamples whole objects by default, as the folds kept them whole
+            roots["group_column"] = cutouts.group_column
         with _held_cautions() as cautions:
             cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                                  extra_columns=extra, groups=cutouts.groups[keep], known_data=known,

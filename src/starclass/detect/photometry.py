@@ -69,7 +69,7 @@ from starclass.detect._images import (
 )
 from starclass.detect.crowding import crowding_counts, redundant_flags
 from starclass.detect.profile import cutouts, fit_fwhm
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.io import Mosaics
 from starclass.io.mosaic import SKY_POSITIONS
 from starclass.io.progress import Progress
@@ -151,7 +151,7 @@ def positions_of(table: Table, shape: tuple[int, int], what: str = "table", hint
     >>> positions_of(Table({"x": [1.0, 12.0], "y": [2.0, 3.0]}), (10, 10), "cands.ecsv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: cands.ecsv: positions off the 10 x 10 image in 1 row(s): row 2 x=12.00 y=3.00 (...)
+    starclass.errors.StarclassError: cands.ecsv: positions off the 10 x 10 image in 1 row: row 2 x=12.00 y=3.00 (...)
     """
     for col in (X, Y):
         if col not in table.colnames:
@@ -172,7 +172,7 @@ def positions_of(table: Table, shape: tuple[int, int], what: str = "table", hint
                 for i, r in enumerate(rows[:10])
             )
             more = f" and {rows.size - 10} more" if rows.size > 10 else ""
-            faults.append(f"{why} in {rows.size} row(s): {shown}{more}")
+            faults.append(f"{why} in {counted(rows.size, 'row')}: {shown}{more}")
     if faults:
         # both faults at once: a table with rows of each was refused for the missing ones, fixed, and refused again
         raise StarclassError(f"{what}: " + "; ".join(faults) + f" ({rows_counted()})" + (f"; {hint}" if hint else ""))
@@ -1543,7 +1543,7 @@ keep_empty_bands
     >>> measure(mosaics, given, aperture_correction=None)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: table: positions off the 96 x 96 image in 1 row(s): row 2 x=500.00 ...; ...
+    starclass.errors.StarclassError: table: positions off the 96 x 96 image in 1 row: row 2 x=500.00 ...; ...
     >>> measure_on_image(mosaics, given, aperture_correction=None)[1].tolist()  # what the refusal points to
     [False, True, False, False, False]
     """

@@ -117,6 +117,40 @@ SELF = "self"
 #: the name of the catalogue's own reference column, as a catalogue, under ``-r self`` (its box counts,
 #: class counts: ``box_counts_reference``)
 SELF_CATALOGUE = "reference"
+#: the name of the catalogue scored where it has no file to be named by (a Table given in Python)
+PREDICTION = "prediction"
+
+
+def scored_name(pred: Table | str | os.PathLike, references: ReferencesLike | None = None,
+                pred_name: str = PREDICTION) -> str:
+    """The name of the catalogue scored, in tables, file names and ``summary.json``: its file's stem.
+
+    The terminal and the report's headings named it by its stem ("classified vs truth") while the tables
+    it was written under, the Catalogues table and the science checks called it "prediction"
+    (``box_counts_prediction.ecsv``, ``n_prediction``), which named a human catalogue scored against
+    a reference a prediction. ``pred_name`` given (not the default) wins; a Table, a stem that is one of
+    evaluate's own names (``self``, ``reference``) or a reference's stem keep ``pred_name``, so that no
+    two catalogues share a name.
+
+    Examples
+    --------
+    >>> scored_name("run1/classified.ecsv", ["truth.ecsv"])
+    'classified'
+    >>> scored_name("a/truth.ecsv", ["truth.ecsv"]), scored_name(Table({"class_pred": [1]}), "self")
+    ('prediction', 'prediction')
+    >>> scored_name("cat.ecsv", pred_name="mine")
+    'mine'
+    """
+    if pred_name != PREDICTION or not isinstance(pred, (str, os.PathLike)):
+        return pred_name
+    stem = Path(pred).stem  # as the headings' pred_label and the references' names (their stems)
+    given = ([references] if isinstance(references, (str, os.PathLike, Table)) or is_dataframe(references)
+             else list(references or ()))
+    taken = {str(k) for k in references} if isinstance(references, Mapping) else {
+        Path(r).stem for r in given if isinstance(r, (str, os.PathLike)) and str(r) != SELF}
+    if not stem or stem in taken or stem in (SELF, SELF_CATALOGUE):
+        return pred_name
+    return stem
 
 
 # --------------------------------------------------------------------------------------------
@@ -2831,6 +2865,8 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     check_n_boot(n_boot)
     # `starclass evaluate` read the file for its check before its output folder: read twice, it cost the time twice
     ptab = load_catalog(pred, pred_name, file_column=file_column) if pred_table is None else pred_table
+    # the tables, the Catalogues table and summary.json name it by its file, as the headings do
+    pred_name = scored_name(pred, references, pred_name)
     etask, task_note = resolve_task(ptab, task, model=model)
     pshown = str(pred) if isinstance(pred, (str, Path)) else pred_name
     if file_column is not None:

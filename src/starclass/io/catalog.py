@@ -53,6 +53,7 @@ from starclass.errors import (
     ColumnMapError,
     OutputExistsError,
     StarclassError,
+    agreeing,
     counted,
     exists_refusal,
     refuse_no_rows,
@@ -2917,13 +2918,13 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         # matched to nothing or to another empty one without a word
         empty = np.ma.getmaskarray(np.ma.asarray(table[ID])) | (np.char.strip(ids.astype(str)) == "")
         if empty.any():
-            raise StarclassError(f"column 'id'{where}: no valid id in row(s) "
+            raise StarclassError(f"column 'id'{where}: no valid id in {agreeing(int(empty.sum()), 'row')} "
                                  f"{', '.join(str(r + 1) for r in np.flatnonzero(empty)[:5])}")
     if len(ids) and ids.dtype.kind == "f":
         missing = np.flatnonzero(~np.isfinite(ids))
         if missing.size:
             # NaN never equals itself: a NaN id would also slip past the duplicate check below
-            raise StarclassError(f"column 'id'{where}: no valid id in row(s) "
+            raise StarclassError(f"column 'id'{where}: no valid id in {agreeing(missing.size, 'row')} "
                                  f"{', '.join(str(r + 1) for r in missing[:5])}")
     if len(ids):
         uniq, counts = np.unique(ids, return_counts=True)
@@ -3283,7 +3284,7 @@ def check_on_image(table: Table, shape: tuple[int, int], path: PathLike | None =
     >>> check_on_image(t, (32, 32), "cat.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: 1 position(s) of cat.csv lie off the 32 x 32 px image; first: row 2 (id 2) ...
+    starclass.errors.StarclassError: 1 position of cat.csv lies off the 32 x 32 px image; first: row 2 (id 2) ...
     """
     x = np.asarray(_plain(table[X]), dtype=float)
     y = np.asarray(_plain(table[Y]), dtype=float)
@@ -3294,7 +3295,8 @@ def check_on_image(table: Table, shape: tuple[int, int], path: PathLike | None =
         where = f" of {path}" if path is not None else ""
         ident = table[ID][r] if ID in table.colnames else r
         raise StarclassError(
-            f"{int(off.sum())} position(s){where} lie off the {nx} x {ny} px image; first: row {r + 1} "
+            f"{counted(int(off.sum()), 'position')}{where} {'lies' if off.sum() == 1 else 'lie'} off the {nx} x {ny} "
+            f"px image; first: row {r + 1} "
             f"(id {ident}) at x={x[r]:.2f}, y={y[r]:.2f} (0-based)")
 
 

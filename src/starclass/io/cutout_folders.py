@@ -90,7 +90,7 @@ from astropy.table import MaskedColumn, Table
 from astropy.wcs import WCS
 from numpy.typing import ArrayLike
 
-from starclass.errors import StarclassError, counted, refuse_no_rows, shell_word, shown_command
+from starclass.errors import StarclassError, agreeing, counted, refuse_no_rows, shell_word, shown_command
 from starclass.io.atomic import is_os_file
 from starclass.io.compressed_text import compressed_damage, open_table_file, table_suffix
 from starclass.io.fits_names import FITS_NAMES
@@ -2074,8 +2074,10 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
                     skipped.append(f.relative_to(root).as_posix())
     if skipped:
         # a .gif or .ppm cutout (torchvision reads them) was left out without a word
-        warnings.warn(f"{root}: {len(skipped)} file(s) in the label folders are not images starclass reads and are "
-                      f"left out ({', '.join(skipped[:5])}{', ...' if len(skipped) > 5 else ''}); images read "
+        warnings.warn(f"{root}: {counted(len(skipped), 'file')} in the label folders "
+                      f"{'is not an image' if len(skipped) == 1 else 'are not images'} starclass reads and "
+                      f"{'is' if len(skipped) == 1 else 'are'} left out "
+                      f"({', '.join(skipped[:5])}{', ...' if len(skipped) > 5 else ''}); images read "
                       f"are {IMAGE_KINDS}", stacklevel=3)
     # images directly in the directory, in no label folder
     loose = sorted(p.name for p in root.iterdir()
@@ -2089,9 +2091,11 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
             f"{root}: no {LABELS_CSV} and no images in sub-folders (ImageFolder layout: one "
             "sub-folder per label) nor in the folder itself")
     if loose:
-        warnings.warn(f"{root}: {len(loose)} image(s) lie directly in the folder, in no label folder, and are left "
-                      f"out ({', '.join(loose[:5])}{', ...' if len(loose) > 5 else ''}); move them into the "
-                      "folder of their label", stacklevel=3)
+        one = len(loose) == 1
+        warnings.warn(f"{root}: {counted(len(loose), 'image')} {'lies' if one else 'lie'} directly in the folder, in "
+                      f"no label folder, and {'is' if one else 'are'} left "
+                      f"out ({', '.join(loose[:5])}{', ...' if len(loose) > 5 else ''}); move "
+                      f"{'it into the folder of its' if one else 'them into the folder of their'} label", stacklevel=3)
     _warn_split_layout(root, sorted({r["label"] for r in rows}))
     return ["file", "label"], rows
 
@@ -3177,12 +3181,14 @@ def read_cutout_folder(
                         f"file whose bands name yours in the channel order (e.g. 'bands: [{', '.join(ours)}]' "
                         f"reordered as the channels {', '.join(band_names)} need; a trained model keeps its "
                         "bands, so classify then needs columns of those names)")
-            raise StarclassError(f"{src}: no column for band(s) {missing} (have {band_cols}){wants}{hint}")
+            raise StarclassError(f"{src}: no column for {agreeing(len(missing), 'band')} {missing} (have "
+                                 f"{band_cols}){wants}{hint}")
         file_cols = [by_band[b] for b in band_names]
         unread = [by_band[b] for b in by_band if b not in band_names and _EXPOSURE_COLUMN.search(b)]
         if unread:
             # an exposure map listed beside the counts was left out without a word, its chip gaps read as sky
-            warnings.warn(f"{src}: column(s) {', '.join(unread)} (an exposure map?) not read: the bands read are "
+            warnings.warn(f"{src}: {agreeing(len(unread), 'column')} {', '.join(unread)} (an exposure map?) not "
+                          "read: the bands read are "
                           f"{', '.join(band_names)}, and an exposure map is applied only as an EXPOSURE extension "
                           "of the counts file (its zero pixels then read as no data)", UserWarning, stacklevel=2)
     else:
@@ -4010,8 +4016,8 @@ def _check_channels(n_channels: int, bands: list[str], file_cols: list[str], src
     if len(bands) > 1 and len(file_cols) == 1:
         hint = (f"; give one file_<band> column per band ({', '.join('file_' + b for b in bands)}), or "
                 "use a model trained on the folder's band")
-    raise StarclassError(f"{src}: the cutouts have {n_channels} channel(s) ({have}) but {who} expects "
-                         f"{len(bands)} band(s) {bands}{hint}")
+    raise StarclassError(f"{src}: the cutouts have {counted(n_channels, 'channel')} ({have}) but {who} expects "
+                         f"{counted(len(bands), 'band')} {bands}{hint}")
 
 
 def _typed(values: list[str], decimal_comma: bool = False, blanks_missing: bool = True) -> np.ndarray:
@@ -4205,12 +4211,13 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     >>> print(note.splitlines()[0].split("; ")[-1])
     labels of your own need a label_map that maps them to classes: put this one in mine.yaml (it replaces the one there)
     >>> unknown_labels_note({"star": [6]}, {"cluster": 1}, remedy=False)
-    "; 1 row(s) carry 1 label(s) the task does not know: 'star' (row 6)"
+    "; 1 row carries 1 label the task does not know: 'star' (row 6)"
     """
     n_rows = sum(len(r) for r in rows_of.values())
     listed = ", ".join(f"{lab!r} ({_row_list(rows, numbered=numbered)})" for lab, rows in rows_of.items())
     unit = "row" if numbered else "image"
-    out = f"; {n_rows} {unit}(s) carry {len(rows_of)} label(s) the task does not know: {listed}"
+    out = (f"; {counted(n_rows, unit)} {'carries' if n_rows == 1 else 'carry'} {counted(len(rows_of), 'label')} "
+           f"the task does not know: {listed}")
     cased = {lab: case_twin_label(lab, label_map) for lab in rows_of}
     # keys in other cases that the map gives different classes: which one the label means is the user's to say
     twins = {lab: [k for k in label_map if label_key(k).casefold() == label_key(lab).casefold()] for lab in rows_of}
@@ -4270,7 +4277,8 @@ def _named_labels_note(labels, config, *, numbered: bool = True, task_file: str 
     unit = "row" if numbered else "image"
     listed = ", ".join(f"{lab!r} ({_row_list(rows, numbered=numbered)})" for lab, rows in rows_of.items())
     n_rows = sum(len(r) for r in rows_of.values())
-    out = f"; {n_rows} {unit}(s) carry {len(rows_of)} label(s) that are no class number: {listed}"
+    out = (f"; {counted(n_rows, unit)} {'carries' if n_rows == 1 else 'carry'} {counted(len(rows_of), 'label')} "
+           f"that {'is' if len(rows_of) == 1 else 'are'} no class number: {listed}")
     pairs = ", ".join(f"{_yaml_key(lab)}: {by_name.get(lab.casefold(), 'N')}" for lab in rows_of)
     named = all(lab.casefold() in by_name for lab in rows_of)
     if named:

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from starclass.errors import StarclassError, refuse_no_rows
+from starclass.errors import StarclassError, counted, refuse_no_rows
 from starclass.schema import row_name
 
 __all__ = ["FieldSpec", "read_fields_list", "pair_fields", "split_list_cell"]
@@ -162,8 +162,8 @@ def pair_fields(mosaics: list[Path], catalogs: list[Path]) -> list[FieldSpec]:
     # worded for both callers: train takes the mosaics as --mosaics, cutouts as its arguments
     if len(mosaics) != len(catalogs):
         raise StarclassError(
-            f"{len(mosaics)} mosaics folder(s) but {len(catalogs)} --catalog: for several fields give one --catalog "
-            "per mosaics folder, in the same order (or a fields list: --fields FILE)")
+            f"{counted(len(mosaics), 'mosaics folder')} but {len(catalogs)} --catalog: for several fields give one "
+            "--catalog per mosaics folder, in the same order (or a fields list: --fields FILE)")
     fields = [FieldSpec(default_field_name((Path(m),)), (Path(m),), Path(c)) for m, c in zip(mosaics, catalogs)]
     return _check_unique(fields, "mosaics folders and --catalog")
 

@@ -56,7 +56,7 @@ from starclass.bands import (
     v_band,
     v_band_note,
 )
-from starclass.errors import OutputExistsError, StarclassError, exists_refusal, shell_word, shown_command
+from starclass.errors import OutputExistsError, StarclassError, agreeing, exists_refusal, shell_word, shown_command
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import counts_tally, photon_counts
 
@@ -502,7 +502,8 @@ class ArrayMosaics:
                 )
         missing = [b for b in self.data if b not in self.zeropoint]
         if missing:
-            raise StarclassError(f"ArrayMosaics: no zeropoint for band(s) {', '.join(missing)}")
+            raise StarclassError(f"ArrayMosaics: no zeropoint for {agreeing(len(missing), 'band')} "
+                                 f"{', '.join(missing)}")
 
     @property
     def bands(self) -> list[str]:
@@ -933,7 +934,7 @@ def read_mosaics(
         if missing:
             found = ", ".join(f"{b} ({p.name})" for b, (p, _) in by_band.items()) or "none"
             raise StarclassError(
-                f"band(s) {', '.join(missing)} not found among the mosaics; found: {found}")
+                f"{agreeing(len(missing), 'band')} {', '.join(missing)} not found among the mosaics; found: {found}")
         order = wanted
     else:
         order = sorted(by_band, key=lambda b: (BANDS[b].photplam if b in BANDS else 1e9, b))
@@ -972,7 +973,8 @@ def read_mosaics(
     if passed_over:
         # one line for the whole set: each file's MASK used to be a warning of its own ("holds 2 images")
         where = "; ".join(f"{name} in {', '.join(files)}" for name, files in passed_over.items())
-        warnings.warn(f"mask or data-quality extension(s) not applied ({where}): the pixels they flag are used "
+        warnings.warn(f"mask or data-quality {agreeing(len(passed_over), 'extension')} not applied ({where}): the "
+                      "pixels they flag are used "
                       "as data; --mask-extension NAME applies a mask (nonzero = bad), --dq-good-bits EXPR the DQ "
                       "extension (e.g. '0': any flag is bad)", stacklevel=2)
     ref = order[0]

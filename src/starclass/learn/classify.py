@@ -55,7 +55,7 @@ import torch
 from astropy.table import Table
 
 from starclass.bands import require_bands
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, agreeing
 from starclass.io import Mosaics
 from starclass.io.catalog import catalog_argument, keep_input_columns
 from starclass.io.progress import Progress
@@ -319,7 +319,8 @@ def blank_column(blank: np.ndarray, bands: Sequence[str], *, what: str = "candid
                 continue
             # rows 1-based (the first data row of a CSV is row 1), as the cutout reader names them
             msg = (f"band {band} {how} in {where}{rows.size} of {n} {what} "
-                   f"(row(s) {', '.join(str(r + start) for r in rows[:10])}{' ...' if rows.size > 10 else ''}): "
+                   f"({agreeing(rows.size, 'row')} "
+                   f"{', '.join(str(r + start) for r in rows[:10])}{' ...' if rows.size > 10 else ''}): "
                    f"{consequence}")
             # warnings only: a log.warning beside it printed the message twice on the command line
             # (logging's last-resort handler); logging.captureWarnings(True) routes it to logs
@@ -871,7 +872,8 @@ def _check_finite(p: np.ndarray, valid: np.ndarray, start: int, name: str) -> No
     if bad.any():
         members = sorted({int(i) + 1 for i in np.flatnonzero(~np.all(np.isfinite(p[:, bad]), axis=(1, 2)))})
         raise StarclassError(
-            f"{name}: member(s) {members} output non-finite probabilities for valid candidates "
+            f"{name}: {agreeing(len(members), 'member')} {members} output non-finite probabilities for valid "
+            "candidates "
             f"({rows_named(start + np.flatnonzero(bad), limit=5)}): the weights are broken "
             "(diverged training?)"
         )
@@ -981,7 +983,7 @@ def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str
     ...     check_bands(["f275w", "f555w"], ["f555w"], "task 'legus4'", task="legus4")
     ... except StarclassError as exc:
     ...     print(str(exc)[:84])
-    task 'legus4' (trained on f275w, f555w): band(s) f275w missing from the mosaics (ava
+    task 'legus4' (trained on f275w, f555w): band f275w missing from the mosaics (availa
 
     Mosaics read from a list of files are added to that list:
 

@@ -1843,6 +1843,10 @@ def _main(argv: list[str] | None = None) -> int:
     ap.add_argument("--overwrite", action="store_true", help="replace an existing --save file")
     args = ap.parse_args(argv)
     if not args.task:
+        # what the table is and its columns: it began with the first preset's row, its columns unnamed
+        print(f"{len(PRESETS)} task presets (train --task NAME; 'python -m starclass.learn.config NAME' prints one "
+              "as YAML):")
+        print(f"{'name':24s} {'architecture':24s} {'bands':32s} description")
         for name, cfg in PRESETS.items():
             arch = cfg.architecture if isinstance(cfg.architecture, str) else "+".join(
                 f"{e['n']}x{e['architecture']}" for e in cfg.architecture)

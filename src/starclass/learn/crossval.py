@@ -484,6 +484,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                 few_rows.append(name)
                 if len(few_rows) > 1:
                     continue
+            n = _fold_model_named(n, fold_dir)
             notes.append(CautionNote(f"fold {name}: {n.message}", n.category, text=f"fold {name}: {n}")
                          if isinstance(n, CautionNote) else f"fold {name}: {n}")
         model = load_model(result.model_path, dev)
@@ -546,7 +547,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         "cv": str(scheme),
         **(meta or {}),
     })
-    if "group" in table.colnames:
+    if "group" in table.colnames and "group_column" not in table.meta:
         # each held-out row's object (train --cv of a cutout folder): evaluate's bootstrap intervals resample
         # whole objects by default, as the folds kept them whole
         table.meta["group_column"] = "group"
@@ -579,6 +580,33 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     # as fit warns them, fold by fold: starclass train --cv prints these warnings, not the notes' copies
     warn_caution_notes(notes, stacklevel=2)
     return CVResult(per_fold, pooled, mean, std, table, outdir, notes)
+
+
+def _fold_model_named(note: str, fold_dir: Path) -> str:
+    """``note`` of a fold's training with the command it offers naming the fold's model folder.
+
+    A fold's calibration warning said "fit it ... ('starclass calibrate MODEL ... --overwrite')", where the
+    MODEL is the fold's own folder (``OUTDIR/fold_2``), which nothing in the warning named.
+
+    Examples
+    --------
+    >>> _fold_model_named("refit ('starclass calibrate MODEL ... --overwrite')", Path("cv/fold_2"))
+    "refit ('starclass calibrate cv/fold_2 ... --overwrite')"
+    >>> from starclass.learn.train import CautionNote
+    >>> note = _fold_model_named(CautionNote("use 'starclass calibrate MODEL'"), Path("cv/fold_1"))
+    >>> note.message, note.category.__name__
+    ("use 'starclass calibrate cv/fold_1'", 'CalibrationFitWarning')
+    """
+    from starclass.errors import shell_word
+    from starclass.learn.train import CautionNote
+
+    said = f"starclass calibrate {shell_word(fold_dir)}"
+    if "starclass calibrate MODEL" not in note:
+        return note
+    if isinstance(note, CautionNote):
+        return CautionNote(note.message.replace("starclass calibrate MODEL", said), note.category,
+                           text=str(note).replace("starclass calibrate MODEL", said))
+    return str(note).replace("starclass calibrate MODEL", said)
 
 
 #: The tables of a finished cross-validation, cv_summary.json (what says it is finished) first.

@@ -243,7 +243,7 @@ def few_rows_note(labels: np.ndarray, groups: np.ndarray, n_parts: int, *,
     >>> note = few_rows_note(np.array([1, 1, 1, 2]), np.array(["a", "b", "c", "d"]), 3,
     ...                      class_names={2: "class 2 (galaxy)"})
     >>> note.split(", fewer")[0]
-    '3 folds: class 2 (galaxy) has only 1 cutout(s) of 1 object(s)'
+    '3 folds: class 2 (galaxy) has only 1 cutout of 1 object'
     >>> few_rows_note(np.array([1, 1, 1, 2, 2, 2]), np.arange(6), 3) is None
     True
     """
@@ -254,8 +254,8 @@ def few_rows_note(labels: np.ndarray, groups: np.ndarray, n_parts: int, *,
     if not few:
         return None
     names = class_names or {}
-    said = [f"{names.get(v, f'class {v}')} has only {c} cutout(s) of "
-            f"{np.unique(groups[labels == v]).size} object(s)" for v, c in few]
+    said = [f"{names.get(v, f'class {v}')} has only {counted(c, 'cutout')} of "
+            f"{counted(np.unique(groups[labels == v]).size, 'object')}" for v, c in few]
     it = "it" if len(few) == 1 else "them"
     if validation:
         return (f"validation split: {'; '.join(said)}, fewer than the {n_parts} parts the objects are dealt into "

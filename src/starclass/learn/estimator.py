@@ -426,7 +426,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         carries a calibration, as ``fit`` stores when it has a validation split. A row that
         ``classify`` leaves unclassified gets NaN probabilities, with classify's warning: blank
         (constant) in some band, or with no data (all NaN) in some band, such as an all-NaN
-        cutout given as it is ("band g has no data (all NaN) in 1 of 4 rows of X (row(s) 0)").
+        cutout given as it is ("band g has no data (all NaN) in 1 of 4 rows of X (row 0)").
 
         Parameters
         ----------

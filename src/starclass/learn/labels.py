@@ -408,15 +408,15 @@ def checked_votes(votes: Any, classes: Sequence[int], *, name: str = "votes") ->
     if bad.any():
         r, c = (int(i) for i in np.argwhere(bad)[0])
         raise StarclassError(f"{name}[{r}, {c}] (column {c}, row {r}) is {v[r, c]:g}, not a whole class number "
-                             f"({int(bad.sum())} such vote(s)); give the classes {', '.join(map(str, classes))}, "
-                             "or 0 for no vote")
+                             f"({counted(int(bad.sum()), 'such vote')}); give the classes "
+                             f"{', '.join(map(str, classes))}, or 0 for no vote")
     out = np.where(given, v, 0).astype(np.int64)
     bad = (out > 0) & ~np.isin(out, [int(c) for c in classes])
     if bad.any():
         r, c = (int(i) for i in np.argwhere(bad)[0])
         raise StarclassError(f"{name}[{r}, {c}] (column {c}, row {r}) is {out[r, c]}, not one of the classes "
-                             f"{', '.join(map(str, classes))} ({int(bad.sum())} such vote(s)); correct the votes, "
-                             "give the classes they use, or 0 for no vote")
+                             f"{', '.join(map(str, classes))} ({counted(int(bad.sum()), 'such vote')}); correct "
+                             "the votes, give the classes they use, or 0 for no vote")
     return out
 
 
@@ -685,8 +685,8 @@ def vote_targets(table: Table, columns: Sequence[str], model: str = "soft", *,
         r, j = (int(i) for i in np.argwhere(bad)[0])
         ident = f" (id {table[ID][r]})" if ID in table.colnames else ""
         raise StarclassError(f"{name}, column {columns[j]!r}, {row_name(r)}{ident}: vote {votes[r, j]} is not one of "
-                             f"the classes {', '.join(map(str, classes))} ({int(bad.sum())} such vote(s)); correct "
-                             "the votes or give the classes they use")
+                             f"the classes {', '.join(map(str, classes))} ({counted(int(bad.sum()), 'such vote')}); "
+                             "correct the votes or give the classes they use")
     if not len(classes):
         raise StarclassError(f"{name}: no votes in columns {', '.join(columns)} (all 0 or missing)")
     if model == "mode":

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, TypeVar
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 
 if TYPE_CHECKING:
     # torch is imported in the functions that compute: the task configs read parse_precision, and
@@ -211,7 +211,8 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
         if n == 0:
             raise StarclassError(f"{where}: no CUDA GPU is available here; use --device cpu (device=\"cpu\")")
         if dev.index is not None and dev.index >= n:
-            raise StarclassError(f"{where}: this machine has {n} CUDA GPU(s), cuda:0 to cuda:{n - 1}")
+            raise StarclassError(f"{where}: this machine has {counted(n, 'CUDA GPU')}, "
+                                 f"{'cuda:0' if n == 1 else f'cuda:0 to cuda:{n - 1}'}")
     elif dev.type == "mps" and not torch.backends.mps.is_available():
         raise StarclassError(f"{where}: MPS (Apple GPU) is not available here; use --device cpu (device=\"cpu\")")
     return dev

@@ -60,7 +60,7 @@ def _not_frozen(cfg, ck: dict) -> str:
     --------
     >>> from starclass.learn.config import get_preset
     >>> _not_frozen(get_preset("open-globular"), {"member": 0, "init_weights": "scratch", "frozen_layers": 0})
-    ', the 10 layer(s) asked to be frozen NOT frozen (no pretrained weights to freeze)'
+    ', the 10 layers asked to be frozen NOT frozen (no pretrained weights to freeze)'
     >>> _not_frozen(get_preset("cool-core"), {"member": 0, "init_weights": "scratch", "frozen_layers": 0})
     ''
     """
@@ -73,7 +73,7 @@ def _not_frozen(cfg, ck: dict) -> str:
     asked = int(options.get("frozen_layers", 0) or 0)
     if not asked:
         return ""
-    return f", the {asked} layer(s) asked to be frozen NOT frozen (no pretrained weights to freeze)"
+    return f", the {counted(asked, 'layer')} asked to be frozen NOT frozen (no pretrained weights to freeze)"
 
 
 def _description(cfg) -> str:
@@ -107,7 +107,7 @@ def _task_lines(cfg) -> list[str]:
     return [f"  classes (output order of prob_<k>): {classes}",
             f"  bands: {', '.join(map(str, cfg.bands))}; stamps {cfg.stamp_size} px, scales "
             f"{list(cfg.scales)}, normalisation {cfg.normalisation}; network input "
-            f"{cfg.input_size or cfg.stamp_size} px, {cfg.n_channels} channel(s)"]
+            f"{cfg.input_size or cfg.stamp_size} px, {counted(cfg.n_channels, 'channel')}"]
 
 
 def task_summary(given: str | os.PathLike) -> list[str]:
@@ -204,9 +204,10 @@ def model_summary(path: str | os.PathLike) -> list[str]:
             f = float(tc["field_arcsec"])
             across = f"{f / 60:.3g}'" if f >= 120 else f'{f:.3g}"'
             lines.append(f"  training cutouts: {tc['height']} x {tc['width']} px over {across} (FITS WCS), "
-                         f"{tc['channels']} channel(s) (classify --stamps warns of cutouts over another field)")
+                         f"{counted(tc['channels'], 'channel')} (classify --stamps warns of cutouts over another "
+                         "field)")
         else:
-            lines.append(f"  training cutouts: {tc['height']} x {tc['width']} px, {tc['channels']} channel(s) "
+            lines.append(f"  training cutouts: {tc['height']} x {tc['width']} px, {counted(tc['channels'], 'channel')} "
                          "(classify --stamps warns of cutouts of another size)")
     else:
         lines.append(f"  pixel flags of the training stamps: {describe_flags(lm.pixel_flags)}")
@@ -236,8 +237,8 @@ def model_summary(path: str | os.PathLike) -> list[str]:
                    else "no validation split")
         lines.append(
             f"    {p.name}: {ck.get('architecture')}, seed {ck.get('seed')}, {_start(ck)}"
-            + (f", first {frozen} convolution(s) frozen" if frozen else _not_frozen(cfg, ck))
-            + f"; {ck.get('epoch')} epoch(s), kept epoch {ck.get('best_epoch')}, {acc_txt}, trained on "
+            + (f", first {counted(frozen, 'convolution')} frozen" if frozen else _not_frozen(cfg, ck))
+            + f"; {counted(ck.get('epoch'), 'epoch')}, kept epoch {ck.get('best_epoch')}, {acc_txt}, trained on "
             f"{ck.get('n_train')} ({ck.get('device')}, {ck.get('precision')})")
     if cfg.threshold is not None:
         lines.append(f"  decision: class {cfg.positive_class} when its probability >= {cfg.threshold:g}, "
@@ -391,7 +392,7 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
     folds = [f for f in started if (f / MANIFEST).is_file()]
     unfinished = [f.name for f in started if f not in folds]
     if folds:
-        lines = [f"cross-validation folder {p} (train --cv): {len(folds)} fold model(s), "
+        lines = [f"cross-validation folder {p} (train --cv): {counted(len(folds), 'fold model')}, "
                  f"{folds[0].name} .. {folds[-1].name}, each trained without its fold's rows; no model of its own"]
     else:
         # stopped in its first fold: the folder was read as one of catalogues ("no catalogue could be read")

@@ -1027,20 +1027,20 @@ class MemberTrainer:
             k = int(getattr(self.model, "frozen_layers", 0) or 0)
             self.notes.append(f"member {self.spec.index + 1} ({self.spec.architecture}): started from the ImageNet "
                               f"weights in {source[len('imagenet:'):]}"
-                              + (f", first {k} convolution(s) frozen over them" if k else ""))
+                              + (f", first {counted(k, 'convolution')} frozen over them" if k else ""))
         wanted = int(getattr(self.model, "frozen_requested", 0) or 0)
         if wanted and self.init_from is not None:
             # trained weights (e.g. pretrained on simulated data) stand in for ImageNet: freezing means something
             if not getattr(self.model, "frozen_layers", 0):
                 self.model.freeze(wanted)
-            self.notes.append(f"member {self.spec.index + 1}: first {wanted} convolution(s) frozen over the "
+            self.notes.append(f"member {self.spec.index + 1}: first {counted(wanted, 'convolution')} frozen over the "
                               f"weights of {self.init_from}")
         elif wanted and not getattr(self.model, "frozen_layers", 0):
             from starclass.models.torchvision_nets import NOT_FROZEN_NOTE
 
             self.notes.append(
                 f"WARNING member {self.spec.index + 1} ({self.spec.architecture}): no pretrained weights, so "
-                f"training started from scratch and the {wanted} layer(s) {NOT_FROZEN_NOTE}")
+                f"training started from scratch and the {counted(wanted, 'layer')} {NOT_FROZEN_NOTE}")
         self.optimizer = _make_optimizer(self.recipe, [p for p in self.model.parameters() if p.requires_grad])
         self.scheduler = _make_scheduler(self.recipe, self.optimizer)
         # float16 needs loss scaling; bfloat16 has float32's exponent range and does not

@@ -37,7 +37,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import BaggingClassifier, HistGradientBoostingClassifier
 from sklearn.tree import DecisionTreeClassifier
 
-from starclass.errors import OutputExistsError, StarclassError
+from starclass.errors import OutputExistsError, StarclassError, agreeing
 from starclass.io.atomic import atomic_path
 from starclass.schema import bands_in
 
@@ -356,7 +356,8 @@ class CatalogBoosting(_Baseline):
             return x
         missing = [n for n in self.feature_names_ if "-" not in n and n not in table.colnames]
         if missing:
-            raise StarclassError(f"CatalogBoosting: the table lacks column(s) {missing} used in training")
+            raise StarclassError(f"CatalogBoosting: the table lacks {agreeing(len(missing), 'column')} {missing} "
+                                 "used in training")
         # models saved before bands_ existed kept the bands in the parameter
         x, names = catalog_features(table, getattr(self, "bands_", self.bands))
         index = {n: i for i, n in enumerate(names)}

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, agreeing
 
 if TYPE_CHECKING:  # the registry is read without torch (starclass info, --help); the builders import it
     from torch import nn
@@ -244,7 +244,8 @@ def build_model(config: Any, member: int | None = None, *, pretrained: bool | st
                          "extends (made for its network): give this network's own in the file, e.g. "
                          "'arch_options: {}' for its defaults")
             raise StarclassError(
-                f"task config {config.name!r}: architecture {name!r} has no option(s) {unknown}; "
+                f"task config {config.name!r}: architecture {name!r} has no {agreeing(len(unknown), 'option')} "
+                f"{unknown}; "
                 f"its options: {allowed}{inherited}"
             )
     net = builder(config, **opts)

@@ -48,7 +48,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from starclass.errors import StarclassError, torch_load_reason
+from starclass.errors import StarclassError, counted, torch_load_reason
 from starclass.io.task_like import TaskLike
 from starclass.models._common import check_input, resize_input
 from starclass.models.registry import MIN_INPUT, check_min_input, register
@@ -238,7 +238,7 @@ def _fitted_state(arch: str, path: Path, state: dict[str, torch.Tensor],
             "takes torchvision's ImageNet files)")
     if missing or bad_shape:
         # only the parts that apply: "missing [], wrong shape [...]" read as if something were missing
-        parts = [f"{len(missing)} weight(s) missing, e.g. {missing[:3]}" if missing else "",
+        parts = [f"{counted(len(missing), 'weight')} missing, e.g. {missing[:3]}" if missing else "",
                  f"{len(bad_shape)} of another shape, e.g. "
                  + ", ".join(f"{k} {tuple(state[k].shape)} where {arch} has {tuple(own[k].shape)}"
                              for k in bad_shape[:2]) if bad_shape else ""]
@@ -494,7 +494,8 @@ def _resumed_scratch_notes(config: TaskLike, scratch: dict[int, str], frozen: bo
         again = f"; --overwrite starts afresh over the weights found now ({now})" if now is not None else ""
         head = (f"{_which_members(arch, numbers)}: the interrupted run resumed here started FROM SCRATCH "
                 "(no pretrained weights were found then) and goes on so")
-        out.append(f"{head}: the {k} layer(s) asked to be frozen are NOT frozen{again}" if frozen else head + again)
+        out.append(f"{head}: the {counted(k, 'layer')} asked to be frozen {'is' if k == 1 else 'are'} NOT "
+                   f"frozen{again}" if frozen else head + again)
     return out
 
 
@@ -595,8 +596,8 @@ def frozen_over_random(config: TaskLike, init_from: Any = None, task: str | None
             where = Path(torch.hub.get_dir()) / "checkpoints"
             out.append(f"{_which_members(arch, numbers)}: no pretrained weights found "
                        f"({CHECKPOINT_FILES[arch][0]} is not in {where} "
-                       f"and no file was given), so training starts FROM SCRATCH and the {k} layer(s) asked "
-                       "to be frozen are NOT frozen; " + pretraining_offer(config, task))
+                       f"and no file was given), so training starts FROM SCRATCH and the {counted(k, 'layer')} asked "
+                       f"to be frozen {'is' if k == 1 else 'are'} NOT frozen; " + pretraining_offer(config, task))
     return out
 
 
@@ -721,11 +722,12 @@ class TorchvisionNet(nn.Module):
             log.log(
                 logging.INFO if no_weights_were_announced() else logging.WARNING,
                 "WARNING: %s: no pretrained (ImageNet) weights found (pretrained=%r; looked in %s); "
-                "training starts FROM SCRATCH and the %d layer(s) asked to be frozen are NOT frozen "
+                "training starts FROM SCRATCH and the %s asked to be frozen %s NOT frozen "
                 "(frozen random filters would stay noise). Put torchvision's %s in that folder or give "
                 "arch_options.pretrained=PATH to freeze over ImageNet weights, or pretrain on simulated "
                 "data and fine-tune with --init-from.",
-                arch, pretrained, Path(torch.hub.get_dir()) / "checkpoints", self.frozen_requested,
+                arch, pretrained, Path(torch.hub.get_dir()) / "checkpoints", counted(self.frozen_requested, "layer"),
+                "is" if self.frozen_requested == 1 else "are",
                 CHECKPOINT_FILES[arch][0],
             )
 

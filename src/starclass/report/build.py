@@ -1438,14 +1438,15 @@ def _rows_words(c: Comparison, n: int) -> str:
 
 
 def _said(c: Comparison) -> str:
-    """How the terminal names comparison ``c``: the reference's name, or for two columns of one
-    catalogue (``-r self``) the report's heading, ``class_pred vs class_ref in prediction``.
+    """How the terminal names comparison ``c``: as the report's headings and the bootstrap's progress line do,
+    ``humans vs truth``, or for two columns of one catalogue (``-r self``) ``class_pred vs class_ref in cat``.
 
     The terminal printed "prediction class_ref: accuracy ..." where the report's sections read
     "class_pred vs class_ref in prediction: metrics" (and with ``--pred-column class_joint`` it
-    still said class_ref, not what was scored).
+    still said class_ref, not what was scored); and until 2026-12-07 "truth: accuracy[4class] = 0.800"
+    under "bootstrap (humans vs truth)", naming the reference alone, as if it were the catalogue scored.
     """
-    return c.heading() if c.columns is not None else c.ref_name
+    return c.heading()
 
 
 def decision_line(meta: dict, task: EvalTask, columns: Sequence[str] = ()) -> str | None:
@@ -1601,7 +1602,7 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
     decision = (decision_line(dict(ptab.meta), ev.task, ptab.colnames)
                 if ptab is not None and ev.pred_column == CLASS_PRED and not ev.scored else None)
     return {"outdir": outdir, "headline": summary, "accuracies": exact, "reference_names": names,
-            "task": ev.task, "details": details, "decision": decision,
+            "task": ev.task, "task_note": ev.task_note, "details": details, "decision": decision,
             "by_lines": by_lines,
             # the SSP table the colour-colour figures were drawn with (None: no track drawn)
             "ssp": next((sec.meta["ssp"] for sec in sections if sec.meta.get("ssp")), None), **written}

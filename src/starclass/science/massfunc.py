@@ -124,8 +124,25 @@ def _select(values, lo, hi, what):
     if hi is not None:
         x = x[x < hi]
     if x.size == 0:
-        raise StarclassError(f"{what}: no object in the range [{lo}, {hi})")
+        raise StarclassError(f"{what}: no object {_range_words(lo, hi)}")
     return np.sort(x)
+
+
+def _range_words(lo: float | None, hi: float | None) -> str:
+    """Where :func:`_select` looked, in words: the report said "no object in the range [47863.0092322638, None)".
+
+    Examples
+    --------
+    >>> _range_words(47863.0092322638, None), _range_words(None, 1e5), _range_words(1e4, 1e5)
+    ('at or above 4.786e+04', 'below 1e+05', 'in [1e+04, 1e+05)')
+    """
+    if lo is None and hi is None:
+        return "with a positive value"
+    if hi is None:
+        return f"at or above {lo:.4g}"
+    if lo is None:
+        return f"below {hi:.4g}"
+    return f"in [{lo:.4g}, {hi:.4g})"
 
 
 def equal_number_bins(x: np.ndarray, nbins: int) -> tuple[np.ndarray, np.ndarray]:

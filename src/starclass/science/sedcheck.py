@@ -37,7 +37,7 @@ import numpy as np
 from astropy.table import Row, Table
 
 from starclass.bands import BANDS, v_band
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.schema import bands_in, mag_col
 
 #: A band's median offset relative to V (mag) above which the fits are said not to match the photometry.
@@ -342,8 +342,8 @@ def _relative_residuals(table: Table, ssp: str | Path | None,
                              "no SED fit to check against the photometry")
     bands = bands_in(table)
     if len(bands) < 2:
-        raise StarclassError(f"{table.meta.get('source', 'catalogue')}: {len(bands)} band(s); the SED check compares "
-                             "each band with V")
+        raise StarclassError(f"{table.meta.get('source', 'catalogue')}: {counted(len(bands), 'band')}; the SED "
+                             "check compares each band with V")
     v = v_band(bands)
     model = load_ssp(ssp, cameras=table.meta.get("cameras"))
     la_m = np.asarray(model["log_age"], float)

@@ -43,7 +43,7 @@ from astropy.table import Table
 from numpy.typing import ArrayLike
 
 from starclass.bands import BANDS, ab_minus_vega, band_camera, role_hint, ubvi_bands
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, agreeing
 from starclass.schema import mag_col
 
 #: File name of the packaged model in ``starclass/data``.
@@ -266,7 +266,8 @@ def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, flo
     roles = ubvi_bands(list(bands))
     missing = [r for r, b in roles.items() if b is None]
     if missing:
-        raise StarclassError(f"no band for role(s) {', '.join(r.upper() for r in missing)} ({role_hint(missing)}) "
+        raise StarclassError(f"no band for {agreeing(len(missing), 'role')} {', '.join(r.upper() for r in missing)} "
+                             f"({role_hint(missing)}) "
                              f"among {', '.join(bands) or 'no bands'}: cannot draw the SSP track")
     ssp = load_ssp(path, magsys=magsys, cameras=cameras)
     for r, b in roles.items():

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from starclass.bands import BANDS, HST_BANDS, ubvi_bands, v_band, vega_zeropoint
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, agreeing
 from starclass.schema import DISTANCE_RANGE_MPC as _DISTANCE_RANGE_MPC
 from starclass.schema import check_distance_mpc, check_distinct_bands
 
@@ -418,7 +418,8 @@ class SimConfig:
             raise StarclassError("bands: at least one band is needed")
         unknown = [b for b in self.bands if b not in BANDS]
         if unknown:
-            raise StarclassError(f"bands: unknown band(s) {', '.join(unknown)}; known: {', '.join(BANDS)}")
+            raise StarclassError(f"bands: unknown {agreeing(len(unknown), 'band')} {', '.join(unknown)}; "
+                                 f"known: {', '.join(BANDS)}")
         # the one check of --bands and the functions ("bands: duplicated band in ..." was its own copy)
         check_distinct_bands(self.bands)
         if not self.pixel_scale > 0:

@@ -90,7 +90,7 @@ from scipy.ndimage import gaussian_filter
 from scipy.signal import fftconvolve
 from scipy.special import gammaincinv
 
-from starclass.errors import OutputExistsError, StarclassError
+from starclass.errors import OutputExistsError, StarclassError, agreeing, counted
 from starclass.io.atomic import atomic_dir
 from starclass.io.progress import Progress
 from starclass.schema import R_GAL
@@ -279,7 +279,8 @@ class CutoutSimConfig:
         if self.counts is not None:
             bad = [k for k in self.counts if k not in PANDAS_LABEL_COUNTS]
             if bad:
-                raise StarclassError(f"unknown label(s) {bad}; known: {', '.join(PANDAS_LABEL_COUNTS)}")
+                raise StarclassError(f"unknown {agreeing(len(bad), 'label')} {bad}; "
+                                     f"known: {', '.join(PANDAS_LABEL_COUNTS)}")
             return {k: int(self.counts.get(k, 0)) for k in PANDAS_LABEL_COUNTS}
         if self.n < 1:
             raise StarclassError(f"n must be at least 1, got {self.n}")
@@ -533,7 +534,8 @@ def cluster_halo_settings(cfg: CutoutSimConfig) -> dict[str, float] | None:
                              f"got {cfg.cluster_halo!r}")
     bad = sorted(set(cfg.cluster_halo) - set(CLUSTER_HALO))
     if bad:
-        raise StarclassError(f"CutoutSimConfig.cluster_halo: unknown key(s) {bad}; known: {sorted(CLUSTER_HALO)}")
+        raise StarclassError(f"CutoutSimConfig.cluster_halo: unknown {agreeing(len(bad), 'key')} {bad}; "
+                             f"known: {sorted(CLUSTER_HALO)}")
     out = {**CLUSTER_HALO, **cfg.cluster_halo}
     for key, value in out.items():
         ok = isinstance(value, (int, float)) and np.isfinite(value) and value >= 0
@@ -1115,7 +1117,7 @@ def _existing_set(out: Path, own: list[str]) -> str:
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp()); (d / "galaxy").mkdir(); _ = (d / "galaxy" / "sim_000001.png").write_bytes(b"")
     >>> print(_existing_set(d, ["galaxy", "labels.csv"]).split(": ", 1)[1].split(";")[0])
-    1 cutout(s) in galaxy/ but no labels.csv
+    1 cutout in galaxy/ but no labels.csv
     """
     from starclass.io.atomic import foreign_entries
 
@@ -1130,11 +1132,11 @@ def _existing_set(out: Path, own: list[str]) -> str:
     n = sum(pngs.values())
     where = ", ".join(f"{lab}/" for lab in pngs)
     if (out / "labels.csv").is_file():
-        return (f"{out} already holds a cutout set (labels.csv, {n} cutout(s) in {where}); give overwrite=True "
-                "to replace it, or another folder")
+        return (f"{out} already holds a cutout set (labels.csv, {counted(n, 'cutout')} in {where}); give "
+                "overwrite=True to replace it, or another folder")
     if pngs:
-        return (f"{out} is an incomplete cutout set: {n} cutout(s) in {where} but no labels.csv; an interrupted "
-                "simulate of an older version left it (this one writes the set as a whole). It is not the "
+        return (f"{out} is an incomplete cutout set: {counted(n, 'cutout')} in {where} but no labels.csv; an "
+                "interrupted simulate of an older version left it (this one writes the set as a whole). It is not the "
                 "simulated set: `train --stamps` would read it as one sub-folder per label; give overwrite=True "
                 "to replace it, or another folder")
     entries = sorted(p.name for p in out.iterdir())  # only a set's names, none a cutout (empty label folders)

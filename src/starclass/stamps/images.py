@@ -24,7 +24,7 @@ from functools import partial
 
 import numpy as np
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 
 # defined beside the mosaic's padding rule it applies (io.mosaic.zero_padding), where the cutout reader can use it
 from starclass.io.cutout_folders import CutoutSet
@@ -254,7 +254,7 @@ def _planes_and_valid(images: np.ndarray, config) -> tuple[np.ndarray, np.ndarra
             x = np.nanmean(x, axis=1, keepdims=True)
         else:
             raise StarclassError(
-                f"cutouts have {x.shape[1]} channel(s) but task {config.name!r} has {nb} band(s) "
+                f"cutouts have {counted(x.shape[1], 'channel')} but task {config.name!r} has {counted(nb, 'band')} "
                 f"{list(config.bands)}")
     if config.normalisation in ("flux", "rgb"):
         raise StarclassError(

@@ -46,7 +46,7 @@ import numpy as np
 from numba import njit, prange
 
 from starclass.bands import BANDS, vega_zeropoint
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, agreeing
 from starclass.stamps._parallel import dual_kernel
 
 __all__ = ["METHODS", "normalise", "robust_stats", "rgb_groups", "n_output_channels"]
@@ -237,7 +237,7 @@ def _zeropoint_list(bands: Sequence[str], zeropoints) -> np.ndarray:
         lookup = {str(k).lower(): float(v) for k, v in zeropoints.items()}
         missing = [b for b in bands if b.lower() not in lookup]
         if missing:
-            raise StarclassError(f"zeropoints: no zeropoint for band(s) {', '.join(missing)}")
+            raise StarclassError(f"zeropoints: no zeropoint for {agreeing(len(missing), 'band')} {', '.join(missing)}")
         return np.asarray([lookup[b.lower()] for b in bands], dtype=np.float64)
     zps = np.asarray(list(zeropoints), dtype=np.float64)
     if zps.shape != (len(bands),):

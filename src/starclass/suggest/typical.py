@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, agreeing
 
 __all__ = ["typical_pick", "typicality"]
 
@@ -117,7 +117,8 @@ def typical_pick(features: np.ndarray, n: int, labelled: ArrayLike | None = None
         raise StarclassError(f"typical_pick: features must be a non-empty [N, D] array, got shape {x.shape}")
     if not np.all(np.isfinite(x)):
         bad = np.flatnonzero(~np.all(np.isfinite(x), axis=1))
-        raise StarclassError(f"typical_pick: features of row(s) {bad[:10].tolist()} are not finite")
+        raise StarclassError(f"typical_pick: features of {agreeing(bad.size, 'row')} {bad[:10].tolist()} "
+                             f"{'is' if bad.size == 1 else 'are'} not finite")
     if int(n) < 1:
         raise StarclassError(f"typical_pick: n must be >= 1, got {n}")
     is_lab = np.zeros(len(x), dtype=bool)

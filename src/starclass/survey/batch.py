@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # dask-jobqueue (the [scale] extra) is imported where a cluster is made
     from dask_jobqueue.core import JobQueueCluster
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 
 #: Batch systems offered, with their dask-jobqueue cluster class and submit command.
 SYSTEMS = {"slurm": ("SLURMCluster", "sbatch"), "pbs": ("PBSCluster", "qsub")}
@@ -341,10 +341,11 @@ def check_submit(spec: BatchSpec) -> None:
         # say what would have gone to the queue: the user can check it, or submit it by hand
         raise BatchScriptError(
             f"--jobqueue {spec.system}: {submit} not found on this machine (no {spec.system.upper()} to submit to); "
-            f"nothing was submitted. It would submit {spec.jobs} job(s) of the job script (each "
-            f"{spec.cores // spec.threads_per_worker} worker(s) of {spec.threads_per_worker} thread(s)). "
+            f"nothing was submitted. It would submit {counted(spec.jobs, 'job')} of the job script (each "
+            f"{counted(spec.cores // spec.threads_per_worker, 'worker')} of "
+            f"{counted(spec.threads_per_worker, 'thread')}). "
             f"To run it by hand where {submit} is: start 'dask scheduler' on a node the jobs can reach, put its "
-            f"address in place of tcp://SCHEDULER:8786, '{submit} job.sh' {spec.jobs} time(s), then run this "
+            f"address in place of tcp://SCHEDULER:8786, '{submit} job.sh' {counted(spec.jobs, 'time')}, then run this "
             f"survey with --scheduler tcp://HOST:8786 instead of --jobqueue", job_script(spec).rstrip())
 
 
@@ -461,7 +462,7 @@ def _submit(cluster, spec: BatchSpec) -> None:
     said = " ".join(said.split()) or "no message"
     code = re.search(r"Exit code: (-?\d+)", refused or "")
     raise StarclassError(
-        f"--jobqueue {spec.system}: {submit} refused {len(unsubmitted) or spec.jobs} of {spec.jobs} job(s)"
+        f"--jobqueue {spec.system}: {submit} refused {len(unsubmitted) or spec.jobs} of {counted(spec.jobs, 'job')}"
         f"{f' (exit code {code.group(1)})' if code else ''}: {said}; nothing is left queued. Check --queue, --cores, "
         f"--memory, --walltime and dask-jobqueue's configuration (account, job-extra-directives: "
         f"~/.config/dask/jobqueue.yaml)")

@@ -46,7 +46,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from starclass.errors import StarclassError, parse_error_text, refuse_no_rows
+from starclass.errors import StarclassError, agreeing, parse_error_text, refuse_no_rows
 from starclass.io.fields import split_list_cell
 from starclass.io.mosaic import PixelFlags
 from starclass.io.paths import resolved
@@ -262,7 +262,8 @@ def _field(entry: Any, index: int, base: Path, source: Path | None, row: str | N
         raise StarclassError(f"{where}: expected a mapping with name and mosaics, got {entry!r}")
     unknown = sorted(set(entry) - set(FIELD_KEYS))
     if unknown:
-        raise StarclassError(f"{where}: unknown key(s) {', '.join(map(str, unknown))}; known: {', '.join(FIELD_KEYS)}")
+        raise StarclassError(f"{where}: unknown {agreeing(len(unknown), 'key')} {', '.join(map(str, unknown))}; "
+                             f"known: {', '.join(FIELD_KEYS)}")
     name = entry.get("name")
     if name is None or str(name).strip() == "":
         raise StarclassError(f"{where}: no name")
@@ -336,7 +337,8 @@ def plan_from_mapping(doc: Mapping[str, Any], base: Path, source: Path | None = 
         raise StarclassError(f"{_where(source)}: expected a mapping of settings and fields, got {type(doc).__name__}")
     unknown = sorted(set(map(str, doc)) - set(PLAN_KEYS))
     if unknown:
-        raise StarclassError(f"{_where(source)}: unknown key(s) {', '.join(unknown)}; known: {', '.join(PLAN_KEYS)}")
+        raise StarclassError(f"{_where(source)}: unknown {agreeing(len(unknown), 'key')} {', '.join(unknown)}; "
+                             f"known: {', '.join(PLAN_KEYS)}")
     kw: dict[str, Any] = {}
     if doc.get("tile_size") is not None:
         kw["tile_size"] = _int(doc["tile_size"], "tile_size", source, 64)
@@ -416,7 +418,7 @@ def check_settings(plan: SurveyPlan) -> str:
         raise StarclassError(f"{where}: no fields")
     dup = sorted({n for n in plan.field_names if plan.field_names.count(n) > 1})
     if dup:
-        raise StarclassError(f"{where}: field name(s) {', '.join(dup)} used twice")
+        raise StarclassError(f"{where}: {agreeing(len(dup), 'field name')} {', '.join(dup)} used twice")
     if plan.photometry not in PHOTOMETRY:
         raise StarclassError(f"{where}: photometry {plan.photometry!r} unknown; use one of {', '.join(PHOTOMETRY)}")
     if plan.magsys not in MAGSYS:
@@ -499,7 +501,8 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
             unknown = [c for c in cols if c not in FIELD_KEYS]
             if unknown:
                 raise StarclassError(
-                    f"plan {p}: unknown column(s) {', '.join(unknown)}; known: {', '.join(FIELD_KEYS)}")
+                    f"plan {p}: unknown {agreeing(len(unknown), 'column')} {', '.join(unknown)}; known: "
+                    f"{', '.join(FIELD_KEYS)}")
             rows = []
             for i, row in enumerate(reader):
                 # "row 3 of the CSV" meant line 3; rows are counted from 1 below the header everywhere. Said

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from starclass.errors import OutputExistsError, StarclassError, counted
+from starclass.errors import OutputExistsError, StarclassError, agreeing, counted
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.mosaic import SKY_POSITIONS, ZERO_PADDING_PX
 from starclass.io.paths import input_clash
@@ -450,7 +450,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 client_pid=os.getpid(), survey=run_token))
     unknown = fail - {j.key for j in jobs}
     if unknown:
-        raise StarclassError(f"fault injection: no tile(s) {', '.join(sorted(unknown))}")
+        raise StarclassError(f"fault injection: no {agreeing(len(unknown), 'tile')} {', '.join(sorted(unknown))}")
     return PreparedSurvey(plan, infos, cfg, digest, overlap, jobs, order)
 
 
@@ -522,7 +522,9 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
         except StarclassError as exc:
             raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     no_wcs = None if mos.wcs is not None else ", ".join(str(p) for p in mos.paths.values())
-    blank = ", ".join(f"{b} ({p})" for b, p in mos.paths.items() if mos.blank(b)) or None
+    blanks = [f"{b} ({p})" for b, p in mos.paths.items() if mos.blank(b)]
+    # the noun with the names, agreeing with how many: "band(s) g (...)" was said of one band
+    blank = f"{agreeing(len(blanks), 'band')} {', '.join(blanks)}" if blanks else None
     counts = None
     if plan.photometry != "skip":
         from starclass.io.counts import photon_counts
@@ -681,7 +683,8 @@ def check_given_units(given: list[tuple[str, Any, Any]], where: str = "plan") ->
             nameless = ", ".join(repr(name) for name, _ in unstated[col])
             raise StarclassError(
                 f"{where}: the positions catalogues' column {col} states a unit in some fields and none in others: "
-                f"{listed}. The merged catalogue holds one unit per column, so the values of field(s) {nameless} "
+                f"{listed}. The merged catalogue holds one unit per column, so the values of "
+                f"{agreeing(len(unstated[col]), 'field')} {nameless} "
                 f"would be read as {first}; give every field's {col} its unit (an ECSV or FITS catalogue states "
                 "it, a CSV cannot), or survey these fields in separate runs (another -o each). Nothing was run")
         listed = "; ".join(f"field {name!r}: {unit} ({path})" for name, unit, path in units)
@@ -852,7 +855,8 @@ def _padding_note(mos) -> str | None:
         if frac > 0:
             found.append(f"{b} ({p}, ~{100 * frac:.2g}%" + (f", blocks of {side} x {side} px" if side > ZERO_PADDING_PX
                                                          else "") + ")")
-    return ", ".join(found) or None
+    # the noun with the names, agreeing with how many (the warning said "band(s) g (...) ... hold")
+    return f"{agreeing(len(found), 'band')} {', '.join(found)}" if found else None
 
 
 def sky_overlaps(fields: list[FieldInfo], grid: int = 16) -> list[tuple[str, str, float]]:
@@ -1029,13 +1033,14 @@ def cluster_lost(exc: BaseException, tile_file: str, n_done: int | None = None,
     >>> print(cluster_lost(CancelledError("tile-a/r000_c000-1f cancelled for reason: scheduler-connection-lost."),
     ...                    "run/tiles/a/r000_c000.parquet", 3, 8))  # doctest: +NORMALIZE_WHITESPACE
     lost the survey's Dask cluster (tile-a/r000_c000-1f cancelled for reason: scheduler-connection-lost.): 3 of 8
-    tile(s) are finished and kept in run/tiles; start the cluster (its scheduler) again and run the same command:
+    tiles are finished and kept in run/tiles; start the cluster (its scheduler) again and run the same command:
     it resumes from them
     """
     why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     # the client's reconnection, cancelled as the survey closes it, logged a 30-line traceback above the message
     logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
-    done = f"{n_done} of {n_tiles} tile(s) are finished and kept" if n_tiles is not None else "finished tiles are kept"
+    done = (f"{n_done} of {counted(n_tiles, 'tile')} {'is' if n_done == 1 else 'are'} finished and kept"
+            if n_tiles is not None else "finished tiles are kept")
     return StarclassError(f"lost the survey's Dask cluster ({why}): {done} in {Path(tile_file).parent.parent}; start "
                           "the cluster (its scheduler) again and run the same command: it resumes from them")
 
@@ -1503,7 +1508,7 @@ def local_cluster_failed(exc: BaseException, n_workers: int, threads: int) -> st
     ...     raise RuntimeError("Nanny failed to start.") from ModuleNotFoundError("No module named 'sitehook'")
     ... except RuntimeError as exc:
     ...     print(local_cluster_failed(exc, 4, 1))  # doctest: +NORMALIZE_WHITESPACE
-    could not start the survey's LocalCluster (4 worker(s) of 1 thread(s)): a worker failed to start
+    could not start the survey's LocalCluster (4 workers of 1 thread): a worker failed to start
     (ModuleNotFoundError: No module named 'sitehook'); check dask's configuration (DASK_* variables,
     ~/.config/dask/*.yaml: temporary-directory, distributed.worker.preload, ...) and this machine's free
     memory and disk, give fewer workers (--workers), or run the survey on a cluster of your own (--scheduler).
@@ -1517,7 +1522,8 @@ def local_cluster_failed(exc: BaseException, n_workers: int, threads: int) -> st
         cause = cause.__cause__
     why = (str(cause).strip().splitlines() or [""])[0]
     why = f"{type(cause).__name__}: {why}" if why else type(cause).__name__
-    return (f"could not start the survey's LocalCluster ({n_workers} worker(s) of {threads} thread(s)): {part} "
+    return (f"could not start the survey's LocalCluster ({counted(n_workers, 'worker')} of "
+            f"{counted(threads, 'thread')}): {part} "
             f"({why}); check dask's configuration (DASK_* variables, ~/.config/dask/*.yaml: temporary-directory, "
             "distributed.worker.preload, ...) and this machine's free memory and disk, give fewer workers "
             "(--workers), or run the survey on a cluster of your own (--scheduler). No tile was run and nothing "
@@ -1706,8 +1712,8 @@ def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int =
             # settings, where --overwrite reruns every tile whose inputs or settings changed; a damaged or
             # deleted tile file was said to be one of those too
             n_changed = n_todo - len(damaged) - len(missing)
-            parts = ([f"for {n_changed} of its {n_tiles} tile(s) the plan's inputs, model or settings have changed "
-                      "since"] if n_changed else [])
+            parts = ([f"for {n_changed} of its {counted(n_tiles, 'tile')} the plan's inputs, model or settings have "
+                      "changed since"] if n_changed else [])
             if damaged:
                 parts.append(f"{counted(len(damaged), 'tile file')} of its {n_tiles} cannot be read (damaged or "
                              f"truncated: {_tile_names(list(damaged), outdir)})")
@@ -1882,7 +1888,8 @@ def interrupted_left(outdir: Path, done: int | None, new_folder: bool, total: in
         return (f"{done}{of} finished (all), kept in {outdir / 'tiles'}; stopped before the merged catalogue and "
                 "summary.json were written: the same command writes them from these tiles, running none again")
     if done:
-        return (f"{done}{of or ' tile(s)'} finished, kept in {outdir / 'tiles'}: the same command resumes the survey; "
+        return (f"{done}{of or ' ' + agreeing(done, 'tile')} finished, kept in {outdir / 'tiles'}: the same command "
+                "resumes the survey; "
                 "the merged catalogue and summary.json are written once every tile is")
     if new_folder and not outdir.exists():
         return (f"{done or 0}{of or ' tiles'} finished; nothing is left (no output folder {outdir}): the same command "
@@ -1993,13 +2000,15 @@ def _no_workers(client, n: int, have: int, within: float, source: str, batch: Ba
         system = batch.system.upper()
         queue_cmd = "squeue -u $USER" if batch.system == "slurm" else "qstat -u $USER"
         output = "slurm-JOBID.out" if batch.system == "slurm" else "starclass-survey.oJOBID"
-        return (f"none of the {batch.jobs} {system} job(s) started a worker that joined the scheduler {address} in "
+        return (f"none of the {batch.jobs} {system} {agreeing(batch.jobs, 'job')} started a worker that joined the "
+                f"scheduler {address} in "
                 f"{within:g} s (worker_wait={within:g}); the jobs are cancelled. Check the queue ('{queue_cmd}': still "
                 f"pending, and why), the jobs' output ({output}: did 'dask worker' start, and reach {address} from "
                 f"the compute node?), the job script's account, partition and sizes ({system} may never run a job "
                 f"larger than its nodes)" + longer)
     if source == "local":
-        return (f"only {have} of the LocalCluster's {n} worker(s) started in {within:g} s (worker_wait={within:g}): "
+        return (f"only {have} of the LocalCluster's {counted(n, 'worker')} started in {within:g} s "
+                f"(worker_wait={within:g}): "
                 "this machine may lack the memory or be too loaded to start them; give fewer workers (--workers)"
                 + longer)
     given = getattr(client, "cluster", None) if source == "cluster" else None
@@ -2026,12 +2035,13 @@ def scale_advice(cluster: Any) -> str:
     >>> class Scaled:
     ...     requested = {"w0", "w1"}
     >>> print(scale_advice(Scaled()))  # doctest: +NORMALIZE_WHITESPACE
-    its 2 requested worker(s) did not join: see why they do not start (cluster.get_logs(); a batch cluster's
+    its 2 requested workers did not join: see why they do not start (cluster.get_logs(); a batch cluster's
     jobs: the queue, the jobs' output), or scale it again (cluster.scale(n))
     """
     asked = len(getattr(cluster, "requested", None) or ())
     if asked:
-        return (f"its {asked} requested worker(s) did not join: see why they do not start (cluster.get_logs(); a "
+        return (f"its {counted(asked, 'requested worker')} did not join: see why "
+                f"{'it does' if asked == 1 else 'they do'} not start (cluster.get_logs(); a "
                 "batch cluster's jobs: the queue, the jobs' output), or scale it again (cluster.scale(n))")
     return ("it has no worker to start: scale it, cluster.scale(n) for n workers or cluster.adapt(minimum=1, "
             "maximum=n), before or while the survey waits")
@@ -2249,10 +2259,11 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
             echo(f"note: field {info.spec.name!r}: {info.flags_note}")
         if info.blank is not None:
             # once per field, as detect names a constant band; the tiles masked it window by window, as padding
-            echo(f"warning: field {info.spec.name!r}: band(s) {info.blank} zero everywhere: a blank band, "
+            echo(f"warning: field {info.spec.name!r}: {info.blank} zero everywhere: a blank band, "
                  "constant; its magnitudes are NaN and detection goes on in the other bands")
         if info.padding is not None:
-            echo(f"warning: field {info.spec.name!r}: band(s) {info.padding} without a weight map hold exact zeros "
+            hold = "holds" if info.padding.startswith("band ") else "hold"
+            echo(f"warning: field {info.spec.name!r}: {info.padding} without a weight map {hold} exact zeros "
                  f"in blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px, larger where a photon-counting "
                  "image's sky has zeros (share of sampled rows): the tiles read them as padding outside the "
                  "footprint (no data), not as sky, as detect does; put the weight map beside each (..._wht.fits) "
@@ -2270,7 +2281,9 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
              "there is catalogued once in each field; the merged catalogue is de-duplicated across tile edges, not "
              "across fields (match the fields' rows on ra, dec to combine them)")
     if len(overlaps) > 10:
-        echo(f"warning: {len(overlaps) - 10} more pair(s) of fields overlap on the sky (summary.json lists them)")
+        more = len(overlaps) - 10
+        echo(f"warning: {counted(more, 'more pair')} of fields {'overlaps' if more == 1 else 'overlap'} on the sky "
+             "(summary.json lists them)")
     reused_notes = _reused_notes(prepared.jobs, todo)
 
     own_client = client is None
@@ -2306,7 +2319,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
             # the queue may hold the jobs for a long time: say what is being waited for
             # the dashboard is on a free port (batch.scheduler_options): its link, to watch the jobs' workers come
             link = dashboard(client)
-            echo(f"submitted {batch.jobs} {batch.system.upper()} job(s); waiting for the first worker "
+            echo(f"submitted {batch.jobs} {batch.system.upper()} {agreeing(batch.jobs, 'job')}; waiting for the first "
+                 "worker "
                  "(queued jobs start when the batch system runs them; Ctrl-C stops and cancels them)"
                  + (f"; dashboard: {link}" if link else ""))
         address = getattr(client.scheduler, "address", None) or "the scheduler's address"
@@ -2334,7 +2348,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         # survey was silent (no dashboard link, no bar) for as long as they ran
         link = dashboard(client)
         n_w = len(client.scheduler_info().get("workers", {}))
-        echo(f"dask: {n_w} worker(s); dashboard: {link or 'not running (install bokeh for it)'}")
+        echo(f"dask: {counted(n_w, 'worker')}; dashboard: {link or 'not running (install bokeh for it)'}")
         n_psf = len({j.field for j in todo}) if plan.photometry in FIELD_PSF_MODES else 0
         if n_psf:
             echo(f"measuring the PSF of {counted(n_psf, 'field')} on the whole mosaic (one task per field, "
@@ -2649,13 +2663,13 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
     Examples
     --------
     >>> summary_lines({"complete": False, "failed_tiles": ["a/r000_c000"], "errors": {}})[0]
-    'survey INCOMPLETE: 1 tile(s) failed after retries:'
+    'survey INCOMPLETE: 1 tile failed after retries:'
     >>> summary_lines({"complete": False, "failed_tiles": [f"a/r000_c00{i}" for i in range(4)],
     ...                "errors": {f"a/r000_c00{i}": "OSError('gone')" for i in range(4)}})[1]
     "  a: 4 tiles (r000_c000, r000_c001, r000_c002, r000_c003): OSError('gone')"
     """
     if not summary.get("complete"):
-        lines = [f"survey INCOMPLETE: {len(summary['failed_tiles'])} tile(s) failed after retries:"]
+        lines = [f"survey INCOMPLETE: {counted(len(summary['failed_tiles']), 'tile')} failed after retries:"]
         # the tiles of one field that failed alike are one line: a field whose PSF could not be measured
         # (a mosaic damaged after the plan check) printed its error once per tile, 16 identical lines
         # for a 512 px field in 128 px tiles and hundreds for a large mosaic
