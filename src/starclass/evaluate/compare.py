@@ -86,6 +86,7 @@ from starclass.schema import (
     CLASS_RECLASSIFIED,
     CLASS_REF,
     DEC,
+    FOLD,
     ID,
     MODEL_PATH,
     MUTUAL_INFO,
@@ -2569,6 +2570,78 @@ def _missing_recorded_model(t: Table) -> str | None:
     return None if Path(path).exists() else path
 
 
+def in_sample_rows(t: Table, source: str | Path | None, model: str | Path | None = None) -> tuple[np.ndarray, list[str]]:
+    """The rows of a classified cutout table that the model which classified them was trained on, and that model.
+
+    The model of each row is the one the table records (its ``model`` column, one or several, or its meta),
+    else ``model`` (``evaluate --model``); its record of training rows is compared with each row's cutout
+    as the model reads it (:func:`starclass.learn.provenance.training_rows_in`). Where that cannot be told
+    (no cutout files, no model, a model without the record) no row is marked.
+
+    Parameters
+    ----------
+    t : Table
+        The classified catalogue.
+    source : str, Path or None
+        Its file: relative cutout paths are taken from its folder where it records none (None: the current one).
+    model : str or Path, optional
+        The model to take where the table names none.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, list of str)
+        A boolean mask over the rows, and the models found to have trained on some of them.
+
+    Examples
+    --------
+    >>> mask, models = in_sample_rows(Table({"x": [1.0, 2.0], "class_pred": [1, 2]}), "a.ecsv")
+    >>> mask.tolist(), models
+    ([False, False], [])
+    """
+    from starclass.learn.provenance import training_rows_in
+
+    mask = np.zeros(len(t), dtype=bool)
+    named: list[str] = []
+    if MODEL_PATH in t.colnames and len(t):
+        per_row = np.array([str(v).strip() for v in np.ma.asarray(t[MODEL_PATH]).filled("")])
+    else:
+        recorded = str(t.meta.get(MODEL_PATH) or "").strip() or (str(model) if model is not None else "")
+        per_row = np.full(len(t), recorded)
+    where = Path(source) if source is not None else Path.cwd() / "table"
+    for m in sorted(set(per_row.tolist()) - {""}):
+        rows = np.flatnonzero(per_row == m)
+        seen = training_rows_in(t[rows], where, m)
+        if isinstance(seen, str) or not seen.any():
+            continue  # cannot be told, or none: nothing to warn of
+        mask[rows[seen]] = True
+        named.append(m)
+    return mask, named
+
+
+def _say_in_sample(comparisons: list[Comparison], ptab: Table, pred: Table | str | Path,
+                   model: str | Path | None) -> None:
+    """Warn, and note on each comparison, where the rows scored include the model's own training rows."""
+    from starclass.learn.provenance import in_sample_words
+
+    if not comparisons or not any(c.pairs is not None and len(c.pairs[0]) for c in comparisons):
+        return
+    if ptab.meta.get("cv") is not None or FOLD in ptab.colnames:
+        return  # train --cv's held-out predictions: each row scored by a fold model that never trained on it
+    mask, models = in_sample_rows(ptab, pred if isinstance(pred, (str, Path)) else None, model)
+    if not mask.any():
+        return
+    for c in comparisons:
+        if c.pairs is None:
+            continue
+        scored = np.asarray(c.pairs[0], dtype=np.int64)
+        n_in = int(mask[scored].sum())
+        if not n_in:
+            continue
+        note = in_sample_words(n_in, int(scored.size), " and ".join(models))
+        c.notes.insert(0, note)
+        warnings.warn(f"{c.heading()}: {note}", UserWarning, stacklevel=2)
+
+
 #: Column names (case-folded) that often name a cutout's object in another team's list, looked at when the
 #: model's object column is not there
 OBJECT_LIKE = ("id", "object", "objid", "obj_id", "object_name", "name", "source_id", "source", "target", "cluster_id")
@@ -2983,6 +3056,9 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     if scored:
         for c in comparisons:
             c.notes.insert(0, scored)
+    # a model scored on its own training cutouts read as held-out: classify --stamps said so beside its accuracy
+    # line, evaluate and report of the table it wrote said nothing (until 2026-12-07)
+    _say_in_sample(comparisons, ptab, pred, model)
     counts = _class_counts(cats, cols, etask)
     # the columns as the user named them: the counts table said class_pred / class_ref for the
     # --pred-column and --reference-column read into them (class_ml against class_human_mode)
