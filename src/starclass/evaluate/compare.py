@@ -2570,7 +2570,8 @@ def _missing_recorded_model(t: Table) -> str | None:
     return None if Path(path).exists() else path
 
 
-def in_sample_rows(t: Table, source: str | Path | None, model: str | Path | None = None) -> tuple[np.ndarray, list[str]]:
+def in_sample_rows(t: Table, source: str | Path | None,
+                   model: str | Path | None = None) -> tuple[np.ndarray, list[str]]:
     """The rows of a classified cutout table that the model which classified them was trained on, and that model.
 
     The model of each row is the one the table records (its ``model`` column, one or several, or its meta),
