@@ -81,3 +81,57 @@ def test_no_warning_for_rows_the_model_never_saw(tmp_path):
                               "--no-science", "--no-progress"])
     assert res.exit_code == 0, res.output
     assert "was trained on" not in res.output and "in-sample" not in res.output, res.output
+
+
+@pytest.fixture(scope="module")
+def trained_field(tmp_path_factory):
+    """A toy field, a model that records it as its training field, and a second field it never saw."""
+    from conftest import write_toy_held_out
+    from starclass.learn.checkpoint import set_training_fields
+
+    root = tmp_path_factory.mktemp("in_field")
+    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0])
+    write_toy_held_out(cfg, root / "train", 40, seed=3)
+    write_toy_held_out(cfg, root / "other", 40, seed=4)
+    model = write_untrained_model(root / "model", cfg)
+    set_training_fields(model, [([root / "train" / "mos"], root / "train" / "held.ecsv")])
+    return root, model
+
+
+def _classify(root, model, field, out):
+    return runner.invoke(app, ["classify", str(root / field / "mos"), "-c", str(root / field / "held.ecsv"),
+                               "--model", str(model), "-o", str(root / out), "--device", "cpu", "--no-progress"])
+
+
+def test_classify_evaluate_and_report_of_a_training_field_warn(trained_field):
+    root, model = trained_field
+    res = _classify(root, model, "train", "train_out.ecsv")
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert re.search(r"warning: model \S+ was trained on this field", said), said
+    res = runner.invoke(app, ["evaluate", str(root / "train_out.ecsv"), "-o", str(root / "ev_train"),
+                              "--bootstrap", "0", "--no-science", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert re.search(r"warning: .*classifies a field model \S+ was trained on \(its record of training fields",
+                     said), said
+    # a CSV keeps no meta, but its reference given with -r is the training field's own catalogue
+    res = _classify(root, model, "train", "train_out.csv")
+    assert res.exit_code == 0, res.output
+    assert "keeps no record of it" in " ".join(res.output.split()), res.output
+    res = runner.invoke(app, ["evaluate", str(root / "train_out.csv"), "-r", str(root / "train" / "held.ecsv"),
+                              "-o", str(root / "ev_csv"), "--bootstrap", "0", "--no-science", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert re.search(r"its reference \S+held.ecsv is the catalogue of a field model",
+                     " ".join(res.output.split())), res.output
+
+
+def test_another_field_is_scored_without_a_word(trained_field):
+    root, model = trained_field
+    res = _classify(root, model, "other", "other_out.ecsv")
+    assert res.exit_code == 0, res.output
+    assert "trained on this field" not in res.output
+    res = runner.invoke(app, ["evaluate", str(root / "other_out.ecsv"), "-o", str(root / "ev_other"),
+                              "--bootstrap", "0", "--no-science", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "was trained on" not in res.output and "in-sample" not in res.output, res.output

@@ -330,6 +330,10 @@ FILE_COLUMN = "file_column"
 THRESHOLD = "threshold"
 THRESHOLD_SOURCE = "threshold_source"
 POSITIVE_CLASS = "positive_class"
+#: the meta key of a classification of a field its model was trained on (classify on mosaics): that field's record
+#: in the model (:func:`starclass.learn.checkpoint.training_field_of`), its catalogue and mosaics; evaluate and
+#: report warn of it. Meta only: a CSV output keeps none (classify's own warning says so then)
+TRAINING_FIELD = "training_field"
 #: the decision's meta keys, written as columns of a CSV output (one value each)
 DECISION_COLUMNS = (THRESHOLD, THRESHOLD_SOURCE, POSITIVE_CLASS)
 # simulated volunteers of labelled cutout folders (galaxy-cluster preset, --volunteers)

@@ -221,6 +221,7 @@ def classify_command(
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     _record_threshold(out, cfg, threshold, loaded, output)
+    trained_line = _record_training_field(out, model, mosaics, catalog, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({len(loaded.members)} member(s)"
          f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
@@ -237,6 +238,10 @@ def classify_command(
         echo(line)
     if joint_line:
         echo(joint_line)
+    if trained_line:
+        import warnings
+
+        warnings.warn(trained_line, UserWarning, stacklevel=2)  # said on stderr as "warning: ..." by command()
     echo(f"written {output}")
     import numpy as np
 
@@ -350,6 +355,34 @@ def _record_model(out, model: Path, output: Path) -> None:
         # The meta (the header's SC_META card, JSON) still names it and carries the task for evaluate/report
         echo(f"note: the model's path {path} is not ASCII, which a FITS table column cannot hold: no "
              f"{MODEL_PATH} column (the table's meta names the model and its task)")
+
+
+def _record_training_field(out, model: Path, mosaics: list[Path], catalog: Path, output: Path) -> str | None:
+    """Record in the meta that ``model`` was trained on this field, and return the warning to say; else None.
+
+    ``classify --stamps`` of a model's own training folder said so beside its accuracy line; on mosaics, a
+    field the model records among its training fields (:func:`starclass.learn.checkpoint.training_field_of`)
+    was classified, and then scored by ``evaluate``, as if held out. The record (:data:`starclass.schema.TRAINING_FIELD`)
+    lets ``evaluate`` and ``report`` warn too; a CSV keeps no meta, which the warning says.
+    """
+    from starclass.errors import StarclassError
+    from starclass.io.catalog import catalog_format
+    from starclass.learn.checkpoint import read_manifest, trained_fields, training_field_of
+    from starclass.schema import TRAINING_FIELD
+
+    try:
+        field = training_field_of(trained_fields(read_manifest(model)), mosaics, catalog)
+    except (StarclassError, OSError, ValueError):
+        return None  # a model loaded a moment ago: its manifest is read; a record that cannot be is no record
+    if field is None:
+        return None
+    out.meta[TRAINING_FIELD] = field
+    lost = (f"; {output}, a CSV, keeps no record of it, so 'starclass evaluate' cannot warn: write .ecsv"
+            if catalog_format(output) == "ascii.csv" else "")
+    return (f"model {model} was trained on this field (its record of training fields: catalogue "
+            f"{field.get('catalog')}): the classes and probabilities of its labelled objects are in-sample, and "
+            "scores against its labels are no held-out measure; evaluate another field, or train with --cv 5 and "
+            f"evaluate its cv_predictions.ecsv{lost}")
 
 
 def _record_root(out, root: Path, output: Path) -> None:

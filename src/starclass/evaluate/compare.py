@@ -97,6 +97,7 @@ from starclass.schema import (
     QUALITY,
     R_GAL,
     RA,
+    TRAINING_FIELD,
     TTA_STD,
     X,
     Y,
@@ -2620,25 +2621,49 @@ def in_sample_rows(t: Table, source: str | Path | None,
 
 
 def _say_in_sample(comparisons: list[Comparison], ptab: Table, pred: Table | str | Path,
-                   model: str | Path | None) -> None:
-    """Warn, and note on each comparison, where the rows scored include the model's own training rows."""
+                   model: str | Path | None, refs: Mapping[str, Table | str | Path] | None = None) -> None:
+    """Warn, and note on each comparison, where the rows scored include the model's own training rows.
+
+    Three records tell it: the model's digests of its training cutouts (a classified cutout table,
+    :func:`in_sample_rows`); the catalogue's meta ``training_field`` (classify on mosaics of a field the
+    model was trained on); a reference file that is the catalogue of one of the model's training fields.
+    """
+    from starclass.learn.checkpoint import read_manifest, trained_fields, training_field_of
     from starclass.learn.provenance import in_sample_words
 
     if not comparisons or not any(c.pairs is not None and len(c.pairs[0]) for c in comparisons):
         return
     if ptab.meta.get("cv") is not None or FOLD in ptab.colnames:
         return  # train --cv's held-out predictions: each row scored by a fold model that never trained on it
+    used = str(ptab.meta.get(MODEL_PATH) or "") or (str(model) if model is not None else "")
+    if not used and len(paths := _recorded_models(ptab)) == 1:
+        used = paths[0]
+    field = ptab.meta.get(TRAINING_FIELD)
+    recorded = None
+    if used:
+        try:
+            recorded = trained_fields(read_manifest(used))
+        except (StarclassError, OSError, ValueError):
+            recorded = None
     mask, models = in_sample_rows(ptab, pred if isinstance(pred, (str, Path)) else None, model)
-    if not mask.any():
-        return
     for c in comparisons:
-        if c.pairs is None:
+        if c.pairs is None or not len(c.pairs[0]):
             continue
         scored = np.asarray(c.pairs[0], dtype=np.int64)
-        n_in = int(mask[scored].sum())
-        if not n_in:
+        ref = (refs or {}).get(c.ref_name)
+        ref_field = (training_field_of(recorded, catalog=ref) if isinstance(ref, (str, Path)) and ref != SELF
+                     else None)
+        if n_in := int(mask[scored].sum()):
+            note = in_sample_words(n_in, int(scored.size), " and ".join(models))
+        elif isinstance(field, Mapping) or ref_field is not None:
+            what = (f"its reference {ref} is the catalogue of a field" if ref_field is not None
+                    else f"{c.pred_shown} classifies a field")
+            note = (f"{what} model {used or 'that classified it'} was trained on (its record of training fields: "
+                    f"catalogue {(ref_field or field).get('catalog')}): the labelled objects scored are mostly its "
+                    "own training rows, and their figures in-sample, not a held-out measure; evaluate another field, "
+                    "or the out-of-fold predictions of 'starclass train --cv 5' (its cv_predictions.ecsv)")
+        else:
             continue
-        note = in_sample_words(n_in, int(scored.size), " and ".join(models))
         c.notes.insert(0, note)
         warnings.warn(f"{c.heading()}: {note}", UserWarning, stacklevel=2)
 
@@ -3059,7 +3084,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
             c.notes.insert(0, scored)
     # a model scored on its own training cutouts read as held-out: classify --stamps said so beside its accuracy
     # line, evaluate and report of the table it wrote said nothing (until 2026-12-07)
-    _say_in_sample(comparisons, ptab, pred, model)
+    _say_in_sample(comparisons, ptab, pred, model, refs)
     counts = _class_counts(cats, cols, etask)
     # the columns as the user named them: the counts table said class_pred / class_ref for the
     # --pred-column and --reference-column read into them (class_ml against class_human_mode)
