@@ -362,8 +362,9 @@ def _record_training_field(out, model: Path, mosaics: list[Path], catalog: Path,
 
     ``classify --stamps`` of a model's own training folder said so beside its accuracy line; on mosaics, a
     field the model records among its training fields (:func:`starclass.learn.checkpoint.training_field_of`)
-    was classified, and then scored by ``evaluate``, as if held out. The record (:data:`starclass.schema.TRAINING_FIELD`)
-    lets ``evaluate`` and ``report`` warn too; a CSV keeps no meta, which the warning says.
+    was classified, and then scored by ``evaluate``, as if held out. The record
+    (:data:`starclass.schema.TRAINING_FIELD`) lets ``evaluate`` and ``report`` warn too; a CSV keeps no meta,
+    which the warning says.
     """
     from starclass.errors import StarclassError
     from starclass.io.catalog import catalog_format

@@ -907,9 +907,9 @@ def training_field_of(recorded: list[dict[str, Any]] | None, mosaics: Sequence[s
         return None
     files = {str(resolved(f)) for f in mosaic_inputs(list(mosaics))}
     cat = str(resolved(catalog)) if catalog is not None else None
-    for field in recorded:
-        if (cat is not None and field.get("catalog") == cat) or files & set(field.get("mosaics") or []):
-            return field
+    for rec in recorded:
+        if (cat is not None and rec.get("catalog") == cat) or files & set(rec.get("mosaics") or []):
+            return rec
     return None
 
 
