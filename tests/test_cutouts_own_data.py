@@ -149,7 +149,8 @@ def test_trust_lines_say_what_conformal_figures_are_without_a_recorded_coverage(
     text = "\n".join(lines)
     assert "asked for" not in text
     conformal = next(s for s in lines if "pred_set" in s)
-    assert "not in this table" in conformal and "1 1.000, 2 1.000, all 1.000" in conformal
+    assert "coverage the sets were made for, classify's --coverage, is not known" in conformal
+    assert "1 1.000, 2 1.000, all 1.000" in conformal
     # sizes in words: "set sizes 0: 0, 1: 3, 2: 1" read as classes 1 and 2
     assert "sets: 0 empty, 3 of 1 class, 1 of 2 classes" in conformal
     mistakes = next(s for s in lines if "mistake AUROC" in s)

@@ -334,6 +334,9 @@ POSITIVE_CLASS = "positive_class"
 #: in the model (:func:`starclass.learn.checkpoint.training_field_of`), its catalogue and mosaics; evaluate and
 #: report warn of it. Meta only: a CSV output keeps none (classify's own warning says so then)
 TRAINING_FIELD = "training_field"
+#: the coverage classify made the conformal sets (pred_set) for (--coverage): a meta key, written as a column of a
+#: CSV output (one value), which keeps no meta, and read back into the meta from it
+COVERAGE = "coverage"
 #: the decision's meta keys, written as columns of a CSV output (one value each)
 DECISION_COLUMNS = (THRESHOLD, THRESHOLD_SOURCE, POSITIVE_CLASS)
 # simulated volunteers of labelled cutout folders (galaxy-cluster preset, --volunteers)

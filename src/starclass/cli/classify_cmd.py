@@ -221,6 +221,7 @@ def classify_command(
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     _record_threshold(out, cfg, threshold, loaded, output)
+    _record_coverage(out, output)
     trained_line = _record_training_field(out, model, mosaics, catalog, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({len(loaded.members)} member(s)"
@@ -487,6 +488,21 @@ def _record_threshold(out, cfg, threshold: float | None, loaded, output: Path) -
         out[THRESHOLD] = [float(thr)] * len(out)
         out[THRESHOLD_SOURCE] = [str(out.meta.get(THRESHOLD_SOURCE) or "source not recorded")] * len(out)
         out[POSITIVE_CLASS] = np.full(len(out), int(positive), dtype=np.int16)  # the schema's class dtype
+
+
+def _record_coverage(out, output: Path) -> None:
+    """Record the conformal sets' coverage (``--coverage``) as a column where the output format keeps no meta (CSV).
+
+    ``evaluate`` of a CSV output printed the sets' coverage without the target they were made for ("is not in
+    this table: a CSV keeps no meta"), though classify knew it; the column (one value, as the decision
+    threshold's) is read back into the meta (:func:`starclass.io.catalog.restore_csv_coverage`).
+    """
+    from starclass.io.catalog import catalog_format
+    from starclass.schema import COVERAGE, PRED_SET
+
+    cov = out.meta.get(COVERAGE)
+    if catalog_format(output) == "ascii.csv" and cov is not None and PRED_SET in out.colnames:
+        out[COVERAGE] = [float(cov)] * len(out)  # an input's own column of this name was kept as coverage_input
 
 
 def _echo_threshold_caution(loaded, threshold: float | None) -> None:
@@ -788,6 +804,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     _record_model(out, model, output)
     _record_root(out, cutouts.root, output)
     _record_threshold(out, cfg, threshold, loaded, output)
+    _record_coverage(out, output)
     _record_columns(out, output, group=cutouts.group_column if group_column is not None else None,
                     files=cutouts.file_column if cutouts.file_column != "file" else None)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it

@@ -2410,7 +2410,57 @@ def _trust(pred: Table, task: EvalTask, probs: np.ndarray, cp: np.ndarray, cr: n
         else:
             notes.append(f"pred_set holds the model's classes {list(model_classes)}, not the task's "
                          f"{list(task.classes)}: no conformal coverage")
-    return trust_study(probs[ok], y[ok], pi[ok], cols, task.classes, meta=dict(pred.meta))
+    study = trust_study(probs[ok], y[ok], pi[ok], cols, task.classes, meta=dict(pred.meta))
+    if study.coverage_table is not None and study.coverage is None:
+        study.coverage_missing = coverage_missing(pred, np.asarray(rows)[ok])
+    return study
+
+
+def coverage_missing(pred: Table, rows: np.ndarray) -> str:
+    """Why a classified table's conformal sets have no recorded coverage, and how to get it, in words.
+
+    ``classify`` records ``--coverage`` in the meta, and in a ``coverage`` column of a CSV (from
+    2026-12-07); evaluate said "is not in this table: a CSV keeps no meta" of every table without it, an
+    ECSV of stacked classifications and a CSV naming its model alike (a model does not hold the coverage).
+
+    Parameters
+    ----------
+    pred : Table
+        The classified catalogue.
+    rows : numpy.ndarray
+        Its rows scored.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> t = Table({"pred_set": ["1", "1|2"], "coverage": [0.9, 0.8]})
+    >>> "several coverages (coverage column: 0.8, 0.9)" in coverage_missing(t, np.array([0, 1]))
+    True
+    >>> coverage_missing(Table({"pred_set": ["1"], "model": ["/a/m1"]}), np.array([0]))[:61]
+    'the table records none (no coverage in its meta or a coverage'
+    """
+    from starclass.schema import COVERAGE
+
+    if COVERAGE in pred.colnames:
+        vals = np.ma.asarray(pred[COVERAGE])[rows]
+        try:
+            shown = sorted({float(v) for v in vals.compressed().tolist()})
+        except (TypeError, ValueError):
+            shown = []
+        if len(shown) > 1:
+            return (f"its rows were classified at several coverages ({COVERAGE} column: "
+                    f"{', '.join(f'{v:g}' for v in shown)}), so the shares mix them; evaluate each classification on "
+                    "its own")
+    models = _recorded_models(pred)
+    several = (f"; its {MODEL_PATH} column names {len(models)} models, rows of several classifications, "
+               "whose coverages a stacked table does not keep" if len(models) > 1 else "")
+    return (f"the table records none (no {COVERAGE} in its meta or a {COVERAGE} column: a CSV written before "
+            f"2026-12-07, or a table stacked or edited by hand){several}; a model does not hold it either. Classify "
+            "again to record it (0.9 unless --coverage is given), or compare these shares with the --coverage you "
+            "gave")
 
 
 def _class_counts(cats: dict[str, Table], cols: dict[str, str], task: EvalTask) -> Table:
