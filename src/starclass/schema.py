@@ -116,7 +116,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -182,6 +182,32 @@ def class_labels(classes: Iterable[int], class_names: Sequence[str] | None = Non
         names = [f"class {k}" for k in classes]
     return {k: str(k) if not n.strip() or n == f"class {k}" else template.format(k=k, name=n)
             for k, n in zip(classes, names)}
+
+
+def label_map_words(classes: Iterable[int], class_names: Sequence[str] | None,
+                    label_map: Mapping[str, int] | None) -> str:
+    """A task's label map in words: each class, by number and name, after the label strings read as it.
+
+    A folder's labels and a task's classes are two names for one thing where they differ: m31-real reads
+    the PAndAS labels ``cluster``, ``extended_cluster`` and ``galaxy`` as its classes 1 (cluster) and
+    2 (non-cluster), and its outputs said "galaxy" (``info`` of the folder, ``inspect``'s buttons) or
+    "non-cluster" (``info m31-real``, ``classify``, ``evaluate``, ``report``) with nothing to join them.
+    "" where the task has no label map.
+
+    Examples
+    --------
+    >>> label_map_words([1, 2], ["cluster", "non-cluster"], {"cluster": 1, "extended_cluster": 1, "galaxy": 2})
+    'cluster, extended_cluster -> 1 (cluster); galaxy -> 2 (non-cluster)'
+    >>> label_map_words([1, 2], None, {})
+    ''
+    """
+    if not label_map:
+        return ""
+    named = class_labels(classes, class_names)
+    by_class: dict[int, list[str]] = {}
+    for label, k in label_map.items():
+        by_class.setdefault(int(k), []).append(str(label))
+    return "; ".join(f"{', '.join(labels)} -> {named.get(k, str(k))}" for k, labels in by_class.items())
 
 
 #: PHANGS class-4 subclasses (Whitmore et al., section 3), keyed by their text label.

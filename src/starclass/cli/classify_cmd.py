@@ -26,7 +26,7 @@ from starclass.cli._app import (
     warn_flags_differ,
 )
 from starclass.errors import StarclassError, counted, refuse_no_rows, shell_word, shown_command
-from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE
+from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE, label_map_words
 
 
 @command("classify")
@@ -821,6 +821,9 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     echo(f"classified {counted(len(out), 'cutout')} from {cutouts.source} with task {cfg.name!r} "
          f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo(_counts_line(out, cfg))
+    if cutouts.labels is not None and (words := label_map_words(cfg.classes, cfg.class_names, cfg.label_map)):
+        # the folder's labels (PAndAS: galaxy) and the classes counted above (2 non-cluster), joined once
+        echo(f"labels read as classes (the task's label_map): {words}")
     if line := _decision_line(out, cfg, output):
         echo(line)
     _echo_threshold_caution(loaded, threshold)

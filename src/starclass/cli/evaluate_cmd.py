@@ -223,6 +223,12 @@ def evaluate(
     echo(f"task {t.name or '(unnamed)'}: classes {', '.join(names.values())}"
          + (f"; positive class {names[t.positive]}{positive_origin(t)}" if t.positive is not None else "")
          + f" (from {t.source})")
+    from starclass.schema import label_map_words
+
+    if words := label_map_words(t.classes, t.class_names, t.label_map):
+        # m31-real's class 2 is 'non-cluster' here and in the tables, its folder's label 'galaxy' in info and inspect:
+        # the one map between them said where both are read
+        echo(f"labels read as classes (the task's label_map): {words}")
     if res.get("decision"):
         # classify --threshold 0.4 (or the model's target-purity threshold) decided class_pred: never said here
         echo(res["decision"])
