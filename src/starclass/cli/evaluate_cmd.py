@@ -225,9 +225,10 @@ def evaluate(
          + f" (from {t.source})")
     from starclass.schema import label_map_words
 
-    if words := label_map_words(t.classes, t.class_names, t.label_map):
+    labels_read = label_column is not None or "label" in table.colnames  # classify --stamps keeps the folder's
+    if labels_read and (words := label_map_words(t.classes, t.class_names, t.label_map)):
         # m31-real's class 2 is 'non-cluster' here and in the tables, its folder's label 'galaxy' in info and inspect:
-        # the one map between them said where both are read
+        # the one map between them said where both are read (not of a catalogue of class numbers alone)
         echo(f"labels read as classes (the task's label_map): {words}")
     if res.get("decision"):
         # classify --threshold 0.4 (or the model's target-purity threshold) decided class_pred: never said here
