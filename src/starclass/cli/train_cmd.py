@@ -1502,7 +1502,15 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         if note := runaway_zscore_note(cutouts, keep, inputs[keep], cfg):
             warnings.warn(note, stacklevel=2)
         # 'row' stays the folder's row (0-based), not the position among the rows kept
-        extra = {"row": keep, "file": np.asarray(cutouts.files)[keep], "group": np.asarray(cutouts.groups)[keep]}
+        # each row's object under the folder's own name for the column (object_id), as classify --stamps keeps it:
+        # named 'group', suggest --check-labels' review list lost its objects to inspect --stamps (which reads the
+        # task's object_id), and from there the fine-tune's grouped validation split; 'group' where the folder
+        # names none (every row its own object), or where its name is one of the table's own columns
+        from starclass.schema import CLASS_PRED, FOLD, prob_col
+
+        own = {"row", "file", FOLD, CLASS_REF, CLASS_PRED, *(prob_col(int(c)) for c in cfg.classes)}
+        group_name = cutouts.group_column if cutouts.group_column and cutouts.group_column not in own else "group"
+        extra = {"row": keep, "file": np.asarray(cutouts.files)[keep], group_name: np.asarray(cutouts.groups)[keep]}
         known = None
         if keep.size < len(cutouts):
             # fold models of a run started before blank cutouts were left out were trained on
@@ -1537,7 +1545,8 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         with _held_cautions() as cautions:
             cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                                  extra_columns=extra, groups=cutouts.groups[keep], known_data=known,
-                                 on_fold=record_cutouts, meta=roots, **fit_kwargs)
+                                 on_fold=record_cutouts, meta={**roots, "group_column": group_name},
+                                 **fit_kwargs)
         _print_cv(cvr, cautions)
         return
     with _held_cautions() as cautions:
