@@ -57,3 +57,16 @@ def test_classify_evaluate_info_and_report_say_the_map(classified):
                               "--no-progress"])
     assert res.exit_code == 0, res.output
     assert MAP.replace(">", "&gt;") in (root / "rep" / "report.html").read_text()
+
+
+def test_train_on_a_labelled_folder_says_the_map(tmp_path):
+    labels = write_noise_cutout_folder(tmp_path / "data", 32, n=8)
+    task = tmp_path / "task.yaml"
+    from starclass.learn.config import save_config
+
+    save_config(get_preset("m31-real", stamp_size=16, recipe={"epochs": 1, "batch_size": 8, "val_fraction": 0.25}),
+                task)
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(labels), "-o", str(tmp_path / "m"),
+                              "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    assert f"labels read as classes (the task's label_map): {MAP}" in res.output, res.output

@@ -1460,6 +1460,11 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         labels_seen = "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
          f"from {cutouts.source}; labels {labels_seen}")
+    from starclass.schema import label_map_words
+
+    if cutouts.labels is not None and (words := label_map_words(cfg.classes, cfg.class_names, cfg.label_map)):
+        # the labels just counted (galaxy 234) and the classes counted at the end (2 (non-cluster): 200), joined
+        echo(f"labels read as classes (the task's label_map): {words}")
     from starclass.io.cutout_folders import label_classes
     from starclass.learn.cutouts import colour_note
 
