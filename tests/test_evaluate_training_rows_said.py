@@ -109,6 +109,8 @@ def test_classify_evaluate_and_report_of_a_training_field_warn(trained_field):
     assert res.exit_code == 0, res.output
     said = " ".join(res.output.split())
     assert re.search(r"warning: model \S+ was trained on this field", said), said
+    res = runner.invoke(app, ["info", str(root / "train_out.ecsv")])
+    assert "classified on a field its model was trained on (catalogue" in " ".join(res.output.split()), res.output
     res = runner.invoke(app, ["evaluate", str(root / "train_out.ecsv"), "-o", str(root / "ev_train"),
                               "--bootstrap", "0", "--no-science", "--no-progress"])
     assert res.exit_code == 0, res.output

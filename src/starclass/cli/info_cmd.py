@@ -205,6 +205,12 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
                   f"{'it' if len(ks) == 1 else 'them'} for a task" for col, ks in extra.items()]
     meta = table.meta
     lines += _decision_lines(table, labels)
+    from starclass.schema import TRAINING_FIELD
+
+    if isinstance(field := meta.get(TRAINING_FIELD), dict):
+        # classify recorded that its model was trained on this field: info said nothing, evaluate and report warn
+        lines.append(f"classified on a field its model was trained on (catalogue {field.get('catalog')}): scores "
+                     "against its labels are in-sample, not held-out")
     if meta.get("legus_layout"):
         sure = "" if meta.get("layout_certain", True) else " (UNCERTAIN)"
         lines.append(f"LEGUS layout: {meta['legus_layout']}{sure}: {meta.get('layout_note', '')}")
