@@ -2621,8 +2621,8 @@ def _missing_recorded_model(t: Table) -> str | None:
     return None if Path(path).exists() else path
 
 
-def in_sample_rows(t: Table, source: str | Path | None,
-                   model: str | Path | None = None) -> tuple[np.ndarray, list[str]]:
+def in_sample_rows(t: Table, source: str | Path | None, model: str | Path | None = None, *,
+                   progress: bool | None = False) -> tuple[np.ndarray, list[str]]:
     """The rows of a classified cutout table that the model which classified them was trained on, and that model.
 
     The model of each row is the one the table records (its ``model`` column, one or several, or its meta),
@@ -2638,6 +2638,8 @@ def in_sample_rows(t: Table, source: str | Path | None,
         Its file: relative cutout paths are taken from its folder where it records none (None: the current one).
     model : str or Path, optional
         The model to take where the table names none.
+    progress : bool or None
+        The cutouts read again, as :func:`starclass.learn.provenance.training_rows_in` shows them.
 
     Returns
     -------
@@ -2662,7 +2664,7 @@ def in_sample_rows(t: Table, source: str | Path | None,
     where = Path(source) if source is not None else Path.cwd() / "table"
     for m in sorted(set(per_row.tolist()) - {""}):
         rows = np.flatnonzero(per_row == m)
-        seen = training_rows_in(t[rows], where, m)
+        seen = training_rows_in(t[rows], where, m, progress=progress)
         if isinstance(seen, str) or not seen.any():
             continue  # cannot be told, or none: nothing to warn of
         mask[rows[seen]] = True
@@ -2671,7 +2673,8 @@ def in_sample_rows(t: Table, source: str | Path | None,
 
 
 def _say_in_sample(comparisons: list[Comparison], ptab: Table, pred: Table | str | Path,
-                   model: str | Path | None, refs: Mapping[str, Table | str | Path] | None = None) -> None:
+                   model: str | Path | None, refs: Mapping[str, Table | str | Path] | None = None,
+                   progress: bool | None = False) -> None:
     """Warn, and note on each comparison, where the rows scored include the model's own training rows.
 
     Three records tell it: the model's digests of its training cutouts (a classified cutout table,
@@ -2695,7 +2698,7 @@ def _say_in_sample(comparisons: list[Comparison], ptab: Table, pred: Table | str
             recorded = trained_fields(read_manifest(used))
         except (StarclassError, OSError, ValueError):
             recorded = None
-    mask, models = in_sample_rows(ptab, pred if isinstance(pred, (str, Path)) else None, model)
+    mask, models = in_sample_rows(ptab, pred if isinstance(pred, (str, Path)) else None, model, progress=progress)
     for c in comparisons:
         if c.pairs is None or not len(c.pairs[0]):
             continue
@@ -3134,7 +3137,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
             c.notes.insert(0, scored)
     # a model scored on its own training cutouts read as held-out: classify --stamps said so beside its accuracy
     # line, evaluate and report of the table it wrote said nothing (until 2026-12-07)
-    _say_in_sample(comparisons, ptab, pred, model, refs)
+    _say_in_sample(comparisons, ptab, pred, model, refs, progress=progress)
     counts = _class_counts(cats, cols, etask)
     # the columns as the user named them: the counts table said class_pred / class_ref for the
     # --pred-column and --reference-column read into them (class_ml against class_human_mode)
