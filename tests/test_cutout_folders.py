@@ -1017,6 +1017,9 @@ def test_cli_cv_on_a_folder_with_several_cutouts_per_object(tmp_path):
 
     t = Table.read(tmp_path / "cv" / "cv_predictions.ecsv")
     assert len(t) == 30
+    # each row's object under the folder's own column name (object_id; it was 'group' until 2026-12-07, which
+    # inspect --stamps of suggest --check-labels' list, reading the task's object_id, did not find)
+    assert "group" not in t.colnames
     for g in np.unique(t["object_id"]):
         assert np.unique(t["fold"][t["object_id"] == g]).size == 1
     # the object of each file, as in the CSV

@@ -149,7 +149,8 @@ def test_trust_lines_say_what_conformal_figures_are_without_a_recorded_coverage(
     text = "\n".join(lines)
     assert "asked for" not in text
     conformal = next(s for s in lines if "pred_set" in s)
-    assert "not in this table" in conformal and "1 1.000, 2 1.000, all 1.000" in conformal
+    assert "coverage the sets were made for, classify's --coverage, is not known" in conformal
+    assert "1 1.000, 2 1.000, all 1.000" in conformal
     # sizes in words: "set sizes 0: 0, 1: 3, 2: 1" read as classes 1 and 2
     assert "sets: 0 empty, 3 of 1 class, 1 of 2 classes" in conformal
     mistakes = next(s for s in lines if "mistake AUROC" in s)
@@ -171,7 +172,8 @@ def test_evaluate_of_a_classified_csv_prints_no_riddle(tmp_path):
     res = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     assert "asked for not recorded" not in res.output
-    assert "conformal sets (pred_set)" in res.output
+    # since 2026-12-07 a CSV records the coverage its sets were made for (a coverage column): the target is said
+    assert "conformal coverage at 90%:" in res.output, res.output
     assert "mistake AUROC: \n" not in res.output + "\n"
 
 

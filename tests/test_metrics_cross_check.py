@@ -21,6 +21,11 @@ The command line (``starclass evaluate OUT --bootstrap 0``, ECSV with the task i
 ``--task`` and ``--label-column``) prints and writes (``summary.json``, ``tables/*.ecsv``) the figures of
 the library on the same file.
 
+On a ten-row binary and a ten-row five-class catalogue every number of ``evaluate``'s text is checked
+line by line against scikit-learn or a hand count (the ECE floor's 200 label draws redone by hand, the
+binary Brier as ``brier_score_loss``, the mistake AUROCs of every signal, the conformal coverage and
+set sizes, the best purity where no threshold reaches the target); a line with a number no rule checks fails.
+
 The figures of row weights that every bootstrap interval is drawn from are, on a resample, those of
 its rows; ``bootstrap_ci``'s percentile interval is scipy's.
 
@@ -587,3 +592,169 @@ def test_bootstrap_ci_percentile_interval_is_scipys():
                       random_state=np.random.default_rng(99)).confidence_interval
     assert lo <= value <= hi and other.low <= value <= other.high
     assert 0.8 < (hi - lo) / (other.high - other.low) < 1.25
+
+
+# --------------------------------------------------------------------------------------------
+# every number of evaluate's text on ten rows, by hand and scikit-learn (2026-12-07)
+
+#: ten rows of a binary task (m31-real): the reference, prob_1 (calibrated) and prob_1_raw, conformal sets,
+#: the ensemble's spread and vote agreement; class_pred is the most probable class
+BIN_REF = np.array([1, 1, 1, 1, 2, 2, 2, 2, 2, 1])
+BIN_P1 = np.array([0.9, 0.8, 0.35, 0.6, 0.3, 0.45, 0.2, 0.7, 0.1, 0.55])
+BIN_P1_RAW = np.array([0.95, 0.85, 0.4, 0.62, 0.25, 0.5, 0.15, 0.75, 0.05, 0.6])
+BIN_SETS = ["1", "1", "1|2", "1|2", "2", "1|2", "2", "1|2", "2", "1|2"]
+BIN_STD = np.array([0.01, 0.03, 0.12, 0.05, 0.04, 0.15, 0.02, 0.09, 0.01, 0.08])
+BIN_QUALITY = np.array([1.0, 1.0, 0.5, 1.0, 1.0, 0.5, 1.0, 0.5, 1.0, 1.0])
+#: ten rows of a five-class task of its own: each row's probabilities, written out
+FIVE_REF = np.array([1, 2, 3, 4, 5, 1, 2, 3, 4, 5])
+FIVE_P = np.array([[0.50, 0.20, 0.10, 0.10, 0.10], [0.10, 0.60, 0.10, 0.10, 0.10], [0.30, 0.10, 0.40, 0.10, 0.10],
+                   [0.10, 0.10, 0.10, 0.35, 0.35], [0.40, 0.10, 0.10, 0.10, 0.30], [0.25, 0.25, 0.20, 0.15, 0.15],
+                   [0.10, 0.30, 0.30, 0.20, 0.10], [0.10, 0.10, 0.20, 0.50, 0.10], [0.05, 0.05, 0.10, 0.70, 0.10],
+                   [0.10, 0.10, 0.10, 0.10, 0.60]])
+FIVE_SETS = ["1", "2", "1|3", "4|5", "1|5", "1|2|3", "2|3|4", "4", "4", "5"]
+FIVE_STD = np.array([0.02, 0.03, 0.10, 0.12, 0.09, 0.15, 0.11, 0.06, 0.01, 0.04])
+FIVE_TASK = "name: five\nextends: legus4\nclasses: [1, 2, 3, 4, 5]\nclass_names: [a, b, c, d, e]\n"
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _ten_rows(tmp_path, kind: str):
+    """The ten-row catalogue of ``kind`` written as ``classify`` writes one; its task option and arrays."""
+    if kind == "binary":
+        probs = np.column_stack([BIN_P1, 1 - BIN_P1])
+        raw = np.column_stack([BIN_P1_RAW, 1 - BIN_P1_RAW])
+        ref, sets, extra, task = BIN_REF, BIN_SETS, {"prob_std": BIN_STD, "quality": BIN_QUALITY}, "m31-real"
+    else:
+        probs, raw, ref, sets, extra = FIVE_P, None, FIVE_REF, FIVE_SETS, {"prob_std": FIVE_STD}
+        (tmp_path / "five.yaml").write_text(FIVE_TASK)
+        task = str(tmp_path / "five.yaml")
+    k = probs.shape[1]
+    cols = {"id": np.arange(1, 11), "x": 10.0 * np.arange(10), "y": 10.0 * np.arange(10), "class_ref": ref,
+            "class_pred": probs.argmax(axis=1) + 1, **{f"prob_{j + 1}": probs[:, j] for j in range(k)}}
+    if raw is not None:
+        cols.update({f"prob_{j + 1}_raw": raw[:, j] for j in range(k)})
+    t = Table({**cols, "pred_set": sets, **extra}, meta={"coverage": 0.9})
+    t.write(tmp_path / f"{kind}.ecsv")
+    return tmp_path / f"{kind}.ecsv", task, probs, raw, ref, sets, extra
+
+
+def _ece_by_hand(probs: np.ndarray, right: np.ndarray) -> float:
+    """ECE of 15 equal-width bins of the top probability, (b/15, (b+1)/15], counted bin by bin."""
+    conf = probs.max(axis=1)
+    total = 0.0
+    for b in range(N_BINS):
+        sel = (conf > b / N_BINS) & (conf <= (b + 1) / N_BINS) | ((conf == 0) if b == 0 else False)
+        if sel.any():
+            total += sel.sum() * abs(right[sel].mean() - conf[sel].mean())
+    return total / len(conf)
+
+
+def _floor_by_hand(probs: np.ndarray) -> tuple[float, float]:
+    """The documented floor: 200 draws (numpy default_rng(0), one uniform number a row), each row's class drawn
+    from its own probabilities; mean and 95th percentile of the draws' ECE."""
+    rng = np.random.default_rng(0)
+    cum = np.cumsum(probs, axis=1)
+    vals = []
+    for _ in range(200):
+        u = rng.random(len(probs))
+        drawn = np.array([np.searchsorted(c, v, side="left") for c, v in zip(cum, u)])
+        vals.append(_ece_by_hand(probs, drawn == probs.argmax(axis=1)))
+    return float(np.mean(vals)), float(np.quantile(vals, 0.95))
+
+
+def _f(v: float, digits: int = 3) -> str:
+    return f"{v:.{digits}f}"
+
+
+@pytest.mark.parametrize("kind", ["binary", "five"])
+def test_every_number_evaluate_prints_on_ten_rows_is_sklearns_or_a_hand_count(tmp_path, kind):
+    """Each line of ``evaluate --bootstrap 0`` on ten rows, number by number; a line with a number that no rule
+    below checks fails the test, so a figure added to the text must be added here."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    path, task, probs, raw, ref, sets, extra = _ten_rows(tmp_path, kind)
+    k = probs.shape[1]
+    classes = list(range(1, k + 1))
+    pred = probs.argmax(axis=1) + 1
+    res = CliRunner().invoke(app, ["evaluate", str(path), "--task", task, "-o", str(tmp_path / "ev"),
+                                   "--bootstrap", "0", "--no-science", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    wrong = pred != ref
+    conf = probs.max(axis=1)
+    prec, rec, f1, n_ref = precision_recall_fscore_support(ref, pred, labels=classes, zero_division=np.nan)
+    checked = 0
+    for line in res.stdout.splitlines():
+        if not NUMBER.search(line.split(":", 1)[-1] if line.startswith("task ") else line):
+            continue
+        body = line.strip()
+        if m := re.fullmatch(r"task \S+: classes (.*?)(?:; positive class (\d+) \([^)]*\))? \(from --task\)", line):
+            assert re.findall(r"(\d+) \(", m.group(1)) == [str(c) for c in classes]
+            assert m.group(2) == ("1" if k == 2 else None)  # m31-real's positive class; none of the five
+        elif m := re.fullmatch(r".*: accuracy\[(\w+)\] = ([\d.]+)", line):
+            assert m.group(2) == _f(accuracy_score(ref, pred))
+        elif m := re.fullmatch(r".*: (\d+) objects paired row by row, (\d+) classified in both", line):
+            assert m.groups() == ("10", "10")
+        elif m := re.fullmatch(r"\w+: accuracy ([\d.]+), balanced accuracy ([\d.]+) \((\d+) objects\)", body):
+            assert m.groups() == (_f(accuracy_score(ref, pred)), _f(balanced_accuracy_score(ref, pred)), "10")
+        elif body == "note: no bootstrap intervals: 0 resamples asked for (--bootstrap 0)":
+            pass
+        elif m := _LINES["class"].fullmatch(line):
+            j = int(m.group(1)) - 1
+            c = classes[j]
+            ovr_bal = 0.5 * (np.mean(pred[ref == c] == c) + np.mean(pred[ref != c] != c))
+            assert m.groups()[1:] == (_f(prec[j]), _f(rec[j]), _f(f1[j]), _f(ovr_bal),
+                                      _f(np.mean((ref == c) == (pred == c))), str(n_ref[j]), str((pred == c).sum()))
+        elif m := re.fullmatch(r"\w+ class (\d+) \([^)]*\) vs rest: ROC AUC ([\d.]+), average precision ([\d.]+)",
+                               body):
+            c = int(m.group(1))
+            assert m.groups()[1:] == (_f(roc_auc_score(ref == c, probs[:, c - 1])),
+                                      _f(average_precision_score(ref == c, probs[:, c - 1])))
+        elif m := re.fullmatch(r"threshold for 80% purity of class (\d+) \([^)]*\): no threshold reaches purity 0\.80 "
+                               r"with at least 10 objects selected \(best purity ([\d.]+)\)", body):
+            # ten rows: only the lowest threshold selects ten, every row, whose purity is the share of the class
+            assert m.group(2) == _f(np.mean(ref == int(m.group(1))))
+        elif body.startswith("calibration: "):
+            right = pred == ref
+            onehot = np.eye(k)[ref - 1]
+            floor, p95 = _floor_by_hand(probs)
+            want = (f"calibration: ECE {_f(_ece_by_hand(probs, right), 4)} (15 equal-width bins); a perfectly "
+                    f"calibrated model would show {_f(floor, 4)} at this n (10 rows; 95th percentile {_f(p95, 4)}); "
+                    f"Brier {_f(np.mean(np.sum((probs - onehot) ** 2, axis=1)), 4)}")
+            if k == 2:
+                want += (" (summed over both classes, 0-2; binary form, as scikit-learn's brier_score_loss: "
+                         f"{_f(brier_score_loss(ref == 1, probs[:, 0]), 4)})")
+            if raw is not None:
+                raw_right = raw.argmax(axis=1) + 1 == ref
+                want += (f" (raw, prob_<k>_raw: ECE {_f(_ece_by_hand(raw, raw_right), 4)} against "
+                         f"{_f(_floor_by_hand(raw)[0], 4)} of a perfectly calibrated model, "
+                         f"Brier {_f(np.mean(np.sum((raw - onehot) ** 2, axis=1)), 4)})")
+            assert body == want
+        elif body.startswith("note: ECE and the reliability diagram from 10 rows are not meaningful (fewer than 100"):
+            pass
+        elif body.startswith("conformal coverage at 90%: "):
+            held = np.array([str(c) in s.split("|") for c, s in zip(ref, sets)])
+            size = np.array([len(s.split("|")) for s in sets])
+            shares = [re.escape(_f(held[ref == c].mean())) for c in classes]
+            pattern = (", ".join(rf"{c} \([^)]*\) {s}" for c, s in zip(classes, shares))
+                       + rf", all {re.escape(_f(held.mean()))}; sets: 0 empty, ")
+            assert re.match("conformal coverage at 90%: " + pattern, body), body
+            counts = dict((int(b), int(a)) for a, b in re.findall(r"(\d+) of (\d+) class", body))
+            assert counts == {s: int((size == s).sum()) for s in range(1, k + 1)}
+        elif body.startswith("mistake AUROC: "):
+            signals = {"1 - confidence": 1 - conf, "entropy": -np.sum(probs * np.log(probs), axis=1),
+                       "ensemble spread (prob_std)": extra["prob_std"],
+                       "conformal set size": np.array([len(s.split("|")) for s in sets], float)}
+            if "quality" in extra:
+                signals["1 - vote agreement (quality)"] = 1 - extra["quality"]
+            aucs = {name: roc_auc_score(wrong, v) for name, v in signals.items()}
+            said = dict(re.findall(r"(?:: |, )([^,:(]+(?:\([^)]*\))?) ([\d.]+)", body.split(" (best: ")[0]))
+            assert said == {name: _f(a) for name, a in aucs.items()}, (said, aucs)
+            assert body.endswith(f"(best: {max(aucs, key=aucs.get)})")
+        elif m := re.fullmatch(r"wrote (\d+) tables and (\d+) figures under .*", line):
+            assert int(m.group(1)) == len(list((tmp_path / "ev").rglob("*.ecsv")))
+            assert int(m.group(2)) == len(list((tmp_path / "ev").rglob("*.png")))
+        else:
+            raise AssertionError(f"a number of evaluate's text that no rule here checks: {line!r}")
+        checked += 1
+    assert checked >= 10 + k

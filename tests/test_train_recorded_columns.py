@@ -70,6 +70,8 @@ def test_cv_folds_keep_each_recorded_object_whole(classified, tmp_path):
     assert res.exit_code == 0, res.output
     t = Table.read(tmp_path / "cv" / "cv_predictions.ecsv")
     ids = {r["filename"]: r["id"] for r in csv.DictReader(open(out))}
+    # named as the list names its objects ('id'; 'group' until 2026-12-07), and recorded so
+    assert t.meta["group_column"] == "id" and "group" not in t.colnames
     assert [str(g) for g in t["id"]] == [ids[str(f)] for f in t["file"]]
     folds = {}
     for group, fold in zip(t["id"], t["fold"]):

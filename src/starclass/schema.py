@@ -116,7 +116,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -182,6 +182,32 @@ def class_labels(classes: Iterable[int], class_names: Sequence[str] | None = Non
         names = [f"class {k}" for k in classes]
     return {k: str(k) if not n.strip() or n == f"class {k}" else template.format(k=k, name=n)
             for k, n in zip(classes, names)}
+
+
+def label_map_words(classes: Iterable[int], class_names: Sequence[str] | None,
+                    label_map: Mapping[str, int] | None) -> str:
+    """A task's label map in words: each class, by number and name, after the label strings read as it.
+
+    A folder's labels and a task's classes are two names for one thing where they differ: m31-real reads
+    the PAndAS labels ``cluster``, ``extended_cluster`` and ``galaxy`` as its classes 1 (cluster) and
+    2 (non-cluster), and its outputs said "galaxy" (``info`` of the folder, ``inspect``'s buttons) or
+    "non-cluster" (``info m31-real``, ``classify``, ``evaluate``, ``report``) with nothing to join them.
+    "" where the task has no label map.
+
+    Examples
+    --------
+    >>> label_map_words([1, 2], ["cluster", "non-cluster"], {"cluster": 1, "extended_cluster": 1, "galaxy": 2})
+    'cluster, extended_cluster -> 1 (cluster); galaxy -> 2 (non-cluster)'
+    >>> label_map_words([1, 2], None, {})
+    ''
+    """
+    if not label_map:
+        return ""
+    named = class_labels(classes, class_names)
+    by_class: dict[int, list[str]] = {}
+    for label, k in label_map.items():
+        by_class.setdefault(int(k), []).append(str(label))
+    return "; ".join(f"{', '.join(labels)} -> {named.get(k, str(k))}" for k, labels in by_class.items())
 
 
 #: PHANGS class-4 subclasses (Whitmore et al., section 3), keyed by their text label.
@@ -330,6 +356,13 @@ FILE_COLUMN = "file_column"
 THRESHOLD = "threshold"
 THRESHOLD_SOURCE = "threshold_source"
 POSITIVE_CLASS = "positive_class"
+#: the meta key of a classification of a field its model was trained on (classify on mosaics): that field's record
+#: in the model (:func:`starclass.learn.checkpoint.training_field_of`), its catalogue and mosaics; evaluate and
+#: report warn of it. Meta only: a CSV output keeps none (classify's own warning says so then)
+TRAINING_FIELD = "training_field"
+#: the coverage classify made the conformal sets (pred_set) for (--coverage): a meta key, written as a column of a
+#: CSV output (one value), which keeps no meta, and read back into the meta from it
+COVERAGE = "coverage"
 #: the decision's meta keys, written as columns of a CSV output (one value each)
 DECISION_COLUMNS = (THRESHOLD, THRESHOLD_SOURCE, POSITIVE_CLASS)
 # simulated volunteers of labelled cutout folders (galaxy-cluster preset, --volunteers)

@@ -26,7 +26,7 @@ from starclass.cli._app import (
     warn_flags_differ,
 )
 from starclass.errors import StarclassError, counted, refuse_no_rows, shell_word, shown_command
-from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE
+from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE, label_map_words
 
 
 @command("classify")
@@ -233,6 +233,8 @@ def classify_command(
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     _record_threshold(out, cfg, threshold, loaded, output)
+    _record_coverage(out, output)
+    trained_line = _record_training_field(out, model, mosaics, catalog, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({counted(len(loaded.members), 'member')}"
          f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
@@ -249,6 +251,10 @@ def classify_command(
         echo(line)
     if joint_line:
         echo(joint_line)
+    if trained_line:
+        import warnings
+
+        warnings.warn(trained_line, UserWarning, stacklevel=2)  # said on stderr as "warning: ..." by command()
     echo(f"written {output}")
     import numpy as np
 
@@ -364,6 +370,35 @@ def _record_model(out, model: Path, output: Path) -> None:
              f"{MODEL_PATH} column (the table's meta names the model and its task)")
 
 
+def _record_training_field(out, model: Path, mosaics: list[Path], catalog: Path, output: Path) -> str | None:
+    """Record in the meta that ``model`` was trained on this field, and return the warning to say; else None.
+
+    ``classify --stamps`` of a model's own training folder said so beside its accuracy line; on mosaics, a
+    field the model records among its training fields (:func:`starclass.learn.checkpoint.training_field_of`)
+    was classified, and then scored by ``evaluate``, as if held out. The record
+    (:data:`starclass.schema.TRAINING_FIELD`) lets ``evaluate`` and ``report`` warn too; a CSV keeps no meta,
+    which the warning says.
+    """
+    from starclass.errors import StarclassError
+    from starclass.io.catalog import catalog_format
+    from starclass.learn.checkpoint import read_manifest, trained_fields, training_field_of
+    from starclass.schema import TRAINING_FIELD
+
+    try:
+        field = training_field_of(trained_fields(read_manifest(model)), mosaics, catalog)
+    except (StarclassError, OSError, ValueError):
+        return None  # a model loaded a moment ago: its manifest is read; a record that cannot be is no record
+    if field is None:
+        return None
+    out.meta[TRAINING_FIELD] = field
+    lost = (f"; {output}, a CSV, keeps no record of it, so 'starclass evaluate' cannot warn: write .ecsv"
+            if catalog_format(output) == "ascii.csv" else "")
+    return (f"model {model} was trained on this field (its record of training fields: catalogue "
+            f"{field.get('catalog')}): the classes and probabilities of its labelled objects are in-sample, and "
+            "scores against its labels are no held-out measure; evaluate another field, or train with --cv 5 and "
+            f"evaluate its cv_predictions.ecsv{lost}")
+
+
 def _record_root(out, root: Path, output: Path) -> None:
     """Say which folder the cutouts' ``file`` paths are relative to: in the meta, and in a column for CSV.
 
@@ -465,6 +500,21 @@ def _record_threshold(out, cfg, threshold: float | None, loaded, output: Path) -
         out[THRESHOLD] = [float(thr)] * len(out)
         out[THRESHOLD_SOURCE] = [str(out.meta.get(THRESHOLD_SOURCE) or "source not recorded")] * len(out)
         out[POSITIVE_CLASS] = np.full(len(out), int(positive), dtype=np.int16)  # the schema's class dtype
+
+
+def _record_coverage(out, output: Path) -> None:
+    """Record the conformal sets' coverage (``--coverage``) as a column where the output format keeps no meta (CSV).
+
+    ``evaluate`` of a CSV output printed the sets' coverage without the target they were made for ("is not in
+    this table: a CSV keeps no meta"), though classify knew it; the column (one value, as the decision
+    threshold's) is read back into the meta (:func:`starclass.io.catalog.restore_csv_coverage`).
+    """
+    from starclass.io.catalog import catalog_format
+    from starclass.schema import COVERAGE, PRED_SET
+
+    cov = out.meta.get(COVERAGE)
+    if catalog_format(output) == "ascii.csv" and cov is not None and PRED_SET in out.colnames:
+        out[COVERAGE] = [float(cov)] * len(out)  # an input's own column of this name was kept as coverage_input
 
 
 def _echo_threshold_caution(loaded, threshold: float | None) -> None:
@@ -766,6 +816,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     _record_model(out, model, output)
     _record_root(out, cutouts.root, output)
     _record_threshold(out, cfg, threshold, loaded, output)
+    _record_coverage(out, output)
     _record_columns(out, output, group=cutouts.group_column if group_column is not None else None,
                     files=cutouts.file_column if cutouts.file_column != "file" else None)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
@@ -783,6 +834,9 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
          f"({counted(len(loaded.members), 'member')}{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s "
          f"on {dev}")
     echo(_counts_line(out, cfg))
+    if cutouts.labels is not None and (words := label_map_words(cfg.classes, cfg.class_names, cfg.label_map)):
+        # the folder's labels (PAndAS: galaxy) and the classes counted above (2 non-cluster), joined once
+        echo(f"labels read as classes (the task's label_map): {words}")
     if line := _decision_line(out, cfg, output):
         echo(line)
     _echo_threshold_caution(loaded, threshold)

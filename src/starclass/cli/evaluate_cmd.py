@@ -226,6 +226,13 @@ def evaluate(
     if res.get("task_note"):
         # "(from default)" said nothing of what was assumed or how to change it; the report's page said it
         echo(f"note: {res['task_note']}")
+    from starclass.schema import label_map_words
+
+    labels_read = label_column is not None or "label" in table.colnames  # classify --stamps keeps the folder's
+    if labels_read and (words := label_map_words(t.classes, t.class_names, t.label_map)):
+        # m31-real's class 2 is 'non-cluster' here and in the tables, its folder's label 'galaxy' in info and inspect:
+        # the one map between them said where both are read (not of a catalogue of class numbers alone)
+        echo(f"labels read as classes (the task's label_map): {words}")
     if res.get("decision"):
         # classify --threshold 0.4 (or the model's target-purity threshold) decided class_pred: never said here
         echo(res["decision"])

@@ -205,6 +205,12 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
                   f"{'it' if len(ks) == 1 else 'them'} for a task" for col, ks in extra.items()]
     meta = table.meta
     lines += _decision_lines(table, labels)
+    from starclass.schema import TRAINING_FIELD
+
+    if isinstance(field := meta.get(TRAINING_FIELD), dict):
+        # classify recorded that its model was trained on this field: info said nothing, evaluate and report warn
+        lines.append(f"classified on a field its model was trained on (catalogue {field.get('catalog')}): scores "
+                     "against its labels are in-sample, not held-out")
     if meta.get("legus_layout"):
         sure = "" if meta.get("layout_certain", True) else " (UNCERTAIN)"
         lines.append(f"LEGUS layout: {meta['legus_layout']}{sure}: {meta.get('layout_note', '')}")
@@ -458,9 +464,10 @@ def classified_csv_lines(path: Path) -> list[str]:
         # an ECSV, Parquet or FITS list keeps classify's task in its meta: its classes named as catalog_summary
         # names them (the same list as CSV is named from its model column below)
         classes, labels = _task_classes(table.meta, _file_classes(table, CLASSES))
-        return _class_count_lines(table, classes, labels) + _decision_lines(table, labels)
+        return (_class_count_lines(table, classes, labels) + _decision_lines(table, labels)
+                + _label_map_lines(classes, table.meta.get("class_names"), table.meta.get("label_map")))
     models = sorted(set(np.asarray(table["model"]).astype(str).tolist())) if "model" in table.colnames else []
-    why, classes, labels = "no model column", None, {}
+    why, classes, labels, mapped = "no model column", None, {}, []
     if len(models) > 1:
         why = f"{len(models)} models in its model column"
     elif models:
@@ -474,6 +481,7 @@ def classified_csv_lines(path: Path) -> list[str]:
             try:
                 task = model_task(found)
                 classes, labels = list(task.classes), class_labels(task.classes, task.class_names)
+                mapped = _label_map_lines(task.classes, task.class_names, task.label_map)
             except StarclassError as exc:
                 why = f"model {models[0]}: {exc}"
     if classes is None:
@@ -484,7 +492,22 @@ def classified_csv_lines(path: Path) -> list[str]:
         classes = sorted(seen - {0})
         return [*(f"{line}  (classes by number: {why})" for line in _class_count_lines(table, classes, {})),
                 *_decision_lines(table, {})]
-    return _class_count_lines(table, classes, labels) + _decision_lines(table, labels)
+    return _class_count_lines(table, classes, labels) + _decision_lines(table, labels) + mapped
+
+
+def _label_map_lines(classes, class_names, label_map) -> list[str]:
+    """``["labels read as classes (the task's label_map): galaxy -> 2 (non-cluster); ..."]``, or ``[]`` without one.
+
+    ``info`` of a classified PAndAS list said "labels: cluster 8, galaxy 8" above "class_ref: ... 2
+    (non-cluster): 8", with nothing to say that galaxy is class 2.
+    """
+    from starclass.schema import label_map_words
+
+    try:
+        words = label_map_words(classes or [], class_names, label_map if isinstance(label_map, dict) else None)
+    except (TypeError, ValueError):
+        return []  # a hand-edited meta: the counts above are said, the map is not
+    return [f"labels read as classes (the task's label_map): {words}"] if words else []
 
 
 def _decision_lines(table, labels: dict[int, str]) -> list[str]:

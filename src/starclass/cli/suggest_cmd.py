@@ -1040,39 +1040,11 @@ def _in_sample_line(table, source: Path, model: Path | None, held_out_only: bool
 
 def _training_rows_found(table, source: Path, model: Path) -> tuple[int, list[int]] | str:
     """How many of a cutout table's rows ``model`` was trained on (and which, 0-based), or why that is unknown."""
-    import tempfile
-
     import numpy as np
 
-    from starclass.io.cutout_folders import listed_path, read_cutout_folder, row_folders
-    from starclass.io.cutout_output import file_columns
-    from starclass.learn.checkpoint import read_manifest
-    from starclass.learn.config import TaskConfig
-    from starclass.learn.provenance import overlap, recorded_digests, row_digests
-    from starclass.stamps.images import cutout_inputs, cutout_resampler
+    from starclass.learn.provenance import training_rows_in
 
-    files = file_columns(table)
-    if files != ["file"]:
-        return "not a table of one cutout file per row" if not files else "cutouts of several bands"
-    try:
-        doc = read_manifest(model)
-        cfg = TaskConfig.from_dict(doc["config"])
-    except (StarclassError, KeyError, TypeError, ValueError) as exc:
-        return f"model {model} cannot be read: {exc}"
-    recorded = recorded_digests(doc)
-    if recorded is None:
-        return f"model {model} has no record of its training rows"
-    roots = row_folders(table, source, source.parent) or [source.parent] * len(table)
-    paths = [str(listed_path(Path(r), str(f).strip()).resolve()) for r, f in zip(roots, table["file"])]
-    with tempfile.TemporaryDirectory() as tmp:
-        listing = Path(tmp) / "cutouts.csv"
-        # the model's own reader of cutouts (bands, resampling), so that each input is digested as training saw it
-        listing.write_text("file\n" + "".join(f'"{p}"\n' for p in paths))
-        try:
-            cutouts = read_cutout_folder(listing, require_group=False, require_labels=False, bands=list(cfg.bands),
-                                         resample=cutout_resampler(cfg), label_column="label")
-        except StarclassError as exc:
-            return f"its cutouts cannot be read as model {model} reads them: {exc}"
-    inputs = cutout_inputs(cutouts.images, cfg)
-    seen = overlap(row_digests(inputs), recorded)
+    seen = training_rows_in(table, source, model)
+    if isinstance(seen, str):
+        return seen
     return int(seen.sum()), np.flatnonzero(seen).tolist()

@@ -1505,6 +1505,11 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         objects = f"of {counted(n_groups, 'object')}"
     echo(f"cutouts: {counted(len(cutouts), 'image')} of {cutouts.images.shape[-1]} px {objects} "
          f"from {cutouts.source}; labels {labels_seen}")
+    from starclass.schema import label_map_words
+
+    if cutouts.labels is not None and (words := label_map_words(cfg.classes, cfg.class_names, cfg.label_map)):
+        # the labels just counted (galaxy 234) and the classes counted at the end (2 (non-cluster): 200), joined
+        echo(f"labels read as classes (the task's label_map): {words}")
     from starclass.io.cutout_folders import label_classes
     from starclass.learn.cutouts import colour_note
 
@@ -1547,11 +1552,18 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         if note := runaway_zscore_note(cutouts, keep, inputs[keep], cfg):
             warnings.warn(note, stacklevel=2)
         # 'row' stays the folder's row (0-based), not the position among the rows kept
+        # each held-out row's object under the folder's own name for the column (object_id, as --group-column says),
+        # as classify --stamps keeps it: named 'group', suggest --check-labels' review list lost its objects to
+        # inspect --stamps (which reads the task's object_id); none where the list has no group column (it held the
+        # file again), 'group' only where the folder's name is one of the table's own columns
+        from starclass.schema import CLASS_PRED, FOLD, prob_col
+
         extra = {"row": keep, "file": np.asarray(cutouts.files)[keep]}
-        if cutouts.group_column and cutouts.group_column not in (*extra, "fold", CLASS_REF, "class_pred"):
-            # each held-out row's object under the column the list names it by (object_id, as --group-column
-            # says): it was 'group', and held the file again where the list has no group column
-            extra[cutouts.group_column] = np.asarray(cutouts.groups)[keep]
+        own = {*extra, FOLD, CLASS_REF, CLASS_PRED, *(prob_col(int(c)) for c in cfg.classes)}
+        group_name = None
+        if cutouts.group_column:
+            group_name = cutouts.group_column if cutouts.group_column not in own else "group"
+            extra[group_name] = np.asarray(cutouts.groups)[keep]
         known = None
         if keep.size < len(cutouts):
             # fold models of a run started before blank cutouts were left out were trained on
@@ -1583,13 +1595,14 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         # (suggest --check-labels) named files inspect --stamps could not find. Recorded as every writer does
         # (relative to the table, and absolute): the absolute one alone was lost with a folder moved whole
         roots = {k: v[0] for k, v in cutout_root_records([cutouts.root], Path(output) / "cv_predictions.ecsv").items()}
-        if cutouts.group_column in extra:
+        if group_name:
             # evaluate of cv_predictions.ecsv resamples whole objects by default, as the folds kept them whole
-            roots["group_column"] = cutouts.group_column
+            roots["group_column"] = group_name
         with _held_cautions() as cautions:
             cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                                  extra_columns=extra, groups=cutouts.groups[keep], known_data=known,
-                                 on_fold=record_cutouts, meta=roots, **fit_kwargs)
+                                 on_fold=record_cutouts, meta=roots,
+                                 **fit_kwargs)
         _print_cv(cvr, cautions)
         return
     with _held_cautions() as cautions:

@@ -86,6 +86,7 @@ from starclass.schema import (
     CLASS_RECLASSIFIED,
     CLASS_REF,
     DEC,
+    FOLD,
     ID,
     MODEL_PATH,
     MUTUAL_INFO,
@@ -96,6 +97,7 @@ from starclass.schema import (
     QUALITY,
     R_GAL,
     RA,
+    TRAINING_FIELD,
     TTA_STD,
     X,
     Y,
@@ -2442,7 +2444,57 @@ def _trust(pred: Table, task: EvalTask, probs: np.ndarray, cp: np.ndarray, cr: n
         else:
             notes.append(f"pred_set holds the model's classes {list(model_classes)}, not the task's "
                          f"{list(task.classes)}: no conformal coverage")
-    return trust_study(probs[ok], y[ok], pi[ok], cols, task.classes, meta=dict(pred.meta))
+    study = trust_study(probs[ok], y[ok], pi[ok], cols, task.classes, meta=dict(pred.meta))
+    if study.coverage_table is not None and study.coverage is None:
+        study.coverage_missing = coverage_missing(pred, np.asarray(rows)[ok])
+    return study
+
+
+def coverage_missing(pred: Table, rows: np.ndarray) -> str:
+    """Why a classified table's conformal sets have no recorded coverage, and how to get it, in words.
+
+    ``classify`` records ``--coverage`` in the meta, and in a ``coverage`` column of a CSV (from
+    2026-12-07); evaluate said "is not in this table: a CSV keeps no meta" of every table without it, an
+    ECSV of stacked classifications and a CSV naming its model alike (a model does not hold the coverage).
+
+    Parameters
+    ----------
+    pred : Table
+        The classified catalogue.
+    rows : numpy.ndarray
+        Its rows scored.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> t = Table({"pred_set": ["1", "1|2"], "coverage": [0.9, 0.8]})
+    >>> "several coverages (coverage column: 0.8, 0.9)" in coverage_missing(t, np.array([0, 1]))
+    True
+    >>> coverage_missing(Table({"pred_set": ["1"], "model": ["/a/m1"]}), np.array([0]))[:61]
+    'the table records none (no coverage in its meta or a coverage'
+    """
+    from starclass.schema import COVERAGE
+
+    if COVERAGE in pred.colnames:
+        vals = np.ma.asarray(pred[COVERAGE])[rows]
+        try:
+            shown = sorted({float(v) for v in vals.compressed().tolist()})
+        except (TypeError, ValueError):
+            shown = []
+        if len(shown) > 1:
+            return (f"its rows were classified at several coverages ({COVERAGE} column: "
+                    f"{', '.join(f'{v:g}' for v in shown)}), so the shares mix them; evaluate each classification on "
+                    "its own")
+    models = _recorded_models(pred)
+    several = (f"; its {MODEL_PATH} column names {len(models)} models, rows of several classifications, "
+               "whose coverages a stacked table does not keep" if len(models) > 1 else "")
+    return (f"the table records none (no {COVERAGE} in its meta or a {COVERAGE} column: a CSV written before "
+            f"2026-12-07, or a table stacked or edited by hand){several}; a model does not hold it either. Classify "
+            "again to record it (0.9 unless --coverage is given), or compare these shares with the --coverage you "
+            "gave")
 
 
 def _class_counts(cats: dict[str, Table], cols: dict[str, str], task: EvalTask) -> Table:
@@ -2601,6 +2653,106 @@ def _missing_recorded_model(t: Table) -> str | None:
         return None
     path = paths[0]
     return None if Path(path).exists() else path
+
+
+def in_sample_rows(t: Table, source: str | Path | None, model: str | Path | None = None, *,
+                   progress: bool | None = False) -> tuple[np.ndarray, list[str]]:
+    """The rows of a classified cutout table that the model which classified them was trained on, and that model.
+
+    The model of each row is the one the table records (its ``model`` column, one or several, or its meta),
+    else ``model`` (``evaluate --model``); its record of training rows is compared with each row's cutout
+    as the model reads it (:func:`starclass.learn.provenance.training_rows_in`). Where that cannot be told
+    (no cutout files, no model, a model without the record) no row is marked.
+
+    Parameters
+    ----------
+    t : Table
+        The classified catalogue.
+    source : str, Path or None
+        Its file: relative cutout paths are taken from its folder where it records none (None: the current one).
+    model : str or Path, optional
+        The model to take where the table names none.
+    progress : bool or None
+        The cutouts read again, as :func:`starclass.learn.provenance.training_rows_in` shows them.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, list of str)
+        A boolean mask over the rows, and the models found to have trained on some of them.
+
+    Examples
+    --------
+    >>> mask, models = in_sample_rows(Table({"x": [1.0, 2.0], "class_pred": [1, 2]}), "a.ecsv")
+    >>> mask.tolist(), models
+    ([False, False], [])
+    """
+    from starclass.learn.provenance import training_rows_in
+
+    mask = np.zeros(len(t), dtype=bool)
+    named: list[str] = []
+    if MODEL_PATH in t.colnames and len(t):
+        per_row = np.array([str(v).strip() for v in np.ma.asarray(t[MODEL_PATH]).filled("")])
+    else:
+        recorded = str(t.meta.get(MODEL_PATH) or "").strip() or (str(model) if model is not None else "")
+        per_row = np.full(len(t), recorded)
+    where = Path(source) if source is not None else Path.cwd() / "table"
+    for m in sorted(set(per_row.tolist()) - {""}):
+        rows = np.flatnonzero(per_row == m)
+        seen = training_rows_in(t[rows], where, m, progress=progress)
+        if isinstance(seen, str) or not seen.any():
+            continue  # cannot be told, or none: nothing to warn of
+        mask[rows[seen]] = True
+        named.append(m)
+    return mask, named
+
+
+def _say_in_sample(comparisons: list[Comparison], ptab: Table, pred: Table | str | Path,
+                   model: str | Path | None, refs: Mapping[str, Table | str | Path] | None = None,
+                   progress: bool | None = False) -> None:
+    """Warn, and note on each comparison, where the rows scored include the model's own training rows.
+
+    Three records tell it: the model's digests of its training cutouts (a classified cutout table,
+    :func:`in_sample_rows`); the catalogue's meta ``training_field`` (classify on mosaics of a field the
+    model was trained on); a reference file that is the catalogue of one of the model's training fields.
+    """
+    from starclass.learn.checkpoint import read_manifest, trained_fields, training_field_of
+    from starclass.learn.provenance import in_sample_words
+
+    if not comparisons or not any(c.pairs is not None and len(c.pairs[0]) for c in comparisons):
+        return
+    if ptab.meta.get("cv") is not None or FOLD in ptab.colnames:
+        return  # train --cv's held-out predictions: each row scored by a fold model that never trained on it
+    used = str(ptab.meta.get(MODEL_PATH) or "") or (str(model) if model is not None else "")
+    if not used and len(paths := _recorded_models(ptab)) == 1:
+        used = paths[0]
+    field = ptab.meta.get(TRAINING_FIELD)
+    recorded = None
+    if used:
+        try:
+            recorded = trained_fields(read_manifest(used))
+        except (StarclassError, OSError, ValueError):
+            recorded = None
+    mask, models = in_sample_rows(ptab, pred if isinstance(pred, (str, Path)) else None, model, progress=progress)
+    for c in comparisons:
+        if c.pairs is None or not len(c.pairs[0]):
+            continue
+        scored = np.asarray(c.pairs[0], dtype=np.int64)
+        ref = (refs or {}).get(c.ref_name)
+        ref_field = (training_field_of(recorded, catalog=ref) if isinstance(ref, (str, Path)) and ref != SELF
+                     else None)
+        if n_in := int(mask[scored].sum()):
+            note = in_sample_words(n_in, int(scored.size), " and ".join(models))
+        elif isinstance(field, Mapping) or ref_field is not None:
+            what = (f"its reference {ref} is the catalogue of a field" if ref_field is not None
+                    else f"{c.pred_shown} classifies a field")
+            note = (f"{what} model {used or 'that classified it'} was trained on (its record of training fields: "
+                    f"catalogue {(ref_field or field).get('catalog')}): the labelled objects scored are mostly its "
+                    "own training rows, and their figures in-sample, not a held-out measure; evaluate another field, "
+                    "or the out-of-fold predictions of 'starclass train --cv 5' (its cv_predictions.ecsv)")
+        else:
+            continue
+        c.notes.insert(0, note)
+        warnings.warn(f"{c.heading()}: {note}", UserWarning, stacklevel=2)
 
 
 #: Column names (case-folded) that often name a cutout's object in another team's list, looked at when the
@@ -3019,6 +3171,9 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     if scored:
         for c in comparisons:
             c.notes.insert(0, scored)
+    # a model scored on its own training cutouts read as held-out: classify --stamps said so beside its accuracy
+    # line, evaluate and report of the table it wrote said nothing (until 2026-12-07)
+    _say_in_sample(comparisons, ptab, pred, model, refs, progress=progress)
     counts = _class_counts(cats, cols, etask)
     # the columns as the user named them: the counts table said class_pred / class_ref for the
     # --pred-column and --reference-column read into them (class_ml against class_human_mode)

@@ -540,6 +540,8 @@ class TrustStudy:
     ece_floor_raw: tuple[float, float] | None = None
     #: the number of classes (columns of the probabilities), or None where not known
     n_classes: int | None = None
+    #: why the coverage the sets were made for is not known (``coverage`` None), in words, with how to get it
+    coverage_missing: str | None = None
 
     def best_signal(self) -> str | None:
         """Name of the signal with the highest AUROC for predicting a mistake."""
@@ -700,11 +702,12 @@ class TrustStudy:
             if self.coverage is not None:
                 out.append(f"  conformal coverage at {coverage_percent(self.coverage)}: {covered}{sizes}")
             else:
-                # a CSV keeps no meta: "coverage asked for not recorded" read as if the user had
-                # forgotten an option; say what the figures are and why the target is missing
+                # "is not in this table: a CSV keeps no meta" was said of an ECSV of stacked classifications too,
+                # and of a CSV whose model column named the model (which does not hold --coverage either): what
+                # is missing and how to get it (compare._coverage_missing)
                 out.append(f"  conformal sets (pred_set), share whose set holds the reference class: {covered}{sizes} "
-                           "(the coverage the sets were made for, classify's --coverage, is not in this table: "
-                           "a CSV keeps no meta)")
+                           f"(the coverage the sets were made for, classify's --coverage, is not known: "
+                           f"{self.coverage_missing or 'the table records none'})")
         if self.signals is not None:
             finite = [row for row in self.signals if np.isfinite(row["auroc"])]
             if finite:

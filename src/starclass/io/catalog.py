@@ -1059,6 +1059,7 @@ def _read_generic(p: Path, fmt: str) -> Table:
         warnings.warn(index_column_note(p), UserWarning, stacklevel=3)
     if container == "csv":
         restore_csv_decision(table)  # classify's decision threshold, kept as columns where there is no meta
+        restore_csv_coverage(table)  # and the conformal sets' coverage
     # Parquet and FITS keep a text cell's padding ('cluster   ' of a fixed-width FITS column), where the CSV and ECSV
     # readers strip it: the same labels were other class names, info counts and label maps by format
     strip_text_columns(table)
@@ -4089,6 +4090,36 @@ def restore_csv_decision(table: Table) -> Table:
     if not np.isfinite(thr):
         return table
     table.meta.update({THRESHOLD: thr, THRESHOLD_SOURCE: str(values[THRESHOLD_SOURCE]), POSITIVE_CLASS: positive})
+    return table
+
+
+def restore_csv_coverage(table: Table) -> Table:
+    """Put back the conformal sets' coverage ``classify`` keeps as a column of a CSV output into the meta.
+
+    Read back where the ``coverage`` column holds one number in (0, 1) on every row and the meta has none
+    (rows of several classifications stacked may hold several: left as they are, and ``evaluate`` names them).
+
+    Examples
+    --------
+    >>> restore_csv_coverage(Table({"pred_set": ["1", "1|2"], "coverage": [0.9, 0.9]})).meta["coverage"]
+    0.9
+    >>> "coverage" in restore_csv_coverage(Table({"pred_set": ["1", "2"], "coverage": [0.9, 0.8]})).meta
+    False
+    """
+    from starclass.schema import COVERAGE, PRED_SET
+
+    if not len(table) or table.meta.get(COVERAGE) is not None or COVERAGE not in table.colnames \
+            or PRED_SET not in table.colnames:
+        return table
+    col = np.ma.asarray(table[COVERAGE])
+    if np.ma.getmaskarray(col).any():
+        return table
+    try:
+        distinct = {float(v) for v in np.asarray(col).tolist()}
+    except (TypeError, ValueError):
+        return table  # a column of this name that is not classify's
+    if len(distinct) == 1 and 0 < (cov := distinct.pop()) < 1:
+        table.meta[COVERAGE] = cov
     return table
 
 

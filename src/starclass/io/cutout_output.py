@@ -202,9 +202,10 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
             # compression astropy cannot open here is an OSError said below, not a ModuleNotFoundError traceback
             t = read_table_as(path, fmt)
         if fmt == "ascii.csv":
-            from starclass.io.catalog import restore_csv_decision
+            from starclass.io.catalog import restore_csv_coverage, restore_csv_decision
 
             restore_csv_decision(t)  # classify's decision threshold, kept as columns where there is no meta
+            restore_csv_coverage(t)  # and the conformal sets' coverage
             restore_csv_columns(t)  # the columns classify read the objects and files from (--group/--file-column)
     except StarclassError as exc:
         raise StarclassError(f"{name}: {exc}") from None

@@ -872,6 +872,47 @@ def trained_fields(doc: dict[str, Any] | None) -> list[dict[str, Any]] | None:
     return [f for f in rec if isinstance(f, dict)]
 
 
+def training_field_of(recorded: list[dict[str, Any]] | None, mosaics: Sequence[str | os.PathLike] = (),
+                      catalog: str | os.PathLike | None = None) -> dict[str, Any] | None:
+    """The recorded training field (:func:`trained_fields`) whose catalogue is ``catalog`` or that shares a mosaic.
+
+    The rule ``survey`` marks a trained-on field by: the same labelled catalogue, or one of the same
+    mosaic files (paths compared resolved). ``classify`` on such a field warns, and ``evaluate`` and
+    ``report`` of what it wrote, or against that catalogue, warn that the figures are in-sample.
+
+    Parameters
+    ----------
+    recorded : list of dict or None
+        The model's record (:func:`trained_fields`); None: not recorded.
+    mosaics : sequence of path-like
+        Mosaic files or folders of the field.
+    catalog : path-like, optional
+        Its catalogue.
+
+    Returns
+    -------
+    dict or None
+        The matching record (``mosaics``, ``catalog``), or None.
+
+    Examples
+    --------
+    >>> rec = [{"mosaics": [str(Path("a/g.fits").absolute())], "catalog": str(Path("a/t.ecsv").absolute())}]
+    >>> training_field_of(rec, catalog="a/t.ecsv") is rec[0], training_field_of(rec, ["b/g.fits"]) is None
+    (True, True)
+    """
+    from starclass.io.mosaic import mosaic_inputs
+    from starclass.io.paths import resolved
+
+    if not recorded:
+        return None
+    files = {str(resolved(f)) for f in mosaic_inputs(list(mosaics))}
+    cat = str(resolved(catalog)) if catalog is not None else None
+    for rec in recorded:
+        if (cat is not None and rec.get("catalog") == cat) or files & set(rec.get("mosaics") or []):
+            return rec
+    return None
+
+
 def set_tuned_threshold(model_path: str | os.PathLike, info: dict[str, Any]) -> Path:
     """Store a decision threshold chosen on validation data in a model's manifest.
 

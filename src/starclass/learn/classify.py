@@ -1053,11 +1053,11 @@ def earlier_outputs(names: Iterable[str]) -> list[str]:
     >>> earlier_outputs(["id", "class_joint", "prob_joint_2", "n_votes", "model", "threshold"])
     ['class_joint', 'prob_joint_2', 'n_votes', 'model', 'threshold']
     """
-    from starclass.schema import COLUMNS, DECISION_COLUMNS, MODEL_PATH, joint_cols
+    from starclass.schema import COLUMNS, COVERAGE, DECISION_COLUMNS, MODEL_PATH, joint_cols
 
     patterns = (COLUMNS["prob_<k>"], COLUMNS["prob_<k>_raw"], COLUMNS["class_m<i>"])
     joint = set(joint_cols(names := list(names)))
-    return [n for n in names if n in _OUTPUT_NAMES or n in joint or n == MODEL_PATH or n in DECISION_COLUMNS
+    return [n for n in names if n in _OUTPUT_NAMES or n in joint or n in (MODEL_PATH, COVERAGE) or n in DECISION_COLUMNS
             or any(p.matches(n) for p in patterns)]
 
 

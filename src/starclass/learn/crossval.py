@@ -547,9 +547,10 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         "cv": str(scheme),
         **(meta or {}),
     })
-    if "group" in table.colnames and "group_column" not in table.meta:
+    if "group" in table.colnames and not table.meta.get("group_column"):
         # each held-out row's object (train --cv of a cutout folder): evaluate's bootstrap intervals resample
-        # whole objects by default, as the folds kept them whole
+        # whole objects by default, as the folds kept them whole (a caller that named the column, as train --cv
+        # names it after the folder's object_id, says so in meta)
         table.meta["group_column"] = "group"
 
     # n_val beside n_train: a fold's 13 training and 15 test rows of 30 left 2 rows unaccounted for (its

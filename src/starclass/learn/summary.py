@@ -104,7 +104,13 @@ def _task_lines(cfg) -> list[str]:
     names = list(cfg.class_names or [])
     classes = ", ".join(f"{c} {names[i]}" if i < len(names) and names[i] else str(c)
                         for i, c in enumerate(cfg.classes))
+    from starclass.schema import label_map_words
+
+    # a folder's labels (m31-real: cluster, extended_cluster, galaxy) as the classes they are read as: the task's
+    # class 2 is 'non-cluster', its folder's label 'galaxy', and nothing here joined the two
+    words = label_map_words(cfg.classes, cfg.class_names, cfg.label_map)
     return [f"  classes (output order of prob_<k>): {classes}",
+            *([f"  labels read as classes (label_map): {words}"] if words else []),
             f"  bands: {', '.join(map(str, cfg.bands))}; stamps {cfg.stamp_size} px, scales "
             f"{list(cfg.scales)}, normalisation {cfg.normalisation}; network input "
             f"{cfg.input_size or cfg.stamp_size} px, {counted(cfg.n_channels, 'channel')}"]

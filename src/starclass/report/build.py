@@ -58,6 +58,7 @@ from starclass.schema import (
     X,
     bands_in,
     check_distance_mpc,
+    label_map_words,
     mag_col,
     prob_col,
     unit_of,
@@ -87,6 +88,11 @@ def _catalogue_section(ev: Evaluation) -> Section:
            + ", ".join(f"{k} ({n})" for k, n in zip(task.classes, task.class_names))
            + (f"; positive class {task.positive}{positive_origin(task)}" if task.positive is not None else "")
            + (f"; decision threshold {task.threshold:.3f}" if task.threshold is not None else "") + ".")
+    if words := label_map_words(task.classes, task.class_names, task.label_map):
+        import html
+
+        # the folder's labels (m31-real: galaxy) and the task's classes (2 non-cluster) joined, as evaluate says them
+        s.text(f"Labels read as classes (the task's label_map): {html.escape(words)}.")
     if ev.task_note:
         s.note(ev.task_note)
     s.table("catalogues", ev.counts, "Objects per class in every catalogue (0 = unclassified).")
