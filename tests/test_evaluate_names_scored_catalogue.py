@@ -111,3 +111,26 @@ def test_a_catalogue_given_in_python_keeps_the_role_name():
     assert scored_name("a/truth.ecsv", ["b/truth.ecsv"]) == "prediction"
     assert scored_name("reference.ecsv", ["self"]) == "prediction"
     assert scored_name("run/classified.ecsv", ["truth.ecsv"]) == "classified"
+
+
+LEGUS_NAME = "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor"
+
+
+def test_a_legus_file_is_named_by_its_field(tmp_path):
+    """A LEGUS file's stem (~55 characters) made ~110-character table names (until 2026-12-07): its field instead."""
+    _write(tmp_path)
+    (tmp_path / "cat.ecsv").rename(tmp_path / f"{LEGUS_NAME}.ecsv")
+    (tmp_path / "truth.ecsv").rename(tmp_path / "hlsp_legus_hst_wfc3_ngc1433_multiband_v1_padagb-mwext-avgapcor.ecsv")
+    pred = tmp_path / f"{LEGUS_NAME}.ecsv"
+    res = runner.invoke(app, ["evaluate", str(pred), "-r", "self", "-r",
+                              str(tmp_path / "hlsp_legus_hst_wfc3_ngc1433_multiband_v1_padagb-mwext-avgapcor.ecsv"),
+                              "--bootstrap", "0", "--no-science", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in (tmp_path / "ev" / "tables").iterdir())
+    assert "per_class_ngc1566_class_ref.ecsv" in names, names
+    assert "per_class_ngc1433.ecsv" in names, names
+    assert not any("hlsp_legus" in n for n in names), names
+    assert "class_pred vs class_ref in ngc1566: accuracy[" in res.output, res.output
+    # each file named once, where it is read
+    assert res.output.count(f"ngc1566 is {pred} ") == 1, res.output
+    assert res.output.count("ngc1433 is ") == 1, res.output

@@ -71,7 +71,7 @@ from starclass.io.cutout_output import (
     read_cutout_output,
     text_table_options,
 )
-from starclass.io.legus import STRAY_CLASS_VALUES, stray_class_values
+from starclass.io.legus import STRAY_CLASS_VALUES, field_from_name, stray_class_values
 from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
 from starclass.schema import (
@@ -123,9 +123,41 @@ SELF_CATALOGUE = "reference"
 PREDICTION = "prediction"
 
 
+def catalogue_name(path: str | os.PathLike) -> str:
+    """How outputs name a catalogue file: its LEGUS field (``ngc1566``, as ``--catalogs`` does), else its stem.
+
+    A LEGUS file's stem is ~55 characters, and the table and figure names that join two of them
+    (``agreement_hlsp_legus_hst_wfc3_ngc1566_..._class_human_mode.ecsv``) ran to ~110; the file
+    itself is named once, where it is read (:func:`catalogue_name_note`).
+
+    Examples
+    --------
+    >>> catalogue_name("data/hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab")
+    'ngc1566'
+    >>> catalogue_name("run1/classified.ecsv")
+    'classified'
+    """
+    return field_from_name(Path(path).name) or Path(path).stem
+
+
+def catalogue_name_note(path: str | os.PathLike, name: str) -> str | None:
+    """The line that says which file ``name`` is, where it is not the file's stem (a LEGUS field), else None.
+
+    Examples
+    --------
+    >>> catalogue_name_note("d/hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab", "ngc1566")
+    'ngc1566 is d/hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab (the LEGUS field its name holds)'
+    >>> catalogue_name_note("run1/classified.ecsv", "classified") is None
+    True
+    """
+    if name == Path(path).stem or name != field_from_name(Path(path).name):
+        return None
+    return f"{name} is {path} (the LEGUS field its name holds)"
+
+
 def scored_name(pred: Table | str | os.PathLike, references: ReferencesLike | None = None,
                 pred_name: str = PREDICTION) -> str:
-    """The name of the catalogue scored, in tables, file names and ``summary.json``: its file's stem.
+    """The name of the catalogue scored, in tables, file names and ``summary.json``: its file's stem (a LEGUS field).
 
     The terminal and the report's headings named it by its stem ("classified vs truth") while the tables
     it was written under, the Catalogues table and the science checks called it "prediction"
@@ -145,11 +177,11 @@ def scored_name(pred: Table | str | os.PathLike, references: ReferencesLike | No
     """
     if pred_name != PREDICTION or not isinstance(pred, (str, os.PathLike)):
         return pred_name
-    stem = Path(pred).stem  # as the headings' pred_label and the references' names (their stems)
+    stem = catalogue_name(pred)  # as the headings' pred_label and the references' names
     given = ([references] if isinstance(references, (str, os.PathLike, Table)) or is_dataframe(references)
              else list(references or ()))
     taken = {str(k) for k in references} if isinstance(references, Mapping) else {
-        Path(r).stem for r in given if isinstance(r, (str, os.PathLike)) and str(r) != SELF}
+        catalogue_name(r) for r in given if isinstance(r, (str, os.PathLike)) and str(r) != SELF}
     if not stem or stem in taken or stem in (SELF, SELF_CATALOGUE):
         return pred_name
     return stem
@@ -328,7 +360,7 @@ def reference_names(references: ReferencesLike, reserved: Sequence[str] = ()) ->
         if key is not None:
             given[key] = str(r)
         if isinstance(r, (str, Path)) and str(r) != SELF:
-            name = Path(r).stem
+            name = catalogue_name(r)
         elif isinstance(r, str):
             name = SELF
         else:
@@ -1532,6 +1564,8 @@ class Evaluation:
     #: how captions and messages name the catalogue scored where not ``pred_name`` (its file's stem,
     #: :attr:`Comparison.pred_label`)
     pred_label: str | None = None
+    #: which file each catalogue named by its LEGUS field is (``"ngc1566 is ....tab (...)"``), said once
+    named: list[str] = field(default_factory=list)
 
     def shown(self, name: str) -> str:
         """Catalogue ``name`` (a key of ``catalogues``) as captions name it: the scored one by ``pred_label``.
@@ -3066,7 +3100,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     # headings name the catalogue scored by its file, as the references are named (their stems): "prediction vs
     # truth" called a human catalogue or a reference scored against another a prediction. Its path as given
     # where a reference has its stem ("a/cat vs cat" rather than "cat vs cat"); pred_name stays the key
-    pred_label = Path(pred).stem if isinstance(pred, (str, Path)) else None
+    pred_label = catalogue_name(pred) if isinstance(pred, (str, Path)) else None
     if pred_label is not None and pred_label in refs:
         pred_label = str(pred)
     scored = None
@@ -3171,6 +3205,15 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     if scored:
         for c in comparisons:
             c.notes.insert(0, scored)
+    # a LEGUS file is named by its field in headings, tables and file names: each says once which file it is
+    # (under its comparison on the page; evaluate prints them first, Evaluation.named)
+    named: list[str] = []
+    for c, (name, r) in zip(comparisons, refs.items()):
+        said = [catalogue_name_note(r, name) if isinstance(r, (str, Path)) and str(r) != SELF else None]
+        if c is comparisons[0] and isinstance(pred, (str, Path)) and pred_label is not None:
+            said.insert(0, catalogue_name_note(pred, pred_label))
+        c.notes[:0] = [n for n in said if n]
+        named += [n for n in said if n]
     # a model scored on its own training cutouts read as held-out: classify --stamps said so beside its accuracy
     # line, evaluate and report of the table it wrote said nothing (until 2026-12-07)
     _say_in_sample(comparisons, ptab, pred, model, refs, progress=progress)
@@ -3181,7 +3224,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
              **{n: ref_col for n in cats if n != pred_name and reference_column is not None}}
     counts["class_column"] = [shown.get(str(n), str(c)) for n, c in zip(counts["catalogue"], counts["class_column"])]
     ev = Evaluation(etask, task_note, pred_name, cats, cols, counts, comparisons,
-                    scored=scored, pred_column=pred_column or CLASS_PRED, pred_label=pred_label)
+                    scored=scored, pred_column=pred_column or CLASS_PRED, pred_label=pred_label, named=named)
     # the objects every catalogue classifies: the Quality Ratio compares the catalogues' counts on them
     # (it compared each catalogue's counts over its own rows: NGC 1566's 2432 machine classes with the
     # people's 1061, a QR of 11 for class 3 that said more of who classified what than how)

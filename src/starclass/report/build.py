@@ -1593,7 +1593,7 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
     parts.done(f"the folder ({counted(len(written['tables']), 'table')}, {counted(len(written['figures']), 'figure')})"
                " written")
     # how the rows were paired is printed: sky or pixels, by file or by row, changes what is compared
-    details = scored_lines(ev.scored) + [line for c in ev.comparisons
+    details = list(ev.named) + scored_lines(ev.scored) + [line for c in ev.comparisons
                for line in [f"{_said(c)}: {_paired_count(c)}",
                             *c.lines()]]
     by_lines = [line for c in ev.comparisons for col, (tab, note) in c.by.items()
