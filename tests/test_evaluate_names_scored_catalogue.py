@@ -134,3 +134,20 @@ def test_a_legus_file_is_named_by_its_field(tmp_path):
     # each file named once, where it is read
     assert res.output.count(f"ngc1566 is {pred} ") == 1, res.output
     assert res.output.count("ngc1433 is ") == 1, res.output
+
+
+def test_self_reference_catalogue_is_named_by_its_column(tmp_path):
+    """-r self's own catalogue was "reference" in what was written while the page named it by its column (2026-12-07)."""
+    from starclass.datasets.catalogs import fake_catalogs
+
+    pred, truth = fake_catalogs(120, seed=1)
+    pred["class_ref"] = truth["class_ref"]  # the same 120 objects, row by row
+    pred.write(tmp_path / "cat.ecsv")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "cat.ecsv"), "-r", "self", "--distance", "10",
+                              "--bootstrap", "0", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    names = {p.stem for p in (tmp_path / "ev" / "tables").iterdir()}
+    assert "box_counts_cat_class_ref" in names, names
+    assert not any(n.endswith("_reference") for n in names), names
+    counts = Table.read(tmp_path / "ev" / "tables" / "catalogues.ecsv")
+    assert list(counts["catalogue"]) == ["cat", "cat class_ref"]

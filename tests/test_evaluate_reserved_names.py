@@ -71,12 +71,22 @@ def test_a_reference_named_reference_beside_self_keeps_its_own_row(tmp_path):
     _catalogue(tmp_path / "reference.ecsv", [1, 4, 4, 4] * 5)
     res = _evaluate(tmp_path, tmp_path / "new.ecsv", ["self", tmp_path / "reference.ecsv"])
     assert res.exit_code == 0, res.output
-    # the catalogue's own class_ref under -r self, and the file: one row each (the file's replaced the other)
-    assert _counts(tmp_path) == {"new": [10, 0, 5, 5], "reference": [5, 5, 5, 5],
-                                 "reference_2": [5, 0, 0, 15]}
+    # the catalogue's own class_ref under -r self, and the file: one row each (the file's replaced the other).
+    # Since 2026-12-07 the former is named by its column ("new class_ref"), as the page names it, not "reference"
+    assert _counts(tmp_path) == {"new": [10, 0, 5, 5], "new class_ref": [5, 5, 5, 5],
+                                 "reference": [5, 0, 0, 15]}
     # the file is another catalogue, so it is in the agreement table; the catalogue's own column is not
     agreement = Table.read(tmp_path / "ev" / "tables" / "agreement_table.ecsv")
-    assert list(agreement["comparison"]) == ["new vs. reference_2"]
+    assert list(agreement["comparison"]) == ["new vs. reference"]
+
+
+def test_a_reference_named_as_the_own_column_beside_self_is_numbered(tmp_path):
+    _catalogue(tmp_path / "new.ecsv", [1, 2, 3, 4] * 5, pred=[1, 1, 3, 4] * 5)
+    _catalogue(tmp_path / "new class_ref.ecsv", [1, 4, 4, 4] * 5)
+    res = _evaluate(tmp_path, tmp_path / "new.ecsv", ["self", tmp_path / "new class_ref.ecsv"])
+    assert res.exit_code == 0, res.output
+    assert _counts(tmp_path) == {"new": [10, 0, 5, 5], "new class_ref": [5, 5, 5, 5],
+                                 "new class_ref_2": [5, 0, 0, 15]}
 
 
 def test_a_reference_file_named_reference_is_in_the_agreement_table(tmp_path):

@@ -116,9 +116,26 @@ ReferencesLike = (str | os.PathLike | Table | Sequence[str | os.PathLike | Table
                   | Mapping[str, str | os.PathLike | Table])
 
 SELF = "self"
-#: the name of the catalogue's own reference column, as a catalogue, under ``-r self`` (its box counts,
-#: class counts: ``box_counts_reference``)
+#: a name evaluate keeps for itself: a catalogue scored whose stem it is keeps ``pred_name``. Until 2026-12-07 the
+#: catalogue's own reference column under ``-r self`` was this catalogue (``box_counts_reference``), while the
+#: page called it by its column; it is :func:`self_catalogue_name` now
 SELF_CATALOGUE = "reference"
+
+
+def self_catalogue_name(pred_name: str, ref_col: str = CLASS_REF) -> str:
+    """The name of the catalogue's own reference column, as a catalogue, under ``-r self``.
+
+    The comparison's reference is named so (``class_pred vs class_ref in ngc1566``, the tables
+    ``per_class_ngc1566_class_ref``); its box counts, class counts and science tables are too
+    (``age_distributions_ngc1566_class_ref.ecsv``, the Catalogues table's row), which were "reference"
+    until 2026-12-07.
+
+    Examples
+    --------
+    >>> self_catalogue_name("ngc1566"), self_catalogue_name("ngc1566", "class_human_mode")
+    ('ngc1566 class_ref', 'ngc1566 class_human_mode')
+    """
+    return f"{pred_name} {ref_col}"
 #: the name of the catalogue scored where it has no file to be named by (a Table given in Python)
 PREDICTION = "prediction"
 
@@ -2858,9 +2875,10 @@ def _references_to_compare(ptab: Table, etask: EvalTask, pred: Table | str | Pat
     given = [references] if isinstance(references, (str, Path, Table)) or is_dataframe(references) else references
     has_self = given is not None and not isinstance(given, Mapping) and any(
         isinstance(r, str) and r == SELF for r in given)
-    # the catalogue compared with itself is the catalogue 'reference' (SELF_CATALOGUE): a file of that stem
-    # given beside -r self replaced it, and any file of that stem was left out of the agreement table
-    refs = reference_names(references, reserved=(pred_name, SELF_CATALOGUE) if has_self else (pred_name,))
+    # the catalogue compared with itself has a name of its own (self_catalogue_name): a file of that name
+    # given beside -r self replaced it, and any file of that name was left out of the agreement table
+    own = self_catalogue_name(pred_name, reference_column or CLASS_REF)
+    refs = reference_names(references, reserved=(pred_name, own) if has_self else (pred_name,))
     # with a reference (-r LABELS.csv --label-column label) the labels may be the reference's only: a
     # folder classified without labels was refused for lacking the column the reference holds
     if label_column is not None and (label_column in ptab.colnames or not refs):
@@ -3097,6 +3115,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                   "the object column the model reads; fill it in, or name another with --group-column")
     ptab, refs, has_self, ref_col = _references_to_compare(ptab, etask, pred, pred_name, references, label_column,
                                                            pred_column, reference_column)
+    own = self_catalogue_name(pred_name, ref_col)  # the catalogue's own reference column, as a catalogue (-r self)
     # headings name the catalogue scored by its file, as the references are named (their stems): "prediction vs
     # truth" called a human catalogue or a reference scored against another a prediction. Its path as given
     # where a reference has its stem ("a/cat vs cat" rather than "cat vs cat"); pred_name stays the key
@@ -3161,9 +3180,9 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
             _say_ungrouped(comparisons[-1], found, implied, pshown)
             rt = ptab.copy(copy_data=False)
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
-            cats[SELF_CATALOGUE] = rt
-            cols[SELF_CATALOGUE] = CLASS_REF
-            pairs_of[SELF_CATALOGUE] = comparisons[-1].pairs
+            cats[own] = rt
+            cols[own] = CLASS_REF
+            pairs_of[own] = comparisons[-1].pairs
             continue
         # a labels table of cutouts (the folder's labels.csv: file, label) is a reference too
         key = _file_key(r)
@@ -3230,16 +3249,16 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     # people's 1061, a QR of 11 for class 3 that said more of who classified what than how)
     ev.common = common_rows(cats, cols, pairs_of, etask, pred_name)
     n_common = int(ev.common[pred_name].size)
-    if set(pairs_of) == {SELF_CATALOGUE}:
+    if set(pairs_of) == {own}:
         ev.common_note = (f"the {counted(n_common, 'row')} of {ev.shown(pred_name)} where both {shown[pred_name]} and "
-                          f"{shown.get(SELF_CATALOGUE, ref_col)} are classified")
+                          f"{shown.get(own, ref_col)} are classified")
     else:
         how = "; ".join(f"{c.ref_name}: {c.paired_by}" for c in comparisons)
         ev.common_note = (f"the {counted(n_common, 'object')} that every catalogue "
                           f"({', '.join(map(ev.shown, cats))}) classifies, paired as scored ({how})")
     if etask.phangs_like:
         # the catalogue compared with itself is not another catalogue to agree with
-        usable = {n: t for n, t in cats.items() if not (has_self and n == SELF_CATALOGUE) and has_positions(t)}
+        usable = {n: t for n, t in cats.items() if not (has_self and n == own) and has_positions(t)}
         if len(usable) >= 2:
             try:
                 ev.agreement_table = agreement_table(usable, radius, class_cols=cols)
