@@ -1958,8 +1958,12 @@ def _quantity(pred: Table, ref: Table, q: str) -> tuple[np.ndarray, str, str] | 
     """(values, 'pred' | 'ref', column name) of a quantity, or None."""
     for which, t in (("pred", pred), ("ref", ref)):
         if q == "magnitude":
-            if bands_in(t):
-                col = mag_col(v_band(bands_in(t)))
+            # a simulation's truth has mag_true_<band> only: the trend figures use it (magnitudes()), while this
+            # said "agreement vs magnitude: no such column in either catalogue" beside them (until 2026-12-07)
+            mags, kind = magnitudes(t)
+            if mags:
+                band = v_band(list(mags))
+                col = mag_true_col(band) if kind else mag_col(band)
                 return np.asarray(t[col], float), which, col
         elif q in t.colnames:
             return np.asarray(t[q], float), which, q
@@ -1980,7 +1984,9 @@ def _phangs_agreement(cp: np.ndarray, cr: np.ndarray, pred: Table, ref: Table, i
     for q in quantities:
         got = _quantity(pred, ref, q)
         if got is None:
-            out.notes.append(f"agreement vs {q}: no such column in either catalogue")
+            what = ("a magnitude column (mag_<band>, or a simulation's mag_true_<band>)" if q == "magnitude"
+                    else f"a column {q!r}")
+            out.notes.append(f"agreement vs {q}: neither catalogue has {what}")
             continue
         vals, which, qname = got
         qv = vals[ia if which == "pred" else ib][both]
