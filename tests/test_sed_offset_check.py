@@ -337,3 +337,27 @@ def test_catalogs_warns_of_the_fields(tmp_path, verb):
     noted = [s for s in res.output.splitlines() if s.startswith("note: SED-fit offsets within 0.30 mag that change")]
     assert len(noted) == 1 and "ngc4485 F336W -0.21 ± 0.05 mag (4.1), F814W +0.19" in noted[0], res.output
     assert "ngc4485" not in said[0]
+
+
+def test_the_warning_is_a_short_line_and_indented_detail(tmp_path):
+    """The warning was one ~900-character line (NGC 1566's F814W, until 2026-12-07): a short line, the detail below."""
+    p = tmp_path / "field.ecsv"
+    _fitted(shift=_ab_against_vega()).write(p)
+    res = CliRunner().invoke(app, ["evaluate", str(p), "-r", "self", "--distance", "10", "--bootstrap", "0",
+                                   "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    (i,) = [k for k, s in enumerate(lines) if "its SED fits do not match" in s]
+    assert len(lines[i]) < 250 and "most likely AB models against Vega photometry" in lines[i], lines[i]
+    detail = []
+    for s in lines[i + 1:]:
+        if not s.startswith("  "):
+            break
+        detail.append(s)
+    assert any("AB - Vega minus F555W's" in s for s in detail), detail
+    # the table of every band's offsets, where evaluate wrote it
+    assert detail[-1] == "  each band's offsets: tables/sed_offsets_field.ecsv", detail
+    assert (tmp_path / "ev" / "tables" / "sed_offsets_field.ecsv").exists()
+    res = CliRunner().invoke(app, ["info", str(p)])
+    warned = [s for s in res.output.splitlines() if "its SED fits do not match" in s]
+    assert len(warned) == 1 and len(warned[0]) < 250 + len(str(p)), res.output

@@ -74,7 +74,13 @@ from starclass.science.massfunc import (
     mass_kind_words,
     mass_limit,
 )
-from starclass.science.sedcheck import sed_band_offsets, sed_offset_lines, sed_trend_notes, trend_columns_words
+from starclass.science.sedcheck import (
+    sed_band_offsets,
+    sed_offset_lines,
+    sed_offset_warnings,
+    sed_trend_notes,
+    trend_columns_words,
+)
 from starclass.science.ssp import SUBSTITUTES, ssp_label, ssp_track
 
 # --------------------------------------------------------------------------------------------
@@ -836,7 +842,10 @@ def _sed_check(ms: Section, name: str, t: Table, ssp: str | Path | None, warned:
              + "".join(f" Note: {line}." for line in sed_trend_notes(off, said)))
     for line in sed_offset_lines(off, said):
         ms.note(line)
-        if str(src or said) not in warned:  # -r self: one file, prediction and reference, warned of once
+    if str(src or said) not in warned:  # -r self: one file, prediction and reference, warned of once
+        # a short line and the detail indented below it: the page's one-line note ran to ~900 characters on the
+        # terminal (NGC 1566's F814W)
+        for line in sed_offset_warnings(off, said, f"tables/{slug(f'sed_offsets_{name}')}.ecsv"):
             warnings.warn(line, stacklevel=2)
     for line in sed_trend_notes(off, said):
         ms.note(line)  # an age trend within the tolerance: on the page, not a warning

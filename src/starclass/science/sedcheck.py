@@ -30,6 +30,7 @@ fits' models differ (docs/legus_validation.md, "The UV and U age trends are the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -587,13 +588,75 @@ def sed_offset_lines(offsets: Table, name: str = "catalogue") -> list[str]:
     same): the fits' models (their metallicity: the table is one metallicity) or their V band (another
     filter than F555W?) differ from the table's; the fitted ages, masses and E(B-V) may be biased
     """
+    return [head + rest for _, head, rest in _sed_offset_parts(offsets, name)]
+
+
+#: :func:`sed_offset_warnings`' short word for each reading of :func:`sed_readings`
+READING_WORDS = {"age": "it changes with the fitted age: the fits' models or V band differ from the table's",
+                 "ab_vega": "most likely AB models against Vega photometry (or the reverse)",
+                 "ab_band": "an AB/Vega mix-up or another model",
+                 "other": "the fits' models, a filter or the photometry differ"}
+
+
+def sed_offset_warnings(offsets: Table, name: str = "catalogue", table: str | None = None) -> list[str]:
+    """:func:`sed_offset_lines` as warnings: a short first line, the detail on indented lines below it.
+
+    Each line of :func:`sed_offset_lines` ran to ~900 characters (NGC 1566's F814W) on one line of the terminal;
+    its first line now says the band, the offset and the likely cause, the lines below the evidence, and where
+    the table of every band's offsets is (``table``).
+
+    Parameters
+    ----------
+    offsets
+        A :func:`sed_band_offsets` table.
+    name
+        The catalogue, as the lines name it.
+    table
+        Where the offsets table is written, named on the last line; None names none.
+
+    Returns
+    -------
+    list of str
+        One warning (with its newlines) a band beyond the tolerance.
+
+    Examples
+    --------
+    >>> off = Table({"band": ["f438w", "f814w"], "n": [1190, 1190], "offset": [-0.19, 0.42], "scatter": [0.1, 0.1],
+    ...              "ab_minus_vega": [-0.12, 0.448], "exceeds": [False, True], "ab_like": [True, True]},
+    ...             meta={"v_band": "f555w", "tolerance": 0.3, "match": 0.1, "min_log_age": 7.0})
+    >>> w = sed_offset_warnings(off, "ngc1566", "ev/tables/sed_offsets_ngc1566.ecsv")[0].splitlines()
+    >>> print(w[0])  # doctest: +NORMALIZE_WHITESPACE
+    ngc1566: its SED fits do not match its F814W: 0.42 mag fainter than the SSP table, relative to F555W
+    (tolerance 0.30 mag): most likely AB models against Vega photometry (or the reverse)
+    >>> len(w), w[-1]
+    (4, "  each band's offsets: ev/tables/sed_offsets_ngc1566.ecsv")
+    """
+    v, tol = str(offsets.meta["v_band"]).upper(), float(offsets.meta["tolerance"])
+    out = []
+    for (reading, head, rest), r in zip(_sed_offset_parts(offsets, name),
+                                        [r for r in offsets if str(r["band"]) in sed_readings(offsets)]):
+        b, off = str(r["band"]).upper(), float(r["offset"])
+        short = (f"{name}: its SED fits do not match its {b}: {abs(off):.2f} mag "
+                 f"{'fainter' if off > 0 else 'brighter'} than the SSP table, relative to {v} (tolerance {tol:.2f} "
+                 f"mag): {READING_WORDS.get(reading, READING_WORDS['other'])}")
+        # the head less "NAME: its SED fits do not match its BAND: ", then the rest sentence by sentence
+        detail = [head.split(f"{b}: ", 1)[1].strip().rstrip("."),
+                  *(s.strip() for s in re.split(r"(?<=[a-z0-9)])\. (?=[A-Z])", rest) if s.strip())]
+        if table:
+            detail.append(f"each band's offsets: {table}")
+        out.append(short + "".join(f"\n  {d}" for d in detail))
+    return out
+
+
+def _sed_offset_parts(offsets: Table, name: str) -> list[tuple[str, str, str]]:
+    """(reading, head, the rest) of each line of :func:`sed_offset_lines`, in the offsets' band order."""
     meta = offsets.meta
     v, tol, match = str(meta["v_band"]).upper(), float(meta["tolerance"]), float(meta["match"])
     young = f"{10 ** (float(meta['min_log_age']) - 6):g} Myr"
     readings = sed_readings(offsets)
     support = [r for r in offsets if not r["exceeds"] and r["ab_like"] and abs(float(r["ab_minus_vega"])) >= 0.05
                and np.isfinite(r["offset"])]
-    lines = []
+    parts: list[tuple[str, str, str]] = []  # (reading, head, the rest)
     for r in offsets:
         if str(r["band"]) not in readings:
             continue
@@ -607,36 +670,41 @@ def sed_offset_lines(offsets: Table, name: str = "catalogue") -> list[str]:
                     "same)" if r["ab_like"] else "")
             cause = str(r["trend_cause"]) if "trend_cause" in r.colnames else ""
             if cause == "fits":
-                lines.append(head + f"It depends on the fitted age: {age_trend_words(r)}. An AB - Vega mix-up would "
-                             f"move every age alike{near}, and the catalogue's own fit residuals change alike "
-                             f"({float(r['fit_trend']):+.2f} mag): its photometry departs from its fits' own models "
-                             f"at those ages as it does from the table ({TREND_CAUSES_DOC}); the fitted ages, masses "
-                             "and E(B-V) may be biased")
+                parts.append((reading, head,
+                              f"It depends on the fitted age: {age_trend_words(r)}. An AB - Vega mix-up would "
+                              f"move every age alike{near}, and the catalogue's own fit residuals change alike "
+                              f"({float(r['fit_trend']):+.2f} mag): its photometry departs from its fits' own models "
+                              f"at those ages as it does from the table ({TREND_CAUSES_DOC}); the fitted ages, masses "
+                              "and E(B-V) may be biased"))
             else:
                 evidence = (f" (the table less the fits' own models changes by {float(r['model_trend']):+.2f} mag, "
                             f"{abs(float(r['model_trend_z'])):.1f} standard errors)" if cause == "models" else "")
-                lines.append(head + f"It depends on the fitted age: {age_trend_words(r)}. An AB - Vega mix-up would "
-                             f"move every age alike{near}: the fits' models (their metallicity: the table is one "
-                             f"metallicity) or their V band (another filter than {v}?) differ from the table's"
-                             f"{evidence}; the fitted ages, masses and E(B-V) may be biased")
+                parts.append((reading, head,
+                              f"It depends on the fitted age: {age_trend_words(r)}. An AB - Vega mix-up would "
+                              f"move every age alike{near}: the fits' models (their metallicity: the table is one "
+                              f"metallicity) or their V band (another filter than {v}?) differ from the table's"
+                              f"{evidence}; the fitted ages, masses and E(B-V) may be biased"))
         elif reading == "ab_vega":
             also = ", ".join(f"{str(s['band']).upper()}'s {float(s['offset']):+.2f} is its "
                              f"{float(s['ab_minus_vega']):+.2f}" for s in support)
-            lines.append(head + f"That is {b}'s AB - Vega minus {v}'s ({d:+.2f}) within {match:.2f} mag, and {also}: "
-                         "the fits most likely used AB models against Vega photometry (or the reverse), which "
-                         "biases their ages, masses and E(B-V)")
+            parts.append((reading, head,
+                          f"That is {b}'s AB - Vega minus {v}'s ({d:+.2f}) within {match:.2f} mag, and {also}: "
+                          "the fits most likely used AB models against Vega photometry (or the reverse), which "
+                          "biases their ages, masses and E(B-V)"))
         elif reading == "ab_band":
-            lines.append(head + f"That is {b}'s AB - Vega minus {v}'s ({d:+.2f}) within {match:.2f} mag, but no "
-                         "other band shows its own: an AB/Vega mix-up or another model (metallicity: the table is "
-                         "one metallicity) may explain it; the fitted ages, masses and E(B-V) may be biased")
+            parts.append((reading, head,
+                          f"That is {b}'s AB - Vega minus {v}'s ({d:+.2f}) within {match:.2f} mag, but no "
+                          "other band shows its own: an AB/Vega mix-up or another model (metallicity: the table is "
+                          "one metallicity) may explain it; the fitted ages, masses and E(B-V) may be biased"))
         else:
-            lines.append(head + f"It is not {b}'s AB - Vega difference from {v} ({d:+.2f}): the fits' models "
-                         "(metallicity: the table is one metallicity; nebular light), a filter or the photometry "
-                         "differ; the fitted ages, masses and E(B-V) may be biased")
+            parts.append((reading, head,
+                          f"It is not {b}'s AB - Vega difference from {v} ({d:+.2f}): the fits' models "
+                          "(metallicity: the table is one metallicity; nebular light), a filter or the photometry "
+                          "differ; the fitted ages, masses and E(B-V) may be biased"))
         if reading != "age" and "offset_10_30_myr" in r.colnames:
             # the evidence the reading rests on, so a user can judge it: a flat offset is what AB - Vega leaves
-            lines[-1] += f". With the fitted age: {age_trend_words(r)}"
-    return lines
+            parts[-1] = (*parts[-1][:2], parts[-1][2] + f". With the fitted age: {age_trend_words(r)}")
+    return parts
 
 
 def sed_trend_notes(offsets: Table, name: str = "catalogue") -> list[str]:
@@ -812,7 +880,7 @@ def sed_check_notes(table: Table, name: str = "catalogue", ssp: str | Path | Non
 
 
 def sed_check_lines(table: Table, name: str = "catalogue", ssp: str | Path | None = None) -> list[str]:
-    """:func:`sed_offset_lines` of ``table``, or none where it has no SED fit to check.
+    """:func:`sed_offset_warnings` of ``table`` (a short line, the detail indented), or none where it has no SED fit.
 
     Examples
     --------
@@ -821,4 +889,5 @@ def sed_check_lines(table: Table, name: str = "catalogue", ssp: str | Path | Non
     """
     if "age" not in table.colnames or "ebv" not in table.colnames or len(bands_in(table)) < 2:
         return []
-    return sed_offset_lines(sed_band_offsets(table, ssp=ssp), name)
+    # info prints the table of offsets above: the warning names no file (a ~900-character line until 2026-12-07)
+    return sed_offset_warnings(sed_band_offsets(table, ssp=ssp), name)
