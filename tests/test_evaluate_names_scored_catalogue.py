@@ -137,7 +137,7 @@ def test_a_legus_file_is_named_by_its_field(tmp_path):
 
 
 def test_self_reference_catalogue_is_named_by_its_column(tmp_path):
-    """-r self's own catalogue was "reference" in what was written while the page named it by its column (2026-12-07)."""
+    """-r self's own catalogue was "reference" in what was written, the page named it by its column (2026-12-07)."""
     from starclass.datasets.catalogs import fake_catalogs
 
     pred, truth = fake_catalogs(120, seed=1)
