@@ -206,7 +206,12 @@ def test_ngc1566_machine_and_people_counted_on_the_same_objects(legus_tab):
                                 {n: np.asarray(cats[n][ev.class_cols[n]])[rows[n]] for n in cats},
                                 abs_mag_limit=-7.8, distance_mpc=17.7)
     q = qr_table(counts)
-    got = {(str(r["class"]), int(r["box"])): [int(r[q.colnames[2]]), int(r["n_reference"])] for r in q}
+    # -r self's own catalogue is named by its column ("<stem> class_human_mode"; "reference" until 2026-12-07)
+    from starclass.evaluate.compare import self_catalogue_name
+    from starclass.schema import column_names
+
+    (own,) = column_names([self_catalogue_name(scored, "class_human_mode")], prefix="n_")
+    got = {(str(r["class"]), int(r["box"])): [int(r[q.colnames[2]]), int(r[own])] for r in q}
     assert got == want
     qr = {(str(r["class"]), int(r["box"])): float(r["qr"]) for r in q if not np.ma.is_masked(r["qr"])}
     assert qr[("3", 4)] == pytest.approx(np.std([316, 174], ddof=1) / np.sqrt(245), abs=1e-9)  # 6.41
