@@ -78,3 +78,14 @@ def test_the_help_says_the_default():
     text = " ".join(r.output.split())
     assert "<catalogue>_report/ in the current folder" in text, text
     assert "[default: report.html]" not in text
+
+
+def test_a_legus_file_s_report_is_named_by_its_field(tmp_path, monkeypatch):
+    """``hlsp_legus_..._avgapcor_report`` (until 2026-12-07): ``ngc1566_report``, as the page names the catalogue."""
+    _classified(tmp_path / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.ecsv", 0)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    r = _report(str(tmp_path / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.ecsv"))
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in work.iterdir()) == ["ngc1566_report"], r.output

@@ -263,7 +263,10 @@ _COMPRESSED = (".gz", ".bz2", ".xz", ".fz", ".zip")
 
 
 def _default_output(source: Path | None) -> Path:
-    """The folder ``report`` writes to without ``-o``: ``<name>_report`` for ``classified.ecsv`` or ``legus/``."""
+    """The folder ``report`` writes to without ``-o``: ``<name>_report`` for ``classified.ecsv`` or ``legus/``.
+
+    A LEGUS file is named by its field (``ngc1566_report``), as the page and its tables name it.
+    """
     if source is None:
         return Path("report")  # no input: refused below, before anything is written
     name = Path(source).name
@@ -272,4 +275,9 @@ def _default_output(source: Path | None) -> Path:
             name = name[: -len(suffix)]
             break
     stem = Path(name).stem if not Path(source).is_dir() else name
+    if not Path(source).is_dir():
+        from starclass.io.legus import field_from_name
+
+        # a LEGUS file by its field, as the page names it (ngc1566_report, not hlsp_legus_..._avgapcor_report)
+        stem = field_from_name(name) or stem
     return Path(f"{stem or 'catalogue'}_report")
