@@ -400,7 +400,9 @@ def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[
     made = _recorded_config(config, have) if config is not None else None
     if made is not None:
         # the task the labels were given in, as recorded by --init or the first server: a task file gone alike
-        return task, made, f"--task {task}: {said}, its task as recorded there ({made.description})"
+        # not "--task NAME: ...": the name is no preset, so --task NAME would be refused; nothing is to be typed
+        return task, made, (f"--stamps without --task: task {task} ({made.description}) as the label database "
+                            f"records it, with its whole config (scheme {have}); nothing to give")
     # the database holds the scheme's name only (32 characters), not the file or folder it came from
     raise StarclassError(f"{where} records label scheme {have} for {which(dataset)}, and task {task} is no "
                          f"preset; give --task with its task file or model folder{why}")
