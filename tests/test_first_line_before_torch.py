@@ -475,3 +475,24 @@ def test_every_verb_refuses_a_device_name_torch_would_not_take_before_torch(tmp_
                 (verb, name, out)
             assert out["loaded"] == [], (verb, name, out["loaded"])
     assert not any((tmp_path / p).exists() for p in ("o.ecsv", "s.ecsv", "m", "run"))
+
+
+def test_inspect_init_add_user_says_what_it_does_first_at_a_terminal(tmp_path, monkeypatch):
+    """``inspect DATA_DIR --init --add-user ann --admin`` (the docs' first run) said nothing for ~14 s on shared cores
+    (the catalogue checked on the mosaics before the database is made, SQLAlchemy, the password hash), then its one
+    line; at a terminal it now says what it is doing first, before SQLAlchemy."""
+    from starclass.datasets.labelling import make_demo_field
+
+    field = make_demo_field(tmp_path / "field", n=4, size=80, predictions=False)
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "ann-password")
+    argv = ["inspect", field, "--db", f"sqlite:///{tmp_path / 'labels.sqlite'}", "--init", "--add-user", "ann",
+            "--admin"]
+    out = run_cli(argv, terminal=True)
+    assert out.get("text") == (f"inspect: checking the catalogue of {field} against its mosaics, then opening the "
+                               "label database ..."), out
+    assert out["loaded"] == [], f"loaded before the first line: {out['loaded']}"
+    assert not (tmp_path / "labels.sqlite").exists()  # said before anything is made
+    # into a log file (no terminal) no such line: the account's line alone, as before
+    out = run_cli(argv)
+    assert out.get("exit") == 0 and "inspect: checking" not in out["stderr"], out
+    assert out["stdout"].startswith("created user ann (id 1, admin)"), out

@@ -82,6 +82,10 @@ def test_init_without_task_takes_the_lists_labels_as_the_classes(tmp_path, new_p
     out = tmp_path / "round1.csv"
     res = runner.invoke(cli, ["inspect", "--stamps", str(labels), "--export", str(out)])
     assert res.exit_code == 0, res.output
+    # the task is no preset: its line gives no "--task pool-labels" to type (--task would refuse the name)
+    said = " ".join(res.output.split())
+    assert "--task pool-labels" not in said, said
+    assert "--stamps without --task: task pool-labels (" in said and "as the label database records it" in said
     t = Table.read(out, format="ascii.csv")
     got = dict(zip(t["file"], t["label"]))
     assert got == {"pool/cluster/o0.png": "cluster", "pool/galaxy/o0.png": "galaxy", "pool/galaxy/o1.png": "star"}

@@ -400,7 +400,9 @@ def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[
     made = _recorded_config(config, have) if config is not None else None
     if made is not None:
         # the task the labels were given in, as recorded by --init or the first server: a task file gone alike
-        return task, made, f"--task {task}: {said}, its task as recorded there ({made.description})"
+        # not "--task NAME: ...": the name is no preset, so --task NAME would be refused; nothing is to be typed
+        return task, made, (f"--stamps without --task: task {task} ({made.description}) as the label database "
+                            f"records it, with its whole config (scheme {have}); nothing to give")
     # the database holds the scheme's name only (32 characters), not the file or folder it came from
     raise StarclassError(f"{where} records label scheme {have} for {which(dataset)}, and task {task} is no "
                          f"preset; give --task with its task file or model folder{why}")
@@ -758,6 +760,19 @@ def inspect_command(
         # was said for 2-3 s on shared cores until the notes; a log file gets the server's own lines, as before
         say_step(f"inspect: opening the label database and loading {stamps if stamps is not None else data_dir} ...",
                  show_progress(None))
+    else:
+        from starclass.io.progress import say_step
+
+        # an account, an export, a backup: 'inspect DATA_DIR --init --add-user ann --admin' said nothing for ~14 s on
+        # shared cores (the catalogue read and checked on the mosaics before --init makes the database, SQLAlchemy,
+        # the password hash); at a terminal a line says what it is doing first, a log file gets the result alone
+        if stamps is None and (init or add_user or export):
+            doing = f"checking the catalogue of {data_dir} against its mosaics, then opening the label database"
+        elif stamps is not None:
+            doing = f"reading {stamps} and opening the label database"
+        else:
+            doing = "opening the label database"
+        say_step(f"inspect: {doing} ...", show_progress(None))
     # the web stack is optional, so it is imported only once it is known to be there; found is not importable
     with importing_extra("web", WEB_MODULES, "inspect"):
         from starclass.inspect import db as dbm

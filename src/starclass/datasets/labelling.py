@@ -8,6 +8,8 @@ a noisy sky in three bands, with a ``candidates.ecsv`` (0-based x, y; V magnitud
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +17,7 @@ from astropy.table import Table
 from astropy.wcs import WCS
 
 from starclass.bands import vega_zeropoint
+from starclass.errors import shell_word
 from starclass.io.catalog import write_catalog
 from starclass.io.mosaic import write_mosaic
 from starclass.schema import CLASS_PRED, ID, X, Y, mag_col, magerr_col, prob_col
@@ -22,17 +25,110 @@ from starclass.schema import CLASS_PRED, ID, X, Y, mag_col, magerr_col, prob_col
 BANDS = {"f336w": (1.3e-18, 3355.0), "f555w": (1.9e-19, 5308.0), "f814w": (1.5e-19, 8040.0)}
 
 
+@dataclass(frozen=True)
+class DemoField:
+    """What :func:`make_demo_field` wrote: the folder and each of its files.
+
+    It stands for the folder where a path is taken (``os.fspath``, ``Path(demo)``, ``demo / "name"``,
+    ``str(demo)``, ``demo.name``), as the function's value was the folder alone before it said what it made.
+
+    Parameters
+    ----------
+    folder : Path
+        The field's folder (``starclass inspect DATA_DIR``).
+    mosaics : dict of str to Path
+        One FITS mosaic per band, by band.
+    candidates : Path
+        The candidate catalogue (``candidates.ecsv``; 0-based x, y, V magnitudes).
+    predictions : Path or None
+        Made-up model probabilities (``predictions.ecsv``); None when not asked for.
+    n : int
+        How many candidates.
+    size : int
+        The mosaics' side in pixels.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> demo = make_demo_field(Path(tempfile.mkdtemp()) / "demo", n=3, size=60, predictions=False)
+    >>> demo.candidates.name, sorted(demo.mosaics), demo.predictions
+    ('candidates.ecsv', ['f336w', 'f555w', 'f814w'], None)
+    """
+
+    folder: Path
+    mosaics: dict[str, Path]
+    candidates: Path
+    predictions: Path | None
+    n: int
+    size: int
+
+    def __fspath__(self) -> str:
+        return os.fspath(self.folder)
+
+    def __str__(self) -> str:
+        return str(self.folder)
+
+    def __truediv__(self, name: str | os.PathLike) -> Path:
+        return self.folder / name
+
+    def __getattr__(self, name: str):
+        # the folder's own (Path) attributes, .name, .iterdir() ..., for code that took the value as the folder;
+        # never dunders or the fields themselves (copy and pickle look those up before the fields are set)
+        if name.startswith("__") or name in {"folder", "mosaics", "candidates", "predictions", "n", "size"}:
+            raise AttributeError(name)
+        return getattr(self.folder, name)
+
+    def describe(self) -> str:
+        """What was written, in one line for people.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> demo = make_demo_field(Path(tempfile.mkdtemp()) / "demo", n=3, size=60)
+        >>> print(demo.describe().replace(str(demo.folder), "demo"))  # doctest: +NORMALIZE_WHITESPACE
+        wrote a demo field to demo: 3 mosaics of 60 x 60 px (demo_f336w.fits, demo_f555w.fits, demo_f814w.fits),
+        3 candidates (candidates.ecsv), model probabilities (predictions.ecsv); label them with: starclass
+        inspect demo --init --add-user NAME --admin
+        """
+        files = ", ".join(p.name for p in self.mosaics.values())
+        preds = f", model probabilities ({self.predictions.name})" if self.predictions is not None else ""
+        return (f"wrote a demo field to {self.folder}: {len(self.mosaics)} mosaics of {self.size} x {self.size} px "
+                f"({files}), {self.n} candidates ({self.candidates.name}){preds}; label them with: starclass "
+                f"inspect {shell_word(self.folder)} --init --add-user NAME --admin")
+
+
 def make_demo_field(outdir: str | Path, n: int = 40, size: int = 400, seed: int = 1,
-                    predictions: bool = True) -> Path:
-    """Write mosaics, ``candidates.ecsv`` and ``predictions.ecsv`` to ``outdir``; returns it.
+                    predictions: bool = True) -> DemoField:
+    """Write mosaics, ``candidates.ecsv`` and ``predictions.ecsv`` to ``outdir``; say what was written.
+
+    Parameters
+    ----------
+    outdir : str or Path
+        The folder (made if missing); its demo files are rewritten on each call.
+    n : int
+        How many candidates.
+    size : int
+        The mosaics' side in pixels.
+    seed : int
+        The random seed (another seed, another field).
+    predictions : bool
+        Whether to write ``predictions.ecsv`` (made-up probabilities of PHANGS classes 1-4).
+
+    Returns
+    -------
+    DemoField
+        The folder and its files (``.folder``, ``.mosaics``, ``.candidates``, ``.predictions``);
+        ``.describe()`` says it in a line. It stands for the folder where a path is taken.
 
     Examples
     --------
     >>> import tempfile
     >>> d = make_demo_field(Path(tempfile.mkdtemp()) / "demo", n=10, size=100)
-    >>> sorted(p.name for p in d.iterdir())
+    >>> sorted(p.name for p in d.folder.iterdir())
     ['candidates.ecsv', 'demo_f336w.fits', 'demo_f555w.fits', 'demo_f814w.fits', 'predictions.ecsv']
-    >>> len(Table.read(d / "candidates.ecsv"))
+    >>> d.candidates == d.folder / "candidates.ecsv", d.mosaics["f555w"].name, d.predictions.name
+    (True, 'demo_f555w.fits', 'predictions.ecsv')
+    >>> len(Table.read(d.candidates))
     10
     """
     out = Path(outdir)
@@ -97,4 +193,5 @@ def make_demo_field(outdir: str | Path, n: int = 40, size: int = 400, seed: int 
             pt[prob_col(k + 1)] = p[:, k]
         pt[CLASS_PRED] = np.argmax(p, axis=1) + 1
         write_catalog(pt, out / "predictions.ecsv", overwrite=True)
-    return out
+    return DemoField(out, {b: out / f"demo_{b}.fits" for b in BANDS}, out / "candidates.ecsv",
+                     out / "predictions.ecsv" if predictions else None, n, size)

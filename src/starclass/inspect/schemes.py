@@ -176,6 +176,34 @@ class LabelScheme:
             return None
         return (self.n_inspectors * min(self.allowed), self.n_inspectors * max(self.allowed))
 
+    @property
+    def heading(self) -> str:
+        """What the page's header says the labels are, for a person: the task and its classes, or the scheme.
+
+        A task scheme's name (``task:pool3-labels``) is how the database records it, no words for the
+        person labelling: the header names the task (whole, where its name was cut), its classes and the
+        task's own description where the scheme carries it; a named scheme gives its name and
+        description.
+
+        Examples
+        --------
+        >>> from starclass.learn.config import get_preset
+        >>> task_scheme(get_preset("m31-real")).heading  # doctest: +ELLIPSIS
+        'task m31-real: 1 = cluster, 2 = galaxy (Real PAndAS g-band cutouts ...)'
+        >>> SCHEMES["m31-check"].heading  # doctest: +ELLIPSIS
+        'm31-check: ...'
+        """
+        if not self.name.lower().startswith(TASK_SCHEME_PREFIX):
+            return f"{self.name}: {self.description}"
+        about = ""
+        if self.task_config:
+            try:
+                about = str(json.loads(self.task_config).get("description") or "")
+            except (ValueError, AttributeError):  # a record another version wrote: the classes say enough
+                about = ""
+        classes = self.classes or self.describe_values()
+        return f"task {task_of(self.name)}: {classes}" + (f" ({about})" if about else "")
+
     def meaning(self, value: int) -> str:
         """The name of ``value`` (``"?"`` when it is not in the scheme)."""
         return next((v.name for v in self.values if v.value == value), "?")
