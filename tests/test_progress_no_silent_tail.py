@@ -51,3 +51,40 @@ def test_photometry_reaches_its_total_after_the_fwhm_fit_and_the_corrections(eve
     assert events.index(("fwhm",)) < done and events.index(("corrections",)) < done, events
     # and the blocks are counted: 2 blocks (3 + 2 sources) x 2 bands, then the two steps after them
     assert counts[-1][2] == 2 * 2 + 2, counts
+
+
+class _Ended(Exception):
+    """os._exit, recorded instead of ending the test process."""
+
+
+def test_a_command_that_loaded_torch_ends_without_the_teardown(monkeypatch, capsys):
+    """`classify --tta` of the PAndAS cutouts held the shell 5-22 s (loaded machine) after its last line: the
+    interpreter's teardown after torch. The console entry now runs the atexit functions, flushes, and ends."""
+    import atexit
+    import os
+    import sys
+    import types
+
+    import starclass.cli as cli
+
+    ran: list[str] = []
+    monkeypatch.setitem(sys.modules, "torch", sys.modules.get("torch") or types.ModuleType("torch"))
+    monkeypatch.setattr(sys, "gettrace", lambda: None)  # as outside a debugger or coverage
+    monkeypatch.setattr(sys, "getprofile", lambda: None)
+    monkeypatch.setattr(atexit, "_run_exitfuncs", lambda: ran.append("atexit"))
+
+    def ended(code: int) -> None:
+        ran.append(f"exit {code}")
+        raise _Ended
+
+    monkeypatch.setattr(os, "_exit", ended)
+    monkeypatch.setattr(sys, "argv", ["starclass", "info", "--help"])
+    with pytest.raises(_Ended):
+        cli.main()
+    assert ran == ["atexit", "exit 0"], ran  # the atexit functions first, then the end with the command's status
+    assert "Usage" in capsys.readouterr().out
+    ran.clear()
+    monkeypatch.setattr(sys, "getprofile", lambda: object())  # under cProfile: its results are written at teardown
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert ran == [], ran
