@@ -197,7 +197,7 @@ def main() -> None:
         t_fit = time.perf_counter() - t
         for tta in (False, True) if args.tta else (False,):
             t = time.perf_counter()
-            agg = predict_inputs(work / name, x_te, valid=ok_te, batch_size=256, tta=tta)
+            agg = predict_inputs(work / name, x_te, ok=ok_te, batch_size=256, tta=tta)
             t_pred = time.perf_counter() - t
             key = label + (" + TTA" if tta else "")
             preds[key] = agg.class_pred

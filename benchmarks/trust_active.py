@@ -837,7 +837,7 @@ def _main() -> None:
         base_acc = None
         if args.init_from:
             # the base model on the new galaxy before any of its labels: where every arm starts
-            pred = predict_inputs(args.init_from, x_test, valid=ok_test, batch_size=512).class_pred
+            pred = predict_inputs(args.init_from, x_test, ok=ok_test, batch_size=512).class_pred
             base_acc = float(np.mean(pred == test_truth))
             print(f"base model {args.init_from} on the new galaxy's test fields, no new labels: accuracy vs truth "
                   f"{base_acc:.3f}", flush=True)
@@ -862,7 +862,7 @@ def _main() -> None:
             fit(use, x_pool, y, outdir=work / name, seed=args.seed if seed is None else seed, epochs=epochs,
                 progress=False, resume=False, init_from=init_from if init_from is not None else args.init_from,
                 pseudo_index=prow)
-            pred = predict_inputs(work / name, x_test, valid=ok_test, batch_size=512).class_pred
+            pred = predict_inputs(work / name, x_test, ok=ok_test, batch_size=512).class_pred
             if details is not None:
                 # what the model predicts on the test fields, and how the labels it saw were mixed
                 details["labels_mix"] = _mix(people[labelled], cfg.classes)

@@ -289,7 +289,7 @@ def main() -> None:
                   seed=args.seed, epochs=args.epochs, progress=False, resume=False,
                   label_model=None if model == "truth" else model)
         t_fit = time.perf_counter() - t
-        agg = predict_inputs(work / model, x_te, valid=ok_te, batch_size=512)
+        agg = predict_inputs(work / model, x_te, ok=ok_te, batch_size=512)
         pred = agg.class_pred
         acc = classification_summary(te_truth, pred, "4class").accuracy
         correct[model] = pred == te_truth

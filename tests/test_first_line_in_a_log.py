@@ -87,3 +87,38 @@ def test_classify_train_and_calibrate_into_a_log_say_what_they_load_first(tmp_pa
         res = runner.invoke(app, args)
         lines = timed_lines(res.stderr)  # whether or not the run succeeds: the line comes before anything is read
         assert lines and lines[0] == first, (args, res.output)
+
+
+def _pred_and_truth(tmp_path):
+    """A classified catalogue and its truth, 30 objects in 4 classes."""
+    rows = [(i, 10.0 + 13 * i, 20.0 + 7 * (i % 5), 1 + i % 4) for i in range(30)]
+    pred, truth = tmp_path / "pred.csv", tmp_path / "truth.csv"
+    pred.write_text("id,x,y,class_pred,prob_1,prob_2,prob_3,prob_4\n" + "".join(
+        f"{i},{x},{y},{c},{','.join('0.7' if k == c else '0.1' for k in range(1, 5))}\n" for i, x, y, c in rows))
+    truth.write_text("id,x,y,class\n" + "".join(f"{i},{x},{y},{1 + (c + i // 7) % 4}\n" for i, x, y, c in rows))
+    return pred, truth
+
+
+def test_evaluate_and_report_into_a_log_say_their_catalogue_first(tmp_path):
+    """`report classified.ecsv -r truth.ecsv > log 2>&1` and evaluate were silent ~23 s (loaded machine) before
+    their first bootstrap line: their line was said at a terminal only."""
+    pred, truth = _pred_and_truth(tmp_path)
+    runs = {"evaluate": ["-o", str(tmp_path / "ev"), "--no-science"], "report": ["-o", str(tmp_path / "r.html")]}
+    for verb, out in runs.items():
+        res = runner.invoke(app, [verb, str(pred), "-r", str(truth), "--bootstrap", "10", *out])
+        assert res.exit_code == 0, res.output
+        lines = timed_lines(res.stderr)
+        assert lines and lines[0].startswith(f"{verb}: {pred}, 30 rows: pairing with the references"), res.stderr
+        assert lines[1].startswith("bootstrap ("), lines
+
+
+def test_evaluate_and_report_refused_by_their_catalogue_say_the_error_first(tmp_path):
+    """The line comes after the catalogue is read and checked: a refused command's first line is its error."""
+    pred, truth = _pred_and_truth(tmp_path)
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text(pred.read_text() + "99,1.0,2.0,1,0.7\n")
+    for verb, out in {"evaluate": tmp_path / "ev", "report": tmp_path / "r.html"}.items():
+        res = runner.invoke(app, [verb, str(ragged), "-r", str(truth), "-o", str(out)])
+        assert res.exit_code == 2, res.output
+        assert res.output.strip().splitlines()[0].startswith("error:"), res.output
+        assert not out.exists()

@@ -3,7 +3,7 @@
 ``train`` freezes layers only over weights that hold something and warns on stderr when it cannot;
 until 2026-12-05 ``info`` showed such a member (``open-globular``'s VGG16 without ImageNet weights) as
 "trained from scratch (random initial weights)" and nothing more, as if the task had asked for no frozen
-layers; a member frozen over weights says "first N convolution(s) frozen" (unchanged).
+layers; a member frozen over weights says "first N convolutions frozen" (unchanged).
 """
 
 from __future__ import annotations

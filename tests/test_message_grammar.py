@@ -182,16 +182,43 @@ def test_no_count_is_followed_by_a_plural_in_brackets():
     list) is known: each such noun now agrees with it (``counted``, ``agreeing``; 2026-12-07). A count
     placeholder followed (within two words) by ``word(s)``, or ``word(s)`` followed by a listed placeholder, in
     an f-string of the package is refused here, naming the line."""
-    count_then = re.compile(r"\}\s+(?:[A-Za-z-]+\s+){0,2}[A-Za-z]+\(s\)")
-    then_list = re.compile(r"[A-Za-z]\(s\)\s+\{")
-    hits = []
-    for p in sorted(SRC.rglob("*.py")):
-        for i, line in enumerate(p.read_text().splitlines(), 1):
-            code = line.split("#", 1)[0] if line.lstrip().startswith("#") else line
-            if count_then.search(code) or then_list.search(code):
-                hits.append(f"{p.relative_to(SRC)}:{i}: {line.strip()}")
+    hits = _plural_hits(SRC)
     assert hits == [], "\n".join(hits)
 
+
+#: a count (an f-string's placeholder, a logging call's %d or %s) then, within two words, ``word(s)``
+COUNT_THEN = re.compile(r"(?:\}|%[ds])\s+(?:[A-Za-z-]+\s+){0,2}[A-Za-z]+\(s\)")
+#: ``word(s)`` then a listed placeholder
+THEN_LIST = re.compile(r"[A-Za-z]\(s\)\s+(?:\{|%[ds])")
+#: a count at the end of one line's string and the noun at the start of the next's (implicit concatenation):
+#: ``f"... {n} "`` then ``"channel(s)"``, each line clean to the patterns above
+COUNT_ENDS = re.compile(r"(?:\}|%[ds])\s*[\"']\s*$")
+NOUN_STARTS = re.compile(r"^\s*[fr]?[\"'](?:[A-Za-z-]+\s+){0,2}[A-Za-z]+\(s\)")
+
+
+def _plural_hits(root: Path) -> list[str]:
+    """``file:line: text`` of each count followed by a plural in brackets in the ``.py`` files under ``root``."""
+    hits = []
+    for p in sorted(root.rglob("*.py")):
+        lines = p.read_text().splitlines()
+        for i, line in enumerate(lines, 1):
+            code = line.split("#", 1)[0] if line.lstrip().startswith("#") else line
+            if COUNT_THEN.search(code) or THEN_LIST.search(code):
+                hits.append(f"{p.relative_to(root)}:{i}: {line.strip()}")
+            elif i < len(lines) and COUNT_ENDS.search(code) and NOUN_STARTS.search(lines[i]):
+                hits.append(f"{p.relative_to(root)}:{i}-{i + 1}: {line.strip()} {lines[i].strip()}")
+    return hits
+
+
+def test_the_plural_guard_sees_logging_counts_and_counts_split_over_lines(tmp_path):
+    """``info MODEL`` said "2 channel(s)", "2 epoch(s)" until s78names (677dd60c), whose guard (above) read
+    f-strings one line at a time: a logging call's ``"first %d convolution(s) frozen"`` (models.torchvision_nets)
+    and a count and its noun on two lines of one implicitly concatenated string passed it. It sees both now."""
+    (tmp_path / "a.py").write_text('log.info("%s: first %d convolution(s) frozen", arch, k)\n')
+    (tmp_path / "b.py").write_text('say(f"network input {size} px, {n} "\n    "channel(s)")\n')
+    (tmp_path / "c.py").write_text('say(f"network input {size} px, {counted(n, \'channel\')}")\n')
+    said = _plural_hits(tmp_path)
+    assert [h.split(":")[0] + ":" + h.split(":")[1] for h in said] == ["a.py:1", "b.py:1-2"], said
 
 
 def test_messages_of_one_and_of_several_agree():

@@ -81,3 +81,26 @@ def test_calibrate_tta_lines_say_they_count_views(toy):
     assert len(ends) == 2, res.stderr
     assert "classify (legus4-compact, 1 member): 12 of 12 candidates (100%)" in ends[0], ends
     assert "classify (legus4-compact, 1 member, TTA: 8 views a candidate): 96 of 96 views (100%)" in ends[1], ends
+
+
+def test_predict_inputs_takes_its_per_candidate_mask_as_ok(toy):
+    """``predict_inputs(valid=...)`` was per candidate where ``valid`` means per pixel elsewhere: it is ``ok`` now,
+    as :attr:`starclass.stamps.InputBatch.ok`; the old name is read for one release, with a DeprecationWarning."""
+    import warnings
+
+    from starclass.errors import StarclassError
+    from starclass.learn.classify import predict_inputs
+
+    model, _ = toy
+    x = np.random.default_rng(1).normal(size=(4, 5, 16, 16)).astype(np.float32)
+    mask = np.array([True, False, True, True])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the new name warns of nothing
+        res = predict_inputs(model, x, ok=mask, device="cpu")
+    assert res.class_pred.tolist()[1] == 0 and np.isnan(res.prob_mean[1]).all(), res.class_pred
+    assert (res.class_pred[mask] != 0).all()
+    with pytest.warns(DeprecationWarning, match=r"predict_inputs\(valid=\.\.\.\) is now ok="):
+        old = predict_inputs(model, x, valid=mask, device="cpu")
+    assert old.class_pred.tolist() == res.class_pred.tolist()
+    with pytest.raises(StarclassError, match="not also its old name valid="):
+        predict_inputs(model, x, ok=mask, valid=mask, device="cpu")

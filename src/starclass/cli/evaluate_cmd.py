@@ -205,6 +205,14 @@ def evaluate(
         if ref != "self":  # a classified or labelled cutout folder: its figures must not become its cutouts
             check_output_outside_cutouts(out, ref, option="--output")
     _say(held[:n_read])  # the catalogue's reading warnings: the evaluation does not read it again
+    if shown is None:
+        from starclass.io.progress import say_start
+
+        # into a log file the line above is not said (terminal only): `evaluate classified.ecsv -r truth.ecsv > log`
+        # was silent ~23 s (loaded machine) before the first bootstrap line. Said here, after the refusals of the
+        # catalogue and the output, so that a refused command's first line is still its `error:`
+        say_start(f"evaluate: {pred}, {len(table)} rows: pairing with the references, bootstrapping and drawing "
+                  "the evaluation ...", shown)
     from starclass.report.build import run_evaluation
 
     res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,

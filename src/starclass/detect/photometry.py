@@ -909,7 +909,8 @@ class CandidatePhotometry:
     max_correction : float
         Cap (mag) of the per-source corrections.
     progress : bool or None
-        Show a progress bar over bands (None: a few timed lines, :class:`starclass.io.progress.Progress`).
+        Show a progress bar over the steps (a block of sources in one band, then the FWHM fit and the aperture
+        corrections; None: a few timed lines, :class:`starclass.io.progress.Progress`).
     chunk : int
         Sources measured per block (bounds memory: about 7 kB per source).
     keep_empty_bands : bool
@@ -1044,12 +1045,21 @@ class CandidatePhotometry:
                             n_rows=0 if self.keep_empty_bands else len(out))
         radii = _Radii.of(self.aperture_radius, growth=self.aperture_correction == "growth")
 
-        results = self._aperture_photometry(mosaics, bands, xy, radii)
-        v = results[vband]
-        ci, mci = self._concentration(v, radii)
-        fwhm = fit_fwhm(mosaics.data[vband], bands.masks[vband], xy, v["bkg"], radius=self.fwhm_radius)
-        corrections, psf_used, growth, tabulated = self._aperture_corrections(mosaics, bands, use, xy, results,
-                                                                              radii, ci)
+        # a step is one block of sources in one band, then the V band's FWHM fit, then the aperture corrections:
+        # the count stood at 100% for ~7 s (loaded machine) while the last two ran after the blocks
+        bar = Progress(self._n_blocks(len(xy)) * len(bands.order) + 2, desc="photometry", noun="step",
+                       show=self.progress, unit="step")
+        try:
+            results = self._aperture_photometry(mosaics, bands, xy, radii, bar)
+            v = results[vband]
+            ci, mci = self._concentration(v, radii)
+            fwhm = fit_fwhm(mosaics.data[vband], bands.masks[vband], xy, v["bkg"], radius=self.fwhm_radius)
+            bar.update(1)
+            corrections, psf_used, growth, tabulated = self._aperture_corrections(mosaics, bands, use, xy, results,
+                                                                                  radii, ci)
+            bar.update(1)
+        finally:
+            bar.close()  # on an error too: its "still working" thread stops
         for band in use:
             r = results[band]
             mag, err = flux_to_mag(r["flux"][:, radii.i_ap], r["var"][:, radii.i_ap],
@@ -1113,9 +1123,13 @@ class CandidatePhotometry:
                       exptimes={band: exptime_of(mosaics, band) for band in order},
                       counts={band: counts_decision(mosaics, band, masks[band]) for band in order})
 
+    def _n_blocks(self, n: int) -> int:
+        """How many blocks of sources :meth:`_aperture_photometry` measures ``n`` sources in (one for none)."""
+        return len(range(0, max(n, 1), self.chunk))
+
     def _aperture_photometry(self, mosaics: Mosaics, bands: _Bands, xy: np.ndarray,
-                             radii: _Radii) -> dict[str, dict[str, np.ndarray]]:
-        """:func:`band_photometry` of every band, block by block of sources.
+                             radii: _Radii, bar: Progress) -> dict[str, dict[str, np.ndarray]]:
+        """:func:`band_photometry` of every band, block by block of sources; ``bar`` moves a step a block and band.
 
         The aperture weights of a block are computed once and reused for every band; bands
         other than V are measured at the catalogue's radii only, the arrays padded with NaN
@@ -1126,31 +1140,25 @@ class CandidatePhotometry:
         half_small = int(math.ceil(max(radii.small))) + 1
         parts: dict[str, list[dict[str, np.ndarray]]] = {band: [] for band in bands.order}
         starts = list(range(0, max(n, 1), self.chunk))
-        # a step is one block of sources in one band
-        bar = Progress(len(starts) * len(bands.order), desc="photometry", noun="step", show=self.progress,
-                       unit="band")
-        try:
-            for s0 in starts:
-                pos = xy[s0:s0 + self.chunk]
-                weights = aperture_weights(pos, radii.values, half) if len(pos) else None
-                for band in bands.order:
-                    data, mask, exptime = mosaics.data[band], bands.masks[band], bands.exptimes[band]
-                    if band == bands.v_band or len(radii.small) == len(radii.values) or weights is None:
-                        res = band_photometry(data, mask, pos, radii.values, self.annulus, exptime, weights,
-                                              poisson=bands.counts[band])
-                    else:
-                        c = half - half_small
-                        w_small = weights[radii.i_small][:, :, c:weights.shape[2] - c, c:weights.shape[3] - c]
-                        res = band_photometry(data, mask, pos, radii.small, self.annulus, exptime, w_small,
-                                              poisson=bands.counts[band])
-                        for key in ("flux", "var", "area", "sums"):
-                            full = np.full((len(pos), len(radii.values)), np.nan)
-                            full[:, radii.i_small] = res[key]
-                            res[key] = full
-                    parts[band].append(res)
-                    bar.update(1)
-        finally:
-            bar.close()  # on an error too: its "still working" thread stops
+        for s0 in starts:
+            pos = xy[s0:s0 + self.chunk]
+            weights = aperture_weights(pos, radii.values, half) if len(pos) else None
+            for band in bands.order:
+                data, mask, exptime = mosaics.data[band], bands.masks[band], bands.exptimes[band]
+                if band == bands.v_band or len(radii.small) == len(radii.values) or weights is None:
+                    res = band_photometry(data, mask, pos, radii.values, self.annulus, exptime, weights,
+                                          poisson=bands.counts[band])
+                else:
+                    c = half - half_small
+                    w_small = weights[radii.i_small][:, :, c:weights.shape[2] - c, c:weights.shape[3] - c]
+                    res = band_photometry(data, mask, pos, radii.small, self.annulus, exptime, w_small,
+                                          poisson=bands.counts[band])
+                    for key in ("flux", "var", "area", "sums"):
+                        full = np.full((len(pos), len(radii.values)), np.nan)
+                        full[:, radii.i_small] = res[key]
+                        res[key] = full
+                parts[band].append(res)
+                bar.update(1)
         return {band: {k: np.concatenate([p[k] for p in plist]) for k in plist[0]}
                 for band, plist in parts.items()}
 

@@ -22,7 +22,7 @@ members per candidate (:mod:`starclass.learn.ensemble`). The output is the candi
   ``coverage`` (default 0.9), ``pred_set`` ("1|2") and ``pred_set_size`` hold the
   class-conditional conformal set of every candidate (empty, size 0, when unclassified).
 * **Unusable stamps**: a candidate whose own pixel is off the image or NaN in any band
-  (``valid`` False from :func:`starclass.stamps.make_inputs`) is *not classified*: it gets
+  (``ok`` False from :func:`starclass.stamps.make_inputs`; :func:`predict_inputs`' ``ok``) is *not classified*: it gets
   ``class_pred = 0`` (the schema's "no class"), NaN probabilities, ``quality = 0`` and member
   votes 0, and the table's ``meta["n_unclassified"]`` counts them. Other off-image or NaN
   pixels of a stamp are filled with the normalised background (0) by the stamps module; a
@@ -686,7 +686,7 @@ def predict_inputs(
     model: LoadedModel | str | os.PathLike | Any,
     inputs: np.ndarray,
     *,
-    valid: np.ndarray | None = None,
+    ok: np.ndarray | None = None,
     batch_size: int = INFERENCE_BATCH_SIZE,
     tta: bool = False,
     device: str | torch.device | None = None,
@@ -695,10 +695,11 @@ def predict_inputs(
     threshold: float | None = None,
     progress: bool | None = False,
     member_probs: Mapping[int, np.ndarray] | None = None,
+    valid: np.ndarray | None = None,
 ) -> EnsembleResult:
     """Aggregate ensemble predictions for ready-made model inputs ``[N, C, H, W]``.
 
-    ``valid`` (bool ``[N]``) marks candidates to classify; the others get class 0 (see the
+    ``ok`` (bool ``[N]``) marks candidates to classify; the others get class 0 (see the
     module docstring). Non-finite pixels are an error here: make inputs with
     :func:`starclass.stamps.make_inputs`, which fills them. ``precision`` ("auto", "fp32",
     "bf16"; default the model's ``recipe.amp``) is described in :mod:`starclass.learn.precision`.
@@ -715,8 +716,9 @@ def predict_inputs(
         A saved model's folder (or one member ``.pt``), or a model loaded already.
     inputs : numpy.ndarray of float32, shape (N, C, H, W)
         Model inputs, finite (:func:`starclass.stamps.make_inputs`), of the model's geometry.
-    valid : numpy.ndarray of bool, shape (N,), optional
-        The candidates to classify (default: all); the others get class 0 and NaN probabilities.
+    ok : numpy.ndarray of bool, shape (N,), optional
+        The candidates to classify (default: all); the others get class 0 and NaN probabilities. Per candidate,
+        as :attr:`starclass.stamps.InputBatch.ok` (``valid`` elsewhere means per pixel).
     batch_size : int
         Candidates per forward pass (memory only; :data:`starclass.schema.INFERENCE_BATCH_SIZE`).
     tta : bool
@@ -735,6 +737,8 @@ def predict_inputs(
         Softmax probabilities ``[N, K]`` that members (by 0-based index) already gave on these very
         inputs, at the model's precision: those members are not run again (``explain`` takes the first
         member's from the forward pass of its Grad-CAM maps). Not with ``tta``.
+    valid : numpy.ndarray of bool, shape (N,), optional
+        Deprecated name of ``ok`` (read, with a DeprecationWarning, for one release).
 
     Returns
     -------
@@ -764,6 +768,15 @@ def predict_inputs(
     True
     """
 
+    if valid is not None:
+        if ok is not None:
+            raise StarclassError("predict_inputs: give ok= (the candidates to classify), not also its old name valid=")
+        import warnings
+
+        # `valid` means per pixel elsewhere (normalise's, the stamps'): the per-candidate mask is `ok`, as InputBatch's
+        warnings.warn("predict_inputs(valid=...) is now ok= (per candidate; valid means per pixel elsewhere); the "
+                      "old name goes in the next release", DeprecationWarning, stacklevel=2)
+        ok = valid
     dev = pick_device(device)
     loaded = _as_model(model, dev)
     amp = _precision(loaded, dev, precision)
@@ -787,15 +800,15 @@ def predict_inputs(
     finally:
         bar.close()
     probs = np.concatenate(parts, axis=1)
-    if valid is not None:
-        probs[:, ~np.asarray(valid, dtype=bool), :] = np.nan
+    if ok is not None:
+        probs[:, ~np.asarray(ok, dtype=bool), :] = np.nan
     res = aggregate(probs, cfg.classes, threshold=thr, positive_class=positive)
     if tta:
         res.tta_std = tta_spread(np.concatenate(view_parts, axis=1), _class_index(res.class_pred, cfg.classes))
     if mi_parts[0] is not None:  # of the raw views: calibration rescales the mean, not each view
         res.mutual_info = np.concatenate(mi_parts)
-        if valid is not None:
-            res.mutual_info[~np.asarray(valid, dtype=bool)] = np.nan
+        if ok is not None:
+            res.mutual_info[~np.asarray(ok, dtype=bool)] = np.nan
     if calibrated and loaded.calibration is not None:
         from starclass.learn.calibration import ModelCalibration
 

@@ -803,7 +803,7 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     # scoring stored predictions call too
     blank, centre = unclassified_cutouts(cutouts.images, cfg, inputs=inputs)
     valid = ~blank & ~centre
-    res = predict_inputs(loaded, inputs, valid=valid, batch_size=batch_size, tta=tta, device=dev,
+    res = predict_inputs(loaded, inputs, ok=valid, batch_size=batch_size, tta=tta, device=dev,
                          precision=precision, calibrated=False, threshold=thr, progress=progress)
     # each cutout's smoothing draw of the conformal sets comes from its own input (row_digests): drawn by
     # position, a cutout's pred_set changed with the order of the folder's list

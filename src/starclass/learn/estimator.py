@@ -453,7 +453,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         refuse_catalogue(X, "CNNClassifier.predict_proba: X")
         # a row classify leaves unclassified (blank, or a band without data) is NaN here, with classify's warning
         x, valid, _ = _usable_rows(X, model.config)
-        res = predict_inputs(model, x, valid=valid, batch_size=int(self.batch_size), tta=bool(self.tta),
+        res = predict_inputs(model, x, ok=valid, batch_size=int(self.batch_size), tta=bool(self.tta),
                              device=self.device, precision=self.precision)
         return res.prob_mean
 
@@ -623,7 +623,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         refuse_catalogue(X, "CNNClassifier.predict_set: X")
         # a row classify leaves unclassified has no set (all False), as classify writes none for it
         X, valid, _ = _usable_rows(X, model.config)
-        raw = predict_inputs(model, X, valid=valid, batch_size=int(self.batch_size), tta=bool(self.tta),
+        raw = predict_inputs(model, X, ok=valid, batch_size=int(self.batch_size), tta=bool(self.tta),
                              device=self.device, precision=self.precision, calibrated=False).prob_mean
         stored = ModelCalibration.from_dict(model.calibration, "model")
         # fitted under the same TTA mode as these probabilities (self.tta); a map of the other mode is not

@@ -789,7 +789,7 @@ class TorchvisionNet(nn.Module):
         if k > n_conv:
             raise StarclassError(f"{self.arch}: frozen_layers={k} but the network has {n_conv} convolutions")
         self.frozen_layers = int(k)
-        log.info("%s: first %d convolution(s) frozen", self.arch, k)
+        log.info("%s: first %s frozen", self.arch, counted(k, "convolution"))
 
     def train(self, mode: bool = True) -> TorchvisionNet:
         super().train(mode)
