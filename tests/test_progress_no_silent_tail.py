@@ -68,8 +68,6 @@ def test_a_command_that_loaded_torch_ends_without_the_teardown(monkeypatch, caps
     import starclass.cli as cli
 
     ran: list[str] = []
-    real_check = cli._running_as_the_command
-    monkeypatch.setattr(cli, "_running_as_the_command", lambda: True)  # as `python -m starclass`, not under pytest
     monkeypatch.setitem(sys.modules, "torch", sys.modules.get("torch") or types.ModuleType("torch"))
     monkeypatch.setattr(sys, "gettrace", lambda: None)  # as outside a debugger or coverage
     monkeypatch.setattr(sys, "getprofile", lambda: None)
@@ -90,5 +88,3 @@ def test_a_command_that_loaded_torch_ends_without_the_teardown(monkeypatch, caps
     with pytest.raises(SystemExit):
         cli.main()
     assert ran == [], ran
-    # called from Python (this test, under pytest's own __main__): its caller goes on, whatever was imported
-    assert not real_check()

@@ -63,21 +63,19 @@ def end_without_teardown(code: int) -> None:
     (freeing its modules and the command's arrays; ``import torch`` alone took 2-3 s to end). The command's
     outputs are complete and closed by then (atomic writes). The ``atexit`` functions are run first (logging's
     flush, temporary folders' clean-up, multiprocessing's), the streams flushed, then :func:`os._exit`. Nothing
-    is skipped where the process is not the command's own (``main`` called from Python, a test: its caller goes
-    on), where torch was not imported (those commands end at once), under a profiler or tracer
+    is skipped where torch was not imported (those commands end at once), under a profiler or tracer
     (``python -m cProfile``, coverage: they write their results at teardown), or while a thread that is not a
     daemon still runs (the normal exit waits for it).
 
     Examples
     --------
-    >>> end_without_teardown(0) is None  # called from Python (here, doctest): returns, its caller goes on
+    >>> import sys
+    >>> "torch" in sys.modules or end_without_teardown(0) is None  # without torch: returns, the exit goes on
     True
     """
     import threading
 
-    if not _running_as_the_command() or "torch" not in sys.modules:
-        return
-    if sys.getprofile() is not None or sys.gettrace() is not None:
+    if "torch" not in sys.modules or sys.getprofile() is not None or sys.gettrace() is not None:
         return
     if any(t.is_alive() and not t.daemon and t is not threading.main_thread() for t in threading.enumerate()):
         return
@@ -91,18 +89,6 @@ def end_without_teardown(code: int) -> None:
         except (OSError, ValueError):  # a closed pipe (`| head`): nothing more can be said there
             pass
     os._exit(code)
-
-
-
-def _running_as_the_command() -> bool:
-    """Whether this process is the command line's own: ``python -m starclass`` or the ``starclass`` script."""
-    from pathlib import Path
-
-    top = sys.modules.get("__main__")
-    spec = getattr(top, "__spec__", None)
-    if spec is not None and spec.name in ("starclass", "starclass.__main__"):
-        return True
-    return Path(str(getattr(top, "__file__", "") or "")).name == "starclass"
 
 
 __all__ = ["app", "main"]
