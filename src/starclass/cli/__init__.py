@@ -50,45 +50,7 @@ def main() -> None:
         elif exc.code == 130 and PHASE["now"] == "finished":
             print("error: interrupted by Ctrl-C (SIGINT) after the command had finished; "
                   "its outputs are complete", file=sys.stderr)
-        if exc.code is None or isinstance(exc.code, int):
-            end_without_teardown(exc.code or 0)
         raise
-
-
-def end_without_teardown(code: int) -> None:
-    """End the process now, once a command that loaded torch has said its last line, without the interpreter's teardown.
-
-    ``classify --tta`` of the 869 PAndAS cutouts said its ``next:`` line and then held the shell for 5-22 s
-    (loaded machine) with nothing more to say: the interpreter's teardown after a command that imported torch
-    (freeing its modules and the command's arrays; ``import torch`` alone took 2-3 s to end). The command's
-    outputs are complete and closed by then (atomic writes). The ``atexit`` functions are run first (logging's
-    flush, temporary folders' clean-up, multiprocessing's), the streams flushed, then :func:`os._exit`. Nothing
-    is skipped where torch was not imported (those commands end at once), under a profiler or tracer
-    (``python -m cProfile``, coverage: they write their results at teardown), or while a thread that is not a
-    daemon still runs (the normal exit waits for it).
-
-    Examples
-    --------
-    >>> import sys
-    >>> "torch" in sys.modules or end_without_teardown(0) is None  # without torch: returns, the exit goes on
-    True
-    """
-    import threading
-
-    if "torch" not in sys.modules or sys.getprofile() is not None or sys.gettrace() is not None:
-        return
-    if any(t.is_alive() and not t.daemon and t is not threading.main_thread() for t in threading.enumerate()):
-        return
-    import atexit
-    import os
-
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more can be said there
-            pass
-    os._exit(code)
 
 
 __all__ = ["app", "main"]
