@@ -174,3 +174,22 @@ def test_no_upward_import():
 def test_no_private_import_across_packages():
     bad = private_imports(starclass_imports())
     assert not bad, "private imports across packages:\n" + "\n".join(bad)
+
+
+#: What the repository's root tracks: a test's or a doctest's scratch folder (``cc_cut/``, ``cc_model/``, ``cut/``,
+#: written by ``classify_cutouts``' example when run from the root) was committed there unseen until 2026-12-07.
+ROOT_ENTRIES = {".ci", ".gitignore", "README.md", "benchmarks", "docs", "pyproject.toml", "src", "tests"}
+
+
+def test_the_repository_root_tracks_only_the_agreed_entries():
+    import shutil
+    import subprocess
+
+    root = PACKAGE.parents[1]
+    if shutil.which("git") is None or not (root / ".git").exists():
+        import pytest
+
+        pytest.skip("not a git checkout: nothing tracked to check")
+    listed = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout
+    tops = {line.split("/", 1)[0] for line in listed.splitlines() if line}
+    assert tops <= ROOT_ENTRIES, f"tracked at the repository root beyond the agreed ones: {sorted(tops - ROOT_ENTRIES)}"
