@@ -313,11 +313,16 @@ def calibrate_command(
         typer.echo(f"WARNING: {caution}", err=True)
     # it ended on the fit's figures, and nothing said what to run with the refitted model (train, classify,
     # detect and simulate each end with a 'next:' line; found walking docs/uncertainty.md)
-    echo(calibrate_next_line(model, stamps=stamps is not None, tta=tta is not None))
+    echo(calibrate_next_line(model, stamps=stamps is not None, tta=tta is not None,
+                             mosaics=None if stamps is not None else mosaics))
 
 
-def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool) -> str:
+def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: list[Path] | None = None) -> str:
     """The 'next:' line ``calibrate`` ends with: classify with the refitted model, as its inputs were given.
+
+    The mosaics calibrated on (one folder, or files in one folder) stand where ``MOSAICS`` stood:
+    ``calibrate model field/ -c held.ecsv`` was told to run ``classify MOSAICS ...`` as if the field were
+    not known. The candidates to classify are not the held-out ones, so ``CANDIDATES`` stays a placeholder.
 
     Parameters
     ----------
@@ -327,6 +332,8 @@ def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool) -> str:
         Calibrated on a cutout list (``--stamps``), not on mosaics and a catalogue.
     tta : bool
         A second fit under TTA was made (square stamps), which ``classify --tta`` applies.
+    mosaics : list of Path, optional
+        The mosaics given (with ``--catalog``); None with ``--stamps``.
 
     Returns
     -------
@@ -339,8 +346,14 @@ def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool) -> str:
     >>> print(calibrate_next_line("my model", stamps=True, tta=True))  # doctest: +NORMALIZE_WHITESPACE
     next: classify with it: "starclass classify --stamps LIST --model 'my model' -o classified.ecsv"
     (--tta uses the fit under TTA)
+    >>> print(calibrate_next_line("model", stamps=False, tta=False, mosaics=[Path("m31")]))
+    next: classify with it: 'starclass classify m31 -c CANDIDATES --model model -o classified.ecsv'
     """
-    source = "--stamps LIST" if stamps else "MOSAICS -c CANDIDATES"
+    from starclass.cli.suggest_cmd import data_dir_of
+
+    folder = None if stamps else data_dir_of(mosaics)
+    source = ("--stamps LIST" if stamps else
+              f"{'MOSAICS' if folder is None else shell_word(folder)} -c CANDIDATES")
     command = shown_command(f"starclass classify {source} --model {shell_word(model)} -o classified.ecsv")
     return f"next: classify with it: {command}" + (" (--tta uses the fit under TTA)" if tta else "")
 
