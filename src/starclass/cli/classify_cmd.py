@@ -25,7 +25,7 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError, counted, refuse_no_rows, shell_word, shown_command
+from starclass.errors import StarclassError, counted, model_word, refuse_no_rows, shell_word, shown_command
 from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE, label_map_words
 
 
@@ -189,7 +189,8 @@ def classify_command(
     # a line once the options that need no torch are checked, before torch and the model code load (3-5 s on shared
     # cores: nothing was said until the classification's bar); in a log file too (say_start), where 869 PAndAS
     # cutouts left it silent for 45 s on a loaded machine before the classification's first line
-    say_start(f"classify: loading model {model} and reading the {'cutouts' if stamps is not None else 'candidates'}"
+    say_start(f"classify: loading model {model_word(model)} and reading the "
+              f"{'cutouts' if stamps is not None else 'candidates'}"
              " ...", progress)
     from starclass.evaluate.task import model_catalogue_classes
     from starclass.learn.checkpoint import load_model
@@ -219,7 +220,7 @@ def classify_command(
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
                        require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags,
                        warn_v_band=False)
-    check_bands(list(cfg.bands), list(mos.bands), f"model {model}", mos, task=cfg.name,
+    check_bands(list(cfg.bands), list(mos.bands), f"model {model_word(model)}", mos, task=cfg.name,
                 listed="the mosaics given on the command line")
     echo_flagged(mos)
     table = place_rows(table, mos, catalog)
@@ -393,7 +394,7 @@ def _record_training_field(out, model: Path, mosaics: list[Path], catalog: Path,
     out.meta[TRAINING_FIELD] = field
     lost = (f"; {output}, a CSV, keeps no record of it, so 'starclass evaluate' cannot warn: write .ecsv"
             if catalog_format(output) == "ascii.csv" else "")
-    return (f"model {model} was trained on this field (its record of training fields: catalogue "
+    return (f"model {model_word(model)} was trained on this field (its record of training fields: catalogue "
             f"{field.get('catalog')}): the classes and probabilities of its labelled objects are in-sample, and "
             "scores against its labels are no held-out measure; evaluate another field, or train with --cv 5 and "
             f"evaluate its cv_predictions.ecsv{lost}")
@@ -652,7 +653,7 @@ def next_after_classifying(output: str | Path, model: str | Path, stamps: str | 
     out, m, cut = (shlex.quote(str(p)) for p in (output, model, stamps))
     if labelled:
         return (f"next: score it with 'starclass evaluate {out}', or as one page with 'starclass report {out} "
-                f"--model {m} --stamps {cut} -o report'")
+                f"--model {model_word(m)} --stamps {cut} -o report'")
     return f"next: choose the cutouts people should label with 'starclass suggest {m} {out} -n 20 -o suggest.csv'"
 
 
@@ -792,7 +793,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     grouped_by = group_column or stored_group_column(loaded.training_group_column or cfg.group_column)
     cutouts = read_cutout_folder(source, group_column=grouped_by, require_group=group_column is not None,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
-                                 bands_of=f"model {model}", resample=cutout_resampler(cfg),
+                                 bands_of=f"model {model_word(model)}", resample=cutout_resampler(cfg),
                                  label_map=cfg.label_map, progress=progress, file_column=file_column)
     from starclass.learn.folder_task import check_folder_task
 
