@@ -357,7 +357,7 @@ def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: 
     folder = None if stamps else data_dir_of(mosaics)
     source = ("--stamps LIST" if stamps else
               f"{'MOSAICS' if folder is None else shell_word(folder)} -c CANDIDATES")
-    command = shown_command(f"starclass classify {source} --model {model_word(shell_word(model))} -o classified.ecsv")
+    command = shown_command(f"starclass classify {source} --model {shell_word(model)} -o classified.ecsv")
     return f"next: classify with it: {command}" + (" (--tta uses the fit under TTA)" if tta else "")
 
 

@@ -653,7 +653,7 @@ def next_after_classifying(output: str | Path, model: str | Path, stamps: str | 
     out, m, cut = (shlex.quote(str(p)) for p in (output, model, stamps))
     if labelled:
         return (f"next: score it with 'starclass evaluate {out}', or as one page with 'starclass report {out} "
-                f"--model {model_word(m)} --stamps {cut} -o report'")
+                f"--model {m} --stamps {cut} -o report'")
     return f"next: choose the cutouts people should label with 'starclass suggest {m} {out} -n 20 -o suggest.csv'"
 
 

@@ -730,7 +730,7 @@ def _refuse_unclassified_folder(candidates: Path, model: Path, output: Path, aga
         classified, k = output.parent / f"classified_{k}.ecsv", k + 1
     q = shlex.quote
     files = f" --file-column {q(named[0])}" if len(named) == 1 else ""
-    classify = (f"starclass classify --stamps {q(str(candidates))}{files} --model {model_word(q(str(model)))} -o "
+    classify = (f"starclass classify --stamps {q(str(candidates))}{files} --model {q(str(model))} -o "
                 f"{q(str(classified))}"
                 + (f" --device {q(device)}" if device else "") + (" --tta" if tta else ""))
     rank = " ".join(["starclass suggest", q(str(model)), q(str(classified)), "-o", q(str(output)),

@@ -35,7 +35,7 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     task_option,
 )
-from starclass.errors import StarclassError, agreeing, counted, model_word, refuse_no_rows, shell_word, shown_command
+from starclass.errors import StarclassError, agreeing, counted, refuse_no_rows, shell_word, shown_command
 from starclass.io.fields import FieldSpec
 from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
@@ -1842,10 +1842,10 @@ a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" descri
         first = f"calibrate it first, {calibrate_first}: {held}; then "
     info = shown_command(f"starclass info {model}")
     if cutouts:
-        classify = shown_command(f"starclass classify --stamps CUTOUTS --model {model_word(model)} -o classified.csv")
+        classify = shown_command(f"starclass classify --stamps CUTOUTS --model {model} -o classified.csv")
         return (f"next: {first}classify cutouts with {classify} (CUTOUTS: a folder or CSV of cutouts, labelled or "
                 f"not); {info} describes the model")
-    classify = shown_command(f"starclass classify {data} -c CANDIDATES --model {model_word(model)} -o classified.ecsv")
+    classify = shown_command(f"starclass classify {data} -c CANDIDATES --model {model} -o classified.ecsv")
     return f"next: {first}classify candidates with {classify}; {info} describes the model"
 
 

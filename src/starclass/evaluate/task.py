@@ -568,19 +568,19 @@ def model_task(model: str | os.PathLike) -> EvalTask:
 
     path = Path(model)
     if not path.exists():
-        raise StarclassError(f"--model {model_word(path)}: no such model")
+        raise StarclassError(f"--model {path}: no such model")
     if path.is_dir() or path.suffix == ".json":
         cfg_dict = read_manifest(path).get("config")
     else:
         cfg_dict = load_checkpoint(member_paths(path)[0]).get("config")
     if not isinstance(cfg_dict, Mapping):
-        raise StarclassError(f"--model {model_word(path)}: no task config saved with the model")
+        raise StarclassError(f"--model {path}: no task config saved with the model")
     try:
         cfg = TaskConfig.from_dict(dict(cfg_dict))
     except StarclassError:
         raise
     except (TypeError, ValueError, KeyError) as exc:
-        raise StarclassError(f"--model {model_word(path)}: its task config cannot be read: {exc}") from None
+        raise StarclassError(f"--model {path}: its task config cannot be read: {exc}") from None
     return EvalTask.from_config(cfg, source="--model")
 
 

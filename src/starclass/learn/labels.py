@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError, counted, model_word, refuse_no_rows
+from starclass.errors import StarclassError, counted, refuse_no_rows
 from starclass.schema import (
     CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
@@ -205,7 +205,7 @@ def check_several_people(columns: Sequence[str], model: str, *, name: str = "lab
            "one person's confusion matrix cannot be estimated without others to compare with, so it comes out "
            "the identity and the posterior is that person's vote, one-hot")
     raise StarclassError(
-        f"{name}: --label-model {model_word(model)} weighs several people's votes, but one vote column was given "
+        f"{name}: --label-model {model} weighs several people's votes, but one vote column was given "
         f"({col}): "
         f"{why}, the same targets as --label-model mode. Give two or more people's vote columns "
         "(--label-columns), or train on this one with --label-model mode")

@@ -298,7 +298,7 @@ def in_sample_words(n_in: int, n: int, model: Any) -> str:
     Examples
     --------
     >>> print(in_sample_words(10, 16, "model"))  # doctest: +NORMALIZE_WHITESPACE
-    10 of the 16 rows scored are cutouts model model was trained on (its record of training rows): their
+    10 of the 16 rows scored are cutouts model 'model' was trained on (its record of training rows): their
     figures are in-sample (a model agrees with the labels it was fitted to), not a held-out measure; evaluate
     rows it never trained on (a test folder kept aside), or the out-of-fold predictions of 'starclass train
     --cv 5' (its cv_predictions.ecsv)

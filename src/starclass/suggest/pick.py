@@ -653,7 +653,7 @@ def classified(model: LoadedModel | str | os.PathLike, table: Table, mosaics: Mo
             # a classified cutout folder (file, prob_<k>, no id or positions) is not cut from mosaics: "give the
             # mosaics" sent the user to --mosaics, which suggest then refused for a cutout folder
             raise StarclassError(f"{said}: classify the cutouts with this model first (starclass classify --stamps "
-                                 f"LIST --model {model_word(shell_word(model))} -o CLASSIFIED.ecsv) and suggest "
+                                 f"LIST --model {shell_word(model)} -o CLASSIFIED.ecsv) and suggest "
                                  f"from that "
                                  "classification")
         raise StarclassError(f"{said}: give the mosaics (--mosaics) to classify them")
