@@ -309,7 +309,10 @@ def calibrate_command(
     tta = cal.with_tta
     under_tta = (f"; under TTA (classify --tta): {tta.describe()}, NLL {tta.nll_before:.4f} -> {tta.nll_after:.4f}"
                  if tta is not None else "; none under TTA (stamps not square: classify refuses --tta on them)")
-    echo(f"calibrated {model} on {counted(cal.n, 'row')} of {source}{trained_on} (per class {per_class}): "
+    # the file as the user gave it (the manifest records it absolute, for classify to name from any folder):
+    # 'calibrate model --stamps held.csv' printed "of /tmp/run/held.csv", a path never typed
+    given = stamps if stamps is not None else catalog
+    echo(f"calibrated {model} on {counted(cal.n, 'row')} of {given}{trained_on} (per class {per_class}): "
          f"{cal.describe()}, NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}{under_tta}")
     for caution in cautions:
         # too few rows to pin the map down, or a temperature (a scale) at an end of its search
