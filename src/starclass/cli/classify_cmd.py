@@ -26,7 +26,7 @@ from starclass.cli._app import (
     warn_flags_differ,
 )
 from starclass.errors import StarclassError, counted, model_word, refuse_no_rows, shell_word, shown_command
-from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE, label_map_words
+from starclass.schema import CLASS_JOINT, CLASS_REF, INFERENCE_BATCH_SIZE, label_map_words
 
 
 @command("classify")
@@ -74,7 +74,9 @@ def classify_command(
     coverage: float = typer.Option(
         0.9, "--coverage",
         help="Coverage of the class-conditional conformal sets pred_set / pred_set_size (above 0, below 1: e.g. "
-             "0.9); needs a model with a calibration (trained with a validation split, or 'starclass calibrate')."),
+             "0.9); needs a model with a calibration (trained with a validation split, or 'starclass calibrate'). "
+             "Recorded in the output: its meta 'coverage' (ECSV), or a column coverage (CSV), which evaluate "
+             "and report read."),
     votes: Path | None = typer.Option(
         None, "--votes",
         help="People's votes (id and a class column per person: humans.ecsv, inspect --export, or the catalogue "
@@ -260,7 +262,9 @@ def classify_command(
     import numpy as np
 
     labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
-    echo(next_after_classifying_mosaics(output, model, mosaics, labelled=labelled))
+    # after --votes, how to score class_joint too (evaluate scores class_pred unless told)
+    echo(next_after_classifying_mosaics(output, model, mosaics, labelled=labelled)
+         + joint_next(output, votes, labelled))
 
 
 def _inputs_there(mosaics: list[Path] | None, catalog: Path | None, stamps: Path | None) -> bool:
@@ -621,6 +625,41 @@ def _echo_trust(out) -> None:
         typer.echo(f"WARNING: {caution}", err=True)
 
 
+def joint_next(output: str | Path, votes: Path | None, labelled: bool) -> str:
+    """What the 'next:' line adds after ``classify --votes``: how to score ``class_joint``, not ``class_pred``.
+
+    ``evaluate`` scores ``class_pred`` unless told otherwise; after ``--votes`` the line named only that
+    command, and the column the votes were added for (people and model together) was scored by nobody
+    unless they found ``--pred-column`` in evaluate's help.
+
+    Parameters
+    ----------
+    output : str or Path
+        The classification written.
+    votes : Path or None
+        ``--votes`` as given; None adds nothing.
+    labelled : bool
+        Whether the classification holds labels (``class_ref``); else a labelled catalogue (``-r``) is named.
+
+    Returns
+    -------
+    str
+        ``""`` without ``--votes``.
+
+    Examples
+    --------
+    >>> joint_next("out.csv", Path("votes.csv"), True)
+    "; people and model together (class_joint): 'starclass evaluate out.csv --pred-column class_joint'"
+    >>> joint_next("out.csv", None, True)
+    ''
+    """
+    if votes is None:
+        return ""
+    ref = "" if labelled else " -r TRUTH.ecsv"
+    return (f"; people and model together (class_joint): "
+            f"{shown_command(f'starclass evaluate {shell_word(output)}{ref} --pred-column {CLASS_JOINT}')}")
+
+
 def next_after_classifying(output: str | Path, model: str | Path, stamps: str | Path, *, labelled: bool) -> str:
     """The line after ``classify --stamps``' "written OUT": what to run on the classification next.
 
@@ -882,4 +921,4 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         echo(joint_line)
     echo(f"written {output}")
     labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
-    echo(next_after_classifying(output, model, source, labelled=labelled))
+    echo(next_after_classifying(output, model, source, labelled=labelled) + joint_next(output, votes, labelled))
