@@ -74,9 +74,8 @@ def classify_command(
     coverage: float = typer.Option(
         0.9, "--coverage",
         help="Coverage of the class-conditional conformal sets pred_set / pred_set_size (above 0, below 1: e.g. "
-             "0.9); needs a model with a calibration (trained with a validation split, or 'starclass calibrate'). "
-             "Recorded in the output: its meta 'coverage' (ECSV), or a column coverage (CSV), which evaluate "
-             "and report read."),
+             "0.9); needs a model with a calibration (train's, or 'starclass calibrate'). Recorded in the "
+             "output's meta 'coverage' (ECSV), or a column coverage (CSV)."),
     votes: Path | None = typer.Option(
         None, "--votes",
         help="People's votes (id and a class column per person: humans.ecsv, inspect --export, or the catalogue "
