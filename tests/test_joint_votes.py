@@ -138,7 +138,8 @@ def toy_model(toy_trust_model):
     return root
 
 
-def test_classify_votes_adds_the_joint_columns(toy_model, tmp_path):
+def test_classify_votes_adds_the_joint_columns(toy_model, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # evaluate below writes its folder here
     root = toy_model
     cat = read_catalog(root / "held.ecsv")
     rng = np.random.default_rng(0)
