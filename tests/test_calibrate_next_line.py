@@ -4,10 +4,13 @@ Until 2026-12-06 it ended on the fit's figures ("calibrated model on 175 rows ..
 while train, classify, detect and simulate each end with what to run next; walking docs/uncertainty.md a
 user was left to find the classify command. Now the line gives it, with the model as typed (quoted where a
 shell would split it), mosaics or --stamps as calibrate was given, and --tta when a fit under TTA was made.
+The mosaics folder is the one given (MOSAICS was printed until 2026-12-07 though the field was known), and
+``train --mosaics`` says it the same way.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 
 import numpy as np
@@ -35,7 +38,9 @@ def test_calibrate_on_mosaics_ends_with_the_classify_command(tmp_path, single_th
                               "--device", "cpu", "--overwrite", "--no-progress"])
     assert res.exit_code == 0, res.output
     words = _next(res.output)
-    assert words[:2] == ["starclass", "classify"] and words[2] == "MOSAICS"
+    # the mosaics calibrated on, not the placeholder MOSAICS (which was printed though the field was given)
+    assert words[:2] == ["starclass", "classify"] and words[2] == str(tmp_path / "mos")
+    assert words[3:5] == ["-c", "CANDIDATES"]  # the held-out rows are not the ones to classify
     assert words[words.index("--model") + 1] == str(model)  # one word, though the folder has a space
     assert "(--tta uses the fit under TTA)" in res.output  # square stamps: a second fit was made
 
@@ -55,3 +60,21 @@ def test_calibrate_on_stamps_ends_with_the_classify_stamps_command(tmp_path, sin
     words = _next(res.output)
     assert words[:4] == ["starclass", "classify", "--stamps", "LIST"], words
     assert words[words.index("--model") + 1] == str(model)
+
+
+def test_train_on_one_field_names_its_mosaics_in_the_next_line(tmp_path, single_thread, monkeypatch):
+    from starclass.learn.config import save_config
+
+    monkeypatch.chdir(tmp_path)
+    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0], recipe={"epochs": 1, "batch_size": 8})
+    write_toy_held_out(cfg, tmp_path, 40, seed=3)
+    task = save_config(cfg, tmp_path / "tiny.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--mosaics", "mos", "--catalog", "held.ecsv",
+                              "-o", "m1", "--device", "cpu", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    (line,) = [s for s in res.output.splitlines() if s.startswith("next: ")]
+    commands = [shlex.split(c) for c in re.findall(r"'(starclass [^']*)'", line)]
+    classify = next(c for c in commands if c[1] == "classify")
+    assert classify[2:5] == ["mos", "-c", "CANDIDATES"], line  # the folder as typed
+    for c in commands:
+        assert "MOSAICS" not in c, line  # calibrate first (a few validation rows) names the field too

@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import re
+import shlex
+
 import numpy as np
 import pytest
 from astropy.table import Table
@@ -135,7 +138,8 @@ def toy_model(toy_trust_model):
     return root
 
 
-def test_classify_votes_adds_the_joint_columns(toy_model, tmp_path):
+def test_classify_votes_adds_the_joint_columns(toy_model, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # evaluate below writes its folder here
     root = toy_model
     cat = read_catalog(root / "held.ecsv")
     rng = np.random.default_rng(0)
@@ -163,6 +167,14 @@ def test_classify_votes_adds_the_joint_columns(toy_model, tmp_path):
     agree_joint = np.mean(np.asarray(t["class_joint"])[:40] == ref[:40])
     agree_model = np.mean(np.asarray(t["class_pred"])[:40] == ref[:40])
     assert agree_joint > agree_model
+    # the next: line says how to score class_joint (evaluate scores class_pred unless told; until 2026-12-07 the
+    # line named only that command), and the command runs as printed
+    (line,) = [ln for ln in res.output.splitlines() if ln.startswith("next: ")]
+    joint = [shlex.split(c) for c in re.findall(r"'(starclass [^']*)'", line) if "class_joint" in c]
+    assert joint == [["starclass", "evaluate", str(out), "--pred-column", "class_joint"]], line
+    res = runner.invoke(app, joint[0][1:])
+    assert res.exit_code == 0, res.output
+    assert "class_joint" in res.output
 
 
 def test_classify_votes_refusals_name_the_option(toy_model, tmp_path):

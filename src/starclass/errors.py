@@ -401,6 +401,36 @@ def shell_word(value: object) -> str:
     return shlex.quote(str(value))
 
 
+def model_word(path: object) -> str:
+    """A model folder as messages name it after the word "model": quoted where it would read as that word again.
+
+    A model folder named ``model`` (as the docs name it) was printed "model model was trained on this
+    field", which reads as a typo; ``model 'model' was trained ...`` reads as a name. Other names are
+    left as they are, so messages keep the form their tests and the docs quote.
+
+    Parameters
+    ----------
+    path : object
+        The model folder (a path or its text).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> f"model {model_word('model')} was trained on it", f"model {model_word('runs/m1')} was trained on it"
+    ("model 'model' was trained on it", 'model runs/m1 was trained on it')
+    >>> model_word("model/"), model_word("models/r1")
+    ("'model/'", "'models/r1'")
+    """
+    text = str(path)
+    head = text.replace("\\", "/").strip("'\"").split("/", 1)[0]
+    if head.lower() not in ("model", "models") or text[:1] in ("'", '"'):
+        return text
+    return shlex.quote(text) if shlex.quote(text) != text else f"'{text}'"
+
+
 def shown_command(command: str) -> str:
     """A shell command as a message shows it: in single quotes, or in double quotes when it quotes a word itself.
 

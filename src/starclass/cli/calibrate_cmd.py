@@ -31,6 +31,7 @@ from starclass.errors import (
     OutputExistsError,
     StarclassError,
     counted,
+    model_word,
     shell_word,
     shown_command,
 )
@@ -124,7 +125,8 @@ def calibrate_command(
 
     check_device_name(device)  # a name torch refuses ('tpu'): at once, without torch; cpu, cuda:N after the first line
     if not model.is_dir():
-        raise StarclassError(f"model {model}: give the model directory 'starclass train' wrote (calibration is "
+        raise StarclassError(f"model {model_word(model)}: give the model directory 'starclass train' wrote "
+                             f"(calibration is "
                              "stored in its manifest.json)")
     doc = read_manifest(model)
     # the manifest is rewritten in place (atomically, beside itself): a read-only model folder was refused
@@ -136,7 +138,7 @@ def calibrate_command(
 
     # a line once the arguments that need no torch are checked, before torch and the model code load (3-4 s on
     # shared cores: nothing was said until the classification's bar); in a log file too (say_start), as classify
-    say_start(f"calibrate: reading the held-out rows and loading model {model} ...", progress)
+    say_start(f"calibrate: reading the held-out rows and loading model {model_word(model)} ...", progress)
     from starclass.learn.calibration import calibrate_model
 
     dev = pick_device(device)
@@ -158,14 +160,14 @@ def calibrate_command(
         # column the model was trained on (a five-class model trained on 'expert' was calibrated on the binary
         # 'label' of a galaxy-cluster folder), else 'label'; another name given is used
         column, line = model_label_column(stamps, None if label_column == CLASS_REF else label_column,
-                                          training_label_column_of(doc), f"model {model}")
+                                          training_label_column_of(doc), f"model {model_word(model)}")
         if line:
             typer.echo(line, err=line.startswith("warning"))
         from starclass.stamps.images import cutout_resampler
 
         cutouts = read_cutout_folder(stamps, group_column=stored_group_column(cfg.group_column), require_group=False,
                                      bands=list(cfg.bands), label_column=column,
-                                     bands_of=f"model {model}", resample=cutout_resampler(cfg),
+                                     bands_of=f"model {model_word(model)}", resample=cutout_resampler(cfg),
                                      label_map=cfg.label_map, file_column=file_column or "file")
         from starclass.learn.folder_task import check_folder_task
 
@@ -176,7 +178,8 @@ def calibrate_command(
 
         # as classify --stamps: a calibration fitted on cutouts of another field than training's
         # was fitted on inputs the model never sees so
-        if note := cutout_size_note(cutouts, None, f"model {model}", training=training_cutouts_of(doc), config=cfg):
+        if note := cutout_size_note(cutouts, None, f"model {model_word(model)}", training=training_cutouts_of(doc),
+                                    config=cfg):
             typer.echo(f"warning: {note}", err=True)
         if note := colour_note(cutouts, cfg):  # 3-plane files averaged to grey: said once, as train and classify
             typer.echo(note, err=True)
@@ -246,7 +249,7 @@ def calibrate_command(
         mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],  # no V band used: none warned of
                            require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags,
                            warn_v_band=False)
-        check_bands(list(cfg.bands), list(mos.bands), f"model {model}", mos, task=cfg.name,
+        check_bands(list(cfg.bands), list(mos.bands), f"model {model_word(model)}", mos, task=cfg.name,
                     listed="the mosaics given on the command line")
         echo_flagged(mos)
         table = place_rows(table, mos, catalog)
@@ -306,18 +309,26 @@ def calibrate_command(
     tta = cal.with_tta
     under_tta = (f"; under TTA (classify --tta): {tta.describe()}, NLL {tta.nll_before:.4f} -> {tta.nll_after:.4f}"
                  if tta is not None else "; none under TTA (stamps not square: classify refuses --tta on them)")
-    echo(f"calibrated {model} on {counted(cal.n, 'row')} of {source}{trained_on} (per class {per_class}): "
+    # the file as the user gave it (the manifest records it absolute, for classify to name from any folder):
+    # 'calibrate model --stamps held.csv' printed "of /tmp/run/held.csv", a path never typed
+    given = stamps if stamps is not None else catalog
+    echo(f"calibrated {model} on {counted(cal.n, 'row')} of {given}{trained_on} (per class {per_class}): "
          f"{cal.describe()}, NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}{under_tta}")
     for caution in cautions:
         # too few rows to pin the map down, or a temperature (a scale) at an end of its search
         typer.echo(f"WARNING: {caution}", err=True)
     # it ended on the fit's figures, and nothing said what to run with the refitted model (train, classify,
     # detect and simulate each end with a 'next:' line; found walking docs/uncertainty.md)
-    echo(calibrate_next_line(model, stamps=stamps is not None, tta=tta is not None))
+    echo(calibrate_next_line(model, stamps=stamps is not None, tta=tta is not None,
+                             mosaics=None if stamps is not None else mosaics))
 
 
-def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool) -> str:
+def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: list[Path] | None = None) -> str:
     """The 'next:' line ``calibrate`` ends with: classify with the refitted model, as its inputs were given.
+
+    The mosaics calibrated on (one folder, or files in one folder) stand where ``MOSAICS`` stood:
+    ``calibrate model field/ -c held.ecsv`` was told to run ``classify MOSAICS ...`` as if the field were
+    not known. The candidates to classify are not the held-out ones, so ``CANDIDATES`` stays a placeholder.
 
     Parameters
     ----------
@@ -327,6 +338,8 @@ def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool) -> str:
         Calibrated on a cutout list (``--stamps``), not on mosaics and a catalogue.
     tta : bool
         A second fit under TTA was made (square stamps), which ``classify --tta`` applies.
+    mosaics : list of Path, optional
+        The mosaics given (with ``--catalog``); None with ``--stamps``.
 
     Returns
     -------
@@ -339,8 +352,14 @@ def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool) -> str:
     >>> print(calibrate_next_line("my model", stamps=True, tta=True))  # doctest: +NORMALIZE_WHITESPACE
     next: classify with it: "starclass classify --stamps LIST --model 'my model' -o classified.ecsv"
     (--tta uses the fit under TTA)
+    >>> print(calibrate_next_line("model", stamps=False, tta=False, mosaics=[Path("m31")]))
+    next: classify with it: 'starclass classify m31 -c CANDIDATES --model model -o classified.ecsv'
     """
-    source = "--stamps LIST" if stamps else "MOSAICS -c CANDIDATES"
+    from starclass.cli.suggest_cmd import data_dir_of
+
+    folder = None if stamps else data_dir_of(mosaics)
+    source = ("--stamps LIST" if stamps else
+              f"{'MOSAICS' if folder is None else shell_word(folder)} -c CANDIDATES")
     command = shown_command(f"starclass classify {source} --model {shell_word(model)} -o classified.ecsv")
     return f"next: classify with it: {command}" + (" (--tta uses the fit under TTA)" if tta else "")
 
@@ -354,6 +373,6 @@ def _has_calibration(model: Path, cal: dict) -> str:
     source = str(cal.get("source", "?"))
     n = f" {cal['n']}" if isinstance(cal.get("n"), int) else ""
     if source.startswith("validation split"):
-        return (f"model {model} has the calibration 'starclass train' fitted on its{n} validation rows; "
+        return (f"model {model_word(model)} has the calibration 'starclass train' fitted on its{n} validation rows; "
                 "replacing it with one fitted on these held-out rows is what calibrate does: give --overwrite")
-    return f"model {model} already has a calibration (fitted on {source}); give --overwrite to replace it"
+    return f"model {model_word(model)} already has a calibration (fitted on {source}); give --overwrite to replace it"

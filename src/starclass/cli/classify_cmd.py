@@ -25,8 +25,8 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError, counted, refuse_no_rows, shell_word, shown_command
-from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE, label_map_words
+from starclass.errors import StarclassError, counted, model_word, refuse_no_rows, shell_word, shown_command
+from starclass.schema import CLASS_JOINT, CLASS_REF, INFERENCE_BATCH_SIZE, label_map_words
 
 
 @command("classify")
@@ -74,7 +74,8 @@ def classify_command(
     coverage: float = typer.Option(
         0.9, "--coverage",
         help="Coverage of the class-conditional conformal sets pred_set / pred_set_size (above 0, below 1: e.g. "
-             "0.9); needs a model with a calibration (trained with a validation split, or 'starclass calibrate')."),
+             "0.9); needs a model with a calibration (train's, or 'starclass calibrate'). Recorded in the "
+             "output's meta 'coverage' (ECSV), or a column coverage (CSV)."),
     votes: Path | None = typer.Option(
         None, "--votes",
         help="People's votes (id and a class column per person: humans.ecsv, inspect --export, or the catalogue "
@@ -189,7 +190,8 @@ def classify_command(
     # a line once the options that need no torch are checked, before torch and the model code load (3-5 s on shared
     # cores: nothing was said until the classification's bar); in a log file too (say_start), where 869 PAndAS
     # cutouts left it silent for 45 s on a loaded machine before the classification's first line
-    say_start(f"classify: loading model {model} and reading the {'cutouts' if stamps is not None else 'candidates'}"
+    say_start(f"classify: loading model {model_word(model)} and reading the "
+              f"{'cutouts' if stamps is not None else 'candidates'}"
              " ...", progress)
     from starclass.evaluate.task import model_catalogue_classes
     from starclass.learn.checkpoint import load_model
@@ -219,7 +221,7 @@ def classify_command(
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
                        require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags,
                        warn_v_band=False)
-    check_bands(list(cfg.bands), list(mos.bands), f"model {model}", mos, task=cfg.name,
+    check_bands(list(cfg.bands), list(mos.bands), f"model {model_word(model)}", mos, task=cfg.name,
                 listed="the mosaics given on the command line")
     echo_flagged(mos)
     table = place_rows(table, mos, catalog)
@@ -259,7 +261,9 @@ def classify_command(
     import numpy as np
 
     labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
-    echo(next_after_classifying_mosaics(output, model, mosaics, labelled=labelled))
+    # after --votes, how to score class_joint too (evaluate scores class_pred unless told)
+    echo(next_after_classifying_mosaics(output, model, mosaics, labelled=labelled)
+         + joint_next(output, votes, labelled))
 
 
 def _inputs_there(mosaics: list[Path] | None, catalog: Path | None, stamps: Path | None) -> bool:
@@ -393,7 +397,7 @@ def _record_training_field(out, model: Path, mosaics: list[Path], catalog: Path,
     out.meta[TRAINING_FIELD] = field
     lost = (f"; {output}, a CSV, keeps no record of it, so 'starclass evaluate' cannot warn: write .ecsv"
             if catalog_format(output) == "ascii.csv" else "")
-    return (f"model {model} was trained on this field (its record of training fields: catalogue "
+    return (f"model {model_word(model)} was trained on this field (its record of training fields: catalogue "
             f"{field.get('catalog')}): the classes and probabilities of its labelled objects are in-sample, and "
             "scores against its labels are no held-out measure; evaluate another field, or train with --cv 5 and "
             f"evaluate its cv_predictions.ecsv{lost}")
@@ -620,6 +624,41 @@ def _echo_trust(out) -> None:
         typer.echo(f"WARNING: {caution}", err=True)
 
 
+def joint_next(output: str | Path, votes: Path | None, labelled: bool) -> str:
+    """What the 'next:' line adds after ``classify --votes``: how to score ``class_joint``, not ``class_pred``.
+
+    ``evaluate`` scores ``class_pred`` unless told otherwise; after ``--votes`` the line named only that
+    command, and the column the votes were added for (people and model together) was scored by nobody
+    unless they found ``--pred-column`` in evaluate's help.
+
+    Parameters
+    ----------
+    output : str or Path
+        The classification written.
+    votes : Path or None
+        ``--votes`` as given; None adds nothing.
+    labelled : bool
+        Whether the classification holds labels (``class_ref``); else a labelled catalogue (``-r``) is named.
+
+    Returns
+    -------
+    str
+        ``""`` without ``--votes``.
+
+    Examples
+    --------
+    >>> joint_next("out.csv", Path("votes.csv"), True)
+    "; people and model together (class_joint): 'starclass evaluate out.csv --pred-column class_joint'"
+    >>> joint_next("out.csv", None, True)
+    ''
+    """
+    if votes is None:
+        return ""
+    ref = "" if labelled else " -r TRUTH.ecsv"
+    return (f"; people and model together (class_joint): "
+            f"{shown_command(f'starclass evaluate {shell_word(output)}{ref} --pred-column {CLASS_JOINT}')}")
+
+
 def next_after_classifying(output: str | Path, model: str | Path, stamps: str | Path, *, labelled: bool) -> str:
     """The line after ``classify --stamps``' "written OUT": what to run on the classification next.
 
@@ -792,7 +831,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     grouped_by = group_column or stored_group_column(loaded.training_group_column or cfg.group_column)
     cutouts = read_cutout_folder(source, group_column=grouped_by, require_group=group_column is not None,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
-                                 bands_of=f"model {model}", resample=cutout_resampler(cfg),
+                                 bands_of=f"model {model_word(model)}", resample=cutout_resampler(cfg),
                                  label_map=cfg.label_map, progress=progress, file_column=file_column)
     from starclass.learn.folder_task import check_folder_task
 
@@ -881,4 +920,4 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         echo(joint_line)
     echo(f"written {output}")
     labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
-    echo(next_after_classifying(output, model, source, labelled=labelled))
+    echo(next_after_classifying(output, model, source, labelled=labelled) + joint_next(output, votes, labelled))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from starclass.cli._app import FILE_COLUMN_OPTION, band_option, command, echo, warn, warn_v_band
-from starclass.errors import StarclassError, counted, shell_word
+from starclass.errors import StarclassError, counted, model_word, shell_word
 from starclass.learn.config import TaskConfig  # cli._app imports it already: nothing more to load
 from starclass.schema import DEC, ID, RA, X, Y
 
@@ -473,7 +473,7 @@ def classified_csv_lines(path: Path) -> list[str]:
     elif models:
         where = [Path(models[0]), path.parent / models[0]]
         found = next((p for p in where if p.exists()), None)
-        why = f"model {models[0]} not found"
+        why = f"model {model_word(models[0])} not found"
         if found is not None:
             # here, not at the top: model_task imports torch, which only such a CSV pays
             from starclass.evaluate.task import class_labels, model_task
@@ -483,7 +483,7 @@ def classified_csv_lines(path: Path) -> list[str]:
                 classes, labels = list(task.classes), class_labels(task.classes, task.class_names)
                 mapped = _label_map_lines(task.classes, task.class_names, task.label_map)
             except StarclassError as exc:
-                why = f"model {models[0]}: {exc}"
+                why = f"model {model_word(models[0])}: {exc}"
     if classes is None:
         seen = set()
         for col in (CLASS_REF, CLASS_PRED):

@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path
 
-from starclass.errors import counted, shell_word
+from starclass.errors import counted, model_word, shell_word
 
 #: The JSON file starclass writes into each of these folders, and what it holds.
 FOLDER_FILES = {"summary.json": "the headline numbers of the folder",
@@ -153,7 +153,8 @@ def _explain_lines(folder: Path, doc: dict) -> list[str]:
     names = dict(zip(doc.get("classes") or [], doc.get("class_names") or []))
     per = doc.get("n_per_class") or {}
     means = ", ".join(f"{k} ({names.get(int(k), '?')}): {n}" for k, n in per.items()) if per else "none"
-    lines = [f"explain folder {folder} (starclass explain): model {doc.get('model')} (task {doc.get('task')!r}), "
+    lines = [f"explain folder {folder} (starclass explain): model {model_word(doc.get('model'))} (task "
+             f"{doc.get('task')!r}), "
              f"{counted(int(doc.get('n_stamps') or 0), 'stamp')} of {doc.get('stamps')} explained",
              f"  methods: {', '.join(doc.get('methods') or []) or 'none'}; class means over "
              f"{doc.get('grouping') or 'the stamps'}: {means}"]

@@ -26,7 +26,7 @@ from starclass.cli._app import (
     show_progress,
     task_option,
 )
-from starclass.errors import StarclassError, counted, shell_word, shown_command
+from starclass.errors import StarclassError, counted, model_word, shell_word, shown_command
 
 PASSWORD_ENV = "STARCLASS_INSPECT_PASSWORD"
 
@@ -528,13 +528,13 @@ def _list_model(stamps: Path, scheme: str) -> tuple[Path | None, str]:
     tried = [Path(named)] if Path(named).is_absolute() else [Path(named), stamps.parent / named]
     found = next((p for p in tried if p.exists()), None)
     if found is None:
-        return None, f" ({stamps} names model {named}, which is no longer there)"
+        return None, f" ({stamps} names model {model_word(named)}, which is no longer there)"
     try:
         cfg = task_option(str(found))
     except StarclassError as exc:
-        return None, f" ({stamps} names model {named}, which cannot be read: {exc})"
+        return None, f" ({stamps} names model {model_word(named)}, which cannot be read: {exc})"
     if task_scheme_name(cfg.name).lower() != scheme.lower():
-        return None, f" ({stamps} names model {named}, whose task is {cfg.name}, not the recorded one)"
+        return None, f" ({stamps} names model {model_word(named)}, whose task is {cfg.name}, not the recorded one)"
     return found, ""
 
 

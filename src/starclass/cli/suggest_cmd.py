@@ -24,7 +24,7 @@ from starclass.cli._app import (
     progress_option,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError, counted, refuse_no_rows
+from starclass.errors import StarclassError, counted, model_word, refuse_no_rows
 from starclass.schema import CLASS_REF, ID
 
 #: The defaults of -n, --by, --mag-bins and --min-confidence: the options and the rerun a cutout folder not
@@ -203,7 +203,7 @@ def suggest_command(
 
     # at a terminal a line once the options are checked: nothing was said until the suggestions were written, 3-4 s
     # of torch and the model later on shared cores (minutes with --mosaics, whose classification has its own bar)
-    say_step(f"suggest: reading the candidates and loading model {model} ...", progress)
+    say_step(f"suggest: reading the candidates and loading model {model_word(model)} ...", progress)
     if device is not None and mosaics:
         # cpu, cuda:N: on this machine? once torch loads, still before anything is read. Without --mosaics no
         # network runs (the catalogue's prob_<k> are ranked): asking torch loaded it for nothing (3-4 s)
@@ -1020,7 +1020,8 @@ def _in_sample_line(table, source: Path, model: Path | None, held_out_only: bool
         if n_in == len(table):
             raise StarclassError(
                 f"--check-labels {source} --held-out-only: every one of its {counted(len(table), 'row')} is a cutout "
-                f"model {used} was trained on (its record of training rows): no held-out row remains to check. Rank "
+                f"model {model_word(used)} was trained on (its record of training rows): no held-out row remains to "
+                f"check. Rank "
                 "out-of-fold probabilities: train with --cv 5 and give its cv_predictions.ecsv")
         return (f"--held-out-only: dropped {n_in} of the {counted(len(table), 'row')} of {source}, cutouts model "
                 f"{used} was trained on (its record of training rows; in-sample); {len(table) - n_in} held-out rows "
@@ -1029,12 +1030,14 @@ def _in_sample_line(table, source: Path, model: Path | None, held_out_only: bool
         from starclass.schema import rows_named
 
         raise StarclassError(
-            f"--check-labels {source}: {n_in} of its {counted(len(table), 'row')} are cutouts model {used} was "
+            f"--check-labels {source}: {n_in} of its {counted(len(table), 'row')} are cutouts model "
+            f"{model_word(used)} was "
             "trained on (its record of training rows), so their probabilities are in-sample: they agree with the "
             "labels the model was fitted to, and hide the ones to look at again. Rank out-of-fold probabilities: "
             f"train with --cv 5 and give its cv_predictions.ecsv, or check only the other rows with --held-out-only. "
             f"The rows: {rows_named(rows, limit=5)}")
-    return (f"out-of-fold as far as model {used} records: none of the {len(table)} cutouts is one it was trained on"
+    return (f"out-of-fold as far as model {model_word(used)} records: none of the {len(table)} cutouts is one it "
+            f"was trained on"
             + ("; --held-out-only: none dropped" if held_out_only else "")), []
 
 

@@ -756,6 +756,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                                      for f in field_specs] if field_specs is not None else [(mosaics, catalogs[0])])
     left_out = None if votes is None else _left_out(result.n_unlabelled, votes.voted, y, n_bad)
     _summarise(cfg, result, output, precision, soft=votes is not None and votes.model != "mode", left_out=left_out,
+               mosaics=None if stamp_list or field_specs is not None else mosaics,
                cautions=cautions)
     if target_purity is not None:
         # not in the resume digests: it changes no weights, and a rerun chooses it again on the same rows
@@ -1785,14 +1786,17 @@ def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad:
     return ", ".join(parts) + " left out"
 
 
-def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: str | None = None) -> str:
+def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: str | None = None,
+                        mosaics: Sequence[Path] | None = None) -> str:
     """The line after "model written to M": the command that uses the model, as a new user looks for it.
 
     ``train`` ended with "model written to M" and nothing on what to run next; the classify command of a
     cutout folder (``--stamps``) differs from that of mosaics, so the line gives the one for the data
     trained on. A model whose calibration is missing or not to be trusted (``calibrate_first``, why:
     :func:`calibration_to_refit`) is sent to ``calibrate`` first: classify with it wrote probabilities
-    flattened by a temperature fitted on 4 rows while the line pointed straight to classify.
+    flattened by a temperature fitted on 4 rows while the line pointed straight to classify. The
+    mosaics trained on (one field's ``--mosaics``) stand in the commands where ``MOSAICS`` stood: after
+    ``train --mosaics field/`` the line said ``MOSAICS`` as if they were not known.
 
     Parameters
     ----------
@@ -1802,6 +1806,8 @@ def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: s
         Trained on a cutout folder (``--stamps`` with a CSV or directory), else on mosaics or stamp stores.
     calibrate_first : str, optional
         Why the model is to be calibrated before classifying (words following "calibrate it first:").
+    mosaics : sequence of Path, optional
+        The one field's mosaics trained on (a folder, or files in one folder); else the placeholder ``MOSAICS``.
 
     Returns
     -------
@@ -1814,17 +1820,24 @@ def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: s
 a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" describes the model
     >>> next_after_training("m", cutouts=False)[:102]
     "next: classify candidates with 'starclass classify MOSAICS -c CANDIDATES --model m -o classified.ecsv'"
+    >>> next_after_training("m", cutouts=False, mosaics=[Path("field")])[:100]
+    "next: classify candidates with 'starclass classify field -c CANDIDATES --model m -o classified.ecsv'"
     >>> next_after_training("m", cutouts=True, calibrate_first="it has no calibration")[:93]
     "next: calibrate it first, it has no calibration: 'starclass calibrate m --stamps HELD_OUT.csv"
     """
     # a model path with a space is quoted inside the command, which is then shown in double quotes: printed
     # in single quotes as before, 'starclass info 'my model'' did not copy as one command
     model = shell_word(output)
+    from starclass.cli.suggest_cmd import data_dir_of
+
+    # the folder trained on where there is one (the user gave it); several fields or a store: a placeholder
+    folder = data_dir_of(list(mosaics)) if mosaics else None
+    data = "MOSAICS" if folder is None else shell_word(folder)
     first = ""
     if calibrate_first:
         held = (f"{shown_command(f'starclass calibrate {model} --stamps HELD_OUT.csv --overwrite')} (HELD_OUT.csv: "
                 "labelled cutouts it was not trained on)" if cutouts else
-                f"{shown_command(f'starclass calibrate {model} MOSAICS -c HELD_OUT.ecsv --overwrite')} (HELD_OUT.ecsv: "
+                f"{shown_command(f'starclass calibrate {model} {data} -c HELD_OUT.ecsv --overwrite')} (HELD_OUT.ecsv: "
                 "labelled candidates it was not trained on)")
         first = f"calibrate it first, {calibrate_first}: {held}; then "
     info = shown_command(f"starclass info {model}")
@@ -1832,7 +1845,7 @@ a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" descri
         classify = shown_command(f"starclass classify --stamps CUTOUTS --model {model} -o classified.csv")
         return (f"next: {first}classify cutouts with {classify} (CUTOUTS: a folder or CSV of cutouts, labelled or "
                 f"not); {info} describes the model")
-    classify = shown_command(f"starclass classify MOSAICS -c CANDIDATES --model {model} -o classified.ecsv")
+    classify = shown_command(f"starclass classify {data} -c CANDIDATES --model {model} -o classified.ecsv")
     return f"next: {first}classify candidates with {classify}; {info} describes the model"
 
 
@@ -1878,7 +1891,8 @@ def calibration_to_refit(model: str | Path) -> str | None:
 
 
 def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False,
-               left_out: str | None = None, cutouts: bool = False, cautions: Sequence[str] = ()) -> None:
+               left_out: str | None = None, cutouts: bool = False, cautions: Sequence[str] = (),
+               mosaics: Sequence[Path] | None = None) -> None:
     _echo_notes(result.notes, cautions)
     from starclass.learn.precision import compute_dtype, cpu_has_bf16_units, dtype_name
 
@@ -1925,4 +1939,4 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
             acc_txt += f" after batch-norm recalibration ({at_ep:.3f} at epoch {ep} during training)"
         echo(f"  member {i + 1}: kept epoch {ep}, validation accuracy {acc_txt}")
     echo(f"model written to {output}")
-    echo(next_after_training(output, cutouts=cutouts, calibrate_first=calibration_to_refit(output)))
+    echo(next_after_training(output, cutouts=cutouts, calibrate_first=calibration_to_refit(output), mosaics=mosaics))

@@ -30,7 +30,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.bands import BANDS, v_band
-from starclass.errors import StarclassError, counted, refuse_no_rows, shell_word
+from starclass.errors import StarclassError, counted, model_word, refuse_no_rows, shell_word
 from starclass.evaluate import curves, threshold
 from starclass.evaluate.agreement import (
     agreement_fractions,
@@ -2802,7 +2802,8 @@ def _say_in_sample(comparisons: list[Comparison], ptab: Table, pred: Table | str
         elif isinstance(field, Mapping) or ref_field is not None:
             what = (f"its reference {ref} is the catalogue of a field" if ref_field is not None
                     else f"{c.pred_shown} classifies a field")
-            note = (f"{what} model {used or 'that classified it'} was trained on (its record of training fields: "
+            note = (f"{what} model {model_word(used or 'that classified it')} was trained on (its record of "
+                    f"training fields: "
                     f"catalogue {(ref_field or field).get('catalog')}): the labelled objects scored are mostly its "
                     "own training rows, and their figures in-sample, not a held-out measure; evaluate another field, "
                     "or the out-of-fold predictions of 'starclass train --cv 5' (its cv_predictions.ecsv)")

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, model_word
 from starclass.evaluate.metrics import MERGE_TITLES, MERGES
 from starclass.learn.config import TaskConfig, load_config
 from starclass.schema import CLASS_NAMES, CLASSES, MODEL_PATH, label_key, prob_classes, prob_col, row_name
@@ -728,7 +728,7 @@ def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None, 
                 saved = None  # a member file, or a manifest without its config: nothing to compare
             if saved is not None and (note := other_task_note(recorded, saved)) is not None:
                 warnings.warn(f"the catalogue was classified with a model {note} (its meta 'task'), scored with "
-                              f"model {model} of task {found.name!r} (classes "
+                              f"model {model_word(model)} of task {found.name!r} (classes "
                               f"{', '.join(f'{c} ({n})' for c, n in zip(found.classes, found.class_names))}): its "
                               f"classes are read as that task's; give the model the catalogue was classified "
                               "with, or no --model (the task classify recorded)", UserWarning, stacklevel=2)

@@ -89,6 +89,7 @@ from starclass.errors import (
     StarclassError,
     check_fitted,
     counted,
+    model_word,
 )
 from starclass.learn.calibration_methods import (
     CALIBRATION_METHODS,
@@ -1405,14 +1406,14 @@ def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str
     recorded = recorded_digests(doc)
     if recorded is None:
         # models trained before train recorded its rows: nothing to compare with
-        warnings.warn(f"model {path} has no record of its training rows (trained before starclass recorded "
+        warnings.warn(f"model {model_word(path)} has no record of its training rows (trained before starclass recorded "
                       "them): the calibration rows cannot be checked against them; they must be held out",
                       CalibrationWarning, stacklevel=stacklevel)
         return 0
     n_in = int(overlap(row_digests(inputs, rows), recorded).sum())
     if not n_in:
         return 0
-    what = (f"{n_in} of the {rows.size} calibration rows ({source}) are rows model {path} was trained on; "
+    what = (f"{n_in} of the {rows.size} calibration rows ({source}) are rows model {model_word(path)} was trained on; "
             "a calibration fitted on them is too confident and its conformal sets too small")
     if not allow:
         raise StarclassError(f"{what}. Calibrate on held-out rows, or fit anyway with --allow-training-rows "
@@ -1695,13 +1696,13 @@ def _calibrate_model(model_path, inputs, class_values, *, source: str, overwrite
                         f"{type(model_path).__name__}{hint}")
     path = Path(model_path)
     if not path.is_dir():
-        raise StarclassError(f"model {path}: calibration is stored in a model directory's manifest.json; "
+        raise StarclassError(f"model {model_word(path)}: calibration is stored in a model directory's manifest.json; "
                              "give the directory 'starclass train' wrote")
     doc = read_manifest(path)
     if doc.get("calibration") and not overwrite:
         # as every writer's refusal to replace (a FileExistsError too): a notebook's `except FileExistsError`
         # missed this plain StarclassError; the file kept is the manifest that holds the calibration
-        raise OutputExistsError(f"model {path} already has a calibration (fitted on "
+        raise OutputExistsError(f"model {model_word(path)} already has a calibration (fitted on "
                                 f"{doc['calibration'].get('source', '?')}); give overwrite=True to replace it",
                                 path / "manifest.json")
     n_rows, n_values = len(inputs), len(class_values)

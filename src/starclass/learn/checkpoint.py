@@ -43,7 +43,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from starclass.errors import OutputExistsError, StarclassError, exists_refusal, parse_error_text, torch_load_reason
+from starclass.errors import (
+    OutputExistsError,
+    StarclassError,
+    exists_refusal,
+    model_word,
+    parse_error_text,
+    torch_load_reason,
+)
 from starclass.io.atomic import atomic_path
 from starclass.io.paths import link_note, resolved
 from starclass.learn.config import TaskConfig
@@ -527,10 +534,10 @@ def save_calibration(model_dir: str | os.PathLike, entry: dict[str, Any], member
     path = Path(model_dir) / MANIFEST
     doc = read_manifest(path)
     if doc.get("calibration") and not overwrite:
-        raise OutputExistsError(f"model {model_dir} already has a calibration (fitted on "
+        raise OutputExistsError(f"model {model_word(model_dir)} already has a calibration (fitted on "
                                 f"{doc['calibration'].get('source', '?')}); give overwrite=True to replace it", path)
     if len(member_digests) != len(doc["members"]):
-        raise StarclassError(f"model {model_dir}: {len(member_digests)} member digests for "
+        raise StarclassError(f"model {model_word(model_dir)}: {len(member_digests)} member digests for "
                              f"{len(doc['members'])} members")
     cal = dict(_plain(entry), member_digests=[str(d) for d in member_digests])
     rows_from = cal.get("rows_from")
@@ -1039,7 +1046,8 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
         if unfinished and not folds:
             # a cross-validation stopped in its first fold: "no manifest.json (not a starclass model directory)"
             raise StarclassError(
-                f"model {path.parent} is a cross-validation folder (train --cv) whose training did not finish "
+                f"model {model_word(path.parent)} is a cross-validation folder (train --cv) whose training did not "
+                f"finish "
                 f"({', '.join(unfinished)}: checkpoints, no {MANIFEST}) and no model of its own; rerun the same "
                 "starclass train command to resume it")
         if folds:
@@ -1047,7 +1055,7 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
             stopped = (f" (its training did not finish: {', '.join(unfinished)} holds checkpoints only; the same "
                        "starclass train command resumes it)" if unfinished else "")
             raise StarclassError(
-                f"model {path.parent} is a cross-validation folder (train --cv): one model per fold "
+                f"model {model_word(path.parent)} is a cross-validation folder (train --cv): one model per fold "
                 f"({folds[0].name} .. {folds[-1].name}), each trained without its fold's rows, and no model of "
                 f"its own{stopped}; give one fold's model ({folds[0]}), or train without --cv for one model of "
                 "every row")
@@ -1056,10 +1064,10 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
             # the manifest is written when the last member is done: checkpoints alone are a training
             # that was stopped (Ctrl-C, a time limit) and that the same command resumes
             raise StarclassError(
-                f"model {path.parent}: its training did not finish ({', '.join(started[:4])}"
+                f"model {model_word(path.parent)}: its training did not finish ({', '.join(started[:4])}"
                 f"{', ...' if len(started) > 4 else ''}: checkpoints, no {MANIFEST}); rerun the same "
                 "starclass train command to resume it")
-        raise StarclassError(f"model {path.parent}: no {MANIFEST} (not a starclass model directory)")
+        raise StarclassError(f"model {model_word(path.parent)}: no {MANIFEST} (not a starclass model directory)")
     try:
         text = path.read_text()
         doc = json.loads(text)
@@ -1231,7 +1239,7 @@ def member_paths(model_path: str | os.PathLike) -> list[Path]:
     """
     p = Path(model_path)
     if not p.exists():
-        raise StarclassError(f"model {p} does not exist")
+        raise StarclassError(f"model {model_word(p)} does not exist")
     if p.is_dir() or p.suffix == ".json":
         doc = read_manifest(p)
         base = p if p.is_dir() else p.parent
@@ -1248,7 +1256,8 @@ def member_paths(model_path: str | os.PathLike) -> list[Path]:
 
         what = "a FITS file" if is_fits_name(p) else None
     if what is not None:
-        raise StarclassError(f"model {p} is {what}, not a model: give the directory 'starclass train' wrote (or "
+        raise StarclassError(f"model {model_word(p)} is {what}, not a model: give the directory 'starclass train' "
+                             f"wrote (or "
                              "one of its member_NN.pt files)")
     return [p]
 
@@ -1552,13 +1561,16 @@ def _checked_calibration(model_path: str | os.PathLike, ckpts: list[dict[str, An
         return None
     refit = "refit it with 'starclass calibrate' (--overwrite)"
     if not isinstance(cal, dict) or cal.get("digest") != calibration_digest(cal):
-        raise StarclassError(f"model {p}: the calibration entry of {MANIFEST} does not match its digest (edited or "
+        raise StarclassError(f"model {model_word(p)}: the calibration entry of {MANIFEST} does not match its digest "
+                             f"(edited or "
                              f"damaged); {refit}")
     if list(cal.get("member_digests", [])) != [c.get("digest") for c in ckpts]:
-        raise StarclassError(f"model {p}: the calibration was fitted with other member weights than the files "
+        raise StarclassError(f"model {model_word(p)}: the calibration was fitted with other member weights than the "
+                             f"files "
                              f"there now; {refit}")
     if list(cal.get("classes", [])) != [int(c) for c in ckpts[0]["classes"]]:
-        raise StarclassError(f"model {p}: the calibration's classes {cal.get('classes')} differ from the model's "
+        raise StarclassError(f"model {model_word(p)}: the calibration's classes {cal.get('classes')} differ from "
+                             f"the model's "
                              f"{ckpts[0]['classes']}; {refit}")
     return cal
 

@@ -55,7 +55,7 @@ import torch
 from astropy.table import Table
 
 from starclass.bands import require_bands
-from starclass.errors import StarclassError, agreeing
+from starclass.errors import StarclassError, agreeing, model_word
 from starclass.io import Mosaics
 from starclass.io.catalog import catalog_argument, keep_input_columns
 from starclass.io.progress import Progress
@@ -1190,7 +1190,7 @@ def classify(
     # the mosaics' folder and the model's task, as classify/calibrate/train's CLI name them (2f86fe7): suggest
     # --mosaics (which comes here) said 'model (trained on ...)' with no folder and 'extends: TASK'
     members = getattr(loaded, "paths", None) or []
-    who = name if name != "model" or not members else f"model {Path(members[0]).parent}"
+    who = name if name != "model" or not members else f"model {model_word(Path(members[0]).parent)}"
     check_bands(list(cfg.bands), mosaic_bands, who, mosaics, task=cfg.name)
     scale = getattr(mosaics, "pixel_scale", None)
     if scale and cfg.pixel_scale and abs(float(scale) / float(cfg.pixel_scale) - 1) > 0.05:

@@ -21,7 +21,7 @@ import torch
 from astropy.table import Table
 from sklearn.model_selection import StratifiedGroupKFold
 
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, model_word
 from starclass.io.catalog import keep_input_columns
 from starclass.io.cutout_folders import (
     UNIT_KEEPING_NORMALISATIONS,
@@ -788,7 +788,7 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     class_ref = (label_classes(cutouts, cfg.label_map, allow_empty=True, config=cfg, allow_unknown=True)
                  if cutouts.labels is not None else None)
     name = str(model) if not isinstance(model, LoadedModel) else (
-        f"model {loaded.paths[0].parent}" if loaded.paths else "the model")
+        f"model {model_word(loaded.paths[0].parent)}" if loaded.paths else "the model")
     if note := cutout_size_note(cutouts, loaded, name):
         warnings.warn(note, stacklevel=2)
     check_pixel_scales(cutouts, cfg, "classification")

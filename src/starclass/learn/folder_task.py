@@ -16,7 +16,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, model_word
 from starclass.schema import label_key
 
 #: What ``starclass simulate --preset`` writes beside a cutout folder's ``labels.csv``: its ``preset``
@@ -194,7 +194,8 @@ def check_folder_task(source: str | os.PathLike, labels: Any, config: Any, *, mo
         known = list(label_map) + list(getattr(config, "class_names", None) or [])
         if wrapped := wrapped_labels_hint(source, seen, known):
             # cutouts/data/cluster/: 'data' read as the one label, and "the folder is of another task"
-            raise StarclassError(f"{source}: its labels ({shown}) are not those of task {task!r} of model {model} "
+            raise StarclassError(f"{source}: its labels ({shown}) are not those of task {task!r} of model "
+                                 f"{model_word(model)} "
                                  f"(classes {classes}; {knows}){wrapped}")
         raise StarclassError(
             f"{source}: its labels ({shown}) in column {column!r} are not those of task {task!r} of model "

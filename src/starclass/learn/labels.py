@@ -205,7 +205,8 @@ def check_several_people(columns: Sequence[str], model: str, *, name: str = "lab
            "one person's confusion matrix cannot be estimated without others to compare with, so it comes out "
            "the identity and the posterior is that person's vote, one-hot")
     raise StarclassError(
-        f"{name}: --label-model {model} weighs several people's votes, but one vote column was given ({col}): "
+        f"{name}: --label-model {model} weighs several people's votes, but one vote column was given "
+        f"({col}): "
         f"{why}, the same targets as --label-model mode. Give two or more people's vote columns "
         "(--label-columns), or train on this one with --label-model mode")
 

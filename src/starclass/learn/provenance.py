@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from starclass.errors import model_word
+
 __all__ = ["MANIFEST_KEY", "ROW_DIGEST", "row_digests", "training_record", "recorded_digests", "starting_rows",
            "the_starting_model", "overlap", "training_rows_in", "in_sample_words",
            "library_versions", "FLAGS_KEY", "flags_record", "recorded_flags", "describe_flags", "flags_mismatch"]
@@ -261,10 +263,10 @@ def training_rows_in(table: Any, source: Any, model: Any, *, progress: bool | No
         doc = read_manifest(model)
         cfg = TaskConfig.from_dict(doc["config"])
     except (StarclassError, OSError, KeyError, TypeError, ValueError) as exc:
-        return f"model {model} cannot be read: {exc}"
+        return f"model {model_word(model)} cannot be read: {exc}"
     recorded = recorded_digests(doc)
     if recorded is None:
-        return f"model {model} has no record of its training rows"
+        return f"model {model_word(model)} has no record of its training rows"
     source = Path(source)
     try:
         roots = row_folders(table, source, source.parent) or [source.parent] * len(table)
@@ -279,10 +281,11 @@ def training_rows_in(table: Any, source: Any, model: Any, *, progress: bool | No
             cutouts = read_cutout_folder(listing, require_group=False, require_labels=False, bands=list(cfg.bands),
                                          resample=cutout_resampler(cfg), label_column="label", progress=progress)
         except StarclassError as exc:
-            return f"its cutouts cannot be read as model {model} reads them: {exc}"
+            return f"its cutouts cannot be read as model {model_word(model)} reads them: {exc}"
     if len(cutouts.images) != len(table):
         # a blank or unreadable cutout left out by the reader: the rows no longer line up with the table's
-        return f"{len(table) - len(cutouts.images)} of its cutouts cannot be read as model {model} reads them"
+        return (f"{len(table) - len(cutouts.images)} of its cutouts cannot be read as model {model_word(model)} "
+                "reads them")
     return overlap(row_digests(cutout_inputs(cutouts.images, cfg)), recorded)
 
 
@@ -295,7 +298,7 @@ def in_sample_words(n_in: int, n: int, model: Any) -> str:
     Examples
     --------
     >>> print(in_sample_words(10, 16, "model"))  # doctest: +NORMALIZE_WHITESPACE
-    10 of the 16 rows scored are cutouts model model was trained on (its record of training rows): their
+    10 of the 16 rows scored are cutouts model 'model' was trained on (its record of training rows): their
     figures are in-sample (a model agrees with the labels it was fitted to), not a held-out measure; evaluate
     rows it never trained on (a test folder kept aside), or the out-of-fold predictions of 'starclass train
     --cv 5' (its cv_predictions.ecsv)
@@ -306,10 +309,10 @@ def in_sample_words(n_in: int, n: int, model: Any) -> str:
         said = "the one row scored is a cutout"
     else:
         said = f"{'all' if n_in == n else f'{n_in} of the'} {n} rows scored are cutouts"
-    return (f"{said} model {model} was trained on (its record of training rows): their figures are in-sample (a "
-            "model agrees with the labels it was fitted to), not a held-out measure; evaluate rows it never trained "
-            "on (a test folder kept aside), or the out-of-fold predictions of 'starclass train --cv 5' (its "
-            "cv_predictions.ecsv)")
+    return (f"{said} model {model_word(model)} was trained on (its record of training rows): their figures are "
+            "in-sample (a model agrees with the labels it was fitted to), not a held-out measure; evaluate rows it "
+            "never trained on (a test folder kept aside), or the out-of-fold predictions of 'starclass train --cv 5' "
+            "(its cv_predictions.ecsv)")
 
 
 def flags_record(flags: Any, flagged: Mapping[str, int] | None = None) -> dict[str, Any]:
@@ -467,8 +470,8 @@ def flags_mismatch(manifest: Mapping[str, Any] | None, flags: Any, *, model: str
         what = f" ({n} pixels flagged)" if n else " (pixels flagged)"
     else:
         what = " (no pixel flagged)"
-    return (f"model {model} was trained on stamps cut with {_options(*trained)}{what}, but this run applies "
-            f"{_options(*now)}: its stamps differ from the training ones (give the training flags, or retrain)")
+    return (f"model {model_word(model)} was trained on stamps cut with {_options(*trained)}{what}, but this run "
+            f"applies {_options(*now)}: its stamps differ from the training ones (give the training flags, or retrain)")
 
 
 #: The libraries whose versions decide what a training run computes (recorded by the benchmarks).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from starclass.errors import StarclassError, counted, shell_word
+from starclass.errors import StarclassError, counted, model_word, shell_word
 
 __all__ = ["is_model_path", "model_summary", "cv_folder_summary"]
 
@@ -197,7 +197,7 @@ def model_summary(path: str | os.PathLike) -> list[str]:
 
     lm = load_model(path, "cpu")
     cfg = lm.config
-    lines = [f"model {path}: task {cfg.name!r}" + _description(cfg), *_task_lines(cfg)]
+    lines = [f"model {model_word(path)}: task {cfg.name!r}" + _description(cfg), *_task_lines(cfg)]
     from starclass.learn.provenance import describe_flags
 
     # classify compares the flags it is given with these (and warns): the user needs to see them
@@ -294,7 +294,7 @@ def model_summary(path: str | os.PathLike) -> list[str]:
         from starclass.learn.calibration import ModelCalibration
 
         lines += [f"  WARNING: {c}"
-                  for c in ModelCalibration.from_dict(cal, f"model {path}").cautions(list(cfg.class_names))]
+                  for c in ModelCalibration.from_dict(cal, f"model {model_word(path)}").cautions(list(cfg.class_names))]
     else:
         lines.append(f"  calibration: none; {lm.no_calibration}")
     return lines

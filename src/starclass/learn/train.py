@@ -69,6 +69,7 @@ from starclass.errors import (
     StarclassError,
     UncalibratedWarning,
     counted,
+    model_word,
     shell_word,
     shown_command,
 )
@@ -2060,7 +2061,8 @@ def _stamps_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     cutouts = read_cutout_folder(folder, group_column=stored_group_column(cfg.group_column),
                                  require_group=False, bands=list(cfg.bands),
                                  label_column=str(rows_from.get("label_column", "label")),
-                                 bands_of=f"model {outdir}", resample=cutout_resampler(cfg), label_map=cfg.label_map,
+                                 bands_of=f"model {model_word(outdir)}", resample=cutout_resampler(cfg),
+                                 label_map=cfg.label_map,
                                  file_column=str(rows_from.get("file_column", "file")))
     if cutouts.labels is None:
         raise StarclassError(f"{folder} has no label column {rows_from.get('label_column')!r} any more")

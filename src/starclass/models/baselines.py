@@ -37,7 +37,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import BaggingClassifier, HistGradientBoostingClassifier
 from sklearn.tree import DecisionTreeClassifier
 
-from starclass.errors import OutputExistsError, StarclassError, agreeing
+from starclass.errors import OutputExistsError, StarclassError, agreeing, model_word
 from starclass.io.atomic import atomic_path
 from starclass.schema import bands_in
 
@@ -113,7 +113,8 @@ class _Baseline(ClassifierMixin, BaseEstimator):
         """Read a model of this class written by :meth:`save` (trusted files only)."""
         obj = load_baseline(path)
         if not isinstance(obj, cls):
-            raise StarclassError(f"baseline model {path}: holds a {type(obj).__name__}, not a {cls.__name__}")
+            raise StarclassError(f"baseline model {model_word(path)}: holds a {type(obj).__name__}, not a "
+                                 f"{cls.__name__}")
         return obj
 
 
@@ -129,13 +130,13 @@ def load_baseline(path: str | os.PathLike) -> Any:
     """
     p = Path(path)
     if not p.is_file():
-        raise StarclassError(f"baseline model {p} does not exist")
+        raise StarclassError(f"baseline model {model_word(p)} does not exist")
     try:
         obj = joblib.load(p)
     except Exception as exc:
-        raise StarclassError(f"baseline model {p}: cannot be read: {exc}") from None
+        raise StarclassError(f"baseline model {model_word(p)}: cannot be read: {exc}") from None
     if not isinstance(obj, _Baseline):
-        raise StarclassError(f"baseline model {p}: holds a {type(obj).__name__}, not a starclass baseline")
+        raise StarclassError(f"baseline model {model_word(p)}: holds a {type(obj).__name__}, not a starclass baseline")
     return obj
 
 

@@ -27,7 +27,7 @@ from astropy.table import MaskedColumn, Table, vstack
 
 from starclass import __version__
 from starclass.bands import ubvi_bands, v_band
-from starclass.errors import StarclassError, counted, shell_word
+from starclass.errors import StarclassError, counted, model_word, shell_word
 from starclass.evaluate.compare import (  # noqa: F401
     Comparison,
     Evaluation,
@@ -1851,7 +1851,8 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
             check_folder_task(cutouts.source, cutouts.labels, TaskConfig.from_dict(doc["config"]), model=model_path)
     if model_path is not None and kwargs.get("gradcam_inputs") is None:
         if cutouts is None and mosaics is None:
-            raise StarclassError(f"Grad-CAM of model {model_path} needs the mosaics the catalogue was classified on "
+            raise StarclassError(f"Grad-CAM of model {model_word(model_path)} needs the mosaics the catalogue was "
+                                 f"classified on "
                                  "(--mosaics; mosaics= in Python) or its cutout folder (--stamps; stamps= in Python)"
                                  + _recorded_cutouts_hint(pred, kwargs.get("pred_name", "prediction")))
 

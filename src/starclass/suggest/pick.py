@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError, counted, shell_word
+from starclass.errors import StarclassError, counted, model_word, shell_word
 from starclass.io.mosaic import MosaicsLike
 from starclass.io.paths import resolved
 from starclass.schema import (
@@ -653,7 +653,8 @@ def classified(model: LoadedModel | str | os.PathLike, table: Table, mosaics: Mo
             # a classified cutout folder (file, prob_<k>, no id or positions) is not cut from mosaics: "give the
             # mosaics" sent the user to --mosaics, which suggest then refused for a cutout folder
             raise StarclassError(f"{said}: classify the cutouts with this model first (starclass classify --stamps "
-                                 f"LIST --model {shell_word(model)} -o CLASSIFIED.ecsv) and suggest from that "
+                                 f"LIST --model {shell_word(model)} -o CLASSIFIED.ecsv) and suggest "
+                                 f"from that "
                                  "classification")
         raise StarclassError(f"{said}: give the mosaics (--mosaics) to classify them")
     check_classified_by(table, model, task=task)
@@ -746,7 +747,7 @@ def check_classified_by(table: Table, model: LoadedModel | str | os.PathLike, *,
         return
     rec = Path(str(recorded))
     if not rec.exists():
-        warnings.warn(f"the candidates were classified by model {rec} ({where}), which is not found here: "
+        warnings.warn(f"the candidates were classified by model {model_word(rec)} ({where}), which is not found here: "
                       f"it cannot be checked to be {given}", stacklevel=2)
         return
     if resolved(rec) == resolved(given):
@@ -757,5 +758,5 @@ def check_classified_by(table: Table, model: LoadedModel | str | os.PathLike, *,
     except StarclassError:
         same = False
     if not same:
-        raise StarclassError(f"the candidates were classified by model {rec} ({where}), not by {given}: "
+        raise StarclassError(f"the candidates were classified by model {model_word(rec)} ({where}), not by {given}: "
                              f"{remedy}, or suggest for {rec}")

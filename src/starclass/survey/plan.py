@@ -46,7 +46,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from starclass.errors import StarclassError, agreeing, parse_error_text, refuse_no_rows
+from starclass.errors import StarclassError, agreeing, model_word, parse_error_text, refuse_no_rows
 from starclass.io.fields import split_list_cell
 from starclass.io.mosaic import PixelFlags
 from starclass.io.paths import resolved
@@ -427,7 +427,7 @@ def check_settings(plan: SurveyPlan) -> str:
     if plan.model is None:
         raise StarclassError(f"{where}: no model (give 'model:' in the plan or --model)")
     if not Path(plan.model).exists():
-        raise StarclassError(f"{where}: model {plan.model} not found")
+        raise StarclassError(f"{where}: model {model_word(plan.model)} not found")
     from starclass.learn.checkpoint import member_paths
 
     # a folder without manifest.json, or with member files missing: the words load_model says, without torch
@@ -575,7 +575,7 @@ def model_digest(model: str | os.PathLike) -> str:
     files = [p] if p.is_file() else sorted(f for f in p.iterdir() if f.is_file() and
                                            (f.name == "manifest.json" or re.fullmatch(r"member_\d+\.pt", f.name)))
     if not files:
-        raise StarclassError(f"model {p}: no manifest.json or member_NN.pt in it")
+        raise StarclassError(f"model {model_word(p)}: no manifest.json or member_NN.pt in it")
     h = hashlib.sha256()
     for f in files:
         h.update(f.name.encode())

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from starclass.errors import OutputExistsError, StarclassError, agreeing, counted
+from starclass.errors import OutputExistsError, StarclassError, agreeing, counted, model_word
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.mosaic import SKY_POSITIONS, ZERO_PADDING_PX
 from starclass.io.paths import input_clash
@@ -304,7 +304,8 @@ def check_task(plan: SurveyPlan, cfg: TaskConfig, where: str = "plan") -> None:
     given = str(plan.task)
     if not Path(given).is_file():
         if given != cfg.name:
-            raise StarclassError(f"{said} {given!r} but model {plan.model} was trained for task {cfg.name!r}")
+            raise StarclassError(f"{said} {given!r} but model {model_word(plan.model)} was trained for task "
+                                 f"{cfg.name!r}")
         return
     from starclass.learn.config import load_config
     from starclass.learn.finetune import CHECKED_KEYS
@@ -320,7 +321,7 @@ def check_task(plan: SurveyPlan, cfg: TaskConfig, where: str = "plan") -> None:
               for k in ("name", *CHECKED_KEYS, *TASK_KEYS)
               if json.dumps(mine.get(k), sort_keys=True) != json.dumps(theirs.get(k), sort_keys=True)]
     if differ:
-        raise StarclassError(f"{said} {given}: not the task model {plan.model} was trained for (task "
+        raise StarclassError(f"{said} {given}: not the task model {model_word(plan.model)} was trained for (task "
                              f"{cfg.name!r}): {'; '.join(differ)}")
 
 
@@ -478,7 +479,7 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     try:
         # classify's words (2f86fe7): which folder lacks the band, how to add it, or the task file that trains
         # on the bands there are; the plan's refusal named the bands only
-        check_bands(list(cfg.bands), list(mos.bands), f"model {plan.model}", mos, task=cfg.name,
+        check_bands(list(cfg.bands), list(mos.bands), f"model {model_word(plan.model)}", mos, task=cfg.name,
                     listed=f"the mosaics of field {name!r} in {where}")
     except StarclassError as exc:
         raise StarclassError(f"{where}, field {name!r}: {exc}") from None
