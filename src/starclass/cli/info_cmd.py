@@ -1433,7 +1433,8 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     notes = [_own_table_note(directory, n) for n in notes]
     if not len(table):
         if out_format != "text":
-            names = ", ".join(n.split(":", 1)[0] for n in notes)  # each note starts with its file's name
+            # each note on a file starts with its name; the one counting them all ("1 file not read as ...") does not
+            names = ", ".join(n.split(":", 1)[0] for n in notes if (directory / n.split(":", 1)[0]).is_file())
             raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; {directory} holds "
                                  f"FITS mosaics and no file that reads as a catalogue ({names})")
         echo("\n".join(mosaic_lines(images, magsys)))

@@ -270,7 +270,8 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     read_elsewhere
         Names of files the caller reads as something else (``info``'s FITS mosaics): not among the
         files the notes say were not read. The others whose names no catalogue has (a README, a
-        ``.readme``) are named in one note, as ``evaluate --catalogs`` names them.
+        ``.readme``) and those that did not read as catalogues (each also in a note of its own, saying why) are
+        counted and named in one note, as ``evaluate --catalogs`` names them.
 
     Returns
     -------
@@ -307,8 +308,9 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     by_name = [p.name for p in sorted(d.iterdir()) if p.is_file() and p not in files and not p.name.startswith(".")
                and p.name not in read_elsewhere
                and not plain_copy_beside(p)]
-    if by_name:
-        notes.append(files_not_read_note(by_name, "catalogues"))
+    # with the tables tried and not read (the LEGUS folder's layouts.csv): one count of the files not read, as
+    # evaluate --catalogs counts them ("2 files not read" beside a layouts.csv note said 3 there until 2026-12-07)
+    unread = list(by_name)
     for p in files:
         t, err, caught = _read_caught(read, p, None)
         legus = t is not None and t.meta.get("format") == "legus"
@@ -338,6 +340,8 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
             # the file": said as no catalogue instead; a catalogue lacking its id keeps that hint
             from starclass.io.catalog import not_a_catalogue_reason
 
+            if p.name not in read_elsewhere:
+                unread.append(p.name)
             if why := not_a_catalogue_reason(p, cmap):
                 notes.append(f"{p.name}: not a catalogue, skipped: {why}")
             else:
@@ -350,6 +354,8 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
             notes.append(f"{p.name}: {note}")
         if legus and str(t.meta.get("v_camera_source", "")).startswith("assumed"):
             v_assumed.append(str(t.meta.get("field") or p.stem))
+    if unread:
+        notes.insert(0, files_not_read_note(sorted(unread), "catalogues"))
     if not rows and allow_none:
         return Table(), notes
     if not rows:
