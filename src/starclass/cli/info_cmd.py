@@ -1843,7 +1843,8 @@ def info(
                 from starclass.io.catalog import guess_format, not_a_catalogue_reason, read_table
 
                 # a table of no candidates (the LEGUS folder's layouts.csv) was told "name a column 'id' in the file"
-                if not (why := not_a_catalogue_reason(paths[0], cmap)) or (fmt is not None and fmt.lower() != guess_format(
+                if not (why := not_a_catalogue_reason(paths[0], cmap)) or (
+                        fmt is not None and fmt.lower() != guess_format(
                         paths[0])):
                     raise  # read as another format than its own (--format legus of a CSV): the reader's message
                 rows = counted(len(read_table(paths[0])), "row")
@@ -1854,7 +1855,8 @@ def info(
                     (["--task"] if cfg is not None else [])
                 if given:
                     raise StarclassError(f"{' and '.join(given)} {'need' if len(given) > 1 else 'needs'} a catalogue; "
-                                         f"{paths[0]} is a table of {rows}, not a catalogue of candidates: {why}") from None
+                                         f"{paths[0]} is a table of {rows}, not a catalogue of candidates: "
+                                         f"{why}") from None
                 echo(f"{paths[0]}: a table of {rows}, not a catalogue of candidates: {why}")
                 return
             if band_list and table.meta.get("format") != "legus":
@@ -1863,15 +1865,18 @@ def info(
                                      f"{table.meta.get('format') or 'a table'} (its bands come from its columns)")
             if one_based is not None and X not in table.colnames:
                 # a catalogue of ra, dec only (read_catalog asks for x, y or ra, dec): the option was ignored, exit 0
-                raise StarclassError(f"{'--one-based' if one_based else '--zero-based'} says how a catalogue's x, y count; "
+                raise StarclassError(f"{'--one-based' if one_based else '--zero-based'} says how a catalogue's x, y "
+                                     "count; "
                                      f"{paths[0]} has no x, y (its positions are ra, dec)")
             # the region file's coordinates: not given, those the catalogue has (a catalogue of ra, dec only failed with
             # "image regions need column 'x'" after its summary); given, checked before the summary is printed
-            # sky regions in ICRS by default: the catalogue's numbers as they are (fk5 was written, converted, until 2026-12-05)
+            # sky regions in ICRS by default: the catalogue's numbers as they are (fk5 was written, converted, until
+            # 2026-12-05)
             coords = ds9_coords or ("image" if X in table.colnames else "icrs")
             if ds9 is not None and any(c not in table.colnames for c in REGION_COLUMNS[coords]):
                 other = "icrs" if coords == "image" else "image"
-                raise StarclassError(f"--ds9-coords {coords} writes the catalogue's {', '.join(REGION_COLUMNS[coords])}; "
+                raise StarclassError(f"--ds9-coords {coords} writes the catalogue's "
+                                     f"{', '.join(REGION_COLUMNS[coords])}; "
                                      f"{paths[0]} has no {', '.join(REGION_COLUMNS[coords])} (its positions are "
                                      f"{', '.join(REGION_COLUMNS[other])}): give --ds9-coords {other}")
             echo(catalog_summary(table, str(paths[0]), cfg))

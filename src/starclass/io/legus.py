@@ -473,14 +473,16 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
 
 
 def uncertain_layout_step(layout: str) -> str:
-    """The next step a warning of an uncertain layout gives where col 34 is read as the class (``expert``, ``standard+extra``).
+    """The next step a warning of an uncertain layout gives where col 34 is read as the class (``expert`` ...).
+
+    The layouts are ``expert`` and ``standard+extra``.
 
     Those warnings said what was unknown and no more (``unknown-class``'s note names its step itself).
 
     Examples
     --------
-    >>> uncertain_layout_step("expert")  # doctest: +ELLIPSIS
-    ' (class_ref read from col 34; ... --map class_ref=34 ...; info FILE --map class_ref=N shows ...)'
+    >>> print(uncertain_layout_step("expert"))  # doctest: +ELLIPSIS
+     (class_ref read from col 34; --map class_ref=34 says so ...; starclass info FILE --map class_ref=N shows ...)
     >>> uncertain_layout_step("unknown-class")
     ''
     """

@@ -19,8 +19,18 @@ from astropy.table import Table
 from starclass.errors import ColumnMapError, StarclassError, counted
 from starclass.io.compressed_text import inner_name
 from starclass.io.legus import machine_only
-from starclass.schema import (CLASS_METHOD, CLASS_PRED, CLASS_REF, CLASSES, N_INSPECTED, N_ROWS, bands_in, class_array,
-                              class_count_column, is_known)
+from starclass.schema import (
+    CLASS_METHOD,
+    CLASS_PRED,
+    CLASS_REF,
+    CLASSES,
+    N_INSPECTED,
+    N_ROWS,
+    bands_in,
+    class_array,
+    class_count_column,
+    is_known,
+)
 
 #: File endings :func:`summarise_dir` reads as catalogues (``.tab.gz``: a LEGUS catalogue as an archive
 #: keeps it; read_catalog read one, but a folder scan skipped it). A text table compressed with gzip, bzip2 or
