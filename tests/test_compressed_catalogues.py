@@ -146,7 +146,7 @@ def test_a_folder_of_compressed_catalogues_is_summarised(tmp_path):
     res = runner.invoke(app, ["info", str(folder), "--out-format", "csv"])
     assert res.exit_code == 0, res.output
     t = Table.read(res.stdout, format="ascii.csv")
-    assert list(t["field"]) == ["ngc1566", "ngc628"] and list(t["rows"]) == [3, 3], res.stdout
+    assert list(t["field"]) == ["ngc1566", "ngc628"] and list(t["n_rows"]) == [3, 3], res.stdout
 
 
 @pytest.mark.parametrize("name", ["cat.csv", "cat.ecsv", "cat_semicolon.csv"])

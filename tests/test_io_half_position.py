@@ -46,4 +46,4 @@ def test_info_dir_says_how_many_hybrid_classes_no_person_gave(legus_tab):
     t = read_catalog(legus_tab)
     done = np.asarray(t["class_ref"]) > 0
     ml = int(np.sum(done & (np.asarray(t["class_method"]) == 0)))
-    assert f"{legus_tab.name}: 'inspected' counts the hybrid class: {ml} of the {int(done.sum())}" in res.output
+    assert f"{legus_tab.name}: 'n_inspected' counts the hybrid class: {ml} of the {int(done.sum())}" in res.output

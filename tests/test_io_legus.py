@@ -139,9 +139,9 @@ def test_info_dir_on_shared_folder():
             want = [int(e[f"n_class{k}"]) for k in (1, 2, 3, 4)]
             if r["layout"].startswith("expert"):
                 want[3] += int(e["n_class0"])  # NGC 4449's expert: 0 is spurious, as 4 (README)
-            assert [int(r[f"n{k}"]) for k in (1, 2, 3, 4)] == want
+            assert [int(r[f"n_{k}"]) for k in (1, 2, 3, 4)] == want
         else:
-            assert r["inspected"] == 0 and "no class column" in r["layout"]
+            assert r["n_inspected"] == 0 and "no class column" in r["layout"]
     assert any("ngc3351" in n and "uncertain" in n for n in notes)
 
 
@@ -252,7 +252,7 @@ def test_info_dir_cli(tmp_path):
     assert res.exit_code == 0, res.output
     t = Table.read(res.stdout, format="ascii.csv")
     assert list(t["field"]) == ["ngca", "ngcb"]
-    assert list(t["inspected"]) == [3, 2] and list(t["n1"]) == [2, 0] and list(t["n3"]) == [0, 1]
+    assert list(t["n_inspected"]) == [3, 2] and list(t["n_1"]) == [2, 0] and list(t["n_3"]) == [0, 1]
     res = invoke("info", str(tmp_path), "--out-format", "xml")
     assert res.exit_code == 2 and "--out-format" in res.output
 
@@ -270,8 +270,8 @@ def test_info_dir_map_only_where_a_layout_is_uncertain(tmp_path):
     t = Table.read(res.stdout, format="ascii.csv")
     a, b = t[t["field"] == "ngca"][0], t[t["field"] == "ngcb"][0]
     # the standard file keeps its own class column (34); the uncertain one takes the map
-    assert [a[f"n{k}"] for k in (1, 2, 3, 4)] == [1, 1, 0, 2] and a["mapped"] is np.ma.masked
-    assert [b[f"n{k}"] for k in (1, 2, 3, 4)] == [1, 1, 2, 0] and b["mapped"] == "col36->class_ref"
+    assert [a[f"n_{k}"] for k in (1, 2, 3, 4)] == [1, 1, 0, 2] and a["mapped"] is np.ma.masked
+    assert [b[f"n_{k}"] for k in (1, 2, 3, 4)] == [1, 1, 2, 0] and b["mapped"] == "col36->class_ref"
     assert "1 read with a certain layout" in res.stderr
     # a map that does not fit a file it applies to: an error naming the file, not a row left out
     res = invoke("info", str(tmp_path), "--map", "class_ref=38")
@@ -480,7 +480,7 @@ def test_folder_scans_read_gzipped_legus_tabs(tmp_path):
     res = invoke("info", str(tmp_path), "--out-format", "csv")
     assert res.exit_code == 0, res.output
     t = Table.read(res.stdout, format="ascii.csv")
-    assert list(t["field"]) == ["ngc1433", "ngc1566"] and list(t["inspected"]) == [3, 2]
+    assert list(t["field"]) == ["ngc1433", "ngc1566"] and list(t["n_inspected"]) == [3, 2]
     (tmp_path / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_x.tab").unlink()
     res = invoke("info", str(tmp_path), "--out-format", "csv")
     assert res.exit_code == 0 and "ngc1433" in res.stdout, res.output

@@ -143,5 +143,6 @@ def test_python_writers_say_overwrite_true_and_the_command_line_says_overwrite(t
 
     r = CliRunner().invoke(app, ["inspect", str(data), "--backup", str(backup)])
     assert r.exit_code == 2, r.output
-    assert " ".join(r.output.split()) == f"error: {backup} exists; give --overwrite to replace it"
+    # the option named, as other outputs name theirs (it said "error: B exists; give --overwrite ...")
+    assert " ".join(r.output.split()) == f"error: --backup {backup} exists; give --overwrite to replace it"
     assert (tmp_path / "labels.ecsv").read_text() == "kept"

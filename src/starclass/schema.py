@@ -340,6 +340,13 @@ CHECK_RANK = "check_rank"
 PSEUDO_LABEL = "pseudo_label"
 CLASS_JOINT = "class_joint"
 N_VOTES = "n_votes"
+#: a catalogue summary's counts, one set of names where ``info DIR`` (one row per file) and ``evaluate --catalogs``'
+#: ``fields.ecsv`` (one row per field) give them: its rows, those with a person's class 1-4, the classes no person
+#: gave (NGC 1566's class_method 0), and the rows of each class (:func:`class_count_column`). info DIR said rows,
+#: inspected, n1-n4 until 2026-12-07
+N_ROWS = "n_rows"
+N_INSPECTED = "n_inspected"
+N_MACHINE_ONLY = "n_machine_only"
 #: the model that classified a row, written where the output format keeps no metadata (CSV)
 MODEL_PATH = "model"
 #: the folder a classified cutout's ``file`` is relative to, written where the format keeps no metadata
@@ -823,6 +830,17 @@ def is_band_column(name: str) -> bool:
     (True, False)
     """
     return band_of(name) is not None
+
+
+def class_count_column(k: int) -> str:
+    """The name of a catalogue summary's count of class ``k`` (``info DIR``, ``fields.ecsv``).
+
+    Examples
+    --------
+    >>> [class_count_column(k) for k in CLASSES]
+    ['n_1', 'n_2', 'n_3', 'n_4']
+    """
+    return f"n_{int(k)}"
 
 
 def bands_in(table: Table) -> list[str]:

@@ -148,7 +148,7 @@ def detect_command(
 
     from starclass.io.catalog import catalog_format
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
-    from starclass.io.paths import check_distinct_outputs, check_inputs_readable, check_output
+    from starclass.io.paths import check_distinct_outputs, check_inputs_readable, check_output, input_clash
 
     # a missing --truth or --positions was refused after the line of the mosaics read; and 'detect field/ --truth
     # truth.ecsv' (docs/detect.md) of a simulated field names field/truth.ecsv: said where it is
@@ -164,7 +164,20 @@ def detect_command(
     png = completeness_png or output.with_name(output.stem + "_completeness.png")
     outputs = [("--output", output), ("--regions", regions)]
     if truth is not None:
-        outputs += [("--completeness-png", png), ("--completeness-png (table)", png.with_suffix(".ecsv"))]
+        # each named by the option the user gave: "--completeness-png (table)" was said of a table named after
+        # --output, where no --completeness-png was given (until 2026-12-07)
+        after = ("beside --completeness-png" if completeness_png is not None
+                 else "named after --output; --completeness-png names it")
+        said = [("--completeness-png" if completeness_png is not None else f"the completeness plot ({after})", png),
+                (f"the completeness table ({after})", png.with_suffix(".ecsv"))]
+        for what, path in said:
+            for option, given in (("--truth", truth), ("--positions", positions)):
+                if given is not None and input_clash(path, [given]) is not None:
+                    raise StarclassError(f"{option} {given} is {what.split(' (')[0]} this run writes ({after}); "
+                                         f"{'name another' if completeness_png is not None else 'name one'} with "
+                                         f"--completeness-png PATH.png (its table is PATH.ecsv), or give {option} "
+                                         "another name")
+        outputs += said
     for option, path in outputs:
         check_output(path, inputs, option=option, overwrite=overwrite, file=True)
     check_distinct_outputs(outputs)

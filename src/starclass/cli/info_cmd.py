@@ -1433,7 +1433,8 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     notes = [_own_table_note(directory, n) for n in notes]
     if not len(table):
         if out_format != "text":
-            names = ", ".join(n.split(":", 1)[0] for n in notes)  # each note starts with its file's name
+            # each note on a file starts with its name; the one counting them all ("1 file not read as ...") does not
+            names = ", ".join(n.split(":", 1)[0] for n in notes if (directory / n.split(":", 1)[0]).is_file())
             raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; {directory} holds "
                                  f"FITS mosaics and no file that reads as a catalogue ({names})")
         echo("\n".join(mosaic_lines(images, magsys)))
@@ -1820,53 +1821,68 @@ def info(
         refuse_ds9(f"{paths[0]} is a classified cutout folder (files, no positions)")
         echo(catalog_summary(cut, str(paths[0]), cfg))
         return
-    try:
-        # a catalogue of no rows is described, not refused: detect writes one when no candidate passes its
-        # cuts ("wrote c.ecsv (0 rows)"), and info said only "error: catalogue c.ecsv has no rows" (exit 2)
-        # for --task its classes; without, any class value is read and counted by number (said in a note): a
-        # five-class CSV was refused "class 5 ... is not 0-4" with no way to say its classes
-        table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
-                             allow_empty=True, require_xy=False,
-                             classes=() if cfg is None else cfg.catalogue_classes, any_classes=cfg is None)
-        if len(table) == 0 and _blank_file(paths[0]):
-            # a file with nothing in it (no header, no columns) is no catalogue at all
-            raise StarclassError(f"catalogue {paths[0]} has no rows")
-    except StarclassError:
-        from starclass.io.catalog import guess_format, not_a_catalogue_reason, read_table
+    from starclass.cli._app import held_warnings
 
-        # a table of no candidates (the LEGUS folder's layouts.csv) was told "name a column 'id' in the file"
-        if not (why := not_a_catalogue_reason(paths[0], cmap)) or (fmt is not None and fmt.lower() != guess_format(
-                paths[0])):
-            raise  # read as another format than its own (--format legus of a CSV): the reader's message
-        rows = counted(len(read_table(paths[0])), "row")
-        # the options of a catalogue (its positions, a LEGUS .tab's bands) were met with the same hint to
-        # "name a column 'id' in the file" (--ds9), or were ignored without a word (--bands, --one-based)
-        given = (["--ds9"] if ds9 is not None else []) + (["--bands"] if band_list else []) + \
-            ([] if one_based is None else ["--one-based" if one_based else "--zero-based"]) + \
-            (["--task"] if cfg is not None else [])
-        if given:
-            raise StarclassError(f"{' and '.join(given)} {'need' if len(given) > 1 else 'needs'} a catalogue; "
-                                 f"{paths[0]} is a table of {rows}, not a catalogue of candidates: {why}") from None
-        echo(f"{paths[0]}: a table of {rows}, not a catalogue of candidates: {why}")
-        return
-    if band_list and table.meta.get("format") != "legus":
-        # a table with column names says its bands itself: --bands was ignored without a word
-        raise StarclassError(f"--bands names the five filters of a LEGUS .tab; {paths[0]} is read as "
-                             f"{table.meta.get('format') or 'a table'} (its bands come from its columns)")
-    if one_based is not None and X not in table.colnames:
-        # a catalogue of ra, dec only (read_catalog asks for x, y or ra, dec): the option was ignored, exit 0
-        raise StarclassError(f"{'--one-based' if one_based else '--zero-based'} says how a catalogue's x, y count; "
-                             f"{paths[0]} has no x, y (its positions are ra, dec)")
-    # the region file's coordinates: not given, those the catalogue has (a catalogue of ra, dec only failed with
-    # "image regions need column 'x'" after its summary); given, checked before the summary is printed
-    # sky regions in ICRS by default: the catalogue's numbers as they are (fk5 was written, converted, until 2026-12-05)
-    coords = ds9_coords or ("image" if X in table.colnames else "icrs")
-    if ds9 is not None and any(c not in table.colnames for c in REGION_COLUMNS[coords]):
-        other = "icrs" if coords == "image" else "image"
-        raise StarclassError(f"--ds9-coords {coords} writes the catalogue's {', '.join(REGION_COLUMNS[coords])}; "
-                             f"{paths[0]} has no {', '.join(REGION_COLUMNS[coords])} (its positions are "
-                             f"{', '.join(REGION_COLUMNS[other])}): give --ds9-coords {other}")
-    echo(catalog_summary(table, str(paths[0]), cfg))
+    # the reader's warnings (a LEGUS file's uncertain layout) said after the catalogue: line that names the file, not
+    # above it (until 2026-12-07); where it is refused, before the error
+    held: list[str] = []
+    try:
+        with held_warnings(UserWarning) as held:
+            try:
+                # a catalogue of no rows is described, not refused: detect writes one when no candidate passes its
+                # cuts ("wrote c.ecsv (0 rows)"), and info said only "error: catalogue c.ecsv has no rows" (exit 2)
+                # for --task its classes; without, any class value is read and counted by number (said in a note): a
+                # five-class CSV was refused "class 5 ... is not 0-4" with no way to say its classes
+                table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
+                                     allow_empty=True, require_xy=False,
+                                     classes=() if cfg is None else cfg.catalogue_classes, any_classes=cfg is None)
+                if len(table) == 0 and _blank_file(paths[0]):
+                    # a file with nothing in it (no header, no columns) is no catalogue at all
+                    raise StarclassError(f"catalogue {paths[0]} has no rows")
+            except StarclassError:
+                from starclass.io.catalog import guess_format, not_a_catalogue_reason, read_table
+
+                # a table of no candidates (the LEGUS folder's layouts.csv) was told "name a column 'id' in the file"
+                if not (why := not_a_catalogue_reason(paths[0], cmap)) or (
+                        fmt is not None and fmt.lower() != guess_format(
+                        paths[0])):
+                    raise  # read as another format than its own (--format legus of a CSV): the reader's message
+                rows = counted(len(read_table(paths[0])), "row")
+                # the options of a catalogue (its positions, a LEGUS .tab's bands) were met with the same hint to
+                # "name a column 'id' in the file" (--ds9), or were ignored without a word (--bands, --one-based)
+                given = (["--ds9"] if ds9 is not None else []) + (["--bands"] if band_list else []) + \
+                    ([] if one_based is None else ["--one-based" if one_based else "--zero-based"]) + \
+                    (["--task"] if cfg is not None else [])
+                if given:
+                    raise StarclassError(f"{' and '.join(given)} {'need' if len(given) > 1 else 'needs'} a catalogue; "
+                                         f"{paths[0]} is a table of {rows}, not a catalogue of candidates: "
+                                         f"{why}") from None
+                echo(f"{paths[0]}: a table of {rows}, not a catalogue of candidates: {why}")
+                return
+            if band_list and table.meta.get("format") != "legus":
+                # a table with column names says its bands itself: --bands was ignored without a word
+                raise StarclassError(f"--bands names the five filters of a LEGUS .tab; {paths[0]} is read as "
+                                     f"{table.meta.get('format') or 'a table'} (its bands come from its columns)")
+            if one_based is not None and X not in table.colnames:
+                # a catalogue of ra, dec only (read_catalog asks for x, y or ra, dec): the option was ignored, exit 0
+                raise StarclassError(f"{'--one-based' if one_based else '--zero-based'} says how a catalogue's x, y "
+                                     "count; "
+                                     f"{paths[0]} has no x, y (its positions are ra, dec)")
+            # the region file's coordinates: not given, those the catalogue has (a catalogue of ra, dec only failed with
+            # "image regions need column 'x'" after its summary); given, checked before the summary is printed
+            # sky regions in ICRS by default: the catalogue's numbers as they are (fk5 was written, converted, until
+            # 2026-12-05)
+            coords = ds9_coords or ("image" if X in table.colnames else "icrs")
+            if ds9 is not None and any(c not in table.colnames for c in REGION_COLUMNS[coords]):
+                other = "icrs" if coords == "image" else "image"
+                raise StarclassError(f"--ds9-coords {coords} writes the catalogue's "
+                                     f"{', '.join(REGION_COLUMNS[coords])}; "
+                                     f"{paths[0]} has no {', '.join(REGION_COLUMNS[coords])} (its positions are "
+                                     f"{', '.join(REGION_COLUMNS[other])}): give --ds9-coords {other}")
+            echo(catalog_summary(table, str(paths[0]), cfg))
+    finally:
+        for message in held:
+            warn(message)
     for line in sed_check_warnings(table, str(paths[0])):
         warn(line)
     for line in sed_check_notes(table, str(paths[0])):

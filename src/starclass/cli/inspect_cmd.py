@@ -66,7 +66,14 @@ def _backup(engine, dest: Path, overwrite: bool) -> None:
         echo("and restore (server stopped) with:")
         echo(f"  {restore_cmd}")
         return
-    out = backup_sqlite(engine, dest, overwrite=overwrite)
+    from starclass.errors import OutputExistsError
+
+    try:
+        out = backup_sqlite(engine, dest, overwrite=overwrite)
+    except OutputExistsError:
+        # the option named, as every other output's refusal names its own: "PATH exists; give --overwrite" said
+        # neither that PATH was the --backup nor which of the command's files it was (until 2026-12-07)
+        raise StarclassError(f"--backup {dest} exists; give --overwrite to replace it") from None
     echo(f"wrote a backup of {engine.url.database} to {out}; to restore it, stop the server and copy it "
          "to the --db path")
 

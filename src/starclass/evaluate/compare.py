@@ -621,6 +621,20 @@ def probability_columns(column: str, classes: Sequence[int]) -> list[str]:
     return [f"{probability_prefix(column)}_{k}" for k in classes]
 
 
+def legus_catalogs_hint(path: str | Path) -> str:
+    """What a LEGUS file's people's classes give alone, where ``evaluate FILE.tab`` has nothing to compare them with.
+
+    ``evaluate FILE.tab`` and ``evaluate FILE.tab --pred-column class_ref`` say it in these words.
+
+    Examples
+    --------
+    >>> legus_catalogs_hint("ngc628c.tab")  # doctest: +ELLIPSIS
+    "for the tables and figures of its people's classes alone (class mix, ...), give it as --catalogs ngc628c.tab"
+    """
+    return (f"for the tables and figures of its people's classes alone (class mix, CI, colours, colour-colour boxes, "
+            f"mass slope, mass-age), give it as --catalogs {path}")
+
+
 def prediction_view(t: Table, column: str, task: EvalTask, name: str,
                     exclude: Sequence[str] = ()) -> tuple[Table, str]:
     """``t`` with ``column`` as its prediction: in ``class_pred``, with its own probabilities.
@@ -675,10 +689,14 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
         # file had no class at all
         none = "none" + (f" besides the reference {', '.join(exclude)}" if exclude and any(
             c in t.colnames for c in exclude) else "")
+        # a LEGUS file's class_ref against itself: what it has to show is said, as without --pred-column (there
+        # only was --catalogs FILE suggested until 2026-12-07)
+        also = (f"; {legus_catalogs_hint(name)}" if column in exclude and column == CLASS_REF
+                and t.meta.get("legus_layout") and Path(str(name)).is_file() else "")
         raise StarclassError(f"--pred-column {column!r}: {name} cannot be scored on it{why}; the columns that can "
                              f"be scored are {', '.join(can) if can else none} (class_pred: the model; "
                              "class_joint: model and votes, classify --votes; class_h<k>: one person; class_ref; "
-                             "a LEGUS catalogue's class_ml, class_human_mode, ...)")
+                             f"a LEGUS catalogue's class_ml, class_human_mode, ...){also}")
     if column == CLASS_PRED:
         return t, f"scored column class_pred of {name}"
     if column in legus_class_columns(t):
@@ -2933,8 +2951,7 @@ def _references_to_compare(ptab: Table, etask: EvalTask, pred: Table | str | Pat
         if missing == [CLASS_PRED] and ptab.meta.get("legus_layout") and isinstance(pred, (str, Path)):
             # a LEGUS field's own classes: their science checks need no second classification, and nothing
             # said where they were
-            also = (f"; for the tables and figures of its people's classes alone (class mix, CI, colours, "
-                    f"colour-colour boxes, mass slope, mass-age), give it as --catalogs {pred}")
+            also = f"; {legus_catalogs_hint(pred)}"
         raise StarclassError(f"no reference given and {where} {what}: nothing to compare{also}")
     return ptab, refs, has_self, ref_col
 

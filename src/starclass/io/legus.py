@@ -472,6 +472,28 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
     return LegusLayout("standard", cols, True, note)
 
 
+def uncertain_layout_step(layout: str) -> str:
+    """The next step a warning of an uncertain layout gives where col 34 is read as the class (``expert`` ...).
+
+    The layouts are ``expert`` and ``standard+extra``.
+
+    Those warnings said what was unknown and no more (``unknown-class``'s note names its step itself).
+
+    Examples
+    --------
+    >>> step = uncertain_layout_step("expert")
+    >>> "--map class_ref=34 says so" in step, "starclass info FILE --map class_ref=N" in step
+    (True, True)
+    >>> uncertain_layout_step("unknown-class")
+    ''
+    """
+    if layout not in ("expert", "standard+extra"):
+        return ""
+    return (" (class_ref read from col 34; --map class_ref=34 says so and ends this warning, column_map={'34': "
+            "'class_ref'} in Python; evaluate --catalogs leaves the field out unless --map FIELD:class_ref=34; another "
+            "column as the class: starclass info FILE --map class_ref=N shows its counts)")
+
+
 def hybrid_lost_note(ncols: int) -> str:
     """The layout note of a NGC 1566 file that is not in the hybrid layout (a column lost or added after col 34).
 
@@ -1278,7 +1300,8 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         # the catalogue does not state its CI cut: the smallest CI of an inspected source shows it
         t.meta["ci_cut"] = round(float(np.nanmin(np.asarray(t["ci"])[np.isin(t[CLASS_REF], CLASSES)])), 2)
     if not certain:
-        warnings.warn(f"{p.name}: LEGUS layout '{layout.name}' is uncertain: {layout.note}", stacklevel=2)
+        warnings.warn(f"{p.name}: LEGUS layout '{layout.name}' is uncertain: {layout.note}"
+                      f"{uncertain_layout_step(layout.name)}", stacklevel=2)
     return t
 
 

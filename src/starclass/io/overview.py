@@ -1,6 +1,6 @@
 """Many catalogues at a glance: ``starclass info DIR`` and the ``--map`` syntax.
 
-:func:`catalog_row` reduces one schema table to one row (field, rows, inspected, classes 1-4,
+:func:`catalog_row` reduces one schema table to one row (field, n_rows, n_inspected, n_1-n_4,
 bands, CI cut, layout, what was mapped); :func:`summarise_dir` reads every catalogue of a folder
 into one table, one row per file, and keeps each file's warnings (an uncertain LEGUS layout says
 so) beside it instead of stopping.
@@ -19,7 +19,18 @@ from astropy.table import Table
 from starclass.errors import ColumnMapError, StarclassError, counted
 from starclass.io.compressed_text import inner_name
 from starclass.io.legus import machine_only
-from starclass.schema import CLASS_METHOD, CLASS_PRED, CLASS_REF, CLASSES, bands_in, class_array, is_known
+from starclass.schema import (
+    CLASS_METHOD,
+    CLASS_PRED,
+    CLASS_REF,
+    CLASSES,
+    N_INSPECTED,
+    N_ROWS,
+    bands_in,
+    class_array,
+    class_count_column,
+    is_known,
+)
 
 #: File endings :func:`summarise_dir` reads as catalogues (``.tab.gz``: a LEGUS catalogue as an archive
 #: keeps it; read_catalog read one, but a folder scan skipped it). A text table compressed with gzip, bzip2 or
@@ -146,13 +157,15 @@ def catalog_row(table: Table, name: str) -> dict:
     Returns
     -------
     dict
-        ``file, field, rows, inspected, n1..n4, bands, ci_cut, layout, mapped``.
+        ``file, field, n_rows, n_inspected, n_1..n_4, bands, ci_cut, layout, mapped``: the counts named as
+        ``evaluate --catalogs``' ``fields.ecsv`` names them (:data:`starclass.schema.N_ROWS` ...; they were
+        ``rows, inspected, n1..n4`` until 2026-12-07).
 
     Examples
     --------
     >>> t = Table({"id": [1, 2, 3], "class_ref": [1, 4, 0], "mag_f555w": [20.0, 21.0, 22.0]})
     >>> r = catalog_row(t, "x.ecsv")
-    >>> r["inspected"], r["n1"], r["n4"], r["bands"]
+    >>> r["n_inspected"], r["n_1"], r["n_4"], r["bands"]
     (2, 1, 1, 'f555w')
     """
     cls = class_array(table, CLASS_REF) if CLASS_REF in table.colnames else np.zeros(len(table), int)
@@ -168,7 +181,7 @@ def catalog_row(table: Table, name: str) -> dict:
         layout += " (uncertain)"
     if CLASS_REF not in table.colnames and CLASS_PRED in table.colnames:
         # a classified catalogue (classify's output, the demo's classified.ecsv): its classes are a model's,
-        # which n1-n4 (people's classes, class_ref) do not count; "no class column" sent people looking
+        # which n_1-n_4 (people's classes, class_ref) do not count; "no class column" sent people looking
         layout += f"; predicted classes only ({CLASS_PRED}: info on the file counts them)"
     elif CLASS_REF not in table.colnames:
         layout += "; no class column"
@@ -179,9 +192,9 @@ def catalog_row(table: Table, name: str) -> dict:
     if ci_cut is None and "ci" in table.colnames and np.isin(cls, CLASSES).any():
         ci_cut = round(float(np.nanmin(np.asarray(table["ci"], float)[np.isin(cls, CLASSES)])), 2)
     mapped = meta.get("column_map_used") or {}
-    row = {"file": Path(name).name, "field": field, "rows": len(table),
-           "inspected": int(np.isin(cls, CLASSES).sum())}
-    row.update({f"n{k}": int((cls == k).sum()) for k in CLASSES})
+    row = {"file": Path(name).name, "field": field, N_ROWS: len(table),
+           N_INSPECTED: int(np.isin(cls, CLASSES).sum())}
+    row.update({class_count_column(k): int((cls == k).sum()) for k in CLASSES})
     row.update({"bands": bands, "ci_cut": np.nan if ci_cut is None else float(ci_cut), "layout": layout,
                 "mapped": ", ".join(f"{s}->{d}" for s, d in mapped.items())})
     return row
@@ -190,7 +203,7 @@ def catalog_row(table: Table, name: str) -> dict:
 def hybrid_note(table: Table) -> str | None:
     """For a hybrid human + machine class (LEGUS NGC 1566): how many of the classes no person gave.
 
-    The summary's ``inspected`` column counts every classified row; in the hybrid layout
+    The summary's ``n_inspected`` column counts every classified row; in the hybrid layout
     ``class_method`` 0 marks a class from the machine-learning classifier alone, so those rows
     were not inspected by anyone (654 of NGC 1566's 2451).
 
@@ -208,7 +221,7 @@ def hybrid_note(table: Table) -> str | None:
     ml, checked = int(np.sum(machine_only(table))), int(np.sum(done & (method == 1)))
     if not ml and not checked:
         return None
-    return (f"'inspected' counts the hybrid class: {ml} of the {int(done.sum())} classified rows are the "
+    return (f"'{N_INSPECTED}' counts the hybrid class: {ml} of the {int(done.sum())} classified rows are the "
             f"machine-learning class alone (class_method 0), {checked} one person's check of it (class_method 1)")
 
 
@@ -267,7 +280,8 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     read_elsewhere
         Names of files the caller reads as something else (``info``'s FITS mosaics): not among the
         files the notes say were not read. The others whose names no catalogue has (a README, a
-        ``.readme``) are named in one note, as ``evaluate --catalogs`` names them.
+        ``.readme``) and those that did not read as catalogues (each also in a note of its own, saying why) are
+        counted and named in one note, as ``evaluate --catalogs`` names them.
 
     Returns
     -------
@@ -286,7 +300,7 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> Table({"NUM": [1, 2], "x": [5.0, 9.0], "y": [3.0, 4.0], "Class": [1, 4]}).write(d / "a.csv")
     >>> t, notes = summarise_dir(d, {"NUM": "id", "Class": "class_ref"})
-    >>> int(t["n1"][0]), int(t["n4"][0]), str(t["mapped"][0])
+    >>> int(t["n_1"][0]), int(t["n_4"][0]), str(t["mapped"][0])
     (1, 1, 'NUM->id, Class->class_ref')
     """
     if read is None:
@@ -304,8 +318,9 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     by_name = [p.name for p in sorted(d.iterdir()) if p.is_file() and p not in files and not p.name.startswith(".")
                and p.name not in read_elsewhere
                and not plain_copy_beside(p)]
-    if by_name:
-        notes.append(files_not_read_note(by_name, "catalogues"))
+    # with the tables tried and not read (the LEGUS folder's layouts.csv): one count of the files not read, as
+    # evaluate --catalogs counts them ("2 files not read" beside a layouts.csv note said 3 there until 2026-12-07)
+    unread = list(by_name)
     for p in files:
         t, err, caught = _read_caught(read, p, None)
         legus = t is not None and t.meta.get("format") == "legus"
@@ -335,6 +350,8 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
             # the file": said as no catalogue instead; a catalogue lacking its id keeps that hint
             from starclass.io.catalog import not_a_catalogue_reason
 
+            if p.name not in read_elsewhere:
+                unread.append(p.name)
             if why := not_a_catalogue_reason(p, cmap):
                 notes.append(f"{p.name}: not a catalogue, skipped: {why}")
             else:
@@ -347,6 +364,8 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
             notes.append(f"{p.name}: {note}")
         if legus and str(t.meta.get("v_camera_source", "")).startswith("assumed"):
             v_assumed.append(str(t.meta.get("field") or p.stem))
+    if unread:
+        notes.insert(0, files_not_read_note(sorted(unread), "catalogues"))
     if not rows and allow_none:
         return Table(), notes
     if not rows:

@@ -51,11 +51,15 @@ from starclass.schema import (
     ID,
     MASS,
     MASS_KIND,
+    N_INSPECTED,
+    N_MACHINE_ONLY,
+    N_ROWS,
     RA,
     X,
     Y,
     check_distance_mpc,
     class_array,
+    class_count_column,
     group_column,
     mag_col,
     magerr_col,
@@ -881,8 +885,10 @@ def field_summary(fields: Mapping[str, Table]) -> Table:
                      float(t.meta["ci_cut"]) if t.meta.get("ci_cut") is not None
                      else float(np.nanmin(ci)) if np.isfinite(ci).any() else np.nan,
                      float(np.nanpercentile(mv, 90)) if np.isfinite(mv).any() else np.nan))
-    out = Table(rows=rows, names=("field", "galaxy", "distance_mpc", "n_rows", "n_inspected", "n_machine_only", "n_1",
-                                  "n_2", "n_3", "n_4", "band_b", "band_v", "v_camera", "ci_cut", "mv_p90"))
+    # the counts named as info DIR names them (starclass.schema): one set of names in both places
+    out = Table(rows=rows, names=("field", "galaxy", "distance_mpc", N_ROWS, N_INSPECTED, N_MACHINE_ONLY,
+                                  *(class_count_column(k) for k in (1, 2, 3, 4)),
+                                  "band_b", "band_v", "v_camera", "ci_cut", "mv_p90"))
     # ci_cut, as info DIR names the same number (this table called it ci_min until 2026-12-07)
     out["ci_cut"].format = ".2f"
     out["mv_p90"].format = ".2f"
