@@ -54,7 +54,8 @@ def test_the_radius_table_is_what_the_commands_print(tmp_path):
     res = CliRunner().invoke(app, ["evaluate", str(oof), "--task", "m31-real", "--label-column", "label",
                                    "--by", "r_m31_deg", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
-    by = Table.read(tmp_path / "ev" / "tables" / "by_r_m31_deg_prediction_class_ref.ecsv")
+    # the scored catalogue named by its file's stem since 2026-12-07 (it was 'prediction')
+    by = Table.read(tmp_path / "ev" / "tables" / "by_r_m31_deg_oof_class_ref.ecsv")
     made = [f"| {r['group']} | {r['n']} | {r['n_ref_1']} / {r['n_ref_2']} | {r['errors']} | {r['accuracy']:.3f} "
             f"[{r['accuracy_lo']:.3f}, {r['accuracy_hi']:.3f}] | {_cell(r['recall_1'])} | {_cell(r['recall_2'])} | "
             f"{_cell(r['roc_auc'])} |" for r in by]
