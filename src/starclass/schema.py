@@ -92,6 +92,11 @@ file_column         str               the column naming each cutout's file, --fi
 threshold           float64           decision threshold on P(positive class) that set class_pred (CSV outputs)
 threshold_source    str               where the decision threshold came from, e.g. --threshold (CSV outputs)
 positive_class      int16             class set where its P >= threshold, else the other class (CSV outputs)
+coverage            float64           coverage the conformal sets (pred_set) were made for (CSV outputs)
+training_field      str               the model's training field this classification is of (a meta key)
+n_rows              int64             rows of a catalogue (info DIR, evaluate --catalogs' fields.ecsv)
+n_inspected         int64             rows with a person's class 1-4 (info DIR, fields.ecsv)
+n_machine_only      int64             rows whose class no person gave (NGC 1566's class_method 0)
 vote_fraction       float64           fraction of the volunteers' votes for class 1 (unweighted)
 consensus           int16             class of the volunteers' gold-weighted consensus (1 or 2)
 consensus_fraction  float64           gold-weighted fraction of the volunteers' votes for class 1
@@ -576,6 +581,11 @@ def _build_columns() -> dict[str, Column]:
         Column(THRESHOLD, "float64", None, "decision threshold on P(positive class) that set class_pred (CSV outputs)"),
         Column(THRESHOLD_SOURCE, "str", None, "where the decision threshold came from, e.g. --threshold (CSV outputs)"),
         Column(POSITIVE_CLASS, "int16", None, "class set where its P >= threshold, else the other class (CSV outputs)"),
+        Column(COVERAGE, "float64", None, "coverage the conformal sets (pred_set) were made for (CSV outputs)"),
+        Column(TRAINING_FIELD, "str", None, "the model's training field this classification is of (a meta key)"),
+        Column(N_ROWS, "int64", None, "rows of a catalogue (info DIR, evaluate --catalogs' fields.ecsv)"),
+        Column(N_INSPECTED, "int64", None, "rows with a person's class 1-4 (info DIR, fields.ecsv)"),
+        Column(N_MACHINE_ONLY, "int64", None, "rows whose class no person gave (NGC 1566's class_method 0)"),
         Column(VOTE_FRACTION, "float64", None, "fraction of the volunteers' votes for class 1 (unweighted)"),
         Column(CONSENSUS, "int16", None, "class of the volunteers' gold-weighted consensus (1 or 2)"),
         Column(CONSENSUS_FRACTION, "float64", None, "gold-weighted fraction of the volunteers' votes for class 1"),

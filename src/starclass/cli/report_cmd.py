@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 
@@ -239,18 +238,6 @@ def report(
     from starclass.report.build import build_report
 
     ctx.with_resource(legus_column_map(cmap))  # every read of a .tab from here to the end of the command
-    if shown is None:
-        # into a log file the line above is not said (terminal only): `report classified.ecsv -r truth.ecsv > log`
-        # was silent ~23 s (loaded machine) before the first bootstrap line. The catalogue is read and checked
-        # first (as evaluate does), so that a refused command's first line is still its `error:`; the report
-        # reads it again and says its reading warnings then
-        n_rows = _comparable_rows(pred, reference, task=task, label_column=label_column,
-                                  model=None if model is None or task is not None else str(model),
-                                  pred_column=pred_column, reference_column=reference_column, file_column=file_column)
-        from starclass.io.progress import say_start
-
-        say_start(f"report: {pred}, {n_rows} rows: pairing with the references, bootstrapping and drawing the "
-                  "report's sections ...", shown)
 
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
                         cutout_resample=resample, cutout_resample_purpose=purpose,
@@ -262,27 +249,6 @@ def report(
                         model=None if model is None or task is not None else str(model), overwrite=overwrite,
                         ssp=ssp, mag_limit=mag_limit, mass_kind=mass_kind, progress=shown)
     echo(f"report: {path}{_tables_said(outdir)}")
-
-
-def _comparable_rows(pred: Path, reference: list[str] | None, **kwargs: Any) -> int:
-    """The rows of ``pred`` once it is read and found comparable; its refusal (with the warnings that explain it).
-
-    The warnings of a read that passes are dropped: the report reads the catalogue again and says them then.
-    """
-    import warnings
-
-    from starclass.errors import StarclassError
-    from starclass.evaluate.compare import check_comparable
-
-    with warnings.catch_warnings(record=True) as held:
-        warnings.simplefilter("always")
-        try:
-            return len(check_comparable(pred, reference or None, **kwargs))
-        except StarclassError as exc:
-            refusal = exc
-    for w in held:  # said with the refusal they explain
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    raise refusal
 
 
 def _tables_said(outdir: Path) -> str:

@@ -247,6 +247,7 @@ def training_rows_in(table: Any, source: Any, model: Any, *, progress: bool | No
     'model no/such/model cannot b'
     """
     import tempfile
+    import warnings
     from pathlib import Path
 
     from starclass.errors import StarclassError
@@ -278,8 +279,13 @@ def training_rows_in(table: Any, source: Any, model: Any, *, progress: bool | No
         # the model's own reader of cutouts (bands, resampling), so that each input is digested as training saw it
         listing.write_text("file\n" + "".join(f'"{p}"\n' for p in paths))
         try:
-            cutouts = read_cutout_folder(listing, require_group=False, require_labels=False, bands=list(cfg.bands),
-                                         resample=cutout_resampler(cfg), label_column="label", progress=progress)
+            # the reader's notes (mixed sizes, colour planes) were said of the folder by the command's own read: said
+            # again here of a temporary list, they named a file the user never gave (test_cutout_mixed_sizes)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                cutouts = read_cutout_folder(listing, require_group=False, require_labels=False,
+                                             bands=list(cfg.bands), resample=cutout_resampler(cfg),
+                                             label_column="label", progress=progress)
         except StarclassError as exc:
             return f"its cutouts cannot be read as model {model_word(model)} reads them: {exc}"
     if len(cutouts.images) != len(table):
