@@ -7,6 +7,7 @@ that ``starclass --help`` stays fast.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import signal
 import sys
@@ -31,6 +32,34 @@ def _exit_on_sigterm(signum: int, frame) -> None:
     raise Terminated(128 + signum)
 
 
+def settle_before_exit() -> int:
+    """Collect the garbage now, then freeze the objects left, so the interpreter's teardown skips them.
+
+    After a torch command the process holds some 400 000 objects in 3 000 modules; the teardown
+    after the last line walks them in several full garbage collections (2.5-3 s on a loaded
+    machine, ``benchmarks/exit_time.py``). One collection here still runs every finaliser of the
+    garbage there is (files closed, workers joined); what is frozen is still alive, is freed by its
+    reference count as the modules are cleared, and every ``atexit`` handler, the HDF5 library's
+    included, still runs. Unlike ``os._exit`` nothing is skipped but the repeated walks.
+
+    Returns
+    -------
+    int
+        How many objects were frozen.
+
+    Examples
+    --------
+    >>> import gc
+    >>> from starclass.cli import settle_before_exit
+    >>> settle_before_exit() > 0
+    True
+    >>> gc.unfreeze()  # a doctest's process goes on: give the objects back to the collector
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
+
+
 def main() -> None:
     """Entry point of the ``starclass`` console script.
 
@@ -53,4 +82,4 @@ def main() -> None:
         raise
 
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "settle_before_exit"]
