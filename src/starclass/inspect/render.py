@@ -46,8 +46,6 @@ import numpy as np
 from astropy.table import Table
 from PIL import Image, ImageDraw
 
-from starclass.detect.photometry import annulus_background
-from starclass.detect.profile import fit_fwhm as detect_fwhm
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.stamps.extract import centre_pixels, cut_boxes
@@ -395,6 +393,12 @@ def profile_fit(image: np.ndarray, x: float, y: float, fwhm: float | None = None
     >>> profile_fit(star, 20.0, 20.0, fwhm=3.3)["fwhm"], profile_fit(star, 20.0, 20.0, fwhm=3.3)["source"]
     (3.3, 'catalogue')
     """
+    # detection's photometry (astropy.table's writers, scipy, photutils' apertures: ~1 s) imported here, at the
+    # first profile drawn, not with the module: 'inspect --init' reads the field through this module and waited
+    # for it before its first line
+    from starclass.detect.photometry import annulus_background
+    from starclass.detect.profile import fit_fwhm as detect_fwhm
+
     xy = np.array([[float(x), float(y)]])
     bkg, _, _ = annulus_background(image, None, xy)
     source = "catalogue"
