@@ -18,8 +18,12 @@ there; ``--pipe``: through a pipe, as a log file gets them) on a small real inpu
 command is stopped (SIGTERM to its process group; a run that showed nothing in 300 s, or whose first
 line is an ``error:``, stops the benchmark). The inputs (a 256-px ``starclass demo`` with its
 one-epoch model and classified catalogue, a stamp store of its test field, two 256-px m31 fields with
-their survey plan and a one-epoch m31 model; about two minutes on two cores) are made in a temporary
-folder, or once in ``--inputs DIR`` and reused. Every run writes into a folder of its own, deleted after.
+their survey plan and a one-epoch m31 model; about two minutes on two cores in all) are made in a
+temporary folder, or once in ``--inputs DIR`` and reused; each is made only when the first command
+that reads it is about to be timed (``--verbs info`` makes the demo alone), and said as it is made. Every
+timed run prints its time as it ends (``round 2/5 classify (now): ...``), so a long benchmark is never silent.
+``--commands`` chooses rows of the start-up table (``--commands ''`` none, ``--commands 'import torch,starclass
+--help'``). Every run writes into a folder of its own, deleted after.
 ``--baseline SRC`` (another checkout's ``src``, e.g. ``git archive HEAD~1 src | tar -x -C /tmp/base``)
 times each command with it as well, in the same rounds, and prints the median's ratio now / baseline.
 ``--skip-verbs`` times the table above alone; ``--verbs report,info`` a few commands (``--verbs ''`` none).
@@ -142,19 +146,47 @@ INPUT_STEPS: list[tuple[str, list[str]]] = [
 ]
 
 
-def make_inputs(folder: Path, env: dict[str, str]) -> None:
-    """Run :data:`INPUT_STEPS` into ``folder``, each only if what it makes is not there yet."""
+def inputs_of(argv: list[str]) -> set[str]:
+    """The names of :data:`INPUT_STEPS` that ``argv`` reads (``{inputs}/<name>...`` or ``copy:<name>...``)."""
+    made = {name for name, _ in INPUT_STEPS}
+    found = set()
+    for arg in argv:
+        rest = arg.removeprefix("copy:") if arg.startswith("copy:") else arg.partition(f"{INPUTS}/")[2]
+        top = rest.split("/", 1)[0]
+        if top in made:
+            found.add(top)
+    return found
+
+
+def needed_inputs(argvs: list[list[str]]) -> list[str]:
+    """The input steps ``argvs`` need, with the steps those need, in :data:`INPUT_STEPS` order."""
+    steps = dict(INPUT_STEPS)
+    want: set[str] = set()
+    todo = [name for argv in argvs for name in inputs_of(argv)]
+    while todo:
+        name = todo.pop()
+        if name not in want:
+            want.add(name)
+            todo.extend(inputs_of(steps[name]) - {name})
+    return [name for name, _ in INPUT_STEPS if name in want]
+
+
+def make_inputs(folder: Path, env: dict[str, str], names: list[str] | None = None) -> None:
+    """Run the steps of :data:`INPUT_STEPS` named (default all) into ``folder``, each only if what it makes is not
+    there yet, saying each before it starts and how long it took (a step takes up to a minute on two loaded cores)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for made, step in INPUT_STEPS:
-        if (folder / made).exists():
-            continue
+    todo = [(made, step) for made, step in INPUT_STEPS
+            if (names is None or made in names) and not (folder / made).exists()]
+    for i, (made, step) in enumerate(todo, 1):
         argv = [a.replace(INPUTS, str(folder)) for a in step]
-        print(f"making the inputs: starclass {' '.join(argv)}", flush=True)
+        print(f"making input {i} of {len(todo)} ({made}): starclass {' '.join(argv)}", flush=True)
+        t0 = time.perf_counter()
         res = subprocess.run([sys.executable, "-m", "starclass", *argv], env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True)
         if res.returncode != 0:
             raise SystemExit(f"error: making the inputs: starclass {' '.join(argv)} exited {res.returncode}: "
                              f"{res.stderr[-800:]}")
+        print(f"  made {made} in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
 def free_port() -> int:
@@ -207,10 +239,13 @@ def time_ends(names: list[str], repeats: int, env: dict[str, str], inputs: Path,
     with tempfile.TemporaryDirectory(prefix="startup_ends_") as tmp:
         for r in range(repeats):
             for i, name in enumerate(names):
+                want, argv = ENDS[name]
+                if r == 0:  # its inputs made when first needed, not all before anything is timed
+                    make_inputs(inputs, env, needed_inputs([argv]))
                 for kind, kind_env in runs.items():
-                    want, argv = ENDS[name]
                     dt, said = end_time(argv, want, kind_env, inputs, Path(tmp) / f"end{i}_{kind}_{r}")
                     times[(name, kind)].append(dt)
+                    print(f"  round {r + 1}/{repeats} {name} ({kind}): {dt:.2f} s to its end", flush=True)
                     last[name] = said if kind == "now" else last.get(name, said)
     head = f"{'run to its end':<24} {'median s':>9} {'fastest s':>9}"
     if baseline_env is not None:
@@ -292,10 +327,13 @@ def time_verbs(names: list[str], repeats: int, env: dict[str, str], inputs: Path
     with tempfile.TemporaryDirectory(prefix="startup_runs_") as tmp:
         for r in range(repeats):
             for name in names:
+                if r == 0:  # its inputs made when first needed, not all before anything is timed
+                    make_inputs(inputs, env, needed_inputs([VERBS[name]]))
                 for kind, kind_env in runs.items():
                     dt, line = first_line_time(VERBS[name], kind_env, inputs, Path(tmp) / f"{name}_{kind}_{r}",
                                                terminal=terminal)
                     times[(name, kind)].append(dt)
+                    print(f"  round {r + 1}/{repeats} {name} ({kind}): first line after {dt:.2f} s", flush=True)
                     # the table shows this checkout's line: the baseline's, run last, was shown in its place
                     lines[name] = line if kind == "now" else lines.get(name, line)
     head = f"{'first line of':<14} {'median s':>9} {'fastest s':>9}"
@@ -318,6 +356,9 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=5, help="runs of each command; the median is reported")
     ap.add_argument("--json", type=Path, default=None, help="also write the times to this JSON file")
     ap.add_argument("--skip-verbs", action="store_true", help="time --help and info CATALOGUE alone")
+    ap.add_argument("--commands", default=",".join(COMMANDS),
+                    help="rows of the start-up table to time (comma-separated labels; '' none): "
+                         + "; ".join(COMMANDS))
     ap.add_argument("--verbs", default=",".join(VERBS), help="commands whose first line to time (comma-separated)")
     ap.add_argument("--ends", default="",
                     help=f"runs to time to their end (comma-separated, or all): {', '.join(ENDS)}")
@@ -334,6 +375,10 @@ def main() -> None:
     unknown = [v for v in names if v not in VERBS]
     if unknown:
         ap.error(f"--verbs: unknown command(s) {', '.join(unknown)}; known: {', '.join(VERBS)}")
+    rows = [c.strip() for c in args.commands.split(",") if c.strip()]
+    unknown = [c for c in rows if c not in COMMANDS]
+    if unknown:
+        ap.error(f"--commands: unknown row(s) {', '.join(unknown)}; known: {'; '.join(COMMANDS)}")
     ends = list(ENDS) if args.ends == "all" else [v for v in args.ends.split(",") if v]
     unknown = [v for v in ends if v not in ENDS]
     if unknown:
@@ -341,18 +386,22 @@ def main() -> None:
     if args.baseline is not None and not (args.baseline / "starclass" / "__init__.py").is_file():
         ap.error(f"--baseline {args.baseline}: not a src folder (no starclass/__init__.py in it)")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH")) if p)}
-    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
-    with tempfile.TemporaryDirectory(prefix="startup_") as tmp:
-        catalogue = str(write_catalogue(Path(tmp)))
-        for _ in range(args.repeats):
-            for name, argv in COMMANDS.items():
-                times[name].append(wall_time([catalogue if a == CATALOGUE else a for a in argv], env))
-    torch_median = statistics.median(times["import torch"])
-    print(f"{'command':<28} {'median s':>9} {'fastest s':>9} {'/ import torch':>15}   ({args.repeats} runs each, "
-          f"load average {os.getloadavg()[0]:.1f})")
-    for name, ts in times.items():
-        median = statistics.median(ts)
-        print(f"{name:<28} {median:9.2f} {min(ts):9.2f} {median / torch_median:15.2f}")
+    times: dict[str, list[float]] = {name: [] for name in rows}
+    if rows:
+        with tempfile.TemporaryDirectory(prefix="startup_") as tmp:
+            catalogue = str(write_catalogue(Path(tmp)))
+            for r in range(args.repeats):
+                for name in rows:
+                    argv = COMMANDS[name]
+                    times[name].append(wall_time([catalogue if a == CATALOGUE else a for a in argv], env))
+                    print(f"  round {r + 1}/{args.repeats} {name}: {times[name][-1]:.2f} s", flush=True)
+        torch_median = statistics.median(times["import torch"]) if "import torch" in rows else None
+        print(f"{'command':<28} {'median s':>9} {'fastest s':>9} {'/ import torch':>15}   ({args.repeats} runs "
+              f"each, load average {os.getloadavg()[0]:.1f})")
+        for name, ts in times.items():
+            median = statistics.median(ts)
+            ratio = f"{median / torch_median:15.2f}" if torch_median else f"{'(not timed)':>15}"
+            print(f"{name:<28} {median:9.2f} {min(ts):9.2f} {ratio}")
     if not args.skip_verbs:
         base_env = None if args.baseline is None else {
             **env, "PYTHONPATH": os.pathsep.join(p for p in (str(args.baseline.resolve()),
@@ -360,7 +409,6 @@ def main() -> None:
         print()
         with tempfile.TemporaryDirectory(prefix="startup_inputs_") as tmp:
             inputs = Path(tmp) if args.inputs is None else args.inputs.resolve()
-            make_inputs(inputs, env)
             if names:
                 times.update(time_verbs(names, args.repeats, env, inputs, base_env, terminal=not args.pipe))
             if ends:
