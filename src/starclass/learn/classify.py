@@ -55,7 +55,7 @@ import torch
 from astropy.table import Table
 
 from starclass.bands import require_bands
-from starclass.errors import StarclassError, agreeing, model_word
+from starclass.errors import StarclassError, agreeing, counted, model_word
 from starclass.io import Mosaics
 from starclass.io.catalog import catalog_argument, keep_input_columns
 from starclass.io.progress import Progress
@@ -483,7 +483,7 @@ def _class_index(class_pred: np.ndarray, classes) -> np.ndarray:
 
 def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool = True,
                   coverage: float | None = 0.9, keys: np.ndarray | None = None,
-                  tta: bool = False) -> tuple[dict[str, np.ndarray], dict]:
+                  tta: bool = False, progress: bool | None = False) -> tuple[dict[str, np.ndarray], dict]:
     """Calibrated probabilities and conformal sets of a model's raw ensemble-mean probabilities.
 
     Parameters
@@ -510,6 +510,11 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
         without TTA (it made TTA probabilities worse than raw): the probabilities stay raw, the
         sets are scored as with ``calibrated=False``, and the meta's ``calibration_cautions`` and
         ``calibration_not_applied`` say so.
+    progress : bool or None
+        As the classification's bar (True at a terminal, None a log's timed line, False nothing): say
+        ``classify: making the conformal sets ...`` before the sets of a calibrated model are fitted. Their
+        conformal library (crepes, with scipy.stats and pandas) loads then: 2-3 s on a loaded machine after
+        the bar's last view without a word (``benchmarks/classify_stages.py``).
 
     Returns
     -------
@@ -581,6 +586,10 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
     if calibrated and cal.method == "histogram":
         meta["calibration_bins"] = int(cal.n_bins)
     if coverage is not None:
+        from starclass.io.progress import say_start
+
+        say_start(f"classify: making the conformal sets ({coverage:.0%} coverage) from the model's "
+                  f"{counted(cal.n, 'held-out row')} ...", progress)
         sets = cal.conformal(calibrated=calibrated, class_names=getattr(cfg, "class_names", None)).predict_set(
             prob, coverage=coverage, keys=keys)
         cols[PRED_SET] = format_sets(sets, cfg.classes)
@@ -1281,7 +1290,8 @@ def classify(
         cols[MUTUAL_INFO] = mi
     for i in range(m):
         cols[member_col(i + 1)] = votes[i].astype(np.int64)
-    trust, trust_meta = trust_columns(loaded, prob, calibrated=calibrated, coverage=coverage, keys=keys, tta=tta)
+    trust, trust_meta = trust_columns(loaded, prob, calibrated=calibrated, coverage=coverage, keys=keys, tta=tta,
+                                      progress=progress)
     cols.update(trust)
     blank_rows = blank.any(axis=1)
     if blank_rows.any():

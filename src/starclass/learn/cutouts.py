@@ -809,7 +809,7 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     # position, a cutout's pred_set changed with the order of the folder's list
     keys = row_digests(inputs) if coverage is not None else None
     trust, trust_meta = trust_columns(loaded, res.prob_mean, calibrated=calibrated, coverage=coverage, keys=keys,
-                                      tta=tta)
+                                      tta=tta, progress=progress)
     out = Table(cutouts.table, copy=True)
     if "file" not in out.colnames:
         out["file"] = cutouts.files
