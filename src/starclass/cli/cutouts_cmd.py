@@ -407,7 +407,7 @@ def cutouts_command(
         _check_fields_outputs(specs, output, overwrite=overwrite, phangs_fits_dir=phangs_fits_dir)
         say_step(f"cutouts: {counted(len(specs), 'field')}: reading the mosaics and catalogues ...", progress)
         s = cutouts_fields(specs, output, overwrite=overwrite, **options)
-        _say_written(output, s, f" from {counted(len(specs), 'field')} ({', '.join(s['fields'])})")
+        _say_written(output, s, f" from {counted(len(specs), 'field')} ({', '.join(s['fields'])})", quiet=quiet)
         return
     if not mosaics:
         raise StarclassError("give the mosaics (one per band, or a directory)")
@@ -419,16 +419,64 @@ def cutouts_command(
                    phangs_fits_dir=phangs_fits_dir)
     say_step("cutouts: reading the mosaics and the catalogue ...", progress)
     s = cutouts(mosaics, catalogs[0], output, overwrite=overwrite, **options)
-    _say_written(output, s)
+    _say_written(output, s, quiet=quiet)
     if phangs_fits_dir is not None:
         echo(f"wrote {counted(s['fits'], 'PHANGS-style FITS file')} to {phangs_fits_dir}")
 
 
-def _say_written(output: Path, s: dict, fields: str = "") -> None:
+def partly_without_data(store: str | Path, rows: int = 4096) -> tuple[int, int, float]:
+    """Of a stamp store's usable stamps (``ok``), how many have pixels without data, and the largest share.
+
+    Parameters
+    ----------
+    store : str or Path
+        A stamp store (HDF5, :class:`starclass.stamps.StampStore`).
+    rows : int
+        Stamps read at a time (its per-pixel ``/valid`` is read in blocks, not whole).
+
+    Returns
+    -------
+    (int, int, float)
+        The usable stamps with at least one pixel not valid (off the image, NaN or of zero weight: filled with 0),
+        the usable stamps, and the largest share of such pixels in one stamp (0 where none).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from astropy.table import Table
+    >>> from starclass.stamps import make_store
+    >>> from starclass.learn.config import get_preset
+    >>> img = {b: np.ones((40, 40), np.float32) for b in ("g", "i")}
+    >>> cfg = get_preset("m31-binary-compact", stamp_size=8, normalisation="zscore")
+    >>> path = tempfile.mkdtemp() + "/s.h5"
+    >>> _ = make_store(img, Table({"x": [20.0, 1.0], "y": [20.0, 20.0]}), path, cfg, progress=False)
+    >>> partly_without_data(path)  # the second stamp's left 3 columns are off the image
+    (1, 2, 0.375)
+    """
+    import h5py
+    import numpy as np
+
+    n, usable, most = 0, 0, 0.0
+    with h5py.File(store, "r") as h:
+        valid, ok = h["valid"], np.asarray(h["ok"][:], dtype=bool)
+        for a in range(0, len(ok), rows):
+            block = np.asarray(valid[a:a + rows]).reshape(len(ok[a:a + rows]), -1)
+            share = 1.0 - block.mean(axis=1)
+            share = share[ok[a:a + rows]]
+            n += int(np.count_nonzero(share > 0))
+            usable += len(share)
+            most = max(most, float(share.max(initial=0.0)))
+    return n, usable, most
+
+
+def _say_written(output: Path, s: dict, fields: str = "", *, quiet: bool = False) -> None:
     """The lines of a store written, of one field or of several (``fields``: " from 2 fields (a, b)").
 
     Several fields (``--fields``, ``--catalog`` per folder) said neither the bands, scales and normalisation nor
-    how many candidates were flagged (``ok`` False), which one field's store says.
+    how many candidates were flagged (``ok`` False), which one field's store says. A note (not with ``quiet``)
+    counts the usable stamps partly without data, as ``classify`` counts them: 33 of 467 stamps of a simulated
+    field, up to 42% of their pixels filled with 0, were stored without a word.
     """
     echo(f"wrote {output}: {counted(s['n'], 'candidate')}{fields}, inputs {list(s['shape'])} "
          f"(bands {','.join(s['bands'])}; scales {','.join(f'{v:g}' for v in s['scales'])}; "
@@ -437,3 +485,9 @@ def _say_written(output: Path, s: dict, fields: str = "") -> None:
         n = s["n_invalid"]
         echo(f"{counted(n, 'candidate')} {'has its' if n == 1 else 'have their'} own pixel off the image or bad: "
              "flagged (ok=False)")
+    if not quiet:
+        n, usable, most = partly_without_data(output)
+        if n:
+            echo(f"note: {n} of the {counted(usable, 'usable stamp')} {'is' if n == 1 else 'are'} partly without "
+                 f"data (a NaN border, zero weight or off the image; up to {most:.0%} of a stamp's pixels, filled "
+                 "with 0): the store's /valid marks them per pixel")
