@@ -491,3 +491,55 @@ def _say_written(output: Path, s: dict, fields: str = "", *, quiet: bool = False
             echo(f"note: {n} of the {counted(usable, 'usable stamp')} {'is' if n == 1 else 'are'} partly without "
                  f"data (a NaN border, zero weight or off the image; up to {most:.0%} of a stamp's pixels, filled "
                  "with 0): the store's /valid marks them per pixel")
+    if line := next_after_cutting(output):
+        echo(line)
+
+
+def next_after_cutting(store: str | Path) -> str | None:
+    """The ``next:`` line after a stamp store is written: training on it, where its rows carry classes.
+
+    ``simulate`` and ``detect`` end with the command that comes next; ``cutouts`` ended with the file written,
+    and a labelled store (a simulated field's ``truth.ecsv`` cut) trains as it is (``train --stamps``, the task
+    read from the store). A store without classes (``class_ref`` absent or all 0) gets no line: what it is for
+    (Grad-CAM maps of a model, ``explain``) is the user's choice.
+
+    Parameters
+    ----------
+    store : str or Path
+        The stamp store written.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from astropy.table import Table
+    >>> from starclass.stamps import make_store
+    >>> from starclass.learn.config import get_preset
+    >>> img = {b: np.ones((40, 40), np.float32) for b in ("g", "i")}
+    >>> cfg = get_preset("m31-binary-compact", stamp_size=8, normalisation="zscore")
+    >>> path = Path(tempfile.mkdtemp()) / "s.h5"
+    >>> _ = make_store(img, Table({"x": [20.0, 9.0], "y": [20.0, 20.0], "class_ref": [1, 2]}), path, cfg,
+    ...                progress=False)
+    >>> next_after_cutting(path).replace(str(path), "s.h5")
+    "next: train a model on its 2 labelled candidates with 'starclass train --stamps s.h5 -o model'"
+    """
+    import numpy as np
+
+    from starclass.errors import shell_word
+    from starclass.schema import CLASS_REF
+    from starclass.stamps import StampStore
+
+    with StampStore(store) as st:
+        column = st.table.get(CLASS_REF)  # the store's table: column name -> array
+    if column is None:
+        return None
+    classes = np.ma.filled(np.ma.asarray(column), 0)
+    n = int(np.count_nonzero(classes > 0))
+    if not n:
+        return None
+    return (f"next: train a model on its {counted(n, 'labelled candidate')} with 'starclass train --stamps "
+            f"{shell_word(store)} -o model'")
