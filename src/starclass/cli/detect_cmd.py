@@ -213,6 +213,7 @@ def detect_command(
         fraction_brighter,
         on_data,
         plot_completeness,
+        unmatched_note,
     )
     from starclass.detect.find import detect
     from starclass.detect.photometry import (
@@ -299,6 +300,10 @@ def detect_command(
         echo(f"selection ({', '.join(criteria)}): {len(cat)} of {n_detected} passed")
     else:
         echo(f"no selection: all {len(cat)} kept")
+        if positions is None and len(cat) and not quiet:
+            # 567 candidates on a field of 300 simulated objects read as a broken detection (2026-12-07):
+            # they are every peak above the threshold, and the user must hear what makes a catalogue of them
+            echo(found_note(cat, threshold))
     red = int(np.asarray(cat["redundant"]).sum()) if "redundant" in cat.colnames else 0
     echo(f"redundant (within 5 px of a brighter candidate, subclass 4.9): {red}")
     if len(cat) and not quiet:
@@ -325,6 +330,8 @@ def detect_command(
             if row["n_true"]:
                 echo(f"{row['mag_lo']:6.2f}-{row['mag_hi']:<6.2f} {row['n_true']:7d} {row['n_found']:7d} "
                      f"{row['n_selected']:10d} {row['completeness']:12.3f} {row['completeness_selected']:21.3f}")
+        if said := unmatched_note(comp.meta, n_detected, vb):
+            echo(said)
         if CLASS_REF in truth_table.colnames:
             frac, n = fraction_brighter(truth_table, found, 23.5, band=vb, classes=(1, 2, 3))
             # the detection band's magnitude (g on a ground-based field): "m_V" named a band the field has not
@@ -473,3 +480,34 @@ f814w (columns masked_frac, masked_frac_f814w > 0): their magnitudes there miss 
     return (f"note: candidates with part of their {aperture_radius:g} px aperture on NaN, zero-weight or off-image "
             f"pixels: {', '.join(f'{n} in {b}' for b, n, _ in parts)} (columns {columns} > 0): their magnitudes there "
             "miss that light")
+
+
+def found_note(cat, threshold: float) -> str:
+    """The line that says what an unselected candidate list holds, and the cut that makes a catalogue of it.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"mag_f555w": [21.0, 24.0, 26.5]})
+    >>> t.meta["detect_band"] = "f555w"
+    >>> print(found_note(t, 5.0))  # doctest: +NORMALIZE_WHITESPACE
+    note: the 3 candidates are every peak above S/N 5 in f555w (--threshold), m_f555w 21.0-26.5 (median 24.0):
+    clusters, stars, blends and noise peaks alike, so more than a catalogue of the field lists; a catalogue keeps
+    those passing a cut (--mag-limit 24 --ci-min 1.35 LEGUS-like, or --mci-polygon default PHANGS-like), and
+    classify's non-cluster class takes what is left (docs/detect.md)
+    """
+    import numpy as np  # here, as the command imports it: the CLI starts without it
+
+    band = str(cat.meta.get("detect_band", ""))
+    mags = ""
+    col = f"mag_{band}"
+    if band and col in cat.colnames:
+        m = np.ma.filled(np.ma.asarray(cat[col], dtype=float), np.nan)
+        if np.isfinite(m).any():
+            mags = (f", m_{band} {np.nanmin(m):.1f}-{np.nanmax(m):.1f} (median {np.nanmedian(m):.1f})")
+    where = f" in {band}" if band else ""
+    return (f"note: the {counted(len(cat), 'candidate')} are every peak above S/N {threshold:g}{where} "
+            f"(--threshold){mags}: clusters, stars, blends and noise peaks alike, so more than a catalogue of the "
+            "field lists; a catalogue keeps those passing a cut (--mag-limit 24 --ci-min 1.35 LEGUS-like, or "
+            "--mci-polygon default PHANGS-like), and classify's non-cluster class takes what is left (docs/detect.md)")
+
