@@ -210,6 +210,7 @@ def detect_command(
     from starclass.detect.completeness import (
         check_truth,
         completeness,
+        found_note,
         fraction_brighter,
         on_data,
         plot_completeness,
@@ -480,34 +481,3 @@ f814w (columns masked_frac, masked_frac_f814w > 0): their magnitudes there miss 
     return (f"note: candidates with part of their {aperture_radius:g} px aperture on NaN, zero-weight or off-image "
             f"pixels: {', '.join(f'{n} in {b}' for b, n, _ in parts)} (columns {columns} > 0): their magnitudes there "
             "miss that light")
-
-
-def found_note(cat, threshold: float) -> str:
-    """The line that says what an unselected candidate list holds, and the cut that makes a catalogue of it.
-
-    Examples
-    --------
-    >>> from astropy.table import Table
-    >>> t = Table({"mag_f555w": [21.0, 24.0, 26.5]})
-    >>> t.meta["detect_band"] = "f555w"
-    >>> print(found_note(t, 5.0))  # doctest: +NORMALIZE_WHITESPACE
-    note: the 3 candidates are every peak above S/N 5 in f555w (--threshold), m_f555w 21.0-26.5 (median 24.0):
-    clusters, stars, blends and noise peaks alike, so more than a catalogue of the field lists; a catalogue keeps
-    those passing a cut (--mag-limit 24 --ci-min 1.35 LEGUS-like, or --mci-polygon default PHANGS-like), and
-    classify's non-cluster class takes what is left (docs/detect.md)
-    """
-    import numpy as np  # here, as the command imports it: the CLI starts without it
-
-    band = str(cat.meta.get("detect_band", ""))
-    mags = ""
-    col = f"mag_{band}"
-    if band and col in cat.colnames:
-        m = np.ma.filled(np.ma.asarray(cat[col], dtype=float), np.nan)
-        if np.isfinite(m).any():
-            mags = (f", m_{band} {np.nanmin(m):.1f}-{np.nanmax(m):.1f} (median {np.nanmedian(m):.1f})")
-    where = f" in {band}" if band else ""
-    return (f"note: the {counted(len(cat), 'candidate')} are every peak above S/N {threshold:g}{where} "
-            f"(--threshold){mags}: clusters, stars, blends and noise peaks alike, so more than a catalogue of the "
-            "field lists; a catalogue keeps those passing a cut (--mag-limit 24 --ci-min 1.35 LEGUS-like, or "
-            "--mci-polygon default PHANGS-like), and classify's non-cluster class takes what is left (docs/detect.md)")
-
