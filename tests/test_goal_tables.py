@@ -100,7 +100,7 @@ def test_real_images_pandas_rows_are_the_fold_files(pandas_kept):
     best = _summary_row(cutouts, "resnet18-n128-long-x3-gpu (3 members) | 0,1,2,3,4 | 8x")
     assert best[1].startswith(f"{auc:.3f} [") and best[2].startswith(f"{f1:.3f} [")
     assert f"| {best[1]} (`resnet18-n128-long-x3-gpu`, 8x TTA, five grouped folds, 867 cutouts)" in \
-        _stands_row("real_images.md", "real PAndAS cutouts, cluster vs galaxy")
+        _stands_row("real_images.md", "real PAndAS cutouts, cluster vs non-cluster (galaxy)")
     assert f"| {best[2]} (same run)" in _stands_row("real_images.md", "... and F1")
     row = _stands_row("real_images.md", "ahead of both baselines")
     for run, words in (("trees", "bagged trees on pixels AUC"), ("morph", "boosting on morphology")):

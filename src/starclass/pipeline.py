@@ -238,7 +238,7 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     t = time.perf_counter()
     # each step imports its own code, after the first line: imported at the top, the detection code (numba, scipy)
     # and the stamp code came before "[1/6] simulating", as the model code did
-    from starclass.detect.completeness import completeness
+    from starclass.detect.completeness import completeness, unmatched_note
     from starclass.detect.find import detect
     from starclass.detect.match import match_catalogs, match_truth
     from starclass.io.catalog import read_catalog, write_catalog
@@ -263,6 +263,9 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
                                         "magnitude: true objects found per magnitude bin."}
     write_catalog(comp, comp_path, overwrite=False)
     echo(f"      {len(candidates)} candidates -> {shown(cand_path)}")
+    # more candidates than true objects read as a broken detection: the line says what the rest are
+    if said := unmatched_note(comp.meta, len(candidates), mosaics.v_band):
+        echo(f"      {comp.meta['matched']} of them are the test field's {len(truth)} true objects; {said}")
     bright = truth[(truth[CLASS_REF] <= 3) & (np.asarray(truth[mag_true_col(mosaics.v_band)]) < 23.5)]
     # at the position or the centre of light, as completeness() counts them (a cluster and its off-centre
     # star are detected as one blend near the centre of light)

@@ -293,7 +293,8 @@ def calibrate_command(
     with held_warnings(CalibrationFitWarning) as cautions:
         cal = calibrate_model(model, inputs, values, source=source, overwrite=overwrite, batch_size=batch_size,
                               device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows,
-                              progress=progress, no_data=no_data, rows_from=rows_from)
+                              progress=progress, no_data=no_data, rows_from=rows_from,
+                              said_as=str(stamps if stamps is not None else catalog))
     vs_t = (f" (temperature alone {cal.nll_temperature:.4f}"
             + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
     # per class as train, info and the warnings write it (a Python dict, "{1: 66, 2: 91}", was printed)

@@ -210,9 +210,11 @@ def detect_command(
     from starclass.detect.completeness import (
         check_truth,
         completeness,
+        found_note,
         fraction_brighter,
         on_data,
         plot_completeness,
+        unmatched_note,
     )
     from starclass.detect.find import detect
     from starclass.detect.photometry import (
@@ -299,6 +301,10 @@ def detect_command(
         echo(f"selection ({', '.join(criteria)}): {len(cat)} of {n_detected} passed")
     else:
         echo(f"no selection: all {len(cat)} kept")
+        if positions is None and len(cat) and not quiet:
+            # 567 candidates on a field of 300 simulated objects read as a broken detection (2026-12-07):
+            # they are every peak above the threshold, and the user must hear what makes a catalogue of them
+            echo(found_note(cat, threshold))
     red = int(np.asarray(cat["redundant"]).sum()) if "redundant" in cat.colnames else 0
     echo(f"redundant (within 5 px of a brighter candidate, subclass 4.9): {red}")
     if len(cat) and not quiet:
@@ -325,6 +331,8 @@ def detect_command(
             if row["n_true"]:
                 echo(f"{row['mag_lo']:6.2f}-{row['mag_hi']:<6.2f} {row['n_true']:7d} {row['n_found']:7d} "
                      f"{row['n_selected']:10d} {row['completeness']:12.3f} {row['completeness_selected']:21.3f}")
+        if said := unmatched_note(comp.meta, n_detected, vb):
+            echo(said)
         if CLASS_REF in truth_table.colnames:
             frac, n = fraction_brighter(truth_table, found, 23.5, band=vb, classes=(1, 2, 3))
             # the detection band's magnitude (g on a ground-based field): "m_V" named a band the field has not

@@ -113,6 +113,10 @@ def simulate_cmd(
                                            progress=progress, volunteers=volunteers)
         echo(f"    labels: {labels}")
         echo("    counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        from starclass.simulate.seed_presets import label_line
+
+        # the simulator's class names above, the task's (train, classify) here: both, so neither surprises
+        echo(f"     label: {label_line(labels, preset.lower())}")
         return
     if volunteers is not None:
         raise StarclassError("--volunteers applies to --preset galaxy-cluster only")

@@ -25,12 +25,14 @@ from starclass.schema import CLASS_PRED, ID, X, Y, mag_col, magerr_col, prob_col
 BANDS = {"f336w": (1.3e-18, 3355.0), "f555w": (1.9e-19, 5308.0), "f814w": (1.5e-19, 8040.0)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DemoField:
     """What :func:`make_demo_field` wrote: the folder and each of its files.
 
     It stands for the folder where a path is taken (``os.fspath``, ``Path(demo)``, ``demo / "name"``,
-    ``str(demo)``, ``demo.name``), as the function's value was the folder alone before it said what it made.
+    ``str(demo)``, ``demo.name``), as the function's value was the folder alone before it said what it made;
+    it equals, hashes and sorts as that folder's ``Path`` (``demo == Path(folder)``, ``{demo: ...}[folder]``),
+    and, as a ``Path``, never equals a string.
 
     Parameters
     ----------
@@ -53,6 +55,8 @@ class DemoField:
     >>> demo = make_demo_field(Path(tempfile.mkdtemp()) / "demo", n=3, size=60, predictions=False)
     >>> demo.candidates.name, sorted(demo.mosaics), demo.predictions
     ('candidates.ecsv', ['f336w', 'f555w', 'f814w'], None)
+    >>> demo == demo.folder, demo / "candidates.ecsv" == demo.candidates
+    (True, True)
     """
 
     folder: Path
@@ -70,6 +74,31 @@ class DemoField:
 
     def __truediv__(self, name: str | os.PathLike) -> Path:
         return self.folder / name
+
+    # Compared as its folder: the value was a Path before it named its files, and a user holding one compares
+    # it with the path they gave (a dataclass's own == saw only DemoFields, and its hash failed on the dict).
+    @staticmethod
+    def _path_of(other: object) -> Path | None:
+        if isinstance(other, DemoField):
+            return other.folder
+        if isinstance(other, os.PathLike) and not isinstance(other, (str, bytes)):
+            return Path(os.fspath(other))
+        return None  # a string is not a path: Path("a") == "a" is False too
+
+    def __eq__(self, other: object) -> bool:
+        path = self._path_of(other)
+        return NotImplemented if path is None else self.folder == path
+
+    def __hash__(self) -> int:
+        return hash(self.folder)
+
+    def __lt__(self, other: object) -> bool:
+        path = self._path_of(other)
+        return NotImplemented if path is None else self.folder < path
+
+    def __gt__(self, other: object) -> bool:
+        path = self._path_of(other)
+        return NotImplemented if path is None else self.folder > path
 
     def __getattr__(self, name: str):
         # the folder's own (Path) attributes, .name, .iterdir() ..., for code that took the value as the folder;

@@ -11,7 +11,7 @@ from astropy.table import Table
 
 from starclass.bands import BANDS, ab_minus_vega, meta_camera
 from starclass.detect.match import match_truth
-from starclass.errors import OutputExistsError, StarclassError, exists_refusal
+from starclass.errors import OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import Mosaics
 from starclass.schema import CLASS_REF, X_LIGHT, Y_LIGHT, X, Y, mag_col, mag_true_col
@@ -140,7 +140,10 @@ def completeness(
     -------
     astropy.table.Table
         ``mag_lo``, ``mag_hi`` (unit mag), ``n_true``, ``n_found``, ``completeness`` per bin, and in
-        ``meta``: ``matched`` (total), ``median_dmag`` (median of measured - true magnitude
+        ``meta``: ``matched`` (total), ``n_found_unmatched`` (detections that are no truth object's match:
+        sources the truth does not list, or a second detection of one), ``median_mag_unmatched`` and
+        ``faintest_true_mag`` (where ``found`` has ``mag_<band>``: how much fainter those are than the truth's
+        limit), ``median_dmag`` (median of measured - true magnitude
         of matched objects, where ``found`` has ``mag_<band>``, in the truth's system: measured AB
         magnitudes (``meta['magsys']``) are put on a Vega truth with the band's offset, as
         ``dmag_system`` says).
@@ -151,8 +154,8 @@ def completeness(
     >>> truth = Table({"x": [10.0, 30.0, 50.0, 70.0], "y": [10.0] * 4, "mag_true_f555w": [21.2, 21.4, 22.6, 22.8]})
     >>> found = Table({"x": [10.3, 30.2, 50.1], "y": [10.0, 9.8, 10.1]})
     >>> c = completeness(truth, found, bins=[21.0, 22.0, 23.0])
-    >>> c["completeness"].tolist(), c.meta["matched"]
-    ([1.0, 0.5], 3)
+    >>> c["completeness"].tolist(), c.meta["matched"], c.meta["n_found_unmatched"]
+    ([1.0, 0.5], 3, 0)
     """
     from starclass.io.catalog import catalog_argument  # io.catalog loads pyarrow: only here
 
@@ -199,21 +202,84 @@ def completeness(
     out.meta["matched_at"] = "x, y or x_light, y_light" if X_LIGHT in t.colnames and Y_LIGHT in t.colnames else "x, y"
     out.meta["matched"] = int(hit.sum())
     out.meta["n_truth"] = int(len(t))
+    # the detections left over: a detection list is every peak above the threshold, and a user seeing 567
+    # candidates for 300 true objects took detect for broken; how many and how faint says what they are
+    spare = np.ones(len(found), dtype=bool)
+    spare[ib] = False
+    out.meta["n_found_unmatched"] = int(spare.sum())
     fcol = mag_col(band)
-    if fcol in found.colnames and len(ia):
-        measured = _col(found, fcol)[ib]
+    if fcol in found.colnames:
+        measured_all = _col(found, fcol)
         # detect --magsys ab against a Vega truth (simulate's): the difference was the band's AB - Vega
         # offset plus the photometry's error, and was printed as the error
         f_sys, t_sys = (str(c.meta.get("magsys") or "vega").lower() for c in (found, truth))
         if f_sys != t_sys and {f_sys, t_sys} == {"ab", "vega"} and band in BANDS:
             # the offset of the camera that took the measured AB magnitudes, where detect recorded it
             offset = ab_minus_vega(band, meta_camera(found.meta, band))
-            measured = measured - offset if f_sys == "ab" else measured + offset
+            measured_all = measured_all - offset if f_sys == "ab" else measured_all + offset
             out.meta["dmag_system"] = (f"measured {f_sys.upper()} put on the truth's {t_sys.upper()} "
                                        f"(AB - Vega {offset:+.2f})")
+        left = measured_all[spare]
+        if np.isfinite(left).any() and np.isfinite(mag).any():
+            # in the truth's system, as median_dmag: the two are compared in one line
+            out.meta["median_mag_unmatched"] = float(np.nanmedian(left))
+            out.meta["faintest_true_mag"] = float(np.nanmax(mag))
+    if fcol in found.colnames and len(ia):
+        measured = measured_all[ib]
         dm = measured - mag[ia]
         out.meta["median_dmag"] = float(np.nanmedian(dm)) if np.isfinite(dm).any() else float("nan")
     return out
+
+
+def found_note(cat: Table, threshold: float) -> str:
+    """The line that says what an unselected candidate list holds, and the cut that makes a catalogue of it.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"mag_f555w": [21.0, 24.0, 26.5]})
+    >>> t.meta["detect_band"] = "f555w"
+    >>> print(found_note(t, 5.0))  # doctest: +NORMALIZE_WHITESPACE
+    note: the 3 candidates are every peak above S/N 5 in f555w (--threshold), m_f555w 21.0-26.5 (median 24.0):
+    clusters, stars, blends and noise peaks alike, so more than a catalogue of the field lists; a catalogue keeps
+    those passing a cut (--mag-limit 24 --ci-min 1.35 LEGUS-like, or --mci-polygon default PHANGS-like), and
+    classify's non-cluster class takes what is left (docs/detect.md)
+    """
+    band = str(cat.meta.get("detect_band", ""))
+    mags = ""
+    col = f"mag_{band}"
+    if band and col in cat.colnames:
+        m = np.ma.filled(np.ma.asarray(cat[col], dtype=float), np.nan)
+        if np.isfinite(m).any():
+            mags = (f", m_{band} {np.nanmin(m):.1f}-{np.nanmax(m):.1f} (median {np.nanmedian(m):.1f})")
+    where = f" in {band}" if band else ""
+    return (f"note: the {counted(len(cat), 'candidate')} are every peak above S/N {threshold:g}{where} "
+            f"(--threshold){mags}: clusters, stars, blends and noise peaks alike, so more than a catalogue of the "
+            "field lists; a catalogue keeps those passing a cut (--mag-limit 24 --ci-min 1.35 LEGUS-like, or "
+            "--mci-polygon default PHANGS-like), and classify's non-cluster class takes what is left (docs/detect.md)")
+
+
+def unmatched_note(meta: dict, n_detected: int, band: str) -> str:
+    """The line that says what the detections no truth object matched are ("" when there are none).
+
+    Examples
+    --------
+    >>> print(unmatched_note({"n_found_unmatched": 256, "median_mag_unmatched": 25.21,
+    ...                       "faintest_true_mag": 24.49}, 567, "f555w"))  # doctest: +NORMALIZE_WHITESPACE
+    the other 256 of the 567 candidates are no truth object's match (median m_f555w 25.2, the truth's faintest
+    24.5): sources the truth does not list (stars and objects fainter than its limit, stars of resolved
+    clusters, noise peaks) or a second detection of one object
+    """
+    n = int(meta.get("n_found_unmatched", 0))
+    if not n:
+        return ""
+    faint = ""
+    if "median_mag_unmatched" in meta and "faintest_true_mag" in meta:
+        faint = (f" (median m_{band} {meta['median_mag_unmatched']:.1f}, the truth's faintest "
+                 f"{meta['faintest_true_mag']:.1f})")
+    return (f"the other {n} of the {counted(n_detected, 'candidate')} are no truth object's match{faint}: sources "
+            "the truth does not list (stars and objects fainter than its limit, stars of resolved clusters, noise "
+            "peaks) or a second detection of one object")
 
 
 def fraction_brighter(truth: Table, found: Table, mag_max: float, *, band: str = "f555w",

@@ -1595,7 +1595,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
                     precision: bool | str | None = None, method: str = "temperature",
                     n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False,
                     progress: bool | None = False, no_data: np.ndarray | None = None,
-                    rows_from: dict[str, Any] | None = None) -> ModelCalibration:
+                    rows_from: dict[str, Any] | None = None, said_as: str | None = None) -> ModelCalibration:
     """(Re)fit the calibration of a saved ensemble on labelled inputs and store it in its manifest.
 
     The rows must be held out from training: on the rows its weights were fitted on a network
@@ -1638,6 +1638,9 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
         "file_column": ...}``; mosaics and a catalogue: :func:`mosaic_rows_from`), stored in the entry:
         a fine-tune of the model re-scores them with its own weights (:func:`starclass.learn.train.fit`
         with ``init_from``) instead of keeping scores of weights it no longer has.
+    said_as : str, optional
+        How the messages and warnings name the rows (the file as the user typed it, ``heldout.csv``) where
+        ``source``, recorded, is absolute; None: ``source``.
 
     Returns
     -------
@@ -1670,7 +1673,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
     cal, class_names = _calibrate_model(
         model_path, inputs, class_values, source=source, overwrite=overwrite, batch_size=batch_size, device=device,
         precision=precision, method=method, n_bins=n_bins, allow_training_rows=allow_training_rows, progress=progress,
-        no_data=no_data, rows_from=rows_from)
+        no_data=no_data, rows_from=rows_from, said_as=said_as)
     # where starclass calibrate says WARNING: (it prints these warnings); a fine-tune's refit keeps them in its notes
     warn_cautions(cal, class_names, stacklevel=2)
     return cal
@@ -1679,8 +1682,11 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
 def _calibrate_model(model_path, inputs, class_values, *, source: str, overwrite: bool = False,
                      batch_size: int = INFERENCE_BATCH_SIZE, device=None, precision=None, method: str = "temperature",
                      n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False, progress: bool | None = False,
-                     no_data=None, rows_from=None) -> tuple[ModelCalibration, list[str]]:
+                     no_data=None, rows_from=None, said_as: str | None = None) -> tuple[ModelCalibration, list[str]]:
     """:func:`calibrate_model` without warning the fitted map's cautions; the calibration and the task's class names."""
+    # the file as typed in what is said; the absolute path (source) in what is recorded: calibrate's own line named
+    # 'heldout_labels.csv' while its warning of the blank rows beside it named '/tmp/run/heldout_labels.csv'
+    named = source if said_as is None else said_as
     from starclass.learn.checkpoint import load_model, read_manifest, save_calibration
     from starclass.learn.data import refuse_catalogue
 
@@ -1708,7 +1714,7 @@ def _calibrate_model(model_path, inputs, class_values, *, source: str, overwrite
     n_rows, n_values = len(inputs), len(class_values)
     if n_rows != n_values:
         # numpy's "operands could not be broadcast together" said nothing of which was which
-        raise StarclassError(f"calibration data ({source}): {n_rows} rows of inputs but {n_values} class values")
+        raise StarclassError(f"calibration data ({named}): {n_rows} rows of inputs but {n_values} class values")
     loaded = load_model(path, device="cpu" if device is None else device, check_calibration=False)
     cfg = loaded.config
     # not np.asarray first: it dropped a MaskedColumn's mask, and the values under it were fitted on as classes
@@ -1716,13 +1722,13 @@ def _calibrate_model(model_path, inputs, class_values, *, source: str, overwrite
     y = np.asarray(cfg.class_indices(class_values), dtype=np.int64)
     keep = y >= 0
     if not keep.any():
-        raise StarclassError(f"calibration data ({source}): no row has a class of the task {list(cfg.classes)}")
-    keep = leave_out_blank(np.asarray(inputs), cfg, keep, source, no_data=no_data)
-    if why := merge_emptied_note(cfg, class_values, y[keep], source):
+        raise StarclassError(f"calibration data ({named}): no row has a class of the task {list(cfg.classes)}")
+    keep = leave_out_blank(np.asarray(inputs), cfg, keep, named, no_data=no_data)
+    if why := merge_emptied_note(cfg, class_values, y[keep], named):
         # binary labels (1 cluster, 2 non-cluster) of an m31-binary model went through its merge from the
         # PHANGS four, 2 -> 1, and calibrate said only "no row of class(es) [2]"
         raise StarclassError(why)
-    n_training = _check_held_out(doc, path, inputs, np.flatnonzero(keep), source, allow_training_rows,
+    n_training = _check_held_out(doc, path, inputs, np.flatnonzero(keep), named, allow_training_rows,
                                  stacklevel=4)  # the caller of calibrate_model
     cal = fit_model_calibration(loaded, np.asarray(inputs)[keep], y[keep], source=source, batch_size=batch_size,
                                 device=device, precision=precision, method=method, n_bins=n_bins,

@@ -422,7 +422,7 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
     scheme = doc.get("scheme")
     split = "leave one galaxy (field) out" if scheme == "logo" else f"{scheme}-fold"
     positive = doc.get("positive_class")
-    # named as the table of classes names it ("positive class 1" of cluster vs galaxy); summaries before 2026-12-05
+    # named as the table of classes names it ("positive class 1" of cluster vs non-cluster); summaries before 2026-12-05
     # record no names
     names = dict(zip(doc.get("classes") or [], doc.get("class_names") or []))
     shown = f"{positive} ({names[positive]})" if positive in names else f"{positive}"

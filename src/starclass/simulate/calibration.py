@@ -385,8 +385,11 @@ def summary_text(result: dict, real: dict | None = None) -> str:
     lines.append("")
     if "selection" in result:
         sel = result["selection"]
-        lines.append(f"{result['n']} of {result['n_candidates']} candidates kept by the selection "
-                     f"(CI >= {sel['ci_min']}, m_V <= {sel['mag_limit']}); accuracies in percent, "
+        # a cut not made is not named: "m_V <= None" (every default run) read as a cut at an unknown magnitude
+        cuts = [f"{what} {sel[key]:g}" for key, what in (("ci_min", "CI >="), ("mag_limit", "m_V <="))
+                if sel.get(key) is not None]
+        kept = f"kept by the selection ({', '.join(cuts)})" if cuts else "kept (no selection: no CI or m_V cut)"
+        lines.append(f"{result['n']} of {result['n_candidates']} candidates {kept}; accuracies in percent, "
                      "spatial 5-fold CV")
     lines.append("class fractions (truth): " + " / ".join(f"{100 * fr[str(c)]:.0f}%" for c in (1, 2, 3, 4)))
     lines.append("class fractions (human mode): " + " / ".join(f"{100 * fh[str(c)]:.0f}%" for c in (1, 2, 3, 4)))

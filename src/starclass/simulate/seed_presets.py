@@ -89,3 +89,30 @@ def write_seed_preset(name: str, outdir: str | os.PathLike, *, n: int | None = N
         if number and str(r.get(number, "")).strip().lstrip("-").isdigit():
             first[r[key]] = min(first.get(r[key], int(r[number])), int(r[number]))
     return path, dict(sorted(counts.items(), key=lambda kv: (first.get(kv[0], float("inf")), kv[0])))
+
+
+def label_line(labels: str | os.PathLike, name: str) -> str:
+    """The ``label`` column's counts named as the task of the same name names its classes, for ``simulate``.
+
+    ``simulate``'s ``counts:`` line names the simulator's classes (``CC``, ``WCC``, ``NCC``; the galaxy-cluster
+    experts' five), while ``train`` and ``classify`` name the task's (``1 (cool core)``; galaxy-cluster's binary
+    ``cluster`` / ``non-cluster``): a user saw two namings and, for galaxy-cluster, not the counts trained on.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p, _ = write_seed_preset("cool-core", tempfile.mkdtemp() + "/cc", n=4, size=32)
+    >>> label_line(p, "cool-core")  # doctest: +ELLIPSIS
+    "1 (cool core) ..., 3 (non-cool core) ... (the label column train reads, in task cool-core's classes)"
+    """
+    from starclass.io.catalog import CsvLines
+    from starclass.learn.config import get_preset
+    from starclass.schema import class_labels
+
+    with open(labels, newline="") as fh:
+        values = [r["label"].strip() for r in csv.DictReader(CsvLines(fh))]
+    counts = Counter(int(v) for v in values if v.lstrip("-").isdigit())
+    task = get_preset(name)
+    named = class_labels(task.classes, task.class_names)
+    shown = ", ".join(f"{named.get(k, k)} {counts.get(k, 0)}" for k in task.classes)
+    return f"{shown} (the label column train reads, in task {name}'s classes)"
