@@ -738,17 +738,50 @@ def band_option(value: str | None, option: str = "--bands") -> list[str] | None:
     return check_distinct_bands(bands, option, given=value)  # the functions' own check
 
 
-def task_option(value: str, option: str = "--task") -> TaskConfig:
+def recorded_tasks(*sources: str | os.PathLike | None) -> list[tuple[str, TaskConfig]]:
+    """The tasks the trained models among ``sources`` record, as ``(model, task)`` pairs, for :func:`task_option`.
+
+    A source that is None, not a model folder (no ``manifest.json``) or whose manifest cannot be read
+    gives nothing: the command names what is wrong with it where it reads it.
+
+    Examples
+    --------
+    >>> recorded_tasks(None, "no/such/model")
+    []
+    """
+    found = []
+    for source in sources:
+        if source is None or not (Path(source) / "manifest.json").is_file():
+            continue
+        try:
+            found.append((f"model {source}", load_config(source)))
+        except StarclassError:
+            continue
+    return found
+
+
+def task_option(value: str, option: str = "--task",
+                recorded: Sequence[tuple[str, TaskConfig]] | Callable[[], Sequence[tuple[str, TaskConfig]]] = (),
+                ) -> TaskConfig:
     """The task config a ``--task`` value names, with errors that name the option and the value.
 
     :func:`starclass.learn.config.load_config` says "task config 'phangs' is neither a file nor
     a preset" or "task config five.yaml: cannot parse": the library's words, which do not say
     which option of the command line was wrong.
 
+    Besides a preset, a task file and a model folder, the value may be the name of a task that the
+    command's own inputs record (``recorded``: ``(where, task)`` pairs, e.g. of :func:`recorded_tasks`
+    for the ``--model`` given, or a label database's record; or a function giving them, called only
+    when the value is no preset, file or folder): a task made from a YAML file
+    (``train --task my.yaml``) is recorded by its name, which was refused as "neither a file nor a
+    preset" when typed back. A name that two different recorded tasks share is refused, naming both.
+
     Examples
     --------
     >>> task_option("m31-real").name
     'm31-real'
+    >>> task_option("mine", recorded=[("model m5", task_option("m31-real").copy(name="mine"))]).classes
+    [1, 2]
     >>> try:
     ...     task_option("phangs")
     ... except StarclassError as exc:
@@ -760,6 +793,23 @@ def task_option(value: str, option: str = "--task") -> TaskConfig:
     except StarclassError as exc:
         msg = str(exc)
         prefix = "task config "
+        unknown = "is neither a file nor a preset" in msg
+        if unknown and not Path(value).exists():
+            recorded = recorded() if callable(recorded) else recorded
+            # by name: the tasks recorded under it, each once (two models of one task agree)
+            named = [(where, cfg) for where, cfg in recorded if (cfg.name or "").lower() == value.lower()]
+            distinct = {repr(cfg.to_dict()): (where, cfg) for where, cfg in named}
+            if len(distinct) == 1:
+                return named[0][1]
+            if len(distinct) > 1:
+                raise StarclassError(f"{option} {value!r} names {len(distinct)} different tasks, those of "
+                                     f"{' and '.join(w for w, _ in distinct.values())}; give the task's file "
+                                     "or model folder instead of its name") from None
+            if recorded:
+                # the names that would have been taken: a typo shows beside them
+                known = ", ".join(f"{where} records task {cfg.name!r}" for where, cfg in recorded)
+                msg = msg.replace("is neither a file nor a preset",
+                                  f"is neither a file nor a preset, nor a task its inputs record ({known})", 1)
         # the library's own prefix already names the value: the option takes its place
         raise StarclassError(f"{option} {msg[len(prefix):]}" if msg.startswith(prefix)
                              else f"{option} {value}: {msg}") from None

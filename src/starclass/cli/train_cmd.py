@@ -32,6 +32,7 @@ from starclass.cli._app import (
     place_rows,
     progress_lines,
     progress_option,
+    recorded_tasks,
     refuse_cutouts_as_mosaics,
     task_option,
 )
@@ -501,7 +502,7 @@ def train_command(
         if init_from is not None and Path(init_from) != Path(resume_from):
             raise StarclassError("give --init-from or --resume-from, not both")
         init_from = resume_from
-    cfg, starting_model = _task_of(task, resume_from)
+    cfg, starting_model = _task_of(task, resume_from, init_from, output)
     changes: dict = {}
     recipe: dict = {}
     if stamp_size is not None:
@@ -1301,11 +1302,14 @@ def _resumed_label_column(source: Path, trained_on: str | None, model: Path) -> 
     return "label"
 
 
-def _task_of(task: str, resume_from: Path | None):
+def _task_of(task: str, resume_from: Path | None, init_from: Path | None = None, output: Path | None = None):
     """The task config: ``--task``, or with ``--resume-from`` and the default task, that model's own; and the
-    model where it was loaded for it (None otherwise), which fit then checks instead of loading it again."""
+    model where it was loaded for it (None otherwise), which fit then checks instead of loading it again.
+
+    ``--task NAME`` may name the task a model among ``--resume-from``, ``--init-from`` and the ``--output``
+    being resumed records (one made from a task file: ``train --task my.yaml`` records ``my``)."""
     if resume_from is None or task != "legus4":
-        return task_option(task), None
+        return task_option(task, recorded=lambda: recorded_tasks(resume_from, init_from, output)), None
     from starclass.learn.checkpoint import load_model
 
     loaded = load_model(resume_from, device="cpu")
