@@ -226,7 +226,7 @@ GROUP_COLUMN_OPTION = typer.Option(
 #: ``--file-column`` of every command that reads a cutout CSV (train, classify, evaluate, report, info, inspect,
 #: calibrate, explain): one definition, so that a verb added later takes the same words
 FILE_COLUMN_OPTION = typer.Option(
-    None, "--file-column", metavar="NAME",
+    None, "--file-column", metavar="<name>",
     help="A cutout CSV's column of image files (paths relative to the CSV), e.g. filename or path; classify records "
          "it, and evaluate and report pair rows with a labels CSV (-r) by it (default: the column a classified CSV "
          "records, else file).")
@@ -239,20 +239,20 @@ ALLOW_FEW_MATCHES_OPTION = typer.Option(
 
 #: ``--ssp`` of ``evaluate`` and ``report``
 SSP_OPTION = typer.Option(
-    None, "--ssp", metavar="FILE",
+    None, "--ssp", metavar="<file>",
     help="SSP model table (Yggdrasil text file) for the colour-colour track and mass limits; its Z, IMF and "
          "AB/Vega are read from its name, yggdrasil_Z<Z>_<imf>_..._<AB|Vega>.txt (default: packaged Z=0.020).")
 
 #: ``--mag-limit`` of ``evaluate`` and ``report``: the faint limit of the mass-age diagram's completeness curve
 MAG_LIMIT_OPTION = typer.Option(
-    None, "--mag-limit", metavar="MAG",
+    None, "--mag-limit", metavar="<mag>",
     help="Faint limit (apparent V, Vega) of the mass-completeness curve on the mass-age diagram; needs "
          "--distance (default: the catalogue's 90th percentile of V).")
 
 #: ``--mass-kind`` of ``evaluate`` and ``report``: which mass the catalogue's masses are, for the mass limits and the
 #: completeness curve (science.massfunc.mass_limit's mass_kind); a catalogue that does not say is taken as formed
 MASS_KIND_OPTION = typer.Option(
-    None, "--mass-kind", metavar="stellar|formed",
+    None, "--mass-kind", metavar="<stellar|formed>",
     help="Which mass the catalogue's masses are: 'stellar' (left in stars at the age, as LEGUS's SED fits) or "
          "'formed' (as the simulator's), for the mass-function limits and the mass-completeness curve; kept in "
          "the tables written. Default: what the catalogue says, else formed (said to be assumed).")
@@ -428,14 +428,14 @@ def mask_extension_option(where: str) -> Any:
     'nonzero pixels are set to NaN in the pictures served; the count per band is printed. Default'
     """
     return typer.Option(
-        None, "--mask-extension", metavar="NAME",
+        None, "--mask-extension", metavar="<name>",
         help=f"Bad-pixel mask extension of each mosaic file (EXTNAME, e.g. BPM): nonzero pixels are set to NaN "
              f"{where}; the count per band is printed. Default: not applied (docs/io.md).")
 
 
 #: ``--dq-good-bits EXPR`` of the commands that read mosaics
 DQ_GOOD_BITS_OPTION = typer.Option(
-    None, "--dq-good-bits", metavar="EXPR",
+    None, "--dq-good-bits", metavar="<expr>",
     help="Apply each file's DQ extension: a pixel with a DQ bit not listed in EXPR is set to NaN. Astropy "
          "bit-flag syntax, as JWST good_bits: '0' (any flag bad), '4+16' (those bits harmless), '~4096' (only "
          "4096 bad). Default: DQ not applied.")
@@ -443,7 +443,7 @@ DQ_GOOD_BITS_OPTION = typer.Option(
 
 #: ``--mask-file TEMPLATE`` of every command that takes ``--mask-extension``: a bad-pixel mask file beside each mosaic
 MASK_FILE_OPTION = typer.Option(
-    None, "--mask-file", metavar="TEMPLATE",
+    None, "--mask-file", metavar="<template>",
     help="Bad-pixel mask file of each mosaic, as a name template: {stem} is the mosaic's name without .fits, "
          "relative to its folder: '{stem}_bpm.fits' (g_f555w.fits -> g_f555w_bpm.fits), 'masks/{stem}.fits'. "
          "Nonzero pixels are set to NaN, as --mask-extension's. Default: none (docs/io.md).")
