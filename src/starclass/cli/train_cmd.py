@@ -1890,7 +1890,7 @@ def calibration_to_refit(model: str | Path) -> str | None:
     if not cal.cautions():
         return None
     if too_few_rows(cal.n, cal.class_counts(), cal.method) is not None:
-        return f"its calibration was fitted on only {cal.n} rows (too few to trust: the WARNING above)"
+        return f"its calibration was fitted on only {counted(cal.n, 'row')} (too few to trust: the WARNING above)"
     return "its calibration is at an end of its search (not to be trusted: the WARNING above)"
 
 

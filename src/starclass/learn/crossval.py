@@ -275,7 +275,8 @@ def _warn_starting_rows_held_out(init_from, inputs, folds) -> int:
     n_seen = int(overlap(row_digests(inputs, held_out), seen).sum())
     if n_seen:
         warnings.warn(
-            f"{n_seen} of the {held_out.size} rows the folds hold out are rows {the_starting_model(init_from)} was "
+            f"{n_seen} of the {held_out.size} rows the folds hold out {'is a row' if n_seen == 1 else 'are rows'} "
+            f"{the_starting_model(init_from)} was "
             "trained on (its manifest's training_rows): every fold starts from weights fitted on them and scores "
             "them as unseen, so the cross-validated metrics are optimistic; cross-validate from a model trained "
             "on other rows (e.g. simulated cutouts), or without --init-from/--resume-from", stacklevel=3)

@@ -175,7 +175,7 @@ def task_summary(given: str | os.PathLike) -> list[str]:
     if cfg.threshold is not None:
         lines.append(f"  decision: class {cfg.positive_class} when its probability >= {cfg.threshold:g}")
     lines += [f"  network: {counted(len(members), 'member')} ({', '.join(f'{n} {a}' for a, n in archs.items())})",
-              f"  recipe: up to {r.epochs} epochs, batch {r.batch_size}, {r.optimizer} lr {r.lr:g}, "
+              f"  recipe: up to {counted(r.epochs, 'epoch')}, batch {r.batch_size}, {r.optimizer} lr {r.lr:g}, "
               f"validation {r.val_fraction:g} ({r.split} split"
               + (f", whole {cfg.group_column} groups of a cutout folder)" if cfg.group_column else ")"),
               f"  train it: starclass train --task {given} ... (see starclass train --help)"]
