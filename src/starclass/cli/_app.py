@@ -966,7 +966,7 @@ def say_catalogs_fields(catalogs: Path, n_fields: int, n_skipped: int, where_ski
     # a catalogue re-saved with a header line is no longer known as LEGUS: say which files were not read
     others = [q.name for q in other_files(catalogs)] if Path(catalogs).is_dir() else []
     if others:
-        echo(f"note: {files_not_read_note(others, 'LEGUS catalogues')}")
+        echo(f"note: {files_not_read_note(others, 'LEGUS catalogue')}")
 
 
 def say_catalogs_notes(said: Mapping[str, Any]) -> None:
