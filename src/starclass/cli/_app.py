@@ -1156,7 +1156,78 @@ def show_warning(message: Warning | str, category: type[Warning], filename: str,
 
     # starclass's own categories (CalibrationWarning) read as its other warnings do
     kind = "" if category is UserWarning or issubclass(category, StarclassWarning) else f"({category.__name__}) "
-    typer.echo(f"warning: {kind}{message}", err=True)
+    text = f"warning: {kind}{message}"
+    stream = sys.stderr if file is None else file
+    if _is_terminal(stream):
+        # a person reads it: lines of 150-900 characters (the SED check's detail) ran off the terminal's edge.
+        # A log keeps each line whole, for grep
+        text = wrap_to_width(text, _terminal_columns(stream))
+    typer.echo(text, err=file is None, file=file)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # closed, or no such method
+        return False
+
+
+def _terminal_columns(stream: Any) -> int:
+    """The width of the terminal ``stream`` writes to: ``COLUMNS`` where set, else the terminal's own, else 80.
+
+    Not :func:`shutil.get_terminal_size` alone: it measures stdout, which ``> out.txt`` sends to a file
+    while the warnings still reach the terminal on stderr.
+    """
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+def wrap_to_width(text: str, width: int) -> str:
+    """``text`` with each of its lines wider than ``width`` folded at spaces, the folds indented under it.
+
+    A continuation is indented two spaces past its line's own indentation (a warning's detail lines are
+    indented two already), so the folded lines read as one. Words are not broken: a path or a command
+    longer than the width stays whole on its own line, where it can be copied.
+
+    Parameters
+    ----------
+    text : str
+        The message, with its own newlines.
+    width : int
+        The terminal's columns; below 40 it is taken as 40.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(wrap_to_width("warning: its F814W is 0.42 mag fainter than the SSP table (tolerance 0.30 mag)\\n"
+    ...                     "  each band's offsets: tables/sed_offsets_ngc1566.ecsv, and why", 40))
+    warning: its F814W is 0.42 mag fainter
+      than the SSP table (tolerance 0.30
+      mag)
+      each band's offsets:
+        tables/sed_offsets_ngc1566.ecsv, and
+        why
+    """
+    import textwrap
+
+    width = max(int(width), 40)
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out.extend(textwrap.wrap(line, width, initial_indent="", subsequent_indent=indent + "  ",
+                                 break_long_words=False, break_on_hyphens=False, drop_whitespace=True))
+    return "\n".join(out)
 
 
 def _not_installed(name: str) -> bool:
