@@ -20,12 +20,18 @@ from starclass.errors import ColumnMapError, StarclassError, counted
 from starclass.io.compressed_text import inner_name
 from starclass.io.legus import machine_only
 from starclass.schema import (
+    CI_CUT,
     CLASS_METHOD,
     CLASS_PRED,
     CLASS_REF,
     CLASSES,
+    FIELD,
+    LAYOUT,
+    MAPPED,
     N_INSPECTED,
     N_ROWS,
+    SUMMARY_BANDS,
+    SUMMARY_FILE,
     bands_in,
     class_array,
     class_count_column,
@@ -194,11 +200,12 @@ def catalog_row(table: Table, name: str) -> dict:
     if ci_cut is None and "ci" in table.colnames and np.isin(cls, CLASSES).any():
         ci_cut = round(float(np.nanmin(np.asarray(table["ci"], float)[np.isin(cls, CLASSES)])), 2)
     mapped = meta.get("column_map_used") or {}
-    row = {"file": Path(name).name, "field": field, N_ROWS: len(table),
+    # every name from starclass.schema: evaluate --catalogs' fields.ecsv shares field, the counts and ci_cut
+    row = {SUMMARY_FILE: Path(name).name, FIELD: field, N_ROWS: len(table),
            N_INSPECTED: int(np.isin(cls, CLASSES).sum())}
     row.update({class_count_column(k): int((cls == k).sum()) for k in CLASSES})
-    row.update({"bands": bands, "ci_cut": np.nan if ci_cut is None else float(ci_cut), "layout": layout,
-                "mapped": ", ".join(f"{s}->{d}" for s, d in mapped.items())})
+    row.update({SUMMARY_BANDS: bands, CI_CUT: np.nan if ci_cut is None else float(ci_cut), LAYOUT: layout,
+                MAPPED: ", ".join(f"{s}->{d}" for s, d in mapped.items())})
     return row
 
 
@@ -395,5 +402,5 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
                      "Vega offset (F555W: WFC3/UVIS's -0.030, where ACS/WFC's -0.006 would put mass limits 0.0096 dex "
                      "lower); starclass info FILE says so for one file")
     out = Table(rows=rows, names=list(rows[0]))
-    out.sort("field")
+    out.sort(FIELD)
     return out, notes
