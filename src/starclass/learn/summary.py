@@ -253,7 +253,9 @@ def model_summary(path: str | os.PathLike) -> list[str]:
         # soft targets (--label-model soft, dawid-skene): the expected agreement with the vote
         # distributions, not a share of rows right (0.292 on 16 rows is no k/16)
         soft = " (expected agreement with the soft targets)" if ck.get("label_model") in ("soft", "dawid-skene") else ""
-        acc_txt = (f"validation accuracy {acc:.3f}{soft} on {_recorded(ck.get('n_val'))}"
+        n_val = ck.get("n_val")
+        acc_txt = (f"validation accuracy {acc:.3f}{soft} on "
+                   + (counted(int(n_val), "row") if n_val is not None else "rows not recorded")
                    if isinstance(acc, float) and acc == acc else "no validation split")
         head = f"    {p.name}: {_recorded(ck.get('architecture'))}, seed {_recorded(ck.get('seed'))}, "
         if ck.get("epoch") == 0:
@@ -450,7 +452,9 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
     # record no names
     names = dict(zip(doc.get("classes") or [], doc.get("class_names") or []))
     shown = f"{positive} ({names[positive]})" if positive in names else f"{positive}"
-    lines.append(f"  task {doc.get('task')!r}, {split}, positive class {shown}")
+    # a task of three classes or more has no positive class: "positive class None" was printed for it
+    said = f", positive class {shown}" if positive is not None else ""
+    lines.append(f"  task {doc.get('task')!r}, {split}{said}")
     pooled, mean, std = (doc.get(k) or {} for k in ("pooled", "mean", "std"))
     names = [k for k in ("accuracy", "macro_f1", "purity", "recall", "f1") if pooled.get(k) is not None]
     if names:
