@@ -1496,8 +1496,13 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
     # each label with its count, in words: it printed Python's list, "labels ['cluster', 'extended_cluster',
     # 'galaxy']", and not how many of each (9 extended clusters of 869 cutouts is worth seeing before training)
     if cutouts.labels is not None:
+        from starclass.schema import class_labels
+
         seen, count = np.unique(np.asarray(cutouts.labels).astype(str), return_counts=True)
-        labels_seen = ", ".join(f"{v} {n}" for v, n in zip(seen, count))
+        # labels that are the task's class numbers (no label map) named as the class: "labels 1 16, 2 34, 3 10"
+        # of a cool-core folder that simulate had just counted as "CC 16, WCC 34, NCC 10" named no class
+        named = {} if cfg.label_map else {str(k): v for k, v in class_labels(cfg.classes, cfg.class_names).items()}
+        labels_seen = ", ".join(f"{named.get(v.strip(), v)} {n}" for v, n in zip(seen, count))
     else:
         labels_seen = "none"
     # the objects named by the group column the folder was read with; "in 200 groups" of a list with no such
