@@ -104,7 +104,7 @@ def test_evaluate_catalogs_names_the_files_it_does_not_read(fake_legus, tmp_path
     res = CliRunner().invoke(app, ["evaluate", "--catalogs", str(d), "-o", str(tmp_path / "out"), "--bootstrap", "0"])
     assert res.exit_code == 0, res.output
     assert "2 fields from" in res.output
-    assert "note: 1 file not read as LEGUS catalogues: b.csv" in res.output, res.output
+    assert "note: 1 file not read as a LEGUS catalogue: b.csv" in res.output, res.output
     res = CliRunner().invoke(app, ["evaluate", "--catalogs", str(fake_legus), "-o", str(tmp_path / "out2"),
                                    "--bootstrap", "0"])
     assert res.exit_code == 0 and "not read as LEGUS" not in res.output, res.output

@@ -29,7 +29,7 @@ def test_info_names_the_files_it_does_not_read(tmp_path):
     assert said == ["note: 2 files not read as catalogues: README.md, field.readme"], res.output
     from starclass.io.overview import files_not_read_note  # the words evaluate --catalogs uses
 
-    assert said == [f"note: {files_not_read_note(['README.md', 'field.readme'], 'catalogues')}"], res.output
+    assert said == [f"note: {files_not_read_note(['README.md', 'field.readme'], 'catalogue')}"], res.output
 
 
 def test_info_counts_a_table_it_could_not_read_among_them(tmp_path):
@@ -50,11 +50,13 @@ def test_info_on_the_legus_folder_names_its_readmes():
         pytest.skip("../shared/data/legus not available")
     res = CliRunner().invoke(app, ["info", str(LEGUS_DIR)])
     assert res.exit_code == 0, res.output
-    said = [line for line in res.output.splitlines() if "not read as catalogues" in line]
+    said = [line for line in res.output.splitlines() if "not read as" in line]
     # the count and the names evaluate --catalogs gives of the same folder (it said 2 here, 3 there)
     from starclass.science.many import other_files
 
     others = [p.name for p in other_files(LEGUS_DIR)]
-    assert len(said) == 1 and said[0].startswith(f"note: {len(others)} files not read as catalogues: README.md, hlsp_")
+    # in evaluate --catalogs' words: a folder of LEGUS catalogues ("as catalogues" here, "as LEGUS catalogues" there)
+    assert len(said) == 1 and said[0].startswith(f"note: {len(others)} files not read as LEGUS catalogues: README.md, "
+                                                 "hlsp_"), said
     assert said[0].endswith(", ".join(others[1:])), said
     assert "layouts.csv" in others, others

@@ -25,7 +25,7 @@ def test_report_catalogs_counts_the_fields_and_names_the_files_not_read(tmp_path
         said[command] = " ".join(res.output.split())
     for command, text in said.items():
         assert f"3 fields from {legus}" in text, (command, text)
-        assert "note: 1 file not read as LEGUS catalogues: notes.txt" in text, (command, text)
+        assert "note: 1 file not read as a LEGUS catalogue: notes.txt" in text, (command, text)
     assert f"report: {tmp_path / 'rep' / 'legus.html'}" in said["report"]
 
 

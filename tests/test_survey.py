@@ -885,8 +885,8 @@ def test_a_field_s_positions_warning_is_handed_to_the_client_not_printed_by_each
         job = dataclasses.replace(job, positions=pos, client_pid=os.getpid() + 1,  # a worker process of its own
                                   output=str(tmp_path / f"t{k}.parquet"))
         results.append(work.run_tile(job))
-    note = ("warning: the positions of field 'given': column(s) of the input carry the names of the photometry "
-            "measured here and are kept renamed: 'crowding' -> 'crowding_input'")
+    note = ("warning: the positions of field 'given': a column of the input carries the names of the photometry "
+            "measured here and is kept renamed: 'crowding' -> 'crowding_input'")
     assert results[0]["notes"] == [note] and results[1]["notes"] == []
     assert "crowding" not in capsys.readouterr().err  # the worker itself prints nothing of it
 
@@ -907,8 +907,8 @@ def test_a_worker_that_ran_an_earlier_survey_hands_its_warnings_to_the_next_surv
     monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
     monkeypatch.setattr(work, "_SHOWN", set())
     monkeypatch.setattr(work, "_FOR_CLIENT", [])
-    note = ("warning: the positions of field 'given': column(s) of the input carry the names of the photometry "
-            "measured here and are kept renamed: 'crowding' -> 'crowding_input'")
+    note = ("warning: the positions of field 'given': a column of the input carries the names of the photometry "
+            "measured here and is kept renamed: 'crowding' -> 'crowding_input'")
     notes = []
     for run in ("first", "second"):  # two surveys, one after the other, on the same worker process
         job = next(j for j in prepare(read_plan(survey_dir / "plan.yaml"), tmp_path / run).jobs

@@ -97,6 +97,12 @@ training_field      str               the model's training field this classifica
 n_rows              int64             rows of a catalogue (info DIR, evaluate --catalogs' fields.ecsv)
 n_inspected         int64             rows with a person's class 1-4 (info DIR, fields.ecsv)
 n_machine_only      int64             rows whose class no person gave (NGC 1566's class_method 0)
+n_<k>               int64             rows of class <k> in a catalogue (info DIR, fields.ecsv)
+file                str               the catalogue file a summary row is of (info DIR)
+bands               str               the bands a catalogue has magnitudes in, comma-separated (info DIR)
+ci_cut              float64           the CI cut of a catalogue's inspected sources (info DIR, fields.ecsv)
+layout              str               the LEGUS layout or the format a catalogue was read as (info DIR)
+mapped              str               the --map applied to a catalogue, source->name (info DIR)
 vote_fraction       float64           fraction of the volunteers' votes for class 1 (unweighted)
 consensus           int16             class of the volunteers' gold-weighted consensus (1 or 2)
 consensus_fraction  float64           gold-weighted fraction of the volunteers' votes for class 1
@@ -352,6 +358,13 @@ N_VOTES = "n_votes"
 N_ROWS = "n_rows"
 N_INSPECTED = "n_inspected"
 N_MACHINE_ONLY = "n_machine_only"
+#: the rest of ``info DIR``'s table (one row per file; ``--out-format csv|ecsv``): the file a row is of, the bands
+#: read, the CI cut (also ``fields.ecsv``'s), the LEGUS layout or format read, and the ``--map`` applied to it
+SUMMARY_FILE = "file"
+SUMMARY_BANDS = "bands"
+CI_CUT = "ci_cut"
+LAYOUT = "layout"
+MAPPED = "mapped"
 #: the model that classified a row, written where the output format keeps no metadata (CSV)
 MODEL_PATH = "model"
 #: the folder a classified cutout's ``file`` is relative to, written where the format keeps no metadata
@@ -586,6 +599,12 @@ def _build_columns() -> dict[str, Column]:
         Column(N_ROWS, "int64", None, "rows of a catalogue (info DIR, evaluate --catalogs' fields.ecsv)"),
         Column(N_INSPECTED, "int64", None, "rows with a person's class 1-4 (info DIR, fields.ecsv)"),
         Column(N_MACHINE_ONLY, "int64", None, "rows whose class no person gave (NGC 1566's class_method 0)"),
+        Column("n_<k>", "int64", None, "rows of class <k> in a catalogue (info DIR, fields.ecsv)"),
+        Column(SUMMARY_FILE, "str", None, "the catalogue file a summary row is of (info DIR)"),
+        Column(SUMMARY_BANDS, "str", None, "the bands a catalogue has magnitudes in, comma-separated (info DIR)"),
+        Column(CI_CUT, "float64", None, "the CI cut of a catalogue's inspected sources (info DIR, fields.ecsv)"),
+        Column(LAYOUT, "str", None, "the LEGUS layout or the format a catalogue was read as (info DIR)"),
+        Column(MAPPED, "str", None, "the --map applied to a catalogue, source->name (info DIR)"),
         Column(VOTE_FRACTION, "float64", None, "fraction of the volunteers' votes for class 1 (unweighted)"),
         Column(CONSENSUS, "int16", None, "class of the volunteers' gold-weighted consensus (1 or 2)"),
         Column(CONSENSUS_FRACTION, "float64", None, "gold-weighted fraction of the volunteers' votes for class 1"),

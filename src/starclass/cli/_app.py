@@ -226,7 +226,7 @@ GROUP_COLUMN_OPTION = typer.Option(
 #: ``--file-column`` of every command that reads a cutout CSV (train, classify, evaluate, report, info, inspect,
 #: calibrate, explain): one definition, so that a verb added later takes the same words
 FILE_COLUMN_OPTION = typer.Option(
-    None, "--file-column", metavar="NAME",
+    None, "--file-column", metavar="<name>",
     help="A cutout CSV's column of image files (paths relative to the CSV), e.g. filename or path; classify records "
          "it, and evaluate and report pair rows with a labels CSV (-r) by it (default: the column a classified CSV "
          "records, else file).")
@@ -239,20 +239,20 @@ ALLOW_FEW_MATCHES_OPTION = typer.Option(
 
 #: ``--ssp`` of ``evaluate`` and ``report``
 SSP_OPTION = typer.Option(
-    None, "--ssp", metavar="FILE",
+    None, "--ssp", metavar="<file>",
     help="SSP model table (Yggdrasil text file) for the colour-colour track and mass limits; its Z, IMF and "
          "AB/Vega are read from its name, yggdrasil_Z<Z>_<imf>_..._<AB|Vega>.txt (default: packaged Z=0.020).")
 
 #: ``--mag-limit`` of ``evaluate`` and ``report``: the faint limit of the mass-age diagram's completeness curve
 MAG_LIMIT_OPTION = typer.Option(
-    None, "--mag-limit", metavar="MAG",
+    None, "--mag-limit", metavar="<mag>",
     help="Faint limit (apparent V, Vega) of the mass-completeness curve on the mass-age diagram; needs "
          "--distance (default: the catalogue's 90th percentile of V).")
 
 #: ``--mass-kind`` of ``evaluate`` and ``report``: which mass the catalogue's masses are, for the mass limits and the
 #: completeness curve (science.massfunc.mass_limit's mass_kind); a catalogue that does not say is taken as formed
 MASS_KIND_OPTION = typer.Option(
-    None, "--mass-kind", metavar="stellar|formed",
+    None, "--mass-kind", metavar="<stellar|formed>",
     help="Which mass the catalogue's masses are: 'stellar' (left in stars at the age, as LEGUS's SED fits) or "
          "'formed' (as the simulator's), for the mass-function limits and the mass-completeness curve; kept in "
          "the tables written. Default: what the catalogue says, else formed (said to be assumed).")
@@ -428,14 +428,14 @@ def mask_extension_option(where: str) -> Any:
     'nonzero pixels are set to NaN in the pictures served; the count per band is printed. Default'
     """
     return typer.Option(
-        None, "--mask-extension", metavar="NAME",
+        None, "--mask-extension", metavar="<name>",
         help=f"Bad-pixel mask extension of each mosaic file (EXTNAME, e.g. BPM): nonzero pixels are set to NaN "
              f"{where}; the count per band is printed. Default: not applied (docs/io.md).")
 
 
 #: ``--dq-good-bits EXPR`` of the commands that read mosaics
 DQ_GOOD_BITS_OPTION = typer.Option(
-    None, "--dq-good-bits", metavar="EXPR",
+    None, "--dq-good-bits", metavar="<expr>",
     help="Apply each file's DQ extension: a pixel with a DQ bit not listed in EXPR is set to NaN. Astropy "
          "bit-flag syntax, as JWST good_bits: '0' (any flag bad), '4+16' (those bits harmless), '~4096' (only "
          "4096 bad). Default: DQ not applied.")
@@ -443,7 +443,7 @@ DQ_GOOD_BITS_OPTION = typer.Option(
 
 #: ``--mask-file TEMPLATE`` of every command that takes ``--mask-extension``: a bad-pixel mask file beside each mosaic
 MASK_FILE_OPTION = typer.Option(
-    None, "--mask-file", metavar="TEMPLATE",
+    None, "--mask-file", metavar="<template>",
     help="Bad-pixel mask file of each mosaic, as a name template: {stem} is the mosaic's name without .fits, "
          "relative to its folder: '{stem}_bpm.fits' (g_f555w.fits -> g_f555w_bpm.fits), 'masks/{stem}.fits'. "
          "Nonzero pixels are set to NaN, as --mask-extension's. Default: none (docs/io.md).")
@@ -738,17 +738,50 @@ def band_option(value: str | None, option: str = "--bands") -> list[str] | None:
     return check_distinct_bands(bands, option, given=value)  # the functions' own check
 
 
-def task_option(value: str, option: str = "--task") -> TaskConfig:
+def recorded_tasks(*sources: str | os.PathLike | None) -> list[tuple[str, TaskConfig]]:
+    """The tasks the trained models among ``sources`` record, as ``(model, task)`` pairs, for :func:`task_option`.
+
+    A source that is None, not a model folder (no ``manifest.json``) or whose manifest cannot be read
+    gives nothing: the command names what is wrong with it where it reads it.
+
+    Examples
+    --------
+    >>> recorded_tasks(None, "no/such/model")
+    []
+    """
+    found = []
+    for source in sources:
+        if source is None or not (Path(source) / "manifest.json").is_file():
+            continue
+        try:
+            found.append((f"model {source}", load_config(source)))
+        except StarclassError:
+            continue
+    return found
+
+
+def task_option(value: str, option: str = "--task",
+                recorded: Sequence[tuple[str, TaskConfig]] | Callable[[], Sequence[tuple[str, TaskConfig]]] = (),
+                ) -> TaskConfig:
     """The task config a ``--task`` value names, with errors that name the option and the value.
 
     :func:`starclass.learn.config.load_config` says "task config 'phangs' is neither a file nor
     a preset" or "task config five.yaml: cannot parse": the library's words, which do not say
     which option of the command line was wrong.
 
+    Besides a preset, a task file and a model folder, the value may be the name of a task that the
+    command's own inputs record (``recorded``: ``(where, task)`` pairs, e.g. of :func:`recorded_tasks`
+    for the ``--model`` given, or a label database's record; or a function giving them, called only
+    when the value is no preset, file or folder): a task made from a YAML file
+    (``train --task my.yaml``) is recorded by its name, which was refused as "neither a file nor a
+    preset" when typed back. A name that two different recorded tasks share is refused, naming both.
+
     Examples
     --------
     >>> task_option("m31-real").name
     'm31-real'
+    >>> task_option("mine", recorded=[("model m5", task_option("m31-real").copy(name="mine"))]).classes
+    [1, 2]
     >>> try:
     ...     task_option("phangs")
     ... except StarclassError as exc:
@@ -760,6 +793,23 @@ def task_option(value: str, option: str = "--task") -> TaskConfig:
     except StarclassError as exc:
         msg = str(exc)
         prefix = "task config "
+        unknown = "is neither a file nor a preset" in msg
+        if unknown and not Path(value).exists():
+            recorded = recorded() if callable(recorded) else recorded
+            # by name: the tasks recorded under it, each once (two models of one task agree)
+            named = [(where, cfg) for where, cfg in recorded if (cfg.name or "").lower() == value.lower()]
+            distinct = {repr(cfg.to_dict()): (where, cfg) for where, cfg in named}
+            if len(distinct) == 1:
+                return named[0][1]
+            if len(distinct) > 1:
+                raise StarclassError(f"{option} {value!r} names {len(distinct)} different tasks, those of "
+                                     f"{' and '.join(w for w, _ in distinct.values())}; give the task's file "
+                                     "or model folder instead of its name") from None
+            if recorded:
+                # the names that would have been taken: a typo shows beside them
+                known = ", ".join(f"{where} records task {cfg.name!r}" for where, cfg in recorded)
+                msg = msg.replace("is neither a file nor a preset",
+                                  f"is neither a file nor a preset, nor a task its inputs record ({known})", 1)
         # the library's own prefix already names the value: the option takes its place
         raise StarclassError(f"{option} {msg[len(prefix):]}" if msg.startswith(prefix)
                              else f"{option} {value}: {msg}") from None
@@ -916,7 +966,7 @@ def say_catalogs_fields(catalogs: Path, n_fields: int, n_skipped: int, where_ski
     # a catalogue re-saved with a header line is no longer known as LEGUS: say which files were not read
     others = [q.name for q in other_files(catalogs)] if Path(catalogs).is_dir() else []
     if others:
-        echo(f"note: {files_not_read_note(others, 'LEGUS catalogues')}")
+        echo(f"note: {files_not_read_note(others, 'LEGUS catalogue')}")
 
 
 def say_catalogs_notes(said: Mapping[str, Any]) -> None:
@@ -1106,7 +1156,78 @@ def show_warning(message: Warning | str, category: type[Warning], filename: str,
 
     # starclass's own categories (CalibrationWarning) read as its other warnings do
     kind = "" if category is UserWarning or issubclass(category, StarclassWarning) else f"({category.__name__}) "
-    typer.echo(f"warning: {kind}{message}", err=True)
+    text = f"warning: {kind}{message}"
+    stream = sys.stderr if file is None else file
+    if _is_terminal(stream):
+        # a person reads it: lines of 150-900 characters (the SED check's detail) ran off the terminal's edge.
+        # A log keeps each line whole, for grep
+        text = wrap_to_width(text, _terminal_columns(stream))
+    typer.echo(text, err=file is None, file=file)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # closed, or no such method
+        return False
+
+
+def _terminal_columns(stream: Any) -> int:
+    """The width of the terminal ``stream`` writes to: ``COLUMNS`` where set, else the terminal's own, else 80.
+
+    Not :func:`shutil.get_terminal_size` alone: it measures stdout, which ``> out.txt`` sends to a file
+    while the warnings still reach the terminal on stderr.
+    """
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+def wrap_to_width(text: str, width: int) -> str:
+    """``text`` with each of its lines wider than ``width`` folded at spaces, the folds indented under it.
+
+    A continuation is indented two spaces past its line's own indentation (a warning's detail lines are
+    indented two already), so the folded lines read as one. Words are not broken: a path or a command
+    longer than the width stays whole on its own line, where it can be copied.
+
+    Parameters
+    ----------
+    text : str
+        The message, with its own newlines.
+    width : int
+        The terminal's columns; below 40 it is taken as 40.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(wrap_to_width("warning: its F814W is 0.42 mag fainter than the SSP table (tolerance 0.30 mag)\\n"
+    ...                     "  each band's offsets: tables/sed_offsets_ngc1566.ecsv, and why", 40))
+    warning: its F814W is 0.42 mag fainter
+      than the SSP table (tolerance 0.30
+      mag)
+      each band's offsets:
+        tables/sed_offsets_ngc1566.ecsv, and
+        why
+    """
+    import textwrap
+
+    width = max(int(width), 40)
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out.extend(textwrap.wrap(line, width, initial_indent="", subsequent_indent=indent + "  ",
+                                 break_long_words=False, break_on_hyphens=False, drop_whitespace=True))
+    return "\n".join(out)
 
 
 def _not_installed(name: str) -> bool:

@@ -30,6 +30,7 @@ from starclass.cli._app import (
     echo,
     one_catalogue_map,
     progress_option,
+    recorded_tasks,
     refuse_few_matches_with_catalogs,
     refuse_given_with_catalogs,
     refuse_min_inspected_without_catalogs,
@@ -151,7 +152,8 @@ def evaluate(
 
         mass_kind = check_mass_kind(mass_kind)  # before any work: "--mass-kind must be one of stellar, formed"
     # loaded here, so that an unknown or unreadable task is named as the option it came from
-    task = None if task is None else task_option(task)
+    # by name also the task --model records (a task file's, typed back by its name)
+    task = None if task is None else task_option(task, recorded=lambda: recorded_tasks(model))
     from starclass.report import EVALUATION_ENTRIES
 
     # references are paths or "self"; a path among them is an input like the predictions. A missing

@@ -415,6 +415,34 @@ def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[
                          f"preset; give --task with its task file or model folder{why}")
 
 
+def _database_tasks(url: str, dataset: str) -> list[tuple[str, object]]:
+    """The task a label database records for ``dataset`` as a ``(where, task)`` pair for ``task_option``.
+
+    Empty where there is no such database, it cannot be read (serving or the export names why) or it
+    records no whole task for the dataset.
+
+    Examples
+    --------
+    >>> _database_tasks("sqlite:///no/such/inspect.sqlite", "")
+    []
+    """
+    from starclass.inspect import db as dbm
+    from starclass.learn.config import TaskConfig
+
+    path = dbm.sqlite_path(url)
+    if path is not None and not path.is_file():
+        return []
+    engine = dbm.make_engine(url, create=False)
+    try:
+        config = dbm.dataset_task_config(engine, dataset)
+        made = None if config is None else TaskConfig.from_dict(config)
+    except Exception:  # not a label database, or a record another version wrote: named where it is read
+        return []
+    finally:
+        engine.dispose()
+    return [] if made is None else [(f"the label database {dbm.redact(url)}", made)]
+
+
 def _recorded_config(config: dict, scheme: str):
     """The task a label database records for a scheme (``TaskConfig``), or None where it is not that scheme's.
 
@@ -830,8 +858,12 @@ def inspect_command(
         from starclass.inspect.cutouts import stamps_scheme
 
         # an unknown task is named here, before any database or picture
-        if cfg is None:
-            cfg = task_option(task) if task and (needs_task or records_task) else None
+        if cfg is None and task and (needs_task or records_task):
+            from starclass.io.paths import resolved
+
+            # by name also the task the label database records (one made from the list's labels or a task file)
+            where = db or f"sqlite:///{resolved((stamps if stamps.is_dir() else stamps.parent) / 'inspect.sqlite')}"
+            cfg = task_option(task, recorded=lambda: _database_tasks(where, dataset))
         asked = stamps_scheme(cfg, scheme) if cfg is not None else None
         # the database and the picture cache go beside the list, as beside a data directory
         data_dir = stamps if stamps.is_dir() else stamps.parent

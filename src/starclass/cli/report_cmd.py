@@ -34,6 +34,7 @@ from starclass.cli._app import (
     one_catalogue_map,
     pixel_flags,
     progress_option,
+    recorded_tasks,
     refuse_few_matches_with_catalogs,
     refuse_given_with_catalogs,
     refuse_min_inspected_without_catalogs,
@@ -178,7 +179,8 @@ def report(
 
         mass_kind = check_mass_kind(mass_kind)  # before any work: "--mass-kind must be one of stellar, formed"
     # loaded here, so that an unknown or unreadable task is named as the option it came from
-    task = None if task is None else task_option(task)
+    # by name also the task --model records (a task file's, typed back by its name)
+    task = None if task is None else task_option(task, recorded=lambda: recorded_tasks(model))
     if mosaics and model is None and stamps is None:  # with --stamps too: build_report's "not both"
         # they serve only the Grad-CAM section: without --model they were read by nothing, silently
         raise StarclassError("--mosaics applies to --model (the Grad-CAM section); give the model too, or leave "

@@ -117,6 +117,7 @@ def simulate_cmd(
 
         # the simulator's class names above, the task's (train, classify) here: both, so neither surprises
         echo(f"     label: {label_line(labels, preset.lower())}")
+        echo(cutouts_next_line(preset.lower(), labels))
         return
     if volunteers is not None:
         raise StarclassError("--volunteers applies to --preset galaxy-cluster only")
@@ -137,6 +138,7 @@ def simulate_cmd(
         labels = write_cutouts(cfg_c, outdir, overwrite=overwrite, progress=progress)
         echo(f"    labels: {labels}")
         echo("    counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        echo(cutouts_next_line(preset.lower(), labels))
         return
     if n is not None:
         # --n is the cutout presets' (the seed papers' too), not pandas-cutouts' alone: name them all
@@ -246,9 +248,31 @@ def simulate_cmd(
     for key, p in final_extra.items():
         echo(f"{key.rstrip('0123456789'):>10s}: {p}")
     # a field ended with its file list and nothing on what to run on it (found walking docs/uncertainty.md)
+    # with a task quick on a CPU: without --task, train takes legus4 (StarcNet, minutes an epoch on a CPU)
     echo(f"next: find the candidates with 'starclass detect {shell_word(outdir)} -o candidates.ecsv'; truth.ecsv "
-         f"holds the classes to train on ('starclass train -m {shell_word(outdir)} -c "
-         f"{shell_word(outdir / 'truth.ecsv')} ...')")
+         f"holds the classes to train on ('starclass train --task {_quick_task(cfg.bands)} -m {shell_word(outdir)} -c "
+         f"{shell_word(outdir / 'truth.ecsv')} -o model')")
+
+
+def cutouts_next_line(preset: str, labels: str | Path) -> str:
+    """The 'next:' line of ``simulate --preset`` of a labelled cutout folder: train on it, with a task that reads it.
+
+    A field ended with such a line and the cutout presets with their counts alone, though their folder is
+    trained on with ``--stamps`` and a task of its kind (found walking docs/training.md): the seed papers'
+    presets with their compact task, the PAndAS-like folder with ``m31-real``.
+
+    Examples
+    --------
+    >>> print(cutouts_next_line("cool-core", "cc/labels.csv"))
+    next: train on them with 'starclass train --task cool-core-compact --stamps cc/labels.csv -o model'
+    >>> print(cutouts_next_line("pandas-cutouts", "m31/labels.csv"))  # doctest: +NORMALIZE_WHITESPACE
+    next: train on them with 'starclass train --task m31-real --stamps m31/labels.csv -o model'
+    """
+    from starclass.learn.config import PRESETS
+
+    task = f"{preset}-compact" if f"{preset}-compact" in PRESETS.names() else "m31-real"
+    return (f"next: train on them with "
+            f"{shown_command(f'starclass train --task {task} --stamps {shell_word(labels)} -o model')}")
 
 
 def _first_step(cfg, fields: int | None = None) -> str:

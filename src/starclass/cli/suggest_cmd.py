@@ -838,7 +838,7 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
     probabilities or labels, and probabilities of rows the model that made them was trained on
     (:func:`_in_sample_line`).
     """
-    from starclass.cli._app import task_option
+    from starclass.cli._app import recorded_tasks, task_option
     from starclass.evaluate.task import check_probability_columns, model_catalogue_classes, resolve_task
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
@@ -867,7 +867,7 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
     check_output(output, [source, model], option="--output", overwrite=overwrite, file=True)
     catalog_format(output)  # a wrong extension fails now, not after the table is read
     name = f"--check-labels {source}"
-    cfg = task_option(task) if task is not None else None
+    cfg = task_option(task, recorded=lambda: recorded_tasks(model)) if task is not None else None
     table = read_cutout_output(source, name, classes=(CLASS_PRED, CLASS_REF, label_column or "label"))
     if table is None:
         table = read_catalog(source, allow_empty=True, require_xy=False,

@@ -60,7 +60,7 @@ def survey_command(
     scheduler: str | None = typer.Option(None, "--scheduler",
                                          help="Address of a running Dask scheduler (tcp://host:8786), or the file "
                                               "of 'dask scheduler --scheduler-file', instead of a LocalCluster."),
-    connect_timeout: float | None = typer.Option(None, "--connect-timeout", metavar="SECONDS",
+    connect_timeout: float | None = typer.Option(None, "--connect-timeout", metavar="<seconds>",
                                                  help="With --scheduler: seconds the scheduler has to answer before "
                                                       "the survey stops (more than 0, at most 600). Default: dask's "
                                                       "distributed.comm.timeouts.connect where set, else 5."),

@@ -32,6 +32,7 @@ from starclass.cli._app import (
     place_rows,
     progress_lines,
     progress_option,
+    recorded_tasks,
     refuse_cutouts_as_mosaics,
     task_option,
 )
@@ -501,7 +502,7 @@ def train_command(
         if init_from is not None and Path(init_from) != Path(resume_from):
             raise StarclassError("give --init-from or --resume-from, not both")
         init_from = resume_from
-    cfg, starting_model = _task_of(task, resume_from)
+    cfg, starting_model = _task_of(task, resume_from, init_from, output)
     changes: dict = {}
     recipe: dict = {}
     if stamp_size is not None:
@@ -1301,11 +1302,14 @@ def _resumed_label_column(source: Path, trained_on: str | None, model: Path) -> 
     return "label"
 
 
-def _task_of(task: str, resume_from: Path | None):
+def _task_of(task: str, resume_from: Path | None, init_from: Path | None = None, output: Path | None = None):
     """The task config: ``--task``, or with ``--resume-from`` and the default task, that model's own; and the
-    model where it was loaded for it (None otherwise), which fit then checks instead of loading it again."""
+    model where it was loaded for it (None otherwise), which fit then checks instead of loading it again.
+
+    ``--task NAME`` may name the task a model among ``--resume-from``, ``--init-from`` and the ``--output``
+    being resumed records (one made from a task file: ``train --task my.yaml`` records ``my``)."""
     if resume_from is None or task != "legus4":
-        return task_option(task), None
+        return task_option(task, recorded=lambda: recorded_tasks(resume_from, init_from, output)), None
     from starclass.learn.checkpoint import load_model
 
     loaded = load_model(resume_from, device="cpu")
@@ -1492,8 +1496,13 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
     # each label with its count, in words: it printed Python's list, "labels ['cluster', 'extended_cluster',
     # 'galaxy']", and not how many of each (9 extended clusters of 869 cutouts is worth seeing before training)
     if cutouts.labels is not None:
+        from starclass.schema import class_labels
+
         seen, count = np.unique(np.asarray(cutouts.labels).astype(str), return_counts=True)
-        labels_seen = ", ".join(f"{v} {n}" for v, n in zip(seen, count))
+        # labels that are the task's class numbers (no label map) named as the class: "labels 1 16, 2 34, 3 10"
+        # of a cool-core folder that simulate had just counted as "CC 16, WCC 34, NCC 10" named no class
+        named = {} if cfg.label_map else {str(k): v for k, v in class_labels(cfg.classes, cfg.class_names).items()}
+        labels_seen = ", ".join(f"{named.get(v.strip(), v)} {n}" for v, n in zip(seen, count))
     else:
         labels_seen = "none"
     # the objects named by the group column the folder was read with; "in 200 groups" of a list with no such
@@ -1886,7 +1895,7 @@ def calibration_to_refit(model: str | Path) -> str | None:
     if not cal.cautions():
         return None
     if too_few_rows(cal.n, cal.class_counts(), cal.method) is not None:
-        return f"its calibration was fitted on only {cal.n} rows (too few to trust: the WARNING above)"
+        return f"its calibration was fitted on only {counted(cal.n, 'row')} (too few to trust: the WARNING above)"
     return "its calibration is at an end of its search (not to be trusted: the WARNING above)"
 
 

@@ -17,7 +17,7 @@ from astropy.table import Table
 from astropy.wcs import WCS
 
 from starclass.bands import vega_zeropoint
-from starclass.errors import shell_word
+from starclass.errors import counted, shell_word
 from starclass.io.catalog import write_catalog
 from starclass.io.mosaic import write_mosaic
 from starclass.schema import CLASS_PRED, ID, X, Y, mag_col, magerr_col, prob_col
@@ -122,7 +122,8 @@ class DemoField:
         files = ", ".join(p.name for p in self.mosaics.values())
         preds = f", model probabilities ({self.predictions.name})" if self.predictions is not None else ""
         return (f"wrote a demo field to {self.folder}: {len(self.mosaics)} mosaics of {self.size} x {self.size} px "
-                f"({files}), {self.n} candidates ({self.candidates.name}){preds}; label them with: starclass "
+                f"({files}), {counted(self.n, 'candidate')} ({self.candidates.name}){preds}; label them with: "
+                f"starclass "
                 f"inspect {shell_word(self.folder)} --init --add-user NAME --admin")
 
 

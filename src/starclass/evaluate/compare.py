@@ -742,7 +742,8 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
         # class_joint holds the people's votes: against the catalogue's own class_ref (often those
         # very people's consensus) it is scored on its own inputs
         voted = int(np.sum(np.asarray(t[N_VOTES]) > 0)) if N_VOTES in t.colnames else None
-        line += (f"; note: class_joint includes people's votes ({voted} rows with votes)" if voted is not None else
+        line += (f"; note: class_joint includes people's votes ({counted(voted, 'row')} with votes)"
+                 if voted is not None else
                  "; note: class_joint includes people's votes") + (
             ", and the reference is this catalogue's own class_ref: if it comes from the same people, the "
             "figures flatter class_joint; give an independent reference (e.g. -r truth.ecsv)")

@@ -747,7 +747,11 @@ def keep_input_columns(out: Table, names: Iterable[str], source: str | os.PathLi
         out.rename_column(name, new)
         renamed.append(f"{name!r} -> {new!r}")
     if renamed:
-        warnings.warn(f"{source}: column(s) of the input {what} and are kept renamed: {', '.join(renamed)}",
+        # the number the list has: "column(s) of the input carry ... and are kept renamed" read so for one column
+        one = len(renamed) == 1
+        said = f"carries {what[len('carry '):]}" if one and what.startswith("carry ") else what
+        warnings.warn(f"{source}: {'a column' if one else 'columns'} of the input {said} and {'is' if one else 'are'} "
+                      f"kept renamed: {', '.join(renamed)}",
                       stacklevel=3)
     return renamed
 

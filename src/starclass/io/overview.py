@@ -20,12 +20,18 @@ from starclass.errors import ColumnMapError, StarclassError, counted
 from starclass.io.compressed_text import inner_name
 from starclass.io.legus import machine_only
 from starclass.schema import (
+    CI_CUT,
     CLASS_METHOD,
     CLASS_PRED,
     CLASS_REF,
     CLASSES,
+    FIELD,
+    LAYOUT,
+    MAPPED,
     N_INSPECTED,
     N_ROWS,
+    SUMMARY_BANDS,
+    SUMMARY_FILE,
     bands_in,
     class_array,
     class_count_column,
@@ -72,7 +78,8 @@ def files_not_read_note(names: Sequence[str], as_what: str, shown: int = 8) -> s
     names : sequence of str
         The files' names, in the order to show them.
     as_what : str
-        What they were not read as (plural): ``"LEGUS catalogues"``, ``"catalogues"``.
+        What they were not read as, singular: ``"LEGUS catalogue"``, ``"catalogue"`` (one file "not read as a
+        catalogue", several "not read as catalogues").
     shown : int
         The most names given; the rest are counted.
 
@@ -83,17 +90,18 @@ def files_not_read_note(names: Sequence[str], as_what: str, shown: int = 8) -> s
 
     Examples
     --------
-    >>> files_not_read_note(["README.md", "layouts.csv"], "LEGUS catalogues")
+    >>> files_not_read_note(["README.md", "layouts.csv"], "LEGUS catalogue")
     '2 files not read as LEGUS catalogues: README.md, layouts.csv'
-    >>> files_not_read_note(["notes.md"], "catalogues")
-    '1 file not read as catalogues: notes.md'
-    >>> files_not_read_note([f"{k}.md" for k in range(5)], "catalogues", shown=2)
+    >>> files_not_read_note(["notes.md"], "catalogue")
+    '1 file not read as a catalogue: notes.md'
+    >>> files_not_read_note([f"{k}.md" for k in range(5)], "catalogue", shown=2)
     '5 files not read as catalogues: 0.md, 1.md, ... (3 more)'
     """
     if not names:
         return ""
     more = f", ... ({len(names) - shown} more)" if len(names) > shown else ""
-    return f"{counted(len(names), 'file')} not read as {as_what}: {', '.join(names[:shown])}{more}"
+    what = f"a {as_what}" if len(names) == 1 else f"{as_what}s"
+    return f"{counted(len(names), 'file')} not read as {what}: {', '.join(names[:shown])}{more}"
 
 
 def parse_column_map(items: Iterable[str] | None) -> dict[str, str] | None:
@@ -192,11 +200,12 @@ def catalog_row(table: Table, name: str) -> dict:
     if ci_cut is None and "ci" in table.colnames and np.isin(cls, CLASSES).any():
         ci_cut = round(float(np.nanmin(np.asarray(table["ci"], float)[np.isin(cls, CLASSES)])), 2)
     mapped = meta.get("column_map_used") or {}
-    row = {"file": Path(name).name, "field": field, N_ROWS: len(table),
+    # every name from starclass.schema: evaluate --catalogs' fields.ecsv shares field, the counts and ci_cut
+    row = {SUMMARY_FILE: Path(name).name, FIELD: field, N_ROWS: len(table),
            N_INSPECTED: int(np.isin(cls, CLASSES).sum())}
     row.update({class_count_column(k): int((cls == k).sum()) for k in CLASSES})
-    row.update({"bands": bands, "ci_cut": np.nan if ci_cut is None else float(ci_cut), "layout": layout,
-                "mapped": ", ".join(f"{s}->{d}" for s, d in mapped.items())})
+    row.update({SUMMARY_BANDS: bands, CI_CUT: np.nan if ci_cut is None else float(ci_cut), LAYOUT: layout,
+                MAPPED: ", ".join(f"{s}->{d}" for s, d in mapped.items())})
     return row
 
 
@@ -321,6 +330,8 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
     # with the tables tried and not read (the LEGUS folder's layouts.csv): one count of the files not read, as
     # evaluate --catalogs counts them ("2 files not read" beside a layouts.csv note said 3 there until 2026-12-07)
     unread = list(by_name)
+    said_why: set[str] = set()  # the files of unread with a note of their own, saying why
+    legus_rows = 0
     for p in files:
         t, err, caught = _read_caught(read, p, None)
         legus = t is not None and t.meta.get("format") == "legus"
@@ -352,6 +363,7 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
 
             if p.name not in read_elsewhere:
                 unread.append(p.name)
+                said_why.add(p.name)
             if why := not_a_catalogue_reason(p, cmap):
                 notes.append(f"{p.name}: not a catalogue, skipped: {why}")
             else:
@@ -360,12 +372,17 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
         notes.extend(f"{p.name}: {w.message}" if p.name not in str(w.message) else str(w.message)
                      for w in caught)
         rows.append(catalog_row(t, p.name))
+        legus_rows += bool(legus)
         if note := hybrid_note(t):
             notes.append(f"{p.name}: {note}")
         if legus and str(t.meta.get("v_camera_source", "")).startswith("assumed"):
             v_assumed.append(str(t.meta.get("field") or p.stem))
-    if unread:
-        notes.insert(0, files_not_read_note(sorted(unread), "catalogues"))
+    if unread and not (len(unread) == 1 and unread[0] in said_why):
+        # one file with a note of its own (that names it and says why) was said twice: "1 file not read as
+        # catalogues: notes.txt" and "notes.txt: not read as a catalogue, skipped: ...". A folder of LEGUS
+        # catalogues names the others as evaluate --catalogs names them, in one wording
+        as_what = "LEGUS catalogue" if rows and legus_rows == len(rows) else "catalogue"
+        notes.insert(0, files_not_read_note(sorted(unread), as_what))
     if not rows and allow_none:
         return Table(), notes
     if not rows:
@@ -385,5 +402,5 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
                      "Vega offset (F555W: WFC3/UVIS's -0.030, where ACS/WFC's -0.006 would put mass limits 0.0096 dex "
                      "lower); starclass info FILE says so for one file")
     out = Table(rows=rows, names=list(rows[0]))
-    out.sort("field")
+    out.sort(FIELD)
     return out, notes

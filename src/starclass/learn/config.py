@@ -1729,6 +1729,10 @@ def _check_side(side: int, what: str) -> None:
                              f"{MIN_STAMP_SIZE}-{MAX_STAMP_SIZE})")
 
 
+#: how a task file is named in messages that say how to give one
+TASK_FILE_EXAMPLE = "path/to/my-task.yaml"
+
+
 def load_config(path_or_name: str | os.PathLike) -> TaskConfig:
     """A preset by name, or a config from a YAML or JSON file.
 
@@ -1767,6 +1771,9 @@ def load_config(path_or_name: str | os.PathLike) -> TaskConfig:
         raise StarclassError(
             f"task config {s!r} is neither a file nor a preset; presets: {', '.join(list_presets())}"
             + (" (a folder is a task only when it is a trained model, with manifest.json)" if p.is_dir() else "")
+            # a name alone cannot say where a task of one's own is: the path to it can
+            + f"; a task of your own is given by the path of its file ({TASK_FILE_EXAMPLE}, YAML or JSON) or of "
+            "a trained model's folder"
         )
     data = _read_mapping(p)
     if data.get("format") == _MODEL_FORMAT:

@@ -275,7 +275,8 @@ def _warn_starting_rows_held_out(init_from, inputs, folds) -> int:
     n_seen = int(overlap(row_digests(inputs, held_out), seen).sum())
     if n_seen:
         warnings.warn(
-            f"{n_seen} of the {held_out.size} rows the folds hold out are rows {the_starting_model(init_from)} was "
+            f"{n_seen} of the {held_out.size} rows the folds hold out {'is a row' if n_seen == 1 else 'are rows'} "
+            f"{the_starting_model(init_from)} was "
             "trained on (its manifest's training_rows): every fold starts from weights fitted on them and scores "
             "them as unseen, so the cross-validated metrics are optimistic; cross-validate from a model trained "
             "on other rows (e.g. simulated cutouts), or without --init-from/--resume-from", stacklevel=3)
@@ -432,6 +433,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     per_fold: list[dict[str, Any]] = []
     notes: list[str] = []
     few_rows: list[str] = []  # folds whose calibration warned of too few held-out rows
+    said_setup: set[str] = set()  # the folds' split warnings said so far
     n_unlabelled = int(np.sum(target < 0))
     if n_unlabelled:
         # said once: each fold's fit said it again, its held-out rows counted in ("12 candidates" of 4)
@@ -440,7 +442,15 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         # the bars of every fold read alike ("m31-real member 1/1 (compact)"): which fold trains is said first
         label = f"fold {i}/{len(folds)}" if str(name) == str(i) else f"fold {name} ({i}/{len(folds)})"
         log.info("%s: training", label)  # a log file's line where there is no bar (train's epoch lines follow)
-        cfg, hidden, val_index, note = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
+        with warnings.catch_warnings(record=True) as setup_said:
+            warnings.simplefilter("always")
+            cfg, hidden, val_index, note = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
+        for w in setup_said:
+            # each fold's split warned word for word what the fold before it had ("validation split: class 3 has
+            # only 9 cutouts ...", ten times over train --cv 10): a warning is said once, a different one again
+            if str(w.message) not in said_setup:
+                said_setup.add(str(w.message))
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         notes += [note] if note else []
         fold_dir = outdir / f"fold_{_safe(name)}"
         try:

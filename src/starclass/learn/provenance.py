@@ -314,7 +314,9 @@ def in_sample_words(n_in: int, n: int, model: Any) -> str:
     if n == 1:
         said = "the one row scored is a cutout"
     else:
-        said = f"{'all' if n_in == n else f'{n_in} of the'} {n} rows scored are cutouts"
+        # one of several: "1 of the 16 rows scored is a cutout"
+        said = (f"{'all' if n_in == n else f'{n_in} of the'} {n} rows scored "
+                f"{'is a cutout' if n_in == 1 else 'are cutouts'}")
     return (f"{said} model {model_word(model)} was trained on (its record of training rows): their figures are "
             "in-sample (a model agrees with the labels it was fitted to), not a held-out measure; evaluate rows it "
             "never trained on (a test folder kept aside), or the out-of-fold predictions of 'starclass train --cv 5' "

@@ -35,6 +35,20 @@ def is_model_path(path: str | os.PathLike) -> bool:
     return p.is_file() and (p.name == "manifest.json" or p.suffix.lower() in (".pt", ".pth", ".joblib", ".pkl"))
 
 
+def _recorded(value: object) -> str:
+    """A value of a member's training record as said to the user: "not recorded" where it is None.
+
+    A member file written before a field was recorded (or by a model built without training) holds None
+    there, which ``info MODEL`` printed as it was ("kept epoch None, trained on None (None, None)").
+
+    Examples
+    --------
+    >>> _recorded(12), _recorded(None)
+    ('12', 'not recorded')
+    """
+    return "not recorded" if value is None else str(value)
+
+
 def _start(ck: dict) -> str:
     src = ck.get("init_weights")
     if src is None:
@@ -161,7 +175,7 @@ def task_summary(given: str | os.PathLike) -> list[str]:
     if cfg.threshold is not None:
         lines.append(f"  decision: class {cfg.positive_class} when its probability >= {cfg.threshold:g}")
     lines += [f"  network: {counted(len(members), 'member')} ({', '.join(f'{n} {a}' for a, n in archs.items())})",
-              f"  recipe: up to {r.epochs} epochs, batch {r.batch_size}, {r.optimizer} lr {r.lr:g}, "
+              f"  recipe: up to {counted(r.epochs, 'epoch')}, batch {r.batch_size}, {r.optimizer} lr {r.lr:g}, "
               f"validation {r.val_fraction:g} ({r.split} split"
               + (f", whole {cfg.group_column} groups of a cutout folder)" if cfg.group_column else ")"),
               f"  train it: starclass train --task {given} ... (see starclass train --help)"]
@@ -239,13 +253,25 @@ def model_summary(path: str | os.PathLike) -> list[str]:
         # soft targets (--label-model soft, dawid-skene): the expected agreement with the vote
         # distributions, not a share of rows right (0.292 on 16 rows is no k/16)
         soft = " (expected agreement with the soft targets)" if ck.get("label_model") in ("soft", "dawid-skene") else ""
-        acc_txt = (f"validation accuracy {acc:.3f}{soft} on {ck.get('n_val')}" if isinstance(acc, float) and acc == acc
-                   else "no validation split")
+        n_val = ck.get("n_val")
+        acc_txt = (f"validation accuracy {acc:.3f}{soft} on "
+                   + (counted(int(n_val), "row") if n_val is not None else "rows not recorded")
+                   if isinstance(acc, float) and acc == acc else "no validation split")
+        head = f"    {p.name}: {_recorded(ck.get('architecture'))}, seed {_recorded(ck.get('seed'))}, "
+        if ck.get("epoch") == 0:
+            # a model built and written without training (write_untrained_model): it has nothing else to say, and
+            # "kept epoch None, trained on None (None, None)" was printed for it
+            lines.append(head + "not trained (random weights, 0 epochs)")
+            continue
+        how = ", ".join(str(v) for v in (ck.get("device"), ck.get("precision")) if v is not None)
         lines.append(
-            f"    {p.name}: {ck.get('architecture')}, seed {ck.get('seed')}, {_start(ck)}"
+            head + _start(ck)
             + (f", first {counted(frozen, 'convolution')} frozen" if frozen else _not_frozen(cfg, ck))
-            + f"; {counted(ck.get('epoch'), 'epoch')}, kept epoch {ck.get('best_epoch')}, {acc_txt}, trained on "
-            f"{ck.get('n_train')} ({ck.get('device')}, {ck.get('precision')})")
+            + "; " + (counted(ck["epoch"], "epoch") if ck.get("epoch") is not None else "epochs not recorded")
+            + f", kept epoch {_recorded(ck.get('best_epoch'))}, {acc_txt}, "
+            + (f"trained on {counted(ck['n_train'], 'row')}" if ck.get("n_train") is not None
+               else "training rows not recorded")
+            + (f" ({how})" if how else ""))
     if cfg.threshold is not None:
         lines.append(f"  decision: class {cfg.positive_class} when its probability >= {cfg.threshold:g}, "
                      "else the other class")
@@ -426,7 +452,9 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
     # record no names
     names = dict(zip(doc.get("classes") or [], doc.get("class_names") or []))
     shown = f"{positive} ({names[positive]})" if positive in names else f"{positive}"
-    lines.append(f"  task {doc.get('task')!r}, {split}, positive class {shown}")
+    # a task of three classes or more has no positive class: "positive class None" was printed for it
+    said = f", positive class {shown}" if positive is not None else ""
+    lines.append(f"  task {doc.get('task')!r}, {split}{said}")
     pooled, mean, std = (doc.get(k) or {} for k in ("pooled", "mean", "std"))
     names = [k for k in ("accuracy", "macro_f1", "purity", "recall", "f1") if pooled.get(k) is not None]
     if names:

@@ -45,6 +45,7 @@ from starclass.io.progress import Progress
 from starclass.schema import (
     AGE,
     CI,
+    CI_CUT,
     CLASS_METHOD,
     CLASS_REF,
     DEC,
@@ -888,9 +889,9 @@ def field_summary(fields: Mapping[str, Table]) -> Table:
     # the counts named as info DIR names them (starclass.schema): one set of names in both places
     out = Table(rows=rows, names=("field", "galaxy", "distance_mpc", N_ROWS, N_INSPECTED, N_MACHINE_ONLY,
                                   *(class_count_column(k) for k in (1, 2, 3, 4)),
-                                  "band_b", "band_v", "v_camera", "ci_cut", "mv_p90"))
+                                  "band_b", "band_v", "v_camera", CI_CUT, "mv_p90"))
     # ci_cut, as info DIR names the same number (this table called it ci_min until 2026-12-07)
-    out["ci_cut"].format = ".2f"
+    out[CI_CUT].format = ".2f"
     out["mv_p90"].format = ".2f"
     out.meta["v_camera_note"] = assumed_v_camera_note(fields)
     out.meta["sed_note"] = sed_offsets_note(fields)

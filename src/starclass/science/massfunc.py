@@ -329,7 +329,7 @@ def fit_powerlaw_ml(values: ArrayLike, *, lo: float | None = None, hi: float | N
     curv = (negloglike(b + h) - 2 * negloglike(b) + negloglike(b - h)) / h**2
     err = float(1 / np.sqrt(curv)) if curv > 0 else float("inf")
     if not np.isfinite(err) or b <= -5.99 or b >= 3.99:
-        raise StarclassError(f"{what}: the maximum-likelihood index is not constrained by {n} objects")
+        raise StarclassError(f"{what}: the maximum-likelihood index is not constrained by {counted(int(n), 'object')}")
     return PowerLawFit(b, err, int(n), "maximum likelihood (truncated)", xmin, xmax)
 
 
