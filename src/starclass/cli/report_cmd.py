@@ -147,8 +147,9 @@ def report(
         field_maps = parse_field_maps(column_map)  # a malformed item before any reading
         check_inputs_readable([("--catalogs", catalogs)])  # named before an existing output is
         check_output(outdir / name, [catalogs], option=out_option, overwrite=overwrite)
-        check_output(outdir / "tables", [catalogs], option="--output (its tables/ folder)", overwrite=overwrite)
+        # another page's tables first: "tables exists; give --overwrite" sent the user to an --overwrite refused next
         check_tables_page(outdir, name)
+        check_output(outdir / "tables", [catalogs], option="--output (its tables/ folder)", overwrite=overwrite)
         # into a log file the catalogues read and the study's steps, as evaluate --catalogs (37 s without a word;
         # command() shows the lines); at a terminal their bars, as evaluate --catalogs draws them
         path = build_many_report(catalogs, outdir / name, title=title if title != "starclass report" else
@@ -201,9 +202,12 @@ def report(
         check_output(out, inputs, option=out_option, overwrite=True)  # names an input as such
         raise StarclassError(f"{out_option} {out} is a file, not a folder: name the page (.html) or a folder")
     check_output(outdir / name, inputs, option=out_option, overwrite=overwrite)
+    # before the evaluation, and before the tables' own check: another page's tables are never replaced, and
+    # "tables exists; give --overwrite to replace it" (report a.html beside b.html) sent the user to an
+    # --overwrite that was refused next (found walking docs/evaluation.md's synopsis, 2026-12-07)
+    check_tables_page(outdir, name)
     # the tables beside the page are an output too: an older report's (or evaluate's) are kept unless --overwrite
     check_output(outdir / "tables", inputs, option="--output (its tables/ folder)", overwrite=overwrite)
-    check_tables_page(outdir, name)  # before the evaluation: another page's tables are never replaced
     from starclass.io.cutout_folders import check_output_outside_cutouts
 
     # a tables/ folder beside the label folders of --stamps DATA was read next time as a label

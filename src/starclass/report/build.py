@@ -1824,7 +1824,8 @@ bootstrapping and drawing the report's sections ..."
         given = list(references)  # the names the caller gave them
     else:
         given = list(references or ())
-    own = f"its own {reference_column or label_column or 'class_ref'}"
+    # a label column is named as one ("its own label" read as a single label)
+    own = f"its own {reference_column or 'class_ref'}" if not label_column else f"its own {label_column} column"
     names = [own if isinstance(r, str) and r == "self" else "a table" if isinstance(r, Table) else str(r)
              for r in given]
     if not names:
