@@ -108,7 +108,29 @@ def explain_command(
     echo(f"explained {counted(info['n_stamps'], 'stamp')} ({', '.join(info['methods'])}); class means over "
          f"{info['grouping']}: " + (", ".join(f"{names.get(k, k)}: {v}" for k, v in info["n_per_class"].items())
                                     or "none (see the notes)"))
-    echo(f"written {out}")
+    # what the folder holds, as evaluate says it ("wrote 9 tables and 2 figures under DIR"): "written explained"
+    # named a folder and nothing in it, not even where the class means (the paper's figure) are
+    echo(explain_written_line(out))
+
+
+def explain_written_line(out: Path) -> str:
+    """The last line ``explain`` says: what it wrote under ``out``, and where the class means are.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for name in ("tables/stamps.ecsv", "figures/mean_maps.png", "figures/overlays_gradcam.png", "maps.npz"):
+    ...     (d / name).parent.mkdir(exist_ok=True); _ = (d / name).write_bytes(b"")
+    >>> explain_written_line(d).replace(str(d), "OUT")
+    'wrote 1 table, 2 figures and maps.npz under OUT (the class means: OUT/figures/mean_maps.png)'
+    """
+    out = Path(out)
+    tables = len(list((out / "tables").glob("*.ecsv")))
+    figures = len(list((out / "figures").glob("*.png")))
+    means = out / "figures" / "mean_maps.png"
+    return (f"wrote {counted(tables, 'table')}, {counted(figures, 'figure')} and maps.npz under {out}"
+            + (f" (the class means: {means})" if means.is_file() else ""))
 
 
 def explain_first_line(stamps: Path, max_stamps: int) -> str:
