@@ -1,7 +1,7 @@
 """``evaluate --help`` and ``report --help`` say every option's default, and their examples name their outputs.
 
 Walked on 2026-12-07: ``--distance``, ``--model``, ``--stamps``, ``--label-column``, ``--by``, ``--catalogs``,
-``--map`` and ``--allow-few-matches`` said nothing of what happens without them (no distance: every magnitude
+``--map``, ``--allow-few-matches`` and ``explain --layer`` said nothing of what happens without them (no distance: every magnitude
 counted; no --label-column: class_ref is the reference), and ``report``'s example ``-o report.html`` wrote the page
 and a ``tables/`` folder into the current folder without a word of the folder.
 """
@@ -23,17 +23,18 @@ def _unsaid_defaults(name: str) -> list[str]:
     cmd = typer.main.get_command(app).commands[name]
     unsaid = []
     for p in cmd.params:
-        if p.param_type_name != "option" or p.name == "help":
+        if p.param_type_name != "option" or p.name == "help" or p.required:
             continue
         text = (p.help or "").lower()
-        shown = p.show_default and p.default not in (None, False, (), [])  # typer prints [default: ...]
+        # typer prints [default: ...] (0 too, which `in (False, ...)` would take for False)
+        shown = p.show_default and p.default is not None and p.default is not False and p.default not in ((), [])
         if not (shown or "default" in text or "without it" in text):
             unsaid.append(p.opts[0])
     return unsaid
 
 
-def test_every_option_of_evaluate_and_report_says_its_default():
-    for name in ("evaluate", "report"):
+def test_every_option_of_evaluate_report_and_explain_says_its_default():
+    for name in ("evaluate", "report", "explain"):
         assert _unsaid_defaults(name) == [], name
 
 

@@ -29,7 +29,8 @@ def explain_command(
                                                      "its activation) at least this many pixels on a side "
                                                      "(at least 1)."),
     layer: str = typer.Option(None, "--layer", help="Grad-CAM layer by name, a feature map or a convolution "
-                                                    "(overrides --min-map)."),
+                                                    "(overrides --min-map). Default: the one --min-map "
+                                                    "chooses."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the draw of stamps."),
     label_column: str | None = typer.Option(
         None, "--label-column",
