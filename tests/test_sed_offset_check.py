@@ -291,7 +291,6 @@ def test_the_tolerance_is_the_90th_percentile_of_the_35_fields():
     assert sum(bool(o["exceeds"].any()) for o in offs.values()) == 12
 
 
-@pytest.mark.slow
 def test_a_legus_file_is_warned_of_by_its_field(tmp_path):
     """``report NGC1566.tab`` named everything ngc1566 (after "ngc1566 is PATH") but this warning, which gave the
     file's 55-character name (found walking docs/evaluation.md, 2026-12-07)."""
@@ -304,6 +303,7 @@ def test_a_legus_file_is_warned_of_by_its_field(tmp_path):
     assert len(said) == 1 and said[0].startswith("warning: ngc1566: its SED fits do not match its F814W"), said
 
 
+@pytest.mark.slow
 def test_report_notes_the_offsets_where_it_draws_the_masses(tmp_path):
     p = tmp_path / "field.ecsv"
     _fitted(shift=_ab_against_vega()).write(p)
