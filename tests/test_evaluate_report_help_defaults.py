@@ -1,9 +1,9 @@
 """``evaluate --help`` and ``report --help`` say every option's default, and their examples name their outputs.
 
 Walked on 2026-12-07: ``--distance``, ``--model``, ``--stamps``, ``--label-column``, ``--by``, ``--catalogs``,
-``--map``, ``--allow-few-matches`` and ``explain --layer`` said nothing of what happens without them (no distance: every magnitude
-counted; no --label-column: class_ref is the reference), and ``report``'s example ``-o report.html`` wrote the page
-and a ``tables/`` folder into the current folder without a word of the folder.
+``--map``, ``--allow-few-matches`` and ``explain --layer`` said nothing of what happens without them (no
+distance: every magnitude counted; no --label-column: class_ref is the reference), and ``report``'s example
+``-o report.html`` wrote the page and a ``tables/`` folder into the current folder without a word of the folder.
 """
 
 from __future__ import annotations

@@ -510,6 +510,7 @@ def _record_training_files(outdir: str | os.PathLike, cutouts: CutoutSet, rows: 
     they compare the files' bytes first. Not written for cutouts of several files a row (one per band).
     """
     from starclass.io.cutout_folders import listed_path
+    from starclass.io.cutout_output import file_columns
     from starclass.learn.checkpoint import read_manifest, update_manifest
     from starclass.learn.provenance import (
         FILES_KEY,
@@ -519,8 +520,6 @@ def _record_training_files(outdir: str | os.PathLike, cutouts: CutoutSet, rows: 
         recorded_digests,
         row_digests,
     )
-
-    from starclass.io.cutout_output import file_columns
 
     columns = file_columns(cutouts.table) if cutouts.table is not None else ["file"]
     if len(columns) != 1 or columns[0].startswith("file_"):
