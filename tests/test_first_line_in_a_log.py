@@ -113,6 +113,57 @@ def test_evaluate_into_a_log_says_its_catalogue_first(tmp_path):
         assert lines[1].startswith("bootstrap ("), lines
 
 
+def test_report_into_a_log_says_its_catalogue_and_references_first(tmp_path):
+    """`report classified.ecsv -r truth.ecsv -o DIR > log 2>&1` was silent ~23 s (loaded machine) before its first
+    section: its line was said at a terminal only. The line is now said by the page builder after its own read of
+    the catalogue (a pre-read in the command line refused a report of no reference, and was taken back)."""
+    pred, truth = _pred_and_truth(tmp_path)
+    res = runner.invoke(app, ["report", str(pred), "-r", str(truth), "--bootstrap", "10", "-o",
+                              str(tmp_path / "r.html")])
+    assert res.exit_code == 0, res.output
+    lines = timed_lines(res.stderr)
+    assert lines and lines[0] == (f"report: {pred}, 30 rows, against {truth}: pairing with the references, "
+                                  "bootstrapping and drawing the report's sections ..."), res.stderr
+    assert lines[1].startswith("bootstrap ("), lines
+    quiet = runner.invoke(app, ["report", str(pred), "-r", str(truth), "--bootstrap", "10", "-o",
+                                str(tmp_path / "q" / "q.html"), "--no-progress"])
+    assert quiet.exit_code == 0 and "pairing with the references" not in quiet.stderr, quiet.stderr
+
+
+def test_the_report_builder_reads_the_catalogue_once_and_then_says_it(tmp_path, monkeypatch, caplog):
+    """build_report reads the catalogue itself, says the line, and hands the table to the evaluation."""
+    import logging
+
+    import starclass.evaluate.compare as compare
+    import starclass.report.build as build
+
+    pred, truth = _pred_and_truth(tmp_path)
+    reads: list[str] = []
+    real = compare.load_catalog
+
+    def counted_read(obj, *args, **kwargs):
+        reads.append(str(obj))
+        return real(obj, *args, **kwargs)
+
+    monkeypatch.setattr(compare, "load_catalog", counted_read)
+    monkeypatch.setattr(build, "load_catalog", counted_read)
+    caplog.set_level(logging.INFO, logger="starclass.progress")
+    build.build_report(str(pred), [str(truth)], tmp_path / "r", n_boot=0,
+                       science=False)
+    assert reads.count(str(pred)) == 1, reads
+    said = [r.getMessage() for r in caplog.records if r.name == "starclass.progress"]
+    assert said and said[0].startswith(f"report: {pred}, 30 rows, against {truth}: "), said
+
+
+def test_a_report_with_nothing_to_compare_says_its_error_first(tmp_path):
+    """The builder's check comes before its line: a catalogue with no reference and no class_ref is refused first."""
+    pred, _ = _pred_and_truth(tmp_path)
+    res = runner.invoke(app, ["report", str(pred), "-o", str(tmp_path / "r.html")])
+    assert res.exit_code == 2, res.output
+    assert res.output.strip().splitlines()[0].startswith("error: no reference given"), res.output
+    assert not (tmp_path / "r.html").exists()
+
+
 def test_evaluate_and_report_refused_by_their_catalogue_say_the_error_first(tmp_path):
     """The line comes after the catalogue is read and checked: a refused command's first line is its error."""
     pred, truth = _pred_and_truth(tmp_path)

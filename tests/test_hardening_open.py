@@ -273,6 +273,24 @@ def test_a_second_report_in_the_folder_never_replaces_the_first_ones_tables(tmp_
     assert report("b.html", "--overwrite").exit_code == 0  # a page gone: its tables may go too
 
 
+def test_a_second_report_in_the_folder_is_told_of_the_first_page_before_overwrite(tmp_path, monkeypatch):
+    """Found walking docs/evaluation.md (2026-12-07): its synopsis' ``report ... -o report.html`` then ``report
+    --catalogs DIR -o legus.html`` in one folder said "tables exists; give --overwrite to replace it", and the run
+    with --overwrite was refused ("holds the tables of the page report.html"). The first refusal now says that."""
+    monkeypatch.chdir(tmp_path)
+    from astropy.table import Table
+
+    pred = tmp_path / "pred.ecsv"
+    Table({"id": [1, 2, 3, 4, 5, 6], "x": [1.0, 2, 3, 4, 5, 6], "y": [1.0, 2, 3, 4, 5, 6],
+           "class_pred": [1, 2, 2, 1, 2, 1], "class_ref": [1, 2, 1, 1, 2, 2]}).write(pred, format="ascii.ecsv")
+    args = ["report", str(pred), "-r", "self", "--task", "galaxy-cluster", "--bootstrap", "0", "-o"]
+    assert runner.invoke(app, [*args, "report.html"]).exit_code == 0
+    r = runner.invoke(app, [*args, "other.html"])
+    text = " ".join(r.output.split())
+    assert r.exit_code == 2 and "holds the tables of the page report.html" in text, text
+    assert "give --overwrite" not in text and not (tmp_path / "other.html").exists(), text
+
+
 @pytest.mark.parametrize("args, option", [
     (["classify", "m.fits", "-c", "c.csv", "--model", "m", "-o", "p.ecsv", "--batch-size", "0"], "--batch-size"),
     (["classify", "m.fits", "-c", "c.csv", "--model", "m", "-o", "p.ecsv", "--batch-size", "-5"], "--batch-size"),

@@ -24,6 +24,10 @@ LOGGER = "starclass.progress"
 DUR = r"(?:\d+ h \d\d min|(?:\d+ min )?\d+ s)"
 LINE = re.compile(r"^report: (section '.+'|science check \d of 3, '.+'|the page \(\d+ sections?, its tables and "
                   r"figures\) written), {DUR} \({DUR} in all\)$".replace("{DUR}", DUR))
+#: The report's first line (build_report's, after its read of the catalogue; a log said nothing before the
+#: first section until 2026-12-07)
+FIRST = re.compile(r"^report: .+, \d+ rows?, (against .+|with no reference): pairing with the references, "
+                   r"bootstrapping and drawing the report's sections \.\.\.$")
 #: A bootstrap's line (starclass.io.progress.Progress's)
 BOOT = re.compile(r"^bootstrap \((?P<pair>.+ vs .+)\): (?P<n>\d+) of (?P<total>\d+) resamples \(\d+%\), \d+ s$")
 
@@ -44,6 +48,8 @@ def test_layout_says_each_long_section(caplog, every_part_long, tmp_path):
     caplog.set_level(logging.INFO, logger=LOGGER)
     build_report(pred, {"truth": truth}, tmp_path / "r", n_boot=5, distance_mpc=10.0)
     said = [r.getMessage() for r in caplog.records if r.name == LOGGER]
+    assert said and FIRST.match(said[0]), said
+    said = said[1:]
     assert len(said) >= 3 and all(LINE.match(s) or BOOT.match(s) for s in said), said
     assert any(s.startswith("report: section '") for s in said), said
 
@@ -73,6 +79,8 @@ def test_the_report_command_into_a_log_says_its_sections(every_part_long, tmp_pa
                                    "-o", str(tmp_path / "r.html"), "--bootstrap", "5"])
     assert res.exit_code == 0, res.output
     lines = [ln for ln in res.stderr.splitlines() if re.match(r"^\d\d:\d\d:\d\d report: ", ln)]
+    assert lines and FIRST.match(lines[0][9:]), res.stderr
+    lines = lines[1:]
     assert lines and all(LINE.match(ln[9:]) for ln in lines), res.stderr
     assert [ln[9:].split(",")[0] for ln in lines if " science check " in ln] == [
         f"report: science check {k} of 3" for k in (1, 2, 3)], res.stderr
@@ -91,6 +99,9 @@ def test_the_report_says_each_science_check_each_bootstrap_and_the_page(caplog, 
     caplog.set_level(logging.INFO, logger=LOGGER)
     build_report(pred, {"truth": truth, "humans": truth.copy()}, tmp_path / "r", n_boot=5, distance_mpc=10.0)
     said = [r.getMessage() for r in caplog.records if r.name == LOGGER]
+    assert said and said[0] == ("report: the catalogue given, 200 rows, against truth and humans: pairing with the "
+                                "references, bootstrapping and drawing the report's sections ..."), said
+    said = said[1:]
     assert all(LINE.match(s) or BOOT.match(s) for s in said), said
     checks = [s for s in said if s.startswith("report: science check ")]
     assert [s.split(", '", 1)[1].rsplit("', ", 1)[0] for s in checks] == list(SCIENCE_CHECKS), checks

@@ -291,6 +291,18 @@ def test_the_tolerance_is_the_90th_percentile_of_the_35_fields():
     assert sum(bool(o["exceeds"].any()) for o in offs.values()) == 12
 
 
+def test_a_legus_file_is_warned_of_by_its_field(tmp_path):
+    """``report NGC1566.tab`` named everything ngc1566 (after "ngc1566 is PATH") but this warning, which gave the
+    file's 55-character name (found walking docs/evaluation.md, 2026-12-07)."""
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.ecsv"
+    _fitted(shift=_ab_against_vega()).write(p)
+    res = CliRunner().invoke(app, ["evaluate", str(p), "-r", "self", "--distance", "10", "--bootstrap", "0",
+                                   "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    said = [s for s in res.output.splitlines() if "its SED fits do not match" in s]
+    assert len(said) == 1 and said[0].startswith("warning: ngc1566: its SED fits do not match its F814W"), said
+
+
 @pytest.mark.slow
 def test_report_notes_the_offsets_where_it_draws_the_masses(tmp_path):
     p = tmp_path / "field.ecsv"

@@ -208,7 +208,7 @@ app = typer.Typer(
 BY_OPTION = typer.Option(
     None, "--by",
     help="Split the metrics by this column (e.g. field, a magnitude: cut into 5 quantile bins): accuracy, "
-         "errors, recall (binary: ROC AUC) per group in tables/by_<column>_*.ecsv. Repeatable.")
+         "errors, recall (binary: ROC AUC) per group in tables/by_<column>_*.ecsv. Repeatable. Default: no split.")
 
 #: ``--by-min-rows`` of ``evaluate`` and ``report``
 BY_MIN_ROWS_OPTION = typer.Option(10, "--by-min-rows", min=1,
@@ -234,8 +234,8 @@ FILE_COLUMN_OPTION = typer.Option(
 #: ``--allow-few-matches`` of ``evaluate`` and ``report``
 ALLOW_FEW_MATCHES_OPTION = typer.Option(
     False, "--allow-few-matches",
-    help="Score a reference that pairs with under 5% of the smaller table within --radius (refused otherwise: "
-         "most likely another field's catalogue, the pairs chance coincidences).")
+    help="Score a reference that pairs with under 5% of the smaller table within --radius. Default: refused, "
+         "as most likely another field's catalogue, the pairs chance coincidences.")
 
 #: ``--ssp`` of ``evaluate`` and ``report``
 SSP_OPTION = typer.Option(
@@ -865,7 +865,8 @@ def refuse_given_with_catalogs(ctx: typer.Context, flags: dict[str, str] = ONE_C
 #: ``--map`` of ``evaluate --catalogs`` and ``report --catalogs``: the meaning of ``info``'s in a folder
 CATALOGS_MAP_HELP = ("Name a LEGUS .tab column by number as info --map does (class_ref=35): of the .tab files "
                      "given as PRED or -r, or with --catalogs of the files whose layout info calls uncertain "
-                     "(FIELD:class_ref=35 for one field alone: ngc3351:class_ref=35); repeatable.")
+                     "(FIELD:class_ref=35 for one field alone: ngc3351:class_ref=35); repeatable. Default: "
+                     "each file's known layout.")
 
 
 def one_catalogue_map(column_map: list[str] | None, files: Sequence[str | Path]) -> dict[str, str] | None:

@@ -54,7 +54,7 @@ def evaluate(
         None, "--catalogs",
         help="A directory of LEGUS .tab catalogues (e.g. ../shared/data/legus), or one of them (its people's "
              "classes alone): per-field tables, the naive-rule ladder leaving one galaxy out, and a summary "
-             "figure, instead of PRED."),
+             "figure, instead of PRED. Default: none, PRED is evaluated."),
     min_inspected: int = typer.Option(100, "--min-inspected", min=1,
                                       help="With --catalogs: fields with fewer human-classified sources are left out."),
     column_map: list[str] = typer.Option(None, "--map", help=CATALOGS_MAP_HELP),
@@ -64,7 +64,8 @@ def evaluate(
              "'self' compares class_pred with the catalogue's own class_ref (the default when it has one)."),
     radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels (PHANGS: 2; at most 50)."),
     distance: float = typer.Option(None, "--distance", help="Distance in Mpc, 0.01-1000: M_V < -7.8 box counts "
-                                                            "and the M_V < -10 bright end."),
+                                                            "and the M_V < -10 bright end. Default: none, every "
+                                                            "magnitude counted, no bright end."),
     target_purity: float = typer.Option(0.8, "--target-purity", min=0.0, max=1.0,
                                         help="Purity for the cluster-score threshold choice (0-1)."),
     n_boot: int = typer.Option(200, "--bootstrap", min=0, max=MAX_BOOTSTRAP,
@@ -82,9 +83,11 @@ def evaluate(
     label_column: str = typer.Option(
         None, "--label-column",
         help="Column of label strings (e.g. 'label' of 'classify --stamps' output): mapped to classes by the "
-             "task's label_map and compared with class_pred row by row; no positions needed."),
+             "task's label_map and compared with class_pred row by row; no positions needed. Default: none, "
+             "class_ref is the reference."),
     model: Path = typer.Option(None, "--model", help="Trained model whose saved task (classes, label_map) to use "
-                                                     "when --task is not given (a CSV output keeps no meta)."),
+                                                     "when --task is not given (a CSV output keeps no meta). "
+                                                     "Default: none."),
     by: list[str] = BY_OPTION,
     by_min_rows: int = BY_MIN_ROWS_OPTION,
     pred_column: str | None = PRED_COLUMN_OPTION,

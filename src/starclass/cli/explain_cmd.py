@@ -29,7 +29,8 @@ def explain_command(
                                                      "its activation) at least this many pixels on a side "
                                                      "(at least 1)."),
     layer: str = typer.Option(None, "--layer", help="Grad-CAM layer by name, a feature map or a convolution "
-                                                    "(overrides --min-map)."),
+                                                    "(overrides --min-map). Default: the one --min-map "
+                                                    "chooses."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the draw of stamps."),
     label_column: str | None = typer.Option(
         None, "--label-column",
@@ -108,7 +109,29 @@ def explain_command(
     echo(f"explained {counted(info['n_stamps'], 'stamp')} ({', '.join(info['methods'])}); class means over "
          f"{info['grouping']}: " + (", ".join(f"{names.get(k, k)}: {v}" for k, v in info["n_per_class"].items())
                                     or "none (see the notes)"))
-    echo(f"written {out}")
+    # what the folder holds, as evaluate says it ("wrote 9 tables and 2 figures under DIR"): "written explained"
+    # named a folder and nothing in it, not even where the class means (the paper's figure) are
+    echo(explain_written_line(out))
+
+
+def explain_written_line(out: Path) -> str:
+    """The last line ``explain`` says: what it wrote under ``out``, and where the class means are.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for name in ("tables/stamps.ecsv", "figures/mean_maps.png", "figures/overlays_gradcam.png", "maps.npz"):
+    ...     (d / name).parent.mkdir(exist_ok=True); _ = (d / name).write_bytes(b"")
+    >>> explain_written_line(d).replace(str(d), "OUT")
+    'wrote 1 table, 2 figures and maps.npz under OUT (the class means: OUT/figures/mean_maps.png)'
+    """
+    out = Path(out)
+    tables = len(list((out / "tables").glob("*.ecsv")))
+    figures = len(list((out / "figures").glob("*.png")))
+    means = out / "figures" / "mean_maps.png"
+    return (f"wrote {counted(tables, 'table')}, {counted(figures, 'figure')} and maps.npz under {out}"
+            + (f" (the class means: {means})" if means.is_file() else ""))
 
 
 def explain_first_line(stamps: Path, max_stamps: int) -> str:

@@ -53,13 +53,14 @@ def report(
     catalogs: Path = typer.Option(None, "--catalogs",
                                   help="A directory of LEGUS .tab catalogues, or one of them (its people's "
                                        "classes alone): the many-field page (per-field tables, leave-one-galaxy-out "
-                                       "ladder, summary figure) instead of PRED."),
+                                       "ladder, summary figure) instead of PRED. Default: none, PRED is reported."),
     min_inspected: int = typer.Option(100, "--min-inspected", min=1,
                                       help="With --catalogs: fields with fewer human-classified sources are left out."),
     column_map: list[str] = typer.Option(None, "--map", help=CATALOGS_MAP_HELP),
     reference: list[str] = typer.Option(
         None, "--reference", "-r",
-        help="Reference catalogue; repeat for several ('self': the catalogue's own class_ref)."),
+        help="Reference catalogue; repeat for several ('self': the catalogue's own class_ref). Default: 'self' "
+             "when PRED has a class_ref."),
     out: Path = typer.Option(None, "--output", "-o", "--out", show_default=False,
                              help="HTML page to write (a name ending in .html), or a folder to write report.html "
                                   "into (any other name); tables go to tables/ beside the page. Default: the "
@@ -67,12 +68,13 @@ def report(
                                   "--catalogs), e.g. classified_report/report.html."),
     title: str = typer.Option("starclass report", "--title", help="Title of the page."),
     radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels (at most 50)."),
-    distance: float = typer.Option(None, "--distance", help="Distance in Mpc, 0.01-1000 (absolute-magnitude limits)."),
+    distance: float = typer.Option(None, "--distance", help="Distance in Mpc, 0.01-1000 (absolute-magnitude limits). "
+                                                            "Default: none, every magnitude counted."),
     model: Path = typer.Option(None, "--model", help="Model (from 'starclass train') for the Grad-CAM section "
                                                      "(needs --mosaics or --stamps); its saved task is used when "
-                                                     "--task is not given."),
+                                                     "--task is not given. Default: none, no Grad-CAM section."),
     mosaics: list[Path] = typer.Option(None, "--mosaics", "-m", help="FITS mosaics (or a folder) the catalogue was "
-                                                               "classified on, for --model."),
+                                                               "classified on, for --model. Default: none."),
     n_boot: int = typer.Option(200, "--bootstrap", min=0, max=MAX_BOOTSTRAP,
                                help="Bootstrap resamples for confidence intervals (0: none; at most 10000, "
                                     "far more than a 95% interval needs)."),
@@ -81,11 +83,12 @@ def report(
                                   "(default: the task recorded in the catalogue)."),
     stamps: Path = typer.Option(None, "--stamps", help="The cutout folder (CSV or directory) the output was "
                                                        "classified from: a gallery of the worst mistakes, and "
-                                                       "Grad-CAM of the cutouts with --model."),
+                                                       "Grad-CAM of the cutouts with --model. Default: none, no "
+                                                       "gallery."),
     label_column: str = typer.Option(
         None, "--label-column",
         help="Column of label strings (e.g. 'label'): mapped to classes by the task's label_map and compared "
-             "with class_pred row by row."),
+             "with class_pred row by row. Default: none, class_ref is the reference."),
     by: list[str] = BY_OPTION,
     group_column: str | None = GROUP_COLUMN_OPTION,
     file_column: str | None = FILE_COLUMN_OPTION,
@@ -108,7 +111,8 @@ def report(
 
     Without -o the page goes to <catalogue>_report/report.html in the current folder.
 
-    Example: starclass report classified.ecsv -r test/truth.ecsv --model model/ -m test/ -o report.html
+    Example: starclass report classified.ecsv -r test/truth.ecsv --model model/ -m test/ -o report/ (writes
+    report/report.html and its tables in report/tables/)
     """
     # here, not at the top: starclass.report adds 2.8 s (matplotlib; measured) to the 0.4 s of `starclass --help`
     from starclass.errors import StarclassError
@@ -144,8 +148,9 @@ def report(
         field_maps = parse_field_maps(column_map)  # a malformed item before any reading
         check_inputs_readable([("--catalogs", catalogs)])  # named before an existing output is
         check_output(outdir / name, [catalogs], option=out_option, overwrite=overwrite)
-        check_output(outdir / "tables", [catalogs], option="--output (its tables/ folder)", overwrite=overwrite)
+        # another page's tables first: "tables exists; give --overwrite" sent the user to an --overwrite refused next
         check_tables_page(outdir, name)
+        check_output(outdir / "tables", [catalogs], option="--output (its tables/ folder)", overwrite=overwrite)
         # into a log file the catalogues read and the study's steps, as evaluate --catalogs (37 s without a word;
         # command() shows the lines); at a terminal their bars, as evaluate --catalogs draws them
         path = build_many_report(catalogs, outdir / name, title=title if title != "starclass report" else
@@ -199,9 +204,12 @@ def report(
         check_output(out, inputs, option=out_option, overwrite=True)  # names an input as such
         raise StarclassError(f"{out_option} {out} is a file, not a folder: name the page (.html) or a folder")
     check_output(outdir / name, inputs, option=out_option, overwrite=overwrite)
+    # before the evaluation, and before the tables' own check: another page's tables are never replaced, and
+    # "tables exists; give --overwrite to replace it" (report a.html beside b.html) sent the user to an
+    # --overwrite that was refused next (found walking docs/evaluation.md's synopsis, 2026-12-07)
+    check_tables_page(outdir, name)
     # the tables beside the page are an output too: an older report's (or evaluate's) are kept unless --overwrite
     check_output(outdir / "tables", inputs, option="--output (its tables/ folder)", overwrite=overwrite)
-    check_tables_page(outdir, name)  # before the evaluation: another page's tables are never replaced
     from starclass.io.cutout_folders import check_output_outside_cutouts
 
     # a tables/ folder beside the label folders of --stamps DATA was read next time as a label

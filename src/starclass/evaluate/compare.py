@@ -636,7 +636,7 @@ def legus_catalogs_hint(path: str | Path) -> str:
 
 
 def prediction_view(t: Table, column: str, task: EvalTask, name: str,
-                    exclude: Sequence[str] = ()) -> tuple[Table, str]:
+                    exclude: Sequence[str] = (), said_as: str | None = None) -> tuple[Table, str]:
     """``t`` with ``column`` as its prediction: in ``class_pred``, with its own probabilities.
 
     The chosen column's classes go into ``class_pred`` (a person's ``class_h<k>`` or
@@ -658,6 +658,9 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
         The catalogue, for messages (its file).
     exclude
         Columns that cannot be scored here (the reference column when it is ``t``'s own).
+    said_as
+        How the line names the catalogue, where the output names it otherwise than ``name`` (a LEGUS
+        file by its field, once a line has said which file that is); refusals still name ``name``.
 
     Returns
     -------
@@ -676,7 +679,10 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
     >>> v, line = prediction_view(t, "class_joint", EvalTask.from_classes((1, 2)), "out.ecsv")
     >>> v["class_pred"].tolist(), v["prob_1"].tolist(), line
     ([2, 2], [0.3, 0.1], 'scored column class_joint of out.ecsv, probabilities prob_joint_<k>')
+    >>> prediction_view(t, "class_pred", EvalTask.from_classes((1, 2)), "d/out.ecsv", said_as="out")[1]
+    'scored column class_pred of out'
     """
+    said = name if said_as is None else said_as
     can = scorable_columns(t, exclude)
     if column not in can:
         # a column it has that is no class (a LEGUS file's class_human_mean, 2.333) was refused with no reason
@@ -698,7 +704,7 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
                              "class_joint: model and votes, classify --votes; class_h<k>: one person; class_ref; "
                              f"a LEGUS catalogue's class_ml, class_human_mode, ...){also}")
     if column == CLASS_PRED:
-        return t, f"scored column class_pred of {name}"
+        return t, f"scored column class_pred of {said}"
     if column in legus_class_columns(t):
         # the column's few hand edits (NGC 4242's 50) named and read as no class, as a reference's are
         values = class_array(Table({column: legus_column_classes(t, column, name)}), column, name=name)
@@ -737,7 +743,7 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
         probs = f"{column} has no probabilities"
     if not has_probs:
         probs += ": no ROC, threshold or calibration figures"
-    line = f"scored column {column} of {name}, {probs}"
+    line = f"scored column {column} of {said}, {probs}"
     if column == CLASS_JOINT and CLASS_REF in exclude:
         # class_joint holds the people's votes: against the catalogue's own class_ref (often those
         # very people's consensus) it is scored on its own inputs
@@ -3148,6 +3154,10 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     if pred_label is not None and pred_label in refs:
         pred_label = str(pred)
     scored = None
+    # the "scored column" line names the catalogue as the rest of the output does: a LEGUS file by its field,
+    # after the line that says which file that is ("ngc1566 is /the/long/path.tab"); it repeated the full path
+    pline = (pred_label if isinstance(pred, (str, Path)) and pred_label is not None
+             and catalogue_name_note(pred, pred_label) else None)
     if reference_column is not None and pred_column is not None and any(
             isinstance(r, str) and r == SELF for r in refs.values()):
         # checked on the file's own columns: after the --pred-column view its refusal listed that view's class_pred
@@ -3162,7 +3172,8 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
         else:
             hybrid_line = None
         same = _same_classes(ptab, pred_column, ref_col) if own_ref else 0
-        ptab, scored = prediction_view(ptab, pred_column, etask, pname, exclude=[ref_col] if own_ref else [])
+        ptab, scored = prediction_view(ptab, pred_column, etask, pname, exclude=[ref_col] if own_ref else [],
+                                       said_as=pline)
         if hybrid_line:
             scored += "; " + hybrid_line
         if same:
@@ -3175,7 +3186,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
         # the prediction's class_ref stands in for a model's classes: `evaluate truth.ecsv -r humans.ecsv`
         # (a catalogue not yet classified) printed accuracies as of a model without a word
         pname = str(pred) if isinstance(pred, (str, Path)) else pred_name
-        scored = (f"scored column class_ref of {pname} as the prediction (it has no class_pred, which "
+        scored = (f"scored column class_ref of {pline or pname} as the prediction (it has no class_pred, which "
                   "'starclass classify' writes)")
     if reference_column is not None and any(isinstance(r, str) and r == SELF for r in refs.values()):
         # the catalogue's own reference column becomes its class_ref (a view: the file's columns are not copied)

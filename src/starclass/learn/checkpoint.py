@@ -818,6 +818,28 @@ def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int,
     return path
 
 
+def update_manifest(model_path: str | os.PathLike, entries: dict[str, Any]) -> Path:
+    """Set top-level ``entries`` of a model's manifest (atomically); the member checkpoints are left as they are.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> d = tempfile.mkdtemp()
+    >>> _ = write_manifest(d, get_preset("m31-real"), [{"file": "member_00.pt"}])
+    >>> _ = update_manifest(d, {"note": "x"})
+    >>> read_manifest(d)["note"]
+    'x'
+    """
+    path = Path(model_path)
+    if path.is_dir():
+        path = path / MANIFEST
+    doc = read_manifest(path)
+    doc.update(entries)
+    _dump_manifest(path, doc)
+    return path
+
+
 #: Manifest key of the fields (mosaic files, catalogue) a model was trained on (``train -m/-c``, ``--fields``).
 TRAINING_FIELDS = "training_fields"
 

@@ -435,6 +435,7 @@ def fit_cutouts(config: TaskConfig, cutouts: CutoutSet, *, outdir: str | os.Path
     is_pseudo = np.arange(rows.size) >= people.size
     check_pixel_scales(cutouts, config, "training")
     inputs = cutout_inputs(cutouts.images[rows], config)
+    read_inputs = inputs  # every row read, blank ones too: the record of its files (_record_training_files)
     if note := runaway_zscore_note(cutouts, rows, inputs, config):
         warnings.warn(note, stacklevel=2)
     labels = np.concatenate([classes[people], pseudo_cls.astype(classes.dtype)])
@@ -496,7 +497,44 @@ def fit_cutouts(config: TaskConfig, cutouts: CutoutSet, *, outdir: str | os.Path
         # classify --stamps compares its cutouts' size with these (see set_training_cutouts)
         set_training_cutouts(outdir, cutouts.images.shape, label_column=cutouts.label_column,
                              field_arcsec=cutout_field_arcsec(cutouts), group_column=cutouts.group_column)
+        _record_training_files(outdir, cutouts, rows, read_inputs)
     return result
+
+
+def _record_training_files(outdir: str | os.PathLike, cutouts: CutoutSet, rows: np.ndarray,
+                           inputs: np.ndarray) -> None:
+    """Record in the manifest the bytes of each cutout file read for training, and whether it was trained on.
+
+    ``evaluate`` and ``report`` of a table classified from the training folder decoded every cutout again to
+    tell the model's training rows (:func:`starclass.learn.provenance.training_rows_in`); with this record
+    they compare the files' bytes first. Not written for cutouts of several files a row (one per band).
+    """
+    from starclass.io.cutout_folders import listed_path
+    from starclass.io.cutout_output import file_columns
+    from starclass.learn.checkpoint import read_manifest, update_manifest
+    from starclass.learn.provenance import (
+        FILES_KEY,
+        file_digests,
+        files_record,
+        overlap,
+        recorded_digests,
+        row_digests,
+    )
+
+    columns = file_columns(cutouts.table) if cutouts.table is not None else ["file"]
+    if len(columns) != 1 or columns[0].startswith("file_"):
+        return  # one file a band: the first band's bytes do not make the input
+    files = [str(f).strip() for f in np.asarray(cutouts.files)[rows]]
+    if not files or not all(files):
+        return
+    paths = [listed_path(Path(cutouts.root), f) for f in files]
+    if not all(p.is_file() for p in paths):
+        return
+    recorded = recorded_digests(read_manifest(outdir))
+    if recorded is None:
+        return
+    trained = overlap(row_digests(inputs), recorded)
+    update_manifest(outdir, {FILES_KEY: files_record(file_digests(paths), trained)})
 
 
 def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str = "the model", *,

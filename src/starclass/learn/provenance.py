@@ -35,7 +35,8 @@ import numpy as np
 from starclass.errors import model_word
 
 __all__ = ["MANIFEST_KEY", "ROW_DIGEST", "row_digests", "training_record", "recorded_digests", "starting_rows",
-           "the_starting_model", "overlap", "training_rows_in", "in_sample_words",
+           "the_starting_model", "overlap", "training_rows_in", "in_sample_words", "FILES_KEY", "FILE_DIGEST",
+           "file_digests", "files_record", "recorded_files",
            "library_versions", "FLAGS_KEY", "flags_record", "recorded_flags", "describe_flags", "flags_mismatch"]
 
 #: The manifest key of the record.
@@ -44,6 +45,11 @@ MANIFEST_KEY = "training_rows"
 ROW_DIGEST = "blake2b-8 of the float32 model input [C, H, W]"
 _BYTES = 8
 _QUOTE = "'"
+#: The manifest key of the record of the cutout files a model trained from a folder read: the digest of each
+#: file's bytes, split by whether its input is a training row (:func:`files_record`)
+FILES_KEY = "training_files"
+#: What each file digest is of.
+FILE_DIGEST = "blake2b-8 of the cutout file's bytes"
 #: The manifest key of the pixel flags the training stamps were cut with (as detect's catalogue
 #: meta and a stamp store's ``extra`` name theirs).
 FLAGS_KEY = "pixel_flags"
@@ -200,6 +206,82 @@ def the_starting_model(model_path: Any) -> str:
     return f"the starting model {word if word.startswith(_QUOTE) else _QUOTE + word + _QUOTE}"
 
 
+def file_digests(paths: Any) -> np.ndarray:
+    """One 8-byte digest of each file's bytes, as unsigned 64-bit integers; 0 where a file cannot be read.
+
+    Reading a cutout's bytes costs a small part of decoding it (PNG inflate, resampling, normalising): the
+    in-sample check compares these with the model's :func:`files_record` before it decodes anything.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> for name, data in (("a", b"one"), ("b", b"two"), ("c", b"one")):
+    ...     with open(os.path.join(d, name), "wb") as f:
+    ...         _ = f.write(data)
+    >>> g = file_digests([os.path.join(d, n) for n in ("a", "b", "c", "missing")])
+    >>> bool(g[0] == g[2]), bool(g[0] == g[1]), int(g[3])
+    (True, False, 0)
+    """
+    out = np.zeros(len(paths), dtype=np.uint64)
+    for i, path in enumerate(paths):
+        try:
+            with open(path, "rb") as f:
+                digest = hashlib.blake2b(f.read(), digest_size=_BYTES).digest()
+        except OSError:
+            continue  # 0: no record matches it, and the check decodes it (or says why it cannot)
+        # 0 is kept for "not read": a file whose digest is 0 (one in 2**64) is decoded as unread ones are
+        out[i] = int.from_bytes(digest, "big") or 0
+    return out
+
+
+def _b64(values: np.ndarray) -> str:
+    return base64.b64encode(np.asarray(values, dtype=np.uint64).astype(">u8").tobytes()).decode("ascii")
+
+
+def _unb64(text: Any) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(str(text or "").encode("ascii")), dtype=">u8").astype(np.uint64)
+
+
+def files_record(digests: np.ndarray, trained: np.ndarray) -> dict[str, Any]:
+    """The manifest entry of the cutout files a model read: their byte digests, trained on or not.
+
+    ``digests`` are :func:`file_digests` of the files of the rows read for training, ``trained`` whether each
+    row's input is one the weights were fitted on (its :func:`row_digests` in the model's record). The same bytes
+    read with the same model's reader give the same input, so a file whose digest is recorded needs no decoding
+    to be told in-sample or not; a digest recorded under both (never, unless the reader changed) is left out of
+    both, and such a file is decoded as an unrecorded one is.
+
+    Examples
+    --------
+    >>> rec = files_record(np.array([5, 6, 7, 0], dtype=np.uint64), np.array([True, False, True, True]))
+    >>> t, f = recorded_files({"training_files": rec})
+    >>> t.tolist(), f.tolist()
+    ([5, 7], [6])
+    """
+    digests = np.asarray(digests, dtype=np.uint64)
+    trained = np.asarray(trained, dtype=bool)
+    read = digests != 0
+    yes, no = np.unique(digests[read & trained]), np.unique(digests[read & ~trained])
+    both = np.intersect1d(yes, no)
+    return {"digest": FILE_DIGEST, "trained": _b64(np.setdiff1d(yes, both)),
+            "not_trained": _b64(np.setdiff1d(no, both))}
+
+
+def recorded_files(manifest: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The file digests a manifest records (:func:`files_record`): of training rows, of other rows; None: no record.
+
+    Examples
+    --------
+    >>> recorded_files({}) is None
+    True
+    """
+    rec = manifest.get(FILES_KEY)
+    if not isinstance(rec, dict) or rec.get("digest") != FILE_DIGEST:
+        return None
+    return _unb64(rec.get("trained")), _unb64(rec.get("not_trained"))
+
+
 def overlap(digests: np.ndarray, recorded: np.ndarray) -> np.ndarray:
     """Which of ``digests`` (rows to calibrate on) are training rows.
 
@@ -216,7 +298,9 @@ def training_rows_in(table: Any, source: Any, model: Any, *, progress: bool | No
 
     Each row's cutout is read as the model reads cutouts (its bands and resampling) and its input digested
     (:func:`row_digests`), then compared with the model's record (:func:`recorded_digests`). The manifest
-    is read first: a model without the record costs no reading of cutouts. Shared by ``suggest
+    is read first: a model without the record costs no reading of cutouts. A model trained on a cutout folder
+    also records the bytes of each file it read (:func:`files_record`): a file found there by its bytes
+    (:func:`file_digests`) is told without decoding, and only the others are read and digested. Shared by ``suggest
     --check-labels`` and ``evaluate``/``report`` (:func:`in_sample_words`), which scored a model's own
     training folder as if it were held out.
 
@@ -273,7 +357,21 @@ def training_rows_in(table: Any, source: Any, model: Any, *, progress: bool | No
         roots = row_folders(table, source, source.parent) or [source.parent] * len(table)
     except StarclassError as exc:
         return f"the folder of its cutouts cannot be told: {exc}"
-    paths = [str(listed_path(Path(r), str(f).strip()).resolve()) for r, f in zip(roots, table[files[0]])]
+    # listed_path's answer is resolved already (a second resolve() was a third of the check once files are
+    # told by their bytes)
+    paths = [str(listed_path(Path(r), str(f).strip())) for r, f in zip(roots, table[files[0]])]
+    seen = np.zeros(len(paths), dtype=bool)
+    todo = np.arange(len(paths))
+    if (known := recorded_files(doc)) is not None:
+        # the files the model read when it was trained, by their bytes: the same bytes read by the same model give
+        # the same input, so only the files it never read are decoded and digested (decoding all of them was
+        # 1.89 s of evaluate's 2.13 s on the 869 PAndAS cutouts, benchmarks/evaluate_in_sample_cost.py)
+        digests = file_digests(paths)
+        seen = np.isin(digests, known[0]) & (digests != 0)
+        todo = np.flatnonzero(~seen & ~(np.isin(digests, known[1]) & (digests != 0)))
+        if not todo.size:
+            return seen
+        paths = [paths[i] for i in todo]
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp) / "cutouts.csv"
         # the model's own reader of cutouts (bands, resampling), so that each input is digested as training saw it
@@ -288,11 +386,12 @@ def training_rows_in(table: Any, source: Any, model: Any, *, progress: bool | No
                                              label_column="label", progress=progress)
         except StarclassError as exc:
             return f"its cutouts cannot be read as model {model_word(model)} reads them: {exc}"
-    if len(cutouts.images) != len(table):
+    if len(cutouts.images) != len(paths):
         # a blank or unreadable cutout left out by the reader: the rows no longer line up with the table's
-        return (f"{len(table) - len(cutouts.images)} of its cutouts cannot be read as model {model_word(model)} "
+        return (f"{len(paths) - len(cutouts.images)} of its cutouts cannot be read as model {model_word(model)} "
                 "reads them")
-    return overlap(row_digests(cutout_inputs(cutouts.images, cfg)), recorded)
+    seen[todo] = overlap(row_digests(cutout_inputs(cutouts.images, cfg)), recorded)
+    return seen
 
 
 def in_sample_words(n_in: int, n: int, model: Any) -> str:

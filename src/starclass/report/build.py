@@ -44,8 +44,9 @@ from starclass.evaluate.task import EvalTask, class_labels, positive_origin
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_folder
+from starclass.io.legus import field_from_name
 from starclass.io.mosaic import read_mosaics
-from starclass.io.progress import LOGGER, Progress, duration, say_step
+from starclass.io.progress import LOGGER, Progress, duration, say_start, say_step
 from starclass.report import REPORT_TABLE_ENTRIES, TABLES_PAGE, check_tables_page
 from starclass.report import figures as F
 from starclass.report.sections import Section, render_html, slug, write_sections
@@ -825,6 +826,10 @@ def _sed_check(ms: Section, name: str, t: Table, ssp: str | Path | None, warned:
     # named by its file: 'prediction' and 'reference' alone named none, and "warning: prediction (hlsp_...tab):"
     # read as if the prediction (the scored classes) were what missed the photometry, where it is the file's SED fits
     said = Path(str(src)).name if src else name
+    if src and field_from_name(said) == name:
+        # a LEGUS file is named by its field, as every other line names it once "ngc1566 is PATH" has said which
+        # file that is: the warning alone gave the 55-character file name (report NGC1566.tab, 2026-12-07)
+        said = name
     try:
         off = sed_band_offsets(t, ssp=ssp)
     except StarclassError as exc:
@@ -1335,7 +1340,8 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
                       allow_few_matches: bool = False, reference_column: str | None = None,
                       group_column: str | None = None, ssp: str | Path | None = None,
                       mag_limit: float | None = None, progress: bool | None = None,
-                      file_column: str | None = None, mass_kind: str | None = None) -> list[Section]:
+                      file_column: str | None = None, mass_kind: str | None = None,
+                      pred_table: Table | None = None) -> list[Section]:
     """All evaluation sections for a prediction against its references.
 
     Parameters
@@ -1395,6 +1401,9 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
         None (default): timed lines of each comparison's bootstrap (:func:`evaluate_catalogs`) and of
         the science checks (:func:`layout`), shown in the command line's log; False: none; True: bars of the
         bootstraps and of the sections, and a line before Grad-CAM's model is loaded.
+    pred_table
+        The catalogue already read from the file ``pred`` (:func:`build_report`'s own read): used as it is,
+        as :func:`starclass.evaluate.compare.evaluate_catalogs`.
 
     Returns
     -------
@@ -1412,7 +1421,8 @@ def evaluate_sections(pred: Table | str | Path, references: ReferencesLike | Non
                            pred_name=pred_name, quantities=quantities, label_column=label_column, model=model,
                            by=by, by_min_rows=by_min_rows, pred_column=pred_column,
                            allow_few_matches=allow_few_matches, reference_column=reference_column,
-                           group_column=group_column, progress=progress, file_column=file_column)
+                           group_column=group_column, progress=progress, file_column=file_column,
+                           pred_table=pred_table)
     if callable(gradcam_inputs):
         # the model, torch (13-19 s to import, measured) and the stamps: no count to draw a bar of
         say_step("report: loading the model and its stamps for Grad-CAM ...", progress)
@@ -1756,6 +1766,87 @@ def _recorded_cutouts_hint(pred: Table | str | Path, pred_name: str) -> str:
     return said + f"with the list of its cutouts there ({', '.join(o.name for o in others)})"
 
 
+def _read_comparable(pred: str | os.PathLike, references: ReferencesLike | None, pred_name: str,
+                     kwargs: dict[str, Any]) -> Table:
+    """``pred`` read, and refused now where the evaluation would find nothing to compare (as ``evaluate`` does).
+
+    Its reading warnings are said once (the evaluation is handed the table and does not read it again); the
+    check's own (rows without a label) only with its refusal: the evaluation makes the same check and says them.
+    """
+    from starclass.evaluate.compare import check_comparable
+
+    with warnings.catch_warnings(record=True) as held:
+        warnings.simplefilter("always")
+        n_read = 0
+        try:
+            table = load_catalog(pred, pred_name, file_column=kwargs.get("file_column"))
+            n_read = len(held)
+            check_comparable(pred, references, task=kwargs.get("task"), label_column=kwargs.get("label_column"),
+                             model=kwargs.get("model"), pred_column=kwargs.get("pred_column"),
+                             reference_column=kwargs.get("reference_column"), file_column=kwargs.get("file_column"),
+                             pred_table=table)
+        except StarclassError:
+            for w in held:  # said with the refusal they explain
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            raise
+    for w in held[:n_read]:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return table
+
+
+def report_first_line(pred: Table | str | os.PathLike, references: ReferencesLike | None, table: Table, *,
+                      reference_column: str | None = None, label_column: str | None = None) -> str:
+    """The report's first line: the catalogue reported, its rows, and what it is compared with.
+
+    Parameters
+    ----------
+    pred
+        The catalogue as given (a path is named as given, the one place the report's log names its file).
+    references
+        As :func:`build_report`: paths, Tables, a mapping of names, ``"self"`` or None.
+    table
+        ``pred`` as read: its rows are counted, its ``class_ref`` tells whether it is its own reference.
+    reference_column, label_column
+        As :func:`evaluate_sections`: the column of ``pred`` it is compared with, when it is its own reference.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> t = Table({"class_pred": [1, 2, 2], "class_ref": [1, 2, 1]})
+    >>> report_first_line("run/classified.ecsv", ["truth.ecsv", "humans.ecsv"], t)
+    "report: run/classified.ecsv, 3 rows, against truth.ecsv and humans.ecsv: pairing with the references, \
+bootstrapping and drawing the report's sections ..."
+    >>> report_first_line(t, None, t)
+    "report: the catalogue given, 3 rows, against its own class_ref: pairing with the references, \
+bootstrapping and drawing the report's sections ..."
+    """
+    if isinstance(references, (str, os.PathLike, Table)):
+        given: list[Any] = [references]
+    elif isinstance(references, dict):
+        given = list(references)  # the names the caller gave them
+    else:
+        given = list(references or ())
+    # a label column is named as one ("its own label" read as a single label)
+    own = f"its own {reference_column or 'class_ref'}" if not label_column else f"its own {label_column} column"
+    names = [own if isinstance(r, str) and r == "self" else "a table" if isinstance(r, Table) else str(r)
+             for r in given]
+    if not names:
+        # no reference: the catalogue's own class column is compared (or, without one, nothing: the evaluation
+        # says why, after this line)
+        if not (reference_column or label_column or "class_ref" in getattr(table, "colnames", ())):
+            names = []
+        else:
+            names = [own]
+    against = ("with no reference" if not names else "against " + (
+        names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]))
+    what = str(pred) if isinstance(pred, (str, os.PathLike)) else "the catalogue given"
+    return (f"report: {what}, {counted(len(table), 'row')}, {against}: pairing with the references, "
+            "bootstrapping and drawing the report's sections ...")
+
+
 def build_report(pred: Table | str | Path, references: ReferencesLike | None, outdir: str | os.PathLike, *,
                  title: str = "starclass report",
                  distance_mpc: float | None = None,
@@ -1824,6 +1915,18 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
     if stamps is not None and mosaics is not None:
         raise StarclassError("give the mosaics (--mosaics) or the cutout folder (--stamps) the catalogue was "
                              "classified from, not both")
+    pred_name = kwargs.get("pred_name", "prediction")
+    if isinstance(pred, (str, os.PathLike)) and kwargs.get("pred_table") is None:
+        # the builder's one read of the catalogue, handed to the evaluation (which read it again) and to Grad-CAM;
+        # its refusal (an unreadable file, nothing to compare) is the command's first line, before any other
+        kwargs["pred_table"] = _read_comparable(pred, references, pred_name, kwargs)
+    table = kwargs.get("pred_table") if kwargs.get("pred_table") is not None else pred
+    # `report classified.ecsv -r truth.ecsv > log 2>&1` was silent ~23 s (loaded machine) before its first section:
+    # the command line's line is said at a terminal only. Said here, after this read, not before it in the command
+    # line: a pre-read there refused a report of no reference (Grad-CAM of a model alone)
+    if kwargs.get("progress") is None:
+        say_start(report_first_line(pred, references, table, reference_column=kwargs.get("reference_column"),
+                                    label_column=kwargs.get("label_column")), None)
     cutouts = None
     if stamps is not None:
         # the command's bar or lines, as classify --stamps reads the folder: 2000+ cutouts took seconds unsaid
@@ -1831,10 +1934,7 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
         # the one the classification recorded
         files_by = kwargs.get("file_column")
         if files_by is None:
-            try:
-                files_by = str(load_catalog(pred, kwargs.get("pred_name", "prediction")).meta.get("file_column") or "")
-            except StarclassError:
-                files_by = ""  # the catalogue's own refusal comes from the evaluation, as before
+            files_by = str(getattr(table, "meta", {}).get("file_column") or "")
         files_by = files_by or "file"
         cutouts = read_cutout_folder(stamps, require_group=False, require_labels=False, resample=cutout_resample,
                                      resample_purpose=cutout_resample_purpose, progress=kwargs.get("progress", False),
@@ -1860,7 +1960,8 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
             # made only once the evaluation has passed (evaluate_sections calls this): a report refused
             # there (under 5% of the rows paired) spent minutes first on torch (13-19 s to import,
             # measured), the model and its stamps
-            table = load_catalog(pred, kwargs.get("pred_name", "prediction"))
+            # the builder's read (a Table given is read as the evaluation reads it)
+            table = kwargs["pred_table"] if kwargs.get("pred_table") is not None else load_catalog(pred, pred_name)
             if cutouts is not None:
                 from starclass.science.gradcam import cutout_gradcam_inputs
 
