@@ -839,14 +839,17 @@ def pseudo_targets(cfg: TaskConfig, path: Path, table: Table, labels: np.ndarray
     --------
     Two unlabelled candidates of four, pseudo-labelled by a model:
 
+    >>> import shutil, tempfile
     >>> from astropy.table import Table
     >>> from starclass.learn.config import get_preset
-    >>> Table({"id": [3, 4], "class_ref": [1, 2], "pseudo_label": [True, True]}).write("pseudo.ecsv")
-    >>> new, rows = pseudo_targets(get_preset("m31-real"), Path("pseudo.ecsv"), Table({"id": [1, 2, 3, 4]}),
-    ...                            np.array([1, 2, 0, 0]), "cand.ecsv")
-    pseudo-labels: 2 candidates from pseudo.ecsv (class 1: 1, class 2: 1), trained on, never in the validation split
+    >>> d = Path(tempfile.mkdtemp())  # the example's files: never in the folder it is run from
+    >>> Table({"id": [3, 4], "class_ref": [1, 2], "pseudo_label": [True, True]}).write(d / "pseudo.ecsv")
+    >>> new, rows = pseudo_targets(get_preset("m31-real"), d / "pseudo.ecsv", Table({"id": [1, 2, 3, 4]}),
+    ...                            np.array([1, 2, 0, 0]), "cand.ecsv")  # doctest: +ELLIPSIS
+    pseudo-labels: 2 candidates from .../pseudo.ecsv (class 1: 1, class 2: 1), trained on, never in the validation split
     >>> new.tolist(), rows.tolist()
     ([1.0, 2.0, 1.0, 2.0], [2, 3])
+    >>> shutil.rmtree(d)
     """
     from starclass.io.catalog import numeric_column
     from starclass.learn.labels import read_votes
@@ -1867,10 +1870,13 @@ def calibration_to_refit(model: str | Path) -> str | None:
 
     Examples
     --------
+    >>> import shutil, tempfile
     >>> from starclass.learn.checkpoint import write_untrained_model
     >>> from starclass.learn.config import get_preset
-    >>> calibration_to_refit(write_untrained_model("m_uncal", get_preset("m31-real", stamp_size=16)))
+    >>> d = Path(tempfile.mkdtemp())
+    >>> calibration_to_refit(write_untrained_model(d / "m_uncal", get_preset("m31-real", stamp_size=16)))
     'it has no calibration (classify would write raw probabilities and no pred_set)'
+    >>> shutil.rmtree(d)
     """
     from starclass.learn.calibration import ModelCalibration, too_few_rows
     from starclass.learn.checkpoint import read_manifest

@@ -765,18 +765,21 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     >>> from starclass.io.cutout_folders import read_cutout_folder
     >>> from starclass.learn.checkpoint import write_untrained_model
     >>> from starclass.learn.config import get_preset
-    >>> _ = write_untrained_model("cc_model", get_preset("cool-core-compact", stamp_size=16))
-    >>> Path("cc_cut").mkdir()
+    >>> import shutil, tempfile
+    >>> d = Path(tempfile.mkdtemp())  # the example's model and cutouts: never in the folder it is run from
+    >>> _ = write_untrained_model(d / "cc_model", get_preset("cool-core-compact", stamp_size=16))
+    >>> (d / "cc_cut").mkdir()
     >>> for i in range(3):
-    ...     np.save(f"cc_cut/s{i}.npy", np.random.default_rng(i).normal(size=(16, 16)).astype("float32"))
-    >>> _ = Path("cc_cut/labels.csv").write_text("file,label\\ns0.npy,1\\ns1.npy,3\\ns2.npy,2\\n")
-    >>> out = classify_cutouts(read_cutout_folder("cc_cut/labels.csv"), "cc_model")
+    ...     np.save(d / "cc_cut" / f"s{i}.npy", np.random.default_rng(i).normal(size=(16, 16)).astype("float32"))
+    >>> _ = (d / "cc_cut" / "labels.csv").write_text("file,label\\ns0.npy,1\\ns1.npy,3\\ns2.npy,2\\n")
+    >>> out = classify_cutouts(read_cutout_folder(d / "cc_cut" / "labels.csv"), d / "cc_model")
     >>> out.colnames
     ['file', 'label', 'class_pred', 'prob_1', 'prob_2', 'prob_3', 'class_ref']
     >>> out["class_ref"].tolist(), set(out["class_pred"]) <= {1, 2, 3}
     ([1, 3, 2], True)
     >>> np.allclose(out["prob_1"] + out["prob_2"] + out["prob_3"], 1, atol=1e-5)
     True
+    >>> shutil.rmtree(d)
     """
 
     dev = pick_device(device)
