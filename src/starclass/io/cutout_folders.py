@@ -177,6 +177,10 @@ def folder_labels_csv(folder: str | os.PathLike) -> Path | None:
     ``.Z``), which the readers read as the text inside. A folder holding only ``labels.csv.gz`` was read by its
     label sub-folders by some commands, warned "lists cutouts but is not read", its group column lost.
 
+    A folder holding two of them (``labels.csv`` and ``labels.csv.gz``) is read through ``labels.csv`` where
+    they hold the same text (``gunzip -k`` leaves both); where they differ it is refused, naming both: until
+    2026-12-07 ``labels.csv`` was read without a word, and labels corrected in the other one were never seen.
+
     Parameters
     ----------
     folder : str or os.PathLike
@@ -185,22 +189,92 @@ def folder_labels_csv(folder: str | os.PathLike) -> Path | None:
     Returns
     -------
     pathlib.Path or None
-        The list's path, ``labels.csv`` first where there are several.
+        The list's path.
+
+    Raises
+    ------
+    StarclassError
+        The folder holds two lists whose text differs (or one that cannot be decompressed to compare).
 
     Examples
     --------
-    >>> import gzip, tempfile
+    >>> import gzip, shutil, tempfile
     >>> d = Path(tempfile.mkdtemp())
     >>> folder_labels_csv(d) is None
     True
     >>> _ = (d / "labels.csv.gz").write_bytes(gzip.compress(b"file,label\\na.png,galaxy\\n"))
     >>> folder_labels_csv(d).name
     'labels.csv.gz'
+    >>> _ = (d / "labels.csv").write_text("file,label\\na.png,galaxy\\n")  # gunzip -k: the same list twice
+    >>> folder_labels_csv(d).name
+    'labels.csv'
+    >>> _ = (d / "labels.csv").write_text("file,label\\na.png,cluster\\n")  # one of them edited
+    >>> folder_labels_csv(d)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: .../labels.csv and .../labels.csv.gz: the folder holds both lists, and they differ...
+    >>> shutil.rmtree(d)
     """
     root = Path(folder)
     if not root.is_dir():
         return None
-    return next((root / n for n in LABELS_CSV_NAMES if (root / n).is_file()), None)
+    found = folder_label_lists(root)
+    if len(found) > 1:
+        _refuse_differing_lists(found)
+    return found[0] if found else None
+
+
+def folder_label_lists(folder: str | os.PathLike) -> list[Path]:
+    """Every label list of :data:`LABELS_CSV_NAMES` in ``folder``, in that order; no check that they agree.
+
+    For the looks that only ask whether a folder has a list (what a path is, where an output would land);
+    the readers ask :func:`folder_labels_csv`, which refuses two lists that differ.
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "labels.csv.bz2").write_bytes(b""); _ = (d / "labels.csv").write_text("file\\n")
+    >>> [p.name for p in folder_label_lists(d)]
+    ['labels.csv', 'labels.csv.bz2']
+    >>> shutil.rmtree(d)
+    """
+    root = Path(folder)
+    return [root / n for n in LABELS_CSV_NAMES if (root / n).is_file()]
+
+
+def _list_text(path: Path) -> bytes | None:
+    """The text of a label list, decompressed where it is compressed; None where it cannot be read so."""
+    from starclass.io.compressed_text import decompressed_bytes, text_compression
+
+    try:
+        inside = decompressed_bytes(path)
+        if inside is None and text_compression(path) is not None:
+            return None  # Unix compress without uncompresspy: not comparable here
+        return path.read_bytes() if inside is None else inside
+    except (OSError, EOFError, zlib.error, lzma.LZMAError):
+        return None
+
+
+#: (path, size, mtime) of each list -> whether they all agree: every command asks for a folder's list several times
+_LISTS_AGREE: dict[tuple, bool] = {}
+
+
+def _refuse_differing_lists(found: list[Path]) -> None:
+    """Raise naming the lists in ``found`` unless they all hold the same text (line endings aside)."""
+    key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in found)
+    if key not in _LISTS_AGREE:
+        texts = [_list_text(p) for p in found]
+        # CRLF from a spreadsheet and LF from gzip's round trip are the same list
+        same = all(t is not None for t in texts) and len({t.replace(b"\r\n", b"\n") for t in texts}) == 1
+        _LISTS_AGREE.clear()
+        _LISTS_AGREE[key] = same
+    if not _LISTS_AGREE[key]:
+        names = " and ".join(str(p) for p in found)
+        raise StarclassError(
+            f"{names}: the folder holds both lists, and they differ (or one cannot be read to compare): which "
+            f"one lists the cutouts is unclear; remove or rename the one not to be read, or give the one to read "
+            f"in place of the folder (e.g. {shell_word(found[0])})")
 
 
 def cutout_list_path(source: str | os.PathLike) -> Path:
@@ -635,8 +709,8 @@ def cutouts_not_mosaics(path: str | os.PathLike) -> str | None:
         files = [e for e in entries if e.is_file()]
         if any(fits_suffix(e) is not None for e in files):
             return None  # FITS at the top: mosaics (read_mosaics says what is wrong with them)
-        if (listed := folder_labels_csv(p)) is not None:
-            return f"a folder of labelled cutouts (its {listed.name})"
+        if listed := folder_label_lists(p):  # what the path is; the reader refuses two lists that differ
+            return f"a folder of labelled cutouts (its {listed[0].name})"
         labels = sorted(d.name for d in entries if d.is_dir()
                         and any(image_format(f) is not None for f in d.rglob("*") if f.is_file()))
         if labels:
@@ -2026,13 +2100,13 @@ def stray_cutout_csvs(folder: str | os.PathLike) -> list[Path]:
     ['Labels.CSV']
     """
     folder = Path(folder)
-    own = folder_labels_csv(folder)
+    own = folder_label_lists(folder)  # a hint's look: the reader refuses two lists that differ
     found = []
     for f in sorted(folder.iterdir()):
         # labels.csv.gz too (a folder unpacked from an archive, its list kept compressed): it was passed over without
         # a word, the folder read as "images without labels"
         # the one read (labels.csv, else labels.csv.gz: folder_labels_csv) is no stray
-        if f.is_file() and table_suffix(f) == ".csv" and f != own and not is_os_clutter(f.name):
+        if f.is_file() and table_suffix(f) == ".csv" and f not in own and not is_os_clutter(f.name):
             try:
                 names = [n.casefold() for n in csv_header(f)]
             except (OSError, UnicodeDecodeError, csv.Error, EOFError, zlib.error, lzma.LZMAError):
@@ -2242,7 +2316,7 @@ def _one_folder_of_labels(root: Path, known: Iterable[str] | None = None) -> tup
     ``known``) and none of its sub-folders is, or their names differ in digits only (``n1``, ``n2``;
     ``night1``, ``night2``; dates): one label whose images are sorted into nights, fields or CCDs.
     """
-    if not root.is_dir() or folder_labels_csv(root) is not None:
+    if not root.is_dir() or folder_label_lists(root):
         return None
     entries = [e for e in root.iterdir() if not is_os_clutter(e.name)]
     folders = [e for e in entries if e.is_dir()]
@@ -4994,7 +5068,7 @@ def check_output_outside_cutouts(output: str | os.PathLike | None, source: str |
     if not (src.is_dir() or (src.is_file() and cutout_list_format(src) is not None)):
         return
     out = resolved(output)
-    scanned = src.is_dir() and folder_labels_csv(src) is None
+    scanned = src.is_dir() and not folder_label_lists(src)
     root = resolved(src if src.is_dir() else src.parent)
     if scanned:
         why = None
