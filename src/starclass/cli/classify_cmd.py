@@ -624,12 +624,15 @@ def _echo_trust(out) -> None:
         typer.echo(f"WARNING: {caution}", err=True)
 
 
-def joint_next(output: str | Path, votes: Path | None, labelled: bool) -> str:
+def joint_next(output: str | Path, votes: Path | None, labelled: bool, stamps: str | Path | None = None) -> str:
     """What the 'next:' line adds after ``classify --votes``: how to score ``class_joint``, not ``class_pred``.
 
     ``evaluate`` scores ``class_pred`` unless told otherwise; after ``--votes`` the line named only that
     command, and the column the votes were added for (people and model together) was scored by nobody
-    unless they found ``--pred-column`` in evaluate's help.
+    unless they found ``--pred-column`` in evaluate's help. Unlabelled, a catalogue of mosaics is scored
+    against a labelled catalogue of the field (``-r``, paired by position); a cutout folder has none, and
+    ``-r TRUTH.ecsv`` (said for both until 2026-12-07) named nothing its user had: its cutouts are scored
+    against a labels column of a list of them (``-r LIST --label-column``, paired by file).
 
     Parameters
     ----------
@@ -638,7 +641,9 @@ def joint_next(output: str | Path, votes: Path | None, labelled: bool) -> str:
     votes : Path or None
         ``--votes`` as given; None adds nothing.
     labelled : bool
-        Whether the classification holds labels (``class_ref``); else a labelled catalogue (``-r``) is named.
+        Whether the classification holds labels (``class_ref``); else a reference is named.
+    stamps : str or Path, optional
+        ``--stamps`` as given (a cutout folder or list); None for mosaics.
 
     Returns
     -------
@@ -649,14 +654,29 @@ def joint_next(output: str | Path, votes: Path | None, labelled: bool) -> str:
     --------
     >>> joint_next("out.csv", Path("votes.csv"), True)
     "; people and model together (class_joint): 'starclass evaluate out.csv --pred-column class_joint'"
+    >>> print(joint_next("out.ecsv", Path("votes.csv"), False))
+    ; people and model together (class_joint): 'starclass evaluate out.ecsv -r TRUTH.ecsv --pred-column class_joint'
+    >>> print(joint_next("out.csv", Path("votes.csv"), False, stamps="cut.csv"))  # doctest: +NORMALIZE_WHITESPACE
+    ; people and model together (class_joint): once the cutouts have labels (a column of cut.csv, or of another list
+    of them), 'starclass evaluate out.csv -r cut.csv --label-column COLUMN --pred-column class_joint'
     >>> joint_next("out.csv", None, True)
     ''
     """
     if votes is None:
         return ""
-    ref = "" if labelled else " -r TRUTH.ecsv"
-    return (f"; people and model together (class_joint): "
-            f"{shown_command(f'starclass evaluate {shell_word(output)}{ref} --pred-column {CLASS_JOINT}')}")
+    if labelled or stamps is None:
+        ref = "" if labelled else " -r TRUTH.ecsv"
+        return (f"; people and model together (class_joint): "
+                f"{shown_command(f'starclass evaluate {shell_word(output)}{ref} --pred-column {CLASS_JOINT}')}")
+    from starclass.io.cutout_folders import cutout_list_path
+
+    # the folder's own list where it has one (labels added to it are read by evaluate, paired by file)
+    listed = cutout_list_path(stamps)
+    shown = listed if listed.is_file() else Path("LABELS.csv")
+    command = (f"starclass evaluate {shell_word(output)} -r {shell_word(shown)} --label-column COLUMN "
+               f"--pred-column {CLASS_JOINT}")
+    return (f"; people and model together (class_joint): once the cutouts have labels (a column of {shown}, or of "
+            f"another list of them), {shown_command(command)}")
 
 
 def next_after_classifying(output: str | Path, model: str | Path, stamps: str | Path, *, labelled: bool) -> str:
@@ -920,4 +940,5 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         echo(joint_line)
     echo(f"written {output}")
     labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
-    echo(next_after_classifying(output, model, source, labelled=labelled) + joint_next(output, votes, labelled))
+    echo(next_after_classifying(output, model, source, labelled=labelled)
+         + joint_next(output, votes, labelled, stamps=source))
