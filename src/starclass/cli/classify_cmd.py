@@ -656,9 +656,12 @@ def joint_next(output: str | Path, votes: Path | None, labelled: bool, stamps: s
     "; people and model together (class_joint): 'starclass evaluate out.csv --pred-column class_joint'"
     >>> print(joint_next("out.ecsv", Path("votes.csv"), False))
     ; people and model together (class_joint): 'starclass evaluate out.ecsv -r TRUTH.ecsv --pred-column class_joint'
-    >>> print(joint_next("out.csv", Path("votes.csv"), False, stamps="cut.csv"))  # doctest: +NORMALIZE_WHITESPACE
-    ; people and model together (class_joint): once the cutouts have labels (a column of cut.csv, or of another list
-    of them), 'starclass evaluate out.csv -r cut.csv --label-column COLUMN --pred-column class_joint'
+
+    A cutout folder's own list is named where it has one (``cut/labels.csv``), else a list to write:
+
+    >>> print(joint_next("out.csv", Path("votes.csv"), False, stamps="cut"))  # doctest: +NORMALIZE_WHITESPACE
+    ; people and model together (class_joint): once the cutouts have labels (a column of LABELS.csv, or of another
+    list of them), 'starclass evaluate out.csv -r LABELS.csv --label-column COLUMN --pred-column class_joint'
     >>> joint_next("out.csv", None, True)
     ''
     """
