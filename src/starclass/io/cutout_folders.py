@@ -92,7 +92,7 @@ from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError, agreeing, counted, refuse_no_rows, shell_word, shown_command
 from starclass.io.atomic import is_os_file
-from starclass.io.compressed_text import compressed_damage, open_table_file, table_suffix
+from starclass.io.compressed_text import compressed_damage, inner_name, open_table_file, table_suffix
 from starclass.io.fits_names import FITS_NAMES
 from starclass.io.mosaic import (
     ANCILLARY_EXTNAMES,
@@ -2418,10 +2418,30 @@ def case_twin(path: Path) -> Path | None:
     return here if here.is_file() and here != path else None
 
 
+def _lzw_list_note(said: str, full: Path, rel: str, rows: list[dict[str, str]], file_cols: list[str],
+                   src: Path) -> str:
+    """After the refusal of a listed Unix-compressed cutout: the list's names, which decompressing leaves behind.
+
+    ``gzip -d s0.fits.Z`` (the refusal's remedy) writes ``s0.fits`` in its place, and the list, still naming
+    ``s0.fits.Z``, was then refused file by file as "no such file": the names to write are said, with how many
+    rows name such a file.
+    """
+    if not said.startswith(f"{full} is compressed with Unix compress"):
+        return ""
+    n = sum(1 for row in rows if any((row.get(col) or "").strip().endswith(".Z") for col in file_cols))
+    inner = rel[: len(rel) - (len(full.name) - len(inner_name(full.name)))]
+    rows_said = ("its row names" if len(rows) == 1 else f"all {len(rows)} of its rows name" if n == len(rows)
+                 else f"{n} of its {len(rows)} rows {'names' if n == 1 else 'name'}")
+    return (f"; decompressed, it is {inner!r}: list it so in {src.name} ({rows_said} a .Z file; "
+            f"'gzip -d' decompresses several at once)")
+
+
 def _missing_hint(rel: str, root: Path, full: Path | None = None) -> str:
     """What to say of a listed file that is not there, when its spelling tells why."""
     if re.match(r"[A-Za-z]:[\\/]", rel) or rel.startswith("\\\\"):
         return "; a Windows path (drive or network share): write the paths relative to the CSV's folder"
+    if full is not None and (twin := compressed_twin_hint(rel, full)):
+        return twin
     # Cluster\C1.PNG from Windows for Cluster/c1.png: both the separators and the case differ
     twins = [case_twin(f) for f in ([full, Path(str(full).replace("\\", "/"))] if "\\" in rel else [full])
              if f is not None]
@@ -2435,6 +2455,59 @@ def _missing_hint(rel: str, root: Path, full: Path | None = None) -> str:
         how = f" (here without the leading {prefix!r})" if rel.replace("\\", "/").startswith(prefix) else ""
         return ("; it exists relative to the current directory, but the paths of a CSV are read relative to the "
                 f"CSV's folder ({root}): write them so{how}")
+    return ""
+
+
+#: The compressions a FITS cutout is read through as it is (astropy; Unix compress only with uncompresspy)
+_READ_COMPRESSED = (".gz", ".bz2", ".xz")
+
+
+def compressed_twin_hint(rel: str, full: Path) -> str:
+    """What to say of a listed file that is missing beside one of its name but for a compression suffix.
+
+    The remedy of a listed ``s0.fits.Z`` (Unix compress, not read here) is to decompress it, which leaves
+    ``s0.fits`` and the list naming a file that is gone: "no such file" and nothing more sent the user back to
+    the folder where the file was plainly there. A list of ``s0.fits`` beside ``s0.fits.gz`` (compressed since
+    the list was written) is the same slip the other way.
+
+    Parameters
+    ----------
+    rel : str
+        The name as the list gives it.
+    full : pathlib.Path
+        The path it names, which is not there.
+
+    Returns
+    -------
+    str
+        ``"; s0.fits is there beside it, decompressed: list it by that name ('s0.fits')"``, or ``""``.
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "s0.fits").write_bytes(b"SIMPLE"); _ = (d / "s1.fits.gz").write_bytes(b"")
+    >>> compressed_twin_hint("cut/s0.fits.Z", d / "s0.fits.Z")
+    "; s0.fits is there beside it, decompressed: list it by that name ('cut/s0.fits')"
+    >>> compressed_twin_hint("s1.fits", d / "s1.fits")
+    "; s1.fits.gz is there beside it, compressed: list it by that name ('s1.fits.gz'; gzip, bzip2 and xz FITS \
+files are read as they are)"
+    >>> compressed_twin_hint("s2.fits", d / "s2.fits")
+    ''
+    >>> shutil.rmtree(d)
+    """
+    inner = inner_name(full.name)
+    if inner != full.name:
+        if (full.with_name(inner)).is_file():
+            listed = rel[: len(rel) - (len(full.name) - len(inner))]
+            return f"; {inner} is there beside it, decompressed: list it by that name ({listed!r})"
+        return ""
+    if fits_suffix(full) is None:
+        return ""  # a PNG or NPY is read uncompressed only: its compressed twin would not be read either
+    for suffix in _READ_COMPRESSED:
+        if (full.with_name(full.name + suffix)).is_file():
+            return (f"; {full.name + suffix} is there beside it, compressed: list it by that name "
+                    f"({rel + suffix!r}; gzip, bzip2 and xz FITS files are read as they are)")
     return ""
 
 
@@ -3343,7 +3416,8 @@ def read_cutout_folder(
                 # 'data/galaxy/a.jpg: /home/.../data/galaxy/a.jpg: cannot read the image ...'
                 said = str(exc)
                 if said.startswith(f"{full} "):  # unreadable_fits: 'PATH is cut short inside its FITS header ...'
-                    raise StarclassError(f"{where(i, rel)} {said.removeprefix(f'{full} ')}") from None
+                    raise StarclassError(f"{where(i, rel)} {said.removeprefix(f'{full} ')}"
+                                         f"{_lzw_list_note(said, full, rel, rows, file_cols, src)}") from None
                 # unreadable_fits' last resort, 'cannot read FITS file PATH: ...', named the file a second time
                 said = said.removeprefix(f"{full}: ").replace(f"cannot read FITS file {full}: ",
                                                                 "cannot read it as FITS: ", 1)
