@@ -1,4 +1,4 @@
-"""Cutout folders of compressed FITS stamps (``s0.fits.gz``, ``.bz2``, ``.Z``), and the list's names after decompressing.
+"""Cutout folders of compressed FITS stamps (``s0.fits.gz``, ``.bz2``, ``.Z``); the list's names once decompressed.
 
 gzip and bzip2 FITS cutouts are read as they are. Unix compress (``.Z``) is read only with the optional
 package uncompresspy; without it the refusal names the file and the remedy (``gzip -d``), which leaves
