@@ -75,8 +75,55 @@ from starclass.stamps.images import (
     zero_padding_rows,
 )
 
-__all__ = ["centre_no_data_note", "classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note",
-           "fit_cutouts", "group_folds", "group_validation", "runaway_zscore_note", "unclassified_cutouts"]
+__all__ = ["centre_no_data_note", "classify_cutouts", "colour_note", "cutout_size_note", "enlargement_note",
+           "few_rows_note", "fit_cutouts", "group_folds", "group_validation", "runaway_zscore_note",
+           "unclassified_cutouts"]
+
+#: Cutouts enlarged by at least this factor to the task's stamps are said to be (``train --stamps``)
+ENLARGED_FROM = 1.5
+
+
+def enlargement_note(cutouts: CutoutSet, config: TaskConfig) -> str | None:
+    """A note when training would enlarge the cutouts to the task's ``stamp_size`` by 1.5x or more, else None.
+
+    ``docs/seeds.md``'s open/globular command trained ``open-globular-compact`` (224 px stamps, the paper's
+    VGG16 size) on the simulator's 64 px cutouts without a word: each was enlarged 3.5x (bilinear), 12x the
+    pixels through the network for no detail gained, on a CPU some ten times slower per epoch than at 64 px,
+    and not the 64 px run whose accuracy the page gives. The size to give (``--stamp-size``) is said.
+
+    Parameters
+    ----------
+    cutouts : CutoutSet
+        The training cutouts as read (their own sizes: :meth:`CutoutSet.widths`).
+    config : TaskConfig
+        The task they will be trained under.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cs = CutoutSet(images=np.zeros((2, 3, 64, 64), np.float32), table=Table(), files=["a", "b"],
+    ...                labels=None, groups=np.array(["a", "b"]), source=Path("og/labels.csv"))
+    >>> print(enlargement_note(cs, get_preset("open-globular-compact")))  # doctest: +NORMALIZE_WHITESPACE
+    note: the cutouts (64 px) are enlarged to the task's 224 px stamps (3.5x, bilinear): no detail is gained,
+    and the network reads 12x the pixels; give --stamp-size 64 to train at their own size
+    >>> enlargement_note(cs, get_preset("open-globular-compact", stamp_size=64)) is None
+    True
+    """
+    widths = cutouts.widths()
+    if not len(widths) or int(widths.max()) <= 0:
+        return None
+    largest, size = int(widths.max()), int(config.stamp_size)
+    factor = size / largest
+    if factor < ENLARGED_FROM:
+        return None
+    which = "the cutouts" if int(widths.min()) == largest else "the largest cutouts"
+    return (f"note: {which} ({largest} px) are enlarged to the task's {size} px stamps ({factor:.1f}x, bilinear): no "
+            f"detail is gained, and the network reads {factor ** 2:.0f}x the pixels; give --stamp-size {largest} to "
+            "train at their own size")
 
 
 def colour_note(cutouts: CutoutSet, config: TaskConfig) -> str | None:
