@@ -25,7 +25,15 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError, counted, model_word, refuse_no_rows, shell_word, shown_command
+from starclass.errors import (
+    StarclassError,
+    calibrate_command_named,
+    counted,
+    model_word,
+    refuse_no_rows,
+    shell_word,
+    shown_command,
+)
 from starclass.schema import CLASS_JOINT, CLASS_REF, INFERENCE_BATCH_SIZE, label_map_words
 
 
@@ -244,7 +252,7 @@ def classify_command(
     if line := _decision_line(out, cfg, output):
         echo(line)
     _echo_threshold_caution(loaded, threshold)
-    _echo_trust(out)
+    _echo_trust(out, model)
     # the candidates without a usable stamp were counted by classify() in a warning: not repeated here
     if out.meta.get("n_blank"):
         echo(f"{out.meta['n_blank']} of the {out.meta['n_unclassified']} without a usable stamp have a blank "
@@ -581,8 +589,8 @@ def _counts_line(out, cfg) -> str:
                                              for c, n in zip(classes, counts))
 
 
-def _echo_trust(out) -> None:
-    """One line on calibration and the conformal sets (or why there are none)."""
+def _echo_trust(out, model: str | Path | None = None) -> None:
+    """One line on calibration and the conformal sets (or why there are none); then the model's cautions."""
     import numpy as np
 
     meta = out.meta
@@ -621,7 +629,9 @@ def _echo_trust(out) -> None:
             line += f" ({counted(n_none, 'unclassified candidate')} without a set)"
     echo(line)
     for caution in meta.get("calibration_cautions") or ():
-        typer.echo(f"WARNING: {caution}", err=True)
+        # 'starclass calibrate MODEL' written at training: the model is the one given here
+        said = calibrate_command_named(caution, model) if model is not None else caution
+        typer.echo(f"WARNING: {said}", err=True)
 
 
 def joint_next(output: str | Path, votes: Path | None, labelled: bool, stamps: str | Path | None = None) -> str:
@@ -902,7 +912,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     if line := _decision_line(out, cfg, output):
         echo(line)
     _echo_threshold_caution(loaded, threshold)
-    _echo_trust(out)
+    _echo_trust(out, model)
     from starclass.learn.classify import no_data_line
 
     if line := no_data_line(out, "cutouts"):  # cutouts of a drizzled image's edge: said, as classify on mosaics

@@ -1918,7 +1918,13 @@ def calibration_to_refit(model: str | Path) -> str | None:
 def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False,
                left_out: str | None = None, cutouts: bool = False, cautions: Sequence[str] = (),
                mosaics: Sequence[Path] | None = None) -> None:
-    _echo_notes(result.notes, cautions)
+    from starclass.errors import calibrate_command_named
+    from starclass.learn.train import CautionNote
+
+    # 'starclass calibrate MODEL', written as the model was fitted: it is the folder written here (a
+    # CautionNote, a copy of a caution, is kept as it is: _echo_notes passes over it by its type)
+    notes = [n if isinstance(n, CautionNote) else calibrate_command_named(n, output) for n in result.notes]
+    _echo_notes(notes, [calibrate_command_named(c, output) for c in cautions])
     from starclass.learn.precision import compute_dtype, cpu_has_bf16_units, dtype_name
 
     dtype = compute_dtype(cfg.recipe.amp, result.device)
