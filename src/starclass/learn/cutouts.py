@@ -45,7 +45,7 @@ from starclass.learn.classify import (
     predict_inputs,
     trust_columns,
 )
-from starclass.learn.config import TaskConfig
+from starclass.learn.config import ENLARGED_FROM, TaskConfig
 from starclass.learn.precision import pick_device, precision_name
 from starclass.learn.provenance import row_digests
 from starclass.learn.train import TrainResult, fit
@@ -78,9 +78,6 @@ from starclass.stamps.images import (
 __all__ = ["centre_no_data_note", "classify_cutouts", "colour_note", "cutout_size_note", "enlargement_note",
            "few_rows_note", "fit_cutouts", "group_folds", "group_validation", "runaway_zscore_note",
            "unclassified_cutouts"]
-
-#: Cutouts enlarged by at least this factor to the task's stamps are said to be (``train --stamps``)
-ENLARGED_FROM = 1.5
 
 
 def enlargement_note(cutouts: CutoutSet, config: TaskConfig) -> str | None:
