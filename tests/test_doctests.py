@@ -23,11 +23,16 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(starclass.__path__, "star
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name, tmp_path, monkeypatch):
-    # examples that write files write them here, never into the checkout; their tempfile.mkdtemp()
-    # folders too (read_cutout_folder's and two dozen others' examples left one in /tmp per run):
+    # run from an empty folder of their own, which they must leave empty: run from the repository root
+    # (pytest --doctest-modules src/starclass), eight modules' examples wrote relative paths there
+    # (cc_cut/, cc_model/, cut/ were committed unseen). Their tempfile.mkdtemp() folders go to tmp_path
+    # too, beside it (read_cutout_folder's and two dozen others' examples left one in /tmp per run):
     # pytest removes tmp_path with its old runs
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    run_from, scratch = tmp_path / "run_from", tmp_path / "tmp"
+    run_from.mkdir()
+    scratch.mkdir()
+    monkeypatch.chdir(run_from)
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     try:
         module = importlib.import_module(name)
     except ImportError as exc:  # an optional dependency (statmorph, captum) that is not installed
@@ -44,6 +49,8 @@ def test_docstring_examples_run(name, tmp_path, monkeypatch):
         auth.configure_hasher()
     failed, attempted = result.failed + cached.failed, result.attempted + cached.attempted
     assert failed == 0, f"{failed} of {attempted} examples failed in {name}"
+    left = sorted(p.name for p in run_from.iterdir())
+    assert left == [], f"the examples of {name} left {left} in the folder they were run from"
 
 
 def _cached_property_tests(module) -> list[doctest.DocTest]:

@@ -431,6 +431,23 @@ def model_word(path: object) -> str:
     return shlex.quote(text) if shlex.quote(text) != text else f"'{text}'"
 
 
+def calibrate_command_named(text: str, model: object) -> str:
+    """``text`` with the ``'starclass calibrate MODEL ...'`` it offers naming ``model``.
+
+    A model's calibration cautions are written when it is fitted, before its folder has a name the user
+    gave, and say ``MODEL``; ``train -o m_og`` and ``classify --model m_og`` printed them so, the model's
+    name known to both. (``train --cv`` names each fold's model the same way.)
+
+    Examples
+    --------
+    >>> calibrate_command_named("refit ('starclass calibrate MODEL ... --overwrite')", "my model")
+    "refit ('starclass calibrate 'my model' ... --overwrite')"
+    >>> calibrate_command_named("nothing to name", "m")
+    'nothing to name'
+    """
+    return text.replace("starclass calibrate MODEL", f"starclass calibrate {shell_word(model)}")
+
+
 def shown_command(command: str) -> str:
     """A shell command as a message shows it: in single quotes, or in double quotes when it quotes a word itself.
 

@@ -25,7 +25,15 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError, counted, model_word, refuse_no_rows, shell_word, shown_command
+from starclass.errors import (
+    StarclassError,
+    calibrate_command_named,
+    counted,
+    model_word,
+    refuse_no_rows,
+    shell_word,
+    shown_command,
+)
 from starclass.schema import CLASS_JOINT, CLASS_REF, INFERENCE_BATCH_SIZE, label_map_words
 
 
@@ -244,7 +252,7 @@ def classify_command(
     if line := _decision_line(out, cfg, output):
         echo(line)
     _echo_threshold_caution(loaded, threshold)
-    _echo_trust(out)
+    _echo_trust(out, model)
     # the candidates without a usable stamp were counted by classify() in a warning: not repeated here
     if out.meta.get("n_blank"):
         echo(f"{out.meta['n_blank']} of the {out.meta['n_unclassified']} without a usable stamp have a blank "
@@ -581,8 +589,8 @@ def _counts_line(out, cfg) -> str:
                                              for c, n in zip(classes, counts))
 
 
-def _echo_trust(out) -> None:
-    """One line on calibration and the conformal sets (or why there are none)."""
+def _echo_trust(out, model: str | Path | None = None) -> None:
+    """One line on calibration and the conformal sets (or why there are none); then the model's cautions."""
     import numpy as np
 
     meta = out.meta
@@ -621,15 +629,20 @@ def _echo_trust(out) -> None:
             line += f" ({counted(n_none, 'unclassified candidate')} without a set)"
     echo(line)
     for caution in meta.get("calibration_cautions") or ():
-        typer.echo(f"WARNING: {caution}", err=True)
+        # 'starclass calibrate MODEL' written at training: the model is the one given here
+        said = calibrate_command_named(caution, model) if model is not None else caution
+        typer.echo(f"WARNING: {said}", err=True)
 
 
-def joint_next(output: str | Path, votes: Path | None, labelled: bool) -> str:
+def joint_next(output: str | Path, votes: Path | None, labelled: bool, stamps: str | Path | None = None) -> str:
     """What the 'next:' line adds after ``classify --votes``: how to score ``class_joint``, not ``class_pred``.
 
     ``evaluate`` scores ``class_pred`` unless told otherwise; after ``--votes`` the line named only that
     command, and the column the votes were added for (people and model together) was scored by nobody
-    unless they found ``--pred-column`` in evaluate's help.
+    unless they found ``--pred-column`` in evaluate's help. Unlabelled, a catalogue of mosaics is scored
+    against a labelled catalogue of the field (``-r``, paired by position); a cutout folder has none, and
+    ``-r TRUTH.ecsv`` (said for both until 2026-12-07) named nothing its user had: its cutouts are scored
+    against a labels column of a list of them (``-r LIST --label-column``, paired by file).
 
     Parameters
     ----------
@@ -638,7 +651,9 @@ def joint_next(output: str | Path, votes: Path | None, labelled: bool) -> str:
     votes : Path or None
         ``--votes`` as given; None adds nothing.
     labelled : bool
-        Whether the classification holds labels (``class_ref``); else a labelled catalogue (``-r``) is named.
+        Whether the classification holds labels (``class_ref``); else a reference is named.
+    stamps : str or Path, optional
+        ``--stamps`` as given (a cutout folder or list); None for mosaics.
 
     Returns
     -------
@@ -649,14 +664,32 @@ def joint_next(output: str | Path, votes: Path | None, labelled: bool) -> str:
     --------
     >>> joint_next("out.csv", Path("votes.csv"), True)
     "; people and model together (class_joint): 'starclass evaluate out.csv --pred-column class_joint'"
+    >>> print(joint_next("out.ecsv", Path("votes.csv"), False))
+    ; people and model together (class_joint): 'starclass evaluate out.ecsv -r TRUTH.ecsv --pred-column class_joint'
+
+    A cutout folder's own list is named where it has one (``cut/labels.csv``), else a list to write:
+
+    >>> print(joint_next("out.csv", Path("votes.csv"), False, stamps="cut"))  # doctest: +NORMALIZE_WHITESPACE
+    ; people and model together (class_joint): once the cutouts have labels (a column of LABELS.csv, or of another
+    list of them), 'starclass evaluate out.csv -r LABELS.csv --label-column COLUMN --pred-column class_joint'
     >>> joint_next("out.csv", None, True)
     ''
     """
     if votes is None:
         return ""
-    ref = "" if labelled else " -r TRUTH.ecsv"
-    return (f"; people and model together (class_joint): "
-            f"{shown_command(f'starclass evaluate {shell_word(output)}{ref} --pred-column {CLASS_JOINT}')}")
+    if labelled or stamps is None:
+        ref = "" if labelled else " -r TRUTH.ecsv"
+        return (f"; people and model together (class_joint): "
+                f"{shown_command(f'starclass evaluate {shell_word(output)}{ref} --pred-column {CLASS_JOINT}')}")
+    from starclass.io.cutout_folders import cutout_list_path
+
+    # the folder's own list where it has one (labels added to it are read by evaluate, paired by file)
+    listed = cutout_list_path(stamps)
+    shown = listed if listed.is_file() else Path("LABELS.csv")
+    command = (f"starclass evaluate {shell_word(output)} -r {shell_word(shown)} --label-column COLUMN "
+               f"--pred-column {CLASS_JOINT}")
+    return (f"; people and model together (class_joint): once the cutouts have labels (a column of {shown}, or of "
+            f"another list of them), {shown_command(command)}")
 
 
 def next_after_classifying(output: str | Path, model: str | Path, stamps: str | Path, *, labelled: bool) -> str:
@@ -879,7 +912,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     if line := _decision_line(out, cfg, output):
         echo(line)
     _echo_threshold_caution(loaded, threshold)
-    _echo_trust(out)
+    _echo_trust(out, model)
     from starclass.learn.classify import no_data_line
 
     if line := no_data_line(out, "cutouts"):  # cutouts of a drizzled image's edge: said, as classify on mosaics
@@ -920,4 +953,5 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         echo(joint_line)
     echo(f"written {output}")
     labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
-    echo(next_after_classifying(output, model, source, labelled=labelled) + joint_next(output, votes, labelled))
+    echo(next_after_classifying(output, model, source, labelled=labelled)
+         + joint_next(output, votes, labelled, stamps=source))

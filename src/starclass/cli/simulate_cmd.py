@@ -117,7 +117,7 @@ def simulate_cmd(
 
         # the simulator's class names above, the task's (train, classify) here: both, so neither surprises
         echo(f"     label: {label_line(labels, preset.lower())}")
-        echo(cutouts_next_line(preset.lower(), labels))
+        echo(next_after_seed_preset(preset.lower(), labels, size))
         return
     if volunteers is not None:
         raise StarclassError("--volunteers applies to --preset galaxy-cluster only")
@@ -335,6 +335,47 @@ def _quick_task(bands: list[str] | tuple[str, ...]) -> str:
         if name.endswith("-compact") and [b.lower() for b in get_preset(name).bands] == want:
             return name
     return "TASK"
+
+
+def next_after_seed_preset(preset: str, labels: Path, size: int | None) -> str:
+    """The line after ``simulate --preset cool-core|galaxy-cluster|open-globular``: how to train on the folder.
+
+    A new user's walk of docs/seeds.md (2026-12-07) ended ``simulate og --preset open-globular`` with its labels
+    and counts and nothing more, where a field's simulation names ``detect``: which task reads the folder, and
+    that its 64 px cutouts want ``--stamp-size 64`` under the task's 224 px stamps, were for them to find.
+
+    Parameters
+    ----------
+    preset : str
+        A seed preset (:data:`starclass.simulate.seed_presets.SEED_PRESETS`).
+    labels : Path
+        The ``labels.csv`` written.
+    size : int or None
+        ``--size`` as given (None: the preset's own).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(next_after_seed_preset("open-globular", Path("og/labels.csv"), 64))  # doctest: +NORMALIZE_WHITESPACE
+    next: train on it with 'starclass train --task open-globular-compact --stamps og/labels.csv --stamp-size 64 -o
+    MODEL' (the paper's network: --task open-globular), then classify a folder simulated with another --seed with
+    'starclass classify --stamps OTHER/labels.csv --model MODEL -o classified.csv'
+    """
+    from starclass.learn.config import ENLARGED_FROM, get_preset
+    from starclass.simulate.seed_presets import SEED_PRESETS
+
+    paper = SEED_PRESETS[preset][1]
+    task = f"{paper}-compact"  # the compact CNN: trained on a CPU in minutes, as docs/seeds.md measures it
+    stamp = int(get_preset(task).stamp_size)
+    # cutouts enlarged to the task's stamps gain nothing and cost the factor squared (train says so too)
+    keep = f" --stamp-size {size}" if size is not None and stamp / size >= ENLARGED_FROM else ""
+    train = shown_command(f"starclass train --task {task} --stamps {shell_word(labels)}{keep} -o MODEL")
+    classify = shown_command("starclass classify --stamps OTHER/labels.csv --model MODEL -o classified.csv")
+    return (f"next: train on it with {train} (the paper's network: --task {paper}), then classify a folder "
+            f"simulated with another --seed with {classify}")
 
 
 def _field_options_error(preset: str, given: list[str]) -> StarclassError:

@@ -588,7 +588,7 @@ def train_command(
             precision=precision, resume=resume, progress=progress, init_from=init_from, resume_from=resume_from,
             labels=labels, label_columns=label_columns, label_model=label_model, use_votes=use_votes,
             field_specs=field_specs, cfg=cfg, flags=flags, pseudo_labels=pseudo_labels,
-            starting_model=starting_model,
+            starting_model=starting_model, stamp_size_given=stamp_size is not None,
             # only a --task left out is 'the default' in the messages: a typed --task legus4 was called so too
             task_typed=bool(given_options(ctx, {"task": "--task"})))
 
@@ -597,7 +597,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                         target_purity, cv_scheme, holdout, seed, device, precision, resume, progress, init_from,
                         resume_from, labels, label_columns, label_model, use_votes, field_specs, cfg,
                         flags=None, pseudo_labels=None, task_typed: bool = True,
-                        file_column: str | None = None, starting_model=None) -> None:
+                        file_column: str | None = None, starting_model=None, stamp_size_given: bool = False) -> None:
     """What `train_command` does once the options, the task and its networks are checked; ``task_typed``:
     ``--task`` was given (not left at its default, legus4); ``starting_model``: the ``--resume-from`` model
     where it was loaded for its task (fit checks its calibration on it instead of loading it again)."""
@@ -643,7 +643,8 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                           default_task=not task_typed and resume_from is None,
                           task_file=task if cfg.preset_name is None and Path(task).is_file() else None,
                           votes=(labels, label_columns, label_model or "mode") if use_votes else None,
-                          resumed_from=resume_from, file_column=file_column or "file")
+                          resumed_from=resume_from, file_column=file_column or "file",
+                          stamp_size_given=stamp_size_given)
         return
     if (file_column or "file") != "file":
         raise StarclassError(f"--file-column {file_column!r} names the column of image files of a cutout CSV "
@@ -840,14 +841,17 @@ def pseudo_targets(cfg: TaskConfig, path: Path, table: Table, labels: np.ndarray
     --------
     Two unlabelled candidates of four, pseudo-labelled by a model:
 
+    >>> import shutil, tempfile
     >>> from astropy.table import Table
     >>> from starclass.learn.config import get_preset
-    >>> Table({"id": [3, 4], "class_ref": [1, 2], "pseudo_label": [True, True]}).write("pseudo.ecsv")
-    >>> new, rows = pseudo_targets(get_preset("m31-real"), Path("pseudo.ecsv"), Table({"id": [1, 2, 3, 4]}),
-    ...                            np.array([1, 2, 0, 0]), "cand.ecsv")
-    pseudo-labels: 2 candidates from pseudo.ecsv (class 1: 1, class 2: 1), trained on, never in the validation split
+    >>> d = Path(tempfile.mkdtemp())  # the example's files: never in the folder it is run from
+    >>> Table({"id": [3, 4], "class_ref": [1, 2], "pseudo_label": [True, True]}).write(d / "pseudo.ecsv")
+    >>> new, rows = pseudo_targets(get_preset("m31-real"), d / "pseudo.ecsv", Table({"id": [1, 2, 3, 4]}),
+    ...                            np.array([1, 2, 0, 0]), "cand.ecsv")  # doctest: +ELLIPSIS
+    pseudo-labels: 2 candidates from .../pseudo.ecsv (class 1: 1, class 2: 1), trained on, never in the validation split
     >>> new.tolist(), rows.tolist()
     ([1.0, 2.0, 1.0, 2.0], [2, 3])
+    >>> shutil.rmtree(d)
     """
     from starclass.io.catalog import numeric_column
     from starclass.learn.labels import read_votes
@@ -1426,22 +1430,37 @@ def tied_labels_note(table: Table, source: str | os.PathLike, several_lists: boo
     return f"{said}, or train on every person's vote instead (--labels {shlex.quote(str(source))} --label-model soft)"
 
 
+def _echo_enlargement(cutouts, cfg, stamp_size_given: bool, started_from: object) -> None:
+    """Say that the cutouts are enlarged to the task's stamps (:func:`starclass.learn.cutouts.enlargement_note`).
+
+    Not where ``--stamp-size`` chose the size, nor where training starts from a model, whose stamp size it keeps.
+    """
+    if stamp_size_given or started_from:
+        return
+    from starclass.learn.cutouts import enlargement_note
+
+    if note := enlargement_note(cutouts, cfg):
+        echo(note)
+
+
 def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_column: str | None, label_column: str,
                       precision: str | None, cv_scheme: int | str | None = None, default_task: bool = False,
                       target_purity: float | None = None, task_file: str | None = None,
                       votes: tuple | None = None, resumed_from: Path | None = None, file_column: str = "file",
-                      **fit_kwargs) -> None:
+                      stamp_size_given: bool = False, **fit_kwargs) -> None:
     """``train --stamps LABELS.csv|DIR`` (with ``--cv K``: k-fold); every check runs before the model
     directory is made. ``default_task``: no ``--task`` was given (legus4), which the messages say.
     ``task_file``: the ``--task`` file the task was read from, named when a label is unknown.
     ``votes``: ``(--labels, --label-columns, --label-model)`` to train on people's votes instead of
     the label column (:func:`_train_cutouts_on_votes`). ``resumed_from``: the ``--resume-from`` model, whose
-    task the folder is checked against (:func:`starclass.learn.folder_task.check_folder_task`)."""
+    task the folder is checked against (:func:`starclass.learn.folder_task.check_folder_task`).
+    ``stamp_size_given``: ``--stamp-size`` was given (cutouts enlarged to it are not said to be)."""
     from starclass.learn.cutouts import fit_cutouts
 
     if votes is not None:
         _train_cutouts_on_votes(cfg, source, output=output, group_column=group_column, precision=precision,
-                                votes=votes, file_column=file_column, **fit_kwargs)
+                                votes=votes, file_column=file_column, stamp_size_given=stamp_size_given,
+                                **fit_kwargs)
         return
 
     # a folder of one's own without --task met legus4's five HST bands, and the message advised
@@ -1515,6 +1534,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         objects = f"of {counted(n_groups, 'object')}"
     echo(f"cutouts: {counted(len(cutouts), 'image')} of {cutouts.images.shape[-1]} px {objects} "
          f"from {cutouts.source}; labels {labels_seen}")
+    _echo_enlargement(cutouts, cfg, stamp_size_given, resumed_from is not None or fit_kwargs.get("init_from"))
     from starclass.schema import label_map_words
 
     if cutouts.labels is not None and (words := label_map_words(cfg.classes, cfg.class_names, cfg.label_map)):
@@ -1631,7 +1651,8 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
 
 
 def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: str | None, precision: str | None,
-                            votes: tuple, file_column: str = "file", **fit_kwargs) -> None:
+                            votes: tuple, file_column: str = "file", stamp_size_given: bool = False,
+                            **fit_kwargs) -> None:
     """``train --stamps LABELS.csv --label-columns ... --label-model ...``: a cutout folder trained on votes.
 
     The votes are columns of the cutout CSV (one per person, as ``simulate --preset galaxy-cluster``'s
@@ -1679,6 +1700,7 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
                                  "df.pivot(index='id', columns='person', values='vote').fillna(0).reset_index()")
     out = votes_for_catalogue(cfg, table, votes_table, columns=label_columns, model=label_model, name=name)
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px from {cutouts.source}")
+    _echo_enlargement(cutouts, cfg, stamp_size_given, fit_kwargs.get("init_from"))
     echo(f"labels: {counted(out.n_labelled, 'cutout')} with votes in {', '.join(out.columns)} "
          f"({counted(out.n_votes, 'vote')}), label model {label_model}"
          f"{negative_votes_note(table if votes_table is None else votes_table, out.columns)}")
@@ -1876,10 +1898,13 @@ def calibration_to_refit(model: str | Path) -> str | None:
 
     Examples
     --------
+    >>> import shutil, tempfile
     >>> from starclass.learn.checkpoint import write_untrained_model
     >>> from starclass.learn.config import get_preset
-    >>> calibration_to_refit(write_untrained_model("m_uncal", get_preset("m31-real", stamp_size=16)))
+    >>> d = Path(tempfile.mkdtemp())
+    >>> calibration_to_refit(write_untrained_model(d / "m_uncal", get_preset("m31-real", stamp_size=16)))
     'it has no calibration (classify would write raw probabilities and no pred_set)'
+    >>> shutil.rmtree(d)
     """
     from starclass.learn.calibration import ModelCalibration, too_few_rows
     from starclass.learn.checkpoint import read_manifest
@@ -1902,7 +1927,13 @@ def calibration_to_refit(model: str | Path) -> str | None:
 def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False,
                left_out: str | None = None, cutouts: bool = False, cautions: Sequence[str] = (),
                mosaics: Sequence[Path] | None = None) -> None:
-    _echo_notes(result.notes, cautions)
+    from starclass.errors import calibrate_command_named
+    from starclass.learn.train import CautionNote
+
+    # 'starclass calibrate MODEL', written as the model was fitted: it is the folder written here (a
+    # CautionNote, a copy of a caution, is kept as it is: _echo_notes passes over it by its type)
+    notes = [n if isinstance(n, CautionNote) else calibrate_command_named(n, output) for n in result.notes]
+    _echo_notes(notes, [calibrate_command_named(c, output) for c in cautions])
     from starclass.learn.precision import compute_dtype, cpu_has_bf16_units, dtype_name
 
     dtype = compute_dtype(cfg.recipe.amp, result.device)

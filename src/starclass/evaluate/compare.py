@@ -85,6 +85,7 @@ from starclass.schema import (
     CLASS_PRED,
     CLASS_RECLASSIFIED,
     CLASS_REF,
+    CUTOUT_ROOT,
     DEC,
     FOLD,
     ID,
@@ -748,11 +749,16 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
         # class_joint holds the people's votes: against the catalogue's own class_ref (often those
         # very people's consensus) it is scored on its own inputs
         voted = int(np.sum(np.asarray(t[N_VOTES]) > 0)) if N_VOTES in t.colnames else None
+        # a cutout folder's classification has no truth catalogue: its other labels are a list of the same
+        # files (paired by file), where '-r truth.ecsv' named a file its user never had
+        cutouts = CUTOUT_ROOT in t.meta or CUTOUT_ROOT in t.colnames
+        other = ("another person's labels of the same cutouts, e.g. -r LABELS.csv --label-column COLUMN" if cutouts
+                 else "e.g. -r truth.ecsv")
         line += (f"; note: class_joint includes people's votes ({counted(voted, 'row')} with votes)"
                  if voted is not None else
                  "; note: class_joint includes people's votes") + (
             ", and the reference is this catalogue's own class_ref: if it comes from the same people, the "
-            "figures flatter class_joint; give an independent reference (e.g. -r truth.ecsv)")
+            f"figures flatter class_joint; give an independent reference ({other})")
     return view, line
 
 

@@ -555,13 +555,16 @@ def model_task(model: str | os.PathLike) -> EvalTask:
     --------
     A model's manifest is enough (its member checkpoints are not read):
 
+    >>> import shutil, tempfile
     >>> from starclass.learn.checkpoint import write_manifest
     >>> from starclass.learn.config import get_preset
-    >>> _ = write_manifest("model", get_preset("m31-real"), [{"file": "member_01.pt", "architecture": "compact",
-    ...                                                       "seed": 0}])
-    >>> task = model_task("model")
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = write_manifest(d / "model", get_preset("m31-real"), [{"file": "member_01.pt", "architecture": "compact",
+    ...                                                           "seed": 0}])
+    >>> task = model_task(d / "model")
     >>> task.source, task.classes, task.label_map["extended_cluster"], task.label_map["galaxy"]
     ('--model', (1, 2), 1, 2)
+    >>> shutil.rmtree(d)
     """
     # starclass.learn.checkpoint imports torch (13-19 s measured on the shared machine): only --model pays
     from starclass.learn.checkpoint import load_checkpoint, member_paths, read_manifest
@@ -618,12 +621,15 @@ def model_group_column(model: str | os.PathLike) -> str | None:
 
     Examples
     --------
+    >>> import shutil, tempfile
     >>> from starclass.learn.checkpoint import write_manifest
     >>> from starclass.learn.config import get_preset
-    >>> _ = write_manifest("grouped", get_preset("m31-real"), [{"file": "member_01.pt", "architecture": "compact",
-    ...                                                         "seed": 0}])
-    >>> model_group_column("grouped")
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = write_manifest(d / "grouped", get_preset("m31-real"), [{"file": "member_01.pt", "architecture": "compact",
+    ...                                                             "seed": 0}])
+    >>> model_group_column(d / "grouped")
     'object_id'
+    >>> shutil.rmtree(d)
     """
     from starclass.io.cutout_folders import stored_group_column
     from starclass.learn.checkpoint import read_manifest, training_group_column_of

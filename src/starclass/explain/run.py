@@ -202,16 +202,18 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
     --------
     Three one-band 16 px cutouts (NumPy files), one unlabelled; the model's task is all it needs:
 
+    >>> import shutil, tempfile
     >>> from starclass.learn.config import get_preset
-    >>> Path("cut").mkdir()
+    >>> cut = Path(tempfile.mkdtemp())  # the example's files: never in the folder it is run from
     >>> rng = np.random.default_rng(0)
     >>> for i in range(3):
-    ...     np.save(f"cut/s{i}.npy", rng.normal(size=(16, 16)).astype("float32"))
-    >>> _ = Path("cut/labels.csv").write_text("file,label\\ns0.npy,1\\ns1.npy,3\\ns2.npy,\\n")
-    >>> st = read_explain_stamps("cut/labels.csv", LoadedModel(config=get_preset("cool-core", stamp_size=16),
-    ...                                                        members=[]))
+    ...     np.save(cut / f"s{i}.npy", rng.normal(size=(16, 16)).astype("float32"))
+    >>> _ = (cut / "labels.csv").write_text("file,label\\ns0.npy,1\\ns1.npy,3\\ns2.npy,\\n")
+    >>> st = read_explain_stamps(cut / "labels.csv", LoadedModel(config=get_preset("cool-core", stamp_size=16),
+    ...                                                          members=[]))
     >>> st.inputs.shape, st.class_ref.tolist(), st.names, st.name_column
     ((3, 1, 16, 16), [1, 3, 0], ['s0.npy', 's1.npy', 's2.npy'], 'file')
+    >>> shutil.rmtree(cut)
     """
     from starclass.stamps.images import cutout_inputs
 

@@ -805,13 +805,16 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
     --------
     A folder of label sub-folders, exported beside it: the files are relative to ``round1/``.
 
+    >>> import shutil, tempfile
     >>> from starclass.learn.config import get_preset
+    >>> d = Path(tempfile.mkdtemp())  # the example's files: never in the folder it is run from
     >>> for lab in ("cluster", "galaxy"):
-    ...     Path("cut", lab).mkdir(parents=True)
-    ...     np.save(Path("cut", lab, "a.npy"), np.ones((8, 8)))
-    >>> t = export_catalogue(read_cutout_list("cut", get_preset("m31-real")), "round1/labels.csv")
+    ...     (d / "cut" / lab).mkdir(parents=True)
+    ...     np.save(d / "cut" / lab / "a.npy", np.ones((8, 8)))
+    >>> t = export_catalogue(read_cutout_list(d / "cut", get_preset("m31-real")), d / "round1" / "labels.csv")
     >>> t.colnames, [str(v) for v in t["id"]], [str(v) for v in t["file"]]
     (['id', 'file', 'label'], ['cluster/a.npy', 'galaxy/a.npy'], ['../cut/cluster/a.npy', '../cut/galaxy/a.npy'])
+    >>> shutil.rmtree(d)
     """
     out_dir = resolved(out_path).parent
     t = cutouts.table.copy(copy_data=True)

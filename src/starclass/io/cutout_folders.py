@@ -92,7 +92,7 @@ from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError, agreeing, counted, refuse_no_rows, shell_word, shown_command
 from starclass.io.atomic import is_os_file
-from starclass.io.compressed_text import compressed_damage, open_table_file, table_suffix
+from starclass.io.compressed_text import compressed_damage, inner_name, open_table_file, table_suffix
 from starclass.io.fits_names import FITS_NAMES
 from starclass.io.mosaic import (
     ANCILLARY_EXTNAMES,
@@ -177,6 +177,10 @@ def folder_labels_csv(folder: str | os.PathLike) -> Path | None:
     ``.Z``), which the readers read as the text inside. A folder holding only ``labels.csv.gz`` was read by its
     label sub-folders by some commands, warned "lists cutouts but is not read", its group column lost.
 
+    A folder holding two of them (``labels.csv`` and ``labels.csv.gz``) is read through ``labels.csv`` where
+    they hold the same text (``gunzip -k`` leaves both); where they differ it is refused, naming both: until
+    2026-12-07 ``labels.csv`` was read without a word, and labels corrected in the other one were never seen.
+
     Parameters
     ----------
     folder : str or os.PathLike
@@ -185,22 +189,92 @@ def folder_labels_csv(folder: str | os.PathLike) -> Path | None:
     Returns
     -------
     pathlib.Path or None
-        The list's path, ``labels.csv`` first where there are several.
+        The list's path.
+
+    Raises
+    ------
+    StarclassError
+        The folder holds two lists whose text differs (or one that cannot be decompressed to compare).
 
     Examples
     --------
-    >>> import gzip, tempfile
+    >>> import gzip, shutil, tempfile
     >>> d = Path(tempfile.mkdtemp())
     >>> folder_labels_csv(d) is None
     True
     >>> _ = (d / "labels.csv.gz").write_bytes(gzip.compress(b"file,label\\na.png,galaxy\\n"))
     >>> folder_labels_csv(d).name
     'labels.csv.gz'
+    >>> _ = (d / "labels.csv").write_text("file,label\\na.png,galaxy\\n")  # gunzip -k: the same list twice
+    >>> folder_labels_csv(d).name
+    'labels.csv'
+    >>> _ = (d / "labels.csv").write_text("file,label\\na.png,cluster\\n")  # one of them edited
+    >>> folder_labels_csv(d)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: .../labels.csv and .../labels.csv.gz: the folder holds both lists, and ...
+    >>> shutil.rmtree(d)
     """
     root = Path(folder)
     if not root.is_dir():
         return None
-    return next((root / n for n in LABELS_CSV_NAMES if (root / n).is_file()), None)
+    found = folder_label_lists(root)
+    if len(found) > 1:
+        _refuse_differing_lists(found)
+    return found[0] if found else None
+
+
+def folder_label_lists(folder: str | os.PathLike) -> list[Path]:
+    """Every label list of :data:`LABELS_CSV_NAMES` in ``folder``, in that order; no check that they agree.
+
+    For the looks that only ask whether a folder has a list (what a path is, where an output would land);
+    the readers ask :func:`folder_labels_csv`, which refuses two lists that differ.
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "labels.csv.bz2").write_bytes(b""); _ = (d / "labels.csv").write_text("file\\n")
+    >>> [p.name for p in folder_label_lists(d)]
+    ['labels.csv', 'labels.csv.bz2']
+    >>> shutil.rmtree(d)
+    """
+    root = Path(folder)
+    return [root / n for n in LABELS_CSV_NAMES if (root / n).is_file()]
+
+
+def _list_text(path: Path) -> bytes | None:
+    """The text of a label list, decompressed where it is compressed; None where it cannot be read so."""
+    from starclass.io.compressed_text import decompressed_bytes, text_compression
+
+    try:
+        inside = decompressed_bytes(path)
+        if inside is None and text_compression(path) is not None:
+            return None  # Unix compress without uncompresspy: not comparable here
+        return path.read_bytes() if inside is None else inside
+    except (OSError, EOFError, zlib.error, lzma.LZMAError):
+        return None
+
+
+#: (path, size, mtime) of each list -> whether they all agree: every command asks for a folder's list several times
+_LISTS_AGREE: dict[tuple, bool] = {}
+
+
+def _refuse_differing_lists(found: list[Path]) -> None:
+    """Raise naming the lists in ``found`` unless they all hold the same text (line endings aside)."""
+    key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in found)
+    if key not in _LISTS_AGREE:
+        texts = [_list_text(p) for p in found]
+        # CRLF from a spreadsheet and LF from gzip's round trip are the same list
+        same = all(t is not None for t in texts) and len({t.replace(b"\r\n", b"\n") for t in texts}) == 1
+        _LISTS_AGREE.clear()
+        _LISTS_AGREE[key] = same
+    if not _LISTS_AGREE[key]:
+        names = " and ".join(str(p) for p in found)
+        raise StarclassError(
+            f"{names}: the folder holds both lists, and they differ (or one cannot be read to compare): which "
+            f"one lists the cutouts is unclear; remove or rename the one not to be read, or give the one to read "
+            f"in place of the folder (e.g. {shell_word(found[0])})")
 
 
 def cutout_list_path(source: str | os.PathLike) -> Path:
@@ -635,8 +709,8 @@ def cutouts_not_mosaics(path: str | os.PathLike) -> str | None:
         files = [e for e in entries if e.is_file()]
         if any(fits_suffix(e) is not None for e in files):
             return None  # FITS at the top: mosaics (read_mosaics says what is wrong with them)
-        if (listed := folder_labels_csv(p)) is not None:
-            return f"a folder of labelled cutouts (its {listed.name})"
+        if listed := folder_label_lists(p):  # what the path is; the reader refuses two lists that differ
+            return f"a folder of labelled cutouts (its {listed[0].name})"
         labels = sorted(d.name for d in entries if d.is_dir()
                         and any(image_format(f) is not None for f in d.rglob("*") if f.is_file()))
         if labels:
@@ -2026,13 +2100,13 @@ def stray_cutout_csvs(folder: str | os.PathLike) -> list[Path]:
     ['Labels.CSV']
     """
     folder = Path(folder)
-    own = folder_labels_csv(folder)
+    own = folder_label_lists(folder)  # a hint's look: the reader refuses two lists that differ
     found = []
     for f in sorted(folder.iterdir()):
         # labels.csv.gz too (a folder unpacked from an archive, its list kept compressed): it was passed over without
         # a word, the folder read as "images without labels"
         # the one read (labels.csv, else labels.csv.gz: folder_labels_csv) is no stray
-        if f.is_file() and table_suffix(f) == ".csv" and f != own and not is_os_clutter(f.name):
+        if f.is_file() and table_suffix(f) == ".csv" and f not in own and not is_os_clutter(f.name):
             try:
                 names = [n.casefold() for n in csv_header(f)]
             except (OSError, UnicodeDecodeError, csv.Error, EOFError, zlib.error, lzma.LZMAError):
@@ -2242,7 +2316,7 @@ def _one_folder_of_labels(root: Path, known: Iterable[str] | None = None) -> tup
     ``known``) and none of its sub-folders is, or their names differ in digits only (``n1``, ``n2``;
     ``night1``, ``night2``; dates): one label whose images are sorted into nights, fields or CCDs.
     """
-    if not root.is_dir() or folder_labels_csv(root) is not None:
+    if not root.is_dir() or folder_label_lists(root):
         return None
     entries = [e for e in root.iterdir() if not is_os_clutter(e.name)]
     folders = [e for e in entries if e.is_dir()]
@@ -2344,10 +2418,30 @@ def case_twin(path: Path) -> Path | None:
     return here if here.is_file() and here != path else None
 
 
+def _lzw_list_note(said: str, full: Path, rel: str, rows: list[dict[str, str]], file_cols: list[str],
+                   src: Path) -> str:
+    """After the refusal of a listed Unix-compressed cutout: the list's names, which decompressing leaves behind.
+
+    ``gzip -d s0.fits.Z`` (the refusal's remedy) writes ``s0.fits`` in its place, and the list, still naming
+    ``s0.fits.Z``, was then refused file by file as "no such file": the names to write are said, with how many
+    rows name such a file.
+    """
+    if not said.startswith(f"{full} is compressed with Unix compress"):
+        return ""
+    n = sum(1 for row in rows if any((row.get(col) or "").strip().endswith(".Z") for col in file_cols))
+    inner = rel[: len(rel) - (len(full.name) - len(inner_name(full.name)))]
+    rows_said = ("its row names" if len(rows) == 1 else f"all {len(rows)} of its rows name" if n == len(rows)
+                 else f"{n} of its {len(rows)} rows {'names' if n == 1 else 'name'}")
+    return (f"; decompressed, it is {inner!r}: list it so in {src.name} ({rows_said} a .Z file; "
+            f"'gzip -d' decompresses several at once)")
+
+
 def _missing_hint(rel: str, root: Path, full: Path | None = None) -> str:
     """What to say of a listed file that is not there, when its spelling tells why."""
     if re.match(r"[A-Za-z]:[\\/]", rel) or rel.startswith("\\\\"):
         return "; a Windows path (drive or network share): write the paths relative to the CSV's folder"
+    if full is not None and (twin := compressed_twin_hint(rel, full)):
+        return twin
     # Cluster\C1.PNG from Windows for Cluster/c1.png: both the separators and the case differ
     twins = [case_twin(f) for f in ([full, Path(str(full).replace("\\", "/"))] if "\\" in rel else [full])
              if f is not None]
@@ -2361,6 +2455,59 @@ def _missing_hint(rel: str, root: Path, full: Path | None = None) -> str:
         how = f" (here without the leading {prefix!r})" if rel.replace("\\", "/").startswith(prefix) else ""
         return ("; it exists relative to the current directory, but the paths of a CSV are read relative to the "
                 f"CSV's folder ({root}): write them so{how}")
+    return ""
+
+
+#: The compressions a FITS cutout is read through as it is (astropy; Unix compress only with uncompresspy)
+_READ_COMPRESSED = (".gz", ".bz2", ".xz")
+
+
+def compressed_twin_hint(rel: str, full: Path) -> str:
+    """What to say of a listed file that is missing beside one of its name but for a compression suffix.
+
+    The remedy of a listed ``s0.fits.Z`` (Unix compress, not read here) is to decompress it, which leaves
+    ``s0.fits`` and the list naming a file that is gone: "no such file" and nothing more sent the user back to
+    the folder where the file was plainly there. A list of ``s0.fits`` beside ``s0.fits.gz`` (compressed since
+    the list was written) is the same slip the other way.
+
+    Parameters
+    ----------
+    rel : str
+        The name as the list gives it.
+    full : pathlib.Path
+        The path it names, which is not there.
+
+    Returns
+    -------
+    str
+        ``"; s0.fits is there beside it, decompressed: list it by that name ('s0.fits')"``, or ``""``.
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "s0.fits").write_bytes(b"SIMPLE"); _ = (d / "s1.fits.gz").write_bytes(b"")
+    >>> compressed_twin_hint("cut/s0.fits.Z", d / "s0.fits.Z")
+    "; s0.fits is there beside it, decompressed: list it by that name ('cut/s0.fits')"
+    >>> compressed_twin_hint("s1.fits", d / "s1.fits")
+    "; s1.fits.gz is there beside it, compressed: list it by that name ('s1.fits.gz'; gzip, bzip2 and xz FITS \
+files are read as they are)"
+    >>> compressed_twin_hint("s2.fits", d / "s2.fits")
+    ''
+    >>> shutil.rmtree(d)
+    """
+    inner = inner_name(full.name)
+    if inner != full.name:
+        if (full.with_name(inner)).is_file():
+            listed = rel[: len(rel) - (len(full.name) - len(inner))]
+            return f"; {inner} is there beside it, decompressed: list it by that name ({listed!r})"
+        return ""
+    if fits_suffix(full) is None:
+        return ""  # a PNG or NPY is read uncompressed only: its compressed twin would not be read either
+    for suffix in _READ_COMPRESSED:
+        if (full.with_name(full.name + suffix)).is_file():
+            return (f"; {full.name + suffix} is there beside it, compressed: list it by that name "
+                    f"({rel + suffix!r}; gzip, bzip2 and xz FITS files are read as they are)")
     return ""
 
 
@@ -3269,7 +3416,8 @@ def read_cutout_folder(
                 # 'data/galaxy/a.jpg: /home/.../data/galaxy/a.jpg: cannot read the image ...'
                 said = str(exc)
                 if said.startswith(f"{full} "):  # unreadable_fits: 'PATH is cut short inside its FITS header ...'
-                    raise StarclassError(f"{where(i, rel)} {said.removeprefix(f'{full} ')}") from None
+                    raise StarclassError(f"{where(i, rel)} {said.removeprefix(f'{full} ')}"
+                                         f"{_lzw_list_note(said, full, rel, rows, file_cols, src)}") from None
                 # unreadable_fits' last resort, 'cannot read FITS file PATH: ...', named the file a second time
                 said = said.removeprefix(f"{full}: ").replace(f"cannot read FITS file {full}: ",
                                                                 "cannot read it as FITS: ", 1)
@@ -4994,7 +5142,7 @@ def check_output_outside_cutouts(output: str | os.PathLike | None, source: str |
     if not (src.is_dir() or (src.is_file() and cutout_list_format(src) is not None)):
         return
     out = resolved(output)
-    scanned = src.is_dir() and folder_labels_csv(src) is None
+    scanned = src.is_dir() and not folder_label_lists(src)
     root = resolved(src if src.is_dir() else src.parent)
     if scanned:
         why = None

@@ -255,16 +255,19 @@ class PixelFlags:
         An 8 x 8 image with a DQ extension: three pixels of bit 1, one of bit 4096 (``~4096``: only
         that bit is bad):
 
+        >>> import shutil, tempfile
         >>> from astropy.io import fits
+        >>> d = Path(tempfile.mkdtemp())  # the example's image: never in the folder it is run from
         >>> dq = np.zeros((8, 8), np.int32)
         >>> dq[0, :3], dq[1, 0] = 1, 4096
         >>> fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(np.ones((8, 8), np.float32), name="SCI"),
-        ...               fits.ImageHDU(dq, name="DQ")]).writeto("f200w_i2d.fits")
+        ...               fits.ImageHDU(dq, name="DQ")]).writeto(d / "f200w_i2d.fits")
         >>> flags = PixelFlags(dq_good_bits="~4096")
-        >>> int(flags.bad("f200w_i2d.fits").sum()), bool(flags.bad("f200w_i2d.fits")[1, 0])
+        >>> int(flags.bad(d / "f200w_i2d.fits").sum()), bool(flags.bad(d / "f200w_i2d.fits")[1, 0])
         (1, True)
-        >>> flags.bad("f200w_i2d.fits", window=(slice(0, 4), slice(0, 4))).shape
+        >>> flags.bad(d / "f200w_i2d.fits", window=(slice(0, 4), slice(0, 4))).shape
         (4, 4)
+        >>> shutil.rmtree(d)
         """
         if not self:
             return None
@@ -1022,13 +1025,16 @@ def flagged_pixels(path: PathLike, flags: PixelFlags) -> np.ndarray:
 
     Examples
     --------
+    >>> import shutil, tempfile
     >>> from astropy.io import fits
+    >>> d = Path(tempfile.mkdtemp())  # the example's image: never in the folder it is run from
     >>> bpm = np.zeros((8, 8), np.uint8)
     >>> bpm[2:4, 2:4] = 1
     >>> fits.HDUList([fits.PrimaryHDU(np.ones((8, 8), np.float32)), fits.ImageHDU(bpm, name="BPM")]).writeto(
-    ...     "g_f555w.fits")
-    >>> int(flagged_pixels("g_f555w.fits", PixelFlags(mask_extension="BPM")).sum())
+    ...     d / "g_f555w.fits")
+    >>> int(flagged_pixels(d / "g_f555w.fits", PixelFlags(mask_extension="BPM")).sum())
     4
+    >>> shutil.rmtree(d)
     """
     bad = flags.bad(path)
     if bad.all():

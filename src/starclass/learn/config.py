@@ -61,6 +61,10 @@ from starclass.learn.precision import parse_precision
 from starclass.schema import check_distinct_bands
 
 NORMALISATIONS = ("none", "zscore", "zstd", "asinh", "rgb", "flux")
+#: Cutouts enlarged to the task's stamps by at least this factor are said to be, with the ``--stamp-size`` that keeps
+#: their own size (``train --stamps``: :func:`starclass.learn.cutouts.enlargement_note`; ``simulate --preset``'s
+#: next line): no detail is gained, and the network reads the factor squared times the pixels
+ENLARGED_FROM = 1.5
 OPTIMIZERS = ("adam", "adamw", "sgd", "adadelta")
 BALANCES = ("weighted_sampler", "class_weights", None)
 SPLITS = ("random", "spatial", "galaxy")

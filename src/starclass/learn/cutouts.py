@@ -45,7 +45,7 @@ from starclass.learn.classify import (
     predict_inputs,
     trust_columns,
 )
-from starclass.learn.config import TaskConfig
+from starclass.learn.config import ENLARGED_FROM, TaskConfig
 from starclass.learn.precision import pick_device, precision_name
 from starclass.learn.provenance import row_digests
 from starclass.learn.train import TrainResult, fit
@@ -75,8 +75,52 @@ from starclass.stamps.images import (
     zero_padding_rows,
 )
 
-__all__ = ["centre_no_data_note", "classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note",
-           "fit_cutouts", "group_folds", "group_validation", "runaway_zscore_note", "unclassified_cutouts"]
+__all__ = ["centre_no_data_note", "classify_cutouts", "colour_note", "cutout_size_note", "enlargement_note",
+           "few_rows_note", "fit_cutouts", "group_folds", "group_validation", "runaway_zscore_note",
+           "unclassified_cutouts"]
+
+
+def enlargement_note(cutouts: CutoutSet, config: TaskConfig) -> str | None:
+    """A note when training would enlarge the cutouts to the task's ``stamp_size`` by 1.5x or more, else None.
+
+    ``docs/seeds.md``'s open/globular command trained ``open-globular-compact`` (224 px stamps, the paper's
+    VGG16 size) on the simulator's 64 px cutouts without a word: each was enlarged 3.5x (bilinear), 12x the
+    pixels through the network for no detail gained, on a CPU some ten times slower per epoch than at 64 px,
+    and not the 64 px run whose accuracy the page gives. The size to give (``--stamp-size``) is said.
+
+    Parameters
+    ----------
+    cutouts : CutoutSet
+        The training cutouts as read (their own sizes: :meth:`CutoutSet.widths`).
+    config : TaskConfig
+        The task they will be trained under.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cs = CutoutSet(images=np.zeros((2, 3, 64, 64), np.float32), table=Table(), files=["a", "b"],
+    ...                labels=None, groups=np.array(["a", "b"]), source=Path("og/labels.csv"))
+    >>> print(enlargement_note(cs, get_preset("open-globular-compact")))  # doctest: +NORMALIZE_WHITESPACE
+    note: the cutouts (64 px) are enlarged to the task's 224 px stamps (3.5x, bilinear): no detail is gained,
+    and the network reads 12x the pixels; give --stamp-size 64 to train at their own size
+    >>> enlargement_note(cs, get_preset("open-globular-compact", stamp_size=64)) is None
+    True
+    """
+    widths = cutouts.widths()
+    if not len(widths) or int(widths.max()) <= 0:
+        return None
+    largest, size = int(widths.max()), int(config.stamp_size)
+    factor = size / largest
+    if factor < ENLARGED_FROM:
+        return None
+    which = "the cutouts" if int(widths.min()) == largest else "the largest cutouts"
+    return (f"note: {which} ({largest} px) are enlarged to the task's {size} px stamps ({factor:.1f}x, bilinear): no "
+            f"detail is gained, and the network reads {factor ** 2:.0f}x the pixels; give --stamp-size {largest} to "
+            "train at their own size")
 
 
 def colour_note(cutouts: CutoutSet, config: TaskConfig) -> str | None:
@@ -803,18 +847,21 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     >>> from starclass.io.cutout_folders import read_cutout_folder
     >>> from starclass.learn.checkpoint import write_untrained_model
     >>> from starclass.learn.config import get_preset
-    >>> _ = write_untrained_model("cc_model", get_preset("cool-core-compact", stamp_size=16))
-    >>> Path("cc_cut").mkdir()
+    >>> import shutil, tempfile
+    >>> d = Path(tempfile.mkdtemp())  # the example's model and cutouts: never in the folder it is run from
+    >>> _ = write_untrained_model(d / "cc_model", get_preset("cool-core-compact", stamp_size=16))
+    >>> (d / "cc_cut").mkdir()
     >>> for i in range(3):
-    ...     np.save(f"cc_cut/s{i}.npy", np.random.default_rng(i).normal(size=(16, 16)).astype("float32"))
-    >>> _ = Path("cc_cut/labels.csv").write_text("file,label\\ns0.npy,1\\ns1.npy,3\\ns2.npy,2\\n")
-    >>> out = classify_cutouts(read_cutout_folder("cc_cut/labels.csv"), "cc_model")
+    ...     np.save(d / "cc_cut" / f"s{i}.npy", np.random.default_rng(i).normal(size=(16, 16)).astype("float32"))
+    >>> _ = (d / "cc_cut" / "labels.csv").write_text("file,label\\ns0.npy,1\\ns1.npy,3\\ns2.npy,2\\n")
+    >>> out = classify_cutouts(read_cutout_folder(d / "cc_cut" / "labels.csv"), d / "cc_model")
     >>> out.colnames
     ['file', 'label', 'class_pred', 'prob_1', 'prob_2', 'prob_3', 'class_ref']
     >>> out["class_ref"].tolist(), set(out["class_pred"]) <= {1, 2, 3}
     ([1, 3, 2], True)
     >>> np.allclose(out["prob_1"] + out["prob_2"] + out["prob_3"], 1, atol=1e-5)
     True
+    >>> shutil.rmtree(d)
     """
 
     dev = pick_device(device)

@@ -72,20 +72,23 @@ def initial_state(source: str | os.PathLike, config: TaskConfig, member: int, ar
     >>> from starclass.learn.checkpoint import write_untrained_model
     >>> from starclass.learn.config import get_preset
     >>> from starclass.models import build_model
+    >>> import shutil, tempfile
     >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    >>> saved = load_checkpoint(write_untrained_model("sim_model", cfg) / "member_01.pt")["state_dict"]
+    >>> sim_model = Path(tempfile.mkdtemp()) / "sim_model"  # never in the folder the example is run from
+    >>> saved = load_checkpoint(write_untrained_model(sim_model, cfg) / "member_01.pt")["state_dict"]
     >>> net = build_model(cfg, pretrained=False)
-    >>> net.load_state_dict(initial_state("sim_model", cfg, 0, "compact", net))
+    >>> net.load_state_dict(initial_state(sim_model, cfg, 0, "compact", net))
     <All keys matched successfully>
     >>> all(torch.equal(a, saved[k]) for k, a in net.state_dict().items())
     True
     >>> from starclass.learn.checkpoint import load_model
-    >>> net.load_state_dict(initial_state("sim_model", cfg, 0, "compact", net, load_model("sim_model")))
+    >>> net.load_state_dict(initial_state(sim_model, cfg, 0, "compact", net, load_model(sim_model)))
     <All keys matched successfully>
-    >>> initial_state("sim_model", cfg.copy(stamp_size=32), 0, "compact", net)  # doctest: +ELLIPSIS
+    >>> initial_state(sim_model, cfg.copy(stamp_size=32), 0, "compact", net)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     starclass.errors.StarclassError: the model to start from ... its stamp_size is 16 but the task ... trains 32; ...
+    >>> shutil.rmtree(sim_model.parent)
     """
     paths = member_paths(Path(source))
     k = min(int(member), len(paths) - 1)

@@ -212,10 +212,13 @@ def init_digest(source: str | os.PathLike) -> str:
     --------
     >>> from starclass.learn.checkpoint import write_untrained_model
     >>> from starclass.learn.config import get_preset
-    >>> _ = write_untrained_model("sim_model", get_preset("galaxy-cluster-compact", stamp_size=16))
-    >>> d = init_digest("sim_model")
-    >>> len(d), d == init_digest("sim_model/manifest.json") == init_digest("sim_model/member_01.pt")
+    >>> import shutil, tempfile
+    >>> m = Path(tempfile.mkdtemp()) / "sim_model"  # never in the folder the example is run from
+    >>> _ = write_untrained_model(m, get_preset("galaxy-cluster-compact", stamp_size=16))
+    >>> d = init_digest(m)
+    >>> len(d), d == init_digest(m / "manifest.json") == init_digest(m / "member_01.pt")
     (64, True)
+    >>> shutil.rmtree(m.parent)
     """
     h = hashlib.sha256()
     for path in member_paths(source):

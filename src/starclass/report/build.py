@@ -1738,7 +1738,7 @@ def _recorded_cutouts_hint(pred: Table | str | Path, pred_name: str) -> str:
     """
     from starclass.io.cutout_folders import (
         TABLE_FOLDER,
-        folder_labels_csv,
+        folder_label_lists,
         recorded_folder,
         recorded_roots,
         stray_cutout_csvs,
@@ -1759,7 +1759,7 @@ def _recorded_cutouts_hint(pred: Table | str | Path, pred_name: str) -> str:
     # the folder is read through its labels.csv; a list named otherwise is given by its name, else the folder's
     # label sub-folders or images are read (a list of another name beside them would be passed over)
     others = stray_cutout_csvs(folder)
-    if folder_labels_csv(folder) is not None or not others:
+    if folder_label_lists(folder) or not others:  # a hint: the reader refuses two lists that differ
         return said + str(folder)
     if len(others) == 1:
         return said + str(others[0])
