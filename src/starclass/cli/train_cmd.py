@@ -113,8 +113,8 @@ def store_fit(store: StampStore | StampStores, cfg: TaskConfig, name: str | os.P
     >>> from starclass.learn.config import get_preset
     >>> from starclass.stamps import StampStore, write_stamp_store
     >>> path = tempfile.mkdtemp() + "/s.h5"
-    >>> write_stamp_store(path, np.zeros((1, 2, 8, 8), np.float32), np.ones((1, 8, 8), bool), {"x": [1.0], "y": [1.0]},
-    ...                   channels=["g", "i"], normalisation="zscore")
+    >>> _ = write_stamp_store(path, np.zeros((1, 2, 8, 8), np.float32), np.ones((1, 8, 8), bool),
+    ...                       {"x": [1.0], "y": [1.0]}, channels=["g", "i"], normalisation="zscore")
     >>> cfg = get_preset("m31-binary-compact", stamp_size=8, normalisation="zscore", scales=[1.0])
     >>> store_fit(StampStore(path), cfg, path).stamp_size
     8
