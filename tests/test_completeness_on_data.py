@@ -52,18 +52,25 @@ def test_truth_on_the_nan_border_is_left_out_of_the_completeness(tmp_path):
 
 def test_the_printed_table_tells_counts_from_fractions(tmp_path):
     # the table printed "n_true found complete selected": "found" a count and "selected" a
-    # fraction under headers alike; they are now the written table's column names
+    # fraction under headers alike; they are now the written table's column names. Until 2026-12-07 the
+    # printed table said "mag range" (the file: mag_lo, mag_hi) of a band it did not name, and put
+    # n_selected before completeness where the file put it after: one set of names, in one order
     test_truth_on_the_nan_border_is_left_out_of_the_completeness(tmp_path)
     r = runner.invoke(app, ["detect", str(tmp_path / "f"), "-o", str(tmp_path / "c2.ecsv"),
                             "--truth", str(tmp_path / "truth.ecsv"), "--quiet"])
     assert r.exit_code == 0, r.output
     comp = Table.read(tmp_path / "c2_completeness.ecsv")
     lines = r.output.splitlines()
-    head = next(i for i, line in enumerate(lines) if line.split()[:2] == ["mag", "range"])
-    names = lines[head].split()[2:]
-    assert names == ["n_true", "n_found", "n_selected", "completeness", "completeness_selected"], lines[head]
-    assert all(name in comp.colnames for name in names)
-    shown = [line.split()[1:] for line in lines[head + 1:head + 1 + int(np.sum(comp["n_true"] > 0))]]
+    head = next(i for i, line in enumerate(lines) if line.split()[:1] == ["mag_lo"])
+    names = lines[head].split()
+    assert names == ["mag_lo", "mag_hi", "n_true", "n_found", "n_selected", "completeness",
+                     "completeness_selected"], lines[head]
+    assert comp.colnames == names  # the file's columns, in the printed order
+    # the band is named above the printed table and in the file (meta and the bin edges' descriptions)
+    assert "f555w" in lines[head - 1], lines[head - 1]
+    assert comp.meta["band"] == "f555w" and "f555w" in comp["mag_lo"].description
+    shown = [line.split() for line in lines[head + 1:head + 1 + int(np.sum(comp["n_true"] > 0))]]
     for values, row in zip(shown, comp[comp["n_true"] > 0]):
-        assert [int(v) for v in values[:3]] == [row[name] for name in names[:3]]
-        assert [float(v) for v in values[3:]] == [round(float(row[name]), 3) for name in names[3:]]
+        assert [float(v) for v in values[:2]] == [round(float(row[name]), 2) for name in names[:2]]
+        assert [int(v) for v in values[2:5]] == [row[name] for name in names[2:5]]
+        assert [float(v) for v in values[5:]] == [round(float(row[name]), 3) for name in names[5:]]

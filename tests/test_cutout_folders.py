@@ -1358,9 +1358,9 @@ def test_a_stamp_store_given_as_a_cutout_folder_is_named_as_such(tmp_path):
     assert "codec" not in str(exc.value)
 
 
-def test_classify_stamps_with_a_stamp_store_says_what_it_is(tmp_path, tiny_model):
-    """``classify --stamps stamps.h5`` (train --stamps takes the store) said only "give a cutout folder
-    (a .csv or a directory)": not that classify cannot read a store, nor to give the mosaics."""
+def test_classify_stamps_with_an_hdf5_file_that_is_no_store_says_what_it_is(tmp_path, tiny_model):
+    """``classify --stamps stamps.h5`` said only "give a cutout folder (a .csv or a directory)". A stamp store is
+    classified now (tests/test_classify_stamp_store.py); another HDF5 file is named as no store."""
     h5py = pytest.importorskip("h5py")
 
     model, _ = tiny_model
@@ -1370,7 +1370,7 @@ def test_classify_stamps_with_a_stamp_store_says_what_it_is(tmp_path, tiny_model
                               "-o", str(tmp_path / "out.ecsv"), "--no-progress"])
     text = " ".join(res.output.split())
     assert res.exit_code == 2 and "Traceback" not in text, text
-    assert "stamps.h5 is an HDF5 stamp store" in text and "MOSAICS --catalog" in text, text
+    assert "stamps.h5: not a starclass stamp store" in text, text
     assert not (tmp_path / "out.ecsv").exists()
 
 

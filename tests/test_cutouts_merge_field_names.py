@@ -57,7 +57,7 @@ def test_a_field_has_one_name_cut_together_or_merged(two_fields):
     res = runner.invoke(app, ["cutouts", "--merge", str(d / "stamps_a.h5"), str(d / "stamps_b.h5"),
                               "-o", str(d / "merged.h5")])
     assert res.exit_code == 0, res.output
-    assert "from fields m31_a, m31_b" in res.output, res.output  # was 'stamps_a, stamps_b'
+    assert "from 2 fields (m31_a, m31_b)" in res.output, res.output  # was 'stamps_a, stamps_b'
     assert _fields(d / "merged.h5") == _fields(d / "both.h5") == ["m31_a", "m31_a", "m31_b", "m31_b"]
 
 
@@ -67,7 +67,7 @@ def test_stores_that_record_no_field_or_one_field_twice_are_named_by_their_files
     _cut(d, str(d / "m31_a"), "--catalog", str(d / "m31_a.ecsv"), "-o", str(d / "train.h5"))
     _cut(d, str(d / "m31_a"), "--catalog", str(d / "m31_a.ecsv"), "-o", str(d / "test.h5"))
     res = runner.invoke(app, ["cutouts", "--merge", str(d / "train.h5"), str(d / "test.h5"), "-o", str(d / "m.h5")])
-    assert res.exit_code == 0 and "from fields test, train" in res.output, res.output
+    assert res.exit_code == 0 and "from 2 fields (test, train)" in res.output, res.output
     # a store that records no mosaics (written by write_stamp_store, as an older or simulated one) is read as before
     for name in ("old_north", "old_south"):
         write_stamp_store(d / f"{name}.h5", np.zeros((2, 2, 16, 16), np.float32), np.ones((2, 16, 16), bool),
@@ -76,3 +76,24 @@ def test_stores_that_record_no_field_or_one_field_twice_are_named_by_their_files
                               "-o", str(d / "old.h5")])
     assert res.exit_code == 0, res.output
     assert _fields(d / "old.h5") == ["old_north", "old_north", "old_south", "old_south"]
+
+
+def test_the_merged_store_is_described_as_a_cut_one_is(two_fields):
+    # "merged 2 stamp stores into m.h5: 4 candidates from fields m31_a, m31_b" said neither the inputs' shape,
+    # nor the bands, scales and normalisation that a store cut from mosaics (one field or several) says
+    d = two_fields
+    _cut(d, str(d / "m31_a"), "--catalog", str(d / "m31_a.ecsv"), "-o", str(d / "stamps_a.h5"))
+    _cut(d, str(d / "m31_b"), "--catalog", str(d / "m31_b.ecsv"), "-o", str(d / "stamps_b.h5"))
+    res = runner.invoke(app, ["cutouts", "--merge", str(d / "stamps_a.h5"), str(d / "stamps_b.h5"),
+                              "-o", str(d / "m.h5")])
+    assert res.exit_code == 0, res.output
+    st = StampStore(d / "m.h5")
+    try:
+        shape, bands, scales, norm = list(st.shape), st.bands, st.scales, st.normalisation
+    finally:
+        st.close()
+    text = " ".join(res.output.split())
+    assert f"inputs {shape}" in text, res.output
+    assert f"bands {','.join(bands)}" in text and f"normalisation {norm}" in text, res.output
+    assert f"scales {','.join(f'{v:g}' for v in scales)}" in text, res.output
+    assert "merged from 2 stamp stores" in text, res.output

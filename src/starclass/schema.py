@@ -355,6 +355,19 @@ N_VOTES = "n_votes"
 #: ``fields.ecsv`` (one row per field) give them: its rows, those with a person's class 1-4, the classes no person
 #: gave (NGC 1566's class_method 0), and the rows of each class (:func:`class_count_column`). info DIR said rows,
 #: inspected, n1-n4 until 2026-12-07
+#: a completeness table's columns (``starclass.detect.completeness``; ``detect --truth``'s printed table and its
+#: ``<output>_completeness.ecsv``, in this order): a bin of the band's true magnitude (``meta['band']`` names the
+#: band), the true objects in it, those found before the selection and after it, and the two fractions of n_true.
+#: The printed table said "mag range" and put n_selected before completeness, the file the other way round until
+#: 2026-12-07
+MAG_LO = "mag_lo"
+MAG_HI = "mag_hi"
+N_TRUE = "n_true"
+N_FOUND = "n_found"
+N_SELECTED = "n_selected"
+COMPLETENESS = "completeness"
+COMPLETENESS_SELECTED = "completeness_selected"
+COMPLETENESS_COLUMNS = (MAG_LO, MAG_HI, N_TRUE, N_FOUND, N_SELECTED, COMPLETENESS, COMPLETENESS_SELECTED)
 N_ROWS = "n_rows"
 N_INSPECTED = "n_inspected"
 N_MACHINE_ONLY = "n_machine_only"

@@ -50,7 +50,7 @@ def classify_command(
         None, "--stamps",
         help="A cutout folder instead of mosaics + catalogue: a CSV (file, optional label and other "
              "columns, kept in the output) or a directory (labels.csv inside, or one sub-folder per "
-             "label)."),
+             "label); or a stamp store cut for the model's task (cutouts --task MODEL -o STORE.h5)."),
     model: Path = typer.Option(
         ..., "--model",
         help="Model directory from 'starclass train' (or one member .pt file), of any task preset ('starclass "
@@ -187,7 +187,23 @@ def classify_command(
     # a misspelt catalogue or mosaic, or a missing --stamps, was named only once torch and the model had loaded
     # (a missing mosaic after the model's member files were read: their damage was said instead)
     check_image_inputs(mosaics, catalog, stamps, need=_NEED_INPUTS)
-    if stamps is not None:
+    from starclass.io.cutout_folders import is_hdf5
+
+    # a stamp store (cutouts -o STORE.h5), as train --stamps takes it: it was refused as "not a cutout folder"
+    store = stamps is not None and stamps.is_file() and is_hdf5(stamps)
+    if store:
+        for name, value in (("--label-column", label_column), ("--group-column", group_column),
+                            ("--file-column", file_column)):
+            if value is not None:
+                raise StarclassError(f"{name} {value!r} names a column of a cutout folder's CSV; a stamp store "
+                                     f"({stamps}) keeps its candidates' columns, class_ref among them")
+        if mosaics or catalog is not None:
+            raise StarclassError(f"--stamps {stamps} is a stamp store: its stamps are classified as they are; give "
+                                 "no mosaics or --catalog with it")
+        from starclass.stamps.store import StampStore
+
+        StampStore(stamps).close()  # an HDF5 file that is no store, or one cut short: said before torch loads
+    elif stamps is not None:
         _check_cutout_source(stamps)
     if not overwrite and _inputs_there(mosaics, catalog, stamps):
         # every input there and readable: an existing output is refused before the inputs are read in full and the
@@ -206,6 +222,12 @@ def classify_command(
     from starclass.learn.classify import check_bands, classify, decision_threshold, no_data_line
 
     dev = pick_device(device)  # a device this machine lacks is refused before any reading
+    if store:
+        _classify_store(stamps, model=model, output=output, tta=tta, batch_size=batch_size, device=dev,
+                        precision=precision, calibration=calibration, coverage=coverage, votes=votes,
+                        label_columns=label_columns, threshold=threshold, overwrite=overwrite, progress=progress,
+                        t0=t0)
+        return
     if stamps is not None:
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
                           device=device, precision=precision, calibration=calibration, coverage=coverage,
@@ -288,9 +310,9 @@ def _inputs_there(mosaics: list[Path] | None, catalog: Path | None, stamps: Path
         return p.exists() and os.access(p, os.R_OK | os.X_OK if p.is_dir() else os.R_OK)
 
     if stamps is not None:
-        from starclass.io.cutout_folders import is_cutout_source
+        from starclass.io.cutout_folders import is_cutout_source, is_hdf5
 
-        return readable(stamps) and is_cutout_source(stamps)
+        return readable(stamps) and (is_cutout_source(stamps) or (stamps.is_file() and is_hdf5(stamps)))
     if not mosaics or catalog is None or not catalog.is_file() or not readable(catalog):
         return False
     for m in mosaics:
@@ -798,6 +820,68 @@ def _trained_on_words(loaded, cutouts, cfg, scored, right) -> str:
              else "; it has seen them all")
     return (f"; the model was trained on {int(seen.sum())} of these {int(scored.sum())} rows, so this is no test "
             f"figure{other}")
+
+
+def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, batch_size: int, device,
+                    precision: str | None, calibration: bool, coverage: float | None, votes: Path | None,
+                    label_columns: str | None, threshold: float | None, overwrite: bool, progress: bool | None,
+                    t0: float) -> None:
+    """``classify --stamps STORE.h5``: the store's stamps, classified as they are stored.
+
+    The store's candidates' columns pass through as a catalogue's do (its ``class_ref`` too, so that
+    ``evaluate`` scores the output); the store must have been cut for the model's task (bands, stamp size,
+    scales, normalisation: ``cutouts --task MODEL``), as ``train --stamps`` requires of its store. It was
+    refused ("not a cutout folder ... give the mosaics instead") until 2026-12-07.
+    """
+    import time
+
+    import numpy as np
+    from astropy.table import Table
+
+    from starclass.cli.train_cmd import store_fit
+    from starclass.io.catalog import write_catalog
+    from starclass.io.paths import check_output
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.classify import classify, decision_threshold, no_data_line
+    from starclass.stamps import StampStore
+
+    st = StampStore(store_path)
+    try:
+        loaded = load_model(model, device=device)
+        cfg = loaded.config
+        decision_threshold(cfg, threshold)  # --threshold for a multi-class model: before the stamps are read
+        store_fit(st, cfg, store_path)  # the differences named, and the cutouts command that fits
+        table = Table(st.table)
+        if not len(table):
+            raise StarclassError(f"stamp store {store_path} holds no stamps: nothing to classify")
+        _check_votes(table, votes, label_columns, f"--stamps {store_path}", cfg)
+        check_output(output, option="--output", overwrite=overwrite, file=True)  # inputs read: now the output
+        out = classify(st, table, loaded, batch_size=batch_size, tta=tta, device=device, progress=progress,
+                       precision=precision, threshold=threshold, calibrated=calibration, coverage=coverage,
+                       source=store_path)
+    finally:
+        st.close()
+    joint_line = _add_joint(out, cfg, votes, label_columns)
+    out.meta["stamps"] = str(store_path)
+    _record_model(out, model, output)
+    _record_threshold(out, cfg, threshold, loaded, output)
+    _record_coverage(out, output)
+    write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
+    echo(f"classified {counted(len(out), 'stamp')} of stamp store {store_path} with task {cfg.name!r} "
+         f"({counted(len(loaded.members), 'member')}{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s "
+         f"on {device}")
+    echo(_counts_line(out, cfg))
+    if line := _decision_line(out, cfg, output):
+        echo(line)
+    _echo_threshold_caution(loaded, threshold)
+    _echo_trust(out)
+    if line := no_data_line(out):
+        echo(line)
+    if joint_line:
+        echo(joint_line)
+    echo(f"written {output}")
+    labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
+    echo(next_after_classifying_mosaics(output, model, None, labelled=labelled) + joint_next(output, votes, labelled))
 
 
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,

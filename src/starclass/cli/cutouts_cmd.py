@@ -377,8 +377,10 @@ def cutouts_command(
             raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies "
                                  "when stamps are cut from mosaics, not to --merge of stamp stores")
         s = merge(mosaics, output, overwrite=overwrite)
-        echo(f"merged {len(mosaics)} stamp stores into {output}: {counted(s['n'], 'candidate')} from fields "
-             f"{', '.join(s['fields'])}")
+        # the lines of a store cut from mosaics (shape, bands, scales, normalisation, flagged rows, the next
+        # step): "merged 2 stamp stores into all.h5: 4 candidates from fields a, b" said none of them
+        fields = f"{counted(len(s['fields']), 'field')} ({', '.join(s['fields'])}), " if s["fields"] else ""
+        _say_written(output, s, f" from {fields}merged from {counted(len(mosaics), 'stamp store')}", quiet=quiet)
         return
     options = dict(task=task, size=size, scales=scales, normalisation=normalisation,
                    softening_mag=softening_mag, bands=bands, batch_size=batch_size, use_masks=use_masks,

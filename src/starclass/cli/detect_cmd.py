@@ -26,6 +26,16 @@ from starclass.cli._app import (
     warn_v_band,
 )
 from starclass.errors import StarclassError, counted, shell_word
+from starclass.schema import (
+    COMPLETENESS,
+    COMPLETENESS_COLUMNS,
+    COMPLETENESS_SELECTED,
+    MAG_HI,
+    MAG_LO,
+    N_FOUND,
+    N_SELECTED,
+    N_TRUE,
+)
 
 
 def parse_polygon(text: str | None) -> list[list[float]] | None:
@@ -316,21 +326,27 @@ def detect_command(
     if truth_table is not None:
         vb = ms.v_band
         comp = completeness(truth_table, found, band=vb, radius=2.0)
-        comp_sel = completeness(truth_table, cat, band=vb, radius=2.0, bins=list(comp["mag_lo"]) + [comp["mag_hi"][-1]])
-        comp["n_selected"] = comp_sel["n_found"]
-        comp["completeness_selected"] = comp_sel["completeness"]
+        comp_sel = completeness(truth_table, cat, band=vb, radius=2.0,
+                                bins=list(comp[MAG_LO]) + [comp[MAG_HI][-1]])
+        comp[N_SELECTED] = comp_sel[N_FOUND]
+        comp[COMPLETENESS_SELECTED] = comp_sel[COMPLETENESS]
+        # the file's columns in the printed table's order (schema's COMPLETENESS_COLUMNS): the file had
+        # n_selected after completeness, the table before it
+        comp = comp[list(COMPLETENESS_COLUMNS)]
         lit = comp.meta.get("matched_at", "x, y") != "x, y"
         at = " of x, y or the centre of light (x_light, y_light)" if lit else ""
         echo(f"truth: {counted(comp.meta['n_truth'], 'object')}; matched within 2 px{at}: {comp.meta['matched']} "
              f"before selection, {comp_sel.meta['matched']} after")
-        # the headers are the .ecsv's column names: "found" (a count) and "selected" (a fraction) read
-        # alike, so a count's header starts n_ and a fraction's is completeness, as in the table written
-        echo(f"{'mag range':>13s} {'n_true':>7s} {'n_found':>7s} {'n_selected':>10s} {'completeness':>12s} "
-             f"{'completeness_selected':>21s}")
+        # the headers are the .ecsv's column names, in its order, and the line above them names the band of
+        # mag_lo, mag_hi (the file says it in meta['band'] and the columns' descriptions): the table said
+        # "mag range" of a band it did not name
+        echo(f"completeness against the true {vb} magnitude (mag_lo, mag_hi), as in {png.with_suffix('.ecsv').name}:")
+        widths = dict(zip(COMPLETENESS_COLUMNS, (6, 6, 7, 7, 10, 12, 21)))
+        echo(" ".join(f"{name:>{widths[name]}s}" for name in COMPLETENESS_COLUMNS))
         for row in comp:
-            if row["n_true"]:
-                echo(f"{row['mag_lo']:6.2f}-{row['mag_hi']:<6.2f} {row['n_true']:7d} {row['n_found']:7d} "
-                     f"{row['n_selected']:10d} {row['completeness']:12.3f} {row['completeness_selected']:21.3f}")
+            if row[N_TRUE]:
+                echo(f"{row[MAG_LO]:6.2f} {row[MAG_HI]:6.2f} {row[N_TRUE]:7d} {row[N_FOUND]:7d} "
+                     f"{row[N_SELECTED]:10d} {row[COMPLETENESS]:12.3f} {row[COMPLETENESS_SELECTED]:21.3f}")
         if said := unmatched_note(comp.meta, n_detected, vb):
             echo(said)
         if CLASS_REF in truth_table.colnames:

@@ -101,6 +101,47 @@ def check_train_options(*, epochs: int | None = None, ensemble: int | None = Non
         parse_precision(precision, "--precision")
 
 
+def store_fit(store: StampStore | StampStores, cfg: TaskConfig, name: str | os.PathLike) -> TaskConfig:
+    """``cfg`` as the store's stamps were made with it, or the error naming what differs and how to recut.
+
+    The bands, stamp size, scales and normalisation (and a flux store's softening magnitude) must be the
+    task's: ``train --stamps`` and ``classify --stamps`` read a store's inputs as they are. A task's ``auto``
+    softening magnitude is resolved to the store's.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.stamps import StampStore, write_stamp_store
+    >>> path = tempfile.mkdtemp() + "/s.h5"
+    >>> _ = write_stamp_store(path, np.zeros((1, 2, 8, 8), np.float32), np.ones((1, 8, 8), bool),
+    ...                       {"x": [1.0], "y": [1.0]}, channels=["g", "i"], normalisation="zscore")
+    >>> cfg = get_preset("m31-binary-compact", stamp_size=8, normalisation="zscore", scales=[1.0])
+    >>> store_fit(StampStore(path), cfg, path).stamp_size
+    8
+    """
+    expect = {"bands": list(cfg.bands), "stamp_size": cfg.stamp_size,
+              "scales": [float(s) for s in cfg.scales], "normalisation": cfg.normalisation}
+    have = {"bands": store.bands, "stamp_size": store.stamp_size,
+            "scales": [float(s) for s in store.scales], "normalisation": store.normalisation}
+    if cfg.normalisation == "flux":
+        stored = (store.meta.get("extra") or {}).get("softening_mag")
+        if stored is not None and cfg.softening_mag == "auto":
+            cfg = cfg.copy(softening_mag=float(stored))
+        expect["softening_mag"] = None if cfg.softening_mag == "auto" else float(cfg.softening_mag)
+        have["softening_mag"] = None if stored is None else float(stored)
+    diff = {k: (have[k], expect[k]) for k in expect if have[k] != expect[k]}
+    if diff:
+        raise StarclassError(
+            f"stamp store {name} does not fit task {cfg.name!r}: "
+            + "; ".join(f"{k} is {a} in the store, {b} in the task" for k, (a, b) in diff.items())
+            # the next step: a store cut with cutouts' defaults (zscore, one scale) met the default task
+            # (flux, three scales) with the differences alone, and no word of how to get a store that fits
+            + "; " + recut_words(store.meta.get("sources"), cfg.name)
+        )
+    return cfg
+
+
 def recut_words(sources: object, task: str) -> str:
     """How to get a stamp store that fits ``task``: the ``cutouts`` command, from the mosaics a store was cut from.
 
@@ -163,25 +204,7 @@ def training_inputs(cfg: TaskConfig, table: Table | None, *, mosaics: MosaicsLik
         store = StampStores(stamps) if several else StampStore(stamps)
         if several:
             stamps = ", ".join(str(p) for p in stamps)
-        expect = {"bands": list(cfg.bands), "stamp_size": cfg.stamp_size,
-                  "scales": [float(s) for s in cfg.scales], "normalisation": cfg.normalisation}
-        have = {"bands": store.bands, "stamp_size": store.stamp_size,
-                "scales": [float(s) for s in store.scales], "normalisation": store.normalisation}
-        if cfg.normalisation == "flux":
-            stored = (store.meta.get("extra") or {}).get("softening_mag")
-            if stored is not None and cfg.softening_mag == "auto":
-                cfg = cfg.copy(softening_mag=float(stored))
-            expect["softening_mag"] = None if cfg.softening_mag == "auto" else float(cfg.softening_mag)
-            have["softening_mag"] = None if stored is None else float(stored)
-        diff = {k: (have[k], expect[k]) for k in expect if have[k] != expect[k]}
-        if diff:
-            raise StarclassError(
-                f"stamp store {stamps} does not fit task {cfg.name!r}: "
-                + "; ".join(f"{k} is {a} in the store, {b} in the task" for k, (a, b) in diff.items())
-                # the next step: a store cut with cutouts' defaults (zscore, one scale) met the default task
-                # (flux, three scales) with the differences alone, and no word of how to get a store that fits
-                + "; " + recut_words(store.meta.get("sources"), cfg.name)
-            )
+        cfg = store_fit(store, cfg, stamps)
         n = len(store)
         if table is not None:
             if len(table) != n:

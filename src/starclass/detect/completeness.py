@@ -14,7 +14,20 @@ from starclass.detect.match import match_truth
 from starclass.errors import OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import Mosaics
-from starclass.schema import CLASS_REF, X_LIGHT, Y_LIGHT, X, Y, mag_col, mag_true_col
+from starclass.schema import (
+    CLASS_REF,
+    COMPLETENESS,
+    MAG_HI,
+    MAG_LO,
+    N_FOUND,
+    N_TRUE,
+    X_LIGHT,
+    Y_LIGHT,
+    X,
+    Y,
+    mag_col,
+    mag_true_col,
+)
 
 
 def _col(table: Table, name: str) -> np.ndarray:
@@ -193,10 +206,13 @@ def completeness(
     n_found = np.array([((idx == k) & hit).sum() for k in range(len(edges) - 1)])
     with np.errstate(invalid="ignore", divide="ignore"):
         frac = np.where(n_true > 0, n_found / np.maximum(n_true, 1), np.nan)
-    out = Table({"mag_lo": edges[:-1], "mag_hi": edges[1:], "n_true": n_true,
-                 "n_found": n_found, "completeness": frac})
-    # the bin edges are magnitudes, as the catalogues' mag_<band> columns are (ECSV keeps the unit)
-    out["mag_lo"].unit = out["mag_hi"].unit = u.mag
+    out = Table({MAG_LO: edges[:-1], MAG_HI: edges[1:], N_TRUE: n_true,
+                 N_FOUND: n_found, COMPLETENESS: frac})
+    # the bin edges are magnitudes, as the catalogues' mag_<band> columns are (ECSV keeps the unit), and
+    # say which band's: the file alone named it only in its meta
+    out[MAG_LO].unit = out[MAG_HI].unit = u.mag
+    out[MAG_LO].description = f"the bin's lower (brighter) edge of the true {band} magnitude ({mcol})"
+    out[MAG_HI].description = f"the bin's upper (fainter) edge of the true {band} magnitude ({mcol})"
     out.meta["band"] = band
     out.meta["radius_px"] = radius
     out.meta["matched_at"] = "x, y or x_light, y_light" if X_LIGHT in t.colnames and Y_LIGHT in t.colnames else "x, y"

@@ -790,24 +790,30 @@ PSF_TABULATED = "apcorr_psf_tabulated"
 def tabulated_psf_message(tabulated: Mapping[str, float] | None) -> str | None:
     """What ``detect`` warns of bands whose aperture-correction PSF is the tabulated one (meta :data:`PSF_TABULATED`).
 
+    What the user must know and can do, in one sentence: which bands, that their totals assume the
+    tabulated PSF and how far off that can be, and the option that gives aperture magnitudes instead. It
+    said each band's FWHM, "a stellar CI locus of its own", starclass.bands and a Python call besides (460
+    characters for five bands on a 512 px simulated field): the FWHMs are in the catalogue's meta
+    (``apcorr_psf_tabulated``) and the rest in docs/detect.md.
+
     Examples
     --------
     >>> print(tabulated_psf_message({"f435w": 2.0}))  # doctest: +NORMALIZE_WHITESPACE
-    f435w (2 px FWHM): too few sources of S/N >= 30 for a stellar CI locus of its own (15 needed), so its
-    aperture correction takes the tabulated PSF of starclass.bands: its total magnitudes are off where the
-    image's PSF differs (0.1 mag too faint for a 2.7 px PSF); --aperture-correction none gives aperture
-    magnitudes, measure(..., psf_fwhm={band: FWHM}) in Python a known PSF
+    f435w: too few bright stars (15 of S/N >= 30 needed) to measure its PSF, so its total magnitudes assume
+    the tabulated PSF (2 px FWHM) and are off where the image's differs (0.1 mag for 2.7 px);
+    --aperture-correction none gives aperture magnitudes
     >>> tabulated_psf_message({}) is None
     True
     """
     if not tabulated:
         return None
-    named = ", ".join(f"{b} ({float(fw):g} px FWHM)" for b, fw in tabulated.items())
+    named = ", ".join(tabulated)
     its = "its" if len(tabulated) == 1 else "their"
-    return (f"{named}: too few sources of S/N >= 30 for a stellar CI locus of {its} own (15 needed), so {its} "
-            f"aperture correction takes the tabulated PSF of starclass.bands: {its} total magnitudes are off where "
-            "the image's PSF differs (0.1 mag too faint for a 2.7 px PSF); --aperture-correction none gives "
-            "aperture magnitudes, measure(..., psf_fwhm={band: FWHM}) in Python a known PSF")
+    fwhm = ", ".join(f"{float(fw):g}" for fw in tabulated.values()) if len(set(tabulated.values())) > 1 else (
+        f"{float(next(iter(tabulated.values()))):g}")
+    return (f"{named}: too few bright stars (15 of S/N >= 30 needed) to measure {its} PSF, so {its} total "
+            f"magnitudes assume the tabulated PSF ({fwhm} px FWHM) and are off where the image's differs "
+            "(0.1 mag for 2.7 px); --aperture-correction none gives aperture magnitudes")
 
 
 @dataclass(frozen=True)

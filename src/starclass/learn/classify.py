@@ -46,7 +46,7 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -1083,6 +1083,20 @@ def earlier_outputs(names: Iterable[str]) -> list[str]:
             or any(p.matches(n) for p in patterns)]
 
 
+def _store_batches(store: Any, batch_size: int) -> Iterator[Any]:
+    """A stamp store's inputs as :func:`starclass.stamps.iter_inputs` gives a mosaic's, ``batch_size`` at a time.
+
+    ``ok`` is the store's ``/ok``; ``no_data`` the share of each stamp's pixels its ``/valid`` marks as fill.
+    """
+    from starclass.stamps.inputs import InputBatch
+
+    ok = np.asarray(store.ok, dtype=bool)
+    for start, inputs, valid in store.iter_batches(batch_size):
+        stop = start + len(inputs)
+        fill = 1.0 - np.asarray(valid, dtype=float).reshape(len(valid), -1).mean(axis=1)
+        yield InputBatch(start, stop, np.asarray(inputs, dtype=np.float32), ok[start:stop], fill)
+
+
 def classify(
     mosaics: Mosaics,
     candidates: Table,
@@ -1105,9 +1119,11 @@ def classify(
     ----------
     mosaics
         :class:`starclass.io.mosaic.MosaicSet` (or a mapping band -> 2-D array) holding at
-        least the model's bands.
+        least the model's bands, or a :class:`starclass.stamps.StampStore` whose inputs were cut for the
+        model's task (``starclass cutouts --task MODEL``): its stamps are classified as they are stored.
     candidates
-        :class:`astropy.table.Table` with 0-based ``x``, ``y`` columns.
+        :class:`astropy.table.Table` with 0-based ``x``, ``y`` columns; with a stamp store, one row per
+        stamp in its order (its own table, ``Table(store.table)``), positions not needed.
     model_path
         Model directory (ensemble), a member ``.pt`` file, a loaded
         :class:`starclass.learn.checkpoint.LoadedModel`, or a fitted
@@ -1174,17 +1190,23 @@ def classify(
     candidates = catalog_argument(candidates, str(source))
     if len(candidates) == 0:
         raise StarclassError("the candidate list is empty: nothing to classify")
-    for col in (X, Y):
+    # a stamp store (classify --stamps STORE.h5): its stamps are the inputs, cut already; no position is read
+    stored = hasattr(mosaics, "iter_batches") and hasattr(mosaics, "ok")
+    if stored and len(candidates) != len(mosaics):
+        raise StarclassError(f"{counted(len(candidates), 'candidate')} but stamp store {mosaics.path} holds "
+                             f"{counted(len(mosaics), 'stamp')} (one row per stamp, in its order)")
+    for col in () if stored else (X, Y):
         if col not in candidates.colnames:
             raise StarclassError(f"candidate table has no column {col!r} (0-based pixel positions)")
     from starclass.stamps import iter_inputs
     from starclass.stamps.extract import position_values
 
-    # a masked cell is no position: np.asarray gave the value under the mask, and the row was classified there
-    x, y = position_values(candidates[X]), position_values(candidates[Y])
-    bad = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))
-    if bad.size:
-        raise StarclassError(f"candidates in {rows_named(bad)} have non-finite or masked x or y")
+    if not stored:
+        # a masked cell is no position: np.asarray gave the value under the mask, and the row was classified there
+        x, y = position_values(candidates[X]), position_values(candidates[Y])
+        bad = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))
+        if bad.size:
+            raise StarclassError(f"candidates in {rows_named(bad)} have non-finite or masked x or y")
     if int(batch_size) < 1:
         raise StarclassError(f"batch_size must be >= 1, got {batch_size}")
 
@@ -1200,7 +1222,13 @@ def classify(
     # --mosaics (which comes here) said 'model (trained on ...)' with no folder and 'extends: TASK'
     members = getattr(loaded, "paths", None) or []
     who = name if name != "model" or not members else f"model {model_word(Path(members[0]).parent)}"
-    check_bands(list(cfg.bands), mosaic_bands, who, mosaics, task=cfg.name)
+    if stored:
+        if mosaic_bands != list(cfg.bands):
+            raise StarclassError(f"stamp store {mosaics.path} holds bands {', '.join(mosaic_bands)}; {who} takes "
+                                 f"{', '.join(cfg.bands)}")
+        check_input_geometry(mosaics.shape, cfg, tta=tta)
+    else:
+        check_bands(list(cfg.bands), mosaic_bands, who, mosaics, task=cfg.name)
     scale = getattr(mosaics, "pixel_scale", None)
     if scale and cfg.pixel_scale and abs(float(scale) / float(cfg.pixel_scale) - 1) > 0.05:
         msg = (f"mosaic pixel scale {float(scale):.4g}\"/px differs from the model's "
@@ -1237,7 +1265,9 @@ def classify(
     # after 8 M passes of 512 rows (minutes of silence on a CPU)
     on_pass = bar.update if tta else None
     try:
-        for batch in iter_inputs(mosaics, x, y, cfg, batch_size=int(batch_size)):
+        batches = (_store_batches(mosaics, int(batch_size)) if stored
+                   else iter_inputs(mosaics, x, y, cfg, batch_size=int(batch_size)))
+        for batch in batches:
             s, e = batch.start, batch.stop
             valid = np.asarray(batch.ok, dtype=bool)
             inputs = batch.inputs
