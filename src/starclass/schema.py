@@ -10,106 +10,113 @@ Placeholders: ``<band>`` is a lower-case filter name (``f555w``), ``<k>`` a clas
 (1..K), ``<r>`` an aperture radius in px (1..5), ``<h>`` a human classifier (1..), ``<i>`` an
 ensemble member (1..), ``<bound>`` one of ``min``, ``max``, ``err``.
 
-==================  =======  =======  ==========================================================================
-column              dtype    unit     meaning
-==================  =======  =======  ==========================================================================
-id                  int64             integer identifier, unique within a catalogue
-x                   float64  pix      0-based pixel column of the centre
-y                   float64  pix      0-based pixel row of the centre
-x_light             float64  pix      0-based pixel column of a simulated object's V-band centre of light
-y_light             float64  pix      0-based pixel row of a simulated object's V-band centre of light
-ra                  float64  deg      right ascension (ICRS)
-dec                 float64  deg      declination (ICRS)
-mag_<band>          float64  mag      magnitude in <band> (Vega unless the mosaics say AB)
-magerr_<band>       float64  mag      uncertainty of mag_<band>
-mag_true_<band>     float64  mag      simulated true magnitude in <band> (truth catalogues)
-ci                  float64  mag      concentration index m(1 px) - m(3 px) in the V band
-mci_<r>             float64  mag      multiple concentration index for aperture radius <r> px
-bkg                 float64           local background, median of a 7-8 px annulus (image unit / pix: per_pixel)
-fwhm                float64  pix      FWHM from a radial-profile fit
-crowding            int64             number of other candidates within the crowding radius
-redundant           bool              True if within 5 px of a brighter candidate (subclass 4.9)
-apcorr_radius       float64  pix      radius where the growth-curve total magnitude was taken
-saturated           bool              True for a flat-topped (saturated) core: subclass 4.4
-masked_frac         float64           fraction of the V-band aperture on masked or off-image pixels
-masked_frac_<band>  float64           fraction of the <band> aperture on masked or off-image pixels
-class_ref           int16             reference class (truth, human mode or another model), 0 = none
-class_pred          int16             predicted class, 1..K
-prob_<k>            float64           predicted probability of class <k>
-prob_<k>_raw        float64           probability of class <k> before calibration (temperature)
-prob_std            float64           std over ensemble members of the chosen class's probability
-tta_std             float64           std over the 8 rotations/flips of the chosen class's probability
-mutual_info         float64           BALD mutual information (nats) of raw probabilities, TTA views x members
-pred_set            str               conformal prediction set: classes joined by "|" ("1|2"; "" = none)
-pred_set_size       int16             number of classes in pred_set (0 = unclassified)
-quality             float64           fraction of ensemble members agreeing with the mode
-class_mean          int16             class of the members' mean probability
-class_median        int16             class of the members' median probability
-class_std           float64           spread of the members' classes
-stamp_no_data       float64           share of the stamp's input pixels without data, filled; NaN = unclassified
-class_m<i>          int16             class voted by ensemble member <i>
-class_h<h>          int16             class given by human classifier <h>, 0 = none
-score_h<h>          int16             score given by human inspector <h> (M31 check 0-2), -1 = none
-score_sum           int16             sum of the inspectors' scores (M31 check 0-4), -1 = none
-class_human_mode    int16             mode of several humans' classes (LEGUS NGC 1566 col 36), 0 = none
-class_human_mean    float64           mean of the humans' classes (LEGUS col 35), 0 = none
-class_hybrid        int16             final class from humans or ML, per class_method (NGC 1566 col 34)
-class_method        int16             source of class_hybrid: 0 ML, 1 ML + 1 human, 3/4 3 humans, 6 re-class
-class_ml            int16             class from a machine-learning classifier (NGC 1566 col 37), 0 = none
-class_ml_checked    int16             one human's check of class_ml (NGC 1566 col 38), 0 = none
-class_reclassified  int16             one human's re-classification of former class 4 (col 39)
-subclass            str               class-4 subclass as text "4.1".."4.12" ("" otherwise)
-galaxy              str               galaxy (or field) name
-field               str               field of the candidate (survey field; mosaics + catalogue in train)
-tile                str               survey tile whose core holds the centre, r<row>_c<col>
-trained_field       bool              survey: the field is one the model was trained on (no held-out figures)
-fold                str               cross-validation fold that held the candidate out
-r_gal               float64  kpc      projected galactocentric radius
-age                 float64  yr       age of the cluster (truth or SED fit)
-mass                float64  solMass  stellar mass of the cluster (truth or SED fit)
-mass_kind           str               which mass a mass or mass limit is: stellar (left at the age) or formed
-ebv                 float64  mag      colour excess E(B-V)
-age_<bound>         float64  yr       lower / upper bound or error of age (LEGUS, PHANGS)
-mass_<bound>        float64  solMass  lower / upper bound or error of mass (LEGUS, PHANGS)
-ebv_<bound>         float64  mag      lower / upper bound or error of ebv (LEGUS, PHANGS)
-radius_pc           float64  pc       simulated half-light radius
-entropy             float64           entropy of the predicted probabilities (nats)
-margin              float64           1 - (top probability - second): the score suggest --by margin ranks by
-suggest_rank        int64             place in the suggested labelling queue, 1 = most informative
-class_given         int16             the class a row's label gives (suggest --check-labels), 0 = none
-class_suggested     int16             the class out-of-fold probabilities point to instead (check-labels)
-prob_given          float64           out-of-fold probability of the given class (self-confidence)
-check_rank          int64             place in the list of labels to look at again, 1 = least self-confident
-pseudo_label        bool              True where class_ref is a model's class (pseudo-label), not a person's
-class_joint         int16             class from the model and the people's votes together, 0 = none
-prob_joint_<k>      float64           probability of class <k> given the image (model) and the votes
-n_votes             int16             number of people's votes the row has
-model               str               absolute path of the model that classified the row (CSV outputs: no meta)
-cutout_root         str               folder a cutout's file is relative to (absolute, or from the table's own)
-cutout_root_abs     str               the same folder, absolute: tried where cutout_root does not hold the files
-group_column        str               the column naming each cutout's object, classify --group-column (CSV)
-file_column         str               the column naming each cutout's file, --file-column other than file (CSV)
-threshold           float64           decision threshold on P(positive class) that set class_pred (CSV outputs)
-threshold_source    str               where the decision threshold came from, e.g. --threshold (CSV outputs)
-positive_class      int16             class set where its P >= threshold, else the other class (CSV outputs)
-coverage            float64           coverage the conformal sets (pred_set) were made for (CSV outputs)
-training_field      str               the model's training field this classification is of (a meta key)
-n_rows              int64             rows of a catalogue (info DIR, evaluate --catalogs' fields.ecsv)
-n_inspected         int64             rows with a person's class 1-4 (info DIR, fields.ecsv)
-n_machine_only      int64             rows whose class no person gave (NGC 1566's class_method 0)
-n_<k>               int64             rows of class <k> in a catalogue (info DIR, fields.ecsv)
-file                str               the catalogue file a summary row is of (info DIR)
-bands               str               the bands a catalogue has magnitudes in, comma-separated (info DIR)
-ci_cut              float64           the CI cut of a catalogue's inspected sources (info DIR, fields.ecsv)
-layout              str               the LEGUS layout or the format a catalogue was read as (info DIR)
-mapped              str               the --map applied to a catalogue, source->name (info DIR)
-vote_fraction       float64           fraction of the volunteers' votes for class 1 (unweighted)
-consensus           int16             class of the volunteers' gold-weighted consensus (1 or 2)
-consensus_fraction  float64           gold-weighted fraction of the volunteers' votes for class 1
-gold                int16             1 where the expert label is a gold answer weighting volunteers
-volunteer_ids       str               semicolon-separated ids of the volunteers who voted
-volunteer_votes     str               semicolon-separated votes (class numbers), as volunteer_ids
-==================  =======  =======  ==========================================================================
+=====================  =======  =======  ==========================================================================
+column                 dtype    unit     meaning
+=====================  =======  =======  ==========================================================================
+id                     int64             integer identifier, unique within a catalogue
+x                      float64  pix      0-based pixel column of the centre
+y                      float64  pix      0-based pixel row of the centre
+x_light                float64  pix      0-based pixel column of a simulated object's V-band centre of light
+y_light                float64  pix      0-based pixel row of a simulated object's V-band centre of light
+ra                     float64  deg      right ascension (ICRS)
+dec                    float64  deg      declination (ICRS)
+mag_<band>             float64  mag      magnitude in <band> (Vega unless the mosaics say AB)
+magerr_<band>          float64  mag      uncertainty of mag_<band>
+mag_true_<band>        float64  mag      simulated true magnitude in <band> (truth catalogues)
+ci                     float64  mag      concentration index m(1 px) - m(3 px) in the V band
+mci_<r>                float64  mag      multiple concentration index for aperture radius <r> px
+bkg                    float64           local background, median of a 7-8 px annulus (image unit / pix: per_pixel)
+fwhm                   float64  pix      FWHM from a radial-profile fit
+crowding               int64             number of other candidates within the crowding radius
+redundant              bool              True if within 5 px of a brighter candidate (subclass 4.9)
+apcorr_radius          float64  pix      radius where the growth-curve total magnitude was taken
+saturated              bool              True for a flat-topped (saturated) core: subclass 4.4
+masked_frac            float64           fraction of the V-band aperture on masked or off-image pixels
+masked_frac_<band>     float64           fraction of the <band> aperture on masked or off-image pixels
+class_ref              int16             reference class (truth, human mode or another model), 0 = none
+class_pred             int16             predicted class, 1..K
+prob_<k>               float64           predicted probability of class <k>
+prob_<k>_raw           float64           probability of class <k> before calibration (temperature)
+prob_std               float64           std over ensemble members of the chosen class's probability
+tta_std                float64           std over the 8 rotations/flips of the chosen class's probability
+mutual_info            float64           BALD mutual information (nats) of raw probabilities, TTA views x members
+pred_set               str               conformal prediction set: classes joined by "|" ("1|2"; "" = none)
+pred_set_size          int16             number of classes in pred_set (0 = unclassified)
+quality                float64           fraction of ensemble members agreeing with the mode
+class_mean             int16             class of the members' mean probability
+class_median           int16             class of the members' median probability
+class_std              float64           spread of the members' classes
+stamp_no_data          float64           share of the stamp's input pixels without data, filled; NaN = unclassified
+class_m<i>             int16             class voted by ensemble member <i>
+class_h<h>             int16             class given by human classifier <h>, 0 = none
+score_h<h>             int16             score given by human inspector <h> (M31 check 0-2), -1 = none
+score_sum              int16             sum of the inspectors' scores (M31 check 0-4), -1 = none
+class_human_mode       int16             mode of several humans' classes (LEGUS NGC 1566 col 36), 0 = none
+class_human_mean       float64           mean of the humans' classes (LEGUS col 35), 0 = none
+class_hybrid           int16             final class from humans or ML, per class_method (NGC 1566 col 34)
+class_method           int16             source of class_hybrid: 0 ML, 1 ML + 1 human, 3/4 3 humans, 6 re-class
+class_ml               int16             class from a machine-learning classifier (NGC 1566 col 37), 0 = none
+class_ml_checked       int16             one human's check of class_ml (NGC 1566 col 38), 0 = none
+class_reclassified     int16             one human's re-classification of former class 4 (col 39)
+subclass               str               class-4 subclass as text "4.1".."4.12" ("" otherwise)
+galaxy                 str               galaxy (or field) name
+field                  str               field of the candidate (survey field; mosaics + catalogue in train)
+tile                   str               survey tile whose core holds the centre, r<row>_c<col>
+trained_field          bool              survey: the field is one the model was trained on (no held-out figures)
+fold                   str               cross-validation fold that held the candidate out
+r_gal                  float64  kpc      projected galactocentric radius
+age                    float64  yr       age of the cluster (truth or SED fit)
+mass                   float64  solMass  stellar mass of the cluster (truth or SED fit)
+mass_kind              str               which mass a mass or mass limit is: stellar (left at the age) or formed
+ebv                    float64  mag      colour excess E(B-V)
+age_<bound>            float64  yr       lower / upper bound or error of age (LEGUS, PHANGS)
+mass_<bound>           float64  solMass  lower / upper bound or error of mass (LEGUS, PHANGS)
+ebv_<bound>            float64  mag      lower / upper bound or error of ebv (LEGUS, PHANGS)
+radius_pc              float64  pc       simulated half-light radius
+entropy                float64           entropy of the predicted probabilities (nats)
+margin                 float64           1 - (top probability - second): the score suggest --by margin ranks by
+suggest_rank           int64             place in the suggested labelling queue, 1 = most informative
+class_given            int16             the class a row's label gives (suggest --check-labels), 0 = none
+class_suggested        int16             the class out-of-fold probabilities point to instead (check-labels)
+prob_given             float64           out-of-fold probability of the given class (self-confidence)
+check_rank             int64             place in the list of labels to look at again, 1 = least self-confident
+pseudo_label           bool              True where class_ref is a model's class (pseudo-label), not a person's
+class_joint            int16             class from the model and the people's votes together, 0 = none
+prob_joint_<k>         float64           probability of class <k> given the image (model) and the votes
+n_votes                int16             number of people's votes the row has
+model                  str               absolute path of the model that classified the row (CSV outputs: no meta)
+cutout_root            str               folder a cutout's file is relative to (absolute, or from the table's own)
+cutout_root_abs        str               the same folder, absolute: tried where cutout_root does not hold the files
+group_column           str               the column naming each cutout's object, classify --group-column (CSV)
+file_column            str               the column naming each cutout's file, --file-column other than file (CSV)
+threshold              float64           decision threshold on P(positive class) that set class_pred (CSV outputs)
+threshold_source       str               where the decision threshold came from, e.g. --threshold (CSV outputs)
+positive_class         int16             class set where its P >= threshold, else the other class (CSV outputs)
+coverage               float64           coverage the conformal sets (pred_set) were made for (CSV outputs)
+training_field         str               the model's training field this classification is of (a meta key)
+mag_lo                 float64  mag      a completeness bin's brighter edge of the true magnitude (meta band)
+mag_hi                 float64  mag      a completeness bin's fainter edge of the true magnitude
+n_true                 int64             true objects in a completeness bin (detect --truth)
+n_found                int64             true objects of the bin matched by a candidate before the selection
+n_selected             int64             true objects of the bin matched by a candidate after the selection
+completeness           float64           n_found / n_true of a completeness bin
+completeness_selected  float64           n_selected / n_true of a completeness bin
+n_rows                 int64             rows of a catalogue (info DIR, evaluate --catalogs' fields.ecsv)
+n_inspected            int64             rows with a person's class 1-4 (info DIR, fields.ecsv)
+n_machine_only         int64             rows whose class no person gave (NGC 1566's class_method 0)
+n_<k>                  int64             rows of class <k> in a catalogue (info DIR, fields.ecsv)
+file                   str               the catalogue file a summary row is of (info DIR)
+bands                  str               the bands a catalogue has magnitudes in, comma-separated (info DIR)
+ci_cut                 float64           the CI cut of a catalogue's inspected sources (info DIR, fields.ecsv)
+layout                 str               the LEGUS layout or the format a catalogue was read as (info DIR)
+mapped                 str               the --map applied to a catalogue, source->name (info DIR)
+vote_fraction          float64           fraction of the volunteers' votes for class 1 (unweighted)
+consensus              int16             class of the volunteers' gold-weighted consensus (1 or 2)
+consensus_fraction     float64           gold-weighted fraction of the volunteers' votes for class 1
+gold                   int16             1 where the expert label is a gold answer weighting volunteers
+volunteer_ids          str               semicolon-separated ids of the volunteers who voted
+volunteer_votes        str               semicolon-separated votes (class numbers), as volunteer_ids
+=====================  =======  =======  ==========================================================================
 
 Subclasses are text because 4.1 and 4.10 are the same number. Classes are integers 1-4 with
 0 for "no class"; :func:`class_array` reads any class column that way.
@@ -609,6 +616,13 @@ def _build_columns() -> dict[str, Column]:
         Column(POSITIVE_CLASS, "int16", None, "class set where its P >= threshold, else the other class (CSV outputs)"),
         Column(COVERAGE, "float64", None, "coverage the conformal sets (pred_set) were made for (CSV outputs)"),
         Column(TRAINING_FIELD, "str", None, "the model's training field this classification is of (a meta key)"),
+        Column(MAG_LO, "float64", u.mag, "a completeness bin's brighter edge of the true magnitude (meta band)"),
+        Column(MAG_HI, "float64", u.mag, "a completeness bin's fainter edge of the true magnitude"),
+        Column(N_TRUE, "int64", None, "true objects in a completeness bin (detect --truth)"),
+        Column(N_FOUND, "int64", None, "true objects of the bin matched by a candidate before the selection"),
+        Column(N_SELECTED, "int64", None, "true objects of the bin matched by a candidate after the selection"),
+        Column(COMPLETENESS, "float64", None, "n_found / n_true of a completeness bin"),
+        Column(COMPLETENESS_SELECTED, "float64", None, "n_selected / n_true of a completeness bin"),
         Column(N_ROWS, "int64", None, "rows of a catalogue (info DIR, evaluate --catalogs' fields.ecsv)"),
         Column(N_INSPECTED, "int64", None, "rows with a person's class 1-4 (info DIR, fields.ecsv)"),
         Column(N_MACHINE_ONLY, "int64", None, "rows whose class no person gave (NGC 1566's class_method 0)"),
