@@ -1,0 +1,28 @@
+"""``info`` of a labelled cutout folder names its labels as train does, not by number alone."""
+
+from __future__ import annotations
+
+from starclass.cli.info_cmd import cutout_summary
+from starclass.simulate.seed_presets import write_seed_preset
+
+
+def _labels_line(text: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith("labels:"))
+
+
+def test_a_simulated_cool_core_folder_names_its_classes_as_the_task_does(tmp_path):
+    path, _ = write_seed_preset("cool-core", tmp_path / "cc", n=6, size=32, seed=1)
+    line = _labels_line(cutout_summary(tmp_path / "cc"))
+    # 'labels: 1 2, 2 3, 3 1' said no class; train says '1 (cool core)'
+    assert "(cool core)" in line or "(weak cool core)" in line or "(non-cool core)" in line, line
+    for part in line.removeprefix("labels: ").split(", "):
+        assert "(" in part, line
+
+
+def test_without_the_simulators_json_a_class_name_column_names_the_labels(tmp_path):
+    path, _ = write_seed_preset("open-globular", tmp_path / "og", n=6, size=32, seed=1)
+    (tmp_path / "og" / "simulation.json").unlink()
+    line = _labels_line(cutout_summary(tmp_path / "og"))
+    assert "(open)" in line or "(globular)" in line, line
+    for part in line.removeprefix("labels: ").split(", "):
+        assert "(" in part, line
