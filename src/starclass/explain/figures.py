@@ -16,6 +16,7 @@ from starclass.explain.maps import mean_over_data
 # here, not in this module: the report's figures wrap their titles too, and report must not import
 # explain (whose package imports torch)
 from starclass.report.figures import (
+    NO_DATA_COLOUR,
     bar_below,
     fit_titles,
     map_top,
@@ -33,9 +34,6 @@ __all__ = ["MAP_LABEL", "fig_mean_maps", "fig_overlays", "fig_profiles", "fit_ti
 #: The colour bar of the maps drawn over the stamps (every map is scaled to a peak of 1 per stamp).
 MAP_LABEL = "saliency (each map / its peak)"
 
-#: Colour of the pixels without data (NaN in the cutout, off the mosaic) in the overlays: apart from the
-#: grey stamps and the jet maps
-NO_DATA_COLOUR = "#ff00ff"
 
 #: The legend entry of those pixels, where a figure has any.
 NO_DATA_LABEL = "no data in the input (NaN, filled for the network): map masked"
