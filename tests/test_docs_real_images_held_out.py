@@ -7,6 +7,7 @@ copies the commands, so the page's commands themselves must classify rows the tr
 
 from __future__ import annotations
 
+import re
 import shlex
 from pathlib import Path
 
@@ -16,7 +17,7 @@ HEADING = "End to end on the shared folder"
 
 def _block() -> list[list[str]]:
     text = (ROOT / "docs" / "real_images.md").read_text(encoding="utf-8")
-    start = text.index(HEADING)
+    start = re.search(rf"^{HEADING}", text, flags=re.M).start()  # the paragraph, not a pointer to it
     fence = text.index("```", start)
     body = text[text.index("\n", fence) + 1:text.index("```", fence + 3)]
     commands = []
