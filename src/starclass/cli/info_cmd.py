@@ -586,6 +586,30 @@ def _task_classes(meta, default) -> tuple[list[int], dict[int, str]]:
     return list(task.classes), class_labels(task.classes, task.class_names)
 
 
+def _store_class_names(meta) -> dict[int, str]:
+    """The class names of the task a stamp store was cut for (``{1: "1 (cluster)"}``), ``{}`` without one.
+
+    ``info STORE`` counted ``class_ref: 1: 44  2: 68`` by number, where the store records its task
+    (``cutouts --task``, ``extra["task"]``) and train names the classes.
+
+    Examples
+    --------
+    >>> _store_class_names({"extra": {"task": {"classes": [1, 2], "class_names": ["cluster", "non-cluster"]}}})
+    {1: '1 (cluster)', 2: '2 (non-cluster)'}
+    >>> _store_class_names({})
+    {}
+    """
+    from starclass.schema import class_labels
+
+    task = (meta.get("extra") or {}).get("task") if isinstance(meta, dict) else None
+    if not isinstance(task, dict) or not task.get("classes"):
+        return {}
+    try:
+        return class_labels([int(k) for k in task["classes"]], task.get("class_names"))
+    except (TypeError, ValueError):  # classes that are no numbers: counted by number as before
+        return {}
+
+
 def store_lines(path: Path) -> list[str]:
     """What ``starclass info`` says of an HDF5 stamp store: candidates, inputs, geometry, classes.
 
@@ -620,7 +644,8 @@ def store_lines(path: Path) -> list[str]:
         lines.append(f"columns ({len(table)}): {', '.join(table)}")
     if CLASS_REF in table:
         v = np.asarray(table[CLASS_REF]).astype(int)
-        counts = "  ".join(f"{k}: {int((v == k).sum())}" for k in sorted(set(v.tolist()) - {0}))
+        named = _store_class_names(store.meta)
+        counts = "  ".join(f"{named.get(k, k)}: {int((v == k).sum())}" for k in sorted(set(v.tolist()) - {0}))
         lines.append(f"{CLASS_REF}: {counts}  ({int((v > 0).sum())} classified, {int((v <= 0).sum())} without class)")
     for col in ("field", "galaxy"):
         if col in table:
