@@ -141,6 +141,6 @@ def test_mean_map_colour_bars_stay_clear_of_the_next_rows_titles(n_methods, n_cl
     maps = {m: rng.random((4, 8, 8)) for m in ("gradcam", "guided-gradcam", "cam")[:n_methods]}
     groups = {c: np.array([c - 1]) for c in range(1, n_classes + 1)}
     fig = fig_mean_maps(maps, groups, {1: "symmetric cluster with a very long descriptive name", 2: "non-cluster"},
-                        "m31-real: compact: mean maps")
+                        "task m31-real: mean maps per class")
     assert _bars_clear_of_titles(fig) == []
     assert _titles_fit(fig) == []

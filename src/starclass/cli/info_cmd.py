@@ -586,6 +586,30 @@ def _task_classes(meta, default) -> tuple[list[int], dict[int, str]]:
     return list(task.classes), class_labels(task.classes, task.class_names)
 
 
+def _store_class_names(meta) -> dict[int, str]:
+    """The class names of the task a stamp store was cut for (``{1: "1 (cluster)"}``), ``{}`` without one.
+
+    ``info STORE`` counted ``class_ref: 1: 44  2: 68`` by number, where the store records its task
+    (``cutouts --task``, ``extra["task"]``) and train names the classes.
+
+    Examples
+    --------
+    >>> _store_class_names({"extra": {"task": {"classes": [1, 2], "class_names": ["cluster", "non-cluster"]}}})
+    {1: '1 (cluster)', 2: '2 (non-cluster)'}
+    >>> _store_class_names({})
+    {}
+    """
+    from starclass.schema import class_labels
+
+    task = (meta.get("extra") or {}).get("task") if isinstance(meta, dict) else None
+    if not isinstance(task, dict) or not task.get("classes"):
+        return {}
+    try:
+        return class_labels([int(k) for k in task["classes"]], task.get("class_names"))
+    except (TypeError, ValueError):  # classes that are no numbers: counted by number as before
+        return {}
+
+
 def store_lines(path: Path) -> list[str]:
     """What ``starclass info`` says of an HDF5 stamp store: candidates, inputs, geometry, classes.
 
@@ -620,7 +644,8 @@ def store_lines(path: Path) -> list[str]:
         lines.append(f"columns ({len(table)}): {', '.join(table)}")
     if CLASS_REF in table:
         v = np.asarray(table[CLASS_REF]).astype(int)
-        counts = "  ".join(f"{k}: {int((v == k).sum())}" for k in sorted(set(v.tolist()) - {0}))
+        named = _store_class_names(store.meta)
+        counts = "  ".join(f"{named.get(k, k)}: {int((v == k).sum())}" for k in sorted(set(v.tolist()) - {0}))
         lines.append(f"{CLASS_REF}: {counts}  ({int((v > 0).sum())} classified, {int((v <= 0).sum())} without class)")
     for col in ("field", "galaxy"):
         if col in table:
@@ -1186,6 +1211,40 @@ def _loose_cutouts(path: Path, *, notes_beside: bool = False) -> bool:
     return "fits" not in kinds and bool(kinds - {None})
 
 
+def _label_names(cs) -> dict[str, str]:
+    """Each label of a cutout folder as train names it (``{"1": "1 (cool core)"}``), or ``{}`` where none is known.
+
+    ``info cc`` (a simulated cool-core folder) said "labels: 1 80, 2 185, 3 53" where train says "1 (cool core)":
+    numbers alone. The names come from the task of the simulator that wrote the folder (its ``simulation.json``
+    names the preset; the seed presets share their tasks' names), else from a ``class_name`` column that gives
+    each label one name.
+    """
+    import json
+
+    import numpy as np
+
+    labels = np.asarray(cs.labels).astype(str)
+    if cs.source.is_file() and (sim := cs.source.parent / "simulation.json").is_file():
+        from starclass.learn.config import get_preset
+        from starclass.schema import class_labels
+        from starclass.simulate.seed_presets import SEED_PRESETS
+
+        try:
+            preset = json.loads(sim.read_text()).get("preset")
+        except (OSError, ValueError, AttributeError):  # not the simulator's: no names from it
+            preset = None
+        if isinstance(preset, str) and preset.lower() in SEED_PRESETS:
+            task = get_preset(preset)
+            named = {str(k): v for k, v in class_labels(task.classes, task.class_names).items()}
+            if set(labels) <= set(named):  # the task's classes as numbers, as the simulator writes them
+                return named
+    if cs.source.is_file() and "class_name" in cs.table.colnames and len(cs.table) == labels.size:
+        pairs = {(a, str(b).strip()) for a, b in zip(labels, cs.table["class_name"])}
+        if len(pairs) == len({a for a, _ in pairs}):  # one name per label, else the column is no naming of them
+            return {a: f"{a} ({b})" if b and b != a else a for a, b in pairs}
+    return {}
+
+
 def cutout_summary(path: Path, *, file_column: str = "file") -> str:
     """Lines describing a labelled cutout folder: images, labels, columns, blank images.
 
@@ -1288,7 +1347,9 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
                 return "(none: classify only)"
             return f"{n} (a missing label? unless the task names it: classify only)" if is_missing_label(n, None) else n
 
-        lines.append("labels: " + ", ".join(f"{shown(n)} {k}" for n, k in zip(names, counts)))
+        # "labels: 1 80, 2 185, 3 53" named no class where train says "1 (cool core)": named alike here
+        named = _label_names(cs)
+        lines.append("labels: " + ", ".join(f"{named.get(n) or shown(n)} {k}" for n, k in zip(names, counts)))
         from starclass.io.cutout_folders import case_twin_groups
 
         # 'CLUSTER 1, Cluster 1, cluster 3' read as three labels here, where train and classify read them as one

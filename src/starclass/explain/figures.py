@@ -16,6 +16,7 @@ from starclass.explain.maps import mean_over_data
 # here, not in this module: the report's figures wrap their titles too, and report must not import
 # explain (whose package imports torch)
 from starclass.report.figures import (
+    NO_DATA_COLOUR,
     bar_below,
     fit_titles,
     map_top,
@@ -27,15 +28,45 @@ from starclass.report.figures import (
 )
 from starclass.report.figures import save_png as report_png
 
-__all__ = ["MAP_LABEL", "fig_mean_maps", "fig_overlays", "fig_profiles", "fit_titles", "save_png", "wrap_title"]
+__all__ = ["MAP_LABEL", "fig_mean_maps", "fig_overlays", "fig_profiles", "figure_title", "fit_titles", "save_png",
+           "wrap_title"]
+
+
+def figure_title(task: str, architecture: str | None, what: str) -> str:
+    """The title of one of explain's figures: the task, its network where the task's name does not say it, and what.
+
+    ``"{task}: {architecture}: mean maps"`` read "cool-core-compact: compact: mean maps" for a task named after
+    its network: the network is named only where the task's name leaves it out, and the task is called one.
+
+    Parameters
+    ----------
+    task
+        The task's name (``cool-core-compact``).
+    architecture
+        The network (``compact``, ``starcnet``); None or ``"?"`` where unknown.
+    what
+        What the figure shows (``"mean maps per class"``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> figure_title("cool-core-compact", "compact", "mean maps per class")
+    'task cool-core-compact: mean maps per class'
+    >>> figure_title("phangs", "starcnet", "radial profiles per class")
+    'task phangs (starcnet network): radial profiles per class'
+    """
+    # "compact" is a word of "cool-core-compact": said once; "starcnet" is none of "phangs": said
+    words = task.lower().replace("_", "-").split("-")
+    said = bool(architecture) and architecture != "?" and architecture.lower() not in words
+    return f"task {task}{f' ({architecture} network)' if said else ''}: {what}"
 
 
 #: The colour bar of the maps drawn over the stamps (every map is scaled to a peak of 1 per stamp).
 MAP_LABEL = "saliency (each map / its peak)"
 
-#: Colour of the pixels without data (NaN in the cutout, off the mosaic) in the overlays: apart from the
-#: grey stamps and the jet maps
-NO_DATA_COLOUR = "#ff00ff"
 
 #: The legend entry of those pixels, where a figure has any.
 NO_DATA_LABEL = "no data in the input (NaN, filled for the network): map masked"

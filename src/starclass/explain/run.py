@@ -804,7 +804,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
     --------
     >>> # explain("model", "cutouts/labels.csv", "explained")["layer"]["name"]
     """
-    from starclass.explain.figures import fig_mean_maps, fig_overlays, fig_profiles, save_png
+    from starclass.explain.figures import fig_mean_maps, fig_overlays, fig_profiles, figure_title, save_png
 
     if isinstance(methods, str):
         methods = (methods,)  # one method by name, as a notebook writes it: was read letter by letter
@@ -853,7 +853,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         "image_origin": image_origin,
     }
     image = underlay(st.inputs[rows], len(cfg.scales))
-    title = f"{cfg.name}: {getattr(net, 'architecture', '?')}"
+    arch = getattr(net, "architecture", None)
     with atomic_dir(out, overwrite=overwrite, own=OWN_NAMES) as tmp:
         (tmp / "tables").mkdir()
         (tmp / "figures").mkdir()
@@ -869,11 +869,14 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         for method, mm in res.maps.items():
             figs.append((f"overlays_{method}.png",
                          fig_overlays(image, mm, res.class_ref, res.class_pred, names_of, per_class,
-                                      f"{title}: {method}", origin=origin, method=method, no_data=no_data)))
+                                      figure_title(cfg.name, arch, f"{method} saliency"), origin=origin,
+                                      method=method, no_data=no_data)))
         if res.maps and res.groups:
-            figs.append(("mean_maps.png", fig_mean_maps(res.maps, res.groups, names_of, f"{title}: mean maps",
+            figs.append(("mean_maps.png", fig_mean_maps(res.maps, res.groups, names_of,
+                                                        figure_title(cfg.name, arch, "mean maps per class"),
                                                         origin=origin)))
-            figs.append(("profiles.png", fig_profiles(res.profiles, names_of, f"{title}: radial profiles")))
+            figs.append(("profiles.png", fig_profiles(res.profiles, names_of,
+                                                      figure_title(cfg.name, arch, "radial profiles per class"))))
         for name, fig in figs:
             save_png(fig, tmp / "figures" / name, overwrite=True)  # a staged folder, checked before
         info["figures"] = [f"figures/{n}" for n, _ in figs]

@@ -118,6 +118,10 @@ def colour_of(label: int | str) -> str:
     return CLASS_COLOURS.get(str(label), "#333333")
 
 
+#: Colour of the pixels without data (NaN in the cutout, off the mosaic) in explain's overlays and simulate's
+#: gallery: apart from the grey stamps and the jet maps (here, so the simulator need not import explain's torch)
+NO_DATA_COLOUR = "#ff00ff"
+
 #: Colours for labels without a class colour (a task's own merged groups, a fifth class), none of
 #: them one of :data:`CLASS_COLOURS` (matplotlib's tab10 without those).
 _SPARE_COLOURS = ("#ff7f0e", "#17becf", "#e377c2", "#bcbd22", "#8c564b", "#7f7f7f", "#9467bd")

@@ -132,6 +132,44 @@ def write_composite(images: dict[str, np.ndarray], path: str | os.PathLike, *, m
     return out
 
 
+def gallery_stamp(image: np.ndarray, cx: int, cy: int, size: int) -> np.ndarray:
+    """The ``size`` x ``size`` stamp of ``image`` centred on pixel ``(cx, cy)``, NaN (no data) beyond its edge.
+
+    The gallery cut ``image[cy - h:cy + h, cx - h:cx + h]`` clipped to the field: a source near the edge
+    drew a narrow stamp among square ones (``simulate OUT --seed 1 --png --gallery``, the last class-1
+    stamp). Padded as cutouts are, so every stamp is square and its centre is the source's.
+
+    Parameters
+    ----------
+    image
+        One band of the field, ``[ny, nx]``.
+    cx, cy
+        The source's pixel (0-based column, row).
+    size
+        Side of the stamp in pixels.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[size, size]`` float, NaN where the stamp lies beyond the field.
+
+    Examples
+    --------
+    >>> st = gallery_stamp(np.ones((10, 10)), 1, 5, 6)
+    >>> st.shape, int(np.isnan(st).sum())
+    ((6, 6), 12)
+    """
+    h = size // 2
+    ny, nx = image.shape
+    out = np.full((size, size), np.nan)
+    y0, x0 = cy - h, cx - h
+    ys = slice(max(0, y0), min(ny, y0 + size))
+    xs = slice(max(0, x0), min(nx, x0 + size))
+    if ys.start < ys.stop and xs.start < xs.stop:
+        out[ys.start - y0:ys.stop - y0, xs.start - x0:xs.stop - x0] = image[ys, xs]
+    return out
+
+
 def write_gallery(images: dict[str, np.ndarray], truth: Table, path: str | os.PathLike, *, per_group: int = 8,
                   size: int = 40,
                   v_band: str | None = None, seed: int = 0, title: str | None = None,
@@ -155,7 +193,14 @@ def write_gallery(images: dict[str, np.ndarray], truth: Table, path: str | os.Pa
     _refuse_existing_file(path, overwrite)
     # matplotlib takes a second or two to import: only the simulate CLI's pictures pay for it; a figure of its
     # own, not pyplot's, so a notebook's pyplot backend and open figures are left as they were
+    import matplotlib
+    from matplotlib.colors import to_rgb
     from matplotlib.figure import Figure
+
+    from starclass.report.figures import NO_DATA_COLOUR
+
+    grey = matplotlib.colormaps["gray"].with_extremes(bad=NO_DATA_COLOUR)
+    edge = False  # some stamp holds no data (beyond the field, a chip gap): the figure says what its magenta is
 
     bands = list(images)
     vb = v_band or find_v_band(bands)
@@ -172,7 +217,6 @@ def write_gallery(images: dict[str, np.ndarray], truth: Table, path: str | os.Pa
         groups.append(("class 4", np.flatnonzero(cls == 4)))
     groups = [(name, idx) for name, idx in groups if len(idx)]
     ny, nx = images[vb].shape
-    h = size // 2
     # a common stretch per field: from the V-band noise
     v = np.asarray(images[vb])
     sample = v[:: max(1, ny // 256), :: max(1, nx // 256)]
@@ -190,17 +234,25 @@ def write_gallery(images: dict[str, np.ndarray], truth: Table, path: str | os.Pa
                 continue
             i = pick[k]
             cx, cy = int(round(float(truth[X][i]))), int(round(float(truth[Y][i])))
-            ys = slice(max(0, cy - h), min(ny, cy + h))
-            xs = slice(max(0, cx - h), min(nx, cx + h))
-            st = np.asarray(v[ys, xs], dtype=float)
+            # square stamps, NaN beyond the field's edge: a clipped one was drawn narrower than the rest
+            stamps = {b: gallery_stamp(np.asarray(images[b], dtype=float), cx, cy, size) for b in bands}
+            st = stamps[vb].copy()
+            off = ~np.isfinite(st)
+            edge |= bool(off.any())
             if np.isfinite(st).any():
                 st = st - np.nanmedian(st)
             peak = max(np.nanpercentile(st, 99.5) if np.isfinite(st).any() else 1.0, 5 * sig)
-            a1.imshow(np.arcsinh(np.nan_to_num(st, nan=0.0) / (2 * sig)), origin="lower", cmap="gray",
-                      vmin=np.arcsinh(-1), vmax=np.arcsinh(peak / (2 * sig)), interpolation="nearest")
-            a2.imshow(_colour_stamp(images, bands, ys, xs, stretch=max(peak / 2, 1e-6), q=8, scales=scales,
-                                   subtract_median=True), origin="lower", interpolation="nearest")
+            a1.imshow(np.ma.masked_array(np.arcsinh(np.nan_to_num(st, nan=0.0) / (2 * sig)), mask=off),
+                      origin="lower", cmap=grey, vmin=np.arcsinh(-1), vmax=np.arcsinh(peak / (2 * sig)),
+                      interpolation="nearest")
+            rgb = _colour_stamp(stamps, bands, slice(None), slice(None), stretch=max(peak / 2, 1e-6), q=8,
+                                scales=scales, subtract_median=True)
+            rgb[off] = to_rgb(NO_DATA_COLOUR)
+            a2.imshow(rgb, origin="lower", interpolation="nearest")
         axes[2 * gi, 0].text(0.0, 1.05, name, transform=axes[2 * gi, 0].transAxes, fontsize=8, va="bottom")
+    if edge:
+        fig.text(0.99, 0.995, "magenta: no data (beyond the field or its chips' edges)", ha="right", va="top",
+                 fontsize=7, color=NO_DATA_COLOUR)
     if title:
         fig.suptitle(title, fontsize=10)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.97 if title else 0.99, wspace=0.05, hspace=0.25)
