@@ -7,10 +7,10 @@ their first line there (``tests/test_first_line_in_a_log.py``). ``--no-progress`
 from __future__ import annotations
 
 import pytest
-from test_first_line_in_a_log import timed_lines
 from typer.testing import CliRunner
 
 from starclass.cli import app
+from test_first_line_in_a_log import timed_lines
 
 runner = CliRunner()
 

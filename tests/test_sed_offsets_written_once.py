@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 from astropy.table import Table
-from test_sed_offset_check import _ab_against_vega, _fitted
 from typer.testing import CliRunner
 
 from starclass.cli import app
+from test_sed_offset_check import _ab_against_vega, _fitted
 
 
 def test_two_class_columns_of_one_file_write_one_sed_offsets_table(tmp_path):

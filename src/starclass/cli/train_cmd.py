@@ -55,9 +55,10 @@ if TYPE_CHECKING:
 
 
 #: Why a member's kept validation accuracy differs from its epoch lines' (said once, under the member lines).
-BN_RECALIBRATION_WHY = ("  why two figures: the epoch lines were measured with batch norm's running averages, which lag "
-                        "weights that are still changing; the kept weights' averages are recomputed on the training "
-                        "rows before the final validation, as classify uses them: the kept figure is the model's")
+BN_RECALIBRATION_WHY = ("  why two figures: the epoch lines were measured with batch norm's running averages, which "
+                        "lag weights that are still changing; the kept weights' averages are recomputed on the "
+                        "training rows before the final validation, as classify uses them: the kept figure is the "
+                        "model's")
 
 
 def check_train_options(*, epochs: int | None = None, ensemble: int | None = None,

@@ -608,8 +608,8 @@ def _track_texts(s: Section, t: Table, name: str | None,
             if b in SUBSTITUTES]
     cams = track.meta.get("cameras") or {}
     # ssp_label says the AB table was put on Vega and with which offsets; here only whose cameras they are
-    system = (f" (AB - Vega of the catalogue's cameras: {', '.join(f'{b.upper()} {c.upper()}' for b, c in cams.items())})"
-              if cams and track.meta["magsys"] == "ab" else "")
+    named = ", ".join(f"{b.upper()} {c.upper()}" for b, c in cams.items())
+    system = f" (AB - Vega of the catalogue's cameras: {named})" if cams and track.meta["magsys"] == "ab" else ""
     if name is None:
         # the table is named (metallicity, IMF, file): every table was once called "solar-metallicity (Z = 0.020)"
         s.text(f"Black line: SSP track of {ssp_label(track.meta)}, in U-B = {r['u']} − {r['b']}, "
