@@ -16,7 +16,8 @@ from starclass.report import build_report
 
 def _caption(page) -> str:
     text = html.unescape(re.sub(r"<[^>]+>", " ", page.read_text()))
-    (line,) = re.findall(r"Black line: [^\n]*?starclass\.bands[^.]*\.", text)
+    # the SSP table's name (ssp_label) ends "... from the STScI zeropoints)" since 2026-12-07
+    (line,) = re.findall(r"Black line: [^\n]*?STScI zeropoints\)[^.]*\.", text)
     return line
 
 

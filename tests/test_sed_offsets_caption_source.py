@@ -22,7 +22,7 @@ def _caption(t) -> str:
     s = Section("Mass functions")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _sed_check(s, "prediction", t, None, set())
+        _sed_check(s, "prediction", t, None, {})
     (item,) = [i for i in s.items if i.kind == "table"]
     assert item.name.startswith("sed_offsets"), item.name
     return item.caption

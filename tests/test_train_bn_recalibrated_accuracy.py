@@ -53,3 +53,8 @@ def test_the_member_line_names_the_accuracy_before_batch_norm_was_recalibrated(t
             assert "batch-norm" not in line, line
     # the case the test is about happened (fixed seeds: the same on every run)
     assert differed >= 1, lines
+    # and why the two figures differ, said once under the member lines (docs/explain.md's run printed val_acc 0.100
+    # on every epoch line and kept 0.450 with no word of why, 2026-12-07)
+    why = [x for x in res.output.splitlines() if x.strip().startswith("why two figures:")]
+    assert len(why) == 1 and "batch norm's running averages" in why[0] and "recomputed on the training rows" in why[0]
+    assert res.output.index(why[0]) > res.output.index(lines[-1]), res.output

@@ -109,6 +109,9 @@ def simulate_cmd(
         if given:
             raise _field_options_error(preset, given)
         check_output(outdir, (), option="OUTDIR", overwrite=overwrite)
+        # in a log file too: the simulator's import (scipy, astropy) and the CLI's start said nothing for ~4 s on a
+        # loaded machine before 'cutouts: 0 of 200' (simulate cc --preset cool-core --n 200 --size 128 > log)
+        say_start(f"simulate: {preset.lower()}, {_how_many(n, size)}: loading the simulator ...", progress)
         labels, counts = write_seed_preset(preset.lower(), outdir, n=n, size=size, seed=seed, overwrite=overwrite,
                                            progress=progress, volunteers=volunteers)
         echo(f"    labels: {labels}")
@@ -129,6 +132,8 @@ def simulate_cmd(
         given += [k for k, v in (("--png", png), ("--gallery", gallery), ("--calibrate", calibrate)) if v]
         if given:
             raise _field_options_error(preset, given)
+        say_start(f"simulate: {preset.lower()}, {_how_many(869 if n is None else n, None)}: loading the simulator ...",
+                  progress)
         from starclass.simulate.cutouts_m31 import CutoutSimConfig, write_cutouts
 
         cfg_c = CutoutSimConfig(n=869 if n is None else n, seed=seed)
@@ -252,6 +257,18 @@ def simulate_cmd(
     echo(f"next: find the candidates with 'starclass detect {shell_word(outdir)} -o candidates.ecsv'; truth.ecsv "
          f"holds the classes to train on ('starclass train --task {_quick_task(cfg.bands)} -m {shell_word(outdir)} -c "
          f"{shell_word(outdir / 'truth.ecsv')} -o model')")
+
+
+def _how_many(n: int | None, size: int | None) -> str:
+    """How many cutouts, and how big, a cutout preset was asked for, for its first line ('' parts unsaid).
+
+    Examples
+    --------
+    >>> _how_many(200, 128), _how_many(None, None), _how_many(1, None)
+    ('200 cutouts of 128 x 128 px', "the preset's number of cutouts", '1 cutout')
+    """
+    count = "the preset's number of cutouts" if n is None else f"{n} cutout{'' if n == 1 else 's'}"
+    return count + (f" of {size} x {size} px" if size is not None else "")
 
 
 def cutouts_next_line(preset: str, labels: str | Path) -> str:

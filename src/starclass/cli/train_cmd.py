@@ -54,6 +54,13 @@ if TYPE_CHECKING:
     from starclass.stamps import StampStore, StampStores
 
 
+#: Why a member's kept validation accuracy differs from its epoch lines' (said once, under the member lines).
+BN_RECALIBRATION_WHY = ("  why two figures: the epoch lines were measured with batch norm's running averages, which "
+                        "lag weights that are still changing; the kept weights' averages are recomputed on the "
+                        "training rows before the final validation, as classify uses them: the kept figure is the "
+                        "model's")
+
+
 def check_train_options(*, epochs: int | None = None, ensemble: int | None = None,
                         batch_size: int | None = None, lr: float | None = None, patience: int | None = None,
                         val_fraction: float | None = None, device: str | None = None,
@@ -1990,6 +1997,7 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
     # on soft targets the validation accuracy is the expected agreement with a label drawn from
     # each row's vote distribution: 0.292 on 16 rows read as a count of rows right (k/16)
     how = " (expected agreement with the soft targets)" if soft else ""
+    recalibrated = False
     for i, (acc, ep) in enumerate(zip(result.val_accuracy, result.best_epochs)):
         acc_txt = "n/a" if np.isnan(acc) else f"{acc:.3f}{how}"
         # the final figure is measured after batch norm is recalibrated on the training rows; the
@@ -2000,6 +2008,11 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
         if (at_ep is not None and np.isfinite(acc) and np.isfinite(at_ep)
                 and f"{at_ep:.3f}" != f"{acc:.3f}"):
             acc_txt += f" after batch-norm recalibration ({at_ep:.3f} at epoch {ep} during training)"
+            recalibrated = True
         echo(f"  member {i + 1}: kept epoch {ep}, validation accuracy {acc_txt}")
+    if recalibrated:
+        # the two figures were named but not explained: the simulate -> train run of docs/explain.md printed
+        # val_acc 0.100 on every epoch line and kept 0.450, which read as a bug
+        echo(BN_RECALIBRATION_WHY)
     echo(f"model written to {output}")
     echo(next_after_training(output, cutouts=cutouts, calibrate_first=calibration_to_refit(output), mosaics=mosaics))

@@ -607,13 +607,13 @@ def _track_texts(s: Section, t: Table, name: str | None,
     subs = [f"{b.upper()} from the model's {SUBSTITUTES[b].upper()}" for b in track.meta["bands"].values()
             if b in SUBSTITUTES]
     cams = track.meta.get("cameras") or {}
-    system = ("AB converted to Vega with the per-band offsets of starclass.bands"
-              + (f" (of the catalogue's cameras: {', '.join(f'{b.upper()} {c.upper()}' for b, c in cams.items())})"
-                 if cams else "") if track.meta["magsys"] == "ab" else "the table's Vega magnitudes")
+    # ssp_label says the AB table was put on Vega and with which offsets; here only whose cameras they are
+    named = ", ".join(f"{b.upper()} {c.upper()}" for b, c in cams.items())
+    system = f" (AB - Vega of the catalogue's cameras: {named})" if cams and track.meta["magsys"] == "ab" else ""
     if name is None:
         # the table is named (metallicity, IMF, file): every table was once called "solar-metallicity (Z = 0.020)"
         s.text(f"Black line: SSP track of {ssp_label(track.meta)}, in U-B = {r['u']} − {r['b']}, "
-               f"V-I = {r['v']} − {r['i']}, {system}" + (f" ({', '.join(subs)})" if subs else "") + ".")
+               f"V-I = {r['v']} − {r['i']}{system}" + (f" ({', '.join(subs)})" if subs else "") + ".")
     else:
         s.text(html.escape(f"Black line{whose}: the same SSP track in the bands of {label}, U-B = {r['u']} − {r['b']}, "
                            f"V-I = {r['v']} − {r['i']}" + (f" ({', '.join(subs)})" if subs else "") + "."))
@@ -754,7 +754,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
     cats_phys = _attach_physical(cats, pname, radius)
     ms = Section(SCIENCE_CHECKS[2], key="massage")
     panels, curves = [], []
-    sed_warned: set[str] = set()
+    sed_warned: dict[str, str] = {}
     for n, t in cats_phys.items():
         if "age" not in t.colnames or "mass" not in t.colnames:
             continue
@@ -814,11 +814,13 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
     return out
 
 
-def _sed_check(ms: Section, name: str, t: Table, ssp: str | Path | None, warned: set[str]) -> None:
+def _sed_check(ms: Section, name: str, t: Table, ssp: str | Path | None, warned: dict[str, str]) -> None:
     """Table and warn of how far ``t``'s SED fits (age, E(B-V)) miss its photometry, band by band relative to V.
 
     The masses and ages drawn in the section are the catalogue's fits: NGC 1566's and NGC 1433's were made with
     AB models of B, V, I against Vega photometry (:mod:`starclass.science.sedcheck`), and the page said nothing.
+    ``warned`` maps each file (and row count) already checked to the name its table was written under: a
+    second catalogue of the same file (``evaluate F --reference-column C``, ``-r self``) is not checked again.
     """
     if "ebv" not in t.colnames or "age" not in t.colnames or t.meta.get("physical_from"):
         return  # no fit of its own to check (a matched catalogue's ages are its donor's)
@@ -830,6 +832,13 @@ def _sed_check(ms: Section, name: str, t: Table, ssp: str | Path | None, warned:
         # a LEGUS file is named by its field, as every other line names it once "ngc1566 is PATH" has said which
         # file that is: the warning alone gave the 55-character file name (report NGC1566.tab, 2026-12-07)
         said = name
+    # one file's fits are one check: evaluate F --reference-column C wrote sed_offsets_ngc1566.ecsv and
+    # sed_offsets_ngc1566_class_human_mode.ecsv, the same numbers twice (the class columns do not enter it)
+    key = f"{src or said} ({len(t)} rows)"
+    if key in warned:
+        ms.note(f"{name}: the same file's SED fits as {warned[key]}'s, checked once "
+                f"(tables/{slug(f'sed_offsets_{warned[key]}')}.ecsv)")
+        return
     try:
         off = sed_band_offsets(t, ssp=ssp)
     except StarclassError as exc:
@@ -847,14 +856,13 @@ def _sed_check(ms: Section, name: str, t: Table, ssp: str | Path | None, warned:
              + "".join(f" Note: {line}." for line in sed_trend_notes(off, said)))
     for line in sed_offset_lines(off, said):
         ms.note(line)
-    if str(src or said) not in warned:  # -r self: one file, prediction and reference, warned of once
-        # a short line and the detail indented below it: the page's one-line note ran to ~900 characters on the
-        # terminal (NGC 1566's F814W)
-        for line in sed_offset_warnings(off, said, f"tables/{slug(f'sed_offsets_{name}')}.ecsv"):
-            warnings.warn(line, stacklevel=2)
+    # a short line and the detail indented below it: the page's one-line note ran to ~900 characters on the
+    # terminal (NGC 1566's F814W)
+    for line in sed_offset_warnings(off, said, f"tables/{slug(f'sed_offsets_{name}')}.ecsv"):
+        warnings.warn(line, stacklevel=2)
     for line in sed_trend_notes(off, said):
         ms.note(line)  # an age trend within the tolerance: on the page, not a warning
-    warned.add(str(src or said))
+    warned[key] = name
 
 
 def _completeness_curve(ms: Section, name: str, t: Table, distance_mpc: float | None, faint_limit: float | None,

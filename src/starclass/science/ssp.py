@@ -287,6 +287,10 @@ def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, flo
     out.meta["bands"] = roles
     for k in ("source", "metallicity", "magsys", "file", "cameras"):
         out.meta[k] = ssp.meta[k]
+    # the AB - Vega offsets the track's four bands took, for ssp_label: a track read from an "_AB" file and
+    # named only "AB magnitudes" beside a Vega catalogue read as a system mismatch
+    out.meta["ab_minus_vega"] = {b: ssp.meta["ab_minus_vega"][b] for b in roles.values()
+                                 if b in ssp.meta["ab_minus_vega"]}
     return out
 
 
@@ -294,18 +298,35 @@ def ssp_label(meta: dict) -> str:
     """Which SSP table a track or model came from, in words, from its ``meta`` (:func:`load_ssp`, :func:`ssp_track`).
 
     What the file's name says (metallicity, IMF, covering fraction, star-formation history), the
-    file's name and the system of its magnitudes: the report's caption and ``evaluate``'s
-    printout name the table drawn with it.
+    file's name, the system of its magnitudes and, for an AB table, that they were put on the Vega
+    system of the catalogues (LEGUS, PHANGS and the PHANGS boxes are Vega) with each band's
+    AB - Vega offset from the STScI zeropoint tables (:func:`starclass.bands.ab_minus_vega`): the
+    offsets themselves where the meta is a track's (its four bands). The report's caption and
+    ``evaluate``'s printout name the table drawn with it.
 
     Examples
     --------
     >>> ssp_label(load_ssp().meta)
     'Yggdrasil (Zackrisson et al. 2011), Z=0.020, Kroupa IMF, fcov=1, instantaneous burst \
-(yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt, AB magnitudes)'
+(yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt, AB magnitudes put on Vega with per-band AB - Vega offsets \
+from the STScI zeropoints)'
+
+    A track names the offsets of its bands (m_Vega = m_AB - offset):
+
+    >>> ssp_label(ssp_track(["f336w", "f438w", "f555w", "f814w"]).meta).split("AB magnitudes ")[1]
+    'put on Vega with AB - Vega f336w +1.19, f438w -0.15, f555w -0.03, f814w +0.42 from the STScI zeropoints)'
     """
     name = Path(str(meta.get("file", ""))).name
     system = {"ab": "AB", "vega": "Vega"}.get(str(meta.get("magsys")), str(meta.get("magsys")))
-    return f"{meta.get('source')} ({name + ', ' if name else ''}{system} magnitudes)"
+    conversion = ""
+    if meta.get("magsys") == "ab":
+        # the model file is AB and the catalogues Vega: say that (and by how much) the model was converted,
+        # so that "_HST_AB.txt, AB magnitudes" beside Vega photometry does not read as a mismatch
+        offsets = meta.get("ab_minus_vega") or {}
+        bands = [b for b in (meta.get("bands") or {}).values() if b in offsets]
+        conversion = (" put on Vega with AB - Vega " + ", ".join(f"{b} {offsets[b]:+g}" for b in bands)
+                      if bands else " put on Vega with per-band AB - Vega offsets") + " from the STScI zeropoints"
+    return f"{meta.get('source')} ({name + ', ' if name else ''}{system} magnitudes{conversion})"
 
 
 def distance_modulus(distance_mpc: float) -> float:
