@@ -25,7 +25,7 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError, counted, model_word, refuse_no_rows, shell_word, shown_command
+from starclass.errors import StarclassError, cli_words, counted, model_word, refuse_no_rows, shell_word, shown_command
 from starclass.schema import CLASS_JOINT, CLASS_REF, INFERENCE_BATCH_SIZE, label_map_words
 
 
@@ -621,7 +621,8 @@ def _echo_trust(out) -> None:
             line += f" ({counted(n_none, 'unclassified candidate')} without a set)"
     echo(line)
     for caution in meta.get("calibration_cautions") or ():
-        typer.echo(f"WARNING: {caution}", err=True)
+        # the catalogue keeps the library's words (a notebook's); the command says its own options
+        typer.echo(f"WARNING: {cli_words(caution)}", err=True)
 
 
 def joint_next(output: str | Path, votes: Path | None, labelled: bool) -> str:
