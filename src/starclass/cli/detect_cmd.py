@@ -139,8 +139,8 @@ def detect_command(
 
     Writes a catalogue with 0-based x, y, Vega (or AB) magnitudes and errors, CI = m(1px) - m(3px),
     MCI (apertures 1-6 px), local background (7-8 px annulus), FWHM, crowding and the redundancy
-    flag (within 5 px of a brighter candidate), and says how many candidates passed the selection (--mag-limit, --ci-min,
-    --mci-polygon). With --truth it cross-matches within 2 px and prints completeness against
+    flag (within 5 px of a brighter candidate), and says how many candidates passed the selection
+    (--mag-limit, --ci-min, --mci-polygon). With --truth it cross-matches within 2 px and prints completeness against
     magnitude. Example: starclass detect field/ -o candidates.ecsv --mag-limit 24 --ci-min 1.35
     """
     # here, not at the top: starclass.detect adds ~2 s (measured) to the 0.4 s of `starclass --help`

@@ -611,10 +611,8 @@ def _fold_model_named(note: str, fold_dir: Path) -> str:
     >>> note.message, note.category.__name__
     ("use 'starclass calibrate cv/fold_1'", 'CalibrationFitWarning')
     """
-    from starclass.errors import shell_word
+    from starclass.errors import CALIBRATE_PYTHON, shell_word
     from starclass.learn.train import CautionNote
-
-    from starclass.errors import CALIBRATE_PYTHON
 
     # the library's words (a notebook's call, errors.CALIBRATE_PYTHON) and the command line's, where one says them
     python = CALIBRATE_PYTHON.replace("(model, ", f"({str(fold_dir)!r}, ")
