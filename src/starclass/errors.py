@@ -352,6 +352,20 @@ def torch_load_reason(exc: BaseException) -> str:
     return (hint or plain or lines or [type(exc).__name__])[0][:200]
 
 
+def recorded(value: object, missing: str = "not recorded") -> str:
+    """A value read from a record (a manifest, a catalogue's meta, a JSON summary) as said to the user.
+
+    A record written before a field existed, or edited by hand, holds None (or nothing) there, which a
+    message printed as it was ("fitted on None rows (None)"); ``missing`` says it in words instead.
+
+    Examples
+    --------
+    >>> recorded(12), recorded(None), recorded("", "source not recorded")
+    ('12', 'not recorded', 'source not recorded')
+    """
+    return missing if value is None or value == "" else str(value)
+
+
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """``n`` and ``noun``, the noun plural unless ``n`` is 1: messages said "at least 1 objects", "1 rows".
 

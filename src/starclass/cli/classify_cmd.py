@@ -25,7 +25,16 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError, cli_words, counted, model_word, refuse_no_rows, shell_word, shown_command
+from starclass.errors import (
+    StarclassError,
+    cli_words,
+    counted,
+    model_word,
+    recorded,
+    refuse_no_rows,
+    shell_word,
+    shown_command,
+)
 from starclass.schema import CLASS_JOINT, CLASS_REF, INFERENCE_BATCH_SIZE, label_map_words
 
 
@@ -598,13 +607,16 @@ def _echo_trust(out) -> None:
         what = ("calibrated with vector scaling (scale " + "/".join(f"{v:.3f}" for v in meta["calibration_scale"])
                 + ", bias " + "/".join(f"{v:+.3f}" for v in meta["calibration_bias"]) + ")")
     elif meta.get("calibration_method") == "histogram":
-        what = f"calibrated with histogram binning ({meta.get('calibration_bins')} bins per class)"
+        what = f"calibrated with histogram binning ({recorded(meta.get('calibration_bins'))} bins per class)"
     else:
         what = f"calibrated with temperature {meta['temperature']:.3f}"
     if meta.get("calibrated") and meta.get("tta") and meta.get("calibration_tta") is not None:
         # classify --tta picks the map fitted under TTA; a model without one applies the other, and says so below
         what += f", fitted {'with' if meta['calibration_tta'] else 'without'} TTA"
-    line = f"{what} ({meta.get('calibration_n')} held-out rows: {meta.get('calibration_source')})"
+    # a calibration recorded before its rows' source was kept has none: "(200 held-out rows: )" was printed
+    n = meta.get("calibration_n")
+    rows = f"{n} held-out rows" if n is not None else "held-out rows, how many not recorded"
+    line = f"{what} ({rows}: {recorded(meta.get('calibration_source'), 'source not recorded')})"
     if "pred_set_size" in out.colnames:
         from starclass.evaluate.reliability import set_size_words
         from starclass.learn.conformal import coverage_percent
