@@ -30,9 +30,13 @@ def test_the_label_line_counts_the_label_column_by_the_tasks_names(tmp_path, pre
     assert line is not None, res.output
     with open(out / "labels.csv", newline="") as fh:
         counts = Counter(int(r["label"]) for r in csv.DictReader(fh))
-    task = get_preset(preset)
+    task = get_preset(f"{preset}-compact")
     said = dict(re.findall(r"(\d+) \([^)]*\) (\d+)", line.split("label: ", 1)[1]))
     assert {int(k): int(v) for k, v in said.items()} == {k: counts.get(k, 0) for k in task.classes}, line
     for k, name in zip(task.classes, task.class_names):
         assert f"{k} ({name}) {counts.get(k, 0)}" in line, line
-    assert f"task {preset}'s classes" in line
+    # the task the next line trains with, and no other (it said "task cool-core's classes" above "--task
+    # cool-core-compact" until 2026-12-07)
+    named = re.search(r"named as task (\S+) names its classes\)$", line)
+    trains = re.search(r"--task (\S+) ", res.output.split(line, 1)[1])
+    assert named and trains and named.group(1) == trains.group(1) == f"{preset}-compact", res.output

@@ -10,6 +10,8 @@ scikit-learn's, whose import costs seconds that ``starclass --help`` should not 
 
 from __future__ import annotations
 
+import ast
+import re
 import shlex
 from collections.abc import Sized
 
@@ -120,15 +122,35 @@ def cli_words(message: str) -> str:
     >>> cli_words("folder o holds files this command did not write (a.txt); refusing to replace it even with "
     ...           "overwrite=True")
     'folder o holds files this command did not write (a.txt); refusing to replace it even with --overwrite'
+    >>> cli_words(f"refit it ({CALIBRATE_PYTHON}), or train with {VAL_FRACTION_PYTHON}")
+    "refit it ('starclass calibrate MODEL ... --overwrite'), or train with a larger --val-fraction"
+    >>> fold = CALIBRATE_PYTHON.replace("(model,", "('cv/fold 2',")  # crossval names a fold's folder
+    >>> cli_words(f"refit it ({fold})")
+    "refit it ('starclass calibrate 'cv/fold 2' ... --overwrite')"
     """
     out = message.replace(KEPT_PYTHON, KEPT_CLI)
+    # the model argument is "model" (MODEL on the command line) or a fold's folder as a Python string
+    head, tail = CALIBRATE_PYTHON.split("model, ", 1)
+    for model in re.findall(re.escape(head) + r"(model|'[^']*'|\"[^\"]*\"), " + re.escape(tail), out):
+        said = "MODEL" if model == "model" else shell_word(ast.literal_eval(model))
+        out = out.replace(f"{head}{model}, {tail}", f"'starclass calibrate {said} ... --overwrite'")
     for python, cli in _CLI_WORDS:
         out = out.replace(python, cli)
     return out
 
 
+#: How a library warning (a notebook's ``fit`` or ``calibrate_model``) says to refit a calibration: the function
+#: and its arguments (a fold's model folder for ``model`` where known: ``'cv/fold_2'``); :func:`cli_words` says
+#: ``starclass calibrate MODEL ... --overwrite`` instead.
+CALIBRATE_PYTHON = "starclass.learn.calibration.calibrate_model(model, inputs, labels, source=..., overwrite=True)"
+#: ... and the same where no replacing is asked (the map at an end of its search): ``'starclass calibrate'``.
+CALIBRATE_MORE_PYTHON = "starclass.learn.calibration.calibrate_model(...)"
+#: ... and to hold out more validation rows: the recipe's ``val_fraction``; the command line's is ``--val-fraction``.
+VAL_FRACTION_PYTHON = "a larger val_fraction (get_preset(task, recipe={'val_fraction': ...}) for fit)"
+
 #: The other phrases of library messages that name the argument, and what the command line says.
-_CLI_WORDS = (("give overwrite=True", "give --overwrite"), ("even with overwrite=True", "even with --overwrite"),
+_CLI_WORDS = ((CALIBRATE_MORE_PYTHON, "'starclass calibrate'"), (VAL_FRACTION_PYTHON, "a larger --val-fraction"),
+              ("give overwrite=True", "give --overwrite"), ("even with overwrite=True", "even with --overwrite"),
               ("overwrite=True would", "--overwrite would"), ("worker_wait=", "--worker-wait "),
               ("worker_wait", "--worker-wait"))
 
@@ -328,6 +350,20 @@ def torch_load_reason(exc: BaseException) -> str:
     hint = [ln for ln in lines if ln.startswith("Unsupported")]
     plain = [ln for ln in lines if "weights_only" not in ln and "file an issue" not in ln]
     return (hint or plain or lines or [type(exc).__name__])[0][:200]
+
+
+def recorded(value: object, missing: str = "not recorded") -> str:
+    """A value read from a record (a manifest, a catalogue's meta, a JSON summary) as said to the user.
+
+    A record written before a field existed, or edited by hand, holds None (or nothing) there, which a
+    message printed as it was ("fitted on None rows (None)"); ``missing`` says it in words instead.
+
+    Examples
+    --------
+    >>> recorded(12), recorded(None), recorded("", "source not recorded")
+    ('12', 'not recorded', 'source not recorded')
+    """
+    return missing if value is None or value == "" else str(value)
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:

@@ -1125,8 +1125,9 @@ def held_warnings(category: type[Warning] | tuple[type[Warning], ...]) -> Iterat
 
         def hold(message, kind, filename, lineno, file=None, line=None):
             if issubclass(kind, category):
-                if str(message) not in held:
-                    held.append(str(message))
+                # a library warning names a notebook's function and argument; the command says its options
+                if cli_words(str(message)) not in held:
+                    held.append(cli_words(str(message)))
             else:
                 outer(message, kind, filename, lineno, file, line)
 
@@ -1157,7 +1158,7 @@ def show_warning(message: Warning | str, category: type[Warning], filename: str,
 
     # starclass's own categories (CalibrationWarning) read as its other warnings do
     kind = "" if category is UserWarning or issubclass(category, StarclassWarning) else f"({category.__name__}) "
-    text = f"warning: {kind}{message}"
+    text = f"warning: {kind}{cli_words(str(message))}"  # the command's options, not a notebook's arguments
     stream = sys.stderr if file is None else file
     if _is_terminal(stream):
         # a person reads it: lines of 150-900 characters (the SED check's detail) ran off the terminal's edge.

@@ -28,8 +28,10 @@ from starclass.cli._app import (
 from starclass.errors import (
     StarclassError,
     calibrate_command_named,
+    cli_words,
     counted,
     model_word,
+    recorded,
     refuse_no_rows,
     shell_word,
     shown_command,
@@ -628,13 +630,16 @@ def _echo_trust(out, model: str | Path | None = None) -> None:
         what = ("calibrated with vector scaling (scale " + "/".join(f"{v:.3f}" for v in meta["calibration_scale"])
                 + ", bias " + "/".join(f"{v:+.3f}" for v in meta["calibration_bias"]) + ")")
     elif meta.get("calibration_method") == "histogram":
-        what = f"calibrated with histogram binning ({meta.get('calibration_bins')} bins per class)"
+        what = f"calibrated with histogram binning ({recorded(meta.get('calibration_bins'))} bins per class)"
     else:
         what = f"calibrated with temperature {meta['temperature']:.3f}"
     if meta.get("calibrated") and meta.get("tta") and meta.get("calibration_tta") is not None:
         # classify --tta picks the map fitted under TTA; a model without one applies the other, and says so below
         what += f", fitted {'with' if meta['calibration_tta'] else 'without'} TTA"
-    line = f"{what} ({meta.get('calibration_n')} held-out rows: {meta.get('calibration_source')})"
+    # a calibration recorded before its rows' source was kept has none: "(200 held-out rows: )" was printed
+    n = meta.get("calibration_n")
+    rows = f"{n} held-out rows" if n is not None else "held-out rows, how many not recorded"
+    line = f"{what} ({rows}: {recorded(meta.get('calibration_source'), 'source not recorded')})"
     if "pred_set_size" in out.colnames:
         from starclass.evaluate.reliability import set_size_words
         from starclass.learn.conformal import coverage_percent
@@ -651,8 +656,10 @@ def _echo_trust(out, model: str | Path | None = None) -> None:
             line += f" ({counted(n_none, 'unclassified candidate')} without a set)"
     echo(line)
     for caution in meta.get("calibration_cautions") or ():
-        # 'starclass calibrate MODEL' written at training: the model is the one given here
-        said = calibrate_command_named(caution, model) if model is not None else caution
+        # the catalogue keeps the library's words (a notebook's); the command says its own options, and
+        # 'starclass calibrate MODEL' written at training names the model given here
+        said = cli_words(caution)
+        said = calibrate_command_named(said, model) if model is not None else said
         typer.echo(f"WARNING: {said}", err=True)
 
 

@@ -149,8 +149,8 @@ def detect_command(
 
     Writes a catalogue with 0-based x, y, Vega (or AB) magnitudes and errors, CI = m(1px) - m(3px),
     MCI (apertures 1-6 px), local background (7-8 px annulus), FWHM, crowding and the redundancy
-    flag (subclass 4.9), and says how many candidates passed the selection (--mag-limit, --ci-min,
-    --mci-polygon). With --truth it cross-matches within 2 px and prints completeness against
+    flag (within 5 px of a brighter candidate), and says how many candidates passed the selection
+    (--mag-limit, --ci-min, --mci-polygon). With --truth it cross-matches within 2 px and prints completeness against
     magnitude. Example: starclass detect field/ -o candidates.ecsv --mag-limit 24 --ci-min 1.35
     """
     # here, not at the top: starclass.detect adds ~2 s (measured) to the 0.4 s of `starclass --help`
@@ -302,7 +302,8 @@ def detect_command(
         # in the catalogue too: a later reader (or a rerun) must know which pixels were left out
         cat.meta["pixel_flags"] = {"applied": ms.pixel_flags.describe(), "flagged_pixels": dict(ms.flagged)}
     criteria = [s for s in (
-        f"m_V <= {mag_limit}" if mag_limit is not None else "",
+        # the detection band's name, as in the truth lines below: "m_V" named a band a g-band field has not
+        f"m_{ms.v_band} <= {mag_limit}" if mag_limit is not None else "",
         f"CI >= {ci_min}" if ci_min is not None else "",
         f"CI <= {ci_max}" if ci_max is not None else "",
         "inside the MCI polygon" if polygon is not None else "",
@@ -316,7 +317,9 @@ def detect_command(
             # they are every peak above the threshold, and the user must hear what makes a catalogue of them
             echo(found_note(cat, threshold))
     red = int(np.asarray(cat["redundant"]).sum()) if "redundant" in cat.colnames else 0
-    echo(f"redundant (within 5 px of a brighter candidate, subclass 4.9): {red}")
+    # in words: "subclass 4.9" (the PHANGS class number) told a user nothing (2026-12-07)
+    echo(f"redundant: {red} of the {len(cat)} kept lie within 5 px of a brighter candidate, likely the same "
+         "object found twice or a knot of a larger one (column redundant)")
     if len(cat) and not quiet:
         _echo_no_data(cat, ms, aperture_radius)
     if said := tabulated_psf_message(cat.meta.get(PSF_TABULATED)):

@@ -142,7 +142,8 @@ def _many_lines(folder: Path, doc: dict) -> list[str]:
     """An ``evaluate --catalogs`` folder: the fields, the inspected sources, the pooled accuracies."""
     fields = doc.get("fields") or []
     lines = [f"evaluation folder {folder} (starclass evaluate --catalogs): {counted(len(fields), 'field')}, "
-             f"{doc.get('n_inspected')} human-inspected sources"]
+             + (f"{doc['n_inspected']} human-inspected sources" if doc.get("n_inspected") is not None
+                else "human-inspected sources, how many not recorded")]
     for task, rules in (doc.get("ladder_pooled") or {}).items():
         lines.append(f"  pooled, {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in rules.items()))
     return lines + _tables_figures(folder)
@@ -153,9 +154,12 @@ def _explain_lines(folder: Path, doc: dict) -> list[str]:
     names = dict(zip(doc.get("classes") or [], doc.get("class_names") or []))
     per = doc.get("n_per_class") or {}
     means = ", ".join(f"{k} ({names.get(int(k), '?')}): {n}" for k, n in per.items()) if per else "none"
-    lines = [f"explain folder {folder} (starclass explain): model {model_word(doc.get('model'))} (task "
-             f"{doc.get('task')!r}), "
-             f"{counted(int(doc.get('n_stamps') or 0), 'stamp')} of {doc.get('stamps')} explained",
+    # a summary edited by hand or written before a key was kept: "model None (task None) ... of None" was printed
+    model = model_word(doc["model"]) if doc.get("model") else "not recorded"
+    task = repr(doc["task"]) if doc.get("task") else "not recorded"
+    lines = [f"explain folder {folder} (starclass explain): model {model} (task {task}), "
+             f"{counted(int(doc.get('n_stamps') or 0), 'stamp')}"
+             f"{' of ' + str(doc['stamps']) if doc.get('stamps') else ''} explained",
              f"  methods: {', '.join(doc.get('methods') or []) or 'none'}; class means over "
              f"{doc.get('grouping') or 'the stamps'}: {means}"]
     if (folder / "maps.npz").is_file():

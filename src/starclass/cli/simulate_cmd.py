@@ -118,8 +118,10 @@ def simulate_cmd(
         echo("    counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         from starclass.simulate.seed_presets import label_line
 
-        # the simulator's class names above, the task's (train, classify) here: both, so neither surprises
-        echo(f"     label: {label_line(labels, preset.lower())}")
+        # the simulator's class names above, the task's (train, classify) here: both, so neither surprises. The
+        # task is the one the next line trains with: "in task cool-core's classes" above "--task cool-core-compact"
+        # named two tasks for one
+        echo(f"     label: {label_line(labels, cutouts_task(preset.lower()))}")
         echo(next_after_seed_preset(preset.lower(), labels, size))
         return
     if volunteers is not None:
@@ -271,6 +273,19 @@ def _how_many(n: int | None, size: int | None) -> str:
     return count + (f" of {size} x {size} px" if size is not None else "")
 
 
+def cutouts_task(preset: str) -> str:
+    """The task ``simulate --preset`` of a labelled cutout folder names (its ``label:`` and ``next:`` lines).
+
+    Examples
+    --------
+    >>> cutouts_task("cool-core"), cutouts_task("pandas-cutouts")
+    ('cool-core-compact', 'm31-real')
+    """
+    from starclass.learn.config import PRESETS
+
+    return f"{preset}-compact" if f"{preset}-compact" in PRESETS.names() else "m31-real"
+
+
 def cutouts_next_line(preset: str, labels: str | Path) -> str:
     """The 'next:' line of ``simulate --preset`` of a labelled cutout folder: train on it, with a task that reads it.
 
@@ -285,9 +300,7 @@ def cutouts_next_line(preset: str, labels: str | Path) -> str:
     >>> print(cutouts_next_line("pandas-cutouts", "m31/labels.csv"))  # doctest: +NORMALIZE_WHITESPACE
     next: train on them with 'starclass train --task m31-real --stamps m31/labels.csv -o model'
     """
-    from starclass.learn.config import PRESETS
-
-    task = f"{preset}-compact" if f"{preset}-compact" in PRESETS.names() else "m31-real"
+    task = cutouts_task(preset)
     return (f"next: train on them with "
             f"{shown_command(f'starclass train --task {task} --stamps {shell_word(labels)} -o model')}")
 

@@ -83,6 +83,9 @@ import torch
 from numpy.typing import ArrayLike
 
 from starclass.errors import (
+    CALIBRATE_MORE_PYTHON,
+    CALIBRATE_PYTHON,
+    VAL_FRACTION_PYTHON,
     CalibrationFitWarning,
     CalibrationWarning,
     OutputExistsError,
@@ -356,12 +359,12 @@ def temperature_at_bound(temperature: float, probs: ArrayLike, y: ArrayLike, bou
         why = (f"On these {rows_words(len(y), n_training)} the most probable class is right for {acc:.0%} "
                f"(chance: {1 / k:.0%}), "
                f"so flattening every probability towards 1/{k} keeps lowering the NLL and the fit found no minimum")
-        todo = "train the model further, or calibrate it on more labelled rows ('starclass calibrate')"
+        todo = f"train the model further, or calibrate it on more labelled rows ({CALIBRATE_MORE_PYTHON})"
     else:
         why = (f"On these {rows_words(len(y), n_training)} the most probable class is right for {acc:.0%}, so "
                "sharpening the probabilities towards 0 and 1 keeps lowering the NLL and the fit found no minimum (too "
                f"few, or too easy, {'held-out ' if not n_training else ''}rows)")
-        todo = "calibrate it on more labelled rows ('starclass calibrate')"
+        todo = f"calibrate it on more labelled rows ({CALIBRATE_MORE_PYTHON})"
     return f"{said}{why}; {todo}"
 
 
@@ -401,7 +404,7 @@ def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source
     method : {"temperature", "vector", "histogram"}
         The calibration map.
     source : str
-        Where the rows came from; a validation split adds the advice of a larger --val-fraction.
+        Where the rows came from; a validation split adds the advice of a larger ``val_fraction``.
     fitted : str
         The fitted value in words, for the message (e.g. ``"9.664"``).
     n_training : int
@@ -432,9 +435,10 @@ def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source
         return None
     short, counts = found
     what = "temperature" if method == "temperature" else "vector scaling"
-    todo = "fit it on a larger labelled held-out set ('starclass calibrate MODEL ... --overwrite')"
+    # a notebook's words (the function, the recipe's argument): the command line says its own (errors.cli_words)
+    todo = f"fit it on a larger labelled held-out set ({CALIBRATE_PYTHON})"
     if str(source).startswith("validation split"):
-        todo += ", or train with a larger --val-fraction"
+        todo += f", or train with {VAL_FRACTION_PYTHON}"
     return (f"the {what}{' ' + fitted if fitted else ''} was fitted on only {rows_words(n, n_training)} (per class "
             f"{counts}); with {' and '.join(short)} {NOT_PINNED_DOWN}, so the calibrated probabilities and the "
             f"conformal sets are not to be trusted; {todo}")

@@ -965,7 +965,8 @@ def threshold_source(cfg: TaskConfig, threshold: float | None, tuned: dict | Non
     if tuned and tuned.get("threshold") is not None and float(tuned["threshold"]) == float(cfg.threshold):
         rows = tuned.get("n_val")
         on = f" on {rows} validation row{'s' if rows != 1 else ''}" if rows is not None else ""
-        return f"the model's, chosen by train --target-purity {tuned.get('target_purity')}{on}"
+        purity = f" {tuned['target_purity']}" if tuned.get("target_purity") is not None else ""
+        return f"the model's, chosen by train --target-purity{purity}{on}"
     return f"task {cfg.name!r}"
 
 

@@ -603,21 +603,31 @@ def _fold_model_named(note: str, fold_dir: Path) -> str:
     --------
     >>> _fold_model_named("refit ('starclass calibrate MODEL ... --overwrite')", Path("cv/fold_2"))
     "refit ('starclass calibrate cv/fold_2 ... --overwrite')"
+    >>> from starclass.errors import CALIBRATE_PYTHON
+    >>> _fold_model_named(f"refit ({CALIBRATE_PYTHON})", Path("cv/fold_2"))[6:64]
+    "(starclass.learn.calibration.calibrate_model('cv/fold_2', "
     >>> from starclass.learn.train import CautionNote
     >>> note = _fold_model_named(CautionNote("use 'starclass calibrate MODEL'"), Path("cv/fold_1"))
     >>> note.message, note.category.__name__
     ("use 'starclass calibrate cv/fold_1'", 'CalibrationFitWarning')
     """
-    from starclass.errors import shell_word
+    from starclass.errors import CALIBRATE_PYTHON, shell_word
     from starclass.learn.train import CautionNote
 
-    said = f"starclass calibrate {shell_word(fold_dir)}"
-    if "starclass calibrate MODEL" not in note:
+    # the library's words (a notebook's call, errors.CALIBRATE_PYTHON) and the command line's, where one says them
+    python = CALIBRATE_PYTHON.replace("(model, ", f"({str(fold_dir)!r}, ")
+    pairs = (("starclass calibrate MODEL", f"starclass calibrate {shell_word(fold_dir)}"), (CALIBRATE_PYTHON, python))
+    if not any(old in note for old, _ in pairs):
         return note
+
+    def named(text: str) -> str:
+        for old, new in pairs:
+            text = text.replace(old, new)
+        return text
+
     if isinstance(note, CautionNote):
-        return CautionNote(note.message.replace("starclass calibrate MODEL", said), note.category,
-                           text=str(note).replace("starclass calibrate MODEL", said))
-    return str(note).replace("starclass calibrate MODEL", said)
+        return CautionNote(named(note.message), note.category, text=named(str(note)))
+    return named(str(note))
 
 
 #: The tables of a finished cross-validation, cv_summary.json (what says it is finished) first.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from starclass.errors import StarclassError, counted, model_word, shell_word
+from starclass.errors import StarclassError, counted, model_word, recorded, shell_word
 
 __all__ = ["is_model_path", "model_summary", "cv_folder_summary"]
 
@@ -33,20 +33,6 @@ def is_model_path(path: str | os.PathLike) -> bool:
     # .joblib/.pkl: a baseline's file, which load_model refuses with a message saying what it is
     # (info read it as an ASCII table: "UnicodeDecodeError")
     return p.is_file() and (p.name == "manifest.json" or p.suffix.lower() in (".pt", ".pth", ".joblib", ".pkl"))
-
-
-def _recorded(value: object) -> str:
-    """A value of a member's training record as said to the user: "not recorded" where it is None.
-
-    A member file written before a field was recorded (or by a model built without training) holds None
-    there, which ``info MODEL`` printed as it was ("kept epoch None, trained on None (None, None)").
-
-    Examples
-    --------
-    >>> _recorded(12), _recorded(None)
-    ('12', 'not recorded')
-    """
-    return "not recorded" if value is None else str(value)
 
 
 def _start(ck: dict) -> str:
@@ -257,7 +243,7 @@ def model_summary(path: str | os.PathLike) -> list[str]:
         acc_txt = (f"validation accuracy {acc:.3f}{soft} on "
                    + (counted(int(n_val), "row") if n_val is not None else "rows not recorded")
                    if isinstance(acc, float) and acc == acc else "no validation split")
-        head = f"    {p.name}: {_recorded(ck.get('architecture'))}, seed {_recorded(ck.get('seed'))}, "
+        head = f"    {p.name}: {recorded(ck.get('architecture'))}, seed {recorded(ck.get('seed'))}, "
         if ck.get("epoch") == 0:
             # a model built and written without training (write_untrained_model): it has nothing else to say, and
             # "kept epoch None, trained on None (None, None)" was printed for it
@@ -268,7 +254,7 @@ def model_summary(path: str | os.PathLike) -> list[str]:
             head + _start(ck)
             + (f", first {counted(frozen, 'convolution')} frozen" if frozen else _not_frozen(cfg, ck))
             + "; " + (counted(ck["epoch"], "epoch") if ck.get("epoch") is not None else "epochs not recorded")
-            + f", kept epoch {_recorded(ck.get('best_epoch'))}, {acc_txt}, "
+            + f", kept epoch {recorded(ck.get('best_epoch'))}, {acc_txt}, "
             + (f"trained on {counted(ck['n_train'], 'row')}" if ck.get("n_train") is not None
                else "training rows not recorded")
             + (f" ({how})" if how else ""))
@@ -302,7 +288,12 @@ def model_summary(path: str | os.PathLike) -> list[str]:
         named = class_labels(cfg.classes, cfg.class_names)
         per_class = (f"; per class {', '.join(f'{named.get(int(c), c)}: {k}' for c, k in counts.items())}"
                      if counts else "")
-        lines.append(f"  calibration: {what} fitted on {cal.get('n')} rows ({cal.get('source')}{per_class})")
+        # a record before n and source were kept (or edited by hand) said "fitted on None rows (None; ...)": the
+        # rows themselves are kept (labels), and a missing source is said as such
+        n = cal.get("n", len(cal["labels"]) if isinstance(cal.get("labels"), list) else None)
+        rows = counted(int(n), "row") if isinstance(n, int) else "rows (how many not recorded)"
+        lines.append(f"  calibration: {what} fitted on {rows} "
+                     f"({recorded(cal.get('source'), 'source not recorded')}{per_class})")
         # which TTA modes it holds: classify --tta applies the map fitted under TTA, where there is one
         tta = cal.get("with_tta")
         if isinstance(tta, dict):
@@ -358,7 +349,7 @@ def _training_fields_line(path: str | os.PathLike) -> str | None:
     def one(f: dict) -> str:
         folders = sorted({str(Path(m).parent) for m in f.get("mosaics") or []})
         where = f" (mosaics in {', '.join(folders)})" if folders else ""
-        return f"catalogue {f.get('catalog')}{where}"
+        return f"catalogue {recorded(f.get('catalog'))}{where}"
 
     return f"  training fields (survey marks them: not held out): {'; '.join(one(f) for f in rec) or 'none'}"
 
@@ -388,7 +379,8 @@ def _cv_asked_line(asked: dict, done: list[str], unfinished: list[str]) -> str:
     left = [n for n in names if n not in done and n not in unfinished]
     if left:
         parts.append(f"{', '.join(left)} not started")
-    return f"asked for {what} of task {asked.get('task')!r} (cv_folds.json): " + "; ".join(parts)
+    task = repr(asked["task"]) if asked.get("task") else "not recorded"
+    return f"asked for {what} of task {task} (cv_folds.json): " + "; ".join(parts)
 
 
 def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
@@ -454,11 +446,13 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
     shown = f"{positive} ({names[positive]})" if positive in names else f"{positive}"
     # a task of three classes or more has no positive class: "positive class None" was printed for it
     said = f", positive class {shown}" if positive is not None else ""
-    lines.append(f"  task {doc.get('task')!r}, {split}{said}")
+    lines.append(f"  task {repr(doc['task']) if doc.get('task') else 'not recorded'}, {split}{said}")
     pooled, mean, std = (doc.get(k) or {} for k in ("pooled", "mean", "std"))
     names = [k for k in ("accuracy", "macro_f1", "purity", "recall", "f1") if pooled.get(k) is not None]
     if names:
-        lines.append(f"  pooled over {pooled.get('n')} held-out rows: "
+        n = pooled.get("n")
+        rows = f"{n} held-out rows" if n is not None else "held-out rows (how many not recorded)"
+        lines.append(f"  pooled over {rows}: "
                      + ", ".join(f"{k} {pooled[k]:.3f}" for k in names))
     names = [k for k in names if mean.get(k) is not None and std.get(k) is not None]
     if names:

@@ -1898,7 +1898,9 @@ def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device,
         return None
     save_calibration(outdir, {k: v for k, v in cal.items() if k not in ("digest", "member_digests")}, digests,
                      overwrite=True)
-    return (f"calibration kept: fitted with 'starclass calibrate' on {cal.get('source')} for these weights "
+    # an older calibration records no source ("on None" was said)
+    on = f" on {cal['source']}" if cal.get("source") else ""
+    return (f"calibration kept: fitted with 'starclass calibrate'{on} for these weights "
             "(refit it with 'starclass calibrate --overwrite')")
 
 

@@ -102,8 +102,8 @@ def label_line(labels: str | os.PathLike, name: str) -> str:
     --------
     >>> import tempfile
     >>> p, _ = write_seed_preset("cool-core", tempfile.mkdtemp() + "/cc", n=4, size=32)
-    >>> label_line(p, "cool-core")  # doctest: +ELLIPSIS
-    "1 (cool core) ..., 3 (non-cool core) ... (the label column train reads, in task cool-core's classes)"
+    >>> label_line(p, "cool-core-compact")  # doctest: +ELLIPSIS
+    '1 (cool core) ..., 3 (non-cool core) ... (the label column, named as task cool-core-compact names its classes)'
     """
     from starclass.io.catalog import CsvLines
     from starclass.learn.config import get_preset
@@ -115,4 +115,4 @@ def label_line(labels: str | os.PathLike, name: str) -> str:
     task = get_preset(name)
     named = class_labels(task.classes, task.class_names)
     shown = ", ".join(f"{named.get(k, k)} {counts.get(k, 0)}" for k in task.classes)
-    return f"{shown} (the label column train reads, in task {name}'s classes)"
+    return f"{shown} (the label column, named as task {name} names its classes)"
