@@ -593,7 +593,7 @@ def _task_classes(meta, default) -> tuple[list[int], dict[int, str]]:
 
 
 def _simulated_field_labels(path: Path, table, classes) -> dict[int, str]:
-    """The class names of a simulated field's ``truth.ecsv`` / ``humans.ecsv`` (``{1: "1 (symmetric ...)"}``), else ``{}``.
+    """The class names of a simulated field's ``truth.ecsv`` or ``humans.ecsv`` (``{1: "1 (...)"}``), else ``{}``.
 
     ``info FIELD/truth.ecsv`` counted ``class_ref: 1: 44  2: 68 ...`` by number: the truth records no
     task. Every field the simulator writes is drawn in the four PHANGS classes (``SimConfig.class_mix``
