@@ -43,3 +43,33 @@ def test_a_stamp_store_names_its_class_ref_counts_by_the_task_it_records(tmp_pat
     line = next(x for x in store_lines(p) if x.startswith("class_ref:"))
     # 'class_ref: 1: 1  2: 2' named no class
     assert f"1 ({task.class_names[0]}): 1" in line and f"2 ({task.class_names[1]}): 2" in line, line
+
+
+def _class_ref_line(path) -> str:
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    r = CliRunner().invoke(app, ["info", str(path)])
+    assert r.exit_code == 0, r.output
+    return next(x for x in r.output.splitlines() if x.startswith("class_ref:"))
+
+
+def test_a_simulated_fields_truth_names_its_classes_from_the_simulation_json_beside_it(tmp_path):
+    import shutil
+
+    from starclass.schema import CLASS_NAMES
+    from starclass.simulate.config import SimConfig
+    from starclass.simulate.field import simulate_field, write_field
+
+    field = simulate_field(SimConfig(seed=1, shape=(64, 64), n_candidates=8, bands=("f555w",)))
+    paths = write_field(field, tmp_path / "f")
+    for name in ("truth", "humans"):
+        line = _class_ref_line(paths[name])
+        # 'class_ref: 1: 2  2: 1 ...' named no class: the truth records no task
+        for k, text in CLASS_NAMES.items():
+            assert f"{k} ({text}): " in line, line
+    # nothing where unsure: the same truth away from its simulation.json is counted by number, as before
+    shutil.copy(paths["truth"], tmp_path / "truth.ecsv")
+    line = _class_ref_line(tmp_path / "truth.ecsv")
+    assert "(" not in line.split("  (")[0], line

@@ -153,11 +153,15 @@ def sed_check_notes(table: Table, name: str) -> list[str]:
         return []  # the summary says why it was not checked
 
 
-def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None) -> str:
+def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None, *,
+                    source: Path | None = None) -> str:
     """Lines describing a schema table: rows, columns, bands, class counts, magnitude ranges.
 
     ``task`` (``info --task``) gives the classes counted and their names; without it, those the
     table records (:func:`_task_classes`), and any other class value in it by number, with a note.
+    ``source``, the file the table was read from: a simulated field's ``truth.ecsv`` or
+    ``humans.ecsv`` records no task, and its classes are named from the ``simulation.json`` beside
+    it (:func:`_simulated_field_labels`).
 
     Examples
     --------
@@ -196,6 +200,8 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
     else:
         classes, labels = _task_classes(table.meta, _file_classes(table, CLASSES))
         extra = _undeclared_classes(table, classes)
+        if not labels and not extra and source is not None:
+            labels = _simulated_field_labels(source, table, classes)
         lines += _class_count_lines(table, sorted({*classes, *(k for ks in extra.values() for k in ks)}), labels)
         # a five-class catalogue without its task (a CSV keeps no meta) was refused "class 5 ... is not 0-4":
         # counted now, and said, since the other commands read such values only for a task given with --task
@@ -584,6 +590,47 @@ def _task_classes(meta, default) -> tuple[list[int], dict[int, str]]:
     if task is None:
         return list(default), {}
     return list(task.classes), class_labels(task.classes, task.class_names)
+
+
+def _simulated_field_labels(path: Path, table, classes) -> dict[int, str]:
+    """The class names of a simulated field's ``truth.ecsv`` or ``humans.ecsv`` (``{1: "1 (...)"}``), else ``{}``.
+
+    ``info FIELD/truth.ecsv`` counted ``class_ref: 1: 44  2: 68 ...`` by number: the truth records no
+    task. Every field the simulator writes is drawn in the four PHANGS classes (``SimConfig.class_mix``
+    is four fractions, whatever the preset; docs/simulator.md), so their names are exact where the
+    ``simulation.json`` beside the file is the field simulator's (its ``config`` with four
+    ``class_mix`` fractions) and names the table's galaxy. Anything else (another file name, another
+    ``simulation.json``, another galaxy, other classes) is named by number, as before.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> from astropy.table import Table
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "simulation.json").write_text(json.dumps({"config": {"class_mix": [0.2, 0.2, 0.2, 0.4]}}))
+    >>> _simulated_field_labels(d / "truth.ecsv", Table({"class_ref": [1, 4]}), [1, 2, 3, 4])[4]
+    '4 (artefact / non-cluster)'
+    >>> _simulated_field_labels(d / "mine.ecsv", Table({"class_ref": [1, 4]}), [1, 2, 3, 4])
+    {}
+    """
+    import json
+
+    from starclass.schema import CLASS_NAMES, CLASSES, class_labels
+
+    if path.name not in ("truth.ecsv", "humans.ecsv") or list(classes) != list(CLASSES):
+        return {}
+    sim = path.parent / "simulation.json"
+    try:
+        config = json.loads(sim.read_text()).get("config") if sim.is_file() else None
+    except (OSError, ValueError, AttributeError):  # not the simulator's: no names from it
+        return {}
+    if not isinstance(config, dict) or not isinstance(mix := config.get("class_mix"), list) or len(mix) != 4:
+        return {}
+    galaxy = table.meta.get("galaxy") or (str(table["galaxy"][0]) if "galaxy" in table.colnames and len(table)
+                                          else None)
+    if galaxy and config.get("galaxy") and str(config["galaxy"]) != str(galaxy):
+        return {}  # a truth copied beside another field's json: not named from it
+    return class_labels(CLASSES, [CLASS_NAMES[k] for k in CLASSES])
 
 
 def _store_class_names(meta) -> dict[int, str]:
@@ -1943,7 +1990,7 @@ def info(
                                      f"{', '.join(REGION_COLUMNS[coords])}; "
                                      f"{paths[0]} has no {', '.join(REGION_COLUMNS[coords])} (its positions are "
                                      f"{', '.join(REGION_COLUMNS[other])}): give --ds9-coords {other}")
-            echo(catalog_summary(table, str(paths[0]), cfg))
+            echo(catalog_summary(table, str(paths[0]), cfg, source=paths[0]))
     finally:
         for message in held:
             warn(message)
