@@ -637,7 +637,8 @@ def legus_catalogs_hint(path: str | Path) -> str:
 
 
 def prediction_view(t: Table, column: str, task: EvalTask, name: str,
-                    exclude: Sequence[str] = (), said_as: str | None = None) -> tuple[Table, str]:
+                    exclude: Sequence[str] = (), said_as: str | None = None,
+                    label_column: str | None = None) -> tuple[Table, str]:
     """``t`` with ``column`` as its prediction: in ``class_pred``, with its own probabilities.
 
     The chosen column's classes go into ``class_pred`` (a person's ``class_h<k>`` or
@@ -662,6 +663,10 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
     said_as
         How the line names the catalogue, where the output names it otherwise than ``name`` (a LEGUS
         file by its field, once a line has said which file that is); refusals still name ``name``.
+    label_column
+        The column ``--label-column`` named, read into the reference ``class_ref``: the ``class_joint`` note
+        names it, and warns that the figures flatter ``class_joint`` only where it is one of the people's
+        own columns (``class_h<k>``).
 
     Returns
     -------
@@ -756,9 +761,24 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
                  else "e.g. -r truth.ecsv")
         line += (f"; note: class_joint includes people's votes ({counted(voted, 'row')} with votes)"
                  if voted is not None else
-                 "; note: class_joint includes people's votes") + (
-            ", and the reference is this catalogue's own class_ref: if it comes from the same people, the "
-            f"figures flatter class_joint; give an independent reference ({other})")
+                 "; note: class_joint includes people's votes")
+        # the column the reference was read from: with --label-column expert the note said "this catalogue's
+        # own class_ref", a column the user had not named (evaluate copies the labels into class_ref)
+        used = label_column if label_column is not None and label_column != CLASS_REF else CLASS_REF
+        if re.fullmatch(r"class_h\d+", used):
+            # one of the people's own columns, which classify --votes reads by default: the votes scored
+            # against themselves
+            line += (f", and the reference is this catalogue's column {used} (--label-column), one person's "
+                     "classes, as the votes are: the figures flatter class_joint; give an independent reference "
+                     f"({other})")
+        elif used == CLASS_REF:
+            # class_ref by default: a labels file's class is often the consensus of the very people who voted
+            line += (", and the reference is this catalogue's own class_ref: if it comes from the same people, the "
+                     f"figures flatter class_joint; give an independent reference ({other})")
+        else:
+            # a column the user chose (an expert's labels): nothing here says it is the voters', and a warning on
+            # every such run taught to ignore it
+            line += f"; the reference is this catalogue's column {used} (--label-column)"
     return view, line
 
 
@@ -3179,7 +3199,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
             hybrid_line = None
         same = _same_classes(ptab, pred_column, ref_col) if own_ref else 0
         ptab, scored = prediction_view(ptab, pred_column, etask, pname, exclude=[ref_col] if own_ref else [],
-                                       said_as=pline)
+                                       said_as=pline, label_column=label_column if own_ref else None)
         if hybrid_line:
             scored += "; " + hybrid_line
         if same:
