@@ -123,3 +123,20 @@ def test_a_demo_into_a_log_gives_its_training_the_batch_lines(tmp_path, monkeypa
             pipeline.run_demo(tmp_path / f"demo_{progress}", size=256, n_candidates=60, epochs=1,
                               progress=progress, echo=lambda _: None)
     assert seen == [None, False]
+
+
+def test_the_done_line_says_the_total_once(tmp_path, monkeypatch):
+    """It ended "done in 250 s (simulate 18s, ..., report 112s, total 250s)": the total twice."""
+    import types
+
+    from typer.testing import CliRunner
+
+    from starclass import pipeline
+    from starclass.cli import app
+
+    seconds = {"simulate": 18.2, "detect": 27.0, "train": 84.4, "classify": 9.1, "report": 111.6, "total": 250.3}
+    monkeypatch.setattr(pipeline, "run_demo", lambda *a, **k: types.SimpleNamespace(seconds=seconds))
+    res = CliRunner().invoke(app, ["demo", "-o", str(tmp_path / "d")])
+    assert res.exit_code == 0, res.output
+    last = res.output.strip().splitlines()[-1]
+    assert last == "done in 250 s (simulate 18 s, detect 27 s, train 84 s, classify 9 s, report 112 s)", last

@@ -564,3 +564,33 @@ def test_the_mistakes_of_cv_predictions_are_named_by_the_labels_csv_row():
     section = _mistakes_section(ev, cutouts)
     captions = [item.caption for item in section.items if item.kind == "table"]
     assert captions and "labels CSV" in captions[0] and "output_row" in captions[0]
+
+
+def test_a_raw_threshold_is_said_on_the_calibrated_scale_too(tmp_path):
+    """A model at temperature 6 (og_pred.csv of the walk, 2026-12-07) had its 80%-purity threshold printed as
+    0.003 on prob_1_raw, with nothing to relate it to the prob_1 the catalogue shows: the line now says the
+    calibrated threshold that selects the same rows, checked here row by row."""
+    from starclass.evaluate.threshold import threshold_for_purity
+    from starclass.learn.calibration import temper
+
+    t = _binary_output(n=200, seed=5)
+    # an overconfident raw model (probabilities near 0 and 1), which a temperature of 6 softens
+    raw = np.column_stack([t["prob_1"], t["prob_2"]]) ** 6
+    raw /= raw.sum(axis=1, keepdims=True)
+    cal = temper(raw, 6.0)
+    t["prob_1_raw"], t["prob_2_raw"] = raw[:, 0], raw[:, 1]
+    t["prob_1"], t["prob_2"] = cal[:, 0], cal[:, 1]
+    t.write(tmp_path / "out.csv", format="ascii.csv")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "out.csv"), "--label-column", "label", "--task", "m31-real",
+                              "--bootstrap", "0", "--no-science", "--target-purity", "0.8", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    y = np.array([M31_CLASS[s] for s in t["label"]]) == 1
+    on_raw = threshold_for_purity(y, raw[:, 0], 0.8)
+    line = next(s for s in res.output.splitlines() if "threshold for 80% purity of class 1" in s)
+    m = re.search(r"the same selection is prob_1 >= ([0-9.]+), after the model's calibration", line)
+    assert m, line
+    said = float(m.group(1))
+    selected = raw[:, 0] >= on_raw["threshold"]
+    assert said == pytest.approx(cal[selected, 0].min(), abs=5e-4)
+    # the calibrated threshold said selects the same number of rows (to its 3 decimals)
+    assert abs(int((cal[:, 0] >= said - 5e-4).sum()) - int(selected.sum())) <= 1

@@ -221,3 +221,20 @@ def test_classify_keeps_one_classification_under_one_suffix():
     y = np.asarray(t["class_ref"])
     p = np.column_stack([np.asarray(t[f"prob_{k}"]) for k in CLASSES])
     assert ev.comparisons[0].trust.brier == pytest.approx(brier_score_loss(y, p, labels=list(CLASSES)))
+
+
+@pytest.mark.parametrize("column", ["expert", "class_h2"])
+def test_class_joint_note_names_the_label_column_used(column):
+    """With ``--label-column expert`` the class_joint note said "the reference is this catalogue's own class_ref"
+    (a column the user had not named: evaluate copies the labels into class_ref) and warned that the figures
+    flatter class_joint, as if the expert were the voters. It names the column read, and warns only where that
+    column is one person's own classes (class_h<k>, the columns classify --votes reads)."""
+    t = _catalogue()
+    t["n_votes"] = np.where(np.arange(len(t)) < 20, 3, 0)
+    t[column] = t["class_ref"]
+    del t["class_ref"]
+    task = EvalTask.from_classes(CLASSES)
+    said = evaluate_catalogs(t, task=task, n_boot=0, pred_column="class_joint", label_column=column).scored
+    assert f"the reference is this catalogue's column {column} (--label-column)" in said, said
+    assert "own class_ref" not in said, said
+    assert ("flatter class_joint" in said) == column.startswith("class_h"), said

@@ -69,3 +69,30 @@ def test_the_printed_remedy_makes_the_field_readable(tmp_path, monkeypatch, suff
     assert len(written) == 1 and written[0].read_bytes() == original, written
     res = runner.invoke(app, ["info", str(field)])
     assert res.exit_code == 0 and "mosaics: 2 bands: f555w, f814w" in res.output, res.output
+
+
+@pytest.mark.parametrize("tool", ["uncompress", "gzip"])
+@pytest.mark.parametrize("suffix", ["", ".Z"])
+def test_the_remedy_says_what_the_command_does_to_the_file(tmp_path, monkeypatch, suffix, tool):
+    """``gzip -d X.fits.Z`` replaces the .Z file by X.fits; the remedy said it "writes the FITS file beside it",
+    and a user looked for the .Z file afterwards. What it says is checked against what the command does."""
+    monkeypatch.setattr(mosaic, "_astropy_reads_lzw", lambda: False)
+    field = tmp_path / "field"
+    field.mkdir()
+    names = write_toy_mosaics(field)
+    plain = field / names[0]
+    packed = field / (names[0] + suffix)
+    packed.write_bytes(lzw_compress(plain.read_bytes()))
+    if packed != plain:
+        plain.unlink()
+    res = runner.invoke(app, ["info", str(field)])
+    said = " ".join(res.output.split())
+    assert f"replaces it with the FITS file {plain}" in said, said
+    assert "beside it" not in said, said
+    commands = _commands(said)
+    run = ([commands[0]] if commands[0].startswith("mv ") else []) + [
+        next(c for c in commands if c.startswith(tool))]
+    for command in run:
+        assert subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True).returncode == 0, command
+    # as said: the FITS file in the compressed one's place, no .Z left beside it
+    assert plain.is_file() and not (field / (names[0] + ".Z")).exists()

@@ -756,6 +756,9 @@ def test_every_number_evaluate_prints_on_ten_rows_is_sklearns_or_a_hand_count(tm
         elif m := re.fullmatch(r"wrote (\d+) tables and (\d+) figures under .*", line):
             assert int(m.group(1)) == len(list((tmp_path / "ev").rglob("*.ecsv")))
             assert int(m.group(2)) == len(list((tmp_path / "ev").rglob("*.png")))
+        elif line.startswith("next: the same figures as one page: 'starclass report "):
+            # the command to run next: its numbers are the options given (--bootstrap 0) and the paths
+            assert "--bootstrap 0" in line and str(path) in line, line
         else:
             raise AssertionError(f"a number of evaluate's text that no rule here checks: {line!r}")
         checked += 1

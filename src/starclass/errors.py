@@ -214,6 +214,20 @@ class UncalibratedWarning(CalibrationWarning):
     """
 
 
+class ConformalSetsWarning(StarclassWarning):
+    """Conformal sets that cannot leave a class out: too few calibration rows of it for the coverage asked.
+
+    ``ConformalClassifier.predict_set`` warns with it; ``starclass classify`` says it after its
+    "classified ..." line, as a caution on the sets written (it came before that line, and read as
+    a problem of the classification still running).
+
+    Examples
+    --------
+    >>> issubclass(ConformalSetsWarning, UserWarning)
+    True
+    """
+
+
 class OutputExistsError(StarclassError, FileExistsError):
     """A writer keeps an existing output (``overwrite=False``): the message names the path and the argument.
 

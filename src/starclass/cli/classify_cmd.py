@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -18,6 +19,7 @@ from starclass.cli._app import (
     echo,
     echo_flagged,
     flags_option,
+    held_warnings,
     mask_extension_option,
     pixel_flags,
     place_rows,
@@ -26,6 +28,7 @@ from starclass.cli._app import (
     warn_flags_differ,
 )
 from starclass.errors import (
+    ConformalSetsWarning,
     StarclassError,
     calibrate_command_named,
     cli_words,
@@ -261,9 +264,10 @@ def classify_command(
     check_on_image(table, mos.shape, catalog, consequence="they get class_pred 0 and NaN probabilities",
                    action="classify")
     check_output(output, option="--output", overwrite=overwrite, file=True)  # inputs read: now the output
-    out = classify(mos, table, loaded, batch_size=batch_size, tta=tta, device=dev, progress=progress,
-                   precision=precision, threshold=threshold, calibrated=calibration, coverage=coverage,
-                   source=catalog)
+    with held_warnings(ConformalSetsWarning) as sets_warned:  # said after the result line, which they qualify
+        out = classify(mos, table, loaded, batch_size=batch_size, tta=tta, device=dev, progress=progress,
+                       precision=precision, threshold=threshold, calibrated=calibration, coverage=coverage,
+                       source=catalog)
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     _record_threshold(out, cfg, threshold, loaded, output)
@@ -276,7 +280,7 @@ def classify_command(
     if line := _decision_line(out, cfg, output):
         echo(line)
     _echo_threshold_caution(loaded, threshold)
-    _echo_trust(out, model)
+    _echo_trust(out, model, sets_warned)
     # the candidates without a usable stamp were counted by classify() in a warning: not repeated here
     if out.meta.get("n_blank"):
         echo(f"{out.meta['n_blank']} of the {out.meta['n_unclassified']} without a usable stamp have a blank "
@@ -613,13 +617,23 @@ def _counts_line(out, cfg) -> str:
                                              for c, n in zip(classes, counts))
 
 
-def _echo_trust(out, model: str | Path | None = None) -> None:
-    """One line on calibration and the conformal sets (or why there are none); then the model's cautions."""
+def _echo_trust(out, model: str | Path | None = None, sets_warned: Sequence[str] = ()) -> None:
+    """One line on calibration and the conformal sets (or why there are none); then the model's cautions.
+
+    ``sets_warned``: the conformal sets' warnings held during the classification, said under the line on
+    the sets they qualify; they came before the "classified ..." line and read as a trouble of the
+    classification still running (the volunteers block of docs/uncertainty.md, 2026-12-07).
+    """
     import numpy as np
+
+    def say_sets_warned() -> None:
+        for message in sets_warned:
+            typer.echo(f"warning: {message}", err=True)
 
     meta = out.meta
     if meta.get("calibration_note"):
         echo(meta["calibration_note"])
+        say_sets_warned()
         return
     if meta.get("calibration_not_applied"):
         # the map fitted under the other TTA mode: the caution below says why it is not applied
@@ -655,6 +669,7 @@ def _echo_trust(out, model: str | Path | None = None) -> None:
         if n_none := int((~classified).sum()):
             line += f" ({counted(n_none, 'unclassified candidate')} without a set)"
     echo(line)
+    say_sets_warned()
     for caution in meta.get("calibration_cautions") or ():
         # the catalogue keeps the library's words (a notebook's); the command says its own options, and
         # 'starclass calibrate MODEL' written at training names the model given here
@@ -972,9 +987,10 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}", cfg)
     check_output(output, option="--output", overwrite=overwrite, file=True)  # inputs read: now the output
     # --progress was taken and ignored here: the cutouts were classified without a bar
-    out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
-                           precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold,
-                           progress=progress)
+    with held_warnings(ConformalSetsWarning) as sets_warned:  # said after the result line, which they qualify
+        out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
+                               precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold,
+                               progress=progress)
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     _record_root(out, cutouts.root, output)
@@ -1003,7 +1019,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     if line := _decision_line(out, cfg, output):
         echo(line)
     _echo_threshold_caution(loaded, threshold)
-    _echo_trust(out, model)
+    _echo_trust(out, model, sets_warned)
     from starclass.learn.classify import no_data_line
 
     if line := no_data_line(out, "cutouts"):  # cutouts of a drizzled image's edge: said, as classify on mosaics

@@ -63,5 +63,27 @@ def demo(
         res = run_demo(outdir, size=size, n_candidates=n_candidates, seed=seed, task=task, epochs=epochs,
                        labels=labels, distance_mpc=distance, progress=progress, overwrite=overwrite,
                        echo=echo)
-    times = ", ".join(f"{k} {v:.0f}s" for k, v in res.seconds.items())
-    echo(f"done in {res.seconds['total']:.0f} s ({times})")
+    echo(done_line(res.seconds))
+
+
+def done_line(seconds: dict[str, float]) -> str:
+    """The demo's last line: its total time once, then each step's.
+
+    The total was said twice ("done in 250 s (simulate 18s, ..., total 250s)"), once more among the steps.
+
+    Parameters
+    ----------
+    seconds
+        Seconds per step as :func:`starclass.pipeline.run_demo` times them, with their ``total``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> done_line({"simulate": 18.2, "train": 84.0, "total": 103.1})
+    'done in 103 s (simulate 18 s, train 84 s)'
+    """
+    steps = ", ".join(f"{k} {v:.0f} s" for k, v in seconds.items() if k != "total")
+    return f"done in {seconds['total']:.0f} s ({steps})"

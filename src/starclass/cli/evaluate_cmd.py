@@ -142,6 +142,7 @@ def evaluate(
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
              f"{res['outdir']}")
+        echo(_report_next(ctx, "--catalogs", catalogs))
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
@@ -268,6 +269,60 @@ def evaluate(
         echo("note: " + no_distance_note(table))
     echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
          f"{res['outdir']}")
+    echo(_report_next(ctx, None, pred))
+
+
+#: The options evaluate shares with report, carried into the 'next:' line as the user gave them
+#: (``--output``, ``--target-purity``, ``--no-science`` and ``--overwrite`` are evaluate's own)
+SHARED_WITH_REPORT = ("reference", "radius", "distance", "n_boot", "task", "label_column", "model", "by",
+                      "group_column", "file_column", "by_min_rows", "pred_column", "reference_column",
+                      "allow_few_matches", "ssp", "mag_limit", "mass_kind", "column_map", "min_inspected")
+
+
+def report_next(words: list[str]) -> str:
+    """The 'next:' line after ``evaluate``: the same inputs as one HTML page with ``starclass report``.
+
+    Every other verb ends by naming the command that follows it; evaluate ended at "wrote 13 tables and
+    6 figures under evaluation", and its figures are read most easily on report's page.
+
+    Parameters
+    ----------
+    words
+        The catalogue and the options shared with ``report``, as the user gave them (shell words unquoted).
+
+    Returns
+    -------
+    str
+        The line, the command in quotes (a word with a space quoted within it).
+
+    Examples
+    --------
+    >>> report_next(["out.csv", "--label-column", "expert", "--pred-column", "class_joint"])
+    "next: the same figures as one page: 'starclass report out.csv --label-column expert --pred-column class_joint'"
+    """
+    from starclass.errors import shell_word, shown_command
+
+    command = " ".join(["starclass report", *(shell_word(w) for w in words)])
+    return f"next: the same figures as one page: {shown_command(command)}"
+
+
+def _report_next(ctx: typer.Context, option: str | None, value: Path) -> str:
+    """:func:`report_next` of this run: ``value`` (PRED, or ``--catalogs``), and the shared options given."""
+    words = [*([option] if option else []), str(value)]
+    for param in ctx.command.params:
+        # by the source's name: typer carries its own copy of click, whose enum is not click.core's
+        source = ctx.get_parameter_source(param.name) if param.name in SHARED_WITH_REPORT else None
+        if getattr(source, "name", None) != "COMMANDLINE":
+            continue
+        flag = max(param.opts, key=len)  # the long name (--reference, not -r)
+        given = ctx.params[param.name]
+        if getattr(param, "is_flag", False):
+            if given:
+                words.append(flag)
+            continue
+        for item in given if isinstance(given, (list, tuple)) else [given]:
+            words += [flag, str(item)]
+    return report_next(words)
 
 
 def no_distance_note(table: Table) -> str:

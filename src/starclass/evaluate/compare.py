@@ -637,7 +637,8 @@ def legus_catalogs_hint(path: str | Path) -> str:
 
 
 def prediction_view(t: Table, column: str, task: EvalTask, name: str,
-                    exclude: Sequence[str] = (), said_as: str | None = None) -> tuple[Table, str]:
+                    exclude: Sequence[str] = (), said_as: str | None = None,
+                    label_column: str | None = None) -> tuple[Table, str]:
     """``t`` with ``column`` as its prediction: in ``class_pred``, with its own probabilities.
 
     The chosen column's classes go into ``class_pred`` (a person's ``class_h<k>`` or
@@ -662,6 +663,10 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
     said_as
         How the line names the catalogue, where the output names it otherwise than ``name`` (a LEGUS
         file by its field, once a line has said which file that is); refusals still name ``name``.
+    label_column
+        The column ``--label-column`` named, read into the reference ``class_ref``: the ``class_joint`` note
+        names it, and warns that the figures flatter ``class_joint`` only where it is one of the people's
+        own columns (``class_h<k>``).
 
     Returns
     -------
@@ -756,9 +761,24 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
                  else "e.g. -r truth.ecsv")
         line += (f"; note: class_joint includes people's votes ({counted(voted, 'row')} with votes)"
                  if voted is not None else
-                 "; note: class_joint includes people's votes") + (
-            ", and the reference is this catalogue's own class_ref: if it comes from the same people, the "
-            f"figures flatter class_joint; give an independent reference ({other})")
+                 "; note: class_joint includes people's votes")
+        # the column the reference was read from: with --label-column expert the note said "this catalogue's
+        # own class_ref", a column the user had not named (evaluate copies the labels into class_ref)
+        used = label_column if label_column is not None and label_column != CLASS_REF else CLASS_REF
+        if re.fullmatch(r"class_h\d+", used):
+            # one of the people's own columns, which classify --votes reads by default: the votes scored
+            # against themselves
+            line += (f", and the reference is this catalogue's column {used} (--label-column), one person's "
+                     "classes, as the votes are: the figures flatter class_joint; give an independent reference "
+                     f"({other})")
+        elif used == CLASS_REF:
+            # class_ref by default: a labels file's class is often the consensus of the very people who voted
+            line += (", and the reference is this catalogue's own class_ref: if it comes from the same people, the "
+                     f"figures flatter class_joint; give an independent reference ({other})")
+        else:
+            # a column the user chose (an expert's labels): nothing here says it is the voters', and a warning on
+            # every such run taught to ignore it
+            line += f"; the reference is this catalogue's column {used} (--label-column)"
     return view, line
 
 
@@ -1228,6 +1248,10 @@ class ThresholdStudy:
     #: bootstrap, which chooses it again on each resample
     y: np.ndarray | None = field(default=None, repr=False)
     score: np.ndarray | None = field(default=None, repr=False)
+    #: where the threshold is on ``score_column`` (raw): the calibrated ``prob_<k>`` at which the same rows are
+    #: selected (the smallest calibrated probability among them), None where no calibrated threshold selects
+    #: exactly those rows. A raw 0.003 (a model of temperature 6) read as a threshold that selects everything
+    calibrated_threshold: float | None = None
 
     def scale(self) -> str:
         """Words for the lines: on which probability the thresholds are (empty for ``prob_<k>``).
@@ -1566,7 +1590,10 @@ class Comparison:
                            f"{ch.get('shown', format(ch['threshold'], '.3f'))}{chosen_ci(ch, 'threshold')} "
                            f"(purity {ch['purity']:.3f}{chosen_ci(ch, 'purity')}, "
                            f"recall {ch['recall']:.3f}{chosen_ci(ch, 'recall')}, "
-                           f"F1 {ch['f1']:.3f}{chosen_ci(ch, 'f1')}, {ch['n_selected']} selected)")
+                           f"F1 {ch['f1']:.3f}{chosen_ci(ch, 'f1')}, {ch['n_selected']} selected)"
+                           + (f"; the same selection is {prob_col(int(st.members[0]))} >= "
+                              f"{st.calibrated_threshold:.3f}, after the model's calibration"
+                              if st.calibrated_threshold is not None and st.score_column else ""))
             elif st.note:
                 out.append(f"  {st.note}")
         if self.trust is not None:
@@ -2119,12 +2146,46 @@ def tied_ranks_note(probs: np.ndarray, raw: np.ndarray | None, method: str | Non
             "given (roc_auc_raw and average_precision_raw in the ROC AUC table)")
 
 
+def same_selection_threshold(raw: np.ndarray, calibrated: np.ndarray, threshold: float) -> float | None:
+    """The threshold on ``calibrated`` that selects the rows ``raw >= threshold`` selects, or None if none does.
+
+    A threshold on the raw probabilities (the scale ``classify --threshold`` applies) of a model with a
+    high temperature reads as nonsense on the calibrated ones the catalogue shows (a raw 0.003 of a model at
+    temperature 6); the calibrated one selecting the same rows is the smallest calibrated probability among
+    them. A calibration that is not monotone on these rows (or ties a selected row with one left out) has
+    no such threshold.
+
+    Parameters
+    ----------
+    raw, calibrated
+        The positive class's raw and calibrated probabilities, row by row.
+    threshold
+        The threshold on ``raw``.
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
+    >>> raw = np.array([0.001, 0.004, 0.2, 0.9])
+    >>> cal = np.array([0.20, 0.28, 0.45, 0.60])  # the same order, squeezed towards 1/2
+    >>> round(same_selection_threshold(raw, cal, 0.003), 3), same_selection_threshold(raw, cal[::-1], 0.003)
+    (0.28, None)
+    """
+    selected = raw >= threshold
+    if not selected.any():
+        return None
+    equivalent = float(np.min(calibrated[selected]))
+    return equivalent if np.array_equal(calibrated >= equivalent, selected) else None
+
+
 def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score: np.ndarray,
                      mags: np.ndarray | None, band: str | None, target_purity: float,
                      quantities: Mapping[str, np.ndarray] | None = None,
                      model_threshold: float | None = None, score_column: str | None = None,
                      shown: str | None = None, noun: str = "object",
-                     catalogue: str = "the prediction") -> ThresholdStudy:
+                     catalogue: str = "the prediction", calibrated: np.ndarray | None = None) -> ThresholdStudy:
     scan = threshold.threshold_scan(y, score)
     try:
         chosen, note = threshold.threshold_for_purity(y, score, target_purity, noun=noun), None
@@ -2133,6 +2194,9 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
         chosen, note = None, f"threshold for {target_purity:.0%} purity of class {shown or label}: {exc}"
     study = ThresholdStudy(label, members, scan, chosen, note, score_column=score_column, y=np.asarray(y, dtype=bool),
                            score=np.asarray(score, dtype=float))
+    if chosen is not None and calibrated is not None:
+        study.calibrated_threshold = same_selection_threshold(np.asarray(score, float), np.asarray(calibrated, float),
+                                                              float(chosen["threshold"]))
     # the selection a user got is the one classify made: where the catalogue records the model's
     # threshold (e.g. chosen on validation data by train --target-purity), the trends show that
     # selection, as the M31 paper's figures do; else the one chosen here for the target purity
@@ -2388,11 +2452,14 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                 # threshold for the target purity is chosen on that scale too, so that the
                 # number printed can be given to classify --threshold (on prob_<k> it was not
                 # the one classify would apply: 0.523 calibrated is 0.534 raw at temperature 1.5)
-                score, score_column = np.asarray(pred[raw], float)[ia][both], raw
+                calibrated, score, score_column = score, np.asarray(pred[raw], float)[ia][both], raw
+            else:
+                calibrated = None
             out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants,
                                                    float(model_thr) if use else None, score_column,
                                                    shown=named.get(int(label)) if label.isdigit() else None,
-                                                   noun=noun, catalogue=out.pred_label or "the prediction"))
+                                                   noun=noun, catalogue=out.pred_label or "the prediction",
+                                                   calibrated=calibrated))
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
         trust_rows = _trust_rows(task, probs, cr)
     if task.phangs_like:
@@ -3179,7 +3246,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
             hybrid_line = None
         same = _same_classes(ptab, pred_column, ref_col) if own_ref else 0
         ptab, scored = prediction_view(ptab, pred_column, etask, pname, exclude=[ref_col] if own_ref else [],
-                                       said_as=pline)
+                                       said_as=pline, label_column=label_column if own_ref else None)
         if hybrid_line:
             scored += "; " + hybrid_line
         if same:

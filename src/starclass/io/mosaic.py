@@ -1560,8 +1560,11 @@ def _uncompress_remedy(p: Path) -> str:
     # ignored" of X.fits, and ncompress looks for X.fits.Z. A file not named .Z is renamed so, in its own folder
     # (the mosaic readers scan folders: a second, plain copy beside it would be one band twice)
     if p.name.endswith(".Z"):
+        # both replace the .Z file by the FITS file (said "writes the FITS file beside it" until 2026-12-07, and
+        # the user looked for the .Z file afterwards); replacing is what a folder needs, where a kept .Z beside
+        # its FITS file would be read as the band twice
         return (f"{shown_command(f'gzip -d {shell_word(p)}')} or {shown_command(f'uncompress {shell_word(p)}')} "
-                "writes the FITS file beside it")
+                f"replaces it with the FITS file {p.with_name(p.name[:-2])}")
     plain = p.name
     for comp in (".gz", ".bz2", ".xz", ".zip", ".fz"):
         if plain.lower().endswith(comp) and len(plain) > len(comp):
@@ -1579,7 +1582,7 @@ def _uncompress_remedy(p: Path) -> str:
                 f"{new}; give that one and move this one away")
     return (f"{shown_command(f'mv {shell_word(p)} {shell_word(packed)}')}, then "
             f"{shown_command(f'uncompress {shell_word(packed)}')} or {shown_command(f'gzip -d {shell_word(packed)}')} "
-            f"writes the FITS file as {plain_path}")
+            f"replaces it with the FITS file {plain_path}")
 
 
 def unopenable_compression(path: PathLike) -> str | None:

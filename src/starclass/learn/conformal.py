@@ -235,7 +235,10 @@ class ClassConditionalConformal(SklearnParams):
             msg = (f"conformal sets at coverage {c}: too few calibration rows (need >= "
                    f"{math.ceil(1.0 / (1.0 - c)) - 1}) to leave a class out of a set but at random (smoothed "
                    f"p-values), so it is in (nearly) every set: {rows}; {_few_rows_remedy(self.class_counts_, c)}")
-            warnings.warn(msg, stacklevel=2)  # not also logged: that printed it twice on the command line
+            from starclass.errors import ConformalSetsWarning
+
+            # its own category: classify says it after its result line (it came first)
+            warnings.warn(msg, ConformalSetsWarning, stacklevel=2)  # not also logged: printed twice on the command line
         pv = self.predict_p(probs, keys=keys)
         with np.errstate(invalid="ignore"):
             return pv >= 1.0 - c

@@ -257,7 +257,11 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
                    f"<b>{ch.get('shown', format(ch['threshold'], '.3f'))}</b>{chosen_ci(ch, 'threshold')} "
                    f"(purity {ch['purity']:.3f}{chosen_ci(ch, 'purity')}, recall {ch['recall']:.3f}"
                    f"{chosen_ci(ch, 'recall')}, F1 {ch['f1']:.3f}{chosen_ci(ch, 'f1')}, "
-                   f"{ch['n_selected']} selected{boot}).")
+                   f"{ch['n_selected']} selected{boot})."
+                   # the raw threshold of a hot model (0.003 at temperature 6) said on the calibrated scale too
+                   + (f" The same selection is {prob_col(int(st.members[0]))} &gt;= {st.calibrated_threshold:.3f}, "
+                      "after the model's calibration." if st.calibrated_threshold is not None and st.score_column
+                      else ""))
         if st.note:
             s.note(st.note)
         s.figure(f"threshold_{suffix}", F.fig_threshold(st.scan, st.chosen, f"{what}{called} vs rest",
