@@ -60,3 +60,30 @@ def test_a_store_cut_for_another_task_is_refused_naming_what_differs(tmp_path):
     assert res.exit_code == 2 and "Traceback" not in text, text
     assert "stamp_size is 24 in the store, 16 in the task" in text, text
     assert not out.exists()
+
+
+def test_an_unlabelled_store_is_sent_to_suggest_on_its_own_probabilities(tmp_path):
+    """The next: line after an unlabelled store said ``suggest ... --mosaics DATA_DIR`` (the mosaics' wording):
+    a folder the user never gave, and one that classifies every candidate again. The store's classification
+    carries prob_<k>, which suggest ranks as they are; the suggested command must run as printed."""
+    from starclass.learn.config import get_preset
+    from starclass.stamps import make_store
+
+    rng = np.random.default_rng(5)
+    cfg = get_preset("m31-binary-compact", stamp_size=16, normalisation="zscore", scales=[1.0])
+    images = {b: rng.normal(1.0, 0.1, (80, 80)).astype(np.float32) for b in cfg.bands}
+    table = Table({"id": [11, 12, 13], "x": [20.0, 40.0, 60.0], "y": [20.0, 40.0, 30.0]})
+    make_store(images, table, tmp_path / "stamps.h5", cfg, progress=False)
+    model = write_untrained_model(tmp_path / "model", cfg)
+    out = tmp_path / "classified.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(tmp_path / "stamps.h5"), "--model", str(model), "-o",
+                              str(out), "--device", "cpu", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "--mosaics" not in text and "DATA_DIR" not in text, text
+    cmd = text.split("'starclass suggest ")[1].split("'")[0].split()
+    assert cmd[:2] == [str(model), str(out)], text
+    cmd = [w if w != "suggestions.ecsv" else str(tmp_path / w) for w in cmd]
+    ran = runner.invoke(app, ["suggest", *cmd])
+    assert ran.exit_code == 0, ran.output
+    assert len(Table.read(tmp_path / "suggestions.ecsv")) == 3

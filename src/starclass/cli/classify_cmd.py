@@ -773,7 +773,7 @@ def next_after_classifying(output: str | Path, model: str | Path, stamps: str | 
 
 
 def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaics: list[Path] | None, *,
-                                   labelled: bool) -> str:
+                                   labelled: bool, store: bool = False) -> str:
     """The line after ``classify MOSAICS``' "written OUT": how to score the classification, or what to label.
 
     A new user's walk of docs/uncertainty.md (2026-12-06) ended ``classify`` on mosaics with "written
@@ -790,6 +790,10 @@ def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaic
         The mosaics given (files or a folder).
     labelled : bool
         Whether some row has a label of the task (``class_ref`` > 0).
+    store : bool
+        A stamp store was classified (``classify --stamps STORE.h5``): ``suggest`` ranks the output's own
+        probabilities (no ``--mosaics``); the mosaics' wording sent it to classify again on ``DATA_DIR``,
+        a folder the user had not given (2026-12-07).
 
     Returns
     -------
@@ -804,6 +808,8 @@ def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaic
     next: score it against a labelled catalogue of the field with 'starclass evaluate out.ecsv -r TRUTH.ecsv',
     or as one page with 'starclass report out.ecsv -r TRUTH.ecsv'; or choose the candidates people should label
     with 'starclass suggest m out.ecsv --mosaics DATA_DIR -n 200 -o suggestions.ecsv'
+    >>> next_after_classifying_mosaics("out.ecsv", "m", None, labelled=False, store=True).split("; or ")[-1]
+    "choose the candidates people should label with 'starclass suggest m out.ecsv -n 200 -o suggestions.ecsv'"
     """
     import shlex
 
@@ -812,10 +818,11 @@ def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaic
     out, m = (shlex.quote(str(p)) for p in (output, model))
     if labelled:
         return f"next: score it with 'starclass evaluate {out}', or as one page with 'starclass report {out}'"
+    # a store's classification carries its prob_<k>: suggest ranks them as they are (no stamps cut again)
+    mos = "" if store else f" --mosaics {data_dir_words(mosaics)}"
     return (f"next: score it against a labelled catalogue of the field with 'starclass evaluate {out} -r "
             f"TRUTH.ecsv', or as one page with 'starclass report {out} -r TRUTH.ecsv'; or choose the candidates "
-            f"people should label with 'starclass suggest {m} {out} --mosaics {data_dir_words(mosaics)} -n 200 -o "
-            "suggestions.ecsv'")
+            f"people should label with 'starclass suggest {m} {out}{mos} -n 200 -o suggestions.ecsv'")
 
 
 def _trained_on_words(loaded, cutouts, cfg, scored, right) -> str:
@@ -903,7 +910,8 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
         echo(joint_line)
     echo(f"written {output}")
     labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
-    echo(next_after_classifying_mosaics(output, model, None, labelled=labelled) + joint_next(output, votes, labelled))
+    echo(next_after_classifying_mosaics(output, model, None, labelled=labelled, store=True)
+         + joint_next(output, votes, labelled))
 
 
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,

@@ -400,7 +400,7 @@ def train_command(
     precision: str | None = typer.Option(
         None, "--precision",
         help="auto (mixed precision on CUDA, float32 on a CPU), fp32, or bf16 (bfloat16 on any device: "
-             "several times faster on CPUs with AMX bfloat16 units). Default: the task's recipe.amp. "
+             "on CPUs with bfloat16 units 1.0x to 5.4x as fast, by network). Default: the task's recipe.amp. "
              "Stored with the model; classify uses it too."),
     resume: bool = typer.Option(
         True, "--resume/--no-resume",
@@ -1968,7 +1968,11 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
 
     dtype = compute_dtype(cfg.recipe.amp, result.device)
     if precision is None and dtype is None and result.device.startswith("cpu") and cpu_has_bf16_units():
-        echo("note: this CPU has bfloat16 units; --precision bf16 trains several times faster")
+        # no factor: measured for m31-real's network on this project's AMD EPYC (AVX512-BF16, no AMX) it was
+        # 1.2-2.0x (benchmarks/cpu_precision.py, 2026-12-07), 5.4x for legus4's on an Intel Xeon with AMX
+        # and 1.0x for ResNet18: "several times faster" held for one network on one CPU
+        echo("note: this CPU has bfloat16 units; --precision bf16 may train faster, by how much depends on the "
+             "network and the CPU (measured 1.0x to 5.4x: docs/training.md, Precision)")
     kept = getattr(result, "n_kept", 0)
     if kept == len(result.members):
         # nothing trained: the data and settings matched the finished model's (fit checks it)

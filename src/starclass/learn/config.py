@@ -165,8 +165,9 @@ class TrainRecipe:
         A base seed (member ``k`` uses ``seeds + k``) or one seed per member.
     amp : bool or "bf16"
         Precision (:mod:`starclass.learn.precision`): True = mixed precision on CUDA, float32 on a
-        CPU; "bf16" = bfloat16 autocast on any device, CPU included (several times faster on
-        CPUs with AMX); False = float32. Inference uses the same setting.
+        CPU; "bf16" = bfloat16 autocast on any device, CPU included (on CPUs with bfloat16
+        units 1.0x to 5.4x as fast, by network: docs/training.md, Precision); False = float32.
+        Inference uses the same setting.
     dropout : float
         Dropout before the classifier layer, where the architecture has one.
     lr_schedule : {"constant", "step", "cosine", "plateau"}

@@ -5,11 +5,11 @@ One setting, ``recipe.amp`` of the task config (``starclass train --precision``)
 * ``True`` (``"auto"``, the default): mixed precision on CUDA (bfloat16 where the GPU
   supports it, else float16 with a gradient scaler); float32 on a CPU.
 * ``"bf16"``: bfloat16 autocast on any device, **CPU included**. On CPUs with bfloat16
-  matrix units (Intel AMX, Sapphire Rapids and later, which this project's machines have) the
-  convolutions then run several times faster; the tensors are also put in channels-last
-  memory order, which oneDNN's bfloat16 convolutions need to be fast. Weights, optimizer
-  state, losses and softmax stay float32 (autocast runs the convolutions and matrix
-  products in bfloat16).
+  units (Intel AMX, Sapphire Rapids and later; AVX512-BF16, as this project's AMD EPYC of
+  2026-12-07 has) the convolutions then run faster, 1.0x to 5.4x by network and CPU; the
+  tensors are also put in channels-last memory order, which oneDNN's bfloat16 convolutions
+  need to be fast. Weights, optimizer state, losses and softmax stay float32 (autocast runs
+  the convolutions and matrix products in bfloat16).
   Measured by ``benchmarks/cpu_precision.py``.
 * ``False`` (``"fp32"``): float32 everywhere.
 
