@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from starclass.errors import cli_words
 from starclass.learn.conformal import ClassConditionalConformal
 
 
@@ -27,10 +28,11 @@ def test_the_warning_gives_the_rows_needed_and_a_coverage_that_works():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         cp.predict_set(probs, coverage=0.9)
-    said = [str(w.message) for w in caught if "too few calibration rows" in str(w.message)]
+    # as classify says it (the library names the Python function and argument: errors.cli_words)
+    said = [cli_words(str(w.message)) for w in caught if "too few calibration rows" in str(w.message)]
     assert len(said) == 1, [str(w.message) for w in caught]
     # as many as the warning's "need >= 10" (1/(1 - 0.9) is a hair over 10 in floats)
-    assert "at least 10 held-out rows of each class (starclass calibrate)" in said[0], said[0]
+    assert "at least 10 held-out rows of each class ('starclass calibrate')" in said[0], said[0]
     offered = re.search(r"coverage of at most ([0-9.]+) \(classify --coverage\)", said[0])
     assert offered, said[0]
     # the coverage offered is one the rows at hand allow: asked for, it warns of nothing

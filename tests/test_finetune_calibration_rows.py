@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from finetune_setup import calibrated_model, folder_inputs  # tests/ is on sys.path under pytest
+from starclass.errors import cli_words
 from starclass.learn.calibration import calibrate_model
 from starclass.learn.checkpoint import read_manifest
 
@@ -54,7 +55,7 @@ def test_too_few_fresh_validation_rows_leave_no_stale_calibration(start, tmp_pat
     said = [n for n in tuned.notes if n.startswith("WARNING: no calibration and no conformal sets")]
     assert len(said) == 1, tuned.notes
     assert f"only {(~seen).sum()} of the {seen.size} validation rows" in said[0]
-    assert "starclass calibrate MODEL --stamps HELD_OUT.csv" in said[0]
+    assert "starclass calibrate MODEL --stamps HELD_OUT.csv" in cli_words(said[0])  # as train says it
     # classify then writes raw probabilities and no pred_set, and says why
     cols, meta = trust_columns(load_model(tmp_path / "tuned"), np.full((3, cfg.n_classes), 1 / cfg.n_classes))
     assert "pred_set" not in cols and meta["coverage"] is None
@@ -239,7 +240,8 @@ def test_mosaic_rows_moved_with_the_model_are_found_changed_ones_drop_the_calibr
     assert "calibration" not in doc and f"{cat} changed since" in doc["no_calibration"]
     said = [n for n in tuned.notes if n.startswith("WARNING: no calibration and no conformal sets")]
     assert len(said) == 1 and f"{cat} changed since" in said[0], tuned.notes
-    assert "'starclass calibrate MODEL MOSAICS -c HELD_OUT.ecsv --overwrite'" in said[0]  # the kind of rows it had
+    # the kind of rows it had, as train says it
+    assert "'starclass calibrate MODEL MOSAICS -c HELD_OUT.ecsv --overwrite'" in cli_words(said[0])
     # a mosaic gone
     gone = read_manifest(moved / "m0")["calibration"]["rows_from"]["mosaics_relative"][0]
     os.remove(moved / "m0" / gone)

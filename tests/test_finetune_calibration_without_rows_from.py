@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from finetune_setup import calibrated_model, fine_tune  # tests/ is on sys.path under pytest
 from starclass.cli import app
+from starclass.errors import cli_words
 from starclass.learn.checkpoint import read_manifest, save_calibration
 
 
@@ -46,7 +47,7 @@ def test_the_fine_tune_drops_it_and_says_why_and_what_to_run(old_model, tmp_path
     assert plain in doc["no_calibration"], doc["no_calibration"]
     said = [n for n in tuned.notes if n.startswith("WARNING: no calibration and no conformal sets")]
     assert len(said) == 1 and plain in said[0], tuned.notes
-    assert "'starclass calibrate MODEL --stamps HELD_OUT.csv --overwrite'" in said[0]  # this fine-tune's
+    assert "'starclass calibrate MODEL --stamps HELD_OUT.csv --overwrite'" in cli_words(said[0])  # this fine-tune's
     assert f"calibrate the starting model '{old_model.model}' again on {held}" in said[0]  # and the start's
     # classify then writes raw probabilities and no pred_set, and says why
     cols, meta = trust_columns(load_model(tmp_path / "m1"), np.full((3, cfg.n_classes), 1 / cfg.n_classes))

@@ -127,8 +127,14 @@ def cli_words(message: str) -> str:
     >>> fold = CALIBRATE_PYTHON.replace("(model,", "('cv/fold 2',")  # crossval names a fold's folder
     >>> cli_words(f"refit it ({fold})")
     "refit it ('starclass calibrate 'cv/fold 2' ... --overwrite')"
+    >>> cli_words(f"fit it with {CALIBRATE_STAMPS_PYTHON}")
+    "fit it with 'starclass calibrate MODEL --stamps HELD_OUT.csv --overwrite'"
+    >>> cli_words(f"refit it with {CALIBRATE_METHOD_PYTHON.format('vector')}")
+    "refit it with 'starclass calibrate --method vector'"
     """
     out = message.replace(KEPT_PYTHON, KEPT_CLI)
+    for python, cli in _CLI_FORMS:
+        out = out.replace(python, cli)
     # the model argument is "model" (MODEL on the command line) or a fold's folder as a Python string
     head, tail = CALIBRATE_PYTHON.split("model, ", 1)
     for model in re.findall(re.escape(head) + r"(model|'[^']*'|\"[^\"]*\"), " + re.escape(tail), out):
@@ -148,8 +154,30 @@ CALIBRATE_MORE_PYTHON = "starclass.learn.calibration.calibrate_model(...)"
 #: ... and to hold out more validation rows: the recipe's ``val_fraction``; the command line's is ``--val-fraction``.
 VAL_FRACTION_PYTHON = "a larger val_fraction (get_preset(task, recipe={'val_fraction': ...}) for fit)"
 
+#: ... and, after ``fit``, on held-out rows of the kind the model trained on: cutouts, rows cut from mosaics, or
+#: either (the command line names ``calibrate``'s two forms: ``--stamps HELD_OUT.csv``, ``MOSAICS -c HELD_OUT.ecsv``).
+CALIBRATE_STAMPS_PYTHON = f"{CALIBRATE_PYTHON} on held-out cutouts' inputs"
+CALIBRATE_MOSAICS_PYTHON = f"{CALIBRATE_PYTHON} on the inputs of held-out rows cut from mosaics"
+CALIBRATE_EITHER_PYTHON = f"{CALIBRATE_PYTHON} on held-out cutouts' inputs or those of held-out rows cut from mosaics"
+#: ... and with a method named (a stored calibration's entry that does not read: refit with the same method).
+CALIBRATE_METHOD_PYTHON = "starclass.learn.calibration.calibrate_model(..., method={!r})"
+#: A notebook's coverage of conformal sets: the argument of ``CNNClassifier.predict_set`` and ``trust_columns``.
+COVERAGE_PYTHON = "the coverage argument of CNNClassifier.predict_set or learn.classify.trust_columns"
+
+_STAMPS_CLI = "'starclass calibrate MODEL --stamps HELD_OUT.csv --overwrite'"
+_MOSAICS_CLI = "'starclass calibrate MODEL MOSAICS -c HELD_OUT.ecsv --overwrite'"
+
+#: Whole phrases said before the calibrate call's own (it is part of each): the longest first.
+_CLI_FORMS = ((CALIBRATE_EITHER_PYTHON, f"{_STAMPS_CLI} on a cutout folder, or {_MOSAICS_CLI} on mosaics and a "
+                                        "catalogue"),
+              (CALIBRATE_MOSAICS_PYTHON, _MOSAICS_CLI), (CALIBRATE_STAMPS_PYTHON, _STAMPS_CLI))
+
 #: The other phrases of library messages that name the argument, and what the command line says.
 _CLI_WORDS = ((CALIBRATE_MORE_PYTHON, "'starclass calibrate'"), (VAL_FRACTION_PYTHON, "a larger --val-fraction"),
+              *((CALIBRATE_METHOD_PYTHON.format(m), f"'starclass calibrate --method {m}'")
+                for m in ("temperature", "vector", "histogram")),
+              (COVERAGE_PYTHON, "classify --coverage"), ("not applied under tta=True", "not applied under --tta"),
+              ("classify with tta=True", "classify with --tta"),
               ("give overwrite=True", "give --overwrite"), ("even with overwrite=True", "even with --overwrite"),
               ("overwrite=True would", "--overwrite would"), ("worker_wait=", "--worker-wait "),
               ("worker_wait", "--worker-wait"))

@@ -1455,6 +1455,23 @@ def echo(message: str) -> None:
     sys.stdout.flush()
 
 
+def echo_wrapped(message: str) -> None:
+    """Print a line to stdout folded at the terminal's width (:func:`wrap_to_width`); kept whole in a pipe or file.
+
+    For result lines that run long (``simulate``'s ``label:`` line of a task's classes was ~140 characters,
+    running off an 80-column terminal) as warnings are folded (:func:`show_warning`): a log keeps the line
+    whole, for grep.
+
+    Examples
+    --------
+    >>> echo_wrapped("     label: 1 (cool core) 3, 2 (weak cool core) 5")  # not a terminal: as it is
+         label: 1 (cool core) 3, 2 (weak cool core) 5
+    """
+    if _is_terminal(sys.stdout):
+        message = wrap_to_width(message, _terminal_columns(sys.stdout))
+    echo(message)
+
+
 def warn(message: str) -> None:
     """Print ``warning: message`` to stderr: the run goes on, but the user should know."""
     typer.echo(f"warning: {message}", err=True)

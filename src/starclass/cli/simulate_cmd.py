@@ -7,7 +7,15 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import QUIET_OPTION, band_option, bars_or_lines, command, echo, progress_option
+from starclass.cli._app import (
+    QUIET_OPTION,
+    band_option,
+    bars_or_lines,
+    command,
+    echo,
+    echo_wrapped,
+    progress_option,
+)
 from starclass.errors import StarclassError, counted, shell_word, shown_command
 
 
@@ -121,7 +129,8 @@ def simulate_cmd(
         # the simulator's class names above, the task's (train, classify) here: both, so neither surprises. The
         # task is the one the next line trains with: "in task cool-core's classes" above "--task cool-core-compact"
         # named two tasks for one
-        echo(f"     label: {label_line(labels, cutouts_task(preset.lower()))}")
+        # ~140 characters: folded at a terminal's width, whole in a log
+        echo_wrapped(f"     label: {label_line(labels, cutouts_task(preset.lower()))}")
         echo(next_after_seed_preset(preset.lower(), labels, size))
         return
     if volunteers is not None:

@@ -83,6 +83,7 @@ import torch
 from numpy.typing import ArrayLike
 
 from starclass.errors import (
+    CALIBRATE_METHOD_PYTHON,
     CALIBRATE_MORE_PYTHON,
     CALIBRATE_PYTHON,
     VAL_FRACTION_PYTHON,
@@ -957,12 +958,12 @@ class ModelCalibration:
             return None
         if tta:
             return ("the model's calibration was fitted without TTA (rows classified once, sharper than the TTA "
-                    "average), so it is not applied under --tta: prob_<k> are the raw TTA probabilities (applied, "
+                    "average), so it is not applied under tta=True: prob_<k> are the raw TTA probabilities (applied, "
                     "it made those of real cutouts worse than raw, ECE 0.114 against 0.088) and the conformal sets "
                     "are scored against rows classified without TTA (larger than needed: 0.93 coverage at 0.90 "
-                    "there); fit one under TTA too with 'starclass calibrate MODEL ... --overwrite'")
-        return ("the model's calibration was fitted with TTA only, so it is not applied without --tta; classify "
-                "with --tta, or refit it with 'starclass calibrate MODEL ... --overwrite'")
+                    f"there); fit one under TTA too with {CALIBRATE_PYTHON}")
+        return ("the model's calibration was fitted with TTA only, so it is not applied without TTA; classify "
+                f"with tta=True, or refit it with {CALIBRATE_PYTHON}")
 
     def calibrate(self, probs: ArrayLike) -> np.ndarray:
         """Calibrated probabilities of new rows (NaN rows stay NaN)."""
@@ -1146,7 +1147,7 @@ class ModelCalibration:
                        for f in d["bin_freq"]] if hist else None)
         except (KeyError, TypeError, ValueError) as exc:
             raise StarclassError(f"{where}: the calibration entry is malformed ({exc}); refit it with "
-                                 "'starclass calibrate'") from None
+                                 f"{CALIBRATE_MORE_PYTHON}") from None
         check_method(out.method, f"{where}: stored calibration method")
         _check_probs_labels(out.probs, out.labels, f"{where}: stored calibration rows")
         out.n_training_rows = int(d.get("n_training_rows", 0) or 0)
@@ -1155,16 +1156,16 @@ class ModelCalibration:
         if not isinstance(tta, bool):
             # bool("false") was True: a calibration fitted without TTA applied to TTA runs
             raise StarclassError(f"{where}: the calibration entry is malformed (its 'tta' is {tta!r}, not true or "
-                                 "false); refit it with 'starclass calibrate'")
+                                 f"false); refit it with {CALIBRATE_MORE_PYTHON}")
         out.tta = tta
         if d.get("with_tta") is not None:
             if not isinstance(d["with_tta"], dict):
                 raise StarclassError(f"{where}: the calibration entry is malformed (its 'with_tta' is not an entry); "
-                                     "refit it with 'starclass calibrate'")
+                                     f"refit it with {CALIBRATE_MORE_PYTHON}")
             out.with_tta = cls.from_dict(d["with_tta"], f"{where} (its calibration under TTA)")
             if not out.with_tta.tta or out.with_tta.classes != out.classes:
                 raise StarclassError(f"{where}: the calibration entry is malformed (its 'with_tta' entry is not one "
-                                     "fitted under TTA for the same classes); refit it with 'starclass calibrate'")
+                                     f"fitted under TTA for the same classes); refit it with {CALIBRATE_MORE_PYTHON}")
         if not (math.isfinite(out.temperature) and out.temperature > 0):
             raise StarclassError(f"{where}: stored temperature {out.temperature!r} is not a positive number")
         if out.method == "vector":
@@ -1172,7 +1173,7 @@ class ModelCalibration:
             if (out.scale.shape != (k,) or out.bias.shape != (k,) or not np.all(np.isfinite(out.scale))
                     or not np.all(out.scale > 0) or not np.all(np.isfinite(out.bias))):
                 raise StarclassError(f"{where}: stored vector scaling needs {k} positive scales and {k} finite "
-                                     "biases; refit it with 'starclass calibrate --method vector'")
+                                     f"biases; refit it with {CALIBRATE_METHOD_PYTHON.format('vector')}")
         if out.method == "histogram":
             k = len(out.classes)
             ok = out.n_bins >= 1 and len(out.bin_edges) == k and len(out.bin_freq) == k
@@ -1183,7 +1184,7 @@ class ModelCalibration:
             if not ok:
                 raise StarclassError(f"{where}: stored histogram binning needs, for each of the {k} classes, "
                                      "increasing finite bin edges (fewer than n_bins) and one frequency in [0, 1] "
-                                     "per bin; refit it with 'starclass calibrate --method histogram'")
+                                     f"per bin; refit it with {CALIBRATE_METHOD_PYTHON.format('histogram')}")
         return out
 
 

@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from starclass.errors import StarclassError, check_fitted
+from starclass.errors import CALIBRATE_MORE_PYTHON, COVERAGE_PYTHON, StarclassError, check_fitted
 from starclass.learn.calibration_methods import check_coverage  # light: classify checks it before torch
 from starclass.learn.sklearn_params import SklearnParams  # get_params / set_params: sklearn.base.clone works
 
@@ -252,20 +252,22 @@ def _few_rows_remedy(counts: Sequence[int] | np.ndarray, coverage: float) -> str
 
     Examples
     --------
-    >>> _few_rows_remedy([40, 5], 0.9).split(", or ")  # 1/(1 - 0.9) is a hair over 10 in floats: 10 rows
-    ['calibrate the model on at least 10 held-out rows of each class (starclass calibrate)', \
+    >>> from starclass.errors import cli_words
+    >>> cli_words(_few_rows_remedy([40, 5], 0.9)).split(", or ")  # 1/(1 - 0.9) is a hair over 10 in floats
+    ["calibrate the model on at least 10 held-out rows of each class ('starclass calibrate')", \
 'ask for a coverage of at most 0.83 (classify --coverage)']
-    >>> _few_rows_remedy([40, 0], 0.9)  # no rows of a class: no coverage leaves it out
-    'calibrate the model on at least 10 held-out rows of each class (starclass calibrate)'
+    >>> _few_rows_remedy([40, 0], 0.9)  # no rows of a class: no coverage leaves it out; a notebook's words
+    'calibrate the model on at least 10 held-out rows of each class (starclass.learn.calibration.calibrate_model(...))'
     """
     need = math.ceil(1.0 / (1.0 - coverage)) - 1
     fewest = int(min(counts))
-    out = f"calibrate the model on at least {need} held-out rows of each class (starclass calibrate)"
+    # a notebook's words (the function, the argument); the command line says its own (errors.cli_words)
+    out = f"calibrate the model on at least {need} held-out rows of each class ({CALIBRATE_MORE_PYTHON})"
     if fewest > 0:
         # the largest two-decimal coverage that the fewest rows allow (a hair under, as the check's float would see it)
         most = math.floor((1.0 - 1.0 / (fewest + 1)) * 100 - 1e-9) / 100
         if most > 0:
-            out += f", or ask for a coverage of at most {most:.2f} (classify --coverage)"
+            out += f", or ask for a coverage of at most {most:.2f} ({COVERAGE_PYTHON})"
     return out
 
 

@@ -65,6 +65,9 @@ import torch.nn.functional as F
 # time (tests watch the networks fit builds) is the one used
 import starclass.models as models
 from starclass.errors import (
+    CALIBRATE_EITHER_PYTHON,
+    CALIBRATE_MOSAICS_PYTHON,
+    CALIBRATE_STAMPS_PYTHON,
     CalibrationFitWarning,
     StarclassError,
     UncalibratedWarning,
@@ -1744,8 +1747,9 @@ VALIDATION_ROWS_SEEN = "validation rows are rows the starting model"
 
 
 #: ``calibrate``'s two forms, on held-out rows of the kind a model trains on
-_CALIBRATE_STAMPS = "'starclass calibrate MODEL --stamps HELD_OUT.csv --overwrite'"
-_CALIBRATE_MOSAICS = "'starclass calibrate MODEL MOSAICS -c HELD_OUT.ecsv --overwrite'"
+#: in a notebook's words, the function and its arguments; the command line says its forms (errors.cli_words)
+_CALIBRATE_STAMPS = CALIBRATE_STAMPS_PYTHON
+_CALIBRATE_MOSAICS = CALIBRATE_MOSAICS_PYTHON
 
 
 def _calibrate_form(init_from, pixel_flags: dict[str, Any] | None) -> str:
@@ -1771,7 +1775,7 @@ def _calibrate_form(init_from, pixel_flags: dict[str, Any] | None) -> str:
         return _CALIBRATE_STAMPS
     if isinstance(doc.get("pixel_flags"), dict):
         return _CALIBRATE_MOSAICS
-    return f"{_CALIBRATE_STAMPS} on a cutout folder, or {_CALIBRATE_MOSAICS} on mosaics and a catalogue"
+    return CALIBRATE_EITHER_PYTHON
 
 
 def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, init_from,
