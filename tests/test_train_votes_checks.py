@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from starclass.bands import BANDS
 from starclass.cli import app
 from starclass.datasets.stamps import make_synthetic_field
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, cli_words
 from starclass.io.catalog import write_catalog
 from starclass.io.mosaic import write_mosaic
 from starclass.learn.config import get_preset, save_config
@@ -195,7 +195,8 @@ def test_mode_is_not_called_soft(field, tmp_path):
     # a temperature stuck at an end of its search is called unreliable (and only then)
     from starclass.learn.calibration import ModelCalibration
 
-    unreliable = ModelCalibration.from_dict(manifest["calibration"]).warning()
+    # the library's words (a notebook's), as the command says them (its options)
+    unreliable = cli_words(ModelCalibration.from_dict(manifest["calibration"]).warning() or "")
     assert (f"WARNING: {unreliable}" in out) if unreliable else ("WARNING: the fitted temperature" not in out), out
     # classify prints the source with the calibration line; with 10 validation rows no class has the
     # 19 a 95% set needs: the warning names them by number and name
