@@ -138,4 +138,4 @@ def test_detect_says_it_once_when_positions_and_truth_are_one_file(tmp_path):
     # the old code said it twice, once per role (survey said it once)
     assert res.output.count(want) == 1, res.output
     # the completeness table's columns since s77cli: counts n_*, fractions completeness*
-    assert re.search(r" 20\.00-20\.50 +4 +4 +4 +1\.000 +1\.000\n", res.output), res.output
+    assert re.search(r" 20\.00 +20\.50 +4 +4 +4 +1\.000 +1\.000\n", res.output), res.output
