@@ -29,7 +29,7 @@ from typing import Any
 from starclass.bands import BANDS, HST_BANDS, ubvi_bands, v_band, vega_zeropoint
 from starclass.errors import StarclassError, agreeing
 from starclass.schema import DISTANCE_RANGE_MPC as _DISTANCE_RANGE_MPC
-from starclass.schema import check_distance_mpc, check_distinct_bands
+from starclass.schema import CLASSES, check_distance_mpc, check_distinct_bands
 
 #: PHANGS NGC 1566 class-4 subclass counts kept by the simulator (Whitmore et al., table of
 #: subclasses; see DESIGN.md "Facts for a realistic simulator").
@@ -100,6 +100,19 @@ M31_CLUSTER_CLASSES: tuple[int, ...] = (1, 2)
 #: Cluster fraction of the M31 search's test set after its catalogue cuts: 490 clusters among
 #: 5,963 sources (1 : 11.2; Zhang et al., seed 002, section 2.3). Before the cuts the ratio was 1 : 355.
 M31_CLUSTER_FRACTION: float = 490 / (490 + 5473)
+
+#: Pairwise cluster / non-cluster agreement of two human classifiers: 78.1 % for LEGUS (StarcNet
+#: paper, seed 001, section 4 and Figure 3; 87.2 % between a person and the mode). The M31 paper
+#: (seed 002, section 5.2) gives none: its two inspectors scored only the network's candidates.
+BINARY_PAIR_AGREEMENT: float = 0.781
+
+#: A LEGUS classifier's cluster / non-cluster agreement with the mode of all of them, 87.2 % (same
+#: source): the nearest documented figure to a person's agreement with the truth.
+BINARY_MODE_AGREEMENT: float = 0.872
+
+#: The ``m31`` preset's ``human_noise``: its simulated people agree with each other on cluster
+#: against non-cluster as often as :data:`BINARY_PAIR_AGREEMENT` on the preset's field.
+M31_HUMAN_NOISE: float = 0.9
 
 #: The paper's non-clusters of its training and validation sets (seed 002, section 2.3), and the
 #: class-4 subclass the simulator draws each as. At 0.78 Mpc and 0.6-0.7" seeing, planetary nebulae
@@ -201,6 +214,12 @@ class SimConfig:
         mistaken more often, the red ones less, as many mistakes on class 4 in all. The real
         NGC 628-C people agreed on the red class-4 sources (median V-I 1.13) and split on the
         bluer ones (0.74-0.90; docs/legus_validation.md, "NGC 628-C: modes 3 and 4").
+    human_classes
+        The classes the simulated people vote: the field's task's (two or more of 1-4, every class
+        of ``class_mix`` above 0 among them). All four (the default) for the LEGUS and PHANGS
+        tasks; 1, 2, 4 for ``m31``, whose task is clusters (1 + 2) against non-clusters and which
+        draws no class 3: a mistake towards a class not voted goes to the other class on its side
+        of the cluster / non-cluster merge (:func:`starclass.simulate.humans.simulate_humans`).
     galaxy
         Name of the field (FITS ``TARGNAME``, output file prefix, ``galaxy`` column).
     depth
@@ -301,6 +320,7 @@ class SimConfig:
     human_noise: float = 1.0
     human_ambiguity_scale: dict[float, float] = field(default_factory=dict)
     human_colour_link: float = 0.0
+    human_classes: tuple[int, ...] = CLASSES
     galaxy: str = "SIM-1"
     depth: dict[str, float] = field(default_factory=dict)
     exptime: dict[str, float] = field(default_factory=dict)
@@ -337,6 +357,7 @@ class SimConfig:
         self.class_companions = tuple(float(v) for v in self.class_companions)
         self.class_complex_share = tuple(float(v) for v in self.class_complex_share)
         self.assoc_radius_px = tuple(float(v) for v in self.assoc_radius_px)
+        self.human_classes = tuple(sorted({int(c) for c in self.human_classes}))
         self.shape = (int(self.shape[0]), int(self.shape[1]))
         self.validate()
 
@@ -481,6 +502,14 @@ class SimConfig:
             raise StarclassError(f"human_colour_link must be between 0 and 1, got {self.human_colour_link}")
         if self.human_colour_link and not ubvi_bands(self.bands)["i"]:
             raise StarclassError(f"human_colour_link needs an I band (V-I colour), bands are {self.bands}")
+        if len(self.human_classes) < 2 or not set(self.human_classes) <= set(CLASSES):
+            raise StarclassError(f"human_classes must be two or more of the classes {list(CLASSES)}, "
+                                 f"got {list(self.human_classes)}")
+        # people who cannot vote a class the field draws would be wrong on every such object by construction
+        unvoted = [c for c, f in zip(CLASSES, self.class_mix) if f > 0 and c not in self.human_classes]
+        if unvoted:
+            raise StarclassError(f"human_classes {list(self.human_classes)} leaves out class {unvoted[0]}, which "
+                                 f"class_mix draws ({self.class_mix[unvoted[0] - 1]})")
 
     def replace(self, **changes: Any) -> SimConfig:
         """A copy with some fields changed."""
@@ -503,6 +532,10 @@ class SimConfig:
             del d["human_ambiguity_scale"]
         if not self.human_colour_link:  # the default: not written, as above
             del d["human_colour_link"]
+        if self.human_classes == CLASSES:  # the default: not written, as above
+            del d["human_classes"]
+        else:
+            d["human_classes"] = list(self.human_classes)
         if self.class_complex_share == (1.0, 1.0, 1.0, 1.0):  # the default: not written
             del d["class_complex_share"]
         else:
@@ -569,6 +602,8 @@ def preset(name: str, **overrides: Any) -> SimConfig:
             footprint_edge=False, saturation=60000.0, preset="m31",
             class_mix=mix_with_cluster_fraction((0.5, 0.5, 0.0, 0.5), M31_CLUSTER_FRACTION),
             subclass_mix=m31_subclass_mix(),
+            # the task's classes: clusters (1, 2) against non-clusters, of which the preset draws class 4 only
+            human_classes=(*M31_CLUSTER_CLASSES, 4), human_noise=M31_HUMAN_NOISE,
         )
     elif key in LEGUS_FIELD_PRESETS:
         base = SimConfig(**LEGUS_FIELD_PRESETS[key], preset=key)

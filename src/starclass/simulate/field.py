@@ -163,13 +163,31 @@ def _scene(config: SimConfig) -> _Scene:
     cols, comps = make_objects(config, gal, stage_rng(config.seed, "objects"))
     wcs = make_wcs(config)
     truth = _truth_table(config, cols, wcs, gal.centre_px)
-    humans = simulate_humans(truth, config.n_humans, stage_rng(config.seed, "humans"),
-                             noise=config.human_noise, mag_limit=config.mag_limit, v_band=config.v_band,
-                             ambiguity_scale=config.human_ambiguity_scale,
-                             colour_link=config.human_colour_link)
+    humans = field_people(config, truth)
     humans["galaxy"] = np.full(len(humans), config.galaxy)
     noise, light = noise_models(config, gal, np.column_stack([truth[X], truth[Y]]) if len(truth) else None)
     return _Scene(config, gal, comps, truth, humans, noise, light, wcs)
+
+
+def field_people(config: SimConfig, truth: Table) -> Table:
+    """The simulated people's labels of a field's truth, with every ``human_*`` setting of ``config``.
+
+    The one call of :func:`starclass.simulate.humans.simulate_humans` for a field (its images,
+    :func:`simulate_labels`), so that every field's people vote the classes of its task
+    (``config.human_classes``) with its own noise.
+
+    Examples
+    --------
+    >>> from starclass.simulate import SimConfig
+    >>> cfg = SimConfig(seed=1, shape=(128, 128), n_candidates=20)
+    >>> truth, humans = simulate_labels(cfg)
+    >>> bool(np.all(field_people(cfg, truth)["class_ref"] == humans["class_ref"]))
+    True
+    """
+    return simulate_humans(truth, config.n_humans, stage_rng(config.seed, "humans"),
+                           noise=config.human_noise, mag_limit=config.mag_limit, v_band=config.v_band,
+                           ambiguity_scale=config.human_ambiguity_scale,
+                           colour_link=config.human_colour_link, classes=config.human_classes)
 
 
 def simulate_labels(config: SimConfig) -> tuple[Table, Table]:
@@ -200,10 +218,7 @@ def simulate_labels(config: SimConfig) -> tuple[Table, Table]:
     gal = build_galaxy(config, stage_rng(config.seed, "galaxy"))
     cols, _ = make_objects(config, gal, stage_rng(config.seed, "objects"))
     truth = _truth_table(config, cols, make_wcs(config), gal.centre_px)
-    humans = simulate_humans(truth, config.n_humans, stage_rng(config.seed, "humans"),
-                             noise=config.human_noise, mag_limit=config.mag_limit, v_band=config.v_band,
-                             ambiguity_scale=config.human_ambiguity_scale,
-                             colour_link=config.human_colour_link)
+    humans = field_people(config, truth)
     return truth, humans
 
 

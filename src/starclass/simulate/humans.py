@@ -26,6 +26,17 @@ V-I 1.13) and those some of them called 1, 2 or 3 are bluer (0.74-0.90). ``colou
 (:func:`ambiguity`, ``SimConfig.human_colour_link``; off by default) makes a blue class-4 object
 more ambiguous than a red one, with the same mean ambiguity over class 4.
 
+People vote only the classes the field's task has (``classes``; ``SimConfig.human_classes``): all
+four on the LEGUS and PHANGS presets, whose tasks (``legus4``, ``phangs4``) are the four classes;
+1, 2 and 4 on the ``m31`` preset, whose task (``m31-binary``) is clusters (1 + 2) against
+non-clusters (3 + 4) and which draws no class 3. A mistake that would go to a class the people do
+not vote goes to the other class on its side of that merge (:data:`MERGE_SIBLING`: 3 to 4, 4 to 3,
+1 to 2, 2 to 1), so that their cluster / non-cluster confusion is the four-class one merged,
+unchanged, and only the class within a side moves. The ``m31`` preset's ``human_noise`` then sets
+how often two of its people agree on cluster against non-cluster to the documented LEGUS figure,
+78.1 % (StarcNet paper, section 4 and its Figure 3; the M31 paper gives no such figure: its two
+inspectors scored candidates the network had already selected).
+
 The consensus ``class_ref`` is the mode of the K labels. Ties (e.g. three people, three
 different labels) go to the label of person 1, the "senior classifier" (the PHANGS and LEGUS
 teams resolved ties with their most experienced classifier); if person 1's label is not among
@@ -39,7 +50,7 @@ from astropy.table import Table
 
 from starclass.bands import ubvi_bands
 from starclass.errors import StarclassError
-from starclass.schema import CLASS_REF, ID, X, Y, human_col, mag_true_col, subclass_number
+from starclass.schema import CLASS_REF, CLASSES, ID, X, Y, human_col, mag_true_col, subclass_number
 
 #: Baseline ambiguity and the weights of its sources (tuned on a default field; the rate of
 #: disagreement it gives matches the real LEGUS one, issue 14).
@@ -74,13 +85,29 @@ PARTNERS_PUBLISHED: dict[float, dict[int, float]] = {
 }
 
 
-def _partner_matrix(cls: np.ndarray, subclass: np.ndarray, partners: dict | None = None) -> np.ndarray:
+#: The other class on the same side of the cluster (1, 2) / non-cluster (3, 4) merge (StarcNet's
+#: binary classes and the ``m31-binary`` task's merge): where a mistake goes when the people do not
+#: vote the class it would have gone to.
+MERGE_SIBLING: dict[int, int] = {1: 2, 2: 1, 3: 4, 4: 3}
+
+
+def _partner_matrix(cls: np.ndarray, subclass: np.ndarray, partners: dict | None = None,
+                    classes: tuple[int, ...] = CLASSES) -> np.ndarray:
     partners = PARTNERS if partners is None else partners
     out = np.zeros((len(cls), 4))
+    dropped = np.zeros(len(cls), dtype=bool)
     for i, (c, s) in enumerate(zip(cls, subclass)):
         key = round(float(s), 2) if c == 4 and np.isfinite(s) else int(c)
         for k, p in partners.get(key, partners.get(int(c), {})).items():
-            out[i, k - 1] = p
+            # a class the people do not vote: to its sibling when they vote that (the binary
+            # confusion stays the four-class one merged), else dropped (that row renormalised)
+            k = k if k in classes else MERGE_SIBLING[k]
+            if k in classes:
+                out[i, k - 1] += p
+            else:
+                dropped[i] = True
+    total = out[dropped].sum(axis=1, keepdims=True)
+    out[dropped] = np.divide(out[dropped], total, out=np.zeros_like(out[dropped]), where=total > 0)
     return out
 
 
@@ -217,7 +244,8 @@ def ambiguity(truth: Table, mag_limit: float, v_band: str,
 
 def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, noise: float = 1.0,
                     mag_limit: float = 24.5, v_band: str = "f555w", partners: dict | None = None,
-                    ambiguity_scale: dict[float, float] | None = None, colour_link: float = 0.0) -> Table:
+                    ambiguity_scale: dict[float, float] | None = None, colour_link: float = 0.0,
+                    classes: tuple[int, ...] = CLASSES) -> Table:
     """Labels of ``n_humans`` simulated people and their consensus.
 
     ``partners`` replaces :data:`PARTNERS` (e.g. :data:`PARTNERS_PUBLISHED`, to compare before
@@ -225,6 +253,14 @@ def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, no
     ambiguity of some classes or class-4 subclasses (:func:`ambiguity`); it changes no random
     draw, so that None and ``{}`` give the same labels as before it existed; nor does
     ``colour_link`` (:func:`colour_factor`), whose 0 gives the labels of before it existed.
+    ``classes`` are the classes the people vote (the field's task's, ``SimConfig.human_classes``):
+    a mistake towards another class goes to :data:`MERGE_SIBLING`'s (module docstring); the
+    default, all four, gives the labels of before it existed.
+
+    Raises
+    ------
+    StarclassError
+        ``classes`` not two or more of 1-4, or a true class not among them.
 
     Returns
     -------
@@ -242,11 +278,26 @@ def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, no
     (['class_h1', 'class_h2', 'class_h3', 'class_ref'], 20)
     >>> bool(np.all(consensus(np.column_stack([h["class_h1"], h["class_h2"], h["class_h3"]])) == h["class_ref"]))
     True
+
+    People of a task without class 3 (a truth without class 3) never vote it:
+
+    >>> t2 = truth[truth["class_ref"] != 3]
+    >>> h2 = simulate_humans(t2, 3, np.random.default_rng(0), classes=(1, 2, 4))
+    >>> 3 in set(h2["class_h1"]) | set(h2["class_h2"]) | set(h2["class_h3"])
+    False
     """
+    classes = tuple(sorted({int(c) for c in classes}))
+    if len(classes) < 2 or not set(classes) <= set(CLASSES):
+        raise StarclassError(f"human_classes must be two or more of the classes {list(CLASSES)}, got {list(classes)}")
     n = len(truth)
     cls = np.asarray(truth[CLASS_REF], dtype=int)
+    outside = sorted(set(np.unique(cls).tolist()) - set(classes))
+    if outside:
+        raise StarclassError(f"the truth has class {outside[0]}, which the simulated people do not vote "
+                             f"(human_classes {list(classes)})")
     h = ambiguity(truth, mag_limit, v_band, ambiguity_scale, colour_link) if n else np.zeros(0)
-    partner = _partner_matrix(cls, subclass_number(truth["subclass"]), partners) if n else np.zeros((0, 4))
+    partner = (_partner_matrix(cls, subclass_number(truth["subclass"]), partners, classes) if n
+               else np.zeros((0, 4)))
     onehot = np.zeros((n, 4))
     onehot[np.arange(n), cls - 1] = 1.0
     out = Table()
