@@ -112,7 +112,7 @@ BINARY_MODE_AGREEMENT: float = 0.872
 
 #: The ``m31`` preset's ``human_noise``: its simulated people agree with each other on cluster
 #: against non-cluster as often as :data:`BINARY_PAIR_AGREEMENT` on the preset's field.
-M31_HUMAN_NOISE: float = 0.9
+M31_HUMAN_NOISE: float = 0.85
 
 #: The paper's non-clusters of its training and validation sets (seed 002, section 2.3), and the
 #: class-4 subclass the simulator draws each as. At 0.78 Mpc and 0.6-0.7" seeing, planetary nebulae
