@@ -28,8 +28,8 @@ from typing import Any
 
 from starclass.bands import BANDS, HST_BANDS, ubvi_bands, v_band, vega_zeropoint
 from starclass.errors import StarclassError, agreeing
-from starclass.schema import DISTANCE_RANGE_MPC as _DISTANCE_RANGE_MPC
 from starclass.schema import CLASSES, check_distance_mpc, check_distinct_bands
+from starclass.schema import DISTANCE_RANGE_MPC as _DISTANCE_RANGE_MPC
 
 #: PHANGS NGC 1566 class-4 subclass counts kept by the simulator (Whitmore et al., table of
 #: subclasses; see DESIGN.md "Facts for a realistic simulator").
