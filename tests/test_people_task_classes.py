@@ -83,3 +83,21 @@ def test_human_classes_checked():
         SimConfig(shape=(128, 128), n_candidates=10, class_mix=(0, 0, 0, 1), human_classes=(4,))
     assert preset("m31").to_dict()["human_classes"] == [1, 2, 4]
     assert "human_classes" not in preset("hst").to_dict()
+
+
+@pytest.mark.parametrize("model", ["mode", "soft", "dawid-skene"])
+def test_m31_votes_become_the_tasks_targets(model):
+    """``train --label-model`` on an m31 field's people: targets over cluster / non-cluster only."""
+    from starclass.learn.config import get_preset
+    from starclass.learn.labels import votes_for_catalogue
+
+    cfg = get_preset("m31-binary-compact")
+    truth, humans = simulate_labels(preset("m31", seed=5, shape=(256, 256), n_candidates=200))
+    vt = votes_for_catalogue(cfg, truth, humans, model=model)
+    assert vt.targets.shape == (len(truth), cfg.n_classes) == (200, 2)
+    assert np.allclose(vt.targets.sum(axis=1), 1.0)
+    # the people's binary majority (three people: never tied) is the targets' most probable class
+    votes = _votes(humans)
+    majority = np.where((votes <= 2).sum(axis=1) >= 2, 1, 2)
+    agree = np.mean(np.asarray(cfg.classes)[vt.targets.argmax(axis=1)] == majority)
+    assert agree == 1.0 if model != "dawid-skene" else agree > 0.9
