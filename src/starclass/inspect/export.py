@@ -41,7 +41,7 @@ from starclass.errors import OutputExistsError, StarclassError, exists_refusal
 from starclass.inspect import consensus, db
 from starclass.inspect.schemes import DEFAULT_SCHEME, LabelScheme, get_scheme
 from starclass.io.atomic import atomic_path
-from starclass.io.catalog import write_catalog
+from starclass.io.catalog import catalog_format, write_catalog
 from starclass.schema import CLASS_REF, ID
 
 #: The label-string column of a cutout folder (``train --stamps`` reads it).
@@ -323,6 +323,9 @@ def export_labels(engine: Engine, dataset: str, catalogue: Table, path: str | Pa
     >>> t["id"].tolist(), t["class_ref"].tolist(), t["n_labels"].tolist(), out.is_file()
     ([1, 3], [1, 4], [1, 1], True)
     """
+    # the format of the name given, before any work: write_catalog, handed the hidden temporary the export is
+    # written to, named that (cannot tell the catalogue format of /data/.labels.txt.dd_kz4dl.txt)
+    catalog_format(path)
     # a CSV keeps no meta: whose class_h<k> column is whose goes beside it (train --labels reads it)
     sidecar = people_path(path) if Path(path).suffix.lower() == ".csv" else None
     if not overwrite:

@@ -98,6 +98,33 @@ def _number(value: Any, name: str, rule: str, ok) -> float:
     return v
 
 
+def _count(value: Any, name: str, minimum: int, note: str = "") -> None:
+    """Refuse ``value`` unless it is a whole number >= ``minimum``, naming ``recipe.<name>``.
+
+    ``recipe.epochs=0 must be >= 1`` for one too small, as before; ``recipe.epochs='ten' must be a
+    whole number >= 1`` for one that is no whole number (it was ``int()``'s ValueError, and 2.5
+    was cut to 2 without a word).
+
+    Examples
+    --------
+    >>> _count("3", "epochs", 1)
+    >>> try:
+    ...     _count(2.5, "epochs", 1)
+    ... except StarclassError as exc:
+    ...     print(exc)
+    recipe.epochs=2.5 must be a whole number >= 1
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    tail = f" {note}" if note else ""
+    if isinstance(value, bool) or not math.isfinite(number) or number != int(number):
+        raise StarclassError(f"recipe.{name}={value!r} must be a whole number >= {minimum}{tail}")
+    if number < minimum:
+        raise StarclassError(f"recipe.{name}={value!r} must be >= {minimum}{tail}")
+
+
 @dataclass
 class TrainRecipe:
     """How to train one task (the numbers of the paper behind each preset).
@@ -268,10 +295,8 @@ class TrainRecipe:
             # function of the epoch: the two would overwrite each other's rates
             raise StarclassError("recipe.warmup_epochs works with the constant, step and cosine schedules, "
                                  "not with plateau")
-        if not 0.0 < float(self.lr_factor) < 1.0:
-            raise StarclassError(f"recipe.lr_factor={self.lr_factor!r} must be in (0, 1)")
-        if int(self.lr_patience) < 0:
-            raise StarclassError(f"recipe.lr_patience={self.lr_patience!r} must be >= 0")
+        _number(self.lr_factor, "lr_factor", "in (0, 1)", lambda v: 0.0 < v < 1.0)
+        _count(self.lr_patience, "lr_patience", 0)
         if self.optimizer not in OPTIMIZERS:
             raise StarclassError(f"recipe.optimizer={self.optimizer!r}: use one of {OPTIMIZERS}")
         if self.balance not in BALANCES:
@@ -304,27 +329,40 @@ class TrainRecipe:
         if not (math.isfinite(cap) and cap >= 1.0):
             raise StarclassError(f"recipe.balance_cap={self.balance_cap!r} must be a number >= 1")
         self.balance_cap = cap
+        # every count and number of the recipe is checked here, where a task file is read: one
+        # that is no number (weight_decay: abc, epochs: ten) or out of range (rescale_prob: 5) was
+        # taken as it was, and train stopped with a ValueError traceback from int() or float() (or
+        # torch's) once the data had been read, or trained on it without a word
         for name in ("epochs", "batch_size", "ensemble_size"):
-            if int(getattr(self, name)) < 1:
-                raise StarclassError(f"recipe.{name}={getattr(self, name)!r} must be >= 1")
-        if not (0.0 <= float(self.val_fraction) < 1.0):
-            raise StarclassError(f"recipe.val_fraction={self.val_fraction!r} must be in [0, 1)")
-        if not float(self.lr) > 0 or not math.isfinite(float(self.lr)):  # "not >" also refuses NaN
+            _count(getattr(self, name), name, 1)
+        for name, rule, ok in (("weight_decay", ">= 0 (the L2 penalty; 0: none)", lambda v: v >= 0.0),
+                               ("momentum", "in [0, 1) (SGD's momentum)", lambda v: 0.0 <= v < 1.0),
+                               ("rescale", "> 0 (the augmentation's magnification; StarcNet's 1.07)",
+                                lambda v: v > 0.0),
+                               ("rescale_prob", "in [0, 1] (the magnification's probability)",
+                                lambda v: 0.0 <= v <= 1.0),
+                               ("dropout", "in [0, 1) (0: the architecture's own)", lambda v: 0.0 <= v < 1.0)):
+            # checked, not converted: a value stored as written stays so in the resume digest
+            _number(getattr(self, name), name, rule, ok)
+        for name in ("nesterov", "augment"):
+            value = getattr(self, name)
+            if not isinstance(value, (bool, np.bool_)) and value not in (0, 1):
+                raise StarclassError(f"recipe.{name}={value!r} must be true or false")
+        _number(self.val_fraction, "val_fraction", "in [0, 1)", lambda v: 0.0 <= v < 1.0)
+        try:
+            lr = float(self.lr)
+        except (TypeError, ValueError):
+            lr = float("nan")
+        if isinstance(self.lr, bool) or not lr > 0 or not math.isfinite(lr):  # "not >" also refuses NaN
             raise StarclassError(f"recipe.lr={self.lr!r} must be a positive number")
-        if self.early_stopping_patience is not None and int(self.early_stopping_patience) < 0:
-            raise StarclassError(
-                f"recipe.early_stopping_patience={self.early_stopping_patience!r} must be >= 0 (0 or null: "
-                "no early stopping)")
-        if int(self.lr_step) < 1:
-            raise StarclassError(f"recipe.lr_step={self.lr_step!r} must be >= 1")
+        if self.early_stopping_patience is not None:
+            _count(self.early_stopping_patience, "early_stopping_patience", 0, "(0 or null: no early stopping)")
+        _count(self.lr_step, "lr_step", 1)
         for name in ("lr_gamma", "lr_min_factor"):
-            if not 0.0 < float(getattr(self, name)) <= 1.0:
-                raise StarclassError(f"recipe.{name}={getattr(self, name)!r} must be in (0, 1]")
+            _number(getattr(self, name), name, "in (0, 1]", lambda v: 0.0 < v <= 1.0)
         for name in ("warmup_epochs", "shift"):
-            if int(getattr(self, name)) < 0:
-                raise StarclassError(f"recipe.{name}={getattr(self, name)!r} must be >= 0")
-        if not (math.isfinite(float(self.noise)) and float(self.noise) >= 0):
-            raise StarclassError(f"recipe.noise={self.noise!r} must be >= 0 (0: no noise augmentation)")
+            _count(getattr(self, name), name, 0)
+        _number(self.noise, "noise", ">= 0 (0: no noise augmentation)", lambda v: v >= 0.0)
         self.label_smoothing = _number(self.label_smoothing, "label_smoothing", "in [0, 1) (0: no smoothing)",
                                        lambda v: 0.0 <= v < 1.0)
         self.rho = _number(self.rho, "rho", "in (0, 1) (Adadelta's decay; PyTorch's default 0.9)",
@@ -400,6 +438,30 @@ class TrainRecipe:
 
 
 
+def _yaml_value(value: Any) -> str:
+    """``value`` as a task file should spell it: a number that YAML read as a string in its own form.
+
+    PyYAML reads ``1e-4`` (no dot) as the string ``'1e-4'``; the hint for a recipe field written at
+    the top level said ``write recipe: {lr: "1e-4"}``, a string again.
+
+    Examples
+    --------
+    >>> _yaml_value("1e-4"), _yaml_value("1e-05"), _yaml_value(3), _yaml_value("adam")
+    ('0.0001', '1.0e-05', '3', '"adam"')
+    """
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if math.isfinite(number):
+            text = repr(number)
+            mantissa, e, exponent = text.partition("e")
+            # YAML 1.1 (PyYAML) reads a float only with a dot in it: 1e-05 would be a string
+            return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
+    return json.dumps(value, default=str)
+
+
 def _unknown_keys(unknown: set[str], known: set[str], where: str = "", values: Mapping[str, Any] | None = None) -> str:
     """``unknown keys ['clases'] (did you mean 'classes'?); known: [...]``, for a task file's misspelt key.
 
@@ -419,7 +481,7 @@ def _unknown_keys(unknown: set[str], known: set[str], where: str = "", values: M
     recipe_fields = {f.name for f in fields(TrainRecipe)}
     hints = []
     if values is not None and (in_recipe := [k for k in names if k in recipe_fields]):
-        said = ", ".join(f"{k}: {json.dumps(values.get(k), default=str)}" for k in in_recipe)
+        said = ", ".join(f"{k}: {_yaml_value(values.get(k))}" for k in in_recipe)
         hints.append(f"a recipe field: write recipe: {{{said}}}" if len(in_recipe) == 1 else
                      f"recipe fields: write recipe: {{{said}}}")
     close = [m for k in names if k not in recipe_fields or values is None

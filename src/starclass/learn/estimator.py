@@ -24,6 +24,7 @@ import shutil
 import sys
 import tempfile
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -221,6 +222,41 @@ def _leave_out_unusable(X: Any, y: Any, config: TaskConfig, positions: Any, gala
         galaxies, val_index
 
 
+#: The remedy of a calibration's cautions in the estimator's own words: its ``calibrate`` method. The library's
+#: name ``calibrate_model(model, inputs, labels, ...)``, which takes a model folder, not the estimator in hand.
+_CALIBRATE_ESTIMATOR = "clf.calibrate(X_held_out, y_held_out), then clf.save(path, overwrite=True) to keep it"
+
+
+def _warn_cautions(cal: Any, class_names: Sequence[str] | None) -> None:
+    """Warn a calibration's cautions (``learn.calibration.warn_cautions``) at the caller of ``fit``/``calibrate``.
+
+    Said with the estimator's remedy (:data:`_CALIBRATE_ESTIMATOR`): until 2026-12-07 ``CNNClassifier.fit``
+    on a small validation split said to refit with ``starclass.learn.calibration.calibrate_model(model, inputs,
+    labels, source=..., overwrite=True)``, whose ``model`` is a model folder the estimator may not have.
+
+    Examples
+    --------
+    >>> from starclass.learn.calibration import ModelCalibration
+    >>> cal = ModelCalibration.fit([[0.9, 0.1], [0.6, 0.4], [0.3, 0.7]], [0, 1, 1], [1, 2])
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     _warn_cautions(cal, None)
+    >>> "clf.calibrate(X_held_out, y_held_out)" in str(said[0].message)
+    True
+    """
+    from starclass.errors import CALIBRATE_MORE_PYTHON, CALIBRATE_PYTHON
+    from starclass.learn.calibration import warn_cautions
+
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        warn_cautions(cal, class_names)
+    for w in said:
+        text = str(w.message).replace(CALIBRATE_PYTHON, _CALIBRATE_ESTIMATOR)
+        text = text.replace(CALIBRATE_MORE_PYTHON, "clf.calibrate(X_held_out, y_held_out)")
+        # 3: this function, fit or calibrate, then the caller's line (as warn_cautions' stacklevel=2 said it)
+        warnings.warn(text, w.category, stacklevel=3)
+
+
 class CNNClassifier(ClassifierMixin, BaseEstimator):
     """A CNN (or an ensemble of them) of a task config, with the scikit-learn interface.
 
@@ -391,11 +427,11 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
             model = load_model(result.model_path, device=result.device)
             model.fitted_on_inputs = True  # classify_cutouts assumes no stamp_size cutouts of it (see the field)
             if model.calibration is not None:
-                from starclass.learn.calibration import ModelCalibration, warn_cautions
+                from starclass.learn.calibration import ModelCalibration
 
                 # the validation split's calibration cautions, which starclass train prints among its notes: a
                 # notebook's fit said nothing of a temperature fitted on 9 rows
-                warn_cautions(ModelCalibration.from_dict(model.calibration), cfg.class_names, stacklevel=2)
+                _warn_cautions(ModelCalibration.from_dict(model.calibration), cfg.class_names)
         finally:
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
@@ -540,7 +576,6 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
             check_method,
             fit_model_calibration,
             leave_out_blank,
-            warn_cautions,
         )
 
         model = self._fitted()
@@ -568,7 +603,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
                                     n_bins=HISTOGRAM_BINS if n_bins is None else int(n_bins))
         cal.n_training_rows = n_training
         # as starclass calibrate says them: too few rows, a map at an end of its search
-        warn_cautions(cal, cfg.class_names, stacklevel=2)
+        _warn_cautions(cal, cfg.class_names)
         model.calibration = cal.to_dict()
         model.no_calibration = None
         return self

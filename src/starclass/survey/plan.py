@@ -425,7 +425,10 @@ def check_settings(plan: SurveyPlan) -> str:
         said = "--magsys" if "magsys" in plan.from_command_line else f"{where}: magsys"
         raise StarclassError(f"{said} {plan.magsys!r} unknown; use one of {', '.join(MAGSYS)}")
     if plan.model is None:
-        raise StarclassError(f"{where}: no model (give 'model:' in the plan or --model)")
+        # a CSV plan has rows of fields only: its settings come from the options
+        csv = plan.source is not None and Path(plan.source).suffix.lower() == ".csv"
+        raise StarclassError(f"{where}: no model (give --model: a CSV plan's settings come from the options)" if csv
+                             else f"{where}: no model (give 'model:' in the plan or --model)")
     if not Path(plan.model).exists():
         raise StarclassError(f"{where}: model {model_word(plan.model)} not found")
     from starclass.learn.checkpoint import member_paths

@@ -277,6 +277,36 @@ _FOR_CLIENT_LOCK = threading.Lock()  # a worker of several threads runs several 
 _TASK = threading.local()
 
 
+#: What a library warning's remedy says of conformal sets' coverage on the command line (errors.cli_words), and
+#: what the survey says instead: its sets are classify's at the default 0.9, with no setting of its own
+_COVERAGE_CLI = "(classify --coverage)"
+_COVERAGE_SURVEY = "(classify --coverage, on a field: the survey's sets are at 0.9, with no setting of their own)"
+
+
+def warning_line(message: Warning | str, category: type[Warning]) -> str:
+    """A tile's warning as the survey prints it: the words and form of every command's ``warning:`` lines.
+
+    A warning of starclass's own category (:class:`starclass.errors.StarclassWarning`) reads as the other
+    commands print it (``cli._app.show_warning``): no category name, and the command line's words for a
+    notebook's remedy (:func:`starclass.errors.cli_words`). A process worker's warnings said
+    ``warning: (ConformalSetsWarning) ... (starclass.learn.calibration.calibrate_model(...)), or ask for a
+    coverage of at most 0.79 (the coverage argument of CNNClassifier.predict_set or
+    learn.classify.trust_columns)`` until 2026-12-07: a Python call in a command's output.
+
+    Examples
+    --------
+    >>> from starclass.errors import CALIBRATE_MORE_PYTHON, ConformalSetsWarning
+    >>> warning_line(f"too few rows; calibrate it ({CALIBRATE_MORE_PYTHON})", ConformalSetsWarning)
+    "warning: too few rows; calibrate it ('starclass calibrate')"
+    >>> warning_line("old option", DeprecationWarning)
+    'warning: (DeprecationWarning) old option'
+    """
+    from starclass.errors import StarclassWarning, cli_words
+
+    kind = "" if category is UserWarning or issubclass(category, StarclassWarning) else f"({category.__name__}) "
+    return f"warning: {kind}{cli_words(str(message)).replace(_COVERAGE_CLI, _COVERAGE_SURVEY)}"
+
+
 def _print_warning(message, category, filename, lineno, file=None, line=None) -> bool:
     """``warning: message`` on stderr, once per text, as the command line prints warnings.
 
@@ -286,10 +316,9 @@ def _print_warning(message, category, filename, lineno, file=None, line=None) ->
     the whole survey; a task that fails prints those still held (:func:`_held_or_print`). Returns whether
     the text is new to this process's share of the survey.
     """
-    kind = "" if category is UserWarning else f"({category.__name__}) "
     # keyed by the survey: a worker that outlives a survey (dask worker under --scheduler) took each text once for
     # its whole life, and the next survey of the same fields or mosaics never said it
-    entry = (getattr(_TASK, "survey", None), f"warning: {kind}{message}")
+    entry = (getattr(_TASK, "survey", None), warning_line(message, category))
     with _FOR_CLIENT_LOCK:
         if entry in _SHOWN:
             return False
