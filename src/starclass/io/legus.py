@@ -1202,7 +1202,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         if named_field is None and sky_field is None and bands_source.startswith("assumed"):
             # a renamed copy whose rows say no field: its filters (and field, and so its galaxy's distance)
             # were assumed with no word outside `info`'s "bands from" line
-            warnings.warn(f"{p.name}: {unplaced_field_words(a[:, 3], a[:, 4])}, so it is read as field '{plain_stem}' "
+            warnings.warn(f"{p}: {unplaced_field_words(a[:, 3], a[:, 4])}, so it is read as field '{plain_stem}' "
                           "with its filters "
                           f"assumed: {', '.join(b.upper() for b in bands)} (B may be F435W, V F606W); give them "
                           "(starclass info --bands, bands= in Python) or keep the LEGUS file name", stacklevel=2)
@@ -1288,7 +1288,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                 # where: a hand-edited file's one NaN or 7 was named by value alone. "not inspected" it was said
                 # to be, of NGC 4242's 50 among people's classes 1-4 too: no value outside the scheme says that
                 where = _at_lines(lines, odd)
-                warnings.warn(f"{p.name}: column {k} (class_ref): {int(odd.sum())} of {len(v)} {what} "
+                warnings.warn(f"{p}: column {k} (class_ref): {int(odd.sum())} of {len(v)} {what} "
                               f"({shown}) read as 0, no class: the class is unknown (a value outside the scheme of "
                               f"classes 0-4), at {where} of "
                               f"the file{_ids_values(col(1), v, odd)}{mean}; if another column holds the class, "
@@ -1306,7 +1306,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
             read = ("no mean (NaN): the source is left out of the people's disagreement" if gaps.all() else
                     "0, as for a source not inspected" if not gaps.any() else
                     "no mean (NaN) on inspected rows, 0 on the others")
-            warnings.warn(f"{p.name}: column {k} ({name}): {int(odd.sum())} of {len(v)} values that are no mean of "
+            warnings.warn(f"{p}: column {k} ({name}): {int(odd.sum())} of {len(v)} values that are no mean of "
                           "the people's classes 1-4 for the class of their row in column 34 "
                           f"({', '.join(f'{x:g}' for x in np.unique(v[odd])[:5])}) read as {read}, "
                           f"at {_at_lines(lines, odd)} of the file", stacklevel=2)
@@ -1325,7 +1325,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                     else "values that are not classes 0-4" if klass
                     else "values that are not whole numbers")
             where = _at_lines(lines, odd)
-            warnings.warn(f"{p.name}: column {k} ({name}): {int(odd.sum())} of {len(v)} {what} "
+            warnings.warn(f"{p}: column {k} ({name}): {int(odd.sum())} of {len(v)} {what} "
                           f"({', '.join(f'{x:g}' for x in np.unique(v[odd])[:5])}) read as {fill}"
                           f"{' (method unknown)' if fill == -1 else ', no class' if klass else ''}, at {where} "
                           f"of the file{_ids_values(col(1), v, odd)}", stacklevel=2)
@@ -1387,7 +1387,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         # the catalogue does not state its CI cut: the smallest CI of an inspected source shows it
         t.meta["ci_cut"] = round(float(np.nanmin(np.asarray(t["ci"])[np.isin(t[CLASS_REF], CLASSES)])), 2)
     if not certain:
-        warnings.warn(f"{p.name}: LEGUS layout '{layout.name}' is uncertain: {layout.note}"
+        warnings.warn(f"{p}: LEGUS layout '{layout.name}' is uncertain: {layout.note}"
                       f"{uncertain_layout_step(layout.name)}", stacklevel=2)
     return t
 
@@ -1530,7 +1530,7 @@ def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
             lines = ", ".join(str(n) for n, _ in comments[:5]) + (", ..." if len(comments) > 5 else "")
             where = (f"{len(comments)} comment lines among the rows skipped, not read as sources (lines {lines}; "
                      f"the first: {text[:60]!r})")
-        warnings.warn(f"{p.name}: {where}; a LEGUS .tab has none: delete {'it' if len(comments) == 1 else 'them'}, "
+        warnings.warn(f"{p}: {where}; a LEGUS .tab has none: delete {'it' if len(comments) == 1 else 'them'}, "
                       "or restore the source commented out", stacklevel=3)
     return np.asarray(rows, dtype=float).reshape(-1, ncols or LEGUS_MIN_COLS), np.asarray(line_of, dtype=np.int64)
 
