@@ -368,7 +368,8 @@ def test_the_warning_is_a_short_line_and_indented_detail(tmp_path):
         detail.append(s)
     assert any("AB - Vega minus F555W's" in s for s in detail), detail
     # the table of every band's offsets, where evaluate wrote it
-    assert detail[-1] == "  each band's offsets: tables/sed_offsets_field.ecsv", detail
+    # under the output folder, said so: "tables/..." alone read as a path from where the user was (until 2026-12-07)
+    assert detail[-1] == "  each band's offsets: tables/sed_offsets_field.ecsv in the output folder", detail
     assert (tmp_path / "ev" / "tables" / "sed_offsets_field.ecsv").exists()
     res = CliRunner().invoke(app, ["info", str(p)])
     warned = [s for s in res.output.splitlines() if "its SED fits do not match" in s]

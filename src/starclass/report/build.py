@@ -859,7 +859,9 @@ def _sed_check(ms: Section, name: str, t: Table, ssp: str | Path | None, warned:
         ms.note(line)
     # a short line and the detail indented below it: the page's one-line note ran to ~900 characters on the
     # terminal (NGC 1566's F814W)
-    for line in sed_offset_warnings(off, said, f"tables/{slug(f'sed_offsets_{name}')}.ecsv"):
+    # the table's place under the output folder (-o), which this does not know: "tables/sed_offsets_x.ecsv" alone read
+    # as a path from the folder the user was in, where there is none
+    for line in sed_offset_warnings(off, said, f"tables/{slug(f'sed_offsets_{name}')}.ecsv in the output folder"):
         warnings.warn(line, stacklevel=2)
     for line in sed_trend_notes(off, said):
         ms.note(line)  # an age trend within the tolerance: on the page, not a warning
