@@ -56,3 +56,20 @@ def test_a_hand_edited_class_column_is_warned_of_by_the_catalogue_given():
         legus_column_classes(t, "legus_col35", "data/legus/a.tab")
     (said,) = [str(w.message) for w in rec]
     assert said.startswith("data/legus/a.tab: legus_col35: 1 of 160 values outside 0-4 (50)"), said
+
+
+def test_an_uncertain_layout_gives_the_info_command_with_the_path(tmp_path):
+    from starclass.science.many import layout_remedy
+
+    d = tmp_path / "my legus"
+    d.mkdir()
+    p = d / "hlsp_legus_hst_wfc3_ngc45_multiband_v1_padagb-mwext-avgapcor.tab"
+    # col 34 only 0/1 and two columns after col 35: the class column is not known (NGC 45's layout)
+    rows = [_standard_row(i, i % 2, float(1 + i % 4), extra=(i % 2, 0)) for i in range(1, 30)]
+    p.write_text("\n".join(_line(r) for r in rows) + "\n")
+    said = [s for s in _read(p) if "is uncertain" in s]
+    assert len(said) == 1 and f"starclass info '{p}' --map class_ref=N shows its counts" in said[0], said
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = read_catalog(p, fmt="legus")
+    assert layout_remedy("ngc45", t).endswith(f"(starclass info '{p}' --map class_ref=N shows its counts)")

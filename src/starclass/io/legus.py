@@ -47,7 +47,7 @@ from astropy.table import Table
 from numpy.typing import ArrayLike
 
 from starclass.bands import ACS_WFC, BANDS, CAMERA_AB_MINUS_VEGA, WFC3_UVIS, ab_minus_vega, band_camera
-from starclass.errors import ColumnMapError, StarclassError
+from starclass.errors import ColumnMapError, StarclassError, shell_word
 from starclass.io.compressed_text import inner_name, open_table_file
 from starclass.schema import (
     CI,
@@ -1387,8 +1387,10 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         # the catalogue does not state its CI cut: the smallest CI of an inspected source shows it
         t.meta["ci_cut"] = round(float(np.nanmin(np.asarray(t["ci"])[np.isin(t[CLASS_REF], CLASSES)])), 2)
     if not certain:
-        warnings.warn(f"{p}: LEGUS layout '{layout.name}' is uncertain: {layout.note}"
-                      f"{uncertain_layout_step(layout.name)}", stacklevel=2)
+        # the info command with this file's path, not 'FILE': the one file the step is about is known here
+        step = f"{layout.note}{uncertain_layout_step(layout.name)}".replace(
+            "starclass info FILE", f"starclass info {shell_word(str(p))}")
+        warnings.warn(f"{p}: LEGUS layout '{layout.name}' is uncertain: {step}", stacklevel=2)
     return t
 
 

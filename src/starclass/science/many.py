@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, shell_word
 from starclass.io.legus import LAYOUT_UNCERTAIN_WARNING
 from starclass.io.legus import machine_only as machine_only_rows
 from starclass.io.progress import Progress
@@ -222,8 +222,10 @@ def layout_remedy(field: str, table: Table) -> str:
     if table.meta.get("layout_certain", True):
         return ""  # --map is never applied over a layout the reader is sure of
     if CLASS_REF not in table.colnames:
-        return (f"name its class column to use it: --map {field}:class_ref=N (starclass info FILE --map class_ref=N "
-                "shows its counts)")
+        # the file read, where the table says it: 'info FILE' left the user to find which of the folder's files it is
+        src = table.meta.get("source")
+        return (f"name its class column to use it: --map {field}:class_ref=N (starclass info "
+                f"{shell_word(str(src)) if src else 'FILE'} --map class_ref=N shows its counts)")
     return f"--map {field}:class_ref=34 uses its column 34 as the class all the same"
 
 
@@ -521,7 +523,8 @@ def sed_trends_note(fields: Mapping[str, Table]) -> str:
     if not named:
         return ""
     metas = {f: fields[f].meta for f in named}
-    parts = [f"{_field_said(f, metas[f])} " + ", ".join(f"{b.upper()} {d:+.2f} ± {e:.2f} mag ({abs(z):.1f})" for b, d, e, z, _ in trends)
+    parts = [f"{_field_said(f, metas[f])} "
+             + ", ".join(f"{b.upper()} {d:+.2f} ± {e:.2f} mag ({abs(z):.1f})" for b, d, e, z, _ in trends)
              for f, trends in named.items()]
     # each band once a reading; a band read one way in some fields and the other in others names its fields
     by_band: dict[str, dict[bool, list[str]]] = {}
@@ -583,7 +586,6 @@ def _info_step(metas: Mapping[str, Mapping]) -> str:
     >>> _info_step({"a": {"source": "a.tab"}, "b": {"source": "b.tab"}})
     'starclass info FILE says more'
     """
-    from starclass.errors import shell_word
 
     sources = [m.get("source") for m in metas.values()]
     if len(sources) == 1 and sources[0]:
