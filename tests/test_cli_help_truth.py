@@ -460,3 +460,14 @@ def test_inspect_stamps_help_says_a_later_run_takes_the_recorded_task():
     stamps = helps[("inspect", "--stamps")]
     assert "--init records the task of --task, else of the list's own labels" in stamps, stamps
     assert "later runs take the recorded task" in stamps, stamps
+
+
+def test_simulate_outdir_help_says_what_a_cutout_preset_writes(tmp_path):
+    """OUTDIR's help named a field's files alone (<galaxy>_<band>.fits, truth.ecsv): a user of --preset cool-core
+    read of no labels.csv, the file simulate's next: line and train --stamps take (walked 2026-12-07)."""
+    from starclass.simulate.labelled import OWN_NAMES
+
+    (help_,) = [" ".join(p.help.split()) for p in typer.main.get_command(app).commands["simulate"].params
+                if p.name == "outdir"]
+    assert all(name in help_ for name in OWN_NAMES), help_  # labels.csv, images, simulation.json
+    assert "truth.ecsv" in help_, help_  # and a field's, as before

@@ -54,7 +54,7 @@ def test_hybrid_class_columns_outside_0_4_are_warned_of_and_read_as_no_class(tmp
     said = [str(w.message) for w in rec]
     assert t.meta["legus_layout"] == "hybrid"
     assert t["class_ml"][3] == 0 and t["class_ml_checked"][6] == 0  # the old code: 7 and -1
-    assert f"{p.name}: column 37 (class_ml): 1 of 10 values that are not classes 0-4 (7) read as 0, no class, " \
+    assert f"{p}: column 37 (class_ml): 1 of 10 values that are not classes 0-4 (7) read as 0, no class, " \
            "at line 4 of the file (id 104: 7)" in said, said
     assert any("column 38 (class_ml_checked)" in s and "(id 107: -1)" in s for s in said), said
     # the other rows keep their classes

@@ -39,8 +39,9 @@ def test_readme_cameras_are_kept_by_the_many_field_reader(folder):
     cams = fields["ngc628-c"].meta.get("cameras")
     assert cams == {"f275w": "wfc3/uvis", "f336w": "wfc3/uvis", "f435w": "acs/wfc", "f555w": "acs/wfc",
                     "f814w": "acs/wfc"}
-    # a field without a readme states no camera: the filter-only offsets, as before
-    assert "cameras" not in fields["ngc1433"].meta
+    # a field without a readme: its WFC3-only file name states WFC3/UVIS for every band (io.legus.legus_cameras;
+    # until 2026-12-07 none, and the filter-only offsets)
+    assert set(fields["ngc1433"].meta["cameras"].values()) == {"wfc3/uvis"}
 
 
 def test_mass_limits_of_an_acs_v_field_use_acs_offsets(folder):

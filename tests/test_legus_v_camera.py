@@ -58,12 +58,13 @@ def _name(field: str, cameras: str = "acs-wfc3") -> str:
 def test_a_known_fields_v_camera_puts_the_model_on_its_vega_system(tmp_path):
     # NGC 4449 (no readme): KNOWN_FILTERS states ACS/WFC F435W and F555W
     t = read_catalog(_write_tab(tmp_path / _name("ngc4449")), fmt="legus")
-    assert t.meta["cameras"] == {"f435w": "acs/wfc", "f555w": "acs/wfc"}
+    # F275W and F336W WFC3/UVIS's, as every LEGUS field's (io.legus.LEGUS_FILTER_CAMERAS)
+    assert t.meta["cameras"] == {"f275w": "wfc3/uvis", "f336w": "wfc3/uvis", "f435w": "acs/wfc", "f555w": "acs/wfc"}
     assert t.meta["v_camera"] == "acs/wfc"
     assert t.meta["v_camera_source"].startswith("stated: LEGUS HLSP image names")
     # NGC 5474: WFC3/UVIS F438W, ACS/WFC F606W
     t = read_catalog(_write_tab(tmp_path / _name("ngc5474")), fmt="legus")
-    assert t.meta["cameras"] == {"f438w": "wfc3/uvis", "f606w": "acs/wfc"}
+    assert t.meta["cameras"] == {"f275w": "wfc3/uvis", "f336w": "wfc3/uvis", "f438w": "wfc3/uvis", "f606w": "acs/wfc"}
     # its completeness curve on ACS/WFC's F606W (0.086): 0.0016 dex above the filter-only 0.09's
     d = tmp_path / "one"
     d.mkdir()
@@ -100,7 +101,8 @@ def test_the_mass_limits_of_a_known_acs_field_use_acs_offsets(tmp_path):
 
 def test_a_field_no_source_states_says_its_v_camera_is_assumed(tmp_path):
     t = read_catalog(_write_tab(tmp_path / _name("ugc5340")), fmt="legus")
-    assert "cameras" not in t.meta  # the filter-only offsets, as before
+    # V and I not stated (F555W and F814W are on either camera): the filter-only offsets, as before
+    assert "f555w" not in t.meta["cameras"] and "f814w" not in t.meta["cameras"]
     assert t.meta["v_camera"] == "wfc3/uvis"
     src = t.meta["v_camera_source"]
     assert src.startswith("assumed") and "-0.030" in src and "0.0096 dex lower" in src, src
@@ -123,11 +125,14 @@ def test_a_readme_stating_the_v_camera_is_used_and_said(tmp_path):
 
 
 def test_bands_given_by_the_user_take_no_stated_camera_of_another_filter(tmp_path):
-    # NGC 4449 read with an F606W V: the table's F555W camera is not that filter's
+    # NGC 4449 read with an F606W V: the table's F555W camera is not that filter's; F606W is ACS/WFC's by LEGUS's
+    # filters (io.legus.LEGUS_FILTER_CAMERAS), not by the table's F555W
     t = read_catalog(_write_tab(tmp_path / _name("ngc4449")), fmt="legus",
                      bands=["f275w", "f336w", "f435w", "f606w", "f814w"])
-    assert t.meta["cameras"] == {"f435w": "acs/wfc"}
-    assert t.meta["v_camera_source"].startswith("assumed")
+    assert t.meta["cameras"] == {"f275w": "wfc3/uvis", "f336w": "wfc3/uvis", "f435w": "acs/wfc", "f606w": "acs/wfc"}
+    assert t.meta["cameras_source"]["f606w"].startswith("LEGUS's filters")
+    assert t.meta["v_camera_source"].startswith("stated: LEGUS's filters")
+    assert "f814w" not in t.meta["cameras"]  # an F814W I is on either camera: none stated
 
 
 def test_evaluate_catalogs_names_the_fields_whose_v_camera_is_assumed(tmp_path):

@@ -139,5 +139,5 @@ def test_evaluate_keeps_the_note_with_its_table_and_warns_of_nothing(tmp_path):
     assert "its SED fits" not in res.output, res.output  # not a warning
     tab = Table.read(tmp_path / "ev" / "tables" / "sed_offsets_dwarf.ecsv")
     caption = next(v["caption"] for v in tab.meta.values() if isinstance(v, dict) and "caption" in v)
-    assert "Note: dwarf.ecsv: its SED fits' offsets from the SSP table, relative to F555W, change with " \
+    assert f"Note: {p}: its SED fits' offsets from the SSP table, relative to F555W, change with " \
            "the fitted age in a band within 0.30 mag" in caption, caption

@@ -231,8 +231,8 @@ def test_evaluate_tables_the_offsets_and_warns(tmp_path):
                                    "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     said = [s for s in res.output.splitlines() if "its SED fits do not match" in s]
-    assert len(said) == 1 and said[0].startswith("warning: field.ecsv: its SED fits do not match its "
-                                                 "F814W"), res.output  # one file: warned of once, by its name
+    assert len(said) == 1 and said[0].startswith(f"warning: {p}: its SED fits do not match its "
+                                                 "F814W"), res.output  # one file: warned of once, by the path read
     # (it read "warning: prediction (field.ecsv): ...", naming the role before the file)
     tab = Table.read(tmp_path / "ev" / "tables" / "sed_offsets_field.ecsv")
     assert tab["band"].tolist() == ["f275w", "f336w", "f438w", "f814w"]
@@ -291,16 +291,16 @@ def test_the_tolerance_is_the_90th_percentile_of_the_35_fields():
     assert sum(bool(o["exceeds"].any()) for o in offs.values()) == 12
 
 
-def test_a_legus_file_is_warned_of_by_its_field(tmp_path):
-    """``report NGC1566.tab`` named everything ngc1566 (after "ngc1566 is PATH") but this warning, which gave the
-    file's 55-character name (found walking docs/evaluation.md, 2026-12-07)."""
+def test_a_legus_file_is_warned_of_by_the_path_read(tmp_path):
+    """The warning names the path read (tests/test_sed_warning_path_read.py): until 2026-12-07 a LEGUS-named file was
+    named by its field (ngc1566, no file), printed before "ngc1566 is PATH" said which file that is."""
     p = tmp_path / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.ecsv"
     _fitted(shift=_ab_against_vega()).write(p)
     res = CliRunner().invoke(app, ["evaluate", str(p), "-r", "self", "--distance", "10", "--bootstrap", "0",
                                    "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     said = [s for s in res.output.splitlines() if "its SED fits do not match" in s]
-    assert len(said) == 1 and said[0].startswith("warning: ngc1566: its SED fits do not match its F814W"), said
+    assert len(said) == 1 and said[0].startswith(f"warning: {p}: its SED fits do not match its F814W"), said
 
 
 @pytest.mark.slow
@@ -360,7 +360,7 @@ def test_the_warning_is_a_short_line_and_indented_detail(tmp_path):
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
     (i,) = [k for k, s in enumerate(lines) if "its SED fits do not match" in s]
-    assert len(lines[i]) < 250 and "most likely AB models against Vega photometry" in lines[i], lines[i]
+    assert len(lines[i]) < 250 + len(str(p)) and "most likely AB models against Vega photometry" in lines[i], lines[i]
     detail = []
     for s in lines[i + 1:]:
         if not s.startswith("  "):
@@ -368,7 +368,8 @@ def test_the_warning_is_a_short_line_and_indented_detail(tmp_path):
         detail.append(s)
     assert any("AB - Vega minus F555W's" in s for s in detail), detail
     # the table of every band's offsets, where evaluate wrote it
-    assert detail[-1] == "  each band's offsets: tables/sed_offsets_field.ecsv", detail
+    # under the output folder, said so: "tables/..." alone read as a path from where the user was (until 2026-12-07)
+    assert detail[-1] == "  each band's offsets: tables/sed_offsets_field.ecsv in the output folder", detail
     assert (tmp_path / "ev" / "tables" / "sed_offsets_field.ecsv").exists()
     res = CliRunner().invoke(app, ["info", str(p)])
     warned = [s for s in res.output.splitlines() if "its SED fits do not match" in s]

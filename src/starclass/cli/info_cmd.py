@@ -119,6 +119,46 @@ def sed_offset_summary(table: Table) -> list[str]:
             f"implies; warned of beyond {m['tolerance']:.2f} mag): {shown}"]
 
 
+def _camera_offset_line(table: Table) -> str | None:
+    """Each band's AB - Vega offset the SSP model takes beside ``table`` and the camera it is of, or None.
+
+    The SED check, the mass limits and the tracks put the model on the catalogue's Vega system band by band
+    (``meta['cameras']``, :func:`starclass.io.legus.legus_cameras`); ``info`` said only V's camera, so NGC 1566's
+    F814W taking the filter-only offset, not WFC3/UVIS's, went unseen.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"mag_f555w": [20.0], "mag_f814w": [19.5]},
+    ...           meta={"cameras": {"f555w": "wfc3/uvis"}, "cameras_source": {"f555w": "the file name: WFC3 only"}})
+    >>> print(_camera_offset_line(t))  # doctest: +NORMALIZE_WHITESPACE
+    AB - Vega offsets of the SSP model (SED check, mass limits, tracks): F555W -0.030 WFC3/UVIS, F814W +0.420
+    filter-only (no source states its camera); cameras from: the file name: WFC3 only (F555W)
+    """
+    from starclass.bands import BANDS, ab_minus_vega, band_camera
+    from starclass.schema import bands_in
+
+    cams = table.meta.get("cameras")
+    sources = table.meta.get("cameras_source") or {}
+    parts, by_source = [], {}
+    for b in bands_in(table):
+        if b not in BANDS:
+            continue
+        cam = band_camera(cams, b)
+        try:
+            off = ab_minus_vega(b, cam)
+        except StarclassError:
+            continue  # a camera whose offset is not known: the model has no Vega column for it (said elsewhere)
+        parts.append(f"{b.upper()} {off:+.3f} " + (cam.upper() if cam else "filter-only (no source states its camera)"))
+        if cam and sources.get(b):
+            by_source.setdefault(str(sources[b]), []).append(b.upper())
+    if not parts:
+        return None
+    said = "; ".join(f"{src} ({', '.join(bs)})" for src, bs in by_source.items())
+    return ("AB - Vega offsets of the SSP model (SED check, mass limits, tracks): " + ", ".join(parts)
+            + (f"; cameras from: {said}" if said else ""))
+
+
 def sed_check_warnings(table: Table, name: str) -> list[str]:
     """The SED-fit check's warnings of ``table`` (:func:`starclass.science.sedcheck.sed_check_lines`), none on error.
 
@@ -225,6 +265,8 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
             # the SSP model's V offset (mass limits, completeness curves): an acs-wfc3 field's camera went unsaid
             lines.append(f"V camera (the SSP model's AB - Vega offset): {str(meta['v_camera']).upper()}, "
                          f"{meta.get('v_camera_source', '?')}")
+        if (offsets := _camera_offset_line(table)) is not None:
+            lines.append(offsets)
         # the expert's 5 is its mark for "not inspected" (the README of the LEGUS data), not a bad value:
         # NGC 4449 printed "class values not 0-4 (set to 0): 1371", as of a damaged column
         marked = int(meta.get("class_not_inspected", 0) or 0)

@@ -22,7 +22,10 @@ from starclass.errors import StarclassError, counted, shell_word, shown_command
 @command("simulate")
 def simulate_cmd(
     outdir: Path = typer.Argument(...,
-        help="Output directory: <galaxy>_<band>.fits per band, truth.ecsv, humans.ecsv, simulation.json."),
+        help="Output directory: for a field, <galaxy>_<band>.fits per band, truth.ecsv, humans.ecsv, "
+             "simulation.json; for a cutout preset, labels.csv (what train --stamps reads) and the images "
+             "(cool-core, galaxy-cluster, open-globular: images/ and simulation.json; pandas-cutouts: a folder per "
+             "class)."),
     seed: int = typer.Option(0, "--seed",
         help="Random seed; the same seed gives identical files. Seeds other than 0 also move the field's "
              "sky centre (and name, without --galaxy): docs/simulator.md."),

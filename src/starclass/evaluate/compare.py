@@ -551,7 +551,7 @@ def legus_column_classes(t: Table, column: str, name: str) -> np.ndarray:
         where = (f"{column}: {int(stray.sum())} of {len(v)} values outside 0-4 ({shown}) at "
                  f"row{'s' if at.size > 1 else ''} {rows} of the table")
     n = int(stray.sum())
-    warnings.warn(f"{Path(name).name}: {where} read as 0, no class: a hand edit (a typo?) in a column of classes "
+    warnings.warn(f"{name}: {where} read as 0, no class: a hand edit (a typo?) in a column of classes "
                   f"0-4, so {'that row is' if n == 1 else 'those rows are'} not scored", stacklevel=2)
     v = v.copy()
     v[stray] = 0

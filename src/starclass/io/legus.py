@@ -47,7 +47,7 @@ from astropy.table import Table
 from numpy.typing import ArrayLike
 
 from starclass.bands import ACS_WFC, BANDS, CAMERA_AB_MINUS_VEGA, WFC3_UVIS, ab_minus_vega, band_camera
-from starclass.errors import ColumnMapError, StarclassError
+from starclass.errors import ColumnMapError, StarclassError, shell_word
 from starclass.io.compressed_text import inner_name, open_table_file
 from starclass.schema import (
     CI,
@@ -751,6 +751,91 @@ def stated_cameras(field: str | None, bands: Sequence[str]) -> tuple[dict[str, s
     return (cams, src) if cams else None
 
 
+#: The camera of each LEGUS filter that only one camera took in the survey (Perez et al. 2021, section 2: UV and U
+#: are WFC3/UVIS F275W and F336W, B "either WFC3-F438W or ACS-F435W", V "either WFC3-F555W, ACS-F555W or
+#: ACS-F606W", I WFC3/UVIS or ACS/WFC F814W). F555W and F814W are on either camera: their camera is known only
+#: where a readme, :data:`KNOWN_FILTERS` or a WFC3-only file name states it. The one table of cameras by filter.
+LEGUS_FILTER_CAMERAS: dict[str, str] = {"f275w": WFC3_UVIS, "f336w": WFC3_UVIS, "f438w": WFC3_UVIS,
+                                        "f435w": ACS_WFC, "f606w": ACS_WFC}
+
+#: Where :func:`legus_cameras` says a band's camera comes from a WFC3-only file name (``_wfc3_``).
+WFC3_NAME_SOURCE = "the file name: WFC3 only"
+
+#: Where :func:`legus_cameras` says a band's camera comes from its filter (:data:`LEGUS_FILTER_CAMERAS`).
+FILTER_CAMERA_SOURCE = ("LEGUS's filters (Perez et al. 2021, section 2: F275W, F336W and F438W are WFC3/UVIS's, "
+                        "F435W and F606W ACS/WFC's)")
+
+
+def legus_cameras(path: Path, bands: Sequence[str], field: str | None,
+                  sky_field: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """The camera of each of a LEGUS file's bands that a source states, and that source, band by band.
+
+    The AB - Vega offset the SSP model takes (:func:`starclass.bands.ab_minus_vega`) is the camera's:
+    ACS/WFC's and WFC3/UVIS's F814W differ by 0.006 mag, F555W by 0.024, and the filter-only values
+    (``BANDS[b].ab_minus_vega``) are rounded to 0.01. Until 2026-12-07 only a readme (NGC 628-C) or
+    :data:`KNOWN_FILTERS` (B and V of four fields) gave cameras: NGC 1566's F275W, F336W and F814W, and every
+    band of the other WFC3-only fields, took the filter-only offsets though the file name says WFC3.
+
+    In order, for each band: a ``.readme`` beside the file that states all five (:func:`readme_cameras`);
+    :data:`KNOWN_FILTERS` (the field's B and V); a WFC3-only file name (``_wfc3_``, or a renamed file at a
+    WFC3-only field, :func:`wfc3_only_name`) for every filter WFC3/UVIS has; LEGUS's filters
+    (:data:`LEGUS_FILTER_CAMERAS`) in a LEGUS field. A band none of them states is left out (the
+    filter-only offset, :func:`v_camera` says it is assumed for V).
+
+    Parameters
+    ----------
+    path : Path
+        The catalogue file.
+    bands : sequence of str
+        The five filters the catalogue is read with.
+    field : str or None
+        The LEGUS field its name holds (:func:`field_from_name`), or None.
+    sky_field : str or None
+        The field its sources' positions lie at (:func:`field_from_sky`), for a renamed file.
+
+    Returns
+    -------
+    (dict, dict)
+        Band -> camera (a catalogue's ``meta['cameras']``) and band -> the source that states it.
+
+    Examples
+    --------
+    >>> cams, src = legus_cameras(Path("hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab"),
+    ...                           ["f275w", "f336w", "f438w", "f555w", "f814w"], "ngc1566")
+    >>> cams["f814w"], src["f814w"], src["f555w"]
+    ('wfc3/uvis', 'the file name: WFC3 only', 'LEGUS readme text (WFC3 only)')
+    >>> cams, src = legus_cameras(Path("hlsp_legus_hst_acs-wfc3_ugc5340_multiband_v2_padagb-mwext-avgapcor.tab"),
+    ...                           ["f275w", "f336w", "f435w", "f555w", "f814w"], "ugc5340")
+    >>> cams
+    {'f275w': 'wfc3/uvis', 'f336w': 'wfc3/uvis', 'f435w': 'acs/wfc'}
+    """
+    have = [b.lower() for b in bands]
+    readme = readme_cameras(path)
+    if readme is not None and set(readme) == set(have):
+        return dict(readme), {b: f"readme {_readme_of(path).name}" for b in readme}
+    cams: dict[str, str] = {}
+    src: dict[str, str] = {}
+    known = stated_cameras(field or sky_field, have)
+    if known is not None:
+        cams.update(known[0])
+        src.update({b: known[1] for b in known[0]})
+    legus = (field or sky_field) in LEGUS_FIELDS or field_from_name(path.name) is not None
+    wfc3 = wfc3_only_name(path, sky_field)
+    for b in have:
+        if b in cams:
+            continue
+        if wfc3 and LEGUS_FILTER_CAMERAS.get(b) != ACS_WFC:
+            # the name says WFC3 alone: every band is WFC3/UVIS's (F435W, an ACS filter, is not: a user's --bands);
+            # a renamed file's field, found by its positions, says it as its name did (mycat.tab "the file name")
+            cams[b] = WFC3_UVIS
+            src[b] = (WFC3_NAME_SOURCE if field_from_name(path.name) is not None or sky_field is None
+                      else f"field {sky_field} by the sources' sky positions: WFC3 only")
+        elif legus and b in LEGUS_FILTER_CAMERAS:
+            cams[b], src[b] = LEGUS_FILTER_CAMERAS[b], FILTER_CAMERA_SOURCE
+    # in the order of the bands, blue to red, as info prints them
+    return {b: cams[b] for b in have if b in cams}, {b: src[b] for b in have if b in src}
+
+
 def v_camera(v_band: str, cameras: Mapping[str, str] | None, cameras_source: str | None,
              wfc3_only: bool) -> tuple[str, str]:
     """The camera whose AB - Vega offset the SSP model's V takes beside a LEGUS catalogue, and why.
@@ -793,6 +878,9 @@ def v_camera(v_band: str, cameras: Mapping[str, str] | None, cameras_source: str
     v = v_band.lower()
     cam = band_camera(cameras, v)
     if cam is not None:
+        if cameras_source and cameras_source.endswith(": WFC3 only"):
+            # the file name (or a renamed file's field), said as before V's camera was put into meta['cameras']
+            return cam, cameras_source
         return cam, f"stated: {cameras_source}" if cameras_source else "stated"
     default = BANDS[v].camera if v in BANDS else ""
     if wfc3_only:
@@ -1114,7 +1202,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         if named_field is None and sky_field is None and bands_source.startswith("assumed"):
             # a renamed copy whose rows say no field: its filters (and field, and so its galaxy's distance)
             # were assumed with no word outside `info`'s "bands from" line
-            warnings.warn(f"{p.name}: {unplaced_field_words(a[:, 3], a[:, 4])}, so it is read as field '{plain_stem}' "
+            warnings.warn(f"{p}: {unplaced_field_words(a[:, 3], a[:, 4])}, so it is read as field '{plain_stem}' "
                           "with its filters "
                           f"assumed: {', '.join(b.upper() for b in bands)} (B may be F435W, V F606W); give them "
                           "(starclass info --bands, bands= in Python) or keep the LEGUS file name", stacklevel=2)
@@ -1200,7 +1288,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                 # where: a hand-edited file's one NaN or 7 was named by value alone. "not inspected" it was said
                 # to be, of NGC 4242's 50 among people's classes 1-4 too: no value outside the scheme says that
                 where = _at_lines(lines, odd)
-                warnings.warn(f"{p.name}: column {k} (class_ref): {int(odd.sum())} of {len(v)} {what} "
+                warnings.warn(f"{p}: column {k} (class_ref): {int(odd.sum())} of {len(v)} {what} "
                               f"({shown}) read as 0, no class: the class is unknown (a value outside the scheme of "
                               f"classes 0-4), at {where} of "
                               f"the file{_ids_values(col(1), v, odd)}{mean}; if another column holds the class, "
@@ -1218,7 +1306,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
             read = ("no mean (NaN): the source is left out of the people's disagreement" if gaps.all() else
                     "0, as for a source not inspected" if not gaps.any() else
                     "no mean (NaN) on inspected rows, 0 on the others")
-            warnings.warn(f"{p.name}: column {k} ({name}): {int(odd.sum())} of {len(v)} values that are no mean of "
+            warnings.warn(f"{p}: column {k} ({name}): {int(odd.sum())} of {len(v)} values that are no mean of "
                           "the people's classes 1-4 for the class of their row in column 34 "
                           f"({', '.join(f'{x:g}' for x in np.unique(v[odd])[:5])}) read as {read}, "
                           f"at {_at_lines(lines, odd)} of the file", stacklevel=2)
@@ -1237,7 +1325,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                     else "values that are not classes 0-4" if klass
                     else "values that are not whole numbers")
             where = _at_lines(lines, odd)
-            warnings.warn(f"{p.name}: column {k} ({name}): {int(odd.sum())} of {len(v)} {what} "
+            warnings.warn(f"{p}: column {k} ({name}): {int(odd.sum())} of {len(v)} {what} "
                           f"({', '.join(f'{x:g}' for x in np.unique(v[odd])[:5])}) read as {fill}"
                           f"{' (method unknown)' if fill == -1 else ', no class' if klass else ''}, at {where} "
                           f"of the file{_ids_values(col(1), v, odd)}", stacklevel=2)
@@ -1281,17 +1369,16 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         FIT_RESIDUALS: {b: f"legus_col{26 + i}" for i, b in enumerate(bands)
                         if names.get(26 + i) == f"legus_col{26 + i}"},
     })
-    cams = readme_cameras(p) if bands_source.startswith("readme") else None
-    cams_source = None
-    if cams is not None and set(cams) == set(bands):
-        # the cameras the readme states: the SSP model (mass limits, tracks) is put on their Vega system
-        t.meta["cameras"], cams_source = cams, f"readme {_readme_of(p).name}"
-    elif (known := stated_cameras(named_field or sky_field, bands)) is not None:
-        # NGC 4449's and NGC 5474's ACS/WFC V (KNOWN_FILTERS): their model V took WFC3/UVIS's F555W offset and
-        # the filter-only F606W one, the mass limits 0.0096 dex high and 0.0016 dex low
-        t.meta["cameras"], cams_source = known
+    # every band's camera a source states (readme, KNOWN_FILTERS, a WFC3-only name, LEGUS's filters), so that the
+    # SSP model (SED check, mass limits, tracks) is put on each camera's Vega system: NGC 1566's F814W took the
+    # filter-only +0.42 for WFC3/UVIS's +0.418, its F336W +1.19 for +1.185
+    cams, cams_sources = legus_cameras(p, bands, named_field, sky_field)
+    if cams:
+        t.meta["cameras"] = cams
+        t.meta["cameras_source"] = cams_sources
     # which camera the model's V is on, and whether a source says so (info, evaluate --catalogs)
-    t.meta["v_camera"], t.meta["v_camera_source"] = v_camera(bands[3], t.meta.get("cameras"), cams_source,
+    t.meta["v_camera"], t.meta["v_camera_source"] = v_camera(bands[3], t.meta.get("cameras"),
+                                                             cams_sources.get(bands[3]),
                                                              wfc3_only_name(p, sky_field))
     rd = _readme_filters(p)
     if rd is not None and rd[1] is not None:
@@ -1300,8 +1387,10 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         # the catalogue does not state its CI cut: the smallest CI of an inspected source shows it
         t.meta["ci_cut"] = round(float(np.nanmin(np.asarray(t["ci"])[np.isin(t[CLASS_REF], CLASSES)])), 2)
     if not certain:
-        warnings.warn(f"{p.name}: LEGUS layout '{layout.name}' is uncertain: {layout.note}"
-                      f"{uncertain_layout_step(layout.name)}", stacklevel=2)
+        # the info command with this file's path, not 'FILE': the one file the step is about is known here
+        step = f"{layout.note}{uncertain_layout_step(layout.name)}".replace(
+            "starclass info FILE", f"starclass info {shell_word(str(p))}")
+        warnings.warn(f"{p}: LEGUS layout '{layout.name}' is uncertain: {step}", stacklevel=2)
     return t
 
 
@@ -1443,7 +1532,7 @@ def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
             lines = ", ".join(str(n) for n, _ in comments[:5]) + (", ..." if len(comments) > 5 else "")
             where = (f"{len(comments)} comment lines among the rows skipped, not read as sources (lines {lines}; "
                      f"the first: {text[:60]!r})")
-        warnings.warn(f"{p.name}: {where}; a LEGUS .tab has none: delete {'it' if len(comments) == 1 else 'them'}, "
+        warnings.warn(f"{p}: {where}; a LEGUS .tab has none: delete {'it' if len(comments) == 1 else 'them'}, "
                       "or restore the source commented out", stacklevel=3)
     return np.asarray(rows, dtype=float).reshape(-1, ncols or LEGUS_MIN_COLS), np.asarray(line_of, dtype=np.int64)
 

@@ -44,7 +44,6 @@ from starclass.evaluate.task import EvalTask, class_labels, positive_origin
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_folder
-from starclass.io.legus import field_from_name
 from starclass.io.mosaic import read_mosaics
 from starclass.io.progress import LOGGER, Progress, duration, say_start, say_step
 from starclass.report import REPORT_TABLE_ENTRIES, TABLES_PAGE, check_tables_page
@@ -830,12 +829,10 @@ def _sed_check(ms: Section, name: str, t: Table, ssp: str | Path | None, warned:
         return  # no fit of its own to check (a matched catalogue's ages are its donor's)
     src = t.meta.get("source")
     # named by its file: 'prediction' and 'reference' alone named none, and "warning: prediction (hlsp_...tab):"
-    # read as if the prediction (the scored classes) were what missed the photometry, where it is the file's SED fits
-    said = Path(str(src)).name if src else name
-    if src and field_from_name(said) == name:
-        # a LEGUS file is named by its field, as every other line names it once "ngc1566 is PATH" has said which
-        # file that is: the warning alone gave the 55-character file name (report NGC1566.tab, 2026-12-07)
-        said = name
+    # read as if the prediction (the scored classes) were what missed the photometry, where it is the file's SED fits.
+    # The path as read: its name alone (ren1.tab) named a file in no folder the user was in, and a LEGUS file's field
+    # (ngc1566) no file at all, the warning printed before "ngc1566 is PATH" says which file that is
+    said = str(src) if src else name
     # one file's fits are one check: evaluate F --reference-column C wrote sed_offsets_ngc1566.ecsv and
     # sed_offsets_ngc1566_class_human_mode.ecsv, the same numbers twice (the class columns do not enter it)
     key = f"{src or said} ({len(t)} rows)"
@@ -862,7 +859,9 @@ def _sed_check(ms: Section, name: str, t: Table, ssp: str | Path | None, warned:
         ms.note(line)
     # a short line and the detail indented below it: the page's one-line note ran to ~900 characters on the
     # terminal (NGC 1566's F814W)
-    for line in sed_offset_warnings(off, said, f"tables/{slug(f'sed_offsets_{name}')}.ecsv"):
+    # the table's place under the output folder (-o), which this does not know: "tables/sed_offsets_x.ecsv" alone read
+    # as a path from the folder the user was in, where there is none
+    for line in sed_offset_warnings(off, said, f"tables/{slug(f'sed_offsets_{name}')}.ecsv in the output folder"):
         warnings.warn(line, stacklevel=2)
     for line in sed_trend_notes(off, said):
         ms.note(line)  # an age trend within the tolerance: on the page, not a warning

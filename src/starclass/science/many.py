@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, shell_word
 from starclass.io.legus import LAYOUT_UNCERTAIN_WARNING
 from starclass.io.legus import machine_only as machine_only_rows
 from starclass.io.progress import Progress
@@ -222,8 +222,10 @@ def layout_remedy(field: str, table: Table) -> str:
     if table.meta.get("layout_certain", True):
         return ""  # --map is never applied over a layout the reader is sure of
     if CLASS_REF not in table.colnames:
-        return (f"name its class column to use it: --map {field}:class_ref=N (starclass info FILE --map class_ref=N "
-                "shows its counts)")
+        # the file read, where the table says it: 'info FILE' left the user to find which of the folder's files it is
+        src = table.meta.get("source")
+        return (f"name its class column to use it: --map {field}:class_ref=N (starclass info "
+                f"{shell_word(str(src)) if src else 'FILE'} --map class_ref=N shows its counts)")
     return f"--map {field}:class_ref=34 uses its column 34 as the class all the same"
 
 
@@ -452,7 +454,7 @@ def sed_offsets_note(fields: Mapping[str, Table]) -> str:
     named = {f: t.meta for f, t in fields.items() if t.meta.get("sed_offsets")}
     if not named:
         return ""
-    parts = [f"{f} " + ", ".join(f"{b.upper()} {o:+.2f}" for b, o in m["sed_offsets"])
+    parts = [f"{_field_said(f, m)} " + ", ".join(f"{b.upper()} {o:+.2f}" for b, o in m["sed_offsets"])
              + (" (AB models against Vega photometry, most likely)" if m.get("sed_ab_vega")
                 else f" (depends on the fitted age{_trends_said(m.get('sed_age_trends', []))}: the models' "
                      "metallicity or the V band)" if m.get("sed_by_age")
@@ -464,7 +466,7 @@ def sed_offsets_note(fields: Mapping[str, Table]) -> str:
     return (f"SED fits (ages, masses, E(B-V)) that miss their own photometry by more than {SED_OFFSET_TOLERANCE:.2f} "
             f"mag in a band, relative to V, at the fitted age and E(B-V): {'; '.join(parts)}; the ages and masses of "
             f"the mass functions and mass-age panels of {'that field' if len(named) == 1 else 'those fields'} may "
-            "be biased (starclass info FILE says more)")
+            f"be biased ({_info_step(named)})")
 
 
 def sed_trends_note(fields: Mapping[str, Table]) -> str:
@@ -520,7 +522,9 @@ def sed_trends_note(fields: Mapping[str, Table]) -> str:
              for f, t in fields.items() if t.meta.get("sed_trends_within")}
     if not named:
         return ""
-    parts = [f"{f} " + ", ".join(f"{b.upper()} {d:+.2f} ± {e:.2f} mag ({abs(z):.1f})" for b, d, e, z, _ in trends)
+    metas = {f: fields[f].meta for f in named}
+    parts = [f"{_field_said(f, metas[f])} "
+             + ", ".join(f"{b.upper()} {d:+.2f} ± {e:.2f} mag ({abs(z):.1f})" for b, d, e, z, _ in trends)
              for f, trends in named.items()]
     # each band once a reading; a band read one way in some fields and the other in others names its fields
     by_band: dict[str, dict[bool, list[str]]] = {}
@@ -548,7 +552,45 @@ def sed_trends_note(fields: Mapping[str, Table]) -> str:
             f"30-100 Myr, negative where brighter at 10-30 Myr; {AGE_TREND_SIGNIFICANCE:g} standard errors or more): "
             f"{'; '.join(parts)}. "
             + trend_cause_words(fits, models, known=known, many=(len(rests[True]) > 1, len(rests[False]) > 1))
-            + " (starclass info FILE says more)")
+            + f" ({_info_step(metas)})")
+
+
+def _field_said(field: str, meta: Mapping) -> str:
+    """``field`` as the fields' SED notes name it: with the path read where the file's name does not hold the field.
+
+    A renamed copy (``field2.tab``, NGC 1433 by its positions) was named ``ngc1433`` alone, a field no file in the
+    folder is named after.
+
+    Examples
+    --------
+    >>> _field_said("ngc1433", {"source": "legus/field2.tab"}), _field_said("ngc1433", {})
+    ('ngc1433 (legus/field2.tab)', 'ngc1433')
+    >>> _field_said("ngc1433", {"source": "legus/hlsp_legus_hst_wfc3_ngc1433_multiband_v1_x.tab"})
+    'ngc1433'
+    """
+    from starclass.io.legus import field_from_name
+
+    src = meta.get("source")
+    if not src or field_from_name(Path(str(src)).name) == field:
+        return field
+    return f"{field} ({src})"
+
+
+def _info_step(metas: Mapping[str, Mapping]) -> str:
+    """The ``starclass info`` command that says more of the fields' SED fits: one field's with its path read.
+
+    Examples
+    --------
+    >>> _info_step({"ngc1433": {"source": "my legus/field2.tab"}})
+    "starclass info 'my legus/field2.tab' says more"
+    >>> _info_step({"a": {"source": "a.tab"}, "b": {"source": "b.tab"}})
+    'starclass info FILE says more'
+    """
+
+    sources = [m.get("source") for m in metas.values()]
+    if len(sources) == 1 and sources[0]:
+        return f"starclass info {shell_word(str(sources[0]))} says more"
+    return "starclass info FILE says more"
 
 
 def _field_list(fields: Sequence[str]) -> str:
