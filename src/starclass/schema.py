@@ -385,6 +385,10 @@ SUMMARY_BANDS = "bands"
 CI_CUT = "ci_cut"
 LAYOUT = "layout"
 MAPPED = "mapped"
+#: the meta key naming the task a table's classes are of (a task preset or a task file's name): classify writes
+#: its model's, simulate its field's (``SimConfig.task``), each beside the task's classes, class names and merges
+#: (:meth:`starclass.learn.config.TaskConfig.table_meta`); evaluate, report and info read them back
+TASK = "task"
 #: the model that classified a row, written where the output format keeps no metadata (CSV)
 MODEL_PATH = "model"
 #: the folder a classified cutout's ``file`` is relative to, written where the format keeps no metadata
