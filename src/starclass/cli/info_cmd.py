@@ -160,8 +160,9 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
     ``task`` (``info --task``) gives the classes counted and their names; without it, those the
     table records (:func:`_task_classes`), and any other class value in it by number, with a note.
     ``source``, the file the table was read from: a simulated field's ``truth.ecsv`` or
-    ``humans.ecsv`` records no task, and its classes are named from the ``simulation.json`` beside
-    it (:func:`_simulated_field_labels`).
+    ``humans.ecsv`` records its task (since 2026-12-07; an ``m31`` field's ``class_ref`` is counted
+    through its merge, cluster / non-cluster); one written before records none, and its classes are
+    named from the ``simulation.json`` beside it (:func:`_simulated_field_labels`).
 
     Examples
     --------
@@ -641,8 +642,8 @@ def _task_classes(meta, default) -> tuple[list[int], dict[int, str]]:
 def _simulated_field_labels(path: Path, table, classes) -> dict[int, str]:
     """The class names of a simulated field's ``truth.ecsv`` or ``humans.ecsv`` (``{1: "1 (...)"}``), else ``{}``.
 
-    ``info FIELD/truth.ecsv`` counted ``class_ref: 1: 44  2: 68 ...`` by number: the truth records no
-    task. Every field the simulator writes is drawn in the four PHANGS classes (``SimConfig.class_mix``
+    ``info FIELD/truth.ecsv`` counted ``class_ref: 1: 44  2: 68 ...`` by number: a truth written before
+    2026-12-07 records no task (later ones do, ``SimConfig.field_meta``, and are named by it). Every field the simulator writes is drawn in the four PHANGS classes (``SimConfig.class_mix``
     is four fractions, whatever the preset; docs/simulator.md), so their names are exact where the
     ``simulation.json`` beside the file is the field simulator's (its ``config`` with four
     ``class_mix`` fractions) and names the table's galaxy. Anything else (another file name, another
