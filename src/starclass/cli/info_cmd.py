@@ -429,9 +429,10 @@ def _class_count_lines(table, classes, labels: dict[int, str], *, merge: dict[in
     >>> from astropy.table import Table
     >>> _class_count_lines(Table({"class_pred": [1, 2, 2, 0]}), [1, 2], {1: "1 (star)"})
     ['class_pred: 1 (star): 1  2: 2  (3 classified, 1 without class)']
-    >>> _class_count_lines(Table({"class_ref": [1, 2, 4, 4]}), [1, 2], {1: "1 (c)", 2: "2 (n)"},
-    ...                    merge={1: 1, 2: 1, 3: 2, 4: 2}, task="m31-binary")[0]
-    'class_ref: 1 (c): 2  2 (n): 2  (4 classified, 0 without class; task m31-binary from the reference classes 1, 2 -> 1; 3, 4 -> 2)'
+    >>> print(_class_count_lines(Table({"class_ref": [1, 2, 4, 4]}), [1, 2], {1: "1 (c)", 2: "2 (n)"},
+    ...                          merge={1: 1, 2: 1, 3: 2, 4: 2}, task="m31")[0])  # doctest: +NORMALIZE_WHITESPACE
+    class_ref: 1 (c): 2  2 (n): 2  (4 classified, 0 without class; task m31 from the reference
+    classes 1, 2 -> 1; 3, 4 -> 2)
     """
     import numpy as np
 
@@ -643,8 +644,9 @@ def _simulated_field_labels(path: Path, table, classes) -> dict[int, str]:
     """The class names of a simulated field's ``truth.ecsv`` or ``humans.ecsv`` (``{1: "1 (...)"}``), else ``{}``.
 
     ``info FIELD/truth.ecsv`` counted ``class_ref: 1: 44  2: 68 ...`` by number: a truth written before
-    2026-12-07 records no task (later ones do, ``SimConfig.field_meta``, and are named by it). Every field the simulator writes is drawn in the four PHANGS classes (``SimConfig.class_mix``
-    is four fractions, whatever the preset; docs/simulator.md), so their names are exact where the
+    2026-12-07 records no task (later ones do, ``SimConfig.field_meta``, and are named by it). Every
+    field the simulator writes is drawn in the four PHANGS classes (``SimConfig.class_mix`` is four
+    fractions, whatever the preset; docs/simulator.md), so their names are exact where the
     ``simulation.json`` beside the file is the field simulator's (its ``config`` with four
     ``class_mix`` fractions) and names the table's galaxy. Anything else (another file name, another
     ``simulation.json``, another galaxy, other classes) is named by number, as before.
