@@ -97,3 +97,17 @@ def test_dawid_skene_lists_only_the_voted_classes(m31_field):
     fit = dawid_skene(np.column_stack([humans[c] for c in human_cols(humans)]), [1, 2, 3, 4])
     assert np.allclose(vt.targets[:, 0], fit.posterior[:, 0] + fit.posterior[:, 1])
     assert np.allclose(vt.targets[:, 1], fit.posterior[:, 2] + fit.posterior[:, 3])
+
+
+def test_field_task_checked():
+    """A task that is no preset, or reads other classes than the people vote, is refused naming it."""
+    from starclass.errors import StarclassError
+    from starclass.simulate.config import SimConfig
+
+    with pytest.raises(StarclassError, match="SimConfig task: .*nope"):
+        SimConfig(shape=(64, 64), n_candidates=1, task="nope")
+    # m31-real reads the binary labels 1, 2 themselves: people voting 1-4 are not its
+    with pytest.raises(StarclassError, match="task 'm31-real' reads the classes \\[1, 2\\]"):
+        SimConfig(shape=(64, 64), n_candidates=1, task="m31-real")
+    assert preset("m31", shape=(64, 64), n_candidates=1).to_dict()["task"] == "m31-binary"
+    assert "task" not in SimConfig(shape=(64, 64), n_candidates=1).to_dict()  # the default, not written
