@@ -58,17 +58,29 @@ def _class_ref_line(path) -> str:
 def test_a_simulated_fields_truth_names_its_classes_from_the_simulation_json_beside_it(tmp_path):
     import shutil
 
+    from astropy.table import Table
+
+    from starclass.learn.config import get_preset
     from starclass.schema import CLASS_NAMES
     from starclass.simulate.config import SimConfig
     from starclass.simulate.field import simulate_field, write_field
 
     field = simulate_field(SimConfig(seed=1, shape=(64, 64), n_candidates=8, bands=("f555w",)))
     paths = write_field(field, tmp_path / "f")
+    task = get_preset("legus4")
     for name in ("truth", "humans"):
         line = _class_ref_line(paths[name])
-        # 'class_ref: 1: 2  2: 1 ...' named no class: the truth records no task
-        for k, text in CLASS_NAMES.items():
+        # since session 80 a field's tables record its task (legus4 here): named by it, wherever they lie
+        for k, text in zip(task.classes, task.class_names):
             assert f"{k} ({text}): " in line, line
+    # a field written before: no task in its truth; 'class_ref: 1: 2  2: 1 ...' named no class there
+    old = Table.read(paths["truth"])
+    for key in get_preset("legus4").table_meta():
+        old.meta.pop(key, None)
+    old.write(paths["truth"], overwrite=True)
+    line = _class_ref_line(paths["truth"])
+    for k, text in CLASS_NAMES.items():
+        assert f"{k} ({text}): " in line, line
     # nothing where unsure: the same truth away from its simulation.json is counted by number, as before
     shutil.copy(paths["truth"], tmp_path / "truth.ecsv")
     line = _class_ref_line(tmp_path / "truth.ecsv")

@@ -94,6 +94,7 @@ threshold_source       str               where the decision threshold came from,
 positive_class         int16             class set where its P >= threshold, else the other class (CSV outputs)
 coverage               float64           coverage the conformal sets (pred_set) were made for (CSV outputs)
 training_field         str               the model's training field this classification is of (a meta key)
+task                   str               the task a table's classes are of, classify's and simulate's (a meta key)
 mag_lo                 float64  mag      a completeness bin's brighter edge of the true magnitude (meta band)
 mag_hi                 float64  mag      a completeness bin's fainter edge of the true magnitude
 n_true                 int64             true objects in a completeness bin (detect --truth)
@@ -385,6 +386,10 @@ SUMMARY_BANDS = "bands"
 CI_CUT = "ci_cut"
 LAYOUT = "layout"
 MAPPED = "mapped"
+#: the meta key naming the task a table's classes are of (a task preset or a task file's name): classify writes
+#: its model's, simulate its field's (``SimConfig.task``), each beside the task's classes, class names and merges
+#: (:meth:`starclass.learn.config.TaskConfig.table_meta`); evaluate, report and info read them back
+TASK = "task"
 #: the model that classified a row, written where the output format keeps no metadata (CSV)
 MODEL_PATH = "model"
 #: the folder a classified cutout's ``file`` is relative to, written where the format keeps no metadata
@@ -616,6 +621,7 @@ def _build_columns() -> dict[str, Column]:
         Column(POSITIVE_CLASS, "int16", None, "class set where its P >= threshold, else the other class (CSV outputs)"),
         Column(COVERAGE, "float64", None, "coverage the conformal sets (pred_set) were made for (CSV outputs)"),
         Column(TRAINING_FIELD, "str", None, "the model's training field this classification is of (a meta key)"),
+        Column(TASK, "str", None, "the task a table's classes are of, classify's and simulate's (a meta key)"),
         Column(MAG_LO, "float64", u.mag, "a completeness bin's brighter edge of the true magnitude (meta band)"),
         Column(MAG_HI, "float64", u.mag, "a completeness bin's fainter edge of the true magnitude"),
         Column(N_TRUE, "int64", None, "true objects in a completeness bin (detect --truth)"),

@@ -200,8 +200,9 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
     ``task`` (``info --task``) gives the classes counted and their names; without it, those the
     table records (:func:`_task_classes`), and any other class value in it by number, with a note.
     ``source``, the file the table was read from: a simulated field's ``truth.ecsv`` or
-    ``humans.ecsv`` records no task, and its classes are named from the ``simulation.json`` beside
-    it (:func:`_simulated_field_labels`).
+    ``humans.ecsv`` records its task (since 2026-12-07; an ``m31`` field's ``class_ref`` is counted
+    through its merge, cluster / non-cluster); one written before records none, and its classes are
+    named from the ``simulation.json`` beside it (:func:`_simulated_field_labels`).
 
     Examples
     --------
@@ -239,10 +240,13 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
         lines += _given_task_count_lines(table, task)
     else:
         classes, labels = _task_classes(table.meta, _file_classes(table, CLASSES))
-        extra = _undeclared_classes(table, classes)
+        merge = _recorded_merge(table, classes) if labels else {}
+        # class_ref of a recorded merge (an m31 field's truth: 1, 2, 4) is counted in the task's classes below
+        extra = _undeclared_classes(table[[c for c in table.colnames if c != CLASS_REF]] if merge else table, classes)
         if not labels and not extra and source is not None:
             labels = _simulated_field_labels(source, table, classes)
-        lines += _class_count_lines(table, sorted({*classes, *(k for ks in extra.values() for k in ks)}), labels)
+        lines += _class_count_lines(table, sorted({*classes, *(k for ks in extra.values() for k in ks)}), labels,
+                                    merge=merge, task=str(table.meta.get("task") or ""))
         # a five-class catalogue without its task (a CSV keeps no meta) was refused "class 5 ... is not 0-4":
         # counted now, and said, since the other commands read such values only for a task given with --task
         lines += [f"note: {col} holds {'class' if len(ks) == 1 else 'classes'} {', '.join(map(str, ks))}, which "
@@ -453,14 +457,24 @@ def _given_task_count_lines(table, task: TaskConfig) -> list[str]:
     return lines
 
 
-def _class_count_lines(table, classes, labels: dict[int, str]) -> list[str]:
+def _class_count_lines(table, classes, labels: dict[int, str], *, merge: dict[int, int] | None = None,
+                       task: str = "") -> list[str]:
     """One line per class column (``class_ref``, ``class_pred``) of ``table``: the rows of each class.
+
+    ``merge`` (the recorded task's merge of the reference classes, :func:`_recorded_merge`) maps
+    ``class_ref`` into the task's classes before counting, and the line says from which: ``info`` of
+    an ``m31`` field's truth counted its reference classes 1, 2, 4 under the PHANGS four names
+    (``3 (compact association): 0``).
 
     Examples
     --------
     >>> from astropy.table import Table
     >>> _class_count_lines(Table({"class_pred": [1, 2, 2, 0]}), [1, 2], {1: "1 (star)"})
     ['class_pred: 1 (star): 1  2: 2  (3 classified, 1 without class)']
+    >>> print(_class_count_lines(Table({"class_ref": [1, 2, 4, 4]}), [1, 2], {1: "1 (c)", 2: "2 (n)"},
+    ...                          merge={1: 1, 2: 1, 3: 2, 4: 2}, task="m31")[0])  # doctest: +NORMALIZE_WHITESPACE
+    class_ref: 1 (c): 2  2 (n): 2  (4 classified, 0 without class; task m31 from the reference
+    classes 1, 2 -> 1; 3, 4 -> 2)
     """
     import numpy as np
 
@@ -471,11 +485,45 @@ def _class_count_lines(table, classes, labels: dict[int, str]) -> list[str]:
         if col not in table.colnames:
             continue
         v = np.asarray(table[col]).astype(int)
+        how = ""
+        if col == CLASS_REF and merge:
+            mapped = np.array([merge.get(int(k), 0) for k in v], dtype=int)
+            # a value the merge does not know stays itself, counted by number after the task's classes
+            v = np.where(np.isin(v, list(merge)), mapped, v)
+            froms = {dst: [src for src in sorted(merge) if merge[src] == dst] for dst in sorted(set(merge.values()))}
+            how = (f"; task {task or '(unnamed)'} from the reference classes "
+                   + "; ".join(f"{', '.join(map(str, srcs))} -> {dst}" for dst, srcs in froms.items()))
+            classes = [*classes, *sorted({int(k) for k in np.unique(v) if k > 0} - set(classes))]
         counts = {k: int((v == k).sum()) for k in classes}
         classified = sum(counts.values())
         parts = "  ".join(f"{labels.get(k, k)}: {n}" for k, n in counts.items())
-        lines.append(f"{col}: {parts}  ({classified} classified, {len(v) - classified} without class)")
+        lines.append(f"{col}: {parts}  ({classified} classified, {len(v) - classified} without class{how})")
     return lines
+
+
+def _recorded_merge(table, classes) -> dict[int, int]:
+    """The merge of the reference classes into ``classes`` that ``table``'s meta records, else ``{}``.
+
+    Written by ``classify`` and ``simulate`` (``reference_merge``,
+    :meth:`starclass.learn.config.TaskConfig.table_meta`); one that maps to no class of ``classes``, or is
+    not of integers, is read as none.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> _recorded_merge(Table(meta={"reference_merge": {"1": 1, "4": 2}}), [1, 2])
+    {1: 1, 4: 2}
+    >>> _recorded_merge(Table(meta={"reference_merge": {"1": 7}}), [1, 2])
+    {}
+    """
+    found = table.meta.get("reference_merge")
+    if not isinstance(found, dict) or not found:
+        return {}
+    try:
+        merge = {int(k): int(v) for k, v in found.items()}
+    except (TypeError, ValueError):
+        return {}
+    return merge if set(merge.values()) - {0} <= set(map(int, classes)) else {}
 
 
 def classified_csv_lines(path: Path) -> list[str]:
@@ -637,9 +685,10 @@ def _task_classes(meta, default) -> tuple[list[int], dict[int, str]]:
 def _simulated_field_labels(path: Path, table, classes) -> dict[int, str]:
     """The class names of a simulated field's ``truth.ecsv`` or ``humans.ecsv`` (``{1: "1 (...)"}``), else ``{}``.
 
-    ``info FIELD/truth.ecsv`` counted ``class_ref: 1: 44  2: 68 ...`` by number: the truth records no
-    task. Every field the simulator writes is drawn in the four PHANGS classes (``SimConfig.class_mix``
-    is four fractions, whatever the preset; docs/simulator.md), so their names are exact where the
+    ``info FIELD/truth.ecsv`` counted ``class_ref: 1: 44  2: 68 ...`` by number: a truth written before
+    2026-12-07 records no task (later ones do, ``SimConfig.field_meta``, and are named by it). Every
+    field the simulator writes is drawn in the four PHANGS classes (``SimConfig.class_mix`` is four
+    fractions, whatever the preset; docs/simulator.md), so their names are exact where the
     ``simulation.json`` beside the file is the field simulator's (its ``config`` with four
     ``class_mix`` fractions) and names the table's galaxy. Anything else (another file name, another
     ``simulation.json``, another galaxy, other classes) is named by number, as before.

@@ -1341,15 +1341,10 @@ def classify(
         out[key] = val
     out.meta.update({
         "model": str(model_path) if isinstance(model_path, (str, os.PathLike)) else "(in memory)",
-        "task": cfg.name,
         # the task's class scheme travels with the catalogue, so evaluation never guesses it
-        "classes": [int(c) for c in cfg.classes],
-        "class_names": list(cfg.class_names),
+        **cfg.table_meta(),
         "threshold": thr,
         "positive_class": positive,
-        # "none wanted" ({}) told from "not given" (the PHANGS merges of the PHANGS classes)
-        **cfg.eval_merges_meta(),
-        "reference_merge": {str(k): int(v) for k, v in cfg.merge.items()},
         "members": [getattr(net, "architecture", "?") for net in loaded.members],
         "tta": bool(tta),
         "precision": precision_name(amp),

@@ -1099,6 +1099,34 @@ class TaskConfig:
         """
         return {"eval_merges": dict(self.eval_merges or {}), "eval_merges_given": self.eval_merges is not None}
 
+    def table_meta(self) -> dict[str, Any]:
+        """The meta a table of this task's classes carries, so that no reader guesses its class scheme.
+
+        ``starclass classify`` writes it with its output (adding its decision threshold), ``starclass
+        simulate`` with a field's ``truth.ecsv`` and ``humans.ecsv``: the task's name
+        (:data:`starclass.schema.TASK`), classes, class names, positive class, the merges evaluate
+        scores and the merge of the reference classes (``class_ref``) into the task's.
+        :meth:`starclass.evaluate.task.EvalTask.from_meta` reads it back; an m31 field's tables,
+        which recorded nothing, were read for the PHANGS four classes (a class 3 of n 0 listed).
+
+        Examples
+        --------
+        >>> m = get_preset("m31-binary").table_meta()
+        >>> m["task"], m["classes"], m["class_names"], m["reference_merge"]
+        ('m31-binary', [1, 2], ['cluster', 'non-cluster'], {'1': 1, '2': 1, '3': 2, '4': 2})
+        """
+        from starclass.schema import POSITIVE_CLASS, TASK
+
+        return {
+            TASK: self.name,
+            "classes": [int(c) for c in self.classes],
+            "class_names": list(self.class_names),
+            POSITIVE_CLASS: None if self.positive_class is None else int(self.positive_class),
+            # "none wanted" ({}) told from "not given" (the PHANGS merges of the PHANGS classes)
+            **self.eval_merges_meta(),
+            "reference_merge": {str(k): int(v) for k, v in self.merge.items()},
+        }
+
     def class_indices(self, class_ref: Any) -> np.ndarray:
         """Reference classes -> output indices 0..K-1 (the targets of the loss); -1 unknown."""
         labels = self.map_classes(class_ref)

@@ -482,6 +482,10 @@ class DawidSkeneResult:
         The classes of the columns.
     n_votes : numpy.ndarray
         ``(H,)`` votes each person gave (among ``classes``).
+    voted : tuple of int
+        The classes of ``classes`` somebody voted for (empty: none recorded, read as all). A class
+        nobody voted keeps a placeholder (prior 0, the identity row of the confusion matrices),
+        which :func:`annotator_table` leaves out.
 
     Made by :func:`dawid_skene`.
 
@@ -501,6 +505,7 @@ class DawidSkeneResult:
     priors: np.ndarray
     classes: list[int]
     n_votes: np.ndarray
+    voted: tuple[int, ...] = ()
 
 
 def dawid_skene(votes: np.ndarray, classes: Sequence[int], *, n_iter: int = 10_000,
@@ -634,7 +639,7 @@ def dawid_skene(votes: np.ndarray, classes: Sequence[int], *, n_iter: int = 10_0
         col = e.sum(axis=0)
         # rows = true class, columns = vote; a true class never inferred keeps the identity row
         confusion[p] = np.where(col[:, None] > 0, (e / np.where(col > 0, col, 1.0)).T, np.eye(k))
-    return DawidSkeneResult(posterior, confusion, priors, classes, n_votes)
+    return DawidSkeneResult(posterior, confusion, priors, classes, n_votes, tuple(c for c in classes if c in labs))
 
 
 def vote_targets(table: Table, columns: Sequence[str], model: str = "soft", *,
@@ -744,6 +749,10 @@ def annotator_table(result: DawidSkeneResult, columns: Sequence[str],
     ``true_class``, ``prior`` (the estimated fraction of that class) and ``p_vote_<k>`` =
     P(the person votes k | true class).
 
+    Only the classes somebody voted for (``result.voted``) are listed: an m31 field's people vote
+    1, 2 and 4 of the reference classes m31-binary merges from, and the table held a made-up row
+    for true class 3 (prior 0, P(vote 3 | 3) = 1) and a ``p_vote_3`` column of zeros per person.
+
     Examples
     --------
     >>> r = dawid_skene(np.array([[1, 1], [2, 2], [1, 2]] * 4), [1, 2])
@@ -752,8 +761,12 @@ def annotator_table(result: DawidSkeneResult, columns: Sequence[str],
     (4, ['annotator', 'n_votes', 'true_class'])
     >>> annotator_table(r, ["class_h1", "class_h2"], {"class_h1": "ann", "class_h2": "bob"})["person"].tolist()
     ['ann', 'ann', 'bob', 'bob']
+    >>> annotator_table(dawid_skene(np.array([[1, 4], [4, 4], [1, 1]]), [1, 2, 3, 4]), ["a", "b"]).colnames[-2:]
+    ['p_vote_1', 'p_vote_4']
     """
-    h, k, _ = result.confusion.shape
+    h = result.confusion.shape[0]
+    keep = [j for j, c in enumerate(result.classes) if not result.voted or c in result.voted]
+    k = len(keep)
     t = Table()
     t["annotator"] = np.repeat(np.asarray(list(columns), dtype=str), k)
     if people:
@@ -761,10 +774,10 @@ def annotator_table(result: DawidSkeneResult, columns: Sequence[str],
         # to look the names up in the labels file
         t["person"] = np.repeat(np.asarray([str(people.get(c, "")) for c in columns], dtype=str), k)
     t["n_votes"] = np.repeat(result.n_votes, k).astype(np.int64)
-    t["true_class"] = np.tile(np.asarray(result.classes, dtype=np.int16), h)
-    t["prior"] = np.tile(result.priors, h)
-    for j, c in enumerate(result.classes):
-        t[f"p_vote_{c}"] = result.confusion[:, :, j].reshape(-1)
+    t["true_class"] = np.tile(np.asarray([result.classes[j] for j in keep], dtype=np.int16), h)
+    t["prior"] = np.tile(np.asarray(result.priors)[keep], h)
+    for j in keep:
+        t[f"p_vote_{result.classes[j]}"] = result.confusion[:, keep, j].reshape(-1)
     t.meta["description"] = ("Dawid-Skene confusion matrices: p_vote_<k> = P(annotator votes k | true class), "
                              "estimated jointly with the true classes (crowdkit.aggregation.DawidSkene)")
     return t

@@ -97,6 +97,13 @@ HST_EXPTIME: dict[str, float] = {
 #: threshold study use the same pair (tests/test_m31_problem.py checks all three).
 M31_CLUSTER_CLASSES: tuple[int, ...] = (1, 2)
 
+#: The task (a :mod:`starclass.learn.config` preset) whose classes a field's truth and people are
+#: read in (``SimConfig.task``): the LEGUS four classes for the HST and LEGUS-like presets, the M31
+#: search's cluster / non-cluster for ``m31``. Recorded in ``truth.ecsv`` and ``humans.ecsv``
+#: (:data:`starclass.schema.TASK`), so evaluate, report and info read an m31 field as binary.
+FIELD_TASK: str = "legus4"
+M31_TASK: str = "m31-binary"
+
 #: Cluster fraction of the M31 search's test set after its catalogue cuts: 490 clusters among
 #: 5,963 sources (1 : 11.2; Zhang et al., seed 002, section 2.3). Before the cuts the ratio was 1 : 355.
 M31_CLUSTER_FRACTION: float = 490 / (490 + 5473)
@@ -220,6 +227,11 @@ class SimConfig:
         tasks; 1, 2, 4 for ``m31``, whose task is clusters (1 + 2) against non-clusters and which
         draws no class 3: a mistake towards a class not voted goes to the other class on its side
         of the cluster / non-cluster merge (:func:`starclass.simulate.humans.simulate_humans`).
+    task
+        The task preset the field's classes are read in (:data:`FIELD_TASK`, ``legus4``, by
+        default; :data:`M31_TASK` for ``m31``): recorded with its classes and merges in the meta
+        of ``truth.ecsv`` and ``humans.ecsv`` (:meth:`field_meta`). Its reference classes (those
+        its merge maps from, else its classes) hold ``human_classes``.
     galaxy
         Name of the field (FITS ``TARGNAME``, output file prefix, ``galaxy`` column).
     depth
@@ -321,6 +333,7 @@ class SimConfig:
     human_ambiguity_scale: dict[float, float] = field(default_factory=dict)
     human_colour_link: float = 0.0
     human_classes: tuple[int, ...] = CLASSES
+    task: str = FIELD_TASK
     galaxy: str = "SIM-1"
     depth: dict[str, float] = field(default_factory=dict)
     exptime: dict[str, float] = field(default_factory=dict)
@@ -510,6 +523,43 @@ class SimConfig:
         if unvoted:
             raise StarclassError(f"human_classes {list(self.human_classes)} leaves out class {unvoted[0]}, which "
                                  f"class_mix draws ({self.class_mix[unvoted[0] - 1]})")
+        task = self.task_config()
+        # the classes a table of the task may hold in class_ref: those its merge maps from, else its own
+        reference = sorted(int(k) for k in task.merge) if task.merge else [int(c) for c in task.classes]
+        if not set(self.human_classes) <= set(reference):
+            raise StarclassError(f"task {self.task!r} reads the classes {reference}, not the human_classes "
+                                 f"{list(self.human_classes)} its people vote")
+
+    def task_config(self) -> Any:
+        """The :class:`starclass.learn.config.TaskConfig` of ``task`` (a preset name).
+
+        Examples
+        --------
+        >>> SimConfig(shape=(64, 64), n_candidates=1).task_config().classes
+        [1, 2, 3, 4]
+        """
+        # here, not at the top: the simulator is imported where no task is (starclass --help)
+        from starclass.learn.config import get_preset
+
+        try:
+            return get_preset(str(self.task))
+        except StarclassError as exc:
+            raise StarclassError(f"SimConfig task: {exc}") from None
+
+    def field_meta(self) -> dict[str, Any]:
+        """The meta of a field's ``truth.ecsv`` and ``humans.ecsv``: the task their classes are of.
+
+        The same keys ``starclass classify`` writes (:meth:`starclass.learn.config.TaskConfig.table_meta`):
+        ``evaluate FIELD/humans.ecsv -r FIELD/truth.ecsv`` of an ``m31`` field read it for the PHANGS
+        four classes without them (a class 3 of n 0 listed), and ``info`` counted class 3.
+
+        Examples
+        --------
+        >>> m = preset("m31", shape=(64, 64), n_candidates=1).field_meta()
+        >>> m["task"], m["classes"], m["class_names"]
+        ('m31-binary', [1, 2], ['cluster', 'non-cluster'])
+        """
+        return self.task_config().table_meta()
 
     def replace(self, **changes: Any) -> SimConfig:
         """A copy with some fields changed."""
@@ -536,6 +586,8 @@ class SimConfig:
             del d["human_classes"]
         else:
             d["human_classes"] = list(self.human_classes)
+        if self.task == FIELD_TASK:  # the default: not written, as above
+            del d["task"]
         if self.class_complex_share == (1.0, 1.0, 1.0, 1.0):  # the default: not written
             del d["class_complex_share"]
         else:
@@ -603,7 +655,7 @@ def preset(name: str, **overrides: Any) -> SimConfig:
             class_mix=mix_with_cluster_fraction((0.5, 0.5, 0.0, 0.5), M31_CLUSTER_FRACTION),
             subclass_mix=m31_subclass_mix(),
             # the task's classes: clusters (1, 2) against non-clusters, of which the preset draws class 4 only
-            human_classes=(*M31_CLUSTER_CLASSES, 4), human_noise=M31_HUMAN_NOISE,
+            human_classes=(*M31_CLUSTER_CLASSES, 4), human_noise=M31_HUMAN_NOISE, task=M31_TASK,
         )
     elif key in LEGUS_FIELD_PRESETS:
         base = SimConfig(**LEGUS_FIELD_PRESETS[key], preset=key)

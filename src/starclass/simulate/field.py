@@ -165,6 +165,7 @@ def _scene(config: SimConfig) -> _Scene:
     truth = _truth_table(config, cols, wcs, gal.centre_px)
     humans = field_people(config, truth)
     humans["galaxy"] = np.full(len(humans), config.galaxy)
+    _record_task(config, truth, humans)
     noise, light = noise_models(config, gal, np.column_stack([truth[X], truth[Y]]) if len(truth) else None)
     return _Scene(config, gal, comps, truth, humans, noise, light, wcs)
 
@@ -219,7 +220,19 @@ def simulate_labels(config: SimConfig) -> tuple[Table, Table]:
     cols, _ = make_objects(config, gal, stage_rng(config.seed, "objects"))
     truth = _truth_table(config, cols, make_wcs(config), gal.centre_px)
     humans = field_people(config, truth)
+    _record_task(config, truth, humans)
     return truth, humans
+
+
+def _record_task(config: SimConfig, *tables: Table) -> None:
+    """Record the field's task (its classes and merges) in each table's meta, as classify records a model's.
+
+    Without it an ``m31`` field's tables were read for the PHANGS four classes (evaluate listed a class 3
+    of n 0, info counted it); the truth's ``class_ref`` stays in the reference classes the task merges from.
+    """
+    meta = config.field_meta()
+    for t in tables:
+        t.meta.update(meta)
 
 
 def _truth_table(config: SimConfig, cols: dict, wcs: WCS, centre: tuple[float, float] | None = None) -> Table:
