@@ -91,6 +91,7 @@ from starclass.schema import (
     ID,
     MODEL_PATH,
     MUTUAL_INFO,
+    N_ROWS,
     N_VOTES,
     PRED_SET,
     PRED_SET_SIZE,
@@ -2724,8 +2725,34 @@ def _class_counts(cats: dict[str, Table], cols: dict[str, str], task: EvalTask) 
         has_p = all(prob_col(k) in t.colnames for k in task.classes)
         rows.append((n, len(t), cols[n], *[int(np.sum(c == k)) for k in task.classes], int(np.sum(c == 0)),
                      "yes" if has_p else "no"))
-    return Table(rows=rows, names=("catalogue", "rows", "class_column", *[f"n_{k}" for k in task.classes],
+    # n_rows, the schema's name (info DIR, evaluate --catalogs' fields.ecsv): `rows` here until 2026-12-07
+    return Table(rows=rows, names=("catalogue", N_ROWS, "class_column", *[f"n_{k}" for k in task.classes],
                                    "unclassified", "probabilities"))
+
+
+def _model_column(column: str) -> bool:
+    """Whether ``column`` holds a model's classes: ``class_pred``, ``class_joint``, or one kept as ``<it>_input2``."""
+    return re.sub(r"_input\d*$", "", column) in (CLASS_PRED, "class_joint")
+
+
+def model_of(t: Table, column: str) -> str:
+    """The model whose classes ``column`` of ``t`` holds, as the Catalogues table's ``model`` column says it.
+
+    A model's columns (``class_pred``, ``class_joint``, or one kept as ``class_pred_input``) are of the model its
+    meta records (``classify``), else the models its ``model`` column names (a CSV output, several joined by
+    ``;``); any other column (``class_ref``, a person's ``class_h1``, ``--label-column expert``) is no model's:
+    "". Two models' classifications compared (``evaluate a.ecsv -r b.ecsv``) had no column saying which was which.
+
+    Examples
+    --------
+    >>> t = Table({"class_pred": [1], "class_ref": [2], "model": ["/m/a"]})
+    >>> model_of(t, "class_pred"), model_of(t, "class_ref")
+    ('/m/a', '')
+    """
+    if not _model_column(column):
+        return ""
+    recorded = str(t.meta.get(MODEL_PATH) or "")
+    return recorded if recorded else ";".join(_recorded_models(t))
 
 
 def common_rows(cats: Mapping[str, Table], cols: Mapping[str, str], pairs: Mapping[str, tuple[np.ndarray, np.ndarray]],
@@ -3425,6 +3452,13 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     if own in cats:
         shown[own] = ref_shown
     counts["class_column"] = [shown.get(str(n), str(c)) for n, c in zip(counts["catalogue"], counts["class_column"])]
+    # which model made each catalogue's classes, where one did: the one table that lists every catalogue compared
+    # (a classification by one model scored against another's) did not say which model was which
+    counts[MODEL_PATH] = [model_of(cats[str(n)], str(c)) for n, c in zip(counts["catalogue"], counts["class_column"])]
+    # the catalogue's own reference (-r self, --label-column) is a copy of it, prob_<k> and all: "yes" said the
+    # labels had probabilities
+    counts["probabilities"] = ["yes" if p == "yes" and _model_column(str(c)) else "no"
+                               for p, c in zip(counts["probabilities"], counts["class_column"])]
     ev = Evaluation(etask, task_note, pred_name, cats, cols, counts, comparisons,
                     scored=scored, pred_column=pred_column or CLASS_PRED, pred_label=pred_label, named=named,
                     shown_columns={str(n): shown.get(str(n), str(c)) for n, c in cols.items()},
