@@ -23,7 +23,6 @@ def test_suggest_on_a_store_classification_says_the_store_route(tmp_path, monkey
     from astropy.io import fits
 
     from starclass.io.mosaic import read_mosaics
-
     from starclass.learn.checkpoint import write_untrained_model
 
     cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0])

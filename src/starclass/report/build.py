@@ -1102,7 +1102,8 @@ def mistakes_table(ev: Evaluation, n: int = 16) -> Table:
         ``row`` (0-based row of the prediction; where the prediction has its own integer
         ``row`` column, as ``train --cv``'s ``cv_predictions.ecsv``, that column's value: the
         row of the labels CSV, and ``output_row`` beside it), ``file`` when present, the label
-        column's text when present (the ``--label-column`` scored against, else ``label``), ``class_ref``, ``class_pred`` and ``prob_pred``.
+        column's text when present (the ``--label-column`` scored against, else ``label``), ``class_ref``,
+        ``class_pred`` and ``prob_pred``.
 
     Examples
     --------
