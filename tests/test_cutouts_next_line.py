@@ -1,7 +1,8 @@
 """``cutouts`` of labelled candidates ends with the command that comes next, as ``simulate`` and ``detect`` do.
 
 Walking docs/stamps.md, ``cutouts field -c field/truth.ecsv --task legus4-compact -o lab.h5`` ended with the
-file written; the store trains as it is (``train --stamps lab.h5 -o model``, its task read from the store).
+file written; the store trains as it is (``train --task legus4-compact --stamps lab.h5 -o model``: the task it was
+cut for is named, train does not read it from the store).
 A store without classes gets no such line.
 """
 
@@ -31,8 +32,26 @@ def _cut(tmp_path, columns: dict):
 
 def test_a_labelled_store_ends_with_how_to_train_on_it(tmp_path):
     lines, out = _cut(tmp_path, {"class_ref": [1, 0, 4]})  # 0: no class
+    # the toy mosaics' store records no task by name (cut for their own two bands): no --task to name
     assert lines[-1] == f"next: train a model on its 2 labelled candidates with 'starclass train --stamps {out} " \
                         "-o model'", lines
+
+
+def test_the_next_line_names_the_task_the_store_was_cut_for(tmp_path):
+    # train does not read the task from the store: `train --stamps s.h5` as printed trained legus4 (StarcNet) on a
+    # store cut for legus4-compact until 2026-12-07
+    import numpy as np
+
+    from starclass.cli.cutouts_cmd import next_after_cutting
+    from starclass.learn.config import get_preset
+    from starclass.stamps import make_store
+
+    cfg = get_preset("legus4-compact", stamp_size=8, scales=[1.0])
+    img = {b: np.ones((40, 40), np.float32) for b in cfg.bands}
+    out = tmp_path / "s.h5"
+    make_store(img, Table({"x": [20.0, 9.0], "y": [20.0, 20.0], "class_ref": [1, 2]}), out, cfg)
+    assert next_after_cutting(out) == (f"next: train a model on its 2 labelled candidates with 'starclass train "
+                                       f"--task legus4-compact --stamps {out} -o model'")
 
 
 def test_a_store_without_classes_gets_no_next_line(tmp_path):

@@ -69,4 +69,5 @@ def test_the_starting_models_record_says_the_form_where_this_run_does_not(start,
     assert MOSAICS in said and "--stamps" not in said
     # neither recorded (a model made through the Python API): both forms, each for its rows
     said = _seen_warning(cfg, toy, root / "model", tmp_path / "m3")
-    assert f"{STAMPS} on a cutout folder, or {MOSAICS} on mosaics and a catalogue" in said
+    assert (f"{STAMPS} (a held-out cutout folder) or {MOSAICS} (a held-out catalogue on its mosaics), whichever the "
+            "model was trained on") in said

@@ -54,8 +54,9 @@ def test_the_few_rows_remedy_names_the_function_and_the_argument():
     assert "('starclass calibrate')" in cli_words(said) and "(classify --coverage)" in cli_words(said)
 
 
-@pytest.mark.parametrize(("flags", "form"), [({}, "'starclass calibrate MODEL MOSAICS -c HELD_OUT.ecsv --overwrite'"),
-                                             (None, "on a cutout folder, or 'starclass calibrate MODEL MOSAICS")])
+@pytest.mark.parametrize(("flags", "form"), [
+    ({}, "'starclass calibrate MODEL MOSAICS -c HELD_OUT.ecsv --overwrite'"),
+    (None, "(a held-out cutout folder) or 'starclass calibrate MODEL MOSAICS")])
 def test_the_fine_tunes_calibrate_advice_names_the_function(flags, form):
     from starclass.learn.train import _calibrate_form
 

@@ -154,11 +154,17 @@ CALIBRATE_MORE_PYTHON = "starclass.learn.calibration.calibrate_model(...)"
 #: ... and to hold out more validation rows: the recipe's ``val_fraction``; the command line's is ``--val-fraction``.
 VAL_FRACTION_PYTHON = "a larger val_fraction (get_preset(task, recipe={'val_fraction': ...}) for fit)"
 
-#: ... and, after ``fit``, on held-out rows of the kind the model trained on: cutouts, rows cut from mosaics, or
-#: either (the command line names ``calibrate``'s two forms: ``--stamps HELD_OUT.csv``, ``MOSAICS -c HELD_OUT.ecsv``).
-CALIBRATE_STAMPS_PYTHON = f"{CALIBRATE_PYTHON} on held-out cutouts' inputs"
-CALIBRATE_MOSAICS_PYTHON = f"{CALIBRATE_PYTHON} on the inputs of held-out rows cut from mosaics"
-CALIBRATE_EITHER_PYTHON = f"{CALIBRATE_PYTHON} on held-out cutouts' inputs or those of held-out rows cut from mosaics"
+#: ... and, after ``fit``, on held-out rows of the kind the model trained on: a cutout folder, a catalogue's rows cut
+#: from mosaics, or either, each with the call that makes its ``inputs`` (the command line names ``calibrate``'s two
+#: forms: ``--stamps HELD_OUT.csv``, ``MOSAICS -c HELD_OUT.ecsv``). The form for either kind read "... on held-out
+#: cutouts' inputs or those of held-out rows cut from mosaics" until 2026-12-07: which inputs, made how, it left open.
+_CUTOUT_INPUTS = "starclass.stamps.images.cutout_inputs(held_out.images, task)"
+_MOSAIC_INPUTS = "starclass.stamps.make_inputs(mosaics, held_out['x'], held_out['y'], task)[0]"
+_CUTOUT_ROWS, _MOSAIC_ROWS = "(a held-out cutout folder)", "(a held-out catalogue on its mosaics)"
+CALIBRATE_STAMPS_PYTHON = f"{CALIBRATE_PYTHON} with inputs = {_CUTOUT_INPUTS} {_CUTOUT_ROWS}"
+CALIBRATE_MOSAICS_PYTHON = f"{CALIBRATE_PYTHON} with inputs = {_MOSAIC_INPUTS} {_MOSAIC_ROWS}"
+CALIBRATE_EITHER_PYTHON = (f"{CALIBRATE_PYTHON} with inputs = {_CUTOUT_INPUTS} {_CUTOUT_ROWS} or {_MOSAIC_INPUTS} "
+                           f"{_MOSAIC_ROWS}, whichever the model was trained on")
 #: ... and with a method named (a stored calibration's entry that does not read: refit with the same method).
 CALIBRATE_METHOD_PYTHON = "starclass.learn.calibration.calibrate_model(..., method={!r})"
 #: A notebook's coverage of conformal sets: the argument of ``CNNClassifier.predict_set`` and ``trust_columns``.
@@ -168,8 +174,8 @@ _STAMPS_CLI = "'starclass calibrate MODEL --stamps HELD_OUT.csv --overwrite'"
 _MOSAICS_CLI = "'starclass calibrate MODEL MOSAICS -c HELD_OUT.ecsv --overwrite'"
 
 #: Whole phrases said before the calibrate call's own (it is part of each): the longest first.
-_CLI_FORMS = ((CALIBRATE_EITHER_PYTHON, f"{_STAMPS_CLI} on a cutout folder, or {_MOSAICS_CLI} on mosaics and a "
-                                        "catalogue"),
+_CLI_FORMS = ((CALIBRATE_EITHER_PYTHON, f"{_STAMPS_CLI} {_CUTOUT_ROWS} or {_MOSAICS_CLI} {_MOSAIC_ROWS}, whichever "
+                                        "the model was trained on"),
               (CALIBRATE_MOSAICS_PYTHON, _MOSAICS_CLI), (CALIBRATE_STAMPS_PYTHON, _STAMPS_CLI))
 
 #: The other phrases of library messages that name the argument, and what the command line says.

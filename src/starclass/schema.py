@@ -1535,6 +1535,7 @@ def frac_above_col(score: float = CONFIDENT_SCORE) -> str:
 #: that starts with a digit; ``binary_gbm`` became ``accuracy_binary_gbm`` beside it).
 RENAMED_RESULT_COLUMNS: dict[str, str] = {
     "class_1+2": group_column("1+2"),
+    "rows": "n_rows",  # catalogues.ecsv until 2026-12-07; info DIR and fields.ecsv said n_rows
     "frac_above_0.8": frac_above_col(0.8),
     **{f"{task}_{rule}": group_column(f"{task}_{rule}", "accuracy_")
        for task in ("4class", "binary") for rule in ("majority", "ci_tree", "tree3", "gbm")},

@@ -501,9 +501,10 @@ def next_after_cutting(store: str | Path) -> str | None:
     """The ``next:`` line after a stamp store is written: training on it, where its rows carry classes.
 
     ``simulate`` and ``detect`` end with the command that comes next; ``cutouts`` ended with the file written,
-    and a labelled store (a simulated field's ``truth.ecsv`` cut) trains as it is (``train --stamps``, the task
-    read from the store). A store without classes (``class_ref`` absent or all 0) gets no line: what it is for
-    (Grad-CAM maps of a model, ``explain``) is the user's choice.
+    and a labelled store (a simulated field's ``truth.ecsv`` cut) trains as it is (``train --stamps``, with the
+    ``--task`` the store was cut for: train does not read it from the store). A store without classes
+    (``class_ref`` absent or all 0) gets no line: what it is for (Grad-CAM maps of a model, ``explain``) is the
+    user's choice.
 
     Parameters
     ----------
@@ -526,8 +527,10 @@ def next_after_cutting(store: str | Path) -> str | None:
     >>> path = Path(tempfile.mkdtemp()) / "s.h5"
     >>> _ = make_store(img, Table({"x": [20.0, 9.0], "y": [20.0, 20.0], "class_ref": [1, 2]}), path, cfg,
     ...                progress=False)
-    >>> next_after_cutting(path).replace(str(path), "s.h5")
-    "next: train a model on its 2 labelled candidates with 'starclass train --stamps s.h5 -o model'"
+    >>> print(next_after_cutting(path).replace(str(path), "s.h5"))  # doctest: +NORMALIZE_WHITESPACE
+    next: train a model on its 2 labelled candidates with 'starclass train --task m31-binary-compact --stamps s.h5
+    -o model'
+
     """
     import numpy as np
 
@@ -537,11 +540,16 @@ def next_after_cutting(store: str | Path) -> str | None:
 
     with StampStore(store) as st:
         column = st.table.get(CLASS_REF)  # the store's table: column name -> array
+        recorded = (st.meta.get("extra") or {}).get("task") or {}
+    # the task the store was cut for, named: train does not read it from the store, and without --task it trained
+    # its default (legus4, StarcNet: 76 s an epoch on 300 stamps) on a store cut for legus4-compact (2026-12-07)
+    task = str(recorded.get("name") or "") if isinstance(recorded, dict) else ""
+    task_words = f" --task {shell_word(task)}" if task else ""
     if column is None:
         return None
     classes = np.ma.filled(np.ma.asarray(column), 0)
     n = int(np.count_nonzero(classes > 0))
     if not n:
         return None
-    return (f"next: train a model on its {counted(n, 'labelled candidate')} with 'starclass train --stamps "
-            f"{shell_word(store)} -o model'")
+    return (f"next: train a model on its {counted(n, 'labelled candidate')} with 'starclass train{task_words} "
+            f"--stamps {shell_word(store)} -o model'")

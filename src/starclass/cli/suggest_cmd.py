@@ -378,6 +378,13 @@ def suggest_command(
              "far (every class needs training rows), one --stamps for each list; fine-tune: starclass train --stamps "
              "SO_FAR.csv --stamps LABELS.csv --resume-from "
              f"{shlex.quote(str(model))} -o NEW_MODEL")
+    elif not mosaics and (store := str(table.meta.get("stamps") or "")):
+        # a stamp store's classification (classify --stamps STORE.h5): the line named 'train --mosaics MOSAICS
+        # --catalog', where the store itself is what a fine-tune reads, and DATA_DIR for the store's own mosaics
+        echo(_store_page_hint(Path(store), Path(candidates), Path(output), Path(model)))
+        folder = store_mosaics_folder(Path(store))
+        if folder is not None and (first := _first_round_hint([folder], Path(output))):
+            echo(first)
     else:
         echo(_mosaic_page_hint(mosaics, Path(candidates), Path(output), Path(model)))
         first = _first_round_hint(mosaics, Path(output))
@@ -419,6 +426,62 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
             f"from the whole catalogue and fine-tune: starclass inspect {data} --catalogue {q(str(candidates))} "
             f"--export LABELS.ecsv, then starclass train --mosaics {mos} --catalog {q(str(candidates))} --labels "
             f"LABELS.ecsv --resume-from {q(str(model))} -o NEW_MODEL")
+
+
+def store_mosaics_folder(store: Path) -> Path | None:
+    """The one folder holding the mosaics a stamp store was cut from (its ``sources``), where it is on disk.
+
+    The store records each band's file as ``cutouts`` was given it (relative to the folder it ran in, or to the
+    store's own folder when run from there); None where the files are in several folders, or in none found.
+
+    Examples
+    --------
+    >>> store_mosaics_folder(Path("no/such/store.h5")) is None
+    True
+    """
+    from starclass.stamps.store import StampStore
+
+    try:
+        with StampStore(store) as st:
+            sources = dict(st.meta.get("sources") or {})
+    except (OSError, ValueError, KeyError, StarclassError):
+        return None
+    folders = {Path(str(f)).parent for f in sources.values()}
+    if len(folders) != 1:
+        return None
+    folder = folders.pop()
+    for where in (folder, store.parent / folder):
+        if where.is_dir():
+            return where
+    return None
+
+
+def _store_page_hint(store: Path, candidates: Path, output: Path, model: Path) -> str:
+    """The next steps for suggestions from a stamp store's classification: label on its mosaics, fine-tune on it.
+
+    ``inspect`` serves candidates on mosaics, not a stamp store: the suggestions (ids, x, y) are served on the
+    mosaics the store was cut from (its record names them), their labels exported, and the fine-tune reads the
+    store with those labels (``train --stamps STORE.h5 --labels LABELS.ecsv``), matched by id. Until 2026-12-07
+    the line named ``train --mosaics MOSAICS --catalog ...``, as for a catalogue classified on mosaics.
+
+    Examples
+    --------
+    >>> print(_store_page_hint(Path("no/s.h5"), Path("c.ecsv"), Path("sug.ecsv"), Path("m0")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    next: label them on the mosaics the stamp store no/s.h5 was cut from (DATA_DIR: their folder; inspect serves
+    mosaics, not a store): starclass inspect DATA_DIR --catalogue sug.ecsv; export every label so far:
+    starclass inspect DATA_DIR --catalogue c.ecsv --export LABELS.ecsv; then fine-tune on the store with them:
+    starclass train --stamps no/s.h5 --labels LABELS.ecsv --resume-from m0 -o NEW_MODEL
+    """
+    q = shlex.quote
+    folder = store_mosaics_folder(store)
+    data = "DATA_DIR" if folder is None else q(str(folder))
+    said = ("(DATA_DIR: their folder; inspect serves mosaics, not a store)" if folder is None
+            else "(inspect serves mosaics, not a store)")
+    return (f"next: label them on the mosaics the stamp store {q(str(store))} was cut from {said}: starclass inspect "
+            f"{data} --catalogue {q(str(output))}; export every label so far: starclass inspect {data} --catalogue "
+            f"{q(str(candidates))} --export LABELS.ecsv; then fine-tune on the store with them: starclass train "
+            f"--stamps {q(str(store))} --labels LABELS.ecsv --resume-from {q(str(model))} -o NEW_MODEL")
 
 
 def _first_round_hint(mosaics: list[Path] | None, output: Path) -> str | None:

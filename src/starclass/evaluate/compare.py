@@ -91,6 +91,7 @@ from starclass.schema import (
     ID,
     MODEL_PATH,
     MUTUAL_INFO,
+    N_ROWS,
     N_VOTES,
     PRED_SET,
     PRED_SET_SIZE,
@@ -137,6 +138,48 @@ def self_catalogue_name(pred_name: str, ref_col: str = CLASS_REF) -> str:
     ('ngc1566 class_ref', 'ngc1566 class_human_mode')
     """
     return f"{pred_name} {ref_col}"
+
+
+def reference_shown(columns: Sequence[str], label_column: str | None, reference_column: str | None) -> str:
+    """The catalogue's own reference column as outputs name it: the column the user named, else ``class_ref``.
+
+    ``--reference-column`` names it; ``--label-column`` names the column of labels read into ``class_ref`` where
+    the catalogue has it (``evaluate out.csv --label-column expert`` scores ``class_pred`` against ``expert``, and
+    was headed "class_pred vs class_ref in out" until 2026-12-07), but for a cutout folder's own ``label``
+    (:data:`FOLDER_LABEL`): ``classify --stamps`` reads that column into the ``class_ref`` it writes, so
+    ``class_ref`` names those very classes.
+
+    Parameters
+    ----------
+    columns
+        The catalogue's columns as read (before its labels are read into ``class_ref``).
+    label_column, reference_column
+        ``--label-column`` and ``--reference-column`` (None where not given); the second is read last, so it wins.
+
+    Returns
+    -------
+    str
+        The column's name.
+
+    Examples
+    --------
+    >>> reference_shown(["class_pred", "expert"], "expert", None)
+    'expert'
+    >>> reference_shown(["class_pred", "class_ref"], None, None), reference_shown(["class_ml"], None, "class_ml")
+    ('class_ref', 'class_ml')
+    >>> reference_shown(["class_pred", "label"], "label", None)
+    'class_ref'
+    """
+    if reference_column is not None:
+        return reference_column
+    if label_column is not None and label_column != FOLDER_LABEL and label_column in columns:
+        return label_column
+    return CLASS_REF
+
+
+#: a cutout folder's column of labels (its label sub-folders' names): what ``classify --stamps`` reads into the
+#: ``class_ref`` it writes, so that ``--label-column label`` is scored against the classes named ``class_ref``
+FOLDER_LABEL = "label"
 #: the name of the catalogue scored where it has no file to be named by (a Table given in Python)
 PREDICTION = "prediction"
 
@@ -1641,6 +1684,29 @@ class Evaluation:
     pred_label: str | None = None
     #: which file each catalogue named by its LEGUS field is (``"ngc1566 is ....tab (...)"``), said once
     named: list[str] = field(default_factory=list)
+    #: catalogue name -> its class column as the user named it (``--pred-column``, ``--reference-column``,
+    #: ``--label-column expert``), where :attr:`class_cols` holds the column it was read into (``class_ref``)
+    shown_columns: dict[str, str] = field(default_factory=dict)
+    #: the catalogue's own column of labels read into its ``class_ref`` (``--label-column``), or None
+    label_column: str | None = None
+
+    def reference_column(self, c: Comparison) -> str:
+        """The column of reference classes comparison ``c`` scored against, as the user named it.
+
+        ``expert`` for ``--label-column expert`` (read into ``class_ref``), ``class_human_mode`` for
+        ``--reference-column class_human_mode``, else ``class_ref``: what ``summary.json`` records beside
+        ``prediction_column``.
+
+        Examples
+        --------
+        >>> t = Table({"class_pred": [1, 2], "expert": ["cluster", "galaxy"]})
+        >>> ev = evaluate_catalogs(t, task="m31-real", n_boot=0, label_column="expert")
+        >>> ev.reference_column(ev.comparisons[0])
+        'expert'
+        """
+        if c.columns is not None:
+            return c.columns[1]
+        return self.shown_columns.get(c.ref_name, self.class_cols.get(c.ref_name, CLASS_REF))
 
     def shown(self, name: str) -> str:
         """Catalogue ``name`` (a key of ``catalogues``) as captions name it: the scored one by ``pred_label``.
@@ -2659,8 +2725,34 @@ def _class_counts(cats: dict[str, Table], cols: dict[str, str], task: EvalTask) 
         has_p = all(prob_col(k) in t.colnames for k in task.classes)
         rows.append((n, len(t), cols[n], *[int(np.sum(c == k)) for k in task.classes], int(np.sum(c == 0)),
                      "yes" if has_p else "no"))
-    return Table(rows=rows, names=("catalogue", "rows", "class_column", *[f"n_{k}" for k in task.classes],
+    # n_rows, the schema's name (info DIR, evaluate --catalogs' fields.ecsv): `rows` here until 2026-12-07
+    return Table(rows=rows, names=("catalogue", N_ROWS, "class_column", *[f"n_{k}" for k in task.classes],
                                    "unclassified", "probabilities"))
+
+
+def _model_column(column: str) -> bool:
+    """Whether ``column`` holds a model's classes: ``class_pred``, ``class_joint``, or one kept as ``<it>_input2``."""
+    return re.sub(r"_input\d*$", "", column) in (CLASS_PRED, "class_joint")
+
+
+def model_of(t: Table, column: str) -> str:
+    """The model whose classes ``column`` of ``t`` holds, as the Catalogues table's ``model`` column says it.
+
+    A model's columns (``class_pred``, ``class_joint``, or one kept as ``class_pred_input``) are of the model its
+    meta records (``classify``), else the models its ``model`` column names (a CSV output, several joined by
+    ``;``); any other column (``class_ref``, a person's ``class_h1``, ``--label-column expert``) is no model's:
+    "". Two models' classifications compared (``evaluate a.ecsv -r b.ecsv``) had no column saying which was which.
+
+    Examples
+    --------
+    >>> t = Table({"class_pred": [1], "class_ref": [2], "model": ["/m/a"]})
+    >>> model_of(t, "class_pred"), model_of(t, "class_ref")
+    ('/m/a', '')
+    """
+    if not _model_column(column):
+        return ""
+    recorded = str(t.meta.get(MODEL_PATH) or "")
+    return recorded if recorded else ";".join(_recorded_models(t))
 
 
 def common_rows(cats: Mapping[str, Table], cols: Mapping[str, str], pairs: Mapping[str, tuple[np.ndarray, np.ndarray]],
@@ -2982,7 +3074,7 @@ def _references_to_compare(ptab: Table, etask: EvalTask, pred: Table | str | Pat
         isinstance(r, str) and r == SELF for r in given)
     # the catalogue compared with itself has a name of its own (self_catalogue_name): a file of that name
     # given beside -r self replaced it, and any file of that name was left out of the agreement table
-    own = self_catalogue_name(pred_name, reference_column or CLASS_REF)
+    own = self_catalogue_name(pred_name, reference_shown(ptab.colnames, label_column, reference_column))
     refs = reference_names(references, reserved=(pred_name, own) if has_self else (pred_name,))
     # with a reference (-r LABELS.csv --label-column label) the labels may be the reference's only: a
     # folder classified without labels was refused for lacking the column the reference holds
@@ -3219,7 +3311,11 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                   "the object column the model reads; fill it in, or name another with --group-column")
     ptab, refs, has_self, ref_col = _references_to_compare(ptab, etask, pred, pred_name, references, label_column,
                                                            pred_column, reference_column)
-    own = self_catalogue_name(pred_name, ref_col)  # the catalogue's own reference column, as a catalogue (-r self)
+    # the column the catalogue's own reference classes were read from, as headings, tables, the Catalogues table
+    # and summary.json name it: `--label-column expert` was headed "class_pred vs class_ref in out" (its labels are
+    # read into class_ref, a column the user never named) and its tables were per_class_out_class_ref.ecsv
+    ref_shown = reference_shown(file_columns, label_column, reference_column)
+    own = self_catalogue_name(pred_name, ref_shown)  # the catalogue's own reference column, as a catalogue (-r self)
     # headings name the catalogue scored by its file, as the references are named (their stems): "prediction vs
     # truth" called a human catalogue or a reference scored against another a prediction. Its path as given
     # where a reference has its stem ("a/cat vs cat" rather than "cat vs cat"); pred_name stays the key
@@ -3272,13 +3368,14 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     # files read so far: the prediction given again as a reference (-r OUT.csv, or -r self -r OUT.csv) repeated
     # its warnings (unlabelled rows, a pandas index column) once per reading (a reference twice is refused above)
     read_files = {_file_key(pred)} - {None}
+    label_read: dict[str, str] = {}  # reference name -> the --label-column its classes were read from
     for name, r in refs.items():
         if isinstance(r, str) and r == SELF:
             if CLASS_REF not in ptab.colnames:
                 raise StarclassError(f"{pshown} has no class_ref column to compare with itself")
             _check_group_column(group_column, ptab, None, pshown, None, file_columns)
-            comparisons.append(compare(ptab, ptab, etask, pred_name=pred_name, ref_name=f"{pred_name} {ref_col}",
-                                       columns=(pred_column or CLASS_PRED, ref_col),
+            comparisons.append(compare(ptab, ptab, etask, pred_name=pred_name, ref_name=own,
+                                       columns=(pred_column or CLASS_PRED, ref_shown),
                                        ref_is_pred=True, radius=radius, n_boot=n_boot, target_purity=target_purity,
                                        quantities=quantities, by=by,
                                        by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
@@ -3311,6 +3408,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                 rtab.meta["file_column"] = files_by
             if label_column is not None and label_column in rtab.colnames:
                 rtab = with_label_classes(rtab, label_column, etask, said)
+                label_read[name] = label_column  # the Catalogues table's class_column: the column as named
         if (label_column is not None and label_column not in rtab.colnames and label_column not in ptab.colnames
                 and CLASS_REF not in rtab.colnames):
             # the label column was in neither table: say so, naming both, rather than "no class_ref"
@@ -3349,10 +3447,22 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     # the columns as the user named them: the counts table said class_pred / class_ref for the
     # --pred-column and --reference-column read into them (class_ml against class_human_mode)
     shown = {pred_name: pred_column or CLASS_PRED,
-             **{n: ref_col for n in cats if n != pred_name and reference_column is not None}}
+             **{n: ref_col for n in cats if n != pred_name and reference_column is not None},
+             **label_read}
+    if own in cats:
+        shown[own] = ref_shown
     counts["class_column"] = [shown.get(str(n), str(c)) for n, c in zip(counts["catalogue"], counts["class_column"])]
+    # which model made each catalogue's classes, where one did: the one table that lists every catalogue compared
+    # (a classification by one model scored against another's) did not say which model was which
+    counts[MODEL_PATH] = [model_of(cats[str(n)], str(c)) for n, c in zip(counts["catalogue"], counts["class_column"])]
+    # the catalogue's own reference (-r self, --label-column) is a copy of it, prob_<k> and all: "yes" said the
+    # labels had probabilities
+    counts["probabilities"] = ["yes" if p == "yes" and _model_column(str(c)) else "no"
+                               for p, c in zip(counts["probabilities"], counts["class_column"])]
     ev = Evaluation(etask, task_note, pred_name, cats, cols, counts, comparisons,
-                    scored=scored, pred_column=pred_column or CLASS_PRED, pred_label=pred_label, named=named)
+                    scored=scored, pred_column=pred_column or CLASS_PRED, pred_label=pred_label, named=named,
+                    shown_columns={str(n): shown.get(str(n), str(c)) for n, c in cols.items()},
+                    label_column=label_column if label_column is not None and label_column in file_columns else None)
     # the objects every catalogue classifies: the Quality Ratio compares the catalogues' counts on them
     # (it compared each catalogue's counts over its own rows: NGC 1566's 2432 machine classes with the
     # people's 1061, a QR of 11 for class 3 that said more of who classified what than how)
@@ -3360,7 +3470,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     n_common = int(ev.common[pred_name].size)
     if set(pairs_of) == {own}:
         ev.common_note = (f"the {counted(n_common, 'row')} of {ev.shown(pred_name)} where both {shown[pred_name]} and "
-                          f"{shown.get(own, ref_col)} are classified")
+                          f"{shown.get(own, ref_shown)} are classified")
     else:
         how = "; ".join(f"{c.ref_name}: {c.paired_by}" for c in comparisons)
         ev.common_note = (f"the {counted(n_common, 'object')} that every catalogue "

@@ -1800,8 +1800,7 @@ def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, i
             f"{n_seen} of the {len(val_rows)} validation rows are rows {the_starting_model(init_from)} was trained "
             "on: early stopping and the validation accuracy take them for unseen, so they are optimistic; the "
             "calibration leaves them out (the notes say how it was fitted); calibrate the new model on rows neither "
-            "model was "
-            f"trained on ({_calibrate_form(init_from, pixel_flags)})",
+            f"model was trained on: {_calibrate_form(init_from, pixel_flags)}",
             UserWarning, stacklevel=4)
     return was_seen
 
@@ -1935,7 +1934,7 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
         ours = read_manifest(outdir).get("pixel_flags")  # this run's, written before it is calibrated
     except (StarclassError, OSError):
         ours = None
-    fix = f"fit it with {_calibrate_form(init_from, ours)} on rows neither model trained on"
+    fix = f"fit it on rows neither model trained on: {_calibrate_form(init_from, ours)}"
     start_named = the_starting_model(init_from)
     if not cal:
         set_no_calibration(outdir, f"not fitted at training: {why}, and {start_named} has none")
@@ -1945,7 +1944,7 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
     rows_from = cal.get("rows_from")
     if isinstance(rows_from, dict) and rows_from.get("mosaics"):
         # calibrated on a catalogue over mosaics: the same kind of rows, not a cutout folder the user may not have
-        fix = f"fit it with {_CALIBRATE_MOSAICS} on rows neither model trained on"
+        fix = f"fit it on rows neither model trained on: {_CALIBRATE_MOSAICS}"
     if isinstance(rows_from, dict) and (rows_from.get("stamps") or rows_from.get("mosaics")):
         try:
             new, n_trained = _rescore_calibration_rows(outdir, rows_from, cal, device, start)

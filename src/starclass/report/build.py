@@ -1101,7 +1101,8 @@ def mistakes_table(ev: Evaluation, n: int = 16) -> Table:
         ``row`` (0-based row of the prediction; where the prediction has its own integer
         ``row`` column, as ``train --cv``'s ``cv_predictions.ecsv``, that column's value: the
         row of the labels CSV, and ``output_row`` beside it), ``file`` when present, the label
-        column's text when present (``label``), ``class_ref``, ``class_pred`` and ``prob_pred``.
+        column's text when present (the ``--label-column`` scored against, else ``label``), ``class_ref``,
+        ``class_pred`` and ``prob_pred``.
 
     Examples
     --------
@@ -1138,7 +1139,9 @@ def mistakes_table(ev: Evaluation, n: int = 16) -> Table:
         out["row"].description = MISTAKE_INPUT_ROW
         out["output_row"] = rows
         out["output_row"].description = MISTAKE_OUTPUT_ROW
-    for c in ("file", "label"):
+    # the text of the labels scored against (--label-column expert), not the folder's `label` beside them: a row
+    # whose expert said galaxy showed `label cluster, class_ref 2`, and no column said where class 2 came from
+    for c in ("file", ev.label_column or "label"):
         if c in t.colnames:
             out[c] = np.asarray(t[c]).astype(str)[rows]
     out[CLASS_REF] = ref[rows]
@@ -1178,7 +1181,13 @@ def _mistakes_section(ev: Evaluation, cutouts, n: int = 16) -> Section:
              "True and predicted class; in brackets the probability of the predicted class.")
     rows_caption = (f"row ({MISTAKE_INPUT_ROW}), output_row ({MISTAKE_OUTPUT_ROW})" if "output_row" in worst.colnames
                     else f"row ({MISTAKE_ROW})")
-    s.table("mistakes", worst, f"The same rows: {rows_caption}, file, label, classes, probability.")
+    # the columns named as the table has them: "label, classes" beside columns expert and class_ref said neither
+    # which labels were scored against nor which class is whose
+    text = ev.label_column or "label"
+    said = f", {text} (the labels scored against)" if text in worst.colnames else ""
+    s.table("mistakes", worst, f"The same rows: {rows_caption}, file{said}, class_ref (the reference class"
+            + (f", read from {text}" if text in worst.colnames and text != CLASS_REF else "")
+            + f"), class_pred (the class scored: {ev.pred_column}), prob_pred (its probability).")
     return s
 
 
@@ -1614,7 +1623,10 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
         with atomic_path(tmpdir / "summary.json") as tmp:
             trust = {slug(c.ref_name): c.trust.to_dict() for c in ev.comparisons if c.trust is not None}
             # which column was scored (evaluate --pred-column): the headline alone did not say
+            # and against which: `--label-column expert` is read into class_ref, which summary.json did not say
             tmp.write_text(json.dumps({"headline": summary, "prediction_column": ev.pred_column,
+                                       "reference_columns": {slug(c.ref_name): ev.reference_column(c)
+                                                             for c in ev.comparisons},
                                        "task": ev.task.to_meta(), "trust": trust,
                                        "tables": [str(p) for p in written["tables"]],
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
