@@ -28,8 +28,9 @@ timed run prints its time as it ends (``round 2/5 classify (now): ...``), so a l
 times each command with it as well, in the same rounds, and prints the median's ratio now / baseline.
 ``--skip-verbs`` times the table above alone; ``--verbs report,info`` a few commands (``--verbs ''`` none).
 ``--ends all`` (or some of :data:`ENDS`) also times runs to their end, through a pipe: refusals said before torch
-loads (classify given a model that is not there, or an output that exists without ``--overwrite``) and suggest
-ranking a classified catalogue (its model's classes read from the manifest).
+loads (classify given a model that is not there, or an output that exists without ``--overwrite``), suggest
+ranking a classified catalogue (its model's classes read from the manifest) and evaluate of the demo's mosaic
+catalogue without bootstrap (``evaluate-mosaic``).
 """
 
 from __future__ import annotations
@@ -132,6 +133,9 @@ ENDS: dict[str, tuple[int, list[str]]] = {
                                    f"{OUT}/classified.ecsv"]),
     "suggest-classified": (0, ["suggest", f"{INPUTS}/demo/model", f"{INPUTS}/demo/classified.ecsv", "-n", "20", "-o",
                                f"{OUT}/suggestions.ecsv"]),
+    # the demo's mosaic catalogue (its meta names its model): no cutout files, so no reader of cutouts (numba) to load
+    "evaluate-mosaic": (0, ["evaluate", f"{INPUTS}/demo/classified.ecsv", "-r", f"{INPUTS}/demo/test_field/truth.ecsv",
+                            "--bootstrap", "0", "-o", f"{OUT}/evaluation"]),
 }
 
 #: What :func:`make_inputs` runs (after ``-m starclass``), in order: what each makes, and its argv.

@@ -45,6 +45,33 @@ def _close_figures() -> Iterator[None]:
         plt.close("all")
 
 
+#: A 1 x 1 PNG: what a report's figure becomes where a test checks the words and tables around it
+TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
+
+@pytest.fixture()
+def unrendered_figures(monkeypatch) -> list[str]:
+    """Evaluation and report figures built as before but not rendered to PNG: each becomes :data:`TINY_PNG`.
+
+    Rendering (``savefig`` in ``report.sections``' ``to_png_base64``) was about half of an ``evaluate`` or
+    ``report`` run in a test (test_sed_offsets_written_once: 6.9 of its 11.3 s, profiled), and the tests
+    that ask for this fixture read the tables, files and words around the figures, not their pixels. The
+    figures are still built (a figure that fails to build still fails the test) and closed. Returns the
+    titles of the figures' first axes, in the order they were drawn.
+    """
+    from starclass.report import figures, sections
+
+    drawn: list[str] = []
+
+    def unrendered(fig, dpi: int = 85) -> str:
+        drawn.append(fig.axes[0].get_title() if fig.axes else "")
+        figures._close(fig)
+        return TINY_PNG
+
+    monkeypatch.setattr(sections, "to_png_base64", unrendered)
+    return drawn
+
+
 def load_benchmark(name: str) -> ModuleType:
     """A fresh module from ``benchmarks/<name>.py`` (the scripts are not a package).
 

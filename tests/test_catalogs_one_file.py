@@ -11,11 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from starclass.cli import app
 from starclass.science.ssp import distance_modulus
 from test_science_many import tab_name, write_tab
+
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
 
 
 def _one_field(tmp_path: Path) -> Path:

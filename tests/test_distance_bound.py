@@ -16,6 +16,10 @@ from starclass.datasets.catalogs import fake_catalogs
 from starclass.errors import StarclassError
 from starclass.schema import DISTANCE_RANGE_MPC, check_distance_mpc
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 runner = CliRunner()
 
 

@@ -26,6 +26,10 @@ from starclass.evaluate.task import EvalTask, resolve_task
 from starclass.learn.config import get_preset, save_config
 from starclass.report.build import mistakes_table
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 runner = CliRunner()
 M31_LABELS = ("cluster", "extended_cluster", "galaxy")
 M31_CLASS = {"cluster": 1, "extended_cluster": 1, "galaxy": 2}

@@ -27,6 +27,10 @@ from starclass.errors import StarclassError
 from starclass.evaluate.compare import evaluate_catalogs
 from starclass.evaluate.task import EvalTask
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 runner = CliRunner()
 CLASSES = (1, 2, 3)
 

@@ -15,6 +15,10 @@ from typer.testing import CliRunner
 
 from starclass.cli import app
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 #: A bootstrap's line as the command line writes it into a log (starclass.io.progress.Progress's, timed)
 BOOT = re.compile(r"^\d\d:\d\d:\d\d bootstrap \((?P<pair>.+ vs .+)\): (?P<n>\d+) of (?P<total>\d+) resamples "
                   r"\(\d+%\), \d+ s$")

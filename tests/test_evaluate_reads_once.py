@@ -21,6 +21,10 @@ from typer.testing import CliRunner
 import starclass.evaluate.compare as compare
 from starclass.cli import app
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 runner = CliRunner()
 
 

@@ -17,6 +17,10 @@ from typer.testing import CliRunner
 
 from starclass.cli import app
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 runner = CliRunner()
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "legus"
 BY_CONSTRUCTION = "the figures are 1 by construction"

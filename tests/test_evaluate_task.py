@@ -24,6 +24,10 @@ from starclass.evaluate.task import EvalTask, resolve_task
 from starclass.learn.config import get_preset
 from starclass.report import run_evaluation
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 
 def _catalogue(n: int, k: int, seed: int, signal: float = 1.2) -> Table:
     """Objects with reference classes 1..k, softmax probabilities leaning to the truth, and magnitudes."""

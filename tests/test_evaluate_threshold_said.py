@@ -8,10 +8,15 @@ threshold) scored that class_pred without a word of the threshold the output's m
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from astropy.table import Table
 from typer.testing import CliRunner
 
 from starclass.cli import app
+
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
 
 
 def _classified(path, **meta):

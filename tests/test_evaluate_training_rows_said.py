@@ -19,6 +19,10 @@ from starclass.cli import app
 from starclass.io.cutout_folders import read_cutout_folder
 from starclass.learn.config import get_preset
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 runner = CliRunner()
 
 # the manifest's key, spelled out so that the test reads the record as train writes it

@@ -23,6 +23,10 @@ from starclass.errors import StarclassError
 from starclass.evaluate.task import EvalTask
 from starclass.io.catalog import read_catalog
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 FIVE = EvalTask.from_classes((1, 2, 3, 4, 5), name="five", class_names=["a", "b", "c", "d", "e"])
 
 

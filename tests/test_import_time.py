@@ -187,3 +187,34 @@ def test_the_schema_builds_its_registry_of_units_when_first_asked():
     assert out == {"names": False, "mag_col": "mag_f555w", "joint": ["prob_joint_2"], "listed": True,
                    "after_names": False, "units": ["pix", "mag", "None"], "same": True, "loaded": True,
                    "missing": "module 'starclass.schema' has no attribute 'NO_SUCH_NAME'"}
+
+
+def test_the_in_sample_check_of_a_mosaic_catalogue_does_not_import_the_stamp_code(tmp_path):
+    """``evaluate`` and ``report`` ask whether the rows scored are the model's own training cutouts
+    (:func:`starclass.learn.provenance.training_rows_in`); it imported the model's reader of cutouts
+    (``starclass.stamps.images``, numba: 0.7 s and 190 modules of a loaded evaluate) before it looked at the
+    table, so every mosaic catalogue, which has no cutout files to read, paid for it."""
+    code = textwrap.dedent("""
+        import json, sys
+        from astropy.table import Table
+        from starclass.evaluate.compare import in_sample_rows
+        from starclass.learn.provenance import training_rows_in
+        watch = json.loads(sys.argv[1])
+        mosaic = Table({"x": [1.0, 2.0], "y": [3.0, 4.0], "class_pred": [1, 2]}, meta={"model_path": sys.argv[2]})
+        mask, models = in_sample_rows(mosaic, sys.argv[3])
+        said = [training_rows_in(mosaic, sys.argv[3], sys.argv[2]),
+                training_rows_in(Table({"file": ["a.png"]}), sys.argv[3], sys.argv[2])]
+        print(json.dumps({"mask": mask.tolist(), "models": models, "said": said,
+                          "loaded": [m for m in watch if m in sys.modules]}))
+    """)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    model = tmp_path / "model"  # not there: a model that cannot be read marks no row
+    res = subprocess.run([sys.executable, "-c", code, json.dumps(["numba", "starclass.stamps.images", "torch"]),
+                          str(model), str(tmp_path / "classified.ecsv")],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert out["mask"] == [False, False] and out["models"] == []
+    assert out["said"][0] == "not a table of one cutout file per row"
+    assert out["said"][1].startswith(f"model {model} cannot be read"), out["said"]
+    assert out["loaded"] == [], f"the in-sample check loaded {out['loaded']}"

@@ -22,6 +22,10 @@ from starclass.cli import app
 from starclass.datasets.catalogs import fake_catalogs
 from test_mass_kind import _ratio, _stellar_limit
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 
 def _unsaid(tmp_path: Path) -> tuple[Path, Path]:
     """A prediction and a truth with masses whose convention neither says (as a PHANGS table)."""

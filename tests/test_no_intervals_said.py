@@ -17,6 +17,10 @@ from typer.testing import CliRunner
 
 from starclass.cli import app
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 
 def _catalogue(path, one_object: bool) -> None:
     rng = np.random.default_rng(1)

@@ -20,6 +20,10 @@ from starclass.report import build_report
 from starclass.schema import class_array
 from starclass.science.luminosity import luminosity_function
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 
 @pytest.fixture(scope="module")
 def cats():

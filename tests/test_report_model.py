@@ -19,6 +19,10 @@ from starclass.learn.config import get_preset
 from starclass.learn.train import fit
 from starclass.stamps import make_inputs
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 runner = CliRunner()
 
 

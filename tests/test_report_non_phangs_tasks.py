@@ -24,7 +24,9 @@ from astropy.table import Table
 from starclass.datasets.catalogs import fake_catalogs
 from starclass.report import build_report
 
-pytestmark = pytest.mark.usefixtures("single_thread")
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("single_thread", "unrendered_figures")
 
 
 def _cutout_output(n=40, seed=0):

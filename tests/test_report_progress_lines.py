@@ -19,6 +19,10 @@ from typer.testing import CliRunner
 
 from starclass.cli import app
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 LOGGER = "starclass.progress"
 #: A duration as starclass.io.progress.duration says it; a loaded machine can take a minute or more in all
 DUR = r"(?:\d+ h \d\d min|(?:\d+ min )?\d+ s)"

@@ -13,6 +13,10 @@ import pytest
 from starclass.datasets.catalogs import fake_catalogs
 from starclass.report import build_report
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 
 def _caption(page) -> str:
     text = html.unescape(re.sub(r"<[^>]+>", " ", page.read_text()))

@@ -20,6 +20,10 @@ from starclass.cli import app
 from starclass.report import figures as F
 from test_science_many import FIELDS, tab_name, write_tab
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 runner = CliRunner()
 
 

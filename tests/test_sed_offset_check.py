@@ -36,6 +36,10 @@ from starclass.science.sedcheck import (
 )
 from starclass.science.ssp import distance_modulus, load_ssp
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 LEGUS = SHARED_DATA / "legus"
 BANDS5 = ("f275w", "f336w", "f438w", "f555w", "f814w")
 

@@ -15,7 +15,7 @@ from starclass.cli import app
 from test_sed_offset_check import _ab_against_vega, _fitted
 
 
-def test_two_class_columns_of_one_file_write_one_sed_offsets_table(tmp_path):
+def test_two_class_columns_of_one_file_write_one_sed_offsets_table(tmp_path, unrendered_figures):
     t = _fitted(shift=_ab_against_vega())
     rng = np.random.default_rng(3)
     t["class_pred"] = np.where(rng.random(len(t)) < 0.7, t["class_ref"], rng.integers(1, 5, len(t)))
@@ -31,3 +31,4 @@ def test_two_class_columns_of_one_file_write_one_sed_offsets_table(tmp_path):
     assert "each band's offsets: tables/sed_offsets_field.ecsv" in res.output
     tab = Table.read(out / "tables" / "sed_offsets_field.ecsv")
     assert bool(tab["exceeds"][tab["band"] == "f814w"][0])
+    assert unrendered_figures  # the evaluation's figures were built (not rendered: only the tables are read)

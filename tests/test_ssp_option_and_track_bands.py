@@ -25,6 +25,10 @@ from starclass.cli import app as cli
 from starclass.datasets.catalogs import fake_catalogs
 from starclass.science.ssp import SSP_FILE, ssp_track
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 Z004 = "yggdrasil_Z0.004_kroupa_fcov1_inst_HST_AB.txt"
 
 

@@ -9,12 +9,17 @@ numbers up in the task file. Now each has a ``name`` column after the class colu
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from astropy.table import Table
 from sklearn.metrics import average_precision_score, precision_recall_fscore_support, roc_auc_score
 from typer.testing import CliRunner
 
 from starclass.cli import app
 from starclass.learn.config import get_preset, save_config
+
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
 
 runner = CliRunner()
 

@@ -28,6 +28,10 @@ from starclass.evaluate.reliability import trust_study
 from starclass.io.catalog import write_catalog
 from starclass.learn.conformal import format_sets
 
+# the evaluations' and reports' figures are built but not rendered to PNG (conftest's unrendered_figures): these
+# tests read the printed lines, tables and pages around them, and rendering was about half of each command
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 runner = CliRunner()
 
 

@@ -339,7 +339,6 @@ def training_rows_in(table: Any, source: Any, model: Any, *, progress: bool | No
     from starclass.io.cutout_output import file_columns
     from starclass.learn.checkpoint import read_manifest
     from starclass.learn.config import TaskConfig
-    from starclass.stamps.images import cutout_inputs, cutout_resampler
 
     files = file_columns(table)
     if len(files) != 1 or files[0].startswith("file_"):
@@ -372,6 +371,10 @@ def training_rows_in(table: Any, source: Any, model: Any, *, progress: bool | No
         if not todo.size:
             return seen
         paths = [paths[i] for i in todo]
+    # the model's reader of cutouts only now: it imports numba (0.5-0.7 s, stamps.normalise), which a table of no
+    # cutout files (every mosaic catalogue evaluate and report are given) or a model without the record never needs
+    from starclass.stamps.images import cutout_inputs, cutout_resampler
+
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp) / "cutouts.csv"
         # the model's own reader of cutouts (bands, resampling), so that each input is digested as training saw it

@@ -45,6 +45,7 @@ silently never predict it. Non-finite input pixels are replaced by 0 (inputs fro
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -110,7 +111,7 @@ __all__ = [
     "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
     "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
     "EarlyStopping", "MemberTrainer", "MemberOutcome", "data_digest", "settings_digest", "init_digest",
-    "CautionNote", "warn_caution_notes",
+    "CautionNote", "warn_caution_notes", "eager_optimizer",
 ]
 
 
@@ -446,20 +447,78 @@ def _epoch_seed(seed: int, epoch: int) -> int:
     return (int(seed) * 1_000_003 + int(epoch) * 7919) % (2**62)
 
 
+#: The methods of :class:`torch.optim.Optimizer` torch wraps in ``torch._disable_dynamo`` (a guard for
+#: ``torch.compile``), whose wrapper imports ``torch._dynamo`` on its first call
+_DYNAMO_GUARDED = ("add_param_group", "zero_grad", "state_dict", "load_state_dict")
+
+
+@functools.cache
+def eager_optimizer(cls: type[torch.optim.Optimizer]) -> type[torch.optim.Optimizer]:
+    """Torch optimizer class ``cls`` without its guards for ``torch.compile``: the same updates, no ``torch._dynamo``.
+
+    Every torch optimizer imported ``torch._dynamo`` when it was made (``add_param_group``, called by
+    its constructor, is wrapped in ``torch._disable_dynamo``, which imports it on its first call) and again in
+    ``step`` (whose wrapper calls ``torch._dynamo.graph_break()``): 1.5-5 s and about 160 MiB of some 900
+    modules (sympy among them) in every ``train``, ``demo`` and fit (``benchmarks/fit_dynamo.py``). No
+    setting of torch's avoids it (``benchmarks/optimizer_dynamo.py``). Those wrappers matter only inside
+    ``torch.compile``, which starclass never runs: this subclass calls the functions they wrap (their
+    ``__wrapped__``), and ``step`` sets the grad mode as torch's wrapper does. A torch whose methods have no
+    ``__wrapped__`` keeps its own (and imports ``torch._dynamo`` as before). The state dict, the
+    learning-rate schedulers and ``isinstance(opt, cls)`` are torch's: a checkpoint resumes either way.
+
+    Parameters
+    ----------
+    cls : type
+        A :class:`torch.optim.Optimizer` subclass (``torch.optim.Adam``, ...).
+
+    Returns
+    -------
+    type
+        A subclass of ``cls`` of the same name (one per ``cls``).
+
+    Examples
+    --------
+    >>> import torch
+    >>> SGD = eager_optimizer(torch.optim.SGD)
+    >>> issubclass(SGD, torch.optim.SGD), SGD.__name__, SGD is eager_optimizer(torch.optim.SGD)
+    (True, 'SGD', True)
+    >>> w = torch.nn.Parameter(torch.ones(2))
+    >>> opt = SGD([w], lr=0.5)
+    >>> w.sum().backward(); opt.step(); opt.zero_grad()
+    >>> w.detach().tolist(), sorted(opt.state_dict())
+    ([0.5, 0.5], ['param_groups', 'state'])
+    """
+    methods: dict[str, Any] = {"__module__": __name__, "__doc__": cls.__doc__}
+    for name in _DYNAMO_GUARDED:
+        inner = getattr(getattr(cls, name), "__wrapped__", None)
+        if inner is not None:
+            methods[name] = inner
+    raw_step = getattr(cls.step, "__wrapped__", None)
+    if raw_step is not None:
+        def step(self, closure=None):
+            # what torch's wrapper (_use_grad_for_differentiable) does around the update, but its graph breaks
+            with torch.set_grad_enabled(self.defaults["differentiable"]):
+                return raw_step(self, closure)
+
+        methods["step"] = functools.wraps(raw_step)(step)
+    return type(cls.__name__, (cls,), methods)
+
+
 def _make_optimizer(recipe, params) -> torch.optim.Optimizer:
     name = str(getattr(recipe, "optimizer", "adam") or "adam").lower()
     lr = float(getattr(recipe, "lr", 1e-4))
     wd = float(getattr(recipe, "weight_decay", 0.0) or 0.0)
+    optim = torch.optim
     if name == "adam":
-        return torch.optim.Adam(params, lr=lr, weight_decay=wd)
+        return eager_optimizer(optim.Adam)(params, lr=lr, weight_decay=wd)
     if name == "adamw":
-        return torch.optim.AdamW(params, lr=lr, weight_decay=wd)
+        return eager_optimizer(optim.AdamW)(params, lr=lr, weight_decay=wd)
     if name == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=float(getattr(recipe, "momentum", 0.9)),
-                               nesterov=bool(getattr(recipe, "nesterov", False)), weight_decay=wd)
+        return eager_optimizer(optim.SGD)(params, lr=lr, momentum=float(getattr(recipe, "momentum", 0.9)),
+                                          nesterov=bool(getattr(recipe, "nesterov", False)), weight_decay=wd)
     if name == "adadelta":
         # the galaxy-cluster paper's MobileNet (Kosiba et al. 2020, seed 004): Keras' Adadelta, rho 0.95
-        return torch.optim.Adadelta(params, lr=lr, rho=float(getattr(recipe, "rho", 0.9)), weight_decay=wd)
+        return eager_optimizer(optim.Adadelta)(params, lr=lr, rho=float(getattr(recipe, "rho", 0.9)), weight_decay=wd)
     raise StarclassError(f"recipe.optimizer {name!r} is not one of adam, adamw, sgd, adadelta")
 
 
