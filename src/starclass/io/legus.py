@@ -1364,11 +1364,21 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                 # where: a hand-edited file's one NaN or 7 was named by value alone. "not inspected" it was said
                 # to be, of NGC 4242's 50 among people's classes 1-4 too: no value outside the scheme says that
                 where = _at_lines(lines, odd)
+                if f"col{k}" in mapped:
+                    # the user had named this column (NGC 4242's --map ngc4242:class_ref=35): "name it: --map
+                    # class_ref=N" told them to do what they had done; what the map did, and what is left, instead
+                    n_odd = int(odd.sum())
+                    step = (f"; column {k} is the class because the column map given names it (class_ref={k}), so "
+                            f"{'that row is' if n_odd == 1 else 'those rows are'} not counted among the classified and "
+                            f"not scored: if {'it is' if n_odd == 1 else 'they are'} a typo, correct "
+                            f"{where} in a copy of the file; if another column holds the class, map that one instead")
+                else:
+                    step = ("; if another column holds the class, name it: --map class_ref=N (column_map={'N': "
+                            "'class_ref'} in Python)")
                 warnings.warn(f"{p}: column {k} (class_ref): {int(odd.sum())} of {len(v)} {what} "
                               f"({shown}) read as 0, no class: the class is unknown (a value outside the scheme of "
                               f"classes 0-4), at {where} of "
-                              f"the file{_ids_values(col(1), v, odd)}{mean}; if another column holds the class, "
-                              f"name it: --map class_ref=N (column_map={{'N': 'class_ref'}} in Python)",
+                              f"the file{_ids_values(col(1), v, odd)}{mean}{step}",
                               stacklevel=2)
             if layout.name == "expert" and k == 34:
                 # this expert's 0 is spurious, as 4 (the README of the LEGUS files): it was read as
