@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import warnings
 
+import pytest
+
 from conftest import SHARED_DATA  # tests/ is on sys.path under pytest
 from starclass.io.catalog import read_catalog
 from test_io_legus import _line, _standard_row
-
-import pytest
 
 
 def _class_warnings(p, column_map=None):

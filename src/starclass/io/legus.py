@@ -1161,8 +1161,9 @@ def nonfinite_words(path: Path, columns: Sequence[tuple[int, str, np.ndarray]], 
     Examples
     --------
     >>> print(nonfinite_words(Path("n.tab"), [(12, "mag_f555w", np.array([False, True, True]))],
-    ...                       np.array([1, 2, 4])))  # doctest: +ELLIPSIS
-    n.tab: 2 values that are not finite numbers (nan, inf) in column 12 (mag_f555w) on 2 rows, the first at line 2, read as no value (NaN): ...
+    ...                       np.array([1, 2, 4])))  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+    n.tab: 2 values that are not finite numbers (nan, inf) in column 12 (mag_f555w) on 2 rows, the first at
+    line 2, read as no value (NaN): ...
     """
     parts = []
     for k, name, gaps in columns:
