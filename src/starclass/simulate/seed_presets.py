@@ -142,8 +142,8 @@ def volunteers_line(labels: str | os.PathLike) -> str | None:
     --------
     >>> import tempfile
     >>> p, _ = write_seed_preset("galaxy-cluster", tempfile.mkdtemp() + "/gc", n=10, size=32, volunteers=3)
-    >>> volunteers_line(p)  # doctest: +ELLIPSIS
-    'volunteers: 3 per candidate from a pool of 40 (--volunteers N; 0 for none): their votes in volunteer_ids, ...'
+    >>> print(volunteers_line(p))  # doctest: +ELLIPSIS
+    volunteers: 3 per candidate from a pool of 40 (--volunteers N; 0 for none): their votes in volunteer_ids, ...
     """
     folder = Path(labels).parent
     try:
