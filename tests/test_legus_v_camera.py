@@ -198,3 +198,18 @@ def test_info_on_a_folder_names_the_files_whose_v_camera_is_assumed(tmp_path):
                     "mass limits 0.0096 dex lower); starclass info FILE says so for one file"], notes
     r = CliRunner().invoke(app, ["info", str(d)])
     assert r.exit_code == 0 and "note: V camera assumed for 1 LEGUS file" in r.output, r.output
+
+
+def test_the_assumed_v_camera_note_sorts_its_fields_and_names_every_use_of_the_offset():
+    # the 35-field run listed the fields in the order they were read and named "mass limits, completeness
+    # curves" only, though the SED check measures every band relative to the model's V
+    from astropy.table import Table
+
+    from starclass.io.legus import v_camera
+
+    cam, src = v_camera("f555w", None, None, False)
+    t = Table(meta={"v_camera": cam, "v_camera_source": src, "bands": ["f275w", "f336w", "f435w", "f555w", "f814w"]})
+    note = many.assumed_v_camera_note({"ugc7408": t, "ic4247": t, "ngc3274": t})
+    assert note.startswith("V camera assumed for 3 fields, which no source states: ic4247, ngc3274, ugc7408;"), note
+    assert "(SED check, mass limits, completeness curves)" in note, note
+    assert "SED-check offset (relative to F555W) 0.024 mag lower" in note, note

@@ -127,13 +127,16 @@ def simulate_cmd(
                                            progress=progress, volunteers=volunteers)
         echo(f"    labels: {labels}")
         echo("    counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-        from starclass.simulate.seed_presets import label_line
+        from starclass.simulate.seed_presets import label_line, volunteers_line
 
         # the simulator's class names above, the task's (train, classify) here: both, so neither surprises. The
         # task is the one the next line trains with: "in task cool-core's classes" above "--task cool-core-compact"
         # named two tasks for one
         # ~140 characters: folded at a terminal's width, whole in a log
         echo_wrapped(f"     label: {label_line(labels, cutouts_task(preset.lower()))}")
+        # galaxy-cluster's volunteers are on by default: six columns of labels.csv (a consensus to train on) went unsaid
+        if (vol := volunteers_line(labels)) is not None:
+            echo_wrapped(f"    {vol}")
         echo(next_after_seed_preset(preset.lower(), labels, size))
         return
     if volunteers is not None:

@@ -1136,6 +1136,62 @@ def _odd_integers(v: np.ndarray, method: bool, klass: bool = False) -> np.ndarra
         return ~np.isin(v, (0,) + CLASSES)
     return ~(np.isfinite(v) & (v == np.round(v)))
 
+#: Columns whose non-finite values (nan, inf) their own check in :func:`read_legus_tab` warns of (or, the id,
+#: refuses), by line.
+_OWN_NONFINITE_CHECK = _INT_COLUMNS | {CLASS_HUMAN_MEAN}
+
+
+def nonfinite_words(path: Path, columns: Sequence[tuple[int, str, np.ndarray]], lines: np.ndarray) -> str:
+    """The one warning for a LEGUS file's non-finite values (``nan``, ``inf``) in its numeric columns.
+
+    Parameters
+    ----------
+    path
+        The file read, named as given.
+    columns
+        Each column's number (1-based), its name in the table and which rows are not finite there.
+    lines
+        Each row's line in the file (1-based).
+
+    Returns
+    -------
+    str
+        The path, each column with its row count and first line, and what the commands do with the rows.
+
+    Examples
+    --------
+    >>> print(nonfinite_words(Path("n.tab"), [(12, "mag_f555w", np.array([False, True, True]))],
+    ...                       np.array([1, 2, 4])))  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+    n.tab: 2 values that are not finite numbers (nan, inf) in column 12 (mag_f555w) on 2 rows, the first at
+    line 2, read as no value (NaN): ...
+    """
+    parts = []
+    for k, name, gaps in columns:
+        n = int(gaps.sum())
+        first = int(lines[np.flatnonzero(gaps)[0]])
+        parts.append(f"column {k} ({name}) on {n} row{'s' if n > 1 else ''}, "
+                     f"{'the first ' if n > 1 else ''}at line {first}")
+    total = sum(int(g.sum()) for _, _, g in columns)
+    kinds = {"fit" if 17 <= k <= 32 else name.split("_")[0] for k, name, _ in columns}
+    does = []
+    if kinds & {"mag", "magerr"}:
+        does.append("a magnitude (or its error) as not detected in that band, as LEGUS's 99.999: no colour, SED "
+                    "check or mass limit uses it")
+    if "ci" in kinds:
+        does.append("a CI as not measured")
+    if "fit" in kinds:
+        does.append("an SED-fit figure as not fitted: the row is left out of the ages, masses and E(B-V)")
+    if kinds & {"x", "y", "ra", "dec"}:
+        does.append("a position as not given (a row with neither pixel nor sky position is refused)")
+    if "legus" in kinds:
+        does.append("a column of unknown meaning as a blank")
+    what = "values that are not finite numbers" if total > 1 else "value that is not a finite number"
+    return (f"{path}: {total} {what} (nan, inf) in "
+            f"{'; '.join(parts)}, read as no value (NaN): the rows are kept and every command treats "
+            f"{'; '.join(does)}. If {'they were' if total > 1 else 'it was'} lost in an edit, restore "
+            f"{'them' if total > 1 else 'it'} from the original catalogue")
+
+
 def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_based: bool = True,
                    column_map: Mapping[str, str] | None = None) -> Table:
     """Read a LEGUS ``.tab`` cluster catalogue of any field into the schema (not yet validated).
@@ -1168,7 +1224,15 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         A row with another number of columns than the first, text that is not a number, an
         unknown column in ``column_map``, a map that reads a sky column (4, 5) as a pixel position
         or a pixel column (2, 3) as a sky one, a value that columns 1-33 cannot hold
-        (:func:`check_fixed_columns`: a column lost or added); the file and line (or column) are named.
+        (:func:`check_fixed_columns`: a column lost or added), a source id that is ``nan`` or ``inf``;
+        the file and line (or column) are named.
+
+    Warns
+    -----
+    UserWarning
+        Once per file, for ``nan`` or ``inf`` in any other numeric column whose own check does not name
+        it (magnitudes, errors, CI, SED fit, positions): the path, each column, how many rows and the
+        first line; the values are read as NaN (missing) and the rows kept.
 
     Examples
     --------
@@ -1242,9 +1306,22 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     not_inspected = 0  # the expert layout's 5 (not inspected), among class_other
     class_other_columns: dict[str, int] = {}  # class column -> values not 0-4 read as 0 there
     strays: dict[str, str] = {}  # legus_colN of classes but on a few rows -> where those rows are
+    nonfinite: list[tuple[int, str, np.ndarray]] = []  # columns with nan/inf not warned of by their own check
+    if (no_id := ~np.isfinite(col(1))).any():
+        # cast to int64 a 'nan' id became -9223372036854775808, which every output then carried
+        raise StarclassError(f"{p}, line {int(lines[np.flatnonzero(no_id)[0]])}: column 1 (the source id) holds "
+                             f"{col(1)[no_id][0]:g}, no number, on {int(no_id.sum())} of {len(no_id)} rows: every "
+                             "source needs its id (matches, labels and outputs are by id); restore it from the "
+                             "original catalogue")
     for k in range(1, ncols + 1):
         name = names.get(k, f"legus_col{k}")
         v = col(k).copy()
+        if name not in _OWN_NONFINITE_CHECK and (gaps := ~np.isfinite(v)).any():
+            # a 'nan' or 'inf' typed into a magnitude was read as "not detected" (or, -inf, as the brightest
+            # source) without a word: the class columns alone named their NaN values
+            nonfinite.append((k, name, gaps))
+            if name not in _INT_COLUMNS:
+                v[gaps] = np.nan  # -inf too: a magnitude of -inf passed every "mag < limit" cut
         if name in (X, Y):
             v = v - (1.0 if one_based else 0.0)
         elif name.startswith("mag_"):
@@ -1288,11 +1365,21 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                 # where: a hand-edited file's one NaN or 7 was named by value alone. "not inspected" it was said
                 # to be, of NGC 4242's 50 among people's classes 1-4 too: no value outside the scheme says that
                 where = _at_lines(lines, odd)
+                if f"col{k}" in mapped:
+                    # the user had named this column (NGC 4242's --map ngc4242:class_ref=35): "name it: --map
+                    # class_ref=N" told them to do what they had done; what the map did, and what is left, instead
+                    n_odd = int(odd.sum())
+                    step = (f"; column {k} is the class because the column map given names it (class_ref={k}), so "
+                            f"{'that row is' if n_odd == 1 else 'those rows are'} not counted among the classified and "
+                            f"not scored: if {'it is' if n_odd == 1 else 'they are'} a typo, correct "
+                            f"{where} in a copy of the file; if another column holds the class, map that one instead")
+                else:
+                    step = ("; if another column holds the class, name it: --map class_ref=N (column_map={'N': "
+                            "'class_ref'} in Python)")
                 warnings.warn(f"{p}: column {k} (class_ref): {int(odd.sum())} of {len(v)} {what} "
                               f"({shown}) read as 0, no class: the class is unknown (a value outside the scheme of "
                               f"classes 0-4), at {where} of "
-                              f"the file{_ids_values(col(1), v, odd)}{mean}; if another column holds the class, "
-                              f"name it: --map class_ref=N (column_map={{'N': 'class_ref'}} in Python)",
+                              f"the file{_ids_values(col(1), v, odd)}{mean}{step}",
                               stacklevel=2)
             if layout.name == "expert" and k == 34:
                 # this expert's 0 is spurious, as 4 (the README of the LEGUS files): it was read as
@@ -1343,6 +1430,8 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
                             f"({', '.join(f'{x:g}' for x in np.unique(v[stray])[:5])}) at {_at_lines(lines, stray)} "
                             f"of the file{_ids_values(col(1), v, stray)}")
         t[name] = v.astype(np.int64 if name == ID else np.int16) if name in _INT_COLUMNS else v
+    if nonfinite:
+        warnings.warn(nonfinite_words(p, nonfinite, lines), stacklevel=2)
     if layout.name == "hybrid" and CLASS_REF in t.colnames:
         t[CLASS_HYBRID] = t[CLASS_REF].copy()
     set_units(t)

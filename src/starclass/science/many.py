@@ -941,11 +941,17 @@ def field_summary(fields: Mapping[str, Table]) -> Table:
     return out
 
 
+#: Every use of the V band's AB - Vega offset in the many-field study: the SED check measures each band
+#: relative to V; the mass limits and the completeness curves drawn from them take the model's V.
+_V_OFFSET_USES = "SED check, mass limits, completeness curves"
+
+
 def assumed_v_camera_note(fields: Mapping[str, Table]) -> str:
     """A sentence naming the fields whose V camera no source states (its AB - Vega offset assumed), or ``""``.
 
-    ACS/WFC's and WFC3/UVIS's F555W differ by 0.024 mag in AB - Vega: the mass limits and completeness
-    curves of such a field may be 0.0096 dex off (``starclass.io.legus.v_camera``).
+    ACS/WFC's and WFC3/UVIS's F555W differ by 0.024 mag in AB - Vega: the SED check's offsets (each
+    relative to V) of such a field may be 0.024 mag off, its mass limits and completeness curves 0.0096 dex
+    (``starclass.io.legus.v_camera``). The fields are named in sorted order.
 
     Examples
     --------
@@ -953,14 +959,15 @@ def assumed_v_camera_note(fields: Mapping[str, Table]) -> str:
     >>> cam, src = v_camera("f555w", None, None, False)
     >>> bands = ["f275w", "f336w", "f435w", "f555w", "f814w"]
     >>> t = Table(meta={"v_camera": cam, "v_camera_source": src, "bands": bands})
-    >>> print(assumed_v_camera_note({"ugc5340": t, "ugc695": t}))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(assumed_v_camera_note({"ugc695": t, "ugc5340": t}))  # doctest: +NORMALIZE_WHITESPACE
     V camera assumed for 2 fields, which no source states: ugc5340, ugc695; their F555W takes WFC3/UVIS's AB - Vega
-    offset (-0.030) in the SSP model (mass limits, completeness curves); ACS/WFC's (-0.006) would put those 0.0096
-    dex lower
+    offset (-0.030) in the SSP model (SED check, mass limits, completeness curves); ACS/WFC's (-0.006) would put
+    their mass limits 0.0096 dex lower and each band's SED-check offset (relative to F555W) 0.024 mag lower
     """
     from starclass.bands import ab_minus_vega
 
-    named = {f: (field_v_band(t), str(t.meta.get("v_camera", ""))) for f, t in fields.items()
+    # sorted: the 35-field run named them in the order the files were read (ugc7408, ic4247, ...)
+    named = {f: (field_v_band(t), str(t.meta.get("v_camera", ""))) for f, t in sorted(fields.items())
              if str(t.meta.get("v_camera_source", "")).startswith("assumed")}
     if not named:
         return ""
@@ -970,11 +977,11 @@ def assumed_v_camera_note(fields: Mapping[str, Table]) -> str:
     if len(kinds) > 1:
         # fields of F555W and F606W: each named with its band and camera
         return head + ", ".join(f"{f} {v.upper()} {c.upper()}" for f, (v, c) in named.items()) + (
-            "; the filter-only AB - Vega offsets are used in the SSP model (mass limits, completeness curves)")
+            f"; the filter-only AB - Vega offsets are used in the SSP model ({_V_OFFSET_USES})")
     v, cam = kinds.pop()
     used = ab_minus_vega(v)
     words = (head + ", ".join(named) + f"; {'its' if n == 1 else 'their'} {v.upper()} takes {cam.upper()}'s "
-             f"AB - Vega offset ({used:+.3f}) in the SSP model (mass limits, completeness curves)")
+             f"AB - Vega offset ({used:+.3f}) in the SSP model ({_V_OFFSET_USES})")
     other = "wfc3/uvis" if cam == "acs/wfc" else "acs/wfc"
     try:
         alt = ab_minus_vega(v, other)
@@ -983,8 +990,11 @@ def assumed_v_camera_note(fields: Mapping[str, Table]) -> str:
     d = alt - used
     if d:
         # a larger AB - Vega offset makes the model's Vega V brighter, so the mass at a limit lower
-        words += (f"; {other.upper()}'s ({alt:+.3f}) would put those {0.4 * abs(d):.4f} dex "
-                  f"{'lower' if d > 0 else 'higher'}")
+        # and the model's V, against which the SED check measures every band, by d: each band's offset moves by -d
+        way = "lower" if d > 0 else "higher"
+        words += (f"; {other.upper()}'s ({alt:+.3f}) would put {'its' if n == 1 else 'their'} mass limits "
+                  f"{0.4 * abs(d):.4f} dex {way} and each band's SED-check offset (relative to {v.upper()}) "
+                  f"{abs(d):.3f} mag {way}")
     return words
 
 

@@ -7,11 +7,13 @@ Each writes a labelled cutout folder (``labels.csv`` with ``file`` or ``file_<ba
 from __future__ import annotations
 
 import csv
+import json
 import os
 from collections import Counter
 from pathlib import Path
 
 from starclass.errors import StarclassError
+from starclass.schema import CONSENSUS, CONSENSUS_FRACTION, GOLD, VOLUNTEER_IDS, VOLUNTEER_VOTES, VOTE_FRACTION
 
 __all__ = ["SEED_PRESETS", "write_seed_preset"]
 
@@ -116,3 +118,52 @@ def label_line(labels: str | os.PathLike, name: str) -> str:
     named = class_labels(task.classes, task.class_names)
     shown = ", ".join(f"{named.get(k, k)} {counts.get(k, 0)}" for k in task.classes)
     return f"{shown} (the label column, named as task {name} names its classes)"
+
+
+def volunteers_line(labels: str | os.PathLike) -> str | None:
+    """What a ``galaxy-cluster`` folder holds for its simulated volunteers, for ``simulate``'s closing lines.
+
+    The volunteers are on by default (10 per candidate) and write six columns of ``labels.csv`` and a
+    section of ``simulation.json``; ``simulate`` said nothing of them, so a user did not know that a
+    ``consensus`` column was there to train on. ``None`` for a folder of another preset.
+
+    Parameters
+    ----------
+    labels
+        The folder's ``labels.csv`` (``simulation.json`` beside it).
+
+    Returns
+    -------
+    str or None
+        One line: how many volunteers per candidate from which pool, the columns written, how often the
+        consensus agrees with the experts' label, and how to train on it; or that none were simulated.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p, _ = write_seed_preset("galaxy-cluster", tempfile.mkdtemp() + "/gc", n=10, size=32, volunteers=3)
+    >>> print(volunteers_line(p))  # doctest: +ELLIPSIS
+    volunteers: 3 per candidate from a pool of 40 (--volunteers N; 0 for none): their votes in volunteer_ids, ...
+    """
+    folder = Path(labels).parent
+    try:
+        info = json.loads((folder / "simulation.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if info.get("preset") != "galaxy-cluster":
+        return None
+    vol = info.get("volunteers")
+    if not isinstance(vol, dict):
+        return ("volunteers: none simulated (--volunteers 0): no consensus, vote or gold columns in labels.csv; "
+                "leave --volunteers out for the preset's 10 per candidate")
+    with open(labels, newline="") as fh:
+        n_gold = sum(r.get(GOLD, "").strip() == "1" for r in csv.DictReader(fh))
+    agree = vol.get("consensus_agrees_with_experts")
+    agrees = ("" if agree is None
+              else f"; the consensus agrees with the experts' label on {100 * agree:.0f}% of candidates")
+    return (f"volunteers: {vol['n_per_candidate']} per candidate from a pool of {vol['pool']} (--volunteers N; 0 for "
+            f"none): their votes in {VOLUNTEER_IDS}, {VOLUNTEER_VOTES}; their consensus, each volunteer weighted by "
+            f"their answers on the {n_gold} gold candidate{'s' if n_gold != 1 else ''} ({GOLD} 1), in {CONSENSUS} "
+            f"(1 cluster, 2 non-cluster), {CONSENSUS_FRACTION} "
+            f"and {VOTE_FRACTION}{agrees}; their skills and weights in simulation.json; train on the consensus "
+            f"with --label-column {CONSENSUS}")
