@@ -87,3 +87,9 @@ def test_train_prints_and_records_the_balanced_accuracy(tmp_path):
     info = CliRunner().invoke(app, ["info", str(tmp_path / "m")])
     assert info.exit_code == 0, info.output
     assert f"balanced accuracy {ck[FINAL_VAL_BALANCED_ACCURACY]:.3f}" in info.output, info.output
+    # and the estimator read back from it, as val_accuracy_ beside it
+    from starclass.learn.estimator import CNNClassifier
+
+    est = CNNClassifier.load(tmp_path / "m")
+    assert est.val_accuracy_ == [ck["final_val_acc"]]
+    assert est.val_balanced_accuracy_ == [ck[FINAL_VAL_BALANCED_ACCURACY]]
