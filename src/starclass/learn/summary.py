@@ -245,8 +245,8 @@ def model_summary(path: str | os.PathLike) -> list[str]:
         bal = ck.get(FINAL_VAL_BALANCED_ACCURACY)
         # the balanced accuracy beside it, as train prints it (members written before 2026-12-07 lack it)
         bal_txt = f", balanced accuracy {bal:.3f}" if isinstance(bal, float) and bal == bal else ""
-        acc_txt = (f"validation accuracy {acc:.3f}{soft}{bal_txt} on "
-                   + (counted(int(n_val), "row") if n_val is not None else "rows not recorded")
+        acc_txt = (f"validation accuracy {acc:.3f}{soft} on "
+                   + (counted(int(n_val), "row") if n_val is not None else "rows not recorded") + bal_txt
                    if isinstance(acc, float) and acc == acc else "no validation split")
         head = f"    {p.name}: {recorded(ck.get('architecture'))}, seed {recorded(ck.get('seed'))}, "
         if ck.get("epoch") == 0:
