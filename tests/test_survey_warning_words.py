@@ -59,3 +59,30 @@ def test_other_categories_keep_their_name(process_worker):
         warnings.warn("an old option", DeprecationWarning, stacklevel=1)
         warnings.warn("band g is constant", UserWarning, stacklevel=1)
     assert work._held_notes() == ["warning: (DeprecationWarning) an old option", "warning: band g is constant"]
+
+
+def test_a_thread_worker_shows_the_words_a_process_worker_prints(capsys):
+    """Thread workers (in the client's own process) showed ``(classify --coverage)`` without the survey's note."""
+    import os
+
+    from starclass.cli._app import show_warning
+    from starclass.survey.tiles import Tile
+
+    job = work.TileJob("north", Tile(0, 0, core=(0, 64, 0, 64), window=(0, 64, 0, 64)), (64, 64), {}, "model",
+                       "abc", "none", 64, None, 4.0, "t.parquet", "d1", client_pid=os.getpid(), survey="walk-thread")
+    work._TASK.survey = "walk-thread"
+    work._held_notes()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = show_warning  # the command line's hook, as survey's CLI sets it
+            with work.keep_thread_warnings(job) as lines:
+                _few_rows_warning()
+            held = work._held_notes()
+    finally:
+        work._TASK.survey = None
+    assert lines is False  # a thread worker: shown as raised, not printed by the client
+    shown = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("warning: ")]
+    assert len(shown) == 1 and len(held) == 1, (shown, held)
+    assert "the survey's sets are at 0.9" in shown[0], shown
+    assert shown == held  # one wording for the screen and the tile's file, as a process worker's

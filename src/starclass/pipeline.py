@@ -293,7 +293,9 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     result = fit(config, inputs, y_train, outdir=outdir / "model", positions=(np.asarray(train_cat[X]),
                  np.asarray(train_cat[Y])), seed=seed, progress=progress, epochs=epochs, resume=False)
     seconds["train"] = time.perf_counter() - t
-    echo(f"      model -> {shown(result.model_path)} (validation accuracy {np.nanmean(result.val_accuracy):.1%})")
+    # the balanced accuracy beside it, as train's member lines give it (the plain figure misleads on imbalanced classes)
+    echo(f"      model -> {shown(result.model_path)} (validation accuracy {np.nanmean(result.val_accuracy):.1%}, "
+         f"balanced accuracy {np.nanmean(result.val_balanced_accuracy):.1%})")
 
     # 4. Classify the detected candidates of the test field.
     t = time.perf_counter()

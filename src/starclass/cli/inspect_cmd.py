@@ -994,8 +994,12 @@ def inspect_command(
             return
         if list_users:
             people = dbm.list_users(engine)
+            if people:
+                # a header over the columns: the rows alone ("   1  dana  (admin)") left the number unnamed
+                width = max(len("name"), *(len(u["name"]) for u in people))
+                echo(f"{'id':>4}  {'name':<{width}}  admin")
             for u in people:
-                echo(f"{u['id']:4d}  {u['name']}{'  (admin)' if u['is_admin'] else ''}")
+                echo(f"{u['id']:4d}  {u['name']:<{width}}  {'yes' if u['is_admin'] else 'no'}".rstrip())
             if not people:  # it printed nothing, as if the command had not run
                 echo(f"no accounts in {dbm.redact(url)} yet: add one with --add-user NAME (--admin for an "
                      "administrator)")

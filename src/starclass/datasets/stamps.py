@@ -458,12 +458,32 @@ def stamps_to_inputs(stamps: np.ndarray, config: Any) -> np.ndarray:
     zps = None
     if config.normalisation == "rgb" and any(b not in BANDS for b in bands):
         zps = {b: 25.0 for b in bands}
-    normed = normalise(np.asarray(stamps, dtype=np.float32), config.normalisation, zps, bands=bands)
+    stamps = np.asarray(stamps, dtype=np.float32)
+    # the task's own softening_mag: toy inputs took normalise's default (28 mag) whatever the task said, so a toy
+    # set of a task with softening_mag: 25 was the same as one of 28
+    softening_mag = config.softening_mag
+    if config.normalisation == "flux" and softening_mag == "auto":
+        softening_mag = _stamps_softening(stamps, bands)
+    normed = normalise(stamps, config.normalisation, zps, bands=bands, softening_mag=float(softening_mag))
     n, s = normed.shape[0], normed.shape[-1]
     if list(config.scales) == [1.0]:
         return np.ascontiguousarray(normed, dtype=np.float32)
     ms, _ = multiscale(normed, config.scales, size=s)
     return np.ascontiguousarray(ms.reshape(n, -1, s, s), dtype=np.float32)
+
+
+def _stamps_softening(stamps: np.ndarray, bands: list[str]) -> float:
+    """``softening_mag: auto`` of toy stamps: the median over bands of their per-pixel noise magnitude.
+
+    As ``train --softening-mag auto`` measures it on mosaics (:func:`starclass.stamps.noise.measured_softening`),
+    here on the stamps laid side by side, in the bands' table zeropoints (those ``flux`` uses by default).
+    """
+    from starclass.bands import vega_zeropoint
+    from starclass.stamps.noise import measured_softening
+
+    zps = {b: vega_zeropoint(BANDS[b].name, BANDS[b].photflam, BANDS[b].photplam) for b in bands}
+    side = {b: stamps[:, k].reshape(-1, stamps.shape[-1]) for k, b in enumerate(bands)}
+    return measured_softening(side, bands, zps)[0]
 
 
 def _indices(labels: np.ndarray, classes: list[int]) -> np.ndarray:

@@ -14,7 +14,8 @@ checked on loading so that a damaged or edited file, e.g. one with its classes r
 refused rather than silently used; version-1 files hold a digest of the weights only),
 ``data_digest`` and ``settings_digest`` (what the member was trained on and with, compared
 before a run is resumed; see :mod:`starclass.learn.train`), ``history`` (one dict per epoch:
-losses, validation accuracy, seconds), ``epoch`` (epochs done), ``best_epoch``, and for
+losses, validation accuracy, seconds), ``epoch`` (epochs done), ``best_epoch``, for finished members
+``final_val_acc`` and ``final_val_balanced_accuracy`` (:data:`FINAL_VAL_BALANCED_ACCURACY`), and for
 epoch checkpoints ``optimizer`` (the optimizer state), ``best_state_dict`` and ``early_stopping``.
 
 An **ensemble** is a directory with ``manifest.json`` (format ``"starclass-ensemble"``, the
@@ -65,6 +66,10 @@ FORMAT = "starclass-checkpoint"
 ENSEMBLE_FORMAT = "starclass-ensemble"
 VERSION = 2
 MANIFEST = "manifest.json"
+#: A member checkpoint's validation balanced accuracy (mean recall over the classes the validation rows
+#: hold), beside its plain ``final_val_acc``: on an imbalanced task the plain figure alone misled (0.942
+#: where always saying the majority class scores 0.92). Members written before 2026-12-07 lack it.
+FINAL_VAL_BALANCED_ACCURACY = "final_val_balanced_accuracy"
 #: Glob patterns of what a model directory holds: the manifest (with the calibration), the
 #: members and their resumable epoch states, train's Dawid-Skene annotator table and the side file of a
 #: ``calibrate --stamps`` calibration's image stamps (:data:`IMAGE_STAMPS_GLOB`). A folder

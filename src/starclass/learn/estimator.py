@@ -33,6 +33,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from starclass.errors import CalibrationFitWarning, OutputExistsError, StarclassError
 from starclass.learn.checkpoint import (
+    FINAL_VAL_BALANCED_ACCURACY,
     MODEL_ENTRIES,
     LoadedModel,
     cpu_state,
@@ -294,8 +295,10 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         The trained networks (``model_.members``) and their checkpoint metadata.
     history_ : list of list of dict
         Per member, one record per epoch (losses, validation accuracy, seconds).
-    best_epochs_, val_accuracy_ : list
-        Per member, the epoch kept and its validation accuracy.
+    best_epochs_, val_accuracy_, val_balanced_accuracy_ : list
+        Per member, the epoch kept, its validation accuracy and its validation balanced accuracy (the mean
+        recall over the classes: the plain figure alone misleads on an imbalanced task; NaN for a member
+        written before 2026-12-07).
 
     Examples
     --------
@@ -439,6 +442,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         self.history_ = result.histories
         self.best_epochs_ = result.best_epochs
         self.val_accuracy_ = result.val_accuracy
+        self.val_balanced_accuracy_ = result.val_balanced_accuracy
         return self
 
     def _set_model(self, model: LoadedModel) -> None:
@@ -844,4 +848,5 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         est.history_ = [list(c.get("history", [])) for c in model.checkpoints]
         est.best_epochs_ = [c.get("best_epoch") for c in model.checkpoints]
         est.val_accuracy_ = [c.get("final_val_acc", float("nan")) for c in model.checkpoints]
+        est.val_balanced_accuracy_ = [c.get(FINAL_VAL_BALANCED_ACCURACY, float("nan")) for c in model.checkpoints]
         return est

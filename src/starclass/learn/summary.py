@@ -233,6 +233,8 @@ def model_summary(path: str | os.PathLike) -> list[str]:
     sizes = (f"{next(iter(params.values())) / 1e6:.2f} M parameters in member 1" if len(params) == 1 else
              "M parameters per member: " + ", ".join(f"{a} {params[a] / 1e6:.2f}" for a in params))
     lines.append(f"  members: {len(lm.members)} ({', '.join(f'{n} {a}' for a, n in archs.items())}); {sizes}")
+    from starclass.learn.checkpoint import FINAL_VAL_BALANCED_ACCURACY
+
     for p, ck in zip(lm.paths, lm.checkpoints):
         frozen = int(ck.get("frozen_layers", 0) or 0)
         acc = ck.get("final_val_acc")
@@ -240,8 +242,11 @@ def model_summary(path: str | os.PathLike) -> list[str]:
         # distributions, not a share of rows right (0.292 on 16 rows is no k/16)
         soft = " (expected agreement with the soft targets)" if ck.get("label_model") in ("soft", "dawid-skene") else ""
         n_val = ck.get("n_val")
+        bal = ck.get(FINAL_VAL_BALANCED_ACCURACY)
+        # the balanced accuracy beside it, as train prints it (members written before 2026-12-07 lack it)
+        bal_txt = f", balanced accuracy {bal:.3f}" if isinstance(bal, float) and bal == bal else ""
         acc_txt = (f"validation accuracy {acc:.3f}{soft} on "
-                   + (counted(int(n_val), "row") if n_val is not None else "rows not recorded")
+                   + (counted(int(n_val), "row") if n_val is not None else "rows not recorded") + bal_txt
                    if isinstance(acc, float) and acc == acc else "no validation split")
         head = f"    {p.name}: {recorded(ck.get('architecture'))}, seed {recorded(ck.get('seed'))}, "
         if ck.get("epoch") == 0:

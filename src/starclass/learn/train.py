@@ -80,6 +80,7 @@ from starclass.errors import (
 from starclass.io.progress import Progress
 from starclass.learn.augment import augment_batch
 from starclass.learn.checkpoint import (
+    FINAL_VAL_BALANCED_ACCURACY,
     MANIFEST,
     TUNED_THRESHOLD,
     LoadedModel,
@@ -389,9 +390,10 @@ class TrainResult:
     histories
         Per member, one dict per epoch: ``epoch``, ``train_loss``, ``val_loss``, ``val_acc``,
         ``lr``, ``seconds``.
-    best_epochs, val_accuracy
-        Per member: the epoch kept (1-based) and its validation accuracy (NaN without
-        validation).
+    best_epochs, val_accuracy, val_balanced_accuracy
+        Per member: the epoch kept (1-based), its validation accuracy and its validation balanced
+        accuracy (the mean recall over the classes, which a model saying the majority class
+        everywhere cannot raise; NaN without validation).
     n_train, n_val, n_unlabelled
         Candidates used for training, for validation, and left out (no output class).
     class_counts
@@ -430,6 +432,7 @@ class TrainResult:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     n_kept: int = 0
+    val_balanced_accuracy: list[float] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- fitting
@@ -533,28 +536,45 @@ def _make_scheduler(recipe, optimizer: torch.optim.Optimizer):
 
 @torch.no_grad()
 def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: torch.dtype | None,
-              on_batch: Callable[[int], None] | None = None) -> tuple[float, float]:
-    """Mean (unweighted) cross-entropy and accuracy on a dataset, no augmentation (``on_batch(1)`` after each batch)."""
+              on_batch: Callable[[int], None] | None = None) -> tuple[float, float, float]:
+    """Mean (unweighted) cross-entropy, accuracy and balanced accuracy on a dataset, no augmentation.
+
+    The balanced accuracy is the mean recall over the classes the dataset holds (scikit-learn's
+    ``balanced_accuracy_score``); on soft targets each class's recall is the expected agreement of
+    the rows weighted by their target share of it. ``on_batch(1)`` is called after each batch.
+    """
     if len(dataset) == 0:
-        return math.nan, math.nan
+        return math.nan, math.nan, math.nan
     model.eval()
     total, correct, loss_sum = 0, 0, 0.0
+    # per class: the rows (or target weight) of that class, and those predicted as it. The plain accuracy
+    # alone read 0.942 on a validation set where always saying "non-cluster" scores 0.92
+    in_class: torch.Tensor | None = None
+    hit: torch.Tensor | None = None
     for xb, yb in loader(dataset, batches(np.arange(len(dataset)), batch_size)):
         xb, yb = to_memory_format(xb.to(device, non_blocking=True), device, amp), yb.to(device)
         with autocast(device, amp):
             logits = model(xb)
         logits = logits.float()
         loss_sum += float(F.cross_entropy(logits, yb, reduction="sum"))
+        pred = logits.argmax(1)
         if yb.ndim == 2:
             # soft targets: the expected agreement with a label drawn from the target
             # distribution (the accuracy when the targets are one-hot)
-            correct += float(yb[torch.arange(yb.shape[0], device=yb.device), logits.argmax(1)].sum())
+            correct += float(yb[torch.arange(yb.shape[0], device=yb.device), pred].sum())
+            weight = yb.double()
         else:
-            correct += int((logits.argmax(1) == yb).sum())
+            correct += int((pred == yb).sum())
+            weight = F.one_hot(yb, logits.shape[1]).double()
+        right = weight * F.one_hot(pred, logits.shape[1]).double()
+        in_class = weight.sum(0) if in_class is None else in_class + weight.sum(0)
+        hit = right.sum(0) if hit is None else hit + right.sum(0)
         total += int(yb.shape[0])
         if on_batch is not None:
             on_batch(1)
-    return loss_sum / total, correct / total
+    present = in_class > 0
+    balanced = float((hit[present] / in_class[present]).mean())
+    return loss_sum / total, correct / total, balanced
 
 
 @torch.no_grad()
@@ -928,6 +948,8 @@ class MemberOutcome:
     #: old -> new member digest of a kept member given the values now of entries that change no weight
     #: (:data:`RESUME_NEUTRAL_KEYS`): the same weights, so a calibration fitted for the old digest still holds
     redigested: dict[str, str] = field(default_factory=dict)
+    #: the validation balanced accuracy (mean recall over the classes), NaN without a validation set
+    val_balanced_acc: float = math.nan
 
 
 def mixup_batch(xb: torch.Tensor, alpha: float,
@@ -1236,7 +1258,7 @@ class MemberTrainer:
 
     def validate(self) -> tuple[float, float]:
         """Validation loss and accuracy of the current weights (NaN without a validation set)."""
-        return _evaluate(self.model, self.data.val, self.batch_size, self.device, self.amp)
+        return _evaluate(self.model, self.data.val, self.batch_size, self.device, self.amp)[:2]
 
     def end_epoch(self, epoch: int, train_loss: float, val_loss: float, val_acc: float, seconds: float) -> None:
         """Record the epoch, update early stopping and write the resumable epoch checkpoint."""
@@ -1270,10 +1292,10 @@ class MemberTrainer:
             self.notes.append(f"member {self.spec.index + 1}: early stop after epoch {epoch + 1}, "
                               f"kept epoch {es.best_epoch}")
 
-    def finish(self) -> float:
+    def finish(self) -> tuple[float, float]:
         """Keep the best epoch's weights, recalibrate batch norm, write the member checkpoint.
 
-        Returns the final validation accuracy (NaN without a validation set).
+        Returns the final validation accuracy and balanced accuracy (NaN without a validation set).
         """
         es, dev, amp = self.stopping, self.device, self.amp
         if es.best_state is not None:
@@ -1288,8 +1310,8 @@ class MemberTrainer:
                       noun="batch", plural="batches", show=self.progress, unit="batch", dynamic_ncols=True) as bar:
             n_bn = recalibrate_batchnorm(self.model, self.data.train, self.batch_size, dev, amp, on_batch=bar.update,
                                          seed=self.spec.seed)
-            final_val_loss, final_val_acc = _evaluate(self.model, self.data.val, self.batch_size, dev, amp,
-                                                      on_batch=bar.update)
+            final_val_loss, final_val_acc, final_val_bal = _evaluate(self.model, self.data.val, self.batch_size,
+                                                                     dev, amp, on_batch=bar.update)
         if len(self.data.val) and not math.isfinite(final_val_loss):
             raise StarclassError(
                 f"member {self.spec.index + 1} ({self.spec.architecture}): the trained network gives non-finite "
@@ -1304,6 +1326,7 @@ class MemberTrainer:
                             extra={"device": str(dev), "precision": dtype_name(amp),
                                    "n_train": len(self.data.train),
                                    "final_val_loss": final_val_loss, "final_val_acc": final_val_acc,
+                                   FINAL_VAL_BALANCED_ACCURACY: final_val_bal,
                                    "batchnorm_recalibrated": n_bn,
                                    "n_val": len(self.data.val),
                                    "split": str(getattr(self.recipe, "split", "random")),
@@ -1314,7 +1337,7 @@ class MemberTrainer:
         )
         if self.last_path.exists():
             self.last_path.unlink()
-        return final_val_acc
+        return final_val_acc, final_val_bal
 
     def _said(self) -> str:
         """What starts the member's bar and lines: ``"fold 2/5: "``, or nothing."""
@@ -1358,9 +1381,10 @@ class MemberTrainer:
                          said, self.config.name,
                          self.spec.index + 1, self.n_members, epoch + 1, self.n_epochs, train_loss,
                          self.val_acc_txt, time.perf_counter() - t0)
-        final_val_acc = self.finish()
+        final_val_acc, final_val_bal = self.finish()
         best = self.stopping.best_epoch or len(self.history)
-        return MemberOutcome(self.final_path, self.history, best, final_val_acc, self.notes)
+        return MemberOutcome(self.final_path, self.history, best, final_val_acc, self.notes,
+                             val_balanced_acc=final_val_bal)
 
 
 def _kept_member(path: Path, config, spec: MemberSpec, identity: dict[str, str] | None = None) -> MemberOutcome:
@@ -1381,7 +1405,9 @@ def _kept_member(path: Path, config, spec: MemberSpec, identity: dict[str, str] 
     return MemberOutcome(path, done["history"], done["best_epoch"] or done["epoch"], val_acc,
                          [f"member {spec.index + 1}: already trained, kept ({path.name})"
                           + (f"; {note}" if note else "")], trained=False,
-                         redigested={old_digest: done["digest"]} if note else {})
+                         redigested={old_digest: done["digest"]} if note else {},
+                         # NaN for a member written before 2026-12-07, which did not record it
+                         val_balanced_acc=float(done.get(FINAL_VAL_BALANCED_ACCURACY, math.nan)))
 
 
 def balance_mix(class_mix: Sequence[float] | None, n_classes: int) -> np.ndarray:
@@ -1925,6 +1951,7 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
         class_counts={int(c): int(round(float(v))) for c, v in zip(config.classes, data.counts)},
         val_index=data.val.indices, device=str(dev), seconds=time.perf_counter() - t_start, notes=notes,
         n_kept=sum(not o.trained for o in outcomes),
+        val_balanced_accuracy=[o.val_balanced_acc for o in outcomes],
     )
 
 

@@ -301,10 +301,27 @@ def warning_line(message: Warning | str, category: type[Warning]) -> str:
     >>> warning_line("old option", DeprecationWarning)
     'warning: (DeprecationWarning) old option'
     """
-    from starclass.errors import StarclassWarning, cli_words
+    from starclass.errors import StarclassWarning
 
     kind = "" if category is UserWarning or issubclass(category, StarclassWarning) else f"({category.__name__}) "
-    return f"warning: {kind}{cli_words(str(message)).replace(_COVERAGE_CLI, _COVERAGE_SURVEY)}"
+    return f"warning: {kind}{survey_words(message)}"
+
+
+def survey_words(message: Warning | str) -> str:
+    """A tile's warning text in the survey's words: the command line's remedies, the survey's coverage note.
+
+    The one wording of both kinds of worker: a process worker's lines (:func:`warning_line`) and the
+    warnings a thread worker in the client's own process shows as they are raised (:func:`_keep_in_tasks`),
+    which said ``(classify --coverage)`` without the survey's note until 2026-12-07.
+
+    Examples
+    --------
+    >>> survey_words("ask for a coverage of at most 0.8 (classify --coverage)").split(" (")[1]
+    "classify --coverage, on a field: the survey's sets are at 0.9, with no setting of their own)"
+    """
+    from starclass.errors import cli_words
+
+    return cli_words(str(message)).replace(_COVERAGE_CLI, _COVERAGE_SURVEY)
 
 
 def _print_warning(message, category, filename, lineno, file=None, line=None) -> bool:
@@ -339,8 +356,12 @@ def _keep_in_tasks(shown: Callable[..., None]) -> Callable[..., None]:
     """
     def show(message, category, filename, lineno, file=None, line=None) -> None:
         # a tile's task runs in this thread, not the caller's own code: kept, and said once for the survey
-        if getattr(_TASK, "keeping", False) and not _print_warning(message, category, filename, lineno, file, line):
-            return
+        if getattr(_TASK, "keeping", False):
+            if not _print_warning(message, category, filename, lineno, file, line):
+                return
+            # shown in the words the file keeps and a process worker prints (survey_words): the caller's hook
+            # (the command line's) said "(classify --coverage)" of a survey, which has no coverage setting
+            message = survey_words(message)
         shown(message, category, filename, lineno, file, line)
 
     show.starclass_keeps = True  # type: ignore[attr-defined]
