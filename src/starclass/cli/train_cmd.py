@@ -149,6 +149,62 @@ def store_fit(store: StampStore | StampStores, cfg: TaskConfig, name: str | os.P
     return cfg
 
 
+def stores_task(stamps: Sequence[str | os.PathLike]) -> TaskConfig | None:
+    """The task the stamp stores among ``stamps`` were cut for, as they record it; None where none records one.
+
+    ``train --stamps STORE.h5`` without ``--task`` trained the default task (legus4: StarcNet, 76 s an epoch on
+    300 stamps) on a store cut for another (legus4-compact) until 2026-12-07, though ``cutouts`` records the
+    task in the store. Cutout lists (CSV, folders) record none and are passed over.
+
+    Parameters
+    ----------
+    stamps
+        The ``--stamps`` values.
+
+    Returns
+    -------
+    TaskConfig or None
+        The recorded task; None where no store records one.
+
+    Raises
+    ------
+    StarclassError
+        Where two stores record different tasks (``--task`` must then choose).
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> from astropy.table import Table
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.stamps import make_store
+    >>> path = tempfile.mkdtemp() + "/s.h5"
+    >>> cfg = get_preset("legus4-compact", stamp_size=8, scales=[1.0])
+    >>> img = {b: np.ones((40, 40), np.float32) for b in cfg.bands}
+    >>> _ = make_store(img, Table({"x": [20.0], "y": [20.0]}), path, cfg, progress=False)
+    >>> stores_task([path]).name
+    'legus4-compact'
+    """
+    from starclass.io.cutout_folders import is_cutout_source
+    from starclass.stamps import StampStore
+
+    found: list[tuple[str, dict]] = []
+    for path in stamps:
+        if is_cutout_source(path) or not Path(path).is_file():
+            continue  # a cutout list, or a path the store reader names as missing later
+        with StampStore(path) as st:
+            recorded = (st.meta.get("extra") or {}).get("task")
+        if isinstance(recorded, dict) and recorded.get("name"):
+            found.append((str(path), recorded))
+    if not found:
+        return None
+    first_path, first = found[0]
+    for path, other in found[1:]:
+        if other != first:
+            raise StarclassError(f"stamp stores {first_path} and {path} were cut for different tasks "
+                                 f"({first['name']!r}, {other['name']!r}): give --task")
+    return TaskConfig.from_dict(first)
+
+
 def recut_words(sources: object, task: str) -> str:
     """How to get a stamp store that fits ``task``: the ``cutouts`` command, from the mosaics a store was cut from.
 
@@ -533,6 +589,13 @@ def train_command(
             raise StarclassError("give --init-from or --resume-from, not both")
         init_from = resume_from
     cfg, starting_model = _task_of(task, resume_from, init_from, output)
+    task_typed = bool(given_options(ctx, {"task": "--task"}))
+    if not task_typed and resume_from is None and stamp_list:
+        # the task a store was cut for, not the default (legus4's StarcNet trained on a store cut for
+        # legus4-compact); a --task given is checked against the store by store_fit, differences named
+        if (recorded := stores_task(stamp_list)) is not None:
+            cfg, task, task_typed = recorded, recorded.name, True  # not 'the default' in the messages
+            echo(f"train: task {cfg.name}, as stamp store {stamp_list[0]} records (--task to name it)")
     changes: dict = {}
     recipe: dict = {}
     if stamp_size is not None:
@@ -620,7 +683,7 @@ def train_command(
             field_specs=field_specs, cfg=cfg, flags=flags, pseudo_labels=pseudo_labels,
             starting_model=starting_model, stamp_size_given=stamp_size is not None,
             # only a --task left out is 'the default' in the messages: a typed --task legus4 was called so too
-            task_typed=bool(given_options(ctx, {"task": "--task"})))
+            task_typed=task_typed)
 
 
 def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, group_column, output, epochs, ensemble,
