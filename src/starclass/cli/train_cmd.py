@@ -852,7 +852,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
     left_out = None if votes is None else _left_out(result.n_unlabelled, votes.voted, y, n_bad)
     _summarise(cfg, result, output, precision, soft=votes is not None and votes.model != "mode", left_out=left_out,
                mosaics=None if stamp_list or field_specs is not None else mosaics,
-               cautions=cautions)
+               cautions=cautions, stores=bool(stamp_list))
     if target_purity is not None:
         # not in the resume digests: it changes no weights, and a rerun chooses it again on the same rows
         tune_threshold(cfg, output, inputs, y, result.val_index, target_purity, device=device, progress=progress)
@@ -1911,7 +1911,7 @@ def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad:
 
 
 def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: str | None = None,
-                        mosaics: Sequence[Path] | None = None) -> str:
+                        mosaics: Sequence[Path] | None = None, stores: bool = False) -> str:
     """The line after "model written to M": the command that uses the model, as a new user looks for it.
 
     ``train`` ended with "model written to M" and nothing on what to run next; the classify command of a
@@ -1932,6 +1932,9 @@ def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: s
         Why the model is to be calibrated before classifying (words following "calibrate it first:").
     mosaics : sequence of Path, optional
         The one field's mosaics trained on (a folder, or files in one folder); else the placeholder ``MOSAICS``.
+    stores : bool, optional
+        Trained on stamp stores (``--stamps STORE.h5``): calibrate and classify stores cut as they were
+        (``--stamps``), not mosaics with a catalogue (placeholders of inputs the user never gave, until 2026-12-07).
 
     Returns
     -------
@@ -1946,6 +1949,10 @@ a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" descri
     "next: classify candidates with 'starclass classify MOSAICS -c CANDIDATES --model m -o classified.ecsv'"
     >>> next_after_training("m", cutouts=False, mosaics=[Path("field")])[:100]
     "next: classify candidates with 'starclass classify field -c CANDIDATES --model m -o classified.ecsv'"
+    >>> print(next_after_training("m", cutouts=False, stores=True))  # doctest: +NORMALIZE_WHITESPACE
+    next: classify a stamp store with 'starclass classify --stamps STORE.h5 --model m -o classified.ecsv' (STORE.h5:
+    one cut for the model's task, 'starclass cutouts MOSAICS -c CANDIDATES --task m -o STORE.h5'); 'starclass info m'
+    describes the model
     >>> next_after_training("m", cutouts=True, calibrate_first="it has no calibration")[:93]
     "next: calibrate it first, it has no calibration: 'starclass calibrate m --stamps HELD_OUT.csv"
     """
@@ -1961,6 +1968,8 @@ a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" descri
     if calibrate_first:
         held = (f"{shown_command(f'starclass calibrate {model} --stamps HELD_OUT.csv --overwrite')} (HELD_OUT.csv: "
                 "labelled cutouts it was not trained on)" if cutouts else
+                f"{shown_command(f'starclass calibrate {model} --stamps HELD_OUT.h5 --overwrite')} (HELD_OUT.h5: "
+                "a stamp store of labelled candidates it was not trained on, cut for its task)" if stores else
                 f"{shown_command(f'starclass calibrate {model} {data} -c HELD_OUT.ecsv --overwrite')} (HELD_OUT.ecsv: "
                 "labelled candidates it was not trained on)")
         first = f"calibrate it first, {calibrate_first}: {held}; then "
@@ -1969,6 +1978,12 @@ a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" descri
         classify = shown_command(f"starclass classify --stamps CUTOUTS --model {model} -o classified.csv")
         return (f"next: {first}classify cutouts with {classify} (CUTOUTS: a folder or CSV of cutouts, labelled or "
                 f"not); {info} describes the model")
+    if stores:
+        classify = shown_command(f"starclass classify --stamps STORE.h5 --model {model} -o classified.ecsv")
+        # cutouts --task takes a model folder: its task's bands, stamp size, scales and normalisation
+        cut = shown_command(f"starclass cutouts MOSAICS -c CANDIDATES --task {model} -o STORE.h5")
+        return (f"next: {first}classify a stamp store with {classify} (STORE.h5: one cut for the model's task, {cut}); "
+                f"{info} describes the model")
     classify = shown_command(f"starclass classify {data} -c CANDIDATES --model {model} -o classified.ecsv")
     return f"next: {first}classify candidates with {classify}; {info} describes the model"
 
@@ -2019,7 +2034,7 @@ def calibration_to_refit(model: str | Path) -> str | None:
 
 def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False,
                left_out: str | None = None, cutouts: bool = False, cautions: Sequence[str] = (),
-               mosaics: Sequence[Path] | None = None) -> None:
+               mosaics: Sequence[Path] | None = None, stores: bool = False) -> None:
     from starclass.errors import calibrate_command_named
     from starclass.learn.train import CautionNote
 
@@ -2082,4 +2097,5 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
         # val_acc 0.100 on every epoch line and kept 0.450, which read as a bug
         echo(BN_RECALIBRATION_WHY)
     echo(f"model written to {output}")
-    echo(next_after_training(output, cutouts=cutouts, calibrate_first=calibration_to_refit(output), mosaics=mosaics))
+    echo(next_after_training(output, cutouts=cutouts, calibrate_first=calibration_to_refit(output), mosaics=mosaics,
+                             stores=stores))
