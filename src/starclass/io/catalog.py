@@ -3923,8 +3923,9 @@ def not_a_catalogue_reason(path: PathLike, column_map: Mapping[str, str] | None 
     >>> not_a_catalogue_reason(f) is None
     True
     >>> _ = f.write_text("file,label,ra,dec\\ncluster/a.png,cluster,10.1,41.2\\n")
-    >>> print(not_a_catalogue_reason(f).replace(str(f), "layouts.csv"))
-    a table of cutout images (column 'file' names each image), not a catalogue of candidates; 'starclass info layouts.csv' describes it
+    >>> print(not_a_catalogue_reason(f).replace(str(f), "layouts.csv"))  # doctest: +NORMALIZE_WHITESPACE
+    a table of cutout images (column 'file' names each image), not a catalogue of candidates;
+    'starclass info layouts.csv' describes it
     """
     p = Path(path)
     fmt = guess_format(p)
