@@ -381,8 +381,8 @@ def train_command(
     task: str = typer.Option(
         "legus4", "--task", "-t",
         help="Task preset (listed below) or a YAML/JSON task file: 'extends: m31-real' and what differs, e.g. "
-             "bands, classes and a label_map from your label strings to classes (docs/real_images.md). Cutout "
-             "folders of your own need one (the default, legus4, is five HST bands)."),
+             "bands, classes, a label_map (docs/real_images.md). Cutout folders of your own need one (default: "
+             "legus4, five HST bands; with --stamps STORE.h5 the task the store was cut for)."),
     mosaics: list[Path] = typer.Option(
         None, "--mosaics", "-m",
         help="FITS mosaics (files or a directory), one per band. Not needed with --stamps."),
