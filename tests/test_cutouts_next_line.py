@@ -2,7 +2,7 @@
 
 Walking docs/stamps.md, ``cutouts field -c field/truth.ecsv --task legus4-compact -o lab.h5`` ended with the
 file written; the store trains as it is (``train --task legus4-compact --stamps lab.h5 -o model``: the task it was
-cut for is named, train does not read it from the store).
+cut for is named, so the command says what it trains; train reads it from the store too).
 A store without classes gets no such line.
 """
 

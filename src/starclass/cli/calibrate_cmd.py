@@ -30,6 +30,7 @@ from starclass.errors import (
     CalibrationFitWarning,
     OutputExistsError,
     StarclassError,
+    calibrate_command_named,
     counted,
     model_word,
     shell_word,
@@ -52,7 +53,8 @@ def calibrate_command(
         help="Labelled candidates (0-based x, y and the label column; a LEGUS .tab's 1-based x, y are converted "
              "on reading) held out from training."),
     stamps: Path | None = typer.Option(
-        None, "--stamps", help="A labelled cutout folder (CSV or directory) instead of mosaics + catalogue."),
+        None, "--stamps", help="A labelled cutout folder (CSV or directory) or stamp store (cutouts -o STORE.h5, "
+                               "cut for the model's task; labels: its class_ref) instead of mosaics + catalogue."),
     label_column: str = typer.Option(
         CLASS_REF, "--label-column",
         help="Catalogue column of reference classes (mosaics + catalogue); for a cutout folder its column of "
@@ -145,7 +147,16 @@ def calibrate_command(
     from starclass.learn.config import TaskConfig
 
     cfg = TaskConfig.from_dict(doc["config"])
-    if stamps is not None:
+    from starclass.io.cutout_folders import is_hdf5
+
+    store = stamps is not None and is_hdf5(Path(stamps))
+    if store:
+        # a stamp store (cutouts -o STORE.h5) is read as classify --stamps reads it: its stamps as they are, its
+        # class_ref; it was refused ("give the mosaics instead") though train and classify advised it
+        inputs, values, source = _store_rows(Path(stamps), cfg, label_column)
+        no_data = None  # a stamp without data is a row without a usable stamp (values 0), as on mosaics
+        rows_from = None  # read again from the store itself (source) by a fine-tune
+    elif stamps is not None:
         from starclass.io.cutout_folders import (
             label_classes,
             label_column_hint,
@@ -317,14 +328,41 @@ def calibrate_command(
          f"{cal.describe()}, NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}{under_tta}")
     for caution in cautions:
         # too few rows to pin the map down, or a temperature (a scale) at an end of its search
-        typer.echo(f"WARNING: {caution}", err=True)
+        typer.echo(f"WARNING: {calibrate_command_named(caution, model)}", err=True)  # the model given, not MODEL
     # it ended on the fit's figures, and nothing said what to run with the refitted model (train, classify,
     # detect and simulate each end with a 'next:' line; found walking docs/uncertainty.md)
     echo(calibrate_next_line(model, stamps=stamps is not None, tta=tta is not None,
-                             mosaics=None if stamps is not None else mosaics))
+                             mosaics=None if stamps is not None else mosaics, store=store))
 
 
-def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: list[Path] | None = None) -> str:
+def _store_rows(path: Path, cfg, label_column: str) -> tuple:
+    """A stamp store's inputs, the classes of its ``label_column`` (0 where no usable stamp) and its absolute path.
+
+    The store must be cut for the model's task (``store_fit``, as ``train`` and ``classify --stamps`` require).
+    """
+    import numpy as np
+
+    from starclass.cli.train_cmd import store_fit
+    from starclass.io.catalog import numeric_column
+    from starclass.stamps import StampStore
+
+    with StampStore(path) as st:
+        store_fit(st, cfg, path)  # the differences named, and the cutouts command that fits
+        table = st.table
+        if label_column not in table:
+            raise StarclassError(f"--stamps {path}: the stamp store has no label column {label_column!r} "
+                                 f"(--label-column; columns: {', '.join(table)}); calibration needs labelled rows")
+        from astropy.table import Table
+
+        values = numeric_column(Table({label_column: table[label_column]}), label_column,
+                                f"stamp store {path}").copy()
+        inputs = st[:][0] if len(st) else np.empty((0, *st.shape[1:]), np.float32)
+        values[~np.asarray(st.ok, bool)] = 0  # no usable stamp: left out, as classify leaves it unclassified
+    return inputs, values, str(path.absolute())
+
+
+def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: list[Path] | None = None,
+                        store: bool = False) -> str:
     """The 'next:' line ``calibrate`` ends with: classify with the refitted model, as its inputs were given.
 
     The mosaics calibrated on (one folder, or files in one folder) stand where ``MOSAICS`` stood:
@@ -341,6 +379,8 @@ def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: 
         A second fit under TTA was made (square stamps), which ``classify --tta`` applies.
     mosaics : list of Path, optional
         The mosaics given (with ``--catalog``); None with ``--stamps``.
+    store : bool, optional
+        The ``--stamps`` given was a stamp store: the stores to classify are ones cut for the model's task.
 
     Returns
     -------
@@ -359,7 +399,7 @@ def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: 
     from starclass.cli.suggest_cmd import data_dir_of
 
     folder = None if stamps else data_dir_of(mosaics)
-    source = ("--stamps LIST" if stamps else
+    source = ("--stamps STORE.h5" if store else "--stamps LIST" if stamps else
               f"{'MOSAICS' if folder is None else shell_word(folder)} -c CANDIDATES")
     command = shown_command(f"starclass classify {source} --model {shell_word(model)} -o classified.ecsv")
     return f"next: classify with it: {command}" + (" (--tta uses the fit under TTA)" if tta else "")

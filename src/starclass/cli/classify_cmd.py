@@ -903,7 +903,7 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
     if line := _decision_line(out, cfg, output):
         echo(line)
     _echo_threshold_caution(loaded, threshold)
-    _echo_trust(out)
+    _echo_trust(out, model)  # its cautions' 'starclass calibrate MODEL' names the model given
     if line := no_data_line(out):
         echo(line)
     if joint_line:

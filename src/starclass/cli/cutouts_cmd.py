@@ -502,7 +502,8 @@ def next_after_cutting(store: str | Path) -> str | None:
 
     ``simulate`` and ``detect`` end with the command that comes next; ``cutouts`` ended with the file written,
     and a labelled store (a simulated field's ``truth.ecsv`` cut) trains as it is (``train --stamps``, with the
-    ``--task`` the store was cut for: train does not read it from the store). A store without classes
+    ``--task`` the store was cut for, so that the command says what it trains; train reads it from the store
+    too). A store without classes
     (``class_ref`` absent or all 0) gets no line: what it is for (Grad-CAM maps of a model, ``explain``) is the
     user's choice.
 
@@ -541,8 +542,8 @@ def next_after_cutting(store: str | Path) -> str | None:
     with StampStore(store) as st:
         column = st.table.get(CLASS_REF)  # the store's table: column name -> array
         recorded = (st.meta.get("extra") or {}).get("task") or {}
-    # the task the store was cut for, named: train does not read it from the store, and without --task it trained
-    # its default (legus4, StarcNet: 76 s an epoch on 300 stamps) on a store cut for legus4-compact (2026-12-07)
+    # the task the store was cut for, named (train reads it too since 2026-12-07 late); before, without --task it
+    # trained its default (legus4, StarcNet: 76 s an epoch on 300 stamps) on a store cut for legus4-compact (2026-12-07)
     task = str(recorded.get("name") or "") if isinstance(recorded, dict) else ""
     task_words = f" --task {shell_word(task)}" if task else ""
     if column is None:

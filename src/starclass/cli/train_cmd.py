@@ -149,6 +149,62 @@ def store_fit(store: StampStore | StampStores, cfg: TaskConfig, name: str | os.P
     return cfg
 
 
+def stores_task(stamps: Sequence[str | os.PathLike]) -> TaskConfig | None:
+    """The task the stamp stores among ``stamps`` were cut for, as they record it; None where none records one.
+
+    ``train --stamps STORE.h5`` without ``--task`` trained the default task (legus4: StarcNet, 76 s an epoch on
+    300 stamps) on a store cut for another (legus4-compact) until 2026-12-07, though ``cutouts`` records the
+    task in the store. Cutout lists (CSV, folders) record none and are passed over.
+
+    Parameters
+    ----------
+    stamps
+        The ``--stamps`` values.
+
+    Returns
+    -------
+    TaskConfig or None
+        The recorded task; None where no store records one.
+
+    Raises
+    ------
+    StarclassError
+        Where two stores record different tasks (``--task`` must then choose).
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> from astropy.table import Table
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.stamps import make_store
+    >>> path = tempfile.mkdtemp() + "/s.h5"
+    >>> cfg = get_preset("legus4-compact", stamp_size=8, scales=[1.0])
+    >>> img = {b: np.ones((40, 40), np.float32) for b in cfg.bands}
+    >>> _ = make_store(img, Table({"x": [20.0], "y": [20.0]}), path, cfg, progress=False)
+    >>> stores_task([path]).name
+    'legus4-compact'
+    """
+    from starclass.io.cutout_folders import is_cutout_source
+    from starclass.stamps import StampStore
+
+    found: list[tuple[str, dict]] = []
+    for path in stamps:
+        if is_cutout_source(path) or not Path(path).is_file():
+            continue  # a cutout list, or a path the store reader names as missing later
+        with StampStore(path) as st:
+            recorded = (st.meta.get("extra") or {}).get("task")
+        if isinstance(recorded, dict) and recorded.get("name"):
+            found.append((str(path), recorded))
+    if not found:
+        return None
+    first_path, first = found[0]
+    for path, other in found[1:]:
+        if other != first:
+            raise StarclassError(f"stamp stores {first_path} and {path} were cut for different tasks "
+                                 f"({first['name']!r}, {other['name']!r}): give --task")
+    return TaskConfig.from_dict(first)
+
+
 def recut_words(sources: object, task: str) -> str:
     """How to get a stamp store that fits ``task``: the ``cutouts`` command, from the mosaics a store was cut from.
 
@@ -325,8 +381,8 @@ def train_command(
     task: str = typer.Option(
         "legus4", "--task", "-t",
         help="Task preset (listed below) or a YAML/JSON task file: 'extends: m31-real' and what differs, e.g. "
-             "bands, classes and a label_map from your label strings to classes (docs/real_images.md). Cutout "
-             "folders of your own need one (the default, legus4, is five HST bands)."),
+             "bands, classes, a label_map (docs/real_images.md). Cutout folders of your own need one (default: "
+             "legus4, five HST bands; with --stamps STORE.h5 the task the store was cut for)."),
     mosaics: list[Path] = typer.Option(
         None, "--mosaics", "-m",
         help="FITS mosaics (files or a directory), one per band. Not needed with --stamps."),
@@ -533,6 +589,13 @@ def train_command(
             raise StarclassError("give --init-from or --resume-from, not both")
         init_from = resume_from
     cfg, starting_model = _task_of(task, resume_from, init_from, output)
+    task_typed = bool(given_options(ctx, {"task": "--task"}))
+    if not task_typed and resume_from is None and stamp_list:
+        # the task a store was cut for, not the default (legus4's StarcNet trained on a store cut for
+        # legus4-compact); a --task given is checked against the store by store_fit, differences named
+        if (recorded := stores_task(stamp_list)) is not None:
+            cfg, task, task_typed = recorded, recorded.name, True  # not 'the default' in the messages
+            echo(f"train: task {cfg.name}, as stamp store {stamp_list[0]} records (--task to name it)")
     changes: dict = {}
     recipe: dict = {}
     if stamp_size is not None:
@@ -620,7 +683,7 @@ def train_command(
             field_specs=field_specs, cfg=cfg, flags=flags, pseudo_labels=pseudo_labels,
             starting_model=starting_model, stamp_size_given=stamp_size is not None,
             # only a --task left out is 'the default' in the messages: a typed --task legus4 was called so too
-            task_typed=bool(given_options(ctx, {"task": "--task"})))
+            task_typed=task_typed)
 
 
 def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, group_column, output, epochs, ensemble,
@@ -789,7 +852,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
     left_out = None if votes is None else _left_out(result.n_unlabelled, votes.voted, y, n_bad)
     _summarise(cfg, result, output, precision, soft=votes is not None and votes.model != "mode", left_out=left_out,
                mosaics=None if stamp_list or field_specs is not None else mosaics,
-               cautions=cautions)
+               cautions=cautions, stores=bool(stamp_list))
     if target_purity is not None:
         # not in the resume digests: it changes no weights, and a rerun chooses it again on the same rows
         tune_threshold(cfg, output, inputs, y, result.val_index, target_purity, device=device, progress=progress)
@@ -1848,7 +1911,7 @@ def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad:
 
 
 def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: str | None = None,
-                        mosaics: Sequence[Path] | None = None) -> str:
+                        mosaics: Sequence[Path] | None = None, stores: bool = False) -> str:
     """The line after "model written to M": the command that uses the model, as a new user looks for it.
 
     ``train`` ended with "model written to M" and nothing on what to run next; the classify command of a
@@ -1869,6 +1932,9 @@ def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: s
         Why the model is to be calibrated before classifying (words following "calibrate it first:").
     mosaics : sequence of Path, optional
         The one field's mosaics trained on (a folder, or files in one folder); else the placeholder ``MOSAICS``.
+    stores : bool, optional
+        Trained on stamp stores (``--stamps STORE.h5``): calibrate and classify stores cut as they were
+        (``--stamps``), not mosaics with a catalogue (placeholders of inputs the user never gave, until 2026-12-07).
 
     Returns
     -------
@@ -1883,6 +1949,10 @@ a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" descri
     "next: classify candidates with 'starclass classify MOSAICS -c CANDIDATES --model m -o classified.ecsv'"
     >>> next_after_training("m", cutouts=False, mosaics=[Path("field")])[:100]
     "next: classify candidates with 'starclass classify field -c CANDIDATES --model m -o classified.ecsv'"
+    >>> print(next_after_training("m", cutouts=False, stores=True))  # doctest: +NORMALIZE_WHITESPACE
+    next: classify a stamp store with 'starclass classify --stamps STORE.h5 --model m -o classified.ecsv' (STORE.h5:
+    one cut for the model's task, 'starclass cutouts MOSAICS -c CANDIDATES --task m -o STORE.h5'); 'starclass info m'
+    describes the model
     >>> next_after_training("m", cutouts=True, calibrate_first="it has no calibration")[:93]
     "next: calibrate it first, it has no calibration: 'starclass calibrate m --stamps HELD_OUT.csv"
     """
@@ -1898,6 +1968,8 @@ a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" descri
     if calibrate_first:
         held = (f"{shown_command(f'starclass calibrate {model} --stamps HELD_OUT.csv --overwrite')} (HELD_OUT.csv: "
                 "labelled cutouts it was not trained on)" if cutouts else
+                f"{shown_command(f'starclass calibrate {model} --stamps HELD_OUT.h5 --overwrite')} (HELD_OUT.h5: "
+                "a stamp store of labelled candidates it was not trained on, cut for its task)" if stores else
                 f"{shown_command(f'starclass calibrate {model} {data} -c HELD_OUT.ecsv --overwrite')} (HELD_OUT.ecsv: "
                 "labelled candidates it was not trained on)")
         first = f"calibrate it first, {calibrate_first}: {held}; then "
@@ -1906,6 +1978,12 @@ a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" descri
         classify = shown_command(f"starclass classify --stamps CUTOUTS --model {model} -o classified.csv")
         return (f"next: {first}classify cutouts with {classify} (CUTOUTS: a folder or CSV of cutouts, labelled or "
                 f"not); {info} describes the model")
+    if stores:
+        classify = shown_command(f"starclass classify --stamps STORE.h5 --model {model} -o classified.ecsv")
+        # cutouts --task takes a model folder: its task's bands, stamp size, scales and normalisation
+        cut = shown_command(f"starclass cutouts MOSAICS -c CANDIDATES --task {model} -o STORE.h5")
+        return (f"next: {first}classify a stamp store with {classify} (STORE.h5: one cut for the model's task, {cut}); "
+                f"{info} describes the model")
     classify = shown_command(f"starclass classify {data} -c CANDIDATES --model {model} -o classified.ecsv")
     return f"next: {first}classify candidates with {classify}; {info} describes the model"
 
@@ -1956,7 +2034,7 @@ def calibration_to_refit(model: str | Path) -> str | None:
 
 def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False,
                left_out: str | None = None, cutouts: bool = False, cautions: Sequence[str] = (),
-               mosaics: Sequence[Path] | None = None) -> None:
+               mosaics: Sequence[Path] | None = None, stores: bool = False) -> None:
     from starclass.errors import calibrate_command_named
     from starclass.learn.train import CautionNote
 
@@ -2024,4 +2102,5 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
         # val_acc 0.100 on every epoch line and kept 0.450, which read as a bug
         echo(BN_RECALIBRATION_WHY)
     echo(f"model written to {output}")
-    echo(next_after_training(output, cutouts=cutouts, calibrate_first=calibration_to_refit(output), mosaics=mosaics))
+    echo(next_after_training(output, cutouts=cutouts, calibrate_first=calibration_to_refit(output), mosaics=mosaics,
+                             stores=stores))

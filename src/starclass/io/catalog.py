@@ -3922,6 +3922,10 @@ def not_a_catalogue_reason(path: PathLike, column_map: Mapping[str, str] | None 
     >>> _ = f.write_text("NUM,X_IMAGE,Y_IMAGE\\n1,2,3\\n")
     >>> not_a_catalogue_reason(f) is None
     True
+    >>> _ = f.write_text("file,label,ra,dec\\ncluster/a.png,cluster,10.1,41.2\\n")
+    >>> print(not_a_catalogue_reason(f).replace(str(f), "layouts.csv"))  # doctest: +NORMALIZE_WHITESPACE
+    a table of cutout images (column 'file' names each image), not a catalogue of candidates;
+    'starclass info layouts.csv' describes it
     """
     p = Path(path)
     fmt = guess_format(p)
@@ -3939,12 +3943,31 @@ def not_a_catalogue_reason(path: PathLike, column_map: Mapping[str, str] | None 
     names = table.colnames
     if not len(table) or not names or _no_header(names):
         return None
+    if column := _cutout_file_column(table):
+        # a cutout list (a classified one too) in a folder of catalogues: "name a column 'id' in the file" was
+        # said of it (info cats/), advice for a catalogue; it is described as what it is by info FILE
+        return (f"a table of cutout images (column {column!r} names each image), not a catalogue of candidates; "
+                f"'starclass info {shell_word(p)}' describes it")
     renamed = [(column_map or {}).get(n, n) for n in names]
     if catalogue_roles(renamed):
         return None
     shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
     why = f"no id, position (x, y or ra, dec) or class column among its {counted(len(names), 'column')} ({shown})"
     return why
+
+
+def _cutout_file_column(table: Table) -> str | None:
+    """The column of a cutout list (``file``, or the one a classified list records) whose values are image files."""
+    from starclass.io.cutout_folders import IMAGE_SUFFIXES
+
+    names = table.colnames
+    recorded = str(table["file_column"][0]) if "file_column" in names and len(table) else None
+    for column in (recorded, "file"):
+        if column in names and table[column].dtype.kind in "US":
+            values = [str(v).strip().lower() for v in table[column][:50]]
+            if values and all(v.endswith(tuple(IMAGE_SUFFIXES)) for v in values):
+                return column
+    return None
 
 
 def _short_cols(table: Table) -> str:

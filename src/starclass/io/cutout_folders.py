@@ -1867,9 +1867,9 @@ def stamp_store_error(path: str | os.PathLike, *, catalogue: bool = False) -> St
             f"{shown_command(f'starclass info {shell_word(path)}')} describes the store")
     return StarclassError(
         f"{store}, not a cutout folder (a CSV of file,label or a folder of images); stamps of catalogue candidates "
-        "come from their mosaics: give those instead (report: --mosaics; calibrate: MOSAICS --catalog; "
+        "come from their mosaics: give those instead (report: --mosaics; "
         "inspect: DATA_DIR, the mosaics' folder, with --catalogue); 'starclass classify --stamps STORE.h5' "
-        "classifies a store as it is")
+        "classifies a store as it is, 'starclass calibrate MODEL --stamps STORE.h5' calibrates a model on one")
 
 
 def read_csv_rows(path: str | os.PathLike) -> tuple[list[str], list[dict[str, str]], list[int]]:
