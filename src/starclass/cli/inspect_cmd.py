@@ -783,11 +783,14 @@ def inspect_command(
             raise StarclassError(f"{option} applies to --export")
     if admin and not add_user:
         raise StarclassError("--admin applies to --add-user (an existing account stays as it is)")
-    if export is not None and stamps is None:
+    if export is not None and stamps is None and not Path(export).exists():
         from starclass.io.catalog import catalog_format
 
         # the name's format before the field and the labels are read (a few seconds); found by the writer, the
-        # refusal named the hidden temporary it was handed (/data/.labels.txt.dd_kz4dl.txt), not labels.txt
+        # refusal named the hidden temporary it was handed (/data/.labels.txt.dd_kz4dl.txt), not labels.txt.
+        # An existing file is left to the output checks: an export onto the database or the catalogue is
+        # refused as one of the command's inputs, which matters more than its suffix (export_labels still
+        # checks the format before any work)
         catalog_format(export)
     require_extra("web", WEB_MODULES, "inspect")
     serving = not (add_user or set_password or list_users or export or backup)
