@@ -15,7 +15,6 @@ from astropy.table import Table
 from typer.testing import CliRunner
 
 from starclass.cli import app
-from starclass.io.atomic import atomic_dir, holds_working_dir
 
 runner = CliRunner()
 
@@ -49,6 +48,8 @@ def test_evaluate_into_the_current_folder_is_refused(tmp_path, monkeypatch):
 
 
 def test_atomic_dir_refuses_the_working_directory_and_leaves_it_as_it_was(tmp_path, monkeypatch):
+    from starclass.io.atomic import atomic_dir, holds_working_dir  # here: the CLI tests above run without it
+
     monkeypatch.chdir(tmp_path)
     assert holds_working_dir(".") and holds_working_dir(tmp_path.parent)
     assert not holds_working_dir("sub")
