@@ -3361,8 +3361,10 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     shown = {pred_name: pred_column or CLASS_PRED,
              **{n: ref_col for n in cats if n != pred_name and reference_column is not None}}
     counts["class_column"] = [shown.get(str(n), str(c)) for n, c in zip(counts["catalogue"], counts["class_column"])]
+    # pred_column: the column scored (a catalogue without class_pred has its class_ref scored: summary.json, which
+    # info reads, said class_pred of it until 2026-12-07, where evaluate's own line said class_ref)
     ev = Evaluation(etask, task_note, pred_name, cats, cols, counts, comparisons,
-                    scored=scored, pred_column=pred_column or CLASS_PRED, pred_label=pred_label, named=named)
+                    scored=scored, pred_column=pred_column or cols[pred_name], pred_label=pred_label, named=named)
     # the objects every catalogue classifies: the Quality Ratio compares the catalogues' counts on them
     # (it compared each catalogue's counts over its own rows: NGC 1566's 2432 machine classes with the
     # people's 1061, a QR of 11 for class 3 that said more of who classified what than how)
