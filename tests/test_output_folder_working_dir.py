@@ -4,7 +4,8 @@ Every folder output is written beside its target and renamed onto it (``starclas
 ``.`` cannot be renamed, so ``simulate . --size 64`` in an empty folder rendered the whole field and then
 stopped with ``OSError: [Errno 16] Device or resource busy: '.' -> '..XXXXXXXX.old'`` and a traceback,
 exit 1, nothing written (until 2026-12-07). ``evaluate ../pred.ecsv -o .`` likewise; a folder above the working
-directory, swapped for its new copy, would leave the shell in a deleted folder. Both are now refused at once, exit 2, naming the argument and saying what to do.
+directory, swapped for its new copy, would leave the shell in a deleted folder. Both are now refused at
+once, exit 2, naming the argument and saying what to do.
 """
 
 from __future__ import annotations

@@ -41,8 +41,8 @@ def simulate_cmd(
         help="Replace an existing non-empty OUTDIR as a whole (a field folder may hold only what simulate writes); "
              "without it it is kept."),
     size: int = typer.Option(None, "--size",
-        help="Field size in pixels (square; default 2048, at least 64, at most 16384); the seed papers' presets: the cutout side "
-             "(cool-core 256, galaxy-cluster 168, open-globular 224; at least 32)."),
+        help="Field size in pixels (square; default 2048, at least 64, at most 16384); the seed papers' presets: "
+             "the cutout side (cool-core 256, galaxy-cluster 168, open-globular 224; at least 32)."),
     n_candidates: int = typer.Option(None, "--n-candidates", min=1,
         help="Number of candidates in the truth catalogue, at least 1 (default 3000): every later command "
              "(detect --truth, cutouts, train, evaluate) works per candidate and refuses an empty catalogue."),
