@@ -41,8 +41,8 @@ def simulate_cmd(
         help="Replace an existing non-empty OUTDIR as a whole (a field folder may hold only what simulate writes); "
              "without it it is kept."),
     size: int = typer.Option(None, "--size",
-        help="Field size in pixels (square; default 2048, at least 64); the seed papers' presets: the cutout side "
-             "(cool-core 256, galaxy-cluster 168, open-globular 224; at least 32)."),
+        help="Field size in pixels (square; default 2048, at least 64, at most 16384); the seed papers' presets: "
+             "the cutout side (cool-core 256, galaxy-cluster 168, open-globular 224; at least 32)."),
     n_candidates: int = typer.Option(None, "--n-candidates", min=1,
         help="Number of candidates in the truth catalogue, at least 1 (default 3000): every later command "
              "(detect --truth, cutouts, train, evaluate) works per candidate and refuses an empty catalogue."),
@@ -169,8 +169,11 @@ def simulate_cmd(
 
     over = {}
     if size is not None:
-        if size < 64:
-            raise StarclassError(f"--size must be at least 64, got {size}")
+        from starclass.simulate.config import MAX_FIELD_SIDE
+
+        # named as the option: "shape 200000 x 200000 is too large" named none (until 2026-12-07)
+        if not 64 <= size <= MAX_FIELD_SIDE:
+            raise StarclassError(f"--size must be at least 64 and at most {MAX_FIELD_SIDE} px for a field, got {size}")
         over["shape"] = (size, size)
     if n_candidates is not None:
         over["n_candidates"] = n_candidates

@@ -490,7 +490,11 @@ def class_column(t: Table, prefer: str, name: str | None = None) -> str:
         raise StarclassError(f"{name or 'catalogue'} has neither class_pred nor class_ref: {hint}")
     elif t.meta.get("layout_note") and not t.meta.get("layout_certain", True):
         why = f"; its LEGUS layout '{t.meta.get('legus_layout')}': {t.meta['layout_note']}"
-    raise StarclassError(f"{name or 'catalogue'} has neither class_pred nor class_ref{why} "
+    # a candidate list (detect's) has no class yet: say the step that gives it one, not only its 36 columns
+    todo = (f"; classify it first ('starclass classify MOSAICS -c {shell_word(str(name))} --model MODEL -o "
+            "classified.ecsv'), or name its class column with --pred-column"
+            if prefer == CLASS_PRED and name and not scorable_columns(t) else "")
+    raise StarclassError(f"{name or 'catalogue'} has neither class_pred nor class_ref{why}{todo} "
                          f"(columns: {', '.join(t.colnames)})")
 
 
@@ -3171,7 +3175,13 @@ def check_comparable(pred: str | Path, references: ReferencesLike | None = None,
     if file_column is not None and file_column in ptab.colnames and ptab.meta.get("file_column") != file_column:
         ptab = ptab.copy(copy_data=False)  # the table handed on is left as it was read
         ptab.meta["file_column"] = file_column
-    _references_to_compare(ptab, etask, pred, "prediction", references, label_column, pred_column, reference_column)
+    ptab, _, has_self, _ = _references_to_compare(ptab, etask, pred, "prediction", references, label_column,
+                                                  pred_column, reference_column)
+    if pred_column is None and not has_self:
+        # a catalogue with no class at all (detect's candidates) against a reference: refused here as the
+        # evaluation would, so that `evaluate cands.ecsv -r truth.ecsv` says its error before its first line
+        # ("pairing with the references, bootstrapping ...", said until 2026-12-07 and then refused)
+        class_column(ptab, CLASS_PRED, str(pred))
     return read
 
 
@@ -3459,8 +3469,10 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     # labels had probabilities
     counts["probabilities"] = ["yes" if p == "yes" and _model_column(str(c)) else "no"
                                for p, c in zip(counts["probabilities"], counts["class_column"])]
+    # pred_column: the column scored (a catalogue without class_pred has its class_ref scored: summary.json, which
+    # info reads, said class_pred of it until 2026-12-07, where evaluate's own line said class_ref)
     ev = Evaluation(etask, task_note, pred_name, cats, cols, counts, comparisons,
-                    scored=scored, pred_column=pred_column or CLASS_PRED, pred_label=pred_label, named=named,
+                    scored=scored, pred_column=pred_column or cols[pred_name], pred_label=pred_label, named=named,
                     shown_columns={str(n): shown.get(str(n), str(c)) for n, c in cols.items()},
                     label_column=label_column if label_column is not None and label_column in file_columns else None)
     # the objects every catalogue classifies: the Quality Ratio compares the catalogues' counts on them

@@ -533,6 +533,43 @@ def _clear_replaced(target: Path) -> None:
             _rmtree(target.parent / name)
 
 
+def holds_working_dir(path: str | os.PathLike) -> bool:
+    """Whether the folder ``path`` is the current working directory or a folder above it.
+
+    Such a folder cannot be written as a whole by :func:`atomic_dir`: ``.`` cannot be renamed at
+    all (``simulate . --size 64`` ended, after the whole field was rendered, in
+    ``OSError: [Errno 16] Device or resource busy: '.' -> '..XXXXXXXX.old'``), and a folder above
+    the working directory, swapped for its new copy, would leave the shell in a deleted folder.
+
+    Examples
+    --------
+    >>> holds_working_dir(".")
+    True
+    >>> holds_working_dir("a-folder-below-the-working-directory")
+    False
+    """
+    try:
+        here = Path.cwd().resolve()
+        there = Path(os.path.abspath(path)).resolve()
+    except (OSError, RuntimeError):  # a deleted working directory, a loop of links: not the case here
+        return False
+    return here == there or there in here.parents
+
+
+def working_dir_message(path: str | os.PathLike, what: str) -> str:
+    """The refusal of a folder output that is the working directory or above it (see :func:`holds_working_dir`).
+
+    Examples
+    --------
+    >>> working_dir_message(".", "OUTDIR").split(";")[0]
+    'OUTDIR . is the current folder'
+    """
+    same = Path(os.path.abspath(path)).resolve() == Path.cwd().resolve()
+    where = "the current folder" if same else "a folder above the current folder"
+    return (f"{what} {path} is {where}; an output folder is replaced as a whole, which cannot be done to the "
+            "folder the shell is in: name a folder in it (e.g. 'out') or run the command from the folder above")
+
+
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
                own: Iterable[str] | None = None) -> Iterator[Path]:
@@ -564,7 +601,8 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
     ------
     StarclassError
         ``path`` is a file, or is a non-empty folder and ``overwrite`` is false, or holds
-        entries outside ``own``, or its parent folder cannot be written.
+        entries outside ``own``, or its parent folder cannot be written, or it is the working
+        directory or a folder above it (:func:`holds_working_dir`).
 
     Examples
     --------
@@ -576,6 +614,8 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
     ['a.txt']
     """
     target = Path(path)
+    if holds_working_dir(target):  # before the work: '.' cannot be renamed (an OSError after it, until 2026-12-07)
+        raise StarclassError(working_dir_message(target, "output folder"))
     recover_dir(target)  # an older replacement killed half-way: its old set counts as what exists
     if target.exists() and not target.is_dir():
         raise StarclassError(f"output folder {target} exists and is not a folder")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from starclass.errors import StarclassError
-from starclass.io.atomic import foreign_entries
+from starclass.io.atomic import foreign_entries, holds_working_dir, working_dir_message
 from starclass.io.fits_names import is_fits_name
 
 PathLike = str | os.PathLike
@@ -226,6 +226,8 @@ def check_output(output: PathLike | None, inputs: Iterable[PathLike | None] = ()
     if folder and (out.exists() or out.is_symlink()) and not out.is_dir():
         raise StarclassError(f"{option} {out} exists and is not a folder; name a folder (it is never replaced "
                              "by one, even with --overwrite)")
+    if folder and holds_working_dir(out):  # atomic_dir cannot rename it: refused now, not after the work
+        raise StarclassError(working_dir_message(out, option))
     if file and out.is_dir():
         raise StarclassError(f"{option} {out} is a folder; name a file in it or beside it (a folder is never "
                              "replaced by a file, even with --overwrite)")

@@ -179,6 +179,10 @@ def mix_with_cluster_fraction(class_mix: Sequence[float], fraction: float) -> tu
     return (round(f * a, 12), round(f * b, 12), round((1 - f) * c, 12), round((1 - f) * d, 12))
 
 
+#: The largest field side in pixels (a square field's; ``simulate --size``): 16384 px needs ~50 GiB to render.
+MAX_FIELD_SIDE = 16384
+
+
 @dataclass
 class SimConfig:
     """Everything that defines a simulated field; the field is a pure function of it.
@@ -446,8 +450,8 @@ class SimConfig:
         ny, nx = self.shape
         if ny < 64 or nx < 64:
             raise StarclassError(f"shape must be at least 64 x 64 px, got {nx} x {ny} (nx x ny)")
-        if ny * nx > 16384 * 16384:
-            raise StarclassError(f"shape {nx} x {ny} is too large (at most 16384 x 16384)")
+        if ny * nx > MAX_FIELD_SIDE * MAX_FIELD_SIDE:
+            raise StarclassError(f"shape {nx} x {ny} is too large (at most {MAX_FIELD_SIDE} x {MAX_FIELD_SIDE})")
         if not self.bands:
             raise StarclassError("bands: at least one band is needed")
         unknown = [b for b in self.bands if b not in BANDS]
