@@ -91,3 +91,33 @@ def test_a_store_is_calibrated_and_classified_naming_the_model(tmp_path):
     text = " ".join(res.output.split())
     assert res.exit_code == 0, text
     assert "WARNING" in text and f"starclass calibrate {model}" in text and "MODEL" not in text, text
+
+
+def test_training_on_a_store_names_the_mosaics_it_was_cut_from(tmp_path):
+    """The next: line after training on a store said 'starclass cutouts MOSAICS -c CANDIDATES --task m' though the
+    store records the mosaic files it was cut from: it names their folder."""
+    from astropy.io import fits
+
+    from starclass.io.mosaic import read_mosaics
+    from starclass.learn.config import get_preset
+    from starclass.stamps import make_store
+
+    rng = np.random.default_rng(3)
+    cfg = get_preset("m31-binary-compact", stamp_size=16, normalisation="zscore", scales=[1.0])
+    field = tmp_path / "field"
+    field.mkdir()
+    files = {b: field / f"m31_{b}.fits" for b in cfg.bands}
+    for f in files.values():
+        fits.writeto(f, rng.normal(1.0, 0.1, (120, 120)).astype(np.float32))
+    n = 16
+    xy = rng.uniform(12, 108, (n, 2))
+    table = Table({"id": np.arange(1, n + 1), "x": xy[:, 0], "y": xy[:, 1], "class_ref": [1, 3] * (n // 2)})
+    mosaics = read_mosaics(files, cfg.bands, zeropoints={b: 25.0 for b in cfg.bands})
+    make_store(mosaics, table, tmp_path / "s.h5", cfg, progress=False)
+    out = tmp_path / "model"
+    res = runner.invoke(app, ["train", "--stamps", str(tmp_path / "s.h5"), "-o", str(out), "--epochs", "1",
+                              "--ensemble", "1", "--val-fraction", "0", "--device", "cpu", "--no-progress"])
+    text = " ".join(res.output.split())
+    assert res.exit_code == 0, text
+    assert f"starclass cutouts {field} -c CANDIDATES --task {out} -o STORE.h5" in text, text
+    assert "cutouts MOSAICS" not in text, text

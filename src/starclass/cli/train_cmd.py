@@ -851,7 +851,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                                      for f in field_specs] if field_specs is not None else [(mosaics, catalogs[0])])
     left_out = None if votes is None else _left_out(result.n_unlabelled, votes.voted, y, n_bad)
     _summarise(cfg, result, output, precision, soft=votes is not None and votes.model != "mode", left_out=left_out,
-               mosaics=None if stamp_list or field_specs is not None else mosaics,
+               mosaics=(stores_mosaics(stamp_list) if stamp_list else None if field_specs is not None else mosaics),
                cautions=cautions, stores=bool(stamp_list))
     if target_purity is not None:
         # not in the resume digests: it changes no weights, and a rerun chooses it again on the same rows
@@ -1931,7 +1931,8 @@ def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: s
     calibrate_first : str, optional
         Why the model is to be calibrated before classifying (words following "calibrate it first:").
     mosaics : sequence of Path, optional
-        The one field's mosaics trained on (a folder, or files in one folder); else the placeholder ``MOSAICS``.
+        The one field's mosaics trained on (a folder, or files in one folder), or with ``stores`` the folder
+        the stores were cut from (:func:`stores_mosaics`); else the placeholder ``MOSAICS``.
     stores : bool, optional
         Trained on stamp stores (``--stamps STORE.h5``): calibrate and classify stores cut as they were
         (``--stamps``), not mosaics with a catalogue (placeholders of inputs the user never gave, until 2026-12-07).
@@ -1981,11 +1982,39 @@ a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" descri
     if stores:
         classify = shown_command(f"starclass classify --stamps STORE.h5 --model {model} -o classified.ecsv")
         # cutouts --task takes a model folder: its task's bands, stamp size, scales and normalisation
-        cut = shown_command(f"starclass cutouts MOSAICS -c CANDIDATES --task {model} -o STORE.h5")
+        # the mosaics the stores were cut from (their recorded sources, see stores_mosaics) where known
+        cut = shown_command(f"starclass cutouts {data} -c CANDIDATES --task {model} -o STORE.h5")
         return (f"next: {first}classify a stamp store with {classify} (STORE.h5: one cut for the model's task, {cut}); "
                 f"{info} describes the model")
     classify = shown_command(f"starclass classify {data} -c CANDIDATES --model {model} -o classified.ecsv")
     return f"next: {first}classify candidates with {classify}; {info} describes the model"
+
+
+def stores_mosaics(stores: Sequence[str | os.PathLike]) -> list[Path] | None:
+    """The one folder of mosaics the stamp stores were cut from (their recorded ``sources``), as ``[folder]``.
+
+    ``train --stamps STORE.h5`` closed with ``starclass cutouts MOSAICS ... --task m``, a placeholder, though
+    the store records the mosaic files it was cut from; the line names their folder where all the stores'
+    mosaics are in one folder found on disk, else None (the placeholder stays).
+
+    Parameters
+    ----------
+    stores : sequence of path-like
+        The stamp stores trained on.
+
+    Returns
+    -------
+    list of Path or None
+
+    Examples
+    --------
+    >>> stores_mosaics(["no/such/store.h5"]) is None
+    True
+    """
+    from starclass.cli.suggest_cmd import store_mosaics_folder
+
+    folders = {store_mosaics_folder(Path(s)) for s in stores}
+    return None if len(folders) != 1 or None in folders else [folders.pop()]
 
 
 def calibration_to_refit(model: str | Path) -> str | None:
