@@ -50,3 +50,29 @@ def test_the_refusal_comes_before_the_question_of_overwrite(tmp_path, monkeypatc
     assert "has neither class_pred nor class_ref" in res.output
     assert "--overwrite" not in res.output.split("(columns:")[0]
     assert (tmp_path / "ev" / "summary.json").read_text() == "{}"
+
+
+def test_the_refusal_of_a_wide_catalogue_lists_a_few_columns_not_all(tmp_path, monkeypatch):
+    """The refusal of a detect catalogue (36 columns) listed every column after the next step, which was lost
+    in them: it names the columns that could hold a class, or the first few, and how many more."""
+    rng = np.random.default_rng(2)
+    n = 10
+    cols = {"id": np.arange(1, n + 1), "x": rng.uniform(0, 99, n), "y": rng.uniform(0, 99, n)}
+    cols.update({f"flux_b{i:02d}": rng.uniform(0, 1, n) for i in range(33)})
+    Table(cols).write(tmp_path / "wide.ecsv")
+    cols["expert_class"] = rng.integers(1, 5, n)
+    Table(cols).write(tmp_path / "expert.ecsv")
+    Table({"id": np.arange(1, n + 1), "x": cols["x"], "y": cols["y"], "class_ref": rng.integers(1, 5, n)},
+          meta={"classes": [1, 2, 3, 4]}).write(tmp_path / "truth.ecsv")
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, ["evaluate", "wide.ecsv", "-r", "truth.ecsv", "-o", "ev", "--bootstrap", "0"])
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2, text
+    assert "starclass classify MOSAICS -c wide.ecsv --model MODEL" in text, text
+    assert "flux_b32" not in text and "and 32 more" in text, text
+    assert text.index("classify MOSAICS") < text.index("columns: id"), text
+    res = runner.invoke(app, ["evaluate", "expert.ecsv", "-r", "truth.ecsv", "-o", "ev", "--bootstrap", "0"])
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2, text
+    assert "columns that could hold a class: expert_class; 36 other columns" in text, text
+    assert "flux_b00" not in text, text

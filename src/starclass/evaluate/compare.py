@@ -495,7 +495,46 @@ def class_column(t: Table, prefer: str, name: str | None = None) -> str:
             "classified.ecsv'), or name its class column with --pred-column"
             if prefer == CLASS_PRED and name and not scorable_columns(t) else "")
     raise StarclassError(f"{name or 'catalogue'} has neither class_pred nor class_ref{why}{todo} "
-                         f"(columns: {', '.join(t.colnames)})")
+                         f"({class_like_columns(t.colnames)})")
+
+
+def class_like_columns(names: Sequence[str], most: int = 6) -> str:
+    """The few columns of a table that could hold a class, and how many more it has, for an error message.
+
+    The refusal of a catalogue without a class listed every column: the 36 of a detect catalogue, after
+    which the next step (classify it) was lost. Columns named ``class...``, ``..._class`` or ``...label...``
+    are shown (at most ``most``); where none is, the first four, to tell the table.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The table's column names.
+    most : int, optional
+        The most class-like columns shown.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> class_like_columns(["id", "x", "y", "class_expert", "mag_g", "flux_g"])
+    'columns that could hold a class: class_expert; 5 other columns'
+    >>> class_like_columns(["id", "x", "y", "mag_g", "flux_g"])
+    'no column named like a class; columns: id, x, y, mag_g and 1 more'
+    >>> class_like_columns(["id", "x"])
+    'no column named like a class; columns: id, x'
+    """
+    names = list(names)
+    low = [n.lower() for n in names]
+    like = [n for n, lo in zip(names, low) if lo.startswith("class") or lo.endswith("class") or "label" in lo][:most]
+    if like:
+        rest = len(names) - len(like)
+        others = f"; {rest} other column{'s' if rest != 1 else ''}" if rest else ""
+        return f"columns that could hold a class: {', '.join(like)}{others}"
+    shown = names[:4]
+    more = f" and {len(names) - len(shown)} more" if len(names) > len(shown) else ""
+    return f"no column named like a class; columns: {', '.join(shown)}{more}"
 
 
 #: Columns written in the model's output classes (``classify``), not in the reference scheme.
