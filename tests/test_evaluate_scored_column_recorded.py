@@ -37,3 +37,23 @@ def test_a_catalogue_without_class_pred_is_recorded_as_its_class_ref_scored(tmp_
     info = runner.invoke(app, ["info", "ev"])
     assert info.exit_code == 0, info.output
     assert "scored column class_ref" in info.output
+
+
+def test_the_catalogues_table_names_the_class_ref_scored(tmp_path, monkeypatch):
+    """catalogues.ecsv (the page's Catalogues table) named class_pred for the truth's scored class_ref."""
+    rng = np.random.default_rng(3)
+    n = 60
+    x, y = rng.uniform(0, 99, n), rng.uniform(0, 99, n)
+    truth = rng.integers(1, 5, n)
+    people = np.where(rng.uniform(size=n) < 0.8, truth, rng.integers(1, 5, n))
+    meta = {"classes": [1, 2, 3, 4]}
+    Table({"id": np.arange(1, n + 1), "x": x, "y": y, "class_ref": truth}, meta=meta).write(tmp_path / "truth.ecsv")
+    Table({"id": np.arange(1, n + 1), "x": x, "y": y, "class_ref": people}, meta=meta).write(tmp_path / "humans.ecsv")
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, ["evaluate", "truth.ecsv", "-r", "humans.ecsv", "-o", "ev", "--bootstrap", "0",
+                              "--no-science", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    cats = Table.read(tmp_path / "ev" / "tables" / "catalogues.ecsv")
+    by_name = {str(n): str(c) for n, c in zip(cats["catalogue"], cats["class_column"])}
+    assert "class_pred" not in by_name.values(), by_name
+    assert set(by_name.values()) == {"class_ref"}, by_name

@@ -680,7 +680,8 @@ def inspect_command(
     db: str = typer.Option(None, "--db", help="Database URL: sqlite:///path.sqlite (default "
                                               "DATA_DIR/inspect.sqlite; --stamps: inspect.sqlite beside the "
                                               "list) or postgresql://user:pw@host/name."),
-    catalogue: Path = typer.Option(None, "--catalogue", "--catalog",
+    # -c as detect, cutouts, train, classify and calibrate spell it (until 2026-12-07 inspect had none)
+    catalogue: Path = typer.Option(None, "--catalogue", "--catalog", "-c",
                                    help="Candidate catalogue (default DATA_DIR/candidates.*)."),
     predictions: Path = typer.Option(None, help="Model predictions (default DATA_DIR/predictions.* or "
                                                 "the catalogue's prob_<k> columns; --stamps: a 'classify "

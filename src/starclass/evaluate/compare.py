@@ -3495,7 +3495,9 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     counts = _class_counts(cats, cols, etask)
     # the columns as the user named them: the counts table said class_pred / class_ref for the
     # --pred-column and --reference-column read into them (class_ml against class_human_mode)
-    shown = {pred_name: pred_column or CLASS_PRED,
+    # the prediction's column as scored: class_ref of a catalogue without class_pred (it said class_pred of it,
+    # a column the catalogue does not have, until 2026-12-07)
+    shown = {pred_name: pred_column or cols[pred_name],
              **{n: ref_col for n in cats if n != pred_name and reference_column is not None},
              **label_read}
     if own in cats:
