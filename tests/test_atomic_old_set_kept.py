@@ -18,6 +18,7 @@ import shutil
 import warnings
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from starclass.cli import app
@@ -94,6 +95,8 @@ def test_a_deletable_old_set_goes_without_a_word(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["tables"] and said == []
 
 
+# the page's figures built but not rendered (conftest): the test reads the folders and words, not pixels
+@pytest.mark.usefixtures("unrendered_figures")
 def test_report_overwrite_over_read_only_tables_says_where_the_old_ones_are(tmp_path, monkeypatch):
     pred = tmp_path / "pred.csv"
     pred.write_text("id,x,y,class_pred,class_ref,prob_1,prob_2,prob_3,prob_4\n"
@@ -178,6 +181,8 @@ def test_an_interrupted_run_s_folder_is_still_called_so_and_kept(tmp_path):
     assert _hidden(tmp_path) == [".tables.abcd1234"]
 
 
+# the page's figures built but not rendered (conftest): the test reads the folders and words, not pixels
+@pytest.mark.usefixtures("unrendered_figures")
 def test_report_overwrite_again_does_not_call_the_old_tables_an_interrupted_run_s(tmp_path, monkeypatch):
     """'report -o DIR --overwrite' twice over tables the user cannot delete: the second said the first's old
     tables were "left by an interrupted run writing tables"."""

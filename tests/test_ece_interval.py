@@ -217,8 +217,11 @@ def test_the_ece_interval_is_scipys_basic_intervals_joined(n, delta, seed):
 
     ece_rows = rows(lambda i: expected_calibration_error(probs[i], y[i]), method="basic").confidence_interval
     db_99 = rows(lambda i: debiased_ece_by_hand(probs[i], y[i]), method="basic", confidence_level=0.99)
-    db_perc = rows(lambda i: debiased_ece_by_hand(probs[i], y[i]), method="percentile",
-                   confidence_level=0.98)
+    # the same 3,000 resamples (random_state=0) as db_99's: scipy takes its draws again (bootstrap_result, no new
+    # resample) rather than computing them a second time
+    db_perc = bootstrap((np.arange(n),), lambda i: debiased_ece_by_hand(probs[i], y[i]), vectorized=False,
+                        n_resamples=0, bootstrap_result=db_99, method="percentile", confidence_level=0.98)
+    assert len(db_perc.bootstrap_distribution) == 3000
     db_hi = points[1] + db_perc.confidence_interval.high - np.median(db_perc.bootstrap_distribution)
     # the ECE's basic interval widened to the ECE, as evaluate gives it, then joined and cut at 0
     want_lo = max(min(ece_rows.low, points[0], db_99.confidence_interval.low, points[1]), 0.0)

@@ -17,6 +17,10 @@ from typer.testing import CliRunner
 
 from starclass.cli import app
 
+# the figures are built but not rendered to PNG (conftest's unrendered_figures): these tests read the lines and
+# bars on stderr and stdout, not pixels, and rendering was about half of each of their six runs
+pytestmark = pytest.mark.usefixtures("unrendered_figures")
+
 #: A bar at its end as tqdm draws it: ``<desc>: 100%|####| <n>/<n> [...]``
 BAR = r"{desc}: 100%\|[^\r\n]*\| (?P<n>\d+)/(?P=n) "
 

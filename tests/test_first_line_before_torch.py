@@ -63,6 +63,38 @@ def run_cli(argv: list[str], watch: tuple[str, ...] = WATCH, *, terminal: bool =
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+_RUN_MANY = textwrap.dedent("""
+    import json, sys
+    watch = json.loads(sys.argv[2])
+    from typer.testing import CliRunner
+    from starclass.cli import app
+    for argv in json.loads(sys.argv[1]):
+        res = CliRunner().invoke(app, argv)
+        # the modules loaded by the end of this command: none were before it, or the previous one reported them
+        print(json.dumps({"exit": res.exit_code, "stdout": res.stdout[-2000:], "stderr": res.stderr[-2000:],
+                          "loaded": [m for m in watch if m in sys.modules]}), flush=True)
+""")
+
+
+def refused_all(cases: list[tuple[list, str]], watch: tuple[str, ...] = WATCH) -> None:
+    """:func:`refused` for each ``(argv, message)``, all in one fresh interpreter (one start-up, not one each).
+
+    Sound for refusals only: each is checked to have loaded no watched module, so none was loaded before the next
+    one starts, and a command that loads one is the first whose ``loaded`` names it.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    argvs = [[str(a) for a in argv] for argv, _ in cases]
+    res = subprocess.run([sys.executable, "-c", _RUN_MANY, json.dumps(argvs), json.dumps(watch)],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    outs = [json.loads(line) for line in res.stdout.strip().splitlines() if line.startswith('{"exit"')]
+    assert len(outs) == len(cases), res.stdout[-3000:]
+    for (argv, message), out in zip(cases, outs):
+        assert out.get("exit") == 2, (argv, out)
+        assert f"error: {message}" in out["stderr"] and "Traceback" not in out["stderr"], (argv, out)
+        assert out["loaded"] == [], (argv, f"loaded before the refusal: {out['loaded']}")
+
+
 def refused(argv: list[str], message: str, watch: tuple[str, ...] = WATCH) -> dict:
     """Run ``argv``, check it is refused with exit 2 and ``message`` (no traceback), before any watched import."""
     out = run_cli(argv, watch)
@@ -366,26 +398,27 @@ def test_survey_refuses_a_bad_plan_before_distributed(tmp_path):
     (tmp_path / "plan.csv").write_text("name,mosaics\nf1,f1\nf2,nothere\n")
     says = (f"plan {tmp_path / 'plan.csv'}, field 'f2' (row 2 (line 3 of the file)): mosaics {tmp_path / 'nothere'} "
             "not found")
-    refused(["survey", tmp_path / "plan.csv", "--model", model, *run], says, watch)
+    cases = []
+    cases.append((["survey", tmp_path / "plan.csv", "--model", model, *run], says))
     (tmp_path / "tiles.yaml").write_text("model: model\ntile_size: 3\nfields:\n  - name: f1\n    mosaics: f1\n")
-    refused(["survey", tmp_path / "tiles.yaml", *run], f"plan {tmp_path / 'tiles.yaml'}: tile_size must be >= 64, "
-            "got 3", watch)
+    cases.append((["survey", tmp_path / "tiles.yaml", *run],
+                  f"plan {tmp_path / 'tiles.yaml'}: tile_size must be >= 64, got 3"))
     (tmp_path / "ok.yaml").write_text("model: model\nfields:\n  - name: f1\n    mosaics: f1\n")
-    refused(["survey", tmp_path / "ok.yaml", "--photometry", "aperture", *run],
-            f"plan {tmp_path / 'ok.yaml'}: photometry 'aperture' unknown", watch)
-    refused(["survey", tmp_path / "ok.yaml", "--model", tmp_path / "nomodel", *run],
-            f"plan {tmp_path / 'ok.yaml'}: model {tmp_path / 'nomodel'} not found", watch)
+    cases.append((["survey", tmp_path / "ok.yaml", "--photometry", "aperture", *run],
+            f"plan {tmp_path / 'ok.yaml'}: photometry 'aperture' unknown"))
+    cases.append((["survey", tmp_path / "ok.yaml", "--model", tmp_path / "nomodel", *run],
+            f"plan {tmp_path / 'ok.yaml'}: model {tmp_path / 'nomodel'} not found"))
     (tmp_path / "half").mkdir()
-    refused(["survey", tmp_path / "ok.yaml", "--model", tmp_path / "half", *run],
-            f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)", watch)
+    cases.append((["survey", tmp_path / "ok.yaml", "--model", tmp_path / "half", *run],
+            f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)"))
     (tmp_path / "empty.yaml").write_text("model: model\nfields: []\n")
-    refused(["survey", tmp_path / "empty.yaml", *run], f"plan {tmp_path / 'empty.yaml'}: no fields", watch)
+    cases.append((["survey", tmp_path / "empty.yaml", *run], f"plan {tmp_path / 'empty.yaml'}: no fields"))
     # the plan comes before a scheduler is reached (one that does not answer: seconds) and before dask-jobqueue
-    refused(["survey", tmp_path / "plan.csv", "--model", model, "--scheduler", "tcp://127.0.0.1:1", *run], says,
-            watch)
-    refused(["survey", tmp_path / "plan.csv", "--model", model, "--jobqueue", "slurm", *run], says, watch)
-    refused(["survey", tmp_path / "plan.csv", "--model", model, "--jobqueue", "slrum", *run],
-            "--jobqueue 'slrum': unknown; use one of slurm, pbs", watch)
+    cases.append((["survey", tmp_path / "plan.csv", "--model", model, "--scheduler", "tcp://127.0.0.1:1", *run], says))
+    cases.append((["survey", tmp_path / "plan.csv", "--model", model, "--jobqueue", "slurm", *run], says))
+    cases.append((["survey", tmp_path / "plan.csv", "--model", model, "--jobqueue", "slrum", *run],
+            "--jobqueue 'slrum': unknown; use one of slurm, pbs"))
+    refused_all(cases, watch)
     assert not (tmp_path / "run").exists()
 
 
@@ -467,14 +500,12 @@ def test_every_verb_refuses_a_device_name_torch_would_not_take_before_torch(tmp_
         "train": ["train", "--task", "legus4-compact", "-m", field, "-c", cands, "-o", tmp_path / "m"],
         "survey": ["survey", tmp_path / "plan.yaml", "-o", tmp_path / "run", "--workers", "1"],
     }
-    for verb, argv in verbs.items():
-        for name, says in (("tpu", "'tpu' is not a device; use cpu, cuda or cuda:N"),
-                           ("cuda:", "'cuda:' is not a device"),
-                           ("xla", "'xla': starclass runs on cpu, cuda or mps, not 'xla'")):
-            out = run_cli([*argv, "--device", name], (*WATCH, "distributed"))
-            assert out.get("exit") == 2 and f"error: --device (device= in Python) {says}" in out["stderr"], \
-                (verb, name, out)
-            assert out["loaded"] == [], (verb, name, out["loaded"])
+    refused_all([([*argv, "--device", name], f"--device (device= in Python) {says}")
+                 for argv in verbs.values()
+                 for name, says in (("tpu", "'tpu' is not a device; use cpu, cuda or cuda:N"),
+                                    ("cuda:", "'cuda:' is not a device"),
+                                    ("xla", "'xla': starclass runs on cpu, cuda or mps, not 'xla'"))],
+                (*WATCH, "distributed"))
     assert not any((tmp_path / p).exists() for p in ("o.ecsv", "s.ecsv", "m", "run"))
 
 

@@ -4,17 +4,28 @@ Input sizes are shrunk (stamps of 16-32 px, no upsampling to 224), one epoch, a 
 synthetic candidates from :func:`starclass.datasets.stamps.make_synthetic_field`, and one member
 per architecture. The presets with a VGG (its ~100 M parameter classifier head makes them
 take 20-45 s even at these sizes) are marked slow.
+
+A preset that is another preset with only a deeper network of the same family (m31-resnet50 and
+m31-resnet101 are m31-resnet18 with another ResNet) runs the whole pipeline once, on its shallowest
+member; the deeper ones are checked by :func:`test_deeper_variant_builds_trains_a_step_and_classifies`
+(build, one optimiser step, inference). At these sizes a deep network costs in its weights, not its
+pixels: each forward pass reads all ~44 M of ResNet-101's, and fit + classify make ~15 of them (the
+validation TTA's eight views among them), 20-50 s per preset of what the shallow one already checks.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
+import torch
 
 from starclass.datasets.stamps import make_synthetic_field
 from starclass.learn.classify import classify
 from starclass.learn.config import get_preset, list_presets
 from starclass.learn.train import fit
+from starclass.models import build_model
 from starclass.stamps import make_inputs
 
 # Shrinking is per architecture, not per preset, so that a new preset file is tested here
@@ -25,7 +36,7 @@ TINY = {
     "starcnet": (16, {"width": 16}),
     "compact": (16, {}),
     "smallcnn": (32, {"widths": [8, 8, 8, 8, 8, 8], "dense": 32}),
-    "resnet": (32, {"pretrained": None}),  # ResNet-50 in inference mode needs more than 16 px
+    "resnet": (16, {"pretrained": None}),
     "vgg": (32, {"pretrained": None}),  # five 2x2 poolings need >= 32 px
     "mobilenet": (32, {"pretrained": None}),  # no ImageNet file read from the user's torch cache
 }
@@ -42,6 +53,34 @@ def _architectures(name: str) -> set[str]:
 def _is_slow(name: str) -> bool:
     # VGG heads of ~100 M parameters: 20-45 s each
     return any(a.startswith("vgg") for a in _architectures(name))
+
+
+def _depth(name: str) -> int:
+    # ResNet-18 < ResNet-50 < ResNet-101: the trailing number of the architecture's name
+    arch = get_preset(name).architecture
+    found = re.search(r"(\d+)$", arch if isinstance(arch, str) else "")
+    return int(found.group(1)) if found else 0
+
+
+def _variants() -> dict[str, str]:
+    """Each preset that differs from another only in its (single) architecture -> the shallowest of its group."""
+    groups: dict[str, list[str]] = {}
+    for p in list_presets():
+        d = get_preset(p).to_dict()
+        if not isinstance(d.get("architecture"), str):
+            continue
+        # one family (resnet18/50/101): another family (m31-vgg16) runs its own pipeline
+        family = re.sub(r"\d+$", "", d["architecture"])
+        key = repr(sorted((k, repr(v)) for k, v in d.items() if k not in ("name", "description", "architecture")))
+        groups.setdefault(family + key, []).append(p)
+    out = {}
+    for names in groups.values():
+        base = min(names, key=_depth)
+        out.update({n: base for n in names if n != base})
+    return out
+
+
+VARIANTS = _variants()
 
 
 def reference_labels(cfg, table) -> np.ndarray:
@@ -73,11 +112,12 @@ def _tiny(name: str):
 
 
 @pytest.mark.parametrize(
-    "name", [pytest.param(p, marks=pytest.mark.slow) if _is_slow(p) else p for p in list_presets()]
+    "name", [pytest.param(p, marks=pytest.mark.slow) if _is_slow(p) else p for p in list_presets()
+             if p not in VARIANTS]
 )
 def test_preset_trains_and_classifies(name, tmp_path):
     cfg = _tiny(name)
-    images, table = make_synthetic_field(cfg, 24, seed=11)
+    images, table = make_synthetic_field(cfg, 12, seed=11)
     labels = reference_labels(cfg, table)
     inputs, ok = make_inputs(images, table["x"], table["y"], cfg)
     assert ok.all() and inputs.shape[1] == cfg.n_channels
@@ -103,3 +143,45 @@ def test_preset_trains_and_classifies(name, tmp_path):
     assert [c for c in out.colnames if c.startswith("class_m") and c[7:].isdigit()] == [
         f"class_m{i + 1}" for i in range(cfg.n_members)
     ]
+
+
+def test_the_deep_variants_are_found():
+    # the grouping must keep finding them (or they would go untested by the pipeline above)
+    assert {"m31-resnet50", "m31-resnet101"} <= set(VARIANTS)
+    assert all(VARIANTS[v] == "m31-resnet18" for v in ("m31-resnet50", "m31-resnet101"))
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_deeper_variant_builds_trains_a_step_and_classifies(name):
+    cfg = _tiny(name)
+    base = _tiny(VARIANTS[name])
+    # the same task but the network: the pipeline of the base preset checks the rest
+    assert cfg.copy(architecture=base.architecture).to_dict() == {**base.to_dict(), "name": cfg.name,
+                                                                   "description": cfg.description}
+    torch.manual_seed(0)
+    net = build_model(cfg)
+    assert net.architecture == cfg.architecture
+    x = torch.randn(4, cfg.n_channels, cfg.stamp_size, cfg.stamp_size)
+    y = torch.tensor([0, 1, 0, 1]) % cfg.n_classes
+    before = [p.detach().clone() for p in net.parameters() if p.requires_grad]
+    net.train()
+    opt = torch.optim.SGD([p for p in net.parameters() if p.requires_grad], lr=1e-3)
+    loss = torch.nn.functional.cross_entropy(net(x), y)
+    loss.backward()
+    opt.step()
+    assert torch.isfinite(loss)
+    after = [p.detach() for p in net.parameters() if p.requires_grad]
+    assert any(not torch.equal(a, b) for a, b in zip(before, after))
+    # as fit does (starclass.learn.train.recalibrate_batchnorm): the running statistics of one step from
+    # random weights overflow a deep network in inference mode; recompute them over the batch
+    with torch.no_grad():
+        for m in net.modules():
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+                m.reset_running_stats()
+                m.momentum = None
+        net(x)
+    net.eval()
+    with torch.inference_mode():
+        probs = torch.softmax(net(x), dim=1)
+    assert probs.shape == (4, cfg.n_classes)
+    assert torch.isfinite(probs).all() and torch.allclose(probs.sum(dim=1), torch.ones(4), atol=1e-4)
