@@ -111,6 +111,7 @@ bands                  str               the bands a catalogue has magnitudes in
 ci_cut                 float64           the CI cut of a catalogue's inspected sources (info DIR, fields.ecsv)
 layout                 str               the LEGUS layout or the format a catalogue was read as (info DIR)
 mapped                 str               the --map applied to a catalogue, source->name (info DIR)
+class_column           str               the class column a summary's n_<k> count (info DIR, catalogues.ecsv)
 vote_fraction          float64           fraction of the volunteers' votes for class 1 (unweighted)
 consensus              int16             class of the volunteers' gold-weighted consensus (1 or 2)
 consensus_fraction     float64           gold-weighted fraction of the volunteers' votes for class 1
@@ -386,6 +387,8 @@ SUMMARY_BANDS = "bands"
 CI_CUT = "ci_cut"
 LAYOUT = "layout"
 MAPPED = "mapped"
+#: the class column a summary's n_1-n_4 count (info DIR; evaluate's catalogues.ecsv names the column it scored so)
+CLASS_COLUMN = "class_column"
 #: the meta key naming the task a table's classes are of (a task preset or a task file's name): classify writes
 #: its model's, simulate its field's (``SimConfig.task``), each beside the task's classes, class names and merges
 #: (:meth:`starclass.learn.config.TaskConfig.table_meta`); evaluate, report and info read them back
@@ -638,6 +641,7 @@ def _build_columns() -> dict[str, Column]:
         Column(CI_CUT, "float64", None, "the CI cut of a catalogue's inspected sources (info DIR, fields.ecsv)"),
         Column(LAYOUT, "str", None, "the LEGUS layout or the format a catalogue was read as (info DIR)"),
         Column(MAPPED, "str", None, "the --map applied to a catalogue, source->name (info DIR)"),
+        Column(CLASS_COLUMN, "str", None, "the class column a summary's n_<k> count (info DIR, catalogues.ecsv)"),
         Column(VOTE_FRACTION, "float64", None, "fraction of the volunteers' votes for class 1 (unweighted)"),
         Column(CONSENSUS, "int16", None, "class of the volunteers' gold-weighted consensus (1 or 2)"),
         Column(CONSENSUS_FRACTION, "float64", None, "gold-weighted fraction of the volunteers' votes for class 1"),

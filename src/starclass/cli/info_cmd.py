@@ -1640,21 +1640,22 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
         for n in notes:
             echo(f"note: {n}")
         return False
-    if out_format == "text":
-        from starclass.schema import CI_CUT, FIELD, MAPPED, SUMMARY_FILE
+    from starclass.schema import CI_CUT, CLASS_COLUMN, FIELD, MAPPED, SUMMARY_FILE
 
+    # a file with no inspected source (no class column: NGC 3351, NGC 4242, NGC 45) has no cut and no class column
+    # counted: masked in every format, which astropy writes "--" in the text table and an empty cell in csv/ecsv
+    # (csv said "nan", read as a cut that came out wrong, where the text table said "--")
+    cut = np.asarray(table[CI_CUT], float)
+    table[CI_CUT] = MaskedColumn(cut, mask=~np.isfinite(cut), format=".2f")
+    counted_in = np.asarray(table[CLASS_COLUMN], str)
+    table[CLASS_COLUMN] = MaskedColumn(counted_in, mask=counted_in == "")
+    if out_format == "text":
         if len(set(table[FIELD])) == len(table):
             table.remove_column(SUMMARY_FILE)  # the field names it; csv/ecsv keep the file name
         # else kept: a simulated field's truth.ecsv and humans.ecsv share its galaxy name, rows no one could tell
         # apart
         if not any(table[MAPPED]):
             table.remove_column(MAPPED)
-        table[CI_CUT].format = ".2f"
-        cut = np.asarray(table[CI_CUT], float)
-        if not np.isfinite(cut).all():
-            # a file with no inspected source (no class column: NGC 3351, NGC 4242, NGC 45) has no cut: "--", as
-            # astropy prints an empty cell, where "nan" read as a cut that came out wrong
-            table[CI_CUT] = MaskedColumn(cut, mask=~np.isfinite(cut), format=".2f")
         echo("\n".join(table.pformat(max_lines=-1, max_width=-1)))
         for n in notes:
             echo(f"note: {n}")

@@ -21,6 +21,7 @@ from starclass.io.compressed_text import inner_name
 from starclass.io.legus import machine_only
 from starclass.schema import (
     CI_CUT,
+    CLASS_COLUMN,
     CLASS_METHOD,
     CLASS_PRED,
     CLASS_REF,
@@ -165,7 +166,8 @@ def catalog_row(table: Table, name: str) -> dict:
     Returns
     -------
     dict
-        ``file, field, n_rows, n_inspected, n_1..n_4, bands, ci_cut, layout, mapped``: the counts named as
+        ``file, field, n_rows, n_inspected, n_1..n_4, class_column, bands, ci_cut, layout, mapped``: the counts
+        (``class_column`` names the column they count, ``""`` where there is none) named as
         ``evaluate --catalogs``' ``fields.ecsv`` names them (:data:`starclass.schema.N_ROWS` ...; they were
         ``rows, inspected, n1..n4`` until 2026-12-07).
 
@@ -173,8 +175,8 @@ def catalog_row(table: Table, name: str) -> dict:
     --------
     >>> t = Table({"id": [1, 2, 3], "class_ref": [1, 4, 0], "mag_f555w": [20.0, 21.0, 22.0]})
     >>> r = catalog_row(t, "x.ecsv")
-    >>> r["n_inspected"], r["n_1"], r["n_4"], r["bands"]
-    (2, 1, 1, 'f555w')
+    >>> r["n_inspected"], r["n_1"], r["n_4"], r["class_column"], r["bands"]
+    (2, 1, 1, 'class_ref', 'f555w')
     """
     cls = class_array(table, CLASS_REF) if CLASS_REF in table.colnames else np.zeros(len(table), int)
     meta = table.meta
@@ -204,6 +206,9 @@ def catalog_row(table: Table, name: str) -> dict:
     row = {SUMMARY_FILE: Path(name).name, FIELD: field, N_ROWS: len(table),
            N_INSPECTED: int(np.isin(cls, CLASSES).sum())}
     row.update({class_count_column(k): int((cls == k).sum()) for k in CLASSES})
+    # which column n_1-n_4 counted: a classified catalogue's class_pred is not it, and the counts did not say so
+    # in csv/ecsv (only the text layout's words did); "" (none counted) is shown as a missing value
+    row[CLASS_COLUMN] = CLASS_REF if CLASS_REF in table.colnames else ""
     row.update({SUMMARY_BANDS: bands, CI_CUT: np.nan if ci_cut is None else float(ci_cut), LAYOUT: layout,
                 MAPPED: ", ".join(f"{s}->{d}" for s, d in mapped.items())})
     return row
