@@ -141,6 +141,12 @@ def survey_command(
         with importing_extra("scale", ["dask"], "survey"):
             check_sizes(memory=memory, walltime=walltime, cores=cores, threads_per_worker=threads_per_worker)
     pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before the plan is read
+    from starclass.survey.run import refuse_complete_output
+
+    # a finished run2/ without --overwrite: refused now, from its summary.json alone, where it was refused after
+    # distributed, the model and every mosaic had loaded (11 s on shared cores); run_survey's own check, which
+    # names the changed tiles, stays for the Python API
+    refuse_complete_output(output, overwrite)
     from starclass.io.progress import say_step
 
     # at a terminal a line before distributed, the plan's checks (every mosaic read) and the model load: nothing was

@@ -1700,14 +1700,8 @@ def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int =
     if foreign:
         raise StarclassError(f"output folder {outdir} holds files a survey does not write ({', '.join(foreign[:5])}); "
                              "choose another folder")
-    summary = outdir / "summary.json"
-    if summary.is_file() and not overwrite:
-        try:
-            complete = json.loads(summary.read_text()).get("complete", False)
-        except (OSError, ValueError):
-            complete = False
-        if unfinished_run(outdir) is not None:
-            complete = False  # a later run over it did not finish: resumed, as a folder without a summary
+    if not overwrite:
+        complete = _complete_run(outdir)
         if complete and n_todo:
             # "finished tiles are reused" alone promised a merge of the old results under the new
             # settings, where --overwrite reruns every tile whose inputs or settings changed; a damaged or
@@ -1730,6 +1724,61 @@ def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int =
             # missed the plain StarclassError); the command line still says --overwrite, exit 2
             raise OutputExistsError(f"survey output {outdir} is complete (summary.json); give overwrite=True to "
                                     "redo the merge and summary (finished tiles are reused)", outdir)
+
+
+def _complete_run(outdir: Path) -> bool:
+    """Whether ``outdir`` holds a finished survey: its summary.json says complete and no later run is unfinished."""
+    summary = outdir / "summary.json"
+    if not summary.is_file():
+        return False
+    try:
+        complete = json.loads(summary.read_text()).get("complete", False)
+    except (OSError, ValueError, AttributeError):  # AttributeError: a summary.json that is no JSON object
+        return False
+    # a later run over it did not finish: resumed, as a folder without a summary
+    return bool(complete) and unfinished_run(outdir) is None
+
+
+def refuse_complete_output(outdir: str | os.PathLike, overwrite: bool) -> None:
+    """Refuse a finished survey's folder without ``overwrite``, before the plan's work.
+
+    ``survey PLAN -o run2/`` on a finished ``run2`` was refused only once distributed had loaded, the
+    model and every mosaic had been read and the tile digests computed (11 s on shared cores), by
+    :func:`run_survey`'s own check, which still says which tiles changed where it runs; this one needs
+    only the folder's summary.json and run record.
+
+    Parameters
+    ----------
+    outdir
+        The survey's output folder.
+    overwrite
+        Whether the user asked to replace it (no refusal then).
+
+    Raises
+    ------
+    OutputExistsError
+        When ``outdir`` holds a complete survey and ``overwrite`` is false.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> refuse_complete_output(out, False)  # no summary.json: nothing to refuse
+    >>> _ = (out / "summary.json").write_text('{"complete": true}')
+    >>> refuse_complete_output(out, True)  # overwrite given
+    >>> try:
+    ...     refuse_complete_output(out, False)
+    ... except FileExistsError as exc:
+    ...     print(str(exc).split("; ")[0].endswith("is complete (summary.json)"))
+    True
+    """
+    outdir = Path(outdir)
+    if overwrite or not outdir.is_dir() or not _complete_run(outdir):
+        return
+    raise OutputExistsError(f"survey output {outdir} is complete (summary.json); give overwrite=True to redo the "
+                            "merge and summary (finished tiles are reused; tiles whose plan inputs, model or settings "
+                            "changed, or whose files are damaged or missing, run again), or choose another folder",
+                            outdir)
 
 
 def run_survey(
