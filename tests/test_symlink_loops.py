@@ -303,6 +303,8 @@ def test_a_complete_survey_is_kept_with_a_file_exists_error(tmp_path, monkeypatc
     (tmp_path / "plan.yaml").write_text("fields: []\n")
     res = runner.invoke(app, ["survey", str(tmp_path / "plan.yaml"), "-o", str(out)])
     assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    # the command refuses it before the plan's work (refuse_complete_output), saying what --overwrite reruns
     assert f"error: survey output {out} is complete (summary.json); give --overwrite to redo the merge and summary " \
-           "(finished tiles are reused)" in " ".join(res.output.split())
+           "(finished tiles are reused; tiles whose plan inputs, model or settings changed, or whose files are " \
+           "damaged or missing, run again)" in " ".join(res.output.split())
     assert sorted(p.name for p in out.iterdir()) == ["summary.json"]
