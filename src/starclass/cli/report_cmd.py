@@ -256,8 +256,8 @@ def report(
                         cutout_resample=resample, cutout_resample_purpose=purpose,
                         model_path=model, mosaics=read if read is not None else mosaics or None, filename=name,
                         radius=radius, n_boot=n_boot, science=science, group_column=group_column,
-                        file_column=file_column, task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),
-                        by_min_rows=by_min_rows, pred_column=pred_column,
+                        file_column=file_column, task=task, stamps=stamps, label_column=label_column,
+                        by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
                         reference_column=reference_column, allow_few_matches=allow_few_matches,
                         model=None if model is None or task is not None else str(model), overwrite=overwrite,
                         ssp=ssp, mag_limit=mag_limit, mass_kind=mass_kind, progress=shown)
