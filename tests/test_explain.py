@@ -168,8 +168,10 @@ def test_explain_cli_writes_maps_tables_and_figures(trained, tmp_path):
                             "--per-class", "2"])
     assert r.exit_code == 0, r.output
     assert "Grad-CAM layer" in r.output
-    # the last line says what the folder holds and where the class means are ("written OUT" named nothing in it)
-    assert r.stdout.splitlines()[-1] == (f"wrote 2 tables, 5 figures and maps.npz under {out} (the class means: "
+    # the line before the 'next:' says what the folder holds and where the class means are ("written OUT" named
+    # nothing in it)
+    assert r.stdout.splitlines()[-1].startswith("next: open the figures in "), r.stdout
+    assert r.stdout.splitlines()[-2] == (f"wrote 2 tables, 5 figures and maps.npz under {out} (the class means: "
                                          f"{out / 'figures' / 'mean_maps.png'})"), r.stdout
     info = json.loads((out / "explain.json").read_text())
     assert min(info["layer"]["map_size"]) >= 7 and info["layer"]["last_conv_map_size"] == [2, 2]

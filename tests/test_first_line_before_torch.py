@@ -120,7 +120,7 @@ def test_explain_says_its_first_line_before_torch(tmp_path):
     (model / "member_01.pt").write_bytes(b"not read")
     (tmp_path / "stamps.h5").write_bytes(b"not read")
     first_line(["explain", model, tmp_path / "stamps.h5", "-o", tmp_path / "out"],
-               "explain: loading the model and reading the stamps of ")
+               f"explain: loading model {model} and reading the stamps of ")
     assert not (tmp_path / "out").exists()
 
 

@@ -52,18 +52,29 @@ def test_simulate_fields_into_a_log_says_how_many_first(tmp_path):
     assert lines[second + 1].startswith("render: 0 of 5 bands"), lines
 
 
-def test_explain_into_a_log_says_its_stamps_before_loading(tmp_path, single_thread):
+def test_explain_into_a_log_says_its_model_stamps_and_maps_before_loading(tmp_path, single_thread):
+    """Until 2026-12-07 the line named the stamps alone ('explain: loading the model and reading the stamps of
+    LIST (at most 4 explained) ...'), and the command ended at 'wrote ... under OUT' with no 'next:' line, where
+    train, classify and calibrate name what follows."""
     labels = write_noise_cutout_folder(tmp_path / "cut", 16, n=6)
     from starclass.learn.config import get_preset
 
     model = write_untrained_model(tmp_path / "model", get_preset("m31-real").copy(name="mine", stamp_size=16))
-    res = runner.invoke(app, ["explain", str(model), str(labels), "-o", str(tmp_path / "ex"), "--max-stamps", "4",
-                              "-m", "gradcam", "--per-class", "1"])
+    out = tmp_path / "ex"
+    res = runner.invoke(app, ["explain", str(model), str(labels), "-o", str(out), "--max-stamps", "4",
+                              "-m", "gradcam", "-m", "cam", "--per-class", "1"])
     assert res.exit_code == 0, res.output
     lines = timed_lines(res.stderr)
-    assert lines and lines[0] == f"explain: loading the model and reading the stamps of {labels} (at most 4 " \
-                                 "explained) ...", res.stderr
-    assert any(ln.startswith("explain (gradcam): 0 of 4 stamps") for ln in lines[1:]), lines
+    assert lines and lines[0] == f"explain: loading model {model} and reading the stamps of {labels} (at most 4 " \
+                                 "explained; maps: gradcam, cam if the network has a GAP + linear head) ...", res.stderr
+    assert any(ln.startswith("explain (") and "0 of 4 stamps" in ln for ln in lines[1:]), lines
+    # the last line names the figures written, each of which is there
+    last = res.stdout.strip().splitlines()[-1]
+    assert last.startswith(f"next: open the figures in {out / 'figures'} ("), res.stdout
+    named = last.split(" (", 1)[1].split(")", 1)[0].split(", ")
+    assert "overlays_gradcam.png" in named, named
+    assert all((out / "figures" / n.split(":")[0]).is_file() for n in named), named
+    assert str(out / "tables" / "stamps.ecsv") in last and (out / "tables" / "stamps.ecsv").is_file()
 
 
 

@@ -273,7 +273,8 @@ def evaluate(
 
 
 #: The options evaluate shares with report, carried into the 'next:' line as the user gave them
-#: (``--output``, ``--target-purity``, ``--no-science`` and ``--overwrite`` are evaluate's own)
+#: (``--output``, ``--target-purity`` and ``--overwrite`` are evaluate's own; ``--no-science``, which report
+#: also takes, is left out: it only saves work)
 SHARED_WITH_REPORT = ("reference", "radius", "distance", "n_boot", "task", "label_column", "model", "by",
                       "group_column", "file_column", "by_min_rows", "pred_column", "reference_column",
                       "allow_few_matches", "ssp", "mag_limit", "mass_kind", "column_map", "min_inspected")

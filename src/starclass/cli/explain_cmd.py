@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from starclass.cli._app import FILE_COLUMN_OPTION, bars_or_lines, command, echo, progress_option
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, model_word
 
 
 @command("explain")
@@ -86,10 +86,11 @@ def explain_command(
 
     # a line before torch and the model load (2-5 s on shared cores), where nothing was said until the maps' bar;
     # in a log file too (say_start): loading, reading and classifying the stamps took 76 s on a loaded machine
-    # before the maps' first line. The methods are not named here: whether cam runs is known once the model is
-    # loaded (it was named, then skipped with a note); the bar over the stamps names those that run. How many stamps
-    # is known once they are read: the most that are drawn is said
-    say_start(explain_first_line(stamps, max_stamps), progress)
+    # before the maps' first line. It names the model, the stamps and the maps asked for, as classify names its model
+    # (until 2026-12-07 the model and the maps were not said): whether cam runs is known only once the model is
+    # loaded, so it is named as conditional (named plainly, then skipped with a note, read as a contradiction); the
+    # bar over the stamps names those that run. How many stamps is known once they are read: the most drawn is said
+    say_start(explain_first_line(stamps, max_stamps, model=model, methods=methods), progress)
     from starclass.explain.run import explain
 
     info = explain(model, stamps, out, methods=methods, per_class=per_class, max_stamps=max_stamps,
@@ -112,6 +113,9 @@ def explain_command(
     # what the folder holds, as evaluate says it ("wrote 9 tables and 2 figures under DIR"): "written explained"
     # named a folder and nothing in it, not even where the class means (the paper's figure) are
     echo(explain_written_line(out))
+    # train, classify and calibrate end by naming what to do next; explain ended at its folder (found walking
+    # docs/explain.md, 2026-12-07)
+    echo(explain_next_line(out))
 
 
 def explain_written_line(out: Path) -> str:
@@ -134,12 +138,71 @@ def explain_written_line(out: Path) -> str:
             + (f" (the class means: {means})" if means.is_file() else ""))
 
 
-def explain_first_line(stamps: Path, max_stamps: int) -> str:
-    """The first line ``explain`` says: what it reads and at most how many stamps it explains.
+def explain_first_line(stamps: Path, max_stamps: int, *, model: Path | None = None,
+                       methods: tuple[str, ...] = ()) -> str:
+    """The first line ``explain`` says: the model, the stamps, at most how many it explains, and the maps asked for.
+
+    ``cam`` is named as conditional: whether the network has a global-average-pooling + linear head is known
+    only once the model is loaded (it is skipped with a note otherwise).
+
+    Parameters
+    ----------
+    stamps : Path
+        The STAMPS argument (cutout folder, its CSV, or an HDF5 stamp store).
+    max_stamps : int
+        ``--max-stamps``: the most stamps drawn.
+    model : Path, optional
+        The MODEL argument; None leaves it unnamed.
+    methods : tuple of str, optional
+        The maps asked for (``--method``); empty leaves them unnamed.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
     >>> explain_first_line(Path("cut/labels.csv"), 512)
     'explain: loading the model and reading the stamps of cut/labels.csv (at most 512 explained) ...'
+    >>> print(explain_first_line(Path("test.csv"), 32, model=Path("m1"), methods=("gradcam", "cam")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    explain: loading model m1 and reading the stamps of test.csv (at most 32 explained; maps: gradcam, cam if the
+    network has a GAP + linear head) ...
     """
-    return f"explain: loading the model and reading the stamps of {stamps} (at most {max_stamps} explained) ..."
+    which = f"model {model_word(model)}" if model is not None else "the model"
+    maps = [f"{m} if the network has a GAP + linear head" if m == "cam" else m for m in methods]
+    said = f"; maps: {', '.join(maps)}" if maps else ""
+    return f"explain: loading {which} and reading the stamps of {stamps} (at most {max_stamps} explained{said}) ..."
+
+
+def explain_next_line(out: Path) -> str:
+    """The 'next:' line ``explain`` ends with: the figures to open, and the table of each stamp's maps.
+
+    Parameters
+    ----------
+    out : Path
+        The output folder, as written.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for name in ("figures/mean_maps.png", "figures/overlays_gradcam.png", "tables/stamps.ecsv"):
+    ...     (d / name).parent.mkdir(exist_ok=True); _ = (d / name).write_bytes(b"")
+    >>> print(explain_next_line(d).replace(str(d), "OUT"))  # doctest: +NORMALIZE_WHITESPACE
+    next: open the figures in OUT/figures (overlays_gradcam.png, mean_maps.png: the class means); OUT/tables/stamps.ecsv
+    lists each stamp explained, its class and prediction
+    """
+    out = Path(out)
+    figures = out / "figures"
+    # the overlays by method, then the class means (the cool-core paper's fig. 9), then the radial profiles
+    names = [p.name for p in sorted(figures.glob("overlays_*.png"))]
+    names += [f"{n}: the class means" if n == "mean_maps.png" else n
+              for n in ("mean_maps.png", "profiles.png") if (figures / n).is_file()]
+    shown = f" ({', '.join(names)})" if names else ""
+    return (f"next: open the figures in {figures}{shown}; {out / 'tables' / 'stamps.ecsv'} lists each stamp "
+            "explained, its class and prediction")

@@ -78,6 +78,9 @@ def report(
     n_boot: int = typer.Option(200, "--bootstrap", min=0, max=MAX_BOOTSTRAP,
                                help="Bootstrap resamples for confidence intervals (0: none; at most 10000, "
                                     "far more than a 95% interval needs)."),
+    # as evaluate's: until 2026-12-07 report had no --no-science though docs/evaluation.md said it was accepted
+    science: bool = typer.Option(True, "--science/--no-science",
+                                 help="Colour-colour boxes, mass/age/luminosity functions."),
     task: str = typer.Option(None, "--task",
                              help="Task preset, task file (YAML/JSON) or trained model folder whose classes to score "
                                   "(default: the task recorded in the catalogue)."),
@@ -252,9 +255,9 @@ def report(
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
                         cutout_resample=resample, cutout_resample_purpose=purpose,
                         model_path=model, mosaics=read if read is not None else mosaics or None, filename=name,
-                        radius=radius, n_boot=n_boot, group_column=group_column, file_column=file_column,
-                        task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),
-                        by_min_rows=by_min_rows, pred_column=pred_column,
+                        radius=radius, n_boot=n_boot, science=science, group_column=group_column,
+                        file_column=file_column, task=task, stamps=stamps, label_column=label_column,
+                        by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
                         reference_column=reference_column, allow_few_matches=allow_few_matches,
                         model=None if model is None or task is not None else str(model), overwrite=overwrite,
                         ssp=ssp, mag_limit=mag_limit, mass_kind=mass_kind, progress=shown)
