@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from starclass.cli._app import FILE_COLUMN_OPTION, band_option, command, echo, warn, warn_v_band
-from starclass.errors import StarclassError, cli_words, counted, model_word, shell_word
+from starclass.errors import StarclassError, calibrate_command_named, cli_words, counted, model_word, shell_word
 from starclass.learn.config import TaskConfig  # cli._app imports it already: nothing more to load
 from starclass.schema import DEC, ID, RA, X, Y
 
@@ -1867,7 +1867,8 @@ def info(
         refuse_ds9(f"{paths[0]} is a trained model")
         # a model directory was read as a folder of catalogues ("no catalogue could be read")
         # the summary's calibration cautions are the library's words (calibrate_model, val_fraction): said as options
-        echo(cli_words("\n".join(model_summary(paths[0]))))
+        # the calibrate command its cautions offer names this model, as calibrate and classify now name it
+        echo(calibrate_command_named(cli_words("\n".join(model_summary(paths[0]))), paths[0]))
         return
     cv_lines = cv_folder_summary(paths[0]) if len(paths) == 1 else None
     if cv_lines is None and len(paths) == 1 and paths[0].name in CV_FILES and paths[0].is_file():

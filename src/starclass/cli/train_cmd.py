@@ -381,8 +381,8 @@ def train_command(
     task: str = typer.Option(
         "legus4", "--task", "-t",
         help="Task preset (listed below) or a YAML/JSON task file: 'extends: m31-real' and what differs, e.g. "
-             "bands, classes, a label_map (docs/real_images.md). Cutout folders of your own need one (default: "
-             "legus4, five HST bands; with --stamps STORE.h5 the task the store was cut for)."),
+             "bands, a label_map from your label strings (docs/real_images.md); cutouts of your own need one "
+             "(default legus4, five HST bands; --stamps STORE.h5: the store's task)."),
     mosaics: list[Path] = typer.Option(
         None, "--mosaics", "-m",
         help="FITS mosaics (files or a directory), one per band. Not needed with --stamps."),
