@@ -83,8 +83,10 @@ def test_the_inspect_quick_start_keeps_each_folder_in_one_label_scheme():
             continue  # read or add accounts: the scheme is the one recorded
         folder = words[0]
         dataset = opts.get("--dataset", "")
+        # a line naming no scheme serves the one its folder's database recorded (since 2026-12-07 the M31
+        # lines serve with a bare 'starclass inspect M31_DIR' after '--init --task m31-binary --add-user ann')
         scheme = opts.get("--scheme") or ("m31-check" if opts.get("--task", "").startswith("m31-binary")
-                                          else opts.get("--task", "phangs"))
+                                          else opts.get("--task") or scheme_of.get((folder, dataset), "phangs"))
         had = scheme_of.setdefault((folder, dataset), scheme)
         assert had == scheme, f"{ln.strip()}: {folder} (dataset {dataset!r}) was served under {had} above"
     assert len({s for s in scheme_of.values()}) >= 2  # the block shows two schemes: the check can fail
