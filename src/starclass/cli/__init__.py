@@ -1,26 +1,19 @@
 """Command-line interface: a thin layer over the importable functions.
 
-Each stage lives in its own module here; importing them registers their commands on the
-shared :data:`app`. Heavy libraries (torch, photutils) are imported inside the commands so
-that ``starclass --help`` stays fast.
+Each stage lives in its own module here (``<name>_cmd``); importing one registers its command on the
+shared :data:`app`. They are imported on demand, only the command that runs
+(:class:`starclass.cli._app.LazyCommands`; ``starclass --help`` lists them from
+:data:`starclass.cli._app.COMMANDS` and imports none), and heavy libraries (torch, photutils) are
+imported inside the commands, so that ``starclass --help`` and ``starclass X --help`` stay fast.
 """
 
 from __future__ import annotations
 
 import gc
-import importlib
 import signal
 import sys
 
 from starclass.cli._app import PHASE, Terminated, app
-
-_COMMAND_MODULES = (
-    "simulate", "detect", "info", "cutouts", "train", "classify", "calibrate",
-    "evaluate", "report", "explain", "inspect", "demo", "survey", "suggest",
-)
-
-for _name in _COMMAND_MODULES:
-    importlib.import_module(f"starclass.cli.{_name}_cmd")
 
 
 def _exit_on_sigterm(signum: int, frame) -> None:

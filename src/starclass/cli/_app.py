@@ -11,7 +11,7 @@ import math
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -178,12 +178,137 @@ class HelpCommand(typer.core.TyperCommand):
         return super().format_help(ctx, formatter)
 
 
+#: Every command, in the order ``starclass --help`` lists them, and the summary that list shows: the first paragraph
+#: of the command's docstring, on one line, as :func:`command` gives it. Each command's code is in
+#: ``starclass.cli.<name>_cmd``, imported only when that command runs or its own help is asked for (the fourteen
+#: modules took 0.3 s of every start, ``benchmarks/startup.py``), so the list cannot read the docstrings without
+#: importing them all; ``tests/test_cli_lazy_commands.py`` checks each summary here is its docstring's.
+COMMANDS: dict[str, str] = {
+    "simulate": "Simulate a galaxy field (images, truth catalogue, simulated human labels).",
+    "detect": "Find cluster candidates in the V band and measure them in every band.",
+    "info": (
+        "Summarise a catalogue (rows, columns, bands, class counts, magnitude ranges), a folder of catalogues (one "
+        "row each: field, rows, inspected, classes 1-4, bands, CI cut, layout), FITS mosaics (shape, bands, "
+        "zeropoints, pixel scale), or a labelled cutout folder (images, labels, distinct values per column, blank "
+        "images), or a trained model (task, classes, inputs, members, the weights each started from, frozen layers, "
+        "epochs, decision, calibration), a 'train --cv' folder (task, folds, pooled and per-fold metrics), or a "
+        "stamp store from 'starclass cutouts' (candidates, inputs, bands, scales, classes), or a table that "
+        "evaluate, report or explain wrote (what it holds, its rows), or a folder that evaluate, report, explain, "
+        "survey, simulate --fields or cutouts --phangs-fits-dir wrote (what it is, its headline numbers), or a "
+        "task, a preset's name or a task file (classes, inputs, network, recipe). Positions are reported 0-based."),
+    "cutouts": "Cut stamps of every candidate from the mosaics into an HDF5 stamp store.",
+    "train": "Train a task's classifier (or ensemble) on labelled candidates.",
+    "classify": "Add class_pred, prob_<k>, quality and every member's vote to a candidate catalogue.",
+    "calibrate": "Fit the ensemble's calibration (and the conformal calibration rows) on a labelled held-out set.",
+    "evaluate": ("Accuracy (the task's classes and merges), confusion matrices, P/R/F1, ROC/PR, thresholds, PHANGS "
+                 "agreement."),
+    "report": "Write the evaluation as one HTML page with embedded figures (open it in a browser).",
+    "explain": "Explain a trained model: saliency overlays, per-class mean maps and radial profiles.",
+    "inspect": ("Serve the web page where people classify candidates (the label scheme's keys: 1-4 with subclasses "
+                "4.1-4.12 for PHANGS, 0-2 scores for the M31 check, 1-5 for galaxy clusters)."),
+    "demo": "Run the whole job on synthetic galaxies: simulate, detect, train, classify, evaluate, report.",
+    "survey": "Run a whole survey: every field, tiled, on dask.distributed; one merged Parquet catalogue.",
+    "suggest": "Pick the N unlabelled candidates whose labels would teach MODEL the most.",
+}
+
+
+class LazyCommands(MutableMapping):
+    """The commands of ``app``'s click group by name, each module imported and converted when first asked for.
+
+    typer converts every registered command into a click command (each option's type, default and help read from
+    the function's signature) each time the app runs, and ``starclass.cli`` imported every command's module to
+    register them: ``starclass train --help`` paid for the thirteen other commands. Here the names are known from
+    :data:`COMMANDS` (then any other command registered on ``app``, e.g. by a test) without importing anything,
+    so typer's listing of names and its "Did you mean 'train'?" stay as they were; asking for one command
+    (``mapping["train"]``) imports ``starclass.cli.train_cmd`` and converts that command alone.
+
+    Parameters
+    ----------
+    built : dict
+        The click commands typer has converted already (those registered before the group was made).
+
+    Examples
+    --------
+    >>> import typer
+    >>> from starclass.cli import app
+    >>> group = typer.main.get_command(app)
+    >>> list(group.commands)[:3]
+    ['simulate', 'detect', 'info']
+    >>> group.commands["detect"].name
+    'detect'
+    >>> "no-such-command" in group.commands
+    False
+    """
+
+    def __init__(self, built: Mapping[str, Any]) -> None:
+        self._built = dict(built)
+
+    def _names(self) -> list[str]:
+        registered = [info.name for info in app.registered_commands if info.name]
+        return list(dict.fromkeys([*COMMANDS, *self._built, *registered]))
+
+    def is_built(self, name: str) -> bool:
+        """Whether the command ``name`` has been converted already (its module is imported)."""
+        return name in self._built
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._built:
+            return self._built[name]
+        if name in COMMANDS:
+            importlib.import_module(f"starclass.cli.{name}_cmd")  # registers the command on ``app``
+        # the last registered under the name, as typer's own dict of commands keeps the last
+        info = next((i for i in reversed(app.registered_commands) if i.name == name), None)
+        if info is None:
+            raise KeyError(name)
+        self._built[name] = typer.main.get_command_from_info(
+            info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+
 class HelpGroup(typer.core.TyperGroup):
-    """The command group whose ``--help`` shows every word (:func:`fit_help_tables`)."""
+    """The command group whose ``--help`` shows every word (:func:`fit_help_tables`), its commands loaded on demand.
+
+    Its commands are a :class:`LazyCommands`: only the command run is imported. Its ``--help`` lists every command
+    by its :data:`COMMANDS` summary, importing none that is not imported already.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(self.commands)
+        self._listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        # typer's own reads ``self.commands.items()``, which would convert every command
+        return list(self.commands)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if self._listing and cmd_name in COMMANDS and not self.commands.is_built(cmd_name):
+            # the list shows a name and a summary: a command with no options, made without importing its module
+            return typer.core.TyperCommand(name=cmd_name, short_help=COMMANDS[cmd_name])
+        return self.commands.get(cmd_name)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         fit_help_tables()
-        return super().format_help(ctx, formatter)
+        self._listing = True
+        try:
+            return super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
 
 app = typer.Typer(
