@@ -77,6 +77,11 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     # starclass.evaluate's __init__ loads the matching code and with it starclass.detect (numba, photutils), 1 s of
     # `evaluate --catalogs`' start that its figures never use (tests/test_import_time.py)
     "starclass.report.figures": {"Curve"},
+    # astropy's WCS and coordinates (and tables, in io.mosaic) are imported where a header, a sky position or a FITS
+    # table is read: info of a CSV or FITS catalogue loads neither (tests/test_cli_lazy_commands.py)
+    "starclass.io.catalog": {"Angle", "WCS", "MosaicSet"},
+    "starclass.io.mosaic": {"SkyCoord", "Table", "WCS"},
+    "starclass.io.cutout_folders": {"WCS"},
     # the demo imports the model code (torch) at its training step, so that its first line comes first; the
     # mosaic reader (astropy's WCS and coordinates) at its detection step
     "starclass.pipeline": {"LoadedModel", "GradcamInputs", "MosaicsLike"},

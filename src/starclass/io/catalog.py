@@ -38,15 +38,13 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import astropy.units as u
 import numpy as np
-from astropy.coordinates import Angle, SkyCoord
 from astropy.io import fits
 from astropy.table import Column, MaskedColumn, Table
 from astropy.table.meta import get_header_from_yaml
-from astropy.wcs import WCS
 from numpy.typing import ArrayLike
 
 from starclass.errors import (
@@ -70,7 +68,7 @@ from starclass.io.compressed_text import (
 )
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_line_token, legus_tokens, read_legus_tab
 from starclass.io.legus import SENTINELS as LEGUS_SENTINELS
-from starclass.io.mosaic import FITS_NAMES, FITS_SUFFIXES, MosaicSet, is_fits_name
+from starclass.io.fits_names import FITS_NAMES, FITS_SUFFIXES, is_fits_name
 from starclass.io.paths import no_such_path
 from starclass.schema import (
     CLASS_PRED,
@@ -87,6 +85,14 @@ from starclass.schema import (
     set_units,
     unit_of,
 )
+
+if TYPE_CHECKING:
+    # astropy's coordinates (0.1-0.2 s after its tables) and WCS load where a catalogue's ra, dec are converted,
+    # not wherever a catalogue is read (info of a CSV or FITS table; astropy's ECSV reader loads the coordinates)
+    from astropy.coordinates import Angle
+    from astropy.wcs import WCS
+
+    from starclass.io.mosaic import MosaicSet
 
 PathLike = str | os.PathLike
 
@@ -2895,6 +2901,8 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
     if not has_xy:
         missing = X if X not in table.colnames else Y
         if has_sky and wcs is not None:
+            from astropy.coordinates import SkyCoord
+
             sky = SkyCoord(np.asarray(_plain(table[RA]), float) * u.deg,
                            np.asarray(_plain(table[DEC]), float) * u.deg)
             x, y = wcs.world_to_pixel(sky)
@@ -3145,6 +3153,8 @@ def blank_xy_rows(table: Table) -> np.ndarray:
 
 def _fill_xy_from_sky(table: Table, rows: np.ndarray, wcs) -> None:
     """Set ``x``, ``y`` of ``rows`` (in place) from their ICRS ``ra``, ``dec`` through ``wcs``."""
+    from astropy.coordinates import SkyCoord
+
     sky = SkyCoord(numeric_column(table, RA)[rows] * u.deg, numeric_column(table, DEC)[rows] * u.deg,
                    frame="icrs")
     x, y = wcs.world_to_pixel(sky)
@@ -3336,6 +3346,8 @@ def pixel_origin_offset(table: Table, wcs: WCS) -> float:
     >>> round(pixel_origin_offset(Table({"x": [11.0, 31.0], "y": [21.0, 41.0], "ra": ra, "dec": dec}), w), 3)
     1.0
     """
+    from astropy.coordinates import SkyCoord
+
     sky = SkyCoord(np.asarray(_plain(table[RA]), float) * u.deg,
                    np.asarray(_plain(table[DEC]), float) * u.deg)
     x, y = wcs.world_to_pixel(sky)
@@ -3378,6 +3390,8 @@ def pixel_sky_distance(table: Table, wcs: WCS) -> float:
     >>> round(pixel_sky_distance(t, w), 3), round(pixel_origin_offset(t, w), 3)
     (5.0, -0.5)
     """
+    from astropy.coordinates import SkyCoord
+
     sky = SkyCoord(np.asarray(_plain(table[RA]), float) * u.deg,
                    np.asarray(_plain(table[DEC]), float) * u.deg)
     x, y = wcs.world_to_pixel(sky)
@@ -3583,6 +3597,7 @@ def sky_text_degrees(cells: Sequence[str], col: str, unit: u.UnitBase | None = N
     ...
     starclass.errors.StarclassError: catalogue in c.csv, row 2 (id 8): dec '4x1' is neither a number of degrees ...
     """
+    from astropy.coordinates import Angle
     from astropy.coordinates.angles.errors import IllegalHourWarning
 
     text = [str(v).strip() for v in np.ma.filled(np.ma.asarray(cells).astype(str), "")]
@@ -3647,6 +3662,8 @@ def _col_words(col: str, source: str | None) -> str:
 
 def _angle_or_none(text: str, unit) -> Angle | None:
     """``text`` read as an angle in ``unit`` by astropy, or None where it is not one."""
+    from astropy.coordinates import Angle
+
     try:
         return Angle(text, unit=unit)
     except (ValueError, TypeError, u.UnitsError):

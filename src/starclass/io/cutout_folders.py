@@ -83,11 +83,10 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from astropy.table import MaskedColumn, Table
-from astropy.wcs import WCS
 from numpy.typing import ArrayLike
 
 from starclass.errors import StarclassError, agreeing, counted, refuse_no_rows, shell_word, shown_command
@@ -108,6 +107,10 @@ from starclass.io.mosaic import (
 from starclass.io.paths import resolved
 from starclass.io.task_like import TaskLike
 from starclass.schema import label_key, row_name, rows_named
+
+if TYPE_CHECKING:
+    # astropy's WCS loads where a cutout's header is read for it (fits_celestial_wcs), not for every folder info reads
+    from astropy.wcs import WCS
 
 #: Suffix -> format name of the images the reader understands.
 IMAGE_SUFFIXES: dict[str, str] = {

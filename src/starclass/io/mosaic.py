@@ -34,15 +34,11 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
 import astropy.units as u
 import numpy as np
-from astropy.coordinates import SkyCoord
 from astropy.io import fits
-from astropy.table import Table
-from astropy.wcs import WCS
-from astropy.wcs.utils import proj_plane_pixel_scales
 from numpy.typing import ArrayLike
 
 from starclass.bands import (
@@ -72,6 +68,14 @@ from starclass.io.fits_names import (
 )
 from starclass.io.paths import mosaic_inputs, resolved  # noqa: F401
 from starclass.schema import check_distinct_bands
+
+if TYPE_CHECKING:
+    # astropy's WCS, coordinates and tables load where a mosaic's header is read or a FITS table is, not wherever
+    # this module is imported for its names (is_fits_name, the extension names, PixelFlags: cutout_folders, the
+    # survey's plan, info of a catalogue)
+    from astropy.coordinates import SkyCoord
+    from astropy.table import Table
+    from astropy.wcs import WCS
 
 PathLike = str | os.PathLike
 
@@ -993,6 +997,8 @@ def read_mosaics(
 
     wcs = wcses[ref]
     if wcs is not None:
+        from astropy.wcs.utils import proj_plane_pixel_scales
+
         scale = float(np.mean(proj_plane_pixel_scales(wcs)) * 3600.0)
         if pixel_scale is not None and not np.isclose(scale, pixel_scale, rtol=0.01):
             raise StarclassError(
@@ -1470,6 +1476,7 @@ def read_fits_table(path: PathLike, **kwargs: Any) -> Table:
     Examples
     --------
     >>> import tempfile
+    >>> from astropy.table import Table
     >>> f = Path(tempfile.mkdtemp()) / "cat.fits"
     >>> Table({"id": [1, 2]}).write(f)
     >>> read_fits_table(f)["id"].tolist()
@@ -1478,6 +1485,8 @@ def read_fits_table(path: PathLike, **kwargs: Any) -> Table:
     refusal = unopenable_compression(path)
     if refusal is not None:
         raise OSError(refusal)
+    from astropy.table import Table
+
     try:
         return Table.read(path, format="fits", **kwargs)
     except ValueError as exc:
@@ -2600,6 +2609,8 @@ def _bad_pixels(arr: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
 def _celestial_wcs(header: fits.Header, path: Path) -> WCS | None:
     if "CTYPE1" not in header and "CTYPE2" not in header:
         return None
+    from astropy.wcs import WCS
+
     try:
         w = WCS(header, naxis=2, relax=True, fix=True)
     except Exception as exc:
@@ -3172,6 +3183,7 @@ def flux_unit_ab_zeropoint(header: fits.Header | Mapping[str, Any], photplam: fl
     (-21.03, -21.03)
     """
     import astropy.units as u
+    from astropy.wcs import WCS
     from astropy.wcs.utils import proj_plane_pixel_area
 
     bunit = str(header.get("BUNIT", "") or "").strip()

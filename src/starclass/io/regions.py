@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 import astropy.units as u
 import numpy as np
-from astropy.coordinates import SkyCoord
 from astropy.table import Table
 
 if TYPE_CHECKING:  # the regions package is imported where it is used
@@ -90,7 +89,9 @@ def catalog_to_regions(table: Table, *, coords: str = "image", radius: float = 5
     circle(11.50000000,21.00000000,5.00000000) # text={1} color=red
     circle(31.00000000,41.00000000,5.00000000) # text={2} color=yellow
     """
-    # the regions package adds 0.16 s (measured) to `import starclass.io`; only DS9 output needs it
+    # the regions package adds 0.16 s (measured) to `import starclass.io`; only DS9 output needs it, and astropy's
+    # coordinates (0.1-0.2 s) only the regions: info of a catalogue without --ds9 loads neither
+    from astropy.coordinates import SkyCoord
     from regions import CirclePixelRegion, CircleSkyRegion, PixCoord, Regions
 
     coords = sky_frame(coords)
@@ -222,6 +223,7 @@ def read_regions_table(path: PathLike) -> Table:
     >>> t["id"].tolist(), t["x"].tolist(), t["y"].tolist()
     ([7], [100.0], [50.0])
     """
+    from astropy.coordinates import SkyCoord
     from regions import PixCoord, Regions
 
     p = Path(path)
