@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from starclass.cli._app import COMMANDS
 from webtools import free_port  # tests/ is on sys.path under pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,9 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 #: What no command needs before its first line where the line does not come from the work they do.
 HEAVY = ("torch", "matplotlib", "sklearn", "starclass.report.build", "starclass.evaluate.compare")
 
-#: The command modules the CLI imports at its start (``starclass.cli._COMMAND_MODULES``).
-COMMAND_MODULES = ("simulate", "detect", "info", "cutouts", "train", "classify", "calibrate", "evaluate", "report",
-                   "explain", "inspect", "demo", "survey", "suggest")
+#: The command modules, ``starclass.cli.<name>_cmd``: the CLI imports the one a command line names
+COMMAND_MODULES = tuple(COMMANDS)
 
 #: Run in a fresh interpreter: argv[1] is the command line (JSON), argv[2] the modules to watch. The first line a
 #: command says through ``starclass.io.progress.say_step`` prints which watched modules were loaded then, on the

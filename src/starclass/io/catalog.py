@@ -66,9 +66,9 @@ from starclass.io.compressed_text import (
     open_table_file,
     table_source,
 )
+from starclass.io.fits_names import FITS_NAMES, FITS_SUFFIXES, is_fits_name
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, legus_line_token, legus_tokens, read_legus_tab
 from starclass.io.legus import SENTINELS as LEGUS_SENTINELS
-from starclass.io.fits_names import FITS_NAMES, FITS_SUFFIXES, is_fits_name
 from starclass.io.paths import no_such_path
 from starclass.schema import (
     CLASS_PRED,
