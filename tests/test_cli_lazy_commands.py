@@ -27,9 +27,11 @@ import pytest
 import typer
 
 from starclass.cli import app
-from starclass.cli._app import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: Every command, by its module ``starclass/cli/<name>_cmd.py``
+NAMES = sorted(p.name[:-len("_cmd.py")] for p in (ROOT / "src" / "starclass" / "cli").glob("*_cmd.py"))
 
 #: What no --help and no read of a CSV or FITS catalogue needs.
 HEAVY = ("torch", "matplotlib", "sklearn", "scipy", "astropy.wcs", "astropy.coordinates")
@@ -72,16 +74,19 @@ def _docstring_summary(name: str) -> str:
     return " ".join(inspect.cleandoc(func.__doc__).split("\n\n")[0].split())
 
 
-@pytest.mark.parametrize("name", list(COMMANDS))
+@pytest.mark.parametrize("name", NAMES)
 def test_each_listed_summary_is_the_first_paragraph_of_the_commands_docstring(name):
+    from starclass.cli._app import COMMANDS
+
     assert COMMANDS[name] == _docstring_summary(name), (
         f"edit starclass.cli._app.COMMANDS[{name!r}] to the first paragraph of the command's docstring")
     assert typer.main.get_command(app).commands[name].short_help == COMMANDS[name]
 
 
 def test_every_command_module_is_listed_in_its_order():
-    modules = sorted(p.name[:-len("_cmd.py")] for p in (ROOT / "src" / "starclass" / "cli").glob("*_cmd.py"))
-    assert sorted(COMMANDS) == modules
+    from starclass.cli._app import COMMANDS
+
+    assert sorted(COMMANDS) == NAMES
     # the order of the stages, as the list showed them when every module was imported in this order
     assert list(COMMANDS)[:7] == ["simulate", "detect", "info", "cutouts", "train", "classify", "calibrate"]
     assert list(typer.main.get_command(app).commands)[:len(COMMANDS)] == list(COMMANDS)
@@ -94,14 +99,14 @@ def test_starclass_help_lists_every_command_without_importing_one(tmp_path):
     assert loaded["heavy"] == [], loaded["heavy"]
     # the list as the commands themselves give it: the same text once every module is imported (typer draws the
     # real commands then)
-    for name in COMMANDS:
+    for name in NAMES:
         importlib.import_module(f"starclass.cli.{name}_cmd")
     from typer.testing import CliRunner
 
     eager = CliRunner().invoke(app, ["--help"], prog_name="starclass", env={"COLUMNS": "80"}, color=False)
     assert eager.exit_code == 0
     assert res.stdout == eager.output
-    assert all(f"│ {name} " in res.stdout for name in COMMANDS)
+    assert all(f"│ {name} " in res.stdout for name in NAMES)
 
 
 @pytest.mark.parametrize("args, module", [(["info", "--help"], "info"), (["train", "--help"], "train"),
