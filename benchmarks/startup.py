@@ -3,13 +3,22 @@
     PYTHONPATH=src .venv/bin/python benchmarks/startup.py [--repeats 5] [--json out.json]
 
 Runs ``python -m starclass --help`` (what the ``starclass`` script runs), ``info --help``,
-``train --help`` and ``info CATALOGUE`` (a 3-row ECSV catalogue it writes in a temporary folder:
-the start-up of a command that reads a file, astropy's tables included), plus
+``train --help``, ``info CATALOGUE`` and ``info CATALOGUE.csv`` (a 3-row ECSV and CSV catalogue it writes in a
+temporary folder: the start-up of a command that reads a file, astropy's tables included; astropy's ECSV reader
+loads its coordinates, its CSV reader does not), plus
 ``python -c "import torch"`` and ``python -c pass`` (the interpreter alone),
 each ``--repeats`` times, in turn (one of each per round, so a load change on a shared machine
 falls on all of them alike), and prints the median and the fastest wall time of each and the
 median's ratio to ``import torch``'s. A ratio under 1 means the command starts faster than torch
-imports: before torch was kept out of start-up (2026-12-05) every command imported it.
+imports: before torch was kept out of start-up (2026-12-05) every command imported it. With ``--baseline SRC``
+each row is timed with that src as well, in the same rounds (now, then baseline), and the table adds the
+baseline's median and the ratio now / baseline.
+
+``--pyc``: the Python bytecode of starclass's modules cached, as an installed package has it (pip compiles it):
+``PYTHONDONTWRITEBYTECODE`` is unset and ``PYTHONPYCACHEPREFIX`` is a temporary folder, filled by one untimed run of
+each row first. Without it the environment decides; where ``PYTHONDONTWRITEBYTECODE=1`` (as on the shared
+machine) every starclass module a command imports is compiled from its source at each start, which is part of the
+times then (0.2-0.3 s of ``info CATALOGUE``'s).
 The starclass imported is this checkout's ``src`` (put first on ``PYTHONPATH``).
 
 Then the first line of every command (:data:`VERBS`): the time from its start to the first text it
@@ -53,8 +62,8 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
-#: Stands for the path of the catalogue :func:`write_catalogue` writes, in an argv of :data:`COMMANDS`
-CATALOGUE = "{catalogue}"
+#: Stand for the paths of the catalogues :func:`write_catalogue` writes (ECSV, CSV), in an argv of :data:`COMMANDS`
+CATALOGUE, CSV_CATALOGUE = "{catalogue}", "{catalogue_csv}"
 
 #: Label and argv (after the interpreter) of each timed command; the ratios are to "import torch".
 COMMANDS: dict[str, list[str]] = {
@@ -62,13 +71,15 @@ COMMANDS: dict[str, list[str]] = {
     "starclass info --help": ["-m", "starclass", "info", "--help"],
     "starclass train --help": ["-m", "starclass", "train", "--help"],
     "starclass info CATALOGUE": ["-m", "starclass", "info", CATALOGUE],
+    "starclass info CATALOGUE.csv": ["-m", "starclass", "info", CSV_CATALOGUE],
     "import torch": ["-c", "import torch"],
     "python (nothing imported)": ["-c", "pass"],
 }
 
 
 def write_catalogue(folder: Path) -> Path:
-    """A 3-row candidate catalogue (ECSV, the schema's columns and a class) in ``folder``, for ``info``.
+    """A 3-row candidate catalogue (ECSV, the schema's columns and a class) in ``folder``, for ``info``, and the same
+    rows as ``cands.csv`` beside it (:data:`CSV_CATALOGUE`).
 
     Written as text: the benchmark itself then needs neither starclass nor astropy.
     """
@@ -78,6 +89,8 @@ def write_catalogue(folder: Path) -> Path:
         "# %ECSV 1.0", "# ---", "# datatype:", "# - {name: id, datatype: int64}", "# - {name: x, datatype: float64}",
         "# - {name: y, datatype: float64}", "# - {name: mag_f555w, datatype: float64}",
         "# - {name: class_ref, datatype: int64}", "# schema: astropy-2.0", "id x y mag_f555w class_ref", *rows, ""]))
+    csv_rows = [r.replace(" ", ",") for r in rows]
+    path.with_suffix(".csv").write_text("\n".join(["id,x,y,mag_f555w,class_ref", *csv_rows, ""]))
     return path
 
 
@@ -372,6 +385,9 @@ def main() -> None:
                     help="the commands write into a pipe (a log file's view), not a pseudo-terminal")
     ap.add_argument("--baseline", type=Path, default=None,
                     help="another checkout's src folder whose commands are timed too, for the ratio")
+    ap.add_argument("--pyc", action="store_true",
+                    help="starclass's bytecode cached (in a temporary PYTHONPYCACHEPREFIX), as an installed package "
+                         "has it; default: as the environment says (PYTHONDONTWRITEBYTECODE=1 compiles at each start)")
     args = ap.parse_args()
     if args.repeats < 1:
         ap.error(f"--repeats must be at least 1, got {args.repeats}")
@@ -390,26 +406,53 @@ def main() -> None:
     if args.baseline is not None and not (args.baseline / "starclass" / "__init__.py").is_file():
         ap.error(f"--baseline {args.baseline}: not a src folder (no starclass/__init__.py in it)")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH")) if p)}
-    times: dict[str, list[float]] = {name: [] for name in rows}
+    base_env = None if args.baseline is None else {
+        **env, "PYTHONPATH": os.pathsep.join(p for p in (str(args.baseline.resolve()),
+                                                        os.environ.get("PYTHONPATH")) if p)}
+    pyc_dir = tempfile.TemporaryDirectory(prefix="startup_pyc_") if args.pyc else None
+    if pyc_dir is not None:
+        for e in (env, base_env):
+            if e is not None:
+                e.pop("PYTHONDONTWRITEBYTECODE", None)
+                e["PYTHONPYCACHEPREFIX"] = pyc_dir.name
+    # each row with this checkout's src ("now") and, given --baseline, the other's, alternated in every round
+    runs = {"now": env} if base_env is None else {"now": env, "baseline": base_env}
+    times: dict[str, list[float]] = {name if kind == "now" else f"{name} (baseline)": []
+                                     for name in rows for kind in runs}
     if rows:
         with tempfile.TemporaryDirectory(prefix="startup_") as tmp:
             catalogue = str(write_catalogue(Path(tmp)))
+
+            def argv_of(name: str) -> list[str]:
+                return [{CATALOGUE: catalogue, CSV_CATALOGUE: catalogue[:-len(".ecsv")] + ".csv"}.get(a, a)
+                        for a in COMMANDS[name]]
+
+            if pyc_dir is not None:  # the bytecode written, untimed
+                for name in rows:
+                    for kind_env in runs.values():
+                        wall_time(argv_of(name), kind_env)
             for r in range(args.repeats):
                 for name in rows:
-                    argv = COMMANDS[name]
-                    times[name].append(wall_time([catalogue if a == CATALOGUE else a for a in argv], env))
-                    print(f"  round {r + 1}/{args.repeats} {name}: {times[name][-1]:.2f} s", flush=True)
+                    for kind, kind_env in runs.items():
+                        label = name if kind == "now" else f"{name} (baseline)"
+                        times[label].append(wall_time(argv_of(name), kind_env))
+                        print(f"  round {r + 1}/{args.repeats} {label}: {times[label][-1]:.2f} s", flush=True)
         torch_median = statistics.median(times["import torch"]) if "import torch" in rows else None
-        print(f"{'command':<28} {'median s':>9} {'fastest s':>9} {'/ import torch':>15}   ({args.repeats} runs "
-              f"each, load average {os.getloadavg()[0]:.1f})")
-        for name, ts in times.items():
+        head = f"{'command':<30} {'median s':>9} {'fastest s':>9} {'/ import torch':>15}"
+        if base_env is not None:
+            head += f" {'baseline s':>10} {'now/base':>8}"
+        print(f"{head}   ({args.repeats} runs each, load average {os.getloadavg()[0]:.1f}"
+              f"{', bytecode cached' if args.pyc else ''})")
+        for name in rows:
+            ts = times[name]
             median = statistics.median(ts)
             ratio = f"{median / torch_median:15.2f}" if torch_median else f"{'(not timed)':>15}"
-            print(f"{name:<28} {median:9.2f} {min(ts):9.2f} {ratio}")
+            row = f"{name:<30} {median:9.2f} {min(ts):9.2f} {ratio}"
+            if base_env is not None:
+                base = statistics.median(times[f"{name} (baseline)"])
+                row += f" {base:10.2f} {median / base:8.2f}"
+            print(row)
     if not args.skip_verbs:
-        base_env = None if args.baseline is None else {
-            **env, "PYTHONPATH": os.pathsep.join(p for p in (str(args.baseline.resolve()),
-                                                            os.environ.get("PYTHONPATH")) if p)}
         print()
         with tempfile.TemporaryDirectory(prefix="startup_inputs_") as tmp:
             inputs = Path(tmp) if args.inputs is None else args.inputs.resolve()
@@ -418,9 +461,11 @@ def main() -> None:
             if ends:
                 print()
                 times.update(time_ends(ends, args.repeats, env, inputs, base_env))
+    if pyc_dir is not None:
+        pyc_dir.cleanup()
     if args.json is not None:
         doc = {"python": sys.executable, "repeats": args.repeats, "load_average": os.getloadavg()[0],
-               "baseline": None if args.baseline is None else str(args.baseline),
+               "bytecode_cached": args.pyc, "baseline": None if args.baseline is None else str(args.baseline),
                "seconds": times, "median_s": {k: statistics.median(v) for k, v in times.items()}}
         args.json.write_text(json.dumps(doc, indent=2) + "\n")
 
