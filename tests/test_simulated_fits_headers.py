@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import warnings
 
+import numpy as np
 import pytest
 from astropy.io import fits
 from typer.testing import CliRunner
@@ -91,3 +92,19 @@ def test_a_mix_within_one_band_is_still_warned_of(folders, tmp_path):
         check_pixel_scales(cutouts, cfg, "training")
     said = [str(w.message) for w in caught if "units" in str(w.message)]
     assert said and "images/sim_000001_xray.fits in counts/s" in said[0], said
+
+
+def test_two_bands_each_of_its_own_unit_are_no_mix(tmp_path):
+    """A hand-made two-band folder: X-ray counts and an optical band in nanomaggies, each band of one unit."""
+    rng = np.random.default_rng(1)
+    rows = ["file_xray,file_optical,label"]
+    for i in range(4):
+        for band, unit in (("xray", "count"), ("optical", "nanomaggy")):
+            fits.PrimaryHDU(rng.normal(5, 1, (16, 16)).astype(np.float32),
+                            fits.Header({"BUNIT": unit})).writeto(tmp_path / f"c{i}_{band}.fits")
+        rows.append(f"c{i}_xray.fits,c{i}_optical.fits,{1 + i % 2}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    res = runner.invoke(app, ["info", str(tmp_path / "labels.csv")])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 0, said
+    assert "counts (4 files), nanomaggies (4 files)" in said and "FITS cutouts in 2 units" not in said, said
