@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from starclass.errors import OutputExistsError
-from starclass.survey.run import TILE_FORMAT, input_stamps, refuse_complete_output
+from starclass.survey.run import refuse_complete_output
 from test_survey_damaged_tiles import _run, survey_dir  # noqa: F401  (tests/ is on sys.path; the fixture)
 
 pytest.importorskip("distributed")
@@ -26,6 +26,8 @@ runner = CliRunner()
 
 
 def _finished(out: Path, inputs: list[Path], given: dict | None = None) -> None:
+    from starclass.survey.run import TILE_FORMAT, input_stamps
+
     out.mkdir(parents=True)
     (out / "summary.json").write_text(json.dumps({"complete": True, "inputs": input_stamps(inputs),
                                                   "given": given or {}, "tile_format": TILE_FORMAT}))
