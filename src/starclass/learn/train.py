@@ -95,8 +95,14 @@ from starclass.learn.checkpoint import (
     set_tuned_threshold,
     write_manifest,
 )
-from starclass.learn.config import (RECIPE_NEUTRAL, TASK_NEUTRAL, TaskConfig, TrainRecipe, effective_config,
-                                    merge_collapse_note)
+from starclass.learn.config import (
+    RECIPE_NEUTRAL,
+    TASK_NEUTRAL,
+    TaskConfig,
+    TrainRecipe,
+    effective_config,
+    merge_collapse_note,
+)
 from starclass.learn.data import InputSource, ModelInputs, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
