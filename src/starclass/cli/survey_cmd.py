@@ -143,10 +143,15 @@ def survey_command(
     pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before the plan is read
     from starclass.survey.run import refuse_complete_output
 
+    options = dict(model=model, task=task, tile_size=tile_size, overlap=overlap,
+                   photometry=photometry.lower() if photometry else None, retries=retries,
+                   magsys=magsys.lower() if magsys else None, mask_extension=mask_extension,
+                   dq_good_bits=dq_good_bits, mask_file=mask_file)
     # a finished run2/ without --overwrite: refused now, from its summary.json alone, where it was refused after
-    # distributed, the model and every mosaic had loaded (11 s on shared cores); run_survey's own check, which
-    # names the changed tiles, stays for the Python API
-    refuse_complete_output(output, overwrite)
+    # distributed, the model and every mosaic had loaded (11 s on shared cores), while its inputs and these options
+    # are as that run recorded them; once one changed, run_survey's own check says for how many tiles (this refusal
+    # had dropped the count)
+    refuse_complete_output(output, overwrite, options)
     from starclass.io.progress import say_step
 
     # at a terminal a line before distributed, the plan's checks (every mosaic read) and the model load: nothing was
@@ -157,11 +162,7 @@ def survey_command(
     # the plan file, its keys and rows, and that every field's mosaics and catalogues are there: read before
     # distributed (1 s), a scheduler (up to --connect-timeout) or dask-jobqueue, which a plan with a misspelt
     # mosaic folder waited for. Reading the mosaics themselves (run_survey's check) still comes after them.
-    the_plan = read_plan(plan).with_options(model=model, task=task, tile_size=tile_size, overlap=overlap,
-                                            photometry=photometry.lower() if photometry else None, retries=retries,
-                                            magsys=magsys.lower() if magsys else None,
-                                            mask_extension=mask_extension, dq_good_bits=dq_good_bits,
-                                            mask_file=mask_file)
+    the_plan = read_plan(plan).with_options(**options)
     check_settings(the_plan)  # no fields, no model or one without its manifest, a bad setting: said now too
     # require_extra only finds distributed: installed but failing as it imports (a broken build, a dask of
     # another version), it was a traceback where the scheduler was reached or the cluster started

@@ -416,9 +416,10 @@ class CutoutSet:
     #: their type's maximum, so in 0-1), ``"stored"`` (FITS and other NPY: values as stored) or ``"mixed"``
     #: (band files of both kinds); [] for a set built by hand
     pixel_kinds: list[str] = field(default_factory=list)
-    #: ``(file as listed, unit, exposure time or None)`` of each FITS file read, from its headers
-    #: (:func:`fits_cutout_unit`): the units :func:`units_seen` and :func:`mixed_units_note` speak of
-    fits_units: list[tuple[str, str, float | None]] = field(default_factory=list)
+    #: ``(file as listed, unit, exposure time or None, file column)`` of each FITS file read, from its headers
+    #: (:func:`fits_cutout_unit`): the units :func:`units_seen` and :func:`mixed_units_note` (band by band: by
+    #: file column, ``file_<band>``) speak of; a set built by hand may leave out the column
+    fits_units: list[tuple] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -1310,8 +1311,8 @@ def units_seen(cutouts: CutoutSet) -> str | None:
     if not cutouts.fits_units:
         return None
     parts = []
-    for unit in dict.fromkeys(u for _, u, _ in cutouts.fits_units):
-        times = [t for _, v, t in cutouts.fits_units if v == unit]
+    for unit in dict.fromkeys(e[1] for e in cutouts.fits_units):
+        times = [e[2] for e in cutouts.fits_units if e[1] == unit]
         said = counted(len(times), "file")
         known = [t for t in times if t is not None]
         if unit == "counts" and known:
@@ -1347,25 +1348,36 @@ def mixed_units_note(cutouts: CutoutSet) -> str | None:
     >>> print(mixed_units_note(cs))  # doctest: +NORMALIZE_WHITESPACE
     FITS cutouts in 2 units: a.fits in counts (EXPTIME 400 s), b.fits in counts/s; counts (1 file, EXPTIME 400 s),
     counts/s (1 file)
-    """
-    units = cutouts.fits_units
 
-    def said(entry: tuple[str, str, float | None]) -> str:
-        name, unit, t = entry
+    Two bands, each of its own unit, are not mixed units:
+
+    >>> cs.fits_units = [("a_x.fits", "counts", None, "file_xray"), ("a_o.fits", "pixel value", None, "file_optical")]
+    >>> mixed_units_note(cs) is None
+    True
+    """
+    def said(entry: tuple) -> str:
+        name, unit, t = entry[:3]
         unit = _UNKNOWN_UNIT_WORDS[1] if unit == _UNKNOWN_UNIT_WORDS[0] else unit
         return f"{name} in {unit}" + (f" (EXPTIME {t:g} s)" if unit == "counts" and t is not None else "")
 
-    distinct = list(dict.fromkeys(u for _, u, _ in units))
-    if len(distinct) > 1:
-        a = next(e for e in units if e[1] == distinct[0])
-        b = next(e for e in units if e[1] == distinct[1])
-        return f"FITS cutouts in {len(distinct)} units: {said(a)}, {said(b)}; {units_seen(cutouts)}"
-    timed = [e for e in units if e[1] == "counts" and e[2] is not None]
-    if timed:
-        short, long = min(timed, key=lambda e: e[2]), max(timed, key=lambda e: e[2])
-        if long[2] > short[2] * 1.01:
-            return (f"FITS cutouts in counts of different exposure times: {said(short)}, {said(long)}; the same "
-                    f"source gives {long[2] / short[2]:.3g} times the counts in the longer")
+    # band by band: each band is its own channel, so X-ray counts beside an optical plate of no BUNIT (a
+    # galaxy-cluster folder) are two bands, not "2 units" to convert to one
+    by_band: dict[str, list[tuple]] = {}
+    for entry in cutouts.fits_units:
+        by_band.setdefault(entry[3] if len(entry) > 3 else "", []).append(entry)
+    for units in by_band.values():
+        distinct = list(dict.fromkeys(e[1] for e in units))
+        if len(distinct) > 1:
+            a = next(e for e in units if e[1] == distinct[0])
+            b = next(e for e in units if e[1] == distinct[1])
+            return f"FITS cutouts in {len(distinct)} units: {said(a)}, {said(b)}; {units_seen(cutouts)}"
+    for units in by_band.values():
+        timed = [e for e in units if e[1] == "counts" and e[2] is not None]
+        if timed:
+            short, long = min(timed, key=lambda e: e[2]), max(timed, key=lambda e: e[2])
+            if long[2] > short[2] * 1.01:
+                return (f"FITS cutouts in counts of different exposure times: {said(short)}, {said(long)}; the same "
+                        f"source gives {long[2] / short[2]:.3g} times the counts in the longer")
     return None
 
 
@@ -3414,7 +3426,7 @@ def read_cutout_folder(
                 planes.append(plane)
                 row_kinds.add(how)
                 if image_format(full) == "fits" and (unit := fits_cutout_unit(full)) is not None:
-                    units.append((rel, *unit))
+                    units.append((rel, *unit, col))  # the column: units are compared band by band
             except StarclassError as exc:
                 # read_image names the file (resolved) first: after where() it said the path twice,
                 # 'data/galaxy/a.jpg: /home/.../data/galaxy/a.jpg: cannot read the image ...'

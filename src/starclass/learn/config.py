@@ -98,7 +98,7 @@ def _number(value: Any, name: str, rule: str, ok) -> float:
     return v
 
 
-def _count(value: Any, name: str, minimum: int, note: str = "") -> None:
+def _count(value: Any, name: str, minimum: int, note: str = "") -> int:
     """Refuse ``value`` unless it is a whole number >= ``minimum``, naming ``recipe.<name>``.
 
     ``recipe.epochs=0 must be >= 1`` for one too small, as before; ``recipe.epochs='ten' must be a
@@ -108,6 +108,7 @@ def _count(value: Any, name: str, minimum: int, note: str = "") -> None:
     Examples
     --------
     >>> _count("3", "epochs", 1)
+    3
     >>> try:
     ...     _count(2.5, "epochs", 1)
     ... except StarclassError as exc:
@@ -123,6 +124,7 @@ def _count(value: Any, name: str, minimum: int, note: str = "") -> None:
         raise StarclassError(f"recipe.{name}={value!r} must be a whole number >= {minimum}{tail}")
     if number < minimum:
         raise StarclassError(f"recipe.{name}={value!r} must be >= {minimum}{tail}")
+    return int(number)
 
 
 @dataclass
@@ -290,13 +292,15 @@ class TrainRecipe:
             self.lr_schedule = "constant"
         if self.lr_schedule not in LR_SCHEDULES:
             raise StarclassError(f"recipe.lr_schedule={self.lr_schedule!r}: use one of {LR_SCHEDULES}")
-        if self.lr_schedule == "plateau" and int(self.warmup_epochs) > 0:
+        if self.lr_schedule == "plateau" and _count(self.warmup_epochs, "warmup_epochs", 0) > 0:
             # the plateau schedule is stateful (it follows the validation loss), the warm-up a
             # function of the epoch: the two would overwrite each other's rates
             raise StarclassError("recipe.warmup_epochs works with the constant, step and cosine schedules, "
                                  "not with plateau")
-        _number(self.lr_factor, "lr_factor", "in (0, 1)", lambda v: 0.0 < v < 1.0)
-        _count(self.lr_patience, "lr_patience", 0)
+        # every number is kept as its declared type (float, int, bool): PyYAML reads 1e-4 (no dot) as the
+        # string '1e-4', which was checked but kept, so a model's stored recipe said lr '1e-4' (a str)
+        self.lr_factor = _number(self.lr_factor, "lr_factor", "in (0, 1)", lambda v: 0.0 < v < 1.0)
+        self.lr_patience = _count(self.lr_patience, "lr_patience", 0)
         if self.optimizer not in OPTIMIZERS:
             raise StarclassError(f"recipe.optimizer={self.optimizer!r}: use one of {OPTIMIZERS}")
         if self.balance not in BALANCES:
@@ -334,7 +338,7 @@ class TrainRecipe:
         # taken as it was, and train stopped with a ValueError traceback from int() or float() (or
         # torch's) once the data had been read, or trained on it without a word
         for name in ("epochs", "batch_size", "ensemble_size"):
-            _count(getattr(self, name), name, 1)
+            setattr(self, name, _count(getattr(self, name), name, 1))
         for name, rule, ok in (("weight_decay", ">= 0 (the L2 penalty; 0: none)", lambda v: v >= 0.0),
                                ("momentum", "in [0, 1) (SGD's momentum)", lambda v: 0.0 <= v < 1.0),
                                ("rescale", "> 0 (the augmentation's magnification; StarcNet's 1.07)",
@@ -342,27 +346,31 @@ class TrainRecipe:
                                ("rescale_prob", "in [0, 1] (the magnification's probability)",
                                 lambda v: 0.0 <= v <= 1.0),
                                ("dropout", "in [0, 1) (0: the architecture's own)", lambda v: 0.0 <= v < 1.0)):
-            # checked, not converted: a value stored as written stays so in the resume digest
-            _number(getattr(self, name), name, rule, ok)
+            # converted (it was "checked, not converted" so that a resume digest stayed as written: a
+            # checkpoint's settings are now compared as numbers, train._settings)
+            setattr(self, name, _number(getattr(self, name), name, rule, ok))
         for name in ("nesterov", "augment"):
             value = getattr(self, name)
             if not isinstance(value, (bool, np.bool_)) and value not in (0, 1):
                 raise StarclassError(f"recipe.{name}={value!r} must be true or false")
-        _number(self.val_fraction, "val_fraction", "in [0, 1)", lambda v: 0.0 <= v < 1.0)
+            setattr(self, name, bool(value))
+        self.val_fraction = _number(self.val_fraction, "val_fraction", "in [0, 1)", lambda v: 0.0 <= v < 1.0)
         try:
             lr = float(self.lr)
         except (TypeError, ValueError):
             lr = float("nan")
         if isinstance(self.lr, bool) or not lr > 0 or not math.isfinite(lr):  # "not >" also refuses NaN
             raise StarclassError(f"recipe.lr={self.lr!r} must be a positive number")
+        self.lr = lr
         if self.early_stopping_patience is not None:
-            _count(self.early_stopping_patience, "early_stopping_patience", 0, "(0 or null: no early stopping)")
-        _count(self.lr_step, "lr_step", 1)
+            self.early_stopping_patience = _count(self.early_stopping_patience, "early_stopping_patience", 0,
+                                                  "(0 or null: no early stopping)")
+        self.lr_step = _count(self.lr_step, "lr_step", 1)
         for name in ("lr_gamma", "lr_min_factor"):
-            _number(getattr(self, name), name, "in (0, 1]", lambda v: 0.0 < v <= 1.0)
+            setattr(self, name, _number(getattr(self, name), name, "in (0, 1]", lambda v: 0.0 < v <= 1.0))
         for name in ("warmup_epochs", "shift"):
-            _count(getattr(self, name), name, 0)
-        _number(self.noise, "noise", ">= 0 (0: no noise augmentation)", lambda v: v >= 0.0)
+            setattr(self, name, _count(getattr(self, name), name, 0))
+        self.noise = _number(self.noise, "noise", ">= 0 (0: no noise augmentation)", lambda v: v >= 0.0)
         self.label_smoothing = _number(self.label_smoothing, "label_smoothing", "in [0, 1) (0: no smoothing)",
                                        lambda v: 0.0 <= v < 1.0)
         self.rho = _number(self.rho, "rho", "in (0, 1) (Adadelta's decay; PyTorch's default 0.9)",
@@ -381,6 +389,7 @@ class TrainRecipe:
                 and math.isfinite(float(seed)) and float(seed) == int(seed)
             if not whole or seed < 0:
                 raise StarclassError(f"recipe.seeds={self.seeds!r}: each seed must be a whole number >= 0")
+        self.seeds = [int(s) for s in self.seeds] if isinstance(self.seeds, list) else int(self.seeds)
         self.amp = parse_precision(self.amp, "recipe.amp")
         from starclass.learn.calibration_methods import check_method
 
@@ -808,8 +817,11 @@ class TaskConfig:
             _check_side(self.input_size, f"{where}: input_size")
         if not self.scales or min(self.scales) < 1.0:
             raise StarclassError(f"{where}: scales must be >= 1.0, got {self.scales}")
-        if self.pixel_scale is not None and _real(self.pixel_scale, f"{where}: pixel_scale") <= 0:
-            raise StarclassError(f"{where}: pixel_scale={self.pixel_scale} must be > 0")
+        if self.pixel_scale is not None:
+            # kept as a float: pixel_scale: 4e-2 (PyYAML's string '4e-2') was checked and kept a str
+            self.pixel_scale = _real(self.pixel_scale, f"{where}: pixel_scale")
+            if self.pixel_scale <= 0:
+                raise StarclassError(f"{where}: pixel_scale={self.pixel_scale} must be > 0")
         if self.threshold is not None:
             self.threshold = _real(self.threshold, f"{where}: threshold")
             if not (0.0 <= self.threshold <= 1.0):
@@ -851,7 +863,9 @@ class TaskConfig:
                 extra = set(entry) - {"architecture", "n", "arch_options"}
                 if extra:
                     raise StarclassError(f"{where}: architecture[{i}] has unknown keys {sorted(extra)}")
-                e = {"architecture": str(entry["architecture"]), "n": int(entry.get("n", 1))}
+                # named: n: two stopped int() with a traceback, and n: 2.5 was cut to 2
+                e = {"architecture": str(entry["architecture"]),
+                     "n": _whole(entry.get("n", 1), f"{where}: architecture[{i}].n")}
                 if e["n"] < 1:
                     raise StarclassError(f"{where}: architecture[{i}].n must be >= 1")
                 if entry.get("arch_options"):

@@ -95,7 +95,14 @@ from starclass.learn.checkpoint import (
     set_tuned_threshold,
     write_manifest,
 )
-from starclass.learn.config import RECIPE_NEUTRAL, TASK_NEUTRAL, TaskConfig, effective_config, merge_collapse_note
+from starclass.learn.config import (
+    RECIPE_NEUTRAL,
+    TASK_NEUTRAL,
+    TaskConfig,
+    TrainRecipe,
+    effective_config,
+    merge_collapse_note,
+)
 from starclass.learn.data import InputSource, ModelInputs, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
@@ -238,6 +245,13 @@ def _settings(config) -> dict[str, Any]:
     d = dict(config.to_dict() if hasattr(config, "to_dict") else config or {})
     d = {k: v for k, v in d.items() if not (k in TASK_NEUTRAL and v == TASK_NEUTRAL[k])}
     recipe = dict(d.get("recipe") or {})
+    try:
+        # a checkpoint's recipe as the recipe reads it now, each number of its declared type: a task file's
+        # lr: 1e-4 (PyYAML's string '1e-4') was stored as written, and read as a float now would differ
+        read = TrainRecipe.from_dict(recipe).to_dict()
+        recipe = {k: read[k] for k in recipe}
+    except (StarclassError, TypeError, ValueError):
+        pass  # one the recipe refuses now is compared as it was stored
     if recipe.get("lr_schedule") != "plateau":
         # the plateau schedule's factor, patience and floor do nothing under another schedule
         recipe = {k: v for k, v in recipe.items() if k not in ("lr_factor", "lr_patience", "lr_min")}
@@ -2478,7 +2492,11 @@ def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
     if ckpt["settings_digest"] != identity.get("settings_digest"):
         diff = _config_diff(_settings(ckpt.get("config")), _settings(config))
         weighty = [d for d in diff if d[0] not in RESUME_NEUTRAL_KEYS]
-        if diff and not weighty:
+        if not diff:
+            # the same values, digested in another form (a number stored as the string a task file gave,
+            # lr '1e-4', or an int, weight_decay 0): the run resumes
+            pass
+        elif not weighty:
             # an upgrade changed a preset's pixel_scale (m31-real) or added mixed_sizes (cool-core): an interrupted
             # run was refused as "other settings", though nothing it trains on differs
             verb = "this changes" if len(diff) == 1 else "these change"

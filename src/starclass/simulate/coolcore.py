@@ -354,4 +354,4 @@ def write_coolcore(cfg: CoolCoreSimConfig, outdir: str | os.PathLike, *, overwri
 
     info = {"preset": "cool-core", "config": asdict(cfg), "classes": CLASS_NAMES}
     return write_labelled_folder(outdir, cfg.n, make, bands=None, overwrite=overwrite, progress=progress,
-                                 info=info)
+                                 info=info, units={"xray": "count"})

@@ -93,10 +93,38 @@ def _label_order(label: str) -> tuple:
     return (0, int(label), "") if label.lstrip("-").isdigit() else (1, 0, label)
 
 
+def _fits_header(band: str, wcs: WCS | None, unit: str | None) -> fits.Header:
+    """The header of one simulated FITS cutout: its WCS, band, pixel scale and (where it has one) unit.
+
+    The files had the WCS alone: ``info`` said "no BUNIT" of X-ray counts, and a FITS viewer showed
+    neither the band nor the unit.
+
+    Examples
+    --------
+    >>> h = _fits_header("xray", celestial_wcs((8, 8), 3.9), "count")
+    >>> h["BUNIT"], h["BAND"], round(h["PIXSCALE"], 6)
+    ('count', 'xray', 3.9)
+    >>> "BUNIT" in _fits_header("optical", None, None)
+    False
+    """
+    hdr = wcs.to_header() if wcs is not None else fits.Header()
+    if unit:
+        hdr["BUNIT"] = (unit, "units of the data")
+    hdr["BAND"] = (band, "band (image) of this file")
+    if wcs is not None:
+        from astropy.wcs.utils import proj_plane_pixel_scales
+
+        scale = float(np.mean(proj_plane_pixel_scales(wcs)) * 3600.0)  # degrees: the WCS's units are deg
+        hdr["PIXSCALE"] = (scale, "pixel scale (arcsec/pixel)")
+    hdr["ORIGIN"] = ("starclass simulate", "simulated, not observed")
+    return hdr
+
+
 def write_labelled_folder(outdir: str | os.PathLike, n: int, make: Callable[[int], tuple[dict, dict]], *,
                           bands: list[str] | None, overwrite: bool = False, progress: bool | None = False,
                           info: dict | None = None, fmt: str = "fits",
-                          finish: Callable[[list[dict], dict], None] | None = None) -> Path:
+                          finish: Callable[[list[dict], dict], None] | None = None,
+                          units: dict[str, str] | None = None) -> Path:
     """Simulate ``n`` cutouts with ``make(index)`` and write them as a labelled folder.
 
     Parameters
@@ -124,6 +152,10 @@ def write_labelled_folder(outdir: str | os.PathLike, n: int, make: Callable[[int
         ``finish(rows, info)``, called with all rows before ``labels.csv`` is written: adds
         columns that need the whole sample (e.g. volunteers weighted on a gold set) and may
         add to ``info``; inside the atomic write, so a folder that exists is complete.
+    units : dict or None
+        FITS ``BUNIT`` of each image key of ``make`` whose values have a unit (``{"xray": "count"}``);
+        an image without one (a photographic plate's density) gets no ``BUNIT``. Every FITS file
+        also carries ``BAND`` (the image key), ``PIXSCALE`` (arcsec, from the WCS) and ``ORIGIN``.
 
     Returns
     -------
@@ -165,8 +197,8 @@ def write_labelled_folder(outdir: str | os.PathLike, n: int, make: Callable[[int
 
                     Image.fromarray(np.asarray(img, np.uint8)).save(tmp / rel, format="PNG")
                 else:
-                    hdr = wcs.to_header() if wcs is not None else None
-                    fits.PrimaryHDU(np.asarray(img, np.float32), header=hdr).writeto(tmp / rel)
+                    fits.PrimaryHDU(np.asarray(img, np.float32),
+                                    header=_fits_header(band, wcs, (units or {}).get(band))).writeto(tmp / rel)
                 files["file" if bands is None else f"file_{band}"] = rel
             rows.append({**files, **row})
         info = dict(info or {})

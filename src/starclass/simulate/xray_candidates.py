@@ -411,4 +411,6 @@ def write_candidates(cfg: CandidateSimConfig, outdir: str | os.PathLike, *, over
         info_out["volunteers"] = summary
 
     return write_labelled_folder(outdir, cfg.n, make, bands=["xray", "optical"], overwrite=overwrite,
-                                 progress=progress, info=info, finish=finish)
+                                 progress=progress, info=info, finish=finish,
+                                 # the X-ray counts (reprojected conserving them); a plate's density has no unit
+                                 units={"xray": "count"})

@@ -31,7 +31,7 @@ import time
 import uuid
 import warnings
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,6 +198,8 @@ class PreparedSurvey:
     overlap: int
     jobs: list[TileJob]
     tile_order: dict[str, list[str]]
+    #: the plan file, model and every field's mosaics and catalogues (:func:`input_stamps` records them)
+    inputs: list = field(default_factory=list)
 
 
 @dataclass
@@ -452,7 +454,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
     unknown = fail - {j.key for j in jobs}
     if unknown:
         raise StarclassError(f"fault injection: no {agreeing(len(unknown), 'tile')} {', '.join(sorted(unknown))}")
-    return PreparedSurvey(plan, infos, cfg, digest, overlap, jobs, order)
+    return PreparedSurvey(plan, infos, cfg, digest, overlap, jobs, order, inputs)
 
 
 def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None) -> tuple[FieldInfo, list]:
@@ -1739,13 +1741,87 @@ def _complete_run(outdir: Path) -> bool:
     return bool(complete) and unfinished_run(outdir) is None
 
 
-def refuse_complete_output(outdir: str | os.PathLike, overwrite: bool) -> None:
+def input_stamps(paths: Iterable[Any]) -> dict[str, str]:
+    """``{file: digest of its name, size and mtime}`` of a survey's inputs (a model folder: its manifest and members).
+
+    Stat only, no byte read (:func:`starclass.survey.plan.file_digest` with ``content=False``): what
+    :func:`refuse_complete_output` compares cheaply to tell a finished folder whose inputs are as they were.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "plan.yaml"; _ = f.write_text("fields: []")
+    >>> list(input_stamps([f, None])) == [str(f.resolve())]
+    True
+    """
+    from starclass.survey.plan import file_digest
+
+    out: dict[str, str] = {}
+    for p in paths:
+        if p is None:
+            continue
+        p = Path(p)
+        files = ([f for f in sorted(p.iterdir()) if f.is_file() and (f.name == "manifest.json" or
+                                                                     re.fullmatch(r"member_\d+\.pt", f.name))]
+                 if p.is_dir() else [p])
+        for f in files:
+            try:
+                out[str(f.resolve())] = file_digest(f, content=False)
+            except OSError:
+                out[str(f.resolve())] = "unreadable"
+    return out
+
+
+def given_options(plan: SurveyPlan) -> dict[str, str]:
+    """The settings given on the command line (:meth:`SurveyPlan.with_options`), as text, for summary.json.
+
+    Examples
+    --------
+    >>> from starclass.survey.plan import SurveyPlan
+    >>> given_options(SurveyPlan(fields=()).with_options(tile_size=512, overlap=None))
+    {'tile_size': '512'}
+    """
+    return {k: str(getattr(plan, k)) for k in sorted(plan.from_command_line)}
+
+
+def _inputs_as_recorded(outdir: Path, given: dict[str, Any]) -> bool:
+    """Whether the finished run in ``outdir`` recorded its inputs and options, and both are as they were.
+
+    False where the summary predates the record, a file changed (size or mtime), an option differs or
+    the tile format is another: :func:`run_survey`'s check, with the tile digests, then says what changed.
+    """
+    try:
+        summary = json.loads((outdir / "summary.json").read_text())
+        inputs, then = summary["inputs"], summary["given"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if not isinstance(inputs, dict) or not inputs or summary.get("tile_format") != TILE_FORMAT:
+        return False
+    now = {k: str(Path(v) if k == "model" else v) for k, v in given.items() if v is not None}
+    if now != then:
+        return False
+    return input_stamps(inputs) == inputs
+
+
+def _summary_keys(outdir: Path) -> set[str]:
+    """The keys of ``outdir/summary.json`` (none where it is unreadable)."""
+    try:
+        doc = json.loads((outdir / "summary.json").read_text())
+    except (OSError, ValueError):
+        return set()
+    return set(doc) if isinstance(doc, dict) else set()
+
+
+def refuse_complete_output(outdir: str | os.PathLike, overwrite: bool, given: dict[str, Any] | None = None) -> None:
     """Refuse a finished survey's folder without ``overwrite``, before the plan's work.
 
     ``survey PLAN -o run2/`` on a finished ``run2`` was refused only once distributed had loaded, the
     model and every mosaic had been read and the tile digests computed (11 s on shared cores), by
-    :func:`run_survey`'s own check, which still says which tiles changed where it runs; this one needs
-    only the folder's summary.json and run record.
+    :func:`run_survey`'s own check; this one needs only the folder's summary.json and run record. With
+    ``given`` (the command's options), a folder whose summary records its inputs (since 2026-12-07) is
+    refused here only while those inputs (their size and mtime) and options are as they were: otherwise
+    :func:`run_survey`'s check says for how many tiles the inputs, model or settings changed, which this
+    refusal had left unsaid.
 
     Parameters
     ----------
@@ -1753,6 +1829,9 @@ def refuse_complete_output(outdir: str | os.PathLike, overwrite: bool) -> None:
         The survey's output folder.
     overwrite
         Whether the user asked to replace it (no refusal then).
+    given
+        The settings the command line gives (``{"tile_size": 512, "model": None, ...}``; None: not
+        compared, the folder is refused as it is).
 
     Raises
     ------
@@ -1775,6 +1854,8 @@ def refuse_complete_output(outdir: str | os.PathLike, overwrite: bool) -> None:
     outdir = Path(outdir)
     if overwrite or not outdir.is_dir() or not _complete_run(outdir):
         return
+    if given is not None and "inputs" in _summary_keys(outdir) and not _inputs_as_recorded(outdir, given):
+        return  # something changed since: run_survey's check counts the tiles it changes
     raise OutputExistsError(f"survey output {outdir} is complete (summary.json); give overwrite=True to redo the "
                             "merge and summary (finished tiles are reused; tiles whose plan inputs, model or settings "
                             "changed, or whose files are damaged or missing, run again), or choose another folder",
@@ -2468,6 +2549,9 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         "n_fields": len(prepared.fields), "n_tiles": len(prepared.jobs),
         "n_tiles_skipped": skipped, "n_tiles_run": len(results), "failed_tiles": failed,
         "errors": errors, "workers": n_w, "dashboard": link,
+        # what the command's early refusal of a finished folder compares (refuse_complete_output): a changed
+        # input or option lets run_survey's check say for how many tiles
+        "inputs": input_stamps(prepared.inputs), "given": given_options(plan), "tile_format": TILE_FORMAT,
     }
     if overlaps:
         summary["fields_overlapping_on_the_sky"] = [{"fields": [a, b], "share_of_second": round(share, 3)}
