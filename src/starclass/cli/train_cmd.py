@@ -1898,10 +1898,9 @@ def _left_out_said_once(votes: bool) -> Iterator[None]:
     if not votes:
         yield
         return
-    from starclass.learn.crossval import _unsaid
-    from starclass.learn.train import UNLABELLED_LEFT_OUT
+    from starclass.learn.train import unlabelled_unsaid
 
-    with _unsaid(UNLABELLED_LEFT_OUT):
+    with unlabelled_unsaid():
         yield
 
 
