@@ -281,6 +281,21 @@ def test_candidates_nobody_labelled_are_not_called_without_an_output_class(field
     assert f"labels: {n_voted} candidates with votes in {', '.join(cols)} ({n_votes} votes)" in out, out
 
 
+def test_candidates_nobody_labelled_are_said_once_in_the_same_words(field, tmp_path):
+    """Without --no-progress, fit's timed line said "10 candidates without an output class are left out of
+    training" and the summary "(10 candidates nobody labelled left out)" of the same rows (the user walk of
+    2026-12-07: a fine-tune on 200 labels of 4,902 candidates). The summary's words are said alone."""
+    root, data, cfg, votes = field
+    write_catalog(votes[:30], tmp_path / "v.ecsv")
+    res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", data, "--catalog", data / "candidates.ecsv",
+                     "--labels", tmp_path / "v.ecsv", "--device", "cpu", "--seed", "1", "-o", tmp_path / "m",
+                     "--label-model", "mode"])
+    assert res.exit_code == 0, out
+    said = res.stderr + res.stdout
+    assert "(10 candidates nobody labelled left out)" in said, said
+    assert "without an output class" not in said, said
+
+
 def test_annotators_name_the_people_of_a_csv_export(field, tmp_path):
     """train --labels e3.csv --label-model dawid-skene wrote annotators.ecsv without a person column: a
     CSV keeps no meta. inspect --export writes e3.people.json beside it (tests/test_inspect_user_names.py),

@@ -272,7 +272,8 @@ def classify_command(
     _record_model(out, model, output)
     _record_threshold(out, cfg, threshold, loaded, output)
     _record_coverage(out, output)
-    trained_line = _record_training_field(out, model, mosaics, catalog, output)
+    trained_line = (_record_training_field(out, model, mosaics, catalog, output)
+                    or _calibration_field_line(model, mosaics, catalog))
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({counted(len(loaded.members), 'member')}"
          f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
@@ -437,6 +438,34 @@ def _record_training_field(out, model: Path, mosaics: list[Path], catalog: Path,
             f"{field.get('catalog')}): the classes and probabilities of its labelled objects are in-sample, and "
             "scores against its labels are no held-out measure; evaluate another field, or train with --cv 5 and "
             f"evaluate its cv_predictions.ecsv{lost}")
+
+
+def _calibration_field_line(model: Path, mosaics: list[Path], catalog: Path) -> str | None:
+    """The warning for a field the model's calibration was fitted on (its catalogue, or one of its mosaics); else None.
+
+    ``calibrate MODEL heldout/*.fits -c heldout/truth.ecsv`` ends with 'next: classify with it: starclass classify
+    heldout ...', and classified and scored so the calibration field gave ECE 0.030 and a coverage of 0.900-0.903
+    for every class, its own calibration rows scored in-sample, where a field neither trained nor calibrated on
+    gave 0.049 and 0.881-0.909 (the user walk of 2026-12-07): nothing said so, as it is said of a training field.
+    The rule is :func:`starclass.learn.checkpoint.training_field_of`'s, on the calibration's ``rows_from`` record.
+    """
+    from starclass.errors import StarclassError
+    from starclass.learn.checkpoint import read_manifest, training_field_of
+
+    try:
+        rows_from = (read_manifest(model).get("calibration") or {}).get("rows_from") or {}
+    except (StarclassError, OSError, ValueError, AttributeError):
+        return None  # no manifest (a single member file) or none readable: no record, nothing to say
+    if not isinstance(rows_from, dict) or not rows_from.get("mosaics"):
+        return None  # calibrated on its validation split or on a cutout folder: no field to compare
+    field = training_field_of([{"mosaics": list(rows_from.get("mosaics") or []), "catalog": rows_from.get("catalog")}],
+                              mosaics, catalog)
+    if field is None:
+        return None
+    return (f"model {model_word(model)} was calibrated on this field (its calibration's rows: catalogue "
+            f"{field.get('catalog')}): the calibrated probabilities and the conformal sets of its labelled objects are "
+            "in-sample, so the ECE and the coverage scored against its labels are no held-out measure; evaluate a "
+            "field the model was neither trained nor calibrated on")
 
 
 def _record_root(out, root: Path, output: Path) -> None:

@@ -661,6 +661,31 @@ def _bound_port(ctx: typer.Context, host: str, port: int) -> socket.socket:
     return sock
 
 
+def _refuse_export_without_database(url: str, data_dir: Path | None, catalogue: Path | None, stamps: Path | None,
+                                    task: str | None) -> None:
+    """Refuse ``--export`` where no SQLite label database exists: nothing was labelled there, so say how to label.
+
+    It said "no label database at ...; pass --init to create a new one there", and with --init the export of
+    the new, empty database was then refused as holding no labels: --init does not make labels. The line now
+    says that there are none, that --db names a database kept elsewhere, and the commands that make and
+    serve one.
+    """
+    from starclass.inspect import db as dbm
+
+    path = dbm.sqlite_path(url)
+    if path is None or path.exists():
+        return
+    if stamps is not None:
+        where = f"--stamps {shell_word(stamps)}" + (f" --task {shell_word(task)}" if task else " --task TASK")
+    else:
+        where = shell_word(data_dir) + (f" --catalogue {shell_word(catalogue)}" if catalogue is not None else "")
+    raise StarclassError(
+        f"no label database at {path}, so no labels to export: nobody has labelled these candidates with "
+        f"'starclass inspect' yet, or the labels are in another database (give it as --db); to label them, "
+        f"make the database and an account ({shown_command(f'starclass inspect {where} --init --add-user NAME')}), "
+        f"serve the page ({shown_command(f'starclass inspect {where}')}), then export")
+
+
 # a signal while it serves stops the server (serve returns and says so); one before it serves (reading the
 # field, an export) is said as every command says it: it was silent, exit 143 or 130 without a word
 @command("inspect")
@@ -957,6 +982,8 @@ def inspect_command(
         check_new_password(new_user, password)
     if probe is not None and init:
         probe.check()  # before the database is made, and before any line on stdout
+    if export is not None and not init:
+        _refuse_export_without_database(url, data_dir, catalogue, stamps, task if task_given else None)
     # never a new database unless asked: a deleted one must not come back empty without a word
     engine = dbm.make_engine(url, create=init)
     # pooled SQLite connections hold the -wal/-shm files open: left to the garbage collector they

@@ -7,7 +7,7 @@ import math
 import os
 import shlex
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -831,7 +831,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                                  on_fold=on_fold)
         _print_cv(cvr, cautions)
         return
-    with _held_cautions() as cautions:
+    with _held_cautions() as cautions, _left_out_said_once(votes is not None):
         result = fit(cfg, inputs, y, outdir=output, positions=positions, galaxies=galaxies,
                      seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
                      ensemble=ensemble, holdout=holdout, init_from=init_from, starting_model=starting_model,
@@ -1797,7 +1797,7 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
     echo(f"labels: {counted(out.n_labelled, 'cutout')} with votes in {', '.join(out.columns)} "
          f"({counted(out.n_votes, 'vote')}), label model {label_model}"
          f"{negative_votes_note(table if votes_table is None else votes_table, out.columns)}")
-    with _held_cautions() as cautions:
+    with _held_cautions() as cautions, _left_out_said_once(True):
         result = fit_cutouts(cfg, cutouts, outdir=output, targets=out.targets, label_model=out.model, **fit_kwargs)
     if out.annotators is not None:
         from starclass.io.catalog import write_catalog
@@ -1884,6 +1884,24 @@ def _echo_notes(notes: list[str], cautions: Sequence[str] = ()) -> None:
     for caution in cautions:
         # too few rows to pin the map down, a map at an end of its search, a fine-tune left without one
         typer.echo(f"WARNING: {caution}", err=True)
+
+
+@contextlib.contextmanager
+def _left_out_said_once(votes: bool) -> Iterator[None]:
+    """With votes, keep fit's "N candidates without an output class are left out" line unsaid.
+
+    The summary line counts those rows in words that tell the candidates nobody labelled from those whose
+    votes map to no output class (:func:`_left_out`); fit's line, said first, called all of them "without an
+    output class": a fine-tune on 200 labels of 4,902 candidates said "4702 candidates without an output
+    class" and then "(4702 candidates nobody labelled left out)" of the same rows.
+    """
+    if not votes:
+        yield
+        return
+    from starclass.learn.train import unlabelled_unsaid
+
+    with unlabelled_unsaid():
+        yield
 
 
 def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad: int) -> str:

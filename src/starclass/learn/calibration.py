@@ -990,6 +990,27 @@ class ModelCalibration:
         bound = self.warning() or self._scales_at_bound()
         return [m for m in (few, bound) if m]
 
+    def tta_bound_caution(self) -> str | None:
+        """The fit under TTA (:attr:`with_tta`) at an end of its search, said as such; None where it is not.
+
+        ``calibrate --method vector`` fitted a TTA scale of 0.050, the end of its search, on 175 PAndAS rows
+        and said nothing; only ``classify --tta`` warned, later (the user walk of 2026-12-07). Its rows are
+        this fit's, so their count is not said twice.
+
+        Examples
+        --------
+        >>> p = np.array([[0.9, 0.1], [0.2, 0.8]])  # every row right: the temperature runs to its lower end
+        >>> cal = ModelCalibration.fit(p, [0, 1], [1, 2])
+        >>> cal.with_tta = ModelCalibration.fit(p, [0, 1], [1, 2], tta=True)
+        >>> cal.tta_bound_caution()[:60]
+        'under TTA (classify --tta): the fitted temperature 0.050 is '
+        """
+        other = self.with_tta
+        if other is None or other is self:
+            return None
+        bound = other.warning() or other._scales_at_bound()
+        return f"under TTA (classify --tta): {bound}" if bound else None
+
     def _scales_at_bound(self) -> str | None:
         """Vector scaling: the classes whose scale ended at an end of its search, or None.
 
@@ -1589,6 +1610,8 @@ def warn_cautions(cal: ModelCalibration, class_names: Sequence[str] | None = Non
     import warnings
 
     cautions = cal.cautions(None if class_names is None else list(class_names))
+    if tta := cal.tta_bound_caution():
+        cautions.append(tta)  # the fit classify --tta applies: said where it is fitted, not first by classify
     for caution in cautions:
         warnings.warn(caution, CalibrationFitWarning, stacklevel=stacklevel + 1)
     return cautions

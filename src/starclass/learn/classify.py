@@ -587,8 +587,10 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
         meta["calibration_bins"] = int(cal.n_bins)
     if coverage is not None:
         from starclass.io.progress import say_start
+        from starclass.learn.conformal import coverage_percent
 
-        say_start(f"classify: making the conformal sets ({coverage:.0%} coverage) from the model's "
+        # with its digits, as the result line says it: --coverage 0.875 was "(88% coverage)" here, 87.5% there
+        say_start(f"classify: making the conformal sets ({coverage_percent(coverage)} coverage) from the model's "
                   f"{counted(cal.n, 'held-out row')} ...", progress)
         sets = cal.conformal(calibrated=calibrated, class_names=getattr(cfg, "class_names", None)).predict_set(
             prob, coverage=coverage, keys=keys)

@@ -315,8 +315,10 @@ def model_summary(path: str | os.PathLike) -> list[str]:
         # temperature at an end of its search (info said neither)
         from starclass.learn.calibration import ModelCalibration
 
-        lines += [f"  WARNING: {c}"
-                  for c in ModelCalibration.from_dict(cal, f"model {model_word(path)}").cautions(list(cfg.class_names))]
+        held = ModelCalibration.from_dict(cal, f"model {model_word(path)}")
+        # and the fit under TTA at an end of its search, as calibrate now says it (classify --tta alone did)
+        tta_bound = held.tta_bound_caution()
+        lines += [f"  WARNING: {c}" for c in held.cautions(list(cfg.class_names)) + ([tta_bound] if tta_bound else [])]
     else:
         lines.append(f"  calibration: none; {lm.no_calibration}")
     return lines

@@ -45,6 +45,7 @@ silently never predict it. Non-finite input pixels are replaced by 0 (inputs fro
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -53,7 +54,7 @@ import math
 import os
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,11 +116,44 @@ log = logging.getLogger(__name__)
 #: The line prepare_data says of the rows that no output class takes (cross_validate says it once for all folds)
 UNLABELLED_LEFT_OUT = "%d candidates without an output class are left out of training"
 
+
+@contextlib.contextmanager
+def unlabelled_unsaid() -> Iterator[None]:
+    """Keep this logger's :data:`UNLABELLED_LEFT_OUT` line unsaid while the block runs.
+
+    ``train --labels`` counts the rows fit leaves out in its summary, telling the candidates nobody labelled
+    from those whose votes map to no output class; fit's line, said first, called all of them "without an
+    output class" (a fine-tune on 200 labels of 4,902 candidates said "4702 candidates without an output
+    class" and then "(4702 candidates nobody labelled left out)").
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> handler = logging.StreamHandler(out)
+    >>> log.addHandler(handler); log.setLevel(logging.INFO)
+    >>> with unlabelled_unsaid():
+    ...     log.info(UNLABELLED_LEFT_OUT, 3)
+    >>> log.info(UNLABELLED_LEFT_OUT, 4)
+    >>> log.removeHandler(handler); log.setLevel(logging.NOTSET)
+    >>> out.getvalue()
+    '4 candidates without an output class are left out of training\\n'
+    """
+
+    def other(record: logging.LogRecord) -> bool:
+        return record.msg != UNLABELLED_LEFT_OUT
+
+    log.addFilter(other)
+    try:
+        yield
+    finally:
+        log.removeFilter(other)
+
 __all__ = [
     "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
     "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
     "EarlyStopping", "MemberTrainer", "MemberOutcome", "data_digest", "settings_digest", "init_digest",
-    "CautionNote", "warn_caution_notes", "eager_optimizer",
+    "CautionNote", "warn_caution_notes", "eager_optimizer", "unlabelled_unsaid",
 ]
 
 

@@ -1,0 +1,32 @@
+"""``inspect DATA_DIR --export`` where nobody has labelled yet says so, and how to label, not "pass --init".
+
+Walking docs/uncertainty.md ("Learning from votes": ``starclass inspect DATA_DIR --export labels.ecsv``) on a
+field served never: the command said "no label database at DATA_DIR/inspect.sqlite; pass --init to create a new
+one there", and with --init the export of the new, empty database was refused as holding no labels. The
+refusal now says that there are no labels, that --db names a database kept elsewhere, and the commands that make
+and serve one; nothing is written and no database is made.
+"""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from conftest import write_toy_held_out  # tests/ is on sys.path under pytest
+from starclass.cli import app
+from starclass.learn.config import get_preset
+
+runner = CliRunner()
+
+
+def test_export_of_a_field_without_a_label_database_says_how_to_label(tmp_path) -> None:
+    write_toy_held_out(get_preset("legus4-compact", stamp_size=16, scales=[1.0]), tmp_path, 6, seed=1)
+    (tmp_path / "held.ecsv").rename(tmp_path / "mos" / "candidates.ecsv")
+    out = tmp_path / "labels.ecsv"
+    res = runner.invoke(app, ["inspect", str(tmp_path / "mos"), "--export", str(out)])
+    assert res.exit_code == 2, res.output
+    said = " ".join(res.output.split())
+    assert "no labels to export" in said and "--db" in said, said
+    assert f"'starclass inspect {tmp_path / 'mos'} --init --add-user NAME'" in said, said
+    assert "pass --init to create a new one" not in said, said
+    assert "Traceback" not in res.output
+    assert not out.exists() and not (tmp_path / "mos" / "inspect.sqlite").exists()
