@@ -18,7 +18,7 @@ import numpy as np
 
 from starclass.datasets.stamps import make_synthetic
 from starclass.learn.config import get_preset
-from starclass.learn.crossval import cross_validate, fold_spread
+from starclass.learn.crossval import cross_validate
 
 
 def test_held_out_rows_are_scored_through_the_tasks_merge(monkeypatch):
@@ -51,6 +51,8 @@ def test_held_out_rows_are_scored_through_the_tasks_merge(monkeypatch):
 
 
 def test_the_spread_over_folds_of_a_metric_one_fold_lacks_is_undefined_without_a_warning():
+    from starclass.learn.crossval import fold_spread
+
     nan = float("nan")
     folds = [{"accuracy": 0.9, "macro_f1": 0.5, "purity": nan, "recall": 0.0, "f1": 0.0},
              {"accuracy": 0.8, "macro_f1": 0.6, "purity": 0.5, "recall": 0.5, "f1": 0.5}]
