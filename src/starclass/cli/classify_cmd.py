@@ -879,7 +879,8 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
         loaded = load_model(model, device=device)
         cfg = loaded.config
         decision_threshold(cfg, threshold)  # --threshold for a multi-class model: before the stamps are read
-        store_fit(st, cfg, store_path)  # the differences named, and the cutouts command that fits
+        # the differences named, and the cutouts command that fits the model (--task MODEL), or the mosaics' way
+        store_fit(st, cfg, store_path, model=model, purpose="classify")
         table = Table(st.table)
         if not len(table):
             raise StarclassError(f"stamp store {store_path} holds no stamps: nothing to classify")

@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from starclass.learn.checkpoint import LoadedModel
     from starclass.learn.config import TaskConfig
 
-__all__ = ["parse_cv", "cv_folds", "fold_metrics", "fold_spread", "CVResult", "cross_validate", "read_cv_folds", "METRIC_NAMES",
-           "CV_FOLDS_FILE"]
+__all__ = ["parse_cv", "cv_folds", "fold_metrics", "fold_spread", "CVResult", "cross_validate", "read_cv_folds",
+           "METRIC_NAMES", "CV_FOLDS_FILE"]
 
 #: Metric columns of the per-fold table, in order (binary ones only for binary tasks).
 METRIC_NAMES = ("accuracy", "macro_f1", "purity", "recall", "f1")
