@@ -61,6 +61,50 @@ BN_RECALIBRATION_WHY = ("  why two figures: the epoch lines were measured with b
                         "model's")
 
 
+def at_chance_line(accuracy: Sequence[float], balanced: Sequence[float], n_classes: int) -> str | None:
+    """The note under train's member lines where a member's balanced accuracy is chance: it tells no class apart.
+
+    ``train --task m31-binary-compact ... --epochs 1`` on a simulated M31 field printed ``validation accuracy
+    0.922, balanced accuracy 0.500`` for a member that said "non-cluster" for every row: the first figure read
+    as a good model, and nothing said that the second is what a guess scores.
+
+    Parameters
+    ----------
+    accuracy, balanced
+        Each member's validation accuracy and balanced accuracy (NaN without a validation set).
+    n_classes
+        The task's classes: chance is one over their number.
+
+    Returns
+    -------
+    str or None
+        The note, or None where every member is above chance (or has no figure).
+
+    Examples
+    --------
+    >>> print(at_chance_line([0.922], [0.5], 2))  # doctest: +NORMALIZE_WHITESPACE
+    note: member 1's balanced accuracy 0.500 is chance for 2 classes (1/2): it tells the classes apart no better
+    than a guess, as one that says the same class for every row does, and its accuracy 0.922 is about the share of
+    the validation rows in the class it says most; train longer (--epochs) or on more labelled rows before using it
+    >>> at_chance_line([0.9], [0.81], 2) is None
+    True
+    """
+    chance = 1.0 / max(int(n_classes), 1)
+    # "0.500" as the member line rounds it: a figure that reads as chance is said as chance
+    low = [i for i, b in enumerate(balanced) if np.isfinite(b) and round(float(b), 3) <= round(chance, 3)]
+    if not low or n_classes < 2:
+        return None
+    who = (f"member {low[0] + 1}'s balanced accuracy {balanced[low[0]]:.3f} is" if len(low) == 1
+           else f"the balanced accuracies of members {', '.join(str(i + 1) for i in low)} are")
+    acc = accuracy[low[0]] if low[0] < len(accuracy) else float("nan")
+    share = (f", and its accuracy {acc:.3f} is about the share of the validation rows in the class it says most"
+             if len(low) == 1 and np.isfinite(acc) else "")
+    they = "it tells" if len(low) == 1 else "they tell"
+    return (f"note: {who} chance for {n_classes} classes (1/{n_classes}): {they} the classes apart no better than "
+            f"a guess, as one that says the same class for every row does{share}; train longer (--epochs) or on more "
+            "labelled rows before using it")
+
+
 def check_train_options(*, epochs: int | None = None, ensemble: int | None = None,
                         batch_size: int | None = None, lr: float | None = None, patience: int | None = None,
                         val_fraction: float | None = None, device: str | None = None,
@@ -2235,6 +2279,8 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
         # the two figures were named but not explained: the simulate -> train run of docs/explain.md printed
         # val_acc 0.100 on every epoch line and kept 0.450, which read as a bug
         echo(BN_RECALIBRATION_WHY)
+    if line := at_chance_line(result.val_accuracy, result.val_balanced_accuracy, len(cfg.classes)):
+        echo(line)
     echo(f"model written to {output}")
     echo(next_after_training(output, cutouts=cutouts, calibrate_first=calibration_to_refit(output), mosaics=mosaics,
                              stores=stores))
