@@ -46,12 +46,20 @@ def test_the_next_line_names_the_task_the_store_was_cut_for(tmp_path):
     from starclass.learn.config import get_preset
     from starclass.stamps import make_store
 
-    cfg = get_preset("legus4-compact", stamp_size=8, scales=[1.0])
+    cfg = get_preset("legus4-compact")
     img = {b: np.ones((40, 40), np.float32) for b in cfg.bands}
     out = tmp_path / "s.h5"
     make_store(img, Table({"x": [20.0, 9.0], "y": [20.0, 20.0], "class_ref": [1, 2]}), out, cfg)
     assert next_after_cutting(out) == (f"next: train a model on its 2 labelled candidates with 'starclass train "
                                        f"--task legus4-compact --stamps {out} -o model'")
+    # cut with other stamps than the preset's, the store is trained as it records its task (--task legus4-compact
+    # trained 32 px stamps and refused it: tests/test_store_refusal_fits_the_model.py)
+    small = tmp_path / "small.h5"
+    make_store(img, Table({"x": [20.0, 9.0], "y": [20.0, 20.0], "class_ref": [1, 2]}), small,
+               cfg.copy(stamp_size=8, scales=[1.0]))
+    assert next_after_cutting(small) == (
+        f"next: train a model on its 2 labelled candidates with 'starclass train --stamps {small} -o model' (train "
+        "reads the task the store records: legus4-compact, cut with --size 8 --scales 1)")
 
 
 def test_a_store_without_classes_gets_no_next_line(tmp_path):

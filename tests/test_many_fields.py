@@ -96,20 +96,22 @@ def test_cv_logo_from_a_fields_list_scores_each_field_on_a_model_that_never_saw_
     assert np.all(pred["fold"] == pred["field"])
     metrics = Table.read(out_dir / "cv_metrics.ecsv")
     assert list(metrics["fold"]) == ["north", "south", "pooled"]
-    # the pooled row is scikit-learn's on all held-out predictions together
+    # the pooled row is scikit-learn's on all held-out predictions together, their labels read through the task's
+    # merge (LEGUS 1-4 -> 1, 2; the table keeps them as given, the merge in its meta: tests/test_cv_merged_labels.py)
     # (purity undefined, NaN, where nothing is selected: no longer 0, tests/test_cv_undefined_purity.py)
-    p, r, _, _ = precision_recall_fscore_support(pred["class_ref"], pred["class_pred"], labels=[1],
-                                                 zero_division=np.nan)
-    f = precision_recall_fscore_support(pred["class_ref"], pred["class_pred"], labels=[1], zero_division=0)[2]
+    merge = {int(k): int(v) for k, v in pred.meta["reference_merge"].items()}
+    ref = np.array([merge[int(c)] for c in pred["class_ref"]])
+    p, r, _, _ = precision_recall_fscore_support(ref, pred["class_pred"], labels=[1], zero_division=np.nan)
+    f = precision_recall_fscore_support(ref, pred["class_pred"], labels=[1], zero_division=0)[2]
     pooled = metrics[metrics["fold"] == "pooled"][0]
     assert pooled["n_test"] == len(pred)
     assert pooled["purity"] == pytest.approx(p[0], nan_ok=True) and pooled["recall"] == pytest.approx(r[0], nan_ok=True)
     assert pooled["f1"] == pytest.approx(f[0])
-    assert pooled["accuracy"] == pytest.approx(accuracy_score(pred["class_ref"], pred["class_pred"]))
+    assert pooled["accuracy"] == pytest.approx(accuracy_score(ref, pred["class_pred"]))
     north = metrics[metrics["fold"] == "north"][0]
-    sel = pred["fold"] == "north"
+    sel = np.asarray(pred["fold"] == "north")
     assert north["n_test"] == SIZES["north"]
-    assert north["accuracy"] == pytest.approx(accuracy_score(pred["class_ref"][sel], pred["class_pred"][sel]))
+    assert north["accuracy"] == pytest.approx(accuracy_score(ref[sel], pred["class_pred"][sel]))
     summary = json.loads((out_dir / "cv_summary.json").read_text())
     assert summary["mean"]["accuracy"] == pytest.approx(np.mean(metrics["accuracy"][:2]))
     # a fold model trained without its field: its training count is the other field's labelled rows

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.usefixtures("single_thread")
 
 #: One progress line as the command line writes it into a log file
 LINE = re.compile(r"^\d\d:\d\d:\d\d (?P<desc>[^\r|]+?): (?P<n>\d+) of (?P<total>\d+) [a-z]+ \((?P<pct>\d+)%\), "
-                  r"\d+ s$")
+                  r"\d+ s(, about .+ left)?$")
 
 
 def _steps(res) -> dict[str, list[tuple[int, int, int]]]:
@@ -108,7 +108,7 @@ def test_progress_of_a_slow_step_says_a_line_at_least_each_5_minutes(caplog):
     said = _said(caplog)
     # the first unit past 300 s after each line: 8 units of 40 s (320 s), never waiting for the 10%
     assert [int(s.split(": ")[1].split(" of ")[0]) for s in said] == [*range(0, 100, 8), 100], said
-    assert said[1] == "classify (legus4, 1 member): 8 of 100 candidates (8%), 5 min 20 s"
+    assert said[1] == "classify (legus4, 1 member): 8 of 100 candidates (8%), 5 min 20 s, about 1 h 01 min left"
     assert all(b - a <= 320 for a, b in zip(times, times[1:])), times
 
 

@@ -153,7 +153,7 @@ def calibrate_command(
     if store:
         # a stamp store (cutouts -o STORE.h5) is read as classify --stamps reads it: its stamps as they are, its
         # class_ref; it was refused ("give the mosaics instead") though train and classify advised it
-        inputs, values, source = _store_rows(Path(stamps), cfg, label_column)
+        inputs, values, source = _store_rows(Path(stamps), cfg, label_column, model=model)
         no_data = None  # a stamp without data is a row without a usable stamp (values 0), as on mosaics
         rows_from = None  # read again from the store itself (source) by a fine-tune
     elif stamps is not None:
@@ -335,7 +335,7 @@ def calibrate_command(
                              mosaics=None if stamps is not None else mosaics, store=store))
 
 
-def _store_rows(path: Path, cfg, label_column: str) -> tuple:
+def _store_rows(path: Path, cfg, label_column: str, *, model: Path | str | None = None) -> tuple:
     """A stamp store's inputs, the classes of its ``label_column`` (0 where no usable stamp) and its absolute path.
 
     The store must be cut for the model's task (``store_fit``, as ``train`` and ``classify --stamps`` require).
@@ -347,7 +347,8 @@ def _store_rows(path: Path, cfg, label_column: str) -> tuple:
     from starclass.stamps import StampStore
 
     with StampStore(path) as st:
-        store_fit(st, cfg, path)  # the differences named, and the cutouts command that fits
+        # the differences named, and the cutouts command that fits the model (--task MODEL), or the mosaics' way
+        store_fit(st, cfg, path, model=model, purpose="calibrate")
         table = st.table
         if label_column not in table:
             raise StarclassError(f"--stamps {path}: the stamp store has no label column {label_column!r} "

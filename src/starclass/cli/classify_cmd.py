@@ -276,7 +276,7 @@ def classify_command(
                     or _calibration_field_line(model, mosaics, catalog))
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({counted(len(loaded.members), 'member')}"
-         f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
+         f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}{computed_in(out.meta, dev)}")
     echo(_counts_line(out, cfg))
     if line := _decision_line(out, cfg, output):
         echo(line)
@@ -880,6 +880,36 @@ def _trained_on_words(loaded, cutouts, cfg, scored, right) -> str:
             f"figure{other}")
 
 
+def computed_in(meta: dict, device: object) -> str:
+    """`` (bfloat16)``: the precision a classification ran in, as train's summary says its own (``on cpu (float32)``).
+
+    ``classify --precision bf16`` (or a model trained so) ended ``... in 66.3 s on cpu`` as a float32 run does.
+
+    Parameters
+    ----------
+    meta
+        The classified table's meta (its ``precision``: ``auto``, ``fp32`` or ``bf16``).
+    device
+        The device it ran on (None: the default one, as ``pick_device`` picks it).
+
+    Returns
+    -------
+    str
+        The precision in parentheses after a space; empty where ``meta`` records none.
+
+    Examples
+    --------
+    >>> computed_in({"precision": "bf16"}, "cpu"), computed_in({"precision": "auto"}, "cpu"), computed_in({}, "cpu")
+    (' (bfloat16)', ' (float32)', '')
+    """
+    from starclass.learn.precision import compute_dtype, dtype_name, parse_precision, pick_device
+
+    name = meta.get("precision")
+    if name is None:
+        return ""
+    return f" ({dtype_name(compute_dtype(parse_precision(name), pick_device(device)))})"
+
+
 def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, batch_size: int, device,
                     precision: str | None, calibration: bool, coverage: float | None, votes: Path | None,
                     label_columns: str | None, threshold: float | None, overwrite: bool, progress: bool | None,
@@ -908,7 +938,8 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
         loaded = load_model(model, device=device)
         cfg = loaded.config
         decision_threshold(cfg, threshold)  # --threshold for a multi-class model: before the stamps are read
-        store_fit(st, cfg, store_path)  # the differences named, and the cutouts command that fits
+        # the differences named, and the cutouts command that fits the model (--task MODEL), or the mosaics' way
+        store_fit(st, cfg, store_path, model=model, purpose="classify")
         table = Table(st.table)
         if not len(table):
             raise StarclassError(f"stamp store {store_path} holds no stamps: nothing to classify")
@@ -927,7 +958,7 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"classified {counted(len(out), 'stamp')} of stamp store {store_path} with task {cfg.name!r} "
          f"({counted(len(loaded.members), 'member')}{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s "
-         f"on {device}")
+         f"on {device}{computed_in(out.meta, device)}")
     echo(_counts_line(out, cfg))
     if line := _decision_line(out, cfg, output):
         echo(line)
@@ -1048,7 +1079,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
                  f"hold their labels: give --label-column {alike}")
     echo(f"classified {counted(len(out), 'cutout')} from {cutouts.source} with task {cfg.name!r} "
          f"({counted(len(loaded.members), 'member')}{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s "
-         f"on {dev}")
+         f"on {dev}{computed_in(out.meta, dev)}")
     echo(_counts_line(out, cfg))
     if cutouts.labels is not None and (words := label_map_words(cfg.classes, cfg.class_names, cfg.label_map)):
         # the folder's labels (PAndAS: galaxy) and the classes counted above (2 non-cluster), joined once

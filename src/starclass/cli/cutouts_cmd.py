@@ -503,7 +503,9 @@ def next_after_cutting(store: str | Path) -> str | None:
     ``simulate`` and ``detect`` end with the command that comes next; ``cutouts`` ended with the file written,
     and a labelled store (a simulated field's ``truth.ecsv`` cut) trains as it is (``train --stamps``, with the
     ``--task`` the store was cut for, so that the command says what it trains; train reads it from the store
-    too). A store without classes
+    too). A store cut with other stamps than that preset's (``--size 24``, or ``--task MODEL`` of a model trained
+    so) is named without ``--task``, which trained the preset's stamps and was refused of the store, and the line
+    says what train reads instead. A store without classes
     (``class_ref`` absent or all 0) gets no line: what it is for (Grad-CAM maps of a model, ``explain``) is the
     user's choice.
 
@@ -529,8 +531,8 @@ def next_after_cutting(store: str | Path) -> str | None:
     >>> _ = make_store(img, Table({"x": [20.0, 9.0], "y": [20.0, 20.0], "class_ref": [1, 2]}), path, cfg,
     ...                progress=False)
     >>> print(next_after_cutting(path).replace(str(path), "s.h5"))  # doctest: +NORMALIZE_WHITESPACE
-    next: train a model on its 2 labelled candidates with 'starclass train --task m31-binary-compact --stamps s.h5
-    -o model'
+    next: train a model on its 2 labelled candidates with 'starclass train --stamps s.h5 -o model' (train reads
+    the task the store records: m31-binary-compact, cut with --size 8 --normalisation zscore)
 
     """
     import numpy as np
@@ -545,7 +547,18 @@ def next_after_cutting(store: str | Path) -> str | None:
     # the task the store was cut for, named (train reads it too since 2026-12-07 late); before, without --task it
     # trained its default (legus4, StarcNet: 76 s an epoch on 300 stamps) on a store cut for legus4-compact (2026-12-07)
     task = str(recorded.get("name") or "") if isinstance(recorded, dict) else ""
-    task_words = f" --task {shell_word(task)}" if task else ""
+    task_words, reads = (f" --task {shell_word(task)}" if task else ""), ""
+    if task:
+        from starclass.cli.train_cmd import task_option_words
+        from starclass.learn.config import TaskConfig
+
+        words = task_option_words(TaskConfig.from_dict(recorded), task)
+        if words != f"--task {shell_word(task)}":
+            # cut with other stamps than the preset's (--size 24, or --task MODEL of a model trained so):
+            # 'train --task NAME' would train the preset's stamps, which train refuses of this store; without
+            # --task train reads the task the store records
+            task_words = ""
+            reads = f" (train reads the task the store records: {task}, cut with {words.split(' ', 2)[2]})"
     if column is None:
         return None
     classes = np.ma.filled(np.ma.asarray(column), 0)
@@ -553,4 +566,4 @@ def next_after_cutting(store: str | Path) -> str | None:
     if not n:
         return None
     return (f"next: train a model on its {counted(n, 'labelled candidate')} with 'starclass train{task_words} "
-            f"--stamps {shell_word(store)} -o model'")
+            f"--stamps {shell_word(store)} -o model'{reads}")

@@ -61,6 +61,50 @@ BN_RECALIBRATION_WHY = ("  why two figures: the epoch lines were measured with b
                         "model's")
 
 
+def at_chance_line(accuracy: Sequence[float], balanced: Sequence[float], n_classes: int) -> str | None:
+    """The note under train's member lines where a member's balanced accuracy is chance: it tells no class apart.
+
+    ``train --task m31-binary-compact ... --epochs 1`` on a simulated M31 field printed ``validation accuracy
+    0.922, balanced accuracy 0.500`` for a member that said "non-cluster" for every row: the first figure read
+    as a good model, and nothing said that the second is what a guess scores.
+
+    Parameters
+    ----------
+    accuracy, balanced
+        Each member's validation accuracy and balanced accuracy (NaN without a validation set).
+    n_classes
+        The task's classes: chance is one over their number.
+
+    Returns
+    -------
+    str or None
+        The note, or None where every member is above chance (or has no figure).
+
+    Examples
+    --------
+    >>> print(at_chance_line([0.922], [0.5], 2))  # doctest: +NORMALIZE_WHITESPACE
+    note: member 1's balanced accuracy 0.500 is chance for 2 classes (1/2): it tells the classes apart no better
+    than a guess, as one that says the same class for every row does, and its accuracy 0.922 is about the share of
+    the validation rows in the class it says most; train longer (--epochs) or on more labelled rows before using it
+    >>> at_chance_line([0.9], [0.81], 2) is None
+    True
+    """
+    chance = 1.0 / max(int(n_classes), 1)
+    # "0.500" as the member line rounds it: a figure that reads as chance is said as chance
+    low = [i for i, b in enumerate(balanced) if np.isfinite(b) and round(float(b), 3) <= round(chance, 3)]
+    if not low or n_classes < 2:
+        return None
+    who = (f"member {low[0] + 1}'s balanced accuracy {balanced[low[0]]:.3f} is" if len(low) == 1
+           else f"the balanced accuracies of members {', '.join(str(i + 1) for i in low)} are")
+    acc = accuracy[low[0]] if low[0] < len(accuracy) else float("nan")
+    share = (f", and its accuracy {acc:.3f} is about the share of the validation rows in the class it says most"
+             if len(low) == 1 and np.isfinite(acc) else "")
+    they = "it tells" if len(low) == 1 else "they tell"
+    return (f"note: {who} chance for {n_classes} classes (1/{n_classes}): {they} the classes apart no better than "
+            f"a guess, as one that says the same class for every row does{share}; train longer (--epochs) or on more "
+            "labelled rows before using it")
+
+
 def check_train_options(*, epochs: int | None = None, ensemble: int | None = None,
                         batch_size: int | None = None, lr: float | None = None, patience: int | None = None,
                         val_fraction: float | None = None, device: str | None = None,
@@ -108,12 +152,32 @@ def check_train_options(*, epochs: int | None = None, ensemble: int | None = Non
         parse_precision(precision, "--precision")
 
 
-def store_fit(store: StampStore | StampStores, cfg: TaskConfig, name: str | os.PathLike) -> TaskConfig:
+def store_fit(store: StampStore | StampStores, cfg: TaskConfig, name: str | os.PathLike, *,
+              model: str | os.PathLike | None = None, purpose: str = "train") -> TaskConfig:
     """``cfg`` as the store's stamps were made with it, or the error naming what differs and how to recut.
 
     The bands, stamp size, scales and normalisation (and a flux store's softening magnitude) must be the
     task's: ``train --stamps`` and ``classify --stamps`` read a store's inputs as they are. A task's ``auto``
     softening magnitude is resolved to the store's.
+
+    Parameters
+    ----------
+    store
+        The stamp store (or stores).
+    cfg
+        The task the stamps must fit (train's, or the model's).
+    name
+        The store's path, named in the error.
+    model
+        The model whose task ``cfg`` is (``classify --stamps``, ``calibrate --stamps``): the ``cutouts`` command
+        of the error cuts for it (``--task MODEL``), as its preset's name would not where it was trained with
+        other stamps (``--stamp-size 24``).
+    purpose
+        ``"train"``, ``"classify"`` or ``"calibrate"``: what the error offers instead of a store.
+
+    Returns
+    -------
+    TaskConfig
 
     Examples
     --------
@@ -135,18 +199,71 @@ def store_fit(store: StampStore | StampStores, cfg: TaskConfig, name: str | os.P
         stored = (store.meta.get("extra") or {}).get("softening_mag")
         if stored is not None and cfg.softening_mag == "auto":
             cfg = cfg.copy(softening_mag=float(stored))
-        expect["softening_mag"] = None if cfg.softening_mag == "auto" else float(cfg.softening_mag)
-        have["softening_mag"] = None if stored is None else float(stored)
+        if store.normalisation == "flux":
+            # of a store of another normalisation, "softening_mag is None in the store" said nothing more
+            expect["softening_mag"] = None if cfg.softening_mag == "auto" else float(cfg.softening_mag)
+            have["softening_mag"] = None if stored is None else float(stored)
     diff = {k: (have[k], expect[k]) for k in expect if have[k] != expect[k]}
     if diff:
         raise StarclassError(
-            f"stamp store {name} does not fit task {cfg.name!r}: "
-            + "; ".join(f"{k} is {a} in the store, {b} in the task" for k, (a, b) in diff.items())
+            f"stamp store {name} does not fit {'the model' if model is not None else 'task'} "
+            + (f"{shell_word(model)} (task {cfg.name!r})" if model is not None else repr(cfg.name)) + ": "
+            + "; ".join(f"{k} is {_said_value(a)} in the store, {_said_value(b)} in the task"
+                        for k, (a, b) in diff.items())
             # the next step: a store cut with cutouts' defaults (zscore, one scale) met the default task
             # (flux, three scales) with the differences alone, and no word of how to get a store that fits
-            + "; " + recut_words(store.meta.get("sources"), cfg.name)
+            + "; " + recut_words(store.meta.get("sources"), cfg.name, cfg=cfg, model=model, purpose=purpose)
         )
     return cfg
+
+
+def _said_value(value: object) -> str:
+    """A store's or task's setting as a message says it: ``not recorded`` for None, lists by commas."""
+    if value is None:
+        return "not recorded"
+    if isinstance(value, (list, tuple)):
+        return ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def task_option_words(cfg: TaskConfig, name: str | None = None) -> str:
+    """The ``cutouts`` options that cut stamps for ``cfg``: ``--task NAME`` and what ``cfg`` changes of that preset.
+
+    A task trained or cut with other stamps than its preset's (``--stamp-size 24``) keeps its preset's name:
+    ``--task NAME`` alone cut the preset's stamps, which the store check then refused again.
+
+    Parameters
+    ----------
+    cfg
+        The task the stamps are for.
+    name
+        The task as ``--task`` takes it (default: ``cfg.name``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> task_option_words(get_preset("legus4-compact"))
+    '--task legus4-compact'
+    >>> task_option_words(get_preset("legus4-compact", stamp_size=24, scales=[1.0]))
+    '--task legus4-compact --size 24 --scales 1'
+    """
+    from starclass.learn.config import PRESETS, get_preset
+
+    name = name or cfg.name
+    words = [f"--task {shell_word(name)}"]
+    base = get_preset(name) if name.lower() in PRESETS.names() else None
+    for option, key in (("--bands", "bands"), ("--size", "stamp_size"), ("--scales", "scales"),
+                        ("--normalisation", "normalisation"), ("--softening-mag", "softening_mag")):
+        value = getattr(cfg, key)
+        if key == "softening_mag" and cfg.normalisation != "flux":
+            continue
+        if base is None or getattr(base, key) != value:
+            words.append(f"{option} {shell_word(_said_value(value))}")
+    return " ".join(words)
 
 
 def stores_task(stamps: Sequence[str | os.PathLike]) -> TaskConfig | None:
@@ -205,7 +322,8 @@ def stores_task(stamps: Sequence[str | os.PathLike]) -> TaskConfig | None:
     return TaskConfig.from_dict(first)
 
 
-def recut_words(sources: object, task: str) -> str:
+def recut_words(sources: object, task: str, *, cfg: TaskConfig | None = None,
+                model: str | os.PathLike | None = None, purpose: str = "train") -> str:
     """How to get a stamp store that fits ``task``: the ``cutouts`` command, from the mosaics a store was cut from.
 
     Parameters
@@ -214,6 +332,14 @@ def recut_words(sources: object, task: str) -> str:
         The store's ``meta['sources']`` (band to mosaic file, as ``cutouts`` recorded them), or None.
     task
         The task's name, as ``--task`` takes it.
+    cfg
+        The task itself: the command adds the options by which it differs from the preset ``task``
+        (:func:`task_option_words`).
+    model
+        The model the store is for (``classify``, ``calibrate``): cut with ``--task MODEL``, the task stored with it.
+    purpose
+        ``"train"``, ``"classify"`` or ``"calibrate"``: what the catalogue must hold, and the mosaics' command offered
+        instead. ``classify --stamps`` was told "the candidates with their labels, or train from the mosaics".
 
     Returns
     -------
@@ -227,14 +353,37 @@ def recut_words(sources: object, task: str) -> str:
     (CATALOGUE: the candidates with their labels), or train from the mosaics with -m and --catalog
     >>> recut_words(None, "legus4").split(": ", 1)[1].startswith("'starclass cutouts MOSAICS --catalog CATALOGUE")
     True
+    >>> print(recut_words({"g": "m31_b/g.fits"}, "m31-binary-compact", model="M24", purpose="classify"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    cut a store for it from the same mosaics: 'starclass cutouts m31_b --catalog CANDIDATES --task M24 -o STORE.h5'
+    (CANDIDATES: the candidates to classify), or classify the mosaics: 'starclass classify m31_b -c CANDIDATES
+    --model M24 -o classified.ecsv'
     """
     files = [Path(str(f)) for f in (sources.values() if isinstance(sources, dict) else [])]
     folders = {f.parent for f in files}
     where = (shell_word(next(iter(folders))) if len(folders) == 1
              else " ".join(shell_word(f) for f in files) if files else "MOSAICS")
-    command = f"starclass cutouts {where} --catalog CATALOGUE --task {shell_word(task)} -o STORE.h5"
-    return (f"cut a store for it from the same mosaics: {shown_command(command)} (CATALOGUE: the candidates with "
-            "their labels), or train from the mosaics with -m and --catalog")
+    if model is not None:
+        # the task stored with the model, overrides and all (cutouts --task takes a model folder)
+        task_words = f"--task {shell_word(model)}"
+    elif cfg is not None:
+        task_words = task_option_words(cfg, task)
+    else:
+        task_words = f"--task {shell_word(task)}"
+    catalog, held = (("CANDIDATES", "the candidates to classify") if purpose == "classify"
+                     else ("HELD_OUT.ecsv", "labelled candidates the model was not trained on")
+                     if purpose == "calibrate" else ("CATALOGUE", "the candidates with their labels"))
+    command = f"starclass cutouts {where} --catalog {catalog} {task_words} -o STORE.h5"
+    model_word = shell_word(model) if model is not None else "MODEL"
+    if purpose == "classify":
+        mosaics = f"starclass classify {where} -c CANDIDATES --model {model_word} -o classified.ecsv"
+        instead = f"or classify the mosaics: {shown_command(mosaics)}"
+    elif purpose == "calibrate":
+        mosaics = f"starclass calibrate {model_word} {where} -c HELD_OUT.ecsv --overwrite"
+        instead = f"or calibrate on the mosaics: {shown_command(mosaics)}"
+    else:
+        instead = "or train from the mosaics with -m and --catalog"
+    return f"cut a store for it from the same mosaics: {shown_command(command)} ({catalog}: {held}), {instead}"
 
 
 def training_inputs(cfg: TaskConfig, table: Table | None, *, mosaics: MosaicsLike | None = None,
@@ -2148,6 +2297,8 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
         # the two figures were named but not explained: the simulate -> train run of docs/explain.md printed
         # val_acc 0.100 on every epoch line and kept 0.450, which read as a bug
         echo(BN_RECALIBRATION_WHY)
+    if line := at_chance_line(result.val_accuracy, result.val_balanced_accuracy, len(cfg.classes)):
+        echo(line)
     echo(f"model written to {output}")
     echo(next_after_training(output, cutouts=cutouts, calibrate_first=calibration_to_refit(output), mosaics=mosaics,
                              stores=stores))

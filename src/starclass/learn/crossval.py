@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from starclass.learn.checkpoint import LoadedModel
     from starclass.learn.config import TaskConfig
 
-__all__ = ["parse_cv", "cv_folds", "fold_metrics", "CVResult", "cross_validate", "read_cv_folds", "METRIC_NAMES",
-           "CV_FOLDS_FILE"]
+__all__ = ["parse_cv", "cv_folds", "fold_metrics", "fold_spread", "CVResult", "cross_validate", "read_cv_folds",
+           "METRIC_NAMES", "CV_FOLDS_FILE"]
 
 #: Metric columns of the per-fold table, in order (binary ones only for binary tasks).
 METRIC_NAMES = ("accuracy", "macro_f1", "purity", "recall", "f1")
@@ -216,6 +216,42 @@ def fold_metrics(y_true: np.ndarray, y_pred: np.ndarray, classes: list[int],
     return out
 
 
+def fold_spread(per_fold: list[dict[str, Any]]) -> tuple[dict[str, float], dict[str, float]]:
+    """Mean and standard deviation over folds of each metric, leaving out the folds where it is undefined.
+
+    The standard deviation (``ddof=1``) needs two folds with a value: of one it is NaN, with no
+    warning (numpy's ``nanstd`` said "Degrees of freedom <= 0 for slice" on ``train --cv logo`` of two
+    fields, one of which selected no cluster, a warning with no next step under the table's dash).
+
+    Parameters
+    ----------
+    per_fold
+        One dict per fold holding the metrics of :data:`METRIC_NAMES` (NaN where undefined).
+
+    Returns
+    -------
+    tuple of dict
+        ``(mean, std)``, metric name -> value (NaN where too few folds have one).
+
+    Examples
+    --------
+    >>> nan = float("nan")
+    >>> folds = [{"accuracy": 0.5, "macro_f1": 0.4, "purity": nan, "recall": 0.0, "f1": 0.0},
+    ...          {"accuracy": 0.7, "macro_f1": 0.6, "purity": 0.8, "recall": 0.5, "f1": 0.6}]
+    >>> mean, std = fold_spread(folds)
+    >>> round(mean["accuracy"], 3), mean["purity"], std["purity"]
+    (0.6, 0.8, nan)
+    """
+    mean: dict[str, float] = {}
+    std: dict[str, float] = {}
+    for k in METRIC_NAMES:
+        values = np.asarray([f[k] for f in per_fold], dtype=float)
+        values = values[np.isfinite(values)]
+        mean[k] = float(values.mean()) if values.size else float("nan")
+        std[k] = float(values.std(ddof=1)) if values.size > 1 else float("nan")
+    return mean, std
+
+
 @dataclass
 class CVResult:
     """What :func:`cross_validate` did.
@@ -377,6 +413,10 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     base_seed = int(seed) if seed is not None else int(config.recipe.member_seed(0))
     folds = cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups)
     classes = [int(c) for c in config.classes]
+    # the held-out rows are scored in the task's classes, as they were trained (0: none): the raw labels of a
+    # task that merges (m31-binary reads PHANGS classes 1-4 as 1+2 / 3+4) were scored against its predictions of
+    # 1 and 2, and every held-out class 3 or 4 counted wrong (accuracy 0.05 where 0.92 was right)
+    scored = np.where(target >= 0, np.asarray(classes)[np.clip(target, 0, None)], 0)
     positive = config.positive_class if config.is_binary else None
     if config.is_binary and positive is None:
         positive = classes[0]
@@ -508,7 +548,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                 probs.append(ens.prob_mean)
                 bar.update(len(ens.class_pred))
         pred = np.concatenate(preds)
-        metrics = fold_metrics(labels[test], pred, classes, positive)
+        metrics = fold_metrics(scored[test], pred, classes, positive)
         per_fold.append({"fold": name, "n_train": int(result.n_train), "n_val": int(result.n_val)} | metrics)
         rows_all.append(test)
         fold_all.append(np.full(test.size, name))
@@ -525,11 +565,8 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                      "this one")
     rows = np.concatenate(rows_all)
     pred = np.concatenate(pred_all)
-    pooled = fold_metrics(labels[rows], pred, classes, positive)
-    mean = {k: float(np.nanmean([f[k] for f in per_fold])) if per_fold and not np.all(
-        np.isnan([f[k] for f in per_fold])) else float("nan") for k in METRIC_NAMES}
-    std = {k: float(np.nanstd([f[k] for f in per_fold], ddof=1)) if len(per_fold) > 1 and not np.all(
-        np.isnan([f[k] for f in per_fold])) else float("nan") for k in METRIC_NAMES}
+    pooled = fold_metrics(scored[rows], pred, classes, positive)
+    mean, std = fold_spread(per_fold)
 
     table = Table()
     table["row"] = rows
