@@ -66,3 +66,15 @@ def test_science_drawn_is_not_turned_off_in_the_report_command(tmp_path, catalog
 def test_a_catalogue_the_science_checks_cannot_use_suggests_no_science(tmp_path, catalogues):
     words = _next_words(tmp_path, str(catalogues / "bare.ecsv"))
     assert words[-1] == "--no-science", words
+
+
+@pytest.mark.slow  # the many-field study of three fields: 7 CPU s
+def test_no_science_with_catalogs_is_carried_too(tmp_path):
+    from starclass.datasets.catalogs import write_fake_legus_folder
+
+    legus = write_fake_legus_folder(tmp_path / "legus", n=120)
+    res = runner.invoke(app, ["evaluate", "--catalogs", str(legus), "--min-inspected", "10", "--no-science",
+                              "-o", str(tmp_path / "many"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    last = res.stdout.strip().splitlines()[-1]
+    assert last.endswith(" --no-science'") and "--catalogs" in last, last
