@@ -25,7 +25,10 @@ Usage (from the repository root; the demo-like catalogues are made in a temporar
     OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/evaluate_stages.py --before /tmp/old/src --rounds 2
 
 ``--demo DIR`` evaluates a ``starclass demo`` output folder's ``classified.ecsv`` against its
-``test_field/truth.ecsv`` and ``test_field/humans.ecsv`` instead.
+``test_field/truth.ecsv`` and ``test_field/humans.ecsv`` instead. ``--draw-both`` runs this tree once more,
+each figure copied and drawn both as ``savefig(bbox_inches="tight")`` drew it before
+:func:`starclass.report.figures.png_box` and as it is drawn now, in turns in one process: a ratio the machine's
+load sways less than two processes' totals, and a byte-for-byte comparison of every PNG.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 #: The child: the evaluate command with each stage's exclusive CPU time counted; one JSON line on stderr at its end.
 CHILD = r"""
-import json, sys, time
+import json, os, sys, time
 c0 = time.process_time()
 spent, stack = {}, []
 
@@ -76,6 +79,35 @@ for n in dir(F):
         wrap(F, n, "figures built")
 wrap(S.Section, "figure", "figures drawn")
 wrap(B, "write_sections", "tables written")
+if os.environ.get("STAGES_DRAW_BOTH"):
+    # each figure copied (pickled) and drawn as savefig(bbox_inches=png_bbox) drew it before png_box, and as
+    # to_png_base64 draws it now, in turns: the ratio of the two in one process, and whether the bytes agree
+    import io, pickle
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    both = {"before": 0.0, "now": 0.0, "same": 0, "n": 0}
+    drawn = S.to_png_base64
+    def to_png_base64(fig, dpi=85):
+        copies = []
+        for _ in range(2):
+            c = pickle.loads(pickle.dumps(fig))
+            FigureCanvasAgg(c)
+            if fig in F._PLACED:
+                F._PLACED.add(c)
+            copies.append(c)
+        buf = io.BytesIO()
+        # which goes first alternates: the first drawing of a figure fills caches the second finds
+        for way in (("before", "now") if both["n"] % 2 else ("now", "before")):
+            t = time.process_time()
+            if way == "before":
+                copies[0].savefig(buf, format="png", dpi=dpi, bbox_inches=F.png_bbox(copies[0]))
+            else:
+                now = drawn(copies[1], dpi)
+            both[way] += time.process_time() - t
+        both["same"] += base64.b64decode(now) == buf.getvalue()
+        both["n"] += 1
+        return now
+    import base64
+    S.to_png_base64 = to_png_base64
 try:
     app(sys.argv[1:], standalone_mode=False)
 except SystemExit as exc:
@@ -84,6 +116,8 @@ except SystemExit as exc:
 total = time.process_time() - c0
 spent["other"] = total - sum(spent.values())
 spent["total"] = total
+if os.environ.get("STAGES_DRAW_BOTH"):
+    spent["draw both"] = both
 print("STAGES " + json.dumps(spent), file=sys.stderr)
 """
 
@@ -113,10 +147,12 @@ def demo_like(folder: Path, n: int = 5236, seed: int = 1) -> list[Path]:
     return paths
 
 
-def run(src: Path, inputs: list[Path], out: Path) -> tuple[dict, list[str]]:
+def run(src: Path, inputs: list[Path], out: Path, draw_both: bool = False) -> tuple[dict, list[str]]:
     """The child on one source tree: its stages and its stdout lines."""
     pred, truth, humans = inputs
     env = dict(os.environ, PYTHONPATH=str(src), OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    if draw_both:
+        env["STAGES_DRAW_BOTH"] = "1"
     args = ["evaluate", str(pred), "-r", str(truth), "-r", str(humans), "--distance", "10", "-o", str(out),
             "--no-progress", "--overwrite"]
     done = subprocess.run([sys.executable, "-c", CHILD, *args], env=env, capture_output=True, text=True)
@@ -159,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=1, help="runs of each tree, taking turns; the best is shown")
     ap.add_argument("--rows", type=int, default=5236, help="rows of the demo-like catalogue (the demo's: 5236)")
     ap.add_argument("--demo", type=Path, default=None, help="a starclass demo output folder to evaluate instead")
+    ap.add_argument("--draw-both", action="store_true",
+                    help="one more run of this tree, each figure drawn both as before png_box and now, in turns")
     args = ap.parse_args(argv)
     trees = {"now": SRC} | ({"before": args.before.resolve()} if args.before else {})
     with tempfile.TemporaryDirectory(prefix="evaluate_stages_") as tmp:
@@ -198,6 +236,12 @@ def main(argv: list[str] | None = None) -> int:
                   + ("every PNG's pixels and every table identical" if not diffs else f"{len(diffs)} differ:"))
             for d in diffs:
                 print(f"  {d}")
+        if args.draw_both:
+            both = run(SRC, inputs, tmp / "both", draw_both=True)[0]["draw both"]
+            print(f"\nthe {both['n']} figures drawn in one process, in turns: savefig(bbox_inches='tight') "
+                  f"{both['before']:.2f} CPU s, with png_box {both['now']:.2f} CPU s "
+                  f"(x{both['now'] / both['before']:.2f}); "
+                  f"{both['same']} of {both['n']} PNGs identical byte for byte")
     return 0
 
 

@@ -1580,8 +1580,8 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
     (:func:`layout`, titled ``evaluate: ...``) and of the folder written where that took long. Returns a
     dict with the written paths, the headline numbers (as in ``summary.json``, 4 decimals) and ``accuracies``, the same
     unrounded, ``ssp``, the SSP table the colour-colour figures' track was drawn from (None
-    where no track was drawn), and ``science_drawn``, whether a science check drew a figure or wrote a table. The folder is written beside
-    ``outdir`` and moved into place as a whole (:func:`starclass.io.atomic.atomic_dir`): an
+    where no track was drawn), and ``science_drawn``, whether a science check drew a figure or wrote a table.
+    The folder is written beside ``outdir`` and moved into place as a whole (:func:`starclass.io.atomic.atomic_dir`): an
     existing non-empty ``outdir`` is replaced only with ``overwrite`` (its older tables and
     figures go with it), and never when it holds files other than :data:`EVALUATION_ENTRIES`.
 
