@@ -142,7 +142,7 @@ def evaluate(
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
              f"{res['outdir']}")
-        echo(_report_next(ctx, "--catalogs", catalogs))
+        echo(_report_next(ctx, "--catalogs", catalogs, no_science=not science))
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
@@ -269,12 +269,15 @@ def evaluate(
         echo("note: " + no_distance_note(table))
     echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
          f"{res['outdir']}")
-    echo(_report_next(ctx, None, pred))
+    # --no-science as asked, or where the science checks had nothing to draw (a task of other classes, a catalogue
+    # without magnitudes): the page would spend their time on notes of what is missing. Until 2026-12-07 it was
+    # left out, and `evaluate ... --no-science` suggested a report that ran the checks (17-37 s of a report)
+    echo(_report_next(ctx, None, pred, no_science=not (science and res.get("science_drawn", True))))
 
 
 #: The options evaluate shares with report, carried into the 'next:' line as the user gave them
-#: (``--output``, ``--target-purity`` and ``--overwrite`` are evaluate's own; ``--no-science``, which report
-#: also takes, is left out: it only saves work)
+#: (``--output``, ``--target-purity`` and ``--overwrite`` are evaluate's own; ``--no-science`` is carried by
+#: :func:`_report_next` where evaluate drew no science check, asked or not)
 SHARED_WITH_REPORT = ("reference", "radius", "distance", "n_boot", "task", "label_column", "model", "by",
                       "group_column", "file_column", "by_min_rows", "pred_column", "reference_column",
                       "allow_few_matches", "ssp", "mag_limit", "mass_kind", "column_map", "min_inspected")
@@ -307,8 +310,9 @@ def report_next(words: list[str]) -> str:
     return f"next: the same figures as one page: {shown_command(command)}"
 
 
-def _report_next(ctx: typer.Context, option: str | None, value: Path) -> str:
-    """:func:`report_next` of this run: ``value`` (PRED, or ``--catalogs``), and the shared options given."""
+def _report_next(ctx: typer.Context, option: str | None, value: Path, *, no_science: bool = False) -> str:
+    """:func:`report_next` of this run: ``value`` (PRED, or ``--catalogs``), the shared options given, and
+    ``--no-science`` last where ``no_science``."""
     words = [*([option] if option else []), str(value)]
     for param in ctx.command.params:
         # by the source's name: typer carries its own copy of click, whose enum is not click.core's
@@ -323,7 +327,7 @@ def _report_next(ctx: typer.Context, option: str | None, value: Path) -> str:
             continue
         for item in given if isinstance(given, (list, tuple)) else [given]:
             words += [flag, str(item)]
-    return report_next(words)
+    return report_next(words + (["--no-science"] if no_science else []))
 
 
 def no_distance_note(table: Table) -> str:
