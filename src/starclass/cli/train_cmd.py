@@ -2007,7 +2007,7 @@ a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" descri
     return f"next: {first}classify candidates with {classify}; {info} describes the model"
 
 
-def classify_cutouts_command(model: str | os.PathLike) -> str:
+def classify_cutouts_command(model: str | os.PathLike, also: str = "") -> str:
     """The command that classifies a cutout folder with ``model``, as train's and calibrate's ``next:`` lines show it.
 
     Train said ``--stamps CUTOUTS ... -o classified.csv`` and calibrate ``--stamps LIST ... -o
@@ -2019,6 +2019,8 @@ def classify_cutouts_command(model: str | os.PathLike) -> str:
     ----------
     model : str or path-like
         The model directory.
+    also : str, optional
+        More words for the parenthesis that says what ``LIST`` is (calibrate's note on ``--tta``).
 
     Returns
     -------
@@ -2029,9 +2031,12 @@ def classify_cutouts_command(model: str | os.PathLike) -> str:
     --------
     >>> print(classify_cutouts_command("m"))
     'starclass classify --stamps LIST --model m -o classified.ecsv' (LIST: a folder or CSV of cutouts, labelled or not)
+    >>> print(classify_cutouts_command("m", also="--tta uses the fit under TTA"))  # doctest: +NORMALIZE_WHITESPACE
+    'starclass classify --stamps LIST --model m -o classified.ecsv' (LIST: a folder or CSV of cutouts, labelled or not;
+    --tta uses the fit under TTA)
     """
     command = shown_command(f"starclass classify --stamps LIST --model {shell_word(model)} -o classified.ecsv")
-    return f"{command} (LIST: a folder or CSV of cutouts, labelled or not)"
+    return f"{command} (LIST: a folder or CSV of cutouts, labelled or not{f'; {also}' if also else ''})"
 
 
 def stores_mosaics(stores: Sequence[str | os.PathLike]) -> list[Path] | None:
