@@ -1620,12 +1620,11 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     import numpy as np
     from astropy.table import MaskedColumn
 
+    from starclass.cli.info_outputs import simulation_note
     from starclass.io.overview import summarise_dir
 
     # with mosaics, a stray pos.txt or notes.txt that is no catalogue must not hide them: info said only
     # "no catalogue could be read in DIR"
-    from starclass.cli.info_outputs import simulation_note
-
     skip = {p.name for p in images}
     # the simulator's own record (simulate FIELD_DIR writes simulation.json beside the field) was counted as
     # "1 file not read as a catalogue: simulation.json", as if something were wrong with it: said as what it is
