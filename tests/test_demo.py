@@ -76,6 +76,9 @@ def test_demo_refuses_a_previous_run_before_any_work(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["candidates.ecsv", "model"]
 
 
+# its report's figures are built but not rendered to PNG (conftest's unrendered_figures): it checks which files the
+# run replaces, not the pixels, which test_demo_end_to_end_small renders and reads
+@pytest.mark.usefixtures("unrendered_figures")
 def test_demo_overwrite_replaces_only_a_demo_folder(tmp_path):
     out = tmp_path / "demo"
     out.mkdir()
