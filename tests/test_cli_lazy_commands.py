@@ -55,7 +55,8 @@ _PROBE = textwrap.dedent("""
 """)
 
 
-def run_cli(args: list[str], tmp_path: Path, watch: tuple[str, ...] = HEAVY) -> tuple[dict, subprocess.CompletedProcess]:
+def run_cli(args: list[str], tmp_path: Path,
+            watch: tuple[str, ...] = HEAVY) -> tuple[dict, subprocess.CompletedProcess]:
     """``python -m starclass ARGS`` in a fresh interpreter: what it had loaded (of ``watch``) when it ended, and the
     process."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
