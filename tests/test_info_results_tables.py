@@ -46,3 +46,19 @@ def test_a_table_written_before_the_meta_is_known_by_the_summary_that_lists_it(t
     t.write(tmp_path / "mine.ecsv", format="ascii.ecsv")
     res = CliRunner().invoke(cli, ["info", str(tmp_path / "mine.ecsv")])
     assert res.exit_code == 2 and "required column 'id' missing" in res.output, res.output
+
+
+def test_explains_table_of_the_stamps_is_explains_table_not_a_list_of_cutouts(tmp_path):
+    """``explain``'s ``tables/stamps.ecsv`` has a ``file`` column, relative to the stamps explained (not to tables/):
+    info read it as a classified cutout list and said "images: not read (... no such file)"."""
+    out = tmp_path / "explained"
+    (out / "tables").mkdir(parents=True)
+    (out / "explain.json").write_text('{"stamps": "cc_test/labels.csv"}', encoding="utf-8")
+    path = out / "tables" / "stamps.ecsv"
+    Table({"index": [0, 1], "file": ["images/sim_000000.fits", "images/sim_000001.fits"], "class_ref": [2, 1],
+           "class_pred": [3, 1], "prob_pred": [0.41, 0.77]}).write(path, format="ascii.ecsv")
+    res = CliRunner().invoke(cli, ["info", str(path)])
+    assert res.exit_code == 0, res.output
+    assert f"{path}: a table starclass explain wrote into {out}, not a catalogue" in res.output
+    assert "images: not read" not in res.output and "no such file" not in res.output
+    assert "images/sim_000001.fits" in res.output and "0.77" in res.output  # its rows are shown
