@@ -101,14 +101,14 @@ def test_a_headers_sixteen_digit_scale_gives_the_scale_not_its_last_digit_noise(
 
 
 def test_the_profiles_radii_in_arcsec_carry_no_product_noise():
-    """radius_arcsec was radius_px times the scale as a float product: 1.5 px at 3.9"/px gave 5.8500000000000005."""
+    """radius_arcsec was radius_px times the scale as a float product: 1.5 px at 0.2"/px gave 0.30000000000000004."""
     import torch.nn as nn
 
     from starclass.explain.run import explain_inputs
 
     net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 8 * 8, 2)).eval()
     x = np.random.default_rng(0).normal(size=(4, 1, 8, 8)).astype("float32")
-    res = explain_inputs(net, x, np.array([1, 2, 1, 2]), [1, 2], methods=("gradcam",), min_size=1, pixel_scale=3.9)
+    res = explain_inputs(net, x, np.array([1, 2, 1, 2]), [1, 2], methods=("gradcam",), min_size=1, pixel_scale=0.2)
     radii = res.profiles["radius_arcsec"]
-    assert len(radii) and 5.85 in list(radii)
+    assert len(radii) and 0.3 in list(radii)
     assert all(repr(float(r)) == repr(round(float(r), 6)) for r in radii), list(radii)
