@@ -19,7 +19,6 @@ from starclass.cli._app import (
     GROUP_COLUMN_OPTION,
     MAG_LIMIT_OPTION,
     MASS_KIND_OPTION,
-    MAX_BOOTSTRAP,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
     SSP_OPTION,
@@ -42,6 +41,7 @@ from starclass.cli._app import (
     task_option,
 )
 from starclass.errors import counted, shell_word
+from starclass.schema import MAX_BOOTSTRAP
 
 if TYPE_CHECKING:  # astropy.table is imported where the catalogue is read, not at evaluate --help
     from astropy.table import Table

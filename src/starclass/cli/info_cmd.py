@@ -1278,7 +1278,10 @@ def _results_table_lines(path: Path) -> list[str] | None:
     lines = [f"{path}: a table {who} wrote into {folder}, not a catalogue of candidates (it has no {ID!r} column, "
              "and needs none)", *what, f"  {counted(len(t), 'row')}:"]
     shown = t[:RESULT_ROWS_SHOWN]
-    lines += ["  " + line for line in shown.pformat(max_lines=-1, max_width=-1)]
+    # text left-aligned, numbers right: a reason of 250 characters right-aligned (skipped.ecsv) put a short one's
+    # words a screen away from its field
+    align = ["<" if shown[c].dtype.kind in "USO" else ">" for c in shown.colnames]
+    lines += ["  " + line.rstrip() for line in shown.pformat(max_lines=-1, max_width=-1, align=align)]
     if len(t) > RESULT_ROWS_SHOWN:
         lines.append(f"  ... {counted(len(t) - RESULT_ROWS_SHOWN, 'more row')} in the file")
     if isinstance(t.meta.get("note"), str):
@@ -1920,8 +1923,14 @@ def info(
         refuse_ds9(f"{paths[0]} is a stamp store (starclass cutouts)")
         echo("\n".join(store_lines(paths[0])))
         return
-    if len(paths) == 1 and (_cutout_csv(paths[0], file_column) is not None or _is_imagefolder(paths[0])
-                            or (paths[0].is_dir() and _loose_cutouts(paths[0]))):
+    # a table of evaluate, report or explain that lists cutouts (explain's tables/stamps.ecsv: file, class_pred) is
+    # that command's table, its rows shown: read as a cutout list it was "images: not read (... no such file)", its
+    # files being relative to the stamps explained, not to tables/ (until 2026-12-07)
+    result = (_results_table_lines(paths[0]) if len(paths) == 1 and fmt is None and not cmap and not band_list
+              and file_column is None else None)
+    if result is None and len(paths) == 1 and (
+            _cutout_csv(paths[0], file_column) is not None or _is_imagefolder(paths[0])
+            or (paths[0].is_dir() and _loose_cutouts(paths[0]))):
         # a labels.csv given itself is its folder's list: 'is a cutout folder' of a CSV file read oddly
         refuse_ds9(f"{paths[0]} is {'a list of cutouts' if paths[0].is_file() else 'a cutout folder'} "
                    "(images, no positions)")
@@ -2017,7 +2026,7 @@ def info(
 
     # a catalogue's magnitudes are read as written (their system is the file's): --magsys was ignored, exit 0
     refuse_magsys(f"{paths[0]} is not a FITS image")
-    if fmt is None and not cmap and not band_list and (result := _results_table_lines(paths[0])) is not None:
+    if result is not None:
         # evaluate's, report's or explain's own tables: "required column 'id' missing ... name a column 'id'"
         if ds9 is not None:
             raise StarclassError(f"--ds9: {result[0].split(' (it has no')[0]} with positions")
