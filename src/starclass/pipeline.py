@@ -293,8 +293,8 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     result = fit(config, inputs, y_train, outdir=outdir / "model", positions=(np.asarray(train_cat[X]),
                  np.asarray(train_cat[Y])), seed=seed, progress=progress, epochs=epochs, resume=False)
     seconds["train"] = time.perf_counter() - t
-    # the balanced accuracy beside it, as train's member lines give it (the plain figure misleads on imbalanced classes);
-    # the tiny demo (--size 256 --n-candidates 60) printed "validation accuracy 75.0%" from 12 rows, unqualified:
+    # the balanced accuracy beside it, as train's member lines give it (the plain figure misleads on imbalanced
+    # classes); the tiny demo (--size 256 --n-candidates 60) printed "validation accuracy 28.6%" from 7 rows, bare:
     # under FEW_VALIDATION_ROWS the line says on how few rows the figures rest, in train's and info's words
     from starclass.learn.summary import few_validation_rows
 

@@ -324,7 +324,8 @@ def figures_to_open_first(figures: Sequence[str | os.PathLike],
     >>> figures_to_open_first(["ev/figures/mass_age.png"])
     ''
     >>> figures_to_open_first(["many/figures/many_fields_summary.png"], FIRST_FIGURES_MANY)
-    'open first: many/figures/many_fields_summary.png (class mix, medians, leave-one-galaxy-out accuracies and mass-function slopes per field)'
+    'open first: many/figures/many_fields_summary.png (class mix, medians, leave-one-galaxy-out accuracies \
+and mass-function slopes per field)'
     """
     named = []
     for start, what in first:
