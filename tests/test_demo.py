@@ -22,6 +22,16 @@ def test_demo_end_to_end_small(tmp_path):
     res = CliRunner().invoke(app, _tiny(out))
     assert res.exit_code == 0, res.output
     assert "accuracy against truth" in res.output
+    # the tiny field keeps a handful of validation rows: the model line printed "validation accuracy 28.6%" from
+    # 7 rows, unqualified; it now says so in train's and info's words (FEW_VALIDATION_ROWS)
+    from starclass.learn.summary import FEW_VALIDATION_ROWS
+
+    m = re.search(r"model -> .*\(validation accuracy [\d.]+%, balanced accuracy [\d.]+%(.*)\)$", res.output, re.M)
+    assert m, res.output
+    n = re.search(r"on only (\d+) validation rows? \(too few to trust: one row moves the accuracy by ([\d.]+)\)",
+                  m.group(1))
+    assert n and 0 < int(n.group(1)) < FEW_VALIDATION_ROWS, res.output
+    assert float(n.group(2)) == pytest.approx(1 / int(n.group(1)), abs=1e-3)
     # --no-progress: none of the timed lines a log file gets without it (tests/test_progress_lines.py)
     assert not re.search(r"^\d\d:\d\d:\d\d .*(: \d+ of \d+ |: epoch )", res.output, re.M), res.output
     classified = Table.read(out / "classified.ecsv")
