@@ -53,9 +53,11 @@ def _evaluate(tmp_path) -> list[str]:
 def test_evaluate_says_the_report_command_with_its_inputs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     words = _evaluate(tmp_path)
-    # the inputs and the shared options as given; evaluate's own (-o, --no-science) left out
+    # the inputs and the shared options as given; evaluate's own (-o) left out. --no-science last: report takes it
+    # since 2026-12-07, and the page suggested should skip what evaluate was asked to skip
+    # (tests/test_evaluate_next_no_science.py)
     assert words == ["report", "out.ecsv", "--bootstrap", "0", "--task", "task.yaml", "--label-column", "expert",
-                     "--pred-column", "class_joint"], words
+                     "--pred-column", "class_joint", "--no-science"], words
 
 
 @pytest.mark.slow  # evaluate and a whole report page: 23 s on the loaded 2-core machine

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from conftest import write_toy_held_out  # tests/ is on sys.path under pytest
+from conftest import write_noise_cutout_folder, write_toy_held_out  # tests/ is on sys.path under pytest
 from starclass.cli import app
 from starclass.learn.config import get_preset
 
@@ -30,3 +30,23 @@ def test_export_of_a_field_without_a_label_database_says_how_to_label(tmp_path) 
     assert "pass --init to create a new one" not in said, said
     assert "Traceback" not in res.output
     assert not out.exists() and not (tmp_path / "mos" / "inspect.sqlite").exists()
+
+
+def test_export_of_a_cutout_list_without_task_or_database_says_how_to_label(tmp_path) -> None:
+    """``inspect --stamps L --db sqlite:///nope.sqlite --export x.csv``, no --task: the same refusal, with the --db.
+
+    Without --task the task is read from the database, and its absence was refused first in the older words
+    of a server: "no label database at ...: the first run, with --init, makes it and records the task ..."
+    (until 2026-12-07). The commands it gives carry the --db named, else they made a database beside the list.
+    """
+    listed = write_noise_cutout_folder(tmp_path / "cut", 8, n=4)
+    db = f"sqlite:///{tmp_path / 'nope.sqlite'}"
+    out = tmp_path / "x.csv"
+    res = runner.invoke(app, ["inspect", "--stamps", str(listed), "--db", db, "--export", str(out)])
+    assert res.exit_code == 2, res.output
+    said = " ".join(res.output.split())
+    assert "no labels to export" in said and "the first run, with --init" not in said, said
+    assert f"'starclass inspect --stamps {listed} --task TASK --db {db} --init --add-user NAME'" in said, said
+    assert "Traceback" not in res.output
+    assert not out.exists() and not (tmp_path / "nope.sqlite").exists()
+    assert not (tmp_path / "cut" / "inspect.sqlite").exists()

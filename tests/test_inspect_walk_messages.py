@@ -3,7 +3,9 @@
 * ``inspect DIR --add-user bob`` from a script without ``$STARCLASS_INSPECT_PASSWORD`` (no terminal) printed
   getpass's "Can not control echo on the terminal" and "Aborted.", exit status 1: refused naming the variable.
 * ``inspect --stamps LIST`` before any database said "--stamps needs --task", and given ``--task`` then
-  "pass --init": it says now that the first run, with ``--init``, makes the database and records the task.
+  "pass --init": it says now that the first run, with ``--init``, makes the database and records the task
+  (an ``--export`` there says that there are no labels to export, and how to label: since 2026-12-07, as
+  ``--export`` with ``--task`` did; tests/test_inspect_export_without_database.py).
 * An export labelled by one person printed "agreement: pairwise n/a ... n/a / n/a" and two notes on why a
   person agrees with nobody: one line now, saying what a second person gives.
 * ``info`` of that export said "1 people".
@@ -40,10 +42,13 @@ def test_add_user_without_a_terminal_or_the_variable_is_refused_naming_it(tmp_pa
 
 def test_a_list_served_before_any_database_says_to_pass_init(tmp_path):
     labels = make_folder(tmp_path / "pool", n=1)
-    res = runner.invoke(app, ["inspect", "--stamps", str(labels), "--export", str(tmp_path / "x.csv")])
+    res = runner.invoke(app, ["inspect", "--stamps", str(labels)])  # serving: refused before any port or page
     said = _said(res)
     assert res.exit_code == 2 and "the first run, with --init, makes it and records the task" in said, said
     assert "--stamps needs --task" not in said
+    res = runner.invoke(app, ["inspect", "--stamps", str(labels), "--export", str(tmp_path / "x.csv")])
+    said = _said(res)
+    assert res.exit_code == 2 and "no labels to export" in said and "--stamps needs --task" not in said, said
 
 
 def test_one_persons_export_says_so_in_one_line_and_info_counts_one_person(tmp_path):

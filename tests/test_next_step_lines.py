@@ -4,7 +4,7 @@ Found by a new user's walk through docs/real_images.md (2026-12-06): ``train`` e
 and ``classify --stamps`` with "written out.csv", neither saying what to run on what they wrote. ``train`` now
 says how to classify with the model (cutouts or mosaics, as it was trained), ``classify --stamps`` how to score
 and report a labelled folder, or how to choose what people should label in an unlabelled one. Each printed
-command is run here as a user copies it (the placeholder CUTOUTS filled in).
+command is run here as a user copies it (the placeholder LIST filled in).
 """
 
 from __future__ import annotations
@@ -45,10 +45,10 @@ def test_the_next_lines_chain_train_classify_evaluate_report_suggest(tmp_path, m
     assert calibrate[:2] == ["calibrate", "model"]
     assert classify[:2] == ["classify", "--stamps"] and info == ["info", "model"]
     assert runner.invoke(app, info).exit_code == 0
-    res = runner.invoke(app, [classify[0], classify[1], str(listed), *classify[3:]])  # CUTOUTS: the folder's list
+    res = runner.invoke(app, [classify[0], classify[1], str(listed), *classify[3:]])  # LIST: the folder's list
     assert res.exit_code == 0, res.output
     evaluate, report = _next(res.output)
-    assert evaluate == ["evaluate", "classified.csv"]
+    assert evaluate == ["evaluate", "classified.ecsv"]
     res = runner.invoke(app, evaluate)
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, report)

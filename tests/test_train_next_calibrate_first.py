@@ -84,5 +84,5 @@ def test_a_model_calibrated_on_enough_rows_goes_straight_to_classify(tmp_path, m
     cal = ModelCalibration.from_dict(read_manifest(tmp_path / "m")["calibration"])
     assert cal.n >= 100 and not cal.cautions(), cal.cautions()
     assert calibration_to_refit(tmp_path / "m") is None
-    assert _next_line(res.output).startswith("next: classify cutouts with 'starclass classify --stamps CUTOUTS "
+    assert _next_line(res.output).startswith("next: classify cutouts with 'starclass classify --stamps LIST "
                                              "--model m ")

@@ -362,6 +362,10 @@ def _store_rows(path: Path, cfg, label_column: str, *, model: Path | str | None 
     return inputs, values, str(path.absolute())
 
 
+#: What the next: line adds where a second fit, under TTA, was made.
+TTA_NOTE = "--tta uses the fit under TTA"
+
+
 def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: list[Path] | None = None,
                         store: bool = False) -> str:
     """The 'next:' line ``calibrate`` ends with: classify with the refitted model, as its inputs were given.
@@ -393,17 +397,24 @@ def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: 
     next: classify with it: 'starclass classify MOSAICS -c CANDIDATES --model model -o classified.ecsv'
     >>> print(calibrate_next_line("my model", stamps=True, tta=True))  # doctest: +NORMALIZE_WHITESPACE
     next: classify with it: "starclass classify --stamps LIST --model 'my model' -o classified.ecsv"
-    (--tta uses the fit under TTA)
+    (LIST: a folder or CSV of cutouts, labelled or not; --tta uses the fit under TTA)
     >>> print(calibrate_next_line("model", stamps=False, tta=False, mosaics=[Path("m31")]))
     next: classify with it: 'starclass classify m31 -c CANDIDATES --model model -o classified.ecsv'
     """
     from starclass.cli.suggest_cmd import data_dir_of
 
+    tail = f" ({TTA_NOTE})" if tta else ""
+    if stamps and not store:
+        # train's line for the same step, word for word (it said --stamps CUTOUTS -o classified.csv until 2026-12-07)
+        from starclass.cli.train_cmd import classify_cutouts_command
+
+        # the note on --tta inside the parenthesis on LIST: two parentheses in a row read as a stutter
+        return f"next: classify with it: {classify_cutouts_command(model, TTA_NOTE if tta else '')}"
     folder = None if stamps else data_dir_of(mosaics)
-    source = ("--stamps STORE.h5" if store else "--stamps LIST" if stamps else
+    source = ("--stamps STORE.h5" if store else
               f"{'MOSAICS' if folder is None else shell_word(folder)} -c CANDIDATES")
     command = shown_command(f"starclass classify {source} --model {shell_word(model)} -o classified.ecsv")
-    return f"next: classify with it: {command}" + (" (--tta uses the fit under TTA)" if tta else "")
+    return f"next: classify with it: {command}{tail}"
 
 
 def _has_calibration(model: Path, cal: dict) -> str:

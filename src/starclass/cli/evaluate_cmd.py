@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +19,6 @@ from starclass.cli._app import (
     GROUP_COLUMN_OPTION,
     MAG_LIMIT_OPTION,
     MASS_KIND_OPTION,
-    MAX_BOOTSTRAP,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
     SSP_OPTION,
@@ -39,7 +40,8 @@ from starclass.cli._app import (
     say_catalogs_notes,
     task_option,
 )
-from starclass.errors import counted
+from starclass.errors import counted, shell_word
+from starclass.schema import MAX_BOOTSTRAP
 
 if TYPE_CHECKING:  # astropy.table is imported where the catalogue is read, not at evaluate --help
     from astropy.table import Table
@@ -142,7 +144,7 @@ def evaluate(
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
              f"{res['outdir']}")
-        echo(_report_next(ctx, "--catalogs", catalogs))
+        echo(_report_next(ctx, "--catalogs", catalogs, no_science=not science))
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
@@ -269,12 +271,57 @@ def evaluate(
         echo("note: " + no_distance_note(table))
     echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
          f"{res['outdir']}")
-    echo(_report_next(ctx, None, pred))
+    first = figures_to_open_first(res["figures"])
+    if first:
+        echo(first)
+    # --no-science as asked, or where the science checks had nothing to draw (a task of other classes, a catalogue
+    # without magnitudes): the page would spend their time on notes of what is missing. Until 2026-12-07 it was
+    # left out, and `evaluate ... --no-science` suggested a report that ran the checks (17-37 s of a report)
+    echo(_report_next(ctx, None, pred, no_science=not (science and res.get("science_drawn", True))))
+
+
+#: The figures a user opens first, by the start of their file names, and what each is (the first of each:
+#: the first task's, against the first reference)
+FIRST_FIGURES = (("confusion_", "the confusion matrix"), ("reliability", "the reliability diagram"))
+
+
+def figures_to_open_first(figures: Sequence[str | os.PathLike]) -> str:
+    """The line naming the figures to open first among those evaluate wrote, or ``""`` where it wrote none of them.
+
+    Evaluate ended at "wrote 38 tables and 29 figures under evaluation": which of the 29 answers "how
+    good is it" and "can I trust its probabilities" was left to a listing of the folder. The first
+    confusion matrix and reliability diagram are named by their paths; the rest stay in the folder
+    (and on report's page, the ``next:`` line).
+
+    Parameters
+    ----------
+    figures : sequence of str or path-like
+        The figures written, in the order written (``run_evaluation(...)["figures"]``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> figures_to_open_first(["ev/figures/confusion_4class_truth.png", "ev/figures/symmetric_confusion_truth.png",
+    ...                        "ev/figures/reliability_truth.png", "ev/figures/confusion_12v34_truth.png"])
+    'open first: ev/figures/confusion_4class_truth.png (the confusion matrix), ev/figures/reliability_truth.png \
+(the reliability diagram)'
+    >>> figures_to_open_first(["ev/figures/mass_age.png"])
+    ''
+    """
+    named = []
+    for start, what in FIRST_FIGURES:
+        hit = next((Path(f) for f in figures if Path(f).name.startswith(start)), None)
+        if hit is not None:
+            named.append(f"{shell_word(hit)} ({what})")
+    return f"open first: {', '.join(named)}" if named else ""
 
 
 #: The options evaluate shares with report, carried into the 'next:' line as the user gave them
-#: (``--output``, ``--target-purity`` and ``--overwrite`` are evaluate's own; ``--no-science``, which report
-#: also takes, is left out: it only saves work)
+#: (``--output``, ``--target-purity`` and ``--overwrite`` are evaluate's own; ``--no-science`` is carried by
+#: :func:`_report_next` where evaluate drew no science check, asked or not)
 SHARED_WITH_REPORT = ("reference", "radius", "distance", "n_boot", "task", "label_column", "model", "by",
                       "group_column", "file_column", "by_min_rows", "pred_column", "reference_column",
                       "allow_few_matches", "ssp", "mag_limit", "mass_kind", "column_map", "min_inspected")
@@ -307,8 +354,9 @@ def report_next(words: list[str]) -> str:
     return f"next: the same figures as one page: {shown_command(command)}"
 
 
-def _report_next(ctx: typer.Context, option: str | None, value: Path) -> str:
-    """:func:`report_next` of this run: ``value`` (PRED, or ``--catalogs``), and the shared options given."""
+def _report_next(ctx: typer.Context, option: str | None, value: Path, *, no_science: bool = False) -> str:
+    """:func:`report_next` of this run: ``value`` (PRED, or ``--catalogs``), the shared options given, and
+    ``--no-science`` last where ``no_science``."""
     words = [*([option] if option else []), str(value)]
     for param in ctx.command.params:
         # by the source's name: typer carries its own copy of click, whose enum is not click.core's
@@ -323,7 +371,7 @@ def _report_next(ctx: typer.Context, option: str | None, value: Path) -> str:
             continue
         for item in given if isinstance(given, (list, tuple)) else [given]:
             words += [flag, str(item)]
-    return report_next(words)
+    return report_next(words + (["--no-science"] if no_science else []))
 
 
 def no_distance_note(table: Table) -> str:

@@ -662,13 +662,14 @@ def _bound_port(ctx: typer.Context, host: str, port: int) -> socket.socket:
 
 
 def _refuse_export_without_database(url: str, data_dir: Path | None, catalogue: Path | None, stamps: Path | None,
-                                    task: str | None) -> None:
+                                    task: str | None, db: str | None = None) -> None:
     """Refuse ``--export`` where no SQLite label database exists: nothing was labelled there, so say how to label.
 
     It said "no label database at ...; pass --init to create a new one there", and with --init the export of
     the new, empty database was then refused as holding no labels: --init does not make labels. The line now
     says that there are none, that --db names a database kept elsewhere, and the commands that make and
-    serve one.
+    serve one. The commands carry the ``--db`` given: without it they made and served a database beside the
+    data, not the one named.
     """
     from starclass.inspect import db as dbm
 
@@ -679,6 +680,7 @@ def _refuse_export_without_database(url: str, data_dir: Path | None, catalogue: 
         where = f"--stamps {shell_word(stamps)}" + (f" --task {shell_word(task)}" if task else " --task TASK")
     else:
         where = shell_word(data_dir) + (f" --catalogue {shell_word(catalogue)}" if catalogue is not None else "")
+    where += f" --db {shell_word(db)}" if db else ""
     raise StarclassError(
         f"no label database at {path}, so no labels to export: nobody has labelled these candidates with "
         f"'starclass inspect' yet, or the labels are in another database (give it as --db); to label them, "
@@ -886,7 +888,12 @@ def inspect_command(
 
         # the database records the scheme of its labels: an export (or a later server) can take it from there
         folder = stamps if stamps.is_dir() else stamps.parent
-        task, cfg, line = _recorded_task(db or f"sqlite:///{resolved(folder / 'inspect.sqlite')}", dataset, stamps)
+        where = db or f"sqlite:///{resolved(folder / 'inspect.sqlite')}"
+        if export is not None and not init:
+            # as an export with --task is refused where there is no database (no labels, how to label): without
+            # --task it said the older "the first run, with --init, makes it ..." of a server (until 2026-12-07)
+            _refuse_export_without_database(where, None, None, stamps, None, db)
+        task, cfg, line = _recorded_task(where, dataset, stamps)
         task_in_db = cfg is not None and cfg.preset_name is None
         say(line)
     if stamps is not None:
@@ -983,7 +990,7 @@ def inspect_command(
     if probe is not None and init:
         probe.check()  # before the database is made, and before any line on stdout
     if export is not None and not init:
-        _refuse_export_without_database(url, data_dir, catalogue, stamps, task if task_given else None)
+        _refuse_export_without_database(url, data_dir, catalogue, stamps, task if task_given else None, db)
     # never a new database unless asked: a deleted one must not come back empty without a word
     engine = dbm.make_engine(url, create=init)
     # pooled SQLite connections hold the -wal/-shm files open: left to the garbage collector they

@@ -41,6 +41,7 @@ from starclass.io.fields import FieldSpec
 from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
 from starclass.learn.provenance import flags_record
+from starclass.learn.summary import few_validation_rows
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, INFERENCE_BATCH_SIZE, MAX_STAMP_SIZE, MIN_STAMP_SIZE, X, Y
 
 if TYPE_CHECKING:
@@ -2111,7 +2112,7 @@ def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: s
     Examples
     --------
     >>> print(next_after_training("my model", cutouts=True))
-    next: classify cutouts with "starclass classify --stamps CUTOUTS --model 'my model' -o classified.csv" (CUTOUTS: \
+    next: classify cutouts with "starclass classify --stamps LIST --model 'my model' -o classified.ecsv" (LIST: \
 a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" describes the model
     >>> next_after_training("m", cutouts=False)[:102]
     "next: classify candidates with 'starclass classify MOSAICS -c CANDIDATES --model m -o classified.ecsv'"
@@ -2143,9 +2144,7 @@ a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" descri
         first = f"calibrate it first, {calibrate_first}: {held}; then "
     info = shown_command(f"starclass info {model}")
     if cutouts:
-        classify = shown_command(f"starclass classify --stamps CUTOUTS --model {model} -o classified.csv")
-        return (f"next: {first}classify cutouts with {classify} (CUTOUTS: a folder or CSV of cutouts, labelled or "
-                f"not); {info} describes the model")
+        return f"next: {first}classify cutouts with {classify_cutouts_command(output)}; {info} describes the model"
     if stores:
         classify = shown_command(f"starclass classify --stamps STORE.h5 --model {model} -o classified.ecsv")
         # cutouts --task takes a model folder: its task's bands, stamp size, scales and normalisation
@@ -2155,6 +2154,38 @@ a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" descri
                 f"{info} describes the model")
     classify = shown_command(f"starclass classify {data} -c CANDIDATES --model {model} -o classified.ecsv")
     return f"next: {first}classify candidates with {classify}; {info} describes the model"
+
+
+def classify_cutouts_command(model: str | os.PathLike, also: str = "") -> str:
+    """The command that classifies a cutout folder with ``model``, as train's and calibrate's ``next:`` lines show it.
+
+    Train said ``--stamps CUTOUTS ... -o classified.csv`` and calibrate ``--stamps LIST ... -o
+    classified.ecsv`` for the same step (until 2026-12-07); one wording now: ``LIST``, the placeholder
+    inspect, suggest and the docs use for a cutout folder, and an ECSV output, which keeps the units and
+    the provenance header a CSV drops (docs/io.md).
+
+    Parameters
+    ----------
+    model : str or path-like
+        The model directory.
+    also : str, optional
+        More words for the parenthesis that says what ``LIST`` is (calibrate's note on ``--tta``).
+
+    Returns
+    -------
+    str
+        The command, quoted to copy, and what ``LIST`` stands for.
+
+    Examples
+    --------
+    >>> print(classify_cutouts_command("m"))
+    'starclass classify --stamps LIST --model m -o classified.ecsv' (LIST: a folder or CSV of cutouts, labelled or not)
+    >>> print(classify_cutouts_command("m", also="--tta uses the fit under TTA"))  # doctest: +NORMALIZE_WHITESPACE
+    'starclass classify --stamps LIST --model m -o classified.ecsv' (LIST: a folder or CSV of cutouts, labelled or not;
+    --tta uses the fit under TTA)
+    """
+    command = shown_command(f"starclass classify --stamps LIST --model {shell_word(model)} -o classified.ecsv")
+    return f"{command} (LIST: a folder or CSV of cutouts, labelled or not{f'; {also}' if also else ''})"
 
 
 def stores_mosaics(stores: Sequence[str | os.PathLike]) -> list[Path] | None:
@@ -2292,6 +2323,11 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
         bal = result.val_balanced_accuracy[i] if i < len(result.val_balanced_accuracy) else float("nan")
         if np.isfinite(bal):
             acc_txt += f", balanced accuracy {bal:.3f}"
+        # a fine-tune on 20 labels printed "validation accuracy 0.667, balanced accuracy 0.500" from 3 rows,
+        # unqualified: under FEW_VALIDATION_ROWS the line says on how few rows the figures rest
+        few = few_validation_rows(result.n_val) if np.isfinite(acc) else ""
+        if few:
+            acc_txt += f", on {few}"
         echo(f"  member {i + 1}: kept epoch {ep}, validation accuracy {acc_txt}")
     if recalibrated:
         # the two figures were named but not explained: the simulate -> train run of docs/explain.md printed

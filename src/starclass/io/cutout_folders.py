@@ -649,7 +649,9 @@ def _table_lists_cutouts(path: str, mtime_ns: int, size: int, fmt: str) -> bool:
                     if not any(isinstance(h, (fits.BinTableHDU, fits.TableHDU))
                                and not isinstance(h, fits.CompImageHDU) for h in hdul):
                         return False
-            table = read_table_as(path, fmt)
+            # the header and the rows looked at below: evaluate read each catalogue of the demo (5236 rows) whole
+            # here, once more than its own read, 0.1-0.3 s each (benchmarks/evaluate_stages.py)
+            table = read_table_as(path, fmt, rows=_LOOKED_AT)
     except table_read_errors():
         # a file that does not read is no list here: the reader of what it is names the failure
         # (stamps.store.not_a_store_message). Only those: a bug of ours (a TypeError) was taken for a bad file
@@ -661,9 +663,13 @@ def _table_lists_cutouts(path: str, mtime_ns: int, size: int, fmt: str) -> bool:
     names = [str(c).strip() for c in table.colnames]
     if "file" in names or any(n.lower().startswith("file_") for n in names):
         return True
-    first = table[:20]
+    first = table[:_LOOKED_AT]
     rows = [{n: ("" if np.ma.is_masked(v) else str(v)) for n, v in zip(names, row)} for row in first]
     return bool(image_file_columns(names, rows))
+
+
+#: The first rows of a table :func:`_table_lists_cutouts` looks at for columns of image file names
+_LOOKED_AT = 20
 
 
 def cutouts_not_mosaics(path: str | os.PathLike) -> str | None:

@@ -91,7 +91,7 @@ def text_table_options(path: str | Path, fmt: str) -> dict:
     return csv_table_options(path) if fmt == "ascii.csv" else {}
 
 
-def read_table_as(path: str | Path, fmt: str | None) -> Table:
+def read_table_as(path: str | Path, fmt: str | None, *, rows: int | None = None) -> Table:
     """A table read by its astropy format as the catalogue reader reads it, its kept meta put back.
 
     FITS through :func:`starclass.io.mosaic.read_fits_table` (a compression astropy cannot open here
@@ -107,6 +107,9 @@ def read_table_as(path: str | Path, fmt: str | None) -> Table:
     fmt : str or None
         Its astropy format (``"fits"``, ``"ascii.csv"``, ``"ascii.ecsv"``, ``"parquet"``), or None to let
         astropy tell.
+    rows : int, optional
+        Only the first ``rows`` rows are needed: an ECSV is read no further (its header and those rows), other
+        formats whole. Default: every row.
 
     Returns
     -------
@@ -119,6 +122,9 @@ def read_table_as(path: str | Path, fmt: str | None) -> Table:
     >>> _ = f.write_text("file;prob_1\\na.png;0,25\\n")
     >>> read_table_as(f, "ascii.csv")["prob_1"][0]
     np.float64(0.25)
+    >>> Table({"file": ["a.png", "b.png", "c.png"]}).write(f.with_suffix(".ecsv"))
+    >>> len(read_table_as(f.with_suffix(".ecsv"), "ascii.ecsv", rows=2)), len(read_table_as(f, "ascii.csv", rows=2))
+    (2, 1)
     """
     from starclass.io.catalog import read_csv_table, read_decimal_commas, restore_fits_meta, strip_text_columns
 
@@ -132,7 +138,9 @@ def read_table_as(path: str | Path, fmt: str | None) -> Table:
     else:
         from starclass.io.compressed_text import table_source
 
-        table = Table.read(table_source(path), format=fmt)  # an out.ecsv.xz: the bytes the looks decompressed
+        # an out.ecsv.xz: the bytes the looks decompressed; astropy's data_end counts the column names' line
+        stop = {"data_end": rows + 1} if rows is not None and fmt == "ascii.ecsv" else {}
+        table = Table.read(table_source(path), format=fmt, **stop)
     strip_text_columns(table)  # a Parquet's or FITS's padded labels, as the catalogue reader strips them
     return restore_fits_meta(table, path)
 

@@ -290,7 +290,9 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
                    f"classify made, at the model's threshold {st.trends[0][1].meta['threshold']:.3f} "
                    f"(recorded in the catalogue).")
         for qname, tab in st.trends:
-            key = "".join(ch if ch.isalnum() else "_" for ch in qname).strip("_")
+            # a run of other characters is one "_": "colour g-i (true)" was vs_colour_g_i__true, "size (radius_pc)"
+            # vs_size__radius_pc (until 2026-12-07)
+            key = "_".join("".join(ch if ch.isalnum() else " " for ch in qname).split())
             s.figure(f"vs_{key}_{suffix}",
                      F.fig_vs_quantity(tab, f"threshold {tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
                      "")
@@ -1579,9 +1581,9 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
     (:func:`starclass.evaluate.compare.evaluate_catalogs`), of each science check and long section
     (:func:`layout`, titled ``evaluate: ...``) and of the folder written where that took long. Returns a
     dict with the written paths, the headline numbers (as in ``summary.json``, 4 decimals) and ``accuracies``, the same
-    unrounded, and ``ssp``, the SSP table the colour-colour figures' track was drawn from (None
-    where no track was drawn). The folder is written beside
-    ``outdir`` and moved into place as a whole (:func:`starclass.io.atomic.atomic_dir`): an
+    unrounded, ``ssp``, the SSP table the colour-colour figures' track was drawn from (None
+    where no track was drawn), and ``science_drawn``, whether a science check drew a figure or wrote a table.
+    The folder is written beside ``outdir`` and moved into place as a whole (:func:`starclass.io.atomic.atomic_dir`): an
     existing non-empty ``outdir`` is replaced only with ``overwrite`` (its older tables and
     figures go with it), and never when it holds files other than :data:`EVALUATION_ENTRIES`.
 
@@ -1652,6 +1654,10 @@ def run_evaluation(pred: Table | str | Path, references: ReferencesLike | None =
     return {"outdir": outdir, "headline": summary, "accuracies": exact, "reference_names": names,
             "task": ev.task, "task_note": ev.task_note, "details": details, "decision": decision,
             "by_lines": by_lines,
+            # whether a science check drew a figure or wrote a table: evaluate's 'next:' report command carries
+            # --no-science where none did (none asked for, a task of other classes, a catalogue without magnitudes)
+            "science_drawn": any(it.kind in ("figure", "table") for sec in sections if sec.title in SCIENCE_CHECKS
+                                 for it in sec.items),
             # the SSP table the colour-colour figures were drawn with (None: no track drawn)
             "ssp": next((sec.meta["ssp"] for sec in sections if sec.meta.get("ssp")), None), **written}
 
