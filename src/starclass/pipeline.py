@@ -282,7 +282,7 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     train_cat = read_catalog(fields["train"]["truth" if labels == "truth" else "humans"])
     echo(f"[3/6] training {config.name} ({config.architecture}) on {len(train_cat)} candidates "
          f"labelled by {labels} ...")
-    from starclass.learn.crossval import _fold_model_named
+    from starclass.learn.crossval import note_naming_model
     from starclass.learn.train import fit, warn_caution_notes
 
     config, msg = resolve_softening(config, train_mosaics)
@@ -299,7 +299,7 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
             warnings.filterwarnings("ignore", category=said_below)
         result = fit(config, inputs, y_train, outdir=outdir / "model", positions=(np.asarray(train_cat[X]),
                      np.asarray(train_cat[Y])), seed=seed, progress=progress, epochs=epochs, resume=False)
-    warn_caution_notes([_fold_model_named(n, shown(result.model_path)) for n in result.notes], stacklevel=2)
+    warn_caution_notes([note_naming_model(n, shown(result.model_path)) for n in result.notes], stacklevel=2)
     seconds["train"] = time.perf_counter() - t
     # the balanced accuracy beside it, as train's member lines give it (the plain figure misleads on imbalanced classes)
     echo(f"      model -> {shown(result.model_path)} (validation accuracy {np.nanmean(result.val_accuracy):.1%}, "
