@@ -162,3 +162,30 @@ def test_the_done_line_says_the_total_once(tmp_path, monkeypatch):
     assert res.exit_code == 0, res.output
     last = res.output.strip().splitlines()[-1]
     assert last == "done in 250 s (simulate 18 s, detect 27 s, train 84 s, classify 9 s, report 112 s)", last
+
+
+def test_the_demos_calibration_warning_names_its_model(tmp_path, monkeypatch):
+    """The demo's training warned "fit it on a larger labelled held-out set ('starclass calibrate MODEL ...
+    --overwrite')": a placeholder, where train and classify name the model; the demo knows it (OUT/model)."""
+    import types
+
+    import starclass.learn.classify as classify
+    import starclass.learn.train as train
+    from starclass.errors import CALIBRATE_PYTHON, StarclassError
+
+    def fake_fit(config, inputs, labels, *, outdir, **kwargs):
+        note = train.CautionNote(f"too few held-out rows; fit it on more ({CALIBRATE_PYTHON})")
+        train.warn_caution_notes([note])  # as fit warns its cautions
+        return types.SimpleNamespace(model_path=outdir, notes=[note], val_accuracy=[0.5],
+                                     val_balanced_accuracy=[0.5])
+
+    def stop(*args, **kwargs):
+        raise StarclassError("stopped after training")
+
+    monkeypatch.setattr(train, "fit", fake_fit)
+    monkeypatch.setattr(classify, "classify", stop)
+    out = tmp_path / "demo"
+    res = CliRunner().invoke(app, _tiny(out))
+    assert res.exit_code == 2 and "stopped after training" in res.output, res.output
+    assert f"('starclass calibrate {out / 'model'} ... --overwrite')" in res.output, res.output
+    assert "calibrate MODEL" not in res.output and res.output.count("too few held-out rows") == 1, res.output

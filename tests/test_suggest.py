@@ -719,8 +719,9 @@ def test_suggest_hint_keeps_the_pools_one_database_and_its_scheme(tmp_path):
     """suggest's next step said 'inspect --stamps roundN/suggest.csv --task MODEL --init': a new database
     beside every round's suggestions, while the docs keep one pool database with --db, and the model
     folder's scheme (task:<its task>) where the pool's database records the one it was served with
-    (task:m31-real), which inspect then refused. The hint now names the pool's database (--init only
-    while there is none) and the scheme it records."""
+    (task:m31-real), which inspect then refused. The hint now names the pool's database where there is one
+    and the scheme it records; where there is none, a new one beside the suggestions (until 2026-12-07 in the
+    cutout folder, which may be read-only or shared), its command on a line of its own."""
     import sqlite3
 
     model = _untrained_model(tmp_path / "m", seed=0)
@@ -736,7 +737,12 @@ def test_suggest_hint_keeps_the_pools_one_database_and_its_scheme(tmp_path):
     db = f"sqlite:///{pool.resolve()}/inspect.sqlite"
     res, text = _run(["suggest", model, tmp_path / "round1" / "classified.ecsv", "-o", out, "-n", 3])
     assert res.exit_code == 0, text
-    assert f"--task m31-binary-compact --db {db} --init" in text and "keep this --db in every round" in text
+    # no database yet: a new one beside the suggestions (inspect --stamps' own default), not in the cutout folder,
+    # which may be a read-only or shared copy; the command on a line of its own, the last, to be copied whole
+    beside = f"sqlite:///{(tmp_path / 'round1').resolve()}/inspect.sqlite"
+    assert text.strip().splitlines()[-1] == (f"label them: starclass inspect --stamps {out} --task m31-binary-compact "
+                                             f"--db {beside} --init"), text
+    assert "keep this --db in every round" in text and f"--db {db}" not in text
     # a later round: the pool's database records the scheme it was served with (not the model's task)
     with sqlite3.connect(pool / "inspect.sqlite") as conn:
         conn.execute("CREATE TABLE label_schemes (dataset TEXT PRIMARY KEY, scheme TEXT, chosen_at TEXT)")
@@ -744,5 +750,5 @@ def test_suggest_hint_keeps_the_pools_one_database_and_its_scheme(tmp_path):
     conn.close()
     res, text = _run(["suggest", model, tmp_path / "round1" / "classified.ecsv", "-o", out, "-n", 3, "--overwrite"])
     assert res.exit_code == 0, text
-    assert f"starclass inspect --stamps {out} --task m31-real --db {db};" in text
+    assert text.strip().splitlines()[-1] == f"label them: starclass inspect --stamps {out} --task m31-real --db {db}"
     assert "--init" not in text and f"--task {model}" not in text

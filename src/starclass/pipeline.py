@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError
+from starclass.errors import CalibrationFitWarning, StarclassError, UncalibratedWarning
 from starclass.evaluate.task import EvalTask
 from starclass.io.atomic import atomic_dir
 from starclass.learn.config import load_config
@@ -281,7 +282,8 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     train_cat = read_catalog(fields["train"]["truth" if labels == "truth" else "humans"])
     echo(f"[3/6] training {config.name} ({config.architecture}) on {len(train_cat)} candidates "
          f"labelled by {labels} ...")
-    from starclass.learn.train import fit
+    from starclass.learn.crossval import note_naming_model
+    from starclass.learn.train import fit, warn_caution_notes
 
     config, msg = resolve_softening(config, train_mosaics)
     if msg:
@@ -290,8 +292,14 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     y_train = np.where(valid, np.asarray(train_cat[CLASS_REF]), 0)
     # a log file (progress None) gets fit's epoch lines and its batch lines (with "still working" during a
     # long epoch), as `starclass train` gives it; not a bar
-    result = fit(config, inputs, y_train, outdir=outdir / "model", positions=(np.asarray(train_cat[X]),
-                 np.asarray(train_cat[Y])), seed=seed, progress=progress, epochs=epochs, resume=False)
+    with warnings.catch_warnings():
+        # its calibration cautions are warned below, naming the demo's model: fit's offered 'starclass
+        # calibrate MODEL ... --overwrite', a placeholder where the demo knows the folder (train names it)
+        for said_below in (CalibrationFitWarning, UncalibratedWarning):
+            warnings.filterwarnings("ignore", category=said_below)
+        result = fit(config, inputs, y_train, outdir=outdir / "model", positions=(np.asarray(train_cat[X]),
+                     np.asarray(train_cat[Y])), seed=seed, progress=progress, epochs=epochs, resume=False)
+    warn_caution_notes([note_naming_model(n, shown(result.model_path)) for n in result.notes], stacklevel=2)
     seconds["train"] = time.perf_counter() - t
     # the balanced accuracy beside it, as train's member lines give it (the plain figure misleads on imbalanced
     # classes); the tiny demo (--size 256 --n-candidates 60) printed "validation accuracy 28.6%" from 7 rows, bare:

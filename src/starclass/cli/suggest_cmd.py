@@ -373,11 +373,12 @@ def suggest_command(
         files = f"their {', '.join(bands)} files" if bands else "their file"
         # on the new rows alone a fine-tune missed whole classes ("class 4 has no training example"):
         # the labels so far go with them
-        echo(_page_hint(table, key, Path(candidates), Path(output), Path(model))
-             + f" or in a CSV beside the cutouts ({files} and a label); train on them with the cutouts labelled so "
-             "far (every class needs training rows), one --stamps for each list; fine-tune: starclass train --stamps "
-             "SO_FAR.csv --stamps LABELS.csv --resume-from "
-             f"{shlex.quote(str(model))} -o NEW_MODEL")
+        said, page = _page_hint(table, key, Path(candidates), Path(output), Path(model))
+        echo(said + f" or in a CSV beside the cutouts ({files} and a label); train on them with the cutouts labelled "
+             "so far (every class needs training rows), one --stamps for each list; fine-tune: starclass train "
+             f"--stamps SO_FAR.csv --stamps LABELS.csv --resume-from {shlex.quote(str(model))} -o NEW_MODEL")
+        # on a line of its own: inside the parenthesis above it was copied with the words after it
+        echo(f"label them: {page}")
     elif not mosaics and (store := str(table.meta.get("stamps") or "")):
         # a stamp store's classification (classify --stamps STORE.h5): the line named 'train --mosaics MOSAICS
         # --catalog', where the store itself is what a fine-tune reads, and DATA_DIR for the store's own mosaics
@@ -639,22 +640,46 @@ def _hint_task(model: Path, recorded: str | None) -> str:
     return f"--task {shlex.quote(model_task)} --scheme {shlex.quote(recorded)}"
 
 
-def _page_hint(table, key: str, candidates: Path, output: Path, model: Path) -> str:
-    """The next step for suggestions on a cutout folder: serve them with the pool's one label database.
+def _page_hint(table, key: str, candidates: Path, output: Path, model: Path) -> tuple[str, str]:
+    """The next step for suggestions on a cutout folder: what to do, and the ``inspect`` command to copy.
 
     ``--task MODEL --init`` with the default database made a new one beside each round's
     suggestions, while docs/inspect.md keeps one with ``--db`` across rounds, and the model's
     task is another scheme than the one a database served with ``--task m31-real`` records.
+    Returns ``(said, command)``: the command is printed on a line of its own, to be copied whole.
     """
-    db_file = _pool_database(table, key, candidates)
+    db_file = _label_database(table, key, candidates, output)
     recorded = _recorded_scheme(db_file)
     db = shlex.quote(f"sqlite:///{db_file}")
     page = f"starclass inspect --stamps {shlex.quote(str(output))} {_hint_task(model, recorded)} --db {db}"
     if db_file.is_file():
-        return (f"label them on the page with the pool's label database, kept across rounds ({page}; then --export "
-                "LABELS.csv with the same --db, on the pool's list for every label so far)")
-    return (f"label them on the page ({page} --init; accounts with --add-user NAME; then --export LABELS.csv; keep "
-            "this --db in every round, so that every label is in one database)")
+        return ("label them on the page with the label database kept across rounds (the command below; then "
+                "--export LABELS.csv with the same --db, on the pool's list for every label so far)", page)
+    return ("label them on the page (the command below makes its label database; accounts with --add-user NAME; "
+            "then --export LABELS.csv; keep this --db in every round, so that every label is in one database)",
+            f"{page} --init")
+
+
+def _label_database(table, key: str, candidates: Path, output: Path) -> Path:
+    """The label database the hint serves the suggestions with: the pool's where it exists, else beside ``output``.
+
+    The pool's (``inspect.sqlite`` in the cutout folder) holds the labels of earlier rounds where there is
+    one. A new one goes beside the suggestions, where ``inspect --stamps OUTPUT --init`` makes it by
+    default: until 2026-12-07 the hint made it in the cutout folder, which may be a read-only or shared copy.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from astropy.table import Table
+    >>> d = Path(tempfile.mkdtemp())
+    >>> t = Table({"file": ["a.png"], "cutout_root": [str(d / "pool")]})
+    >>> _label_database(t, "file", d / "c.csv", d / "r1" / "s.csv") == d / "r1" / "inspect.sqlite"
+    True
+    """
+    pool = _pool_database(table, key, candidates)
+    if pool.is_file():
+        return pool
+    return Path(os.path.abspath(Path(output).parent)) / "inspect.sqlite"
 
 
 def _own_labels(table, key: str, candidates: Path) -> str:

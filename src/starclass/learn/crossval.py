@@ -534,7 +534,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                 few_rows.append(name)
                 if len(few_rows) > 1:
                     continue
-            n = _fold_model_named(n, fold_dir)
+            n = note_naming_model(n, fold_dir)
             notes.append(CautionNote(f"fold {name}: {n.message}", n.category, text=f"fold {name}: {n}")
                          if isinstance(n, CautionNote) else f"fold {name}: {n}")
         model = load_model(result.model_path, dev)
@@ -630,21 +630,34 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     return CVResult(per_fold, pooled, mean, std, table, outdir, notes)
 
 
-def _fold_model_named(note: str, fold_dir: Path) -> str:
+def note_naming_model(note: str, fold_dir: Path) -> str:
     """``note`` of a fold's training with the command it offers naming the fold's model folder.
 
     A fold's calibration warning said "fit it ... ('starclass calibrate MODEL ... --overwrite')", where the
-    MODEL is the fold's own folder (``OUTDIR/fold_2``), which nothing in the warning named.
+    MODEL is the fold's own folder (``OUTDIR/fold_2``), which nothing in the warning named; the demo's
+    training names its model folder (``OUT/model``) the same way.
+
+    Parameters
+    ----------
+    note : str or CautionNote
+        A note of :func:`starclass.learn.train.fit`.
+    fold_dir : Path
+        The model folder the note's calibrate command is to name.
+
+    Returns
+    -------
+    str or CautionNote
+        The note with the folder in its command (of the same kind as ``note``), or ``note`` as it was.
 
     Examples
     --------
-    >>> _fold_model_named("refit ('starclass calibrate MODEL ... --overwrite')", Path("cv/fold_2"))
+    >>> note_naming_model("refit ('starclass calibrate MODEL ... --overwrite')", Path("cv/fold_2"))
     "refit ('starclass calibrate cv/fold_2 ... --overwrite')"
     >>> from starclass.errors import CALIBRATE_PYTHON
-    >>> _fold_model_named(f"refit ({CALIBRATE_PYTHON})", Path("cv/fold_2"))[6:64]
+    >>> note_naming_model(f"refit ({CALIBRATE_PYTHON})", Path("cv/fold_2"))[6:64]
     "(starclass.learn.calibration.calibrate_model('cv/fold_2', "
     >>> from starclass.learn.train import CautionNote
-    >>> note = _fold_model_named(CautionNote("use 'starclass calibrate MODEL'"), Path("cv/fold_1"))
+    >>> note = note_naming_model(CautionNote("use 'starclass calibrate MODEL'"), Path("cv/fold_1"))
     >>> note.message, note.category.__name__
     ("use 'starclass calibrate cv/fold_1'", 'CalibrationFitWarning')
     """
