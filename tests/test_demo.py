@@ -177,7 +177,7 @@ def test_the_demos_calibration_warning_names_its_model(tmp_path, monkeypatch):
         note = train.CautionNote(f"too few held-out rows; fit it on more ({CALIBRATE_PYTHON})")
         train.warn_caution_notes([note])  # as fit warns its cautions
         return types.SimpleNamespace(model_path=outdir, notes=[note], val_accuracy=[0.5],
-                                     val_balanced_accuracy=[0.5])
+                                     val_balanced_accuracy=[0.5], n_val=40)
 
     def stop(*args, **kwargs):
         raise StarclassError("stopped after training")
