@@ -318,8 +318,8 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
         # ra, dec without x, y are enough: both tables are then paired on the sky (evaluate.matching)
         cmap = _LEGUS_MAP.get()
         if cmap and guess_format(path) == "legus":
-            return read_catalog(path, column_map=cmap, require_xy=False, classes=task_classes)
-        return read_catalog(path, require_xy=False, classes=task_classes)
+            return read_catalog(path, column_map=cmap, require_xy=False, classes=task_classes, ids_per_field=True)
+        return read_catalog(path, require_xy=False, classes=task_classes, ids_per_field=True)
     except StarclassError:
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
         cut = read_cutout_output(path, name, classes, file_column=file_column)
@@ -1122,7 +1122,13 @@ def _pair_by_id(pred: Table, ref: Table, names: tuple[str, str]) -> tuple[np.nda
                                  "by id")
         index[v] = i
     ia, ib = [], []
+    seen: dict[str, int] = {}
     for i, v in enumerate([str(k) for k in np.asarray(pred[ID])]):
+        if v in seen:
+            # ids repeated across a field column (a merged store's classification) name no one object
+            raise StarclassError(f"{names[0]}: id {v!r} listed twice (rows {seen[v] + 1} and {i + 1}): cannot pair "
+                                 "by id")
+        seen[v] = i
         if v in index:
             ia.append(i)
             ib.append(index[v])
