@@ -22,7 +22,7 @@ from starclass.evaluate.compare import load_catalog, pairing
 runner = CliRunner()
 
 
-def _merged(n: int = 12) -> Table:
+def _merged(n: int = 24) -> Table:
     rng = np.random.default_rng(4)
     one = Table({"id": np.arange(1, n + 1), "x": rng.uniform(0, 100, n), "y": rng.uniform(0, 100, n),
                  "class_ref": rng.integers(1, 5, n), "class_pred": rng.integers(1, 5, n)})
@@ -46,21 +46,21 @@ def test_ids_repeated_across_fields_are_read(tmp_path):
 def test_an_id_repeated_within_one_field_is_still_refused(tmp_path):
     path = tmp_path / "cls.ecsv"
     t = _merged()
-    t["id"][13] = t["id"][12]  # two rows of field lab2 with one id
+    t["id"][25] = t["id"][24]  # two rows of field lab2 with one id
     t.write(path)
-    with pytest.raises(StarclassError, match=r"duplicate id 1 in field 'lab2' in .*cls.ecsv \(rows 13, 14\)"):
+    with pytest.raises(StarclassError, match=r"duplicate id 1 in field 'lab2' in .*cls.ecsv \(rows 25, 26\)"):
         load_catalog(path, "prediction")
     path2 = tmp_path / "plain.ecsv"
     t2 = _merged()
     t2.remove_column("field")  # without a field column any repeat is refused, as before
     t2.write(path2)
-    with pytest.raises(StarclassError, match=r"duplicate id 1 in .*plain.ecsv \(rows 1, 13\)"):
+    with pytest.raises(StarclassError, match=r"duplicate id 1 in .*plain.ecsv \(rows 1, 25\)"):
         load_catalog(path2, "prediction")
 
 
 def test_pairing_by_id_refuses_a_repeated_id_in_the_classification():
     pred = _merged()
     pred.remove_columns(["x", "y"])
-    ref = Table({"id": np.arange(1, 13), "class_ref": np.ones(12, dtype=int)})
-    with pytest.raises(StarclassError, match=r"cls.ecsv: id '1' listed twice \(rows 1 and 13\)"):
+    ref = Table({"id": np.arange(1, 25), "class_ref": np.ones(24, dtype=int)})
+    with pytest.raises(StarclassError, match=r"cls.ecsv: id '1' listed twice \(rows 1 and 25\)"):
         pairing(pred, ref, False, 2.0, ("cls.ecsv", "labels.csv"))

@@ -2950,8 +2950,12 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         # a classification of a merged stamp store (cutouts --merge) repeats each store's ids, told apart by
         # its field column: classify wrote it and named evaluate as the next step, which refused it
         per_field = ids_per_field and FIELD in table.colnames
-        keys = (np.char.add(np.char.add(np.asarray(_plain(table[FIELD])).astype(str), "\x00"), ids.astype(str))
-                if per_field else ids)
+        keys = ids
+        if per_field:
+            # (field, id) as one integer each: joined as text, field 'lab' id 21 and field 'lab2' id 1 were one key
+            _, fcode = np.unique(np.asarray(_plain(table[FIELD])).astype(str), return_inverse=True)
+            idv, icode = np.unique(ids, return_inverse=True)
+            keys = fcode.ravel().astype(np.int64) * len(idv) + icode.ravel()
         uniq, counts = np.unique(keys, return_counts=True)
         if (counts > 1).any():
             dup = uniq[counts > 1][0]
