@@ -6,7 +6,7 @@ Run:  .venv/bin/python benchmarks/models_accuracy.py [--n-train 400] [--n-test 5
 
 Draws train and test sets from :func:`starclass.datasets.stamps.make_synthetic` with different
 seeds (the ``legus4`` shape: 5 bands, scales 1/1.6/3.2, the presets' ``flux`` normalisation unless
-``--normalisation`` says another: docs/models.md's first rows were measured under ``zscore``), trains
+``--normalisation`` says another: docs/models.md's compact rows were measured under ``zscore``), trains
 
 * the StarcNet-style network with the paper's recipe (Adam 1e-4; batch 32 here because the
   training set is small),
@@ -102,8 +102,9 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--models", default="compact,trees,boosting,starcnet",
                     help="comma-separated subset of compact, trees, boosting, starcnet")
-    # the presets' normalisation is flux since 2026-11-23; docs/models.md's first table rows were measured under
-    # zscore, which --normalisation zscore reproduces (the 4-epoch compact row read 55.6% where it said 65.0%)
+    # the presets' normalisation is flux since 2026-11-23; docs/models.md's compact and 4-epoch StarcNet rows were
+    # measured under zscore, which --normalisation zscore reproduces (the 4-epoch compact row read 55.6% where it
+    # said 65.0%); its trees and 12-epoch StarcNet rows were rerun under flux on 2026-12-07
     ap.add_argument("--normalisation", choices=NORMALISATIONS, default=None,
                     help="the stamps' normalisation (default: the legus4 presets', flux)")
     ap.add_argument("--seed", type=int, default=0, help="the networks' training seed (the data's are fixed)")

@@ -1,11 +1,11 @@
-"""evaluate/info of a merged stamp store's classification: ids repeat across its ``field`` column.
+"""info (and evaluate) of a merged stamp store's classification: ids repeat across its ``field`` column.
 
 ``cutouts --merge a.h5 b.h5`` keeps each store's ids and tells them apart by a ``field`` column;
 ``classify --stamps merged.h5 -o cls.ecsv`` writes them so and ends "score it with 'starclass
 evaluate cls.ecsv'", which refused it: "error: duplicate id 1 in cls.ecsv (rows 1, 81)" (``info
-cls.ecsv`` too). An id now need be unique only within its field where a table has one; a repeat
-within one field is still refused, naming the field, and pairing by id refuses a repeated id in
-the classification as it did in the reference.
+cls.ecsv`` too). evaluate reads ids unique within each field since fd2b214b (read_catalog's
+ids_within_field); ``info`` of the same table still refused it, and now reads it so too. A repeat
+within one field is still refused, naming the field.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from starclass.cli import app
 from starclass.errors import StarclassError
-from starclass.evaluate.compare import load_catalog, pairing
+from starclass.evaluate.compare import load_catalog
 
 runner = CliRunner()
 
@@ -56,11 +56,3 @@ def test_an_id_repeated_within_one_field_is_still_refused(tmp_path):
     t2.write(path2)
     with pytest.raises(StarclassError, match=r"duplicate id 1 in .*plain.ecsv \(rows 1, 25\)"):
         load_catalog(path2, "prediction")
-
-
-def test_pairing_by_id_refuses_a_repeated_id_in_the_classification():
-    pred = _merged()
-    pred.remove_columns(["x", "y"])
-    ref = Table({"id": np.arange(1, 25), "class_ref": np.ones(24, dtype=int)})
-    with pytest.raises(StarclassError, match=r"cls.ecsv: id '1' listed twice \(rows 1 and 25\)"):
-        pairing(pred, ref, False, 2.0, ("cls.ecsv", "labels.csv"))

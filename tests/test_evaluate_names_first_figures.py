@@ -44,3 +44,21 @@ def test_evaluate_names_the_figures_to_open_first(tmp_path):
     for p in paths:
         assert tmp_path / "ev" / "figures" in Path(p).parents and os.path.isfile(p), p
     assert "confusion" in paths[0] and "symmetric" not in paths[0] and "reliability" in paths[1], paths
+
+
+def test_evaluate_catalogs_names_the_figures_to_open_first(tmp_path):
+    # the many-field study ended at "wrote 12 tables and 2 figures under many" (the 16 LEGUS fields), nothing named
+    from starclass.datasets.catalogs import write_fake_legus_folder
+
+    folder = write_fake_legus_folder(tmp_path / "legus", n=60)
+    res = runner.invoke(app, ["evaluate", "--catalogs", str(folder), "--min-inspected", "1", "--no-progress",
+                              "-o", str(tmp_path / "many")])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    (line,) = [s for s in lines if s.startswith("open first: ")]
+    # after the count of what was written, before the next: line, as for one catalogue
+    assert lines.index(line) == next(i for i, s in enumerate(lines) if s.startswith("wrote ")) + 1, res.output
+    paths = [w for w in shlex.split(line[len("open first: "):].replace(",", " ")) if w.endswith(".png")]
+    assert paths and "many_fields_summary" in Path(paths[0]).name, line
+    for p in paths:
+        assert tmp_path / "many" / "figures" in Path(p).parents and os.path.isfile(p), p

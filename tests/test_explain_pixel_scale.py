@@ -80,3 +80,35 @@ def test_cutouts_without_a_wcs_keep_the_tasks_pixel_scale(model_and_cutouts, tmp
     assert info["pixel_scale_arcsec"] == pytest.approx(3.9)  # cool-core's
     assert "task's pixel_scale" in info["pixel_scale_from"]
     np.testing.assert_allclose(prof["radius_arcsec"], prof["radius_px"] * 3.9, rtol=1e-6)
+
+
+def test_a_headers_sixteen_digit_scale_gives_the_scale_not_its_last_digit_noise(tmp_path):
+    """simulate writes PC 0.0021666666666667 deg (7.8"/px): a 128 px cutout read at 256 px was 3.90000000000006"/px
+    in explain.json and 1.95000000000003 in profiles.ecsv's radius_arcsec."""
+    from starclass.io.cutout_folders import CutoutSet
+    from starclass.science.gradcam import cutout_pixel_scale
+
+    w = WCS(naxis=2)
+    w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
+    w.wcs.pc = [[-0.0021666666666667, 0], [0, 0.0021666666666667]]
+    fits.writeto(tmp_path / "a.fits", np.zeros((128, 128), np.float32), w.to_header())
+    cut = CutoutSet(images=np.zeros((1, 1, 128, 128), np.float32), table=Table(), files=["a.fits"], labels=None,
+                    groups=np.array(["a"]), root=tmp_path)
+    scale, note = cutout_pixel_scale(cut, 256)
+    assert repr(scale) == "3.9", scale
+    assert repr(scale * 0.5) == "1.95"  # the first ring's radius
+    assert "7.8\"/px over 128 px, resampled to 256 px (3.9\"/px)" in note
+
+
+def test_the_profiles_radii_in_arcsec_carry_no_product_noise():
+    """radius_arcsec was radius_px times the scale as a float product: 1.5 px at 0.2"/px gave 0.30000000000000004."""
+    import torch.nn as nn
+
+    from starclass.explain.run import explain_inputs
+
+    net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 8 * 8, 2)).eval()
+    x = np.random.default_rng(0).normal(size=(4, 1, 8, 8)).astype("float32")
+    res = explain_inputs(net, x, np.array([1, 2, 1, 2]), [1, 2], methods=("gradcam",), min_size=1, pixel_scale=0.2)
+    radii = res.profiles["radius_arcsec"]
+    assert len(radii) and 0.3 in list(radii)
+    assert all(repr(float(r)) == repr(round(float(r), 6)) for r in radii), list(radii)

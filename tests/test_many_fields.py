@@ -139,6 +139,12 @@ def test_cutouts_of_two_fields_then_kfold_cv_on_the_store(fields):
     assert sorted(pred["row"]) == list(range(len(st)))
     counts = {f: int(np.sum(pred["fold"] == f)) for f in ("1", "2")}
     assert sum(counts.values()) == len(st) and min(counts.values()) >= len(st) // 2 - 1
+    # the next: line's evaluate of it: each field numbers its candidates from 1, so ids repeat across the
+    # fields ("duplicate id 1 ... (rows 1, 17)" refused the command's own output); (field, id) is unique
+    assert set(pred["field"]) == set(SIZES) and len(set(pred["id"])) < len(pred)
+    code, out = _run("evaluate", out_dir / "cv_predictions.ecsv", "-o", fields / "cv2_eval", "--bootstrap", "0")
+    assert code == 0 and "duplicate id" not in out, out
+    assert f"{len(st)} objects paired row by row" in out, out
 
 
 def test_merge_keeps_rows_in_order_with_their_field_and_refuses_misfits(tmp_path):

@@ -54,6 +54,8 @@ def test_evaluate_writes_a_table_per_quantity_that_adds_up(tmp_path):
         assert tab.meta["threshold"] == pytest.approx(thr)
     out = run_evaluation(t, None, tmp_path / "ev", task="m31-binary", n_boot=0)
     names = {p.name for p in out["tables"]} | {p.name for p in out["figures"]}
-    for key in ("size__fwhm", "colour_g_i", "galactocentric_radius", "vs_x", "vs_y"):
-        assert any(key in n and n.endswith(".ecsv") for n in names), key
-        assert any(key in n and n.endswith(".png") for n in names), key
+    for key in ("vs_size_fwhm_", "vs_colour_g_i_", "vs_galactocentric_radius_", "vs_x_", "vs_y_"):
+        assert any(n.startswith(key) and n.endswith(".ecsv") for n in names), key
+        assert any(n.startswith(key) and n.endswith(".png") for n in names), key
+    # one "_" between words: "size (fwhm)" was vs_size__fwhm_ (until 2026-12-07)
+    assert not [n for n in names if n.startswith("vs_") and "__" in n]

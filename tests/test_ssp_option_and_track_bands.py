@@ -49,7 +49,16 @@ def _text(page) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "\n", page.read_text()))
 
 
-def test_each_catalogue_figure_has_the_track_in_its_own_bands(files, monkeypatch):
+@pytest.fixture(scope="module")
+def packaged_evaluate(files, tmp_path_factory):
+    """One ``evaluate`` without ``--ssp`` (the packaged table) and the track and arrow each colour-colour figure got.
+
+    Shared by the two tests that read it (one evaluate, not two: each is ~10 s on the loaded machine). Its
+    figures are not rendered, as the module's ``unrendered_figures`` (which is per test) does for the others.
+    """
+    from conftest import TINY_PNG
+    from starclass.report import figures, sections
+
     drawn = {}
     draw = build.F.fig_colour_colour
 
@@ -57,9 +66,21 @@ def test_each_catalogue_figure_has_the_track_in_its_own_bands(files, monkeypatch
         drawn[title.split(":")[0]] = (track, reddening)
         return draw(panels, track, title, reddening=reddening)
 
-    monkeypatch.setattr(build.F, "fig_colour_colour", record)
-    build.evaluate_sections(str(files / "pred.ecsv"), {"truth": str(files / "truth.ecsv")}, distance_mpc=10.0,
-                            n_boot=0, science=True)
+    def unrendered(fig, dpi: int = 85) -> str:
+        figures._close(fig)
+        return TINY_PNG
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(build.F, "fig_colour_colour", record)
+        mp.setattr(sections, "to_png_base64", unrendered)
+        res = CliRunner().invoke(cli, ["evaluate", str(files / "pred.ecsv"), "-r", str(files / "truth.ecsv"),
+                                       "--bootstrap", "0", "-o", str(tmp_path_factory.mktemp("packaged") / "ev")])
+    return res, drawn
+
+
+def test_each_catalogue_figure_has_the_track_in_its_own_bands(packaged_evaluate):
+    res, drawn = packaged_evaluate
+    assert res.exit_code == 0, res.output
     f438 = ssp_track(["f336w", "f438w", "f555w", "f814w"])
     f435 = ssp_track(["f336w", "f435w", "f555w", "f814w"])
     assert not np.allclose(f438["u_b"], f435["u_b"])  # the two tracks differ: the check below can fail
@@ -101,9 +122,8 @@ def test_evaluate_takes_the_users_ssp_table_and_prints_it(files, tmp_path):
     assert "Z=0.004, Kroupa IMF" in line and Z004 in line and "AB magnitudes" in line
 
 
-def test_the_packaged_table_is_named_when_no_ssp_is_given(files, tmp_path):
-    res = CliRunner().invoke(cli, ["evaluate", str(files / "pred.ecsv"), "-r", str(files / "truth.ecsv"),
-                                   "--bootstrap", "0", "-o", str(tmp_path / "ev")])
+def test_the_packaged_table_is_named_when_no_ssp_is_given(packaged_evaluate):
+    res, _ = packaged_evaluate
     assert res.exit_code == 0, res.output
     (line,) = [s for s in res.output.splitlines() if s.startswith("SSP track")]
     assert "Z=0.020" in line and SSP_FILE in line

@@ -11,6 +11,13 @@ member; the deeper ones are checked by :func:`test_deeper_variant_builds_trains_
 (build, one optimiser step, inference). At these sizes a deep network costs in its weights, not its
 pixels: each forward pass reads all ~44 M of ResNet-101's, and fit + classify make ~15 of them (the
 validation TTA's eight views among them), 20-50 s per preset of what the shallow one already checks.
+
+For the same reason a preset of its own task on a deep network (m31-binary: ResNet-50) runs the pipeline in
+the default suite on its family's shallowest network (:data:`STAND_IN`: ResNet-18, 56 s -> ~25 s on the
+loaded 2-core machine), which checks the preset's task, recipe, split and threshold end to end; its own
+network is checked by build, one step and inference (where a deeper variant's test does not build the same
+one: :func:`test_the_stand_in_presets_are_found`), and the whole pipeline on
+it by the ``slow``-marked case of :func:`test_preset_trains_and_classifies_on_its_own_deep_network`.
 """
 
 from __future__ import annotations
@@ -33,12 +40,16 @@ from starclass.stamps import make_inputs
 # family (others: DEFAULT); a config gets the largest stamp any of its members needs.
 DEFAULT = (32, {})
 TINY = {
-    "starcnet": (16, {"width": 16}),
+    # two modules and a pool after the first: seven full-resolution modules per scale were ~2/3 of legus4's
+    # 56 s (loaded machine) and checked no more of the pipeline (tests/test_models_*.py check the network)
+    "starcnet": (16, {"width": 16, "modules": 2, "pool_after": 1}),
     "compact": (16, {}),
     "smallcnn": (32, {"widths": [8, 8, 8, 8, 8, 8], "dense": 32}),
     "resnet": (16, {"pretrained": None}),
     "vgg": (32, {"pretrained": None}),  # five 2x2 poolings need >= 32 px
-    "mobilenet": (32, {"pretrained": None}),  # no ImageNet file read from the user's torch cache
+    # no ImageNet file read from the user's torch cache; 16 px (it has no max-pool: strided convolutions end at
+    # 1 px from any size) made its forward passes ~2.6x quicker than 32 px
+    "mobilenet": (16, {"pretrained": None}),
 }
 
 
@@ -82,6 +93,25 @@ def _variants() -> dict[str, str]:
 
 VARIANTS = _variants()
 
+#: A deep architecture -> the shallow one of its family the default suite's pipeline runs a preset on
+STAND_IN = {"resnet50": "resnet18", "resnet101": "resnet18", "resnet152": "resnet18"}
+
+
+def _stand_in(name: str) -> str | None:
+    """The shallower architecture a (single-network) preset's quick pipeline runs on, None where it runs its own."""
+    arch = get_preset(name).architecture
+    return STAND_IN.get(arch) if isinstance(arch, str) else None
+
+
+#: The presets of their own task on a deep network (not VARIANTS: those share their task with a shallow preset)
+STAND_INS = sorted(p for p in list_presets() if p not in VARIANTS and _stand_in(p))
+
+
+def _network(cfg) -> tuple:
+    """What build_model makes of a config: two configs equal here build the same network."""
+    return (cfg.architecture, repr(sorted(cfg.arch_options.items())), cfg.n_channels, cfg.n_classes,
+            cfg.stamp_size, cfg.input_size)
+
 
 def reference_labels(cfg, table) -> np.ndarray:
     """Reference classes for the field's objects (every generator writes them as class_ref)."""
@@ -117,6 +147,20 @@ def _tiny(name: str):
 )
 def test_preset_trains_and_classifies(name, tmp_path):
     cfg = _tiny(name)
+    if _stand_in(name):
+        cfg = cfg.copy(architecture=_stand_in(name))  # its own network: the slow test below
+    _trains_and_classifies(cfg, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", STAND_INS)
+def test_preset_trains_and_classifies_on_its_own_deep_network(name, tmp_path):
+    cfg = _tiny(name)
+    assert cfg.architecture in STAND_IN
+    _trains_and_classifies(cfg, tmp_path)
+
+
+def _trains_and_classifies(cfg, tmp_path) -> None:
     images, table = make_synthetic_field(cfg, 12, seed=11)
     labels = reference_labels(cfg, table)
     inputs, ok = make_inputs(images, table["x"], table["y"], cfg)
@@ -151,6 +195,21 @@ def test_the_deep_variants_are_found():
     assert all(VARIANTS[v] == "m31-resnet18" for v in ("m31-resnet50", "m31-resnet101"))
 
 
+def test_the_stand_in_presets_are_found():
+    # m31-binary must keep being found (its quick pipeline runs ResNet-18, so its own ResNet-50 needs the checks
+    # below), and no preset runs on a stand-in the registry lacks
+    assert "m31-binary" in STAND_INS
+    assert all(_stand_in(p) == "resnet18" for p in STAND_INS)
+    assert set(STAND_IN.values()) <= {m["architecture"] for p in list_presets() for m in get_preset(p).members()}
+    # each one's own network is built, trained a step and run here unless a deeper variant's test builds the same
+    # one (m31-binary's is m31-resnet50's: ResNet-50, the same adapter, bands, classes and stamp)
+    built = {_network(_tiny(v)) for v in VARIANTS}
+    assert _network(_tiny("m31-binary")) in built
+    for name in STAND_INS:
+        if _network(_tiny(name)) not in built:
+            _builds_trains_a_step_and_classifies(_tiny(name))
+
+
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_deeper_variant_builds_trains_a_step_and_classifies(name):
     cfg = _tiny(name)
@@ -158,6 +217,10 @@ def test_deeper_variant_builds_trains_a_step_and_classifies(name):
     # the same task but the network: the pipeline of the base preset checks the rest
     assert cfg.copy(architecture=base.architecture).to_dict() == {**base.to_dict(), "name": cfg.name,
                                                                    "description": cfg.description}
+    _builds_trains_a_step_and_classifies(cfg)
+
+
+def _builds_trains_a_step_and_classifies(cfg) -> None:
     torch.manual_seed(0)
     net = build_model(cfg)
     assert net.architecture == cfg.architecture

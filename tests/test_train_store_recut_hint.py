@@ -45,3 +45,41 @@ def test_a_store_of_another_geometry_is_told_the_cutouts_that_fits(tmp_path, mon
     assert res.exit_code == 0, res.output
     inputs, labels, *_ = training_inputs(get_preset("legus4"), None, stamps="fits.h5")
     assert len(labels) == len(table)
+
+
+def test_the_recut_command_names_mosaics_that_exist_from_another_folder(tmp_path, monkeypatch):
+    # cutouts records the mosaics as typed ('field/toy_f555w.fits'), relative to the folder it ran in: a train
+    # from another folder was told 'starclass cutouts field ...', a folder not there
+    monkeypatch.chdir(tmp_path)
+    images, table = make_synthetic_field(get_preset("legus4"), 12, seed=3)
+    for band, img in images.items():
+        write_mosaic(tmp_path / "field" / f"toy_{band}.fits", img, band, None,
+                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    write_catalog(table, tmp_path / "truth.ecsv")
+    res = runner.invoke(app, ["cutouts", "field", "--catalog", "truth.ecsv", "-o", "plain.h5", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    res = runner.invoke(app, ["train", "--stamps", "../plain.h5", "-o", "model", "--no-progress", "--epochs", "1"])
+    assert res.exit_code == 2 and "does not fit task 'legus4'" in res.output, res.output
+    said = re.search(r"'(starclass cutouts [^']*)'", res.output.replace("\n", ""))
+    assert said, res.output
+    folder = shlex.split(said.group(1))[2]
+    assert (tmp_path / "work" / folder).resolve() == (tmp_path / "field").resolve(), folder
+
+
+def test_a_store_cut_before_it_recorded_its_folder_names_its_mosaics_beside_it(tmp_path, monkeypatch):
+    import h5py
+    import numpy as np
+
+    from starclass.stamps import StampStore, write_stamp_store
+
+    (tmp_path / "cut" / "m31_a").mkdir(parents=True)
+    (tmp_path / "cut" / "m31_a" / "g.fits").write_bytes(b"")
+    path = tmp_path / "cut" / "s.h5"
+    write_stamp_store(path, np.zeros((1, 1, 8, 8), np.float32), np.ones((1, 8, 8), bool), channels=["g"],
+                      sources={"g": "m31_a/g.fits"})
+    with h5py.File(path, "a") as h:
+        del h.attrs["sources_folder"]  # as stores written before it was recorded
+    monkeypatch.chdir(tmp_path)
+    assert StampStore(path).source_files == {"g": "cut/m31_a/g.fits"}

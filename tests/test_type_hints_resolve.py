@@ -67,7 +67,8 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     # scipy, numba) are imported where a command uses them, not at every command's start and --help
     # (tests/test_import_time.py)
     "starclass.cli.train_cmd": {"torch", "Table", "MosaicsLike", "PixelFlags", "StampStore", "StampStores"},
-    "starclass.cli._app": {"Table", "Mosaics", "MosaicSet", "PixelFlags"},
+    # cli._app: TaskConfig (the task configs and starclass.schema load numpy, which `starclass --help` does not)
+    "starclass.cli._app": {"Table", "Mosaics", "MosaicSet", "PixelFlags", "TaskConfig"},
     "starclass.cli.info_cmd": {"Table"},
     # evaluate's no-distance note takes the catalogue as read; astropy.table is not loaded by --help
     "starclass.cli.evaluate_cmd": {"Table"},

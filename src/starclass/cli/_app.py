@@ -19,23 +19,16 @@ import typer
 
 from starclass.errors import StarclassError, cli_words
 from starclass.io.fits_names import FITS_NAMES
-from starclass.learn.config import TaskConfig, load_config
-from starclass.schema import (  # noqa: F401
-    ID,
-    MAX_BOOTSTRAP,
-    MAX_MATCH_RADIUS_PX,
-    X,
-    Y,
-    check_distance_mpc,
-    check_distinct_bands,
-    check_match_radius,
-)
 
 if TYPE_CHECKING:
     # astropy's tables, FITS and WCS (0.5 s) load where a command reads a file, not at every --help
     from astropy.table import Table
 
     from starclass.io.mosaic import Mosaics, MosaicSet, PixelFlags
+
+    # the task configs and starclass.schema load numpy (0.2 s): imported where a command checks an
+    # option, not by `starclass --help`, which lists the commands alone
+    from starclass.learn.config import TaskConfig
 
 def fit_help_tables() -> None:
     """Make typer's ``--help`` tables wrap instead of cutting words off with "…" (idempotent).
@@ -763,6 +756,8 @@ def check_radius(radius: float) -> None:
     ...     print(exc)
     --radius must be a positive number of pixels, at most 50, got -1
     """
+    from starclass.schema import check_match_radius
+
     check_match_radius(radius, "--radius")
 
 
@@ -811,6 +806,8 @@ def check_distance(distance: float | None) -> None:
     --distance must be between 0.01 and 1000 Mpc, got inf
     """
     if distance is not None:
+        from starclass.schema import check_distance_mpc
+
         check_distance_mpc(distance, "--distance")
 
 
@@ -860,6 +857,8 @@ def band_option(value: str | None, option: str = "--bands") -> list[str] | None:
     bands = [b.strip().lower() for b in value.split(",") if b.strip()]
     if not bands:
         raise StarclassError(f"{option} names no band ({value!r}); give comma-separated bands, e.g. f555w,f814w")
+    from starclass.schema import check_distinct_bands
+
     return check_distinct_bands(bands, option, given=value)  # the functions' own check
 
 
@@ -874,6 +873,8 @@ def recorded_tasks(*sources: str | os.PathLike | None) -> list[tuple[str, TaskCo
     >>> recorded_tasks(None, "no/such/model")
     []
     """
+    from starclass.learn.config import load_config
+
     found = []
     for source in sources:
         if source is None or not (Path(source) / "manifest.json").is_file():
@@ -913,6 +914,8 @@ def task_option(value: str, option: str = "--task",
     ...     print(str(exc)[:50])
     --task 'phangs' is neither a file nor a preset; pr
     """
+    from starclass.learn.config import load_config
+
     try:
         return load_config(value)
     except StarclassError as exc:

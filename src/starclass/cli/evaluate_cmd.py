@@ -19,7 +19,6 @@ from starclass.cli._app import (
     GROUP_COLUMN_OPTION,
     MAG_LIMIT_OPTION,
     MASS_KIND_OPTION,
-    MAX_BOOTSTRAP,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
     SSP_OPTION,
@@ -42,6 +41,7 @@ from starclass.cli._app import (
     task_option,
 )
 from starclass.errors import counted, shell_word
+from starclass.schema import MAX_BOOTSTRAP
 
 if TYPE_CHECKING:  # astropy.table is imported where the catalogue is read, not at evaluate --help
     from astropy.table import Table
@@ -144,6 +144,9 @@ def evaluate(
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
              f"{res['outdir']}")
+        # it ended at "wrote 12 tables and 2 figures under many": which to open was left to a listing of the folder
+        if first := figures_to_open_first(res["figures"], FIRST_FIGURES_MANY):
+            echo(first)
         echo(_report_next(ctx, "--catalogs", catalogs, no_science=not science))
         return
     if pred is None:
@@ -284,8 +287,15 @@ def evaluate(
 #: the first task's, against the first reference)
 FIRST_FIGURES = (("confusion_", "the confusion matrix"), ("reliability", "the reliability diagram"))
 
+#: The same for ``evaluate --catalogs``: the many-field study's overview (its first question, "how do the fields
+#: differ", answered in one figure) and the masses against ages with each field's completeness curve
+FIRST_FIGURES_MANY = (("many_fields_summary", "class mix, medians, leave-one-galaxy-out accuracies and "
+                       "mass-function slopes per field"),
+                      ("mass_age_fields", "mass against age per field, with its completeness curve"))
 
-def figures_to_open_first(figures: Sequence[str | os.PathLike]) -> str:
+
+def figures_to_open_first(figures: Sequence[str | os.PathLike],
+                          first: Sequence[tuple[str, str]] = FIRST_FIGURES) -> str:
     """The line naming the figures to open first among those evaluate wrote, or ``""`` where it wrote none of them.
 
     Evaluate ended at "wrote 38 tables and 29 figures under evaluation": which of the 29 answers "how
@@ -297,6 +307,9 @@ def figures_to_open_first(figures: Sequence[str | os.PathLike]) -> str:
     ----------
     figures : sequence of str or path-like
         The figures written, in the order written (``run_evaluation(...)["figures"]``).
+    first : sequence of (str, str)
+        The start of each figure's file name and what it is: :data:`FIRST_FIGURES` for one catalogue,
+        :data:`FIRST_FIGURES_MANY` for ``--catalogs``.
 
     Returns
     -------
@@ -310,9 +323,12 @@ def figures_to_open_first(figures: Sequence[str | os.PathLike]) -> str:
 (the reliability diagram)'
     >>> figures_to_open_first(["ev/figures/mass_age.png"])
     ''
+    >>> figures_to_open_first(["many/figures/many_fields_summary.png"], FIRST_FIGURES_MANY)
+    'open first: many/figures/many_fields_summary.png (class mix, medians, leave-one-galaxy-out accuracies \
+and mass-function slopes per field)'
     """
     named = []
-    for start, what in FIRST_FIGURES:
+    for start, what in first:
         hit = next((Path(f) for f in figures if Path(f).name.startswith(start)), None)
         if hit is not None:
             named.append(f"{shell_word(hit)} ({what})")

@@ -1278,7 +1278,10 @@ def _results_table_lines(path: Path) -> list[str] | None:
     lines = [f"{path}: a table {who} wrote into {folder}, not a catalogue of candidates (it has no {ID!r} column, "
              "and needs none)", *what, f"  {counted(len(t), 'row')}:"]
     shown = t[:RESULT_ROWS_SHOWN]
-    lines += ["  " + line for line in shown.pformat(max_lines=-1, max_width=-1)]
+    # text left-aligned, numbers right: a reason of 250 characters right-aligned (skipped.ecsv) put a short one's
+    # words a screen away from its field
+    align = ["<" if shown[c].dtype.kind in "USO" else ">" for c in shown.colnames]
+    lines += ["  " + line.rstrip() for line in shown.pformat(max_lines=-1, max_width=-1, align=align)]
     if len(t) > RESULT_ROWS_SHOWN:
         lines.append(f"  ... {counted(len(t) - RESULT_ROWS_SHOWN, 'more row')} in the file")
     if isinstance(t.meta.get("note"), str):
@@ -1620,13 +1623,18 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     import numpy as np
     from astropy.table import MaskedColumn
 
+    from starclass.cli.info_outputs import simulation_note
     from starclass.io.overview import summarise_dir
 
     # with mosaics, a stray pos.txt or notes.txt that is no catalogue must not hide them: info said only
     # "no catalogue could be read in DIR"
     skip = {p.name for p in images}
+    # the simulator's own record (simulate FIELD_DIR writes simulation.json beside the field) was counted as
+    # "1 file not read as a catalogue: simulation.json", as if something were wrong with it: said as what it is
+    own = [n for p in sorted(directory.glob("*.json")) if (n := simulation_note(p)) is not None]
+    skip |= {n.split(":", 1)[0] for n in own}
     table, notes = summarise_dir(directory, column_map, allow_none=bool(images), read_elsewhere=skip)
-    notes = [n for n in notes if n.split(":", 1)[0] not in skip]
+    notes = [n for n in notes if n.split(":", 1)[0] not in skip] + own
     # a table starclass wrote beside the catalogues (demo's completeness.ecsv) was "not read as a catalogue,
     # skipped: required column 'id' missing ... name a column 'id' in the file"
     notes = [_own_table_note(directory, n) for n in notes]
@@ -1915,8 +1923,14 @@ def info(
         refuse_ds9(f"{paths[0]} is a stamp store (starclass cutouts)")
         echo("\n".join(store_lines(paths[0])))
         return
-    if len(paths) == 1 and (_cutout_csv(paths[0], file_column) is not None or _is_imagefolder(paths[0])
-                            or (paths[0].is_dir() and _loose_cutouts(paths[0]))):
+    # a table of evaluate, report or explain that lists cutouts (explain's tables/stamps.ecsv: file, class_pred) is
+    # that command's table, its rows shown: read as a cutout list it was "images: not read (... no such file)", its
+    # files being relative to the stamps explained, not to tables/ (until 2026-12-07)
+    result = (_results_table_lines(paths[0]) if len(paths) == 1 and fmt is None and not cmap and not band_list
+              and file_column is None else None)
+    if result is None and len(paths) == 1 and (
+            _cutout_csv(paths[0], file_column) is not None or _is_imagefolder(paths[0])
+            or (paths[0].is_dir() and _loose_cutouts(paths[0]))):
         # a labels.csv given itself is its folder's list: 'is a cutout folder' of a CSV file read oddly
         refuse_ds9(f"{paths[0]} is {'a list of cutouts' if paths[0].is_file() else 'a cutout folder'} "
                    "(images, no positions)")
@@ -2012,7 +2026,7 @@ def info(
 
     # a catalogue's magnitudes are read as written (their system is the file's): --magsys was ignored, exit 0
     refuse_magsys(f"{paths[0]} is not a FITS image")
-    if fmt is None and not cmap and not band_list and (result := _results_table_lines(paths[0])) is not None:
+    if result is not None:
         # evaluate's, report's or explain's own tables: "required column 'id' missing ... name a column 'id'"
         if ds9 is not None:
             raise StarclassError(f"--ds9: {result[0].split(' (it has no')[0]} with positions")
@@ -2040,7 +2054,7 @@ def info(
                 table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
                                      allow_empty=True, require_xy=False,
                                      classes=() if cfg is None else cfg.catalogue_classes, any_classes=cfg is None,
-                                     ids_per_field=True)  # a merged store's classification: ids repeat per field
+                                     ids_within_field=True)  # a merged store's classification: ids repeat per field
                 if len(table) == 0 and _blank_file(paths[0]):
                     # a file with nothing in it (no header, no columns) is no catalogue at all
                     raise StarclassError(f"catalogue {paths[0]} has no rows")

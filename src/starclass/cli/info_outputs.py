@@ -416,16 +416,59 @@ def _merged_catalogue_lines(folder: Path) -> list[str] | None:
     return lines
 
 
-def _simulation_lines(path: Path) -> list[str] | None:
-    """A ``simulation.json`` of simulate: what it records and the folder it belongs to."""
+def _simulation_settings(path: Path) -> tuple[str, str] | None:
+    """What a ``simulation.json`` of simulate drew (``"a field"``, ``"preset cool-core"``) and its settings said.
+
+    None when the file is not one (no ``config``, or not JSON).
+    """
     doc = _json(path)
     if doc is None or "config" not in doc:
         return None
     cfg = doc["config"] if isinstance(doc["config"], dict) else {}
     said = ", ".join(f"{k} {cfg[k]}" for k in ("seed", "shape", "n_candidates", "n", "size") if k in cfg)
     what = f"preset {doc['preset']}" if doc.get("preset") else "a field"
-    return [f"{path} holds the settings starclass simulate drew {what} from ({said or 'its config'}); "
+    return what, said or "its config"
+
+
+def _simulation_lines(path: Path) -> list[str] | None:
+    """A ``simulation.json`` of simulate: what it records and the folder it belongs to."""
+    if (drawn := _simulation_settings(path)) is None:
+        return None
+    what, said = drawn
+    return [f"{path} holds the settings starclass simulate drew {what} from ({said}); "
             f"the simulated data: starclass info {shell_word(path.parent)}"]
+
+
+def simulation_note(path: Path) -> str | None:
+    """The note of a folder summary (``info FIELD_DIR``) on the simulator's ``simulation.json`` in it.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A file of the folder, e.g. ``FIELD_DIR/simulation.json``.
+
+    Returns
+    -------
+    str or None
+        ``"simulation.json: the settings starclass simulate drew ... from (...), not a catalogue (...)"``;
+        None when the file is not simulate's record (it is then noted as any file not read as a catalogue).
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "simulation.json").write_text(json.dumps({"config": {"seed": 3}}))
+    >>> simulation_note(d / "simulation.json").split(" (starclass info")[0]
+    'simulation.json: the settings starclass simulate drew a field from (seed 3), not a catalogue'
+    >>> _ = (d / "other.json").write_text("[1, 2]")
+    >>> simulation_note(d / "other.json") is None
+    True
+    """
+    if path.suffix.lower() != ".json" or not path.is_file() or (drawn := _simulation_settings(path)) is None:
+        return None
+    what, said = drawn
+    return (f"{path.name}: the settings starclass simulate drew {what} from ({said}), not a catalogue "
+            f"(starclass info {shell_word(path)} shows it)")
 
 
 def _agreement_lines(path: Path) -> list[str] | None:

@@ -17,7 +17,6 @@ from starclass.cli._app import (
     MAG_LIMIT_OPTION,
     MASK_FILE_OPTION,
     MASS_KIND_OPTION,
-    MAX_BOOTSTRAP,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
     SSP_OPTION,
@@ -44,6 +43,7 @@ from starclass.cli._app import (
     task_option,
     warn_flags_differ,
 )
+from starclass.schema import MAX_BOOTSTRAP
 
 
 @command("report")

@@ -213,7 +213,7 @@ def store_fit(store: StampStore | StampStores, cfg: TaskConfig, name: str | os.P
                         for k, (a, b) in diff.items())
             # the next step: a store cut with cutouts' defaults (zscore, one scale) met the default task
             # (flux, three scales) with the differences alone, and no word of how to get a store that fits
-            + "; " + recut_words(store.meta.get("sources"), cfg.name, cfg=cfg, model=model, purpose=purpose)
+            + "; " + recut_words(store.source_files, cfg.name, cfg=cfg, model=model, purpose=purpose)
         )
     return cfg
 

@@ -87,6 +87,7 @@ from starclass.schema import (
     CLASS_REF,
     CUTOUT_ROOT,
     DEC,
+    FIELD,
     FOLD,
     ID,
     MODEL_PATH,
@@ -318,8 +319,10 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
         # ra, dec without x, y are enough: both tables are then paired on the sky (evaluate.matching)
         cmap = _LEGUS_MAP.get()
         if cmap and guess_format(path) == "legus":
-            return read_catalog(path, column_map=cmap, require_xy=False, classes=task_classes, ids_per_field=True)
-        return read_catalog(path, require_xy=False, classes=task_classes, ids_per_field=True)
+            return read_catalog(path, column_map=cmap, require_xy=False, classes=task_classes)
+        # a table of several fields (cv_predictions.ecsv of a two-field store, classify --stamps) numbers each
+        # field's candidates from 1: its ids are unique within a field (pairing by id alone refuses it)
+        return read_catalog(path, require_xy=False, classes=task_classes, ids_within_field=True)
     except StarclassError:
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
         cut = read_cutout_output(path, name, classes, file_column=file_column)
@@ -1107,28 +1110,63 @@ def _pair_by_file(pred: Table, ref: Table, cols: list[str],
     return np.asarray(ia, dtype=np.int64), np.asarray(ib, dtype=np.int64), rule
 
 
+def _id_keys(t: Table, by_field: bool) -> list[str]:
+    """Each row's id as text, prefixed by its ``field`` (and a NUL) where ``by_field``."""
+    ids = [str(k) for k in np.asarray(t[ID])]
+    if not by_field:
+        return ids
+    return [f"{f}\x00{i}" for f, i in zip(np.asarray(t[FIELD]).astype(str), ids)]
+
+
+def _id_said(key: str) -> str:
+    """A key of :func:`_id_keys` in words: ``'7'``, or ``'7' in field 'm31_a'``."""
+    if "\x00" not in key:
+        return repr(key)
+    field, ident = key.split("\x00", 1)
+    return f"{ident!r} in field {field!r}"
+
+
 def _pair_by_id(pred: Table, ref: Table, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
     """Pair two tables by their ``id`` column (as text: ``7`` and ``"7"`` are one object).
+
+    Where both have a ``field`` column, by the pair (field, id): a table of several fields numbers each
+    field's candidates from 1. Where only one has it and its ids repeat across its fields, the tables
+    cannot be paired by id alone: refused.
+
+    Raises
+    ------
+    StarclassError
+        An id listed twice in the reference; ids that repeat across fields with no ``field`` column
+        in the other table; no id in common.
 
     Examples
     --------
     >>> [a.tolist() for a in _pair_by_id(Table({"id": [1, 2, 3]}), Table({"id": [3, 1]}), ("p", "r"))]
     [[0, 2], [1, 0]]
+    >>> p = Table({"field": ["a", "a", "b"], "id": [1, 2, 1]})
+    >>> [a.tolist() for a in _pair_by_id(p, Table({"field": ["b", "a"], "id": [1, 1]}), ("p", "r"))]
+    [[0, 2], [1, 0]]
     """
+    by_field = FIELD in pred.colnames and FIELD in ref.colnames
+    pkeys, rkeys = (_id_keys(pred, by_field), _id_keys(ref, by_field))
+    if not by_field:
+        for t, keys, name in ((pred, pkeys, names[0]), (ref, rkeys, names[1])):
+            if FIELD in t.colnames and len(set(keys)) < len(keys):
+                # a table of several fields (train --cv of a two-field store, classify --stamps) numbers each
+                # field's candidates from 1: paired by id alone, field b's id 1 took field a's label
+                other = names[1] if t is pred else names[0]
+                raise StarclassError(f"{name}: its ids repeat across the fields of its column {FIELD!r} (unique only "
+                                     f"with it), and {other} has no {FIELD!r} column: cannot pair by id alone; give "
+                                     f"{other} a {FIELD!r} column (the pair {FIELD}, id is then paired), or evaluate "
+                                     "one field's rows")
     index: dict[str, int] = {}
-    for i, v in enumerate([str(k) for k in np.asarray(ref[ID])]):
+    for i, v in enumerate(rkeys):
         if v in index:
-            raise StarclassError(f"{names[1]}: id {v!r} listed twice (rows {index[v] + 1} and {i + 1}): cannot pair "
-                                 "by id")
+            raise StarclassError(f"{names[1]}: id {_id_said(v)} listed twice (rows {index[v] + 1} and {i + 1}): "
+                                 "cannot pair by id")
         index[v] = i
     ia, ib = [], []
-    seen: dict[str, int] = {}
-    for i, v in enumerate([str(k) for k in np.asarray(pred[ID])]):
-        if v in seen:
-            # ids repeated across a field column (a merged store's classification) name no one object
-            raise StarclassError(f"{names[0]}: id {v!r} listed twice (rows {seen[v] + 1} and {i + 1}): cannot pair "
-                                 "by id")
-        seen[v] = i
+    for i, v in enumerate(pkeys):
         if v in index:
             ia.append(i)
             ib.append(index[v])
@@ -1153,6 +1191,57 @@ def _pair_without_positions(pred: Table, ref: Table, names: tuple[str, str]) -> 
                              "and no 'file' or 'id' column to pair them by, and differ in length: cannot pair rows")
     idx = np.arange(len(pred), dtype=np.int64)
     return idx, idx, "row by row"
+
+
+def _fields_of(t: Table) -> list[str]:
+    """The distinct values of a table's ``field`` column, in order of first row (none without one)."""
+    if FIELD not in t.colnames:
+        return []
+    return list(dict.fromkeys(np.asarray(t[FIELD]).astype(str).tolist()))
+
+
+def _match_pixels_by_field(pred: Table, ref: Table, radius: float,
+                           names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Match two tables on their pixels, field by field where both have a ``field`` column.
+
+    x, y are pixels of each field's own mosaic: a table of several fields (``train --cv`` of a two-field
+    store, ``classify --stamps``) matched as one grid paired field b's objects with field a's. Where only
+    one table has several fields, refused (naming the column); with one field or none, one match.
+
+    Examples
+    --------
+    >>> p = Table({"field": ["a", "b"], "x": [5.0, 5.0], "y": [5.0, 5.0]})
+    >>> r = Table({"field": ["b", "a"], "x": [5.0, 5.5], "y": [5.0, 5.0]})
+    >>> [a.tolist() for a in _match_pixels_by_field(p, r, 2.0, ("p", "r"))]
+    [[0, 1], [1, 0]]
+    """
+    fp, fr = _fields_of(pred), _fields_of(ref)
+    if not (fp and fr):
+        many = names[0] if len(fp) > 1 else names[1] if len(fr) > 1 else None
+        if many is not None:
+            shown = fp if len(fp) > 1 else fr
+            other = names[1] if many == names[0] else names[0]
+            raise StarclassError(
+                f"{many} holds {len(shown)} fields in its column {FIELD!r} ({', '.join(shown[:4])}"
+                f"{' ...' if len(shown) > 4 else ''}), whose x, y are pixels of different mosaics, and {other} has "
+                f"no {FIELD!r} column: cannot match them on the pixels; give {other} a {FIELD!r} column, or ra, dec "
+                "in every row of both tables, or evaluate one field's rows")
+        ia, ib, _ = match_catalogs(pred, ref, radius, names=names)
+        return ia, ib
+    cp, cr = np.asarray(pred[FIELD]).astype(str), np.asarray(ref[FIELD]).astype(str)
+    parts_a, parts_b = [], []
+    for f in fp:
+        rp, rr = np.flatnonzero(cp == f), np.flatnonzero(cr == f)
+        if not rp.size or not rr.size:
+            continue
+        ia, ib, _ = match_catalogs(pred[rp], ref[rr], radius, names=names)
+        parts_a.append(rp[ia])
+        parts_b.append(rr[ib])
+    if not parts_a:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    ia, ib = np.concatenate(parts_a), np.concatenate(parts_b)
+    order = np.argsort(ia, kind="stable")
+    return ia[order].astype(np.int64), ib[order].astype(np.int64)
 
 
 def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
@@ -1212,7 +1301,12 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     if not (has_positions(pred) and has_positions(ref)):
         return _pair_without_positions(pred, ref, names)
     where = "on the sky (ra, dec)" if matched_on_sky(pred, ref) else "on the pixels (x, y)"
-    ia, ib, _ = match_catalogs(pred, ref, radius, names=names)
+    if where.startswith("on the sky"):
+        ia, ib, _ = match_catalogs(pred, ref, radius, names=names)
+    else:
+        ia, ib = _match_pixels_by_field(pred, ref, radius, names)
+        if FIELD in pred.colnames and FIELD in ref.colnames:
+            where += f" within each {FIELD}"
     if ia.size == 0:
         if where.startswith("on the sky"):
             # two pointings matched on the sky need not share a mosaic (the old hint asked whether

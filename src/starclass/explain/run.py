@@ -645,7 +645,9 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
         for c, g in groups.items():
             r, p = radial_profile(mean_over_data(mm[g]))
             for ri, pi in zip(r, p):
-                rows.append((method, c, float(ri), float(ri) * float(pixel_scale), float(pi), len(g)))
+                # ten significant digits: 1.5 px at 0.2"/px is 0.3", not the product's 0.30000000000000004
+                rows.append((method, c, float(ri), float(f"{float(ri) * float(pixel_scale):.10g}"), float(pi),
+                             len(g)))
     prof = Table(rows=rows or None, names=("method", "class", "radius_px", "radius_arcsec", "mean", "n_stamps"),
                  dtype=(str, int, float, float, float, int))
     prof["radius_px"].unit = "pix"

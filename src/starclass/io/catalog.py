@@ -316,7 +316,7 @@ def read_catalog(
     require_xy: bool = True,
     classes: Sequence[int] = (),
     any_classes: bool = False,
-    ids_per_field: bool = False,
+    ids_within_field: bool = False,
 ) -> Table:
     """Read a catalogue and return it in the starclass schema.
 
@@ -357,9 +357,11 @@ def read_catalog(
     any_classes
         Accept any positive whole class value (``info`` without ``--task``: a catalogue described, not used;
         it counts the values no task declares by number and says so). Other values are still refused.
-    ids_per_field
-        With a ``field`` column, an id need be unique only within its field (``evaluate``, ``info``: a
-        classification of a merged stamp store, ``cutouts --merge``, repeats each store's ids).
+    ids_within_field
+        Where the table has a ``field`` column, ids need only be unique within a field (a table of
+        several fields: ``train --cv`` on a store of two fields, ``classify --stamps``; each field's
+        candidates are numbered from 1). ``evaluate`` reads its tables so; a catalogue read to cut
+        stamps from one mosaic keeps the plain rule.
 
     Returns
     -------
@@ -435,7 +437,7 @@ def read_catalog(
         # '#id,x,y' skipped as a comment: "required column 'id' missing (columns: 1, 10.5, 20.0)" said not why
         raise StarclassError(f"required columns missing in {p}: {header}")
     return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy, classes=classes,
-                            any_classes=any_classes, ids_per_field=ids_per_field)
+                            any_classes=any_classes, ids_within_field=ids_within_field)
 
 
 #: What a person calls each reader's tables (:func:`format_words`); ``ascii`` is said by its separator
@@ -2839,7 +2841,7 @@ def catalog_argument(table: Any, what: str = "the table") -> Table:
 
 def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty: bool = False,
                      wcs: WCS | None = None, require_xy: bool = True, classes: Sequence[int] = (),
-                     any_classes: bool = False, ids_per_field: bool = False) -> Table:
+                     any_classes: bool = False, ids_within_field: bool = False) -> Table:
     """Check a schema table: rows, id, positions, classes. Returns the (normalised) table.
 
     ra, dec with a WCS fill in missing x, y (the columns, or the rows where both are empty; without
@@ -2864,8 +2866,9 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         Class values allowed beyond 0-4 and the declared ones (a task's classes: :func:`read_catalog`).
     any_classes : bool
         Allow any positive whole class value (below 32768, the int16 the column becomes) as well.
-    ids_per_field : bool
-        With a ``field`` column, ids need be unique only within each field (a merged store's classification).
+    ids_within_field : bool
+        Where the table has a ``field`` column, an id may repeat in another field: the pair (field, id)
+        must be unique (:func:`read_catalog`).
 
     Returns
     -------
@@ -2946,23 +2949,22 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
             # NaN never equals itself: a NaN id would also slip past the duplicate check below
             raise StarclassError(f"column 'id'{where}: no valid id in {agreeing(missing.size, 'row')} "
                                  f"{', '.join(str(r + 1) for r in missing[:5])}")
-    if len(ids):
-        # a classification of a merged stamp store (cutouts --merge) repeats each store's ids, told apart by
-        # its field column: classify wrote it and named evaluate as the next step, which refused it
-        per_field = ids_per_field and FIELD in table.colnames
-        keys = ids
-        if per_field:
-            # (field, id) as one integer each: joined as text, field 'lab' id 21 and field 'lab2' id 1 were one key
-            _, fcode = np.unique(np.asarray(_plain(table[FIELD])).astype(str), return_inverse=True)
-            idv, icode = np.unique(ids, return_inverse=True)
-            keys = fcode.ravel().astype(np.int64) * len(idv) + icode.ravel()
-        uniq, counts = np.unique(keys, return_counts=True)
+    if len(ids) and ids_within_field and FIELD in table.colnames:
+        # a table of several fields (train --cv on a store cut from two, classify --stamps): each field's
+        # candidates are numbered from 1, so "duplicate id 1 (rows 1, 301)" refused the commands' own outputs
+        keys = [f"{f}\x00{i}" for f, i in zip(np.asarray(_plain(table[FIELD])).astype(str), ids.astype(str))]
+        seen: dict[str, int] = {}
+        for r, k in enumerate(keys):
+            if k in seen:
+                fld, dup = k.split("\x00", 1)
+                raise StarclassError(f"duplicate id {dup} in field {fld!r}{where} (rows {seen[k] + 1}, {r + 1})")
+            seen[k] = r
+    elif len(ids):
+        uniq, counts = np.unique(ids, return_counts=True)
         if (counts > 1).any():
             dup = uniq[counts > 1][0]
-            rows = np.flatnonzero(keys == dup)[:3]
-            said = (f"{ids[rows[0]]} in field {str(np.asarray(table[FIELD])[rows[0]])!r}" if per_field
-                    else f"{dup}")
-            raise StarclassError(f"duplicate id {said}{where} (rows {', '.join(str(r + 1) for r in rows)})")
+            rows = np.flatnonzero(ids == dup)[:3]
+            raise StarclassError(f"duplicate id {dup}{where} (rows {', '.join(str(r + 1) for r in rows)})")
     # rows whose x, y are both blank but whose ra, dec are given: placed through the WCS here when
     # there is one, else left NaN for place_on_mosaics (require_xy=False: the commands read the
     # catalogue before the mosaics). They were refused "no valid position in row 2" although the

@@ -290,7 +290,9 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
                    f"classify made, at the model's threshold {st.trends[0][1].meta['threshold']:.3f} "
                    f"(recorded in the catalogue).")
         for qname, tab in st.trends:
-            key = "".join(ch if ch.isalnum() else "_" for ch in qname).strip("_")
+            # a run of other characters is one "_": "colour g-i (true)" was vs_colour_g_i__true, "size (radius_pc)"
+            # vs_size__radius_pc (until 2026-12-07)
+            key = "_".join("".join(ch if ch.isalnum() else " " for ch in qname).split())
             s.figure(f"vs_{key}_{suffix}",
                      F.fig_vs_quantity(tab, f"threshold {tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
                      "")

@@ -743,7 +743,9 @@ def cutout_pixel_scale(cut: CutoutSet, stamp_size: int) -> tuple[float | None, s
         return None, ""
     # each cutout's own field over stamp_size: a folder of mixed sizes (mixed_sizes) has one per cutout
     per_cutout = np.asarray(cutout_fields(cut)) / float(stamp_size)
-    per_input = float(np.median(per_cutout))
+    # ten significant digits: a header's 16-digit degrees (simulate's 0.0021666666666667 deg) gave 3.90000000000006"
+    # in explain.json and 1.95000000000003 in the profiles' radius_arcsec, noise no WCS is known to
+    per_input = float(f"{float(np.median(per_cutout)):.10g}")
     native = float(np.median(scales))
     sizes = sorted({int(w) for w in cut.widths()})
     over = f"{sizes[0]} px" if len(sizes) == 1 else f"{sizes[0]}-{sizes[-1]} px"

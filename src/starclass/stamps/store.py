@@ -307,6 +307,9 @@ class StampStoreWriter:
             ),
             "fill": float(fill),
             "centring": _CENTRING,
+            # the folder relative paths in sources are relative to (the one the store was cut in): a store
+            # used from another folder named 'm31_a' in its messages, a folder not there
+            "sources_folder": str(Path.cwd()),
             "extra": json.dumps(dict(extra or {}), default=str),
         }
         self.chunk = max(1, min(int(chunk), max(self.n, 1)))
@@ -601,6 +604,45 @@ class StampStore:
         (2, 1, 8, 8)
         """
         return tuple(self._shape)
+
+    @property
+    def source_files(self) -> dict[str, str]:
+        """The mosaics the store was cut from (band -> file), as paths that work from the current folder.
+
+        ``cutouts`` records them as they were typed (``m31_a/g.fits``), relative to the folder it ran in;
+        named so from another folder, they pointed nowhere. A relative path is taken from the folder the
+        store records (``sources_folder``; stores cut before 2026-12-07 record none: the store's own folder
+        where the file is there, else the path as recorded) and shown relative to the current folder when it
+        lies under it, else absolute. A store of several fields (or none recorded) gives ``{}``.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+        >>> _ = write_stamp_store(path, np.zeros((1, 1, 8, 8), np.float32), np.ones((1, 8, 8), bool),
+        ...                       channels=["g"], sources={"g": "/data/m31_a/g.fits"})
+        >>> StampStore(path).source_files
+        {'g': '/data/m31_a/g.fits'}
+        """
+        sources = self.meta.get("sources")
+        if not isinstance(sources, dict):
+            return {}
+        recorded = self.meta.get("sources_folder")
+        here = Path.cwd()
+        out = {}
+        for band, f in sources.items():
+            p = Path(str(f))
+            if not p.is_absolute():
+                if recorded:
+                    p = Path(str(recorded)) / p
+                elif not p.exists() and (self.path.parent / p).exists():
+                    p = self.path.absolute().parent / p
+            if p.is_absolute():
+                p = Path(os.path.normpath(p))
+                with contextlib.suppress(ValueError):
+                    p = p.relative_to(here)
+            out[str(band)] = str(p)
+        return out
 
     def __len__(self) -> int:
         return int(self._shape[0])
