@@ -542,7 +542,7 @@ def new_probes(fx: Fixture) -> list[tuple[str, str, Callable[[], tuple[str, str]
 
     probes.append(("14", "a task file with recipe: {lr: fast}", lr_fast))
 
-    def merged_table(dup_within: bool) -> Path:
+    def merged_table(dup_within: bool, stem: str = "merged") -> Path:
         import numpy as np
         from astropy.table import Table, vstack
 
@@ -555,7 +555,7 @@ def new_probes(fx: Fixture) -> list[tuple[str, str, Callable[[], tuple[str, str]
         t = vstack([a, b])
         if dup_within:
             t["id"][n + 1] = t["id"][n]
-        path = root / f"merged_{'dup' if dup_within else 'ok'}.ecsv"
+        path = root / f"{stem}_{'dup' if dup_within else 'ok'}.ecsv"  # one file a probe: they run side by side
         t.write(path, overwrite=True)
         return path
 
@@ -573,6 +573,12 @@ def new_probes(fx: Fixture) -> list[tuple[str, str, Callable[[], tuple[str, str]
         return (FAIL, "wrote an evaluation") if out.exists() else verdict
 
     probes.append(("14", "evaluate: a field column, an id twice in one field", evaluate_merged_dup))
+
+    def info_merged() -> tuple[str, str]:
+        run = starclass("info", merged_table(False, "merged_info"), cwd=root)
+        return grade_success(run, lambda: None if "class_pred" in run.out else "no class_pred counts")
+
+    probes.append(("14", "info: a field column, ids repeated across fields", info_merged))
 
     def export_to_folder() -> tuple[str, str]:
         from starclass.datasets.labelling import make_demo_field
