@@ -14,6 +14,12 @@ outcome is graded:
 * **failure**: a traceback, exit 0 with nonsense, a changed input, an existing output replaced,
   or a wrong HTTP status.
 
+Point 14 (added 2026-12-07) probes what came since: stamp stores cut short, of another program or
+not HDF5 at all given to ``classify``/``calibrate``/``train --stamps``, a task file with ``recipe:
+{lr: fast}``, ``evaluate`` of a merged store's classification (a ``field`` column), ``inspect --init
+--export`` to a folder, ``survey`` with one truncated mosaic, paths with spaces and non-ASCII
+characters, and (not as root, who writes anywhere) a read-only output folder.
+
 It prints a table and the counts, and exits 1 when any probe failed. About 3-5 minutes on two
 cores with ``--jobs 2`` (most of it is Python and torch start-up, ~50 commands); longer on a
 busy machine.
@@ -469,6 +475,174 @@ def cli_probes(fx: Fixture) -> list[tuple[str, str, Callable[[], tuple[str, str]
            "--no-progress"], ["2 of 4", "7, 9"])
     warns("13", "cutouts with candidates off the image",
           ["cutouts", field, "-c", off, "-o", root / "s_off.h5", "--no-progress"], ["2 of 4", "7, 9"])
+    probes += new_probes(fx)
+    return probes
+
+
+def new_probes(fx: Fixture) -> list[tuple[str, str, Callable[[], tuple[str, str]]]]:
+    """Point 14: what came since these probes were written (2026-12-03 on): stamp stores, recipes in task
+    files, merged stores' classifications, exports, surveys, odd paths, read-only folders."""
+    root, field = fx.root, fx.field
+    probes: list[tuple[str, str, Callable[[], tuple[str, str]]]] = []
+
+    def store() -> Path:
+        # one store for every probe that needs it (probes run side by side: made once, under a lock-free name)
+        path = root / "store.h5"
+        if not path.exists():
+            tmp = root / f"store.{os.getpid()}.{time.perf_counter_ns()}.h5"
+            r = starclass("cutouts", field, "-c", field / "truth.ecsv", "--task", fx.model, "-o", tmp,
+                          "--no-progress", cwd=root)
+            if r.rc:
+                raise RuntimeError(f"cannot cut the probe store: {_last_line(r.out)}")
+            os.replace(tmp, path)
+        return path
+
+    def bad_store(kind: str) -> Path:
+        path = root / f"bad_{kind.replace(' ', '_')}.h5"
+        if kind == "truncated":
+            path.write_bytes(store().read_bytes()[:3000])
+        elif kind == "text":
+            path.write_text("id,x,y\n1,2,3\n")
+        else:  # an HDF5 file of another program
+            import h5py
+            import numpy as np
+
+            with h5py.File(path, "w") as f:
+                f["data"] = np.arange(5)
+        return path
+
+    def refuse_store(name: str, kind: str, make_args: Callable[[Path], list]) -> None:
+        def probe() -> tuple[str, str]:
+            bad = bad_store(kind)
+            watched = [bad, fx.model]
+            before = digest(watched)
+            run = starclass(*make_args(bad), cwd=root)
+            return grade_refusal(run, [bad.name], before, digest(watched))
+
+        probes.append(("14", name, probe))
+
+    for kind in ("truncated", "text", "foreign HDF5"):
+        refuse_store(f"classify --stamps <a {kind} .h5>", kind,
+                     lambda b: ["classify", "--stamps", b, "--model", fx.model, "-o", root / f"p_{b.stem}.ecsv",
+                                "--device", "cpu", "--no-progress"])
+        refuse_store(f"calibrate --stamps <a {kind} .h5>", kind,
+                     lambda b: ["calibrate", fx.model, "--stamps", b, "--no-progress", "--overwrite"])
+        refuse_store(f"train --stamps <a {kind} .h5> --cv 2", kind,
+                     lambda b: ["train", "--stamps", b, "-o", root / f"m_{b.stem}", "--cv", 2, "--device", "cpu",
+                                "--no-progress"])
+
+    def lr_fast() -> tuple[str, str]:
+        task = root / "task_lr_fast.yaml"
+        task.write_text(fx.task.read_text().replace("lr: 0.001", "lr: fast"))
+        if "lr: fast" not in task.read_text():
+            return FAIL, "probe could not write recipe lr: fast"
+        run = starclass("train", "--task", task, "--mosaics", field, "--catalog", field / "truth.ecsv", "-o",
+                        root / "m_lr_fast", "--device", "cpu", "--no-progress", cwd=root)
+        return grade_refusal(run, ["recipe.lr", task.name], {}, {})
+
+    probes.append(("14", "a task file with recipe: {lr: fast}", lr_fast))
+
+    def merged_table(dup_within: bool, stem: str = "merged") -> Path:
+        import numpy as np
+        from astropy.table import Table, vstack
+
+        rng = np.random.default_rng(7)
+        n = 30
+        one = Table({"id": np.arange(1, n + 1), "x": rng.uniform(0, 100, n), "y": rng.uniform(0, 100, n),
+                     "class_ref": rng.integers(1, 5, n), "class_pred": rng.integers(1, 5, n)})
+        a, b = one.copy(), one.copy()
+        a["field"], b["field"] = "lab", "lab2"
+        t = vstack([a, b])
+        if dup_within:
+            t["id"][n + 1] = t["id"][n]
+        path = root / f"{stem}_{'dup' if dup_within else 'ok'}.ecsv"  # one file a probe: they run side by side
+        t.write(path, overwrite=True)
+        return path
+
+    def evaluate_merged() -> tuple[str, str]:
+        out = root / "ev_merged"
+        run = starclass("evaluate", merged_table(False), "-o", out, "--bootstrap", 10, cwd=root)
+        return grade_success(run, lambda: None if (out / "tables").is_dir() else "no tables written")
+
+    probes.append(("14", "evaluate: a field column, ids repeated across fields", evaluate_merged))
+
+    def evaluate_merged_dup() -> tuple[str, str]:
+        out = root / "ev_merged_dup"
+        run = starclass("evaluate", merged_table(True), "-o", out, "--bootstrap", 10, cwd=root)
+        verdict = grade_refusal(run, ["duplicate id", "lab2", "merged_dup.ecsv"], {}, {})
+        return (FAIL, "wrote an evaluation") if out.exists() else verdict
+
+    probes.append(("14", "evaluate: a field column, an id twice in one field", evaluate_merged_dup))
+
+    def info_merged() -> tuple[str, str]:
+        run = starclass("info", merged_table(False, "merged_info"), cwd=root)
+        return grade_success(run, lambda: None if "class_pred" in run.out else "no class_pred counts")
+
+    probes.append(("14", "info: a field column, ids repeated across fields", info_merged))
+
+    def export_to_folder() -> tuple[str, str]:
+        from starclass.datasets.labelling import make_demo_field
+
+        data = make_demo_field(root / "export_field", n=6, size=120, seed=5)
+        folder = root / "export_dir"
+        folder.mkdir(exist_ok=True)
+        db = root / "export_labels.sqlite"
+        run = starclass("inspect", data, "--db", f"sqlite:///{db}", "--init", "--no-prerender", "--export", folder,
+                        cwd=root, timeout=120)
+        verdict = grade_refusal(run, ["--export", "folder"], {}, {})
+        return (FAIL, "a label database was made") if db.exists() else verdict
+
+    probes.append(("14", "inspect --init --export <a folder>", export_to_folder))
+
+    def survey_bad_tile() -> tuple[str, str]:
+        f2 = fx.copy_field("field_truncated_tile")
+        v = next(iter(sorted(f2.glob("*_f555w.fits"))))
+        v.write_bytes(v.read_bytes()[:20000])
+        plan = root / "plan_bad_tile.csv"
+        plan.write_text(f"name,mosaics\ngood,{field}\nbad,{f2}\n")
+        out = root / "survey_bad_tile"
+        run = starclass("survey", plan, "--model", fx.model, "-o", out, cwd=root, timeout=300)
+        verdict = grade_refusal(run, [v.name, "bad"], {}, {})
+        return (FAIL, "the survey wrote its folder") if out.exists() else verdict
+
+    probes.append(("14", "survey with one truncated mosaic", survey_bad_tile))
+
+    def odd_paths() -> tuple[str, str]:
+        import shlex
+
+        d = root / "my dir ñé 星"
+        d.mkdir(exist_ok=True)
+        f2 = d / "fïeld x"
+        if not f2.exists():
+            shutil.copytree(field, f2)
+        out = d / "cänds x.ecsv"
+        run = starclass("detect", f2, "-o", out, "--no-progress", "--aperture-correction", "none", "--overwrite",
+                        cwd=d)
+
+        def check() -> str | None:
+            if not out.exists():
+                return "the catalogue is missing"
+            nxt = [ln for ln in run.out.splitlines() if ln.startswith("next:")]
+            if not nxt or f'"starclass classify {shlex.quote(str(f2))}' not in nxt[-1]:
+                return "next: command not copyable whole: " + (nxt[-1][:120] if nxt else "(none)")
+            return None
+
+        return grade_success(run, check)
+
+    probes.append(("14", "detect: spaces and non-ASCII in the paths", odd_paths))
+
+    if hasattr(os, "geteuid") and os.geteuid() != 0:  # root writes into a read-only folder: no probe there
+        def read_only_folder() -> tuple[str, str]:
+            ro = root / "read_only"
+            ro.mkdir(exist_ok=True)
+            ro.chmod(0o555)
+            try:
+                run = starclass("detect", field, "-o", ro / "c.ecsv", "--no-progress", cwd=root)
+                return grade_refusal(run, ["read_only"], {}, {})
+            finally:
+                ro.chmod(0o755)
+
+        probes.append(("14", "detect -o <a read-only folder>", read_only_folder))
     return probes
 
 

@@ -796,9 +796,11 @@ def next_after_classifying(output: str | Path, model: str | Path, stamps: str | 
 
     out, m, cut = (shlex.quote(str(p)) for p in (output, model, stamps))
     if labelled:
-        return (f"next: score it with 'starclass evaluate {out}', or as one page with 'starclass report {out} "
-                f"--model {m} --stamps {cut} -o report'")
-    return f"next: choose the cutouts people should label with 'starclass suggest {m} {out} -n 20 -o suggest.csv'"
+        # shown_command: in double quotes where a path is quoted ('my out.csv'), so that the command copies whole
+        return (f"next: score it with {shown_command(f'starclass evaluate {out}')}, or as one page with "
+                f"{shown_command(f'starclass report {out} --model {m} --stamps {cut} -o report')}")
+    return ("next: choose the cutouts people should label with "
+            f"{shown_command(f'starclass suggest {m} {out} -n 20 -o suggest.csv')}")
 
 
 def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaics: list[Path] | None, *,
@@ -846,12 +848,14 @@ def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaic
 
     out, m = (shlex.quote(str(p)) for p in (output, model))
     if labelled:
-        return f"next: score it with 'starclass evaluate {out}', or as one page with 'starclass report {out}'"
+        return (f"next: score it with {shown_command(f'starclass evaluate {out}')}, or as one page with "
+                f"{shown_command(f'starclass report {out}')}")
     # a store's classification carries its prob_<k>: suggest ranks them as they are (no stamps cut again)
     mos = "" if store else f" --mosaics {data_dir_words(mosaics)}"
-    return (f"next: score it against a labelled catalogue of the field with 'starclass evaluate {out} -r "
-            f"TRUTH.ecsv', or as one page with 'starclass report {out} -r TRUTH.ecsv'; or choose the candidates "
-            f"people should label with 'starclass suggest {m} {out}{mos} -n 200 -o suggestions.ecsv'")
+    return (f"next: score it against a labelled catalogue of the field with "
+            f"{shown_command(f'starclass evaluate {out} -r TRUTH.ecsv')}, or as one page with "
+            f"{shown_command(f'starclass report {out} -r TRUTH.ecsv')}; or choose the candidates people should "
+            f"label with {shown_command(f'starclass suggest {m} {out}{mos} -n 200 -o suggestions.ecsv')}")
 
 
 def _trained_on_words(loaded, cutouts, cfg, scored, right) -> str:

@@ -537,7 +537,7 @@ def next_after_cutting(store: str | Path) -> str | None:
     """
     import numpy as np
 
-    from starclass.errors import shell_word
+    from starclass.errors import shell_word, shown_command
     from starclass.schema import CLASS_REF
     from starclass.stamps import StampStore
 
@@ -565,5 +565,6 @@ def next_after_cutting(store: str | Path) -> str | None:
     n = int(np.count_nonzero(classes > 0))
     if not n:
         return None
-    return (f"next: train a model on its {counted(n, 'labelled candidate')} with 'starclass train{task_words} "
-            f"--stamps {shell_word(store)} -o model'{reads}")
+    # in double quotes where the store's path is quoted ('my stamps.h5'), so that the command copies whole
+    command = shown_command(f"starclass train{task_words} --stamps {shell_word(store)} -o model")
+    return f"next: train a model on its {counted(n, 'labelled candidate')} with {command}{reads}"

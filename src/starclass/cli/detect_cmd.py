@@ -25,7 +25,7 @@ from starclass.cli._app import (
     warn,
     warn_v_band,
 )
-from starclass.errors import StarclassError, counted, shell_word
+from starclass.errors import StarclassError, counted, shell_word, shown_command
 from starclass.schema import (
     COMPLETENESS,
     COMPLETENESS_COLUMNS,
@@ -411,8 +411,10 @@ a model folder from train)"
 
     # the folder, not its words: a folder named DATA_DIR was taken for the placeholder and printed MOSAICS
     folder = data_dir_of(mosaics)
-    return (f"next: classify them with 'starclass classify {'MOSAICS' if folder is None else shell_word(folder)} -c "
-            f"{shell_word(output)} --model MODEL -o classified.ecsv' (MODEL: a model folder from train)")
+    words = "MOSAICS" if folder is None else shell_word(folder)
+    # in double quotes where a path is quoted ('my field'): 'starclass classify 'my field' ...' copied broke apart
+    command = shown_command(f"starclass classify {words} -c {shell_word(output)} --model MODEL -o classified.ecsv")
+    return f"next: classify them with {command} (MODEL: a model folder from train)"
 
 
 def _echo_no_data(cat, ms, aperture_radius: float) -> None:

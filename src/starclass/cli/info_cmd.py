@@ -2053,7 +2053,8 @@ def info(
                 # five-class CSV was refused "class 5 ... is not 0-4" with no way to say its classes
                 table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
                                      allow_empty=True, require_xy=False,
-                                     classes=() if cfg is None else cfg.catalogue_classes, any_classes=cfg is None)
+                                     classes=() if cfg is None else cfg.catalogue_classes, any_classes=cfg is None,
+                                     ids_within_field=True)  # a merged store's classification: ids repeat per field
                 if len(table) == 0 and _blank_file(paths[0]):
                     # a file with nothing in it (no header, no columns) is no catalogue at all
                     raise StarclassError(f"catalogue {paths[0]} has no rows")

@@ -991,6 +991,22 @@ def inspect_command(
         probe.check()  # before the database is made, and before any line on stdout
     if export is not None and not init:
         _refuse_export_without_database(url, data_dir, catalogue, stamps, task if task_given else None, db)
+    if export is not None and init:
+        # the export's paths checked before --init makes the database: 'inspect F --init --export DIR' refused
+        # "--export DIR is a folder" (or an existing file without --overwrite) with a new inspect.sqlite left
+        # behind. The same checks, on the same inputs, as the export's own below
+        from starclass.io.paths import check_output
+
+        if stamps is None:
+            from starclass.inspect.field import CATALOGUE_NAMES, find_file
+
+            early = [find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue"), dbm.sqlite_path(url)]
+        else:
+            from starclass.io.cutout_folders import cutout_list_path
+
+            early = [cutout_list_path(stamps), dbm.sqlite_path(url)]
+        for option, path in (("--export", export), ("--summary", summary)):
+            check_output(path, early, option=option, overwrite=overwrite, file=True)
     # never a new database unless asked: a deleted one must not come back empty without a word
     engine = dbm.make_engine(url, create=init)
     # pooled SQLite connections hold the -wal/-shm files open: left to the garbage collector they

@@ -274,9 +274,11 @@ def simulate_cmd(
         echo(f"{key.rstrip('0123456789'):>10s}: {p}")
     # a field ended with its file list and nothing on what to run on it (found walking docs/uncertainty.md)
     # with a task quick on a CPU: without --task, train takes legus4 (StarcNet, minutes an epoch on a CPU)
-    echo(f"next: find the candidates with 'starclass detect {shell_word(outdir)} -o candidates.ecsv'; truth.ecsv "
-         f"holds the classes to train on ('starclass train --task {_quick_task(cfg.bands)} -m {shell_word(outdir)} -c "
-         f"{shell_word(outdir / 'truth.ecsv')} -o model')")
+    # shown_command: in double quotes where a path is quoted ('my field'), so that each command copies whole
+    detect = shown_command(f"starclass detect {shell_word(outdir)} -o candidates.ecsv")
+    train = shown_command(f"starclass train --task {_quick_task(cfg.bands)} -m {shell_word(outdir)} -c "
+                          f"{shell_word(outdir / 'truth.ecsv')} -o model")
+    echo(f"next: find the candidates with {detect}; truth.ecsv holds the classes to train on ({train})")
 
 
 def _how_many(n: int | None, size: int | None) -> str:
