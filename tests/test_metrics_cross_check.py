@@ -35,6 +35,7 @@ its rows; ``bootstrap_ci``'s percentile interval is scipy's.
 from __future__ import annotations
 
 import json
+import os
 import re
 import warnings
 
@@ -756,6 +757,9 @@ def test_every_number_evaluate_prints_on_ten_rows_is_sklearns_or_a_hand_count(tm
         elif m := re.fullmatch(r"wrote (\d+) tables and (\d+) figures under .*", line):
             assert int(m.group(1)) == len(list((tmp_path / "ev").rglob("*.ecsv")))
             assert int(m.group(2)) == len(list((tmp_path / "ev").rglob("*.png")))
+        elif m := re.fullmatch(r"open first: (\S+) \(the confusion matrix\), (\S+) \(the reliability diagram\)", line):
+            # the figures to open first: their numbers are the class count and the paths; both are written
+            assert f"confusion_{k}class_" in m.group(1) and all(os.path.isfile(p) for p in m.groups()), line
         elif line.startswith("next: the same figures as one page: 'starclass report "):
             # the command to run next: its numbers are the options given (--bootstrap 0) and the paths
             assert "--bootstrap 0" in line and str(path) in line, line
