@@ -147,9 +147,11 @@ def calibrate_command(
     from starclass.learn.config import TaskConfig
 
     cfg = TaskConfig.from_dict(doc["config"])
-    from starclass.io.cutout_folders import is_hdf5
+    from starclass.io.cutout_folders import is_store_file
 
-    store = stamps is not None and is_hdf5(Path(stamps))
+    # named as a store but no HDF5 file: the store reader refuses it as train does ("not a stamp store"), where
+    # the cutout-list reader said "has a header but no rows"
+    store = stamps is not None and is_store_file(stamps)
     if store:
         # a stamp store (cutouts -o STORE.h5) is read as classify --stamps reads it: its stamps as they are, its
         # class_ref; it was refused ("give the mosaics instead") though train and classify advised it

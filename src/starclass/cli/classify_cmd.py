@@ -192,10 +192,11 @@ def classify_command(
     # a misspelt catalogue or mosaic, or a missing --stamps, was named only once torch and the model had loaded
     # (a missing mosaic after the model's member files were read: their damage was said instead)
     check_image_inputs(mosaics, catalog, stamps, need=_NEED_INPUTS)
-    from starclass.io.cutout_folders import is_hdf5
+    from starclass.io.cutout_folders import is_store_file
 
-    # a stamp store (cutouts -o STORE.h5), as train --stamps takes it: it was refused as "not a cutout folder"
-    store = stamps is not None and stamps.is_file() and is_hdf5(stamps)
+    # a stamp store (cutouts -o STORE.h5), as train --stamps takes it: it was refused as "not a cutout folder";
+    # a file named as a store that is none is the store reader's to refuse, in train's words
+    store = stamps is not None and is_store_file(stamps)
     if store:
         for name, value in (("--label-column", label_column), ("--group-column", group_column),
                             ("--file-column", file_column)):
@@ -317,9 +318,9 @@ def _inputs_there(mosaics: list[Path] | None, catalog: Path | None, stamps: Path
         return p.exists() and os.access(p, os.R_OK | os.X_OK if p.is_dir() else os.R_OK)
 
     if stamps is not None:
-        from starclass.io.cutout_folders import is_cutout_source, is_hdf5
+        from starclass.io.cutout_folders import is_cutout_source, is_store_file
 
-        return readable(stamps) and (is_cutout_source(stamps) or (stamps.is_file() and is_hdf5(stamps)))
+        return readable(stamps) and (is_cutout_source(stamps) or is_store_file(stamps))
     if not mosaics or catalog is None or not catalog.is_file() or not readable(catalog):
         return False
     for m in mosaics:

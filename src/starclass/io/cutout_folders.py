@@ -1857,6 +1857,37 @@ def is_hdf5(path: Path) -> bool:
     return head == HDF5_SIGNATURE or (0 < len(head) < 8 and HDF5_SIGNATURE.startswith(head))
 
 
+def is_store_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a file to read as a stamp store: one with the HDF5 signature, or one named as a store.
+
+    ``calibrate`` and ``classify`` chose the store reader by the signature alone, so a ``stamps.h5`` that is
+    no HDF5 file (a text file saved under that name, a failed download's error page) went to the cutout-list
+    reader: ``calibrate`` said "stamps.h5 has a header but no rows", ``classify`` "give a cutout folder",
+    where ``train --stamps`` said it is not a stamp store. Named as one, the store reader now says so for
+    all three.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``--stamps`` argument.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "stamps.h5").write_text("hello")
+    >>> _ = (folder / "labels.csv").write_text("file,label")
+    >>> is_store_file(folder / "stamps.h5"), is_store_file(folder / "labels.csv"), is_store_file(folder)
+    (True, False, False)
+    """
+    p = Path(path)
+    return p.is_file() and (is_hdf5(p) or p.suffix.lower() in STAMP_STORE_SUFFIXES)
+
+
 def stamp_store_error(path: str | os.PathLike, *, catalogue: bool = False) -> StarclassError:
     """The error for a stamp store given where a cutout folder is wanted (``classify --stamps stamps.h5``),
     or with ``catalogue`` where a catalogue table is (``evaluate stamps.h5``, ``suggest MODEL stamps.h5``).
