@@ -87,7 +87,8 @@ def _pairs_within(pa: np.ndarray, pb: np.ndarray, radius: float) -> tuple[np.nda
 
 
 def match_truth(truth: Table | np.ndarray, found: Table | np.ndarray,
-                radius: float = 2.0, *, wcs: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                radius: float = 2.0, *, wcs: Any = None,
+                pixel_scale: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Match true objects to detections one-to-one: within ``radius`` of the position or the centre of light.
 
     A simulated object's ``x``, ``y`` is its cluster body's centre or, for a pair or triplet of
@@ -117,7 +118,11 @@ def match_truth(truth: Table | np.ndarray, found: Table | np.ndarray,
         Largest separation (px) of a match.
     wcs
         The celestial WCS of the truth's pixels (an :class:`astropy.wcs.WCS`), or None to match
-        on the pixels whatever the tables hold.
+        on the pixels whatever the tables hold. On the sky ``found`` needs no ``x``, ``y``.
+    pixel_scale
+        On the sky, the arcsec per pixel that ``radius`` and the separations are in; None: that of
+        ``wcs``. ``evaluate`` gives the prediction's own (:func:`starclass.evaluate.matching.pixel_scale_of`),
+        as it matches two catalogues without a centre of light.
 
     Returns
     -------
@@ -149,13 +154,14 @@ def match_truth(truth: Table | np.ndarray, found: Table | np.ndarray,
     [0, 1]
     """
     check_match_radius(radius)
-    pt, pf = _xy(truth, "truth catalogue"), _xy(found, "detections")
     light = None
     if isinstance(truth, Table) and X_LIGHT in truth.colnames and Y_LIGHT in truth.colnames:
         light = np.column_stack([np.ma.filled(np.ma.asarray(truth[c], dtype=float), np.nan)
                                  for c in (X_LIGHT, Y_LIGHT)])
     if wcs is not None and _on_sky(truth) and _on_sky(found):
-        return _match_truth_on_sky(truth, found, light, radius, wcs)
+        # before the pixels are read: evaluate's catalogues matched on the sky may have ra, dec alone
+        return _match_truth_on_sky(truth, found, light, radius, wcs, pixel_scale)
+    pt, pf = _xy(truth, "truth catalogue"), _xy(found, "detections")
     i, j, d = _pairs_within(pt, pf, radius)
     if light is not None:
         i, j, d = _nearer_point(i, j, d, *_pairs_within(light, pf, radius))
@@ -184,14 +190,16 @@ def _on_sky(cat) -> bool:
 
 
 def _match_truth_on_sky(truth: Table, found: Table, light: np.ndarray | None, radius: float,
-                        wcs: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`match_truth` on the sky: ``radius`` px of ``wcs``; the centre of light put on the sky through it."""
+                        wcs: Any, pixel_scale: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`match_truth` on the sky: ``radius`` px of ``wcs`` (or of ``pixel_scale``); the centre of light put
+    on the sky through ``wcs``."""
     import astropy.units as u
     from astropy.coordinates import SkyCoord
     from astropy.wcs.utils import proj_plane_pixel_scales
 
     celestial = wcs.celestial
-    scale = float(np.sqrt(np.prod(proj_plane_pixel_scales(celestial))) * 3600.0)  # arcsec per px
+    scale = (float(pixel_scale) if pixel_scale is not None
+             else float(np.sqrt(np.prod(proj_plane_pixel_scales(celestial))) * 3600.0))  # arcsec per px
     if not (np.isfinite(scale) and scale > 0):
         raise StarclassError(f"match_truth: the WCS given has no usable pixel scale ({scale} arcsec/px)")
 

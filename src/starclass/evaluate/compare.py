@@ -23,7 +23,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +41,7 @@ from starclass.evaluate.agreement import (
     symmetric_confusion,
 )
 from starclass.evaluate.groups import GroupFigures, group_table, interval_notes, object_noun, set_interval_notes
-from starclass.evaluate.matching import match_catalogs, matched_on_sky
+from starclass.evaluate.matching import LightMatch, match_objects, matched_on_sky
 from starclass.evaluate.metrics import (
     OVR_ACCURACY,
     OVR_BALANCED_ACCURACY,
@@ -322,7 +322,9 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
             return read_catalog(path, column_map=cmap, require_xy=False, classes=task_classes)
         # a table of several fields (cv_predictions.ecsv of a two-field store, classify --stamps) numbers each
         # field's candidates from 1: its ids are unique within a field (pairing by id alone refuses it)
-        return read_catalog(path, require_xy=False, classes=task_classes, ids_within_field=True)
+        # and a reference of ids and classes alone (id,class_ref) is paired by id: it was refused for lacking x
+        return read_catalog(path, require_xy=False, classes=task_classes, ids_within_field=True,
+                            require_positions=False)
     except StarclassError:
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
         cut = read_cutout_output(path, name, classes, file_column=file_column)
@@ -1176,8 +1178,27 @@ def _pair_by_id(pred: Table, ref: Table, names: tuple[str, str]) -> tuple[np.nda
     return np.asarray(ia, dtype=np.int64), np.asarray(ib, dtype=np.int64)
 
 
-def _pair_without_positions(pred: Table, ref: Table, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, str]:
-    """Pair two tables not both with positions: by ``file``, else by ``id``, else row by row (same length only)."""
+def _pair_without_positions(pred: Table, ref: Table, names: tuple[str, str],
+                            sources: tuple[str, str] | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+    """Pair two tables not both with positions: by ``file``, else by ``id``, else row by row.
+
+    Row by row only where neither table has anything to pair by (no positions, ``id`` or file
+    column: two columns of classes given in Python) and both have one length. A table that has
+    some but shares none with the other is refused, naming its file (``sources``) and the columns
+    that would pair it: a catalogue with ``x``, ``y`` and an ``id`` and a reference of files and
+    classes of the same length were paired row by row, each class scored against another object.
+
+    Examples
+    --------
+    >>> _pair_without_positions(Table({"class_pred": [1, 2]}), Table({"class_ref": [2, 2]}), ("a", "b"))[2]
+    'row by row'
+    >>> _pair_without_positions(Table({"id": [1, 2], "x": [0.0, 9.0], "y": [0.0, 9.0]}),
+    ...                         Table({"file": ["p.png", "q.png"], "class_ref": [1, 2]}),
+    ...                         ("a", "b"), ("out.ecsv", "labels.csv"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: cannot pair out.ecsv with the reference labels.csv: out.ecsv has x, y and ...
+    """
     cols = file_columns(pred)
     if cols and cols == file_columns(ref):
         return _pair_by_file(pred, ref, cols, names)
@@ -1185,12 +1206,53 @@ def _pair_without_positions(pred: Table, ref: Table, names: tuple[str, str]) -> 
         # a reference of ids and classes (labels.csv: id,class_ref) in another order than the
         # catalogue was paired row by row: each label was scored against another object
         return (*_pair_by_id(pred, ref, names), "by id")
+    if any(has_positions(t) or ID in t.colnames or file_columns(t) for t in (pred, ref)):
+        raise StarclassError(_no_pairing_key(pred, ref, sources or names))
     if len(pred) != len(ref):
         raise StarclassError(f"{names[0]} ({counted(len(pred), 'row')}) and {names[1]} "
                              f"({counted(len(ref), 'row')}) have no positions "
                              "and no 'file' or 'id' column to pair them by, and differ in length: cannot pair rows")
     idx = np.arange(len(pred), dtype=np.int64)
     return idx, idx, "row by row"
+
+
+def _no_pairing_key(pred: Table, ref: Table, names: tuple[str, str]) -> str:
+    """Why two tables cannot be paired (not both with positions, ``id`` or the same file columns), and what to give.
+
+    Examples
+    --------
+    >>> print(_no_pairing_key(Table({"file": ["a.png"], "class_pred": [1]}), Table({"id": [3], "class_ref": [1]}),
+    ...                       ("out.csv", "ids.csv")))  # doctest: +NORMALIZE_WHITESPACE
+    cannot pair out.csv with the reference ids.csv: out.csv has a file column (file) and no positions or 'id';
+    ids.csv has an 'id' column and no positions or file column; a pair needs in both tables positions (x, y or
+    ra, dec), an 'id' column of the same objects' ids, or the same file columns: give out.csv and ids.csv x, y or
+    ra, dec, or out.csv an 'id' column (columns of out.csv: file, class_pred; of ids.csv: id, class_ref)
+    """
+    def has(t: Table) -> str:
+        kinds = [k for k, cs in (("x, y", (X, Y)), ("ra, dec", (RA, DEC))) if all(c in t.colnames for c in cs)]
+        if ID in t.colnames:
+            kinds.append("an 'id' column")
+        if file_columns(t):
+            kinds.append(f"a file column ({', '.join(file_columns(t))})")
+        missing = [w for w, ok in (("positions", has_positions(t)), ("'id'", ID in t.colnames),
+                                   ("file column", bool(file_columns(t)))) if not ok]
+        if not kinds:
+            return "no positions, 'id' or file column"
+        return " and ".join(kinds) + (f" and no {' or '.join(missing)}" if missing else "")
+
+    def cols(t: Table) -> str:
+        return ", ".join(t.colnames[:8]) + (f" ... ({len(t.colnames)} columns)" if len(t.colnames) > 8 else "")
+
+    # a pair needs the key in both tables: the tables lacking it are named together
+    no_pos = " and ".join(n for n, t in zip(names, (pred, ref)) if not has_positions(t))
+    no_id = " and ".join(n for n, t in zip(names, (pred, ref)) if ID not in t.colnames)
+    give = [f"{no_pos} x, y or ra, dec"] if no_pos else []
+    if no_id:
+        give.append("an 'id' column" if no_id == no_pos else f"{no_id} an 'id' column")
+    return (f"cannot pair {names[0]} with the reference {names[1]}: {names[0]} has {has(pred)}; {names[1]} has "
+            f"{has(ref)}; a pair needs in both tables positions (x, y or ra, dec), an 'id' column of the same "
+            f"objects' ids, or the same file columns: give {', or '.join(give)} (columns of {names[0]}: {cols(pred)}; "
+            f"of {names[1]}: {cols(ref)})")
 
 
 def _fields_of(t: Table) -> list[str]:
@@ -1201,7 +1263,7 @@ def _fields_of(t: Table) -> list[str]:
 
 
 def _match_pixels_by_field(pred: Table, ref: Table, radius: float,
-                           names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+                           names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, LightMatch | None]:
     """Match two tables on their pixels, field by field where both have a ``field`` column.
 
     x, y are pixels of each field's own mosaic: a table of several fields (``train --cv`` of a two-field
@@ -1212,7 +1274,7 @@ def _match_pixels_by_field(pred: Table, ref: Table, radius: float,
     --------
     >>> p = Table({"field": ["a", "b"], "x": [5.0, 5.0], "y": [5.0, 5.0]})
     >>> r = Table({"field": ["b", "a"], "x": [5.0, 5.5], "y": [5.0, 5.0]})
-    >>> [a.tolist() for a in _match_pixels_by_field(p, r, 2.0, ("p", "r"))]
+    >>> [a.tolist() for a in _match_pixels_by_field(p, r, 2.0, ("p", "r"))[:2]]
     [[0, 1], [1, 0]]
     """
     fp, fr = _fields_of(pred), _fields_of(ref)
@@ -1226,22 +1288,25 @@ def _match_pixels_by_field(pred: Table, ref: Table, radius: float,
                 f"{' ...' if len(shown) > 4 else ''}), whose x, y are pixels of different mosaics, and {other} has "
                 f"no {FIELD!r} column: cannot match them on the pixels; give {other} a {FIELD!r} column, or ra, dec "
                 "in every row of both tables, or evaluate one field's rows")
-        ia, ib, _ = match_catalogs(pred, ref, radius, names=names)
-        return ia, ib
+        ia, ib, _, light = match_objects(pred, ref, radius, names=names)
+        return ia, ib, light
     cp, cr = np.asarray(pred[FIELD]).astype(str), np.asarray(ref[FIELD]).astype(str)
     parts_a, parts_b = [], []
+    light = None
     for f in fp:
         rp, rr = np.flatnonzero(cp == f), np.flatnonzero(cr == f)
         if not rp.size or not rr.size:
             continue
-        ia, ib, _ = match_catalogs(pred[rp], ref[rr], radius, names=names)
+        ia, ib, _, lit = match_objects(pred[rp], ref[rr], radius, names=names)
+        if lit is not None:  # the fields' blends found at their centres of light, counted together
+            light = lit if light is None else replace(light, alone=light.alone + lit.alone)
         parts_a.append(rp[ia])
         parts_b.append(rr[ib])
     if not parts_a:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), light
     ia, ib = np.concatenate(parts_a), np.concatenate(parts_b)
     order = np.argsort(ia, kind="stable")
-    return ia[order].astype(np.int64), ib[order].astype(np.int64)
+    return ia[order].astype(np.int64), ib[order].astype(np.int64), light
 
 
 def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
@@ -1259,14 +1324,19 @@ def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
 
 
 def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
-            names: tuple[str, str], allow_few: bool = False) -> tuple[np.ndarray, np.ndarray, str]:
+            names: tuple[str, str], allow_few: bool = False, *,
+            sources: tuple[str, str] | None = None) -> tuple[np.ndarray, np.ndarray, str]:
     """Row indices of the paired objects, and how they were paired in words (printed, reported).
 
     Row by row for ``self``; cutout tables (both with ``file``, or the same ``file_<band>``
     columns, and not both with pixel ``x``, ``y``) by their files, even when they carry
     ``ra``, ``dec`` (a cutout folder's are its objects', shared by the cutouts of one object on
     two CCDs, and rows may be in any order); else a one-to-one positional match when both
-    tables have positions; otherwise by ``id`` where both have one, else row by row.
+    tables have positions (of a simulated truth's position or centre of light, ``x_light``,
+    ``y_light``, as the demo matches it: :func:`starclass.evaluate.matching.match_objects`);
+    otherwise by ``id`` where both have one (a reference of ids and classes alone), else row by
+    row where neither has positions, an ``id`` or a file column; a table with some of them but
+    none shared is refused, naming its file (``sources``, default ``names``) and the columns to give.
 
     A positional match that pairs under :data:`FEW_PAIRS_SHARE` of the smaller table is refused
     unless ``allow_few`` (``evaluate``/``report --allow-few-matches``); under
@@ -1299,12 +1369,12 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
         # (a mosaic's name, the same on every row, would pair nothing)
         return _pair_by_file(pred, ref, cols, names)
     if not (has_positions(pred) and has_positions(ref)):
-        return _pair_without_positions(pred, ref, names)
+        return _pair_without_positions(pred, ref, names, sources)
     where = "on the sky (ra, dec)" if matched_on_sky(pred, ref) else "on the pixels (x, y)"
     if where.startswith("on the sky"):
-        ia, ib, _ = match_catalogs(pred, ref, radius, names=names)
+        ia, ib, _, light = match_objects(pred, ref, radius, names=names)
     else:
-        ia, ib = _match_pixels_by_field(pred, ref, radius, names)
+        ia, ib, light = _match_pixels_by_field(pred, ref, radius, names)
         if FIELD in pred.colnames and FIELD in ref.colnames:
             where += f" within each {FIELD}"
     if ia.size == 0:
@@ -1343,7 +1413,8 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
                       "pair with "
                       f"the other table within {radius} px {where}: every score describes those {ia.size} alone; "
                       "if the two are not of one field, the pairs are chance coincidences", UserWarning, stacklevel=2)
-    return ia, ib, f"one-to-one within {radius} px {where}"
+    # a simulated truth is matched at its centres of light too, as the demo matches it: the rule says so
+    return ia, ib, f"one-to-one within {radius} px {where}" + (f" {light.words()}" if light is not None else "")
 
 
 #: Below this share of the smaller table paired, :func:`pairing` warns that the tables hardly overlap.
@@ -2525,7 +2596,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     pname = pred_label or pred_name
     rname = (f"{pred_label}{ref_name[len(pred_name):]}" if pred_label and ref_is_pred
              and ref_name.startswith(pred_name) else ref_name)
-    ia, ib, paired_by = pairing(pred, ref, ref_is_pred, radius, (pname, rname), allow_few=allow_few_matches)
+    ia, ib, paired_by = pairing(pred, ref, ref_is_pred, radius, (pname, rname), allow_few=allow_few_matches,
+                                sources=sources)
     pcol = class_column(pred, CLASS_PRED, pred_name)
     rcol = CLASS_REF if ref_is_pred else class_column(ref, CLASS_REF, ref_name)
     cp_all = task_labels(pred, pcol, task, pname)

@@ -317,6 +317,7 @@ def read_catalog(
     classes: Sequence[int] = (),
     any_classes: bool = False,
     ids_within_field: bool = False,
+    require_positions: bool = True,
 ) -> Table:
     """Read a catalogue and return it in the starclass schema.
 
@@ -350,6 +351,9 @@ def read_catalog(
         If False, a catalogue with ra, dec but no x, y (and no WCS) is accepted, as are rows
         with empty x, y and a valid ra, dec (left NaN, placed by :func:`place_on_mosaics`); a
         row with neither is always an error.
+    require_positions
+        If False (with ``require_xy=False``), a table with neither ``x``, ``y`` nor ``ra``, ``dec``
+        is read too: ``evaluate``'s reference of ids and classes (``id,class_ref``), paired by id.
     classes
         Class values ``class_ref`` and ``class_pred`` may hold beyond 0-4 and those the table declares
         (:func:`declared_classes`): the classes of the task it is read for (``evaluate`` passes them for a
@@ -437,7 +441,8 @@ def read_catalog(
         # '#id,x,y' skipped as a comment: "required column 'id' missing (columns: 1, 10.5, 20.0)" said not why
         raise StarclassError(f"required columns missing in {p}: {header}")
     return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy, classes=classes,
-                            any_classes=any_classes, ids_within_field=ids_within_field)
+                            any_classes=any_classes, ids_within_field=ids_within_field,
+                            require_positions=require_positions)
 
 
 #: What a person calls each reader's tables (:func:`format_words`); ``ascii`` is said by its separator
@@ -2841,7 +2846,8 @@ def catalog_argument(table: Any, what: str = "the table") -> Table:
 
 def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty: bool = False,
                      wcs: WCS | None = None, require_xy: bool = True, classes: Sequence[int] = (),
-                     any_classes: bool = False, ids_within_field: bool = False) -> Table:
+                     any_classes: bool = False, ids_within_field: bool = False,
+                     require_positions: bool = True) -> Table:
     """Check a schema table: rows, id, positions, classes. Returns the (normalised) table.
 
     ra, dec with a WCS fill in missing x, y (the columns, or the rows where both are empty; without
@@ -2862,6 +2868,10 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         Places rows that have only ``ra``, ``dec``.
     require_xy : bool
         Refuse rows without a position in pixels (False: they stay NaN, to be placed later).
+    require_positions : bool
+        With ``require_xy=False``, False accepts a table with no position columns at all (x, y nor
+        ra, dec): a reference paired by id. Its ``id`` is then still required, and the message of
+        its absence says that positions would do too.
     classes : sequence of int
         Class values allowed beyond 0-4 and the declared ones (a task's classes: :func:`read_catalog`).
     any_classes : bool
@@ -2897,6 +2907,14 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         # a LEGUS .tab and DS9 regions have no header: theirs is a file of no rows
         refuse_no_rows(table, path, "catalogue", header=table.meta.get("format") not in ("legus", "ds9"))
     if ID not in table.colnames:
+        positions = {X, Y} <= set(table.colnames) or {RA, DEC} <= set(table.colnames)
+        if not (require_positions or require_xy or positions):
+            # a reference is paired by position or by id: with neither, the two things it may give are named
+            raise StarclassError(
+                f"{path if path is not None else 'the table'} has neither positions (x, y or ra, dec) nor an 'id' "
+                f"column (columns: {_short_cols(table)}): nothing to pair it with a catalogue by; give it x, y "
+                "(0-based pixels of the catalogue's mosaic) or ra, dec (deg), or an 'id' column holding the "
+                "catalogue's ids (starclass info FILE --map NAME=id shows a column renamed)")
         raise StarclassError(
             f"required column 'id' missing{where} (columns: {_short_cols(table)}); name a column 'id' in the "
             f"file (in Python: column_map={{'<name>': 'id'}}; starclass info FILE --map NAME=id shows the result)")
@@ -2920,6 +2938,8 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
             table[Y] = np.asarray(y, dtype=float)
             table.meta["xy_from_wcs"] = True
             filled = True
+        elif not (require_xy or has_sky or require_positions) and X not in table.colnames and Y not in table.colnames:
+            pass  # no position at all, allowed: the caller pairs the table by its ids
         elif require_xy or not has_sky:
             hint = (" (it has ra, dec: give the mosaics/WCS to compute pixel positions)"
                     if has_sky else "")
