@@ -226,12 +226,13 @@ def light_side(a: Table, b: Table) -> int | None:
     return None
 
 
-def fitted_wcs(t: Table, tolerance: float = 0.5) -> tuple[Any, str]:
+def fitted_wcs(t: Table, tolerance: float = 0.5, max_rows: int = 500) -> tuple[Any, str]:
     """A celestial WCS of a table's pixels fitted to its own ``x``, ``y`` and ``ra``, ``dec``; or None and why not.
 
-    The fit (:func:`astropy.wcs.utils.fit_wcs_from_points`, a TAN projection) is kept only where it
-    puts every row back within ``tolerance`` px of its ``x``, ``y``: a table whose pixels are not of
-    one grid with its sky positions has no such WCS.
+    The fit (:func:`astropy.wcs.utils.fit_wcs_from_points`, a TAN projection) is made on at most
+    ``max_rows`` rows spread through the table (it took 5 s on 20,000) and kept only where it puts
+    every row back within ``tolerance`` px of its ``x``, ``y``: a table whose pixels are not of one
+    grid with its sky positions has no such WCS.
 
     Examples
     --------
@@ -255,8 +256,9 @@ def fitted_wcs(t: Table, tolerance: float = 0.5) -> tuple[Any, str]:
     from astropy.wcs.utils import fit_wcs_from_points
 
     sky = SkyCoord(cols[:, 2] * u.deg, cols[:, 3] * u.deg, frame="icrs")
+    some = slice(None, None, max(1, len(cols) // max_rows))
     try:
-        w = fit_wcs_from_points((cols[:, 0], cols[:, 1]), sky, projection="TAN")
+        w = fit_wcs_from_points((cols[some, 0], cols[some, 1]), sky[some], projection="TAN")
         back = np.column_stack(w.world_to_pixel(sky))
     except (ValueError, np.linalg.LinAlgError) as exc:  # positions on one line: no 2-D fit
         return None, f"no WCS fits its x, y and ra, dec ({exc})"
