@@ -315,23 +315,28 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
     path = Path(obj)
     if not path.exists():
         raise StarclassError(f"{name}: file not found: {path}")
+    cmap = _LEGUS_MAP.get()
     try:
         # ra, dec without x, y are enough: both tables are then paired on the sky (evaluate.matching)
-        cmap = _LEGUS_MAP.get()
         if cmap and guess_format(path) == "legus":
             return read_catalog(path, column_map=cmap, require_xy=False, classes=task_classes)
         # a table of several fields (cv_predictions.ecsv of a two-field store, classify --stamps) numbers each
         # field's candidates from 1: its ids are unique within a field (pairing by id alone refuses it)
-        # and a reference of ids and classes alone (id,class_ref) is paired by id: it was refused for lacking x
-        return read_catalog(path, require_xy=False, classes=task_classes, ids_within_field=True,
-                            require_positions=False)
+        return read_catalog(path, require_xy=False, classes=task_classes, ids_within_field=True)
     except StarclassError:
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
         cut = read_cutout_output(path, name, classes, file_column=file_column)
         if cut is None:
             if CLASS_REF in classes and (said := _labels_table_error(path, name, classes, file_column)):
                 raise StarclassError(said) from None
-            raise
+            if cmap and guess_format(path) == "legus":
+                raise
+            # neither a catalogue with positions nor a cutout list: a reference of ids and classes alone
+            # (id,class_ref) is read too, and paired by id (it was refused "required column 'x' missing"); with
+            # no id either, the message names the file and the columns that would pair it. Read after the
+            # cutout reader, so that every table read before is read as it was
+            return read_catalog(path, require_xy=False, classes=task_classes, ids_within_field=True,
+                                require_positions=False)
         # a classified cutout list of no rows was scored as "0 objects pair up but none is classified in both"
         refuse_no_rows(cut, path, name)
         # the folder the table's relative paths are relative to where it records none (a labels.csv: its own),
