@@ -210,7 +210,7 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
     >>> t = Table({"id": [1, 2, 3], "class_ref": [1, 5, 5]})
     >>> for line in catalog_summary(t, "five.csv").splitlines()[4:]:
     ...     print(line)  # doctest: +NORMALIZE_WHITESPACE
-    class_ref: 1: 1  2: 0  3: 0  4: 0  5: 2  (3 classified, 0 without class)
+    class_ref: 1: 1  2: 0  3: 0  4: 0  5: 2  (3 labelled, 0 without a label)
     note: class_ref holds class 5, which five.csv declares no task of: counted by number; give --task TASK (as
     evaluate, train and classify need) to count it for a task
     """
@@ -436,7 +436,7 @@ def _given_task_count_lines(table, task: TaskConfig) -> list[str]:
     >>> for line in _given_task_count_lines(Table({"class_ref": [1, 5, 5, 0]}), five):
     ...     print(line)
     classes of --task five: 1 (a), 2 (b), 3 (c), 4 (d), 5 (e)
-    class_ref: 1 (a): 1  2 (b): 0  3 (c): 0  4 (d): 0  5 (e): 2  (3 classified, 1 without class)
+    class_ref: 1 (a): 1  2 (b): 0  3 (c): 0  4 (d): 0  5 (e): 2  (3 labelled, 1 without a label)
     """
     from starclass.schema import CLASS_PRED, CLASS_REF, class_labels
 
@@ -473,7 +473,7 @@ def _class_count_lines(table, classes, labels: dict[int, str], *, merge: dict[in
     ['class_pred: 1 (star): 1  2: 2  (3 classified, 1 without class)']
     >>> print(_class_count_lines(Table({"class_ref": [1, 2, 4, 4]}), [1, 2], {1: "1 (c)", 2: "2 (n)"},
     ...                          merge={1: 1, 2: 1, 3: 2, 4: 2}, task="m31")[0])  # doctest: +NORMALIZE_WHITESPACE
-    class_ref: 1 (c): 2  2 (n): 2  (4 classified, 0 without class; task m31 from the reference
+    class_ref: 1 (c): 2  2 (n): 2  (4 labelled, 0 without a label; task m31 from the reference
     classes 1, 2 -> 1; 3, 4 -> 2)
     """
     import numpy as np
@@ -495,10 +495,29 @@ def _class_count_lines(table, classes, labels: dict[int, str], *, merge: dict[in
                    + "; ".join(f"{', '.join(map(str, srcs))} -> {dst}" for dst, srcs in froms.items()))
             classes = [*classes, *sorted({int(k) for k in np.unique(v) if k > 0} - set(classes))]
         counts = {k: int((v == k).sum()) for k in classes}
-        classified = sum(counts.values())
         parts = "  ".join(f"{labels.get(k, k)}: {n}" for k, n in counts.items())
-        lines.append(f"{col}: {parts}  ({classified} classified, {len(v) - classified} without class{how})")
+        lines.append(f"{col}: {parts}  ({counted_classes(col, sum(counts.values()), len(v))}{how})")
     return lines
+
+
+def counted_classes(column: str, with_class: int, rows: int) -> str:
+    """``"150 labelled, 0 without a label"`` for a reference column, ``"195 classified, 0 without class"`` for a model's.
+
+    ``class_ref`` and the people's ``class_h<k>`` hold labels (a person's, a simulation's truth): ``info`` of a
+    simulated field's truth said "150 classified", as if a model had run on it. Only ``class_pred`` is classified.
+
+    Examples
+    --------
+    >>> counted_classes("class_ref", 150, 151)
+    '150 labelled, 1 without a label'
+    >>> counted_classes("class_pred", 3, 4)
+    '3 classified, 1 without class'
+    """
+    from starclass.schema import CLASS_PRED
+
+    if column == CLASS_PRED:
+        return f"{with_class} classified, {rows - with_class} without class"
+    return f"{with_class} labelled, {rows - with_class} without a label"
 
 
 def _recorded_merge(table, classes) -> dict[int, int]:
@@ -784,7 +803,7 @@ def store_lines(path: Path) -> list[str]:
         v = np.asarray(table[CLASS_REF]).astype(int)
         named = _store_class_names(store.meta)
         counts = "  ".join(f"{named.get(k, k)}: {int((v == k).sum())}" for k in sorted(set(v.tolist()) - {0}))
-        lines.append(f"{CLASS_REF}: {counts}  ({int((v > 0).sum())} classified, {int((v <= 0).sum())} without class)")
+        lines.append(f"{CLASS_REF}: {counts}  ({counted_classes(CLASS_REF, int((v > 0).sum()), len(v))})")
     for col in ("field", "galaxy"):
         if col in table:
             names, counts = np.unique(np.asarray(table[col]).astype(str), return_counts=True)
