@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,7 +10,15 @@ from typing import TYPE_CHECKING
 import typer
 
 from starclass.cli._app import FILE_COLUMN_OPTION, band_option, command, echo, warn, warn_v_band
-from starclass.errors import StarclassError, calibrate_command_named, cli_words, counted, model_word, shell_word
+from starclass.errors import (
+    StarclassError,
+    calibrate_command_named,
+    cli_words,
+    counted,
+    figure,
+    model_word,
+    shell_word,
+)
 from starclass.learn.config import TaskConfig  # cli._app imports it already: nothing more to load
 from starclass.schema import DEC, ID, RA, X, Y
 
@@ -637,7 +646,7 @@ def _decision_lines(table, labels: dict[int, str]) -> list[str]:
         return []
     pos = int(meta["positive_class"])
     col = f"prob_{pos}_raw" if f"prob_{pos}_raw" in table.colnames else f"prob_{pos}"
-    return [f"decision: class_pred {labels.get(pos, str(pos))} where {col} >= {float(meta['threshold']):g}"
+    return [f"decision: class_pred {labels.get(pos, str(pos))} where {col} >= {figure(meta['threshold'])}"
             f" ({meta.get('threshold_source') or 'source not recorded'})"]
 
 
@@ -1037,13 +1046,48 @@ def _range_words(column) -> str:
     if not finite.any():
         return f"{column.info.name} (every cell empty)"
     lo, hi = float(cells[finite].min()), float(cells[finite].max())
+    # 3 significant digits, as info's other figures (4 until 2026-12-07); an angle in degrees to 5 decimals, as
+    # info's sky positions: at 3 digits an RA of 26.03 would read 26
+    unit = _figure_unit(column)
     if lo == hi:
-        return f"{column.info.name} {lo:.4g} ({'every row' if not n_empty else 'every filled row'}){empty}"
+        return f"{column.info.name} {figure(lo, unit)} ({'every row' if not n_empty else 'every filled row'}){empty}"
     if _is_angle_column(column) and (wrapped := _short_arc(cells[finite])) is not None:
         # M31's fields straddle RA 0h: "ra 1.179 .. 357.3" read as the whole sky
-        return f"{column.info.name} {wrapped[0]:.4g} .. {wrapped[1]:.4g} (through 0){empty}"
-    return f"{column.info.name} {lo:.4g} .. {hi:.4g}{empty}"
+        return f"{column.info.name} {figure(wrapped[0], unit)} .. {figure(wrapped[1], unit)} (through 0){empty}"
+    return f"{column.info.name} {figure(lo, unit)} .. {figure(hi, unit)}{empty}"
 
+
+def _figure_unit(column) -> str | None:
+    """The unit :func:`starclass.errors.figure` writes a column's numbers in: its own, else one its name says.
+
+    An RA or Dec without a unit is in degrees (5 decimals, as info's sky positions: at 3 significant digits the
+    PAndAS labels' dec 28.82 read 28.8), a magnitude by its name (``mag_f555w``, ``g_mag``) in mag.
+
+    Examples
+    --------
+    >>> from astropy.table import Column
+    >>> _figure_unit(Column([1.0], name="DEC")), _figure_unit(Column([1.0], name="g_mag"))
+    ('deg', 'mag')
+    >>> _figure_unit(Column([1.0], name="r", unit="pix")), _figure_unit(Column([1.0], name="prob_1"))
+    ('pix', None)
+    """
+    name = str(column.info.name).lower()
+    if _is_angle_column(column) or name in DEC_NAMES:
+        return "deg"
+    if column.unit is not None:
+        return str(column.unit)
+    return "mag" if name.startswith("mag_") or name.endswith("_mag") else None
+
+
+def _cell_figure(value, unit: str | None = None) -> str:
+    """A table cell as :func:`starclass.errors.figure` writes it; an empty (masked) one as astropy shows it, ``--``."""
+    import numpy as np
+
+    return "--" if np.ma.is_masked(value) else figure(value, unit)
+
+
+#: Column names read as a declination in degrees when the column carries no unit.
+DEC_NAMES = ("dec", "dec_deg", "dej2000", "de_j2000", "dec_j2000", "dec_icrs", "_dej2000")
 
 #: Column names read as an angle in degrees (a right ascension) when the column carries no unit.
 ANGLE_NAMES = ("ra", "ra_deg", "raj2000", "ra_j2000", "ra_icrs", "_raj2000")
@@ -1297,6 +1341,11 @@ def _results_table_lines(path: Path) -> list[str] | None:
     lines = [f"{path}: a table {who} wrote into {folder}, not a catalogue of candidates (it has no {ID!r} column, "
              "and needs none)", *what, f"  {counted(len(t), 'row')}:"]
     shown = t[:RESULT_ROWS_SHOWN]
+    for c in shown.colnames:
+        # a float column the command gave no format was printed at full precision (the demo's completeness
+        # 0.8289473684210527, reliability bins 0.06666666666666667): 3 significant digits, or its unit's decimals
+        if shown[c].dtype.kind == "f" and shown[c].info.format is None:
+            shown[c].info.format = functools.partial(_cell_figure, unit=_figure_unit(shown[c]))
     # text left-aligned, numbers right: a reason of 250 characters right-aligned (skipped.ecsv) put a short one's
     # words a screen away from its field
     align = ["<" if shown[c].dtype.kind in "USO" else ">" for c in shown.colnames]
@@ -1564,7 +1613,7 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
         # one kind of file: how it was read, said with its range (0 .. 1 of a PNG is scaled, of a FITS stored)
         how = (f" ({ranges[0][0]}: {PIXEL_KIND_WORDS[ranges[0][1]]})" if ranges and ranges[0][1] in PIXEL_KIND_WORDS
                else "")
-        lines.append(f"pixel values: {float(np.nanmin(lo)):.4g} .. {float(np.nanmax(hi)):.4g}{how}")
+        lines.append(f"pixel values: {figure(np.nanmin(lo))} .. {figure(np.nanmax(hi))}{how}")
     from starclass.io.cutout_folders import mixed_units_note, units_seen
 
     if seen := units_seen(cs):
