@@ -510,7 +510,7 @@ def _class_count_lines(table, classes, labels: dict[int, str], *, merge: dict[in
 
 
 def counted_classes(column: str, with_class: int, rows: int) -> str:
-    """``"150 labelled, 0 without a label"`` for a reference column, ``"195 classified, 0 without class"`` for a model's.
+    """``"150 labelled, 0 without a label"`` of a reference column, ``"195 classified, 0 without class"`` of class_pred.
 
     ``class_ref`` and the people's ``class_h<k>`` hold labels (a person's, a simulation's truth): ``info`` of a
     simulated field's truth said "150 classified", as if a model had run on it. Only ``class_pred`` is classified.
