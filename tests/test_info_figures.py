@@ -13,7 +13,6 @@ from astropy.table import Column, MaskedColumn, Table
 from typer.testing import CliRunner
 
 from starclass.cli import app
-from starclass.errors import figure
 
 runner = CliRunner()
 
@@ -50,10 +49,12 @@ def test_a_cutout_lists_ranges_and_a_catalogues_threshold_take_the_same_digits(t
     assert _range_words(Column([28.820971, 49.044171], name="dec")) == "dec 28.82097 .. 49.04417"
     t = Table({"class_pred": [1, 2], "prob_1": [0.9, 0.1]}, meta={"threshold": LONG, "positive_class": 1})
     (line,) = _decision_lines(t, {})
-    assert f">= {figure(LONG)} " in line and figure(LONG) == "0.723", line
+    assert ">= 0.723 (" in line, line
 
 
 def test_figure_keeps_an_integers_digits_and_writes_the_tiny_with_an_exponent():
+    from starclass.errors import figure
+
     assert [figure(v) for v in (1159.4, 65269.0, 1.759e-28, 0.000658, 1.0, float("nan"))] == [
         "1159", "65269", "1.76e-28", "0.000658", "1", "nan"]
     assert float(figure(LONG)) == np.round(LONG, 3)
