@@ -153,6 +153,29 @@ class UpperArgument(typer.core.TyperArgument):
         return name + ("..." if self.nargs != 1 else "")
 
 
+def false_when_not_given(option: Any) -> Any:
+    """A ``--help`` option whose value is False when it is not given (typer's is None); the option, changed in place.
+
+    typer (0.29) passes each parameter's value through a pydantic ``TypeAdapter`` unless it is a bool already:
+    the group's ``--help``, not given, was None, so ``starclass info --help`` imported pydantic (0.14 s with
+    ``-X importtime``, of the 0.5 s before the help is drawn) to turn None into False. A flag that is not given is
+    False, as click's own flags are; a command's other options still go through typer's coercion when it runs.
+
+    Examples
+    --------
+    >>> import typer
+    >>> group = typer.main.get_command(typer.Typer(callback=lambda: None))
+    >>> option = group.get_help_option(typer.Context(group))
+    >>> option.default, false_when_not_given(option).default
+    (None, False)
+    >>> false_when_not_given(None) is None
+    True
+    """
+    if option is not None and option.default is None:
+        option.default = False
+    return option
+
+
 class HelpCommand(typer.core.TyperCommand):
     """A command whose ``--help`` shows every word (:func:`fit_help_tables`) and names its arguments in capitals.
 
@@ -165,6 +188,9 @@ class HelpCommand(typer.core.TyperCommand):
         for param in self.params:
             if type(param) is typer.core.TyperArgument:
                 param.__class__ = UpperArgument
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return false_when_not_given(super().get_help_option(ctx))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         fit_help_tables()
@@ -284,6 +310,10 @@ class HelpGroup(typer.core.TyperGroup):
         super().__init__(*args, **kwargs)
         self.commands = LazyCommands(self.commands)
         self._listing = False
+
+    def get_help_option(self, ctx: Any) -> Any:
+        # not given (``starclass info --help``, ``starclass info FILE``) it is False, not None: no pydantic to coerce it
+        return false_when_not_given(super().get_help_option(ctx))
 
     def list_commands(self, ctx: Any) -> list[str]:
         # typer's own reads ``self.commands.items()``, which would convert every command
