@@ -296,6 +296,10 @@ def detect_command(
     n_detected = len(found)
     cat = select_candidates(found, mag_limit=mag_limit, ci_min=ci_min, ci_max=ci_max,
                             mci_polygon=polygon)
+    if "n_selected" in cat.meta:
+        # detect() above was given no cut, so its meta said n_selected = n_detected (392 of a catalogue of 92
+        # rows written with --mag-limit 24 --ci-min 1.35, 2026-12-07): the count is of the rows kept here
+        cat.meta["n_selected"] = len(cat)
     if galaxy and (GALAXY not in cat.colnames or any(str(v) != galaxy for v in cat[GALAXY])):
         cat[GALAXY] = [galaxy] * len(cat)
     if ms.pixel_flags:
