@@ -389,8 +389,11 @@ def suggest_command(
         if folder is not None and (first := _first_round_hint([folder], Path(output))):
             echo(first)
     else:
-        echo(_mosaic_page_hint(mosaics, Path(candidates), Path(output), Path(model)))
-        first = _first_round_hint(mosaics, Path(output))
+        # ranked without --mosaics: the mosaics classify recorded name the data folder (the hint said DATA_DIR and
+        # MOSAICS, and classify's next line gave --mosaics for that alone, classifying every candidate again)
+        shown = mosaics or recorded_mosaics(table)
+        echo(_mosaic_page_hint(shown, Path(candidates), Path(output), Path(model)))
+        first = _first_round_hint(shown, Path(output))
         if first:
             echo(first)
 
@@ -682,6 +685,41 @@ def _label_database(table, key: str, candidates: Path, output: Path) -> Path:
     if pool.is_file():
         return pool
     return Path(os.path.abspath(Path(output).parent)) / "inspect.sqlite"
+
+
+def recorded_mosaics(table) -> list[Path] | None:
+    """The mosaics ``classify`` recorded in its output's meta (:data:`~starclass.schema.MOSAICS_META`), where on disk.
+
+    Parameters
+    ----------
+    table
+        A classified catalogue.
+
+    Returns
+    -------
+    list of pathlib.Path or None
+        The folder or files recorded, or None where there is no record or one of them is gone.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from astropy.table import Table
+    >>> d = tempfile.mkdtemp()
+    >>> recorded_mosaics(Table({"id": [1]}, meta={"mosaics": [d]})) == [Path(d)]
+    True
+    >>> recorded_mosaics(Table({"id": [1]}, meta={"mosaics": ["/no/such/folder"]})) is None
+    True
+    >>> recorded_mosaics(Table({"id": [1]})) is None
+    True
+    """
+    from starclass.schema import MOSAICS_META
+
+    given = table.meta.get(MOSAICS_META)
+    if not isinstance(given, (list, tuple)) or not given:
+        return None
+    paths = [Path(str(p)) for p in given]
+    # as the user would type them: relative where under the current folder ('obs', not '/home/me/run/obs')
+    return [Path(_shown_path(p)) for p in paths] if all(p.exists() for p in paths) else None
 
 
 def trained_here_note(table, candidates: str | Path) -> str | None:
