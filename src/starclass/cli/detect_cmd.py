@@ -465,11 +465,11 @@ def _echo_no_data(cat, ms, aperture_radius: float) -> None:
                 parts.append((b, int(part.sum()), col))
     if parts:
         echo(_part_aperture_note(parts, aperture_radius))
-    if said := no_v_magnitude_note(cat, vband, on):
+    if said := _no_v_magnitude_note(cat, vband, on):
         echo(said)
 
 
-def no_v_magnitude_note(cat, vband: str, on=None) -> str | None:
+def _no_v_magnitude_note(cat, vband: str, on=None) -> str | None:
     """The note of the candidates, on data in the V band, whose V magnitude is NaN: a flux not above the sky.
 
     A walk of the docs (2026-12-07) detected 392 peaks, and ``info`` then counted ``f555w n=359``: 33 peaks of
@@ -495,7 +495,7 @@ def no_v_magnitude_note(cat, vband: str, on=None) -> str | None:
     >>> import numpy as np
     >>> from astropy.table import Table
     >>> t = Table({"mag_f555w": [20.0, np.nan, np.nan], "masked_frac": [0.0, 0.0, 1.0]})
-    >>> print(no_v_magnitude_note(t, "f555w"))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(_no_v_magnitude_note(t, "f555w"))  # doctest: +NORMALIZE_WHITESPACE
     note: 1 of the 3 candidates has no f555w (V) magnitude: its aperture flux less the local sky (annulus) is
     not positive, a faint peak on a bright or uneven background; mag_f555w NaN, its CI uncertain; --mag-limit
     leaves it out

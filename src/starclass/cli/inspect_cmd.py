@@ -120,7 +120,7 @@ def _report_export(out, path: Path) -> None:
              + ", ".join(f"{col} = {name}" for col, name in people.items()))
 
 
-def field_export_next(out, data_dir: Path, export: Path) -> str | None:
+def _field_export_next(out, data_dir: Path, export: Path) -> str | None:
     """The line after a field's ``--export`` of PHANGS classes: how to train on them, or fine-tune on them.
 
     A walk of the docs (2026-12-07) exported its first labels and was told the counts and that one person has no
@@ -144,13 +144,13 @@ def field_export_next(out, data_dir: Path, export: Path) -> str | None:
     --------
     >>> from astropy.table import Table
     >>> t = Table({"id": [1, 2], "n_labels": [1, 0]}, meta={"label_scheme": "phangs"})
-    >>> print(field_export_next(t, Path("obs"), Path("labels.ecsv")))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(_field_export_next(t, Path("obs"), Path("labels.ecsv")))  # doctest: +NORMALIZE_WHITESPACE
     next: train a model on these labels with 'starclass train --task legus4-compact --mosaics obs --catalog
     labels.ecsv -o MODEL' (the compact CNN, a first try on a CPU; legus4 is StarcNet, docs/training.md), or
     fine-tune one on them with 'starclass train --mosaics obs --catalog labels.ecsv --resume-from MODEL -o
     NEW_MODEL'
     >>> t.meta["label_scheme"] = "m31-check"
-    >>> field_export_next(t, Path("obs"), Path("labels.ecsv")) is None
+    >>> _field_export_next(t, Path("obs"), Path("labels.ecsv")) is None
     True
     """
     if out.meta.get("label_scheme", "phangs") != "phangs" or not len(out):
@@ -1144,7 +1144,7 @@ def inspect_command(
                                 include_unlabelled=include_unlabelled, summary_path=summary,
                                 scheme=asked, cluster_cut=cluster_cut, overwrite=overwrite)
             _report_export(out, export)
-            if said := field_export_next(out, data_dir, export):
+            if said := _field_export_next(out, data_dir, export):
                 echo(said)
             return
 

@@ -278,7 +278,7 @@ def suggest_command(
                  f"{'has a class_ref of its' if own == 1 else 'have a class_ref of their'} own in {candidates}; only "
                  "--labels says what is labelled, so they may be suggested: give --labels "
                  f"{_own_labels(table, key, candidates)} to leave them out")
-    elif key == ID and (said := trained_here_note(table, candidates)):
+    elif key == ID and (said := _trained_here_note(table, candidates)):
         echo(said)
     if mosaics:
         warn_flags_differ(model, flags)  # the candidates are classified on stamps cut with these flags
@@ -391,7 +391,7 @@ def suggest_command(
     else:
         # ranked without --mosaics: the mosaics classify recorded name the data folder (the hint said DATA_DIR and
         # MOSAICS, and classify's next line gave --mosaics for that alone, classifying every candidate again)
-        shown = mosaics or recorded_mosaics(table)
+        shown = mosaics or _recorded_mosaics(table)
         echo(_mosaic_page_hint(shown, Path(candidates), Path(output), Path(model)))
         first = _first_round_hint(shown, Path(output))
         if first:
@@ -687,7 +687,7 @@ def _label_database(table, key: str, candidates: Path, output: Path) -> Path:
     return Path(os.path.abspath(Path(output).parent)) / "inspect.sqlite"
 
 
-def recorded_mosaics(table) -> list[Path] | None:
+def _recorded_mosaics(table) -> list[Path] | None:
     """The mosaics ``classify`` recorded in its output's meta (:data:`~starclass.schema.MOSAICS_META`), where on disk.
 
     Parameters
@@ -705,11 +705,11 @@ def recorded_mosaics(table) -> list[Path] | None:
     >>> import tempfile
     >>> from astropy.table import Table
     >>> d = tempfile.mkdtemp()
-    >>> recorded_mosaics(Table({"id": [1]}, meta={"mosaics": [d]})) == [Path(d)]
+    >>> _recorded_mosaics(Table({"id": [1]}, meta={"mosaics": [d]})) == [Path(d)]
     True
-    >>> recorded_mosaics(Table({"id": [1]}, meta={"mosaics": ["/no/such/folder"]})) is None
+    >>> _recorded_mosaics(Table({"id": [1]}, meta={"mosaics": ["/no/such/folder"]})) is None
     True
-    >>> recorded_mosaics(Table({"id": [1]})) is None
+    >>> _recorded_mosaics(Table({"id": [1]})) is None
     True
     """
     from starclass.schema import MOSAICS_META
@@ -722,7 +722,7 @@ def recorded_mosaics(table) -> list[Path] | None:
     return [Path(_shown_path(p)) for p in paths] if all(p.exists() for p in paths) else None
 
 
-def trained_here_note(table, candidates: str | Path) -> str | None:
+def _trained_here_note(table, candidates: str | Path) -> str | None:
     """The note of ``suggest`` without ``--labels`` on a field its model was trained on: which labels to give.
 
     ``classify`` records in its output the training field of the model where it classified one
@@ -749,10 +749,10 @@ def trained_here_note(table, candidates: str | Path) -> str | None:
     Examples
     --------
     >>> from astropy.table import Table
-    >>> trained_here_note(Table({"id": [1, 2]}), "c.ecsv") is None
+    >>> _trained_here_note(Table({"id": [1, 2]}), "c.ecsv") is None
     True
     >>> t = Table({"id": [1, 2]}, meta={"training_field": {"catalog": "no/such.ecsv", "mosaics": []}})
-    >>> print(trained_here_note(t, "c.ecsv"))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(_trained_here_note(t, "c.ecsv"))  # doctest: +NORMALIZE_WHITESPACE
     note: c.ecsv was classified by a model trained on this field (its catalogue no/such.ecsv); only --labels
     says what is labelled, so the candidates it learnt from may be suggested again: give --labels LABELS.ecsv
     (the labels it was trained on, an inspect --export) to leave them out
