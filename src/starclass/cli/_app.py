@@ -421,6 +421,35 @@ def progress_option(what: str) -> Any:
     return typer.Option(None, "--progress/--no-progress", help=f"{what} {PROGRESS_DEFAULT}")
 
 
+#: What ``--precision`` is, said once for ``train`` and ``classify`` (their helps described bf16 in different
+#: words: "fast on CPUs with AMX" in classify's, "1.0x to 5.4x as fast, by network" in train's; the factors are
+#: benchmarks/cpu_precision.py's, docs/training.md, Precision). Each command adds its default.
+PRECISION_HELP = ("auto (mixed precision on CUDA, float32 on a CPU), fp32, or bf16 (bfloat16 on any device: on CPUs "
+                  "with bfloat16 units 1.0x to 5.4x as fast, by network).")
+
+
+def precision_option(default: str) -> Any:
+    """The ``--precision`` option of ``train`` and ``classify``: :data:`PRECISION_HELP`, then the command's default.
+
+    Parameters
+    ----------
+    default : str
+        The help's last sentences: what is used without the option, and where it is kept.
+
+    Returns
+    -------
+    typer.models.OptionInfo
+        An option whose value is the name given (checked by ``learn.precision.parse_precision``) or None.
+
+    Examples
+    --------
+    >>> opt = precision_option("Default: the task's recipe.amp.")
+    >>> opt.default is None, opt.help.startswith(PRECISION_HELP), opt.help.endswith("recipe.amp.")
+    (True, True, True)
+    """
+    return typer.Option(None, "--precision", help=f"{PRECISION_HELP} {default}")
+
+
 def show_progress(progress: bool | None, stream: TextIO | None = None) -> bool:
     """Whether a command draws its tqdm bars: as asked, else only when ``stream`` (stderr) is a terminal.
 
