@@ -1207,7 +1207,7 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
     :func:`progress_lines` for :data:`starclass.io.progress.LOGGER`: the plain lines its steps say when
     :func:`bars_or_lines` gives them None (a log file) are shown on stderr.
     """
-    from starclass.io.progress import LOGGER
+    from starclass.io.progress import LOGGER, stopped_during
 
     def decorator(func):
         @functools.wraps(func)
@@ -1226,13 +1226,15 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
                     typer.echo(f"error: {cli_words(str(exc))}", err=True)
                     raise typer.Exit(code=2) from None
                 except KeyboardInterrupt as exc:
-                    # typer would exit 130 without a word: say what stopped it and what is left
+                    # typer would exit 130 without a word: say what stopped it, the step it stopped and what is left
                     if interrupted is not None:
-                        typer.echo(f"error: interrupted by Ctrl-C (SIGINT); {_left(exc, interrupted)}", err=True)
+                        typer.echo(f"error: interrupted by Ctrl-C (SIGINT){stopped_during(exc)}; "
+                                   f"{_left(exc, interrupted)}", err=True)
                     raise typer.Exit(code=130) from None
                 except Terminated as exc:
                     if interrupted is not None:
-                        typer.echo(f"error: stopped by SIGTERM; {_left(exc, interrupted)}", err=True)
+                        typer.echo(f"error: stopped by SIGTERM{stopped_during(exc)}; {_left(exc, interrupted)}",
+                                   err=True)
                     raise
 
         # typer's rich command list keeps the docstring's line breaks ("a folder of" / "catalogues"):
