@@ -23,6 +23,7 @@ from starclass.cli._app import (
     mask_extension_option,
     pixel_flags,
     place_rows,
+    precision_option,
     progress_option,
     refuse_cutouts_as_mosaics,
     warn_flags_differ,
@@ -75,10 +76,7 @@ def classify_command(
         None, "--threshold",
         help="Binary tasks: class_pred = positive class when its probability (0-1, not a S/N as detect "
              "--threshold) is >= this (default: the task's)."),
-    precision: str | None = typer.Option(
-        None, "--precision",
-        help="auto, fp32 or bf16 (bfloat16, fast on CPUs with AMX); default: the precision the model was "
-             "trained with."),
+    precision: str | None = precision_option("Default: the precision the model was trained with."),
     calibration: bool = typer.Option(
         True, "--calibration/--no-calibration",
         help="Apply the model's calibration (temperature, vector or histogram: 'starclass info MODEL' says which) to "
