@@ -31,14 +31,14 @@ def test_info_of_a_classified_catalogue_counts_the_task_classes_by_name(tmp_path
     t.write(tmp_path / "out.ecsv")
     res = runner.invoke(app, ["info", str(tmp_path / "out.ecsv")])
     assert res.exit_code == 0, res.output
-    assert "class_ref: 1 (cluster): 1  2 (galaxy): 2  3 (star): 3  (6 classified, 0 without class)" in res.output
+    assert "class_ref: 1 (cluster): 1  2 (galaxy): 2  3 (star): 3  (6 labelled, 0 without a label)" in res.output
     assert "class_pred: 1 (cluster): 1  2 (galaxy): 3  3 (star): 1  (5 classified, 1 without class)" in res.output
     assert "4: 0" not in res.output, res.output
     # a catalogue that records no task: the PHANGS classes by number, as before
     del t.meta["classes"]
     t.write(tmp_path / "plain.ecsv")
     res = runner.invoke(app, ["info", str(tmp_path / "plain.ecsv")])
-    assert "class_ref: 1: 1  2: 2  3: 3  4: 0  (6 classified, 0 without class)" in res.output, res.output
+    assert "class_ref: 1: 1  2: 2  3: 3  4: 0  (6 labelled, 0 without a label)" in res.output, res.output
 
 
 @pytest.mark.usefixtures("single_thread")

@@ -46,7 +46,7 @@ def test_info_of_a_classified_cutout_csv_counts_its_classes_named_by_the_model_t
     assert "labels: cluster 2, galaxy 2" in res.output, res.output  # the cutout summary is kept
     assert "distinct values per column:" in res.output
     assert "class_pred: 1 (cluster): 1  2 (non-cluster): 2  (3 classified, 1 without class)" in res.output, res.output
-    assert "class_ref: 1 (cluster): 2  2 (non-cluster): 2  (4 classified, 0 without class)" in res.output
+    assert "class_ref: 1 (cluster): 2  2 (non-cluster): 2  (4 labelled, 0 without a label)" in res.output
 
     # the model gone (or moved): the classes by number, and why
     out = _classified_csv(tmp_path, str(tmp_path / "gone"))

@@ -27,7 +27,7 @@ def test_info_counts_a_five_class_csv_without_a_task_by_number_with_a_note(tmp_p
     cat = _five_csv(tmp_path / "five.csv")
     res = runner.invoke(app, ["info", str(cat)])
     assert res.exit_code == 0, res.output
-    assert "class_ref: 1: 1  2: 1  3: 1  4: 1  5: 3  (7 classified, 1 without class)" in res.output, res.output
+    assert "class_ref: 1: 1  2: 1  3: 1  4: 1  5: 3  (7 labelled, 1 without a label)" in res.output, res.output
     assert "note: class_ref holds class 5," in res.output and "--task TASK" in res.output, res.output
 
 
@@ -38,8 +38,8 @@ def test_info_task_counts_a_five_class_csv_by_the_task_names(tmp_path):
     res = runner.invoke(app, ["info", str(cat), "--task", str(task)])
     assert res.exit_code == 0, res.output
     assert "classes of --task five: 1 (c1), 2 (c2), 3 (c3), 4 (star), 5 (artefact)" in res.output, res.output
-    assert ("class_ref: 1 (c1): 1  2 (c2): 1  3 (c3): 1  4 (star): 1  5 (artefact): 3  (7 classified, "
-            "1 without class)") in res.output, res.output
+    assert ("class_ref: 1 (c1): 1  2 (c2): 1  3 (c3): 1  4 (star): 1  5 (artefact): 3  (7 labelled, "
+            "1 without a label)") in res.output, res.output
     assert "note:" not in res.output
 
 

@@ -244,7 +244,7 @@ def test_info_describes_a_stamp_store(tmp_path):
     text = " ".join(res.output.split())
     assert res.exit_code == 0 and "Traceback" not in text and "UnicodeDecodeError" not in text, text
     assert "stamp store:" in text and "candidates: 4" in text and "inputs: [4, 2, 8, 8]" in text, text
-    assert "scales 1, 2; normalisation flux" in text and "class_ref: 1: 1 4: 2 (3 classified, 1 without class)" in text
+    assert "scales 1, 2; normalisation flux" in text and "class_ref: 1: 1 4: 2 (3 labelled, 1 without a label)" in text
 
 
 @pytest.mark.parametrize("command", [["evaluate", "{store}", "-o", "{tmp}/ev"],

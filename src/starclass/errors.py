@@ -153,6 +153,9 @@ CALIBRATE_PYTHON = "starclass.learn.calibration.calibrate_model(model, inputs, l
 CALIBRATE_MORE_PYTHON = "starclass.learn.calibration.calibrate_model(...)"
 #: ... and to hold out more validation rows: the recipe's ``val_fraction``; the command line's is ``--val-fraction``.
 VAL_FRACTION_PYTHON = "a larger val_fraction (get_preset(task, recipe={'val_fraction': ...}) for fit)"
+#: ... and, in the demo (whose training has no val_fraction to give), more candidates: its validation split is a share
+#: of them; the command line's is ``--n-candidates``.
+DEMO_CANDIDATES_PYTHON = "run the demo with more candidates (run_demo's n_candidates)"
 
 #: ... and, after ``fit``, on held-out rows of the kind the model trained on: a cutout folder, a catalogue's rows cut
 #: from mosaics, or either, each with the call that makes its ``inputs`` (the command line names ``calibrate``'s two
@@ -180,6 +183,7 @@ _CLI_FORMS = ((CALIBRATE_EITHER_PYTHON, f"{_STAMPS_CLI} {_CUTOUT_ROWS} or {_MOSA
 
 #: The other phrases of library messages that name the argument, and what the command line says.
 _CLI_WORDS = ((CALIBRATE_MORE_PYTHON, "'starclass calibrate'"), (VAL_FRACTION_PYTHON, "a larger --val-fraction"),
+              (DEMO_CANDIDATES_PYTHON, "run the demo with more candidates (--n-candidates)"),
               *((CALIBRATE_METHOD_PYTHON.format(m), f"'starclass calibrate --method {m}'")
                 for m in ("temperature", "vector", "histogram")),
               (COVERAGE_PYTHON, "classify --coverage"), ("not applied under tta=True", "not applied under --tta"),
@@ -436,6 +440,50 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     ('1 row', '3 rows', '0 galaxies')
     """
     return f"{n} {agreeing(n, noun, plural)}"
+
+
+#: Decimals a figure of each unit is shown with (:func:`figure`): magnitudes to the millimag, as a catalogue's
+#: photometry; degrees to 5 decimals (0.02 arcsec of declination), as ``info`` gives sky positions; pixels to 0.1 px.
+UNIT_DECIMALS = {"mag": 3, "deg": 5, "pix": 1}
+
+
+def figure(value: float, unit: str | None = None) -> str:
+    """A measured or computed number as a message shows it: 3 significant digits, or the decimals of its unit.
+
+    ``info`` printed the figures of an evaluation's tables at full precision (``0.8289473684210527``,
+    bins ``0.06666666666666667``) beside others at 3 decimals, 4 or 6 significant digits. The digits of an
+    integer part are kept (``1159``, not ``1.16e+03``); a number under 0.001 or of a million or more is
+    written with its exponent. A magnitude, an angle in degrees or a position in pixels (``unit``, astropy's
+    name of it) has the decimals of :data:`UNIT_DECIMALS`.
+
+    Parameters
+    ----------
+    value : float
+        The number (NaN and infinities are written as Python writes them).
+    unit : str, optional
+        Its unit, e.g. ``"mag"``; one not in :data:`UNIT_DECIMALS` (or none) gives 3 significant digits.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> figure(0.8289473684210527), figure(0.06666666666666667), figure(1.0), figure(26.03), figure(1159.4)
+    ('0.829', '0.0667', '1', '26', '1159')
+    >>> figure(1.759e-28), figure(6.5e7), figure(float("nan"))
+    ('1.76e-28', '6.5e+07', 'nan')
+    >>> figure(24.0, "mag"), figure(357.3001234, "deg"), figure(12.345, "pix")
+    ('24.000', '357.30012', '12.3')
+    """
+    v = float(value)
+    if v != v or v in (float("inf"), float("-inf")):
+        return str(v)
+    if unit is not None and str(unit) in UNIT_DECIMALS:
+        return f"{v:.{UNIT_DECIMALS[str(unit)]}f}"
+    if 1e3 <= abs(v) < 1e6:
+        return f"{v:.0f}"  # the integer's digits, not 1.16e+03
+    return f"{v:.3g}"
 
 
 def agreeing(n: int, noun: str, plural: str | None = None) -> str:

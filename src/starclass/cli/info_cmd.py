@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,7 +10,15 @@ from typing import TYPE_CHECKING
 import typer
 
 from starclass.cli._app import FILE_COLUMN_OPTION, band_option, command, echo, warn, warn_v_band
-from starclass.errors import StarclassError, calibrate_command_named, cli_words, counted, model_word, shell_word
+from starclass.errors import (
+    StarclassError,
+    calibrate_command_named,
+    cli_words,
+    counted,
+    figure,
+    model_word,
+    shell_word,
+)
 from starclass.learn.config import TaskConfig  # cli._app imports it already: nothing more to load
 from starclass.schema import DEC, ID, RA, X, Y
 
@@ -210,7 +219,7 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
     >>> t = Table({"id": [1, 2, 3], "class_ref": [1, 5, 5]})
     >>> for line in catalog_summary(t, "five.csv").splitlines()[4:]:
     ...     print(line)  # doctest: +NORMALIZE_WHITESPACE
-    class_ref: 1: 1  2: 0  3: 0  4: 0  5: 2  (3 classified, 0 without class)
+    class_ref: 1: 1  2: 0  3: 0  4: 0  5: 2  (3 labelled, 0 without a label)
     note: class_ref holds class 5, which five.csv declares no task of: counted by number; give --task TASK (as
     evaluate, train and classify need) to count it for a task
     """
@@ -436,7 +445,7 @@ def _given_task_count_lines(table, task: TaskConfig) -> list[str]:
     >>> for line in _given_task_count_lines(Table({"class_ref": [1, 5, 5, 0]}), five):
     ...     print(line)
     classes of --task five: 1 (a), 2 (b), 3 (c), 4 (d), 5 (e)
-    class_ref: 1 (a): 1  2 (b): 0  3 (c): 0  4 (d): 0  5 (e): 2  (3 classified, 1 without class)
+    class_ref: 1 (a): 1  2 (b): 0  3 (c): 0  4 (d): 0  5 (e): 2  (3 labelled, 1 without a label)
     """
     from starclass.schema import CLASS_PRED, CLASS_REF, class_labels
 
@@ -473,7 +482,7 @@ def _class_count_lines(table, classes, labels: dict[int, str], *, merge: dict[in
     ['class_pred: 1 (star): 1  2: 2  (3 classified, 1 without class)']
     >>> print(_class_count_lines(Table({"class_ref": [1, 2, 4, 4]}), [1, 2], {1: "1 (c)", 2: "2 (n)"},
     ...                          merge={1: 1, 2: 1, 3: 2, 4: 2}, task="m31")[0])  # doctest: +NORMALIZE_WHITESPACE
-    class_ref: 1 (c): 2  2 (n): 2  (4 classified, 0 without class; task m31 from the reference
+    class_ref: 1 (c): 2  2 (n): 2  (4 labelled, 0 without a label; task m31 from the reference
     classes 1, 2 -> 1; 3, 4 -> 2)
     """
     import numpy as np
@@ -495,10 +504,29 @@ def _class_count_lines(table, classes, labels: dict[int, str], *, merge: dict[in
                    + "; ".join(f"{', '.join(map(str, srcs))} -> {dst}" for dst, srcs in froms.items()))
             classes = [*classes, *sorted({int(k) for k in np.unique(v) if k > 0} - set(classes))]
         counts = {k: int((v == k).sum()) for k in classes}
-        classified = sum(counts.values())
         parts = "  ".join(f"{labels.get(k, k)}: {n}" for k, n in counts.items())
-        lines.append(f"{col}: {parts}  ({classified} classified, {len(v) - classified} without class{how})")
+        lines.append(f"{col}: {parts}  ({counted_classes(col, sum(counts.values()), len(v))}{how})")
     return lines
+
+
+def counted_classes(column: str, with_class: int, rows: int) -> str:
+    """``"150 labelled, 0 without a label"`` of a reference column, ``"195 classified, 0 without class"`` of class_pred.
+
+    ``class_ref`` and the people's ``class_h<k>`` hold labels (a person's, a simulation's truth): ``info`` of a
+    simulated field's truth said "150 classified", as if a model had run on it. Only ``class_pred`` is classified.
+
+    Examples
+    --------
+    >>> counted_classes("class_ref", 150, 151)
+    '150 labelled, 1 without a label'
+    >>> counted_classes("class_pred", 3, 4)
+    '3 classified, 1 without class'
+    """
+    from starclass.schema import CLASS_PRED
+
+    if column == CLASS_PRED:
+        return f"{with_class} classified, {rows - with_class} without class"
+    return f"{with_class} labelled, {rows - with_class} without a label"
 
 
 def _recorded_merge(table, classes) -> dict[int, int]:
@@ -618,7 +646,7 @@ def _decision_lines(table, labels: dict[int, str]) -> list[str]:
         return []
     pos = int(meta["positive_class"])
     col = f"prob_{pos}_raw" if f"prob_{pos}_raw" in table.colnames else f"prob_{pos}"
-    return [f"decision: class_pred {labels.get(pos, str(pos))} where {col} >= {float(meta['threshold']):g}"
+    return [f"decision: class_pred {labels.get(pos, str(pos))} where {col} >= {figure(meta['threshold'])}"
             f" ({meta.get('threshold_source') or 'source not recorded'})"]
 
 
@@ -784,13 +812,16 @@ def store_lines(path: Path) -> list[str]:
         v = np.asarray(table[CLASS_REF]).astype(int)
         named = _store_class_names(store.meta)
         counts = "  ".join(f"{named.get(k, k)}: {int((v == k).sum())}" for k in sorted(set(v.tolist()) - {0}))
-        lines.append(f"{CLASS_REF}: {counts}  ({int((v > 0).sum())} classified, {int((v <= 0).sum())} without class)")
+        lines.append(f"{CLASS_REF}: {counts}  ({counted_classes(CLASS_REF, int((v > 0).sum()), len(v))})")
     for col in ("field", "galaxy"):
         if col in table:
             names, counts = np.unique(np.asarray(table[col]).astype(str), return_counts=True)
             lines.append(f"{col}: " + ", ".join(f"{a} {b}" for a, b in zip(names, counts)))
-    lines.append("train --stamps reads it (a model of these bands and geometry: cutouts --task MODEL); "
-                 "classify and calibrate take the mosaics and catalogue instead")
+    # classify and calibrate take a store with --stamps too (the line said they took "the mosaics and catalogue
+    # instead", where train's own next line, printed minutes before, said 'classify --stamps STORE.h5', 2026-12-07)
+    lines.append("train --stamps, classify --stamps and calibrate --stamps read it, with a model of these bands and "
+                 "geometry (cutouts --task MODEL cuts one for a model); train and calibrate learn from its "
+                 f"{CLASS_REF}")
     return lines
 
 
@@ -1018,13 +1049,48 @@ def _range_words(column) -> str:
     if not finite.any():
         return f"{column.info.name} (every cell empty)"
     lo, hi = float(cells[finite].min()), float(cells[finite].max())
+    # 3 significant digits, as info's other figures (4 until 2026-12-07); an angle in degrees to 5 decimals, as
+    # info's sky positions: at 3 digits an RA of 26.03 would read 26
+    unit = _figure_unit(column)
     if lo == hi:
-        return f"{column.info.name} {lo:.4g} ({'every row' if not n_empty else 'every filled row'}){empty}"
+        return f"{column.info.name} {figure(lo, unit)} ({'every row' if not n_empty else 'every filled row'}){empty}"
     if _is_angle_column(column) and (wrapped := _short_arc(cells[finite])) is not None:
         # M31's fields straddle RA 0h: "ra 1.179 .. 357.3" read as the whole sky
-        return f"{column.info.name} {wrapped[0]:.4g} .. {wrapped[1]:.4g} (through 0){empty}"
-    return f"{column.info.name} {lo:.4g} .. {hi:.4g}{empty}"
+        return f"{column.info.name} {figure(wrapped[0], unit)} .. {figure(wrapped[1], unit)} (through 0){empty}"
+    return f"{column.info.name} {figure(lo, unit)} .. {figure(hi, unit)}{empty}"
 
+
+def _figure_unit(column) -> str | None:
+    """The unit :func:`starclass.errors.figure` writes a column's numbers in: its own, else one its name says.
+
+    An RA or Dec without a unit is in degrees (5 decimals, as info's sky positions: at 3 significant digits the
+    PAndAS labels' dec 28.82 read 28.8), a magnitude by its name (``mag_f555w``, ``g_mag``) in mag.
+
+    Examples
+    --------
+    >>> from astropy.table import Column
+    >>> _figure_unit(Column([1.0], name="DEC")), _figure_unit(Column([1.0], name="g_mag"))
+    ('deg', 'mag')
+    >>> _figure_unit(Column([1.0], name="r", unit="pix")), _figure_unit(Column([1.0], name="prob_1"))
+    ('pix', None)
+    """
+    name = str(column.info.name).lower()
+    if _is_angle_column(column) or name in DEC_NAMES:
+        return "deg"
+    if column.unit is not None:
+        return str(column.unit)
+    return "mag" if name.startswith("mag_") or name.endswith("_mag") else None
+
+
+def _cell_figure(value, unit: str | None = None) -> str:
+    """A table cell as :func:`starclass.errors.figure` writes it; an empty (masked) one as astropy shows it, ``--``."""
+    import numpy as np
+
+    return "--" if np.ma.is_masked(value) else figure(value, unit)
+
+
+#: Column names read as a declination in degrees when the column carries no unit.
+DEC_NAMES = ("dec", "dec_deg", "dej2000", "de_j2000", "dec_j2000", "dec_icrs", "_dej2000")
 
 #: Column names read as an angle in degrees (a right ascension) when the column carries no unit.
 ANGLE_NAMES = ("ra", "ra_deg", "raj2000", "ra_j2000", "ra_icrs", "_raj2000")
@@ -1278,6 +1344,11 @@ def _results_table_lines(path: Path) -> list[str] | None:
     lines = [f"{path}: a table {who} wrote into {folder}, not a catalogue of candidates (it has no {ID!r} column, "
              "and needs none)", *what, f"  {counted(len(t), 'row')}:"]
     shown = t[:RESULT_ROWS_SHOWN]
+    for c in shown.colnames:
+        # a float column the command gave no format was printed at full precision (the demo's completeness
+        # 0.8289473684210527, reliability bins 0.06666666666666667): 3 significant digits, or its unit's decimals
+        if shown[c].dtype.kind == "f" and shown[c].info.format is None:
+            shown[c].info.format = functools.partial(_cell_figure, unit=_figure_unit(shown[c]))
     # text left-aligned, numbers right: a reason of 250 characters right-aligned (skipped.ecsv) put a short one's
     # words a screen away from its field
     align = ["<" if shown[c].dtype.kind in "USO" else ">" for c in shown.colnames]
@@ -1545,7 +1616,7 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
         # one kind of file: how it was read, said with its range (0 .. 1 of a PNG is scaled, of a FITS stored)
         how = (f" ({ranges[0][0]}: {PIXEL_KIND_WORDS[ranges[0][1]]})" if ranges and ranges[0][1] in PIXEL_KIND_WORDS
                else "")
-        lines.append(f"pixel values: {float(np.nanmin(lo)):.4g} .. {float(np.nanmax(hi)):.4g}{how}")
+        lines.append(f"pixel values: {figure(np.nanmin(lo))} .. {figure(np.nanmax(hi))}{how}")
     from starclass.io.cutout_folders import mixed_units_note, units_seen
 
     if seen := units_seen(cs):
@@ -1787,12 +1858,7 @@ def info(
 
     Examples: starclass info field/truth.ecsv; starclass info field/; starclass info model/; starclass info m31-real
     """
-    # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
-    from starclass.io.catalog import read_catalog
-    from starclass.io.mosaic import read_mosaics
-    from starclass.io.overview import parse_column_map
     from starclass.io.paths import check_inputs_readable, check_output
-    from starclass.io.regions import class_column, write_regions
 
     if len(paths) == 1 and _is_task(paths[0]):
         # a task file was refused as "not a catalogue", a preset's name as no such file: described as info
@@ -1808,6 +1874,19 @@ def info(
     # found: loop" where evaluate adds "(a link to loop)"
     check_inputs_readable([("", p) for p in paths])
     check_output(ds9, paths, option="--ds9", overwrite=overwrite, file=True)
+    from starclass.cli._app import show_progress
+    from starclass.io.progress import say_step
+
+    # what it is looking at, at a terminal, before astropy's tables, FITS and WCS load below (starclass.io: 0.9 s,
+    # measured, more on a loaded machine): the summary's first line waited for them and for the read, as every
+    # command's did until they said their first step first (evaluate, report, classify)
+    say_step(f"info: reading {', '.join(map(str, paths))} ...", show_progress(None))
+    # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
+    from starclass.io.catalog import read_catalog
+    from starclass.io.mosaic import read_mosaics
+    from starclass.io.overview import parse_column_map
+    from starclass.io.regions import class_column, write_regions
+
     cmap = parse_column_map(column_map)
     if out_format not in ("text", "csv", "ecsv"):
         raise StarclassError(f"--out-format must be text, csv or ecsv, got {out_format!r}")

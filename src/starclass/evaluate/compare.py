@@ -3391,8 +3391,15 @@ def check_comparable(pred: str | Path, references: ReferencesLike | None = None,
     if file_column is not None and file_column in ptab.colnames and ptab.meta.get("file_column") != file_column:
         ptab = ptab.copy(copy_data=False)  # the table handed on is left as it was read
         ptab.meta["file_column"] = file_column
-    ptab, _, has_self, _ = _references_to_compare(ptab, etask, pred, "prediction", references, label_column,
-                                                  pred_column, reference_column)
+    ptab, _, has_self, ref_col = _references_to_compare(ptab, etask, pred, "prediction", references, label_column,
+                                                        pred_column, reference_column)
+    if pred_column is not None:
+        # a --pred-column that is no class (a LEGUS file's class_human_mean) was refused by the evaluation, after
+        # the start line ("evaluate: FILE.tab, 3080 rows: pairing with the references ...", 2026-12-07): the same
+        # checks, in the evaluation's order, so that its error is the first line
+        if reference_column is not None and has_self:
+            with_reference_column(ptab, reference_column, str(pred))
+        prediction_view(ptab, pred_column, etask, str(pred), exclude=[ref_col] if has_self else [])
     if pred_column is None and not has_self:
         # a catalogue with no class at all (detect's candidates) against a reference: refused here as the
         # evaluation would, so that `evaluate cands.ecsv -r truth.ecsv` says its error before its first line

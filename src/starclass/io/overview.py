@@ -217,14 +217,14 @@ def catalog_row(table: Table, name: str) -> dict:
 def hybrid_note(table: Table) -> str | None:
     """For a hybrid human + machine class (LEGUS NGC 1566): how many of the classes no person gave.
 
-    The summary's ``n_inspected`` column counts every classified row; in the hybrid layout
+    The summary's ``n_inspected`` column counts every labelled row; in the hybrid layout
     ``class_method`` 0 marks a class from the machine-learning classifier alone, so those rows
     were not inspected by anyone (654 of NGC 1566's 2451).
 
     Examples
     --------
     >>> t = Table({"class_ref": [1, 2, 3, 0], "class_method": [0, 1, 3, 0]})
-    >>> "1 of the 3 classified rows" in hybrid_note(t)
+    >>> "1 of the 3 labelled rows" in hybrid_note(t)
     True
     """
     if CLASS_METHOD not in table.colnames or CLASS_REF not in table.colnames:
@@ -235,7 +235,7 @@ def hybrid_note(table: Table) -> str | None:
     ml, checked = int(np.sum(machine_only(table))), int(np.sum(done & (method == 1)))
     if not ml and not checked:
         return None
-    return (f"'{N_INSPECTED}' counts the hybrid class: {ml} of the {int(done.sum())} classified rows are the "
+    return (f"'{N_INSPECTED}' counts the hybrid class: {ml} of the {int(done.sum())} labelled rows are the "
             f"machine-learning class alone (class_method 0), {checked} one person's check of it (class_method 1)")
 
 

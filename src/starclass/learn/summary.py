@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from starclass.errors import StarclassError, counted, model_word, recorded, shell_word
+from starclass.errors import StarclassError, counted, figure, model_word, recorded, shell_word
 
 __all__ = ["is_model_path", "model_summary", "cv_folder_summary", "FEW_VALIDATION_ROWS", "few_validation_rows"]
 
@@ -191,7 +191,7 @@ def task_summary(given: str | os.PathLike) -> list[str]:
     if merged:
         lines.append("  reference classes merged: " + ", ".join(f"{k} -> {v}" for k, v in merged.items()))
     if cfg.threshold is not None:
-        lines.append(f"  decision: class {cfg.positive_class} when its probability >= {cfg.threshold:g}")
+        lines.append(f"  decision: class {cfg.positive_class} when its probability >= {figure(cfg.threshold)}")
     lines += [f"  network: {counted(len(members), 'member')} ({', '.join(f'{n} {a}' for a, n in archs.items())})",
               f"  recipe: up to {counted(r.epochs, 'epoch')}, batch {r.batch_size}, {r.optimizer} lr {r.lr:g}, "
               f"validation {r.val_fraction:g} ({r.split} split"
@@ -298,7 +298,7 @@ def model_summary(path: str | os.PathLike) -> list[str]:
                else "training rows not recorded")
             + (f" ({how})" if how else ""))
     if cfg.threshold is not None:
-        lines.append(f"  decision: class {cfg.positive_class} when its probability >= {cfg.threshold:g}, "
+        lines.append(f"  decision: class {cfg.positive_class} when its probability >= {figure(cfg.threshold)}, "
                      "else the other class")
         tuned = getattr(lm, "tuned_threshold", None)
         if tuned and tuned.get("threshold") is not None and float(tuned["threshold"]) == float(cfg.threshold):
