@@ -350,6 +350,8 @@ def _trust_section(c: Comparison) -> Section:
         s.text(f"ECE {t.ece:.3f}{t.ece_ci_text(3)}; {t.floor_words(3)}, from the sampling noise of so many rows alone "
                "(labels drawn from the probabilities themselves, 200 draws): an ECE near it cannot be told "
                "from perfect calibration.")
+    if t.calibration_worse():
+        s.note(t.calibration_worse()[0].upper() + t.calibration_worse()[1:] + ".")  # evaluate's warning, as a note
 
     def floor(v: tuple[float, float] | None, j: int) -> float:
         return float(v[j]) if v is not None else float("nan")
