@@ -762,7 +762,8 @@ def test_classify_keeps_input_columns_named_as_its_outputs(tmp_path, tiny_model)
     assert set(t["model"]) == {str(model.resolve())}
     res = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "--bootstrap", "0", "--no-science",
                               "-o", str(tmp_path / "ev")])
-    assert res.exit_code == 0 and "(from model column)" in res.output, res.output
+    assert res.exit_code == 0 and "; task from the model named in the catalogue's model column: " in res.output, \
+        res.output
 
 
 def test_classify_points_to_a_label_column_of_another_name(tmp_path, tiny_model):

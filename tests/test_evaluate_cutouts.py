@@ -302,7 +302,7 @@ def test_report_of_a_classified_cutout_folder_has_gallery_and_gradcam(tmp_path):
     res = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "--bootstrap", "0",
                               "-o", str(tmp_path / "ev2")])
     assert res.exit_code == 0, res.output
-    assert "(from model column)" in res.output
+    assert "; task from the model named in the catalogue's model column: " in res.output
     y = np.array([M31_CLASS[s] for s in t["label"]])
     assert f"2class: accuracy {accuracy_score(y, t['class_pred']):.3f}" in res.output
     # a model that is gone: the clear error of before, naming --task and --model

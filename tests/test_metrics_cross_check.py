@@ -450,7 +450,7 @@ CLI_CASES = (
 )
 
 _LINES = {
-    "accuracy": re.compile(r"accuracy\[(\S+)\] = ([\d.]+)"),
+    "accuracy": re.compile(r"^  (\S+): accuracy ([\d.]+)", re.M),
     "class": re.compile(r"^  class (\d+)[^:]*: precision (\S+), recall (\S+), F1 (\S+), one-vs-rest balanced accuracy "
                         r"(\S+), one-vs-rest accuracy (\S+) \(n_ref (\d+), n_pred (\d+)\)$", re.M),
     "area": re.compile(r"^  (\S+) class (\S+)(?: \([^)]*\))? vs rest: ROC AUC ([\d.]+), average precision ([\d.]+)",

@@ -200,7 +200,7 @@ def report(
     # only the re-run with it said that the reference, cutouts or model were not there (as classify, 0e0b76f)
     from starclass.io.fields import FieldMosaics, field_mosaics_option
 
-    # each field's mosaics (FIELD=DIR, or folders named as the fields) or one field's: read before any path is
+    # each field's mosaics (FIELD=DIR, or folders named as the fields) or one field's, parsed before they are checked
     given = field_mosaics_option(mosaics) if mosaics else None
     paths = ([p for ps in given.by_field.values() for p in ps] if isinstance(given, FieldMosaics)
              else list(given or ()))
@@ -232,9 +232,9 @@ def report(
         warn_flags_differ(model, flags)  # Grad-CAM of stamps cut otherwise than the training ones
     if flags is not None and model is not None:
         # the Grad-CAM stamps as classify cut them with the same options (build_report reads paths as stored)
-        from starclass.io.mosaic import read_mosaics
+        from starclass.io.mosaic import MosaicSet, read_mosaics
 
-        def flagged(ps: list[Path] | tuple[Path, ...]):
+        def flagged(ps: list[Path] | tuple[Path, ...]) -> MosaicSet:
             one = read_mosaics(list(ps) if len(ps) > 1 else ps[0], pixel_flags=flags, warn_v_band=False)
             echo_flagged(one)
             return one
