@@ -676,8 +676,8 @@ class TrustStudy:
         >>> t = trust_study(np.array([[0.9, 0.1], [0.3, 0.7], [0.6, 0.4]]), np.array([0, 1, 1]),
         ...                 np.array([0, 1, 0]), {"prob_raw": np.array([[1.0, 0.0], [0.0, 1.0], [0.9, 0.1]])},
         ...                 [1, 2], meta={"calibration_n": 7, "model": "model"})
-        >>> t.calibration_worse()  # doctest: +ELLIPSIS
-        'the calibration made the probabilities worse calibrated here: ECE 0.3333 against 0.3000 before it ...'
+        >>> print(t.calibration_worse())  # doctest: +ELLIPSIS
+        the calibration made the probabilities worse calibrated here: ECE 0.3333 against 0.3000 before it ...
         """
         if self.ece_raw is None or not (np.isfinite(self.ece) and np.isfinite(self.ece_raw)) \
                 or self.ece <= self.ece_raw:
