@@ -43,7 +43,7 @@ def test_train_leaves_out_blank_cutouts_as_classify_and_calibrate_do(tmp_path):
     assert f"1 of the 28 labelled training rows of {p} is a blank (constant) image (row 5): left out" in res.output
     import re
 
-    m = re.search(r"(\d+) training, (\d+) validation candidates", res.output)
+    m = re.search(r"(\d+) training, (\d+) validation cutouts", res.output)
     assert m and int(m.group(1)) + int(m.group(2)) == 27, res.output
     # the same words as calibrate's
     res = runner.invoke(app, ["calibrate", str(tmp_path / "model"), "--stamps", str(p), "--overwrite",
