@@ -24,7 +24,7 @@ from starclass.cli._app import (
     progress_option,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError, counted, model_word, refuse_no_rows
+from starclass.errors import StarclassError, counted, model_word, refuse_no_rows, shell_word, shown_command
 from starclass.schema import CLASS_REF, ID
 
 #: The defaults of -n, --by, --mag-bins and --min-confidence: the options and the rerun a cutout folder not
@@ -209,6 +209,17 @@ def suggest_command(
         # network runs (the catalogue's prob_<k> are ranked): asking torch loaded it for nothing (3-4 s)
         pick_device(device)
     key = ID
+    # the user's own options go into a rerun suggest prints: the command said before lacked -o and failed as given
+    # (--pseudo-labels and its options too: the rerun printed wrote no pseudo-labels)
+    again = [*(["-n", str(n)] if n != DEFAULT_N else []), *(["--by", by] if by != DEFAULT_BY else []),
+             *(["--labels", str(labels)] if labels is not None else []),
+             *(["--mag-column", mag_column] if mag_column else []),
+             *(["--mag-bins", str(mag_bins)] if mag_bins != DEFAULT_MAG_BINS else []),
+             *(["--device", device] if device else []), *(["--overwrite"] if overwrite else []),
+             *(["--pseudo-labels", str(pseudo_output)] if pseudo_output is not None else []),
+             *(["--min-confidence", f"{min_confidence:g}"] if min_confidence != DEFAULT_MIN_CONFIDENCE else []),
+             *(["--max-per-class", str(max_per_class)] if max_per_class is not None else [])]
+    _refuse_store(Path(candidates), Path(model), Path(output), again, device=device, tta=by == "mutual-info")
     try:
         # with --mosaics, ra, dec alone are placed through their WCS below, as classify places them
         # with the model's classes: a five-class task's candidates (class_ref 5, no task recorded) were refused
@@ -223,17 +234,6 @@ def suggest_command(
         # is not UTF-8 text ...' said it twice)
         table = read_cutout_output(candidates, "candidates")
         if table is None:
-            # the user's own options go into the rerun: the command said before lacked -o and failed as given
-            # (--pseudo-labels and its options too: the rerun printed wrote no pseudo-labels)
-            again = [*(["-n", str(n)] if n != DEFAULT_N else []), *(["--by", by] if by != DEFAULT_BY else []),
-                     *(["--labels", str(labels)] if labels is not None else []),
-                     *(["--mag-column", mag_column] if mag_column else []),
-                     *(["--mag-bins", str(mag_bins)] if mag_bins != DEFAULT_MAG_BINS else []),
-                     *(["--device", device] if device else []), *(["--overwrite"] if overwrite else []),
-                     *(["--pseudo-labels", str(pseudo_output)] if pseudo_output is not None else []),
-                     *(["--min-confidence", f"{min_confidence:g}"] if min_confidence != DEFAULT_MIN_CONFIDENCE
-                       else []),
-                     *(["--max-per-class", str(max_per_class)] if max_per_class is not None else [])]
             _refuse_unclassified_folder(Path(candidates), Path(model), Path(output), again,
                                         device=device, tta=by == "mutual-info")
             raise
@@ -812,20 +812,73 @@ def _refuse_unclassified_folder(candidates: Path, model: Path, output: Path, aga
     if not any(h == "file" or h.startswith("file_") for h in header) and not named and not (
             candidates.is_dir() and is_cutout_source(candidates)):
         return
-    # a name that is neither there yet (classify refuses to overwrite) nor the suggestions' own
+    files = f" --file-column {shlex.quote(named[0])}" if len(named) == 1 else ""
+    classify, rank = _classify_then_rank(candidates, model, output, again, device=device, tta=tta, files=files)
+    raise StarclassError(
+        f"cutout folder {candidates} is not classified: suggest ranks a folder on the probabilities classify writes "
+        f"(prob_<k>); classify it, then rank that classification:\n  {classify}\n  {rank}") from None
+
+
+def _classify_then_rank(stamps: Path, model: Path, output: Path, again: list[str] | None, *,
+                        device: str | None = None, tta: bool = False, files: str = "") -> tuple[str, str]:
+    """The two commands that rank ``stamps`` (a cutout folder or a stamp store): ``classify --stamps``, then suggest.
+
+    The classification goes beside ``output`` under a name that is neither there yet (classify
+    refuses to overwrite) nor the suggestions' own; ``again`` are the options of this suggest.
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> c, r = _classify_then_rank(pathlib.Path("s.h5"), pathlib.Path("m"), pathlib.Path("/nowhere/next.csv"), ["-n", "5"])
+    >>> c
+    'starclass classify --stamps s.h5 --model m -o /nowhere/classified.ecsv'
+    >>> r
+    'starclass suggest m /nowhere/classified.ecsv -o /nowhere/next.csv -n 5'
+    """
     classified, k = output.parent / "classified.ecsv", 1
     while classified.exists() or classified == output:
         classified, k = output.parent / f"classified_{k}.ecsv", k + 1
     q = shlex.quote
-    files = f" --file-column {q(named[0])}" if len(named) == 1 else ""
-    classify = (f"starclass classify --stamps {q(str(candidates))}{files} --model {q(str(model))} -o "
+    classify = (f"starclass classify --stamps {q(str(stamps))}{files} --model {q(str(model))} -o "
                 f"{q(str(classified))}"
                 + (f" --device {q(device)}" if device else "") + (" --tta" if tta else ""))
     rank = " ".join(["starclass suggest", q(str(model)), q(str(classified)), "-o", q(str(output)),
                      *(q(a) for a in (again or []))])
+    return classify, rank
+
+
+def _refuse_store(candidates: Path, model: Path, output: Path, again: list[str] | None = None, *,
+                  device: str | None = None, tta: bool = False) -> None:
+    """Refuse a stamp store given as CANDIDATES, saying how to rank it: classify it, then suggest from that.
+
+    ``suggest MODEL stamps.h5`` was told what every catalogue reader tells a store ("not a catalogue
+    ...; give the catalogue its stamps were cut from"): suggest ranks a classification
+    (``prob_<k>`` columns), as for a cutout folder (:func:`_refuse_unclassified_folder`), and
+    ``classify --stamps`` reads a store as it is; its classification records the store, so that
+    suggest's next line names the store to fine-tune on. A file is taken for a store as
+    ``classify --stamps`` takes it (:func:`starclass.io.cutout_folders.is_store_file`: HDF5, or named
+    as a store).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "stamps.h5").write_bytes(b"\\x89HDF\\r\\n\\x1a\\n")
+    >>> try:
+    ...     _refuse_store(d / "stamps.h5", pathlib.Path("m"), d / "next.csv")
+    ... except StarclassError as exc:
+    ...     print(str(exc).splitlines()[0].replace(str(d), "D")[:60])
+    D/stamps.h5 is a stamp store (written by 'starclass cutouts')
+    """
+    from starclass.io.cutout_folders import is_store_file
+
+    if not is_store_file(candidates):
+        return
+    classify, rank = _classify_then_rank(candidates, model, output, again, device=device, tta=tta)
     raise StarclassError(
-        f"cutout folder {candidates} is not classified: suggest ranks a folder on the probabilities classify writes "
-        f"(prob_<k>); classify it, then rank that classification:\n  {classify}\n  {rank}") from None
+        f"{candidates} is a stamp store (written by 'starclass cutouts'), not classified candidates: suggest ranks "
+        "the probabilities classify writes (prob_<k>); classify the store, then rank that classification (or give "
+        f"the catalogue its stamps were cut from, with --mosaics):\n  {classify}\n  {rank}")
 
 
 def _no_label_column_note(labels: Path, key: str) -> str:
@@ -952,14 +1005,26 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
         raise StarclassError(f"--check-labels {source}: no such file" if not Path(source).exists() else
                              f"--check-labels {source}: a folder; give the table of labels and out-of-fold "
                              "probabilities (e.g. the cross-validation's cv_predictions.ecsv)")
+    from starclass.io.cutout_folders import is_store_file
+
+    if is_store_file(source):
+        # read as a catalogue it was told "give the catalogue its stamps were cut from": the table wanted holds
+        # out-of-fold probabilities, which a cross-validation on the store writes
+        raise StarclassError(f"--check-labels {source} is a stamp store (written by 'starclass cutouts'), not a table "
+                             "of labels and out-of-fold probabilities: give the cross-validation's cv_predictions.ecsv "
+                             f"({shown_command(f'starclass train --stamps {shell_word(source)} --cv 5 -o CV')} "
+                             "writes CV/cv_predictions.ecsv)")
     check_output(output, [source, model], option="--output", overwrite=overwrite, file=True)
     catalog_format(output)  # a wrong extension fails now, not after the table is read
     name = f"--check-labels {source}"
     cfg = task_option(task, recorded=lambda: recorded_tasks(model)) if task is not None else None
     table = read_cutout_output(source, name, classes=(CLASS_PRED, CLASS_REF, label_column or "label"))
     if table is None:
-        table = read_catalog(source, allow_empty=True, require_xy=False,
-                             classes=cfg.catalogue_classes if cfg is not None else model_catalogue_classes(model))
+        # without MODEL and --task the table's own classes are read (model_catalogue_classes(None) was a TypeError
+        # traceback: 'suggest --check-labels cv_predictions.ecsv -o L.ecsv', the documented call, failed so)
+        known = (cfg.catalogue_classes if cfg is not None else model_catalogue_classes(model) if model is not None
+                 else ())
+        table = read_catalog(source, allow_empty=True, require_xy=False, classes=known)
     refuse_no_rows(table, source, "--check-labels")
     etask, note = resolve_task(table, cfg, model=model)
     if note:
