@@ -221,11 +221,11 @@ def test_suggest_labels_of_the_training_folder_when_the_names_repeat(tmp_path):
     res = runner.invoke(app, ["suggest", str(tmp_path / "model"), str(out), "-o", str(tmp_path / "next.csv"),
                               "-n", "5", "--labels", str(p)])
     assert res.exit_code == 0, res.output
-    assert "0 of the 28 candidates are labelled there" in res.output
+    assert "0 of the 28 cutouts are labelled there" in res.output
     # the new folder's own labels do name them all
     res = runner.invoke(app, ["suggest", str(tmp_path / "model"), str(out), "-o", str(tmp_path / "next2.csv"),
                               "-n", "5", "--labels", str(tmp_path / "new data")])
-    assert res.exit_code == 2 and "every one of the 28 candidates already has a label" in res.output, res.output
+    assert res.exit_code == 2 and "every one of the 28 cutouts already has a label" in res.output, res.output
 
 
 # ----------------------------------------------------------------------------- reading a user's folder

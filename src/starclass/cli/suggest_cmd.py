@@ -250,7 +250,9 @@ def suggest_command(
             raise StarclassError(f"--pseudo-labels: {candidates} is a classified cutout folder; pseudo-labels are "
                                  "written for a catalogue of candidates with ids (train --pseudo-labels matches "
                                  "them by id)") from None
-    refuse_no_rows(table, candidates, "candidates", why=": no candidates to suggest from")
+    # a classified cutout folder's rows are cutouts, not detected candidates: said so in every line below
+    noun = "candidate" if key == ID else "cutout"
+    refuse_no_rows(table, candidates, "candidates", why=f": no {noun}s to suggest from")
     labelled = None
     if labels is not None:
         labelled, how = _labelled_cutouts(table, labels, key, candidates) if key != ID else (_labelled(labels, key), "")
@@ -267,14 +269,14 @@ def suggest_command(
             # ones, and disagreed with the final line's "of 63: 1 labelled in L.csv, 1 other cutout of ..."
             other = (f", and {n_other} other {'cutout' if n_other == 1 else 'cutouts'} of an object labelled there "
                      f"({group})") if n_other else ""
-            echo(f"--labels {labels}: {n_there} of the {counted(len(table), 'candidate')} "
+            echo(f"--labels {labels}: {n_there} of the {counted(len(table), noun)} "
                  f"{'is' if n_there == 1 else 'are'} labelled there and left out ({how}){other}")
     elif CLASS_REF in table.colnames:
         # a human-classified catalogue (a LEGUS .tab, a truth table, a labelled cutout folder's classification):
         # its own classes were passed over without a word and labelled candidates were suggested again
         own = int(np.sum(np.ma.filled(np.ma.asarray(table[CLASS_REF], dtype=float), 0) > 0))
         if own:
-            echo(f"note: {own} of the {counted(len(table), 'candidate')} "
+            echo(f"note: {own} of the {counted(len(table), noun)} "
                  f"{'has a class_ref of its' if own == 1 else 'have a class_ref of their'} own in {candidates}; only "
                  "--labels says what is labelled, so they may be suggested: give --labels "
                  f"{_own_labels(table, key, candidates)} to leave them out")
@@ -357,7 +359,7 @@ def suggest_command(
                                                            if spread < mag_bins else "")
                if spread > 1 else f", not spread over {mag} (--mag-bins {mag_bins}, but "
                + ("one suggestion is not spread)" if len(out) <= 1 else "fewer than 2 candidates have a magnitude)"))
-    echo(f"suggested {len(out)} of {pool_text(out.meta['suggest'])} by {used}{how}; written {output}")
+    echo(f"suggested {len(out)} of {pool_text(out.meta['suggest'], noun=noun)} by {used}{how}; written {output}")
     if pseudo is not None:
         meta = pseudo.meta["pseudo_labels"]
         per = ", ".join(f"class {k}: {v}" for k, v in meta["per_class"].items())
@@ -922,17 +924,18 @@ def _labelled_cutouts(table, labels: Path, key: str = "file", source=None) -> tu
     if roots is None:
         files = set(_labelled(labels, key))
         return ([f for f in written if f in files],
-                f"files compared as written, e.g. {written[0]!r}: the candidates do not record their folder "
+                f"files compared as written, e.g. {written[0]!r}: the cutouts do not record their folder "
                 "(classified before 2026-12-03)")
     try:
         # the rows with a label only: an export with --include-unlabelled lists the whole pool
         # a list naming its files in 'filename', as the candidates were classified (classify --file-column)
         files = set(listed_files(labels, absolute=True, labelled_only=True, file_column=key))
     except StarclassError as exc:
-        raise StarclassError(f"--labels: the candidates are a classified cutout folder, named by file: {exc}") from None
+        raise StarclassError(f"--labels: the cutouts to suggest from (a classified cutout folder) are named by file: "
+                             f"{exc}") from None
     where = sorted({str(r) for r in roots})
     return ([f for f, r in zip(written, roots) if str(listed_path(r, f)) in files],
-            f"compared as files: the candidates' in {', '.join(where[:2])}{', ...' if len(where) > 2 else ''}")
+            f"compared as files: the cutouts' in {', '.join(where[:2])}{', ...' if len(where) > 2 else ''}")
 
 
 def _labelled(labels: Path, key: str) -> list:
@@ -966,7 +969,8 @@ def _labelled(labels: Path, key: str) -> list:
     try:
         return listed_files(labels, labelled_only=True, file_column=key)
     except StarclassError as exc:
-        raise StarclassError(f"--labels: the candidates are a classified cutout folder, named by file: {exc}") from None
+        raise StarclassError(f"--labels: the cutouts to suggest from (a classified cutout folder) are named by file: "
+                             f"{exc}") from None
 
 
 def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: int | None, label_column: str | None,
