@@ -830,8 +830,8 @@ def _classify_then_rank(stamps: Path, model: Path, output: Path, again: list[str
 
     Examples
     --------
-    >>> import pathlib
-    >>> c, r = _classify_then_rank(pathlib.Path("s.h5"), pathlib.Path("m"), pathlib.Path("/nowhere/next.csv"), ["-n", "5"])
+    >>> from pathlib import Path
+    >>> c, r = _classify_then_rank(Path("s.h5"), Path("m"), Path("/nowhere/next.csv"), ["-n", "5"])
     >>> c
     'starclass classify --stamps s.h5 --model m -o /nowhere/classified.ecsv'
     >>> r
@@ -869,8 +869,8 @@ def _refuse_store(candidates: Path, model: Path, output: Path, again: list[str] 
     >>> try:
     ...     _refuse_store(d / "stamps.h5", pathlib.Path("m"), d / "next.csv")
     ... except StarclassError as exc:
-    ...     print(str(exc).splitlines()[0].replace(str(d), "D")[:60])
-    D/stamps.h5 is a stamp store (written by 'starclass cutouts')
+    ...     print(str(exc).splitlines()[0].replace(str(d), "D").split(":")[0])
+    D/stamps.h5 is a stamp store (written by 'starclass cutouts'), not classified candidates
     """
     from starclass.io.cutout_folders import is_store_file
 

@@ -788,7 +788,7 @@ def train_command(
             raise StarclassError(f"--target-purity: task {cfg.name!r} has {cfg.n_classes} classes; a decision "
                                  "threshold applies to binary tasks only")
         if float(cfg.recipe.val_fraction or 0) == 0 and cfg.recipe.split != "galaxy":
-            raise StarclassError("--target-purity chooses the threshold on validation candidates: give "
+            raise StarclassError("--target-purity chooses the threshold on the validation rows: give "
                                  "--val-fraction > 0")
 
     from starclass.learn.config import effective_config
