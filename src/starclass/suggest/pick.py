@@ -327,7 +327,7 @@ def unlabelled(table: Table, labelled: Sequence | None, *, key: str = ID, labels
     --------
     >>> unlabelled(Table({"id": [1, 2, 3]}), [2.0]).tolist()
     [True, False, True]
-    >>> unlabelled(Table({"file": ["a.png"]}), ["a.png"], key="file")
+    >>> unlabelled(Table({"file": ["a.png"]}), ["a.png"], key="file")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     starclass.errors.StarclassError: the one cutout already has a label in --labels: nothing to suggest (give ...
