@@ -9,6 +9,7 @@ warning says no threshold was stored, the best purity reached, what classify dec
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -48,3 +49,15 @@ def test_an_unreached_target_purity_keeps_the_model_and_says_so(tmp_path):
     assert TUNED_THRESHOLD not in doc and doc["members"]
     # cutouts are called cutouts, not candidates (detected catalogue rows)
     assert "40 training, 40 validation cutouts" in said and "validation candidates" not in said, said
+
+
+def test_an_unreached_target_is_said_as_given():
+    # 0.999 was said "purity 1.00" (two decimals): train's warning then named 0.999 and 1.00 for one target
+    from starclass.errors import StarclassError
+    from starclass.evaluate.threshold import threshold_for_purity
+
+    y, score = np.array([1, 0, 1, 0, 1, 0], bool), np.linspace(0.9, 0.4, 6)
+    with pytest.raises(StarclassError, match=r"^no threshold reaches purity 0\.999 with at least 3 objects"):
+        threshold_for_purity(y, score, 0.999, min_selected=3)
+    with pytest.raises(StarclassError, match=r"^no threshold reaches purity 0\.80 with at least 3 objects"):
+        threshold_for_purity(y, score, 0.8, min_selected=3)
