@@ -1134,6 +1134,12 @@ def rows_named(indices: Iterable[int], *, limit: int = 10) -> str:
 SUGGEST_BY: tuple[str, ...] = ("entropy", "margin", "set-size", "mutual-info")
 
 
+#: File endings of an HDF5 stamp store (``starclass cutouts``): the names ``cutouts -o`` and ``--merge`` take, and
+#: the names a reader takes for a store (a file so named that is no HDF5 is called "not a stamp store"). One
+#: list: cutouts wrote ``x.hdf`` while the readers' own list (.h5, .hdf5) did not know it (until 2026-12-07).
+STAMP_STORE_SUFFIXES: tuple[str, ...] = (".h5", ".hdf5", ".hdf")
+
+
 #: Candidates a trained model classifies per batch (classify, calibrate, suggest, survey, train --target-purity,
 #: ``CNNClassifier.predict_proba``, cross-validation): memory only, the probabilities are the same at any size
 #: (a CPU run gave identical ones at 256 and 512). One default, so that the commands a user moves

@@ -643,7 +643,7 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     lst = read_cutout_list(stamps, cfg, file_column=file_column)
     out = export_labels(engine, dataset, export_catalogue(lst, export), export,
                         include_unlabelled=include_unlabelled, summary_path=summary, scheme=scheme,
-                        overwrite=overwrite, label_strings=label_strings(cfg))
+                        overwrite=overwrite, label_strings=label_strings(cfg), noun="cutout")
     _report_export(out, export)
     # the export keeps the list's 'filename': train reads it only when told so
     one = lst.file_columns[0] if len(lst.file_columns) == 1 else "file"
@@ -720,15 +720,27 @@ def _refuse_export_without_database(url: str, data_dir: Path | None, catalogue: 
     path = dbm.sqlite_path(url)
     if path is None or path.exists():
         return
+    init_task = ""  # what --init needs beyond the served list: the task, where nothing else gives it
     if stamps is not None:
-        where = f"--stamps {shell_word(stamps)}" + (f" --task {shell_word(task)}" if task else " --task TASK")
+        where = f"--stamps {shell_word(stamps)}" + (f" --task {shell_word(task)}" if task else "")
+        if not task:
+            # --init records the list's own labels as the task, and later runs take the recorded one: "--task
+            # TASK" was asked for a labelled list (and for the server, which never needs it then)
+            try:
+                own = _labels_task(stamps)
+            except StarclassError:  # more labels than keys: --init says so, with its own words
+                own = None
+            init_task = "" if own is not None else " --task TASK"
+        rows = "cutouts"
     else:
         where = shell_word(data_dir) + (f" --catalogue {shell_word(catalogue)}" if catalogue is not None else "")
+        rows = "candidates"
     where += f" --db {shell_word(db)}" if db else ""
     raise StarclassError(
-        f"no label database at {path}, so no labels to export: nobody has labelled these candidates with "
+        f"no label database at {path}, so no labels to export: nobody has labelled these {rows} with "
         f"'starclass inspect' yet, or the labels are in another database (give it as --db); to label them, "
-        f"make the database and an account ({shown_command(f'starclass inspect {where} --init --add-user NAME')}), "
+        f"make the database and an account "
+        f"({shown_command(f'starclass inspect {where}{init_task} --init --add-user NAME')}), "
         f"serve the page ({shown_command(f'starclass inspect {where}')}), then export")
 
 
