@@ -554,13 +554,47 @@ def _recorded_merge(table, classes) -> dict[int, int]:
     return merge if set(merge.values()) - {0} <= set(map(int, classes)) else {}
 
 
-def classified_csv_lines(path: Path) -> list[str]:
+def _listed_table(path: Path) -> Table | None:
+    """The classified cutout list ``path`` read as a table (meta included), else None (not one, or not readable)."""
+    from starclass.io.cutout_output import read_cutout_output
+
+    try:
+        return read_cutout_output(path)
+    except StarclassError:
+        return None  # the cutout summary has read it already; a CSV it reads but astropy does not: no counts
+
+
+def counts_heading(table: Table) -> str:
+    """The heading of a classified cutout list's class counts: which command's classification it holds.
+
+    ``train --cv``'s ``cv_predictions.ecsv`` (its meta ``cv``, or a ``fold`` column) was headed
+    "classified (classify --stamps):", a command that never wrote it: its rows are out-of-fold
+    predictions, each made by the fold model that held the row out.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> counts_heading(Table({"file": ["a.png"], "class_pred": [1]}, meta={"cv": "5"}))
+    'out-of-fold predictions (train --cv 5: each row classified by the fold model that held it out):'
+    >>> counts_heading(Table({"file": ["a.png"], "class_pred": [1]}))
+    'classified (classify --stamps):'
+    """
+    from starclass.schema import CV_SCHEME, FOLD
+
+    if (scheme := table.meta.get(CV_SCHEME)) is not None or FOLD in table.colnames:
+        how = f"train --cv {scheme}" if scheme is not None else f"train --cv, its {FOLD} column"
+        return f"out-of-fold predictions ({how}: each row classified by the fold model that held it out):"
+    return "classified (classify --stamps):"
+
+
+def classified_csv_lines(path: Path, table: Table | None = None) -> list[str]:
     """The class counts of a cutout list that ``classify --stamps -o OUT.csv`` (or ``.ecsv``, ...) wrote, else ``[]``.
 
     ``info OUT.csv`` described it only as a labelled cutout folder, without its ``class_pred``
     counts, which ``info OUT.ecsv`` gives. A CSV keeps no meta: the task is the one of the model
     its ``model`` column names (one model, still there, as a path from here or from the CSV's
-    folder); otherwise the classes in the table are counted by number.
+    folder); otherwise the classes in the table are counted by number. ``table``: the list
+    already read (:func:`_listed_table`), else it is read here.
 
     Examples
     --------
@@ -573,13 +607,10 @@ def classified_csv_lines(path: Path) -> list[str]:
     """
     import numpy as np
 
-    from starclass.io.cutout_output import read_cutout_output
     from starclass.schema import CLASS_PRED, CLASS_REF
 
-    try:
-        table = read_cutout_output(path)
-    except StarclassError:
-        return []  # the cutout summary has read it already; a CSV it reads but astropy does not: no counts
+    if table is None:
+        table = _listed_table(path)
     if table is None or CLASS_PRED not in table.colnames:
         return []
     if table.meta.get("classes"):
@@ -1544,7 +1575,20 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
         alike = label_like_column(cs.table.colnames, "label") if cs.source.is_file() else None
         hint = (f" (column {alike!r} may hold them: train, classify and evaluate take --label-column {alike})"
                 if alike else "")
-        lines.append(f"labels: none ({why}): classify only{hint}")
+        from starclass.schema import CLASS_REF
+
+        try:
+            numbered = np.asarray(cs.table[CLASS_REF], dtype=float) if CLASS_REF in cs.table.colnames else np.zeros(0)
+        except (TypeError, ValueError):  # a hand-made list's words in class_ref: no class numbers, as the counts say
+            numbered = np.zeros(0)
+        if (labelled := numbered > 0).any():
+            # train --cv's cv_predictions.ecsv holds its labels as class numbers (class_ref, which evaluate and suggest
+            # score against): "labels: none" was said of its 40 labels, counted under it
+            without = f", {int((~labelled).sum())} without one" if not labelled.all() else ""
+            lines.append(f"labels: {int(labelled.sum())} as class numbers in {CLASS_REF}{without} (counted below), "
+                         f"none as names: {why}, which train reads{hint}")
+        else:
+            lines.append(f"labels: none ({why}): classify only{hint}")
     else:
         names, counts = np.unique(cs.labels, return_counts=True)
         from starclass.io.cutout_folders import is_missing_label
@@ -2021,9 +2065,11 @@ def info(
             echo(f"images: not read ({exc})")
             return
         echo(summary)
-        if (csv_path := _cutout_csv(paths[0], file_column)) is not None and (counts := classified_csv_lines(csv_path)):
-            # classify --stamps -o OUT.csv: its class_pred counts were missing (OUT.ecsv showed them)
-            echo("classified (classify --stamps):\n" + "\n".join(counts))
+        listed = _listed_table(csv_path) if (csv_path := _cutout_csv(paths[0], file_column)) is not None else None
+        if csv_path is not None and (counts := classified_csv_lines(csv_path, listed)):
+            # classify --stamps -o OUT.csv: its class_pred counts were missing (OUT.ecsv showed them); train --cv's
+            # cv_predictions.ecsv was headed "classified (classify --stamps)" too, until 2026-12-07
+            echo(counts_heading(listed) + "\n" + "\n".join(counts))
         if csv_path is not None and (people := _export_vote_lines(csv_path)):
             echo("\n".join(people))
         return
