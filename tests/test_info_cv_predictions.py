@@ -29,13 +29,11 @@ def _cutouts(folder, n):
 
 @pytest.mark.parametrize("name", ["cv_predictions.ecsv", "cv_predictions.csv"])
 def test_out_of_fold_predictions_are_named_so_and_their_labels_counted(tmp_path, name):
-    from starclass.schema import CV_SCHEME
-
     files = _cutouts(tmp_path / "d", 4)
     t = Table({"row": np.arange(4), "fold": ["1", "2", "1", "2"], "file": files,
                "class_ref": np.array([1, 2, 2, 0], np.int16), "class_pred": np.array([1, 1, 2, 2], np.int16),
                "prob_1": [0.9, 0.6, 0.2, 0.3], "prob_2": [0.1, 0.4, 0.8, 0.7]},
-              meta={"classes": [1, 2], "class_names": ["cluster", "non-cluster"], CV_SCHEME: "2"})
+              meta={"classes": [1, 2], "class_names": ["cluster", "non-cluster"], "cv": "2"})  # as train --cv writes it
     t.write(tmp_path / "d" / name)
     res = runner.invoke(app, ["info", str(tmp_path / "d" / name)])
     assert res.exit_code == 0, res.output
