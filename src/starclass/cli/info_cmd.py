@@ -1735,7 +1735,7 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     import numpy as np
     from astropy.table import MaskedColumn
 
-    from starclass.cli.info_outputs import simulation_note
+    from starclass.cli.info_outputs import field_evaluation_note, simulation_note
     from starclass.io.overview import summarise_dir
 
     # with mosaics, a stray pos.txt or notes.txt that is no catalogue must not hide them: info said only
@@ -1743,7 +1743,9 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     skip = {p.name for p in images}
     # the simulator's own record (simulate FIELD_DIR writes simulation.json beside the field) was counted as
     # "1 file not read as a catalogue: simulation.json", as if something were wrong with it: said as what it is
-    own = [n for p in sorted(directory.glob("*.json")) if (n := simulation_note(p)) is not None]
+    # so was a survey field's evaluation.json (until 2026-12-07), which info of the file describes
+    own = [n for p in sorted(directory.glob("*.json"))
+           if (n := simulation_note(p) or field_evaluation_note(p)) is not None]
     skip |= {n.split(":", 1)[0] for n in own}
     table, notes = summarise_dir(directory, column_map, allow_none=bool(images), read_elsewhere=skip)
     notes = [n for n in notes if n.split(":", 1)[0] not in skip] + own
