@@ -2798,8 +2798,8 @@ def truth_words(evaluation: dict[str, Any]) -> str | None:
 
     Examples
     --------
-    >>> truth_words({"n_truth": 60, "n_catalogue": 60, "n_matched": 58, "completeness": 0.97,
-    ...              "matched_on": "sky (ra, dec)", "accuracy": {"2class": {"accuracy": 0.9, "balanced_accuracy": 0.6}}})
+    >>> ev = {"n_truth": 60, "n_catalogue": 60, "n_matched": 58, "completeness": 0.97, "matched_on": "sky (ra, dec)"}
+    >>> truth_words({**ev, "accuracy": {"2class": {"accuracy": 0.9, "balanced_accuracy": 0.6}}})
     'truth: 58/60 matched on the sky (ra, dec), accuracy (2class) 0.900 (balanced 0.600)'
     >>> truth_words({"n_truth": 5, "n_catalogue": 0})
     'truth: 0/5 matched (no candidate in the field)'
