@@ -360,10 +360,10 @@ def _sky_lines(table) -> list[str]:
     >>> t.meta["sky_text"] = {"ra": "", "dec": ""}
     >>> for line in _sky_lines(t):
     ...     print(line)
-    sky positions (deg): ra 155.12708 .. 157.50000, dec -1.25000 .. 41.26917
+    sky positions (deg): ra 155.12708 .. 157.5, dec -1.25 .. 41.26917
     ra, dec read from text: sexagesimal ra in hours (10:20:30.5), dec in degrees; plain numbers in degrees
     >>> _sky_lines(Table({"ra": [359.5, 0.0, 2.5], "dec": [41.0, 41.5, 42.0]}))[0]
-    'sky positions (deg): ra 359.50000 .. 2.50000 (through 0), dec 41.00000 .. 42.00000'
+    'sky positions (deg): ra 359.5 .. 2.5 (through 0), dec 41 .. 42'
     """
     import numpy as np
 
@@ -382,10 +382,12 @@ def _sky_lines(table) -> list[str]:
                 # a field straddling RA 0h (M31's; a row of 24:00:00 wrapped to 0) was "ra 0.00000 .. 359.99958",
                 # as if it covered the whole sky: the short way round, as the cutout lists' ranges say it
                 arc = _short_arc(ra[ok])
-                ra_words = (f"ra {ra[ok].min():.5f} .. {ra[ok].max():.5f}" if arc is None
-                            else f"ra {arc[0]:.5f} .. {arc[1]:.5f} (through 0)")
+                # degrees as every figure of info writes them (starclass.errors.figure): 5 decimals, a round
+                # value's trailing zeros dropped (a hand-made list's ra 358 read 358.00000 until 2026-12-07)
+                ra_words = (f"ra {figure(ra[ok].min(), 'deg')} .. {figure(ra[ok].max(), 'deg')}" if arc is None
+                            else f"ra {figure(arc[0], 'deg')} .. {figure(arc[1], 'deg')} (through 0)")
                 lines.append(f"sky positions (deg): {ra_words}, "
-                             f"dec {dec[ok].min():.5f} .. {dec[ok].max():.5f}{lack}")
+                             f"dec {figure(dec[ok].min(), 'deg')} .. {figure(dec[ok].max(), 'deg')}{lack}")
     text = dict(table.meta.get("sky_text") or {})
     if text:
         cols = ", ".join(c for c in (RA, DEC) if c in text)
