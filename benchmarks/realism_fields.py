@@ -4,8 +4,9 @@ For each field preset (``ngc7793w`` 3.44 Mpc, ``ngc5474`` 6.8 Mpc with F438W/F60
 8.3 Mpc with WFC3 F438W, ``ngc628c`` 9.9 Mpc, and ``ngc1566`` 17.9 Mpc) it simulates a field,
 runs ``starclass.detect.detect`` with the real field's selection (CI >= its cut, m_V <= its 99th
 percentile; the magnitudes with one average aperture correction, as in the real "avgapcor" files:
-:func:`average_aperture_correction`), matches detections to the truth within 2 px (class = the simulated human mode, as
-the real class is a human mode), and checks, as ``benchmarks/realism_legus.py`` does for NGC 1566:
+:func:`average_aperture_correction`), matches detections to the truth within 2 px of its position or
+centre of light (class = the simulated human mode, as the real class is a human mode), and checks, as
+``benchmarks/realism_legus.py`` does for NGC 1566:
 
 * per class, that the simulated medians of CI, M_V, U-B and V-I fall inside the real
   inter-quartile range of that field's catalogue;
@@ -167,7 +168,8 @@ def footprint_area(xy: np.ndarray) -> float:
 
 
 def check_field(name: str, args) -> dict:
-    from starclass.detect import detect, match_catalogs
+    from starclass.detect import detect
+    from starclass.detect.match import match_truth
     from starclass.science.many import read_legus_field
     from starclass.science.ssp import distance_modulus
     from starclass.simulate import preset, simulate_field
@@ -197,7 +199,10 @@ def check_field(name: str, args) -> dict:
         found, apcor = average_aperture_correction(found, mosaics)
     found = found[np.isfinite(np.asarray(found[f"mag_{cfg.v_band}"], float))
                   & (np.asarray(found[f"mag_{cfg.v_band}"], float) <= mag_cut)]
-    ia, ib, _ = match_catalogs(found, field.truth, radius=2.0)
+    # at the truth's position or its centre of light, as the demo, detect --truth, survey and evaluate pair a
+    # simulated truth (match_truth); until 2026-12-07 at the position only, a blend detected at its centre of
+    # light was left out of the simulated quartiles (the figures of docs/legus_validation.md were so measured)
+    ib, ia, _ = match_truth(field.truth, found, radius=2.0)
     sim = found[ia]
     sc = np.asarray(field.humans[CLASS_REF], dtype=int)[ib]
     sq = quantities(sim, list(cfg.bands), dm)

@@ -55,13 +55,29 @@ def test_an_unlabelled_classification_is_told_how_to_score_it_or_what_to_label(f
     evaluate, report, suggest = _next(res.output)
     assert evaluate == ["evaluate", "out.ecsv", "-r", "TRUTH.ecsv"] and report == ["report", "out.ecsv", "-r",
                                                                                   "TRUTH.ecsv"]
-    assert suggest[:5] == ["suggest", str(field), "out.ecsv", "--mosaics", "d1"], suggest
+    # no --mosaics since 2026-12-07: suggest ranks the output's own prob_<k> and finds the folder in its meta; with
+    # --mosaics it classified every candidate again and warned of 18 columns renamed <name>_input
+    assert suggest[:3] == ["suggest", str(field), "out.ecsv"] and "--mosaics" not in suggest, suggest
     # as a user copies them, the placeholder filled in
     ran = runner.invoke(app, [*(w if w != "TRUTH.ecsv" else "truth.ecsv" for w in evaluate), "--bootstrap", "0",
                               "--no-science"])
     assert ran.exit_code == 0, ran.output
     ran = runner.invoke(app, [*suggest[:suggest.index("-n")], "-n", "3", "-o", "sug.ecsv", "--mag-bins", "1"])
     assert ran.exit_code == 0 and "serve them: starclass inspect d1" in ran.output, ran.output
+    assert "--mosaics d1 --catalog out.ecsv" in " ".join(ran.output.split()), ran.output
+    assert "kept renamed" not in ran.output, ran.output
+    from astropy.table import Table
+
+    assert not [c for c in Table.read("sug.ecsv").colnames if c.endswith("_input")]
+
+
+def test_a_csv_classification_keeps_the_mosaics_in_its_suggest_command(field):
+    """A CSV keeps no meta: its suggest command still gives the mosaics, whose folder the hints name."""
+    res = runner.invoke(app, ["classify", "d1", "-c", "cands.ecsv", "--model", str(field), "-o", "out.csv",
+                              "--device", "cpu", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    suggest = _next(res.output)[-1]
+    assert suggest[:5] == ["suggest", str(field), "out.csv", "--mosaics", "d1"], suggest
 
 
 def test_a_labelled_classification_is_told_to_score_it(field):

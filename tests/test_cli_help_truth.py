@@ -471,3 +471,17 @@ def test_simulate_outdir_help_says_what_a_cutout_preset_writes(tmp_path):
                 if p.name == "outdir"]
     assert all(name in help_ for name in OWN_NAMES), help_  # labels.csv, images, simulation.json
     assert "truth.ecsv" in help_, help_  # and a field's, as before
+
+
+def test_precision_is_said_in_one_wording_by_train_and_classify():
+    """``classify --help`` said "bf16 (bfloat16, fast on CPUs with AMX)" where ``train --help`` said "bf16 (bfloat16 on
+    any device: on CPUs with bfloat16 units 1.0x to 5.4x as fast, by network)": one option, two descriptions. The
+    two now share every word before their own default."""
+    helps = _helps()
+    said = {name: helps[(name, "--precision")] for name in ("train", "classify")}
+    before_default = {name: text.split(" Default:")[0] for name, text in said.items()}
+    assert all(" Default:" in text for text in said.values()), said
+    assert before_default["train"] == before_default["classify"], said
+    # what it defines: every precision by name, and the factor measured (docs/training.md, Precision)
+    assert all(_named(p, before_default["train"]) for p in ("auto", "fp32", "bf16")), said
+    assert "1.0x to 5.4x" in before_default["train"], said

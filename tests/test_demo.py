@@ -32,6 +32,18 @@ def test_demo_end_to_end_small(tmp_path):
                   m.group(1))
     assert n and 0 < int(n.group(1)) < FEW_VALIDATION_ROWS, res.output
     assert float(n.group(2)) == pytest.approx(1 / int(n.group(1)), abs=1e-3)
+    # one line a step, in order: "[1/6]" was printed twice (the train field, then the test field)
+    steps = re.findall(r"^\[(\d)/(\d)\]", res.output, re.M)
+    assert steps == [(str(k), "6") for k in range(1, 7)], res.output
+    assert re.search(r"^ +simulating the test field \(256 x 256 px, seed 1001\)", res.output, re.M), res.output
+    # its 7-row calibration set was warned of three times (the temperature on 7 rows, the same temperature at the
+    # end of its search, step 4's conformal sets with too few rows of each class): once now, with the demo's next
+    # step (more candidates; train's --val-fraction is no option of the demo), after the model line it qualifies
+    warned = [line for line in res.output.splitlines() if line.startswith("warning:")]
+    assert len(warned) == 1 and "fitted on only" in warned[0], res.output
+    assert "--val-fraction" not in warned[0] and "run the demo with more candidates (--n-candidates)" in warned[0]
+    lines = res.output.splitlines()
+    assert lines.index(warned[0]) == next(i for i, line in enumerate(lines) if "model ->" in line) + 1, res.output
     # --no-progress: none of the timed lines a log file gets without it (tests/test_progress_lines.py)
     assert not re.search(r"^\d\d:\d\d:\d\d .*(: \d+ of \d+ |: epoch )", res.output, re.M), res.output
     classified = Table.read(out / "classified.ecsv")

@@ -185,3 +185,30 @@ def test_evaluate_and_report_refused_by_their_catalogue_say_the_error_first(tmp_
         assert res.exit_code == 2, res.output
         assert res.output.strip().splitlines()[0].startswith("error:"), res.output
         assert not out.exists()
+
+
+def test_calibrate_says_each_wait_before_its_bar(tmp_path, single_thread):
+    """calibrate said its first line, then nothing for 11-17 s on a loaded machine (3,000 rows of a simulated field:
+    torch 5 s, cutting the stamps 4 s, the model and the check of its training rows 2 s) until the classification's
+    count. The stamps being cut and the model being loaded and checked are each said now, in that order, before it."""
+    from conftest import write_toy_held_out
+    from starclass.learn.config import get_preset
+
+    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0])
+    write_toy_held_out(cfg, tmp_path, 40, seed=21)
+    model = write_untrained_model(tmp_path / "model", cfg, seed=0)
+    held = tmp_path / "held.ecsv"
+    res = runner.invoke(app, ["calibrate", str(model), str(tmp_path / "mos"), "--catalog", str(held), "--device", "cpu",
+                              "--overwrite"])
+    assert res.exit_code == 0, res.output
+    lines = timed_lines(res.stderr)
+    first_count = next(i for i, line in enumerate(lines) if re.search(r": 0 of \d+ ", line))
+    assert lines[:first_count] == [
+        f"calibrate: reading the held-out rows and loading model {model} ...",
+        f"calibrate: cutting the stamps of 40 rows of {held} from {len(cfg.bands)} bands ...",
+        f"calibrate: loading model {model} and checking its training rows against the 40 held-out rows ...",
+    ], res.stderr
+    # --no-progress: none of them
+    res = runner.invoke(app, ["calibrate", str(model), str(tmp_path / "mos"), "--catalog", str(held), "--device", "cpu",
+                              "--overwrite", "--no-progress"])
+    assert res.exit_code == 0 and not timed_lines(res.stderr) and "calibrate: " not in res.stderr, res.output

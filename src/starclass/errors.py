@@ -153,6 +153,9 @@ CALIBRATE_PYTHON = "starclass.learn.calibration.calibrate_model(model, inputs, l
 CALIBRATE_MORE_PYTHON = "starclass.learn.calibration.calibrate_model(...)"
 #: ... and to hold out more validation rows: the recipe's ``val_fraction``; the command line's is ``--val-fraction``.
 VAL_FRACTION_PYTHON = "a larger val_fraction (get_preset(task, recipe={'val_fraction': ...}) for fit)"
+#: ... and, in the demo (whose training has no val_fraction to give), more candidates: its validation split is a share
+#: of them; the command line's is ``--n-candidates``.
+DEMO_CANDIDATES_PYTHON = "run the demo with more candidates (run_demo's n_candidates)"
 
 #: ... and, after ``fit``, on held-out rows of the kind the model trained on: a cutout folder, a catalogue's rows cut
 #: from mosaics, or either, each with the call that makes its ``inputs`` (the command line names ``calibrate``'s two
@@ -180,6 +183,7 @@ _CLI_FORMS = ((CALIBRATE_EITHER_PYTHON, f"{_STAMPS_CLI} {_CUTOUT_ROWS} or {_MOSA
 
 #: The other phrases of library messages that name the argument, and what the command line says.
 _CLI_WORDS = ((CALIBRATE_MORE_PYTHON, "'starclass calibrate'"), (VAL_FRACTION_PYTHON, "a larger --val-fraction"),
+              (DEMO_CANDIDATES_PYTHON, "run the demo with more candidates (--n-candidates)"),
               *((CALIBRATE_METHOD_PYTHON.format(m), f"'starclass calibrate --method {m}'")
                 for m in ("temperature", "vector", "histogram")),
               (COVERAGE_PYTHON, "classify --coverage"), ("not applied under tta=True", "not applied under --tta"),

@@ -94,6 +94,7 @@ threshold_source       str               where the decision threshold came from,
 positive_class         int16             class set where its P >= threshold, else the other class (CSV outputs)
 coverage               float64           coverage the conformal sets (pred_set) were made for (CSV outputs)
 training_field         str               the model's training field this classification is of (a meta key)
+mosaics                str               the mosaics a catalogue was classified on, resolved (a meta key)
 task                   str               the task a table's classes are of, classify's and simulate's (a meta key)
 mag_lo                 float64  mag      a completeness bin's brighter edge of the true magnitude (meta band)
 mag_hi                 float64  mag      a completeness bin's fainter edge of the true magnitude
@@ -416,6 +417,9 @@ POSITIVE_CLASS = "positive_class"
 #: in the model (:func:`starclass.learn.checkpoint.training_field_of`), its catalogue and mosaics; evaluate and
 #: report warn of it. Meta only: a CSV output keeps none (classify's own warning says so then)
 TRAINING_FIELD = "training_field"
+#: the meta key of the mosaics a catalogue was classified on (classify MOSAICS: the folder or files given, resolved);
+#: suggest names their folder in its hints when it ranks the classification without --mosaics. Meta only
+MOSAICS_META = "mosaics"
 #: the coverage classify made the conformal sets (pred_set) for (--coverage): a meta key, written as a column of a
 #: CSV output (one value), which keeps no meta, and read back into the meta from it
 COVERAGE = "coverage"
@@ -627,6 +631,7 @@ def _build_columns() -> dict[str, Column]:
         Column(POSITIVE_CLASS, "int16", None, "class set where its P >= threshold, else the other class (CSV outputs)"),
         Column(COVERAGE, "float64", None, "coverage the conformal sets (pred_set) were made for (CSV outputs)"),
         Column(TRAINING_FIELD, "str", None, "the model's training field this classification is of (a meta key)"),
+        Column(MOSAICS_META, "str", None, "the mosaics a catalogue was classified on, resolved (a meta key)"),
         Column(TASK, "str", None, "the task a table's classes are of, classify's and simulate's (a meta key)"),
         Column(MAG_LO, "float64", u.mag, "a completeness bin's brighter edge of the true magnitude (meta band)"),
         Column(MAG_HI, "float64", u.mag, "a completeness bin's fainter edge of the true magnitude"),

@@ -451,6 +451,35 @@ def progress_option(what: str) -> Any:
     return typer.Option(None, "--progress/--no-progress", help=f"{what} {PROGRESS_DEFAULT}")
 
 
+#: What ``--precision`` is, said once for ``train`` and ``classify`` (their helps described bf16 in different
+#: words: "fast on CPUs with AMX" in classify's, "1.0x to 5.4x as fast, by network" in train's; the factors are
+#: benchmarks/cpu_precision.py's, docs/training.md, Precision). Each command adds its default.
+PRECISION_HELP = ("auto (mixed precision on CUDA, float32 on a CPU), fp32, or bf16 (bfloat16 on any device: on CPUs "
+                  "with bfloat16 units 1.0x to 5.4x as fast, by network).")
+
+
+def precision_option(default: str) -> Any:
+    """The ``--precision`` option of ``train`` and ``classify``: :data:`PRECISION_HELP`, then the command's default.
+
+    Parameters
+    ----------
+    default : str
+        The help's last sentences: what is used without the option, and where it is kept.
+
+    Returns
+    -------
+    typer.models.OptionInfo
+        An option whose value is the name given (checked by ``learn.precision.parse_precision``) or None.
+
+    Examples
+    --------
+    >>> opt = precision_option("Default: the task's recipe.amp.")
+    >>> opt.default is None, opt.help.startswith(PRECISION_HELP), opt.help.endswith("recipe.amp.")
+    (True, True, True)
+    """
+    return typer.Option(None, "--precision", help=f"{PRECISION_HELP} {default}")
+
+
 def show_progress(progress: bool | None, stream: TextIO | None = None) -> bool:
     """Whether a command draws its tqdm bars: as asked, else only when ``stream`` (stderr) is a terminal.
 
@@ -1208,7 +1237,7 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
     :func:`progress_lines` for :data:`starclass.io.progress.LOGGER`: the plain lines its steps say when
     :func:`bars_or_lines` gives them None (a log file) are shown on stderr.
     """
-    from starclass.io.progress import LOGGER
+    from starclass.io.progress import LOGGER, stopped_during
 
     def decorator(func):
         @functools.wraps(func)
@@ -1227,13 +1256,15 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
                     typer.echo(f"error: {cli_words(str(exc))}", err=True)
                     raise typer.Exit(code=2) from None
                 except KeyboardInterrupt as exc:
-                    # typer would exit 130 without a word: say what stopped it and what is left
+                    # typer would exit 130 without a word: say what stopped it, the step it stopped and what is left
                     if interrupted is not None:
-                        typer.echo(f"error: interrupted by Ctrl-C (SIGINT); {_left(exc, interrupted)}", err=True)
+                        typer.echo(f"error: interrupted by Ctrl-C (SIGINT){stopped_during(exc)}; "
+                                   f"{_left(exc, interrupted)}", err=True)
                     raise typer.Exit(code=130) from None
                 except Terminated as exc:
                     if interrupted is not None:
-                        typer.echo(f"error: stopped by SIGTERM; {_left(exc, interrupted)}", err=True)
+                        typer.echo(f"error: stopped by SIGTERM{stopped_during(exc)}; {_left(exc, interrupted)}",
+                                   err=True)
                     raise
 
         # typer's rich command list keeps the docstring's line breaks ("a folder of" / "catalogues"):

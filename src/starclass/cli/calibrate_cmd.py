@@ -155,6 +155,7 @@ def calibrate_command(
     if store:
         # a stamp store (cutouts -o STORE.h5) is read as classify --stamps reads it: its stamps as they are, its
         # class_ref; it was refused ("give the mosaics instead") though train and classify advised it
+        say_start(f"calibrate: reading the stamps of store {stamps} ...", progress)  # as the mosaics' and cutouts'
         inputs, values, source = _store_rows(Path(stamps), cfg, label_column, model=model)
         no_data = None  # a stamp without data is a row without a usable stamp (values 0), as on mosaics
         rows_from = None  # read again from the store itself (source) by a fine-tune
@@ -178,6 +179,7 @@ def calibrate_command(
             typer.echo(line, err=line.startswith("warning"))
         from starclass.stamps.images import cutout_resampler
 
+        say_start(f"calibrate: reading the cutouts listed in {stamps} ...", progress)  # as the mosaics' stamps
         cutouts = read_cutout_folder(stamps, group_column=stored_group_column(cfg.group_column), require_group=False,
                                      bands=list(cfg.bands), label_column=column,
                                      bands_of=f"model {model_word(model)}", resample=cutout_resampler(cfg),
@@ -266,6 +268,10 @@ def calibrate_command(
                     listed="the mosaics given on the command line")
         echo_flagged(mos)
         table = place_rows(table, mos, catalog)
+        # the torch import, the catalogue and the mosaics went by under the first line; cutting the stamps took as
+        # long again (4 s for 3,000 rows, loaded machine), and nothing was said until the classification's bar
+        say_start(f"calibrate: cutting the stamps of {counted(len(table), 'row')} of {catalog} from "
+                  f"{counted(len(mos.bands), 'band')} ...", progress)
         inputs, ok = make_inputs(mos, numeric_column(table, X), numeric_column(table, Y), cfg)
         values = numeric_column(table, label_column, f"catalogue {catalog}").copy()
         values[~np.asarray(ok, bool)] = 0  # no usable stamp: left out
@@ -303,6 +309,10 @@ def calibrate_command(
         raise OutputExistsError(_has_calibration(model, doc["calibration"]), model / "manifest.json")
     # the fitted map's cautions are the library's warnings (a notebook sees the same): held, and said after the
     # result they qualify; the command keeps no copy of their conditions (those about the rows come as they are read)
+    # the networks load and the rows are checked against the model's training rows (their digests) before the bar:
+    # seconds more for thousands of rows, said rather than left silent
+    say_start(f"calibrate: loading model {model_word(model)} and checking its training rows against the "
+              f"{counted(len(values), 'held-out row')} ...", progress)
     with held_warnings(CalibrationFitWarning) as cautions:
         cal = calibrate_model(model, inputs, values, source=source, overwrite=overwrite, batch_size=batch_size,
                               device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows,

@@ -23,6 +23,7 @@ from starclass.cli._app import (
     mask_extension_option,
     pixel_flags,
     place_rows,
+    precision_option,
     progress_option,
     refuse_cutouts_as_mosaics,
     warn_flags_differ,
@@ -39,7 +40,7 @@ from starclass.errors import (
     shell_word,
     shown_command,
 )
-from starclass.schema import CLASS_JOINT, CLASS_REF, INFERENCE_BATCH_SIZE, label_map_words
+from starclass.schema import CLASS_JOINT, CLASS_REF, INFERENCE_BATCH_SIZE, MOSAICS_META, label_map_words
 
 
 @command("classify")
@@ -75,10 +76,7 @@ def classify_command(
         None, "--threshold",
         help="Binary tasks: class_pred = positive class when its probability (0-1, not a S/N as detect "
              "--threshold) is >= this (default: the task's)."),
-    precision: str | None = typer.Option(
-        None, "--precision",
-        help="auto, fp32 or bf16 (bfloat16, fast on CPUs with AMX); default: the precision the model was "
-             "trained with."),
+    precision: str | None = precision_option("Default: the precision the model was trained with."),
     calibration: bool = typer.Option(
         True, "--calibration/--no-calibration",
         help="Apply the model's calibration (temperature, vector or histogram: 'starclass info MODEL' says which) to "
@@ -275,6 +273,9 @@ def classify_command(
     _record_coverage(out, output)
     trained_line = (_record_training_field(out, model, mosaics, catalog, output)
                     or _calibration_field_line(model, mosaics, catalog))
+    # the mosaics classified on (as given: a folder or files, resolved), so that suggest, ranking this output's own
+    # prob_<k> without --mosaics, names their folder in its hints (meta only: a CSV's hint keeps --mosaics)
+    out.meta[MOSAICS_META] = [str(Path(p).resolve()) for p in mosaics]
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({counted(len(loaded.members), 'member')}"
          f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}{computed_in(out.meta, dev)}")
@@ -300,7 +301,10 @@ def classify_command(
 
     labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
     # after --votes, how to score class_joint too (evaluate scores class_pred unless told)
-    echo(next_after_classifying_mosaics(output, model, mosaics, labelled=labelled)
+    from starclass.io.catalog import catalog_format
+
+    echo(next_after_classifying_mosaics(output, model, mosaics, labelled=labelled,
+                                        recorded=catalog_format(output) == "ascii.ecsv")
          + joint_next(output, votes, labelled))
 
 
@@ -805,7 +809,7 @@ def next_after_classifying(output: str | Path, model: str | Path, stamps: str | 
 
 
 def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaics: list[Path] | None, *,
-                                   labelled: bool, store: bool = False) -> str:
+                                   labelled: bool, store: bool = False, recorded: bool = False) -> str:
     """The line after ``classify MOSAICS``' "written OUT": how to score the classification, or what to label.
 
     A new user's walk of docs/uncertainty.md (2026-12-06) ended ``classify`` on mosaics with "written
@@ -826,6 +830,12 @@ def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaic
         A stamp store was classified (``classify --stamps STORE.h5``): ``suggest`` ranks the output's own
         probabilities (no ``--mosaics``); the mosaics' wording sent it to classify again on ``DATA_DIR``,
         a folder the user had not given (2026-12-07).
+    recorded : bool
+        The output records the mosaics in its meta (an ECSV, :data:`MOSAICS_META`): ``suggest`` ranks its own
+        probabilities and names their folder from that record, so the line gives no ``--mosaics``. With them,
+        a walk of the docs (2026-12-07) classified every candidate again in ``suggest``, three times as long,
+        and was warned of 18 columns renamed ``<name>_input`` in the suggestions, where ``suggest --help`` says
+        a classification by the model needs no ``--mosaics``.
 
     Returns
     -------
@@ -842,6 +852,8 @@ def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaic
     with 'starclass suggest m out.ecsv --mosaics DATA_DIR -n 200 -o suggestions.ecsv'
     >>> next_after_classifying_mosaics("out.ecsv", "m", None, labelled=False, store=True).split("; or ")[-1]
     "choose the candidates people should label with 'starclass suggest m out.ecsv -n 200 -o suggestions.ecsv'"
+    >>> next_after_classifying_mosaics("out.ecsv", "m", None, labelled=False, recorded=True).split("; or ")[-1]
+    "choose the candidates people should label with 'starclass suggest m out.ecsv -n 200 -o suggestions.ecsv'"
     """
     import shlex
 
@@ -852,7 +864,7 @@ def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaic
         return (f"next: score it with {shown_command(f'starclass evaluate {out}')}, or as one page with "
                 f"{shown_command(f'starclass report {out}')}")
     # a store's classification carries its prob_<k>: suggest ranks them as they are (no stamps cut again)
-    mos = "" if store else f" --mosaics {data_dir_words(mosaics)}"
+    mos = "" if store or recorded else f" --mosaics {data_dir_words(mosaics)}"
     return (f"next: score it against a labelled catalogue of the field with "
             f"{shown_command(f'starclass evaluate {out} -r TRUTH.ecsv')}, or as one page with "
             f"{shown_command(f'starclass report {out} -r TRUTH.ecsv')}; or choose the candidates people should "

@@ -239,12 +239,11 @@ def evaluate(
 
     # each class by number and name: the lines below, the tables and the figures name them so
     names = class_labels(t.classes, t.class_names)
+    # a task inferred (no task recorded) says how in its own line: "(from default)" said nothing of what was assumed
+    # or how to change it, and the note under it (until 2026-12-07) said again what the line said
     echo(f"task {t.name or '(unnamed)'}: classes {', '.join(names.values())}"
          + (f"; positive class {names[t.positive]}{positive_origin(t)}" if t.positive is not None else "")
-         + f" (from {t.source})")
-    if res.get("task_note"):
-        # "(from default)" said nothing of what was assumed or how to change it; the report's page said it
-        echo(f"note: {res['task_note']}")
+         + (f"; {res['task_note']}" if res.get("task_note") else f" (from {t.source})"))
     from starclass.schema import label_map_words
 
     labels_read = label_column is not None or "label" in table.colnames  # classify --stamps keeps the folder's
@@ -255,12 +254,9 @@ def evaluate(
     if res.get("decision"):
         # classify --threshold 0.4 (or the model's target-purity threshold) decided class_pred: never said here
         echo(res["decision"])
-    for ref, accs in res["accuracies"].items():
-        # named as the detail lines name it: "prediction_class_ref: accuracy ..." above
-        # "prediction class_ref: 400 objects paired ..." read as two references; -r self as the report's
-        # headings name it ("class_pred vs class_ref in prediction", run_evaluation's reference_names)
-        name = res.get("reference_names", {}).get(ref, ref)
-        echo(f"{name}: " + ", ".join(f"accuracy[{m}] = {a:.3f}" for m, a in accs.items()))
+    # the accuracies are said once, on each comparison's lines with their intervals and balanced accuracies
+    # ("4class: accuracy 0.190 [0.086, 0.294], ..."): until 2026-12-07 a line "truth: accuracy[4class] = 0.190"
+    # above them said every one of them twice
     for line in res["details"]:
         echo(line)
     for line in res.get("by_lines", ()):

@@ -850,8 +850,11 @@ def store_lines(path: Path) -> list[str]:
         if col in table:
             names, counts = np.unique(np.asarray(table[col]).astype(str), return_counts=True)
             lines.append(f"{col}: " + ", ".join(f"{a} {b}" for a, b in zip(names, counts)))
-    lines.append("train --stamps reads it (a model of these bands and geometry: cutouts --task MODEL); "
-                 "classify and calibrate take the mosaics and catalogue instead")
+    # classify and calibrate take a store with --stamps too (the line said they took "the mosaics and catalogue
+    # instead", where train's own next line, printed minutes before, said 'classify --stamps STORE.h5', 2026-12-07)
+    lines.append("train --stamps, classify --stamps and calibrate --stamps read it, with a model of these bands and "
+                 "geometry (cutouts --task MODEL cuts one for a model); train and calibrate learn from its "
+                 f"{CLASS_REF}")
     return lines
 
 

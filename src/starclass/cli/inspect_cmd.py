@@ -120,6 +120,50 @@ def _report_export(out, path: Path) -> None:
              + ", ".join(f"{col} = {name}" for col, name in people.items()))
 
 
+def _field_export_next(out, data_dir: Path, export: Path) -> str | None:
+    """The line after a field's ``--export`` of PHANGS classes: how to train on them, or fine-tune on them.
+
+    A walk of the docs (2026-12-07) exported its first labels and was told the counts and that one person has no
+    agreement to measure, and nothing of what to do with the file; ``classify``, ``train``, ``suggest`` and the
+    cutout folders' export each end with their next step. Only for the ``phangs`` scheme, whose export's
+    ``class_ref`` is what ``train --catalog`` reads (the M31 check's summed scores are cut into classes by
+    ``--cluster-cut``, for a binary task of its own), and only where something was labelled.
+
+    Parameters
+    ----------
+    out
+        The exported table (its meta ``label_scheme``; ``n_labels``).
+    data_dir, export
+        The data folder (the mosaics) and the file written, as given.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"id": [1, 2], "n_labels": [1, 0]}, meta={"label_scheme": "phangs"})
+    >>> print(_field_export_next(t, Path("obs"), Path("labels.ecsv")))  # doctest: +NORMALIZE_WHITESPACE
+    next: train a model on these labels with 'starclass train --task legus4-compact --mosaics obs --catalog
+    labels.ecsv -o MODEL' (the compact CNN, a first try on a CPU; legus4 is StarcNet, docs/training.md), or
+    fine-tune one on them with 'starclass train --mosaics obs --catalog labels.ecsv --resume-from MODEL -o
+    NEW_MODEL'
+    >>> t.meta["label_scheme"] = "m31-check"
+    >>> _field_export_next(t, Path("obs"), Path("labels.ecsv")) is None
+    True
+    """
+    if out.meta.get("label_scheme", "phangs") != "phangs" or not len(out):
+        return None
+    if "n_labels" in out.colnames and not (out["n_labels"] > 0).any():
+        return None  # --include-unlabelled before any label: nothing to train on
+    d, e = shell_word(str(data_dir)), shell_word(str(export))
+    train = shown_command(f"starclass train --task legus4-compact --mosaics {d} --catalog {e} -o MODEL")
+    tune = shown_command(f"starclass train --mosaics {d} --catalog {e} --resume-from MODEL -o NEW_MODEL")
+    return (f"next: train a model on these labels with {train} (the compact CNN, a first try on a CPU; legus4 is "
+            f"StarcNet, docs/training.md), or fine-tune one on them with {tune}")
+
+
 def _report_export_counts(out, path: Path) -> None:
     """The counts, consensus and agreement lines of :func:`_report_export`."""
     agr = out.meta.get("agreement", {})
@@ -1100,6 +1144,8 @@ def inspect_command(
                                 include_unlabelled=include_unlabelled, summary_path=summary,
                                 scheme=asked, cluster_cut=cluster_cut, overwrite=overwrite)
             _report_export(out, export)
+            if said := _field_export_next(out, data_dir, export):
+                echo(said)
             return
 
         if field is None:

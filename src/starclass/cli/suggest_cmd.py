@@ -278,6 +278,8 @@ def suggest_command(
                  f"{'has a class_ref of its' if own == 1 else 'have a class_ref of their'} own in {candidates}; only "
                  "--labels says what is labelled, so they may be suggested: give --labels "
                  f"{_own_labels(table, key, candidates)} to leave them out")
+    elif key == ID and (said := _trained_here_note(table, candidates)):
+        echo(said)
     if mosaics:
         warn_flags_differ(model, flags)  # the candidates are classified on stamps cut with these flags
     mos = (read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0], pixel_flags=flags, warn_v_band=False)
@@ -387,8 +389,11 @@ def suggest_command(
         if folder is not None and (first := _first_round_hint([folder], Path(output))):
             echo(first)
     else:
-        echo(_mosaic_page_hint(mosaics, Path(candidates), Path(output), Path(model)))
-        first = _first_round_hint(mosaics, Path(output))
+        # ranked without --mosaics: the mosaics classify recorded name the data folder (the hint said DATA_DIR and
+        # MOSAICS, and classify's next line gave --mosaics for that alone, classifying every candidate again)
+        shown = mosaics or _recorded_mosaics(table)
+        echo(_mosaic_page_hint(shown, Path(candidates), Path(output), Path(model)))
+        first = _first_round_hint(shown, Path(output))
         if first:
             echo(first)
 
@@ -680,6 +685,122 @@ def _label_database(table, key: str, candidates: Path, output: Path) -> Path:
     if pool.is_file():
         return pool
     return Path(os.path.abspath(Path(output).parent)) / "inspect.sqlite"
+
+
+def _recorded_mosaics(table) -> list[Path] | None:
+    """The mosaics ``classify`` recorded in its output's meta (:data:`~starclass.schema.MOSAICS_META`), where on disk.
+
+    Parameters
+    ----------
+    table
+        A classified catalogue.
+
+    Returns
+    -------
+    list of pathlib.Path or None
+        The folder or files recorded, or None where there is no record or one of them is gone.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from astropy.table import Table
+    >>> d = tempfile.mkdtemp()
+    >>> _recorded_mosaics(Table({"id": [1]}, meta={"mosaics": [d]})) == [Path(d)]
+    True
+    >>> _recorded_mosaics(Table({"id": [1]}, meta={"mosaics": ["/no/such/folder"]})) is None
+    True
+    >>> _recorded_mosaics(Table({"id": [1]})) is None
+    True
+    """
+    from starclass.schema import MOSAICS_META
+
+    given = table.meta.get(MOSAICS_META)
+    if not isinstance(given, (list, tuple)) or not given:
+        return None
+    paths = [Path(str(p)) for p in given]
+    # as the user would type them: relative where under the current folder ('obs', not '/home/me/run/obs')
+    return [Path(_shown_path(p)) for p in paths] if all(p.exists() for p in paths) else None
+
+
+def _trained_here_note(table, candidates: str | Path) -> str | None:
+    """The note of ``suggest`` without ``--labels`` on a field its model was trained on: which labels to give.
+
+    ``classify`` records in its output the training field of the model where it classified one
+    (``meta['training_field']``: its mosaics and catalogue). The labels that model learnt from are labels
+    already given, but ``suggest`` knows only those of ``--labels``: a walk of the docs (2026-12-07) labelled
+    50 of 92 candidates, trained, classified and ran the suggest command classify's next line offers, and
+    11 of the 20 suggested were among the 50, without a word. Where the training catalogue holds labels
+    (``class_h<k>`` votes, else ``class_ref``) of these ids it is named as ``--labels``; where it holds none
+    (a model trained with ``train --labels LABELS``, which the record does not keep) the note says to give
+    the labels it was trained on.
+
+    Parameters
+    ----------
+    table
+        The candidates (a ``classify`` output).
+    candidates
+        Their file, as given (named in the note).
+
+    Returns
+    -------
+    str or None
+        The note, or None where the candidates record no training field.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> _trained_here_note(Table({"id": [1, 2]}), "c.ecsv") is None
+    True
+    >>> t = Table({"id": [1, 2]}, meta={"training_field": {"catalog": "no/such.ecsv", "mosaics": []}})
+    >>> print(_trained_here_note(t, "c.ecsv"))  # doctest: +NORMALIZE_WHITESPACE
+    note: c.ecsv was classified by a model trained on this field (its catalogue no/such.ecsv); only --labels
+    says what is labelled, so the candidates it learnt from may be suggested again: give --labels LABELS.ecsv
+    (the labels it was trained on, an inspect --export) to leave them out
+    """
+    import numpy as np
+
+    from starclass.schema import TRAINING_FIELD
+
+    field = table.meta.get(TRAINING_FIELD)
+    catalog = field.get("catalog") if isinstance(field, dict) else None
+    if not catalog:
+        return None
+    head = f"note: {candidates} was classified by a model trained on this field"
+    labelled: set = set()
+    try:
+        from starclass.learn.labels import read_votes
+        from starclass.schema import human_cols
+
+        t = read_votes(Path(catalog), "the model's training catalogue")
+        # only a catalogue with votes or classes holds labels: _labelled takes a table of neither as a list of
+        # labelled ids (--labels IDS.csv), which a classified catalogue trained on with --labels is not
+        if human_cols(t) or CLASS_REF in t.colnames:
+            labelled = set(np.asarray(_labelled(Path(catalog), ID)).tolist())
+    except (StarclassError, OSError, KeyError, ValueError):
+        pass  # gone, moved or unreadable: the note below, which names no file
+    n = len(labelled & set(np.asarray(table[ID]).tolist())) if ID in table.colnames else 0
+    if n:
+        shown = shlex.quote(_shown_path(catalog))
+        return (f"{head}, whose catalogue {shown} labels {n} of these {counted(len(table), 'candidate')}; only "
+                "--labels says what is labelled, so they may be suggested again: give --labels "
+                f"{shown} to leave them out")
+    return (f"{head} (its catalogue {catalog}); only --labels says what is labelled, so the candidates it learnt "
+            "from may be suggested again: give --labels LABELS.ecsv (the labels it was trained on, an inspect "
+            "--export) to leave them out")
+
+
+def _shown_path(path: str | Path) -> str:
+    """``path`` relative to the current folder where it lies under it, else as recorded (an absolute path).
+
+    Examples
+    --------
+    >>> _shown_path("/no/such/folder/labels.ecsv")
+    '/no/such/folder/labels.ecsv'
+    """
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _own_labels(table, key: str, candidates: Path) -> str:

@@ -30,6 +30,7 @@ from starclass.cli._app import (
     mask_extension_option,
     pixel_flags,
     place_rows,
+    precision_option,
     progress_lines,
     progress_option,
     recorded_tasks,
@@ -603,11 +604,8 @@ def train_command(
     seed: int | None = typer.Option(None, "--seed", min=0,
                                        help="Base seed (member i uses seed + i). Default: the task's recipe."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)."),
-    precision: str | None = typer.Option(
-        None, "--precision",
-        help="auto (mixed precision on CUDA, float32 on a CPU), fp32, or bf16 (bfloat16 on any device: "
-             "on CPUs with bfloat16 units 1.0x to 5.4x as fast, by network). Default: the task's recipe.amp. "
-             "Stored with the model; classify uses it too."),
+    precision: str | None = precision_option("Default: the task's recipe.amp. Stored with the model; classify uses "
+                                             "it too."),
     resume: bool = typer.Option(
         True, "--resume/--no-resume",
         help="Continue an interrupted training in the output directory."),

@@ -1268,6 +1268,46 @@ def _fields_of(t: Table) -> list[str]:
     return list(dict.fromkeys(np.asarray(t[FIELD]).astype(str).tolist()))
 
 
+def positions_note(pred: Table, ref: Table, rows_pred: np.ndarray, rows_ref: np.ndarray) -> str | None:
+    """Why the metrics against x and y are left out: the paired rows are of several fields; None for one or none.
+
+    A table of several fields (a ``field`` column: ``train --cv`` of a two-field store, ``classify
+    --stamps`` of a merged store) holds each field's pixels on its own mosaics, so one axis of x
+    pools positions that are not comparable. The fields are those of the scored rows, from the
+    catalogue scored, else from the reference.
+
+    Parameters
+    ----------
+    pred, ref : astropy.table.Table
+        The catalogue scored and its reference.
+    rows_pred, rows_ref : numpy.ndarray
+        Their paired rows (indices), one per scored object.
+
+    Returns
+    -------
+    str or None
+        The note, naming the fields and what to run instead.
+
+    Examples
+    --------
+    >>> p = Table({"field": ["a", "a", "b"], "x": [1.0, 2.0, 3.0]})
+    >>> positions_note(p, p, np.arange(3), np.arange(3))  # doctest: +ELLIPSIS
+    "metrics against x and y left out: the scored rows are of 2 fields (column 'field': a, b), ..."
+    >>> positions_note(p, p, np.arange(2), np.arange(2)) is None  # field a's rows alone
+    True
+    """
+    where = (pred, rows_pred) if FIELD in pred.colnames else (ref, rows_ref) if FIELD in ref.colnames else None
+    if where is None:
+        return None
+    fields = list(dict.fromkeys(np.asarray(where[0][FIELD]).astype(str)[np.asarray(where[1], dtype=int)].tolist()))
+    if len(fields) < 2:
+        return None
+    shown = ", ".join(fields[:4]) + (" ..." if len(fields) > 4 else "")
+    return (f"metrics against x and y left out: the scored rows are of {len(fields)} fields (column {FIELD!r}: "
+            f"{shown}), each with pixels of its own mosaics, which make no one axis; --by {FIELD} gives each "
+            "field's figures")
+
+
 def _match_pixels_by_field(pred: Table, ref: Table, radius: float,
                            names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, LightMatch | None]:
     """Match two tables on their pixels, field by field where both have a ``field`` column.
@@ -1720,6 +1760,9 @@ class Comparison:
     #: how many of the reference classes scored no person gave (:func:`machine_reference_note`), or None:
     #: printed by ``evaluate`` and among ``notes`` (the report's)
     reference_note: str | None = None
+    #: why the trends against x and y are left out (the paired rows are of several fields, each its own pixel
+    #: grid: :func:`positions_note`), or None: printed by ``evaluate`` and among ``notes`` (the report's)
+    positions_note: str | None = None
     #: how headings and axes name the catalogue scored, where it is not ``pred_name`` (a key of the tables and of
     #: ``summary.json``): its file's stem. "prediction vs truth" named a human catalogue scored against a
     #: reference (``evaluate humans.ecsv -r truth.ecsv``) a prediction
@@ -1846,6 +1889,8 @@ class Comparison:
             out.append(f"  note: {self.ranking_note}")
         # the figures the bootstrap could not give an interval (a class few resamples draw): their lines lack one
         out.extend(f"  note: {n}" for n in self.notes if n.startswith("no 95% interval for"))
+        if self.positions_note:
+            out.append(f"  note: {self.positions_note}")
         for st in self.thresholds:
             if st.chosen:
                 ch = st.chosen
@@ -2722,6 +2767,14 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         # predictions) is still the paired object's: take it from the reference rows
         for k, v in selection_quantities(ref).items():
             quants.setdefault(k, v[ib][both])
+        if X in quants or Y in quants:
+            # each field's x, y are pixels of its own mosaics: pooled, "purity against x" binned field a's
+            # column 100 with field b's, an axis that means nothing (until 2026-12-07)
+            out.positions_note = positions_note(pred, ref, ia[both], ib[both])
+            if out.positions_note:
+                quants.pop(X, None)
+                quants.pop(Y, None)
+                out.notes.append(out.positions_note)
         model_thr, model_pos = pred.meta.get("threshold"), pred.meta.get("positive_class")
         named = class_labels(task.classes, task.class_names)
         for label, members in task.selections():
@@ -3392,8 +3445,15 @@ def check_comparable(pred: str | Path, references: ReferencesLike | None = None,
     if file_column is not None and file_column in ptab.colnames and ptab.meta.get("file_column") != file_column:
         ptab = ptab.copy(copy_data=False)  # the table handed on is left as it was read
         ptab.meta["file_column"] = file_column
-    ptab, _, has_self, _ = _references_to_compare(ptab, etask, pred, "prediction", references, label_column,
-                                                  pred_column, reference_column)
+    ptab, _, has_self, ref_col = _references_to_compare(ptab, etask, pred, "prediction", references, label_column,
+                                                        pred_column, reference_column)
+    if pred_column is not None:
+        # a --pred-column that is no class (a LEGUS file's class_human_mean) was refused by the evaluation, after
+        # the start line ("evaluate: FILE.tab, 3080 rows: pairing with the references ...", 2026-12-07): the same
+        # checks, in the evaluation's order, so that its error is the first line
+        if reference_column is not None and has_self:
+            with_reference_column(ptab, reference_column, str(pred))
+        prediction_view(ptab, pred_column, etask, str(pred), exclude=[ref_col] if has_self else [])
     if pred_column is None and not has_self:
         # a catalogue with no class at all (detect's candidates) against a reference: refused here as the
         # evaluation would, so that `evaluate cands.ecsv -r truth.ecsv` says its error before its first line

@@ -42,6 +42,10 @@ LINE_AT_MOST_EVERY_S = 300.0
 #: ... and while the count does not move, a "still working" line each this many seconds without a line
 STILL_WORKING_S = 300.0
 
+#: The attribute an interruption (``KeyboardInterrupt``, the CLI's SIGTERM ``SystemExit``) gets from the innermost
+#: step it stopped: :meth:`Progress.where`, which the command's "error: stopped by SIGTERM ..." line names
+STOPPED_DURING = "stopped_during"
+
 #: The size of a bar (columns, rows) on a terminal that says it has none (0 x 0: ``script`` run without a terminal
 #: around it, some CI runners' pseudo-terminals): tqdm took 0 - 1 columns and rows there and drew nothing at all
 FALLBACK_SIZE = (80, 20)
@@ -171,6 +175,28 @@ def say_start(text: str, show: bool | None, stream: TextIO | None = None) -> Non
         say_step(text, show, stream)
     elif show is None:
         logging.getLogger(LOGGER).info("%s", text)
+
+
+def stopped_during(exc: BaseException) -> str:
+    """`` during <step> at <n> of <total> <units>`` for an interruption that stopped a step, else empty.
+
+    Ctrl-C and SIGTERM were said as "error: stopped by SIGTERM; ..." whatever they stopped: the line now says
+    which step and how far it had got, as its bar or last timed line showed it.
+
+    Examples
+    --------
+    >>> try:
+    ...     with Progress(40, desc="classify (legus4-compact, 1 member)", noun="candidate", show=False) as p:
+    ...         p.update(8)
+    ...         raise KeyboardInterrupt
+    ... except KeyboardInterrupt as exc:
+    ...     stopped_during(exc)
+    ' during classify (legus4-compact, 1 member) at 8 of 40 candidates'
+    >>> stopped_during(KeyboardInterrupt())  # stopped between steps
+    ''
+    """
+    where = getattr(exc, STOPPED_DURING, None)
+    return f" during {where}" if where else ""
 
 
 def duration(seconds: float) -> str:
@@ -346,10 +372,26 @@ class Progress:
         if self._bar is not None:
             self._bar.set_postfix(**values)
 
+    def where(self) -> str:
+        """The step and how far it got, as an interruption names it: ``"render at 2 of 5 bands"``.
+
+        Examples
+        --------
+        >>> p = Progress(5, desc="render", noun="band", show=False)
+        >>> p.update(2); p.where()
+        'render at 2 of 5 bands'
+        >>> Progress(None, desc="detect", noun="strip", show=False).where()
+        'detect at 0 strips'
+        """
+        if self.total is None:
+            return f"{self.desc} at {counted(self.n, self.noun, self.plural)}"
+        return f"{self.desc} at {self.n} of {counted(self.total, self.noun, self.plural)}"
+
     def close(self) -> None:
         """End the bar, or say the last line (how far the step got) if the count moved since the last one.
 
-        The "still working" thread stops: it has ended, and said nothing more, once this returns.
+        The "still working" thread stops: it has ended, and said nothing more, once this returns. Closed by
+        an interruption going by (Ctrl-C, SIGTERM), the step tells it where it was (:func:`stopped_during`).
 
         Examples
         --------
@@ -359,6 +401,10 @@ class Progress:
         with self._lock:
             if self._closed:
                 return
+            stopped = sys.exc_info()[1]  # in the finally or __exit__ an interruption passes through
+            if isinstance(stopped, (KeyboardInterrupt, SystemExit)) and not hasattr(stopped, STOPPED_DURING):
+                # the innermost step closes first and is the one named; the command's line says it
+                setattr(stopped, STOPPED_DURING, self.where())
             self._closed = True
             self._stop.set()
             if self._count_lines and (self.n != self._said_n or self._still_said):

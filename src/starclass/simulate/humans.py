@@ -50,7 +50,7 @@ from astropy.table import Table
 
 from starclass.bands import ubvi_bands
 from starclass.errors import StarclassError
-from starclass.schema import CLASS_REF, CLASSES, ID, X, Y, human_col, mag_true_col, subclass_number
+from starclass.schema import CLASS_REF, CLASSES, ID, X_LIGHT, Y_LIGHT, X, Y, human_col, mag_true_col, subclass_number
 
 #: Baseline ambiguity and the weights of its sources (tuned on a default field; the rate of
 #: disagreement it gives matches the real LEGUS one, issue 14).
@@ -265,7 +265,10 @@ def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, no
     Returns
     -------
     astropy.table.Table
-        ``id, x, y, class_h1 .. class_hK, class_ref`` (the mode, ties as documented above).
+        ``id, x, y, x_light, y_light, class_h1 .. class_hK, class_ref`` (the mode, ties as documented
+        above); ``x_light``, ``y_light`` (the truth's centres of light) where the truth has them, so that
+        ``evaluate`` and ``report`` pair the people's table with a catalogue as they pair the truth
+        (:func:`starclass.evaluate.matching.match_objects`).
 
     Examples
     --------
@@ -274,7 +277,7 @@ def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, no
     >>> from starclass.simulate import SimConfig, simulate_labels
     >>> truth, _ = simulate_labels(SimConfig(seed=1, shape=(128, 128), n_candidates=20))
     >>> h = simulate_humans(truth, 3, np.random.default_rng(0))
-    >>> h.colnames[3:], len(h)
+    >>> h.colnames[5:], len(h)
     (['class_h1', 'class_h2', 'class_h3', 'class_ref'], 20)
     >>> bool(np.all(consensus(np.column_stack([h["class_h1"], h["class_h2"], h["class_h3"]])) == h["class_ref"]))
     True
@@ -301,7 +304,10 @@ def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, no
     onehot = np.zeros((n, 4))
     onehot[np.arange(n), cls - 1] = 1.0
     out = Table()
-    for col in (ID, X, Y):
+    # the centre of light with the position: at the position alone, evaluate and report paired a catalogue with
+    # this table 58 of the demo field's 60 objects where the demo (and the truth) paired 60, its two blends found
+    # at their centre of light, and the accuracy against the people differed (22.4% in report, 23.3% in the demo)
+    for col in (ID, X, Y, X_LIGHT, Y_LIGHT):
         if col in truth.colnames:
             out[col] = truth[col]
     labels = np.zeros((n, n_humans), dtype=np.int64)
