@@ -332,6 +332,9 @@ FIELD = "field"
 TILE = "tile"
 TRAINED_FIELD = "trained_field"
 FOLD = "fold"
+#: the meta key of train --cv's out-of-fold predictions (cv_predictions.ecsv): the cross-validation's scheme
+#: (``"5"``, ``"logo"``), as ``--cv`` took it; each row was classified by the fold model that held it out
+CV_SCHEME = "cv"
 R_GAL = "r_gal"
 AGE = "age"
 MASS = "mass"

@@ -1265,10 +1265,10 @@ def _in_sample_line(table, source: Path, model: Path | None, held_out_only: bool
     refused only where none would remain, or where which rows the model trained on cannot be told.
     Otherwise the line says that this cannot be told.
     """
-    from starclass.schema import FOLD, MODEL_PATH
+    from starclass.schema import CV_SCHEME, FOLD, MODEL_PATH
 
-    if table.meta.get("cv") is not None or FOLD in table.colnames:
-        scheme = table.meta.get("cv")
+    if table.meta.get(CV_SCHEME) is not None or FOLD in table.colnames:
+        scheme = table.meta.get(CV_SCHEME)
         return (f"out-of-fold: {source} holds the held-out predictions of a cross-validation"
                 + (f" (--cv {scheme})" if scheme is not None else f" ({FOLD} column)")
                 + ("; --held-out-only: every row is held out, none dropped" if held_out_only else "")), []
