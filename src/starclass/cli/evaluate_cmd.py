@@ -145,7 +145,8 @@ def evaluate(
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
              f"{res['outdir']}")
         # it ended at "wrote 12 tables and 2 figures under many": which to open was left to a listing of the folder
-        if first := figures_to_open_first(res["figures"], FIRST_FIGURES_MANY):
+        if first := figures_to_open_first(res["figures"], FIRST_FIGURES_MANY if res["pooled"]
+                                          else FIRST_FIGURES_MANY_NO_LADDER):
             echo(first)
         echo(_report_next(ctx, "--catalogs", catalogs, no_science=not science))
         return
@@ -292,6 +293,11 @@ FIRST_FIGURES = (("confusion_", "the confusion matrix"), ("reliability", "the re
 FIRST_FIGURES_MANY = (("many_fields_summary", "class mix, medians, leave-one-galaxy-out accuracies and "
                        "mass-function slopes per field"),
                       ("mass_age_fields", "mass against age per field, with its completeness curve"))
+
+#: :data:`FIRST_FIGURES_MANY` of fields without the ladder (one galaxy): its panels say why there is none, and
+#: "open first: ... leave-one-galaxy-out accuracies" came right after the note that there were none
+FIRST_FIGURES_MANY_NO_LADDER = (("many_fields_summary", "class mix, medians and mass-function slopes per field"),
+                                FIRST_FIGURES_MANY[1])
 
 
 def figures_to_open_first(figures: Sequence[str | os.PathLike],
