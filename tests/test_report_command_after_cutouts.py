@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from finetune_setup import noise_folder, tiny_config  # tests/ is on sys.path under pytest
+from finetune_setup import folder_inputs, noise_folder, tiny_config  # tests/ is on sys.path under pytest
 from starclass.cli import app
 
 pytestmark = pytest.mark.usefixtures("unrendered_figures")  # conftest: figures built, not rendered
@@ -36,7 +36,6 @@ def test_classify_and_evaluate_of_a_cutout_classification_propose_one_report(tmp
     import torch
 
     from starclass.learn.train import fit
-    from finetune_setup import folder_inputs
 
     torch.set_num_threads(1)
     cfg = tiny_config()
