@@ -377,7 +377,7 @@ def report_next(words: list[str]) -> str:
     return f"next: the same figures as one page: {shown_command(command)}"
 
 
-def classified_from(table, pred: str | os.PathLike) -> dict[str, str]:
+def classified_from(table: Table, pred: str | os.PathLike) -> dict[str, str]:
     """The model and the cutout folder a ``classify --stamps`` output records, as report's options; ``{}`` otherwise.
 
     ``classify --stamps`` proposed ``starclass report OUT --model M --stamps CUTOUTS`` (the gallery of the worst
