@@ -60,9 +60,12 @@ def _train(t, out: Path):
 
 
 def _calibrate(t, out: Path):
+    import shutil
+
     from starclass.learn.calibration import calibrate_model
 
-    calibrate_model(t.model, t.held_inputs, t.held_y, source="held-out toy", overwrite=True,
+    model = shutil.copytree(t.model, out)  # the other calls' model keeps its calibration
+    calibrate_model(model, t.held_inputs, t.held_y, source="held-out toy", overwrite=True,
                     allow_training_rows=True)
 
 
