@@ -150,3 +150,38 @@ def test_a_callers_ignore_filter_holds_and_global_state_is_left_as_found(toy, na
     changed = [k for k in before if k != "loggers" and before[k] != after[k]]
     changed += [f"logger {n}" for n, v in before["loggers"].items() if after["loggers"].get(n) != v]
     assert not changed, {k: (before.get(k), after.get(k)) for k in changed}
+
+
+_FIRST_STAMPS = """
+import sys
+{torch_first}
+from starclass.datasets.stamps import make_synthetic_field
+from starclass.learn.config import get_preset
+from starclass.stamps import make_inputs
+
+cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+images, table = make_synthetic_field(cfg, 6, seed=0)
+make_inputs(images, table["x"], table["y"], cfg)
+import torch
+
+print(torch.get_num_threads())
+"""
+
+
+# the process without torch loaded first (numba loads OpenMP itself) is the rarer case, and a second start of torch
+@pytest.mark.parametrize("torch_first", [True, pytest.param(False, marks=pytest.mark.slow)],
+                         ids=["torch-loaded", "torch-after"])
+def test_the_first_stamps_leave_torch_threads_as_set(torch_first):
+    # numba's OpenMP layer sets OpenMP's threads to its own (NUMBA_NUM_THREADS) as its first parallel kernel
+    # starts, and torch shares that OpenMP: a notebook's torch.set_num_threads(1) read 2 after its first
+    # make_inputs. A fresh process, as numba starts its threads once per process.
+    import os
+    import subprocess
+
+    env = dict(os.environ, OMP_NUM_THREADS="1", NUMBA_NUM_THREADS="3",  # 3: not the one thread asked for
+               PYTHONPATH=os.pathsep.join([str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")]))
+    head = "import torch\ntorch.set_num_threads(1)" if torch_first else ""
+    res = subprocess.run([sys.executable, "-c", _FIRST_STAMPS.format(torch_first=head)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.split()[-1] == "1", res.stdout
