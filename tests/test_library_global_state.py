@@ -155,12 +155,14 @@ def test_a_callers_ignore_filter_holds_and_global_state_is_left_as_found(toy, na
 _FIRST_STAMPS = """
 import sys
 {torch_first}
+import numba
+
 from starclass.datasets.stamps import make_synthetic_field
 from starclass.learn.config import get_preset
 from starclass.stamps import make_inputs
 
-cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-images, table = make_synthetic_field(cfg, 6, seed=0)
+cfg = get_preset("legus4-compact", stamp_size=16)
+images, table = make_synthetic_field(cfg, 20, seed=0)
 make_inputs(images, table["x"], table["y"], cfg)
 import torch
 
@@ -180,7 +182,7 @@ def test_the_first_stamps_leave_torch_threads_as_set(torch_first):
 
     env = dict(os.environ, OMP_NUM_THREADS="1", NUMBA_NUM_THREADS="3",  # 3: not the one thread asked for
                PYTHONPATH=os.pathsep.join([str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")]))
-    head = "import torch\ntorch.set_num_threads(1)" if torch_first else ""
+    head = "import torch\ntorch.set_num_threads(1)\nprint(torch.get_num_threads())" if torch_first else ""
     res = subprocess.run([sys.executable, "-c", _FIRST_STAMPS.format(torch_first=head)], env=env,
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr[-2000:]
