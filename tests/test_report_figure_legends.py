@@ -6,7 +6,8 @@ counts are counts (2026-12-07, the demo's report looked at figure by figure).
   drawn off the panel;
 * ``agreement_bars``: the legend sat inside the panel, over the truth-vs-humans bars near 1;
 * ``luminosity_functions``: an empty magnitude bin was drawn at N = 0.5 on the log axis (half an
-  object per bin), and a count axis within one decade was labelled ``3 x 10^0``, ``6 x 10^-1``.
+  object per bin), a count axis within one decade was labelled ``3 x 10^0``, ``6 x 10^-1``, and the
+  first and last bins were drawn half as wide (a step through the bin centres).
 """
 
 from __future__ import annotations
@@ -67,7 +68,14 @@ def test_luminosity_function_draws_no_empty_bin_inside_the_panel():
     fig = fig_luminosity([("prediction", hist)], "V", "class 1+2 luminosity functions")
     fig.canvas.draw()
     ax = fig.axes[0]
-    y = np.asarray(ax.lines[0].get_ydata(), float)
+    drawn = ax.lines + ax.patches
+    assert len(drawn) == 1
+    if drawn[0] in ax.patches:  # a histogram outline (stairs): its values and bin edges
+        y, x = (np.asarray(v, float) for v in drawn[0].get_data()[:2])
+    else:
+        y, x = np.asarray(drawn[0].get_ydata(), float), np.asarray(drawn[0].get_xdata(), float)
+    # every bin across its whole width: the first from its lower edge, the last to its upper edge
+    assert x.min() == pytest.approx(hist["mag_lo"][0]) and x.max() == pytest.approx(hist["mag_hi"][-1])
     bottom, top = ax.get_ylim()
     inside = y[(y >= bottom) & (y <= top)]
     # every value drawn inside the panel is a bin's count (no 0.5 for an empty bin); the empty bins lie below it

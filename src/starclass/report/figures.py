@@ -873,7 +873,13 @@ def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str) -> Fi
         # an empty bin drops below the panel, as a histogram drops to zero: drawn at 0.5 (until 2026-12-07)
         # it read as half an object per bin on the log axis
         n = np.asarray(h["n"], float)
-        ax.step(mid, np.where(n > 0, n, _EMPTY_BIN), where="mid", label=label)
+        lo, hi = np.asarray(h["mag_lo"], float), np.asarray(h["mag_hi"], float)
+        if len(n) and np.allclose(lo[1:], hi[:-1]):
+            # each bin across its whole width: a step through the bin centres drew the first and the last bin
+            # half as wide as the others
+            ax.stairs(np.where(n > 0, n, _EMPTY_BIN), np.append(lo, hi[-1]), baseline=None, lw=1.5, label=label)
+        else:
+            ax.step(mid, np.where(n > 0, n, _EMPTY_BIN), where="mid", label=label)
     ax.set_yscale("log")
     ax.set_ylim(bottom=_LF_BOTTOM, top=max(_LF_BOTTOM * 2, ax.get_ylim()[1]))
     # counts as plain numbers (3, 10, 30): within one decade matplotlib labelled its minor ticks "3 x 10^0";
