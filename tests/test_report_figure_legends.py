@@ -8,6 +8,9 @@ counts are counts (2026-12-07, the demo's report looked at figure by figure).
 * ``luminosity_functions``: an empty magnitude bin was drawn at N = 0.5 on the log axis (half an
   object per bin), a count axis within one decade was labelled ``3 x 10^0``, ``6 x 10^-1``, and the
   first and last bins were drawn half as wide (a step through the bin centres).
+* ``reliability_*``: the raw and calibrated rows per bin were drawn centred alike, the calibrated bars
+  over the raw ones, and the note "ECE ... from 60 rows are not meaningful" was a box across the
+  diagram, over its curves.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import pytest
 from astropy.table import Table
 
 from starclass.evaluate.agreement import agreement_vs
-from starclass.report.figures import fig_agreement_bars, fig_agreement_vs, fig_luminosity, png_box
+from starclass.report.figures import fig_agreement_bars, fig_agreement_vs, fig_luminosity, fig_reliability, png_box
 from starclass.science.luminosity import luminosity_function
 
 
@@ -85,3 +88,46 @@ def test_luminosity_function_draws_no_empty_bin_inside_the_panel():
     labels = [t.get_text() for t in ax.get_yticklabels() + ax.get_yticklabels(minor=True)]
     assert not [s for s in labels if "times" in s or "^" in s]
     assert {"1", "3"} <= set(labels)
+
+
+def _reliability_panels(n_rows: int):
+    from starclass.evaluate.reliability import reliability_table
+
+    rng = np.random.default_rng(3)
+    p1 = rng.uniform(0.5, 1.0, n_rows)
+    probs = np.column_stack([p1, 1 - p1])
+    y = (rng.random(n_rows) > p1).astype(int)
+    raw = reliability_table(probs, y, n_bins=10)
+    sharp = np.column_stack([p1 ** 0.5, 1 - p1 ** 0.5])
+    return [("raw", raw, 0.05), ("calibrated", reliability_table(sharp, y, n_bins=10), 0.03)]
+
+
+def test_reliability_bars_of_two_panels_side_by_side():
+    # raw and calibrated rows per bin: the calibrated bars were drawn over the raw ones, centred alike
+    fig = fig_reliability(_reliability_panels(300), "reliability diagram")
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    bars = [p for p in fig.axes[1].patches if p.get_height() > 0]
+    by_colour = {}
+    for p in bars:
+        by_colour.setdefault(p.get_facecolor()[:3], []).append(p.get_window_extent(r))
+    assert len(by_colour) == 2
+    first, second = by_colour.values()
+    overlapping = [(a, b) for a in first for b in second
+                   if min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5]
+    assert overlapping == []
+
+
+def test_reliability_note_sits_under_the_histogram_off_the_curves():
+    note = "ECE and the reliability diagram from 60 rows are not meaningful (fewer than 100)"
+    fig = fig_reliability(_reliability_panels(60), "reliability diagram", note=note)
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    shown = [t for ax in fig.axes for t in ax.texts if "not meaningful" in t.get_text()]
+    assert len(shown) == 1
+    assert shown[0].get_text().split() == note.split()  # every word kept, only wrapped
+    box = shown[0].get_window_extent(r)
+    label = fig.axes[1].xaxis.label.get_window_extent(r)
+    assert box.y1 <= label.y0  # under the histogram's x label, so over no curve
+    saved = png_box(fig, fig.dpi)  # and inside the PNG
+    assert saved.y0 <= box.y0 / fig.dpi and box.x0 / fig.dpi >= saved.x0 and box.x1 / fig.dpi <= saved.x1
