@@ -705,6 +705,28 @@ def _bound_port(ctx: typer.Context, host: str, port: int) -> socket.socket:
     return sock
 
 
+def inspect_words(data_dir: Path | None, catalogue: Path | None, stamps: Path | None, task: str | None,
+                  db: str | None = None, *, task_recorded: bool = False) -> str:
+    """The candidates and the database of an ``inspect`` command line, as the user gave them (shell words).
+
+    With ``--stamps`` the task is named (``--task TASK`` where none was given) unless ``task_recorded``: the
+    label database records it (``--init`` with ``--stamps``), and the server takes it from there.
+
+    Examples
+    --------
+    >>> inspect_words(Path("field"), None, None, None)
+    'field'
+    >>> inspect_words(None, None, Path("my cuts/labels.csv"), "m31-real", "sqlite:///l.sqlite")
+    "--stamps 'my cuts/labels.csv' --task m31-real --db sqlite:///l.sqlite"
+    """
+    if stamps is not None:
+        where = f"--stamps {shell_word(stamps)}" + (f" --task {shell_word(task)}" if task else
+                                                     "" if task_recorded else " --task TASK")
+    else:
+        where = shell_word(data_dir) + (f" --catalogue {shell_word(catalogue)}" if catalogue is not None else "")
+    return where + (f" --db {shell_word(db)}" if db else "")
+
+
 def _refuse_export_without_database(url: str, data_dir: Path | None, catalogue: Path | None, stamps: Path | None,
                                     task: str | None, db: str | None = None) -> None:
     """Refuse ``--export`` where no SQLite label database exists: nothing was labelled there, so say how to label.
@@ -722,7 +744,6 @@ def _refuse_export_without_database(url: str, data_dir: Path | None, catalogue: 
         return
     init_task = ""  # what --init needs beyond the served list: the task, where nothing else gives it
     if stamps is not None:
-        where = f"--stamps {shell_word(stamps)}" + (f" --task {shell_word(task)}" if task else "")
         if not task:
             # --init records the list's own labels as the task, and later runs take the recorded one: "--task
             # TASK" was asked for a labelled list (and for the server, which never needs it then)
@@ -733,9 +754,9 @@ def _refuse_export_without_database(url: str, data_dir: Path | None, catalogue: 
             init_task = "" if own is not None else " --task TASK"
         rows = "cutouts"
     else:
-        where = shell_word(data_dir) + (f" --catalogue {shell_word(catalogue)}" if catalogue is not None else "")
         rows = "candidates"
-    where += f" --db {shell_word(db)}" if db else ""
+    # task_recorded: the serve command never needs --task TASK here (see init_task above)
+    where = inspect_words(data_dir, catalogue, stamps, task, db, task_recorded=True)
     raise StarclassError(
         f"no label database at {path}, so no labels to export: nobody has labelled these {rows} with "
         f"'starclass inspect' yet, or the labels are in another database (give it as --db); to label them, "
@@ -1090,6 +1111,12 @@ def inspect_command(
         if add_user:
             uid = dbm.add_user(engine, new_user, password, admin=admin)
             echo(f"created user {new_user} (id {uid}{', admin' if admin else ''}) in {dbm.redact(url)}")
+            # it ended there, and how to serve the page the account logs in to was left to the docs
+            words = inspect_words(data_dir, catalogue, stamps, task if task_given else None, db,
+                                  task_recorded=records_task)
+            serve = shown_command(f"starclass inspect {words}")
+            echo(f"next: serve the labelling page with {serve} and log in as {new_user} "
+                 "(--host and --port choose where it listens)")
             return
         if set_password:
             # the account is looked up before its new password is asked for (twice): 'no user' came after both

@@ -819,7 +819,7 @@ def _own_labels(table, key: str, candidates: Path) -> str:
     '/data/cuts/labels.csv'
     """
     from starclass.io.cutout_folders import LABELS_CSV, folder_labels_csv, row_folders
-    from starclass.io.paths import resolved
+    from starclass.io.paths import resolved, short_path
 
     if key == ID:
         return str(candidates)
@@ -844,12 +844,13 @@ def _own_labels(table, key: str, candidates: Path) -> str:
         listing = [(n, str(p)) for p in sorted(root.glob("*.csv")) if p.is_file() and resolved(p) != own
                    for n in [_files_listed(p, key, files)] if n[1]]
         if listing:
-            return max(listing, key=lambda t: t[0])[1]
+            return short_path(max(listing, key=lambda t: t[0])[1])
         if any(Path(f).parent != root and root in Path(f).parents for f in files):
-            return str(root)  # read as an ImageFolder directory: its sub-folders are the labels
-        return f"LABELS.csv (the labels CSV of the cutouts in {root})"
-    # its labels.csv, or labels.csv.gz where that is the list (a folder not here: the name it would have)
-    return str(folder_labels_csv(root) or root / LABELS_CSV)
+            return short_path(root)  # read as an ImageFolder directory: its sub-folders are the labels
+        return f"LABELS.csv (the labels CSV of the cutouts in {short_path(root)})"
+    # its labels.csv, or labels.csv.gz where that is the list (a folder not here: the name it would have); a folder
+    # recorded relative to the candidates' own, joined to theirs, walked up from here and down again: the shorter
+    return short_path(folder_labels_csv(root) or root / LABELS_CSV)
 
 
 def _files_listed(path: Path, key: str, files: set[str]) -> tuple[int, int]:
