@@ -28,11 +28,18 @@ from starclass.datasets.labelling import make_demo_field
 from starclass.inspect import db
 from starclass.inspect.app import create_app, load_field
 from starclass.inspect.cutouts import load_cutout_field, stamps_scheme
-from starclass.inspect.render import KINDS, user_cache_root
+from starclass.inspect.render import KINDS
 from starclass.learn.config import get_preset
 from webtools import free_port  # tests/ is on sys.path under pytest
 
 pytestmark = pytest.mark.usefixtures("cheap_argon2")  # accounts: cheap hashes (conftest.py)
+
+
+def _user_cache_root(source: Path) -> Path:
+    # imported here: the listing's assertion, not an ImportError, is what fails on the code before it
+    from starclass.inspect.render import user_cache_root
+
+    return user_cache_root(source)
 
 
 def _listing(folder: Path) -> list[tuple[str, int, int]]:
@@ -79,7 +86,7 @@ def test_serving_a_cutout_list_leaves_its_folder_as_it_was(tmp_path):
         field = load_cutout_field(labels, cfg)
     _serve_every_picture(field, tmp_path / "db" / "labels.sqlite", scheme=stamps_scheme(cfg))
     assert _listing(labels.parent) == before
-    assert field.cache.dir.is_relative_to(user_cache_root(labels))
+    assert field.cache.dir.is_relative_to(_user_cache_root(labels))
     assert Path(os.environ["XDG_CACHE_HOME"]) in field.cache.dir.parents
     assert len(list(field.cache.dir.glob("*.png"))) == 3 * len(KINDS)  # the pictures were made, there
 
@@ -90,7 +97,7 @@ def test_serving_a_data_folder_leaves_it_as_it_was(tmp_path):
     field = load_field(d)
     _serve_every_picture(field, tmp_path / "db" / "labels.sqlite")
     assert _listing(d) == before
-    assert field.cache.dir.is_relative_to(user_cache_root(d))
+    assert field.cache.dir.is_relative_to(_user_cache_root(d))
 
 
 def test_the_inspect_command_with_stamps_and_db_elsewhere_writes_nothing_beside_the_list(tmp_path, monkeypatch):
@@ -109,4 +116,4 @@ def test_the_inspect_command_with_stamps_and_db_elsewhere_writes_nothing_beside_
     assert res.exit_code == 0, (res.output, res.exception)
     assert served and served[0].cache.dir.is_dir()  # the command made the pictures' folder ...
     assert _listing(labels.parent) == before  # ... not beside the list
-    assert served[0].cache.dir.is_relative_to(user_cache_root(labels))
+    assert served[0].cache.dir.is_relative_to(_user_cache_root(labels))
