@@ -45,6 +45,19 @@ def _close_figures() -> Iterator[None]:
         plt.close("all")
 
 
+@pytest.fixture(scope="session")
+def _user_cache_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
+@pytest.fixture(autouse=True)
+def _tests_cache_in_a_temporary_folder(_user_cache_home, monkeypatch) -> None:
+    """``XDG_CACHE_HOME`` in a temporary folder: ``inspect``'s pictures go to the user's cache (never beside the
+    data, src/starclass/inspect/render.py ``user_cache_root``), and a test must not fill the user's ``~/.cache``.
+    A test that sets its own (``monkeypatch.setenv``) overrides this one."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_user_cache_home))
+
+
 #: A 1 x 1 PNG: what a report's figure becomes where a test checks the words and tables around it
 TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 

@@ -1,10 +1,12 @@
-"""The picture cache of ``inspect`` where the data folder cannot be written.
+"""The picture cache of ``inspect`` where its folder cannot be written.
 
-The pictures go beside the data (``.inspect_cache``). Serving a folder that cannot be written (a
+The pictures went beside the data (``.inspect_cache``); serving a folder that cannot be written (a
 shared, read-only copy of the PAndAS cutouts, with ``--db`` elsewhere) stopped ``inspect`` with a
-traceback from ``mkdir``. The tests block the cache's place with a file of its name, which fails
-the same ``mkdir`` (``NotADirectoryError``) for every user, root included (a read-only folder does
-not stop root, who runs these tests on the shared machine).
+traceback from ``mkdir``. They now go to the user's cache, never beside the data
+(tests/test_inspect_inputs_never_written.py); a cache folder given (``cache_dir``) that cannot be
+written still falls back to the user's cache. The tests block the cache's place with a file of its
+name, which fails the same ``mkdir`` (``NotADirectoryError``) for every user, root included (a
+read-only folder does not stop root, who runs these tests on the shared machine).
 """
 
 import warnings
@@ -66,24 +68,25 @@ def _picture_response(field, tmp_path: Path, cid: str, scheme=None):
     return got
 
 
-def test_cutouts_beside_a_folder_that_cannot_be_written_are_cached_in_the_users_cache(tmp_path):
+def test_cutouts_with_a_cache_folder_that_cannot_be_written_are_cached_in_the_users_cache(tmp_path):
     labels = _cutouts(tmp_path / "data")
-    (labels.parent / ".inspect_cache").write_text("not a folder")  # the cache's place cannot be made
+    blocked = tmp_path / "pictures"
+    blocked.write_text("not a folder")  # the cache's place cannot be made
     cfg = get_preset("m31-real")
-    with pytest.warns(UserWarning, match=r"the pictures cannot be cached at .*\.inspect_cache.* they are cached "
+    with pytest.warns(UserWarning, match=r"the pictures cannot be cached at .*pictures.* they are cached "
                                          r"at .*xdg.starclass.inspect"):
-        field = load_cutout_field(labels, cfg)
+        field = load_cutout_field(labels, cfg, cache_dir=blocked)
     assert field.cache.dir.is_relative_to(tmp_path / "xdg" / "starclass" / "inspect")
     assert _picture(field, tmp_path, "o0.png", scheme=stamps_scheme(cfg)) == 200
     assert any(field.cache.dir.glob("*composite.png"))
-    assert (labels.parent / ".inspect_cache").read_text() == "not a folder"  # the data folder is left as it was
+    assert blocked.read_text() == "not a folder"  # left as it was
 
 
-def test_a_mosaic_field_that_cannot_be_written_is_cached_in_the_users_cache(tmp_path):
+def test_a_mosaic_field_with_a_cache_folder_that_cannot_be_written_is_cached_in_the_users_cache(tmp_path):
     d = make_demo_field(tmp_path / "field", n=4, size=120, seed=1)
-    (Path(d) / ".inspect_cache").write_text("")
+    (tmp_path / "pictures").write_text("")
     with pytest.warns(UserWarning, match="the pictures cannot be cached at"):
-        field = load_field(d)
+        field = load_field(d, cache_dir=tmp_path / "pictures")
     assert field.cache.dir.is_relative_to(tmp_path / "xdg")
     assert _picture(field, tmp_path, field.ids[0]) == 200
 
@@ -93,7 +96,7 @@ def test_neither_folder_writable_is_an_error_naming_both(tmp_path, monkeypatch):
 
     (tmp_path / "blocked").write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))  # a file: nothing can be made under it
-    with pytest.raises(StarclassError, match=r"cannot be cached at .*data.* nor at .*blocked"):
+    with pytest.raises(StarclassError, match=r"cannot be cached at .*data.* nor at .*blocked.*set XDG_CACHE_HOME"):
         cache_folder(tmp_path / "blocked" / "data" / "x")
 
 
@@ -168,7 +171,7 @@ def test_a_picture_whose_write_fails_where_os_access_said_yes_answers_400_naming
     monkeypatch.delattr(os, "O_TMPFILE", raising=False)
     monkeypatch.setattr(os, "access", lambda path, mode: True)
     field = load_field(make_demo_field(tmp_path / "field", n=4, size=120, seed=1, predictions=False))
-    assert field.cache.dir.is_relative_to(tmp_path / "field")  # the folder passed its check
+    assert field.cache.dir.is_relative_to(tmp_path / "xdg")  # the folder passed its check
     if fails == "temporary":
         def refused(*args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied")

@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from starclass.cli import app
 from starclass.inspect import db
+from starclass.inspect.render import user_cache_root
 from starclass.io.mosaic import write_mosaic
 from webtools import free_port  # tests/ is on sys.path under pytest
 
@@ -145,7 +146,7 @@ def test_an_older_database_refused_for_its_scheme_is_not_upgraded(tmp_path, no_s
     assert "are in label scheme phangs, not m31-check" in said, said
     assert res.stdout == "", res.stdout
     assert _digest(dbfile) == before and _version(dbfile) == 1
-    assert not (field / ".inspect_cache").exists()  # the pictures' folder is made once nothing is refused
+    assert not user_cache_root(field).exists()  # the pictures' folder is made once nothing is refused
 
 
 def test_an_older_database_served_in_its_scheme_is_upgraded(tmp_path, no_server):
@@ -158,7 +159,8 @@ def test_an_older_database_served_in_its_scheme_is_upgraded(tmp_path, no_server)
     assert res.exit_code == 0, (res.output, res.exception)
     assert f"labels in sqlite:///{dbfile} (schema version {db.SCHEMA_VERSION})" in res.stdout, res.stdout
     assert _version(dbfile) == db.SCHEMA_VERSION
-    assert (field / ".inspect_cache").is_dir()  # made once nothing was refused
+    assert user_cache_root(field).is_dir()  # made once nothing was refused (in the user's cache)
+    assert not (field / ".inspect_cache").exists()  # never beside the data
     engine = db.make_engine(f"sqlite:///{dbfile}", create=False)
     try:
         assert [(r.candidate_id, r.cls) for r in db.labels_of(engine, "")] == [("1", 1)]

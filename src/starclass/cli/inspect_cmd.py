@@ -223,7 +223,7 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
     its notes given to ``say``.
 
     The pictures' folder is not made: the command makes it (``field.cache.make_folder()``) once
-    nothing is left to refuse, so a refused command leaves no ``.inspect_cache`` behind.
+    nothing is left to refuse, so a refused command leaves no empty picture folder behind.
     """
     bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
     if bands is not None and len(bands) != 3:

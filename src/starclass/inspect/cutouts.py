@@ -51,6 +51,7 @@ from starclass.inspect.render import (
     _scale,
     display_plane,
     profile_png,
+    user_cache_root,
 )
 from starclass.inspect.schemes import LabelScheme, task_scheme
 from starclass.io.atomic import atomic_path
@@ -507,10 +508,11 @@ class CutoutRenderCache(RenderCache):
     >>> d = Path(tempfile.mkdtemp())
     >>> (d / "cluster").mkdir()
     >>> np.save(d / "cluster" / "a.npy", np.arange(64, dtype="f4").reshape(8, 8))
-    >>> cache = cutout_cache(read_cutout_list(d, get_preset("m31-real")), d / ".inspect_cache")
+    >>> root = Path(tempfile.mkdtemp())  # the pictures' folder: never beside the cutouts
+    >>> cache = cutout_cache(read_cutout_list(d, get_preset("m31-real")), root)
     >>> isinstance(cache, CutoutRenderCache), cache.images.shape, cache.grey, cache.colour
     (True, (1, 1, 8, 8), 0, (0,))
-    >>> bool((cache.plane(0) == cache.images[0, 0]).all()), cache.dir.parent == d / ".inspect_cache"
+    >>> bool((cache.plane(0) == cache.images[0, 0]).all()), cache.dir.parent == root
     (True, True)
     """
 
@@ -692,7 +694,7 @@ def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = N
     >>> for lab in ("cluster", "galaxy"):
     ...     (d / lab).mkdir()
     ...     np.save(d / lab / "a.npy", np.random.default_rng(0).normal(1, 0.1, (32, 32)).astype("f4"))
-    >>> cache = cutout_cache(read_cutout_list(d, get_preset("m31-real")), d / ".inspect_cache")
+    >>> cache = cutout_cache(read_cutout_list(d, get_preset("m31-real")), Path(tempfile.mkdtemp()))
     >>> s = cache.settings
     >>> s.rgb, s.stamp_size, s.zoom, s.profile_radius
     (('grey', 'grey', 'grey'), 33, 8, 8.0)
@@ -860,7 +862,8 @@ def load_cutout_field(source: str | os.PathLike, cfg: TaskLike, *, predictions: 
         matched by ``file``; default: the list's own ``prob_<k>``/``class_pred`` (a classified or
         suggested list), for the ``uncertain`` order and the model's answer.
     cache_dir : str or os.PathLike, optional
-        Where the pictures go (default ``.inspect_cache`` beside the list).
+        Where the pictures go (default: the user's cache, :func:`~starclass.inspect.render.user_cache_root`
+        of the list; never beside it).
     dataset : str
         Key separating the labels of several lists in one database.
     star_fwhm : float, optional
@@ -895,7 +898,7 @@ def load_cutout_field(source: str | os.PathLike, cfg: TaskLike, *, predictions: 
 
     lst = cutouts if cutouts is not None else read_cutout_list(source, cfg)
     folder = lst.folder
-    cache = cutout_cache(lst, Path(cache_dir) if cache_dir else folder / ".inspect_cache", star_fwhm=star_fwhm,
+    cache = cutout_cache(lst, Path(cache_dir) if cache_dir else user_cache_root(lst.source), star_fwhm=star_fwhm,
                          rgb=rgb)
     pred_path = find_file(folder, predictions, (), "predictions") if predictions is not None else None
     # the task's classes: a five-class model's class_pred 5 is one, a 9 is refused naming the file and row

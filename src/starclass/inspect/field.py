@@ -20,7 +20,7 @@ from astropy.table import Table
 
 from starclass.bands import BANDS, V_BAND_USES, require_bands, ubvi_bands, v_band, v_band_note
 from starclass.errors import StarclassError
-from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
+from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm, user_cache_root
 from starclass.io.catalog import (
     check_prob_columns,
     class_values,
@@ -530,7 +530,8 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     rgb
         Bands shown as red, green, blue (default F814W, F555W, F336W or the nearest roles).
     cache_dir
-        Where rendered PNGs go (default ``<data_dir>/.inspect_cache``).
+        Where rendered PNGs go (default: the user's cache, :func:`~starclass.inspect.render.user_cache_root`;
+        never the data folder).
     star_fwhm
         FWHM (px) of the typical star drawn beside each profile (default: the V band's PSF).
     dataset
@@ -600,12 +601,12 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     settings = RenderSettings(rgb=rgb, v_band=vb, star_fwhm=float(star_fwhm), stamp_size=stamp_size,
                               pixel_flags=pixel_flags.describe() if pixel_flags else "", counts=counts,
                               value_label=value_unit(mosaics.headers[vb], photon_counts=vb in counts))
-    # before the render cache, whose folder is made in DATA_DIR: refused predictions left an empty one behind
+    # before the render cache, whose folder is made on serving: refused predictions left an empty one behind
     predictions = _prediction_rows(table, pred_path, ids, classes=classes)
     cache = RenderCache(
         data={b: mosaics.data[b] for b in bands},
         xs=np.asarray(table[X], float), ys=np.asarray(table[Y], float), settings=settings,
-        root=Path(cache_dir) if cache_dir else d / ".inspect_cache", fwhm=catalogue_fwhm(table),
+        root=Path(cache_dir) if cache_dir else user_cache_root(d), fwhm=catalogue_fwhm(table),
         # zero-weight pixels (drizzle padding) and flagged ones: their values set a stamp's stretch
         bad=lambda band, window: mosaics.mask(band, window=window),
     )

@@ -557,12 +557,50 @@ def context_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
     return buf.getvalue()
 
 
+def user_cache_home() -> Path:
+    """The user's cache folder of ``inspect``'s pictures: ``$XDG_CACHE_HOME/starclass/inspect`` (default ``~/.cache``).
+
+    A relative ``XDG_CACHE_HOME`` is ignored, as the XDG base directory specification says (it would
+    put the cache wherever the command was started: maybe beside the data).
+
+    Examples
+    --------
+    >>> user_cache_home().parts[-2:]
+    ('starclass', 'inspect')
+    """
+    home = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(home) if home and Path(home).is_absolute() else Path.home() / ".cache"
+    return base / "starclass" / "inspect"
+
+
+def user_cache_root(source: str | os.PathLike) -> Path:
+    """Where the pictures of an input (a data folder, a cutout list) are cached: the user's cache, keyed by its path.
+
+    The pictures went beside the input (``DATA_DIR/.inspect_cache``, or beside a ``--stamps`` list):
+    serving a survey's shared cutouts wrote into them. Inputs are never written to, so the folder is
+    :func:`user_cache_home`/``<name>-<digest of the input's resolved path>``: the same input (however
+    spelled) finds its pictures again; two inputs of one name do not share a folder. Nothing is made here.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()) / "m31 cutouts"
+    >>> root = user_cache_root(d)
+    >>> root.parent == user_cache_home(), root.name.startswith("m31 cutouts-"), root.exists()
+    (True, True, False)
+    >>> user_cache_root(d / ".." / d.name) == root, user_cache_root(d.parent / "other") == root
+    (True, False)
+    """
+    src = Path(source).expanduser().resolve()
+    digest = hashlib.sha256(str(src).encode()).hexdigest()[:16]
+    return user_cache_home() / f"{src.name or 'root'}-{digest}"
+
+
 def cache_folder(path: str | os.PathLike) -> Path:
     """``path`` made and checked writable for the cached pictures; else a folder in the user's cache.
 
-    The pictures go beside the data (``DATA_DIR/.inspect_cache``, or beside a ``--stamps`` list). A
-    data folder that cannot be written (a shared, read-only copy of a survey's cutouts; served with
-    ``--db`` elsewhere) stopped ``inspect`` with a traceback (``PermissionError``, or
+    The pictures go to the user's cache (:func:`user_cache_root`), or where ``cache_dir`` says. A
+    folder there that cannot be written stopped ``inspect`` with a traceback (``PermissionError``, or
     ``NotADirectoryError`` where a file takes the cache's name); the pictures are only a cache, so
     they go to ``$XDG_CACHE_HOME/starclass/inspect/<digest of path>/`` (default ``~/.cache``)
     instead, with a warning naming both folders.
@@ -576,21 +614,21 @@ def cache_folder(path: str | os.PathLike) -> Path:
     --------
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
-    >>> cache_folder(d / ".inspect_cache" / "abc") == d / ".inspect_cache" / "abc"
+    >>> cache_folder(d / "pictures" / "abc") == d / "pictures" / "abc"
     True
     """
     path = Path(path)
     try:
         return _writable(path)
     except OSError as exc:
-        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "starclass" / "inspect"
-        alt = home / hashlib.sha256(str(path.absolute()).encode()).hexdigest()[:16] / path.name
+        alt = user_cache_home() / hashlib.sha256(str(path.absolute()).encode()).hexdigest()[:16] / path.name
         why = exc.strerror or str(exc)
         try:
             _writable(alt)
         except OSError as exc2:
             raise StarclassError(f"the pictures cannot be cached at {path} ({why}) nor at {alt} "
-                                 f"({exc2.strerror or exc2}): make one of them writable") from None
+                                 f"({exc2.strerror or exc2}): make one of them writable, or set XDG_CACHE_HOME "
+                                 "to a writable folder") from None
         warnings.warn(f"the pictures cannot be cached at {path} ({why}): they are cached at {alt} instead",
                       stacklevel=3)
         return alt
@@ -726,7 +764,7 @@ class RenderCache:
 
     def _set_folder(self, wanted: Path) -> None:
         # not made here: a command that loads the field and then refuses (a broken web extra, another field's
-        # database) left an empty .inspect_cache in the user's data folder; made on first use (or make_folder)
+        # database) left an empty picture folder behind; made on first use (or make_folder)
         self._wanted, self._dir = wanted, None
 
     @property
@@ -736,7 +774,7 @@ class RenderCache:
         Examples
         --------
         >>> import tempfile
-        >>> root = Path(tempfile.mkdtemp()) / ".inspect_cache"
+        >>> root = Path(tempfile.mkdtemp()) / "pictures"
         >>> cache = RenderCache({"v": np.zeros((20, 20))}, np.array([10.0]), np.array([10.0]),
         ...                     RenderSettings(("v", "v", "v"), "v"), root)
         >>> root.exists(), cache.dir.parent == root, root.is_dir()  # made when first asked for
@@ -745,7 +783,7 @@ class RenderCache:
         return self._dir if self._dir is not None else self.make_folder()
 
     def make_folder(self) -> Path:
-        """Make the pictures' folder (:func:`cache_folder`: the user's cache where the data's cannot be written).
+        """Make the pictures' folder (:func:`cache_folder`: elsewhere in the user's cache where it cannot be written).
 
         Called by whoever serves, once nothing is left to refuse: :func:`~starclass.inspect.field.load_field`
         calls it unless told not to (``make_cache=False``), and ``inspect`` after its checks.
