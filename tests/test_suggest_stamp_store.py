@@ -118,7 +118,8 @@ def test_a_store_as_labels_is_not_carried_into_the_rerun(labelled_store, tmp_pat
 
 def test_a_store_without_labels_as_labels_says_it_holds_none(store_and_model, tmp_path):
     _, store, model = store_and_model
-    res = runner.invoke(app, ["suggest", str(model), str(store), "--labels", str(store), "-o", str(tmp_path / "s.ecsv")])
+    res = runner.invoke(app, ["suggest", str(model), str(store), "--labels", str(store),
+                              "-o", str(tmp_path / "s.ecsv")])
     assert res.exit_code == 2, res.output
     said = " ".join(res.output.split())
     assert f"--labels {store} is a stamp store, not labels" in said and f"{store} holds none" in said, said

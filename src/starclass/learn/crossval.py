@@ -516,7 +516,8 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                                  epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
                                  known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume,
                                  starting_model=starting_model, starting_digest=start_digest,
-                                 progress_label=label, noun=noun)  # the bar's label and each line of the batches and epochs
+                                 # the bar's label and each line of the batches and epochs
+                                 progress_label=label, noun=noun)
         except BaseException:
             # fit removes a fold's manifest once it trains (a refusal leaves it): stopped there (Ctrl-C,
             # a time limit), an earlier run's tables described folds no longer there
