@@ -151,6 +151,7 @@ def test_train_target_purity_into_a_log_says_its_pass_over_the_validation_rows(t
     """Until 2026-12-06 the threshold's pass of every member over the validation rows, after train's summary,
     said nothing in a log until its result line."""
     res = CliRunner().invoke(app, [*_args(tmp_path), "-o", str(tmp_path / "model"), "--target-purity", "0.5"])
+    assert res.exit_code == 0, res.output
     said = [m for m in (re.match(r"^\d\d:\d\d:\d\d threshold for purity 0\.50 \(mine\): (\d+) of (\d+) validation "
                                  r"cutouts \(\d+%\), \d+ s$", ln) for ln in res.stderr.splitlines()) if m]
     assert [m.groups() for m in said] == [("0", "4"), ("4", "4")], res.output

@@ -442,6 +442,32 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n} {agreeing(n, noun, plural)}"
 
 
+def row_noun(cutout_folder: bool) -> str:
+    """What one input row is called in a message: ``"cutout"`` for a cutout folder's, else ``"candidate"``.
+
+    A cutout folder (or list) holds images of their own, which nobody detected: training on one said
+    "4 candidates without an output class", "held-out candidates" and "no training candidate has a label"
+    of its cutouts. Rows cut from mosaics or a stamp store are a catalogue's detected candidates. The one
+    place the training, cross-validation and threshold messages take their noun from.
+
+    Parameters
+    ----------
+    cutout_folder : bool
+        Whether the rows are a cutout folder's (``train --stamps`` given a folder or a cutout list).
+
+    Returns
+    -------
+    str
+        The singular noun (:func:`counted` makes it plural).
+
+    Examples
+    --------
+    >>> row_noun(True), row_noun(False), counted(3, row_noun(True))
+    ('cutout', 'candidate', '3 cutouts')
+    """
+    return "cutout" if cutout_folder else "candidate"
+
+
 #: Decimals a figure of each unit is shown with (:func:`figure`): magnitudes to the millimag, as a catalogue's
 #: photometry; degrees to 5 decimals (0.036 arcsec), as ``info`` gives sky positions; pixels to 0.1 px.
 UNIT_DECIMALS = {"mag": 3, "deg": 5, "pix": 1}

@@ -209,17 +209,24 @@ def suggest_command(
         # network runs (the catalogue's prob_<k> are ranked): asking torch loaded it for nothing (3-4 s)
         pick_device(device)
     key = ID
+    from starclass.io.cutout_folders import is_store_file
+
     # the user's own options go into a rerun suggest prints: the command said before lacked -o and failed as given
     # (--pseudo-labels and its options too: the rerun printed wrote no pseudo-labels)
     again = [*(["-n", str(n)] if n != DEFAULT_N else []), *(["--by", by] if by != DEFAULT_BY else []),
-             *(["--labels", str(labels)] if labels is not None else []),
+             # a store as --labels is no labels table: the rerun printed carried it and was refused again
+             *(["--labels", str(labels)] if labels is not None and not is_store_file(labels) else []),
              *(["--mag-column", mag_column] if mag_column else []),
              *(["--mag-bins", str(mag_bins)] if mag_bins != DEFAULT_MAG_BINS else []),
              *(["--device", device] if device else []), *(["--overwrite"] if overwrite else []),
              *(["--pseudo-labels", str(pseudo_output)] if pseudo_output is not None else []),
              *(["--min-confidence", f"{min_confidence:g}"] if min_confidence != DEFAULT_MIN_CONFIDENCE else []),
              *(["--max-per-class", str(max_per_class)] if max_per_class is not None else [])]
-    _refuse_store(Path(candidates), Path(model), Path(output), again, device=device, tta=by == "mutual-info")
+    _refuse_store(Path(candidates), Path(model), Path(output), again, device=device, tta=by == "mutual-info",
+                  labels=labels)
+    if labels is not None and is_store_file(labels):
+        raise StarclassError(f"--labels {labels} is a stamp store (written by 'starclass cutouts'), not labels: "
+                             f"{_store_labels_words(labels)}")
     try:
         # with --mosaics, ra, dec alone are placed through their WCS below, as classify places them
         # with the model's classes: a five-class task's candidates (class_ref 5, no task recorded) were refused
@@ -944,11 +951,14 @@ def _refuse_unclassified_folder(candidates: Path, model: Path, output: Path, aga
 
 
 def _classify_then_rank(stamps: Path, model: Path, output: Path, again: list[str] | None, *,
-                        device: str | None = None, tta: bool = False, files: str = "") -> tuple[str, str]:
+                        device: str | None = None, tta: bool = False, files: str = "",
+                        labels_from_classification: bool = False) -> tuple[str, str]:
     """The two commands that rank ``stamps`` (a cutout folder or a stamp store): ``classify --stamps``, then suggest.
 
     The classification goes beside ``output`` under a name that is neither there yet (classify
     refuses to overwrite) nor the suggestions' own; ``again`` are the options of this suggest.
+    ``labels_from_classification``: the rank gives the classification as ``--labels`` too (it carries the
+    labels of a store given as ``--labels``, which suggest does not read as labels).
 
     Examples
     --------
@@ -967,12 +977,13 @@ def _classify_then_rank(stamps: Path, model: Path, output: Path, again: list[str
                 f"{q(str(classified))}"
                 + (f" --device {q(device)}" if device else "") + (" --tta" if tta else ""))
     rank = " ".join(["starclass suggest", q(str(model)), q(str(classified)), "-o", q(str(output)),
-                     *(q(a) for a in (again or []))])
+                     *(q(a) for a in (again or [])),
+                     *(["--labels", q(str(classified))] if labels_from_classification else [])])
     return classify, rank
 
 
 def _refuse_store(candidates: Path, model: Path, output: Path, again: list[str] | None = None, *,
-                  device: str | None = None, tta: bool = False) -> None:
+                  device: str | None = None, tta: bool = False, labels: Path | None = None) -> None:
     """Refuse a stamp store given as CANDIDATES, saying how to rank it: classify it, then suggest from that.
 
     ``suggest MODEL stamps.h5`` was told what every catalogue reader tells a store ("not a catalogue
@@ -981,7 +992,9 @@ def _refuse_store(candidates: Path, model: Path, output: Path, again: list[str] 
     ``classify --stamps`` reads a store as it is; its classification records the store, so that
     suggest's next line names the store to fine-tune on. A file is taken for a store as
     ``classify --stamps`` takes it (:func:`starclass.io.cutout_folders.is_store_file`: HDF5, or named
-    as a store).
+    as a store). ``labels``: suggest's ``--labels``; a store there is no labels table, left out of the
+    rerun (``again`` holds it not), which gives the classification as ``--labels`` where it is this store
+    and holds labels (classify copies them), and the refusal says what ``--labels`` takes.
 
     Examples
     --------
@@ -998,11 +1011,66 @@ def _refuse_store(candidates: Path, model: Path, output: Path, again: list[str] 
 
     if not is_store_file(candidates):
         return
-    classify, rank = _classify_then_rank(candidates, model, output, again, device=device, tta=tta)
+    # a store given as --labels too: its own labels (class_ref, class_h<k>) go into the classification, which
+    # the rerun then gives as --labels; the store itself, printed there, was refused as no labels table
+    store_labels = labels is not None and is_store_file(labels)
+    n_own = _labelled_in_store(labels) if store_labels and Path(labels).resolve() == Path(candidates).resolve() else 0
+    own = n_own > 0
+    classify, rank = _classify_then_rank(candidates, model, output, again, device=device, tta=tta,
+                                         labels_from_classification=own)
+    said = ""
+    if store_labels:
+        said = (f"\n--labels {labels} is a stamp store, not labels: "
+                + (f"{LABELS_WANTED}; its {counted(n_own, 'labelled row')} (class_h<k>, class_ref) go into the "
+                   "classification, given as --labels above" if own else _store_labels_words(labels)))
     raise StarclassError(
         f"{candidates} is a stamp store (written by 'starclass cutouts'), not classified candidates: suggest ranks "
         "the probabilities classify writes (prob_<k>); classify the store, then rank that classification (or give "
-        f"the catalogue its stamps were cut from, with --mosaics):\n  {classify}\n  {rank}")
+        f"the catalogue its stamps were cut from, with --mosaics):\n  {classify}\n  {rank}{said}")
+
+
+#: What ``suggest --labels`` takes, said where it was given something else (a stamp store)
+LABELS_WANTED = ("--labels takes the labels given so far: a table of ids with people's votes (class_h<k>) or "
+                 "a class_ref, e.g. an inspect --export or simulate's humans.ecsv")
+
+
+def _labelled_in_store(store: Path) -> int:
+    """How many rows of a stamp store's table hold a label (a ``class_h<k>`` vote, else a ``class_ref`` above 0).
+
+    ``cutouts`` keeps the catalogue's columns in the store, and ``classify --stamps`` copies them into its
+    classification: a store cut from a labelled catalogue carries its labels there. 0 where the store cannot be read.
+    """
+    import numpy as np
+    from astropy.table import Table
+
+    from starclass.schema import CLASS_REF, human_cols
+    from starclass.stamps import StampStore
+
+    try:
+        with StampStore(store) as st:
+            table = Table({k: np.asarray(v) for k, v in st.table.items()})
+    except (StarclassError, OSError, ValueError):
+        return 0
+    cols = human_cols(table) or ([CLASS_REF] if CLASS_REF in table.colnames else [])
+    if not cols:
+        return 0
+    votes = np.column_stack([np.nan_to_num(np.asarray(table[c], dtype=float)) for c in cols])
+    return int((votes > 0).any(axis=1).sum())
+
+
+def _store_labels_words(store: Path) -> str:
+    """What ``--labels`` takes, and where a stamp store's own labels are: the sentence of the refusal.
+
+    Examples
+    --------
+    >>> _store_labels_words(Path("no/such.h5")).startswith("--labels takes the labels given so far")
+    True
+    """
+    n = _labelled_in_store(store)
+    if not n:
+        return f"{LABELS_WANTED}; {store} holds none"
+    return (f"{LABELS_WANTED}; the {counted(n, 'labelled row')} of {store} (class_h<k>, class_ref) are copied into "
+            "its classification by 'starclass classify --stamps', which --labels takes")
 
 
 def _no_label_column_note(labels: Path, key: str) -> str:

@@ -37,7 +37,7 @@ from starclass.cli._app import (
     refuse_cutouts_as_mosaics,
     task_option,
 )
-from starclass.errors import StarclassError, agreeing, counted, refuse_no_rows, shell_word, shown_command
+from starclass.errors import StarclassError, agreeing, counted, refuse_no_rows, row_noun, shell_word, shown_command
 from starclass.io.fields import FieldSpec
 from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
@@ -861,8 +861,9 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
             raise StarclassError("--target-purity chooses a threshold on hard labels; on a cutout folder give it "
                                  "without --labels/--label-columns/--label-model")
         if cv_scheme == "logo":
-            raise StarclassError("--cv logo needs the galaxy (or field) of every candidate: mosaics or stamp "
-                                 "stores; on a cutout folder give a number of folds (e.g. --cv 10)")
+            raise StarclassError(f"--cv logo needs the galaxy (or field) of every {row_noun(True)}, which a cutout "
+                                 "folder does not record: give a number of folds (e.g. --cv 10), or train on "
+                                 "mosaics or stamp stores")
         column = "label" if label_column == CLASS_REF else label_column
         if resume_from is not None and label_column == CLASS_REF:
             from starclass.learn.checkpoint import read_manifest, training_label_column_of
@@ -1888,7 +1889,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
             why = (f"{blank_counts(len(cutouts) - keep.size - n_empty, n_empty)} of {cutouts.source} in every "
                    "fold, which train now leaves out as classify and calibrate do (so the folds differ too)")
             known = dict.fromkeys(fold_digests(cfg, inputs, classes, scheme=cv_scheme, groups=cutouts.groups,
-                                               seed=fit_kwargs.get("seed")), why)
+                                               seed=fit_kwargs.get("seed"), noun=row_noun(True)), why)
         from starclass.io.cutout_folders import cutout_field_arcsec
         from starclass.learn.checkpoint import set_training_cutouts
 
@@ -1913,7 +1914,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         with _held_cautions() as cautions:
             cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                                  extra_columns=extra, groups=cutouts.groups[keep], known_data=known,
-                                 on_fold=record_cutouts, meta=roots,
+                                 on_fold=record_cutouts, meta=roots, noun=row_noun(True),
                                  **fit_kwargs)
         _print_cv(cvr, cautions)
         return
@@ -1929,7 +1930,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         tune_threshold(cfg, output, cutout_inputs(cutouts.images, cfg), label_classes(cutouts, cfg.label_map,
                                                                                       config=cfg),
                        result.val_index, target_purity, device=fit_kwargs.get("device"),
-                       progress=fit_kwargs.get("progress", False), noun="cutout")
+                       progress=fit_kwargs.get("progress", False), noun=row_noun(True))
 
 
 def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: str | None, precision: str | None,
@@ -1994,7 +1995,7 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
         write_catalog(out.annotators, Path(output) / "annotators.ecsv", overwrite=True)
         echo(f"Dawid-Skene confusion matrix of each annotator written to {Path(output) / 'annotators.ecsv'}")
     _summarise(cfg, result, output, precision, soft=out.model != "mode",
-               left_out=_left_out(result.n_unlabelled, out.voted, out.targets, 0, noun="cutout"), cutouts=True,
+               left_out=_left_out(result.n_unlabelled, out.voted, out.targets, 0, noun=row_noun(True)), cutouts=True,
                cautions=cautions)
 
 

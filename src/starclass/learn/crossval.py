@@ -81,7 +81,8 @@ def parse_cv(text: str | int) -> str | int:
 
 
 def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | None = None,
-             seed: int = 0, groups: np.ndarray | None = None) -> list[tuple[str, np.ndarray]]:
+             seed: int = 0, groups: np.ndarray | None = None,
+             noun: str = "candidate") -> list[tuple[str, np.ndarray]]:
     """Held-out rows of every fold: ``[(name, rows), ...]``, rows sorted, folds disjoint.
 
     Parameters
@@ -98,6 +99,9 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
         Object of every candidate (a cutout folder's group column, e.g. ``object_id``): with
         ``k`` folds, all rows of one group go to one fold (scikit-learn's
         ``StratifiedGroupKFold``), so no object is both trained on and tested.
+    noun
+        What one row is called in a refusal (:func:`starclass.errors.row_noun`): ``"cutout"`` for a
+        cutout folder's rows.
 
     Returns
     -------
@@ -121,17 +125,17 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
     target = np.asarray(target, dtype=np.int64)
     used = np.flatnonzero(target >= 0)
     if used.size == 0:
-        raise StarclassError("cross-validation: no candidate has a class of the task")
+        raise StarclassError(f"cross-validation: no {noun} has a class of the task")
     if scheme == "logo":
         if galaxies is None:
-            raise StarclassError("--cv logo needs the galaxy (or field) of every candidate: several fields, "
+            raise StarclassError(f"--cv logo needs the galaxy (or field) of every {noun}: several fields, "
                                  "a 'galaxy' column, or a merged stamp store")
         gal = np.asarray(galaxies).astype(str)
         names = np.unique(gal[used])
         if names.size < 2:
             from starclass.learn.splits import ONE_GALAXY_HINT
 
-            raise StarclassError(f"--cv logo needs candidates from at least two galaxies or fields; found "
+            raise StarclassError(f"--cv logo needs {noun}s from at least two galaxies or fields; found "
                                  f"{names.tolist()}{ONE_GALAXY_HINT}")
         return [(str(g), used[gal[used] == g]) for g in names]
     k = int(scheme)
@@ -140,7 +144,7 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
     if present.min() < k:
         j = int(np.flatnonzero(counts == present.min())[0])
         raise StarclassError(f"--cv {k}: output class index {j} has only {int(present.min())} labelled "
-                             f"candidates, fewer than the {k} folds (each fold needs one of every class)")
+                             f"{noun}s, fewer than the {k} folds (each fold needs one of every class)")
     if groups is not None:
         grp = np.asarray(groups).astype(str)[used]
         n_groups = np.unique(grp).size
@@ -330,7 +334,8 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                    known_data: dict[str, str] | None = None, pixel_flags: dict | None = None,
                    on_fold: Callable[[Path, np.ndarray], None] | None = None,
                    on_resume: Callable[[str], None] | None = None,
-                   meta: dict[str, Any] | None = None, starting_model: LoadedModel | None = None) -> CVResult:
+                   meta: dict[str, Any] | None = None, starting_model: LoadedModel | None = None,
+                   noun: str = "candidate") -> CVResult:
     """Train one model per fold and score each on the candidates it never saw.
 
     Parameters
@@ -370,6 +375,9 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         ``init_from`` as already loaded (:func:`starclass.learn.checkpoint.load_model`), or None: its
         calibration is checked once here (:func:`starclass.learn.train.check_starting_calibration`), before
         any fold, and the model so loaded is given to every fold's ``fit`` instead of each loading it again.
+    noun
+        What one row is called in the messages and the held-out bar (:func:`starclass.errors.row_noun`):
+        ``"cutout"`` for a cutout folder's rows (``train --stamps FOLDER --cv K``).
 
     Returns
     -------
@@ -403,6 +411,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         CautionNote,
         fit,
         label_indices,
+        unlabelled_left_out_args,
         warn_caution_notes,
     )
 
@@ -411,7 +420,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     target = label_indices(config, labels)
     # the folds are drawn with the first member's seed, as the train/validation split is
     base_seed = int(seed) if seed is not None else int(config.recipe.member_seed(0))
-    folds = cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups)
+    folds = cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups, noun=noun)
     classes = [int(c) for c in config.classes]
     # the held-out rows are scored in the task's classes, as they were trained (0: none): the raw labels of a
     # task that merges (m31-binary reads PHANGS classes 1-4 as 1+2 / 3+4) were scored against its predictions of
@@ -477,7 +486,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     n_unlabelled = int(np.sum(target < 0))
     if n_unlabelled:
         # said once: each fold's fit said it again, its held-out rows counted in ("12 candidates" of 4)
-        log.info(UNLABELLED_LEFT_OUT, n_unlabelled)
+        log.info(UNLABELLED_LEFT_OUT, *unlabelled_left_out_args(n_unlabelled, noun))
     for i, (name, test) in enumerate(folds, start=1):
         # the bars of every fold read alike ("m31-real member 1/1 (compact)"): which fold trains is said first
         label = f"fold {i}/{len(folds)}" if str(name) == str(i) else f"fold {name} ({i}/{len(folds)})"
@@ -507,7 +516,8 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                                  epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
                                  known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume,
                                  starting_model=starting_model, starting_digest=start_digest,
-                                 progress_label=label)  # the bar's label and each line of the batches and epochs
+                                 # the bar's label and each line of the batches and epochs
+                                 progress_label=label, noun=noun)
         except BaseException:
             # fit removes a fold's manifest once it trains (a refusal leaves it): stopped there (Ctrl-C,
             # a time limit), an earlier run's tables described folds no longer there
@@ -540,8 +550,8 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         model = load_model(result.model_path, dev)
         preds, probs = [], []
         # the fold's pass over its held-out rows, after its training's last bar or line: said as they are
-        with Progress(test.size, desc=f"{label}: {config.name} held-out predictions", noun="held-out candidate",
-                      show=progress, unit="cand", dynamic_ncols=True) as bar:
+        with Progress(test.size, desc=f"{label}: {config.name} held-out predictions", noun=f"held-out {noun}",
+                      show=progress, unit=noun[:4], dynamic_ncols=True) as bar:
             for s in range(0, test.size, batch_size):
                 ens = predict_inputs(model, source.take(test[s:s + batch_size]), device=dev, batch_size=batch_size)
                 preds.append(ens.class_pred)
@@ -791,7 +801,7 @@ def fold_digests(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
                  groups: np.ndarray | None = None,
                  galaxies: np.ndarray | None = None,
                  positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
-                 seed: int | None = None) -> list[str]:
+                 seed: int | None = None, noun: str = "candidate") -> list[str]:
     """The data digest every fold's model of :func:`cross_validate` is trained with, on these rows.
 
     For a resume check against an earlier reading of the same data (``train --cv`` kept the
@@ -800,7 +810,7 @@ def fold_digests(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
 
     Parameters
     ----------
-    config, inputs, labels, scheme, groups, galaxies, positions, seed
+    config, inputs, labels, scheme, groups, galaxies, positions, seed, noun
         As :func:`cross_validate` takes them.
 
     Returns
@@ -828,7 +838,7 @@ def fold_digests(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
     out = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the split's notes were given for the rows in use
-        for name, test in cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups):
+        for name, test in cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups, noun=noun):
             _, hidden, val_index, _ = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
             out.append(data_digest(inputs, hidden, positions=positions, galaxies=galaxies, val_index=val_index))
     return out

@@ -21,7 +21,7 @@ import torch
 from astropy.table import Table
 from sklearn.model_selection import StratifiedGroupKFold
 
-from starclass.errors import StarclassError, counted, model_word
+from starclass.errors import StarclassError, counted, model_word, row_noun
 from starclass.io.catalog import keep_input_columns
 from starclass.io.cutout_folders import (
     UNIT_KEEPING_NORMALISATIONS,
@@ -528,7 +528,7 @@ def fit_cutouts(config: TaskConfig, cutouts: CutoutSet, *, outdir: str | os.Path
                               class_names=names)
     val = human[val]
     result = fit(config, inputs, labels if soft is None else soft, outdir=outdir, val_index=val, seed=seed,
-                 known_data=known,
+                 known_data=known, noun=row_noun(True),
                  pseudo_index=np.flatnonzero(is_pseudo) if is_pseudo.any() else None, **fit_kwargs)
     # validation rows as positions in the rows asked for (train_index), blank rows counted
     result.val_index = kept[np.asarray(result.val_index, dtype=np.int64)]

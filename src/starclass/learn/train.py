@@ -113,8 +113,25 @@ from starclass.schema import X, Y
 
 log = logging.getLogger(__name__)
 
-#: The line prepare_data says of the rows that no output class takes (cross_validate says it once for all folds)
-UNLABELLED_LEFT_OUT = "%d candidates without an output class are left out of training"
+#: The line prepare_data says of the rows that no output class takes (cross_validate says it once for all folds):
+#: its arguments are :func:`unlabelled_left_out_args`'s (the rows counted in their noun, and the verb agreeing)
+UNLABELLED_LEFT_OUT = "%s without an output class %s left out of training"
+
+
+def unlabelled_left_out_args(n: int, noun: str = "candidate") -> tuple[str, str]:
+    """The arguments of :data:`UNLABELLED_LEFT_OUT`: ``n`` rows in ``noun`` (:func:`starclass.errors.row_noun`).
+
+    A cutout folder's rows are cutouts, not detected candidates: training on one said "4 candidates
+    without an output class are left out of training" of 4 cutouts.
+
+    Examples
+    --------
+    >>> UNLABELLED_LEFT_OUT % unlabelled_left_out_args(4, "cutout")
+    '4 cutouts without an output class are left out of training'
+    >>> UNLABELLED_LEFT_OUT % unlabelled_left_out_args(1)
+    '1 candidate without an output class is left out of training'
+    """
+    return counted(int(n), noun), "is" if int(n) == 1 else "are"
 
 
 @contextlib.contextmanager
@@ -133,8 +150,8 @@ def unlabelled_unsaid() -> Iterator[None]:
     >>> handler = logging.StreamHandler(out)
     >>> log.addHandler(handler); log.setLevel(logging.INFO)
     >>> with unlabelled_unsaid():
-    ...     log.info(UNLABELLED_LEFT_OUT, 3)
-    >>> log.info(UNLABELLED_LEFT_OUT, 4)
+    ...     log.info(UNLABELLED_LEFT_OUT, *unlabelled_left_out_args(3))
+    >>> log.info(UNLABELLED_LEFT_OUT, *unlabelled_left_out_args(4))
     >>> log.removeHandler(handler); log.setLevel(logging.NOTSET)
     >>> out.getvalue()
     '4 candidates without an output class are left out of training\\n'
@@ -729,7 +746,8 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
                  positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
                  galaxies: np.ndarray | None = None, holdout: str | None = None,
                  val_index: np.ndarray | None = None, balance_groups: np.ndarray | None = None,
-                 pseudo_index: np.ndarray | None = None, start_trained: np.ndarray | None = None) -> TrainData:
+                 pseudo_index: np.ndarray | None = None, start_trained: np.ndarray | None = None,
+                 noun: str = "candidate") -> TrainData:
     """Map labels to the task's classes, split train/validation and check every class is there.
 
     Parameters
@@ -740,7 +758,7 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
         As for :func:`fit`.
     seed : int
         Seed of the split (the first member's).
-    positions, galaxies, holdout, val_index, balance_groups, pseudo_index
+    positions, galaxies, holdout, val_index, balance_groups, pseudo_index, noun
         As for :func:`fit`.
     start_trained : numpy.ndarray, optional
         One bool per row, True where the model a fine-tune starts from was trained on the row
@@ -816,7 +834,7 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
     n_unlabelled = n - used.size
     if used.size == 0:
         raise StarclassError(
-            f"no training candidate has a label among the task's classes {list(config.classes)} "
+            f"no training {noun} has a label among the task's classes {list(config.classes)} "
             f"(after merges {dict(config.merge) if config.merge else 'none'})" + (f". {collapsed}" if collapsed else "")
         )
 
@@ -869,7 +887,7 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
         desc = ", ".join(
             f"{c} ({names[config.classes.index(c)]})" if len(names) == k else str(c) for c in missing
         )
-        advice = (f"add labelled candidates of {'that class' if len(missing) == 1 else 'those classes'} or merge/drop "
+        advice = (f"add labelled {noun}s of {'that class' if len(missing) == 1 else 'those classes'} or merge/drop "
                   f"{'it' if len(missing) == 1 else 'them'} in the task config")
         if collapsed:
             # the merge emptied the class, not the labels: say so, and how to keep the labels' own classes
@@ -884,7 +902,7 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
     if collapsed:
         warnings.warn(collapsed, UserWarning, stacklevel=2)
     if n_unlabelled:
-        log.info(UNLABELLED_LEFT_OUT, n_unlabelled)
+        log.info(UNLABELLED_LEFT_OUT, *unlabelled_left_out_args(n_unlabelled, noun))
     by = getattr(recipe, "balance_by", None)
     groups = None
     if by is not None:
@@ -1663,6 +1681,7 @@ def fit(
     progress_label: str | None = None,
     starting_model: LoadedModel | None = None,
     starting_digest: str | None = None,
+    noun: str = "candidate",
 ) -> TrainResult:
     """Train the ensemble of a task config and write it to ``outdir``.
 
@@ -1747,6 +1766,9 @@ def fit(
         :func:`init_digest` of ``init_from`` as already computed: recorded as it is instead of reading every
         member file again (:func:`starclass.learn.crossval.cross_validate` hashes its starting model once for
         all its folds). None: computed here.
+    noun
+        What one row is called in the messages (:func:`starclass.errors.row_noun`): ``"cutout"`` for a
+        cutout folder's rows, ``"candidate"`` (the default) for a catalogue's.
 
     Returns
     -------
@@ -1801,7 +1823,8 @@ def fit(
                      else None)
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
                         galaxies=galaxies, holdout=holdout, val_index=val_index,
-                        balance_groups=balance_groups, pseudo_index=pseudo_index, start_trained=start_trained)
+                        balance_groups=balance_groups, pseudo_index=pseudo_index, start_trained=start_trained,
+                        noun=noun)
     identity = {"data_digest": data_digest(inputs, labels, positions=positions, galaxies=galaxies,
                                            holdout=holdout, val_index=val_index,
                                            balance_groups=balance_groups, pseudo_index=pseudo_index),
