@@ -65,7 +65,16 @@ def _legus_source_lines(table) -> list[str]:
     """
     import numpy as np
 
-    from starclass.schema import AGE, CLASS_METHOD, CLASS_REF, CLASSES, SED_CHI2_REDUCED, SED_Q, class_array, sed_chi2_col
+    from starclass.schema import (
+        AGE,
+        CLASS_METHOD,
+        CLASS_REF,
+        CLASSES,
+        SED_CHI2_REDUCED,
+        SED_Q,
+        class_array,
+        sed_chi2_col,
+    )
 
     lines = []
     if CLASS_METHOD in table.colnames and CLASS_REF in table.colnames:
