@@ -264,6 +264,8 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
         extra = _undeclared_classes(table[[c for c in table.colnames if c != CLASS_REF]] if merge else table, classes)
         if not labels and not extra and source is not None:
             labels = _simulated_field_labels(source, table, classes)
+        if not labels and not extra:
+            labels = _legus_labels(table, classes)
         lines += _class_count_lines(table, sorted({*classes, *(k for ks in extra.values() for k in ks)}), labels,
                                     merge=merge, task=str(table.meta.get("task") or ""))
         # a five-class catalogue without its task (a CSV keeps no meta) was refused "class 5 ... is not 0-4":
@@ -759,6 +761,28 @@ def _simulated_field_labels(path: Path, table, classes) -> dict[int, str]:
                                           else None)
     if galaxy and config.get("galaxy") and str(config["galaxy"]) != str(galaxy):
         return {}  # a truth copied beside another field's json: not named from it
+    return class_labels(CLASSES, [CLASS_NAMES[k] for k in CLASSES])
+
+
+def _legus_labels(table, classes) -> dict[int, str]:
+    """The class names of a LEGUS catalogue as read (``{1: "1 (symmetric compact cluster)", ...}``), else ``{}``.
+
+    ``info`` of a LEGUS ``.tab`` counted ``class_ref: 1: 334  2: ...`` by number, where its classes are the
+    LEGUS/PHANGS scheme's (the README of the LEGUS data; the expert layout's are read into it), whose names
+    starclass keeps once (:data:`starclass.schema.CLASS_NAMES`).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> _legus_labels(Table({"class_ref": [1, 4]}, meta={"legus_layout": "standard"}), [1, 2, 3, 4])[1]
+    '1 (symmetric compact cluster)'
+    >>> _legus_labels(Table({"class_ref": [1, 4]}), [1, 2, 3, 4])
+    {}
+    """
+    from starclass.schema import CLASS_NAMES, CLASSES, class_labels
+
+    if not table.meta.get("legus_layout") or list(classes) != list(CLASSES):
+        return {}
     return class_labels(CLASSES, [CLASS_NAMES[k] for k in CLASSES])
 
 
