@@ -899,9 +899,10 @@ def unit_of(name: str) -> u.UnitBase | None:
 
 
 def band_of(name: str) -> str | None:
-    """The band of a band column (``mag_<band>``, ``magerr_<band>``, ``mag_true_<band>``, ``masked_frac_<band>``).
+    """The band of a band column (``mag_<band>``, ``magerr_<band>``, ... : :data:`BAND_PATTERNS`).
 
-    None for any other name.
+    ``mag_true_<band>``, ``masked_frac_<band>`` and ``sed_chi2_<band>`` (a LEGUS fit's residual) too; None for any
+    other name.
 
     Examples
     --------
@@ -918,7 +919,7 @@ def band_of(name: str) -> str | None:
 
 
 def is_band_column(name: str) -> bool:
-    """True for ``mag_<band>``, ``magerr_<band>``, ``mag_true_<band>`` and ``masked_frac_<band>`` columns.
+    """True for the columns of :data:`BAND_PATTERNS` (``mag_<band>``, ``magerr_<band>``, ... ``sed_chi2_<band>``).
 
     Examples
     --------
