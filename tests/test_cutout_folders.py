@@ -762,7 +762,8 @@ def test_classify_keeps_input_columns_named_as_its_outputs(tmp_path, tiny_model)
     assert set(t["model"]) == {str(model.resolve())}
     res = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "--bootstrap", "0", "--no-science",
                               "-o", str(tmp_path / "ev")])
-    assert res.exit_code == 0 and "(from model column)" in res.output, res.output
+    assert res.exit_code == 0 and "; task from the model named in the catalogue's model column: " in res.output, \
+        res.output
 
 
 def test_classify_points_to_a_label_column_of_another_name(tmp_path, tiny_model):
@@ -929,7 +930,7 @@ def test_cli_a_folder_labelled_in_part_is_classified_and_evaluated_on_its_labels
     # (since 2026-12-05; "(21 objects)" before, tests/test_grouped_bootstrap.py)
     objects = len(set(np.asarray(t["object_id"]).astype(str)[~unlabelled]))
     assert objects < 21
-    assert f"accuracy[2class] = {acc:.3f}" in res.output and f"(21 rows of {objects} objects)" in res.output
+    assert f"2class: accuracy {acc:.3f}" in res.output and f"(21 rows of {objects} objects)" in res.output
     res = runner.invoke(app, ["info", str(p)])
     assert res.exit_code == 0 and "(none: classify only) 7" in res.output
 

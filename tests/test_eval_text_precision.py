@@ -44,6 +44,6 @@ def test_the_ece_interval_says_where_it_was_cut_at_zero():
     y = (rng.uniform(size=300) > p1).astype(int)
     t = trust_study(probs, y, probs.argmax(axis=1), {}, [1, 2])
     t.ece_ci = (0.0, 0.04)
-    assert "[0.0000, 0.0400] (its lower end cut at 0" in t.lines()[0], t.lines()[0]
+    assert "[0.0000, 0.0400] over 15 equal-width bins, the interval's lower end cut at 0" in t.lines()[0], t.lines()[0]
     t.ece_ci = (0.01, 0.04)
     assert "cut at 0" not in t.lines()[0]

@@ -43,7 +43,7 @@ def test_evaluate_scores_a_table_whose_ids_repeat_across_its_fields(tmp_path):
     assert "duplicate id" not in res.output
     # every row scored, against the accuracy computed here
     acc = float(np.mean(t["class_pred"] == t["class_ref"]))
-    assert f"accuracy[2class] = {acc:.3f}" in res.output, res.output
+    assert f"2class: accuracy {acc:.3f}" in res.output, res.output
     assert "60 objects paired row by row, 60 classified in both" in res.output, res.output
 
 

@@ -126,10 +126,10 @@ def test_evaluate_cli_prints_what_it_scored(tmp_path):
                               "--bootstrap", "0", "--no-science", "--task", _task_file(tmp_path)])
     assert res.exit_code == 0, res.output
     acc = accuracy_score(np.asarray(t["class_ref"]), np.asarray(t["class_joint"]))
-    assert "scored column class_joint" in res.output and f"= {acc:.3f}" in res.output
+    assert "scored column class_joint" in res.output and f"3class: accuracy {acc:.3f}" in res.output
     # the comparison is named as in the lines below it ("prediction_class_ref: accuracy" read as another one)
     # and as the report's headings name it (it read "prediction class_ref" while class_joint was scored)
-    assert f"class_joint vs class_ref in classified: accuracy[3class] = {acc:.3f}" in res.output, res.output
+    assert "class_joint vs class_ref in classified: " in res.output, res.output
     import json
 
     assert json.loads((tmp_path / "ev" / "summary.json").read_text())["prediction_column"] == "class_joint"

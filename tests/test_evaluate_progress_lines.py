@@ -56,7 +56,7 @@ def test_evaluate_into_a_log_says_its_bootstrap_and_keeps_its_stdout(catalogues,
     monkeypatch.setattr(progress, "on_terminal", lambda stream=None: True)
     at_terminal = _evaluate(catalogues)
     assert not any(BOOT.match(ln) for ln in at_terminal.output.splitlines()), at_terminal.output
-    assert "accuracy[" in logged.stdout and logged.stdout == at_terminal.stdout
+    assert "class: accuracy " in logged.stdout and logged.stdout == at_terminal.stdout
 
 
 def test_evaluate_without_a_bootstrap_says_no_line(catalogues):

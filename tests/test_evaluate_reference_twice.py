@@ -71,7 +71,7 @@ def test_two_files_of_one_stem_are_two_references_with_a_key_each(tmp_path):
     assert res.exit_code == 0, res.output
     headline = json.loads((tmp_path / "ev" / "summary.json").read_text())["headline"]
     assert sorted(headline) == ["truth", "truth_2"]
-    lines = [line for line in res.output.splitlines() if ": accuracy[" in line]
+    lines = [line for line in res.output.splitlines() if "objects paired" in line]
     assert len(lines) == 2 and lines[0] != lines[1]
 
 

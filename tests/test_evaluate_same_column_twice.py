@@ -48,7 +48,7 @@ def test_scoring_it_says_the_figures_are_1_by_construction(tmp_path):
     res = runner.invoke(app, ["evaluate", str(tmp_path / "c.ecsv"), "--pred-column", "class_hybrid", "--bootstrap",
                               "0", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
-    assert "accuracy[4class] = 1.000" in res.output
+    assert "4class: accuracy 1.000" in res.output
     assert f"class_hybrid holds the class of class_ref on every one of the {int((ref > 0).sum())} rows" in res.output
     assert BY_CONSTRUCTION in res.output
 
@@ -59,7 +59,7 @@ def test_another_column_gets_no_such_note(tmp_path):
                               "0", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     both = (ref > 0) & (ml > 0)
-    assert f"accuracy[4class] = {np.mean(ref[both] == ml[both]):.3f}" in res.output
+    assert f"4class: accuracy {np.mean(ref[both] == ml[both]):.3f}" in res.output
     assert BY_CONSTRUCTION not in res.output
 
 

@@ -67,5 +67,5 @@ def test_one_catalogue_at_a_terminal_says_its_steps(command, catalogues, monkeyp
     quiet = _run(command, catalogues, "--no-progress")
     assert quiet.stderr == "", repr(quiet.stderr)
     if command == "evaluate":  # report's stdout names the page, the same path each time
-        assert "accuracy[" in logged.stdout
+        assert "class: accuracy " in logged.stdout
     assert logged.stdout == at_terminal.stdout == quiet.stdout

@@ -40,14 +40,16 @@ def test_the_terminal_names_each_comparison_as_the_page_and_the_progress_line_do
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
     acc = float(np.mean(humans == truth))
-    assert any(line.startswith(f"humans vs truth: accuracy[4class] = {acc:.3f}") for line in lines), lines
+    assert any(line.startswith(f"  4class: accuracy {acc:.3f}") for line in lines), lines
     assert any(line.startswith("humans vs truth: 60 objects paired one-to-one") for line in lines), lines
     assert not any(line.startswith("truth:") for line in lines), lines
     assert "bootstrap (humans vs truth)" in res.stderr
-    # what the task line's "(from default)" assumed, and how to give another
+    # what the task line's "(from default)" assumed, and how to give another: on the line itself, said once (a note
+    # under it said it again until 2026-12-07)
     at = next(i for i, line in enumerate(lines) if line.startswith("task (unnamed)"))
-    assert lines[at + 1].startswith("note: the catalogue records no task and has no probabilities: the PHANGS "
-                                    "four classes are assumed (give --task"), lines[at:at + 2]
+    assert lines[at].endswith("; the catalogue records no task and has no probabilities: the PHANGS four classes are "
+                              "assumed (give --task for another scheme)"), lines[at:at + 2]
+    assert "(from default)" not in lines[at] and not lines[at + 1].startswith("note: the catalogue"), lines[at:at + 2]
 
 
 def test_an_empty_mass_range_is_said_in_numbers_one_can_read():

@@ -44,4 +44,4 @@ def test_two_models_in_the_model_column_are_named(tmp_path):
                               "--model", str(one), "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     y = np.where(np.asarray(t["label"]) == "cluster", 1, 2)
-    assert f"accuracy[2class] = {np.mean(y == np.asarray(t['class_pred'])):.3f}" in res.output
+    assert f"2class: accuracy {np.mean(y == np.asarray(t['class_pred'])):.3f}" in res.output

@@ -46,7 +46,7 @@ def test_binary_reference_through_the_merge_is_warned_of(tmp_path):
     res = _evaluate(tmp_path, cat, "m31-binary")
     assert res.exit_code == 0, res.output
     # the scores are what the merge makes of it (unchanged), but now said, once, with the counts and the way out
-    assert "accuracy[2class] = 0.500" in res.output
+    assert "2class: accuracy 0.500" in res.output
     assert res.output.count("warning:") == 1, res.output
     warning = next(line for line in res.output.splitlines() if line.startswith("warning:"))
     assert "column 'class_ref': its classes (1: 3, 2: 3) are all classes of task 'm31-binary' [1, 2]" in warning
@@ -62,7 +62,7 @@ def test_the_task_file_without_the_merge_scores_the_binary_reference(tmp_path):
     task.write_text("extends: m31-binary\nmerge: {}\n")
     res = _evaluate(tmp_path, cat, task)
     assert res.exit_code == 0, res.output
-    assert "accuracy[2class] = 1.000" in res.output
+    assert "2class: accuracy 1.000" in res.output
     assert "warning:" not in res.output
 
 
@@ -70,7 +70,7 @@ def test_a_phangs_reference_goes_through_the_merge_without_a_word(tmp_path):
     cat = _catalogue(tmp_path / "phangs.ecsv", [1, 2, 3, 4] * 2, [1, 1, 2, 2] * 2)
     res = _evaluate(tmp_path, cat, "m31-binary")
     assert res.exit_code == 0, res.output
-    assert "accuracy[2class] = 1.000" in res.output
+    assert "2class: accuracy 1.000" in res.output
     assert "warning:" not in res.output
 
 

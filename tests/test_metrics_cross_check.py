@@ -450,7 +450,7 @@ CLI_CASES = (
 )
 
 _LINES = {
-    "accuracy": re.compile(r"accuracy\[(\S+)\] = ([\d.]+)"),
+    "accuracy": re.compile(r"^  (\S+): accuracy ([\d.]+)", re.M),
     "class": re.compile(r"^  class (\d+)[^:]*: precision (\S+), recall (\S+), F1 (\S+), one-vs-rest balanced accuracy "
                         r"(\S+), one-vs-rest accuracy (\S+) \(n_ref (\d+), n_pred (\d+)\)$", re.M),
     "area": re.compile(r"^  (\S+) class (\S+)(?: \([^)]*\))? vs rest: ROC AUC ([\d.]+), average precision ([\d.]+)",
@@ -721,18 +721,25 @@ def test_every_number_evaluate_prints_on_ten_rows_is_sklearns_or_a_hand_count(tm
             right = pred == ref
             onehot = np.eye(k)[ref - 1]
             floor, p95 = _floor_by_hand(probs)
-            want = (f"calibration: ECE {_f(_ece_by_hand(probs, right), 4)} (15 equal-width bins); a perfectly "
+            want = (f"calibration: ECE {_f(_ece_by_hand(probs, right), 4)} over 15 equal-width bins; a perfectly "
                     f"calibrated model would show {_f(floor, 4)} at this n (10 rows; 95th percentile {_f(p95, 4)}); "
                     f"Brier {_f(np.mean(np.sum((probs - onehot) ** 2, axis=1)), 4)}")
             if k == 2:
-                want += (" (summed over both classes, 0-2; binary form, as scikit-learn's brier_score_loss: "
+                want += (", summed over both classes from 0 to 2 (scikit-learn's binary brier_score_loss is half: "
                          f"{_f(brier_score_loss(ref == 1, probs[:, 0]), 4)})")
             if raw is not None:
                 raw_right = raw.argmax(axis=1) + 1 == ref
-                want += (f" (raw, prob_<k>_raw: ECE {_f(_ece_by_hand(raw, raw_right), 4)} against "
+                want += (f"; before calibration, on prob_<k>_raw: ECE {_f(_ece_by_hand(raw, raw_right), 4)} against "
                          f"{_f(_floor_by_hand(raw)[0], 4)} of a perfectly calibrated model, "
-                         f"Brier {_f(np.mean(np.sum((raw - onehot) ** 2, axis=1)), 4)})")
+                         f"Brier {_f(np.mean(np.sum((raw - onehot) ** 2, axis=1)), 4)}")
             assert body == want
+        elif m := re.fullmatch(r"warning: the calibration made the probabilities worse calibrated here: ECE ([\d.]+) "
+                               r"against ([\d.]+) before it \(prob_<k>_raw\).*; fit it again on more labelled "
+                               r"candidates .*--no-calibration', whose prob_<k> are the raw ones\)", body):
+            # said only where it is so: the calibrated ECE above the raw one, both by hand
+            assert raw is not None
+            ece, ece_raw = _ece_by_hand(probs, pred == ref), _ece_by_hand(raw, raw.argmax(axis=1) + 1 == ref)
+            assert ece > ece_raw and m.groups() == (_f(ece, 4), _f(ece_raw, 4)), (m.groups(), ece, ece_raw)
         elif body.startswith("note: ECE and the reliability diagram from 10 rows are not meaningful (fewer than 100"):
             pass
         elif body.startswith("conformal coverage at 90%: "):

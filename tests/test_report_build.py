@@ -95,7 +95,7 @@ def test_cli_evaluate_and_report(cats, tmp_path):
     r = runner.invoke(app, ["evaluate", str(tmp_path / "pred.ecsv"), "--reference", str(tmp_path / "truth.ecsv"),
                             "-o", str(tmp_path / "ev"), "--bootstrap", "20", "--no-science"])
     assert r.exit_code == 0, r.output
-    assert "accuracy[4class]" in r.output
+    assert "4class: accuracy " in r.output
     assert (tmp_path / "ev" / "tables" / "summary_truth.ecsv").exists()
     r = runner.invoke(app, ["report", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "truth.ecsv"),
                             "-o", str(tmp_path / "rep" / "my.html"), "--bootstrap", "20", "--distance", "10"])

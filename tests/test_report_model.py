@@ -84,7 +84,7 @@ def test_evaluate_reads_the_task_and_report_model_shows_gradcam(binary_model, tm
     truth_binary = np.where(np.asarray(t["class_ref"]) <= 2, 1, 2)
     ok = np.asarray(t["class_pred"]) > 0
     acc = accuracy_score(truth_binary[ok], np.asarray(t["class_pred"])[ok])
-    assert f"accuracy[2class] = {acc:.3f}" in res.output
+    assert f"2class: accuracy {acc:.3f}" in res.output
     assert "12v34" not in res.output and "123v4" not in res.output
 
     html = tmp_path / "rep" / "report.html"

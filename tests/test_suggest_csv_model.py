@@ -43,6 +43,6 @@ def test_suggestions_as_csv_of_an_ecsv_classification_carry_the_model(tmp_path):
     r = runner.invoke(app, ["evaluate", str(tmp_path / "round1" / "suggest.csv"), "--label-column", "label",
                             "-o", str(tmp_path / "ev"), "--bootstrap", "0"])
     assert r.exit_code == 0, r.output
-    assert "task t16" in r.output and "(from model column)" in r.output
+    assert "task t16" in r.output and "; task from the model named in the catalogue's model column: " in r.output
     r = runner.invoke(app, ["info", str(tmp_path / "round1" / "suggest.csv")])
     assert r.exit_code == 0 and "1 (cluster)" in r.output and "no model column" not in r.output, r.output

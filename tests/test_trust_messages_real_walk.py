@@ -118,7 +118,7 @@ def test_binary_brier_is_said_beside_the_multiclass_one():
     line = s.lines()[0]
     binary = brier_score_loss((y == 0).astype(int), p[:, 0])  # scikit-learn's, computed apart
     assert f"Brier {2 * binary:.4f}" in line, line
-    assert f"binary form, as scikit-learn's brier_score_loss: {binary:.4f})" in line, line
+    assert f"(scikit-learn's binary brier_score_loss is half: {binary:.4f})" in line, line
     # three classes have no binary score: nothing said
     t3 = _classified(200, 4, classes=(1, 2, 3), coverage=0.9)
     p3 = np.column_stack([t3[f"prob_{k}"] for k in (1, 2, 3)])

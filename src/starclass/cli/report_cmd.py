@@ -73,8 +73,11 @@ def report(
     model: Path = typer.Option(None, "--model", help="Model (from 'starclass train') for the Grad-CAM section "
                                                      "(needs --mosaics or --stamps); its saved task is used when "
                                                      "--task is not given. Default: none, no Grad-CAM section."),
-    mosaics: list[Path] = typer.Option(None, "--mosaics", "-m", help="FITS mosaics (or a folder) the catalogue was "
-                                                               "classified on, for --model. Default: none."),
+    mosaics: list[Path] = typer.Option(
+        None, "--mosaics", "-m",
+        help="FITS mosaics (or a folder) the catalogue was classified on, for --model. A catalogue of several fields "
+             "(a 'field' column): each field's, FIELD=DIR once per field (or FIELD=FILE per band file), or each "
+             "field's folder named as the field. Default: none."),
     n_boot: int = typer.Option(200, "--bootstrap", min=0, max=MAX_BOOTSTRAP,
                                help="Bootstrap resamples for confidence intervals (0: none; at most 10000, "
                                     "far more than a 95% interval needs)."),
@@ -195,10 +198,16 @@ def report(
                              "them out")
     # a missing input is named before an existing page or tables/ folder: asked first for --overwrite,
     # only the re-run with it said that the reference, cutouts or model were not there (as classify, 0e0b76f)
+    from starclass.io.fields import FieldMosaics, field_mosaics_option
+
+    # each field's mosaics (FIELD=DIR, or folders named as the fields) or one field's, parsed before they are checked
+    given = field_mosaics_option(mosaics) if mosaics else None
+    paths = ([p for ps in given.by_field.values() for p in ps] if isinstance(given, FieldMosaics)
+             else list(given or ()))
     check_inputs_readable([("PRED", pred), *(("--reference", r) for r in reference or () if r != "self"),
-                           ("--model", model), ("--stamps", stamps), *(("--mosaics", m) for m in mosaics or ())])
+                           ("--model", model), ("--stamps", stamps), *(("--mosaics", m) for m in paths)])
     # the page is what the option names; the tables beside it are rewritten with it
-    inputs = [pred, model, stamps, *mosaic_inputs(mosaics or None), *(r for r in reference or () if r != "self")]
+    inputs = [pred, model, stamps, *mosaic_inputs(paths or None), *(r for r in reference or () if r != "self")]
     # info FILE.tab --map's meaning, for the LEGUS .tab files among PRED and the references
     cmap = one_catalogue_map(column_map, [pred, *(r for r in reference or () if r != "self")])
     if outdir == out and (out.exists() or out.is_symlink()) and not out.is_dir():
@@ -223,10 +232,15 @@ def report(
         warn_flags_differ(model, flags)  # Grad-CAM of stamps cut otherwise than the training ones
     if flags is not None and model is not None:
         # the Grad-CAM stamps as classify cut them with the same options (build_report reads paths as stored)
-        from starclass.io.mosaic import read_mosaics
+        from starclass.io.mosaic import MosaicSet, read_mosaics
 
-        read = read_mosaics(list(mosaics) if len(mosaics) > 1 else mosaics[0], pixel_flags=flags, warn_v_band=False)
-        echo_flagged(read)
+        def flagged(ps: list[Path] | tuple[Path, ...]) -> MosaicSet:
+            one = read_mosaics(list(ps) if len(ps) > 1 else ps[0], pixel_flags=flags, warn_v_band=False)
+            echo_flagged(one)
+            return one
+
+        read = (FieldMosaics({f: flagged(ps) for f, ps in given.by_field.items()})
+                if isinstance(given, FieldMosaics) else flagged(paths))
     resample = purpose = None
     if stamps is not None and (task is not None or model is not None):
         # a task of mixed cutout sizes (cool-core) reads its folder as train and classify did
@@ -254,7 +268,7 @@ def report(
 
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
                         cutout_resample=resample, cutout_resample_purpose=purpose,
-                        model_path=model, mosaics=read if read is not None else mosaics or None, filename=name,
+                        model_path=model, mosaics=read if read is not None else given, filename=name,
                         radius=radius, n_boot=n_boot, science=science, group_column=group_column,
                         file_column=file_column, task=task, stamps=stamps, label_column=label_column,
                         by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,

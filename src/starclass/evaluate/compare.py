@@ -86,6 +86,7 @@ from starclass.schema import (
     CLASS_RECLASSIFIED,
     CLASS_REF,
     CUTOUT_ROOT,
+    CV_SCHEME,
     DEC,
     FIELD,
     FOLD,
@@ -1274,6 +1275,46 @@ def _fields_of(t: Table) -> list[str]:
     return list(dict.fromkeys(np.asarray(t[FIELD]).astype(str).tolist()))
 
 
+def positions_note(pred: Table, ref: Table, rows_pred: np.ndarray, rows_ref: np.ndarray) -> str | None:
+    """Why the metrics against x and y are left out: the paired rows are of several fields; None for one or none.
+
+    A table of several fields (a ``field`` column: ``train --cv`` of a two-field store, ``classify
+    --stamps`` of a merged store) holds each field's pixels on its own mosaics, so one axis of x
+    pools positions that are not comparable. The fields are those of the scored rows, from the
+    catalogue scored, else from the reference.
+
+    Parameters
+    ----------
+    pred, ref : astropy.table.Table
+        The catalogue scored and its reference.
+    rows_pred, rows_ref : numpy.ndarray
+        Their paired rows (indices), one per scored object.
+
+    Returns
+    -------
+    str or None
+        The note, naming the fields and what to run instead.
+
+    Examples
+    --------
+    >>> p = Table({"field": ["a", "a", "b"], "x": [1.0, 2.0, 3.0]})
+    >>> positions_note(p, p, np.arange(3), np.arange(3))  # doctest: +ELLIPSIS
+    "metrics against x and y left out: the scored rows are of 2 fields (column 'field': a, b), ..."
+    >>> positions_note(p, p, np.arange(2), np.arange(2)) is None  # field a's rows alone
+    True
+    """
+    where = (pred, rows_pred) if FIELD in pred.colnames else (ref, rows_ref) if FIELD in ref.colnames else None
+    if where is None:
+        return None
+    fields = list(dict.fromkeys(np.asarray(where[0][FIELD]).astype(str)[np.asarray(where[1], dtype=int)].tolist()))
+    if len(fields) < 2:
+        return None
+    shown = ", ".join(fields[:4]) + (" ..." if len(fields) > 4 else "")
+    return (f"metrics against x and y left out: the scored rows are of {len(fields)} fields (column {FIELD!r}: "
+            f"{shown}), each with pixels of its own mosaics, which make no one axis; --by {FIELD} gives each "
+            "field's figures")
+
+
 def _match_pixels_by_field(pred: Table, ref: Table, radius: float,
                            names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, LightMatch | None]:
     """Match two tables on their pixels, field by field where both have a ``field`` column.
@@ -1726,6 +1767,9 @@ class Comparison:
     #: how many of the reference classes scored no person gave (:func:`machine_reference_note`), or None:
     #: printed by ``evaluate`` and among ``notes`` (the report's)
     reference_note: str | None = None
+    #: why the trends against x and y are left out (the paired rows are of several fields, each its own pixel
+    #: grid: :func:`positions_note`), or None: printed by ``evaluate`` and among ``notes`` (the report's)
+    positions_note: str | None = None
     #: how headings and axes name the catalogue scored, where it is not ``pred_name`` (a key of the tables and of
     #: ``summary.json``): its file's stem. "prediction vs truth" named a human catalogue scored against a
     #: reference (``evaluate humans.ecsv -r truth.ecsv``) a prediction
@@ -1852,6 +1896,8 @@ class Comparison:
             out.append(f"  note: {self.ranking_note}")
         # the figures the bootstrap could not give an interval (a class few resamples draw): their lines lack one
         out.extend(f"  note: {n}" for n in self.notes if n.startswith("no 95% interval for"))
+        if self.positions_note:
+            out.append(f"  note: {self.positions_note}")
         for st in self.thresholds:
             if st.chosen:
                 ch = st.chosen
@@ -2728,6 +2774,14 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         # predictions) is still the paired object's: take it from the reference rows
         for k, v in selection_quantities(ref).items():
             quants.setdefault(k, v[ib][both])
+        if X in quants or Y in quants:
+            # each field's x, y are pixels of its own mosaics: pooled, "purity against x" binned field a's
+            # column 100 with field b's, an axis that means nothing (until 2026-12-07)
+            out.positions_note = positions_note(pred, ref, ia[both], ib[both])
+            if out.positions_note:
+                quants.pop(X, None)
+                quants.pop(Y, None)
+                out.notes.append(out.positions_note)
         model_thr, model_pos = pred.meta.get("threshold"), pred.meta.get("positive_class")
         named = class_labels(task.classes, task.class_names)
         for label, members in task.selections():
@@ -3194,7 +3248,7 @@ def _say_in_sample(comparisons: list[Comparison], ptab: Table, pred: Table | str
 
     if not comparisons or not any(c.pairs is not None and len(c.pairs[0]) for c in comparisons):
         return
-    if ptab.meta.get("cv") is not None or FOLD in ptab.colnames:
+    if ptab.meta.get(CV_SCHEME) is not None or FOLD in ptab.colnames:
         return  # train --cv's held-out predictions: each row scored by a fold model that never trained on it
     used = str(ptab.meta.get(MODEL_PATH) or "") or (str(model) if model is not None else "")
     if not used and len(paths := _recorded_models(ptab)) == 1:

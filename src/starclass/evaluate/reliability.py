@@ -542,6 +542,9 @@ class TrustStudy:
     n_classes: int | None = None
     #: why the coverage the sets were made for is not known (``coverage`` None), in words, with how to get it
     coverage_missing: str | None = None
+    #: the held-out rows the model's calibration was fitted on (the catalogue's meta), and the model, or None
+    calibration_n: int | None = None
+    model: str | None = None
 
     def best_signal(self) -> str | None:
         """Name of the signal with the highest AUROC for predicting a mistake."""
@@ -661,25 +664,57 @@ class TrustStudy:
         cut = " (its lower end cut at 0, below which no ECE lies)" if lo <= 0 else ""
         return f" [{lo:.{digits}f}, {hi:.{digits}f}]{cut}"
 
+    def calibration_worse(self) -> str | None:
+        """What to do where the calibration made the ECE worse than the raw probabilities', or None.
+
+        A calibration fitted on few held-out rows (the demo's 7) can flatten or sharpen the
+        probabilities past the truth: the calibrated ECE is then above the raw one, and the two figures
+        side by side said it to no one.
+
+        Examples
+        --------
+        >>> t = trust_study(np.array([[0.9, 0.1], [0.3, 0.7], [0.6, 0.4]]), np.array([0, 1, 1]),
+        ...                 np.array([0, 1, 0]), {"prob_raw": np.array([[1.0, 0.0], [0.0, 1.0], [0.9, 0.1]])},
+        ...                 [1, 2], meta={"calibration_n": 7, "model": "model"})
+        >>> print(t.calibration_worse())  # doctest: +ELLIPSIS
+        the calibration made the probabilities worse calibrated here: ECE 0.3333 against 0.3000 before it ...
+        """
+        if self.ece_raw is None or not (np.isfinite(self.ece) and np.isfinite(self.ece_raw)) \
+                or self.ece <= self.ece_raw:
+            return None
+        fitted = f", fitted on only {counted(self.calibration_n, 'held-out row')}" if self.calibration_n else ""
+        model = self.model or "MODEL"
+        return (f"the calibration made the probabilities worse calibrated here: ECE {self.ece:.4f} against "
+                f"{self.ece_raw:.4f} before it (prob_<k>_raw){fitted}; fit it again on more labelled candidates "
+                f"('starclass calibrate {model} ...'), or classify without it ('starclass classify ... "
+                "--no-calibration', whose prob_<k> are the raw ones)")
+
     def lines(self) -> list[str]:
         """Lines ``starclass evaluate`` prints."""
+        def ci(v: tuple[float, float] | None) -> str:
+            return f" [{v[0]:.4f}, {v[1]:.4f}]" if v is not None else ""
+
+        # one sentence, each figure followed by at most one bracket: "[0.0000, 0.1851] (its lower end cut at 0, ...)
+        # (15 equal-width bins)" and "(summed over both classes ...) (raw, prob_<k>_raw: ...)" (until 2026-12-07)
+        # read as asides of asides
+        cut = (", the interval's lower end cut at 0, below which no ECE lies"
+               if self.ece_ci is not None and self.ece_ci[0] <= 0 else "")
+        # the floor beside the ECE: without it a small sample's ECE (biased upwards) read as miscalibration
+        floor = f"; {self.floor_words()}" if self.floor_words() else ""
+        # on a binary task "Brier 0.36" read as the usual binary score (0-1), which is half of it:
+        # checked against scikit-learn's brier_score_loss, the figure looked twice too large
+        binary = (f", summed over both classes from 0 to 2 (scikit-learn's binary brier_score_loss is half: "
+                  f"{self.brier / 2:.4f})" if self.n_classes == 2 else "")
         # the raw figures' floor said as the calibrated one is: "(raw: ECE 0.0466 (floor 0.0300), ...)" left the
         # reader to guess what a floor was, and "raw" of which column
         raw_floor = (f" against {self.ece_floor_raw[0]:.4f} of a perfectly calibrated model"
                      if self.ece_floor_raw is not None and np.isfinite(self.ece_floor_raw[0]) else "")
-        raw = (f" (raw, prob_<k>_raw: ECE {self.ece_raw:.4f}{raw_floor}, Brier {self.brier_raw:.4f})"
+        raw = (f"; before calibration, on prob_<k>_raw: ECE {self.ece_raw:.4f}{raw_floor}, Brier {self.brier_raw:.4f}"
                if self.ece_raw is not None else "")
-        def ci(v: tuple[float, float] | None) -> str:
-            return f" [{v[0]:.4f}, {v[1]:.4f}]" if v is not None else ""
-
-        # the floor beside the ECE: without it a small sample's ECE (biased upwards) read as miscalibration
-        floor = f"; {self.floor_words()};" if self.floor_words() else ","
-        # on a binary task "Brier 0.36" read as the usual binary score (0-1), which is half of it:
-        # checked against scikit-learn's brier_score_loss, the figure looked twice too large
-        binary = (f" (summed over both classes, 0-2; binary form, as scikit-learn's brier_score_loss: "
-                  f"{self.brier / 2:.4f})" if self.n_classes == 2 else "")
-        out = [f"  calibration: ECE {self.ece:.4f}{self.ece_ci_text()} ({self.n_bins} equal-width bins){floor} "
+        out = [f"  calibration: ECE {self.ece:.4f}{ci(self.ece_ci)} over {self.n_bins} equal-width bins{cut}{floor}; "
                f"Brier {self.brier:.4f}{ci(self.brier_ci)}{binary}{raw}"]
+        if self.calibration_worse():
+            out.append(f"  warning: {self.calibration_worse()}")
         if self.few_rows():
             out.append(f"  note: {self.few_rows()}")
         if self.interval_caution():
@@ -781,6 +816,10 @@ def trust_study(probs: np.ndarray, y: np.ndarray, pred_idx: np.ndarray, columns:
                        ece_floor=ece_floor(p, n_bins=n_bins) if len(y) else None, n_classes=int(p.shape[1]))
     t = meta.get("temperature")
     study.temperature = None if t is None else float(t)
+    # said where the calibration made the ECE worse: what it was fitted on, and the model to calibrate again
+    n_cal = meta.get("calibration_n")
+    study.calibration_n = int(n_cal) if isinstance(n_cal, (int, np.integer)) and n_cal > 0 else None
+    study.model = str(meta["model"]) if meta.get("model") else None
     m = meta.get("calibration_method")
     # catalogues written before vector scaling name no method: a temperature, if they have one
     study.method = str(m) if m else ("temperature" if t is not None else None)

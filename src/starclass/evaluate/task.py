@@ -755,8 +755,9 @@ def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None, 
     ks = sorted(int(c[5:]) for c in table.colnames if c.startswith("prob_") and c[5:].isdigit())
     if len(ks) >= 2:
         t = EvalTask.from_classes(ks, source="probabilities")
-        return t, (f"the catalogue records no task: classes {list(t.classes)} taken from its prob_<k> columns "
-                   "(give --task to be sure)")
+        # the classes themselves are on evaluate's task line and in the report's tables: not listed again
+        return t, ("the catalogue records no task: its classes are taken from its prob_<k> columns (give --task to "
+                   "be sure)")
     return EvalTask.from_classes(CLASSES), ("the catalogue records no task and has no probabilities: the PHANGS "
                                             "four classes are assumed (give --task for another scheme)")
 

@@ -24,11 +24,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from starclass.errors import StarclassError, counted, refuse_no_rows
 from starclass.schema import row_name
 
-__all__ = ["FieldSpec", "read_fields_list", "pair_fields", "split_list_cell"]
+__all__ = ["FieldSpec", "FieldMosaics", "field_mosaics_option", "read_fields_list", "pair_fields",
+           "split_list_cell"]
 
 #: Columns a fields list must have.
 REQUIRED = ("mosaics", "catalog")
@@ -254,3 +256,103 @@ def read_fields_list(path: str | Path) -> list[FieldSpec]:
         fields.append(FieldSpec(row.get("name") or default_field_name(mosaics), mosaics, catalog,
                                 row.get("galaxy") or None))
     return _check_unique(fields, f"fields list {path}")
+
+
+@dataclass(frozen=True)
+class FieldMosaics:
+    """Each field's mosaics, by the field's name: the images a table of several fields was classified on.
+
+    A table with a ``field`` column holds each field's x, y on its own mosaics; its stamps are cut
+    field by field (``starclass report --mosaics FIELD=DIR``, :func:`field_mosaics_option`).
+
+    Attributes
+    ----------
+    by_field
+        Field name -> its mosaics: the paths given (a folder, or band files), or what was read
+        from them (a ``MosaicSet``).
+
+    Examples
+    --------
+    >>> m = FieldMosaics({"north": (Path("m31/north"),), "south": (Path("m31/south"),)})
+    >>> sorted(m.by_field)
+    ['north', 'south']
+    """
+
+    by_field: dict[str, Any]
+
+
+def _named_entry(entry: str) -> tuple[str, str] | None:
+    """``(field, path)`` of a ``FIELD=PATH`` entry; None for a plain path (one that exists is never split)."""
+    if "=" not in entry or Path(entry).exists():
+        return None
+    name, path = entry.split("=", 1)
+    return name.strip(), path.strip()
+
+
+def field_mosaics_option(entries: Sequence[str | os.PathLike], option: str = "--mosaics"
+                         ) -> list[Path] | FieldMosaics:
+    """Read a repeated mosaics option that may give each field its own: ``FIELD=DIR`` or folders named as fields.
+
+    The forms, one per field of a table with a ``field`` column:
+
+    * ``FIELD=PATH``: the field's mosaics folder, or one of its band files (repeat ``FIELD=FILE`` for
+      each band);
+    * a folder alone when several are given: the field it holds is named by the folder, as
+      ``cutouts`` and ``train`` name the fields of their mosaics folders
+      (:func:`default_field_name`).
+
+    Anything else (one folder, or band files) is one field's mosaics, returned as the paths given.
+
+    Parameters
+    ----------
+    entries
+        The option's values, in the order given.
+    option
+        The option's name, for the messages.
+
+    Returns
+    -------
+    list of Path or FieldMosaics
+        The paths (one field) or each field's paths.
+
+    Raises
+    ------
+    StarclassError
+        A ``FIELD=PATH`` without its name or path, a field given twice as folders, or named and plain
+        entries mixed.
+
+    Examples
+    --------
+    >>> field_mosaics_option(["a=m31/a", "b=m31/b"]).by_field
+    {'a': (PosixPath('m31/a'),), 'b': (PosixPath('m31/b'),)}
+    >>> field_mosaics_option(["a=f1/v.fits", "a=f1/i.fits"]).by_field
+    {'a': (PosixPath('f1/v.fits'), PosixPath('f1/i.fits'))}
+    >>> field_mosaics_option(["f1/v.fits", "f1/i.fits"])
+    [PosixPath('f1/v.fits'), PosixPath('f1/i.fits')]
+    """
+    texts = [str(e) for e in entries]
+    named = [_named_entry(t) for t in texts]
+    if not any(named):
+        paths = [Path(t) for t in texts]
+        if len(paths) > 1 and all(p.is_dir() for p in paths):
+            # several folders are several fields (one set of band files is one field): named as cutouts names them
+            by_field: dict[str, tuple[Path, ...]] = {}
+            for p in paths:
+                name = default_field_name((p,))
+                if name in by_field:
+                    raise StarclassError(f"{option}: the folders {by_field[name][0]} and {p} are both named {name!r}, "
+                                         f"so both would be field {name!r}; give each field as {option} FIELD=DIR")
+                by_field[name] = (p,)
+            return FieldMosaics(by_field)
+        return paths
+    if not all(named):
+        plain = next(t for t, n in zip(texts, named) if n is None)
+        raise StarclassError(f"{option} {plain}: give every field's mosaics as FIELD=PATH once one is named so "
+                             "(or each field's folder, named as the field, with no FIELD=)")
+    by_name: dict[str, list[Path]] = {}
+    for text, (name, path) in zip(texts, named):  # type: ignore[misc]
+        if not name or not path:
+            raise StarclassError(f"{option} {text}: give FIELD=PATH, the field's name as in the table's "
+                                 "'field' column and its mosaics folder or band file")
+        by_name.setdefault(name, []).append(Path(path))
+    return FieldMosaics({k: tuple(v) for k, v in by_name.items()})

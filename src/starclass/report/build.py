@@ -44,6 +44,7 @@ from starclass.evaluate.task import EvalTask, class_labels, positive_origin
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_folder
+from starclass.io.fields import FieldMosaics
 from starclass.io.mosaic import read_mosaics
 from starclass.io.progress import LOGGER, Progress, duration, say_start, say_step
 from starclass.report import REPORT_TABLE_ENTRIES, TABLES_PAGE, check_tables_page
@@ -53,6 +54,7 @@ from starclass.schema import (
     CLASS_PRED,
     CLASS_REF,
     CLASSES,
+    FIELD,
     R_GAL,
     MassKind,
     X,
@@ -349,6 +351,8 @@ def _trust_section(c: Comparison) -> Section:
         s.text(f"ECE {t.ece:.3f}{t.ece_ci_text(3)}; {t.floor_words(3)}, from the sampling noise of so many rows alone "
                "(labels drawn from the probabilities themselves, 200 draws): an ECE near it cannot be told "
                "from perfect calibration.")
+    if t.calibration_worse():
+        s.note(t.calibration_worse()[0].upper() + t.calibration_worse()[1:] + ".")  # evaluate's warning, as a note
 
     def floor(v: tuple[float, float] | None, j: int) -> float:
         return float(v[j]) if v is not None else float("nan")
@@ -1877,11 +1881,89 @@ bootstrapping and drawing the report's sections ..."
             "bootstrapping and drawing the report's sections ...")
 
 
+def _read_gradcam_mosaics(mos: Any) -> Any:
+    """The mosaics as given, read where they are paths (a folder, or band files); a read set as it is."""
+    if isinstance(mos, (str, Path)):
+        return read_mosaics(mos, warn_v_band=False)
+    if isinstance(mos, (list, tuple)):
+        return read_mosaics(list(mos) if len(mos) > 1 else mos[0], warn_v_band=False)
+    return mos
+
+
+def mosaics_of_fields(table: Table, mosaics: Any, name: str) -> Any:
+    """The mosaics to cut a classified table's stamps from: each field's own where the table has several.
+
+    A table of several fields (a ``field`` column) holds each field's x, y on its own mosaics: it
+    needs a :class:`starclass.io.fields.FieldMosaics` naming every field, and one set of mosaics
+    for all of them is refused (until 2026-12-07 every field's stamps were cut from it). A table of
+    one field (or none) takes its mosaics as given, or the one field named.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The classified table.
+    mosaics
+        What ``build_report`` was given: paths, a ``MosaicSet``, or each field's.
+    name : str
+        The table as the messages name it (its path).
+
+    Returns
+    -------
+    The mosaics to cut from: each field's (``FieldMosaics``), or one set.
+
+    Raises
+    ------
+    StarclassError
+        Several fields given one set; a field of the table without mosaics; a field named that
+        the table does not have.
+
+    Examples
+    --------
+    >>> t = Table({"field": ["a", "a", "b"], "x": [1.0, 2.0, 3.0]})
+    >>> sorted(mosaics_of_fields(t, FieldMosaics({"a": "m/a", "b": "m/b"}), "c.ecsv").by_field)
+    ['a', 'b']
+    >>> mosaics_of_fields(t, FieldMosaics({"a": "m/a"}), "c.ecsv")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: c.ecsv's field 'b' (1 row) has no mosaics to cut its Grad-CAM stamps from: \
+give --mosaics b=DIR beside the others (its mosaics folder, or FIELD=FILE for each band file)
+    """
+    has = FIELD in getattr(table, "colnames", ())
+    fields = list(dict.fromkeys(np.asarray(table[FIELD]).astype(str).tolist())) if has else []
+    if not isinstance(mosaics, FieldMosaics):
+        if len(fields) > 1:
+            shown = ", ".join(fields[:4]) + (" ..." if len(fields) > 4 else "")
+            raise StarclassError(
+                f"{name} holds {len(fields)} fields in its column {FIELD!r} ({shown}), each classified on its own "
+                f"mosaics, and --mosaics gives one set: give each field its own, --mosaics FIELD=DIR once per field "
+                f"(e.g. --mosaics {fields[0]}=DIR), or each field's folder named as the field")
+        return mosaics
+    given = mosaics.by_field
+    unknown = [f for f in given if f not in fields]
+    if not fields:
+        if len(given) == 1:
+            return next(iter(given.values()))  # one field named for a table that names none: its mosaics
+        raise StarclassError(f"--mosaics gives {len(given)} fields ({', '.join(given)}) but {name} has no {FIELD!r} "
+                             "column to tell its rows' fields: give the mosaics of the one field it holds")
+    if unknown:
+        raise StarclassError(f"--mosaics {unknown[0]}=...: {name} has no field {unknown[0]!r} in its column "
+                             f"{FIELD!r} (its fields: {', '.join(fields)})")
+    column = np.asarray(table[FIELD]).astype(str)
+    for f in fields:
+        if f not in given:
+            raise StarclassError(
+                f"{name}'s field {f!r} ({counted(int(np.sum(column == f)), 'row')}) has no mosaics to cut its "
+                f"Grad-CAM stamps from: give --mosaics {f}=DIR beside the others (its mosaics folder, or "
+                "FIELD=FILE for each band file)")
+    return mosaics
+
+
 def build_report(pred: Table | str | Path, references: ReferencesLike | None, outdir: str | os.PathLike, *,
                  title: str = "starclass report",
                  distance_mpc: float | None = None,
                  model_path: str | Path | None = None,
-                 mosaics: MosaicsLike | str | Path | list[str | Path] | None = None, filename: str = "report.html",
+                 mosaics: MosaicsLike | FieldMosaics | str | Path | list[str | Path] | None = None,
+                 filename: str = "report.html",
                  stamps: str | Path | None = None, overwrite: bool = False,
                  cutout_resample: Callable[[np.ndarray], np.ndarray] | None = None,
                  cutout_resample_purpose: str | None = None, **kwargs: Any) -> Path:
@@ -1902,7 +1984,9 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
         (:func:`starclass.science.gradcam.gradcam_inputs`) make a Grad-CAM section.
     mosaics
         The images ``pred`` was classified on (paths, a folder, or a ``MosaicSet``); needed
-        with ``model_path`` unless ``stamps`` is given.
+        with ``model_path`` unless ``stamps`` is given. A ``pred`` of several fields (a ``field``
+        column) takes each field's (:class:`starclass.io.fields.FieldMosaics`, every field named),
+        and each field's stamps are cut from its own.
     stamps
         The labelled cutout folder (CSV or directory) ``pred`` was classified from
         (``starclass classify --stamps``): adds the gallery of the worst mistakes and, with
@@ -1951,6 +2035,9 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
         # its refusal (an unreadable file, nothing to compare) is the command's first line, before any other
         kwargs["pred_table"] = _read_comparable(pred, references, pred_name, kwargs)
     table = kwargs.get("pred_table") if kwargs.get("pred_table") is not None else pred
+    if mosaics is not None and model_path is not None:
+        # each field's own mosaics, checked now: refused after the evaluation, minutes were spent first
+        mosaics = mosaics_of_fields(table, mosaics, str(pred) if isinstance(pred, (str, os.PathLike)) else "PRED")
     # `report classified.ecsv -r truth.ecsv > log 2>&1` was silent ~23 s (loaded machine) before its first section:
     # the command line's line is said at a terminal only. Said here, after this read, not before it in the command
     # line: a pre-read there refused a report of no reference (Grad-CAM of a model alone)
@@ -1996,12 +2083,9 @@ def build_report(pred: Table | str | Path, references: ReferencesLike | None, ou
                 from starclass.science.gradcam import cutout_gradcam_inputs
 
                 return cutout_gradcam_inputs(model_path, cutouts, table)
-            mos = mosaics
             # Grad-CAM stamps of the model's bands: no V band used, none warned of
-            if isinstance(mos, (str, Path)):
-                mos = read_mosaics(mos, warn_v_band=False)
-            elif isinstance(mos, (list, tuple)):
-                mos = read_mosaics(list(mos) if len(mos) > 1 else mos[0], warn_v_band=False)
+            mos = (FieldMosaics({f: _read_gradcam_mosaics(m) for f, m in mosaics.by_field.items()})
+                   if isinstance(mosaics, FieldMosaics) else _read_gradcam_mosaics(mosaics))
             from starclass.science.gradcam import gradcam_inputs
 
             return gradcam_inputs(model_path, table, mos)

@@ -32,6 +32,7 @@ from matplotlib.colorbar import Colorbar
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
+from matplotlib.ticker import LogFormatter
 from matplotlib.transforms import Bbox
 
 from starclass.errors import OutputExistsError, exists_refusal
@@ -645,10 +646,13 @@ def fig_agreement_bars(table: Table, title: str) -> Figure:
         vals = [np.nan if np.ma.is_masked(r[c]) else float(r[c]) for c in cols]
         ax.bar(np.arange(len(cols)) + i * width - 0.4 + width / 2, vals, width=width, label=r["comparison"])
     ax.set_xticks(range(len(cols)), ["1", "2", "3", "4", "mean", "1+2"])
+    ax.set_xlabel("class")
     ax.set_ylim(0, 1)
     ax.set_ylabel("agreement fraction")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7, ncol=2)
+    # beside the panel: agreement fractions near 1 (truth vs humans) fill the panel to its top, where
+    # a legend inside it covered the bars of classes 1 and 2
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return fig
 
 
@@ -671,6 +675,10 @@ def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str) -> F
         k = r["class"]
         col = bins[group_column(k)]
         y = np.ma.masked_array(np.asarray(col), np.ma.getmaskarray(col))
+        if y.count() == 0:
+            # no bin holds enough of class k for a fraction: nothing to draw, so nothing to name in the
+            # legend (a class named there without a point read as drawn off the panel)
+            continue
         ax.plot(x, y, "o", color=colour_of(k), label=f"class {k}")
         if not np.ma.is_masked(r["slope"]):
             xx = np.linspace(x.min(), x.max(), 10)
@@ -681,7 +689,8 @@ def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str) -> F
     ax.set_xlabel(f"{quantity}{f' [{unit}]' if unit is not None else ''} (bin median, equal-number bins)")
     ax.set_ylabel("agreement fraction")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7, ncol=3)
+    if ax.lines:
+        ax.legend(fontsize=7, ncol=3)
     return fig
 
 
@@ -841,6 +850,12 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *
     return fig
 
 
+#: Where the luminosity function's log axis starts (under one object per bin) and where its empty bins are
+#: drawn (below it, off the panel).
+_LF_BOTTOM = 0.7
+_EMPTY_BIN = 0.01
+
+
 def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str) -> Figure:
     """Histograms of magnitudes (N per bin, log scale), one line per sample.
 
@@ -855,8 +870,22 @@ def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str) -> Fi
     fig, ax = new_subplots(figsize=(5.5, 3.6))
     for label, h in hists:
         mid = 0.5 * (np.asarray(h["mag_lo"]) + np.asarray(h["mag_hi"]))
-        ax.step(mid, np.maximum(np.asarray(h["n"]), 0.5), where="mid", label=label)
+        # an empty bin drops below the panel, as a histogram drops to zero: drawn at 0.5 (until 2026-12-07)
+        # it read as half an object per bin on the log axis
+        n = np.asarray(h["n"], float)
+        lo, hi = np.asarray(h["mag_lo"], float), np.asarray(h["mag_hi"], float)
+        if len(n) and np.allclose(lo[1:], hi[:-1]):
+            # each bin across its whole width: a step through the bin centres drew the first and the last bin
+            # half as wide as the others
+            ax.stairs(np.where(n > 0, n, _EMPTY_BIN), np.append(lo, hi[-1]), baseline=None, lw=1.5, label=label)
+        else:
+            ax.step(mid, np.where(n > 0, n, _EMPTY_BIN), where="mid", label=label)
     ax.set_yscale("log")
+    ax.set_ylim(bottom=_LF_BOTTOM, top=max(_LF_BOTTOM * 2, ax.get_ylim()[1]))
+    # counts as plain numbers (3, 10, 30): within one decade matplotlib labelled its minor ticks "3 x 10^0";
+    # LogFormatter still leaves the minor ticks bare where the axis spans several decades
+    ax.yaxis.set_major_formatter(LogFormatter())
+    ax.yaxis.set_minor_formatter(LogFormatter())
     ax.set_xlabel(f"m ({band}) [mag]")
     ax.set_ylabel("N per bin")
     ax.set_title(title, fontsize=10)
@@ -1087,8 +1116,9 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
 
     ``panels`` holds ``(label, table, ece)`` with the tables of
     :func:`starclass.evaluate.reliability.reliability_table`; a histogram of the rows per bin
-    sits underneath. ``note`` (e.g. too few rows for the diagram to mean anything) is written
-    across the diagram: the PNG is looked at without the page's text.
+    sits underneath, each panel's bars side by side in each bin. ``note`` (e.g. too few rows for the
+    diagram to mean anything) is written under the histogram's axis label, in the PNG (it is looked at
+    without the page's text) and off the curves.
 
     Examples
     --------
@@ -1101,25 +1131,28 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
     fig, (ax, axh) = new_subplots(2, 1, figsize=(4.6, 5.0), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="perfect")
     colours = ("#d62728", "#1f77b4", "#2ca02c")
-    width = None
-    for (label, t, ece), col in zip(panels, colours):
+    shown = list(zip(panels, colours))
+    for i, ((label, t, ece), col) in enumerate(shown):
         lo, hi = np.asarray(t["bin_lo"], float), np.asarray(t["bin_hi"], float)
         n = np.asarray(t["n"], float)
         ok = n > 0
         ax.plot(np.asarray(t["confidence"], float)[ok], np.asarray(t["accuracy"], float)[ok], "o-", color=col,
                 ms=4, label=f"{label} (ECE {ece:.3f})")
-        width = (hi - lo)[0]
-        axh.bar(lo + width / 2, n, width=width * (0.9 if len(panels) == 1 else 0.45), color=col, alpha=0.6)
+        # the panels' bars side by side in 90% of the bin: centred alike (until 2026-12-07) the calibrated
+        # rows' bars hid the raw ones'
+        share = 0.9 * (hi - lo) / len(shown)
+        axh.bar(lo + 0.05 * (hi - lo) + share * (i + 0.5), n, width=share, color=col, alpha=0.6)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_ylabel("accuracy")
     ax.legend(fontsize=8, loc="upper left")
     ax.set_title(title, fontsize=10)
-    if note:
-        ax.text(0.5, 0.5, wrap_title(note, 3.4, 8), transform=ax.transAxes, ha="center", va="center", fontsize=8,
-                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#999999"})
     axh.set_xlabel("top-class confidence")
     axh.set_ylabel("rows")
+    if note:
+        # under the histogram's x label: a box across the diagram (until 2026-12-07) covered the curves
+        axh.annotate(wrap_title(note, 4.2, 8), xy=(0.5, 0.0), xycoords=axh.xaxis.label, xytext=(0, -6),
+                     textcoords="offset points", ha="center", va="top", fontsize=8, color="#444444")
     return fig
 
 

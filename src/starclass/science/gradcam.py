@@ -36,8 +36,9 @@ from numpy.typing import ArrayLike
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
 from starclass.io.cutout_folders import CutoutSet, cutout_rows
+from starclass.io.fields import FieldMosaics
 from starclass.learn.checkpoint import LoadedModel, load_model
-from starclass.schema import CLASS_PRED, X, Y
+from starclass.schema import CLASS_PRED, FIELD, X, Y
 from starclass.stamps import make_inputs
 from starclass.stamps.images import cutout_inputs, cutout_no_data
 
@@ -565,7 +566,7 @@ class GradcamInputs:
         return iter((self.network, self.inputs, self.classes))
 
 
-def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mosaics: MosaicsLike, *,
+def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mosaics: MosaicsLike | FieldMosaics, *,
                    per_class: int = 32, seed: int = 0) -> GradcamInputs | None:
     """Grad-CAM inputs from a saved model, a classified catalogue and its mosaics.
 
@@ -581,7 +582,9 @@ def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mos
     catalogue
         Classified catalogue with 0-based ``x``, ``y`` and ``class_pred``.
     mosaics
-        The images the catalogue was classified on (a ``MosaicSet`` or band -> array).
+        The images the catalogue was classified on (a ``MosaicSet`` or band -> array); for a
+        catalogue of several fields (a ``field`` column), each field's
+        (:class:`starclass.io.fields.FieldMosaics`): a row's stamp is cut from its field's.
     per_class
         Candidates per predicted class.
     seed
@@ -608,6 +611,13 @@ def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mos
     >>> net, x, classes = gradcam_inputs(d, catalogue, images, per_class=2)
     >>> x.shape, sorted(classes.tolist())
     ((4, 2, 16, 16), [1, 1, 2, 2])
+
+    The same rows said to be of two fields, each with its own images (here the same ones):
+
+    >>> catalogue["field"] = ["a", "b"] * 3
+    >>> net, x2, _ = gradcam_inputs(d, catalogue, FieldMosaics({"a": images, "b": images}), per_class=2)
+    >>> bool((x2 == x).all())
+    True
     """
     missing = [c for c in (X, Y, CLASS_PRED) if c not in catalogue.colnames]
     if missing:
@@ -621,12 +631,37 @@ def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mos
         return None
     rows = np.sort(np.concatenate(picks))
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
-    inputs, valid = make_inputs(mosaics, np.asarray(catalogue[X], float)[rows],
-                                np.asarray(catalogue[Y], float)[rows], loaded.config)
+    x, y = np.asarray(catalogue[X], float)[rows], np.asarray(catalogue[Y], float)[rows]
+    if isinstance(mosaics, FieldMosaics):
+        inputs, valid = _inputs_by_field(mosaics, catalogue, rows, x, y, loaded.config)
+    else:
+        inputs, valid = make_inputs(mosaics, x, y, loaded.config)
     if not np.any(valid):
         return None
     return GradcamInputs(loaded.members[0], inputs[valid], pred[rows][valid], tuple(loaded.classes),
                          pixel_scale=float(loaded.config.pixel_scale) if loaded.config.pixel_scale else None)
+
+
+def _inputs_by_field(mosaics: FieldMosaics, catalogue: Table, rows: np.ndarray, x: np.ndarray, y: np.ndarray,
+                     config: object) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`make_inputs` of ``rows``, each cut from its own field's mosaics (the catalogue's ``field`` column)."""
+    if FIELD not in catalogue.colnames:
+        raise StarclassError(f"each field's mosaics were given but the catalogue has no {FIELD!r} column")
+    fields = np.asarray(catalogue[FIELD]).astype(str)[rows]
+    missing = sorted(set(fields.tolist()) - set(mosaics.by_field))
+    if missing:
+        raise StarclassError(f"no mosaics for field {missing[0]!r} of the catalogue (given: "
+                             f"{', '.join(mosaics.by_field)})")
+    inputs: np.ndarray | None = None
+    valid = np.zeros(len(rows), dtype=bool)
+    for name in dict.fromkeys(fields.tolist()):
+        at = np.flatnonzero(fields == name)
+        part, ok = make_inputs(mosaics.by_field[name], x[at], y[at], config)
+        if inputs is None:
+            inputs = np.zeros((len(rows), *part.shape[1:]), dtype=part.dtype)
+        inputs[at], valid[at] = part, ok
+    assert inputs is not None  # rows is not empty: its callers return before
+    return inputs, valid
 
 
 def cutout_gradcam_inputs(model: LoadedModel | str | os.PathLike, cutouts: CutoutSet, catalogue: Table, *,
