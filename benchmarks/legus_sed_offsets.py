@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from starclass.io.catalog import read_catalog
+from starclass.schema import bands_in, sed_chi2_col
 from starclass.science.sedcheck import (
     AGE_BINS,
     AGE_TREND_FLOOR,
@@ -139,8 +140,6 @@ def _bin_trend(rel: np.ndarray, la: np.ndarray, rows: np.ndarray) -> tuple[float
     return meds[0] - meds[1], ns[0], ns[1]
 
 
-#: LEGUS's fit residual columns (1-based 26-30: the five filters blue to red), by the check's band slot.
-LEGUS_RESIDUAL = {"uv": "legus_col26", "u": "legus_col27", "b": "legus_col28", "v": "legus_col29", "i": "legus_col30"}
 
 
 #: What each column of :func:`causes`' table is and where it is read from, printed under the table.
@@ -148,7 +147,7 @@ CAUSES_LEGEND = (
     "Columns: each cell is a band's change of offset relative to V, 10-30 less 30-100 Myr of fitted age (mag; "
     "negative: brighter at 10-30 Myr). checked: starclass's check, the photometry against the SSP table "
     "(starclass.science.sedcheck.sed_band_offsets); LEGUS: the change of LEGUS's own SED-fit residual, read from "
-    "each file's columns 26 (UV), 27 (U) and 30 (I) less column 29 (V) (legus_col26-30, the fit's residual per "
+    "each file's columns 26 (UV), 27 (U) and 30 (I) less column 29 (V) (sed_chi2_<band>, the fit's residual per "
     "filter), its sign turned to observed - model; table - LEGUS: the per-source difference of the two (the SSP "
     "table's model less LEGUS's best model); E(B-V) <= 0.05: checked, on the sources fitted with no extinction to "
     "speak of; no 10 Myr: checked, without the sources fitted at 10 Myr. n: the sources in the two age bins.")
@@ -191,13 +190,15 @@ def causes(folder: Path = DEFAULT, v_band: str | None = None, ssp: Path | None =
         ebv = np.asarray(t["ebv"], float)
         # the fits' ages lie on a grid (10, 11, ..., 15, 20, 30, ... Myr) whose first node holds the most sources
         grid_edge = np.isclose(np.asarray(t["age"], float), 1e7, rtol=1e-3)
-        legus_v = np.asarray(t[LEGUS_RESIDUAL["v"]], float) if LEGUS_RESIDUAL["v"] in t.colnames else None
+        # LEGUS's fit residuals (columns 26-30) are named by the field's own filters: its V is F555W or F606W
+        v_col = sed_chi2_col(bands_in(t)[3])
+        legus_v = np.asarray(t[v_col], float) if v_col in t.colnames else None
         row = {"field": t.meta["field"], "version": p.name.split("_")[6]}
         cells = []
         n_bins = _bin_trend(np.zeros(len(t)), la, fitted)[1:]
         for slot, band in slots:
             r = rel.get(band)
-            col = LEGUS_RESIDUAL[slot]
+            col = sed_chi2_col(band)
             if r is None or legus_v is None or col not in t.colnames:
                 row[slot] = (np.nan,) * len(kinds)
                 cells += ["-"] * len(kinds)

@@ -1,4 +1,4 @@
-"""``info`` of a LEGUS ``.tab`` says what its numbered columns 26-32 hold.
+"""``info`` of a LEGUS ``.tab`` says what its columns 26-32 hold (``sed_chi2_<band>``, ``sed_chi2_reduced``, ``sed_q``).
 
 Found walking docs/io.md (2026-12-06): ``starclass info ...ngc1566...tab`` listed ``legus_col26`` ...
 ``legus_col32`` among its columns with no word of what they are (the readme: the SED fit's residual in each band,
@@ -22,14 +22,14 @@ def test_info_of_a_legus_file_names_its_fit_columns(tmp_path):
     res = runner.invoke(app, ["info", str(p)])
     assert res.exit_code == 0, res.output
     (line,) = [s for s in res.output.splitlines() if s.startswith("SED-fit columns")]
-    assert ("legus_col26 F275W, legus_col27 F336W, legus_col28 F435W, legus_col29 F555W, legus_col30 F814W the fit "
+    assert ("sed_chi2_f275w, sed_chi2_f336w, sed_chi2_f435w, sed_chi2_f555w, sed_chi2_f814w the fit "
             "residuals (positive where the observed flux is above the best-fit model)") in line, line
-    assert "legus_col31 the reduced chi2" in line and "legus_col32 the fit's Q probability" in line, line
+    assert "sed_chi2_reduced the reduced chi2" in line and "sed_q the fit's Q probability" in line, line
 
 
 def test_a_catalogue_without_them_has_no_such_line(tmp_path):
     p = tmp_path / "cat.csv"
-    p.write_text("id,x,y,age,legus_col31\n1,10,10,1e7,0.5\n2,20,20,2e7,0.7\n")
+    p.write_text("id,x,y,age,sed_chi2_reduced\n1,10,10,1e7,0.5\n2,20,20,2e7,0.7\n")
     res = runner.invoke(app, ["info", str(p)])
     assert res.exit_code == 0, res.output
     assert "SED-fit columns" not in res.output, res.output

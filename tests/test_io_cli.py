@@ -27,7 +27,8 @@ def test_info_legus_counts(legus_tab, tmp_path):
     res = invoke("info", str(legus_tab), "--ds9", str(reg))
     assert res.exit_code == 0, res.output
     assert "rows: 2752" in res.output
-    assert "class_ref: 1: 477  2: 404  3: 692  4: 878  (2451 classified" in res.output
+    assert ("class_ref: 1 (symmetric compact cluster): 477  2 (asymmetric compact cluster): 404  3 (compact "
+            "association): 692  4 (artefact / non-cluster): 878  (2451 labelled") in res.output, res.output
     assert "bands: f275w, f336w, f438w, f555w, f814w" in res.output
     assert "f555w" in res.output and "16.137" in res.output  # brightest V magnitude
     assert reg.exists() and reg.read_text().count("circle") == 2752

@@ -505,7 +505,8 @@ def test_expert_layout_reads_its_0_as_spurious_not_uninspected(tmp_path):
     assert t.meta["legus_layout"] == "expert"
     assert list(t["class_ref"]) == [1, 4, 4, 0, 0, 2]
     res = invoke("info", str(p))
-    assert res.exit_code == 0 and "4: 2  (4 labelled, 2 without a label)" in res.output, res.output
+    assert res.exit_code == 0, res.output
+    assert "4 (artefact / non-cluster): 2  (4 labelled, 2 without a label)" in res.output, res.output
     # the standard layout's 0 stays "not inspected"
     q = tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_x.tab"
     q.write_text("\n".join(_line(_standard_row(i, c, float(c))) for i, c in enumerate((1, 4, 0), start=1)) + "\n")

@@ -40,19 +40,21 @@ def test_pred_column_legus_col35_is_scored_as_the_reference_column_is(tmp_path):
 
 
 def test_a_numbered_column_without_classes_is_refused_by_both_options_alike(tmp_path):
-    """The synthetic file's col 26 (an SED-fit figure, 0 here) holds no class: the reference option took it and
-    stopped on "class_ref is 0 everywhere"; both options now say it is no class column."""
+    """The synthetic file's col 36 (a flag, 0 here) holds no class: the reference option took such a column (col 26,
+    an SED-fit figure then kept by number, now ``sed_chi2_f275w``) and stopped on "class_ref is 0 everywhere"; both
+    options now say it is no class column."""
     tab = _unknown_class_file(tmp_path)
     pred_path, _ = _prediction(tmp_path)
-    why = "(legus_col26 is not a class column: not whole numbers 0-4, or no class 1-4)"
-    for args in ((tab, "--pred-column", "legus_col26", "--reference-column", "legus_col35"),
-                 (pred_path, "-r", tab, "--reference-column", "legus_col26")):
-        res = _run(*args, "-o", tmp_path / "ev")
-        assert res.exit_code == 2 and "Traceback" not in res.output, res.output
-        assert why in " ".join(res.output.split()), res.output
-        assert not (tmp_path / "ev").exists()
+    for col, why in (("legus_col36", "(legus_col36 is not a class column: not whole numbers 0-4, or no class 1-4)"),
+                     ("sed_chi2_f275w", "(sed_chi2_f275w is not a class column")):
+        for args in ((tab, "--pred-column", col, "--reference-column", "legus_col35"),
+                     (pred_path, "-r", tab, "--reference-column", col)):
+            res = _run(*args, "-o", tmp_path / "ev")
+            assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+            assert why in " ".join(res.output.split()), res.output
+            assert not (tmp_path / "ev").exists()
     # the file's own class columns are listed, not the class_pred of the --pred-column view
-    res = _run(tab, "--pred-column", "legus_col35", "--reference-column", "legus_col26", "-o", tmp_path / "ev")
+    res = _run(tab, "--pred-column", "legus_col35", "--reference-column", "legus_col36", "-o", tmp_path / "ev")
     assert res.exit_code == 2 and "its class columns: legus_col34, legus_col35, legus_col37" in \
         " ".join(res.output.split()), res.output
     # col 37, all 1 here (one class): taken by both

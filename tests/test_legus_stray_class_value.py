@@ -77,7 +77,8 @@ def test_info_says_the_typed_class_is_unknown_not_uninspected(tmp_path):
     assert ("1 of 14 values outside 0-4 (50) read as 0, no class: the class is unknown (a value outside the scheme "
             "of classes 0-4), at line 6 of the file (id 5: 50)") in said, said
     assert "not inspected" not in said
-    assert "class_ref: 1: 3  2: 3  3: 2  4: 3  (11 labelled, 3 without a label)" in res.output, res.output
+    assert ("class_ref: 1 (symmetric compact cluster): 3  2 (asymmetric compact cluster): 3  3 (compact association): 2"
+            "  4 (artefact / non-cluster): 3  (11 labelled, 3 without a label)") in res.output, res.output
     assert p.read_bytes() == before and sorted(x.name for x in tmp_path.iterdir()) == [NAME]
 
 

@@ -54,10 +54,10 @@ def _catalogue(u_young: float, fits_see_it: bool, n: int = 600, seed: int = 5) -
     t["mag_f336w"] += np.where(young, u_young, 0.0)
     # residuals in LEGUS's sense: positive where the observed flux is above the fit's model (brighter)
     for k in range(len(BANDS5)):
-        t[f"legus_col{26 + k}"] = rng.normal(0, 0.03, n)
+        t[f"sed_chi2_{BANDS5[k]}"] = rng.normal(0, 0.03, n)
     if fits_see_it:
-        t["legus_col27"] -= np.where(young, u_young, 0.0)
-    t.meta[FIT_RESIDUALS] = {b: f"legus_col{26 + k}" for k, b in enumerate(BANDS5)}
+        t["sed_chi2_f336w"] -= np.where(young, u_young, 0.0)
+    t.meta[FIT_RESIDUALS] = {b: f"sed_chi2_{b}" for b in BANDS5}
     return t
 
 
@@ -110,8 +110,8 @@ def _field(name: str) -> Table:
 @pytest.mark.skipif(not LEGUS.is_dir(), reason="no ../shared/data/legus")
 def test_on_the_legus_files_the_uv_and_u_trends_are_the_fits_and_the_i_trend_the_models():
     t = _field("ngc4449")
-    assert t.meta[FIT_RESIDUALS] == {"f275w": "legus_col26", "f336w": "legus_col27", "f435w": "legus_col28",
-                                     "f555w": "legus_col29", "f814w": "legus_col30"}
+    assert t.meta[FIT_RESIDUALS] == {"f275w": "sed_chi2_f275w", "f336w": "sed_chi2_f336w", "f435w": "sed_chi2_f435w",
+                                     "f555w": "sed_chi2_f555w", "f814w": "sed_chi2_f814w"}
     rows = {r["band"]: r for r in sed_band_offsets(t)}
     assert rows["f275w"]["trend_cause"] == rows["f336w"]["trend_cause"] == "fits"
     assert rows["f814w"]["trend_cause"] == "models" and float(rows["f814w"]["model_trend"]) > 0.3

@@ -72,6 +72,9 @@ ebv                    float64  mag      colour excess E(B-V)
 age_<bound>            float64  yr       lower / upper bound or error of age (LEGUS, PHANGS)
 mass_<bound>           float64  solMass  lower / upper bound or error of mass (LEGUS, PHANGS)
 ebv_<bound>            float64  mag      lower / upper bound or error of ebv (LEGUS, PHANGS)
+sed_chi2_<band>        float64           SED fit's chi2 residual in <band>, > 0: flux above model (LEGUS col 26-30)
+sed_chi2_reduced       float64           reduced chi2 of the SED fit (LEGUS col 31)
+sed_q                  float64           SED fit's Q probability: 1 a good fit, 0 poorly constrained (LEGUS col 32)
 radius_pc              float64  pc       simulated half-light radius
 entropy                float64           entropy of the predicted probabilities (nats)
 margin                 float64           1 - (top probability - second): the score suggest --by margin ranks by
@@ -349,6 +352,12 @@ MASS_KIND = "mass_kind"
 MassKind = Literal["stellar", "formed"]
 MASS_KINDS: tuple[str, ...] = ("stellar", "formed")
 EBV = "ebv"
+#: the SED fit's quality figures of a LEGUS catalogue (columns 31, 32 of its readme; 26-30 are
+#: :func:`sed_chi2_col`'s, one per band): named here, as the magnitudes are, not kept by number
+SED_CHI2_REDUCED = "sed_chi2_reduced"
+SED_Q = "sed_q"
+#: the three together, the per-band residuals by their pattern: figures of a fit, never classes
+SED_FIT_COLUMNS: tuple[str, ...] = ("sed_chi2_<band>", SED_CHI2_REDUCED, SED_Q)
 RADIUS_PC = "radius_pc"
 ENTROPY = "entropy"
 #: 1 - (top probability - second), the score ``suggest --by margin`` ranks by (written beside entropy)
@@ -608,6 +617,10 @@ def _build_columns() -> dict[str, Column]:
         Column("age_<bound>", "float64", u.yr, "lower / upper bound or error of age (LEGUS, PHANGS)"),
         Column("mass_<bound>", "float64", u.Msun, "lower / upper bound or error of mass (LEGUS, PHANGS)"),
         Column("ebv_<bound>", "float64", u.mag, "lower / upper bound or error of ebv (LEGUS, PHANGS)"),
+        Column(SED_FIT_COLUMNS[0], "float64", None,
+               "SED fit's chi2 residual in <band>, > 0: flux above model (LEGUS col 26-30)"),
+        Column(SED_CHI2_REDUCED, "float64", None, "reduced chi2 of the SED fit (LEGUS col 31)"),
+        Column(SED_Q, "float64", None, "SED fit's Q probability: 1 a good fit, 0 poorly constrained (LEGUS col 32)"),
         Column(RADIUS_PC, "float64", u.pc, "simulated half-light radius"),
         Column(ENTROPY, "float64", None, "entropy of the predicted probabilities (nats)"),
         Column(MARGIN, "float64", None, "1 - (top probability - second): the score suggest --by margin ranks by"),
@@ -660,7 +673,8 @@ def _build_columns() -> dict[str, Column]:
 
 
 #: Patterns whose placeholder is a band.
-BAND_PATTERNS: tuple[str, ...] = ("mag_<band>", "magerr_<band>", "mag_true_<band>", "masked_frac_<band>")
+BAND_PATTERNS: tuple[str, ...] = ("mag_<band>", "magerr_<band>", "mag_true_<band>", "masked_frac_<band>",
+                                 SED_FIT_COLUMNS[0])
 
 
 # -- building names ------------------------------------------------------------------------------
@@ -708,6 +722,17 @@ def masked_frac_col(band: str) -> str:
     'masked_frac_f814w'
     """
     return f"masked_frac_{band.lower()}"
+
+
+def sed_chi2_col(band: str) -> str:
+    """Name of the column with the SED fit's chi2 residual in ``band`` (a LEGUS catalogue's columns 26-30).
+
+    Examples
+    --------
+    >>> sed_chi2_col("F275W")
+    'sed_chi2_f275w'
+    """
+    return f"sed_chi2_{band.lower()}"
 
 
 def mci_col(r: int) -> str:
@@ -877,9 +902,10 @@ def unit_of(name: str) -> u.UnitBase | None:
 
 
 def band_of(name: str) -> str | None:
-    """The band of a band column (``mag_<band>``, ``magerr_<band>``, ``mag_true_<band>``, ``masked_frac_<band>``).
+    """The band of a band column (``mag_<band>``, ``magerr_<band>``, ... : :data:`BAND_PATTERNS`).
 
-    None for any other name.
+    ``mag_true_<band>``, ``masked_frac_<band>`` and ``sed_chi2_<band>`` (a LEGUS fit's residual) too; None for any
+    other name.
 
     Examples
     --------
@@ -896,7 +922,7 @@ def band_of(name: str) -> str | None:
 
 
 def is_band_column(name: str) -> bool:
-    """True for ``mag_<band>``, ``magerr_<band>``, ``mag_true_<band>`` and ``masked_frac_<band>`` columns.
+    """True for the columns of :data:`BAND_PATTERNS` (``mag_<band>``, ``magerr_<band>``, ... ``sed_chi2_<band>``).
 
     Examples
     --------

@@ -52,20 +52,29 @@ def _legus_source_lines(table) -> list[str]:
     >>> sed
     'SED fit (age, mass, ebv): 3 of 4 rows (NaN on the other 1)'
 
-    The columns 26-32 of a LEGUS file keep their numbers (``legus_col26``...); what they hold is said, as the
-    LEGUS readme gives it (``io.legus`` records the residuals' bands in ``meta['fit_residuals']``):
+    The columns 26-32 of a LEGUS file (``sed_chi2_<band>``, ``sed_chi2_reduced``, ``sed_q``): what they hold is
+    said, as the LEGUS readme gives it (``io.legus`` records the residuals' bands in ``meta['fit_residuals']``):
 
-    >>> t.meta["fit_residuals"] = {"f275w": "legus_col26", "f336w": "legus_col27"}
-    >>> for c in ("legus_col26", "legus_col27", "legus_col31", "legus_col32"):
+    >>> t.meta["fit_residuals"] = {"f275w": "sed_chi2_f275w", "f336w": "sed_chi2_f336w"}
+    >>> for c in ("sed_chi2_f275w", "sed_chi2_f336w", "sed_chi2_reduced", "sed_q"):
     ...     t[c] = [0.0] * 4
     >>> print(_legus_source_lines(t)[-1])  # doctest: +NORMALIZE_WHITESPACE
-    SED-fit columns (the LEGUS readme's): legus_col26 F275W, legus_col27 F336W the fit residuals (positive where
-    the observed flux is above the best-fit model); legus_col31 the reduced chi2; legus_col32 the fit's Q
+    SED-fit columns (the LEGUS readme's): sed_chi2_f275w, sed_chi2_f336w the fit residuals (positive where
+    the observed flux is above the best-fit model); sed_chi2_reduced the reduced chi2; sed_q the fit's Q
     probability (near 1 a good fit, near 0 a poorly constrained one)
     """
     import numpy as np
 
-    from starclass.schema import AGE, CLASS_METHOD, CLASS_REF, CLASSES, class_array
+    from starclass.schema import (
+        AGE,
+        CLASS_METHOD,
+        CLASS_REF,
+        CLASSES,
+        SED_CHI2_REDUCED,
+        SED_Q,
+        class_array,
+        sed_chi2_col,
+    )
 
     lines = []
     if CLASS_METHOD in table.colnames and CLASS_REF in table.colnames:
@@ -80,13 +89,14 @@ def _legus_source_lines(table) -> list[str]:
         fitted = int(np.sum(np.isfinite(np.asarray(table[AGE], float))))
         lines.append(f"SED fit (age, mass, ebv): {fitted} of {len(table)} rows "
                      f"(NaN on the other {len(table) - fitted})")
-    # LEGUS's columns 26-32 are listed by number only (legus_col26 ... legus_col32): what they are was in the
-    # readme and docs/io.md, not on the screen where a new user meets the names
+    # LEGUS's columns 26-32 (sed_chi2_<band>, sed_chi2_reduced, sed_q): the sign of a residual and what Q means
+    # were in the readme and docs/io.md, not on the screen where a new user meets the names
     residuals = {b: c for b, c in (table.meta.get("fit_residuals") or {}).items() if c in table.colnames}
-    said = [", ".join(f"{c} {b.upper()}" for b, c in residuals.items())
+    # a table written before the names (its meta naming legus_col26 ...) keeps the band said beside the number
+    said = [", ".join(c if c == sed_chi2_col(b) else f"{c} {b.upper()}" for b, c in residuals.items())
             + " the fit residuals (positive where the observed flux is above the best-fit model)"] if residuals else []
-    said += [f"{c} {what}" for c, what in (("legus_col31", "the reduced chi2"),
-                                          ("legus_col32", "the fit's Q probability (near 1 a good fit, near 0 a "
+    said += [f"{c} {what}" for c, what in ((SED_CHI2_REDUCED, "the reduced chi2"),
+                                          (SED_Q, "the fit's Q probability (near 1 a good fit, near 0 a "
                                                           "poorly constrained one)"))
              if residuals and c in table.colnames]
     if said:
@@ -254,6 +264,8 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
         extra = _undeclared_classes(table[[c for c in table.colnames if c != CLASS_REF]] if merge else table, classes)
         if not labels and not extra and source is not None:
             labels = _simulated_field_labels(source, table, classes)
+        if not labels and not extra:
+            labels = _legus_labels(table, classes)
         lines += _class_count_lines(table, sorted({*classes, *(k for ks in extra.values() for k in ks)}), labels,
                                     merge=merge, task=str(table.meta.get("task") or ""))
         # a five-class catalogue without its task (a CSV keeps no meta) was refused "class 5 ... is not 0-4":
@@ -782,6 +794,28 @@ def _simulated_field_labels(path: Path, table, classes) -> dict[int, str]:
                                           else None)
     if galaxy and config.get("galaxy") and str(config["galaxy"]) != str(galaxy):
         return {}  # a truth copied beside another field's json: not named from it
+    return class_labels(CLASSES, [CLASS_NAMES[k] for k in CLASSES])
+
+
+def _legus_labels(table, classes) -> dict[int, str]:
+    """The class names of a LEGUS catalogue as read (``{1: "1 (symmetric compact cluster)", ...}``), else ``{}``.
+
+    ``info`` of a LEGUS ``.tab`` counted ``class_ref: 1: 334  2: ...`` by number, where its classes are the
+    LEGUS/PHANGS scheme's (the README of the LEGUS data; the expert layout's are read into it), whose names
+    starclass keeps once (:data:`starclass.schema.CLASS_NAMES`).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> _legus_labels(Table({"class_ref": [1, 4]}, meta={"legus_layout": "standard"}), [1, 2, 3, 4])[1]
+    '1 (symmetric compact cluster)'
+    >>> _legus_labels(Table({"class_ref": [1, 4]}), [1, 2, 3, 4])
+    {}
+    """
+    from starclass.schema import CLASS_NAMES, CLASSES, class_labels
+
+    if not table.meta.get("legus_layout") or list(classes) != list(CLASSES):
+        return {}
     return class_labels(CLASSES, [CLASS_NAMES[k] for k in CLASSES])
 
 

@@ -566,7 +566,7 @@ def legus_class_columns(t: Table) -> list[str]:
 
     Those whose values are whole numbers 0-4 (NaN or masked: no class), at least one of them a class
     (1-4). NGC 45's ``legus_col35`` (its people's classes, which the reader cannot tell from the file)
-    is one; its ``legus_col26`` (an SED-fit figure) is not. ``--reference-column`` accepted such a
+    is one; a numbered column of other values (fractions) is not. ``--reference-column`` accepted such a
     column and ``--pred-column`` refused it ("not a class column"): both take these.
 
     Parameters
@@ -581,8 +581,7 @@ def legus_class_columns(t: Table) -> list[str]:
 
     Examples
     --------
-    >>> t = Table({"legus_col26": [0.3, 1.2], "legus_col34": [0, 1], "legus_col35": [4.0, 2.0],
-    ...            "legus_col36": [0.5, 2.0]})
+    >>> t = Table({"legus_col34": [0, 1], "legus_col35": [4.0, 2.0], "legus_col36": [0.5, 2.0]})
     >>> legus_class_columns(t)
     ['legus_col34', 'legus_col35']
     """
@@ -1003,6 +1002,14 @@ def with_reference_column(t: Table, column: str, name: str) -> Table:
         # reference class read as none or refused row by row
         raise StarclassError(f"--reference-column {column!r}: {name} cannot be compared with it ({column} is not a "
                              "class column: not whole numbers 0-4, or no class 1-4); its class columns: "
+                             f"{', '.join(scorable_columns(t)) or 'none'}")
+    from starclass.schema import SED_FIT_COLUMNS, find_column
+
+    if (entry := find_column(column)) is not None and entry.name in SED_FIT_COLUMNS:
+        # LEGUS's columns 26-32, by name since the reader names them (sed_chi2_f275w, not legus_col26): refused as
+        # the numbered column was, not read as classes that are 0 everywhere
+        raise StarclassError(f"--reference-column {column!r}: {name} cannot be compared with it ({column} is not a "
+                             "class column: a figure of the catalogue's SED fit); its class columns: "
                              f"{', '.join(scorable_columns(t)) or 'none'}")
     if column == CLASS_REF:
         return t
@@ -3617,7 +3624,7 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     if reference_column is not None and pred_column is not None and any(
             isinstance(r, str) and r == SELF for r in refs.values()):
         # checked on the file's own columns: after the --pred-column view its refusal listed that view's class_pred
-        # among "its class columns" (ngc45.tab --pred-column legus_col35 --reference-column legus_col26)
+        # among "its class columns" (ngc45.tab --pred-column legus_col35 --reference-column legus_col26, sed_chi2_f275w)
         with_reference_column(ptab, reference_column, str(pred) if isinstance(pred, (str, Path)) else pred_name)
     if pred_column is not None:
         pname = str(pred) if isinstance(pred, (str, Path)) else pred_name

@@ -64,12 +64,15 @@ from starclass.schema import (
     ID,
     MASS_KIND,
     RA,
+    SED_CHI2_REDUCED,
+    SED_Q,
     X,
     Y,
     check_distinct_bands,
     class_array,
     mag_col,
     magerr_col,
+    sed_chi2_col,
     set_units,
 )
 
@@ -1283,8 +1286,10 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     for name, first in (("age", 17), ("mass", 20), ("ebv", 23)):
         for d, suffix in enumerate(("", "_max", "_min")):
             names[first + d] = name + suffix
-    for k in range(26, 33):
-        names[k] = f"legus_col{k}"
+    # the SED fit's figures by what they are (the readme's columns 26-32), the per-band residuals by the field's
+    # own filters as the magnitudes: they were kept as legus_col26 .. legus_col32, numbers a user had to look up
+    sed_names = {**{26 + i: sed_chi2_col(b) for i, b in enumerate(bands)}, 31: SED_CHI2_REDUCED, 32: SED_Q}
+    names.update(sed_names)
     names.update(layout.columns)
     mapped = {}
     for src, dst in (column_map or {}).items():
@@ -1331,7 +1336,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         elif name.startswith("magerr_"):
             m = col(k - 1)  # errors follow their magnitude (pairs in columns 6-15)
             v[_missing(v) | _missing(m)] = np.nan
-        elif name.split("_")[0] in ("age", "mass", "ebv") or (26 <= k <= 32 and name == f"legus_col{k}"):
+        elif name.split("_")[0] in ("age", "mass", "ebv") or name == sed_names.get(k):
             # the fit's results and its quality figures (columns 26-32): no figure where no fit was made
             v[no_fit] = np.nan
         elif k == 33 and name == "n_filters":
@@ -1455,8 +1460,7 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         # taken in the same convention (science.massfunc.catalog_mass_kind)
         MASS_KIND: "stellar",
         # where a column map moved one elsewhere, that band has none
-        FIT_RESIDUALS: {b: f"legus_col{26 + i}" for i, b in enumerate(bands)
-                        if names.get(26 + i) == f"legus_col{26 + i}"},
+        FIT_RESIDUALS: {b: sed_chi2_col(b) for i, b in enumerate(bands) if names.get(26 + i) == sed_chi2_col(b)},
     })
     # every band's camera a source states (readme, KNOWN_FILTERS, a WFC3-only name, LEGUS's filters), so that the
     # SSP model (SED check, mass limits, tracks) is put on each camera's Vega system: NGC 1566's F814W took the

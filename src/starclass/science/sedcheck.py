@@ -255,12 +255,12 @@ def trend_columns_words(table: Table, v: str) -> str:
 
     Examples
     --------
-    >>> t = Table({"legus_col26": [0.1], "legus_col27": [0.2]},
-    ...           meta={"fit_residuals": {"f336w": "legus_col26", "f555w": "legus_col27"}})
+    >>> t = Table({"sed_chi2_f336w": [0.1], "sed_chi2_f555w": [0.2]},
+    ...           meta={"fit_residuals": {"f336w": "sed_chi2_f336w", "f555w": "sed_chi2_f555w"}})
     >>> print(trend_columns_words(t, "f555w"))  # doctest: +NORMALIZE_WHITESPACE
     age_trend: offset_10_30_myr less offset_30_100_myr (age_trend_err its standard error, age_trend_z their
     ratio). fit_trend: the same change of the catalogue's own SED-fit residuals, not of the SSP table: its
-    columns legus_col26 (F336W) and legus_col27 (F555W) (LEGUS columns 26-30, observed less the fit's best
+    columns sed_chi2_f336w (F336W) and sed_chi2_f555w (F555W) (LEGUS columns 26-30, observed less the fit's best
     model), each less V's, the sign turned so that + is fainter, as offset; fit_trend_z its significance.
     model_trend: the table's model less the fits' own, per source (model_trend_err, model_trend_z).
     trend_cause: 'fits' or 'models' where either makes a significant change (docs/legus_validation.md,
