@@ -98,6 +98,7 @@ positive_class         int16             class set where its P >= threshold, els
 coverage               float64           coverage the conformal sets (pred_set) were made for (CSV outputs)
 training_field         str               the model's training field this classification is of (a meta key)
 mosaics                str               the mosaics a catalogue was classified on, resolved (a meta key)
+cv                     str               train --cv's scheme of out-of-fold predictions, e.g. 5, logo (a meta key)
 task                   str               the task a table's classes are of, classify's and simulate's (a meta key)
 mag_lo                 float64  mag      a completeness bin's brighter edge of the true magnitude (meta band)
 mag_hi                 float64  mag      a completeness bin's fainter edge of the true magnitude
@@ -645,6 +646,7 @@ def _build_columns() -> dict[str, Column]:
         Column(COVERAGE, "float64", None, "coverage the conformal sets (pred_set) were made for (CSV outputs)"),
         Column(TRAINING_FIELD, "str", None, "the model's training field this classification is of (a meta key)"),
         Column(MOSAICS_META, "str", None, "the mosaics a catalogue was classified on, resolved (a meta key)"),
+        Column(CV_SCHEME, "str", None, "train --cv's scheme of out-of-fold predictions, e.g. 5, logo (a meta key)"),
         Column(TASK, "str", None, "the task a table's classes are of, classify's and simulate's (a meta key)"),
         Column(MAG_LO, "float64", u.mag, "a completeness bin's brighter edge of the true magnitude (meta band)"),
         Column(MAG_HI, "float64", u.mag, "a completeness bin's fainter edge of the true magnitude"),
