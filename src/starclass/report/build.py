@@ -208,7 +208,9 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
             s.figure(f"confusion_{r.merge}_{rname}", F.fig_confusion(r.counts, r.fractions,
                                                                        [named.get(n, n) for n in r.names],
                                                                        f"{r.merge}: accuracy {r.accuracy:.3f}",
-                                                                       xlabel=pname, ylabel=rshown), "")
+                                                                       xlabel=F.confusion_axis("prediction", pname),
+                                                                       ylabel=F.confusion_axis("reference", rshown)),
+                     "")
     s.table(f"per_class_{rname}", c.results[0].per_class,
             "Precision (purity), recall (completeness), F1, one-vs-rest balanced accuracy ((recall + specificity) "
             "/ 2 of 'class k or not') and one-vs-rest accuracy ((TP + TN) / N of 'class k or not') per class; — where "
@@ -239,7 +241,9 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
             s.table(f"auc_{cs.merge}_{rname}", cs.areas, "Area under the ROC curve and average precision"
                     + ("; each with its 95% bootstrap interval (roc_auc_lo, roc_auc_hi, average_precision_lo, "
                        "average_precision_hi)" if "roc_auc_lo" in cols else "") + raw + ".")
-    s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "score of the predicted class", named),
+    # the title says what the figure shows: it repeated the x label ("score of the predicted class")
+    s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "how sure the predictions are, per predicted class",
+                                                   named),
              "Cumulative distribution of the probability of the predicted class, per predicted class "
              "(StarcNet Fig. 5).")
     s.table(f"score_quantiles_{rname}", c.score_quantiles, "Score quartiles per predicted class.")
@@ -418,7 +422,7 @@ def _agreement_section(c: Comparison) -> Section:
     s = Section(f"{c.heading()}: PHANGS agreement", key=f"agreement_{rname}")
     s.table(f"agreement_{rname}", a.fractions, f"Agreement fraction per class: mean of n_both/n_{pname} and "
             f"n_both/n_{rshown}; mean of the four classes = {a.mean:.3f}" if a.mean is not None else "")
-    s.figure(f"symmetric_confusion_{rname}", F.fig_confusion(None, a.symmetric, ["1", "2", "3", "4"],
+    s.figure(f"symmetric_confusion_{rname}", F.fig_confusion(None, a.symmetric, F.PHANGS_TICKS,
                                                              "symmetric confusion (PHANGS)",
                                                              xlabel="class in the other catalogue",
                                                              ylabel="class in one catalogue"),
@@ -469,9 +473,9 @@ def _human_section(ev: Evaluation) -> Section | None:
         s.table(f"human_vs_mode_{n}", r["vs_mode"],
                 "Each classifier against the final label, on the objects with 3 or more labels and an untied mode "
                 "(n; NaN where there is none); _loo: against the mode of the others.")
-        s.figure(f"human_confusion_{n}", F.fig_confusion(None, r["confusion_pairwise"], ["1", "2", "3", "4"],
+        s.figure(f"human_confusion_{n}", F.fig_confusion(None, r["confusion_pairwise"], F.PHANGS_TICKS,
                                                          "person vs person", "another person", "one person"), "")
-        s.figure(f"human_confusion_mode_{n}", F.fig_confusion(None, r["confusion_vs_mode"], ["1", "2", "3", "4"],
+        s.figure(f"human_confusion_mode_{n}", F.fig_confusion(None, r["confusion_vs_mode"], F.PHANGS_TICKS,
                                                               "person vs mode", "mode", "person"), "")
     return s
 
@@ -726,7 +730,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
 
     # luminosity functions, bright end
     lf = Section(SCIENCE_CHECKS[1], key="luminosity")
-    hists = []
+    hists, lf_bands = [], []
     for n, t in cats.items():
         b = bands_in(t)
         if not b:
@@ -740,6 +744,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             lf.note(f"{said(n)}: {exc}")
             continue
         hists.append((said(n), r["hist"]))
+        lf_bands.append(vb)  # the x label names the band the magnitudes are in: it said "V" of f555w
         if r["alpha"] is not None:
             # the range fitted: without --distance every magnitude is, the faint end where the catalogue is
             # incomplete too, which flattens alpha (NGC 1566, class_ml: -1.87 against -2.21 above M_V = -7.8),
@@ -756,7 +761,8 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             lf.table(f"bright_end_{n}", cnt, f"{said(n)}: classes of the {len(objs)} objects brighter than M_V = −10 "
                                              "(Humphreys-Davidson limit: should be clusters or foreground stars).")
     if hists:
-        lf.figure("luminosity_functions", F.fig_luminosity(hists, "V", "class 1+2 luminosity functions"), "")
+        lf.figure("luminosity_functions", F.fig_luminosity(hists, "/".join(dict.fromkeys(lf_bands)),
+                                                          "class 1+2 luminosity functions"), "")
         out.append(lf)
     checked(lf.title)
 

@@ -37,7 +37,7 @@ from matplotlib.transforms import Bbox
 
 from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
-from starclass.schema import group_column, renamed_result_columns, unit_of
+from starclass.schema import CLASS_NAMES, class_labels, group_column, renamed_result_columns, unit_of
 from starclass.science.colour import BOXES
 
 if TYPE_CHECKING:
@@ -368,9 +368,29 @@ def save_png(fig: Figure, path: str | os.PathLike, dpi: int = 110, *, overwrite:
     _close(fig)
 
 
-def fig_confusion(counts: np.ndarray, fractions: np.ndarray, names: list[str], title: str,
-                  xlabel: str = "predicted", ylabel: str = "reference") -> Figure:
-    """Row-normalised confusion matrix with the counts written in each cell.
+#: The PHANGS classes as the confusion figures' ticks name them ("1 symmetric compact cluster"): the human and
+#: the symmetric confusion figures showed bare numbers where the metrics' confusion figures name the classes
+PHANGS_TICKS: list[str] = list(class_labels(CLASS_NAMES, list(CLASS_NAMES.values()), template="{k} {name}").values())
+
+
+def confusion_axis(role: str, name: str | None = None) -> str:
+    """How a confusion figure names an axis: its role, with the catalogue or column behind it in brackets.
+
+    The metrics' confusion figures of a cutout report were labelled with the bare column names
+    (``class_pred``, ``class_ref``) where the demo's said "prediction" and the reference's name;
+    every confusion figure now says ``prediction (...)`` on x and ``reference (...)`` on y.
+
+    Examples
+    --------
+    >>> confusion_axis("reference", "class_ref"), confusion_axis("prediction", "prediction")
+    ('reference (class_ref)', 'prediction')
+    """
+    return role if not name or name == role else f"{role} ({name})"
+
+
+def fig_confusion(counts: np.ndarray | None, fractions: np.ndarray, names: list[str], title: str,
+                  xlabel: str = "prediction", ylabel: str = "reference") -> Figure:
+    """Row-normalised confusion matrix with the counts written in each cell and a colour bar of the fractions.
 
     Examples
     --------
@@ -378,10 +398,16 @@ def fig_confusion(counts: np.ndarray, fractions: np.ndarray, names: list[str], t
     ...                     ["cluster", "non-cluster"], "truth vs prediction")
     >>> sorted(t.get_text() for t in fig.axes[0].texts)[:2], fig.axes[0].get_ylabel()
     (['0.17\\n(1)', '0.33\\n(2)'], 'reference')
+    >>> fig.axes[1].get_ylabel()
+    'fraction of the row'
     """
     k = len(names)
     fig, ax = new_subplots(figsize=(1.1 * k + 2.0, 1.0 * k + 1.6))
-    ax.imshow(fractions, cmap="Blues", vmin=0, vmax=1)
+    im = ax.imshow(fractions, cmap="Blues", vmin=0, vmax=1)
+    # the shading read without a scale where the cells carry no counts (the human and symmetric figures)
+    bar = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    bar.set_label("fraction of the row", fontsize=8)
+    bar.ax.tick_params(labelsize=7)
     for i in range(k):
         for j in range(k):
             f = fractions[i, j]
@@ -859,6 +885,8 @@ _EMPTY_BIN = 0.01
 def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str) -> Figure:
     """Histograms of magnitudes (N per bin, log scale), one line per sample.
 
+    ``band`` names the filter the magnitudes are in (``f555w``), as the x label says it.
+
     Examples
     --------
     >>> from starclass.science.luminosity import luminosity_function
@@ -954,6 +982,22 @@ def fit_titles(fig: Figure) -> None:
         if t.get_text():
             width_in = ax.get_window_extent(renderer).width / fig.dpi
             t.set_text(wrap_title(t.get_text(), width_in, t.get_fontsize()))
+
+
+def alt_text(fig: Figure) -> str:
+    """What a figure shows in words, for the report page's ``alt`` text: its title, else its panels' titles.
+
+    Examples
+    --------
+    >>> fig, ax = new_subplots()
+    >>> _ = ax.set_title("4class: accuracy 0.812")
+    >>> alt_text(fig)
+    '4class: accuracy 0.812'
+    """
+    if fig.get_suptitle():
+        return fig.get_suptitle()
+    titles = [t for ax in fig.axes if (t := ax.get_title())]
+    return "; ".join(dict.fromkeys(titles))
 
 
 def bar_below(fig: Figure, ax: Axes, mappable: ScalarMappable, label: str) -> Colorbar:

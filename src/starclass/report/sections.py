@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
-from starclass.report.figures import to_png_base64
+from starclass.report.figures import alt_text, to_png_base64
 
 
 @dataclass
@@ -35,6 +35,8 @@ class Item:
     name: str = ""
     content: object = None  # str, Table, or base64 PNG string
     caption: str = ""
+    #: a figure's description for the page's ``alt`` text (its title): the file stem before
+    alt: str = ""
 
 
 @dataclass
@@ -67,7 +69,21 @@ class Section:
         self.items.append(Item("table", name=slug(name), content=t, caption=caption))
 
     def figure(self, name: str, fig: Figure, caption: str = "") -> None:
-        self.items.append(Item("figure", name=slug(name), content=to_png_base64(fig), caption=caption))
+        alt = alt_text(fig)  # before the PNG: to_png_base64 closes the figure
+        self.items.append(Item("figure", name=slug(name), content=to_png_base64(fig), caption=caption, alt=alt))
+
+
+def _alt(it: Item) -> str:
+    """A figure's ``alt`` text: its title and caption; its file stem only where it has neither.
+
+    Examples
+    --------
+    >>> _alt(Item("figure", name="score_cdf_truth", alt="per predicted class", caption="CDF of the scores."))
+    'per predicted class. CDF of the scores.'
+    >>> _alt(Item("figure", name="agreement_bars"))
+    'agreement_bars'
+    """
+    return ". ".join(p.rstrip(".") for p in (it.alt, it.caption) if p) + ("." if it.caption else "") or it.name
 
 
 def slug(s: str) -> str:
@@ -255,7 +271,7 @@ def render_html(sections: list[Section], *, title: str, subtitle: str = "", tabl
                 body.append(_table_html(it.content))
                 body.append(f"<div class='tcap'>{cap} <a href='{table_dir}/{it.name}.ecsv'>{it.name}.ecsv</a></div>")
             elif it.kind == "figure":
-                body.append(f"<figure><img alt='{html.escape(it.caption or it.name)}' "
+                body.append(f"<figure><img alt='{html.escape(_alt(it))}' "
                             f"src='data:image/png;base64,{it.content}'><figcaption>{html.escape(it.caption)}</figcaption></figure>")
         parts.append(f"<section id='s{i}'>{''.join(body)}</section>")
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
