@@ -502,3 +502,48 @@ def test_report_figures_write_units_in_square_brackets(cats, tmp_path, monkeypat
     units = r"(mag|Mpc|%|yr|Msun|px|pix)"
     assert any(re.search(rf"\[{units}\]", t) for t in labels), labels  # the check below has labels to read
     assert [t for t in labels if re.search(rf"\({units}\)", t)] == []
+
+
+def test_colour_colour_skips_empty_classes_and_says_which():
+    """report: a catalogue without class 2 and 4 objects drew empty panels titled "class 2 (n=0)"; they are
+    skipped now, and the figure's caption names the classes left out."""
+    pred, _ = fake_catalogs(60, accuracy=0.7, seed=3)
+    pred = pred[np.isin(pred["class_pred"], [1, 3])]
+    secs, fig = _drawn_colour_colour(pred)
+    fig_item = next(i for i in secs[0].items if i.kind == "figure" and i.name == "colour_colour_prediction")
+    assert "Classes 2, 4: no object with both colours, not drawn." in fig_item.caption
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    assert [t.split(" (")[0] for t in titles] == ["class 1", "class 3"], titles
+    assert not any("(n=0)" in t for t in titles), titles
+
+
+def _drawn_colour_colour(pred):
+    """_science_sections of ``pred`` and the colour-colour figure it draws (F.fig_colour_colour's, recorded)."""
+    from starclass.report import build
+
+    drawn = []
+    draw = build.F.fig_colour_colour
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(build.F, "fig_colour_colour", lambda *a, **k: drawn.append(draw(*a, **k)) or drawn[-1])
+        secs = build._science_sections({"prediction": pred}, {"prediction": "class_pred"}, None, 2.0, "prediction")
+    return secs, drawn[0]
+
+
+@pytest.mark.parametrize("v", ["f555w", "f606w"])
+def test_colour_colour_box_labels_clear_the_track_labels(v):
+    """report: the 'box k' labels (7 pt, at each box's top left) ran into the SSP track's age labels (6 pt):
+    box 4's over '1 Myr' on an F606W track. No box label overlaps an age label now."""
+    from starclass.report import figures as F
+    from starclass.science.ssp import ssp_track
+
+    track = ssp_track(["f336w", "f438w", v, "f814w"])
+    fig = F.fig_colour_colour([("class 1", np.array([-1.0]), np.array([0.2]))], track, "t")
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    boxes = [t for t in ax.texts if t.get_text().startswith("box ")]
+    ages = [t for t in ax.texts if t.get_text().endswith(("Myr", "Gyr"))]
+    assert len(boxes) == 4 and len(ages) == 5
+    hits = [(b.get_text(), a.get_text()) for b in boxes for a in ages
+            if b.get_window_extent(r).overlaps(a.get_window_extent(r))]
+    assert hits == []

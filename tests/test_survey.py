@@ -8,6 +8,7 @@ the process-worker CLI run (each worker imports torch) is marked slow.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -444,6 +445,7 @@ def test_a_scheduler_lost_mid_survey_is_an_error_saying_the_finished_tiles_are_k
     monkeypatch.setitem(_HOLD, "lock", threading.Lock())
     plan = read_plan(survey_dir / "plan.yaml")
     lost = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None, silence_logs=50)
+    client_level = logging.getLogger("distributed.client").level
 
     def kill_the_scheduler():  # once a tile runs: as kill -9 of 'dask scheduler'
         if _HOLD["held"].wait(60):
@@ -462,6 +464,8 @@ def test_a_scheduler_lost_mid_survey_is_an_error_saying_the_finished_tiles_are_k
             lost.close(timeout=1)
     message = str(err.value)
     assert message.startswith("lost the survey's Dask cluster (") and "scheduler-connection-lost" in message, message
+    # the client's log was hidden while the lost client closed, and only then: its level is given back
+    assert logging.getLogger("distributed.client").level == client_level
     assert f"kept in {out / 'tiles'}; start the cluster (its scheduler) again and run the same command" in message
     assert not (out / "catalogue").exists() and not (out / "summary.json").exists()
     monkeypatch.setattr(run_module, "run_tile", _HOLD_REAL_RUN_TILE)
@@ -469,6 +473,30 @@ def test_a_scheduler_lost_mid_survey_is_an_error_saying_the_finished_tiles_are_k
                       silence_logs=50) as again:
         resumed = run_survey(plan, out, cluster=again, progress=False, echo=lambda s: None)
     assert resumed.ok
+
+
+def test_a_lost_cluster_leaves_the_distributed_client_log_as_it_was():
+    """cluster_lost set distributed.client's logger to CRITICAL for the rest of the process (every later
+    survey or Dask work in a notebook lost the client's messages). Building the error changes no logger now;
+    the survey hides the log only while it closes the lost client, and gives the level back after."""
+    from concurrent.futures import CancelledError
+
+    from starclass.survey import run as run_module
+
+    logger = logging.getLogger("distributed.client")
+    before = logger.level
+    try:
+        logger.setLevel(logging.INFO)
+        err = run_module.cluster_lost(CancelledError("t cancelled for reason: scheduler-connection-lost."),
+                                      "run/tiles/a/r000_c000.parquet", 1, 2)
+        assert isinstance(err, StarclassError) and "1 of 2 tiles is finished" in str(err), str(err)
+        assert logger.level == logging.INFO
+        with pytest.raises(StarclassError), run_module._quiet_client_log():
+            assert logger.level == logging.CRITICAL
+            raise err
+        assert logger.level == logging.INFO
+    finally:
+        logger.setLevel(before)
 
 
 def test_a_scheduler_without_workers_is_said_to_be_waited_on(survey_dir, tmp_path):

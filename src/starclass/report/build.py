@@ -709,9 +709,22 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                    "M_V limit and the SSP track are Vega.")
         cl = class_array(t, cols[n], name=n)
         bright = np.isfinite(v) & ((v < mag_limit) if mag_limit is not None else True)
-        panels = [(f"class {k}", ub[bright & (cl == k)], vi[bright & (cl == k)]) for k in CLASSES]
-        s.figure(f"colour_colour_{n}", F.fig_colour_colour(panels, track, f"{said(n)}: U-B vs V-I",
-                                                            reddening=reddening), "")
+        panels, empty = [], []
+        for k in CLASSES:
+            sel = bright & (cl == k)
+            # a class with no object that has both colours drew an empty panel titled "class k (n=0)"
+            if np.any(np.isfinite(ub[sel]) & np.isfinite(vi[sel])):
+                panels.append((f"class {k}", ub[sel], vi[sel]))
+            else:
+                empty.append(k)
+        none = (f"{'Class' if len(empty) == 1 else 'Classes'} {', '.join(map(str, empty))}: no object with both "
+                "colours" + (f" brighter than m_V = {mag_limit:.2f}" if mag_limit is not None else "")
+                + (", not drawn." if panels else "; no panel to draw.")) if empty else ""
+        if panels:
+            s.figure(f"colour_colour_{n}", F.fig_colour_colour(panels, track, f"{said(n)}: U-B vs V-I",
+                                                                reddening=reddening), none)
+        else:
+            s.note(f"{said(n)}: {none}")
         counts[n] = colour.box_counts(t, class_col=cols[n], mag_limit=mag_limit)
         n_classified = int(np.sum(cl > 0))
         s.table(f"box_counts_{n}", counts[n],

@@ -750,7 +750,12 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
         ax.scatter(vi[ok], ub[ok], s=4, alpha=0.6, color=colour_of(key) if key else "k")
         for k, (v0, v1, u0, u1) in BOXES.items():
             ax.add_patch(Rectangle((v0, u0), v1 - v0, u1 - u0, fill=False, lw=0.8, ls="--", color="grey"))
-            ax.text(v0 + 0.03, u0 + 0.04, f"box {k}", fontsize=7, color="grey", va="top")
+            # each label in a corner the SSP track and its age labels never reach (at the top left, box 4's
+            # ran into the 1 Myr label of an F606W track, and boxes 1 and 2's sat where the 100 Myr-1 Gyr labels
+            # fall): the bottom left, but box 3's top left (the track crosses its bottom edge at 100 Myr)
+            top = k == 3
+            ax.text(v0 + 0.03, u0 + 0.04 if top else u1 - 0.04, f"box {k}", fontsize=7, color="grey",
+                    va="top" if top else "bottom")
         if track is not None:
             ax.plot(track["v_i"], track["u_b"], color="black", lw=1)
             for age, lab in ((1e6, "1 Myr"), (1e7, "10 Myr"), (1e8, "100 Myr"), (1e9, "1 Gyr"), (1e10, "10 Gyr")):

@@ -1040,12 +1040,49 @@ def cluster_lost(exc: BaseException, tile_file: str, n_done: int | None = None,
     it resumes from them
     """
     why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    # the client's reconnection, cancelled as the survey closes it, logged a 30-line traceback above the message
-    logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
+    # the client's reconnection, cancelled as the survey closes it, logs a traceback: run_survey closes it
+    # under _quiet_client_log, told by the error's type (the level of distributed's logger is left as it was)
     done = (f"{n_done} of {counted(n_tiles, 'tile')} {'is' if n_done == 1 else 'are'} finished and kept"
             if n_tiles is not None else "finished tiles are kept")
-    return StarclassError(f"lost the survey's Dask cluster ({why}): {done} in {Path(tile_file).parent.parent}; start "
-                          "the cluster (its scheduler) again and run the same command: it resumes from them")
+    return _ClusterLost(f"lost the survey's Dask cluster ({why}): {done} in {Path(tile_file).parent.parent}; start "
+                        "the cluster (its scheduler) again and run the same command: it resumes from them")
+
+
+class _ClusterLost(StarclassError):
+    """:func:`cluster_lost`'s error: run_survey closes its client quietly after it (:func:`_quiet_client_log`)."""
+
+
+@contextlib.contextmanager
+def _quiet_client_log(quiet: bool = True) -> Iterator[None]:
+    """Hide ``distributed.client``'s log while the block runs, and give its level back after.
+
+    Closing the client of a lost scheduler logs a 30-line traceback of its cancelled reconnection above
+    the survey's one-line error (:func:`cluster_lost`). The level was set to CRITICAL for the rest of
+    the process, hiding the client's messages from every later survey, or any Dask work, in a notebook.
+
+    Parameters
+    ----------
+    quiet
+        False leaves the log as it is (the client of a survey that was not lost).
+
+    Examples
+    --------
+    >>> import logging
+    >>> logging.getLogger("distributed.client").setLevel(logging.WARNING)
+    >>> with _quiet_client_log():
+    ...     logging.getLogger("distributed.client").level == logging.CRITICAL
+    True
+    >>> logging.getLogger("distributed.client").level == logging.WARNING
+    True
+    """
+    logger = logging.getLogger("distributed.client")
+    level = logger.level
+    if quiet:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def check_scheduler_address(address: str) -> str:
@@ -2439,6 +2476,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     # the bar counts the finished tiles at the start, and their candidates with them: a resumed
     # survey's bar ended on the candidates of the tiles run now, not on the merged count
     n_cand = sum(owned.values())
+    lost = False
     try:
         # once the cluster is there (a scheduler that cannot be reached wrote nothing), before any tile
         locks.enter_context(survey_lock(outdir))
@@ -2534,11 +2572,15 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                     said_at = time.perf_counter()
         finally:
             bar.close()
+    except _ClusterLost:
+        lost = True  # its client's close logs the cancelled reconnection's traceback: hidden below
+        raise
     finally:
-        if own_client:
-            client.close()
-        if made_cluster is not None:
-            made_cluster.close()
+        with _quiet_client_log(lost):
+            if own_client:
+                client.close()
+            if made_cluster is not None:
+                made_cluster.close()
     failed.sort()
     t_tiles = time.perf_counter() - t0
     summary: dict[str, Any] = {
