@@ -246,3 +246,27 @@ def test_export_of_a_database_nobody_labelled_says_what_to_do(tmp_path, monkeypa
     # the way out it names works: every candidate, unlabelled
     r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(out), "--include-unlabelled"])
     assert r.exit_code == 0 and len(read_catalog(out)) == 6, r.output
+
+
+def test_info_of_an_export_bounds_no_disagreement_from_its_mean(tmp_path):
+    """An export's class_human_mean beside its people's votes: info's 'human disagreement (votes bounded by class
+    mode + mean ...)', made for LEGUS's three unseen votes, is not given (it said two people agree 66.7% where
+    they agree on 2 of 5)."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.inspect.export import export_labels
+
+    field = make_demo_field(tmp_path / "field", n=8, size=200, seed=3)
+    cat = Table.read(field / "candidates.ecsv")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    db.init_db(engine)
+    ann, bob = db.add_user(engine, "ann", "ann-password-1"), db.add_user(engine, "bob", "bob-password-1")
+    for i, (x, y) in enumerate([(1, 1), (1, 2), (3, 4), (4, 4), (2, 3)]):
+        db.save_label(engine, "", str(cat["id"][i]), ann, x)
+        db.save_label(engine, "", str(cat["id"][i]), bob, y)
+    export_labels(engine, "", cat, tmp_path / "labels.ecsv")
+    engine.dispose()
+    r = CliRunner().invoke(app, ["info", str(tmp_path / "labels.ecsv")])
+    assert r.exit_code == 0, r.output
+    assert "human classifiers: 2" in r.output and "human disagreement" not in r.output, r.output
