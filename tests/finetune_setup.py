@@ -112,11 +112,24 @@ def calibrated_model(root: Path, n: int, *, label_folders: bool = False, object_
     return Calibrated(root, cfg, root / "m0", train, held, new, x, y)
 
 
+def split_with_start_rows(labels, cfg) -> np.ndarray:
+    """Validation rows drawn at random from all ``labels``' rows, a starting model's training rows among them.
+
+    ``fit(init_from=M)`` draws its own split apart from M's training rows since 2026-12-07; a split given
+    as ``val_index`` (and a galaxy split) is taken as it is, and that still warns and calibrates on the rows
+    M did not train on. This is the split a fine-tune drew before: ``cfg``'s ``val_fraction``, stratified.
+    """
+    from starclass.learn.splits import random_split
+
+    return random_split(np.asarray(labels), float(cfg.recipe.val_fraction), seed=0)[1]
+
+
 def fine_tune(made: Calibrated, out: Path, start: Path | None = None, rows: slice = slice(None)):
     """A one-epoch ``fit(init_from=start)`` (``made.model`` by default) on ``made``'s rows, which warns that
-    its validation rows overlap the start's rows."""
+    its validation rows (:func:`split_with_start_rows`) overlap the start's rows."""
     from starclass.learn.train import fit
 
     with pytest.warns(UserWarning, match="validation rows are rows the starting model"):
         return fit(made.cfg.copy(recipe={"epochs": 1}), made.x[rows], made.y[rows], outdir=out,
-                   init_from=made.model if start is None else start, progress=False, device="cpu")
+                   init_from=made.model if start is None else start, progress=False, device="cpu",
+                   val_index=split_with_start_rows(made.y[rows], made.cfg))

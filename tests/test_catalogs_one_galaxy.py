@@ -50,6 +50,10 @@ def test_evaluate_catalogs_of_one_galaxy_writes_the_field_tables_and_says_why_no
     assert res.exit_code == 0, res.output
     assert ("note: no leave-one-galaxy-out ladder: the fields used (ngc628-c, ngc628-e) are all of one galaxy, "
             "ngc628, and it needs two galaxies or more") in res.output
+    # then no "open first: ... (... leave-one-galaxy-out accuracies ...)" right after saying there are none
+    first = [line for line in res.output.splitlines() if line.startswith("open first: ")]
+    assert len(first) == 1 and "many_fields_summary.png (class mix" in first[0], res.output
+    assert "leave-one-galaxy-out" not in first[0]
     tables = sorted(p.name for p in (out / "tables").iterdir())
     assert "fields.ecsv" in tables and "boxes.ecsv" in tables and not any(t.startswith("ladder") for t in tables)
     summary = json.loads((out / "summary.json").read_text())
@@ -68,6 +72,7 @@ def test_report_catalogs_of_one_galaxy_says_why_no_ladder(legus_dir, tmp_path):
     html = page.read_text()
     assert "no leave-one-galaxy-out ladder: the fields used (ngc628-c, ngc628-e) are all of one galaxy" in html
     assert "Naive-rule ladder" not in html
+    assert "leave-one-galaxy-out accuracies" not in html  # the summary figure's caption: it has none
 
 
 def test_a_folder_of_unusable_layouts_names_each_reason(legus_dir, tmp_path):

@@ -113,7 +113,7 @@ def test_train_and_classify_name_their_class_counts(tmp_path):
                               "--no-progress"])
     assert res.exit_code == 0, res.output
     m = re.search(r"^training counts per class: 1 \(star\): (\d+), 2 \(galaxy\): (\d+)$", res.output, re.M)
-    v = re.search(r"(\d+) training, (\d+) validation candidates", res.output)
+    v = re.search(r"(\d+) training, (\d+) validation cutouts", res.output)
     assert m and v, res.output
     assert int(m.group(1)) + int(m.group(2)) == int(v.group(1))
     res = runner.invoke(app, ["classify", "--stamps", str(csv), "--model", str(tmp_path / "m"), "-o",

@@ -93,11 +93,11 @@ def test_suggest_notes_the_candidates_own_labels_and_how_to_leave_them_out(exper
     assert runner.invoke(app, ["classify", "--stamps", str(csv), "--model", str(model), "-o", str(out)]).exit_code == 0
     res = runner.invoke(app, ["suggest", str(model), str(out), "-n", "3", "-o", str(tmp_path / "s.ecsv")])
     assert res.exit_code == 0, res.output
-    assert f"12 of the 12 candidates have a class_ref of their own in {out}" in res.output
+    assert f"12 of the 12 cutouts have a class_ref of their own in {out}" in res.output
     assert f"--labels {csv}" in res.output  # the folder's labels.csv, which suggest matches as files
     again = runner.invoke(app, ["suggest", str(model), str(out), "-n", "3", "-o", str(tmp_path / "s2.ecsv"),
                                 "--labels", str(csv)])
-    assert again.exit_code == 2 and "every one of the 12 candidates already has a label" in again.output
+    assert again.exit_code == 2 and "every one of the 12 cutouts already has a label" in again.output
 
 
 def test_a_model_trained_on_labels_of_the_same_classes_is_scored_against_label(tmp_path):

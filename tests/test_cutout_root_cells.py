@@ -50,7 +50,7 @@ def test_suggest_reads_an_unrecorded_root_as_not_recorded(tmp_path, cell):
     res = CliRunner().invoke(app, ["suggest", str(model), str(tmp_path / "out.csv"), "-o", str(tmp_path / "s.csv"),
                                    "-n", "3", "--labels", str(tmp_path / "labels.csv")])
     assert res.exit_code == 2, res.output
-    assert "every one of the 6 candidates already has a label" in res.output, res.output
+    assert "every one of the 6 cutouts already has a label" in res.output, res.output
     assert "Traceback" not in res.output and not (tmp_path / "s.csv").exists()
 
 
@@ -154,4 +154,4 @@ def test_suggest_reads_a_relative_root_from_the_candidates_folder(tmp_path, monk
                                    str(tmp_path / "s.csv"), "-n", "3",
                                    "--labels", str(tmp_path / "data" / "labels.csv")])
     assert res.exit_code == 2, res.output
-    assert "every one of the 6 candidates already has a label" in res.output, res.output
+    assert "every one of the 6 cutouts already has a label" in res.output, res.output

@@ -43,7 +43,7 @@ def test_train_leaves_out_blank_cutouts_as_classify_and_calibrate_do(tmp_path):
     assert f"1 of the 28 labelled training rows of {p} is a blank (constant) image (row 5): left out" in res.output
     import re
 
-    m = re.search(r"(\d+) training, (\d+) validation candidates", res.output)
+    m = re.search(r"(\d+) training, (\d+) validation cutouts", res.output)
     assert m and int(m.group(1)) + int(m.group(2)) == 27, res.output
     # the same words as calibrate's
     res = runner.invoke(app, ["calibrate", str(tmp_path / "model"), "--stamps", str(p), "--overwrite",
@@ -221,11 +221,11 @@ def test_suggest_labels_of_the_training_folder_when_the_names_repeat(tmp_path):
     res = runner.invoke(app, ["suggest", str(tmp_path / "model"), str(out), "-o", str(tmp_path / "next.csv"),
                               "-n", "5", "--labels", str(p)])
     assert res.exit_code == 0, res.output
-    assert "0 of the 28 candidates are labelled there" in res.output
+    assert "0 of the 28 cutouts are labelled there" in res.output
     # the new folder's own labels do name them all
     res = runner.invoke(app, ["suggest", str(tmp_path / "model"), str(out), "-o", str(tmp_path / "next2.csv"),
                               "-n", "5", "--labels", str(tmp_path / "new data")])
-    assert res.exit_code == 2 and "every one of the 28 candidates already has a label" in res.output, res.output
+    assert res.exit_code == 2 and "every one of the 28 cutouts already has a label" in res.output, res.output
 
 
 # ----------------------------------------------------------------------------- reading a user's folder

@@ -13,6 +13,7 @@ import shutil
 import numpy as np
 import pytest
 
+from finetune_setup import split_with_start_rows  # tests/ is on sys.path under pytest
 from starclass.errors import cli_words
 
 STAMPS = "'starclass calibrate MODEL --stamps HELD_OUT.csv --overwrite'"
@@ -31,8 +32,9 @@ def _seen_warning(cfg, toy, start_model, outdir, **kwargs) -> str:
 
     new = make_synthetic(cfg, 20, seed=12)
     with pytest.warns(UserWarning, match="validation rows are rows the starting model") as said:
-        fit(cfg, np.concatenate([toy.inputs, new.inputs]), np.concatenate([toy.class_ref, new.class_ref]),
-            outdir=outdir, init_from=start_model, progress=False, device="cpu", ensemble=1, **kwargs)
+        labels = np.concatenate([toy.class_ref, new.class_ref])
+        fit(cfg, np.concatenate([toy.inputs, new.inputs]), labels, outdir=outdir, init_from=start_model,
+            progress=False, device="cpu", ensemble=1, val_index=split_with_start_rows(labels, cfg), **kwargs)
     # as train says it (the library names the Python function: errors.cli_words)
     seen = "validation rows are rows the starting model"
     return next(cli_words(str(w.message)) for w in said if seen in str(w.message))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from finetune_setup import calibrated_model, folder_inputs  # tests/ is on sys.path under pytest
+from finetune_setup import calibrated_model, folder_inputs, split_with_start_rows  # tests/ is on sys.path
 from starclass.errors import cli_words
 from starclass.learn.calibration import calibrate_model
 from starclass.learn.checkpoint import read_manifest
@@ -44,7 +44,7 @@ def test_too_few_fresh_validation_rows_leave_no_stale_calibration(start, tmp_pat
     labels = np.concatenate([toy.class_ref, new.class_ref])
     with pytest.warns(UserWarning, match="validation rows are rows the starting model"):
         tuned = fit(cfg, inputs, labels, outdir=tmp_path / "tuned", init_from=root / "model", progress=False,
-                    device="cpu", ensemble=1)
+                    device="cpu", ensemble=1, val_index=split_with_start_rows(labels, cfg))
     seen = _seen_by_start(result, len(toy.inputs), tuned.val_index)
     assert 0 < seen.sum() and (~seen).sum() < 100  # the case: too few rows the start did not train on
     # the start was calibrated on its validation split: those rows cannot be read again to score them anew
@@ -86,7 +86,8 @@ def test_too_few_fresh_rows_rescore_the_starting_models_calibrate_stamps_rows(tm
     # the new labels include 12 of the calibration cutouts: those the fine-tune trains on are left out
     with pytest.warns(UserWarning, match="validation rows are rows the starting model") as warned:
         tuned = fit(tuned_cfg, np.concatenate([made.x, xh[:12]]), np.concatenate([made.y, yh[:12]]),
-                    outdir=tmp_path / "m1", init_from=made.model, progress=False, device="cpu")
+                    outdir=tmp_path / "m1", init_from=made.model, progress=False, device="cpu",
+                    val_index=split_with_start_rows(np.concatenate([made.y, yh[:12]]), cfg))
     blank = [str(w.message) for w in warned if "left out, as classify leaves them unclassified" in str(w.message)]
     assert len(blank) == 1 and f"rows of {held} is a blank (constant) image (row 61)" in blank[0], blank
     xh, yh = xh[:60], yh[:60]  # the blank one is never fitted on
@@ -118,7 +119,7 @@ def test_enough_fresh_validation_rows_fit_the_temperature_on_them_alone(start, t
     labels = np.concatenate([toy.class_ref, new.class_ref])
     with pytest.warns(UserWarning, match="validation rows are rows the starting model"):
         tuned = fit(cfg, inputs, labels, outdir=tmp_path / "tuned", init_from=root / "model", progress=False,
-                    device="cpu", ensemble=1)
+                    device="cpu", ensemble=1, val_index=split_with_start_rows(labels, cfg))
     seen = _seen_by_start(result, len(toy.inputs), tuned.val_index)
     fresh_rows = tuned.val_index[~seen]
     assert seen.sum() > 0 and fresh_rows.size >= 100
@@ -157,7 +158,7 @@ def _fine_tune(cfg, toy, start_model, outdir, extra_x=None, extra_y=None):
         ys.append(extra_y)
     with pytest.warns(UserWarning, match="validation rows are rows the starting model") as said:
         tuned = fit(cfg, np.concatenate(xs), np.concatenate(ys), outdir=outdir, init_from=start_model,
-                    progress=False, device="cpu", ensemble=1)
+                    progress=False, device="cpu", ensemble=1, val_index=split_with_start_rows(np.concatenate(ys), cfg))
     return tuned, said
 
 

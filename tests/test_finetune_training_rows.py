@@ -58,9 +58,11 @@ def test_cross_validating_from_a_model_of_the_same_rows_warns(start, tmp_path):
                        progress=False, device="cpu", ensemble=1)
 
 
-def test_a_fine_tune_on_the_labels_so_far_warns_of_its_validation_rows(start, tmp_path):
-    # the active-learning loop's "train on the new labels together with those so far" from the last model:
-    # its validation split holds rows the starting model was trained on, which it calibrates on
+def test_a_fine_tune_on_the_labels_so_far_validates_on_rows_the_start_did_not_train_on(start, tmp_path):
+    # the active-learning loop's "train on the new labels together with those so far" from the last model
+    # (train --resume-from): its split was drawn from every labelled row, so part of its validation rows (with
+    # few new labels, all of them) were rows the starting weights had learnt, and early stopping, the validation
+    # accuracy and the calibration were in-sample there. It is drawn from the rows the start did not train on
     import warnings
 
     from starclass.datasets.stamps import make_synthetic
@@ -74,6 +76,35 @@ def test_a_fine_tune_on_the_labels_so_far_warns_of_its_validation_rows(start, tm
         warnings.simplefilter("always")
         tuned = fit(cfg, inputs, labels, outdir=tmp_path / "tuned", init_from=root / "model", progress=False,
                     device="cpu", ensemble=1)
+    start_trained = _starting_training_rows(toy, result)
+    assert tuned.val_index.size > 0
+    assert np.intersect1d(tuned.val_index, start_trained).size == 0
+    # every row the start trained on is trained on again (the fine-tune keeps what it learnt)
+    assert tuned.n_train + tuned.val_index.size == len(labels)
+    assert not any("validation rows are rows the starting model" in str(w.message) for w in caught)
+    fresh = len(labels) - start_trained.size  # the start's own validation rows and the new ones
+    said = [n for n in tuned.notes if n.startswith("validation split: ")]
+    assert said == [f"validation split: {tuned.val_index.size} of the {fresh} labelled rows the starting model "
+                    f"'{root / 'model'}' did not train on; the {start_trained.size} it trained on are trained on "
+                    "again and never validated on (their accuracy would be in-sample)"], tuned.notes
+
+
+def test_a_split_given_with_the_starts_rows_warns_of_its_validation_rows(start, tmp_path):
+    # a split given as it is (val_index; a galaxy split) is kept: its rows the start trained on are warned of
+    import warnings
+
+    from finetune_setup import split_with_start_rows  # tests/ is on sys.path under pytest
+    from starclass.datasets.stamps import make_synthetic
+    from starclass.learn.train import fit
+
+    root, cfg, toy, result = start
+    new = make_synthetic(cfg, 20, seed=12)
+    inputs = np.concatenate([toy.inputs, new.inputs])
+    labels = np.concatenate([toy.class_ref, new.class_ref])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tuned = fit(cfg, inputs, labels, outdir=tmp_path / "tuned", init_from=root / "model", progress=False,
+                    device="cpu", ensemble=1, val_index=split_with_start_rows(labels, cfg))
     seen = np.intersect1d(tuned.val_index, _starting_training_rows(toy, result)).size
     assert seen > 0  # else the test tests nothing
     said = [str(w.message) for w in caught if "validation rows are rows the starting model" in str(w.message)]

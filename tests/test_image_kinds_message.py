@@ -48,7 +48,7 @@ def test_drawing_origin_names_the_file_and_the_kinds():
     with pytest.raises(StarclassError) as err:
         drawing_origin("cut é/a.gif")
     _says_the_kinds_briefly(str(err.value), "cut é/a.gif")
-    assert "nor a stamp store (.h5/.hdf5)" in str(err.value)
+    assert "nor a stamp store (.h5/.hdf5/.hdf)" in str(err.value)
 
 
 def test_a_label_folder_warns_of_other_files_in_the_same_words(tmp_path):

@@ -175,6 +175,10 @@ def test_info_on_a_survey_folder_gives_its_summary_and_catalogues(tmp_path):
     assert f"  {name}: {field['n_candidates']} rows" in res.output
     res = runner.invoke(app, ["info", str(out / "fields" / name / "evaluation.json")])
     assert res.exit_code == 0 and f"evaluation of field {name} against its truth" in res.output, res.output
+    # the field's folder: its evaluation.json was "1 file not read as a catalogue" (until 2026-12-07)
+    res = runner.invoke(app, ["info", str(out / "fields" / name)])
+    assert res.exit_code == 0 and f"note: evaluation.json: the evaluation of field {name} (" in res.output, res.output
+    assert "not read" not in res.output, res.output
 
 
 @pytest.mark.usefixtures("cheap_argon2")  # two accounts: cheap hashes (conftest.py), the test needs no security

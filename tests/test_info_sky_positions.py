@@ -30,7 +30,7 @@ def test_info_of_sexagesimal_text_says_it_is_read_as_sky_positions(tmp_path):
     path.write_text("id,RA_J2000,DEC_J2000\n1,10:20:30.5,+41:16:09\n2,10.5,-1.25\n3,,\n")
     out = _info(path)
     # the old code: columns and bands only
-    assert "sky positions (deg): ra 10.50000 .. 155.12708, dec -1.25000 .. 41.26917 (1 of 3 rows without ra, dec)" \
+    assert "sky positions (deg): ra 10.5 .. 155.12708, dec -1.25 .. 41.26917 (1 of 3 rows without ra, dec)" \
         in out, out
     assert ("ra, dec read from text: sexagesimal ra in hours (10:20:30.5), dec in degrees; plain numbers in degrees"
             in out), out

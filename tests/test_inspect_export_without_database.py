@@ -46,7 +46,42 @@ def test_export_of_a_cutout_list_without_task_or_database_says_how_to_label(tmp_
     assert res.exit_code == 2, res.output
     said = " ".join(res.output.split())
     assert "no labels to export" in said and "the first run, with --init" not in said, said
-    assert f"'starclass inspect --stamps {listed} --task TASK --db {db} --init --add-user NAME'" in said, said
+    # a labelled list needs no --task: --init records its labels' classes, and the server takes them from the
+    # database (it said '--task TASK' in both commands until 2026-12-07)
+    assert f"'starclass inspect --stamps {listed} --db {db} --init --add-user NAME'" in said, said
+    assert f"serve the page ('starclass inspect --stamps {listed} --db {db}')" in said, said
+    assert "--task TASK" not in said and "these cutouts" in said and "these candidates" not in said, said
     assert "Traceback" not in res.output
     assert not out.exists() and not (tmp_path / "nope.sqlite").exists()
     assert not (tmp_path / "cut" / "inspect.sqlite").exists()
+
+
+def test_the_export_refusal_asks_for_a_task_only_where_none_is_known(tmp_path, monkeypatch) -> None:
+    """'--task TASK' was in both commands whatever was given: with --task, and for a list with labels."""
+    import numpy as np
+
+    (tmp_path / "cut").mkdir()
+    for k in range(3):
+        np.save(tmp_path / "cut" / f"o{k}.npy", np.random.default_rng(k).random((8, 8)).astype(np.float32))
+    listed = tmp_path / "cut" / "list.csv"
+    listed.write_text("file\no0.npy\no1.npy\no2.npy\n")  # no labels: --init needs the task
+    out = tmp_path / "x.csv"
+    res = runner.invoke(app, ["inspect", "--stamps", str(listed), "--export", str(out)])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and "no labels to export" in said, said
+    assert f"'starclass inspect --stamps {listed} --task TASK --init --add-user NAME'" in said, said
+    # the server takes the task --init recorded
+    assert f"serve the page ('starclass inspect --stamps {listed}')" in said, said
+    # the task given is the one named
+    res = runner.invoke(app, ["inspect", "--stamps", str(listed), "--task", "m31-real", "--export", str(out)])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and "--task TASK" not in said, said
+    assert f"'starclass inspect --stamps {listed} --task m31-real --init --add-user NAME'" in said, said
+    assert not out.exists() and not (tmp_path / "cut" / "inspect.sqlite").exists()
+    # the commands work as said: --init with the task, then the export finds the database (no labels yet)
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "a long passphrase 1")
+    res = runner.invoke(app, ["inspect", "--stamps", str(listed), "--task", "m31-real", "--init", "--add-user", "ann"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["inspect", "--stamps", str(listed), "--export", str(out)])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and "none of the 3 cutouts has a label" in said, said

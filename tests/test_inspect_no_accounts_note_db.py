@@ -72,3 +72,23 @@ def test_without_db_the_note_stays_as_it_was(pool):
     assert res.exit_code == 0, res.output
     note = _note(res.output)
     assert "--db" not in note and note.endswith(f"starclass inspect --stamps {listed} --task m31-real --add-user NAME")
+
+
+@pytest.mark.parametrize("task_given", [True, False])
+def test_adding_an_account_ends_with_the_command_that_serves_the_page(pool, monkeypatch, task_given):
+    # 'inspect --init --add-user ann' ended at "created user ann ...": how to serve the page the account logs in to
+    # was left to the docs. The next: line's command, as copied, serves the same list from the same database
+    listed, url = pool
+    task = ["--task", "m31-real"] if task_given else []  # without it the database records the list's own classes
+    res = runner.invoke(app, ["inspect", "--stamps", str(listed), *task, "--db", url, "--init", "--add-user", "ann"])
+    assert res.exit_code == 0, res.output
+    said = [line for line in res.output.splitlines() if line.startswith("next: ")]
+    assert len(said) == 1 and " and log in as ann " in said[0], res.output
+    quoted = said[0].split(" with ", 1)[1].split(" and log in as ", 1)[0]
+    words = shlex.split(shlex.split(quoted)[0])  # the command in quotes, as every next: line gives it
+    assert words[:2] == ["starclass", "inspect"] and "--add-user" not in words and "--init" not in words
+    served = []
+    monkeypatch.setattr(inspect_app, "serve", lambda *a, **k: served.append(True))
+    res = runner.invoke(app, [*words[1:], "--no-prerender"])
+    assert res.exit_code == 0, res.output
+    assert served and url in res.output and "no accounts yet" not in res.output, res.output

@@ -304,7 +304,7 @@ def test_suggest_on_cutouts_notes_magnitudes_only_where_a_column_could_be_one(tm
                               "-o", str(tmp_path / "s.csv")])
     assert res.exit_code == 0, res.output
     # the folder's 8 cutouts are 4 objects of two each: one cutout per object may be suggested (since 2026-12-06)
-    assert "spread over magnitude" not in res.output and ("suggested 3 of the 4 candidates that can be ranked (of 8: "
+    assert "spread over magnitude" not in res.output and ("suggested 3 of the 4 cutouts that can be ranked (of 8: "
                                                           "4 other cutouts of an object (object_id) ranked on its "
                                                           "best one)") in res.output, res.output
     # a folder whose table has a magnitude of its own is still told which column to name

@@ -53,7 +53,9 @@ def test_the_next_lines_chain_train_classify_evaluate_report_suggest(tmp_path, m
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, report)
     assert res.exit_code == 0, res.output
-    assert (tmp_path / "report" / "report.html").is_file()
+    # report's own default folder, named after the catalogue (classify named '-o report' until 2026-12-07, and
+    # evaluate no folder: tests/test_report_command_after_cutouts.py)
+    assert (tmp_path / "classified_report" / "report.html").is_file()
     # an unlabelled list: the line offers suggest
     res = runner.invoke(app, ["classify", "--stamps", str(pool), "--model", "model", "-o", "pool_out.csv"])
     assert res.exit_code == 0, res.output

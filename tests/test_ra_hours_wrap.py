@@ -69,8 +69,8 @@ def test_info_gives_a_catalogue_straddling_0h_its_short_range(tmp_path):
     (tmp_path / "c.csv").write_text("id,ra,dec\n1,23:59:59.9,+41:00:00\n2,24:00:00,+41:00:00\n3,00:00:02,+41:00:01\n")
     res = CliRunner().invoke(app, ["info", str(tmp_path / "c.csv")])
     assert res.exit_code == 0, res.output
-    assert "sky positions (deg): ra 359.99958 .. 0.00833 (through 0), dec 41.00000 .. 41.00028" in res.output
+    assert "sky positions (deg): ra 359.99958 .. 0.00833 (through 0), dec 41 .. 41.00028" in res.output
     # one that does not straddle 0h is said as before
     (tmp_path / "d.csv").write_text("id,ra,dec\n1,10.5,1\n2,12.5,2\n")
     res = CliRunner().invoke(app, ["info", str(tmp_path / "d.csv")])
-    assert "sky positions (deg): ra 10.50000 .. 12.50000, dec 1.00000 .. 2.00000" in res.output, res.output
+    assert "sky positions (deg): ra 10.5 .. 12.5, dec 1 .. 2" in res.output, res.output

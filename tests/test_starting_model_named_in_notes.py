@@ -14,7 +14,7 @@ import warnings
 
 import pytest
 
-from finetune_setup import calibrated_model  # tests/ is on sys.path under pytest
+from finetune_setup import calibrated_model, split_with_start_rows  # tests/ is on sys.path under pytest
 
 
 @pytest.mark.parametrize("folder", ["model", "my model"])
@@ -27,7 +27,7 @@ def test_the_refit_note_names_a_start_called_model_apart_from_its_words(tmp_path
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         tuned = fit(made.cfg.copy(recipe={"epochs": 1}), made.x, made.y, outdir=tmp_path / "m1", init_from=start,
-                    progress=False, device="cpu")
+                    progress=False, device="cpu", val_index=split_with_start_rows(made.y, made.cfg))
     named = f"the starting model '{start}'"
     refit = [n for n in tuned.notes if n.startswith("calibration refitted on ")]
     assert len(refit) == 1, tuned.notes

@@ -507,14 +507,14 @@ def test_suggest_labels_of_a_multi_band_cutout_folder(tmp_path):
     got = Table.read(out, format="ascii.csv")
     order = np.argsort(-entropy(np.c_[p1, 1 - p1]), kind="stable")
     assert list(got["file"]) == [g[k] for k in order if k not in (1, 3)][:3]
-    assert "2 of the 6 candidates are labelled there and left out" in text
+    assert "2 of the 6 cutouts are labelled there and left out" in text
     # the next step names the band columns to fill in
     assert "in a CSV beside the cutouts (their file_i, file_g files and a label)" in text
     # paths relative to another folder match nothing: said, not silently suggested again
     (tmp_path / "elsewhere.csv").write_text("file_g,file_i,label\n" + f"../x/{g[3]},../x/{i_band[3]},galaxy\n")
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", out, "-n", 3, "--labels",
                       tmp_path / "elsewhere.csv", "--overwrite"])
-    assert res.exit_code == 0 and "0 of the 6 candidates are labelled there" in text, text
+    assert res.exit_code == 0 and "0 of the 6 cutouts are labelled there" in text, text
     assert "compared as written" in text
     # neither file nor file_<band>: refused by name, nothing written
     (tmp_path / "bad.csv").write_text("path,label\na.png,galaxy\n")
@@ -567,14 +567,14 @@ def test_suggest_labels_of_another_folder_with_the_same_file_names(tmp_path):
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", out, "-n", 3, "--labels",
                       tmp_path / "train" / "labels.csv"])
     assert res.exit_code == 0, text
-    assert "0 of the 6 candidates are labelled there" in text and "compared as files" in text
+    assert "0 of the 6 cutouts are labelled there" in text and "compared as files" in text
     assert len(Table.read(out, format="ascii.csv")) == 3
     # the candidates' own folder, labelled in part (a CSV elsewhere naming them by another path)
     (tmp_path / "done").mkdir()
     (tmp_path / "done" / "l.csv").write_text(f"file,label\n../test/{files[1]},galaxy\n../test/{files[3]},galaxy\n")
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", out, "-n", 3, "--overwrite", "--labels",
                       tmp_path / "done" / "l.csv"])
-    assert res.exit_code == 0 and "2 of the 6 candidates are labelled there" in text, text
+    assert res.exit_code == 0 and "2 of the 6 cutouts are labelled there" in text, text
     order = np.argsort(-entropy(np.c_[p1, 1 - p1]), kind="stable")
     assert list(Table.read(out, format="ascii.csv")["file"]) == [files[k] for k in order if k not in (1, 3)][:3]
 
@@ -659,7 +659,7 @@ def test_suggest_labels_for_cutouts_named_by_file_band_columns_only(tmp_path):
     out = tmp_path / "sugg.csv"
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", out, "-n", 2, "--labels", tmp_path / "l.csv"])
     assert res.exit_code == 0, text
-    assert "1 of the 3 candidates is labelled there" in text
+    assert "1 of the 3 cutouts is labelled there" in text
     assert sorted(Table.read(out, format="ascii.csv")["file_g"]) == ["g/a.png", "g/c.png"]
 
 

@@ -61,7 +61,7 @@ def test_an_export_with_unlabelled_rows_leaves_out_only_the_labelled(tmp_path):
     res, text = _run(["suggest", model, tmp_path / "classified.csv", "-o", out, "-n", 3, "--mag-bins", 1,
                       "--labels", pool / "sofar.csv"])
     assert res.exit_code == 0, text
-    assert "2 of the 6 candidates are labelled there and left out" in text, text
+    assert "2 of the 6 cutouts are labelled there and left out" in text, text
     assert list(Table.read(out, format="ascii.csv")["file"]) == _expected({1, 3}, 3)
 
 
@@ -73,7 +73,7 @@ def test_a_label_column_with_blank_cells_counts_only_the_filled_ones(tmp_path):
     res, text = _run(["suggest", model, tmp_path / "classified.csv", "-o", out, "-n", 4, "--mag-bins", 1,
                       "--labels", pool / "done.csv"])
     assert res.exit_code == 0, text
-    assert "1 of the 6 candidates is labelled there" in text, text
+    assert "1 of the 6 cutouts is labelled there" in text, text
     assert list(Table.read(out, format="ascii.csv")["file"]) == _expected({4}, 4)
 
 

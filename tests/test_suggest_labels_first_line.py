@@ -48,7 +48,7 @@ def test_suggest_first_line_counts_the_labelled_objects_other_cutouts(tmp_path):
                             "-n", "10", "-o", str(tmp_path / "s.csv")])
     assert r.exit_code == 0, r.output
     text = " ".join(r.output.split())
-    first = re.search(r"--labels \S+: (\d+) of the (\d+) candidates are labelled there and left out \([^)]*\)"
+    first = re.search(r"--labels \S+: (\d+) of the (\d+) cutouts are labelled there and left out \([^)]*\)"
                       r"(?:, and (\d+) other cutouts? of an object labelled there \((\w+)\))?", text)
     assert first, text
     assert first.groups() == ("4", "10", "2", "object_id"), text

@@ -59,7 +59,7 @@ def test_suggest_lists_each_object_once_on_its_most_informative_cutout(tmp_path,
             best[obj] = i
     expected = sorted(best.values(), key=lambda i: -h[i])[:6]
     assert list(got["file"]) == [t["file"][i] for i in expected]
-    assert ("suggested 6 of the 10 candidates that can be ranked (of 20: 10 other cutouts of an object (object_id) "
+    assert ("suggested 6 of the 10 cutouts that can be ranked (of 20: 10 other cutouts of an object (object_id) "
             "ranked on its best one) by entropy") in r.output, r.output
 
 

@@ -113,3 +113,29 @@ def test_the_labels_hint_names_the_list_beside_the_classification_not_the_folder
     (walk / "sub.csv").unlink()
     (walk / "sug.csv").unlink()
     assert _own_labels(out, "file", walk / "out.csv") == f"LABELS.csv (the labels CSV of the cutouts in {walk})"
+
+
+def test_the_labels_hint_does_not_walk_up_from_here_and_down_again(tmp_path, monkeypatch):
+    # a classification in a deep working folder recording its cutouts relative to itself (classify --stamps
+    # writes cutout_root so): the hint named '../../../.../data/cuts/labels.csv', from the current folder up to
+    # the common one and down again, where the absolute path is shorter
+    from astropy.table import Table
+
+    from starclass.cli.suggest_cmd import _own_labels
+
+    cuts = tmp_path / "data" / "cuts"
+    cuts.mkdir(parents=True)
+    (cuts / "labels.csv").write_text("file,label\na.png,cluster\n")
+    here = tmp_path.joinpath("work", *("run",) * 30)
+    here.mkdir(parents=True)
+    monkeypatch.chdir(here)
+    root = "../" * 31 + "data/cuts"
+    t = Table({"file": ["a.png"], "class_ref": [2], "cutout_root": [root]})
+    hint = _own_labels(t, "file", Path("o.csv"))
+    assert hint == str(cuts / "labels.csv")
+    assert Path(hint).resolve() == (cuts / "labels.csv").resolve()  # the same file, named shorter
+    # a folder under the current one is named as it is
+    (here / "c").mkdir()
+    (here / "c" / "labels.csv").write_text("file,label\na.png,cluster\n")
+    t = Table({"file": ["a.png"], "class_ref": [2], "cutout_root": ["c"]})
+    assert _own_labels(t, "file", Path("o.csv")) == "c/labels.csv"

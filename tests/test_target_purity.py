@@ -129,7 +129,7 @@ def test_target_purity_on_a_cutout_folder_chooses_and_stores_the_threshold(tmp_p
     res = CliRunner().invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / "labels.csv"),
                                    "--target-purity", "0.6", "-o", str(tmp_path / "m"), "--no-progress"])
     assert res.exit_code == 0, res.output
-    assert "threshold for purity 0.60 on 20 validation candidates" in res.output, res.output
+    assert "threshold for purity 0.60 on 20 validation cutouts" in res.output, res.output
     tuned = read_manifest(tmp_path / "m")["tuned_threshold"]
     assert tuned["n_val"] == 20 and tuned["purity"] >= 0.6
     res = CliRunner().invoke(app, ["classify", "--stamps", str(tmp_path / "labels.csv"), "--model",

@@ -61,7 +61,7 @@ def test_train_on_a_folder_with_a_merged_label_map(tmp_path):
     assert res.exit_code == 0, res.output
     # 8 galaxies are the non-clusters (class 2), 16 clusters and extended clusters class 1
     m = re.search(r"training counts per class: 1 \(cluster\): (\d+), 2 \(non-cluster\): (\d+)", res.output)
-    v = re.search(r"(\d+) training, (\d+) validation candidates", res.output)
+    v = re.search(r"(\d+) training, (\d+) validation cutouts", res.output)
     assert m and v, res.output
     assert int(m.group(2)) > 0 and int(m.group(1)) + int(m.group(2)) == int(v.group(1))
 

@@ -152,7 +152,7 @@ def test_train_target_purity_into_a_log_says_its_pass_over_the_validation_rows(t
     said nothing in a log until its result line."""
     res = CliRunner().invoke(app, [*_args(tmp_path), "-o", str(tmp_path / "model"), "--target-purity", "0.5"])
     said = [m for m in (re.match(r"^\d\d:\d\d:\d\d threshold for purity 0\.50 \(mine\): (\d+) of (\d+) validation "
-                                 r"candidates \(\d+%\), \d+ s$", ln) for ln in res.stderr.splitlines()) if m]
+                                 r"cutouts \(\d+%\), \d+ s$", ln) for ln in res.stderr.splitlines()) if m]
     assert [m.groups() for m in said] == [("0", "4"), ("4", "4")], res.output
     assert not re.search(r"threshold for purity 0\.50 \(mine\): \d", res.stdout), res.stdout
 

@@ -443,8 +443,13 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
 
 
 #: Decimals a figure of each unit is shown with (:func:`figure`): magnitudes to the millimag, as a catalogue's
-#: photometry; degrees to 5 decimals (0.02 arcsec of declination), as ``info`` gives sky positions; pixels to 0.1 px.
+#: photometry; degrees to 5 decimals (0.036 arcsec), as ``info`` gives sky positions; pixels to 0.1 px.
 UNIT_DECIMALS = {"mag": 3, "deg": 5, "pix": 1}
+
+#: Units whose figures are written with fewer decimals where fewer write the number exactly (:func:`figure`): a
+#: measured position keeps its 5 decimals (10.67614, -54.93940 of -54.939397), a round one given by hand reads as
+#: written (358, 2.5), not as 358.00000 .. 2.50000
+EXACT_UNITS = frozenset({"deg"})
 
 
 def figure(value: float, unit: str | None = None) -> str:
@@ -454,7 +459,9 @@ def figure(value: float, unit: str | None = None) -> str:
     bins ``0.06666666666666667``) beside others at 3 decimals, 4 or 6 significant digits. The digits of an
     integer part are kept (``1159``, not ``1.16e+03``); a number under 0.001 or of a million or more is
     written with its exponent. A magnitude, an angle in degrees or a position in pixels (``unit``, astropy's
-    name of it) has the decimals of :data:`UNIT_DECIMALS`.
+    name of it) has the decimals of :data:`UNIT_DECIMALS`; an angle in degrees has fewer where fewer write it
+    exactly (:data:`EXACT_UNITS`: ``358``, ``2.5``; ``357.30012`` of 357.3001234), so that a round RA does not
+    read as 358.00000 while a measured one keeps its zeros (``-54.93940`` of -54.939397).
 
     Parameters
     ----------
@@ -475,12 +482,21 @@ def figure(value: float, unit: str | None = None) -> str:
     ('1.76e-28', '6.5e+07', 'nan')
     >>> figure(24.0, "mag"), figure(357.3001234, "deg"), figure(12.345, "pix")
     ('24.000', '357.30012', '12.3')
+    >>> figure(358.0, "deg"), figure(-1.25, "deg"), figure(-54.939397, "deg"), figure(-0.0, "deg"), figure(-1e-7, "deg")
+    ('358', '-1.25', '-54.93940', '0', '0.00000')
     """
     v = float(value)
     if v != v or v in (float("inf"), float("-inf")):
         return str(v)
     if unit is not None and str(unit) in UNIT_DECIMALS:
-        return f"{v:.{UNIT_DECIMALS[str(unit)]}f}"
+        most = UNIT_DECIMALS[str(unit)]
+        if str(unit) in EXACT_UNITS:
+            # the fewest decimals that give back the very number (358.0 -> 358, 2.5 -> 2.5): a rounded figure's
+            # zeros are kept, so only a value as round as it is written loses them; -0.0 is 0
+            exact = next((d for d in range(most) if float(f"{v:.{d}f}") == v), most)
+            said = f"{v:.{exact}f}"
+            return said.lstrip("-") if float(said) == 0 else said  # -1e-7 deg is 0.00000, not -0.00000
+        return f"{v:.{most}f}"
     if 1e3 <= abs(v) < 1e6:
         return f"{v:.0f}"  # the integer's digits, not 1.16e+03
     return f"{v:.3g}"

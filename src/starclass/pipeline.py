@@ -380,14 +380,13 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     echo(f"[4/6] classifying {len(candidates)} candidates ...")
     from starclass.learn.classify import classify
 
-    # held and said again, but for the conformal sets' where the caution after step 3 said them not to be trusted
-    # on the same few rows ("too few calibration rows ... to leave a class out of a set" was the third warning of
-    # one cause). Recorded, not filtered: a filter set here was passed over by one classify's code puts before it
-    with warnings.catch_warnings(record=True) as said:
+    # the conformal sets' warning left out where the caution after step 3 said them not to be trusted on the same
+    # few rows ("too few calibration rows ... to leave a class out of a set" was the third warning of one cause).
+    # A filter: since classify imports crepes without its "always" filter (learn.conformal), it is respected
+    with warnings.catch_warnings():
+        if few_rows_said:
+            warnings.filterwarnings("ignore", category=ConformalSetsWarning)
         classified = classify(mosaics, candidates, result.model_path, progress=progress)
-    for w in said:
-        if not (few_rows_said and issubclass(w.category, ConformalSetsWarning)):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     classified.meta["model"] = str(shown(result.model_path))  # not the temporary folder's name
     classified_path = outdir / "classified.ecsv"
     write_catalog(classified, classified_path, overwrite=False)

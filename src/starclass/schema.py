@@ -332,6 +332,9 @@ FIELD = "field"
 TILE = "tile"
 TRAINED_FIELD = "trained_field"
 FOLD = "fold"
+#: the meta key of train --cv's out-of-fold predictions (cv_predictions.ecsv): the cross-validation's scheme
+#: (``"5"``, ``"logo"``), as ``--cv`` took it; each row was classified by the fold model that held it out
+CV_SCHEME = "cv"
 R_GAL = "r_gal"
 AGE = "age"
 MASS = "mass"
@@ -1133,6 +1136,12 @@ def rows_named(indices: Iterable[int], *, limit: int = 10) -> str:
 #: The scores ``suggest --by`` ranks candidates by (:data:`starclass.suggest.pick.BY`); here, so that
 #: ``evaluate --by``, which takes a column, can say when it is given one of them.
 SUGGEST_BY: tuple[str, ...] = ("entropy", "margin", "set-size", "mutual-info")
+
+
+#: File endings of an HDF5 stamp store (``starclass cutouts``): the names ``cutouts -o`` and ``--merge`` take, and
+#: the names a reader takes for a store (a file so named that is no HDF5 is called "not a stamp store"). One
+#: list: cutouts wrote ``x.hdf`` while the readers' own list (.h5, .hdf5) did not know it (until 2026-12-07).
+STAMP_STORE_SUFFIXES: tuple[str, ...] = (".h5", ".hdf5", ".hdf")
 
 
 #: Candidates a trained model classifies per batch (classify, calibrate, suggest, survey, train --target-purity,

@@ -793,7 +793,7 @@ def next_after_classifying(output: str | Path, model: str | Path, stamps: str | 
     --------
     >>> next_after_classifying("out.csv", "m", "cut", labelled=True)
     "next: score it with 'starclass evaluate out.csv', or as one page with 'starclass report out.csv --model m \
---stamps cut -o report'"
+--stamps cut'"
     >>> next_after_classifying("out.csv", "m", "pool", labelled=False)
     "next: choose the cutouts people should label with 'starclass suggest m out.csv -n 20 -o suggest.csv'"
     """
@@ -803,7 +803,7 @@ def next_after_classifying(output: str | Path, model: str | Path, stamps: str | 
     if labelled:
         # shown_command: in double quotes where a path is quoted ('my out.csv'), so that the command copies whole
         return (f"next: score it with {shown_command(f'starclass evaluate {out}')}, or as one page with "
-                f"{shown_command(f'starclass report {out} --model {m} --stamps {cut} -o report')}")
+                f"{shown_command(f'starclass report {out} --model {m} --stamps {cut}')}")
     return ("next: choose the cutouts people should label with "
             f"{shown_command(f'starclass suggest {m} {out} -n 20 -o suggest.csv')}")
 

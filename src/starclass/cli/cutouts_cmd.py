@@ -30,13 +30,11 @@ from starclass.cli._app import (
 )
 from starclass.errors import StarclassError, agreeing, counted, refuse_no_rows
 from starclass.io.fields import FieldSpec
-from starclass.schema import MAX_STAMP_SIZE, MIN_STAMP_SIZE
+from starclass.schema import MAX_STAMP_SIZE, MIN_STAMP_SIZE, STAMP_STORE_SUFFIXES
 
 if TYPE_CHECKING:  # starclass.io.mosaic loads astropy's FITS, WCS and tables where the stamps are cut
     from starclass.io.mosaic import PixelFlags
 
-#: File names a stamp store (HDF5) may have: anything else would hide HDF5 under a misleading suffix.
-STORE_SUFFIXES = (".h5", ".hdf5", ".hdf")
 #: The largest --phangs-size, as --size's: the export cuts 32 candidates at once, 671 MB of 5 bands at 1024 px.
 MAX_PHANGS_SIZE = 1024
 
@@ -230,8 +228,8 @@ def merge(stores: list[Path], output: Path, *, overwrite: bool = False) -> dict:
     if len(stores) < 2:
         raise StarclassError(f"--merge needs at least two stamp stores, got {len(stores)}")
     for p in stores:
-        if Path(p).suffix.lower() not in STORE_SUFFIXES:
-            raise StarclassError(f"--merge {p}: not a stamp store (expected {', '.join(STORE_SUFFIXES)})")
+        if Path(p).suffix.lower() not in STAMP_STORE_SUFFIXES:
+            raise StarclassError(f"--merge {p}: not a stamp store (expected {', '.join(STAMP_STORE_SUFFIXES)})")
     _check_store_name(output)
     check_output(output, list(stores), option="--output", overwrite=overwrite, file=True)
     merge_stores(stores, output, overwrite=True)  # checked just above, in the option's words
@@ -243,9 +241,9 @@ def merge(stores: list[Path], output: Path, *, overwrite: bool = False) -> dict:
 
 
 def _check_store_name(output: Path) -> None:
-    if Path(output).suffix.lower() not in STORE_SUFFIXES:
+    if Path(output).suffix.lower() not in STAMP_STORE_SUFFIXES:
         raise StarclassError(f"--output {output}: a stamp store is an HDF5 file; name it with one of "
-                             f"{', '.join(STORE_SUFFIXES)}")
+                             f"{', '.join(STAMP_STORE_SUFFIXES)}")
 
 
 def _check_outputs(output: Path, inputs: list[Path], *, overwrite: bool, phangs_fits_dir: Path | None = None) -> None:

@@ -145,7 +145,8 @@ def evaluate(
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
              f"{res['outdir']}")
         # it ended at "wrote 12 tables and 2 figures under many": which to open was left to a listing of the folder
-        if first := figures_to_open_first(res["figures"], FIRST_FIGURES_MANY):
+        if first := figures_to_open_first(res["figures"], FIRST_FIGURES_MANY if res["pooled"]
+                                          else FIRST_FIGURES_MANY_NO_LADDER):
             echo(first)
         echo(_report_next(ctx, "--catalogs", catalogs, no_science=not science))
         return
@@ -276,7 +277,8 @@ def evaluate(
     # --no-science as asked, or where the science checks had nothing to draw (a task of other classes, a catalogue
     # without magnitudes): the page would spend their time on notes of what is missing. Until 2026-12-07 it was
     # left out, and `evaluate ... --no-science` suggested a report that ran the checks (17-37 s of a report)
-    echo(_report_next(ctx, None, pred, no_science=not (science and res.get("science_drawn", True))))
+    echo(_report_next(ctx, None, pred, no_science=not (science and res.get("science_drawn", True)),
+                      recorded=classified_from(table, pred)))
 
 
 #: The figures a user opens first, by the start of their file names, and what each is (the first of each:
@@ -288,6 +290,11 @@ FIRST_FIGURES = (("confusion_", "the confusion matrix"), ("reliability", "the re
 FIRST_FIGURES_MANY = (("many_fields_summary", "class mix, medians, leave-one-galaxy-out accuracies and "
                        "mass-function slopes per field"),
                       ("mass_age_fields", "mass against age per field, with its completeness curve"))
+
+#: :data:`FIRST_FIGURES_MANY` of fields without the ladder (one galaxy): its panels say why there is none, and
+#: "open first: ... leave-one-galaxy-out accuracies" came right after the note that there were none
+FIRST_FIGURES_MANY_NO_LADDER = (("many_fields_summary", "class mix, medians and mass-function slopes per field"),
+                                FIRST_FIGURES_MANY[1])
 
 
 def figures_to_open_first(figures: Sequence[str | os.PathLike],
@@ -366,9 +373,50 @@ def report_next(words: list[str]) -> str:
     return f"next: the same figures as one page: {shown_command(command)}"
 
 
-def _report_next(ctx: typer.Context, option: str | None, value: Path, *, no_science: bool = False) -> str:
+def classified_from(table: Table, pred: str | os.PathLike) -> dict[str, str]:
+    """The model and the cutout folder a ``classify --stamps`` output records, as report's options; ``{}`` otherwise.
+
+    ``classify --stamps`` proposed ``starclass report OUT --model M --stamps CUTOUTS`` (the gallery of the worst
+    mistakes and Grad-CAM), and ``evaluate OUT`` of the same file ``starclass report OUT``: two pages for one
+    classification. Both are recorded in the table (``model``; ``cutout_root``, ``cutout_root_abs``), so evaluate
+    names them too. A path is given as recorded, absolute where that is shorter than one walked up from here.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> classified_from(Table({"file": ["a.png"], "class_pred": [1], "model": ["/m"], "cutout_root": ["/cuts"]}),
+    ...                 "out.csv")
+    {'--model': '/m', '--stamps': '/cuts'}
+    >>> classified_from(Table({"id": [1], "class_pred": [1]}), "out.ecsv")
+    {}
+    """
+    from starclass.io.cutout_folders import row_folders
+    from starclass.io.paths import short_path
+    from starclass.schema import MODEL_PATH
+
+    here = Path(pred).parent
+    out: dict[str, str] = {}
+    recorded = table.meta.get(MODEL_PATH)
+    if not recorded and MODEL_PATH in table.colnames:
+        named = {str(v).strip() for v in table[MODEL_PATH]} - {""}
+        recorded = named.pop() if len(named) == 1 else None
+    if recorded and isinstance(recorded, str):
+        out["--model"] = short_path(here / recorded)  # a relative record is relative to the table's folder
+    try:
+        folders = row_folders(table, pred, here) if len(table) else None
+    except Exception:  # a record of some rows only: report names what is wrong with it; no --stamps offered here
+        folders = None
+    if not folders or len({str(f) for f in folders}) != 1 or "--model" not in out:
+        return {}  # a catalogue over mosaics (no cutout folder), or cutouts of several folders: the plain command
+    out["--stamps"] = short_path(folders[0])
+    return out
+
+
+def _report_next(ctx: typer.Context, option: str | None, value: Path, *, no_science: bool = False,
+                 recorded: dict[str, str] | None = None) -> str:
     """:func:`report_next` of this run: ``value`` (PRED, or ``--catalogs``), the shared options given, and
-    ``--no-science`` last where ``no_science``."""
+    ``--no-science`` last where ``no_science``; then the ``recorded`` options (:func:`classified_from`) the user
+    did not give."""
     words = [*([option] if option else []), str(value)]
     for param in ctx.command.params:
         # by the source's name: typer carries its own copy of click, whose enum is not click.core's
@@ -383,6 +431,9 @@ def _report_next(ctx: typer.Context, option: str | None, value: Path, *, no_scie
             continue
         for item in given if isinstance(given, (list, tuple)) else [given]:
             words += [flag, str(item)]
+    for flag, path in (recorded or {}).items():
+        if flag not in words:
+            words += [flag, path]
     return report_next(words + (["--no-science"] if no_science else []))
 
 

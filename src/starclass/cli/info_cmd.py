@@ -363,10 +363,10 @@ def _sky_lines(table) -> list[str]:
     >>> t.meta["sky_text"] = {"ra": "", "dec": ""}
     >>> for line in _sky_lines(t):
     ...     print(line)
-    sky positions (deg): ra 155.12708 .. 157.50000, dec -1.25000 .. 41.26917
+    sky positions (deg): ra 155.12708 .. 157.5, dec -1.25 .. 41.26917
     ra, dec read from text: sexagesimal ra in hours (10:20:30.5), dec in degrees; plain numbers in degrees
     >>> _sky_lines(Table({"ra": [359.5, 0.0, 2.5], "dec": [41.0, 41.5, 42.0]}))[0]
-    'sky positions (deg): ra 359.50000 .. 2.50000 (through 0), dec 41.00000 .. 42.00000'
+    'sky positions (deg): ra 359.5 .. 2.5 (through 0), dec 41 .. 42'
     """
     import numpy as np
 
@@ -385,10 +385,12 @@ def _sky_lines(table) -> list[str]:
                 # a field straddling RA 0h (M31's; a row of 24:00:00 wrapped to 0) was "ra 0.00000 .. 359.99958",
                 # as if it covered the whole sky: the short way round, as the cutout lists' ranges say it
                 arc = _short_arc(ra[ok])
-                ra_words = (f"ra {ra[ok].min():.5f} .. {ra[ok].max():.5f}" if arc is None
-                            else f"ra {arc[0]:.5f} .. {arc[1]:.5f} (through 0)")
+                # degrees as every figure of info writes them (starclass.errors.figure): 5 decimals, a round
+                # value's trailing zeros dropped (a hand-made list's ra 358 read 358.00000 until 2026-12-07)
+                ra_words = (f"ra {figure(ra[ok].min(), 'deg')} .. {figure(ra[ok].max(), 'deg')}" if arc is None
+                            else f"ra {figure(arc[0], 'deg')} .. {figure(arc[1], 'deg')} (through 0)")
                 lines.append(f"sky positions (deg): {ra_words}, "
-                             f"dec {dec[ok].min():.5f} .. {dec[ok].max():.5f}{lack}")
+                             f"dec {figure(dec[ok].min(), 'deg')} .. {figure(dec[ok].max(), 'deg')}{lack}")
     text = dict(table.meta.get("sky_text") or {})
     if text:
         cols = ", ".join(c for c in (RA, DEC) if c in text)
@@ -557,13 +559,47 @@ def _recorded_merge(table, classes) -> dict[int, int]:
     return merge if set(merge.values()) - {0} <= set(map(int, classes)) else {}
 
 
-def classified_csv_lines(path: Path) -> list[str]:
+def _listed_table(path: Path) -> Table | None:
+    """The classified cutout list ``path`` read as a table (meta included), else None (not one, or not readable)."""
+    from starclass.io.cutout_output import read_cutout_output
+
+    try:
+        return read_cutout_output(path)
+    except StarclassError:
+        return None  # the cutout summary has read it already; a CSV it reads but astropy does not: no counts
+
+
+def counts_heading(table: Table) -> str:
+    """The heading of a classified cutout list's class counts: which command's classification it holds.
+
+    ``train --cv``'s ``cv_predictions.ecsv`` (its meta ``cv``, or a ``fold`` column) was headed
+    "classified (classify --stamps):", a command that never wrote it: its rows are out-of-fold
+    predictions, each made by the fold model that held the row out.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> counts_heading(Table({"file": ["a.png"], "class_pred": [1]}, meta={"cv": "5"}))
+    'out-of-fold predictions (train --cv 5: each row classified by the fold model that held it out):'
+    >>> counts_heading(Table({"file": ["a.png"], "class_pred": [1]}))
+    'classified (classify --stamps):'
+    """
+    from starclass.schema import CV_SCHEME, FOLD
+
+    if (scheme := table.meta.get(CV_SCHEME)) is not None or FOLD in table.colnames:
+        how = f"train --cv {scheme}" if scheme is not None else f"train --cv, its {FOLD} column"
+        return f"out-of-fold predictions ({how}: each row classified by the fold model that held it out):"
+    return "classified (classify --stamps):"
+
+
+def classified_csv_lines(path: Path, table: Table | None = None) -> list[str]:
     """The class counts of a cutout list that ``classify --stamps -o OUT.csv`` (or ``.ecsv``, ...) wrote, else ``[]``.
 
     ``info OUT.csv`` described it only as a labelled cutout folder, without its ``class_pred``
     counts, which ``info OUT.ecsv`` gives. A CSV keeps no meta: the task is the one of the model
     its ``model`` column names (one model, still there, as a path from here or from the CSV's
-    folder); otherwise the classes in the table are counted by number.
+    folder); otherwise the classes in the table are counted by number. ``table``: the list
+    already read (:func:`_listed_table`), else it is read here.
 
     Examples
     --------
@@ -576,13 +612,10 @@ def classified_csv_lines(path: Path) -> list[str]:
     """
     import numpy as np
 
-    from starclass.io.cutout_output import read_cutout_output
     from starclass.schema import CLASS_PRED, CLASS_REF
 
-    try:
-        table = read_cutout_output(path)
-    except StarclassError:
-        return []  # the cutout summary has read it already; a CSV it reads but astropy does not: no counts
+    if table is None:
+        table = _listed_table(path)
     if table is None or CLASS_PRED not in table.colnames:
         return []
     if table.meta.get("classes"):
@@ -1550,7 +1583,20 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
         alike = label_like_column(cs.table.colnames, "label") if cs.source.is_file() else None
         hint = (f" (column {alike!r} may hold them: train, classify and evaluate take --label-column {alike})"
                 if alike else "")
-        lines.append(f"labels: none ({why}): classify only{hint}")
+        from starclass.schema import CLASS_REF
+
+        try:
+            numbered = np.asarray(cs.table[CLASS_REF], dtype=float) if CLASS_REF in cs.table.colnames else np.zeros(0)
+        except (TypeError, ValueError):  # a hand-made list's words in class_ref: no class numbers, as the counts say
+            numbered = np.zeros(0)
+        if (labelled := numbered > 0).any():
+            # train --cv's cv_predictions.ecsv holds its labels as class numbers (class_ref, which evaluate and suggest
+            # score against): "labels: none" was said of its 40 labels, counted under it
+            without = f", {int((~labelled).sum())} without one" if not labelled.all() else ""
+            lines.append(f"labels: {int(labelled.sum())} as class numbers in {CLASS_REF}{without} (counted below), "
+                         f"none as names: {why}, which train reads{hint}")
+        else:
+            lines.append(f"labels: none ({why}): classify only{hint}")
     else:
         names, counts = np.unique(cs.labels, return_counts=True)
         from starclass.io.cutout_folders import is_missing_label
@@ -1697,7 +1743,7 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     import numpy as np
     from astropy.table import MaskedColumn
 
-    from starclass.cli.info_outputs import simulation_note
+    from starclass.cli.info_outputs import field_evaluation_note, simulation_note
     from starclass.io.overview import summarise_dir
 
     # with mosaics, a stray pos.txt or notes.txt that is no catalogue must not hide them: info said only
@@ -1705,7 +1751,9 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     skip = {p.name for p in images}
     # the simulator's own record (simulate FIELD_DIR writes simulation.json beside the field) was counted as
     # "1 file not read as a catalogue: simulation.json", as if something were wrong with it: said as what it is
-    own = [n for p in sorted(directory.glob("*.json")) if (n := simulation_note(p)) is not None]
+    # so was a survey field's evaluation.json (until 2026-12-07), which info of the file describes
+    own = [n for p in sorted(directory.glob("*.json"))
+           if (n := simulation_note(p) or field_evaluation_note(p)) is not None]
     skip |= {n.split(":", 1)[0] for n in own}
     table, notes = summarise_dir(directory, column_map, allow_none=bool(images), read_elsewhere=skip)
     notes = [n for n in notes if n.split(":", 1)[0] not in skip] + own
@@ -2027,9 +2075,11 @@ def info(
             echo(f"images: not read ({exc})")
             return
         echo(summary)
-        if (csv_path := _cutout_csv(paths[0], file_column)) is not None and (counts := classified_csv_lines(csv_path)):
-            # classify --stamps -o OUT.csv: its class_pred counts were missing (OUT.ecsv showed them)
-            echo("classified (classify --stamps):\n" + "\n".join(counts))
+        listed = _listed_table(csv_path) if (csv_path := _cutout_csv(paths[0], file_column)) is not None else None
+        if csv_path is not None and (counts := classified_csv_lines(csv_path, listed)):
+            # classify --stamps -o OUT.csv: its class_pred counts were missing (OUT.ecsv showed them); train --cv's
+            # cv_predictions.ecsv was headed "classified (classify --stamps)" too, until 2026-12-07
+            echo(counts_heading(listed) + "\n" + "\n".join(counts))
         if csv_path is not None and (people := _export_vote_lines(csv_path)):
             echo("\n".join(people))
         return

@@ -471,6 +471,51 @@ def simulation_note(path: Path) -> str | None:
             f"(starclass info {shell_word(path)} shows it)")
 
 
+def field_evaluation_note(path: Path) -> str | None:
+    """The note of a folder summary (``info SURVEY/fields/FIELD``) on the field's ``evaluation.json`` in it.
+
+    ``info`` of a survey's field folder said "1 file not read as a catalogue: evaluation.json", as
+    if something were wrong with the file, which ``info`` of the file itself describes: it is said as
+    what it is, with its figures, as the survey's summary line of the field says them.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A file of the folder, e.g. ``SURVEY/fields/FIELD/evaluation.json``.
+
+    Returns
+    -------
+    str or None
+        ``"evaluation.json: the evaluation of field FIELD (truth: ...), not a catalogue (starclass info ...)"``;
+        None when the file is not a survey field's evaluation (it is then noted as any file not read).
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> d = Path(tempfile.mkdtemp()) / "fields" / "F1"
+    >>> d.mkdir(parents=True)
+    >>> _ = (d / "evaluation.json").write_text(json.dumps({"n_truth": 4, "n_catalogue": 0}))
+    >>> field_evaluation_note(d / "evaluation.json").split(", not a catalogue")[0]
+    'evaluation.json: the evaluation of field F1 (truth: 0/4 matched (no candidate in the field))'
+    """
+    if path.name != "evaluation.json" or path.parent.parent.name != "fields" or not path.is_file():
+        return None
+    doc = _json(path)
+    if doc is None or "n_truth" not in doc:
+        return None
+    from starclass.survey.run import truth_words
+
+    try:
+        said = truth_words(doc)
+    except (KeyError, TypeError, AttributeError):  # a hand-edited or partial file: named, without its figures
+        said = None
+    if doc.get("trained_on") and doc.get("accuracy"):
+        said = f"{said}; the model was trained on this field: not a held-out score" if said else said
+    return (f"{path.name}: the evaluation of field {path.parent.name} "
+            f"{f'({said})' if said else 'against its truth'}, not a catalogue (starclass info {shell_word(path)} "
+            "shows it)")
+
+
 def _agreement_lines(path: Path) -> list[str] | None:
     """The agreement summary ``inspect --export LABELS --summary FILE.json`` wrote: scheme, counts, agreement."""
     doc = _json(path)

@@ -643,7 +643,7 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     lst = read_cutout_list(stamps, cfg, file_column=file_column)
     out = export_labels(engine, dataset, export_catalogue(lst, export), export,
                         include_unlabelled=include_unlabelled, summary_path=summary, scheme=scheme,
-                        overwrite=overwrite, label_strings=label_strings(cfg))
+                        overwrite=overwrite, label_strings=label_strings(cfg), noun="cutout")
     _report_export(out, export)
     # the export keeps the list's 'filename': train reads it only when told so
     one = lst.file_columns[0] if len(lst.file_columns) == 1 else "file"
@@ -705,6 +705,28 @@ def _bound_port(ctx: typer.Context, host: str, port: int) -> socket.socket:
     return sock
 
 
+def inspect_words(data_dir: Path | None, catalogue: Path | None, stamps: Path | None, task: str | None,
+                  db: str | None = None, *, task_recorded: bool = False) -> str:
+    """The candidates and the database of an ``inspect`` command line, as the user gave them (shell words).
+
+    With ``--stamps`` the task is named (``--task TASK`` where none was given) unless ``task_recorded``: the
+    label database records it (``--init`` with ``--stamps``), and the server takes it from there.
+
+    Examples
+    --------
+    >>> inspect_words(Path("field"), None, None, None)
+    'field'
+    >>> inspect_words(None, None, Path("my cuts/labels.csv"), "m31-real", "sqlite:///l.sqlite")
+    "--stamps 'my cuts/labels.csv' --task m31-real --db sqlite:///l.sqlite"
+    """
+    if stamps is not None:
+        where = f"--stamps {shell_word(stamps)}" + (f" --task {shell_word(task)}" if task else
+                                                     "" if task_recorded else " --task TASK")
+    else:
+        where = shell_word(data_dir) + (f" --catalogue {shell_word(catalogue)}" if catalogue is not None else "")
+    return where + (f" --db {shell_word(db)}" if db else "")
+
+
 def _refuse_export_without_database(url: str, data_dir: Path | None, catalogue: Path | None, stamps: Path | None,
                                     task: str | None, db: str | None = None) -> None:
     """Refuse ``--export`` where no SQLite label database exists: nothing was labelled there, so say how to label.
@@ -720,15 +742,26 @@ def _refuse_export_without_database(url: str, data_dir: Path | None, catalogue: 
     path = dbm.sqlite_path(url)
     if path is None or path.exists():
         return
+    init_task = ""  # what --init needs beyond the served list: the task, where nothing else gives it
     if stamps is not None:
-        where = f"--stamps {shell_word(stamps)}" + (f" --task {shell_word(task)}" if task else " --task TASK")
+        if not task:
+            # --init records the list's own labels as the task, and later runs take the recorded one: "--task
+            # TASK" was asked for a labelled list (and for the server, which never needs it then)
+            try:
+                own = _labels_task(stamps)
+            except StarclassError:  # more labels than keys: --init says so, with its own words
+                own = None
+            init_task = "" if own is not None else " --task TASK"
+        rows = "cutouts"
     else:
-        where = shell_word(data_dir) + (f" --catalogue {shell_word(catalogue)}" if catalogue is not None else "")
-    where += f" --db {shell_word(db)}" if db else ""
+        rows = "candidates"
+    # task_recorded: the serve command never needs --task TASK here (see init_task above)
+    where = inspect_words(data_dir, catalogue, stamps, task, db, task_recorded=True)
     raise StarclassError(
-        f"no label database at {path}, so no labels to export: nobody has labelled these candidates with "
+        f"no label database at {path}, so no labels to export: nobody has labelled these {rows} with "
         f"'starclass inspect' yet, or the labels are in another database (give it as --db); to label them, "
-        f"make the database and an account ({shown_command(f'starclass inspect {where} --init --add-user NAME')}), "
+        f"make the database and an account "
+        f"({shown_command(f'starclass inspect {where}{init_task} --init --add-user NAME')}), "
         f"serve the page ({shown_command(f'starclass inspect {where}')}), then export")
 
 
@@ -1078,6 +1111,12 @@ def inspect_command(
         if add_user:
             uid = dbm.add_user(engine, new_user, password, admin=admin)
             echo(f"created user {new_user} (id {uid}{', admin' if admin else ''}) in {dbm.redact(url)}")
+            # it ended there, and how to serve the page the account logs in to was left to the docs
+            words = inspect_words(data_dir, catalogue, stamps, task if task_given else None, db,
+                                  task_recorded=records_task)
+            serve = shown_command(f"starclass inspect {words}")
+            echo(f"next: serve the labelling page with {serve} and log in as {new_user} "
+                 "(--host and --port choose where it listens)")
             return
         if set_password:
             # the account is looked up before its new password is asked for (twice): 'no user' came after both

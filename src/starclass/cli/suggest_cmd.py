@@ -24,7 +24,7 @@ from starclass.cli._app import (
     progress_option,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError, counted, model_word, refuse_no_rows
+from starclass.errors import StarclassError, counted, model_word, refuse_no_rows, shell_word, shown_command
 from starclass.schema import CLASS_REF, ID
 
 #: The defaults of -n, --by, --mag-bins and --min-confidence: the options and the rerun a cutout folder not
@@ -209,6 +209,17 @@ def suggest_command(
         # network runs (the catalogue's prob_<k> are ranked): asking torch loaded it for nothing (3-4 s)
         pick_device(device)
     key = ID
+    # the user's own options go into a rerun suggest prints: the command said before lacked -o and failed as given
+    # (--pseudo-labels and its options too: the rerun printed wrote no pseudo-labels)
+    again = [*(["-n", str(n)] if n != DEFAULT_N else []), *(["--by", by] if by != DEFAULT_BY else []),
+             *(["--labels", str(labels)] if labels is not None else []),
+             *(["--mag-column", mag_column] if mag_column else []),
+             *(["--mag-bins", str(mag_bins)] if mag_bins != DEFAULT_MAG_BINS else []),
+             *(["--device", device] if device else []), *(["--overwrite"] if overwrite else []),
+             *(["--pseudo-labels", str(pseudo_output)] if pseudo_output is not None else []),
+             *(["--min-confidence", f"{min_confidence:g}"] if min_confidence != DEFAULT_MIN_CONFIDENCE else []),
+             *(["--max-per-class", str(max_per_class)] if max_per_class is not None else [])]
+    _refuse_store(Path(candidates), Path(model), Path(output), again, device=device, tta=by == "mutual-info")
     try:
         # with --mosaics, ra, dec alone are placed through their WCS below, as classify places them
         # with the model's classes: a five-class task's candidates (class_ref 5, no task recorded) were refused
@@ -223,17 +234,6 @@ def suggest_command(
         # is not UTF-8 text ...' said it twice)
         table = read_cutout_output(candidates, "candidates")
         if table is None:
-            # the user's own options go into the rerun: the command said before lacked -o and failed as given
-            # (--pseudo-labels and its options too: the rerun printed wrote no pseudo-labels)
-            again = [*(["-n", str(n)] if n != DEFAULT_N else []), *(["--by", by] if by != DEFAULT_BY else []),
-                     *(["--labels", str(labels)] if labels is not None else []),
-                     *(["--mag-column", mag_column] if mag_column else []),
-                     *(["--mag-bins", str(mag_bins)] if mag_bins != DEFAULT_MAG_BINS else []),
-                     *(["--device", device] if device else []), *(["--overwrite"] if overwrite else []),
-                     *(["--pseudo-labels", str(pseudo_output)] if pseudo_output is not None else []),
-                     *(["--min-confidence", f"{min_confidence:g}"] if min_confidence != DEFAULT_MIN_CONFIDENCE
-                       else []),
-                     *(["--max-per-class", str(max_per_class)] if max_per_class is not None else [])]
             _refuse_unclassified_folder(Path(candidates), Path(model), Path(output), again,
                                         device=device, tta=by == "mutual-info")
             raise
@@ -250,7 +250,9 @@ def suggest_command(
             raise StarclassError(f"--pseudo-labels: {candidates} is a classified cutout folder; pseudo-labels are "
                                  "written for a catalogue of candidates with ids (train --pseudo-labels matches "
                                  "them by id)") from None
-    refuse_no_rows(table, candidates, "candidates", why=": no candidates to suggest from")
+    # a classified cutout folder's rows are cutouts, not detected candidates: said so in every line below
+    noun = "candidate" if key == ID else "cutout"
+    refuse_no_rows(table, candidates, "candidates", why=f": no {noun}s to suggest from")
     labelled = None
     if labels is not None:
         labelled, how = _labelled_cutouts(table, labels, key, candidates) if key != ID else (_labelled(labels, key), "")
@@ -267,14 +269,14 @@ def suggest_command(
             # ones, and disagreed with the final line's "of 63: 1 labelled in L.csv, 1 other cutout of ..."
             other = (f", and {n_other} other {'cutout' if n_other == 1 else 'cutouts'} of an object labelled there "
                      f"({group})") if n_other else ""
-            echo(f"--labels {labels}: {n_there} of the {counted(len(table), 'candidate')} "
+            echo(f"--labels {labels}: {n_there} of the {counted(len(table), noun)} "
                  f"{'is' if n_there == 1 else 'are'} labelled there and left out ({how}){other}")
     elif CLASS_REF in table.colnames:
         # a human-classified catalogue (a LEGUS .tab, a truth table, a labelled cutout folder's classification):
         # its own classes were passed over without a word and labelled candidates were suggested again
         own = int(np.sum(np.ma.filled(np.ma.asarray(table[CLASS_REF], dtype=float), 0) > 0))
         if own:
-            echo(f"note: {own} of the {counted(len(table), 'candidate')} "
+            echo(f"note: {own} of the {counted(len(table), noun)} "
                  f"{'has a class_ref of its' if own == 1 else 'have a class_ref of their'} own in {candidates}; only "
                  "--labels says what is labelled, so they may be suggested: give --labels "
                  f"{_own_labels(table, key, candidates)} to leave them out")
@@ -359,7 +361,7 @@ def suggest_command(
                                                            if spread < mag_bins else "")
                if spread > 1 else f", not spread over {mag} (--mag-bins {mag_bins}, but "
                + ("one suggestion is not spread)" if len(out) <= 1 else "fewer than 2 candidates have a magnitude)"))
-    echo(f"suggested {len(out)} of {pool_text(out.meta['suggest'])} by {used}{how}; written {output}")
+    echo(f"suggested {len(out)} of {pool_text(out.meta['suggest'], noun=noun)} by {used}{how}; written {output}")
     if pseudo is not None:
         meta = pseudo.meta["pseudo_labels"]
         per = ", ".join(f"class {k}: {v}" for k, v in meta["per_class"].items())
@@ -817,7 +819,7 @@ def _own_labels(table, key: str, candidates: Path) -> str:
     '/data/cuts/labels.csv'
     """
     from starclass.io.cutout_folders import LABELS_CSV, folder_labels_csv, row_folders
-    from starclass.io.paths import resolved
+    from starclass.io.paths import resolved, short_path
 
     if key == ID:
         return str(candidates)
@@ -842,12 +844,13 @@ def _own_labels(table, key: str, candidates: Path) -> str:
         listing = [(n, str(p)) for p in sorted(root.glob("*.csv")) if p.is_file() and resolved(p) != own
                    for n in [_files_listed(p, key, files)] if n[1]]
         if listing:
-            return max(listing, key=lambda t: t[0])[1]
+            return short_path(max(listing, key=lambda t: t[0])[1])
         if any(Path(f).parent != root and root in Path(f).parents for f in files):
-            return str(root)  # read as an ImageFolder directory: its sub-folders are the labels
-        return f"LABELS.csv (the labels CSV of the cutouts in {root})"
-    # its labels.csv, or labels.csv.gz where that is the list (a folder not here: the name it would have)
-    return str(folder_labels_csv(root) or root / LABELS_CSV)
+            return short_path(root)  # read as an ImageFolder directory: its sub-folders are the labels
+        return f"LABELS.csv (the labels CSV of the cutouts in {short_path(root)})"
+    # its labels.csv, or labels.csv.gz where that is the list (a folder not here: the name it would have); a folder
+    # recorded relative to the candidates' own, joined to theirs, walked up from here and down again: the shorter
+    return short_path(folder_labels_csv(root) or root / LABELS_CSV)
 
 
 def _files_listed(path: Path, key: str, files: set[str]) -> tuple[int, int]:
@@ -933,20 +936,73 @@ def _refuse_unclassified_folder(candidates: Path, model: Path, output: Path, aga
     if not any(h == "file" or h.startswith("file_") for h in header) and not named and not (
             candidates.is_dir() and is_cutout_source(candidates)):
         return
-    # a name that is neither there yet (classify refuses to overwrite) nor the suggestions' own
+    files = f" --file-column {shlex.quote(named[0])}" if len(named) == 1 else ""
+    classify, rank = _classify_then_rank(candidates, model, output, again, device=device, tta=tta, files=files)
+    raise StarclassError(
+        f"cutout folder {candidates} is not classified: suggest ranks a folder on the probabilities classify writes "
+        f"(prob_<k>); classify it, then rank that classification:\n  {classify}\n  {rank}") from None
+
+
+def _classify_then_rank(stamps: Path, model: Path, output: Path, again: list[str] | None, *,
+                        device: str | None = None, tta: bool = False, files: str = "") -> tuple[str, str]:
+    """The two commands that rank ``stamps`` (a cutout folder or a stamp store): ``classify --stamps``, then suggest.
+
+    The classification goes beside ``output`` under a name that is neither there yet (classify
+    refuses to overwrite) nor the suggestions' own; ``again`` are the options of this suggest.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> c, r = _classify_then_rank(Path("s.h5"), Path("m"), Path("/nowhere/next.csv"), ["-n", "5"])
+    >>> c
+    'starclass classify --stamps s.h5 --model m -o /nowhere/classified.ecsv'
+    >>> r
+    'starclass suggest m /nowhere/classified.ecsv -o /nowhere/next.csv -n 5'
+    """
     classified, k = output.parent / "classified.ecsv", 1
     while classified.exists() or classified == output:
         classified, k = output.parent / f"classified_{k}.ecsv", k + 1
     q = shlex.quote
-    files = f" --file-column {q(named[0])}" if len(named) == 1 else ""
-    classify = (f"starclass classify --stamps {q(str(candidates))}{files} --model {q(str(model))} -o "
+    classify = (f"starclass classify --stamps {q(str(stamps))}{files} --model {q(str(model))} -o "
                 f"{q(str(classified))}"
                 + (f" --device {q(device)}" if device else "") + (" --tta" if tta else ""))
     rank = " ".join(["starclass suggest", q(str(model)), q(str(classified)), "-o", q(str(output)),
                      *(q(a) for a in (again or []))])
+    return classify, rank
+
+
+def _refuse_store(candidates: Path, model: Path, output: Path, again: list[str] | None = None, *,
+                  device: str | None = None, tta: bool = False) -> None:
+    """Refuse a stamp store given as CANDIDATES, saying how to rank it: classify it, then suggest from that.
+
+    ``suggest MODEL stamps.h5`` was told what every catalogue reader tells a store ("not a catalogue
+    ...; give the catalogue its stamps were cut from"): suggest ranks a classification
+    (``prob_<k>`` columns), as for a cutout folder (:func:`_refuse_unclassified_folder`), and
+    ``classify --stamps`` reads a store as it is; its classification records the store, so that
+    suggest's next line names the store to fine-tune on. A file is taken for a store as
+    ``classify --stamps`` takes it (:func:`starclass.io.cutout_folders.is_store_file`: HDF5, or named
+    as a store).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "stamps.h5").write_bytes(b"\\x89HDF\\r\\n\\x1a\\n")
+    >>> try:
+    ...     _refuse_store(d / "stamps.h5", pathlib.Path("m"), d / "next.csv")
+    ... except StarclassError as exc:
+    ...     print(str(exc).splitlines()[0].replace(str(d), "D").split(":")[0])
+    D/stamps.h5 is a stamp store (written by 'starclass cutouts'), not classified candidates
+    """
+    from starclass.io.cutout_folders import is_store_file
+
+    if not is_store_file(candidates):
+        return
+    classify, rank = _classify_then_rank(candidates, model, output, again, device=device, tta=tta)
     raise StarclassError(
-        f"cutout folder {candidates} is not classified: suggest ranks a folder on the probabilities classify writes "
-        f"(prob_<k>); classify it, then rank that classification:\n  {classify}\n  {rank}") from None
+        f"{candidates} is a stamp store (written by 'starclass cutouts'), not classified candidates: suggest ranks "
+        "the probabilities classify writes (prob_<k>); classify the store, then rank that classification (or give "
+        f"the catalogue its stamps were cut from, with --mosaics):\n  {classify}\n  {rank}")
 
 
 def _no_label_column_note(labels: Path, key: str) -> str:
@@ -990,17 +1046,18 @@ def _labelled_cutouts(table, labels: Path, key: str = "file", source=None) -> tu
     if roots is None:
         files = set(_labelled(labels, key))
         return ([f for f in written if f in files],
-                f"files compared as written, e.g. {written[0]!r}: the candidates do not record their folder "
+                f"files compared as written, e.g. {written[0]!r}: the cutouts do not record their folder "
                 "(classified before 2026-12-03)")
     try:
         # the rows with a label only: an export with --include-unlabelled lists the whole pool
         # a list naming its files in 'filename', as the candidates were classified (classify --file-column)
         files = set(listed_files(labels, absolute=True, labelled_only=True, file_column=key))
     except StarclassError as exc:
-        raise StarclassError(f"--labels: the candidates are a classified cutout folder, named by file: {exc}") from None
+        raise StarclassError(f"--labels: the cutouts to suggest from (a classified cutout folder) are named by file: "
+                             f"{exc}") from None
     where = sorted({str(r) for r in roots})
     return ([f for f, r in zip(written, roots) if str(listed_path(r, f)) in files],
-            f"compared as files: the candidates' in {', '.join(where[:2])}{', ...' if len(where) > 2 else ''}")
+            f"compared as files: the cutouts' in {', '.join(where[:2])}{', ...' if len(where) > 2 else ''}")
 
 
 def _labelled(labels: Path, key: str) -> list:
@@ -1034,7 +1091,8 @@ def _labelled(labels: Path, key: str) -> list:
     try:
         return listed_files(labels, labelled_only=True, file_column=key)
     except StarclassError as exc:
-        raise StarclassError(f"--labels: the candidates are a classified cutout folder, named by file: {exc}") from None
+        raise StarclassError(f"--labels: the cutouts to suggest from (a classified cutout folder) are named by file: "
+                             f"{exc}") from None
 
 
 def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: int | None, label_column: str | None,
@@ -1073,14 +1131,26 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
         raise StarclassError(f"--check-labels {source}: no such file" if not Path(source).exists() else
                              f"--check-labels {source}: a folder; give the table of labels and out-of-fold "
                              "probabilities (e.g. the cross-validation's cv_predictions.ecsv)")
+    from starclass.io.cutout_folders import is_store_file
+
+    if is_store_file(source):
+        # read as a catalogue it was told "give the catalogue its stamps were cut from": the table wanted holds
+        # out-of-fold probabilities, which a cross-validation on the store writes
+        raise StarclassError(f"--check-labels {source} is a stamp store (written by 'starclass cutouts'), not a table "
+                             "of labels and out-of-fold probabilities: give the cross-validation's cv_predictions.ecsv "
+                             f"({shown_command(f'starclass train --stamps {shell_word(source)} --cv 5 -o CV')} "
+                             "writes CV/cv_predictions.ecsv)")
     check_output(output, [source, model], option="--output", overwrite=overwrite, file=True)
     catalog_format(output)  # a wrong extension fails now, not after the table is read
     name = f"--check-labels {source}"
     cfg = task_option(task, recorded=lambda: recorded_tasks(model)) if task is not None else None
     table = read_cutout_output(source, name, classes=(CLASS_PRED, CLASS_REF, label_column or "label"))
     if table is None:
-        table = read_catalog(source, allow_empty=True, require_xy=False,
-                             classes=cfg.catalogue_classes if cfg is not None else model_catalogue_classes(model))
+        # without MODEL and --task the table's own classes are read (model_catalogue_classes(None) was a TypeError
+        # traceback: 'suggest --check-labels cv_predictions.ecsv -o L.ecsv', the documented call, failed so)
+        known = (cfg.catalogue_classes if cfg is not None else model_catalogue_classes(model) if model is not None
+                 else ())
+        table = read_catalog(source, allow_empty=True, require_xy=False, classes=known)
     refuse_no_rows(table, source, "--check-labels")
     etask, note = resolve_task(table, cfg, model=model)
     if note:
@@ -1196,10 +1266,10 @@ def _in_sample_line(table, source: Path, model: Path | None, held_out_only: bool
     refused only where none would remain, or where which rows the model trained on cannot be told.
     Otherwise the line says that this cannot be told.
     """
-    from starclass.schema import FOLD, MODEL_PATH
+    from starclass.schema import CV_SCHEME, FOLD, MODEL_PATH
 
-    if table.meta.get("cv") is not None or FOLD in table.colnames:
-        scheme = table.meta.get("cv")
+    if table.meta.get(CV_SCHEME) is not None or FOLD in table.colnames:
+        scheme = table.meta.get(CV_SCHEME)
         return (f"out-of-fold: {source} holds the held-out predictions of a cross-validation"
                 + (f" (--cv {scheme})" if scheme is not None else f" ({FOLD} column)")
                 + ("; --held-out-only: every row is held out, none dropped" if held_out_only else "")), []

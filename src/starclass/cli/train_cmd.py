@@ -786,7 +786,7 @@ def train_command(
             raise StarclassError(f"--target-purity: task {cfg.name!r} has {cfg.n_classes} classes; a decision "
                                  "threshold applies to binary tasks only")
         if float(cfg.recipe.val_fraction or 0) == 0 and cfg.recipe.split != "galaxy":
-            raise StarclassError("--target-purity chooses the threshold on validation candidates: give "
+            raise StarclassError("--target-purity chooses the threshold on the validation rows: give "
                                  "--val-fraction > 0")
 
     from starclass.learn.config import effective_config
@@ -1288,7 +1288,8 @@ def _fold_fields_recorder(field_specs: Sequence[FieldSpec] | None, mosaics: Sequ
 def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampStore | StampStores, labels: ArrayLike,
                    val_index: ArrayLike, target: float, *,
                    device: str | torch.device | None = None,
-                   batch_size: int = INFERENCE_BATCH_SIZE, progress: bool | None = False) -> dict:
+                   batch_size: int = INFERENCE_BATCH_SIZE, progress: bool | None = False,
+                   noun: str = "candidate") -> dict | None:
     """Choose the positive-class threshold for ``target`` purity on the validation rows and store it.
 
     The validation rows are the candidates the model was not fitted on (they chose its best
@@ -1298,6 +1299,13 @@ def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampS
     (:func:`starclass.learn.checkpoint.set_tuned_threshold`), which ``classify`` applies.
     ``progress`` says how far the pass over the validation rows has got (:class:`starclass.io.progress.Progress`):
     True a bar (``train`` at a terminal), None timed lines (``train`` into a log file), False nothing.
+    ``noun`` is what a validation row is called: ``"cutout"`` for a cutout folder, whose rows are no
+    detected candidates.
+
+    When no threshold reaches ``target`` (or there are no validation rows), nothing is stored and
+    None is returned, after a warning that says so, the best purity reached, what ``classify``
+    decides by instead and what to do next. The model is written by then (training may have taken
+    hours): an error, exit status 2, read as if nothing had been written while the model was there.
     """
     from starclass.evaluate.threshold import threshold_for_purity
     from starclass.learn.calibration import threshold_too_few_rows
@@ -1309,7 +1317,8 @@ def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampS
 
     rows = np.sort(np.asarray(val_index, dtype=np.int64))
     if rows.size == 0:
-        raise StarclassError("--target-purity: the model has no validation candidates to choose a threshold on")
+        _no_threshold_stored(cfg, model_dir, target, f"the model has no validation {noun}s to choose a threshold on")
+        return None
     positive = cfg.positive_class if cfg.positive_class is not None else cfg.classes[0]
     dev = pick_device(device)
     model = load_model(model_dir, dev)
@@ -1319,7 +1328,7 @@ def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampS
 
     # a pass of every member over the validation rows, after train's summary: a log said nothing until its line
     scores = []
-    with Progress(rows.size, desc=f"threshold for purity {target:.2f} ({cfg.name})", noun="validation candidate",
+    with Progress(rows.size, desc=f"threshold for purity {target:.2f} ({cfg.name})", noun=f"validation {noun}",
                   show=progress, unit="cand", dynamic_ncols=True) as bar:
         for s in range(0, rows.size, batch_size):
             scores.append(predict_inputs(model, source.take(rows[s:s + batch_size]), device=dev,
@@ -1329,10 +1338,13 @@ def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampS
     y = cfg.map_classes(np.asarray(labels)[rows]) == positive
     try:
         # at least 10 selected (threshold_for_purity's default), fewer only on a small validation set
-        chosen = threshold_for_purity(y, score, target, min_selected=max(1, min(10, int(y.sum()) // 2)))
+        chosen = threshold_for_purity(y, score, target, min_selected=max(1, min(10, int(y.sum()) // 2)),
+                                      noun="object" if noun == "candidate" else noun)
     except StarclassError as exc:
-        raise StarclassError(f"--target-purity {target}: on the {rows.size} validation candidates {exc}; the model "
-                             f"in {model_dir} is kept with the task's threshold ({cfg.threshold})") from None
+        # the model is written: a warning and exit status 0, with no threshold stored (an error, exit 2, said
+        # "the model ... is kept with the task's threshold (None)" of a model written minutes before)
+        _no_threshold_stored(cfg, model_dir, target, f"on the {counted(rows.size, f'validation {noun}')} {exc}")
+        return None
     mapped = np.asarray(cfg.map_classes(np.asarray(labels)[rows]))
     counts = {str(int(c)): int(np.sum(mapped == c)) for c in cfg.classes}
     info = {"threshold": chosen["threshold"], "target_purity": float(target), "purity": chosen["purity"],
@@ -1349,12 +1361,41 @@ def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampS
     if caution:
         info["caution"] = caution
     set_tuned_threshold(model_dir, info)
-    echo(f"threshold for purity {target:.2f} on {rows.size} validation candidates ({int(y.sum())} of class "
+    echo(f"threshold for purity {target:.2f} on {counted(rows.size, f'validation {noun}')} ({int(y.sum())} of class "
          f"{positive}): P >= {chosen['shown']} (purity {chosen['purity']:.3f}, recall {chosen['recall']:.3f}, "
          f"F1 {chosen['f1']:.3f}); stored in {model_dir}, classify applies it")
     if caution:
         typer.echo(f"WARNING: {caution}", err=True)
     return info
+
+
+def _no_threshold_stored(cfg: TaskConfig, model_dir: Path, target: float, why: str) -> None:
+    """Warn that ``train --target-purity`` stored no threshold, saying what ``classify`` decides by instead.
+
+    The model stays as written; what decides its classes is read from its manifest: a threshold an
+    earlier ``--target-purity`` stored for these very weights is kept by a rerun that trained nothing
+    (:func:`starclass.learn.train.fit`), else the task's threshold, else the most probable class.
+    """
+    from starclass.learn.checkpoint import TUNED_THRESHOLD, read_manifest
+
+    try:
+        earlier = read_manifest(model_dir).get(TUNED_THRESHOLD)
+    except StarclassError:
+        earlier = None
+    if earlier and earlier.get("threshold") is not None:
+        was = f" {earlier['target_purity']:g}" if earlier.get("target_purity") is not None else ""
+        decides = (f"classify applies the threshold an earlier --target-purity{was} stored in it "
+                   f"(P >= {float(earlier['threshold']):.3g})")
+    elif cfg.threshold is not None:
+        decides = f"classify applies the task's threshold (P >= {cfg.threshold:g})"
+    else:
+        decides = "classify takes the most probable class"
+    shown = f"{target:.2f}" if round(target, 2) == target else f"{target:g}"
+    typer.echo(f"WARNING: --target-purity {shown} was not reached: {why}. No threshold was stored: the model in "
+               f"{model_dir} is kept as trained and {decides}. Next: choose the threshold on a larger labelled "
+               "held-out set ('starclass classify ... -o OUT.ecsv', 'starclass evaluate OUT.ecsv --target-purity "
+               f"{shown}', then 'classify --threshold'), or train again with a lower --target-purity or a larger "
+               "--val-fraction", err=True)
 
 
 def _print_cv(cvr, cautions: Sequence[str] = ()) -> None:
@@ -1888,7 +1929,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         tune_threshold(cfg, output, cutout_inputs(cutouts.images, cfg), label_classes(cutouts, cfg.label_map,
                                                                                       config=cfg),
                        result.val_index, target_purity, device=fit_kwargs.get("device"),
-                       progress=fit_kwargs.get("progress", False))
+                       progress=fit_kwargs.get("progress", False), noun="cutout")
 
 
 def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: str | None, precision: str | None,
@@ -1953,7 +1994,8 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
         write_catalog(out.annotators, Path(output) / "annotators.ecsv", overwrite=True)
         echo(f"Dawid-Skene confusion matrix of each annotator written to {Path(output) / 'annotators.ecsv'}")
     _summarise(cfg, result, output, precision, soft=out.model != "mode",
-               left_out=_left_out(result.n_unlabelled, out.voted, out.targets, 0), cutouts=True, cautions=cautions)
+               left_out=_left_out(result.n_unlabelled, out.voted, out.targets, 0, noun="cutout"), cutouts=True,
+               cautions=cautions)
 
 
 def volunteer_vote_columns(table: Table, name: str = "the cutout CSV") -> tuple[Table, list[str]]:
@@ -2052,8 +2094,10 @@ def _left_out_said_once(votes: bool) -> Iterator[None]:
         yield
 
 
-def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad: int) -> str:
+def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad: int, noun: str = "candidate") -> str:
     """What the candidates training left out were, with votes (``--labels``): "(N ... left out)".
+
+    ``noun`` names a row: ``"cutout"`` for a cutout folder's (no detected candidates there).
 
     "32 without an output class" was said of catalogue rows nobody had labelled: the words suit a
     row whose votes are all for classes the task leaves out, not one without any vote.
@@ -2068,7 +2112,7 @@ def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad:
     nobody = min(int(np.sum(~np.asarray(voted, dtype=bool) & ~has)), int(n_left))
     # the rest had votes: for classes the task leaves out, or (said above) no usable stamp
     no_class = max(int(n_left) - nobody - int(n_bad), 0)
-    parts = [f"{counted(nobody, 'candidate')} nobody labelled"] if nobody else []
+    parts = [f"{counted(nobody, noun)} nobody labelled"] if nobody else []
     if no_class or not parts:
         parts.append(f"{no_class} whose labels map to no output class")
     if n_bad:
@@ -2289,7 +2333,7 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
     left_out = left_out or (f"{result.n_unlabelled} without an output class left out" if result.n_unlabelled else "")
     echo(f"trained {counted(len(result.members) - kept, 'member')} of task {cfg.name!r} on {result.device} "
          f"({dtype_name(dtype)}): "
-         f"{result.n_train} training, {result.n_val} validation candidates "
+         f"{result.n_train} training, {result.n_val} validation {'cutouts' if cutouts else 'candidates'} "
          f"{f'({left_out}) ' if left_out else ''}in {result.seconds:.1f} s")
     # soft targets (--label-model soft / dawid-skene) count a candidate fractionally in every
     # class it may be: the rounded expected counts need not add up to the training candidates

@@ -86,6 +86,7 @@ from starclass.schema import (
     CLASS_RECLASSIFIED,
     CLASS_REF,
     CUTOUT_ROOT,
+    CV_SCHEME,
     DEC,
     FIELD,
     FOLD,
@@ -3245,7 +3246,7 @@ def _say_in_sample(comparisons: list[Comparison], ptab: Table, pred: Table | str
 
     if not comparisons or not any(c.pairs is not None and len(c.pairs[0]) for c in comparisons):
         return
-    if ptab.meta.get("cv") is not None or FOLD in ptab.colnames:
+    if ptab.meta.get(CV_SCHEME) is not None or FOLD in ptab.colnames:
         return  # train --cv's held-out predictions: each row scored by a fold model that never trained on it
     used = str(ptab.meta.get(MODEL_PATH) or "") or (str(model) if model is not None else "")
     if not used and len(paths := _recorded_models(ptab)) == 1:

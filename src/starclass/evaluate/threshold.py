@@ -146,9 +146,11 @@ def threshold_for_purity(y_true: ArrayLike, score: ArrayLike, target: float = 0.
             why = f"there {'is' if len(y) == 1 else 'are'} only {counted(len(y), noun)}"
         else:
             why = f"best purity {float(np.max(np.where(last_of_tie & (n >= min_selected), purity, 0))):.3f}"
+        # the target as given where two decimals would change it: 0.999 read "purity 1.00", a target no
+        # threshold can miss
+        shown = f"{target:.2f}" if round(target, 2) == target else f"{target:g}"
         raise StarclassError(
-            f"no threshold reaches purity {target:.2f} with at least {counted(min_selected, noun)} selected "
-            f"({why})"
+            f"no threshold reaches purity {shown} with at least {counted(min_selected, noun)} selected ({why})"
         )
     i = int(np.flatnonzero(ok)[-1])  # most objects kept
     thr = float(s_sorted[i])

@@ -38,7 +38,7 @@ import numpy as np
 from astropy.table import Table, join
 from sqlalchemy.engine import Engine
 
-from starclass.errors import OutputExistsError, StarclassError, exists_refusal
+from starclass.errors import OutputExistsError, StarclassError, counted, exists_refusal
 from starclass.inspect import consensus, db
 from starclass.inspect.schemes import DEFAULT_SCHEME, LabelScheme, get_scheme
 from starclass.io.atomic import atomic_path
@@ -308,7 +308,8 @@ def _export_by_columns(catalogue: Table, filled: list[str]) -> list[str]:
 def export_labels(engine: Engine, dataset: str, catalogue: Table, path: str | Path, *,
                   include_unlabelled: bool = False, summary_path: str | Path | None = None,
                   scheme: LabelScheme | str | None = None, cluster_cut: int | None = None,
-                  overwrite: bool = False, label_strings: dict[int, str] | None = None) -> Table:
+                  overwrite: bool = False, label_strings: dict[int, str] | None = None,
+                  noun: str = "candidate") -> Table:
     """Write the labelled catalogue (format by extension, atomically) and return it.
 
     Parameters
@@ -330,6 +331,8 @@ def export_labels(engine: Engine, dataset: str, catalogue: Table, path: str | Pa
         Cutout folders (``inspect --stamps``): also write ``label``, the label string of each
         ``class_ref`` (empty for 0), after the file columns, so that ``train --stamps`` reads the
         export as it is (:func:`starclass.inspect.cutouts.label_strings`).
+    noun
+        What a row is called in messages: ``"cutout"`` for a cutout folder (no detected candidates).
 
     Examples
     --------
@@ -363,7 +366,7 @@ def export_labels(engine: Engine, dataset: str, catalogue: Table, path: str | Pa
     if len(table) == 0:
         # "for dataset ''" was all it said on a fresh database (the default dataset is the empty key)
         which = f"dataset {dataset!r}" if dataset else "this database (default dataset)"
-        raise StarclassError(f"no labels to export: none of the {len(ids)} candidates has a label in {which} "
+        raise StarclassError(f"no labels to export: none of the {counted(len(ids), noun)} has a label in {which} "
                              f"yet; label some on the page first, or give --include-unlabelled to write them all")
     cat = catalogue.copy()
     if label_strings is not None:

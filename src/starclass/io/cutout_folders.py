@@ -106,7 +106,7 @@ from starclass.io.mosaic import (
 )
 from starclass.io.paths import resolved
 from starclass.io.task_like import TaskLike
-from starclass.schema import label_key, row_name, rows_named
+from starclass.schema import STAMP_STORE_SUFFIXES, label_key, row_name, rows_named
 
 if TYPE_CHECKING:
     # astropy's WCS loads where a cutout's header is read for it (fits_celestial_wcs), not for every folder info reads
@@ -154,9 +154,6 @@ _PIL_FORMATS = ("png", "jpeg", "tiff", "bmp", "webp")
 #: Where a figure draws row 0 of an image, by format (matplotlib's ``origin``): FITS is y up.
 _ORIGIN_OF_FORMAT: dict[str, str] = {"fits": "lower", "png": "upper", "jpeg": "upper", "npy": "upper",
                                      "tiff": "upper", "bmp": "upper", "webp": "upper"}
-
-#: Suffixes of an HDF5 stamp store (``starclass cutouts``): stamps cut from FITS mosaics.
-STAMP_STORE_SUFFIXES = (".h5", ".hdf5")
 
 #: :func:`common_origin` of a set whose images do not share one origin.
 MIXED = "mixed"
@@ -791,7 +788,7 @@ def drawing_origin(path: str | os.PathLike) -> str:
     ----------
     path : str or os.PathLike
         An image file (told by its suffix, see :data:`IMAGE_SUFFIXES`) or a stamp store
-        (``.h5``, ``.hdf5``).
+        (:data:`starclass.schema.STAMP_STORE_SUFFIXES`).
 
     Returns
     -------

@@ -38,6 +38,28 @@ def resolved(path: PathLike) -> Path:
     return Path(os.path.realpath(path))
 
 
+def short_path(path: PathLike) -> str:
+    """A path a message names for the user to type: as it is, or absolute where that is shorter.
+
+    A path read from a table (a cutout folder recorded relative to the table's own folder) joined to
+    the current folder walked up and down again: ``suggest`` told a user in /tmp/s83walk to give
+    ``--labels ../../work/wt/shared/data/pandas-m31/labels.csv``. The absolute path is taken where
+    it is shorter; a relative path that walks up no folder is kept as it is.
+
+    Examples
+    --------
+    >>> short_path("cuts/labels.csv")
+    'cuts/labels.csv'
+    >>> short_path("../" * 40 + "data/labels.csv")  # up past / and down again
+    '/data/labels.csv'
+    """
+    given = os.path.normpath(str(path))
+    if os.path.isabs(given) or not given.startswith(os.pardir):
+        return given
+    absolute = os.path.abspath(given)
+    return absolute if len(absolute) < len(given) else given
+
+
 def link_note(path: PathLike) -> str:
     """What a missing path is, when it is a link: `` (a link to TARGET)``, and whether the links loop.
 

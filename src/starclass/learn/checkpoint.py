@@ -56,6 +56,7 @@ from starclass.io.atomic import atomic_path
 from starclass.io.paths import link_note, resolved
 from starclass.learn.config import TaskConfig
 from starclass.models import build_model
+from starclass.schema import STAMP_STORE_SUFFIXES
 
 if TYPE_CHECKING:
     # torch (2 s) is imported where a model is saved or loaded: a command reads a manifest (warn_flags_differ,
@@ -1243,7 +1244,7 @@ _NOT_A_MODEL = {".csv": "a CSV table", ".ecsv": "an ECSV table", ".parquet": "a 
                 ".pq": "a Parquet table", ".tab": "a table", ".txt": "a text file", ".png": "an image",
                 ".jpg": "an image",
                 ".jpeg": "an image", ".tif": "an image", ".tiff": "an image", ".npy": "a NumPy array",
-                ".h5": "an HDF5 file (a stamp store?)", ".hdf5": "an HDF5 file (a stamp store?)",
+                **dict.fromkeys(STAMP_STORE_SUFFIXES, "an HDF5 file (a stamp store?)"),
                 ".yaml": "a YAML file (a task file?)", ".yml": "a YAML file (a task file?)"}
 
 

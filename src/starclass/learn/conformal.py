@@ -137,9 +137,7 @@ class ClassConditionalConformal(SklearnParams):
 
     def fit(self, probs: ArrayLike, y: ArrayLike) -> ClassConditionalConformal:
         """Fit on calibration probabilities ``[n, K]`` and true class indices ``y`` (0..K-1)."""
-        from crepes import ConformalClassifier
-        from crepes.extras import hinge
-
+        ConformalClassifier, hinge = _crepes_parts()
         # the constructor's coverage is checked here, not first at predict_set
         check_coverage(self.coverage)
         p = np.asarray(probs, dtype=np.float64)
@@ -184,8 +182,7 @@ class ClassConditionalConformal(SklearnParams):
         >>> bool(np.array_equal(cp.predict_p(p, keys=keys)[1:], cp.predict_p(p[1:], keys=keys[1:])))
         True
         """
-        from crepes.extras import hinge
-
+        _, hinge = _crepes_parts()
         check_fitted(self, "predictor_")
         p = np.asarray(probs, dtype=np.float64)
         if p.ndim != 2 or p.shape[1] != self.n_classes_:
@@ -335,6 +332,31 @@ def probability_keys(probs: ArrayLike) -> np.ndarray:
     p = np.ascontiguousarray(np.asarray(probs, dtype=np.float64))
     return np.array([int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8).digest(), "big")
                      for row in p.reshape(len(p), -1)], dtype=np.uint64)
+
+
+def _crepes_parts() -> tuple[type, Any]:
+    """crepes' ``ConformalClassifier`` and ``hinge``, imported without the warning filter crepes sets.
+
+    crepes (0.9) calls ``warnings.simplefilter("always", UserWarning)`` as it is imported (``crepes/base.py``
+    and ``crepes/extras.py``): a filter put ahead of every other, for the whole process. Imported first
+    inside ``classify``, ``train`` or ``calibrate_model``, it came before a caller's
+    ``warnings.filterwarnings("ignore")`` (a notebook's, the demo's), so every starclass warning (all
+    UserWarnings) was shown through it, and after the call each UserWarning of the session was shown at
+    every repetition instead of once. Imported here inside ``warnings.catch_warnings``, the filter is
+    dropped when the import ends; this is the only place starclass imports crepes.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> before = list(warnings.filters)
+    >>> ConformalClassifier, hinge = _crepes_parts()
+    >>> ConformalClassifier.__name__, list(warnings.filters) == before
+    ('ConformalClassifier', True)
+    """
+    with warnings.catch_warnings():
+        from crepes import ConformalClassifier
+        from crepes.extras import hinge
+    return ConformalClassifier, hinge
 
 
 def _p_values(cal: np.ndarray, scores: np.ndarray, theta: np.ndarray | None) -> np.ndarray:

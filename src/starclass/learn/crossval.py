@@ -40,7 +40,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from starclass.errors import CalibrationFitWarning, StarclassError, UncalibratedWarning, counted
 from starclass.io.progress import Progress
 from starclass.learn.data import ModelInputs
-from starclass.schema import CLASS_PRED, CLASS_REF, FOLD, INFERENCE_BATCH_SIZE, prob_col
+from starclass.schema import CLASS_PRED, CLASS_REF, CV_SCHEME, FOLD, INFERENCE_BATCH_SIZE, prob_col
 
 if TYPE_CHECKING:
     from starclass.learn.checkpoint import LoadedModel
@@ -591,7 +591,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         "label_map": dict(config.label_map or {}),
         **config.eval_merges_meta(),  # "none wanted" ({}) told from "not given", as classify writes it
         "reference_merge": {str(k): int(v) for k, v in config.merge.items()},
-        "cv": str(scheme),
+        CV_SCHEME: str(scheme),
         **(meta or {}),
     })
     if "group" in table.colnames and not table.meta.get("group_column"):

@@ -107,7 +107,7 @@ from starclass.learn.config import (
 from starclass.learn.data import InputSource, ModelInputs, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
-from starclass.learn.provenance import starting_rows, the_starting_model, training_record
+from starclass.learn.provenance import overlap, row_digests, starting_rows, the_starting_model, training_record
 from starclass.learn.splits import split_indices
 from starclass.schema import X, Y
 
@@ -700,6 +700,10 @@ class TrainData:
         Candidates left out because they map to no output class.
     balance_groups : numpy.ndarray or None
         Group of every training row (in the order of ``train``) for ``recipe.balance_by``.
+    n_start_trained, n_fresh : int
+        A fine-tune whose validation split was drawn apart from its starting model's training rows
+        (``prepare_data(..., start_trained=...)``): the labelled rows the starting model trained on
+        (all in ``train``) and those it did not (``val`` is drawn from them). 0 and 0: not drawn so.
 
     Made by :func:`prepare_data`.
 
@@ -717,13 +721,15 @@ class TrainData:
     counts: np.ndarray
     n_unlabelled: int
     balance_groups: np.ndarray | None = None
+    n_start_trained: int = 0
+    n_fresh: int = 0
 
 
 def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *, seed: int,
                  positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
                  galaxies: np.ndarray | None = None, holdout: str | None = None,
                  val_index: np.ndarray | None = None, balance_groups: np.ndarray | None = None,
-                 pseudo_index: np.ndarray | None = None) -> TrainData:
+                 pseudo_index: np.ndarray | None = None, start_trained: np.ndarray | None = None) -> TrainData:
     """Map labels to the task's classes, split train/validation and check every class is there.
 
     Parameters
@@ -736,6 +742,13 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
         Seed of the split (the first member's).
     positions, galaxies, holdout, val_index, balance_groups, pseudo_index
         As for :func:`fit`.
+    start_trained : numpy.ndarray, optional
+        One bool per row, True where the model a fine-tune starts from was trained on the row
+        (:func:`starclass.learn.provenance.starting_rows`). With a ``random`` or ``spatial`` split
+        those rows are trained on again and never validated on: the split is drawn from the other
+        labelled rows, as many of them as ``val_fraction`` of all the labelled rows (at most
+        :data:`MAX_FRESH_VAL_SHARE` of them, so the new labels are mostly learnt). Where no labelled
+        row is new to the starting model the split is drawn as without it.
 
     Returns
     -------
@@ -820,6 +833,7 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
             raise StarclassError("every labelled training row is a pseudo-label: people's labels are needed for "
                                  "the validation split (and are what the pseudo-labels extend)")
     # the split is drawn on the labelled subset
+    n_start_trained = n_fresh = 0
     if val_index is not None:
         val_rows = np.intersect1d(np.asarray(val_index, dtype=np.int64), used)
         train_rows = np.setdiff1d(all_used, val_rows)
@@ -830,12 +844,18 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
             px, py = (positions[:, 0], positions[:, 1]) if is_xy_array else positions
             pos_sub = (np.asarray(px)[used], np.asarray(py)[used])
         gal_sub = None if galaxies is None else np.asarray(galaxies)[used]
-        tr, va = split_indices(
-            getattr(recipe, "split", "random") or "random", target[used],
-            fraction=float(getattr(recipe, "val_fraction", 0.1) or 0.0), seed=seed,
-            positions=pos_sub, galaxies=gal_sub, holdout=holdout,
-        )
-        train_rows, val_rows = np.union1d(used[tr], pseudo), used[va]
+        split = getattr(recipe, "split", "random") or "random"
+        fraction = float(getattr(recipe, "val_fraction", 0.1) or 0.0)
+        drawn = None
+        if start_trained is not None and split in ("random", "spatial") and fraction > 0:
+            drawn = _split_apart(split, target, used, np.asarray(start_trained, dtype=bool), fraction, seed, pos_sub)
+        if drawn is not None:
+            train_rows, val_rows, n_start_trained, n_fresh = drawn
+            train_rows = np.union1d(train_rows, pseudo)
+        else:
+            tr, va = split_indices(split, target[used], fraction=fraction, seed=seed,
+                                   positions=pos_sub, galaxies=gal_sub, holdout=holdout)
+            train_rows, val_rows = np.union1d(used[tr], pseudo), used[va]
 
     k = config.n_classes
     counts = np.bincount(target[train_rows], minlength=k)
@@ -877,7 +897,38 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
         groups = groups[train_rows]
     fitted = target if soft is None else soft
     return TrainData(StampDataset(source, train_rows, fitted[train_rows]),
-                     StampDataset(source, val_rows, fitted[val_rows]), counts, int(n_unlabelled), groups)
+                     StampDataset(source, val_rows, fitted[val_rows]), counts, int(n_unlabelled), groups,
+                     n_start_trained, n_fresh)
+
+
+#: The largest share of the labelled rows new to a fine-tune's starting model that its validation split takes
+#: (:func:`prepare_data`'s ``start_trained``): the rest are trained on, the new labels being what it is for
+MAX_FRESH_VAL_SHARE = 0.5
+
+
+def _split_apart(split: str, target: np.ndarray, used: np.ndarray, start_trained: np.ndarray, fraction: float,
+                 seed: int, pos_sub: tuple[np.ndarray, np.ndarray] | None
+                 ) -> tuple[np.ndarray, np.ndarray, int, int] | None:
+    """A fine-tune's split drawn from the labelled rows its starting model did not train on, or None.
+
+    ``(train_rows, val_rows, n_start_trained, n_fresh)``: the rows the starting model trained on are
+    all training rows (validated on, its weights took them for unseen: early stopping, the validation
+    accuracy and the calibration were partly in-sample, and with few new labels wholly). The split
+    takes about ``fraction`` of all the labelled rows, as it would have without a starting model, from
+    the new ones, at most :data:`MAX_FRESH_VAL_SHARE` of them. None where no labelled row was trained
+    on, none is new, or a spatial split cannot be drawn on the new rows alone (all in one tile).
+    """
+    seen = start_trained[used]
+    fresh = used[~seen]
+    if not seen.any() or fresh.size == 0:
+        return None
+    share = min(fraction * used.size / fresh.size, MAX_FRESH_VAL_SHARE)
+    fresh_pos = None if pos_sub is None else (pos_sub[0][~seen], pos_sub[1][~seen])
+    try:
+        tr, va = split_indices(split, target[fresh], fraction=share, seed=seed, positions=fresh_pos)
+    except StarclassError:
+        return None  # the split drawn on every labelled row, with its warning of the rows seen
+    return np.union1d(used[seen], fresh[tr]), fresh[va], int(seen.sum()), int(fresh.size)
 
 
 def _soft_labels(config, labels: np.ndarray) -> np.ndarray:
@@ -1742,9 +1793,15 @@ def fit(
     # every member's input geometry before any training: a mixed ensemble (phangs4) otherwise
     # trained its ResNets before the first VGG refused a stamp too small for it
     models.check_members(config)
+    # a fine-tune's validation rows are drawn apart from the rows its starting model trained on: validated on,
+    # the starting weights took them for unseen (train --resume-from with the labels so far plus new ones drew
+    # a split partly, with few new labels wholly, in-sample)
+    inherited = starting_rows(init_from) if init_from is not None and val_index is None else None
+    start_trained = (overlap(row_digests(inputs), inherited) if inherited is not None and len(inherited)
+                     else None)
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
                         galaxies=galaxies, holdout=holdout, val_index=val_index,
-                        balance_groups=balance_groups, pseudo_index=pseudo_index)
+                        balance_groups=balance_groups, pseudo_index=pseudo_index, start_trained=start_trained)
     identity = {"data_digest": data_digest(inputs, labels, positions=positions, galaxies=galaxies,
                                            holdout=holdout, val_index=val_index,
                                            balance_groups=balance_groups, pseudo_index=pseudo_index),
@@ -1864,6 +1921,19 @@ def check_starting_calibration(init_from: str | os.PathLike, loaded: LoadedModel
         raise StarclassError(f"starting model: {exc} ({where})") from None
 
 
+def apart_note(n_val: int, n_fresh: int, n_start_trained: int, init_from: Any) -> str:
+    """What ``train`` says of a fine-tune's validation split drawn apart from its starting model's training rows.
+
+    Examples
+    --------
+    >>> apart_note(4, 12, 63, "model1").split(";")[0]
+    "validation split: 4 of the 12 labelled rows the starting model 'model1' did not train on"
+    """
+    return (f"validation split: {n_val} of the {counted(n_fresh, 'labelled row')} {the_starting_model(init_from)} "
+            f"did not train on; the {n_start_trained} it trained on are trained on again and never validated on "
+            "(their accuracy would be in-sample)")
+
+
 def _make_outdir(outdir: Path) -> list[Path]:
     """Create the model directory (and missing parents); the folders this made, deepest first."""
     made = [d for d in (outdir, *outdir.parents) if not d.exists()]
@@ -1959,6 +2029,8 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
 
     outcomes: list[MemberOutcome] = []
     notes: list[str] = []
+    if data.n_start_trained:
+        notes.append(apart_note(len(data.val), data.n_fresh, data.n_start_trained, init_from))
     if not resume or any(not (outdir / member_filename(spec.index)).is_file() for spec in members):
         # a member is trained: until the last one is done the folder is checkpoints, not a model. A
         # manifest written after each member (or one of an earlier run) made an interrupted folder a

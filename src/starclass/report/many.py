@@ -321,8 +321,10 @@ def _many_sections(tables: dict[str, Table], bar: Progress) -> list[Section]:
         s.text(fields.meta["map_note"] + ".")  # which fields are read through --map, said as the terminal says it
     if len(tables["skipped"]):
         s.table("skipped", tables["skipped"], "Files left out and why.")
+    # fields of one galaxy have no ladder: its panels say why, and the caption named accuracies that are not there
+    ladder = "leave-one-galaxy-out accuracies and " if "ladder_pooled" in tables else ""
     s.figure("many_fields_summary", summary_figure(tables), "Per-field class mix, per-class medians and "
-             "inter-quartile ranges, leave-one-galaxy-out accuracies and mass-function slopes against distance.")
+             f"inter-quartile ranges, {ladder}mass-function slopes against distance.")
     bar.update()
     out = [s]
     if "ladder_pooled" in tables:

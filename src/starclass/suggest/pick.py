@@ -327,6 +327,10 @@ def unlabelled(table: Table, labelled: Sequence | None, *, key: str = ID, labels
     --------
     >>> unlabelled(Table({"id": [1, 2, 3]}), [2.0]).tolist()
     [True, False, True]
+    >>> unlabelled(Table({"file": ["a.png"]}), ["a.png"], key="file")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: the one cutout already has a label in --labels: nothing to suggest (give ...
     """
     eligible = np.ones(len(table), dtype=bool)
     if labelled is None or not len(labelled):
@@ -337,11 +341,12 @@ def unlabelled(table: Table, labelled: Sequence | None, *, key: str = ID, labels
     given = np.char.strip(id_keys(list(labelled)))
     eligible = ~np.isin(np.char.strip(id_keys(table[key])), given)
     if len(table) and not eligible.any():
-        # one candidate read "every one of the 1 candidates" (f958610, 690e01a put the other counts right)
-        who = "the one candidate" if len(table) == 1 else f"every one of the {len(table)} candidates"
+        # one candidate read "every one of the 1 candidates" (f958610, 690e01a put the other counts right); a
+        # classified cutout folder (key file) holds cutouts, not detected candidates of a catalogue
+        noun, more = ("candidate", "a larger catalogue of the field") if key == ID else ("cutout", "a larger folder")
+        who = f"the one {noun}" if len(table) == 1 else f"every one of the {len(table)} {noun}s"
         raise StarclassError(f"{who} already has a label in {labels_name}: "
-                             "nothing to suggest (give candidates that are not labelled yet, e.g. a larger "
-                             "catalogue of the field)")
+                             f"nothing to suggest (give {noun}s that are not labelled yet, e.g. {more})")
     return eligible
 
 
@@ -520,7 +525,7 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     return out
 
 
-def pool_text(meta: dict, labels_name: str = "--labels") -> str:
+def pool_text(meta: dict, labels_name: str = "--labels", noun: str = "candidate") -> str:
     """What ``suggest`` chose from, in words, from ``meta["suggest"]`` (:func:`suggest`).
 
     Parameters
@@ -529,6 +534,8 @@ def pool_text(meta: dict, labels_name: str = "--labels") -> str:
         The suggestion list's ``meta["suggest"]``.
     labels_name : str
         The labels given, for the words.
+    noun : str
+        What a row is: ``"cutout"`` for a classified cutout folder (its rows are no detected candidates).
 
     Returns
     -------
@@ -547,6 +554,8 @@ def pool_text(meta: dict, labels_name: str = "--labels") -> str:
     >>> pool_text({"n_candidates": 10, "n_labelled": 1, "n_unranked": 0, "n_eligible": 8, "n_object_labelled": 1,
     ...            "group_column": "obj"}, "L.csv")
     'the 8 candidates that can be ranked (of 10: 1 labelled in L.csv, 1 other cutout of an object labelled there (obj))'
+    >>> pool_text({"n_candidates": 60, "n_labelled": 0, "n_unranked": 0, "n_eligible": 60}, noun="cutout")
+    'the 60 cutouts'
     """
     total, eligible = int(meta["n_candidates"]), int(meta["n_eligible"])
     same = int(meta.get("n_same_object") or 0)
@@ -559,8 +568,8 @@ def pool_text(meta: dict, labels_name: str = "--labels") -> str:
             "on its best one" if same else ""]
     left = [w for w in left if w]
     if not left:
-        return f"the {counted(total, 'candidate')}"
-    return f"the {counted(eligible, 'candidate')} that can be ranked (of {total}: {', '.join(left)})"
+        return f"the {counted(total, noun)}"
+    return f"the {counted(eligible, noun)} that can be ranked (of {total}: {', '.join(left)})"
 
 
 def _magnitudes(table: Table, mag_column: str, key: str) -> np.ndarray:

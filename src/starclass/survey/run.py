@@ -2791,6 +2791,34 @@ def _write_json(path: Path, doc: dict[str, Any]) -> None:
         tmp.write_text(json.dumps(doc, indent=2, default=float) + "\n")
 
 
+def truth_words(evaluation: dict[str, Any]) -> str | None:
+    """A field's evaluation against its truth (its ``evaluation.json``) in words; None where it holds none.
+
+    The survey's summary line of the field and ``info`` of the field's folder say it alike.
+
+    Examples
+    --------
+    >>> ev = {"n_truth": 60, "n_catalogue": 60, "n_matched": 58, "completeness": 0.97, "matched_on": "sky (ra, dec)"}
+    >>> truth_words({**ev, "accuracy": {"2class": {"accuracy": 0.9, "balanced_accuracy": 0.6}}})
+    'truth: 58/60 matched on the sky (ra, dec), accuracy (2class) 0.900 (balanced 0.600)'
+    >>> truth_words({"n_truth": 5, "n_catalogue": 0})
+    'truth: 0/5 matched (no candidate in the field)'
+    """
+    if not evaluation.get("n_catalogue") and evaluation.get("n_truth"):
+        return f"truth: 0/{evaluation['n_truth']} matched (no candidate in the field)"
+    if evaluation.get("completeness") is None:
+        return None
+    said = (f"truth: {evaluation['n_matched']}/{evaluation['n_truth']} matched on the "
+            f"{evaluation.get('matched_on', 'pixels')}")
+    for merge, a in (evaluation.get("accuracy") or {}).items():
+        # with the balanced accuracy beside it: a model calling every candidate of a field of 9 % clusters
+        # "non-cluster" scored "accuracy (2class) 0.912" alone, which reads as a working classifier
+        bal = a.get("balanced_accuracy")
+        said += f", accuracy ({merge}) {a['accuracy']:.3f}" + (
+            f" (balanced {bal:.3f})" if bal is not None and np.isfinite(bal) else "")
+    return said
+
+
 def summary_lines(summary: dict[str, Any]) -> list[str]:
     """The summary as a few lines for humans.
 
@@ -2837,16 +2865,9 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
             # the tiles name them once per field (detecting) or by id (given): the count was in summary.json only
             line += f", {n_none} unclassified (class_pred 0: no usable stamp or off the mosaics)"
         ev = f.get("evaluation")
-        if ev and not ev.get("n_catalogue") and ev.get("n_truth"):
-            line += f"; truth: 0/{ev['n_truth']} matched (no candidate in the field)"
-        elif ev and ev.get("completeness") is not None:
-            line += f"; truth: {ev['n_matched']}/{ev['n_truth']} matched on the {ev.get('matched_on', 'pixels')}"
-            for merge, a in (ev.get("accuracy") or {}).items():
-                # with the balanced accuracy beside it: a model calling every candidate of a field of 9 % clusters
-                # "non-cluster" scored "accuracy (2class) 0.912" alone, which reads as a working classifier
-                bal = a.get("balanced_accuracy")
-                line += f", accuracy ({merge}) {a['accuracy']:.3f}" + (
-                    f" (balanced {bal:.3f})" if bal is not None and np.isfinite(bal) else "")
+        if ev and (said := truth_words(ev)) is not None:
+            line += f"; {said}"
+        if ev and ev.get("completeness") is not None and (ev.get("n_catalogue") or not ev.get("n_truth")):
             # evaluate warns of a catalogue with all its paired objects in one class; the survey's line gave the
             # accuracy of such a field (0.900, balanced 0.500) without a word of it (user walk, 2026-12-07)
             counts = {k: v for k, v in (f.get("class_pred_counts") or {}).items() if k != "0" and v}

@@ -1,0 +1,189 @@
+"""The library's functions leave a notebook's global state as they found it, and its warning filters hold.
+
+A notebook user silences starclass with ``warnings.filterwarnings("ignore")`` around ``classify()``: the
+conformal sets' warning was shown all the same, because classify imported crepes for the first time and
+crepes' import puts ``warnings.simplefilter("always", UserWarning)`` ahead of every filter, for the rest
+of the session (every UserWarning of the notebook then shown at each repetition). starclass now imports
+crepes inside ``warnings.catch_warnings`` (:func:`starclass.learn.conformal._crepes_parts`).
+
+Each public entry point that runs in a second (train's ``fit`` for one epoch, ``calibrate_model``,
+``classify``, the scikit-learn estimator, ``evaluate_catalogs``, ``build_report``) is run twice: once with
+every warning shown (it is what imports their libraries, so the checked run adds no library's own
+import-time filter but crepes'), then under the caller's ignore filter, with crepes taken out of
+``sys.modules`` as a fresh session has it. Around the second run the test compares the state a notebook
+would notice: warning filters, torch's threads, numpy's print options and error handling, logging's
+levels and handlers, matplotlib's backend and rcParams.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import warnings
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from starclass.datasets.stamps import make_synthetic_field
+from starclass.learn.config import get_preset
+from starclass.stamps import make_inputs
+
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+TASK = get_preset("galaxy-cluster-compact", stamp_size=16, recipe={"batch_size": 16})
+
+
+@pytest.fixture(scope="module")
+def toy(tmp_path_factory) -> SimpleNamespace:
+    """A toy field, a held-out one of a few rows (the calibration's and the conformal sets' cautions) and a model."""
+    from starclass.learn.train import fit
+
+    images, table = make_synthetic_field(TASK, 40, seed=0)
+    inputs, ok = make_inputs(images, table["x"], table["y"], TASK)
+    held_images, held = make_synthetic_field(TASK, 12, seed=5)
+    held_inputs, hok = make_inputs(held_images, held["x"], held["y"], TASK)
+    root = tmp_path_factory.mktemp("state")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = fit(TASK, inputs[ok], np.asarray(table["class_ref"])[ok], outdir=root / "model", seed=0,
+                    progress=False, epochs=1, resume=False).model_path
+    return SimpleNamespace(images=images, table=table, inputs=inputs[ok], y=np.asarray(table["class_ref"])[ok],
+                           held_inputs=held_inputs[hok], held_y=np.asarray(held["class_ref"])[hok], model=model)
+
+
+def _train(t, out: Path):
+    from starclass.learn.train import fit
+
+    fit(TASK, t.inputs, t.y, outdir=out, seed=0, progress=False, epochs=1, resume=False)
+
+
+def _calibrate(t, out: Path):
+    import shutil
+
+    from starclass.learn.calibration import calibrate_model
+
+    model = shutil.copytree(t.model, out)  # the other calls' model keeps its calibration
+    calibrate_model(model, t.held_inputs, t.held_y, source="held-out toy", overwrite=True,
+                    allow_training_rows=True)
+
+
+def _classify(t, out: Path):
+    from starclass.learn.classify import classify
+
+    classify(t.images, t.table, t.model, progress=False, device="cpu")
+
+
+def _estimator(t, out: Path):
+    from starclass.learn.estimator import CNNClassifier
+
+    clf = CNNClassifier(TASK, epochs=1, seed=0, device="cpu").fit(t.inputs, t.y)
+    clf.calibrate(t.held_inputs, t.held_y, source="held-out toy")
+    clf.predict_set(t.inputs, coverage=0.9)
+
+
+def _evaluate(t, out: Path):
+    from starclass.evaluate import evaluate_catalogs
+    from starclass.learn.classify import classify
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # classify's, checked above
+        pred = classify(t.images, t.table, t.model, progress=False, device="cpu")
+    evaluate_catalogs(pred, {"truth": t.table}, task=TASK, n_boot=20)
+
+
+def _report(t, out: Path):
+    from starclass.learn.classify import classify
+    from starclass.report import build_report
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pred = classify(t.images, t.table, t.model, progress=False, device="cpu")
+    build_report(pred, {"truth": t.table}, out, n_boot=20)
+
+
+CALLS = {"train": _train, "calibrate": _calibrate, "classify": _classify, "estimator": _estimator,
+         "evaluate": _evaluate, "report": _report}
+
+
+def _state() -> dict:
+    """What a notebook would notice changed: each item compared as it is."""
+    import matplotlib
+    import torch
+
+    loggers = {name: (lg.level, list(lg.handlers), lg.propagate, lg.disabled)
+               for name, lg in logging.root.manager.loggerDict.items() if isinstance(lg, logging.Logger)}
+    return {"warning filters": list(warnings.filters), "showwarning": warnings.showwarning,
+            "torch threads": torch.get_num_threads(), "torch grad": torch.is_grad_enabled(),
+            "torch dtype": torch.get_default_dtype(), "numpy print options": np.get_printoptions(),
+            "numpy errors": np.geterr(), "root logger": (logging.root.level, list(logging.root.handlers)),
+            "logging.disable": logging.root.manager.disable, "matplotlib backend": matplotlib.get_backend(),
+            "rcParams": {k: str(v) for k, v in matplotlib.rcParams.items()},
+            # a logger the call creates is no change; one the notebook had must keep its level and handlers
+            "loggers": loggers}
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_a_callers_ignore_filter_holds_and_global_state_is_left_as_found(toy, name, tmp_path, monkeypatch):
+    call = CALLS[name]
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        call(toy, tmp_path / "first")
+    if name in ("calibrate", "classify"):
+        # 9 held-out rows: the calibration's caution and the conformal sets' warning, what the filter is to silence
+        assert said, f"{name} warned nothing: the ignore filter below is not put to the test"
+    for mod in [m for m in sys.modules if m == "crepes" or m.startswith("crepes.")]:
+        monkeypatch.delitem(sys.modules, mod)  # not yet imported, as in a fresh notebook
+    np.set_printoptions(precision=3)  # a notebook's own settings, not the defaults a call might reset to
+    logging.getLogger("starclass").setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(record=True) as shown:
+            warnings.filterwarnings("ignore")
+            before = _state()
+            call(toy, tmp_path / "second")
+            after = _state()
+    finally:
+        np.set_printoptions(precision=8)
+        logging.getLogger("starclass").setLevel(logging.NOTSET)
+    assert [str(w.message)[:120] for w in shown] == []
+    changed = [k for k in before if k != "loggers" and before[k] != after[k]]
+    changed += [f"logger {n}" for n, v in before["loggers"].items() if after["loggers"].get(n) != v]
+    assert not changed, {k: (before.get(k), after.get(k)) for k in changed}
+
+
+_FIRST_STAMPS = """
+import sys
+{torch_first}
+import numba
+
+from starclass.datasets.stamps import make_synthetic_field
+from starclass.learn.config import get_preset
+from starclass.stamps import make_inputs
+
+cfg = get_preset("legus4-compact", stamp_size=16)
+images, table = make_synthetic_field(cfg, 20, seed=0)
+make_inputs(images, table["x"], table["y"], cfg)
+import torch
+
+print(torch.get_num_threads())
+"""
+
+
+# the process without torch loaded first (numba loads OpenMP itself) is the rarer case, and a second start of torch
+@pytest.mark.parametrize("torch_first", [True, pytest.param(False, marks=pytest.mark.slow)],
+                         ids=["torch-loaded", "torch-after"])
+def test_the_first_stamps_leave_torch_threads_as_set(torch_first):
+    # numba's OpenMP layer sets OpenMP's threads to its own (NUMBA_NUM_THREADS) as its first parallel kernel
+    # starts, and torch shares that OpenMP: a notebook's torch.set_num_threads(1) read 2 after its first
+    # make_inputs. A fresh process, as numba starts its threads once per process.
+    import os
+    import subprocess
+
+    env = dict(os.environ, OMP_NUM_THREADS="1", NUMBA_NUM_THREADS="3",  # 3: not the one thread asked for
+               PYTHONPATH=os.pathsep.join([str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")]))
+    head = "import torch\ntorch.set_num_threads(1)\nprint(torch.get_num_threads())" if torch_first else ""
+    res = subprocess.run([sys.executable, "-c", _FIRST_STAMPS.format(torch_first=head)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.split()[-1] == "1", res.stdout

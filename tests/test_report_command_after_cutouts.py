@@ -1,0 +1,61 @@
+"""``classify --stamps`` and ``evaluate`` of its output propose the same ``report`` command.
+
+On a walk through the PAndAS cutouts (2026-12-07) ``classify --stamps`` ended "or as one page with 'starclass
+report out.csv --model m --stamps cut -o report'" and ``evaluate out.csv``, of the same file, "next: the same
+figures as one page: 'starclass report out.csv'": a page without the gallery of the worst mistakes and Grad-CAM,
+though the classification records its model and cutout folder. Both now name the model and the cutouts.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from finetune_setup import folder_inputs, noise_folder, tiny_config  # tests/ is on sys.path under pytest
+from starclass.cli import app
+
+pytestmark = pytest.mark.usefixtures("unrendered_figures")  # conftest: figures built, not rendered
+runner = CliRunner()
+
+
+def _report_words(line: str) -> list[str]:
+    """The report command of a next: line (quoted in it), as words."""
+    quoted = [w for w in shlex.split(line.replace(",", " ")) if w.startswith("starclass report ")]
+    assert len(quoted) == 1, line
+    return shlex.split(quoted[0])
+
+
+def _option(words: list[str], flag: str) -> Path | None:
+    return Path(words[words.index(flag) + 1]).resolve() if flag in words else None
+
+
+def test_classify_and_evaluate_of_a_cutout_classification_propose_one_report(tmp_path, monkeypatch):
+    import torch
+
+    from starclass.learn.train import fit
+
+    torch.set_num_threads(1)
+    cfg = tiny_config()
+    listed = noise_folder(tmp_path / "cuts", 24, seed=1)
+    x, y = folder_inputs(listed, cfg)
+    fit(cfg, x, y, outdir=tmp_path / "m", progress=False, device="cpu")
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    res = runner.invoke(app, ["classify", "--stamps", str(listed), "--model", str(tmp_path / "m"), "-o",
+                              "out.csv", "--device", "cpu", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    after_classify = _report_words(next(ln for ln in res.output.splitlines() if ln.startswith("next: ")))
+    res = runner.invoke(app, ["evaluate", "out.csv", "--bootstrap", "0", "--no-science", "-o", "ev",
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    after_evaluate = _report_words(next(ln for ln in res.output.splitlines()
+                                        if ln.startswith("next: the same figures as one page")))
+    assert after_evaluate[:3] == after_classify[:3] == ["starclass", "report", "out.csv"]
+    assert _option(after_evaluate, "--model") == _option(after_classify, "--model") == (tmp_path / "m").resolve()
+    # classify names the list it was given, evaluate the folder the table records: the same cutouts
+    stamps = _option(after_evaluate, "--stamps")
+    assert stamps is not None and _option(after_classify, "--stamps") in (stamps, stamps / "labels.csv")
+    assert "-o" not in after_classify and "-o" not in after_evaluate  # report's own default page, both
