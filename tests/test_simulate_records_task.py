@@ -72,7 +72,7 @@ def test_info_counts_the_fields_task_classes(m31_field, table):
     ref = np.asarray(Table.read(m31_field / table)["class_ref"])
     line = next(x for x in res.output.splitlines() if x.startswith("class_ref:"))
     assert line.startswith(f"class_ref: 1 (cluster): {int((ref <= 2).sum())}  "
-                           f"2 (non-cluster): {int((ref >= 3).sum())}  ({len(ref)} classified"), line
+                           f"2 (non-cluster): {int((ref >= 3).sum())}  ({len(ref)} labelled"), line
     assert "3 (" not in line and "compact association" not in res.output, res.output
 
 
