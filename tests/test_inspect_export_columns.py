@@ -32,15 +32,18 @@ def _served_with_a_labeller(field, tmp_path, monkeypatch, user: str = "dana") ->
 
 
 def test_export_keeps_the_catalogues_class_mean_and_class_ref(tmp_path, monkeypatch):
+    """A classified catalogue served and exported: classify's class_mean (the class of the members' mean
+    probability) keeps its name, the people's mean is class_human_mean (the LEGUS reader's name). Until
+    2026-12-07 the export wrote the people's mean as class_mean and renamed classify's class_mean_catalogue."""
     from starclass.cli import app
 
     field = make_demo_field(tmp_path / "field", n=8, size=200, seed=3)
     cat_path = field / "candidates.ecsv"
     cat = Table.read(cat_path)
-    cat["class_mean"] = np.linspace(1.0, 4.0, len(cat))  # e.g. a model's or an earlier export's
+    cat["class_mean"] = (np.arange(len(cat)) % 4 + 1).astype(np.int16)[::-1]  # classify's, a class
     cat["class_ref"] = (np.arange(len(cat)) % 4 + 1).astype(np.int16)  # a truth class
     cat.write(cat_path, overwrite=True)
-    own = {str(i): (float(m), int(r)) for i, m, r in zip(cat["id"], cat["class_mean"], cat["class_ref"])}
+    own = {str(i): (int(m), int(r)) for i, m, r in zip(cat["id"], cat["class_mean"], cat["class_ref"])}
     url, runner = _served_with_a_labeller(field, tmp_path, monkeypatch)
     engine = db.make_engine(url)
     for cid in ("2", "5"):
@@ -49,15 +52,17 @@ def test_export_keeps_the_catalogues_class_mean_and_class_ref(tmp_path, monkeypa
     out = tmp_path / "labels.ecsv"
     r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(out)])
     assert r.exit_code == 0, r.output
-    assert "class_mean is kept as class_mean_catalogue" in r.output, r.output
+    assert "class_ref is kept as class_ref_catalogue" in r.output, r.output
+    assert "class_mean is kept" not in r.output, r.output
     t = read_catalog(out)
-    assert t["class_mean"].tolist() == [3.0, 3.0]  # the people's
-    assert t["class_mean_catalogue"].tolist() == [own[str(i)][0] for i in t["id"]]
+    assert t["class_human_mean"].tolist() == [3.0, 3.0]  # the people's
+    assert t["class_mean"].tolist() == [own[str(i)][0] for i in t["id"]]  # classify's, under its own name
     assert t["class_ref_catalogue"].tolist() == [own[str(i)][1] for i in t["id"]]
-    assert t.meta["catalogue_columns_renamed"]["class_mean"] == "class_mean_catalogue"
+    assert "class_mean_catalogue" not in t.colnames
+    assert t.meta["catalogue_columns_renamed"] == {"class_ref": "class_ref_catalogue"}
     # exported again from its own export with its meta lost (as a CSV loses it): known by its columns, its
-    # label columns are replaced by the database's (they were kept as class_mean_catalogue_2, ...); the
-    # catalogue's own copy keeps its name, once
+    # label columns are replaced by the database's (they were kept as class_ref_catalogue_2, ...); the
+    # catalogue's own copy keeps its name, once, and classify's class_mean is not taken for a label column
     t2 = Table.read(out)
     t2.meta.clear()
     t2.write(cat_path, overwrite=True)
@@ -66,9 +71,56 @@ def test_export_keeps_the_catalogues_class_mean_and_class_ref(tmp_path, monkeypa
     assert r.exit_code == 0, r.output
     t3 = read_catalog(out2)
     assert "earlier 'inspect --export'" in r.output, r.output
-    assert t3["class_mean_catalogue"].tolist() == t["class_mean_catalogue"].tolist()
+    assert t3["class_ref_catalogue"].tolist() == t["class_ref_catalogue"].tolist()
     assert t3["class_mean"].tolist() == t["class_mean"].tolist()
+    assert t3["class_human_mean"].tolist() == t["class_human_mean"].tolist()
     assert not [c for c in t3.colnames if c.endswith("_catalogue_2")]
+
+
+@pytest.mark.parametrize("keeps_meta", [True, False])
+def test_an_export_from_before_the_rename_served_again_loses_its_class_mean(tmp_path, monkeypatch, keeps_meta):
+    """An export written before 2026-12-07 has the people's mean as class_mean: served again as the
+    catalogue (the active-learning loop), that column is the labels as they were, replaced by today's
+    class_human_mean, not kept as a class_mean that reads as classify's."""
+    from starclass.cli import app
+
+    field = make_demo_field(tmp_path / "field", n=8, size=200, seed=3)
+    url, runner = _served_with_a_labeller(field, tmp_path, monkeypatch)
+    engine = db.make_engine(url)
+    db.save_label(engine, "", "2", 1, 3)
+    engine.dispose()
+    out = tmp_path / "round0.ecsv"
+    r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(out), "--include-unlabelled"])
+    assert r.exit_code == 0, r.output
+    old = Table.read(out)  # as the export wrote it before the rename
+    old.rename_column("class_human_mean", "class_mean")
+    if keeps_meta:
+        old.meta["labels_columns"] = ["class_mean" if c == "class_human_mean" else c
+                                      for c in old.meta["labels_columns"]]
+    else:
+        old.meta.clear()
+    old.write(field / "candidates.ecsv", overwrite=True)
+    out1 = tmp_path / "round1.ecsv"
+    r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(out1), "--include-unlabelled"])
+    assert r.exit_code == 0, r.output
+    t = read_catalog(out1)
+    assert "class_mean" not in t.colnames and not [c for c in t.colnames if c.endswith("_catalogue")]
+    assert dict(zip(t["id"].tolist(), t["class_human_mean"].tolist()))[2] == 3.0
+
+
+def test_train_refuses_an_exports_human_mean_as_votes_naming_the_vote_columns():
+    """--label-columns class_human_mean of an inspect --export: the people's mean, not one person's votes
+    (the LEGUS message, 'the LEGUS catalogues hold no individual votes', would be wrong there)."""
+    from starclass.errors import StarclassError
+    from starclass.learn.config import get_preset
+    from starclass.learn.labels import votes_for_catalogue
+
+    t = Table({"id": [1, 2], "class_h1": [1, 3], "class_h2": [1, 4], "class_ref": [1, 4],
+               "class_human_mean": [1.0, 3.5]}, meta={"label_scheme": "phangs"})
+    with pytest.raises(StarclassError, match="is the mean of the people's classes") as exc:
+        votes_for_catalogue(get_preset("legus4"), t, columns="class_h1,class_h2,class_human_mean", model="soft",
+                            name="labels.ecsv")
+    assert "LEGUS catalogues" not in str(exc.value) and "the vote columns are class_h1, class_h2" in str(exc.value)
 
 
 def test_inspect_serves_and_exports_a_catalogue_of_ra_dec_only(tmp_path):
@@ -194,3 +246,27 @@ def test_export_of_a_database_nobody_labelled_says_what_to_do(tmp_path, monkeypa
     # the way out it names works: every candidate, unlabelled
     r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(out), "--include-unlabelled"])
     assert r.exit_code == 0 and len(read_catalog(out)) == 6, r.output
+
+
+def test_info_of_an_export_bounds_no_disagreement_from_its_mean(tmp_path):
+    """An export's class_human_mean beside its people's votes: info's 'human disagreement (votes bounded by class
+    mode + mean ...)', made for LEGUS's three unseen votes, is not given (it said two people agree 66.7% where
+    they agree on 2 of 5)."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.inspect.export import export_labels
+
+    field = make_demo_field(tmp_path / "field", n=8, size=200, seed=3)
+    cat = Table.read(field / "candidates.ecsv")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    db.init_db(engine)
+    ann, bob = db.add_user(engine, "ann", "ann-password-1"), db.add_user(engine, "bob", "bob-password-1")
+    for i, (x, y) in enumerate([(1, 1), (1, 2), (3, 4), (4, 4), (2, 3)]):
+        db.save_label(engine, "", str(cat["id"][i]), ann, x)
+        db.save_label(engine, "", str(cat["id"][i]), bob, y)
+    export_labels(engine, "", cat, tmp_path / "labels.ecsv")
+    engine.dispose()
+    r = CliRunner().invoke(app, ["info", str(tmp_path / "labels.ecsv")])
+    assert r.exit_code == 0, r.output
+    assert "human classifiers: 2" in r.output and "human disagreement" not in r.output, r.output

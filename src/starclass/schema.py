@@ -52,7 +52,7 @@ class_h<h>             int16             class given by human classifier <h>, 0 
 score_h<h>             int16             score given by human inspector <h> (M31 check 0-2), -1 = none
 score_sum              int16             sum of the inspectors' scores (M31 check 0-4), -1 = none
 class_human_mode       int16             mode of several humans' classes (LEGUS NGC 1566 col 36), 0 = none
-class_human_mean       float64           mean of the humans' classes (LEGUS col 35), 0 = none
+class_human_mean       float64           mean of the humans' classes (LEGUS col 35, inspect --export), 0/NaN = none
 class_hybrid           int16             final class from humans or ML, per class_method (NGC 1566 col 34)
 class_method           int16             source of class_hybrid: 0 ML, 1 ML + 1 human, 3/4 3 humans, 6 re-class
 class_ml               int16             class from a machine-learning classifier (NGC 1566 col 37), 0 = none
@@ -598,7 +598,8 @@ def _build_columns() -> dict[str, Column]:
         Column("score_h<h>", "int16", None, "score given by human inspector <h> (M31 check 0-2), -1 = none"),
         Column(SCORE_SUM, "int16", None, "sum of the inspectors' scores (M31 check 0-4), -1 = none"),
         Column(CLASS_HUMAN_MODE, "int16", None, "mode of several humans' classes (LEGUS NGC 1566 col 36), 0 = none"),
-        Column(CLASS_HUMAN_MEAN, "float64", None, "mean of the humans' classes (LEGUS col 35), 0 = none"),
+        Column(CLASS_HUMAN_MEAN, "float64", None,
+               "mean of the humans' classes (LEGUS col 35, inspect --export), 0/NaN = none"),
         Column(CLASS_HYBRID, "int16", None, "final class from humans or ML, per class_method (NGC 1566 col 34)"),
         Column(CLASS_METHOD, "int16", None, "source of class_hybrid: 0 ML, 1 ML + 1 human, 3/4 3 humans, 6 re-class"),
         Column(CLASS_ML, "int16", None, "class from a machine-learning classifier (NGC 1566 col 37), 0 = none"),

@@ -307,7 +307,10 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
             lines.append(f"class values not 0-4 (set to 0): {int(meta['class_other']) - marked}{where}")
         lines += _legus_source_lines(table)
     lines += sed_offset_summary(table)
-    if "class_human_mean" in table.colnames and CLASS_REF in table.colnames:
+    # bounded from the mode and mean where the votes are not there (LEGUS: three people, their mode and mean);
+    # an inspect --export has its people's mean as class_human_mean too, beside the votes themselves, whose
+    # agreement the bound (made for three votes) misstated (two people agreeing on 2 of 5 read 66.7%)
+    if "class_human_mean" in table.colnames and CLASS_REF in table.colnames and not human_cols(table):
         from starclass.evaluate.disagreement import catalog_disagreement
 
         d = catalog_disagreement(table, name or "catalogue")

@@ -1547,6 +1547,10 @@ class ThresholdStudy:
     #: (quantity, table of :func:`threshold.metrics_vs_quantity`) for size, colour,
     #: galactocentric radius and detector position, where the catalogue has them
     trends: list[tuple[str, Table]] = field(default_factory=list)
+    #: why a trend of ``quantities`` is not in ``trends`` (too few finite values, ...), one line each: they were added
+    #: to ``magnitude_note``, which the report shows only where there is no magnitude table, and which a catalogue
+    #: with no magnitude column then replaced, so the page said nothing of the missing trend (until 2026-12-07)
+    trend_notes: list[str] = field(default_factory=list)
     #: where the trends' (and magnitude table's) threshold came from: "model" (the decision
     #: threshold classify applied and recorded in the catalogue) or "target purity" (chosen here)
     trend_threshold_source: str = "target purity"
@@ -2546,7 +2550,8 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
         try:
             study.trends.append((qname, threshold.metrics_vs_quantity(y, score, values, thr, name=qname)))
         except StarclassError as exc:
-            study.magnitude_note = (study.magnitude_note or "") + f" metrics against {qname}: {exc}."
+            # exc names the quantity ("metrics against size (ci): 2 finite values, ..."): said once
+            study.trend_notes.append(f"{exc}; no figure or table of it")
     if mags is None:
         # the catalogue by its name ("the prediction has no magnitude column" named a human catalogue so)
         study.magnitude_note = f"metrics against magnitude: {catalogue} has no magnitude column"

@@ -48,7 +48,7 @@ from numpy.typing import ArrayLike
 from starclass.errors import StarclassError
 from starclass.inspect.agreement import inspector_agreement
 from starclass.inspect.schemes import PHANGS, LabelScheme, get_scheme
-from starclass.schema import CLASS_REF, CLASSES, ID, SCORE_SUM, human_col, score_col, vote_mode
+from starclass.schema import CLASS_HUMAN_MEAN, CLASS_REF, CLASSES, ID, SCORE_SUM, human_col, score_col, vote_mode
 
 
 def _check(M: ArrayLike, classes: Sequence[int] = CLASSES) -> np.ndarray:
@@ -523,7 +523,7 @@ def consensus_table(M: ArrayLike, ids: Sequence[str], people: Sequence[str],
     Returns
     -------
     table : Table with ``id``, ``class_h<k>`` (k = 1.. in the order of ``people``),
-        ``n_labels``, ``class_ref`` (mode, tie rule applied), ``tie``, ``class_mean``,
+        ``n_labels``, ``class_ref`` (mode, tie rule applied), ``tie``, ``class_human_mean``,
         ``agree_frac`` (share of labels equal to ``class_ref``), ``class_weighted``,
         ``weighted_frac``; ``meta['people']`` maps ``class_h<k>`` to the person.
     summary : dict with pairwise and individual-vs-mode agreement (all classes, ``4class``,
@@ -553,7 +553,10 @@ def consensus_table(M: ArrayLike, ids: Sequence[str], people: Sequence[str],
     t["n_labels"] = n
     t[CLASS_REF] = mode
     t["tie"] = tie
-    t["class_mean"] = mean_class(M, classes)
+    # class_human_mean, the name the LEGUS reader gives the people's mean: it was written class_mean, classify's
+    # name for the class of the members' mean probability, so a classified catalogue exported kept its own
+    # as class_mean_catalogue (old exports' class_mean is read as this: export.OLD_EXPORT_NAMES)
+    t[CLASS_HUMAN_MEAN] = mean_class(M, classes)
     with np.errstate(invalid="ignore", divide="ignore"):
         t["agree_frac"] = np.where(n > 0, (M == mode[:, None]).sum(axis=1) / np.maximum(n, 1), np.nan)
     t["class_weighted"] = wv

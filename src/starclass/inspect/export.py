@@ -9,9 +9,10 @@ from the labels:
   (True = to adjudicate);
 * ``subclass``: for ``class_ref`` 4, the most common subclass among the class-4 labels, as the
   schema's text label (``"4.1"``..``"4.12"``, empty when none; ties go to the lower number);
-* ``n_labels``, ``class_mean``, ``agree_frac``, ``class_weighted``, ``weighted_frac`` (votes
-  weighted by agreement with the majority), and ``comments`` (``person: text`` joined by
-  `` | ``).
+* ``n_labels``, ``class_human_mean`` (the mean of the people's classes, the LEGUS reader's name for
+  it; written ``class_mean`` until 2026-12-07, classify's name for another thing), ``agree_frac``,
+  ``class_weighted``, ``weighted_frac`` (votes weighted by agreement with the majority), and
+  ``comments`` (``person: text`` joined by `` | ``).
 
 ``meta['agreement']`` holds the pairwise and individual-vs-mode agreement (4-class and
 1+2 vs 3+4) and each person's weight; the full summary with confusion matrices can be written
@@ -42,7 +43,7 @@ from starclass.inspect import consensus, db
 from starclass.inspect.schemes import DEFAULT_SCHEME, LabelScheme, get_scheme
 from starclass.io.atomic import atomic_path
 from starclass.io.catalog import catalog_format, write_catalog
-from starclass.schema import CLASS_REF, ID
+from starclass.schema import CLASS_HUMAN_MEAN, CLASS_MEAN, CLASS_REF, ID
 
 #: The label-string column of a cutout folder (``train --stamps`` reads it).
 LABEL = "label"
@@ -184,6 +185,22 @@ def consensus_of(engine: Engine, dataset: str, ids: list[str] | None = None, *,
     return table, summary
 
 
+#: Columns an export wrote under another name before: old name -> today's. An earlier export served as the
+#: catalogue has them replaced as today's are (else its people's mean stayed as ``class_mean``, classify's name
+#: for the class of the members' mean probability).
+OLD_EXPORT_NAMES = {CLASS_MEAN: CLASS_HUMAN_MEAN}
+
+
+def _with_old_names(filled: list[str], catalogue: list[str]) -> list[str]:
+    """``filled`` and the old names (:data:`OLD_EXPORT_NAMES`) an earlier export in ``catalogue`` gave them.
+
+    Only where the catalogue lacks today's name: an export of a classified catalogue has both, and its
+    ``class_mean`` is then classify's own.
+    """
+    return list(filled) + [old for old, new in OLD_EXPORT_NAMES.items()
+                           if new in filled and old in catalogue and new not in catalogue]
+
+
 #: Suffix of a catalogue column kept beside the export's column of the same name.
 CATALOGUE_SUFFIX = "_catalogue"
 
@@ -208,8 +225,8 @@ def catalogue_column_names(catalogue: list[str], labels: list[str]) -> dict[str,
 
     Examples
     --------
-    >>> catalogue_column_names(["id", "x", "class_mean", "class_mean_catalogue"], ["id", "class_mean", "tie"])
-    {'class_mean': 'class_mean_catalogue_2'}
+    >>> catalogue_column_names(["id", "x", "class_ref", "class_ref_catalogue"], ["id", "class_ref", "tie"])
+    {'class_ref': 'class_ref_catalogue_2'}
     """
     taken = set(catalogue) | set(labels)
     out: dict[str, str] = {}
@@ -261,7 +278,8 @@ def earlier_label_columns(catalogue: Table, dataset: str, filled: list[str]) -> 
     if catalogue.meta.get("labels_dataset") != dataset:
         return []
     listed = catalogue.meta.get("labels_columns")
-    names = set(listed) if isinstance(listed, (list, tuple)) else set(filled)
+    names = (set(listed) if isinstance(listed, (list, tuple))
+             else set(_with_old_names(filled, catalogue.colnames)))
     return [c for c in catalogue.colnames if c in names and c != ID]
 
 
@@ -272,10 +290,14 @@ def _export_by_columns(catalogue: Table, filled: list[str]) -> list[str]:
     from starclass.schema import COLUMNS
 
     person = (COLUMNS["class_h<h>"], COLUMNS["score_h<h>"])
-    always = {"n_labels", "tie"} | {c for c in filled if c != LABEL and not any(p.matches(c) for p in person)}
+    # an export written before a column was renamed has it under its old name (OLD_EXPORT_NAMES)
+    old = {new: o for o, new in OLD_EXPORT_NAMES.items() if o in catalogue.colnames and new not in catalogue.colnames}
+    always = {"n_labels", "tie"} | {old.get(c, c) for c in filled
+                                    if c != LABEL and not any(p.matches(c) for p in person)}
     if not always <= set(catalogue.colnames):
         return []
-    names = set(filled) | {c for c in catalogue.colnames if any(p.matches(c) for p in person)}
+    names = set(_with_old_names(filled, catalogue.colnames))
+    names |= {c for c in catalogue.colnames if any(p.matches(c) for p in person)}
     stale = [c for c in catalogue.colnames if c in names and c != ID]
     warnings.warn("the candidates are an earlier 'inspect --export' (its columns n_labels, tie, ...; the file keeps "
                   "no record of the dataset it was exported from): its label columns are replaced by this export's, "
@@ -294,7 +316,7 @@ def export_labels(engine: Engine, dataset: str, catalogue: Table, path: str | Pa
     ----------
     catalogue
         The candidate catalogue (its ``id`` joins the labels); its own columns of the names
-        the labels fill (``class_ref``, ``class_mean``, ``subclass``, ``class_h<k>``, ...) are
+        the labels fill (``class_ref``, ``class_human_mean``, ``subclass``, ``class_h<k>``, ...) are
         kept as ``<name>_catalogue`` (:func:`catalogue_column_names`; ``meta
         ['catalogue_columns_renamed']`` lists them).
     include_unlabelled
@@ -357,8 +379,8 @@ def export_labels(engine: Engine, dataset: str, catalogue: Table, path: str | Pa
     stale = earlier_label_columns(cat, dataset, filled)
     earlier_renamed = dict(cat.meta.get("catalogue_columns_renamed") or {}) if stale else {}
     cat.remove_columns(stale)
-    # the catalogue's own values of a column the labels fill (a truth class_ref, a class_mean of an
-    # earlier export) were dropped without a word: kept under another name, and said so
+    # the catalogue's own values of a column the labels fill (a truth class_ref, the class_ref of another
+    # dataset's export) were dropped without a word: kept under another name, and said so
     renamed = catalogue_column_names(cat.colnames, table.colnames)
     for old, new in renamed.items():
         cat.rename_column(old, new)

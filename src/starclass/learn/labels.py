@@ -145,8 +145,9 @@ CONSENSUS_COLUMNS = {
     CLASS_REF: "the reference class: the people's mode in simulate's humans.ecsv and in an inspect --export, "
                "the truth in truth.ecsv",
     "class_weighted": "inspect --export's weighted vote of the people",
-    CLASS_MEAN: "a class made from the others (inspect --export: the mean of the people's classes; classify: the "
-                "class of the members' mean probability)",
+    CLASS_MEAN: "a class made from the others (classify: the class of the members' mean probability; an "
+                "inspect --export before 2026-12-07: the mean of the people's classes)",
+    CLASS_HUMAN_MEAN: "the mean of the people's classes (inspect --export, LEGUS column 35)",
     CLASS_MEDIAN: "classify's class of the members' median probability",
     CLASS_PRED: "a model's class",
     CLASS_JOINT: "classify --votes's class of the model and the people together",
@@ -988,7 +989,9 @@ def _vote_columns(table: Table, columns: str | Sequence[str] | None, name: str) 
             raise StarclassError(f"{name} has no class_h<k> vote columns{hint} (columns: {', '.join(table.colnames)})")
         return cols
     cols = parse_label_columns(columns)
-    if CLASS_HUMAN_MEAN in cols:
+    if CLASS_HUMAN_MEAN in cols and table.meta.get("legus_layout"):
+        # (an inspect --export's class_human_mean, beside the votes it was made from, is refused below as
+        # a consensus column, naming the vote columns)
         # a summary of the votes, not votes: it was refused later as 'class 2.667 is not an integer
         # (subclasses such as 4.2 belong in subclass)', which pointed the user the wrong way
         raise StarclassError(

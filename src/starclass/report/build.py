@@ -292,6 +292,11 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
             # under each of its five classes
             said.add(st.magnitude_note)
             s.note(st.magnitude_note)
+        for note in st.trend_notes:
+            # a trend left out (too few values) is said whether or not the magnitude table was drawn
+            if note not in said:
+                said.add(note)
+                s.note(note)
         if st.trends and st.trend_threshold_source == "model":
             s.text(f"Trends against magnitude, size, colour, galactocentric radius and position: the selection "
                    f"classify made, at the model's threshold {st.trends[0][1].meta['threshold']:.3f} "
