@@ -59,3 +59,47 @@ def test_classify_and_evaluate_of_a_cutout_classification_propose_one_report(tmp
     stamps = _option(after_evaluate, "--stamps")
     assert stamps is not None and _option(after_classify, "--stamps") in (stamps, stamps / "labels.csv")
     assert "-o" not in after_classify and "-o" not in after_evaluate  # report's own default page, both
+
+
+@pytest.mark.parametrize("own_list", [True, False], ids=["labels.csv", "label-sub-folders"])
+def test_report_evaluate_proposes_for_a_list_of_some_cutouts_runs_as_printed(tmp_path, monkeypatch, own_list):
+    """``classify --stamps test.csv`` (some of a folder's cutouts), then evaluate: its report command, as printed.
+
+    The table recorded the folder alone, so evaluate proposed ``report ... --stamps .``: read through the
+    folder's labels.csv (all of its cutouts, not test.csv's), or, a folder of label sub-folders, refused, the
+    page lying inside the cutout folder (found by s83fields, 2026-12-07). Now the list classified is recorded
+    (``cutout_list``) and proposed.
+    """
+    import csv
+
+    import torch
+
+    from starclass.learn.train import fit
+
+    torch.set_num_threads(1)
+    cfg = tiny_config()
+    cut = tmp_path / "cuts"
+    listed = noise_folder(cut, 24, seed=2)
+    x, y = folder_inputs(listed, cfg)
+    fit(cfg, x, y, outdir=tmp_path / "m", progress=False, device="cpu")
+    with open(listed, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(cut / "test.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows[:8])
+    if not own_list:
+        listed.unlink()  # read by its label sub-folders
+    monkeypatch.chdir(cut)  # the astronomer works in the cutout folder; evaluate's figures land in it
+    res = runner.invoke(app, ["classify", "--stamps", "test.csv", "--model", str(tmp_path / "m"), "-o",
+                              "out.csv", "--device", "cpu", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["evaluate", "out.csv", "--bootstrap", "0", "--no-science", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    words = _report_words(next(ln for ln in res.output.splitlines()
+                               if ln.startswith("next: the same figures as one page")))
+    res = runner.invoke(app, words[1:])  # as printed
+    assert res.exit_code == 0, res.output
+    assert (cut / "out_report" / "report.html").is_file()
+    # and of the cutouts classified: the folder's labels.csv (all 24) was read too, without a word
+    assert _option(words, "--stamps") == (cut / "test.csv").resolve(), words

@@ -90,6 +90,7 @@ n_votes                int16             number of people's votes the row has
 model                  str               absolute path of the model that classified the row (CSV outputs: no meta)
 cutout_root            str               folder a cutout's file is relative to (absolute, or from the table's own)
 cutout_root_abs        str               the same folder, absolute: tried where cutout_root does not hold the files
+cutout_list            str               the list (or folder) classify --stamps read, as cutout_root is recorded
 group_column           str               the column naming each cutout's object, classify --group-column (CSV)
 file_column            str               the column naming each cutout's file, --file-column other than file (CSV)
 threshold              float64           decision threshold on P(positive class) that set class_pred (CSV outputs)
@@ -414,6 +415,10 @@ CUTOUT_ROOT = "cutout_root"
 #: the same folder as an absolute path, written beside a relative ``cutout_root``: a list moved alone (without its
 #: cutouts) still finds them there, where the relative record serves a list moved together with its cutouts
 CUTOUT_ROOT_ABSOLUTE = "cutout_root_abs"
+#: the cutout list (or folder) ``classify --stamps`` was given, recorded as ``cutout_root`` is (relative to the
+#: table's folder where it can be, else absolute): evaluate's ``report --stamps`` names it. The folder alone
+#: named a folder whose own ``labels.csv`` was not what a ``--stamps test.csv`` classified
+CUTOUT_LIST = "cutout_list"
 #: the column naming each classified cutout's object (classify --stamps --group-column) and the column naming its
 #: file (--file-column): meta keys, written as columns of a CSV output, which keeps no metadata (one value each)
 GROUP_COLUMN = "group_column"
@@ -639,6 +644,7 @@ def _build_columns() -> dict[str, Column]:
         Column(CUTOUT_ROOT, "str", None, "folder a cutout's file is relative to (absolute, or from the table's own)"),
         Column(CUTOUT_ROOT_ABSOLUTE, "str", None,
                "the same folder, absolute: tried where cutout_root does not hold the files"),
+        Column(CUTOUT_LIST, "str", None, "the list (or folder) classify --stamps read, as cutout_root is recorded"),
         Column(GROUP_COLUMN, "str", None, "the column naming each cutout's object, classify --group-column (CSV)"),
         Column(FILE_COLUMN, "str", None, "the column naming each cutout's file, --file-column other than file (CSV)"),
         Column(THRESHOLD, "float64", None, "decision threshold on P(positive class) that set class_pred (CSV outputs)"),

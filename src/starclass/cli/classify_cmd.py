@@ -506,6 +506,22 @@ def _record_cutout_roots(out, folders: list[Path], output: Path) -> None:
             out.meta.pop(name, None)
 
 
+def _record_list(out, source: Path, output: Path) -> None:
+    """Record in ``out`` the cutout list (or folder) ``--stamps`` gave, as ``cutout_root`` is recorded.
+
+    The folder alone (``cutout_root``) did not say which of its lists was classified: evaluate of a
+    ``classify --stamps cut/test.csv`` proposed ``report --stamps cut``, which reads ``cut/labels.csv`` (or
+    its label sub-folders, evaluate's own figures among them). Relative to ``output``'s folder where it
+    can be (:func:`starclass.io.cutout_folders.portable_folder`), else absolute; a column too for a CSV or
+    FITS table, which keep no meta (an input column of that name was renamed ``cutout_list_input`` before,
+    :func:`starclass.learn.cutouts.classify_cutouts`).
+    """
+    from starclass.io.cutout_folders import portable_folder
+    from starclass.schema import CUTOUT_LIST
+
+    _record_path(out, CUTOUT_LIST, portable_folder(source, output), output)
+
+
 def _record_columns(out, output: Path, *, group: str | None, files: str | None) -> None:
     """Record ``--group-column`` and ``--file-column`` in the meta, and for a CSV (no meta) as columns.
 
@@ -1079,6 +1095,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     _record_root(out, cutouts.root, output)
+    _record_list(out, source, output)
     _record_threshold(out, cfg, threshold, loaded, output)
     _record_coverage(out, output)
     _record_columns(out, output, group=cutouts.group_column if group_column is not None else None,

@@ -373,43 +373,90 @@ def report_next(words: list[str]) -> str:
     return f"next: the same figures as one page: {shown_command(command)}"
 
 
-def classified_from(table: Table, pred: str | os.PathLike) -> dict[str, str]:
-    """The model and the cutout folder a ``classify --stamps`` output records, as report's options; ``{}`` otherwise.
+def classified_from(table, pred: str | os.PathLike) -> dict[str, str]:
+    """The model and the cutouts a ``classify --stamps`` output records, as report's options; ``{}`` otherwise.
 
     ``classify --stamps`` proposed ``starclass report OUT --model M --stamps CUTOUTS`` (the gallery of the worst
     mistakes and Grad-CAM), and ``evaluate OUT`` of the same file ``starclass report OUT``: two pages for one
-    classification. Both are recorded in the table (``model``; ``cutout_root``, ``cutout_root_abs``), so evaluate
-    names them too. A path is given as recorded, absolute where that is shorter than one walked up from here.
+    classification. Both are recorded in the table (``model``; ``cutout_list``, the list or folder classified),
+    so evaluate names them too. A table that records the cutouts' folder alone (``cutout_root``, written before
+    ``cutout_list`` was) names it only where the folder's own list is what was classified (the same files):
+    ``--stamps cut`` for a ``classify --stamps cut/test.csv`` read ``cut/labels.csv``, or the label sub-folders
+    with evaluate's own figures among them. A path is given as recorded, absolute where that is shorter than one
+    walked up from here.
 
     Examples
     --------
+    >>> import tempfile
     >>> from astropy.table import Table
-    >>> classified_from(Table({"file": ["a.png"], "class_pred": [1], "model": ["/m"], "cutout_root": ["/cuts"]}),
-    ...                 "out.csv")
-    {'--model': '/m', '--stamps': '/cuts'}
+    >>> cut = Path(tempfile.mkdtemp())
+    >>> _ = (cut / "test.csv").write_text("file,label\\na.png,cluster\\n")
+    >>> t = Table({"file": ["a.png"], "class_pred": [1], "model": ["/m"], "cutout_root": [str(cut)],
+    ...            "cutout_list": [str(cut / "test.csv")]})
+    >>> classified_from(t, "out.csv") == {"--model": "/m", "--stamps": str(cut / "test.csv")}
+    True
+    >>> t.remove_column("cutout_list")  # the folder alone, whose own list (labels.csv) it has not
+    >>> classified_from(t, "out.csv")
+    {}
     >>> classified_from(Table({"id": [1], "class_pred": [1]}), "out.ecsv")
     {}
     """
     from starclass.io.cutout_folders import row_folders
     from starclass.io.paths import short_path
-    from starclass.schema import MODEL_PATH
+    from starclass.schema import CUTOUT_LIST, MODEL_PATH
 
     here = Path(pred).parent
     out: dict[str, str] = {}
-    recorded = table.meta.get(MODEL_PATH)
-    if not recorded and MODEL_PATH in table.colnames:
-        named = {str(v).strip() for v in table[MODEL_PATH]} - {""}
-        recorded = named.pop() if len(named) == 1 else None
-    if recorded and isinstance(recorded, str):
+    recorded = _one_record(table, MODEL_PATH)
+    if recorded:
         out["--model"] = short_path(here / recorded)  # a relative record is relative to the table's folder
+    else:
+        return {}
+    if listed := _one_record(table, CUTOUT_LIST):
+        path = here / listed
+        # moved, or deleted since: report would refuse it; the plain command then
+        return {**out, "--stamps": short_path(path)} if path.exists() else {}
     try:
         folders = row_folders(table, pred, here) if len(table) else None
     except Exception:  # a record of some rows only: report names what is wrong with it; no --stamps offered here
         folders = None
-    if not folders or len({str(f) for f in folders}) != 1 or "--model" not in out:
-        return {}  # a catalogue over mosaics (no cutout folder), or cutouts of several folders: the plain command
+    if not folders or len({str(f) for f in folders}) != 1 or not _own_list_classified(folders[0], table):
+        # a catalogue over mosaics (no cutout folder), cutouts of several folders, or a folder whose own list
+        # is not what was classified: the plain command
+        return {}
     out["--stamps"] = short_path(folders[0])
     return out
+
+
+def _one_record(table, name: str) -> str | None:
+    """The one text ``table`` records under ``name``: its meta, else a column holding one non-empty value."""
+    recorded = table.meta.get(name)
+    if not recorded and name in table.colnames:
+        named = {str(v).strip() for v in table[name]} - {"", "--"}  # '--': a masked cell, as astropy prints it
+        recorded = named.pop() if len(named) == 1 else None
+    return recorded if isinstance(recorded, str) and recorded else None
+
+
+def _own_list_classified(folder: Path, table) -> bool:
+    """Whether ``folder``'s own list (``labels.csv``) lists the files ``table`` classified, no more and no fewer.
+
+    A folder without one (label sub-folders) cannot be told from its files cheaply: False.
+    """
+    from starclass.io.cutout_folders import folder_labels_csv, read_csv_rows
+    from starclass.schema import FILE_COLUMN
+
+    column = table.meta.get(FILE_COLUMN) or "file"
+    try:
+        listed = folder_labels_csv(folder)
+        if listed is None or column not in table.colnames:
+            return False
+        names, rows, _ = read_csv_rows(listed)
+    except (OSError, ValueError):  # unreadable (a StarclassError is a ValueError): report would say why; no --stamps offered
+        return False
+    if column not in names:
+        return False
+    ours = {os.path.normpath(str(v).strip()) for v in table[column]}
+    return ours == {os.path.normpath((row.get(column) or "").strip()) for row in rows}
 
 
 def _report_next(ctx: typer.Context, option: str | None, value: Path, *, no_science: bool = False,

@@ -52,6 +52,7 @@ from starclass.learn.train import TrainResult, fit
 from starclass.schema import (
     CLASS_PRED,
     CLASS_REF,
+    CUTOUT_LIST,
     CUTOUT_ROOT,
     CUTOUT_ROOT_ABSOLUTE,
     INFERENCE_BATCH_SIZE,
@@ -931,8 +932,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         cols[STAMP_NO_DATA] = np.where(res.class_pred != 0, no_data, np.nan)
     # an earlier classification's columns that this one does not write (another model's prob_4, class_m5)
     # are renamed too: under their own names they read as this model's
-    keep_input_columns(out, [*cols, *earlier_outputs(out.colnames), CUTOUT_ROOT, CUTOUT_ROOT_ABSOLUTE],
-                       cutouts.source, one_suffix=True)
+    keep_input_columns(out, [*cols, *earlier_outputs(out.colnames), CUTOUT_ROOT, CUTOUT_ROOT_ABSOLUTE,
+                                CUTOUT_LIST], cutouts.source, one_suffix=True)
     for key, val in cols.items():
         out[key] = val
     amp = getattr(cfg.recipe, "amp", True) if precision is None else precision
