@@ -451,7 +451,7 @@ def _own_list_classified(folder: Path, table) -> bool:
         if listed is None or column not in table.colnames:
             return False
         names, rows, _ = read_csv_rows(listed)
-    except (OSError, ValueError):  # unreadable (a StarclassError is a ValueError): report would say why; no --stamps offered
+    except (OSError, ValueError):  # unreadable (StarclassError is a ValueError): report says why; no --stamps
         return False
     if column not in names:
         return False
