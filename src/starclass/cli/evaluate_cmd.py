@@ -373,7 +373,7 @@ def report_next(words: list[str]) -> str:
     return f"next: the same figures as one page: {shown_command(command)}"
 
 
-def classified_from(table, pred: str | os.PathLike) -> dict[str, str]:
+def classified_from(table: Table, pred: str | os.PathLike) -> dict[str, str]:
     """The model and the cutouts a ``classify --stamps`` output records, as report's options; ``{}`` otherwise.
 
     ``classify --stamps`` proposed ``starclass report OUT --model M --stamps CUTOUTS`` (the gallery of the worst
@@ -428,7 +428,7 @@ def classified_from(table, pred: str | os.PathLike) -> dict[str, str]:
     return out
 
 
-def _one_record(table, name: str) -> str | None:
+def _one_record(table: Table, name: str) -> str | None:
     """The one text ``table`` records under ``name``: its meta, else a column holding one non-empty value."""
     recorded = table.meta.get(name)
     if not recorded and name in table.colnames:
@@ -437,7 +437,7 @@ def _one_record(table, name: str) -> str | None:
     return recorded if isinstance(recorded, str) and recorded else None
 
 
-def _own_list_classified(folder: Path, table) -> bool:
+def _own_list_classified(folder: Path, table: Table) -> bool:
     """Whether ``folder``'s own list (``labels.csv``) lists the files ``table`` classified, no more and no fewer.
 
     A folder without one (label sub-folders) cannot be told from its files cheaply: False.
