@@ -40,7 +40,7 @@ from starclass.cli._app import (
     say_catalogs_notes,
     task_option,
 )
-from starclass.errors import counted, shell_word
+from starclass.errors import StarclassError, counted, shell_word
 from starclass.schema import MAX_BOOTSTRAP
 
 if TYPE_CHECKING:  # astropy.table is imported where the catalogue is read, not at evaluate --help
@@ -418,7 +418,7 @@ def classified_from(table: Table, pred: str | os.PathLike) -> dict[str, str]:
         return {**out, "--stamps": short_path(path)} if path.exists() else {}
     try:
         folders = row_folders(table, pred, here) if len(table) else None
-    except Exception:  # a record of some rows only: report names what is wrong with it; no --stamps offered here
+    except StarclassError:  # recorded for some rows only (recorded_roots refuses it): report names the fault
         folders = None
     if not folders or len({str(f) for f in folders}) != 1 or not _own_list_classified(folders[0], table):
         # a catalogue over mosaics (no cutout folder), cutouts of several folders, or a folder whose own list
