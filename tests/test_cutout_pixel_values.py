@@ -79,7 +79,7 @@ def test_info_shows_the_counts_of_an_integer_fits_folder(tmp_path):
         fits.PrimaryHDU(COUNTS.astype(np.int32)).writeto(tmp_path / lab / "o.fits")
     res = CliRunner().invoke(app, ["info", str(tmp_path)])
     assert res.exit_code == 0, res.output
-    assert "pixel values: 1e+05 .. 1.63e+05" in res.output, res.output
+    assert "pixel values: 100000 .. 163000" in res.output, res.output
 
 
 def test_big_endian_uint16_npy_is_a_picture(tmp_path):
