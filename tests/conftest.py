@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -110,6 +110,40 @@ def shared_ssp() -> Path:
     if not SSP_TABLE.exists():
         pytest.skip(f"shared SSP table not available at {SSP_TABLE}")
     return SSP_TABLE
+
+
+@pytest.fixture(scope="session")
+def simulated_fields(tmp_path_factory) -> Callable[..., Path]:
+    """``simulated_fields(size, n_candidates, seed=3)``: the folder ``starclass simulate`` writes, made once a session.
+
+    Each set of arguments is simulated on its first call (``simulate DIR --size SIZE --n-candidates N --seed SEED``,
+    the command line a user types) and its folder handed to every later call: several test files ran the same
+    simulation each in its own module fixture. The folder is shared, so a test only reads it: outputs go to the
+    test's own ``tmp_path``, and a test that must change the field copies it first (``shutil.copytree``).
+    """
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    made: dict[tuple[int, int, int], Path] = {}
+
+    def field(size: int, n_candidates: int, seed: int = 3) -> Path:
+        key = (int(size), int(n_candidates), int(seed))
+        if key not in made:
+            out = tmp_path_factory.mktemp(f"sim{size}_{n_candidates}_s{seed}") / "field"
+            res = CliRunner().invoke(app, ["simulate", str(out), "--size", str(size), "--n-candidates",
+                                           str(n_candidates), "--seed", str(seed), "--no-progress"])
+            assert res.exit_code == 0, res.output
+            made[key] = out
+        return made[key]
+
+    return field
+
+
+@pytest.fixture()
+def sim_field(simulated_fields) -> Path:
+    """The 160 px field of 30 candidates (seed 3) the detect summary tests read: :func:`simulated_fields`'s, shared."""
+    return simulated_fields(160, 30)
 
 
 @pytest.fixture(autouse=True)

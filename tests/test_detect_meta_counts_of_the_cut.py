@@ -18,18 +18,9 @@ pytestmark = pytest.mark.usefixtures("single_thread")
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def field(tmp_path_factory):
-    root = tmp_path_factory.mktemp("f")
-    res = runner.invoke(app, ["simulate", str(root / "field"), "--size", "160", "--n-candidates", "30",
-                              "--seed", "3", "--no-progress"])
-    assert res.exit_code == 0, res.output
-    return root
-
-
-def test_the_meta_counts_the_rows_the_cut_kept(field):
-    out = field / "cut.ecsv"
-    res = runner.invoke(app, ["detect", str(field / "field"), "-o", str(out), "--mag-limit", "24",
+def test_the_meta_counts_the_rows_the_cut_kept(sim_field, tmp_path):
+    out = tmp_path / "cut.ecsv"
+    res = runner.invoke(app, ["detect", str(sim_field), "-o", str(out), "--mag-limit", "24",
                               "--no-progress"])
     assert res.exit_code == 0, res.output
     cat = Table.read(out)
@@ -38,9 +29,9 @@ def test_the_meta_counts_the_rows_the_cut_kept(field):
     assert f"{len(cat)} of {cat.meta['n_detected']} passed" in res.output
 
 
-def test_without_a_cut_both_counts_are_the_rows(field):
-    out = field / "all.ecsv"
-    res = runner.invoke(app, ["detect", str(field / "field"), "-o", str(out), "--no-progress"])
+def test_without_a_cut_both_counts_are_the_rows(sim_field, tmp_path):
+    out = tmp_path / "all.ecsv"
+    res = runner.invoke(app, ["detect", str(sim_field), "-o", str(out), "--no-progress"])
     assert res.exit_code == 0, res.output
     cat = Table.read(out)
     assert cat.meta["n_selected"] == cat.meta["n_detected"] == len(cat)

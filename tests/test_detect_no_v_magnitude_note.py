@@ -21,18 +21,15 @@ pytestmark = pytest.mark.usefixtures("single_thread")
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def field(tmp_path_factory):
-    root = tmp_path_factory.mktemp("f")
-    res = runner.invoke(app, ["simulate", str(root / "field"), "--size", "512", "--n-candidates", "150",
-                              "--seed", "3", "--no-progress"])
-    assert res.exit_code == 0, res.output
-    return root
+@pytest.fixture()
+def field(simulated_fields):
+    """A 512 px field of 150 candidates: a smaller one has no peak without a V magnitude (shared, read only)."""
+    return simulated_fields(512, 150)
 
 
-def test_the_note_counts_the_candidates_without_a_v_magnitude(field):
-    out = field / "c.ecsv"
-    res = runner.invoke(app, ["detect", str(field / "field"), "-o", str(out), "--no-progress"])
+def test_the_note_counts_the_candidates_without_a_v_magnitude(field, tmp_path):
+    out = tmp_path / "c.ecsv"
+    res = runner.invoke(app, ["detect", str(field), "-o", str(out), "--no-progress"])
     assert res.exit_code == 0, res.output
     cat = Table.read(out)
     v = np.ma.filled(np.ma.asarray(cat["mag_f555w"], dtype=float), np.nan)
@@ -45,9 +42,9 @@ def test_the_note_counts_the_candidates_without_a_v_magnitude(field):
     assert (int(note.group(1)), int(note.group(2))) == (expected, len(cat))
 
 
-def test_a_magnitude_cut_leaves_them_out_and_says_nothing_of_them(field):
-    out = field / "cut.ecsv"
-    res = runner.invoke(app, ["detect", str(field / "field"), "-o", str(out), "--mag-limit", "24", "--no-progress"])
+def test_a_magnitude_cut_leaves_them_out_and_says_nothing_of_them(field, tmp_path):
+    out = tmp_path / "cut.ecsv"
+    res = runner.invoke(app, ["detect", str(field), "-o", str(out), "--mag-limit", "24", "--no-progress"])
     assert res.exit_code == 0, res.output
     cat = Table.read(out)
     assert np.isfinite(np.asarray(cat["mag_f555w"], dtype=float)).all()

@@ -23,18 +23,9 @@ pytestmark = pytest.mark.usefixtures("single_thread")
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def field(tmp_path_factory):
-    root = tmp_path_factory.mktemp("f")
-    res = runner.invoke(app, ["simulate", str(root / "field"), "--size", "160", "--n-candidates", "30",
-                              "--seed", "3", "--no-progress"])
-    assert res.exit_code == 0, res.output
-    return root
-
-
-def test_without_a_cut_it_says_what_the_candidates_are(field):
-    out = field / "c.ecsv"
-    res = runner.invoke(app, ["detect", str(field / "field"), "-o", str(out), "--no-progress"])
+def test_without_a_cut_it_says_what_the_candidates_are(sim_field, tmp_path):
+    out = tmp_path / "c.ecsv"
+    res = runner.invoke(app, ["detect", str(sim_field), "-o", str(out), "--no-progress"])
     assert res.exit_code == 0, res.output
     cat = Table.read(out)
     note = re.search(r"note: the (\d+) candidates are every peak above S/N 5 in f555w \(--threshold\), "
@@ -46,17 +37,17 @@ def test_without_a_cut_it_says_what_the_candidates_are(field):
                                                                                       np.nanmedian)]
     assert "--mag-limit 24 --ci-min 1.35" in res.output and "--mci-polygon default" in res.output
     # a cut given: the count is that of the cut, and no note
-    res = runner.invoke(app, ["detect", str(field / "field"), "-o", str(field / "cut.ecsv"), "--mag-limit", "24",
+    res = runner.invoke(app, ["detect", str(sim_field), "-o", str(tmp_path / "cut.ecsv"), "--mag-limit", "24",
                               "--no-progress"])
     assert res.exit_code == 0 and "every peak above" not in res.output, res.output
 
 
-def test_with_the_truth_it_counts_the_candidates_no_object_matched(field):
-    out = field / "t.ecsv"
-    res = runner.invoke(app, ["detect", str(field / "field"), "-o", str(out), "--truth",
-                              str(field / "field" / "truth.ecsv"), "--no-progress"])
+def test_with_the_truth_it_counts_the_candidates_no_object_matched(sim_field, tmp_path):
+    out = tmp_path / "t.ecsv"
+    res = runner.invoke(app, ["detect", str(sim_field), "-o", str(out), "--truth",
+                              str(sim_field / "truth.ecsv"), "--no-progress"])
     assert res.exit_code == 0, res.output
-    cat, truth = Table.read(out), Table.read(field / "field" / "truth.ecsv")
+    cat, truth = Table.read(out), Table.read(sim_field / "truth.ecsv")
     _, ib, _ = match_truth(truth, cat, radius=2.0)
     spare = np.setdiff1d(np.arange(len(cat)), ib)
     assert 0 < len(spare) < len(cat)

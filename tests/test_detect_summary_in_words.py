@@ -21,19 +21,10 @@ pytestmark = pytest.mark.usefixtures("single_thread")
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def field(tmp_path_factory):
-    root = tmp_path_factory.mktemp("f")
-    res = runner.invoke(app, ["simulate", str(root / "field"), "--size", "160", "--n-candidates", "30",
-                              "--seed", "3", "--no-progress"])
-    assert res.exit_code == 0, res.output
-    return root
-
-
 @pytest.mark.parametrize("cut", [[], ["--mag-limit", "24"]])
-def test_the_redundant_line_says_what_it_counts_in_words(field, cut):
-    out = field / f"c{len(cut)}.ecsv"
-    res = runner.invoke(app, ["detect", str(field / "field"), "-o", str(out), "--no-progress", *cut])
+def test_the_redundant_line_says_what_it_counts_in_words(sim_field, tmp_path, cut):
+    out = tmp_path / f"c{len(cut)}.ecsv"
+    res = runner.invoke(app, ["detect", str(sim_field), "-o", str(out), "--no-progress", *cut])
     assert res.exit_code == 0, res.output
     cat = Table.read(out)
     assert "subclass" not in res.output, res.output

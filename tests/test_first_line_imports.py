@@ -276,13 +276,15 @@ def test_simulate_starts_rendering_before_it_imports_the_detection_code(tmp_path
     assert out["loaded"] == [], f"loaded before the rendering: {out['loaded']}"
 
 
-def test_detect_says_its_first_line_before_it_imports_the_finder(tmp_path):
-    """``detect`` imported the finder and photometry with its option checks, ~1 s before ``mosaics: ...``."""
-    from starclass.simulate import simulate_to_disk
-    from starclass.simulate.config import SimConfig
+@pytest.fixture()
+def field64(simulated_fields) -> Path:
+    """A 64 px field of 5 candidates (seed 1), simulated once and shared: the detect and cutouts tests only read it."""
+    return simulated_fields(64, 5, seed=1)
 
-    simulate_to_disk(SimConfig(seed=1, shape=(64, 64), n_candidates=5), tmp_path / "field", progress=False)
-    out = _run(_FIRST_ECHO, json.dumps(["detect", str(tmp_path / "field"), "-o", str(tmp_path / "cands.ecsv")]),
+
+def test_detect_says_its_first_line_before_it_imports_the_finder(field64, tmp_path):
+    """``detect`` imported the finder and photometry with its option checks, ~1 s before ``mosaics: ...``."""
+    out = _run(_FIRST_ECHO, json.dumps(["detect", str(field64), "-o", str(tmp_path / "cands.ecsv")]),
                json.dumps([*HEAVY, *DETECTION]))
     assert out.get("text", "").startswith("mosaics: "), out
     assert out["loaded"] == [], f"loaded before detect's first line: {out['loaded']}"
@@ -334,13 +336,9 @@ def test_the_detect_and_stamps_packages_still_export_their_names():
         stamps.no_such_name  # noqa: B018
 
 
-def test_cutouts_starts_cutting_before_it_imports_the_fits_export(tmp_path):
+def test_cutouts_starts_cutting_before_it_imports_the_fits_export(field64, tmp_path):
     """``cutouts`` imported the PHANGS FITS export (``--phangs-fits-dir`` alone uses it), and through the stamps
     package every stamp module, before its first bar."""
-    from starclass.simulate import simulate_to_disk
-    from starclass.simulate.config import SimConfig
-
-    paths = simulate_to_disk(SimConfig(seed=1, shape=(64, 64), n_candidates=5), tmp_path / "field", progress=False)
     code = textwrap.dedent("""
         import json, os, sys
         import starclass.stamps.store as store
@@ -357,7 +355,7 @@ def test_cutouts_starts_cutting_before_it_imports_the_fits_export(tmp_path):
         res = CliRunner().invoke(app, json.loads(sys.argv[1]))
         print(json.dumps({"exit": res.exit_code, "output": res.output[-2000:]}))
     """)
-    out = _run(code, json.dumps(["cutouts", str(tmp_path / "field"), "-c", str(paths["truth"]), "--task",
+    out = _run(code, json.dumps(["cutouts", str(field64), "-c", str(field64 / "truth.ecsv"), "--task",
                                  "legus4-compact", "-o", str(tmp_path / "stamps.h5"), "--no-progress"]),
                json.dumps([*HEAVY, "starclass.stamps.export", "starclass.detect.find"]))
     assert "loaded" in out, out  # it got as far as the cutting (an early error prints exit and output instead)
@@ -418,16 +416,12 @@ def test_the_demo_says_its_first_step_before_it_imports_the_simulator(tmp_path):
 STAMP_CODE = ("numba", "h5py", "scipy", "starclass.stamps.store", "starclass.stamps.extract")
 
 
-def test_cutouts_says_its_first_line_before_it_imports_the_stamp_code(tmp_path):
+def test_cutouts_says_its_first_line_before_it_imports_the_stamp_code(field64, tmp_path):
     """``cutouts`` said nothing before its stamps bar, 2.84 s after its start: its option checks (``parse_scales``,
     ``check_method``, ``parse_softening_mag``) imported the stamps package's modules, and numba, h5py and scipy with
     them, before any line. Now a line once the arguments are checked; a bad option is still refused before anything
     is written."""
-    from starclass.simulate import simulate_to_disk
-    from starclass.simulate.config import SimConfig
-
-    paths = simulate_to_disk(SimConfig(seed=1, shape=(64, 64), n_candidates=5), tmp_path / "field", progress=False)
-    args = ["cutouts", str(tmp_path / "field"), "-c", str(paths["truth"]), "--task", "legus4-compact",
+    args = ["cutouts", str(field64), "-c", str(field64 / "truth.ecsv"), "--task", "legus4-compact",
             "-o", str(tmp_path / "out" / "stamps.h5"), "--progress"]
     out = _run(_FIRST_STEP, json.dumps(args), json.dumps([*HEAVY, *STAMP_CODE]))
     # the command did say a line (an early error, or a run to its end, prints exit and output instead)
@@ -436,15 +430,11 @@ def test_cutouts_says_its_first_line_before_it_imports_the_stamp_code(tmp_path):
     assert not (tmp_path / "out").exists()  # stopped before anything was written
 
 
-def test_cutouts_still_refuses_a_bad_option_before_it_writes(tmp_path):
+def test_cutouts_still_refuses_a_bad_option_before_it_writes(field64, tmp_path):
     from typer.testing import CliRunner
 
     from starclass.cli import app
-    from starclass.simulate import simulate_to_disk
-    from starclass.simulate.config import SimConfig
-
-    paths = simulate_to_disk(SimConfig(seed=1, shape=(64, 64), n_candidates=5), tmp_path / "field", progress=False)
-    res = CliRunner().invoke(app, ["cutouts", str(tmp_path / "field"), "-c", str(paths["truth"]), "--scales", "1,x",
+    res = CliRunner().invoke(app, ["cutouts", str(field64), "-c", str(field64 / "truth.ecsv"), "--scales", "1,x",
                                    "-o", str(tmp_path / "stamps.h5"), "--progress"])
     assert res.exit_code == 2, res.output
     assert "--scales" in res.output and "Traceback" not in res.output
