@@ -108,8 +108,9 @@ def read_table_as(path: str | Path, fmt: str | None, *, rows: int | None = None)
         Its astropy format (``"fits"``, ``"ascii.csv"``, ``"ascii.ecsv"``, ``"parquet"``), or None to let
         astropy tell.
     rows : int, optional
-        Only the first ``rows`` rows are needed: an ECSV is read no further (its header and those rows), other
-        formats whole. Default: every row.
+        Only the first ``rows`` rows are needed: an ECSV is read no further (its header and at most those
+        rows, fewer where a value runs over lines; :func:`_first_ecsv_rows`), other formats whole. Default:
+        every row.
 
     Returns
     -------
@@ -138,11 +139,50 @@ def read_table_as(path: str | Path, fmt: str | None, *, rows: int | None = None)
     else:
         from starclass.io.compressed_text import table_source
 
-        # an out.ecsv.xz: the bytes the looks decompressed; astropy's data_end counts the column names' line
-        stop = {"data_end": rows + 1} if rows is not None and fmt == "ascii.ecsv" else {}
-        table = Table.read(table_source(path), format=fmt, **stop)
+        # an out.ecsv.xz: the bytes the looks decompressed
+        table = None
+        if rows is not None and fmt == "ascii.ecsv":
+            table = _first_ecsv_rows(path, rows)
+        if table is None:
+            table = Table.read(table_source(path), format=fmt)
     strip_text_columns(table)  # a Parquet's or FITS's padded labels, as the catalogue reader strips them
     return restore_fits_meta(table, path)
+
+
+def _first_ecsv_rows(path: str | Path, rows: int) -> Table | None:
+    r"""The first rows of an ECSV read by astropy, its header whole; None where they cannot be read alone.
+
+    astropy's ``data_end`` counts lines, not rows: a quoted value that runs over lines (``"seen twice\nby
+    A"``, which astropy writes and reads back) was cut where the count ended. The row failed to split ("Number
+    of header columns (3) inconsistent with data columns (1)"), and the probe of cutout lists took an ECSV
+    list of cutouts for no list at all (``train --stamps labels.ecsv``: "not a stamp store ... nor a list of
+    cutouts"), or the value kept half its text. A value cut by the count ends in the line break astropy puts
+    back between its lines, so a text cell holding one (or a row that does not split) means the file is read
+    whole instead (None), as astropy reads it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "notes.ecsv"
+    >>> Table({"note": ["two\nlines"] * 3, "file": ["a.png", "b.png", "c.png"]}).write(f)
+    >>> _first_ecsv_rows(f, 2) is None
+    True
+    >>> Table({"file": ["a.png", "b.png", "c.png"]}).write(f, overwrite=True)
+    >>> len(_first_ecsv_rows(f, 2))
+    2
+    """
+    from starclass.io.compressed_text import table_source
+
+    try:
+        # astropy's data_end counts the column names' line
+        table = Table.read(table_source(path), format="ascii.ecsv", data_end=rows + 1)
+    except ValueError:  # astropy's InconsistentTableError of a row cut inside a value: read it whole
+        return None
+    for name in table.colnames:
+        col = table[name]
+        if col.dtype.kind in "UO" and any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in col.tolist()):
+            return None
+    return table
 
 
 def read_cutout_output(path: str | Path, name: str = "catalogue",
