@@ -92,3 +92,21 @@ def test_a_catalogue_and_a_votes_table_with_notes_over_lines(tmp_path):
         assert got["class_h1"].tolist() == want["class_h1"].tolist()
     res = runner.invoke(app, ["info", str(path)])
     assert res.exit_code == 0 and f"rows: {n}" in res.output, res.output
+
+
+def test_an_ecsv_named_csv_is_a_list_of_cutouts_as_a_catalogue_is_read(tmp_path):
+    """The catalogue reader reads ECSV text named ``.csv`` as ECSV (io.catalog.is_ecsv_text); the cutout readers
+    took its ``#`` header for a CSV's comments and its column line for one column: "no 'file' column (nor
+    'file_<band>' columns); columns: ['note file label']" (classify --stamps), "not a catalogue of candidates"
+    (info)."""
+    from starclass.io.cutout_folders import cutout_list_format, read_cutout_folder
+
+    lst = _cutout_list(tmp_path)
+    named = lst.rename(tmp_path / "list.csv")
+    assert cutout_list_format(named) == "ascii.ecsv"
+    cs = read_cutout_folder(named)
+    assert cs.labels.tolist() == ["cluster", "galaxy"] * 12
+    assert cs.table["note"].tolist() == Table.read(named, format="ascii.ecsv")["note"].tolist()
+    res = runner.invoke(app, ["info", str(named)])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 0 and "an ECSV table of cutouts" in said and "cutouts: 24" in said, res.output

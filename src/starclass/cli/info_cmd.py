@@ -1028,9 +1028,10 @@ def _cutout_csv(path: Path, file_column: str | None = None) -> Path | None:
     p = cutout_list_path(path)  # a folder's labels.csv, else its labels.csv.gz
     if not p.is_file():
         return None
+    from starclass.io.catalog import is_ecsv_text
     from starclass.io.compressed_text import open_table_file, table_suffix
 
-    if table_suffix(p) != ".csv":  # labels.csv.gz is the CSV it holds
+    if table_suffix(p) != ".csv" or is_ecsv_text(p):  # labels.csv.gz is the CSV it holds; an ECSV named .csv is not
         from starclass.io.cutout_folders import csv_header, cutout_list_format
 
         if cutout_list_format(p) is None:

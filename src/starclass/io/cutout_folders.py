@@ -531,11 +531,23 @@ def cutout_list_format(path: str | os.PathLike) -> str | None:
     --------
     >>> [cutout_list_format(n) for n in ("a.csv", "a.ecsv", "a.fits.gz", "a.pq", "a.png", "a.h5")]
     ['ascii.csv', 'ascii.ecsv', 'fits', 'parquet', None, None]
+    >>> import tempfile
+    >>> named_csv = Path(tempfile.mkdtemp()) / "list.csv"
+    >>> Table({"file": ["a.png"], "note": ["two words"]}).write(named_csv, format="ascii.ecsv")
+    >>> cutout_list_format(named_csv)  # ECSV text under a CSV's name
+    'ascii.ecsv'
     """
     from starclass.io.cutout_output import cutout_output_format
 
     p = Path(path)
     fmt = cutout_output_format(p)
+    if fmt == "ascii.csv" and p.is_file():
+        from starclass.io.catalog import is_ecsv_text
+
+        if is_ecsv_text(p):
+            # an ECSV named .csv, as the catalogue reader takes it: read as a CSV its header was one column of its
+            # '#' lines skipped ("no 'file' column ...; columns: ['note file label']")
+            fmt = "ascii.ecsv"
     if fmt in (None, "ascii.csv") or not p.is_file():
         return fmt
     try:
