@@ -1515,7 +1515,8 @@ def is_ecsv_text(path: PathLike) -> bool:
     try:
         with open_table_file(path, "rb") as fh:
             head = fh.read(16)
-    except OSError:
+    except (OSError, EOFError, zlib.error, lzma.LZMAError):
+        # a compressed file cut short or damaged is no ECSV here: its reader names the damage (compressed_damage)
         return False
     return head.removeprefix(_BOM).startswith(b"# %ECSV")
 
