@@ -1,0 +1,141 @@
+"""Importing starclass's modules leaves a notebook's global state as it was (2026-12-07).
+
+tests/test_library_global_state.py runs the public functions; this imports the modules themselves, in a fresh
+interpreter that has torch and matplotlib loaded and set as a notebook has them (torch on one thread, numpy's
+print precision 3 and errors raised), and compares after each import: warning filters and ``showwarning``,
+numpy's print options and error handling, torch's threads, default dtype and grad mode, matplotlib's rcParams,
+logging's root.
+
+The libraries the modules import at their tops are loaded first, so that what is checked is starclass's own
+code. Their own first imports do change the state, whoever imports them (checked 2026-12-07, scipy 1.17,
+astropy 7): ``scipy.special`` puts ``("always", SpecialFunctionWarning)`` ahead of the filters (raised only where
+``scipy.special.seterr`` asks for it; by default never), ``scipy.sparse`` ignores numpy's "the matrix subclass is
+not the recommended way", astropy adds its own filters (``StringTruncateWarning``, numpy's binary-size messages)
+and hands ``warnings.showwarning`` to its logger (astropy's ``log_warnings`` setting). starclass does not undo
+them: a notebook that reads a table has imported astropy itself. No starclass module changes anything.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+_PROBE = r"""
+import importlib, json, logging, sys, warnings
+import numpy as np
+import matplotlib
+import torch
+
+torch.set_num_threads(1)
+np.set_printoptions(precision=3)
+np.seterr(all="raise")
+
+
+def state():
+    return {"warning filters": repr(warnings.filters), "showwarning": repr(warnings.showwarning),
+            "numpy print options": repr(np.get_printoptions()), "numpy errors": repr(np.geterr()),
+            "torch threads": torch.get_num_threads(), "torch dtype": str(torch.get_default_dtype()),
+            "torch grad": torch.is_grad_enabled(),
+            "rcParams": repr(sorted((k, str(v)) for k, v in matplotlib.rcParams.items())),
+            "root logger": repr((logging.root.level, logging.root.handlers, logging.root.manager.disable))}
+
+
+for name in json.loads(sys.argv[2]):  # the libraries' own import-time changes are not starclass's
+    try:
+        importlib.import_module(name)
+    except Exception:  # 'from scipy import fft': a name that may be no module
+        pass
+changed = []
+before = state()
+for name in json.loads(sys.argv[1]):
+    importlib.import_module(name)
+    after = state()
+    changed += [[name, k] for k in after if after[k] != before[k]]
+    before = after
+print(json.dumps(changed))
+"""
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _top_imports(name: str) -> list[str]:
+    """The modules ``name`` imports at its top (``from a import b``: ``a`` and ``a.b``); [] for no module of ours."""
+    base = SRC.joinpath(*name.split("."))
+    path = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+    if not path.is_file():
+        return []
+    out = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Try):  # an optional import
+            nodes = [n for n in node.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+        else:
+            nodes = [node]
+        for n in nodes:
+            if isinstance(n, ast.Import):
+                out += [a.name for a in n.names]
+            elif isinstance(n, ast.ImportFrom) and n.module and not n.level:
+                out += [n.module, *(f"{n.module}.{a.name}" for a in n.names)]
+    return out
+
+
+def _modules(only_scipy: bool) -> tuple[list[str], list[str]]:
+    """Every module of the package, or those that import scipy at their top; and the other libraries' modules they
+    import at their tops, those of the starclass modules they import included (loaded first by the probe)."""
+    names = [_module_name(p) for p in sorted((SRC / "starclass").rglob("*.py"))
+             if not only_scipy or re.search(r"^(from|import) scipy", p.read_text(encoding="utf-8"), re.MULTILINE)]
+    seen, todo, libraries = set(), list(names), set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # a module's packages run first
+        for imported in _top_imports(name):
+            if imported.split(".")[0] == "starclass":
+                todo.append(imported)
+            elif imported != "__future__":
+                libraries.add(imported)
+    return names, sorted(libraries)
+
+
+def _changes(names: list[str], libraries: list[str], path: Path | None = None) -> list[list[str]]:
+    """``[module, what]`` of each change an import of ``names`` made, in order, in a fresh interpreter."""
+    env = dict(os.environ, OMP_NUM_THREADS="1",
+               PYTHONPATH=os.pathsep.join([str(SRC), *([str(path)] if path else []), os.environ.get("PYTHONPATH", "")]))
+    res = subprocess.run([sys.executable, "-c", _PROBE, json.dumps(names), json.dumps(libraries)],
+                         env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    return json.loads(res.stdout.splitlines()[-1])
+
+
+def test_the_modules_that_import_scipy_leave_the_state_alone():
+    names, libraries = _modules(only_scipy=True)
+    assert "starclass.detect.find" in names and len(names) >= 5, names  # the probe found them
+    assert "scipy.ndimage" in libraries and "astropy.table" in libraries, libraries
+    assert _changes(names, libraries) == []
+
+
+@pytest.mark.slow  # every module: about a minute on the shared machine
+def test_no_module_changes_the_state_on_import():
+    assert _changes(*_modules(only_scipy=False)) == []
+
+
+def test_the_probe_sees_a_change(tmp_path):
+    """A module that sets numpy's error handling or adds a warning filter at its import is named: the probe can fail."""
+    (tmp_path / "sets_errors.py").write_text("import numpy as np\nnp.seterr(all='ignore')\n")
+    (tmp_path / "adds_a_filter.py").write_text("import warnings\nwarnings.simplefilter('always', UserWarning)\n")
+    assert _changes(["sets_errors", "adds_a_filter"], [], tmp_path) == [["sets_errors", "numpy errors"],
+                                                                    ["adds_a_filter", "warning filters"]]
