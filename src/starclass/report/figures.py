@@ -749,20 +749,16 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
         key = label.split()[-1] if label.startswith("class") else ""
         ax.scatter(vi[ok], ub[ok], s=4, alpha=0.6, color=colour_of(key) if key else "k")
         for k, (v0, v1, u0, u1) in BOXES.items():
-            ax.add_patch(Rectangle((v0, u0), v1 - v0, u1 - u0, fill=False, lw=0.8, ls="--", color="grey"))
-            # each label in a corner the SSP track and its age labels never reach (at the top left, box 4's
-            # ran into the 1 Myr label of an F606W track, and boxes 1 and 2's sat where the 100 Myr-1 Gyr labels
-            # fall): the bottom left, but box 3's top left (the track crosses its bottom edge at 100 Myr)
-            top = k == 3
-            ax.text(v0 + 0.03, u0 + 0.04 if top else u1 - 0.04, f"box {k}", fontsize=7, color="grey",
-                    va="top" if top else "bottom")
+            ax.add_patch(Rectangle((v0, u0), v1 - v0, u1 - u0, fill=False, lw=0.8, ls="--", color="grey", gid=f"box_{k}"))
+            # placed where no line crosses it once the panels are placed (box_label_spot, below)
+            ax.text(v0 + 0.03, u1 - 0.04, f"box {k}", fontsize=7, color="grey", va="bottom", gid=f"box_label_{k}")
         if track is not None:
-            ax.plot(track["v_i"], track["u_b"], color="black", lw=1)
+            ax.plot(track["v_i"], track["u_b"], color="black", lw=1, gid="ssp_track")
             for age, lab in ((1e6, "1 Myr"), (1e7, "10 Myr"), (1e8, "100 Myr"), (1e9, "1 Gyr"), (1e10, "10 Gyr")):
                 ages = track["age"].value if hasattr(track["age"], "value") else track["age"]
                 j = int(np.argmin(np.abs(np.asarray(ages) - age)))
-                ax.plot(track["v_i"][j], track["u_b"][j], "k^", ms=3)
-                ax.text(track["v_i"][j] + 0.04, track["u_b"][j], lab, fontsize=6)
+                ax.plot(track["v_i"][j], track["u_b"][j], "k^", ms=3, gid="ssp_age")
+                ax.text(track["v_i"][j] + 0.04, track["u_b"][j], lab, fontsize=6, gid="ssp_age")
         if reddening is not None:
             d_vi, d_ub, what = reddening
             x0, y0 = 1.15, -1.95  # above box 1 and right of box 4: no box or track there
@@ -781,7 +777,78 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
     suptitle = fig.suptitle(title, fontsize=11)
     if one_row:
         place_grid(fig, axes, n, suptitle=suptitle)
+    else:
+        # the label spots are measured on the panels as placed: constrained layout places them only when run
+        fig.get_layout_engine().execute(fig)
+    renderer = fig.canvas.get_renderer()
+    for ax in axes.ravel()[:n]:
+        place_box_labels(ax, renderer)
     return fig
+
+
+def box_label_spots(box: tuple[float, float, float, float], step: float = 0.05) -> list[tuple[float, float, str]]:
+    """Where a colour-colour box's label may go, first choice first: (V-I, U-B, va) of its left end, inside the box.
+
+    The U-B axis runs downwards (blue at the top), so ``va="bottom"`` at the box's largest U-B
+    is its bottom edge on the page. Along the bottom edge first (the bottom left, where the
+    label always was, then each ``step`` in V-I to the right), then along the top edge, then
+    rows between them, from the bottom up. Spots whose label would reach past the box's right
+    edge are left to :func:`place_box_labels` to skip: the label's width is known only drawn.
+
+    Examples
+    --------
+    >>> box_label_spots((0.1, 0.95, -1.1, -0.4))[:2]  # box 3: its bottom left, then a step right
+    [(0.13, -0.44, 'bottom'), (0.18, -0.44, 'bottom')]
+    """
+    v0, v1, u0, u1 = box
+    xs = np.arange(v0 + 0.03, v1 - 0.03, step)
+    # the bottom and top edges, then the rows between (U-B steps of 2 steps), from the bottom up
+    rows = [(u1 - 0.04, "bottom"), (u0 + 0.04, "top")]
+    rows += [(float(u), "bottom") for u in np.arange(u1 - 0.04 - 2 * step, u0 + 0.2, -2 * step)]
+    return [(round(float(x), 6), round(float(u), 6), va) for u, va in rows for x in xs]
+
+
+def place_box_labels(ax: Axes, renderer: Any) -> None:
+    """Move each ``box k`` label of colour-colour panel ``ax`` to the first spot no line crosses.
+
+    The SSP track (``gid="ssp_track"``) runs through boxes 4, 3, 2 and 1, where each model and band set
+    (F555W or F606W, F435W or F438W, another SSP file) puts it: a fixed corner was crossed by some
+    track (box 3's top left by the demo's F555W track, chosen as clear of an F606W one). Each label
+    takes the first of :func:`box_label_spots` where its text (with a margin of two points) lies inside
+    its box, is not crossed by the track's path and covers no age mark or label, the reddening arrow or
+    another box's label; where none is clear it keeps the first. Measured in display units, so the
+    panels must be placed first.
+
+    Examples
+    --------
+    >>> track = Table({"age": [1e6, 1e10], "v_i": [0.15, 0.15], "u_b": [-1.2, 0.5]})  # a line down box 3's left
+    >>> fig = fig_colour_colour([("class 1", np.array([0.0]), np.array([0.5]))], track)
+    >>> label = next(t for t in fig.axes[0].texts if t.get_text() == "box 3")
+    >>> label.get_position()  # moved right, off the line
+    (0.23, -0.44)
+    """
+    lines = [ln.get_transform().transform_path(ln.get_path()) for ln in ax.lines if ln.get_gid() == "ssp_track"]
+    labels = [t for t in ax.texts if (t.get_gid() or "").startswith("box_label_")]
+    frames = {p.get_gid(): p.get_window_extent(renderer) for p in ax.patches if (p.get_gid() or "").startswith("box_")}
+    # what a label must not cover besides the track: the age marks and labels, the reddening arrow and its text
+    others = [a.get_window_extent(renderer) for a in ax.texts if a not in labels]
+    others += [ln.get_window_extent(renderer) for ln in ax.lines if ln.get_gid() == "ssp_age"]
+    # a margin of two points: a line touching the letters' box still reads as crossing them
+    pad = 2 * renderer.points_to_pixels(1.0)
+    for label in labels:
+        k = int(label.get_gid().rsplit("_", 1)[1])
+        frame = frames.get(f"box_{k}")
+        spots = box_label_spots(BOXES[k])
+        for x, y, va in spots + spots[:1]:  # none clear: the first kept
+            label.set_position((x, y))
+            label.set_verticalalignment(va)
+            box = label.get_window_extent(renderer).padded(pad)
+            inside = frame is None or (box.x1 <= frame.x1 + pad and box.y0 >= frame.y0 - pad
+                                       and box.y1 <= frame.y1 + pad)
+            if inside and not any(p.intersects_bbox(box, filled=False) for p in lines) and not any(
+                    box.overlaps(b) for b in others):
+                break
+        others.append(label.get_window_extent(renderer))
 
 
 def fig_powerlaw_bins(fits: list[tuple[str, object]], xlabel: str, ylabel: str, title: str) -> Figure:
