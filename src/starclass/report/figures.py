@@ -786,7 +786,7 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
     return fig
 
 
-def box_label_spots(box: tuple[float, float, float, float], step: float = 0.05) -> list[tuple[float, float, str]]:
+def box_label_spots(box: tuple[float, float, float, float], step: float = 0.025) -> list[tuple[float, float, str]]:
     """Where a colour-colour box's label may go, first choice first: (V-I, U-B, va) of its left end, inside the box.
 
     The U-B axis runs downwards (blue at the top), so ``va="bottom"`` at the box's largest U-B
@@ -798,13 +798,13 @@ def box_label_spots(box: tuple[float, float, float, float], step: float = 0.05) 
     Examples
     --------
     >>> box_label_spots((0.1, 0.95, -1.1, -0.4))[:2]  # box 3: its bottom left, then a step right
-    [(0.13, -0.44, 'bottom'), (0.18, -0.44, 'bottom')]
+    [(0.13, -0.44, 'bottom'), (0.155, -0.44, 'bottom')]
     """
     v0, v1, u0, u1 = box
     xs = np.arange(v0 + 0.03, v1 - 0.03, step)
     # the bottom and top edges, then the rows between (U-B steps of 2 steps), from the bottom up
     rows = [(u1 - 0.04, "bottom"), (u0 + 0.04, "top")]
-    rows += [(float(u), "bottom") for u in np.arange(u1 - 0.04 - 2 * step, u0 + 0.2, -2 * step)]
+    rows += [(float(u), "bottom") for u in np.arange(u1 - 0.04 - 2 * step, u0 + 0.15, -2 * step)]
     return [(round(float(x), 6), round(float(u), 6), va) for u, va in rows for x in xs]
 
 
@@ -814,7 +814,7 @@ def place_box_labels(ax: Axes, renderer: Any) -> None:
     The SSP track (``gid="ssp_track"``) runs through boxes 4, 3, 2 and 1, where each model and band set
     (F555W or F606W, F435W or F438W, another SSP file) puts it: a fixed corner was crossed by some
     track (box 3's top left by the demo's F555W track, chosen as clear of an F606W one). Each label
-    takes the first of :func:`box_label_spots` where its text (with a margin of two points) lies inside
+    takes the first of :func:`box_label_spots` where its text (with a margin of 1.5 points) lies inside
     its box, is not crossed by the track's path and covers no age mark or label, the reddening arrow or
     another box's label; where none is clear it keeps the first. Measured in display units, so the
     panels must be placed first.
@@ -825,7 +825,7 @@ def place_box_labels(ax: Axes, renderer: Any) -> None:
     >>> fig = fig_colour_colour([("class 1", np.array([0.0]), np.array([0.5]))], track)
     >>> label = next(t for t in fig.axes[0].texts if t.get_text() == "box 3")
     >>> label.get_position()  # moved right, off the line
-    (0.23, -0.44)
+    (0.18, -0.44)
     """
     lines = [ln.get_transform().transform_path(ln.get_path()) for ln in ax.lines if ln.get_gid() == "ssp_track"]
     labels = [t for t in ax.texts if (t.get_gid() or "").startswith("box_label_")]
@@ -833,8 +833,8 @@ def place_box_labels(ax: Axes, renderer: Any) -> None:
     # what a label must not cover besides the track: the age marks and labels, the reddening arrow and its text
     others = [a.get_window_extent(renderer) for a in ax.texts if a not in labels]
     others += [ln.get_window_extent(renderer) for ln in ax.lines if ln.get_gid() == "ssp_age"]
-    # a margin of two points: a line touching the letters' box still reads as crossing them
-    pad = 2 * renderer.points_to_pixels(1.0)
+    # a margin of a point and a half: a line touching the letters' box still reads as crossing them
+    pad = 1.5 * renderer.points_to_pixels(1.0)
     for label in labels:
         k = int(label.get_gid().rsplit("_", 1)[1])
         frame = frames.get(f"box_{k}")
