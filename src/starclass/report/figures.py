@@ -32,7 +32,7 @@ from matplotlib.colorbar import Colorbar
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
-from matplotlib.ticker import LogFormatter
+from matplotlib.ticker import LogFormatter, MaxNLocator
 from matplotlib.transforms import Bbox
 
 from starclass.errors import OutputExistsError, exists_refusal
@@ -493,6 +493,8 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
         # a weak model's scores in a narrow band (0.25-0.30 of four classes) drew steps one pixel wide at 0..1
         ax.text(0.98, 0.04, f"x axis zoomed to {lo:.2f}-{hi:.2f}:\nevery score lies there", transform=ax.transAxes,
                 ha="right", va="bottom", fontsize=7, color="#444444", gid="note")
+        # the default locator put ten labels of five digits (0.250, 0.275, ...) into one another
+        ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
     ax.set_ylim(0, 1)
     ax.set_xlabel("score of the predicted class")
     ax.set_ylabel("cumulative fraction")
@@ -718,8 +720,8 @@ def selection_note(tab: Table | Mapping[str, np.ndarray], *, cumulative: bool) -
     Examples
     --------
     >>> tab = {"tp": np.array([0, 0]), "fp": np.array([0, 0]), "fn": np.array([3, 4])}
-    >>> selection_note(tab, cumulative=False).split(", so ")
-    ['no object scores above the threshold: none of the 7 true ones is selected', 'purity is undefined and recall and F1 are 0']
+    >>> selection_note(tab, cumulative=False).split(": ")[1]
+    'none of the 7 true ones is selected, so purity is undefined and recall and F1 are 0'
     >>> selection_note({"tp": np.array([0]), "fp": np.array([2]), "fn": np.array([5])}, cumulative=True)
     'the 2 objects selected above the threshold are all wrong (none of the 5 true ones): purity, recall and F1 are 0'
     >>> selection_note({"tp": np.array([1]), "fp": np.array([2]), "fn": np.array([5])}, cumulative=True) is None
