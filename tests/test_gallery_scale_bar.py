@@ -13,7 +13,6 @@ import pytest
 from astropy.table import Table
 
 from starclass.report import figures as F
-from starclass.report.build import gallery_pixel_scale
 
 
 def _bars(ax):
@@ -72,6 +71,7 @@ def test_gallery_scale_from_the_model_and_from_the_cutouts_wcs(tmp_path):
     from astropy.wcs import WCS
 
     from starclass.io.cutout_folders import CutoutSet
+    from starclass.report.build import gallery_pixel_scale
 
     pngs = CutoutSet(images=np.zeros((1, 1, 128, 128), np.float32), table=Table(), files=["a.png"], labels=None,
                      groups=np.array(["a"]), root=tmp_path)
