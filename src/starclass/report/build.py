@@ -43,7 +43,7 @@ from starclass.evaluate.metrics import class_array
 from starclass.evaluate.task import EvalTask, class_labels, positive_origin
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_dir, atomic_path
-from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_folder
+from starclass.io.cutout_folders import CutoutSet, cutout_rows, figure_origin, read_cutout_folder
 from starclass.io.fields import FieldMosaics
 from starclass.io.mosaic import read_mosaics
 from starclass.io.progress import LOGGER, Progress, duration, say_start, say_step
@@ -1184,7 +1184,7 @@ def mistakes_table(ev: Evaluation, n: int = 16) -> Table:
     return out
 
 
-def gallery_pixel_scale(cutouts, gradcam_inputs: Any = None) -> tuple[float | None, str]:
+def gallery_pixel_scale(cutouts: CutoutSet, gradcam_inputs: Any = None) -> tuple[float | None, str]:
     """Arcsec per drawn pixel of a cutout folder's gallery, and where it comes from; (None, reason) if unknown.
 
     The cutouts' FITS WCS (as :func:`starclass.science.gradcam.cutout_pixel_scale` finds it, at the width
