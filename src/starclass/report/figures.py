@@ -726,7 +726,12 @@ def selection_note(tab: Table | Mapping[str, np.ndarray], *, cumulative: bool) -
     'the 2 objects selected above the threshold are all wrong (none of the 5 true ones): purity, recall and F1 are 0'
     >>> selection_note({"tp": np.array([1]), "fp": np.array([2]), "fn": np.array([5])}, cumulative=True) is None
     True
+    >>> selection_note({"purity": np.array([0.0])}, cumulative=True) is None  # no counts: nothing to say
+    True
     """
+    names = tab.colnames if isinstance(tab, Table) else list(tab)
+    if not all(c in names for c in ("tp", "fp", "fn")):
+        return None  # a table without its counts (one from Python, of purity, recall and F1 only): nothing to say
     meta = getattr(tab, "meta", {}) or {}
     thr = meta.get("threshold")
     above = f"above the threshold {float(thr):.3f}" if thr is not None else "above the threshold"
@@ -763,7 +768,7 @@ def _selection_curves(ax: Axes, ax2: Axes, tab: Table, x: np.ndarray, *, cumulat
         v = np.ma.masked_array(np.asarray(tab[c]), np.ma.getmaskarray(tab[c]))
         ax.plot(x, v, "o-", color=col, label=c, ms=3)
     ax.legend(fontsize=8, loc="lower left")
-    if not cumulative:
+    if not cumulative and all(c in tab.colnames for c in ("tp", "fp")):
         # a bin where nothing is selected has no purity: its point is missing, which read as drawn off the panel
         empty = int(np.sum(np.asarray(np.ma.filled(np.ma.masked_array(tab["tp"]), 0))
                            + np.asarray(np.ma.filled(np.ma.masked_array(tab["fp"]), 0)) == 0))
