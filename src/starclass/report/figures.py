@@ -966,15 +966,23 @@ def place_box_labels(ax: Axes, renderer: Any) -> None:
         k = int(label.get_gid().rsplit("_", 1)[1])
         frame = frames.get(f"box_{k}")
         spots = box_label_spots(BOXES[k])
-        for x, y, va in spots + spots[:1]:  # none clear: the first kept
-            label.set_position((x, y))
-            label.set_verticalalignment(va)
-            box = label.get_window_extent(renderer).padded(pad)
+        # the text's size once: each spot's box is it moved to the spot (left-aligned; "bottom" puts the box's
+        # lower edge at the spot, "top" its upper one), not measured again (a quarter of the figure's time)
+        label.set_horizontalalignment("left")
+        size = label.get_window_extent(renderer)
+        anchors = ax.transData.transform([(x, y) for x, y, _ in spots])
+        chosen = spots[0]  # none clear: the first kept
+        for (x, y, va), (dx, dy) in zip(spots, anchors):
+            box = Bbox.from_bounds(dx, dy if va == "bottom" else dy - size.height, size.width,
+                                   size.height).padded(pad)
             inside = frame is None or (box.x1 <= frame.x1 + pad and box.y0 >= frame.y0 - pad
                                        and box.y1 <= frame.y1 + pad)
             if inside and not any(p.intersects_bbox(box, filled=False) for p in lines) and not any(
                     box.overlaps(b) for b in others):
+                chosen = (x, y, va)
                 break
+        label.set_position(chosen[:2])
+        label.set_verticalalignment(chosen[2])
         others.append(label.get_window_extent(renderer))
 
 
