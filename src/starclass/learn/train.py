@@ -2372,8 +2372,9 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
     scored with the new weights, or leaves the model without a calibration where they cannot be read
     again (:func:`_refit_starting_calibration`): fitted on rows the weights learnt, the temperature of a
     ``train --resume-from`` on the labels so far plus new ones came out 0.36 on the PAndAS cutouts. A
-    fine-tune whose validation rows are all fresh but too few (a few new labels alone), or whose map ends
-    at an end of its search, takes the same way: 4 rows gave T = 19.997, every probability flattened.
+    fine-tune whose validation rows are all fresh but too few (a few new labels alone), or miss a class,
+    or whose map ends at an end of its search, takes the same way: 4 rows gave T = 19.997, every
+    probability flattened.
     """
     from starclass.learn.calibration import (
         CALIBRATION_MIN_ROWS,
@@ -2401,7 +2402,10 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
         # each row counts as its most probable class
         targets = targets.argmax(axis=1)
     absent = [int(config.classes[j]) for j in range(config.n_classes) if not np.any(targets == j)]
-    if absent:
+    # a fine-tune's split missing a class is the extreme of too few rows of it, judged below with the others: its
+    # start's calibration rows are re-scored (a round of 10 labels, 2 validation cutouts of one class, was left
+    # without a calibration where 6 rows of every class got the refit)
+    if absent and init_from is None:
         names = dict(zip(config.classes, config.class_names))
         said = ", ".join(f"{c} ({names.get(c, c)})" for c in absent)
         set_no_calibration(outdir, f"not fitted at training, the validation split ({len(data.val)} rows) had no "
