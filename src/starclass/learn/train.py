@@ -2149,8 +2149,8 @@ def _rows_right_words(new, start: dict) -> str:
     --------
     >>> from types import SimpleNamespace
     >>> new = SimpleNamespace(probs=np.array([[0.9, 0.1], [0.8, 0.2]]), labels=np.array([0, 1]))
-    >>> _rows_right_words(new, {"probs": [[0.9, 0.1], [0.3, 0.7]], "labels": [0, 1]})
-    "; on these rows the fine-tuned weights' most probable class is right for 50% (1 of 2), the starting model's for 100% (2 of 2)"
+    >>> print(_rows_right_words(new, {"probs": [[0.9, 0.1], [0.3, 0.7]], "labels": [0, 1]}))  # doctest: +ELLIPSIS
+    ; on these rows the fine-tuned weights' ... right for 50% (1 of 2), the starting model's for 100% (2 of 2)
     """
     def right(probs, labels) -> tuple[int, int]:
         p, y = np.asarray(probs, dtype=float), np.asarray(labels, dtype=int)
