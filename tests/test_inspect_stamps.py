@@ -608,10 +608,11 @@ def test_export_without_task_takes_the_scheme_the_database_records(served, tmp_p
 
 
 def test_export_proposes_the_fine_tune_with_the_cutouts_labelled_so_far(served, tmp_path):
-    """A round's export holds that round's labels only: fine-tuned on them alone (docs/uncertainty.md's loop,
-    2026-12-07: 10 PAndAS labels, 9 clusters and 1 galaxy, 2 epochs) the model called all 175 test cutouts
-    clusters (accuracy 0.566, the share of clusters), where the same fine-tune with the 518 cutouts the start was trained on beside
-    them gave 0.783. The export's line proposed the round's list alone; suggest's line already gave SO_FAR.csv."""
+    """A round's export holds that round's labels only. Fine-tuned on them alone (docs/uncertainty.md's
+    loop, 2026-12-07: 10 PAndAS labels, 9 clusters and 1 galaxy, 2 epochs) the model called all 175 test
+    cutouts clusters (accuracy 0.566, the share of clusters), where the same fine-tune with the 518 cutouts
+    the start was trained on beside them gave 0.783. The export's line proposed the round's list alone;
+    suggest's line already gave SO_FAR.csv."""
     labels, _, _, app = served
     c = login(app, "ann")
     for cid, k in {"cluster/o0.png": 1, "galaxy/o1.png": 2}.items():
