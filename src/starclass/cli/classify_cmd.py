@@ -703,7 +703,11 @@ def _echo_trust(out, model: str | Path | None = None, sets_warned: Sequence[str]
     # a calibration recorded before its rows' source was kept has none: "(200 held-out rows: )" was printed
     n = meta.get("calibration_n")
     rows = f"{n} held-out rows" if n is not None else "held-out rows, how many not recorded"
-    line = f"{what} ({rows}: {recorded(meta.get('calibration_source'), 'source not recorded')})"
+    source = f"{rows}: {recorded(meta.get('calibration_source'), 'source not recorded')}"
+    # raw probabilities come from no held-out rows: "raw probabilities (--no-calibration) (175 held-out rows: ...)"
+    # read as their source; the rows are those the sets were fitted on, said with the sets
+    raw = not meta.get("calibrated")
+    line = what if raw else f"{what} ({source})"
     if "pred_set_size" in out.colnames:
         from starclass.evaluate.reliability import set_size_words
         from starclass.learn.conformal import coverage_percent
@@ -714,7 +718,8 @@ def _echo_trust(out, model: str | Path | None = None, sets_warned: Sequence[str]
         classified = np.asarray(out["class_pred"]) != 0 if "class_pred" in out.colnames else np.ones(len(out), bool)
         sizes, counts = np.unique(np.asarray(out["pred_set_size"])[classified], return_counts=True)
         # "sizes 1: 8, 2: 20" read as classes 1 and 2 of a task of classes 1, 2
-        line += (f"; conformal sets at {coverage_percent(meta['coverage'])} coverage: "
+        fitted = f", fitted on the raw probabilities of the model's {source.replace(': ', ' (', 1)})" if raw else ""
+        line += (f"; conformal sets at {coverage_percent(meta['coverage'])} coverage{fitted}: "
                  + (set_size_words({int(s): int(c) for s, c in zip(sizes, counts)}) or "none"))
         if n_none := int((~classified).sum()):
             line += f" ({counted(n_none, 'unclassified candidate')} without a set)"

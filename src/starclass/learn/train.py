@@ -2136,6 +2136,36 @@ def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device,
             "(refit it with 'starclass calibrate --overwrite')")
 
 
+def _rows_right_words(new, start: dict) -> str:
+    """How often the fine-tuned and the starting weights' most probable class is right on the calibration rows.
+
+    A fine-tune on one round's few labels alone can forget what its start learnt: on 10 PAndAS labels (9
+    clusters) it called every cutout a cluster, and its refitted temperature (12.1, the NLL at about ln 2) was
+    the only sign in train's output. ``new`` is the refitted :class:`starclass.learn.calibration.ModelCalibration`,
+    ``start`` the starting model's calibration entry (its raw ``probs`` and class-index ``labels``). Returns
+    ``"; on these rows ..."``, or "" where either has no rows.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> new = SimpleNamespace(probs=np.array([[0.9, 0.1], [0.8, 0.2]]), labels=np.array([0, 1]))
+    >>> print(_rows_right_words(new, {"probs": [[0.9, 0.1], [0.3, 0.7]], "labels": [0, 1]}))  # doctest: +ELLIPSIS
+    ; on these rows the fine-tuned weights' ... right for 50% (1 of 2), the starting model's for 100% (2 of 2)
+    """
+    def right(probs, labels) -> tuple[int, int]:
+        p, y = np.asarray(probs, dtype=float), np.asarray(labels, dtype=int)
+        if p.ndim != 2 or len(p) == 0 or len(p) != len(y):
+            return 0, 0
+        return int(np.sum(p.argmax(axis=1) == y)), len(y)
+
+    k_new, n_new = right(new.probs, new.labels)
+    k_old, n_old = right(start.get("probs", []), start.get("labels", []))
+    if not n_new or not n_old:
+        return ""
+    return (f"; on these rows the fine-tuned weights' most probable class is right for {k_new / n_new:.0%} "
+            f"({k_new} of {n_new}), the starting model's for {k_old / n_old:.0%} ({k_old} of {n_old})")
+
+
 def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> list[str]:
     """Refit the starting model's calibration rows with the fine-tuned weights, or leave the fine-tune without one.
 
@@ -2185,10 +2215,13 @@ def _refit_starting_calibration(outdir: Path, init_from, device, why: str) -> li
             names = list(TaskConfig.from_dict(read_manifest(outdir)["config"]).class_names)
             was = f"{cal.get('n')} rows" if isinstance(cal.get("n"), int) else "its rows"
             left = f", {n_trained} rows this fine-tune trained on left out" if n_trained else ""
+            # the map under TTA, as train's own calibration line says it (classify --tta applies that one)
+            under_tta = f"; under TTA {new.with_tta.describe()}" if new.with_tta is not None else ""
             return [f"calibration refitted on the calibration rows of {start_named}, classified with the "
                     f"fine-tuned weights ({new.n} of {fitted_on}; the starting model's was fitted on {was}{left}): "
-                    f"{new.describe()}, NLL {new.nll_before:.4f} -> {new.nll_after:.4f}; not fitted on this run's "
-                    f"validation split: {why}"] + [CautionNote(c) for c in new.cautions(names)]
+                    f"{new.describe()}, NLL {new.nll_before:.4f} -> {new.nll_after:.4f}{under_tta}"
+                    f"{_rows_right_words(new, cal)}; not fitted on this run's validation split: {why}"
+                    ] + [CautionNote(c) for c in new.cautions(names)]
     elif cal.get("source") and not str(fitted_on).startswith("validation split"):
         # fitted with 'starclass calibrate' before it recorded its rows: "only a calibration fitted with
         # 'starclass calibrate' records how" read as if this one had not been, and named no way out for the start
@@ -2372,8 +2405,9 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
     scored with the new weights, or leaves the model without a calibration where they cannot be read
     again (:func:`_refit_starting_calibration`): fitted on rows the weights learnt, the temperature of a
     ``train --resume-from`` on the labels so far plus new ones came out 0.36 on the PAndAS cutouts. A
-    fine-tune whose validation rows are all fresh but too few (a few new labels alone), or whose map ends
-    at an end of its search, takes the same way: 4 rows gave T = 19.997, every probability flattened.
+    fine-tune whose validation rows are all fresh but too few (a few new labels alone), or miss a class,
+    or whose map ends at an end of its search, takes the same way: 4 rows gave T = 19.997, every
+    probability flattened.
     """
     from starclass.learn.calibration import (
         CALIBRATION_MIN_ROWS,
@@ -2401,7 +2435,10 @@ def _calibrate_on_validation(outdir: Path, data: TrainData, config, device, *, l
         # each row counts as its most probable class
         targets = targets.argmax(axis=1)
     absent = [int(config.classes[j]) for j in range(config.n_classes) if not np.any(targets == j)]
-    if absent:
+    # a fine-tune's split missing a class is the extreme of too few rows of it, judged below with the others: its
+    # start's calibration rows are re-scored (a round of 10 labels, 2 validation cutouts of one class, was left
+    # without a calibration where 6 rows of every class got the refit)
+    if absent and init_from is None:
         names = dict(zip(config.classes, config.class_names))
         said = ", ".join(f"{c} ({names.get(c, c)})" for c in absent)
         set_no_calibration(outdir, f"not fitted at training, the validation split ({len(data.val)} rows) had no "
