@@ -132,7 +132,7 @@ def classify_command(
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output, resolved
     from starclass.learn.calibration_methods import check_coverage
-    from starclass.learn.precision import check_device_name, parse_precision, pick_device
+    from starclass.learn.precision import check_device_name, parse_precision, pick_device, settled_clock
 
     t0 = time.perf_counter()
     coverage = check_coverage(coverage, "--coverage")
@@ -278,7 +278,7 @@ def classify_command(
     out.meta[MOSAICS_META] = [str(Path(p).resolve()) for p in mosaics]
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({counted(len(loaded.members), 'member')}"
-         f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}{computed_in(out.meta, dev)}")
+         f"{', tta' if tta else ''}) in {settled_clock(dev) - t0:.1f} s on {dev}{computed_in(out.meta, dev)}")
     echo(_counts_line(out, cfg))
     if line := _decision_line(out, cfg, output):
         echo(line)
@@ -954,8 +954,6 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
     scales, normalisation: ``cutouts --task MODEL``), as ``train --stamps`` requires of its store. It was
     refused ("not a cutout folder ... give the mosaics instead") until 2026-12-07.
     """
-    import time
-
     import numpy as np
     from astropy.table import Table
 
@@ -964,6 +962,7 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
     from starclass.io.paths import check_output
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import classify, decision_threshold, no_data_line
+    from starclass.learn.precision import settled_clock
     from starclass.stamps import StampStore
 
     st = StampStore(store_path)
@@ -990,7 +989,7 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
     _record_coverage(out, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"classified {counted(len(out), 'stamp')} of stamp store {store_path} with task {cfg.name!r} "
-         f"({counted(len(loaded.members), 'member')}{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s "
+         f"({counted(len(loaded.members), 'member')}{', tta' if tta else ''}) in {settled_clock(device) - t0:.1f} s "
          f"on {device}{computed_in(out.meta, device)}")
     echo(_counts_line(out, cfg))
     if line := _decision_line(out, cfg, output):
@@ -1042,7 +1041,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     from starclass.learn.classify import decision_threshold
     from starclass.learn.config import merge_collapse_note
     from starclass.learn.cutouts import classify_cutouts
-    from starclass.learn.precision import pick_device
+    from starclass.learn.precision import pick_device, settled_clock
 
     t0 = time.perf_counter()
     _check_cutout_source(source)
@@ -1112,7 +1111,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
             echo(f"note: no {label_column!r} column, so the cutouts are read as unlabelled; column {alike!r} may "
                  f"hold their labels: give --label-column {alike}")
     echo(f"classified {counted(len(out), 'cutout')} from {cutouts.source} with task {cfg.name!r} "
-         f"({counted(len(loaded.members), 'member')}{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s "
+         f"({counted(len(loaded.members), 'member')}{', tta' if tta else ''}) in {settled_clock(dev) - t0:.1f} s "
          f"on {dev}{computed_in(out.meta, dev)}")
     echo(_counts_line(out, cfg))
     if cutouts.labels is not None and (words := label_map_words(cfg.classes, cfg.class_names, cfg.label_map)):

@@ -106,7 +106,14 @@ from starclass.learn.config import (
 )
 from starclass.learn.data import InputSource, ModelInputs, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
-from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
+from starclass.learn.precision import (
+    autocast,
+    compute_dtype,
+    dtype_name,
+    pick_device,
+    settled_clock,
+    to_memory_format,
+)
 from starclass.learn.provenance import overlap, row_digests, starting_rows, the_starting_model, training_record
 from starclass.learn.splits import split_indices
 from starclass.schema import X, Y
@@ -1605,18 +1612,20 @@ class MemberTrainer:
             for epoch in range(self.start_epoch, self.n_epochs):
                 if self.stopping.stopped:
                     break
-                t0 = time.perf_counter()
+                # the epoch's seconds (its history, its log line) read after the GPU's queued work has run: on
+                # CUDA a clock read as the last kernels are launched times the launch (learn.precision.settled_clock)
+                t0 = settled_clock(self.device)
                 train_loss = self.train_epoch(epoch, bar)
                 val_loss, val_acc = self.validate()
                 self.val_acc_txt = "n/a" if math.isnan(val_acc) else f"{val_acc:.3f}"
                 bar.set_postfix(epoch=f"{epoch + 1}/{self.n_epochs}", loss=f"{train_loss:.3f}",
                                 val_acc=self.val_acc_txt)
-                self.end_epoch(epoch, train_loss, val_loss, val_acc, time.perf_counter() - t0)
+                self.end_epoch(epoch, train_loss, val_loss, val_acc, settled_clock(self.device) - t0)
                 # one plain line an epoch for a log file, where the bar is off (train's command line shows it)
                 log.info("%s%s member %d/%d: epoch %d/%d, loss %.3f, val_acc %s (%.1f s)",
                          said, self.config.name,
                          self.spec.index + 1, self.n_members, epoch + 1, self.n_epochs, train_loss,
-                         self.val_acc_txt, time.perf_counter() - t0)
+                         self.val_acc_txt, settled_clock(self.device) - t0)
         final_val_acc, final_val_bal = self.finish()
         best = self.stopping.best_epoch or len(self.history)
         return MemberOutcome(self.final_path, self.history, best, final_val_acc, self.notes,
@@ -2225,7 +2234,7 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
         best_epochs=[o.best_epoch for o in outcomes], val_accuracy=[o.val_acc for o in outcomes],
         n_train=len(data.train), n_val=len(data.val), n_unlabelled=data.n_unlabelled,
         class_counts={int(c): int(round(float(v))) for c, v in zip(config.classes, data.counts)},
-        val_index=data.val.indices, device=str(dev), seconds=time.perf_counter() - t_start, notes=notes,
+        val_index=data.val.indices, device=str(dev), seconds=settled_clock(dev) - t_start, notes=notes,
         n_kept=sum(not o.trained for o in outcomes),
         val_balanced_accuracy=[o.val_balanced_acc for o in outcomes],
     )
