@@ -950,6 +950,12 @@ class ApartSplit(NamedTuple):
         rows of the held-out galaxy (training on them would train on the galaxy held out). 0 otherwise.
     held_out : str or None
         The held-out galaxy of a galaxy split; None otherwise.
+
+    Examples
+    --------
+    >>> apart = ApartSplit(np.array([0, 1]), np.array([2]), n_start_trained=2, n_fresh=1)
+    >>> apart.n_left_out, apart.held_out
+    (0, None)
     """
 
     train_rows: np.ndarray
