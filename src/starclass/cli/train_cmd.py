@@ -962,7 +962,9 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
             names = src.colnames if hasattr(src, "colnames") else list(src)
             extra = {c: np.asarray(src[c]) for c in (ID, FIELD, X, Y) if c in names}
     if n_bad:
-        echo(f"{n_bad} labelled candidates have no usable stamp (off the image or NaN) and are left out")
+        # in the number it counts: "1 labelled candidates have no usable stamp ... and are left out" was said
+        echo(f"{counted(n_bad, 'labelled candidate')} {'has' if n_bad == 1 else 'have'} no usable stamp (off the "
+             f"image or NaN) and {'is' if n_bad == 1 else 'are'} left out")
     if cv_scheme is not None:
         if holdout is not None:
             raise StarclassError("--holdout picks one validation galaxy; --cv logo holds out each in turn "
