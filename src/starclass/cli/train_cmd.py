@@ -2116,7 +2116,8 @@ def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad:
     # the rest had votes: for classes the task leaves out, or (said above) no usable stamp
     no_class = max(int(n_left) - nobody - int(n_bad), 0)
     parts = [f"{counted(nobody, noun)} nobody labelled"] if nobody else []
-    if no_class or not parts:
+    if no_class or not (parts or n_bad):
+        # not "0 whose labels map to no output class" beside the rows without a stamp, the only ones left out
         parts.append(f"{no_class} whose labels map to no output class")
     if n_bad:
         parts.append(f"{n_bad} without a usable stamp")
