@@ -75,3 +75,22 @@ def test_a_cutout_fine_tune_validates_on_objects_the_start_did_not_train_on(tmp_
     assert said is not None, res.output
     n_val = int(re.search(r"on cpu \(float32\): \d+ training, (\d+) validation", res.output).group(1))
     assert (int(said.group(1)), int(said.group(2)), int(said.group(3))) == (n_val, 60 - n_start, n_start)
+
+
+def test_a_galaxy_the_start_never_trained_on_is_split_as_it_was(toy_trust_model, tmp_path):
+    # a start trained with the same galaxy held out: nothing to keep out, and no "the 0 of its rows ..." note
+    from starclass.datasets.stamps import make_synthetic
+    from starclass.learn.train import fit
+
+    root, cfg, toy, result = toy_trust_model
+    new = make_synthetic(cfg, 20, seed=12)
+    inputs = np.concatenate([toy.inputs, new.inputs])
+    labels = np.concatenate([toy.class_ref, new.class_ref])
+    gal = np.array(["A"] * len(toy.inputs) + ["B"] * len(new.inputs))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tuned = fit(cfg.copy(recipe={"split": "galaxy"}), inputs, labels, galaxies=gal, holdout="B",
+                    outdir=tmp_path / "tuned", init_from=root / "model", progress=False, device="cpu", ensemble=1)
+    assert tuned.val_index.tolist() == list(range(len(toy.inputs), len(labels)))
+    assert not any(n.startswith("validation split: ") for n in tuned.notes), tuned.notes
+    assert not any(SEEN in str(w.message) for w in caught)

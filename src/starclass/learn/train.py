@@ -1014,7 +1014,8 @@ def split_apart(split: str, target: np.ndarray, used: np.ndarray, start_trained:
     Returns
     -------
     ApartSplit or None
-        None where no labelled row was trained on by the starting model, none is new to it, or the split
+        None where no labelled row was trained on by the starting model, none is new to it (a galaxy
+        split: it trained on no row of the held-out galaxy, or on all of them), or the split
         cannot be drawn on the new rows alone (all in one tile; too few objects): the split is then drawn
         as without a starting model, and ``fit`` warns of its validation rows seen.
 
@@ -1048,8 +1049,10 @@ def split_apart(split: str, target: np.ndarray, used: np.ndarray, start_trained:
         tr, va = split_indices("galaxy", target[used], fraction=fraction, seed=seed, galaxies=galaxies,
                                holdout=holdout)
         fresh_val = va[~seen[va]]
-        if fresh_val.size == 0:
-            return None  # the starting model trained on every row of the galaxy: kept, with its warning
+        if fresh_val.size == 0 or fresh_val.size == va.size:
+            # the starting model trained on every row of the galaxy (kept, with its warning) or on none (as
+            # when it held out the same galaxy: the split is the plain one, and "the 0 of its rows" was said)
+            return None
         name = str(np.asarray(galaxies).astype(str)[va[0]])
         return ApartSplit(used[tr], used[fresh_val], int(seen.sum()), int(fresh_val.size),
                           int(va.size - fresh_val.size), name)
