@@ -1339,6 +1339,14 @@ def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampS
             bar.update(len(scores[-1]))
     score = np.concatenate(scores)
     y = cfg.map_classes(np.asarray(labels)[rows]) == positive
+    if not y.any():
+        # said in the user's words: threshold_for_purity's own refusal put its name in the line ("on the 33
+        # validation candidates threshold_for_purity: the reference has no positive object")
+        names = dict(zip([int(c) for c in cfg.classes], getattr(cfg, "class_names", None) or []))
+        what = f"class {positive}" + (f" ({names[int(positive)]})" if int(positive) in names else "")
+        _no_threshold_stored(cfg, model_dir, target, f"the {counted(rows.size, f'validation {noun}')} hold no row of "
+                                                     f"the positive {what}, so no selection has a purity")
+        return None
     try:
         # at least 10 selected (threshold_for_purity's default), fewer only on a small validation set
         chosen = threshold_for_purity(y, score, target, min_selected=max(1, min(10, int(y.sum()) // 2)),
