@@ -416,7 +416,7 @@ def _record_model(out, model: Path, output: Path) -> None:
              f"{MODEL_PATH} column (the table's meta names the model and its task)")
 
 
-def _record_training_field(out, model: Path, mosaics: list[Path], catalog: Path, output: Path) -> str | None:
+def _record_training_field(out, model: Path, mosaics: list[Path], catalog: Path | None, output: Path) -> str | None:
     """Record in the meta that ``model`` was trained on this field, and return the warning to say; else None.
 
     ``classify --stamps`` of a model's own training folder said so beside its accuracy line; on mosaics, a
@@ -984,6 +984,13 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
         st.close()
     joint_line = _add_joint(out, cfg, votes, label_columns)
     out.meta["stamps"] = str(store_path)
+    # a store cut from the model's own training field: recorded and said as classify on those mosaics says it
+    # ('cutouts field/ ... -o stamps.h5' then 'classify --stamps stamps.h5' of docs/training.md said nothing, and
+    # evaluate scored the in-sample rows as held out)
+    from starclass.cli.suggest_cmd import store_mosaics_folder
+
+    folder = store_mosaics_folder(Path(store_path))
+    trained_line = _record_training_field(out, model, [folder], None, output) if folder is not None else None
     _record_model(out, model, output)
     _record_threshold(out, cfg, threshold, loaded, output)
     _record_coverage(out, output)
@@ -1000,6 +1007,10 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
         echo(line)
     if joint_line:
         echo(joint_line)
+    if trained_line:
+        import warnings
+
+        warnings.warn(trained_line, UserWarning, stacklevel=2)  # said on stderr as "warning: ..." by command()
     echo(f"written {output}")
     labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
     echo(next_after_classifying_mosaics(output, model, None, labelled=labelled, store=True)
