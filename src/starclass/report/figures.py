@@ -976,7 +976,7 @@ def fit_text_width(text: Text, width_in: float, renderer: RendererBase) -> None:
     >>> title = fig.suptitle("class 1+2: mass vs age per field, with its mass-completeness curve", fontsize=11)
     >>> renderer = fig.canvas.get_renderer()
     >>> fit_text_width(title, 1.9, renderer)
-    >>> title.get_text().count("\\n") >= 2, title.get_window_extent(renderer).width / fig.dpi <= 1.9
+    >>> title.get_text().count("\\n") >= 2, bool(title.get_window_extent(renderer).width / fig.dpi <= 1.9)
     (True, True)
     """
     dpi = text.figure.dpi
@@ -1220,6 +1220,7 @@ def room_for_suptitle(fig: Figure, suptitle: Text) -> None:
     Examples
     --------
     >>> fig = fig_gallery(np.zeros((3, 8, 8)), ["true cluster\\npred non-cluster\\n(1.00)"] * 3, "mistakes")
+    >>> fig.canvas.draw()  # the titles are placed when drawn
     >>> renderer = fig.canvas.get_renderer()
     >>> top = max(ax.title.get_window_extent(renderer).y1 for ax in fig.axes)
     >>> bool(fig._suptitle.get_window_extent(renderer).y0 >= top)
