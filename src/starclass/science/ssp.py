@@ -236,6 +236,69 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
     return t
 
 
+def looks_like_ssp_table(path: str | Path) -> bool:
+    """Whether ``path`` is a text file whose first line names an SSP table's columns (``Redshift``, ``Age(yr)``).
+
+    A sniff of the header line only (the table is not parsed): ``starclass info`` takes such a file for an SSP
+    model, not a catalogue, and describes it with :func:`ssp_summary_lines`.
+
+    Examples
+    --------
+    >>> looks_like_ssp_table(_default_path()), looks_like_ssp_table("no/such.txt")
+    (True, False)
+    """
+    p = Path(path)
+    try:
+        with open(p, encoding="utf-8", errors="replace") as fh:
+            names = {h.lower() for h in fh.readline(4096).split()}
+    except OSError:
+        return False
+    return all(c in names for c in REQUIRED_COLUMNS)
+
+
+def ssp_summary_lines(path: str | Path) -> list[str]:
+    """What ``starclass info`` says of an SSP model table: what it is, its ages and bands, and which options take it.
+
+    ``info`` read the shared Yggdrasil table as a catalogue and asked for an ``id`` column ("required column
+    'id' missing ...; name a column 'id' in the file"): advice that makes no sense for a model (until 2026-12-07).
+
+    Parameters
+    ----------
+    path : str or Path
+        The table (read with :func:`load_ssp`, which refuses a damaged one naming it).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> lines = ssp_summary_lines(_default_path())
+    >>> lines[0]  # doctest: +ELLIPSIS
+    'SSP model table: .../yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt'
+    >>> print(lines[2])
+    ages: 47 from 1e+04 to 1.4e+10 yr at redshift 0 (51 redshifts in the file, 0 to 0.5)
+    """
+    p = Path(path)
+    ssp = load_ssp(p)
+    raw = _read(str(p))
+    redshifts = np.unique(np.asarray(raw["redshift"], float))
+    age = np.asarray(ssp["age"], float)  # yr
+    model = [c[len("mag_ab_"):].upper() for c in ssp.colnames if c.startswith("mag_ab_")]
+    system = {"ab": "AB", "vega": "Vega"}[str(ssp.meta["magsys"])]
+    return [f"SSP model table: {p}",
+            f"model: {ssp.meta['source']}; {system} magnitudes (absolute, for 10^6 Msun formed)"
+            + ("" if ssp.meta["metallicity"] is not None else
+               " (its name is not a Yggdrasil one, yggdrasil_Z<Z>_<imf>_fcov<f>_..._<AB|Vega>.txt: nothing more is "
+               "known of it)"),
+            f"ages: {len(age)} from {age.min():.2g} to {age.max():.2g} yr at redshift 0 ({len(redshifts)} redshifts "
+            f"in the file, {redshifts.min():g} to {redshifts.max():g})",
+            f"bands: {', '.join(model)}",
+            "used by: starclass evaluate / report --ssp FILE (the colour-colour track, the mass limits and the "
+            "mass-age completeness curve; with --catalogs each field's); default: the packaged Yggdrasil Z = 0.020 "
+            "table"]
+
+
 def ssp_bands(ssp: Table) -> list[str]:
     """The bands of an SSP table (its Vega ``mag_<band>`` columns, not ``mag_ab_<band>``), for messages.
 
