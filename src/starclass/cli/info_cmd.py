@@ -2087,7 +2087,8 @@ def info(
         refuse_ds9(f"{paths[0]} is a stamp store (starclass cutouts)")
         echo("\n".join(store_lines(paths[0])))
         return
-    from starclass.science.ssp import looks_like_ssp_table, ssp_summary_lines
+    from starclass.io.ssp_table import looks_like_ssp_table
+    from starclass.science.ssp import ssp_summary_lines
 
     if len(paths) == 1 and paths[0].is_file() and fmt is None and not cmap and looks_like_ssp_table(paths[0]):
         # the SSP table evaluate and report take with --ssp (../shared/data/ssp) was read as a catalogue: "required

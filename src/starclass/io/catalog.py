@@ -3985,7 +3985,7 @@ def not_a_catalogue_reason(path: PathLike, column_map: Mapping[str, str] | None 
     'starclass info layouts.csv' describes it
     """
     p = Path(path)
-    from starclass.science.ssp import looks_like_ssp_table
+    from starclass.io.ssp_table import looks_like_ssp_table
 
     if p.is_file() and looks_like_ssp_table(p):
         # the SSP model (../shared/data/ssp) in a folder given to info: "required column 'id' missing ...; name a

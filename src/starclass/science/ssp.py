@@ -44,6 +44,7 @@ from numpy.typing import ArrayLike
 
 from starclass.bands import BANDS, ab_minus_vega, band_camera, role_hint, ubvi_bands
 from starclass.errors import StarclassError, agreeing
+from starclass.io.ssp_table import SSP_HEADER_COLUMNS
 from starclass.schema import mag_col
 
 #: File name of the packaged model in ``starclass/data``.
@@ -54,7 +55,7 @@ SUBSTITUTES: dict[str, str] = {"f438w": "f435w", "g": "f475w", "i": "f775w"}
 
 
 #: Columns every SSP table must have (lower case, as read from its header line).
-REQUIRED_COLUMNS: tuple[str, ...] = ("redshift", "age(yr)")
+REQUIRED_COLUMNS: tuple[str, ...] = SSP_HEADER_COLUMNS
 
 #: A Yggdrasil file name: ``yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt`` (metallicity, IMF,
 #: nebular covering fraction, star-formation history, filter set, magnitude system).
@@ -234,26 +235,6 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
     t.meta["metallicity"] = about["metallicity"]
     t.meta["file"] = str(p)
     return t
-
-
-def looks_like_ssp_table(path: str | Path) -> bool:
-    """Whether ``path`` is a text file whose first line names an SSP table's columns (``Redshift``, ``Age(yr)``).
-
-    A sniff of the header line only (the table is not parsed): ``starclass info`` takes such a file for an SSP
-    model, not a catalogue, and describes it with :func:`ssp_summary_lines`.
-
-    Examples
-    --------
-    >>> looks_like_ssp_table(_default_path()), looks_like_ssp_table("no/such.txt")
-    (True, False)
-    """
-    p = Path(path)
-    try:
-        with open(p, encoding="utf-8", errors="replace") as fh:
-            names = {h.lower() for h in fh.readline(4096).split()}
-    except OSError:
-        return False
-    return all(c in names for c in REQUIRED_COLUMNS)
 
 
 def ssp_summary_lines(path: str | Path) -> list[str]:
