@@ -26,6 +26,7 @@ import matplotlib
 import numpy as np
 from astropy.table import Table
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.colorbar import Colorbar
@@ -224,6 +225,9 @@ def place_grid(fig: Figure, axes: np.ndarray, n: int, *, suptitle: Text | None =
 
     title_h = 0.0
     if suptitle is not None:
+        # wrapped to the figure's width: one field's mass-age figure (3.4 in) cut its 5-inch title off at both
+        # edges ("mass vs age per field, with its mass-complete"), the PNG being saved at the figure's size
+        fit_text_width(suptitle, width - 2 * _GRID_PAD, renderer)
         suptitle.set_y(1 - _GRID_PAD / height)
         suptitle.set_verticalalignment("top")
         title_h = suptitle.get_window_extent(renderer).height / dpi + 2 * _GRID_PAD
@@ -1152,6 +1156,44 @@ def wrap_title(text: str, width_in: float, fontsize: float) -> str:
                      for line in str(text).split("\n"))
 
 
+def fit_text_width(text: Text, width_in: float, renderer: RendererBase) -> None:
+    """Break ``text`` (a title) into lines until it is drawn no wider than ``width_in`` inches.
+
+    :func:`wrap_title` guesses a line's length from an average glyph; the text is measured as drawn here, and
+    wrapped shorter while it is still too wide, so a title never runs past the figure's edges. A text that fits
+    is left as it is.
+
+    Parameters
+    ----------
+    text : matplotlib.text.Text
+        The text, on a figure.
+    width_in : float
+        The widest it may be drawn, in inches.
+    renderer : matplotlib.backend_bases.RendererBase
+        The figure's renderer, to measure it with.
+
+    Examples
+    --------
+    >>> fig = new_figure(figsize=(2.0, 2.0))
+    >>> title = fig.suptitle("class 1+2: mass vs age per field, with its mass-completeness curve", fontsize=11)
+    >>> renderer = fig.canvas.get_renderer()
+    >>> fit_text_width(title, 1.9, renderer)
+    >>> title.get_text().count("\\n") >= 2, bool(title.get_window_extent(renderer).width / fig.dpi <= 1.9)
+    (True, True)
+    """
+    dpi = text.figure.dpi
+    original = text.get_text()
+    if not original or text.get_window_extent(renderer).width / dpi <= width_in:
+        return
+    chars = max(4, int(width_in * 72 / (_GLYPH_WIDTH * text.get_fontsize())))
+    while True:
+        text.set_text("\n".join("\n".join(textwrap.wrap(line, chars, break_on_hyphens=False) or [""])
+                                for line in original.split("\n")))
+        if chars <= 4 or text.get_window_extent(renderer).width / dpi <= width_in:
+            return
+        chars -= 1
+
+
 def panel_width(fig_width: float, ncol: int) -> float:
     """Width in inches of one of ``ncol`` panels side by side (matplotlib's default margins, gaps).
 
@@ -1419,9 +1461,48 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
         ax.axis("off")
     if n:
         add_scale_bar(axes.ravel()[0], pixel_scale, int(np.shape(images)[-1]))
-    fig.suptitle(title, fontsize=11)
+    suptitle = fig.suptitle(title, fontsize=11)
     fit_titles(fig)
+    room_for_suptitle(fig, suptitle)
     return fig
+
+
+def room_for_suptitle(fig: Figure, suptitle: Text) -> None:
+    """Make ``fig`` taller at the top until ``suptitle`` clears every panel's title, the panels kept as they are.
+
+    The panels of a gallery of a few cutouts (one row, 2.5 inches high) carry titles of three lines, which
+    reached the figure's top edge: the suptitle "most confident mistakes" was drawn over the middle panel's
+    "true cluster". The figure grows by the overlap and a pad, the panels keep their size and place in inches.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, its panels and their titles laid out.
+    suptitle : matplotlib.text.Text
+        Its title (``fig.suptitle(...)``).
+
+    Examples
+    --------
+    >>> fig = fig_gallery(np.zeros((3, 8, 8)), ["true cluster\\npred non-cluster\\n(1.00)"] * 3, "mistakes")
+    >>> fig.canvas.draw()  # the titles are placed when drawn
+    >>> renderer = fig.canvas.get_renderer()
+    >>> top = max(ax.title.get_window_extent(renderer).y1 for ax in fig.axes)
+    >>> bool(fig._suptitle.get_window_extent(renderer).y0 >= top)
+    True
+    """
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.get_size_inches()
+    fit_text_width(suptitle, width - 2 * _GRID_PAD, renderer)
+    tops = [ax.title.get_window_extent(renderer).y1 for ax in fig.axes if ax.get_title()]
+    tops += [ax.get_window_extent(renderer).y1 for ax in fig.axes]
+    need = (max(tops) - suptitle.get_window_extent(renderer).y0) / fig.dpi + _GRID_PAD
+    if need <= 0:
+        return
+    p = fig.subplotpars
+    bottom, top = p.bottom * height, p.top * height  # inches from the figure's bottom edge
+    fig.set_size_inches(width, height + need)
+    fig.subplots_adjust(bottom=bottom / (height + need), top=top / (height + need))
 
 
 def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: str | None = None) -> Figure:
