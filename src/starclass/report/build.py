@@ -282,7 +282,9 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
         if st.magnitude is not None:
             s.figure(f"vs_magnitude_{suffix}",
                      F.fig_vs_magnitude(st.magnitude,
-                                        f"threshold {st.magnitude_threshold:.3f}{whose}, objects brighter than m",
+                                        # "objects brighter than m" read as cut off (until 2026-12-07)
+                                        f"threshold {st.magnitude_threshold:.3f}{whose}; each point counts the "
+                                        "objects brighter than the magnitude on the x axis",
                                         st.magnitude_band), "")
             s.table(f"vs_magnitude_{suffix}", st.magnitude,
                     f"Purity, recall, F1 of the {what} selection for objects brighter than each "

@@ -491,14 +491,10 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     for (k, s), col in zip(dists.items(), colours_of(dists)):
         ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=col,
                 label=f"{shown_name(k, names)} (n={len(s)})")
-    lo, hi = score_limits(np.concatenate([np.asarray(s, float) for s in dists.values()]) if dists else np.array([]))
-    ax.set_xlim(lo, hi)
-    if (lo, hi) != (0.0, 1.0):
-        # a weak model's scores in a narrow band (0.25-0.30 of four classes) drew steps one pixel wide at 0..1
-        ax.text(0.98, 0.04, f"x axis zoomed to {lo:.2f}-{hi:.2f}:\nevery score lies there", transform=ax.transAxes,
-                ha="right", va="bottom", fontsize=7, color="#444444", gid="note")
-        # the default locator put ten labels of five digits (0.250, 0.275, ...) into one another
-        ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
+    # a weak model's scores in a narrow band (0.25-0.30 of four classes) drew steps one pixel wide at 0..1
+    if zoom_to_scores(ax, np.concatenate([np.asarray(s, float) for s in dists.values()]) if dists
+                      else np.array([])) is None:
+        ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("score of the predicted class")
     ax.set_ylabel("cumulative fraction")
@@ -532,6 +528,52 @@ def score_limits(scores: np.ndarray) -> tuple[float, float]:
     lo = max(0.0, np.floor((float(s.min()) - margin) * 100 + 1e-9) / 100)
     hi = min(1.0, np.ceil((float(s.max()) + margin) * 100 - 1e-9) / 100)
     return round(float(lo), 2), round(float(hi), 2)
+
+
+def zoom_note(lo: float, hi: float) -> str:
+    """The note of a panel whose score axis is zoomed (:func:`zoom_to_scores`), in one wording for every panel.
+
+    Examples
+    --------
+    >>> zoom_note(0.24, 0.31)
+    'x axis zoomed to 0.24-0.31:\\nevery score lies there'
+    """
+    return f"x axis zoomed to {lo:.2f}-{hi:.2f}:\nevery score lies there"
+
+
+def zoom_to_scores(ax: Axes, scores: np.ndarray, *, reach: Sequence[float] = (),
+                   corner: str = "lower right") -> tuple[float, float] | None:
+    """Zoom the score (x) axis of ``ax`` to ``scores`` where they lie in a narrow band, saying so in the panel.
+
+    The limits are :func:`score_limits`', widened to take in each value of ``reach`` (a marked
+    threshold, room for a shaded span); the note (:func:`zoom_note`, gid "note") sits in
+    ``corner`` ("lower right" or "upper right"). Nothing changes where the scores spread over the
+    axis (None is returned: the caller keeps its limits).
+
+    Examples
+    --------
+    >>> fig, ax = new_subplots()
+    >>> zoom_to_scores(ax, np.array([0.25, 0.27, 0.30]))
+    (0.24, 0.31)
+    >>> zoom_to_scores(ax, np.array([0.25, 0.30]), reach=[0.4])  # room for a span out to 0.4
+    (0.24, 0.4)
+    >>> zoom_to_scores(ax, np.array([0.2, 0.9])) is None
+    True
+    """
+    lo, hi = score_limits(scores)
+    if (lo, hi) == (0.0, 1.0):
+        return None
+    for v in reach:
+        lo = min(lo, round(float(np.floor(v * 100 + 1e-9) / 100), 2))
+        hi = max(hi, round(float(np.ceil(v * 100 - 1e-9) / 100), 2))
+    lo, hi = max(lo, 0.0), min(hi, 1.0)
+    ax.set_xlim(lo, hi)
+    top = corner == "upper right"
+    ax.text(0.98, 0.96 if top else 0.04, zoom_note(lo, hi), transform=ax.transAxes, ha="right",
+            va="top" if top else "bottom", fontsize=7, color="#444444", gid="note")
+    # the default locator put ten labels of five digits (0.250, 0.275, ...) into one another
+    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
+    return lo, hi
 
 
 def fig_by_group(tab: Table, column: str, title: str) -> Figure:
@@ -587,6 +629,30 @@ def _interval_said(note: str | None) -> str:
     return "no interval" if note.startswith("no interval") else note
 
 
+#: The limits of an axis of fractions (purity, recall, F1, agreement, accuracy) drawn as points or lines: a margin
+#: beyond 0 and 1, so that a point at 0 or 1 shows whole (at 0..1.02 a bin of agreement 0 was half a marker
+#: on the axis' edge, until 2026-12-07)
+FRACTION_LIMITS = (-0.06, 1.06)
+
+
+def fraction_axis(ax: Axes, which: str = "y") -> None:
+    """Give ``ax``'s ``which`` axis ("x" or "y") of fractions the limits :data:`FRACTION_LIMITS`, ticks 0..1 only.
+
+    Examples
+    --------
+    >>> fig, ax = new_subplots()
+    >>> fraction_axis(ax)
+    >>> [round(float(v), 2) for v in ax.get_ylim()], ax.get_yticks().tolist()
+    ([-0.06, 1.06], [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    """
+    if which == "y":
+        ax.set_ylim(*FRACTION_LIMITS)
+        ax.set_yticks(np.round(np.linspace(0.0, 1.0, 6), 1))
+    else:
+        ax.set_xlim(*FRACTION_LIMITS)
+        ax.set_xticks(np.round(np.linspace(0.0, 1.0, 6), 1))
+
+
 #: The left axis of the threshold and trend figures: the three curves share it, and the right
 #: axis of the trend figures (counts) has its own label, so an unlabelled left one read as counts too.
 SELECTION_SCORES = "purity, recall, F1"
@@ -620,16 +686,30 @@ def fig_threshold(scan: Table | Mapping[str, np.ndarray], chosen: dict | None, t
         ax.axvline(chosen["threshold"], color="black", ls="--", lw=0.8, label=f"chosen {shown} "
                                                                             f"(purity {chosen['purity']:.2f})")
     empty = nothing_selected_from(scan)
+    left, right = float(thr.min()), float(thr.max())
+    seen = scan_score_range(scan)
+    if seen is not None and score_limits(np.array(seen)) != (0.0, 1.0):
+        # every score in a narrow band (a weak model's 0.25-0.30) squeezed the whole change of the curves into a
+        # tenth of the axis: zoomed as the score CDF is, with room for the marked threshold and for the thresholds
+        # no object reaches to fill a third of the panel (a sliver of shade at the edge said nothing)
+        reach = [float(chosen["threshold"])] if chosen else []
+        if empty is not None:
+            reach.append(min(right, empty + 0.5 * (empty - score_limits(np.array(seen))[0])))
+        zoomed = zoom_to_scores(ax, np.array(seen), reach=reach,
+                                corner="upper right" if empty is not None else "lower right")
+        if zoomed is not None:
+            left, right = zoomed[0], min(right, zoomed[1])
     if empty is not None:
         # a weak model's scores all lie below some threshold: beyond it the curves are flat at 0 (purity
         # undefined), which read as measured; the span says why
         ax.axvspan(empty, max(float(thr.max()), empty), color="grey", alpha=0.15, lw=0,
                    label=f"no score >= {empty:.2f}:\nnothing selected")
-        span = (float(thr.max()) - empty) / max(float(thr.max() - thr.min()), 1e-12)
+        # the share of the panel (zoomed or not) the shaded thresholds take: a sliver has no room for words
+        span = (right - empty) / max(right - left, 1e-12)
         if span >= 0.25:
-            ax.text(0.5 * (empty + float(thr.max())), 0.5, f"no object scores\n{empty:.2f} or more:\nnothing selected",
+            ax.text(0.5 * (empty + right), 0.5, f"no object scores\n{empty:.2f} or more:\nnothing selected",
                     ha="center", va="center", fontsize=8, color="#444444", gid="note")
-    ax.set_ylim(0, 1.02)
+    fraction_axis(ax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(SELECTION_SCORES)
     ax.set_title(title, fontsize=10)
@@ -660,6 +740,38 @@ def nothing_selected_from(scan: Table | Mapping[str, np.ndarray]) -> float | Non
     return float(thr[last + 1]) if last + 1 < len(thr) else None
 
 
+def scan_score_range(scan: Table | Mapping[str, np.ndarray]) -> tuple[float, float] | None:
+    """The thresholds of a scan between which its selection changes: the scores it sees lie in between.
+
+    From the first threshold that selects fewer objects than the lowest one (some score lies just
+    below it) to the first that selects none (:func:`nothing_selected_from`; the top of the scan,
+    1.0, where some object reaches every threshold); from 0 where a true object (``fn`` at the
+    lowest threshold) scores below the scan. None where the selection never changes or the scan
+    has no ``n_selected``.
+
+    Examples
+    --------
+    >>> scan = {"threshold": np.array([0.2, 0.3, 0.4, 0.5, 0.6]), "n_selected": np.array([9, 9, 5, 0, 0])}
+    >>> scan_score_range(scan)  # the scores lie between 0.3 and 0.5
+    (0.3, 0.5)
+    >>> scan_score_range({"threshold": np.array([0.2, 0.3]), "n_selected": np.array([4, 4])}) is None
+    True
+    """
+    names = scan.colnames if isinstance(scan, Table) else list(scan)
+    if "n_selected" not in names:
+        return None
+    thr = np.asarray(scan["threshold"], float)
+    n = np.asarray(np.ma.filled(np.ma.masked_array(scan["n_selected"]), 0))
+    fewer = np.flatnonzero(n < n[0]) if len(n) else np.array([], int)
+    if not len(fewer):
+        return None
+    lo = float(thr[max(int(fewer[0]) - 1, 0)])
+    if "fn" in names and int(np.ma.filled(np.ma.masked_array(scan["fn"]), 0)[0]) > 0:
+        lo = 0.0  # a true object scores below the lowest threshold: where, the scan does not say
+    empty = nothing_selected_from(scan)
+    return lo, empty if empty is not None else 1.0
+
+
 def fig_vs_magnitude(tab: Table, title: str, band: str) -> Figure:
     """Purity, recall and F1 for objects brighter than each magnitude, with counts.
 
@@ -675,7 +787,7 @@ def fig_vs_magnitude(tab: Table, title: str, band: str) -> Figure:
     """
     fig, ax = new_subplots(figsize=(5.5, 3.6))
     x = np.asarray(tab["mag_hi"])
-    ax.set_ylim(0, 1.02)
+    fraction_axis(ax)
     ax.set_xlabel(f"limiting magnitude ({band}) [mag]")
     ax.set_ylabel(SELECTION_SCORES)
     ax2 = ax.twinx()
@@ -683,6 +795,7 @@ def fig_vs_magnitude(tab: Table, title: str, band: str) -> Figure:
     ax2.set_ylabel("objects brighter", color="grey")
     ax.set_title(title, fontsize=10)
     _selection_curves(ax, ax2, tab, x, cumulative=True)
+    fit_titles(fig)  # the title says in words what each point counts: two lines at the panel's width
     return fig
 
 
@@ -700,7 +813,7 @@ def fig_vs_quantity(tab: Table, title: str, quantity: str) -> Figure:
     fig, ax = new_subplots(figsize=(5.5, 3.6))
     lo, hi = np.asarray(tab["lo"], float), np.asarray(tab["hi"], float)
     x = 0.5 * (lo + hi)
-    ax.set_ylim(0, 1.02)
+    fraction_axis(ax)
     ax.set_xlabel(quantity)
     ax.set_ylabel(SELECTION_SCORES)
     ax2 = ax.twinx()
@@ -839,7 +952,7 @@ def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str) -> F
         if not np.ma.is_masked(r["slope"]):
             xx = np.linspace(x.min(), x.max(), 10)
             ax.plot(xx, r["slope"] * xx + r["intercept"], color=colour_of(k), lw=0.8)
-    ax.set_ylim(0, 1.02)
+    fraction_axis(ax)
     # the schema's unit of the column (mag_f555w: mag); none for unitless ones (crowding)
     unit = unit_of(quantity)
     ax.set_xlabel(f"{quantity}{f' [{unit}]' if unit is not None else ''} (bin median, equal-number bins)")
@@ -1249,7 +1362,8 @@ def alt_text(fig: Figure) -> str:
     if fig.get_suptitle():
         said = fig.get_suptitle()
     else:
-        said = "; ".join(dict.fromkeys(t for ax in fig.axes if (t := ax.get_title())))
+        # a title wrapped to its panel (fit_titles) is one line in words
+        said = "; ".join(dict.fromkeys(" ".join(t.split()) for ax in fig.axes if (t := ax.get_title())))
     # what the figure says in its panels of why a curve is missing or the axis zoomed (texts of gid "note"), as the
     # PNG shows it: the page's alt text said only the title
     notes = [" ".join(t.get_text().split()) for ax in fig.axes for t in ax.texts if t.get_gid() == "note"]
@@ -1536,8 +1650,9 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
         # rows' bars hid the raw ones'
         share = 0.9 * (hi - lo) / len(shown)
         axh.bar(lo + 0.05 * (hi - lo) + share * (i + 0.5), n, width=share, color=col, alpha=0.6)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    # a bin right (accuracy 1) or wrong (0) in every row, or of confidence near 1, sat half off the panel at 0..1
+    fraction_axis(ax, "x")
+    fraction_axis(ax)
     ax.set_ylabel("accuracy")
     ax.legend(fontsize=8, loc="upper left")
     ax.set_title(title, fontsize=10)
