@@ -3417,12 +3417,32 @@ def _references_to_compare(ptab: Table, etask: EvalTask, pred: Table | str | Pat
         if hint := legus_class_hint(ptab, where):
             what += f": {hint}"
         also = ""
+        if (missing == [CLASS_REF] and reference_column is None and "file" not in ptab.colnames
+                and not ptab.meta.get("legus_layout")):
+            # a catalogue classified on mosaics (the demo's classified.ecsv) was refused with no word of what to give
+            also = ("; give a labelled catalogue of its field as the reference with -r (a truth, the people's "
+                    "labels, an 'inspect --export'), paired by position or id" + demo_references_hint(pred))
         if missing == [CLASS_PRED] and ptab.meta.get("legus_layout") and isinstance(pred, (str, Path)):
             # a LEGUS field's own classes: their science checks need no second classification, and nothing
             # said where they were
             also = f"; {legus_catalogs_hint(pred)}"
         raise StarclassError(f"no reference given and {where} {what}: nothing to compare{also}")
     return ptab, refs, has_self, ref_col
+
+
+def demo_references_hint(pred: object) -> str:
+    """``: the demo's, -r DIR/test_field/truth.ecsv -r DIR/test_field/humans.ecsv`` beside a demo's catalogue, else "".
+
+    Examples
+    --------
+    >>> demo_references_hint("no/such/classified.ecsv")
+    ''
+    """
+    if not isinstance(pred, (str, Path)):
+        return ""
+    field = Path(pred).parent / "test_field"
+    found = [field / name for name in ("truth.ecsv", "humans.ecsv") if (field / name).is_file()]
+    return (": the demo's, " + " ".join(f"-r {shell_word(str(f))}" for f in found)) if found else ""
 
 
 def check_comparable(pred: str | Path, references: ReferencesLike | None = None, *,
