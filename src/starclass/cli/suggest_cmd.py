@@ -443,7 +443,7 @@ def export_file(output: Path, suffix: str = ".ecsv") -> str:
     >>> d = Path(tempfile.mkdtemp())
     >>> export_file(d / "sug.ecsv") == str(d / "labels.ecsv")
     True
-    >>> _ = (d / "labels.csv").write_text("file,label\n")
+    >>> _ = (d / "labels.csv").write_text("file,label\\n")
     >>> export_file(d / "sug.csv", ".csv") == str(d / "labels_1.csv")
     True
     """

@@ -5239,7 +5239,7 @@ def beside_cutouts(output: str | os.PathLike, source: str | os.PathLike, *, with
     --------
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp()); (d / "galaxy").mkdir(); np.save(d / "galaxy" / "a.npy", np.ones((4, 4)))
-    >>> beside_cutouts(d / "evaluation", d) == str(d.parent / "evaluation")
+    >>> Path(beside_cutouts(d / "evaluation", d)).resolve() == (d.parent / "evaluation").resolve()
     True
     >>> beside_cutouts(d.parent / "evaluation", d) is None
     True
