@@ -390,6 +390,10 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
             warnings.filterwarnings("ignore", category=ConformalSetsWarning)
         classified = classify(mosaics, candidates, result.model_path, progress=progress)
     classified.meta["model"] = str(shown(result.model_path))  # not the temporary folder's name
+    from starclass.schema import MOSAICS_META
+
+    # the mosaics, as 'classify' records them: 'suggest MODEL classified.ecsv' named DATA_DIR and MOSAICS for them
+    classified.meta[MOSAICS_META] = [str(shown(outdir / "test_field").resolve())]
     classified_path = outdir / "classified.ecsv"
     write_catalog(classified, classified_path, overwrite=False)
     seconds["classify"] = settled_clock(None) - t

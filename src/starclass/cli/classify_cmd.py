@@ -820,11 +820,19 @@ def next_after_classifying(output: str | Path, model: str | Path, stamps: str | 
     """
     import shlex
 
+    from starclass.cli.report_cmd import output_outside_cutouts
+    from starclass.io.cutout_folders import beside_cutouts
+
     out, m, cut = (shlex.quote(str(p)) for p in (output, model, stamps))
     if labelled:
+        # evaluate's and report's default folders lie inside a folder of label sub-folders classified from inside
+        # it, and are refused there (read next time as labels): each is proposed beside the cutouts instead
+        figures, page = beside_cutouts(Path("evaluation"), stamps), output_outside_cutouts(output, stamps)
+        figures = "" if figures is None else f" -o {shlex.quote(figures)}"
+        page = "" if page is None else f" -o {shlex.quote(page)}"
         # shown_command: in double quotes where a path is quoted ('my out.csv'), so that the command copies whole
-        return (f"next: score it with {shown_command(f'starclass evaluate {out}')}, or as one page with "
-                f"{shown_command(f'starclass report {out} --model {m} --stamps {cut}')}")
+        return (f"next: score it with {shown_command(f'starclass evaluate {out}{figures}')}, or as one page with "
+                f"{shown_command(f'starclass report {out} --model {m} --stamps {cut}{page}')}")
     return ("next: choose the cutouts people should label with "
             f"{shown_command(f'starclass suggest {m} {out} -n 20 -o suggest.csv')}")
 

@@ -219,6 +219,12 @@ def evaluate(
     for ref in [pred, *(reference or ())]:
         if ref != "self":  # a classified or labelled cutout folder: its figures must not become its cutouts
             check_output_outside_cutouts(out, ref, option="--output")
+    if cutouts := classified_cutouts(table, pred):
+        # the cutouts classify --stamps read (recorded): `classify --stamps . -o out.csv` in a folder of label
+        # sub-folders, then `evaluate out.csv`, put evaluation/ there, read next as a label and its figures as cutouts
+        given = ctx.get_parameter_source("out")
+        check_output_outside_cutouts(out, cutouts, option="--output" if getattr(given, "name", None) == "COMMANDLINE"
+                                     else "--output (not given: the default)")
     _say(held[:n_read])  # the catalogue's reading warnings: the evaluation does not read it again
     if shown is None:
         from starclass.io.progress import say_start
@@ -280,8 +286,15 @@ def evaluate(
     # --no-science as asked, or where the science checks had nothing to draw (a task of other classes, a catalogue
     # without magnitudes): the page would spend their time on notes of what is missing. Until 2026-12-07 it was
     # left out, and `evaluate ... --no-science` suggested a report that ran the checks (17-37 s of a report)
+    recorded = classified_from(table, pred)
+    if "--stamps" in recorded:
+        from starclass.cli.report_cmd import output_outside_cutouts
+
+        # a folder of label sub-folders classified from inside it: report's default page would lie in it, refused
+        if (page := output_outside_cutouts(pred, recorded["--stamps"])) is not None:
+            recorded["--output"] = page
     echo(_report_next(ctx, None, pred, no_science=not (science and res.get("science_drawn", True)),
-                      recorded=classified_from(table, pred)))
+                      recorded=recorded))
 
 
 #: The figures a user opens first, by the start of their file names, and what each is (the first of each:
@@ -429,6 +442,26 @@ def classified_from(table: Table, pred: str | os.PathLike) -> dict[str, str]:
         return {}
     out["--stamps"] = short_path(folders[0])
     return out
+
+
+def classified_cutouts(table: Table, pred: str | os.PathLike) -> Path | None:
+    """The list or folder of cutouts a ``classify --stamps`` output records (``cutout_list``), where it exists.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from astropy.table import Table
+    >>> cut = Path(tempfile.mkdtemp())
+    >>> classified_cutouts(Table({"file": ["a.png"], "cutout_list": [str(cut)]}), "out.csv") == cut
+    True
+    >>> classified_cutouts(Table({"id": [1]}), "out.ecsv") is None
+    True
+    """
+    from starclass.schema import CUTOUT_LIST
+
+    listed = _one_record(table, CUTOUT_LIST)
+    path = None if listed is None else Path(pred).parent / listed  # a relative record: of the table's folder
+    return path if path is not None and path.exists() else None
 
 
 def _one_record(table: Table, name: str) -> str | None:

@@ -292,6 +292,34 @@ def _tables_said(outdir: Path) -> str:
 _COMPRESSED = (".gz", ".bz2", ".xz", ".fz", ".zip")
 
 
+def output_outside_cutouts(pred: str | Path, stamps: str | Path) -> str | None:
+    """The ``-o`` a proposed ``report PRED --stamps STAMPS`` needs, run here, where its default would be refused.
+
+    ``classify --stamps . -o out.csv`` in a folder of label sub-folders, then ``evaluate out.csv``, proposed
+    ``starclass report out.csv --model M --stamps .``, which report refused: its default folder
+    (``out_report/``, here) lies inside the cutout folder, read next time as a label. The page then goes
+    beside the cutout folder instead (``../out_report``), named as report names it; None where the default
+    is fine (a folder read through its list, an output outside it).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> d = Path(tempfile.mkdtemp()); (d / "galaxy").mkdir(); np.save(d / "galaxy" / "a.npy", np.ones((4, 4)))
+    >>> was = os.getcwd(); os.chdir(d)
+    >>> output_outside_cutouts("out.csv", ".")   # out_report/ would be a label folder of .
+    '../out_report'
+    >>> output_outside_cutouts("out.csv", "galaxy") is None   # out_report/ is not inside galaxy/
+    True
+    >>> os.chdir(was)
+    """
+    from starclass.io.cutout_folders import beside_cutouts
+
+    out = _default_output(Path(pred))
+    # report checks its page and its tables/ folder; the folder is refused wherever the page is
+    return beside_cutouts(out, stamps, within=("tables",))
+
+
 def _default_output(source: Path | None) -> Path:
     """The folder ``report`` writes to without ``-o``: ``<name>_report`` for ``classified.ecsv`` or ``legus/``.
 

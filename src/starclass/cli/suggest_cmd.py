@@ -385,9 +385,20 @@ def suggest_command(
         # on the new rows alone a fine-tune missed whole classes ("class 4 has no training example"):
         # the labels so far go with them
         said, page = _page_hint(table, key, Path(candidates), Path(output), Path(model))
-        echo(said + f" or in a CSV beside the cutouts ({files} and a label); train on them with the cutouts labelled "
-             "so far (every class needs training rows), one --stamps for each list; fine-tune: starclass train "
-             f"--stamps SO_FAR.csv --stamps LABELS.csv --resume-from {shlex.quote(str(model))} -o NEW_MODEL")
+        # the files named, not placeholders: the export is written to a file of its own (export_file), and the
+        # cutouts labelled so far are those --labels gave; without it the words say what SO_FAR.csv is
+        new = export_file(Path(output), ".csv")
+        if labels is not None and Path(labels).is_file():
+            from starclass.io.paths import short_path
+
+            so_far, which = shlex.quote(short_path(labels)), ""
+        else:
+            so_far = "SO_FAR.csv"
+            which = " (SO_FAR.csv: the list of the cutouts labelled before this round, e.g. the one the model learnt)"
+        echo(said.replace("LABELS.csv", new) + f" or in a CSV beside the cutouts ({files} and a label); train on them "
+             f"with the cutouts labelled so far (every class needs training rows), one --stamps for each list{which}; "
+             f"fine-tune: starclass train --stamps {so_far} --stamps {new} --resume-from {shlex.quote(str(model))} "
+             "-o NEW_MODEL")
         # on a line of its own: inside the parenthesis above it was copied with the words after it
         echo(f"label them: {page}")
     elif not mosaics and (store := str(table.meta.get("stamps") or "")):
@@ -418,6 +429,33 @@ def _object_column(table, model: Path) -> str | None:
     return group if group and group in table.colnames else None
 
 
+def export_file(output: Path, suffix: str = ".ecsv") -> str:
+    """The file suggest's next line exports the labels into, and the fine-tune reads: named, not a placeholder.
+
+    ``labels.ecsv`` (``labels.csv`` for cutouts) beside the suggestions, else the first of ``labels_1.ecsv``,
+    ``labels_2.ecsv`` ... not there yet (``inspect --export`` keeps an existing file): the line named
+    ``--export LABELS.ecsv`` and then ``--labels LABELS.ecsv``, read as a placeholder to fill in, where the
+    export writes the very file the fine-tune is to read. Shown as typed from here, quoted for a shell.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> export_file(d / "sug.ecsv") == str(d / "labels.ecsv")
+    True
+    >>> _ = (d / "labels.csv").write_text("file,label\\n")
+    >>> export_file(d / "sug.csv", ".csv") == str(d / "labels_1.csv")
+    True
+    """
+    from starclass.io.paths import short_path
+
+    folder = Path(output).parent
+    name, k = folder / f"labels{suffix}", 1
+    while name.exists() or name.resolve() == Path(output).resolve():
+        name, k = folder / f"labels_{k}{suffix}", k + 1
+    return shlex.quote(short_path(name))
+
+
 def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path, model: Path) -> str:
     """The next steps for suggestions on mosaics: serve them, export every label, fine-tune.
 
@@ -430,17 +468,18 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
     >>> print(_mosaic_page_hint([Path("f1")], Path("f1/candidates.ecsv"), Path("sug 1.ecsv"), Path("m0")))
     ... # doctest: +NORMALIZE_WHITESPACE
     serve them: starclass inspect f1 --catalogue 'sug 1.ecsv'; then export every label so far from the whole
-    catalogue and fine-tune: starclass inspect f1 --catalogue f1/candidates.ecsv --export LABELS.ecsv, then
-    starclass train --mosaics f1 --catalog f1/candidates.ecsv --labels LABELS.ecsv --resume-from m0 -o NEW_MODEL
+    catalogue and fine-tune: starclass inspect f1 --catalogue f1/candidates.ecsv --export labels.ecsv, then
+    starclass train --mosaics f1 --catalog f1/candidates.ecsv --labels labels.ecsv --resume-from m0 -o NEW_MODEL
     """
     q = shlex.quote
+    labels = export_file(output)
     # inspect reads every FITS file of one folder: several folders (or none given) cannot be named as one
     data = data_dir_words(mosaics)
     mos = data if data_dir_of(mosaics) is not None else "MOSAICS"
     return (f"serve them: starclass inspect {data} --catalogue {q(str(output))}; then export every label so far "
             f"from the whole catalogue and fine-tune: starclass inspect {data} --catalogue {q(str(candidates))} "
-            f"--export LABELS.ecsv, then starclass train --mosaics {mos} --catalog {q(str(candidates))} --labels "
-            f"LABELS.ecsv --resume-from {q(str(model))} -o NEW_MODEL")
+            f"--export {labels}, then starclass train --mosaics {mos} --catalog {q(str(candidates))} --labels "
+            f"{labels} --resume-from {q(str(model))} -o NEW_MODEL")
 
 
 def store_mosaics_folder(store: Path) -> Path | None:
@@ -485,18 +524,19 @@ def _store_page_hint(store: Path, candidates: Path, output: Path, model: Path) -
     ... # doctest: +NORMALIZE_WHITESPACE
     next: label them on the mosaics the stamp store no/s.h5 was cut from (DATA_DIR: their folder; inspect serves
     mosaics, not a store): starclass inspect DATA_DIR --catalogue sug.ecsv; export every label so far:
-    starclass inspect DATA_DIR --catalogue c.ecsv --export LABELS.ecsv; then fine-tune on the store with them:
-    starclass train --stamps no/s.h5 --labels LABELS.ecsv --resume-from m0 -o NEW_MODEL
+    starclass inspect DATA_DIR --catalogue c.ecsv --export labels.ecsv; then fine-tune on the store with them:
+    starclass train --stamps no/s.h5 --labels labels.ecsv --resume-from m0 -o NEW_MODEL
     """
     q = shlex.quote
+    labels = export_file(output)
     folder = store_mosaics_folder(store)
     data = "DATA_DIR" if folder is None else q(str(folder))
     said = ("(DATA_DIR: their folder; inspect serves mosaics, not a store)" if folder is None
             else "(inspect serves mosaics, not a store)")
     return (f"next: label them on the mosaics the stamp store {q(str(store))} was cut from {said}: starclass inspect "
             f"{data} --catalogue {q(str(output))}; export every label so far: starclass inspect {data} --catalogue "
-            f"{q(str(candidates))} --export LABELS.ecsv; then fine-tune on the store with them: starclass train "
-            f"--stamps {q(str(store))} --labels LABELS.ecsv --resume-from {q(str(model))} -o NEW_MODEL")
+            f"{q(str(candidates))} --export {labels}; then fine-tune on the store with them: starclass train "
+            f"--stamps {q(str(store))} --labels {labels} --resume-from {q(str(model))} -o NEW_MODEL")
 
 
 def _first_round_hint(mosaics: list[Path] | None, output: Path) -> str | None:
