@@ -1478,11 +1478,16 @@ def load_model(model_path: str | os.PathLike | LoadedModel | Any, device: str | 
         # chosen on validation data after training (train --target-purity): the model's own threshold
         positive = config.positive_class if config.positive_class is not None else config.classes[0]
         config = config.copy(threshold=tuned, positive_class=positive)
+    import torch
+
     members = []
     for p, c in zip(paths, ckpts):
         try:
             cfg = TaskConfig.from_dict(c["config"])
-            net = build_model(cfg, member=c.get("member"), pretrained=False)  # weights come from the checkpoint
+            # weights come from the checkpoint; the random initial ones are drawn from a forked generator,
+            # so that classifying leaves a notebook's torch random sequence where it was
+            with torch.random.fork_rng(devices=[]):
+                net = build_model(cfg, member=c.get("member"), pretrained=False)
             net.load_state_dict(c["state_dict"])
         except StarclassError:
             raise
