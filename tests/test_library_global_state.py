@@ -227,6 +227,26 @@ def test_the_same_seed_gives_the_same_weights_whatever_the_callers_random_states
     assert not all(torch.equal(weights[0][k], toy.weights[k]) for k in weights[0])  # seed 3, not the toy's 0
 
 
+def test_a_run_on_the_cpu_seeds_no_gpu_generator(toy, tmp_path, monkeypatch):
+    # torch.manual_seed seeds every CUDA device too: those of started GPUs, which forking the CPU's generator
+    # does not put back, or, on a machine whose GPU has not started, a seed queued for when it starts (after
+    # the call, replacing the notebook's). A run on the CPU now seeds the CPU's generator only
+    import torch
+
+    from starclass.learn.checkpoint import write_untrained_model
+    from starclass.learn.train import fit
+
+    seeded = []
+    monkeypatch.setattr(torch.cuda, "manual_seed_all", lambda seed: seeded.append(("all", seed)))
+    monkeypatch.setattr(torch.cuda, "manual_seed", lambda seed: seeded.append(("one", seed)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(TASK, toy.inputs, toy.y, outdir=tmp_path / "m", seed=3, progress=False, epochs=1, resume=False,
+            device="cpu")
+    write_untrained_model(tmp_path / "u", TASK, seed=3)
+    assert seeded == []
+
+
 _CREPES_FIRST = """
 import random
 

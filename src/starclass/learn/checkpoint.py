@@ -742,11 +742,12 @@ def write_untrained_model(folder: str | os.PathLike, task: TaskConfig | str | os
     out = Path(folder)
     with atomic_dir(out, overwrite=overwrite, own=MODEL_ENTRIES) as tmp:
         # a forked generator: the weights depend on the seed only, and the caller's random state
-        # (a notebook's next torch.rand) is not reset by a call that only writes a model
-        import torch
+        # (a notebook's next torch.rand) is not reset by a call that only writes a model. The CPU's generator
+        # only: torch.manual_seed also seeded every started GPU's (not put back) or queued it for an unstarted one
+        from starclass.learn.rng import global_rng_kept, seed_torch
 
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with global_rng_kept("cpu"):
+            seed_torch(seed, "cpu")
             net = build_model(cfg, pretrained=False)
         name = member_filename(0)
         save_checkpoint(make_checkpoint(cfg, net.state_dict(), architecture=net.architecture, seed=seed), tmp / name)
