@@ -90,7 +90,7 @@ def test_a_fine_tune_on_the_labels_so_far_validates_on_rows_the_start_did_not_tr
 
 
 def test_a_split_given_with_the_starts_rows_warns_of_its_validation_rows(start, tmp_path):
-    # a split given as it is (val_index; a galaxy split) is kept: its rows the start trained on are warned of
+    # a split given as it is (val_index) is kept: its rows the start trained on are warned of
     import warnings
 
     from finetune_setup import split_with_start_rows  # tests/ is on sys.path under pytest

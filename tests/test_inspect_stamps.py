@@ -605,3 +605,23 @@ def test_export_without_task_takes_the_scheme_the_database_records(served, tmp_p
     assert res.exit_code == 2 and "Traceback" not in res.output, res.output
     assert "no label scheme for dataset 'round9' (only for the default dataset (task:m31-real))" in res.output
     assert not (tmp_path / "c.csv").exists()
+
+
+def test_export_proposes_the_fine_tune_with_the_cutouts_labelled_so_far(served, tmp_path):
+    """A round's export holds that round's labels only. Fine-tuned on them alone (docs/uncertainty.md's
+    loop, 2026-12-07: 10 PAndAS labels, 9 clusters and 1 galaxy, 2 epochs) the model called all 175 test
+    cutouts clusters (accuracy 0.566, the share of clusters), where the same fine-tune with the 518 cutouts
+    the start was trained on beside them gave 0.783. The export's line proposed the round's list alone;
+    suggest's line already gave SO_FAR.csv."""
+    labels, _, _, app = served
+    c = login(app, "ann")
+    for cid, k in {"cluster/o0.png": 1, "galaxy/o1.png": 2}.items():
+        assert c.post("/api/label", json={"candidate_id": cid, "cls": k}).status_code == 200
+    out = tmp_path / "round1.csv"
+    res = runner.invoke(cli, ["inspect", "--stamps", str(labels), "--task", "m31-real", "--db",
+                              f"sqlite:///{tmp_path / 'labels.sqlite'}", "--export", str(out)])
+    assert res.exit_code == 0, res.output
+    line = next(ln for ln in res.output.splitlines() if "--resume-from" in ln)
+    # old code: 'fine-tune with: starclass train --stamps .../round1.csv --resume-from MODEL -o NEW_MODEL'
+    assert f"starclass train --stamps SO_FAR.csv --stamps {out} --resume-from MODEL -o NEW_MODEL" in line, line
+    assert "SO_FAR.csv: the cutouts MODEL was trained on" in line, line

@@ -132,7 +132,7 @@ def classify_command(
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output, resolved
     from starclass.learn.calibration_methods import check_coverage
-    from starclass.learn.precision import check_device_name, parse_precision, pick_device
+    from starclass.learn.precision import check_device_name, parse_precision, pick_device, settled_clock
 
     t0 = time.perf_counter()
     coverage = check_coverage(coverage, "--coverage")
@@ -278,7 +278,7 @@ def classify_command(
     out.meta[MOSAICS_META] = [str(Path(p).resolve()) for p in mosaics]
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({counted(len(loaded.members), 'member')}"
-         f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}{computed_in(out.meta, dev)}")
+         f"{', tta' if tta else ''}) in {settled_clock(dev) - t0:.1f} s on {dev}{computed_in(out.meta, dev)}")
     echo(_counts_line(out, cfg))
     if line := _decision_line(out, cfg, output):
         echo(line)
@@ -416,7 +416,7 @@ def _record_model(out, model: Path, output: Path) -> None:
              f"{MODEL_PATH} column (the table's meta names the model and its task)")
 
 
-def _record_training_field(out, model: Path, mosaics: list[Path], catalog: Path, output: Path) -> str | None:
+def _record_training_field(out, model: Path, mosaics: list[Path], catalog: Path | None, output: Path) -> str | None:
     """Record in the meta that ``model`` was trained on this field, and return the warning to say; else None.
 
     ``classify --stamps`` of a model's own training folder said so beside its accuracy line; on mosaics, a
@@ -703,7 +703,11 @@ def _echo_trust(out, model: str | Path | None = None, sets_warned: Sequence[str]
     # a calibration recorded before its rows' source was kept has none: "(200 held-out rows: )" was printed
     n = meta.get("calibration_n")
     rows = f"{n} held-out rows" if n is not None else "held-out rows, how many not recorded"
-    line = f"{what} ({rows}: {recorded(meta.get('calibration_source'), 'source not recorded')})"
+    source = f"{rows}: {recorded(meta.get('calibration_source'), 'source not recorded')}"
+    # raw probabilities come from no held-out rows: "raw probabilities (--no-calibration) (175 held-out rows: ...)"
+    # read as their source; the rows are those the sets were fitted on, said with the sets
+    raw = not meta.get("calibrated")
+    line = what if raw else f"{what} ({source})"
     if "pred_set_size" in out.colnames:
         from starclass.evaluate.reliability import set_size_words
         from starclass.learn.conformal import coverage_percent
@@ -714,7 +718,8 @@ def _echo_trust(out, model: str | Path | None = None, sets_warned: Sequence[str]
         classified = np.asarray(out["class_pred"]) != 0 if "class_pred" in out.colnames else np.ones(len(out), bool)
         sizes, counts = np.unique(np.asarray(out["pred_set_size"])[classified], return_counts=True)
         # "sizes 1: 8, 2: 20" read as classes 1 and 2 of a task of classes 1, 2
-        line += (f"; conformal sets at {coverage_percent(meta['coverage'])} coverage: "
+        fitted = f", fitted on the raw probabilities of the model's {source.replace(': ', ' (', 1)})" if raw else ""
+        line += (f"; conformal sets at {coverage_percent(meta['coverage'])} coverage{fitted}: "
                  + (set_size_words({int(s): int(c) for s, c in zip(sizes, counts)}) or "none"))
         if n_none := int((~classified).sum()):
             line += f" ({counted(n_none, 'unclassified candidate')} without a set)"
@@ -954,8 +959,6 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
     scales, normalisation: ``cutouts --task MODEL``), as ``train --stamps`` requires of its store. It was
     refused ("not a cutout folder ... give the mosaics instead") until 2026-12-07.
     """
-    import time
-
     import numpy as np
     from astropy.table import Table
 
@@ -964,6 +967,7 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
     from starclass.io.paths import check_output
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import classify, decision_threshold, no_data_line
+    from starclass.learn.precision import settled_clock
     from starclass.stamps import StampStore
 
     st = StampStore(store_path)
@@ -985,12 +989,19 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
         st.close()
     joint_line = _add_joint(out, cfg, votes, label_columns)
     out.meta["stamps"] = str(store_path)
+    # a store cut from the model's own training field: recorded and said as classify on those mosaics says it
+    # ('cutouts field/ ... -o stamps.h5' then 'classify --stamps stamps.h5' of docs/training.md said nothing, and
+    # evaluate scored the in-sample rows as held out)
+    from starclass.cli.suggest_cmd import store_mosaics_folder
+
+    folder = store_mosaics_folder(Path(store_path))
+    trained_line = _record_training_field(out, model, [folder], None, output) if folder is not None else None
     _record_model(out, model, output)
     _record_threshold(out, cfg, threshold, loaded, output)
     _record_coverage(out, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"classified {counted(len(out), 'stamp')} of stamp store {store_path} with task {cfg.name!r} "
-         f"({counted(len(loaded.members), 'member')}{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s "
+         f"({counted(len(loaded.members), 'member')}{', tta' if tta else ''}) in {settled_clock(device) - t0:.1f} s "
          f"on {device}{computed_in(out.meta, device)}")
     echo(_counts_line(out, cfg))
     if line := _decision_line(out, cfg, output):
@@ -1001,6 +1012,10 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
         echo(line)
     if joint_line:
         echo(joint_line)
+    if trained_line:
+        import warnings
+
+        warnings.warn(trained_line, UserWarning, stacklevel=2)  # said on stderr as "warning: ..." by command()
     echo(f"written {output}")
     labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
     echo(next_after_classifying_mosaics(output, model, None, labelled=labelled, store=True)
@@ -1042,7 +1057,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     from starclass.learn.classify import decision_threshold
     from starclass.learn.config import merge_collapse_note
     from starclass.learn.cutouts import classify_cutouts
-    from starclass.learn.precision import pick_device
+    from starclass.learn.precision import pick_device, settled_clock
 
     t0 = time.perf_counter()
     _check_cutout_source(source)
@@ -1112,7 +1127,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
             echo(f"note: no {label_column!r} column, so the cutouts are read as unlabelled; column {alike!r} may "
                  f"hold their labels: give --label-column {alike}")
     echo(f"classified {counted(len(out), 'cutout')} from {cutouts.source} with task {cfg.name!r} "
-         f"({counted(len(loaded.members), 'member')}{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s "
+         f"({counted(len(loaded.members), 'member')}{', tta' if tta else ''}) in {settled_clock(dev) - t0:.1f} s "
          f"on {dev}{computed_in(out.meta, dev)}")
     echo(_counts_line(out, cfg))
     if cutouts.labels is not None and (words := label_map_words(cfg.classes, cfg.class_names, cfg.label_map)):

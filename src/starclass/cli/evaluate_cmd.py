@@ -128,18 +128,21 @@ def evaluate(
 
         field_maps = parse_field_maps(column_map)  # a malformed item before any reading
         check_inputs_readable([("--catalogs", catalogs)])  # named before an existing output is
+        check_ssp(ssp)  # the fields' mass limits and curves take it (refused with --catalogs until 2026-12-07)
         check_output(out, [catalogs], option="--output", overwrite=overwrite, folder=True, own=MANY_ENTRIES)
         # into a log file (stderr no terminal) the catalogues read and the study's steps in timed lines (command()
         # shows them): the 16 LEGUS fields took 31 s under load with no word on stderr. At a terminal their bars:
         # the lines are for a log only, and until 2026-12-06 a person there saw nothing for those 20-40 s
         res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected,
-                                  progress=bars_or_lines(progress), column_maps=field_maps)
+                                  progress=bars_or_lines(progress), column_maps=field_maps, ssp=ssp)
         # the fields left out (too few inspected sources, an uncertain layout) are counted, and the table of reasons
         # named by a path the user can open ("many/tables/skipped.ecsv"), as report names its own: it said
         # "tables/skipped.ecsv", a file that is not there from the folder the command ran in
         say_catalogs_fields(catalogs, res["n_fields"], res.get("n_skipped", 0),
                             str(Path(res["outdir"]) / "tables" / "skipped.ecsv"))
         say_catalogs_notes(res)  # the lines report --catalogs says too
+        if ssp is not None:
+            echo(f"SSP model of the mass limits, completeness curves and SED check: {res['ssp']}")
         for task, accs in res["pooled"].items():
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "

@@ -648,8 +648,12 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     # the export keeps the list's 'filename': train reads it only when told so
     one = lst.file_columns[0] if len(lst.file_columns) == 1 else "file"
     files_option = "" if one == "file" or one.lower().startswith("file_") else f" --file-column {shlex.quote(one)}"
-    # --resume-from takes the model's own task (and label map): no --task to get wrong
-    echo(f"{_export_files_note(out, resolved(export).parent)}; fine-tune with: starclass train --stamps "
+    # --resume-from takes the model's own task (and label map): no --task to get wrong. With the cutouts labelled
+    # so far beside the export, as suggest's line gives it: on one round's 10 PAndAS labels alone (9 clusters, 1
+    # galaxy) a 2-epoch fine-tune called all 175 test cutouts clusters, 0.566 where it gave 0.783 with them
+    echo(f"{_export_files_note(out, resolved(export).parent)}; fine-tune with these labels and the cutouts labelled "
+         "so far (SO_FAR.csv: the cutouts MODEL was trained on and earlier rounds'; on a round's labels alone a "
+         f"fine-tune can forget what MODEL learnt): starclass train --stamps SO_FAR.csv --stamps "
          f"{shlex.quote(str(export))}{files_option} --resume-from MODEL -o NEW_MODEL")
     if task_file is not None:
         from starclass.learn.config import save_config

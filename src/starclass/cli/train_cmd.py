@@ -962,7 +962,9 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
             names = src.colnames if hasattr(src, "colnames") else list(src)
             extra = {c: np.asarray(src[c]) for c in (ID, FIELD, X, Y) if c in names}
     if n_bad:
-        echo(f"{n_bad} labelled candidates have no usable stamp (off the image or NaN) and are left out")
+        # in the number it counts: "1 labelled candidates have no usable stamp ... and are left out" was said
+        echo(f"{counted(n_bad, 'labelled candidate')} {'has' if n_bad == 1 else 'have'} no usable stamp (off the "
+             f"image or NaN) and {'is' if n_bad == 1 else 'are'} left out")
     if cv_scheme is not None:
         if holdout is not None:
             raise StarclassError("--holdout picks one validation galaxy; --cv logo holds out each in turn "
@@ -1337,6 +1339,14 @@ def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampS
             bar.update(len(scores[-1]))
     score = np.concatenate(scores)
     y = cfg.map_classes(np.asarray(labels)[rows]) == positive
+    if not y.any():
+        # said in the user's words: threshold_for_purity's own refusal put its name in the line ("on the 33
+        # validation candidates threshold_for_purity: the reference has no positive object")
+        names = dict(zip([int(c) for c in cfg.classes], getattr(cfg, "class_names", None) or []))
+        what = f"class {positive}" + (f" ({names[int(positive)]})" if int(positive) in names else "")
+        _no_threshold_stored(cfg, model_dir, target, f"the {counted(rows.size, f'validation {noun}')} hold no row of "
+                                                     f"the positive {what}, so no selection has a purity")
+        return None
     try:
         # at least 10 selected (threshold_for_purity's default), fewer only on a small validation set
         chosen = threshold_for_purity(y, score, target, min_selected=max(1, min(10, int(y.sum()) // 2)),
@@ -2114,7 +2124,8 @@ def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad:
     # the rest had votes: for classes the task leaves out, or (said above) no usable stamp
     no_class = max(int(n_left) - nobody - int(n_bad), 0)
     parts = [f"{counted(nobody, noun)} nobody labelled"] if nobody else []
-    if no_class or not parts:
+    if no_class or not (parts or n_bad):
+        # not "0 whose labels map to no output class" beside the rows without a stamp, the only ones left out
         parts.append(f"{no_class} whose labels map to no output class")
     if n_bad:
         parts.append(f"{n_bad} without a usable stamp")

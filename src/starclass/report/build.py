@@ -43,7 +43,7 @@ from starclass.evaluate.metrics import class_array
 from starclass.evaluate.task import EvalTask, class_labels, positive_origin
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_dir, atomic_path
-from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_folder
+from starclass.io.cutout_folders import CutoutSet, cutout_rows, figure_origin, read_cutout_folder
 from starclass.io.fields import FieldMosaics
 from starclass.io.mosaic import read_mosaics
 from starclass.io.progress import LOGGER, Progress, duration, say_start, say_step
@@ -1073,7 +1073,9 @@ def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int
                                                           for c in classes[order]], avg, prof,
                                       f"Grad-CAM at layer {choice.name} ({choice.size[0]}x{choice.size[1]} map)",
                                       names=names, origin=figure_origin(image_origin), pixel_scale=scale),
-             "Top: examples, titled with their predicted class (stamp mean over bands, Grad-CAM overlaid). "
+             "Top: examples, titled with their predicted class (stamp mean over bands, Grad-CAM overlaid; scale bar "
+             f"in the first: {F.scale_bar_length(scale, int(show.shape[-1]))[1]}"
+             + (f", at {scale:g}\"/px" if scale else ", the model records no pixel scale") + "). "
              "Bottom: mean map per predicted class and radial profiles. "
              f"Layer {choice.name}, as starclass explain chooses it: {choice.reason}. " + _zero_maps_caption(maps)
              + _no_data_caption(n_masked, len(maps))
@@ -1182,8 +1184,48 @@ def mistakes_table(ev: Evaluation, n: int = 16) -> Table:
     return out
 
 
-def _mistakes_section(ev: Evaluation, cutouts, n: int = 16) -> Section:
-    """Gallery of the most confident wrong predictions, with the cutouts (read from the folder)."""
+def gallery_pixel_scale(cutouts: CutoutSet, gradcam_inputs: Any = None) -> tuple[float | None, str]:
+    """Arcsec per drawn pixel of a cutout folder's gallery, and where it comes from; (None, reason) if unknown.
+
+    The cutouts' FITS WCS (as :func:`starclass.science.gradcam.cutout_pixel_scale` finds it, at the width
+    the gallery draws), else the model's: its task's ``pixel_scale`` is per model-input pixel, the
+    cutout resampled over its whole field to the stamp size, so a drawn pixel covers it times the
+    stamp size over the drawn width (m31-real: 0.374"/px at 64 px, a 128 px PAndAS cutout 0.187"/px).
+
+    Examples
+    --------
+    >>> from starclass.io.cutout_folders import CutoutSet
+    >>> cut = CutoutSet(images=np.zeros((1, 1, 128, 128), np.float32), table=Table(), files=["a.png"],
+    ...                 labels=None, groups=np.array(["a"]))
+    >>> gallery_pixel_scale(cut)
+    (None, 'no pixel scale known (no FITS WCS in the cutouts, no --model): the bar counts pixels')
+    """
+    from starclass.io.cutout_folders import cutout_fields
+
+    width = int(cutouts.images.shape[-1])
+    # science.gradcam.cutout_pixel_scale's rule (the median field over the drawn width), without its torch import
+    # (13-19 s), which a report without --model does not otherwise pay
+    fields = cutout_fields(cutouts) if width and len(cutouts) else []
+    scale = float(f"{float(np.median(fields)) / width:.10g}") if fields else None
+    if scale:
+        return float(scale), f"{scale:.4g}\"/px, from the cutouts' FITS WCS"
+    per_input = getattr(gradcam_inputs, "pixel_scale", None)
+    if per_input and gradcam_inputs is not None:
+        stamp = int(np.shape(gradcam_inputs.inputs)[-1])
+        return (float(per_input) * stamp / width,
+                f"{per_input * stamp / width:.4g}\"/px, from the model's pixel scale ({per_input:g}\"/px at its "
+                f"{stamp} px inputs)")
+    return None, ("no pixel scale known (no FITS WCS in the cutouts, no --model): the bar counts pixels"
+                  if gradcam_inputs is None else "no pixel scale known (no FITS WCS in the cutouts, none in the "
+                  "model): the bar counts pixels")
+
+
+def _mistakes_section(ev: Evaluation, cutouts, n: int = 16, gradcam_inputs: Any = None) -> Section:
+    """Gallery of the most confident wrong predictions, with the cutouts (read from the folder).
+
+    Its first panel carries a scale bar (:func:`gallery_pixel_scale`: the cutouts' WCS, else the model's scale
+    from ``gradcam_inputs``).
+    """
     s = Section("Worst mistakes: the most confident wrong predictions", key="mistakes")
     try:
         worst = mistakes_table(ev, n)
@@ -1208,8 +1250,12 @@ def _mistakes_section(ev: Evaluation, cutouts, n: int = 16) -> Section:
     s.text(f"The {len(worst)} wrong predictions with the highest probability of the predicted class, "
            f"from {cutouts.source} (the mean over channels when there are several). " + _origin_caption(image_origin)
            + sizes)
-    s.figure("mistakes", F.fig_gallery(images, titles, "most confident mistakes", origin=figure_origin(image_origin)),
-             "True and predicted class; in brackets the probability of the predicted class.")
+    scale, scale_said = gallery_pixel_scale(cutouts, gradcam_inputs)
+    bar = F.scale_bar_length(scale, int(images.shape[-1]))[1]
+    s.figure("mistakes", F.fig_gallery(images, titles, "most confident mistakes", origin=figure_origin(image_origin),
+                                       pixel_scale=scale),
+             "True and predicted class; in brackets the probability of the predicted class. "
+             f"Scale bar (first cutout): {bar} ({scale_said}).")
     rows_caption = (f"row ({MISTAKE_INPUT_ROW}), output_row ({MISTAKE_OUTPUT_ROW})" if "output_row" in worst.colnames
                     else f"row ({MISTAKE_ROW})")
     # the columns named as the table has them: "label, classes" beside columns expert and class_ref said neither
@@ -1375,7 +1421,7 @@ def _add_sections(ev: Evaluation, add: Callable[[Section], None], sections: list
         # cool-core or open-globular page read as if something were missing from the user's own task
         sections[0].note(science_checks_note(ev.task.name))
     if cutouts is not None:
-        add(_mistakes_section(ev, cutouts))
+        add(_mistakes_section(ev, cutouts, gradcam_inputs=gradcam_inputs))
     g = _gradcam_section(gradcam_inputs, ev.task.classes, dict(zip(ev.task.classes, ev.task.class_names)))
     if g is not None:
         add(g)

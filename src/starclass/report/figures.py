@@ -26,13 +26,14 @@ import matplotlib
 import numpy as np
 from astropy.table import Table
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.colorbar import Colorbar
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
-from matplotlib.ticker import LogFormatter
+from matplotlib.ticker import LogFormatter, MaxNLocator
 from matplotlib.transforms import Bbox
 
 from starclass.errors import OutputExistsError, exists_refusal
@@ -224,6 +225,9 @@ def place_grid(fig: Figure, axes: np.ndarray, n: int, *, suptitle: Text | None =
 
     title_h = 0.0
     if suptitle is not None:
+        # wrapped to the figure's width: one field's mass-age figure (3.4 in) cut its 5-inch title off at both
+        # edges ("mass vs age per field, with its mass-complete"), the PNG being saved at the figure's size
+        fit_text_width(suptitle, width - 2 * _GRID_PAD, renderer)
         suptitle.set_y(1 - _GRID_PAD / height)
         suptitle.set_verticalalignment("top")
         title_h = suptitle.get_window_extent(renderer).height / dpi + 2 * _GRID_PAD
@@ -487,13 +491,47 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     for (k, s), col in zip(dists.items(), colours_of(dists)):
         ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=col,
                 label=f"{shown_name(k, names)} (n={len(s)})")
-    ax.set_xlim(0, 1)
+    lo, hi = score_limits(np.concatenate([np.asarray(s, float) for s in dists.values()]) if dists else np.array([]))
+    ax.set_xlim(lo, hi)
+    if (lo, hi) != (0.0, 1.0):
+        # a weak model's scores in a narrow band (0.25-0.30 of four classes) drew steps one pixel wide at 0..1
+        ax.text(0.98, 0.04, f"x axis zoomed to {lo:.2f}-{hi:.2f}:\nevery score lies there", transform=ax.transAxes,
+                ha="right", va="bottom", fontsize=7, color="#444444", gid="note")
+        # the default locator put ten labels of five digits (0.250, 0.275, ...) into one another
+        ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
     ax.set_ylim(0, 1)
     ax.set_xlabel("score of the predicted class")
     ax.set_ylabel("cumulative fraction")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
     return fig
+
+
+#: A score CDF whose scores span less than this (of the 0..1 axis) is drawn zoomed on them (:func:`score_limits`)
+NARROW_SCORES = 0.3
+
+
+def score_limits(scores: np.ndarray) -> tuple[float, float]:
+    """The x limits of a score CDF: 0..1, or where the scores span less than :data:`NARROW_SCORES`, around them.
+
+    The zoomed limits reach 10% of the span (at least 0.01) beyond the lowest and highest scores,
+    on a grid of 0.01, within 0..1.
+
+    Examples
+    --------
+    >>> score_limits(np.array([0.55, 0.9]))
+    (0.0, 1.0)
+    >>> score_limits(np.array([0.25, 0.27, 0.30]))
+    (0.24, 0.31)
+    """
+    s = np.asarray(scores, float)
+    s = s[np.isfinite(s)]
+    if len(s) == 0 or s.max() - s.min() >= NARROW_SCORES:
+        return 0.0, 1.0
+    margin = max(0.1 * float(s.max() - s.min()), 0.01)
+    lo = max(0.0, np.floor((float(s.min()) - margin) * 100 + 1e-9) / 100)
+    hi = min(1.0, np.ceil((float(s.max()) + margin) * 100 - 1e-9) / 100)
+    return round(float(lo), 2), round(float(hi), 2)
 
 
 def fig_by_group(tab: Table, column: str, title: str) -> Figure:
@@ -581,6 +619,16 @@ def fig_threshold(scan: Table | Mapping[str, np.ndarray], chosen: dict | None, t
         shown = chosen.get("shown", f"{chosen['threshold']:.3f}")
         ax.axvline(chosen["threshold"], color="black", ls="--", lw=0.8, label=f"chosen {shown} "
                                                                             f"(purity {chosen['purity']:.2f})")
+    empty = nothing_selected_from(scan)
+    if empty is not None:
+        # a weak model's scores all lie below some threshold: beyond it the curves are flat at 0 (purity
+        # undefined), which read as measured; the span says why
+        ax.axvspan(empty, max(float(thr.max()), empty), color="grey", alpha=0.15, lw=0,
+                   label=f"no score >= {empty:.2f}:\nnothing selected")
+        span = (float(thr.max()) - empty) / max(float(thr.max() - thr.min()), 1e-12)
+        if span >= 0.25:
+            ax.text(0.5 * (empty + float(thr.max())), 0.5, f"no object scores\n{empty:.2f} or more:\nnothing selected",
+                    ha="center", va="center", fontsize=8, color="#444444", gid="note")
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(SELECTION_SCORES)
@@ -592,6 +640,24 @@ def fig_threshold(scan: Table | Mapping[str, np.ndarray], chosen: dict | None, t
         ax.annotate(wrap_title(note, 4.2, 8), xy=(0.5, 0.0), xycoords=ax.xaxis.label, xytext=(0, -6),
                     textcoords="offset points", ha="center", va="top", fontsize=8, color="#444444")
     return fig
+
+
+def nothing_selected_from(scan: Table | Mapping[str, np.ndarray]) -> float | None:
+    """The lowest threshold of a scan from which on no object is selected (``n_selected`` 0); None if none is.
+
+    Examples
+    --------
+    >>> nothing_selected_from({"threshold": np.array([0.1, 0.3, 0.5, 0.7]), "n_selected": np.array([9, 4, 0, 0])})
+    0.5
+    >>> nothing_selected_from({"threshold": np.array([0.1, 0.3]), "n_selected": np.array([9, 4])}) is None
+    True
+    """
+    if "n_selected" not in (scan.colnames if isinstance(scan, Table) else scan):
+        return None
+    thr = np.asarray(scan["threshold"], float)
+    some = np.flatnonzero(np.asarray(np.ma.filled(np.ma.masked_array(scan["n_selected"]), 0)) > 0)
+    last = int(some.max()) if len(some) else -1
+    return float(thr[last + 1]) if last + 1 < len(thr) else None
 
 
 def fig_vs_magnitude(tab: Table, title: str, band: str) -> Figure:
@@ -609,9 +675,6 @@ def fig_vs_magnitude(tab: Table, title: str, band: str) -> Figure:
     """
     fig, ax = new_subplots(figsize=(5.5, 3.6))
     x = np.asarray(tab["mag_hi"])
-    for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
-        v = np.ma.masked_array(np.asarray(tab[c]), np.ma.getmaskarray(tab[c]))
-        ax.plot(x, v, "o-", color=col, label=c, ms=3)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(f"limiting magnitude ({band}) [mag]")
     ax.set_ylabel(SELECTION_SCORES)
@@ -619,7 +682,7 @@ def fig_vs_magnitude(tab: Table, title: str, band: str) -> Figure:
     ax2.bar(x, tab["n"], width=0.6, alpha=0.15, color="grey")
     ax2.set_ylabel("objects brighter", color="grey")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, loc="lower left")
+    _selection_curves(ax, ax2, tab, x, cumulative=True)
     return fig
 
 
@@ -637,9 +700,6 @@ def fig_vs_quantity(tab: Table, title: str, quantity: str) -> Figure:
     fig, ax = new_subplots(figsize=(5.5, 3.6))
     lo, hi = np.asarray(tab["lo"], float), np.asarray(tab["hi"], float)
     x = 0.5 * (lo + hi)
-    for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
-        v = np.ma.masked_array(np.asarray(tab[c]), np.ma.getmaskarray(tab[c]))
-        ax.plot(x, v, "o-", color=col, label=c, ms=3)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(quantity)
     ax.set_ylabel(SELECTION_SCORES)
@@ -647,8 +707,78 @@ def fig_vs_quantity(tab: Table, title: str, quantity: str) -> Figure:
     ax2.bar(x, tab["n"], width=0.8 * (hi - lo), alpha=0.15, color="grey")
     ax2.set_ylabel("objects per bin", color="grey")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, loc="lower left")
+    _selection_curves(ax, ax2, tab, x, cumulative=False)
     return fig
+
+
+def selection_note(tab: Table | Mapping[str, np.ndarray], *, cumulative: bool) -> str | None:
+    """Why a purity, recall and F1 trend panel has no curve to show; None where it has one.
+
+    ``tab`` is :func:`starclass.evaluate.threshold.metrics_vs_magnitude`'s (``cumulative``: each
+    row counts every object brighter than its limit, so the last holds them all) or
+    :func:`starclass.evaluate.threshold.metrics_vs_quantity`'s (bins: the rows add up), with its
+    ``tp``, ``fp``, ``fn`` and its ``meta["threshold"]``. A weak model (every score near one value
+    below the threshold) selects nothing, or only wrong objects: its curves were three flat
+    lines at 0 (purity masked where nothing is selected), saying nothing of why.
+
+    Examples
+    --------
+    >>> tab = {"tp": np.array([0, 0]), "fp": np.array([0, 0]), "fn": np.array([3, 4])}
+    >>> selection_note(tab, cumulative=False).split(": ")[1]
+    'none of the 7 true ones is selected, so purity is undefined and recall and F1 are 0'
+    >>> selection_note({"tp": np.array([0]), "fp": np.array([2]), "fn": np.array([5])}, cumulative=True)
+    'the 2 objects selected above the threshold are all wrong (none of the 5 true ones): purity, recall and F1 are 0'
+    >>> selection_note({"tp": np.array([1]), "fp": np.array([2]), "fn": np.array([5])}, cumulative=True) is None
+    True
+    >>> selection_note({"purity": np.array([0.0])}, cumulative=True) is None  # no counts: nothing to say
+    True
+    """
+    names = tab.colnames if isinstance(tab, Table) else list(tab)
+    if not all(c in names for c in ("tp", "fp", "fn")):
+        return None  # a table without its counts (one from Python, of purity, recall and F1 only): nothing to say
+    meta = getattr(tab, "meta", {}) or {}
+    thr = meta.get("threshold")
+    above = f"above the threshold {float(thr):.3f}" if thr is not None else "above the threshold"
+
+    def total(c: str) -> int:
+        v = np.asarray(np.ma.filled(np.ma.masked_array(tab[c]), 0), int)
+        if not len(v):
+            return 0
+        return int(v.max() if cumulative else v.sum())
+
+    tp, fp, fn = total("tp"), total("fp"), total("fn")
+    if tp + fn == 0:
+        return f"no true member of the class among these objects: recall and F1 are undefined ({tp + fp} selected)"
+    if tp + fp == 0:
+        return (f"no object scores {above}: none of the {tp + fn} true ones is selected, so purity is undefined and "
+                "recall and F1 are 0")
+    if tp == 0:
+        return (f"the {fp} object{'s' if fp != 1 else ''} selected {above} {'are all' if fp != 1 else 'is'} wrong "
+                f"(none of the {fn} true ones): purity, recall and F1 are 0")
+    return None
+
+
+def _selection_curves(ax: Axes, ax2: Axes, tab: Table, x: np.ndarray, *, cumulative: bool) -> None:
+    """Purity, recall and F1 of a trend panel, or the note that says why there are none (:func:`selection_note`)."""
+    note = selection_note(tab, cumulative=cumulative)
+    if note:
+        # three flat lines at 0 read as a measured trend: the panel says why there is none (over the count bars,
+        # hence on their axis, drawn above ax)
+        ax2.text(0.5, 0.6, wrap_title(note, 3.6, 9), transform=ax2.transAxes, ha="center", va="center",
+                 fontsize=9, color="#444444", gid="note",
+                 bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#bbbbbb"})
+        return
+    for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
+        v = np.ma.masked_array(np.asarray(tab[c]), np.ma.getmaskarray(tab[c]))
+        ax.plot(x, v, "o-", color=col, label=c, ms=3)
+    ax.legend(fontsize=8, loc="lower left")
+    if not cumulative and all(c in tab.colnames for c in ("tp", "fp")):
+        # a bin where nothing is selected has no purity: its point is missing, which read as drawn off the panel
+        empty = int(np.sum(np.asarray(np.ma.filled(np.ma.masked_array(tab["tp"]), 0))
+                           + np.asarray(np.ma.filled(np.ma.masked_array(tab["fp"]), 0)) == 0))
+        if empty:
+            ax2.text(0.99, 0.98, f"no purity in {empty} of {len(x)} bins: nothing selected there",
+                     transform=ax2.transAxes, ha="right", va="top", fontsize=7, color="#444444", gid="note")
 
 
 def fig_agreement_bars(table: Table, title: str) -> Figure:
@@ -749,20 +879,17 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
         key = label.split()[-1] if label.startswith("class") else ""
         ax.scatter(vi[ok], ub[ok], s=4, alpha=0.6, color=colour_of(key) if key else "k")
         for k, (v0, v1, u0, u1) in BOXES.items():
-            ax.add_patch(Rectangle((v0, u0), v1 - v0, u1 - u0, fill=False, lw=0.8, ls="--", color="grey"))
-            # each label in a corner the SSP track and its age labels never reach (at the top left, box 4's
-            # ran into the 1 Myr label of an F606W track, and boxes 1 and 2's sat where the 100 Myr-1 Gyr labels
-            # fall): the bottom left, but box 3's top left (the track crosses its bottom edge at 100 Myr)
-            top = k == 3
-            ax.text(v0 + 0.03, u0 + 0.04 if top else u1 - 0.04, f"box {k}", fontsize=7, color="grey",
-                    va="top" if top else "bottom")
+            ax.add_patch(Rectangle((v0, u0), v1 - v0, u1 - u0, fill=False, lw=0.8, ls="--", color="grey",
+                                   gid=f"box_{k}"))
+            # placed where no line crosses it once the panels are placed (place_box_labels, below)
+            ax.text(v0 + 0.03, u1 - 0.04, f"box {k}", fontsize=7, color="grey", va="bottom", gid=f"box_label_{k}")
         if track is not None:
-            ax.plot(track["v_i"], track["u_b"], color="black", lw=1)
+            ax.plot(track["v_i"], track["u_b"], color="black", lw=1, gid="ssp_track")
             for age, lab in ((1e6, "1 Myr"), (1e7, "10 Myr"), (1e8, "100 Myr"), (1e9, "1 Gyr"), (1e10, "10 Gyr")):
                 ages = track["age"].value if hasattr(track["age"], "value") else track["age"]
                 j = int(np.argmin(np.abs(np.asarray(ages) - age)))
-                ax.plot(track["v_i"][j], track["u_b"][j], "k^", ms=3)
-                ax.text(track["v_i"][j] + 0.04, track["u_b"][j], lab, fontsize=6)
+                ax.plot(track["v_i"][j], track["u_b"][j], "k^", ms=3, gid="ssp_age")
+                ax.text(track["v_i"][j] + 0.04, track["u_b"][j], lab, fontsize=6, gid="ssp_age")
         if reddening is not None:
             d_vi, d_ub, what = reddening
             x0, y0 = 1.15, -1.95  # above box 1 and right of box 4: no box or track there
@@ -781,7 +908,86 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
     suptitle = fig.suptitle(title, fontsize=11)
     if one_row:
         place_grid(fig, axes, n, suptitle=suptitle)
+    else:
+        # the label spots are measured on the panels as placed: constrained layout places them only when run
+        fig.get_layout_engine().execute(fig)
+    renderer = fig.canvas.get_renderer()
+    for ax in axes.ravel()[:n]:
+        place_box_labels(ax, renderer)
     return fig
+
+
+def box_label_spots(box: tuple[float, float, float, float], step: float = 0.025) -> list[tuple[float, float, str]]:
+    """Where a colour-colour box's label may go, first choice first: (V-I, U-B, va) of its left end, inside the box.
+
+    The U-B axis runs downwards (blue at the top), so ``va="bottom"`` at the box's largest U-B
+    is its bottom edge on the page. Along the bottom edge first (the bottom left, where the
+    label always was, then each ``step`` in V-I to the right), then along the top edge, then
+    rows between them, from the bottom up. Spots whose label would reach past the box's right
+    edge are left to :func:`place_box_labels` to skip: the label's width is known only drawn.
+
+    Examples
+    --------
+    >>> box_label_spots((0.1, 0.95, -1.1, -0.4))[:2]  # box 3: its bottom left, then a step right
+    [(0.13, -0.44, 'bottom'), (0.155, -0.44, 'bottom')]
+    """
+    v0, v1, u0, u1 = box
+    xs = np.arange(v0 + 0.03, v1 - 0.03, step)
+    # the bottom and top edges, then the rows between (U-B steps of 2 steps), from the bottom up
+    rows = [(u1 - 0.04, "bottom"), (u0 + 0.04, "top")]
+    rows += [(float(u), "bottom") for u in np.arange(u1 - 0.04 - 2 * step, u0 + 0.15, -2 * step)]
+    return [(round(float(x), 6), round(float(u), 6), va) for u, va in rows for x in xs]
+
+
+def place_box_labels(ax: Axes, renderer: Any) -> None:
+    """Move each ``box k`` label of colour-colour panel ``ax`` to the first spot no line crosses.
+
+    The SSP track (``gid="ssp_track"``) runs through boxes 4, 3, 2 and 1, where each model and band set
+    (F555W or F606W, F435W or F438W, another SSP file) puts it: a fixed corner was crossed by some
+    track (box 3's top left by the demo's F555W track, chosen as clear of an F606W one). Each label
+    takes the first of :func:`box_label_spots` where its text (with a margin of 1.5 points) lies inside
+    its box, is not crossed by the track's path and covers no age mark or label, the reddening arrow or
+    another box's label; where none is clear it keeps the first. Measured in display units, so the
+    panels must be placed first.
+
+    Examples
+    --------
+    >>> track = Table({"age": [1e6, 1e10], "v_i": [0.15, 0.15], "u_b": [-1.2, 0.5]})  # a line down box 3's left
+    >>> fig = fig_colour_colour([("class 1", np.array([0.0]), np.array([0.5]))], track)
+    >>> label = next(t for t in fig.axes[0].texts if t.get_text() == "box 3")
+    >>> label.get_position()  # moved right, off the line
+    (0.18, -0.44)
+    """
+    lines = [ln.get_transform().transform_path(ln.get_path()) for ln in ax.lines if ln.get_gid() == "ssp_track"]
+    labels = [t for t in ax.texts if (t.get_gid() or "").startswith("box_label_")]
+    frames = {p.get_gid(): p.get_window_extent(renderer) for p in ax.patches if (p.get_gid() or "").startswith("box_")}
+    # what a label must not cover besides the track: the age marks and labels, the reddening arrow and its text
+    others = [a.get_window_extent(renderer) for a in ax.texts if a not in labels]
+    others += [ln.get_window_extent(renderer) for ln in ax.lines if ln.get_gid() == "ssp_age"]
+    # a margin of a point and a half: a line touching the letters' box still reads as crossing them
+    pad = 1.5 * renderer.points_to_pixels(1.0)
+    for label in labels:
+        k = int(label.get_gid().rsplit("_", 1)[1])
+        frame = frames.get(f"box_{k}")
+        spots = box_label_spots(BOXES[k])
+        # the text's size once: each spot's box is it moved to the spot (left-aligned; "bottom" puts the box's
+        # lower edge at the spot, "top" its upper one), not measured again (a quarter of the figure's time)
+        label.set_horizontalalignment("left")
+        size = label.get_window_extent(renderer)
+        anchors = ax.transData.transform([(x, y) for x, y, _ in spots])
+        chosen = spots[0]  # none clear: the first kept
+        for (x, y, va), (dx, dy) in zip(spots, anchors):
+            box = Bbox.from_bounds(dx, dy if va == "bottom" else dy - size.height, size.width,
+                                   size.height).padded(pad)
+            inside = frame is None or (box.x1 <= frame.x1 + pad and box.y0 >= frame.y0 - pad
+                                       and box.y1 <= frame.y1 + pad)
+            if inside and not any(p.intersects_bbox(box, filled=False) for p in lines) and not any(
+                    box.overlaps(b) for b in others):
+                chosen = (x, y, va)
+                break
+        label.set_position(chosen[:2])
+        label.set_verticalalignment(chosen[2])
+        others.append(label.get_window_extent(renderer))
 
 
 def fig_powerlaw_bins(fits: list[tuple[str, object]], xlabel: str, ylabel: str, title: str) -> Figure:
@@ -950,6 +1156,44 @@ def wrap_title(text: str, width_in: float, fontsize: float) -> str:
                      for line in str(text).split("\n"))
 
 
+def fit_text_width(text: Text, width_in: float, renderer: RendererBase) -> None:
+    """Break ``text`` (a title) into lines until it is drawn no wider than ``width_in`` inches.
+
+    :func:`wrap_title` guesses a line's length from an average glyph; the text is measured as drawn here, and
+    wrapped shorter while it is still too wide, so a title never runs past the figure's edges. A text that fits
+    is left as it is.
+
+    Parameters
+    ----------
+    text : matplotlib.text.Text
+        The text, on a figure.
+    width_in : float
+        The widest it may be drawn, in inches.
+    renderer : matplotlib.backend_bases.RendererBase
+        The figure's renderer, to measure it with.
+
+    Examples
+    --------
+    >>> fig = new_figure(figsize=(2.0, 2.0))
+    >>> title = fig.suptitle("class 1+2: mass vs age per field, with its mass-completeness curve", fontsize=11)
+    >>> renderer = fig.canvas.get_renderer()
+    >>> fit_text_width(title, 1.9, renderer)
+    >>> title.get_text().count("\\n") >= 2, bool(title.get_window_extent(renderer).width / fig.dpi <= 1.9)
+    (True, True)
+    """
+    dpi = text.figure.dpi
+    original = text.get_text()
+    if not original or text.get_window_extent(renderer).width / dpi <= width_in:
+        return
+    chars = max(4, int(width_in * 72 / (_GLYPH_WIDTH * text.get_fontsize())))
+    while True:
+        text.set_text("\n".join("\n".join(textwrap.wrap(line, chars, break_on_hyphens=False) or [""])
+                                for line in original.split("\n")))
+        if chars <= 4 or text.get_window_extent(renderer).width / dpi <= width_in:
+            return
+        chars -= 1
+
+
 def panel_width(fig_width: float, ncol: int) -> float:
     """Width in inches of one of ``ncol`` panels side by side (matplotlib's default margins, gaps).
 
@@ -998,11 +1242,18 @@ def alt_text(fig: Figure) -> str:
     >>> _ = ax.set_title("4class: accuracy 0.812")
     >>> alt_text(fig)
     '4class: accuracy 0.812'
+    >>> _ = ax.text(0.5, 0.5, "no object scores\\nabove 0.5", gid="note")  # a panel's note is said too
+    >>> alt_text(fig)
+    '4class: accuracy 0.812. no object scores above 0.5'
     """
     if fig.get_suptitle():
-        return fig.get_suptitle()
-    titles = [t for ax in fig.axes if (t := ax.get_title())]
-    return "; ".join(dict.fromkeys(titles))
+        said = fig.get_suptitle()
+    else:
+        said = "; ".join(dict.fromkeys(t for ax in fig.axes if (t := ax.get_title())))
+    # what the figure says in its panels of why a curve is missing or the axis zoomed (texts of gid "note"), as the
+    # PNG shows it: the page's alt text said only the title
+    notes = [" ".join(t.get_text().split()) for ax in fig.axes for t in ax.texts if t.get_gid() == "note"]
+    return ". ".join([said, *dict.fromkeys(notes)]) if notes and said else said or ". ".join(notes)
 
 
 def bar_below(fig: Figure, ax: Axes, mappable: ScalarMappable, label: str) -> Colorbar:
@@ -1067,6 +1318,54 @@ def map_top(saliency_map: np.ndarray) -> float:
     return peak if peak > 0 else 1.0
 
 
+def scale_bar_length(pixel_scale: float | None, width_px: int) -> tuple[float, str]:
+    """A scale bar's length in pixels and its label: a round number of arcsec near a quarter of the image.
+
+    The length is 1, 2 or 5 times a power of ten, the largest not above a quarter of the image's
+    width (``width_px`` pixels of ``pixel_scale`` arcsec); without a pixel scale it counts pixels and
+    says the scale is not known.
+
+    Examples
+    --------
+    >>> scale_bar_length(0.187, 128)  # a PAndAS cutout: 24" wide
+    (26.737967914438503, '5"')
+    >>> scale_bar_length(None, 64)
+    (10.0, '10 px (scale unknown)')
+    """
+    quarter = 0.25 * width_px * (pixel_scale or 1.0)
+    power = 10.0 ** np.floor(np.log10(quarter)) if quarter > 0 else 1.0
+    length = max(m * power for m in (1, 2, 5) if m * power <= quarter * (1 + 1e-9))
+    length = float(f"{length:.6g}")
+    if pixel_scale:
+        return length / float(pixel_scale), f'{length:g}"'
+    return length, f"{length:g} px (scale unknown)"
+
+
+def add_scale_bar(ax: Axes, pixel_scale: float | None, width_px: int) -> Any:
+    """Draw a scale bar (:func:`scale_bar_length`) in the lower left of image panel ``ax``; returns it.
+
+    The bar is a ``mpl_toolkits`` ``AnchoredSizeBar`` (gid ``scale_bar``), white on a dark
+    translucent box so that it reads on a bright or a dark cutout and over a Grad-CAM overlay.
+
+    Examples
+    --------
+    >>> fig, ax = new_subplots()
+    >>> _ = ax.imshow(np.zeros((64, 64)))
+    >>> add_scale_bar(ax, 0.374, 64).txt_label.get_text()
+    '5"'
+    """
+    from matplotlib.font_manager import FontProperties
+    from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
+
+    size, label = scale_bar_length(pixel_scale, width_px)
+    bar = AnchoredSizeBar(ax.transData, size, label, "lower left", pad=0.25, borderpad=0.3, sep=2, color="white",
+                          frameon=True, size_vertical=max(width_px * 0.015, 0.5), fontproperties=FontProperties(size=7))
+    bar.patch.set(facecolor="black", alpha=0.45, edgecolor="none")
+    bar.set_gid("scale_bar")
+    ax.add_artist(bar)
+    return bar
+
+
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
                 *, names: dict[int, str] | None = None, origin: str = "lower",
                 pixel_scale: float | None = None) -> Figure:
@@ -1078,7 +1377,8 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     ``"upper"`` for PNG/JPEG/NPY cutouts (as stored, like :func:`fig_gallery`), ``"lower"`` for
     FITS cutouts and stamps cut from FITS mosaics (y up, as DS9 and ``starclass inspect``).
     ``pixel_scale`` (arcsec per pixel) draws the profiles' radii in arcsec, as ``starclass explain``'s
-    profiles figure; None: in pixels. The axis says which.
+    profiles figure; None: in pixels. The axis says which, and so does the scale bar of the first
+    example (:func:`add_scale_bar`): the examples had no angular scale.
 
     Examples
     --------
@@ -1102,6 +1402,8 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
         over = ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=1)
         ax.set_title(zero_map_title(labels[i], maps[i]), fontsize=8)
         ax.axis("off")
+        if i == 0:
+            add_scale_bar(ax, pixel_scale, int(np.shape(img)[-1]))
         if i == n_ex - 1:
             # the overlays' colours had no scale: each map runs 0..1 of its own peak
             bar_below(fig, ax, over, "Grad-CAM / its peak")
@@ -1131,11 +1433,13 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
 
 
 def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 8, *,
-                origin: str = "upper") -> Figure:
-    """A grid of cutouts ``[N, H, W]`` with one title each.
+                origin: str = "upper", pixel_scale: float | None = None) -> Figure:
+    """A grid of cutouts ``[N, H, W]`` with one title each, a scale bar in the first.
 
     ``origin`` is where row 0 is drawn (:func:`starclass.io.cutout_folders.drawing_origin`):
-    ``"upper"`` for PNG/JPEG/NPY files as stored, ``"lower"`` for FITS (y up).
+    ``"upper"`` for PNG/JPEG/NPY files as stored, ``"lower"`` for FITS (y up). ``pixel_scale``
+    (arcsec per drawn pixel) sets the first panel's scale bar (:func:`add_scale_bar`); None: a bar
+    in pixels, saying the scale is not known.
 
     Examples
     --------
@@ -1155,9 +1459,50 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
         ax.imshow(img, cmap="gray", origin=origin, vmin=lo, vmax=hi if hi > lo else lo + 1)
         ax.set_title(t, fontsize=7)
         ax.axis("off")
-    fig.suptitle(title, fontsize=11)
+    if n:
+        add_scale_bar(axes.ravel()[0], pixel_scale, int(np.shape(images)[-1]))
+    suptitle = fig.suptitle(title, fontsize=11)
     fit_titles(fig)
+    room_for_suptitle(fig, suptitle)
     return fig
+
+
+def room_for_suptitle(fig: Figure, suptitle: Text) -> None:
+    """Make ``fig`` taller at the top until ``suptitle`` clears every panel's title, the panels kept as they are.
+
+    The panels of a gallery of a few cutouts (one row, 2.5 inches high) carry titles of three lines, which
+    reached the figure's top edge: the suptitle "most confident mistakes" was drawn over the middle panel's
+    "true cluster". The figure grows by the overlap and a pad, the panels keep their size and place in inches.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, its panels and their titles laid out.
+    suptitle : matplotlib.text.Text
+        Its title (``fig.suptitle(...)``).
+
+    Examples
+    --------
+    >>> fig = fig_gallery(np.zeros((3, 8, 8)), ["true cluster\\npred non-cluster\\n(1.00)"] * 3, "mistakes")
+    >>> fig.canvas.draw()  # the titles are placed when drawn
+    >>> renderer = fig.canvas.get_renderer()
+    >>> top = max(ax.title.get_window_extent(renderer).y1 for ax in fig.axes)
+    >>> bool(fig._suptitle.get_window_extent(renderer).y0 >= top)
+    True
+    """
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.get_size_inches()
+    fit_text_width(suptitle, width - 2 * _GRID_PAD, renderer)
+    tops = [ax.title.get_window_extent(renderer).y1 for ax in fig.axes if ax.get_title()]
+    tops += [ax.get_window_extent(renderer).y1 for ax in fig.axes]
+    need = (max(tops) - suptitle.get_window_extent(renderer).y0) / fig.dpi + _GRID_PAD
+    if need <= 0:
+        return
+    p = fig.subplotpars
+    bottom, top = p.bottom * height, p.top * height  # inches from the figure's bottom edge
+    fig.set_size_inches(width, height + need)
+    fig.subplots_adjust(bottom=bottom / (height + need), top=top / (height + need))
 
 
 def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: str | None = None) -> Figure:
