@@ -115,6 +115,7 @@ from starclass.learn.precision import (
     to_memory_format,
 )
 from starclass.learn.provenance import overlap, row_digests, starting_rows, the_starting_model, training_record
+from starclass.learn.rng import global_rng_kept, seed_torch
 from starclass.learn.splits import split_indices
 from starclass.schema import X, Y
 
@@ -511,8 +512,10 @@ class TrainResult:
 # ----------------------------------------------------------------------------- fitting
 
 
-def _seed_everything(seed: int) -> torch.Generator:
-    torch.manual_seed(seed)
+def _seed_everything(seed: int, device: torch.device | str | None = None) -> torch.Generator:
+    # torch's generators of the device in use only (seed_torch): torch.manual_seed also queued a seed for an
+    # unstarted GPU, taken after the run. MemberTrainer.run puts the caller's states back (global_rng_kept)
+    seed_torch(seed, device)
     # the global numpy state is seeded on purpose: code the user plugs in (augmentations, samplers) may draw
     # from it, and a seeded run must stay repeatable
     np.random.seed(seed % (2**32))  # noqa: NPY002
@@ -1336,7 +1339,7 @@ class MemberTrainer:
         fitted ("loaded state dict contains a parameter group that doesn't match", a traceback), or the
         member recorded ImageNet weights it never started from.
         """
-        _seed_everything(self.spec.seed)
+        _seed_everything(self.spec.seed, self.device)
         from starclass.models.torchvision_nets import no_weights_announced
 
         started = None
@@ -1443,7 +1446,7 @@ class MemberTrainer:
         Returns the order and the generator that augmentation goes on to use.
         """
         es_seed = _epoch_seed(self.spec.seed, epoch)
-        torch.manual_seed(es_seed)
+        seed_torch(es_seed, self.device)  # dropout draws from the device's global generator
         gen = torch.Generator().manual_seed(es_seed)
         n = len(self.data.train)
         if self.balance == "weighted_sampler":
@@ -1597,7 +1600,16 @@ class MemberTrainer:
 
     # ------------------------------------------------------------------ the loop
     def run(self, resume: bool = True) -> MemberOutcome:
-        """Train the member (or keep it, when ``resume`` and it is finished) and save it."""
+        """Train the member (or keep it, when ``resume`` and it is finished) and save it.
+
+        The global random states (python's, numpy's, torch's) are left as they were: training seeds
+        them for its own draws (:meth:`setup`, :meth:`epoch_order`), and a notebook's own seeded
+        sequence goes on after ``fit`` as if it had not run (:func:`starclass.learn.rng.global_rng_kept`).
+        """
+        with global_rng_kept(self.device):
+            return self._run(resume)
+
+    def _run(self, resume: bool) -> MemberOutcome:
         if resume and self.final_path.exists():
             return _kept_member(self.final_path, self.config, self.spec, self.identity)
         if not resume:
@@ -1986,10 +1998,13 @@ def fit(
     # no label at all): such a failure left an empty model directory behind
     made = _make_outdir(outdir)
     try:
-        result = _fit_members(config, inputs, data, members, identity, outdir=outdir, device=dev, amp=amp,
-                              progress=progress, progress_label=progress_label, init_from=init_from, resume=resume,
-                              t_start=t_start, starting_model=starting_model,
-                              label_model=label_model, pixel_flags=pixel_flags)
+        # the caller's global random states are put back: the members' training seeds them, and the
+        # calibration's pass over the validation rows (a DataLoader) draws from torch's
+        with global_rng_kept(dev):
+            result = _fit_members(config, inputs, data, members, identity, outdir=outdir, device=dev, amp=amp,
+                                  progress=progress, progress_label=progress_label, init_from=init_from,
+                                  resume=resume, t_start=t_start, starting_model=starting_model,
+                                  label_model=label_model, pixel_flags=pixel_flags)
     except BaseException:
         # a failure (or Ctrl-C) before the first checkpoint leaves no empty folder; one with
         # checkpoints is kept, for the same command to resume
