@@ -162,7 +162,7 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
     if kept_in.any():
         # the folds hold out only rows the starting weights did not learn: scored, a row they learnt is taken for
         # unseen (every fold starts from them), as a fine-tune's validation split keeps them out (split_apart)
-        said_kept = (f"; {kept_in.sum()} of the {used.size} labelled {noun}s are {noun}s {start} trained on"
+        said_kept = (f": {kept_in.sum()} of the {used.size} labelled {noun}s are {noun}s {start} trained on"
                      f"{' (or of its objects)' if groups is not None else ''}, held out by no fold (scored, they would"
                      f" be {noun}s the starting weights learnt), leaving {int((~kept_in).sum())}")
         pool = used[~kept_in]
