@@ -137,3 +137,35 @@ def test_a_folds_grouped_early_stopping_rows_are_objects_the_start_did_not_train
     assert val_index.size > 0
     assert not apart_from_start(val_index, seen, groups).any()
     assert np.intersect1d(val_index, test).size == 0
+
+
+def test_leave_one_galaxy_out_holds_out_each_galaxys_rows_the_start_did_not_train_on(toy_trust_model, tmp_path):
+    from starclass.datasets.stamps import make_synthetic
+    from starclass.learn.crossval import cross_validate
+
+    root, cfg, toy, result = toy_trust_model
+    new = make_synthetic(cfg, 24, seed=12)
+    inputs = np.concatenate([toy.inputs, new.inputs])
+    labels = np.concatenate([toy.class_ref, new.class_ref])
+    gal = np.where(np.arange(len(labels)) % 2 == 0, "A", "B")
+    start_trained = np.zeros(len(labels), dtype=bool)
+    start_trained[np.setdiff1d(np.arange(len(toy.inputs)), result.val_index)] = True
+    trained_by_fold = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cvr = cross_validate(cfg, inputs, labels, scheme="logo", galaxies=gal, outdir=tmp_path / "cv",
+                             init_from=root / "model", progress=False, device="cpu", ensemble=1,
+                             on_fold=lambda path, rows: trained_by_fold.update({path.name: rows}))
+    held_out = np.asarray(cvr.predictions["row"])
+    assert sorted(held_out.tolist()) == np.flatnonzero(~start_trained).tolist()
+    for g in ("A", "B"):
+        # the fold holding g out trains on no row of g (those the start trained on neither held out nor trained on)
+        # and on every row of the other galaxy
+        rows = trained_by_fold[f"fold_{g}"]
+        assert not np.isin(rows, np.flatnonzero(gal == g)).any()
+        other = np.flatnonzero(gal != g)
+        assert np.isin(other, rows).all()
+    assert not any(HELD_OUT_SEEN in str(w.message) for w in caught)
+    said = [n for n in cvr.notes if str(n).startswith("cross-validation from ")]
+    assert len(said) == 1 and f"the {start_trained.sum()} of the {len(labels)} labelled candidates it trained on are " \
+        "held out (or validated on) by no fold" in said[0], cvr.notes

@@ -154,7 +154,22 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
 
             raise StarclassError(f"--cv logo needs {noun}s from at least two galaxies or fields; found "
                                  f"{names.tolist()}{ONE_GALAXY_HINT}")
-        return [(str(g), used[gal[used] == g]) for g in names]
+        if start_trained is None:
+            return [(str(g), used[gal[used] == g]) for g in names]
+        # a galaxy is held out on its rows the starting model did not train on (split_apart's galaxy rule; its
+        # others are trained on by no fold that holds it out); one whose every row it trained on, by no fold
+        seen = np.asarray(start_trained, dtype=bool)
+        folds = [(str(g), used[(gal[used] == g) & ~seen[used]]) for g in names]
+        folds = [(g, rows) for g, rows in folds if rows.size]
+        if len(folds) < 2:
+            raise StarclassError(
+                f"--cv logo: {start} trained on every labelled {noun} of "
+                f"{'every galaxy or field' if not folds else 'every galaxy or field but ' + repr(folds[0][0])} "
+                f"({int(seen[used].sum())} of the {used.size}), which no fold holds out (scored, they would be "
+                f"{noun}s the starting weights learnt), leaving {'no fold' if not folds else 'one fold'}: label "
+                f"{noun}s of other galaxies that {start} did not train on, or cross-validate without "
+                "--resume-from/--init-from")
+        return folds
     k = int(scheme)
     counts = np.bincount(target[used])
     present = counts[counts > 0]
@@ -249,7 +264,7 @@ def apart_from_start(used: np.ndarray, start_trained: np.ndarray | None,
 
 
 def cv_apart_note(n_kept: int, n_labelled: int, n_held_out: int, k: int, init_from: Any, *,
-                  noun: str = "candidate", grouped: bool = False) -> str:
+                  noun: str = "candidate", grouped: bool = False, logo: bool = False) -> str:
     """``train --cv K --resume-from M``'s line: the rows M trained on are held out by no fold, and why.
 
     Examples
@@ -258,7 +273,16 @@ def cv_apart_note(n_kept: int, n_labelled: int, n_held_out: int, k: int, init_fr
     cross-validation from the starting model 'm0': the 40 of the 60 labelled candidates it trained on are
     trained on in every fold and held out (or validated on) by none (their scores would be in-sample); the
     2 folds hold out the 20 it did not train on
+    >>> print(cv_apart_note(40, 60, 20, 3, "m0", logo=True))  # doctest: +NORMALIZE_WHITESPACE
+    cross-validation from the starting model 'm0': the 40 of the 60 labelled candidates it trained on are held
+    out (or validated on) by no fold (their scores would be in-sample) and trained on in every fold but the one
+    that holds out their galaxy; the 3 folds hold out the 20 it did not train on
     """
+    if logo:
+        return (f"cross-validation from {the_starting_model(init_from)}: the {n_kept} of the {n_labelled} labelled "
+                f"{noun}s it trained on are held out (or validated on) by no fold (their scores would be in-sample) "
+                f"and trained on in every fold but the one that holds out their galaxy; the {k} folds hold out the "
+                f"{n_held_out} it did not train on")
     objects = " (or of its objects)" if grouped else ""
     return (f"cross-validation from {the_starting_model(init_from)}: the {n_kept} of the {n_labelled} labelled "
             f"{noun}s it trained on{objects} are trained on in every fold and held out (or validated on) by none "
@@ -530,16 +554,17 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     base_seed = int(seed) if seed is not None else int(config.recipe.member_seed(0))
     # a fine-tune's folds hold out only rows its starting model did not train on (split_apart's rule): every fold
     # starts from weights that learnt the others, and scored them as unseen (one warning said so, and no more)
-    start_seen = starting_trained(init_from, inputs) if scheme != "logo" else None
+    start_seen = starting_trained(init_from, inputs)
     folds = cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups, noun=noun,
                      start_trained=start_seen,
                      start=the_starting_model(init_from) if init_from is not None else "the starting model")
     apart_said = None
     if start_seen is not None:
         used = np.flatnonzero(target >= 0)
-        n_kept = int(apart_from_start(used, start_seen, groups).sum())
-        apart_said = cv_apart_note(n_kept, used.size, used.size - n_kept, len(folds), init_from, noun=noun,
-                                   grouped=groups is not None)
+        grouped = groups is not None and scheme != "logo"
+        n_kept = int(apart_from_start(used, start_seen, groups if grouped else None).sum())
+        apart_said = cv_apart_note(n_kept, used.size, sum(rows.size for _, rows in folds), len(folds), init_from,
+                                   noun=noun, grouped=grouped, logo=scheme == "logo")
     classes = [int(c) for c in config.classes]
     # the held-out rows are scored in the task's classes, as they were trained (0: none): the raw labels of a
     # task that merges (m31-binary reads PHANGS classes 1-4 as 1+2 / 3+4) were scored against its predictions of
@@ -613,7 +638,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         with warnings.catch_warnings(record=True) as setup_said:
             warnings.simplefilter("always")
             cfg, hidden, val_index, note = _fold_setup(config, labels, target, name, test, gal, groups, base_seed,
-                                                       start_seen)
+                                                       start_seen, logo=scheme == "logo")
         for w in setup_said:
             # each fold's split warned word for word what the fold before it had ("validation split: class 3 has
             # only 9 cutouts ...", ten times over train --cv 10): a warning is said once, a different one again
@@ -883,17 +908,21 @@ def _unsaid(message: str) -> Iterator[None]:
 
 
 def _fold_setup(config, labels: np.ndarray, target: np.ndarray, name: str, test: np.ndarray, gal, groups,
-                base_seed: int, start_trained: np.ndarray | None = None,
+                base_seed: int, start_trained: np.ndarray | None = None, *, logo: bool = False,
                 ) -> tuple[Any, np.ndarray, np.ndarray | None, str | None]:
     """One fold's task, training labels (its test rows hidden), grouped validation rows and note.
 
     ``start_trained`` (:func:`starting_trained`): the grouped early-stopping rows are drawn among the objects the
-    starting model trained on no cutout of (:func:`starclass.learn.train.split_apart`), as fit draws a row split.
+    starting model trained on no cutout of (:func:`starclass.learn.train.split_apart`), as fit draws a row split;
+    with ``logo``, the held-out galaxy's rows the starting model trained on (held out by no fold) are not trained on
+    either (they are the galaxy held out), as ``split_apart`` leaves them out of a galaxy split.
     """
     from starclass.learn.train import label_indices
 
     hidden = labels.copy()
     hidden[test] = 0  # "no class": out of this fold's training and its early-stopping set
+    if logo and start_trained is not None and gal is not None:
+        hidden[(gal == str(name)) & np.asarray(start_trained, dtype=bool)] = 0
     cfg, note = config, None
     if getattr(config.recipe, "split", "random") == "galaxy":
         left = np.unique(gal[(label_indices(config, hidden) >= 0)]) if gal is not None else []
@@ -977,10 +1006,11 @@ def fold_digests(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
     out = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the split's notes were given for the rows in use
-        seen = starting_trained(init_from, inputs) if scheme != "logo" else None
+        seen = starting_trained(init_from, inputs)
         for name, test in cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups, noun=noun,
                                    start_trained=seen):
-            _, hidden, val_index, _ = _fold_setup(config, labels, target, name, test, gal, groups, base_seed, seen)
+            _, hidden, val_index, _ = _fold_setup(config, labels, target, name, test, gal, groups, base_seed, seen,
+                                                  logo=scheme == "logo")
             out.append(data_digest(inputs, hidden, positions=positions, galaxies=galaxies, val_index=val_index))
     return out
 
