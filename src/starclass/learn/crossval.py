@@ -211,7 +211,8 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
 
 
 #: Words of a fold's note of its early-stopping rows drawn apart from the starting model's
-#: (:func:`starclass.learn.train.apart_note`): :func:`cross_validate` says it once for every fold (:func:`cv_apart_note`).
+#: (:func:`starclass.learn.train.apart_note`): :func:`cross_validate` says it once for every fold
+#: (:func:`cv_apart_note`).
 _TRAINED_AGAIN = "it trained on are trained on again and never validated on"
 
 
@@ -934,7 +935,6 @@ def _fold_setup(config, labels: np.ndarray, target: np.ndarray, name: str, test:
         # fit's own validation draw is by row: two cutouts of one object could sit on both
         # sides of early stopping; draw it by whole groups of this fold's training rows
         from starclass.learn.cutouts import group_validation
-
         from starclass.learn.train import split_apart
 
         train_rows = np.flatnonzero(label_indices(cfg, hidden) >= 0)
