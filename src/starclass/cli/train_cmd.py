@@ -1899,7 +1899,8 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
             why = (f"{blank_counts(len(cutouts) - keep.size - n_empty, n_empty)} of {cutouts.source} in every "
                    "fold, which train now leaves out as classify and calibrate do (so the folds differ too)")
             known = dict.fromkeys(fold_digests(cfg, inputs, classes, scheme=cv_scheme, groups=cutouts.groups,
-                                               seed=fit_kwargs.get("seed"), noun=row_noun(True)), why)
+                                               seed=fit_kwargs.get("seed"), noun=row_noun(True),
+                                               init_from=fit_kwargs.get("init_from")), why)
         from starclass.io.cutout_folders import cutout_field_arcsec
         from starclass.learn.checkpoint import set_training_cutouts
 
