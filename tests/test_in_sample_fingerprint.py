@@ -49,7 +49,7 @@ def _folders(root: Path) -> tuple[Path, Path]:
     for k in range(N):
         label = ("cluster", "galaxy")[k % 2]
         a = _cutout(rng)
-        for sub, rows in (("png", png), ("fits", fit)):
+        for sub in ("png", "fits"):
             (root / sub / label).mkdir(parents=True, exist_ok=True)
         Image.fromarray(a).save(root / "png" / label / f"obj{k}.png")
         fits.writeto(root / "fits" / label / f"obj{k}.fits", a[::-1].astype(np.float32))

@@ -105,7 +105,7 @@ def row_digests(inputs: Any, rows: np.ndarray | None = None, *, batch_size: int 
 
 
 def _block_means(x: np.ndarray, grid: int) -> np.ndarray:
-    """``x`` ``[N, C, H, W]`` averaged over a ``grid`` x ``grid`` of blocks (edges rounded where H or W is no multiple)."""
+    """``x`` ``[N, C, H, W]`` averaged over ``grid`` x ``grid`` blocks (edges rounded where H, W are no multiple)."""
     for axis in (2, 3):
         n = x.shape[axis]
         edges = np.unique(np.linspace(0, n, min(grid, n) + 1).round().astype(int))
