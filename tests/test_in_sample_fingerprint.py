@@ -72,7 +72,7 @@ def _model(root: Path, png_labels: Path, *, robust: bool = True) -> Path:
     doc = json.loads(manifest.read_text())
     record = training_record(cutout_inputs(cut.images, cfg), np.arange(N_TRAINED))
     if not robust:
-        record.pop("robust")  # as a model trained before the fingerprints were recorded
+        record.pop("robust", None)  # as a model trained before the fingerprints were recorded
     doc[MANIFEST_KEY] = record
     manifest.write_text(json.dumps(doc))
     return model
