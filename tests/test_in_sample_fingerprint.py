@@ -138,3 +138,19 @@ def test_no_two_pandas_objects_share_a_fingerprint():
     for i, j in itertools.combinations(np.flatnonzero(~blank), 2):
         if prints[i] == prints[j]:
             assert obj[i] == obj[j], (i, j)
+
+
+def test_fine_tune_keeps_the_starting_models_fingerprints(tmp_path):
+    """A fine-tune's record holds its starting model's fingerprints too, as it holds its exact digests."""
+    from starclass.learn.checkpoint import write_untrained_model as write_model
+    from starclass.learn.provenance import recorded_fingerprints, row_fingerprints, starting_rows, training_record
+
+    rng = np.random.default_rng(7)
+    x = np.stack([_cutout(rng)[None] for _ in range(6)]).astype(np.float32)
+    start = write_model(tmp_path / "start", get_preset("m31-real", stamp_size=SIZE))
+    doc = json.loads((start / "manifest.json").read_text())
+    doc[MANIFEST_KEY] = training_record(x, np.arange(3))
+    (start / "manifest.json").write_text(json.dumps(doc))
+    record = training_record(x, np.arange(3, 6), inherited=starting_rows(start),
+                             inherited_prints=starting_rows(start, fingerprints=True))
+    assert set(recorded_fingerprints({MANIFEST_KEY: record}).tolist()) == set(row_fingerprints(x).tolist())

@@ -217,13 +217,15 @@ def training_input_rows(inputs: Any, record: Mapping[str, Any]) -> np.ndarray:
 
 
 def training_record(inputs: Any, rows: np.ndarray, *, batch_size: int = 512,
-                    inherited: np.ndarray | None = None) -> dict[str, Any]:
+                    inherited: np.ndarray | None = None,
+                    inherited_prints: np.ndarray | None = None) -> dict[str, Any]:
     """The manifest entry for the training rows ``rows`` of ``inputs`` (read ``batch_size`` at a time).
 
     ``inherited`` are the digests the model a fine-tune starts from records (:func:`starting_rows`):
     its weights were fitted on those rows too, so they are recorded with this run's (a fine-tuned
     model recorded only its own rows, and ``calibrate`` took the starting model's training rows for
-    held-out ones). ``n`` counts this run's rows, ``n_inherited`` those added.
+    held-out ones). ``n`` counts this run's rows, ``n_inherited`` those added. ``inherited_prints`` are the
+    starting model's fingerprints (``starting_rows(..., fingerprints=True)``), kept with this run's alike.
 
     Examples
     --------
@@ -247,6 +249,8 @@ def training_record(inputs: Any, rows: np.ndarray, *, batch_size: int = 512,
     # the format-blind fingerprints of this run's rows, for the in-sample check of classify and evaluate
     # (training_input_rows): 8 more bytes a row
     prints = np.unique(row_fingerprints(inputs, rows, batch_size=batch_size))
+    if inherited_prints is not None and len(inherited_prints):
+        prints = np.union1d(prints, np.asarray(inherited_prints, dtype=np.uint64))
     record["robust"] = {"digest": ROW_FINGERPRINT, "rows": _b64(prints)}
     return record
 
@@ -269,13 +273,15 @@ def recorded_digests(manifest: dict[str, Any]) -> np.ndarray | None:
     return np.frombuffer(raw, dtype=">u8").astype(np.uint64)
 
 
-def starting_rows(model_path: Any) -> np.ndarray | None:
+def starting_rows(model_path: Any, *, fingerprints: bool = False) -> np.ndarray | None:
     """The training-row digests the model at ``model_path`` records (a fine-tune's starting model).
 
     Parameters
     ----------
     model_path : str or os.PathLike
         A model directory, its ``manifest.json`` or a member file (its folder's manifest is read).
+    fingerprints : bool
+        The record's format-blind fingerprints (:func:`recorded_fingerprints`) rather than its exact digests.
 
     Returns
     -------
@@ -300,7 +306,7 @@ def starting_rows(model_path: Any) -> np.ndarray | None:
         doc = read_manifest(p)
     except (StarclassError, OSError):
         return None
-    return recorded_digests(doc)
+    return recorded_fingerprints(doc) if fingerprints else recorded_digests(doc)
 
 
 def the_starting_model(model_path: Any) -> str:
