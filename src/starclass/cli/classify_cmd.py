@@ -909,14 +909,16 @@ def _trained_on_words(loaded, cutouts, cfg, scored, right) -> str:
     """
     import numpy as np
 
-    from starclass.learn.provenance import MANIFEST_KEY, overlap, recorded_digests, row_digests
+    from starclass.learn.provenance import MANIFEST_KEY, recorded_digests, training_input_rows
     from starclass.stamps.images import cutout_inputs
 
     recorded = recorded_digests({MANIFEST_KEY: loaded.training_rows}) if loaded.training_rows else None
     if recorded is None or not len(recorded):
         return ""
-    # the model inputs as training digested them (the same reader, resampling and normalisation)
-    seen = overlap(row_digests(cutout_inputs(cutouts.images, cfg)), recorded) & scored
+    # the model inputs as training digested them (the same reader, resampling and normalisation), by their exact
+    # digest and by their fingerprint: PNG training cutouts saved again as FITS, or flipped for DS9, were taken for
+    # unseen ones (accuracy 0.700 of 10 cutouts, 8 of them trained on, said without a word)
+    seen = training_input_rows(cutout_inputs(cutouts.images, cfg), loaded.training_rows) & scored
     if not seen.any():
         return ""
     rest = scored & ~seen

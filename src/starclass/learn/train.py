@@ -2211,7 +2211,9 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     # calibrate took those rows of the fine-tuned model for held-out ones
     inherited = starting_rows(init_from) if init_from is not None else None
     rows_record = training_record(inputs, data.train.indices, batch_size=int(config.recipe.batch_size),
-                                  inherited=inherited)
+                                  inherited=inherited,
+                                  inherited_prints=(starting_rows(init_from, fingerprints=True)
+                                                    if init_from is not None else None))
     seen_val = None
     if inherited is not None and len(inherited) and len(data.val.indices):
         seen_val = _warn_validation_rows_seen(inputs, data.val.indices, inherited, init_from, pixel_flags)
