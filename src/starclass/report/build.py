@@ -747,8 +747,9 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             s.note(f"{said(n)}: {none}")
         counts[n] = colour.box_counts(t, class_col=cols[n], mag_limit=mag_limit)
         n_classified = int(np.sum(cl > 0))
+        column = f" ({shown[n]})" if n in shown and not (n == pname and by_column) else ""  # said(n) says it
         s.table(f"box_counts_{key(n)}", counts[n],
-                f"{said(n)}" + (f" ({shown[n]})" if n in shown and not (n == pname and by_column) else "") + f": objects per class and box, over all "
+                f"{said(n)}{column}: objects per class and box, over all "
                 f"{n_classified} of its own classified rows (not the objects the other catalogues classify: "
                 "the Quality Ratio below compares those).")
     if len(cats) >= 2 and common is not None:
@@ -791,8 +792,9 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             lf.note(f"{said(n)}: luminosity function slope: {r['note']}")
         if distance_mpc is not None:
             objs, cnt = luminosity.bright_end(t, distance_mpc, class_col=cols[n])
-            lf.table(f"bright_end_{key(n)}", cnt, f"{said(n)}: classes of the {len(objs)} objects brighter than M_V = −10 "
-                                             "(Humphreys-Davidson limit: should be clusters or foreground stars).")
+            lf.table(f"bright_end_{key(n)}", cnt,
+                     f"{said(n)}: classes of the {len(objs)} objects brighter than M_V = −10 "
+                     "(Humphreys-Davidson limit: should be clusters or foreground stars).")
     if hists:
         lf.figure("luminosity_functions", F.fig_luminosity(hists, "/".join(dict.fromkeys(lf_bands)),
                                                           "class 1+2 luminosity functions"), "")
@@ -822,7 +824,8 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                 for hi in (7.0, 8.0, 8.6)]
         mf = mass_functions(mass, age, log_mass_min=mins)
         mf.meta["mass_kind"] = kind_label  # which mass log_mass_min is in, kept in the written table
-        ms.table(f"mass_functions_{key(n)}", mf, f"{said(n)}, class 1+2: dN/dM ∝ M^β; least squares on equal-number bins "
+        ms.table(f"mass_functions_{key(n)}", mf, f"{said(n)}, class 1+2: dN/dM ∝ M^β; least squares on equal-number "
+                                            "bins "
                                             "(_ls) "
                                             "and maximum likelihood (_ml); "
                                             "lower mass = visible at M_V = −7.8 at the oldest age"
@@ -842,7 +845,8 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                       F.fig_powerlaw_bins(fits, "log M [Msun]", "log dN/dM", f"{said(n)}: mass functions"), "")
         _sed_check(ms, n, t, ssp, sed_warned)
         ad = age_distributions(mass, age)
-        ms.table(f"age_distributions_{key(n)}", ad, f"{said(n)}, class 1+2: dN/dτ ∝ τ^γ over log τ 6.5-9 (0.5 dex bins).")
+        ms.table(f"age_distributions_{key(n)}", ad,
+                 f"{said(n)}, class 1+2: dN/dτ ∝ τ^γ over log τ 6.5-9 (0.5 dex bins).")
         res = []
         with np.errstate(divide="ignore", invalid="ignore"):
             lm_all = np.log10(mass)
