@@ -715,8 +715,8 @@ def test_every_number_evaluate_prints_on_ten_rows_is_sklearns_or_a_hand_count(tm
                                       _f(average_precision_score(ref == c, probs[:, c - 1])))
         elif m := re.fullmatch(r"threshold for 80% purity of class (\d+) \([^)]*\): no threshold can be chosen for "
                                r"purity 0\.80: the rule selects at least 10 objects and there are (\d+) objects in "
-                               r"all; it needs more than 10 for a threshold to leave any out \(too few for the rule, not a "
-                               r"result of the scores\)", body):
+                               r"all; it needs more than 10 for a threshold to leave any out \(too few for the rule, "
+                               r"not a result of the scores\)", body):
             # ten rows: only the lowest threshold selects ten, every row (whose purity, the share of the class, was
             # said as "best purity" until 2026-12-07): too few rows for the rule
             assert m.group(2) == str(len(ref)) and len(ref) <= 10 and np.mean(ref == int(m.group(1))) < 0.8
