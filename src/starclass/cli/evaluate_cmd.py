@@ -398,8 +398,9 @@ def classified_from(table: Table, pred: str | os.PathLike) -> dict[str, str]:
     so evaluate names them too. A table that records the cutouts' folder alone (``cutout_root``, written before
     ``cutout_list`` was) names it only where the folder's own list is what was classified (the same files):
     ``--stamps cut`` for a ``classify --stamps cut/test.csv`` read ``cut/labels.csv``, or the label sub-folders
-    with evaluate's own figures among them. A path is given as recorded, absolute where that is shorter than one
-    walked up from here.
+    with evaluate's own figures among them. ``train --cv``'s ``cv_predictions.ecsv`` of a cutout folder names
+    that folder alone (:func:`_cv_cutouts`). A path is named by :func:`starclass.io.paths.short_path`: from the
+    current folder where it lies under it, else absolute (or walked up, where that is shorter).
 
     Examples
     --------
@@ -419,10 +420,12 @@ def classified_from(table: Table, pred: str | os.PathLike) -> dict[str, str]:
     """
     from starclass.io.cutout_folders import row_folders
     from starclass.io.paths import short_path
-    from starclass.schema import CUTOUT_LIST, MODEL_PATH
+    from starclass.schema import CUTOUT_LIST, CV_SCHEME, MODEL_PATH
 
     here = Path(pred).parent
     out: dict[str, str] = {}
+    if table.meta.get(CV_SCHEME):
+        return _cv_cutouts(table, pred)
     recorded = _one_record(table, MODEL_PATH)
     if recorded:
         out["--model"] = short_path(here / recorded)  # a relative record is relative to the table's folder
@@ -462,6 +465,38 @@ def classified_cutouts(table: Table, pred: str | os.PathLike) -> Path | None:
     listed = _one_record(table, CUTOUT_LIST)
     path = None if listed is None else Path(pred).parent / listed  # a relative record: of the table's folder
     return path if path is not None and path.exists() else None
+
+
+def _cv_cutouts(table: Table, pred: str | os.PathLike) -> dict[str, str]:
+    """``{"--stamps": FOLDER}`` for ``train --cv``'s ``cv_predictions.ecsv`` of a cutout folder, else ``{}``.
+
+    Its rows are the folder's own (blank cutouts left out), classified by the fold models, so the folder it
+    records is the one report's gallery of mistakes reads: without it ``train --cv`` -> ``evaluate`` ->
+    ``report`` gave a page with no gallery. No ``--model``: each row was classified by the fold model that
+    held it out, and any one fold model had trained on four fifths of the others (its Grad-CAM of them is
+    not of held-out cutouts).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from astropy.table import Table
+    >>> cut = Path(tempfile.mkdtemp())
+    >>> t = Table({"row": [0], "file": ["a.png"], "class_pred": [1]}, meta={"cv": "5", "cutout_root": str(cut)})
+    >>> _cv_cutouts(t, "cv_predictions.ecsv") == {"--stamps": str(cut)}
+    True
+    >>> _cv_cutouts(Table({"row": [0], "class_pred": [1]}, meta={"cv": "5"}), "cv_predictions.ecsv")  # mosaics
+    {}
+    """
+    from starclass.io.cutout_folders import row_folders
+    from starclass.io.paths import short_path
+
+    try:
+        folders = row_folders(table, pred, Path(pred).parent) if len(table) else None
+    except StarclassError:  # recorded for some rows only: report names the fault
+        return {}
+    if not folders or len({str(f) for f in folders}) != 1 or not folders[0].is_dir():
+        return {}  # a cross-validation on mosaics (no folder), or a folder moved since: the plain command
+    return {"--stamps": short_path(folders[0])}
 
 
 def _one_record(table: Table, name: str) -> str | None:

@@ -839,17 +839,17 @@ def _trained_here_note(table, candidates: str | Path) -> str | None:
 
 
 def _shown_path(path: str | Path) -> str:
-    """``path`` relative to the current folder where it lies under it, else as recorded (an absolute path).
+    """``path`` relative to the current folder where it lies under it, else as recorded (an absolute path):
+    :func:`starclass.io.paths.short_path`, the one spelling of a path in a ``next:`` line.
 
     Examples
     --------
     >>> _shown_path("/no/such/folder/labels.ecsv")
     '/no/such/folder/labels.ecsv'
     """
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    from starclass.io.paths import short_path
+
+    return short_path(path)
 
 
 def _own_labels(table, key: str, candidates: Path) -> str:

@@ -1411,6 +1411,7 @@ def _no_threshold_stored(cfg: TaskConfig, model_dir: Path, target: float, why: s
 
 def _print_cv(cvr, cautions: Sequence[str] = ()) -> None:
     """The per-fold and pooled metrics as a small table, after the notes and the cautions (:func:`_echo_notes`)."""
+    from starclass.io.paths import short_path
     from starclass.learn.crossval import METRIC_NAMES
 
     _echo_notes(cvr.notes, cautions)
@@ -1441,7 +1442,7 @@ def _print_cv(cvr, cautions: Sequence[str] = ()) -> None:
     # mean and std and no word that evaluate scores the pooled out-of-fold predictions (until 2026-12-07)
     pooled = Path(cvr.outdir) / "cv_predictions.ecsv"
     echo(f"next: 95% intervals, curves and calibration of the pooled held-out predictions with 'starclass evaluate "
-         f"{shell_word(str(pooled))} -o {shell_word(str(Path(cvr.outdir)) + '_evaluation')}'")
+         f"{shell_word(short_path(pooled))} -o {shell_word(short_path(str(cvr.outdir) + '_evaluation'))}'")
 
 
 def _check_votes(cfg, catalog, labels, label_columns: str | None, label_model: str = "mode") -> None:

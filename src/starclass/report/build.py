@@ -680,9 +680,24 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
 
     ``said(name)`` names a catalogue in captions and titles (:meth:`~starclass.evaluate.compare.Evaluation.shown`:
     the scored one by its file's stem); the keys ``name`` name the tables and figures."""
-    said = said or str
-    out = []
     shown = shown or {}
+    # the scored catalogue's science tables and figures are of the column scored: named after the file alone
+    # (box_counts_ngc1566, "ngc1566: U-B vs V-I"), `evaluate NGC1566.tab --pred-column class_ml` and another
+    # --pred-column of the same file wrote one name, and the title did not say whose classes it drew (until
+    # 2026-12-07). The default columns (class_pred, or class_ref where it has none) keep the file's name alone
+    scored_col = shown.get(pname)
+    by_column = (scored_col is not None and scored_col not in (CLASS_PRED, CLASS_REF)
+                 and not pname.endswith(f"_{scored_col}"))
+    named = said or str
+
+    def said(n: str) -> str:
+        return f"{named(n)} ({scored_col})" if n == pname and by_column else named(n)
+
+    def key(n: str) -> str:
+        """The name of catalogue ``n``'s class-dependent tables and figures (``box_counts_<key>``)."""
+        return f"{n}_{scored_col}" if n == pname and by_column else n
+
+    out = []
     checked = checked or (lambda title: None)
     # colour-colour
     s = Section(SCIENCE_CHECKS[0], key="colour")
@@ -728,14 +743,15 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                 "colours" + (f" brighter than m_V = {mag_limit:.2f}" if mag_limit is not None else "")
                 + (", not drawn." if panels else "; no panel to draw.")) if empty else ""
         if panels:
-            s.figure(f"colour_colour_{n}", F.fig_colour_colour(panels, track, f"{said(n)}: U-B vs V-I",
+            s.figure(f"colour_colour_{key(n)}", F.fig_colour_colour(panels, track, f"{said(n)}: U-B vs V-I",
                                                                 reddening=reddening), none)
         else:
             s.note(f"{said(n)}: {none}")
         counts[n] = colour.box_counts(t, class_col=cols[n], mag_limit=mag_limit)
         n_classified = int(np.sum(cl > 0))
-        s.table(f"box_counts_{n}", counts[n],
-                f"{said(n)}" + (f" ({shown[n]})" if n in shown else "") + f": objects per class and box, over all "
+        column = f" ({shown[n]})" if n in shown and not (n == pname and by_column) else ""  # said(n) says it
+        s.table(f"box_counts_{key(n)}", counts[n],
+                f"{said(n)}{column}: objects per class and box, over all "
                 f"{n_classified} of its own classified rows (not the objects the other catalogues classify: "
                 "the Quality Ratio below compares those).")
     if len(cats) >= 2 and common is not None:
@@ -778,8 +794,9 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             lf.note(f"{said(n)}: luminosity function slope: {r['note']}")
         if distance_mpc is not None:
             objs, cnt = luminosity.bright_end(t, distance_mpc, class_col=cols[n])
-            lf.table(f"bright_end_{n}", cnt, f"{said(n)}: classes of the {len(objs)} objects brighter than M_V = −10 "
-                                             "(Humphreys-Davidson limit: should be clusters or foreground stars).")
+            lf.table(f"bright_end_{key(n)}", cnt,
+                     f"{said(n)}: classes of the {len(objs)} objects brighter than M_V = −10 "
+                     "(Humphreys-Davidson limit: should be clusters or foreground stars).")
     if hists:
         lf.figure("luminosity_functions", F.fig_luminosity(hists, "/".join(dict.fromkeys(lf_bands)),
                                                           "class 1+2 luminosity functions"), "")
@@ -809,7 +826,8 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                 for hi in (7.0, 8.0, 8.6)]
         mf = mass_functions(mass, age, log_mass_min=mins)
         mf.meta["mass_kind"] = kind_label  # which mass log_mass_min is in, kept in the written table
-        ms.table(f"mass_functions_{n}", mf, f"{said(n)}, class 1+2: dN/dM ∝ M^β; least squares on equal-number bins "
+        ms.table(f"mass_functions_{key(n)}", mf, f"{said(n)}, class 1+2: dN/dM ∝ M^β; least squares on equal-number "
+                                            "bins "
                                             "(_ls) "
                                             "and maximum likelihood (_ml); "
                                             "lower mass = visible at M_V = −7.8 at the oldest age"
@@ -825,11 +843,12 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             except StarclassError as exc:  # too few objects: say so instead of drawing a fit
                 ms.note(f"{said(n)}: no mass-function panel for log τ {a0}-{a1}: {exc}")
         if fits:
-            ms.figure(f"mass_functions_{n}",
+            ms.figure(f"mass_functions_{key(n)}",
                       F.fig_powerlaw_bins(fits, "log M [Msun]", "log dN/dM", f"{said(n)}: mass functions"), "")
         _sed_check(ms, n, t, ssp, sed_warned)
         ad = age_distributions(mass, age)
-        ms.table(f"age_distributions_{n}", ad, f"{said(n)}, class 1+2: dN/dτ ∝ τ^γ over log τ 6.5-9 (0.5 dex bins).")
+        ms.table(f"age_distributions_{key(n)}", ad,
+                 f"{said(n)}, class 1+2: dN/dτ ∝ τ^γ over log τ 6.5-9 (0.5 dex bins).")
         res = []
         with np.errstate(divide="ignore", invalid="ignore"):
             lm_all = np.log10(mass)
@@ -840,7 +859,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             except StarclassError as exc:
                 ms.note(f"{said(n)}: no age-distribution panel for log M {m0}-{m1 or 'max'}: {exc}")
         if res:
-            ms.figure(f"age_distributions_{n}", F.fig_age_distributions(res, f"{said(n)}: age distributions"), "")
+            ms.figure(f"age_distributions_{key(n)}", F.fig_age_distributions(res, f"{said(n)}: age distributions"), "")
     if panels:
         drawn = [c for c in curves if c is not None]
         ms.figure("mass_age", F.fig_mass_age(panels, "class 1+2: mass vs age", curves=curves),
