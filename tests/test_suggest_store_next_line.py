@@ -62,6 +62,7 @@ def test_store_page_hint_names_the_store_and_its_mosaics(tmp_path, monkeypatch):
     line = _store_page_hint(tmp_path / "nowhere.h5", tmp_path / "c.ecsv", tmp_path / "sug.ecsv", tmp_path / "m0")
     assert line.startswith("next: ")
     assert "MOSAICS" not in line and "--mosaics" not in line and "--catalog " not in line
-    labels = tmp_path / "labels.ecsv"
-    assert f"starclass train --stamps {tmp_path / 'nowhere.h5'} --labels {labels} --resume-from" in line
+    # the export's file is suggest's own choice, named from the current folder (short_path, since s84walkA);
+    # the store is named as it was given
+    assert f"starclass train --stamps {tmp_path / 'nowhere.h5'} --labels labels.ecsv --resume-from" in line
     assert "starclass inspect DATA_DIR --catalogue" in line  # no record of its mosaics: the placeholder, said
