@@ -282,7 +282,9 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
         if st.magnitude is not None:
             s.figure(f"vs_magnitude_{suffix}",
                      F.fig_vs_magnitude(st.magnitude,
-                                        # "objects brighter than m" read as cut off (until 2026-12-07)
+                                        # "objects brighter than m" read as cut off (until 2026-12-07); the
+                                        # title names the selection and the quantity, as each trend's does
+                                        f"{what}{called} vs rest against magnitude ({st.magnitude_band}), "
                                         f"threshold {st.magnitude_threshold:.3f}{whose}; each point counts the "
                                         "objects brighter than the magnitude on the x axis",
                                         st.magnitude_band), "")
@@ -308,7 +310,10 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
             # vs_size__radius_pc (until 2026-12-07)
             key = "_".join("".join(ch if ch.isalnum() else " " for ch in qname).split())
             s.figure(f"vs_{key}_{suffix}",
-                     F.fig_vs_quantity(tab, f"threshold {tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
+                     # the seven trend panels of a class were all titled "threshold 0.500", their alt texts one
+                     # sentence (until 2026-12-07): each names its selection and quantity
+                     F.fig_vs_quantity(tab, f"{what}{called} vs rest against {quantity_label(qname)}, threshold "
+                                            f"{tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
                      "")
             s.table(f"vs_{key}_{suffix}", tab,
                     f"Purity, recall, F1 of the {what} selection in equal-number bins of {qname}.")

@@ -821,6 +821,7 @@ def fig_vs_quantity(tab: Table, title: str, quantity: str) -> Figure:
     ax2.set_ylabel("objects per bin", color="grey")
     ax.set_title(title, fontsize=10)
     _selection_curves(ax, ax2, tab, x, cumulative=False)
+    fit_titles(fig)  # the title names the selection and the quantity: two lines at the panel's width
     return fig
 
 
