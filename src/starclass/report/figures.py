@@ -38,7 +38,7 @@ from matplotlib.transforms import Bbox
 
 from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASS_NAMES, class_labels, group_column, renamed_result_columns, unit_of
+from starclass.schema import group_column, renamed_result_columns, unit_of
 from starclass.science.colour import BOXES
 
 if TYPE_CHECKING:
@@ -372,9 +372,6 @@ def save_png(fig: Figure, path: str | os.PathLike, dpi: int = 110, *, overwrite:
     _close(fig)
 
 
-#: The PHANGS classes as the confusion figures' ticks name them ("1 symmetric compact cluster"): the human and
-#: the symmetric confusion figures showed bare numbers where the metrics' confusion figures name the classes
-PHANGS_TICKS: list[str] = list(class_labels(CLASS_NAMES, list(CLASS_NAMES.values()), template="{k} {name}").values())
 
 
 def confusion_axis(role: str, name: str | None = None) -> str:
