@@ -57,6 +57,8 @@ def test_the_confusion_figures_of_one_page_name_each_class_alike(drawn):
     before = len(drawn)
     h = Table({"class_ref": [1, 2, 3, 4, 1, 2], "class_h1": [1, 2, 3, 4, 1, 2], "class_h2": [1, 3, 3, 4, 2, 2]})
     _human_section(types.SimpleNamespace(task=task, humans=[("h", human_baselines(h, min_overlap=1), None)]))
+    for fig in drawn[before:]:  # person vs person, person vs mode
+        assert _ticks(fig) == expected, (fig.axes[0].get_title(), _ticks(fig))
     a = types.SimpleNamespace(fractions=Table({"class": [1]}), mean=None, symmetric=np.full((4, 4), 0.25),
                               versus=[], notes=[])
     _agreement_section(types.SimpleNamespace(ref_name="truth", agreement=a, columns=None, pred_name="prediction",
