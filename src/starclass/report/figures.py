@@ -241,13 +241,18 @@ def place_grid(fig: Figure, axes: np.ndarray, n: int, *, suptitle: Text | None =
         measured = tuple(round(v, 3) for v in (*first, *inner, *last))
         if measured == placed:
             break
-        bottom_out, top_out = max(first[1], inner[1], last[1]), max(first[3], inner[3], last[3])
+        # panels sharing x (fig_mass_age) label it only under the lowest panel of a column: the first row may have
+        # none, the last panel shown always has them; an inner row needs room for them only where a panel of it has
+        # no panel below (the last row not full)
+        lowest = sticks_out(axes.flat[min(n, axes.size) - 1])[1] if rows > 1 else 0.0
+        row_out, top_out = max(first[1], inner[1], last[1]), max(first[3], inner[3], last[3])
+        bottom_out = max(row_out, lowest)
         left = _GRID_PAD + first[0]
         right = _GRID_PAD + last[2]
         top = _GRID_PAD + title_h + top_out
         bottom = _GRID_PAD + bottom_out
         gap_w = 2 * _GRID_PAD + max(first[2], inner[2]) + inner[0]
-        gap_h = 2 * _GRID_PAD + bottom_out + top_out
+        gap_h = 2 * _GRID_PAD + (bottom_out if n % cols else row_out) + top_out
         panel_w = (width - left - right - (cols - 1) * gap_w) / cols
         panel_h = (height - top - bottom - (rows - 1) * gap_h) / rows
         fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height,
@@ -1178,7 +1183,9 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *
     rows = -(-max(n, 1) // cols)
     # placed as constrained layout would (the suptitle "class 1+2: mass vs age" overlapped the panel titles without
     # it), once: constrained layout's solve at each draw was 40% of the time of the 16 LEGUS fields' figure
-    fig, axes = new_subplots(rows, cols, figsize=(3.4 * cols, 3.2 * rows), squeeze=False, sharey=True)
+    # one x and one y range for every panel (until 2026-12-07 only y was shared, and panels side by side read on
+    # different age ranges); the tick labels on x then only under the lowest panel of each column
+    fig, axes = new_subplots(rows, cols, figsize=(3.4 * cols, 3.2 * rows), squeeze=False, sharex=True, sharey=True)
     for ax in axes.flat[n:]:
         ax.set_visible(False)  # the grid's last row is not full
     for ax, (label, mass, age), curve in zip(axes.flat, panels, curves):
@@ -1191,7 +1198,10 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *
             ax.plot(curve[0], curve[1], color="k", lw=1.0, label=f"mass at {curve[2]}".replace(" (", "\n(", 1))
             ax.legend(fontsize=7, loc="upper left")
         ax.set_title(f"{label} (n={int(ok.sum())})", fontsize=9)
-        ax.set_xlabel("log age [yr]")
+    for i, ax in enumerate(axes.flat[:n]):
+        if i + cols >= n:  # no panel below it (the grid's last row is not full): its x axis is said here
+            ax.xaxis.set_tick_params(which="both", labelbottom=True)
+            ax.set_xlabel("log age [yr]")
     for row in axes:
         row[0].set_ylabel("log mass [Msun]")
     place_grid(fig, axes, n, suptitle=fig.suptitle(title, fontsize=11))
