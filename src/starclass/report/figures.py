@@ -1488,6 +1488,10 @@ def add_scale_bar(ax: Axes, pixel_scale: float | None, width_px: int) -> Any:
     return bar
 
 
+#: The label of the Grad-CAM figure's one colour bar: the examples' overlays and the mean maps on one scale.
+GRADCAM_BAR = "Grad-CAM / its peak (examples overlaid; mean maps: their mean)"
+
+
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
                 *, names: dict[int, str] | None = None, origin: str = "lower",
                 pixel_scale: float | None = None) -> Figure:
@@ -1515,29 +1519,40 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     # one empty column between the mean maps and the profile panel: its y label fell on the
     # last mean map (a two- and a five-class report, 2026-12-02)
     ncols = max(n_ex, nav + 3)
-    fig = new_figure(figsize=(2.0 * ncols, 6.2))
-    gs = fig.add_gridspec(2, ncols)
+    # one colour scale for the figure, one bar (until 2026-12-07 each mean map had its own scale and bar, and the
+    # same colour read as 0.3 in one and 0.9 in the next): the maps run 0..1 of their peak, their means within it
+    top = max([1.0, *(map_top(m) for m in averages.values())])
+    # the rows as tall as their square panels (with their titles, the bar and the suptitle): the figure was 6.2 in
+    # tall whatever its width, a blank band between the rows and under the title
+    side = 2.0 * ncols * 0.96 / (ncols + 0.25 * (ncols - 1))
+    height = 2 * side + 2.2
+    fig = new_figure(figsize=(2.0 * ncols, height))
+    gs = fig.add_gridspec(3, ncols, height_ratios=(side, side, 0.08), left=0.02, right=0.98, wspace=0.25,
+                          top=1 - 0.75 / height, bottom=0.45 / height, hspace=0.55 / side)
+    over = None
     for i in range(n_ex):
         ax = fig.add_subplot(gs[0, i])
         img = stamps[i]
         ax.imshow(img, cmap="gray", origin=origin)
-        over = ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=1)
+        over = ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=top)
         ax.set_title(zero_map_title(labels[i], maps[i]), fontsize=8)
         ax.axis("off")
         if i == 0:
             add_scale_bar(ax, pixel_scale, int(np.shape(img)[-1]))
-        if i == n_ex - 1:
-            # the overlays' colours had no scale: each map runs 0..1 of its own peak
-            bar_below(fig, ax, over, "Grad-CAM / its peak")
     names = names or {}
+    im = over
     for j, (k, m) in enumerate(averages.items()):
         ax = fig.add_subplot(gs[1, j])
-        im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=map_top(m))
+        im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=top)
         # a mean map is zero only where every map of the class is: say so rather than show a flat tint
         ax.set_title(zero_map_title(f"mean, {names.get(k, f'class {k}')}", m, "all maps"), fontsize=8)
         ax.axis("off")
-        # each mean map on its own scale: its own bar, read against the profiles beside
-        bar_below(fig, ax, im, "mean Grad-CAM")
+    if im is not None:
+        # under the mean maps, whose colours are drawn in full (the examples' at 40% over their stamps)
+        bar = fig.colorbar(im, cax=fig.add_subplot(gs[2, :max(nav, 1)]), orientation="horizontal")
+        bar.set_label(GRADCAM_BAR, fontsize=7)
+        bar.ax.tick_params(labelsize=6)
+        bar.ax.xaxis.get_major_formatter().set_useOffset(False)
     ax = fig.add_subplot(gs[1, nav + 1:nav + 3])
     colour = dict(zip(profiles, colours_of(profiles)))
     for k, (r, p) in profiles.items():
