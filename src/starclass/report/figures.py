@@ -31,10 +31,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.colorbar import Colorbar
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import LogFormatter, MaxNLocator
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, offset_copy
 
 from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
@@ -466,16 +467,36 @@ def fig_curves(roc: Sequence[Curve], pr: Sequence[Curve], title: str,
     a.set_xlabel("false positive rate")
     a.set_ylabel("true positive rate")
     a.set_title("ROC, one vs rest", fontsize=10)
-    a.legend(fontsize=8)
+    curves_legend(a)
     for c in pr:
         b.plot(c.x, c.y, color=colour[str(c.label)], label=f"{shown_name(c.label, names)} (AP {c.area:.2f})")
         b.axhline(c.n_pos / (c.n_pos + c.n_neg), color=colour[str(c.label)], ls=":", lw=0.8)
     b.set_xlabel("recall")
     b.set_ylabel("precision (purity)")
     b.set_title("precision-recall (dotted: chance)", fontsize=10)
-    b.legend(fontsize=8)
+    curves_legend(b)
     fig.suptitle(title, fontsize=11)
     return fig
+
+
+def curves_legend(ax: Axes) -> Legend:
+    """The legend of a curves panel under it, below its x label, where it covers no curve.
+
+    Inside the panel ("best") a four- or five-class legend covered half of the ROC curves of a weak model, which
+    run along the diagonal through every corner (until 2026-12-07); the page's PNG is saved with a tight box, which
+    takes the legend in.
+
+    Examples
+    --------
+    >>> fig, ax = new_subplots()
+    >>> _ = ax.plot([0, 1], [0, 1], label="class 1"); _ = ax.set_xlabel("recall")
+    >>> curves_legend(ax).get_bbox_to_anchor() is not None
+    True
+    """
+    # the anchor below the x label, in points from the axes' bottom edge (the tick and axis labels' height); one
+    # column: the names of a PHANGS task ("2 asymmetric compact cluster (AUC 0.49)") in two ran into the next panel's
+    anchor = offset_copy(ax.transAxes, fig=ax.figure, y=-30, units="points")
+    return ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=anchor, frameon=False)
 
 
 def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str] | None = None) -> Figure:
