@@ -1532,8 +1532,8 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     >>> avg = {1: np.zeros((8, 8)), 2: np.ones((8, 8))}
     >>> prof = {k: (np.arange(4.0), np.ones(4)) for k in avg}
     >>> fig = fig_gradcam(np.zeros((4, 8, 8)), np.zeros((4, 8, 8)), ["a"] * 4, avg, prof, "t")
-    >>> len(fig.axes)
-    7
+    >>> len(fig.axes)  # 4 examples, 2 mean maps, the profiles and the one colour bar
+    8
     """
     n_ex = min(len(stamps), 8)
     nav = len(averages)
