@@ -1,7 +1,8 @@
 """The vs-magnitude panel's title says in words what each point counts, wrapped to its panel.
 
 Until 2026-12-07 it read "threshold 0.500, objects brighter than m", which read as cut off. The report now
-titles it "threshold 0.500; each point counts the objects brighter than the magnitude on the x axis", wrapped
+titles it "class 1 vs rest against magnitude (f555w), threshold 0.500; each point counts the objects brighter
+than the magnitude on the x axis", wrapped
 to the panel's width (``fit_titles``), and the page's alt text says the same in one line. Read from the
 figures' title artists and the page.
 """
@@ -38,7 +39,8 @@ def test_the_report_titles_the_magnitude_panel_in_words(tmp_path, unrendered_fig
     res = CliRunner().invoke(app, ["report", str(path), "--bootstrap", "0", "-o", str(page)])
     assert res.exit_code == 0, res.output
     titles = [" ".join(t.split()) for t in unrendered_figures if "brighter" in t]
-    assert titles and all(re.fullmatch(rf"threshold \d\.\d{{3}}; {SAID}", t) for t in titles), titles
+    said = rf"class 1 vs rest against magnitude \(f555w\), threshold \d\.\d{{3}}; {SAID}"
+    assert titles and all(re.fullmatch(said, t) for t in titles), titles
     alts = [a for a in re.findall(r"<img alt='([^']*)'", page.read_text()) if "brighter" in a]
     assert alts == titles  # the alt text in step, in one line
 

@@ -185,6 +185,26 @@ def quantity_label(quantity: str) -> str:
     return f"{quantity} [{unit.to_string()}]" if unit is not None and unit.to_string() else quantity
 
 
+def phangs_ticks(task: EvalTask | None) -> list[str]:
+    """How the PHANGS confusion figures (symmetric, human) name the classes 1-4: as the metrics' figures do.
+
+    They named them with the schema's words ("1 symmetric compact cluster", "4 artefact / non-cluster") where
+    the metrics' confusion figures of the same page, a phangs4 or legus4 task, said the task's ("1 symmetric
+    cluster", "4 non-cluster"): one class, two names on one page (until 2026-12-07). Now both read
+    :func:`figure_names`; the schema's names where there is no task.
+
+    Examples
+    --------
+    >>> phangs_ticks(EvalTask.from_classes([1, 2, 3, 4], class_names=["symmetric cluster", "asymmetric cluster",
+    ...                                                                "compact association", "non-cluster"]))
+    ['1 symmetric cluster', '2 asymmetric cluster', '3 compact association', '4 non-cluster']
+    >>> phangs_ticks(None)[3]
+    '4 artefact / non-cluster'
+    """
+    named = figure_names(task if task is not None else EvalTask.from_classes(CLASSES))
+    return [named.get(str(k), str(k)) for k in CLASSES]
+
+
 def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
     rname = c.ref_name
     # the two columns where both are the one catalogue's (-r self): "prediction" / "prediction class_ref" before;
@@ -282,7 +302,9 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
         if st.magnitude is not None:
             s.figure(f"vs_magnitude_{suffix}",
                      F.fig_vs_magnitude(st.magnitude,
-                                        # "objects brighter than m" read as cut off (until 2026-12-07)
+                                        # "objects brighter than m" read as cut off (until 2026-12-07); the
+                                        # title names the selection and the quantity, as each trend's does
+                                        f"{what}{called} vs rest against magnitude ({st.magnitude_band}), "
                                         f"threshold {st.magnitude_threshold:.3f}{whose}; each point counts the "
                                         "objects brighter than the magnitude on the x axis",
                                         st.magnitude_band), "")
@@ -308,7 +330,10 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
             # vs_size__radius_pc (until 2026-12-07)
             key = "_".join("".join(ch if ch.isalnum() else " " for ch in qname).split())
             s.figure(f"vs_{key}_{suffix}",
-                     F.fig_vs_quantity(tab, f"threshold {tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
+                     # the seven trend panels of a class were all titled "threshold 0.500", their alt texts one
+                     # sentence (until 2026-12-07): each names its selection and quantity
+                     F.fig_vs_quantity(tab, f"{what}{called} vs rest against {quantity_label(qname)}, threshold "
+                                            f"{tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
                      "")
             s.table(f"vs_{key}_{suffix}", tab,
                     f"Purity, recall, F1 of the {what} selection in equal-number bins of {qname}.")
@@ -423,13 +448,13 @@ def _trust_section(c: Comparison) -> Section:
     return s
 
 
-def _agreement_section(c: Comparison) -> Section:
+def _agreement_section(c: Comparison, task: EvalTask | None = None) -> Section:
     rname, a = c.ref_name, c.agreement
     pname, rshown = c.columns or (c.pred_name, rname)
     s = Section(f"{c.heading()}: PHANGS agreement", key=f"agreement_{rname}")
     s.table(f"agreement_{rname}", a.fractions, f"Agreement fraction per class: mean of n_both/n_{pname} and "
             f"n_both/n_{rshown}; mean of the four classes = {a.mean:.3f}" if a.mean is not None else "")
-    s.figure(f"symmetric_confusion_{rname}", F.fig_confusion(None, a.symmetric, F.PHANGS_TICKS,
+    s.figure(f"symmetric_confusion_{rname}", F.fig_confusion(None, a.symmetric, phangs_ticks(task),
                                                              "symmetric confusion (PHANGS)",
                                                              xlabel="class in the other catalogue",
                                                              ylabel="class in one catalogue"),
@@ -462,6 +487,7 @@ def _human_section(ev: Evaluation) -> Section | None:
     if not ev.humans:
         return None
     s = Section("Human-to-human baselines", key="humans")
+    ticks = phangs_ticks(getattr(ev, "task", None))  # the task's names, as the metrics' figures say them
     for n, r, err in ev.humans:
         if r is None:
             s.note(f"{n}: {err}")
@@ -480,9 +506,9 @@ def _human_section(ev: Evaluation) -> Section | None:
         s.table(f"human_vs_mode_{n}", r["vs_mode"],
                 "Each classifier against the final label, on the objects with 3 or more labels and an untied mode "
                 "(n; NaN where there is none); _loo: against the mode of the others.")
-        s.figure(f"human_confusion_{n}", F.fig_confusion(None, r["confusion_pairwise"], F.PHANGS_TICKS,
+        s.figure(f"human_confusion_{n}", F.fig_confusion(None, r["confusion_pairwise"], ticks,
                                                          "person vs person", "another person", "one person"), "")
-        s.figure(f"human_confusion_mode_{n}", F.fig_confusion(None, r["confusion_vs_mode"], F.PHANGS_TICKS,
+        s.figure(f"human_confusion_mode_{n}", F.fig_confusion(None, r["confusion_vs_mode"], ticks,
                                                               "person vs mode", "mode", "person"), "")
     return s
 
@@ -1417,7 +1443,7 @@ def _add_sections(ev: Evaluation, add: Callable[[Section], None], sections: list
         if c.by:
             add(_groups_section(c, ev.task))
         if c.agreement is not None:
-            add(_agreement_section(c))
+            add(_agreement_section(c, ev.task))
     for extra in (_table1_section(ev, radius), _human_section(ev)):
         if extra is not None:
             add(extra)

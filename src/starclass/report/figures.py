@@ -31,14 +31,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.colorbar import Colorbar
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import LogFormatter, MaxNLocator
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, offset_copy
 
 from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASS_NAMES, class_labels, group_column, renamed_result_columns, unit_of
+from starclass.schema import group_column, renamed_result_columns, unit_of
 from starclass.science.colour import BOXES
 
 if TYPE_CHECKING:
@@ -241,13 +242,18 @@ def place_grid(fig: Figure, axes: np.ndarray, n: int, *, suptitle: Text | None =
         measured = tuple(round(v, 3) for v in (*first, *inner, *last))
         if measured == placed:
             break
-        bottom_out, top_out = max(first[1], inner[1], last[1]), max(first[3], inner[3], last[3])
+        # panels sharing x (fig_mass_age) label it only under the lowest panel of a column: the first row may have
+        # none, the last panel shown always has them; an inner row needs room for them only where a panel of it has
+        # no panel below (the last row not full)
+        lowest = sticks_out(axes.flat[min(n, axes.size) - 1])[1] if rows > 1 else 0.0
+        row_out, top_out = max(first[1], inner[1], last[1]), max(first[3], inner[3], last[3])
+        bottom_out = max(row_out, lowest)
         left = _GRID_PAD + first[0]
         right = _GRID_PAD + last[2]
         top = _GRID_PAD + title_h + top_out
         bottom = _GRID_PAD + bottom_out
         gap_w = 2 * _GRID_PAD + max(first[2], inner[2]) + inner[0]
-        gap_h = 2 * _GRID_PAD + bottom_out + top_out
+        gap_h = 2 * _GRID_PAD + (bottom_out if n % cols else row_out) + top_out
         panel_w = (width - left - right - (cols - 1) * gap_w) / cols
         panel_h = (height - top - bottom - (rows - 1) * gap_h) / rows
         fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height,
@@ -372,9 +378,6 @@ def save_png(fig: Figure, path: str | os.PathLike, dpi: int = 110, *, overwrite:
     _close(fig)
 
 
-#: The PHANGS classes as the confusion figures' ticks name them ("1 symmetric compact cluster"): the human and
-#: the symmetric confusion figures showed bare numbers where the metrics' confusion figures name the classes
-PHANGS_TICKS: list[str] = list(class_labels(CLASS_NAMES, list(CLASS_NAMES.values()), template="{k} {name}").values())
 
 
 def confusion_axis(role: str, name: str | None = None) -> str:
@@ -464,16 +467,36 @@ def fig_curves(roc: Sequence[Curve], pr: Sequence[Curve], title: str,
     a.set_xlabel("false positive rate")
     a.set_ylabel("true positive rate")
     a.set_title("ROC, one vs rest", fontsize=10)
-    a.legend(fontsize=8)
+    curves_legend(a)
     for c in pr:
         b.plot(c.x, c.y, color=colour[str(c.label)], label=f"{shown_name(c.label, names)} (AP {c.area:.2f})")
         b.axhline(c.n_pos / (c.n_pos + c.n_neg), color=colour[str(c.label)], ls=":", lw=0.8)
     b.set_xlabel("recall")
     b.set_ylabel("precision (purity)")
     b.set_title("precision-recall (dotted: chance)", fontsize=10)
-    b.legend(fontsize=8)
+    curves_legend(b)
     fig.suptitle(title, fontsize=11)
     return fig
+
+
+def curves_legend(ax: Axes) -> Legend:
+    """The legend of a curves panel under it, below its x label, where it covers no curve.
+
+    Inside the panel ("best") a four- or five-class legend covered half of the ROC curves of a weak model, which
+    run along the diagonal through every corner (until 2026-12-07); the page's PNG is saved with a tight box, which
+    takes the legend in.
+
+    Examples
+    --------
+    >>> fig, ax = new_subplots()
+    >>> _ = ax.plot([0, 1], [0, 1], label="class 1"); _ = ax.set_xlabel("recall")
+    >>> curves_legend(ax).get_bbox_to_anchor() is not None
+    True
+    """
+    # the anchor below the x label, in points from the axes' bottom edge (the tick and axis labels' height); one
+    # column: the names of a PHANGS task ("2 asymmetric compact cluster (AUC 0.49)") in two ran into the next panel's
+    anchor = offset_copy(ax.transAxes, fig=ax.figure, y=-30, units="points")
+    return ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=anchor, frameon=False)
 
 
 def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str] | None = None) -> Figure:
@@ -821,6 +844,7 @@ def fig_vs_quantity(tab: Table, title: str, quantity: str) -> Figure:
     ax2.set_ylabel("objects per bin", color="grey")
     ax.set_title(title, fontsize=10)
     _selection_curves(ax, ax2, tab, x, cumulative=False)
+    fit_titles(fig)  # the title names the selection and the quantity: two lines at the panel's width
     return fig
 
 
@@ -1180,7 +1204,9 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *
     rows = -(-max(n, 1) // cols)
     # placed as constrained layout would (the suptitle "class 1+2: mass vs age" overlapped the panel titles without
     # it), once: constrained layout's solve at each draw was 40% of the time of the 16 LEGUS fields' figure
-    fig, axes = new_subplots(rows, cols, figsize=(3.4 * cols, 3.2 * rows), squeeze=False, sharey=True)
+    # one x and one y range for every panel (until 2026-12-07 only y was shared, and panels side by side read on
+    # different age ranges); the tick labels on x then only under the lowest panel of each column
+    fig, axes = new_subplots(rows, cols, figsize=(3.4 * cols, 3.2 * rows), squeeze=False, sharex=True, sharey=True)
     for ax in axes.flat[n:]:
         ax.set_visible(False)  # the grid's last row is not full
     for ax, (label, mass, age), curve in zip(axes.flat, panels, curves):
@@ -1193,7 +1219,10 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *
             ax.plot(curve[0], curve[1], color="k", lw=1.0, label=f"mass at {curve[2]}".replace(" (", "\n(", 1))
             ax.legend(fontsize=7, loc="upper left")
         ax.set_title(f"{label} (n={int(ok.sum())})", fontsize=9)
-        ax.set_xlabel("log age [yr]")
+    for i, ax in enumerate(axes.flat[:n]):
+        if i + cols >= n:  # no panel below it (the grid's last row is not full): its x axis is said here
+            ax.xaxis.set_tick_params(which="both", labelbottom=True)
+            ax.set_xlabel("log age [yr]")
     for row in axes:
         row[0].set_ylabel("log mass [Msun]")
     place_grid(fig, axes, n, suptitle=fig.suptitle(title, fontsize=11))
@@ -1480,6 +1509,10 @@ def add_scale_bar(ax: Axes, pixel_scale: float | None, width_px: int) -> Any:
     return bar
 
 
+#: The label of the Grad-CAM figure's one colour bar: the examples' overlays and the mean maps on one scale.
+GRADCAM_BAR = "Grad-CAM / its peak (examples overlaid; mean maps: their mean)"
+
+
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
                 *, names: dict[int, str] | None = None, origin: str = "lower",
                 pixel_scale: float | None = None) -> Figure:
@@ -1499,37 +1532,48 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     >>> avg = {1: np.zeros((8, 8)), 2: np.ones((8, 8))}
     >>> prof = {k: (np.arange(4.0), np.ones(4)) for k in avg}
     >>> fig = fig_gradcam(np.zeros((4, 8, 8)), np.zeros((4, 8, 8)), ["a"] * 4, avg, prof, "t")
-    >>> len(fig.axes)
-    7
+    >>> len(fig.axes)  # 4 examples, 2 mean maps, the profiles and the one colour bar
+    8
     """
     n_ex = min(len(stamps), 8)
     nav = len(averages)
     # one empty column between the mean maps and the profile panel: its y label fell on the
     # last mean map (a two- and a five-class report, 2026-12-02)
     ncols = max(n_ex, nav + 3)
-    fig = new_figure(figsize=(2.0 * ncols, 6.2))
-    gs = fig.add_gridspec(2, ncols)
+    # one colour scale for the figure, one bar (until 2026-12-07 each mean map had its own scale and bar, and the
+    # same colour read as 0.3 in one and 0.9 in the next): the maps run 0..1 of their peak, their means within it
+    top = max([1.0, *(map_top(m) for m in averages.values())])
+    # the rows as tall as their square panels (with their titles, the bar and the suptitle): the figure was 6.2 in
+    # tall whatever its width, a blank band between the rows and under the title
+    side = 2.0 * ncols * 0.96 / (ncols + 0.25 * (ncols - 1))
+    height = 2 * side + 2.2
+    fig = new_figure(figsize=(2.0 * ncols, height))
+    gs = fig.add_gridspec(3, ncols, height_ratios=(side, side, 0.08), left=0.02, right=0.98, wspace=0.25,
+                          top=1 - 0.75 / height, bottom=0.45 / height, hspace=0.55 / side)
+    over = None
     for i in range(n_ex):
         ax = fig.add_subplot(gs[0, i])
         img = stamps[i]
         ax.imshow(img, cmap="gray", origin=origin)
-        over = ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=1)
+        over = ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=top)
         ax.set_title(zero_map_title(labels[i], maps[i]), fontsize=8)
         ax.axis("off")
         if i == 0:
             add_scale_bar(ax, pixel_scale, int(np.shape(img)[-1]))
-        if i == n_ex - 1:
-            # the overlays' colours had no scale: each map runs 0..1 of its own peak
-            bar_below(fig, ax, over, "Grad-CAM / its peak")
     names = names or {}
+    im = over
     for j, (k, m) in enumerate(averages.items()):
         ax = fig.add_subplot(gs[1, j])
-        im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=map_top(m))
+        im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=top)
         # a mean map is zero only where every map of the class is: say so rather than show a flat tint
         ax.set_title(zero_map_title(f"mean, {names.get(k, f'class {k}')}", m, "all maps"), fontsize=8)
         ax.axis("off")
-        # each mean map on its own scale: its own bar, read against the profiles beside
-        bar_below(fig, ax, im, "mean Grad-CAM")
+    if im is not None:
+        # under the mean maps, whose colours are drawn in full (the examples' at 40% over their stamps)
+        bar = fig.colorbar(im, cax=fig.add_subplot(gs[2, :max(nav, 1)]), orientation="horizontal")
+        bar.set_label(GRADCAM_BAR, fontsize=7)
+        bar.ax.tick_params(labelsize=6)
+        bar.ax.xaxis.get_major_formatter().set_useOffset(False)
     ax = fig.add_subplot(gs[1, nav + 1:nav + 3])
     colour = dict(zip(profiles, colours_of(profiles)))
     for k, (r, p) in profiles.items():
