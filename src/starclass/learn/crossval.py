@@ -40,7 +40,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from starclass.errors import CalibrationFitWarning, StarclassError, UncalibratedWarning, counted
 from starclass.io.progress import Progress
 from starclass.learn.data import ModelInputs
-from starclass.learn.provenance import the_starting_model
+from starclass.learn.provenance import starting_trained, the_starting_model
 from starclass.schema import CLASS_PRED, CLASS_REF, CV_SCHEME, FOLD, INFERENCE_BATCH_SIZE, class_labels, prob_col
 
 if TYPE_CHECKING:
@@ -145,8 +145,8 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
         cutout folder's rows.
     start_trained
         One bool per candidate, True where the starting model (``--resume-from``) trained on it
-        (:func:`starting_trained`), or None. With ``k`` folds, the folds hold out only the other rows
-        (with ``groups``, only the objects the starting model trained on no row of), the rule
+        (:func:`starclass.learn.provenance.starting_trained`), or None. With ``k`` folds, the folds hold out
+        only the other rows (with ``groups``, only the objects the starting model trained on no row of), the rule
         :func:`starclass.learn.train.split_apart` draws a fine-tune's validation rows by: those it trained
         on are trained on in every fold.
     start
@@ -259,28 +259,6 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
 #: (:func:`starclass.learn.train.apart_note`): :func:`cross_validate` says it once for every fold
 #: (:func:`cv_apart_note`).
 _TRAINED_AGAIN = "it trained on are trained on again and never validated on"
-
-
-def starting_trained(init_from: str | os.PathLike | None, inputs: Any) -> np.ndarray | None:
-    """One bool per row of ``inputs``: True where the starting model ``init_from`` trained on it, or None.
-
-    None where there is no starting model, it records no training rows (its manifest's ``training_rows``), or
-    it trained on none of these rows: the folds are then drawn as without it.
-
-    Examples
-    --------
-    >>> starting_trained(None, np.zeros((3, 1, 4, 4), np.float32)) is None
-    True
-    """
-    if init_from is None:
-        return None
-    from starclass.learn.provenance import overlap, row_digests, starting_rows
-
-    inherited = starting_rows(init_from)
-    if inherited is None or not len(inherited):
-        return None
-    seen = overlap(row_digests(inputs), inherited)
-    return seen if seen.any() else None
 
 
 def apart_from_start(used: np.ndarray, start_trained: np.ndarray | None,
@@ -928,10 +906,11 @@ def _fold_setup(config, labels: np.ndarray, target: np.ndarray, name: str, test:
                 ) -> tuple[Any, np.ndarray, np.ndarray | None, str | None]:
     """One fold's task, training labels (its test rows hidden), grouped validation rows and note.
 
-    ``start_trained`` (:func:`starting_trained`): the grouped early-stopping rows are drawn among the objects the
-    starting model trained on no cutout of (:func:`starclass.learn.train.split_apart`), as fit draws a row split;
-    with ``logo``, the held-out galaxy's rows the starting model trained on (held out by no fold) are not trained on
-    either (they are the galaxy held out), as ``split_apart`` leaves them out of a galaxy split.
+    ``start_trained`` (:func:`starclass.learn.provenance.starting_trained`): the grouped early-stopping rows are
+    drawn among the objects the starting model trained on no cutout of (:func:`starclass.learn.train.split_apart`),
+    as fit draws a row split; with ``logo``, the held-out galaxy's rows the starting model trained on (held out by
+    no fold) are not trained on either (they are the galaxy held out), as ``split_apart`` leaves them out of a
+    galaxy split.
     """
     from starclass.learn.train import label_indices
 

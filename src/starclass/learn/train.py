@@ -114,7 +114,7 @@ from starclass.learn.precision import (
     settled_clock,
     to_memory_format,
 )
-from starclass.learn.provenance import overlap, row_digests, starting_rows, the_starting_model, training_record
+from starclass.learn.provenance import starting_rows, starting_trained, the_starting_model, training_record
 from starclass.learn.rng import global_rng_kept, seed_torch
 from starclass.learn.splits import split_indices
 from starclass.schema import X, Y
@@ -1967,9 +1967,7 @@ def fit(
     # a fine-tune's validation rows are drawn apart from the rows its starting model trained on: validated on,
     # the starting weights took them for unseen (train --resume-from with the labels so far plus new ones drew
     # a split partly, with few new labels wholly, in-sample)
-    inherited = starting_rows(init_from) if init_from is not None and val_index is None else None
-    start_trained = (overlap(row_digests(inputs), inherited) if inherited is not None and len(inherited)
-                     else None)
+    start_trained = starting_trained(init_from, inputs) if val_index is None else None
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
                         galaxies=galaxies, holdout=holdout, val_index=val_index,
                         balance_groups=balance_groups, pseudo_index=pseudo_index, start_trained=start_trained,
