@@ -200,8 +200,10 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
             return [(str(g), used[gal[used] == g]) for g in names]
         # a galaxy is held out on its rows the starting model did not train on (split_apart's galaxy rule; its
         # others are trained on by no fold that holds it out); one whose every row it trained on, by no fold
+        from starclass.learn.train import galaxy_apart
+
         seen = np.asarray(start_trained, dtype=bool)
-        folds = [(str(g), used[(gal[used] == g) & ~seen[used]]) for g in names]
+        folds = [(str(g), used[galaxy_apart(gal, seen, g)[0][used]]) for g in names]
         folds = [(g, rows) for g, rows in folds if rows.size]
         if len(folds) < 2:
             raise StarclassError(
@@ -912,12 +914,12 @@ def _fold_setup(config, labels: np.ndarray, target: np.ndarray, name: str, test:
     no fold) are not trained on either (they are the galaxy held out), as ``split_apart`` leaves them out of a
     galaxy split.
     """
-    from starclass.learn.train import label_indices
+    from starclass.learn.train import galaxy_apart, label_indices
 
     hidden = labels.copy()
     hidden[test] = 0  # "no class": out of this fold's training and its early-stopping set
     if logo and start_trained is not None and gal is not None:
-        hidden[(gal == str(name)) & np.asarray(start_trained, dtype=bool)] = 0
+        hidden[galaxy_apart(gal, start_trained, name)[1]] = 0
     cfg, note = config, None
     if getattr(config.recipe, "split", "random") == "galaxy":
         left = np.unique(gal[(label_indices(config, hidden) >= 0)]) if gal is not None else []
