@@ -178,8 +178,8 @@ __all__ = [
     "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
     "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
     "EarlyStopping", "MemberTrainer", "MemberOutcome", "data_digest", "settings_digest", "init_digest",
-    "CautionNote", "warn_caution_notes", "eager_optimizer", "unlabelled_unsaid", "split_apart", "galaxy_apart", "ApartSplit",
-    "apart_note",
+    "CautionNote", "warn_caution_notes", "eager_optimizer", "unlabelled_unsaid", "split_apart", "ApartSplit",
+    "galaxy_apart", "apart_note",
 ]
 
 
