@@ -63,7 +63,7 @@ def test_too_few_unseen_rows_for_the_folds_is_refused_with_the_figures(toy_trust
     k = result.val_index.size + 1  # more folds than rows the start did not train on
     with pytest.raises(StarclassError, match=rf"^--cv {k}: {n_seen} of the {len(toy.inputs)} labelled candidates "
                                              rf"are candidates the starting model .* trained on, held out by no fold "
-                                             rf".*leaving {result.val_index.size}, in which output class index \d+ "
+                                             rf".*leaving {result.val_index.size}, in which class \d+ \(\S+\) "
                                              rf"has only \d+ candidates, fewer than the {k} folds"):
         cross_validate(cfg, toy.inputs, toy.class_ref, scheme=k, outdir=tmp_path / "cv", init_from=root / "model",
                        progress=False, device="cpu", ensemble=1)

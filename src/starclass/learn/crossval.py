@@ -40,8 +40,8 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from starclass.errors import CalibrationFitWarning, StarclassError, UncalibratedWarning, counted
 from starclass.io.progress import Progress
 from starclass.learn.data import ModelInputs
-from starclass.learn.provenance import the_starting_model
-from starclass.schema import CLASS_PRED, CLASS_REF, CV_SCHEME, FOLD, INFERENCE_BATCH_SIZE, prob_col
+from starclass.learn.provenance import starting_trained, the_starting_model
+from starclass.schema import CLASS_PRED, CLASS_REF, CV_SCHEME, FOLD, INFERENCE_BATCH_SIZE, class_labels, prob_col
 
 if TYPE_CHECKING:
     from starclass.learn.checkpoint import LoadedModel
@@ -81,10 +81,49 @@ def parse_cv(text: str | int) -> str | int:
     return k
 
 
+def cv_class_words(classes: Any, class_names: Any = None, label_map: dict[str, int] | None = None, *,
+                   noun: str = "candidate") -> dict[int, str]:
+    """Output class index -> the class as the task names it, for the ``--cv`` refusals and the folds' warnings.
+
+    ``"class 1 (cluster)"``; a cutout folder's task with a label map adds the label strings its files carry
+    (``"labels 'cluster', 'extended_cluster' (class 1 (cluster))"``): a refusal named "output class index 0",
+    a number the user never wrote.
+
+    Parameters
+    ----------
+    classes, class_names, label_map
+        The task's (``config.classes``, ``config.class_names``, ``config.label_map``).
+    noun
+        What one row is (:func:`starclass.errors.row_noun`): ``"cutout"`` names the label strings.
+
+    Returns
+    -------
+    dict of int to str
+        One entry per output index, in the task's order of classes.
+
+    Examples
+    --------
+    >>> cv_class_words([1, 2], ["cluster", "non-cluster"])
+    {0: 'class 1 (cluster)', 1: 'class 2 (non-cluster)'}
+    >>> cv_class_words([1, 2], ["cluster", "non-cluster"], {"cluster": 1, "galaxy": 2, "bg": 2}, noun="cutout")[1]
+    "labels 'galaxy', 'bg' (class 2 (non-cluster))"
+    """
+    named = class_labels(classes, class_names)
+    words = {}
+    for j, k in enumerate(named):
+        said = f"class {named[k]}"
+        labels = [str(s) for s, c in (label_map or {}).items() if int(c) == k] if noun == "cutout" else []
+        if labels:
+            said = f"label{'s' if len(labels) > 1 else ''} {', '.join(repr(s) for s in labels)} ({said})"
+        words[j] = said
+    return words
+
+
 def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | None = None,
              seed: int = 0, groups: np.ndarray | None = None,
              noun: str = "candidate", start_trained: np.ndarray | None = None,
-             start: str = "the starting model") -> list[tuple[str, np.ndarray]]:
+             start: str = "the starting model",
+             class_words: dict[int, str] | None = None) -> list[tuple[str, np.ndarray]]:
     """Held-out rows of every fold: ``[(name, rows), ...]``, rows sorted, folds disjoint.
 
     Parameters
@@ -106,12 +145,15 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
         cutout folder's rows.
     start_trained
         One bool per candidate, True where the starting model (``--resume-from``) trained on it
-        (:func:`starting_trained`), or None. With ``k`` folds, the folds hold out only the other rows
-        (with ``groups``, only the objects the starting model trained on no row of), the rule
+        (:func:`starclass.learn.provenance.starting_trained`), or None. With ``k`` folds, the folds hold out
+        only the other rows (with ``groups``, only the objects the starting model trained on no row of), the rule
         :func:`starclass.learn.train.split_apart` draws a fine-tune's validation rows by: those it trained
         on are trained on in every fold.
     start
         The starting model in a refusal's words (:func:`starclass.learn.provenance.the_starting_model`).
+    class_words
+        Output class index -> the class in a refusal's words (:func:`cv_class_words`); default
+        ``"output class index j"``.
 
     Returns
     -------
@@ -158,8 +200,10 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
             return [(str(g), used[gal[used] == g]) for g in names]
         # a galaxy is held out on its rows the starting model did not train on (split_apart's galaxy rule; its
         # others are trained on by no fold that holds it out); one whose every row it trained on, by no fold
+        from starclass.learn.train import galaxy_apart
+
         seen = np.asarray(start_trained, dtype=bool)
-        folds = [(str(g), used[(gal[used] == g) & ~seen[used]]) for g in names]
+        folds = [(str(g), used[galaxy_apart(gal, seen, g)[0][used]]) for g in names]
         folds = [(g, rows) for g, rows in folds if rows.size]
         if len(folds) < 2:
             raise StarclassError(
@@ -171,6 +215,7 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
                 "--resume-from/--init-from")
         return folds
     k = int(scheme)
+    said_class = class_words or {}
     counts = np.bincount(target[used])
     present = counts[counts > 0]
     kept_in, said_kept = apart_from_start(used, start_trained, groups), ""
@@ -186,15 +231,17 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
         if short:
             j = int(min(short, key=lambda c: fresh[c]))
             most = int(min(fresh[counts > 0]))
+            which = said_class.get(j, f"output class index {j}")
             fewer = f"give at most {most} folds (--cv {most}), " if most >= 2 else ""
             raise StarclassError(
-                f"--cv {k}{said_kept}, in which output class index {j} has only {int(fresh[j])} {noun}s, fewer than "
+                f"--cv {k}{said_kept}, in which {which} has only {int(fresh[j])} {noun}s, fewer than "
                 f"the {k} folds (each fold holds out one of every class): {fewer}label more {noun}s of that class "
                 f"that {start} did not train on, or cross-validate without --resume-from/--init-from")
         used = pool
     elif present.min() < k:
         j = int(np.flatnonzero(counts == present.min())[0])
-        raise StarclassError(f"--cv {k}: output class index {j} has only {int(present.min())} labelled "
+        which = said_class.get(j, f"output class index {j}")
+        raise StarclassError(f"--cv {k}: {which} has only {int(present.min())} labelled "
                              f"{noun}s, fewer than the {k} folds (each fold needs one of every class)")
     if groups is not None:
         grp = np.asarray(groups).astype(str)[used]
@@ -214,28 +261,6 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
 #: (:func:`starclass.learn.train.apart_note`): :func:`cross_validate` says it once for every fold
 #: (:func:`cv_apart_note`).
 _TRAINED_AGAIN = "it trained on are trained on again and never validated on"
-
-
-def starting_trained(init_from: str | os.PathLike | None, inputs: Any) -> np.ndarray | None:
-    """One bool per row of ``inputs``: True where the starting model ``init_from`` trained on it, or None.
-
-    None where there is no starting model, it records no training rows (its manifest's ``training_rows``), or
-    it trained on none of these rows: the folds are then drawn as without it.
-
-    Examples
-    --------
-    >>> starting_trained(None, np.zeros((3, 1, 4, 4), np.float32)) is None
-    True
-    """
-    if init_from is None:
-        return None
-    from starclass.learn.provenance import overlap, row_digests, starting_rows
-
-    inherited = starting_rows(init_from)
-    if inherited is None or not len(inherited):
-        return None
-    seen = overlap(row_digests(inputs), inherited)
-    return seen if seen.any() else None
 
 
 def apart_from_start(used: np.ndarray, start_trained: np.ndarray | None,
@@ -431,31 +456,6 @@ class CVResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _warn_starting_rows_held_out(init_from, inputs, folds) -> int:
-    """Warn when held-out rows of the folds are rows the starting model (``init_from``) was trained on.
-
-    Every fold starts from the same saved weights: where those were fitted on rows that a fold
-    then scores as held out (``train --cv 5 --resume-from M`` on the folder M was trained on, the
-    active-learning loop's labels so far), the cross-validated metrics are those of rows the
-    network has seen, optimistic without a word. Returns how many rows are so.
-    """
-    from starclass.learn.provenance import overlap, row_digests, starting_rows, the_starting_model
-
-    seen = starting_rows(init_from)
-    if seen is None or not len(seen):
-        return 0
-    held_out = np.unique(np.concatenate([np.asarray(test, dtype=np.int64) for _, test in folds]))
-    n_seen = int(overlap(row_digests(inputs, held_out), seen).sum())
-    if n_seen:
-        warnings.warn(
-            f"{n_seen} of the {held_out.size} rows the folds hold out {'is a row' if n_seen == 1 else 'are rows'} "
-            f"{the_starting_model(init_from)} was "
-            "trained on (its manifest's training_rows): every fold starts from weights fitted on them and scores "
-            "them as unseen, so the cross-validated metrics are optimistic; cross-validate from a model trained "
-            "on other rows (e.g. simulated cutouts), or without --init-from/--resume-from", stacklevel=3)
-    return n_seen
-
-
 def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *, scheme: str | int,
                    outdir: str | os.PathLike,
                    positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
@@ -540,7 +540,6 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     from starclass.learn.precision import pick_device
     from starclass.learn.train import (
         UNLABELLED_LEFT_OUT,
-        VALIDATION_ROWS_SEEN,
         CautionNote,
         fit,
         label_indices,
@@ -558,7 +557,8 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     start_seen = starting_trained(init_from, inputs)
     folds = cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups, noun=noun,
                      start_trained=start_seen,
-                     start=the_starting_model(init_from) if init_from is not None else "the starting model")
+                     start=the_starting_model(init_from) if init_from is not None else "the starting model",
+                     class_words=cv_class_words(config.classes, config.class_names, config.label_map, noun=noun))
     apart_said = None
     if start_seen is not None:
         used = np.flatnonzero(target >= 0)
@@ -621,8 +621,6 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         Path(tmp).write_text(json.dumps({"scheme": scheme, "task": config.name,
                                          "folds": [str(name) for name, _ in folds],
                                          "n": int(target.size)}, indent=2) + "\n")
-    if init_from is not None:
-        _warn_starting_rows_held_out(init_from, inputs, folds)
     rows_all, fold_all, pred_all, prob_all = [], [], [], []
     per_fold: list[dict[str, Any]] = []
     notes: list[str] = [apart_said] if apart_said else []
@@ -650,9 +648,6 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         fold_dir = outdir / f"fold_{_safe(name)}"
         try:
             with warnings.catch_warnings():
-                # each fold's validation rows seen by the starting model: said once, for every held-out row,
-                # by _warn_starting_rows_held_out (the folds' own warnings repeated it fold by fold)
-                warnings.filterwarnings("ignore", message=rf".* {VALIDATION_ROWS_SEEN} ")
                 # the fold's calibration cautions are warned below, named by fold, and the repeats of one said once
                 for said_below in (CalibrationFitWarning, UncalibratedWarning):
                     warnings.filterwarnings("ignore", category=said_below)
@@ -913,17 +908,18 @@ def _fold_setup(config, labels: np.ndarray, target: np.ndarray, name: str, test:
                 ) -> tuple[Any, np.ndarray, np.ndarray | None, str | None]:
     """One fold's task, training labels (its test rows hidden), grouped validation rows and note.
 
-    ``start_trained`` (:func:`starting_trained`): the grouped early-stopping rows are drawn among the objects the
-    starting model trained on no cutout of (:func:`starclass.learn.train.split_apart`), as fit draws a row split;
-    with ``logo``, the held-out galaxy's rows the starting model trained on (held out by no fold) are not trained on
-    either (they are the galaxy held out), as ``split_apart`` leaves them out of a galaxy split.
+    ``start_trained`` (:func:`starclass.learn.provenance.starting_trained`): the grouped early-stopping rows are
+    drawn among the objects the starting model trained on no cutout of (:func:`starclass.learn.train.split_apart`),
+    as fit draws a row split; with ``logo``, the held-out galaxy's rows the starting model trained on (held out by
+    no fold) are not trained on either (they are the galaxy held out), as ``split_apart`` leaves them out of a
+    galaxy split.
     """
-    from starclass.learn.train import label_indices
+    from starclass.learn.train import galaxy_apart, label_indices
 
     hidden = labels.copy()
     hidden[test] = 0  # "no class": out of this fold's training and its early-stopping set
     if logo and start_trained is not None and gal is not None:
-        hidden[(gal == str(name)) & np.asarray(start_trained, dtype=bool)] = 0
+        hidden[galaxy_apart(gal, start_trained, name)[1]] = 0
     cfg, note = config, None
     if getattr(config.recipe, "split", "random") == "galaxy":
         left = np.unique(gal[(label_indices(config, hidden) >= 0)]) if gal is not None else []
@@ -939,7 +935,7 @@ def _fold_setup(config, labels: np.ndarray, target: np.ndarray, name: str, test:
 
         train_rows = np.flatnonzero(label_indices(cfg, hidden) >= 0)
         # target holds output class indices: the warning names the classes themselves
-        names = {j: f"class {c} ({n})" for j, (c, n) in enumerate(zip(cfg.classes, cfg.class_names))}
+        names = cv_class_words(cfg.classes, cfg.class_names)
         grp = np.asarray(groups).astype(str)
         fraction = float(cfg.recipe.val_fraction or 0.0)
         apart = None
@@ -1007,8 +1003,9 @@ def fold_digests(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the split's notes were given for the rows in use
         seen = starting_trained(init_from, inputs)
+        words = cv_class_words(config.classes, config.class_names, config.label_map, noun=noun)
         for name, test in cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups, noun=noun,
-                                   start_trained=seen):
+                                   start_trained=seen, class_words=words):
             _, hidden, val_index, _ = _fold_setup(config, labels, target, name, test, gal, groups, base_seed, seen,
                                                   logo=scheme == "logo")
             out.append(data_digest(inputs, hidden, positions=positions, galaxies=galaxies, val_index=val_index))

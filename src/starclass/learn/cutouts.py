@@ -47,7 +47,7 @@ from starclass.learn.classify import (
 )
 from starclass.learn.config import ENLARGED_FROM, TaskConfig
 from starclass.learn.precision import pick_device, precision_name
-from starclass.learn.provenance import overlap, row_digests, starting_rows
+from starclass.learn.provenance import row_digests, starting_trained
 from starclass.learn.train import ApartSplit, TrainResult, apart_note, fit, split_apart
 from starclass.schema import (
     CLASS_PRED,
@@ -564,10 +564,9 @@ def _apart_from_start(init_from: Any, inputs: np.ndarray, labels: np.ndarray, gr
     """
     if init_from is None or fraction <= 0:
         return None
-    inherited = starting_rows(init_from)
-    if inherited is None or not len(inherited):
+    seen = starting_trained(init_from, inputs)
+    if seen is None:
         return None
-    seen = overlap(row_digests(inputs), inherited)
     return split_apart("group", labels, np.arange(len(labels)), seen, fraction, seed, groups=groups,
                        class_names=class_names)
 

@@ -38,7 +38,7 @@ import numpy as np
 from starclass.errors import model_word
 
 __all__ = ["MANIFEST_KEY", "ROW_DIGEST", "row_digests", "ROW_FINGERPRINT", "row_fingerprints", "recorded_fingerprints",
-           "training_input_rows", "training_record", "recorded_digests", "starting_rows",
+           "training_input_rows", "training_record", "recorded_digests", "starting_rows", "starting_trained",
            "the_starting_model", "overlap", "training_rows_in", "in_sample_words", "FILES_KEY", "FILE_DIGEST",
            "file_digests", "files_record", "recorded_files",
            "library_versions", "FLAGS_KEY", "flags_record", "recorded_flags", "describe_flags", "flags_mismatch"]
@@ -412,6 +412,43 @@ def recorded_files(manifest: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]
     if not isinstance(rec, dict) or rec.get("digest") != FILE_DIGEST:
         return None
     return _unb64(rec.get("trained")), _unb64(rec.get("not_trained"))
+
+
+def starting_trained(init_from: Any, inputs: Any) -> np.ndarray | None:
+    """One bool per row of ``inputs``: True where the starting model ``init_from`` trained on it, or None.
+
+    The one reading of which rows a fine-tune's starting model learnt, for every split drawn apart from them
+    (:func:`starclass.learn.train.split_apart`: ``fit``'s validation rows, ``fit_cutouts``' grouped ones, the
+    folds of :func:`starclass.learn.crossval.cross_validate`). None where there is no starting model, it
+    records no training rows (its manifest's ``training_rows``), or it trained on none of these rows: the
+    split is then drawn as without it.
+
+    Parameters
+    ----------
+    init_from : str or os.PathLike or None
+        The starting model (``--resume-from``/``--init-from``).
+    inputs
+        Model inputs ``[N, C, H, W]`` (as :func:`row_digests` reads them).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        ``bool``, one per row.
+
+    Examples
+    --------
+    >>> starting_trained(None, np.zeros((3, 1, 4, 4), np.float32)) is None
+    True
+    >>> starting_trained("no/such/model", np.zeros((3, 1, 4, 4), np.float32)) is None
+    True
+    """
+    if init_from is None:
+        return None
+    inherited = starting_rows(init_from)
+    if inherited is None or not len(inherited):
+        return None
+    seen = overlap(row_digests(inputs), inherited)
+    return seen if seen.any() else None
 
 
 def overlap(digests: np.ndarray, recorded: np.ndarray) -> np.ndarray:

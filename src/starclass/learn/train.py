@@ -114,7 +114,7 @@ from starclass.learn.precision import (
     settled_clock,
     to_memory_format,
 )
-from starclass.learn.provenance import overlap, row_digests, starting_rows, the_starting_model, training_record
+from starclass.learn.provenance import starting_rows, starting_trained, the_starting_model, training_record
 from starclass.learn.rng import global_rng_kept, seed_torch
 from starclass.learn.splits import split_indices
 from starclass.schema import X, Y
@@ -179,7 +179,7 @@ __all__ = [
     "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
     "EarlyStopping", "MemberTrainer", "MemberOutcome", "data_digest", "settings_digest", "init_digest",
     "CautionNote", "warn_caution_notes", "eager_optimizer", "unlabelled_unsaid", "split_apart", "ApartSplit",
-    "apart_note",
+    "galaxy_apart", "apart_note",
 ]
 
 
@@ -969,6 +969,39 @@ class ApartSplit(NamedTuple):
     held_out: str | None = None
 
 
+def galaxy_apart(galaxies: np.ndarray, start_trained: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The galaxy rule of a split drawn apart from a starting model's rows: galaxy ``name`` held out.
+
+    Its rows the starting model did not train on are the ones held out (validated on by a galaxy split,
+    scored by a ``--cv logo`` fold); those it trained on are neither held out (their scores would be
+    in-sample) nor trained on (that would train on the galaxy held out). One rule for
+    :func:`split_apart` and :func:`starclass.learn.crossval.cv_folds` / its folds' training rows.
+
+    Parameters
+    ----------
+    galaxies : numpy.ndarray
+        The galaxy (or field) of every row.
+    start_trained : numpy.ndarray
+        One bool per row: True where the starting model trained on it.
+    name : str
+        The galaxy held out.
+
+    Returns
+    -------
+    held_out, left_out : numpy.ndarray
+        One bool per row each: the galaxy's rows held out, and its rows left out of training.
+
+    Examples
+    --------
+    >>> held, left = galaxy_apart(np.array(["a", "b", "b", "b"]), np.array([True, True, False, False]), "b")
+    >>> np.flatnonzero(held).tolist(), np.flatnonzero(left).tolist()
+    ([2, 3], [1])
+    """
+    in_galaxy = np.asarray(galaxies).astype(str) == str(name)
+    seen = np.asarray(start_trained, dtype=bool)
+    return in_galaxy & ~seen, in_galaxy & seen
+
+
 def split_apart(split: str, target: np.ndarray, used: np.ndarray, start_trained: np.ndarray, fraction: float,
                 seed: int, *, positions: tuple[np.ndarray, np.ndarray] | None = None,
                 galaxies: np.ndarray | None = None, holdout: str | None = None, groups: np.ndarray | None = None,
@@ -1051,12 +1084,13 @@ def split_apart(split: str, target: np.ndarray, used: np.ndarray, start_trained:
             raise StarclassError("split='galaxy' needs the galaxy of every candidate (column 'galaxy')")
         tr, va = split_indices("galaxy", target[used], fraction=fraction, seed=seed, galaxies=galaxies,
                                holdout=holdout)
-        fresh_val = va[~seen[va]]
+        name = str(np.asarray(galaxies).astype(str)[va[0]]) if va.size else ""
+        held, _ = galaxy_apart(galaxies, seen, name)
+        fresh_val = va[held[va]]
         if fresh_val.size == 0 or fresh_val.size == va.size:
             # the starting model trained on every row of the galaxy (kept, with its warning) or on none (as
             # when it held out the same galaxy: the split is the plain one, and "the 0 of its rows" was said)
             return None
-        name = str(np.asarray(galaxies).astype(str)[va[0]])
         return ApartSplit(used[tr], used[fresh_val], int(seen.sum()), int(fresh_val.size),
                           int(va.size - fresh_val.size), name)
     apart = ~seen
@@ -1967,9 +2001,7 @@ def fit(
     # a fine-tune's validation rows are drawn apart from the rows its starting model trained on: validated on,
     # the starting weights took them for unseen (train --resume-from with the labels so far plus new ones drew
     # a split partly, with few new labels wholly, in-sample)
-    inherited = starting_rows(init_from) if init_from is not None and val_index is None else None
-    start_trained = (overlap(row_digests(inputs), inherited) if inherited is not None and len(inherited)
-                     else None)
+    start_trained = starting_trained(init_from, inputs) if val_index is None else None
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
                         galaxies=galaxies, holdout=holdout, val_index=val_index,
                         balance_groups=balance_groups, pseudo_index=pseudo_index, start_trained=start_trained,
