@@ -567,7 +567,7 @@ def no_distance_note(table: Table, paths: Sequence[str | os.PathLike] = ()) -> s
 
 
 def _field_distance(table: Table, paths: Sequence[str | os.PathLike]) -> tuple[float, str] | None:
-    """The distance (Mpc) a catalogue's meta or a simulated field's ``simulation.json`` records, and where; else None."""
+    """The distance (Mpc) a catalogue's meta or a simulated field's ``simulation.json`` records, and where."""
     import json
     import math
 
