@@ -51,3 +51,23 @@ def test_a_stores_classification_keeps_the_candidates_magnitudes_and_suggest_spr
                               "-n", "3"])
     assert sug.exit_code == 0, sug.output
     assert "no mag_<band> column" not in " ".join(sug.output.split()), sug.output
+
+
+def test_merged_stores_keep_the_columns_every_store_keeps():
+    """A merged store (cutouts -o all.h5 of several stores) keeps the candidates' columns all its stores keep."""
+    import tempfile
+    from pathlib import Path
+
+    from starclass.stamps import StampStore, write_stamp_store
+    from starclass.stamps.merge import StampStores, merge_stores
+
+    d = Path(tempfile.mkdtemp())
+    for name, n, extra in (("north", 3, {"note": ["a", "b", "c"]}), ("south", 2, {})):
+        table = {"x": np.arange(n) * 1.0, "y": np.zeros(n), "mag_f555w": 20.0 + np.arange(n), **extra}
+        write_stamp_store(d / f"{name}.h5", np.zeros((n, 1, 4, 4), np.float32), np.ones((n, 4, 4), bool), table,
+                          channels=["f555w"])
+    both = StampStores([d / "north.h5", d / "south.h5"])
+    assert both.table["mag_f555w"].tolist() == [20.0, 21.0, 22.0, 20.0, 21.0]
+    assert "note" not in both.table  # one store's alone: no value for the other's candidates
+    merge_stores([d / "north.h5", d / "south.h5"], d / "all.h5")
+    assert StampStore(d / "all.h5").table["mag_f555w"].tolist() == [20.0, 21.0, 22.0, 20.0, 21.0]
