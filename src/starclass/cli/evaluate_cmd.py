@@ -550,7 +550,7 @@ def no_distance_note(table: Table, paths: Sequence[str | os.PathLike] = ()) -> s
     17.9 Mpc (--distance 17.9)
     >>> no_distance_note(Table({"x": [1.0]})).endswith("is not counted")
     True
-    >>> no_distance_note(Table({"x": [1.0]}, meta={"distance_mpc": 10.0})).split("; ")[-1]
+    >>> no_distance_note(Table({"x": [1.0]}, meta={"distance_mpc": 10.0})).split("not counted; ")[-1]
     "the field's distance is 10 Mpc (the catalogue's meta distance_mpc; --distance 10)"
     """
     from starclass.science.many import FIELD_DISTANCES_MPC
