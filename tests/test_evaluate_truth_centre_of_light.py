@@ -132,7 +132,9 @@ def test_cli_evaluate_pairs_an_id_and_class_reference_by_id(tmp_path):
     res = runner.invoke(app, ["evaluate", str(tmp_path / "classified.ecsv"), "-r", str(tmp_path / "labels.csv"),
                               "--bootstrap", "0", "--task", "legus4", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
-    assert f"{len(cat)} objects paired by id, {len(cat)} classified in both" in res.output, res.output
+    text = " ".join(res.output.split())
+    assert (f"{len(cat)} objects paired by id (the reference's ids taken as the catalogue's: one numbering), "
+            f"{len(cat)} classified in both") in text, res.output
     assert "4class: accuracy 1.000" in res.output, res.output
 
 

@@ -41,7 +41,7 @@ from starclass.cli._app import (
     task_option,
 )
 from starclass.errors import StarclassError, counted, shell_word
-from starclass.schema import MAX_BOOTSTRAP
+from starclass.schema import MAX_BOOTSTRAP, MOSAICS_META
 
 if TYPE_CHECKING:  # astropy.table is imported where the catalogue is read, not at evaluate --help
     from astropy.table import Table
@@ -277,7 +277,7 @@ def evaluate(
     if science and distance is None and res.get("ssp"):
         # the page says it under its figures; here it went unsaid, and a LEGUS catalogue's PHANGS Table 2 counts
         # came out over every magnitude with nothing to tell them from the M_V < -7.8 ones the docs compare with
-        echo("note: " + no_distance_note(table))
+        echo("note: " + no_distance_note(table, [p for p in (pred, *(reference or ())) if p not in (None, "self")]))
     echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
          f"{res['outdir']}")
     first = figures_to_open_first(res["figures"])
@@ -555,13 +555,22 @@ def _report_next(ctx: typer.Context, option: str | None, value: Path, *, no_scie
     return report_next(words + (["--no-science"] if no_science else []))
 
 
-def no_distance_note(table: Table) -> str:
-    """What ``evaluate`` without ``--distance`` leaves out, and the distance of a LEGUS galaxy it knows.
+def no_distance_note(table: Table, paths: Sequence[str | os.PathLike] = ()) -> str:
+    """What ``evaluate`` without ``--distance`` leaves out, and the distance of the field where it is known.
+
+    A LEGUS galaxy's is the study's (column ``galaxy``); a simulated field's is its simulator's
+    (``distance_mpc`` of the ``simulation.json`` in the mosaics folder the catalogue records, or beside
+    the catalogue or a reference: the demo's ``test_field/truth.ecsv``), or a ``distance_mpc`` in the
+    catalogue's meta. The note named a LEGUS galaxy's distance, and nothing of the demo's field, whose
+    distance its own folder records.
 
     Parameters
     ----------
     table : astropy.table.Table
         The classified catalogue as read: a LEGUS one names its galaxy (column ``galaxy``).
+    paths
+        The files read (the catalogue, its references): a ``simulation.json`` beside one names its field's
+        distance.
 
     Returns
     -------
@@ -576,15 +585,47 @@ def no_distance_note(table: Table) -> str:
     17.9 Mpc (--distance 17.9)
     >>> no_distance_note(Table({"x": [1.0]})).endswith("is not counted")
     True
+    >>> no_distance_note(Table({"x": [1.0]}, meta={"distance_mpc": 10.0})).split("not counted; ")[-1]
+    "the field's distance is 10 Mpc (the catalogue's meta distance_mpc; --distance 10)"
     """
     from starclass.science.many import FIELD_DISTANCES_MPC
 
     galaxies = {str(g).lower() for g in table["galaxy"]} if "galaxy" in table.colnames else set()
     known = FIELD_DISTANCES_MPC.get(next(iter(galaxies))) if len(galaxies) == 1 else None
-    return ("no --distance: the colour-colour box counts and luminosity functions take every magnitude, not "
-            "M_V < -7.8 as PHANGS Table 2 does, and the M_V < -10 bright end is not counted"
-            + (f"; {next(iter(galaxies))}'s distance in the LEGUS study is {known:g} Mpc (--distance {known:g})"
-               if known is not None else ""))
+    said = "no --distance: the colour-colour box counts and luminosity functions take every magnitude, not " \
+           "M_V < -7.8 as PHANGS Table 2 does, and the M_V < -10 bright end is not counted"
+    if known is not None:
+        return said + f"; {next(iter(galaxies))}'s distance in the LEGUS study is {known:g} Mpc (--distance {known:g})"
+    if (field := _field_distance(table, paths)) is not None:
+        return said + f"; the field's distance is {field[0]:g} Mpc ({field[1]}; --distance {field[0]:g})"
+    return said
+
+
+def _field_distance(table: Table, paths: Sequence[str | os.PathLike]) -> tuple[float, str] | None:
+    """The distance (Mpc) a catalogue's meta or a simulated field's ``simulation.json`` records, and where."""
+    import json
+    import math
+
+    def usable(v: object) -> float | None:
+        try:
+            d = float(v)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+        return d if math.isfinite(d) and d > 0 else None
+
+    if (d := usable(table.meta.get("distance_mpc"))) is not None:
+        return d, "the catalogue's meta distance_mpc"
+    folders = [Path(f) for f in table.meta.get(MOSAICS_META) or () if isinstance(f, (str, os.PathLike))]
+    folders += [Path(p).parent for p in paths]
+    for folder in dict.fromkeys(folders):
+        sim = folder / "simulation.json"
+        try:
+            config = json.loads(sim.read_text(encoding="utf-8")).get("config") or {}
+        except (OSError, ValueError, AttributeError):
+            continue  # no simulated field there, or a file of another kind: nothing named
+        if isinstance(config, dict) and (d := usable(config.get("distance_mpc"))) is not None:
+            return d, f"{sim}"
+    return None
 
 
 def _say(held: list[warnings.WarningMessage]) -> None:

@@ -3567,6 +3567,54 @@ def position_only_note(pred: Table, ref: Table, ref_name: str, paired_by: str) -
             "centres of light are taken, as the demo pairs)")
 
 
+def id_only_note(pred: Table, ref: Table, names: tuple[str, str], paired_by: str) -> tuple[str, str | None]:
+    """What pairing by ``id`` alone assumes, for the pairing line, and a warning where it likely fails.
+
+    Pairing by id takes the reference's ids for the catalogue's own (one numbering): a reference of
+    ``id, class_ref`` written from a simulated truth, scored against a catalogue of *detected*
+    candidates (numbered 1..N in detection order), paired unrelated objects without a word. The
+    pairing line now says what it assumes; a warning is added where the catalogue records that it
+    was detected (its meta keeps ``detect_threshold_sigma``) and the reference has no positions and
+    no record of being made from such a catalogue (an ``inspect`` export keeps its catalogue's meta).
+
+    Parameters
+    ----------
+    pred, ref : astropy.table.Table
+        The catalogue scored and its reference.
+    names : tuple of str
+        How messages name them (their files).
+    paired_by : str
+        The pairing rule (:func:`pairing`); anything but ``"by id"`` gives no words.
+
+    Returns
+    -------
+    tuple
+        The words for the pairing line (empty where not paired by id) and the warning, or None.
+
+    Examples
+    --------
+    >>> cat = Table({"id": [1, 2], "x": [5.0, 9.0], "y": [5.0, 9.0], "class_pred": [1, 2]})
+    >>> id_only_note(cat, Table({"id": [2, 1], "class_ref": [1, 1]}), ("out.ecsv", "labels.csv"), "by id")[0]
+    " (the reference's ids taken as the catalogue's: one numbering)"
+    >>> cat.meta["detect_threshold_sigma"] = 5.0
+    >>> print(id_only_note(cat, Table({"id": [2, 1], "class_ref": [1, 1]}), ("out.ecsv", "labels.csv"),
+    ...                    "by id")[1])  # doctest: +NORMALIZE_WHITESPACE
+    labels.csv has no positions and was paired with out.ecsv by id alone, but out.ecsv holds detected candidates,
+    numbered in the order found: their ids are not another table's (a simulated truth's) unless labels.csv was
+    made from out.ecsv; give a reference with x, y or ra, dec (truth.ecsv) to pair at the positions
+    """
+    if paired_by != "by id":
+        return "", None
+    line = " (the reference's ids taken as the catalogue's: one numbering)"
+    made_from = any(k in ref.meta for k in ("labels_dataset", "detect_threshold_sigma"))
+    if "detect_threshold_sigma" not in pred.meta or has_positions(ref) or made_from:
+        return line, None
+    return line, (f"{names[1]} has no positions and was paired with {names[0]} by id alone, but {names[0]} holds "
+                  "detected candidates, numbered in the order found: their ids are not another table's (a simulated "
+                  f"truth's) unless {names[1]} was made from {names[0]}; give a reference with x, y or ra, dec "
+                  "(truth.ecsv) to pair at the positions")
+
+
 def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | None = None, *,
                       task: str | TaskConfig | EvalTask | None = None,
                       radius: float = 2.0, n_boot: int = 200, target_purity: float = 0.8,
@@ -3812,6 +3860,13 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
         _say_ungrouped(comparisons[-1], found, implied, pshown)
         if light_from is None and (note := position_only_note(ptab, rtab, name, comparisons[-1].paired_by)):
             comparisons[-1].paired_by += note
+        # pairing by id alone assumes one numbering: said on the pairing line, and warned of where the catalogue
+        # was detected (its ids are its own) and the reference has no positions (an id,class_ref table of a truth)
+        id_line, id_warning = id_only_note(ptab, rtab, (pshown, said), comparisons[-1].paired_by)
+        comparisons[-1].paired_by += id_line
+        if id_warning:
+            warnings.warn(id_warning, UserWarning, stacklevel=2)
+            comparisons[-1].notes.append(id_warning)
         pairs_of[name] = comparisons[-1].pairs
     if scored:
         for c in comparisons:

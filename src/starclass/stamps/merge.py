@@ -223,7 +223,7 @@ class StampStores:
         self.meta = meta
 
     def _merged_table(self) -> dict[str, np.ndarray]:
-        """The stores' candidate columns end to end, with ``field`` and ``galaxy`` filled in."""
+        """The stores' candidate columns end to end, with ``field`` and ``galaxy`` filled in, and those all keep."""
         cols: dict[str, list[np.ndarray]] = {c: [] for c in (ID, X, Y, CLASS_REF, GALAXY, FIELD)}
         for name, store in zip(self.names, self.stores):
             t, n = store.table, len(store)
@@ -244,6 +244,15 @@ class StampStores:
                 out[c] = np.concatenate([np.asarray(p, dtype=float if c != ID else np.int64) for p in parts])
         if not any(CLASS_REF in s.table for s in self.stores):
             del out[CLASS_REF]
+        # the candidates' other columns every store keeps (mag_<band>, ra, dec: a store keeps them since
+        # 2026-12-07), so that classify --stamps of the merged store carries them as of one store
+        fixed = set(cols)
+        common = [c for c in self.stores[0].table if c not in fixed
+                  and all(c in s.table for s in self.stores[1:])]
+        for c in common:
+            parts = [np.asarray(s.table[c]) for s in self.stores]
+            if len({p.dtype.kind in "US" for p in parts}) == 1:  # text in one store, numbers in another: left out
+                out[c] = np.concatenate(parts)
         return out
 
     # the StampStore shortcuts training reads

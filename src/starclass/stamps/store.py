@@ -7,7 +7,8 @@ Layout (format ``starclass-stamps``, version 1)::
                                                  scale-major (as make_inputs), chunked
     /valid      bool    [N, n_scales, S, S]      pixel validity (False = filled)
     /ok         bool    [N]                      candidate pixel valid (see inputs.py)
-    /table/id, /table/x, /table/y                and, when present, class_ref, galaxy
+    /table/id, /table/x, /table/y                and, when present, class_ref, galaxy, field
+                                                 and the candidates' other columns (mag_<band>, ra, ...)
     attrs: format, version, bands, channels, stamp_size, scales, normalisation,
            zeropoints (JSON), sources (JSON), fill, centring, created_by
 
@@ -45,6 +46,40 @@ FORMAT = "starclass-stamps"
 VERSION = 1
 _CENTRING = "candidate pixel floor(x+0.5), floor(y+0.5) at index S//2; x, y 0-based"
 _TABLE_COLS = (ID, X, Y, CLASS_REF, GALAXY, FIELD)
+
+
+def _storable(column: Any) -> np.ndarray | None:
+    """A candidate column as HDF5 keeps it (text as bytes, masked values as NaN or ""), else None.
+
+    None for a column of arrays per row (a cutout's spectrum, a vector): the store keeps one value
+    per candidate, as the catalogues it is cut from do.
+    """
+    mask = np.ma.getmaskarray(column) if np.ma.isMaskedArray(column) or hasattr(column, "mask") else None
+    values = np.asarray(np.ma.getdata(column))
+    if values.ndim != 1:
+        return None
+    if values.dtype.kind == "S":
+        text = values.copy()
+    elif values.dtype.kind in "UO":
+        text = np.asarray([str(v) for v in values.tolist()], dtype=str)
+        if not text.size:
+            return np.zeros(0, "S1")
+        try:
+            text = text.astype("S")  # the reader reads ASCII back as text (astype(str))
+        except UnicodeEncodeError:
+            return None  # a free-text column with other letters: not a candidate's measurement
+    else:
+        text = None
+    if text is not None:
+        if mask is not None and mask.any():
+            text[mask] = b""
+        return text
+    if values.dtype.kind not in "biuf":
+        return None  # a complex or date column: not what a candidate list carries to a classifier
+    if mask is not None and mask.any():
+        values = values.astype(float)
+        values[mask] = np.nan
+    return values
 
 
 #: Suffixes of tables that are not stamp stores, read by astropy's Table.read (a cutout list kept as ECSV or FITS).
@@ -363,23 +398,26 @@ class StampStoreWriter:
         self._written = b
 
     def write_table(self, table: Any) -> None:
-        """Store the candidates' ``id, x, y`` (and ``class_ref``, ``galaxy``, ``field`` if present)."""
+        """Store the candidates' columns: ``id, x, y`` (``class_ref``, ``galaxy``, ``field``) and the rest.
+
+        Every one-value-per-row column (numbers, flags, text) is kept, so that ``classify --stamps
+        STORE.h5`` carries the candidates' magnitudes, ``ra``, ``dec`` ... into its output as it keeps a
+        catalogue's (``suggest`` read "no mag_<band> column" of a store's classification, the
+        catalogue it was cut from having them). Columns of arrays per row are left out, as are masked
+        values (written as NaN, or as empty text).
+        """
         if self._h5 is None:
             raise StarclassError("StampStoreWriter: use it as a context manager ('with ...')")
         g = self._h5.require_group("table")
-        names = table.colnames if hasattr(table, "colnames") else list(table)
-        for col in _TABLE_COLS:
-            if col not in names:
-                continue
-            values = np.asarray(table[col])
+        names = list(table.colnames if hasattr(table, "colnames") else table)
+        # the named columns first (their checks as before), then the others in the table's order
+        for col in [*(c for c in _TABLE_COLS if c in names), *(c for c in names if c not in _TABLE_COLS)]:
+            values = _storable(table[col])
+            if values is None or "/" in col or col in g:
+                continue  # an array per row, an object column with no one text form, or a name HDF5 nests
             if values.shape[0] != self.n:
                 raise StarclassError(f"stamp store: column {col} has {values.shape[0]} rows, store {self.n}")
-            if values.dtype.kind in "US":
-                g.create_dataset(col, data=values.astype("S"))
-            elif values.dtype.kind == "O":
-                g.create_dataset(col, data=np.asarray([str(v) for v in values], dtype="S"))
-            else:
-                g.create_dataset(col, data=values)
+            g.create_dataset(col, data=values)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         stack, self._stack = self._stack, None
