@@ -64,8 +64,10 @@ def classify_command(
     output: Path = typer.Option(
         ..., "--output", "-o",
         help="Classified catalogue to write (.ecsv, .parquet, .fits, .csv)."),
+    # the help named neither the columns TTA adds nor which calibration it applies (a walk of docs/uncertainty.md)
     tta: bool = typer.Option(False, "--tta/--no-tta", help="Average over the 8 rotations/flips (8x slower; the "
-                             "progress then counts views, 8 a candidate per member)."),
+                             "progress counts views): adds tta_std and mutual_info, and applies the calibration "
+                             "fitted under TTA (a model without one: raw probabilities, with a warning)."),
     # bounded: 0 stopped the batching loop with a traceback and a negative size classified nothing
     batch_size: int = typer.Option(INFERENCE_BATCH_SIZE, "--batch-size", min=1,
                                    help="Candidates classified per batch, at least 1 (memory scales with it; "
