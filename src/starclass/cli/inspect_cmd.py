@@ -161,11 +161,15 @@ def _field_export_next(out, data_dir: Path, export: Path) -> str | None:
         return None
     if "n_labels" in out.colnames and not (out["n_labels"] > 0).any():
         return None  # --include-unlabelled before any label: nothing to train on
+    from starclass.cli.next_steps import SO_FAR_WORDS, field_fine_tune
+
     d, e = shell_word(str(data_dir)), shell_word(str(export))
     train = shown_command(f"starclass train --task legus4-compact --mosaics {d} --catalog {e} -o MODEL")
-    tune = shown_command(f"starclass train --mosaics {d} --catalog {e} --resume-from MODEL -o NEW_MODEL")
+    # suggest's line builds the same command (one function): until 2026-12-07 the two proposed two fine-tunes,
+    # both on this field's labels alone, which can forget what MODEL learnt
+    tune = shown_command(field_fine_tune(d, str(export)))
     return (f"next: train a model on these labels with {train} (the compact CNN, a first try on a CPU; legus4 is "
-            f"StarcNet, docs/training.md), or fine-tune one on them with {tune}")
+            f"StarcNet, docs/training.md), or fine-tune one on them with {tune} ({SO_FAR_WORDS})")
 
 
 def _report_export_counts(out, path: Path, noun: str = "candidate") -> None:

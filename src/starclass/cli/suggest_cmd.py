@@ -423,7 +423,11 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
 
     The data folder ``inspect`` takes is the one ``--mosaics`` named (a folder, or the folder of its
     files); until 2026-12-05 the line read ``starclass inspect DATA_DIR --catalogue ...`` even then, and
-    stopped there, though the labels go back through ``--export`` and ``train --resume-from``.
+    stopped there, though the labels go back through ``--export`` and ``train --resume-from``. The export
+    is named so that it runs as printed in a later round too (:func:`~starclass.cli.next_steps.free_export_name`:
+    ``LABELS.ecsv`` of the first round was refused as existing), and the fine-tune is the one
+    ``inspect --export`` prints (:func:`~starclass.cli.next_steps.field_fine_tune`), the fields the model was
+    trained on beside the export (until 2026-12-07 ``--catalog CANDIDATES --labels LABELS.ecsv``, the field alone).
 
     Examples
     --------
@@ -431,16 +435,34 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
     ... # doctest: +NORMALIZE_WHITESPACE
     serve them: starclass inspect f1 --catalogue 'sug 1.ecsv'; then export every label so far from the whole
     catalogue and fine-tune: starclass inspect f1 --catalogue f1/candidates.ecsv --export LABELS.ecsv, then
-    starclass train --mosaics f1 --catalog f1/candidates.ecsv --labels LABELS.ecsv --resume-from m0 -o NEW_MODEL
+    starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics f1 --catalog LABELS.ecsv --resume-from
+    m0 -o NEW_MODEL (SO_FAR_DIR and SO_FAR.ecsv: the field MODEL was trained on and its labelled catalogue, one
+    --mosaics/--catalog pair for each field ('starclass info MODEL'); on a round's labels alone a fine-tune can
+    forget what MODEL learnt)
     """
+    from starclass.cli.next_steps import SO_FAR_WORDS, field_fine_tune, free_export_name, recorded_so_far
+
     q = shlex.quote
     # inspect reads every FITS file of one folder: several folders (or none given) cannot be named as one
     data = data_dir_words(mosaics)
     mos = data if data_dir_of(mosaics) is not None else "MOSAICS"
+    export = free_export_name()
+    so_far = recorded_so_far(_manifest_or_none(model), data_dir_of(mosaics))
+    tune = field_fine_tune(mos, export, str(model), so_far)
+    said = "" if so_far is not None else f" ({SO_FAR_WORDS})"
     return (f"serve them: starclass inspect {data} --catalogue {q(str(output))}; then export every label so far "
             f"from the whole catalogue and fine-tune: starclass inspect {data} --catalogue {q(str(candidates))} "
-            f"--export LABELS.ecsv, then starclass train --mosaics {mos} --catalog {q(str(candidates))} --labels "
-            f"LABELS.ecsv --resume-from {q(str(model))} -o NEW_MODEL")
+            f"--export {q(export)}, then {tune}{said}")
+
+
+def _manifest_or_none(model: Path) -> dict | None:
+    """The model's manifest, or None where it cannot be read (a hint never fails for it)."""
+    from starclass.learn.checkpoint import read_manifest
+
+    try:
+        return read_manifest(model)
+    except Exception:  # noqa: BLE001 - the hint then names the fields by placeholders
+        return None
 
 
 def store_mosaics_folder(store: Path) -> Path | None:
@@ -488,15 +510,19 @@ def _store_page_hint(store: Path, candidates: Path, output: Path, model: Path) -
     starclass inspect DATA_DIR --catalogue c.ecsv --export LABELS.ecsv; then fine-tune on the store with them:
     starclass train --stamps no/s.h5 --labels LABELS.ecsv --resume-from m0 -o NEW_MODEL
     """
+    from starclass.cli.next_steps import free_export_name
+
     q = shlex.quote
     folder = store_mosaics_folder(store)
     data = "DATA_DIR" if folder is None else q(str(folder))
+    # a second round's LABELS.ecsv was refused as existing: a new name loses nothing (the export holds every label)
+    export = q(free_export_name())
     said = ("(DATA_DIR: their folder; inspect serves mosaics, not a store)" if folder is None
             else "(inspect serves mosaics, not a store)")
     return (f"next: label them on the mosaics the stamp store {q(str(store))} was cut from {said}: starclass inspect "
             f"{data} --catalogue {q(str(output))}; export every label so far: starclass inspect {data} --catalogue "
-            f"{q(str(candidates))} --export LABELS.ecsv; then fine-tune on the store with them: starclass train "
-            f"--stamps {q(str(store))} --labels LABELS.ecsv --resume-from {q(str(model))} -o NEW_MODEL")
+            f"{q(str(candidates))} --export {export}; then fine-tune on the store with them: starclass train "
+            f"--stamps {q(str(store))} --labels {export} --resume-from {q(str(model))} -o NEW_MODEL")
 
 
 def _first_round_hint(mosaics: list[Path] | None, output: Path) -> str | None:
