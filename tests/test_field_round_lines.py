@@ -74,3 +74,25 @@ def test_a_model_that_records_its_fields_names_them(tmp_path, monkeypatch):
     assert train[2:10] == ["--mosaics", str(f0), "--catalog", str(f0 / "truth.ecsv"), "--mosaics", "f1",
                            "--catalog", "LABELS.ecsv"], train
     assert "SO_FAR" not in line, line
+
+
+def test_a_second_cutout_round_names_a_new_export(tmp_path, monkeypatch):
+    """The cutout case's line said '--export LABELS.csv' and '--stamps LABELS.csv' in every round as well."""
+    from test_inspect_stamps import _classified_elsewhere, _untrained_model, make_folder
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.learn.config import get_preset, save_config
+
+    labels = make_folder(tmp_path / "pool")
+    task = save_config(get_preset("m31-real", stamp_size=16), tmp_path / "task.yaml")
+    model = _untrained_model(tmp_path / "m", task)
+    _classified_elsewhere(labels, model, tmp_path / "c.ecsv")
+    monkeypatch.chdir(tmp_path)
+    Path("LABELS.csv").write_text("file,label\n")  # round 1's export
+    res = CliRunner().invoke(app, ["suggest", str(model), "c.ecsv", "-n", "2", "-o", "s.csv", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    # old code: '--export LABELS.csv' and '--stamps SO_FAR.csv --stamps LABELS.csv', the file round 1 wrote
+    assert "--export LABELS_2.csv" in text and "--stamps SO_FAR.csv --stamps LABELS_2.csv " in text, text
+    assert "LABELS.csv " not in text.replace("--export LABELS_2.csv", ""), text

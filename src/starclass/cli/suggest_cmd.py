@@ -384,10 +384,15 @@ def suggest_command(
         files = f"their {', '.join(bands)} files" if bands else "their file"
         # on the new rows alone a fine-tune missed whole classes ("class 4 has no training example"):
         # the labels so far go with them
+        from starclass.cli.next_steps import free_export_name
+
+        # a later round's LABELS.csv was refused as existing: the first free name (the earlier export stays)
+        export = shlex.quote(free_export_name("LABELS.csv"))
         said, page = _page_hint(table, key, Path(candidates), Path(output), Path(model))
+        said = said.replace("--export LABELS.csv", f"--export {export}")
         echo(said + f" or in a CSV beside the cutouts ({files} and a label); train on them with the cutouts labelled "
              "so far (every class needs training rows), one --stamps for each list; fine-tune: starclass train "
-             f"--stamps SO_FAR.csv --stamps LABELS.csv --resume-from {shlex.quote(str(model))} -o NEW_MODEL")
+             f"--stamps SO_FAR.csv --stamps {export} --resume-from {shlex.quote(str(model))} -o NEW_MODEL")
         # on a line of its own: inside the parenthesis above it was copied with the words after it
         echo(f"label them: {page}")
     elif not mosaics and (store := str(table.meta.get("stamps") or "")):
