@@ -78,11 +78,11 @@ def test_a_model_that_records_its_fields_names_them(tmp_path, monkeypatch):
 
 def test_a_second_cutout_round_names_a_new_export(tmp_path, monkeypatch):
     """The cutout case's line said '--export LABELS.csv' and '--stamps LABELS.csv' in every round as well."""
-    from test_inspect_stamps import _classified_elsewhere, _untrained_model, make_folder
     from typer.testing import CliRunner
 
     from starclass.cli import app
     from starclass.learn.config import get_preset, save_config
+    from test_inspect_stamps import _classified_elsewhere, _untrained_model, make_folder
 
     labels = make_folder(tmp_path / "pool")
     task = save_config(get_preset("m31-real", stamp_size=16), tmp_path / "task.yaml")

@@ -8,13 +8,13 @@ other command of the loop calls cutouts (:func:`starclass.errors.row_noun`).
 from __future__ import annotations
 
 import pytest
-from test_inspect_stamps import PASSWORDS, login, make_folder, runner  # tests/ is on sys.path under pytest
 
 from starclass.cli import app as cli
 from starclass.inspect import app as inspect_app
 from starclass.inspect import db
 from starclass.inspect.cutouts import load_cutout_field, stamps_scheme
 from starclass.learn.config import get_preset
+from test_inspect_stamps import PASSWORDS, login, make_folder, runner  # tests/ is on sys.path under pytest
 
 pytestmark = pytest.mark.usefixtures("cheap_argon2")
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_cutout_folders import _make_csv_folder, _task, _write  # tests/ is on sys.path under pytest
 from typer.testing import CliRunner
 
 from starclass.cli import app
+from test_cutout_folders import _make_csv_folder, _task, _write  # tests/ is on sys.path under pytest
 
 runner = CliRunner()
 pytestmark = pytest.mark.usefixtures("single_thread")

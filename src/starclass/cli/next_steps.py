@@ -117,10 +117,13 @@ def field_fine_tune(data_dir: str, export: str, model: str = "MODEL",
 
     Examples
     --------
-    >>> field_fine_tune("f1", "LABELS.ecsv")
-    'starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics f1 --catalog LABELS.ecsv --resume-from MODEL -o NEW_MODEL'
-    >>> field_fine_tune("f1", "LABELS_2.ecsv", "m 0", [("/d/a", "/d/a/truth.ecsv")])
-    "starclass train --mosaics /d/a --catalog /d/a/truth.ecsv --mosaics f1 --catalog LABELS_2.ecsv --resume-from 'm 0' -o NEW_MODEL"
+    >>> print(field_fine_tune("f1", "LABELS.ecsv"))  # doctest: +NORMALIZE_WHITESPACE
+    starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics f1 --catalog LABELS.ecsv
+    --resume-from MODEL -o NEW_MODEL
+    >>> print(field_fine_tune("f1", "LABELS_2.ecsv", "m 0", [("/d/a", "/d/a/truth.ecsv")]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    starclass train --mosaics /d/a --catalog /d/a/truth.ecsv --mosaics f1 --catalog LABELS_2.ecsv
+    --resume-from 'm 0' -o NEW_MODEL
     """
     q = shlex.quote
     pairs = [SO_FAR_FIELD] if so_far is None else list(so_far)

@@ -466,7 +466,7 @@ def _manifest_or_none(model: Path) -> dict | None:
 
     try:
         return read_manifest(model)
-    except Exception:  # noqa: BLE001 - the hint then names the fields by placeholders
+    except Exception:
         return None
 
 

@@ -2197,7 +2197,8 @@ def forgot_caution(new: Any, start: dict, start_named: str) -> str | None:
     ... # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
     the fine-tuned weights' most probable class is right for 50% of the calibration rows of the starting model
     'm0' (20 of 40), the starting model's for 100% (40 of 40): the fine-tune may have forgotten what it learnt; ...
-    >>> forgot_caution(SimpleNamespace(probs=good, labels=y), {"probs": good.tolist(), "labels": y.tolist()}, "m") is None
+    >>> same = SimpleNamespace(probs=good, labels=y)
+    >>> forgot_caution(same, {"probs": good.tolist(), "labels": y.tolist()}, "m") is None
     True
     """
     k_new, n_new, k_old, n_old = _rows_right(new, start)
