@@ -151,8 +151,10 @@ def _field_export_next(out, data_dir: Path, export: Path) -> str | None:
     >>> print(_field_export_next(t, Path("obs"), Path("labels.ecsv")))  # doctest: +NORMALIZE_WHITESPACE
     next: train a model on these labels with 'starclass train --task legus4-compact --mosaics obs --catalog
     labels.ecsv -o MODEL' (the compact CNN, a first try on a CPU; legus4 is StarcNet, docs/training.md), or
-    fine-tune one on them with 'starclass train --mosaics obs --catalog labels.ecsv --resume-from MODEL -o
-    NEW_MODEL'
+    fine-tune one on them with 'starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics obs --catalog
+    labels.ecsv --resume-from MODEL -o NEW_MODEL' (SO_FAR_DIR and SO_FAR.ecsv: the field MODEL was trained on and
+    its labelled catalogue, one --mosaics/--catalog pair for each field ('starclass info MODEL'); on a round's
+    labels alone a fine-tune can forget what MODEL learnt)
     >>> t.meta["label_scheme"] = "m31-check"
     >>> _field_export_next(t, Path("obs"), Path("labels.ecsv")) is None
     True
