@@ -153,8 +153,8 @@ def _field_export_next(out, data_dir: Path, export: Path) -> str | None:
     labels.ecsv -o MODEL' (the compact CNN, a first try on a CPU; legus4 is StarcNet, docs/training.md), or
     fine-tune one on them with 'starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics obs --catalog
     labels.ecsv --resume-from MODEL -o NEW_MODEL' (SO_FAR_DIR and SO_FAR.ecsv: the field MODEL was trained on and
-    its labelled catalogue, one --mosaics/--catalog pair for each field ('starclass info MODEL'); on a round's
-    labels alone a fine-tune can forget what MODEL learnt)
+    its labelled catalogue, one --mosaics/--catalog pair for each field ('starclass info MODEL'); on the labels
+    of one round alone a fine-tune can forget what MODEL learnt)
     >>> t.meta["label_scheme"] = "m31-check"
     >>> _field_export_next(t, Path("obs"), Path("labels.ecsv")) is None
     True

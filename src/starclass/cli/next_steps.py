@@ -20,8 +20,8 @@ SO_FAR_FIELD = ("SO_FAR_DIR", "SO_FAR.ecsv")
 
 #: What the placeholders of :data:`SO_FAR_FIELD` stand for, said after the command that holds them.
 SO_FAR_WORDS = ("SO_FAR_DIR and SO_FAR.ecsv: the field MODEL was trained on and its labelled catalogue, one "
-                "--mosaics/--catalog pair for each field ('starclass info MODEL'); on a round's labels alone a "
-                "fine-tune can forget what MODEL learnt")
+                "--mosaics/--catalog pair for each field ('starclass info MODEL'); on the labels of one round "
+                "alone a fine-tune can forget what MODEL learnt")
 
 
 def free_export_name(name: str = "LABELS.ecsv", folder: str | os.PathLike | None = None) -> str:

@@ -442,8 +442,8 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
     catalogue and fine-tune: starclass inspect f1 --catalogue f1/candidates.ecsv --export LABELS.ecsv, then
     starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics f1 --catalog LABELS.ecsv --resume-from
     m0 -o NEW_MODEL (SO_FAR_DIR and SO_FAR.ecsv: the field MODEL was trained on and its labelled catalogue, one
-    --mosaics/--catalog pair for each field ('starclass info MODEL'); on a round's labels alone a fine-tune can
-    forget what MODEL learnt)
+    --mosaics/--catalog pair for each field ('starclass info MODEL'); on the labels of one round alone a fine-tune
+    can forget what MODEL learnt)
     """
     from starclass.cli.next_steps import SO_FAR_WORDS, field_fine_tune, free_export_name, recorded_so_far
 
