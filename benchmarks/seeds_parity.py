@@ -47,6 +47,7 @@ from starclass.evaluate.metrics import per_class_table
 from starclass.io.cutout_folders import read_cutout_folder
 from starclass.learn.config import get_preset
 from starclass.learn.cutouts import classify_cutouts, fit_cutouts
+from starclass.learn.precision import settled_clock
 from starclass.science.seed_baselines import (
     ConcentrationColourRule,
     csb_classes,
@@ -92,9 +93,9 @@ def train_and_classify(task: str, train_csv: Path, test_csv: Path, root: Path, s
     bands = list(cfg.bands) if len(cfg.bands) > 1 else None
     tr = read_cutout_folder(train_csv, require_group=False, bands=bands, label_column=label_column)
     te = read_cutout_folder(test_csv, require_group=False, bands=bands, label_column=label_column)
-    t0 = time.perf_counter()
+    t0 = settled_clock(RUN["device"])
     fit_cutouts(cfg, tr, outdir=root / f"model_{task}", seed=0, progress=False, device=RUN["device"])
-    t_train = time.perf_counter() - t0
+    t_train = settled_clock(RUN["device"]) - t0  # --device cuda: after the queued GPU work has run
     out = classify_cutouts(te, root / f"model_{task}", device=RUN["device"])
     if tta:  # also averaged over the eight rotations/flips (`classify --tta`)
         return cfg, tr, te, (out, classify_cutouts(te, root / f"model_{task}", device=RUN["device"], tta=True)), \

@@ -116,7 +116,7 @@ def split_with_start_rows(labels, cfg) -> np.ndarray:
     """Validation rows drawn at random from all ``labels``' rows, a starting model's training rows among them.
 
     ``fit(init_from=M)`` draws its own split apart from M's training rows since 2026-12-07; a split given
-    as ``val_index`` (and a galaxy split) is taken as it is, and that still warns and calibrates on the rows
+    as ``val_index`` is taken as it is, and that still warns and calibrates on the rows
     M did not train on. This is the split a fine-tune drew before: ``cfg``'s ``val_fraction``, stratified.
     """
     from starclass.learn.splits import random_split

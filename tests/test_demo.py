@@ -49,6 +49,13 @@ def test_demo_end_to_end_small(tmp_path):
     classified = Table.read(out / "classified.ecsv")
     candidates = Table.read(out / "candidates.ecsv")
     assert len(classified) == len(candidates) > 0
+    # its mosaics recorded as classify records them: suggest on it named the placeholders DATA_DIR and MOSAICS
+    assert classified.meta.get("mosaics") == [str((out / "test_field").resolve())], classified.meta.get("mosaics")
+    res_s = CliRunner().invoke(app, ["suggest", str(out / "model"), str(out / "classified.ecsv"), "-n", "5", "-o",
+                                     str(tmp_path / "sug.ecsv")])
+    assert res_s.exit_code == 0, res_s.output
+    assert "DATA_DIR" not in res_s.output and "MOSAICS" not in res_s.output, res_s.output
+    assert f"starclass inspect {(out / 'test_field').resolve()} --catalogue" in res_s.output, res_s.output
     assert set(np.unique(classified["class_pred"])) <= {0, 1, 2, 3, 4}
     probs = np.vstack([classified[f"prob_{k}"] for k in (1, 2, 3, 4)]).T
     ok = classified["class_pred"] > 0

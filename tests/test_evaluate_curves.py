@@ -106,5 +106,23 @@ def test_threshold_for_purity_with_fewer_objects_than_it_must_select_says_so():
 
     with pytest.raises(StarclassError) as err:
         threshold_for_purity(np.array([1, 0, 1, 1], bool), np.array([0.9, 0.8, 0.4, 0.7]), 0.8)
-    assert str(err.value) == ("no threshold reaches purity 0.80 with at least 10 objects selected "
-                              "(there are only 4 objects)")
+    assert str(err.value) == ("no threshold can be chosen for purity 0.80: the rule selects at least 10 objects and "
+                              "there are 4 objects in all; it needs more than 10 for a threshold to leave any out "
+                              "(too few for the rule, not a result of the scores)")
+
+
+def test_threshold_for_purity_on_exactly_as_many_objects_as_it_must_select_says_the_table_is_too_small():
+    # ten objects, min_selected 10: the only selection is all ten, whose purity is the class's share; it said
+    # "no threshold reaches purity 0.80 with at least 10 objects selected (best purity 0.500)", read as a result
+    from starclass.evaluate.threshold import threshold_for_purity
+
+    y = np.arange(10) % 2 == 0
+    with pytest.raises(StarclassError) as err:
+        threshold_for_purity(y, np.linspace(0.95, 0.05, 10), 0.8, noun="row")
+    said = str(err.value)
+    assert "best purity" not in said, said
+    assert "there are 10 rows in all; it needs more than 10" in said and "too few for the rule" in said, said
+    # one more row and the rule has a choice: a result again (purity of the best selection)
+    y11 = np.r_[y, False]
+    with pytest.raises(StarclassError, match=r"best purity 0\.500"):
+        threshold_for_purity(y11, np.r_[np.linspace(0.95, 0.05, 10), 0.01], 0.8)

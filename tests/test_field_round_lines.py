@@ -3,8 +3,9 @@
 Walking docs/uncertainty.md's loop on a simulated field (2026-12-07):
 
 - suggest's line ``starclass inspect F --catalogue C --export LABELS.ecsv`` was refused as printed in the second
-  round ("exists; give --overwrite"): the first round had written LABELS.ecsv. It now names the first free name
-  (LABELS_2.ecsv, ...), which loses nothing: the earlier export stays, and the new one holds every label so far.
+  round ("exists; give --overwrite"): the first round had written LABELS.ecsv. It now names one file beside the
+  suggestions (``suggest_cmd.export_file``: labels.ecsv, else the first free labels_<k>.ecsv), which loses nothing:
+  the earlier export stays, and the new one holds every label so far.
 - suggest proposed ``train --mosaics F --catalog C --labels LABELS.ecsv --resume-from M`` and ``inspect --export``
   ``train --mosaics F --catalog LABELS.ecsv --resume-from MODEL``: two fine-tunes for one step, both on the field's
   labels alone. One function builds the one both print now, with the fields the model was trained on beside the
@@ -33,14 +34,25 @@ def test_a_second_round_export_runs_as_printed(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "f1").mkdir()
     export, _ = _commands(_mosaic_page_hint([Path("f1")], Path("f1/c.ecsv"), Path("s1.ecsv"), Path("m0")))
-    assert export[-2:] == ["--export", "LABELS.ecsv"]
-    Path("LABELS.ecsv").write_text("round 1\n")  # what round 1's inspect --export wrote
+    assert export[-2:] == ["--export", "labels.ecsv"]
+    Path("labels.ecsv").write_text("round 1\n")  # what round 1's inspect --export wrote
     export, train = _commands(_mosaic_page_hint([Path("f1")], Path("f1/c.ecsv"), Path("s2.ecsv"), Path("m0")))
     # old code: '--export LABELS.ecsv' again, refused as printed since the file exists
-    assert export[-2:] == ["--export", "LABELS_2.ecsv"] and not Path("LABELS_2.ecsv").exists(), export
-    assert train[train.index("--mosaics", 3) + 3] == "LABELS_2.ecsv", train  # the fine-tune reads the new one
+    assert export[-2:] == ["--export", "labels_1.ecsv"] and not Path("labels_1.ecsv").exists(), export
+    assert train[train.index("--mosaics", 3) + 3] == "labels_1.ecsv", train  # the fine-tune reads the new one
     line = _store_page_hint(Path("s.h5"), Path("c.ecsv"), Path("s2.ecsv"), Path("m0"))
-    assert "--export LABELS_2.ecsv;" in line and "--labels LABELS_2.ecsv " in line, line
+    assert "--export labels_1.ecsv;" in line and "--labels labels_1.ecsv " in line, line
+
+
+def test_the_export_beside_suggestions_in_a_spaced_folder_is_quoted_once(tmp_path, monkeypatch):
+    """The one export name (suggest_cmd.export_file) in the one fine-tune (next_steps.field_fine_tune): the
+    merge of the two must not quote the name twice (field_fine_tune quotes what it is given)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f1").mkdir()
+    (tmp_path / "a b").mkdir()
+    export, train = _commands(_mosaic_page_hint([Path("f1")], Path("f1/c.ecsv"), Path("a b/s.ecsv"), Path("m0")))
+    assert export[-2:] == ["--export", "a b/labels.ecsv"], export
+    assert train[train.index("--mosaics", 3) + 3] == "a b/labels.ecsv", train
 
 
 def test_suggest_and_the_export_propose_one_fine_tune(tmp_path, monkeypatch):
@@ -48,13 +60,13 @@ def test_suggest_and_the_export_propose_one_fine_tune(tmp_path, monkeypatch):
     (tmp_path / "f1").mkdir()
     _, suggested = _commands(_mosaic_page_hint([Path("f1")], Path("f1/c.ecsv"), Path("s.ecsv"), Path("MODEL")))
     out = Table({"id": [1, 2], "n_labels": [1, 1]}, meta={"label_scheme": "phangs"})
-    said = _field_export_next(out, Path("f1"), Path("LABELS.ecsv"))
+    said = _field_export_next(out, Path("f1"), Path("labels.ecsv"))
     exported = shlex.split(said.split("fine-tune one on them with ", 1)[1].split(" (SO_FAR_DIR")[0])[0]
-    # old code: '... --catalog f1/c.ecsv --labels LABELS.ecsv ...' against '--mosaics f1 --catalog LABELS.ecsv ...'
+    # old code: '... --catalog f1/c.ecsv --labels labels.ecsv ...' against '--mosaics f1 --catalog labels.ecsv ...'
     assert suggested == shlex.split(exported), (suggested, exported)
     # with the fields the model was trained on beside the round's export
     assert suggested[:6] == ["starclass", "train", "--mosaics", "SO_FAR_DIR", "--catalog", "SO_FAR.ecsv"], suggested
-    assert suggested[6:10] == ["--mosaics", "f1", "--catalog", "LABELS.ecsv"], suggested
+    assert suggested[6:10] == ["--mosaics", "f1", "--catalog", "labels.ecsv"], suggested
 
 
 def test_a_model_that_records_its_fields_names_them(tmp_path, monkeypatch):
@@ -72,12 +84,13 @@ def test_a_model_that_records_its_fields_names_them(tmp_path, monkeypatch):
     line = _mosaic_page_hint([Path("f1")], Path("f1/c.ecsv"), Path("s.ecsv"), tmp_path / "m0")
     _, train = _commands(line)
     assert train[2:10] == ["--mosaics", str(f0), "--catalog", str(f0 / "truth.ecsv"), "--mosaics", "f1",
-                           "--catalog", "LABELS.ecsv"], train
+                           "--catalog", "labels.ecsv"], train
     assert "SO_FAR" not in line, line
 
 
 def test_a_second_cutout_round_names_a_new_export(tmp_path, monkeypatch):
-    """The cutout case's line said '--export LABELS.csv' and '--stamps LABELS.csv' in every round as well."""
+    """The cutout case's line said '--export LABELS.csv' and '--stamps LABELS.csv' in every round as well: now
+    export_file's name, labels.csv beside the suggestions or the first free labels_<k>.csv."""
     from typer.testing import CliRunner
 
     from starclass.cli import app
@@ -89,10 +102,10 @@ def test_a_second_cutout_round_names_a_new_export(tmp_path, monkeypatch):
     model = _untrained_model(tmp_path / "m", task)
     _classified_elsewhere(labels, model, tmp_path / "c.ecsv")
     monkeypatch.chdir(tmp_path)
-    Path("LABELS.csv").write_text("file,label\n")  # round 1's export
+    Path("labels.csv").write_text("file,label\n")  # round 1's export
     res = CliRunner().invoke(app, ["suggest", str(model), "c.ecsv", "-n", "2", "-o", "s.csv", "--device", "cpu"])
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())
     # old code: '--export LABELS.csv' and '--stamps SO_FAR.csv --stamps LABELS.csv', the file round 1 wrote
-    assert "--export LABELS_2.csv" in text and "--stamps SO_FAR.csv --stamps LABELS_2.csv " in text, text
-    assert "LABELS.csv " not in text.replace("--export LABELS_2.csv", ""), text
+    assert "--export labels_1.csv" in text and "--stamps SO_FAR.csv --stamps labels_1.csv " in text, text
+    assert "labels.csv " not in text, text

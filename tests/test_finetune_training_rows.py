@@ -5,7 +5,8 @@ rows among them. A model fine-tuned with ``--init-from``/``--resume-from`` recor
 of its own run, so ``calibrate`` took the starting model's training rows for held-out ones (seen on
 PAndAS cutouts: a model fine-tuned on 12 new labels was calibrated on the 60 cutouts its starting
 model had been trained on, without a word). And ``train --cv K --resume-from M`` on the rows M was
-trained on scored every fold on rows the starting weights had seen (51 of 60 there), silently.
+trained on scored every fold on rows the starting weights had seen (51 of 60 there), silently; its folds now
+hold out only the rows M did not train on (tests/test_finetune_cv_folds_apart.py).
 """
 
 from __future__ import annotations
@@ -48,14 +49,15 @@ def test_a_fine_tune_records_and_refuses_its_starting_models_rows(start, tmp_pat
     assert cal.n == val.size
 
 
-def test_cross_validating_from_a_model_of_the_same_rows_warns(start, tmp_path):
+def test_cross_validating_from_a_model_of_the_same_rows_holds_out_only_its_other_rows(start, tmp_path):
+    # the folds scored the rows the start trained on as unseen, with a warning; they now hold out only its
+    # other rows (tests/test_finetune_cv_folds_apart.py)
     from starclass.learn.crossval import cross_validate
 
     root, cfg, toy, result = start
-    with pytest.warns(UserWarning, match=rf"{result.n_train} of the {len(toy.inputs)} rows the folds hold out are "
-                                         r"rows the starting model .* was trained on"):
-        cross_validate(cfg, toy.inputs, toy.class_ref, scheme=2, outdir=tmp_path / "cv", init_from=root / "model",
-                       progress=False, device="cpu", ensemble=1)
+    cvr = cross_validate(cfg, toy.inputs, toy.class_ref, scheme=2, outdir=tmp_path / "cv", init_from=root / "model",
+                         progress=False, device="cpu", ensemble=1)
+    assert sorted(cvr.predictions["row"]) == sorted(result.val_index.tolist())
 
 
 def test_a_fine_tune_on_the_labels_so_far_validates_on_rows_the_start_did_not_train_on(start, tmp_path):
@@ -90,7 +92,7 @@ def test_a_fine_tune_on_the_labels_so_far_validates_on_rows_the_start_did_not_tr
 
 
 def test_a_split_given_with_the_starts_rows_warns_of_its_validation_rows(start, tmp_path):
-    # a split given as it is (val_index; a galaxy split) is kept: its rows the start trained on are warned of
+    # a split given as it is (val_index) is kept: its rows the start trained on are warned of
     import warnings
 
     from finetune_setup import split_with_start_rows  # tests/ is on sys.path under pytest
@@ -124,5 +126,6 @@ def test_cross_validation_says_it_once_not_fold_by_fold(start, tmp_path):
         cross_validate(cfg, toy.inputs, toy.class_ref, scheme=2, outdir=tmp_path / "cv", init_from=root / "model",
                        progress=False, device="cpu", ensemble=1)
     texts = [str(w.message) for w in caught]
-    assert sum("rows the folds hold out are rows the starting model" in t for t in texts) == 1
+    # the folds hold out none of the start's rows (said in one note), and no fold validates on them
+    assert not any("rows the folds hold out are rows the starting model" in t for t in texts)
     assert not any("validation rows are rows the starting model" in t for t in texts)

@@ -12,12 +12,20 @@ every warning shown (it is what imports their libraries, so the checked run adds
 import-time filter but crepes'), then under the caller's ignore filter, with crepes taken out of
 ``sys.modules`` as a fresh session has it. Around the second run the test compares the state a notebook
 would notice: warning filters, torch's threads, numpy's print options and error handling, logging's
-levels and handlers, matplotlib's backend and rcParams.
+levels and handlers, matplotlib's backend and rcParams, and the global random states.
+
+The random states: training seeded torch's and numpy's global generators for its own draws and left them
+so (a notebook's ``torch.manual_seed(0)`` sequence restarted from the training seed after ``fit``), and
+classifying drew the networks' initial weights (replaced by the checkpoint's) from torch's; crepes'
+first import moved python's ``random`` (scikit-learn imports rich, which draws at import). Now a seeded
+sequence of the notebook goes on as if the call had not run, and the same seed still gives the same
+weights whatever the caller's states (:mod:`starclass.learn.rng`).
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import sys
 import warnings
 from pathlib import Path
@@ -49,8 +57,11 @@ def toy(tmp_path_factory) -> SimpleNamespace:
         warnings.simplefilter("ignore")
         model = fit(TASK, inputs[ok], np.asarray(table["class_ref"])[ok], outdir=root / "model", seed=0,
                     progress=False, epochs=1, resume=False).model_path
+    from starclass.learn.checkpoint import load_checkpoint
+
     return SimpleNamespace(images=images, table=table, inputs=inputs[ok], y=np.asarray(table["class_ref"])[ok],
-                           held_inputs=held_inputs[hok], held_y=np.asarray(held["class_ref"])[hok], model=model)
+                           held_inputs=held_inputs[hok], held_y=np.asarray(held["class_ref"])[hok], model=model,
+                           weights=load_checkpoint(model / "member_01.pt")["state_dict"])
 
 
 def _train(t, out: Path):
@@ -103,8 +114,24 @@ def _report(t, out: Path):
     build_report(pred, {"truth": t.table}, out, n_boot=20)
 
 
+def _suggest(t, out: Path):
+    from starclass.suggest.pick import classified, suggest
+
+    # with the eight views: mutual information, the score that needs TTA
+    suggest(classified(t.model, t.table, t.images, device="cpu", tta=True), 5, by="mutual-info")
+
+
 CALLS = {"train": _train, "calibrate": _calibrate, "classify": _classify, "estimator": _estimator,
-         "evaluate": _evaluate, "report": _report}
+         "evaluate": _evaluate, "report": _report, "suggest": _suggest}
+
+
+def _random_states() -> dict:
+    """Python's, numpy's and torch's global random states, as values that compare."""
+    import torch
+
+    kind, keys, pos, has_gauss, gauss = np.random.get_state()  # noqa: NPY002
+    return {"python random": random.getstate(), "numpy random": (kind, keys.tobytes(), pos, has_gauss, gauss),
+            "torch random": torch.get_rng_state().numpy().tobytes()}
 
 
 def _state() -> dict:
@@ -121,7 +148,7 @@ def _state() -> dict:
             "logging.disable": logging.root.manager.disable, "matplotlib backend": matplotlib.get_backend(),
             "rcParams": {k: str(v) for k, v in matplotlib.rcParams.items()},
             # a logger the call creates is no change; one the notebook had must keep its level and handlers
-            "loggers": loggers}
+            "loggers": loggers, **_random_states()}
 
 
 @pytest.mark.parametrize("name", list(CALLS))
@@ -150,6 +177,102 @@ def test_a_callers_ignore_filter_holds_and_global_state_is_left_as_found(toy, na
     changed = [k for k in before if k != "loggers" and before[k] != after[k]]
     changed += [f"logger {n}" for n, v in before["loggers"].items() if after["loggers"].get(n) != v]
     assert not changed, {k: (before.get(k), after.get(k)) for k in changed}
+
+
+def _seed_all(seed: int) -> None:
+    import torch
+
+    torch.manual_seed(seed)
+    np.random.seed(seed)  # noqa: NPY002
+    random.seed(seed)
+
+
+def _draws() -> tuple:
+    """A notebook's next draws from each global generator."""
+    import torch
+
+    return torch.rand(3).tolist(), np.random.rand(3).tolist(), [random.random() for _ in range(3)]  # noqa: NPY002
+
+
+@pytest.mark.parametrize("name", ["train", "estimator", "calibrate", "classify", "suggest"])
+def test_a_notebooks_seeded_sequence_goes_on_as_if_the_call_never_ran(toy, name, tmp_path):
+    _seed_all(5)
+    expected = [_draws(), _draws()]
+    _seed_all(5)
+    got = [_draws()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        CALLS[name](toy, tmp_path / "call")
+    got.append(_draws())
+    # on the old code train and the estimator restarted torch's and numpy's sequences from the training
+    # seed, and classify, calibrate and suggest moved torch's on by the networks' initial weights
+    assert got == expected
+
+
+def test_the_same_seed_gives_the_same_weights_whatever_the_callers_random_states(toy, tmp_path):
+    import torch
+
+    from starclass.learn.checkpoint import load_checkpoint
+    from starclass.learn.train import fit
+
+    weights = []
+    for caller_seed, out in [(1, "a"), (2, "b")]:
+        _seed_all(caller_seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the calibration's caution on 4 validation rows
+            fit(TASK, toy.inputs, toy.y, outdir=tmp_path / out, seed=3, progress=False, epochs=1, resume=False)
+        weights.append(load_checkpoint(tmp_path / out / "member_01.pt")["state_dict"])
+    assert weights[0].keys() == weights[1].keys()
+    assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])
+    assert not all(torch.equal(weights[0][k], toy.weights[k]) for k in weights[0])  # seed 3, not the toy's 0
+
+
+def test_a_run_on_the_cpu_seeds_no_gpu_generator(toy, tmp_path, monkeypatch):
+    # torch.manual_seed seeds every CUDA device too: those of started GPUs, which forking the CPU's generator
+    # does not put back, or, on a machine whose GPU has not started, a seed queued for when it starts (after
+    # the call, replacing the notebook's). A run on the CPU now seeds the CPU's generator only
+    import torch
+
+    from starclass.learn.checkpoint import write_untrained_model
+    from starclass.learn.train import fit
+
+    seeded = []
+    monkeypatch.setattr(torch.cuda, "manual_seed_all", lambda seed: seeded.append(("all", seed)))
+    monkeypatch.setattr(torch.cuda, "manual_seed", lambda seed: seeded.append(("one", seed)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(TASK, toy.inputs, toy.y, outdir=tmp_path / "m", seed=3, progress=False, epochs=1, resume=False,
+            device="cpu")
+    write_untrained_model(tmp_path / "u", TASK, seed=3)
+    assert seeded == []
+
+
+_CREPES_FIRST = """
+import random
+
+from starclass.learn.conformal import _crepes_parts
+
+random.seed(5)
+expected = [random.random() for _ in range(2)]
+random.seed(5)
+got = [random.random()]
+_crepes_parts()
+got.append(random.random())
+print(got == expected, "sklearn" in __import__("sys").modules)
+"""
+
+
+def test_the_first_import_of_crepes_leaves_pythons_random_state():
+    # scikit-learn (imported by crepes) imports rich, which draws from python's generator as it is imported:
+    # only a fresh process shows it
+    import os
+    import subprocess
+
+    env = dict(os.environ, OMP_NUM_THREADS="1",
+               PYTHONPATH=os.pathsep.join([str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")]))
+    res = subprocess.run([sys.executable, "-c", _CREPES_FIRST], env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.split() == ["True", "True"], res.stdout
 
 
 _FIRST_STAMPS = """

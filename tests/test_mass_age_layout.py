@@ -85,9 +85,26 @@ def test_every_label_is_inside_the_figure_and_clear_of_the_other_panels(n, ncols
     assert title.y1 <= frame.y1 and all(title.y0 >= box.y1 for box in boxes)
     # what the panels show: their titles, labels and the shared y range
     assert [ax.get_title() for ax in shown] == [f"ngc{1000 + i} ({3 + i} Mpc) (n=200)" for i in range(n)]
-    assert {ax.get_xlabel() for ax in shown} == {"log age [yr]"}
+    # the x axis (shared) said under the lowest panel of each column (since 2026-12-07)
+    cols = ncols or n
+    assert [ax.get_xlabel() for ax in shown] == ["log age [yr]" if i + cols >= n else "" for i in range(n)]
     assert shown[0].get_ylabel() == "log mass [Msun]"
     assert all(ax.get_legend() is not None for ax in shown)
     w, h = fig.get_size_inches()
     cols = min(n, ncols or n)
     assert (w, h) == pytest.approx((3.4 * cols, 3.2 * -(-n // cols)))
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_the_title_is_inside_the_figure_also_for_one_field(n):
+    """`evaluate --catalogs FIELD.tab` (one field, a 3.4-inch figure) cut its 5-inch title off at both edges."""
+    fig = _figure(n)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    title = fig._suptitle.get_window_extent(renderer)
+    assert title.x0 >= fig.bbox.x0 and title.x1 <= fig.bbox.x1, (title, fig.bbox)
+    assert " ".join(fig._suptitle.get_text().split()) == \
+        "class 1+2: mass vs age per field, with its mass-completeness curve"
+    boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+    assert title.y1 <= fig.bbox.y1 and all(title.y0 >= box.y1 for box in boxes)

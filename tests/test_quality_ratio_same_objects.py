@@ -81,8 +81,9 @@ def test_two_columns_of_one_catalogue_are_counted_on_the_rows_both_classify(tmp_
             assert float(r["qr"]) == pytest.approx(np.std(c, ddof=1) / np.sqrt(np.mean(c)))
         else:
             assert np.ma.is_masked(r["qr"])
-    # each catalogue's own counts are still there, over all of its rows
-    own = Table.read(out / "tables" / "box_counts_cat.ecsv")
+    # each catalogue's own counts are still there, over all of its rows (named after the column scored since
+    # 2026-12-07: box_counts_cat before, whatever --pred-column)
+    own = Table.read(out / "tables" / "box_counts_cat_class_ml.ecsv")
     bright = v < LIMIT
     assert int(own["box_4"][own["class"] == "3"][0]) == int(np.sum(bright & (box == 4) & (ml == 3)))
     common = Table.read(out / "tables" / "box_counts_common.ecsv")

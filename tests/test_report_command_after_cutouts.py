@@ -103,3 +103,41 @@ def test_report_evaluate_proposes_for_a_list_of_some_cutouts_runs_as_printed(tmp
     assert (cut / "out_report" / "report.html").is_file()
     # and of the cutouts classified: the folder's labels.csv (all 24) was read too, without a word
     assert _option(words, "--stamps") == (cut / "test.csv").resolve(), words
+
+
+def test_commands_proposed_after_classifying_a_label_folder_from_inside_it_run_as_printed(tmp_path, monkeypatch):
+    """``classify --stamps . -o out.csv`` in a folder of label sub-folders: each proposed command, as printed.
+
+    evaluate's next: line proposed ``starclass report out.csv --model M --stamps .``, which report refused (its
+    default out_report/ lies inside the cutout folder, read next time as a label); and ``evaluate out.csv``,
+    which classify proposed, wrote evaluation/ there, whose figures the report then read as cutouts. Each is now
+    proposed beside the cutouts (``-o ../evaluation``, ``--output ../out_report``) and runs as printed.
+    """
+    import torch
+
+    from starclass.learn.train import fit
+
+    torch.set_num_threads(1)
+    cfg = tiny_config()
+    cut = tmp_path / "cuts"
+    listed = noise_folder(cut, 24, seed=3)
+    x, y = folder_inputs(listed, cfg)
+    fit(cfg, x, y, outdir=tmp_path / "m", progress=False, device="cpu")
+    listed.unlink()  # read by its label sub-folders
+    monkeypatch.chdir(cut)
+    res = runner.invoke(app, ["classify", "--stamps", ".", "--model", str(tmp_path / "m"), "-o", "out.csv",
+                              "--device", "cpu", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    line = next(ln for ln in res.output.splitlines() if ln.startswith("next: "))
+    proposed = [w for w in shlex.split(line.replace(",", " ")) if w.startswith("starclass evaluate ")]
+    assert len(proposed) == 1, line
+    res = runner.invoke(app, shlex.split(proposed[0])[1:])  # as printed
+    assert res.exit_code == 0, res.output
+    words = _report_words(next(ln for ln in res.output.splitlines()
+                               if ln.startswith("next: the same figures as one page")))
+    assert _option(words, "--stamps") == cut.resolve(), words
+    res = runner.invoke(app, words[1:])  # as printed
+    assert res.exit_code == 0, res.output
+    # nothing but the classification was written among the cutouts: no folder read next time as a label
+    assert sorted(p.name for p in cut.iterdir()) == ["cluster", "galaxy", "out.csv"]
+    assert (tmp_path / "out_report" / "report.html").is_file()

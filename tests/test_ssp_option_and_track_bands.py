@@ -150,11 +150,13 @@ def test_a_bad_ssp_table_is_refused_naming_it(files, tmp_path, command, content,
     assert not out.exists() and not (tmp_path / "tables").exists()  # nothing written
 
 
-def test_ssp_is_refused_with_catalogs(files, tmp_path):
+def test_ssp_is_not_refused_with_catalogs(files, tmp_path):
+    # refused until 2026-12-07 ("--ssp applies to one classified catalogue"): the fields' mass limits and curves
+    # take it (tests/test_catalogs_ssp.py); a folder without LEGUS files is refused for that, not for --ssp
     res = CliRunner().invoke(cli, ["evaluate", "--catalogs", str(files), "--ssp", str(files / Z004),
                                    "-o", str(tmp_path / "ev")])
     assert res.exit_code == 2, res.output
-    assert "--ssp applies to one classified catalogue" in res.output
+    assert "--ssp applies" not in res.output and "Traceback" not in res.output
 
 
 def test_load_ssp_refuses_a_binary_file_without_a_traceback(tmp_path):

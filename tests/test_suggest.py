@@ -273,13 +273,13 @@ def test_suggest_on_mosaics_names_the_data_folder_and_the_way_back(field, tmp_pa
     export, train = rest.split(", then ")
     assert shlex.split(serve) == ["starclass", "inspect", str(data), "--catalogue", str(out_path)]
     assert shlex.split(export) == ["starclass", "inspect", str(data), "--catalogue", str(data / "candidates.ecsv"),
-                                   "--export", "LABELS.ecsv"]
+                                   "--export", str(tmp_path / "labels.ecsv")]  # beside the suggestions, named
     # since 2026-12-07 the fine-tune inspect --export prints too: the fields the model was trained on (placeholders
-    # for an untrained model) beside the export, not '--catalog candidates.ecsv --labels LABELS.ecsv' alone
+    # for an untrained model) beside the export, not '--catalog candidates.ecsv --labels labels.ecsv' alone
     train, said = train.split(" (SO_FAR_DIR and SO_FAR.ecsv: ")
     assert shlex.split(train) == ["starclass", "train", "--mosaics", "SO_FAR_DIR", "--catalog", "SO_FAR.ecsv",
-                                  "--mosaics", str(data), "--catalog", "LABELS.ecsv", "--resume-from",
-                                  str(model), "-o", "NEW_MODEL"]
+                                  "--mosaics", str(data), "--catalog", str(tmp_path / "labels.ecsv"),
+                                  "--resume-from", str(model), "-o", "NEW_MODEL"]
     # the mosaics named as files: their folder
     files = [a for f in sorted(data.glob("*.fits")) for a in ("--mosaics", f)]
     res, out = _run(["suggest", model, data / "candidates.ecsv", *files, "-n", "3", "--device", "cpu",
@@ -404,7 +404,10 @@ def test_suggest_ranks_a_classified_cutout_folder(tmp_path):
     assert list(got["file"]) == expect
     # the next step: fine-tune with --resume-from, which takes the model's own task (--init-from
     # alone fell back to the default task legus4 and refused a one-band cutout model)
-    assert f"starclass train --stamps SO_FAR.csv --stamps LABELS.csv --resume-from {model} -o NEW_MODEL" in text
+    # the labels so far are those --labels gave, the new ones the export's named file beside the suggestions
+    done, new = tmp_path / "done.csv", tmp_path / "labels.csv"
+    assert f"starclass train --stamps {done} --stamps {new} --resume-from {model} -o NEW_MODEL" in text
+    assert f"--export {new}" in text
     # the page serves cutouts now (inspect --stamps), not as a data directory's --catalogue
     assert "--init-from" not in text and "--catalogue" not in text
     # the pool's one database (docs/inspect.md, "Rounds in one database"), the model's task by its preset name
@@ -599,7 +602,9 @@ def test_suggest_prints_the_next_command_quoted_for_a_shell(tmp_path):
     # fine-tuning on the new labels alone missed whole classes: the hint says to keep the old ones, as a
     # second --stamps list (train takes several since 2026-12-05)
     assert "with the cutouts labelled so far (every class needs training rows), one --stamps for each list" in text
-    assert words[2:6] == ["--stamps", "SO_FAR.csv", "--stamps", "LABELS.csv"], command
+    # without --labels the list labelled so far is the user's own, said in words; the export's file is named
+    assert words[2:6] == ["--stamps", "SO_FAR.csv", "--stamps", str(tmp_path / "labels.csv")], command
+    assert "(SO_FAR.csv: the list of the cutouts labelled before this round" in text
 
 
 def test_suggest_without_mag_band_column_names_the_usable_ones(tmp_path):

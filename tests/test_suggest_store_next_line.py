@@ -48,8 +48,9 @@ def test_suggest_on_a_store_classification_says_the_store_route(tmp_path, monkey
     said = " ".join(res.output.split())
     assert "MOSAICS" not in said and "--mosaics" not in said and "DATA_DIR" not in said, said
     assert f"starclass inspect {field} --catalogue sug.ecsv" in said, said
-    assert f"starclass inspect {field} --catalogue classified.ecsv --export LABELS.ecsv" in said, said
-    assert f"starclass train --stamps s.h5 --labels LABELS.ecsv --resume-from {model} -o NEW_MODEL" in said, said
+    # the export's file named (it was the placeholder LABELS.ecsv), the one the fine-tune reads
+    assert f"starclass inspect {field} --catalogue classified.ecsv --export labels.ecsv" in said, said
+    assert f"starclass train --stamps s.h5 --labels labels.ecsv --resume-from {model} -o NEW_MODEL" in said, said
     # the store's mosaics hold no label database yet: how to make one, as for suggestions on mosaics
     assert f"starclass inspect {field} --catalogue sug.ecsv --init --add-user NAME" in said, said
 
@@ -61,5 +62,7 @@ def test_store_page_hint_names_the_store_and_its_mosaics(tmp_path, monkeypatch):
     line = _store_page_hint(tmp_path / "nowhere.h5", tmp_path / "c.ecsv", tmp_path / "sug.ecsv", tmp_path / "m0")
     assert line.startswith("next: ")
     assert "MOSAICS" not in line and "--mosaics" not in line and "--catalog " not in line
-    assert f"starclass train --stamps {tmp_path / 'nowhere.h5'} --labels LABELS.ecsv --resume-from" in line
+    # the export's file is suggest's own choice, named from the current folder (short_path, since s84walkA);
+    # the store is named as it was given
+    assert f"starclass train --stamps {tmp_path / 'nowhere.h5'} --labels labels.ecsv --resume-from" in line
     assert "starclass inspect DATA_DIR --catalogue" in line  # no record of its mosaics: the placeholder, said

@@ -388,8 +388,9 @@ ALLOW_FEW_MATCHES_OPTION = typer.Option(
 #: ``--ssp`` of ``evaluate`` and ``report``
 SSP_OPTION = typer.Option(
     None, "--ssp", metavar="<file>",
-    help="SSP model table (Yggdrasil text file) for the colour-colour track and mass limits; its Z, IMF and "
-         "AB/Vega are read from its name, yggdrasil_Z<Z>_<imf>_..._<AB|Vega>.txt (default: packaged Z=0.020).")
+    help="SSP model table (Yggdrasil text file) for the colour-colour track and mass limits (with --catalogs: "
+         "each field's mass limits, completeness curve and SED check); its Z, IMF and AB/Vega are read from its "
+         "name, yggdrasil_Z<Z>_<imf>_..._<AB|Vega>.txt (default: packaged Z=0.020).")
 
 #: ``--mag-limit`` of ``evaluate`` and ``report``: the faint limit of the mass-age diagram's completeness curve
 MAG_LIMIT_OPTION = typer.Option(
@@ -1021,11 +1022,12 @@ def given_options(ctx: typer.Context, flags: dict[str, str]) -> list[str]:
 
 
 #: ``evaluate``/``report`` options that change what one catalogue (PRED) is scored against, or how, and that
-#: ``--catalogs`` has no use for (``--bootstrap``, ``--no-science`` only save work, and stay harmless no-ops)
+#: ``--catalogs`` has no use for (``--bootstrap``, ``--no-science`` only save work, and stay harmless no-ops);
+#: ``--ssp`` is not among them: the fields' mass limits and completeness curves come from an SSP table too
 ONE_CATALOGUE_OPTIONS = {"reference": "--reference", "distance": "--distance", "radius": "--radius",
                          "task": "--task", "label_column": "--label-column", "model": "--model",
                          "target_purity": "--target-purity", "mosaics": "--mosaics", "stamps": "--stamps",
-                         "group_column": "--group-column", "ssp": "--ssp", "mag_limit": "--mag-limit",
+                         "group_column": "--group-column", "mag_limit": "--mag-limit",
                          "mass_kind": "--mass-kind",
                          "file_column": "--file-column"}
 

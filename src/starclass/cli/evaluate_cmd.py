@@ -128,18 +128,21 @@ def evaluate(
 
         field_maps = parse_field_maps(column_map)  # a malformed item before any reading
         check_inputs_readable([("--catalogs", catalogs)])  # named before an existing output is
+        check_ssp(ssp)  # the fields' mass limits and curves take it (refused with --catalogs until 2026-12-07)
         check_output(out, [catalogs], option="--output", overwrite=overwrite, folder=True, own=MANY_ENTRIES)
         # into a log file (stderr no terminal) the catalogues read and the study's steps in timed lines (command()
         # shows them): the 16 LEGUS fields took 31 s under load with no word on stderr. At a terminal their bars:
         # the lines are for a log only, and until 2026-12-06 a person there saw nothing for those 20-40 s
         res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected,
-                                  progress=bars_or_lines(progress), column_maps=field_maps)
+                                  progress=bars_or_lines(progress), column_maps=field_maps, ssp=ssp)
         # the fields left out (too few inspected sources, an uncertain layout) are counted, and the table of reasons
         # named by a path the user can open ("many/tables/skipped.ecsv"), as report names its own: it said
         # "tables/skipped.ecsv", a file that is not there from the folder the command ran in
         say_catalogs_fields(catalogs, res["n_fields"], res.get("n_skipped", 0),
                             str(Path(res["outdir"]) / "tables" / "skipped.ecsv"))
         say_catalogs_notes(res)  # the lines report --catalogs says too
+        if ssp is not None:
+            echo(f"SSP model of the mass limits, completeness curves and SED check: {res['ssp']}")
         for task, accs in res["pooled"].items():
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
@@ -216,6 +219,12 @@ def evaluate(
     for ref in [pred, *(reference or ())]:
         if ref != "self":  # a classified or labelled cutout folder: its figures must not become its cutouts
             check_output_outside_cutouts(out, ref, option="--output")
+    if cutouts := classified_cutouts(table, pred):
+        # the cutouts classify --stamps read (recorded): `classify --stamps . -o out.csv` in a folder of label
+        # sub-folders, then `evaluate out.csv`, put evaluation/ there, read next as a label and its figures as cutouts
+        given = ctx.get_parameter_source("out")
+        check_output_outside_cutouts(out, cutouts, option="--output" if getattr(given, "name", None) == "COMMANDLINE"
+                                     else "--output (not given: the default)")
     _say(held[:n_read])  # the catalogue's reading warnings: the evaluation does not read it again
     if shown is None:
         from starclass.io.progress import say_start
@@ -277,8 +286,15 @@ def evaluate(
     # --no-science as asked, or where the science checks had nothing to draw (a task of other classes, a catalogue
     # without magnitudes): the page would spend their time on notes of what is missing. Until 2026-12-07 it was
     # left out, and `evaluate ... --no-science` suggested a report that ran the checks (17-37 s of a report)
+    recorded = classified_from(table, pred)
+    if "--stamps" in recorded:
+        from starclass.cli.report_cmd import output_outside_cutouts
+
+        # a folder of label sub-folders classified from inside it: report's default page would lie in it, refused
+        if (page := output_outside_cutouts(pred, recorded["--stamps"])) is not None:
+            recorded["--output"] = page
     echo(_report_next(ctx, None, pred, no_science=not (science and res.get("science_drawn", True)),
-                      recorded=classified_from(table, pred)))
+                      recorded=recorded))
 
 
 #: The figures a user opens first, by the start of their file names, and what each is (the first of each:
@@ -382,8 +398,9 @@ def classified_from(table: Table, pred: str | os.PathLike) -> dict[str, str]:
     so evaluate names them too. A table that records the cutouts' folder alone (``cutout_root``, written before
     ``cutout_list`` was) names it only where the folder's own list is what was classified (the same files):
     ``--stamps cut`` for a ``classify --stamps cut/test.csv`` read ``cut/labels.csv``, or the label sub-folders
-    with evaluate's own figures among them. A path is given as recorded, absolute where that is shorter than one
-    walked up from here.
+    with evaluate's own figures among them. ``train --cv``'s ``cv_predictions.ecsv`` of a cutout folder names
+    that folder alone (:func:`_cv_cutouts`). A path is named by :func:`starclass.io.paths.short_path`: from the
+    current folder where it lies under it, else absolute (or walked up, where that is shorter).
 
     Examples
     --------
@@ -403,10 +420,12 @@ def classified_from(table: Table, pred: str | os.PathLike) -> dict[str, str]:
     """
     from starclass.io.cutout_folders import row_folders
     from starclass.io.paths import short_path
-    from starclass.schema import CUTOUT_LIST, MODEL_PATH
+    from starclass.schema import CUTOUT_LIST, CV_SCHEME, MODEL_PATH
 
     here = Path(pred).parent
     out: dict[str, str] = {}
+    if table.meta.get(CV_SCHEME):
+        return _cv_cutouts(table, pred)
     recorded = _one_record(table, MODEL_PATH)
     if recorded:
         out["--model"] = short_path(here / recorded)  # a relative record is relative to the table's folder
@@ -426,6 +445,58 @@ def classified_from(table: Table, pred: str | os.PathLike) -> dict[str, str]:
         return {}
     out["--stamps"] = short_path(folders[0])
     return out
+
+
+def classified_cutouts(table: Table, pred: str | os.PathLike) -> Path | None:
+    """The list or folder of cutouts a ``classify --stamps`` output records (``cutout_list``), where it exists.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from astropy.table import Table
+    >>> cut = Path(tempfile.mkdtemp())
+    >>> classified_cutouts(Table({"file": ["a.png"], "cutout_list": [str(cut)]}), "out.csv") == cut
+    True
+    >>> classified_cutouts(Table({"id": [1]}), "out.ecsv") is None
+    True
+    """
+    from starclass.schema import CUTOUT_LIST
+
+    listed = _one_record(table, CUTOUT_LIST)
+    path = None if listed is None else Path(pred).parent / listed  # a relative record: of the table's folder
+    return path if path is not None and path.exists() else None
+
+
+def _cv_cutouts(table: Table, pred: str | os.PathLike) -> dict[str, str]:
+    """``{"--stamps": FOLDER}`` for ``train --cv``'s ``cv_predictions.ecsv`` of a cutout folder, else ``{}``.
+
+    Its rows are the folder's own (blank cutouts left out), classified by the fold models, so the folder it
+    records is the one report's gallery of mistakes reads: without it ``train --cv`` -> ``evaluate`` ->
+    ``report`` gave a page with no gallery. No ``--model``: each row was classified by the fold model that
+    held it out, and any one fold model had trained on four fifths of the others (its Grad-CAM of them is
+    not of held-out cutouts).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from astropy.table import Table
+    >>> cut = Path(tempfile.mkdtemp())
+    >>> t = Table({"row": [0], "file": ["a.png"], "class_pred": [1]}, meta={"cv": "5", "cutout_root": str(cut)})
+    >>> _cv_cutouts(t, "cv_predictions.ecsv") == {"--stamps": str(cut)}
+    True
+    >>> _cv_cutouts(Table({"row": [0], "class_pred": [1]}, meta={"cv": "5"}), "cv_predictions.ecsv")  # mosaics
+    {}
+    """
+    from starclass.io.cutout_folders import row_folders
+    from starclass.io.paths import short_path
+
+    try:
+        folders = row_folders(table, pred, Path(pred).parent) if len(table) else None
+    except StarclassError:  # recorded for some rows only: report names the fault
+        return {}
+    if not folders or len({str(f) for f in folders}) != 1 or not folders[0].is_dir():
+        return {}  # a cross-validation on mosaics (no folder), or a folder moved since: the plain command
+    return {"--stamps": short_path(folders[0])}
 
 
 def _one_record(table: Table, name: str) -> str | None:

@@ -2088,6 +2088,18 @@ def info(
         refuse_ds9(f"{paths[0]} is a stamp store (starclass cutouts)")
         echo("\n".join(store_lines(paths[0])))
         return
+    from starclass.io.ssp_table import looks_like_ssp_table
+    from starclass.science.ssp import ssp_summary_lines
+
+    if len(paths) == 1 and paths[0].is_file() and fmt is None and not cmap and looks_like_ssp_table(paths[0]):
+        # the SSP table evaluate and report take with --ssp (../shared/data/ssp) was read as a catalogue: "required
+        # column 'id' missing ...; name a column 'id' in the file" (until 2026-12-07)
+        if out_format != "text":
+            raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; {paths[0]} is an "
+                                 "SSP model table")
+        refuse_ds9(f"{paths[0]} is an SSP model table, not a catalogue with positions")
+        echo("\n".join(ssp_summary_lines(paths[0])))
+        return
     # a table of evaluate, report or explain that lists cutouts (explain's tables/stamps.ecsv: file, class_pred) is
     # that command's table, its rows shown: read as a cutout list it was "images: not read (... no such file)", its
     # files being relative to the stamps explained, not to tables/ (until 2026-12-07)

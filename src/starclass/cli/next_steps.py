@@ -4,8 +4,8 @@ After a round on a field, ``suggest`` printed ``train --mosaics F --catalog CAND
 and ``inspect --export`` ``train --mosaics F --catalog LABELS.ecsv``: two fine-tunes for one step, and both on
 the field's labels alone, where on cutouts a fine-tune on a round's labels alone forgot what its start had learnt
 (docs/uncertainty.md: 0.566 on the test cutouts, 0.783 with the cutouts labelled so far beside them). One function
-builds the command now (:func:`field_fine_tune`), with the fields the model was trained on beside the export; and
-suggest's export is named so that a second round's runs as printed (:func:`free_export_name`).
+builds the command now (:func:`field_fine_tune`), with the fields the model was trained on beside the export
+(suggest names the export itself: :func:`starclass.cli.suggest_cmd.export_file`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Sequence
-from pathlib import Path
 
 #: The fields a model was trained on, in a fine-tune command where they are not known.
 SO_FAR_FIELD = ("SO_FAR_DIR", "SO_FAR.ecsv")
@@ -22,43 +21,6 @@ SO_FAR_FIELD = ("SO_FAR_DIR", "SO_FAR.ecsv")
 SO_FAR_WORDS = ("SO_FAR_DIR and SO_FAR.ecsv: the field MODEL was trained on and its labelled catalogue, one "
                 "--mosaics/--catalog pair for each field ('starclass info MODEL'); on the labels of one round "
                 "alone a fine-tune can forget what MODEL learnt")
-
-
-def free_export_name(name: str = "LABELS.ecsv", folder: str | os.PathLike | None = None) -> str:
-    """``name``, or ``name`` with ``_2``, ``_3`` ... before its suffix: the first that is no file in ``folder``.
-
-    A second round's ``inspect ... --export LABELS.ecsv`` was refused as printed ("exists; give --overwrite")
-    when the first round had written it. A new name loses nothing: the earlier file stays, and the export
-    holds every label so far all the same (the label database keeps them all).
-
-    Parameters
-    ----------
-    name : str
-        The name the line would give, relative to ``folder``.
-    folder : path-like, optional
-        Where the command runs (default: the current folder).
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> d = Path(tempfile.mkdtemp())
-    >>> free_export_name(folder=d)
-    'LABELS.ecsv'
-    >>> _ = (d / "LABELS.ecsv").write_text(""); _ = (d / "LABELS_2.ecsv").write_text("")
-    >>> free_export_name(folder=d)
-    'LABELS_3.ecsv'
-    """
-    where = Path(folder) if folder is not None else Path(".")
-    stem, suffix = Path(name).stem, Path(name).suffix
-    candidate, k = name, 1
-    while (where / candidate).exists():
-        k += 1
-        candidate = str(Path(name).with_name(f"{stem}_{k}{suffix}"))
-    return candidate
 
 
 def recorded_so_far(model_doc: dict | None, data_dir: str | os.PathLike | None) -> list[tuple[str, str]] | None:
@@ -117,12 +79,12 @@ def field_fine_tune(data_dir: str, export: str, model: str = "MODEL",
 
     Examples
     --------
-    >>> print(field_fine_tune("f1", "LABELS.ecsv"))  # doctest: +NORMALIZE_WHITESPACE
-    starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics f1 --catalog LABELS.ecsv
+    >>> print(field_fine_tune("f1", "labels.ecsv"))  # doctest: +NORMALIZE_WHITESPACE
+    starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics f1 --catalog labels.ecsv
     --resume-from MODEL -o NEW_MODEL
-    >>> print(field_fine_tune("f1", "LABELS_2.ecsv", "m 0", [("/d/a", "/d/a/truth.ecsv")]))
+    >>> print(field_fine_tune("f1", "labels 1.ecsv", "m 0", [("/d/a", "/d/a/truth.ecsv")]))
     ... # doctest: +NORMALIZE_WHITESPACE
-    starclass train --mosaics /d/a --catalog /d/a/truth.ecsv --mosaics f1 --catalog LABELS_2.ecsv
+    starclass train --mosaics /d/a --catalog /d/a/truth.ecsv --mosaics f1 --catalog 'labels 1.ecsv'
     --resume-from 'm 0' -o NEW_MODEL
     """
     q = shlex.quote

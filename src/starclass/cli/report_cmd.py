@@ -153,6 +153,7 @@ def report(
 
         field_maps = parse_field_maps(column_map)  # a malformed item before any reading
         check_inputs_readable([("--catalogs", catalogs)])  # named before an existing output is
+        check_ssp(ssp)  # the fields' mass limits and curves take it (refused with --catalogs until 2026-12-07)
         check_output(outdir / name, [catalogs], option=out_option, overwrite=overwrite)
         # another page's tables first: "tables exists; give --overwrite" sent the user to an --overwrite refused next
         check_tables_page(outdir, name)
@@ -161,7 +162,7 @@ def report(
         # command() shows the lines); at a terminal their bars, as evaluate --catalogs draws them
         path = build_many_report(catalogs, outdir / name, title=title if title != "starclass report" else
                                  "LEGUS fields", min_inspected=min_inspected, overwrite=overwrite,
-                                 progress=bars_or_lines(progress), column_maps=field_maps)
+                                 progress=bars_or_lines(progress), column_maps=field_maps, ssp=ssp)
         from astropy.table import Table
 
         # what evaluate --catalogs says: the fields used and left out, the files not read (it said only its path)
@@ -176,6 +177,8 @@ def report(
         # what evaluate --catalogs says of the folder, in its words and order (the page's Fields text): until
         # 2026-12-06 (evening) the SED lines only, not the machine-only classes, the ladder or the V camera
         say_catalogs_notes({**fields.meta, "machine_only": machine_only_text(fields).strip()})
+        if ssp is not None:
+            echo(f"SSP model of the mass limits, completeness curves and SED check: {fields.meta.get('ssp')}")
         echo(f"report: {path}{_tables_said(outdir)}")
         return
     if pred is None:
@@ -287,6 +290,34 @@ def _tables_said(outdir: Path) -> str:
 
 #: Compression suffixes dropped before a catalogue's own suffix when its name makes the default output.
 _COMPRESSED = (".gz", ".bz2", ".xz", ".fz", ".zip")
+
+
+def output_outside_cutouts(pred: str | Path, stamps: str | Path) -> str | None:
+    """The ``-o`` a proposed ``report PRED --stamps STAMPS`` needs, run here, where its default would be refused.
+
+    ``classify --stamps . -o out.csv`` in a folder of label sub-folders, then ``evaluate out.csv``, proposed
+    ``starclass report out.csv --model M --stamps .``, which report refused: its default folder
+    (``out_report/``, here) lies inside the cutout folder, read next time as a label. The page then goes
+    beside the cutout folder instead (``../out_report``), named as report names it; None where the default
+    is fine (a folder read through its list, an output outside it).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> d = Path(tempfile.mkdtemp()); (d / "galaxy").mkdir(); np.save(d / "galaxy" / "a.npy", np.ones((4, 4)))
+    >>> was = os.getcwd(); os.chdir(d)
+    >>> output_outside_cutouts("out.csv", ".")   # out_report/ would be a label folder of .
+    '../out_report'
+    >>> output_outside_cutouts("out.csv", "galaxy") is None   # out_report/ is not inside galaxy/
+    True
+    >>> os.chdir(was)
+    """
+    from starclass.io.cutout_folders import beside_cutouts
+
+    out = _default_output(Path(pred))
+    # report checks its page and its tables/ folder; the folder is refused wherever the page is
+    return beside_cutouts(out, stamps, within=("tables",))
 
 
 def _default_output(source: Path | None) -> Path:

@@ -384,15 +384,21 @@ def suggest_command(
         files = f"their {', '.join(bands)} files" if bands else "their file"
         # on the new rows alone a fine-tune missed whole classes ("class 4 has no training example"):
         # the labels so far go with them
-        from starclass.cli.next_steps import free_export_name
-
-        # a later round's LABELS.csv was refused as existing: the first free name (the earlier export stays)
-        export = shlex.quote(free_export_name("LABELS.csv"))
         said, page = _page_hint(table, key, Path(candidates), Path(output), Path(model))
-        said = said.replace("--export LABELS.csv", f"--export {export}")
-        echo(said + f" or in a CSV beside the cutouts ({files} and a label); train on them with the cutouts labelled "
-             "so far (every class needs training rows), one --stamps for each list; fine-tune: starclass train "
-             f"--stamps SO_FAR.csv --stamps {export} --resume-from {shlex.quote(str(model))} -o NEW_MODEL")
+        # the files named, not placeholders: the export is written to a file of its own (export_file), and the
+        # cutouts labelled so far are those --labels gave; without it the words say what SO_FAR.csv is
+        new = export_file(Path(output), ".csv")
+        if labels is not None and Path(labels).is_file():
+            from starclass.io.paths import short_path
+
+            so_far, which = shlex.quote(short_path(labels)), ""
+        else:
+            so_far = "SO_FAR.csv"
+            which = " (SO_FAR.csv: the list of the cutouts labelled before this round, e.g. the one the model learnt)"
+        echo(said.replace("LABELS.csv", new) + f" or in a CSV beside the cutouts ({files} and a label); train on them "
+             f"with the cutouts labelled so far (every class needs training rows), one --stamps for each list{which}; "
+             f"fine-tune: starclass train --stamps {so_far} --stamps {new} --resume-from {shlex.quote(str(model))} "
+             "-o NEW_MODEL")
         # on a line of its own: inside the parenthesis above it was copied with the words after it
         echo(f"label them: {page}")
     elif not mosaics and (store := str(table.meta.get("stamps") or "")):
@@ -423,14 +429,58 @@ def _object_column(table, model: Path) -> str | None:
     return group if group and group in table.colnames else None
 
 
+def export_file(output: Path, suffix: str = ".ecsv") -> str:
+    """The file suggest's next line exports the labels into, and the fine-tune reads: named, not a placeholder.
+
+    ``labels.ecsv`` (``labels.csv`` for cutouts) beside the suggestions, else the first of ``labels_1.ecsv``,
+    ``labels_2.ecsv`` ... not there yet (``inspect --export`` keeps an existing file): the line named
+    ``--export LABELS.ecsv`` and then ``--labels LABELS.ecsv``, read as a placeholder to fill in, where the
+    export writes the very file the fine-tune is to read. Shown as typed from here, quoted for a shell.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> export_file(d / "sug.ecsv") == str(d / "labels.ecsv")
+    True
+    >>> _ = (d / "labels.csv").write_text("file,label\\n")
+    >>> export_file(d / "sug.csv", ".csv") == str(d / "labels_1.csv")
+    True
+    """
+    return shlex.quote(export_path(output, suffix))
+
+
+def export_path(output: Path, suffix: str = ".ecsv") -> str:
+    """:func:`export_file`'s file, unquoted: for a command builder that quotes its words itself.
+
+    :func:`~starclass.cli.next_steps.field_fine_tune` quotes the export it is given: a name quoted
+    before it would be quoted twice there.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()) / "a b"
+    >>> d.mkdir()
+    >>> export_path(d / "sug.ecsv") == str(d / "labels.ecsv"), export_file(d / "sug.ecsv").startswith("'")
+    (True, True)
+    """
+    from starclass.io.paths import short_path
+
+    folder = Path(output).parent
+    name, k = folder / f"labels{suffix}", 1
+    while name.exists() or name.resolve() == Path(output).resolve():
+        name, k = folder / f"labels_{k}{suffix}", k + 1
+    return short_path(name)
+
+
 def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path, model: Path) -> str:
     """The next steps for suggestions on mosaics: serve them, export every label, fine-tune.
 
     The data folder ``inspect`` takes is the one ``--mosaics`` named (a folder, or the folder of its
     files); until 2026-12-05 the line read ``starclass inspect DATA_DIR --catalogue ...`` even then, and
     stopped there, though the labels go back through ``--export`` and ``train --resume-from``. The export
-    is named so that it runs as printed in a later round too (:func:`~starclass.cli.next_steps.free_export_name`:
-    ``LABELS.ecsv`` of the first round was refused as existing), and the fine-tune is the one
+    is a file named beside the suggestions (:func:`export_file`: ``labels.ecsv``, else the first free
+    ``labels_<k>.ecsv``, so that a later round's runs as printed too), and the fine-tune is the one
     ``inspect --export`` prints (:func:`~starclass.cli.next_steps.field_fine_tune`), the fields the model was
     trained on beside the export (until 2026-12-07 ``--catalog CANDIDATES --labels LABELS.ecsv``, the field alone).
 
@@ -439,19 +489,20 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
     >>> print(_mosaic_page_hint([Path("f1")], Path("f1/candidates.ecsv"), Path("sug 1.ecsv"), Path("m0")))
     ... # doctest: +NORMALIZE_WHITESPACE
     serve them: starclass inspect f1 --catalogue 'sug 1.ecsv'; then export every label so far from the whole
-    catalogue and fine-tune: starclass inspect f1 --catalogue f1/candidates.ecsv --export LABELS.ecsv, then
-    starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics f1 --catalog LABELS.ecsv --resume-from
+    catalogue and fine-tune: starclass inspect f1 --catalogue f1/candidates.ecsv --export labels.ecsv, then
+    starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics f1 --catalog labels.ecsv --resume-from
     m0 -o NEW_MODEL (SO_FAR_DIR and SO_FAR.ecsv: the field MODEL was trained on and its labelled catalogue, one
     --mosaics/--catalog pair for each field ('starclass info MODEL'); on the labels of one round alone a fine-tune
     can forget what MODEL learnt)
     """
-    from starclass.cli.next_steps import SO_FAR_WORDS, field_fine_tune, free_export_name, recorded_so_far
+    from starclass.cli.next_steps import SO_FAR_WORDS, field_fine_tune, recorded_so_far
 
     q = shlex.quote
+    # the one export name (export_file's), unquoted: field_fine_tune quotes the words it is given
+    export = export_path(output)
     # inspect reads every FITS file of one folder: several folders (or none given) cannot be named as one
     data = data_dir_words(mosaics)
     mos = data if data_dir_of(mosaics) is not None else "MOSAICS"
-    export = free_export_name()
     so_far = recorded_so_far(_manifest_or_none(model), data_dir_of(mosaics))
     tune = field_fine_tune(mos, export, str(model), so_far)
     said = "" if so_far is not None else f" ({SO_FAR_WORDS})"
@@ -512,22 +563,19 @@ def _store_page_hint(store: Path, candidates: Path, output: Path, model: Path) -
     ... # doctest: +NORMALIZE_WHITESPACE
     next: label them on the mosaics the stamp store no/s.h5 was cut from (DATA_DIR: their folder; inspect serves
     mosaics, not a store): starclass inspect DATA_DIR --catalogue sug.ecsv; export every label so far:
-    starclass inspect DATA_DIR --catalogue c.ecsv --export LABELS.ecsv; then fine-tune on the store with them:
-    starclass train --stamps no/s.h5 --labels LABELS.ecsv --resume-from m0 -o NEW_MODEL
+    starclass inspect DATA_DIR --catalogue c.ecsv --export labels.ecsv; then fine-tune on the store with them:
+    starclass train --stamps no/s.h5 --labels labels.ecsv --resume-from m0 -o NEW_MODEL
     """
-    from starclass.cli.next_steps import free_export_name
-
     q = shlex.quote
+    labels = export_file(output)
     folder = store_mosaics_folder(store)
     data = "DATA_DIR" if folder is None else q(str(folder))
-    # a second round's LABELS.ecsv was refused as existing: a new name loses nothing (the export holds every label)
-    export = q(free_export_name())
     said = ("(DATA_DIR: their folder; inspect serves mosaics, not a store)" if folder is None
             else "(inspect serves mosaics, not a store)")
     return (f"next: label them on the mosaics the stamp store {q(str(store))} was cut from {said}: starclass inspect "
             f"{data} --catalogue {q(str(output))}; export every label so far: starclass inspect {data} --catalogue "
-            f"{q(str(candidates))} --export {export}; then fine-tune on the store with them: starclass train "
-            f"--stamps {q(str(store))} --labels {export} --resume-from {q(str(model))} -o NEW_MODEL")
+            f"{q(str(candidates))} --export {labels}; then fine-tune on the store with them: starclass train "
+            f"--stamps {q(str(store))} --labels {labels} --resume-from {q(str(model))} -o NEW_MODEL")
 
 
 def _first_round_hint(mosaics: list[Path] | None, output: Path) -> str | None:
@@ -830,17 +878,17 @@ def _trained_here_note(table, candidates: str | Path) -> str | None:
 
 
 def _shown_path(path: str | Path) -> str:
-    """``path`` relative to the current folder where it lies under it, else as recorded (an absolute path).
+    """``path`` relative to the current folder where it lies under it, else as recorded (an absolute path):
+    :func:`starclass.io.paths.short_path`, the one spelling of a path in a ``next:`` line.
 
     Examples
     --------
     >>> _shown_path("/no/such/folder/labels.ecsv")
     '/no/such/folder/labels.ecsv'
     """
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    from starclass.io.paths import short_path
+
+    return short_path(path)
 
 
 def _own_labels(table, key: str, candidates: Path) -> str:

@@ -962,7 +962,9 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
             names = src.colnames if hasattr(src, "colnames") else list(src)
             extra = {c: np.asarray(src[c]) for c in (ID, FIELD, X, Y) if c in names}
     if n_bad:
-        echo(f"{n_bad} labelled candidates have no usable stamp (off the image or NaN) and are left out")
+        # in the number it counts: "1 labelled candidates have no usable stamp ... and are left out" was said
+        echo(f"{counted(n_bad, 'labelled candidate')} {'has' if n_bad == 1 else 'have'} no usable stamp (off the "
+             f"image or NaN) and {'is' if n_bad == 1 else 'are'} left out")
     if cv_scheme is not None:
         if holdout is not None:
             raise StarclassError("--holdout picks one validation galaxy; --cv logo holds out each in turn "
@@ -1337,6 +1339,14 @@ def tune_threshold(cfg: TaskConfig, model_dir: Path, inputs: np.ndarray | StampS
             bar.update(len(scores[-1]))
     score = np.concatenate(scores)
     y = cfg.map_classes(np.asarray(labels)[rows]) == positive
+    if not y.any():
+        # said in the user's words: threshold_for_purity's own refusal put its name in the line ("on the 33
+        # validation candidates threshold_for_purity: the reference has no positive object")
+        names = dict(zip([int(c) for c in cfg.classes], getattr(cfg, "class_names", None) or []))
+        what = f"class {positive}" + (f" ({names[int(positive)]})" if int(positive) in names else "")
+        _no_threshold_stored(cfg, model_dir, target, f"the {counted(rows.size, f'validation {noun}')} hold no row of "
+                                                     f"the positive {what}, so no selection has a purity")
+        return None
     try:
         # at least 10 selected (threshold_for_purity's default), fewer only on a small validation set
         chosen = threshold_for_purity(y, score, target, min_selected=max(1, min(10, int(y.sum()) // 2)),
@@ -1401,6 +1411,7 @@ def _no_threshold_stored(cfg: TaskConfig, model_dir: Path, target: float, why: s
 
 def _print_cv(cvr, cautions: Sequence[str] = ()) -> None:
     """The per-fold and pooled metrics as a small table, after the notes and the cautions (:func:`_echo_notes`)."""
+    from starclass.io.paths import short_path
     from starclass.learn.crossval import METRIC_NAMES
 
     _echo_notes(cvr.notes, cautions)
@@ -1431,7 +1442,7 @@ def _print_cv(cvr, cautions: Sequence[str] = ()) -> None:
     # mean and std and no word that evaluate scores the pooled out-of-fold predictions (until 2026-12-07)
     pooled = Path(cvr.outdir) / "cv_predictions.ecsv"
     echo(f"next: 95% intervals, curves and calibration of the pooled held-out predictions with 'starclass evaluate "
-         f"{shell_word(str(pooled))} -o {shell_word(str(Path(cvr.outdir)) + '_evaluation')}'")
+         f"{shell_word(short_path(pooled))} -o {shell_word(short_path(str(cvr.outdir) + '_evaluation'))}'")
 
 
 def _check_votes(cfg, catalog, labels, label_columns: str | None, label_model: str = "mode") -> None:
@@ -1890,7 +1901,8 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
             why = (f"{blank_counts(len(cutouts) - keep.size - n_empty, n_empty)} of {cutouts.source} in every "
                    "fold, which train now leaves out as classify and calibrate do (so the folds differ too)")
             known = dict.fromkeys(fold_digests(cfg, inputs, classes, scheme=cv_scheme, groups=cutouts.groups,
-                                               seed=fit_kwargs.get("seed"), noun=row_noun(True)), why)
+                                               seed=fit_kwargs.get("seed"), noun=row_noun(True),
+                                               init_from=fit_kwargs.get("init_from")), why)
         from starclass.io.cutout_folders import cutout_field_arcsec
         from starclass.learn.checkpoint import set_training_cutouts
 
@@ -2115,7 +2127,8 @@ def _left_out(n_left: int, voted: np.ndarray | None, targets: np.ndarray, n_bad:
     # the rest had votes: for classes the task leaves out, or (said above) no usable stamp
     no_class = max(int(n_left) - nobody - int(n_bad), 0)
     parts = [f"{counted(nobody, noun)} nobody labelled"] if nobody else []
-    if no_class or not parts:
+    if no_class or not (parts or n_bad):
+        # not "0 whose labels map to no output class" beside the rows without a stamp, the only ones left out
         parts.append(f"{no_class} whose labels map to no output class")
     if n_bad:
         parts.append(f"{n_bad} without a usable stamp")

@@ -41,7 +41,7 @@ from starclass.evaluate.agreement import (
     symmetric_confusion,
 )
 from starclass.evaluate.groups import GroupFigures, group_table, interval_notes, object_noun, set_interval_notes
-from starclass.evaluate.matching import LightMatch, match_objects, matched_on_sky
+from starclass.evaluate.matching import LightMatch, light_side, match_objects, matched_on_sky, with_light_of
 from starclass.evaluate.metrics import (
     OVR_ACCURACY,
     OVR_BALANCED_ACCURACY,
@@ -103,12 +103,15 @@ from starclass.schema import (
     RA,
     TRAINING_FIELD,
     TTA_STD,
+    X_LIGHT,
+    Y_LIGHT,
     X,
     Y,
     bands_in,
     check_match_radius,
     check_n_boot,
     column_names,
+    human_cols,
     mag_col,
     mag_true_col,
     prob_col,
@@ -1378,7 +1381,8 @@ def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
 
 def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
             names: tuple[str, str], allow_few: bool = False, *,
-            sources: tuple[str, str] | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+            sources: tuple[str, str] | None = None,
+            light_from: str | None = None) -> tuple[np.ndarray, np.ndarray, str]:
     """Row indices of the paired objects, and how they were paired in words (printed, reported).
 
     Row by row for ``self``; cutout tables (both with ``file``, or the same ``file_<band>``
@@ -1390,6 +1394,8 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     otherwise by ``id`` where both have one (a reference of ids and classes alone), else row by
     row where neither has positions, an ``id`` or a file column; a table with some of them but
     none shared is refused, naming its file (``sources``, default ``names``) and the columns to give.
+    ``light_from`` names the table a reference's centres of light were taken from
+    (:func:`starclass.evaluate.matching.with_light_of`): the rule in words says so.
 
     A positional match that pairs under :data:`FEW_PAIRS_SHARE` of the smaller table is refused
     unless ``allow_few`` (``evaluate``/``report --allow-few-matches``); under
@@ -1466,6 +1472,8 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
                       "pair with "
                       f"the other table within {radius} px {where}: every score describes those {ia.size} alone; "
                       "if the two are not of one field, the pairs are chance coincidences", UserWarning, stacklevel=2)
+    if light is not None and light_from and light.table == names[1]:
+        light = replace(light, source=light_from)  # a people's table given without them: whose they are
     # a simulated truth is matched at its centres of light too, as the demo matches it: the rule says so
     return ia, ib, f"one-to-one within {radius} px {where}" + (f" {light.words()}" if light is not None else "")
 
@@ -2571,7 +2579,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             columns: tuple[str, str] | None = None, group_column: str | None = None,
             sources: tuple[str, str] | None = None, group_said: str = "--group-column",
             progress: bool | None = False, rows_not_objects: bool = False,
-            pred_label: str | None = None) -> Comparison:
+            pred_label: str | None = None, light_from: str | None = None) -> Comparison:
     """Every metric of one prediction against one reference, for the task's class scheme.
 
     Parameters
@@ -2627,6 +2635,9 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         True where the rows may not be objects (no ``group_column``, but a column like ``id`` repeats:
         :func:`_ungrouped_column`): messages and counts call them rows, as they do where
         ``group_column`` shows several rows of one object; kept in ``Comparison.rows_not_objects``.
+    light_from
+        Where ``ref``'s ``x_light``, ``y_light`` were taken from another table (a simulated truth:
+        :func:`starclass.evaluate.matching.with_light_of`), how messages name it: the pairing rule says so.
 
     Returns
     -------
@@ -2660,7 +2671,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     rname = (f"{pred_label}{ref_name[len(pred_name):]}" if pred_label and ref_is_pred
              and ref_name.startswith(pred_name) else ref_name)
     ia, ib, paired_by = pairing(pred, ref, ref_is_pred, radius, (pname, rname), allow_few=allow_few_matches,
-                                sources=sources)
+                                sources=sources, light_from=light_from)
     pcol = class_column(pred, CLASS_PRED, pred_name)
     rcol = CLASS_REF if ref_is_pred else class_column(ref, CLASS_REF, ref_name)
     cp_all = task_labels(pred, pcol, task, pname)
@@ -3406,12 +3417,32 @@ def _references_to_compare(ptab: Table, etask: EvalTask, pred: Table | str | Pat
         if hint := legus_class_hint(ptab, where):
             what += f": {hint}"
         also = ""
+        if (missing == [CLASS_REF] and reference_column is None and "file" not in ptab.colnames
+                and not ptab.meta.get("legus_layout")):
+            # a catalogue classified on mosaics (the demo's classified.ecsv) was refused with no word of what to give
+            also = ("; give a labelled catalogue of its field as the reference with -r (a truth, the people's "
+                    "labels, an 'inspect --export'), paired by position or id" + demo_references_hint(pred))
         if missing == [CLASS_PRED] and ptab.meta.get("legus_layout") and isinstance(pred, (str, Path)):
             # a LEGUS field's own classes: their science checks need no second classification, and nothing
             # said where they were
             also = f"; {legus_catalogs_hint(pred)}"
         raise StarclassError(f"no reference given and {where} {what}: nothing to compare{also}")
     return ptab, refs, has_self, ref_col
+
+
+def demo_references_hint(pred: object) -> str:
+    """``: the demo's, -r DIR/test_field/truth.ecsv -r DIR/test_field/humans.ecsv`` beside a demo's catalogue, else "".
+
+    Examples
+    --------
+    >>> demo_references_hint("no/such/classified.ecsv")
+    ''
+    """
+    if not isinstance(pred, (str, Path)):
+        return ""
+    field = Path(pred).parent / "test_field"
+    found = [field / name for name in ("truth.ecsv", "humans.ecsv") if (field / name).is_file()]
+    return (": the demo's, " + " ".join(f"-r {shell_word(str(f))}" for f in found)) if found else ""
 
 
 def check_comparable(pred: str | Path, references: ReferencesLike | None = None, *,
@@ -3472,6 +3503,68 @@ def check_comparable(pred: str | Path, references: ReferencesLike | None = None,
         # ("pairing with the references, bootstrapping ...", said until 2026-12-07 and then refused)
         class_column(ptab, CLASS_PRED, str(pred))
     return read
+
+
+def _read_reference(name: str, r: object, ptab: Table, pshown: str, etask: EvalTask, label_column: str | None,
+                    reference_column: str | None, files_by: str | None, read_files: set,
+                    label_read: dict[str, str]) -> tuple[Table, str]:
+    """One reference of :func:`evaluate_catalogs` read as it is compared, and how messages name it.
+
+    ``read_files`` (the files read so far) and ``label_read`` (reference -> the ``--label-column`` its classes
+    were read from) are updated in place.
+    """
+    # a labels table of cutouts (the folder's labels.csv: file, label) is a reference too
+    key = _file_key(r)
+    # a file is named in messages by its path as given, as the prediction is (its stem named it in some)
+    said = str(r) if isinstance(r, (str, Path)) else name
+    with warnings.catch_warnings():
+        if key is not None and key in read_files:
+            warnings.simplefilter("ignore")  # the prediction's warnings were given when it was read
+        read_files |= {key} - {None}
+        # read with the task's classes (and the reference classes its merge maps from): a truth catalogue of
+        # a five-class task records no task, and its class 5 was refused as "not 0-4"
+        rtab = load_catalog(r, "reference" if isinstance(r, (str, Path)) else name,
+                            classes=(CLASS_REF, CLASS_PRED, *(() if label_column is None else (label_column,))),
+                            file_column=files_by, task_classes=(*etask.classes, *etask.reference_map))
+        if files_by and files_by in rtab.colnames and not rtab.meta.get("file_column"):
+            rtab = rtab.copy(copy_data=False)
+            rtab.meta["file_column"] = files_by
+        if label_column is not None and label_column in rtab.colnames:
+            rtab = with_label_classes(rtab, label_column, etask, said)
+            label_read[name] = label_column  # the Catalogues table's class_column: the column as named
+    if (label_column is not None and label_column not in rtab.colnames and label_column not in ptab.colnames
+            and CLASS_REF not in rtab.colnames):
+        # the label column was in neither table: say so, naming both, rather than "no class_ref"
+        raise StarclassError(f"--label-column {label_column!r}: neither {pshown} nor the reference {said} has "
+                             f"that column (reference columns: {', '.join(rtab.colnames)})")
+    if reference_column is not None:
+        rtab = with_reference_column(rtab, reference_column, said)
+    return rtab, said
+
+
+def position_only_note(pred: Table, ref: Table, ref_name: str, paired_by: str) -> str:
+    """Words for the pairing line where a people's table without centres of light was paired at its positions alone.
+
+    A simulated people's table (``class_h<h>`` votes at ``x``, ``y``) written before the simulator gave it
+    ``x_light``, ``y_light`` is paired at the position alone, unless the truth it was drawn from is given
+    too (:func:`starclass.evaluate.matching.with_light_of`): the demo, and the same table written since,
+    pair at the centre of light too (60 of the demo field's 60 objects, 58 at the position alone). Empty
+    where the table has centres of light, no votes, or was not paired on its pixels.
+
+    Examples
+    --------
+    >>> people = Table({"id": [1], "x": [5.0], "y": [5.0], "class_h1": [1], "class_ref": [1]})
+    >>> position_only_note(people, people, "humans", "one-to-one within 2.0 px on the pixels (x, y)")[:60]
+    ' at the position only (humans has no x_light, y_light: a sim'
+    >>> position_only_note(people, people, "humans", "by id")
+    ''
+    """
+    if (not human_cols(ref) or light_side(pred, ref) is not None or not paired_by.startswith("one-to-one")
+            or "on the pixels" not in paired_by):
+        return ""
+    return (f" at the position only ({ref_name} has no {X_LIGHT}, {Y_LIGHT}: a simulated people's table written "
+            f"before 2026-12-07 lacks them; give its field's truth with -r too (truth.ecsv beside it) and its "
+            "centres of light are taken, as the demo pairs)")
 
 
 def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | None = None, *,
@@ -3668,6 +3761,13 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
     # its warnings (unlabelled rows, a pandas index column) once per reading (a reference twice is refused above)
     read_files = {_file_key(pred)} - {None}
     label_read: dict[str, str] = {}  # reference name -> the --label-column its classes were read from
+    # every reference is read before any is compared: a simulated people's table without centres of light takes
+    # the truth's (with_light_of), which may be given after it (-r humans.ecsv -r truth.ecsv)
+    loaded: dict[str, tuple[Table, str]] = {}
+    for name, r in refs.items():
+        if not (isinstance(r, str) and r == SELF):
+            loaded[name] = _read_reference(name, r, ptab, pshown, etask, label_column, reference_column, files_by,
+                                           read_files, label_read)
     for name, r in refs.items():
         if isinstance(r, str) and r == SELF:
             if CLASS_REF not in ptab.colnames:
@@ -3689,32 +3789,15 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
             cols[own] = CLASS_REF
             pairs_of[own] = comparisons[-1].pairs
             continue
-        # a labels table of cutouts (the folder's labels.csv: file, label) is a reference too
-        key = _file_key(r)
-        # a file is named in messages by its path as given, as the prediction is (its stem named it in some)
-        said = str(r) if isinstance(r, (str, Path)) else name
-        with warnings.catch_warnings():
-            if key is not None and key in read_files:
-                warnings.simplefilter("ignore")  # the prediction's warnings were given when it was read
-            read_files |= {key} - {None}
-            # read with the task's classes (and the reference classes its merge maps from): a truth catalogue of
-            # a five-class task records no task, and its class 5 was refused as "not 0-4"
-            rtab = load_catalog(r, "reference" if isinstance(r, (str, Path)) else name,
-                                classes=(CLASS_REF, CLASS_PRED, *(() if label_column is None else (label_column,))),
-                                file_column=files_by, task_classes=(*etask.classes, *etask.reference_map))
-            if files_by and files_by in rtab.colnames and not rtab.meta.get("file_column"):
-                rtab = rtab.copy(copy_data=False)
-                rtab.meta["file_column"] = files_by
-            if label_column is not None and label_column in rtab.colnames:
-                rtab = with_label_classes(rtab, label_column, etask, said)
-                label_read[name] = label_column  # the Catalogues table's class_column: the column as named
-        if (label_column is not None and label_column not in rtab.colnames and label_column not in ptab.colnames
-                and CLASS_REF not in rtab.colnames):
-            # the label column was in neither table: say so, naming both, rather than "no class_ref"
-            raise StarclassError(f"--label-column {label_column!r}: neither {pshown} nor the reference {said} has "
-                                 f"that column (reference columns: {', '.join(rtab.colnames)})")
-        if reference_column is not None:
-            rtab = with_reference_column(rtab, reference_column, said)
+        rtab, said = loaded[name]
+        light_from = None
+        if light_side(ptab, rtab) is None:
+            # a people's table written before the simulator gave it x_light, y_light (its objects the truth's,
+            # at the truth's x, y) was paired at the position alone: 58 of the demo's 60 objects, the demo 60
+            for other, (t, _) in loaded.items():
+                if other != name and (lit := with_light_of(rtab, t)) is not None:
+                    rtab, light_from = lit, other
+                    break
         cats[name] = rtab
         cols[name] = class_column(rtab, CLASS_REF, said)
         _check_group_column(group_column, ptab, rtab, pshown, said, file_columns)
@@ -3722,10 +3805,13 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows, allow_few_matches=allow_few_matches,
                                    group_column=group_of(rtab), sources=(pshown, said), group_said=group_said,
+                                   light_from=light_from,
                                    progress=progress, pred_label=pred_label,
                                    rows_not_objects=(found := _ungrouped_column(group_of(rtab), implied,
                                                                                 ptab)) is not None))
         _say_ungrouped(comparisons[-1], found, implied, pshown)
+        if light_from is None and (note := position_only_note(ptab, rtab, name, comparisons[-1].paired_by)):
+            comparisons[-1].paired_by += note
         pairs_of[name] = comparisons[-1].pairs
     if scored:
         for c in comparisons:

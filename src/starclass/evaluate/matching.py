@@ -46,7 +46,7 @@ from starclass.detect.match import match_truth, one_to_one
 from starclass.errors import StarclassError, counted
 from starclass.evaluate.metrics import class_array
 from starclass.io.mosaic import SKY_POSITIONS
-from starclass.schema import DEC, RA, X_LIGHT, Y_LIGHT, X, Y, check_match_radius, row_name
+from starclass.schema import DEC, ID, RA, X_LIGHT, Y_LIGHT, X, Y, check_match_radius, row_name
 
 #: The one-to-one assignment under its former name here (kept so old imports keep working).
 greedy_one_to_one = one_to_one
@@ -200,6 +200,8 @@ class LightMatch:
     #: False where, matched on the sky, the centres of light could not be put there (``why`` says why).
     placed: bool = True
     why: str = ""
+    #: The table the centres of light were taken from where ``table`` had none (:func:`with_light_of`).
+    source: str = ""
 
     def words(self) -> str:
         """The rule in words, to follow ``one-to-one within 2.0 px on the sky (ra, dec)``."""
@@ -207,7 +209,77 @@ class LightMatch:
             return (f"of {self.table}'s position only (its centre of light, {X_LIGHT}, {Y_LIGHT}, not placed on "
                     f"the sky: {self.why})")
         alone = f": {self.alone} found at the centre of light alone" if self.alone else ""
-        return f"of {self.table}'s position or centre of light ({X_LIGHT}, {Y_LIGHT}{alone})"
+        # a table given without them (a people's table written before they were) says whose they are
+        taken = f" of {self.source}, the same objects by {ID} and {X}, {Y}" if self.source else ""
+        return f"of {self.table}'s position or centre of light ({X_LIGHT}, {Y_LIGHT}{taken}{alone})"
+
+
+#: How far (px) a table's ``x``, ``y`` may lie from a simulated truth's for :func:`with_light_of` to call
+#: them one object: both are the simulator's positions, written to 1e-15 px; a catalogue measured on the
+#: images lies 0.1 px and more away.
+SAME_POSITION_PX = 1e-6
+
+
+def with_light_of(table: Table, truth: Table) -> Table | None:
+    """``table`` with the centres of light of ``truth`` where every row of it is one of truth's objects; else None.
+
+    A simulated people's table (``humans.ecsv``) written before the simulator gave it ``x_light``,
+    ``y_light`` lists the truth's objects at the truth's ``x``, ``y`` under the truth's ``id``: its
+    centres of light are the truth's. Taken over, it is paired as the truth and as the demo pairs it
+    (:func:`match_objects`); at the position alone a catalogue paired 58 of the demo field's 60
+    objects with it and 60 with the truth. A row is one of truth's objects where its ``id`` (where
+    both tables have one) is that object's and its ``x``, ``y`` are within :data:`SAME_POSITION_PX`
+    of it; None where a row is not (a catalogue measured on the images, another field), where ``table``
+    has a centre of light already or no ``x``, ``y``, or ``truth`` has none.
+
+    Parameters
+    ----------
+    table
+        The table without ``x_light``, ``y_light`` (a reference).
+    truth
+        A simulated truth with ``x``, ``y``, ``x_light``, ``y_light`` (and ``id``).
+
+    Returns
+    -------
+    astropy.table.Table or None
+        A copy of ``table`` (its columns shared) with ``x_light``, ``y_light`` added, or None.
+
+    Examples
+    --------
+    >>> truth = Table({"id": [1, 2], "x": [10.0, 40.0], "y": [10.0, 10.0], "x_light": [12.6, 40.0],
+    ...                "y_light": [10.0, 10.0]})
+    >>> people = Table({"id": [2, 1], "x": [40.0, 10.0], "y": [10.0, 10.0], "class_ref": [4, 1]})
+    >>> with_light_of(people, truth)["x_light"].tolist()
+    [40.0, 12.6]
+    >>> people["x"][0] = 40.3   # measured on the image: not the truth's object
+    >>> with_light_of(people, truth) is None
+    True
+    """
+    need = (X, Y)
+    if (any(c in table.colnames for c in (X_LIGHT, Y_LIGHT)) or len(table) == 0 or not all(
+            c in table.colnames for c in need) or not all(c in truth.colnames for c in (*need, X_LIGHT, Y_LIGHT))):
+        return None
+
+    def finite(t: Table, cols: tuple[str, ...]) -> np.ndarray | None:
+        v = np.column_stack([np.ma.filled(np.ma.asarray(t[c], dtype=float), np.nan) for c in cols])
+        return v if np.isfinite(v).all() else None
+
+    mine, theirs = finite(table, need), finite(truth, (*need, X_LIGHT, Y_LIGHT))
+    if mine is None or theirs is None:
+        return None
+    ib, ia, _ = match_positions(theirs[:, :2], mine, SAME_POSITION_PX)
+    if ia.size != len(table):
+        return None
+    order = np.argsort(ia)
+    rows = np.asarray(ib)[order]  # truth's row of each of table's rows
+    if ID in table.colnames and ID in truth.colnames:
+        if not np.array_equal(np.asarray(table[ID]).astype(str), np.asarray(truth[ID]).astype(str)[rows]):
+            return None  # the same place, another object: not the truth's table
+    out = table.copy(copy_data=False)
+    out[X_LIGHT], out[Y_LIGHT] = theirs[rows, 2], theirs[rows, 3]
+    for c in (X_LIGHT, Y_LIGHT):
+        out[c].unit = getattr(truth[c], "unit", None)
+    return out
 
 
 def light_side(a: Table, b: Table) -> int | None:

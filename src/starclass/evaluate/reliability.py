@@ -567,10 +567,14 @@ class TrustStudy:
         """
         if self.n >= RELIABILITY_MIN_ROWS:
             return None
-        # "from 1 rows are": a count of one takes the singular (a cutout list of one row)
+        # "from 1 rows are": a count of one takes the singular (a cutout list of one row). The reason is the one
+        # that holds for any probabilities: one row right or wrong moves a bin's count of right rows by one, so the
+        # ECE by up to 1/n. It said "perfectly calibrated probabilities would also score an ECE near 0.1 or more",
+        # which the floor line above it contradicted for confident probabilities (10 PAndAS cutouts of a model with
+        # T = 0.05: "a perfectly calibrated model would show 0.0005 at this n")
         return (f"ECE and the reliability diagram from {counted(self.n, 'row')} are not meaningful (fewer than "
-                f"{RELIABILITY_MIN_ROWS}: perfectly calibrated probabilities would also score an ECE near 0.1 "
-                "or more, from the noise of so few rows per bin)")
+                f"{RELIABILITY_MIN_ROWS}: one row more or less right moves the ECE by up to 1/{self.n} = "
+                f"{1 / self.n:.3f}, and a bin holds few rows)")
 
     def interval_caution(self) -> str | None:
         """Why the ECE's 95% bootstrap interval is not to be read as one (few rows, or an ECE at the floor), or None.

@@ -141,14 +141,19 @@ def threshold_for_purity(y_true: ArrayLike, score: ArrayLike, target: float = 0.
     purity = tp / n
     ok = last_of_tie & (purity >= target) & (n >= min_selected)
     if not ok.any():
-        if len(y) < min_selected:
-            # no selection can be that large: "best purity 0.000" read as if the scores were useless
-            why = f"there {'is' if len(y) == 1 else 'are'} only {counted(len(y), noun)}"
-        else:
-            why = f"best purity {float(np.max(np.where(last_of_tie & (n >= min_selected), purity, 0))):.3f}"
         # the target as given where two decimals would change it: 0.999 read "purity 1.00", a target no
         # threshold can miss
         shown = f"{target:.2f}" if round(target, 2) == target else f"{target:g}"
+        if len(y) <= min_selected:
+            # no threshold can leave any row out: with fewer rows "best purity 0.000" read as if the scores were
+            # useless, and with exactly min_selected (a 10-row table) "best purity 0.500" was the class's share,
+            # the purity of selecting every row, read as the model's result (until 2026-12-07)
+            raise StarclassError(
+                f"no threshold can be chosen for purity {shown}: the rule selects at least "
+                f"{counted(min_selected, noun)} and there {'is' if len(y) == 1 else 'are'} {counted(len(y), noun)} "
+                f"in all; it needs more than {min_selected} for a threshold to leave any out (too few for the rule, "
+                "not a result of the scores)")
+        why = f"best purity {float(np.max(np.where(last_of_tie & (n >= min_selected), purity, 0))):.3f}"
         raise StarclassError(
             f"no threshold reaches purity {shown} with at least {counted(min_selected, noun)} selected ({why})"
         )

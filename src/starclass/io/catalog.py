@@ -3986,6 +3986,13 @@ def not_a_catalogue_reason(path: PathLike, column_map: Mapping[str, str] | None 
     'starclass info layouts.csv' describes it
     """
     p = Path(path)
+    from starclass.io.ssp_table import looks_like_ssp_table
+
+    if p.is_file() and looks_like_ssp_table(p):
+        # the SSP model (../shared/data/ssp) in a folder given to info: "required column 'id' missing ...; name a
+        # column 'id' in the file" (until 2026-12-07)
+        return (f"an SSP model table (its header starts 'Redshift Age(yr)'), taken by evaluate and report with "
+                f"--ssp; 'starclass info {shell_word(p)}' describes it")
     fmt = guess_format(p)
     if fmt not in ("csv", "ecsv", "parquet", "fits"):
         # a .tab has no header (its columns are numbers); a .txt of prose reads as a table whose one

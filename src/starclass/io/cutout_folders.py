@@ -5278,6 +5278,35 @@ def check_output_outside_cutouts(output: str | os.PathLike | None, source: str |
                                  f"lists: keep outputs out of the cutouts' folders (e.g. beside {source})")
 
 
+def beside_cutouts(output: str | os.PathLike, source: str | os.PathLike, *, within: Sequence[str] = ()) -> str | None:
+    """Where a proposed command's output folder goes where :func:`check_output_outside_cutouts` would refuse it.
+
+    A command proposed after ``classify --stamps . -o out.csv`` run inside a folder of label sub-folders
+    (``evaluate out.csv``, ``report out.csv --stamps .``) wrote, or was refused to write, its default
+    folder inside the cutouts, read next time as a label. The folder of the same name beside the cutout
+    folder, as the user types it from here (``../evaluation``); None where ``output`` (and each folder
+    ``within`` it the command writes, report's ``tables``) is fine.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()); (d / "galaxy").mkdir(); np.save(d / "galaxy" / "a.npy", np.ones((4, 4)))
+    >>> Path(beside_cutouts(d / "evaluation", d)).resolve() == (d.parent / "evaluation").resolve()
+    True
+    >>> beside_cutouts(d.parent / "evaluation", d) is None
+    True
+    """
+    from starclass.io.paths import short_path
+
+    try:
+        for folder in (Path(output), *(Path(output) / w for w in within)):
+            check_output_outside_cutouts(folder, source)
+    except StarclassError:
+        root = resolved(source if Path(source).is_dir() else Path(source).parent)
+        return short_path(os.path.relpath(root.parent / Path(output).name))
+    return None
+
+
 def cutout_rows(catalogue: Table, cutouts: CutoutSet, *, name: str = "classified output") -> np.ndarray:
     """Row of ``cutouts`` for every row of a classified cutout output, matched by ``file``.
 

@@ -39,12 +39,15 @@ def resolved(path: PathLike) -> Path:
 
 
 def short_path(path: PathLike) -> str:
-    """A path a message names for the user to type: as it is, or absolute where that is shorter.
+    """A path a message names for the user to type: relative to the current folder where it lies under it.
 
-    A path read from a table (a cutout folder recorded relative to the table's own folder) joined to
-    the current folder walked up and down again: ``suggest`` told a user in /tmp/s83walk to give
-    ``--labels ../../work/wt/shared/data/pandas-m31/labels.csv``. The absolute path is taken where
-    it is shorter; a relative path that walks up no folder is kept as it is.
+    The one spelling of a path in every ``next:`` line and hint: a path read from a table (a cutout folder
+    recorded relative to the table's own folder) joined to the current folder walked up and down again:
+    ``suggest`` told a user in /tmp/s83walk to give ``--labels ../../work/wt/shared/data/pandas-m31/labels.csv``.
+    And a model recorded absolute in a classified table (``/tmp/me/m31_model``) was named so to the user in
+    /tmp/me who had typed ``m31_model``. So: an absolute path under the current folder is named from it
+    (``m31_model``); a relative path that walks up no folder is kept as it is; any other is named absolute,
+    or relative where that is shorter (``../shared/data``, as typed, kept).
 
     Examples
     --------
@@ -52,11 +55,22 @@ def short_path(path: PathLike) -> str:
     'cuts/labels.csv'
     >>> short_path("../" * 40 + "data/labels.csv")  # up past / and down again
     '/data/labels.csv'
+    >>> short_path(os.path.join(os.getcwd(), "m31_model"))  # under the current folder: named from it
+    'm31_model'
     """
     given = os.path.normpath(str(path))
-    if os.path.isabs(given) or not given.startswith(os.pardir):
+    if not os.path.isabs(given) and not given.startswith(os.pardir):
         return given
     absolute = os.path.abspath(given)
+    here = os.getcwd()  # the current folder with its links followed, as the OS gives it
+    # textually under it, else with links followed (a path through a link to here, or here reached by one)
+    for target in (absolute, os.path.realpath(absolute)):
+        if target == here:
+            return os.curdir
+        if target.startswith(here.rstrip(os.sep) + os.sep):
+            return os.path.relpath(target, here)
+    if os.path.isabs(given):
+        return given
     return absolute if len(absolute) < len(given) else given
 
 

@@ -742,11 +742,12 @@ def write_untrained_model(folder: str | os.PathLike, task: TaskConfig | str | os
     out = Path(folder)
     with atomic_dir(out, overwrite=overwrite, own=MODEL_ENTRIES) as tmp:
         # a forked generator: the weights depend on the seed only, and the caller's random state
-        # (a notebook's next torch.rand) is not reset by a call that only writes a model
-        import torch
+        # (a notebook's next torch.rand) is not reset by a call that only writes a model. The CPU's generator
+        # only: torch.manual_seed also seeded every started GPU's (not put back) or queued it for an unstarted one
+        from starclass.learn.rng import global_rng_kept, seed_torch
 
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with global_rng_kept("cpu"):
+            seed_torch(seed, "cpu")
             net = build_model(cfg, pretrained=False)
         name = member_filename(0)
         save_checkpoint(make_checkpoint(cfg, net.state_dict(), architecture=net.architecture, seed=seed), tmp / name)
@@ -1478,11 +1479,16 @@ def load_model(model_path: str | os.PathLike | LoadedModel | Any, device: str | 
         # chosen on validation data after training (train --target-purity): the model's own threshold
         positive = config.positive_class if config.positive_class is not None else config.classes[0]
         config = config.copy(threshold=tuned, positive_class=positive)
+    import torch
+
     members = []
     for p, c in zip(paths, ckpts):
         try:
             cfg = TaskConfig.from_dict(c["config"])
-            net = build_model(cfg, member=c.get("member"), pretrained=False)  # weights come from the checkpoint
+            # weights come from the checkpoint; the random initial ones are drawn from a forked generator,
+            # so that classifying leaves a notebook's torch random sequence where it was
+            with torch.random.fork_rng(devices=[]):
+                net = build_model(cfg, member=c.get("member"), pretrained=False)
             net.load_state_dict(c["state_dict"])
         except StarclassError:
             raise

@@ -71,6 +71,7 @@ from starclass.learn.precision import (
     pick_device,
     precision_name,
     to_memory_format,
+    wait_for_device,
 )
 from starclass.learn.provenance import row_digests
 from starclass.schema import (
@@ -403,6 +404,9 @@ def member_probabilities(
                 logits = net(to_memory_format(view(xt), dev, dtype))
             per_view.append(torch.softmax(logits.float(), dim=1))
             if on_pass is not None:
+                # the bar (and its time left) moves as the pass is done, not as it is queued: on CUDA the eight
+                # views' kernels were all launched within milliseconds and the bar ran ahead of the work
+                wait_for_device(dev)
                 on_pass(int(xt.shape[0]))
         if tta:
             pv = torch.stack(per_view)  # [8, B, K], as the batch of 8 B reshaped was

@@ -42,6 +42,7 @@ True
 from __future__ import annotations
 
 import math
+import random
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -353,9 +354,16 @@ def _crepes_parts() -> tuple[type, Any]:
     >>> ConformalClassifier.__name__, list(warnings.filters) == before
     ('ConformalClassifier', True)
     """
-    with warnings.catch_warnings():
-        from crepes import ConformalClassifier
-        from crepes.extras import hinge
+    # python's random state too: crepes imports scikit-learn, whose progress bars import rich, and rich draws
+    # 24 bits from python's global generator as it is imported (rich/style.py): a notebook's random.seed(0)
+    # sequence moved on at its first classify
+    state = random.getstate()
+    try:
+        with warnings.catch_warnings():
+            from crepes import ConformalClassifier
+            from crepes.extras import hinge
+    finally:
+        random.setstate(state)
     return ConformalClassifier, hinge
 
 

@@ -40,6 +40,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from starclass.errors import CalibrationFitWarning, StarclassError, UncalibratedWarning, counted
 from starclass.io.progress import Progress
 from starclass.learn.data import ModelInputs
+from starclass.learn.provenance import the_starting_model
 from starclass.schema import CLASS_PRED, CLASS_REF, CV_SCHEME, FOLD, INFERENCE_BATCH_SIZE, prob_col
 
 if TYPE_CHECKING:
@@ -82,7 +83,8 @@ def parse_cv(text: str | int) -> str | int:
 
 def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | None = None,
              seed: int = 0, groups: np.ndarray | None = None,
-             noun: str = "candidate") -> list[tuple[str, np.ndarray]]:
+             noun: str = "candidate", start_trained: np.ndarray | None = None,
+             start: str = "the starting model") -> list[tuple[str, np.ndarray]]:
     """Held-out rows of every fold: ``[(name, rows), ...]``, rows sorted, folds disjoint.
 
     Parameters
@@ -102,6 +104,14 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
     noun
         What one row is called in a refusal (:func:`starclass.errors.row_noun`): ``"cutout"`` for a
         cutout folder's rows.
+    start_trained
+        One bool per candidate, True where the starting model (``--resume-from``) trained on it
+        (:func:`starting_trained`), or None. With ``k`` folds, the folds hold out only the other rows
+        (with ``groups``, only the objects the starting model trained on no row of), the rule
+        :func:`starclass.learn.train.split_apart` draws a fine-tune's validation rows by: those it trained
+        on are trained on in every fold.
+    start
+        The starting model in a refusal's words (:func:`starclass.learn.provenance.the_starting_model`).
 
     Returns
     -------
@@ -121,6 +131,13 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
     [0, 1, 2, 3]
     >>> [(name, rows.tolist()) for name, rows in cv_folds("logo", np.zeros(3, int), galaxies=np.array(["b", "a", "b"]))]
     [('a', [1]), ('b', [0, 2])]
+
+    Rows 0 and 1 trained on by the starting model are held out by no fold:
+
+    >>> seen = np.array([True, True, False, False, False, False])
+    >>> folds = cv_folds(2, np.array([0, 1, 0, 1, 0, 1]), start_trained=seen)
+    >>> sorted(np.concatenate([rows for _, rows in folds]).tolist())
+    [2, 3, 4, 5]
     """
     target = np.asarray(target, dtype=np.int64)
     used = np.flatnonzero(target >= 0)
@@ -137,11 +154,45 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
 
             raise StarclassError(f"--cv logo needs {noun}s from at least two galaxies or fields; found "
                                  f"{names.tolist()}{ONE_GALAXY_HINT}")
-        return [(str(g), used[gal[used] == g]) for g in names]
+        if start_trained is None:
+            return [(str(g), used[gal[used] == g]) for g in names]
+        # a galaxy is held out on its rows the starting model did not train on (split_apart's galaxy rule; its
+        # others are trained on by no fold that holds it out); one whose every row it trained on, by no fold
+        seen = np.asarray(start_trained, dtype=bool)
+        folds = [(str(g), used[(gal[used] == g) & ~seen[used]]) for g in names]
+        folds = [(g, rows) for g, rows in folds if rows.size]
+        if len(folds) < 2:
+            raise StarclassError(
+                f"--cv logo: {start} trained on every labelled {noun} of "
+                f"{'every galaxy or field' if not folds else 'every galaxy or field but ' + repr(folds[0][0])} "
+                f"({int(seen[used].sum())} of the {used.size}), which no fold holds out (scored, they would be "
+                f"{noun}s the starting weights learnt), leaving {'no fold' if not folds else 'one fold'}: label "
+                f"{noun}s of other galaxies that {start} did not train on, or cross-validate without "
+                "--resume-from/--init-from")
+        return folds
     k = int(scheme)
     counts = np.bincount(target[used])
     present = counts[counts > 0]
-    if present.min() < k:
+    kept_in, said_kept = apart_from_start(used, start_trained, groups), ""
+    if kept_in.any():
+        # the folds hold out only rows the starting weights did not learn: scored, a row they learnt is taken for
+        # unseen (every fold starts from them), as a fine-tune's validation split keeps them out (split_apart)
+        said_kept = (f": {kept_in.sum()} of the {used.size} labelled {noun}s are {noun}s {start} trained on"
+                     f"{' (or of its objects)' if groups is not None else ''}, held out by no fold (scored, they would"
+                     f" be {noun}s the starting weights learnt), leaving {int((~kept_in).sum())}")
+        pool = used[~kept_in]
+        fresh = np.bincount(target[pool], minlength=counts.size)
+        short = [j for j in np.flatnonzero(counts) if fresh[j] < k]
+        if short:
+            j = int(min(short, key=lambda c: fresh[c]))
+            most = int(min(fresh[counts > 0]))
+            fewer = f"give at most {most} folds (--cv {most}), " if most >= 2 else ""
+            raise StarclassError(
+                f"--cv {k}{said_kept}, in which output class index {j} has only {int(fresh[j])} {noun}s, fewer than "
+                f"the {k} folds (each fold holds out one of every class): {fewer}label more {noun}s of that class "
+                f"that {start} did not train on, or cross-validate without --resume-from/--init-from")
+        used = pool
+    elif present.min() < k:
         j = int(np.flatnonzero(counts == present.min())[0])
         raise StarclassError(f"--cv {k}: output class index {j} has only {int(present.min())} labelled "
                              f"{noun}s, fewer than the {k} folds (each fold needs one of every class)")
@@ -149,12 +200,94 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
         grp = np.asarray(groups).astype(str)[used]
         n_groups = np.unique(grp).size
         if n_groups < k:
-            raise StarclassError(f"--cv {k}: only {counted(n_groups, 'group')} (objects) "
-                                 f"{'has' if n_groups == 1 else 'have'} a class, fewer than the {k} folds")
+            raise StarclassError(f"--cv {k}{said_kept}: only {counted(n_groups, 'group')} (objects) "
+                                 f"{'has' if n_groups == 1 else 'have'} a class, fewer than the {k} folds"
+                                 + (": give fewer folds, label more objects, or cross-validate without "
+                                    "--resume-from/--init-from" if said_kept else ""))
         sgk = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=int(seed) % (2**32))
         return [(str(i + 1), np.sort(used[te])) for i, (_, te) in enumerate(sgk.split(used, target[used], grp))]
     skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=int(seed) % (2**32))
     return [(str(i + 1), np.sort(used[te])) for i, (_, te) in enumerate(skf.split(used, target[used]))]
+
+
+#: Words of a fold's note of its early-stopping rows drawn apart from the starting model's
+#: (:func:`starclass.learn.train.apart_note`): :func:`cross_validate` says it once for every fold
+#: (:func:`cv_apart_note`).
+_TRAINED_AGAIN = "it trained on are trained on again and never validated on"
+
+
+def starting_trained(init_from: str | os.PathLike | None, inputs: Any) -> np.ndarray | None:
+    """One bool per row of ``inputs``: True where the starting model ``init_from`` trained on it, or None.
+
+    None where there is no starting model, it records no training rows (its manifest's ``training_rows``), or
+    it trained on none of these rows: the folds are then drawn as without it.
+
+    Examples
+    --------
+    >>> starting_trained(None, np.zeros((3, 1, 4, 4), np.float32)) is None
+    True
+    """
+    if init_from is None:
+        return None
+    from starclass.learn.provenance import overlap, row_digests, starting_rows
+
+    inherited = starting_rows(init_from)
+    if inherited is None or not len(inherited):
+        return None
+    seen = overlap(row_digests(inputs), inherited)
+    return seen if seen.any() else None
+
+
+def apart_from_start(used: np.ndarray, start_trained: np.ndarray | None,
+                     groups: np.ndarray | None = None) -> np.ndarray:
+    """Which of the rows ``used`` are trained on in every fold, never held out: those the starting model trained on.
+
+    With ``groups``, every row of an object the starting model trained on a row of (another cutout of it
+    held out would be a picture of an object the weights learnt), as
+    :func:`starclass.learn.train.split_apart` keeps such objects out of a fine-tune's validation rows.
+
+    Examples
+    --------
+    >>> seen = np.array([True, False, False, False])
+    >>> apart_from_start(np.arange(4), seen).tolist()
+    [True, False, False, False]
+    >>> apart_from_start(np.arange(4), seen, groups=np.array(["a", "a", "b", "c"])).tolist()
+    [True, True, False, False]
+    """
+    used = np.asarray(used, dtype=np.int64)
+    if start_trained is None:
+        return np.zeros(used.size, dtype=bool)
+    seen = np.asarray(start_trained, dtype=bool)
+    if groups is None:
+        return seen[used]
+    names = np.asarray(groups).astype(str)
+    return np.isin(names[used], names[seen])
+
+
+def cv_apart_note(n_kept: int, n_labelled: int, n_held_out: int, k: int, init_from: Any, *,
+                  noun: str = "candidate", grouped: bool = False, logo: bool = False) -> str:
+    """``train --cv K --resume-from M``'s line: the rows M trained on are held out by no fold, and why.
+
+    Examples
+    --------
+    >>> print(cv_apart_note(40, 60, 20, 2, "m0"))  # doctest: +NORMALIZE_WHITESPACE
+    cross-validation from the starting model 'm0': the 40 of the 60 labelled candidates it trained on are
+    trained on in every fold and held out (or validated on) by none (their scores would be in-sample); the
+    2 folds hold out the 20 it did not train on
+    >>> print(cv_apart_note(40, 60, 20, 3, "m0", logo=True))  # doctest: +NORMALIZE_WHITESPACE
+    cross-validation from the starting model 'm0': the 40 of the 60 labelled candidates it trained on are held
+    out (or validated on) by no fold (their scores would be in-sample) and trained on in every fold but the one
+    that holds out their galaxy; the 3 folds hold out the 20 it did not train on
+    """
+    if logo:
+        return (f"cross-validation from {the_starting_model(init_from)}: the {n_kept} of the {n_labelled} labelled "
+                f"{noun}s it trained on are held out (or validated on) by no fold (their scores would be in-sample) "
+                f"and trained on in every fold but the one that holds out their galaxy; the {k} folds hold out the "
+                f"{n_held_out} it did not train on")
+    objects = " (or of its objects)" if grouped else ""
+    return (f"cross-validation from {the_starting_model(init_from)}: the {n_kept} of the {n_labelled} labelled "
+            f"{noun}s it trained on{objects} are trained on in every fold and held out (or validated on) by none "
+            f"(their scores would be in-sample); the {k} folds hold out the {n_held_out} it did not train on")
 
 
 def _json_safe(obj: Any) -> Any:
@@ -420,7 +553,19 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     target = label_indices(config, labels)
     # the folds are drawn with the first member's seed, as the train/validation split is
     base_seed = int(seed) if seed is not None else int(config.recipe.member_seed(0))
-    folds = cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups, noun=noun)
+    # a fine-tune's folds hold out only rows its starting model did not train on (split_apart's rule): every fold
+    # starts from weights that learnt the others, and scored them as unseen (one warning said so, and no more)
+    start_seen = starting_trained(init_from, inputs)
+    folds = cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups, noun=noun,
+                     start_trained=start_seen,
+                     start=the_starting_model(init_from) if init_from is not None else "the starting model")
+    apart_said = None
+    if start_seen is not None:
+        used = np.flatnonzero(target >= 0)
+        grouped = groups is not None and scheme != "logo"
+        n_kept = int(apart_from_start(used, start_seen, groups if grouped else None).sum())
+        apart_said = cv_apart_note(n_kept, used.size, sum(rows.size for _, rows in folds), len(folds), init_from,
+                                   noun=noun, grouped=grouped, logo=scheme == "logo")
     classes = [int(c) for c in config.classes]
     # the held-out rows are scored in the task's classes, as they were trained (0: none): the raw labels of a
     # task that merges (m31-binary reads PHANGS classes 1-4 as 1+2 / 3+4) were scored against its predictions of
@@ -480,7 +625,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         _warn_starting_rows_held_out(init_from, inputs, folds)
     rows_all, fold_all, pred_all, prob_all = [], [], [], []
     per_fold: list[dict[str, Any]] = []
-    notes: list[str] = []
+    notes: list[str] = [apart_said] if apart_said else []
     few_rows: list[str] = []  # folds whose calibration warned of too few held-out rows
     said_setup: set[str] = set()  # the folds' split warnings said so far
     n_unlabelled = int(np.sum(target < 0))
@@ -493,7 +638,8 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
         log.info("%s: training", label)  # a log file's line where there is no bar (train's epoch lines follow)
         with warnings.catch_warnings(record=True) as setup_said:
             warnings.simplefilter("always")
-            cfg, hidden, val_index, note = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
+            cfg, hidden, val_index, note = _fold_setup(config, labels, target, name, test, gal, groups, base_seed,
+                                                       start_seen, logo=scheme == "logo")
         for w in setup_said:
             # each fold's split warned word for word what the fold before it had ("validation split: class 3 has
             # only 9 cutouts ...", ten times over train --cv 10): a warning is said once, a different one again
@@ -537,6 +683,9 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
             # the rows the fold learnt from (its held-out and unlabelled rows hidden): what it was trained on
             on_fold(result.model_path, np.flatnonzero(label_indices(cfg, hidden) >= 0))
         for n in result.notes:
+            if apart_said and str(n).startswith("validation split: ") and _TRAINED_AGAIN in str(n):
+                # each fold's early-stopping rows drawn apart from the start's: said once, by apart_said, for all
+                continue
             if NOT_PINNED_DOWN in n:
                 # every fold calibrates on its own validation rows, about as few in each: the
                 # warning in full once, then the other folds named (five long warnings on the
@@ -760,12 +909,21 @@ def _unsaid(message: str) -> Iterator[None]:
 
 
 def _fold_setup(config, labels: np.ndarray, target: np.ndarray, name: str, test: np.ndarray, gal, groups,
-                base_seed: int) -> tuple[Any, np.ndarray, np.ndarray | None, str | None]:
-    """One fold's task, training labels (its test rows hidden), grouped validation rows and note."""
+                base_seed: int, start_trained: np.ndarray | None = None, *, logo: bool = False,
+                ) -> tuple[Any, np.ndarray, np.ndarray | None, str | None]:
+    """One fold's task, training labels (its test rows hidden), grouped validation rows and note.
+
+    ``start_trained`` (:func:`starting_trained`): the grouped early-stopping rows are drawn among the objects the
+    starting model trained on no cutout of (:func:`starclass.learn.train.split_apart`), as fit draws a row split;
+    with ``logo``, the held-out galaxy's rows the starting model trained on (held out by no fold) are not trained on
+    either (they are the galaxy held out), as ``split_apart`` leaves them out of a galaxy split.
+    """
     from starclass.learn.train import label_indices
 
     hidden = labels.copy()
     hidden[test] = 0  # "no class": out of this fold's training and its early-stopping set
+    if logo and start_trained is not None and gal is not None:
+        hidden[(gal == str(name)) & np.asarray(start_trained, dtype=bool)] = 0
     cfg, note = config, None
     if getattr(config.recipe, "split", "random") == "galaxy":
         left = np.unique(gal[(label_indices(config, hidden) >= 0)]) if gal is not None else []
@@ -777,14 +935,22 @@ def _fold_setup(config, labels: np.ndarray, target: np.ndarray, name: str, test:
         # fit's own validation draw is by row: two cutouts of one object could sit on both
         # sides of early stopping; draw it by whole groups of this fold's training rows
         from starclass.learn.cutouts import group_validation
+        from starclass.learn.train import split_apart
 
         train_rows = np.flatnonzero(label_indices(cfg, hidden) >= 0)
         # target holds output class indices: the warning names the classes themselves
-        _, va = group_validation(target[train_rows], np.asarray(groups).astype(str)[train_rows],
-                                 float(cfg.recipe.val_fraction or 0.0), base_seed,
-                                 class_names={j: f"class {c} ({n})" for j, (c, n)
-                                              in enumerate(zip(cfg.classes, cfg.class_names))})
-        val_index = train_rows[va]
+        names = {j: f"class {c} ({n})" for j, (c, n) in enumerate(zip(cfg.classes, cfg.class_names))}
+        grp = np.asarray(groups).astype(str)
+        fraction = float(cfg.recipe.val_fraction or 0.0)
+        apart = None
+        if start_trained is not None and fraction > 0:
+            apart = split_apart("group", target, train_rows, start_trained, fraction, base_seed,
+                                groups=grp[train_rows], class_names=names)
+        if apart is not None:
+            val_index = apart.val_rows
+        else:
+            _, va = group_validation(target[train_rows], grp[train_rows], fraction, base_seed, class_names=names)
+            val_index = train_rows[va]
     return cfg, hidden, val_index, note
 
 
@@ -801,7 +967,8 @@ def fold_digests(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
                  groups: np.ndarray | None = None,
                  galaxies: np.ndarray | None = None,
                  positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
-                 seed: int | None = None, noun: str = "candidate") -> list[str]:
+                 seed: int | None = None, noun: str = "candidate",
+                 init_from: str | os.PathLike | None = None) -> list[str]:
     """The data digest every fold's model of :func:`cross_validate` is trained with, on these rows.
 
     For a resume check against an earlier reading of the same data (``train --cv`` kept the
@@ -810,8 +977,9 @@ def fold_digests(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
 
     Parameters
     ----------
-    config, inputs, labels, scheme, groups, galaxies, positions, seed, noun
-        As :func:`cross_validate` takes them.
+    config, inputs, labels, scheme, groups, galaxies, positions, seed, noun, init_from
+        As :func:`cross_validate` takes them (the folds of a run from a starting model hold out none of its
+        training rows).
 
     Returns
     -------
@@ -838,8 +1006,11 @@ def fold_digests(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
     out = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the split's notes were given for the rows in use
-        for name, test in cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups, noun=noun):
-            _, hidden, val_index, _ = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
+        seen = starting_trained(init_from, inputs)
+        for name, test in cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups, noun=noun,
+                                   start_trained=seen):
+            _, hidden, val_index, _ = _fold_setup(config, labels, target, name, test, gal, groups, base_seed, seen,
+                                                  logo=scheme == "logo")
             out.append(data_digest(inputs, hidden, positions=positions, galaxies=galaxies, val_index=val_index))
     return out
 

@@ -47,8 +47,8 @@ from starclass.learn.classify import (
 )
 from starclass.learn.config import ENLARGED_FROM, TaskConfig
 from starclass.learn.precision import pick_device, precision_name
-from starclass.learn.provenance import row_digests
-from starclass.learn.train import TrainResult, fit
+from starclass.learn.provenance import overlap, row_digests, starting_rows
+from starclass.learn.train import ApartSplit, TrainResult, apart_note, fit, split_apart
 from starclass.schema import (
     CLASS_PRED,
     CLASS_REF,
@@ -525,12 +525,20 @@ def fit_cutouts(config: TaskConfig, cutouts: CutoutSet, *, outdir: str | os.Path
         kept = np.arange(rows.size)
     # the validation split (early stopping, calibration) from people's labels only
     human = np.flatnonzero(~is_pseudo)
-    _, val = group_validation(labels[human], groups[human], float(config.recipe.val_fraction), base_seed,
-                              class_names=names)
+    apart = _apart_from_start(fit_kwargs.get("init_from"), inputs[human], labels[human], groups[human],
+                              float(config.recipe.val_fraction), base_seed, names)
+    if apart is not None:
+        val = apart.val_rows
+    else:
+        _, val = group_validation(labels[human], groups[human], float(config.recipe.val_fraction), base_seed,
+                                  class_names=names)
     val = human[val]
     result = fit(config, inputs, labels if soft is None else soft, outdir=outdir, val_index=val, seed=seed,
                  known_data=known, noun=row_noun(True),
                  pseudo_index=np.flatnonzero(is_pseudo) if is_pseudo.any() else None, **fit_kwargs)
+    if apart is not None:
+        # said first, as fit says it of a split it draws apart itself
+        result.notes.insert(0, apart_note(apart, fit_kwargs["init_from"]))
     # validation rows as positions in the rows asked for (train_index), blank rows counted
     result.val_index = kept[np.asarray(result.val_index, dtype=np.int64)]
     if targets is not None:
@@ -544,6 +552,24 @@ def fit_cutouts(config: TaskConfig, cutouts: CutoutSet, *, outdir: str | os.Path
                              field_arcsec=cutout_field_arcsec(cutouts), group_column=cutouts.group_column)
         _record_training_files(outdir, cutouts, rows, read_inputs)
     return result
+
+
+def _apart_from_start(init_from: Any, inputs: np.ndarray, labels: np.ndarray, groups: np.ndarray, fraction: float,
+                      seed: int, class_names: dict[int, str] | None) -> ApartSplit | None:
+    """A fine-tune's grouped validation split drawn apart from its starting model's training cutouts, or None.
+
+    None where there is no starting model, it records no training rows, or :func:`starclass.learn.train.
+    split_apart` cannot draw it (then the split is drawn as without a starting model and ``fit`` warns of
+    its rows the start trained on). The split ``fit`` draws for a catalogue's rows is drawn the same way.
+    """
+    if init_from is None or fraction <= 0:
+        return None
+    inherited = starting_rows(init_from)
+    if inherited is None or not len(inherited):
+        return None
+    seen = overlap(row_digests(inputs), inherited)
+    return split_apart("group", labels, np.arange(len(labels)), seen, fraction, seed, groups=groups,
+                       class_names=class_names)
 
 
 def _record_training_files(outdir: str | os.PathLike, cutouts: CutoutSet, rows: np.ndarray,

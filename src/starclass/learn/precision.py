@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 ModuleOrTensor = TypeVar("ModuleOrTensor", "torch.nn.Module", "torch.Tensor")
 
 __all__ = ["PRECISIONS", "parse_precision", "precision_name", "compute_dtype", "dtype_name", "autocast",
-           "cpu_has_bf16_units", "to_memory_format", "pick_device"]
+           "cpu_has_bf16_units", "to_memory_format", "pick_device", "wait_for_device", "settled_clock"]
 
 #: Values of ``recipe.amp`` and what ``--precision`` names them.
 PRECISIONS = {"auto": True, "fp32": False, "bf16": "bf16"}
@@ -150,6 +150,72 @@ def autocast(device: torch.device | str, dtype: torch.dtype | None) -> contextli
     if dtype is None:
         return contextlib.nullcontext()
     return torch.autocast(torch.device(device).type, dtype=dtype)
+
+
+def _on_cuda(device: object) -> bool:
+    """Whether work on ``device`` runs on a CUDA GPU (None: whichever CUDA has been started in this process).
+
+    Apart from :func:`wait_for_device` so that a test can take a CPU for a GPU and see the waits.
+    """
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return False  # no tensor was ever made: nothing can be queued
+    if device is None:
+        return bool(torch.cuda.is_initialized())
+    try:
+        return torch.device(device).type == "cuda"
+    except (RuntimeError, TypeError, ValueError):
+        return False  # a name torch refuses: refused where the device is picked, nothing ran on it
+
+
+def wait_for_device(device: torch.device | str | None) -> None:
+    """Wait until the work queued on a CUDA ``device`` has run; return at once on any other.
+
+    CUDA runs kernels asynchronously: a call that launches them returns before they run, so a clock
+    read just after it, or a progress bar moved by it, measures the launch and not the work (and the
+    next call that copies a result back pays for it). Timings a user or a benchmark reads wait here
+    first. ``None``: the process's current CUDA device, where CUDA has been started.
+
+    Parameters
+    ----------
+    device : torch.device, str or None
+        The device the work was queued on.
+
+    Examples
+    --------
+    >>> wait_for_device("cpu")  # nothing is queued on a CPU: returns at once
+    """
+    if _on_cuda(device):
+        import torch
+
+        torch.cuda.synchronize(None if device is None else torch.device(device))
+
+
+def settled_clock(device: torch.device | str | None) -> float:
+    """:func:`time.perf_counter`, read once the work queued on a CUDA ``device`` has run (:func:`wait_for_device`).
+
+    Parameters
+    ----------
+    device : torch.device, str or None
+        The device the timed work runs on.
+
+    Returns
+    -------
+    float
+        Seconds, as :func:`time.perf_counter` gives them: only differences mean anything.
+
+    Examples
+    --------
+    >>> t0 = settled_clock("cpu")
+    >>> settled_clock("cpu") - t0 >= 0
+    True
+    """
+    import time
+
+    wait_for_device(device)
+    return time.perf_counter()
 
 
 def to_memory_format(obj: ModuleOrTensor, device: torch.device | str, dtype: torch.dtype | None) -> ModuleOrTensor:

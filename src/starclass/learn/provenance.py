@@ -14,7 +14,10 @@ comes from; a candidate whose stamp differs in any pixel (other mosaics, another
 is another row. Eight bytes a row keep the record small (about 11 characters a row in the
 manifest, 32 kB for 3,000 rows); two different stamps share a digest with probability
 ``2**-64``. Models trained before the record existed have none: their calibration rows cannot
-be checked, and say so.
+be checked, and say so. Beside the digests, the record holds under ``robust`` a fingerprint of each
+training input that a change of file format and the eight flips and rotations leave alone
+(:func:`row_fingerprints`); the in-sample checks of ``classify`` and ``evaluate``
+(:func:`training_input_rows`) match a row by either.
 
 The same manifest records, under ``pixel_flags``, the bad-pixel mask and data-quality flags the
 training stamps were cut with (``train --mask-extension``, ``--dq-good-bits``, or a stamp store's
@@ -34,7 +37,8 @@ import numpy as np
 
 from starclass.errors import model_word
 
-__all__ = ["MANIFEST_KEY", "ROW_DIGEST", "row_digests", "training_record", "recorded_digests", "starting_rows",
+__all__ = ["MANIFEST_KEY", "ROW_DIGEST", "row_digests", "ROW_FINGERPRINT", "row_fingerprints", "recorded_fingerprints",
+           "training_input_rows", "training_record", "recorded_digests", "starting_rows",
            "the_starting_model", "overlap", "training_rows_in", "in_sample_words", "FILES_KEY", "FILE_DIGEST",
            "file_digests", "files_record", "recorded_files",
            "library_versions", "FLAGS_KEY", "flags_record", "recorded_flags", "describe_flags", "flags_mismatch"]
@@ -44,6 +48,12 @@ MANIFEST_KEY = "training_rows"
 #: What each digest is of (stored with the record, so another scheme later is told apart).
 ROW_DIGEST = "blake2b-8 of the float32 model input [C, H, W]"
 _BYTES = 8
+#: What each format-blind fingerprint is of (:func:`row_fingerprints`), stored with its record under ``robust``
+ROW_FINGERPRINT = ("blake2b-8 of the model input [C, H, W] block-averaged to 16 x 16, z-scored per channel and "
+                   "rounded to 1/4; the least of its 8 flips and rotations")
+#: The grid a fingerprint averages each input plane to, and the step its z-scores are rounded to
+_FP_GRID = 16
+_FP_STEP = 0.25
 _QUOTE = "'"
 #: The manifest key of the record of the cutout files a model trained from a folder read: the digest of each
 #: file's bytes, split by whether its input is a training row (:func:`files_record`)
@@ -94,14 +104,128 @@ def row_digests(inputs: Any, rows: np.ndarray | None = None, *, batch_size: int 
     return out
 
 
+def _block_means(x: np.ndarray, grid: int) -> np.ndarray:
+    """``x`` ``[N, C, H, W]`` averaged over ``grid`` x ``grid`` blocks (edges rounded where H, W are no multiple)."""
+    for axis in (2, 3):
+        n = x.shape[axis]
+        edges = np.unique(np.linspace(0, n, min(grid, n) + 1).round().astype(int))
+        sums = np.add.reduceat(x, edges[:-1], axis=axis)
+        shape = [1] * x.ndim
+        shape[axis] = edges.size - 1
+        x = sums / np.diff(edges).reshape(shape)
+    return x
+
+
+def row_fingerprints(inputs: Any, rows: np.ndarray | None = None, *, batch_size: int = 512) -> np.ndarray:
+    """One 8-byte fingerprint per row of model inputs that the file's format and a flip or rotation leave alone.
+
+    :func:`row_digests` is of the exact float32 input: a training PNG saved again as FITS holding the same 0-255
+    values, or flipped for DS9 (whose origin is at the bottom), gives an input that differs in its last bits or
+    its orientation, and the in-sample check took it for a cutout the model never saw. The fingerprint is of the
+    input averaged over a 16 x 16 grid of blocks (the noise of single pixels, and of rounding, averaged away),
+    z-scored per channel (a scale or offset of the values left out) and rounded to 1/4 of a standard deviation;
+    of the 8 flips and rotations of the input, the least digest is kept. Distinct real cutouts still differ:
+    none of the 755 PAndAS objects' 869 cutouts share a fingerprint with another object's
+    (tests/test_in_sample_fingerprint.py). A value within rounding of a step's edge can still tell two copies
+    apart (rarely: a check that says too little, never a false alarm).
+
+    Parameters
+    ----------
+    inputs
+        Model inputs ``[N, C, H, W]``, as for :func:`row_digests`.
+    rows : numpy.ndarray, optional
+        The rows to fingerprint (default all).
+    batch_size : int
+        Rows read at a time.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint64``, one per row, in the order of ``rows``.
+
+    Examples
+    --------
+    >>> x = np.random.default_rng(0).random((2, 1, 32, 32)).astype(np.float32)
+    >>> y = np.stack([x[0, :, ::-1] * 255 + 3, x[1]])  # the first flipped, scaled and offset
+    >>> a, b = row_fingerprints(x), row_fingerprints(y)
+    >>> bool(a[0] == b[0]), bool(a[0] == a[1])
+    (True, False)
+    """
+    from starclass.learn.data import InputSource
+
+    source = InputSource(inputs)
+    idx = np.arange(len(source)) if rows is None else np.asarray(rows, dtype=np.int64)
+    out = np.empty(idx.size, dtype=np.uint64)
+    for start in range(0, idx.size, batch_size):
+        part = idx[start:start + batch_size]
+        block = np.nan_to_num(np.asarray(source.take(part), dtype=np.float64))
+        best = np.full(len(part), np.iinfo(np.uint64).max, dtype=np.uint64)
+        for turn in range(4):
+            for flip in (False, True):
+                # each flip and rotation averaged on its own (a grid whose edges are rounded is not symmetric)
+                t = np.rot90(block, turn, axes=(2, 3))
+                t = t[..., ::-1] if flip else t
+                g = _block_means(t, _FP_GRID)
+                mean = g.mean(axis=(2, 3), keepdims=True)
+                std = g.std(axis=(2, 3), keepdims=True)
+                z = np.where(std > 0, (g - mean) / np.where(std > 0, std, 1.0), 0.0)
+                q = np.clip(np.round(z / _FP_STEP), -127, 127).astype(np.int8)
+                for j, row in enumerate(q):
+                    d = int.from_bytes(hashlib.blake2b(np.ascontiguousarray(row).tobytes(),
+                                                       digest_size=_BYTES).digest(), "big")
+                    best[j] = min(int(best[j]), d)
+        out[start:start + len(part)] = best
+    return out
+
+
+def recorded_fingerprints(manifest: Mapping[str, Any]) -> np.ndarray | None:
+    """The training-row fingerprints (:func:`row_fingerprints`) a manifest records; None for a model without them.
+
+    Examples
+    --------
+    >>> recorded_fingerprints({"training_rows": {"digest": ROW_DIGEST, "rows": ""}}) is None
+    True
+    """
+    rec = manifest.get(MANIFEST_KEY)
+    robust = rec.get("robust") if isinstance(rec, dict) else None
+    if not isinstance(robust, dict) or robust.get("digest") != ROW_FINGERPRINT:
+        return None
+    return _unb64(robust.get("rows"))
+
+
+def training_input_rows(inputs: Any, record: Mapping[str, Any]) -> np.ndarray:
+    """Which rows of model ``inputs`` are ones a model's training record (its manifest's ``training_rows``) holds.
+
+    A row is one of them when its exact input (:func:`row_digests`) or, for a model that records them, its
+    fingerprint (:func:`row_fingerprints`: the same cutout saved in another format, flipped or rotated) is
+    recorded. A model trained before the fingerprints were recorded is checked by the exact digest alone.
+
+    Examples
+    --------
+    >>> x = np.random.default_rng(1).random((2, 1, 16, 16)).astype(np.float32)
+    >>> rec = training_record(x, np.array([0]))
+    >>> training_input_rows(np.stack([x[0, :, ::-1], x[1]]), rec).tolist()
+    [True, False]
+    """
+    doc = {MANIFEST_KEY: record}
+    recorded = recorded_digests(doc)
+    seen = (overlap(row_digests(inputs), recorded) if recorded is not None
+            else np.zeros(len(inputs), dtype=bool))
+    if (prints := recorded_fingerprints(doc)) is not None and len(prints):
+        seen |= overlap(row_fingerprints(inputs), prints)
+    return seen
+
+
 def training_record(inputs: Any, rows: np.ndarray, *, batch_size: int = 512,
-                    inherited: np.ndarray | None = None) -> dict[str, Any]:
+                    inherited: np.ndarray | None = None,
+                    inherited_prints: np.ndarray | None = None) -> dict[str, Any]:
     """The manifest entry for the training rows ``rows`` of ``inputs`` (read ``batch_size`` at a time).
 
     ``inherited`` are the digests the model a fine-tune starts from records (:func:`starting_rows`):
     its weights were fitted on those rows too, so they are recorded with this run's (a fine-tuned
     model recorded only its own rows, and ``calibrate`` took the starting model's training rows for
-    held-out ones). ``n`` counts this run's rows, ``n_inherited`` those added.
+    held-out ones). ``n`` counts this run's rows, ``n_inherited`` those added. ``inherited_prints`` are the
+    starting model's fingerprints (``starting_rows(..., fingerprints=True)``), kept with this run's alike.
 
     Examples
     --------
@@ -122,6 +246,12 @@ def training_record(inputs: Any, rows: np.ndarray, *, batch_size: int = 512,
         digests = np.union1d(own, extra)
         record["n_inherited"] = int(extra.size)
     record["rows"] = base64.b64encode(digests.astype(">u8").tobytes()).decode("ascii")
+    # the format-blind fingerprints of this run's rows, for the in-sample check of classify and evaluate
+    # (training_input_rows): 8 more bytes a row
+    prints = np.unique(row_fingerprints(inputs, rows, batch_size=batch_size))
+    if inherited_prints is not None and len(inherited_prints):
+        prints = np.union1d(prints, np.asarray(inherited_prints, dtype=np.uint64))
+    record["robust"] = {"digest": ROW_FINGERPRINT, "rows": _b64(prints)}
     return record
 
 
@@ -143,13 +273,15 @@ def recorded_digests(manifest: dict[str, Any]) -> np.ndarray | None:
     return np.frombuffer(raw, dtype=">u8").astype(np.uint64)
 
 
-def starting_rows(model_path: Any) -> np.ndarray | None:
+def starting_rows(model_path: Any, *, fingerprints: bool = False) -> np.ndarray | None:
     """The training-row digests the model at ``model_path`` records (a fine-tune's starting model).
 
     Parameters
     ----------
     model_path : str or os.PathLike
         A model directory, its ``manifest.json`` or a member file (its folder's manifest is read).
+    fingerprints : bool
+        The record's format-blind fingerprints (:func:`recorded_fingerprints`) rather than its exact digests.
 
     Returns
     -------
@@ -174,7 +306,7 @@ def starting_rows(model_path: Any) -> np.ndarray | None:
         doc = read_manifest(p)
     except (StarclassError, OSError):
         return None
-    return recorded_digests(doc)
+    return recorded_fingerprints(doc) if fingerprints else recorded_digests(doc)
 
 
 def the_starting_model(model_path: Any) -> str:
@@ -393,7 +525,8 @@ def training_rows_in(table: Any, source: Any, model: Any, *, progress: bool | No
         # a blank or unreadable cutout left out by the reader: the rows no longer line up with the table's
         return (f"{len(paths) - len(cutouts.images)} of its cutouts cannot be read as model {model_word(model)} "
                 "reads them")
-    seen[todo] = overlap(row_digests(cutout_inputs(cutouts.images, cfg)), recorded)
+    # the exact inputs, and the fingerprints of the same cutouts saved in another format or flipped
+    seen[todo] = training_input_rows(cutout_inputs(cutouts.images, cfg), doc[MANIFEST_KEY])
     return seen
 
 

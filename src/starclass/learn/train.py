@@ -57,7 +57,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -107,8 +107,16 @@ from starclass.learn.config import (
 )
 from starclass.learn.data import InputSource, ModelInputs, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
-from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
+from starclass.learn.precision import (
+    autocast,
+    compute_dtype,
+    dtype_name,
+    pick_device,
+    settled_clock,
+    to_memory_format,
+)
 from starclass.learn.provenance import overlap, row_digests, starting_rows, the_starting_model, training_record
+from starclass.learn.rng import global_rng_kept, seed_torch
 from starclass.learn.splits import split_indices
 from starclass.schema import X, Y
 
@@ -171,7 +179,8 @@ __all__ = [
     "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
     "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
     "EarlyStopping", "MemberTrainer", "MemberOutcome", "data_digest", "settings_digest", "init_digest",
-    "CautionNote", "warn_caution_notes", "eager_optimizer", "unlabelled_unsaid",
+    "CautionNote", "warn_caution_notes", "eager_optimizer", "unlabelled_unsaid", "split_apart", "ApartSplit",
+    "apart_note",
 ]
 
 
@@ -504,8 +513,10 @@ class TrainResult:
 # ----------------------------------------------------------------------------- fitting
 
 
-def _seed_everything(seed: int) -> torch.Generator:
-    torch.manual_seed(seed)
+def _seed_everything(seed: int, device: torch.device | str | None = None) -> torch.Generator:
+    # torch's generators of the device in use only (seed_torch): torch.manual_seed also queued a seed for an
+    # unstarted GPU, taken after the run. MemberTrainer.run puts the caller's states back (global_rng_kept)
+    seed_torch(seed, device)
     # the global numpy state is seeded on purpose: code the user plugs in (augmentations, samplers) may draw
     # from it, and a seeded run must stay repeatable
     np.random.seed(seed % (2**32))  # noqa: NPY002
@@ -718,10 +729,11 @@ class TrainData:
         Candidates left out because they map to no output class.
     balance_groups : numpy.ndarray or None
         Group of every training row (in the order of ``train``) for ``recipe.balance_by``.
-    n_start_trained, n_fresh : int
+    apart : ApartSplit or None
         A fine-tune whose validation split was drawn apart from its starting model's training rows
-        (``prepare_data(..., start_trained=...)``): the labelled rows the starting model trained on
-        (all in ``train``) and those it did not (``val`` is drawn from them). 0 and 0: not drawn so.
+        (``prepare_data(..., start_trained=...)``, :func:`split_apart`): how many labelled rows the
+        starting model trained on, how many it did not (``val`` is drawn from them) and how many were
+        left out of training too. None: not drawn so.
 
     Made by :func:`prepare_data`.
 
@@ -739,8 +751,7 @@ class TrainData:
     counts: np.ndarray
     n_unlabelled: int
     balance_groups: np.ndarray | None = None
-    n_start_trained: int = 0
-    n_fresh: int = 0
+    apart: ApartSplit | None = None
 
 
 def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *, seed: int,
@@ -763,11 +774,13 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
         As for :func:`fit`.
     start_trained : numpy.ndarray, optional
         One bool per row, True where the model a fine-tune starts from was trained on the row
-        (:func:`starclass.learn.provenance.starting_rows`). With a ``random`` or ``spatial`` split
-        those rows are trained on again and never validated on: the split is drawn from the other
-        labelled rows, as many of them as ``val_fraction`` of all the labelled rows (at most
-        :data:`MAX_FRESH_VAL_SHARE` of them, so the new labels are mostly learnt). Where no labelled
-        row is new to the starting model the split is drawn as without it.
+        (:func:`starclass.learn.provenance.starting_rows`). Those rows are never validated on
+        (:func:`split_apart`): with a ``random`` or ``spatial`` split they are trained on again and
+        the split is drawn from the other labelled rows, as many of them as ``val_fraction`` of all the
+        labelled rows (at most :data:`MAX_FRESH_VAL_SHARE` of them, so the new labels are mostly
+        learnt); with a ``galaxy`` split the held-out galaxy is validated on its other rows and those
+        are left out of training too. Where no labelled row is new to the starting model (a galaxy
+        split: no row of the held-out galaxy) the split is drawn as without it.
 
     Returns
     -------
@@ -852,7 +865,7 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
             raise StarclassError("every labelled training row is a pseudo-label: people's labels are needed for "
                                  "the validation split (and are what the pseudo-labels extend)")
     # the split is drawn on the labelled subset
-    n_start_trained = n_fresh = 0
+    apart = None
     if val_index is not None:
         val_rows = np.intersect1d(np.asarray(val_index, dtype=np.int64), used)
         train_rows = np.setdiff1d(all_used, val_rows)
@@ -865,12 +878,12 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
         gal_sub = None if galaxies is None else np.asarray(galaxies)[used]
         split = getattr(recipe, "split", "random") or "random"
         fraction = float(getattr(recipe, "val_fraction", 0.1) or 0.0)
-        drawn = None
-        if start_trained is not None and split in ("random", "spatial") and fraction > 0:
-            drawn = _split_apart(split, target, used, np.asarray(start_trained, dtype=bool), fraction, seed, pos_sub)
-        if drawn is not None:
-            train_rows, val_rows, n_start_trained, n_fresh = drawn
-            train_rows = np.union1d(train_rows, pseudo)
+        if start_trained is not None and (split == "galaxy" or fraction > 0):
+            # a galaxy split validated on the held-out galaxy's every row, those the start trained on too
+            apart = split_apart(split, target, used, start_trained, fraction, seed, positions=pos_sub,
+                                galaxies=gal_sub, holdout=holdout)
+        if apart is not None:
+            train_rows, val_rows = np.union1d(apart.train_rows, pseudo), apart.val_rows
         else:
             tr, va = split_indices(split, target[used], fraction=fraction, seed=seed,
                                    positions=pos_sub, galaxies=gal_sub, holdout=holdout)
@@ -916,8 +929,7 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
         groups = groups[train_rows]
     fitted = target if soft is None else soft
     return TrainData(StampDataset(source, train_rows, fitted[train_rows]),
-                     StampDataset(source, val_rows, fitted[val_rows]), counts, int(n_unlabelled), groups,
-                     n_start_trained, n_fresh)
+                     StampDataset(source, val_rows, fitted[val_rows]), counts, int(n_unlabelled), groups, apart)
 
 
 #: The largest share of the labelled rows new to a fine-tune's starting model that its validation split takes
@@ -925,29 +937,155 @@ def prepare_data(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
 MAX_FRESH_VAL_SHARE = 0.5
 
 
-def _split_apart(split: str, target: np.ndarray, used: np.ndarray, start_trained: np.ndarray, fraction: float,
-                 seed: int, pos_sub: tuple[np.ndarray, np.ndarray] | None
-                 ) -> tuple[np.ndarray, np.ndarray, int, int] | None:
+class ApartSplit(NamedTuple):
+    """A fine-tune's validation split drawn apart from its starting model's training rows (:func:`split_apart`).
+
+    Attributes
+    ----------
+    train_rows, val_rows : numpy.ndarray
+        Sorted row indices (into the rows ``used`` indexes) trained on and validated on.
+    n_start_trained : int
+        Labelled rows the starting model trained on: never validated on.
+    n_fresh : int
+        Labelled rows it did not train on, which the validation rows are drawn from (a galaxy split: those
+        of the held-out galaxy).
+    n_left_out : int
+        Rows the starting model trained on that are neither validated on nor trained on: a galaxy split's
+        rows of the held-out galaxy (training on them would train on the galaxy held out). 0 otherwise.
+    held_out : str or None
+        The held-out galaxy of a galaxy split; None otherwise.
+
+    Examples
+    --------
+    >>> apart = ApartSplit(np.array([0, 1]), np.array([2]), n_start_trained=2, n_fresh=1)
+    >>> apart.n_left_out, apart.held_out
+    (0, None)
+    """
+
+    train_rows: np.ndarray
+    val_rows: np.ndarray
+    n_start_trained: int
+    n_fresh: int
+    n_left_out: int = 0
+    held_out: str | None = None
+
+
+def split_apart(split: str, target: np.ndarray, used: np.ndarray, start_trained: np.ndarray, fraction: float,
+                seed: int, *, positions: tuple[np.ndarray, np.ndarray] | None = None,
+                galaxies: np.ndarray | None = None, holdout: str | None = None, groups: np.ndarray | None = None,
+                class_names: dict[int, str] | None = None) -> ApartSplit | None:
     """A fine-tune's split drawn from the labelled rows its starting model did not train on, or None.
 
-    ``(train_rows, val_rows, n_start_trained, n_fresh)``: the rows the starting model trained on are
-    all training rows (validated on, its weights took them for unseen: early stopping, the validation
-    accuracy and the calibration were partly in-sample, and with few new labels wholly). The split
-    takes about ``fraction`` of all the labelled rows, as it would have without a starting model, from
-    the new ones, at most :data:`MAX_FRESH_VAL_SHARE` of them. None where no labelled row was trained
-    on, none is new, or a spatial split cannot be drawn on the new rows alone (all in one tile).
+    Validated on, a row the starting weights learnt is taken for unseen: early stopping, the validation
+    accuracy and the calibration were partly in-sample, and with few new labels wholly. Every split
+    keeps such rows out of validation, one way for all (``fit`` for a catalogue's or stamp store's rows,
+    ``fit_cutouts`` for a cutout folder's):
+
+    * ``random``, ``spatial``: about ``fraction`` of all the labelled rows, as without a starting model,
+      is drawn from the new ones (at most :data:`MAX_FRESH_VAL_SHARE` of them, so that the new labels are
+      mostly learnt); the rows the starting model trained on are trained on again.
+    * ``group`` (a cutout folder's objects, :func:`starclass.learn.cutouts.group_validation`): the same,
+      drawn by whole objects among those of which the starting model trained on no cutout; every cutout
+      of an object it trained on is trained on (another cutout of that object would be validated on a
+      picture of an object the weights learnt).
+    * ``galaxy``: the held-out galaxy (``holdout``, else drawn with ``seed`` as :func:`starclass.learn.splits.
+      galaxy_split` draws it) is validated on its rows the starting model did not train on; its other rows
+      are left out of training too, since training on them would train on the galaxy held out.
+
+    Parameters
+    ----------
+    split : str
+        ``random``, ``spatial``, ``galaxy`` or ``group``.
+    target : numpy.ndarray
+        The class (index or value) of every row, which stratifies the draw.
+    used : numpy.ndarray
+        The labelled rows to split (indices into ``target`` and ``start_trained``).
+    start_trained : numpy.ndarray
+        One bool per row: True where the starting model trained on it
+        (:func:`starclass.learn.provenance.starting_rows` compared by row digest).
+    fraction : float
+        The validation fraction (``recipe.val_fraction``); not used by a galaxy split.
+    seed : int
+        Seed of the draw.
+    positions, galaxies, groups : numpy.ndarray, optional
+        ``(x, y)``, the galaxy and the object of every row of ``used`` (in its order), for the split that
+        needs it.
+    holdout : str, optional
+        The galaxy held out by a galaxy split.
+    class_names : dict, optional
+        Words for the classes in a group split's warnings.
+
+    Returns
+    -------
+    ApartSplit or None
+        None where no labelled row was trained on by the starting model, none is new to it (a galaxy
+        split: it trained on no row of the held-out galaxy, or on all of them), or the split
+        cannot be drawn on the new rows alone (all in one tile; too few objects): the split is then drawn
+        as without a starting model, and ``fit`` warns of its validation rows seen.
+
+    Examples
+    --------
+    Ten rows of two classes; the starting model trained on the first four:
+
+    >>> import numpy as np
+    >>> target = np.array([0, 1] * 5)
+    >>> seen = np.arange(10) < 4
+    >>> apart = split_apart("random", target, np.arange(10), seen, 0.2, seed=0)
+    >>> apart.val_rows.size, bool(seen[apart.val_rows].any()), apart.n_start_trained, apart.n_fresh
+    (2, False, 4, 6)
+
+    Held out galaxy ``b`` (rows 5-9), of which the starting model trained on rows 5 and 6:
+
+    >>> gal = np.array(["a"] * 5 + ["b"] * 5)
+    >>> seen = np.isin(np.arange(10), [0, 5, 6])
+    >>> apart = split_apart("galaxy", target, np.arange(10), seen, 0.2, 0, galaxies=gal, holdout="b")
+    >>> apart.val_rows.tolist(), apart.train_rows.tolist(), apart.n_left_out, apart.held_out
+    ([7, 8, 9], [0, 1, 2, 3, 4], 2, 'b')
     """
-    seen = start_trained[used]
-    fresh = used[~seen]
-    if not seen.any() or fresh.size == 0:
+    used = np.asarray(used, dtype=np.int64)
+    seen = np.asarray(start_trained, dtype=bool)[used]
+    if not seen.any() or seen.all():
         return None
+    target = np.asarray(target)
+    if split == "galaxy":
+        if galaxies is None:
+            raise StarclassError("split='galaxy' needs the galaxy of every candidate (column 'galaxy')")
+        tr, va = split_indices("galaxy", target[used], fraction=fraction, seed=seed, galaxies=galaxies,
+                               holdout=holdout)
+        fresh_val = va[~seen[va]]
+        if fresh_val.size == 0 or fresh_val.size == va.size:
+            # the starting model trained on every row of the galaxy (kept, with its warning) or on none (as
+            # when it held out the same galaxy: the split is the plain one, and "the 0 of its rows" was said)
+            return None
+        name = str(np.asarray(galaxies).astype(str)[va[0]])
+        return ApartSplit(used[tr], used[fresh_val], int(seen.sum()), int(fresh_val.size),
+                          int(va.size - fresh_val.size), name)
+    apart = ~seen
+    if split == "group":
+        if groups is None:
+            raise StarclassError("a group split needs the group of every row")
+        names = np.asarray(groups).astype(str)
+        # an object one of whose cutouts the starting model trained on stays on the training side whole
+        apart = ~np.isin(names, names[seen])
+        if not apart.any():
+            return None
+    fresh = used[apart]
     share = min(fraction * used.size / fresh.size, MAX_FRESH_VAL_SHARE)
-    fresh_pos = None if pos_sub is None else (pos_sub[0][~seen], pos_sub[1][~seen])
     try:
-        tr, va = split_indices(split, target[fresh], fraction=share, seed=seed, positions=fresh_pos)
-    except StarclassError:
+        if split == "group":
+            from starclass.learn.cutouts import group_validation
+
+            tr, va = group_validation(target[fresh], np.asarray(groups).astype(str)[apart], share, seed,
+                                      class_names=class_names)
+        else:
+            fresh_pos = None if positions is None else (np.asarray(positions[0])[apart],
+                                                        np.asarray(positions[1])[apart])
+            tr, va = split_indices(split, target[fresh], fraction=share, seed=seed, positions=fresh_pos)
+    except (StarclassError, ValueError):
         return None  # the split drawn on every labelled row, with its warning of the rows seen
-    return np.union1d(used[seen], fresh[tr]), fresh[va], int(seen.sum()), int(fresh.size)
+    if va.size == 0:
+        return None
+    return ApartSplit(np.union1d(used[~apart], fresh[tr]), fresh[va], int(seen.sum()), int((~seen).sum()))
 
 
 def _soft_labels(config, labels: np.ndarray) -> np.ndarray:
@@ -1202,7 +1340,7 @@ class MemberTrainer:
         fitted ("loaded state dict contains a parameter group that doesn't match", a traceback), or the
         member recorded ImageNet weights it never started from.
         """
-        _seed_everything(self.spec.seed)
+        _seed_everything(self.spec.seed, self.device)
         from starclass.models.torchvision_nets import no_weights_announced
 
         started = None
@@ -1309,7 +1447,7 @@ class MemberTrainer:
         Returns the order and the generator that augmentation goes on to use.
         """
         es_seed = _epoch_seed(self.spec.seed, epoch)
-        torch.manual_seed(es_seed)
+        seed_torch(es_seed, self.device)  # dropout draws from the device's global generator
         gen = torch.Generator().manual_seed(es_seed)
         n = len(self.data.train)
         if self.balance == "weighted_sampler":
@@ -1463,7 +1601,16 @@ class MemberTrainer:
 
     # ------------------------------------------------------------------ the loop
     def run(self, resume: bool = True) -> MemberOutcome:
-        """Train the member (or keep it, when ``resume`` and it is finished) and save it."""
+        """Train the member (or keep it, when ``resume`` and it is finished) and save it.
+
+        The global random states (python's, numpy's, torch's) are left as they were: training seeds
+        them for its own draws (:meth:`setup`, :meth:`epoch_order`), and a notebook's own seeded
+        sequence goes on after ``fit`` as if it had not run (:func:`starclass.learn.rng.global_rng_kept`).
+        """
+        with global_rng_kept(self.device):
+            return self._run(resume)
+
+    def _run(self, resume: bool) -> MemberOutcome:
         if resume and self.final_path.exists():
             return _kept_member(self.final_path, self.config, self.spec, self.identity)
         if not resume:
@@ -1487,18 +1634,20 @@ class MemberTrainer:
             for epoch in range(self.start_epoch, self.n_epochs):
                 if self.stopping.stopped:
                     break
-                t0 = time.perf_counter()
+                # the epoch's seconds (its history, its log line) read after the GPU's queued work has run: on
+                # CUDA a clock read as the last kernels are launched times the launch (learn.precision.settled_clock)
+                t0 = settled_clock(self.device)
                 train_loss = self.train_epoch(epoch, bar)
                 val_loss, val_acc = self.validate()
                 self.val_acc_txt = "n/a" if math.isnan(val_acc) else f"{val_acc:.3f}"
                 bar.set_postfix(epoch=f"{epoch + 1}/{self.n_epochs}", loss=f"{train_loss:.3f}",
                                 val_acc=self.val_acc_txt)
-                self.end_epoch(epoch, train_loss, val_loss, val_acc, time.perf_counter() - t0)
+                self.end_epoch(epoch, train_loss, val_loss, val_acc, settled_clock(self.device) - t0)
                 # one plain line an epoch for a log file, where the bar is off (train's command line shows it)
                 log.info("%s%s member %d/%d: epoch %d/%d, loss %.3f, val_acc %s (%.1f s)",
                          said, self.config.name,
                          self.spec.index + 1, self.n_members, epoch + 1, self.n_epochs, train_loss,
-                         self.val_acc_txt, time.perf_counter() - t0)
+                         self.val_acc_txt, settled_clock(self.device) - t0)
         final_val_acc, final_val_bal = self.finish()
         best = self.stopping.best_epoch or len(self.history)
         return MemberOutcome(self.final_path, self.history, best, final_val_acc, self.notes,
@@ -1850,10 +1999,13 @@ def fit(
     # no label at all): such a failure left an empty model directory behind
     made = _make_outdir(outdir)
     try:
-        result = _fit_members(config, inputs, data, members, identity, outdir=outdir, device=dev, amp=amp,
-                              progress=progress, progress_label=progress_label, init_from=init_from, resume=resume,
-                              t_start=t_start, starting_model=starting_model,
-                              label_model=label_model, pixel_flags=pixel_flags)
+        # the caller's global random states are put back: the members' training seeds them, and the
+        # calibration's pass over the validation rows (a DataLoader) draws from torch's
+        with global_rng_kept(dev):
+            result = _fit_members(config, inputs, data, members, identity, outdir=outdir, device=dev, amp=amp,
+                                  progress=progress, progress_label=progress_label, init_from=init_from,
+                                  resume=resume, t_start=t_start, starting_model=starting_model,
+                                  label_model=label_model, pixel_flags=pixel_flags)
     except BaseException:
         # a failure (or Ctrl-C) before the first checkpoint leaves no empty folder; one with
         # checkpoints is kept, for the same command to resume
@@ -1945,17 +2097,31 @@ def check_starting_calibration(init_from: str | os.PathLike, loaded: LoadedModel
         raise StarclassError(f"starting model: {exc} ({where})") from None
 
 
-def apart_note(n_val: int, n_fresh: int, n_start_trained: int, init_from: Any) -> str:
+def apart_note(apart: ApartSplit, init_from: Any) -> str:
     """What ``train`` says of a fine-tune's validation split drawn apart from its starting model's training rows.
+
+    How many rows the starting model trained on were kept out of validation, and why; a galaxy split's
+    rows of the held-out galaxy are left out of training too (:func:`split_apart`).
 
     Examples
     --------
-    >>> apart_note(4, 12, 63, "model1").split(";")[0]
+    >>> rows = np.arange(4)
+    >>> apart_note(ApartSplit(rows, rows, 63, 12), "model1").split(";")[0]
     "validation split: 4 of the 12 labelled rows the starting model 'model1' did not train on"
+    >>> print(apart_note(ApartSplit(rows, rows, 63, 4, 9, "NGC1566"), "model1"))  # doctest: +NORMALIZE_WHITESPACE
+    validation split: the 4 rows of the held-out galaxy 'NGC1566' the starting model 'model1' did not train on;
+    the 9 of its rows it trained on are left out of validation (their accuracy would be in-sample) and of
+    training (they are the galaxy held out)
     """
-    return (f"validation split: {n_val} of the {counted(n_fresh, 'labelled row')} {the_starting_model(init_from)} "
-            f"did not train on; the {n_start_trained} it trained on are trained on again and never validated on "
-            "(their accuracy would be in-sample)")
+    start = the_starting_model(init_from)
+    n_val = int(np.asarray(apart.val_rows).size)
+    if apart.held_out is not None:
+        return (f"validation split: the {counted(n_val, 'row')} of the held-out galaxy {apart.held_out!r} {start} "
+                f"did not train on; the {apart.n_left_out} of its rows it trained on are left out of validation "
+                "(their accuracy would be in-sample) and of training (they are the galaxy held out)")
+    return (f"validation split: {n_val} of the {counted(apart.n_fresh, 'labelled row')} {start} did not train on; "
+            f"the {apart.n_start_trained} it trained on are trained on again and never validated on (their accuracy "
+            "would be in-sample)")
 
 
 def _make_outdir(outdir: Path) -> list[Path]:
@@ -2046,15 +2212,17 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     # calibrate took those rows of the fine-tuned model for held-out ones
     inherited = starting_rows(init_from) if init_from is not None else None
     rows_record = training_record(inputs, data.train.indices, batch_size=int(config.recipe.batch_size),
-                                  inherited=inherited)
+                                  inherited=inherited,
+                                  inherited_prints=(starting_rows(init_from, fingerprints=True)
+                                                    if init_from is not None else None))
     seen_val = None
     if inherited is not None and len(inherited) and len(data.val.indices):
         seen_val = _warn_validation_rows_seen(inputs, data.val.indices, inherited, init_from, pixel_flags)
 
     outcomes: list[MemberOutcome] = []
     notes: list[str] = []
-    if data.n_start_trained:
-        notes.append(apart_note(len(data.val), data.n_fresh, data.n_start_trained, init_from))
+    if data.apart is not None:
+        notes.append(apart_note(data.apart, init_from))
     if not resume or any(not (outdir / member_filename(spec.index)).is_file() for spec in members):
         # a member is trained: until the last one is done the folder is checkpoints, not a model. A
         # manifest written after each member (or one of an earlier run) made an interrupted folder a
@@ -2093,7 +2261,7 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
         best_epochs=[o.best_epoch for o in outcomes], val_accuracy=[o.val_acc for o in outcomes],
         n_train=len(data.train), n_val=len(data.val), n_unlabelled=data.n_unlabelled,
         class_counts={int(c): int(round(float(v))) for c, v in zip(config.classes, data.counts)},
-        val_index=data.val.indices, device=str(dev), seconds=time.perf_counter() - t_start, notes=notes,
+        val_index=data.val.indices, device=str(dev), seconds=settled_clock(dev) - t_start, notes=notes,
         n_kept=sum(not o.trained for o in outcomes),
         val_balanced_accuracy=[o.val_balanced_acc for o in outcomes],
     )

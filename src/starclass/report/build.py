@@ -185,6 +185,26 @@ def quantity_label(quantity: str) -> str:
     return f"{quantity} [{unit.to_string()}]" if unit is not None and unit.to_string() else quantity
 
 
+def phangs_ticks(task: EvalTask | None) -> list[str]:
+    """How the PHANGS confusion figures (symmetric, human) name the classes 1-4: as the metrics' figures do.
+
+    They named them with the schema's words ("1 symmetric compact cluster", "4 artefact / non-cluster") where
+    the metrics' confusion figures of the same page, a phangs4 or legus4 task, said the task's ("1 symmetric
+    cluster", "4 non-cluster"): one class, two names on one page (until 2026-12-07). Now both read
+    :func:`figure_names`; the schema's names where there is no task.
+
+    Examples
+    --------
+    >>> phangs_ticks(EvalTask.from_classes([1, 2, 3, 4], class_names=["symmetric cluster", "asymmetric cluster",
+    ...                                                                "compact association", "non-cluster"]))
+    ['1 symmetric cluster', '2 asymmetric cluster', '3 compact association', '4 non-cluster']
+    >>> phangs_ticks(None)[3]
+    '4 artefact / non-cluster'
+    """
+    named = figure_names(task if task is not None else EvalTask.from_classes(CLASSES))
+    return [named.get(str(k), str(k)) for k in CLASSES]
+
+
 def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
     rname = c.ref_name
     # the two columns where both are the one catalogue's (-r self): "prediction" / "prediction class_ref" before;
@@ -282,7 +302,11 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
         if st.magnitude is not None:
             s.figure(f"vs_magnitude_{suffix}",
                      F.fig_vs_magnitude(st.magnitude,
-                                        f"threshold {st.magnitude_threshold:.3f}{whose}, objects brighter than m",
+                                        # "objects brighter than m" read as cut off (until 2026-12-07); the
+                                        # title names the selection and the quantity, as each trend's does
+                                        f"{what}{called} vs rest against magnitude ({st.magnitude_band}), "
+                                        f"threshold {st.magnitude_threshold:.3f}{whose}; each point counts the "
+                                        "objects brighter than the magnitude on the x axis",
                                         st.magnitude_band), "")
             s.table(f"vs_magnitude_{suffix}", st.magnitude,
                     f"Purity, recall, F1 of the {what} selection for objects brighter than each "
@@ -306,7 +330,10 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
             # vs_size__radius_pc (until 2026-12-07)
             key = "_".join("".join(ch if ch.isalnum() else " " for ch in qname).split())
             s.figure(f"vs_{key}_{suffix}",
-                     F.fig_vs_quantity(tab, f"threshold {tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
+                     # the seven trend panels of a class were all titled "threshold 0.500", their alt texts one
+                     # sentence (until 2026-12-07): each names its selection and quantity
+                     F.fig_vs_quantity(tab, f"{what}{called} vs rest against {quantity_label(qname)}, threshold "
+                                            f"{tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
                      "")
             s.table(f"vs_{key}_{suffix}", tab,
                     f"Purity, recall, F1 of the {what} selection in equal-number bins of {qname}.")
@@ -421,13 +448,13 @@ def _trust_section(c: Comparison) -> Section:
     return s
 
 
-def _agreement_section(c: Comparison) -> Section:
+def _agreement_section(c: Comparison, task: EvalTask | None = None) -> Section:
     rname, a = c.ref_name, c.agreement
     pname, rshown = c.columns or (c.pred_name, rname)
     s = Section(f"{c.heading()}: PHANGS agreement", key=f"agreement_{rname}")
     s.table(f"agreement_{rname}", a.fractions, f"Agreement fraction per class: mean of n_both/n_{pname} and "
             f"n_both/n_{rshown}; mean of the four classes = {a.mean:.3f}" if a.mean is not None else "")
-    s.figure(f"symmetric_confusion_{rname}", F.fig_confusion(None, a.symmetric, F.PHANGS_TICKS,
+    s.figure(f"symmetric_confusion_{rname}", F.fig_confusion(None, a.symmetric, phangs_ticks(task),
                                                              "symmetric confusion (PHANGS)",
                                                              xlabel="class in the other catalogue",
                                                              ylabel="class in one catalogue"),
@@ -460,6 +487,7 @@ def _human_section(ev: Evaluation) -> Section | None:
     if not ev.humans:
         return None
     s = Section("Human-to-human baselines", key="humans")
+    ticks = phangs_ticks(getattr(ev, "task", None))  # the task's names, as the metrics' figures say them
     for n, r, err in ev.humans:
         if r is None:
             s.note(f"{n}: {err}")
@@ -478,9 +506,9 @@ def _human_section(ev: Evaluation) -> Section | None:
         s.table(f"human_vs_mode_{n}", r["vs_mode"],
                 "Each classifier against the final label, on the objects with 3 or more labels and an untied mode "
                 "(n; NaN where there is none); _loo: against the mode of the others.")
-        s.figure(f"human_confusion_{n}", F.fig_confusion(None, r["confusion_pairwise"], F.PHANGS_TICKS,
+        s.figure(f"human_confusion_{n}", F.fig_confusion(None, r["confusion_pairwise"], ticks,
                                                          "person vs person", "another person", "one person"), "")
-        s.figure(f"human_confusion_mode_{n}", F.fig_confusion(None, r["confusion_vs_mode"], F.PHANGS_TICKS,
+        s.figure(f"human_confusion_mode_{n}", F.fig_confusion(None, r["confusion_vs_mode"], ticks,
                                                               "person vs mode", "mode", "person"), "")
     return s
 
@@ -678,9 +706,24 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
 
     ``said(name)`` names a catalogue in captions and titles (:meth:`~starclass.evaluate.compare.Evaluation.shown`:
     the scored one by its file's stem); the keys ``name`` name the tables and figures."""
-    said = said or str
-    out = []
     shown = shown or {}
+    # the scored catalogue's science tables and figures are of the column scored: named after the file alone
+    # (box_counts_ngc1566, "ngc1566: U-B vs V-I"), `evaluate NGC1566.tab --pred-column class_ml` and another
+    # --pred-column of the same file wrote one name, and the title did not say whose classes it drew (until
+    # 2026-12-07). The default columns (class_pred, or class_ref where it has none) keep the file's name alone
+    scored_col = shown.get(pname)
+    by_column = (scored_col is not None and scored_col not in (CLASS_PRED, CLASS_REF)
+                 and not pname.endswith(f"_{scored_col}"))
+    named = said or str
+
+    def said(n: str) -> str:
+        return f"{named(n)} ({scored_col})" if n == pname and by_column else named(n)
+
+    def key(n: str) -> str:
+        """The name of catalogue ``n``'s class-dependent tables and figures (``box_counts_<key>``)."""
+        return f"{n}_{scored_col}" if n == pname and by_column else n
+
+    out = []
     checked = checked or (lambda title: None)
     # colour-colour
     s = Section(SCIENCE_CHECKS[0], key="colour")
@@ -726,14 +769,15 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                 "colours" + (f" brighter than m_V = {mag_limit:.2f}" if mag_limit is not None else "")
                 + (", not drawn." if panels else "; no panel to draw.")) if empty else ""
         if panels:
-            s.figure(f"colour_colour_{n}", F.fig_colour_colour(panels, track, f"{said(n)}: U-B vs V-I",
+            s.figure(f"colour_colour_{key(n)}", F.fig_colour_colour(panels, track, f"{said(n)}: U-B vs V-I",
                                                                 reddening=reddening), none)
         else:
             s.note(f"{said(n)}: {none}")
         counts[n] = colour.box_counts(t, class_col=cols[n], mag_limit=mag_limit)
         n_classified = int(np.sum(cl > 0))
-        s.table(f"box_counts_{n}", counts[n],
-                f"{said(n)}" + (f" ({shown[n]})" if n in shown else "") + f": objects per class and box, over all "
+        column = f" ({shown[n]})" if n in shown and not (n == pname and by_column) else ""  # said(n) says it
+        s.table(f"box_counts_{key(n)}", counts[n],
+                f"{said(n)}{column}: objects per class and box, over all "
                 f"{n_classified} of its own classified rows (not the objects the other catalogues classify: "
                 "the Quality Ratio below compares those).")
     if len(cats) >= 2 and common is not None:
@@ -776,8 +820,9 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             lf.note(f"{said(n)}: luminosity function slope: {r['note']}")
         if distance_mpc is not None:
             objs, cnt = luminosity.bright_end(t, distance_mpc, class_col=cols[n])
-            lf.table(f"bright_end_{n}", cnt, f"{said(n)}: classes of the {len(objs)} objects brighter than M_V = −10 "
-                                             "(Humphreys-Davidson limit: should be clusters or foreground stars).")
+            lf.table(f"bright_end_{key(n)}", cnt,
+                     f"{said(n)}: classes of the {len(objs)} objects brighter than M_V = −10 "
+                     "(Humphreys-Davidson limit: should be clusters or foreground stars).")
     if hists:
         lf.figure("luminosity_functions", F.fig_luminosity(hists, "/".join(dict.fromkeys(lf_bands)),
                                                           "class 1+2 luminosity functions"), "")
@@ -807,7 +852,8 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                 for hi in (7.0, 8.0, 8.6)]
         mf = mass_functions(mass, age, log_mass_min=mins)
         mf.meta["mass_kind"] = kind_label  # which mass log_mass_min is in, kept in the written table
-        ms.table(f"mass_functions_{n}", mf, f"{said(n)}, class 1+2: dN/dM ∝ M^β; least squares on equal-number bins "
+        ms.table(f"mass_functions_{key(n)}", mf, f"{said(n)}, class 1+2: dN/dM ∝ M^β; least squares on equal-number "
+                                            "bins "
                                             "(_ls) "
                                             "and maximum likelihood (_ml); "
                                             "lower mass = visible at M_V = −7.8 at the oldest age"
@@ -823,11 +869,12 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             except StarclassError as exc:  # too few objects: say so instead of drawing a fit
                 ms.note(f"{said(n)}: no mass-function panel for log τ {a0}-{a1}: {exc}")
         if fits:
-            ms.figure(f"mass_functions_{n}",
+            ms.figure(f"mass_functions_{key(n)}",
                       F.fig_powerlaw_bins(fits, "log M [Msun]", "log dN/dM", f"{said(n)}: mass functions"), "")
         _sed_check(ms, n, t, ssp, sed_warned)
         ad = age_distributions(mass, age)
-        ms.table(f"age_distributions_{n}", ad, f"{said(n)}, class 1+2: dN/dτ ∝ τ^γ over log τ 6.5-9 (0.5 dex bins).")
+        ms.table(f"age_distributions_{key(n)}", ad,
+                 f"{said(n)}, class 1+2: dN/dτ ∝ τ^γ over log τ 6.5-9 (0.5 dex bins).")
         res = []
         with np.errstate(divide="ignore", invalid="ignore"):
             lm_all = np.log10(mass)
@@ -838,7 +885,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             except StarclassError as exc:
                 ms.note(f"{said(n)}: no age-distribution panel for log M {m0}-{m1 or 'max'}: {exc}")
         if res:
-            ms.figure(f"age_distributions_{n}", F.fig_age_distributions(res, f"{said(n)}: age distributions"), "")
+            ms.figure(f"age_distributions_{key(n)}", F.fig_age_distributions(res, f"{said(n)}: age distributions"), "")
     if panels:
         drawn = [c for c in curves if c is not None]
         ms.figure("mass_age", F.fig_mass_age(panels, "class 1+2: mass vs age", curves=curves),
@@ -1396,7 +1443,7 @@ def _add_sections(ev: Evaluation, add: Callable[[Section], None], sections: list
         if c.by:
             add(_groups_section(c, ev.task))
         if c.agreement is not None:
-            add(_agreement_section(c))
+            add(_agreement_section(c, ev.task))
     for extra in (_table1_section(ev, radius), _human_section(ev)):
         if extra is not None:
             add(extra)

@@ -26,18 +26,20 @@ import matplotlib
 import numpy as np
 from astropy.table import Table
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.colorbar import Colorbar
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import LogFormatter, MaxNLocator
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, offset_copy
 
 from starclass.errors import OutputExistsError, exists_refusal
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASS_NAMES, class_labels, group_column, renamed_result_columns, unit_of
+from starclass.schema import group_column, renamed_result_columns, unit_of
 from starclass.science.colour import BOXES
 
 if TYPE_CHECKING:
@@ -224,6 +226,9 @@ def place_grid(fig: Figure, axes: np.ndarray, n: int, *, suptitle: Text | None =
 
     title_h = 0.0
     if suptitle is not None:
+        # wrapped to the figure's width: one field's mass-age figure (3.4 in) cut its 5-inch title off at both
+        # edges ("mass vs age per field, with its mass-complete"), the PNG being saved at the figure's size
+        fit_text_width(suptitle, width - 2 * _GRID_PAD, renderer)
         suptitle.set_y(1 - _GRID_PAD / height)
         suptitle.set_verticalalignment("top")
         title_h = suptitle.get_window_extent(renderer).height / dpi + 2 * _GRID_PAD
@@ -237,13 +242,18 @@ def place_grid(fig: Figure, axes: np.ndarray, n: int, *, suptitle: Text | None =
         measured = tuple(round(v, 3) for v in (*first, *inner, *last))
         if measured == placed:
             break
-        bottom_out, top_out = max(first[1], inner[1], last[1]), max(first[3], inner[3], last[3])
+        # panels sharing x (fig_mass_age) label it only under the lowest panel of a column: the first row may have
+        # none, the last panel shown always has them; an inner row needs room for them only where a panel of it has
+        # no panel below (the last row not full)
+        lowest = sticks_out(axes.flat[min(n, axes.size) - 1])[1] if rows > 1 else 0.0
+        row_out, top_out = max(first[1], inner[1], last[1]), max(first[3], inner[3], last[3])
+        bottom_out = max(row_out, lowest)
         left = _GRID_PAD + first[0]
         right = _GRID_PAD + last[2]
         top = _GRID_PAD + title_h + top_out
         bottom = _GRID_PAD + bottom_out
         gap_w = 2 * _GRID_PAD + max(first[2], inner[2]) + inner[0]
-        gap_h = 2 * _GRID_PAD + bottom_out + top_out
+        gap_h = 2 * _GRID_PAD + (bottom_out if n % cols else row_out) + top_out
         panel_w = (width - left - right - (cols - 1) * gap_w) / cols
         panel_h = (height - top - bottom - (rows - 1) * gap_h) / rows
         fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height,
@@ -368,9 +378,6 @@ def save_png(fig: Figure, path: str | os.PathLike, dpi: int = 110, *, overwrite:
     _close(fig)
 
 
-#: The PHANGS classes as the confusion figures' ticks name them ("1 symmetric compact cluster"): the human and
-#: the symmetric confusion figures showed bare numbers where the metrics' confusion figures name the classes
-PHANGS_TICKS: list[str] = list(class_labels(CLASS_NAMES, list(CLASS_NAMES.values()), template="{k} {name}").values())
 
 
 def confusion_axis(role: str, name: str | None = None) -> str:
@@ -460,16 +467,36 @@ def fig_curves(roc: Sequence[Curve], pr: Sequence[Curve], title: str,
     a.set_xlabel("false positive rate")
     a.set_ylabel("true positive rate")
     a.set_title("ROC, one vs rest", fontsize=10)
-    a.legend(fontsize=8)
+    curves_legend(a)
     for c in pr:
         b.plot(c.x, c.y, color=colour[str(c.label)], label=f"{shown_name(c.label, names)} (AP {c.area:.2f})")
         b.axhline(c.n_pos / (c.n_pos + c.n_neg), color=colour[str(c.label)], ls=":", lw=0.8)
     b.set_xlabel("recall")
     b.set_ylabel("precision (purity)")
     b.set_title("precision-recall (dotted: chance)", fontsize=10)
-    b.legend(fontsize=8)
+    curves_legend(b)
     fig.suptitle(title, fontsize=11)
     return fig
+
+
+def curves_legend(ax: Axes) -> Legend:
+    """The legend of a curves panel under it, below its x label, where it covers no curve.
+
+    Inside the panel ("best") a four- or five-class legend covered half of the ROC curves of a weak model, which
+    run along the diagonal through every corner (until 2026-12-07); the page's PNG is saved with a tight box, which
+    takes the legend in.
+
+    Examples
+    --------
+    >>> fig, ax = new_subplots()
+    >>> _ = ax.plot([0, 1], [0, 1], label="class 1"); _ = ax.set_xlabel("recall")
+    >>> curves_legend(ax).get_bbox_to_anchor() is not None
+    True
+    """
+    # the anchor below the x label, in points from the axes' bottom edge (the tick and axis labels' height); one
+    # column: the names of a PHANGS task ("2 asymmetric compact cluster (AUC 0.49)") in two ran into the next panel's
+    anchor = offset_copy(ax.transAxes, fig=ax.figure, y=-30, units="points")
+    return ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=anchor, frameon=False)
 
 
 def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str] | None = None) -> Figure:
@@ -487,14 +514,10 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     for (k, s), col in zip(dists.items(), colours_of(dists)):
         ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=col,
                 label=f"{shown_name(k, names)} (n={len(s)})")
-    lo, hi = score_limits(np.concatenate([np.asarray(s, float) for s in dists.values()]) if dists else np.array([]))
-    ax.set_xlim(lo, hi)
-    if (lo, hi) != (0.0, 1.0):
-        # a weak model's scores in a narrow band (0.25-0.30 of four classes) drew steps one pixel wide at 0..1
-        ax.text(0.98, 0.04, f"x axis zoomed to {lo:.2f}-{hi:.2f}:\nevery score lies there", transform=ax.transAxes,
-                ha="right", va="bottom", fontsize=7, color="#444444", gid="note")
-        # the default locator put ten labels of five digits (0.250, 0.275, ...) into one another
-        ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
+    # a weak model's scores in a narrow band (0.25-0.30 of four classes) drew steps one pixel wide at 0..1
+    if zoom_to_scores(ax, np.concatenate([np.asarray(s, float) for s in dists.values()]) if dists
+                      else np.array([])) is None:
+        ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("score of the predicted class")
     ax.set_ylabel("cumulative fraction")
@@ -528,6 +551,52 @@ def score_limits(scores: np.ndarray) -> tuple[float, float]:
     lo = max(0.0, np.floor((float(s.min()) - margin) * 100 + 1e-9) / 100)
     hi = min(1.0, np.ceil((float(s.max()) + margin) * 100 - 1e-9) / 100)
     return round(float(lo), 2), round(float(hi), 2)
+
+
+def zoom_note(lo: float, hi: float) -> str:
+    """The note of a panel whose score axis is zoomed (:func:`zoom_to_scores`), in one wording for every panel.
+
+    Examples
+    --------
+    >>> zoom_note(0.24, 0.31)
+    'x axis zoomed to 0.24-0.31:\\nevery score lies there'
+    """
+    return f"x axis zoomed to {lo:.2f}-{hi:.2f}:\nevery score lies there"
+
+
+def zoom_to_scores(ax: Axes, scores: np.ndarray, *, reach: Sequence[float] = (),
+                   corner: str = "lower right") -> tuple[float, float] | None:
+    """Zoom the score (x) axis of ``ax`` to ``scores`` where they lie in a narrow band, saying so in the panel.
+
+    The limits are :func:`score_limits`', widened to take in each value of ``reach`` (a marked
+    threshold, room for a shaded span); the note (:func:`zoom_note`, gid "note") sits in
+    ``corner`` ("lower right" or "upper right"). Nothing changes where the scores spread over the
+    axis (None is returned: the caller keeps its limits).
+
+    Examples
+    --------
+    >>> fig, ax = new_subplots()
+    >>> zoom_to_scores(ax, np.array([0.25, 0.27, 0.30]))
+    (0.24, 0.31)
+    >>> zoom_to_scores(ax, np.array([0.25, 0.30]), reach=[0.4])  # room for a span out to 0.4
+    (0.24, 0.4)
+    >>> zoom_to_scores(ax, np.array([0.2, 0.9])) is None
+    True
+    """
+    lo, hi = score_limits(scores)
+    if (lo, hi) == (0.0, 1.0):
+        return None
+    for v in reach:
+        lo = min(lo, round(float(np.floor(v * 100 + 1e-9) / 100), 2))
+        hi = max(hi, round(float(np.ceil(v * 100 - 1e-9) / 100), 2))
+    lo, hi = max(lo, 0.0), min(hi, 1.0)
+    ax.set_xlim(lo, hi)
+    top = corner == "upper right"
+    ax.text(0.98, 0.96 if top else 0.04, zoom_note(lo, hi), transform=ax.transAxes, ha="right",
+            va="top" if top else "bottom", fontsize=7, color="#444444", gid="note")
+    # the default locator put ten labels of five digits (0.250, 0.275, ...) into one another
+    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
+    return lo, hi
 
 
 def fig_by_group(tab: Table, column: str, title: str) -> Figure:
@@ -583,6 +652,30 @@ def _interval_said(note: str | None) -> str:
     return "no interval" if note.startswith("no interval") else note
 
 
+#: The limits of an axis of fractions (purity, recall, F1, agreement, accuracy) drawn as points or lines: a margin
+#: beyond 0 and 1, so that a point at 0 or 1 shows whole (at 0..1.02 a bin of agreement 0 was half a marker
+#: on the axis' edge, until 2026-12-07)
+FRACTION_LIMITS = (-0.06, 1.06)
+
+
+def fraction_axis(ax: Axes, which: str = "y") -> None:
+    """Give ``ax``'s ``which`` axis ("x" or "y") of fractions the limits :data:`FRACTION_LIMITS`, ticks 0..1 only.
+
+    Examples
+    --------
+    >>> fig, ax = new_subplots()
+    >>> fraction_axis(ax)
+    >>> [round(float(v), 2) for v in ax.get_ylim()], ax.get_yticks().tolist()
+    ([-0.06, 1.06], [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    """
+    if which == "y":
+        ax.set_ylim(*FRACTION_LIMITS)
+        ax.set_yticks(np.round(np.linspace(0.0, 1.0, 6), 1))
+    else:
+        ax.set_xlim(*FRACTION_LIMITS)
+        ax.set_xticks(np.round(np.linspace(0.0, 1.0, 6), 1))
+
+
 #: The left axis of the threshold and trend figures: the three curves share it, and the right
 #: axis of the trend figures (counts) has its own label, so an unlabelled left one read as counts too.
 SELECTION_SCORES = "purity, recall, F1"
@@ -616,16 +709,30 @@ def fig_threshold(scan: Table | Mapping[str, np.ndarray], chosen: dict | None, t
         ax.axvline(chosen["threshold"], color="black", ls="--", lw=0.8, label=f"chosen {shown} "
                                                                             f"(purity {chosen['purity']:.2f})")
     empty = nothing_selected_from(scan)
+    left, right = float(thr.min()), float(thr.max())
+    seen = scan_score_range(scan)
+    if seen is not None and score_limits(np.array(seen)) != (0.0, 1.0):
+        # every score in a narrow band (a weak model's 0.25-0.30) squeezed the whole change of the curves into a
+        # tenth of the axis: zoomed as the score CDF is, with room for the marked threshold and for the thresholds
+        # no object reaches to fill a third of the panel (a sliver of shade at the edge said nothing)
+        reach = [float(chosen["threshold"])] if chosen else []
+        if empty is not None:
+            reach.append(min(right, empty + 0.5 * (empty - score_limits(np.array(seen))[0])))
+        zoomed = zoom_to_scores(ax, np.array(seen), reach=reach,
+                                corner="upper right" if empty is not None else "lower right")
+        if zoomed is not None:
+            left, right = zoomed[0], min(right, zoomed[1])
     if empty is not None:
         # a weak model's scores all lie below some threshold: beyond it the curves are flat at 0 (purity
         # undefined), which read as measured; the span says why
         ax.axvspan(empty, max(float(thr.max()), empty), color="grey", alpha=0.15, lw=0,
                    label=f"no score >= {empty:.2f}:\nnothing selected")
-        span = (float(thr.max()) - empty) / max(float(thr.max() - thr.min()), 1e-12)
+        # the share of the panel (zoomed or not) the shaded thresholds take: a sliver has no room for words
+        span = (right - empty) / max(right - left, 1e-12)
         if span >= 0.25:
-            ax.text(0.5 * (empty + float(thr.max())), 0.5, f"no object scores\n{empty:.2f} or more:\nnothing selected",
+            ax.text(0.5 * (empty + right), 0.5, f"no object scores\n{empty:.2f} or more:\nnothing selected",
                     ha="center", va="center", fontsize=8, color="#444444", gid="note")
-    ax.set_ylim(0, 1.02)
+    fraction_axis(ax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(SELECTION_SCORES)
     ax.set_title(title, fontsize=10)
@@ -656,6 +763,38 @@ def nothing_selected_from(scan: Table | Mapping[str, np.ndarray]) -> float | Non
     return float(thr[last + 1]) if last + 1 < len(thr) else None
 
 
+def scan_score_range(scan: Table | Mapping[str, np.ndarray]) -> tuple[float, float] | None:
+    """The thresholds of a scan between which its selection changes: the scores it sees lie in between.
+
+    From the first threshold that selects fewer objects than the lowest one (some score lies just
+    below it) to the first that selects none (:func:`nothing_selected_from`; the top of the scan,
+    1.0, where some object reaches every threshold); from 0 where a true object (``fn`` at the
+    lowest threshold) scores below the scan. None where the selection never changes or the scan
+    has no ``n_selected``.
+
+    Examples
+    --------
+    >>> scan = {"threshold": np.array([0.2, 0.3, 0.4, 0.5, 0.6]), "n_selected": np.array([9, 9, 5, 0, 0])}
+    >>> scan_score_range(scan)  # the scores lie between 0.3 and 0.5
+    (0.3, 0.5)
+    >>> scan_score_range({"threshold": np.array([0.2, 0.3]), "n_selected": np.array([4, 4])}) is None
+    True
+    """
+    names = scan.colnames if isinstance(scan, Table) else list(scan)
+    if "n_selected" not in names:
+        return None
+    thr = np.asarray(scan["threshold"], float)
+    n = np.asarray(np.ma.filled(np.ma.masked_array(scan["n_selected"]), 0))
+    fewer = np.flatnonzero(n < n[0]) if len(n) else np.array([], int)
+    if not len(fewer):
+        return None
+    lo = float(thr[max(int(fewer[0]) - 1, 0)])
+    if "fn" in names and int(np.ma.filled(np.ma.masked_array(scan["fn"]), 0)[0]) > 0:
+        lo = 0.0  # a true object scores below the lowest threshold: where, the scan does not say
+    empty = nothing_selected_from(scan)
+    return lo, empty if empty is not None else 1.0
+
+
 def fig_vs_magnitude(tab: Table, title: str, band: str) -> Figure:
     """Purity, recall and F1 for objects brighter than each magnitude, with counts.
 
@@ -671,7 +810,7 @@ def fig_vs_magnitude(tab: Table, title: str, band: str) -> Figure:
     """
     fig, ax = new_subplots(figsize=(5.5, 3.6))
     x = np.asarray(tab["mag_hi"])
-    ax.set_ylim(0, 1.02)
+    fraction_axis(ax)
     ax.set_xlabel(f"limiting magnitude ({band}) [mag]")
     ax.set_ylabel(SELECTION_SCORES)
     ax2 = ax.twinx()
@@ -679,6 +818,7 @@ def fig_vs_magnitude(tab: Table, title: str, band: str) -> Figure:
     ax2.set_ylabel("objects brighter", color="grey")
     ax.set_title(title, fontsize=10)
     _selection_curves(ax, ax2, tab, x, cumulative=True)
+    fit_titles(fig)  # the title says in words what each point counts: two lines at the panel's width
     return fig
 
 
@@ -696,7 +836,7 @@ def fig_vs_quantity(tab: Table, title: str, quantity: str) -> Figure:
     fig, ax = new_subplots(figsize=(5.5, 3.6))
     lo, hi = np.asarray(tab["lo"], float), np.asarray(tab["hi"], float)
     x = 0.5 * (lo + hi)
-    ax.set_ylim(0, 1.02)
+    fraction_axis(ax)
     ax.set_xlabel(quantity)
     ax.set_ylabel(SELECTION_SCORES)
     ax2 = ax.twinx()
@@ -704,6 +844,7 @@ def fig_vs_quantity(tab: Table, title: str, quantity: str) -> Figure:
     ax2.set_ylabel("objects per bin", color="grey")
     ax.set_title(title, fontsize=10)
     _selection_curves(ax, ax2, tab, x, cumulative=False)
+    fit_titles(fig)  # the title names the selection and the quantity: two lines at the panel's width
     return fig
 
 
@@ -835,7 +976,7 @@ def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str) -> F
         if not np.ma.is_masked(r["slope"]):
             xx = np.linspace(x.min(), x.max(), 10)
             ax.plot(xx, r["slope"] * xx + r["intercept"], color=colour_of(k), lw=0.8)
-    ax.set_ylim(0, 1.02)
+    fraction_axis(ax)
     # the schema's unit of the column (mag_f555w: mag); none for unitless ones (crowding)
     unit = unit_of(quantity)
     ax.set_xlabel(f"{quantity}{f' [{unit}]' if unit is not None else ''} (bin median, equal-number bins)")
@@ -1063,7 +1204,9 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *
     rows = -(-max(n, 1) // cols)
     # placed as constrained layout would (the suptitle "class 1+2: mass vs age" overlapped the panel titles without
     # it), once: constrained layout's solve at each draw was 40% of the time of the 16 LEGUS fields' figure
-    fig, axes = new_subplots(rows, cols, figsize=(3.4 * cols, 3.2 * rows), squeeze=False, sharey=True)
+    # one x and one y range for every panel (until 2026-12-07 only y was shared, and panels side by side read on
+    # different age ranges); the tick labels on x then only under the lowest panel of each column
+    fig, axes = new_subplots(rows, cols, figsize=(3.4 * cols, 3.2 * rows), squeeze=False, sharex=True, sharey=True)
     for ax in axes.flat[n:]:
         ax.set_visible(False)  # the grid's last row is not full
     for ax, (label, mass, age), curve in zip(axes.flat, panels, curves):
@@ -1076,7 +1219,10 @@ def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str, *
             ax.plot(curve[0], curve[1], color="k", lw=1.0, label=f"mass at {curve[2]}".replace(" (", "\n(", 1))
             ax.legend(fontsize=7, loc="upper left")
         ax.set_title(f"{label} (n={int(ok.sum())})", fontsize=9)
-        ax.set_xlabel("log age [yr]")
+    for i, ax in enumerate(axes.flat[:n]):
+        if i + cols >= n:  # no panel below it (the grid's last row is not full): its x axis is said here
+            ax.xaxis.set_tick_params(which="both", labelbottom=True)
+            ax.set_xlabel("log age [yr]")
     for row in axes:
         row[0].set_ylabel("log mass [Msun]")
     place_grid(fig, axes, n, suptitle=fig.suptitle(title, fontsize=11))
@@ -1152,6 +1298,44 @@ def wrap_title(text: str, width_in: float, fontsize: float) -> str:
                      for line in str(text).split("\n"))
 
 
+def fit_text_width(text: Text, width_in: float, renderer: RendererBase) -> None:
+    """Break ``text`` (a title) into lines until it is drawn no wider than ``width_in`` inches.
+
+    :func:`wrap_title` guesses a line's length from an average glyph; the text is measured as drawn here, and
+    wrapped shorter while it is still too wide, so a title never runs past the figure's edges. A text that fits
+    is left as it is.
+
+    Parameters
+    ----------
+    text : matplotlib.text.Text
+        The text, on a figure.
+    width_in : float
+        The widest it may be drawn, in inches.
+    renderer : matplotlib.backend_bases.RendererBase
+        The figure's renderer, to measure it with.
+
+    Examples
+    --------
+    >>> fig = new_figure(figsize=(2.0, 2.0))
+    >>> title = fig.suptitle("class 1+2: mass vs age per field, with its mass-completeness curve", fontsize=11)
+    >>> renderer = fig.canvas.get_renderer()
+    >>> fit_text_width(title, 1.9, renderer)
+    >>> title.get_text().count("\\n") >= 2, bool(title.get_window_extent(renderer).width / fig.dpi <= 1.9)
+    (True, True)
+    """
+    dpi = text.figure.dpi
+    original = text.get_text()
+    if not original or text.get_window_extent(renderer).width / dpi <= width_in:
+        return
+    chars = max(4, int(width_in * 72 / (_GLYPH_WIDTH * text.get_fontsize())))
+    while True:
+        text.set_text("\n".join("\n".join(textwrap.wrap(line, chars, break_on_hyphens=False) or [""])
+                                for line in original.split("\n")))
+        if chars <= 4 or text.get_window_extent(renderer).width / dpi <= width_in:
+            return
+        chars -= 1
+
+
 def panel_width(fig_width: float, ncol: int) -> float:
     """Width in inches of one of ``ncol`` panels side by side (matplotlib's default margins, gaps).
 
@@ -1207,7 +1391,8 @@ def alt_text(fig: Figure) -> str:
     if fig.get_suptitle():
         said = fig.get_suptitle()
     else:
-        said = "; ".join(dict.fromkeys(t for ax in fig.axes if (t := ax.get_title())))
+        # a title wrapped to its panel (fit_titles) is one line in words
+        said = "; ".join(dict.fromkeys(" ".join(t.split()) for ax in fig.axes if (t := ax.get_title())))
     # what the figure says in its panels of why a curve is missing or the axis zoomed (texts of gid "note"), as the
     # PNG shows it: the page's alt text said only the title
     notes = [" ".join(t.get_text().split()) for ax in fig.axes for t in ax.texts if t.get_gid() == "note"]
@@ -1324,6 +1509,10 @@ def add_scale_bar(ax: Axes, pixel_scale: float | None, width_px: int) -> Any:
     return bar
 
 
+#: The label of the Grad-CAM figure's one colour bar: the examples' overlays and the mean maps on one scale.
+GRADCAM_BAR = "Grad-CAM / its peak (examples overlaid; mean maps: their mean)"
+
+
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
                 *, names: dict[int, str] | None = None, origin: str = "lower",
                 pixel_scale: float | None = None) -> Figure:
@@ -1343,37 +1532,48 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     >>> avg = {1: np.zeros((8, 8)), 2: np.ones((8, 8))}
     >>> prof = {k: (np.arange(4.0), np.ones(4)) for k in avg}
     >>> fig = fig_gradcam(np.zeros((4, 8, 8)), np.zeros((4, 8, 8)), ["a"] * 4, avg, prof, "t")
-    >>> len(fig.axes)
-    7
+    >>> len(fig.axes)  # 4 examples, 2 mean maps, the profiles and the one colour bar
+    8
     """
     n_ex = min(len(stamps), 8)
     nav = len(averages)
     # one empty column between the mean maps and the profile panel: its y label fell on the
     # last mean map (a two- and a five-class report, 2026-12-02)
     ncols = max(n_ex, nav + 3)
-    fig = new_figure(figsize=(2.0 * ncols, 6.2))
-    gs = fig.add_gridspec(2, ncols)
+    # one colour scale for the figure, one bar (until 2026-12-07 each mean map had its own scale and bar, and the
+    # same colour read as 0.3 in one and 0.9 in the next): the maps run 0..1 of their peak, their means within it
+    top = max([1.0, *(map_top(m) for m in averages.values())])
+    # the rows as tall as their square panels (with their titles, the bar and the suptitle): the figure was 6.2 in
+    # tall whatever its width, a blank band between the rows and under the title
+    side = 2.0 * ncols * 0.96 / (ncols + 0.25 * (ncols - 1))
+    height = 2 * side + 2.2
+    fig = new_figure(figsize=(2.0 * ncols, height))
+    gs = fig.add_gridspec(3, ncols, height_ratios=(side, side, 0.08), left=0.02, right=0.98, wspace=0.25,
+                          top=1 - 0.75 / height, bottom=0.45 / height, hspace=0.55 / side)
+    over = None
     for i in range(n_ex):
         ax = fig.add_subplot(gs[0, i])
         img = stamps[i]
         ax.imshow(img, cmap="gray", origin=origin)
-        over = ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=1)
+        over = ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=top)
         ax.set_title(zero_map_title(labels[i], maps[i]), fontsize=8)
         ax.axis("off")
         if i == 0:
             add_scale_bar(ax, pixel_scale, int(np.shape(img)[-1]))
-        if i == n_ex - 1:
-            # the overlays' colours had no scale: each map runs 0..1 of its own peak
-            bar_below(fig, ax, over, "Grad-CAM / its peak")
     names = names or {}
+    im = over
     for j, (k, m) in enumerate(averages.items()):
         ax = fig.add_subplot(gs[1, j])
-        im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=map_top(m))
+        im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=top)
         # a mean map is zero only where every map of the class is: say so rather than show a flat tint
         ax.set_title(zero_map_title(f"mean, {names.get(k, f'class {k}')}", m, "all maps"), fontsize=8)
         ax.axis("off")
-        # each mean map on its own scale: its own bar, read against the profiles beside
-        bar_below(fig, ax, im, "mean Grad-CAM")
+    if im is not None:
+        # under the mean maps, whose colours are drawn in full (the examples' at 40% over their stamps)
+        bar = fig.colorbar(im, cax=fig.add_subplot(gs[2, :max(nav, 1)]), orientation="horizontal")
+        bar.set_label(GRADCAM_BAR, fontsize=7)
+        bar.ax.tick_params(labelsize=6)
+        bar.ax.xaxis.get_major_formatter().set_useOffset(False)
     ax = fig.add_subplot(gs[1, nav + 1:nav + 3])
     colour = dict(zip(profiles, colours_of(profiles)))
     for k, (r, p) in profiles.items():
@@ -1419,9 +1619,48 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
         ax.axis("off")
     if n:
         add_scale_bar(axes.ravel()[0], pixel_scale, int(np.shape(images)[-1]))
-    fig.suptitle(title, fontsize=11)
+    suptitle = fig.suptitle(title, fontsize=11)
     fit_titles(fig)
+    room_for_suptitle(fig, suptitle)
     return fig
+
+
+def room_for_suptitle(fig: Figure, suptitle: Text) -> None:
+    """Make ``fig`` taller at the top until ``suptitle`` clears every panel's title, the panels kept as they are.
+
+    The panels of a gallery of a few cutouts (one row, 2.5 inches high) carry titles of three lines, which
+    reached the figure's top edge: the suptitle "most confident mistakes" was drawn over the middle panel's
+    "true cluster". The figure grows by the overlap and a pad, the panels keep their size and place in inches.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, its panels and their titles laid out.
+    suptitle : matplotlib.text.Text
+        Its title (``fig.suptitle(...)``).
+
+    Examples
+    --------
+    >>> fig = fig_gallery(np.zeros((3, 8, 8)), ["true cluster\\npred non-cluster\\n(1.00)"] * 3, "mistakes")
+    >>> fig.canvas.draw()  # the titles are placed when drawn
+    >>> renderer = fig.canvas.get_renderer()
+    >>> top = max(ax.title.get_window_extent(renderer).y1 for ax in fig.axes)
+    >>> bool(fig._suptitle.get_window_extent(renderer).y0 >= top)
+    True
+    """
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.get_size_inches()
+    fit_text_width(suptitle, width - 2 * _GRID_PAD, renderer)
+    tops = [ax.title.get_window_extent(renderer).y1 for ax in fig.axes if ax.get_title()]
+    tops += [ax.get_window_extent(renderer).y1 for ax in fig.axes]
+    need = (max(tops) - suptitle.get_window_extent(renderer).y0) / fig.dpi + _GRID_PAD
+    if need <= 0:
+        return
+    p = fig.subplotpars
+    bottom, top = p.bottom * height, p.top * height  # inches from the figure's bottom edge
+    fig.set_size_inches(width, height + need)
+    fig.subplots_adjust(bottom=bottom / (height + need), top=top / (height + need))
 
 
 def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: str | None = None) -> Figure:
@@ -1455,8 +1694,9 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
         # rows' bars hid the raw ones'
         share = 0.9 * (hi - lo) / len(shown)
         axh.bar(lo + 0.05 * (hi - lo) + share * (i + 0.5), n, width=share, color=col, alpha=0.6)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    # a bin right (accuracy 1) or wrong (0) in every row, or of confidence near 1, sat half off the panel at 0..1
+    fraction_axis(ax, "x")
+    fraction_axis(ax)
     ax.set_ylabel("accuracy")
     ax.legend(fontsize=8, loc="upper left")
     ax.set_title(title, fontsize=10)

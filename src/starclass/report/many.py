@@ -351,6 +351,8 @@ def _many_sections(tables: dict[str, Table], bar: Progress) -> list[Section]:
         if "mass_completeness" in tables else ""
     b.table("mass_slopes", tables["mass_slopes"],
             f"Mass-function slope per field (masked: too few clusters){kind_text}.")
+    # which SSP table the limits and curves come from (--ssp, else the packaged one): one sentence, on the page
+    ssp_text = f" SSP model: {tables['fields'].meta['ssp']}." if tables["fields"].meta.get("ssp") else ""
     if "mass_completeness" in tables:
         comp = tables["mass_completeness"]
         b.figure("mass_age_fields", mass_age_figure(tables),
@@ -358,7 +360,7 @@ def _many_sections(tables: dict[str, Table], bar: Progress) -> list[Section]:
                  "field's mass-completeness curve at its distance: the mass of a cluster at the field's V limit "
                  "(M_V = -6, the LEGUS inspection cut, or the 90th percentile of its inspected M_V where that is "
                  "brighter, as for the slopes above) at each age of the SSP model, no extinction, "
-                 f"{curve_mass_kind_text(comp)}; below it the field's classes are incomplete.")
+                 f"{curve_mass_kind_text(comp)}; below it the field's classes are incomplete.{ssp_text}")
         bar.update()
         b.table("mass_completeness", comp, "Mass-completeness curve per field and age: M_lim = M_ssp_mass · "
                 "10^(−0.4 (m_lim − DM − M_ssp(age))), m_lim = M_V limit + DM in the field's V band.")
@@ -371,7 +373,8 @@ def _many_sections(tables: dict[str, Table], bar: Progress) -> list[Section]:
 def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike, *, overwrite: bool = False,
                         min_inspected: int = MIN_INSPECTED,
                         seed: int = 0, progress: bool | None = False,
-                        column_maps: Mapping[str, Mapping[str, str]] | None = None) -> dict:
+                        column_maps: Mapping[str, Mapping[str, str]] | None = None,
+                        ssp: str | os.PathLike | None = None) -> dict:
     """Evaluate a directory of LEGUS catalogues; write ``tables/*.ecsv``, ``figures/*.png``, ``summary.json``.
 
     The folder is written beside ``outdir`` and moved into place as a whole; an existing
@@ -379,7 +382,8 @@ def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike,
     than :data:`MANY_ENTRIES`. ``progress`` shows the files read, the tables made and the ladder's
     models (:func:`starclass.science.many.many_field_tables`) and the figures drawn (:func:`many_sections`):
     True a bar, None timed lines, False nothing. ``column_maps`` (``--map``) names the columns of the files of
-    uncertain layout (:func:`starclass.science.many.load_fields`).
+    uncertain layout (:func:`starclass.science.many.load_fields`); ``ssp`` (``--ssp``) the SSP table of the fields'
+    SED check, mass limits and completeness curves (:func:`starclass.science.many.many_field_tables`).
 
     Examples
     --------
@@ -393,7 +397,7 @@ def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike,
     """
     outdir = Path(outdir)
     tables = many_field_tables(directory, min_inspected=min_inspected, seed=seed, progress=progress,
-                               column_maps=column_maps)
+                               column_maps=column_maps, ssp=ssp)
     sections = many_sections(tables, progress=progress)
     pooled = {}
     for r in tables.get("ladder_pooled", []):
@@ -415,6 +419,7 @@ def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike,
             "sed_note": tables["fields"].meta.get("sed_note"),
             "sed_trend_note": tables["fields"].meta.get("sed_trend_note"),
             "map_note": tables["fields"].meta.get("map_note"),
+            "ssp": tables["fields"].meta.get("ssp"),
             "outdir": outdir, "tables": written["tables"], "figures": written["figures"], "pooled": pooled,
             "n_fields": len(tables["fields"]), "n_skipped": 0 if skipped is None else len(skipped)}
 
@@ -422,11 +427,12 @@ def run_many_evaluation(directory: str | os.PathLike, outdir: str | os.PathLike,
 def build_many_report(directory: str | os.PathLike, out: str | os.PathLike, *, title: str = "LEGUS fields",
                       min_inspected: int = MIN_INSPECTED,
                       seed: int = 0, overwrite: bool = False, progress: bool | None = False,
-                      column_maps: Mapping[str, Mapping[str, str]] | None = None) -> Path:
+                      column_maps: Mapping[str, Mapping[str, str]] | None = None,
+                      ssp: str | os.PathLike | None = None) -> Path:
     """One HTML page (figure embedded) plus every table as ECSV beside it; returns the page's path.
 
-    ``progress`` shows the study's steps as :func:`run_many_evaluation`'s does; ``column_maps`` (``--map``) is
-    its too.
+    ``progress`` shows the study's steps as :func:`run_many_evaluation`'s does; ``column_maps`` (``--map``) and
+    ``ssp`` (``--ssp``) are its too.
 
     Examples
     --------
@@ -446,7 +452,8 @@ def build_many_report(directory: str | os.PathLike, out: str | os.PathLike, *, t
     outdir = out.parent
     check_tables_page(outdir, out.name)
     sections = many_sections(many_field_tables(directory, min_inspected=min_inspected, seed=seed,
-                                               progress=progress, column_maps=column_maps), progress=progress)
+                                               progress=progress, column_maps=column_maps, ssp=ssp),
+                             progress=progress)
     # tables/ as a whole, as build_report does: an older report's tables are never left beside new ones
     with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
         write_sections(sections, outdir, figures=False, tables_dir=tmp_tables, written_by="starclass report",

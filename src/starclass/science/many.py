@@ -30,6 +30,7 @@ reader calls uncertain, or whose class is one expert's rather than a human mode,
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -68,7 +69,7 @@ from starclass.schema import (
 from starclass.science.colour import box_counts
 from starclass.science.massfunc import catalog_mass_kind, fit_powerlaw_ml, mass_completeness, mass_limit
 from starclass.science.sedcheck import SED_OFFSET_TOLERANCE, sed_band_offsets, sed_readings
-from starclass.science.ssp import distance_modulus, load_ssp
+from starclass.science.ssp import distance_modulus, load_ssp, ssp_label
 
 #: Fields with fewer human-classified sources (classes 1-4) are left out of the many-field
 #: study: below ~100 a field's per-class quartiles rest on a handful of objects and one
@@ -271,7 +272,7 @@ def parse_field_maps(items: Sequence[str] | None) -> dict[str, dict[str, str]]:
 
 
 def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None = None,
-                     column_map: Mapping[str, str] | None = None) -> Table:
+                     column_map: Mapping[str, str] | None = None, ssp: str | Path | None = None) -> Table:
     """One LEGUS field as a schema table with ``field``, ``galaxy``, ``bands`` and ``distance_mpc`` in meta.
 
     Read by ``starclass.io.catalog.read_catalog`` (filters per field from
@@ -289,6 +290,8 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
         info --map`` takes it: applied only where the reader calls the file's layout uncertain (NGC 3351's class
         is not known from the file), which is then used as the map reads it when the map names ``class_ref``
         (``meta["mapped"]``); a file of a certain layout is read with its own (``meta["map_not_applied"]``).
+    ssp : str or Path, optional
+        The SSP table the field's SED fits are checked against (``--ssp``; default the packaged one).
 
     Returns
     -------
@@ -386,7 +389,7 @@ def read_legus_field(path: str | Path, *, distances: Mapping[str, float] | None 
     try:
         # the field's SED fits against its own photometry, before ebv is dropped: NGC 1566's and NGC 1433's took AB
         # models of B, V, I against Vega photometry, and the slopes and mass-age panels drawn from them said nothing
-        off = sed_band_offsets(t)
+        off = sed_band_offsets(t, ssp=ssp)
         meta["sed_offsets"] = [(str(r["band"]), float(r["offset"])) for r in off if r["exceeds"]]
         readings = sed_readings(off)
         meta["sed_ab_vega"] = "ab_vega" in readings.values()
@@ -690,7 +693,7 @@ def other_files(directory: str | Path) -> list[Path]:
 def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
                 distances: Mapping[str, float] | None = None,
                 column_maps: Mapping[str, Mapping[str, str]] | None = None,
-                progress: bool | None = False) -> tuple[dict[str, Table], Table]:
+                progress: bool | None = False, ssp: str | Path | None = None) -> tuple[dict[str, Table], Table]:
     """Read every LEGUS catalogue in a directory (:func:`legus_files`); keep the fields with enough inspected sources.
 
     Parameters
@@ -699,6 +702,8 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
         Folder of LEGUS catalogues, or one LEGUS catalogue (a single field).
     min_inspected : int
         Least number of sources with a class 1-4 for a field to be used.
+    ssp : str or Path, optional
+        The SSP table each field's SED fits are checked against (:func:`read_legus_field`).
     distances : mapping, optional
         Galaxy -> distance (Mpc) in place of :data:`FIELD_DISTANCES_MPC`'s, e.g.
         ``{"ugc5340": 5.9}`` (the distance starclass gave DDO 68 before its TRGB 12.65 Mpc): absolute
@@ -773,7 +778,7 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
         seen[name] = f
         galaxies_read.add(galaxy_of(name))
         try:
-            t = read_legus_field(f, distances=given, column_map=maps.get(name, maps.get("")))
+            t = read_legus_field(f, distances=given, column_map=maps.get(name, maps.get("")), ssp=ssp)
         except StarclassError as exc:
             skipped.append((name, str(exc)))
             # a damaged file (cut short, a column lost, text in a number's place) was left out with its
@@ -1198,7 +1203,7 @@ def field_mass_completeness(fields: Mapping[str, Table], *, abs_mag_limit: float
 
 
 def field_mass_slopes(fields: Mapping[str, Table], *, classes: Sequence[int] = (1, 2), log_age_max: float = 8.0,
-                      abs_mag_limit: float = INSPECTION_MV, min_n: int = 20) -> Table:
+                      abs_mag_limit: float = INSPECTION_MV, min_n: int = 20, path: str | Path | None = None) -> Table:
     """Mass-function index beta (dN/dM ~ M^beta) of class 1+2 per field, maximum likelihood.
 
     Clusters younger than 10^``log_age_max`` yr above the mass still visible at the field's
@@ -1207,7 +1212,8 @@ def field_mass_slopes(fields: Mapping[str, Table], *, classes: Sequence[int] = (
     LEGUS's; the range is complete above it). The limit is M_V = ``abs_mag_limit``
     or, where the field is limited by detection rather than by the inspection cut (NGC 1566),
     the 90th percentile of its inspected M_V, whichever is brighter. A field with fewer than
-    ``min_n`` such clusters gets a masked slope and a note.
+    ``min_n`` such clusters gets a masked slope and a note. ``path`` is the SSP table the limits come from
+    (``--ssp``; default the packaged one), as :func:`field_mass_completeness` takes it.
 
     Examples
     --------
@@ -1227,7 +1233,7 @@ def field_mass_slopes(fields: Mapping[str, Table], *, classes: Sequence[int] = (
         # in the field's own V, as its completeness curve: F555W's limit for an F606W field was 0.05 dex high
         # in the convention of the field's masses (LEGUS: stellar); the mass formed put it 0.08 dex high at 10^8 yr
         log_m_min = mass_limit(log_age_max, limit, band=field_v_band(t), cameras=t.meta.get("cameras"),
-                               mass_kind=catalog_mass_kind(t)[0])
+                               mass_kind=catalog_mass_kind(t)[0], path=path)
         age = np.asarray(t["age"], dtype=float)
         mass = np.asarray(t["mass"], dtype=float)
         sel = np.isin(cls, classes) & np.isfinite(age) & (age > 0) & (age < 10 ** log_age_max) & np.isfinite(mass)
@@ -1434,7 +1440,7 @@ def map_note(fields: Mapping[str, Table]) -> str:
 def many_field_tables(directory: str | Path, *, min_inspected: int = MIN_INSPECTED, seed: int = 0,
                       ladder: bool = True, distances: Mapping[str, float] | None = None,
                       column_maps: Mapping[str, Mapping[str, str]] | None = None,
-                      progress: bool | None = False) -> dict[str, Table]:
+                      progress: bool | None = False, ssp: str | Path | None = None) -> dict[str, Table]:
     """Every many-field table for a directory of LEGUS catalogues.
 
     ``distances`` (galaxy -> Mpc) overrides :data:`FIELD_DISTANCES_MPC` as :func:`load_fields` says, and
@@ -1442,6 +1448,8 @@ def many_field_tables(directory: str | Path, *, min_inspected: int = MIN_INSPECT
     through a map are said in ``fields.meta["map_note"]`` (:func:`map_note`).
     ``progress`` shows the files read, the tables made and the ladder's models as
     :class:`starclass.io.progress.Progress` does (True a bar, None timed lines, False nothing).
+    ``ssp`` (``--ssp``) is the SSP table of the fields' SED check, mass-function limits and mass-completeness
+    curves (default the packaged Yggdrasil Z = 0.020 one), named in ``fields.meta["ssp"]``.
 
     Returns
     -------
@@ -1465,10 +1473,12 @@ def many_field_tables(directory: str | Path, *, min_inspected: int = MIN_INSPECT
      ['ngc7793-w', 'ngc1433', 'ngc628-c'])
     """
     fields, skipped = load_fields(directory, min_inspected=min_inspected, distances=distances,
-                                  column_maps=column_maps, progress=progress)
+                                  column_maps=column_maps, progress=progress, ssp=ssp)
+    # the SSP table of the limits and curves: --ssp was refused with --catalogs (until 2026-12-07), so a table of
+    # LEGUS's own covering fraction (0.5) could not be used for the fields' slopes and curves
     steps = {"fields": field_summary, "distributions": class_distributions, "boxes": field_boxes,
-             "mass_slopes": field_mass_slopes, "mass_age": field_mass_age,
-             "mass_completeness": field_mass_completeness}
+             "mass_slopes": functools.partial(field_mass_slopes, path=ssp), "mass_age": field_mass_age,
+             "mass_completeness": functools.partial(field_mass_completeness, path=ssp)}
     made = {}
     with Progress(len(steps), desc="--catalogs: per-field tables", noun="table", show=progress, unit="table") as bar:
         for key, step in steps.items():
@@ -1476,6 +1486,7 @@ def many_field_tables(directory: str | Path, *, min_inspected: int = MIN_INSPECT
             bar.update()
     out = {"fields": made.pop("fields"), "skipped": skipped, **made}  # the order the tables always had
     out["fields"].meta["min_inspected"] = min_inspected
+    out["fields"].meta["ssp"] = ssp_label(load_ssp(ssp).meta)
     if column_maps:
         out["fields"].meta["map_note"] = map_note(fields)
     galaxies = sorted({str(t.meta["galaxy"]) for t in fields.values()})

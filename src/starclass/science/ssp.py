@@ -44,6 +44,7 @@ from numpy.typing import ArrayLike
 
 from starclass.bands import BANDS, ab_minus_vega, band_camera, role_hint, ubvi_bands
 from starclass.errors import StarclassError, agreeing
+from starclass.io.ssp_table import SSP_HEADER_COLUMNS
 from starclass.schema import mag_col
 
 #: File name of the packaged model in ``starclass/data``.
@@ -54,7 +55,7 @@ SUBSTITUTES: dict[str, str] = {"f438w": "f435w", "g": "f475w", "i": "f775w"}
 
 
 #: Columns every SSP table must have (lower case, as read from its header line).
-REQUIRED_COLUMNS: tuple[str, ...] = ("redshift", "age(yr)")
+REQUIRED_COLUMNS: tuple[str, ...] = SSP_HEADER_COLUMNS
 
 #: A Yggdrasil file name: ``yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt`` (metallicity, IMF,
 #: nebular covering fraction, star-formation history, filter set, magnitude system).
@@ -234,6 +235,49 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
     t.meta["metallicity"] = about["metallicity"]
     t.meta["file"] = str(p)
     return t
+
+
+def ssp_summary_lines(path: str | Path) -> list[str]:
+    """What ``starclass info`` says of an SSP model table: what it is, its ages and bands, and which options take it.
+
+    ``info`` read the shared Yggdrasil table as a catalogue and asked for an ``id`` column ("required column
+    'id' missing ...; name a column 'id' in the file"): advice that makes no sense for a model (until 2026-12-07).
+
+    Parameters
+    ----------
+    path : str or Path
+        The table (read with :func:`load_ssp`, which refuses a damaged one naming it).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> lines = ssp_summary_lines(_default_path())
+    >>> lines[0]  # doctest: +ELLIPSIS
+    'SSP model table: .../yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt'
+    >>> print(lines[2])
+    ages: 47 from 1e+04 to 1.4e+10 yr at redshift 0 (51 redshifts in the file, 0 to 0.5)
+    """
+    p = Path(path)
+    ssp = load_ssp(p)
+    raw = _read(str(p))
+    redshifts = np.unique(np.asarray(raw["redshift"], float))
+    age = np.asarray(ssp["age"], float)  # yr
+    model = [c[len("mag_ab_"):].upper() for c in ssp.colnames if c.startswith("mag_ab_")]
+    system = {"ab": "AB", "vega": "Vega"}[str(ssp.meta["magsys"])]
+    return [f"SSP model table: {p}",
+            f"model: {ssp.meta['source']}; {system} magnitudes (absolute, for 10^6 Msun formed)"
+            + ("" if ssp.meta["metallicity"] is not None else
+               " (its name is not a Yggdrasil one, yggdrasil_Z<Z>_<imf>_fcov<f>_..._<AB|Vega>.txt: nothing more is "
+               "known of it)"),
+            f"ages: {len(age)} from {age.min():.2g} to {age.max():.2g} yr at redshift 0 ({len(redshifts)} redshifts "
+            f"in the file, {redshifts.min():g} to {redshifts.max():g})",
+            f"bands: {', '.join(model)}",
+            "used by: starclass evaluate / report --ssp FILE (the colour-colour track, the mass limits and the "
+            "mass-age completeness curve; with --catalogs each field's); default: the packaged Yggdrasil Z = 0.020 "
+            "table"]
 
 
 def ssp_bands(ssp: Table) -> list[str]:

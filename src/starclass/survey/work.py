@@ -952,6 +952,8 @@ def _run_tile(job: TileJob) -> dict[str, Any]:
     """:func:`run_tile` but for the warnings handed to the client."""
     import torch
 
+    from starclass.learn.precision import settled_clock
+
     t0 = time.perf_counter()
     c0 = time.process_time()  # CPU time: what the tile costs whatever else loads the machine
     if job.fail:
@@ -998,7 +1000,7 @@ def _run_tile(job: TileJob) -> dict[str, Any]:
         cat.meta["model"] = str(job.model)
         cat[X] = np.asarray(cat[X]) + ox
         cat[Y] = np.asarray(cat[Y]) + oy
-    t_cls = time.perf_counter() - t1
+    t_cls = settled_clock(dev) - t1  # the tile's classify seconds: after its GPU work has run, not as it is queued
     cat[FIELD] = np.full(len(cat), job.field, dtype=object).astype(str) if len(cat) else np.zeros(0, dtype="U1")
     cat[TILE] = np.full(len(cat), job.tile.name).astype(str) if len(cat) else np.zeros(0, dtype="U1")
     notes = _held_notes()
