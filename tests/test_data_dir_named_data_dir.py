@@ -27,7 +27,7 @@ def test_a_folder_named_data_dir_is_named_in_the_hints(tmp_path, monkeypatch, na
     assert first is not None and first.startswith(f"first round: {name} has no label database"), first
     assert f"starclass inspect {name} --catalogue suggestions.ecsv --init --add-user NAME" in first
     page = _mosaic_page_hint(mosaics, Path(name) / "candidates.ecsv", Path("suggestions.ecsv"), Path("model"))
-    assert f"--mosaics {name} --catalog LABELS.ecsv --resume-from" in page, page  # the field beside SO_FAR
+    assert f"--mosaics {name} --catalog labels.ecsv --resume-from" in page, page  # the field beside SO_FAR
     (tmp_path / name / "inspect.sqlite").write_bytes(b"")
     assert _first_round_hint(mosaics, Path("suggestions.ecsv")) is None
 
