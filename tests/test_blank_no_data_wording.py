@@ -76,24 +76,28 @@ def test_info_lists_them_apart(tmp_path):
 
 
 def test_train_and_calibrate_say_no_data(tmp_path):
-    p, _ = _folder(tmp_path / "data")
+    p, files = _folder(tmp_path / "data")
     model = tmp_path / "model"
     res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o", str(model),
                               "--no-progress", "--epochs", "1"])
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())
     # the old code: "2 of the 12 labelled training rows of ... are blank (constant) images (rows 1, 3)"
-    assert (f"1 of the 12 labelled training rows of {p} is an image with no data (all NaN) (row 1): left out"
+    assert (f"1 of the 12 labelled training rows of {p} is an image with no data (all NaN): row 1 (line 2 of "
+            f"the file), file {files[0]!r}; left out"
             in text), text
-    assert f"1 of the 12 labelled training rows of {p} is a blank (constant) image (row 3): left out" in text, text
+    assert (f"1 of the 12 labelled training rows of {p} is a blank (constant) image: row 3 (line 4 of the "
+            f"file), file {files[2]!r}; left out" in text), text
     cal = tmp_path / "cal"
     shutil.copytree(model, cal)
     res = runner.invoke(app, ["calibrate", str(cal), "--stamps", str(p), "--overwrite", "--allow-training-rows"])
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())
-    assert (f"1 of the 12 labelled calibration rows of {p} is an image with no data (all NaN) (row 1): left out"
+    assert (f"1 of the 12 labelled calibration rows of {p} is an image with no data (all NaN): row 1 (line 2 of "
+            f"the file), file {files[0]!r}; left out"
             in text), text
-    assert f"1 of the 12 labelled calibration rows of {p} is a blank (constant) image (row 3): left out" in text, text
+    assert (f"1 of the 12 labelled calibration rows of {p} is a blank (constant) image: row 3 (line 4 of the "
+            f"file), file {files[2]!r}; left out" in text), text
     assert "are blank (constant) images" not in text, text
 
 

@@ -212,7 +212,7 @@ def test_starclass_calibrate_method_histogram_end_to_end(hmodel, tmp_path):
     res = runner.invoke(app, ["classify", str(tmp_path / "mos"), "--catalog", str(tmp_path / "held.ecsv"),
                               "--model", str(tmp_path / "model"), "-o", str(out), "--no-progress", "--device", "cpu"])
     assert res.exit_code == 0, res.output
-    assert "calibrated with histogram binning (2 bins per class)" in res.output
+    assert "calibrated with histogram binning, 2 bins per class (" in res.output
     t = read_catalog(out)
     assert t.meta["calibration_method"] == "histogram" and t.meta["calibration_bins"] == 2
     assert t.meta["temperature"] is None

@@ -1218,7 +1218,9 @@ def test_cli_calibrate_leaves_out_blank_cutouts_as_classify_does(tmp_path):
     _write(p.parent / rows[blank_row - 1].split(",")[0], np.full((24, 24), 0.5), "png8")
     res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--overwrite", "--allow-training-rows"])
     assert res.exit_code == 0, res.output
-    assert f"1 of the 28 labelled calibration rows of {p} is a blank (constant) image (row {blank_row})" in res.output
+    # since 2026-12-07 named with its line and file, as train and the cutout list's errors name a row
+    assert (f"1 of the 28 labelled calibration rows of {p} is a blank (constant) image: row {blank_row} (line "
+            f"{blank_row + 1} of the file), file " in " ".join(res.output.split())), res.output
     assert "on 27 rows" in res.output
     out = tmp_path / "out.csv"
     res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(out), "--no-progress"])

@@ -40,7 +40,10 @@ def test_train_leaves_out_blank_cutouts_as_classify_and_calibrate_do(tmp_path):
     p = _blank_folder(tmp_path / "data", row=5)
     res = _train(_task(tmp_path), p, tmp_path / "model")
     assert res.exit_code == 0, res.output
-    assert f"1 of the 28 labelled training rows of {p} is a blank (constant) image (row 5): left out" in res.output
+    blank = p.read_text().splitlines()[5].split(",")[0]
+    said = " ".join(res.output.split())
+    assert (f"1 of the 28 labelled training rows of {p} is a blank (constant) image: row 5 (line 6 of the file), "
+            f"file {blank!r}; left out" in said), said
     import re
 
     m = re.search(r"(\d+) training, (\d+) validation cutouts", res.output)
@@ -49,14 +52,16 @@ def test_train_leaves_out_blank_cutouts_as_classify_and_calibrate_do(tmp_path):
     res = runner.invoke(app, ["calibrate", str(tmp_path / "model"), "--stamps", str(p), "--overwrite",
                               "--allow-training-rows"])
     assert res.exit_code == 0, res.output
-    assert f"1 of the 28 labelled calibration rows of {p} is a blank (constant) image (row 5): left out" in res.output
+    said = " ".join(res.output.split())
+    assert (f"1 of the 28 labelled calibration rows of {p} is a blank (constant) image: row 5 (line 6 of the file), "
+            f"file {blank!r}; left out" in said), said
 
 
 def test_train_cv_leaves_out_blank_cutouts(tmp_path):
     p = _blank_folder(tmp_path / "data", row=3)
     res = _train(_task(tmp_path), p, tmp_path / "cv", "--cv", "3")
     assert res.exit_code == 0, res.output
-    assert "(row 3): left out" in res.output
+    assert "image: row 3 (line 4 of the file), file " in " ".join(res.output.split()), res.output
     pred = Table.read(tmp_path / "cv" / "cv_predictions.ecsv")
     blank_file = p.read_text().splitlines()[3].split(",")[0]
     assert len(pred) == 27 and blank_file not in set(np.asarray(pred["file"]).astype(str))

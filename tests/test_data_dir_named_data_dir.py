@@ -27,7 +27,7 @@ def test_a_folder_named_data_dir_is_named_in_the_hints(tmp_path, monkeypatch, na
     assert first is not None and first.startswith(f"first round: {name} has no label database"), first
     assert f"starclass inspect {name} --catalogue suggestions.ecsv --init --add-user NAME" in first
     page = _mosaic_page_hint(mosaics, Path(name) / "candidates.ecsv", Path("suggestions.ecsv"), Path("model"))
-    assert f"starclass train --mosaics {name} --catalog {name}/candidates.ecsv" in page, page
+    assert f"--mosaics {name} --catalog labels.ecsv --resume-from" in page, page  # the field beside SO_FAR
     (tmp_path / name / "inspect.sqlite").write_bytes(b"")
     assert _first_round_hint(mosaics, Path("suggestions.ecsv")) is None
 
@@ -36,4 +36,4 @@ def test_the_placeholder_stays_where_there_is_no_one_folder():
     said = next_after_detecting([Path("a/x_f555w.fits"), Path("b/y_f814w.fits")], Path("c.ecsv"))
     assert "'starclass classify MOSAICS -c c.ecsv" in said
     assert _first_round_hint(None, Path("s.ecsv")) is None
-    assert "starclass train --mosaics MOSAICS " in _mosaic_page_hint(None, Path("c.ecsv"), Path("s.ecsv"), Path("m"))
+    assert " --mosaics MOSAICS --catalog " in _mosaic_page_hint(None, Path("c.ecsv"), Path("s.ecsv"), Path("m"))

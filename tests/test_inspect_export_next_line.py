@@ -49,7 +49,9 @@ def test_the_export_says_how_to_train_on_it(tmp_path, monkeypatch):
                 for c in c if c]
     assert commands[0] == ["starclass", "train", "--task", "legus4-compact", "--mosaics", "my field", "--catalog",
                            "labels.ecsv", "-o", "MODEL"], commands
-    assert commands[1][:6] == ["starclass", "train", "--mosaics", "my field", "--catalog", "labels.ecsv"], commands
+    # since 2026-12-07 (late) suggest's fine-tune too: the fields MODEL was trained on beside the export
+    assert commands[1][:10] == ["starclass", "train", "--mosaics", "SO_FAR_DIR", "--catalog", "SO_FAR.ecsv",
+                                "--mosaics", "my field", "--catalog", "labels.ecsv"], commands
     assert "--resume-from" in commands[1]
     # the file it names holds the labels train reads, and the folder the mosaics
     assert sorted(Table.read("labels.ecsv")["class_ref"].tolist()) == [1, 2, 4]

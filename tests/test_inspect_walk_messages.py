@@ -99,5 +99,5 @@ def test_an_export_before_any_label_says_nobody_labelled(tmp_path):
     res = runner.invoke(app, ["inspect", "--stamps", str(labels), "--export", str(tmp_path / "all.csv"),
                               "--include-unlabelled"])
     said = _said(res)
-    assert res.exit_code == 0 and "agreement: nobody has labelled these candidates yet" in said, said
+    assert res.exit_code == 0 and "agreement: nobody has labelled these cutouts yet" in said, said
     assert "n/a" not in said, said

@@ -274,8 +274,11 @@ def test_suggest_on_mosaics_names_the_data_folder_and_the_way_back(field, tmp_pa
     assert shlex.split(serve) == ["starclass", "inspect", str(data), "--catalogue", str(out_path)]
     assert shlex.split(export) == ["starclass", "inspect", str(data), "--catalogue", str(data / "candidates.ecsv"),
                                    "--export", str(tmp_path / "labels.ecsv")]  # beside the suggestions, named
-    assert shlex.split(train) == ["starclass", "train", "--mosaics", str(data), "--catalog",
-                                  str(data / "candidates.ecsv"), "--labels", str(tmp_path / "labels.ecsv"),
+    # since 2026-12-07 the fine-tune inspect --export prints too: the fields the model was trained on (placeholders
+    # for an untrained model) beside the export, not '--catalog candidates.ecsv --labels labels.ecsv' alone
+    train, said = train.split(" (SO_FAR_DIR and SO_FAR.ecsv: ")
+    assert shlex.split(train) == ["starclass", "train", "--mosaics", "SO_FAR_DIR", "--catalog", "SO_FAR.ecsv",
+                                  "--mosaics", str(data), "--catalog", str(tmp_path / "labels.ecsv"),
                                   "--resume-from", str(model), "-o", "NEW_MODEL"]
     # the mosaics named as files: their folder
     files = [a for f in sorted(data.glob("*.fits")) for a in ("--mosaics", f)]

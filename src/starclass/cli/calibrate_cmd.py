@@ -158,6 +158,7 @@ def calibrate_command(
         say_start(f"calibrate: reading the stamps of store {stamps} ...", progress)  # as the mosaics' and cutouts'
         inputs, values, source = _store_rows(Path(stamps), cfg, label_column, model=model)
         no_data = None  # a stamp without data is a row without a usable stamp (values 0), as on mosaics
+        places = None
         rows_from = None  # read again from the store itself (source) by a fine-tune
     elif stamps is not None:
         from starclass.io.cutout_folders import (
@@ -219,6 +220,8 @@ def calibrate_command(
         from starclass.stamps.images import CENTRE_NO_DATA_WORDS, cutout_band_no_data, cutout_centre_no_data
 
         no_data = cutout_band_no_data(cutouts.images, cfg)  # an all-NaN cutout is said to have no data, not constant
+        # a blank row named as train names it: its row and line in the list, and its file
+        places = [cutouts.row_place(i) for i in range(len(cutouts))]
 
         # as on mosaics (values[~ok] = 0 below) and as classify --stamps leaves them unclassified: a cutout whose
         # own centre pixel has no data never gets probabilities, so a calibration is not fitted on it (a blank
@@ -279,6 +282,7 @@ def calibrate_command(
         # as a file beside wherever classify ran)
         source = str(Path(catalog).absolute())
         no_data = None  # a mosaic's stamp without data is a row without a usable stamp (values 0 above)
+        places = None
         from starclass.learn.calibration import mosaic_rows_from
 
         # recorded so that a fine-tune of this model can cut these rows again and score them with its own weights;
@@ -317,7 +321,7 @@ def calibrate_command(
         cal = calibrate_model(model, inputs, values, source=source, overwrite=overwrite, batch_size=batch_size,
                               device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows,
                               progress=progress, no_data=no_data, rows_from=rows_from,
-                              said_as=str(stamps if stamps is not None else catalog))
+                              said_as=str(stamps if stamps is not None else catalog), places=places)
     vs_t = (f" (temperature alone {cal.nll_temperature:.4f}"
             + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
     # per class as train, info and the warnings write it (a Python dict, "{1: 66, 2: 91}", was printed)

@@ -64,8 +64,10 @@ def classify_command(
     output: Path = typer.Option(
         ..., "--output", "-o",
         help="Classified catalogue to write (.ecsv, .parquet, .fits, .csv)."),
+    # the help named neither the columns TTA adds nor which calibration it applies (a walk of docs/uncertainty.md)
     tta: bool = typer.Option(False, "--tta/--no-tta", help="Average over the 8 rotations/flips (8x slower; the "
-                             "progress then counts views, 8 a candidate per member)."),
+                             "progress counts views): adds tta_std and mutual_info, and applies the calibration "
+                             "fitted under TTA (a model without one: raw probabilities, with a warning)."),
     # bounded: 0 stopped the batching loop with a traceback and a negative size classified nothing
     batch_size: int = typer.Option(INFERENCE_BATCH_SIZE, "--batch-size", min=1,
                                    help="Candidates classified per batch, at least 1 (memory scales with it; "
@@ -690,11 +692,15 @@ def _echo_trust(out, model: str | Path | None = None, sets_warned: Sequence[str]
         what = f"raw probabilities (the model's calibration was {meta['calibration_not_applied']}: not applied)"
     elif not meta.get("calibrated"):
         what = "raw probabilities (--no-calibration)"
+    # the map's figures after a comma, not in a bracket: the held-out rows' bracket follows, and
+    # "histogram binning (15 bins per class) (3000 held-out rows: ...)" read as two asides in a row
     elif meta.get("calibration_method") == "vector":
-        what = ("calibrated with vector scaling (scale " + "/".join(f"{v:.3f}" for v in meta["calibration_scale"])
-                + ", bias " + "/".join(f"{v:+.3f}" for v in meta["calibration_bias"]) + ")")
+        what = ("calibrated with vector scaling, scale " + "/".join(f"{v:.3f}" for v in meta["calibration_scale"])
+                + " and bias " + "/".join(f"{v:+.3f}" for v in meta["calibration_bias"]))
     elif meta.get("calibration_method") == "histogram":
-        what = f"calibrated with histogram binning ({recorded(meta.get('calibration_bins'))} bins per class)"
+        bins = meta.get("calibration_bins")
+        what = ("calibrated with histogram binning, " + (f"{counted(int(bins), 'bin')} per class" if bins is not None
+                                                         else "its bins per class not recorded"))
     else:
         what = f"calibrated with temperature {meta['temperature']:.3f}"
     if meta.get("calibrated") and meta.get("tta") and meta.get("calibration_tta") is not None:

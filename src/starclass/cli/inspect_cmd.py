@@ -26,7 +26,7 @@ from starclass.cli._app import (
     show_progress,
     task_option,
 )
-from starclass.errors import StarclassError, counted, model_word, shell_word, shown_command
+from starclass.errors import StarclassError, counted, model_word, row_noun, shell_word, shown_command
 
 PASSWORD_ENV = "STARCLASS_INSPECT_PASSWORD"
 
@@ -106,9 +106,13 @@ def _summed_scores_line(counts: dict, cut) -> str:
     return "summed scores: " + "; ".join(runs)
 
 
-def _report_export(out, path: Path) -> None:
-    """Print what ``--export`` wrote: counts, consensus, and each pair's agreement and cross-table."""
-    _report_export_counts(out, path)
+def _report_export(out, path: Path, noun: str = "candidate") -> None:
+    """Print what ``--export`` wrote: counts, consensus, and each pair's agreement and cross-table.
+
+    ``noun``: what a row is (:func:`starclass.errors.row_noun`): a cutout list's export said "wrote 10 labelled
+    candidates" of 10 cutouts.
+    """
+    _report_export_counts(out, path, noun)
     people = out.meta.get("people") or {}
     if Path(path).suffix.lower() == ".csv" and people:
         # the file keeps no meta: whose class_h<k> column was whose was said nowhere (meta['people'] in an ECSV);
@@ -147,8 +151,10 @@ def _field_export_next(out, data_dir: Path, export: Path) -> str | None:
     >>> print(_field_export_next(t, Path("obs"), Path("labels.ecsv")))  # doctest: +NORMALIZE_WHITESPACE
     next: train a model on these labels with 'starclass train --task legus4-compact --mosaics obs --catalog
     labels.ecsv -o MODEL' (the compact CNN, a first try on a CPU; legus4 is StarcNet, docs/training.md), or
-    fine-tune one on them with 'starclass train --mosaics obs --catalog labels.ecsv --resume-from MODEL -o
-    NEW_MODEL'
+    fine-tune one on them with 'starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics obs --catalog
+    labels.ecsv --resume-from MODEL -o NEW_MODEL' (SO_FAR_DIR and SO_FAR.ecsv: the field MODEL was trained on and
+    its labelled catalogue, one --mosaics/--catalog pair for each field ('starclass info MODEL'); on the labels
+    of one round alone a fine-tune can forget what MODEL learnt)
     >>> t.meta["label_scheme"] = "m31-check"
     >>> _field_export_next(t, Path("obs"), Path("labels.ecsv")) is None
     True
@@ -157,14 +163,18 @@ def _field_export_next(out, data_dir: Path, export: Path) -> str | None:
         return None
     if "n_labels" in out.colnames and not (out["n_labels"] > 0).any():
         return None  # --include-unlabelled before any label: nothing to train on
+    from starclass.cli.next_steps import SO_FAR_WORDS, field_fine_tune
+
     d, e = shell_word(str(data_dir)), shell_word(str(export))
     train = shown_command(f"starclass train --task legus4-compact --mosaics {d} --catalog {e} -o MODEL")
-    tune = shown_command(f"starclass train --mosaics {d} --catalog {e} --resume-from MODEL -o NEW_MODEL")
+    # suggest's line builds the same command (one function): until 2026-12-07 the two proposed two fine-tunes,
+    # both on this field's labels alone, which can forget what MODEL learnt
+    tune = shown_command(field_fine_tune(d, str(export)))
     return (f"next: train a model on these labels with {train} (the compact CNN, a first try on a CPU; legus4 is "
-            f"StarcNet, docs/training.md), or fine-tune one on them with {tune}")
+            f"StarcNet, docs/training.md), or fine-tune one on them with {tune} ({SO_FAR_WORDS})")
 
 
-def _report_export_counts(out, path: Path) -> None:
+def _report_export_counts(out, path: Path, noun: str = "candidate") -> None:
     """The counts, consensus and agreement lines of :func:`_report_export`."""
     agr = out.meta.get("agreement", {})
     scheme = out.meta.get("label_scheme", "phangs")
@@ -178,8 +188,8 @@ def _report_export_counts(out, path: Path) -> None:
         # with --include-unlabelled every candidate is written: "wrote 800 labelled candidates" when
         # 50 were labelled
         n_lab = int((out["n_labels"] > 0).sum()) if "n_labels" in out.colnames else len(out)
-        what = (f"{counted(len(out), 'candidate')} ({n_lab} labelled, {len(out) - n_lab} without a label)"
-                if n_lab < len(out) else counted(len(out), "labelled candidate"))
+        what = (f"{counted(len(out), noun)} ({n_lab} labelled, {len(out) - n_lab} without a label)"
+                if n_lab < len(out) else counted(len(out), f"labelled {noun}"))
         echo(f"wrote {what} to {path} ({counted(int(out['tie'].sum()), 'tie')} to adjudicate)")
         from starclass.inspect.consensus import agreement_value
 
@@ -188,9 +198,9 @@ def _report_export_counts(out, path: Path) -> None:
             # three lines of "n/a" and two notes said, at length, that one person agrees with nobody
             who = (out.meta.get("people") or {}).get(people[0], people[0])
             echo(f"agreement: one person labelled ({who}): none to measure; a second person labelling the same "
-                 "candidates (--add-user) gives the pairwise agreement, Cohen's kappa and the cross-table")
+                 f"{noun}s (--add-user) gives the pairwise agreement, Cohen's kappa and the cross-table")
         elif not people:  # --include-unlabelled before any label: "n/a" four times
-            echo("agreement: nobody has labelled these candidates yet: none to measure")
+            echo(f"agreement: nobody has labelled these {noun}s yet: none to measure")
         else:
             echo(f"agreement: pairwise {_fmt(agreement_value(agr, 'pairwise'))} (all classes), "
                  f"{_fmt(agr.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
@@ -206,7 +216,7 @@ def _report_export_counts(out, path: Path) -> None:
     for pair in agr.get("inspectors", []):
         weighted = (f", weighted kappa {_fmt(pair['kappa_linear'])} (linear) / "
                     f"{_fmt(pair['kappa_quadratic'])} (quadratic)" if "kappa_linear" in pair else "")
-        echo(f"{pair['person_a']} vs {pair['person_b']}: {counted(pair['n'], 'candidate')}, agreeing "
+        echo(f"{pair['person_a']} vs {pair['person_b']}: {counted(pair['n'], noun)}, agreeing "
              f"{_fmt(pair['agree_frac'])}, Cohen's kappa {_fmt(pair['kappa'])}{weighted}")
         values = pair["values"]
         echo(f"  cross-table, rows {pair['person_a']}, columns {pair['person_b']}:")
@@ -644,7 +654,7 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     out = export_labels(engine, dataset, export_catalogue(lst, export), export,
                         include_unlabelled=include_unlabelled, summary_path=summary, scheme=scheme,
                         overwrite=overwrite, label_strings=label_strings(cfg), noun="cutout")
-    _report_export(out, export)
+    _report_export(out, export, row_noun(True))
     # the export keeps the list's 'filename': train reads it only when told so
     one = lst.file_columns[0] if len(lst.file_columns) == 1 else "file"
     files_option = "" if one == "file" or one.lower().startswith("file_") else f" --file-column {shlex.quote(one)}"

@@ -447,13 +447,30 @@ def export_file(output: Path, suffix: str = ".ecsv") -> str:
     >>> export_file(d / "sug.csv", ".csv") == str(d / "labels_1.csv")
     True
     """
+    return shlex.quote(export_path(output, suffix))
+
+
+def export_path(output: Path, suffix: str = ".ecsv") -> str:
+    """:func:`export_file`'s file, unquoted: for a command builder that quotes its words itself.
+
+    :func:`~starclass.cli.next_steps.field_fine_tune` quotes the export it is given: a name quoted
+    before it would be quoted twice there.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()) / "a b"
+    >>> d.mkdir()
+    >>> export_path(d / "sug.ecsv") == str(d / "labels.ecsv"), export_file(d / "sug.ecsv").startswith("'")
+    (True, True)
+    """
     from starclass.io.paths import short_path
 
     folder = Path(output).parent
     name, k = folder / f"labels{suffix}", 1
     while name.exists() or name.resolve() == Path(output).resolve():
         name, k = folder / f"labels_{k}{suffix}", k + 1
-    return shlex.quote(short_path(name))
+    return short_path(name)
 
 
 def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path, model: Path) -> str:
@@ -461,7 +478,11 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
 
     The data folder ``inspect`` takes is the one ``--mosaics`` named (a folder, or the folder of its
     files); until 2026-12-05 the line read ``starclass inspect DATA_DIR --catalogue ...`` even then, and
-    stopped there, though the labels go back through ``--export`` and ``train --resume-from``.
+    stopped there, though the labels go back through ``--export`` and ``train --resume-from``. The export
+    is a file named beside the suggestions (:func:`export_file`: ``labels.ecsv``, else the first free
+    ``labels_<k>.ecsv``, so that a later round's runs as printed too), and the fine-tune is the one
+    ``inspect --export`` prints (:func:`~starclass.cli.next_steps.field_fine_tune`), the fields the model was
+    trained on beside the export (until 2026-12-07 ``--catalog CANDIDATES --labels LABELS.ecsv``, the field alone).
 
     Examples
     --------
@@ -469,17 +490,35 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
     ... # doctest: +NORMALIZE_WHITESPACE
     serve them: starclass inspect f1 --catalogue 'sug 1.ecsv'; then export every label so far from the whole
     catalogue and fine-tune: starclass inspect f1 --catalogue f1/candidates.ecsv --export labels.ecsv, then
-    starclass train --mosaics f1 --catalog f1/candidates.ecsv --labels labels.ecsv --resume-from m0 -o NEW_MODEL
+    starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics f1 --catalog labels.ecsv --resume-from
+    m0 -o NEW_MODEL (SO_FAR_DIR and SO_FAR.ecsv: the field MODEL was trained on and its labelled catalogue, one
+    --mosaics/--catalog pair for each field ('starclass info MODEL'); on the labels of one round alone a fine-tune
+    can forget what MODEL learnt)
     """
+    from starclass.cli.next_steps import SO_FAR_WORDS, field_fine_tune, recorded_so_far
+
     q = shlex.quote
-    labels = export_file(output)
+    # the one export name (export_file's), unquoted: field_fine_tune quotes the words it is given
+    export = export_path(output)
     # inspect reads every FITS file of one folder: several folders (or none given) cannot be named as one
     data = data_dir_words(mosaics)
     mos = data if data_dir_of(mosaics) is not None else "MOSAICS"
+    so_far = recorded_so_far(_manifest_or_none(model), data_dir_of(mosaics))
+    tune = field_fine_tune(mos, export, str(model), so_far)
+    said = "" if so_far is not None else f" ({SO_FAR_WORDS})"
     return (f"serve them: starclass inspect {data} --catalogue {q(str(output))}; then export every label so far "
             f"from the whole catalogue and fine-tune: starclass inspect {data} --catalogue {q(str(candidates))} "
-            f"--export {labels}, then starclass train --mosaics {mos} --catalog {q(str(candidates))} --labels "
-            f"{labels} --resume-from {q(str(model))} -o NEW_MODEL")
+            f"--export {q(export)}, then {tune}{said}")
+
+
+def _manifest_or_none(model: Path) -> dict | None:
+    """The model's manifest, or None where it cannot be read (a hint never fails for it)."""
+    from starclass.learn.checkpoint import read_manifest
+
+    try:
+        return read_manifest(model)
+    except Exception:
+        return None
 
 
 def store_mosaics_folder(store: Path) -> Path | None:

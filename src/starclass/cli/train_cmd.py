@@ -1861,7 +1861,8 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         # blank (constant) cutouts are left out of every fold, as of a single training
         no_data = cutout_band_no_data(cutouts.images, cfg)
         keep = np.flatnonzero(leave_out_blank(inputs, cfg, np.ones(len(cutouts), dtype=bool), str(cutouts.source),
-                                              what="training", no_data=no_data))
+                                              what="training", no_data=no_data,
+                                              places=[cutouts.row_place(i) for i in range(len(cutouts))]))
         from starclass.learn.cutouts import runaway_zscore_note, zero_padding_note, zero_padding_rows
 
         # zeros that may be a survey's padding are trained on as sky in every fold: said as for one training

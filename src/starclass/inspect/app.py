@@ -52,7 +52,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, counted, row_noun
 from starclass.inspect import db, listen
 from starclass.inspect.field import (
     CATALOGUE_NAMES,
@@ -358,7 +358,9 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = DEF
                      allowed_hosts=LOOPBACK_HOSTS if loopback else None,
                      force_secure_cookies=force_secure_cookies, scheme=scheme)
     shown = f"[{host}]" if ":" in host else host
-    echo(f"starclass inspect: serving {counted(len(field.ids), 'candidate')} from {field.data_dir}")
+    # a cutout list's rows are cutouts, as suggest and train call them ("serving 10 candidates" of 10 cutouts)
+    noun = row_noun(field.kind == "cutouts")
+    echo(f"starclass inspect: serving {counted(len(field.ids), noun)} from {field.data_dir}")
     s = app.state.scheme
     # a task name over the scheme name's 32 characters is cut there, with a digest: the task named whole beside it
     whole = task_of(s.name) if s.name.lower().startswith(TASK_SCHEME_PREFIX) else ""
@@ -369,7 +371,7 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = DEF
     if prerender_all:
         todo = sum(not field.cache.is_cached(r) for r in range(len(field.ids)))
         if todo:
-            echo(f"rendering the pictures of {counted(todo, 'candidate')} in the background "
+            echo(f"rendering the pictures of {counted(todo, noun)} in the background "
                  f"(cache: {field.cache.dir})")
     echo(f"open http://{shown}:{port}/ (Ctrl-C to stop)")
     if not loopback:

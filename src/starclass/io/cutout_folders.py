@@ -417,6 +417,9 @@ class CutoutSet:
     #: (:func:`fits_cutout_unit`): the units :func:`units_seen` and :func:`mixed_units_note` (band by band: by
     #: file column, ``file_<band>``) speak of; a set built by hand may leave out the column
     fits_units: list[tuple] = field(default_factory=list)
+    #: the lists :func:`concat_cutout_sets` joined, in order: ``(source, rows, lines)`` of each, so that a row is
+    #: named in its own list (:meth:`row_place`); [] for a set read from one list or folder
+    parts: list[tuple] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -446,8 +449,44 @@ class CutoutSet:
             return np.asarray(self.native_sizes, dtype=np.int64)
         return np.full(len(self), int(self.images.shape[-1]) if self.images.ndim == 4 else 0, dtype=np.int64)
 
+    def row_place(self, i: int) -> str:
+        """Row ``i`` (0-based) as messages name it: its row and line in its list, and its file.
+
+        A set of several lists joined (:func:`concat_cutout_sets`) names the row in its own list: the
+        joined set's row 332 is a row of neither file.
+
+        Examples
+        --------
+        >>> a = CutoutSet(images=np.zeros((2, 1, 4, 4), np.float32), table=None, files=["a.png", "b.png"],
+        ...               labels=None, groups=np.array(["a", "b"]), source=Path("start.csv"), lines=[2, 3])
+        >>> b = CutoutSet(images=np.zeros((1, 1, 4, 4), np.float32), table=None, files=["c.png"], labels=None,
+        ...               groups=np.array(["c"]), source=Path("round1.csv"), lines=[2])
+        >>> a.row_place(1)
+        "row 2 (line 3 of the file), file 'b.png'"
+        >>> both = CutoutSet(images=np.zeros((3, 1, 4, 4), np.float32), table=None, files=["/a.png", "/b.png",
+        ...                  "/c.png"], labels=None, groups=np.array(["a", "b", "c"]),
+        ...                  parts=[(Path("start.csv"), 2, [2, 3]), (Path("round1.csv"), 1, [2])])
+        >>> both.row_place(2)
+        "row 1 (line 2 of the file) of round1.csv, file '/c.png'"
+        """
+        def said(j: int, source: Path, lines: list[int] | None, of: str = "") -> str:
+            # a folder of label folders has no rows: its file is the place
+            if lines is None and Path(source).is_dir():
+                return f"file {self.files[i]!r}{of}"
+            return f"{_row_line(j, lines)}{of}, file {self.files[i]!r}"
+
+        i = int(i)
+        start = 0
+        for source, n, lines in self.parts:
+            if i < start + n:
+                return said(i - start, source, lines, f" of {source}")
+            start += n
+        return said(i, self.source, self.lines)
+
     def where(self, i: int) -> str:
         """Human-readable place of row ``i``: the file and, for a CSV, the row and line."""
+        if self.parts:
+            return self.row_place(i)
         if self.source.is_file():
             return f"{self.source}: {_row_line(i, self.lines)}, file {self.files[i]!r}"
         return f"{self.root / self.files[i]}"
@@ -3211,7 +3250,8 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
                      all_planes_named=all(cs.all_planes_named for cs in sets),
                      named_cubes=sum(cs.named_cubes for cs in sets), native_sizes=joined("native_sizes"),
                      native_zero_padding=joined("native_zero_padding"), pixel_kinds=joined("pixel_kinds"),
-                     fits_units=[u for cs in sets for u in cs.fits_units])
+                     fits_units=[u for cs in sets for u in cs.fits_units],
+                     parts=[p for cs in sets for p in (cs.parts or [(cs.source, len(cs), cs.lines)])])
 
 
 #: A cutout folder of this many rows or more shows the progress of its reading (read_cutout_folder's ``progress``)

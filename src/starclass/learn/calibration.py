@@ -1449,7 +1449,8 @@ def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str
 
 
 def leave_out_blank(inputs: np.ndarray, cfg: TaskConfig, keep: np.ndarray, source: str, *, what: str = "calibration",
-                    row_numbers: np.ndarray | None = None, no_data: np.ndarray | None = None) -> np.ndarray:
+                    row_numbers: np.ndarray | None = None, no_data: np.ndarray | None = None,
+                    places: Sequence[str] | None = None) -> np.ndarray:
     """``keep`` without the rows whose input is blank (constant) in some band, with a warning.
 
     ``classify`` never gives such a row probabilities (class_pred 0; a network is confidently
@@ -1479,6 +1480,11 @@ def leave_out_blank(inputs: np.ndarray, cfg: TaskConfig, keep: np.ndarray, sourc
         cutout's file, :func:`starclass.stamps.images.cutout_band_no_data`). Such a row reads as
         blank only because it was filled: it is left out all the same, but said to have no data
         (:func:`starclass.learn.classify.blank_words`), in a warning of its own.
+    places : sequence of str, optional
+        Each input row's place in words, as the other row messages name it (a cutout list's
+        :meth:`starclass.io.cutout_folders.CutoutSet.row_place`: ``row 5 (line 6 of the file), file
+        'a.png'``, with its list where several were joined); given, the warning names the rows by them,
+        after a colon, instead of by ``row_numbers`` in a bracket.
 
     Returns
     -------
@@ -1524,11 +1530,17 @@ def leave_out_blank(inputs: np.ndarray, cfg: TaskConfig, keep: np.ndarray, sourc
     for rows, nd in ((np.flatnonzero(blank & ~empty), False), (np.flatnonzero(empty), True)):
         if not rows.size:
             continue
-        numbers = rows + 1 if row_numbers is None else np.asarray(row_numbers, dtype=np.int64)[rows]
-        named = ", ".join(str(int(r)) for r in numbers[:5]) + (", ..." if rows.size > 5 else "")
+        if places is not None:
+            # train --stamps SO_FAR.csv --stamps LABELS.csv named "row 332" of the two lists joined, a row of
+            # neither file: each row by its own list's row and line, as a cutout list's errors name it
+            named = "; ".join(str(places[int(r)]) for r in rows[:5]) + ("; ..." if rows.size > 5 else "")
+            said = f": {named};"
+        else:
+            numbers = rows + 1 if row_numbers is None else np.asarray(row_numbers, dtype=np.int64)[rows]
+            named = ", ".join(str(int(r)) for r in numbers[:5]) + (", ..." if rows.size > 5 else "")
+            said = f" ({'row' if rows.size == 1 else 'rows'} {named}):"
         warnings.warn(f"{rows.size} of the {n_labelled} labelled {what} rows of {source} "
-                      f"{blank_words(nd, rows.size, image=True)} ({'row' if rows.size == 1 else 'rows'} {named}): "
-                      "left out, as classify leaves them unclassified",
+                      f"{blank_words(nd, rows.size, image=True)}{said} left out, as classify leaves them unclassified",
                       stacklevel=3)
     return keep
 
@@ -1623,7 +1635,8 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
                     precision: bool | str | None = None, method: str = "temperature",
                     n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False,
                     progress: bool | None = False, no_data: np.ndarray | None = None,
-                    rows_from: dict[str, Any] | None = None, said_as: str | None = None) -> ModelCalibration:
+                    rows_from: dict[str, Any] | None = None, said_as: str | None = None,
+                    places: Sequence[str] | None = None) -> ModelCalibration:
     """(Re)fit the calibration of a saved ensemble on labelled inputs and store it in its manifest.
 
     The rows must be held out from training: on the rows its weights were fitted on a network
@@ -1669,6 +1682,9 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
     said_as : str, optional
         How the messages and warnings name the rows (the file as the user typed it, ``heldout.csv``) where
         ``source``, recorded, is absolute; None: ``source``.
+    places : sequence of str, optional
+        Each row's place in words (a cutout list's :meth:`~starclass.io.cutout_folders.CutoutSet.row_place`),
+        for the warning of blank rows (:func:`leave_out_blank`).
 
     Returns
     -------
@@ -1701,7 +1717,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
     cal, class_names = _calibrate_model(
         model_path, inputs, class_values, source=source, overwrite=overwrite, batch_size=batch_size, device=device,
         precision=precision, method=method, n_bins=n_bins, allow_training_rows=allow_training_rows, progress=progress,
-        no_data=no_data, rows_from=rows_from, said_as=said_as)
+        no_data=no_data, rows_from=rows_from, said_as=said_as, places=places)
     # where starclass calibrate says WARNING: (it prints these warnings); a fine-tune's refit keeps them in its notes
     warn_cautions(cal, class_names, stacklevel=2)
     return cal
@@ -1710,7 +1726,8 @@ def calibrate_model(model_path: str | os.PathLike, inputs: np.ndarray, class_val
 def _calibrate_model(model_path, inputs, class_values, *, source: str, overwrite: bool = False,
                      batch_size: int = INFERENCE_BATCH_SIZE, device=None, precision=None, method: str = "temperature",
                      n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False, progress: bool | None = False,
-                     no_data=None, rows_from=None, said_as: str | None = None) -> tuple[ModelCalibration, list[str]]:
+                     no_data=None, rows_from=None, said_as: str | None = None,
+                     places: Sequence[str] | None = None) -> tuple[ModelCalibration, list[str]]:
     """:func:`calibrate_model` without warning the fitted map's cautions; the calibration and the task's class names."""
     # the file as typed in what is said; the absolute path (source) in what is recorded: calibrate's own line named
     # 'heldout_labels.csv' while its warning of the blank rows beside it named '/tmp/run/heldout_labels.csv'
@@ -1751,7 +1768,7 @@ def _calibrate_model(model_path, inputs, class_values, *, source: str, overwrite
     keep = y >= 0
     if not keep.any():
         raise StarclassError(f"calibration data ({named}): no row has a class of the task {list(cfg.classes)}")
-    keep = leave_out_blank(np.asarray(inputs), cfg, keep, named, no_data=no_data)
+    keep = leave_out_blank(np.asarray(inputs), cfg, keep, named, no_data=no_data, places=places)
     if why := merge_emptied_note(cfg, class_values, y[keep], named):
         # binary labels (1 cluster, 2 non-cluster) of an m31-binary model went through its merge from the
         # PHANGS four, 2 -> 1, and calibrate said only "no row of class(es) [2]"

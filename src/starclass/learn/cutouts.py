@@ -501,7 +501,7 @@ def fit_cutouts(config: TaskConfig, cutouts: CutoutSet, *, outdir: str | os.Path
     # leaves it out, so training on it taught a class for a picture classify never scores
     empty = cutout_band_no_data(cutouts.images[rows], config)
     keep = leave_out_blank(inputs, config, np.ones(rows.size, dtype=bool), str(cutouts.source), what="training",
-                           row_numbers=rows + 1, no_data=empty)
+                           row_numbers=rows + 1, no_data=empty, places=[cutouts.row_place(i) for i in rows])
     # zeros that may be a survey's padding are trained on as sky, as classify reads them: said as classify --stamps
     # says it, of the rows trained on (an all-zero cutout is blank, said above)
     used = np.zeros(len(cutouts), dtype=bool)
