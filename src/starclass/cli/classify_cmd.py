@@ -301,9 +301,8 @@ def classify_command(
 
     labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
     # after --votes, how to score class_joint too (evaluate scores class_pred unless told)
-    from starclass.io.catalog import catalog_format
-
     from starclass.evaluate.compare import field_references
+    from starclass.io.catalog import catalog_format
 
     refs = field_references(mosaics_folder(mosaics))  # a simulated field's truth beside its mosaics, named
     echo(next_after_classifying_mosaics(output, model, mosaics, labelled=labelled,
