@@ -303,11 +303,13 @@ def classify_command(
 
     labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
     # after --votes, how to score class_joint too (evaluate scores class_pred unless told)
+    from starclass.evaluate.compare import field_references
     from starclass.io.catalog import catalog_format
 
+    refs = field_references(mosaics_folder(mosaics))  # a simulated field's truth beside its mosaics, named
     echo(next_after_classifying_mosaics(output, model, mosaics, labelled=labelled,
-                                        recorded=catalog_format(output) == "ascii.ecsv")
-         + joint_next(output, votes, labelled))
+                                        recorded=catalog_format(output) == "ascii.ecsv", references=refs)
+         + joint_next(output, votes, labelled, references=refs))
 
 
 def _inputs_there(mosaics: list[Path] | None, catalog: Path | None, stamps: Path | None) -> bool:
@@ -739,7 +741,8 @@ def _echo_trust(out, model: str | Path | None = None, sets_warned: Sequence[str]
         typer.echo(f"WARNING: {said}", err=True)
 
 
-def joint_next(output: str | Path, votes: Path | None, labelled: bool, stamps: str | Path | None = None) -> str:
+def joint_next(output: str | Path, votes: Path | None, labelled: bool, stamps: str | Path | None = None,
+               references: Sequence[Path] = ()) -> str:
     """What the 'next:' line adds after ``classify --votes``: how to score ``class_joint``, not ``class_pred``.
 
     ``evaluate`` scores ``class_pred`` unless told otherwise; after ``--votes`` the line named only that
@@ -759,6 +762,9 @@ def joint_next(output: str | Path, votes: Path | None, labelled: bool, stamps: s
         Whether the classification holds labels (``class_ref``); else a reference is named.
     stamps : str or Path, optional
         ``--stamps`` as given (a cutout folder or list); None for mosaics.
+    references : sequence of Path
+        The field's labelled catalogues (:func:`~starclass.evaluate.compare.field_references`), named in place
+        of ``TRUTH.ecsv``.
 
     Returns
     -------
@@ -783,7 +789,7 @@ def joint_next(output: str | Path, votes: Path | None, labelled: bool, stamps: s
     if votes is None:
         return ""
     if labelled or stamps is None:
-        ref = "" if labelled else " -r TRUTH.ecsv"
+        ref = "" if labelled else _reference_words(references)
         return (f"; people and model together (class_joint): "
                 f"{shown_command(f'starclass evaluate {shell_word(output)}{ref} --pred-column {CLASS_JOINT}')}")
     from starclass.io.cutout_folders import cutout_list_path
@@ -843,8 +849,28 @@ def next_after_classifying(output: str | Path, model: str | Path, stamps: str | 
             f"{shown_command(f'starclass suggest {m} {out} -n 20 -o suggest.csv')}")
 
 
+def _reference_words(references: Sequence[Path]) -> str:
+    """`` -r FIELD/truth.ecsv -r FIELD/humans.ecsv`` for the field's labelled catalogues, else `` -r TRUTH.ecsv``."""
+    return "".join(f" -r {shell_word(str(r))}" for r in references) if references else " -r TRUTH.ecsv"
+
+
+def mosaics_folder(mosaics: Sequence[Path] | None) -> Path | None:
+    """The one folder the mosaics given lie in (a folder given, or the files' one folder), else None.
+
+    Examples
+    --------
+    >>> mosaics_folder([Path("d/a_f555w.fits"), Path("d/a_f814w.fits")])
+    PosixPath('d')
+    >>> mosaics_folder(None) is None
+    True
+    """
+    folders = {Path(m) if Path(m).is_dir() else Path(m).parent for m in mosaics or ()}
+    return folders.pop() if len(folders) == 1 else None
+
+
 def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaics: list[Path] | None, *,
-                                   labelled: bool, store: bool = False, recorded: bool = False) -> str:
+                                   labelled: bool, store: bool = False, recorded: bool = False,
+                                   references: Sequence[Path] = ()) -> str:
     """The line after ``classify MOSAICS``' "written OUT": how to score the classification, or what to label.
 
     A new user's walk of docs/uncertainty.md (2026-12-06) ended ``classify`` on mosaics with "written
@@ -871,6 +897,11 @@ def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaic
         a walk of the docs (2026-12-07) classified every candidate again in ``suggest``, three times as long,
         and was warned of 18 columns renamed ``<name>_input`` in the suggestions, where ``suggest --help`` says
         a classification by the model needs no ``--mosaics``.
+    references : sequence of Path
+        The field's labelled catalogues found beside its mosaics
+        (:func:`~starclass.evaluate.compare.field_references`: a simulated field's ``truth.ecsv``,
+        ``humans.ecsv``), named in the commands; without them the placeholder ``TRUTH.ecsv`` (said until
+        2026-12-07 after ``classify --stamps STORE.h5`` whose recorded mosaics' folder held the truth).
 
     Returns
     -------
@@ -882,9 +913,17 @@ def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaic
     "next: score it with 'starclass evaluate out.ecsv', or as one page with 'starclass report out.ecsv'"
     >>> print(next_after_classifying_mosaics("out.ecsv", "m", None, labelled=False))
     ... # doctest: +NORMALIZE_WHITESPACE
-    next: score it against a labelled catalogue of the field with 'starclass evaluate out.ecsv -r TRUTH.ecsv',
-    or as one page with 'starclass report out.ecsv -r TRUTH.ecsv'; or choose the candidates people should label
-    with 'starclass suggest m out.ecsv --mosaics DATA_DIR -n 200 -o suggestions.ecsv'
+    next: score it against a labelled catalogue of the field (TRUTH.ecsv: a truth, the people's labels, an
+    'inspect --export') with 'starclass evaluate out.ecsv -r TRUTH.ecsv', or as one page with 'starclass report
+    out.ecsv -r TRUTH.ecsv'; or choose the candidates people should label with 'starclass suggest m out.ecsv
+    --mosaics DATA_DIR -n 200 -o suggestions.ecsv'
+
+    A simulated field's truth beside its mosaics is named:
+
+    >>> next_after_classifying_mosaics("out.ecsv", "m", None, labelled=False,
+    ...                                references=[Path("f/truth.ecsv")]).split("; or ")[0]
+    "next: score it against the field's truth.ecsv with 'starclass evaluate out.ecsv -r f/truth.ecsv', or as one \
+page with 'starclass report out.ecsv -r f/truth.ecsv'"
     >>> next_after_classifying_mosaics("out.ecsv", "m", None, labelled=False, store=True).split("; or ")[-1]
     "choose the candidates people should label with 'starclass suggest m out.ecsv -n 200 -o suggestions.ecsv'"
     >>> next_after_classifying_mosaics("out.ecsv", "m", None, labelled=False, recorded=True).split("; or ")[-1]
@@ -900,9 +939,12 @@ def next_after_classifying_mosaics(output: str | Path, model: str | Path, mosaic
                 f"{shown_command(f'starclass report {out}')}")
     # a store's classification carries its prob_<k>: suggest ranks them as they are (no stamps cut again)
     mos = "" if store or recorded else f" --mosaics {data_dir_words(mosaics)}"
-    return (f"next: score it against a labelled catalogue of the field with "
-            f"{shown_command(f'starclass evaluate {out} -r TRUTH.ecsv')}, or as one page with "
-            f"{shown_command(f'starclass report {out} -r TRUTH.ecsv')}; or choose the candidates people should "
+    ref = _reference_words(references)
+    against = (f"the field's {' and '.join(r.name for r in references)}" if references else
+               "a labelled catalogue of the field (TRUTH.ecsv: a truth, the people's labels, an 'inspect --export')")
+    return (f"next: score it against {against} with "
+            f"{shown_command(f'starclass evaluate {out}{ref}')}, or as one page with "
+            f"{shown_command(f'starclass report {out}{ref}')}; or choose the candidates people should "
             f"label with {shown_command(f'starclass suggest {m} {out}{mos} -n 200 -o suggestions.ecsv')}")
 
 
@@ -1034,8 +1076,13 @@ def _classify_store(store_path: Path, *, model: Path, output: Path, tta: bool, b
         warnings.warn(trained_line, UserWarning, stacklevel=2)  # said on stderr as "warning: ..." by command()
     echo(f"written {output}")
     labelled = CLASS_REF in out.colnames and bool((np.asarray(out[CLASS_REF]) > 0).any())
-    echo(next_after_classifying_mosaics(output, model, None, labelled=labelled, store=True)
-         + joint_next(output, votes, labelled))
+    # the store's recorded mosaics' folder: a simulated field's truth.ecsv / humans.ecsv there are named
+    # (the placeholder TRUTH.ecsv was, 2026-12-07), by evaluate's rule for its no-reference hint
+    from starclass.evaluate.compare import field_references
+
+    refs = field_references(folder)
+    echo(next_after_classifying_mosaics(output, model, None, labelled=labelled, store=True, references=refs)
+         + joint_next(output, votes, labelled, references=refs))
 
 
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,

@@ -3440,9 +3440,37 @@ def demo_references_hint(pred: object) -> str:
     """
     if not isinstance(pred, (str, Path)):
         return ""
-    field = Path(pred).parent / "test_field"
-    found = [field / name for name in ("truth.ecsv", "humans.ecsv") if (field / name).is_file()]
+    found = field_references(Path(pred).parent / "test_field")
     return (": the demo's, " + " ".join(f"-r {shell_word(str(f))}" for f in found)) if found else ""
+
+
+def field_references(folder: str | Path | None) -> list[Path]:
+    """The labelled catalogues a simulated field's folder holds (``truth.ecsv``, ``humans.ecsv``), those there.
+
+    One rule for the hints that name a reference: evaluate's refusal of a catalogue without one (beside a
+    demo's output) and ``classify``'s ``next:`` line (the mosaics' folder, or the one a stamp store records),
+    which named the placeholder ``TRUTH.ecsv`` where the field's own truth lay beside its mosaics.
+
+    Parameters
+    ----------
+    folder : str, Path or None
+        The field's folder; None (no one folder known) finds nothing.
+
+    Returns
+    -------
+    list of Path
+        The files there, truth first; empty where none is.
+
+    Examples
+    --------
+    >>> field_references("no/such/folder")
+    []
+    >>> field_references(None)
+    []
+    """
+    if folder is None:
+        return []
+    return [Path(folder) / name for name in ("truth.ecsv", "humans.ecsv") if (Path(folder) / name).is_file()]
 
 
 def check_comparable(pred: str | Path, references: ReferencesLike | None = None, *,
