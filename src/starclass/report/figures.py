@@ -523,6 +523,9 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     ax.set_ylabel("cumulative fraction")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
+    # a title naming its reference ("... per predicted class (reference ngc1566_humans)", a page of several) ran
+    # past the figure's edges: wrapped to the panel
+    fit_titles(fig)
     return fig
 
 
