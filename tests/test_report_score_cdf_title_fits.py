@@ -22,3 +22,10 @@ def test_long_reference_title_inside_figure():
     width = fig.get_figwidth() * fig.dpi
     assert box.x0 >= 0 and box.x1 <= width, (box, width)  # nothing of the title cut off at the edges
     assert " ".join(ax.get_title().split()) == title  # every word kept, wrapped only
+
+
+def test_one_reference_title_stays_one_line():
+    # the title that fits the figure is not broken to the (narrower) panel's width
+    title = "how sure the predictions are, per predicted class"
+    fig = fig_score_cdf({1: np.array([0.6, 0.7, 0.9]), 2: np.array([0.55, 0.8])}, title)
+    assert fig.axes[0].get_title() == title
