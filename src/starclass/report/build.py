@@ -243,15 +243,18 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
     return s
 
 
-def _curves_section(c: Comparison, task: EvalTask) -> Section:
+def _curves_section(c: Comparison, task: EvalTask, several: bool = False) -> Section:
     rname = c.ref_name
+    # the same class and quantity under truth and under humans shared one title and one alt text (until
+    # 2026-12-07): with more than one reference on the page each threshold and trend title names its own
+    against = f" (reference {rname})" if several else ""
     named = figure_names(task)
     s = Section(f"{c.heading()}: scores, curves and thresholds", key=f"curves_{rname}")
     for cs in c.curves:
         for msg in cs.skipped:
             s.note(msg)
         if cs.roc:
-            s.figure(f"roc_pr_{cs.merge}_{rname}", F.fig_curves(cs.roc, cs.pr, cs.title, named), "")
+            s.figure(f"roc_pr_{cs.merge}_{rname}", F.fig_curves(cs.roc, cs.pr, cs.title + against, named), "")
             cols = cs.areas.colnames
             # the raw probabilities' areas (given where the calibrated ones tie ranks) said, with their intervals
             raw = ("; roc_auc_raw and average_precision_raw: the same on prob_<k>_raw (the calibrated prob_<k> tie "
@@ -262,8 +265,8 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
                     + ("; each with its 95% bootstrap interval (roc_auc_lo, roc_auc_hi, average_precision_lo, "
                        "average_precision_hi)" if "roc_auc_lo" in cols else "") + raw + ".")
     # the title says what the figure shows: it repeated the x label ("score of the predicted class")
-    s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "how sure the predictions are, per predicted class",
-                                                   named),
+    s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "how sure the predictions are, per predicted class"
+                                                   + against, named),
              "Cumulative distribution of the probability of the predicted class, per predicted class "
              "(StarcNet Fig. 5).")
     s.table(f"score_quantiles_{rname}", c.score_quantiles, "Score quartiles per predicted class.")
@@ -290,7 +293,7 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
                       else ""))
         if st.note:
             s.note(st.note)
-        s.figure(f"threshold_{suffix}", F.fig_threshold(st.scan, st.chosen, f"{what}{called} vs rest",
+        s.figure(f"threshold_{suffix}", F.fig_threshold(st.scan, st.chosen, f"{what}{called} vs rest{against}",
                                                         xlabel=f"threshold on the score of {what}{called}"
                                                         # the scan is on the raw probabilities when the
                                                         # catalogue has them: say so, as the text does
@@ -304,7 +307,7 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
                      F.fig_vs_magnitude(st.magnitude,
                                         # "objects brighter than m" read as cut off (until 2026-12-07); the
                                         # title names the selection and the quantity, as each trend's does
-                                        f"{what}{called} vs rest against magnitude ({st.magnitude_band}), "
+                                        f"{what}{called} vs rest{against} against magnitude ({st.magnitude_band}), "
                                         f"threshold {st.magnitude_threshold:.3f}{whose}; each point counts the "
                                         "objects brighter than the magnitude on the x axis",
                                         st.magnitude_band), "")
@@ -332,8 +335,8 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
             s.figure(f"vs_{key}_{suffix}",
                      # the seven trend panels of a class were all titled "threshold 0.500", their alt texts one
                      # sentence (until 2026-12-07): each names its selection and quantity
-                     F.fig_vs_quantity(tab, f"{what}{called} vs rest against {quantity_label(qname)}, threshold "
-                                            f"{tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
+                     F.fig_vs_quantity(tab, f"{what}{called} vs rest{against} against {quantity_label(qname)}, "
+                                            f"threshold {tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
                      "")
             s.table(f"vs_{key}_{suffix}", tab,
                     f"Purity, recall, F1 of the {what} selection in equal-number bins of {qname}.")
@@ -1437,7 +1440,7 @@ def _add_sections(ev: Evaluation, add: Callable[[Section], None], sections: list
     for c in ev.comparisons:
         add(_metrics_section(c, ev.task, n_boot))
         if c.scores is not None:
-            add(_curves_section(c, ev.task))
+            add(_curves_section(c, ev.task, several=len(ev.comparisons) > 1))
         if c.trust is not None:
             add(_trust_section(c))
         if c.by:

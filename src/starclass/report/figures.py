@@ -523,6 +523,14 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     ax.set_ylabel("cumulative fraction")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
+    # a title naming its reference ("... per predicted class (reference ngc1566_humans)", a page of several) ran
+    # past the figure's edges: broken where it would, centred on the panel, leave the figure (the panel's own
+    # width broke the one-reference title, which fits, in two)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    centre = (box.x0 + box.x1) / 2 / fig.dpi
+    fit_text_width(ax.title, 2 * min(centre, fig.get_figwidth() - centre) - 0.1, renderer)
     return fig
 
 
