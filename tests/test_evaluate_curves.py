@@ -126,3 +126,28 @@ def test_threshold_for_purity_on_exactly_as_many_objects_as_it_must_select_says_
     y11 = np.r_[y, False]
     with pytest.raises(StarclassError, match=r"best purity 0\.500"):
         threshold_for_purity(y11, np.r_[np.linspace(0.95, 0.05, 10), 0.01], 0.8)
+
+
+def test_threshold_for_purity_on_a_table_no_larger_than_the_rule_whose_class_share_meets_the_target_chooses_nothing():
+    # ten objects, nine of them clusters (share 0.9 >= 0.8), min_selected 10: the only selection the rule allows is
+    # all ten, so the lowest score was returned as "the threshold for purity 0.80" (select-all, purity 0.9 the
+    # class's share, recall 1), whatever the scores said
+    from starclass.evaluate.threshold import purity_choice_of_weights, threshold_for_purity
+
+    y = np.ones(10, bool)
+    y[3] = False
+    score = np.linspace(0.95, 0.05, 10)
+    # by hand: selections of >= 10 of 10 rows are the whole table, which no threshold can leave a row out of
+    assert int(np.sum(score >= score.min())) == len(y) == 10 and np.mean(y) >= 0.8
+    with pytest.raises(StarclassError) as err:
+        threshold_for_purity(y, score, 0.8)
+    said = str(err.value)
+    assert said == ("no threshold can be chosen for purity 0.80: the rule selects at least 10 objects and there are "
+                    "10 objects in all; it needs more than 10 for a threshold to leave any out (too few for the rule, "
+                    "not a result of the scores)"), said
+    # the bootstrap's choice agrees: undefined on the table's own weights
+    assert np.isnan(purity_choice_of_weights(y, score, 0.8)(np.ones(10))).all()
+    # eleven rows (one more non-cluster at the bottom) and purity 0.85: the rule has a choice, all eleven (9/11 =
+    # 0.82, by hand) miss it and the ten highest (9/10) reach it
+    r = threshold_for_purity(np.r_[y, False], np.r_[score, 0.01], 0.85)
+    assert (r["n_selected"], r["purity"], r["threshold"]) == (10, 9 / 10, float(score[-1]))

@@ -56,3 +56,30 @@ def test_two_pred_columns_of_one_file_write_their_own_science_tables(tmp_path, m
     ml = {n for n in written["class_ml"] if n.startswith(science) and "class_human_mode" not in n}
     h1 = {n for n in written["class_h1"] if n.startswith(science) and "class_human_mode" not in n}
     assert ml and h1 and not ml & h1, (ml, h1)
+
+
+def test_the_quality_ratio_and_common_box_counts_name_the_scored_column_against_another_file(tmp_path):
+    # `evaluate A.ecsv --pred-column class_ml -r B.ecsv` wrote box_counts_a_class_ml.ecsv but named the same counts
+    # n_A in quality_ratio.ecsv and A in box_counts_common.ecsv: the file alone, as any other column of A would be
+    from starclass.datasets.catalogs import fake_catalogs
+
+    cat, truth = fake_catalogs(120, seed=1)
+    cat["class_ml"] = cat["class_pred"]
+    cat.remove_column("class_pred")
+    cat.write(tmp_path / "A.ecsv")
+    truth.write(tmp_path / "B.ecsv")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "A.ecsv"), "--pred-column", "class_ml", "-r",
+                              str(tmp_path / "B.ecsv"), "--bootstrap", "0", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    tables = out / "tables"
+    assert (tables / "box_counts_a_class_ml.ecsv").exists()
+    qr = Table.read(tables / "quality_ratio.ecsv")
+    assert "n_A_class_ml" in qr.colnames and "n_A" not in qr.colnames, qr.colnames
+    assert list(qr.meta["methods"]) == ["A_class_ml", "B"]
+    common = Table.read(tables / "box_counts_common.ecsv")
+    assert set(common["catalogue"]) == {"A_class_ml", "B"}, set(common["catalogue"])
+    # the counts are the class_ml column's, counted by hand on the objects both catalogues classify (all 120)
+    assert qr.meta["objects"] == len(cat)
+    mine = common[(common["catalogue"] == "A_class_ml") & (common["class"] == "1")]
+    assert int(mine["n"][0]) == int(np.sum(np.asarray(cat["class_ml"]) == 1))

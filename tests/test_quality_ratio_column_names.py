@@ -66,7 +66,9 @@ def test_catalogues_of_their_own_files_keep_their_names(tmp_path):
                               str(tmp_path / "people.ecsv"), "--bootstrap", "0", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     q = Table.read(tmp_path / "ev" / "tables" / "quality_ratio.ecsv")
-    assert q.colnames[2:4] == ["n_cat", "n_people"]  # n_prediction until 2026-12-07
+    # the files' names, the scored one's with its column as its box_counts_cat_class_ml (n_prediction, then n_cat,
+    # until 2026-12-07)
+    assert q.colnames[2:4] == ["n_cat_class_ml", "n_people"]
 
 
 @pytest.mark.skipif(not (SHARED_DATA / "legus").is_dir(), reason="needs ../shared/data/legus")

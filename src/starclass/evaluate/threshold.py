@@ -114,7 +114,9 @@ def threshold_for_purity(y_true: ArrayLike, score: ArrayLike, target: float = 0.
     Raises
     ------
     StarclassError
-        If no threshold selecting at least ``min_selected`` objects reaches the target.
+        If no threshold selecting at least ``min_selected`` objects reaches the target, or the
+        table has no more than ``min_selected`` objects (every threshold the rule allows selects
+        them all, whatever the scores: too few for the rule).
 
     Examples
     --------
@@ -140,19 +142,21 @@ def threshold_for_purity(y_true: ArrayLike, score: ArrayLike, target: float = 0.
     last_of_tie = np.r_[s_sorted[1:] != s_sorted[:-1], True]
     purity = tp / n
     ok = last_of_tie & (purity >= target) & (n >= min_selected)
+    # the target as given where two decimals would change it: 0.999 read "purity 1.00", a target no
+    # threshold can miss
+    shown = f"{target:.2f}" if round(target, 2) == target else f"{target:g}"
+    if len(y) <= min_selected:
+        # no threshold can leave any row out, whatever the scores: with fewer rows "best purity 0.000" read as if
+        # the scores were useless; with exactly min_selected (a 10-row table) "best purity 0.500" was the class's
+        # share, the purity of selecting every row, read as the model's result, and where that share met the
+        # target the lowest score was "chosen", select-all given as the threshold for the purity (until
+        # 2026-12-07). One refusal for all three: the table is too small for the rule
+        raise StarclassError(
+            f"no threshold can be chosen for purity {shown}: the rule selects at least "
+            f"{counted(min_selected, noun)} and there {'is' if len(y) == 1 else 'are'} {counted(len(y), noun)} "
+            f"in all; it needs more than {min_selected} for a threshold to leave any out (too few for the rule, "
+            "not a result of the scores)")
     if not ok.any():
-        # the target as given where two decimals would change it: 0.999 read "purity 1.00", a target no
-        # threshold can miss
-        shown = f"{target:.2f}" if round(target, 2) == target else f"{target:g}"
-        if len(y) <= min_selected:
-            # no threshold can leave any row out: with fewer rows "best purity 0.000" read as if the scores were
-            # useless, and with exactly min_selected (a 10-row table) "best purity 0.500" was the class's share,
-            # the purity of selecting every row, read as the model's result (until 2026-12-07)
-            raise StarclassError(
-                f"no threshold can be chosen for purity {shown}: the rule selects at least "
-                f"{counted(min_selected, noun)} and there {'is' if len(y) == 1 else 'are'} {counted(len(y), noun)} "
-                f"in all; it needs more than {min_selected} for a threshold to leave any out (too few for the rule, "
-                "not a result of the scores)")
         why = f"best purity {float(np.max(np.where(last_of_tie & (n >= min_selected), purity, 0))):.3f}"
         raise StarclassError(
             f"no threshold reaches purity {shown} with at least {counted(min_selected, noun)} selected ({why})"
@@ -197,7 +201,8 @@ def purity_choice_of_weights(y_true: ArrayLike, score: ArrayLike, target: float 
     callable
         Of the ``n`` row weights, returning ``[threshold, purity, recall, f1]``
         (:data:`PURITY_CHOICE_FIGURES`); all NaN where no threshold reaches the target or the
-        resample has no positive (:func:`threshold_for_purity` raises there).
+        resample has no positive or no more drawn rows than ``min_selected``
+        (:func:`threshold_for_purity` raises there).
 
     Raises
     ------
@@ -238,7 +243,8 @@ def purity_choice_of_weights(y_true: ArrayLike, score: ArrayLike, target: float 
         tp = np.cumsum(np.bincount(at_pos, weights=w[rows_pos], minlength=m).astype(np.int64))
         n = np.cumsum(drawn)
         n_pos = int(tp[-1])
-        if n_pos == 0:
+        # no more drawn rows than the rule selects: every selection is all of them, as threshold_for_purity refuses
+        if n_pos == 0 or n[-1] <= min_selected:
             return undefined.copy()
         # only the scores of drawn rows are thresholds (a level drawn zero times is not in the resample)
         with np.errstate(invalid="ignore", divide="ignore"):

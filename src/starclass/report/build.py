@@ -593,7 +593,8 @@ def _quality_ratio_tables(s: Section, cats: dict[str, Table], cols: dict[str, st
     as PHANGS compared its methods ("the objects in common ... to focus on differences resulting
     from classification methodology"): each catalogue's own box counts, over all of its rows,
     compared how many objects each classified (NGC 1566: QR 11 for class 3 in box 4). ``columns_of``
-    (:func:`_two_columns_of_one`) names the counts of one catalogue's two columns by those columns.
+    names each catalogue's counts: one catalogue's two columns by those columns (:func:`_two_columns_of_one`),
+    a ``--pred-column``'s catalogue as its own science tables are named (``A_class_ml``).
     """
     phot = None
     for n, t in cats.items():
@@ -726,6 +727,10 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         """The name of catalogue ``n``'s class-dependent tables and figures (``box_counts_<key>``)."""
         return f"{n}_{scored_col}" if n == pname and by_column else n
 
+    # the Quality Ratio's columns (n_<name>) and box_counts_common's catalogue column: one file's two columns by
+    # those columns (-r self), the scored catalogue as its own tables are named (n_A_class_ml, as box_counts_a_class_ml;
+    # `evaluate A.tab --pred-column class_ml -r B.tab` wrote n_A, the file alone, until 2026-12-07)
+    qr_name = {n: (columns_of or {}).get(n, key(n)) for n in cats}
     out = []
     checked = checked or (lambda title: None)
     # colour-colour
@@ -776,15 +781,15 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                                                                 reddening=reddening), none)
         else:
             s.note(f"{said(n)}: {none}")
-        counts[n] = colour.box_counts(t, class_col=cols[n], mag_limit=mag_limit)
+        counts[qr_name[n]] = colour.box_counts(t, class_col=cols[n], mag_limit=mag_limit)
         n_classified = int(np.sum(cl > 0))
         column = f" ({shown[n]})" if n in shown and not (n == pname and by_column) else ""  # said(n) says it
-        s.table(f"box_counts_{key(n)}", counts[n],
+        s.table(f"box_counts_{key(n)}", counts[qr_name[n]],
                 f"{said(n)}{column}: objects per class and box, over all "
                 f"{n_classified} of its own classified rows (not the objects the other catalogues classify: "
                 "the Quality Ratio below compares those).")
     if len(cats) >= 2 and common is not None:
-        _quality_ratio_tables(s, cats, cols, common, common_note, mag_limit, shown, columns_of)
+        _quality_ratio_tables(s, cats, cols, common, common_note, mag_limit, shown, qr_name)
     elif len(counts) >= 2:
         s.table("quality_ratio", colour.qr_table(counts),
                 "Counts per box for every catalogue over its own rows and QR = std / sqrt(mean), only where every "
