@@ -219,3 +219,19 @@ def test_fine_tune_split_finds_fits_copies_of_the_starting_models_rows(tmp_path)
     assert seen is not None and seen.tolist() == [True] * N_TRAINED + [False] * (N - N_TRAINED)
     # a starting model recorded before the fingerprints: its exact digests only, and no FITS copy matches them
     assert starting_trained(_model(tmp_path / "old", png, robust=False), x) is None
+
+
+def test_fine_tune_warns_of_fits_copies_among_its_validation_rows(tmp_path):
+    """Where the split cannot keep them out, FITS copies of the starting model's rows in validation are warned of."""
+    from starclass.learn.provenance import starting_rows
+    from starclass.learn.train import _warn_validation_rows_seen
+    from starclass.stamps.images import cutout_inputs, cutout_resampler
+
+    png, fit = _folders(tmp_path)
+    start = _model(tmp_path, png)
+    cfg = get_preset("m31-real", stamp_size=SIZE)
+    cut = read_cutout_folder(fit, require_group=False, bands=list(cfg.bands), resample=cutout_resampler(cfg))
+    with pytest.warns(UserWarning, match=r"2 of the 3 validation rows are rows the starting model"):
+        seen = _warn_validation_rows_seen(cutout_inputs(cut.images, cfg), np.array([0, 1, 9]), starting_rows(start),
+                                          start, seen_prints=starting_rows(start, fingerprints=True))
+    assert seen.tolist() == [True, True, False]
